@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+/**
+ * The `regel` command. Each subcommand lives in `cli/commands/<name>.ts` and exports
+ * `register(program)`.
+ *
+ * @module
+ */
+import { Command } from "commander";
+import { register as registerCheck } from "./commands/check.js";
+import { register as registerFmt } from "./commands/fmt.js";
+import { register as registerCompile } from "./commands/compile.js";
+import { register as registerValidate } from "./commands/validate.js";
+import { register as registerGenerate } from "./commands/generate.js";
+
+const program = new Command();
+program
+  .name("regel")
+  .description("Rules language and compiler for Dutch deposit-guarantee (DGS / IKB) regulation")
+  .version("0.1.0");
+
+registerCheck(program);
+registerFmt(program);
+registerCompile(program);
+registerValidate(program);
+registerGenerate(program);
+
+await program.parseAsync(process.argv);

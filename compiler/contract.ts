@@ -1,0 +1,163 @@
+/**
+ * The shape of a generated validator module: what `regel compile` emits for one ruleset version
+ * and what the runtime loads. A generated module is self-contained ESM (it imports nothing); it
+ * declares these types itself, structurally identical to the ones here, so that engineers can use
+ * it without depending on regel.
+ *
+ * Values inside records: text and codes are `string`; integers are `number`; decimals and money are
+ * `bigint` holding the unscaled value at the field's scale (money: cents); dates are `number` days
+ * since 1970-01-01; datetimes are `number` milliseconds since the epoch (UTC); booleans are
+ * `boolean`. An absent value (empty cell, or a value that failed to decode) is `undefined`.
+ *
+ * @module
+ */
+
+export type Severity = "blocking" | "signalling";
+export type Role = "D" | "V";
+
+/** A check result: one rule that one record (or attribute, or file) does not meet. */
+export interface Finding {
+  /** Rule code, e.g. `dmc0000`. */
+  rule: string;
+  severity: Severity;
+  entity: string;
+  /** `D` or `V` when the entity has a role; otherwise undefined. */
+  role: Role | undefined;
+  /** The attribute for attribute rules and decode findings. */
+  attribute: string | undefined;
+  /** The record key rendered as `field=value;field=value`. */
+  key: string;
+  /** The offending values, rendered as CSV text; `null` for absent. */
+  values: Record<string, string | null>;
+  /** The rule's message with placeholders filled in. */
+  message: string;
+  /** Where the record came from; filled in by the runtime. */
+  file?: string;
+  line?: number;
+}
+
+/** Where in a `.regel` file something is declared. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface ArticleTrace {
+  source: string;
+  sourceTitle: string;
+  locator: string;
+}
+
+/** One row of the trace table: everything an auditor needs to follow a finding back. */
+export interface RuleTrace {
+  code: string;
+  title: string;
+  meaning: string | undefined;
+  severity: Severity;
+  roles: Role[];
+  target: "record" | "attribute" | "file";
+  entities: string[];
+  attributes: string[];
+  articles: ArticleTrace[];
+  location: SourceLocation;
+  /** The ruleset version that declared this rule (`name@version`). */
+  origin: string;
+  categories: { category: string; role: Role | undefined; attributes: string[] }[];
+}
+
+export interface CategoryTrace {
+  name: string;
+  title: string;
+  payout: string | undefined;
+  articles: ArticleTrace[];
+  location: SourceLocation;
+  results: { code: string; role: Role | undefined; attributes: string[] }[];
+  markings: { entity: string; field: string; value: string; role: Role | undefined }[];
+}
+
+export interface PayoutTrace {
+  name: string;
+  number: number;
+  title: string;
+  articles: ArticleTrace[];
+}
+
+export interface FieldMeta {
+  name: string;
+  column: string;
+  type: string;
+  required: boolean;
+  personal: boolean;
+  description: string | undefined;
+}
+
+export interface EntityMeta {
+  name: string;
+  title: string | undefined;
+  file: string | undefined;
+  key: string[];
+  roleBy: string | undefined;
+  fields: FieldMeta[];
+}
+
+export interface RulesetMetadata {
+  name: string;
+  version: string;
+  id: string;
+  title: string | undefined;
+  validFrom: string | undefined;
+  validUntil: string | undefined;
+  extends: string | undefined;
+  sources: { alias: string; title: string; url: string | undefined }[];
+  ikb: { key: string; depositors: string[]; depositorBy: string } | undefined;
+}
+
+/** The delivery-level checks the runtime performs, each under the code of the rule that declares it. */
+export interface FileRule {
+  code: string;
+  severity: Severity;
+  check: "present" | "header" | "unique-key" | "references";
+  entities: string[];
+}
+
+/** Context for evaluating record rules. */
+export interface RuleContext {
+  /** The reporting reference date, days since 1970-01-01. */
+  rrd: number;
+  /** All records of the current IKB by entity name; empty arrays when no IKB is assembled. */
+  ikb: Readonly<Record<string, readonly unknown[]>>;
+  /** The IKB key of the record, when the data model has an IKB. */
+  ikbKey: string | undefined;
+}
+
+/** Decoding one CSV row. `index[i]` is the cell position of the i-th field of the entity (-1: column missing). */
+export type Decoder<R> = (cells: readonly string[], index: readonly number[], out: Finding[]) => R;
+
+/** The result of classifying one IKB (Bijlage 3). */
+export interface Classification {
+  categories: string[];
+  payoutsBlocked: string[];
+  meetsAutomatedControls: boolean;
+}
+
+/** What a generated module exports (besides one function per rule and the record types). */
+export interface CompiledRuleset {
+  metadata: RulesetMetadata;
+  entities: readonly EntityMeta[];
+  trace: readonly RuleTrace[];
+  categories: readonly CategoryTrace[];
+  payouts: readonly PayoutTrace[];
+  fileRules: readonly FileRule[];
+  /** Decoders by entity name. */
+  decoders: Readonly<Record<string, Decoder<unknown>>>;
+  /**
+   * Fused checks by entity name: all record and attribute rules of the entity in one pass.
+   * Returns true when the record passes every rule (fast path); pushes findings otherwise.
+   */
+  checks: Readonly<Record<string, (record: any, ctx: RuleContext, out: Finding[]) => boolean>>;
+  /** Entity names whose rules need the assembled IKB (they use exists / count / sum). */
+  needsIkb: readonly string[];
+  /** Classify an IKB from its findings and records. */
+  classify(findings: readonly Finding[], ikb: Readonly<Record<string, readonly unknown[]>>): Classification;
+}

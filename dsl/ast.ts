@@ -1,0 +1,550 @@
+/**
+ * The abstract syntax tree of a `.regel` file.
+ *
+ * Every node carries a {@link Span} so that diagnostics, generated code and reports can point back
+ * to the exact place in the ruleset. The parser builds these nodes; the checker resolves names and
+ * annotates expressions with their {@link ValueType}; the compiler and the reference interpreter
+ * read the resolved form ({@link "./model.js"}).
+ *
+ * @module
+ */
+
+/** A position in a source file. `line` and `column` are 1-based, `offset` is 0-based (UTF-16 units). */
+export interface Position {
+  offset: number;
+  line: number;
+  column: number;
+}
+
+/** The source range of a node: `start` inclusive, `end` exclusive. */
+export interface Span {
+  file: string;
+  start: Position;
+  end: Position;
+}
+
+/** Fields shared by every node. */
+export interface NodeBase {
+  span: Span;
+}
+
+/** A name as written, with its own span (for "did you mean" diagnostics). */
+export interface Ident extends NodeBase {
+  kind: "Ident";
+  name: string;
+}
+
+/** A `//` comment or a `///` doc comment, kept for the formatter. `text` excludes the slashes. */
+export interface Comment extends NodeBase {
+  kind: "Comment";
+  text: string;
+  doc: boolean;
+}
+
+/** `name@version`, e.g. `ikb.glo@1.2.0`. */
+export interface RulesetRef extends NodeBase {
+  kind: "RulesetRef";
+  name: string;
+  version: string;
+}
+
+/** A reference to an article: `bk bijlage 3`, `wft art 1:80`. `locator` is normalised text. */
+export interface ArticleRef extends NodeBase {
+  kind: "ArticleRef";
+  source: Ident;
+  locator: string;
+}
+
+/** One parsed `.regel` file. A file holds exactly one ruleset version. */
+export interface RegelFile extends NodeBase {
+  kind: "File";
+  path: string;
+  header: RulesetHeader | undefined;
+  declarations: Declaration[];
+  /** Every comment of the file in source order, doc comments included. */
+  comments: Comment[];
+}
+
+export interface RulesetHeader extends NodeBase {
+  kind: "RulesetHeader";
+  ref: RulesetRef;
+  title: string | undefined;
+  doc: string[];
+  extends: RulesetRef | undefined;
+  uses: RulesetRef[];
+  validFrom: DateLiteral | undefined;
+  /** Exclusive: the version is in force before this date. */
+  validUntil: DateLiteral | undefined;
+  sources: SourceDecl[];
+}
+
+/** `source bk "Beoordelingskader ..." [url "..."]` */
+export interface SourceDecl extends NodeBase {
+  kind: "Source";
+  alias: Ident;
+  title: string;
+  url: string | undefined;
+}
+
+export type Declaration =
+  | CodeListDecl
+  | EntityDecl
+  | ExtendEntityDecl
+  | IkbDecl
+  | RuleDecl
+  | CategoryDecl
+  | PayoutDecl
+  | MetricDecl
+  | NormDecl
+  | MeasureDecl
+  | CalendarDecl
+  | RemoveDecl;
+
+/** Fields shared by top-level declarations. */
+export interface DeclBase extends NodeBase {
+  /** Text of the `///` doc comments directly above the declaration, one entry per line. */
+  doc: string[];
+  /** `replace rule ...`: the declaration replaces the one of the same name inherited through `extends`. */
+  replace: boolean;
+}
+
+/** `codelist legal_capacity "Rechtspersoonlijkheid"` with `value "CODE" ["description"]` lines. */
+export interface CodeListDecl extends DeclBase {
+  kind: "CodeList";
+  name: Ident;
+  title: string | undefined;
+  implementsRefs: ArticleRef[];
+  values: CodeValue[];
+}
+
+export interface CodeValue extends NodeBase {
+  kind: "CodeValue";
+  code: string;
+  description: string | undefined;
+}
+
+/** `entity NP "Natural person"` with file, key, role and field clauses. */
+export interface EntityDecl extends DeclBase {
+  kind: "Entity";
+  name: Ident;
+  title: string | undefined;
+  file: string | undefined;
+  key: Ident[];
+  /** `role by customer_id`: records whose field equals the IKB key have role D, others V. */
+  roleBy: Ident | undefined;
+  implementsRefs: ArticleRef[];
+  fields: FieldDecl[];
+}
+
+/** `extend entity BA` in a ruleset that `extends` another: adds, replaces or removes fields. */
+export interface ExtendEntityDecl extends DeclBase {
+  kind: "ExtendEntity";
+  name: Ident;
+  fields: FieldDecl[];
+  removeFields: Ident[];
+}
+
+export interface FieldDecl extends NodeBase {
+  kind: "Field";
+  doc: string[];
+  /** `replace field ...` inside `extend entity`. */
+  replace: boolean;
+  name: Ident;
+  type: TypeRef;
+  required: boolean;
+  personal: boolean;
+  column: string | undefined;
+  description: string | undefined;
+}
+
+export type TypeName =
+  | "text"
+  | "integer"
+  | "decimal"
+  | "money"
+  | "date"
+  | "datetime"
+  | "boolean"
+  | "code"
+  | "ref";
+
+/**
+ * A field type as written: `text`, `text(70)`, `integer`, `decimal(18,4)`, `money`, `date`,
+ * `datetime`, `boolean`, `code legal_capacity`, `ref NP.customer_id`.
+ */
+export interface TypeRef extends NodeBase {
+  kind: "Type";
+  name: TypeName;
+  maxLength: number | undefined;
+  precision: number | undefined;
+  scale: number | undefined;
+  codeList: Ident | undefined;
+  refEntity: Ident | undefined;
+  refField: Ident | undefined;
+}
+
+/**
+ * `ikb "Individueel klantbeeld" key ikb_id depositor NP, NNP by customer_id`: how records are
+ * grouped into one IKB per depositor.
+ */
+export interface IkbDecl extends DeclBase {
+  kind: "Ikb";
+  title: string | undefined;
+  key: Ident;
+  depositors: Ident[];
+  depositorBy: Ident;
+  implementsRefs: ArticleRef[];
+}
+
+export type Severity = "blocking" | "signalling";
+export type Role = "D" | "V";
+
+/** A qualified attribute `NP.date_of_birth`; `field` is `*` for all fields, entity `*` for all entities. */
+export interface AttributeRef extends NodeBase {
+  kind: "AttributeRef";
+  entity: Ident;
+  field: Ident;
+}
+
+/** What a rule runs on. */
+export type RuleTarget =
+  | { kind: "RecordTarget"; span: Span; entity: Ident }
+  | { kind: "AttributeTarget"; span: Span; attributes: AttributeRef[] }
+  | { kind: "FileTarget"; span: Span; entities: Ident[] };
+
+export interface RuleDecl extends DeclBase {
+  kind: "Rule";
+  code: Ident;
+  title: string;
+  meaning: string | undefined;
+  severity: Severity | undefined;
+  roles: Role[];
+  implementsRefs: ArticleRef[];
+  target: RuleTarget | undefined;
+  when: Expr | undefined;
+  require: Expr | FileCheck | undefined;
+  message: string | undefined;
+  examples: Example[];
+}
+
+/** Built-in delivery checks for `for file` rules. */
+export interface FileCheck extends NodeBase {
+  kind: "FileCheck";
+  check: "present" | "header" | "unique-key" | "references";
+}
+
+/** `example pass|fail ...` */
+export type Example = RecordExample | FileExample;
+
+export interface RecordExample extends NodeBase {
+  kind: "RecordExample";
+  expect: "pass" | "fail";
+  rrd: DateLiteral | undefined;
+  subject: RecordLiteral;
+  context: RecordLiteral[];
+}
+
+export interface FileExample extends NodeBase {
+  kind: "FileExample";
+  expect: "pass" | "fail";
+  entity: Ident;
+  /** `missing`: the file is absent; `columns`: a header only; `rows`: records. */
+  form: "missing" | "columns" | "rows";
+  columns: string[];
+  rows: RecordLiteral[];
+  context: RecordLiteral[];
+}
+
+/** `NP { last_name: "Jansen", date_of_birth: 1970-01-01 }` */
+export interface RecordLiteral extends NodeBase {
+  kind: "RecordLiteral";
+  entity: Ident;
+  fields: FieldValue[];
+}
+
+export interface FieldValue extends NodeBase {
+  kind: "FieldValue";
+  name: Ident;
+  /** A string literal is the raw CSV cell; other literals are formatted to their canonical CSV text. */
+  value: Literal;
+}
+
+/** `category identity "Identiteit niet vastgesteld"` (Bijlage 3). */
+export interface CategoryDecl extends DeclBase {
+  kind: "Category";
+  name: Ident;
+  title: string;
+  blocks: Ident | undefined;
+  implementsRefs: ArticleRef[];
+  results: CategoryResult[];
+  markings: CategoryMarking[];
+}
+
+/** `result dmc0000 (D) on NP.date_of_birth, NP.last_name` */
+export interface CategoryResult extends NodeBase {
+  kind: "CategoryResult";
+  code: Ident;
+  role: Role | undefined;
+  attributes: AttributeRef[];
+}
+
+/** `marking NP.reliability_indicator_code = "BETROUWBAARHEID NIET GEGARANDEERD" [(D)]` */
+export interface CategoryMarking extends NodeBase {
+  kind: "CategoryMarking";
+  attribute: AttributeRef;
+  value: StringLiteral;
+  role: Role | undefined;
+}
+
+/** `payout identity_established 1 "Identiteit vastgesteld"` (Beoordelingskader §2.1). */
+export interface PayoutDecl extends DeclBase {
+  kind: "Payout";
+  name: Ident;
+  number: number;
+  title: string;
+  implementsRefs: ArticleRef[];
+}
+
+export type MetricType = "percent" | "duration" | "date" | "integer" | "text" | "boolean";
+
+/** `metric automated_controls_pass: percent "Share of IKBs meeting the automated controls"` */
+export interface MetricDecl extends DeclBase {
+  kind: "Metric";
+  name: Ident;
+  type: MetricType;
+  description: string | undefined;
+}
+
+/** `norm groeipad "Groeipad"` with `year 2021: metric >= 80 %, ...` and `from 2024-01-01: ...` lines. */
+export interface NormDecl extends DeclBase {
+  kind: "Norm";
+  name: Ident;
+  title: string | undefined;
+  implementsRefs: ArticleRef[];
+  periods: NormPeriod[];
+}
+
+export interface NormPeriod extends NodeBase {
+  kind: "NormPeriod";
+  /** `year 2021` sets year; `from 2024-01-01 [until ...]` sets from/until. */
+  year: number | undefined;
+  from: DateLiteral | undefined;
+  until: DateLiteral | undefined;
+  requirements: NormRequirement[];
+}
+
+export type ComparisonOp = "=" | "!=" | "<" | "<=" | ">" | ">=";
+
+export interface NormRequirement extends NodeBase {
+  kind: "NormRequirement";
+  metric: Ident;
+  op: ComparisonOp;
+  value: Literal;
+}
+
+/** `measure bestuurlijke_boete "Bestuurlijke boete"` (Beoordelingskader Bijlage 2). */
+export interface MeasureDecl extends DeclBase {
+  kind: "Measure";
+  name: Ident;
+  title: string;
+  measureKind: "informal" | "formal" | undefined;
+  character: "remedial" | "punitive" | undefined;
+  implementsRefs: ArticleRef[];
+  preconditions: string[];
+  fine: { category: number; base: DecimalLiteral; currency: string; span: Span } | undefined;
+}
+
+/** `calendar nl_werkdagen "Werkdagen"` with weekend and holiday lines. */
+export interface CalendarDecl extends DeclBase {
+  kind: "Calendar";
+  name: Ident;
+  title: string | undefined;
+  implementsRefs: ArticleRef[];
+  weekend: Ident[];
+  holidays: HolidayDecl[];
+}
+
+/**
+ * `holiday koningsdag "Koningsdag" on 27 april if sunday -1 from 2014`
+ * or `holiday tweede_paasdag "Tweede Paasdag" easter +1`.
+ */
+export interface HolidayDecl extends NodeBase {
+  kind: "Holiday";
+  name: Ident;
+  title: string;
+  rule:
+    | { kind: "fixed"; day: number; month: number }
+    | { kind: "easter"; offset: number };
+  /** `if sunday -1`: move by this many days when the date falls on a Sunday. */
+  ifSunday: number | undefined;
+  fromYear: number | undefined;
+  untilYear: number | undefined;
+}
+
+/** `remove rule omc0003`, `remove category x`, `remove entity X`, `remove codelist x`, ... */
+export interface RemoveDecl extends DeclBase {
+  kind: "Remove";
+  what: "rule" | "category" | "entity" | "codelist" | "payout" | "norm" | "measure" | "metric" | "calendar";
+  name: Ident;
+}
+
+// ---------------------------------------------------------------- expressions
+
+/** The static type of an expression, filled in by the checker. */
+export type ValueType =
+  | { kind: "text" }
+  | { kind: "integer" }
+  | { kind: "decimal"; scale: number }
+  | { kind: "date" }
+  | { kind: "datetime" }
+  | { kind: "boolean" }
+  | { kind: "code"; list: string }
+  | { kind: "duration"; unit: DurationUnit }
+  | { kind: "percent" }
+  | { kind: "list"; element: ValueType }
+  | { kind: "error" };
+
+export type DurationUnit = "s" | "min" | "h" | "days" | "workdays" | "months" | "years";
+
+export interface ExprBase extends NodeBase {
+  /** Set by the checker. */
+  type?: ValueType;
+}
+
+export type Expr =
+  | Literal
+  | PathExpr
+  | UnaryExpr
+  | BinaryExpr
+  | IsExpr
+  | InExpr
+  | MatchesExpr
+  | CallExpr
+  | AggregateExpr;
+
+export type Literal =
+  | StringLiteral
+  | IntegerLiteral
+  | DecimalLiteral
+  | DateLiteral
+  | DateTimeLiteral
+  | BooleanLiteral
+  | DurationLiteral
+  | PercentLiteral;
+
+export interface StringLiteral extends ExprBase {
+  kind: "String";
+  value: string;
+}
+export interface IntegerLiteral extends ExprBase {
+  kind: "Integer";
+  /** Decimal digits as written, so huge values keep their exactness. */
+  text: string;
+}
+export interface DecimalLiteral extends ExprBase {
+  kind: "Decimal";
+  /** As written, e.g. `10000.00`. */
+  text: string;
+}
+export interface DateLiteral extends ExprBase {
+  kind: "Date";
+  /** `YYYY-MM-DD`. */
+  text: string;
+}
+export interface DateTimeLiteral extends ExprBase {
+  kind: "DateTime";
+  /** ISO 8601 with offset, as written. */
+  text: string;
+}
+export interface BooleanLiteral extends ExprBase {
+  kind: "Boolean";
+  value: boolean;
+}
+/** `3 workdays`, `5 s`, `48 h`, `5 years`. */
+export interface DurationLiteral extends ExprBase {
+  kind: "Duration";
+  amount: number;
+  unit: DurationUnit;
+}
+/** `90 %`, `99.5 %`. */
+export interface PercentLiteral extends ExprBase {
+  kind: "Percent";
+  text: string;
+}
+
+/**
+ * A name: `date_of_birth` (field of the current record), `NP.date_of_birth` (qualified),
+ * `value` (the attribute under test in an attribute rule), `rrd` (the reporting reference date).
+ */
+export interface PathExpr extends ExprBase {
+  kind: "Path";
+  entity: Ident | undefined;
+  name: Ident;
+}
+
+export interface UnaryExpr extends ExprBase {
+  kind: "Unary";
+  op: "not" | "-";
+  operand: Expr;
+}
+
+export type BinaryOp = ComparisonOp | "and" | "or" | "+" | "-" | "*" | "/";
+
+export interface BinaryExpr extends ExprBase {
+  kind: "Binary";
+  op: BinaryOp;
+  left: Expr;
+  right: Expr;
+}
+
+/** `x is [not] present|absent|valid` */
+export interface IsExpr extends ExprBase {
+  kind: "Is";
+  operand: Expr;
+  negated: boolean;
+  test: "present" | "absent" | "valid";
+}
+
+/** `x [not] in ("A", "B")` */
+export interface InExpr extends ExprBase {
+  kind: "In";
+  operand: Expr;
+  negated: boolean;
+  values: Literal[];
+}
+
+/** `x matches "^[0-9]{4}[A-Z]{2}$"` (ECMAScript regex, `u` flag, whole-string semantics as written). */
+export interface MatchesExpr extends ExprBase {
+  kind: "Matches";
+  operand: Expr;
+  pattern: StringLiteral;
+}
+
+/** A built-in function call: `length(x)`, `valid_iban(x)`, `valid_bsn(x)`, `valid_country(x)`, ... */
+export interface CallExpr extends ExprBase {
+  kind: "Call";
+  callee: Ident;
+  args: Expr[];
+}
+
+/** `exists(AD where AD.customer_id = customer_id)`, `count(BA)`, `sum(BA.balance where ...)`. */
+export interface AggregateExpr extends ExprBase {
+  kind: "Aggregate";
+  op: "exists" | "count" | "sum";
+  entity: Ident;
+  /** Only for `sum`. */
+  field: Ident | undefined;
+  where: Expr | undefined;
+}
+
+/** Every node kind, for exhaustive switches. */
+export type Node =
+  | RegelFile
+  | RulesetHeader
+  | Declaration
+  | Expr
+  | FieldDecl
+  | TypeRef
+  | Example
+  | RecordLiteral
+  | FieldValue;

@@ -1,0 +1,96 @@
+/**
+ * The resolved form of a ruleset version: what the checker hands to the compiler and to the
+ * reference interpreter. `extends` has been applied (inherited declarations merged, `replace`d and
+ * `remove`d ones handled), every name is resolved and every expression carries its type.
+ *
+ * Declarations keep their AST nodes, so spans and doc comments stay available for traceability.
+ *
+ * @module
+ */
+import type {
+  CalendarDecl,
+  CategoryDecl,
+  CodeListDecl,
+  FieldDecl,
+  IkbDecl,
+  MeasureDecl,
+  MetricDecl,
+  NormDecl,
+  PayoutDecl,
+  RuleDecl,
+  SourceDecl,
+  Span,
+} from "./ast.js";
+
+/** A field of a resolved entity: the declaration plus the CSV column it is read from. */
+export interface ResolvedField {
+  decl: FieldDecl;
+  name: string;
+  /** `decl.column ?? name`. */
+  column: string;
+  /** The file (ruleset) version that declared or last replaced this field. */
+  origin: string;
+}
+
+export interface ResolvedEntity {
+  name: string;
+  title: string | undefined;
+  file: string | undefined;
+  key: string[];
+  roleBy: string | undefined;
+  /** In declaration order: inherited fields first, then added ones. */
+  fields: ResolvedField[];
+  span: Span;
+  doc: string[];
+}
+
+/** An article reference with its source resolved. */
+export interface ResolvedArticle {
+  sourceAlias: string;
+  sourceTitle: string;
+  locator: string;
+  span: Span;
+}
+
+/** A rule plus where it came from. */
+export interface ResolvedRule {
+  decl: RuleDecl;
+  code: string;
+  articles: ResolvedArticle[];
+  /** `name@version` of the ruleset file that declared (or replaced) the rule. */
+  origin: string;
+}
+
+export interface ResolvedCategory {
+  decl: CategoryDecl;
+  name: string;
+  articles: ResolvedArticle[];
+  origin: string;
+}
+
+/** One ruleset version with `extends` applied and all names resolved. */
+export interface ResolvedRuleset {
+  name: string;
+  version: string;
+  /** `name@version`. */
+  id: string;
+  title: string | undefined;
+  extends: string | undefined;
+  uses: string[];
+  validFrom: string | undefined;
+  validUntil: string | undefined;
+  sources: SourceDecl[];
+  codeLists: Map<string, CodeListDecl>;
+  entities: Map<string, ResolvedEntity>;
+  ikb: IkbDecl | undefined;
+  rules: ResolvedRule[];
+  categories: ResolvedCategory[];
+  payouts: PayoutDecl[];
+  metrics: MetricDecl[];
+  norms: NormDecl[];
+  measures: MeasureDecl[];
+  /** Calendars declared here or in a `uses` ruleset. */
+  calendars: CalendarDecl[];
+  /** The file this version was read from. */
+  file: string;
+}
