@@ -11,6 +11,7 @@ import { register as registerFmt } from "./commands/fmt.js";
 import { register as registerCompile } from "./commands/compile.js";
 import { register as registerValidate } from "./commands/validate.js";
 import { register as registerGenerate } from "./commands/generate.js";
+import { register as registerCatalogue } from "./commands/catalogue.js";
 
 const program = new Command();
 program
@@ -23,5 +24,6 @@ registerFmt(program);
 registerCompile(program);
 registerValidate(program);
 registerGenerate(program);
+registerCatalogue(program);
 
 await program.parseAsync(process.argv);
