@@ -23,6 +23,9 @@ describe("csv reader: csv-spectrum", () => {
       const json = JSON.parse(readFileSync(join(spectrumDir, "json", `${name}.json`), "utf8"));
       // location_coordinates.json holds its single row as an object, not an array
       const expected = Array.isArray(json) ? json : [json];
+      // ... and its expected phone number (1234567890) is not the one in the CSV (2095257564): a
+      // fixture error in csv-spectrum 2.0.0, corrected here so the rest of the row is still checked.
+      if (name === "location_coordinates") expected[0]["Contact Phone Number"] = "2095257564";
       const events: CsvEvent[] = [];
       for await (const e of readCsv([csv])) events.push(e);
       expect(events.filter((e) => e.kind === "problem")).toEqual([]);
