@@ -1,0 +1,377 @@
+/**
+ * Expression evaluation of the reference interpreter: a direct walk over the checked AST,
+ * following docs/language.md (Expressions). Independent of the compiler on purpose.
+ *
+ * @module
+ */
+import { isValidIBAN } from "ibantools";
+import countries from "i18n-iso-countries";
+import type { CalendarDecl, Expr, Literal } from "../dsl/ast.js";
+import type { ResolvedEntity, ResolvedRuleset } from "../dsl/model.js";
+import { addWorkdays } from "./calendar.js";
+import {
+  addMonths,
+  civilFromDays,
+  compareValues,
+  Dec,
+  decodeCell,
+  fieldKind,
+  formatDate,
+  isDec,
+  parseDate,
+  parseDateTime,
+  renderValue,
+  type FieldKind,
+  type Value,
+} from "./interpret-values.js";
+
+/** A record decoded by the interpreter: raw CSV text, decoded values and validity per field name. */
+export interface IRecord {
+  entity: ResolvedEntity;
+  /** Raw cell text per field name (`""` when the cell is empty or the column is missing). */
+  raw: Record<string, string>;
+  /** Decoded values per field name; undefined when empty or not valid for the type. */
+  values: Record<string, Value>;
+  /** Whether the raw text fits the field's type (an empty cell fits). */
+  valid: Record<string, boolean>;
+}
+
+/** Decoding context shared by one evaluation: the field kinds per entity, computed once. */
+export class Model {
+  private readonly kinds = new Map<string, Map<string, FieldKind>>();
+  readonly calendar: CalendarDecl | undefined;
+
+  constructor(readonly ruleset: ResolvedRuleset) {
+    this.calendar = ruleset.calendars[0];
+  }
+
+  kindsOf(entity: ResolvedEntity): Map<string, FieldKind> {
+    let kinds = this.kinds.get(entity.name);
+    if (!kinds) {
+      kinds = new Map(entity.fields.map((f) => [f.name, fieldKind(this.ruleset, f.decl.type)]));
+      this.kinds.set(entity.name, kinds);
+    }
+    return kinds;
+  }
+
+  /** Decode a CSV row given by column name. */
+  decode(entity: ResolvedEntity, row: Readonly<Record<string, string>>): IRecord {
+    const kinds = this.kindsOf(entity);
+    const rec: IRecord = { entity, raw: {}, values: {}, valid: {} };
+    for (const field of entity.fields) {
+      const text = Object.hasOwn(row, field.column) ? row[field.column] : "";
+      rec.raw[field.name] = text;
+      if (text === "") {
+        rec.values[field.name] = undefined;
+        rec.valid[field.name] = true;
+        continue;
+      }
+      const decoded = decodeCell(kinds.get(field.name)!, text);
+      rec.values[field.name] = decoded.ok ? decoded.value : undefined;
+      rec.valid[field.name] = decoded.ok;
+    }
+    return rec;
+  }
+}
+
+/** Everything an expression can see. */
+export interface Scope {
+  model: Model;
+  /** The record the rule runs on. */
+  record: IRecord;
+  /** The attribute under test (attribute rules): `value` is this field of `record`. */
+  attribute: string | undefined;
+  /** Reporting reference date, days since 1970-01-01. */
+  rrd: number;
+  /** Decoded records of the IKB per entity name. */
+  ikb: (entity: string) => readonly IRecord[];
+  /** Records iterated by enclosing aggregates, innermost last. */
+  iterated: IRecord[];
+}
+
+/** Where a path points: a field of a record, or a computed value (`rrd`). */
+type Place = { record: IRecord; field: string } | { value: Value };
+
+function resolvePath(expr: Extract<Expr, { kind: "Path" }>, scope: Scope): Place {
+  const name = expr.name.name;
+  if (expr.entity === undefined) {
+    if (name === "value" && scope.attribute !== undefined) return { record: scope.record, field: scope.attribute };
+    if (name === "rrd") return { value: { kind: "date", days: scope.rrd } };
+    return { record: scope.record, field: name };
+  }
+  const entity = expr.entity.name;
+  for (let i = scope.iterated.length - 1; i >= 0; i--) {
+    if (scope.iterated[i].entity.name === entity) return { record: scope.iterated[i], field: name };
+  }
+  return { record: scope.record, field: name };
+}
+
+function placeValue(place: Place): Value {
+  return "value" in place ? place.value : place.record.values[place.field];
+}
+
+/** The value of a literal. */
+export function literalValue(lit: Literal): Value {
+  switch (lit.kind) {
+    case "String":
+      return lit.value;
+    case "Integer":
+    case "Decimal":
+      return new Dec(lit.text);
+    case "Date": {
+      const days = parseDate(lit.text);
+      return days === undefined ? undefined : { kind: "date", days };
+    }
+    case "DateTime": {
+      const ms = parseDateTime(lit.text);
+      return ms === undefined ? undefined : { kind: "datetime", ms };
+    }
+    case "Boolean":
+      return lit.value;
+    case "Duration":
+      return { kind: "duration", amount: lit.amount, unit: lit.unit };
+    case "Percent":
+      return new Dec(lit.text);
+  }
+}
+
+/** Evaluate a condition: only `true` counts as true (absent is false). */
+export function truthy(expr: Expr, scope: Scope): boolean {
+  return evaluate(expr, scope) === true;
+}
+
+const regexCache = new Map<string, RegExp>();
+
+function regex(pattern: string): RegExp {
+  let re = regexCache.get(pattern);
+  if (!re) {
+    re = new RegExp(pattern, "u");
+    regexCache.set(pattern, re);
+  }
+  return re;
+}
+
+const ALPHA2 = new Set(Object.keys(countries.getAlpha2Codes()));
+
+function validBsn(text: string): boolean {
+  if (!/^[0-9]{9}$/.test(text)) return false;
+  let sum = 0;
+  for (let i = 0; i < 8; i++) sum += Number(text[i]) * (9 - i);
+  sum -= Number(text[8]);
+  return sum % 11 === 0;
+}
+
+/** Text of a value for text functions: strings as they are, other values as canonical text. */
+function textOf(v: Value): string {
+  return typeof v === "string" ? v : renderValue(v);
+}
+
+const MS: Record<string, number> = { s: 1000, min: 60_000, h: 3_600_000, days: 86_400_000 };
+
+/** `date|datetime ± duration`. */
+function shift(base: Value, dur: Value, sign: 1 | -1, scope: Scope): Value {
+  if (base === undefined || dur === undefined || typeof base !== "object" || isDec(base)) return undefined;
+  if (typeof dur !== "object" || isDec(dur) || dur.kind !== "duration") return undefined;
+  const n = sign * dur.amount;
+  if (base.kind === "date") {
+    switch (dur.unit) {
+      case "days":
+        return { kind: "date", days: base.days + n };
+      case "months":
+        return { kind: "date", days: addMonths(base.days, n) };
+      case "years":
+        return { kind: "date", days: addMonths(base.days, 12 * n) };
+      case "workdays": {
+        const cal = scope.model.calendar;
+        if (!cal) throw new Error("workdays need a calendar in scope");
+        const out = parseDate(addWorkdays(cal, formatDate(base.days), n));
+        return out === undefined ? undefined : { kind: "date", days: out };
+      }
+      default:
+        // A date shifted by seconds/minutes/hours becomes an instant.
+        return { kind: "datetime", ms: base.days * 86_400_000 + n * MS[dur.unit] };
+    }
+  }
+  if (base.kind === "datetime") {
+    if (dur.unit in MS) return { kind: "datetime", ms: base.ms + n * MS[dur.unit] };
+    if (dur.unit === "months" || dur.unit === "years") {
+      const day = Math.floor(base.ms / 86_400_000);
+      const within = base.ms - day * 86_400_000;
+      const months = dur.unit === "years" ? 12 * n : n;
+      return { kind: "datetime", ms: addMonths(day, months) * 86_400_000 + within };
+    }
+  }
+  return undefined;
+}
+
+function scaleOfType(expr: Expr, v: Dec): number {
+  const t = expr.type;
+  if (t?.kind === "decimal") return t.scale;
+  if (t?.kind === "integer") return 0;
+  return Math.max(0, v.decimalPlaces());
+}
+
+/** Evaluate an expression to a value (undefined = absent). */
+export function evaluate(expr: Expr, scope: Scope): Value {
+  switch (expr.kind) {
+    case "String":
+    case "Integer":
+    case "Decimal":
+    case "Date":
+    case "DateTime":
+    case "Boolean":
+    case "Duration":
+    case "Percent":
+      return literalValue(expr);
+    case "Path":
+      return placeValue(resolvePath(expr, scope));
+    case "Unary": {
+      const v = evaluate(expr.operand, scope);
+      if (expr.op === "not") return v !== true;
+      if (isDec(v)) return v.neg();
+      if (v && typeof v === "object" && v.kind === "duration") return { ...v, amount: -v.amount };
+      return undefined;
+    }
+    case "Binary":
+      return binary(expr, scope);
+    case "Is": {
+      let result: boolean;
+      if (expr.test === "valid") {
+        const place = expr.operand.kind === "Path" ? resolvePath(expr.operand, scope) : undefined;
+        result = place && "record" in place ? place.record.valid[place.field] !== false : true;
+      } else {
+        const present = evaluate(expr.operand, scope) !== undefined;
+        result = expr.test === "present" ? present : !present;
+      }
+      return expr.negated ? !result : result;
+    }
+    case "In": {
+      const v = evaluate(expr.operand, scope);
+      const found =
+        v !== undefined &&
+        expr.values.some((lit) => {
+          const w = literalValue(lit);
+          return w !== undefined && compareValues(v, w) === 0;
+        });
+      return expr.negated ? !found : found;
+    }
+    case "Matches": {
+      const v = evaluate(expr.operand, scope);
+      if (v === undefined) return false;
+      return regex(expr.pattern.value).test(textOf(v));
+    }
+    case "Call":
+      return call(expr, scope);
+    case "Aggregate":
+      return aggregate(expr, scope);
+  }
+}
+
+function binary(expr: Extract<Expr, { kind: "Binary" }>, scope: Scope): Value {
+  const { op } = expr;
+  if (op === "and") return truthy(expr.left, scope) && truthy(expr.right, scope);
+  if (op === "or") return truthy(expr.left, scope) || truthy(expr.right, scope);
+  const a = evaluate(expr.left, scope);
+  const b = evaluate(expr.right, scope);
+  switch (op) {
+    case "=":
+    case "!=":
+    case "<":
+    case "<=":
+    case ">":
+    case ">=": {
+      if (a === undefined || b === undefined) return false;
+      const c = compareValues(a, b);
+      if (c === undefined) return false;
+      return op === "=" ? c === 0 : op === "!=" ? c !== 0 : op === "<" ? c < 0 : op === "<=" ? c <= 0 : op === ">" ? c > 0 : c >= 0;
+    }
+    case "+":
+    case "-": {
+      if (a === undefined || b === undefined) return undefined;
+      if (isDec(a) && isDec(b)) return op === "+" ? a.plus(b) : a.minus(b);
+      return shift(a, b, op === "+" ? 1 : -1, scope);
+    }
+    case "*":
+      if (!isDec(a) || !isDec(b)) return undefined;
+      return a.times(b);
+    case "/": {
+      if (!isDec(a) || !isDec(b) || b.isZero()) return undefined;
+      const scale = Math.max(scaleOfType(expr.left, a), scaleOfType(expr.right, b)) + 6;
+      return a.div(b).toDecimalPlaces(scale, Dec.ROUND_HALF_EVEN);
+    }
+  }
+}
+
+function call(expr: Extract<Expr, { kind: "Call" }>, scope: Scope): Value {
+  const args = expr.args.map((a) => evaluate(a, scope));
+  const x = args[0];
+  switch (expr.callee.name) {
+    case "length":
+      return x === undefined ? undefined : new Dec([...textOf(x)].length);
+    case "year":
+      if (x && typeof x === "object" && !isDec(x)) {
+        if (x.kind === "date") return new Dec(civilFromDays(x.days).y);
+        if (x.kind === "datetime") return new Dec(civilFromDays(Math.floor(x.ms / 86_400_000)).y);
+      }
+      return undefined;
+    case "valid_iban":
+      return x !== undefined && isValidIBAN(textOf(x));
+    case "valid_bsn":
+      return x !== undefined && validBsn(textOf(x));
+    case "valid_country":
+      return x !== undefined && ALPHA2.has(textOf(x));
+    case "valid_postcode":
+      return x !== undefined && /^[1-9][0-9]{3} [A-Z]{2}$/.test(textOf(x));
+    default:
+      throw new Error(`unknown function ${expr.callee.name}`);
+  }
+}
+
+function aggregate(expr: Extract<Expr, { kind: "Aggregate" }>, scope: Scope): Value {
+  const records = scope.ikb(expr.entity.name);
+  const selected = records.filter(
+    (r) => expr.where === undefined || truthy(expr.where, { ...scope, iterated: [...scope.iterated, r] }),
+  );
+  if (expr.op === "exists") return selected.length > 0;
+  if (expr.op === "count") return new Dec(selected.length);
+  let total = new Dec(0);
+  const field = expr.field?.name;
+  for (const r of selected) {
+    const v = field === undefined ? undefined : r.values[field];
+    if (isDec(v)) total = total.plus(v);
+  }
+  return total;
+}
+
+/** The names of fields of the current record an expression reads (outside `where` scopes of the same entity). */
+export function fieldsRead(expr: Expr | undefined, entity: string, out: Set<string>, shadowed: string[] = []): Set<string> {
+  if (!expr) return out;
+  switch (expr.kind) {
+    case "Path":
+      if (expr.entity === undefined) {
+        if (expr.name.name !== "value" && expr.name.name !== "rrd") out.add(expr.name.name);
+      } else if (expr.entity.name === entity && !shadowed.includes(entity)) out.add(expr.name.name);
+      break;
+    case "Unary":
+      fieldsRead(expr.operand, entity, out, shadowed);
+      break;
+    case "Binary":
+      fieldsRead(expr.left, entity, out, shadowed);
+      fieldsRead(expr.right, entity, out, shadowed);
+      break;
+    case "Is":
+    case "In":
+    case "Matches":
+      fieldsRead(expr.operand, entity, out, shadowed);
+      break;
+    case "Call":
+      for (const a of expr.args) fieldsRead(a, entity, out, shadowed);
+      break;
+    case "Aggregate":
+      fieldsRead(expr.where, entity, out, [...shadowed, expr.entity.name]);
+      break;
+    default:
+      break;
+  }
+  return out;
+}

@@ -1,0 +1,376 @@
+/**
+ * The reference interpreter: evaluates a checked ruleset directly over CSV text, as an independent
+ * second implementation of docs/language.md. It exists only to cross-check the compiler (see
+ * `test/compiler/differential.test.ts`) and to run the examples of a ruleset; the runtime never
+ * uses it.
+ *
+ * Findings are built exactly as `compiler/contract.ts` describes:
+ * - `role`: for an entity with `role by F`, `D` when the record's F equals the IKB key, else `V`;
+ *   undefined when the entity has no `role by` (or no IKB key is known).
+ * - `attribute`: the field under test for attribute rules and decode findings; undefined otherwise.
+ * - `key`: the entity's key fields as `f=v;g=w` with the raw CSV text (empty for absent).
+ * - `values`: raw CSV text per field name, `null` when the cell is empty. Attribute rules: the
+ *   attribute plus every field of the record the rule reads; record rules: every field the rule
+ *   reads (in `when` and `require`, not counting fields of records iterated by `where`).
+ * - `message`: the rule's `message`, or its title when it has none; `{attribute}` is the field
+ *   name under test (empty for record rules), `{value}` its raw text, `{f}` for any field `f` of
+ *   the entity the raw text of that field. Unknown placeholders stay as written.
+ *
+ * **Order of findings** for one record ({@link interpretRecord}): first the decode findings
+ * (missing `required` fields, in field declaration order), then the rules in the order of
+ * `ruleset.rules`; within an attribute rule, its attributes in the order of its `for` list
+ * (`E.*` expands to the fields in declaration order). The differential test compares findings as
+ * sorted multisets, so a compiler that fuses rules in another order still agrees.
+ *
+ * @module
+ */
+import type { AttributeRef, Role } from "../dsl/ast.js";
+import type { ResolvedEntity, ResolvedRule, ResolvedRuleset } from "../dsl/model.js";
+import type { Classification, Finding } from "./contract.js";
+import { fieldsRead, Model, truthy, type IRecord, type Scope } from "./interpret-expr.js";
+import { parseDate } from "./interpret-values.js";
+
+/** A raw CSV row: cell text by column name. */
+export type RawRow = Readonly<Record<string, string>>;
+
+/** Context of a record evaluation. */
+export interface InterpretContext {
+  /** Reporting reference date, `YYYY-MM-DD`. */
+  rrd: string;
+  /** Raw rows of the record's IKB by entity name (the record itself included, as the runtime does). */
+  ikb: Readonly<Record<string, readonly RawRow[]>>;
+  /** The IKB key; defaults to the record's IKB key field when the ruleset has an `ikb`. */
+  ikbKey?: string;
+}
+
+/** Rule code of the decode finding for a missing `required` field. */
+export const REQUIRED_RULE = "required";
+
+/** The interpreter's state for one ruleset: decoding tables, cached by ruleset object. */
+const models = new WeakMap<ResolvedRuleset, Model>();
+function modelOf(ruleset: ResolvedRuleset): Model {
+  let m = models.get(ruleset);
+  if (!m) {
+    m = new Model(ruleset);
+    models.set(ruleset, m);
+  }
+  return m;
+}
+
+function entityOf(ruleset: ResolvedRuleset, name: string): ResolvedEntity {
+  const e = ruleset.entities.get(name);
+  if (!e) throw new Error(`unknown entity ${name} in ${ruleset.id}`);
+  return e;
+}
+
+/** The IKB key of a record: the given one, else the record's IKB key field. */
+function ikbKeyOf(ruleset: ResolvedRuleset, rec: IRecord, given: string | undefined): string | undefined {
+  if (given !== undefined) return given;
+  const keyField = ruleset.ikb?.key.name;
+  if (keyField === undefined || !Object.hasOwn(rec.raw, keyField)) return undefined;
+  return rec.raw[keyField];
+}
+
+/** `D` when the record's `role by` field equals the IKB key, `V` otherwise; undefined without `role by`. */
+export function roleOf(entity: ResolvedEntity, rec: IRecord, ikbKey: string | undefined): Role | undefined {
+  if (entity.roleBy === undefined || ikbKey === undefined) return undefined;
+  return rec.raw[entity.roleBy] === ikbKey ? "D" : "V";
+}
+
+function keyText(entity: ResolvedEntity, rec: IRecord): string {
+  return entity.key.map((f) => `${f}=${rec.raw[f] ?? ""}`).join(";");
+}
+
+function cell(rec: IRecord, field: string): string | null {
+  const t = rec.raw[field];
+  return t === undefined || t === "" ? null : t;
+}
+
+function fillMessage(template: string, rec: IRecord, attribute: string | undefined): string {
+  return template.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => {
+    if (name === "attribute") return attribute ?? "";
+    if (name === "value") return attribute === undefined ? "" : rec.raw[attribute] ?? "";
+    if (Object.hasOwn(rec.raw, name)) return rec.raw[name];
+    return whole;
+  });
+}
+
+/** The attributes of an attribute rule that belong to `entity`, in `for` order, `*` expanded. */
+export function attributesFor(ruleset: ResolvedRuleset, refs: readonly AttributeRef[], entity: ResolvedEntity): string[] {
+  const out: string[] = [];
+  for (const ref of refs) {
+    const e = ref.entity.name;
+    if (e !== "*" && e !== entity.name) continue;
+    if (ref.field.name === "*") out.push(...entity.fields.map((f) => f.name));
+    else if (entity.fields.some((f) => f.name === ref.field.name)) out.push(ref.field.name);
+  }
+  return [...new Set(out)];
+}
+
+/** Entities a rule runs on (record and attribute rules), in order of first mention. */
+export function ruleEntities(ruleset: ResolvedRuleset, rule: ResolvedRule): string[] {
+  const t = rule.decl.target;
+  if (!t) return [];
+  if (t.kind === "RecordTarget") return [t.entity.name];
+  if (t.kind === "FileTarget") return t.entities.map((e) => e.name);
+  const names: string[] = [];
+  for (const ref of t.attributes) {
+    if (ref.entity.name === "*") names.push(...ruleset.entities.keys());
+    else names.push(ref.entity.name);
+  }
+  return [...new Set(names)].filter((n) => {
+    const e = ruleset.entities.get(n);
+    return e !== undefined && attributesFor(ruleset, t.attributes, e).length > 0;
+  });
+}
+
+/** State of one record evaluation, shared by all rules of the record. */
+class RecordRun {
+  readonly model: Model;
+  readonly entity: ResolvedEntity;
+  readonly record: IRecord;
+  readonly role: Role | undefined;
+  private readonly rrd: number;
+  private readonly decodedIkb = new Map<string, IRecord[]>();
+
+  constructor(
+    readonly ruleset: ResolvedRuleset,
+    entityName: string,
+    row: RawRow,
+    private readonly ctx: InterpretContext,
+  ) {
+    this.model = modelOf(ruleset);
+    this.entity = entityOf(ruleset, entityName);
+    this.record = this.model.decode(this.entity, row);
+    this.role = roleOf(this.entity, this.record, ikbKeyOf(ruleset, this.record, ctx.ikbKey));
+    const rrd = parseDate(ctx.rrd);
+    if (rrd === undefined) throw new Error(`bad rrd ${ctx.rrd}`);
+    this.rrd = rrd;
+  }
+
+  private ikb = (name: string): readonly IRecord[] => {
+    let recs = this.decodedIkb.get(name);
+    if (!recs) {
+      const e = this.ruleset.entities.get(name);
+      recs = e ? (this.ctx.ikb[name] ?? []).map((r) => this.model.decode(e, r)) : [];
+      this.decodedIkb.set(name, recs);
+    }
+    return recs;
+  };
+
+  decodeFindings(out: Finding[]): void {
+    for (const f of this.entity.fields) {
+      if (!f.decl.required || this.record.values[f.name] !== undefined || this.record.raw[f.name] !== "") continue;
+      out.push({
+        rule: REQUIRED_RULE,
+        severity: "blocking",
+        entity: this.entity.name,
+        role: this.role,
+        attribute: f.name,
+        key: keyText(this.entity, this.record),
+        values: { [f.name]: null },
+        message: `${f.name} is required`,
+      });
+    }
+  }
+
+  runRule(rule: ResolvedRule, out: Finding[]): void {
+    const { decl } = rule;
+    const target = decl.target;
+    if (!target || target.kind === "FileTarget" || !decl.require || decl.require.kind === "FileCheck") return;
+    if (decl.roles.length > 0 && this.role !== undefined && !decl.roles.includes(this.role)) return;
+    const require = decl.require;
+    let attributes: (string | undefined)[];
+    if (target.kind === "RecordTarget") {
+      if (target.entity.name !== this.entity.name) return;
+      attributes = [undefined];
+    } else {
+      attributes = attributesFor(this.ruleset, target.attributes, this.entity);
+    }
+    const read = fieldsRead(require, this.entity.name, new Set());
+    fieldsRead(decl.when, this.entity.name, read);
+    for (const attribute of attributes) {
+      const scope: Scope = {
+        model: this.model,
+        record: this.record,
+        attribute,
+        rrd: this.rrd,
+        ikb: this.ikb,
+        iterated: [],
+      };
+      if (decl.when && !truthy(decl.when, scope)) continue;
+      if (truthy(require, scope)) continue;
+      const values: Record<string, string | null> = {};
+      for (const f of this.entity.fields) {
+        if (f.name === attribute || read.has(f.name)) values[f.name] = cell(this.record, f.name);
+      }
+      out.push({
+        rule: rule.code,
+        severity: decl.severity ?? "signalling",
+        entity: this.entity.name,
+        role: this.role,
+        attribute,
+        key: keyText(this.entity, this.record),
+        values,
+        message: fillMessage(decl.message ?? decl.title, this.record, attribute),
+      });
+    }
+  }
+}
+
+/**
+ * Decode one CSV row of `entity` and run every record and attribute rule of the ruleset on it.
+ * Returns the decode findings followed by the rule findings (see the module doc for the order).
+ */
+export function interpretRecord(ruleset: ResolvedRuleset, entity: string, rawRow: RawRow, ctx: InterpretContext): Finding[] {
+  const run = new RecordRun(ruleset, entity, rawRow, ctx);
+  const out: Finding[] = [];
+  run.decodeFindings(out);
+  for (const rule of ruleset.rules) run.runRule(rule, out);
+  return out;
+}
+
+/** Run one rule (by code or resolved rule) on one CSV row of `entity`; no decode findings. */
+export function interpretRule(
+  ruleset: ResolvedRuleset,
+  rule: ResolvedRule | string,
+  entity: string,
+  rawRow: RawRow,
+  ctx: InterpretContext,
+): Finding[] {
+  const resolved = typeof rule === "string" ? ruleset.rules.find((r) => r.code === rule) : rule;
+  if (!resolved) throw new Error(`unknown rule ${String(rule)} in ${ruleset.id}`);
+  const run = new RecordRun(ruleset, entity, rawRow, ctx);
+  const out: Finding[] = [];
+  run.runRule(resolved, out);
+  return out;
+}
+
+/**
+ * Classify one IKB (Bijlage 3): the categories whose `result` lines match a finding (same rule
+ * code; same role when qualified; one of the `on` attributes when given) or whose `marking`
+ * lines match a record of the IKB (raw text equal to the marking value; same role when
+ * qualified). Categories and blocked payouts are listed in declaration order, without repeats.
+ */
+export function classifyIkb(
+  ruleset: ResolvedRuleset,
+  findings: readonly Finding[],
+  ikbRecords: Readonly<Record<string, readonly RawRow[]>>,
+  ikbKey?: string,
+): Classification {
+  const model = modelOf(ruleset);
+  const categories: string[] = [];
+  const payouts: string[] = [];
+  for (const cat of ruleset.categories) {
+    const { decl } = cat;
+    const byResult = decl.results.some((res) =>
+      findings.some(
+        (f) =>
+          f.rule === res.code.name &&
+          (res.role === undefined || f.role === res.role) &&
+          (res.attributes.length === 0 ||
+            res.attributes.some(
+              (a) => (a.entity.name === "*" || a.entity.name === f.entity) && (a.field.name === "*" || a.field.name === f.attribute),
+            )),
+      ),
+    );
+    const byMarking =
+      !byResult &&
+      decl.markings.some((mk) => {
+        const entity = ruleset.entities.get(mk.attribute.entity.name);
+        if (!entity) return false;
+        return (ikbRecords[entity.name] ?? []).some((row) => {
+          const rec = model.decode(entity, row);
+          if (rec.raw[mk.attribute.field.name] !== mk.value.value) return false;
+          return mk.role === undefined || roleOf(entity, rec, ikbKeyOf(ruleset, rec, ikbKey)) === mk.role;
+        });
+      });
+    if (byResult || byMarking) {
+      categories.push(cat.name);
+      const payout = decl.blocks?.name;
+      if (payout !== undefined && !payouts.includes(payout)) payouts.push(payout);
+    }
+  }
+  return { categories, payoutsBlocked: payouts, meetsAutomatedControls: categories.length === 0 };
+}
+
+/** One CSV file in memory: its header (column names) and rows (cell text by column). */
+export interface MemoryFile {
+  header: readonly string[];
+  rows: readonly RawRow[];
+}
+
+/**
+ * The delivery-level checks of `for file` rules over files in memory, keyed by entity name (a
+ * missing key is a missing file). Per rule (in ruleset order) and entity (in `for file` order):
+ * `present` — one finding when the file is missing; `header` — one finding per entity column
+ * missing from the header (attribute = field); `unique key` — one finding per row whose key
+ * repeats an earlier row's; `references` — one finding per present `ref` cell whose value is not
+ * among the values of the referenced field (attribute = field). Checks other than `present` are
+ * skipped for a missing file. Pass `only` to run a single rule.
+ */
+export function checkFiles(
+  ruleset: ResolvedRuleset,
+  files: Readonly<Record<string, MemoryFile | undefined>>,
+  only?: string,
+): Finding[] {
+  const model = modelOf(ruleset);
+  const out: Finding[] = [];
+  for (const rule of ruleset.rules) {
+    if (only !== undefined && rule.code !== only) continue;
+    const { decl } = rule;
+    if (decl.target?.kind !== "FileTarget" || decl.require?.kind !== "FileCheck") continue;
+    const check = decl.require.check;
+    for (const ident of decl.target.entities) {
+      const entity = ruleset.entities.get(ident.name);
+      if (!entity) continue;
+      const file = files[entity.name];
+      const base = {
+        rule: rule.code,
+        severity: decl.severity ?? "signalling",
+        entity: entity.name,
+        role: undefined,
+      } as const;
+      const message = decl.message ?? decl.title;
+      if (check === "present") {
+        if (!file) out.push({ ...base, attribute: undefined, key: "", values: {}, message });
+        continue;
+      }
+      if (!file) continue;
+      if (check === "header") {
+        for (const f of entity.fields) {
+          if (!file.header.includes(f.column)) out.push({ ...base, attribute: f.name, key: "", values: { [f.name]: null }, message });
+        }
+        continue;
+      }
+      const recs = file.rows.map((r) => model.decode(entity, r));
+      if (check === "unique-key") {
+        const seen = new Set<string>();
+        for (const rec of recs) {
+          const k = keyText(entity, rec);
+          if (seen.has(k)) {
+            const values: Record<string, string | null> = {};
+            for (const f of entity.key) values[f] = cell(rec, f);
+            out.push({ ...base, attribute: undefined, key: k, values, message: fillMessage(message, rec, undefined) });
+          }
+          seen.add(k);
+        }
+        continue;
+      }
+      // references
+      for (const f of entity.fields) {
+        const t = f.decl.type;
+        if (t.name !== "ref" || !t.refEntity || !t.refField) continue;
+        const target = ruleset.entities.get(t.refEntity.name);
+        const targetField = target?.fields.find((g) => g.name === t.refField!.name);
+        const known = new Set((files[t.refEntity.name]?.rows ?? []).map((r) => (targetField ? r[targetField.column] ?? "" : "")));
+        for (const rec of recs) {
+          const v = rec.raw[f.name];
+          if (v === "" || known.has(v)) continue;
+          out.push({ ...base, attribute: f.name, key: keyText(entity, rec), values: { [f.name]: v }, message: fillMessage(message, rec, f.name) });
+        }
+      }
+    }
+  }
+  return out;
+}
