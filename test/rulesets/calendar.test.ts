@@ -1,0 +1,209 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import type { CalendarDecl, HolidayDecl, Span } from "../../dsl/ast.js";
+import { addWorkdays, easterSunday, holidaysOf, isWorkday, workdaysBetween } from "../../compiler/calendar.js";
+
+// ---------------------------------------------------------------- hand-built calendars
+
+const span: Span = { file: "fixture", start: { offset: 0, line: 1, column: 1 }, end: { offset: 0, line: 1, column: 1 } };
+
+function holiday(
+  name: string,
+  rule: { day: number; month: number } | { easter: number },
+  options: { ifSunday?: number; from?: number; until?: number } = {},
+): HolidayDecl {
+  return {
+    kind: "Holiday",
+    span,
+    name: { kind: "Ident", span, name },
+    title: name.toUpperCase(),
+    rule: "easter" in rule ? { kind: "easter", offset: rule.easter } : { kind: "fixed", day: rule.day, month: rule.month },
+    ifSunday: options.ifSunday,
+    fromYear: options.from,
+    untilYear: options.until,
+  };
+}
+
+function calendar(weekend: string[], holidays: HolidayDecl[]): CalendarDecl {
+  return {
+    kind: "Calendar",
+    span,
+    doc: [],
+    replace: false,
+    name: { kind: "Ident", span, name: "fixture" },
+    title: undefined,
+    implementsRefs: [],
+    weekend: weekend.map((name) => ({ kind: "Ident" as const, span, name })),
+    holidays,
+  };
+}
+
+const plain = calendar(["saturday", "sunday"], []);
+
+describe("easterSunday", () => {
+  it.each([
+    [1818, "1818-03-22"], // earliest possible date
+    [2000, "2000-04-23"],
+    [2008, "2008-03-23"],
+    [2019, "2019-04-21"],
+    [2024, "2024-03-31"],
+    [2025, "2025-04-20"],
+    [2038, "2038-04-25"], // latest possible date
+    [2285, "2285-03-22"],
+  ])("Easter %i is %s", (year, date) => {
+    expect(easterSunday(year)).toBe(date);
+  });
+
+  it("is always a Sunday between 22 March and 25 April", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1583, max: 9999 }), (year) => {
+        const date = easterSunday(year);
+        expect(new Date(`${date}T00:00:00Z`).getUTCDay()).toBe(0);
+        const monthDay = date.slice(5);
+        expect(monthDay >= "03-22" && monthDay <= "04-25").toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("refuses years before the Gregorian calendar", () => {
+    expect(() => easterSunday(1500)).toThrow(RangeError);
+    expect(() => easterSunday(2024.5)).toThrow(RangeError);
+  });
+});
+
+describe("holidaysOf", () => {
+  const cal = calendar(
+    ["saturday", "sunday"],
+    [
+      holiday("b_new_year", { day: 1, month: 1 }),
+      holiday("easter_monday", { easter: 1 }),
+      holiday("good_friday", { easter: -2 }),
+      holiday("kings_day", { day: 27, month: 4 }, { ifSunday: -1, from: 2014 }),
+      holiday("queens_day", { day: 30, month: 4 }, { ifSunday: -1, from: 1980, until: 2013 }),
+      holiday("a_new_year", { day: 1, month: 1 }),
+    ],
+  );
+
+  it("computes fixed, Easter-relative and Sunday-moved days, sorted by date then name", () => {
+    expect(holidaysOf(cal, 2025)).toEqual([
+      { date: "2025-01-01", name: "a_new_year", title: "A_NEW_YEAR" },
+      { date: "2025-01-01", name: "b_new_year", title: "B_NEW_YEAR" },
+      { date: "2025-04-18", name: "good_friday", title: "GOOD_FRIDAY" },
+      { date: "2025-04-21", name: "easter_monday", title: "EASTER_MONDAY" },
+      { date: "2025-04-26", name: "kings_day", title: "KINGS_DAY" }, // 27 April 2025 is a Sunday
+    ]);
+  });
+
+  it("applies from/until years inclusively", () => {
+    const names = (year: number) => holidaysOf(cal, year).map((h) => h.name);
+    expect(names(2013)).toContain("queens_day");
+    expect(names(2013)).not.toContain("kings_day");
+    expect(names(2014)).toContain("kings_day");
+    expect(names(2014)).not.toContain("queens_day");
+    expect(names(1979)).not.toContain("queens_day");
+  });
+
+  it("moves only when the day is a Sunday", () => {
+    expect(holidaysOf(cal, 2024).find((h) => h.name === "kings_day")?.date).toBe("2024-04-27"); // Saturday
+    expect(holidaysOf(cal, 2014).find((h) => h.name === "kings_day")?.date).toBe("2014-04-26"); // Sunday -> Saturday
+    expect(holidaysOf(cal, 2006).find((h) => h.name === "queens_day")?.date).toBe("2006-04-29");
+  });
+
+  it("rejects a fixed day the month does not have", () => {
+    expect(() => holidaysOf(calendar([], [holiday("x", { day: 30, month: 2 })]), 2024)).toThrow(RangeError);
+  });
+});
+
+describe("isWorkday / addWorkdays / workdaysBetween on a plain weekend calendar", () => {
+  it("knows weekends", () => {
+    expect(isWorkday(plain, "2024-03-01")).toBe(true); // Friday
+    expect(isWorkday(plain, "2024-03-02")).toBe(false);
+    expect(isWorkday(plain, "2024-03-03")).toBe(false);
+    expect(isWorkday(plain, "2024-03-04")).toBe(true);
+  });
+
+  it("counts from the day after the start", () => {
+    expect(addWorkdays(plain, "2024-03-01", 3)).toBe("2024-03-06"); // Fri + 3 = Wed
+    expect(addWorkdays(plain, "2024-03-02", 1)).toBe("2024-03-04"); // Sat + 1 = Mon
+    expect(addWorkdays(plain, "2024-03-06", -3)).toBe("2024-03-01");
+    expect(addWorkdays(plain, "2024-03-02", 0)).toBe("2024-03-02");
+    expect(workdaysBetween(plain, "2024-03-01", "2024-03-06")).toBe(3);
+    expect(workdaysBetween(plain, "2024-03-06", "2024-03-01")).toBe(-3);
+    expect(workdaysBetween(plain, "2024-03-01", "2024-03-01")).toBe(0);
+    expect(workdaysBetween(plain, "2024-03-01", "2024-03-03")).toBe(0);
+  });
+
+  it("crosses leap days and year ends", () => {
+    expect(addWorkdays(plain, "2024-02-28", 1)).toBe("2024-02-29");
+    expect(addWorkdays(plain, "2023-12-29", 1)).toBe("2024-01-01");
+  });
+
+  it("refuses bad input", () => {
+    expect(() => isWorkday(plain, "2023-02-29")).toThrow(RangeError);
+    expect(() => isWorkday(plain, "1 march 2024")).toThrow(RangeError);
+    expect(() => addWorkdays(plain, "2024-03-01", 1.5)).toThrow(RangeError);
+    expect(() => isWorkday(calendar(["caturday"], []), "2024-03-01")).toThrow(RangeError);
+    const never = calendar(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"], []);
+    expect(() => addWorkdays(never, "2024-03-01", 1)).toThrow(RangeError);
+  });
+});
+
+// ---------------------------------------------------------------- properties
+
+const dateArb = fc
+  .integer({ min: Date.UTC(1990, 0, 1) / 86_400_000, max: Date.UTC(2060, 11, 31) / 86_400_000 })
+  .map((day) => new Date(day * 86_400_000).toISOString().slice(0, 10));
+
+/** A calendar like the Dutch one, built by hand (the ruleset itself is tested below). */
+const dutchLike = calendar(
+  ["saturday", "sunday"],
+  [
+    holiday("new_year", { day: 1, month: 1 }),
+    holiday("good_friday", { easter: -2 }),
+    holiday("easter_monday", { easter: 1 }),
+    holiday("kings_day", { day: 27, month: 4 }, { ifSunday: -1, from: 2014 }),
+    holiday("liberation", { day: 5, month: 5 }),
+    holiday("ascension", { easter: 39 }),
+    holiday("whit_monday", { easter: 50 }),
+    holiday("christmas", { day: 25, month: 12 }),
+    holiday("boxing_day", { day: 26, month: 12 }),
+  ],
+);
+
+describe("properties", () => {
+  it("workdaysBetween(d, addWorkdays(d, n)) === n", () => {
+    fc.assert(
+      fc.property(dateArb, fc.integer({ min: -80, max: 80 }), (date, n) => {
+        const end = addWorkdays(dutchLike, date, n);
+        expect(workdaysBetween(dutchLike, date, end)).toBe(n);
+        if (n !== 0) expect(isWorkday(dutchLike, end)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("addWorkdays is monotone and adding in steps equals adding at once", () => {
+    fc.assert(
+      fc.property(dateArb, fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 }), (date, a, b) => {
+        const once = addWorkdays(dutchLike, date, a + b);
+        const steps = addWorkdays(dutchLike, addWorkdays(dutchLike, date, a), b);
+        if (a > 0) expect(steps).toBe(once);
+        expect(once >= date).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("workdaysBetween is additive over ordered days, forwards and backwards", () => {
+    fc.assert(
+      fc.property(dateArb, dateArb, dateArb, (x, y, z) => {
+        const [a, b, c] = [x, y, z].sort();
+        expect(workdaysBetween(dutchLike, a, b) + workdaysBetween(dutchLike, b, c)).toBe(workdaysBetween(dutchLike, a, c));
+        expect(workdaysBetween(dutchLike, c, b) + workdaysBetween(dutchLike, b, a)).toBe(workdaysBetween(dutchLike, c, a));
+        expect(workdaysBetween(dutchLike, a, c)).toBeGreaterThanOrEqual(0);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
