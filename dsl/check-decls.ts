@@ -1,0 +1,198 @@
+/**
+ * Checks of the data model and the non-rule declarations of one resolved ruleset: entity keys,
+ * roles and field types, the IKB grouping, categories (results, markings, payouts) and norms.
+ * Runs on the resolved view, so a field removed by `extend entity` breaks what inherited still uses.
+ *
+ * @module
+ */
+import type { Ident, NormDecl } from "./ast.js";
+import { CODES } from "./check-codes.js";
+import { entityIdents, missing, type Reporter, type RulesetIndex, suggest } from "./check-context.js";
+import { checkExpr, fieldType } from "./check-expr.js";
+import type { ResolvedEntity } from "./model.js";
+import { isRealDate, typeName } from "./types.js";
+
+/** Report an unknown field of `entity` at `ident`. */
+export function unknownField(index: RulesetIndex, reporter: Reporter, entity: ResolvedEntity, ident: Ident, what = ""): void {
+  reporter.report(
+    CODES.unknownField,
+    `unknown field \`${ident.name}\` on entity \`${entity.name}\`${what}`,
+    ident.span,
+    suggest(ident.name, index.fields(entity).keys()),
+  );
+}
+
+/** Look up an entity by identifier; reports REG202 when unknown. */
+export function lookupEntity(index: RulesetIndex, reporter: Reporter, ident: Ident | undefined): ResolvedEntity | undefined {
+  if (missing(ident)) return undefined;
+  const e = index.entity(ident!.name);
+  if (e === undefined) {
+    reporter.report(CODES.unknownEntity, `unknown entity \`${ident!.name}\``, ident!.span, suggest(ident!.name, index.rs.entities.keys()));
+  }
+  return e;
+}
+
+export function checkEntities(index: RulesetIndex, reporter: Reporter): void {
+  for (const entity of index.rs.entities.values()) {
+    const fields = index.fields(entity);
+    // Key and role fields are identifiers in the declaration; find their spans there.
+    const decl = entityIdents.get(entity);
+    for (const k of decl?.key ?? []) {
+      if (!missing(k) && !fields.has(k.name)) unknownField(index, reporter, entity, k, " (in `key`)");
+    }
+    if (decl?.roleBy !== undefined && !missing(decl.roleBy) && !fields.has(decl.roleBy.name)) {
+      unknownField(index, reporter, entity, decl.roleBy, " (in `role by`)");
+    }
+    for (const f of entity.fields) {
+      const t = f.decl.type;
+      if (t === undefined) continue;
+      if (t.name === "code" && !missing(t.codeList) && !index.rs.codeLists.has(t.codeList!.name)) {
+        reporter.report(
+          CODES.unknownCodeList,
+          `unknown code list \`${t.codeList!.name}\``,
+          t.codeList!.span,
+          suggest(t.codeList!.name, index.rs.codeLists.keys()),
+        );
+      }
+      if (t.name === "ref") {
+        const target = lookupEntity(index, reporter, t.refEntity);
+        if (target !== undefined && !missing(t.refField) && index.field(target, t.refField!.name) === undefined) {
+          unknownField(index, reporter, target, t.refField!);
+        }
+      }
+    }
+  }
+}
+
+export function checkIkb(index: RulesetIndex, reporter: Reporter): void {
+  const ikb = index.rs.ikb;
+  if (ikb === undefined) return;
+  const key = missing(ikb.key) ? undefined : ikb.key.name;
+  if (key !== undefined) {
+    for (const entity of index.rs.entities.values()) {
+      if (index.field(entity, key) === undefined) {
+        reporter.report(
+          CODES.missingIkbKey,
+          `entity \`${entity.name}\` has no field \`${key}\`: every entity of an IKB data model carries the IKB key`,
+          entity.span,
+          { notes: [`the IKB key is declared at ${ikb.key.span.file}:${ikb.key.span.start.line}:${ikb.key.span.start.column}`] },
+        );
+      }
+    }
+  }
+  for (const d of ikb.depositors ?? []) {
+    const e = lookupEntity(index, reporter, d);
+    if (e !== undefined && !missing(ikb.depositorBy) && index.field(e, ikb.depositorBy.name) === undefined) {
+      unknownField(index, reporter, e, ikb.depositorBy, " (in `depositor ... by`)");
+    }
+  }
+}
+
+export function checkCategories(index: RulesetIndex, reporter: Reporter): void {
+  for (const cat of index.rs.categories) {
+    const decl = cat.decl;
+    if (!missing(decl.blocks) && !index.payouts.has(decl.blocks!.name)) {
+      reporter.report(
+        CODES.unknownPayout,
+        `unknown payout condition \`${decl.blocks!.name}\``,
+        decl.blocks!.span,
+        suggest(decl.blocks!.name, index.payouts),
+      );
+    }
+    for (const r of decl.results ?? []) {
+      if (r === undefined || missing(r.code)) continue;
+      if (!index.rules.has(r.code.name)) {
+        reporter.report(
+          CODES.unknownRule,
+          `unknown rule \`${r.code.name}\`: a category result names the code of a rule`,
+          r.code.span,
+          suggest(r.code.name, index.rules.keys()),
+        );
+      }
+      for (const a of r.attributes ?? []) {
+        const e = lookupEntity(index, reporter, a.entity);
+        if (e !== undefined && !missing(a.field) && a.field.name !== "*" && index.field(e, a.field.name) === undefined) {
+          unknownField(index, reporter, e, a.field);
+        }
+      }
+    }
+    for (const m of decl.markings ?? []) {
+      if (m === undefined || m.attribute === undefined) continue;
+      const e = lookupEntity(index, reporter, m.attribute.entity);
+      if (e === undefined || missing(m.attribute.field)) continue;
+      const f = index.field(e, m.attribute.field.name);
+      if (f === undefined) {
+        unknownField(index, reporter, e, m.attribute.field);
+        continue;
+      }
+      const t = fieldType(index, f);
+      if (m.value === undefined) continue;
+      if (t.kind === "code") {
+        const values = (index.rs.codeLists.get(t.list)?.values ?? []).map((v) => v.code);
+        if (!values.includes(m.value.value)) {
+          reporter.report(
+            CODES.unknownCodeValue,
+            `"${m.value.value}" is not a value of code list \`${t.list}\` (field \`${e.name}.${f.name}\`)`,
+            m.value.span,
+            suggest(m.value.value, values),
+          );
+        }
+      } else if (t.kind !== "text" && t.kind !== "error") {
+        reporter.report(
+          CODES.incomparable,
+          `a marking compares a field with text, but \`${e.name}.${f.name}\` is ${typeName(t)}`,
+          m.attribute.span,
+        );
+      }
+    }
+  }
+}
+
+const METRIC_LITERAL: Record<string, string> = {
+  percent: "Percent",
+  duration: "Duration",
+  date: "Date",
+  integer: "Integer",
+  text: "String",
+  boolean: "Boolean",
+};
+
+export function checkNorms(index: RulesetIndex, reporter: Reporter, annotate: (n: NormDecl) => boolean): void {
+  for (const norm of index.rs.norms) {
+    const scope = {
+      index,
+      reporter,
+      current: undefined,
+      attribute: undefined,
+      iterated: [],
+      inNorm: true,
+      annotate: annotate(norm),
+      label: "",
+    };
+    for (const p of norm.periods ?? []) {
+      if (p === undefined) continue;
+      for (const d of [p.from, p.until]) {
+        if (d !== undefined && !isRealDate(d.text)) reporter.report(CODES.badDateLiteral, `${d.text} is not a real calendar day`, d.span);
+      }
+      if (p.from !== undefined && p.until !== undefined && p.from.text >= p.until.text) {
+        reporter.report(CODES.emptyValidity, `the period from ${p.from.text} until ${p.until.text} is empty (\`until\` is exclusive)`, p.until.span);
+      }
+      for (const r of p.requirements ?? []) {
+        if (r === undefined || missing(r.metric)) continue;
+        const metricType = index.metrics.get(r.metric.name);
+        if (metricType === undefined) {
+          reporter.report(CODES.unknownMetric, `unknown metric \`${r.metric.name}\``, r.metric.span, suggest(r.metric.name, index.metrics.keys()));
+        }
+        if (r.value === undefined) continue;
+        const t = checkExpr(r.value, scope);
+        if (metricType !== undefined && t.kind !== "error" && METRIC_LITERAL[metricType] !== r.value.kind) {
+          reporter.report(
+            CODES.normValueType,
+            `metric \`${r.metric.name}\` is a ${metricType}, but the norm gives ${typeName(t)}`,
+            r.value.span,
+          );
+        }
+      }
+    }
+  }
+}

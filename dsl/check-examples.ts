@@ -1,0 +1,163 @@
+/**
+ * Checks of rule examples (REG4xx): record literals name real entities and fields, typed literals
+ * fit their fields (a string literal is the raw CSV cell and is always allowed, so that examples
+ * can feed malformed input on purpose), examples fit the rule's target, and every rule has at
+ * least one passing and one failing example.
+ *
+ * @module
+ */
+import type { Literal, RecordLiteral, RuleDecl, Span } from "./ast.js";
+import { CODES } from "./check-codes.js";
+import { missing, type Reporter, type RulesetIndex, suggest, where } from "./check-context.js";
+import { fieldType } from "./check-expr.js";
+import type { ResolvedEntity, ResolvedField } from "./model.js";
+import { isRealDate, isRealDateTime, literalScale } from "./types.js";
+
+export function checkExamples(
+  index: RulesetIndex,
+  reporter: Reporter,
+  rule: RuleDecl,
+  targeted: ResolvedEntity[],
+  fileRule: boolean,
+): void {
+  let pass = false;
+  let fail = false;
+  const targetNames = targeted.map((e) => e.name);
+  for (const ex of rule.examples ?? []) {
+    if (ex === undefined || ex === null) continue;
+    if (ex.expect === "pass") pass = true;
+    if (ex.expect === "fail") fail = true;
+    if (ex.kind === "RecordExample") {
+      if (fileRule) {
+        reporter.report(CODES.exampleWrongForm, `a \`for file\` rule takes file examples: \`example ${ex.expect} file E missing|columns ...|rows ...\``, ex.span);
+      }
+      if (ex.rrd !== undefined && !isRealDate(ex.rrd.text)) {
+        reporter.report(CODES.exampleBadLiteral, `${ex.rrd.text} is not a real calendar day`, ex.rrd.span);
+      }
+      const subject = checkRecord(index, reporter, ex.subject);
+      if (!fileRule && subject !== undefined && targeted.length > 0 && !targeted.includes(subject)) {
+        reporter.report(
+          CODES.exampleEntityNotTargeted,
+          `rule \`${rule.code.name}\` checks ${targetNames.map((n) => `\`${n}\``).join(", ")}, so its example cannot be about \`${subject.name}\``,
+          ex.subject.entity.span,
+          suggest(subject.name, targetNames),
+        );
+      }
+      for (const c of ex.context ?? []) checkRecord(index, reporter, c);
+    } else if (ex.kind === "FileExample") {
+      if (!fileRule) {
+        reporter.report(CODES.exampleWrongForm, `a file example needs a \`for file\` rule; this rule checks records: write \`example ${ex.expect} E { ... }\``, ex.span);
+      }
+      if (!missing(ex.entity)) {
+        const entity = index.entity(ex.entity.name);
+        if (entity === undefined) {
+          reporter.report(CODES.exampleUnknownEntity, `unknown entity \`${ex.entity.name}\``, ex.entity.span, suggest(ex.entity.name, index.rs.entities.keys()));
+        } else if (fileRule && targeted.length > 0 && !targeted.includes(entity)) {
+          reporter.report(
+            CODES.exampleEntityNotTargeted,
+            `rule \`${rule.code.name}\` checks the files of ${targetNames.map((n) => `\`${n}\``).join(", ")}, not of \`${entity.name}\``,
+            ex.entity.span,
+            suggest(entity.name, targetNames),
+          );
+        }
+      }
+      for (const r of ex.rows ?? []) checkRecord(index, reporter, r);
+      for (const c of ex.context ?? []) checkRecord(index, reporter, c);
+    }
+  }
+  if (!pass || !fail) {
+    const lacking = !pass && !fail ? "a `pass` and a `fail` example" : !pass ? "a `pass` example" : "a `fail` example";
+    reporter.report(CODES.missingExamples, `rule \`${rule.code.name}\` needs ${lacking}: every rule has at least one of each`, rule.code.span);
+  }
+}
+
+/** Check a record literal; returns its entity when known. */
+function checkRecord(index: RulesetIndex, reporter: Reporter, rec: RecordLiteral | undefined): ResolvedEntity | undefined {
+  if (rec === undefined || rec === null || missing(rec.entity)) return undefined;
+  const entity = index.entity(rec.entity.name);
+  if (entity === undefined) {
+    reporter.report(CODES.exampleUnknownEntity, `unknown entity \`${rec.entity.name}\``, rec.entity.span, suggest(rec.entity.name, index.rs.entities.keys()));
+    return undefined;
+  }
+  const given = new Map<string, Span>();
+  for (const fv of rec.fields ?? []) {
+    if (fv === undefined || missing(fv.name)) continue;
+    const first = given.get(fv.name.name);
+    if (first !== undefined) {
+      reporter.report(CODES.exampleDuplicateField, `field \`${fv.name.name}\` is given twice in this record`, fv.name.span, {
+        notes: [`first given at ${where(first)}`],
+      });
+      continue;
+    }
+    given.set(fv.name.name, fv.name.span);
+    const f = index.field(entity, fv.name.name);
+    if (f === undefined) {
+      reporter.report(
+        CODES.exampleUnknownField,
+        `unknown field \`${fv.name.name}\` on entity \`${entity.name}\``,
+        fv.name.span,
+        suggest(fv.name.name, index.fields(entity).keys()),
+      );
+      continue;
+    }
+    if (fv.value !== undefined && fv.value !== null) checkFits(index, reporter, entity, f, fv.value);
+  }
+  return entity;
+}
+
+/** Whether a typed literal fits a field. String literals always do: they are the raw CSV text. */
+function checkFits(index: RulesetIndex, reporter: Reporter, entity: ResolvedEntity, field: ResolvedField, lit: Literal): void {
+  if (lit.kind === "String") return;
+  const t = fieldType(index, field);
+  if (t.kind === "error") return;
+  const label = `\`${entity.name}.${field.name}\``;
+  const typeText = describeField(field);
+  const bad = (why: string) => reporter.report(CODES.exampleBadLiteral, why, lit.span);
+  switch (lit.kind) {
+    case "Integer":
+    case "Decimal": {
+      if (t.kind === "integer") {
+        if (lit.kind === "Decimal") bad(`${label} is an integer field; ${lit.text} has decimals`);
+        return;
+      }
+      if (t.kind !== "decimal") return bad(`${label} is ${typeText}; the number ${lit.text} does not fit (write "${lit.text}" for raw CSV text)`);
+      const scale = lit.kind === "Decimal" ? literalScale(lit.text) : 0;
+      if (scale > t.scale) return bad(`${label} allows ${t.scale} decimal${t.scale === 1 ? "" : "s"}; ${lit.text} has ${scale}`);
+      const precision = field.decl.type.name === "decimal" ? field.decl.type.precision : 18;
+      const intDigits = lit.text.replace(/^-/, "").split(".")[0].replace(/^0+(?=\d)/, "").length;
+      if (precision !== undefined && intDigits > precision - t.scale) bad(`${lit.text} has too many digits for ${label} (${typeText})`);
+      return;
+    }
+    case "Date":
+      if (t.kind !== "date") return bad(`${label} is ${typeText}; a date does not fit (write "${lit.text}" for raw CSV text)`);
+      if (!isRealDate(lit.text)) bad(`${lit.text} is not a real calendar day (write "${lit.text}" to feed it as raw CSV text)`);
+      return;
+    case "DateTime":
+      if (t.kind !== "datetime") return bad(`${label} is ${typeText}; a datetime does not fit (write "${lit.text}" for raw CSV text)`);
+      if (!isRealDateTime(lit.text)) bad(`${lit.text} is not a real moment in time`);
+      return;
+    case "Boolean":
+      if (t.kind !== "boolean") bad(`${label} is ${typeText}; \`${lit.value}\` does not fit (write "${lit.value}" for raw CSV text)`);
+      return;
+    case "Duration":
+    case "Percent":
+      bad(`a ${lit.kind === "Duration" ? "duration" : "percentage"} cannot be a field value in an example`);
+      return;
+  }
+}
+
+function describeField(field: ResolvedField): string {
+  const t = field.decl.type;
+  switch (t.name) {
+    case "text":
+      return t.maxLength === undefined ? "a text field" : `a text(${t.maxLength}) field`;
+    case "code":
+      return `a code field (list \`${t.codeList?.name}\`)`;
+    case "decimal":
+      return `a decimal(${t.precision ?? ""},${t.scale ?? ""}) field`;
+    case "ref":
+      return `a reference to \`${t.refEntity?.name}.${t.refField?.name}\``;
+    default:
+      return `a ${t.name} field`;
+  }
+}

@@ -1,0 +1,441 @@
+/**
+ * Type checking of expressions (the REG3xx family, plus unknown names inside expressions). Every
+ * expression node gets its {@link ValueType} in `expr.type` when `annotate` is set; a node whose
+ * type cannot be determined gets `{ kind: "error" }`, and errors never cascade: an operand of type
+ * error is accepted everywhere without a second diagnostic.
+ *
+ * @module
+ */
+import type { Expr, Literal, PathExpr, StringLiteral, ValueType } from "./ast.js";
+import { CODES } from "./check-codes.js";
+import { missing, type Reporter, type RulesetIndex, suggest } from "./check-context.js";
+import type { ResolvedEntity, ResolvedField } from "./model.js";
+import {
+  BOOLEAN,
+  comparable,
+  DATE,
+  DATE_UNITS,
+  DATETIME,
+  DATETIME_UNITS,
+  decimal,
+  ERROR,
+  INTEGER,
+  isNumeric,
+  isRealDate,
+  isRealDateTime,
+  isTemporal,
+  isTextual,
+  literalScale,
+  numericResult,
+  ordered,
+  PERCENT,
+  TEXT,
+  typeName,
+} from "./types.js";
+
+/** Where an expression is checked. */
+export interface ExprScope {
+  index: RulesetIndex;
+  reporter: Reporter;
+  /** The record the rule runs on (record rules, and the attribute's entity in attribute rules). */
+  current: ResolvedEntity | undefined;
+  /** The attribute `value` stands for, in attribute rules. */
+  attribute: { entity: ResolvedEntity; field: ResolvedField } | undefined;
+  /** Entities iterated by enclosing exists/count/sum, innermost last. */
+  iterated: ResolvedEntity[];
+  /** Percent literals are allowed (norms). */
+  inNorm: boolean;
+  /** Write `expr.type`. Off when re-checking an inherited rule, whose types belong to its own file. */
+  annotate: boolean;
+  /** Prefix for messages that depend on the attribute: "for attribute `NP.last_name`: ". */
+  label: string;
+}
+
+interface Builtin {
+  params: { accepts: (t: ValueType) => boolean; label: string }[];
+  result: ValueType;
+}
+
+const textArg = { accepts: isTextual, label: "text" };
+const dateArg = { accepts: isTemporal, label: "a date" };
+
+/** The built-in functions of docs/language.md. */
+export const BUILTINS: ReadonlyMap<string, Builtin> = new Map([
+  ["length", { params: [textArg], result: INTEGER }],
+  ["valid_iban", { params: [textArg], result: BOOLEAN }],
+  ["valid_bsn", { params: [textArg], result: BOOLEAN }],
+  ["valid_country", { params: [textArg], result: BOOLEAN }],
+  ["valid_postcode", { params: [textArg], result: BOOLEAN }],
+  ["year", { params: [dateArg], result: INTEGER }],
+]);
+
+/** The static type of a field, following `ref E.f` to the referenced field (cycles give error). */
+export function fieldType(index: RulesetIndex, field: ResolvedField, seen: Set<ResolvedField> = new Set()): ValueType {
+  const t = field.decl.type;
+  if (t === undefined) return ERROR;
+  switch (t.name) {
+    case "text":
+      return TEXT;
+    case "integer":
+      return INTEGER;
+    case "decimal":
+      return decimal(t.scale ?? 0);
+    case "money":
+      return decimal(2);
+    case "date":
+      return DATE;
+    case "datetime":
+      return DATETIME;
+    case "boolean":
+      return BOOLEAN;
+    case "code":
+      return missing(t.codeList) || !index.rs.codeLists.has(t.codeList!.name) ? ERROR : { kind: "code", list: t.codeList!.name };
+    case "ref": {
+      if (missing(t.refEntity) || missing(t.refField) || seen.has(field)) return ERROR;
+      const e = index.entity(t.refEntity!.name);
+      const f = e === undefined ? undefined : index.field(e, t.refField!.name);
+      if (f === undefined) return ERROR;
+      seen.add(field);
+      return fieldType(index, f, seen);
+    }
+    default:
+      return ERROR;
+  }
+}
+
+/** Check an expression that must be boolean (`when`, `require`, `where`). */
+export function checkCondition(expr: Expr | undefined, scope: ExprScope, what: string): void {
+  if (expr === undefined || expr === null) return;
+  const t = checkExpr(expr, scope);
+  if (t.kind !== "boolean" && t.kind !== "error") {
+    scope.reporter.report(CODES.notBoolean, `${scope.label}the ${what} condition must be true or false, but it is ${typeName(t)}`, expr.span);
+  }
+}
+
+/** Type of an expression; reports problems and annotates nodes. */
+export function checkExpr(expr: Expr, scope: ExprScope): ValueType {
+  if (expr === undefined || expr === null) return ERROR;
+  const t = infer(expr, scope);
+  if (scope.annotate) expr.type = t;
+  return t;
+}
+
+function infer(expr: Expr, scope: ExprScope): ValueType {
+  const { reporter } = scope;
+  switch (expr.kind) {
+    case "String":
+    case "Integer":
+    case "Decimal":
+    case "Date":
+    case "DateTime":
+    case "Boolean":
+    case "Duration":
+    case "Percent":
+      return literalType(expr, scope);
+    case "Path":
+      return pathType(expr, scope);
+    case "Unary": {
+      const t = checkExpr(expr.operand, scope);
+      if (t.kind === "error") return expr.op === "not" ? BOOLEAN : ERROR;
+      if (expr.op === "not") {
+        if (t.kind !== "boolean") {
+          reporter.report(CODES.notBoolean, `${scope.label}\`not\` needs a condition, but its operand is ${typeName(t)}`, expr.operand.span);
+        }
+        return BOOLEAN;
+      }
+      if (!isNumeric(t)) {
+        reporter.report(CODES.badArithmetic, `${scope.label}cannot negate a value of type ${typeName(t)}`, expr.span);
+        return ERROR;
+      }
+      return t;
+    }
+    case "Binary":
+      return binaryType(expr, scope);
+    case "Is": {
+      checkExpr(expr.operand, scope);
+      if (expr.test === "valid" && !(expr.operand?.kind === "Path")) {
+        reporter.report(CODES.validNotOnField, `\`is valid\` tests the CSV text of a field; use it on a field or on \`value\``, expr.operand?.span ?? expr.span);
+      }
+      return BOOLEAN;
+    }
+    case "In": {
+      const t = checkExpr(expr.operand, scope);
+      for (const v of expr.values ?? []) {
+        if (v === undefined) continue;
+        const vt = checkExpr(v, scope);
+        compareTypes(t, vt, expr.operand, v, scope);
+      }
+      return BOOLEAN;
+    }
+    case "Matches": {
+      const t = checkExpr(expr.operand, scope);
+      if (t.kind !== "error" && !isTextual(t)) {
+        reporter.report(CODES.matchesNotText, `${scope.label}\`matches\` tests text, but this is ${typeName(t)}`, expr.operand.span);
+      }
+      if (expr.pattern !== undefined) {
+        if (scope.annotate) expr.pattern.type = TEXT;
+        try {
+          new RegExp(expr.pattern.value, "u");
+        } catch (e) {
+          reporter.report(CODES.badRegex, `invalid regular expression: ${(e as Error).message}`, expr.pattern.span);
+        }
+      }
+      return BOOLEAN;
+    }
+    case "Call":
+      return callType(expr, scope);
+    case "Aggregate":
+      return aggregateType(expr, scope);
+    default:
+      return ERROR;
+  }
+}
+
+function literalType(lit: Literal, scope: ExprScope): ValueType {
+  switch (lit.kind) {
+    case "String":
+      return TEXT;
+    case "Integer":
+      return INTEGER;
+    case "Decimal":
+      return decimal(literalScale(lit.text));
+    case "Date":
+      if (!isRealDate(lit.text)) {
+        scope.reporter.report(CODES.badDateLiteral, `${lit.text} is not a real calendar day`, lit.span);
+        return ERROR;
+      }
+      return DATE;
+    case "DateTime":
+      if (!isRealDateTime(lit.text)) {
+        scope.reporter.report(CODES.badDateLiteral, `${lit.text} is not a real moment in time`, lit.span);
+        return ERROR;
+      }
+      return DATETIME;
+    case "Boolean":
+      return BOOLEAN;
+    case "Duration":
+      if (lit.unit === "workdays" && !scope.index.hasCalendar) {
+        scope.reporter.report(
+          CODES.noCalendar,
+          `\`workdays\` needs a calendar: declare one with \`calendar\` or \`uses\` a ruleset that has one`,
+          lit.span,
+        );
+      }
+      return { kind: "duration", unit: lit.unit };
+    case "Percent":
+      if (!scope.inNorm) {
+        scope.reporter.report(CODES.percentOutsideNorm, `percentages are only allowed in norms; write a number here`, lit.span);
+        return ERROR;
+      }
+      return PERCENT;
+  }
+}
+
+function pathType(p: PathExpr, scope: ExprScope): ValueType {
+  const { reporter, index } = scope;
+  if (missing(p.name)) return ERROR;
+  const name = p.name.name;
+  if (p.entity === undefined || p.entity === null) {
+    if (name === "rrd") return DATE;
+    if (name === "value") {
+      if (scope.attribute === undefined) {
+        reporter.report(
+          CODES.valueOutsideAttributeRule,
+          `\`value\` is the attribute under test and exists only in attribute rules (\`for E.f, ...\`); name the field instead`,
+          p.name.span,
+        );
+        return ERROR;
+      }
+      return fieldType(index, scope.attribute.field);
+    }
+    if (scope.current === undefined) {
+      reporter.report(CODES.unknownField, `unknown field \`${name}\`: this rule has no current record`, p.name.span);
+      return ERROR;
+    }
+    return fieldOf(scope.current, p.name.name, p.name.span, scope);
+  }
+  if (missing(p.entity)) return ERROR;
+  const en = p.entity.name;
+  for (let i = scope.iterated.length - 1; i >= 0; i--) {
+    if (scope.iterated[i].name === en) return fieldOf(scope.iterated[i], name, p.name.span, scope);
+  }
+  if (scope.current !== undefined && scope.current.name === en) return fieldOf(scope.current, name, p.name.span, scope);
+  if (index.entity(en) !== undefined) {
+    reporter.report(
+      CODES.entityNotInScope,
+      `${scope.label}\`${en}.${name}\` names no record here: \`${en}\` is neither the record under test${
+        scope.current === undefined ? "" : ` (\`${scope.current.name}\`)`
+      } nor iterated by exists/count/sum; use \`exists(${en} where ...)\``,
+      p.entity.span,
+    );
+    return ERROR;
+  }
+  reporter.report(CODES.unknownEntity, `unknown entity \`${en}\``, p.entity.span, suggest(en, index.rs.entities.keys()));
+  return ERROR;
+}
+
+function fieldOf(entity: ResolvedEntity, name: string, span: PathExpr["span"], scope: ExprScope): ValueType {
+  const f = scope.index.field(entity, name);
+  if (f === undefined) {
+    scope.reporter.report(
+      CODES.unknownField,
+      `unknown field \`${name}\` on entity \`${entity.name}\``,
+      span,
+      suggest(name, scope.index.fields(entity).keys()),
+    );
+    return ERROR;
+  }
+  return fieldType(scope.index, f);
+}
+
+/** Report when two types cannot be compared; a string literal against a code must be in the list. */
+function compareTypes(a: ValueType, b: ValueType, left: Expr, right: Expr, scope: ExprScope, op = "="): void {
+  if (a.kind === "error" || b.kind === "error") return;
+  if (a.kind === "code" && right?.kind === "String") return checkCodeLiteral(a.list, right, scope);
+  if (b.kind === "code" && left?.kind === "String") return checkCodeLiteral(b.list, left, scope);
+  if (!comparable(a, b)) {
+    scope.reporter.report(CODES.incomparable, `${scope.label}cannot compare ${typeName(a)} with ${typeName(b)}`, right.span, {
+      notes: [`the left side is ${typeName(a)}, the right side is ${typeName(b)}`],
+    });
+    return;
+  }
+  if (op !== "=" && op !== "!=" && !ordered(a)) {
+    scope.reporter.report(CODES.incomparable, `${scope.label}\`${op}\` needs ordered values; ${typeName(a)} has no order, use \`=\` or \`!=\``, left.span);
+  }
+}
+
+function checkCodeLiteral(list: string, lit: StringLiteral, scope: ExprScope): void {
+  const decl = scope.index.rs.codeLists.get(list);
+  if (decl === undefined) return;
+  const values = (decl.values ?? []).map((v) => v.code);
+  if (values.includes(lit.value)) return;
+  scope.reporter.report(
+    CODES.notInCodeList,
+    `"${lit.value}" is not a value of code list \`${list}\``,
+    lit.span,
+    { ...suggest(lit.value, values), notes: [`the values are ${values.map((v) => `"${v}"`).join(", ")}`] },
+  );
+}
+
+function binaryType(expr: Extract<Expr, { kind: "Binary" }>, scope: ExprScope): ValueType {
+  const { reporter } = scope;
+  const a = checkExpr(expr.left, scope);
+  const b = checkExpr(expr.right, scope);
+  switch (expr.op) {
+    case "and":
+    case "or":
+      for (const [t, side] of [[a, expr.left], [b, expr.right]] as const) {
+        if (t.kind !== "boolean" && t.kind !== "error") {
+          reporter.report(CODES.notBoolean, `${scope.label}\`${expr.op}\` joins conditions, but this operand is ${typeName(t)}`, side.span);
+        }
+      }
+      return BOOLEAN;
+    case "=":
+    case "!=":
+    case "<":
+    case "<=":
+    case ">":
+    case ">=":
+      compareTypes(a, b, expr.left, expr.right, scope, expr.op);
+      return BOOLEAN;
+    case "+":
+    case "-":
+    case "*":
+    case "/": {
+      if (a.kind === "error" || b.kind === "error") return ERROR;
+      if (isNumeric(a) && isNumeric(b)) return numericResult(expr.op, a, b);
+      if (expr.op === "+" || expr.op === "-") {
+        const shifted = shift(a, b) ?? (expr.op === "+" ? shift(b, a) : undefined);
+        if (shifted !== undefined) return shifted;
+      }
+      reporter.report(
+        CODES.badArithmetic,
+        `${scope.label}cannot compute ${typeName(a)} ${expr.op} ${typeName(b)}${arithmeticHint(a, b)}`,
+        expr.span,
+      );
+      return ERROR;
+    }
+    default:
+      return ERROR;
+  }
+}
+
+/** `date ± days|months|years|workdays`, `datetime ± s|min|h|days`. */
+function shift(base: ValueType, by: ValueType): ValueType | undefined {
+  if (by.kind !== "duration") return undefined;
+  if (base.kind === "date" && DATE_UNITS.has(by.unit)) return DATE;
+  if (base.kind === "datetime" && DATETIME_UNITS.has(by.unit)) return DATETIME;
+  return undefined;
+}
+
+function arithmeticHint(a: ValueType, b: ValueType): string {
+  const dur = a.kind === "duration" ? a : b.kind === "duration" ? b : undefined;
+  if (dur?.kind === "duration" && (a.kind === "date" || b.kind === "date")) return ": a date moves by days, workdays, months or years";
+  if (dur?.kind === "duration" && (a.kind === "datetime" || b.kind === "datetime")) return ": a datetime moves by s, min, h or days";
+  return "";
+}
+
+function callType(expr: Extract<Expr, { kind: "Call" }>, scope: ExprScope): ValueType {
+  const args = (expr.args ?? []).map((a) => (a === undefined ? ERROR : checkExpr(a, scope)));
+  if (missing(expr.callee)) return ERROR;
+  const name = expr.callee.name;
+  const fn = BUILTINS.get(name);
+  if (fn === undefined) {
+    scope.reporter.report(CODES.unknownFunction, `unknown function \`${name}\``, expr.callee.span, {
+      ...suggest(name, BUILTINS.keys()),
+      notes: [`the functions are ${[...BUILTINS.keys()].join(", ")}`],
+    });
+    return ERROR;
+  }
+  if (args.length !== fn.params.length) {
+    scope.reporter.report(
+      CODES.badArguments,
+      `\`${name}\` takes ${fn.params.length} argument${fn.params.length === 1 ? "" : "s"}, not ${args.length}`,
+      expr.callee.span,
+    );
+    return fn.result;
+  }
+  fn.params.forEach((p, i) => {
+    const t = args[i];
+    if (t.kind !== "error" && !p.accepts(t)) {
+      scope.reporter.report(
+        CODES.badArguments,
+        `${scope.label}\`${name}\` needs ${p.label}, but its argument is ${typeName(t)}`,
+        expr.args[i].span,
+      );
+    }
+  });
+  return fn.result;
+}
+
+function aggregateType(expr: Extract<Expr, { kind: "Aggregate" }>, scope: ExprScope): ValueType {
+  const { reporter, index } = scope;
+  const result = expr.op === "exists" ? BOOLEAN : expr.op === "count" ? INTEGER : ERROR;
+  if (missing(expr.entity)) return result;
+  const entity = index.entity(expr.entity.name);
+  if (entity === undefined) {
+    reporter.report(CODES.unknownEntity, `unknown entity \`${expr.entity.name}\``, expr.entity.span, suggest(expr.entity.name, index.rs.entities.keys()));
+    return result;
+  }
+  if (expr.where !== undefined && expr.where !== null) {
+    checkCondition(expr.where, { ...scope, iterated: [...scope.iterated, entity] }, "`where`");
+  }
+  if (expr.op !== "sum") return result;
+  if (missing(expr.field)) return ERROR;
+  const f = index.field(entity, expr.field!.name);
+  if (f === undefined) {
+    reporter.report(
+      CODES.unknownField,
+      `unknown field \`${expr.field!.name}\` on entity \`${entity.name}\``,
+      expr.field!.span,
+      suggest(expr.field!.name, index.fields(entity).keys()),
+    );
+    return ERROR;
+  }
+  const t = fieldType(index, f);
+  if (t.kind !== "error" && !isNumeric(t)) {
+    reporter.report(CODES.sumNotNumeric, `\`sum\` adds numbers, but \`${entity.name}.${f.name}\` is ${typeName(t)}`, expr.field!.span);
+    return ERROR;
+  }
+  return t;
+}

@@ -1,0 +1,175 @@
+/**
+ * Checks of rules: required clauses, targets, `when`/`require` conditions (type-checked once per
+ * listed attribute in attribute rules), file checks, message placeholders, and the examples.
+ *
+ * @module
+ */
+import type { AttributeRef, Expr, FileCheck, RuleDecl } from "./ast.js";
+import { CODES } from "./check-codes.js";
+import { missing, type Reporter, type RulesetIndex } from "./check-context.js";
+import { lookupEntity, unknownField } from "./check-decls.js";
+import { checkExamples } from "./check-examples.js";
+import { checkCondition, type ExprScope } from "./check-expr.js";
+import type { ResolvedEntity, ResolvedField, ResolvedRule } from "./model.js";
+
+/** One attribute an attribute rule runs on. */
+export interface TargetAttribute {
+  entity: ResolvedEntity;
+  field: ResolvedField;
+}
+
+/** Expand `E.f`, `E.*` and `*.f` into the attributes they denote (unknown names reported). */
+export function expandAttributes(index: RulesetIndex, reporter: Reporter, refs: AttributeRef[]): TargetAttribute[] {
+  const out: TargetAttribute[] = [];
+  const seen = new Set<string>();
+  const push = (entity: ResolvedEntity, field: ResolvedField) => {
+    const key = `${entity.name}.${field.name}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({ entity, field });
+  };
+  for (const ref of refs) {
+    if (ref === undefined || missing(ref.entity) || missing(ref.field)) continue;
+    const fieldName = ref.field.name;
+    if (ref.entity.name === "*") {
+      let found = false;
+      for (const entity of index.rs.entities.values()) {
+        for (const f of entity.fields) {
+          if (fieldName === "*" || f.name === fieldName) {
+            push(entity, f);
+            found = true;
+          }
+        }
+      }
+      if (!found && fieldName !== "*") {
+        reporter.report(CODES.unknownField, `no entity has a field \`${fieldName}\``, ref.field.span);
+      }
+      continue;
+    }
+    const entity = lookupEntity(index, reporter, ref.entity);
+    if (entity === undefined) continue;
+    if (fieldName === "*") {
+      for (const f of entity.fields) push(entity, f);
+      continue;
+    }
+    const f = index.field(entity, fieldName);
+    if (f === undefined) unknownField(index, reporter, entity, ref.field);
+    else push(entity, f);
+  }
+  return out;
+}
+
+function isFileCheck(x: Expr | FileCheck | undefined): x is FileCheck {
+  return x !== undefined && x !== null && x.kind === "FileCheck";
+}
+
+/** Check every rule of the ruleset. `annotate(rule)`: whether expression types are written (own rules only). */
+export function checkRules(index: RulesetIndex, reporter: Reporter, annotate: (r: ResolvedRule) => boolean): void {
+  for (const rule of index.rs.rules) checkRule(index, reporter, rule.decl, annotate(rule));
+}
+
+function checkRule(index: RulesetIndex, reporter: Reporter, rule: RuleDecl, annotate: boolean): void {
+  if (missing(rule.code)) return;
+  const codeSpan = rule.code.span;
+  const code = rule.code.name;
+  if ((rule.implementsRefs ?? []).length === 0) {
+    reporter.report(
+      CODES.missingImplements,
+      `rule \`${code}\` does not say which article it implements; add \`implements ALIAS LOCATOR\``,
+      codeSpan,
+    );
+  }
+  if (rule.severity === undefined) {
+    reporter.report(CODES.missingSeverity, `rule \`${code}\` has no severity; add \`severity blocking\` or \`severity signalling\``, codeSpan);
+  }
+  const target = rule.target;
+  if (target === undefined || target === null) {
+    reporter.report(CODES.missingTarget, `rule \`${code}\` does not say what it checks; add \`for ENTITY\`, \`for E.field, ...\` or \`for file E\``, codeSpan);
+  }
+  if (rule.require === undefined || rule.require === null) {
+    reporter.report(CODES.missingRequire, `rule \`${code}\` has no \`require\` condition`, codeSpan);
+  }
+
+  const base: Omit<ExprScope, "current" | "attribute" | "label"> = { index, reporter, iterated: [], inNorm: false, annotate };
+  const targeted: ResolvedEntity[] = [];
+  let fileRule = false;
+
+  if (target?.kind === "FileTarget") {
+    fileRule = true;
+    for (const e of target.entities ?? []) {
+      const entity = lookupEntity(index, reporter, e);
+      if (entity !== undefined) targeted.push(entity);
+    }
+    if (rule.when !== undefined && rule.when !== null) {
+      reporter.report(CODES.wrongCheckKind, `a \`for file\` rule checks the delivery, not records: it cannot have a \`when\` condition`, rule.when.span);
+    }
+    if (rule.require !== undefined && rule.require !== null && !isFileCheck(rule.require)) {
+      reporter.report(
+        CODES.wrongCheckKind,
+        `a \`for file\` rule takes one of \`require present\`, \`require header\`, \`require unique key\`, \`require references\``,
+        rule.require.span,
+      );
+    }
+    if (isFileCheck(rule.require) && rule.require.check === "unique-key") {
+      for (const entity of targeted) {
+        if (entity.key.length === 0) {
+          reporter.report(CODES.uniqueKeyWithoutKey, `entity \`${entity.name}\` has no \`key\`, so \`require unique key\` cannot be checked`, rule.require.span);
+        }
+      }
+    }
+  } else if (target?.kind === "RecordTarget") {
+    const entity = lookupEntity(index, reporter, target.entity);
+    if (entity !== undefined) {
+      targeted.push(entity);
+      const scope: ExprScope = { ...base, current: entity, attribute: undefined, label: "" };
+      checkConditions(rule, scope, reporter);
+    }
+  } else if (target?.kind === "AttributeTarget") {
+    const attributes = expandAttributes(index, reporter, target.attributes ?? []);
+    const many = attributes.length > 1;
+    attributes.forEach((a, i) => {
+      if (!targeted.includes(a.entity)) targeted.push(a.entity);
+      const scope: ExprScope = {
+        ...base,
+        annotate: annotate && i === 0,
+        current: a.entity,
+        attribute: a,
+        label: many ? `for attribute \`${a.entity.name}.${a.field.name}\`: ` : "",
+      };
+      checkConditions(rule, scope, reporter);
+    });
+  }
+
+  checkPlaceholders(index, reporter, rule, targeted);
+  checkExamples(index, reporter, rule, targeted, fileRule);
+}
+
+function checkConditions(rule: RuleDecl, scope: ExprScope, reporter: Reporter): void {
+  checkCondition(rule.when, scope, "`when`");
+  if (isFileCheck(rule.require)) {
+    reporter.report(
+      CODES.wrongCheckKind,
+      `\`require ${rule.require.check.replace("-", " ")}\` is a file check; it needs a \`for file\` target`,
+      rule.require.span,
+    );
+  } else checkCondition(rule.require, scope, "`require`");
+}
+
+const FIXED_PLACEHOLDERS = new Set(["attribute", "value", "field_name", "entity", "rule", "key"]);
+
+/** `{name}` in a message must be a known placeholder or a field of a targeted entity (a warning). */
+function checkPlaceholders(index: RulesetIndex, reporter: Reporter, rule: RuleDecl, targeted: ResolvedEntity[]): void {
+  if (rule.message === undefined) return;
+  const re = /\{([^{}]*)\}/g;
+  for (const m of rule.message.matchAll(re)) {
+    const name = m[1].trim();
+    if (FIXED_PLACEHOLDERS.has(name)) continue;
+    if (targeted.some((e) => index.field(e, name) !== undefined)) continue;
+    reporter.report(
+      CODES.unknownPlaceholder,
+      `the message of rule \`${rule.code.name}\` has a placeholder \`{${name}}\` that is neither \`attribute\`, \`value\` nor a field of the rule's entity`,
+      rule.code.span,
+      { warning: true },
+    );
+  }
+}

@@ -1,0 +1,452 @@
+/**
+ * Builds one {@link ResolvedRuleset} from a file, the resolved version it `extends` and the
+ * versions it `uses`: inherited declarations first in their order, `replace` swaps in place,
+ * `remove` drops, `extend entity` edits fields, new declarations are appended. Reports the
+ * REG216–REG218 family (duplicates, redeclaring without `replace`, replacing what is not inherited)
+ * and unknown source aliases of the file's own `implements` clauses.
+ *
+ * @module
+ */
+import type {
+  ArticleRef,
+  CalendarDecl,
+  CategoryDecl,
+  CodeListDecl,
+  EntityDecl,
+  ExtendEntityDecl,
+  FieldDecl,
+  Ident,
+  IkbDecl,
+  MeasureDecl,
+  MetricDecl,
+  NormDecl,
+  PayoutDecl,
+  RegelFile,
+  RulesetHeader,
+  SourceDecl,
+  Span,
+} from "./ast.js";
+import { CODES } from "./check-codes.js";
+import { entityIdents, missing, type Reporter, suggest, where } from "./check-context.js";
+import type {
+  ResolvedArticle,
+  ResolvedCategory,
+  ResolvedEntity,
+  ResolvedField,
+  ResolvedRule,
+  ResolvedRuleset,
+} from "./model.js";
+
+/** `name@version` of a header. */
+export function rulesetId(header: RulesetHeader): string {
+  return `${header.ref.name}@${header.ref.version}`;
+}
+
+/**
+ * A named collection being merged: starts as the inherited items, then takes this file's
+ * declarations in order. A Map keeps insertion order, and `set` on an existing key keeps its place:
+ * exactly the "replace swaps in place" rule.
+ */
+class Collection<T> {
+  readonly items: Map<string, T>;
+  private readonly inherited: Set<string>;
+  private readonly here = new Map<string, Span>();
+
+  constructor(
+    private readonly kind: string,
+    inherited: Iterable<[string, T]>,
+    private readonly reporter: Reporter,
+    private readonly ctx: { id: string; parent: string | undefined },
+  ) {
+    this.items = new Map(inherited);
+    this.inherited = new Set(this.items.keys());
+  }
+
+  isInherited(name: string): boolean {
+    return this.inherited.has(name);
+  }
+
+  /** Add a declaration of this file. Returns false when it was a duplicate and was dropped. */
+  declare(name: Ident, item: T, replace: boolean): boolean {
+    if (missing(name)) return false;
+    const n = name.name;
+    const first = this.here.get(n);
+    if (first !== undefined) {
+      this.reporter.report(CODES.duplicateName, `${this.kind} \`${n}\` is declared twice in ${this.ctx.id}`, name.span, {
+        notes: [`first declared at ${where(first)}`],
+      });
+      return false;
+    }
+    this.here.set(n, name.span);
+    if (replace) {
+      if (!(this.inherited.has(n) && this.items.has(n))) this.notInherited(name, "replace");
+    } else if (this.inherited.has(n) && this.items.has(n)) {
+      this.reporter.report(
+        CODES.redeclaredInherited,
+        `${this.kind} \`${n}\` is already inherited from ${this.ctx.parent}; write \`replace ${this.kind} ${n}\` to change it`,
+        name.span,
+      );
+    }
+    this.items.set(n, item);
+    return true;
+  }
+
+  remove(name: Ident): void {
+    if (missing(name)) return;
+    const n = name.name;
+    if (this.inherited.has(n) && this.items.has(n) && !this.here.has(n)) {
+      this.items.delete(n);
+      return;
+    }
+    this.notInherited(name, "remove");
+  }
+
+  notInherited(name: Ident, verb: string): void {
+    const n = name.name;
+    const candidates = [...this.inherited].filter((c) => this.items.has(c));
+    const why =
+      this.ctx.parent === undefined
+        ? `${this.ctx.id} does not extend another ruleset`
+        : this.here.has(n) && !this.inherited.has(n)
+          ? `it is declared in this file, not inherited from ${this.ctx.parent}`
+          : `${this.ctx.parent} has no ${this.kind} \`${n}\``;
+    this.reporter.report(CODES.notInherited, `cannot ${verb} ${this.kind} \`${n}\`: ${why}`, name.span, suggest(n, candidates));
+  }
+}
+
+/** What the resolver produces besides the model: which rules were declared in this very file. */
+export interface Resolution {
+  ruleset: ResolvedRuleset;
+  /** Source aliases of this file, for checking `implements` of its own declarations. */
+  sources: Map<string, SourceDecl>;
+}
+
+/**
+ * Resolve one file. `parent` is the resolved version named by `extends` (undefined when there is
+ * none or it could not be resolved); `used` are the resolved `uses` targets, with the header ref
+ * each came from (for diagnostics).
+ */
+export function resolveRuleset(
+  file: RegelFile,
+  header: RulesetHeader,
+  parent: ResolvedRuleset | undefined,
+  used: { ref: Span; ruleset: ResolvedRuleset }[],
+  reporter: Reporter,
+): Resolution {
+  const id = rulesetId(header);
+  const ctx = { id, parent: parent?.id };
+
+  // Sources are per file: never inherited.
+  const sources = new Map<string, SourceDecl>();
+  for (const s of header.sources ?? []) {
+    if (missing(s.alias)) continue;
+    const first = sources.get(s.alias.name);
+    if (first !== undefined) {
+      reporter.report(CODES.duplicateName, `source \`${s.alias.name}\` is declared twice in ${id}`, s.alias.span, {
+        notes: [`first declared at ${where(first.alias.span)}`],
+      });
+      continue;
+    }
+    sources.set(s.alias.name, s);
+  }
+  const articles = (refs: ArticleRef[] | undefined): ResolvedArticle[] => resolveArticles(refs ?? [], sources, reporter);
+
+  const codeLists = new Collection<CodeListDecl>("codelist", parent?.codeLists ?? [], reporter, ctx);
+  const entities = new Collection<ResolvedEntity>("entity", parent?.entities ?? [], reporter, ctx);
+  const rules = new Collection<ResolvedRule>("rule", (parent?.rules ?? []).map((r) => [r.code, r]), reporter, ctx);
+  const categories = new Collection<ResolvedCategory>(
+    "category",
+    (parent?.categories ?? []).map((c) => [c.name, c]),
+    reporter,
+    ctx,
+  );
+  const named = <T extends { name: Ident }>(kind: string, list: T[] | undefined) =>
+    new Collection<T>(kind, (list ?? []).map((d) => [d.name.name, d]), reporter, ctx);
+  const payouts = named<PayoutDecl>("payout", parent?.payouts);
+  const metrics = named<MetricDecl>("metric", parent?.metrics);
+  const norms = named<NormDecl>("norm", parent?.norms);
+  const measures = named<MeasureDecl>("measure", parent?.measures);
+  const calendars = named<CalendarDecl>("calendar", parent?.calendars);
+  let ikb: IkbDecl | undefined = parent?.ikb;
+  let ikbHere: IkbDecl | undefined;
+  const extensions: ExtendEntityDecl[] = [];
+
+  for (const decl of file.declarations ?? []) {
+    if (decl === undefined || decl === null) continue;
+    switch (decl.kind) {
+      case "CodeList":
+        checkCodeValues(decl, reporter);
+        codeLists.declare(decl.name, decl, decl.replace);
+        articles(decl.implementsRefs);
+        break;
+      case "Entity":
+        entities.declare(decl.name, entityFrom(decl, id, reporter), decl.replace);
+        articles(decl.implementsRefs);
+        break;
+      case "ExtendEntity":
+        extensions.push(decl);
+        break;
+      case "Ikb": {
+        articles(decl.implementsRefs);
+        const span = decl.span;
+        if (ikbHere !== undefined) {
+          reporter.report(CODES.duplicateName, `the \`ikb\` grouping is declared twice in ${id}`, span, {
+            notes: [`first declared at ${where(ikbHere.span)}`],
+          });
+          break;
+        }
+        ikbHere = decl;
+        if (decl.replace && parent?.ikb === undefined) {
+          reporter.report(CODES.notInherited, `cannot replace \`ikb\`: no \`ikb\` grouping is inherited`, span);
+        } else if (!decl.replace && parent?.ikb !== undefined) {
+          reporter.report(
+            CODES.redeclaredInherited,
+            `the \`ikb\` grouping is already inherited from ${parent.id}; write \`replace ikb\` to change it`,
+            span,
+          );
+        }
+        ikb = decl;
+        break;
+      }
+      case "Rule":
+        rules.declare(decl.code, { decl, code: decl.code?.name ?? "", articles: articles(decl.implementsRefs), origin: id }, decl.replace);
+        break;
+      case "Category":
+        categories.declare(decl.name, { decl, name: decl.name?.name ?? "", articles: articles(decl.implementsRefs), origin: id }, decl.replace);
+        break;
+      case "Payout":
+        payouts.declare(decl.name, decl, decl.replace);
+        articles(decl.implementsRefs);
+        break;
+      case "Metric":
+        metrics.declare(decl.name, decl, decl.replace);
+        break;
+      case "Norm":
+        norms.declare(decl.name, decl, decl.replace);
+        articles(decl.implementsRefs);
+        break;
+      case "Measure":
+        measures.declare(decl.name, decl, decl.replace);
+        articles(decl.implementsRefs);
+        break;
+      case "Calendar":
+        checkHolidays(decl, reporter);
+        calendars.declare(decl.name, decl, decl.replace);
+        articles(decl.implementsRefs);
+        break;
+      case "Remove": {
+        const target = {
+          rule: rules,
+          category: categories,
+          entity: entities,
+          codelist: codeLists,
+          payout: payouts,
+          norm: norms,
+          measure: measures,
+          metric: metrics,
+          calendar: calendars,
+        }[decl.what] as Collection<unknown> | undefined;
+        target?.remove(decl.name);
+        break;
+      }
+    }
+  }
+
+  for (const ext of extensions) extendEntity(ext, entities, id, reporter);
+
+  // `uses` brings calendars and metrics into scope; a name clash with a different declaration is an error.
+  for (const u of used) {
+    addUsed(calendars.items, u.ruleset.calendars, "calendar", u, id, reporter);
+    addUsed(metrics.items, u.ruleset.metrics, "metric", u, id, reporter);
+  }
+
+  const ruleset: ResolvedRuleset = {
+    name: header.ref.name,
+    version: header.ref.version,
+    id,
+    title: header.title,
+    extends: header.extends === undefined ? undefined : `${header.extends.name}@${header.extends.version}`,
+    uses: (header.uses ?? []).map((u) => `${u.name}@${u.version}`),
+    validFrom: header.validFrom?.text,
+    validUntil: header.validUntil?.text,
+    sources: [...sources.values()],
+    codeLists: codeLists.items,
+    entities: entities.items,
+    ikb,
+    rules: [...rules.items.values()],
+    categories: [...categories.items.values()],
+    payouts: [...payouts.items.values()],
+    metrics: [...metrics.items.values()],
+    norms: [...norms.items.values()],
+    measures: [...measures.items.values()],
+    calendars: [...calendars.items.values()],
+    file: file.path,
+  };
+  return { ruleset, sources };
+}
+
+function addUsed<T extends { name: Ident }>(
+  into: Map<string, T>,
+  from: T[],
+  kind: string,
+  u: { ref: Span; ruleset: ResolvedRuleset },
+  id: string,
+  reporter: Reporter,
+): void {
+  for (const d of from) {
+    const existing = into.get(d.name.name);
+    if (existing === d) continue;
+    if (existing !== undefined) {
+      reporter.report(
+        CODES.duplicateName,
+        `${kind} \`${d.name.name}\` of ${u.ruleset.id} clashes with the ${kind} of that name in ${id}`,
+        u.ref,
+        { notes: [`the other one is declared at ${where(existing.name.span)}`] },
+      );
+      continue;
+    }
+    into.set(d.name.name, d);
+  }
+}
+
+/** Resolve `implements` aliases against the file's own sources; unknown aliases are reported and dropped. */
+export function resolveArticles(refs: ArticleRef[], sources: Map<string, SourceDecl>, reporter: Reporter): ResolvedArticle[] {
+  const out: ResolvedArticle[] = [];
+  for (const ref of refs) {
+    if (ref === undefined || missing(ref.source)) continue;
+    const source = sources.get(ref.source.name);
+    if (source === undefined) {
+      reporter.report(
+        CODES.unknownSource,
+        `unknown source \`${ref.source.name}\`: declare it in the header with \`source ${ref.source.name} "title"\` (sources are not inherited)`,
+        ref.source.span,
+        suggest(ref.source.name, sources.keys()),
+      );
+      continue;
+    }
+    out.push({ sourceAlias: source.alias.name, sourceTitle: source.title, locator: ref.locator, span: ref.span });
+  }
+  return out;
+}
+
+function resolvedField(decl: FieldDecl, origin: string): ResolvedField {
+  return { decl, name: decl.name.name, column: decl.column ?? decl.name.name, origin };
+}
+
+function entityFrom(decl: EntityDecl, origin: string, reporter: Reporter): ResolvedEntity {
+  const fields: ResolvedField[] = [];
+  const seen = new Map<string, Span>();
+  for (const f of decl.fields ?? []) {
+    if (f === undefined || missing(f.name)) continue;
+    const first = seen.get(f.name.name);
+    if (first !== undefined) {
+      reporter.report(CODES.duplicateName, `field \`${f.name.name}\` is declared twice on entity \`${decl.name?.name}\``, f.name.span, {
+        notes: [`first declared at ${where(first)}`],
+      });
+      continue;
+    }
+    seen.set(f.name.name, f.name.span);
+    fields.push(resolvedField(f, origin));
+  }
+  const entity: ResolvedEntity = {
+    name: decl.name?.name ?? "",
+    title: decl.title,
+    file: decl.file,
+    key: (decl.key ?? []).filter((k) => !missing(k)).map((k) => k.name),
+    roleBy: missing(decl.roleBy) ? undefined : decl.roleBy!.name,
+    fields,
+    span: decl.span,
+    doc: decl.doc ?? [],
+  };
+  entityIdents.set(entity, { key: decl.key ?? [], roleBy: decl.roleBy });
+  return entity;
+}
+
+/** Apply `extend entity`: removes first (so a field can be removed and re-added), then adds and replaces. */
+function extendEntity(ext: ExtendEntityDecl, entities: Collection<ResolvedEntity>, id: string, reporter: Reporter): void {
+  if (missing(ext.name)) return;
+  const base = entities.items.get(ext.name.name);
+  if (base === undefined || !entities.isInherited(ext.name.name)) {
+    entities.notInherited(ext.name, "extend");
+    return;
+  }
+  const fields = [...base.fields];
+  const indexOf = (name: string) => fields.findIndex((f) => f.name === name);
+  for (const r of ext.removeFields ?? []) {
+    if (missing(r)) continue;
+    const i = indexOf(r.name);
+    if (i < 0) {
+      reporter.report(
+        CODES.notInherited,
+        `cannot remove field \`${r.name}\`: entity \`${base.name}\` has no such field`,
+        r.span,
+        suggest(r.name, fields.map((f) => f.name)),
+      );
+      continue;
+    }
+    fields.splice(i, 1);
+  }
+  const added = new Map<string, Span>();
+  for (const f of ext.fields ?? []) {
+    if (f === undefined || missing(f.name)) continue;
+    const n = f.name.name;
+    const first = added.get(n);
+    if (first !== undefined) {
+      reporter.report(CODES.duplicateName, `field \`${n}\` is declared twice on entity \`${base.name}\``, f.name.span, {
+        notes: [`first declared at ${where(first)}`],
+      });
+      continue;
+    }
+    added.set(n, f.name.span);
+    const i = indexOf(n);
+    if (f.replace) {
+      if (i < 0) {
+        reporter.report(
+          CODES.notInherited,
+          `cannot replace field \`${n}\`: entity \`${base.name}\` has no such field`,
+          f.name.span,
+          suggest(n, fields.map((x) => x.name)),
+        );
+        fields.push(resolvedField(f, id));
+      } else fields[i] = resolvedField(f, id);
+    } else if (i >= 0) {
+      reporter.report(
+        CODES.redeclaredInherited,
+        `field \`${n}\` already exists on entity \`${base.name}\`; write \`replace field ${n}\` to change it`,
+        f.name.span,
+      );
+      fields[i] = resolvedField(f, id);
+    } else fields.push(resolvedField(f, id));
+  }
+  // A new object: the parent's entity stays as it was.
+  const extended = { ...base, fields };
+  const idents = entityIdents.get(base);
+  if (idents !== undefined) entityIdents.set(extended, idents);
+  entities.items.set(base.name, extended);
+}
+
+function checkCodeValues(decl: CodeListDecl, reporter: Reporter): void {
+  const seen = new Map<string, Span>();
+  for (const v of decl.values ?? []) {
+    if (v === undefined || v.code === undefined) continue;
+    const first = seen.get(v.code);
+    if (first !== undefined) {
+      reporter.report(CODES.duplicateName, `value "${v.code}" is listed twice in code list \`${decl.name?.name}\``, v.span, {
+        notes: [`first listed at ${where(first)}`],
+      });
+    } else seen.set(v.code, v.span);
+  }
+}
+
+function checkHolidays(decl: CalendarDecl, reporter: Reporter): void {
+  const seen = new Map<string, Span>();
+  for (const h of decl.holidays ?? []) {
+    if (h === undefined || missing(h.name)) continue;
+    const first = seen.get(h.name.name);
+    if (first !== undefined) {
+      reporter.report(CODES.duplicateName, `holiday \`${h.name.name}\` is declared twice in calendar \`${decl.name?.name}\``, h.name.span, {
+        notes: [`first declared at ${where(first)}`],
+      });
+    } else seen.set(h.name.name, h.name.span);
+  }
+}
