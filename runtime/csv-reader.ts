@@ -112,6 +112,8 @@ export class CsvTokenizer {
             this.cells.push("");
             from = i + 1;
           } else if (c === LF || c === CR) {
+            // a line end right after a comma closes an empty last field
+            if (this.cells.length > 0) this.cells.push("");
             this.endRecord(c);
             from = i + 1;
           } else {

@@ -85,6 +85,19 @@ describe("csv reader: line numbers and problems", () => {
     expect(ev[1]).toEqual({ kind: "row", cells: ["él", "€"], line: 2 });
   });
 
+  it("keeps empty fields, including a last empty field", () => {
+    expect(parseCsvText("a,b,c\r\n1,,\r\n,,3\n,2,\n")).toEqual([
+      { kind: "row", cells: ["a", "b", "c"], line: 1 },
+      { kind: "row", cells: ["1", "", ""], line: 2 },
+      { kind: "row", cells: ["", "", "3"], line: 3 },
+      { kind: "row", cells: ["", "2", ""], line: 4 },
+    ]);
+    expect(parseCsvText("a,b\n1,")).toEqual([
+      { kind: "row", cells: ["a", "b"], line: 1 },
+      { kind: "row", cells: ["1", ""], line: 2 },
+    ]);
+  });
+
   it("an empty input has no records", () => {
     expect(parseCsvText("")).toEqual([]);
     expect(parseCsvText("\uFEFF")).toEqual([]);
@@ -99,7 +112,9 @@ describe("csv reader: line numbers and problems", () => {
         fc.boolean(),
         async (rows, chunk, crlf) => {
           const eol = crlf ? "\r\n" : "\n";
-          const text = rows.map((r) => r.map((v) => `"${v.replace(/"/g, '""')}"`).join(",")).join(eol) + eol;
+          // quote only when needed, so unquoted and empty fields are exercised too
+          const q = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+          const text = rows.map((r) => r.map(q).join(",")).join(eol) + eol;
           const parts: string[] = [];
           for (let i = 0; i < text.length; i += chunk) parts.push(text.slice(i, i + chunk));
           const ev: CsvEvent[] = [];

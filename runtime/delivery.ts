@@ -1,0 +1,658 @@
+/**
+ * Validate an IKB-bestand (a folder of CSV files) against a compiled ruleset and build the report.
+ *
+ * Two passes per file. The scan pass reads every row once: header and row-structure problems,
+ * whether the file is sorted by IKB key, and compact hash sets for the unique-key and references
+ * checks. Unsorted IKB files are then sorted externally into temporary runs. The validate pass
+ * merges all IKB files by IKB key, decodes and checks one IKB at a time, classifies it (Bijlage 3)
+ * and tallies the findings. Memory: 8 bytes per key for the file checks, the sort budget, one IKB.
+ *
+ * @module
+ */
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { CompiledRuleset, EntityMeta, Finding, RuleContext, RuleTrace, Severity } from "../compiler/contract.js";
+import { groupByKey, mergeRuns, RunWriter, TempSpace, type KeyedRow } from "./assemble.js";
+import { readCsvFile } from "./csv-reader.js";
+import { groeipadNorm, GROEIPAD_SOURCE } from "./groeipad.js";
+import { hash53, HashSet53 } from "./key-set.js";
+import type { LoadedRuleset } from "./load-compiled.js";
+import { maskKey, maskValues, personalFields } from "./mask.js";
+import {
+  REPORT_VERSION,
+  type BlockingError,
+  type FileReport,
+  type InputProblem,
+  type Report,
+  type RuleReport,
+  type Sample,
+} from "./report-types.js";
+
+/** Progress of a long run: `scan` and `sort` count bytes, `validate` counts rows. */
+export interface Progress {
+  phase: "scan" | "sort" | "validate";
+  file: string;
+  done: number;
+  total: number;
+  rows: number;
+}
+
+export interface DeliveryOptions {
+  /** Reporting reference date, YYYY-MM-DD. */
+  rrd: string;
+  /** Show BSN, names and dates of birth in samples (default: masked). */
+  showPersonalData?: boolean;
+  /** Samples per rule (default 1,000, as the GLO report). */
+  maxSamples?: number;
+  /** Put a timestamp in the report (omitted by default so reports are byte-identical). */
+  generatedAt?: string;
+  /** Folder for temporary sort runs (default: the OS temp folder). */
+  tempDir?: string;
+  /** Characters held in memory per sort run (default 64 M). */
+  sortBudget?: number;
+  /** Longest accepted CSV field (default 1 MiB). */
+  maxFieldLength?: number;
+  onProgress?: (p: Progress) => void;
+  generatorVersion?: string;
+}
+
+interface FileState {
+  entity: EntityMeta;
+  file: string;
+  path: string;
+  report: FileReport;
+  bytes: number;
+  width: number;
+  /** index[i]: header position of the i-th field (-1: missing). */
+  index: number[];
+  ikbCol: number;
+  keyCols: number[];
+  unique?: { code: string; severity: Severity; hashes: HashSet53; candidates?: Set<number>; seen: Map<string, number> };
+  refs: { code: string; severity: Severity; field: string; col: number; target: string }[];
+  runs?: string[];
+  roleByField: number;
+}
+
+interface RuleTally {
+  severity: Severity;
+  count: number;
+  records: number;
+  samples: Sample[];
+  omitted: number;
+  firstFile: string | null;
+  firstLine: number | null;
+}
+
+const EMPTY_IKB: Readonly<Record<string, readonly unknown[]>> = Object.freeze({});
+
+/** Days since 1970-01-01 of a YYYY-MM-DD date; NaN when invalid. */
+export function dateToDays(iso: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) return NaN;
+  const t = Date.UTC(+m[1], +m[2] - 1, +m[3]);
+  const d = new Date(t);
+  if (d.getUTCFullYear() !== +m[1] || d.getUTCMonth() !== +m[2] - 1 || d.getUTCDate() !== +m[3]) return NaN;
+  return t / 86400000;
+}
+
+/** A percentage with two decimals; 0 when the base is 0. */
+export function pct(part: number, whole: number): number {
+  return whole === 0 ? 0 : Math.round((part * 10000) / whole) / 100;
+}
+
+/** Parse the target of a `ref E.f` field type. */
+function refTarget(type: string): string | undefined {
+  const m = /^ref\s+([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(type.trim());
+  return m ? `${m[1]}.${m[2]}` : undefined;
+}
+
+/** Validate the delivery in `folder` against `loaded`. */
+export async function validateDelivery(folder: string, loaded: LoadedRuleset, opts: DeliveryOptions): Promise<Report> {
+  const v = new DeliveryValidator(folder, loaded, opts);
+  return v.run();
+}
+
+class DeliveryValidator {
+  private readonly rs: CompiledRuleset;
+  private readonly trace: Map<string, RuleTrace>;
+  private readonly tallies = new Map<string, RuleTally>();
+  private readonly inputCounts = new Map<string, { severity: Severity; count: number; file: string; line: number | null }>();
+  private readonly personal: Map<string, Set<string>>;
+  private readonly maxSamples: number;
+  private readonly rrdDays: number;
+  private readonly files: FileState[] = [];
+  private readonly refSets = new Map<string, HashSet53>();
+  private readonly categoryCounts = new Map<string, number>();
+  private readonly payoutCounts = new Map<string, number>();
+  private ikbCount = 0;
+  private ikbMeeting = 0;
+  private rowsDone = 0;
+  private rowsTotal = 0;
+
+  constructor(
+    private readonly folder: string,
+    private readonly loaded: LoadedRuleset,
+    private readonly opts: DeliveryOptions,
+  ) {
+    this.rs = loaded.module;
+    this.trace = new Map(loaded.trace.map((t) => [t.code, t]));
+    this.personal = personalFields(this.rs.entities);
+    this.maxSamples = opts.maxSamples ?? 1000;
+    this.rrdDays = dateToDays(opts.rrd);
+    if (Number.isNaN(this.rrdDays)) throw new Error(`invalid RRD ${JSON.stringify(opts.rrd)}: expected YYYY-MM-DD`);
+  }
+
+  async run(): Promise<Report> {
+    const temp = new TempSpace(this.opts.tempDir);
+    try {
+      this.prepareFiles();
+      for (const f of this.files) if (f.report.readStatus === "read") await this.scan(f);
+      for (const f of this.files)
+        if (f.report.readStatus === "read" && f.ikbCol >= 0 && f.report.sortedByIkbKey === false) await this.sort(f, temp);
+      for (const s of this.refSets.values()) s.seal();
+      for (const f of this.files) if (f.unique) f.unique.candidates = f.unique.hashes.seal();
+      await this.validateAll();
+    } finally {
+      await temp.dispose();
+    }
+    return this.buildReport();
+  }
+
+  // ---- files and headers ---------------------------------------------------------------
+
+  private fileRule(check: "present" | "header" | "unique-key" | "references", entity: string) {
+    return this.rs.fileRules.find((r) => r.check === check && r.entities.includes(entity));
+  }
+
+  private prepareFiles(): void {
+    const ikbKey = this.rs.metadata.ikb?.key;
+    for (const entity of this.rs.entities) {
+      if (!entity.file) continue;
+      const path = join(this.folder, entity.file);
+      const report: FileReport = {
+        entity: entity.name,
+        file: entity.file,
+        readStatus: "read",
+        status: "accepted",
+        sortedByIkbKey: null,
+        rowsRead: 0,
+        rowsValidated: 0,
+        rowsRejected: 0,
+        blockingErrors: 0,
+        problems: [],
+        problemsOmitted: 0,
+      };
+      const state: FileState = {
+        entity,
+        file: entity.file,
+        path,
+        report,
+        bytes: 0,
+        width: 0,
+        index: [],
+        ikbCol: -1,
+        keyCols: [],
+        refs: [],
+        roleByField: entity.roleBy ? entity.fields.findIndex((f) => f.name === entity.roleBy) : -1,
+      };
+      this.files.push(state);
+      if (!existsSync(path) || !statSync(path).isFile()) {
+        report.readStatus = "missing";
+        const rule = this.fileRule("present", entity.name);
+        this.problem(state, {
+          code: rule?.code ?? "input.missing-file",
+          severity: rule?.severity ?? "signalling",
+          file: entity.file,
+          message: `file ${entity.file} (${entity.name}) is not in the delivery`,
+        });
+        continue;
+      }
+      state.bytes = statSync(path).size;
+      if (ikbKey && entity.fields.some((f) => f.name === ikbKey)) report.sortedByIkbKey = true;
+    }
+  }
+
+  /** Record an input problem on a file (and under its rule code when it is a file rule). */
+  private problem(f: FileState, p: InputProblem): void {
+    const r = f.report;
+    if (r.problems.length < this.maxSamples) r.problems.push(p);
+    else r.problemsOmitted++;
+    if (p.severity === "blocking") r.blockingErrors++;
+    const c = this.inputCounts.get(p.code);
+    if (c) c.count++;
+    else this.inputCounts.set(p.code, { severity: p.severity, count: 1, file: p.file, line: p.line ?? null });
+    if (this.trace.has(p.code)) {
+      this.tally(
+        {
+          rule: p.code,
+          severity: p.severity,
+          entity: f.entity.name,
+          role: undefined,
+          attribute: undefined,
+          key: "",
+          values: {},
+          message: p.message,
+          file: p.file,
+          line: p.line,
+        },
+        true,
+      );
+    }
+  }
+
+  /** Validate the header; returns false when the file cannot be read further. */
+  private header(f: FileState, cells: string[]): boolean {
+    const e = f.entity;
+    const pos = new Map<string, number>();
+    const dups: string[] = [];
+    cells.forEach((c, i) => (pos.has(c) ? dups.push(c) : pos.set(c, i)));
+    f.width = cells.length;
+    if (dups.length) {
+      this.problem(f, {
+        code: "input.duplicate-column",
+        severity: "blocking",
+        file: f.file,
+        line: 1,
+        message: `column ${dups.map((d) => JSON.stringify(d)).join(", ")} appears more than once in the header`,
+      });
+      return false;
+    }
+    f.index = e.fields.map((fd) => pos.get(fd.column) ?? -1);
+    const known = new Set(e.fields.map((fd) => fd.column));
+    for (const c of cells)
+      if (!known.has(c))
+        this.problem(f, {
+          code: "input.unknown-column",
+          severity: "signalling",
+          file: f.file,
+          line: 1,
+          message: `column ${JSON.stringify(c)} is not a field of ${e.name}; it is ignored`,
+        });
+    const missing = e.fields.filter((_, i) => f.index[i] < 0);
+    const rule = this.fileRule("header", e.name);
+    let stop = false;
+    for (const fd of missing) {
+      const severity: Severity = rule?.severity ?? (fd.required ? "blocking" : "signalling");
+      if (severity === "blocking") stop = true;
+      this.problem(f, {
+        code: rule?.code ?? "input.missing-column",
+        severity,
+        file: f.file,
+        line: 1,
+        message: `column ${JSON.stringify(fd.column)} (${e.name}.${fd.name}) is missing from the header`,
+      });
+    }
+    if (stop) return false;
+    const ikbKey = this.rs.metadata.ikb?.key;
+    if (f.report.sortedByIkbKey !== null && ikbKey) f.ikbCol = f.index[e.fields.findIndex((fd) => fd.name === ikbKey)];
+    f.keyCols = e.key.map((k) => f.index[e.fields.findIndex((fd) => fd.name === k)]);
+    const uk = this.fileRule("unique-key", e.name);
+    if (uk && f.keyCols.length && f.keyCols.every((c) => c >= 0))
+      f.unique = { code: uk.code, severity: uk.severity, hashes: new HashSet53(), seen: new Map() };
+    const refRule = this.fileRule("references", e.name);
+    if (refRule)
+      e.fields.forEach((fd, i) => {
+        const target = refTarget(fd.type);
+        if (target && f.index[i] >= 0) {
+          f.refs.push({ code: refRule.code, severity: refRule.severity, field: fd.name, col: f.index[i], target });
+          if (!this.refSets.has(target)) this.refSets.set(target, new HashSet53());
+        }
+      });
+    return true;
+  }
+
+  // ---- scan pass -----------------------------------------------------------------------
+
+  private keyText(f: FileState, cells: readonly string[]): string {
+    return f.keyCols.map((c) => cells[c]).join("\u001f");
+  }
+
+  private async scan(f: FileState): Promise<void> {
+    let headerSeen = false;
+    let prevKey: string | undefined;
+    // ref targets that live in this entity
+    const collect: { col: number; set: HashSet53 }[] = [];
+    let done = 0;
+    const progress = this.opts.onProgress;
+    for await (const ev of readCsvFile(f.path, {
+      maxFieldLength: this.opts.maxFieldLength,
+      onBytes: progress ? (n) => progress({ phase: "scan", file: f.file, done: (done += n), total: f.bytes, rows: f.report.rowsRead }) : undefined,
+    })) {
+      if (!headerSeen) {
+        headerSeen = true;
+        if (ev.kind === "problem") {
+          this.problem(f, { code: `input.${ev.code}`, severity: "blocking", file: f.file, line: ev.line, message: `header: ${ev.message}` });
+          f.report.readStatus = "stopped";
+          return;
+        }
+        if (!this.header(f, ev.cells)) {
+          f.report.readStatus = "stopped";
+          return;
+        }
+        for (const [target, set] of this.refSets) {
+          const [ent, field] = target.split(".");
+          if (ent !== f.entity.name) continue;
+          const i = f.entity.fields.findIndex((fd) => fd.name === field);
+          if (i >= 0 && f.index[i] >= 0) collect.push({ col: f.index[i], set });
+        }
+        continue;
+      }
+      f.report.rowsRead++;
+      if (ev.kind === "problem") {
+        f.report.rowsRejected++;
+        this.problem(f, { code: `input.${ev.code}`, severity: "blocking", file: f.file, line: ev.line, message: ev.message });
+        continue;
+      }
+      if (ev.cells.length !== f.width) {
+        f.report.rowsRejected++;
+        this.problem(f, {
+          code: "input.column-count",
+          severity: "blocking",
+          file: f.file,
+          line: ev.line,
+          message: `the row has ${ev.cells.length} columns; the header has ${f.width}`,
+        });
+        continue;
+      }
+      if (f.ikbCol >= 0) {
+        const key = ev.cells[f.ikbCol];
+        if (prevKey !== undefined && key < prevKey) f.report.sortedByIkbKey = false;
+        prevKey = key;
+      }
+      if (f.unique) f.unique.hashes.add(this.keyText(f, ev.cells));
+      for (const c of collect) if (ev.cells[c.col] !== "") c.set.add(ev.cells[c.col]);
+    }
+    if (!headerSeen) {
+      this.problem(f, { code: "input.empty-file", severity: "blocking", file: f.file, message: `file ${f.file} is empty (no header)` });
+      f.report.readStatus = "stopped";
+    }
+    this.rowsTotal += f.report.rowsRead - f.report.rowsRejected;
+  }
+
+  /** The rows of a file that passed the scan, in file order. */
+  private async *goodRows(f: FileState): AsyncGenerator<KeyedRow> {
+    let headerSeen = false;
+    for await (const ev of readCsvFile(f.path, { maxFieldLength: this.opts.maxFieldLength })) {
+      if (!headerSeen) {
+        headerSeen = true;
+        continue;
+      }
+      if (ev.kind === "problem" || ev.cells.length !== f.width) continue;
+      yield { key: f.ikbCol >= 0 ? ev.cells[f.ikbCol] : "", line: ev.line, cells: ev.cells };
+    }
+  }
+
+  private async sort(f: FileState, temp: TempSpace): Promise<void> {
+    const w = new RunWriter(temp, f.entity.name, this.opts.sortBudget);
+    let n = 0;
+    const total = f.report.rowsRead;
+    for await (const row of this.goodRows(f)) {
+      await w.add(row);
+      if (this.opts.onProgress && (++n & 0xffff) === 0)
+        this.opts.onProgress({ phase: "sort", file: f.file, done: n, total, rows: n });
+    }
+    await w.flush();
+    f.runs = w.runs;
+  }
+
+  // ---- validate pass -------------------------------------------------------------------
+
+  private async validateAll(): Promise<void> {
+    const readable = this.files.filter((f) => f.report.readStatus === "read");
+    const grouped = readable.filter((f) => f.ikbCol >= 0);
+    const flat = readable.filter((f) => f.ikbCol < 0);
+    if (grouped.length) {
+      const sources = grouped.map((f) => (f.runs ? mergeRuns(f.runs) : this.goodRows(f)));
+      const names = this.rs.entities.filter((e) => e.file && grouped.some((g) => g.entity === e)).map((e) => e.name);
+      for await (const g of groupByKey(sources)) {
+        const ikb: Record<string, unknown[]> = {};
+        for (const n of names) ikb[n] = [];
+        this.processIkb(g.key, grouped, g.rows, ikb);
+      }
+    }
+    for (const f of flat) {
+      for await (const row of this.goodRows(f)) this.processIkb(undefined, [f], [[row]], undefined);
+    }
+  }
+
+  private processIkb(key: string | undefined, files: FileState[], rows: KeyedRow[][], ikb: Record<string, unknown[]> | undefined): void {
+    const items: { f: FileState; row: KeyedRow; record: unknown; out: Finding[] }[] = [];
+    for (let i = 0; i < files.length; i++) {
+      const f = files[i];
+      const decode = this.rs.decoders[f.entity.name];
+      for (const row of rows[i]) {
+        const out: Finding[] = [];
+        const record = decode ? decode(row.cells, f.index, out) : {};
+        if (ikb) (ikb[f.entity.name] ??= []).push(record);
+        items.push({ f, row, record, out });
+      }
+    }
+    const ctx: RuleContext = { rrd: this.rrdDays, ikb: ikb ?? EMPTY_IKB, ikbKey: key };
+    const all: Finding[] = [];
+    for (const it of items) {
+      const check = this.rs.checks[it.f.entity.name];
+      if (check) check(it.record, ctx, it.out);
+      this.fileChecks(it.f, it.row, key, it.out);
+      const codes = new Set<string>();
+      for (const fd of it.out) {
+        fd.file = it.f.file;
+        fd.line = it.row.line;
+        this.tally(fd, !codes.has(fd.rule));
+        codes.add(fd.rule);
+        if (fd.severity === "blocking") it.f.report.blockingErrors++;
+        all.push(fd);
+      }
+      it.f.report.rowsValidated++;
+    }
+    this.rowsDone += items.length;
+    if (this.opts.onProgress && (this.rowsDone & 0x3fff) < items.length)
+      this.opts.onProgress({ phase: "validate", file: files.map((f) => f.file).join(", "), done: this.rowsDone, total: this.rowsTotal, rows: this.rowsDone });
+    if (ikb) {
+      this.ikbCount++;
+      const c = this.rs.classify(all, ikb);
+      if (c.meetsAutomatedControls) this.ikbMeeting++;
+      for (const cat of new Set(c.categories)) this.categoryCounts.set(cat, (this.categoryCounts.get(cat) ?? 0) + 1);
+      for (const p of new Set(c.payoutsBlocked)) this.payoutCounts.set(p, (this.payoutCounts.get(p) ?? 0) + 1);
+    }
+  }
+
+  /** Unique-key and references checks of one row. */
+  private fileChecks(f: FileState, row: KeyedRow, ikbKey: string | undefined, out: Finding[]): void {
+    const e = f.entity;
+    const role =
+      f.roleByField >= 0 && ikbKey !== undefined
+        ? row.cells[f.index[f.roleByField]] === ikbKey
+          ? ("D" as const)
+          : ("V" as const)
+        : undefined;
+    const renderKey = () => e.key.map((k, i) => `${k}=${row.cells[f.keyCols[i]] ?? ""}`).join(";");
+    const u = f.unique;
+    if (u && u.candidates && u.candidates.size > 0) {
+      const kt = this.keyText(f, row.cells);
+      if (u.candidates.has(hash53(kt))) {
+        const first = u.seen.get(kt);
+        if (first === undefined) u.seen.set(kt, row.line);
+        else
+          out.push({
+            rule: u.code,
+            severity: u.severity,
+            entity: e.name,
+            role,
+            attribute: undefined,
+            key: renderKey(),
+            values: Object.fromEntries(e.key.map((k, i) => [k, row.cells[f.keyCols[i]] ?? null])),
+            message: `the key ${renderKey()} also occurs at line ${first}`,
+          });
+      }
+    }
+    for (const r of f.refs) {
+      const value = row.cells[r.col];
+      const set = this.refSets.get(r.target);
+      if (value === "" || !set || set.size === 0 ? false : !set.has(value))
+        out.push({
+          rule: r.code,
+          severity: r.severity,
+          entity: e.name,
+          role,
+          attribute: r.field,
+          key: renderKey(),
+          values: { [r.field]: value },
+          message: `${e.name}.${r.field} = ${JSON.stringify(value)} does not match any ${r.target}`,
+        });
+    }
+  }
+
+  private tally(fd: Finding, newRecord: boolean): void {
+    let t = this.tallies.get(fd.rule);
+    if (!t) {
+      t = { severity: fd.severity, count: 0, records: 0, samples: [], omitted: 0, firstFile: fd.file ?? null, firstLine: fd.line ?? null };
+      this.tallies.set(fd.rule, t);
+    }
+    t.count++;
+    if (newRecord) t.records++;
+    if (t.samples.length < this.maxSamples) {
+      const personal = this.opts.showPersonalData ? undefined : this.personal.get(fd.entity);
+      t.samples.push({
+        key: maskKey(fd.key, personal),
+        entity: fd.entity,
+        role: fd.role ?? null,
+        attribute: fd.attribute ?? null,
+        values: maskValues(fd.values, personal),
+        message: fd.message,
+        file: fd.file ?? null,
+        line: fd.line ?? null,
+      });
+    } else t.omitted++;
+  }
+
+  // ---- report --------------------------------------------------------------------------
+
+  private buildReport(): Report {
+    const rs = this.rs;
+    const m = rs.metadata;
+    const validatedBy = new Map<string, number>();
+    for (const f of this.files) validatedBy.set(f.entity.name, (validatedBy.get(f.entity.name) ?? 0) + f.report.rowsValidated);
+    for (const f of this.files) if (f.report.blockingErrors > 0) f.report.status = "rejected";
+
+    const ruleReports: RuleReport[] = [];
+    const codes = new Set<string>([...this.trace.keys(), ...this.tallies.keys()]);
+    for (const code of [...codes].sort()) {
+      const t = this.trace.get(code);
+      const tally = this.tallies.get(code);
+      const entities = t ? [...t.entities] : [...new Set(tally?.samples.map((s) => s.entity) ?? [])];
+      const base = entities.reduce((a, e) => a + (validatedBy.get(e) ?? 0), 0);
+      const records = tally?.records ?? 0;
+      ruleReports.push({
+        code,
+        title: t?.title ?? code,
+        meaning: t?.meaning ?? null,
+        severity: t?.severity ?? tally?.severity ?? "signalling",
+        target: t?.target ?? "record",
+        entities,
+        origin: t?.origin ?? m.id,
+        location: t?.location ?? { file: "", line: 0, column: 0 },
+        articles: t ? [...t.articles] : [],
+        count: tally?.count ?? 0,
+        records,
+        percentage: t?.target === "file" ? 0 : Math.min(100, pct(records, base)),
+        samples: tally?.samples ?? [],
+        samplesOmitted: tally?.omitted ?? 0,
+      });
+    }
+    const isPrimary = (r: RuleReport) =>
+      r.severity === "blocking" || (this.trace.get(r.code)?.categories.length ?? 0) > 0 || r.target === "file";
+
+    const blockingErrors: BlockingError[] = [];
+    for (const r of ruleReports)
+      if (r.severity === "blocking" && r.count > 0) {
+        const t = this.tallies.get(r.code)!;
+        blockingErrors.push({ code: r.code, title: r.title, count: r.count, file: t.firstFile, line: t.firstLine });
+      }
+    for (const [code, c] of [...this.inputCounts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      if (c.severity === "blocking" && !this.trace.has(code))
+        blockingErrors.push({ code, title: INPUT_TITLES[code] ?? code, count: c.count, file: c.file, line: c.line });
+    blockingErrors.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+
+    const rows = { read: 0, validated: 0, rejected: 0 };
+    for (const f of this.files) {
+      rows.read += f.report.rowsRead;
+      rows.validated += f.report.rowsValidated;
+      rows.rejected += f.report.rowsRejected;
+    }
+    const hasIkb = m.ikb !== undefined;
+    const percentage = pct(this.ikbMeeting, this.ikbCount);
+    const year = Number(this.opts.rrd.slice(0, 4));
+    const norm = groeipadNorm(year);
+
+    const report: Report = {
+      reportVersion: REPORT_VERSION,
+      generator: { name: "regel", version: this.opts.generatorVersion ?? "0.1.0" },
+      ...(this.opts.generatedAt ? { generatedAt: this.opts.generatedAt } : {}),
+      ruleset: {
+        id: m.id,
+        name: m.name,
+        version: m.version,
+        title: m.title ?? null,
+        validFrom: m.validFrom ?? null,
+        validUntil: m.validUntil ?? null,
+        sources: m.sources.map((s) => ({ alias: s.alias, title: s.title, url: s.url ?? null })),
+      },
+      rrd: this.opts.rrd,
+      personalDataShown: !!this.opts.showPersonalData,
+      status: blockingErrors.length > 0 ? "rejected" : "accepted",
+      blockingErrors,
+      rows,
+      files: this.files.map((f) => f.report),
+      ikbs: hasIkb ? { count: this.ikbCount, meetingAutomatedControls: this.ikbMeeting, percentage } : null,
+      groeipad:
+        hasIkb && norm !== undefined
+          ? { year, norm, percentage, meetsNorm: percentage >= norm, source: GROEIPAD_SOURCE }
+          : null,
+      categories: rs.categories.map((c) => ({
+        name: c.name,
+        title: c.title,
+        payout: c.payout ?? null,
+        articles: [...c.articles],
+        location: c.location,
+        count: this.categoryCounts.get(c.name) ?? 0,
+        percentage: pct(this.categoryCounts.get(c.name) ?? 0, this.ikbCount),
+      })),
+      payouts: [...rs.payouts]
+        .sort((a, b) => a.number - b.number)
+        .map((p) => ({
+          name: p.name,
+          number: p.number,
+          title: p.title,
+          articles: [...p.articles],
+          ikbsBlocked: this.payoutCounts.get(p.name) ?? 0,
+          percentage: pct(this.payoutCounts.get(p.name) ?? 0, this.ikbCount),
+        })),
+      inputProblems: [...this.inputCounts]
+        .filter(([code]) => !this.trace.has(code))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([code, c]) => ({ code, severity: c.severity, count: c.count })),
+      rules: ruleReports.filter(isPrimary),
+      secondaryRules: ruleReports.filter((r) => !isPrimary(r)),
+    };
+    return report;
+  }
+}
+
+/** Titles of the input problems that are not rules of the ruleset. */
+export const INPUT_TITLES: Readonly<Record<string, string>> = {
+  "input.missing-file": "File missing from the delivery",
+  "input.empty-file": "Empty file (no header)",
+  "input.duplicate-column": "Column appears twice in the header",
+  "input.missing-column": "Column missing from the header",
+  "input.unknown-column": "Column not in the data model",
+  "input.column-count": "Row has a different number of columns than the header",
+  "input.invalid-closing-quote": "Broken quoting: character after a closing quote",
+  "input.unclosed-quote": "Broken quoting: quoted field never closed",
+  "input.field-too-large": "Field too large",
+  "input.invalid-utf8": "Invalid UTF-8",
+};
+
+/** Names of CSV files in a folder (for choosing a ruleset by the files present). */
+export function deliveryFiles(folder: string): string[] {
+  return existsSync(folder) ? readdirSync(folder).sort() : [];
+}

@@ -1,0 +1,68 @@
+/**
+ * Compact key sets for the delivery-level checks (unique key, references) over files too large to
+ * hold their keys as strings: 8 bytes per key (a 53-bit hash in a Float64Array), sorted once.
+ * Hash collisions are resolved exactly by the caller (a duplicate hash is only a candidate).
+ *
+ * @module
+ */
+
+/** cyrb53: a fast 53-bit string hash (public domain, bryc). */
+export function hash53(s: string, seed = 0): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/** A growable list of hashes; {@link HashSet53.seal} sorts it for lookups. */
+export class HashSet53 {
+  private data = new Float64Array(1024);
+  private n = 0;
+  private sealed = false;
+
+  add(key: string): void {
+    if (this.n === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.n++] = hash53(key);
+  }
+
+  get size(): number {
+    return this.n;
+  }
+
+  /** Sort, trim, and return the hashes that occur more than once. */
+  seal(): Set<number> {
+    this.data = this.data.slice(0, this.n).sort();
+    this.sealed = true;
+    const dup = new Set<number>();
+    for (let i = 1; i < this.n; i++) if (this.data[i] === this.data[i - 1]) dup.add(this.data[i]);
+    return dup;
+  }
+
+  /** Is the key (probably) in the set? Exact for absence. */
+  has(key: string): boolean {
+    if (!this.sealed) this.seal();
+    const h = hash53(key);
+    let lo = 0;
+    let hi = this.n - 1;
+    const d = this.data;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (d[mid] < h) lo = mid + 1;
+      else if (d[mid] > h) hi = mid - 1;
+      else return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The validation report: the types behind the JSON report (docs/report-schema.json), versioned by
+ * {@link REPORT_VERSION}. Minor versions only add optional properties.
+ *
+ * @module
+ */
+import type { ArticleTrace, Role, Severity, SourceLocation } from "../compiler/contract.js";
+
+/** Version of the report format (semantic; see docs/report.md). */
+export const REPORT_VERSION = "1.0.0";
+
+/** A problem in the input itself (a file, a header, a row), not a rule finding. */
+export interface InputProblem {
+  /** `input.<kind>`, e.g. `input.column-count`, or the code of the file rule that reports it. */
+  code: string;
+  severity: Severity;
+  file: string;
+  /** 1-based line; absent for problems of a whole file. */
+  line?: number;
+  message: string;
+}
+
+/** A record shown as an example of a finding. Personal values are masked unless asked for. */
+export interface Sample {
+  key: string;
+  entity: string;
+  role: Role | null;
+  attribute: string | null;
+  values: Record<string, string | null>;
+  message: string;
+  file: string | null;
+  line: number | null;
+}
+
+/** One rule and what it found. */
+export interface RuleReport {
+  code: string;
+  title: string;
+  meaning: string | null;
+  severity: Severity;
+  target: "record" | "attribute" | "file";
+  entities: string[];
+  /** `name@version` of the ruleset version that declared the rule. */
+  origin: string;
+  location: SourceLocation;
+  articles: ArticleTrace[];
+  /** Findings (one per record and attribute). */
+  count: number;
+  /** Distinct records with at least one finding. */
+  records: number;
+  /** `records` as a percentage of the validated rows of the rule's entities (2 decimals). */
+  percentage: number;
+  /** Up to `maxSamples` findings, in input order. */
+  samples: Sample[];
+  samplesOmitted: number;
+}
+
+export interface FileReport {
+  entity: string;
+  file: string;
+  /** `read`: read to the end; `missing`: not in the delivery; `stopped`: a blocking problem stopped reading. */
+  readStatus: "read" | "missing" | "stopped";
+  /** `rejected` when the file has a blocking input problem or blocking finding. */
+  status: "accepted" | "rejected";
+  /** Was the file sorted by IKB key (no external sort needed)? `null` when not applicable. */
+  sortedByIkbKey: boolean | null;
+  rowsRead: number;
+  rowsValidated: number;
+  rowsRejected: number;
+  blockingErrors: number;
+  /** Input problems of this file (at most `maxSamples`). */
+  problems: InputProblem[];
+  problemsOmitted: number;
+}
+
+export interface BlockingError {
+  code: string;
+  title: string;
+  count: number;
+  /** First occurrence. */
+  file: string | null;
+  line: number | null;
+}
+
+export interface CategoryReport {
+  name: string;
+  title: string;
+  payout: string | null;
+  articles: ArticleTrace[];
+  location: SourceLocation;
+  count: number;
+  percentage: number;
+}
+
+export interface PayoutReport {
+  name: string;
+  number: number;
+  title: string;
+  articles: ArticleTrace[];
+  /** IKBs in a category that blocks this payout condition. */
+  ikbsBlocked: number;
+  percentage: number;
+}
+
+export interface GroeipadVerdict {
+  year: number;
+  /** The minimum percentage of IKBs meeting the automated controls. */
+  norm: number;
+  percentage: number;
+  meetsNorm: boolean;
+  source: string;
+}
+
+export interface Report {
+  reportVersion: string;
+  generator: { name: string; version: string };
+  /** Only present when passed in (reports are otherwise byte-identical for the same input). */
+  generatedAt?: string;
+  ruleset: {
+    id: string;
+    name: string;
+    version: string;
+    title: string | null;
+    validFrom: string | null;
+    validUntil: string | null;
+    sources: { alias: string; title: string; url: string | null }[];
+  };
+  /** Reporting reference date, YYYY-MM-DD. */
+  rrd: string;
+  personalDataShown: boolean;
+  status: "accepted" | "rejected";
+  blockingErrors: BlockingError[];
+  rows: { read: number; validated: number; rejected: number };
+  files: FileReport[];
+  ikbs: { count: number; meetingAutomatedControls: number; percentage: number } | null;
+  groeipad: GroeipadVerdict | null;
+  categories: CategoryReport[];
+  payouts: PayoutReport[];
+  /** Input problems as pseudo-rules (`input.*`), counted over all files. */
+  inputProblems: { code: string; severity: Severity; count: number }[];
+  /** Rules that are blocking or feed a Bijlage 3 category. */
+  rules: RuleReport[];
+  /** Secondary validation errors: signalling rules that feed no category; shown apart. */
+  secondaryRules: RuleReport[];
+}
