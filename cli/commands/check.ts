@@ -1,12 +1,83 @@
+/**
+ * `regel check <files or folders...> [--json]`: parse and check rulesets, print every diagnostic
+ * with a code frame (or as JSON), then a summary. Exit code 1 when there is an error, 2 when a
+ * path cannot be read, 0 otherwise.
+ *
+ * @module
+ */
 import type { Command } from "commander";
+import { formatDiagnostic, sortDiagnostics, type Diagnostic } from "../../dsl/diagnostics.js";
+import { loadProject, ProjectError, type Project } from "../../dsl/project.js";
 
-/** Placeholder until the `check` command lands. */
+/** The JSON form of one diagnostic (`--json`). Lines and columns are 1-based; end is exclusive. */
+export interface JsonDiagnostic {
+  code: string;
+  severity: "error" | "warning";
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  suggestion: string | undefined;
+  notes: string[];
+}
+
+export function toJson(d: Diagnostic): JsonDiagnostic {
+  return {
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    file: d.span.file,
+    line: d.span.start.line,
+    column: d.span.start.column,
+    endLine: d.span.end.line,
+    endColumn: d.span.end.column,
+    suggestion: d.suggestion,
+    notes: d.notes ?? [],
+  };
+}
+
+/** The report of a checked project, as text (code frames) or JSON. Returns the text and the exit code. */
+export function renderCheck(project: Project, json: boolean): { output: string; exitCode: number } {
+  const diagnostics = sortDiagnostics(project.diagnostics);
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  const warnings = diagnostics.length - errors;
+  const exitCode = errors > 0 ? 1 : 0;
+  if (json) {
+    const body = {
+      diagnostics: diagnostics.map(toJson),
+      files: project.files.length,
+      rulesets: project.rulesets.length,
+      errors,
+      warnings,
+    };
+    return { output: `${JSON.stringify(body, null, 2)}\n`, exitCode };
+  }
+  const parts = diagnostics.map((d) => formatDiagnostic(d, project.texts.get(d.span.file)));
+  const summary = `${project.files.length} files, ${project.rulesets.length} rulesets: ${errors} errors, ${warnings} warnings`;
+  return { output: [...parts.map((p) => `${p}\n`), `${summary}\n`].join("\n"), exitCode };
+}
+
 export function register(program: Command): void {
   program
     .command("check")
-    .description("(not yet available)")
-    .action(() => {
-      process.stderr.write("regel check: not yet available\n");
-      process.exitCode = 2;
+    .description("Parse and check rulesets: names, versions, types and examples")
+    .argument("<paths...>", ".regel files or folders (searched recursively)")
+    .option("--json", "print the diagnostics as JSON")
+    .action(async (paths: string[], options: { json?: boolean }) => {
+      let project: Project;
+      try {
+        project = await loadProject(paths);
+      } catch (e) {
+        // Never a stack trace: a bad path is the user's to fix, anything else is a bug to report.
+        const message = e instanceof ProjectError ? e.message : `internal error: ${(e as Error).message}`;
+        process.stderr.write(`regel check: ${message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const { output, exitCode } = renderCheck(project, options.json === true);
+      process.stdout.write(output);
+      process.exitCode = exitCode;
     });
 }

@@ -1,0 +1,98 @@
+/**
+ * `regel check` end to end: spawns the built CLI (builds first when dist/ is stale).
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { BASE, npRule } from "./checker-helpers.js";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const MAIN = join(ROOT, "dist", "cli", "main.js");
+
+function mtime(p: string): number {
+  try {
+    return statSync(p).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+beforeAll(() => {
+  const sources = ["dsl/checker.ts", "dsl/project.ts", "dsl/check-expr.ts", "dsl/check-rules.ts", "dsl/parser.ts", "cli/commands/check.ts"];
+  const built = Math.min(mtime(MAIN), mtime(join(ROOT, "dist/dsl/checker.js")), mtime(join(ROOT, "dist/cli/commands/check.js")));
+  if (sources.some((s) => mtime(join(ROOT, s)) > built)) {
+    // tsc exits non-zero while other engineers' files have errors; it still emits.
+    spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "ignore" });
+  }
+}, 180_000);
+
+function run(args: string[], cwd: string) {
+  const r = spawnSync("node", [MAIN, "check", ...args], { cwd, encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const NEWCOMER = BASE + npRule("require date_of_brith <= rrd");
+
+describe("regel check", () => {
+  const dir = mkdtempSync(join(tmpdir(), "regel-check-"));
+  mkdirSync(join(dir, "rules", "node_modules"), { recursive: true });
+  mkdirSync(join(dir, "rules", "compiled"), { recursive: true });
+  writeFileSync(join(dir, "rules", "ok.regel"), BASE);
+  writeFileSync(join(dir, "rules", "node_modules", "skip.regel"), "garbage");
+  writeFileSync(join(dir, "newcomer.regel"), NEWCOMER);
+
+  it("the newcomer scenario: file:line:column, a code frame and a suggestion", () => {
+    const r = run(["newcomer.regel"], dir);
+    expect(r.code).toBe(1);
+    const line = NEWCOMER.split("\n").findIndex((l) => l.includes("date_of_brith")) + 1;
+    const column = NEWCOMER.split("\n")[line - 1].indexOf("date_of_brith") + 1;
+    expect(r.stdout).toContain(`newcomer.regel:${line}:${column}: error REG201: unknown field \`date_of_brith\` on entity \`NP\``);
+    expect(r.stdout).toContain(`${line} |   require date_of_brith <= rrd`);
+    expect(r.stdout).toMatch(/\| {11}\^{13}\n/);
+    expect(r.stdout).toContain("help: did you mean `date_of_birth`?");
+    expect(r.stdout.trimEnd().split("\n").pop()).toBe("1 files, 1 rulesets: 1 errors, 0 warnings");
+  });
+
+  it("searches folders, skipping node_modules, and exits 0 when clean", () => {
+    const r = run(["rules"], dir);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("1 files, 1 rulesets: 0 errors, 0 warnings\n");
+    expect(r.code).toBe(0);
+  });
+
+  it("--json prints a stable machine-readable report", () => {
+    const r = run(["--json", "newcomer.regel", "rules"], dir);
+    expect(r.code).toBe(1);
+    const body = JSON.parse(r.stdout);
+    expect(body.files).toBe(2);
+    expect(body.rulesets).toBe(1); // both files declare t.base@1.0.0: the second is a duplicate
+    expect(body.diagnostics.map((d: { code: string }) => d.code)).toEqual(["REG201", "REG210"]);
+    expect(Object.keys(body.diagnostics[0]).sort()).toEqual(
+      ["code", "column", "endColumn", "endLine", "file", "line", "message", "notes", "severity", "suggestion"].sort(),
+    );
+    expect(body.diagnostics[0]).toMatchObject({ file: "newcomer.regel", severity: "error", suggestion: "date_of_birth" });
+  });
+
+  it("a path that does not exist is a clear error, exit 2, no stack trace", () => {
+    const r = run(["nope.regel"], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("regel check: no such file or folder: nope.regel\n");
+    expect(r.stdout).toBe("");
+  });
+
+  it("prints diagnostics sorted and deterministic", () => {
+    const a = run(["newcomer.regel", "rules"], dir).stdout;
+    const b = run(["rules", "newcomer.regel"], dir).stdout;
+    expect(a).toBe(b);
+  });
+});
+
+// Make sure the compiled CLI really is ours (guards against a stale placeholder).
+describe("build", () => {
+  it("has the check command", () => {
+    const help = execFileSync("node", [MAIN, "check", "--help"], { encoding: "utf8" });
+    expect(help).toContain("--json");
+  });
+});

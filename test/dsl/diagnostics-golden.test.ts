@@ -1,0 +1,448 @@
+/**
+ * One golden case per checker diagnostic code (REG2xx, REG3xx, REG4xx): a small text, and exactly
+ * the expected diagnostics (code, file:line:column, suggestion) — no more, no fewer.
+ */
+import { describe, expect, it } from "vitest";
+import { CODE_SUMMARIES } from "../../dsl/check-codes.js";
+import { BASE, brief, load, npRule, posOf } from "./checker-helpers.js";
+
+interface Case {
+  code: string;
+  title: string;
+  files: Record<string, string>;
+  /** Where each expected diagnostic starts: a marker text in a file (default t.regel). */
+  at: { marker: string; nth?: number; file?: string }[];
+  suggestion?: string;
+  /** The parser also complains (missing header): only checker codes are compared. */
+  parseErrorsOk?: boolean;
+  warning?: boolean;
+}
+
+const T = (extra: string) => ({ "t.regel": BASE + extra });
+
+/** A second version of the base ruleset. */
+const child = (body: string, header = "") =>
+  `ruleset t.base@1.1.0
+  extends t.base@1.0.0
+  valid from 2024-01-01
+  source br "Beleidsregel"
+${header}
+${body}`;
+
+const baseUntil2024 = BASE.replace("valid from 2023-01-01", "valid from 2023-01-01 until 2024-01-01");
+
+const cases: Case[] = [
+  // ---------------------------------------------------------------- REG2xx
+  {
+    code: "REG201",
+    title: "unknown field in a condition",
+    files: T(npRule("require date_of_brith is present")),
+    at: [{ marker: "date_of_brith" }],
+    suggestion: "date_of_birth",
+  },
+  {
+    code: "REG202",
+    title: "unknown entity as a rule target",
+    files: T(npRule("require last_name is present").replace("for NP", "for NPP")),
+    at: [{ marker: "NPP" }],
+    suggestion: "NP",
+  },
+  {
+    code: "REG203",
+    title: "unknown code list in a field type",
+    files: T(`
+entity AD "Address"
+  file "ad.csv"
+  field ikb_id: text(40)
+  field kind: code yes_noo
+`),
+    at: [{ marker: "yes_noo" }],
+    suggestion: "yes_no",
+  },
+  {
+    code: "REG204",
+    title: "marking value not in the code list",
+    files: T(`
+category deceased "Overleden"
+  blocks identity_established
+  implements br art 2
+  result dmc0001 (D)
+  marking NP.deceased = "Y"
+`),
+    at: [{ marker: '"Y"' }],
+    suggestion: "J",
+  },
+  {
+    code: "REG205",
+    title: "unknown payout in blocks",
+    files: T(`
+category c "C"
+  blocks identity_establishd
+  implements br art 2
+  result dmc0001
+`),
+    at: [{ marker: "identity_establishd" }],
+    suggestion: "identity_established",
+  },
+  {
+    code: "REG206",
+    title: "unknown metric in a norm",
+    files: T(`
+norm groeipad "Groeipad"
+  implements br art 2
+  year 2022: automated_control_pass >= 90 %
+`),
+    at: [{ marker: "automated_control_pass " }],
+    suggestion: "automated_controls_pass",
+  },
+  {
+    code: "REG207",
+    title: "category result names an unknown rule",
+    files: T(`
+category c "C"
+  implements br art 2
+  result dmc0002 (D)
+`),
+    at: [{ marker: "dmc0002" }],
+    suggestion: "dmc0001",
+  },
+  {
+    code: "REG208",
+    title: "unknown source alias",
+    files: T(npRule("require last_name is present").replace("implements br art 2\n  for NP\n  require last", "implements bk art 2\n  for NP\n  require last")),
+    at: [{ marker: "bk art" }],
+    suggestion: "br",
+  },
+  {
+    code: "REG209",
+    title: "file without a ruleset header",
+    files: { "t.regel": BASE, "u.regel": `codelist x "X"\n  value "A"\n` },
+    at: [{ file: "u.regel", marker: "codelist" }],
+    parseErrorsOk: true,
+  },
+  {
+    code: "REG210",
+    title: "the same name@version in two files",
+    files: { "a.regel": BASE, "b.regel": BASE },
+    at: [{ file: "b.regel", marker: "t.base@1.0.0" }],
+  },
+  {
+    code: "REG211",
+    title: "extends an unknown version",
+    files: { "a.regel": baseUntil2024, "b.regel": child("").replace("extends t.base@1.0.0", "extends t.base@1.0.1") },
+    at: [{ file: "b.regel", marker: "t.base@1.0.1" }],
+    suggestion: "t.base@1.0.0",
+  },
+  {
+    code: "REG212",
+    title: "uses an unknown ruleset",
+    files: { "t.regel": BASE.replace('"Base"\n', '"Base"\n  uses nl.werkdagn@1.0.0\n') },
+    at: [{ marker: "nl.werkdagn@1.0.0" }],
+  },
+  {
+    code: "REG213",
+    title: "extends cycle",
+    files: {
+      "a.regel": `ruleset c.a@1.0.0\n  extends c.b@1.0.0\n  valid from 2020-01-01\n`,
+      "b.regel": `ruleset c.b@1.0.0\n  extends c.a@1.0.0\n  valid from 2020-01-01\n`,
+    },
+    at: [
+      { file: "a.regel", marker: "c.b@1.0.0" },
+      { file: "b.regel", marker: "c.a@1.0.0" },
+    ],
+  },
+  {
+    code: "REG214",
+    title: "overlapping validity of two versions",
+    files: { "a.regel": BASE, "b.regel": child("") },
+    at: [{ file: "b.regel", marker: "2024-01-01" }],
+  },
+  {
+    code: "REG215",
+    title: "valid from not before until",
+    files: { "t.regel": BASE.replace("valid from 2023-01-01", "valid from 2023-01-01 until 2023-01-01") },
+    at: [{ marker: "2023-01-01", nth: 1 }],
+  },
+  {
+    code: "REG216",
+    title: "duplicate rule code",
+    files: T(npRule("require last_name is present", "dmc0001")),
+    at: [{ marker: "dmc0001", nth: 1 }],
+  },
+  {
+    code: "REG217",
+    title: "inherited rule redeclared without replace",
+    files: { "a.regel": baseUntil2024, "b.regel": child(npRule("require last_name is present", "dmc0001")) },
+    at: [{ file: "b.regel", marker: "dmc0001" }],
+  },
+  {
+    code: "REG218",
+    title: "replace of a rule that is not inherited",
+    files: { "a.regel": baseUntil2024, "b.regel": child(npRule("require last_name is present", "dmc0009").replace("rule dmc", "replace rule dmc")) },
+    at: [{ file: "b.regel", marker: "dmc0009" }],
+    suggestion: "dmc0001",
+  },
+  {
+    code: "REG219",
+    title: "entity without the IKB key field",
+    files: T(`
+entity AD "Address"
+  file "ad.csv"
+  field customer_id: text(40)
+`),
+    at: [{ marker: 'entity AD' }],
+  },
+  {
+    code: "REG220",
+    title: "rule without implements",
+    files: T(npRule("require last_name is present").replace("  implements br art 2\n  for NP\n  require last", "  for NP\n  require last")),
+    at: [{ marker: "dmc0100" }],
+  },
+  {
+    code: "REG221",
+    title: "rule without severity",
+    files: T(npRule("require last_name is present").replace("  severity signalling\n  implements br art 2\n  for NP\n  require last", "  implements br art 2\n  for NP\n  require last")),
+    at: [{ marker: "dmc0100" }],
+  },
+  {
+    code: "REG222",
+    title: "rule without a target",
+    files: T(`
+rule dmc0100 "Test"
+  severity signalling
+  implements br art 2
+  require rrd is present
+  example fail NP { customer_id: "1" }
+  example pass NP { customer_id: "2" }
+`),
+    at: [{ marker: "dmc0100" }],
+  },
+  {
+    code: "REG223",
+    title: "rule without require",
+    files: T(npRule("when last_name is present")),
+    at: [{ marker: "dmc0100" }],
+  },
+  {
+    code: "REG224",
+    title: "unknown message placeholder (warning)",
+    files: T(npRule('require last_name is present\n  message "{last_nam} ontbreekt"')),
+    at: [{ marker: "dmc0100" }],
+    warning: true,
+  },
+  // ---------------------------------------------------------------- REG3xx
+  {
+    code: "REG301",
+    title: "date compared with text",
+    files: T(npRule('require date_of_birth = "1970"')),
+    at: [{ marker: '"1970"' }],
+  },
+  {
+    code: "REG302",
+    title: "string literal not a code of the list",
+    files: T(npRule('require deceased = "Y"')),
+    at: [{ marker: '"Y"' }],
+    suggestion: "J",
+  },
+  {
+    code: "REG303",
+    title: "date plus hours",
+    files: T(npRule("require date_of_birth + 5 h <= rrd")),
+    at: [{ marker: "date_of_birth + 5" }],
+  },
+  {
+    code: "REG304",
+    title: "workdays without a calendar",
+    files: T(npRule("require date_of_birth <= rrd - 3 workdays")),
+    at: [{ marker: "3 workdays" }],
+  },
+  {
+    code: "REG305",
+    title: "value in a record rule",
+    files: T(npRule("require value is present")),
+    at: [{ marker: "value is" }],
+  },
+  {
+    code: "REG306",
+    title: "is valid on a computed value",
+    files: T(npRule("require length(last_name) is valid")),
+    at: [{ marker: "length(" }],
+  },
+  {
+    code: "REG307",
+    title: "invalid regular expression",
+    files: T(npRule('require last_name matches "[a-"')),
+    at: [{ marker: '"[a-"' }],
+  },
+  {
+    code: "REG308",
+    title: "unknown function",
+    files: T(npRule("require lenght(last_name) > 2")),
+    at: [{ marker: "lenght" }],
+    suggestion: "length",
+  },
+  {
+    code: "REG309",
+    title: "wrong argument type",
+    files: T(npRule("require year(last_name) > 1900")),
+    at: [{ marker: "last_name) > 1900" }],
+  },
+  {
+    code: "REG310",
+    title: "require that is not a condition",
+    files: T(npRule("require last_name")),
+    at: [{ marker: "last_name\n" }],
+  },
+  {
+    code: "REG311",
+    title: "sum over a text field",
+    files: T(npRule("require sum(BA.iban) > 0")),
+    at: [{ marker: "iban)" }],
+  },
+  {
+    code: "REG312",
+    title: "percent outside a norm",
+    files: T(npRule("require length(last_name) > 90 %")),
+    at: [{ marker: "90 %" }],
+  },
+  {
+    code: "REG313",
+    title: "norm value does not fit the metric type",
+    files: T(`
+norm groeipad "Groeipad"
+  implements br art 2
+  year 2022: automated_controls_pass >= 3 days
+`),
+    at: [{ marker: "3 days" }],
+  },
+  {
+    code: "REG314",
+    title: "qualified name of an entity not in scope",
+    files: T(npRule("require BA.balance > 0")),
+    at: [{ marker: "BA.balance" }],
+  },
+  {
+    code: "REG315",
+    title: "matches on a date",
+    files: T(npRule('require date_of_birth matches "^19"')),
+    at: [{ marker: "date_of_birth matches" }],
+  },
+  {
+    code: "REG316",
+    title: "expression on a file rule",
+    files: T(`
+rule fil0100 "Test"
+  severity blocking
+  implements br art 2
+  for file NP
+  require last_name is present
+  example fail file NP missing
+  example pass file NP columns "ikb_id", "customer_id"
+`),
+    at: [{ marker: "last_name is present" }],
+  },
+  {
+    code: "REG317",
+    title: "date literal that is not a real day",
+    files: T(npRule("require date_of_birth < 2023-02-30")),
+    at: [{ marker: "2023-02-30" }],
+  },
+  {
+    code: "REG318",
+    title: "unique key on an entity without key",
+    files: T(`
+entity AD "Address"
+  file "ad.csv"
+  field ikb_id: text(40)
+
+rule fil0100 "Test"
+  severity blocking
+  implements br art 2
+  for file AD
+  require unique key
+  example fail file AD missing
+  example pass file AD columns "ikb_id"
+`),
+    at: [{ marker: "unique key" }],
+  },
+  // ---------------------------------------------------------------- REG4xx
+  {
+    code: "REG401",
+    title: "unknown entity in an example",
+    files: T(npRule("require last_name is present").replace('example fail NP { customer_id: "1" }', 'example fail NP { customer_id: "1" } with BAA { account_id: "A" }')),
+    at: [{ marker: "BAA" }],
+    suggestion: "BA",
+  },
+  {
+    code: "REG402",
+    title: "unknown field in an example",
+    files: T(npRule("require last_name is present").replace('example pass NP { customer_id: "2" }', 'example pass NP { customer_id: "2", date_of_brith: 1970-01-01 }')),
+    at: [{ marker: "date_of_brith" }],
+    suggestion: "date_of_birth",
+  },
+  {
+    code: "REG403",
+    title: "a date literal that is not a real day, and a date for a text field",
+    files: T(
+      npRule("require last_name is present").replace(
+        'example pass NP { customer_id: "2" }',
+        'example pass NP { customer_id: "2", date_of_birth: 2023-02-30, last_name: 1970-01-01 }',
+      ),
+    ),
+    at: [{ marker: "2023-02-30" }, { marker: "1970-01-01 }" }],
+  },
+  {
+    code: "REG404",
+    title: "example about an entity the rule does not target",
+    files: T(npRule("require last_name is present").replace('example fail NP { customer_id: "1" }', 'example fail BA { account_id: "1" }')),
+    at: [{ marker: 'BA { account_id: "1"' }],
+  },
+  {
+    code: "REG405",
+    title: "file example on a record rule",
+    files: T(npRule("require last_name is present").replace('example fail NP { customer_id: "1" }', "example fail file NP missing")),
+    at: [{ marker: "example fail file" }],
+  },
+  {
+    code: "REG406",
+    title: "rule without a fail example",
+    files: T(npRule("require last_name is present").replace('  example fail NP { customer_id: "1" }\n', "")),
+    at: [{ marker: "dmc0100" }],
+  },
+  {
+    code: "REG407",
+    title: "field given twice in an example",
+    files: T(npRule("require last_name is present").replace('example pass NP { customer_id: "2" }', 'example pass NP { customer_id: "2", customer_id: "3" }')),
+    at: [{ marker: 'customer_id: "3"' }],
+  },
+];
+
+describe("golden diagnostics", () => {
+  it("the base ruleset is clean", () => {
+    const p = load({ "t.regel": BASE });
+    expect(brief(p.diagnostics)).toEqual([]);
+    expect(p.rulesets.map((r) => r.id)).toEqual(["t.base@1.0.0"]);
+  });
+
+  it("every checker code has a golden case", () => {
+    const covered = new Set(cases.map((c) => c.code));
+    const codes = Object.keys(CODE_SUMMARIES).filter((c) => c !== "REG200");
+    expect(codes.filter((c) => !covered.has(c))).toEqual([]);
+  });
+
+  for (const c of cases) {
+    it(`${c.code}: ${c.title}`, () => {
+      const p = load(c.files);
+      const diagnostics = c.parseErrorsOk ? p.diagnostics.filter((d) => !d.code.startsWith("REG1")) : p.diagnostics;
+      const expected = c.at.map((a) => {
+        const file = a.file ?? "t.regel";
+        const { line, column } = posOf(c.files[file], a.marker, a.nth);
+        return `${c.code} ${file}:${line}:${column}`;
+      });
+      expect(brief(diagnostics)).toEqual(expected);
+      expect(diagnostics[0].severity).toBe(c.warning ? "warning" : "error");
+      expect(diagnostics[0].message.length).toBeGreaterThan(10);
+      if (c.suggestion !== undefined) expect(diagnostics[0].suggestion).toBe(c.suggestion);
+    });
+  }
+});
