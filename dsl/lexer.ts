@@ -1,0 +1,333 @@
+/**
+ * The lexer of the regel language (Chevrotain).
+ *
+ * Token order matters: comments before `/`, keywords before identifiers (each keyword has
+ * `longer_alt: Identifier`, so `fileName` stays one identifier), and numbers from the most specific
+ * form to the least: datetime, date, version, decimal, article number (`26a`), integer.
+ *
+ * Comments live in the `comments` token group, so the parser never sees them but their exact
+ * offsets are kept for doc-comment attachment and for the formatter.
+ *
+ * @module
+ */
+import { createToken, Lexer, type IToken, type TokenType } from "chevrotain";
+import type { Comment, Span } from "./ast.js";
+import { error, type Diagnostic } from "./diagnostics.js";
+
+// ---------------------------------------------------------------- token categories
+
+/** Any word-like token: identifiers and keywords (ruleset names like `ikb.glo` may use keywords). */
+export const AnyWord = createToken({ name: "AnyWord", pattern: Lexer.NA });
+/** Category of all reserved words. */
+export const Keyword = createToken({ name: "Keyword", pattern: Lexer.NA });
+
+export const Identifier = createToken({
+  name: "Identifier",
+  pattern: /[A-Za-z_][A-Za-z0-9_]*/,
+  categories: [AnyWord],
+  label: "a name",
+});
+
+/** The reserved words, exactly as listed in docs/language.md. */
+export const KEYWORDS = [
+  "ruleset", "extends", "uses", "valid", "from", "until", "source", "url", "codelist", "value",
+  "entity", "extend", "file", "key", "role", "by", "field", "required", "personal", "column", "ikb",
+  "depositor", "rule", "meaning", "severity", "blocking", "signalling", "applies", "to",
+  "implements", "for", "when", "require", "message", "example", "pass", "fail", "with", "rrd",
+  "missing", "columns", "rows", "category", "blocks", "result", "on", "marking", "payout", "metric",
+  "norm", "year", "measure", "kind", "informal", "formal", "character", "remedial", "punitive",
+  "precondition", "fine", "base", "calendar", "weekend", "holiday", "easter", "if", "replace",
+  "remove", "and", "or", "not", "is", "present", "absent", "valid", "in", "matches", "exists",
+  "count", "sum", "where", "true", "false",
+] as const;
+
+export type KeywordText = (typeof KEYWORDS)[number];
+
+/** Keyword token types by their text. */
+export const KW: Record<KeywordText, TokenType> = Object.create(null);
+for (const word of new Set(KEYWORDS)) {
+  KW[word] = createToken({
+    name: `Kw_${word}`,
+    pattern: new RegExp(word),
+    longer_alt: Identifier,
+    categories: [Keyword, AnyWord],
+    label: `\`${word}\``,
+  });
+}
+
+// ---------------------------------------------------------------- other tokens
+
+export const WhiteSpace = createToken({
+  name: "WhiteSpace",
+  pattern: /[ \t\r\n\f\v\uFEFF\u00A0]+/,
+  group: Lexer.SKIPPED,
+  line_breaks: true,
+});
+export const DocComment = createToken({ name: "DocComment", pattern: /\/\/\/[^\r\n]*/, group: "comments" });
+export const LineComment = createToken({ name: "LineComment", pattern: /\/\/[^\r\n]*/, group: "comments" });
+
+export const StringLit = createToken({
+  name: "StringLit",
+  pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*"/,
+  label: "a quoted text",
+});
+/** A string without its closing quote; matched as a string so parsing can go on (REG102). */
+export const UnterminatedString = createToken({
+  name: "UnterminatedString",
+  pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*\\?/,
+  categories: [StringLit],
+  label: "a quoted text",
+});
+
+export const DateTimeLit = createToken({
+  name: "DateTimeLit",
+  pattern: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/,
+  label: "a date-time (YYYY-MM-DDThh:mm:ssZ)",
+});
+export const DateLit = createToken({ name: "DateLit", pattern: /\d{4}-\d{2}-\d{2}/, label: "a date (YYYY-MM-DD)" });
+export const VersionLit = createToken({
+  name: "VersionLit",
+  pattern: /\d+\.\d+\.\d+(?:-[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)?/,
+  label: "a version (MAJOR.MINOR.PATCH)",
+});
+export const DecimalLit = createToken({ name: "DecimalLit", pattern: /\d+\.\d+/, label: "a decimal number" });
+export const ArticleNumber = createToken({
+  name: "ArticleNumber",
+  pattern: /\d+[A-Za-z][A-Za-z0-9_]*/,
+  label: "an article number",
+});
+export const IntegerLit = createToken({ name: "IntegerLit", pattern: /\d+/, label: "a whole number" });
+
+export const LParen = createToken({ name: "LParen", pattern: "(", label: "`(`" });
+export const RParen = createToken({ name: "RParen", pattern: ")", label: "`)`" });
+export const LBrace = createToken({ name: "LBrace", pattern: "{", label: "`{`" });
+export const RBrace = createToken({ name: "RBrace", pattern: "}", label: "`}`" });
+export const Comma = createToken({ name: "Comma", pattern: ",", label: "`,`" });
+export const Colon = createToken({ name: "Colon", pattern: ":", label: "`:`" });
+export const Dot = createToken({ name: "Dot", pattern: ".", label: "`.`" });
+export const At = createToken({ name: "At", pattern: "@", label: "`@`" });
+export const Percent = createToken({ name: "Percent", pattern: "%", label: "`%`" });
+export const Star = createToken({ name: "Star", pattern: "*", label: "`*`" });
+export const NotEquals = createToken({ name: "NotEquals", pattern: "!=", label: "`!=`" });
+export const LessEq = createToken({ name: "LessEq", pattern: "<=", label: "`<=`" });
+export const GreaterEq = createToken({ name: "GreaterEq", pattern: ">=", label: "`>=`" });
+export const Less = createToken({ name: "Less", pattern: "<", label: "`<`" });
+export const Greater = createToken({ name: "Greater", pattern: ">", label: "`>`" });
+export const Equals = createToken({ name: "Equals", pattern: "=", label: "`=`" });
+export const Plus = createToken({ name: "Plus", pattern: "+", label: "`+`" });
+export const Minus = createToken({ name: "Minus", pattern: "-", label: "`-`" });
+export const Slash = createToken({ name: "Slash", pattern: "/", label: "`/`" });
+
+/** Keywords longest first, so `extends` is tried before `extend` and `columns` before `column`. */
+const keywordTokens = [...new Set(KEYWORDS)]
+  .sort((a, b) => b.length - a.length || (a < b ? -1 : 1))
+  .map((w) => KW[w]);
+
+/** Every token type in lexing order (the parser's vocabulary). */
+export const allTokens: TokenType[] = [
+  WhiteSpace,
+  DocComment,
+  LineComment,
+  StringLit,
+  UnterminatedString,
+  DateTimeLit,
+  DateLit,
+  VersionLit,
+  DecimalLit,
+  ArticleNumber,
+  IntegerLit,
+  ...keywordTokens,
+  Identifier,
+  LParen,
+  RParen,
+  LBrace,
+  RBrace,
+  Comma,
+  Colon,
+  Dot,
+  At,
+  Percent,
+  Star,
+  NotEquals,
+  LessEq,
+  GreaterEq,
+  Less,
+  Greater,
+  Equals,
+  Plus,
+  Minus,
+  Slash,
+  // Categories last: they never match text themselves.
+  AnyWord,
+  Keyword,
+];
+
+const lexer = new Lexer(allTokens, {
+  positionTracking: "full",
+  ensureOptimizations: true,
+});
+
+// ---------------------------------------------------------------- helpers
+
+/** Span of a real (lexed) token; `end` is exclusive. Tokens never span lines. */
+export function tokenSpan(file: string, token: IToken): Span {
+  return {
+    file,
+    start: { offset: token.startOffset, line: token.startLine ?? 1, column: token.startColumn ?? 1 },
+    end: {
+      offset: (token.endOffset ?? token.startOffset) + 1,
+      line: token.endLine ?? token.startLine ?? 1,
+      column: (token.endColumn ?? token.startColumn ?? 1) + 1,
+    },
+  };
+}
+
+/** Span of `length` characters from a known position, following line breaks in `text`. */
+function spanAt(file: string, text: string, offset: number, line: number, column: number, length: number): Span {
+  let l = line;
+  let c = column;
+  const stop = Math.min(text.length, offset + length);
+  for (let i = offset; i < stop; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10 || (ch === 13 && text.charCodeAt(i + 1) !== 10)) {
+      l++;
+      c = 1;
+    } else {
+      c++;
+    }
+  }
+  return { file, start: { offset, line, column }, end: { offset: stop, line: l, column: c } };
+}
+
+const ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", n: "\n", t: "\t" };
+
+/**
+ * The value of a string token: quotes removed, escapes decoded. Invalid escapes are kept as
+ * written (the lexer has reported them). Works for unterminated strings too.
+ */
+export function decodeString(image: string): string {
+  if (image.length === 0) return "";
+  const closed = image.length >= 2 && image.endsWith('"') && !isEscapedQuoteAtEnd(image);
+  const body = image.slice(1, closed ? -1 : undefined);
+  if (!body.includes("\\")) return body;
+  let out = "";
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (ch !== "\\" || i + 1 >= body.length) {
+      out += ch;
+      continue;
+    }
+    const next = body[i + 1];
+    const simple = ESCAPES[next];
+    if (simple !== undefined) {
+      out += simple;
+      i++;
+      continue;
+    }
+    const unicode = /^u\{([0-9a-fA-F]{1,6})\}/.exec(body.slice(i + 1, i + 11));
+    if (unicode) {
+      const cp = parseInt(unicode[1], 16);
+      if (cp <= 0x10ffff) {
+        out += String.fromCodePoint(cp);
+        i += unicode[0].length;
+        continue;
+      }
+    }
+    out += ch;
+  }
+  return out;
+}
+
+/** True when the final `"` of an image is itself escaped (`"abc\"` is unterminated). */
+function isEscapedQuoteAtEnd(image: string): boolean {
+  let backslashes = 0;
+  for (let i = image.length - 2; i >= 1 && image[i] === "\\"; i--) backslashes++;
+  return backslashes % 2 === 1;
+}
+
+/** Report invalid escapes inside one string token (REG103). */
+function checkEscapes(file: string, text: string, token: IToken, out: Diagnostic[]): void {
+  const image = token.image;
+  if (!image.includes("\\")) return;
+  for (let i = 1; i < image.length; i++) {
+    if (image[i] !== "\\") continue;
+    const next = image[i + 1];
+    if (next === undefined) break; // a trailing `\` of an unterminated string: REG102 covers it
+    if (ESCAPES[next] !== undefined) {
+      i++;
+      continue;
+    }
+    const unicode = /^u\{([0-9a-fA-F]{1,6})\}/.exec(image.slice(i + 1, i + 11));
+    if (unicode && parseInt(unicode[1], 16) <= 0x10ffff) {
+      i += unicode[0].length;
+      continue;
+    }
+    const length = next === "u" ? Math.max(2, (/^u\{[^}"]*\}?/.exec(image.slice(i + 1))?.[0].length ?? 1) + 1) : 2;
+    const written = image.slice(i, i + length);
+    out.push(
+      error(
+        "REG103",
+        `invalid escape \`${written}\` in a quoted text; use \`\\"\`, \`\\\\\`, \`\\n\`, \`\\t\` or \`\\u{...}\``,
+        spanAt(file, text, token.startOffset + i, token.startLine ?? 1, (token.startColumn ?? 1) + i, length),
+      ),
+    );
+    i += length - 1;
+  }
+}
+
+/** The text of a comment without its slashes and one leading space; trailing blanks dropped. */
+function commentText(image: string, doc: boolean): string {
+  let body = image.slice(doc ? 3 : 2);
+  if (body.startsWith(" ")) body = body.slice(1);
+  return body.replace(/[ \t]+$/, "");
+}
+
+// ---------------------------------------------------------------- entry point
+
+/** Result of {@link tokenize}. */
+export interface TokenizeResult {
+  /** The tokens the parser sees (no whitespace, no comments). */
+  tokens: IToken[];
+  /** Every `//` and `///` comment in source order. */
+  comments: Comment[];
+  /** Lexical problems: REG101 unexpected character, REG102 unterminated string, REG103 invalid escape. */
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Split regel source text into tokens and comments. Never throws: unknown characters are skipped
+ * and reported.
+ */
+export function tokenize(text: string, file: string): TokenizeResult {
+  const result = lexer.tokenize(text);
+  const diagnostics: Diagnostic[] = [];
+  for (const e of result.errors) {
+    const length = Math.max(1, e.length);
+    const chars = text.slice(e.offset, e.offset + length);
+    const shown = chars.length > 20 ? `${chars.slice(0, 20)}…` : chars;
+    diagnostics.push(
+      error(
+        "REG101",
+        length === 1 ? `unexpected character \`${shown}\`` : `unexpected characters \`${shown}\``,
+        spanAt(file, text, e.offset, e.line ?? 1, e.column ?? 1, length),
+      ),
+    );
+  }
+  for (const token of result.tokens) {
+    if (token.tokenType === UnterminatedString) {
+      diagnostics.push(
+        error("REG102", "this quoted text has no closing `\"` on its line", tokenSpan(file, token)),
+      );
+      checkEscapes(file, text, token, diagnostics);
+    } else if (token.tokenType === StringLit) {
+      checkEscapes(file, text, token, diagnostics);
+    }
+  }
+  const comments: Comment[] = [];
+  for (const token of result.groups.comments ?? []) {
+    const doc = token.tokenType === DocComment;
+    comments.push({ kind: "Comment", span: tokenSpan(file, token), text: commentText(token.image, doc), doc });
+  }
+  diagnostics.sort((a, b) => a.span.start.offset - b.span.start.offset);
+  return { tokens: result.tokens, comments, diagnostics };
+}

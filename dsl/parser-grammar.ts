@@ -1,0 +1,1867 @@
+/**
+ * The grammar of the regel language as a Chevrotain embedded-actions parser.
+ *
+ * The parser is invoked per declaration (see `parser.ts`, which splits the token stream at
+ * declaration keywords), so the top-level rules are {@link RegelParser.header} and
+ * {@link RegelParser.declaration}. Each clause is its own grammar rule: when a clause is wrong,
+ * Chevrotain re-synchronises at the next clause keyword and the rest of the declaration survives.
+ *
+ * Embedded actions run during Chevrotain's grammar-recording phase too, with fake tokens and
+ * fake sub-rule results; everything that reads those results is therefore inside `ACTION(...)`
+ * (skipped while recording), and everything is written to tolerate `undefined` results, which
+ * sub-rules return after error recovery.
+ *
+ * @module
+ */
+import { EmbeddedActionsParser, type IToken, type TokenType } from "chevrotain";
+import type {
+  ArticleRef,
+  AttributeRef,
+  BinaryOp,
+  CalendarDecl,
+  CategoryDecl,
+  CategoryMarking,
+  CategoryResult,
+  CodeListDecl,
+  CodeValue,
+  ComparisonOp,
+  DateLiteral,
+  DecimalLiteral,
+  Declaration,
+  DurationUnit,
+  EntityDecl,
+  Example,
+  Expr,
+  ExtendEntityDecl,
+  FieldDecl,
+  FieldValue,
+  FileCheck,
+  HolidayDecl,
+  Ident,
+  IkbDecl,
+  Literal,
+  MeasureDecl,
+  MetricDecl,
+  MetricType,
+  NormDecl,
+  NormPeriod,
+  NormRequirement,
+  PayoutDecl,
+  Position,
+  RecordLiteral,
+  RemoveDecl,
+  Role,
+  RuleDecl,
+  RulesetHeader,
+  RuleTarget,
+  RulesetRef,
+  SourceDecl,
+  Span,
+  StringLiteral,
+  TypeName,
+  TypeRef,
+} from "./ast.js";
+import { closestName, error, type Diagnostic } from "./diagnostics.js";
+import {
+  allTokens,
+  AnyWord,
+  ArticleNumber,
+  At,
+  Colon,
+  Comma,
+  DateLit,
+  DateTimeLit,
+  DecimalLit,
+  decodeString,
+  Dot,
+  Equals,
+  Greater,
+  GreaterEq,
+  Identifier,
+  IntegerLit,
+  KW,
+  LBrace,
+  Less,
+  LessEq,
+  LParen,
+  Minus,
+  NotEquals,
+  Percent,
+  Plus,
+  RBrace,
+  RParen,
+  Slash,
+  Star,
+  StringLit,
+  VersionLit,
+} from "./lexer.js";
+import { errorMessageProvider } from "./parser-messages.js";
+
+/** Units a duration may be written in. */
+export const DURATION_UNITS: readonly DurationUnit[] = ["s", "min", "h", "days", "workdays", "months", "years"];
+/** Field types. */
+export const TYPE_NAMES: readonly TypeName[] = [
+  "text", "integer", "decimal", "money", "date", "datetime", "boolean", "code", "ref",
+];
+/** Metric types. */
+export const METRIC_TYPES: readonly MetricType[] = ["percent", "duration", "date", "integer", "text", "boolean"];
+
+/** Month names (English and Dutch) to month numbers. */
+const MONTHS: Record<string, number> = {
+  january: 1, february: 2, march: 3, april: 4, may: 5, june: 6, july: 7, august: 8,
+  september: 9, october: 10, november: 11, december: 12,
+  januari: 1, februari: 2, maart: 3, mei: 5, juni: 6, juli: 7, augustus: 8, oktober: 10,
+};
+
+/** The canonical order of the clauses of each declaration kind (for REG122 / REG123). */
+export const CLAUSE_ORDER: Record<string, readonly string[]> = {
+  ruleset: ["extends", "uses", "valid", "source"],
+  rule: ["meaning", "severity", "applies", "implements", "for", "when", "require", "message", "example"],
+};
+/** Clauses that may appear more than once. */
+const REPEATABLE = new Set(["uses", "source", "example", "implements", "value", "field", "precondition", "holiday", "result", "marking", "year", "from", "remove field", "replace field"]);
+
+type Clause = { name: string; token: IToken };
+
+const isReal = (t: IToken | undefined): t is IToken => t !== undefined && Number.isFinite(t.startOffset) && t.startOffset >= 0;
+
+/**
+ * The regel parser. Create it once (it is expensive to build) and reuse it through
+ * `parser.input = tokens`.
+ */
+export class RegelParser extends EmbeddedActionsParser {
+  /** The file name put into spans. */
+  file = "";
+  /** Position used for nodes when there is no real token to point at. */
+  fallback: Position = { offset: 0, line: 1, column: 1 };
+  /** Diagnostics found by grammar actions (unknown units, clause order, ...). */
+  extra: Diagnostic[] = [];
+  /** The outermost node under construction: returned when the declaration rule fails outright. */
+  partial: Declaration | RulesetHeader | undefined;
+
+  constructor() {
+    super(allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider });
+    this.performSelfAnalysis();
+  }
+
+  // ---------------------------------------------------------------- span helpers
+
+  private startOf(t: IToken | undefined): Position {
+    if (!isReal(t)) return this.endOfLast();
+    return { offset: t.startOffset, line: t.startLine ?? 1, column: t.startColumn ?? 1 };
+  }
+
+  private endOf(t: IToken): Position {
+    return { offset: (t.endOffset ?? t.startOffset) + 1, line: t.endLine ?? 1, column: (t.endColumn ?? 0) + 1 };
+  }
+
+  /** End of the last real token consumed, or the fallback position. */
+  private endOfLast(): Position {
+    const last = this.LA(0);
+    return isReal(last) ? this.endOf(last) : this.fallback;
+  }
+
+  /** Span from the start of `start` to the end of the last consumed token. */
+  sp(start: IToken | undefined): Span {
+    const s = this.startOf(start);
+    const last = this.LA(0);
+    const e = isReal(last) && last.startOffset >= s.offset ? this.endOf(last) : s;
+    return { file: this.file, start: s, end: e };
+  }
+
+  /** Span of one token (zero width at the current position for tokens inserted by recovery). */
+  tsp(t: IToken | undefined): Span {
+    if (!isReal(t)) {
+      const p = this.endOfLast();
+      return { file: this.file, start: p, end: p };
+    }
+    return { file: this.file, start: this.startOf(t), end: this.endOf(t) };
+  }
+
+  /** An Ident from a token; an empty name when recovery inserted the token. */
+  id(t: IToken | undefined): Ident {
+    return { kind: "Ident", name: isReal(t) ? t.image : "", span: this.tsp(t) };
+  }
+
+  /** A name that recovery lost: empty, at the current position. */
+  emptyId(): Ident {
+    return this.id(undefined);
+  }
+
+  private report(code: string, message: string, span: Span, extra: Partial<Diagnostic> = {}): void {
+    this.extra.push(error(code, message, span, extra));
+  }
+
+  /** Parse digits as a safe integer, reporting REG121 when it is not one. */
+  private int(t: IToken | undefined, sign = 1): number {
+    if (!isReal(t)) return 0;
+    const n = Number(t.image) * sign;
+    if (!Number.isSafeInteger(n)) {
+      this.report("REG121", `the number \`${t.image}\` is too large`, this.tsp(t));
+      return 0;
+    }
+    return n;
+  }
+
+  private begin<T extends Declaration | RulesetHeader>(node: T): T {
+    this.partial = node;
+    return node;
+  }
+
+  /** REG122 for a repeated clause, REG123 for a clause out of the canonical order. */
+  private checkClauses(what: string, clauses: Clause[]): void {
+    const order = CLAUSE_ORDER[what];
+    const seen = new Map<string, IToken>();
+    let lastRank = -1;
+    let lastName = "";
+    for (const c of clauses) {
+      if (seen.has(c.name) && !REPEATABLE.has(c.name)) {
+        this.report("REG122", `\`${c.name}\` is given twice in this ${what}`, this.tsp(c.token), {
+          notes: [`the first \`${c.name}\` is on line ${seen.get(c.name)!.startLine}`],
+        });
+        continue;
+      }
+      if (!seen.has(c.name)) seen.set(c.name, c.token);
+      if (order) {
+        const rank = order.indexOf(c.name);
+        if (rank >= 0 && rank < lastRank) {
+          this.report("REG123", `\`${c.name}\` must come before \`${lastName}\` in a ${what}`, this.tsp(c.token), {
+            notes: [`the clauses of a ${what} go in this order: ${order.map((o) => `\`${o}\``).join(", ")}`],
+          });
+        } else if (rank >= 0) {
+          lastRank = rank;
+          lastName = c.name;
+        }
+      }
+    }
+  }
+
+  private binary(op: BinaryOp, left: Expr | undefined, right: Expr | undefined, start: IToken): Expr {
+    const l = left ?? this.errorExpr();
+    const r = right ?? this.errorExpr();
+    const span = { file: this.file, start: l.span.start, end: r.span.end.offset >= l.span.start.offset ? r.span.end : this.sp(start).end };
+    return { kind: "Binary", op, left: l, right: r, span };
+  }
+
+  /** Placeholder for an expression recovery lost: a path with an empty name. */
+  errorExpr(): Expr {
+    const name = this.emptyId();
+    return { kind: "Path", entity: undefined, name, span: name.span };
+  }
+
+  // ---------------------------------------------------------------- small pieces
+
+  public ident = this.RULE("ident", (): Ident => {
+    const t = this.CONSUME(Identifier);
+    return this.ACTION(() => this.id(t))!;
+  });
+
+  public text = this.RULE("text", (): StringLiteral => {
+    const t = this.CONSUME(StringLit);
+    return this.ACTION(() => ({ kind: "String" as const, value: isReal(t) ? decodeString(t.image) : "", span: this.tsp(t) }))!;
+  });
+
+  public date = this.RULE("date", (): DateLiteral => {
+    const t = this.CONSUME(DateLit);
+    return this.ACTION(() => ({ kind: "Date" as const, text: isReal(t) ? t.image : "", span: this.tsp(t) }))!;
+  });
+
+  public rulesetRef = this.RULE("rulesetRef", (): RulesetRef => {
+    const start = this.LA(1);
+    const parts: IToken[] = [];
+    parts.push(this.CONSUME(AnyWord));
+    this.MANY(() => {
+      this.CONSUME(Dot);
+      parts.push(this.CONSUME2(AnyWord));
+    });
+    this.CONSUME(At);
+    const v = this.CONSUME(VersionLit);
+    return this.ACTION(() => ({
+      kind: "RulesetRef" as const,
+      name: parts.filter(isReal).map((p) => p.image).join("."),
+      version: isReal(v) ? v.image : "",
+      span: this.sp(start),
+    }))!;
+  });
+
+  public articleRef = this.RULE("articleRef", (): ArticleRef => {
+    const start = this.LA(1);
+    const source = this.SUBRULE(this.ident);
+    const words: IToken[] = [];
+    let quoted: StringLiteral | undefined;
+    this.OR([
+      { ALT: () => { quoted = this.SUBRULE(this.text); } },
+      {
+        ALT: () => {
+          this.MANY(() => {
+            words.push(
+              this.OR2([
+                { ALT: () => this.CONSUME(Identifier) },
+                { ALT: () => this.CONSUME(IntegerLit) },
+                { ALT: () => this.CONSUME(DecimalLit) },
+                { ALT: () => this.CONSUME(VersionLit) },
+                { ALT: () => this.CONSUME(ArticleNumber) },
+                { ALT: () => this.CONSUME(Colon) },
+              ]),
+            );
+          });
+        },
+      },
+    ]);
+    return this.ACTION(() => {
+      let locator = "";
+      if (quoted) locator = quoted.value;
+      else {
+        let glue = true;
+        for (const w of words) {
+          if (!isReal(w)) continue;
+          if (w.tokenType === Colon) {
+            locator += ":";
+            glue = true;
+          } else {
+            locator += (glue ? "" : " ") + w.image;
+            glue = false;
+          }
+        }
+      }
+      return { kind: "ArticleRef" as const, source: source ?? this.emptyId(), locator, span: this.sp(start) };
+    })!;
+  });
+
+  public implementsClause = this.RULE("implementsClause", (): ArticleRef[] => {
+    const refs: ArticleRef[] = [];
+    this.CONSUME(KW.implements);
+    this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { refs.push(this.SUBRULE(this.articleRef)); } });
+    return this.ACTION(() => refs.filter((r) => r !== undefined))!;
+  });
+
+  public identList = this.RULE("identList", (): Ident[] => {
+    const names: Ident[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { names.push(this.SUBRULE(this.ident)); } });
+    return this.ACTION(() => names.filter((n) => n !== undefined))!;
+  });
+
+  /** `(D)` or `(V)`. */
+  public roleInParens = this.RULE("roleInParens", (): Role | undefined => {
+    this.CONSUME(LParen);
+    const r = this.SUBRULE(this.role);
+    this.CONSUME(RParen);
+    return r;
+  });
+
+  public role = this.RULE("role", (): Role | undefined => {
+    const t = this.CONSUME(Identifier);
+    return this.ACTION(() => {
+      if (!isReal(t)) return undefined;
+      if (t.image === "D" || t.image === "V") return t.image;
+      this.report("REG119", `\`${t.image}\` is not a role: write \`D\` (depositor) or \`V\` (representative)`, this.tsp(t), {
+        suggestion: t.image.toUpperCase() === "D" || t.image.toUpperCase() === "V" ? t.image.toUpperCase() : undefined,
+      });
+      return undefined;
+    });
+  });
+
+  /** `E.f`, `E.*`, `*.*` */
+  public attributeRef = this.RULE("attributeRef", (): AttributeRef => {
+    const start = this.LA(1);
+    const e = this.OR([{ ALT: () => this.CONSUME(Identifier) }, { ALT: () => this.CONSUME(Star) }]);
+    this.CONSUME(Dot);
+    const f = this.OR2([{ ALT: () => this.CONSUME2(Identifier) }, { ALT: () => this.CONSUME2(Star) }]);
+    return this.ACTION(() => ({ kind: "AttributeRef" as const, entity: this.id(e), field: this.id(f), span: this.sp(start) }))!;
+  });
+
+  // ---------------------------------------------------------------- header
+
+  public header = this.RULE("header", (): RulesetHeader => {
+    const start = this.LA(1);
+    this.CONSUME(KW.ruleset);
+    const ref = this.SUBRULE(this.rulesetRef);
+    const node = this.ACTION(() =>
+      this.begin<RulesetHeader>({
+        kind: "RulesetHeader", span: this.sp(start), ref: ref ?? { kind: "RulesetRef", name: "", version: "", span: this.sp(start) },
+        title: undefined, doc: [], extends: undefined, uses: [], validFrom: undefined, validUntil: undefined, sources: [],
+      }),
+    )!;
+    this.OPTION(() => {
+      const t = this.SUBRULE(this.text);
+      this.ACTION(() => { node.title = t?.value ?? ""; });
+    });
+    const clauses: Clause[] = [];
+    this.MANY(() => {
+      const first = this.LA(1);
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(KW.extends);
+            const r = this.SUBRULE1(this.rulesetRef);
+            this.ACTION(() => { node.extends = r; clauses.push({ name: "extends", token: first }); });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(KW.uses);
+            this.AT_LEAST_ONE_SEP({
+              SEP: Comma,
+              DEF: () => {
+                const r = this.SUBRULE2(this.rulesetRef);
+                this.ACTION(() => { if (r) node.uses.push(r); });
+              },
+            });
+            this.ACTION(() => clauses.push({ name: "uses", token: first }));
+          },
+        },
+        {
+          ALT: () => {
+            const v = this.SUBRULE(this.validClause);
+            this.ACTION(() => { node.validFrom = v?.from; node.validUntil = v?.until; clauses.push({ name: "valid", token: first }); });
+          },
+        },
+        {
+          ALT: () => {
+            const s = this.SUBRULE(this.sourceDecl);
+            this.ACTION(() => { if (s) node.sources.push(s); clauses.push({ name: "source", token: first }); });
+          },
+        },
+      ]);
+    });
+    this.ACTION(() => { node.span = this.sp(start); this.checkClauses("ruleset", clauses); });
+    return node;
+  });
+
+  public validClause = this.RULE("validClause", (): { from: DateLiteral | undefined; until: DateLiteral | undefined } => {
+    this.CONSUME(KW.valid);
+    this.CONSUME(KW.from);
+    const from = this.SUBRULE(this.date);
+    let until: DateLiteral | undefined;
+    this.OPTION(() => {
+      this.CONSUME(KW.until);
+      until = this.SUBRULE2(this.date);
+    });
+    return { from, until };
+  });
+
+  public sourceDecl = this.RULE("sourceDecl", (): SourceDecl => {
+    const start = this.LA(1);
+    this.CONSUME(KW.source);
+    const alias = this.SUBRULE(this.ident);
+    const title = this.SUBRULE(this.text);
+    let url: StringLiteral | undefined;
+    this.OPTION(() => {
+      this.CONSUME(KW.url);
+      url = this.SUBRULE2(this.text);
+    });
+    return this.ACTION(() => ({
+      kind: "Source" as const, alias: alias ?? this.emptyId(), title: title?.value ?? "", url: url?.value, span: this.sp(start),
+    }))!;
+  });
+
+  // ---------------------------------------------------------------- declarations
+
+  public declaration = this.RULE("declaration", (): Declaration | undefined => {
+    const start = this.LA(1);
+    let replace = false;
+    this.OPTION(() => {
+      this.CONSUME(KW.replace);
+      replace = true;
+    });
+    const decl = this.OR([
+      { ALT: () => this.SUBRULE(this.codeListDecl) },
+      { ALT: () => this.SUBRULE(this.entityDecl) },
+      { ALT: () => this.SUBRULE(this.extendEntityDecl) },
+      { ALT: () => this.SUBRULE(this.ikbDecl) },
+      { ALT: () => this.SUBRULE(this.ruleDecl) },
+      { ALT: () => this.SUBRULE(this.categoryDecl) },
+      { ALT: () => this.SUBRULE(this.payoutDecl) },
+      { ALT: () => this.SUBRULE(this.metricDecl) },
+      { ALT: () => this.SUBRULE(this.normDecl) },
+      { ALT: () => this.SUBRULE(this.measureDecl) },
+      { ALT: () => this.SUBRULE(this.calendarDecl) },
+      { ALT: () => this.SUBRULE(this.removeDecl) },
+    ]);
+    return this.ACTION(() => {
+      const d = (decl as Declaration | undefined) ?? (this.partial as Declaration | undefined);
+      if (d && replace) {
+        d.replace = true;
+        d.span = { ...d.span, start: this.startOf(start) };
+      }
+      return d;
+    });
+  });
+
+  public codeListDecl = this.RULE("codeListDecl", (): CodeListDecl => {
+    const start = this.LA(1);
+    this.CONSUME(KW.codelist);
+    const name = this.SUBRULE(this.ident);
+    const node = this.ACTION(() =>
+      this.begin<CodeListDecl>({
+        kind: "CodeList", span: this.sp(start), doc: [], replace: false, name: name ?? this.emptyId(), title: undefined, implementsRefs: [], values: [],
+      }),
+    )!;
+    this.OPTION(() => {
+      const t = this.SUBRULE(this.text);
+      this.ACTION(() => { node.title = t?.value ?? ""; });
+    });
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            const refs = this.SUBRULE(this.implementsClause);
+            this.ACTION(() => { if (refs) node.implementsRefs.push(...refs); });
+          },
+        },
+        {
+          ALT: () => {
+            const v = this.SUBRULE(this.codeValue);
+            this.ACTION(() => { if (v) node.values.push(v); });
+          },
+        },
+      ]);
+    });
+    this.ACTION(() => { node.span = this.sp(start); });
+    return node;
+  });
+
+  public codeValue = this.RULE("codeValue", (): CodeValue => {
+    const start = this.LA(1);
+    this.CONSUME(KW.value);
+    const code = this.SUBRULE(this.text);
+    let description: StringLiteral | undefined;
+    this.OPTION(() => { description = this.SUBRULE2(this.text); });
+    return this.ACTION(() => ({
+      kind: "CodeValue" as const, code: code?.value ?? "", description: description?.value, span: this.sp(start),
+    }))!;
+  });
+
+  public entityDecl = this.RULE("entityDecl", (): EntityDecl => {
+    const start = this.LA(1);
+    this.CONSUME(KW.entity);
+    const name = this.SUBRULE(this.ident);
+    const node = this.ACTION(() =>
+      this.begin<EntityDecl>({
+        kind: "Entity", span: this.sp(start), doc: [], replace: false, name: name ?? this.emptyId(), title: undefined, file: undefined,
+        key: [], roleBy: undefined, implementsRefs: [], fields: [],
+      }),
+    )!;
+    this.OPTION(() => {
+      const t = this.SUBRULE(this.text);
+      this.ACTION(() => { node.title = t?.value ?? ""; });
+    });
+    const clauses: Clause[] = [];
+    this.MANY(() => {
+      const first = this.LA(1);
+      this.OR([
+        {
+          ALT: () => {
+            const refs = this.SUBRULE(this.implementsClause);
+            this.ACTION(() => { if (refs) node.implementsRefs.push(...refs); });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(KW.file);
+            const f = this.SUBRULE2(this.text);
+            this.ACTION(() => { node.file = f?.value ?? ""; clauses.push({ name: "file", token: first }); });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(KW.key);
+            const names = this.SUBRULE(this.identList);
+            this.ACTION(() => { node.key = names ?? []; clauses.push({ name: "key", token: first }); });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(KW.role);
+            this.CONSUME(KW.by);
+            const f = this.SUBRULE2(this.ident);
+            this.ACTION(() => { node.roleBy = f ?? this.emptyId(); clauses.push({ name: "role", token: first }); });
+          },
+        },
+        {
+          ALT: () => {
+            const f = this.SUBRULE(this.fieldDecl);
+            this.ACTION(() => { if (f) node.fields.push(f); });
+          },
+        },
+      ]);
+    });
+    this.ACTION(() => { node.span = this.sp(start); this.checkClauses("entity", clauses); });
+    return node;
+  });
+
+  public extendEntityDecl = this.RULE("extendEntityDecl", (): ExtendEntityDecl => {
+    const start = this.LA(1);
+    this.CONSUME(KW.extend);
+    this.CONSUME(KW.entity);
+    const name = this.SUBRULE(this.ident);
+    const node = this.ACTION(() =>
+      this.begin<ExtendEntityDecl>({
+        kind: "ExtendEntity", span: this.sp(start), doc: [], replace: false, name: name ?? this.emptyId(), fields: [], removeFields: [],
+      }),
+    )!;
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            const f = this.SUBRULE(this.fieldDecl);
+            this.ACTION(() => { if (f) node.fields.push(f); });
+          },
+        },
+        {
+          ALT: () => {
+            const r = this.CONSUME(KW.replace);
+            const f = this.SUBRULE2(this.fieldDecl);
+            this.ACTION(() => {
+              if (!f) return;
+              f.replace = true;
+              f.span = { ...f.span, start: this.startOf(r) };
+              node.fields.push(f);
+            });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(KW.remove);
+            this.CONSUME(KW.field);
+            const n = this.SUBRULE2(this.ident);
+            this.ACTION(() => { if (n) node.removeFields.push(n); });
+          },
+        },
+      ]);
+    });
+    this.ACTION(() => { node.span = this.sp(start); });
+    return node;
+  });
+
+  public fieldDecl = this.RULE("fieldDecl", (): FieldDecl => {
+    const start = this.LA(1);
+    this.CONSUME(KW.field);
+    const name = this.SUBRULE(this.ident);
+    this.CONSUME(Colon);
+    const type = this.SUBRULE(this.typeRef);
+    let required = false;
+    let personal = false;
+    let column: string | undefined;
+    let description: string | undefined;
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => { this.CONSUME(KW.required); required = true; } },
+        { ALT: () => { this.CONSUME(KW.personal); personal = true; } },
+        {
+          ALT: () => {
+            this.CONSUME(KW.column);
+            const c = this.SUBRULE(this.text);
+            this.ACTION(() => { column = c?.value ?? ""; });
+          },
+        },
+        {
+          ALT: () => {
+            const d = this.SUBRULE2(this.text);
+            this.ACTION(() => { description = d?.value ?? ""; });
+          },
+        },
+      ]);
+    });
+    return this.ACTION(() => ({
+      kind: "Field" as const, span: this.sp(start), doc: [], replace: false, name: name ?? this.emptyId(),
+      type: type ?? this.defaultType(), required, personal, column, description,
+    }))!;
+  });
+
+  private defaultType(): TypeRef {
+    return {
+      kind: "Type", name: "text", maxLength: undefined, precision: undefined, scale: undefined,
+      codeList: undefined, refEntity: undefined, refField: undefined, span: this.tsp(undefined),
+    };
+  }
+
+  public typeRef = this.RULE("typeRef", (): TypeRef => {
+    const start = this.LA(1);
+    const nameTok = this.CONSUME(Identifier);
+    const args: IToken[] = [];
+    let target: Ident | undefined;
+    let targetField: Ident | undefined;
+    this.OPTION(() => {
+      this.CONSUME(LParen);
+      args.push(this.CONSUME(IntegerLit));
+      this.OPTION2(() => {
+        this.CONSUME(Comma);
+        args.push(this.CONSUME2(IntegerLit));
+      });
+      this.CONSUME(RParen);
+    });
+    this.OPTION3({
+      GATE: () => nameTok.image === "code" || nameTok.image === "ref",
+      DEF: () => {
+        target = this.SUBRULE(this.ident);
+        this.OPTION4(() => {
+          this.CONSUME(Dot);
+          targetField = this.SUBRULE2(this.ident);
+        });
+      },
+    });
+    return this.ACTION(() => {
+      const node = this.defaultType();
+      node.span = this.sp(start);
+      const written = isReal(nameTok) ? nameTok.image : "";
+      if ((TYPE_NAMES as readonly string[]).includes(written)) node.name = written as TypeName;
+      else if (written !== "") {
+        const suggestion = closestName(written, TYPE_NAMES);
+        this.report("REG118", `unknown field type \`${written}\`; the types are ${TYPE_NAMES.map((t) => `\`${t}\``).join(", ")}`, this.tsp(nameTok), { suggestion });
+        if (suggestion) node.name = suggestion as TypeName;
+      }
+      const nums = args.filter(isReal).map((a) => this.int(a));
+      if (node.name === "text") node.maxLength = nums[0];
+      else if (node.name === "decimal") {
+        node.precision = nums[0];
+        node.scale = nums[1];
+      } else if (nums.length > 0) {
+        this.report("REG118", `the type \`${node.name}\` takes no size in parentheses`, this.sp(start));
+      }
+      if (node.name === "code") {
+        if (target) node.codeList = target;
+        else this.report("REG118", "`code` needs the name of a code list: `code LIST`", this.sp(start));
+      } else if (node.name === "ref") {
+        if (target && targetField) {
+          node.refEntity = target;
+          node.refField = targetField;
+        } else this.report("REG118", "`ref` needs an entity and a field: `ref ENTITY.field`", this.sp(start));
+      }
+      return node;
+    })!;
+  });
+
+  public ikbDecl = this.RULE("ikbDecl", (): IkbDecl => {
+    const start = this.LA(1);
+    this.CONSUME(KW.ikb);
+    const node = this.ACTION(() =>
+      this.begin<IkbDecl>({
+        kind: "Ikb", span: this.sp(start), doc: [], replace: false, title: undefined, key: this.emptyId(), depositors: [],
+        depositorBy: this.emptyId(), implementsRefs: [],
+      }),
+    )!;
+    this.OPTION(() => {
+      const t = this.SUBRULE(this.text);
+      this.ACTION(() => { node.title = t?.value ?? ""; });
+    });
+    const clauses: Clause[] = [];
+    this.MANY(() => {
+      const first = this.LA(1);
+      this.OR([
+        {
+          ALT: () => {
+            const refs = this.SUBRULE(this.implementsClause);
+            this.ACTION(() => { if (refs) node.implementsRefs.push(...refs); });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(KW.key);
+            const k = this.SUBRULE(this.ident);
+            this.ACTION(() => { node.key = k ?? this.emptyId(); clauses.push({ name: "key", token: first }); });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(KW.depositor);
+            const names = this.SUBRULE(this.identList);
+            this.CONSUME(KW.by);
+            const by = this.SUBRULE2(this.ident);
+            this.ACTION(() => {
+              node.depositors = names ?? [];
+              node.depositorBy = by ?? this.emptyId();
+              clauses.push({ name: "depositor", token: first });
+            });
+          },
+        },
+      ]);
+    });
+    this.ACTION(() => { node.span = this.sp(start); this.checkClauses("ikb", clauses); });
+    return node;
+  });
+
+  // ---------------------------------------------------------------- rules
+
+  public ruleDecl = this.RULE("ruleDecl", (): RuleDecl => {
+    const start = this.LA(1);
+    this.CONSUME(KW.rule);
+    const code = this.SUBRULE(this.ident);
+    const title = this.SUBRULE(this.text);
+    const node = this.ACTION(() =>
+      this.begin<RuleDecl>({
+        kind: "Rule", span: this.sp(start), doc: [], replace: false, code: code ?? this.emptyId(), title: title?.value ?? "",
+        meaning: undefined, severity: undefined, roles: [], implementsRefs: [], target: undefined, when: undefined,
+        require: undefined, message: undefined, examples: [],
+      }),
+    )!;
+    const clauses: Clause[] = [];
+    this.MANY(() => {
+      const first = this.LA(1);
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(KW.meaning);
+            const t = this.SUBRULE1(this.text);
+            this.ACTION(() => { node.meaning = t?.value ?? ""; clauses.push({ name: "meaning", token: first }); });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(KW.severity);
+            const s = this.SUBRULE(this.severity);
+            this.ACTION(() => { node.severity = s; clauses.push({ name: "severity", token: first }); });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(KW.applies);
+            this.CONSUME(KW.to);
+            const roles: (Role | undefined)[] = [];
+            this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { roles.push(this.SUBRULE(this.role)); } });
+            this.ACTION(() => {
+              node.roles = roles.filter((r): r is Role => r === "D" || r === "V");
+              clauses.push({ name: "applies", token: first });
+            });
+          },
+        },
+        {
+          ALT: () => {
+            const refs = this.SUBRULE(this.implementsClause);
+            this.ACTION(() => { if (refs) node.implementsRefs.push(...refs); clauses.push({ name: "implements", token: first }); });
+          },
+        },
+        {
+          ALT: () => {
+            const t = this.SUBRULE(this.target);
+            this.ACTION(() => { node.target = t; clauses.push({ name: "for", token: first }); });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(KW.when);
+            const e = this.SUBRULE(this.expr);
+            this.ACTION(() => { node.when = e ?? this.errorExpr(); clauses.push({ name: "when", token: first }); });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(KW.require);
+            const r = this.SUBRULE(this.requirement);
+            this.ACTION(() => { node.require = r ?? this.errorExpr(); clauses.push({ name: "require", token: first }); });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(KW.message);
+            const t = this.SUBRULE2(this.text);
+            this.ACTION(() => { node.message = t?.value ?? ""; clauses.push({ name: "message", token: first }); });
+          },
+        },
+        {
+          ALT: () => {
+            const ex = this.SUBRULE(this.example);
+            this.ACTION(() => { if (ex) node.examples.push(ex); clauses.push({ name: "example", token: first }); });
+          },
+        },
+      ]);
+    });
+    this.ACTION(() => {
+      node.span = this.sp(start);
+      this.checkClauses("rule", clauses);
+      // `require header` / `require references` in a file rule are built-in checks, not field names.
+      const req = node.require;
+      if (node.target?.kind === "FileTarget" && req?.kind === "Path" && req.entity === undefined && (req.name.name === "header" || req.name.name === "references")) {
+        node.require = { kind: "FileCheck", check: req.name.name, span: req.span };
+      }
+    });
+    return node;
+  });
+
+  public severity = this.RULE("severity", (): "blocking" | "signalling" =>
+    this.OR([
+      { ALT: () => { this.CONSUME(KW.blocking); return "blocking" as const; } },
+      { ALT: () => { this.CONSUME(KW.signalling); return "signalling" as const; } },
+    ]),
+  );
+
+  public target = this.RULE("target", (): RuleTarget => {
+    const start = this.LA(1);
+    this.CONSUME(KW.for);
+    return this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(KW.file);
+          const names = this.SUBRULE(this.identList);
+          return this.ACTION(() => ({ kind: "FileTarget" as const, entities: names ?? [], span: this.sp(start) }))!;
+        },
+      },
+      {
+        ALT: () => {
+          const items: { entity: IToken; field: IToken | undefined; start: IToken }[] = [];
+          this.AT_LEAST_ONE_SEP({
+            SEP: Comma,
+            DEF: () => {
+              const first = this.LA(1);
+              const e = this.OR2([{ ALT: () => this.CONSUME(Identifier) }, { ALT: () => this.CONSUME(Star) }]);
+              let f: IToken | undefined;
+              this.OPTION(() => {
+                this.CONSUME(Dot);
+                f = this.OR3([{ ALT: () => this.CONSUME2(Identifier) }, { ALT: () => this.CONSUME2(Star) }]);
+              });
+              this.ACTION(() => items.push({ entity: e, field: f, start: first }));
+            },
+          });
+          return this.ACTION(() => this.buildTarget(items, start))!;
+        },
+      },
+    ]);
+  });
+
+  private buildTarget(items: { entity: IToken; field: IToken | undefined; start: IToken }[], start: IToken): RuleTarget {
+    const span = this.sp(start);
+    const first = items[0];
+    if (items.length === 1 && first.field === undefined) {
+      if (first.entity.tokenType === Star) {
+        this.report("REG124", "`for *` needs a field: write `for *.*` for every attribute of every entity", span);
+      }
+      return { kind: "RecordTarget", entity: this.id(first.entity), span };
+    }
+    const attributes: AttributeRef[] = [];
+    for (const it of items) {
+      if (it.field === undefined) {
+        this.report(
+          "REG124",
+          `\`${it.entity.image}\` is an entity in a list of attributes: a rule runs on one entity (\`for E\`) or on attributes (\`for E.f, E.*\`)`,
+          this.tsp(it.entity),
+          { suggestion: `${it.entity.image}.*` },
+        );
+        continue;
+      }
+      const entity = this.id(it.entity);
+      const field = this.id(it.field);
+      attributes.push({ kind: "AttributeRef", entity, field, span: { file: this.file, start: entity.span.start, end: field.span.end } });
+    }
+    return { kind: "AttributeTarget", attributes, span };
+  }
+
+  public requirement = this.RULE("requirement", (): Expr | FileCheck =>
+    this.OR([
+      {
+        ALT: () => {
+          const t = this.CONSUME(KW.present);
+          return this.ACTION(() => ({ kind: "FileCheck" as const, check: "present" as const, span: this.tsp(t) }))!;
+        },
+      },
+      {
+        GATE: () => this.LA(1).image === "unique" && this.LA(2).tokenType === KW.key,
+        ALT: () => {
+          const start = this.LA(1);
+          this.CONSUME(Identifier);
+          this.CONSUME(KW.key);
+          return this.ACTION(() => ({ kind: "FileCheck" as const, check: "unique-key" as const, span: this.sp(start) }))!;
+        },
+      },
+      { ALT: () => this.SUBRULE(this.expr) },
+    ]),
+  );
+
+  public example = this.RULE("example", (): Example => {
+    const start = this.LA(1);
+    this.CONSUME(KW.example);
+    const expect = this.SUBRULE(this.expectation);
+    return this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(KW.file);
+          const entity = this.SUBRULE(this.ident);
+          let form: "missing" | "columns" | "rows" = "missing";
+          const columns: StringLiteral[] = [];
+          const rows: { fields: FieldValue[]; start: IToken }[] = [];
+          this.OR2([
+            { ALT: () => { this.CONSUME(KW.missing); form = "missing"; } },
+            {
+              ALT: () => {
+                this.CONSUME(KW.columns);
+                form = "columns";
+                this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { columns.push(this.SUBRULE(this.text)); } });
+              },
+            },
+            {
+              ALT: () => {
+                this.CONSUME(KW.rows);
+                form = "rows";
+                this.AT_LEAST_ONE_SEP2({
+                  SEP: Comma,
+                  DEF: () => {
+                    const first = this.LA(1);
+                    const fields = this.SUBRULE(this.recordBody);
+                    this.ACTION(() => rows.push({ fields: fields ?? [], start: first }));
+                  },
+                });
+              },
+            },
+          ]);
+          const context = this.SUBRULE(this.withContext);
+          return this.ACTION(() => {
+            const e = entity ?? this.emptyId();
+            return {
+              kind: "FileExample" as const, expect: expect ?? "pass", entity: e, form,
+              columns: columns.filter((c) => c !== undefined).map((c) => c.value),
+              rows: rows.map((r) => ({
+                kind: "RecordLiteral" as const, entity: { ...e }, fields: r.fields,
+                span: this.spanOfRow(r.start, r.fields),
+              })),
+              context: context ?? [], span: this.sp(start),
+            };
+          })!;
+        },
+      },
+      {
+        ALT: () => {
+          let rrd: DateLiteral | undefined;
+          this.OPTION(() => {
+            this.CONSUME(KW.rrd);
+            rrd = this.SUBRULE(this.date);
+          });
+          const subject = this.SUBRULE(this.recordLiteral);
+          const context = this.SUBRULE2(this.withContext);
+          return this.ACTION(() => ({
+            kind: "RecordExample" as const, expect: expect ?? "pass", rrd,
+            subject: subject ?? { kind: "RecordLiteral" as const, entity: this.emptyId(), fields: [], span: this.tsp(undefined) },
+            context: context ?? [], span: this.sp(start),
+          }))!;
+        },
+      },
+    ]);
+  });
+
+  private spanOfRow(start: IToken, fields: FieldValue[]): Span {
+    const s = this.startOf(start);
+    const lastField = fields[fields.length - 1];
+    // The closing brace is one past the last field at best; find it from the token vector instead.
+    let end = lastField ? lastField.span.end : s;
+    const idx = (this as unknown as { tokVector: IToken[] }).tokVector.indexOf(start);
+    if (idx >= 0) {
+      let depth = 0;
+      const vec = (this as unknown as { tokVector: IToken[] }).tokVector;
+      for (let i = idx; i < vec.length; i++) {
+        if (vec[i].tokenType === LBrace) depth++;
+        else if (vec[i].tokenType === RBrace && --depth === 0) {
+          end = this.endOf(vec[i]);
+          break;
+        }
+      }
+    }
+    return { file: this.file, start: s, end };
+  }
+
+  public expectation = this.RULE("expectation", (): "pass" | "fail" =>
+    this.OR([
+      { ALT: () => { this.CONSUME(KW.pass); return "pass" as const; } },
+      { ALT: () => { this.CONSUME(KW.fail); return "fail" as const; } },
+    ]),
+  );
+
+  /** `with E { ... }, F { ... }` (optional; `with` may repeat). */
+  public withContext = this.RULE("withContext", (): RecordLiteral[] => {
+    const records: RecordLiteral[] = [];
+    this.MANY(() => {
+      this.CONSUME(KW.with);
+      this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { records.push(this.SUBRULE(this.recordLiteral)); } });
+    });
+    return this.ACTION(() => records.filter((r) => r !== undefined))!;
+  });
+
+  public recordLiteral = this.RULE("recordLiteral", (): RecordLiteral => {
+    const start = this.LA(1);
+    const entity = this.SUBRULE(this.ident);
+    const fields = this.SUBRULE(this.recordBody);
+    return this.ACTION(() => ({
+      kind: "RecordLiteral" as const, entity: entity ?? this.emptyId(), fields: fields ?? [], span: this.sp(start),
+    }))!;
+  });
+
+  public recordBody = this.RULE("recordBody", (): FieldValue[] => {
+    const fields: FieldValue[] = [];
+    this.CONSUME(LBrace);
+    this.MANY_SEP({ SEP: Comma, DEF: () => { fields.push(this.SUBRULE(this.fieldValue)); } });
+    this.CONSUME(RBrace);
+    return this.ACTION(() => fields.filter((f) => f !== undefined))!;
+  });
+
+  public fieldValue = this.RULE("fieldValue", (): FieldValue => {
+    const start = this.LA(1);
+    const name = this.SUBRULE(this.ident);
+    this.CONSUME(Colon);
+    const value = this.SUBRULE(this.signedLiteral);
+    return this.ACTION(() => ({
+      kind: "FieldValue" as const, name: name ?? this.emptyId(),
+      value: value ?? { kind: "String" as const, value: "", span: this.tsp(undefined) }, span: this.sp(start),
+    }))!;
+  });
+
+  // ---------------------------------------------------------------- categories, payouts, metrics, norms
+
+  public categoryDecl = this.RULE("categoryDecl", (): CategoryDecl => {
+    const start = this.LA(1);
+    this.CONSUME(KW.category);
+    const name = this.SUBRULE(this.ident);
+    const title = this.SUBRULE(this.text);
+    const node = this.ACTION(() =>
+      this.begin<CategoryDecl>({
+        kind: "Category", span: this.sp(start), doc: [], replace: false, name: name ?? this.emptyId(), title: title?.value ?? "",
+        blocks: undefined, implementsRefs: [], results: [], markings: [],
+      }),
+    )!;
+    const clauses: Clause[] = [];
+    this.MANY(() => {
+      const first = this.LA(1);
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(KW.blocks);
+            const b = this.SUBRULE2(this.ident);
+            this.ACTION(() => { node.blocks = b ?? this.emptyId(); clauses.push({ name: "blocks", token: first }); });
+          },
+        },
+        {
+          ALT: () => {
+            const refs = this.SUBRULE(this.implementsClause);
+            this.ACTION(() => { if (refs) node.implementsRefs.push(...refs); });
+          },
+        },
+        {
+          ALT: () => {
+            const r = this.SUBRULE(this.categoryResult);
+            this.ACTION(() => { if (r) node.results.push(r); });
+          },
+        },
+        {
+          ALT: () => {
+            const m = this.SUBRULE(this.categoryMarking);
+            this.ACTION(() => { if (m) node.markings.push(m); });
+          },
+        },
+      ]);
+    });
+    this.ACTION(() => { node.span = this.sp(start); this.checkClauses("category", clauses); });
+    return node;
+  });
+
+  public categoryResult = this.RULE("categoryResult", (): CategoryResult => {
+    const start = this.LA(1);
+    this.CONSUME(KW.result);
+    const code = this.SUBRULE(this.ident);
+    let role: Role | undefined;
+    const attributes: AttributeRef[] = [];
+    this.OPTION(() => { role = this.SUBRULE(this.roleInParens); });
+    this.OPTION2(() => {
+      this.CONSUME(KW.on);
+      this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { attributes.push(this.SUBRULE(this.attributeRef)); } });
+    });
+    return this.ACTION(() => ({
+      kind: "CategoryResult" as const, code: code ?? this.emptyId(), role, attributes: attributes.filter((a) => a !== undefined), span: this.sp(start),
+    }))!;
+  });
+
+  public categoryMarking = this.RULE("categoryMarking", (): CategoryMarking => {
+    const start = this.LA(1);
+    this.CONSUME(KW.marking);
+    const attribute = this.SUBRULE(this.attributeRef);
+    this.CONSUME(Equals);
+    const value = this.SUBRULE(this.text);
+    let role: Role | undefined;
+    this.OPTION(() => { role = this.SUBRULE(this.roleInParens); });
+    return this.ACTION(() => {
+      const empty = this.emptyId();
+      return {
+        kind: "CategoryMarking" as const,
+        attribute: attribute ?? { kind: "AttributeRef" as const, entity: empty, field: empty, span: empty.span },
+        value: value ?? { kind: "String" as const, value: "", span: empty.span },
+        role, span: this.sp(start),
+      };
+    })!;
+  });
+
+  public payoutDecl = this.RULE("payoutDecl", (): PayoutDecl => {
+    const start = this.LA(1);
+    this.CONSUME(KW.payout);
+    const name = this.SUBRULE(this.ident);
+    const num = this.CONSUME(IntegerLit);
+    const title = this.SUBRULE(this.text);
+    const node = this.ACTION(() =>
+      this.begin<PayoutDecl>({
+        kind: "Payout", span: this.sp(start), doc: [], replace: false, name: name ?? this.emptyId(), number: this.int(num),
+        title: title?.value ?? "", implementsRefs: [],
+      }),
+    )!;
+    this.MANY(() => {
+      const refs = this.SUBRULE(this.implementsClause);
+      this.ACTION(() => { if (refs) node.implementsRefs.push(...refs); });
+    });
+    this.ACTION(() => { node.span = this.sp(start); });
+    return node;
+  });
+
+  public metricDecl = this.RULE("metricDecl", (): MetricDecl => {
+    const start = this.LA(1);
+    this.CONSUME(KW.metric);
+    const name = this.SUBRULE(this.ident);
+    this.CONSUME(Colon);
+    const type = this.CONSUME(Identifier);
+    let description: StringLiteral | undefined;
+    this.OPTION(() => { description = this.SUBRULE(this.text); });
+    return this.ACTION(() => {
+      let metricType: MetricType = "integer";
+      if (isReal(type)) {
+        if ((METRIC_TYPES as readonly string[]).includes(type.image)) metricType = type.image as MetricType;
+        else {
+          const suggestion = closestName(type.image, METRIC_TYPES);
+          this.report("REG118", `unknown metric type \`${type.image}\`; the types are ${METRIC_TYPES.map((t) => `\`${t}\``).join(", ")}`, this.tsp(type), { suggestion });
+          if (suggestion) metricType = suggestion as MetricType;
+        }
+      }
+      return this.begin<MetricDecl>({
+        kind: "Metric", span: this.sp(start), doc: [], replace: false, name: name ?? this.emptyId(), type: metricType, description: description?.value,
+      });
+    })!;
+  });
+
+  public normDecl = this.RULE("normDecl", (): NormDecl => {
+    const start = this.LA(1);
+    this.CONSUME(KW.norm);
+    const name = this.SUBRULE(this.ident);
+    const node = this.ACTION(() =>
+      this.begin<NormDecl>({
+        kind: "Norm", span: this.sp(start), doc: [], replace: false, name: name ?? this.emptyId(), title: undefined, implementsRefs: [], periods: [],
+      }),
+    )!;
+    this.OPTION(() => {
+      const t = this.SUBRULE(this.text);
+      this.ACTION(() => { node.title = t?.value ?? ""; });
+    });
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            const refs = this.SUBRULE(this.implementsClause);
+            this.ACTION(() => { if (refs) node.implementsRefs.push(...refs); });
+          },
+        },
+        {
+          ALT: () => {
+            const p = this.SUBRULE(this.normPeriod);
+            this.ACTION(() => { if (p) node.periods.push(p); });
+          },
+        },
+      ]);
+    });
+    this.ACTION(() => { node.span = this.sp(start); });
+    return node;
+  });
+
+  public normPeriod = this.RULE("normPeriod", (): NormPeriod => {
+    const start = this.LA(1);
+    let year: number | undefined;
+    let from: DateLiteral | undefined;
+    let until: DateLiteral | undefined;
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(KW.year);
+          const y = this.CONSUME(IntegerLit);
+          this.ACTION(() => { year = this.int(y); });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(KW.from);
+          from = this.SUBRULE(this.date);
+          this.OPTION(() => {
+            this.CONSUME(KW.until);
+            until = this.SUBRULE2(this.date);
+          });
+        },
+      },
+    ]);
+    this.CONSUME(Colon);
+    const requirements: NormRequirement[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { requirements.push(this.SUBRULE(this.normRequirement)); } });
+    return this.ACTION(() => ({
+      kind: "NormPeriod" as const, year, from, until, requirements: requirements.filter((r) => r !== undefined), span: this.sp(start),
+    }))!;
+  });
+
+  public normRequirement = this.RULE("normRequirement", (): NormRequirement => {
+    const start = this.LA(1);
+    const metric = this.SUBRULE(this.ident);
+    const op = this.SUBRULE(this.comparisonOperator);
+    const value = this.SUBRULE(this.signedLiteral);
+    return this.ACTION(() => ({
+      kind: "NormRequirement" as const, metric: metric ?? this.emptyId(), op: op ?? "=",
+      value: value ?? { kind: "String" as const, value: "", span: this.tsp(undefined) }, span: this.sp(start),
+    }))!;
+  });
+
+  // ---------------------------------------------------------------- measures, calendars, removals
+
+  public measureDecl = this.RULE("measureDecl", (): MeasureDecl => {
+    const start = this.LA(1);
+    this.CONSUME(KW.measure);
+    const name = this.SUBRULE(this.ident);
+    const title = this.SUBRULE(this.text);
+    const node = this.ACTION(() =>
+      this.begin<MeasureDecl>({
+        kind: "Measure", span: this.sp(start), doc: [], replace: false, name: name ?? this.emptyId(), title: title?.value ?? "",
+        measureKind: undefined, character: undefined, implementsRefs: [], preconditions: [], fine: undefined,
+      }),
+    )!;
+    const clauses: Clause[] = [];
+    this.MANY(() => {
+      const first = this.LA(1);
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(KW.kind);
+            const k = this.SUBRULE(this.measureKind);
+            this.ACTION(() => { node.measureKind = k; clauses.push({ name: "kind", token: first }); });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(KW.character);
+            const c = this.SUBRULE(this.measureCharacter);
+            this.ACTION(() => { node.character = c; clauses.push({ name: "character", token: first }); });
+          },
+        },
+        {
+          ALT: () => {
+            const refs = this.SUBRULE(this.implementsClause);
+            this.ACTION(() => { if (refs) node.implementsRefs.push(...refs); });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(KW.precondition);
+            const t = this.SUBRULE2(this.text);
+            this.ACTION(() => { node.preconditions.push(t?.value ?? ""); });
+          },
+        },
+        {
+          ALT: () => {
+            const f = this.SUBRULE(this.fine);
+            this.ACTION(() => { node.fine = f; clauses.push({ name: "fine", token: first }); });
+          },
+        },
+      ]);
+    });
+    this.ACTION(() => { node.span = this.sp(start); this.checkClauses("measure", clauses); });
+    return node;
+  });
+
+  public measureKind = this.RULE("measureKind", (): "informal" | "formal" =>
+    this.OR([
+      { ALT: () => { this.CONSUME(KW.informal); return "informal" as const; } },
+      { ALT: () => { this.CONSUME(KW.formal); return "formal" as const; } },
+    ]),
+  );
+
+  public measureCharacter = this.RULE("measureCharacter", (): "remedial" | "punitive" =>
+    this.OR([
+      { ALT: () => { this.CONSUME(KW.remedial); return "remedial" as const; } },
+      { ALT: () => { this.CONSUME(KW.punitive); return "punitive" as const; } },
+    ]),
+  );
+
+  public fine = this.RULE("fine", (): MeasureDecl["fine"] => {
+    const start = this.LA(1);
+    this.CONSUME(KW.fine);
+    this.CONSUME(KW.category);
+    const cat = this.CONSUME(IntegerLit);
+    this.CONSUME(KW.base);
+    const base = this.OR([{ ALT: () => this.CONSUME(DecimalLit) }, { ALT: () => this.CONSUME2(IntegerLit) }]);
+    const currency = this.CONSUME(Identifier);
+    return this.ACTION(() => ({
+      category: this.int(cat),
+      base: { kind: "Decimal" as const, text: isReal(base) ? base.image : "", span: this.tsp(base) } satisfies DecimalLiteral,
+      currency: isReal(currency) ? currency.image : "",
+      span: this.sp(start),
+    }));
+  });
+
+  public calendarDecl = this.RULE("calendarDecl", (): CalendarDecl => {
+    const start = this.LA(1);
+    this.CONSUME(KW.calendar);
+    const name = this.SUBRULE(this.ident);
+    const node = this.ACTION(() =>
+      this.begin<CalendarDecl>({
+        kind: "Calendar", span: this.sp(start), doc: [], replace: false, name: name ?? this.emptyId(), title: undefined,
+        implementsRefs: [], weekend: [], holidays: [],
+      }),
+    )!;
+    this.OPTION(() => {
+      const t = this.SUBRULE(this.text);
+      this.ACTION(() => { node.title = t?.value ?? ""; });
+    });
+    const clauses: Clause[] = [];
+    this.MANY(() => {
+      const first = this.LA(1);
+      this.OR([
+        {
+          ALT: () => {
+            const refs = this.SUBRULE(this.implementsClause);
+            this.ACTION(() => { if (refs) node.implementsRefs.push(...refs); });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(KW.weekend);
+            const days = this.SUBRULE(this.identList);
+            this.ACTION(() => { node.weekend = days ?? []; clauses.push({ name: "weekend", token: first }); });
+          },
+        },
+        {
+          ALT: () => {
+            const h = this.SUBRULE(this.holiday);
+            this.ACTION(() => { if (h) node.holidays.push(h); });
+          },
+        },
+      ]);
+    });
+    this.ACTION(() => { node.span = this.sp(start); this.checkClauses("calendar", clauses); });
+    return node;
+  });
+
+  public holiday = this.RULE("holiday", (): HolidayDecl => {
+    const start = this.LA(1);
+    this.CONSUME(KW.holiday);
+    const name = this.SUBRULE(this.ident);
+    const title = this.SUBRULE(this.text);
+    let rule: HolidayDecl["rule"] = { kind: "fixed", day: 1, month: 1 };
+    let ifSunday: number | undefined;
+    let fromYear: number | undefined;
+    let untilYear: number | undefined;
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(KW.on);
+          const day = this.CONSUME(IntegerLit);
+          const month = this.CONSUME(Identifier);
+          this.ACTION(() => { rule = { kind: "fixed", day: this.int(day), month: this.month(month) }; });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(KW.easter);
+          let offset = 0;
+          this.OPTION(() => { offset = this.SUBRULE(this.signedInteger); });
+          this.ACTION(() => { rule = { kind: "easter", offset: offset ?? 0 }; });
+        },
+      },
+    ]);
+    this.OPTION2(() => {
+      this.CONSUME(KW.if);
+      const day = this.CONSUME2(Identifier);
+      const n = this.SUBRULE2(this.signedInteger);
+      this.ACTION(() => {
+        if (isReal(day) && day.image !== "sunday") {
+          this.report("REG120", `only \`if sunday\` is supported, found \`${day.image}\``, this.tsp(day), {
+            suggestion: closestName(day.image, ["sunday"]),
+          });
+        }
+        ifSunday = n ?? 0;
+      });
+    });
+    this.OPTION3(() => {
+      this.CONSUME(KW.from);
+      const y = this.CONSUME2(IntegerLit);
+      this.ACTION(() => { fromYear = this.int(y); });
+    });
+    this.OPTION4(() => {
+      this.CONSUME(KW.until);
+      const y = this.CONSUME3(IntegerLit);
+      this.ACTION(() => { untilYear = this.int(y); });
+    });
+    return this.ACTION(() => ({
+      kind: "Holiday" as const, name: name ?? this.emptyId(), title: title?.value ?? "", rule, ifSunday, fromYear, untilYear, span: this.sp(start),
+    }))!;
+  });
+
+  private month(t: IToken): number {
+    if (!isReal(t)) return 1;
+    const m = MONTHS[t.image.toLowerCase()];
+    if (m !== undefined) return m;
+    this.report("REG120", `unknown month \`${t.image}\`; write the month in full, e.g. \`january\``, this.tsp(t), {
+      suggestion: closestName(t.image, Object.keys(MONTHS)),
+    });
+    return 1;
+  }
+
+  public signedInteger = this.RULE("signedInteger", (): number => {
+    let sign = 1;
+    this.OPTION(() => {
+      this.OR([
+        { ALT: () => { this.CONSUME(Plus); } },
+        { ALT: () => { this.CONSUME(Minus); sign = -1; } },
+      ]);
+    });
+    const n = this.CONSUME(IntegerLit);
+    return this.ACTION(() => this.int(n, sign))!;
+  });
+
+  public removeDecl = this.RULE("removeDecl", (): RemoveDecl => {
+    const start = this.LA(1);
+    this.CONSUME(KW.remove);
+    const what = this.SUBRULE(this.removeKind);
+    const name = this.SUBRULE(this.ident);
+    return this.ACTION(() =>
+      this.begin<RemoveDecl>({
+        kind: "Remove", span: this.sp(start), doc: [], replace: false, what: what ?? "rule", name: name ?? this.emptyId(),
+      }),
+    )!;
+  });
+
+  public removeKind = this.RULE("removeKind", (): RemoveDecl["what"] => {
+    const kinds: RemoveDecl["what"][] = ["rule", "category", "entity", "codelist", "payout", "norm", "measure", "metric", "calendar"];
+    return this.OR(kinds.map((k) => ({ ALT: () => { this.CONSUME(KW[k]); return k; } })));
+  });
+
+  // ---------------------------------------------------------------- expressions
+  // Precedence, loosest first: or < and < not < comparison/is/in/matches < + - < * / < unary - < primary.
+  // Chains of the same level are loops (left-associative), never recursion.
+
+  public expr = this.RULE("expr", (): Expr => {
+    const start = this.LA(1);
+    let left = this.SUBRULE(this.andExpr);
+    this.MANY(() => {
+      this.CONSUME(KW.or);
+      const right = this.SUBRULE2(this.andExpr);
+      this.ACTION(() => { left = this.binary("or", left, right, start); });
+    });
+    return left;
+  });
+
+  public andExpr = this.RULE("andExpr", (): Expr => {
+    const start = this.LA(1);
+    let left = this.SUBRULE(this.notExpr);
+    this.MANY(() => {
+      this.CONSUME(KW.and);
+      const right = this.SUBRULE2(this.notExpr);
+      this.ACTION(() => { left = this.binary("and", left, right, start); });
+    });
+    return left;
+  });
+
+  public notExpr = this.RULE("notExpr", (): Expr => {
+    const nots: IToken[] = [];
+    this.MANY(() => { nots.push(this.CONSUME(KW.not)); });
+    const operand = this.SUBRULE(this.comparison);
+    return this.ACTION(() => {
+      let e = operand ?? this.errorExpr();
+      for (let i = nots.length - 1; i >= 0; i--) {
+        e = { kind: "Unary", op: "not", operand: e, span: { file: this.file, start: this.startOf(nots[i]), end: e.span.end } };
+      }
+      return e;
+    })!;
+  });
+
+  public comparison = this.RULE("comparison", (): Expr => {
+    const start = this.LA(1);
+    let left = this.SUBRULE(this.additive);
+    this.OPTION(() => {
+      this.OR([
+        {
+          ALT: () => {
+            const op = this.SUBRULE(this.comparisonOperator);
+            const right = this.SUBRULE2(this.additive);
+            this.ACTION(() => { left = this.binary(op ?? "=", left, right, start); });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(KW.is);
+            let negated = false;
+            this.OPTION2(() => { this.CONSUME(KW.not); negated = true; });
+            const test = this.SUBRULE(this.isTest);
+            this.ACTION(() => {
+              const operand = left ?? this.errorExpr();
+              left = { kind: "Is", operand, negated, test: test ?? "present", span: { file: this.file, start: operand.span.start, end: this.endOfLast() } };
+            });
+          },
+        },
+        {
+          ALT: () => {
+            let negated = false;
+            this.OPTION3(() => { this.CONSUME2(KW.not); negated = true; });
+            this.CONSUME(KW.in);
+            this.CONSUME(LParen);
+            const values: Literal[] = [];
+            this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { values.push(this.SUBRULE(this.signedLiteral)); } });
+            this.CONSUME(RParen);
+            this.ACTION(() => {
+              const operand = left ?? this.errorExpr();
+              left = {
+                kind: "In", operand, negated, values: values.filter((v) => v !== undefined),
+                span: { file: this.file, start: operand.span.start, end: this.endOfLast() },
+              };
+            });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(KW.matches);
+            const pattern = this.SUBRULE(this.text);
+            this.ACTION(() => {
+              const operand = left ?? this.errorExpr();
+              left = {
+                kind: "Matches", operand, pattern: pattern ?? { kind: "String", value: "", span: this.tsp(undefined) },
+                span: { file: this.file, start: operand.span.start, end: this.endOfLast() },
+              };
+            });
+          },
+        },
+      ]);
+    });
+    return left;
+  });
+
+  public comparisonOperator = this.RULE("comparisonOperator", (): ComparisonOp =>
+    this.OR([
+      { ALT: () => { this.CONSUME(Equals); return "=" as const; } },
+      { ALT: () => { this.CONSUME(NotEquals); return "!=" as const; } },
+      { ALT: () => { this.CONSUME(LessEq); return "<=" as const; } },
+      { ALT: () => { this.CONSUME(Less); return "<" as const; } },
+      { ALT: () => { this.CONSUME(GreaterEq); return ">=" as const; } },
+      { ALT: () => { this.CONSUME(Greater); return ">" as const; } },
+    ]),
+  );
+
+  public isTest = this.RULE("isTest", (): "present" | "absent" | "valid" =>
+    this.OR([
+      { ALT: () => { this.CONSUME(KW.present); return "present" as const; } },
+      { ALT: () => { this.CONSUME(KW.absent); return "absent" as const; } },
+      { ALT: () => { this.CONSUME(KW.valid); return "valid" as const; } },
+    ]),
+  );
+
+  public additive = this.RULE("additive", (): Expr => {
+    const start = this.LA(1);
+    let left = this.SUBRULE(this.multiplicative);
+    this.MANY(() => {
+      const op = this.OR([
+        { ALT: () => { this.CONSUME(Plus); return "+" as const; } },
+        { ALT: () => { this.CONSUME(Minus); return "-" as const; } },
+      ]);
+      const right = this.SUBRULE2(this.multiplicative);
+      this.ACTION(() => { left = this.binary(op, left, right, start); });
+    });
+    return left;
+  });
+
+  public multiplicative = this.RULE("multiplicative", (): Expr => {
+    const start = this.LA(1);
+    let left = this.SUBRULE(this.unary);
+    this.MANY(() => {
+      const op = this.OR([
+        { ALT: () => { this.CONSUME(Star); return "*" as const; } },
+        { ALT: () => { this.CONSUME(Slash); return "/" as const; } },
+      ]);
+      const right = this.SUBRULE2(this.unary);
+      this.ACTION(() => { left = this.binary(op, left, right, start); });
+    });
+    return left;
+  });
+
+  public unary = this.RULE("unary", (): Expr => {
+    const minus: IToken[] = [];
+    this.MANY(() => { minus.push(this.CONSUME(Minus)); });
+    const operand = this.SUBRULE(this.primary);
+    return this.ACTION(() => {
+      let e = operand ?? this.errorExpr();
+      for (let i = minus.length - 1; i >= 0; i--) {
+        e = { kind: "Unary", op: "-", operand: e, span: { file: this.file, start: this.startOf(minus[i]), end: e.span.end } };
+      }
+      return e;
+    })!;
+  });
+
+  public primary = this.RULE("primary", (): Expr =>
+    this.OR([
+      { ALT: () => this.SUBRULE(this.literal) },
+      {
+        ALT: () => {
+          const open = this.CONSUME(LParen);
+          const e = this.SUBRULE(this.expr);
+          this.CONSUME(RParen);
+          // Parentheses only group: the node keeps its own span, widened to the parentheses.
+          return this.ACTION(() => {
+            const inner = e ?? this.errorExpr();
+            return { ...inner, span: this.sp(open) };
+          })!;
+        },
+      },
+      { ALT: () => this.SUBRULE(this.aggregate) },
+      { ALT: () => this.SUBRULE(this.call) },
+      { ALT: () => this.SUBRULE(this.path) },
+    ]),
+  );
+
+  public call = this.RULE("call", (): Expr => {
+    const start = this.LA(1);
+    const callee = this.OR([{ ALT: () => this.CONSUME(Identifier) }, { ALT: () => this.CONSUME(KW.year) }]);
+    this.CONSUME(LParen);
+    const args: Expr[] = [];
+    this.MANY_SEP({ SEP: Comma, DEF: () => { args.push(this.SUBRULE(this.expr)); } });
+    this.CONSUME(RParen);
+    return this.ACTION(() => ({
+      kind: "Call" as const, callee: this.id(callee), args: args.map((a) => a ?? this.errorExpr()), span: this.sp(start),
+    }))!;
+  });
+
+  public path = this.RULE("path", (): Expr => {
+    const start = this.LA(1);
+    const first = this.OR([
+      { ALT: () => this.CONSUME(Identifier) },
+      { ALT: () => this.CONSUME(KW.value) },
+      { ALT: () => this.CONSUME(KW.rrd) },
+    ]);
+    let second: IToken | undefined;
+    this.OPTION(() => {
+      this.CONSUME(Dot);
+      second = this.CONSUME2(Identifier);
+    });
+    return this.ACTION(() =>
+      second === undefined
+        ? { kind: "Path" as const, entity: undefined, name: this.id(first), span: this.sp(start) }
+        : { kind: "Path" as const, entity: this.id(first), name: this.id(second), span: this.sp(start) },
+    )!;
+  });
+
+  public aggregate = this.RULE("aggregate", (): Expr => {
+    const start = this.LA(1);
+    const op = this.OR([
+      { ALT: () => { this.CONSUME(KW.exists); return "exists" as const; } },
+      { ALT: () => { this.CONSUME(KW.count); return "count" as const; } },
+      { ALT: () => { this.CONSUME(KW.sum); return "sum" as const; } },
+    ]);
+    this.CONSUME(LParen);
+    const entity = this.SUBRULE(this.ident);
+    let field: Ident | undefined;
+    let where: Expr | undefined;
+    this.OPTION(() => {
+      this.CONSUME(Dot);
+      field = this.SUBRULE2(this.ident);
+    });
+    this.OPTION2(() => {
+      this.CONSUME(KW.where);
+      where = this.SUBRULE(this.expr);
+    });
+    this.CONSUME(RParen);
+    return this.ACTION(() => {
+      const span = this.sp(start);
+      if (op === "sum" && field === undefined) {
+        this.report("REG125", "`sum` needs a field to add up: `sum(E.field where ...)`", span);
+      } else if (op !== "sum" && field !== undefined) {
+        this.report("REG125", `\`${op}\` counts records, not fields: write \`${op}(${entity?.name ?? "E"} where ...)\``, span);
+      }
+      return { kind: "Aggregate" as const, op, entity: entity ?? this.emptyId(), field: op === "sum" ? field : undefined, where, span };
+    })!;
+  });
+
+  /** A literal as it appears in an expression (no sign: `-` is the unary operator there). */
+  public literal = this.RULE("literal", (): Literal => this.SUBRULE(this.literalBody, { ARGS: [1] }));
+
+  /** A literal with an optional sign, for `in (...)` lists, norm values and example fields. */
+  public signedLiteral = this.RULE("signedLiteral", (): Literal => {
+    let sign = 1;
+    let signTok: IToken | undefined;
+    this.OPTION(() => {
+      this.OR([
+        { ALT: () => { signTok = this.CONSUME(Plus); } },
+        { ALT: () => { signTok = this.CONSUME(Minus); sign = -1; } },
+      ]);
+    });
+    const lit = this.SUBRULE(this.literalBody, { ARGS: [sign] });
+    return this.ACTION(() => {
+      if (lit && signTok && isReal(signTok)) lit.span = { ...lit.span, start: this.startOf(signTok) };
+      return lit;
+    })!;
+  });
+
+  public literalBody = this.RULE("literalBody", (sign: number = 1): Literal => {
+    const start = this.LA(1);
+    const neg = sign < 0 ? "-" : "";
+    return this.OR([
+      {
+        ALT: () => {
+          const s = this.SUBRULE(this.text);
+          return s;
+        },
+      },
+      {
+        ALT: () => {
+          const n = this.CONSUME(IntegerLit);
+          let unit: IToken | undefined;
+          let percent = false;
+          this.OPTION(() => {
+            this.OR2([
+              { ALT: () => { unit = this.CONSUME(Identifier); } },
+              { ALT: () => { this.CONSUME(Percent); percent = true; } },
+            ]);
+          });
+          return this.ACTION((): Literal => {
+            const span = this.sp(start);
+            const text = isReal(n) ? n.image : "0";
+            if (percent) return { kind: "Percent", text: neg + text, span };
+            if (unit !== undefined) return { kind: "Duration", amount: this.int(n, sign), unit: this.unit(unit), span };
+            return { kind: "Integer", text: neg + text, span };
+          })!;
+        },
+      },
+      {
+        ALT: () => {
+          const n = this.CONSUME(DecimalLit);
+          let percent = false;
+          this.OPTION2(() => { this.CONSUME2(Percent); percent = true; });
+          return this.ACTION((): Literal => {
+            const text = neg + (isReal(n) ? n.image : "0");
+            return percent ? { kind: "Percent", text, span: this.sp(start) } : { kind: "Decimal", text, span: this.sp(start) };
+          })!;
+        },
+      },
+      { ALT: () => this.SUBRULE(this.date) },
+      {
+        ALT: () => {
+          const t = this.CONSUME(DateTimeLit);
+          return this.ACTION((): Literal => ({ kind: "DateTime", text: isReal(t) ? t.image : "", span: this.tsp(t) }))!;
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(KW.true);
+          return this.ACTION((): Literal => ({ kind: "Boolean", value: true, span: this.tsp(t) }))!;
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(KW.false);
+          return this.ACTION((): Literal => ({ kind: "Boolean", value: false, span: this.tsp(t) }))!;
+        },
+      },
+    ]);
+  });
+
+  private unit(t: IToken): DurationUnit {
+    if (!isReal(t)) return "days";
+    if ((DURATION_UNITS as readonly string[]).includes(t.image)) return t.image as DurationUnit;
+    const suggestion = closestName(t.image, DURATION_UNITS);
+    this.report("REG117", `unknown unit \`${t.image}\`; a duration is counted in ${DURATION_UNITS.map((u) => `\`${u}\``).join(", ")}`, this.tsp(t), {
+      suggestion,
+    });
+    return (suggestion as DurationUnit | undefined) ?? "days";
+  }
+}
+
+/** Token types that can be given to {@link RegelParser} (re-exported for the driver). */
+export const tokenTypes: TokenType[] = allTokens;

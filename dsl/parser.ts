@@ -1,0 +1,270 @@
+/**
+ * Parse a `.regel` file into its AST ({@link RegelFile}) with diagnostics.
+ *
+ * The token stream is cut into declarations at the declaration keywords (`rule`, `entity`, ...,
+ * but not `remove rule x` or `fine category 1`), and each piece is parsed on its own by the one
+ * shared {@link RegelParser}. That gives three things at once: an error in one declaration never
+ * swallows the next one, parsing is a loop (no recursion per declaration, so a 10 MB file cannot
+ * overflow the stack) and time is linear in the size of the file.
+ *
+ * @module
+ */
+import type { IRecognitionException, IToken } from "chevrotain";
+import type { Comment, Declaration, FieldDecl, Position, RegelFile, RulesetHeader, Span } from "./ast.js";
+import { closestName, error, type Diagnostic } from "./diagnostics.js";
+import { At, Dot, KW, LParen, RParen, tokenize, tokenSpan } from "./lexer.js";
+import { RegelParser } from "./parser-grammar.js";
+import { messageContext, takeHints } from "./parser-messages.js";
+
+/** Result of {@link parse}. */
+export interface ParseResult {
+  file: RegelFile;
+  diagnostics: Diagnostic[];
+}
+
+/** Deepest nesting of parentheses we parse; deeper input is reported (REG126), not parsed. */
+export const MAX_NESTING = 64;
+
+const DECLARATION_KEYWORDS = new Set([
+  KW.ruleset, KW.codelist, KW.entity, KW.extend, KW.ikb, KW.rule, KW.category, KW.payout, KW.metric,
+  KW.norm, KW.measure, KW.calendar, KW.remove, KW.replace,
+]);
+
+/** Keywords offered as "did you mean" for text where a declaration should start. */
+const DECLARATION_WORDS = [
+  "ruleset", "codelist", "entity", "extend", "ikb", "rule", "category", "payout", "metric", "norm", "measure",
+  "calendar", "remove", "replace",
+];
+
+let instance: RegelParser | undefined;
+
+/** The one parser instance (building it costs more than parsing most files). */
+function parserInstance(): RegelParser {
+  instance ??= new RegelParser();
+  return instance;
+}
+
+/** Does the token at `i` start a declaration? */
+function startsDeclaration(tokens: IToken[], i: number): boolean {
+  const type = tokens[i].tokenType;
+  if (!DECLARATION_KEYWORDS.has(type)) return false;
+  const prev = i > 0 ? tokens[i - 1].tokenType : undefined;
+  const next = tokens[i + 1]?.tokenType;
+  // A keyword inside a dotted ruleset name: `ruleset example.calendar@1.0.0`.
+  if (prev === Dot || next === Dot || next === At) return false;
+  // `remove rule x`, `replace rule x`, `extend entity X`: the second keyword belongs to the first.
+  if (prev === KW.remove || prev === KW.replace || prev === KW.extend) return false;
+  // `fine category 1 base ...` inside a measure.
+  if (type === KW.category && prev === KW.fine) return false;
+  // `replace field` / `remove field` inside `extend entity`.
+  if ((type === KW.remove || type === KW.replace) && next === KW.field) return false;
+  return true;
+}
+
+/** Position just after the last character of `text`. */
+function endPosition(text: string): Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10 || (ch === 13 && text.charCodeAt(i + 1) !== 10)) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { offset: text.length, line, column: text.length - lineStart + 1 };
+}
+
+function tokenEnd(t: IToken): Position {
+  return { offset: (t.endOffset ?? t.startOffset) + 1, line: t.endLine ?? 1, column: (t.endColumn ?? 0) + 1 };
+}
+
+function tokenStart(t: IToken): Position {
+  return { offset: t.startOffset, line: t.startLine ?? 1, column: t.startColumn ?? 1 };
+}
+
+const isReal = (t: IToken | undefined): t is IToken => t !== undefined && Number.isFinite(t.startOffset) && t.startOffset >= 0;
+
+/** Is the comment the first thing on its line (so it can document the line below)? */
+function startsLine(text: string, offset: number): boolean {
+  for (let i = offset - 1; i >= 0; i--) {
+    const ch = text[i];
+    if (ch === "\n" || ch === "\r") return true;
+    if (ch !== " " && ch !== "\t") return false;
+  }
+  return true;
+}
+
+/** Attach `///` lines directly above declarations, the header and fields. */
+function attachDocs(text: string, comments: Comment[], header: RulesetHeader | undefined, declarations: Declaration[]): void {
+  const docByLine = new Map<number, Comment>();
+  for (const c of comments) if (c.doc && startsLine(text, c.span.start.offset)) docByLine.set(c.span.start.line, c);
+  if (docByLine.size === 0) return;
+  const docsAbove = (line: number): string[] => {
+    const out: string[] = [];
+    for (let l = line - 1; docByLine.has(l); l--) out.push(docByLine.get(l)!.text);
+    return out.reverse();
+  };
+  if (header) header.doc = docsAbove(header.span.start.line);
+  for (const d of declarations) {
+    d.doc = docsAbove(d.span.start.line);
+    const fields: FieldDecl[] = d.kind === "Entity" || d.kind === "ExtendEntity" ? d.fields : [];
+    for (const f of fields) f.doc = docsAbove(f.span.start.line);
+  }
+}
+
+/**
+ * Parse regel source text. Never throws: every problem, including an internal failure, comes
+ * back as a diagnostic, and as much of the file as could be read comes back as AST.
+ *
+ * @param text the contents of the `.regel` file
+ * @param file the path put into spans and diagnostics
+ */
+export function parse(text: string, file: string): ParseResult {
+  const fileEnd = endPosition(text);
+  const regelFile: RegelFile = {
+    kind: "File",
+    path: file,
+    header: undefined,
+    declarations: [],
+    comments: [],
+    span: { file, start: { offset: 0, line: 1, column: 1 }, end: fileEnd },
+  };
+  const diagnostics: Diagnostic[] = [];
+  try {
+    parseInto(text, file, regelFile, diagnostics);
+  } catch (e) {
+    instance = undefined; // rebuild the parser next time, in case its state is broken
+    const start = { offset: 0, line: 1, column: 1 };
+    diagnostics.push(
+      error("REG199", `internal error in the parser: ${e instanceof Error ? e.message : String(e)}`, { file, start, end: start }, {
+        notes: ["this is a bug in regel, not in the ruleset; please report it with the file"],
+      }),
+    );
+  }
+  return { file: regelFile, diagnostics: dedupe(diagnostics) };
+}
+
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const d of diagnostics) {
+    const key = `${d.code}:${d.span.start.offset}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out.sort((a, b) => a.span.start.offset - b.span.start.offset || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+}
+
+function parseInto(text: string, file: string, out: RegelFile, diagnostics: Diagnostic[]): void {
+  const lexed = tokenize(text, file);
+  out.comments = lexed.comments;
+  diagnostics.push(...lexed.diagnostics);
+  const tokens = lexed.tokens;
+
+  // Cut the token stream into declarations.
+  const starts: number[] = [];
+  for (let i = 0; i < tokens.length; i++) if (i === 0 || startsDeclaration(tokens, i)) starts.push(i);
+
+  const parser = parserInstance();
+  parser.file = file;
+  let headerToken: IToken | undefined;
+  for (let c = 0; c < starts.length; c++) {
+    const from = starts[c];
+    const to = c + 1 < starts.length ? starts[c + 1] : tokens.length;
+    const first = tokens[from];
+    const last = tokens[to - 1];
+    const chunkSpan: Span = { file, start: tokenStart(first), end: tokenEnd(last) };
+
+    if (!DECLARATION_KEYWORDS.has(first.tokenType) || (from === 0 && !startsDeclaration(tokens, 0))) {
+      const suggestion = /^[A-Za-z_]\w*$/.test(first.image) ? closestName(first.image, DECLARATION_WORDS) : undefined;
+      diagnostics.push(
+        error("REG115", `expected a declaration (\`rule\`, \`entity\`, \`codelist\`, ...), found \`${first.image}\``, tokenSpan(file, first), {
+          suggestion,
+        }),
+      );
+      continue;
+    }
+    const chunk = tokens.slice(from, to);
+    const tooDeep = deepestNesting(chunk);
+    if (tooDeep !== undefined) {
+      diagnostics.push(
+        error("REG126", `parentheses are nested more than ${MAX_NESTING} deep here; split the condition up`, tokenSpan(file, tooDeep)),
+      );
+      continue;
+    }
+
+    const isHeader = first.tokenType === KW.ruleset;
+    messageContext.declKeyword = first.tokenType === KW.replace ? (tokens[from + 1]?.image ?? "replace") : first.image;
+    messageContext.follower = to < tokens.length ? tokens[to] : undefined;
+    parser.extra = [];
+    parser.partial = undefined;
+    parser.fallback = tokenStart(first);
+    parser.input = chunk;
+    const node = isHeader ? parser.header() : parser.declaration();
+    const result = (node as Declaration | RulesetHeader | undefined) ?? parser.partial;
+    if (node === undefined && result !== undefined) result.span = chunkSpan;
+
+    for (const e of parser.errors) diagnostics.push(toDiagnostic(e, file, last));
+    diagnostics.push(...parser.extra);
+
+    if (result === undefined) continue;
+    if (result.kind === "RulesetHeader") {
+      if (out.header === undefined) {
+        out.header = result;
+        headerToken = first;
+        if (out.declarations.length > 0) {
+          diagnostics.push(
+            error("REG113", "the `ruleset` header must come first in the file, before every declaration", tokenSpan(file, first), {
+              notes: [`the first declaration is on line ${out.declarations[0].span.start.line}`],
+            }),
+          );
+        }
+      } else {
+        diagnostics.push(
+          error("REG112", "a file holds one ruleset version: this is a second `ruleset` header", tokenSpan(file, first), {
+            notes: [`the first header is on line ${headerToken?.startLine ?? 1}`],
+          }),
+        );
+      }
+    } else {
+      out.declarations.push(result);
+    }
+  }
+
+  if (out.header === undefined) {
+    const at: Span = tokens.length > 0 ? tokenSpan(file, tokens[0]) : { file, start: { offset: 0, line: 1, column: 1 }, end: { offset: 0, line: 1, column: 1 } };
+    diagnostics.push(
+      error("REG111", "this file has no `ruleset` header; start it with `ruleset name@1.0.0`", at),
+    );
+  }
+  attachDocs(text, out.comments, out.header, out.declarations);
+}
+
+/** The first `(` that goes deeper than {@link MAX_NESTING}, if any. */
+function deepestNesting(chunk: IToken[]): IToken | undefined {
+  let depth = 0;
+  for (const t of chunk) {
+    if (t.tokenType === LParen) {
+      if (++depth > MAX_NESTING) return t;
+    } else if (t.tokenType === RParen && depth > 0) depth--;
+  }
+  return undefined;
+}
+
+function toDiagnostic(e: IRecognitionException, file: string, lastOfChunk: IToken): Diagnostic {
+  const token = e.token;
+  if (!isReal(token)) {
+    // Ran out of tokens: point just after the declaration, where the missing piece belongs.
+    const end = tokenEnd(lastOfChunk);
+    const code = messageContext.follower === undefined ? "REG114" : "REG110";
+    return error(code, e.message, { file, start: end, end });
+  }
+  const code = e.name === "NotAllInputParsedException" ? "REG116" : "REG110";
+  const hints = takeHints(token);
+  return error(code, e.message, tokenSpan(file, token), {
+    ...(hints.suggestion ? { suggestion: hints.suggestion } : {}),
+    ...(hints.notes ? { notes: hints.notes } : {}),
+  });
+}
