@@ -166,6 +166,13 @@ class DeliveryValidator {
 
   private prepareFiles(): void {
     const ikbKey = this.rs.metadata.ikb?.key;
+    // key sets of referenced fields are filled while their own entity is scanned, so create them first
+    for (const entity of this.rs.entities)
+      if (this.fileRule("references", entity.name))
+        for (const fd of entity.fields) {
+          const target = refTarget(fd.type);
+          if (target && !this.refSets.has(target)) this.refSets.set(target, new HashSet53());
+        }
     for (const entity of this.rs.entities) {
       if (!entity.file) continue;
       const path = join(this.folder, entity.file);
@@ -295,7 +302,6 @@ class DeliveryValidator {
         const target = refTarget(fd.type);
         if (target && f.index[i] >= 0) {
           f.refs.push({ code: refRule.code, severity: refRule.severity, field: fd.name, col: f.index[i], target });
-          if (!this.refSets.has(target)) this.refSets.set(target, new HashSet53());
         }
       });
     return true;
@@ -554,7 +560,7 @@ class DeliveryValidator {
         articles: t ? [...t.articles] : [],
         count: tally?.count ?? 0,
         records,
-        percentage: t?.target === "file" ? 0 : Math.min(100, pct(records, base)),
+        percentage: Math.min(100, pct(records, base)),
         samples: tally?.samples ?? [],
         samplesOmitted: tally?.omitted ?? 0,
       });

@@ -1,12 +1,89 @@
+/**
+ * `regel validate <delivery folder>`: validate an IKB-bestand and write the report.
+ * Exit codes: 0 accepted, 1 rejected, 2 usage or input error.
+ *
+ * @module
+ */
+import { existsSync, statSync } from "node:fs";
 import type { Command } from "commander";
+import { deliveryFiles, validateDelivery } from "../../runtime/delivery.js";
+import { defaultCompiledRoot, RulesetLoadError } from "../../runtime/load-compiled.js";
+import { progressBar } from "../../runtime/progress.js";
+import { reportToJson } from "../../runtime/report-json.js";
+import { summaryText } from "../../runtime/report-text.js";
+import { writeReport } from "../../runtime/report-write.js";
+import { selectRuleset } from "../../runtime/select-version.js";
 
-/** Placeholder until the `validate` command lands. */
+interface ValidateFlags {
+  rrd?: string;
+  ruleset?: string;
+  out?: string;
+  json?: boolean;
+  showPersonalData?: boolean;
+  compiled?: string;
+  generatedAt?: string;
+  tempDir?: string;
+  progress?: boolean;
+}
+
+function fail(message: string): void {
+  process.stderr.write(`regel validate: ${message}\n`);
+  process.exitCode = 2;
+}
+
 export function register(program: Command): void {
   program
     .command("validate")
-    .description("(not yet available)")
-    .action(() => {
-      process.stderr.write("regel validate: not yet available\n");
-      process.exitCode = 2;
+    .description("Validate an IKB-bestand (a folder of CSV files) and report the findings")
+    .argument("<folder>", "the delivery folder")
+    .option("--rrd <date>", "reporting reference date (YYYY-MM-DD); picks the ruleset version in force")
+    .option("--ruleset <name[@version]>", "ruleset to use (name@version, or a name whose version in force on the RRD is used)")
+    .option("--out <dir>", "write report.json, report.html and samples/*.csv to this folder")
+    .option("--json", "print the JSON report on stdout instead of the summary")
+    .option("--show-personal-data", "do not mask BSN, names and dates of birth in samples")
+    .option("--compiled <dir>", "folder with compiled rulesets (default: rulesets/compiled)")
+    .option("--generated-at <timestamp>", "put this timestamp in the report (omitted by default)")
+    .option("--temp-dir <dir>", "folder for temporary sort files")
+    .option("--no-progress", "no progress bar")
+    .action(async (folder: string, flags: ValidateFlags) => {
+      if (!existsSync(folder) || !statSync(folder).isDirectory()) return fail(`${folder} is not a folder`);
+      if (flags.rrd !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(flags.rrd)) return fail(`--rrd ${flags.rrd}: expected YYYY-MM-DD`);
+      if (!flags.rrd && !flags.ruleset?.includes("@")) return fail("give --rrd YYYY-MM-DD or --ruleset name@version");
+      let loaded;
+      try {
+        loaded = await selectRuleset({
+          root: flags.compiled ?? defaultCompiledRoot(),
+          ruleset: flags.ruleset,
+          rrd: flags.rrd,
+          deliveryFiles: deliveryFiles(folder),
+        });
+      } catch (e) {
+        return fail(e instanceof RulesetLoadError ? e.message : `cannot load the ruleset: ${(e as Error).message}`);
+      }
+      // Without --rrd, a pinned ruleset is validated as of the first day it is valid.
+      const rrd = flags.rrd ?? loaded.module.metadata.validFrom;
+      if (!rrd) return fail(`--rrd is needed: ${loaded.module.metadata.id} has no 'valid from' date`);
+      const bar = flags.progress === false ? { stop: () => undefined } : progressBar();
+      let report;
+      try {
+        report = await validateDelivery(folder, loaded, {
+          rrd,
+          showPersonalData: flags.showPersonalData,
+          generatedAt: flags.generatedAt,
+          tempDir: flags.tempDir,
+          onProgress: "onProgress" in bar ? bar.onProgress : undefined,
+        });
+      } catch (e) {
+        bar.stop();
+        return fail(`validation stopped: ${(e as Error).message}`);
+      }
+      bar.stop();
+      if (flags.out) {
+        const written = await writeReport(report, flags.out);
+        if (!flags.json) process.stderr.write(`wrote ${written.length} files to ${flags.out}\n`);
+      }
+      if (flags.json) process.stdout.write(reportToJson(report));
+      else process.stdout.write(summaryText(report));
+      process.exitCode = report.status === "accepted" ? 0 : 1;
     });
 }

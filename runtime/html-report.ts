@@ -1,0 +1,217 @@
+/**
+ * The report as one self-contained HTML page: inline CSS and SVG charts, no scripts, no external
+ * assets. Every value from the delivery or the ruleset is escaped with {@link escapeHtml}; links
+ * are built only from http(s) URLs and from safe ids.
+ *
+ * @module
+ */
+import type { ArticleTrace } from "../compiler/contract.js";
+import { escapeHtml as h, htmlId, safeUrl } from "./escape.js";
+import { sampleFileName } from "./report-csv.js";
+import type { Report, RuleReport } from "./report-types.js";
+
+/** Samples per rule shown in the page (all samples are in the JSON report and the CSV files). */
+const HTML_SAMPLES = 50;
+
+const CSS = `
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1200px;color:#1d1d1f;padding:0 1rem}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.25rem .45rem;text-align:left;vertical-align:top}
+th{background:#f4f4f6}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.badge{display:inline-block;padding:.15rem .6rem;border-radius:1rem;color:#fff;font-weight:600}
+.accepted{background:#1a7f37}.rejected{background:#c62828}.blocking{color:#c62828;font-weight:600}
+code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.92em}
+details{margin:.3rem 0}summary{cursor:pointer}.muted{color:#666}
+`;
+
+function articleLinks(articles: readonly ArticleTrace[]): string {
+  return articles
+    .map((a) => `<a href="#${htmlId("source", a.source)}" title="${h(a.sourceTitle)}">${h(a.source)} ${h(a.locator)}</a>`)
+    .join(", ");
+}
+
+function locationLink(r: RuleReport): string {
+  const loc = `${r.location.file}:${r.location.line}:${r.location.column}`;
+  // a relative link to the .regel source text; the path is escaped and never a scheme
+  const href = r.location.file.includes(":") ? "" : `${r.location.file}#L${r.location.line}`;
+  return href ? `<a class="mono" href="${h(href)}">${h(loc)}</a>` : `<span class="mono">${h(loc)}</span>`;
+}
+
+/** Horizontal bar chart: one bar per item, value in percent. */
+function barChart(items: { label: string; value: number; count: number }[], title: string): string {
+  const rowH = 24;
+  const labelW = 300;
+  const barW = 520;
+  const height = Math.max(1, items.length) * rowH + 10;
+  const bars = items
+    .map((it, i) => {
+      const y = 5 + i * rowH;
+      const w = Math.max(0, Math.min(100, it.value)) * (barW / 100);
+      return (
+        `<text x="${labelW - 6}" y="${y + 15}" text-anchor="end" font-size="12">${h(it.label)}</text>` +
+        `<rect x="${labelW}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowH - 8}" fill="#4f6bed"/>` +
+        `<text x="${(labelW + w + 6).toFixed(1)}" y="${y + 15}" font-size="12">${h(it.count)} (${h(it.value)} %)</text>`
+      );
+    })
+    .join("");
+  return `<svg role="img" aria-label="${h(title)}" width="${labelW + barW + 120}" height="${height}" xmlns="http://www.w3.org/2000/svg"><title>${h(title)}</title>${bars}</svg>`;
+}
+
+/** Pass-rate bar against the groeipad norm line. */
+function passRateChart(percentage: number, norm: number | undefined, year: number): string {
+  const w = 600;
+  const x = (p: number) => (Math.max(0, Math.min(100, p)) * w) / 100;
+  const ok = norm === undefined || percentage >= norm;
+  const normLine =
+    norm === undefined
+      ? ""
+      : `<line x1="${x(norm)}" y1="2" x2="${x(norm)}" y2="46" stroke="#c62828" stroke-width="2" stroke-dasharray="4 2"/>` +
+        `<text x="${x(norm)}" y="60" text-anchor="middle" font-size="12">norm ${h(year)}: ${h(norm)} %</text>`;
+  return (
+    `<svg role="img" aria-label="Pass rate against the groeipad norm" width="${w + 20}" height="66" xmlns="http://www.w3.org/2000/svg">` +
+    `<title>Pass rate against the groeipad norm</title>` +
+    `<rect x="0" y="10" width="${w}" height="28" fill="#eee"/>` +
+    `<rect x="0" y="10" width="${x(percentage).toFixed(1)}" height="28" fill="${ok ? "#1a7f37" : "#e08a00"}"/>` +
+    `<text x="6" y="29" font-size="13" fill="#fff">${h(percentage)} %</text>${normLine}</svg>`
+  );
+}
+
+function rulesTable(rules: RuleReport[], samplesDir: string | undefined): string {
+  if (rules.length === 0) return `<p class="muted">None.</p>`;
+  const rows = rules
+    .map((r) => {
+      const id = htmlId("rule", r.code);
+      const samples =
+        r.samples.length === 0
+          ? ""
+          : `<details><summary>${h(r.samples.length)} sample${r.samples.length === 1 ? "" : "s"}${
+              r.samplesOmitted ? ` (${h(r.samplesOmitted)} more not kept)` : ""
+            }${samplesDir !== undefined ? ` — <a href="${h(`${samplesDir}/${sampleFileName(r.code)}`)}">CSV</a>` : ""}</summary>
+<table><tr><th>file:line</th><th>key</th><th>role</th><th>attribute</th><th>values</th><th>message</th></tr>
+${r.samples
+  .slice(0, HTML_SAMPLES)
+  .map(
+    (s) =>
+      `<tr><td class="mono">${h(s.file ?? "")}${s.line !== null ? `:${h(s.line)}` : ""}</td><td class="mono">${h(s.key)}</td><td>${h(s.role ?? "")}</td><td>${h(
+        s.attribute ?? "",
+      )}</td><td class="mono">${Object.keys(s.values)
+        .sort()
+        .map((k) => `${h(k)}=${s.values[k] === null ? "<i>absent</i>" : h(s.values[k])}`)
+        .join("<br>")}</td><td>${h(s.message)}</td></tr>`,
+  )
+  .join("\n")}</table>${r.samples.length > HTML_SAMPLES ? `<p class="muted">First ${HTML_SAMPLES} shown; all kept samples are in the JSON report and the CSV file.</p>` : ""}</details>`;
+      return `<tr id="${id}"><td class="mono"><a href="#${id}">${h(r.code)}</a></td><td>${h(r.title)}${
+        r.meaning && r.meaning !== r.title ? `<br><span class="muted">${h(r.meaning)}</span>` : ""
+      }${samples}</td><td class="${r.severity === "blocking" ? "blocking" : ""}">${h(r.severity)}</td><td class="n">${h(r.count)}</td><td class="n">${h(
+        r.records,
+      )}</td><td class="n">${h(r.percentage)}</td><td>${articleLinks(r.articles)}</td><td>${locationLink(r)}<br><span class="muted">${h(r.origin)}</span></td></tr>`;
+    })
+    .join("\n");
+  return `<table><tr><th>rule</th><th>title / samples</th><th>severity</th><th>findings</th><th>records</th><th>%</th><th>articles</th><th>source</th></tr>\n${rows}</table>`;
+}
+
+export interface HtmlOptions {
+  /** Relative folder of the CSV sample files, to link them (e.g. `samples`). */
+  samplesDir?: string;
+}
+
+/** Render the report as a self-contained HTML page. */
+export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
+  const r = report;
+  const title = `Validation report — ${r.ruleset.id} — RRD ${r.rrd}`;
+  const parts: string[] = [];
+  parts.push(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`);
+  parts.push(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
+  parts.push(`<title>${h(title)}</title><style>${CSS}</style></head><body>`);
+  parts.push(`<h1>${h(title)}</h1>`);
+  parts.push(
+    `<p><span class="badge ${r.status === "accepted" ? "accepted" : "rejected"}">${h(r.status)}</span> &nbsp;ruleset <b>${h(r.ruleset.id)}</b>${
+      r.ruleset.title ? ` — ${h(r.ruleset.title)}` : ""
+    } · report version ${h(r.reportVersion)} · personal data ${r.personalDataShown ? "shown" : "masked"}${
+      r.generatedAt ? ` · generated ${h(r.generatedAt)}` : ""
+    }</p>`,
+  );
+
+  parts.push(`<h2>Summary</h2><table>`);
+  parts.push(`<tr><th>rows read</th><td class="n">${h(r.rows.read)}</td></tr>`);
+  parts.push(`<tr><th>rows validated</th><td class="n">${h(r.rows.validated)}</td></tr>`);
+  parts.push(`<tr><th>rows rejected</th><td class="n">${h(r.rows.rejected)}</td></tr>`);
+  if (r.ikbs) {
+    parts.push(`<tr><th>IKBs</th><td class="n">${h(r.ikbs.count)}</td></tr>`);
+    parts.push(`<tr><th>IKBs meeting the automated controls</th><td class="n">${h(r.ikbs.meetingAutomatedControls)} (${h(r.ikbs.percentage)} %)</td></tr>`);
+  }
+  parts.push(`</table>`);
+
+  if (r.blockingErrors.length) {
+    parts.push(`<h2>Blocking errors</h2><table><tr><th>code</th><th>title</th><th>count</th><th>first at</th></tr>`);
+    for (const b of r.blockingErrors) {
+      const link = r.rules.some((x) => x.code === b.code) ? `<a href="#${htmlId("rule", b.code)}">${h(b.code)}</a>` : h(b.code);
+      parts.push(
+        `<tr><td class="mono">${link}</td><td>${h(b.title)}</td><td class="n">${h(b.count)}</td><td class="mono">${h(b.file ?? "")}${
+          b.line !== null ? `:${h(b.line)}` : ""
+        }</td></tr>`,
+      );
+    }
+    parts.push(`</table>`);
+  }
+
+  if (r.ikbs) {
+    parts.push(`<h2>Automated controls against the groeipad</h2>`);
+    parts.push(passRateChart(r.ikbs.percentage, r.groeipad?.norm, r.groeipad?.year ?? Number(r.rrd.slice(0, 4))));
+    if (r.groeipad)
+      parts.push(
+        `<p>${h(r.groeipad.percentage)} % of the IKBs meet the automated controls; the norm for ${h(r.groeipad.year)} is ${h(
+          r.groeipad.norm,
+        )} % (${h(r.groeipad.source)}): <b>${r.groeipad.meetsNorm ? "met" : "not met"}</b>.</p>`,
+      );
+    parts.push(`<h2>Bijlage 3 categories</h2>`);
+    parts.push(barChart(r.categories.map((c) => ({ label: `${c.name} — ${c.title}`, value: c.percentage, count: c.count })), "IKBs per category"));
+    parts.push(`<table><tr><th>category</th><th>title</th><th>blocks payout condition</th><th>IKBs</th><th>%</th><th>articles</th></tr>`);
+    for (const c of r.categories)
+      parts.push(
+        `<tr><td class="mono">${h(c.name)}</td><td>${h(c.title)}</td><td>${h(c.payout ?? "")}</td><td class="n">${h(c.count)}</td><td class="n">${h(
+          c.percentage,
+        )}</td><td>${articleLinks(c.articles)}</td></tr>`,
+      );
+    parts.push(`</table><h2>Payout conditions</h2><table><tr><th>#</th><th>condition</th><th>IKBs blocked</th><th>%</th><th>articles</th></tr>`);
+    for (const p of r.payouts)
+      parts.push(
+        `<tr><td class="n">${h(p.number)}</td><td>${h(p.title)} <span class="muted mono">${h(p.name)}</span></td><td class="n">${h(
+          p.ikbsBlocked,
+        )}</td><td class="n">${h(p.percentage)}</td><td>${articleLinks(p.articles)}</td></tr>`,
+      );
+    parts.push(`</table>`);
+  }
+
+  parts.push(`<h2>Files</h2><table><tr><th>file</th><th>entity</th><th>status</th><th>read</th><th>validated</th><th>rejected</th><th>problems</th></tr>`);
+  for (const f of r.files) {
+    const probs = f.problems
+      .slice(0, 20)
+      .map((p) => `<div><span class="mono">${h(p.code)}</span> ${p.line !== undefined ? `line ${h(p.line)}: ` : ""}${h(p.message)}</div>`)
+      .join("");
+    const more = f.problems.length + f.problemsOmitted - Math.min(20, f.problems.length);
+    parts.push(
+      `<tr><td class="mono">${h(f.file)}</td><td>${h(f.entity)}</td><td class="${f.status === "rejected" ? "blocking" : ""}">${h(f.status)} (${h(
+        f.readStatus,
+      )})</td><td class="n">${h(f.rowsRead)}</td><td class="n">${h(f.rowsValidated)}</td><td class="n">${h(f.rowsRejected)}</td><td>${probs}${
+        more > 0 ? `<div class="muted">${h(more)} more</div>` : ""
+      }</td></tr>`,
+    );
+  }
+  parts.push(`</table>`);
+
+  parts.push(`<h2>Rules</h2>`);
+  parts.push(rulesTable(r.rules, opts.samplesDir));
+  parts.push(`<h2>Secondary validation errors</h2><p class="muted">Signalling rules that put an IKB in no Bijlage 3 category.</p>`);
+  parts.push(rulesTable(r.secondaryRules, opts.samplesDir));
+
+  parts.push(`<h2>Sources</h2><ul>`);
+  for (const s of r.ruleset.sources) {
+    const url = safeUrl(s.url);
+    parts.push(
+      `<li id="${htmlId("source", s.alias)}"><span class="mono">${h(s.alias)}</span>: ${url ? `<a href="${h(url)}">${h(s.title)}</a>` : h(s.title)}</li>`,
+    );
+  }
+  parts.push(`</ul></body></html>\n`);
+  return parts.join("\n");
+}

@@ -1,0 +1,151 @@
+/**
+ * The embedding API: validate records from your own pipeline with the compiled validators, no CLI
+ * needed. Findings are the typed {@link Finding} objects of the compiled-module contract.
+ *
+ * ```ts
+ * import { loadCompiled, validateRecords } from "regel/runtime/validate.js";
+ * const rs = await loadCompiled("rulesets/compiled/ikb.glo@1.3.0");
+ * for await (const r of validateRecords(rs, "BA", rows, { rrd: "2024-03-01" }))
+ *   if (!r.passed) console.log(r.findings);
+ * ```
+ *
+ * @module
+ */
+import type { Classification, CompiledRuleset, Finding, RuleContext } from "../compiler/contract.js";
+import { dateToDays, deliveryFiles, validateDelivery, type DeliveryOptions } from "./delivery.js";
+import { defaultCompiledRoot, loadCompiled, type LoadedRuleset } from "./load-compiled.js";
+import type { Report } from "./report-types.js";
+import { selectRuleset } from "./select-version.js";
+
+export type { Finding, Classification, CompiledRuleset } from "../compiler/contract.js";
+export type { Report } from "./report-types.js";
+export { loadCompiled, selectRuleset, validateDelivery };
+export { reportToJson } from "./report-json.js";
+export { renderHtml } from "./html-report.js";
+export { writeReport } from "./report-write.js";
+
+/** A row as CSV text: by column name, or as cells in the entity's field order. */
+export type RowInput = Readonly<Record<string, string | undefined>> | readonly string[];
+
+/** The result for one record. */
+export interface RecordResult<R = unknown> {
+  /** The decoded, typed record. */
+  record: R;
+  findings: Finding[];
+  /** True when the record meets every rule (no findings). */
+  passed: boolean;
+}
+
+export interface RecordOptions {
+  /** Reporting reference date, YYYY-MM-DD. */
+  rrd: string;
+}
+
+type AnyIterable<T> = AsyncIterable<T> | Iterable<T>;
+
+function moduleOf(rs: CompiledRuleset | LoadedRuleset): CompiledRuleset {
+  return "module" in rs ? rs.module : rs;
+}
+
+function rrdDays(rrd: string): number {
+  const d = dateToDays(rrd);
+  if (Number.isNaN(d)) throw new Error(`invalid RRD ${JSON.stringify(rrd)}: expected YYYY-MM-DD`);
+  return d;
+}
+
+/** Build a decoder for rows of one entity: cells in field order plus the identity index. */
+function rowDecoder(m: CompiledRuleset, entity: string) {
+  const meta = m.entities.find((e) => e.name === entity);
+  const decode = m.decoders[entity];
+  if (!meta || !decode) throw new Error(`unknown entity ${JSON.stringify(entity)} in ${m.metadata.id}`);
+  const index = meta.fields.map((_, i) => i);
+  return (row: RowInput, out: Finding[]): unknown => {
+    const cells = Array.isArray(row)
+      ? (row as readonly string[])
+      : meta.fields.map((f) => (row as Record<string, string | undefined>)[f.column] ?? (row as Record<string, string | undefined>)[f.name] ?? "");
+    return decode(cells, index, out);
+  };
+}
+
+/**
+ * Validate records of one entity, one at a time. Rules that look at the rest of the IKB (`exists`,
+ * `count`, `sum`) see an empty IKB here; use {@link validateIkbs} for those entities.
+ */
+export async function* validateRecords(
+  ruleset: CompiledRuleset | LoadedRuleset,
+  entity: string,
+  rows: AnyIterable<RowInput>,
+  opts: RecordOptions,
+): AsyncGenerator<RecordResult> {
+  const m = moduleOf(ruleset);
+  const decode = rowDecoder(m, entity);
+  const check = m.checks[entity];
+  const ctx: RuleContext = { rrd: rrdDays(opts.rrd), ikb: {}, ikbKey: undefined };
+  for await (const row of rows as AsyncIterable<RowInput>) {
+    const findings: Finding[] = [];
+    const record = decode(row, findings);
+    if (check) check(record, ctx, findings);
+    yield { record, findings, passed: findings.length === 0 };
+  }
+}
+
+/** One IKB to validate: its key and its rows per entity name. */
+export interface IkbInput {
+  key: string;
+  records: Readonly<Record<string, readonly RowInput[]>>;
+}
+
+/** The result for one IKB. */
+export interface IkbResult {
+  key: string;
+  records: Record<string, unknown[]>;
+  findings: Finding[];
+  classification: Classification;
+}
+
+/** Validate whole IKBs (all records of one depositor together) and classify each (Bijlage 3). */
+export async function* validateIkbs(
+  ruleset: CompiledRuleset | LoadedRuleset,
+  ikbs: AnyIterable<IkbInput>,
+  opts: RecordOptions,
+): AsyncGenerator<IkbResult> {
+  const m = moduleOf(ruleset);
+  const days = rrdDays(opts.rrd);
+  const decoders = new Map(m.entities.filter((e) => m.decoders[e.name]).map((e) => [e.name, rowDecoder(m, e.name)]));
+  for await (const input of ikbs as AsyncIterable<IkbInput>) {
+    const findings: Finding[] = [];
+    const records: Record<string, unknown[]> = {};
+    for (const e of m.entities) records[e.name] = [];
+    const decoded: [string, unknown][] = [];
+    for (const [entity, rows] of Object.entries(input.records)) {
+      const decode = decoders.get(entity);
+      if (!decode) throw new Error(`unknown entity ${JSON.stringify(entity)} in ${m.metadata.id}`);
+      for (const row of rows) {
+        const r = decode(row, findings);
+        records[entity].push(r);
+        decoded.push([entity, r]);
+      }
+    }
+    const ctx: RuleContext = { rrd: days, ikb: records, ikbKey: input.key };
+    for (const [entity, r] of decoded) m.checks[entity]?.(r, ctx, findings);
+    yield { key: input.key, records, findings, classification: m.classify(findings, records) };
+  }
+}
+
+export interface FolderOptions extends DeliveryOptions {
+  /** `name@version` or `name`; default: chosen by the RRD and the files present. */
+  ruleset?: string;
+  /** Folder with compiled rulesets (default: rulesets/compiled). */
+  compiledRoot?: string;
+}
+
+/** Validate a delivery folder end to end and return the report. */
+export async function validateFolder(folder: string, opts: FolderOptions): Promise<Report> {
+  const loaded = await selectRuleset({
+    root: opts.compiledRoot ?? defaultCompiledRoot(),
+    ruleset: opts.ruleset,
+    rrd: opts.rrd,
+    deliveryFiles: deliveryFiles(folder),
+  });
+  return validateDelivery(folder, loaded, opts);
+}
