@@ -214,7 +214,8 @@ function literalType(lit: Literal, scope: ExprScope): ValueType {
     case "Boolean":
       return BOOLEAN;
     case "Duration":
-      if (lit.unit === "workdays" && !scope.index.hasCalendar) {
+      // A norm's `3 workdays` is a threshold on a measured metric, not calendar arithmetic.
+      if (lit.unit === "workdays" && !scope.inNorm && !scope.index.hasCalendar) {
         scope.reporter.report(
           CODES.noCalendar,
           `\`workdays\` needs a calendar: declare one with \`calendar\` or \`uses\` a ruleset that has one`,
