@@ -1,12 +1,69 @@
+/**
+ * `regel catalogue [paths...] [--out docs/rulesets] [--check]`: render the ruleset catalogue
+ * (one Markdown page per ruleset version, a traceability matrix and an index) and write it, or,
+ * with `--check`, only report which files are stale (exit 1) — the CI staleness check.
+ *
+ * @module
+ */
 import type { Command } from "commander";
+import { diffCatalogue, renderCatalogue, writeCatalogue } from "../../compiler/catalogue.js";
+import { formatDiagnostic } from "../../dsl/diagnostics.js";
+import { hasErrors, loadProject, ProjectError } from "../../dsl/project.js";
 
-/** Placeholder until the `catalogue` command lands. */
+interface Options {
+  out: string;
+  check?: boolean;
+}
+
+/** Register the `catalogue` command. */
 export function register(program: Command): void {
   program
     .command("catalogue")
-    .description("(not yet available)")
-    .action(() => {
-      process.stderr.write("regel catalogue: not yet available\n");
-      process.exitCode = 2;
+    .description("Generate the Markdown ruleset catalogue and traceability matrix")
+    .argument("[paths...]", "ruleset files or folders", ["rulesets"])
+    .option("--out <dir>", "output folder", "docs/rulesets")
+    .option("--check", "do not write; exit 1 and list the files that are stale")
+    .action(async (paths: string[], options: Options) => {
+      process.exitCode = await run(paths, options);
     });
+}
+
+async function run(paths: string[], options: Options): Promise<number> {
+  let project;
+  try {
+    project = await loadProject(paths);
+  } catch (e) {
+    if (e instanceof ProjectError) {
+      process.stderr.write(`regel catalogue: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (hasErrors(project.diagnostics)) {
+    for (const d of project.diagnostics) process.stderr.write(`${formatDiagnostic(d, project.texts.get(d.span.file))}\n`);
+    process.stderr.write("regel catalogue: the rulesets have errors; no catalogue written\n");
+    return 1;
+  }
+  const files = renderCatalogue(project.rulesets, { readText: (file) => project.texts.get(file) });
+  if (options.check === true) {
+    const diff = diffCatalogue(files, options.out);
+    const stale = [
+      ...diff.changed.map((f) => `changed: ${options.out}/${f}`),
+      ...diff.missing.map((f) => `missing: ${options.out}/${f}`),
+      ...diff.extra.map((f) => `no longer generated: ${options.out}/${f}`),
+    ];
+    if (stale.length === 0) {
+      process.stdout.write(`${options.out}: ${files.length} files up to date\n`);
+      return 0;
+    }
+    for (const line of stale) process.stdout.write(`${line}\n`);
+    process.stdout.write(`${options.out} is stale: run \`regel catalogue --out ${options.out}\`\n`);
+    return 1;
+  }
+  const diff = writeCatalogue(files, options.out);
+  const written = diff.changed.length + diff.missing.length;
+  process.stdout.write(`${options.out}: ${written} of ${files.length} files written`);
+  if (diff.extra.length > 0) process.stdout.write(`; no longer generated (removed if regel wrote them): ${diff.extra.join(", ")}`);
+  process.stdout.write("\n");
+  return 0;
 }

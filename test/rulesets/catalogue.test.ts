@@ -1,0 +1,154 @@
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import {
+  catalogueFileName,
+  diffCatalogue,
+  mdCode,
+  mdCodeBlock,
+  mdText,
+  naturalCompare,
+  renderCatalogue,
+} from "../../compiler/catalogue.js";
+import { hasErrors, loadProject, loadProjectFromTexts } from "../../dsl/project.js";
+
+const OUT = "docs/rulesets";
+const project = await loadProject(["rulesets"]);
+const files = renderCatalogue(project.rulesets, { readText: (f) => project.texts.get(f) });
+const byPath = new Map(files.map((f) => [f.path, f.content]));
+
+describe("the catalogue of the shipped rulesets", () => {
+  it("is rendered from rulesets without errors", () => {
+    const errors = project.diagnostics.filter((d) => d.severity === "error");
+    expect(errors.map((d) => `${d.span.file}:${d.span.start.line} ${d.code} ${d.message}`)).toEqual([]);
+    expect(project.rulesets.length).toBeGreaterThan(0);
+  });
+
+  it("is current on disk (run `regel catalogue` when this fails)", () => {
+    expect(diffCatalogue(files, OUT)).toEqual({ changed: [], missing: [], extra: [] });
+  });
+
+  it("is deterministic", () => {
+    const again = renderCatalogue(project.rulesets, { readText: (f) => readFileSync(f, "utf8") });
+    expect(again).toEqual(files);
+  });
+
+  it("has an index, a traceability matrix and one page per ruleset version", () => {
+    const expected = ["README.md", "traceability.md", ...project.rulesets.map(catalogueFileName)].sort();
+    expect(files.map((f) => f.path)).toEqual(expected);
+    const readme = byPath.get("README.md")!;
+    for (const r of project.rulesets) expect(readme).toContain(`](${catalogueFileName(r)})`);
+  });
+
+  it("lists every rule of every version with its examples as written", () => {
+    for (const r of project.rulesets) {
+      const page = byPath.get(catalogueFileName(r))!;
+      for (const rule of r.rules) {
+        expect(page, `${r.id} ${rule.code}`).toContain(`<a id="rule-${rule.code.toLowerCase()}"></a>`);
+        for (const ex of rule.decl.examples) {
+          const text = project.texts.get(ex.span.file)!.slice(ex.span.start.offset, ex.span.end.offset).trimEnd();
+          expect(page, `${r.id} ${rule.code} example`).toContain(text);
+        }
+      }
+    }
+  });
+
+  it("lists every category, norm, measure, calendar and entity", () => {
+    for (const r of project.rulesets) {
+      const page = byPath.get(catalogueFileName(r))!;
+      for (const c of r.categories) expect(page).toContain(`<a id="category-${c.name.toLowerCase()}"></a>`);
+      for (const n of r.norms) expect(page).toContain(`<a id="norm-${n.name.name.toLowerCase()}"></a>`);
+      for (const m of r.measures) expect(page).toContain(`<a id="measure-${m.name.name.toLowerCase()}"></a>`);
+      for (const c of r.calendars) expect(page).toContain(`<a id="calendar-${c.name.name.toLowerCase()}"></a>`);
+      for (const e of r.entities.values()) expect(page).toContain(`<a id="entity-${e.name.toLowerCase()}"></a>`);
+    }
+  });
+
+  it("traces every cited article of every rule to the rule and its examples", () => {
+    const trace = byPath.get("traceability.md")!;
+    for (const r of project.rulesets) {
+      for (const rule of r.rules) {
+        expect(trace).toContain(`](${catalogueFileName(r)}#rule-${rule.code.toLowerCase()})`);
+        for (const a of rule.articles) expect(trace).toContain(`## ${mdText(a.sourceTitle)}`);
+      }
+    }
+    const vp = project.rulesets.find((r) => r.name === "vp.bankgegevens");
+    expect(vp).toBeDefined();
+    // bvb art 3 lid 4 -> vpl001 with its examples' file:line.
+    const row = trace.split("\n").find((l) => l.startsWith("| art 3 lid 4 |") && l.includes("#rule-vpl001"));
+    expect(row).toBeDefined();
+    expect(row).toMatch(/fail rulesets\/vp\.bankgegevens\/1\.0\.0\.regel:\d+/);
+  });
+
+  it("shows the enforcement measures with their legal basis and the groeipad norms", () => {
+    const handhaving = byPath.get("ikb.handhaving-1.0.0.md")!;
+    expect(handhaving).toMatch(/bestuurlijke\\_boete.*formal \| punitive \| bk bijlage 2, wft art 1:80/);
+    expect(handhaving).toContain("category 1, base amount 10000.00 EUR");
+    const groeipad = byPath.get("ikb.groeipad-1.0.0.md")!;
+    expect(groeipad).toContain("`automated_controls_pass >= 90 %`");
+    expect(groeipad).toContain("`accepted_within <= 3 workdays`");
+    const calendar = byPath.get("nl.werkdagen-1.0.0.md")!;
+    expect(calendar).toContain("2025-04-26 Koningsdag");
+  });
+});
+
+describe("Markdown escaping", () => {
+  it("escapes markup characters in text", () => {
+    expect(mdText("a | b")).toBe("a \\| b");
+    expect(mdText("<script>*x*_y_ [l](u) `c` #h &amp; \\")).toBe("\\<script\\>\\*x\\*\\_y\\_ \\[l\\](u) \\`c\\` \\#h \\&amp; \\\\");
+    expect(mdText("line\nbreak")).toBe("line break");
+    expect(mdText("- not a list")).toBe("\\- not a list");
+    expect(mdText("1. not a list")).toBe("1\\. not a list");
+  });
+
+  it("fences code so backticks inside cannot close it", () => {
+    expect(mdCode("a`b")).toBe("``a`b``");
+    expect(mdCode("`x")).toBe("`` `x ``");
+    expect(mdCodeBlock("```\nx", "regel")).toBe("````regel\n```\nx\n````");
+  });
+
+  it("sorts digits as numbers", () => {
+    expect(["art 10", "art 2", "art 2.2 sub e", "art 1:80", "art 1:75"].sort(naturalCompare)).toEqual([
+      "art 1:75",
+      "art 1:80",
+      "art 2",
+      "art 2.2 sub e",
+      "art 10",
+    ]);
+  });
+
+  it("keeps a table intact when ruleset text holds pipes and HTML", () => {
+    const text = [
+      'ruleset t.escape@1.0.0 "Pipes | and <b>tags</b>"',
+      '  source s "Doc | with pipe"',
+      "",
+      'entity E "Entity | one"',
+      '  file "e.csv"',
+      "  key id",
+      '  field id: text(10) required "The | id"',
+      "",
+      'rule r1 "Title | with `pipe`"',
+      '  meaning "Means a | b."',
+      "  severity signalling",
+      '  implements s "Tabel | 1"',
+      "  for E.id",
+      "  require value is present",
+      "  example fail E { }",
+      '  example pass E { id: "a|b" }',
+      "",
+    ].join("\n");
+    const p = loadProjectFromTexts(new Map([["t.regel", text]]));
+    expect(hasErrors(p.diagnostics), JSON.stringify(p.diagnostics)).toBe(false);
+    const out = renderCatalogue(p.rulesets, { readText: (f) => p.texts.get(f) });
+    const page = out.find((f) => f.path === "t.escape-1.0.0.md")!.content;
+    // Every table row has exactly as many unescaped pipes as its header.
+    const tables = page.split("\n\n").filter((b) => b.startsWith("| "));
+    expect(tables.length).toBeGreaterThan(0);
+    for (const t of tables) {
+      const rows = t.split("\n");
+      const columns = (rows[0].match(/(?<!\\)\|/g) ?? []).length;
+      for (const row of rows) expect((row.match(/(?<!\\)\|/g) ?? []).length, row).toBe(columns);
+    }
+    expect(page).not.toContain("<b>");
+    expect(page).toContain('example pass E { id: "a|b" }'); // inside a code block: as written
+  });
+});
