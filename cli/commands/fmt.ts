@@ -1,12 +1,107 @@
+/**
+ * `regel fmt <files or folders> [--check]`: print `.regel` files in the canonical layout.
+ *
+ * @module
+ */
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import type { Command } from "commander";
+import { formatDiagnostic, sortDiagnostics } from "../../dsl/diagnostics.js";
+import { format } from "../../dsl/printer.js";
 
-/** Placeholder until the `fmt` command lands. */
+/** Where `regel fmt` writes its report; replaceable in tests. */
+export interface FmtOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export interface FmtOptions {
+  /** Write nothing; report the files that would change. */
+  check?: boolean;
+}
+
+/** Folders never searched: dependencies, VCS data and generated validators. */
+function skipFolder(path: string): boolean {
+  const name = basename(path);
+  if (name === "node_modules" || name === ".git") return true;
+  return name === "compiled" && basename(dirname(path)) === "rulesets";
+}
+
+/**
+ * The `.regel` files named by `paths`: files as given, folders searched recursively (skipping
+ * `node_modules`, `.git` and `rulesets/compiled`). Sorted, without duplicates.
+ */
+export function collectRegelFiles(paths: readonly string[]): { files: string[]; missing: string[] } {
+  const files = new Set<string>();
+  const missing: string[] = [];
+  const walk = (folder: string): void => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) {
+        if (!skipFolder(path)) walk(path);
+      } else if (entry.isFile() && entry.name.endsWith(".regel")) {
+        files.add(path);
+      }
+    }
+  };
+  for (const path of paths) {
+    if (!existsSync(path)) missing.push(path);
+    else if (statSync(path).isDirectory()) {
+      if (!skipFolder(path)) walk(path);
+    } else files.add(path);
+  }
+  return { files: [...files].sort(), missing };
+}
+
+/**
+ * Format the files; returns the exit code: 0 when all is well, 1 when a file has parse errors, a
+ * path does not exist, or (with `check`) a file would change.
+ */
+export function runFmt(paths: readonly string[], options: FmtOptions, output: FmtOutput): number {
+  const { files, missing } = collectRegelFiles(paths);
+  let exitCode = 0;
+  for (const path of missing) {
+    output.err(`regel fmt: no such file or folder: ${path}`);
+    exitCode = 1;
+  }
+  let changed = 0;
+  for (const path of files) {
+    const text = readFileSync(path, "utf8");
+    const result = format(text, path);
+    const errors = sortDiagnostics(result.diagnostics.filter((d) => d.severity === "error"));
+    if (errors.length > 0) {
+      for (const d of errors) output.err(formatDiagnostic(d, text));
+      output.err(`regel fmt: ${path} not formatted: it has ${errors.length === 1 ? "a parse error" : `${errors.length} parse errors`}`);
+      exitCode = 1;
+      continue;
+    }
+    if (result.text === text) continue;
+    changed++;
+    if (options.check) {
+      output.out(`would reformat ${path}`);
+      exitCode = 1;
+    } else {
+      writeFileSync(path, result.text, "utf8");
+      output.out(`formatted ${path}`);
+    }
+  }
+  if (options.check && changed > 0) {
+    output.err(`${changed} of ${files.length} file${files.length === 1 ? "" : "s"} would be reformatted (run \`regel fmt\` without --check)`);
+  }
+  return exitCode;
+}
+
+/** Register `regel fmt`. */
 export function register(program: Command): void {
   program
     .command("fmt")
-    .description("(not yet available)")
-    .action(() => {
-      process.stderr.write("regel fmt: not yet available\n");
-      process.exitCode = 2;
+    .description("format .regel files in the canonical layout (folders are searched for *.regel)")
+    .argument("<paths...>", "files or folders")
+    .option("--check", "write nothing; exit 1 and list the files that would change")
+    .action((paths: string[], options: FmtOptions) => {
+      process.exitCode = runFmt(paths, options, {
+        out: (line) => process.stdout.write(`${line}\n`),
+        err: (line) => process.stderr.write(`${line}\n`),
+      });
     });
 }

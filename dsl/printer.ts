@@ -1,0 +1,1013 @@
+/**
+ * The printer (formatter) of the regel language: turns a {@link RegelFile} back into canonical
+ * text. `regel fmt` and the prettier plugin both use it, so they give the same bytes.
+ *
+ * @module
+ */
+import type {
+  ArticleRef,
+  AttributeRef,
+  CalendarDecl,
+  CategoryDecl,
+  CodeListDecl,
+  Comment,
+  Declaration,
+  EntityDecl,
+  Example,
+  Expr,
+  ExtendEntityDecl,
+  FieldDecl,
+  HolidayDecl,
+  IkbDecl,
+  Literal,
+  MeasureDecl,
+  MetricDecl,
+  NormDecl,
+  NormPeriod,
+  PayoutDecl,
+  RecordLiteral,
+  RegelFile,
+  RemoveDecl,
+  RuleDecl,
+  RulesetHeader,
+  RulesetRef,
+  RuleTarget,
+  Span,
+  TypeRef,
+} from "./ast.js";
+import type { Diagnostic } from "./diagnostics.js";
+import { KW, KEYWORDS, tokenize } from "./lexer.js";
+import { parse } from "./parser.js";
+
+/** Lines longer than this wrap after a comma of a list (see {@link print}). */
+export const MAX_WIDTH = 100;
+const INDENT = "  ";
+const CONTINUATION = "    ";
+
+// ---------------------------------------------------------------- text pieces
+
+/** Text of one clause being built, with the places where a line may break (after `, `). */
+class Chunk {
+  text = "";
+  /** False for clauses that never wrap (conditions, examples): their commas record no break. */
+  breakable = true;
+  /** Offsets in `text` just after a `, ` separator. */
+  readonly breaks: number[] = [];
+  add(s: string): this {
+    this.text += s;
+    return this;
+  }
+  /** A `, ` list separator: the line may break after the comma. */
+  comma(): this {
+    this.text += ", ";
+    if (this.breakable) this.breaks.push(this.text.length);
+    return this;
+  }
+  /** Items joined by breakable `, `. */
+  list<T>(items: readonly T[], each: (item: T) => void): this {
+    items.forEach((item, i) => {
+      if (i > 0) this.comma();
+      each(item);
+    });
+    return this;
+  }
+}
+
+const RESERVED = new Set<string>(KEYWORDS);
+
+/** Width in code points (what an editor column shows for the text we print). */
+function width(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+/**
+ * Break a clause into lines: one line when it fits in {@link MAX_WIDTH} columns; otherwise greedy:
+ * each line takes as many list items as fit, continuation lines are indented four more spaces.
+ * Only the printed text decides, so the result is idempotent.
+ */
+function wrap(indent: string, chunk: Chunk): string[] {
+  const text = chunk.text;
+  if (width(indent + text) <= MAX_WIDTH || chunk.breaks.length === 0) return [indent + text];
+  const lines: string[] = [];
+  let start = 0;
+  let prefix = indent;
+  while (width(prefix + text.slice(start)) > MAX_WIDTH) {
+    const candidates = chunk.breaks.filter((b) => b > start);
+    if (candidates.length === 0) break;
+    let chosen: number | undefined;
+    for (const b of candidates) {
+      if (width(prefix + text.slice(start, b - 1)) <= MAX_WIDTH) chosen = b;
+      else break;
+    }
+    chosen ??= candidates[0];
+    lines.push(prefix + text.slice(start, chosen - 1));
+    start = chosen;
+    prefix = indent + CONTINUATION;
+  }
+  lines.push(prefix + text.slice(start));
+  return lines;
+}
+
+/**
+ * A string literal with minimal escapes: `\"`, `\\`, `\n`, `\t`, and `\u{...}` for other control
+ * characters, U+2028/U+2029 and lone surrogates. Everything else is printed as itself.
+ */
+export function quote(value: string): string {
+  let out = '"';
+  for (const ch of value) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (ch === '"') out += '\\"';
+    else if (ch === "\\") out += "\\\\";
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\t") out += "\\t";
+    else if (
+      cp < 0x20 ||
+      (cp >= 0x7f && cp <= 0x9f) ||
+      cp === 0x2028 ||
+      cp === 0x2029 ||
+      (cp >= 0xd800 && cp <= 0xdfff)
+    )
+      out += `\\u{${cp.toString(16).toUpperCase()}}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+/**
+ * One token a bare locator may hold: a name, an integer, a decimal, a version or an article number.
+ * The parser joins locator tokens with single spaces and glues `:` to both neighbours (`art 1:80`).
+ */
+const LOCATOR_TOKEN = /^(?:[A-Za-z_][A-Za-z0-9_]*|\d+|\d+\.\d+|\d+\.\d+\.\d+(?:-[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)?|\d+[A-Za-z][A-Za-z0-9_]*)$/;
+
+/** A locator printed bare when the parser would read back the same text, quoted otherwise. */
+function locator(text: string): string {
+  if (text === "") return "";
+  const bare = text
+    .split(" ")
+    .every((word) => word !== "" && word.split(":").every((t) => t === "" || (LOCATOR_TOKEN.test(t) && !RESERVED.has(t))));
+  return bare ? text : quote(text);
+}
+
+function rulesetRef(ref: RulesetRef): string {
+  return `${ref.name}@${ref.version}`;
+}
+
+function articleRefs(c: Chunk, refs: readonly ArticleRef[]): Chunk {
+  return c.list(refs, (r) => {
+    const l = locator(r.locator);
+    c.add(l === "" ? r.source.name : `${r.source.name} ${l}`);
+  });
+}
+
+function attribute(a: AttributeRef): string {
+  return `${a.entity.name}.${a.field.name}`;
+}
+
+function signed(n: number): string {
+  return n < 0 ? `${n}` : `+${n}`;
+}
+
+const MONTHS = [
+  "january", "february", "march", "april", "may", "june",
+  "july", "august", "september", "october", "november", "december",
+];
+
+// ---------------------------------------------------------------- expressions
+
+/** Binding strength: or < and < not < comparison/is/in/matches < + - < * / < unary minus < primary. */
+const enum Prec {
+  Or = 1,
+  And = 2,
+  Not = 3,
+  Compare = 4,
+  Add = 5,
+  Mul = 6,
+  Neg = 7,
+  Primary = 8,
+}
+
+function precedence(e: Expr): Prec {
+  switch (e.kind) {
+    case "Binary":
+      switch (e.op) {
+        case "or":
+          return Prec.Or;
+        case "and":
+          return Prec.And;
+        case "+":
+        case "-":
+          return Prec.Add;
+        case "*":
+        case "/":
+          return Prec.Mul;
+        default:
+          return Prec.Compare;
+      }
+    case "Unary":
+      return e.op === "not" ? Prec.Not : Prec.Neg;
+    case "Is":
+    case "In":
+    case "Matches":
+      return Prec.Compare;
+    default:
+      return Prec.Primary;
+  }
+}
+
+function literal(c: Chunk, l: Literal): void {
+  switch (l.kind) {
+    case "String":
+      c.add(quote(l.value));
+      return;
+    case "Integer":
+    case "Decimal":
+    case "Date":
+    case "DateTime":
+      c.add(l.text);
+      return;
+    case "Boolean":
+      c.add(l.value ? "true" : "false");
+      return;
+    case "Duration":
+      c.add(`${l.amount} ${l.unit}`);
+      return;
+    case "Percent":
+      c.add(`${l.text} %`);
+      return;
+  }
+}
+
+/** Print `e`, in parentheses when its binding is weaker than `min` needs. */
+function operand(c: Chunk, e: Expr, min: Prec): void {
+  if (precedence(e) < min) {
+    c.add("(");
+    expr(c, e);
+    c.add(")");
+  } else {
+    expr(c, e);
+  }
+}
+
+/** Print an expression with the fewest parentheses that keep its tree. */
+function expr(c: Chunk, e: Expr): void {
+  switch (e.kind) {
+    case "Path":
+      c.add(e.entity ? `${e.entity.name}.${e.name.name}` : e.name.name);
+      return;
+    case "Unary":
+      if (e.op === "not") {
+        c.add("not ");
+        operand(c, e.operand, Prec.Not);
+      } else {
+        c.add("-");
+        // `- -x` keeps a space so the two minus signs stay apart.
+        if (e.operand.kind === "Unary" && e.operand.op === "-") c.add(" ");
+        operand(c, e.operand, Prec.Neg);
+      }
+      return;
+    case "Binary": {
+      const p = precedence(e);
+      // Left-associative; comparisons do not chain, so a comparison operand is parenthesised too.
+      operand(c, e.left, p === Prec.Compare ? Prec.Add : p);
+      c.add(` ${e.op} `);
+      operand(c, e.right, p === Prec.Compare ? Prec.Add : ((p + 1) as Prec));
+      return;
+    }
+    case "Is":
+      operand(c, e.operand, Prec.Add);
+      c.add(e.negated ? ` is not ${e.test}` : ` is ${e.test}`);
+      return;
+    case "In":
+      operand(c, e.operand, Prec.Add);
+      c.add(e.negated ? " not in (" : " in (");
+      c.list(e.values, (v) => literal(c, v));
+      c.add(")");
+      return;
+    case "Matches":
+      operand(c, e.operand, Prec.Add);
+      c.add(` matches ${quote(e.pattern.value)}`);
+      return;
+    case "Call":
+      c.add(`${e.callee.name}(`);
+      c.list(e.args, (a) => expr(c, a));
+      c.add(")");
+      return;
+    case "Aggregate":
+      c.add(`${e.op}(${e.entity.name}`);
+      if (e.field) c.add(`.${e.field.name}`);
+      if (e.where) {
+        c.add(" where ");
+        expr(c, e.where);
+      }
+      c.add(")");
+      return;
+    default:
+      literal(c, e);
+  }
+}
+
+/** Canonical text of one expression (no line breaks). */
+export function printExpr(e: Expr): string {
+  const c = new Chunk();
+  expr(c, e);
+  return c.text;
+}
+
+// ---------------------------------------------------------------- declarations to lines
+
+/** One printed clause (or a declaration's first line). */
+interface OutLine {
+  /** The keyword that starts the clause in source, `head` for the first line. */
+  kw: string;
+  /** `kw#n`: the n-th clause with this keyword in its declaration. */
+  key: string;
+  indent: string;
+  chunk: Chunk;
+  /** Doc comment lines printed above (declarations and fields). */
+  doc: string[];
+  /** Source nodes of the clause, used to place comments when the source text is not given. */
+  spans: Span[];
+}
+
+/** The header or one declaration. */
+interface Block {
+  kind: string;
+  span: Span;
+  lines: OutLine[];
+}
+
+class BlockBuilder {
+  readonly lines: OutLine[] = [];
+  private readonly counts = new Map<string, number>();
+  line(kw: string, indent: string, chunk: Chunk, spans: (Span | undefined)[] = [], doc: string[] = []): Chunk {
+    const n = this.counts.get(kw) ?? 0;
+    this.counts.set(kw, n + 1);
+    this.lines.push({
+      kw,
+      key: `${kw}#${n}`,
+      indent,
+      chunk,
+      doc,
+      spans: spans.filter((s): s is Span => s !== undefined),
+    });
+    return chunk;
+  }
+  head(text: string, doc: string[], spans: (Span | undefined)[] = []): Chunk {
+    return this.line("head", "", new Chunk().add(text), spans, doc);
+  }
+  clause(kw: string, text: string, spans: (Span | undefined)[] = [], doc: string[] = []): Chunk {
+    return this.line(kw, INDENT, new Chunk().add(text), spans, doc);
+  }
+  implementsRefs(refs: readonly ArticleRef[]): void {
+    if (refs.length === 0) return;
+    articleRefs(this.clause("implements", "implements "), refs);
+    this.lines[this.lines.length - 1].spans.push(...refs.map((r) => r.span));
+  }
+}
+
+function titled(text: string, title: string | undefined): string {
+  return title === undefined ? text : `${text} ${quote(title)}`;
+}
+
+function replacePrefix(replace: boolean): string {
+  return replace ? "replace " : "";
+}
+
+function headerBlock(h: RulesetHeader): Block {
+  const b = new BlockBuilder();
+  b.head(titled(`ruleset ${rulesetRef(h.ref)}`, h.title), h.doc, [h.ref.span]);
+  if (h.extends) b.clause("extends", `extends ${rulesetRef(h.extends)}`, [h.extends.span]);
+  if (h.uses.length > 0) {
+    const c = b.clause("uses", "uses ", h.uses.map((u) => u.span));
+    c.list(h.uses, (u) => c.add(rulesetRef(u)));
+  }
+  if (h.validFrom) {
+    const until = h.validUntil ? ` until ${h.validUntil.text}` : "";
+    b.clause("valid", `valid from ${h.validFrom.text}${until}`, [h.validFrom.span, h.validUntil?.span]);
+  }
+  for (const s of h.sources) {
+    const url = s.url === undefined ? "" : ` url ${quote(s.url)}`;
+    b.clause("source", `source ${s.alias.name} ${quote(s.title)}${url}`, [s.span]);
+  }
+  return { kind: "header", span: h.span, lines: b.lines };
+}
+
+function typeRef(t: TypeRef): string {
+  switch (t.name) {
+    case "text":
+      return t.maxLength === undefined ? "text" : `text(${t.maxLength})`;
+    case "decimal":
+      if (t.precision === undefined) return "decimal";
+      return t.scale === undefined ? `decimal(${t.precision})` : `decimal(${t.precision},${t.scale})`;
+    case "code":
+      return `code ${t.codeList?.name ?? ""}`;
+    case "ref":
+      return `ref ${t.refEntity?.name ?? ""}.${t.refField?.name ?? ""}`;
+    default:
+      return t.name;
+  }
+}
+
+function fieldLine(b: BlockBuilder, f: FieldDecl): void {
+  let text = `${replacePrefix(f.replace)}field ${f.name.name}: ${typeRef(f.type)}`;
+  if (f.required) text += " required";
+  if (f.personal) text += " personal";
+  if (f.column !== undefined) text += ` column ${quote(f.column)}`;
+  if (f.description !== undefined) text += ` ${quote(f.description)}`;
+  b.clause("field", text, [f.span], f.doc);
+}
+
+function recordLiteral(c: Chunk, r: RecordLiteral, withEntity: boolean): void {
+  if (withEntity) c.add(`${r.entity.name} `);
+  if (r.fields.length === 0) {
+    c.add("{}");
+    return;
+  }
+  c.add("{ ");
+  c.list(r.fields, (f) => {
+    c.add(`${f.name.name}: `);
+    literal(c, f.value);
+  });
+  c.add(" }");
+}
+
+function contextRecords(c: Chunk, context: readonly RecordLiteral[]): void {
+  if (context.length === 0) return;
+  c.add(" with ");
+  c.list(context, (r) => recordLiteral(c, r, true));
+}
+
+function example(c: Chunk, e: Example): void {
+  c.add(`example ${e.expect}`);
+  if (e.kind === "RecordExample") {
+    if (e.rrd) c.add(` rrd ${e.rrd.text}`);
+    c.add(" ");
+    recordLiteral(c, e.subject, true);
+    contextRecords(c, e.context);
+    return;
+  }
+  c.add(` file ${e.entity.name}`);
+  if (e.form === "missing") c.add(" missing");
+  else if (e.form === "columns") {
+    c.add(" columns ");
+    c.list(e.columns, (col) => c.add(quote(col)));
+  } else {
+    c.add(" rows ");
+    c.list(e.rows, (r) => recordLiteral(c, r, false));
+  }
+  contextRecords(c, e.context);
+}
+
+function target(c: Chunk, t: RuleTarget): void {
+  c.add("for ");
+  switch (t.kind) {
+    case "RecordTarget":
+      c.add(t.entity.name);
+      return;
+    case "AttributeTarget":
+      c.list(t.attributes, (a) => c.add(attribute(a)));
+      return;
+    case "FileTarget":
+      c.add("file ");
+      c.list(t.entities, (e) => c.add(e.name));
+      return;
+  }
+}
+
+/** Conditions and examples stay on one line, however long: only the clause lists wrap. */
+function unbreakable(c: Chunk): Chunk {
+  c.breakable = false;
+  return c;
+}
+
+const FILE_CHECKS = { present: "present", header: "header", "unique-key": "unique key", references: "references" };
+
+function ruleBlock(d: RuleDecl): BlockBuilder {
+  const b = new BlockBuilder();
+  b.head(`${replacePrefix(d.replace)}rule ${d.code.name} ${quote(d.title)}`, d.doc, [d.code.span]);
+  if (d.meaning !== undefined) b.clause("meaning", `meaning ${quote(d.meaning)}`);
+  if (d.severity !== undefined) b.clause("severity", `severity ${d.severity}`);
+  if (d.roles.length > 0) {
+    const c = b.clause("applies", "applies to ");
+    c.list(d.roles, (r) => c.add(r));
+  }
+  b.implementsRefs(d.implementsRefs);
+  if (d.target) target(b.clause("for", "", [d.target.span]), d.target);
+  if (d.when) expr(unbreakable(b.clause("when", "when ", [d.when.span])), d.when);
+  if (d.require) {
+    const c = unbreakable(b.clause("require", "require ", [d.require.span]));
+    if (d.require.kind === "FileCheck") c.add(FILE_CHECKS[d.require.check]);
+    else expr(c, d.require);
+  }
+  if (d.message !== undefined) b.clause("message", `message ${quote(d.message)}`);
+  for (const e of d.examples) example(unbreakable(b.clause("example", "", [e.span])), e);
+  return b;
+}
+
+function entityBlock(d: EntityDecl): BlockBuilder {
+  const b = new BlockBuilder();
+  b.head(titled(`${replacePrefix(d.replace)}entity ${d.name.name}`, d.title), d.doc, [d.name.span]);
+  b.implementsRefs(d.implementsRefs);
+  if (d.file !== undefined) b.clause("file", `file ${quote(d.file)}`);
+  if (d.key.length > 0) {
+    const c = b.clause("key", "key ", d.key.map((k) => k.span));
+    c.list(d.key, (k) => c.add(k.name));
+  }
+  if (d.roleBy) b.clause("role", `role by ${d.roleBy.name}`, [d.roleBy.span]);
+  for (const f of d.fields) fieldLine(b, f);
+  return b;
+}
+
+function extendBlock(d: ExtendEntityDecl): BlockBuilder {
+  const b = new BlockBuilder();
+  b.head(`extend entity ${d.name.name}`, d.doc, [d.name.span]);
+  for (const f of d.fields) fieldLine(b, f);
+  for (const r of d.removeFields) b.clause("removefield", `remove field ${r.name}`, [r.span]);
+  return b;
+}
+
+function codeListBlock(d: CodeListDecl): BlockBuilder {
+  const b = new BlockBuilder();
+  b.head(titled(`${replacePrefix(d.replace)}codelist ${d.name.name}`, d.title), d.doc, [d.name.span]);
+  b.implementsRefs(d.implementsRefs);
+  for (const v of d.values) {
+    const desc = v.description === undefined ? "" : ` ${quote(v.description)}`;
+    b.clause("value", `value ${quote(v.code)}${desc}`, [v.span]);
+  }
+  return b;
+}
+
+function ikbBlock(d: IkbDecl): BlockBuilder {
+  const b = new BlockBuilder();
+  b.head(titled(`${replacePrefix(d.replace)}ikb`, d.title), d.doc);
+  b.implementsRefs(d.implementsRefs);
+  b.clause("key", `key ${d.key.name}`, [d.key.span]);
+  const c = b.clause("depositor", "depositor ", [...d.depositors.map((x) => x.span), d.depositorBy.span]);
+  c.list(d.depositors, (x) => c.add(x.name));
+  c.add(` by ${d.depositorBy.name}`);
+  return b;
+}
+
+function role(r: string | undefined): string {
+  return r === undefined ? "" : ` (${r})`;
+}
+
+function categoryBlock(d: CategoryDecl): BlockBuilder {
+  const b = new BlockBuilder();
+  b.head(`${replacePrefix(d.replace)}category ${d.name.name} ${quote(d.title)}`, d.doc, [d.name.span]);
+  if (d.blocks) b.clause("blocks", `blocks ${d.blocks.name}`, [d.blocks.span]);
+  b.implementsRefs(d.implementsRefs);
+  for (const r of d.results) {
+    const c = b.clause("result", `result ${r.code.name}${role(r.role)}`, [r.span]);
+    if (r.attributes.length > 0) {
+      c.add(" on ");
+      c.list(r.attributes, (a) => c.add(attribute(a)));
+    }
+  }
+  for (const m of d.markings) {
+    b.clause("marking", `marking ${attribute(m.attribute)} = ${quote(m.value.value)}${role(m.role)}`, [m.span]);
+  }
+  return b;
+}
+
+function payoutBlock(d: PayoutDecl): BlockBuilder {
+  const b = new BlockBuilder();
+  b.head(`${replacePrefix(d.replace)}payout ${d.name.name} ${d.number} ${quote(d.title)}`, d.doc, [d.name.span]);
+  b.implementsRefs(d.implementsRefs);
+  return b;
+}
+
+function metricBlock(d: MetricDecl): BlockBuilder {
+  const b = new BlockBuilder();
+  const desc = d.description === undefined ? "" : ` ${quote(d.description)}`;
+  b.head(`${replacePrefix(d.replace)}metric ${d.name.name}: ${d.type}${desc}`, d.doc, [d.name.span]);
+  return b;
+}
+
+function period(b: BlockBuilder, p: NormPeriod): void {
+  let text: string;
+  let kw: string;
+  if (p.year !== undefined) {
+    kw = "year";
+    text = `year ${p.year}: `;
+  } else {
+    kw = "from";
+    text = `from ${p.from?.text ?? ""}${p.until ? ` until ${p.until.text}` : ""}: `;
+  }
+  const c = b.clause(kw, text, [p.span]);
+  c.list(p.requirements, (r) => {
+    c.add(`${r.metric.name} ${r.op} `);
+    literal(c, r.value);
+  });
+}
+
+function normBlock(d: NormDecl): BlockBuilder {
+  const b = new BlockBuilder();
+  b.head(titled(`${replacePrefix(d.replace)}norm ${d.name.name}`, d.title), d.doc, [d.name.span]);
+  b.implementsRefs(d.implementsRefs);
+  for (const p of d.periods) period(b, p);
+  return b;
+}
+
+function measureBlock(d: MeasureDecl): BlockBuilder {
+  const b = new BlockBuilder();
+  b.head(`${replacePrefix(d.replace)}measure ${d.name.name} ${quote(d.title)}`, d.doc, [d.name.span]);
+  if (d.measureKind) b.clause("kind", `kind ${d.measureKind}`);
+  if (d.character) b.clause("character", `character ${d.character}`);
+  b.implementsRefs(d.implementsRefs);
+  for (const p of d.preconditions) b.clause("precondition", `precondition ${quote(p)}`);
+  if (d.fine) {
+    b.clause("fine", `fine category ${d.fine.category} base ${d.fine.base.text} ${d.fine.currency}`, [d.fine.span]);
+  }
+  return b;
+}
+
+function holiday(h: HolidayDecl): string {
+  let text = `holiday ${h.name.name} ${quote(h.title)}`;
+  text +=
+    h.rule.kind === "fixed"
+      ? ` on ${h.rule.day} ${MONTHS[h.rule.month - 1] ?? String(h.rule.month)}`
+      : h.rule.offset === 0
+        ? " easter"
+        : ` easter ${signed(h.rule.offset)}`;
+  if (h.ifSunday !== undefined) text += ` if sunday ${signed(h.ifSunday)}`;
+  if (h.fromYear !== undefined) text += ` from ${h.fromYear}`;
+  if (h.untilYear !== undefined) text += ` until ${h.untilYear}`;
+  return text;
+}
+
+function calendarBlock(d: CalendarDecl): BlockBuilder {
+  const b = new BlockBuilder();
+  b.head(titled(`${replacePrefix(d.replace)}calendar ${d.name.name}`, d.title), d.doc, [d.name.span]);
+  b.implementsRefs(d.implementsRefs);
+  if (d.weekend.length > 0) {
+    const c = b.clause("weekend", "weekend ", d.weekend.map((w) => w.span));
+    c.list(d.weekend, (w) => c.add(w.name));
+  }
+  for (const h of d.holidays) b.clause("holiday", holiday(h), [h.span]);
+  return b;
+}
+
+function removeBlock(d: RemoveDecl): BlockBuilder {
+  const b = new BlockBuilder();
+  b.head(`remove ${d.what} ${d.name.name}`, d.doc, [d.name.span]);
+  return b;
+}
+
+function declarationBlock(d: Declaration): Block {
+  let b: BlockBuilder;
+  switch (d.kind) {
+    case "CodeList":
+      b = codeListBlock(d);
+      break;
+    case "Entity":
+      b = entityBlock(d);
+      break;
+    case "ExtendEntity":
+      b = extendBlock(d);
+      break;
+    case "Ikb":
+      b = ikbBlock(d);
+      break;
+    case "Rule":
+      b = ruleBlock(d);
+      break;
+    case "Category":
+      b = categoryBlock(d);
+      break;
+    case "Payout":
+      b = payoutBlock(d);
+      break;
+    case "Metric":
+      b = metricBlock(d);
+      break;
+    case "Norm":
+      b = normBlock(d);
+      break;
+    case "Measure":
+      b = measureBlock(d);
+      break;
+    case "Calendar":
+      b = calendarBlock(d);
+      break;
+    case "Remove":
+      b = removeBlock(d);
+      break;
+  }
+  return { kind: d.kind, span: d.span, lines: b.lines };
+}
+
+// ---------------------------------------------------------------- comment placement
+
+/** A comment on its own line, and whether a blank line preceded it in the source. */
+interface Item {
+  comment: Comment;
+  blankBefore: boolean;
+}
+
+/** The comments that go with one printed line. */
+interface Placement {
+  leading: Item[];
+  trailing: Comment | undefined;
+  /** A blank line separated the last leading comment from the declaration (first lines only). */
+  blankAfterLeading: boolean;
+}
+
+/** A non-comment token of the source, as far as comment placement needs it. */
+interface TokenEvent {
+  offset: number;
+  line: number;
+  block: number;
+  /** Set when the token starts a clause (`head` for a declaration's first token). */
+  kw: string | undefined;
+  /** Which clause with this keyword in the block (0-based). */
+  nth: number;
+}
+
+/** Keywords that start a clause, per kind of block. */
+const CLAUSE_KEYWORDS: Record<string, readonly string[]> = {
+  header: ["extends", "uses", "valid", "source"],
+  CodeList: ["implements", "value"],
+  Entity: ["implements", "file", "key", "role", "field"],
+  ExtendEntity: ["field", "replace", "remove"],
+  Ikb: ["implements", "key", "depositor"],
+  Rule: ["meaning", "severity", "applies", "implements", "for", "when", "require", "message", "example"],
+  Category: ["blocks", "implements", "result", "marking"],
+  Payout: ["implements"],
+  Metric: [],
+  Norm: ["implements", "year", "from"],
+  Measure: ["kind", "character", "implements", "precondition", "fine"],
+  Calendar: ["implements", "weekend", "holiday"],
+  Remove: [],
+};
+
+const DECLARATION_KEYWORDS = new Set([
+  "ruleset", "codelist", "entity", "extend", "ikb", "rule", "category", "payout", "metric", "norm",
+  "measure", "calendar", "remove", "replace",
+]);
+
+const keywordByType = new Map([...new Set(KEYWORDS)].map((w) => [KW[w], w] as const));
+
+/**
+ * Token events from the source text: which declaration each token belongs to and which tokens
+ * start a clause. Undefined when the declarations found do not match the AST (then spans are used).
+ */
+function eventsFromSource(source: string, path: string, blocks: readonly Block[]): TokenEvent[] | undefined {
+  const tokens = tokenize(source, path).tokens;
+  const words = tokens.map((t) => keywordByType.get(t.tokenType));
+  const events: TokenEvent[] = [];
+  let block = -1;
+  let counts = new Map<string, number>();
+  for (let i = 0; i < tokens.length; i++) {
+    // A reserved word inside a dotted ruleset name (`uses ikb.groeipad@1.0.0`) starts nothing.
+    const dotted = tokens[i - 1]?.image === "." || tokens[i + 1]?.image === "." || tokens[i + 1]?.image === "@";
+    const w = dotted ? undefined : words[i];
+    const prev = words[i - 1];
+    const next = words[i + 1];
+    let kw: string | undefined;
+    const startsDeclaration =
+      w !== undefined &&
+      DECLARATION_KEYWORDS.has(w) &&
+      ((w === "replace" || w === "remove") ? next !== "field" : prev !== "replace" && prev !== "remove" && prev !== "extend") &&
+      !(w === "category" && prev === "fine");
+    if (startsDeclaration) {
+      block++;
+      if (block >= blocks.length) return undefined;
+      counts = new Map();
+      kw = "head";
+    } else if (w !== undefined && block >= 0 && CLAUSE_KEYWORDS[blocks[block].kind]?.includes(w)) {
+      if (!(w === "field" && (prev === "replace" || prev === "remove"))) {
+        kw = w === "remove" ? "removefield" : w === "replace" ? "field" : w;
+      }
+    }
+    let nth = 0;
+    if (kw !== undefined) {
+      nth = counts.get(kw) ?? 0;
+      counts.set(kw, nth + 1);
+    }
+    const t = tokens[i];
+    events.push({ offset: t.startOffset, line: t.endLine ?? t.startLine ?? 1, block: Math.max(block, 0), kw, nth });
+  }
+  return block === blocks.length - 1 ? events : undefined;
+}
+
+/** Token events from the spans of the AST, for when the source text is not at hand. */
+function eventsFromSpans(blocks: readonly Block[]): TokenEvent[] {
+  const events: TokenEvent[] = [];
+  blocks.forEach((b, bi) => {
+    const counts = new Map<string, number>();
+    b.lines.forEach((l, li) => {
+      const nth = counts.get(l.kw) ?? 0;
+      counts.set(l.kw, nth + 1);
+      const spans = li === 0 ? [b.span, ...l.spans] : l.spans;
+      if (spans.length === 0) return;
+      const start = spans.reduce((a, s) => (s.start.offset < a.start.offset ? s : a)).start;
+      const end = spans.reduce((a, s) => (s.end.offset > a.end.offset ? s : a)).end;
+      events.push({ offset: start.offset, line: start.line, block: bi, kw: l.kw, nth });
+      events.push({ offset: Math.max(start.offset, end.offset - 1), line: end.line, block: bi, kw: undefined, nth: 0 });
+    });
+  });
+  return events.sort((a, b) => a.offset - b.offset || (a.kw === undefined ? 1 : 0) - (b.kw === undefined ? 1 : 0));
+}
+
+interface Placed {
+  lines: Placement[][];
+  /** Own-line comments right after a declaration's last clause, before a blank line. */
+  after: Comment[][];
+  /** Comments after the last declaration. */
+  end: Item[];
+}
+
+/**
+ * Give every comment a place: own-line comments go before the clause that follows them, trailing
+ * comments after the clause on whose line they were. Doc comments are placed like the others and
+ * stand in for the `doc` array of the node below them.
+ */
+function placeComments(blocks: readonly Block[], comments: readonly Comment[], events: readonly TokenEvent[]): Placed {
+  const placed: Placed = {
+    lines: blocks.map((b) => b.lines.map(() => ({ leading: [], trailing: undefined, blankAfterLeading: false }))),
+    after: blocks.map(() => []),
+    end: [],
+  };
+  const resolve = (ev: TokenEvent): [number, number] => {
+    const lines = blocks[ev.block].lines;
+    let index = lines.findIndex((l) => l.key === `${ev.kw}#${ev.nth}`);
+    if (index < 0) index = lines.map((l) => l.kw).lastIndexOf(ev.kw ?? "");
+    return [ev.block, Math.max(index, 0)];
+  };
+  const at = ([b, l]: [number, number]): Placement => placed.lines[b][l];
+  const addLeading = (p: Placement, items: Item[]): void => {
+    if (p.trailing) p.leading.push({ comment: p.trailing, blankBefore: false });
+    p.trailing = undefined;
+    p.leading.push(...items);
+  };
+  /** Comments between two declarations (or before the first / after the last). */
+  const gap = (items: Item[], next: number | undefined, blankAfter: boolean): void => {
+    const previous = next === undefined ? blocks.length - 1 : next - 1;
+    let rest = items;
+    if (previous >= 0 && current !== undefined && !items[0].blankBefore) {
+      const firstGroupEnd = items.findIndex((it, i) => i > 0 && it.blankBefore);
+      const hugsPrevious = firstGroupEnd >= 0 || next === undefined || blankAfter;
+      if (hugsPrevious) {
+        const end = firstGroupEnd < 0 ? items.length : firstGroupEnd;
+        placed.after[previous].push(...items.slice(0, end).map((it) => it.comment));
+        rest = items.slice(end);
+      }
+    }
+    if (rest.length === 0) return;
+    if (next === undefined) placed.end.push(...rest);
+    else {
+      const p = at([next, 0]);
+      addLeading(p, rest);
+      p.blankAfterLeading = blankAfter;
+    }
+  };
+
+  let current: [number, number] | undefined;
+  let lastTokenLine = 0;
+  let previousLine = 0;
+  let pending: Item[] = [];
+  let ci = 0;
+  const sorted = [...comments].sort((a, b) => a.span.start.offset - b.span.start.offset);
+  const takeComment = (c: Comment): void => {
+    if (current !== undefined && c.span.start.line === lastTokenLine && pending.length === 0) {
+      const p = at(current);
+      if (p.trailing) p.leading.push({ comment: p.trailing, blankBefore: false });
+      p.trailing = c;
+    } else {
+      pending.push({ comment: c, blankBefore: previousLine > 0 && c.span.start.line - previousLine > 1 });
+    }
+    previousLine = c.span.end.line;
+  };
+  for (const ev of events) {
+    while (ci < sorted.length && sorted[ci].span.start.offset < ev.offset) takeComment(sorted[ci++]);
+    if (ev.kw !== undefined) {
+      const target = resolve(ev);
+      if (pending.length > 0) {
+        if (target[1] === 0) gap(pending, target[0], ev.line - previousLine > 1);
+        else addLeading(at(target), pending);
+      }
+      current = target;
+    } else if (pending.length > 0) {
+      addLeading(at(current ?? [ev.block, 0]), pending);
+    }
+    pending = [];
+    current ??= [ev.block, 0];
+    lastTokenLine = ev.line;
+    previousLine = ev.line;
+  }
+  while (ci < sorted.length) takeComment(sorted[ci++]);
+  if (pending.length > 0) gap(pending, undefined, false);
+  return placed;
+}
+
+// ---------------------------------------------------------------- output
+
+/** `// text` or `/// text` (the lexer drops the slashes and one space). */
+function commentLine(c: Comment): string {
+  const text = c.text.replace(/\s+$/, "");
+  const slashes = c.doc ? "///" : "//";
+  return text === "" ? slashes : `${slashes} ${text}`;
+}
+
+/** True when the doc comments printed as leading comments are the node's doc lines. */
+function docCovered(leading: readonly Item[], doc: readonly string[]): boolean {
+  const docs = leading.filter((it) => it.comment.doc).map((it) => it.comment.text.replace(/\s+$/, ""));
+  if (docs.length < doc.length) return false;
+  const tail = docs.slice(docs.length - doc.length);
+  return tail.every((t, i) => t === doc[i].replace(/\s+$/, ""));
+}
+
+/** Kinds of one-line declarations that are listed without blank lines between them. */
+const LISTED_KINDS = new Set(["Metric", "Remove"]);
+
+/** Is block `bi` printed right under the one before, without a blank line? */
+function listedTogether(blocks: readonly Block[], placed: Placed, bi: number): boolean {
+  const prev = blocks[bi - 1];
+  const cur = blocks[bi];
+  return (
+    LISTED_KINDS.has(cur.kind) &&
+    prev.kind === cur.kind &&
+    prev.lines.length === 1 &&
+    cur.lines.length === 1 &&
+    cur.lines[0].doc.length === 0 &&
+    placed.lines[bi][0].leading.length === 0 &&
+    placed.after[bi - 1].length === 0
+  );
+}
+
+function render(blocks: readonly Block[], placed: Placed): string {
+  const out: string[] = [];
+  blocks.forEach((block, bi) => {
+    if (bi > 0 && !listedTogether(blocks, placed, bi)) out.push("");
+    block.lines.forEach((line, li) => {
+      const p = placed.lines[bi][li];
+      p.leading.forEach((it, i) => {
+        if (li === 0 && i > 0 && it.blankBefore) out.push("");
+        out.push(line.indent + commentLine(it.comment));
+      });
+      if (li === 0 && p.leading.length > 0 && p.blankAfterLeading) out.push("");
+      if (line.doc.length > 0 && !docCovered(p.leading, line.doc)) {
+        for (const d of line.doc) out.push(line.indent + commentLine({ kind: "Comment", span: block.span, text: d, doc: true }));
+      }
+      const wrapped = wrap(line.indent, line.chunk);
+      if (p.trailing) wrapped[wrapped.length - 1] += ` ${commentLine(p.trailing)}`;
+      out.push(...wrapped);
+    });
+    for (const c of placed.after[bi]) out.push(INDENT + commentLine(c));
+  });
+  placed.end.forEach((it, i) => {
+    if (out.length > 0 && (i === 0 || it.blankBefore)) out.push("");
+    out.push(commentLine(it.comment));
+  });
+  return out.length === 0 ? "" : `${out.join("\n")}\n`;
+}
+
+// ---------------------------------------------------------------- entry points
+
+/**
+ * Print a file in the canonical layout of docs/language.md.
+ *
+ * **Formatting rules.** The header comes first; each clause on its own line, indented two spaces,
+ * in the order of the language reference; one blank line between declarations, except that
+ * consecutive one-line `metric` (or `remove`) declarations without comments form a list with no
+ * blank lines; fields under their entity; `example` lines last in a rule. Strings are re-escaped minimally, expressions get the
+ * fewest parentheses that keep their tree, lists are separated by `, `. A clause list (`for`,
+ * `implements`, `key`, `result ... on`, `uses`, `applies to`, `depositor`, `weekend`, norm
+ * periods) longer than {@link MAX_WIDTH} columns (comments not counted) wraps after a comma: each
+ * line takes as many items as fit, continuation lines are indented four more spaces. Conditions
+ * and examples never wrap.
+ *
+ * **Comments** are never dropped: every comment of `file.comments` is printed once. An own-line
+ * comment goes before the clause (or declaration) that followed it; a comment at the end of a line
+ * stays at the end of that clause's line; doc comments stay directly above their declaration or
+ * field. Own-line comments right after a declaration's last clause and followed by a blank line
+ * stay with that declaration.
+ *
+ * **Blank lines**: exactly one between declarations; inside a declaration none; among the comments
+ * between two declarations at most one where the source had one or more.
+ *
+ * @param file the parsed file (comments and spans are used to place comments)
+ * @param source the text `file` was parsed from; with it comments are placed exactly, without it
+ *   from the spans of the AST (a comment next to a clause that has no node of its own, such as
+ *   `meaning`, may then move to the next clause that has one)
+ */
+export function print(file: RegelFile, source?: string): string {
+  const blocks: Block[] = [];
+  if (file.header) blocks.push(headerBlock(file.header));
+  for (const d of file.declarations) blocks.push(declarationBlock(d));
+  const events = (source !== undefined ? eventsFromSource(source, file.path, blocks) : undefined) ?? eventsFromSpans(blocks);
+  return render(blocks, placeComments(blocks, file.comments, events));
+}
+
+/**
+ * Format regel source text: parse, then {@link print}. A file with parse errors is never
+ * formatted: the text comes back unchanged with the diagnostics.
+ */
+export function format(text: string, path: string): { text: string; diagnostics: Diagnostic[] } {
+  const { file, diagnostics } = parse(text, path);
+  if (diagnostics.some((d) => d.severity === "error")) return { text, diagnostics };
+  return { text: print(file, text), diagnostics };
+}

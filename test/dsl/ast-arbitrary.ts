@@ -1,0 +1,527 @@
+/**
+ * fast-check arbitraries for syntactically valid regel ASTs (names need not resolve: the printer
+ * and the parser do not care). Spans are dummies; compare with {@link stripAst}.
+ *
+ * @module
+ */
+import fc from "fast-check";
+import type {
+  ArticleRef,
+  AttributeRef,
+  CalendarDecl,
+  CategoryDecl,
+  CodeListDecl,
+  Declaration,
+  EntityDecl,
+  Example,
+  Expr,
+  ExtendEntityDecl,
+  FieldDecl,
+  HolidayDecl,
+  Ident,
+  IkbDecl,
+  Literal,
+  MeasureDecl,
+  MetricDecl,
+  NormDecl,
+  NormPeriod,
+  PayoutDecl,
+  RecordLiteral,
+  RegelFile,
+  RemoveDecl,
+  RuleDecl,
+  RulesetHeader,
+  RulesetRef,
+  RuleTarget,
+  Span,
+  TypeRef,
+} from "../../dsl/ast.js";
+import { KEYWORDS } from "../../dsl/lexer.js";
+
+/** The span every generated node gets. */
+export const SPAN: Span = {
+  file: "generated.regel",
+  start: { offset: 0, line: 1, column: 1 },
+  end: { offset: 0, line: 1, column: 1 },
+};
+
+const RESERVED = new Set<string>(KEYWORDS);
+
+// ---------------------------------------------------------------- small pieces
+
+export const name: fc.Arbitrary<string> = fc
+  .stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,7}$/)
+  // `header` / `references` / `unique` would read back as built-in file checks after `require`.
+  .filter((s) => !RESERVED.has(s) && s !== "header" && s !== "references" && s !== "unique");
+
+export const ident: fc.Arbitrary<Ident> = name.map((n) => ({ kind: "Ident", span: SPAN, name: n }));
+
+const identNamed = (n: string): Ident => ({ kind: "Ident", span: SPAN, name: n });
+
+/** Any text, with the characters that need escapes over-represented. */
+export const text: fc.Arbitrary<string> = fc.string({
+  unit: fc.oneof(
+    { weight: 3, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 1 }) },
+    { weight: 2, arbitrary: fc.constantFrom('"', "\\", "\n", "\t", "\r", "\u0000", "\u007f", "\u2028", "\u2029", "é", "😀", "//", "{", " ") },
+  ),
+  maxLength: 12,
+});
+
+const pad = (n: number, w: number): string => String(n).padStart(w, "0");
+
+const dateText = fc
+  .record({ y: fc.integer({ min: 1900, max: 2100 }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }) })
+  .map(({ y, m, d }) => `${y}-${pad(m, 2)}-${pad(d, 2)}`);
+
+const dateTimeText = fc
+  .record({
+    date: dateText,
+    h: fc.integer({ min: 0, max: 23 }),
+    mi: fc.integer({ min: 0, max: 59 }),
+    s: fc.option(fc.integer({ min: 0, max: 59 }), { nil: undefined }),
+    zone: fc.constantFrom("Z", "+01:00", "-05:30"),
+  })
+  .map(({ date, h, mi, s, zone }) => `${date}T${pad(h, 2)}:${pad(mi, 2)}${s === undefined ? "" : `:${pad(s, 2)}`}${zone}`);
+
+const integerText = fc.oneof(fc.nat({ max: 100000 }).map(String), fc.bigInt({ min: 0n, max: 10n ** 30n }).map(String));
+const decimalText = fc
+  .tuple(fc.nat({ max: 99999 }), fc.stringMatching(/^[0-9]{1,4}$/))
+  .map(([i, f]) => `${i}.${f}`);
+
+const versionText = fc
+  .tuple(fc.nat({ max: 20 }), fc.nat({ max: 20 }), fc.nat({ max: 20 }), fc.option(fc.constantFrom("rc1", "beta.2"), { nil: undefined }))
+  .map(([a, b, c, pre]) => `${a}.${b}.${c}${pre === undefined ? "" : `-${pre}`}`);
+
+const rulesetName = fc
+  .array(fc.oneof(name, fc.constantFrom("ikb", "rule", "source")), { minLength: 1, maxLength: 3 })
+  .map((parts) => parts.join("."));
+
+export const rulesetRef: fc.Arbitrary<RulesetRef> = fc
+  .record({ name: rulesetName, version: versionText })
+  .map((r) => ({ kind: "RulesetRef", span: SPAN, ...r }));
+
+const opt = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(a, { nil: undefined });
+const list = <T>(a: fc.Arbitrary<T>, max = 3, min = 0): fc.Arbitrary<T[]> => fc.array(a, { minLength: min, maxLength: max });
+
+/** Doc comment lines as the lexer gives them back: no leading space, no trailing blanks. */
+const docLine = fc.stringMatching(/^[A-Za-z0-9"'.,:;()\-]([A-Za-z0-9 "'.,:;()\-]{0,20}[A-Za-z0-9"'.,:;()\-])?$/);
+const doc = list(docLine, 2);
+
+const locatorText = fc.oneof(
+  fc
+    .array(fc.oneof(name, fc.constantFrom("art", "2.2", "1:80", "26a", "3", "bijlage", "sub")), { minLength: 1, maxLength: 4 })
+    .map((w) => w.join(" ")),
+  fc.constantFrom("Tabel 1", "§ 2", "a, b", "", "1:80", "art 1:80 sub a", "1.2.3", "value 3"),
+);
+
+const articleRef: fc.Arbitrary<ArticleRef> = fc
+  .record({ source: ident, locator: locatorText })
+  .map((r) => ({ kind: "ArticleRef", span: SPAN, ...r }));
+
+// ---------------------------------------------------------------- literals and expressions
+
+const stringLit = text.map((value) => ({ kind: "String" as const, span: SPAN, value }));
+const durationUnit = fc.constantFrom("s", "min", "h", "days", "workdays", "months", "years" as const);
+
+/** Literals that may stand in a record field or an `in` list. */
+export const valueLiteral: fc.Arbitrary<Literal> = fc.oneof(
+  stringLit,
+  integerText.map((t) => ({ kind: "Integer" as const, span: SPAN, text: t })),
+  decimalText.map((t) => ({ kind: "Decimal" as const, span: SPAN, text: t })),
+  dateText.map((t) => ({ kind: "Date" as const, span: SPAN, text: t })),
+  dateTimeText.map((t) => ({ kind: "DateTime" as const, span: SPAN, text: t })),
+  fc.boolean().map((value) => ({ kind: "Boolean" as const, span: SPAN, value })),
+);
+
+/** Literals with an optional sign, as `in (...)` lists, norm values and example fields allow. */
+const signedValueLiteral: fc.Arbitrary<Literal> = fc.oneof(
+  valueLiteral,
+  fc
+    .tuple(fc.constantFrom("Integer", "Decimal", "Percent" as const), fc.oneof(integerText, decimalText))
+    .map(([kind, t]) => ({ kind: kind === "Integer" && t.includes(".") ? ("Decimal" as const) : kind, span: SPAN, text: `-${t}` })),
+  fc
+    .record({ amount: fc.integer({ min: -1000, max: 1000 }), unit: durationUnit })
+    .map((r) => ({ kind: "Duration" as const, span: SPAN, ...r })),
+);
+
+const durationLit = fc
+  .record({ amount: fc.nat({ max: 1000 }), unit: durationUnit })
+  .map((r) => ({ kind: "Duration" as const, span: SPAN, ...r }));
+
+const percentLit = fc
+  .oneof(fc.nat({ max: 100 }).map(String), decimalText)
+  .map((t) => ({ kind: "Percent" as const, span: SPAN, text: t }));
+
+const path: fc.Arbitrary<Expr> = fc.oneof(
+  fc.record({ entity: opt(ident), name: ident }).map((r) => ({ kind: "Path" as const, span: SPAN, ...r })),
+  fc.constantFrom("value", "rrd").map((n) => ({ kind: "Path" as const, span: SPAN, entity: undefined, name: identNamed(n) })),
+);
+
+const CALLEES = ["length", "valid_iban", "valid_bsn", "valid_country", "valid_postcode", "year"];
+const BINARY_OPS = ["=", "!=", "<", "<=", ">", ">=", "and", "or", "+", "-", "*", "/"] as const;
+
+/** Expressions of bounded depth over every expression form. */
+export const expr: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => {
+  const sub = tie("e");
+  return {
+    e: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      path,
+      valueLiteral,
+      durationLit,
+      percentLit,
+      fc.record({ op: fc.constantFrom("not", "-" as const), operand: sub }).map((r) => ({ kind: "Unary" as const, span: SPAN, ...r })),
+      fc
+        .record({ op: fc.constantFrom(...BINARY_OPS), left: sub, right: sub })
+        .map((r) => ({ kind: "Binary" as const, span: SPAN, ...r })),
+      fc
+        .record({ operand: sub, negated: fc.boolean(), test: fc.constantFrom("present", "absent", "valid" as const) })
+        .map((r) => ({ kind: "Is" as const, span: SPAN, ...r })),
+      fc
+        .record({ operand: sub, negated: fc.boolean(), values: list(signedValueLiteral, 3, 1) })
+        .map((r) => ({ kind: "In" as const, span: SPAN, ...r })),
+      fc.record({ operand: sub, pattern: stringLit }).map((r) => ({ kind: "Matches" as const, span: SPAN, ...r })),
+      fc
+        .record({ callee: fc.constantFrom(...CALLEES).map(identNamed), args: list(sub, 2, 1) })
+        .map((r) => ({ kind: "Call" as const, span: SPAN, ...r })),
+      fc
+        .record({ op: fc.constantFrom("exists", "count" as const), entity: ident, where: opt(sub) })
+        .map((r) => ({ kind: "Aggregate" as const, span: SPAN, field: undefined, ...r })),
+      fc
+        .record({ entity: ident, field: ident, where: opt(sub) })
+        .map((r) => ({ kind: "Aggregate" as const, span: SPAN, op: "sum" as const, ...r })),
+    ),
+  };
+}).e;
+
+// ---------------------------------------------------------------- declarations
+
+const header: fc.Arbitrary<RulesetHeader> = fc
+  .record({
+    ref: rulesetRef,
+    title: opt(text),
+    doc,
+    extends: opt(rulesetRef),
+    uses: list(rulesetRef, 2),
+    valid: opt(fc.tuple(dateText, opt(dateText))),
+    sources: list(
+      fc.record({ alias: ident, title: text, url: opt(text) }).map((s) => ({ kind: "Source" as const, span: SPAN, ...s })),
+      3,
+    ),
+  })
+  .map(({ valid, ...h }) => ({
+    kind: "RulesetHeader" as const,
+    span: SPAN,
+    ...h,
+    validFrom: valid ? { kind: "Date" as const, span: SPAN, text: valid[0] } : undefined,
+    validUntil: valid?.[1] ? { kind: "Date" as const, span: SPAN, text: valid[1] } : undefined,
+  }));
+
+const typeRef: fc.Arbitrary<TypeRef> = fc
+  .oneof(
+    fc.record({ name: fc.constant("text" as const), maxLength: opt(fc.integer({ min: 1, max: 500 })) }),
+    fc.record({ name: fc.constantFrom("integer", "money", "date", "datetime", "boolean" as const) }),
+    fc.record({ name: fc.constant("decimal" as const), precision: fc.integer({ min: 1, max: 30 }), scale: opt(fc.integer({ min: 0, max: 10 })) }),
+    fc.record({ name: fc.constant("code" as const), codeList: ident }),
+    fc.record({ name: fc.constant("ref" as const), refEntity: ident, refField: ident }),
+  )
+  .map((t) => ({
+    kind: "Type" as const,
+    span: SPAN,
+    maxLength: undefined,
+    precision: undefined,
+    scale: undefined,
+    codeList: undefined,
+    refEntity: undefined,
+    refField: undefined,
+    ...t,
+  }));
+
+const field = (replaceAllowed: boolean): fc.Arbitrary<FieldDecl> =>
+  fc
+    .record({
+      doc,
+      replace: replaceAllowed ? fc.boolean() : fc.constant(false),
+      name: ident,
+      type: typeRef,
+      required: fc.boolean(),
+      personal: fc.boolean(),
+      column: opt(text),
+      description: opt(text),
+    })
+    .map((f) => ({ kind: "Field" as const, span: SPAN, ...f }));
+
+const declBase = fc.record({ doc, replace: fc.boolean() });
+
+const codeList: fc.Arbitrary<CodeListDecl> = fc
+  .record({
+    base: declBase,
+    name: ident,
+    title: opt(text),
+    implementsRefs: list(articleRef),
+    values: list(
+      fc.record({ code: text, description: opt(text) }).map((v) => ({ kind: "CodeValue" as const, span: SPAN, ...v })),
+      4,
+      1,
+    ),
+  })
+  .map(({ base, ...d }) => ({ kind: "CodeList" as const, span: SPAN, ...base, ...d }));
+
+const entity: fc.Arbitrary<EntityDecl> = fc
+  .record({
+    base: declBase,
+    name: ident,
+    title: opt(text),
+    file: opt(text),
+    key: list(ident, 3),
+    roleBy: opt(ident),
+    implementsRefs: list(articleRef),
+    fields: list(field(false), 4),
+  })
+  .map(({ base, ...d }) => ({ kind: "Entity" as const, span: SPAN, ...base, ...d }));
+
+const extendEntity: fc.Arbitrary<ExtendEntityDecl> = fc
+  .record({ doc, name: ident, fields: list(field(true), 3), removeFields: list(ident, 2) })
+  .map((d) => ({ kind: "ExtendEntity" as const, span: SPAN, replace: false, ...d }));
+
+const ikb: fc.Arbitrary<IkbDecl> = fc
+  .record({
+    base: declBase,
+    title: opt(text),
+    key: ident,
+    depositors: list(ident, 3, 1),
+    depositorBy: ident,
+    implementsRefs: list(articleRef),
+  })
+  .map(({ base, ...d }) => ({ kind: "Ikb" as const, span: SPAN, ...base, ...d }));
+
+const attributeRef: fc.Arbitrary<AttributeRef> = fc
+  .record({ entity: ident, field: fc.oneof(ident, fc.constant(identNamed("*"))) })
+  .map((a) => ({ kind: "AttributeRef" as const, span: SPAN, ...a }));
+
+const target: fc.Arbitrary<RuleTarget> = fc.oneof(
+  ident.map((entity) => ({ kind: "RecordTarget" as const, span: SPAN, entity })),
+  list(attributeRef, 3, 1).map((attributes) => ({ kind: "AttributeTarget" as const, span: SPAN, attributes })),
+  list(ident, 3, 1).map((entities) => ({ kind: "FileTarget" as const, span: SPAN, entities })),
+);
+
+const recordLiteral = (entityArb: fc.Arbitrary<Ident>): fc.Arbitrary<RecordLiteral> =>
+  fc
+    .record({
+      entity: entityArb,
+      fields: list(
+        fc.record({ name: ident, value: signedValueLiteral }).map((f) => ({ kind: "FieldValue" as const, span: SPAN, ...f })),
+        3,
+      ),
+    })
+    .map((r) => ({ kind: "RecordLiteral" as const, span: SPAN, ...r }));
+
+const example: fc.Arbitrary<Example> = fc.oneof(
+  fc
+    .record({
+      expect: fc.constantFrom("pass", "fail" as const),
+      rrd: opt(dateText.map((t) => ({ kind: "Date" as const, span: SPAN, text: t }))),
+      subject: recordLiteral(ident),
+      context: list(recordLiteral(ident), 2),
+    })
+    .map((e) => ({ kind: "RecordExample" as const, span: SPAN, ...e })),
+  fc
+    .record({
+      expect: fc.constantFrom("pass", "fail" as const),
+      entity: ident,
+      form: fc.constantFrom("missing", "columns", "rows" as const),
+      columns: list(text, 3, 1),
+      rowCount: fc.integer({ min: 1, max: 2 }),
+      context: list(recordLiteral(ident), 2),
+    })
+    .chain(({ rowCount, ...e }) =>
+      list(recordLiteral(fc.constant(e.entity)), rowCount, rowCount).map((rows) => ({
+        kind: "FileExample" as const,
+        span: SPAN,
+        ...e,
+        columns: e.form === "columns" ? e.columns : [],
+        rows: e.form === "rows" ? rows : [],
+
+      })),
+    ),
+);
+
+const fileCheck = fc
+  .constantFrom("present", "header", "unique-key", "references" as const)
+  .map((check) => ({ kind: "FileCheck" as const, span: SPAN, check }));
+
+const rule: fc.Arbitrary<RuleDecl> = fc
+  .record({
+    base: declBase,
+    code: ident,
+    title: text,
+    meaning: opt(text),
+    severity: opt(fc.constantFrom("blocking", "signalling" as const)),
+    roles: fc.constantFrom<("D" | "V")[]>([], ["D"], ["V"], ["D", "V"]),
+    implementsRefs: list(articleRef),
+    target: opt(target),
+    when: opt(expr),
+    require: opt(fc.oneof({ weight: 4, arbitrary: expr }, { weight: 1, arbitrary: fileCheck })),
+    message: opt(text),
+    examples: list(example, 3),
+  })
+  .map(({ base, ...d }) => {
+    // `require header` / `require references` are file checks only in `for file` rules.
+    const r = d.require;
+    const require =
+      r?.kind === "FileCheck" && (r.check === "header" || r.check === "references") && d.target?.kind !== "FileTarget"
+        ? { ...r, check: "present" as const }
+        : r;
+    return { kind: "Rule" as const, span: SPAN, ...base, ...d, require };
+  });
+
+const role = opt(fc.constantFrom("D", "V" as const));
+
+const category: fc.Arbitrary<CategoryDecl> = fc
+  .record({
+    base: declBase,
+    name: ident,
+    title: text,
+    blocks: opt(ident),
+    implementsRefs: list(articleRef),
+    results: list(
+      fc.record({ code: ident, role, attributes: list(attributeRef, 2) }).map((r) => ({ kind: "CategoryResult" as const, span: SPAN, ...r })),
+    ),
+    markings: list(
+      fc
+        .record({ attribute: attributeRef, value: stringLit, role })
+        .map((m) => ({ kind: "CategoryMarking" as const, span: SPAN, ...m })),
+      2,
+    ),
+  })
+  .map(({ base, ...d }) => ({ kind: "Category" as const, span: SPAN, ...base, ...d }));
+
+const payout: fc.Arbitrary<PayoutDecl> = fc
+  .record({ base: declBase, name: ident, number: fc.nat({ max: 20 }), title: text, implementsRefs: list(articleRef) })
+  .map(({ base, ...d }) => ({ kind: "Payout" as const, span: SPAN, ...base, ...d }));
+
+const metric: fc.Arbitrary<MetricDecl> = fc
+  .record({
+    base: declBase,
+    name: ident,
+    type: fc.constantFrom("percent", "duration", "date", "integer", "text", "boolean" as const),
+    description: opt(text),
+  })
+  .map(({ base, ...d }) => ({ kind: "Metric" as const, span: SPAN, ...base, ...d }));
+
+const normPeriod: fc.Arbitrary<NormPeriod> = fc
+  .record({
+    when: fc.oneof(
+      fc.integer({ min: 2000, max: 2100 }).map((year) => ({ year, from: undefined, until: undefined })),
+      fc.tuple(dateText, opt(dateText)).map(([f, u]) => ({
+        year: undefined,
+        from: { kind: "Date" as const, span: SPAN, text: f },
+        until: u === undefined ? undefined : { kind: "Date" as const, span: SPAN, text: u },
+      })),
+    ),
+    requirements: list(
+      fc
+        .record({
+          metric: ident,
+          op: fc.constantFrom("=", "!=", "<", "<=", ">", ">=" as const),
+          value: fc.oneof(percentLit, signedValueLiteral),
+        })
+        .map((r) => ({ kind: "NormRequirement" as const, span: SPAN, ...r })),
+      3,
+      1,
+    ),
+  })
+  .map(({ when, requirements }) => ({ kind: "NormPeriod" as const, span: SPAN, ...when, requirements }));
+
+const norm: fc.Arbitrary<NormDecl> = fc
+  .record({ base: declBase, name: ident, title: opt(text), implementsRefs: list(articleRef), periods: list(normPeriod) })
+  .map(({ base, ...d }) => ({ kind: "Norm" as const, span: SPAN, ...base, ...d }));
+
+const measure: fc.Arbitrary<MeasureDecl> = fc
+  .record({
+    base: declBase,
+    name: ident,
+    title: text,
+    measureKind: opt(fc.constantFrom("informal", "formal" as const)),
+    character: opt(fc.constantFrom("remedial", "punitive" as const)),
+    implementsRefs: list(articleRef),
+    preconditions: list(text),
+    fine: opt(
+      fc.record({ category: fc.integer({ min: 1, max: 6 }), base: decimalText, currency: fc.constantFrom("EUR") }).map((f) => ({
+        category: f.category,
+        base: { kind: "Decimal" as const, span: SPAN, text: f.base },
+        currency: f.currency,
+        span: SPAN,
+      })),
+    ),
+  })
+  .map(({ base, ...d }) => ({ kind: "Measure" as const, span: SPAN, ...base, ...d }));
+
+const holiday: fc.Arbitrary<HolidayDecl> = fc
+  .record({
+    name: ident,
+    title: text,
+    rule: fc.oneof(
+      fc.record({ kind: fc.constant("fixed" as const), day: fc.integer({ min: 1, max: 28 }), month: fc.integer({ min: 1, max: 12 }) }),
+      fc.record({ kind: fc.constant("easter" as const), offset: fc.integer({ min: -60, max: 60 }) }),
+    ),
+    ifSunday: opt(fc.integer({ min: -3, max: 3 })),
+    fromYear: opt(fc.integer({ min: 1900, max: 2100 })),
+    untilYear: opt(fc.integer({ min: 1900, max: 2100 })),
+  })
+  .map((h) => ({ kind: "Holiday" as const, span: SPAN, ...h }));
+
+const calendar: fc.Arbitrary<CalendarDecl> = fc
+  .record({
+    base: declBase,
+    name: ident,
+    title: opt(text),
+    implementsRefs: list(articleRef),
+    weekend: list(fc.constantFrom("saturday", "sunday", "friday").map(identNamed), 2),
+    holidays: list(holiday),
+  })
+  .map(({ base, ...d }) => ({ kind: "Calendar" as const, span: SPAN, ...base, ...d }));
+
+const remove: fc.Arbitrary<RemoveDecl> = fc
+  .record({
+    doc,
+    what: fc.constantFrom("rule", "category", "entity", "codelist", "payout", "norm", "measure", "metric", "calendar" as const),
+    name: ident,
+  })
+  .map((d) => ({ kind: "Remove" as const, span: SPAN, replace: false, ...d }));
+
+export const declaration: fc.Arbitrary<Declaration> = fc.oneof(
+  codeList,
+  entity,
+  extendEntity,
+  ikb,
+  rule,
+  category,
+  payout,
+  metric,
+  norm,
+  measure,
+  calendar,
+  remove,
+);
+
+/** A whole file: a header and a few declarations, no comments. */
+export const regelFile: fc.Arbitrary<RegelFile> = fc
+  .record({ header, declarations: list(declaration, 4) })
+  .map((f) => ({ kind: "File" as const, span: SPAN, path: "generated.regel", comments: [], ...f }));
+
+/**
+ * A copy of an AST without what the round trip does not keep: spans, comments, the path, and
+ * properties whose value is `undefined`.
+ */
+export function stripAst(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(stripAst);
+  if (node === null || typeof node !== "object") return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === "span" || k === "comments" || k === "path") continue;
+    if (v === undefined) continue;
+    out[k] = stripAst(v);
+  }
+  return out;
+}

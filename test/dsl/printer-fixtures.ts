@@ -1,0 +1,79 @@
+/**
+ * Inputs shared by the printer tests: the complete examples of docs/language.md and the rulesets
+ * under rulesets/ (whichever exist when the tests run).
+ *
+ * @module
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Every fenced block marked `regel` (a complete file) in docs/language.md. */
+export function languageDocBlocks(): { name: string; text: string }[] {
+  const md = readFileSync(join(ROOT, "docs/language.md"), "utf8");
+  const out: { name: string; text: string }[] = [];
+  for (const m of md.matchAll(/```regel\n([\s\S]*?)```/g)) {
+    out.push({ name: `docs/language.md block ${out.length + 1}`, text: m[1] });
+  }
+  return out;
+}
+
+/** Every `.regel` file under rulesets/ (not rulesets/compiled). */
+export function rulesetFiles(): { name: string; text: string }[] {
+  const out: { name: string; text: string }[] = [];
+  const walk = (dir: string): void => {
+    if (!existsSync(dir)) return;
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory() && e.name !== "compiled" && e.name !== "node_modules") walk(p);
+      else if (e.isFile() && e.name.endsWith(".regel")) out.push({ name: p.slice(ROOT.length), text: readFileSync(p, "utf8") });
+    }
+  };
+  walk(join(ROOT, "rulesets"));
+  return out;
+}
+
+/** A file with a comment in every position the formatter has to keep. */
+export const COMMENTED = `// file comment before everything
+
+/// Header doc.
+ruleset example.comments@1.0.0 "Comments" // after the header line
+  // before valid
+  valid from 2023-07-01
+  source br "Beleidsregel" // after a source
+
+// a section heading
+
+/// Entity doc.
+// plain comment between doc and entity
+entity NP "Natural person"
+  file "natural_person.csv" // after file
+  // before key
+  key customer_id
+  /// Field doc.
+  field customer_id: text(40) required // after a field
+  // before a field without doc
+  field last_name: text(200)
+  // at the end of the entity, hugging it
+
+/// Rule doc.
+rule dmc0000 "Verplicht" // after the rule line
+  // before meaning
+  meaning "A mandatory attribute is missing." // after meaning
+  severity signalling // after severity
+  implements br art 2.2 sub e, // inside implements, after a comma
+    br art 3 // at the end of implements
+  for NP.last_name
+  /// a doc comment that documents nothing
+  require value is present and // inside the condition
+    value != "" // at the end of the condition
+  // before the first example
+  example fail NP { last_name: "" }
+  example pass NP { last_name: "Jansen" } // after the last example
+
+// at the end of the file
+
+// the very last line
+`;
