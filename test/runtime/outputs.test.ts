@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { csvCell, escapeHtml, neutraliseFormula, safeUrl } from "../../runtime/escape.js";
+import { validateDelivery } from "../../runtime/delivery.js";
+import { renderHtml } from "../../runtime/html-report.js";
+import { ruleSamplesCsv, sampleFiles } from "../../runtime/report-csv.js";
+import { parseCsvText } from "../../runtime/csv-reader.js";
+import { summaryText } from "../../runtime/report-text.js";
+import { BA_HEADER, delivery, fake, NP_HEADER } from "./helpers.js";
+import fc from "fast-check";
+
+const HOSTILE = [
+  "<script>alert(1)</script>",
+  '"><img src=x onerror=alert(1)>',
+  "=cmd|' /C calc'!A1",
+  "+1+cmd|' /C calc'!A1",
+  "-2+3",
+  "@SUM(A1:A2)",
+  "'single' & \"double\"",
+];
+
+function csvQuote(v: string) {
+  return `"${v.replace(/"/g, '""')}"`;
+}
+
+async function hostileReport() {
+  // hostile values in a key, a non-personal value (balance) and a ref value (holder_id)
+  const np = NP_HEADER + "I1,I1,Jansen,1970-01-01,\n";
+  const ba = BA_HEADER + HOSTILE.map((v, i) => `I1,${csvQuote(v + i)},${csvQuote(v)},${csvQuote(v)}\n`).join("");
+  return validateDelivery(delivery({ "natural_person.csv": np, "bank_account.csv": ba }), await fake(), { rrd: "2022-12-31" });
+}
+
+describe("escaping primitives", () => {
+  it("escapes HTML specials", () => {
+    expect(escapeHtml(`<a href="x" onclick='y'>&\``)).toBe("&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&#96;");
+  });
+  it("neutralises formulas but keeps plain numbers", () => {
+    expect(neutraliseFormula("=1+2")).toBe("'=1+2");
+    expect(neutraliseFormula("+31")).toBe("'+31");
+    expect(neutraliseFormula("-2+3")).toBe("'-2+3");
+    expect(neutraliseFormula("@x")).toBe("'@x");
+    expect(neutraliseFormula("\t=x")).toBe("'\t=x");
+    expect(neutraliseFormula("-12.50")).toBe("-12.50");
+    expect(neutraliseFormula("Jansen")).toBe("Jansen");
+  });
+  it("links only http(s) URLs", () => {
+    expect(safeUrl("javascript:alert(1)")).toBeUndefined();
+    expect(safeUrl('https://x"onmouseover=1')).toBeUndefined();
+    expect(safeUrl("https://www.dnb.nl/")).toBe("https://www.dnb.nl/");
+  });
+  it("property: escaped text never contains markup characters, and a CSV cell reads back", () => {
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        expect(escapeHtml(s)).not.toMatch(/[<>"'`]/);
+        const ev = parseCsvText(`${csvCell(s)},end\n`);
+        const back = ev[0] && ev[0].kind === "row" ? ev[0].cells[0] : "";
+        expect(back === s || back === `'${s}`).toBe(true);
+        expect(back).not.toMatch(/^[=+@\t\r]/);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("hostile values in the reports", () => {
+  it("HTML: every value is escaped; no script, no injected attributes", async () => {
+    const html = renderHtml(await hostileReport(), { samplesDir: "samples" });
+    expect(html).not.toContain("<script");
+    expect(html).not.toContain("<img");
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(html).toContain("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;");
+    // self-contained: no external resources
+    expect(html).not.toMatch(/<(link|script|iframe)\b/i);
+    expect(html).not.toMatch(/src="https?:/i);
+  });
+
+  it("HTML: every rule links to its articles and source location", async () => {
+    const html = renderHtml(await hostileReport());
+    expect(html).toContain('<tr id="rule-dmc0000">');
+    expect(html).toContain('href="#source-br"');
+    expect(html).toContain('href="test/runtime/fixtures/fake.regel#L20"');
+    expect(html).toContain('<li id="source-bk">');
+    expect(html).toContain("<svg");
+  });
+
+  it("CSV samples: formula cells neutralised, quoting intact", async () => {
+    const files = sampleFiles(await hostileReport());
+    const text = files.get("fil0004.csv")!;
+    const rows = parseCsvText(text).flatMap((e) => (e.kind === "row" ? [e.cells] : []));
+    expect(rows[0]).toEqual(["rule", "severity", "ruleset", "entity", "role", "attribute", "key", "values", "message", "file", "line"]);
+    expect(rows).toHaveLength(1 + HOSTILE.length);
+    for (const row of rows.slice(1)) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+    expect(rows.map((r) => r[7])).toContain("holder_id==cmd|' /C calc'!A1");
+    // a message template that starts with the value puts the hostile value first in its cell
+    const rule = { ...(await hostileReport()).rules.find((x) => x.code === "fil0004")! };
+    rule.samples = HOSTILE.map((v) => ({ ...rule.samples[0], message: v, attribute: v }));
+    const own = parseCsvText(ruleSamplesCsv(rule)).flatMap((e) => (e.kind === "row" ? [e.cells] : []));
+    expect(own.slice(1).map((r) => r[8])).toEqual(HOSTILE.map((v) => (/^[=+\-@]/.test(v) ? `'${v}` : v)));
+    // the key column holds the hostile account id, neutralised where it starts a cell
+    expect(rows.some((r) => r[6].includes("<script>"))).toBe(true);
+  });
+
+  it("terminal summary prints counts and rows read = validated + rejected", async () => {
+    const text = summaryText(await hostileReport());
+    expect(text).toMatch(/rows: 8 read = 8 validated \+ 0 rejected/);
+  });
+});
