@@ -6,7 +6,7 @@
  */
 import { existsSync, statSync } from "node:fs";
 import type { Command } from "commander";
-import { deliveryFiles, validateDelivery } from "../../runtime/delivery.js";
+import { dateToDays, deliveryFiles, validateDelivery } from "../../runtime/delivery.js";
 import { defaultCompiledRoot, RulesetLoadError } from "../../runtime/load-compiled.js";
 import { progressBar } from "../../runtime/progress.js";
 import { reportToJson } from "../../runtime/report-json.js";
@@ -47,7 +47,7 @@ export function register(program: Command): void {
     .option("--no-progress", "no progress bar")
     .action(async (folder: string, flags: ValidateFlags) => {
       if (!existsSync(folder) || !statSync(folder).isDirectory()) return fail(`${folder} is not a folder`);
-      if (flags.rrd !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(flags.rrd)) return fail(`--rrd ${flags.rrd}: expected YYYY-MM-DD`);
+      if (flags.rrd !== undefined && Number.isNaN(dateToDays(flags.rrd))) return fail(`--rrd ${flags.rrd}: expected a date YYYY-MM-DD`);
       if (!flags.rrd && !flags.ruleset?.includes("@")) return fail("give --rrd YYYY-MM-DD or --ruleset name@version");
       let loaded;
       try {
