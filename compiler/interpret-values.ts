@@ -91,16 +91,16 @@ export function parseDate(text: string): number | undefined {
   return daysFromCivil(y, mo, d);
 }
 
-/** Milliseconds since the epoch of `YYYY-MM-DDThh:mm[:ss[.fff]]` plus `Z` or `±hh:mm`. */
+/** Milliseconds since the epoch of `YYYY-MM-DDThh:mm[:ss[.f…]]` plus `Z` or `±hh:mm` (fraction up to 9 digits). */
 export function parseDateTime(text: string): number | undefined {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|([+-])(\d{2}):(\d{2}))$/.exec(text);
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2}))$/.exec(text);
   if (!m) return undefined;
   const days = parseDate(m[1]);
   if (days === undefined) return undefined;
   const h = Number(m[2]);
   const mi = Number(m[3]);
   const s = m[4] === undefined ? 0 : Number(m[4]);
-  const frac = m[5] === undefined ? 0 : Number(m[5].padEnd(3, "0"));
+  const frac = m[5] === undefined ? 0 : Number(m[5].padEnd(3, "0").slice(0, 3)); // below a millisecond is dropped
   if (h > 23 || mi > 59 || s > 59) return undefined;
   let offsetMin = 0;
   if (m[6] !== "Z") {
@@ -187,9 +187,9 @@ export function decodeCell(kind: FieldKind, text: string): { ok: true; value: Va
       if (!m) return { ok: false };
       const fraction = m[2] ?? "";
       if (fraction.length > kind.scale) return { ok: false };
-      // Digits of the number: integer part without leading zeros, plus the decimals as written.
-      const intDigits = m[1].replace(/^0+/, "").length;
-      if (intDigits + fraction.length > kind.precision) return { ok: false };
+      // decimal(P,S): the value written with exactly S decimals needs at most P significant digits.
+      const digits = (m[1] + fraction.padEnd(kind.scale, "0")).replace(/^0+/, "").length;
+      if (digits > kind.precision) return { ok: false };
       return { ok: true, value: new Dec(text) };
     }
     case "date": {

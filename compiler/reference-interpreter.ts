@@ -87,7 +87,8 @@ function cell(rec: IRecord, field: string): string | null {
 }
 
 function fillMessage(template: string, rec: IRecord, attribute: string | undefined): string {
-  return template.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => {
+  return template.replace(/\{([^{}]*)\}/g, (whole, inner: string) => {
+    const name = inner.trim();
     if (name === "attribute") return attribute ?? "";
     if (name === "value") return attribute === undefined ? "" : rec.raw[attribute] ?? "";
     if (Object.hasOwn(rec.raw, name)) return rec.raw[name];

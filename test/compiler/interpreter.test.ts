@@ -55,6 +55,7 @@ describe("interpreter values: dates", () => {
     expect(parseDateTime("2024-03-01T10:00:00Z")).toBe(Date.UTC(2024, 2, 1, 10));
     expect(parseDateTime("2024-03-01T10:00+01:00")).toBe(Date.UTC(2024, 2, 1, 9));
     expect(parseDateTime("2024-03-01T10:00:00.5-02:30")).toBe(Date.UTC(2024, 2, 1, 12, 30, 0, 500));
+    expect(parseDateTime("2024-03-01T10:00:00.123456789Z")).toBe(Date.UTC(2024, 2, 1, 10, 0, 0, 123));
     expect(parseDateTime("2024-03-01T10:00:00")).toBeUndefined();
     expect(parseDateTime("2024-03-01T24:00:00Z")).toBeUndefined();
     expect(parseDateTime("2023-02-29T10:00:00Z")).toBeUndefined();
@@ -91,6 +92,8 @@ describe("interpreter values: decoding CSV text", () => {
     expect(ok(decodeCell(k, "1e3"))).toBe(false);
     expect(ok(decodeCell(k, "9999999999999999.99"))).toBe(true);
     expect(ok(decodeCell(k, "99999999999999999.99"))).toBe(false);
+    expect(ok(decodeCell(k, "99999999999999999.9"))).toBe(false);
+    expect(ok(decodeCell(k, "00000000000000000001.00"))).toBe(true);
   });
 
   it("booleans, codes and dates", () => {
