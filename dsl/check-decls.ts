@@ -8,7 +8,7 @@
 import type { Ident, NormDecl } from "./ast.js";
 import { CODES } from "./check-codes.js";
 import { entityIdents, missing, type Reporter, type RulesetIndex, suggest } from "./check-context.js";
-import { checkExpr, fieldType } from "./check-expr.js";
+import { annotateLiteral, checkExpr, fieldType } from "./check-expr.js";
 import type { ResolvedEntity } from "./model.js";
 import { isRealDate, typeName } from "./types.js";
 
@@ -127,6 +127,7 @@ export function checkCategories(index: RulesetIndex, reporter: Reporter): void {
       }
       const t = fieldType(index, f);
       if (m.value === undefined) continue;
+      annotateLiteral(m.value);
       if (t.kind === "code") {
         const values = (index.rs.codeLists.get(t.list)?.values ?? []).map((v) => v.code);
         if (!values.includes(m.value.value)) {
@@ -172,6 +173,7 @@ export function checkNorms(index: RulesetIndex, reporter: Reporter, annotate: (n
     for (const p of norm.periods ?? []) {
       if (p === undefined) continue;
       for (const d of [p.from, p.until]) {
+        annotateLiteral(d);
         if (d !== undefined && !isRealDate(d.text)) reporter.report(CODES.badDateLiteral, `${d.text} is not a real calendar day`, d.span);
       }
       if (p.from !== undefined && p.until !== undefined && p.from.text >= p.until.text) {
@@ -195,4 +197,9 @@ export function checkNorms(index: RulesetIndex, reporter: Reporter, annotate: (n
       }
     }
   }
+}
+
+/** Measures hold no names to resolve; their fine amount is a literal that gets its type. */
+export function checkMeasures(index: RulesetIndex): void {
+  for (const m of index.rs.measures) annotateLiteral(m.fine?.base);
 }

@@ -9,7 +9,7 @@
 import type { Literal, RecordLiteral, RuleDecl, Span } from "./ast.js";
 import { CODES } from "./check-codes.js";
 import { missing, type Reporter, type RulesetIndex, suggest, where } from "./check-context.js";
-import { fieldType } from "./check-expr.js";
+import { annotateLiteral, fieldType } from "./check-expr.js";
 import type { ResolvedEntity, ResolvedField } from "./model.js";
 import { isRealDate, isRealDateTime, literalScale } from "./types.js";
 
@@ -31,6 +31,7 @@ export function checkExamples(
       if (fileRule) {
         reporter.report(CODES.exampleWrongForm, `a \`for file\` rule takes file examples: \`example ${ex.expect} file E missing|columns ...|rows ...\``, ex.span);
       }
+      annotateLiteral(ex.rrd);
       if (ex.rrd !== undefined && !isRealDate(ex.rrd.text)) {
         reporter.report(CODES.exampleBadLiteral, `${ex.rrd.text} is not a real calendar day`, ex.rrd.span);
       }
@@ -90,6 +91,7 @@ function checkRecord(index: RulesetIndex, reporter: Reporter, rec: RecordLiteral
       continue;
     }
     given.set(fv.name.name, fv.name.span);
+    annotateLiteral(fv.value);
     const f = index.field(entity, fv.name.name);
     if (f === undefined) {
       reporter.report(

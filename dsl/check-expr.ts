@@ -103,6 +103,40 @@ export function fieldType(index: RulesetIndex, field: ResolvedField, seen: Set<R
   }
 }
 
+/**
+ * Write the type of a literal that is not part of a checked expression (example values, header
+ * and norm dates, marking values, fine amounts), without diagnostics: every Expr node gets a type.
+ */
+export function annotateLiteral(lit: Literal | undefined): void {
+  if (lit === undefined || lit === null) return;
+  switch (lit.kind) {
+    case "String":
+      lit.type = TEXT;
+      break;
+    case "Integer":
+      lit.type = INTEGER;
+      break;
+    case "Decimal":
+      lit.type = decimal(literalScale(lit.text));
+      break;
+    case "Date":
+      lit.type = isRealDate(lit.text) ? DATE : ERROR;
+      break;
+    case "DateTime":
+      lit.type = isRealDateTime(lit.text) ? DATETIME : ERROR;
+      break;
+    case "Boolean":
+      lit.type = BOOLEAN;
+      break;
+    case "Duration":
+      lit.type = { kind: "duration", unit: lit.unit };
+      break;
+    case "Percent":
+      lit.type = PERCENT;
+      break;
+  }
+}
+
 /** Check an expression that must be boolean (`when`, `require`, `where`). */
 export function checkCondition(expr: Expr | undefined, scope: ExprScope, what: string): void {
   if (expr === undefined || expr === null) return;

@@ -11,7 +11,8 @@
 import type { RegelFile, RulesetHeader, RulesetRef } from "./ast.js";
 import { CODES } from "./check-codes.js";
 import { missing, Reporter, RulesetIndex, suggest, where } from "./check-context.js";
-import { checkCategories, checkEntities, checkIkb, checkNorms } from "./check-decls.js";
+import { checkCategories, checkEntities, checkIkb, checkMeasures, checkNorms } from "./check-decls.js";
+import { annotateLiteral } from "./check-expr.js";
 import { checkRules } from "./check-rules.js";
 import type { Diagnostic } from "./diagnostics.js";
 import type { ResolvedRuleset } from "./model.js";
@@ -118,6 +119,7 @@ function indexFiles(files: RegelFile[], reporter: Reporter): Map<string, Entry> 
     }
     entries.set(id, { file, header, id });
     for (const d of [header.validFrom, header.validUntil]) {
+      annotateLiteral(d);
       if (d !== undefined && !isRealDate(d.text)) reporter.report(CODES.badDateLiteral, `${d.text} is not a real calendar day`, d.span);
     }
     if (header.validFrom !== undefined && header.validUntil !== undefined && header.validFrom.text >= header.validUntil.text) {
@@ -182,6 +184,7 @@ function validate(ruleset: ResolvedRuleset, reporter: Reporter): void {
   checkIkb(index, reporter);
   checkCategories(index, reporter);
   checkNorms(index, reporter, (n) => n.span.file === ruleset.file);
+  checkMeasures(index);
   checkRules(index, reporter, (r) => r.origin === ruleset.id);
 }
 
