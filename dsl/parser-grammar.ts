@@ -261,6 +261,12 @@ export class RegelParser extends EmbeddedActionsParser {
     return this.ACTION(() => ({ kind: "String" as const, value: isReal(t) ? decodeString(t.image) : "", span: this.tsp(t) }))!;
   });
 
+  /** A required title: like {@link text}, but named for error messages. */
+  public title = this.RULE("title", (): StringLiteral => {
+    const t = this.CONSUME(StringLit);
+    return this.ACTION(() => ({ kind: "String" as const, value: isReal(t) ? decodeString(t.image) : "", span: this.tsp(t) }))!;
+  });
+
   public date = this.RULE("date", (): DateLiteral => {
     const t = this.CONSUME(DateLit);
     return this.ACTION(() => ({ kind: "Date" as const, text: isReal(t) ? t.image : "", span: this.tsp(t) }))!;
@@ -444,7 +450,7 @@ export class RegelParser extends EmbeddedActionsParser {
     const start = this.LA(1);
     this.CONSUME(KW.source);
     const alias = this.SUBRULE(this.ident);
-    const title = this.SUBRULE(this.text);
+    const title = this.SUBRULE(this.title);
     let url: StringLiteral | undefined;
     this.OPTION(() => {
       this.CONSUME(KW.url);
@@ -787,7 +793,7 @@ export class RegelParser extends EmbeddedActionsParser {
     const start = this.LA(1);
     this.CONSUME(KW.rule);
     const code = this.SUBRULE(this.ident);
-    const title = this.SUBRULE(this.text);
+    const title = this.SUBRULE(this.title);
     const node = this.ACTION(() =>
       this.begin<RuleDecl>({
         kind: "Rule", span: this.sp(start), doc: [], replace: false, code: code ?? this.emptyId(), title: title?.value ?? "",
@@ -1107,7 +1113,7 @@ export class RegelParser extends EmbeddedActionsParser {
     const start = this.LA(1);
     this.CONSUME(KW.category);
     const name = this.SUBRULE(this.ident);
-    const title = this.SUBRULE(this.text);
+    const title = this.SUBRULE(this.title);
     const node = this.ACTION(() =>
       this.begin<CategoryDecl>({
         kind: "Category", span: this.sp(start), doc: [], replace: false, name: name ?? this.emptyId(), title: title?.value ?? "",
@@ -1189,7 +1195,7 @@ export class RegelParser extends EmbeddedActionsParser {
     this.CONSUME(KW.payout);
     const name = this.SUBRULE(this.ident);
     const num = this.CONSUME(IntegerLit);
-    const title = this.SUBRULE(this.text);
+    const title = this.SUBRULE(this.title);
     const node = this.ACTION(() =>
       this.begin<PayoutDecl>({
         kind: "Payout", span: this.sp(start), doc: [], replace: false, name: name ?? this.emptyId(), number: this.int(num),
@@ -1310,7 +1316,7 @@ export class RegelParser extends EmbeddedActionsParser {
     const start = this.LA(1);
     this.CONSUME(KW.measure);
     const name = this.SUBRULE(this.ident);
-    const title = this.SUBRULE(this.text);
+    const title = this.SUBRULE(this.title);
     const node = this.ACTION(() =>
       this.begin<MeasureDecl>({
         kind: "Measure", span: this.sp(start), doc: [], replace: false, name: name ?? this.emptyId(), title: title?.value ?? "",
@@ -1437,7 +1443,7 @@ export class RegelParser extends EmbeddedActionsParser {
     const start = this.LA(1);
     this.CONSUME(KW.holiday);
     const name = this.SUBRULE(this.ident);
-    const title = this.SUBRULE(this.text);
+    const title = this.SUBRULE(this.title);
     let rule: HolidayDecl["rule"] = { kind: "fixed", day: 1, month: 1 };
     let ifSunday: number | undefined;
     let fromYear: number | undefined;

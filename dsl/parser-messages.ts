@@ -132,9 +132,8 @@ function firstTokens(paths: TokenType[][][]): TokenType[] {
 export const errorMessageProvider: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, ruleName }) {
     remember(actual, [expected]);
-    const what = describeExpected(expected);
-    const context = MISMATCH_CONTEXT[`${ruleName}:${expected.name}`];
-    return `expected ${what}${context ? ` (${context})` : ""}, found ${describeFound(actual)}`;
+    const what = MISMATCH_CONTEXT[`${ruleName}:${expected.name}`] ?? describeExpected(expected);
+    return `expected ${what}, found ${describeFound(actual)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
     const kw = messageContext.declKeyword;
@@ -158,27 +157,23 @@ export const errorMessageProvider: IParserErrorMessageProvider = {
     const firsts = expectedIterationPaths.map((p) => p[0]).filter((t): t is TokenType => t !== undefined);
     remember(actual[0], firsts);
     const what = customUserDescription ?? RULE_DESCRIPTIONS[ruleName] ?? joinAlternatives(firsts.map(describeExpected));
-    return `expected at least one ${what}, found ${describeFound(actual[0])}`;
+    return `expected ${what}, found ${describeFound(actual[0])}`;
   },
 };
 
 /** Extra words for a missing token in a given rule: `ruleName:TokenName`. */
 const MISMATCH_CONTEXT: Record<string, string> = {
-  "ruleDecl:StringLit": "the title of the rule",
-  "categoryDecl:StringLit": "the title of the category",
-  "measureDecl:StringLit": "the title of the measure",
-  "payoutDecl:StringLit": "the title of the payout condition",
+  "title:StringLit": "a title in quotes",
   "payoutDecl:IntegerLit": "the number of the payout condition",
-  "holiday:StringLit": "the name of the holiday",
-  "sourceDecl:StringLit": "the title of the source",
-  "rulesetRef:VersionLit": "e.g. `@1.0.0`",
-  "rulesetRef:At": "a ruleset is named `name@1.0.0`",
-  "fieldDecl:Colon": "a field is written `field name: type`",
-  "metricDecl:Colon": "a metric is written `metric name: type`",
-  "normPeriod:Colon": "after the period",
-  "recordBody:RBrace": "to close the record",
-  "recordBody:LBrace": "to open the record",
-  "primary:RParen": "to close the parenthesis",
-  "call:RParen": "to close the call",
-  "aggregate:RParen": "to close the aggregate",
+  "rulesetRef:VersionLit": "a version like `1.0.0`",
+  "rulesetRef:At": "`@` and a version: a ruleset is named `name@1.0.0`",
+  "fieldDecl:Colon": "`:` (a field is written `field name: type`)",
+  "metricDecl:Colon": "`:` (a metric is written `metric name: type`)",
+  "normPeriod:Colon": "`:` after the period",
+  "recordBody:RBrace": "`}` to close the record",
+  "recordBody:LBrace": "`{` to open the record",
+  "primary:RParen": "`)` to close the parenthesis",
+  "call:RParen": "`)` to close the call",
+  "aggregate:RParen": "`)` to close the aggregate",
+  "comparison:RParen": "`)` to close the list",
 };

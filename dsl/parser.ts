@@ -203,8 +203,13 @@ function parseInto(text: string, file: string, out: RegelFile, diagnostics: Diag
     parser.fallback = tokenStart(first);
     parser.input = chunk;
     const node = isHeader ? parser.header() : parser.declaration();
-    const result = (node as Declaration | RulesetHeader | undefined) ?? parser.partial;
-    if (node === undefined && result !== undefined) result.span = chunkSpan;
+    const keyword = first.tokenType === KW.replace ? tokens[from + 1] : first;
+    const result =
+      (node as Declaration | RulesetHeader | undefined) ?? parser.partial ?? placeholder(keyword?.image ?? "", chunkSpan);
+    if (node === undefined && result !== undefined) {
+      result.span = chunkSpan;
+      if (first.tokenType === KW.replace && result.kind !== "RulesetHeader") result.replace = true;
+    }
 
     for (const e of parser.errors) diagnostics.push(toDiagnostic(e, file, last));
     diagnostics.push(...parser.extra);
@@ -240,6 +245,52 @@ function parseInto(text: string, file: string, out: RegelFile, diagnostics: Diag
     );
   }
   attachDocs(text, out.comments, out.header, out.declarations);
+}
+
+/**
+ * An empty node for a declaration whose parse failed before anything could be built (for
+ * example `ruleset a.b@1.0` with a bad version), so that later stages still see it.
+ */
+function placeholder(keyword: string, span: Span): Declaration | RulesetHeader | undefined {
+  const name = { kind: "Ident" as const, name: "", span: { ...span, end: span.start } };
+  const base = { span, doc: [], replace: false };
+  switch (keyword) {
+    case "ruleset":
+      return {
+        kind: "RulesetHeader", span, ref: { kind: "RulesetRef", name: "", version: "", span }, title: undefined, doc: [],
+        extends: undefined, uses: [], validFrom: undefined, validUntil: undefined, sources: [],
+      };
+    case "codelist":
+      return { ...base, kind: "CodeList", name, title: undefined, implementsRefs: [], values: [] };
+    case "entity":
+      return { ...base, kind: "Entity", name, title: undefined, file: undefined, key: [], roleBy: undefined, implementsRefs: [], fields: [] };
+    case "extend":
+      return { ...base, kind: "ExtendEntity", name, fields: [], removeFields: [] };
+    case "ikb":
+      return { ...base, kind: "Ikb", title: undefined, key: name, depositors: [], depositorBy: name, implementsRefs: [] };
+    case "rule":
+      return {
+        ...base, kind: "Rule", code: name, title: "", meaning: undefined, severity: undefined, roles: [], implementsRefs: [],
+        target: undefined, when: undefined, require: undefined, message: undefined, examples: [],
+      };
+    case "category":
+      return { ...base, kind: "Category", name, title: "", blocks: undefined, implementsRefs: [], results: [], markings: [] };
+    case "payout":
+      return { ...base, kind: "Payout", name, number: 0, title: "", implementsRefs: [] };
+    case "metric":
+      return { ...base, kind: "Metric", name, type: "integer", description: undefined };
+    case "norm":
+      return { ...base, kind: "Norm", name, title: undefined, implementsRefs: [], periods: [] };
+    case "measure":
+      return {
+        ...base, kind: "Measure", name, title: "", measureKind: undefined, character: undefined, implementsRefs: [],
+        preconditions: [], fine: undefined,
+      };
+    case "calendar":
+      return { ...base, kind: "Calendar", name, title: undefined, implementsRefs: [], weekend: [], holidays: [] };
+    default:
+      return undefined; // `remove` without a kind: nothing useful to keep
+  }
 }
 
 /** The first `(` that goes deeper than {@link MAX_NESTING}, if any. */
