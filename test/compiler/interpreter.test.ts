@@ -1,5 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { Finding } from "../../compiler/contract.js";
+import { runExamples } from "../../compiler/example-runner.js";
+import { checkFiles, classifyIkb, interpretRecord, interpretRule } from "../../compiler/reference-interpreter.js";
+import { loadProjectFromTexts } from "../../dsl/project.js";
 import {
   addMonths,
   civilFromDays,
@@ -104,5 +108,321 @@ describe("interpreter values: decoding CSV text", () => {
     expect(ok(decodeCell(code, "ja"))).toBe(false);
     expect(ok(decodeCell({ kind: "date" }, "2024-02-29"))).toBe(true);
     expect(ok(decodeCell({ kind: "date" }, "2023-02-29"))).toBe(false);
+  });
+});
+
+// ---------------------------------------------------------------- rules over a small ruleset
+
+const SOURCE = `
+ruleset t.interp@1.0.0
+  source br "Beleidsregel"
+
+codelist yn "Ja / nee"
+  value "J"
+  value "N"
+
+calendar werk "Werkdagen"
+  implements br art 1
+  weekend saturday, sunday
+  holiday nieuwjaar "Nieuwjaarsdag" on 1 january
+  holiday paas2 "Tweede Paasdag" easter +1
+
+entity NP "Natural person"
+  file "np.csv"
+  key ikb_id, customer_id
+  role by customer_id
+  field ikb_id: text(10) required
+  field customer_id: text(10) required column "klant"
+  field last_name: text(5)
+  field date_of_birth: date
+  field deceased: code yn
+  field score: integer
+  field marker: text(20)
+
+entity BA "Bank account"
+  file "ba.csv"
+  key ikb_id, account_id
+  field ikb_id: text(10) required
+  field account_id: text(10) required
+  field holder_id: ref NP.customer_id
+  field balance: money
+  field rate: decimal(9,4)
+  field opened_at: datetime
+  field blocked: boolean
+
+ikb "IKB"
+  key ikb_id
+  depositor NP by customer_id
+
+payout identity 1 "Identiteit vastgesteld"
+  implements br art 1
+
+rule r_score "Score te laag"
+  severity signalling
+  implements br art 1
+  for NP
+  require score > 3
+  message "score {score} van {customer_id} is te laag ({attribute}|{value}|{ score })"
+  example fail NP { score: 1 }
+  example pass NP { score: 4 }
+
+rule r_notin "Score niet 1 of 2"
+  severity signalling
+  implements br art 1
+  for NP
+  require score not in (1, 2)
+  example fail NP { score: 1 }
+  example pass NP { score: 3 }
+
+rule r_valid "Ongeldige waarde"
+  severity blocking
+  implements br art 1
+  for NP.*, BA.balance
+  require value is valid
+  message "{attribute}: {value}"
+  example fail NP { score: "x" }
+  example pass NP { score: 1 }
+
+rule r_dob "Geboortedatum"
+  severity signalling
+  applies to D
+  implements br art 1
+  for NP.date_of_birth
+  when value is present
+  require value <= rrd and value > rrd - 130 years
+  example fail NP { date_of_birth: 2024-06-01 }
+  example pass NP { date_of_birth: 1980-06-01 }
+
+rule r_months "Maand later"
+  severity signalling
+  implements br art 1
+  for NP
+  when date_of_birth is present
+  require date_of_birth + 1 months = 2024-02-29
+  example fail NP { date_of_birth: 2024-01-28 }
+  example pass NP { date_of_birth: 2024-01-29 }
+  example pass NP { date_of_birth: 2024-01-31 }
+
+rule r_workdays "Drie werkdagen"
+  severity signalling
+  implements br art 1
+  for NP
+  when date_of_birth is present
+  require date_of_birth = rrd + 3 workdays
+  example fail rrd 2024-03-29 NP { date_of_birth: 2024-04-03 }
+  example pass rrd 2024-03-29 NP { date_of_birth: 2024-04-04 }
+
+rule r_div "Deling"
+  severity signalling
+  implements br art 1
+  for NP
+  when score is present
+  require score / 128 = 0.007812
+  example fail NP { score: 2 }
+  example pass NP { score: 1 }
+
+rule r_count "Twee rekeningen"
+  severity signalling
+  implements br art 1
+  for NP
+  require count(BA where BA.holder_id = customer_id) = 2 and sum(BA.balance where BA.holder_id = customer_id) = 10.50
+  example fail NP { customer_id: "C1" } with BA { account_id: "A1", holder_id: "C1", balance: 10.50 }
+  example pass NP { customer_id: "C1" } with BA { account_id: "A1", holder_id: "C1", balance: 10.50 }, BA { account_id: "A2", holder_id: "C1" }
+
+rule r_text "Tekst"
+  severity signalling
+  implements br art 1
+  for NP.last_name
+  when value is present
+  require length(value) <= 4 and value matches "^[A-Z]"
+  example fail NP { last_name: "jan" }
+  example pass NP { last_name: "Jan" }
+
+rule r_ba "Rekening"
+  severity signalling
+  implements br art 1
+  for BA
+  require (opened_at is absent or opened_at >= 2024-01-01T00:00:00+01:00) and not (blocked = true) and (rate is absent or rate * 2 < 1)
+  example fail BA { account_id: "A1", blocked: true }
+  example pass BA { account_id: "A1", blocked: false, opened_at: "2023-12-31T23:00:00Z", rate: 0.4999 }
+
+rule f_present "Bestand"
+  severity blocking
+  implements br art 1
+  for file NP, BA
+  require present
+  example fail file NP missing
+  example pass file NP columns "ikb_id"
+
+rule f_header "Kolommen"
+  severity blocking
+  implements br art 1
+  for file NP
+  require header
+  example fail file NP columns "ikb_id", "klant"
+  example pass file NP columns "ikb_id", "klant", "last_name", "date_of_birth", "deceased", "score", "marker"
+
+rule f_unique "Sleutel uniek"
+  severity blocking
+  implements br art 1
+  for file BA
+  require unique key
+  example fail file BA rows { account_id: "A1" }, { account_id: "A1" }
+  example pass file BA rows { account_id: "A1" }, { account_id: "A2" }
+
+rule f_refs "Verwijzingen"
+  severity blocking
+  implements br art 1
+  for file BA
+  require references
+  example fail file BA rows { account_id: "A1", holder_id: "C9" } with NP { customer_id: "C1" }
+  example pass file BA rows { account_id: "A1", holder_id: "C1" } with NP { customer_id: "C1" }
+
+category identity "Identiteit"
+  blocks identity
+  implements br art 1
+  result r_score (D)
+  result r_valid on NP.date_of_birth
+  marking NP.marker = "TWIJFEL" (V)
+`;
+
+const project = loadProjectFromTexts(new Map([["t.regel", SOURCE]]));
+const rs = project.rulesets[0];
+const ctx = (ikb: Record<string, Record<string, string>[]> = {}, rrd = "2024-01-01") => ({ rrd, ikb });
+const codes = (fs: Finding[]) => fs.map((f) => `${f.rule}${f.attribute ? `.${f.attribute}` : ""}`);
+
+describe("reference interpreter on a ruleset", () => {
+  it("the test ruleset checks cleanly", () => {
+    expect(project.diagnostics.map((d) => `${d.span.start.line} ${d.code} ${d.message}`)).toEqual([]);
+  });
+
+  it("runs every example of the test ruleset as declared", () => {
+    const results = runExamples(rs);
+    expect(results.length).toBe(29);
+    for (const r of results) expect(`${r.rule} ${r.example} ${r.actual}`).toBe(`${r.rule} ${r.example} ${r.expected}`);
+  });
+
+  it("builds findings with role, key, values and message", () => {
+    const row = { ikb_id: "K1", klant: "K1", score: "2" };
+    const fs = interpretRule(rs, "r_score", "NP", row, ctx());
+    expect(fs).toEqual([
+      {
+        rule: "r_score",
+        severity: "signalling",
+        entity: "NP",
+        role: "D",
+        attribute: undefined,
+        key: "ikb_id=K1;customer_id=K1",
+        values: { score: "2" },
+        message: "score 2 van K1 is te laag (||2)",
+      },
+    ]);
+    // Not the depositor: role V. An explicit IKB key wins over the record's own.
+    expect(interpretRule(rs, "r_score", "NP", { ...row, klant: "K2" }, ctx())[0].role).toBe("V");
+    expect(interpretRule(rs, "r_score", "NP", row, { ...ctx(), ikbKey: "K9" })[0].role).toBe("V");
+  });
+
+  it("treats absent values: comparisons false, not-in true, arithmetic absent", () => {
+    const row = { ikb_id: "K1", klant: "K1" };
+    expect(codes(interpretRule(rs, "r_score", "NP", row, ctx()))).toEqual(["r_score"]);
+    expect(codes(interpretRule(rs, "r_notin", "NP", row, ctx()))).toEqual([]);
+    expect(codes(interpretRule(rs, "r_notin", "NP", { ...row, score: "2" }, ctx()))).toEqual(["r_notin"]);
+    // An invalid value is absent for every rule but `is valid`.
+    expect(codes(interpretRule(rs, "r_score", "NP", { ...row, score: "9x" }, ctx()))).toEqual(["r_score"]);
+    expect(codes(interpretRule(rs, "r_div", "NP", { ...row, score: "9x" }, ctx()))).toEqual([]);
+  });
+
+  it("reports invalid values per attribute with the raw text", () => {
+    const row = { ikb_id: "K1", klant: "K1", last_name: "Jansen", date_of_birth: "2023-02-29", deceased: "X", score: "1.0" };
+    const fs = interpretRule(rs, "r_valid", "NP", row, ctx());
+    expect(codes(fs)).toEqual(["r_valid.last_name", "r_valid.date_of_birth", "r_valid.deceased", "r_valid.score"]);
+    expect(fs[1].values).toEqual({ date_of_birth: "2023-02-29" });
+    expect(fs[1].message).toBe("date_of_birth: 2023-02-29");
+    expect(codes(interpretRule(rs, "r_valid", "NP", { ...row, last_name: "Jans", date_of_birth: "2024-02-29", deceased: "J", score: "-0" }, ctx()))).toEqual([]);
+    // BA.balance only, not the other BA fields.
+    expect(codes(interpretRule(rs, "r_valid", "BA", { ikb_id: "K1", account_id: "A", balance: "1.234", rate: "x" }, ctx()))).toEqual(["r_valid.balance"]);
+  });
+
+  it("applies to D skips representatives", () => {
+    const row = { ikb_id: "K1", klant: "K2", date_of_birth: "2030-01-01" };
+    expect(codes(interpretRule(rs, "r_dob", "NP", row, ctx()))).toEqual([]);
+    expect(codes(interpretRule(rs, "r_dob", "NP", { ...row, klant: "K1" }, ctx()))).toEqual(["r_dob.date_of_birth"]);
+    expect(codes(interpretRule(rs, "r_dob", "NP", { ...row, klant: "K1", date_of_birth: "1893-12-31" }, ctx("2024-01-01" as never)))).toEqual(["r_dob.date_of_birth"]);
+    expect(codes(interpretRule(rs, "r_dob", "NP", { ...row, klant: "K1", date_of_birth: "1894-01-02" }, ctx()))).toEqual([]);
+  });
+
+  it("divides with the larger scale plus 6 digits, rounding half to even", () => {
+    // 1/128 = 0.0078125 -> 0.007812 (half to even), 3/128 = 0.0234375 -> 0.023438.
+    expect(codes(interpretRule(rs, "r_div", "NP", { score: "1" }, ctx()))).toEqual([]);
+    expect(codes(interpretRule(rs, "r_div", "NP", { score: "3" }, ctx()))).toEqual(["r_div"]);
+  });
+
+  it("aggregates over the IKB, skipping absent amounts in sums", () => {
+    const np = { ikb_id: "K1", klant: "C1" };
+    const ba = (id: string, holder: string, balance: string) => ({ ikb_id: "K1", account_id: id, holder_id: holder, balance });
+    const ikb = { NP: [np], BA: [ba("A1", "C1", "10.00"), ba("A2", "C1", "0.50"), ba("A3", "C2", "99.00")] };
+    expect(codes(interpretRule(rs, "r_count", "NP", np, ctx(ikb)))).toEqual([]);
+    const withInvalid = { ...ikb, BA: [...ikb.BA, ba("A4", "C1", "abc")] };
+    expect(codes(interpretRule(rs, "r_count", "NP", np, ctx(withInvalid)))).toEqual(["r_count"]);
+    const withAbsent = { ...ikb, BA: [ba("A1", "C1", "10.50"), ba("A4", "C1", "")] };
+    expect(codes(interpretRule(rs, "r_count", "NP", np, ctx(withAbsent)))).toEqual([]);
+  });
+
+  it("compares datetimes in time and multiplies exactly", () => {
+    const ba = { ikb_id: "K1", account_id: "A1" };
+    expect(codes(interpretRule(rs, "r_ba", "BA", { ...ba, opened_at: "2023-12-31T23:00:00Z" }, ctx()))).toEqual([]);
+    expect(codes(interpretRule(rs, "r_ba", "BA", { ...ba, opened_at: "2023-12-31T22:59:59.999Z" }, ctx()))).toEqual(["r_ba"]);
+    expect(codes(interpretRule(rs, "r_ba", "BA", { ...ba, rate: "0.5000" }, ctx()))).toEqual(["r_ba"]);
+    expect(codes(interpretRule(rs, "r_ba", "BA", { ...ba, blocked: "yes" }, ctx()))).toEqual([]);
+  });
+
+  it("interpretRecord gives decode findings first, then rules in ruleset order", () => {
+    const fs = interpretRecord(rs, "NP", { ikb_id: "K1", score: "2", date_of_birth: "2024-01-28", last_name: "abcdef" }, ctx());
+    expect(codes(fs)).toEqual(["required.customer_id", "r_score", "r_notin", "r_valid.last_name", "r_months", "r_workdays", "r_div", "r_count"]);
+    expect(fs[0]).toMatchObject({ severity: "blocking", values: { customer_id: null }, key: "ikb_id=K1;customer_id=" });
+  });
+
+  it("classifies by result (role, attribute) and marking (role)", () => {
+    const f = (rule: string, role: "D" | "V" | undefined, attribute?: string, entity = "NP"): Finding => ({
+      rule, severity: "signalling", entity, role, attribute, key: "", values: {}, message: "",
+    });
+    const none = { categories: [], payoutsBlocked: [], meetsAutomatedControls: true };
+    const hit = { categories: ["identity"], payoutsBlocked: ["identity"], meetsAutomatedControls: false };
+    expect(classifyIkb(rs, [], {})).toEqual(none);
+    expect(classifyIkb(rs, [f("r_score", "D")], {})).toEqual(hit);
+    expect(classifyIkb(rs, [f("r_score", "V")], {})).toEqual(none);
+    expect(classifyIkb(rs, [f("r_valid", "V", "date_of_birth")], {})).toEqual(hit);
+    expect(classifyIkb(rs, [f("r_valid", "V", "score")], {})).toEqual(none);
+    expect(classifyIkb(rs, [f("r_valid", undefined, "date_of_birth", "BA")], {})).toEqual(none);
+    const np = (klant: string, marker: string) => ({ ikb_id: "K1", klant, marker });
+    expect(classifyIkb(rs, [], { NP: [np("K1", "TWIJFEL")] })).toEqual(none);
+    expect(classifyIkb(rs, [], { NP: [np("K1", ""), np("V1", "TWIJFEL")] })).toEqual(hit);
+    expect(classifyIkb(rs, [], { NP: [np("V1", "twijfel")] })).toEqual(none);
+  });
+
+  it("checks files in memory", () => {
+    const npHeader = rs.entities.get("NP")!.fields.map((f) => f.column);
+    const baHeader = rs.entities.get("BA")!.fields.map((f) => f.column);
+    const files = {
+      NP: { header: npHeader.slice(0, 3), rows: [{ ikb_id: "K1", klant: "C1" }] },
+      BA: {
+        header: baHeader,
+        rows: [
+          { ikb_id: "K1", account_id: "A1", holder_id: "C1" },
+          { ikb_id: "K1", account_id: "A1", holder_id: "C2" },
+          { ikb_id: "K2", account_id: "A1", holder_id: "" },
+        ],
+      },
+    };
+    const fs = checkFiles(rs, files);
+    expect(fs.map((x) => `${x.rule} ${x.entity} ${x.attribute ?? ""} ${x.key}`)).toEqual([
+      "f_header NP date_of_birth ",
+      "f_header NP deceased ",
+      "f_header NP score ",
+      "f_header NP marker ",
+      "f_unique BA  ikb_id=K1;account_id=A1",
+      "f_refs BA holder_id ikb_id=K1;account_id=A1",
+    ]);
+    expect(codes(checkFiles(rs, { NP: files.NP }))).toEqual(["f_present", "f_header.date_of_birth", "f_header.deceased", "f_header.score", "f_header.marker"]);
   });
 });
