@@ -1,0 +1,211 @@
+/**
+ * `regel generate`: a synthetic IKB-bestand with known, injected defects and its ground truth.
+ * Deterministic for a seed, linear in the number of depositors, streaming (memory does not grow
+ * with N): each IKB is built, defects are injected, and its rows are appended to the CSV files.
+ *
+ * Output: one CSV file per entity (as the data model binds them), `manifest.json`, and
+ * `ground-truth/` with `findings.csv` (every injected finding), `ikbs.csv` (the expected
+ * categories of every IKB) and `summary.json` (counts per rule and category, the share of IKBs
+ * meeting the automated controls).
+ *
+ * @module
+ */
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import type { CompiledRuleset, EntityMeta, Role, RuleTrace } from "../../compiler/contract.js";
+import { buildIkb, type RawRecord, type SyntheticIkb } from "./ikb-builder.js";
+import { inject, injectableCodes, type ExpectedFinding } from "./defects.js";
+import { expectedCategories, type ExpectedResult } from "./ground-truth.js";
+import { Random } from "./random.js";
+
+export interface GenerateOptions {
+  depositors: number;
+  seed: number;
+  /** Share of IKBs that get one injected defect (0..1). */
+  defectRate: number;
+  /** Share of IKBs that get one marking of the category table (0..1). */
+  markingRate: number;
+  /** Restrict injected defects to these codes (default: every code the generator can inject). */
+  defects?: readonly string[];
+  rrd: string;
+  out: string;
+  /** Called every `progressEvery` depositors. */
+  onProgress?: (done: number) => void;
+}
+
+export interface GenerateSummary {
+  ruleset: string;
+  rrd: string;
+  seed: number;
+  depositors: number;
+  defectRate: number;
+  markingRate: number;
+  rows: Record<string, number>;
+  findingsPerRule: Record<string, number>;
+  ikbsPerCategory: Record<string, number>;
+  ikbsMeetingAutomatedControls: number;
+  percentageMeetingAutomatedControls: number;
+}
+
+/** Quote a CSV cell when it holds a comma, a quote or a line break (RFC 4180). */
+export function csvCell(value: string | undefined): string {
+  if (value === undefined) return "";
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** Buffered appends to one file. */
+class CsvSink {
+  private readonly fd: number;
+  private buffer = "";
+  rows = 0;
+
+  constructor(path: string, header: readonly string[]) {
+    this.fd = openSync(path, "w");
+    this.buffer = `${header.map(csvCell).join(",")}\n`;
+  }
+
+  write(cells: readonly (string | undefined)[]): void {
+    this.buffer += `${cells.map(csvCell).join(",")}\n`;
+    this.rows++;
+    if (this.buffer.length > 1 << 20) this.flush();
+  }
+
+  flush(): void {
+    if (this.buffer.length > 0) writeSync(this.fd, this.buffer);
+    this.buffer = "";
+  }
+
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}
+
+function keyOf(entity: EntityMeta, record: RawRecord): string {
+  return entity.key.map((k) => `${k}=${record[k] ?? ""}`).join(";");
+}
+
+function roleOf(entity: EntityMeta, record: RawRecord, ikbKey: string): Role | undefined {
+  if (entity.roleBy === undefined) return undefined;
+  return record[entity.roleBy] === ikbKey ? "D" : "V";
+}
+
+/** Write a synthetic delivery for the compiled ruleset `ruleset` into `opts.out`. */
+export function generateDelivery(ruleset: CompiledRuleset, opts: GenerateOptions): GenerateSummary {
+  if (!Number.isInteger(opts.depositors) || opts.depositors < 1) throw new Error("--depositors must be a whole number of at least 1");
+  if (!(opts.defectRate >= 0 && opts.defectRate <= 1)) throw new Error("--defect-rate must lie between 0 and 1");
+  if (!(opts.markingRate >= 0 && opts.markingRate <= 1)) throw new Error("--marking-rate must lie between 0 and 1");
+  const rules = new Map<string, RuleTrace>(ruleset.trace.map((r) => [r.code, r]));
+  const available = injectableCodes(rules);
+  const codes = opts.defects === undefined ? available : [...opts.defects].sort();
+  for (const code of codes) {
+    if (!available.includes(code)) {
+      throw new Error(`cannot inject ${code} for ${ruleset.metadata.id}; injectable: ${available.join(", ")}`);
+    }
+  }
+  const entities = new Map(ruleset.entities.map((e) => [e.name, e]));
+  const markings = ruleset.categories.flatMap((c) => c.markings).filter((m) => entities.has(m.entity));
+
+  mkdirSync(join(opts.out, "ground-truth"), { recursive: true });
+  const sinks = new Map<string, CsvSink>();
+  for (const entity of ruleset.entities) {
+    if (entity.file === undefined) continue;
+    sinks.set(entity.name, new CsvSink(join(opts.out, entity.file), entity.fields.map((f) => f.column)));
+  }
+  const findingsSink = new CsvSink(join(opts.out, "ground-truth", "findings.csv"), ["ikb_id", "rule", "entity", "role", "attribute", "key"]);
+  const ikbsSink = new CsvSink(join(opts.out, "ground-truth", "ikbs.csv"), ["ikb_id", "categories"]);
+
+  const random = new Random(opts.seed);
+  const findingsPerRule: Record<string, number> = {};
+  const ikbsPerCategory: Record<string, number> = {};
+  let meeting = 0;
+  let earlierPersonId: string | undefined;
+  let earlierAccountId: string | undefined;
+
+  for (let n = 1; n <= opts.depositors; n++) {
+    const ikb = buildIkb(random, n, { rrd: opts.rrd });
+    let expected: ExpectedFinding[] = [];
+    if (codes.length > 0 && random.chance(opts.defectRate)) {
+      // Try a few codes: some defects only fit some IKBs (an NNP-only defect on a natural person).
+      for (let attempt = 0; attempt < 8; attempt++) {
+        const applied = inject(random.pick(codes), ikb, { random, rrd: opts.rrd, rules, earlierPersonId, earlierAccountId });
+        if (applied !== undefined) {
+          expected = applied;
+          break;
+        }
+      }
+    }
+    const setMarkings: { entity: string; field: string; value: string; role: Role | undefined }[] = [];
+    if (markings.length > 0 && random.chance(opts.markingRate)) {
+      const marking = random.pick(markings);
+      const meta = entities.get(marking.entity)!;
+      const candidates = (ikb.records[marking.entity] ?? []).filter(
+        (r) => marking.role === undefined || roleOf(meta, r, ikb.key) === marking.role,
+      );
+      if (candidates.length > 0) {
+        const record = random.pick(candidates);
+        record[marking.field] = marking.value;
+        setMarkings.push({ entity: marking.entity, field: marking.field, value: marking.value, role: roleOf(meta, record, ikb.key) });
+      }
+    }
+    writeIkb(ikb, ruleset.entities, sinks);
+
+    const results: ExpectedResult[] = [];
+    for (const f of expected) {
+      const meta = entities.get(f.entity)!;
+      const role = roleOf(meta, f.record, ikb.key);
+      results.push({ rule: f.rule, entity: f.entity, role, attribute: f.attribute });
+      findingsSink.write([ikb.key, f.rule, f.entity, role, f.attribute, keyOf(meta, f.record)]);
+      findingsPerRule[f.rule] = (findingsPerRule[f.rule] ?? 0) + 1;
+    }
+    const categories = expectedCategories(ruleset.categories, results, setMarkings);
+    ikbsSink.write([ikb.key, categories.join(";")]);
+    if (categories.length === 0) meeting++;
+    for (const c of categories) ikbsPerCategory[c] = (ikbsPerCategory[c] ?? 0) + 1;
+
+    const np = ikb.records.NP[0];
+    if (np !== undefined) earlierPersonId = np.customer_id;
+    earlierAccountId = ikb.records.BA[0]?.account_id ?? earlierAccountId;
+    if (opts.onProgress !== undefined && n % 10_000 === 0) opts.onProgress(n);
+  }
+
+  const rows: Record<string, number> = {};
+  for (const [name, sink] of sinks) {
+    sink.close();
+    rows[name] = sink.rows;
+  }
+  findingsSink.close();
+  ikbsSink.close();
+
+  const summary: GenerateSummary = {
+    ruleset: ruleset.metadata.id,
+    rrd: opts.rrd,
+    seed: opts.seed,
+    depositors: opts.depositors,
+    defectRate: opts.defectRate,
+    markingRate: opts.markingRate,
+    rows,
+    findingsPerRule: sortKeys(findingsPerRule),
+    ikbsPerCategory: sortKeys(ikbsPerCategory),
+    ikbsMeetingAutomatedControls: meeting,
+    percentageMeetingAutomatedControls: Math.round((meeting / opts.depositors) * 10_000) / 100,
+  };
+  writeFileSync(join(opts.out, "ground-truth", "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(
+    join(opts.out, "manifest.json"),
+    `${JSON.stringify({ generator: "regel generate", ruleset: ruleset.metadata.id, rrd: opts.rrd, seed: opts.seed, depositors: opts.depositors }, null, 2)}\n`,
+  );
+  return summary;
+}
+
+function writeIkb(ikb: SyntheticIkb, entities: readonly EntityMeta[], sinks: Map<string, CsvSink>): void {
+  for (const entity of entities) {
+    const sink = sinks.get(entity.name);
+    if (sink === undefined) continue;
+    for (const record of ikb.records[entity.name] ?? []) sink.write(entity.fields.map((f) => record[f.name]));
+  }
+}
+
+function sortKeys<T>(o: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
