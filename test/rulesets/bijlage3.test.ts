@@ -521,3 +521,68 @@ describe("IKBs classified by the two versions (reference interpreter)", () => {
     expect(b.categories, `1.3.0 findings: ${b.findings.join("; ")}`).toEqual(in130);
   });
 });
+
+/** A non-natural depositor with complete data and a natural representative. */
+function cleanNnpIkb(): Record<string, RawRow[]> {
+  const np = withRepresentative(cleanIkb());
+  return {
+    ...np,
+    NP: np.NP.filter((r) => r.customer_id === "V1"),
+    NNP: [
+      {
+        ikb_id: "C1",
+        customer_id: "C1",
+        registered_name: "Jansen Holding B.V.",
+        registered_place: "Amsterdam",
+        registered_country: "NL",
+        coc_number: "12345678",
+        legal_capacity_code: "MET RECHTSPERSOONLIJKHEID",
+        reliability_indicator_code: "BETROUWBAARHEID GEGARANDEERD",
+        eligibility_indicator_code: "IN AANMERKING",
+      },
+    ],
+  };
+}
+
+/** The clean IKB with an unstructured instead of a structured address. */
+function cleanUaIkb(): Record<string, RawRow[]> {
+  const { SA: _sa, ...rest } = cleanIkb();
+  return { ...rest, UA: [{ ikb_id: "C1", address_id: "AD1", customer_id: "C1", address_line_1: "Dorpsstraat 1", country: "NL" }] };
+}
+
+/** Categories whose dmc0000 entry covers `attribute` for a depositor (role D or no role), per the transcription. */
+function expectedForMissing(table: Table, attribute: string): string[] {
+  return CATEGORIES.filter((c) =>
+    table[c].results.some((e) => {
+      const [code, role, attrs] = parseEntry(e).split("|");
+      return code === "dmc0000" && role !== "V" && attrs.split(",").includes(attribute);
+    }),
+  );
+}
+
+describe("a depositor's missing attribute lands in the categories the table lists for dmc0000", () => {
+  const bases: Record<string, () => Record<string, RawRow[]>> = { NP: cleanIkb, NNP: cleanNnpIkb, SA: cleanIkb, UA: cleanUaIkb, BA: cleanIkb, AD: cleanIkb };
+  it.each(["NP", "NNP", "UA"])("the clean IKB with a %s depositor record meets the automated controls", (kind) => {
+    const build = kind === "NNP" ? cleanNnpIkb : kind === "UA" ? cleanUaIkb : cleanIkb;
+    expect(classify(v120, build()).categories).toEqual([]);
+    expect(classify(v130, build()).categories).toEqual([]);
+  });
+  for (const [version, table, rulesetOf] of [
+    ["1.2.0", GLO_1_2_0, () => v120],
+    ["1.3.0", GLO_1_3_0, () => v130],
+  ] as const) {
+    it(`GLO ${version}: every dmc0000 attribute of the table`, () => {
+      const attributes = dmc0000Attributes(table);
+      expect(attributes.length).toBeGreaterThan(10);
+      for (const attribute of attributes) {
+        const [entity, field] = attribute.split(".");
+        const base = bases[entity]();
+        const index = base[entity].findIndex((r) => r.customer_id === undefined || r.customer_id === "C1");
+        const ikb = edit(base, entity, index, { [field]: undefined });
+        const got = classify(rulesetOf(), ikb);
+        // Category order follows the ruleset's declaration order, which is the table's order.
+        expect(got.categories, `${attribute} missing; findings: ${got.findings.join("; ")}`).toEqual(expectedForMissing(table, attribute));
+      }
+    });
+  }
+});
