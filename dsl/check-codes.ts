@@ -34,6 +34,7 @@ export const CODES = {
   missingTarget: "REG222",
   missingRequire: "REG223",
   unknownPlaceholder: "REG224",
+  resultAttributeNotChecked: "REG225",
   // ---- REG3xx: types and expressions
   incomparable: "REG301",
   notInCodeList: "REG302",
@@ -92,6 +93,7 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
   REG222: "A rule without a `for` target.",
   REG223: "A rule without a `require` condition.",
   REG224: "A `{placeholder}` in a message that is not `attribute`, `value` or a field (warning).",
+  REG225: "A category `result CODE on E.f` names an attribute the rule never checks, so it can never match.",
   REG301: "The two sides of a comparison (or `in`, or a marking) have incompatible types.",
   REG302: "A string literal compared with a code is not a value of the code list.",
   REG303: "Arithmetic on operands that do not fit (numbers mix; date ± days/months/years/workdays; datetime ± s/min/h/days).",

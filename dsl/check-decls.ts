@@ -5,11 +5,11 @@
  *
  * @module
  */
-import type { Ident, NormDecl } from "./ast.js";
+import type { AttributeRef, Ident, NormDecl } from "./ast.js";
 import { CODES } from "./check-codes.js";
-import { entityIdents, missing, type Reporter, type RulesetIndex, suggest } from "./check-context.js";
+import { entityIdents, missing, Reporter, type RulesetIndex, suggest } from "./check-context.js";
 import { annotateLiteral, checkExpr, fieldType } from "./check-expr.js";
-import type { ResolvedEntity } from "./model.js";
+import type { ResolvedEntity, ResolvedField } from "./model.js";
 import { isRealDate, typeName } from "./types.js";
 
 /** Report an unknown field of `entity` at `ident`. */
@@ -30,6 +30,53 @@ export function lookupEntity(index: RulesetIndex, reporter: Reporter, ident: Ide
     reporter.report(CODES.unknownEntity, `unknown entity \`${ident!.name}\``, ident!.span, suggest(ident!.name, index.rs.entities.keys()));
   }
   return e;
+}
+
+/** One attribute an attribute rule runs on. */
+export interface TargetAttribute {
+  entity: ResolvedEntity;
+  field: ResolvedField;
+}
+
+/** Expand `E.f`, `E.*` and `*.f` into the attributes they denote (unknown names reported). */
+export function expandAttributes(index: RulesetIndex, reporter: Reporter, refs: AttributeRef[]): TargetAttribute[] {
+  const out: TargetAttribute[] = [];
+  const seen = new Set<string>();
+  const push = (entity: ResolvedEntity, field: ResolvedField) => {
+    const key = `${entity.name}.${field.name}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({ entity, field });
+  };
+  for (const ref of refs) {
+    if (ref === undefined || missing(ref.entity) || missing(ref.field)) continue;
+    const fieldName = ref.field.name;
+    if (ref.entity.name === "*") {
+      let found = false;
+      for (const entity of index.rs.entities.values()) {
+        for (const f of entity.fields) {
+          if (fieldName === "*" || f.name === fieldName) {
+            push(entity, f);
+            found = true;
+          }
+        }
+      }
+      if (!found && fieldName !== "*") {
+        reporter.report(CODES.unknownField, `no entity has a field \`${fieldName}\``, ref.field.span);
+      }
+      continue;
+    }
+    const entity = lookupEntity(index, reporter, ref.entity);
+    if (entity === undefined) continue;
+    if (fieldName === "*") {
+      for (const f of entity.fields) push(entity, f);
+      continue;
+    }
+    const f = index.field(entity, fieldName);
+    if (f === undefined) unknownField(index, reporter, entity, ref.field);
+    else push(entity, f);
+  }
+  return out;
 }
 
 export function checkEntities(index: RulesetIndex, reporter: Reporter): void {
@@ -109,10 +156,35 @@ export function checkCategories(index: RulesetIndex, reporter: Reporter): void {
           suggest(r.code.name, index.rules.keys()),
         );
       }
+      const rule = index.rules.get(r.code.name);
+      const target = rule?.decl.target;
+      // What the rule really checks, so that an `on` it can never produce is caught (names reported elsewhere).
+      const checked =
+        target?.kind === "AttributeTarget"
+          ? new Set(expandAttributes(index, new Reporter(), target.attributes ?? []).map((t) => `${t.entity.name}.${t.field.name}`))
+          : undefined;
       for (const a of r.attributes ?? []) {
         const e = lookupEntity(index, reporter, a.entity);
-        if (e !== undefined && !missing(a.field) && a.field.name !== "*" && index.field(e, a.field.name) === undefined) {
+        if (e === undefined || missing(a.field) || a.field.name === "*") continue;
+        if (index.field(e, a.field.name) === undefined) {
           unknownField(index, reporter, e, a.field);
+          continue;
+        }
+        if (rule === undefined || target === undefined || target === null) continue;
+        const name = `${e.name}.${a.field.name}`;
+        if (checked === undefined) {
+          reporter.report(
+            CODES.resultAttributeNotChecked,
+            `rule \`${r.code.name}\` checks whole records, so its findings have no attribute and \`on ${name}\` never matches`,
+            a.span,
+          );
+        } else if (!checked.has(name)) {
+          reporter.report(
+            CODES.resultAttributeNotChecked,
+            `rule \`${r.code.name}\` does not check \`${name}\`, so \`on ${name}\` never matches`,
+            a.span,
+            suggest(name, checked),
+          );
         }
       }
     }

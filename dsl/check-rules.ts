@@ -4,60 +4,15 @@
  *
  * @module
  */
-import type { AttributeRef, Expr, FileCheck, RuleDecl } from "./ast.js";
+import type { Expr, FileCheck, RuleDecl } from "./ast.js";
 import { CODES } from "./check-codes.js";
 import { missing, type Reporter, type RulesetIndex } from "./check-context.js";
-import { lookupEntity, unknownField } from "./check-decls.js";
+import { expandAttributes, lookupEntity } from "./check-decls.js";
 import { checkExamples } from "./check-examples.js";
 import { checkCondition, type ExprScope } from "./check-expr.js";
-import type { ResolvedEntity, ResolvedField, ResolvedRule } from "./model.js";
+import type { ResolvedEntity, ResolvedRule } from "./model.js";
 
-/** One attribute an attribute rule runs on. */
-export interface TargetAttribute {
-  entity: ResolvedEntity;
-  field: ResolvedField;
-}
-
-/** Expand `E.f`, `E.*` and `*.f` into the attributes they denote (unknown names reported). */
-export function expandAttributes(index: RulesetIndex, reporter: Reporter, refs: AttributeRef[]): TargetAttribute[] {
-  const out: TargetAttribute[] = [];
-  const seen = new Set<string>();
-  const push = (entity: ResolvedEntity, field: ResolvedField) => {
-    const key = `${entity.name}.${field.name}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    out.push({ entity, field });
-  };
-  for (const ref of refs) {
-    if (ref === undefined || missing(ref.entity) || missing(ref.field)) continue;
-    const fieldName = ref.field.name;
-    if (ref.entity.name === "*") {
-      let found = false;
-      for (const entity of index.rs.entities.values()) {
-        for (const f of entity.fields) {
-          if (fieldName === "*" || f.name === fieldName) {
-            push(entity, f);
-            found = true;
-          }
-        }
-      }
-      if (!found && fieldName !== "*") {
-        reporter.report(CODES.unknownField, `no entity has a field \`${fieldName}\``, ref.field.span);
-      }
-      continue;
-    }
-    const entity = lookupEntity(index, reporter, ref.entity);
-    if (entity === undefined) continue;
-    if (fieldName === "*") {
-      for (const f of entity.fields) push(entity, f);
-      continue;
-    }
-    const f = index.field(entity, fieldName);
-    if (f === undefined) unknownField(index, reporter, entity, ref.field);
-    else push(entity, f);
-  }
-  return out;
-}
+export { expandAttributes, type TargetAttribute } from "./check-decls.js";
 
 function isFileCheck(x: Expr | FileCheck | undefined): x is FileCheck {
   return x !== undefined && x !== null && x.kind === "FileCheck";

@@ -224,6 +224,24 @@ rule dmc0100 "Test"
     at: [{ marker: "dmc0100" }],
     warning: true,
   },
+  {
+    code: "REG225",
+    title: "category result on an attribute the rule does not check",
+    files: T(`
+rule dmc0000 "Verplicht attribuut ontbreekt"
+  severity signalling
+  implements br art 2
+  for NP.date_of_birth, NP.last_name
+  require value is present
+  example fail NP { customer_id: "1" }
+  example pass NP { customer_id: "1", last_name: "J", date_of_birth: 1970-01-01 }
+
+category c "C"
+  implements br art 2
+  result dmc0000 (D) on NP.last_name, NP.deceased
+`),
+    at: [{ marker: "NP.deceased" }],
+  },
   // ---------------------------------------------------------------- REG3xx
   {
     code: "REG301",
