@@ -366,7 +366,7 @@ function rulesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     out.push(`- **Severity:** ${d.severity ?? "—"}`);
     out.push(`- **Applies to:** ${rolesText(rule, r)}`);
     out.push(`- **Target:** ${mdText(targetText(d.target))}`);
-    out.push(`- **Implements:** ${rule.articles.length === 0 ? "—" : rule.articles.map((a) => `${mdText(articleText(a))} (${mdText(a.sourceTitle)})`).join("; ")}`);
+    out.push(`- **Implements:** ${articlesCell(rule.articles)}`);
     const f = feeds.get(rule.code) ?? [];
     out.push(`- **Feeds categories:** ${f.length === 0 ? "—" : f.map((x) => mdText(feedText(x))).join("; ")}`);
     if (d.message !== undefined) out.push(`- **Message:** ${mdText(d.message)}`);

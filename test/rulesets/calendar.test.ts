@@ -155,6 +155,11 @@ const dateArb = fc
   .integer({ min: Date.UTC(1990, 0, 1) / 86_400_000, max: Date.UTC(2060, 11, 31) / 86_400_000 })
   .map((day) => new Date(day * 86_400_000).toISOString().slice(0, 10));
 
+/** Dates within a few years, so that counting day by day stays fast. */
+const nearDateArb = fc
+  .integer({ min: Date.UTC(2019, 0, 1) / 86_400_000, max: Date.UTC(2026, 11, 31) / 86_400_000 })
+  .map((day) => new Date(day * 86_400_000).toISOString().slice(0, 10));
+
 /** A calendar like the Dutch one, built by hand (the ruleset itself is tested below). */
 const dutchLike = calendar(
   ["saturday", "sunday"],
@@ -197,13 +202,73 @@ describe("properties", () => {
 
   it("workdaysBetween is additive over ordered days, forwards and backwards", () => {
     fc.assert(
-      fc.property(dateArb, dateArb, dateArb, (x, y, z) => {
+      fc.property(nearDateArb, nearDateArb, nearDateArb, (x, y, z) => {
         const [a, b, c] = [x, y, z].sort();
         expect(workdaysBetween(dutchLike, a, b) + workdaysBetween(dutchLike, b, c)).toBe(workdaysBetween(dutchLike, a, c));
         expect(workdaysBetween(dutchLike, c, b) + workdaysBetween(dutchLike, b, a)).toBe(workdaysBetween(dutchLike, c, a));
         expect(workdaysBetween(dutchLike, a, c)).toBeGreaterThanOrEqual(0);
       }),
-      { numRuns: 100 },
+      { numRuns: 60 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------- the shipped calendar
+
+describe("nl.werkdagen@1.0.0 (Algemene termijnenwet art 3)", async () => {
+  const { findRuleset, loadProject } = await import("../../dsl/project.js");
+  const project = await loadProject(["rulesets/nl.werkdagen"]);
+  const nl = findRuleset(project, "nl.werkdagen@1.0.0")?.calendars.find((c) => c.name.name === "nl_werkdagen");
+
+  it("loads", () => {
+    expect(project.diagnostics).toEqual([]);
+    expect(nl).toBeDefined();
+  });
+
+  it("lists the holidays of 2024 and 2025", () => {
+    const dates = (year: number) => holidaysOf(nl!, year).map((h) => `${h.date} ${h.name}`);
+    expect(dates(2024)).toEqual([
+      "2024-01-01 nieuwjaarsdag",
+      "2024-03-29 goede_vrijdag",
+      "2024-04-01 tweede_paasdag",
+      "2024-04-27 koningsdag",
+      "2024-05-05 bevrijdingsdag",
+      "2024-05-09 hemelvaartsdag",
+      "2024-05-20 tweede_pinksterdag",
+      "2024-12-25 eerste_kerstdag",
+      "2024-12-26 tweede_kerstdag",
+    ]);
+    expect(dates(2025)).toContain("2025-04-26 koningsdag"); // 27 April 2025 is a Sunday
+    expect(dates(2025)).toContain("2025-05-29 hemelvaartsdag");
+    expect(dates(2014)).toContain("2014-04-26 koningsdag");
+    expect(dates(2013)).toContain("2013-04-30 koninginnedag");
+    expect(dates(2006)).toContain("2006-04-29 koninginnedag");
+  });
+
+  it("knows working days", () => {
+    expect(isWorkday(nl!, "2025-04-26")).toBe(false); // Koningsdag on a Saturday anyway
+    expect(isWorkday(nl!, "2025-04-28")).toBe(true); // the Monday after
+    expect(isWorkday(nl!, "2024-05-09")).toBe(false); // Hemelvaartsdag
+    expect(isWorkday(nl!, "2024-05-10")).toBe(true); // the Friday after: only equated by decree (art 3 lid 3), not here
+    expect(isWorkday(nl!, "2022-05-05")).toBe(false); // Bevrijdingsdag counts every year for the Atw
+    expect(isWorkday(nl!, "2024-03-29")).toBe(false); // Goede Vrijdag, art 3 lid 2
+  });
+
+  it("counts the groeipad's 3 working days after an RRD", () => {
+    expect(addWorkdays(nl!, "2024-03-28", 3)).toBe("2024-04-04"); // over Goede Vrijdag and Tweede Paasdag
+    expect(addWorkdays(nl!, "2024-05-08", 3)).toBe("2024-05-14"); // over Hemelvaartsdag
+    expect(addWorkdays(nl!, "2024-12-24", 3)).toBe("2024-12-31"); // over Christmas
+    expect(addWorkdays(nl!, "2024-12-24", 4)).toBe("2025-01-02"); // and Nieuwjaarsdag
+    expect(workdaysBetween(nl!, "2024-03-28", "2024-04-04")).toBe(3);
+    expect(workdaysBetween(nl!, "2024-03-28", "2024-04-05")).toBe(4);
+  });
+
+  it("agrees with addWorkdays/workdaysBetween as inverses", () => {
+    fc.assert(
+      fc.property(nearDateArb, fc.integer({ min: -30, max: 30 }), (date, n) => {
+        expect(workdaysBetween(nl!, date, addWorkdays(nl!, date, n))).toBe(n);
+      }),
+      { numRuns: 200 },
     );
   });
 });

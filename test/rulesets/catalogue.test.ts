@@ -144,7 +144,7 @@ describe("Markdown escaping", () => {
     const tables = page.split("\n\n").filter((b) => b.startsWith("| "));
     expect(tables.length).toBeGreaterThan(0);
     for (const t of tables) {
-      const rows = t.split("\n");
+      const rows = t.split("\n").filter((row) => row !== "");
       const columns = (rows[0].match(/(?<!\\)\|/g) ?? []).length;
       for (const row of rows) expect((row.match(/(?<!\\)\|/g) ?? []).length, row).toBe(columns);
     }
