@@ -933,6 +933,15 @@ export class RegelParser extends EmbeddedActionsParser {
       }
       return { kind: "RecordTarget", entity: this.id(first.entity), span };
     }
+    if (items.every((it) => it.field === undefined)) {
+      const names = items.map((it) => it.entity.image);
+      this.report(
+        "REG124",
+        `a rule runs on one entity, not ${names.length}: write one rule per entity, or list attributes (\`${names.map((n) => `${n}.*`).join(", ")}\`)`,
+        span,
+      );
+      return { kind: "RecordTarget", entity: this.id(first.entity), span };
+    }
     const attributes: AttributeRef[] = [];
     for (const it of items) {
       if (it.field === undefined) {

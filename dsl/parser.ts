@@ -121,21 +121,21 @@ function attachDocs(text: string, comments: Comment[], header: RulesetHeader | u
  * @param file the path put into spans and diagnostics
  */
 export function parse(text: string, file: string): ParseResult {
-  const fileEnd = endPosition(text);
+  const start = { offset: 0, line: 1, column: 1 };
   const regelFile: RegelFile = {
     kind: "File",
     path: file,
     header: undefined,
     declarations: [],
     comments: [],
-    span: { file, start: { offset: 0, line: 1, column: 1 }, end: fileEnd },
+    span: { file, start, end: start },
   };
   const diagnostics: Diagnostic[] = [];
   try {
+    regelFile.span = { file, start, end: endPosition(text) };
     parseInto(text, file, regelFile, diagnostics);
   } catch (e) {
     instance = undefined; // rebuild the parser next time, in case its state is broken
-    const start = { offset: 0, line: 1, column: 1 };
     diagnostics.push(
       error("REG199", `internal error in the parser: ${e instanceof Error ? e.message : String(e)}`, { file, start, end: start }, {
         notes: ["this is a bug in regel, not in the ruleset; please report it with the file"],

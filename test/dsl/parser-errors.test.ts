@@ -1,0 +1,162 @@
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import type { RuleDecl } from "../../dsl/ast.js";
+import { formatDiagnostic } from "../../dsl/diagnostics.js";
+import { parse } from "../../dsl/parser.js";
+
+const HEADER = 'ruleset a@1.0.0\n  source br "B"\n';
+
+/** One golden case per REG1xx code: the source, where the error is, and words of its message. */
+const GOLDEN: [code: string, source: string, line: number, column: number, message: string, suggestion?: string][] = [
+  ["REG101", `${HEADER}\nrule r "t" #\n`, 4, 12, "unexpected character `#`"],
+  ["REG102", `${HEADER}\nrule r "Geen adres\n`, 4, 8, 'no closing `"`'],
+  ["REG103", `${HEADER}\nrule r "t"\n  message "{value} is \\q"\n`, 5, 23, "invalid escape `\\q`"],
+  ["REG110", `${HEADER}\nrule r "t"\n  severity blokking\n`, 5, 12, "expected a severity: `blocking` or `signalling`, found `blokking`", "blocking"],
+  ["REG111", `codelist x\n  value "A"\n`, 1, 1, "no `ruleset` header"],
+  ["REG112", `${HEADER}\nruleset b@1.0.0\n`, 4, 1, "second `ruleset` header"],
+  ["REG113", `codelist x\n  value "A"\n${HEADER}`, 3, 1, "must come first"],
+  ["REG114", `${HEADER}\nrule r "t"\n  for\n`, 5, 6, "found the end of the file"],
+  ["REG115", `hello\n${HEADER}`, 1, 1, "expected a declaration", undefined],
+  ["REG116", `${HEADER}\ncodelist x\n  value "A" "B" "C"\n`, 5, 17, 'the text "C" is not part of this codelist'],
+  ["REG117", `${HEADER}\nrule r "t"\n  require x <= rrd - 3 dayz\n`, 5, 24, "unknown unit `dayz`", "days"],
+  ["REG118", `${HEADER}\nentity E\n  field f: txt(3)\n`, 5, 12, "unknown field type `txt`", "text"],
+  ["REG119", `${HEADER}\nrule r "t"\n  applies to D, X\n`, 5, 17, "`X` is not a role"],
+  ["REG120", `${HEADER}\ncalendar c\n  holiday k "K" on 5 mai\n`, 5, 22, "unknown month `mai`", "may"],
+  ["REG121", `${HEADER}\npayout p 99999999999999999999 "t"\n`, 4, 10, "too large"],
+  ["REG122", `${HEADER}\nrule r "t"\n  severity blocking\n  severity signalling\n`, 6, 3, "`severity` is given twice"],
+  ["REG123", `${HEADER}\nrule r "t"\n  require x is present\n  for NP\n`, 6, 3, "`for` must come before `require`"],
+  ["REG124", `${HEADER}\nrule r "t"\n  for NP, AD\n`, 5, 3, "a rule runs on one entity, not 2"],
+  ["REG125", `${HEADER}\nrule r "t"\n  require sum(BA) > 0\n`, 5, 11, "`sum` needs a field"],
+  ["REG126", `${HEADER}\nrule r "t"\n  require ${"(".repeat(70)}x${")".repeat(70)}\n`, 5, 75, "nested more than 64 deep"],
+];
+
+describe("one golden case per code", () => {
+  it.each(GOLDEN)("%s", (code, source, line, column, message, suggestion) => {
+    const { diagnostics } = parse(source, "g.regel");
+    expect(diagnostics.map((d) => d.code)).toEqual([code]);
+    const [d] = diagnostics;
+    expect(d.span.start).toMatchObject({ line, column });
+    expect(d.message).toContain(message);
+    expect(d.severity).toBe("error");
+    expect(d.span.file).toBe("g.regel");
+    if (suggestion !== undefined) expect(d.suggestion).toBe(suggestion);
+  });
+
+  it("covers every REG1xx code documented in docs/diagnostics.md (REG199 is below)", () => {
+    const doc = readFileSync(new URL("../../docs/diagnostics.md", import.meta.url), "utf8");
+    const documented = [...doc.matchAll(/^### (REG1\d\d)/gm)].map((m) => m[1]);
+    expect(documented).toEqual([...GOLDEN.map((g) => g[0]), "REG199"]);
+  });
+
+  it("REG199: an internal failure becomes a diagnostic, not an exception", () => {
+    const { file, diagnostics } = parse(undefined as unknown as string, "x.regel");
+    expect(diagnostics.map((d) => [d.code, d.span.start.line, d.span.start.column])).toEqual([["REG199", 1, 1]]);
+    expect(file.declarations).toEqual([]);
+    // ... and the parser still works afterwards.
+    expect(parse(`${HEADER}rule r "t"\n`, "y.regel").diagnostics).toEqual([]);
+  });
+});
+
+describe("messages an analyst understands", () => {
+  const first = (source: string) => parse(source, "m.regel").diagnostics[0];
+
+  it("names reserved words used as names", () => {
+    const d = first(`${HEADER}entity E\n  field value: text\n`);
+    expect(d).toMatchObject({ code: "REG110", message: "expected a name, found `value`" });
+    expect(d.notes).toEqual(["`value` is a reserved word and cannot be used as a name"]);
+  });
+
+  it("says what a missing piece is", () => {
+    expect(first(`${HEADER}rule r\n  meaning "m"\n`).message).toBe("expected a title in quotes, found `meaning`");
+    expect(first(`ruleset a.b@1.0\n`).message).toBe("expected a version like `1.0.0`, found `1.0`");
+    expect(first(`${HEADER}entity E\n  field f text\n`).message).toBe(
+      "expected `:` (a field is written `field name: type`), found `text`",
+    );
+    expect(first(`${HEADER}rule r "t"\n  example maybe NP { }\n`).message).toBe("expected `pass` or `fail`, found `maybe`");
+    expect(first(`${HEADER}rule r "t"\n  require x is presnt\n`)).toMatchObject({
+      message: "expected `present`, `absent` or `valid`, found `presnt`",
+      suggestion: "present",
+    });
+  });
+
+  it("points at the next declaration when a declaration stops short", () => {
+    const d = first(`${HEADER}rule r "t"\n  require\nrule s "u"\n`);
+    expect(d.code).toBe("REG110");
+    expect(d.message).toContain("found `rule` (the start of the next declaration)");
+    expect(d.span.start).toMatchObject({ line: 4, column: 10 });
+  });
+
+  it("formats with a code frame and the suggestion", () => {
+    const source = `${HEADER}\nrule r "t"\n  severity blokking\n`;
+    const text = formatDiagnostic(first(source), source);
+    expect(text).toContain("m.regel:5:12: error REG110: expected a severity: `blocking` or `signalling`, found `blokking`");
+    expect(text).toContain("^^^^^^^^");
+    expect(text).toContain("help: did you mean `blocking`?");
+  });
+});
+
+describe("recovery", () => {
+  it("reports three separate errors once each and keeps every declaration", () => {
+    const source = `${HEADER}
+rule r1 "t"
+  severity blokking
+  implements br art 1
+  for NP
+  require x is present
+
+entity E "e"
+  field f: text
+  field value: text
+  field g: integer
+
+rule r2 "t"
+  for NP
+  require x >
+  message "m"
+
+codelist c
+  value "A"
+`;
+    const { file, diagnostics } = parse(source, "r.regel");
+    expect(diagnostics.map((d) => [d.code, d.span.start.line, d.span.start.column])).toEqual([
+      ["REG110", 5, 12],
+      ["REG110", 12, 9],
+      ["REG110", 18, 3], // `require x >` is cut short by `message`
+    ]);
+    expect(file.declarations.map((d) => d.kind)).toEqual(["Rule", "Entity", "Rule", "CodeList"]);
+    const [r1, entity, r2, codes] = file.declarations;
+    // What follows an error inside a declaration survives too.
+    expect(r1).toMatchObject({ code: { name: "r1" }, severity: undefined, target: { kind: "RecordTarget" } });
+    expect((r1 as RuleDecl).implementsRefs.map((r) => r.locator)).toEqual(["art 1"]);
+    // The field named with a reserved word is kept, with an empty name (recovery inserted one).
+    expect(entity.kind === "Entity" && entity.fields.map((f) => [f.name.name, f.type.name])).toEqual([
+      ["f", "text"],
+      ["", "text"],
+      ["g", "integer"],
+    ]);
+    expect(r2).toMatchObject({ code: { name: "r2" }, message: "m" });
+    expect(codes).toMatchObject({ name: { name: "c" }, values: [{ code: "A" }] });
+  });
+
+  it("keeps a declaration whose name is missing, with an empty name", () => {
+    const { file, diagnostics } = parse(`${HEADER}rule "t"\n  for NP\n`, "e.regel");
+    expect(diagnostics.map((d) => d.code)).toEqual(["REG110"]);
+    expect(file.declarations[0]).toMatchObject({ kind: "Rule", code: { name: "" }, title: "t", target: { kind: "RecordTarget" } });
+  });
+
+  it("keeps a broken header as the header", () => {
+    const { file, diagnostics } = parse(`ruleset a.b@1.0\n  source br "B"\nrule r "t"\n`, "h.regel");
+    expect(diagnostics.map((d) => d.code)).toEqual(["REG110"]);
+    expect(file.header).toBeDefined();
+    expect(file.declarations.map((d) => d.kind)).toEqual(["Rule"]);
+  });
+
+  it("reports an unknown character and still parses around it", () => {
+    const { file, diagnostics } = parse(`${HEADER}rule r "t" ; for NP\n  require x = 1 ; \n`, "u.regel");
+    expect(diagnostics.map((d) => [d.code, d.span.start.column])).toEqual([
+      ["REG101", 12],
+      ["REG101", 17],
+    ]);
+    expect(file.declarations[0]).toMatchObject({ kind: "Rule", target: { entity: { name: "NP" } }, require: { kind: "Binary" } });
+  });
+});
