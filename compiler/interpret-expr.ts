@@ -20,6 +20,7 @@ import {
   isDec,
   parseDate,
   parseDateTime,
+  renderField,
   renderValue,
   type FieldKind,
   type Value,
@@ -34,6 +35,8 @@ export interface IRecord {
   values: Record<string, Value>;
   /** Whether the raw text fits the field's type (an empty cell fits). */
   valid: Record<string, boolean>;
+  /** Canonical CSV text of the decoded value per field name; `null` when absent or not valid. */
+  text: Record<string, string | null>;
 }
 
 /** Decoding context shared by one evaluation: the field kinds per entity, computed once. */
@@ -57,18 +60,21 @@ export class Model {
   /** Decode a CSV row given by column name. */
   decode(entity: ResolvedEntity, row: Readonly<Record<string, string>>): IRecord {
     const kinds = this.kindsOf(entity);
-    const rec: IRecord = { entity, raw: {}, values: {}, valid: {} };
+    const rec: IRecord = { entity, raw: {}, values: {}, valid: {}, text: {} };
     for (const field of entity.fields) {
       const text = Object.hasOwn(row, field.column) ? row[field.column] : "";
       rec.raw[field.name] = text;
       if (text === "") {
         rec.values[field.name] = undefined;
         rec.valid[field.name] = true;
+        rec.text[field.name] = null;
         continue;
       }
-      const decoded = decodeCell(kinds.get(field.name)!, text);
+      const kind = kinds.get(field.name)!;
+      const decoded = decodeCell(kind, text);
       rec.values[field.name] = decoded.ok ? decoded.value : undefined;
       rec.valid[field.name] = decoded.ok;
+      rec.text[field.name] = decoded.ok ? renderField(kind, decoded.value) : null;
     }
     return rec;
   }
@@ -145,7 +151,8 @@ const regexCache = new Map<string, RegExp>();
 function regex(pattern: string): RegExp {
   let re = regexCache.get(pattern);
   if (!re) {
-    re = new RegExp(pattern, "u");
+    // The pattern is tested against the whole text (docs/language.md, Expressions).
+    re = new RegExp(`^(?:${pattern})$`, "u");
     regexCache.set(pattern, re);
   }
   return re;
@@ -168,8 +175,19 @@ function textOf(v: Value): string {
 
 const MS: Record<string, number> = { s: 1000, min: 60_000, h: 3_600_000, days: 86_400_000 };
 
-/** `date|datetime ± duration`. */
-function shift(base: Value, dur: Value, sign: 1 | -1, scope: Scope): Value {
+function addWorkdaysTo(days: number, n: number, scope: Scope): number {
+  const cal = scope.model.calendar;
+  if (!cal) throw new Error("workdays need a calendar in scope");
+  const out = parseDate(addWorkdays(cal, formatDate(days), n));
+  if (out === undefined) throw new Error("calendar returned a bad date");
+  return out;
+}
+
+/** `date|datetime ± duration` (and `duration + date|datetime`). */
+function shift(a: Value, b: Value, sign: 1 | -1, scope: Scope): Value {
+  const swapped = sign === 1 && a !== undefined && typeof a === "object" && !isDec(a) && a.kind === "duration";
+  const base = swapped ? b : a;
+  const dur = swapped ? a : b;
   if (base === undefined || dur === undefined || typeof base !== "object" || isDec(base)) return undefined;
   if (typeof dur !== "object" || isDec(dur) || dur.kind !== "duration") return undefined;
   const n = sign * dur.amount;
@@ -181,12 +199,8 @@ function shift(base: Value, dur: Value, sign: 1 | -1, scope: Scope): Value {
         return { kind: "date", days: addMonths(base.days, n) };
       case "years":
         return { kind: "date", days: addMonths(base.days, 12 * n) };
-      case "workdays": {
-        const cal = scope.model.calendar;
-        if (!cal) throw new Error("workdays need a calendar in scope");
-        const out = parseDate(addWorkdays(cal, formatDate(base.days), n));
-        return out === undefined ? undefined : { kind: "date", days: out };
-      }
+      case "workdays":
+        return { kind: "date", days: addWorkdaysTo(base.days, n, scope) };
       default:
         // A date shifted by seconds/minutes/hours becomes an instant.
         return { kind: "datetime", ms: base.days * 86_400_000 + n * MS[dur.unit] };
@@ -194,12 +208,13 @@ function shift(base: Value, dur: Value, sign: 1 | -1, scope: Scope): Value {
   }
   if (base.kind === "datetime") {
     if (dur.unit in MS) return { kind: "datetime", ms: base.ms + n * MS[dur.unit] };
+    const day = Math.floor(base.ms / 86_400_000);
+    const within = base.ms - day * 86_400_000;
     if (dur.unit === "months" || dur.unit === "years") {
-      const day = Math.floor(base.ms / 86_400_000);
-      const within = base.ms - day * 86_400_000;
       const months = dur.unit === "years" ? 12 * n : n;
       return { kind: "datetime", ms: addMonths(day, months) * 86_400_000 + within };
     }
+    if (dur.unit === "workdays") return { kind: "datetime", ms: addWorkdaysTo(day, n, scope) * 86_400_000 + within };
   }
   return undefined;
 }
@@ -344,13 +359,14 @@ function aggregate(expr: Extract<Expr, { kind: "Aggregate" }>, scope: Scope): Va
 }
 
 /** The names of fields of the current record an expression reads (outside `where` scopes of the same entity). */
-export function fieldsRead(expr: Expr | undefined, entity: string, out: Set<string>, shadowed: string[] = []): Set<string> {
+export function fieldsRead(expr: Expr | undefined, entity: ResolvedEntity, out: Set<string>, shadowed: string[] = []): Set<string> {
   if (!expr) return out;
+  const own = (name: string) => entity.fields.some((f) => f.name === name);
   switch (expr.kind) {
     case "Path":
       if (expr.entity === undefined) {
-        if (expr.name.name !== "value" && expr.name.name !== "rrd") out.add(expr.name.name);
-      } else if (expr.entity.name === entity && !shadowed.includes(entity)) out.add(expr.name.name);
+        if (expr.name.name !== "value" && expr.name.name !== "rrd" && own(expr.name.name)) out.add(expr.name.name);
+      } else if (expr.entity.name === entity.name && !shadowed.includes(entity.name) && own(expr.name.name)) out.add(expr.name.name);
       break;
     case "Unary":
       fieldsRead(expr.operand, entity, out, shadowed);

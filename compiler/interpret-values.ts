@@ -231,6 +231,16 @@ export function compareValues(a: Exclude<Value, undefined>, b: Exclude<Value, un
   return undefined;
 }
 
+/**
+ * A decoded field value as canonical CSV text: decimals with exactly the field's scale, dates
+ * `YYYY-MM-DD`, datetimes ISO 8601 in UTC, booleans `true`/`false`; `null` when absent.
+ */
+export function renderField(kind: FieldKind, v: Value): string | null {
+  if (v === undefined) return null;
+  if (kind.kind === "decimal" && isDec(v)) return v.toFixed(kind.scale);
+  return renderValue(v);
+}
+
 /** Render a value as canonical text (used for `matches` on non-text values and messages). */
 export function renderValue(v: Value): string {
   if (v === undefined) return "";

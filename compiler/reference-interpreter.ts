@@ -5,16 +5,20 @@
  * uses it.
  *
  * Findings are built exactly as `compiler/contract.ts` describes:
- * - `role`: for an entity with `role by F`, `D` when the record's F equals the IKB key, else `V`;
- *   undefined when the entity has no `role by` (or no IKB key is known).
+ * Values are rendered as canonical CSV text of the decoded value (decimals with exactly the field's
+ * scale, dates `YYYY-MM-DD`, datetimes ISO 8601 UTC): what the compiled records can give back.
+ * - `role`: for an entity with `role by F`, `D` when the record's F equals the IKB key (the
+ *   context's, else the record's own IKB key field), else `V`; undefined when the entity has no
+ *   `role by` or no IKB key is known.
  * - `attribute`: the field under test for attribute rules and decode findings; undefined otherwise.
- * - `key`: the entity's key fields as `f=v;g=w` with the raw CSV text (empty for absent).
- * - `values`: raw CSV text per field name, `null` when the cell is empty. Attribute rules: the
- *   attribute plus every field of the record the rule reads; record rules: every field the rule
- *   reads (in `when` and `require`, not counting fields of records iterated by `where`).
+ * - `key`: the entity's key fields as `f=v;g=w` (empty text for absent or invalid values).
+ * - `values`: per field name the canonical text, `null` when absent; a value that does not fit
+ *   its type shows its raw CSV text. Attribute rules: the attribute plus every field of the record
+ *   the rule reads; record rules: every field the rule reads (in `when` and `require`, not counting
+ *   fields of records iterated by `where`).
  * - `message`: the rule's `message`, or its title when it has none; `{attribute}` is the field
- *   name under test (empty for record rules), `{value}` its raw text, `{f}` for any field `f` of
- *   the entity the raw text of that field. Unknown placeholders stay as written.
+ *   name under test (empty for record rules), `{value}` its text as in `values`, `{f}` for a field
+ *   `f` of the entity its canonical text. Unknown placeholders stay as written.
  *
  * **Order of findings** for one record ({@link interpretRecord}): first the decode findings
  * (missing `required` fields, in field declaration order), then the rules in the order of
@@ -63,35 +67,36 @@ function entityOf(ruleset: ResolvedRuleset, name: string): ResolvedEntity {
   return e;
 }
 
-/** The IKB key of a record: the given one, else the record's IKB key field. */
+/** The IKB key of a record: the given one, else the record's (valid, present) IKB key field. */
 function ikbKeyOf(ruleset: ResolvedRuleset, rec: IRecord, given: string | undefined): string | undefined {
   if (given !== undefined) return given;
   const keyField = ruleset.ikb?.key.name;
-  if (keyField === undefined || !Object.hasOwn(rec.raw, keyField)) return undefined;
-  return rec.raw[keyField];
+  if (keyField === undefined) return undefined;
+  return rec.text[keyField] ?? undefined;
 }
 
-/** `D` when the record's `role by` field equals the IKB key, `V` otherwise; undefined without `role by`. */
+/** `D` when the record's `role by` field equals the IKB key, `V` otherwise; undefined without `role by` or IKB key. */
 export function roleOf(entity: ResolvedEntity, rec: IRecord, ikbKey: string | undefined): Role | undefined {
   if (entity.roleBy === undefined || ikbKey === undefined) return undefined;
-  return rec.raw[entity.roleBy] === ikbKey ? "D" : "V";
+  return rec.text[entity.roleBy] === ikbKey ? "D" : "V";
 }
 
 function keyText(entity: ResolvedEntity, rec: IRecord): string {
-  return entity.key.map((f) => `${f}=${rec.raw[f] ?? ""}`).join(";");
+  return entity.key.map((f) => `${f}=${rec.text[f] ?? ""}`).join(";");
 }
 
+/** A value of a finding: canonical text, or the raw CSV text when it did not fit the type (the offending text). */
 function cell(rec: IRecord, field: string): string | null {
-  const t = rec.raw[field];
-  return t === undefined || t === "" ? null : t;
+  if (rec.valid[field] === false) return rec.raw[field];
+  return rec.text[field] ?? null;
 }
 
 function fillMessage(template: string, rec: IRecord, attribute: string | undefined): string {
   return template.replace(/\{([^{}]*)\}/g, (whole, inner: string) => {
     const name = inner.trim();
     if (name === "attribute") return attribute ?? "";
-    if (name === "value") return attribute === undefined ? "" : rec.raw[attribute] ?? "";
-    if (Object.hasOwn(rec.raw, name)) return rec.raw[name];
+    if (name === "value") return attribute === undefined ? "" : cell(rec, attribute) ?? "";
+    if (Object.hasOwn(rec.text, name)) return rec.text[name] ?? "";
     return whole;
   });
 }
@@ -161,7 +166,7 @@ class RecordRun {
 
   decodeFindings(out: Finding[]): void {
     for (const f of this.entity.fields) {
-      if (!f.decl.required || this.record.values[f.name] !== undefined || this.record.raw[f.name] !== "") continue;
+      if (!f.decl.required || this.record.raw[f.name] !== "") continue;
       out.push({
         rule: REQUIRED_RULE,
         severity: "blocking",
@@ -188,8 +193,8 @@ class RecordRun {
     } else {
       attributes = attributesFor(this.ruleset, target.attributes, this.entity);
     }
-    const read = fieldsRead(require, this.entity.name, new Set());
-    fieldsRead(decl.when, this.entity.name, read);
+    const read = fieldsRead(require, this.entity, new Set());
+    fieldsRead(decl.when, this.entity, read);
     for (const attribute of attributes) {
       const scope: Scope = {
         model: this.model,
@@ -270,9 +275,10 @@ export function classifyIkb(
           f.rule === res.code.name &&
           (res.role === undefined || f.role === res.role) &&
           (res.attributes.length === 0 ||
-            res.attributes.some(
-              (a) => (a.entity.name === "*" || a.entity.name === f.entity) && (a.field.name === "*" || a.field.name === f.attribute),
-            )),
+            (f.attribute !== undefined &&
+              res.attributes.some(
+                (a) => (a.entity.name === "*" || a.entity.name === f.entity) && (a.field.name === "*" || a.field.name === f.attribute),
+              ))),
       ),
     );
     const byMarking =
@@ -282,7 +288,7 @@ export function classifyIkb(
         if (!entity) return false;
         return (ikbRecords[entity.name] ?? []).some((row) => {
           const rec = model.decode(entity, row);
-          if (rec.raw[mk.attribute.field.name] !== mk.value.value) return false;
+          if (rec.text[mk.attribute.field.name] !== mk.value.value) return false;
           return mk.role === undefined || roleOf(entity, rec, ikbKeyOf(ruleset, rec, ikbKey)) === mk.role;
         });
       });

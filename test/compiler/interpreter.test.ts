@@ -234,7 +234,7 @@ rule r_text "Tekst"
   implements br art 1
   for NP.last_name
   when value is present
-  require length(value) <= 4 and value matches "^[A-Z]"
+  require length(value) <= 4 and value matches "[A-Z].*"
   example fail NP { last_name: "jan" }
   example pass NP { last_name: "Jan" }
 
