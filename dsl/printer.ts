@@ -7,6 +7,7 @@
 import type {
   ArticleRef,
   AttributeRef,
+  BinaryOp,
   CalendarDecl,
   CategoryDecl,
   CodeListDecl,
@@ -46,12 +47,15 @@ const CONTINUATION = "    ";
 
 // ---------------------------------------------------------------- text pieces
 
-/** Text of one clause being built, with the places where a line may break (after `, `). */
+/** Text of one clause being built, with the places where a line may break. */
 class Chunk {
   text = "";
-  /** False for clauses that never wrap (conditions, examples): their commas record no break. */
+  /** False for clauses whose commas never break (conditions, examples). */
   breakable = true;
-  /** Offsets in `text` just after a `, ` separator. */
+  /**
+   * Offsets in `text` just after a space where a line may break: after the `, ` of a list, or
+   * before a top-level `or` / `and` of a condition. The space itself is dropped at a break.
+   */
   readonly breaks: number[] = [];
   add(s: string): this {
     this.text += s;
@@ -84,7 +88,7 @@ function width(s: string): number {
 
 /**
  * Break a clause into lines: one line when it fits in {@link MAX_WIDTH} columns; otherwise greedy:
- * each line takes as many list items as fit, continuation lines are indented four more spaces.
+ * each line takes as many items as fit, continuation lines are indented four more spaces.
  * Only the printed text decides, so the result is idempotent.
  */
 function wrap(indent: string, chunk: Chunk): string[] {
@@ -239,19 +243,31 @@ function literal(c: Chunk, l: Literal): void {
   }
 }
 
-/** Print `e`, in parentheses when its binding is weaker than `min` needs. */
-function operand(c: Chunk, e: Expr, min: Prec): void {
-  if (precedence(e) < min) {
+/**
+ * Print `e`, in parentheses when its binding is weaker than `min` needs, or when `clarify` asks
+ * for them although the tree does not.
+ */
+function operand(c: Chunk, e: Expr, min: Prec, clarify = false, chain?: BinaryOp): void {
+  if (clarify || precedence(e) < min) {
     c.add("(");
     expr(c, e);
     c.add(")");
   } else {
-    expr(c, e);
+    expr(c, e, chain);
   }
 }
 
-/** Print an expression with the fewest parentheses that keep its tree. */
-function expr(c: Chunk, e: Expr): void {
+/** An `and` directly under an `or` keeps its parentheses: `(a and b) or c` is how people read it. */
+function clarifies(parent: BinaryOp, child: Expr): boolean {
+  return parent === "or" && child.kind === "Binary" && child.op === "and";
+}
+
+/**
+ * Print an expression with the fewest parentheses that keep its tree, plus two for the reader:
+ * an `and` inside an `or`, and the operand of `not` when it is a comparison (`not (a = b)`).
+ * With `chain`, a line may break before each operator of the top-level chain of that operator.
+ */
+function expr(c: Chunk, e: Expr, chain?: BinaryOp): void {
   switch (e.kind) {
     case "Path":
       c.add(e.entity ? `${e.entity.name}.${e.name.name}` : e.name.name);
@@ -259,7 +275,7 @@ function expr(c: Chunk, e: Expr): void {
     case "Unary":
       if (e.op === "not") {
         c.add("not ");
-        operand(c, e.operand, Prec.Not);
+        operand(c, e.operand, Prec.Not, precedence(e.operand) === Prec.Compare);
       } else {
         c.add("-");
         // `- -x` keeps a space so the two minus signs stay apart.
@@ -269,10 +285,13 @@ function expr(c: Chunk, e: Expr): void {
       return;
     case "Binary": {
       const p = precedence(e);
+      const inChain = chain === e.op ? chain : undefined;
       // Left-associative; comparisons do not chain, so a comparison operand is parenthesised too.
-      operand(c, e.left, p === Prec.Compare ? Prec.Add : p);
-      c.add(` ${e.op} `);
-      operand(c, e.right, p === Prec.Compare ? Prec.Add : ((p + 1) as Prec));
+      operand(c, e.left, p === Prec.Compare ? Prec.Add : p, clarifies(e.op, e.left), inChain);
+      c.add(" ");
+      if (inChain) c.breaks.push(c.text.length);
+      c.add(`${e.op} `);
+      operand(c, e.right, p === Prec.Compare ? Prec.Add : ((p + 1) as Prec), clarifies(e.op, e.right));
       return;
     }
     case "Is":
@@ -476,7 +495,13 @@ function target(c: Chunk, t: RuleTarget): void {
   }
 }
 
-/** Conditions and examples stay on one line, however long: only the clause lists wrap. */
+/** A `when` / `require` condition: it may wrap before its top-level `or`s (or else `and`s). */
+function condition(c: Chunk, e: Expr): void {
+  unbreakable(c);
+  expr(c, e, e.kind === "Binary" && (e.op === "or" || e.op === "and") ? e.op : undefined);
+}
+
+/** Examples stay on one line, however long; the commas of a condition do not break either. */
 function unbreakable(c: Chunk): Chunk {
   c.breakable = false;
   return c;
@@ -495,11 +520,11 @@ function ruleBlock(d: RuleDecl): BlockBuilder {
   }
   b.implementsRefs(d.implementsRefs);
   if (d.target) target(b.clause("for", "", [d.target.span]), d.target);
-  if (d.when) expr(unbreakable(b.clause("when", "when ", [d.when.span])), d.when);
+  if (d.when) condition(b.clause("when", "when ", [d.when.span]), d.when);
   if (d.require) {
-    const c = unbreakable(b.clause("require", "require ", [d.require.span]));
+    const c = b.clause("require", "require ", [d.require.span]);
     if (d.require.kind === "FileCheck") c.add(FILE_CHECKS[d.require.check]);
-    else expr(c, d.require);
+    else condition(c, d.require);
   }
   if (d.message !== undefined) b.clause("message", `message ${quote(d.message)}`);
   for (const e of d.examples) example(unbreakable(b.clause("example", "", [e.span])), e);
@@ -973,12 +998,16 @@ function render(blocks: readonly Block[], placed: Placed): string {
  * **Formatting rules.** The header comes first; each clause on its own line, indented two spaces,
  * in the order of the language reference; one blank line between declarations, except that
  * consecutive one-line `metric` (or `remove`) declarations without comments form a list with no
- * blank lines; fields under their entity; `example` lines last in a rule. Strings are re-escaped minimally, expressions get the
- * fewest parentheses that keep their tree, lists are separated by `, `. A clause list (`for`,
- * `implements`, `key`, `result ... on`, `uses`, `applies to`, `depositor`, `weekend`, norm
- * periods) longer than {@link MAX_WIDTH} columns (comments not counted) wraps after a comma: each
- * line takes as many items as fit, continuation lines are indented four more spaces. Conditions
- * and examples never wrap.
+ * blank lines; fields under their entity; `example` lines last in a rule. Strings are re-escaped
+ * minimally; expressions get the fewest parentheses that keep their tree plus two kinds for the
+ * reader (`(a and b) or c`, `not (a = b)`); lists are separated by `, `.
+ *
+ * **Long lines.** A clause list (`for`, `implements`, `key`, `result ... on`, `uses`,
+ * `applies to`, `depositor`, `weekend`, norm periods) longer than {@link MAX_WIDTH} columns
+ * (comments not counted) wraps after a comma; a condition (`when`, `require`) wraps before the
+ * operators of its top-level `or` chain (or, when it is an `and` chain, its `and`s). Each line
+ * takes as many items as fit; continuation lines are indented four more spaces. Examples never
+ * wrap. The breaks depend only on the printed text, so formatting is idempotent.
  *
  * **Comments** are never dropped: every comment of `file.comments` is printed once. An own-line
  * comment goes before the clause (or declaration) that followed it; a comment at the end of a line

@@ -138,7 +138,11 @@ const signedValueLiteral: fc.Arbitrary<Literal> = fc.oneof(
   valueLiteral,
   fc
     .tuple(fc.constantFrom("Integer", "Decimal", "Percent" as const), fc.oneof(integerText, decimalText))
-    .map(([kind, t]) => ({ kind: kind === "Integer" && t.includes(".") ? ("Decimal" as const) : kind, span: SPAN, text: `-${t}` })),
+    .map(([kind, t]) => ({
+      kind: kind === "Percent" ? kind : t.includes(".") ? ("Decimal" as const) : ("Integer" as const),
+      span: SPAN,
+      text: `-${t}`,
+    })),
   fc
     .record({ amount: fc.integer({ min: -1000, max: 1000 }), unit: durationUnit })
     .map((r) => ({ kind: "Duration" as const, span: SPAN, ...r })),

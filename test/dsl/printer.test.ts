@@ -52,13 +52,16 @@ describe("quote", () => {
 describe("expressions get the fewest parentheses that keep the tree", () => {
   it.each<[string, Expr, string]>([
     ["or inside and", bin("and", bin("or", p("a"), p("b")), p("c")), "(a or b) and c"],
-    ["and inside or", bin("or", bin("and", p("a"), p("b")), p("c")), "a and b or c"],
+    ["and inside or keeps parentheses for the reader", bin("or", bin("and", p("a"), p("b")), p("c")), "(a and b) or c"],
+    ["or inside or", bin("or", p("a"), bin("or", p("b"), p("c"))), "a or (b or c)"],
     ["left-assoc minus", bin("-", bin("-", p("a"), p("b")), p("c")), "a - b - c"],
     ["right-nested minus", bin("-", p("a"), bin("-", p("b"), p("c"))), "a - (b - c)"],
     ["product in sum", bin("+", p("a"), bin("*", p("b"), p("c"))), "a + b * c"],
     ["sum in product", bin("*", bin("+", p("a"), p("b")), p("c")), "(a + b) * c"],
     ["not of and", not(bin("and", p("a"), p("b"))), "not (a and b)"],
-    ["not of comparison", not(bin("=", p("a"), p("b"))), "not a = b"],
+    ["not of comparison keeps parentheses for the reader", not(bin("=", p("a"), p("b"))), "not (a = b)"],
+    ["not of is", not(is(p("a"))), "not (a is present)"],
+    ["not of a path", not(p("a")), "not a"],
     ["and of nots", bin("and", not(p("a")), not(p("b"))), "not a and not b"],
     ["comparison of comparison", bin("=", bin("<", p("a"), p("b")), p("c")), "(a < b) = c"],
     ["is of a sum", is(bin("+", p("a"), p("b"))), "a + b is present"],
@@ -102,7 +105,7 @@ rule dmc0000 "Verplicht"
   applies to D, V
   implements br art 2.2 sub e, br art 3
   for NP.date_of_birth, NP.last_name
-  require value is present and not value = ""
+  require value is present and not (value = "")
   message "{attribute} ontbreekt"
   example fail NP { last_name: "Jansen" }
   example pass NP { last_name: "Jansen", date_of_birth: 1970-01-01 } with AD { a: -1.50 }
@@ -126,6 +129,17 @@ norm groeipad
     for (const l of forLines.slice(0, -1)) expect(l.endsWith(",")).toBe(true);
     expect(forLines.join(" ").replace(/ +/g, " ")).toBe(`  for ${attrs}`.replace(/ +/g, " "));
     expect(formatOk(out)).toBe(out);
+  });
+
+  it("wraps a long condition before its top-level or operators", () => {
+    const part = (i: number) => `(field_number_${i} is present and other_field_${i} = "some value")`;
+    const cond = [0, 1, 2, 3].map(part).join(" or ");
+    const out = formatOk(`ruleset a@1.0.0\n\nrule r "t"\n  require ${cond}\n  message "m"\n`);
+    expect(out).toContain(`  require ${part(0)}\n      or ${part(1)}\n      or ${part(2)}\n      or ${part(3)}\n  message "m"\n`);
+    expect(formatOk(out)).toBe(out);
+    const { file } = parse(out, "w.regel");
+    const rule = file.declarations[0];
+    expect(rule.kind === "Rule" && printExpr(rule.require as Expr)).toBe(cond);
   });
 
   it("quotes locators the parser could not read back bare", () => {
