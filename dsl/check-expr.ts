@@ -29,6 +29,7 @@ import {
   numericResult,
   ordered,
   PERCENT,
+  sameType,
   TEXT,
   typeName,
 } from "./types.js";
@@ -49,6 +50,12 @@ export interface ExprScope {
   annotate: boolean;
   /** Prefix for messages that depend on the attribute: "for attribute `NP.last_name`: ". */
   label: string;
+  /**
+   * When re-checking an inherited rule without annotating: set `found` when a type differs from
+   * the one written in the declaring version (a field's type was replaced), so the caller can
+   * give this version its own typed copy of the rule.
+   */
+  drift?: { found: boolean };
 }
 
 interface Builtin {
@@ -151,6 +158,7 @@ export function checkExpr(expr: Expr, scope: ExprScope): ValueType {
   if (expr === undefined || expr === null) return ERROR;
   const t = infer(expr, scope);
   if (scope.annotate) expr.type = t;
+  else if (scope.drift !== undefined && expr.type !== undefined && t.kind !== "error" && !sameType(expr.type, t)) scope.drift.found = true;
   return t;
 }
 

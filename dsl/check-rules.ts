@@ -6,7 +6,7 @@
  */
 import type { Expr, FileCheck, RuleDecl } from "./ast.js";
 import { CODES } from "./check-codes.js";
-import { missing, type Reporter, type RulesetIndex } from "./check-context.js";
+import { missing, Reporter, type RulesetIndex } from "./check-context.js";
 import { expandAttributes, lookupEntity } from "./check-decls.js";
 import { checkExamples } from "./check-examples.js";
 import { checkCondition, type ExprScope } from "./check-expr.js";
@@ -20,10 +20,24 @@ function isFileCheck(x: Expr | FileCheck | undefined): x is FileCheck {
 
 /** Check every rule of the ruleset. `annotate(rule)`: whether expression types are written (own rules only). */
 export function checkRules(index: RulesetIndex, reporter: Reporter, annotate: (r: ResolvedRule) => boolean): void {
-  for (const rule of index.rs.rules) checkRule(index, reporter, rule.decl, annotate(rule));
+  const rules = index.rs.rules;
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i];
+    const own = annotate(rule);
+    const drift = { found: false };
+    checkRule(index, reporter, rule.decl, own, own ? undefined : drift);
+    if (drift.found) {
+      // An inherited rule whose types changed here (e.g. `replace field balance: decimal(18,4)`):
+      // this version gets its own typed copy; the declaring version keeps its types.
+      const decl = structuredClone(rule.decl);
+      checkRule(index, new Reporter(), decl, true, undefined);
+      rules[i] = { ...rule, decl };
+      index.rules.set(rule.code, rules[i]);
+    }
+  }
 }
 
-function checkRule(index: RulesetIndex, reporter: Reporter, rule: RuleDecl, annotate: boolean): void {
+function checkRule(index: RulesetIndex, reporter: Reporter, rule: RuleDecl, annotate: boolean, drift: { found: boolean } | undefined): void {
   if (missing(rule.code)) return;
   const codeSpan = rule.code.span;
   const code = rule.code.name;
@@ -45,7 +59,7 @@ function checkRule(index: RulesetIndex, reporter: Reporter, rule: RuleDecl, anno
     reporter.report(CODES.missingRequire, `rule \`${code}\` has no \`require\` condition`, codeSpan);
   }
 
-  const base: Omit<ExprScope, "current" | "attribute" | "label"> = { index, reporter, iterated: [], inNorm: false, annotate };
+  const base: Omit<ExprScope, "current" | "attribute" | "label"> = { index, reporter, iterated: [], inNorm: false, annotate, drift };
   const targeted: ResolvedEntity[] = [];
   let fileRule = false;
 
@@ -87,6 +101,7 @@ function checkRule(index: RulesetIndex, reporter: Reporter, rule: RuleDecl, anno
       const scope: ExprScope = {
         ...base,
         annotate: annotate && i === 0,
+        drift: i === 0 ? drift : undefined,
         current: a.entity,
         attribute: a,
         label: many ? `for attribute \`${a.entity.name}.${a.field.name}\`: ` : "",

@@ -155,6 +155,20 @@ describe("types", () => {
     expect(json).toContain('"scale":2');
   });
 
+  it("gives a version its own typed copy of an inherited rule when a field's type changed", () => {
+    const base = BASE_2023.replace("for NP\n  require last_name is present", "for NP\n  require count(BA where BA.balance / 3 > 1) >= 0");
+    const text = `ruleset t.base@1.1.0\n  extends t.base@1.0.0\n  valid from 2024-01-01\n\nextend entity BA\n  replace field balance: decimal(18,4)\n`;
+    const p = load({ "a.regel": base, "b.regel": text });
+    expect(brief(p.diagnostics)).toEqual([]);
+    const [r0, r1] = [findRuleset(p, "t.base@1.0.0")!, findRuleset(p, "t.base@1.1.0")!].map((rs) => rs.rules.find((r) => r.code === "dmc0002")!);
+    const scaleOf = (e: Expr) => JSON.stringify(e).match(/"kind":"decimal","scale":(\d+)/g);
+    expect(scaleOf(r0.decl.require as Expr)).toContain('"kind":"decimal","scale":2');
+    expect(scaleOf(r1.decl.require as Expr)).toContain('"kind":"decimal","scale":4');
+    expect(r1.origin).toBe("t.base@1.0.0");
+    // The unchanged rule is shared, not copied.
+    expect(findRuleset(p, "t.base@1.1.0")!.rules[0].decl).toBe(findRuleset(p, "t.base@1.0.0")!.rules[0].decl);
+  });
+
   it("checks an attribute rule's condition for every attribute", () => {
     const text =
       BASE +
