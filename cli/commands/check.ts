@@ -19,7 +19,8 @@ export interface JsonDiagnostic {
   column: number;
   endLine: number;
   endColumn: number;
-  suggestion: string | undefined;
+  /** `null` when there is none, so that every diagnostic has the same keys. */
+  suggestion: string | null;
   notes: string[];
 }
 
@@ -33,7 +34,7 @@ export function toJson(d: Diagnostic): JsonDiagnostic {
     column: d.span.start.column,
     endLine: d.span.end.line,
     endColumn: d.span.end.column,
-    suggestion: d.suggestion,
+    suggestion: d.suggestion ?? null,
     notes: d.notes ?? [],
   };
 }

@@ -73,6 +73,8 @@ describe("regel check", () => {
       ["code", "column", "endColumn", "endLine", "file", "line", "message", "notes", "severity", "suggestion"].sort(),
     );
     expect(body.diagnostics[0]).toMatchObject({ file: "newcomer.regel", severity: "error", suggestion: "date_of_birth" });
+    expect(body.diagnostics[1]).toMatchObject({ file: "rules/ok.regel", code: "REG210", suggestion: null });
+    expect(body.diagnostics[1].notes[0]).toMatch(/^first declared at newcomer\.regel:1:9$/);
   });
 
   it("a path that does not exist is a clear error, exit 2, no stack trace", () => {
