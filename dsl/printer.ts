@@ -1033,10 +1033,13 @@ export function print(file: RegelFile, source?: string): string {
 
 /**
  * Format regel source text: parse, then {@link print}. A file with parse errors is never
- * formatted: the text comes back unchanged with the diagnostics.
+ * formatted: the text comes back unchanged with the diagnostics. Line ends become `\n`; a leading
+ * byte-order mark is kept.
  */
 export function format(text: string, path: string): { text: string; diagnostics: Diagnostic[] } {
   const { file, diagnostics } = parse(text, path);
   if (diagnostics.some((d) => d.severity === "error")) return { text, diagnostics };
-  return { text: print(file, text), diagnostics };
+  // A byte-order mark stays (as prettier keeps it); line ends become `\n`.
+  const bom = text.startsWith("\uFEFF") ? "\uFEFF" : "";
+  return { text: bom + print(file, text), diagnostics };
 }

@@ -300,7 +300,7 @@ const ikb: fc.Arbitrary<IkbDecl> = fc
   .map(({ base, ...d }) => ({ kind: "Ikb" as const, span: SPAN, ...base, ...d }));
 
 const attributeRef: fc.Arbitrary<AttributeRef> = fc
-  .record({ entity: ident, field: fc.oneof(ident, fc.constant(identNamed("*"))) })
+  .record({ entity: fc.oneof(ident, fc.constant(identNamed("*"))), field: fc.oneof(ident, fc.constant(identNamed("*"))) })
   .map((a) => ({ kind: "AttributeRef" as const, span: SPAN, ...a }));
 
 const target: fc.Arbitrary<RuleTarget> = fc.oneof(

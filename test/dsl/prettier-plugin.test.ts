@@ -34,6 +34,13 @@ describe("prettier plugin", () => {
     expect(await withPrettier(messy, "rulesets/a/1.0.0.regel")).toBe(format(messy, "a.regel").text);
   });
 
+  it("agrees with regel fmt on CRLF line ends and a byte-order mark", async () => {
+    const text = `\uFEFFruleset a@1.0.0 "A"\r\n  source br "B" // c\r\n\r\nmetric m: percent\r\n`;
+    const ours = format(text, "crlf.regel").text;
+    expect(ours).toBe(`\uFEFFruleset a@1.0.0 "A"\n  source br "B" // c\n\nmetric m: percent\n`);
+    expect(await withPrettier(text)).toBe(ours);
+  });
+
   it("keeps every comment and never throws 'Comment was not printed'", async () => {
     const out = await withPrettier(COMMENTED);
     const texts = (t: string) => tokenize(t, "x.regel").comments.map((c) => c.text);
