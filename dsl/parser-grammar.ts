@@ -99,6 +99,8 @@ import { errorMessageProvider } from "./parser-messages.js";
 
 /** Units a duration may be written in. */
 export const DURATION_UNITS: readonly DurationUnit[] = ["s", "min", "h", "days", "workdays", "months", "years"];
+/** Deepest expression tree the parser builds (REG126 beyond). */
+export const MAX_EXPR_DEPTH = 256;
 /** Field types. */
 export const TYPE_NAMES: readonly TypeName[] = [
   "text", "integer", "decimal", "money", "date", "datetime", "boolean", "code", "ref",
@@ -240,7 +242,32 @@ export class RegelParser extends EmbeddedActionsParser {
     const l = left ?? this.errorExpr();
     const r = right ?? this.errorExpr();
     const span = { file: this.file, start: l.span.start, end: r.span.end.offset >= l.span.start.offset ? r.span.end : this.sp(start).end };
-    return { kind: "Binary", op, left: l, right: r, span };
+    return this.limit({ kind: "Binary", op, left: l, right: r, span }, 1 + Math.max(this.depth(l), this.depth(r)));
+  }
+
+  /** Depth of expression trees built in this parse (leaves are 1). */
+  private depths = new WeakMap<object, number>();
+  /** Set once REG126 has been reported for the current declaration. */
+  tooDeepReported = false;
+
+  private depth(e: Expr | undefined): number {
+    return e === undefined ? 1 : (this.depths.get(e) ?? 1);
+  }
+
+  /**
+   * Record the depth of a new expression node; past {@link MAX_EXPR_DEPTH} replace it by an empty
+   * placeholder (and report REG126 once), so that no later stage has to walk a tree deeper than that.
+   */
+  private limit(e: Expr, depth: number): Expr {
+    if (depth <= MAX_EXPR_DEPTH) {
+      if (depth > 1) this.depths.set(e, depth);
+      return e;
+    }
+    if (!this.tooDeepReported) {
+      this.tooDeepReported = true;
+      this.report("REG126", `this condition is nested more than ${MAX_EXPR_DEPTH} operators deep; split it up`, e.span);
+    }
+    return { kind: "Path", entity: undefined, name: { kind: "Ident", name: "", span: e.span }, span: e.span };
   }
 
   /** Placeholder for an expression recovery lost: a path with an empty name. */
@@ -1575,7 +1602,10 @@ export class RegelParser extends EmbeddedActionsParser {
     return this.ACTION(() => {
       let e = operand ?? this.errorExpr();
       for (let i = nots.length - 1; i >= 0; i--) {
-        e = { kind: "Unary", op: "not", operand: e, span: { file: this.file, start: this.startOf(nots[i]), end: e.span.end } };
+        e = this.limit(
+          { kind: "Unary", op: "not", operand: e, span: { file: this.file, start: this.startOf(nots[i]), end: e.span.end } },
+          1 + this.depth(e),
+        );
       }
       return e;
     })!;
@@ -1601,7 +1631,10 @@ export class RegelParser extends EmbeddedActionsParser {
             const test = this.SUBRULE(this.isTest);
             this.ACTION(() => {
               const operand = left ?? this.errorExpr();
-              left = { kind: "Is", operand, negated, test: test ?? "present", span: { file: this.file, start: operand.span.start, end: this.endOfLast() } };
+              left = this.limit(
+                { kind: "Is", operand, negated, test: test ?? "present", span: { file: this.file, start: operand.span.start, end: this.endOfLast() } },
+                1 + this.depth(operand),
+              );
             });
           },
         },
@@ -1616,10 +1649,13 @@ export class RegelParser extends EmbeddedActionsParser {
             this.CONSUME(RParen);
             this.ACTION(() => {
               const operand = left ?? this.errorExpr();
-              left = {
-                kind: "In", operand, negated, values: values.filter((v) => v !== undefined),
-                span: { file: this.file, start: operand.span.start, end: this.endOfLast() },
-              };
+              left = this.limit(
+                {
+                  kind: "In", operand, negated, values: values.filter((v) => v !== undefined),
+                  span: { file: this.file, start: operand.span.start, end: this.endOfLast() },
+                },
+                1 + this.depth(operand),
+              );
             });
           },
         },
@@ -1629,10 +1665,13 @@ export class RegelParser extends EmbeddedActionsParser {
             const pattern = this.SUBRULE(this.text);
             this.ACTION(() => {
               const operand = left ?? this.errorExpr();
-              left = {
-                kind: "Matches", operand, pattern: pattern ?? { kind: "String", value: "", span: this.tsp(undefined) },
-                span: { file: this.file, start: operand.span.start, end: this.endOfLast() },
-              };
+              left = this.limit(
+                {
+                  kind: "Matches", operand, pattern: pattern ?? { kind: "String", value: "", span: this.tsp(undefined) },
+                  span: { file: this.file, start: operand.span.start, end: this.endOfLast() },
+                },
+                1 + this.depth(operand),
+              );
             });
           },
         },
@@ -1695,7 +1734,10 @@ export class RegelParser extends EmbeddedActionsParser {
     return this.ACTION(() => {
       let e = operand ?? this.errorExpr();
       for (let i = minus.length - 1; i >= 0; i--) {
-        e = { kind: "Unary", op: "-", operand: e, span: { file: this.file, start: this.startOf(minus[i]), end: e.span.end } };
+        e = this.limit(
+          { kind: "Unary", op: "-", operand: e, span: { file: this.file, start: this.startOf(minus[i]), end: e.span.end } },
+          1 + this.depth(e),
+        );
       }
       return e;
     })!;
@@ -1712,7 +1754,7 @@ export class RegelParser extends EmbeddedActionsParser {
           // Parentheses only group: the node keeps its own span, widened to the parentheses.
           return this.ACTION(() => {
             const inner = e ?? this.errorExpr();
-            return { ...inner, span: this.sp(open) };
+            return this.limit({ ...inner, span: this.sp(open) }, this.depth(inner));
           })!;
         },
       },
@@ -1729,9 +1771,10 @@ export class RegelParser extends EmbeddedActionsParser {
     const args: Expr[] = [];
     this.MANY_SEP({ SEP: Comma, DEF: () => { args.push(this.SUBRULE(this.expr)); } });
     this.CONSUME(RParen);
-    return this.ACTION(() => ({
-      kind: "Call" as const, callee: this.id(callee), args: args.map((a) => a ?? this.errorExpr()), span: this.sp(start),
-    }))!;
+    return this.ACTION(() => {
+      const all = args.map((a) => a ?? this.errorExpr());
+      return this.limit({ kind: "Call", callee: this.id(callee), args: all, span: this.sp(start) }, 1 + all.reduce((m, a) => Math.max(m, this.depth(a)), 1));
+    })!;
   });
 
   public path = this.RULE("path", (): Expr => {
@@ -1780,7 +1823,10 @@ export class RegelParser extends EmbeddedActionsParser {
       } else if (op !== "sum" && field !== undefined) {
         this.report("REG125", `\`${op}\` counts records, not fields: write \`${op}(${entity?.name ?? "E"} where ...)\``, span);
       }
-      return { kind: "Aggregate" as const, op, entity: entity ?? this.emptyId(), field: op === "sum" ? field : undefined, where, span };
+      return this.limit(
+        { kind: "Aggregate", op, entity: entity ?? this.emptyId(), field: op === "sum" ? field : undefined, where, span },
+        1 + this.depth(where),
+      );
     })!;
   });
 

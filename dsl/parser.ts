@@ -200,6 +200,7 @@ function parseInto(text: string, file: string, out: RegelFile, diagnostics: Diag
     messageContext.follower = to < tokens.length ? tokens[to] : undefined;
     parser.extra = [];
     parser.partial = undefined;
+    parser.tooDeepReported = false;
     parser.fallback = tokenStart(first);
     parser.input = chunk;
     const node = isHeader ? parser.header() : parser.declaration();

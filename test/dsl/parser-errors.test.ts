@@ -48,6 +48,13 @@ describe("one golden case per code", () => {
     expect(documented).toEqual([...GOLDEN.map((g) => g[0]), "REG199"]);
   });
 
+  it("REG126 also stops operator chains deeper than the limit, once per declaration", () => {
+    const { file, diagnostics } = parse(`${HEADER}rule r "t"\n  require x${" + x".repeat(300)} > 1 and ${"not ".repeat(300)}y\nrule s "u"\n`, "d.regel");
+    expect(diagnostics.map((d) => [d.code, d.span.start.line])).toEqual([["REG126", 4]]);
+    expect(diagnostics[0].message).toContain("more than 256 operators deep");
+    expect(file.declarations.map((d) => d.kind)).toEqual(["Rule", "Rule"]);
+  });
+
   it("REG199: an internal failure becomes a diagnostic, not an exception", () => {
     const { file, diagnostics } = parse(undefined as unknown as string, "x.regel");
     expect(diagnostics.map((d) => [d.code, d.span.start.line, d.span.start.column])).toEqual([["REG199", 1, 1]]);

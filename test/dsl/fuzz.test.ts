@@ -1,0 +1,155 @@
+import { readdirSync, readFileSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Span } from "../../dsl/ast.js";
+import { KEYWORDS } from "../../dsl/lexer.js";
+import { parse } from "../../dsl/parser.js";
+import { MAX_EXPR_DEPTH } from "../../dsl/parser-grammar.js";
+
+/** Milliseconds one parse of a small input may take (generous: the machine is shared). */
+const TIME_BOUND_MS = 2_000;
+const RUNS = 200;
+
+/** Valid rulesets to mutate: the language reference blocks and the shipped rulesets. */
+function validSources(): string[] {
+  const doc = readFileSync(new URL("../../docs/language.md", import.meta.url), "utf8");
+  const sources = [...doc.matchAll(/```regel\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const dir = new URL("../../rulesets/", import.meta.url);
+  try {
+    for (const name of readdirSync(dir)) {
+      for (const version of readdirSync(new URL(`${name}/`, dir))) {
+        if (version.endsWith(".regel")) sources.push(readFileSync(new URL(`${name}/${version}`, dir), "utf8"));
+      }
+    }
+  } catch {
+    // rulesets not there: the doc blocks suffice
+  }
+  return sources;
+}
+
+function checkSpan(span: Span, length: number, where: string): void {
+  const ok =
+    Number.isInteger(span.start.offset) &&
+    Number.isInteger(span.end.offset) &&
+    span.start.offset >= 0 &&
+    span.start.offset <= span.end.offset &&
+    span.end.offset <= length &&
+    span.start.line >= 1 &&
+    span.start.column >= 1 &&
+    span.end.line >= span.start.line &&
+    span.end.column >= 1;
+  if (!ok) throw new Error(`bad span at ${where}: ${JSON.stringify(span)}`);
+}
+
+/**
+ * Every span in the tree must lie inside the text, start before its end and use 1-based lines; and
+ * no tree may be deeper than the parser's limit (so later stages can walk it recursively).
+ * Iterative on purpose: the point is to check trees a recursive walker might choke on.
+ */
+function checkTree(root: unknown, length: number, rootPath: string): void {
+  const stack: [unknown, string, number][] = [[root, rootPath, 0]];
+  while (stack.length > 0) {
+    const [node, path, depth] = stack.pop()!;
+    if (node === null || typeof node !== "object") continue;
+    if (depth > 4 * MAX_EXPR_DEPTH) throw new Error(`tree too deep at ${path}`);
+    if (Array.isArray(node)) {
+      node.forEach((n, i) => stack.push([n, `${path}[${i}]`, depth]));
+      continue;
+    }
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "span") checkSpan(value as Span, length, path);
+      else stack.push([value, `${path}.${key}`, depth + 1]);
+    }
+  }
+}
+
+/** Parse, and check the invariants every input must keep. */
+function parsesSafely(text: string): void {
+  const t0 = performance.now();
+  const { file, diagnostics } = parse(text, "fuzz.regel");
+  const ms = performance.now() - t0;
+  expect(ms).toBeLessThan(TIME_BOUND_MS);
+  expect(file.kind).toBe("File");
+  // Internal errors are bugs, whatever the input.
+  expect(diagnostics.filter((d) => d.code === "REG199")).toEqual([]);
+  for (const d of diagnostics) {
+    expect(d.code).toMatch(/^REG1\d\d$/);
+    expect(d.message.length).toBeGreaterThan(0);
+    checkSpan(d.span, text.length, d.code);
+  }
+  checkTree(file.header, text.length, "header");
+  checkTree(file.declarations, text.length, "declarations");
+  checkTree(file.comments, text.length, "comments");
+}
+
+const VOCABULARY = [
+  ...new Set(KEYWORDS),
+  "NP", "AD", "x", "value_1", "D", "V", "days", "workdays", "april", "header", "unique", "text", "code", "ref", "decimal",
+  '"t"', '"a\\"b"', '"open', "3", "26a", "1.5", "1.2.3", "2024-01-01", "2024-01-01T00:00:00Z",
+  "(", ")", "{", "}", ",", ":", ".", "@", "%", "*", "=", "!=", "<", "<=", ">", ">=", "+", "-", "/",
+  "// c", "/// d", "#", "\n", "\\",
+];
+
+describe("the parser never throws and always terminates", () => {
+  it("on random strings", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 400 }), (text) => parsesSafely(text)),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("on random strings of regel characters", () => {
+    const chars = fc.constantFrom(..."abcNPDV_019 \n\t\"\\{}(),:.@%*=!<>+-/#;rulefiy".split(""));
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 400 }), (cs) => parsesSafely(cs.join(""))),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("on random token sequences", () => {
+    const token = fc.constantFrom(...VOCABULARY);
+    const sep = fc.constantFrom(" ", "\n", "  ", "");
+    fc.assert(
+      fc.property(fc.array(fc.tuple(token, sep), { maxLength: 200 }), fc.boolean(), (parts, withHeader) => {
+        const body = parts.map(([t, s]) => t + s).join("");
+        parsesSafely(withHeader ? `ruleset f.z@1.0.0\n  source br "B"\n${body}` : body);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("on mutated valid rulesets (deleted, inserted and duplicated characters)", () => {
+    const sources = validSources();
+    for (const s of sources.slice(0, 8)) expect(parse(s, "valid.regel").diagnostics).toEqual([]);
+    const mutation = fc.record({
+      kind: fc.constantFrom("delete", "insert", "duplicate"),
+      at: fc.nat(),
+      length: fc.integer({ min: 1, max: 12 }),
+      text: fc.string({ maxLength: 6 }),
+    });
+    fc.assert(
+      fc.property(fc.nat({ max: sources.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 6 }), (index, mutations) => {
+        let text = sources[index];
+        for (const m of mutations) {
+          const at = m.at % (text.length + 1);
+          if (m.kind === "delete") text = text.slice(0, at) + text.slice(at + m.length);
+          else if (m.kind === "insert") text = text.slice(0, at) + m.text + text.slice(at);
+          else text = text.slice(0, at) + text.slice(at, at + m.length) + text.slice(at);
+        }
+        parsesSafely(text);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("on deep nesting and long chains", () => {
+    parsesSafely(`ruleset a@1.0.0\nrule r "t"\n  require ${"(".repeat(5000)}x${")".repeat(5000)}\n`);
+    parsesSafely(`ruleset a@1.0.0\nrule r "t"\n  require ${"(".repeat(64)}x${")".repeat(64)}\n`);
+    parsesSafely(`ruleset a@1.0.0\nrule r "t"\n  require ${"exists(E where ".repeat(64)}x${")".repeat(64)}\n`);
+    parsesSafely(`ruleset a@1.0.0\nrule r "t"\n  require ${"not ".repeat(20_000)}x\n`);
+    parsesSafely(`ruleset a@1.0.0\nrule r "t"\n  require ${"- ".repeat(20_000)}x > 1\n`);
+    parsesSafely(`ruleset a@1.0.0\nrule r "t"\n  require x${" + x".repeat(20_000)} > 1\n`);
+    parsesSafely(`ruleset a@1.0.0\n${"{".repeat(10_000)}`);
+    parsesSafely(`ruleset a@1.0.0\nrule r "t"\n  for ${"NP.x, ".repeat(10_000)}NP.y\n`);
+  });
+});
