@@ -33,7 +33,10 @@ export class TempSpace {
   constructor(private readonly base: string = tmpdir()) {}
   async file(prefix: string): Promise<string> {
     this.dir ??= await mkdtemp(join(this.base, "regel-"));
-    return join(this.dir, `${prefix}-${String(this.n++).padStart(5, "0")}.ndjson`);
+    return join(
+      this.dir,
+      `${prefix}-${String(this.n++).padStart(5, "0")}.ndjson`,
+    );
   }
   async dispose(): Promise<void> {
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
@@ -56,13 +59,13 @@ export class RunWriter {
     private readonly budget = 64 * 1024 * 1024,
   ) {}
 
-  /** Add a row; resolves after a run is written when the budget is full. */
-  async add(row: KeyedRow): Promise<void> {
+  /** Add a row; returns true when the budget is full and {@link RunWriter.flush} should be awaited. */
+  add(row: KeyedRow): boolean {
     this.rows.push(row);
     let size = 64 + row.key.length;
     for (const c of row.cells) size += c.length + 16;
     this.held += size;
-    if (this.held >= this.budget) await this.flush();
+    return this.held >= this.budget;
   }
 
   async flush(): Promise<void> {
@@ -73,18 +76,65 @@ export class RunWriter {
     rows.sort(compareKeyed);
     const path = await this.temp.file(this.prefix);
     const parts: string[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) parts[i] = JSON.stringify([rows[i].key, rows[i].line, rows[i].cells]);
+    for (let i = 0; i < rows.length; i++)
+      parts[i] = JSON.stringify([rows[i].key, rows[i].line, rows[i].cells]);
     await writeFile(path, parts.join("\n") + "\n");
     this.runs.push(path);
   }
 }
 
-async function* readRun(path: string): AsyncGenerator<KeyedRow> {
-  const rl = createInterface({ input: createReadStream(path, { highWaterMark: 1 << 16 }), crlfDelay: Infinity });
-  for await (const text of rl) {
-    if (!text) continue;
-    const [key, line, cells] = JSON.parse(text) as [string, number, string[]];
-    yield { key, line, cells };
+/** Read a run file in batches (one per read chunk). */
+async function* readRun(path: string): AsyncGenerator<KeyedRow[]> {
+  let rest = "";
+  for await (const chunk of createReadStream(path, {
+    encoding: "utf8",
+    highWaterMark: 1 << 18,
+  })) {
+    const text = rest + (chunk as string);
+    const lines = text.split("\n");
+    rest = lines.pop() ?? "";
+    const batch: KeyedRow[] = [];
+    for (const l of lines) {
+      if (!l) continue;
+      const [key, line, cells] = JSON.parse(l) as [string, number, string[]];
+      batch.push({ key, line, cells });
+    }
+    if (batch.length) yield batch;
+  }
+  if (rest) {
+    const [key, line, cells] = JSON.parse(rest) as [string, number, string[]];
+    yield [{ key, line, cells }];
+  }
+}
+
+/**
+ * A read position in a stream of row batches. `ready()` is synchronous; only when a batch is used
+ * up does the caller `await refill()`, so most rows cost no promise.
+ */
+export class Cursor {
+  private buf: KeyedRow[] = [];
+  private pos = 0;
+  private done = false;
+  constructor(private readonly it: AsyncIterator<KeyedRow[]>) {}
+  ready(): boolean {
+    return this.pos < this.buf.length || this.done;
+  }
+  async refill(): Promise<void> {
+    while (this.pos >= this.buf.length && !this.done) {
+      const r = await this.it.next();
+      if (r.done) this.done = true;
+      else {
+        this.buf = r.value;
+        this.pos = 0;
+      }
+    }
+  }
+  /** The current row (after `ready()` / `refill()`), or undefined at the end. */
+  head(): KeyedRow | undefined {
+    return this.buf[this.pos];
+  }
+  advance(): void {
+    this.pos++;
   }
 }
 
@@ -131,24 +181,43 @@ class Heap<T> {
   }
 }
 
-/** Merge sorted run files into one sorted stream. */
-export async function* mergeRuns(paths: readonly string[]): AsyncGenerator<KeyedRow> {
+/** Merge sorted run files into one sorted stream of batches. */
+export async function* mergeRuns(
+  paths: readonly string[],
+): AsyncGenerator<KeyedRow[]> {
   if (paths.length === 1) {
     yield* readRun(paths[0]);
     return;
   }
-  const heap = new Heap<{ row: KeyedRow; it: AsyncGenerator<KeyedRow> }>((a, b) => compareKeyed(a.row, b.row) < 0);
+  const heap = new Heap<{ row: KeyedRow; c: Cursor }>(
+    (a, b) => compareKeyed(a.row, b.row) < 0,
+  );
   for (const p of paths) {
-    const it = readRun(p);
-    const first = await it.next();
-    if (!first.done) heap.push({ row: first.value, it });
+    const c = new Cursor(readRun(p));
+    await c.refill();
+    const h = c.head();
+    if (h) heap.push({ row: h, c });
   }
+  let out: KeyedRow[] = [];
   while (heap.size > 0) {
     const top = heap.pop()!;
-    yield top.row;
-    const next = await top.it.next();
-    if (!next.done) heap.push({ row: next.value, it: top.it });
+    out.push(top.row);
+    top.c.advance();
+    if (!top.c.ready()) {
+      if (out.length) {
+        yield out;
+        out = [];
+      }
+      await top.c.refill();
+    }
+    const h = top.c.head();
+    if (h) heap.push({ row: h, c: top.c });
+    if (out.length >= 4096) {
+      yield out;
+      out = [];
+    }
   }
+  if (out.length) yield out;
 }
 
 /** One IKB: its key and, per source index, the rows with that key. */
@@ -158,31 +227,44 @@ export interface KeyGroup {
 }
 
 /**
- * K-way merge of per-entity streams, each sorted by key, into groups with the same key.
- * Throws if a stream turns out not to be sorted (callers sort first).
+ * K-way merge of per-entity streams of row batches, each sorted by key, into groups with the same
+ * key. Throws if a stream turns out not to be sorted (callers sort first).
  */
-export async function* groupByKey(sources: readonly AsyncIterator<KeyedRow>[]): AsyncGenerator<KeyGroup> {
-  const heads: (KeyedRow | undefined)[] = [];
-  for (const s of sources) {
-    const r = await s.next();
-    heads.push(r.done ? undefined : r.value);
-  }
+export async function* groupByKey(
+  sources: readonly AsyncIterator<KeyedRow[]>[],
+): AsyncGenerator<KeyGroup[]> {
+  const cursors = sources.map((s) => new Cursor(s));
+  let out: KeyGroup[] = [];
   for (;;) {
+    for (const c of cursors) if (!c.ready()) await c.refill();
     let min: string | undefined;
-    for (const h of heads) if (h && (min === undefined || h.key < min)) min = h.key;
-    if (min === undefined) return;
-    const rows: KeyedRow[][] = sources.map(() => []);
-    for (let i = 0; i < sources.length; i++) {
-      let h = heads[i];
-      while (h && h.key === min) {
-        rows[i].push(h);
-        const r = await sources[i].next();
-        const next = r.done ? undefined : r.value;
-        if (next && next.key < min) throw new Error(`source ${i} is not sorted by key at line ${next.line}`);
-        h = next;
-      }
-      heads[i] = h;
+    for (const c of cursors) {
+      const h = c.head();
+      if (h && (min === undefined || h.key < min)) min = h.key;
     }
-    yield { key: min, rows };
+    if (min === undefined) break;
+    const rows: KeyedRow[][] = cursors.map(() => []);
+    for (let i = 0; i < cursors.length; i++) {
+      const c = cursors[i];
+      for (;;) {
+        if (!c.ready()) await c.refill();
+        const h = c.head();
+        if (!h || h.key !== min) {
+          if (h && h.key < min)
+            throw new Error(
+              `source ${i} is not sorted by key at line ${h.line}`,
+            );
+          break;
+        }
+        rows[i].push(h);
+        c.advance();
+      }
+    }
+    out.push({ key: min, rows });
+    if (out.length >= 1024) {
+      yield out;
+      out = [];
+    }
   }
+  if (out.length) yield out;
 }

@@ -35,7 +35,8 @@ export interface CsvProblem {
   message: string;
 }
 
-export type CsvEvent = ({ kind: "row" } & CsvRow) | ({ kind: "problem" } & CsvProblem);
+export type CsvEvent =
+  ({ kind: "row" } & CsvRow) | ({ kind: "problem" } & CsvProblem);
 
 export interface CsvReaderOptions {
   /** Longest field accepted, in UTF-16 code units (default 1 MiB). Longer fields reject the record. */
@@ -177,7 +178,8 @@ export class CsvTokenizer {
       }
       i++;
     }
-    if (this.state === S.Unquoted || this.state === S.Quoted) this.append(text, from, n);
+    if (this.state === S.Unquoted || this.state === S.Quoted)
+      this.append(text, from, n);
   }
 
   /** Flush the last record. */
@@ -195,7 +197,8 @@ export class CsvTokenizer {
       this.field = "";
       this.finish();
     } else if (this.state === S.SkipLine || this.cells.length > 0) {
-      if (this.state === S.FieldStart && this.cells.length > 0) this.cells.push("");
+      if (this.state === S.FieldStart && this.cells.length > 0)
+        this.cells.push("");
       this.finish();
     }
   }
@@ -284,7 +287,10 @@ function seqLen(b: Uint8Array, i: number): number {
  * Decode UTF-8, replacing every invalid byte with {@link INVALID}. Returns the text and the bytes
  * of a sequence cut off at the end (to prepend to the next chunk).
  */
-export function decodeUtf8Marked(b: Uint8Array, final: boolean): { text: string; rest: Uint8Array; invalid: boolean } {
+export function decodeUtf8Marked(
+  b: Uint8Array,
+  final: boolean,
+): { text: string; rest: Uint8Array; invalid: boolean } {
   const dec = new TextDecoder("utf-8", { ignoreBOM: true });
   // Find where a possibly incomplete last sequence starts.
   let end = b.length;
@@ -317,13 +323,14 @@ export function decodeUtf8Marked(b: Uint8Array, final: boolean): { text: string;
 }
 
 /**
- * Read CSV events from a stream of bytes or text. A record holding bytes that are not valid UTF-8
- * is rejected with its line number.
+ * Read CSV events from a stream of bytes or text, in batches (one per input chunk), so consumers
+ * loop synchronously over most records. A record holding bytes that are not valid UTF-8 is
+ * rejected with its line number.
  */
-export async function* readCsv(
+export async function* readCsvBatches(
   source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
   options: CsvReaderOptions = {},
-): AsyncGenerator<CsvEvent> {
+): AsyncGenerator<CsvEvent[]> {
   let batch: CsvEvent[] = [];
   const tok = new CsvTokenizer((e) => batch.push(e), options.maxFieldLength);
   let carry: Uint8Array | undefined;
@@ -331,16 +338,16 @@ export async function* readCsv(
     if (typeof chunk === "string") tok.push(chunk);
     else {
       options.onBytes?.(chunk.byteLength);
-      const bytes = carry && carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      const bytes =
+        carry && carry.length ? Buffer.concat([carry, chunk]) : chunk;
       const { text, rest, invalid } = decodeUtf8Marked(bytes, false);
       if (invalid) tok.sawInvalid = true;
       carry = rest;
       tok.push(text);
     }
     if (batch.length) {
-      const out = batch;
+      yield batch;
       batch = [];
-      yield* out;
     }
   }
   if (carry && carry.length) {
@@ -349,16 +356,41 @@ export async function* readCsv(
     tok.push(text);
   }
   tok.end();
-  yield* batch;
+  if (batch.length) yield batch;
+}
+
+/** Read CSV events one at a time (see {@link readCsvBatches}). */
+export async function* readCsv(
+  source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+  options: CsvReaderOptions = {},
+): AsyncGenerator<CsvEvent> {
+  for await (const batch of readCsvBatches(source, options)) yield* batch;
+}
+
+/** Read a CSV file from disk, in batches. */
+export function readCsvFileBatches(
+  path: string,
+  options: CsvReaderOptions = {},
+): AsyncGenerator<CsvEvent[]> {
+  return readCsvBatches(
+    createReadStream(path, { highWaterMark: 1 << 20 }),
+    options,
+  );
 }
 
 /** Read a CSV file from disk. */
-export function readCsvFile(path: string, options: CsvReaderOptions = {}): AsyncGenerator<CsvEvent> {
+export function readCsvFile(
+  path: string,
+  options: CsvReaderOptions = {},
+): AsyncGenerator<CsvEvent> {
   return readCsv(createReadStream(path, { highWaterMark: 1 << 20 }), options);
 }
 
 /** Parse a whole CSV text at once (tests, small inputs). */
-export function parseCsvText(text: string, maxFieldLength?: number): CsvEvent[] {
+export function parseCsvText(
+  text: string,
+  maxFieldLength?: number,
+): CsvEvent[] {
   const out: CsvEvent[] = [];
   const tok = new CsvTokenizer((e) => out.push(e), maxFieldLength);
   tok.push(text);

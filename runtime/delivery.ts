@@ -11,9 +11,22 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { CompiledRuleset, EntityMeta, Finding, RuleContext, RuleTrace, Severity } from "../compiler/contract.js";
-import { groupByKey, mergeRuns, RunWriter, TempSpace, type KeyedRow } from "./assemble.js";
-import { readCsvFile } from "./csv-reader.js";
+import type {
+  CompiledRuleset,
+  EntityMeta,
+  Finding,
+  RuleContext,
+  RuleTrace,
+  Severity,
+} from "../compiler/contract.js";
+import {
+  groupByKey,
+  mergeRuns,
+  RunWriter,
+  TempSpace,
+  type KeyedRow,
+} from "./assemble.js";
+import { readCsvFileBatches } from "./csv-reader.js";
 import { groeipadNorm, GROEIPAD_SOURCE } from "./groeipad.js";
 import { hash53, HashSet53 } from "./key-set.js";
 import type { LoadedRuleset } from "./load-compiled.js";
@@ -67,8 +80,20 @@ interface FileState {
   index: number[];
   ikbCol: number;
   keyCols: number[];
-  unique?: { code: string; severity: Severity; hashes: HashSet53; candidates?: Set<number>; seen: Map<string, number> };
-  refs: { code: string; severity: Severity; field: string; col: number; target: string }[];
+  unique?: {
+    code: string;
+    severity: Severity;
+    hashes: HashSet53;
+    candidates?: Set<number>;
+    seen: Map<string, number>;
+  };
+  refs: {
+    code: string;
+    severity: Severity;
+    field: string;
+    col: number;
+    target: string;
+  }[];
   runs?: string[];
   roleByField: number;
 }
@@ -83,7 +108,9 @@ interface RuleTally {
   firstLine: number | null;
 }
 
-const EMPTY_IKB: Readonly<Record<string, readonly unknown[]>> = Object.freeze({});
+const EMPTY_IKB: Readonly<Record<string, readonly unknown[]>> = Object.freeze(
+  {},
+);
 
 /** Days since 1970-01-01 of a YYYY-MM-DD date; NaN when invalid. */
 export function dateToDays(iso: string): number {
@@ -91,7 +118,12 @@ export function dateToDays(iso: string): number {
   if (!m) return NaN;
   const t = Date.UTC(+m[1], +m[2] - 1, +m[3]);
   const d = new Date(t);
-  if (d.getUTCFullYear() !== +m[1] || d.getUTCMonth() !== +m[2] - 1 || d.getUTCDate() !== +m[3]) return NaN;
+  if (
+    d.getUTCFullYear() !== +m[1] ||
+    d.getUTCMonth() !== +m[2] - 1 ||
+    d.getUTCDate() !== +m[3]
+  )
+    return NaN;
   return t / 86400000;
 }
 
@@ -102,12 +134,18 @@ export function pct(part: number, whole: number): number {
 
 /** Parse the target of a `ref E.f` field type. */
 function refTarget(type: string): string | undefined {
-  const m = /^ref\s+([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(type.trim());
+  const m = /^ref\s+([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(
+    type.trim(),
+  );
   return m ? `${m[1]}.${m[2]}` : undefined;
 }
 
 /** Validate the delivery in `folder` against `loaded`. */
-export async function validateDelivery(folder: string, loaded: LoadedRuleset, opts: DeliveryOptions): Promise<Report> {
+export async function validateDelivery(
+  folder: string,
+  loaded: LoadedRuleset,
+  opts: DeliveryOptions,
+): Promise<Report> {
   const v = new DeliveryValidator(folder, loaded, opts);
   return v.run();
 }
@@ -116,7 +154,10 @@ class DeliveryValidator {
   private readonly rs: CompiledRuleset;
   private readonly trace: Map<string, RuleTrace>;
   private readonly tallies = new Map<string, RuleTally>();
-  private readonly inputCounts = new Map<string, { severity: Severity; count: number; file: string; line: number | null }>();
+  private readonly inputCounts = new Map<
+    string,
+    { severity: Severity; count: number; file: string; line: number | null }
+  >();
   private readonly personal: Map<string, Set<string>>;
   private readonly maxSamples: number;
   private readonly rrdDays: number;
@@ -139,18 +180,28 @@ class DeliveryValidator {
     this.personal = personalFields(this.rs.entities);
     this.maxSamples = opts.maxSamples ?? 1000;
     this.rrdDays = dateToDays(opts.rrd);
-    if (Number.isNaN(this.rrdDays)) throw new Error(`invalid RRD ${JSON.stringify(opts.rrd)}: expected YYYY-MM-DD`);
+    if (Number.isNaN(this.rrdDays))
+      throw new Error(
+        `invalid RRD ${JSON.stringify(opts.rrd)}: expected YYYY-MM-DD`,
+      );
   }
 
   async run(): Promise<Report> {
     const temp = new TempSpace(this.opts.tempDir);
     try {
       this.prepareFiles();
-      for (const f of this.files) if (f.report.readStatus === "read") await this.scan(f);
       for (const f of this.files)
-        if (f.report.readStatus === "read" && f.ikbCol >= 0 && f.report.sortedByIkbKey === false) await this.sort(f, temp);
+        if (f.report.readStatus === "read") await this.scan(f);
+      for (const f of this.files)
+        if (
+          f.report.readStatus === "read" &&
+          f.ikbCol >= 0 &&
+          f.report.sortedByIkbKey === false
+        )
+          await this.sort(f, temp);
       for (const s of this.refSets.values()) s.seal();
-      for (const f of this.files) if (f.unique) f.unique.candidates = f.unique.hashes.seal();
+      for (const f of this.files)
+        if (f.unique) f.unique.candidates = f.unique.hashes.seal();
       await this.validateAll();
     } finally {
       await temp.dispose();
@@ -160,8 +211,13 @@ class DeliveryValidator {
 
   // ---- files and headers ---------------------------------------------------------------
 
-  private fileRule(check: "present" | "header" | "unique-key" | "references", entity: string) {
-    return this.rs.fileRules.find((r) => r.check === check && r.entities.includes(entity));
+  private fileRule(
+    check: "present" | "header" | "unique-key" | "references",
+    entity: string,
+  ) {
+    return this.rs.fileRules.find(
+      (r) => r.check === check && r.entities.includes(entity),
+    );
   }
 
   private prepareFiles(): void {
@@ -171,7 +227,8 @@ class DeliveryValidator {
       if (this.fileRule("references", entity.name))
         for (const fd of entity.fields) {
           const target = refTarget(fd.type);
-          if (target && !this.refSets.has(target)) this.refSets.set(target, new HashSet53());
+          if (target && !this.refSets.has(target))
+            this.refSets.set(target, new HashSet53());
         }
     for (const entity of this.rs.entities) {
       if (!entity.file) continue;
@@ -200,7 +257,9 @@ class DeliveryValidator {
         ikbCol: -1,
         keyCols: [],
         refs: [],
-        roleByField: entity.roleBy ? entity.fields.findIndex((f) => f.name === entity.roleBy) : -1,
+        roleByField: entity.roleBy
+          ? entity.fields.findIndex((f) => f.name === entity.roleBy)
+          : -1,
       };
       this.files.push(state);
       if (!existsSync(path) || !statSync(path).isFile()) {
@@ -215,7 +274,8 @@ class DeliveryValidator {
         continue;
       }
       state.bytes = statSync(path).size;
-      if (ikbKey && entity.fields.some((f) => f.name === ikbKey)) report.sortedByIkbKey = true;
+      if (ikbKey && entity.fields.some((f) => f.name === ikbKey))
+        report.sortedByIkbKey = true;
     }
   }
 
@@ -227,7 +287,13 @@ class DeliveryValidator {
     if (p.severity === "blocking") r.blockingErrors++;
     const c = this.inputCounts.get(p.code);
     if (c) c.count++;
-    else this.inputCounts.set(p.code, { severity: p.severity, count: 1, file: p.file, line: p.line ?? null });
+    else
+      this.inputCounts.set(p.code, {
+        severity: p.severity,
+        count: 1,
+        file: p.file,
+        line: p.line ?? null,
+      });
     if (this.trace.has(p.code)) {
       this.tally(
         {
@@ -279,7 +345,8 @@ class DeliveryValidator {
     const rule = this.fileRule("header", e.name);
     let stop = false;
     for (const fd of missing) {
-      const severity: Severity = rule?.severity ?? (fd.required ? "blocking" : "signalling");
+      const severity: Severity =
+        rule?.severity ?? (fd.required ? "blocking" : "signalling");
       if (severity === "blocking") stop = true;
       this.problem(f, {
         code: rule?.code ?? "input.missing-column",
@@ -291,17 +358,31 @@ class DeliveryValidator {
     }
     if (stop) return false;
     const ikbKey = this.rs.metadata.ikb?.key;
-    if (f.report.sortedByIkbKey !== null && ikbKey) f.ikbCol = f.index[e.fields.findIndex((fd) => fd.name === ikbKey)];
-    f.keyCols = e.key.map((k) => f.index[e.fields.findIndex((fd) => fd.name === k)]);
+    if (f.report.sortedByIkbKey !== null && ikbKey)
+      f.ikbCol = f.index[e.fields.findIndex((fd) => fd.name === ikbKey)];
+    f.keyCols = e.key.map(
+      (k) => f.index[e.fields.findIndex((fd) => fd.name === k)],
+    );
     const uk = this.fileRule("unique-key", e.name);
     if (uk && f.keyCols.length && f.keyCols.every((c) => c >= 0))
-      f.unique = { code: uk.code, severity: uk.severity, hashes: new HashSet53(), seen: new Map() };
+      f.unique = {
+        code: uk.code,
+        severity: uk.severity,
+        hashes: new HashSet53(),
+        seen: new Map(),
+      };
     const refRule = this.fileRule("references", e.name);
     if (refRule)
       e.fields.forEach((fd, i) => {
         const target = refTarget(fd.type);
         if (target && f.index[i] >= 0) {
-          f.refs.push({ code: refRule.code, severity: refRule.severity, field: fd.name, col: f.index[i], target });
+          f.refs.push({
+            code: refRule.code,
+            severity: refRule.severity,
+            field: fd.name,
+            col: f.index[i],
+            target,
+          });
         }
       });
     return true;
@@ -320,71 +401,111 @@ class DeliveryValidator {
     const collect: { col: number; set: HashSet53 }[] = [];
     let done = 0;
     const progress = this.opts.onProgress;
-    for await (const ev of readCsvFile(f.path, {
+    for await (const batch of readCsvFileBatches(f.path, {
       maxFieldLength: this.opts.maxFieldLength,
-      onBytes: progress ? (n) => progress({ phase: "scan", file: f.file, done: (done += n), total: f.bytes, rows: f.report.rowsRead }) : undefined,
-    })) {
-      if (!headerSeen) {
-        headerSeen = true;
+      onBytes: progress
+        ? (n) =>
+            progress({
+              phase: "scan",
+              file: f.file,
+              done: (done += n),
+              total: f.bytes,
+              rows: f.report.rowsRead,
+            })
+        : undefined,
+    }))
+      for (const ev of batch) {
+        if (!headerSeen) {
+          headerSeen = true;
+          if (ev.kind === "problem") {
+            this.problem(f, {
+              code: `input.${ev.code}`,
+              severity: "blocking",
+              file: f.file,
+              line: ev.line,
+              message: `header: ${ev.message}`,
+            });
+            f.report.readStatus = "stopped";
+            return;
+          }
+          if (!this.header(f, ev.cells)) {
+            f.report.readStatus = "stopped";
+            return;
+          }
+          for (const [target, set] of this.refSets) {
+            const [ent, field] = target.split(".");
+            if (ent !== f.entity.name) continue;
+            const i = f.entity.fields.findIndex((fd) => fd.name === field);
+            if (i >= 0 && f.index[i] >= 0)
+              collect.push({ col: f.index[i], set });
+          }
+          continue;
+        }
+        f.report.rowsRead++;
         if (ev.kind === "problem") {
-          this.problem(f, { code: `input.${ev.code}`, severity: "blocking", file: f.file, line: ev.line, message: `header: ${ev.message}` });
-          f.report.readStatus = "stopped";
-          return;
+          f.report.rowsRejected++;
+          this.problem(f, {
+            code: `input.${ev.code}`,
+            severity: "blocking",
+            file: f.file,
+            line: ev.line,
+            message: ev.message,
+          });
+          continue;
         }
-        if (!this.header(f, ev.cells)) {
-          f.report.readStatus = "stopped";
-          return;
+        if (ev.cells.length !== f.width) {
+          f.report.rowsRejected++;
+          this.problem(f, {
+            code: "input.column-count",
+            severity: "blocking",
+            file: f.file,
+            line: ev.line,
+            message: `the row has ${ev.cells.length} columns; the header has ${f.width}`,
+          });
+          continue;
         }
-        for (const [target, set] of this.refSets) {
-          const [ent, field] = target.split(".");
-          if (ent !== f.entity.name) continue;
-          const i = f.entity.fields.findIndex((fd) => fd.name === field);
-          if (i >= 0 && f.index[i] >= 0) collect.push({ col: f.index[i], set });
+        if (f.ikbCol >= 0) {
+          const key = ev.cells[f.ikbCol];
+          if (prevKey !== undefined && key < prevKey)
+            f.report.sortedByIkbKey = false;
+          prevKey = key;
         }
-        continue;
+        if (f.unique) f.unique.hashes.add(this.keyText(f, ev.cells));
+        for (const c of collect)
+          if (ev.cells[c.col] !== "") c.set.add(ev.cells[c.col]);
       }
-      f.report.rowsRead++;
-      if (ev.kind === "problem") {
-        f.report.rowsRejected++;
-        this.problem(f, { code: `input.${ev.code}`, severity: "blocking", file: f.file, line: ev.line, message: ev.message });
-        continue;
-      }
-      if (ev.cells.length !== f.width) {
-        f.report.rowsRejected++;
-        this.problem(f, {
-          code: "input.column-count",
-          severity: "blocking",
-          file: f.file,
-          line: ev.line,
-          message: `the row has ${ev.cells.length} columns; the header has ${f.width}`,
-        });
-        continue;
-      }
-      if (f.ikbCol >= 0) {
-        const key = ev.cells[f.ikbCol];
-        if (prevKey !== undefined && key < prevKey) f.report.sortedByIkbKey = false;
-        prevKey = key;
-      }
-      if (f.unique) f.unique.hashes.add(this.keyText(f, ev.cells));
-      for (const c of collect) if (ev.cells[c.col] !== "") c.set.add(ev.cells[c.col]);
-    }
     if (!headerSeen) {
-      this.problem(f, { code: "input.empty-file", severity: "blocking", file: f.file, message: `file ${f.file} is empty (no header)` });
+      this.problem(f, {
+        code: "input.empty-file",
+        severity: "blocking",
+        file: f.file,
+        message: `file ${f.file} is empty (no header)`,
+      });
       f.report.readStatus = "stopped";
     }
     this.rowsTotal += f.report.rowsRead - f.report.rowsRejected;
   }
 
-  /** The rows of a file that passed the scan, in file order. */
-  private async *goodRows(f: FileState): AsyncGenerator<KeyedRow> {
+  /** The rows of a file that passed the scan, in file order, in batches. */
+  private async *goodRows(f: FileState): AsyncGenerator<KeyedRow[]> {
     let headerSeen = false;
-    for await (const ev of readCsvFile(f.path, { maxFieldLength: this.opts.maxFieldLength })) {
-      if (!headerSeen) {
-        headerSeen = true;
-        continue;
+    for await (const batch of readCsvFileBatches(f.path, {
+      maxFieldLength: this.opts.maxFieldLength,
+    })) {
+      const out: KeyedRow[] = [];
+      for (const ev of batch) {
+        if (!headerSeen) {
+          headerSeen = true;
+          continue;
+        }
+        if (ev.kind === "problem" || ev.cells.length !== f.width) continue;
+        out.push({
+          key: f.ikbCol >= 0 ? ev.cells[f.ikbCol] : "",
+          line: ev.line,
+          cells: ev.cells,
+        });
       }
-      if (ev.kind === "problem" || ev.cells.length !== f.width) continue;
-      yield { key: f.ikbCol >= 0 ? ev.cells[f.ikbCol] : "", line: ev.line, cells: ev.cells };
+      if (out.length) yield out;
     }
   }
 
@@ -392,11 +513,18 @@ class DeliveryValidator {
     const w = new RunWriter(temp, f.entity.name, this.opts.sortBudget);
     let n = 0;
     const total = f.report.rowsRead;
-    for await (const row of this.goodRows(f)) {
-      await w.add(row);
-      if (this.opts.onProgress && (++n & 0xffff) === 0)
-        this.opts.onProgress({ phase: "sort", file: f.file, done: n, total, rows: n });
-    }
+    for await (const batch of this.goodRows(f))
+      for (const row of batch) {
+        if (w.add(row)) await w.flush();
+        if (this.opts.onProgress && (++n & 0xffff) === 0)
+          this.opts.onProgress({
+            phase: "sort",
+            file: f.file,
+            done: n,
+            total,
+            rows: n,
+          });
+      }
     await w.flush();
     f.runs = w.runs;
   }
@@ -408,21 +536,38 @@ class DeliveryValidator {
     const grouped = readable.filter((f) => f.ikbCol >= 0);
     const flat = readable.filter((f) => f.ikbCol < 0);
     if (grouped.length) {
-      const sources = grouped.map((f) => (f.runs ? mergeRuns(f.runs) : this.goodRows(f)));
-      const names = this.rs.entities.filter((e) => e.file && grouped.some((g) => g.entity === e)).map((e) => e.name);
-      for await (const g of groupByKey(sources)) {
-        const ikb: Record<string, unknown[]> = {};
-        for (const n of names) ikb[n] = [];
-        this.processIkb(g.key, grouped, g.rows, ikb);
-      }
+      const sources = grouped.map((f) =>
+        f.runs ? mergeRuns(f.runs) : this.goodRows(f),
+      );
+      const names = this.rs.entities
+        .filter((e) => e.file && grouped.some((g) => g.entity === e))
+        .map((e) => e.name);
+      for await (const groups of groupByKey(sources))
+        for (const g of groups) {
+          const ikb: Record<string, unknown[]> = {};
+          for (const n of names) ikb[n] = [];
+          this.processIkb(g.key, grouped, g.rows, ikb);
+        }
     }
     for (const f of flat) {
-      for await (const row of this.goodRows(f)) this.processIkb(undefined, [f], [[row]], undefined);
+      for await (const batch of this.goodRows(f))
+        for (const row of batch)
+          this.processIkb(undefined, [f], [[row]], undefined);
     }
   }
 
-  private processIkb(key: string | undefined, files: FileState[], rows: KeyedRow[][], ikb: Record<string, unknown[]> | undefined): void {
-    const items: { f: FileState; row: KeyedRow; record: unknown; out: Finding[] }[] = [];
+  private processIkb(
+    key: string | undefined,
+    files: FileState[],
+    rows: KeyedRow[][],
+    ikb: Record<string, unknown[]> | undefined,
+  ): void {
+    const items: {
+      f: FileState;
+      row: KeyedRow;
+      record: unknown;
+      out: Finding[];
+    }[] = [];
     for (let i = 0; i < files.length; i++) {
       const f = files[i];
       const decode = this.rs.decoders[f.entity.name];
@@ -433,7 +578,11 @@ class DeliveryValidator {
         items.push({ f, row, record, out });
       }
     }
-    const ctx: RuleContext = { rrd: this.rrdDays, ikb: ikb ?? EMPTY_IKB, ikbKey: key };
+    const ctx: RuleContext = {
+      rrd: this.rrdDays,
+      ikb: ikb ?? EMPTY_IKB,
+      ikbKey: key,
+    };
     const all: Finding[] = [];
     for (const it of items) {
       const check = this.rs.checks[it.f.entity.name];
@@ -452,18 +601,31 @@ class DeliveryValidator {
     }
     this.rowsDone += items.length;
     if (this.opts.onProgress && (this.rowsDone & 0x3fff) < items.length)
-      this.opts.onProgress({ phase: "validate", file: files.map((f) => f.file).join(", "), done: this.rowsDone, total: this.rowsTotal, rows: this.rowsDone });
+      this.opts.onProgress({
+        phase: "validate",
+        file: files.map((f) => f.file).join(", "),
+        done: this.rowsDone,
+        total: this.rowsTotal,
+        rows: this.rowsDone,
+      });
     if (ikb) {
       this.ikbCount++;
       const c = this.rs.classify(all, ikb);
       if (c.meetsAutomatedControls) this.ikbMeeting++;
-      for (const cat of new Set(c.categories)) this.categoryCounts.set(cat, (this.categoryCounts.get(cat) ?? 0) + 1);
-      for (const p of new Set(c.payoutsBlocked)) this.payoutCounts.set(p, (this.payoutCounts.get(p) ?? 0) + 1);
+      for (const cat of new Set(c.categories))
+        this.categoryCounts.set(cat, (this.categoryCounts.get(cat) ?? 0) + 1);
+      for (const p of new Set(c.payoutsBlocked))
+        this.payoutCounts.set(p, (this.payoutCounts.get(p) ?? 0) + 1);
     }
   }
 
   /** Unique-key and references checks of one row. */
-  private fileChecks(f: FileState, row: KeyedRow, ikbKey: string | undefined, out: Finding[]): void {
+  private fileChecks(
+    f: FileState,
+    row: KeyedRow,
+    ikbKey: string | undefined,
+    out: Finding[],
+  ): void {
     const e = f.entity;
     const role =
       f.roleByField >= 0 && ikbKey !== undefined
@@ -471,7 +633,8 @@ class DeliveryValidator {
           ? ("D" as const)
           : ("V" as const)
         : undefined;
-    const renderKey = () => e.key.map((k, i) => `${k}=${row.cells[f.keyCols[i]] ?? ""}`).join(";");
+    const renderKey = () =>
+      e.key.map((k, i) => `${k}=${row.cells[f.keyCols[i]] ?? ""}`).join(";");
     const u = f.unique;
     if (u && u.candidates && u.candidates.size > 0) {
       const kt = this.keyText(f, row.cells);
@@ -486,7 +649,9 @@ class DeliveryValidator {
             role,
             attribute: undefined,
             key: renderKey(),
-            values: Object.fromEntries(e.key.map((k, i) => [k, row.cells[f.keyCols[i]] ?? null])),
+            values: Object.fromEntries(
+              e.key.map((k, i) => [k, row.cells[f.keyCols[i]] ?? null]),
+            ),
             message: `the key ${renderKey()} also occurs at line ${first}`,
           });
       }
@@ -511,13 +676,23 @@ class DeliveryValidator {
   private tally(fd: Finding, newRecord: boolean): void {
     let t = this.tallies.get(fd.rule);
     if (!t) {
-      t = { severity: fd.severity, count: 0, records: 0, samples: [], omitted: 0, firstFile: fd.file ?? null, firstLine: fd.line ?? null };
+      t = {
+        severity: fd.severity,
+        count: 0,
+        records: 0,
+        samples: [],
+        omitted: 0,
+        firstFile: fd.file ?? null,
+        firstLine: fd.line ?? null,
+      };
       this.tallies.set(fd.rule, t);
     }
     t.count++;
     if (newRecord) t.records++;
     if (t.samples.length < this.maxSamples) {
-      const personal = this.opts.showPersonalData ? undefined : this.personal.get(fd.entity);
+      const personal = this.opts.showPersonalData
+        ? undefined
+        : this.personal.get(fd.entity);
       t.samples.push({
         key: maskKey(fd.key, personal),
         entity: fd.entity,
@@ -537,15 +712,25 @@ class DeliveryValidator {
     const rs = this.rs;
     const m = rs.metadata;
     const validatedBy = new Map<string, number>();
-    for (const f of this.files) validatedBy.set(f.entity.name, (validatedBy.get(f.entity.name) ?? 0) + f.report.rowsValidated);
-    for (const f of this.files) if (f.report.blockingErrors > 0) f.report.status = "rejected";
+    for (const f of this.files)
+      validatedBy.set(
+        f.entity.name,
+        (validatedBy.get(f.entity.name) ?? 0) + f.report.rowsValidated,
+      );
+    for (const f of this.files)
+      if (f.report.blockingErrors > 0) f.report.status = "rejected";
 
     const ruleReports: RuleReport[] = [];
-    const codes = new Set<string>([...this.trace.keys(), ...this.tallies.keys()]);
+    const codes = new Set<string>([
+      ...this.trace.keys(),
+      ...this.tallies.keys(),
+    ]);
     for (const code of [...codes].sort()) {
       const t = this.trace.get(code);
       const tally = this.tallies.get(code);
-      const entities = t ? [...t.entities] : [...new Set(tally?.samples.map((s) => s.entity) ?? [])];
+      const entities = t
+        ? [...t.entities]
+        : [...new Set(tally?.samples.map((s) => s.entity) ?? [])];
       const base = entities.reduce((a, e) => a + (validatedBy.get(e) ?? 0), 0);
       const records = tally?.records ?? 0;
       ruleReports.push({
@@ -566,18 +751,36 @@ class DeliveryValidator {
       });
     }
     const isPrimary = (r: RuleReport) =>
-      r.severity === "blocking" || (this.trace.get(r.code)?.categories.length ?? 0) > 0 || r.target === "file";
+      r.severity === "blocking" ||
+      (this.trace.get(r.code)?.categories.length ?? 0) > 0 ||
+      r.target === "file";
 
     const blockingErrors: BlockingError[] = [];
     for (const r of ruleReports)
       if (r.severity === "blocking" && r.count > 0) {
         const t = this.tallies.get(r.code)!;
-        blockingErrors.push({ code: r.code, title: r.title, count: r.count, file: t.firstFile, line: t.firstLine });
+        blockingErrors.push({
+          code: r.code,
+          title: r.title,
+          count: r.count,
+          file: t.firstFile,
+          line: t.firstLine,
+        });
       }
-    for (const [code, c] of [...this.inputCounts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    for (const [code, c] of [...this.inputCounts].sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    ))
       if (c.severity === "blocking" && !this.trace.has(code))
-        blockingErrors.push({ code, title: INPUT_TITLES[code] ?? code, count: c.count, file: c.file, line: c.line });
-    blockingErrors.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+        blockingErrors.push({
+          code,
+          title: INPUT_TITLES[code] ?? code,
+          count: c.count,
+          file: c.file,
+          line: c.line,
+        });
+    blockingErrors.sort((a, b) =>
+      a.code < b.code ? -1 : a.code > b.code ? 1 : 0,
+    );
 
     const rows = { read: 0, validated: 0, rejected: 0 };
     for (const f of this.files) {
@@ -592,7 +795,10 @@ class DeliveryValidator {
 
     const report: Report = {
       reportVersion: REPORT_VERSION,
-      generator: { name: "regel", version: this.opts.generatorVersion ?? "0.1.0" },
+      generator: {
+        name: "regel",
+        version: this.opts.generatorVersion ?? "0.1.0",
+      },
       ...(this.opts.generatedAt ? { generatedAt: this.opts.generatedAt } : {}),
       ruleset: {
         id: m.id,
@@ -601,7 +807,11 @@ class DeliveryValidator {
         title: m.title ?? null,
         validFrom: m.validFrom ?? null,
         validUntil: m.validUntil ?? null,
-        sources: m.sources.map((s) => ({ alias: s.alias, title: s.title, url: s.url ?? null })),
+        sources: m.sources.map((s) => ({
+          alias: s.alias,
+          title: s.title,
+          url: s.url ?? null,
+        })),
       },
       rrd: this.opts.rrd,
       personalDataShown: !!this.opts.showPersonalData,
@@ -609,10 +819,22 @@ class DeliveryValidator {
       blockingErrors,
       rows,
       files: this.files.map((f) => f.report),
-      ikbs: hasIkb ? { count: this.ikbCount, meetingAutomatedControls: this.ikbMeeting, percentage } : null,
+      ikbs: hasIkb
+        ? {
+            count: this.ikbCount,
+            meetingAutomatedControls: this.ikbMeeting,
+            percentage,
+          }
+        : null,
       groeipad:
         hasIkb && norm !== undefined
-          ? { year, norm, percentage, meetsNorm: percentage >= norm, source: GROEIPAD_SOURCE }
+          ? {
+              year,
+              norm,
+              percentage,
+              meetsNorm: percentage >= norm,
+              source: GROEIPAD_SOURCE,
+            }
           : null,
       categories: rs.categories.map((c) => ({
         name: c.name,
@@ -652,7 +874,8 @@ export const INPUT_TITLES: Readonly<Record<string, string>> = {
   "input.missing-column": "Column missing from the header",
   "input.unknown-column": "Column not in the data model",
   "input.column-count": "Row has a different number of columns than the header",
-  "input.invalid-closing-quote": "Broken quoting: character after a closing quote",
+  "input.invalid-closing-quote":
+    "Broken quoting: character after a closing quote",
   "input.unclosed-quote": "Broken quoting: quoted field never closed",
   "input.field-too-large": "Field too large",
   "input.invalid-utf8": "Invalid UTF-8",

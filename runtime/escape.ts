@@ -45,6 +45,8 @@ export function csvCell(value: string | number | null | undefined): string {
 }
 
 /** A CSV line (CRLF-terminated) from cells. */
-export function csvLine(cells: readonly (string | number | null | undefined)[]): string {
+export function csvLine(
+  cells: readonly (string | number | null | undefined)[],
+): string {
   return cells.map(csvCell).join(",") + "\r\n";
 }

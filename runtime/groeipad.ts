@@ -9,9 +9,15 @@
  * @module
  */
 
-export const GROEIPAD_SOURCE = "Beoordelingskader Beleidsregel IKB, hoofdstuk 3";
+export const GROEIPAD_SOURCE =
+  "Beoordelingskader Beleidsregel IKB, hoofdstuk 3";
 
-const TABLE: Readonly<Record<number, number>> = { 2020: 60, 2021: 80, 2022: 90, 2023: 95 };
+const TABLE: Readonly<Record<number, number>> = {
+  2020: 60,
+  2021: 80,
+  2022: 90,
+  2023: 95,
+};
 
 /** The norm (percent) for the year of the RRD, or undefined before the groeipad started. */
 export function groeipadNorm(year: number): number | undefined {

@@ -26,19 +26,29 @@ details{margin:.3rem 0}summary{cursor:pointer}.muted{color:#666}
 
 function articleLinks(articles: readonly ArticleTrace[]): string {
   return articles
-    .map((a) => `<a href="#${htmlId("source", a.source)}" title="${h(a.sourceTitle)}">${h(a.source)} ${h(a.locator)}</a>`)
+    .map(
+      (a) =>
+        `<a href="#${htmlId("source", a.source)}" title="${h(a.sourceTitle)}">${h(a.source)} ${h(a.locator)}</a>`,
+    )
     .join(", ");
 }
 
 function locationLink(r: RuleReport): string {
   const loc = `${r.location.file}:${r.location.line}:${r.location.column}`;
   // a relative link to the .regel source text; the path is escaped and never a scheme
-  const href = r.location.file.includes(":") ? "" : `${r.location.file}#L${r.location.line}`;
-  return href ? `<a class="mono" href="${h(href)}">${h(loc)}</a>` : `<span class="mono">${h(loc)}</span>`;
+  const href = r.location.file.includes(":")
+    ? ""
+    : `${r.location.file}#L${r.location.line}`;
+  return href
+    ? `<a class="mono" href="${h(href)}">${h(loc)}</a>`
+    : `<span class="mono">${h(loc)}</span>`;
 }
 
 /** Horizontal bar chart: one bar per item, value in percent. */
-function barChart(items: { label: string; value: number; count: number }[], title: string): string {
+function barChart(
+  items: { label: string; value: number; count: number }[],
+  title: string,
+): string {
   const rowH = 24;
   const labelW = 300;
   const barW = 520;
@@ -58,7 +68,11 @@ function barChart(items: { label: string; value: number; count: number }[], titl
 }
 
 /** Pass-rate bar against the groeipad norm line. */
-function passRateChart(percentage: number, norm: number | undefined, year: number): string {
+function passRateChart(
+  percentage: number,
+  norm: number | undefined,
+  year: number,
+): string {
   const w = 600;
   const x = (p: number) => (Math.max(0, Math.min(100, p)) * w) / 100;
   const ok = norm === undefined || percentage >= norm;
@@ -76,7 +90,10 @@ function passRateChart(percentage: number, norm: number | undefined, year: numbe
   );
 }
 
-function rulesTable(rules: RuleReport[], samplesDir: string | undefined): string {
+function rulesTable(
+  rules: RuleReport[],
+  samplesDir: string | undefined,
+): string {
   if (rules.length === 0) return `<p class="muted">None.</p>`;
   const rows = rules
     .map((r) => {
@@ -96,12 +113,19 @@ ${r.samples
         s.attribute ?? "",
       )}</td><td class="mono">${Object.keys(s.values)
         .sort()
-        .map((k) => `${h(k)}=${s.values[k] === null ? "<i>absent</i>" : h(s.values[k])}`)
+        .map(
+          (k) =>
+            `${h(k)}=${s.values[k] === null ? "<i>absent</i>" : h(s.values[k])}`,
+        )
         .join("<br>")}</td><td>${h(s.message)}</td></tr>`,
   )
-  .join("\n")}</table>${r.samples.length > HTML_SAMPLES ? `<p class="muted">First ${HTML_SAMPLES} shown; all kept samples are in the JSON report and the CSV file.</p>` : ""}</details>`;
+  .join(
+    "\n",
+  )}</table>${r.samples.length > HTML_SAMPLES ? `<p class="muted">First ${HTML_SAMPLES} shown; all kept samples are in the JSON report and the CSV file.</p>` : ""}</details>`;
       return `<tr id="${id}"><td class="mono"><a href="#${id}">${h(r.code)}</a></td><td>${h(r.title)}${
-        r.meaning && r.meaning !== r.title ? `<br><span class="muted">${h(r.meaning)}</span>` : ""
+        r.meaning && r.meaning !== r.title
+          ? `<br><span class="muted">${h(r.meaning)}</span>`
+          : ""
       }${samples}</td><td class="${r.severity === "blocking" ? "blocking" : ""}">${h(r.severity)}</td><td class="n">${h(r.count)}</td><td class="n">${h(
         r.records,
       )}</td><td class="n">${h(r.percentage)}</td><td>${articleLinks(r.articles)}</td><td>${locationLink(r)}<br><span class="muted">${h(r.origin)}</span></td></tr>`;
@@ -120,8 +144,12 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
   const r = report;
   const title = `Validation report — ${r.ruleset.id} — RRD ${r.rrd}`;
   const parts: string[] = [];
-  parts.push(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`);
-  parts.push(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
+  parts.push(
+    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`,
+  );
+  parts.push(
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+  );
   parts.push(`<title>${h(title)}</title><style>${CSS}</style></head><body>`);
   parts.push(`<h1>${h(title)}</h1>`);
   parts.push(
@@ -134,18 +162,28 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
 
   parts.push(`<h2>Summary</h2><table>`);
   parts.push(`<tr><th>rows read</th><td class="n">${h(r.rows.read)}</td></tr>`);
-  parts.push(`<tr><th>rows validated</th><td class="n">${h(r.rows.validated)}</td></tr>`);
-  parts.push(`<tr><th>rows rejected</th><td class="n">${h(r.rows.rejected)}</td></tr>`);
+  parts.push(
+    `<tr><th>rows validated</th><td class="n">${h(r.rows.validated)}</td></tr>`,
+  );
+  parts.push(
+    `<tr><th>rows rejected</th><td class="n">${h(r.rows.rejected)}</td></tr>`,
+  );
   if (r.ikbs) {
     parts.push(`<tr><th>IKBs</th><td class="n">${h(r.ikbs.count)}</td></tr>`);
-    parts.push(`<tr><th>IKBs meeting the automated controls</th><td class="n">${h(r.ikbs.meetingAutomatedControls)} (${h(r.ikbs.percentage)} %)</td></tr>`);
+    parts.push(
+      `<tr><th>IKBs meeting the automated controls</th><td class="n">${h(r.ikbs.meetingAutomatedControls)} (${h(r.ikbs.percentage)} %)</td></tr>`,
+    );
   }
   parts.push(`</table>`);
 
   if (r.blockingErrors.length) {
-    parts.push(`<h2>Blocking errors</h2><table><tr><th>code</th><th>title</th><th>count</th><th>first at</th></tr>`);
+    parts.push(
+      `<h2>Blocking errors</h2><table><tr><th>code</th><th>title</th><th>count</th><th>first at</th></tr>`,
+    );
     for (const b of r.blockingErrors) {
-      const link = r.rules.some((x) => x.code === b.code) ? `<a href="#${htmlId("rule", b.code)}">${h(b.code)}</a>` : h(b.code);
+      const link = r.rules.some((x) => x.code === b.code)
+        ? `<a href="#${htmlId("rule", b.code)}">${h(b.code)}</a>`
+        : h(b.code);
       parts.push(
         `<tr><td class="mono">${link}</td><td>${h(b.title)}</td><td class="n">${h(b.count)}</td><td class="mono">${h(b.file ?? "")}${
           b.line !== null ? `:${h(b.line)}` : ""
@@ -157,7 +195,13 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
 
   if (r.ikbs) {
     parts.push(`<h2>Automated controls against the groeipad</h2>`);
-    parts.push(passRateChart(r.ikbs.percentage, r.groeipad?.norm, r.groeipad?.year ?? Number(r.rrd.slice(0, 4))));
+    parts.push(
+      passRateChart(
+        r.ikbs.percentage,
+        r.groeipad?.norm,
+        r.groeipad?.year ?? Number(r.rrd.slice(0, 4)),
+      ),
+    );
     if (r.groeipad)
       parts.push(
         `<p>${h(r.groeipad.percentage)} % of the IKBs meet the automated controls; the norm for ${h(r.groeipad.year)} is ${h(
@@ -165,15 +209,28 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
         )} % (${h(r.groeipad.source)}): <b>${r.groeipad.meetsNorm ? "met" : "not met"}</b>.</p>`,
       );
     parts.push(`<h2>Bijlage 3 categories</h2>`);
-    parts.push(barChart(r.categories.map((c) => ({ label: `${c.name} — ${c.title}`, value: c.percentage, count: c.count })), "IKBs per category"));
-    parts.push(`<table><tr><th>category</th><th>title</th><th>blocks payout condition</th><th>IKBs</th><th>%</th><th>articles</th></tr>`);
+    parts.push(
+      barChart(
+        r.categories.map((c) => ({
+          label: `${c.name} — ${c.title}`,
+          value: c.percentage,
+          count: c.count,
+        })),
+        "IKBs per category",
+      ),
+    );
+    parts.push(
+      `<table><tr><th>category</th><th>title</th><th>blocks payout condition</th><th>IKBs</th><th>%</th><th>articles</th></tr>`,
+    );
     for (const c of r.categories)
       parts.push(
         `<tr><td class="mono">${h(c.name)}</td><td>${h(c.title)}</td><td>${h(c.payout ?? "")}</td><td class="n">${h(c.count)}</td><td class="n">${h(
           c.percentage,
         )}</td><td>${articleLinks(c.articles)}</td></tr>`,
       );
-    parts.push(`</table><h2>Payout conditions</h2><table><tr><th>#</th><th>condition</th><th>IKBs blocked</th><th>%</th><th>articles</th></tr>`);
+    parts.push(
+      `</table><h2>Payout conditions</h2><table><tr><th>#</th><th>condition</th><th>IKBs blocked</th><th>%</th><th>articles</th></tr>`,
+    );
     for (const p of r.payouts)
       parts.push(
         `<tr><td class="n">${h(p.number)}</td><td>${h(p.title)} <span class="muted mono">${h(p.name)}</span></td><td class="n">${h(
@@ -183,13 +240,19 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
     parts.push(`</table>`);
   }
 
-  parts.push(`<h2>Files</h2><table><tr><th>file</th><th>entity</th><th>status</th><th>read</th><th>validated</th><th>rejected</th><th>problems</th></tr>`);
+  parts.push(
+    `<h2>Files</h2><table><tr><th>file</th><th>entity</th><th>status</th><th>read</th><th>validated</th><th>rejected</th><th>problems</th></tr>`,
+  );
   for (const f of r.files) {
     const probs = f.problems
       .slice(0, 20)
-      .map((p) => `<div><span class="mono">${h(p.code)}</span> ${p.line !== undefined ? `line ${h(p.line)}: ` : ""}${h(p.message)}</div>`)
+      .map(
+        (p) =>
+          `<div><span class="mono">${h(p.code)}</span> ${p.line !== undefined ? `line ${h(p.line)}: ` : ""}${h(p.message)}</div>`,
+      )
       .join("");
-    const more = f.problems.length + f.problemsOmitted - Math.min(20, f.problems.length);
+    const more =
+      f.problems.length + f.problemsOmitted - Math.min(20, f.problems.length);
     parts.push(
       `<tr><td class="mono">${h(f.file)}</td><td>${h(f.entity)}</td><td class="${f.status === "rejected" ? "blocking" : ""}">${h(f.status)} (${h(
         f.readStatus,
@@ -202,7 +265,9 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
 
   parts.push(`<h2>Rules</h2>`);
   parts.push(rulesTable(r.rules, opts.samplesDir));
-  parts.push(`<h2>Secondary validation errors</h2><p class="muted">Signalling rules that put an IKB in no Bijlage 3 category.</p>`);
+  parts.push(
+    `<h2>Secondary validation errors</h2><p class="muted">Signalling rules that put an IKB in no Bijlage 3 category.</p>`,
+  );
   parts.push(rulesTable(r.secondaryRules, opts.samplesDir));
 
   parts.push(`<h2>Sources</h2><ul>`);

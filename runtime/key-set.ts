@@ -46,7 +46,8 @@ export class HashSet53 {
     this.data = this.data.slice(0, this.n).sort();
     this.sealed = true;
     const dup = new Set<number>();
-    for (let i = 1; i < this.n; i++) if (this.data[i] === this.data[i - 1]) dup.add(this.data[i]);
+    for (let i = 1; i < this.n; i++)
+      if (this.data[i] === this.data[i - 1]) dup.add(this.data[i]);
     return dup;
   }
 

@@ -18,7 +18,14 @@ export interface LoadedRuleset {
   trace: readonly RuleTrace[];
 }
 
-const REQUIRED_EXPORTS = ["metadata", "entities", "trace", "decoders", "checks", "classify"] as const;
+const REQUIRED_EXPORTS = [
+  "metadata",
+  "entities",
+  "trace",
+  "decoders",
+  "checks",
+  "classify",
+] as const;
 
 /** Thrown when a compiled module is missing or does not have the exports of the contract. */
 export class RulesetLoadError extends Error {}
@@ -26,10 +33,15 @@ export class RulesetLoadError extends Error {}
 /** Load the compiled ruleset in `dir`. */
 export async function loadCompiled(dir: string): Promise<LoadedRuleset> {
   const file = join(dir, "validators.js");
-  if (!existsSync(file)) throw new RulesetLoadError(`no compiled validators at ${file}`);
-  const mod = (await import(pathToFileURL(resolve(file)).href)) as Record<string, unknown>;
+  if (!existsSync(file))
+    throw new RulesetLoadError(`no compiled validators at ${file}`);
+  const mod = (await import(pathToFileURL(resolve(file)).href)) as Record<
+    string,
+    unknown
+  >;
   for (const name of REQUIRED_EXPORTS) {
-    if (mod[name] === undefined) throw new RulesetLoadError(`${file} does not export \`${name}\``);
+    if (mod[name] === undefined)
+      throw new RulesetLoadError(`${file} does not export \`${name}\``);
   }
   const module: CompiledRuleset = {
     metadata: mod.metadata as CompiledRuleset["metadata"],
@@ -50,8 +62,10 @@ export async function loadCompiled(dir: string): Promise<LoadedRuleset> {
     // trace.json may be the bare table or an object holding it under `rules` / `trace`.
     const table = Array.isArray(parsed)
       ? parsed
-      : ((parsed as { rules?: unknown; trace?: unknown }).rules ?? (parsed as { trace?: unknown }).trace);
-    if (Array.isArray(table) && table.length >= module.trace.length) trace = table as RuleTrace[];
+      : ((parsed as { rules?: unknown; trace?: unknown }).rules ??
+        (parsed as { trace?: unknown }).trace);
+    if (Array.isArray(table) && table.length >= module.trace.length)
+      trace = table as RuleTrace[];
   }
   return { module, dir, trace };
 }
@@ -61,7 +75,11 @@ export function listCompiled(root: string): string[] {
   if (!existsSync(root)) return [];
   return readdirSync(root)
     .filter((d) => /^[A-Za-z0-9_.-]+@[0-9]+\.[0-9]+\.[0-9]+/.test(d))
-    .filter((d) => existsSync(join(root, d, "validators.js")) && statSync(join(root, d)).isDirectory())
+    .filter(
+      (d) =>
+        existsSync(join(root, d, "validators.js")) &&
+        statSync(join(root, d)).isDirectory(),
+    )
     .sort();
 }
 

@@ -9,7 +9,9 @@ import type { EntityMeta } from "../compiler/contract.js";
 export const MASK = "***";
 
 /** Personal field names per entity (both the field name and its CSV column). */
-export function personalFields(entities: readonly EntityMeta[]): Map<string, Set<string>> {
+export function personalFields(
+  entities: readonly EntityMeta[],
+): Map<string, Set<string>> {
   const m = new Map<string, Set<string>>();
   for (const e of entities) {
     const s = new Set<string>();
@@ -30,18 +32,24 @@ export function maskValues(
 ): Record<string, string | null> {
   if (!personal || personal.size === 0) return values;
   const out: Record<string, string | null> = {};
-  for (const [k, v] of Object.entries(values)) out[k] = v !== null && personal.has(k) ? MASK : v;
+  for (const [k, v] of Object.entries(values))
+    out[k] = v !== null && personal.has(k) ? MASK : v;
   return out;
 }
 
 /** Mask personal parts of a record key rendered as `field=value;field=value`. */
-export function maskKey(key: string, personal: ReadonlySet<string> | undefined): string {
+export function maskKey(
+  key: string,
+  personal: ReadonlySet<string> | undefined,
+): string {
   if (!personal || personal.size === 0) return key;
   return key
     .split(";")
     .map((part) => {
       const eq = part.indexOf("=");
-      return eq > 0 && personal.has(part.slice(0, eq)) ? `${part.slice(0, eq)}=${MASK}` : part;
+      return eq > 0 && personal.has(part.slice(0, eq))
+        ? `${part.slice(0, eq)}=${MASK}`
+        : part;
     })
     .join(";");
 }

@@ -7,12 +7,16 @@ import cliProgress from "cli-progress";
 import type { Progress } from "./delivery.js";
 
 /** Returns an `onProgress` callback and a `stop` function; both do nothing when not on a TTY. */
-export function progressBar(stream: NodeJS.WriteStream = process.stderr): { onProgress?: (p: Progress) => void; stop: () => void } {
+export function progressBar(stream: NodeJS.WriteStream = process.stderr): {
+  onProgress?: (p: Progress) => void;
+  stop: () => void;
+} {
   if (!stream.isTTY) return { stop: () => undefined };
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: "{phase} {file} |{bar}| {percentage}% · {rows} rows · {rate} rows/s · ETA {eta_formatted}",
+      format:
+        "{phase} {file} |{bar}| {percentage}% · {rows} rows · {rate} rows/s · ETA {eta_formatted}",
       hideCursor: true,
       clearOnComplete: true,
       etaBuffer: 50,
@@ -27,7 +31,12 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr): { onPr
     onProgress(p: Progress) {
       const key = `${p.phase}:${p.file}`;
       const secs = (performance.now() - t0) / 1000;
-      const payload = { phase: p.phase, file: p.file, rows: p.rows, rate: secs > 0 ? Math.round(p.rows / secs) : 0 };
+      const payload = {
+        phase: p.phase,
+        file: p.file,
+        rows: p.rows,
+        rate: secs > 0 ? Math.round(p.rows / secs) : 0,
+      };
       if (!started) {
         bar.start(Math.max(1, p.total), p.done, payload);
         started = true;

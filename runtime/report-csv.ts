@@ -12,7 +12,19 @@ export function sampleFileName(code: string): string {
   return `${code.replace(/[^A-Za-z0-9_.-]/g, "_")}.csv`;
 }
 
-const HEADER = ["rule", "severity", "ruleset", "entity", "role", "attribute", "key", "values", "message", "file", "line"];
+const HEADER = [
+  "rule",
+  "severity",
+  "ruleset",
+  "entity",
+  "role",
+  "attribute",
+  "key",
+  "values",
+  "message",
+  "file",
+  "line",
+];
 
 /** The CSV text of one rule's samples. */
 export function ruleSamplesCsv(rule: RuleReport): string {
@@ -22,7 +34,19 @@ export function ruleSamplesCsv(rule: RuleReport): string {
       .sort()
       .map((k) => `${k}=${s.values[k] ?? ""}`)
       .join("; ");
-    out += csvLine([rule.code, rule.severity, rule.origin, s.entity, s.role, s.attribute, s.key, values, s.message, s.file, s.line]);
+    out += csvLine([
+      rule.code,
+      rule.severity,
+      rule.origin,
+      s.entity,
+      s.role,
+      s.attribute,
+      s.key,
+      values,
+      s.message,
+      s.file,
+      s.line,
+    ]);
   }
   return out;
 }
@@ -30,15 +54,21 @@ export function ruleSamplesCsv(rule: RuleReport): string {
 /** The CSV text of all input problems (per file, in order). */
 export function inputProblemsCsv(report: Report): string {
   let out = csvLine(["code", "severity", "file", "line", "message"]);
-  for (const f of report.files) for (const p of f.problems) out += csvLine([p.code, p.severity, p.file, p.line, p.message]);
+  for (const f of report.files)
+    for (const p of f.problems)
+      out += csvLine([p.code, p.severity, p.file, p.line, p.message]);
   return out;
 }
 
 /** All sample files: name -> CSV text, sorted by name. */
 export function sampleFiles(report: Report): Map<string, string> {
   const files = new Map<string, string>();
-  for (const r of [...report.rules, ...report.secondaryRules].sort((a, b) => (a.code < b.code ? -1 : 1)))
-    if (r.samples.length > 0) files.set(sampleFileName(r.code), ruleSamplesCsv(r));
-  if (report.files.some((f) => f.problems.length > 0)) files.set("input-problems.csv", inputProblemsCsv(report));
+  for (const r of [...report.rules, ...report.secondaryRules].sort((a, b) =>
+    a.code < b.code ? -1 : 1,
+  ))
+    if (r.samples.length > 0)
+      files.set(sampleFileName(r.code), ruleSamplesCsv(r));
+  if (report.files.some((f) => f.problems.length > 0))
+    files.set("input-problems.csv", inputProblemsCsv(report));
   return files;
 }

@@ -10,29 +10,49 @@ export function summaryText(r: Report, maxRules = 15): string {
   const lines: string[] = [];
   lines.push(`regel validate — ${r.ruleset.id} — RRD ${r.rrd}`);
   lines.push(`status: ${r.status.toUpperCase()}`);
-  lines.push(`rows: ${r.rows.read} read = ${r.rows.validated} validated + ${r.rows.rejected} rejected`);
+  lines.push(
+    `rows: ${r.rows.read} read = ${r.rows.validated} validated + ${r.rows.rejected} rejected`,
+  );
   for (const f of r.files)
     lines.push(
       `  ${f.file}: ${f.status}${f.readStatus !== "read" ? ` (${f.readStatus})` : ""}, ${f.rowsRead} read, ${f.rowsValidated} validated, ${f.rowsRejected} rejected${
-        f.problems.length ? `, ${f.problems.length + f.problemsOmitted} problem(s); first: ${f.problems[0].line !== undefined ? `line ${f.problems[0].line}: ` : ""}${f.problems[0].message}` : ""
+        f.problems.length
+          ? `, ${f.problems.length + f.problemsOmitted} problem(s); first: ${f.problems[0].line !== undefined ? `line ${f.problems[0].line}: ` : ""}${f.problems[0].message}`
+          : ""
       }`,
     );
   if (r.ikbs) {
-    lines.push(`IKBs: ${r.ikbs.count}; meeting the automated controls: ${r.ikbs.meetingAutomatedControls} (${r.ikbs.percentage} %)`);
+    lines.push(
+      `IKBs: ${r.ikbs.count}; meeting the automated controls: ${r.ikbs.meetingAutomatedControls} (${r.ikbs.percentage} %)`,
+    );
     if (r.groeipad)
-      lines.push(`groeipad ${r.groeipad.year}: norm ${r.groeipad.norm} % — ${r.groeipad.meetsNorm ? "met" : "NOT met"}`);
-    for (const c of r.categories) if (c.count) lines.push(`  category ${c.name}: ${c.count} (${c.percentage} %)`);
+      lines.push(
+        `groeipad ${r.groeipad.year}: norm ${r.groeipad.norm} % — ${r.groeipad.meetsNorm ? "met" : "NOT met"}`,
+      );
+    for (const c of r.categories)
+      if (c.count)
+        lines.push(`  category ${c.name}: ${c.count} (${c.percentage} %)`);
   }
   if (r.blockingErrors.length) {
     lines.push("blocking errors:");
     for (const b of r.blockingErrors)
-      lines.push(`  ${b.code} ${b.title}: ${b.count}${b.file ? ` (first: ${b.file}${b.line !== null ? `:${b.line}` : ""})` : ""}`);
+      lines.push(
+        `  ${b.code} ${b.title}: ${b.count}${b.file ? ` (first: ${b.file}${b.line !== null ? `:${b.line}` : ""})` : ""}`,
+      );
   }
-  const fired = [...r.rules, ...r.secondaryRules].filter((x) => x.count > 0).sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : 1));
+  const fired = [...r.rules, ...r.secondaryRules]
+    .filter((x) => x.count > 0)
+    .sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : 1));
   if (fired.length) {
     lines.push("findings per rule:");
-    for (const x of fired.slice(0, maxRules)) lines.push(`  ${x.code.padEnd(10)} ${String(x.count).padStart(9)}  ${x.percentage} %  ${x.title}`);
-    if (fired.length > maxRules) lines.push(`  … ${fired.length - maxRules} more rules with findings (see the report)`);
+    for (const x of fired.slice(0, maxRules))
+      lines.push(
+        `  ${x.code.padEnd(10)} ${String(x.count).padStart(9)}  ${x.percentage} %  ${x.title}`,
+      );
+    if (fired.length > maxRules)
+      lines.push(
+        `  … ${fired.length - maxRules} more rules with findings (see the report)`,
+      );
   }
   return lines.join("\n") + "\n";
 }

@@ -4,7 +4,12 @@
  *
  * @module
  */
-import type { ArticleTrace, Role, Severity, SourceLocation } from "../compiler/contract.js";
+import type {
+  ArticleTrace,
+  Role,
+  Severity,
+  SourceLocation,
+} from "../compiler/contract.js";
 
 /** Version of the report format (semantic; see docs/report.md). */
 export const REPORT_VERSION = "1.0.0";
@@ -132,7 +137,11 @@ export interface Report {
   blockingErrors: BlockingError[];
   rows: { read: number; validated: number; rejected: number };
   files: FileReport[];
-  ikbs: { count: number; meetingAutomatedControls: number; percentage: number } | null;
+  ikbs: {
+    count: number;
+    meetingAutomatedControls: number;
+    percentage: number;
+  } | null;
   groeipad: GroeipadVerdict | null;
   categories: CategoryReport[];
   payouts: PayoutReport[];

@@ -11,7 +11,10 @@ import { reportToJson } from "./report-json.js";
 import type { Report } from "./report-types.js";
 
 /** Write all report forms into `dir`; returns the paths written, sorted. */
-export async function writeReport(report: Report, dir: string): Promise<string[]> {
+export async function writeReport(
+  report: Report,
+  dir: string,
+): Promise<string[]> {
   await mkdir(join(dir, "samples"), { recursive: true });
   const written: string[] = [];
   const put = async (name: string, text: string) => {
@@ -20,6 +23,7 @@ export async function writeReport(report: Report, dir: string): Promise<string[]
   };
   await put("report.json", reportToJson(report));
   await put("report.html", renderHtml(report, { samplesDir: "samples" }));
-  for (const [name, text] of sampleFiles(report)) await put(join("samples", name), text);
+  for (const [name, text] of sampleFiles(report))
+    await put(join("samples", name), text);
   return written.sort();
 }

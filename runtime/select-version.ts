@@ -5,7 +5,12 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { listCompiled, loadCompiled, RulesetLoadError, type LoadedRuleset } from "./load-compiled.js";
+import {
+  listCompiled,
+  loadCompiled,
+  RulesetLoadError,
+  type LoadedRuleset,
+} from "./load-compiled.js";
 
 /** Compare two semantic versions (pre-release tags sort before the release). */
 export function compareVersions(a: string, b: string): number {
@@ -24,8 +29,15 @@ export function compareVersions(a: string, b: string): number {
 }
 
 /** Is `rrd` (YYYY-MM-DD) within [validFrom, validUntil)? Missing bounds are open. */
-export function inForce(rrd: string, validFrom: string | undefined, validUntil: string | undefined): boolean {
-  return (validFrom === undefined || validFrom <= rrd) && (validUntil === undefined || rrd < validUntil);
+export function inForce(
+  rrd: string,
+  validFrom: string | undefined,
+  validUntil: string | undefined,
+): boolean {
+  return (
+    (validFrom === undefined || validFrom <= rrd) &&
+    (validUntil === undefined || rrd < validUntil)
+  );
 }
 
 export interface SelectOptions {
@@ -44,14 +56,21 @@ export interface SelectOptions {
  * compiled versions in force on the RRD (restricted to `name` when given) the one whose entity
  * files best match the delivery, then the highest version, then the name.
  */
-export async function selectRuleset(opts: SelectOptions): Promise<LoadedRuleset> {
+export async function selectRuleset(
+  opts: SelectOptions,
+): Promise<LoadedRuleset> {
   if (opts.ruleset?.includes("@")) {
     const dir = join(opts.root, opts.ruleset);
     if (!existsSync(join(dir, "validators.js")))
-      throw new RulesetLoadError(`ruleset ${opts.ruleset} is not compiled (looked in ${opts.root})`);
+      throw new RulesetLoadError(
+        `ruleset ${opts.ruleset} is not compiled (looked in ${opts.root})`,
+      );
     return loadCompiled(dir);
   }
-  if (!opts.rrd) throw new RulesetLoadError("give --rrd YYYY-MM-DD or --ruleset name@version");
+  if (!opts.rrd)
+    throw new RulesetLoadError(
+      "give --rrd YYYY-MM-DD or --ruleset name@version",
+    );
   const rrd = opts.rrd;
   const candidates: { loaded: LoadedRuleset; score: number }[] = [];
   for (const d of listCompiled(opts.root)) {
@@ -60,16 +79,28 @@ export async function selectRuleset(opts: SelectOptions): Promise<LoadedRuleset>
     const loaded = await loadCompiled(join(opts.root, d));
     const m = loaded.module.metadata;
     if (!inForce(rrd, m.validFrom, m.validUntil)) continue;
-    const files = loaded.module.entities.map((e) => e.file).filter((f): f is string => !!f);
+    const files = loaded.module.entities
+      .map((e) => e.file)
+      .filter((f): f is string => !!f);
     if (files.length === 0) continue;
     const present = new Set(opts.deliveryFiles ?? []);
-    candidates.push({ loaded, score: files.filter((f) => present.has(f)).length });
+    candidates.push({
+      loaded,
+      score: files.filter((f) => present.has(f)).length,
+    });
   }
   candidates.sort(
     (a, b) =>
       b.score - a.score ||
-      (a.loaded.module.metadata.name < b.loaded.module.metadata.name ? -1 : a.loaded.module.metadata.name > b.loaded.module.metadata.name ? 1 : 0) ||
-      compareVersions(b.loaded.module.metadata.version, a.loaded.module.metadata.version),
+      (a.loaded.module.metadata.name < b.loaded.module.metadata.name
+        ? -1
+        : a.loaded.module.metadata.name > b.loaded.module.metadata.name
+          ? 1
+          : 0) ||
+      compareVersions(
+        b.loaded.module.metadata.version,
+        a.loaded.module.metadata.version,
+      ),
   );
   const best = candidates[0];
   if (!best)

@@ -11,13 +11,31 @@
  *
  * @module
  */
-import type { Classification, CompiledRuleset, Finding, RuleContext } from "../compiler/contract.js";
-import { dateToDays, deliveryFiles, validateDelivery, type DeliveryOptions } from "./delivery.js";
-import { defaultCompiledRoot, loadCompiled, type LoadedRuleset } from "./load-compiled.js";
+import type {
+  Classification,
+  CompiledRuleset,
+  Finding,
+  RuleContext,
+} from "../compiler/contract.js";
+import {
+  dateToDays,
+  deliveryFiles,
+  validateDelivery,
+  type DeliveryOptions,
+} from "./delivery.js";
+import {
+  defaultCompiledRoot,
+  loadCompiled,
+  type LoadedRuleset,
+} from "./load-compiled.js";
 import type { Report } from "./report-types.js";
 import { selectRuleset } from "./select-version.js";
 
-export type { Finding, Classification, CompiledRuleset } from "../compiler/contract.js";
+export type {
+  Finding,
+  Classification,
+  CompiledRuleset,
+} from "../compiler/contract.js";
 export type { Report } from "./report-types.js";
 export { loadCompiled, selectRuleset, validateDelivery };
 export { reportToJson } from "./report-json.js";
@@ -25,7 +43,8 @@ export { renderHtml } from "./html-report.js";
 export { writeReport } from "./report-write.js";
 
 /** A row as CSV text: by column name, or as cells in the entity's field order. */
-export type RowInput = Readonly<Record<string, string | undefined>> | readonly string[];
+export type RowInput =
+  Readonly<Record<string, string | undefined>> | readonly string[];
 
 /** The result for one record. */
 export interface RecordResult<R = unknown> {
@@ -49,7 +68,8 @@ function moduleOf(rs: CompiledRuleset | LoadedRuleset): CompiledRuleset {
 
 function rrdDays(rrd: string): number {
   const d = dateToDays(rrd);
-  if (Number.isNaN(d)) throw new Error(`invalid RRD ${JSON.stringify(rrd)}: expected YYYY-MM-DD`);
+  if (Number.isNaN(d))
+    throw new Error(`invalid RRD ${JSON.stringify(rrd)}: expected YYYY-MM-DD`);
   return d;
 }
 
@@ -57,12 +77,20 @@ function rrdDays(rrd: string): number {
 function rowDecoder(m: CompiledRuleset, entity: string) {
   const meta = m.entities.find((e) => e.name === entity);
   const decode = m.decoders[entity];
-  if (!meta || !decode) throw new Error(`unknown entity ${JSON.stringify(entity)} in ${m.metadata.id}`);
+  if (!meta || !decode)
+    throw new Error(
+      `unknown entity ${JSON.stringify(entity)} in ${m.metadata.id}`,
+    );
   const index = meta.fields.map((_, i) => i);
   return (row: RowInput, out: Finding[]): unknown => {
     const cells = Array.isArray(row)
       ? (row as readonly string[])
-      : meta.fields.map((f) => (row as Record<string, string | undefined>)[f.column] ?? (row as Record<string, string | undefined>)[f.name] ?? "");
+      : meta.fields.map(
+          (f) =>
+            (row as Record<string, string | undefined>)[f.column] ??
+            (row as Record<string, string | undefined>)[f.name] ??
+            "",
+        );
     return decode(cells, index, out);
   };
 }
@@ -80,7 +108,11 @@ export async function* validateRecords(
   const m = moduleOf(ruleset);
   const decode = rowDecoder(m, entity);
   const check = m.checks[entity];
-  const ctx: RuleContext = { rrd: rrdDays(opts.rrd), ikb: {}, ikbKey: undefined };
+  const ctx: RuleContext = {
+    rrd: rrdDays(opts.rrd),
+    ikb: {},
+    ikbKey: undefined,
+  };
   for await (const row of rows as AsyncIterable<RowInput>) {
     const findings: Finding[] = [];
     const record = decode(row, findings);
@@ -111,7 +143,11 @@ export async function* validateIkbs(
 ): AsyncGenerator<IkbResult> {
   const m = moduleOf(ruleset);
   const days = rrdDays(opts.rrd);
-  const decoders = new Map(m.entities.filter((e) => m.decoders[e.name]).map((e) => [e.name, rowDecoder(m, e.name)]));
+  const decoders = new Map(
+    m.entities
+      .filter((e) => m.decoders[e.name])
+      .map((e) => [e.name, rowDecoder(m, e.name)]),
+  );
   for await (const input of ikbs as AsyncIterable<IkbInput>) {
     const findings: Finding[] = [];
     const records: Record<string, unknown[]> = {};
@@ -119,7 +155,10 @@ export async function* validateIkbs(
     const decoded: [string, unknown][] = [];
     for (const [entity, rows] of Object.entries(input.records)) {
       const decode = decoders.get(entity);
-      if (!decode) throw new Error(`unknown entity ${JSON.stringify(entity)} in ${m.metadata.id}`);
+      if (!decode)
+        throw new Error(
+          `unknown entity ${JSON.stringify(entity)} in ${m.metadata.id}`,
+        );
       for (const row of rows) {
         const r = decode(row, findings);
         records[entity].push(r);
@@ -128,7 +167,12 @@ export async function* validateIkbs(
     }
     const ctx: RuleContext = { rrd: days, ikb: records, ikbKey: input.key };
     for (const [entity, r] of decoded) m.checks[entity]?.(r, ctx, findings);
-    yield { key: input.key, records, findings, classification: m.classify(findings, records) };
+    yield {
+      key: input.key,
+      records,
+      findings,
+      classification: m.classify(findings, records),
+    };
   }
 }
 
@@ -140,7 +184,10 @@ export interface FolderOptions extends DeliveryOptions {
 }
 
 /** Validate a delivery folder end to end and return the report. */
-export async function validateFolder(folder: string, opts: FolderOptions): Promise<Report> {
+export async function validateFolder(
+  folder: string,
+  opts: FolderOptions,
+): Promise<Report> {
   const loaded = await selectRuleset({
     root: opts.compiledRoot ?? defaultCompiledRoot(),
     ruleset: opts.ruleset,

@@ -6,8 +6,15 @@
  */
 import { existsSync, statSync } from "node:fs";
 import type { Command } from "commander";
-import { dateToDays, deliveryFiles, validateDelivery } from "../../runtime/delivery.js";
-import { defaultCompiledRoot, RulesetLoadError } from "../../runtime/load-compiled.js";
+import {
+  dateToDays,
+  deliveryFiles,
+  validateDelivery,
+} from "../../runtime/delivery.js";
+import {
+  defaultCompiledRoot,
+  RulesetLoadError,
+} from "../../runtime/load-compiled.js";
 import { progressBar } from "../../runtime/progress.js";
 import { reportToJson } from "../../runtime/report-json.js";
 import { summaryText } from "../../runtime/report-text.js";
@@ -34,21 +41,44 @@ function fail(message: string): void {
 export function register(program: Command): void {
   program
     .command("validate")
-    .description("Validate an IKB-bestand (a folder of CSV files) and report the findings")
+    .description(
+      "Validate an IKB-bestand (a folder of CSV files) and report the findings",
+    )
     .argument("<folder>", "the delivery folder")
-    .option("--rrd <date>", "reporting reference date (YYYY-MM-DD); picks the ruleset version in force")
-    .option("--ruleset <name[@version]>", "ruleset to use (name@version, or a name whose version in force on the RRD is used)")
-    .option("--out <dir>", "write report.json, report.html and samples/*.csv to this folder")
+    .option(
+      "--rrd <date>",
+      "reporting reference date (YYYY-MM-DD); picks the ruleset version in force",
+    )
+    .option(
+      "--ruleset <name[@version]>",
+      "ruleset to use (name@version, or a name whose version in force on the RRD is used)",
+    )
+    .option(
+      "--out <dir>",
+      "write report.json, report.html and samples/*.csv to this folder",
+    )
     .option("--json", "print the JSON report on stdout instead of the summary")
-    .option("--show-personal-data", "do not mask BSN, names and dates of birth in samples")
-    .option("--compiled <dir>", "folder with compiled rulesets (default: rulesets/compiled)")
-    .option("--generated-at <timestamp>", "put this timestamp in the report (omitted by default)")
+    .option(
+      "--show-personal-data",
+      "do not mask BSN, names and dates of birth in samples",
+    )
+    .option(
+      "--compiled <dir>",
+      "folder with compiled rulesets (default: rulesets/compiled)",
+    )
+    .option(
+      "--generated-at <timestamp>",
+      "put this timestamp in the report (omitted by default)",
+    )
     .option("--temp-dir <dir>", "folder for temporary sort files")
     .option("--no-progress", "no progress bar")
     .action(async (folder: string, flags: ValidateFlags) => {
-      if (!existsSync(folder) || !statSync(folder).isDirectory()) return fail(`${folder} is not a folder`);
-      if (flags.rrd !== undefined && Number.isNaN(dateToDays(flags.rrd))) return fail(`--rrd ${flags.rrd}: expected a date YYYY-MM-DD`);
-      if (!flags.rrd && !flags.ruleset?.includes("@")) return fail("give --rrd YYYY-MM-DD or --ruleset name@version");
+      if (!existsSync(folder) || !statSync(folder).isDirectory())
+        return fail(`${folder} is not a folder`);
+      if (flags.rrd !== undefined && Number.isNaN(dateToDays(flags.rrd)))
+        return fail(`--rrd ${flags.rrd}: expected a date YYYY-MM-DD`);
+      if (!flags.rrd && !flags.ruleset?.includes("@"))
+        return fail("give --rrd YYYY-MM-DD or --ruleset name@version");
       let loaded;
       try {
         loaded = await selectRuleset({
@@ -58,12 +88,20 @@ export function register(program: Command): void {
           deliveryFiles: deliveryFiles(folder),
         });
       } catch (e) {
-        return fail(e instanceof RulesetLoadError ? e.message : `cannot load the ruleset: ${(e as Error).message}`);
+        return fail(
+          e instanceof RulesetLoadError
+            ? e.message
+            : `cannot load the ruleset: ${(e as Error).message}`,
+        );
       }
       // Without --rrd, a pinned ruleset is validated as of the first day it is valid.
       const rrd = flags.rrd ?? loaded.module.metadata.validFrom;
-      if (!rrd) return fail(`--rrd is needed: ${loaded.module.metadata.id} has no 'valid from' date`);
-      const bar = flags.progress === false ? { stop: () => undefined } : progressBar();
+      if (!rrd)
+        return fail(
+          `--rrd is needed: ${loaded.module.metadata.id} has no 'valid from' date`,
+        );
+      const bar =
+        flags.progress === false ? { stop: () => undefined } : progressBar();
       let report;
       try {
         report = await validateDelivery(folder, loaded, {
@@ -80,7 +118,10 @@ export function register(program: Command): void {
       bar.stop();
       if (flags.out) {
         const written = await writeReport(report, flags.out);
-        if (!flags.json) process.stderr.write(`wrote ${written.length} files to ${flags.out}\n`);
+        if (!flags.json)
+          process.stderr.write(
+            `wrote ${written.length} files to ${flags.out}\n`,
+          );
       }
       if (flags.json) process.stdout.write(reportToJson(report));
       else process.stdout.write(summaryText(report));

@@ -3,8 +3,16 @@ import { Command } from "commander";
 import { mkdtempSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { selectRuleset, compareVersions, inForce } from "../../runtime/select-version.js";
-import { validateIkbs, validateRecords, validateFolder } from "../../runtime/validate.js";
+import {
+  selectRuleset,
+  compareVersions,
+  inForce,
+} from "../../runtime/select-version.js";
+import {
+  validateIkbs,
+  validateRecords,
+  validateFolder,
+} from "../../runtime/validate.js";
 import { register } from "../../cli/commands/validate.js";
 import { COMPILED, fake, FIXTURES } from "./helpers.js";
 
@@ -21,10 +29,18 @@ describe("version selection", () => {
     const b = await selectRuleset({ root: COMPILED, rrd: "2023-07-01" });
     expect(a.module.metadata.id).toBe("fake.ikb@1.0.0");
     expect(b.module.metadata.id).toBe("fake.ikb@1.1.0");
-    const pinned = await selectRuleset({ root: COMPILED, ruleset: "fake.ikb@1.0.0", rrd: "2024-01-01" });
+    const pinned = await selectRuleset({
+      root: COMPILED,
+      ruleset: "fake.ikb@1.0.0",
+      rrd: "2024-01-01",
+    });
     expect(pinned.module.metadata.id).toBe("fake.ikb@1.0.0");
-    await expect(selectRuleset({ root: COMPILED, rrd: "2019-01-01" })).rejects.toThrow(/no compiled ruleset/);
-    await expect(selectRuleset({ root: COMPILED, ruleset: "nope@1.0.0" })).rejects.toThrow(/not compiled/);
+    await expect(
+      selectRuleset({ root: COMPILED, rrd: "2019-01-01" }),
+    ).rejects.toThrow(/no compiled ruleset/);
+    await expect(
+      selectRuleset({ root: COMPILED, ruleset: "nope@1.0.0" }),
+    ).rejects.toThrow(/not compiled/);
   });
 });
 
@@ -32,13 +48,24 @@ describe("embedding API", () => {
   it("validates a stream of records with typed findings", async () => {
     const rs = await fake();
     async function* rows() {
-      yield { ikb_id: "I1", customer_id: "C1", last_name: "Jansen", date_of_birth: "1970-01-01" };
+      yield {
+        ikb_id: "I1",
+        customer_id: "C1",
+        last_name: "Jansen",
+        date_of_birth: "1970-01-01",
+      };
       yield { ikb_id: "I1", customer_id: "C2", date_of_birth: "1970-13-01" };
     }
     const out = [];
-    for await (const r of validateRecords(rs, "NP", rows(), { rrd: "2022-12-31" })) out.push(r);
+    for await (const r of validateRecords(rs, "NP", rows(), {
+      rrd: "2022-12-31",
+    }))
+      out.push(r);
     expect(out[0].passed).toBe(true);
-    expect(out[0].record).toMatchObject({ customer_id: "C1", date_of_birth: 0 });
+    expect(out[0].record).toMatchObject({
+      customer_id: "C1",
+      date_of_birth: 0,
+    });
     expect(out[1].passed).toBe(false);
     expect(out[1].findings.map((f) => [f.rule, f.attribute]).sort()).toEqual([
       ["dmc0000", "date_of_birth"],
@@ -53,19 +80,44 @@ describe("embedding API", () => {
     for await (const r of validateIkbs(
       rs,
       [
-        { key: "I1", records: { NP: [{ ikb_id: "I1", customer_id: "I1", last_name: "J", date_of_birth: "1970-01-01" }], BA: [["I1", "A1", "I1", "5.00"]] } },
-        { key: "I2", records: { NP: [{ ikb_id: "I2", customer_id: "I2", last_name: "K" }] } },
+        {
+          key: "I1",
+          records: {
+            NP: [
+              {
+                ikb_id: "I1",
+                customer_id: "I1",
+                last_name: "J",
+                date_of_birth: "1970-01-01",
+              },
+            ],
+            BA: [["I1", "A1", "I1", "5.00"]],
+          },
+        },
+        {
+          key: "I2",
+          records: {
+            NP: [{ ikb_id: "I2", customer_id: "I2", last_name: "K" }],
+          },
+        },
       ],
       { rrd: "2022-12-31" },
     ))
       res.push(r);
-    expect(res[0].classification).toEqual({ categories: [], payoutsBlocked: [], meetsAutomatedControls: true });
+    expect(res[0].classification).toEqual({
+      categories: [],
+      payoutsBlocked: [],
+      meetsAutomatedControls: true,
+    });
     expect(res[0].records.BA[0]).toMatchObject({ balance: 500n });
     expect(res[1].classification.categories).toEqual(["amount", "identity"]);
   });
 
   it("validates a folder end to end", async () => {
-    const r = await validateFolder(join(FIXTURES, "delivery-ok"), { rrd: "2022-12-31", compiledRoot: COMPILED });
+    const r = await validateFolder(join(FIXTURES, "delivery-ok"), {
+      rrd: "2022-12-31",
+      compiledRoot: COMPILED,
+    });
     expect(r.ruleset.id).toBe("fake.ikb@1.0.0");
     expect(r.rows.read).toBe(7);
   });
@@ -80,8 +132,12 @@ describe("regel validate (in process)", () => {
   async function cli(args: string[]) {
     let stdout = "";
     let stderr = "";
-    vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true));
-    vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => ((stderr += String(s)), true));
+    vi.spyOn(process.stdout, "write").mockImplementation(
+      (s: string | Uint8Array) => ((stdout += String(s)), true),
+    );
+    vi.spyOn(process.stderr, "write").mockImplementation(
+      (s: string | Uint8Array) => ((stderr += String(s)), true),
+    );
     const program = new Command().exitOverride();
     register(program);
     await program.parseAsync(["node", "regel", "validate", ...args]);
@@ -93,7 +149,16 @@ describe("regel validate (in process)", () => {
 
   it("writes JSON, HTML and CSV samples; exit 0 when accepted", async () => {
     const out = mkdtempSync(join(tmpdir(), "regel-out-"));
-    const r = await cli([join(FIXTURES, "delivery-ok"), "--rrd", "2022-12-31", "--compiled", COMPILED, "--out", out, "--no-progress"]);
+    const r = await cli([
+      join(FIXTURES, "delivery-ok"),
+      "--rrd",
+      "2022-12-31",
+      "--compiled",
+      COMPILED,
+      "--out",
+      out,
+      "--no-progress",
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("status: ACCEPTED");
     const json = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
@@ -103,7 +168,15 @@ describe("regel validate (in process)", () => {
   });
 
   it("--json prints the report; the same input gives the same bytes", async () => {
-    const args = [join(FIXTURES, "delivery-ok"), "--rrd", "2022-12-31", "--compiled", COMPILED, "--json", "--no-progress"];
+    const args = [
+      join(FIXTURES, "delivery-ok"),
+      "--rrd",
+      "2022-12-31",
+      "--compiled",
+      COMPILED,
+      "--json",
+      "--no-progress",
+    ];
     const a = await cli(args);
     const b = await cli(args);
     expect(a.stdout).toBe(b.stdout);
@@ -111,12 +184,30 @@ describe("regel validate (in process)", () => {
   });
 
   it("exit 1 when rejected, 2 on usage errors", async () => {
-    const rejected = await cli([join(FIXTURES, "delivery-missing"), "--rrd", "2022-12-31", "--compiled", COMPILED, "--no-progress"]);
+    const rejected = await cli([
+      join(FIXTURES, "delivery-missing"),
+      "--rrd",
+      "2022-12-31",
+      "--compiled",
+      COMPILED,
+      "--no-progress",
+    ]);
     expect(rejected.code).toBe(1);
     expect(rejected.stdout).toContain("fil0001");
-    expect((await cli(["/nonexistent-folder", "--rrd", "2022-12-31"])).code).toBe(2);
-    expect((await cli([FIXTURES, "--rrd", "2022-13-45", "--compiled", COMPILED])).code).toBe(2);
-    const noRs = await cli([join(FIXTURES, "delivery-ok"), "--rrd", "1999-01-01", "--compiled", COMPILED]);
+    expect(
+      (await cli(["/nonexistent-folder", "--rrd", "2022-12-31"])).code,
+    ).toBe(2);
+    expect(
+      (await cli([FIXTURES, "--rrd", "2022-13-45", "--compiled", COMPILED]))
+        .code,
+    ).toBe(2);
+    const noRs = await cli([
+      join(FIXTURES, "delivery-ok"),
+      "--rrd",
+      "1999-01-01",
+      "--compiled",
+      COMPILED,
+    ]);
     expect(noRs.code).toBe(2);
     expect(noRs.stderr).toMatch(/no compiled ruleset/);
   });

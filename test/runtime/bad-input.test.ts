@@ -11,18 +11,33 @@ async function run(files: Record<string, string | Buffer>): Promise<Report> {
 }
 
 function problems(r: Report) {
-  return r.files.flatMap((f) => f.problems.map((p) => ({ code: p.code, file: p.file, line: p.line, severity: p.severity })));
+  return r.files.flatMap((f) =>
+    f.problems.map((p) => ({
+      code: p.code,
+      file: p.file,
+      line: p.line,
+      severity: p.severity,
+    })),
+  );
 }
 
 function accounted(r: Report) {
   expect(r.rows.read).toBe(r.rows.validated + r.rows.rejected);
-  for (const f of r.files) expect(f.rowsRead).toBe(f.rowsValidated + f.rowsRejected);
+  for (const f of r.files)
+    expect(f.rowsRead).toBe(f.rowsValidated + f.rowsRejected);
 }
 
 describe("bad input gives a clear finding with file and line, never a crash", () => {
   it("missing file: reported under the `present` rule, delivery rejected", async () => {
     const r = await run({ "natural_person.csv": NP_OK });
-    expect(problems(r)).toEqual([{ code: "fil0001", file: "bank_account.csv", line: undefined, severity: "blocking" }]);
+    expect(problems(r)).toEqual([
+      {
+        code: "fil0001",
+        file: "bank_account.csv",
+        line: undefined,
+        severity: "blocking",
+      },
+    ]);
     expect(r.files[1].readStatus).toBe("missing");
     expect(r.status).toBe("rejected");
     expect(r.blockingErrors.map((b) => b.code)).toEqual(["fil0001"]);
@@ -31,8 +46,18 @@ describe("bad input gives a clear finding with file and line, never a crash", ()
   });
 
   it("empty file: blocking, stops that file, the other file is still read", async () => {
-    const r = await run({ "natural_person.csv": "", "bank_account.csv": BA_OK });
-    expect(problems(r)).toEqual([{ code: "input.empty-file", file: "natural_person.csv", line: undefined, severity: "blocking" }]);
+    const r = await run({
+      "natural_person.csv": "",
+      "bank_account.csv": BA_OK,
+    });
+    expect(problems(r)).toEqual([
+      {
+        code: "input.empty-file",
+        file: "natural_person.csv",
+        line: undefined,
+        severity: "blocking",
+      },
+    ]);
     expect(r.files[0].readStatus).toBe("stopped");
     expect(r.files[1].rowsValidated).toBe(1);
     expect(r.status).toBe("rejected");
@@ -40,93 +65,210 @@ describe("bad input gives a clear finding with file and line, never a crash", ()
   });
 
   it("missing column: reported under the `header` rule on line 1; stops the file", async () => {
-    const r = await run({ "natural_person.csv": "ikb_id,last_name,date_of_birth,reliability_indicator_code\nI1,J,1970-01-01,\n", "bank_account.csv": BA_OK });
-    expect(problems(r)).toEqual([{ code: "fil0002", file: "natural_person.csv", line: 1, severity: "blocking" }]);
+    const r = await run({
+      "natural_person.csv":
+        "ikb_id,last_name,date_of_birth,reliability_indicator_code\nI1,J,1970-01-01,\n",
+      "bank_account.csv": BA_OK,
+    });
+    expect(problems(r)).toEqual([
+      {
+        code: "fil0002",
+        file: "natural_person.csv",
+        line: 1,
+        severity: "blocking",
+      },
+    ]);
     expect(r.files[0].problems[0].message).toContain('"customer_id"');
     expect(r.files[0].readStatus).toBe("stopped");
     accounted(r);
   });
 
   it("unknown column: a signalling problem; the file is still accepted", async () => {
-    const r = await run({ "natural_person.csv": NP_HEADER.trim() + ",extra\nI1,I1,Jansen,1970-01-01,,x\n", "bank_account.csv": BA_OK });
-    expect(problems(r)).toEqual([{ code: "input.unknown-column", file: "natural_person.csv", line: 1, severity: "signalling" }]);
+    const r = await run({
+      "natural_person.csv":
+        NP_HEADER.trim() + ",extra\nI1,I1,Jansen,1970-01-01,,x\n",
+      "bank_account.csv": BA_OK,
+    });
+    expect(problems(r)).toEqual([
+      {
+        code: "input.unknown-column",
+        file: "natural_person.csv",
+        line: 1,
+        severity: "signalling",
+      },
+    ]);
     expect(r.status).toBe("accepted");
     expect(r.rows).toEqual({ read: 2, validated: 2, rejected: 0 });
   });
 
   it("duplicate column in the header: blocking", async () => {
-    const r = await run({ "natural_person.csv": "ikb_id,ikb_id\nI1,I1\n", "bank_account.csv": BA_OK });
-    expect(problems(r)).toEqual([{ code: "input.duplicate-column", file: "natural_person.csv", line: 1, severity: "blocking" }]);
+    const r = await run({
+      "natural_person.csv": "ikb_id,ikb_id\nI1,I1\n",
+      "bank_account.csv": BA_OK,
+    });
+    expect(problems(r)).toEqual([
+      {
+        code: "input.duplicate-column",
+        file: "natural_person.csv",
+        line: 1,
+        severity: "blocking",
+      },
+    ]);
   });
 
   it("wrong column counts: each row rejected with its line; the rest is validated", async () => {
     const r = await run({
-      "natural_person.csv": NP_OK + "I2,I2,Smit\nI3,I3,Bakker,1980-01-01,,extra\nI4,I4,Visser,1990-01-01,\n",
+      "natural_person.csv":
+        NP_OK +
+        "I2,I2,Smit\nI3,I3,Bakker,1980-01-01,,extra\nI4,I4,Visser,1990-01-01,\n",
       "bank_account.csv": BA_OK,
     });
     expect(problems(r)).toEqual([
-      { code: "input.column-count", file: "natural_person.csv", line: 3, severity: "blocking" },
-      { code: "input.column-count", file: "natural_person.csv", line: 4, severity: "blocking" },
+      {
+        code: "input.column-count",
+        file: "natural_person.csv",
+        line: 3,
+        severity: "blocking",
+      },
+      {
+        code: "input.column-count",
+        file: "natural_person.csv",
+        line: 4,
+        severity: "blocking",
+      },
     ]);
-    expect(r.files[0]).toMatchObject({ rowsRead: 4, rowsValidated: 2, rowsRejected: 2, status: "rejected" });
+    expect(r.files[0]).toMatchObject({
+      rowsRead: 4,
+      rowsValidated: 2,
+      rowsRejected: 2,
+      status: "rejected",
+    });
     expect(r.ikbs!.count).toBe(2);
     accounted(r);
   });
 
   it("broken quoting: invalid closing quote and an unclosed quote, with lines", async () => {
     const r = await run({
-      "natural_person.csv": NP_OK + 'I2,I2,"Smit"x,1970-01-01,\nI3,I3,Bakker,1980-01-01,\nI4,I4,"Visser,1990-01-01,\nI5,I5,X,,\n',
+      "natural_person.csv":
+        NP_OK +
+        'I2,I2,"Smit"x,1970-01-01,\nI3,I3,Bakker,1980-01-01,\nI4,I4,"Visser,1990-01-01,\nI5,I5,X,,\n',
       "bank_account.csv": BA_OK,
     });
     expect(problems(r)).toEqual([
-      { code: "input.invalid-closing-quote", file: "natural_person.csv", line: 3, severity: "blocking" },
-      { code: "input.unclosed-quote", file: "natural_person.csv", line: 5, severity: "blocking" },
+      {
+        code: "input.invalid-closing-quote",
+        file: "natural_person.csv",
+        line: 3,
+        severity: "blocking",
+      },
+      {
+        code: "input.unclosed-quote",
+        file: "natural_person.csv",
+        line: 5,
+        severity: "blocking",
+      },
     ]);
-    expect(r.files[0]).toMatchObject({ rowsRead: 4, rowsValidated: 2, rowsRejected: 2 });
+    expect(r.files[0]).toMatchObject({
+      rowsRead: 4,
+      rowsValidated: 2,
+      rowsRejected: 2,
+    });
     accounted(r);
   });
 
   it("invalid UTF-8: the row is rejected with its line", async () => {
-    const bytes = Buffer.concat([Buffer.from(NP_OK + "I2,I2,"), Buffer.from([0xc3, 0x28]), Buffer.from(",1970-01-01,\nI3,I3,Ok,1970-01-01,\n")]);
-    const r = await run({ "natural_person.csv": bytes, "bank_account.csv": BA_OK });
-    expect(problems(r)).toEqual([{ code: "input.invalid-utf8", file: "natural_person.csv", line: 3, severity: "blocking" }]);
+    const bytes = Buffer.concat([
+      Buffer.from(NP_OK + "I2,I2,"),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from(",1970-01-01,\nI3,I3,Ok,1970-01-01,\n"),
+    ]);
+    const r = await run({
+      "natural_person.csv": bytes,
+      "bank_account.csv": BA_OK,
+    });
+    expect(problems(r)).toEqual([
+      {
+        code: "input.invalid-utf8",
+        file: "natural_person.csv",
+        line: 3,
+        severity: "blocking",
+      },
+    ]);
     accounted(r);
   });
 
   it("huge field: rejected without being kept, reading continues", async () => {
     const r = await validateDelivery(
-      delivery({ "natural_person.csv": NP_OK + `I2,I2,${"x".repeat(5000)},,\nI3,I3,Ok,1970-01-01,\n`, "bank_account.csv": BA_OK }),
+      delivery({
+        "natural_person.csv":
+          NP_OK + `I2,I2,${"x".repeat(5000)},,\nI3,I3,Ok,1970-01-01,\n`,
+        "bank_account.csv": BA_OK,
+      }),
       await fake(),
       { rrd: "2022-12-31", maxFieldLength: 1000 },
     );
-    expect(problems(r)).toEqual([{ code: "input.field-too-large", file: "natural_person.csv", line: 3, severity: "blocking" }]);
+    expect(problems(r)).toEqual([
+      {
+        code: "input.field-too-large",
+        file: "natural_person.csv",
+        line: 3,
+        severity: "blocking",
+      },
+    ]);
     expect(r.files[0].rowsValidated).toBe(2);
     accounted(r);
   });
 
   it("BOM and CRLF are accepted", async () => {
-    const r = await run({ "natural_person.csv": "\uFEFF" + NP_OK.replace(/\n/g, "\r\n"), "bank_account.csv": BA_OK.replace(/\n/g, "\r\n") });
+    const r = await run({
+      "natural_person.csv": "\uFEFF" + NP_OK.replace(/\n/g, "\r\n"),
+      "bank_account.csv": BA_OK.replace(/\n/g, "\r\n"),
+    });
     expect(problems(r)).toEqual([]);
     expect(r.status).toBe("accepted");
   });
 
   it("duplicate keys: reported under the unique-key rule with both lines", async () => {
-    const r = await run({ "natural_person.csv": NP_OK, "bank_account.csv": BA_OK + "I1,A2,I1,1.00\nI1,A1,I1,2.00\n" });
+    const r = await run({
+      "natural_person.csv": NP_OK,
+      "bank_account.csv": BA_OK + "I1,A2,I1,1.00\nI1,A1,I1,2.00\n",
+    });
     const u = r.rules.find((x) => x.code === "fil0003")!;
     expect(u.count).toBe(1);
-    expect(u.samples[0]).toMatchObject({ file: "bank_account.csv", line: 4, key: "ikb_id=I1;account_id=A1" });
+    expect(u.samples[0]).toMatchObject({
+      file: "bank_account.csv",
+      line: 4,
+      key: "ikb_id=I1;account_id=A1",
+    });
     expect(u.samples[0].message).toContain("line 2");
     expect(r.status).toBe("rejected");
   });
 
   it("a required value missing is a blocking decode finding with file and line", async () => {
-    const r = await run({ "natural_person.csv": NP_OK, "bank_account.csv": BA_OK + "I1,,I1,1.00\n" });
+    const r = await run({
+      "natural_person.csv": NP_OK,
+      "bank_account.csv": BA_OK + "I1,,I1,1.00\n",
+    });
     const req = r.rules.find((x) => x.code === "req0001")!;
-    expect(req.samples[0]).toMatchObject({ file: "bank_account.csv", line: 3, attribute: "account_id" });
-    expect(r.blockingErrors).toEqual([{ code: "req0001", title: "Verplicht veld leeg", count: 1, file: "bank_account.csv", line: 3 }]);
+    expect(req.samples[0]).toMatchObject({
+      file: "bank_account.csv",
+      line: 3,
+      attribute: "account_id",
+    });
+    expect(r.blockingErrors).toEqual([
+      {
+        code: "req0001",
+        title: "Verplicht veld leeg",
+        count: 1,
+        file: "bank_account.csv",
+        line: 3,
+      },
+    ]);
   });
 
   it("an invalid RRD is an error, not a crash later", async () => {
-    await expect(validateDelivery(delivery({}), await fake(), { rrd: "2022-02-30" })).rejects.toThrow(/invalid RRD/);
+    await expect(
+      validateDelivery(delivery({}), await fake(), { rrd: "2022-02-30" }),
+    ).rejects.toThrow(/invalid RRD/);
   });
 });

@@ -3,7 +3,11 @@ import { readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import fc from "fast-check";
-import { parseCsvText, readCsv, type CsvEvent } from "../../runtime/csv-reader.js";
+import {
+  parseCsvText,
+  readCsv,
+  type CsvEvent,
+} from "../../runtime/csv-reader.js";
 
 const require = createRequire(import.meta.url);
 const spectrumDir = dirname(require.resolve("csv-spectrum/package.json"));
@@ -12,20 +16,27 @@ function rowsToObjects(events: CsvEvent[]): Record<string, string>[] {
   const rows = events.filter((e) => e.kind === "row") as { cells: string[] }[];
   if (rows.length === 0) return [];
   const [header, ...body] = rows;
-  return body.map((r) => Object.fromEntries(header.cells.map((h, i) => [h, r.cells[i] ?? ""])));
+  return body.map((r) =>
+    Object.fromEntries(header.cells.map((h, i) => [h, r.cells[i] ?? ""])),
+  );
 }
 
 describe("csv reader: csv-spectrum", () => {
-  const names = readdirSync(join(spectrumDir, "csvs")).map((f) => f.replace(/\.csv$/, ""));
+  const names = readdirSync(join(spectrumDir, "csvs")).map((f) =>
+    f.replace(/\.csv$/, ""),
+  );
   for (const name of names) {
     it(`reads ${name}`, async () => {
       const csv = readFileSync(join(spectrumDir, "csvs", `${name}.csv`));
-      const json = JSON.parse(readFileSync(join(spectrumDir, "json", `${name}.json`), "utf8"));
+      const json = JSON.parse(
+        readFileSync(join(spectrumDir, "json", `${name}.json`), "utf8"),
+      );
       // location_coordinates.json holds its single row as an object, not an array
       const expected = Array.isArray(json) ? json : [json];
       // ... and its expected phone number (1234567890) is not the one in the CSV (2095257564): a
       // fixture error in csv-spectrum 2.0.0, corrected here so the rest of the row is still checked.
-      if (name === "location_coordinates") expected[0]["Contact Phone Number"] = "2095257564";
+      if (name === "location_coordinates")
+        expected[0]["Contact Phone Number"] = "2095257564";
       const events: CsvEvent[] = [];
       for await (const e of readCsv([csv])) events.push(e);
       expect(events.filter((e) => e.kind === "problem")).toEqual([]);
@@ -36,7 +47,9 @@ describe("csv reader: csv-spectrum", () => {
 
 describe("csv reader: line numbers and problems", () => {
   it("numbers records by their first line with LF, CRLF and quoted line breaks", () => {
-    const ev = parseCsvText('\uFEFFa,b\r\n1,"x\r\ny"\r\n\r\n3,4\r\n5,"p\nq\nr"\n6,7');
+    const ev = parseCsvText(
+      '\uFEFFa,b\r\n1,"x\r\ny"\r\n\r\n3,4\r\n5,"p\nq\nr"\n6,7',
+    );
     expect(ev).toEqual([
       { kind: "row", cells: ["a", "b"], line: 1 },
       { kind: "row", cells: ["1", "x\r\ny"], line: 2 },
@@ -58,16 +71,32 @@ describe("csv reader: line numbers and problems", () => {
 
   it("reports an unclosed quote at the line where the record starts", () => {
     const ev = parseCsvText('a,b\n1,2\n3,"4\n5,6\n');
-    expect(ev[2]).toMatchObject({ kind: "problem", code: "unclosed-quote", line: 3 });
+    expect(ev[2]).toMatchObject({
+      kind: "problem",
+      code: "unclosed-quote",
+      line: 3,
+    });
   });
 
   it("rejects oversized fields without keeping them and continues", () => {
-    const ev = parseCsvText(`a,b\n1,${"x".repeat(100)}\n2,"${"y".repeat(100)}"\n3,4\n`, 50);
-    expect(ev.map((e) => (e.kind === "row" ? e.cells[0] : e.code))).toEqual(["a", "field-too-large", "field-too-large", "3"]);
+    const ev = parseCsvText(
+      `a,b\n1,${"x".repeat(100)}\n2,"${"y".repeat(100)}"\n3,4\n`,
+      50,
+    );
+    expect(ev.map((e) => (e.kind === "row" ? e.cells[0] : e.code))).toEqual([
+      "a",
+      "field-too-large",
+      "field-too-large",
+      "3",
+    ]);
   });
 
   it("rejects records with invalid UTF-8 bytes, naming the line", async () => {
-    const bytes = Buffer.concat([Buffer.from("a,b\n1,2\n3,"), Buffer.from([0xff, 0xfe]), Buffer.from("\n4,5\n")]);
+    const bytes = Buffer.concat([
+      Buffer.from("a,b\n1,2\n3,"),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from("\n4,5\n"),
+    ]);
     const ev: CsvEvent[] = [];
     for await (const e of readCsv([bytes])) ev.push(e);
     expect(ev.map((e) => [e.kind, e.line])).toEqual([
@@ -81,7 +110,8 @@ describe("csv reader: line numbers and problems", () => {
   it("keeps multi-byte characters split across chunks", async () => {
     const all = Buffer.from("a,b\nél,€\n");
     const ev: CsvEvent[] = [];
-    for await (const e of readCsv([...all].map((b) => Uint8Array.of(b)))) ev.push(e);
+    for await (const e of readCsv([...all].map((b) => Uint8Array.of(b))))
+      ev.push(e);
     expect(ev[1]).toEqual({ kind: "row", cells: ["él", "€"], line: 2 });
   });
 
@@ -104,22 +134,32 @@ describe("csv reader: line numbers and problems", () => {
   });
 
   it("property: any table written with quoting reads back the same, whatever the chunking", async () => {
-    const cell = fc.string({ unit: fc.constantFrom("a", "b", ",", '"', "\n", "\r\n", " ", "é", "=") , maxLength: 6 });
+    const cell = fc.string({
+      unit: fc.constantFrom("a", "b", ",", '"', "\n", "\r\n", " ", "é", "="),
+      maxLength: 6,
+    });
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.array(cell, { minLength: 2, maxLength: 2 }), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.array(cell, { minLength: 2, maxLength: 2 }), {
+          minLength: 1,
+          maxLength: 8,
+        }),
         fc.integer({ min: 1, max: 7 }),
         fc.boolean(),
         async (rows, chunk, crlf) => {
           const eol = crlf ? "\r\n" : "\n";
           // quote only when needed, so unquoted and empty fields are exercised too
-          const q = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+          const q = (v: string) =>
+            /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
           const text = rows.map((r) => r.map(q).join(",")).join(eol) + eol;
           const parts: string[] = [];
-          for (let i = 0; i < text.length; i += chunk) parts.push(text.slice(i, i + chunk));
+          for (let i = 0; i < text.length; i += chunk)
+            parts.push(text.slice(i, i + chunk));
           const ev: CsvEvent[] = [];
           for await (const e of readCsv(parts)) ev.push(e);
-          expect(ev.map((e) => (e.kind === "row" ? e.cells : e.code))).toEqual(rows);
+          expect(ev.map((e) => (e.kind === "row" ? e.cells : e.code))).toEqual(
+            rows,
+          );
         },
       ),
       { numRuns: 200 },

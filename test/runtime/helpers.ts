@@ -1,7 +1,10 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadCompiled, type LoadedRuleset } from "../../runtime/load-compiled.js";
+import {
+  loadCompiled,
+  type LoadedRuleset,
+} from "../../runtime/load-compiled.js";
 
 export const FIXTURES = join(import.meta.dirname, "fixtures");
 export const COMPILED = join(FIXTURES, "compiled");
@@ -13,9 +16,11 @@ export function fake(version = "1.0.0"): Promise<LoadedRuleset> {
 /** Write a delivery folder with the given files (name -> contents) and return its path. */
 export function delivery(files: Record<string, string | Buffer>): string {
   const dir = mkdtempSync(join(tmpdir(), "regel-test-"));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries(files))
+    writeFileSync(join(dir, name), text);
   return dir;
 }
 
-export const NP_HEADER = "ikb_id,customer_id,last_name,date_of_birth,reliability_indicator_code\n";
+export const NP_HEADER =
+  "ikb_id,customer_id,last_name,date_of_birth,reliability_indicator_code\n";
 export const BA_HEADER = "ikb_id,account_id,holder_id,balance\n";

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { csvCell, escapeHtml, neutraliseFormula, safeUrl } from "../../runtime/escape.js";
+import {
+  csvCell,
+  escapeHtml,
+  neutraliseFormula,
+  safeUrl,
+} from "../../runtime/escape.js";
 import { validateDelivery } from "../../runtime/delivery.js";
 import { renderHtml } from "../../runtime/html-report.js";
 import { ruleSamplesCsv, sampleFiles } from "../../runtime/report-csv.js";
@@ -25,13 +30,23 @@ function csvQuote(v: string) {
 async function hostileReport() {
   // hostile values in a key, a non-personal value (balance) and a ref value (holder_id)
   const np = NP_HEADER + "I1,I1,Jansen,1970-01-01,\n";
-  const ba = BA_HEADER + HOSTILE.map((v, i) => `I1,${csvQuote(v + i)},${csvQuote(v)},${csvQuote(v)}\n`).join("");
-  return validateDelivery(delivery({ "natural_person.csv": np, "bank_account.csv": ba }), await fake(), { rrd: "2022-12-31" });
+  const ba =
+    BA_HEADER +
+    HOSTILE.map(
+      (v, i) => `I1,${csvQuote(v + i)},${csvQuote(v)},${csvQuote(v)}\n`,
+    ).join("");
+  return validateDelivery(
+    delivery({ "natural_person.csv": np, "bank_account.csv": ba }),
+    await fake(),
+    { rrd: "2022-12-31" },
+  );
 }
 
 describe("escaping primitives", () => {
   it("escapes HTML specials", () => {
-    expect(escapeHtml(`<a href="x" onclick='y'>&\``)).toBe("&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&#96;");
+    expect(escapeHtml(`<a href="x" onclick='y'>&\``)).toBe(
+      "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&#96;",
+    );
   });
   it("neutralises formulas but keeps plain numbers", () => {
     expect(neutraliseFormula("=1+2")).toBe("'=1+2");
@@ -85,16 +100,41 @@ describe("hostile values in the reports", () => {
   it("CSV samples: formula cells neutralised, quoting intact", async () => {
     const files = sampleFiles(await hostileReport());
     const text = files.get("fil0004.csv")!;
-    const rows = parseCsvText(text).flatMap((e) => (e.kind === "row" ? [e.cells] : []));
-    expect(rows[0]).toEqual(["rule", "severity", "ruleset", "entity", "role", "attribute", "key", "values", "message", "file", "line"]);
+    const rows = parseCsvText(text).flatMap((e) =>
+      e.kind === "row" ? [e.cells] : [],
+    );
+    expect(rows[0]).toEqual([
+      "rule",
+      "severity",
+      "ruleset",
+      "entity",
+      "role",
+      "attribute",
+      "key",
+      "values",
+      "message",
+      "file",
+      "line",
+    ]);
     expect(rows).toHaveLength(1 + HOSTILE.length);
-    for (const row of rows.slice(1)) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+    for (const row of rows.slice(1))
+      for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
     expect(rows.map((r) => r[7])).toContain("holder_id==cmd|' /C calc'!A1");
     // a message template that starts with the value puts the hostile value first in its cell
-    const rule = { ...(await hostileReport()).rules.find((x) => x.code === "fil0004")! };
-    rule.samples = HOSTILE.map((v) => ({ ...rule.samples[0], message: v, attribute: v }));
-    const own = parseCsvText(ruleSamplesCsv(rule)).flatMap((e) => (e.kind === "row" ? [e.cells] : []));
-    expect(own.slice(1).map((r) => r[8])).toEqual(HOSTILE.map((v) => (/^[=+\-@]/.test(v) ? `'${v}` : v)));
+    const rule = {
+      ...(await hostileReport()).rules.find((x) => x.code === "fil0004")!,
+    };
+    rule.samples = HOSTILE.map((v) => ({
+      ...rule.samples[0],
+      message: v,
+      attribute: v,
+    }));
+    const own = parseCsvText(ruleSamplesCsv(rule)).flatMap((e) =>
+      e.kind === "row" ? [e.cells] : [],
+    );
+    expect(own.slice(1).map((r) => r[8])).toEqual(
+      HOSTILE.map((v) => (/^[=+\-@]/.test(v) ? `'${v}` : v)),
+    );
     // the key column holds the hostile account id, neutralised where it starts a cell
     expect(rows.some((r) => r[6].includes("<script>"))).toBe(true);
   });

@@ -7,7 +7,12 @@ import { reportToJson } from "../../runtime/report-json.js";
 import { REPORT_VERSION } from "../../runtime/report-types.js";
 import { BA_HEADER, delivery, fake, FIXTURES, NP_HEADER } from "./helpers.js";
 
-const schema = JSON.parse(readFileSync(join(import.meta.dirname, "../../docs/report-schema.json"), "utf8"));
+const schema = JSON.parse(
+  readFileSync(
+    join(import.meta.dirname, "../../docs/report-schema.json"),
+    "utf8",
+  ),
+);
 
 describe("docs/report-schema.json", () => {
   const ajv = new Ajv({ allErrors: true, strict: false });
@@ -16,11 +21,23 @@ describe("docs/report-schema.json", () => {
   it("accepts the reports the runtime writes (accepted, rejected, with bad input)", async () => {
     const rs = await fake();
     const reports = [
-      await validateDelivery(join(FIXTURES, "delivery-ok"), rs, { rrd: "2022-12-31", generatedAt: "2024-01-01T00:00:00Z" }),
-      await validateDelivery(join(FIXTURES, "delivery-missing"), rs, { rrd: "2019-12-31" }),
-      await validateDelivery(delivery({ "natural_person.csv": NP_HEADER + 'I1,"x\n', "bank_account.csv": BA_HEADER + "a,b\n" }), rs, {
-        rrd: "2024-06-30",
+      await validateDelivery(join(FIXTURES, "delivery-ok"), rs, {
+        rrd: "2022-12-31",
+        generatedAt: "2024-01-01T00:00:00Z",
       }),
+      await validateDelivery(join(FIXTURES, "delivery-missing"), rs, {
+        rrd: "2019-12-31",
+      }),
+      await validateDelivery(
+        delivery({
+          "natural_person.csv": NP_HEADER + 'I1,"x\n',
+          "bank_account.csv": BA_HEADER + "a,b\n",
+        }),
+        rs,
+        {
+          rrd: "2024-06-30",
+        },
+      ),
     ];
     for (const r of reports) {
       const ok = validate(JSON.parse(reportToJson(r)));
@@ -32,11 +49,19 @@ describe("docs/report-schema.json", () => {
   });
 
   it("names the report version the runtime writes", () => {
-    expect(REPORT_VERSION).toMatch(new RegExp(schema.properties.reportVersion.pattern));
+    expect(REPORT_VERSION).toMatch(
+      new RegExp(schema.properties.reportVersion.pattern),
+    );
   });
 
   it("rejects a report with an unknown property (the schema is closed)", async () => {
-    const r = JSON.parse(reportToJson(await validateDelivery(join(FIXTURES, "delivery-ok"), await fake(), { rrd: "2022-12-31" })));
+    const r = JSON.parse(
+      reportToJson(
+        await validateDelivery(join(FIXTURES, "delivery-ok"), await fake(), {
+          rrd: "2022-12-31",
+        }),
+      ),
+    );
     r.extra = 1;
     expect(validate(r)).toBe(false);
   });
