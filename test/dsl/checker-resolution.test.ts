@@ -316,3 +316,16 @@ describe("performance", () => {
     expect(ms).toBeLessThan(10000);
   });
 });
+
+describe("random ASTs (property)", () => {
+  it("check() never throws and never reports an internal error, whatever the AST", async () => {
+    const { regelFile } = await import("./ast-arbitrary.js");
+    fc.assert(
+      fc.property(fc.array(regelFile, { minLength: 1, maxLength: 3 }), (files) => {
+        const r = check(files.map((f, i) => ({ ...f, path: `f${i}.regel` })));
+        expect(r.diagnostics.filter((d) => d.code === "REG200").map((d) => d.message)).toEqual([]);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
