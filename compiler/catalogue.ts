@@ -181,6 +181,40 @@ function asWritten(ctx: Ctx, span: Span): string | undefined {
   return text.slice(span.start.offset, span.end.offset).trimEnd();
 }
 
+/**
+ * The plain `//` comments directly above a declaration (above or between its `///` doc lines):
+ * that is where rulesets state their assumptions, and an auditor reading the catalogue must see
+ * them. Returned as one paragraph per contiguous run, in source order.
+ */
+function notesAbove(ctx: Ctx, span: Span): string[] {
+  const text = textOf(ctx, span.file);
+  if (text === undefined) return [];
+  const lines = text.split(/\r\n|\n|\r/);
+  const collected: string[] = [];
+  for (let i = span.start.line - 2; i >= 0; i--) {
+    const line = lines[i].trim();
+    if (!line.startsWith("//")) break;
+    if (!line.startsWith("///")) collected.unshift(line.replace(/^\/\/\s?/, ""));
+  }
+  const paragraphs: string[] = [];
+  let current: string[] = [];
+  for (const line of collected) {
+    if (line.trim() === "" || /^-{3,}/.test(line.trim())) {
+      if (current.length > 0) paragraphs.push(current.join(" "));
+      current = [];
+    } else current.push(line.trim());
+  }
+  if (current.length > 0) paragraphs.push(current.join(" "));
+  return paragraphs;
+}
+
+function notesLines(ctx: Ctx, span: Span): string[] {
+  const notes = notesAbove(ctx, span);
+  if (notes.length === 0) return [];
+  if (notes.length === 1) return [`- **Note:** ${mdText(notes[0])}`];
+  return ["- **Notes:**", ...notes.map((n) => `  - ${mdText(n)}`)];
+}
+
 /** An article of a declaration other than a rule or category: resolve its alias in the declaring file. */
 function resolveRef(ctx: Ctx, ref: ArticleRef, fallback: readonly SourceDecl[]): ResolvedArticle {
   const sources = ctx.sourcesByFile.get(ref.span.file) ?? fallback;
@@ -370,6 +404,7 @@ function rulesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     const f = feeds.get(rule.code) ?? [];
     out.push(`- **Feeds categories:** ${f.length === 0 ? "—" : f.map((x) => mdText(feedText(x))).join("; ")}`);
     if (d.message !== undefined) out.push(`- **Message:** ${mdText(d.message)}`);
+    out.push(...notesLines(ctx, d.span));
     out.push(`- **Source:** ${mdText(at(ctx, d.span))} (${mdText(rule.origin)})`);
     out.push("");
     const condition: string[] = [];
@@ -397,6 +432,7 @@ function categoriesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     out.push(...docLines(d.doc));
     out.push(`- **Blocks payout condition:** ${d.blocks === undefined ? "—" : `[${mdText(d.blocks.name)}](#${anchor("payout", d.blocks.name)})`}`);
     out.push(`- **Implements:** ${c.articles.length === 0 ? "—" : c.articles.map((a) => mdText(articleText(a))).join(", ")}`);
+    out.push(...notesLines(ctx, d.span));
     out.push(`- **Source:** ${mdText(at(ctx, d.span))} (${mdText(c.origin)})`, "");
     if (d.results.length > 0) {
       out.push(
@@ -458,7 +494,7 @@ function metricsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
         .map((m) => [
           `<a id="${anchor("metric", m.name.name)}"></a>${mdCode(m.name.name)}`,
           m.type,
-          mdText(describe(m.description, m.doc)) || "—",
+          mdText([describe(m.description, m.doc), ...notesAbove(ctx, m.span).map((n) => `Note: ${n}`)].filter((x) => x !== "").join(" — ")) || "—",
           mdText(at(ctx, m.span)),
         ]),
     ),
@@ -474,6 +510,7 @@ function normsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     out.push(`### <a id="${anchor("norm", n.name.name)}"></a>${mdText(n.name.name)}${n.title === undefined ? "" : ` — ${mdText(n.title)}`}`, "");
     out.push(...docLines(n.doc));
     out.push(`- **Implements:** ${articlesCell(n.implementsRefs.map((a) => resolveRef(ctx, a, r.sources)))}`);
+    out.push(...notesLines(ctx, n.span));
     out.push(`- **Source:** ${mdText(at(ctx, n.span))}`, "");
     const periods = [...n.periods].sort((a, b) => naturalCompare(periodKey(a), periodKey(b)));
     out.push(
@@ -524,6 +561,7 @@ function measuresSection(ctx: Ctx, r: ResolvedRuleset): string[] {
       out.push("- **Preconditions:**");
       for (const p of m.preconditions) out.push(`  - ${mdText(p)}`);
     }
+    out.push(...notesLines(ctx, m.span));
     if (m.fine !== undefined) out.push(`- **Fine:** category ${m.fine.category}, base amount ${mdText(m.fine.base.text)} ${mdText(m.fine.currency)}`);
     out.push(`- **Source:** ${mdText(at(ctx, m.span))}`, "");
   }
@@ -551,8 +589,15 @@ function calendarsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     out.push(...docLines(c.doc));
     out.push(`- **Implements:** ${articlesCell(c.implementsRefs.map((a) => resolveRef(ctx, a, r.sources)))}`);
     out.push(`- **Weekend:** ${c.weekend.map((w) => mdText(w.name)).join(", ") || "—"}`);
+    out.push(...notesLines(ctx, c.span));
     out.push(`- **Source:** ${mdText(at(ctx, c.span))}${from !== undefined && from !== r.id ? ` (from ${mdText(from)})` : ""}`, "");
-    out.push(...table(["Holiday", "Title", "Rule"], c.holidays.map((h) => [mdCode(h.name.name), mdText(h.title), mdText(holidayRuleText(h))])), "");
+    out.push(
+      ...table(
+        ["Holiday", "Title", "Rule", "Note"],
+        c.holidays.map((h) => [mdCode(h.name.name), mdText(h.title), mdText(holidayRuleText(h)), mdText(notesAbove(ctx, h.span).join(" ")) || "—"]),
+      ),
+      "",
+    );
     out.push(`Computed holidays ${ctx.holidayYears[0]}–${ctx.holidayYears[ctx.holidayYears.length - 1]}:`, "");
     const rows: string[][] = [];
     for (const year of ctx.holidayYears) {
@@ -576,6 +621,7 @@ function codeListsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     out.push(`### <a id="${anchor("codelist", c.name.name)}"></a>${mdText(c.name.name)}${c.title === undefined ? "" : ` — ${mdText(c.title)}`}`, "");
     out.push(...docLines(c.doc));
     out.push(`- **Implements:** ${articlesCell(c.implementsRefs.map((a) => resolveRef(ctx, a, r.sources)))}`);
+    out.push(...notesLines(ctx, c.span));
     out.push(`- **Source:** ${mdText(at(ctx, c.span))}`, "");
     out.push(...table(["Value", "Description"], c.values.map((v) => [mdCode(v.code), v.description === undefined ? "—" : mdText(v.description)])), "");
   }
@@ -615,6 +661,7 @@ function entitiesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     out.push(`- **File:** ${e.file === undefined ? "—" : mdCode(e.file)}`);
     out.push(`- **Key:** ${e.key.length === 0 ? "—" : e.key.map(mdCode).join(", ")}`);
     if (e.roleBy !== undefined) out.push(`- **Role by:** ${mdCode(e.roleBy)}`);
+    out.push(...notesLines(ctx, e.span));
     out.push(`- **Source:** ${mdText(at(ctx, e.span))}`, "");
     out.push(
       ...table(
@@ -625,7 +672,7 @@ function entitiesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
           f.decl.required ? "yes" : "no",
           f.decl.personal ? "yes" : "no",
           f.column === f.name ? "" : mdCode(f.column),
-          mdText(describe(f.decl.description, f.decl.doc)) || "—",
+          mdText([describe(f.decl.description, f.decl.doc), ...notesAbove(ctx, f.decl.span).map((n) => `Note: ${n}`)].filter((x) => x !== "").join(" — ")) || "—",
         ]),
       ),
       "",
