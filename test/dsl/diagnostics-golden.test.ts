@@ -2,6 +2,8 @@
  * One golden case per checker diagnostic code (REG2xx, REG3xx, REG4xx): a small text, and exactly
  * the expected diagnostics (code, file:line:column, suggestion) — no more, no fewer.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CODE_SUMMARIES } from "../../dsl/check-codes.js";
 import { check } from "../../dsl/checker.js";
@@ -443,6 +445,14 @@ describe("golden diagnostics", () => {
     expect(brief(r.diagnostics)).toEqual(["REG209 u.regel:1:1"]);
     const p = load({ "u.regel": `codelist x "X"\n  value "A"\n` });
     expect(p.diagnostics.map((d) => d.code)).toEqual(["REG111"]);
+  });
+
+  it("every checker code is documented in docs/diagnostics.md", () => {
+    const doc = readFileSync(join(import.meta.dirname, "..", "..", "docs", "diagnostics.md"), "utf8");
+    const headings = new Set([...doc.matchAll(/^###? .*$/gm)].flatMap((m) => m[0].match(/REG\d{3}/g) ?? []));
+    const codes = Object.keys(CODE_SUMMARIES).filter((c) => c !== "REG200");
+    expect(codes.filter((c) => !headings.has(c))).toEqual([]);
+    expect(doc).toContain("REG200");
   });
 
   it("every checker code has a golden case", () => {
