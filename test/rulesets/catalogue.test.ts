@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   catalogueFileName,
   diffCatalogue,
@@ -8,6 +10,7 @@ import {
   mdText,
   naturalCompare,
   renderCatalogue,
+  writeCatalogue,
 } from "../../compiler/catalogue.js";
 import { hasErrors, loadProject, loadProjectFromTexts } from "../../dsl/project.js";
 
@@ -88,6 +91,33 @@ describe("the catalogue of the shipped rulesets", () => {
     expect(groeipad).toContain("`accepted_within <= 3 workdays`");
     const calendar = byPath.get("nl.werkdagen-1.0.0.md")!;
     expect(calendar).toContain("2025-04-26 Koningsdag");
+  });
+});
+
+describe("writing and checking", () => {
+  it("writes what is missing or changed, removes pages it generated before, leaves other files alone", () => {
+    const dir = mkdtempSync(join(tmpdir(), "regel-catalogue-"));
+    try {
+      expect(diffCatalogue(files, dir).missing).toEqual(files.map((f) => f.path));
+      writeCatalogue(files, dir);
+      expect(diffCatalogue(files, dir)).toEqual({ changed: [], missing: [], extra: [] });
+      writeFileSync(join(dir, "README.md"), "edited by hand\n");
+      writeFileSync(join(dir, "old-0.1.0.md"), files[0].content); // a page of a removed ruleset
+      writeFileSync(join(dir, "notes.md"), "not generated\n");
+      expect(diffCatalogue(files, dir)).toEqual({ changed: ["README.md"], missing: [], extra: ["notes.md", "old-0.1.0.md"] });
+      writeCatalogue(files, dir);
+      expect(diffCatalogue(files, dir)).toEqual({ changed: [], missing: [], extra: ["notes.md"] });
+      expect(readdirSync(dir)).toContain("notes.md");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("shows the assumption notes written as // comments", () => {
+    const handhaving = byPath.get("ikb.handhaving-1.0.0.md")!;
+    expect(handhaving).toMatch(/\*\*Note:\*\* The source gives informal measures no remedial or punitive character/);
+    const calendar = byPath.get("nl.werkdagen-1.0.0.md")!;
+    expect(calendar).toMatch(/Goede Vrijdag \| easter -2 \| Atw art 3 lid 2/);
   });
 });
 
