@@ -1,0 +1,127 @@
+/**
+ * The compiler's public API: from `.regel` rulesets to one self-contained, formatted,
+ * deterministic TypeScript module per ruleset version (see compiler/contract.ts for its shape),
+ * plus its JavaScript (what the runtime imports) and a `trace.json`.
+ *
+ * Pipeline: {@link loadProject} (parse + check) → {@link emitModule} (safe code fragments, see
+ * compiler/code.ts) → one ts-morph source file created in a single pass from the statements →
+ * prettier → `ts.transpileModule` for the `.js`.
+ *
+ * @module
+ */
+import { posix } from "node:path";
+import * as prettier from "prettier";
+import { Project as TsProject, ts } from "ts-morph";
+import { sortDiagnostics, type Diagnostic } from "../dsl/diagnostics.js";
+import type { ResolvedRuleset } from "../dsl/model.js";
+import { hasErrors, loadProject, loadProjectFromTexts } from "../dsl/project.js";
+import { emitModule } from "./emit-module.js";
+
+/** One output file: its path (under `outDir`, forward slashes) and contents. */
+export interface CompiledFile {
+  path: string;
+  contents: string;
+}
+
+export interface CompileOptions {
+  /** Where the per-version folders go. Default `rulesets/compiled`. */
+  outDir?: string;
+  /** Source paths in the output are made relative to this folder. Default `process.cwd()`. */
+  cwd?: string;
+}
+
+export interface CompileResult {
+  /** Sorted by path; empty when there is any error. */
+  files: CompiledFile[];
+  /** Parse, check and compile diagnostics, sorted. */
+  diagnostics: Diagnostic[];
+}
+
+/** The generated sources of one ruleset version. */
+export interface CompiledRuleset {
+  /** The formatted TypeScript module. */
+  ts: string;
+  /** The same module transpiled to ES2022 JavaScript (ESM). */
+  js: string;
+  /** The trace table and metadata as JSON. */
+  traceJson: string;
+  /** Compile diagnostics (e.g. an invalid regular expression); when any is an error, the sources are empty. */
+  diagnostics: Diagnostic[];
+}
+
+/** Shared state for compiling several rulesets: one in-memory ts-morph project. */
+export interface CompileContext {
+  cwd?: string;
+  project?: TsProject;
+}
+
+/** The default output folder of `regel compile`. */
+export const DEFAULT_OUT_DIR = "rulesets/compiled";
+
+const PRETTIER: prettier.Options = { parser: "typescript", printWidth: 110, trailingComma: "all" };
+
+function newTsProject(): TsProject {
+  return new TsProject({ useInMemoryFileSystem: true, skipAddingFilesFromTsConfig: true });
+}
+
+/**
+ * Compile one resolved ruleset version to its module sources. Deterministic: the same ruleset
+ * gives byte-identical output.
+ */
+export async function compileRuleset(ruleset: ResolvedRuleset, context: CompileContext = {}): Promise<CompiledRuleset> {
+  const cwd = context.cwd ?? process.cwd();
+  const emitted = emitModule(ruleset, cwd);
+  const diagnostics = emitted.ctx.diagnostics;
+  if (hasErrors(diagnostics)) return { ts: "", js: "", traceJson: "", diagnostics };
+
+  // One pass: the whole file from its statements, never node-by-node edits.
+  const project = context.project ?? newTsProject();
+  const path = `/${ruleset.id}/validators.ts`;
+  const sourceFile = project.createSourceFile(path, { statements: emitted.statements }, { overwrite: true });
+  const raw = sourceFile.getFullText();
+  project.removeSourceFile(sourceFile);
+
+  const formatted = await prettier.format(raw, PRETTIER);
+  const js = ts.transpileModule(formatted, {
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, removeComments: false },
+    fileName: "validators.ts",
+  }).outputText;
+  const traceJson = `${JSON.stringify(emitted.data, null, 2)}\n`;
+  return { ts: formatted, js, traceJson, diagnostics };
+}
+
+/**
+ * Compile every ruleset version found in `inputs` (paths of `.regel` files or folders, or a map
+ * of path → text) to `<outDir>/<name>@<version>/validators.ts`, `validators.js` and `trace.json`.
+ *
+ * Nothing is written to disk: the caller (e.g. `regel compile`) writes `files`. When any
+ * diagnostic is an error, `files` is empty. The output does not depend on the order of the inputs.
+ *
+ * @param inputs - `.regel` files or folders, or in-memory texts by path
+ * @param options - `outDir` (default `rulesets/compiled`) and `cwd` for relative source paths
+ * @returns the files to write and all diagnostics
+ * @throws ProjectError (from dsl/project.ts) when a path does not exist or cannot be read
+ */
+export async function compile(inputs: string[] | Map<string, string>, options: CompileOptions = {}): Promise<CompileResult> {
+  const outDir = (options.outDir ?? DEFAULT_OUT_DIR).replace(/\\/g, "/").replace(/\/+$/, "");
+  const loaded = inputs instanceof Map ? loadProjectFromTexts(inputs) : await loadProject(inputs);
+  const diagnostics = [...loaded.diagnostics];
+  if (hasErrors(diagnostics)) return { files: [], diagnostics: sortDiagnostics(diagnostics) };
+
+  const context: CompileContext = { cwd: options.cwd, project: newTsProject() };
+  const rulesets = [...loaded.rulesets].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const files: CompiledFile[] = [];
+  for (const ruleset of rulesets) {
+    const out = await compileRuleset(ruleset, context);
+    diagnostics.push(...out.diagnostics);
+    const dir = posix.join(outDir, ruleset.id);
+    files.push(
+      { path: posix.join(dir, "validators.ts"), contents: out.ts },
+      { path: posix.join(dir, "validators.js"), contents: out.js },
+      { path: posix.join(dir, "trace.json"), contents: out.traceJson },
+    );
+  }
+  if (hasErrors(diagnostics)) return { files: [], diagnostics: sortDiagnostics(diagnostics) };
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, diagnostics: sortDiagnostics(diagnostics) };
+}

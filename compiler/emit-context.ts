@@ -1,0 +1,75 @@
+/**
+ * State shared while emitting one module: hoisted module-level constants (deduplicated, named in
+ * order of first use so output is deterministic), helper functions, the prelude parts needed, and
+ * compiler diagnostics.
+ *
+ * @module
+ */
+import type { Span } from "../dsl/ast.js";
+import type { Diagnostic } from "../dsl/diagnostics.js";
+import type { ResolvedEntity, ResolvedField, ResolvedRuleset } from "../dsl/model.js";
+import { id, text, ts, type Code } from "./code.js";
+
+/** Optional prelude parts, emitted only when a rule uses them. */
+export type Feature = "calendar" | "iban" | "bsn" | "postcode" | "country";
+
+/** Thrown to abandon one expression or rule; turned into a diagnostic by the caller. */
+export class CompileError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly span: Span,
+  ) {
+    super(message);
+  }
+}
+
+export class ModuleContext {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly features = new Set<Feature>();
+  /** Module-level `const` declarations, in order of first use. */
+  readonly hoisted: Code[] = [];
+  /** Helper functions (aggregates), in order of creation. */
+  readonly helpers: Code[] = [];
+  private readonly constNames = new Map<string, Code>();
+  private counters = new Map<string, number>();
+
+  constructor(readonly ruleset: ResolvedRuleset) {}
+
+  /** A fresh internal name `$<prefix><n>`. */
+  fresh(prefix: string): Code {
+    const n = (this.counters.get(prefix) ?? 0) + 1;
+    this.counters.set(prefix, n);
+    return internal(`${prefix}${n}`);
+  }
+
+  /** Hoist `init` to a module-level constant (once per distinct initialiser) and return its name. */
+  hoist(prefix: string, init: Code, type?: Code): Code {
+    const key = `${prefix}\u0000${text(init)}\u0000${type === undefined ? "" : text(type)}`;
+    const existing = this.constNames.get(key);
+    if (existing !== undefined) return existing;
+    const name = this.fresh(prefix);
+    this.hoisted.push(type === undefined ? ts`const ${name} = ${init};` : ts`const ${name}: ${type} = ${init};`);
+    this.constNames.set(key, name);
+    return name;
+  }
+
+  error(code: string, message: string, span: Span): void {
+    this.diagnostics.push({ code, severity: "error", message, span });
+  }
+
+  entity(name: string): ResolvedEntity | undefined {
+    return this.ruleset.entities.get(name);
+  }
+}
+
+/** Internal helper names start with `$`, which ruleset names cannot. */
+export function internal(name: string): Code {
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`bad internal name ${name}`);
+  return id(`$${name}`);
+}
+
+/** The field of an entity by name. */
+export function fieldOf(entity: ResolvedEntity, name: string): ResolvedField | undefined {
+  return entity.fields.find((f) => f.name === name);
+}

@@ -1,0 +1,127 @@
+/**
+ * Findings: the per-entity key and role helpers, and the object literal of one finding (built only
+ * on the failure path) with its message placeholders filled in.
+ *
+ * @module
+ */
+import type { ResolvedEntity, ResolvedField, ResolvedRule } from "../dsl/model.js";
+import { doc, join, key, lit, prop, ts, type Code } from "./code.js";
+import { fieldOf, type ModuleContext } from "./emit-context.js";
+import { CTX, R } from "./emit-expr.js";
+import { entityHelper, fieldKind, recordType, renderExpr } from "./emit-types.js";
+
+/**
+ * A field of the record `r` as CSV text (`null` when absent): the text as delivered when it did
+ * not decode, else the canonical rendering of the value. `plain` skips the delivered-text lookup.
+ */
+export function renderField(ctx: ModuleContext, field: ResolvedField, record: Code = R, plain = false): Code {
+  const rendered = renderExpr(fieldKind(ctx.ruleset, field.decl.type), prop(record, field.name));
+  return plain ? rendered : ts`$text(${record}, ${field.name}, ${rendered})`;
+}
+
+/** `$key_E(r)`: the record key as `f=v;g=w`. */
+export function emitKeyFunction(ctx: ModuleContext, entity: ResolvedEntity): Code {
+  const parts: Code[] = [];
+  entity.key.forEach((name, i) => {
+    const field = fieldOf(entity, name);
+    if (field === undefined) return;
+    parts.push(lit(`${i === 0 ? "" : ";"}${name}=`), ts`$msg(${renderField(ctx, field)})`);
+  });
+  const body = parts.length === 0 ? lit("") : join(parts, " + ");
+  return ts`${doc([`The key of a ${entity.name} record as \`field=value;...\`.`])}function ${entityHelper("key", entity)}(${R}: ${recordType(entity)}): string {
+    return ${body};
+  }`;
+}
+
+/**
+ * `$role_E(r, ctx)`: D when the `role by` field equals the IKB key (from the context, else the
+ * record's own IKB key field), V otherwise; undefined when no IKB key is known. Only for entities
+ * with `role by`.
+ */
+export function emitRoleFunction(ctx: ModuleContext, entity: ResolvedEntity): Code | undefined {
+  const by = entity.roleBy === undefined ? undefined : fieldOf(entity, entity.roleBy);
+  if (by === undefined) return undefined;
+  const ikbField = ctx.ruleset.ikb === undefined ? undefined : fieldOf(entity, ctx.ruleset.ikb.key.name);
+  const ikbKey = ikbField === undefined ? ts`${CTX}?.ikbKey` : ts`(${CTX}?.ikbKey ?? ${renderField(ctx, ikbField, R, true)} ?? undefined)`;
+  return ts`${doc([`The role of a ${entity.name} record: D when \`${by.name}\` equals the IKB key, V otherwise.`])}function ${entityHelper("role", entity)}(${R}: ${recordType(entity)}, ${CTX}: RuleContext | undefined): Role | undefined {
+    const key = ${ikbKey};
+    if (key === undefined) return undefined;
+    return ${renderField(ctx, by, R, true)} === key ? "D" : "V";
+  }`;
+}
+
+/** The role expression inside a rule or check function (`role` when the entity has roles). */
+export function roleCode(entity: ResolvedEntity): Code {
+  return entity.roleBy === undefined ? ts`undefined` : ts`role`;
+}
+
+/** The guard for `applies to`; undefined when the rule applies to every record. */
+export function appliesGuard(rule: ResolvedRule, entity: ResolvedEntity): Code | undefined {
+  const roles = new Set(rule.decl.roles);
+  if (entity.roleBy === undefined || roles.size === 0 || (roles.has("D") && roles.has("V"))) return undefined;
+  return roles.has("D") ? ts`role === "D"` : ts`role === "V"`;
+}
+
+export function ruleSeverity(rule: ResolvedRule): "blocking" | "signalling" {
+  return rule.decl.severity ?? "signalling";
+}
+
+/** What a placeholder in a message can be filled with. */
+export interface MessageValues {
+  /** The attribute under test (attribute rules). */
+  attribute: ResolvedField | undefined;
+  /** CSV text of the attribute value (`string | null`). */
+  value: Code | undefined;
+}
+
+/**
+ * The message of a finding: the rule's `message` (default: its title) with `{attribute}`,
+ * `{value}` and `{field_name}` filled in; other braces stay as written. Literal parts are quoted.
+ */
+export function messageCode(ctx: ModuleContext, rule: ResolvedRule, entity: ResolvedEntity, values: MessageValues): Code {
+  const template = rule.decl.message ?? rule.decl.title;
+  const parts: Code[] = [];
+  let literal = "";
+  let last = 0;
+  const flush = (): void => {
+    if (literal !== "") parts.push(lit(literal));
+    literal = "";
+  };
+  for (const m of template.matchAll(/\{([^{}]*)\}/g)) {
+    literal += template.slice(last, m.index);
+    last = m.index + m[0].length;
+    const name = m[1].trim();
+    if (name === "attribute") {
+      literal += values.attribute?.name ?? "";
+    } else if (name === "value") {
+      if (values.value !== undefined) {
+        flush();
+        parts.push(ts`$msg(${values.value})`);
+      }
+    } else {
+      const field = fieldOf(entity, name);
+      if (field === undefined) {
+        literal += m[0];
+      } else {
+        flush();
+        parts.push(ts`$msg(${renderField(ctx, field)})`);
+      }
+    }
+  }
+  literal += template.slice(last);
+  flush();
+  return parts.length === 0 ? lit("") : join(parts, " + ");
+}
+
+/** The statement appending one finding. */
+export function pushFinding(
+  ctx: ModuleContext,
+  rule: ResolvedRule,
+  entity: ResolvedEntity,
+  attribute: ResolvedField | undefined,
+  values: { name: string; code: Code }[],
+  message: Code,
+): Code {
+  const valueEntries = values.map((v) => ts`${key(v.name)}: ${v.code}`);
+  return ts`$push(out, ${rule.code}, ${ruleSeverity(rule)}, ${entity.name}, ${roleCode(entity)}, ${attribute === undefined ? ts`undefined` : lit(attribute.name)}, ${entityHelper("key", entity)}(${R}), { ${join(valueEntries, ", ")} }, ${message});`;
+}

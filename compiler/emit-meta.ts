@@ -1,0 +1,136 @@
+/**
+ * Data exports of a module: metadata, entity metadata, the trace table (rule -> articles, source
+ * location, categories fed), categories, payouts and file rules. Built as plain data first (the
+ * same data is written to `trace.json`), then emitted as literals.
+ *
+ * @module
+ */
+import type { ArticleRef, Span } from "../dsl/ast.js";
+import type { ResolvedArticle, ResolvedRule, ResolvedRuleset } from "../dsl/model.js";
+import type { ArticleTrace, CategoryTrace, EntityMeta, FileRule, PayoutTrace, RuleTrace, RulesetMetadata, SourceLocation } from "./contract.js";
+import { ruleInstances } from "./emit-rules.js";
+import type { ModuleContext } from "./emit-context.js";
+import { typeText } from "./emit-types.js";
+
+/** A file path as written in output: relative to the working directory, forward slashes. */
+export function displayPath(file: string, cwd: string): string {
+  let p = file.replace(/\\/g, "/");
+  const base = cwd.replace(/\\/g, "/").replace(/\/?$/, "/");
+  if (p.startsWith(base)) p = p.slice(base.length);
+  return p;
+}
+
+export function location(span: Span, cwd: string): SourceLocation {
+  return { file: displayPath(span.file, cwd), line: span.start.line, column: span.start.column };
+}
+
+function articles(list: ResolvedArticle[]): ArticleTrace[] {
+  return list.map((a) => ({ source: a.sourceAlias, sourceTitle: a.sourceTitle, locator: a.locator }));
+}
+
+/** Articles of a declaration that only has unresolved `implements` refs (payouts). */
+function refArticles(r: ResolvedRuleset, refs: ArticleRef[]): ArticleTrace[] {
+  return refs.map((a) => ({
+    source: a.source.name,
+    sourceTitle: r.sources.find((s) => s.alias.name === a.source.name)?.title ?? a.source.name,
+    locator: a.locator,
+  }));
+}
+
+const attr = (a: { entity: { name: string }; field: { name: string } }): string => `${a.entity.name}.${a.field.name}`;
+
+export interface ModuleData {
+  metadata: RulesetMetadata;
+  entities: EntityMeta[];
+  trace: RuleTrace[];
+  categories: CategoryTrace[];
+  payouts: PayoutTrace[];
+  fileRules: FileRule[];
+}
+
+function ruleTrace(ctx: ModuleContext, rule: ResolvedRule, cwd: string): RuleTrace {
+  const d = rule.decl;
+  const target = d.target;
+  const instances = ruleInstances(ctx, rule);
+  const entities =
+    target?.kind === "FileTarget" ? target.entities.map((e) => e.name) : instances.map((i) => i.entity.name);
+  const attributes = instances.flatMap((i) => (i.attributes ?? []).map((f) => `${i.entity.name}.${f.name}`));
+  return {
+    code: rule.code,
+    title: d.title,
+    meaning: d.meaning,
+    severity: d.severity ?? "signalling",
+    roles: d.roles.length > 0 ? [...d.roles] : ["D", "V"],
+    target: target?.kind === "FileTarget" ? "file" : target?.kind === "AttributeTarget" ? "attribute" : "record",
+    entities,
+    attributes,
+    articles: articles(rule.articles),
+    location: location(d.span, cwd),
+    origin: rule.origin,
+    categories: ctx.ruleset.categories.flatMap((c) =>
+      c.decl.results
+        .filter((res) => res.code.name === rule.code)
+        .map((res) => ({ category: c.name, role: res.role, attributes: res.attributes.map(attr) })),
+    ),
+  };
+}
+
+export function moduleData(ctx: ModuleContext, cwd: string): ModuleData {
+  const r = ctx.ruleset;
+  const metadata: RulesetMetadata = {
+    name: r.name,
+    version: r.version,
+    id: r.id,
+    title: r.title,
+    validFrom: r.validFrom,
+    validUntil: r.validUntil,
+    extends: r.extends,
+    sources: r.sources.map((s) => ({ alias: s.alias.name, title: s.title, url: s.url })),
+    ikb:
+      r.ikb === undefined
+        ? undefined
+        : { key: r.ikb.key.name, depositors: r.ikb.depositors.map((d) => d.name), depositorBy: r.ikb.depositorBy.name },
+  };
+  const entities: EntityMeta[] = [...r.entities.values()].map((e) => ({
+    name: e.name,
+    title: e.title,
+    file: e.file,
+    key: [...e.key],
+    roleBy: e.roleBy,
+    fields: e.fields.map((f) => ({
+      name: f.name,
+      column: f.column,
+      type: typeText(f.decl.type),
+      required: f.decl.required,
+      personal: f.decl.personal,
+      description: f.decl.description,
+    })),
+  }));
+  const categories: CategoryTrace[] = r.categories.map((c) => ({
+    name: c.name,
+    title: c.decl.title,
+    payout: c.decl.blocks?.name,
+    articles: articles(c.articles),
+    location: location(c.decl.span, cwd),
+    results: c.decl.results.map((res) => ({ code: res.code.name, role: res.role, attributes: res.attributes.map(attr) })),
+    markings: c.decl.markings.map((m) => ({
+      entity: m.attribute.entity.name,
+      field: m.attribute.field.name,
+      value: m.value.value,
+      role: m.role,
+    })),
+  }));
+  const payouts: PayoutTrace[] = r.payouts.map((p) => ({
+    name: p.name.name,
+    number: p.number,
+    title: p.title,
+    articles: refArticles(r, p.implementsRefs),
+  }));
+  const fileRules: FileRule[] = r.rules.flatMap((rule) => {
+    const t = rule.decl.target;
+    const req = rule.decl.require;
+    if (t?.kind !== "FileTarget" || req?.kind !== "FileCheck") return [];
+    return [{ code: rule.code, severity: rule.decl.severity ?? "signalling", check: req.check, entities: t.entities.map((e) => e.name) }];
+  });
+  return { metadata, entities, trace: r.rules.map((rule) => ruleTrace(ctx, rule, cwd)), categories, payouts, fileRules };
+}

@@ -1,0 +1,181 @@
+/**
+ * Module layout: puts the pieces of one generated module together, in a fixed order:
+ * header, contract types, record interfaces, prelude, embedded data, hoisted constants, per-entity
+ * helpers and decoders, aggregate helpers, rule functions, fused checks, classification, data exports.
+ *
+ * @module
+ */
+import countries from "i18n-iso-countries";
+import * as ibantools from "ibantools";
+import type { ResolvedRuleset } from "../dsl/model.js";
+import { text as codeText, doc, isSafeIdentifier, join, lit, prettyLit, ts, type Code } from "./code.js";
+import { CompileError, ModuleContext } from "./emit-context.js";
+import { emitClassify } from "./emit-classify.js";
+import { decodeRuleIndex, emitDecoder } from "./emit-decoders.js";
+import { emitKeyFunction, emitRoleFunction } from "./emit-finding.js";
+import { displayPath, moduleData, type ModuleData } from "./emit-meta.js";
+import { compileRules, emitCheck, emitInstance, emitRuleFunction, isDecodeRule, type CompiledInstance } from "./emit-rules.js";
+import { emitRecordInterface, entityHelper } from "./emit-types.js";
+import { PRELUDE_BSN, PRELUDE_CALENDAR, PRELUDE_CORE, PRELUDE_COUNTRY, PRELUDE_IBAN, PRELUDE_POSTCODE, PRELUDE_TYPES } from "./prelude.js";
+
+/** Type names the module declares itself; an entity may not take one of them. */
+const TAKEN_TYPE_NAMES = new Set([
+  "Severity", "Role", "Finding", "SourceLocation", "ArticleTrace", "RuleTrace", "CategoryTrace", "PayoutTrace",
+  "FieldMeta", "EntityMeta", "RulesetMetadata", "FileRule", "RuleContext", "Decoder", "Classification",
+  "Record", "Readonly", "ReadonlySet", "ReadonlyMap", "Set", "Map", "RegExp", "Date", "Math", "Number", "String",
+  "Boolean", "BigInt", "Object", "Array", "Error", "Promise", "Symbol", "JSON", "Partial", "Required",
+]);
+
+export interface EmittedModule {
+  /** Top-level statements, unformatted. */
+  statements: string[];
+  data: ModuleData;
+  ctx: ModuleContext;
+}
+
+/** Check the names that become TypeScript names; report the ones that cannot. */
+function checkNames(ctx: ModuleContext): boolean {
+  let ok = true;
+  for (const e of ctx.ruleset.entities.values()) {
+    if (!isSafeIdentifier(e.name) || TAKEN_TYPE_NAMES.has(e.name) || e.name.startsWith("$")) {
+      ctx.error("REG503", `entity name \`${e.name}\` cannot be used as a type name in generated code; rename it`, e.span);
+      ok = false;
+    }
+    for (const f of e.fields) {
+      if (f.name === "__proto__" || f.name.startsWith("$")) {
+        ctx.error("REG503", `field name \`${f.name}\` cannot be used in generated code; rename it`, f.decl.span);
+        ok = false;
+      }
+    }
+  }
+  return ok;
+}
+
+function ibanTable(): Code {
+  const specs = ibantools.countrySpecs as Record<string, { chars?: number; bban_regexp?: string }>;
+  const rows = Object.keys(specs)
+    .sort()
+    .flatMap((cc) => {
+      const s = specs[cc];
+      if (s.chars === undefined || s.bban_regexp === undefined || s.bban_regexp === null) return [];
+      return [ts`[${cc}, [${s.chars}, new RegExp(${s.bban_regexp})]]`];
+    });
+  return ts`/** IBAN length and BBAN format per country (embedded from ibantools at compile time). */
+const $IBAN_SPECS: ReadonlyMap<string, readonly [number, RegExp]> = new Map<string, readonly [number, RegExp]>([
+  ${join(rows, ",\n")}
+]);`;
+}
+
+function countryTable(): Code {
+  const codes = Object.keys(countries.getAlpha2Codes()).sort();
+  return ts`/** ISO 3166-1 alpha-2 codes (embedded from i18n-iso-countries at compile time). */
+const $COUNTRIES: ReadonlySet<string> = new Set<string>(${lit(codes)});`;
+}
+
+/** Build the statements of the module of one ruleset. Diagnostics land in the returned context. */
+export function emitModule(ruleset: ResolvedRuleset, cwd: string): EmittedModule {
+  const ctx = new ModuleContext(ruleset);
+  const data = moduleData(ctx, cwd);
+  if (!checkNames(ctx)) return { statements: [], data, ctx };
+
+  const entities = [...ruleset.entities.values()];
+  const instances = compileRules(ctx);
+  const decodeRules = decodeRuleIndex(ctx, ruleset.rules.filter(isDecodeRule));
+  const sourceFile = displayPath(ruleset.file, cwd);
+
+  const perEntity: Code[] = [];
+  let body: Code[] = [];
+  try {
+    for (const e of entities) {
+      perEntity.push(emitKeyFunction(ctx, e));
+      const role = emitRoleFunction(ctx, e);
+      if (role !== undefined) perEntity.push(role);
+      perEntity.push(emitDecoder(ctx, e, decodeRules));
+    }
+    const ruleFunctions: Code[] = [];
+    for (const rule of ruleset.rules) {
+      const mine = instances.filter((i) => i.rule === rule);
+      if (mine.length === 0) continue;
+      const loc = `${displayPath(rule.decl.span.file, cwd)}:${rule.decl.span.start.line}`;
+      ruleFunctions.push(emitRuleFunction(rule, mine, loc, isDecodeRule(rule)));
+      for (const i of mine) ruleFunctions.push(emitInstance(ctx, i));
+    }
+    const checks = entities.map((e) =>
+      emitCheck(
+        e,
+        instances.filter((i: CompiledInstance) => i.entity === e && !isDecodeRule(i.rule)),
+      ),
+    );
+    const classify = emitClassify(ctx);
+    body = [...perEntity, ...ctx.helpers, ...ruleFunctions, ...checks, classify];
+  } catch (e) {
+    if (!(e instanceof CompileError)) throw e;
+    ctx.error(e.code, e.message, e.span);
+  }
+
+  const needsIkb = entities
+    .filter((e) => instances.some((i) => i.entity === e && i.usesIkb && !isDecodeRule(i.rule)))
+    .map((e) => e.name);
+  const exports = ts`
+/** The ruleset version this module was compiled from. */
+// prettier-ignore
+export const metadata: RulesetMetadata = ${prettyLit(data.metadata)};
+
+/** The entities of the data model: CSV file, key, role and fields. */
+// prettier-ignore
+export const entities: readonly EntityMeta[] = ${prettyLit(data.entities)};
+
+/** The trace table: for every rule its articles, source location and the categories it feeds. */
+// prettier-ignore
+export const trace: readonly RuleTrace[] = ${prettyLit(data.trace)};
+
+/** The categories of Bijlage 3 with the results and markings that put an IKB in them. */
+// prettier-ignore
+export const categories: readonly CategoryTrace[] = ${prettyLit(data.categories)};
+
+/** The payout conditions. */
+// prettier-ignore
+export const payouts: readonly PayoutTrace[] = ${prettyLit(data.payouts)};
+
+/** The delivery-level checks the runtime performs. */
+// prettier-ignore
+export const fileRules: readonly FileRule[] = ${prettyLit(data.fileRules)};
+
+/** Entities whose rules need the assembled IKB (they use exists / count / sum). */
+export const needsIkb: readonly string[] = ${lit(needsIkb)};
+
+/** Decoders by entity name. */
+export const decoders = { ${join(entities.map((e) => ts`${e.name}: ${entityHelper("decode", e)}`), ", ")} } as const;
+
+/** Fused checks by entity name: all record and attribute rules of the entity in one pass. */
+export const checks = { ${join(entities.map((e) => ts`${e.name}: ${entityHelper("check", e)}`), ", ")} } as const;
+`;
+
+  const features: Code[] = [];
+  if (ctx.features.has("calendar")) features.push(PRELUDE_CALENDAR);
+  if (ctx.features.has("iban")) features.push(ibanTable(), PRELUDE_IBAN);
+  if (ctx.features.has("bsn")) features.push(PRELUDE_BSN);
+  if (ctx.features.has("postcode")) features.push(PRELUDE_POSTCODE);
+  if (ctx.features.has("country")) features.push(countryTable(), PRELUDE_COUNTRY);
+
+  const header = doc([
+    `Validators for ${ruleset.id}${ruleset.title !== undefined ? ` (${ruleset.title})` : ""}.`,
+    "",
+    `Generated by \`regel compile\` from ${sourceFile}. Do not edit: change the ruleset and compile again.`,
+    "This module is self-contained: it imports nothing.",
+    "",
+    "@module",
+  ]);
+  const sections: Code[] = [
+    header,
+    PRELUDE_TYPES,
+    ...entities.map((e) => emitRecordInterface(ctx, e)),
+    PRELUDE_CORE,
+    ...features,
+    ...ctx.hoisted,
+    ...body,
+    exports,
+  ];
+  return { statements: sections.map(codeText), data, ctx };
+}
+

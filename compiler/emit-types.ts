@@ -1,0 +1,166 @@
+/**
+ * Field types: how each `.regel` field type is represented in generated code, decoded from its
+ * CSV text and rendered back to CSV text; and the record interface per entity.
+ *
+ * @module
+ */
+import type { TypeRef } from "../dsl/ast.js";
+import type { ResolvedEntity, ResolvedField, ResolvedRuleset } from "../dsl/model.js";
+import { doc, id, join, key, lit, ts, type Code } from "./code.js";
+import { internal, type ModuleContext } from "./emit-context.js";
+
+/** The runtime representation of a field, with `ref` followed to the referenced field. */
+export type FieldKind =
+  | { k: "text"; maxLength: number | undefined }
+  | { k: "code"; list: string }
+  | { k: "integer" }
+  | { k: "decimal"; precision: number; scale: number }
+  | { k: "date" }
+  | { k: "datetime" }
+  | { k: "boolean" };
+
+/** Resolve a declared type to its runtime kind (`ref E.f` becomes the kind of `E.f`). */
+export function fieldKind(ruleset: ResolvedRuleset, type: TypeRef, depth = 0): FieldKind {
+  switch (type.name) {
+    case "text":
+      return { k: "text", maxLength: type.maxLength };
+    case "code":
+      return { k: "code", list: type.codeList?.name ?? "" };
+    case "integer":
+      return { k: "integer" };
+    case "decimal":
+      return { k: "decimal", precision: type.precision ?? 18, scale: type.scale ?? 0 };
+    case "money":
+      return { k: "decimal", precision: 18, scale: 2 };
+    case "date":
+      return { k: "date" };
+    case "datetime":
+      return { k: "datetime" };
+    case "boolean":
+      return { k: "boolean" };
+    case "ref": {
+      const target = ruleset.entities.get(type.refEntity?.name ?? "")?.fields.find((f) => f.name === type.refField?.name);
+      if (target === undefined || depth > 8) return { k: "text", maxLength: undefined };
+      return fieldKind(ruleset, target.decl.type, depth + 1);
+    }
+  }
+}
+
+/** The type as written, for metadata: `text(40)`, `decimal(9,4)`, `code yes_no`, `ref NP.customer_id`. */
+export function typeText(type: TypeRef): string {
+  switch (type.name) {
+    case "text":
+      return type.maxLength === undefined ? "text" : `text(${type.maxLength})`;
+    case "decimal":
+      return `decimal(${type.precision ?? 18},${type.scale ?? 0})`;
+    case "code":
+      return `code ${type.codeList?.name ?? ""}`;
+    case "ref":
+      return `ref ${type.refEntity?.name ?? ""}.${type.refField?.name ?? ""}`;
+    default:
+      return type.name;
+  }
+}
+
+/** The TypeScript type of a decoded value (without `| undefined`). */
+export function tsType(kind: FieldKind): Code {
+  switch (kind.k) {
+    case "text":
+    case "code":
+      return ts`string`;
+    case "integer":
+    case "date":
+    case "datetime":
+      return ts`number`;
+    case "decimal":
+      return ts`bigint`;
+    case "boolean":
+      return ts`boolean`;
+  }
+}
+
+/** The hoisted set of a code list's values. */
+export function codeSet(ctx: ModuleContext, list: string): Code {
+  const decl = ctx.ruleset.codeLists.get(list);
+  const values = [...new Set((decl?.values ?? []).map((v) => v.code))];
+  return ctx.hoist("CODES", ts`new Set<string>(${lit(values)})`, ts`ReadonlySet<string>`);
+}
+
+/** An expression decoding the non-empty CSV text `cell` to a value, or undefined when it does not fit. */
+export function decodeExpr(ctx: ModuleContext, kind: FieldKind, cell: Code): Code {
+  switch (kind.k) {
+    case "text":
+      return kind.maxLength === undefined
+        ? cell
+        : ts`(${cell}.length <= ${kind.maxLength} || $cpLength(${cell}) <= ${kind.maxLength} ? ${cell} : undefined)`;
+    case "code":
+      return ts`(${codeSet(ctx, kind.list)}.has(${cell}) ? ${cell} : undefined)`;
+    case "integer":
+      return ts`$parseInteger(${cell})`;
+    case "decimal":
+      return ts`$parseDecimal(${cell}, ${kind.precision}, ${kind.scale})`;
+    case "date":
+      return ts`$parseDate(${cell})`;
+    case "datetime":
+      return ts`$parseDateTime(${cell})`;
+    case "boolean":
+      return ts`$parseBoolean(${cell})`;
+  }
+}
+
+/** An expression rendering a decoded value back to CSV text (`null` when absent). */
+export function renderExpr(kind: FieldKind, value: Code): Code {
+  switch (kind.k) {
+    case "decimal":
+      return ts`$renderDecimal(${value}, ${kind.scale})`;
+    case "date":
+      return ts`$renderDate(${value})`;
+    case "datetime":
+      return ts`$renderDateTime(${value})`;
+    default:
+      return ts`$renderText(${value})`;
+  }
+}
+
+/** The TypeScript name of an entity's record type (the entity name; checked to be a safe identifier). */
+export function recordType(entity: ResolvedEntity): Code {
+  return id(entity.name);
+}
+
+/** Names of per-entity internal helpers: `$decode_NP`, `$key_NP`, ... */
+export function entityHelper(prefix: string, entity: ResolvedEntity): Code {
+  return internal(`${prefix}_${entity.name}`);
+}
+
+/** The record interface of an entity, documented from the field descriptions. */
+export function emitRecordInterface(ctx: ModuleContext, entity: ResolvedEntity): Code {
+  const members = entity.fields.map((field) => {
+    const kind = fieldKind(ctx.ruleset, field.decl.type);
+    const lines = [
+      ...(field.decl.description !== undefined ? [field.decl.description] : []),
+      ...field.decl.doc,
+      `Type \`${typeText(field.decl.type)}\`, CSV column \`${field.column}\`${field.decl.required ? ", required" : ""}${field.decl.personal ? ", personal data" : ""}.`,
+    ];
+    return ts`${doc(lines)}${ts`${propertyName(field.name)}`}: ${tsType(kind)} | undefined;`;
+  });
+  const lines = [
+    `${entity.name}${entity.title !== undefined ? `: ${entity.title}` : ""}`,
+    ...entity.doc,
+    ...(entity.file !== undefined ? [`Read from \`${entity.file}\`.`] : []),
+  ];
+  return ts`${doc(lines)}export interface ${recordType(entity)} {
+    ${join(members, "\n")}
+    /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
+    $invalid?: Record<string, string>;
+  }`;
+}
+
+/** A field name as an interface member / object key (quoted unless a plain identifier). */
+export function propertyName(name: string): Code {
+  return key(name);
+}
+
+/** The fields of an entity with their kinds. */
+export function fieldsWithKinds(ctx: ModuleContext, entity: ResolvedEntity): { field: ResolvedField; kind: FieldKind }[] {
+  return entity.fields.map((field) => ({ field, kind: fieldKind(ctx.ruleset, field.decl.type) }));
+}
