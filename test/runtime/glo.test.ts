@@ -1,0 +1,126 @@
+/**
+ * The runtime against the real compiled GLO rulesets (compiled here from rulesets/ikb.glo with the
+ * compiler's API, so the test does not depend on a checked-in build).
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { Ajv } from "ajv";
+import { compile } from "../../compiler/compile.js";
+import { selectRuleset } from "../../runtime/select-version.js";
+import { validateDelivery } from "../../runtime/delivery.js";
+import { reportToJson } from "../../runtime/report-json.js";
+import { renderHtml } from "../../runtime/html-report.js";
+import { FIXTURES } from "./helpers.js";
+
+const ROOT = join(import.meta.dirname, "../..");
+const DELIVERY = join(FIXTURES, "glo-delivery");
+let compiled = "";
+
+beforeAll(async () => {
+  // use the team's build when present (fast); otherwise compile here
+  const built = join(ROOT, "rulesets/compiled");
+  if (
+    existsSync(join(built, "ikb.glo@1.2.0/validators.js")) &&
+    existsSync(join(built, "ikb.glo@1.3.0/validators.js"))
+  ) {
+    compiled = built;
+    return;
+  }
+  compiled = mkdtempSync(join(tmpdir(), "regel-compiled-"));
+  const out = await compile([join(ROOT, "rulesets/ikb.glo")], {
+    outDir: compiled,
+    cwd: ROOT,
+  });
+  const errors = out.diagnostics.filter((d) => d.severity === "error");
+  expect(errors).toEqual([]);
+  for (const f of out.files) {
+    mkdirSync(dirname(f.path), { recursive: true });
+    writeFileSync(f.path, f.contents);
+  }
+}, 120_000);
+
+describe("validate against the compiled ikb.glo rulesets", () => {
+  it("picks GLO 1.2.0 before 1 July 2023 and 1.3.0 from then on", async () => {
+    const pick = async (rrd: string) =>
+      (await selectRuleset({ root: compiled, ruleset: "ikb.glo", rrd })).module
+        .metadata.id;
+    expect(await pick("2023-06-30")).toBe("ikb.glo@1.2.0");
+    expect(await pick("2023-07-01")).toBe("ikb.glo@1.3.0");
+  });
+
+  it("validates a delivery of all seven files: rows accounted, IKBs assembled, schema-valid, deterministic", async () => {
+    const rs = await selectRuleset({
+      root: compiled,
+      ruleset: "ikb.glo",
+      rrd: "2023-12-31",
+    });
+    const r = await validateDelivery(DELIVERY, rs, { rrd: "2023-12-31" });
+    expect(r.files).toHaveLength(7);
+    expect(r.rows).toEqual({ read: 15, validated: 15, rejected: 0 });
+    expect(r.ikbs!.count).toBe(4);
+    expect(r.categories.map((c) => c.name)).toEqual([
+      "identity",
+      "eligibility",
+      "amount",
+      "claim",
+      "notification",
+    ]);
+    // IKB004's date of birth 1980-02-30 is not a date: a finding on natural_person.csv line 5
+    const all = [...r.rules, ...r.secondaryRules];
+    expect(
+      all.some((x) =>
+        x.samples.some(
+          (s) =>
+            s.file === "natural_person.csv" &&
+            s.line === 5 &&
+            s.attribute === "date_of_birth",
+        ),
+      ),
+    ).toBe(true);
+    // every rule carries its version, location and articles
+    for (const x of all) {
+      expect(x.origin).toMatch(/^ikb\.glo@1\.[23]\.0$/);
+      expect(x.location.file).toMatch(/rulesets\/ikb\.glo\/1\.[23]\.0\.regel$/);
+      expect(x.articles.length).toBeGreaterThan(0);
+    }
+    const json = reportToJson(r);
+    expect(
+      reportToJson(await validateDelivery(DELIVERY, rs, { rrd: "2023-12-31" })),
+    ).toBe(json);
+    // personal data (identification numbers, dates of birth) masked
+    expect(json).not.toContain("ID123456");
+    expect(json).not.toContain("1980-02-30");
+    const schema = JSON.parse(
+      readFileSync(join(ROOT, "docs/report-schema.json"), "utf8"),
+    );
+    const validate = new Ajv({ strict: false }).compile(schema);
+    expect(validate(JSON.parse(json))).toBe(true);
+    expect(renderHtml(r)).toContain('id="rule-');
+  });
+
+  it("a missing file is reported under the GLO's own present rule", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "regel-glo-"));
+    for (const f of ["natural_person.csv", "bank_account.csv"])
+      writeFileSync(join(dir, f), readFileSync(join(DELIVERY, f)));
+    const r = await validateDelivery(
+      dir,
+      await selectRuleset({
+        root: compiled,
+        ruleset: "ikb.glo",
+        rrd: "2023-12-31",
+      }),
+      { rrd: "2023-12-31" },
+    );
+    expect(r.status).toBe("rejected");
+    expect(r.blockingErrors.find((b) => b.code === "fil0001")!.count).toBe(5);
+    expect(r.files.filter((f) => f.readStatus === "missing")).toHaveLength(5);
+  });
+});
