@@ -937,12 +937,26 @@ function commentLine(c: Comment): string {
   return text === "" ? slashes : `${slashes} ${text}`;
 }
 
-/** True when the doc comments printed as leading comments are the node's doc lines. */
-function docCovered(leading: readonly Item[], doc: readonly string[]): boolean {
-  const docs = leading.filter((it) => it.comment.doc).map((it) => it.comment.text.replace(/\s+$/, ""));
-  if (docs.length < doc.length) return false;
-  const tail = docs.slice(docs.length - doc.length);
-  return tail.every((t, i) => t === doc[i].replace(/\s+$/, ""));
+/**
+ * The leading comments of a line in print order, and whether they hold the line's doc lines. When
+ * they do, those doc comments go last, right above the line, so that they stay attached even when
+ * another comment was written between them and the line (`rule // note` moves the note up).
+ */
+function arrangeLeading(leading: readonly Item[], doc: readonly string[]): { items: Item[]; docCovered: boolean } {
+  if (doc.length === 0) return { items: [...leading], docCovered: false };
+  const docIndexes = leading.flatMap((it, i) => (it.comment.doc ? [i] : []));
+  if (docIndexes.length < doc.length) return { items: [...leading], docCovered: false };
+  const attached = docIndexes.slice(docIndexes.length - doc.length);
+  const covered = attached.every((i, k) => leading[i].comment.text.replace(/\s+$/, "") === doc[k].replace(/\s+$/, ""));
+  if (!covered) return { items: [...leading], docCovered: false };
+  const moved = new Set(attached);
+  return {
+    items: [
+      ...leading.filter((_, i) => !moved.has(i)),
+      ...attached.map((i, k) => ({ comment: leading[i].comment, blankBefore: k === 0 && leading[i].blankBefore && i === leading.length - doc.length })),
+    ],
+    docCovered: true,
+  };
 }
 
 /** Kinds of one-line declarations that are listed without blank lines between them. */
@@ -969,12 +983,13 @@ function render(blocks: readonly Block[], placed: Placed): string {
     if (bi > 0 && !listedTogether(blocks, placed, bi)) out.push("");
     block.lines.forEach((line, li) => {
       const p = placed.lines[bi][li];
-      p.leading.forEach((it, i) => {
+      const { items, docCovered } = arrangeLeading(p.leading, line.doc);
+      items.forEach((it, i) => {
         if (li === 0 && i > 0 && it.blankBefore) out.push("");
         out.push(line.indent + commentLine(it.comment));
       });
-      if (li === 0 && p.leading.length > 0 && p.blankAfterLeading) out.push("");
-      if (line.doc.length > 0 && !docCovered(p.leading, line.doc)) {
+      if (li === 0 && items.length > 0 && p.blankAfterLeading && !docCovered) out.push("");
+      if (line.doc.length > 0 && !docCovered) {
         for (const d of line.doc) out.push(line.indent + commentLine({ kind: "Comment", span: block.span, text: d, doc: true }));
       }
       const wrapped = wrap(line.indent, line.chunk);

@@ -98,4 +98,29 @@ describe("comments survive formatting", () => {
       { numRuns: 100 },
     );
   });
+
+  it("comments between any two tokens come back once, and the file means the same", () => {
+    fc.assert(
+      fc.property(regelFile, fc.infiniteStream(fc.integer({ min: 0, max: 9 })), (ast, dice) => {
+        const printed = print(ast);
+        const roll = dice[Symbol.iterator]();
+        let text = "";
+        let at = 0;
+        let n = 0;
+        for (const t of tokenize(printed, "x.regel").tokens) {
+          const end = (t.endOffset ?? t.startOffset) + 1;
+          text += printed.slice(at, end);
+          at = end;
+          if ((roll.next().value as number) < 2) text += ` // c${n++}\n`;
+        }
+        text += printed.slice(at);
+        const formatted = format(text, "commented.regel");
+        expect(formatted.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+        expect(commentTexts(formatted.text).sort()).toEqual(commentTexts(text).sort());
+        expect(format(formatted.text, "commented.regel").text).toBe(formatted.text);
+        expect(stripAst(parseOk(formatted.text))).toEqual(stripAst(parseOk(text)));
+      }),
+      { numRuns: 100 },
+    );
+  });
 });
