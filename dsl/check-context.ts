@@ -88,7 +88,7 @@ export class RulesetIndex {
 }
 
 /**
- * The `key` and `role by` identifiers of each resolved entity (the model keeps only their names;
+ * The name, `key` and `role by` identifiers of each resolved entity (the model keeps only their names;
  * diagnostics need their spans). Filled by the resolver.
  */
-export const entityIdents = new WeakMap<ResolvedEntity, { key: Ident[]; roleBy: Ident | undefined }>();
+export const entityIdents = new WeakMap<ResolvedEntity, { name: Ident; key: Ident[]; roleBy: Ident | undefined }>();

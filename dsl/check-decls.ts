@@ -121,7 +121,7 @@ export function checkIkb(index: RulesetIndex, reporter: Reporter): void {
         reporter.report(
           CODES.missingIkbKey,
           `entity \`${entity.name}\` has no field \`${key}\`: every entity of an IKB data model carries the IKB key`,
-          entity.span,
+          entityIdents.get(entity)?.name.span ?? entity.span,
           { notes: [`the IKB key is declared at ${ikb.key.span.file}:${ikb.key.span.start.line}:${ikb.key.span.start.column}`] },
         );
       }

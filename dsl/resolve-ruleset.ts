@@ -149,7 +149,8 @@ export function resolveRuleset(
     }
     sources.set(s.alias.name, s);
   }
-  const articles = (refs: ArticleRef[] | undefined): ResolvedArticle[] => resolveArticles(refs ?? [], sources, reporter);
+  const articles = (refs: ArticleRef[] | undefined): ResolvedArticle[] =>
+    resolveArticles(refs ?? [], sources, reporter, header.extends !== undefined);
 
   const codeLists = new Collection<CodeListDecl>("codelist", parent?.codeLists ?? [], reporter, ctx);
   const entities = new Collection<ResolvedEntity>("entity", parent?.entities ?? [], reporter, ctx);
@@ -310,7 +311,12 @@ function addUsed<T extends { name: Ident }>(
 }
 
 /** Resolve `implements` aliases against the file's own sources; unknown aliases are reported and dropped. */
-export function resolveArticles(refs: ArticleRef[], sources: Map<string, SourceDecl>, reporter: Reporter): ResolvedArticle[] {
+export function resolveArticles(
+  refs: ArticleRef[],
+  sources: Map<string, SourceDecl>,
+  reporter: Reporter,
+  extending = false,
+): ResolvedArticle[] {
   const out: ResolvedArticle[] = [];
   for (const ref of refs) {
     if (ref === undefined || missing(ref.source)) continue;
@@ -318,7 +324,9 @@ export function resolveArticles(refs: ArticleRef[], sources: Map<string, SourceD
     if (source === undefined) {
       reporter.report(
         CODES.unknownSource,
-        `unknown source \`${ref.source.name}\`: declare it in the header with \`source ${ref.source.name} "title"\` (sources are not inherited)`,
+        `unknown source \`${ref.source.name}\`: declare it in the header with \`source ${ref.source.name} "title"\`${
+          extending ? " (sources are not inherited: each version declares the sources it cites)" : ""
+        }`,
         ref.source.span,
         suggest(ref.source.name, sources.keys()),
       );
@@ -358,7 +366,7 @@ function entityFrom(decl: EntityDecl, origin: string, reporter: Reporter): Resol
     span: decl.span,
     doc: decl.doc ?? [],
   };
-  entityIdents.set(entity, { key: decl.key ?? [], roleBy: decl.roleBy });
+  entityIdents.set(entity, { name: decl.name, key: decl.key ?? [], roleBy: decl.roleBy });
   return entity;
 }
 

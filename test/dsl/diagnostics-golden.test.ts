@@ -186,7 +186,7 @@ entity AD "Address"
   file "ad.csv"
   field customer_id: text(40)
 `),
-    at: [{ marker: 'entity AD' }],
+    at: [{ marker: 'AD "Address"' }],
   },
   {
     code: "REG220",
