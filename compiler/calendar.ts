@@ -67,6 +67,10 @@ function utc(year: number, month: number, day: number): number {
   return d.getTime();
 }
 
+function daysInMonth(year: number, month: number): number {
+  return new Date(utc(year, month + 1, 1) - MS_PER_DAY).getUTCDate();
+}
+
 function pad(n: number, width: number): string {
   return String(n).padStart(width, "0");
 }
@@ -111,7 +115,7 @@ export function easterSunday(year: number): string {
  * `on DAY MONTH` is that day of the year; `easter ±N` is N days from Easter Sunday; `if sunday ±N`
  * moves the day by N days when it falls on a Sunday. Two holidays on the same day are both listed.
  *
- * @throws RangeError when a fixed holiday names a day the month does not have (e.g. 30 february).
+ * A fixed day the month does not have in that year (29 february in a common year) is skipped.
  */
 export function holidaysOf(calendar: CalendarDecl, year: number): HolidayOccurrence[] {
   const out: HolidayOccurrence[] = [];
@@ -120,7 +124,11 @@ export function holidaysOf(calendar: CalendarDecl, year: number): HolidayOccurre
     if (holiday.untilYear !== undefined && year > holiday.untilYear) continue;
     let day: number;
     if (holiday.rule.kind === "fixed") {
-      day = toDayNumber(`${pad(year, 4)}-${pad(holiday.rule.month, 2)}-${pad(holiday.rule.day, 2)}`);
+      const { day: d, month } = holiday.rule;
+      // A day the month does not have this year (29 february in a common year) is no holiday that
+      // year; the generated validators' prelude does the same.
+      if (month < 1 || month > 12 || d < 1 || d > daysInMonth(year, month)) continue;
+      day = toDayNumber(`${pad(year, 4)}-${pad(month, 2)}-${pad(d, 2)}`);
     } else {
       day = toDayNumber(easterSunday(year)) + holiday.rule.offset;
     }

@@ -110,8 +110,12 @@ describe("holidaysOf", () => {
     expect(holidaysOf(cal, 2006).find((h) => h.name === "queens_day")?.date).toBe("2006-04-29");
   });
 
-  it("rejects a fixed day the month does not have", () => {
-    expect(() => holidaysOf(calendar([], [holiday("x", { day: 30, month: 2 })]), 2024)).toThrow(RangeError);
+  it("skips a fixed day the month does not have that year", () => {
+    const leap = calendar([], [holiday("leap_day", { day: 29, month: 2 }), holiday("never", { day: 30, month: 2 })]);
+    expect(holidaysOf(leap, 2024).map((h) => h.date)).toEqual(["2024-02-29"]);
+    expect(holidaysOf(leap, 2023)).toEqual([]);
+    expect(isWorkday(leap, "2024-02-29")).toBe(false);
+    expect(isWorkday(leap, "2023-03-01")).toBe(true);
   });
 });
 
