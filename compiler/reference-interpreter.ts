@@ -5,20 +5,20 @@
  * uses it.
  *
  * Findings are built exactly as `compiler/contract.ts` describes:
- * Values are rendered as canonical CSV text of the decoded value (decimals with exactly the field's
- * scale, dates `YYYY-MM-DD`, datetimes ISO 8601 UTC): what the compiled records can give back.
- * - `role`: for an entity with `role by F`, `D` when the record's F equals the IKB key (the
- *   context's, else the record's own IKB key field), else `V`; undefined when the entity has no
- *   `role by` or no IKB key is known.
+ * Field text in a finding is the canonical CSV text of the decoded value (decimals with exactly the
+ * field's scale, dates `YYYY-MM-DD`, datetimes ISO 8601 UTC), or the raw CSV text when the value
+ * does not fit its type (the offending text).
+ * - `role`: for an entity with `role by F`, `D` when the text of F equals the IKB key (the
+ *   context's, else the record's own valid IKB key field), else `V`; undefined when the entity has
+ *   no `role by` or no IKB key is known.
  * - `attribute`: the field under test for attribute rules and decode findings; undefined otherwise.
- * - `key`: the entity's key fields as `f=v;g=w` (empty text for absent or invalid values).
- * - `values`: per field name the canonical text, `null` when absent; a value that does not fit
- *   its type shows its raw CSV text. Attribute rules: the attribute plus every field of the record
- *   the rule reads; record rules: every field the rule reads (in `when` and `require`, not counting
+ * - `key`: the entity's key fields as `f=v;g=w` (empty text for absent values).
+ * - `values`: per field name its text, `null` when absent. Attribute rules: the attribute plus
+ *   every field of the record the rule reads; record rules: every field the rule reads (in `when` and `require`, not counting
  *   fields of records iterated by `where`).
  * - `message`: the rule's `message`, or its title when it has none; `{attribute}` is the field
  *   name under test (empty for record rules), `{value}` its text as in `values`, `{f}` for a field
- *   `f` of the entity its canonical text. Unknown placeholders stay as written.
+ *   `f` of the entity its text as in `values`. Unknown placeholders stay as written.
  *
  * **Order of findings** for one record ({@link interpretRecord}): first the decode findings
  * (missing `required` fields, in field declaration order), then the rules in the order of
@@ -78,17 +78,17 @@ function ikbKeyOf(ruleset: ResolvedRuleset, rec: IRecord, given: string | undefi
 /** `D` when the record's `role by` field equals the IKB key, `V` otherwise; undefined without `role by` or IKB key. */
 export function roleOf(entity: ResolvedEntity, rec: IRecord, ikbKey: string | undefined): Role | undefined {
   if (entity.roleBy === undefined || ikbKey === undefined) return undefined;
-  return rec.text[entity.roleBy] === ikbKey ? "D" : "V";
+  return cell(rec, entity.roleBy) === ikbKey ? "D" : "V";
 }
 
-function keyText(entity: ResolvedEntity, rec: IRecord): string {
-  return entity.key.map((f) => `${f}=${rec.text[f] ?? ""}`).join(";");
-}
-
-/** A value of a finding: canonical text, or the raw CSV text when it did not fit the type (the offending text). */
+/** A field as text in a finding: canonical text, or the raw CSV text when it did not fit the type (the offending text). */
 function cell(rec: IRecord, field: string): string | null {
   if (rec.valid[field] === false) return rec.raw[field];
   return rec.text[field] ?? null;
+}
+
+function keyText(entity: ResolvedEntity, rec: IRecord): string {
+  return entity.key.map((f) => `${f}=${cell(rec, f) ?? ""}`).join(";");
 }
 
 function fillMessage(template: string, rec: IRecord, attribute: string | undefined): string {
@@ -96,7 +96,7 @@ function fillMessage(template: string, rec: IRecord, attribute: string | undefin
     const name = inner.trim();
     if (name === "attribute") return attribute ?? "";
     if (name === "value") return attribute === undefined ? "" : cell(rec, attribute) ?? "";
-    if (Object.hasOwn(rec.text, name)) return rec.text[name] ?? "";
+    if (Object.hasOwn(rec.text, name)) return cell(rec, name) ?? "";
     return whole;
   });
 }
@@ -184,7 +184,10 @@ class RecordRun {
     const { decl } = rule;
     const target = decl.target;
     if (!target || target.kind === "FileTarget" || !decl.require || decl.require.kind === "FileCheck") return;
-    if (decl.roles.length > 0 && this.role !== undefined && !decl.roles.includes(this.role)) return;
+    // `applies to` filters records of entities with `role by`; a record whose role is unknown (no
+    // IKB key) has none of the listed roles, so a rule for D only (or V only) skips it.
+    const restricted = decl.roles.length > 0 && !(decl.roles.includes("D") && decl.roles.includes("V"));
+    if (restricted && this.entity.roleBy !== undefined && (this.role === undefined || !decl.roles.includes(this.role))) return;
     const require = decl.require;
     let attributes: (string | undefined)[];
     if (target.kind === "RecordTarget") {

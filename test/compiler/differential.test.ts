@@ -1,0 +1,354 @@
+/**
+ * Differential property test: for every entity of every shipped ruleset version, random CSV rows
+ * (valid values, edge values, the literals the rules compare against, random unicode) with small
+ * random IKB contexts go through both the compiled validators (`compileRuleset`, imported from a
+ * temp dir) and the reference interpreter. Both must report the same multiset of findings
+ * ({rule, severity, entity, role, attribute, key, values, message}) and the same classification.
+ *
+ * Findings are compared as sorted multisets: the compiled decoders report `value is valid` rules
+ * while decoding and the fused checks run rules in their own order, while the interpreter lists
+ * decode findings first and then rules in ruleset order.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compileRuleset } from "../../compiler/compile.js";
+import type { CompiledRuleset, Finding } from "../../compiler/contract.js";
+import { parseDate } from "../../compiler/interpret-values.js";
+import { classifyIkb, interpretRecord } from "../../compiler/reference-interpreter.js";
+import type { Expr } from "../../dsl/ast.js";
+import type { ResolvedEntity, ResolvedField, ResolvedRuleset } from "../../dsl/model.js";
+import { loadProject } from "../../dsl/project.js";
+
+/**
+ * Runs per entity: modest, so that the whole file stays well under a minute. A fixed seed keeps the
+ * suite reproducible; set REGEL_DIFF_RUNS / REGEL_DIFF_SEED to explore further.
+ */
+const RUNS = Number(process.env.REGEL_DIFF_RUNS ?? 40);
+const SEED = Number(process.env.REGEL_DIFF_SEED ?? 20240101);
+
+// ---------------------------------------------------------------- generators
+
+/** IKB keys used by generated rows: mostly one IKB, sometimes another. */
+const IKB_KEYS = ["IKB-1", "IKB-1", "IKB-2"];
+/** Identifier values shared by key, ref and `role by` fields so that lookups and roles hit. */
+const IDS = ["IKB-1", "C1", "C2", "A1", "x"];
+
+/** Every literal text a ruleset's rules mention (compared values, code values, dates), by kind. */
+interface Literals {
+  strings: string[];
+  numbers: string[];
+  dates: string[];
+}
+
+function collect(expr: Expr | undefined, out: Literals): void {
+  if (!expr) return;
+  switch (expr.kind) {
+    case "String":
+      out.strings.push(expr.value);
+      break;
+    case "Integer":
+    case "Decimal":
+      out.numbers.push(expr.text);
+      break;
+    case "Date":
+      out.dates.push(expr.text);
+      break;
+    case "Unary":
+      collect(expr.operand, out);
+      break;
+    case "Binary":
+      collect(expr.left, out);
+      collect(expr.right, out);
+      break;
+    case "Is":
+    case "Matches":
+      collect(expr.operand, out);
+      break;
+    case "In":
+      collect(expr.operand, out);
+      for (const v of expr.values) collect(v, out);
+      break;
+    case "Call":
+      for (const a of expr.args) collect(a, out);
+      break;
+    case "Aggregate":
+      collect(expr.where, out);
+      break;
+    default:
+      break;
+  }
+}
+
+function literalsOf(ruleset: ResolvedRuleset): Literals {
+  const out: Literals = { strings: [], numbers: [], dates: [] };
+  for (const rule of ruleset.rules) {
+    collect(rule.decl.when, out);
+    if (rule.decl.require && rule.decl.require.kind !== "FileCheck") collect(rule.decl.require, out);
+  }
+  for (const cat of ruleset.categories) for (const m of cat.decl.markings) out.strings.push(m.value.value);
+  return { strings: [...new Set(out.strings)], numbers: [...new Set(out.numbers)], dates: [...new Set(out.dates)] };
+}
+
+const pad = (n: number, w: number) => String(n).padStart(w, "0");
+
+const anyDate = fc
+  .record({ y: fc.integer({ min: 1890, max: 2100 }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }) })
+  .map(({ y, m, d }) => `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`);
+
+const EDGE_DATES = ["2024-02-29", "2023-02-29", "2024-01-01", "2023-12-31", "1894-01-01", "2024-13-01", "2024-04-31", "24-01-01", "2024-1-1", "1970-01-01"];
+
+const unicode = fc.string({ unit: "grapheme", maxLength: 12 });
+
+function textCell(max: number | undefined, lits: Literals): fc.Arbitrary<string> {
+  const options: fc.Arbitrary<string>[] = [
+    fc.constant(""),
+    fc.string({ maxLength: 12 }),
+    unicode,
+    fc.constantFrom(...IDS),
+    fc.constantFrom("1234 AB", "1234AB", "0123 AB", "NL91ABNA0417164300", "NL91ABNA0417164301", "111222333", "123456782", "NL", "nl", "XX", "DE"),
+  ];
+  if (lits.strings.length > 0) options.push(fc.constantFrom(...lits.strings));
+  if (max !== undefined) {
+    options.push(fc.constant("x".repeat(max)), fc.constant("x".repeat(max + 1)), fc.constant("😀".repeat(max)), fc.constant("😀".repeat(max + 1)));
+  }
+  return fc.oneof(...options);
+}
+
+function decimalCell(precision: number, scale: number, lits: Literals): fc.Arbitrary<string> {
+  const digits = (n: number) => fc.stringMatching(new RegExp(`^[0-9]{1,${Math.max(1, n)}}$`));
+  const options: fc.Arbitrary<string>[] = [
+    fc.constant(""),
+    fc.tuple(fc.boolean(), digits(Math.max(1, precision - scale)), fc.option(digits(scale + 1), { nil: undefined })).map(
+      ([neg, w, f]) => `${neg ? "-" : ""}${w}${f === undefined || scale === 0 ? "" : `.${f}`}`,
+    ),
+    fc.integer({ min: -100_000, max: 100_000 }).map(String),
+    fc.constantFrom("0", "-0", "0.00", "1.", ".5", "1e3", "1,5", "abc", "-", "9".repeat(precision), "9".repeat(precision + 1), `${"9".repeat(Math.max(1, precision - scale))}.${"9".repeat(scale)}`, "99999999999999999999999.99", "1.005", "-0.01"),
+  ];
+  if (lits.numbers.length > 0) options.push(fc.constantFrom(...lits.numbers));
+  return fc.oneof(...options);
+}
+
+/** The arbitrary CSV text of one field. */
+function cellFor(ruleset: ResolvedRuleset, entity: ResolvedEntity, field: ResolvedField, lits: Literals): fc.Arbitrary<string> {
+  const ikbKey = ruleset.ikb?.key.name;
+  if (field.name === ikbKey) return fc.constantFrom(...IKB_KEYS);
+  const isId = entity.key.includes(field.name) || entity.roleBy === field.name || field.decl.type.name === "ref";
+  const t = field.decl.type;
+  const base = baseCell(ruleset, t, lits, 0);
+  if (isId) return fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...IDS) }, { weight: 1, arbitrary: base });
+  return base;
+}
+
+function baseCell(ruleset: ResolvedRuleset, t: ResolvedField["decl"]["type"], lits: Literals, depth: number): fc.Arbitrary<string> {
+  switch (t.name) {
+    case "text":
+      return textCell(t.maxLength, lits);
+    case "integer":
+      return fc.oneof(
+        fc.constant(""),
+        fc.integer({ min: -5, max: 20 }).map(String),
+        fc.integer().map(String),
+        fc.constantFrom("9007199254740991", "9007199254740992", "-9007199254740993", "1.5", "01", "+1", " 1", "x"),
+        ...(lits.numbers.length > 0 ? [fc.constantFrom(...lits.numbers)] : []),
+      );
+    case "money":
+      return decimalCell(18, 2, lits);
+    case "decimal":
+      return decimalCell(t.precision ?? 18, t.scale ?? 0, lits);
+    case "date":
+      return fc.oneof(fc.constant(""), anyDate, fc.constantFrom(...EDGE_DATES), ...(lits.dates.length > 0 ? [fc.constantFrom(...lits.dates)] : []));
+    case "datetime":
+      return fc.oneof(
+        fc.constant(""),
+        fc.tuple(anyDate, fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.constantFrom("Z", "+01:00", "-05:30", "")).map(
+          ([d, h, m, z]) => `${d}T${pad(h, 2)}:${pad(m, 2)}:00${z}`,
+        ),
+        fc.constantFrom("2024-02-29T23:59:59.999Z", "2023-02-29T00:00:00Z", "2024-03-01T24:00:00Z", "2024-03-01T10:00Z", "2024-03-01T10:00:00.123456+02:00", "2024-03-01"),
+      );
+    case "boolean":
+      return fc.constantFrom("", "true", "false", "TRUE", "1", "ja");
+    case "code": {
+      const list = t.codeList ? ruleset.codeLists.get(t.codeList.name) : undefined;
+      const values = list?.values.map((v) => v.code) ?? [];
+      return fc.oneof(
+        { weight: 4, arbitrary: values.length > 0 ? fc.constantFrom(...values) : fc.constant("") },
+        { weight: 1, arbitrary: fc.constantFrom("", "UNKNOWN", ...values.map((v) => v.toLowerCase()), ...values.map((v) => ` ${v}`)) },
+      );
+    }
+    case "ref": {
+      const target = t.refEntity ? ruleset.entities.get(t.refEntity.name) : undefined;
+      const f = target?.fields.find((g) => g.name === t.refField?.name);
+      return f && depth < 4 ? baseCell(ruleset, f.decl.type, lits, depth + 1) : textCell(undefined, lits);
+    }
+  }
+}
+
+/** A random CSV row of an entity, by column name; some columns may be left out. */
+function rowFor(ruleset: ResolvedRuleset, entity: ResolvedEntity, lits: Literals): fc.Arbitrary<Record<string, string>> {
+  const cells = entity.fields.map((f) =>
+    fc.oneof({ weight: 15, arbitrary: cellFor(ruleset, entity, f, lits).map((v) => [f.column, v] as const) }, { weight: 1, arbitrary: fc.constant(undefined) }),
+  );
+  return fc.tuple(...cells).map((pairs) => {
+    const row: Record<string, string> = {};
+    for (const p of pairs) if (p) row[p[0]] = p[1];
+    return row;
+  });
+}
+
+/** A subject row plus an IKB of 0–3 extra rows per entity (the subject is part of it). */
+interface Case {
+  entity: string;
+  subject: Record<string, string>;
+  ikb: Record<string, Record<string, string>[]>;
+  rrd: string;
+}
+
+const RRDS = ["2024-01-01", "2023-07-01", "2024-02-29", "2022-12-30"];
+
+function caseFor(ruleset: ResolvedRuleset, entity: ResolvedEntity, lits: Literals): fc.Arbitrary<Case> {
+  const others = [...ruleset.entities.values()].map((e) => fc.array(rowFor(ruleset, e, lits), { maxLength: 2 }).map((rows) => [e.name, rows] as const));
+  return fc.record({ subject: rowFor(ruleset, entity, lits), others: fc.tuple(...others), rrd: fc.constantFrom(...RRDS) }).map(({ subject, others, rrd }) => {
+    const ikb: Record<string, Record<string, string>[]> = {};
+    for (const [name, rows] of others) ikb[name] = [...rows];
+    (ikb[entity.name] ??= []).unshift(subject);
+    return { entity: entity.name, subject, ikb, rrd };
+  });
+}
+
+// ---------------------------------------------------------------- both sides
+
+type Row = Record<string, string>;
+
+/** The comparable part of a finding (the runtime fills in file and line). */
+function norm(f: Finding): string {
+  const values = Object.fromEntries(Object.entries(f.values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return JSON.stringify({
+    rule: f.rule,
+    severity: f.severity,
+    entity: f.entity,
+    role: f.role ?? null,
+    attribute: f.attribute ?? null,
+    key: f.key,
+    values,
+    message: f.message,
+  });
+}
+
+const sorted = (fs: readonly Finding[]) => fs.map(norm).sort();
+
+/** Cells and index of a row for a compiled decoder: columns in a fixed shuffled order, missing columns -1. */
+function cellsOf(entity: ResolvedEntity, row: Row): { cells: string[]; index: number[] } {
+  const cells: string[] = [];
+  const index: number[] = [];
+  // Reverse order, so that cell positions differ from field positions.
+  const present = entity.fields.filter((f) => Object.hasOwn(row, f.column)).reverse();
+  for (const f of present) cells.push(row[f.column]);
+  for (const f of entity.fields) index.push(present.indexOf(f));
+  return { cells, index };
+}
+
+function ikbKeyOf(ruleset: ResolvedRuleset, entity: ResolvedEntity, row: Row): string | undefined {
+  const key = ruleset.ikb?.key.name;
+  const field = entity.fields.find((f) => f.name === key);
+  if (field === undefined) return undefined;
+  const v = row[field.column] ?? "";
+  return v === "" ? undefined : v;
+}
+
+interface Loaded {
+  ruleset: ResolvedRuleset;
+  module: CompiledRuleset;
+}
+
+const project = await loadProject(["rulesets"]);
+const targets = project.rulesets.filter((r) => r.entities.size > 0 && r.rules.some((x) => x.decl.target?.kind !== "FileTarget"));
+const loaded = new Map<string, Loaded>();
+let outDir: string | undefined;
+
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), "regel-differential-"));
+  for (const ruleset of targets) {
+    const compiled = await compileRuleset(ruleset);
+    expect(compiled.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const dir = join(outDir, ruleset.id);
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, "validators.js");
+    writeFileSync(file, compiled.js);
+    const module = (await import(pathToFileURL(file).href)) as CompiledRuleset;
+    loaded.set(ruleset.id, { ruleset, module });
+  }
+}, 120_000);
+
+afterAll(() => {
+  if (outDir !== undefined) rmSync(outDir, { recursive: true, force: true });
+});
+
+/** Run one case through both sides; returns the sorted findings of each and the classifications. */
+function runBoth(l: Loaded, c: Case) {
+  const { ruleset, module } = l;
+  const entity = ruleset.entities.get(c.entity)!;
+  const rrd = parseDate(c.rrd)!;
+  const ikbKey = ikbKeyOf(ruleset, entity, c.subject);
+
+  // Compiled: decode every record of the IKB, then the fused check of the subject.
+  const decodedIkb: Record<string, unknown[]> = {};
+  for (const [name, rows] of Object.entries(c.ikb)) {
+    const e = ruleset.entities.get(name)!;
+    decodedIkb[name] = rows.map((row) => {
+      const { cells, index } = cellsOf(e, row);
+      return module.decoders[name](cells, index, []);
+    });
+  }
+  const compiled: Finding[] = [];
+  const { cells, index } = cellsOf(entity, c.subject);
+  const record = module.decoders[c.entity](cells, index, compiled);
+  const checkOut: Finding[] = [];
+  const passed = module.checks[c.entity](record, { rrd, ikb: decodedIkb, ikbKey }, checkOut);
+  compiled.push(...checkOut);
+
+  const interpreted = interpretRecord(ruleset, c.entity, c.subject, { rrd: c.rrd, ikb: c.ikb, ikbKey });
+
+  // Classification of the IKB from the interpreter's findings for all of its records.
+  const all: Finding[] = [];
+  for (const [name, rows] of Object.entries(c.ikb)) {
+    const e = ruleset.entities.get(name)!;
+    for (const row of rows) all.push(...interpretRecord(ruleset, name, row, { rrd: c.rrd, ikb: c.ikb, ikbKey: ikbKeyOf(ruleset, e, row) }));
+  }
+  return {
+    passed,
+    checkFindings: checkOut.length,
+    compiled: sorted(compiled),
+    interpreted: sorted(interpreted),
+    compiledClass: module.classify(all, decodedIkb),
+    interpretedClass: classifyIkb(ruleset, all, c.ikb),
+  };
+}
+
+describe("compiled validators agree with the reference interpreter", () => {
+  it("has shipped rulesets with record rules to compare", () => {
+    expect(targets.map((r) => r.id)).toContain("ikb.glo@1.3.0");
+  });
+
+  for (const ruleset of targets) {
+    const lits = literalsOf(ruleset);
+    for (const entity of ruleset.entities.values()) {
+      it(`${ruleset.id} ${entity.name}`, () => {
+        const l = loaded.get(ruleset.id);
+        expect(l, `${ruleset.id} did not compile`).toBeDefined();
+        fc.assert(
+          fc.property(caseFor(ruleset, entity, lits), (c) => {
+            const r = runBoth(l!, c);
+            expect(r.compiled).toEqual(r.interpreted);
+            expect(r.passed).toBe(r.checkFindings === 0);
+            expect(r.compiledClass).toEqual(r.interpretedClass);
+          }),
+          { numRuns: RUNS, seed: SEED },
+        );
+      });
+    }
+  }
+});
