@@ -12,6 +12,7 @@ import { register as registerCompile } from "./commands/compile.js";
 import { register as registerValidate } from "./commands/validate.js";
 import { register as registerGenerate } from "./commands/generate.js";
 import { register as registerCatalogue } from "./commands/catalogue.js";
+import { register as registerTrace } from "./commands/trace.js";
 
 const program = new Command();
 program
@@ -25,5 +26,6 @@ registerCompile(program);
 registerValidate(program);
 registerGenerate(program);
 registerCatalogue(program);
+registerTrace(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,92 @@
+/**
+ * `regel trace CODE [--version V] [--json]`: from a validation code to its title, meaning,
+ * severity, roles, articles, source location, the categories it feeds and its examples, in every
+ * ruleset version that declares it. Exit codes: 0 found, 2 unknown code or version, or bad paths.
+ *
+ * @module
+ */
+import type { Command } from "commander";
+import { allCodes, similarCodes, traceRule, traceText } from "../../compiler/trace-query.js";
+import type { ResolvedRuleset } from "../../dsl/model.js";
+import { hasErrors, loadProject, type Project, ProjectError } from "../../dsl/project.js";
+
+interface Options {
+  version?: string;
+  json?: boolean;
+  rulesets: string;
+}
+
+/** What a command run printed and its exit code (so tests can run commands in-process). */
+export interface CommandOutput {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Load the rulesets under `paths` for a read-only command. A project with errors still yields
+ * the versions that resolved; the caller is told so through `warning`.
+ */
+export async function loadRulesets(
+  paths: string[],
+): Promise<{ project: Project; warning: string | undefined } | { error: string }> {
+  let project: Project;
+  try {
+    project = await loadProject(paths);
+  } catch (e) {
+    if (e instanceof ProjectError) return { error: e.message };
+    throw e;
+  }
+  const warning = hasErrors(project.diagnostics)
+    ? `the rulesets under ${paths.join(", ")} have errors (run \`regel check\`); showing what resolved`
+    : undefined;
+  return { project, warning };
+}
+
+/** Register the `trace` command. */
+export function register(program: Command): void {
+  // The root program's `--version` would otherwise swallow `trace CODE --version 1.2.0`: program
+  // options are only recognised before the subcommand (`regel --version` still works).
+  program.enablePositionalOptions();
+  program
+    .command("trace")
+    .description("Show a validation code: meaning, severity, articles, source, categories and examples per version")
+    .argument("<code>", "validation code, e.g. dmc0000")
+    .option("--version <version>", "only this ruleset version (1.3.0 or ikb.glo@1.3.0)")
+    .option("--json", "print JSON")
+    .option("--rulesets <dir>", "ruleset folder", "rulesets")
+    .action(async (code: string, options: Options) => {
+      const out = await runTrace(code, options);
+      process.stdout.write(out.stdout);
+      process.stderr.write(out.stderr);
+      process.exitCode = out.code;
+    });
+}
+
+function versionsOf(rulesets: readonly ResolvedRuleset[], code: string): string[] {
+  return rulesets.filter((r) => r.rules.some((x) => x.code === code)).map((r) => r.id);
+}
+
+/** Run `regel trace` and return what it prints. */
+export async function runTrace(code: string, options: Partial<Options> = {}): Promise<CommandOutput> {
+  const loaded = await loadRulesets([options.rulesets ?? "rulesets"]);
+  if ("error" in loaded) return { code: 2, stdout: "", stderr: `regel trace: ${loaded.error}\n` };
+  const stderr = loaded.warning ? `regel trace: warning: ${loaded.warning}\n` : "";
+  const rulesets = loaded.project.rulesets;
+  const codes = allCodes(rulesets);
+  if (!codes.includes(code)) {
+    const close = similarCodes(code, codes);
+    const hint = close.length > 0 ? `did you mean ${close.map((c) => `\`${c}\``).join(", ")}?` : `known codes: ${codes.join(", ")}`;
+    return { code: 2, stdout: "", stderr: `${stderr}regel trace: unknown validation code \`${code}\`; ${hint}\n` };
+  }
+  const trace = traceRule(rulesets, code, { version: options.version, readText: (f) => loaded.project.texts.get(f) });
+  if (trace.versions.length === 0) {
+    return {
+      code: 2,
+      stdout: "",
+      stderr: `${stderr}regel trace: \`${code}\` is not in version ${options.version}; it is in ${versionsOf(rulesets, code).join(", ")}\n`,
+    };
+  }
+  const stdout = options.json === true ? `${JSON.stringify(trace, null, 2)}\n` : traceText(trace);
+  return { code: 0, stdout, stderr };
+}
