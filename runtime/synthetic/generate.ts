@@ -154,6 +154,9 @@ export function generateDelivery(ruleset: CompiledRuleset, opts: GenerateOptions
     for (const f of expected) {
       const meta = entities.get(f.entity)!;
       const role = roleOf(meta, f.record, ikb.key);
+      // `applies to`: a rule meant for one role does not check records of the other.
+      const roles = rules.get(f.rule)?.roles ?? [];
+      if (role !== undefined && roles.length > 0 && !roles.includes(role)) continue;
       results.push({ rule: f.rule, entity: f.entity, role, attribute: f.attribute });
       findingsSink.write([ikb.key, f.rule, f.entity, role, f.attribute, keyOf(meta, f.record)]);
       findingsPerRule[f.rule] = (findingsPerRule[f.rule] ?? 0) + 1;
