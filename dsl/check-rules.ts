@@ -110,6 +110,7 @@ function checkRule(index: RulesetIndex, reporter: Reporter, rule: RuleDecl, anno
     });
   }
 
+  checkRoles(reporter, rule, targeted);
   checkPlaceholders(index, reporter, rule, targeted);
   checkExamples(index, reporter, rule, targeted, fileRule);
 }
@@ -138,6 +139,24 @@ function checkPlaceholders(index: RulesetIndex, reporter: Reporter, rule: RuleDe
     reporter.report(
       CODES.unknownPlaceholder,
       `the message of rule \`${rule.code.name}\` has a placeholder \`{${name}}\` that is neither \`attribute\`, \`value\` nor a field of the rule's entity`,
+      rule.code.span,
+      { warning: true },
+    );
+  }
+}
+
+/**
+ * `applies to D` filters records by role; on an entity without `role by` there is no role and every
+ * record is checked (docs/language.md). Saying otherwise misleads the reader: a warning.
+ */
+function checkRoles(reporter: Reporter, rule: RuleDecl, targeted: ResolvedEntity[]): void {
+  const roles = rule.roles ?? [];
+  if (roles.length === 0 || (roles.includes("D") && roles.includes("V")) || rule.target?.kind === "FileTarget") return;
+  for (const e of targeted) {
+    if (e.roleBy !== undefined) continue;
+    reporter.report(
+      CODES.roleWithoutRoleBy,
+      `rule \`${rule.code.name}\` applies to ${roles.join(", ")} only, but entity \`${e.name}\` has no \`role by\`: all its records are checked`,
       rule.code.span,
       { warning: true },
     );

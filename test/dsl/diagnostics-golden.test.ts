@@ -244,6 +244,13 @@ category c "C"
 `),
     at: [{ marker: "NP.deceased" }],
   },
+  {
+    code: "REG226",
+    title: "applies to D on an entity without role by (warning)",
+    files: T(npRule("require account_id is present", "dmc0100").replace("signalling\n", "signalling\n  applies to D\n").replace("for NP", "for BA").replace(/example (pass|fail) NP \{ customer_id: "\d" \}/g, 'example $1 BA { account_id: "A" }')),
+    at: [{ marker: "dmc0100" }],
+    warning: true,
+  },
   // ---------------------------------------------------------------- REG3xx
   {
     code: "REG301",
