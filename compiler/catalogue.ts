@@ -15,9 +15,11 @@ import * as path from "node:path";
 import type {
   ArticleRef,
   CalendarDecl,
+  EntityDecl,
   Example,
   Literal,
   NormRequirement,
+  RegelFile,
   RuleTarget,
   SourceDecl,
   Span,
@@ -41,6 +43,11 @@ export interface CatalogueOptions {
   readText?: (file: string) => string | undefined;
   /** Years for which a calendar page lists the computed holidays (default 2020-2026). */
   holidayYears?: readonly number[];
+  /**
+   * The parsed files (`Project.files`): the resolved model keeps no `implements` of entities, so
+   * entity articles are read from their declarations here. Without it entities are not traced.
+   */
+  files?: readonly RegelFile[];
 }
 
 const DEFAULT_HOLIDAY_YEARS = [2020, 2021, 2022, 2023, 2024, 2025, 2026];
@@ -138,6 +145,12 @@ interface Ctx {
   /** Ruleset id per file. */
   idByFile: Map<string, string>;
   holidayYears: readonly number[];
+  /** Entity declarations by `file:offset` of their span. */
+  entityDecls: Map<string, EntityDecl>;
+}
+
+function spanKey(span: Span): string {
+  return `${span.file}\u0000${span.start.offset}`;
 }
 
 function makeCtx(rulesets: readonly ResolvedRuleset[], options: CatalogueOptions): Ctx {
@@ -157,7 +170,9 @@ function makeCtx(rulesets: readonly ResolvedRuleset[], options: CatalogueOptions
         return undefined;
       }
     });
-  return { root, readText, texts: new Map(), sourcesByFile, idByFile, holidayYears: options.holidayYears ?? DEFAULT_HOLIDAY_YEARS };
+  const entityDecls = new Map<string, EntityDecl>();
+  for (const file of options.files ?? []) for (const d of file.declarations) if (d.kind === "Entity") entityDecls.set(spanKey(d.span), d);
+  return { root, readText, texts: new Map(), sourcesByFile, idByFile, holidayYears: options.holidayYears ?? DEFAULT_HOLIDAY_YEARS, entityDecls };
 }
 
 function rel(ctx: Ctx, file: string): string {
@@ -661,6 +676,8 @@ function entitiesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     out.push(`- **File:** ${e.file === undefined ? "—" : mdCode(e.file)}`);
     out.push(`- **Key:** ${e.key.length === 0 ? "—" : e.key.map(mdCode).join(", ")}`);
     if (e.roleBy !== undefined) out.push(`- **Role by:** ${mdCode(e.roleBy)}`);
+    const decl = ctx.entityDecls.get(spanKey(e.span));
+    if (decl !== undefined) out.push(`- **Implements:** ${articlesCell(decl.implementsRefs.map((a) => resolveRef(ctx, a, r.sources)))}`);
     out.push(...notesLines(ctx, e.span));
     out.push(`- **Source:** ${mdText(at(ctx, e.span))}`, "");
     out.push(
@@ -721,6 +738,10 @@ function traceability(ctx: Ctx, rulesets: readonly ResolvedRuleset[]): string {
     // A calendar borrowed through `uses` is traced where it is declared.
     for (const c of r.calendars) if (c.span.file === r.file) add(refs(c.implementsRefs), "calendar", c.name.name, c.title ?? "", "calendar");
     for (const c of r.codeLists.values()) add(refs(c.implementsRefs), "code list", c.name.name, c.title ?? "", "codelist");
+    for (const e of r.entities.values()) {
+      const decl = ctx.entityDecls.get(spanKey(e.span));
+      if (decl !== undefined) add(refs(decl.implementsRefs), "entity", e.name, e.title ?? "", "entity");
+    }
   }
   rows.sort(
     (a, b) =>
@@ -735,7 +756,7 @@ function traceability(ctx: Ctx, rulesets: readonly ResolvedRuleset[]): string {
   const out: string[] = [GENERATED_NOTE, "", "# Traceability: article → declarations → examples", ""];
   out.push(
     "For every article a ruleset cites: the rules, categories, payout conditions, norms, enforcement " +
-      "measures, calendars and code lists that implement it, per ruleset version, and for rules the " +
+      "measures, calendars, code lists and entities that implement it, per ruleset version, and for rules the " +
       "inline examples (`file:line`) that the test suite runs.",
     "",
   );

@@ -44,7 +44,7 @@ async function run(paths: string[], options: Options): Promise<number> {
     process.stderr.write("regel catalogue: the rulesets have errors; no catalogue written\n");
     return 1;
   }
-  const files = renderCatalogue(project.rulesets, { readText: (file) => project.texts.get(file) });
+  const files = renderCatalogue(project.rulesets, { readText: (file) => project.texts.get(file), files: project.files });
   if (options.check === true) {
     const diff = diffCatalogue(files, options.out);
     const stale = [

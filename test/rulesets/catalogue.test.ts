@@ -16,7 +16,7 @@ import { hasErrors, loadProject, loadProjectFromTexts } from "../../dsl/project.
 
 const OUT = "docs/rulesets";
 const project = await loadProject(["rulesets"]);
-const files = renderCatalogue(project.rulesets, { readText: (f) => project.texts.get(f) });
+const files = renderCatalogue(project.rulesets, { readText: (f) => project.texts.get(f), files: project.files });
 const byPath = new Map(files.map((f) => [f.path, f.content]));
 
 describe("the catalogue of the shipped rulesets", () => {
@@ -31,7 +31,7 @@ describe("the catalogue of the shipped rulesets", () => {
   });
 
   it("is deterministic", () => {
-    const again = renderCatalogue(project.rulesets, { readText: (f) => readFileSync(f, "utf8") });
+    const again = renderCatalogue(project.rulesets, { readText: (f) => readFileSync(f, "utf8"), files: project.files });
     expect(again).toEqual(files);
   });
 
@@ -80,6 +80,8 @@ describe("the catalogue of the shipped rulesets", () => {
     const row = trace.split("\n").find((l) => l.startsWith("| art 3 lid 4 |") && l.includes("#rule-vpl001"));
     expect(row).toBeDefined();
     expect(row).toMatch(/fail rulesets\/vp\.bankgegevens\/1\.0\.0\.regel:\d+/);
+    // Entities are traced from their declarations: bvb art 2 sub a -> NaturalPerson.
+    expect(trace).toMatch(/\| art 2 sub a \| \[vp\.bankgegevens@1\.0\.0\]\(vp\.bankgegevens-1\.0\.0\.md\) \| entity \| \[NaturalPerson\]/);
   });
 
   it("shows the enforcement measures with their legal basis and the groeipad norms", () => {
