@@ -20,6 +20,22 @@ export function languageDocBlocks(): { name: string; text: string }[] {
   return out;
 }
 
+/**
+ * The `regel-fragment` blocks of docs/language.md that name a complete block in their first line
+ * (`// part of: example.entities@1.0.0`), each appended to that block.
+ */
+export function languageDocFragments(): { name: string; fragment: string; text: string }[] {
+  const md = readFileSync(join(ROOT, "docs/language.md"), "utf8");
+  const blocks = languageDocBlocks();
+  const out: { name: string; fragment: string; text: string }[] = [];
+  for (const m of md.matchAll(/```regel-fragment\n([\s\S]*?)```/g)) {
+    const partOf = /^\/\/ part of: (\S+@\S+)/.exec(m[1])?.[1];
+    const whole = blocks.find((b) => partOf !== undefined && b.text.startsWith(`ruleset ${partOf}`));
+    if (whole) out.push({ name: `fragment of ${partOf}`, fragment: m[1], text: `${whole.text}\n${m[1]}` });
+  }
+  return out;
+}
+
 /** Every `.regel` file under rulesets/ (not rulesets/compiled). */
 export function rulesetFiles(): { name: string; text: string }[] {
   const out: { name: string; text: string }[] = [];

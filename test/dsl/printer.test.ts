@@ -8,7 +8,7 @@ import { parse } from "../../dsl/parser.js";
 import { format, MAX_WIDTH, print, printExpr, quote } from "../../dsl/printer.js";
 import { runFmt } from "../../cli/commands/fmt.js";
 import { SPAN } from "./ast-arbitrary.js";
-import { COMMENTED, languageDocBlocks, rulesetFiles } from "./printer-fixtures.js";
+import { COMMENTED, languageDocBlocks, languageDocFragments, rulesetFiles } from "./printer-fixtures.js";
 
 // ---------------------------------------------------------------- helpers
 
@@ -167,6 +167,16 @@ norm groeipad
 describe("the canonical examples", () => {
   it.each(languageDocBlocks().map((b) => [b.name, b.text]))("%s is already canonical", (_, text) => {
     expect(formatOk(text)).toBe(text);
+  });
+
+  it("the doc's fragments are canonical inside the file they belong to", () => {
+    const fragments = languageDocFragments();
+    expect(fragments.length).toBeGreaterThan(0);
+    for (const f of fragments) {
+      const out = formatOk(f.text);
+      expect(out).toBe(f.text);
+      expect(out.endsWith(f.fragment)).toBe(true);
+    }
   });
 
   const files = rulesetFiles();
