@@ -120,6 +120,21 @@ export const CLAUSE_ORDER: Record<string, readonly string[]> = {
   ruleset: ["extends", "uses", "valid", "source"],
   rule: ["meaning", "severity", "applies", "implements", "for", "when", "require", "message", "example"],
 };
+/** The keywords that start a clause, per declaration kind: where parsing resumes after junk. */
+export const CLAUSE_STARTS: Partial<Record<Declaration["kind"] | "RulesetHeader", readonly TokenType[]>> = {
+  RulesetHeader: [KW.extends, KW.uses, KW.valid, KW.source],
+  CodeList: [KW.implements, KW.value],
+  Entity: [KW.implements, KW.file, KW.key, KW.role, KW.field],
+  ExtendEntity: [KW.field, KW.replace, KW.remove],
+  Ikb: [KW.key, KW.depositor, KW.implements],
+  Rule: [KW.meaning, KW.severity, KW.applies, KW.implements, KW.for, KW.when, KW.require, KW.message, KW.example],
+  Category: [KW.blocks, KW.implements, KW.result, KW.marking],
+  Payout: [KW.implements],
+  Norm: [KW.implements, KW.year, KW.from],
+  Measure: [KW.kind, KW.character, KW.implements, KW.precondition, KW.fine],
+  Calendar: [KW.implements, KW.weekend, KW.holiday],
+};
+
 /** Clauses that may appear more than once. */
 const REPEATABLE = new Set(["uses", "source", "example", "implements", "value", "field", "precondition", "holiday", "result", "marking", "year", "from", "remove field", "replace field"]);
 
@@ -171,6 +186,12 @@ export class RegelParser extends EmbeddedActionsParser {
     return { file: this.file, start: s, end: e };
   }
 
+  /** The last real token the parser consumed, if any. */
+  lastConsumed(): IToken | undefined {
+    const t = this.LA(0);
+    return isReal(t) ? t : undefined;
+  }
+
   /** Span of one token (zero width at the current position for tokens inserted by recovery). */
   tsp(t: IToken | undefined): Span {
     if (!isReal(t)) {
@@ -208,6 +229,53 @@ export class RegelParser extends EmbeddedActionsParser {
   private begin<T extends Declaration | RulesetHeader>(node: T): T {
     this.partial = node;
     return node;
+  }
+
+  /** The clauses seen so far per declaration, kept across resumed parses of one declaration. */
+  private clauseLogs = new WeakMap<object, Clause[]>();
+
+  private clauseLog(node: object | undefined): Clause[] {
+    if (node === undefined || node === null || typeof node !== "object") return [];
+    let log = this.clauseLogs.get(node);
+    if (log === undefined) this.clauseLogs.set(node, (log = []));
+    return log;
+  }
+
+  /**
+   * Resume parsing the clauses of `node` on the current input (after text that was no clause).
+   * Returns false for declarations without clauses.
+   */
+  continueClauses(node: Declaration | RulesetHeader): boolean {
+    switch (node.kind) {
+      case "RulesetHeader": this.headerClauses(node); return true;
+      case "CodeList": this.codeListClauses(node); return true;
+      case "Entity": this.entityClauses(node); return true;
+      case "ExtendEntity": this.extendEntityClauses(node); return true;
+      case "Ikb": this.ikbClauses(node); return true;
+      case "Rule": this.ruleClauses(node); return true;
+      case "Category": this.categoryClauses(node); return true;
+      case "Payout": this.payoutClauses(node); return true;
+      case "Norm": this.normClauses(node); return true;
+      case "Measure": this.measureClauses(node); return true;
+      case "Calendar": this.calendarClauses(node); return true;
+      default: return false;
+    }
+  }
+
+  /** Checks once a declaration is completely read: clause order and repeats, built-in file checks. */
+  finish(node: Declaration | RulesetHeader): void {
+    const what: Partial<Record<string, string>> = {
+      RulesetHeader: "ruleset", Entity: "entity", Ikb: "ikb", Rule: "rule", Category: "category", Measure: "measure", Calendar: "calendar",
+    };
+    const name = what[node.kind];
+    if (name !== undefined) this.checkClauses(name, this.clauseLog(node));
+    if (node.kind === "Rule") {
+      // `require header` / `require references` in a file rule are built-in checks, not field names.
+      const req = node.require;
+      if (node.target?.kind === "FileTarget" && req?.kind === "Path" && req.entity === undefined && (req.name.name === "header" || req.name.name === "references")) {
+        node.require = { kind: "FileCheck", check: req.name.name, span: req.span };
+      }
+    }
   }
 
   /** REG122 for a repeated clause, REG123 for a clause out of the canonical order. */
@@ -419,7 +487,14 @@ export class RegelParser extends EmbeddedActionsParser {
       const t = this.SUBRULE(this.text);
       this.ACTION(() => { node.title = t?.value ?? ""; });
     });
-    const clauses: Clause[] = [];
+    this.SUBRULE(this.headerClauses, { ARGS: [node] });
+    this.ACTION(() => { node.span = this.sp(start); });
+    return node;
+  });
+
+  /** The clauses of a RulesetHeader; also the entry point when parsing resumes after text that is no clause. */
+  public headerClauses = this.RULE("headerClauses", (node: RulesetHeader) => {
+    const clauses = this.clauseLog(node);
     this.MANY(() => {
       const first = this.LA(1);
       this.OR([
@@ -457,8 +532,6 @@ export class RegelParser extends EmbeddedActionsParser {
         },
       ]);
     });
-    this.ACTION(() => { node.span = this.sp(start); this.checkClauses("ruleset", clauses); });
-    return node;
   });
 
   public validClause = this.RULE("validClause", (): { from: DateLiteral | undefined; until: DateLiteral | undefined } => {
@@ -534,6 +607,14 @@ export class RegelParser extends EmbeddedActionsParser {
       const t = this.SUBRULE(this.text);
       this.ACTION(() => { node.title = t?.value ?? ""; });
     });
+    this.SUBRULE(this.codeListClauses, { ARGS: [node] });
+    this.ACTION(() => { node.span = this.sp(start); });
+    return node;
+  });
+
+  /** The clauses of a CodeListDecl; also the entry point when parsing resumes after text that is no clause. */
+  public codeListClauses = this.RULE("codeListClauses", (node: CodeListDecl) => {
+    const clauses = this.clauseLog(node);
     this.MANY(() => {
       this.OR([
         {
@@ -550,8 +631,6 @@ export class RegelParser extends EmbeddedActionsParser {
         },
       ]);
     });
-    this.ACTION(() => { node.span = this.sp(start); });
-    return node;
   });
 
   public codeValue = this.RULE("codeValue", (): CodeValue => {
@@ -579,7 +658,14 @@ export class RegelParser extends EmbeddedActionsParser {
       const t = this.SUBRULE(this.text);
       this.ACTION(() => { node.title = t?.value ?? ""; });
     });
-    const clauses: Clause[] = [];
+    this.SUBRULE(this.entityClauses, { ARGS: [node] });
+    this.ACTION(() => { node.span = this.sp(start); });
+    return node;
+  });
+
+  /** The clauses of a EntityDecl; also the entry point when parsing resumes after text that is no clause. */
+  public entityClauses = this.RULE("entityClauses", (node: EntityDecl) => {
+    const clauses = this.clauseLog(node);
     this.MANY(() => {
       const first = this.LA(1);
       this.OR([
@@ -619,8 +705,6 @@ export class RegelParser extends EmbeddedActionsParser {
         },
       ]);
     });
-    this.ACTION(() => { node.span = this.sp(start); this.checkClauses("entity", clauses); });
-    return node;
   });
 
   public extendEntityDecl = this.RULE("extendEntityDecl", (): ExtendEntityDecl => {
@@ -633,6 +717,14 @@ export class RegelParser extends EmbeddedActionsParser {
         kind: "ExtendEntity", span: this.sp(start), doc: [], replace: false, name: name ?? this.emptyId(), fields: [], removeFields: [],
       }),
     )!;
+    this.SUBRULE(this.extendEntityClauses, { ARGS: [node] });
+    this.ACTION(() => { node.span = this.sp(start); });
+    return node;
+  });
+
+  /** The clauses of a ExtendEntityDecl; also the entry point when parsing resumes after text that is no clause. */
+  public extendEntityClauses = this.RULE("extendEntityClauses", (node: ExtendEntityDecl) => {
+    const clauses = this.clauseLog(node);
     this.MANY(() => {
       this.OR([
         {
@@ -663,8 +755,6 @@ export class RegelParser extends EmbeddedActionsParser {
         },
       ]);
     });
-    this.ACTION(() => { node.span = this.sp(start); });
-    return node;
   });
 
   public fieldDecl = this.RULE("fieldDecl", (): FieldDecl => {
@@ -778,7 +868,14 @@ export class RegelParser extends EmbeddedActionsParser {
       const t = this.SUBRULE(this.text);
       this.ACTION(() => { node.title = t?.value ?? ""; });
     });
-    const clauses: Clause[] = [];
+    this.SUBRULE(this.ikbClauses, { ARGS: [node] });
+    this.ACTION(() => { node.span = this.sp(start); });
+    return node;
+  });
+
+  /** The clauses of a IkbDecl; also the entry point when parsing resumes after text that is no clause. */
+  public ikbClauses = this.RULE("ikbClauses", (node: IkbDecl) => {
+    const clauses = this.clauseLog(node);
     this.MANY(() => {
       const first = this.LA(1);
       this.OR([
@@ -810,8 +907,6 @@ export class RegelParser extends EmbeddedActionsParser {
         },
       ]);
     });
-    this.ACTION(() => { node.span = this.sp(start); this.checkClauses("ikb", clauses); });
-    return node;
   });
 
   // ---------------------------------------------------------------- rules
@@ -828,7 +923,14 @@ export class RegelParser extends EmbeddedActionsParser {
         require: undefined, message: undefined, examples: [],
       }),
     )!;
-    const clauses: Clause[] = [];
+    this.SUBRULE(this.ruleClauses, { ARGS: [node] });
+    this.ACTION(() => { node.span = this.sp(start); });
+    return node;
+  });
+
+  /** The clauses of a RuleDecl; also the entry point when parsing resumes after text that is no clause. */
+  public ruleClauses = this.RULE("ruleClauses", (node: RuleDecl) => {
+    const clauses = this.clauseLog(node);
     this.MANY(() => {
       const first = this.LA(1);
       this.OR([
@@ -899,16 +1001,6 @@ export class RegelParser extends EmbeddedActionsParser {
         },
       ]);
     });
-    this.ACTION(() => {
-      node.span = this.sp(start);
-      this.checkClauses("rule", clauses);
-      // `require header` / `require references` in a file rule are built-in checks, not field names.
-      const req = node.require;
-      if (node.target?.kind === "FileTarget" && req?.kind === "Path" && req.entity === undefined && (req.name.name === "header" || req.name.name === "references")) {
-        node.require = { kind: "FileCheck", check: req.name.name, span: req.span };
-      }
-    });
-    return node;
   });
 
   public severity = this.RULE("severity", (): "blocking" | "signalling" =>
@@ -1156,7 +1248,14 @@ export class RegelParser extends EmbeddedActionsParser {
         blocks: undefined, implementsRefs: [], results: [], markings: [],
       }),
     )!;
-    const clauses: Clause[] = [];
+    this.SUBRULE(this.categoryClauses, { ARGS: [node] });
+    this.ACTION(() => { node.span = this.sp(start); });
+    return node;
+  });
+
+  /** The clauses of a CategoryDecl; also the entry point when parsing resumes after text that is no clause. */
+  public categoryClauses = this.RULE("categoryClauses", (node: CategoryDecl) => {
+    const clauses = this.clauseLog(node);
     this.MANY(() => {
       const first = this.LA(1);
       this.OR([
@@ -1187,8 +1286,6 @@ export class RegelParser extends EmbeddedActionsParser {
         },
       ]);
     });
-    this.ACTION(() => { node.span = this.sp(start); this.checkClauses("category", clauses); });
-    return node;
   });
 
   public categoryResult = this.RULE("categoryResult", (): CategoryResult => {
@@ -1238,12 +1335,18 @@ export class RegelParser extends EmbeddedActionsParser {
         title: title?.value ?? "", implementsRefs: [],
       }),
     )!;
+    this.SUBRULE(this.payoutClauses, { ARGS: [node] });
+    this.ACTION(() => { node.span = this.sp(start); });
+    return node;
+  });
+
+  /** The clauses of a PayoutDecl; also the entry point when parsing resumes after text that is no clause. */
+  public payoutClauses = this.RULE("payoutClauses", (node: PayoutDecl) => {
+    const clauses = this.clauseLog(node);
     this.MANY(() => {
       const refs = this.SUBRULE(this.implementsClause);
       this.ACTION(() => { if (refs) node.implementsRefs.push(...refs); });
     });
-    this.ACTION(() => { node.span = this.sp(start); });
-    return node;
   });
 
   public metricDecl = this.RULE("metricDecl", (): MetricDecl => {
@@ -1283,6 +1386,14 @@ export class RegelParser extends EmbeddedActionsParser {
       const t = this.SUBRULE(this.text);
       this.ACTION(() => { node.title = t?.value ?? ""; });
     });
+    this.SUBRULE(this.normClauses, { ARGS: [node] });
+    this.ACTION(() => { node.span = this.sp(start); });
+    return node;
+  });
+
+  /** The clauses of a NormDecl; also the entry point when parsing resumes after text that is no clause. */
+  public normClauses = this.RULE("normClauses", (node: NormDecl) => {
+    const clauses = this.clauseLog(node);
     this.MANY(() => {
       this.OR([
         {
@@ -1299,8 +1410,6 @@ export class RegelParser extends EmbeddedActionsParser {
         },
       ]);
     });
-    this.ACTION(() => { node.span = this.sp(start); });
-    return node;
   });
 
   public normPeriod = this.RULE("normPeriod", (): NormPeriod => {
@@ -1359,7 +1468,14 @@ export class RegelParser extends EmbeddedActionsParser {
         measureKind: undefined, character: undefined, implementsRefs: [], preconditions: [], fine: undefined,
       }),
     )!;
-    const clauses: Clause[] = [];
+    this.SUBRULE(this.measureClauses, { ARGS: [node] });
+    this.ACTION(() => { node.span = this.sp(start); });
+    return node;
+  });
+
+  /** The clauses of a MeasureDecl; also the entry point when parsing resumes after text that is no clause. */
+  public measureClauses = this.RULE("measureClauses", (node: MeasureDecl) => {
+    const clauses = this.clauseLog(node);
     this.MANY(() => {
       const first = this.LA(1);
       this.OR([
@@ -1398,8 +1514,6 @@ export class RegelParser extends EmbeddedActionsParser {
         },
       ]);
     });
-    this.ACTION(() => { node.span = this.sp(start); this.checkClauses("measure", clauses); });
-    return node;
   });
 
   public measureKind = this.RULE("measureKind", (): "informal" | "formal" =>
@@ -1446,7 +1560,14 @@ export class RegelParser extends EmbeddedActionsParser {
       const t = this.SUBRULE(this.text);
       this.ACTION(() => { node.title = t?.value ?? ""; });
     });
-    const clauses: Clause[] = [];
+    this.SUBRULE(this.calendarClauses, { ARGS: [node] });
+    this.ACTION(() => { node.span = this.sp(start); });
+    return node;
+  });
+
+  /** The clauses of a CalendarDecl; also the entry point when parsing resumes after text that is no clause. */
+  public calendarClauses = this.RULE("calendarClauses", (node: CalendarDecl) => {
+    const clauses = this.clauseLog(node);
     this.MANY(() => {
       const first = this.LA(1);
       this.OR([
@@ -1471,8 +1592,6 @@ export class RegelParser extends EmbeddedActionsParser {
         },
       ]);
     });
-    this.ACTION(() => { node.span = this.sp(start); this.checkClauses("calendar", clauses); });
-    return node;
   });
 
   public holiday = this.RULE("holiday", (): HolidayDecl => {

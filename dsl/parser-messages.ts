@@ -9,7 +9,7 @@
  */
 import { EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
 import { closestName } from "./diagnostics.js";
-import { AnyWord, Identifier, Keyword, StringLit, UnterminatedString } from "./lexer.js";
+import { AnyWord, Identifier, Keyword, KEYWORDS, StringLit, UnterminatedString } from "./lexer.js";
 
 /** What a grammar rule stands for, used when none of its alternatives matched. */
 const RULE_DESCRIPTIONS: Record<string, string> = {
@@ -54,6 +54,23 @@ export const CLAUSES_OF: Record<string, string[]> = {
   measure: ["kind", "character", "implements", "precondition", "fine"],
   calendar: ["implements", "weekend", "holiday"],
   remove: [],
+};
+
+/** How each declaration is called in messages. */
+const DECLARATION_NAMES: Record<string, string> = {
+  ruleset: "header",
+  codelist: "code list",
+  extend: "entity extension",
+  ikb: "IKB declaration",
+  payout: "payout condition",
+};
+
+const ALL_KEYWORDS = [...new Set(KEYWORDS)];
+
+/** Words that are no clause but often end up where a clause was expected (field modifiers). */
+const ALSO_SUGGESTED: Record<string, string[]> = {
+  entity: ["required", "personal", "column"],
+  extend: ["required", "personal", "column"],
 };
 
 /** Context for messages: set by the driver before each declaration is parsed. */
@@ -128,24 +145,37 @@ function firstTokens(paths: TokenType[][][]): TokenType[] {
   return out;
 }
 
+/** Tokens reported as "not part of this declaration" (REG116). */
+export const notPartOfTokens = new WeakSet<IToken>();
+
+/** "`x` is not part of this rule: this rule takes ..." */
+function notPartOf(firstRedundant: IToken): string {
+  notPartOfTokens.add(firstRedundant);
+  const kw = messageContext.declKeyword;
+  const clauses = CLAUSES_OF[kw];
+  if (clauses === undefined) return `unexpected ${describeFound(firstRedundant)}`;
+  const name = DECLARATION_NAMES[kw] ?? kw;
+  const allowed = clauses.length > 0 ? `: this ${name} takes ${joinAlternatives(clauses.map((c) => `\`${c}\``))}` : "";
+  if (/^[A-Za-z_]\w*$/.test(firstRedundant.image)) {
+    const suggestion =
+      closestName(firstRedundant.image, [...clauses.map((c) => c.split(" ")[0]), ...(ALSO_SUGGESTED[kw] ?? [])]) ??
+      closestName(firstRedundant.image, ALL_KEYWORDS.filter((k) => k !== firstRedundant.image));
+    if (suggestion) hints.set(firstRedundant, { suggestion });
+  }
+  return `${describeFound(firstRedundant)} is not part of this ${name}${allowed}`;
+}
+
 /** The provider handed to Chevrotain. */
 export const errorMessageProvider: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, ruleName }) {
+    // Chevrotain's in-repetition recovery expects "the end" after a declaration's clauses.
+    if (expected === EOF) return notPartOf(actual);
     remember(actual, [expected]);
     const what = MISMATCH_CONTEXT[`${ruleName}:${expected.name}`] ?? describeExpected(expected);
     return `expected ${what}, found ${describeFound(actual)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
-    const kw = messageContext.declKeyword;
-    const clauses = CLAUSES_OF[kw];
-    if (clauses === undefined) return `unexpected ${describeFound(firstRedundant)}`;
-    const allowed = clauses.length > 0 ? `: a ${kw} takes ${joinAlternatives(clauses.map((c) => `\`${c}\``))}` : "";
-    remember(firstRedundant, []);
-    if (/^[A-Za-z_]\w*$/.test(firstRedundant.image)) {
-      const suggestion = closestName(firstRedundant.image, clauses.map((c) => c.split(" ")[0]));
-      if (suggestion) hints.set(firstRedundant, { suggestion });
-    }
-    return `${describeFound(firstRedundant)} is not part of this ${kw}${allowed}`;
+    return notPartOf(firstRedundant);
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, customUserDescription, ruleName }) {
     const firsts = firstTokens(expectedPathsPerAlt);

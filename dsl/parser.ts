@@ -13,8 +13,8 @@ import type { IRecognitionException, IToken } from "chevrotain";
 import type { Comment, Declaration, FieldDecl, Position, RegelFile, RulesetHeader, Span } from "./ast.js";
 import { closestName, error, type Diagnostic } from "./diagnostics.js";
 import { At, Dot, KW, LParen, RParen, tokenize, tokenSpan } from "./lexer.js";
-import { RegelParser } from "./parser-grammar.js";
-import { messageContext, takeHints } from "./parser-messages.js";
+import { CLAUSE_STARTS, RegelParser } from "./parser-grammar.js";
+import { messageContext, notPartOfTokens, takeHints } from "./parser-messages.js";
 
 /** Result of {@link parse}. */
 export interface ParseResult {
@@ -212,7 +212,28 @@ function parseInto(text: string, file: string, out: RegelFile, diagnostics: Diag
       if (first.tokenType === KW.replace && result.kind !== "RulesetHeader") result.replace = true;
     }
 
-    for (const e of parser.errors) diagnostics.push(toDiagnostic(e, file, last));
+    // Text that is no clause ends the declaration early: report it, skip to the next clause
+    // keyword and go on with the same declaration, so later errors in it are reported too.
+    let rest = chunk;
+    for (let guard = 0; guard < chunk.length; guard++) {
+      const errors = parser.errors;
+      for (const e of errors) diagnostics.push(toDiagnostic(e, file, last));
+      const stop = errors.find((e) => e.name === "NotAllInputParsedException");
+      const starts = result ? CLAUSE_STARTS[result.kind] : undefined;
+      if (stop === undefined || result === undefined || starts === undefined) break;
+      let j = rest.indexOf(stop.token) + 1;
+      if (j <= 0) break;
+      while (j < rest.length && !starts.includes(rest[j].tokenType)) j++;
+      if (j >= rest.length) break;
+      rest = rest.slice(j);
+      parser.input = rest;
+      parser.continueClauses(result);
+      const lastRead = parser.lastConsumed();
+      if (lastRead !== undefined && tokenEnd(lastRead).offset > result.span.end.offset) {
+        result.span = { ...result.span, end: tokenEnd(lastRead) };
+      }
+    }
+    if (result !== undefined) parser.finish(result);
     diagnostics.push(...parser.extra);
 
     if (result === undefined) continue;
@@ -313,7 +334,7 @@ function toDiagnostic(e: IRecognitionException, file: string, lastOfChunk: IToke
     const code = messageContext.follower === undefined ? "REG114" : "REG110";
     return error(code, e.message, { file, start: end, end });
   }
-  const code = e.name === "NotAllInputParsedException" ? "REG116" : "REG110";
+  const code = e.name === "NotAllInputParsedException" || notPartOfTokens.has(token) ? "REG116" : "REG110";
   const hints = takeHints(token);
   return error(code, e.message, tokenSpan(file, token), {
     ...(hints.suggestion ? { suggestion: hints.suggestion } : {}),

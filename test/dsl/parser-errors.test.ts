@@ -17,7 +17,7 @@ const GOLDEN: [code: string, source: string, line: number, column: number, messa
   ["REG113", `codelist x\n  value "A"\n${HEADER}`, 3, 1, "must come first"],
   ["REG114", `${HEADER}\nrule r "t"\n  for\n`, 5, 6, "found the end of the file"],
   ["REG115", `hello\n${HEADER}`, 1, 1, "expected a declaration", undefined],
-  ["REG116", `${HEADER}\ncodelist x\n  value "A" "B" "C"\n`, 5, 17, 'the text "C" is not part of this codelist'],
+  ["REG116", `${HEADER}\ncodelist x\n  value "A" "B" "C"\n`, 5, 17, 'the text "C" is not part of this code list'],
   ["REG117", `${HEADER}\nrule r "t"\n  require x <= rrd - 3 dayz\n`, 5, 24, "unknown unit `dayz`", "days"],
   ["REG118", `${HEADER}\nentity E\n  field f: txt(3)\n`, 5, 12, "unknown field type `txt`", "text"],
   ["REG119", `${HEADER}\nrule r "t"\n  applies to D, X\n`, 5, 17, "`X` is not a role"],
@@ -143,6 +143,38 @@ codelist c
     ]);
     expect(r2).toMatchObject({ code: { name: "r2" }, message: "m" });
     expect(codes).toMatchObject({ name: { name: "c" }, values: [{ code: "A" }] });
+  });
+
+  it("goes on with the same declaration after text that is no clause", () => {
+    const source = `${HEADER}
+rule r "t"
+  serverity blocking
+  applies to D V
+  implements br art 1
+  for NP
+  require x is presnt
+  example pass NP { a: 1 } extra
+  message "m"
+
+entity E
+  field a: text requird
+  field b: intger
+`;
+    const { file, diagnostics } = parse(source, "c.regel");
+    expect(diagnostics.map((d) => [d.code, d.span.start.line, d.span.start.column, d.suggestion])).toEqual([
+      ["REG116", 5, 3, "severity"],
+      ["REG116", 6, 16, undefined],
+      ["REG110", 9, 16, "present"],
+      ["REG116", 10, 28, undefined],
+      ["REG123", 11, 3, undefined],
+      ["REG116", 14, 17, "required"],
+      ["REG118", 15, 12, "integer"],
+    ]);
+    const [rule, entity] = file.declarations;
+    expect(rule).toMatchObject({ roles: ["D"], target: { entity: { name: "NP" } }, message: "m", examples: [{ expect: "pass" }] });
+    expect((rule as RuleDecl).implementsRefs).toHaveLength(1);
+    expect(rule.span.end.line).toBe(11);
+    expect(entity.kind === "Entity" && entity.fields.map((f) => f.name.name)).toEqual(["a", "b"]);
   });
 
   it("keeps a declaration whose name is missing, with an empty name", () => {
