@@ -788,7 +788,8 @@ function traceability(ctx: Ctx, rulesets: readonly ResolvedRuleset[]): string {
 function index(rulesets: readonly ResolvedRuleset[]): string {
   const out: string[] = [GENERATED_NOTE, "", "# Ruleset catalogue", ""];
   out.push(
-    "One page per ruleset version, generated from `rulesets/` by `regel catalogue`. " +
+    "One page per ruleset version, generated from `rulesets/` by `regel catalogue`; " +
+      "`regel catalogue --check` (and the test suite) fail when these pages are stale. " +
       "[traceability.md](traceability.md) maps every cited article to what implements it.",
     "",
   );
