@@ -162,9 +162,17 @@ export const allTokens: TokenType[] = [
   Keyword,
 ];
 
+/**
+ * Chevrotain's self-checks of the token and grammar definitions cost start-up time on every CLI
+ * run; they run under the test suite (and with REGEL_VALIDATE_GRAMMAR=1), where a broken
+ * definition would show.
+ */
+export const VALIDATE_GRAMMAR = process.env.VITEST !== undefined || process.env.REGEL_VALIDATE_GRAMMAR === "1";
+
 const lexer = new Lexer(allTokens, {
   positionTracking: "full",
   ensureOptimizations: true,
+  skipValidations: !VALIDATE_GRAMMAR,
 });
 
 // ---------------------------------------------------------------- helpers

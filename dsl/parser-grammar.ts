@@ -93,6 +93,7 @@ import {
   Slash,
   Star,
   StringLit,
+  VALIDATE_GRAMMAR,
   VersionLit,
 } from "./lexer.js";
 import { errorMessageProvider } from "./parser-messages.js";
@@ -157,7 +158,7 @@ export class RegelParser extends EmbeddedActionsParser {
   partial: Declaration | RulesetHeader | undefined;
 
   constructor() {
-    super(allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider });
+    super(allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider, skipValidations: !VALIDATE_GRAMMAR });
     this.performSelfAnalysis();
   }
 
