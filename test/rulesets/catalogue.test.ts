@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -130,6 +131,20 @@ describe("Markdown escaping", () => {
     expect(mdText("line\nbreak")).toBe("line break");
     expect(mdText("- not a list")).toBe("\\- not a list");
     expect(mdText("1. not a list")).toBe("1\\. not a list");
+  });
+
+  it("round-trips any text: CommonMark unescaping gives it back, with no raw markup left", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: "grapheme", maxLength: 40 }), fc.string({ unit: fc.constantFrom(..."|<>*_`[]#~&\\-+1.) a\n"), maxLength: 30 })), (text) => {
+        const escaped = mdText(text);
+        expect(escaped).not.toMatch(/[\r\n]/);
+        // Every markup character is preceded by an odd number of backslashes.
+        expect(escaped).not.toMatch(/(^|[^\\])(\\\\)*[|<>*_`[\]#~&]/);
+        const unescaped = escaped.replace(/\\([!-/:-@[-`{-~])/g, "$1");
+        expect(unescaped).toBe(text.replace(/\r\n|\r|\n/g, " "));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("fences code so backticks inside cannot close it", () => {
