@@ -13,10 +13,10 @@
  *
  * @module
  */
-import type { Example, Literal, RecordLiteral, Span } from "../dsl/ast.js";
+import type { Example, Literal, RecordExample, RecordLiteral, Span } from "../dsl/ast.js";
 import type { ResolvedRule, ResolvedRuleset } from "../dsl/model.js";
 import type { Finding } from "./contract.js";
-import { checkFiles, interpretRule, type MemoryFile, type RawRow } from "./reference-interpreter.js";
+import { checkFiles, interpretRule, type MemoryFile } from "./reference-interpreter.js";
 
 /** The default reporting reference date of an example. */
 export const DEFAULT_EXAMPLE_RRD = "2024-01-01";
@@ -56,7 +56,7 @@ export function literalCell(lit: Literal): string {
 }
 
 /** A record literal as a CSV row by column name, with the IKB key filled in where absent. */
-function rowOf(ruleset: ResolvedRuleset, lit: RecordLiteral, subject: boolean): RawRow {
+function rowOf(ruleset: ResolvedRuleset, lit: RecordLiteral, subject: boolean): Record<string, string> {
   const entity = ruleset.entities.get(lit.entity.name);
   if (!entity) throw new Error(`unknown entity ${lit.entity.name}`);
   const row: Record<string, string> = {};
@@ -78,21 +78,34 @@ function rowOf(ruleset: ResolvedRuleset, lit: RecordLiteral, subject: boolean): 
   return row;
 }
 
-function group(rows: { entity: string; row: RawRow }[]): Record<string, RawRow[]> {
-  const out: Record<string, RawRow[]> = {};
+function group(rows: { entity: string; row: Record<string, string> }[]): Record<string, Record<string, string>[]> {
+  const out: Record<string, Record<string, string>[]> = {};
   for (const { entity, row } of rows) (out[entity] ??= []).push(row);
   return out;
 }
 
+/** A record example as CSV rows: the subject (first in its entity's list) within its IKB, and the RRD. */
+export interface ExampleCase {
+  entity: string;
+  subject: Record<string, string>;
+  ikb: Record<string, Record<string, string>[]>;
+  rrd: string;
+}
+
+/** The rows a record example stands for, filled in as described in the module doc. */
+export function exampleCase(ruleset: ResolvedRuleset, ex: RecordExample): ExampleCase {
+  const subject = rowOf(ruleset, ex.subject, true);
+  const ikb = group([
+    { entity: ex.subject.entity.name, row: subject },
+    ...ex.context.map((c) => ({ entity: c.entity.name, row: rowOf(ruleset, c, false) })),
+  ]);
+  return { entity: ex.subject.entity.name, subject, ikb, rrd: ex.rrd?.text ?? DEFAULT_EXAMPLE_RRD };
+}
+
 function runOne(ruleset: ResolvedRuleset, rule: ResolvedRule, ex: Example): Finding[] {
   if (ex.kind === "RecordExample") {
-    const subject = rowOf(ruleset, ex.subject, true);
-    const ikb = group([
-      { entity: ex.subject.entity.name, row: subject },
-      ...ex.context.map((c) => ({ entity: c.entity.name, row: rowOf(ruleset, c, false) })),
-    ]);
-    const rrd = ex.rrd?.text ?? DEFAULT_EXAMPLE_RRD;
-    return interpretRule(ruleset, rule, ex.subject.entity.name, subject, { rrd, ikb });
+    const c = exampleCase(ruleset, ex);
+    return interpretRule(ruleset, rule, c.entity, c.subject, { rrd: c.rrd, ikb: c.ikb });
   }
   const entity = ruleset.entities.get(ex.entity.name);
   if (!entity) throw new Error(`unknown entity ${ex.entity.name}`);

@@ -16,6 +16,7 @@ import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileRuleset } from "../../compiler/compile.js";
+import { exampleCase } from "../../compiler/example-runner.js";
 import type { CompiledRuleset, Finding } from "../../compiler/contract.js";
 import { parseDate } from "../../compiler/interpret-values.js";
 import { classifyIkb, interpretRecord } from "../../compiler/reference-interpreter.js";
@@ -209,7 +210,37 @@ interface Case {
 
 const RRDS = ["2024-01-01", "2023-07-01", "2024-02-29", "2022-12-30"];
 
+/**
+ * Cases built from the ruleset's own record examples of this entity, with up to two cells of the
+ * subject replaced by random text: near-valid records that reach the rules' deeper conditions.
+ */
+function exampleCaseFor(ruleset: ResolvedRuleset, entity: ResolvedEntity, lits: Literals): fc.Arbitrary<Case> | undefined {
+  const cases: Case[] = [];
+  for (const rule of ruleset.rules) {
+    for (const ex of rule.decl.examples) {
+      if (ex.kind === "RecordExample" && ex.subject.entity.name === entity.name) cases.push(exampleCase(ruleset, ex));
+    }
+  }
+  if (cases.length === 0) return undefined;
+  const mutation = fc.array(
+    fc.integer({ min: 0, max: entity.fields.length - 1 }).chain((i) => cellFor(ruleset, entity, entity.fields[i], lits).map((v) => [entity.fields[i].column, v] as const)),
+    { maxLength: 2 },
+  );
+  return fc.tuple(fc.constantFrom(...cases), mutation, fc.constantFrom(...RRDS, undefined)).map(([c, changes, rrd]) => {
+    const subject = { ...c.subject };
+    for (const [column, v] of changes) subject[column] = v;
+    const ikb = Object.fromEntries(Object.entries(c.ikb).map(([name, rows]) => [name, rows.map((r) => (r === c.subject ? subject : r))]));
+    return { entity: c.entity, subject, ikb, rrd: rrd ?? c.rrd };
+  });
+}
+
 function caseFor(ruleset: ResolvedRuleset, entity: ResolvedEntity, lits: Literals): fc.Arbitrary<Case> {
+  const random = randomCaseFor(ruleset, entity, lits);
+  const fromExamples = exampleCaseFor(ruleset, entity, lits);
+  return fromExamples === undefined ? random : fc.oneof(random, fromExamples);
+}
+
+function randomCaseFor(ruleset: ResolvedRuleset, entity: ResolvedEntity, lits: Literals): fc.Arbitrary<Case> {
   const others = [...ruleset.entities.values()].map((e) => fc.array(rowFor(ruleset, e, lits), { maxLength: 2 }).map((rows) => [e.name, rows] as const));
   return fc.record({ subject: rowFor(ruleset, entity, lits), others: fc.tuple(...others), rrd: fc.constantFrom(...RRDS) }).map(({ subject, others, rrd }) => {
     const ikb: Record<string, Record<string, string>[]> = {};
@@ -328,6 +359,11 @@ function runBoth(l: Loaded, c: Case) {
   };
 }
 
+/** What the generated cases reached, so that the suite can show it is not comparing empty results. */
+const fired = new Set<string>();
+const passedEntities = new Set<string>();
+const categoriesHit = new Set<string>();
+
 describe("compiled validators agree with the reference interpreter", () => {
   it("has shipped rulesets with record rules to compare", () => {
     expect(targets.map((r) => r.id)).toContain("ikb.glo@1.3.0");
@@ -342,6 +378,9 @@ describe("compiled validators agree with the reference interpreter", () => {
         fc.assert(
           fc.property(caseFor(ruleset, entity, lits), (c) => {
             const r = runBoth(l!, c);
+            for (const f of r.interpreted) fired.add(`${ruleset.id} ${(JSON.parse(f) as Finding).rule}`);
+            if (r.passed) passedEntities.add(`${ruleset.id} ${entity.name}`);
+            for (const cat of r.interpretedClass.categories) categoriesHit.add(`${ruleset.id} ${cat}`);
             expect(r.compiled).toEqual(r.interpreted);
             expect(r.passed).toBe(r.checkFindings === 0);
             expect(r.compiledClass).toEqual(r.interpretedClass);
@@ -351,4 +390,15 @@ describe("compiled validators agree with the reference interpreter", () => {
       });
     }
   }
+
+  it("the generated cases make most rules fire and some records pass", () => {
+    for (const ruleset of targets) {
+      const rules = ruleset.rules.filter((r) => r.decl.target !== undefined && r.decl.target.kind !== "FileTarget");
+      const hit = rules.filter((r) => fired.has(`${ruleset.id} ${r.code}`));
+      const missed = rules.filter((r) => !hit.includes(r)).map((r) => r.code);
+      expect(hit.length / rules.length, `${ruleset.id}: rules that never fired: ${missed.join(", ")}`).toBeGreaterThanOrEqual(0.75);
+      expect([...passedEntities].some((e) => e.startsWith(`${ruleset.id} `)), `${ruleset.id}: no record passed all rules`).toBe(true);
+      if (ruleset.categories.length > 0) expect([...categoriesHit].some((c) => c.startsWith(`${ruleset.id} `))).toBe(true);
+    }
+  });
 });
