@@ -26,7 +26,9 @@ export type CsvProblemCode =
   | "invalid-closing-quote"
   | "unclosed-quote"
   | "field-too-large"
-  | "invalid-utf8";
+  | "invalid-utf8"
+  /** NDJSON input only: a line that is not a JSON object of scalar values. */
+  | "invalid-json";
 
 /** A record rejected by the reader. */
 export interface CsvProblem {

@@ -26,7 +26,8 @@ import {
   TempSpace,
   type KeyedRow,
 } from "./assemble.js";
-import { readCsvFileBatches } from "./csv-reader.js";
+import { readCsvFileBatches, type CsvEvent } from "./csv-reader.js";
+import { readNdjsonFileBatches } from "./ndjson-reader.js";
 import { groeipadNorm, GROEIPAD_SOURCE } from "./groeipad.js";
 import { hash53, HashSet53 } from "./key-set.js";
 import type { LoadedRuleset } from "./load-compiled.js";
@@ -71,6 +72,8 @@ export interface DeliveryOptions {
 
 interface FileState {
   entity: EntityMeta;
+  /** `ndjson` when the delivery holds `<stem>.ndjson` / `<stem>.jsonl` instead of the CSV file. */
+  format: "csv" | "ndjson";
   file: string;
   path: string;
   report: FileReport;
@@ -248,6 +251,7 @@ class DeliveryValidator {
       };
       const state: FileState = {
         entity,
+        format: "csv",
         file: entity.file,
         path,
         report,
@@ -262,7 +266,18 @@ class DeliveryValidator {
           : -1,
       };
       this.files.push(state);
-      if (!existsSync(path) || !statSync(path).isFile()) {
+      if (!isFile(path)) {
+        const stem = entity.file.replace(/\.csv$/i, "");
+        const alt = [`${stem}.ndjson`, `${stem}.jsonl`].find((n) =>
+          isFile(join(this.folder, n)),
+        );
+        if (alt) {
+          state.format = "ndjson";
+          state.file = report.file = alt;
+          state.path = join(this.folder, alt);
+        }
+      }
+      if (!isFile(state.path)) {
         report.readStatus = "missing";
         const rule = this.fileRule("present", entity.name);
         this.problem(state, {
@@ -273,7 +288,7 @@ class DeliveryValidator {
         });
         continue;
       }
-      state.bytes = statSync(path).size;
+      state.bytes = statSync(state.path).size;
       if (ikbKey && entity.fields.some((f) => f.name === ikbKey))
         report.sortedByIkbKey = true;
     }
@@ -390,6 +405,37 @@ class DeliveryValidator {
 
   // ---- scan pass -----------------------------------------------------------------------
 
+  /** The events of a file in batches: CSV, or NDJSON mapped onto the entity's columns. */
+  private events(
+    f: FileState,
+    onBytes?: (n: number) => void,
+    report = false,
+  ): AsyncGenerator<CsvEvent[]> {
+    if (f.format === "csv")
+      return readCsvFileBatches(f.path, {
+        maxFieldLength: this.opts.maxFieldLength,
+        onBytes,
+      });
+    return readNdjsonFileBatches(
+      f.path,
+      f.entity.fields.map((fd) => fd.column),
+      {
+        maxLineLength: this.opts.maxFieldLength,
+        onBytes,
+        onUnknownKey: report
+          ? (key, line) =>
+              this.problem(f, {
+                code: "input.unknown-column",
+                severity: "signalling",
+                file: f.file,
+                line,
+                message: `key ${JSON.stringify(key)} is not a field of ${f.entity.name}; it is ignored`,
+              })
+          : undefined,
+      },
+    );
+  }
+
   private keyText(f: FileState, cells: readonly string[]): string {
     return f.keyCols.map((c) => cells[c]).join("\u001f");
   }
@@ -401,19 +447,17 @@ class DeliveryValidator {
     const collect: { col: number; set: HashSet53 }[] = [];
     let done = 0;
     const progress = this.opts.onProgress;
-    for await (const batch of readCsvFileBatches(f.path, {
-      maxFieldLength: this.opts.maxFieldLength,
-      onBytes: progress
-        ? (n) =>
-            progress({
-              phase: "scan",
-              file: f.file,
-              done: (done += n),
-              total: f.bytes,
-              rows: f.report.rowsRead,
-            })
-        : undefined,
-    }))
+    const onBytes = progress
+      ? (n: number) =>
+          progress({
+            phase: "scan",
+            file: f.file,
+            done: (done += n),
+            total: f.bytes,
+            rows: f.report.rowsRead,
+          })
+      : undefined;
+    for await (const batch of this.events(f, onBytes, true))
       for (const ev of batch) {
         if (!headerSeen) {
           headerSeen = true;
@@ -489,9 +533,7 @@ class DeliveryValidator {
   /** The rows of a file that passed the scan, in file order, in batches. */
   private async *goodRows(f: FileState): AsyncGenerator<KeyedRow[]> {
     let headerSeen = false;
-    for await (const batch of readCsvFileBatches(f.path, {
-      maxFieldLength: this.opts.maxFieldLength,
-    })) {
+    for await (const batch of this.events(f)) {
       const out: KeyedRow[] = [];
       for (const ev of batch) {
         if (!headerSeen) {
@@ -879,7 +921,12 @@ export const INPUT_TITLES: Readonly<Record<string, string>> = {
   "input.unclosed-quote": "Broken quoting: quoted field never closed",
   "input.field-too-large": "Field too large",
   "input.invalid-utf8": "Invalid UTF-8",
+  "input.invalid-json": "NDJSON line is not a JSON object of scalar values",
 };
+
+function isFile(path: string): boolean {
+  return existsSync(path) && statSync(path).isFile();
+}
 
 /** Names of CSV files in a folder (for choosing a ruleset by the files present). */
 export function deliveryFiles(folder: string): string[] {

@@ -84,10 +84,16 @@ export async function selectRuleset(
       .filter((f): f is string => !!f);
     if (files.length === 0) continue;
     const present = new Set(opts.deliveryFiles ?? []);
-    candidates.push({
-      loaded,
-      score: files.filter((f) => present.has(f)).length,
-    });
+    // an entity file counts as present also as NDJSON (`<stem>.ndjson` / `<stem>.jsonl`)
+    const has = (f: string) => {
+      const stem = f.replace(/\.csv$/i, "");
+      return (
+        present.has(f) ||
+        present.has(`${stem}.ndjson`) ||
+        present.has(`${stem}.jsonl`)
+      );
+    };
+    candidates.push({ loaded, score: files.filter(has).length });
   }
   candidates.sort(
     (a, b) =>

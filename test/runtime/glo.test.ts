@@ -15,6 +15,7 @@ import { dirname, join } from "node:path";
 import { Ajv } from "ajv";
 import { compile } from "../../compiler/compile.js";
 import { selectRuleset } from "../../runtime/select-version.js";
+import { listCompiled } from "../../runtime/load-compiled.js";
 import { validateDelivery } from "../../runtime/delivery.js";
 import { reportToJson } from "../../runtime/report-json.js";
 import { renderHtml } from "../../runtime/html-report.js";
@@ -27,15 +28,16 @@ let compiled = "";
 beforeAll(async () => {
   // use the team's build when present (fast); otherwise compile here
   const built = join(ROOT, "rulesets/compiled");
-  if (
-    existsSync(join(built, "ikb.glo@1.2.0/validators.js")) &&
-    existsSync(join(built, "ikb.glo@1.3.0/validators.js"))
-  ) {
+  const needed = ["ikb.glo@1.2.0", "ikb.glo@1.3.0", "vp.bankgegevens@1.0.0"];
+  if (needed.every((d) => existsSync(join(built, d, "validators.js")))) {
     compiled = built;
     return;
   }
   compiled = mkdtempSync(join(tmpdir(), "regel-compiled-"));
-  const out = await compile([join(ROOT, "rulesets/ikb.glo")], {
+  const inputs = ["rulesets/ikb.glo", "rulesets/vp.bankgegevens"].map((d) =>
+    join(ROOT, d),
+  );
+  const out = await compile(inputs, {
     outDir: compiled,
     cwd: ROOT,
   });
@@ -122,5 +124,41 @@ describe("validate against the compiled ikb.glo rulesets", () => {
     expect(r.status).toBe("rejected");
     expect(r.blockingErrors.find((b) => b.code === "fil0001")!.count).toBe(5);
     expect(r.files.filter((f) => f.readStatus === "missing")).toHaveLength(5);
+  });
+});
+
+describe("verwijzingsportaal: a request log as NDJSON against the timing constraints", () => {
+  it("chooses vp.bankgegevens by the files present and reports timing findings with lines", async () => {
+    const dir = join(FIXTURES, "vp-delivery");
+    const rs = await selectRuleset({
+      root: compiled,
+      rrd: "2024-03-31",
+      deliveryFiles: ["vp_request_log.ndjson"],
+    });
+    expect(rs.module.metadata.id).toBe("vp.bankgegevens@1.0.0");
+    const r = await validateDelivery(dir, rs, { rrd: "2024-03-31" });
+    const log = r.files.find((f) => f.entity === "RequestLog")!;
+    expect(log.file).toBe("vp_request_log.ndjson");
+    expect(log).toMatchObject({
+      rowsRead: 6,
+      rowsValidated: 3,
+      rowsRejected: 3,
+    });
+    expect(log.problems.map((p) => [p.code, p.line])).toEqual([
+      ["input.unknown-column", 3],
+      ["input.invalid-json", 4],
+      ["input.invalid-json", 5],
+      ["input.invalid-json", 6],
+    ]);
+    const lines = (code: string) =>
+      [...r.rules, ...r.secondaryRules]
+        .find((x) => x.code === code)!
+        .samples.map((s) => s.line);
+    expect(lines("vpl001")).toEqual([2]); // verification answered after 9 s (> 5 s)
+    expect(lines("vpl002")).toEqual([3]); // other request answered after 60 s (> 30 s)
+    expect(lines("vpl003")).toEqual([3]); // data older than 48 h
+    expect(lines("vpl005")).toEqual([3]); // kept less than five years
+    expect(r.ikbs).toBeNull();
+    expect(r.rows.read).toBe(r.rows.validated + r.rows.rejected);
   });
 });

@@ -1,0 +1,149 @@
+/**
+ * Read NDJSON (one JSON object per line; `.ndjson` / `.jsonl`) as the same events as the CSV
+ * reader: a header of the given columns first, then one row per line with the cells in that
+ * order. Used for verwijzingsportaal request logs, which systems often write as NDJSON.
+ *
+ * @module
+ */
+import { createReadStream } from "node:fs";
+import { decodeUtf8Marked, INVALID, type CsvEvent } from "./csv-reader.js";
+
+export interface NdjsonOptions {
+  /** Longest accepted line, in characters (default 1 MiB). */
+  maxLineLength?: number;
+  /** Called once per object key that is not a column, with its first line. */
+  onUnknownKey?: (key: string, line: number) => void;
+  onBytes?: (n: number) => void;
+}
+
+/** Events of an NDJSON file: a header row (line 0) with `columns`, then rows or problems. */
+export async function* readNdjsonBatches(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  columns: readonly string[],
+  opts: NdjsonOptions = {},
+): AsyncGenerator<CsvEvent[]> {
+  const max = opts.maxLineLength ?? 1 << 20;
+  const pos = new Map(columns.map((c, i) => [c, i]));
+  const unknown = new Set<string>();
+  let line = 0;
+  let rest = "";
+  let tooLong = false;
+  let carry: Uint8Array | undefined;
+  yield [{ kind: "row", cells: [...columns], line: 0 }];
+
+  const parseLine = (text: string, out: CsvEvent[]) => {
+    line++;
+    if (text.endsWith("\r")) text = text.slice(0, -1);
+    if (text.trim() === "") return;
+    if (text.includes(INVALID)) {
+      out.push({
+        kind: "problem",
+        code: "invalid-utf8",
+        line,
+        message: "the line contains bytes that are not valid UTF-8",
+      });
+      return;
+    }
+    let obj: unknown;
+    try {
+      obj = JSON.parse(text);
+    } catch (e) {
+      out.push({
+        kind: "problem",
+        code: "invalid-json",
+        line,
+        message: `not valid JSON: ${(e as Error).message}`,
+      });
+      return;
+    }
+    if (!obj || typeof obj !== "object" || Array.isArray(obj)) {
+      out.push({
+        kind: "problem",
+        code: "invalid-json",
+        line,
+        message: "the line is not a JSON object",
+      });
+      return;
+    }
+    const cells = columns.map(() => "");
+    for (const [k, v] of Object.entries(obj)) {
+      const i = pos.get(k);
+      if (i === undefined) {
+        if (!unknown.has(k)) {
+          unknown.add(k);
+          opts.onUnknownKey?.(k, line);
+        }
+        continue;
+      }
+      if (v === null || v === undefined) continue;
+      if (typeof v === "object") {
+        out.push({
+          kind: "problem",
+          code: "invalid-json",
+          line,
+          message: `the value of ${JSON.stringify(k)} is not a string, number or boolean`,
+        });
+        return;
+      }
+      cells[i] = String(v);
+    }
+    out.push({ kind: "row", cells, line });
+  };
+
+  for await (const chunk of source as AsyncIterable<Uint8Array>) {
+    opts.onBytes?.(chunk.byteLength);
+    const bytes = carry && carry.length ? Buffer.concat([carry, chunk]) : chunk;
+    const { text, rest: r } = decodeUtf8Marked(bytes, false);
+    carry = r;
+    const out: CsvEvent[] = [];
+    let from = 0;
+    for (;;) {
+      const nl = text.indexOf("\n", from);
+      if (nl < 0) break;
+      const piece = text.slice(from, nl);
+      if (tooLong || rest.length + piece.length > max) {
+        line++;
+        out.push({
+          kind: "problem",
+          code: "field-too-large",
+          line,
+          message: `the line is longer than ${max} characters`,
+        });
+      } else parseLine(rest + piece, out);
+      rest = "";
+      tooLong = false;
+      from = nl + 1;
+    }
+    const tail = text.slice(from);
+    if (!tooLong && rest.length + tail.length > max) {
+      tooLong = true;
+      rest = "";
+    } else if (!tooLong) rest += tail;
+    if (out.length) yield out;
+  }
+  const out: CsvEvent[] = [];
+  if (carry && carry.length) rest += decodeUtf8Marked(carry, true).text;
+  if (tooLong) {
+    line++;
+    out.push({
+      kind: "problem",
+      code: "field-too-large",
+      line,
+      message: `the line is longer than ${max} characters`,
+    });
+  } else if (rest !== "") parseLine(rest, out);
+  if (out.length) yield out;
+}
+
+/** Read an NDJSON file from disk. */
+export function readNdjsonFileBatches(
+  path: string,
+  columns: readonly string[],
+  opts: NdjsonOptions = {},
+): AsyncGenerator<CsvEvent[]> {
+  return readNdjsonBatches(
+    createReadStream(path, { highWaterMark: 1 << 20 }),
+    columns,
+    opts,
+  );
+}
