@@ -13,6 +13,7 @@ import { register as registerValidate } from "./commands/validate.js";
 import { register as registerGenerate } from "./commands/generate.js";
 import { register as registerCatalogue } from "./commands/catalogue.js";
 import { register as registerTrace } from "./commands/trace.js";
+import { register as registerDiff } from "./commands/diff.js";
 
 const program = new Command();
 program
@@ -27,5 +28,6 @@ registerValidate(program);
 registerGenerate(program);
 registerCatalogue(program);
 registerTrace(program);
+registerDiff(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,398 @@
+/**
+ * `regel diff`: rules and Bijlage 3 category changes. From ikb.glo@1.2.0 to ikb.glo@1.3.0 the
+ * category part must be exactly the difference between the two Bijlage 3 tables. The tables below
+ * are copied verbatim from the hand transcription in test/rulesets/bijlage3.test.ts (seed 001,
+ * Beoordelingskader Bijlage 3); importing that file would run its tests here too.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { runDiff } from "../../cli/commands/diff.js";
+import { diffRulesets, type RulesetDiff } from "../../compiler/ruleset-diff.js";
+import type { ResolvedRuleset } from "../../dsl/model.js";
+import { loadProject, loadProjectFromTexts, type Project } from "../../dsl/project.js";
+
+type CategoryName = "identity" | "eligibility" | "amount" | "claim" | "notification";
+
+interface TableCategory {
+  title: string;
+  payout: number;
+  results: string[];
+  markings: { table: string; encoded: string[] }[];
+}
+
+type Table = Record<CategoryName, TableCategory>;
+
+// ---- copied from test/rulesets/bijlage3.test.ts
+const RELIABILITY = [
+  "NP.reliability_indicator_code = BETROUWBAARHEID NIET GEGARANDEERD",
+  "NNP.reliability_indicator_code = BETROUWBAARHEID NIET GEGARANDEERD",
+];
+const LEGAL_CAPACITY = ["NNP.legal_capacity_code = ONBEKEND"];
+const ELIGIBILITY = ["NP.eligibility_indicator_code = TWIJFEL (D)", "NNP.eligibility_indicator_code = TWIJFEL (D)"];
+const THIRD_PARTY = ["BA.type_of_third_party_account = ONBEKEND"];
+const COMPETENCE = ["RE.type_of_representation_competence = ONBEKEND"];
+
+/** "Tabel geldig tot 1 juli 2023 (GLO versie 1.2.0)". */
+const GLO_1_2_0: Table = {
+  identity: {
+    title: "Identiteit niet vastgesteld",
+    payout: 1,
+    results: [
+      "omc0001",
+      "omc0002",
+      "omc0008",
+      "omc0014",
+      "omc0015",
+      "smc0001",
+      "smc0012 (D)",
+      "smc0014 (D)",
+      "dmc0000 (D) NP.date_of_birth, NNP.registered_country, NNP.registered_name, NNP.registered_place",
+      "dmc0003 (D)",
+      "dmc0004 (D) NNP.registered_country",
+      "tmc0003 (D)",
+    ],
+    markings: [
+      { table: "Betrouwbaarheid IKB = 'niet gegarandeerd'", encoded: RELIABILITY },
+      { table: "Rechtspersoonlijkheid van een NNP = 'onbekend'", encoded: LEGAL_CAPACITY },
+    ],
+  },
+  eligibility: {
+    title: "Twijfel in aanmerking komen",
+    payout: 2,
+    results: ["omc0011", "etc0004"],
+    markings: [{ table: "Twijfel of de depositohouder in aanmerking komt voor DGS", encoded: ELIGIBILITY }],
+  },
+  amount: {
+    title: "Bedrag niet te bepalen",
+    payout: 3,
+    results: [
+      "etc0001",
+      "etc0002",
+      "etc0003",
+      "dmc0005",
+      "dmc0006",
+      "dmc0000 BA.ascription, BA.balance, BA.bank_account_number",
+    ],
+    markings: [{ table: "Type derdenrekening heeft de markering onbekend", encoded: THIRD_PARTY }],
+  },
+  claim: {
+    title: "Opvragen vergoeding niet mogelijk",
+    payout: 4,
+    results: [
+      "omc0005 (V)",
+      "omc0006",
+      "omc0007",
+      "omc0012",
+      "smc0011",
+      "smc0014 (V)",
+      "dmc0000 NP.date_of_birth",
+      "dmc0003 (V)",
+      "tmc0003 (V)",
+    ],
+    markings: [{ table: "Bevoegdheid als vertegenwoordiger is onbekend", encoded: COMPETENCE }],
+  },
+  notification: {
+    title: "Notificatie niet mogelijk",
+    payout: 5,
+    results: [
+      "smc0006 (D)",
+      "dmc0000 (D) UA.address_line_1, SA.postal_code, SA.place, SA.street, SA.house_number, UA.country, SA.country",
+      "dmc0004 AD.country",
+    ],
+    markings: [],
+  },
+};
+
+/** "Tabel geldig vanaf 1 juli 2023 (GLO versie 1.3.0)". */
+const GLO_1_3_0: Table = {
+  identity: {
+    title: "Identiteit niet vastgesteld",
+    payout: 1,
+    results: [
+      "omc0001",
+      "omc0002 (D)",
+      "omc0008",
+      "omc0014 (D)",
+      "omc0015 (D)",
+      "omc0019",
+      "smc0001",
+      "smc0012 (D)",
+      "smc0014 (D)",
+      "dmc0000 (D) NP.date_of_birth, NP.last_name, NNP.registered_country, NNP.registered_name, NNP.registered_place",
+      "dmc0001 (D)",
+      "dmc0002 (D)",
+      "dmc0003 (D) NP.date_of_birth",
+      "dmc0004 (D) NNP.registered_country",
+      "tmc0002 (D)",
+      "tmc0003 (D)",
+    ],
+    markings: [
+      { table: "reliability_indicator_code BETROUWBAARHEID NIET GEGARANDEERD", encoded: RELIABILITY },
+      { table: "legal_capacity_code ONBEKEND", encoded: LEGAL_CAPACITY },
+    ],
+  },
+  eligibility: {
+    title: "Twijfel in aanmerking komen",
+    payout: 2,
+    results: ["omc0011", "omc0017", "tmc0005", "etc0004"],
+    markings: [{ table: "eligibility_indicator_code TWIJFEL", encoded: ELIGIBILITY }],
+  },
+  amount: {
+    title: "Bedrag niet te bepalen",
+    payout: 3,
+    results: [
+      "etc0001",
+      "etc0002",
+      "etc0003",
+      "dmc0006",
+      "smc0010",
+      "dmc0000 BA.ascription, BA.balance, BA.bank_account_number, BA.count_of_depositors, BA.interest, BA.product_label",
+    ],
+    markings: [{ table: "type_of_third_party_account ONBEKEND", encoded: THIRD_PARTY }],
+  },
+  claim: {
+    title: "Opvragen vergoeding niet mogelijk",
+    payout: 4,
+    results: [
+      "omc0005 (V)",
+      "omc0006",
+      "omc0007",
+      "omc0012",
+      "omc0014 (V)",
+      "omc0018",
+      "smc0011",
+      "smc0014 (V)",
+      "dmc0000 (V) NP.date_of_birth",
+      "dmc0003 (V) NP.date_of_birth",
+      "tmc0003 (V)",
+    ],
+    markings: [{ table: "type_of_representation_competence ONBEKEND", encoded: COMPETENCE }],
+  },
+  notification: {
+    title: "Notificatie niet mogelijk",
+    payout: 5,
+    results: [
+      "smc0006 (D)",
+      "dmc0000 (D) UA.address_line_1, SA.postal_code, SA.place, SA.street, SA.house_number, AD.country",
+      "dmc0004 AD.country",
+    ],
+    markings: [],
+  },
+};
+
+
+// ---- end of copy
+
+const CATEGORIES: CategoryName[] = ["identity", "eligibility", "amount", "claim", "notification"];
+
+/** `code|role|sorted attributes`, the transcription's canonical form. */
+function parseEntry(entry: string): string {
+  const m = /^([a-z]{3}\d{4})(?: \((D|V)\))?(?: (.+))?$/.exec(entry);
+  if (!m) throw new Error(`bad transcription entry: ${entry}`);
+  const attributes = m[3] === undefined ? [] : m[3].split(",").map((a) => a.trim());
+  return `${m[1]}|${m[2] ?? ""}|${[...attributes].sort().join(",")}`;
+}
+
+/** Entries of table `a` not in table `b`, as `category: entry`, sorted. */
+function tableMinus(a: Table, b: Table): string[] {
+  const out: string[] = [];
+  for (const c of CATEGORIES) {
+    const rb = new Set(b[c].results.map(parseEntry));
+    const mb = new Set(b[c].markings.flatMap((m) => m.encoded));
+    for (const r of new Set(a[c].results.map(parseEntry))) if (!rb.has(r)) out.push(`${c}: ${r}`);
+    for (const m of new Set(a[c].markings.flatMap((x) => x.encoded))) if (!mb.has(m)) out.push(`${c}: ${m}`);
+  }
+  return out.sort();
+}
+
+/** The diff's category part in the same form: [added, removed]. */
+function diffEntries(d: RulesetDiff): [string[], string[]] {
+  const added: string[] = [];
+  const removed: string[] = [];
+  for (const c of d.categories) {
+    for (const r of c.resultsAdded) added.push(`${c.name}: ${r.code}|${r.role ?? ""}|${r.attributes.join(",")}`);
+    for (const r of c.resultsRemoved) removed.push(`${c.name}: ${r.code}|${r.role ?? ""}|${r.attributes.join(",")}`);
+    for (const m of c.markingsAdded) added.push(`${c.name}: ${m.attribute} = ${m.value}${m.role ? ` (${m.role})` : ""}`);
+    for (const m of c.markingsRemoved) removed.push(`${c.name}: ${m.attribute} = ${m.value}${m.role ? ` (${m.role})` : ""}`);
+  }
+  return [added.sort(), removed.sort()];
+}
+
+let project: Project;
+let v120: ResolvedRuleset;
+let v130: ResolvedRuleset;
+
+beforeAll(async () => {
+  project = await loadProject(["rulesets"]);
+  v120 = project.rulesets.find((r) => r.id === "ikb.glo@1.2.0")!;
+  v130 = project.rulesets.find((r) => r.id === "ikb.glo@1.3.0")!;
+});
+
+describe("diff ikb.glo@1.2.0 -> ikb.glo@1.3.0", () => {
+  it("its category part is exactly the difference between the two Bijlage 3 tables", () => {
+    const d = diffRulesets(v120, v130);
+    const [added, removed] = diffEntries(d);
+    expect(added).toEqual(tableMinus(GLO_1_3_0, GLO_1_2_0));
+    expect(removed).toEqual(tableMinus(GLO_1_2_0, GLO_1_3_0));
+    // Sanity on the expected side, so an empty transcription cannot pass.
+    expect(added).toContain("identity: omc0019||");
+    expect(removed).toContain("amount: dmc0005||");
+    expect(d.categories.every((c) => c.status === "changed" && c.changes.length === 0)).toBe(true);
+  });
+
+  it("lists the rules first in the 1.3.0 table as added, none removed, dmc0000 changed in its target", () => {
+    const d = diffRulesets(v120, v130);
+    for (const code of ["dmc0001", "dmc0002", "omc0017", "omc0018", "omc0019", "smc0010", "tmc0002", "tmc0005"]) {
+      expect(d.rules.added.map((r) => r.code)).toContain(code);
+    }
+    expect(d.rules.removed).toEqual([]);
+    const dmc0000 = d.rules.changed.find((r) => r.code === "dmc0000");
+    const target = dmc0000?.changes.find((c) => c.aspect === "target");
+    expect(target?.to).toContain("NP.last_name");
+    expect(target?.from).not.toContain("NP.last_name");
+    expect(d.other.find((o) => o.kind === "field")?.added).toContain("BA.last_transaction_date: date");
+  });
+
+  it("the reverse diff swaps added and removed", () => {
+    const fwd = diffRulesets(v120, v130);
+    const back = diffRulesets(v130, v120);
+    expect(back.rules.removed.map((r) => r.code)).toEqual(fwd.rules.added.map((r) => r.code));
+    const [a, r] = diffEntries(fwd);
+    const [a2, r2] = diffEntries(back);
+    expect(a2).toEqual(r);
+    expect(r2).toEqual(a);
+  });
+
+  it("a version against itself has no differences", () => {
+    const d = diffRulesets(v130, v130);
+    expect(d.rules).toEqual({ added: [], removed: [], changed: [] });
+    expect(d.categories).toEqual([]);
+    expect(d.other).toEqual([]);
+  });
+});
+
+const BASE = `ruleset t.x@1.0.0
+  valid from 2020-01-01 until 2021-01-01
+  source bk "Beoordelingskader"
+
+entity NP "Natural person"
+  file "np.csv"
+  key id
+  role by id
+  field id: text(10) required
+  field age: integer
+  field name: text(20)
+
+payout p1 1 "Payout one"
+  implements bk par 2.1
+`;
+
+function rule(code: string, body: string): string {
+  return `
+rule ${code} "Rule ${code}"
+  meaning "Meaning."
+  severity signalling
+  implements bk art 1
+  for NP
+${body}
+  example pass NP { id: "1", age: 20 }
+  example fail NP { id: "1", age: 1 }
+`;
+}
+
+describe("diffRulesets on small rulesets", () => {
+  const v1 = BASE + rule("r1", "  require age >= 18") + rule("r2", "  require age < 200") +
+    `
+category c1 "Cat"
+  blocks p1
+  implements bk art 2
+  result r1 (D)
+  marking NP.name = "X"
+`;
+  const v2 = `ruleset t.x@1.1.0
+  extends t.x@1.0.0
+  valid from 2021-01-01
+  source bk "Beoordelingskader"
+
+replace rule r1 "Rule r1"
+  meaning "Meaning."
+  severity blocking
+  applies to D
+  implements bk art 1, bk art 9
+  for NP
+  require age >= 21
+  example pass NP { id: "1", age: 30 }
+  example fail NP { id: "1", age: 1 }
+
+remove rule r2
+${rule("r3", "  require name is present").replace(/example pass NP \{ id: "1", age: 20 \}/, 'example pass NP { id: "1", name: "A" }')}
+replace category c1 "Cat"
+  blocks p1
+  implements bk art 2
+  result r1 (V)
+  result r3
+`;
+  let a: ResolvedRuleset;
+  let b: ResolvedRuleset;
+  beforeAll(() => {
+    const p = loadProjectFromTexts(new Map([["v1.regel", v1], ["v2.regel", v2]]));
+    const errors = p.diagnostics.filter((d) => d.severity === "error");
+    expect(errors.map((e) => `${e.span.file}:${e.span.start.line} ${e.code} ${e.message}`)).toEqual([]);
+    a = p.rulesets.find((r) => r.id === "t.x@1.0.0")!;
+    b = p.rulesets.find((r) => r.id === "t.x@1.1.0")!;
+  });
+
+  it("reports condition, severity, roles and articles changes; added and removed rules", () => {
+    const d = diffRulesets(a, b);
+    expect(d.rules.added.map((r) => r.code)).toEqual(["r3"]);
+    expect(d.rules.removed.map((r) => r.code)).toEqual(["r2"]);
+    expect(d.rules.changed).toHaveLength(1);
+    const changes = Object.fromEntries(d.rules.changed[0].changes.map((c) => [c.aspect, [c.from, c.to]]));
+    expect(changes.require).toEqual(["age >= 18", "age >= 21"]);
+    expect(changes.severity).toEqual(["signalling", "blocking"]);
+    expect(changes.roles).toEqual(["D, V", "D"]);
+    expect(changes.articles).toEqual(["bk art 1", "bk art 1, bk art 9"]);
+    expect(changes.title).toBeUndefined();
+  });
+
+  it("reports category entries and markings added and removed", () => {
+    const d = diffRulesets(a, b);
+    expect(d.categories).toHaveLength(1);
+    const c = d.categories[0];
+    expect(c.resultsAdded).toEqual([
+      { code: "r1", role: "V", attributes: [] },
+      { code: "r3", role: null, attributes: [] },
+    ]);
+    expect(c.resultsRemoved).toEqual([{ code: "r1", role: "D", attributes: [] }]);
+    expect(c.markingsRemoved).toEqual([{ attribute: "NP.name", value: "X", role: null }]);
+    expect(c.markingsAdded).toEqual([]);
+  });
+});
+
+describe("regel diff (command)", () => {
+  it("prints the text diff with + and - lines", async () => {
+    const r = await runDiff("ikb.glo@1.2.0", "ikb.glo@1.3.0");
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe("ikb.glo@1.2.0 -> ikb.glo@1.3.0");
+    expect(r.stdout).toContain("  + omc0019 ");
+    expect(r.stdout).toContain("      + result omc0019");
+    expect(r.stdout).toContain("      - result dmc0005");
+  });
+
+  it("--json parses and has the same content as the library call", async () => {
+    const r = await runDiff("ikb.glo@1.2.0", "ikb.glo@1.3.0", { json: true });
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(JSON.stringify(diffRulesets(v120, v130))));
+  });
+
+  it("an unknown version exits 2 and lists the versions of that ruleset", async () => {
+    const r = await runDiff("ikb.glo@1.2.0", "ikb.glo@9.9.9");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("no ruleset version `ikb.glo@9.9.9`; ikb.glo has ikb.glo@1.2.0, ikb.glo@1.3.0");
+  });
+
+  it("an unknown ruleset name lists all versions; a bare name is refused", async () => {
+    const r = await runDiff("nope@1.0.0", "ikb.glo");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("known: ");
+    expect(r.stderr).toContain("`ikb.glo` is not name@version");
+  });
+});
