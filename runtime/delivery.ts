@@ -586,6 +586,14 @@ class DeliveryValidator {
         .map((e) => e.name);
       for await (const groups of groupByKey(sources))
         for (const g of groups) {
+          if (g.key === "") {
+            // rows without an IKB key belong to no IKB: checked one by one, not counted as IKBs
+            g.rows.forEach((rows, i) => {
+              for (const row of rows)
+                this.processIkb(undefined, [grouped[i]], [[row]], undefined);
+            });
+            continue;
+          }
           const ikb: Record<string, unknown[]> = {};
           for (const n of names) ikb[n] = [];
           this.processIkb(g.key, grouped, g.rows, ikb);

@@ -31,6 +31,7 @@ interface ValidateFlags {
   generatedAt?: string;
   tempDir?: string;
   progress?: boolean;
+  sortBudget?: string;
 }
 
 function fail(message: string): void {
@@ -71,12 +72,26 @@ export function register(program: Command): void {
       "put this timestamp in the report (omitted by default)",
     )
     .option("--temp-dir <dir>", "folder for temporary sort files")
+    .option(
+      "--sort-budget <chars>",
+      "characters of rows held in memory per external-sort run (default 64000000)",
+    )
     .option("--no-progress", "no progress bar")
     .action(async (folder: string, flags: ValidateFlags) => {
       if (!existsSync(folder) || !statSync(folder).isDirectory())
         return fail(`${folder} is not a folder`);
       if (flags.rrd !== undefined && Number.isNaN(dateToDays(flags.rrd)))
         return fail(`--rrd ${flags.rrd}: expected a date YYYY-MM-DD`);
+      if (
+        flags.sortBudget !== undefined &&
+        !(
+          Number.isSafeInteger(Number(flags.sortBudget)) &&
+          Number(flags.sortBudget) > 0
+        )
+      )
+        return fail(
+          `--sort-budget ${flags.sortBudget}: expected a positive integer`,
+        );
       if (!flags.rrd && !flags.ruleset?.includes("@"))
         return fail("give --rrd YYYY-MM-DD or --ruleset name@version");
       let loaded;
@@ -109,6 +124,7 @@ export function register(program: Command): void {
           showPersonalData: flags.showPersonalData,
           generatedAt: flags.generatedAt,
           tempDir: flags.tempDir,
+          sortBudget: flags.sortBudget ? Number(flags.sortBudget) : undefined,
           onProgress: "onProgress" in bar ? bar.onProgress : undefined,
         });
       } catch (e) {

@@ -272,3 +272,15 @@ describe("bad input gives a clear finding with file and line, never a crash", ()
     ).rejects.toThrow(/invalid RRD/);
   });
 });
+
+describe("rows without an IKB key", () => {
+  it("are checked one by one and not counted as an IKB", async () => {
+    const r = await run({
+      "natural_person.csv": NP_OK + ",C7,X,1970-01-01,\n,C8,Y,1970-01-01,\n",
+      "bank_account.csv": BA_OK,
+    });
+    expect(r.ikbs!.count).toBe(1);
+    expect(r.rows).toEqual({ read: 4, validated: 4, rejected: 0 });
+    expect(r.rules.find((x) => x.code === "req0001")!.count).toBe(2);
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { readNdjsonBatches } from "../../runtime/ndjson-reader.js";
+import type { CsvEvent } from "../../runtime/csv-reader.js";
+
+async function events(chunks: (string | Buffer)[], max?: number) {
+  const out: CsvEvent[] = [];
+  const unknown: [string, number][] = [];
+  const src = chunks.map((c) => (typeof c === "string" ? Buffer.from(c) : c));
+  for await (const b of readNdjsonBatches(src, ["a", "b"], {
+    maxLineLength: max,
+    onUnknownKey: (k, l) => unknown.push([k, l]),
+  }))
+    out.push(...b);
+  return { out, unknown };
+}
+
+describe("NDJSON reader", () => {
+  it("maps objects onto columns, with line numbers, across chunk boundaries", async () => {
+    const { out, unknown } = await events([
+      '{"a":"x","b":1}\r\n\n{"b":tr',
+      'ue,"c":2,"a":null}\n{"a":"é"}',
+    ]);
+    expect(out).toEqual([
+      { kind: "row", cells: ["a", "b"], line: 0 },
+      { kind: "row", cells: ["x", "1"], line: 1 },
+      { kind: "row", cells: ["", "true"], line: 3 },
+      { kind: "row", cells: ["é", ""], line: 4 },
+    ]);
+    expect(unknown).toEqual([["c", 3]]);
+  });
+
+  it("rejects invalid JSON, non-objects, nested values, invalid UTF-8 and long lines with their lines", async () => {
+    const { out } = await events(
+      [
+        '{"a":\n[1]\n{"a":{"x":1}}\n',
+        Buffer.concat([
+          Buffer.from('{"a":"'),
+          Buffer.from([0xff]),
+          Buffer.from('"}\n'),
+        ]),
+        `{"a":"${"x".repeat(100)}"}\n{"a":"ok"}\n`,
+      ],
+      50,
+    );
+    expect(
+      out
+        .slice(1)
+        .map((e) => (e.kind === "row" ? ["row", e.line] : [e.code, e.line])),
+    ).toEqual([
+      ["invalid-json", 1],
+      ["invalid-json", 2],
+      ["invalid-json", 3],
+      ["invalid-utf8", 4],
+      ["field-too-large", 5],
+      ["row", 6],
+    ]);
+  });
+});
