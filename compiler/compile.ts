@@ -60,6 +60,25 @@ export const DEFAULT_OUT_DIR = "rulesets/compiled";
 
 const PRETTIER: prettier.Options = { parser: "typescript", printWidth: 110, trailingComma: "all" };
 
+function transpile(source: string): string {
+  return ts.transpileModule(source, {
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, removeComments: false },
+    fileName: "validators.ts",
+  }).outputText;
+}
+
+/** Formatted and transpiled prelude texts, by their source (a memo: the same input always gives the same output). */
+const preludeCache = new Map<string, Promise<{ ts: string; js: string }>>();
+
+function cachedPrelude(source: string): Promise<{ ts: string; js: string }> {
+  let entry = preludeCache.get(source);
+  if (entry === undefined) {
+    entry = prettier.format(source, PRETTIER).then((formatted) => ({ ts: formatted, js: transpile(formatted) }));
+    preludeCache.set(source, entry);
+  }
+  return entry;
+}
+
 function newTsProject(): TsProject {
   return new TsProject({ useInMemoryFileSystem: true, skipAddingFilesFromTsConfig: true });
 }
@@ -81,11 +100,12 @@ export async function compileRuleset(ruleset: ResolvedRuleset, context: CompileC
   const raw = sourceFile.getFullText();
   project.removeSourceFile(sourceFile);
 
-  const formatted = await prettier.format(raw, PRETTIER);
-  const js = ts.transpileModule(formatted, {
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, removeComments: false },
-    fileName: "validators.ts",
-  }).outputText;
+  // Formatting and transpiling are per top-level statement context-free, so the prelude (shared
+  // by many modules) is done once per process and the module text is the concatenation.
+  const prelude = await cachedPrelude(emitted.prelude.join("\n"));
+  const body = await prettier.format(raw, PRETTIER);
+  const formatted = `${emitted.header}\n${prelude.ts}\n${body}`;
+  const js = `${emitted.header}\n${prelude.js}\n${transpile(body)}`;
   const traceJson = `${JSON.stringify(emitted.data, null, 2)}\n`;
   return { ts: formatted, js, traceJson, diagnostics };
 }

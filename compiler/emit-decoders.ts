@@ -1,39 +1,23 @@
 /**
  * Decoders: CSV cells to a typed record. The pass path only parses; when a cell does not fit its
- * type or a required cell is empty, a separate function marks the record (`$invalid`) and reports
- * the finding under each rule whose condition is `value is valid` for that attribute.
+ * type or a required cell is empty, a separate function marks the record (`$invalid`, with the
+ * text as delivered), reports a missing required value (pseudo-rule `required`, blocking) and runs
+ * the rules whose condition is `value is valid` for the entity's attributes.
  *
  * @module
  */
-import type { ResolvedEntity, ResolvedField, ResolvedRule } from "../dsl/model.js";
-import { doc, id, join, key, prop, ts, type Code } from "./code.js";
+import type { ResolvedEntity } from "../dsl/model.js";
+import { doc, id, join, key, lit, prop, ts, type Code } from "./code.js";
 import type { ModuleContext } from "./emit-context.js";
 import { R } from "./emit-expr.js";
-import { appliesGuard, messageCode, pushFinding, renderField, roleCode } from "./emit-finding.js";
-import { ruleInstances } from "./emit-rules.js";
+import type { CompiledInstance } from "./emit-rules.js";
 import { decodeExpr, entityHelper, fieldsWithKinds, recordType } from "./emit-types.js";
-
-/** Decode rules by entity and field name. */
-export function decodeRuleIndex(ctx: ModuleContext, rules: ResolvedRule[]): Map<string, ResolvedRule[]> {
-  const index = new Map<string, ResolvedRule[]>();
-  for (const rule of rules) {
-    for (const instance of ruleInstances(ctx, rule)) {
-      for (const f of instance.attributes ?? []) {
-        const k = `${instance.entity.name}.${f.name}`;
-        const list = index.get(k) ?? [];
-        list.push(rule);
-        index.set(k, list);
-      }
-    }
-  }
-  return index;
-}
 
 function cellVar(i: number): Code {
   return id(`c${i}`);
 }
 
-export function emitDecoder(ctx: ModuleContext, entity: ResolvedEntity, decodeRules: Map<string, ResolvedRule[]>): Code {
+export function emitDecoder(ctx: ModuleContext, entity: ResolvedEntity, decodeRules: CompiledInstance[]): Code {
   const fields = fieldsWithKinds(ctx, entity);
   const cells = fields.map((_, i) => ts`const ${cellVar(i)} = $cell(cells, index[${i}]);`);
   const props = fields.map(
@@ -56,47 +40,14 @@ export function emitDecoder(ctx: ModuleContext, entity: ResolvedEntity, decodeRu
   ${emitDecodeFailed(ctx, entity, decodeRules)}`;
 }
 
-function emitDecodeFailed(ctx: ModuleContext, entity: ResolvedEntity, decodeRules: Map<string, ResolvedRule[]>): Code {
-  const fields = fieldsWithKinds(ctx, entity);
-  const marks = fields.flatMap(({ field, kind }, i) => {
-    if (kind.k === "text" && kind.maxLength === undefined) return [];
-    return [ts`c = $cell(cells, index[${i}]);
-      if (c !== "" && ${prop(R, field.name)} === undefined) (${R}.$invalid ??= {})[${field.name}] = c;`];
-  });
-  const reports = fields.flatMap(({ field }, i) => {
-    const out: Code[] = [];
-    if (field.decl.required) out.push(ts`if ($cell(cells, index[${i}]) === "") ${requiredFinding(entity, field)}`);
-    const rules = decodeRules.get(`${entity.name}.${field.name}`) ?? [];
-    if (rules.length > 0) {
-      out.push(ts`if (!$isValid(${R}, ${field.name})) {
-        ${join(rules.map((rule) => findingFor(ctx, rule, entity, field)), "\n")}
-      }`);
-    }
-    return out;
-  });
-  const needsRole = entity.roleBy !== undefined;
+function emitDecodeFailed(ctx: ModuleContext, entity: ResolvedEntity, decodeRules: CompiledInstance[]): Code {
+  const fields = ctx.hoist("FIELDS", lit(entity.fields.map((f) => f.name)), ts`readonly string[]`);
+  const required = entity.fields.filter((f) => f.decl.required).map((f) => f.name);
+  const requiredList = required.length === 0 ? undefined : ctx.hoist("FIELDS", lit(required), ts`readonly string[]`);
+  const roleArg = entity.roleBy === undefined ? ts`undefined` : ts`${entityHelper("role", entity)}(${R}, undefined)`;
   return ts`${doc([`Mark the fields of a ${entity.name} record that did not decode and report them.`])}function ${entityHelper("decodeFailed", entity)}(${R}: ${recordType(entity)}, cells: readonly string[], index: readonly number[], out: Finding[]): void {
-    let c: string;
-    ${join(marks, "\n")}
-    ${needsRole ? ts`const role = ${entityHelper("role", entity)}(${R}, undefined);` : ts``}
-    ${join(reports, "\n")}
+    $markInvalid(${R}, cells, index, ${fields});
+    ${requiredList === undefined ? ts`` : ts`$required(${R}, out, ${entity.name}, ${roleArg}, ${entityHelper("key", entity)}(${R}), ${requiredList});`}
+    ${join(decodeRules.map((i) => ts`${i.impl}(${R}, undefined, out);`), "\n")}
   }`;
 }
-
-/**
- * A missing \`required\` value: a blocking decode error under the pseudo-rule code \`required\`
- * (the same convention as the reference interpreter).
- */
-function requiredFinding(entity: ResolvedEntity, field: ResolvedField): Code {
-  return ts`$push(out, "required", "blocking", ${entity.name}, ${roleCode(entity)}, ${field.name}, ${entityHelper("key", entity)}(${R}), { ${key(field.name)}: null }, ${`${field.name} is required`});`;
-}
-
-/** One decode finding under a `value is valid` rule. */
-function findingFor(ctx: ModuleContext, rule: ResolvedRule, entity: ResolvedEntity, field: ResolvedField): Code {
-  const value = renderField(ctx, field);
-  const message = messageCode(ctx, rule, entity, { attribute: field, value });
-  const push = pushFinding(ctx, rule, entity, field, [{ name: field.name, code: value }], message);
-  const guard = appliesGuard(rule, entity);
-  return guard === undefined ? push : ts`if (${guard}) { ${push} }`;
-}
-

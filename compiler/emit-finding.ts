@@ -5,7 +5,7 @@
  * @module
  */
 import type { ResolvedEntity, ResolvedField, ResolvedRule } from "../dsl/model.js";
-import { doc, join, key, lit, prop, ts, type Code } from "./code.js";
+import { doc, isCode, join, key, lit, prop, ts, type Code } from "./code.js";
 import { fieldOf, type ModuleContext } from "./emit-context.js";
 import { CTX, R } from "./emit-expr.js";
 import { entityHelper, fieldKind, recordType, renderExpr } from "./emit-types.js";
@@ -68,8 +68,8 @@ export function ruleSeverity(rule: ResolvedRule): "blocking" | "signalling" {
 
 /** What a placeholder in a message can be filled with. */
 export interface MessageValues {
-  /** The attribute under test (attribute rules). */
-  attribute: ResolvedField | undefined;
+  /** The attribute under test (attribute rules): a field, or code evaluating to its name. */
+  attribute: ResolvedField | Code | undefined;
   /** CSV text of the attribute value (`string | null`). */
   value: Code | undefined;
 }
@@ -92,7 +92,12 @@ export function messageCode(ctx: ModuleContext, rule: ResolvedRule, entity: Reso
     last = m.index + m[0].length;
     const name = m[1].trim();
     if (name === "attribute") {
-      literal += values.attribute?.name ?? "";
+      if (isCode(values.attribute)) {
+        flush();
+        parts.push(values.attribute);
+      } else {
+        literal += values.attribute?.name ?? "";
+      }
     } else if (name === "value") {
       if (values.value !== undefined) {
         flush();

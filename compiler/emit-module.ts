@@ -11,7 +11,7 @@ import type { ResolvedRuleset } from "../dsl/model.js";
 import { text as codeText, doc, isSafeIdentifier, join, lit, prettyLit, ts, type Code } from "./code.js";
 import { CompileError, ModuleContext } from "./emit-context.js";
 import { emitClassify } from "./emit-classify.js";
-import { decodeRuleIndex, emitDecoder } from "./emit-decoders.js";
+import { emitDecoder } from "./emit-decoders.js";
 import { emitKeyFunction, emitRoleFunction } from "./emit-finding.js";
 import { displayPath, moduleData, type ModuleData } from "./emit-meta.js";
 import { compileRules, emitCheck, emitInstance, emitRuleFunction, isDecodeRule, type CompiledInstance } from "./emit-rules.js";
@@ -27,7 +27,11 @@ const TAKEN_TYPE_NAMES = new Set([
 ]);
 
 export interface EmittedModule {
-  /** Top-level statements, unformatted. */
+  /** The module's leading TSDoc comment. */
+  header: string;
+  /** The prelude: contract types and runtime helpers (the same text for many modules). */
+  prelude: string[];
+  /** The rest of the top-level statements, unformatted. */
   statements: string[];
   data: ModuleData;
   ctx: ModuleContext;
@@ -76,11 +80,10 @@ const $COUNTRIES: ReadonlySet<string> = new Set<string>(${lit(codes)});`;
 export function emitModule(ruleset: ResolvedRuleset, cwd: string): EmittedModule {
   const ctx = new ModuleContext(ruleset);
   const data = moduleData(ctx, cwd);
-  if (!checkNames(ctx)) return { statements: [], data, ctx };
+  if (!checkNames(ctx)) return { header: "", prelude: [], statements: [], data, ctx };
 
   const entities = [...ruleset.entities.values()];
   const instances = compileRules(ctx);
-  const decodeRules = decodeRuleIndex(ctx, ruleset.rules.filter(isDecodeRule));
   const sourceFile = displayPath(ruleset.file, cwd);
 
   const perEntity: Code[] = [];
@@ -90,7 +93,7 @@ export function emitModule(ruleset: ResolvedRuleset, cwd: string): EmittedModule
       perEntity.push(emitKeyFunction(ctx, e));
       const role = emitRoleFunction(ctx, e);
       if (role !== undefined) perEntity.push(role);
-      perEntity.push(emitDecoder(ctx, e, decodeRules));
+      perEntity.push(emitDecoder(ctx, e, instances.filter((i) => i.entity === e && i.decode)));
     }
     const ruleFunctions: Code[] = [];
     for (const rule of ruleset.rules) {
@@ -166,16 +169,13 @@ export const checks = { ${join(entities.map((e) => ts`${e.name}: ${entityHelper(
     "",
     "@module",
   ]);
-  const sections: Code[] = [
-    header,
-    PRELUDE_TYPES,
-    ...entities.map((e) => emitRecordInterface(ctx, e)),
-    PRELUDE_CORE,
-    ...features,
-    ...ctx.hoisted,
-    ...body,
-    exports,
-  ];
-  return { statements: sections.map(codeText), data, ctx };
+  const sections: Code[] = [...entities.map((e) => emitRecordInterface(ctx, e)), ...ctx.hoisted, ...body, exports];
+  return {
+    header: codeText(header),
+    prelude: [PRELUDE_TYPES, PRELUDE_CORE, ...features].map(codeText),
+    statements: sections.map(codeText),
+    data,
+    ctx,
+  };
 }
 

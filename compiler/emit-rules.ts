@@ -7,10 +7,10 @@
  */
 import type { Expr } from "../dsl/ast.js";
 import type { ResolvedEntity, ResolvedField, ResolvedRule } from "../dsl/model.js";
-import { doc, id, isSafeIdentifier, join, ts, type Code } from "./code.js";
+import { doc, id, isSafeIdentifier, join, lit, ts, type Code } from "./code.js";
 import { CompileError, internal, type ModuleContext } from "./emit-context.js";
 import { compileCondition, CTX, R, type Scope } from "./emit-expr.js";
-import { appliesGuard, messageCode, pushFinding, renderField } from "./emit-finding.js";
+import { appliesGuard, messageCode, pushFinding, renderField, roleCode, ruleSeverity } from "./emit-finding.js";
 import { entityHelper, recordType } from "./emit-types.js";
 
 /** One rule applied to one entity (an attribute rule over several entities has one per entity). */
@@ -30,6 +30,8 @@ interface CompiledCheck {
 }
 
 export interface CompiledInstance extends RuleInstance {
+  /** A `value is valid` rule: reported by the decoder, from the fields it marked invalid. */
+  decode: boolean;
   checks: CompiledCheck[];
   usesIkb: boolean;
   /** The per-entity implementation function. */
@@ -105,10 +107,15 @@ export function compileRules(ctx: ModuleContext): CompiledInstance[] {
   for (const rule of ctx.ruleset.rules) {
     for (const instance of ruleInstances(ctx, rule)) {
       const usage = { ikb: false };
+      const impl = internal(`rule_${rule.code}_${instance.entity.name}`);
+      if (isDecodeRule(rule)) {
+        out.push({ ...instance, decode: true, checks: [], usesIkb: false, impl });
+        continue;
+      }
       try {
         const attrs = instance.attributes === undefined ? [undefined] : instance.attributes;
         const checks = attrs.map((a) => compileOne(ctx, instance, a, usage));
-        out.push({ ...instance, checks, usesIkb: usage.ikb, impl: internal(`rule_${rule.code}_${instance.entity.name}`) });
+        out.push({ ...instance, decode: false, checks, usesIkb: usage.ikb, impl });
       } catch (e) {
         if (!(e instanceof CompileError)) throw e;
         ctx.error(e.code, `rule ${rule.code}: ${e.message}`, e.span);
@@ -134,8 +141,32 @@ function roleLine(instance: { entity: ResolvedEntity }): Code {
   return instance.entity.roleBy === undefined ? ts`` : ts`const role = ${entityHelper("role", instance.entity)}(${R}, ${CTX});`;
 }
 
+/**
+ * The implementation of a `value is valid` rule on one entity: one finding per attribute the
+ * decoder could not read, with the text as delivered. Called by the decoder (without a context).
+ */
+function emitDecodeInstance(ctx: ModuleContext, instance: CompiledInstance): Code {
+  const { rule, entity } = instance;
+  const fields = ctx.hoist("FIELDS", lit((instance.attributes ?? []).map((f) => f.name)), ts`readonly string[]`);
+  const message = messageCode(ctx, rule, entity, { attribute: ts`f`, value: ts`v` });
+  const push = ts`$push(out, ${rule.code}, ${ruleSeverity(rule)}, ${entity.name}, ${roleCode(entity)}, f, ${entityHelper("key", entity)}(${R}), { [f]: v }, ${message});`;
+  const loop = ts`for (const f of ${fields}) {
+    if (!Object.hasOwn(invalid, f)) continue;
+    const v = invalid[f];
+    ${push}
+  }`;
+  const guard = appliesGuard(rule, entity);
+  return ts`${doc([`${rule.code} on ${entity.name}: fields whose text does not fit their type.`])}function ${instance.impl}(${R}: ${recordType(entity)}, ${CTX}: RuleContext | undefined, out: Finding[]): void {
+    const invalid = ${R}.$invalid;
+    if (invalid === undefined) return;
+    ${roleLine(instance)}
+    ${guard === undefined ? loop : ts`if (${guard}) { ${loop} }`}
+  }`;
+}
+
 /** The per-entity implementation: pushes one finding per failing record / attribute. */
 export function emitInstance(ctx: ModuleContext, instance: CompiledInstance): Code {
+  if (instance.decode) return emitDecodeInstance(ctx, instance);
   const { rule, entity } = instance;
   const body = instance.checks.map((check) => {
     const values = [

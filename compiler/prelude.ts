@@ -402,6 +402,28 @@ function $isValid(r: { $invalid?: Record<string, string> }, field: string): bool
 function $text(r: { $invalid?: Record<string, string> }, field: string, rendered: string | null): string | null {
   return r.$invalid !== undefined && Object.hasOwn(r.$invalid, field) ? r.$invalid[field] : rendered;
 }
+/** Record the text of every cell that is not empty but did not decode (\`names\` in field order). */
+function $markInvalid(r: { $invalid?: Record<string, string> }, cells: readonly string[], index: readonly number[], names: readonly string[]): void {
+  const values = r as unknown as Record<string, unknown>;
+  for (let i = 0; i < names.length; i++) {
+    const c = $cell(cells, index[i]);
+    if (c !== "" && values[names[i]] === undefined) (r.$invalid ??= {})[names[i]] = c;
+  }
+}
+/** A blocking \`required\` finding for every required field whose cell is empty. */
+function $required(
+  r: { $invalid?: Record<string, string> },
+  out: Finding[],
+  entity: string,
+  role: Role | undefined,
+  key: string,
+  names: readonly string[],
+): void {
+  const values = r as unknown as Record<string, unknown>;
+  for (const f of names) {
+    if (values[f] === undefined && $isValid(r, f)) $push(out, "required", "blocking", entity, role, f, key, { [f]: null }, f + " is required");
+  }
+}
 /** Append one finding (failure path only). */
 function $push(
   out: Finding[],

@@ -1,12 +1,101 @@
+/**
+ * `regel compile <files or folders...> [--out <dir>] [--check]`: compile every ruleset version to
+ * `<out>/<name>@<version>/validators.ts`, `validators.js` and `trace.json`.
+ *
+ * Writes only files whose contents changed. With `--check` nothing is written: the command lists
+ * the files that are missing or stale and exits 1 when there are any (for CI: "is the committed
+ * output current?"). Exit codes: 0 ok, 1 diagnostics with errors or stale output, 2 bad paths.
+ *
+ * @module
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import type { Command } from "commander";
+import { compile, DEFAULT_OUT_DIR, type CompiledFile } from "../../compiler/compile.js";
+import { formatDiagnostic, type Diagnostic } from "../../dsl/diagnostics.js";
+import { ProjectError } from "../../dsl/project.js";
 
-/** Placeholder until the `compile` command lands. */
+/** What differs between the compiled output and the files on disk. */
+export interface OutputStatus {
+  missing: string[];
+  stale: string[];
+  current: string[];
+}
+
+async function readOrUndefined(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Compare compiled files with what is on disk. */
+export async function outputStatus(files: readonly CompiledFile[]): Promise<OutputStatus> {
+  const status: OutputStatus = { missing: [], stale: [], current: [] };
+  for (const f of files) {
+    const existing = await readOrUndefined(f.path);
+    if (existing === undefined) status.missing.push(f.path);
+    else if (existing !== f.contents) status.stale.push(f.path);
+    else status.current.push(f.path);
+  }
+  return status;
+}
+
+async function renderDiagnostics(diagnostics: readonly Diagnostic[]): Promise<string> {
+  const texts = new Map<string, string | undefined>();
+  const parts: string[] = [];
+  for (const d of diagnostics) {
+    if (!texts.has(d.span.file)) texts.set(d.span.file, await readOrUndefined(d.span.file));
+    parts.push(`${formatDiagnostic(d, texts.get(d.span.file))}\n`);
+  }
+  return parts.join("\n");
+}
+
+/** Run the command; returns the exit code. */
+export async function runCompile(paths: string[], options: { out?: string; check?: boolean }): Promise<number> {
+  let result;
+  try {
+    result = await compile(paths, { outDir: options.out ?? DEFAULT_OUT_DIR });
+  } catch (e) {
+    const message = e instanceof ProjectError ? e.message : `internal error: ${(e as Error).message}`;
+    process.stderr.write(`regel compile: ${message}\n`);
+    return 2;
+  }
+  const errors = result.diagnostics.filter((d) => d.severity === "error");
+  if (result.diagnostics.length > 0) process.stderr.write(await renderDiagnostics(result.diagnostics));
+  if (errors.length > 0) {
+    process.stderr.write(`regel compile: ${errors.length} error(s); nothing written\n`);
+    return 1;
+  }
+  const status = await outputStatus(result.files);
+  if (options.check === true) {
+    const lines = [...status.missing.map((p) => `missing: ${p}`), ...status.stale.map((p) => `stale:   ${p}`)];
+    if (lines.length > 0) {
+      process.stdout.write(`${lines.join("\n")}\nregel compile --check: ${lines.length} file(s) out of date; run \`regel compile\`\n`);
+      return 1;
+    }
+    process.stdout.write(`regel compile --check: ${status.current.length} file(s) up to date\n`);
+    return 0;
+  }
+  const changed = new Set([...status.missing, ...status.stale]);
+  for (const f of result.files) {
+    if (!changed.has(f.path)) continue;
+    await mkdir(dirname(f.path), { recursive: true });
+    await writeFile(f.path, f.contents, "utf8");
+  }
+  process.stdout.write(`regel compile: wrote ${changed.size} file(s), ${status.current.length} unchanged\n`);
+  return 0;
+}
+
 export function register(program: Command): void {
   program
     .command("compile")
-    .description("(not yet available)")
-    .action(() => {
-      process.stderr.write("regel compile: not yet available\n");
-      process.exitCode = 2;
+    .description("Compile rulesets to self-contained TypeScript/JavaScript validator modules")
+    .argument("<paths...>", ".regel files or folders (searched recursively)")
+    .option("-o, --out <dir>", "output folder", DEFAULT_OUT_DIR)
+    .option("--check", "write nothing; exit 1 when the output on disk is missing or stale")
+    .action(async (paths: string[], options: { out?: string; check?: boolean }) => {
+      process.exitCode = await runCompile(paths, options);
     });
 }
