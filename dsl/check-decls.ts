@@ -8,7 +8,7 @@
 import type { AttributeRef, Ident, NormDecl } from "./ast.js";
 import { CODES } from "./check-codes.js";
 import { entityIdents, missing, Reporter, type RulesetIndex, suggest } from "./check-context.js";
-import { annotateLiteral, checkExpr, fieldType } from "./check-expr.js";
+import { annotateLiteral, checkExpr, fieldType, valuesNote } from "./check-expr.js";
 import type { ResolvedEntity, ResolvedField } from "./model.js";
 import { isRealDate, typeName } from "./types.js";
 
@@ -207,7 +207,7 @@ export function checkCategories(index: RulesetIndex, reporter: Reporter): void {
             CODES.unknownCodeValue,
             `"${m.value.value}" is not a value of code list \`${t.list}\` (field \`${e.name}.${f.name}\`)`,
             m.value.span,
-            suggest(m.value.value, values),
+            { ...suggest(m.value.value, values), notes: [valuesNote(values)] },
           );
         }
       } else if (t.kind !== "text" && t.kind !== "error") {

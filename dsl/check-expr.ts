@@ -356,8 +356,14 @@ function checkCodeLiteral(list: string, lit: StringLiteral, scope: ExprScope): v
     CODES.notInCodeList,
     `"${lit.value}" is not a value of code list \`${list}\``,
     lit.span,
-    { ...suggest(lit.value, values), notes: [`the values are ${values.map((v) => `"${v}"`).join(", ")}`] },
+    { ...suggest(lit.value, values), notes: [valuesNote(values)] },
   );
+}
+
+/** "the values are ..." with at most 12 values, so a long list does not flood the terminal. */
+export function valuesNote(values: string[]): string {
+  const shown = values.slice(0, 12).map((v) => `"${v}"`).join(", ");
+  return `the values are ${shown}${values.length > 12 ? `, ... (${values.length} in all)` : ""}`;
 }
 
 function binaryType(expr: Extract<Expr, { kind: "Binary" }>, scope: ExprScope): ValueType {

@@ -2,7 +2,7 @@
  * `regel check` end to end: spawns the built CLI (builds first when dist/ is stale).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -20,9 +20,13 @@ function mtime(p: string): number {
 }
 
 beforeAll(() => {
-  const sources = ["dsl/checker.ts", "dsl/project.ts", "dsl/check-expr.ts", "dsl/check-rules.ts", "dsl/parser.ts", "cli/commands/check.ts"];
-  const built = Math.min(mtime(MAIN), mtime(join(ROOT, "dist/dsl/checker.js")), mtime(join(ROOT, "dist/cli/commands/check.js")));
-  if (sources.some((s) => mtime(join(ROOT, s)) > built)) {
+  // Build when any source the CLI runs is newer than its compiled form (other engineers edit in parallel).
+  const stale = ["dsl", "cli", "cli/commands", "compiler", "runtime"].some((dir) =>
+    readdirSync(join(ROOT, dir))
+      .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
+      .some((f) => mtime(join(ROOT, dir, f)) > mtime(join(ROOT, "dist", dir, f.replace(/\.ts$/, ".js")))),
+  );
+  if (stale) {
     // tsc exits non-zero while other engineers' files have errors; it still emits.
     spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "ignore" });
   }
