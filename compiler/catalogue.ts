@@ -530,8 +530,12 @@ function normsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     const periods = [...n.periods].sort((a, b) => naturalCompare(periodKey(a), periodKey(b)));
     out.push(
       ...table(
-        ["Period", "Requirements"],
-        periods.map((p) => [mdText(periodText(p)), p.requirements.map((q) => mdCode(requirementText(q))).join("<br>")]),
+        ["Period", "Requirements", "Note"],
+        periods.map((p) => [
+          mdText(periodText(p)),
+          p.requirements.map((q) => mdCode(requirementText(q))).join("<br>"),
+          mdText(notesAbove(ctx, p.span).join(" ")) || "—",
+        ]),
       ),
       "",
     );

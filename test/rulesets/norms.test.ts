@@ -108,6 +108,9 @@ describe("groeipad (Beoordelingskader hoofdstuk 3)", () => {
       expect(req.get(year)).toContain("iad_positive_opinion = true");
       expect(req.get(year)).toContain("auditor_unqualified_opinion = true");
     }
+    const later = req.get("from 2024-01-01")!;
+    expect(later).toContain("audit_reports_delay <= 5 months");
+    expect(later).toContain("iad_positive_opinion = true");
     // A positive opinion is expected only from the audit year ending 31 March 2022.
     expect(req.get("2021")!.some((q) => q.startsWith("iad_positive_opinion"))).toBe(false);
   });
