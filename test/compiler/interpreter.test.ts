@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../../compiler/contract.js";
-import { runExamples } from "../../compiler/example-runner.js";
+import { exampleCase, runExamples } from "../../compiler/example-runner.js";
 import { checkFiles, classifyIkb, interpretRecord, interpretRule } from "../../compiler/reference-interpreter.js";
 import { loadProjectFromTexts } from "../../dsl/project.js";
 import {
@@ -374,6 +374,27 @@ describe("reference interpreter on a ruleset", () => {
     expect(codes(interpretRule(rs, "r_ba", "BA", { ...ba, opened_at: "2023-12-31T22:59:59.999Z" }, ctx()))).toEqual(["r_ba"]);
     expect(codes(interpretRule(rs, "r_ba", "BA", { ...ba, rate: "0.5000" }, ctx()))).toEqual(["r_ba"]);
     expect(codes(interpretRule(rs, "r_ba", "BA", { ...ba, blocked: "yes" }, ctx()))).toEqual([]);
+  });
+
+  it("tests regular expressions against the whole text", () => {
+    expect(codes(interpretRule(rs, "r_text", "NP", { last_name: "Jan" }, ctx()))).toEqual([]);
+    expect(codes(interpretRule(rs, "r_text", "NP", { last_name: "xJan" }, ctx()))).toEqual(["r_text.last_name"]);
+    expect(codes(interpretRule(rs, "r_text", "NP", { last_name: "Janne" }, ctx()))).toEqual(["r_text.last_name"]);
+  });
+
+  it("example records get the IKB key and the subject becomes the depositor", () => {
+    const ex = rs.rules.find((r) => r.code === "r_count")!.decl.examples[1];
+    if (ex.kind !== "RecordExample") throw new Error("expected a record example");
+    const c = exampleCase(rs, ex);
+    expect(c.subject).toEqual({ klant: "C1", ikb_id: "IKB-1" });
+    expect(c.ikb.BA).toEqual([
+      { account_id: "A1", holder_id: "C1", balance: "10.50", ikb_id: "IKB-1" },
+      { account_id: "A2", holder_id: "C1", ikb_id: "IKB-1" },
+    ]);
+    expect(c.rrd).toBe("2024-01-01");
+    const dob = rs.rules.find((r) => r.code === "r_dob")!.decl.examples[0];
+    if (dob.kind !== "RecordExample") throw new Error("expected a record example");
+    expect(exampleCase(rs, dob).subject).toEqual({ date_of_birth: "2024-06-01", ikb_id: "IKB-1", klant: "IKB-1" });
   });
 
   it("interpretRecord gives decode findings first, then rules in ruleset order", () => {
