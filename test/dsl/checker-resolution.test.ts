@@ -329,3 +329,20 @@ describe("random ASTs (property)", () => {
     );
   });
 });
+
+describe("damaged text (property)", () => {
+  it("parse + check never throw and never report an internal error when text is cut or spliced", async () => {
+    const { readFileSync, existsSync } = await import("node:fs");
+    const glo = "rulesets/ikb.glo/1.2.0.regel";
+    const source = existsSync(glo) ? readFileSync(glo, "utf8") : BASE;
+    fc.assert(
+      fc.property(fc.nat(source.length), fc.nat(400), fc.nat(source.length), (at, len, from) => {
+        // Delete a chunk and paste another piece of the file in its place.
+        const damaged = source.slice(0, at) + source.slice(from, from + 60) + source.slice(at + len);
+        const p = load({ "a.regel": damaged, "b.regel": BASE });
+        expect(p.diagnostics.filter((d) => d.code === "REG200" || d.code === "REG199").map((d) => d.message)).toEqual([]);
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
