@@ -60,10 +60,13 @@ export function fromDayNumber(dayNumber: number): string {
   return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}`;
 }
 
-/** Milliseconds since the epoch of a UTC calendar day; years 0-99 are taken literally. */
+/**
+ * Milliseconds since the epoch of a UTC calendar day; years 0-99 are taken literally and an
+ * overflowing month or day rolls over (month 13 is January of the next year).
+ */
 function utc(year: number, month: number, day: number): number {
-  const d = new Date(Date.UTC(2000, month - 1, day));
-  d.setUTCFullYear(year);
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
   return d.getTime();
 }
 

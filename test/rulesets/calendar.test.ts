@@ -116,6 +116,10 @@ describe("holidaysOf", () => {
     expect(holidaysOf(leap, 2023)).toEqual([]);
     expect(isWorkday(leap, "2024-02-29")).toBe(false);
     expect(isWorkday(leap, "2023-03-01")).toBe(true);
+    expect(holidaysOf(leap, 2000).map((h) => h.date)).toEqual(["2000-02-29"]); // divisible by 400
+    expect(holidaysOf(leap, 2100)).toEqual([]); // divisible by 100 only
+    const monthEnds = calendar([], [holiday("dec31", { day: 31, month: 12 }), holiday("apr31", { day: 31, month: 4 })]);
+    expect(holidaysOf(monthEnds, 2024).map((h) => h.date)).toEqual(["2024-12-31"]);
   });
 });
 
