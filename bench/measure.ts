@@ -1,0 +1,247 @@
+/**
+ * One measurement of the benchmark, run in a child process of `bench/run.ts` so that its peak RSS
+ * is its own: `node dist/bench/measure.js <task> ...`. Prints one JSON line: the timings in
+ * milliseconds, the peak RSS in MiB, and task-specific counts (which the runner cross-checks).
+ *
+ * @module
+ */
+import { createReadStream, readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parse } from "csv-parse";
+import { parse as parseSync } from "csv-parse/sync";
+import { Ajv } from "ajv";
+import addFormatsModule from "ajv-formats";
+import type { Finding, RuleContext } from "../compiler/contract.js";
+import { loadCompiled } from "../runtime/load-compiled.js";
+import { validateDelivery } from "../runtime/delivery.js";
+import { loadProject, findRuleset } from "../dsl/project.js";
+import { compile } from "../compiler/compile.js";
+import { interpretRecord } from "../compiler/reference-interpreter.js";
+import { fieldSchema, FIELD_RULES_BA } from "./field-schema.js";
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+function peakRssMiB(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+function csvFiles(folder: string): string[] {
+  return readdirSync(folder)
+    .filter((f) => f.endsWith(".csv"))
+    .sort()
+    .map((f) => join(folder, f));
+}
+
+/** csv-parse merely parsing every CSV file of the delivery: the baseline of end-to-end validation. */
+async function csvParseOnly(folder: string): Promise<Record<string, number>> {
+  const started = performance.now();
+  let rows = 0;
+  for (const file of csvFiles(folder)) {
+    const parser = createReadStream(file).pipe(parse({ bom: true }));
+    for await (const _record of parser) rows++;
+  }
+  return { ms: performance.now() - started, rows };
+}
+
+/** `regel validate` end to end on a delivery folder, report included. */
+async function validateEndToEnd(folder: string, compiledDir: string, rrd: string): Promise<Record<string, number>> {
+  const started = performance.now();
+  const loaded = await loadCompiled(compiledDir);
+  const report = await validateDelivery(folder, loaded, { rrd });
+  return { ms: performance.now() - started, rows: report.rows.read, ikbs: report.ikbs?.count ?? 0 };
+}
+
+interface Ikb {
+  key: string;
+  rows: Record<string, Record<string, string>[]>;
+  cells: Record<string, string[][]>;
+}
+
+/**
+ * The IKBs with keys up to `lastKey` (the generator writes keys in sorted order), read fully into
+ * memory as raw rows (for the interpreter) and as cells in field order (for the compiled decoders).
+ */
+function loadIkbs(
+  folder: string,
+  entities: readonly { name: string; file: string | undefined; fields: readonly { name: string; column: string }[] }[],
+  lastKey: string,
+  ikbKey: string,
+): { ikbs: Ikb[]; records: number } {
+  const byKey = new Map<string, Ikb>();
+  let records = 0;
+  for (const entity of entities) {
+    if (entity.file === undefined) continue;
+    const table = parseSync(readFileSync(join(folder, entity.file), "utf8"), { bom: true }) as string[][];
+    const header = table[0];
+    const index = entity.fields.map((f) => header.indexOf(f.column));
+    const keyIndex = header.indexOf(ikbKey);
+    for (let i = 1; i < table.length; i++) {
+      const row = table[i];
+      const key = row[keyIndex];
+      if (key > lastKey) break;
+      let ikb = byKey.get(key);
+      if (ikb === undefined) {
+        ikb = { key, rows: {}, cells: {} };
+        byKey.set(key, ikb);
+      }
+      const raw: Record<string, string> = {};
+      const cells: string[] = [];
+      entity.fields.forEach((f, j) => {
+        const cell = index[j] >= 0 ? (row[index[j]] ?? "") : "";
+        cells.push(cell);
+        if (cell !== "") raw[f.name] = cell;
+      });
+      (ikb.rows[entity.name] ??= []).push(raw);
+      (ikb.cells[entity.name] ??= []).push(cells);
+      records++;
+    }
+  }
+  return { ikbs: [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : 1)), records };
+}
+
+function daysOf(date: string): number {
+  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 86_400_000;
+}
+
+/** Compiled validators against the reference interpreter on the same records, IKB by IKB. */
+async function compiledVsInterpreter(folder: string, compiledDir: string, rrd: string, lastKey: string): Promise<Record<string, number>> {
+  const loaded = await loadCompiled(compiledDir);
+  const m = loaded.module;
+  const project = await loadProject(["rulesets"]);
+  const ruleset = findRuleset(project, m.metadata.id);
+  if (ruleset === undefined) throw new Error(`ruleset ${m.metadata.id} not found under rulesets/`);
+  const ikbKey = m.metadata.ikb?.key ?? "ikb_id";
+  const { ikbs, records } = loadIkbs(folder, m.entities, lastKey, ikbKey);
+  const identity = new Map(m.entities.map((e) => [e.name, e.fields.map((_, i) => i)]));
+  const entityNames = m.entities.map((e) => e.name);
+  const rrdDays = daysOf(rrd);
+
+  const t0 = performance.now();
+  let compiledFindings = 0;
+  for (const ikb of ikbs) {
+    const out: Finding[] = [];
+    const decoded: Record<string, unknown[]> = {};
+    for (const name of entityNames) {
+      const decode = m.decoders[name];
+      const index = identity.get(name)!;
+      const list: unknown[] = [];
+      for (const cells of ikb.cells[name] ?? []) list.push(decode(cells, index, out));
+      decoded[name] = list;
+    }
+    const ctx: RuleContext = { rrd: rrdDays, ikb: decoded, ikbKey: ikb.key };
+    for (const name of entityNames) {
+      const check = m.checks[name];
+      for (const record of decoded[name]) check(record, ctx, out);
+    }
+    compiledFindings += out.length;
+  }
+  const compiledMs = performance.now() - t0;
+
+  const t1 = performance.now();
+  let interpretedFindings = 0;
+  for (const ikb of ikbs) {
+    for (const name of entityNames) {
+      for (const row of ikb.rows[name] ?? []) {
+        interpretedFindings += interpretRecord(ruleset, name, row, { rrd, ikb: ikb.rows, ikbKey: ikb.key }).length;
+      }
+    }
+  }
+  const interpreterMs = performance.now() - t1;
+  return { compiledMs, interpreterMs, records, ikbs: ikbs.length, compiledFindings, interpretedFindings };
+}
+
+/** Field-level checks of BA: compiled decoder + rules against ajv on the equivalent JSON Schema. */
+async function fieldChecksVsAjv(folder: string, compiledDir: string, rrd: string, target: number): Promise<Record<string, number>> {
+  const loaded = await loadCompiled(compiledDir);
+  const m = loaded.module;
+  // The rule functions are exports of the generated module beyond the contract's.
+  const exports = (await import(pathToFileURL(resolve(compiledDir, "validators.js")).href)) as Record<string, unknown>;
+  const project = await loadProject(["rulesets"]);
+  const ruleset = findRuleset(project, m.metadata.id)!;
+  const meta = m.entities.find((e) => e.name === "BA")!;
+  const table = parseSync(readFileSync(join(folder, meta.file!), "utf8"), { bom: true, to_line: target + 1 }) as string[][];
+  const header = table[0];
+  const columns = meta.fields.map((f) => header.indexOf(f.column));
+  const cellsList: string[][] = [];
+  const objects: Record<string, string>[] = [];
+  for (let i = 1; i < table.length; i++) {
+    const cells = columns.map((c) => (c >= 0 ? (table[i][c] ?? "") : ""));
+    cellsList.push(cells);
+    const object: Record<string, string> = {};
+    meta.fields.forEach((f, j) => {
+      if (cells[j] !== "") object[f.name] = cells[j];
+    });
+    objects.push(object);
+  }
+  const ajv = new Ajv({ allErrors: false });
+  addFormats(ajv);
+  const validate = ajv.compile(fieldSchema(ruleset, "BA"));
+  const index = meta.fields.map((_, i) => i);
+  const decode = m.decoders.BA;
+  const ruleFunctions = FIELD_RULES_BA.map((code) => exports[code] as (e: string, r: unknown, c: RuleContext, o: Finding[]) => Finding[]);
+  const ctx: RuleContext = { rrd: daysOf(rrd), ikb: {}, ikbKey: undefined };
+
+  const compiledVerdicts = new Uint8Array(objects.length);
+  const t0 = performance.now();
+  for (let i = 0; i < cellsList.length; i++) {
+    const out: Finding[] = [];
+    const record = decode(cellsList[i], index, out);
+    for (const rule of ruleFunctions) rule("BA", record, ctx, out);
+    compiledVerdicts[i] = out.length === 0 ? 1 : 0;
+  }
+  const compiledMs = performance.now() - t0;
+
+  const ajvVerdicts = new Uint8Array(objects.length);
+  const t1 = performance.now();
+  for (let i = 0; i < objects.length; i++) ajvVerdicts[i] = validate(objects[i]) ? 1 : 0;
+  const ajvMs = performance.now() - t1;
+
+  let disagreements = 0;
+  let valid = 0;
+  for (let i = 0; i < objects.length; i++) {
+    if (compiledVerdicts[i] !== ajvVerdicts[i]) disagreements++;
+    valid += ajvVerdicts[i];
+  }
+  return { compiledMs, ajvMs, records: objects.length, valid, disagreements };
+}
+
+/** Parse, check and compile every shipped ruleset, in memory. */
+async function compileAll(): Promise<Record<string, number>> {
+  const t0 = performance.now();
+  const project = await loadProject(["rulesets"]);
+  const t1 = performance.now();
+  const result = await compile(["rulesets"]);
+  const t2 = performance.now();
+  const again = await compile(["rulesets"]);
+  const t3 = performance.now();
+  if (result.diagnostics.length > 0 || again.files.length !== result.files.length) throw new Error("compile failed");
+  return { parseCheckMs: t1 - t0, compileColdMs: t2 - t1, compileWarmMs: t3 - t2, rulesets: project.rulesets.length, files: result.files.length };
+}
+
+async function main(): Promise<void> {
+  const [task, ...args] = process.argv.slice(2);
+  let result: Record<string, number>;
+  switch (task) {
+    case "csv-parse":
+      result = await csvParseOnly(args[0]);
+      break;
+    case "validate":
+      result = await validateEndToEnd(args[0], args[1], args[2]);
+      break;
+    case "interpreter":
+      result = await compiledVsInterpreter(args[0], args[1], args[2], args[3]);
+      break;
+    case "ajv":
+      result = await fieldChecksVsAjv(args[0], args[1], args[2], Number(args[3]));
+      break;
+    case "compile":
+      result = await compileAll();
+      break;
+    default:
+      throw new Error(`unknown task ${task}`);
+  }
+  process.stdout.write(`${JSON.stringify({ task, ...result, peakRssMiB: peakRssMiB() })}\n`);
+}
+
+await main();

@@ -1,0 +1,166 @@
+/**
+ * `npm run bench`: generates synthetic deliveries (cached under bench/.cache) and measures, as
+ * medians over repeats, each in a fresh child process (so its peak RSS is its own):
+ *
+ * - csv-parse merely parsing the delivery's CSV files (the baseline);
+ * - `regel validate` end to end on the same files;
+ * - compiled validators vs the reference interpreter on the same records;
+ * - field-level checks of BA vs ajv on the equivalent JSON Schema (same verdict on every record);
+ * - parse + check + compile of all shipped rulesets.
+ *
+ * Writes bench/results.md with figures, ratios, the command, the machine and the date.
+ *
+ * Options: `--depositors N` (default 1,000,000), `--repeats R` (default 3), `--records N` for the
+ * interpreter and ajv comparisons (default 1,000,000), `--large N` (also validate one delivery of N
+ * depositors once, e.g. 10,000,000), `--out FILE` (default bench/results.md).
+ *
+ * @module
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem, platform, release } from "node:os";
+import { join } from "node:path";
+import { loadCompiled } from "../runtime/load-compiled.js";
+import { generateDelivery } from "../runtime/synthetic/generate.js";
+import { ikbKey } from "../runtime/synthetic/ikb-builder.js";
+
+interface Options {
+  depositors: number;
+  repeats: number;
+  records: number;
+  large: number | undefined;
+  out: string;
+}
+
+const RULESET = "ikb.glo@1.3.0";
+const RRD = "2024-03-31";
+const COMPILED = join(process.env.REGEL_COMPILED ?? join("rulesets", "compiled"), RULESET);
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = { depositors: 1_000_000, repeats: 3, records: 1_000_000, large: undefined, out: join("bench", "results.md") };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    const n = Number(value);
+    if (flag === "--out") options.out = value;
+    else if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number`);
+    else if (flag === "--depositors") options.depositors = n;
+    else if (flag === "--repeats") options.repeats = n;
+    else if (flag === "--records") options.records = n;
+    else if (flag === "--large") options.large = n;
+    else throw new Error(`unknown option ${flag}`);
+  }
+  return options;
+}
+
+async function delivery(depositors: number): Promise<{ dir: string; rowsPerIkb: number }> {
+  const dir = join("bench", ".cache", `${RULESET}-${depositors}-seed1`);
+  const summaryFile = join(dir, "ground-truth", "summary.json");
+  if (!existsSync(summaryFile)) {
+    process.stderr.write(`generating ${depositors.toLocaleString("en")} depositors into ${dir} ...\n`);
+    const loaded = await loadCompiled(COMPILED);
+    generateDelivery(loaded.module, { depositors, seed: 1, defectRate: 0.05, markingRate: 0.02, rrd: RRD, out: dir });
+  }
+  const summary = JSON.parse(readFileSync(summaryFile, "utf8")) as { rows: Record<string, number> };
+  const rows = Object.values(summary.rows).reduce((a, b) => a + b, 0);
+  return { dir, rowsPerIkb: rows / depositors };
+}
+
+type Measurement = Record<string, number>;
+
+function measureOnce(args: string[]): Measurement {
+  const child = spawnSync(process.execPath, ["--max-old-space-size=16384", join("dist", "bench", "measure.js"), ...args], {
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+  });
+  if (child.status !== 0) throw new Error(`measure ${args.join(" ")} failed:\n${child.stderr}`);
+  const line = child.stdout.trim().split("\n").pop() ?? "";
+  return JSON.parse(line) as Measurement;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Repeat a measurement; the median of every numeric property. */
+function measure(label: string, args: string[], repeats: number): Measurement {
+  const runs: Measurement[] = [];
+  for (let r = 0; r < repeats; r++) {
+    process.stderr.write(`${label}: run ${r + 1}/${repeats}\n`);
+    runs.push(measureOnce(args));
+  }
+  const out: Measurement = {};
+  for (const key of Object.keys(runs[0])) {
+    if (typeof runs[0][key] === "number") out[key] = median(runs.map((m) => m[key]));
+  }
+  return out;
+}
+
+const seconds = (ms: number): string => (ms / 1000).toFixed(2);
+const ratio = (a: number, b: number): string => (a / b).toFixed(2);
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const started = new Date();
+  const { dir, rowsPerIkb } = await delivery(options.depositors);
+  const lastKey = ikbKey(Math.max(1, Math.ceil(options.records / rowsPerIkb)));
+
+  const parseOnly = measure("csv-parse", ["csv-parse", dir], options.repeats);
+  const validate = measure("validate", ["validate", dir, COMPILED, RRD], options.repeats);
+  const interpreter = measure("interpreter", ["interpreter", dir, COMPILED, RRD, lastKey], options.repeats);
+  const ajv = measure("ajv", ["ajv", dir, COMPILED, RRD, String(options.records)], options.repeats);
+  const compile = measure("compile", ["compile"], options.repeats);
+
+  let large: { depositors: number; parse: Measurement; validate: Measurement } | undefined;
+  if (options.large !== undefined) {
+    const big = await delivery(options.large);
+    large = {
+      depositors: options.large,
+      parse: measure("csv-parse (large)", ["csv-parse", big.dir], 1),
+      validate: measure("validate (large)", ["validate", big.dir, COMPILED, RRD], 1),
+    };
+  }
+
+  if (interpreter.compiledFindings !== interpreter.interpretedFindings) {
+    throw new Error(`compiled and interpreted findings differ: ${interpreter.compiledFindings} vs ${interpreter.interpretedFindings}`);
+  }
+  if (ajv.disagreements !== 0) throw new Error(`ajv and the compiled field checks disagree on ${ajv.disagreements} records`);
+
+  const cpu = cpus();
+  const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+  const lines = [
+    "# Benchmark results",
+    "",
+    `Command: \`npm run bench -- ${process.argv.slice(2).join(" ")}\`  `,
+    `Date: ${started.toISOString().slice(0, 10)}; commit ${commit}  `,
+    `Machine: ${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${release()}, Node ${process.version}  `,
+    `Data: \`regel generate\` ${RULESET}, seed 1, ${options.depositors.toLocaleString("en")} depositors, ${Math.round(parseOnly.rows).toLocaleString("en")} rows; RRD ${RRD}.  `,
+    `Each figure is the median of ${options.repeats} runs, each in a fresh process; peak RSS is that process's maximum resident set size.`,
+    "",
+    "| measurement | time (s) | ratio | target | peak RSS (MiB) |",
+    "| --- | ---: | ---: | --- | ---: |",
+    `| csv-parse merely parsing the files (baseline) | ${seconds(parseOnly.ms)} | 1.00 | | ${parseOnly.peakRssMiB} |`,
+    `| \`regel validate\` end to end (decode, checks, IKB assembly, file checks, report) | ${seconds(validate.ms)} | ${ratio(validate.ms, parseOnly.ms)} × csv-parse | ≤ 1.5 × | ${validate.peakRssMiB} |`,
+    `| reference interpreter, ${Math.round(interpreter.records).toLocaleString("en")} records in ${Math.round(interpreter.ikbs).toLocaleString("en")} IKBs | ${seconds(interpreter.interpreterMs)} | 1.00 | | ${interpreter.peakRssMiB} |`,
+    `| compiled validators, same records (same ${Math.round(interpreter.compiledFindings)} findings) | ${seconds(interpreter.compiledMs)} | ${ratio(interpreter.interpreterMs, interpreter.compiledMs)} × faster | ≥ 10 × | |`,
+    `| ajv on the equivalent JSON Schema, ${Math.round(ajv.records).toLocaleString("en")} BA records | ${seconds(ajv.ajvMs)} | 1.00 | | ${ajv.peakRssMiB} |`,
+    `| compiled BA field checks (val0001 decoding, dmc0000, dmc0005, etc0001), same records, ${ajv.disagreements} verdicts differ | ${seconds(ajv.compiledMs)} | ${ratio(ajv.ajvMs, ajv.compiledMs)} × ajv's speed | ≥ 1 × | |`,
+    `| parse + check all shipped rulesets (${compile.rulesets} versions) | ${seconds(compile.parseCheckMs)} | | < 1 s | ${compile.peakRssMiB} |`,
+    `| compile all shipped rulesets, first run in the process | ${seconds(compile.compileColdMs)} | | < 2 s | |`,
+    `| compile all shipped rulesets, second run | ${seconds(compile.compileWarmMs)} | | | |`,
+  ];
+  if (large !== undefined) {
+    lines.push(
+      `| csv-parse, ${large.depositors.toLocaleString("en")} depositors (${Math.round(large.parse.rows).toLocaleString("en")} rows), once | ${seconds(large.parse.ms)} | 1.00 | | ${large.parse.peakRssMiB} |`,
+      `| \`regel validate\`, ${large.depositors.toLocaleString("en")} depositors, once | ${seconds(large.validate.ms)} | ${ratio(large.validate.ms, large.parse.ms)} × csv-parse | | ${large.validate.peakRssMiB} |`,
+    );
+  }
+  lines.push("");
+  const previous = existsSync(options.out) ? readFileSync(options.out, "utf8") : "";
+  const notes = previous.includes("\n## Notes") ? previous.slice(previous.indexOf("\n## Notes")) : "";
+  writeFileSync(options.out, `${lines.join("\n")}${notes}`);
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+await main();
