@@ -159,6 +159,9 @@ export class RegelParser extends EmbeddedActionsParser {
 
   constructor() {
     super(allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider, skipValidations: !VALIDATE_GRAMMAR });
+    // Chevrotain's in-repetition recovery calls itself once per skipped region, so a long run of
+    // bad clauses overflows the stack; the driver resumes declarations itself (see parser.ts).
+    (this as unknown as { attemptInRepetitionRecovery: () => void }).attemptInRepetitionRecovery = () => {};
     this.performSelfAnalysis();
   }
 
@@ -185,6 +188,11 @@ export class RegelParser extends EmbeddedActionsParser {
     const last = this.LA(0);
     const e = isReal(last) && last.startOffset >= s.offset ? this.endOf(last) : s;
     return { file: this.file, start: s, end: e };
+  }
+
+  /** Go on reading the current input from token index `index` (used to resume a declaration). */
+  seek(index: number): void {
+    (this as unknown as { importLexerState(i: number): void }).importLexerState(index - 1);
   }
 
   /** The last real token the parser consumed, if any. */

@@ -131,6 +131,10 @@ export function parse(text: string, file: string): ParseResult {
     span: { file, start, end: start },
   };
   const diagnostics: Diagnostic[] = [];
+  // Chevrotain reports each syntax error as an Error; capturing their stack traces (never shown)
+  // costs more than the parse itself on a file with many errors.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     regelFile.span = { file, start, end: endPosition(text) };
     parseInto(text, file, regelFile, diagnostics);
@@ -141,6 +145,8 @@ export function parse(text: string, file: string): ParseResult {
         notes: ["this is a bug in regel, not in the ruleset; please report it with the file"],
       }),
     );
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
   return { file: regelFile, diagnostics: dedupe(diagnostics) };
 }
@@ -214,19 +220,20 @@ function parseInto(text: string, file: string, out: RegelFile, diagnostics: Diag
 
     // Text that is no clause ends the declaration early: report it, skip to the next clause
     // keyword and go on with the same declaration, so later errors in it are reported too.
-    let rest = chunk;
+    let at = 0; // index in `chunk` where the current (resumed) parse started
     for (let guard = 0; guard < chunk.length; guard++) {
       const errors = parser.errors;
       for (const e of errors) diagnostics.push(toDiagnostic(e, file, last));
       const stop = errors.find((e) => e.name === "NotAllInputParsedException");
       const starts = result ? CLAUSE_STARTS[result.kind] : undefined;
       if (stop === undefined || result === undefined || starts === undefined) break;
-      let j = rest.indexOf(stop.token) + 1;
-      if (j <= 0) break;
-      while (j < rest.length && !starts.includes(rest[j].tokenType)) j++;
-      if (j >= rest.length) break;
-      rest = rest.slice(j);
-      parser.input = rest;
+      let j = at;
+      while (j < chunk.length && chunk[j] !== stop.token) j++;
+      for (j++; j < chunk.length && !starts.includes(chunk[j].tokenType); j++);
+      if (j >= chunk.length) break;
+      at = j;
+      parser.input = chunk;
+      parser.seek(j);
       parser.continueClauses(result);
       const lastRead = parser.lastConsumed();
       if (lastRead !== undefined && tokenEnd(lastRead).offset > result.span.end.offset) {

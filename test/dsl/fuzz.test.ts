@@ -152,4 +152,19 @@ describe("the parser never throws and always terminates", () => {
     parsesSafely(`ruleset a@1.0.0\n${"{".repeat(10_000)}`);
     parsesSafely(`ruleset a@1.0.0\nrule r "t"\n  for ${"NP.x, ".repeat(10_000)}NP.y\n`);
   });
+
+  it("on thousands of errors in one declaration (no recursion per error, no stack overflow)", () => {
+    const cases = [
+      `ruleset a@1.0.0\nrule r "t"${" severity blocking foo".repeat(5000)}`,
+      `ruleset a@1.0.0\nentity E${"\n  field a: text x".repeat(5000)}`,
+      `ruleset a@1.0.0\ncodelist c${"\n  value A".repeat(5000)}`,
+    ];
+    for (const text of cases) {
+      const t0 = performance.now();
+      const { diagnostics } = parse(text, "many.regel");
+      expect(performance.now() - t0).toBeLessThan(20_000);
+      expect(diagnostics.filter((d) => d.code === "REG199")).toEqual([]);
+      expect(diagnostics.filter((d) => d.code === "REG116" || d.code === "REG110").length).toBe(5000);
+    }
+  });
 });
