@@ -219,7 +219,8 @@ function infer(expr: Expr, scope: ExprScope): ValueType {
         try {
           new RegExp(expr.pattern.value, "u");
         } catch (e) {
-          reporter.report(CODES.badRegex, `invalid regular expression: ${(e as Error).message}`, expr.pattern.span);
+          const why = (e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
+          reporter.report(CODES.badRegex, `invalid regular expression: ${why}`, expr.pattern.span);
         }
       }
       return BOOLEAN;
@@ -337,8 +338,12 @@ function compareTypes(a: ValueType, b: ValueType, left: Expr, right: Expr, scope
   if (a.kind === "code" && right?.kind === "String") return checkCodeLiteral(a.list, right, scope);
   if (b.kind === "code" && left?.kind === "String") return checkCodeLiteral(b.list, left, scope);
   if (!comparable(a, b)) {
+    const quoted = left?.kind === "String" || right?.kind === "String";
     scope.reporter.report(CODES.incomparable, `${scope.label}cannot compare ${typeName(a)} with ${typeName(b)}`, right.span, {
-      notes: [`the left side is ${typeName(a)}, the right side is ${typeName(b)}`],
+      notes: [
+        `the left side is ${typeName(a)}, the right side is ${typeName(b)}`,
+        ...(quoted ? ["a quoted value is text: write dates, numbers and booleans without quotes (1970-01-01, 12.50, true)"] : []),
+      ],
     });
     return;
   }

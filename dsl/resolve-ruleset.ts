@@ -77,7 +77,6 @@ class Collection<T> {
       });
       return false;
     }
-    this.here.set(n, name.span);
     if (replace) {
       if (!(this.inherited.has(n) && this.items.has(n))) this.notInherited(name, "replace");
     } else if (this.inherited.has(n) && this.items.has(n)) {
@@ -87,6 +86,7 @@ class Collection<T> {
         name.span,
       );
     }
+    this.here.set(n, name.span);
     this.items.set(n, item);
     return true;
   }
