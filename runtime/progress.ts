@@ -1,5 +1,6 @@
 /**
- * A progress bar on stderr (cli-progress), shown only when stderr is a terminal.
+ * A progress bar on stderr (cli-progress), shown only when stderr is a terminal: one bar per phase
+ * and file (scan, sort, validate) with rows, rate and time left.
  *
  * @module
  */
@@ -12,42 +13,51 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr): {
   stop: () => void;
 } {
   if (!stream.isTTY) return { stop: () => undefined };
-  const bar = new cliProgress.SingleBar(
-    {
-      stream,
-      format:
-        "{phase} {file} |{bar}| {percentage}% · {rows} rows · {rate} rows/s · ETA {eta_formatted}",
-      hideCursor: true,
-      clearOnComplete: true,
-      etaBuffer: 50,
-      fps: 5,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
-  let phaseKey = "";
-  const t0 = performance.now();
+  let bar: cliProgress.SingleBar | undefined;
+  let key = "";
+  let t0 = 0;
+  let rows0 = 0;
+  const stop = () => {
+    bar?.stop();
+    bar = undefined;
+  };
   return {
     onProgress(p: Progress) {
-      const key = `${p.phase}:${p.file}`;
+      const k = `${p.phase}:${p.file}`;
+      if (k !== key || !bar) {
+        // a new phase or file: a fresh bar, so rate and time left are its own
+        stop();
+        key = k;
+        t0 = performance.now();
+        rows0 = p.rows;
+        bar = new cliProgress.SingleBar(
+          {
+            stream,
+            format:
+              "{phase} {file} |{bar}| {percentage}% · {rows} rows · {rate} rows/s · ETA {eta_formatted}",
+            hideCursor: true,
+            clearOnComplete: false,
+            etaBuffer: 20,
+            fps: 5,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(Math.max(1, p.total), 0, {
+          phase: p.phase,
+          file: p.file,
+          rows: p.rows,
+          rate: 0,
+        });
+      }
       const secs = (performance.now() - t0) / 1000;
-      const payload = {
+      const rate = secs > 0 ? Math.round((p.rows - rows0) / secs) : 0;
+      bar.update(Math.min(p.done, p.total), {
         phase: p.phase,
         file: p.file,
         rows: p.rows,
-        rate: secs > 0 ? Math.round(p.rows / secs) : 0,
-      };
-      if (!started) {
-        bar.start(Math.max(1, p.total), p.done, payload);
-        started = true;
-      } else if (key !== phaseKey) {
-        bar.setTotal(Math.max(1, p.total));
-      }
-      phaseKey = key;
-      bar.update(p.done, payload);
+        rate,
+      });
     },
-    stop() {
-      if (started) bar.stop();
-    },
+    stop,
   };
 }
