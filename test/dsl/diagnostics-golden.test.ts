@@ -16,6 +16,8 @@ interface Case {
   /** Where each expected diagnostic starts: a marker text in a file (default t.regel). */
   at: { marker: string; nth?: number; file?: string }[];
   suggestion?: string;
+  /** Text the first message must contain. */
+  message?: string;
   /** The parser also complains (missing header): only checker codes are compared. */
   parseErrorsOk?: boolean;
   warning?: boolean;
@@ -42,6 +44,7 @@ const cases: Case[] = [
     files: T(npRule("require date_of_brith is present")),
     at: [{ marker: "date_of_brith" }],
     suggestion: "date_of_birth",
+    message: "unknown field `date_of_brith` on entity `NP`",
   },
   {
     code: "REG202",
@@ -146,12 +149,14 @@ category c "C"
       { file: "a.regel", marker: "c.b@1.0.0" },
       { file: "b.regel", marker: "c.a@1.0.0" },
     ],
+    message: "c.a@1.0.0 extends itself through c.b@1.0.0 → c.a@1.0.0",
   },
   {
     code: "REG214",
     title: "overlapping validity of two versions",
     files: { "a.regel": BASE, "b.regel": child("") },
     at: [{ file: "b.regel", marker: "2024-01-01" }],
+    message: "t.base@1.1.0 (valid from 2024-01-01, open-ended) overlaps t.base@1.0.0",
   },
   {
     code: "REG215",
@@ -177,6 +182,7 @@ category c "C"
     files: { "a.regel": baseUntil2024, "b.regel": child(npRule("require last_name is present", "dmc0009").replace("rule dmc", "replace rule dmc")) },
     at: [{ file: "b.regel", marker: "dmc0009" }],
     suggestion: "dmc0001",
+    message: "cannot replace rule `dmc0009`: t.base@1.0.0 has no rule `dmc0009`",
   },
   {
     code: "REG219",
@@ -264,6 +270,7 @@ category c "C"
     files: T(npRule('require deceased = "Y"')),
     at: [{ marker: '"Y"' }],
     suggestion: "J",
+    message: "\"Y\" is not a value of code list `yes_no`",
   },
   {
     code: "REG303",
@@ -294,6 +301,7 @@ category c "C"
     title: "invalid regular expression",
     files: T(npRule('require last_name matches "[a-"')),
     at: [{ marker: '"[a-"' }],
+    message: "invalid regular expression: Unterminated character class",
   },
   {
     code: "REG308",
@@ -481,6 +489,7 @@ describe("golden diagnostics", () => {
       expect(diagnostics[0].severity).toBe(c.warning ? "warning" : "error");
       expect(diagnostics[0].message.length).toBeGreaterThan(10);
       if (c.suggestion !== undefined) expect(diagnostics[0].suggestion).toBe(c.suggestion);
+      if (c.message !== undefined) expect(diagnostics[0].message).toContain(c.message);
     });
   }
 });
