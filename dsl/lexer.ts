@@ -118,6 +118,24 @@ export const Plus = createToken({ name: "Plus", pattern: "+", label: "`+`" });
 export const Minus = createToken({ name: "Minus", pattern: "-", label: "`-`" });
 export const Slash = createToken({ name: "Slash", pattern: "/", label: "`/`" });
 
+/**
+ * A run of characters no token can start with: one token (and one REG101) per run, instead of
+ * Chevrotain's character-by-character error recovery, which is slow on large garbage input.
+ */
+const UNKNOWN_PATTERN = /(?:[^\s\w"(){},:.@%*=!<>+\-/]|!(?!=))+/;
+export const Unknown = createToken({
+  name: "Unknown",
+  pattern: UNKNOWN_PATTERN,
+  group: "unknown",
+  // Chevrotain cannot analyse a complement set; list the characters it can start with instead:
+  // every code unit below 256 that the pattern accepts, and one per 256-block above (Chevrotain
+  // buckets those by block).
+  start_chars_hint: [
+    ...Array.from({ length: 256 }, (_, c) => String.fromCharCode(c)).filter((ch) => UNKNOWN_PATTERN.test(ch)),
+    ...Array.from({ length: 255 }, (_, b) => String.fromCharCode((b + 1) * 256)),
+  ],
+});
+
 /** Keywords longest first, so `extends` is tried before `extend` and `columns` before `column`. */
 const keywordTokens = [...new Set(KEYWORDS)]
   .sort((a, b) => b.length - a.length || (a < b ? -1 : 1))
@@ -157,6 +175,7 @@ export const allTokens: TokenType[] = [
   Plus,
   Minus,
   Slash,
+  Unknown,
   // Categories last: they never match text themselves.
   AnyWord,
   Keyword,
@@ -330,6 +349,12 @@ export function tokenize(text: string, file: string): TokenizeResult {
     } else if (token.tokenType === StringLit) {
       checkEscapes(file, text, token, diagnostics);
     }
+  }
+  for (const token of result.groups.unknown ?? []) {
+    const shown = token.image.length > 20 ? `${token.image.slice(0, 20)}…` : token.image;
+    diagnostics.push(
+      error("REG101", token.image.length === 1 ? `unexpected character \`${shown}\`` : `unexpected characters \`${shown}\``, tokenSpan(file, token)),
+    );
   }
   const comments: Comment[] = [];
   for (const token of result.groups.comments ?? []) {

@@ -138,3 +138,21 @@ describe("lexical errors", () => {
     }
   });
 });
+
+describe("garbage input", () => {
+  it("reports a run of unknown characters once and stays fast on a large run", () => {
+    const r = tokenize("rule ### ¤¤ x", "l.regel");
+    expect(r.tokens.map((t) => t.image)).toEqual(["rule", "x"]);
+    expect(r.diagnostics.map((d) => [d.code, d.message, d.span.start.column, d.span.end.column])).toEqual([
+      ["REG101", "unexpected characters `###`", 6, 9],
+      ["REG101", "unexpected characters `¤¤`", 10, 12],
+    ]);
+    let garbage = "";
+    for (let i = 0; i < 300_000; i++) garbage += String.fromCharCode(0x100 + ((i * 7919) % 0x1e00));
+    const t0 = performance.now();
+    const big = tokenize(garbage, "g.regel");
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    expect(big.diagnostics.length).toBeGreaterThan(0);
+    expect(big.diagnostics.every((d) => d.code === "REG101")).toBe(true);
+  });
+});
