@@ -1,0 +1,86 @@
+/**
+ * `regel compile` semantics: writes only changed files; `--check` writes nothing and fails on
+ * missing or stale files; and the committed output of the shipped rulesets is current.
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { runCompile } from "../../cli/commands/compile.js";
+
+const RULESET = `ruleset t.cli@1.0.0
+  source br "Beleidsregel"
+
+entity NP "Natural person"
+  file "np.csv"
+  key customer_id
+  field customer_id: text(40) required
+  field last_name: text(10)
+
+rule dmc0001 "Naam ontbreekt"
+  severity signalling
+  implements br art 1
+  for NP.last_name
+  require value is present
+  example fail NP { customer_id: "C" }
+  example pass NP { customer_id: "C", last_name: "X" }
+`;
+
+let output = "";
+beforeEach(() => {
+  output = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+    output += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+    output += String(chunk);
+    return true;
+  });
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe("regel compile", () => {
+  it("writes, then leaves unchanged files alone; --check reports missing and stale files", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "regel-cli-"));
+    const src = join(dir, "t.regel");
+    const out = join(dir, "out");
+    writeFileSync(src, RULESET);
+
+    expect(await runCompile([src], { out, check: true })).toBe(1);
+    expect(output).toContain(`missing: ${out}/t.cli@1.0.0/validators.ts`);
+
+    expect(await runCompile([src], { out })).toBe(0);
+    expect(output).toContain("wrote 3 file(s), 0 unchanged");
+    const js = join(out, "t.cli@1.0.0", "validators.js");
+    const mtime = statSync(js).mtimeMs;
+
+    expect(await runCompile([src], { out })).toBe(0);
+    expect(output).toContain("wrote 0 file(s), 3 unchanged");
+    expect(statSync(js).mtimeMs).toBe(mtime);
+    expect(await runCompile([src], { out, check: true })).toBe(0);
+
+    writeFileSync(src, RULESET.replace("Naam ontbreekt", "Achternaam ontbreekt"));
+    output = "";
+    expect(await runCompile([src], { out, check: true })).toBe(1);
+    expect(output).toContain(`stale:   ${out}/t.cli@1.0.0/validators.ts`);
+    expect(readFileSync(join(out, "t.cli@1.0.0", "trace.json"), "utf8")).toContain("Naam ontbreekt");
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("writes nothing and exits 1 on errors; exits 2 on a missing path", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "regel-cli-"));
+    const src = join(dir, "bad.regel");
+    writeFileSync(src, RULESET.replace("require value is present", "require value is prezent"));
+    expect(await runCompile([src], { out: join(dir, "out") })).toBe(1);
+    expect(output).toContain("nothing written");
+    expect(await runCompile([join(dir, "nope")], { out: join(dir, "out") })).toBe(2);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("the committed output under rulesets/compiled is current (run `regel compile rulesets` after changing a ruleset)", async () => {
+    const code = await runCompile(["rulesets"], { out: "rulesets/compiled", check: true });
+    expect(output).toContain("up to date");
+    expect(code).toBe(0);
+  });
+});
