@@ -36,6 +36,7 @@ export const CODES = {
   unknownPlaceholder: "REG224",
   resultAttributeNotChecked: "REG225",
   roleWithoutRoleBy: "REG226",
+  overlappingNormPeriods: "REG227",
   // ---- REG3xx: types and expressions
   incomparable: "REG301",
   notInCodeList: "REG302",
@@ -96,6 +97,7 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
   REG224: "A `{placeholder}` in a message that is not `attribute`, `value` or a field (warning).",
   REG225: "A category `result CODE on E.f` names an attribute the rule never checks, so it can never match.",
   REG226: "`applies to D` (or V) on an entity without `role by`: the filter has no effect (warning).",
+  REG227: "Two periods of one norm share days and set the same metric.",
   REG301: "The two sides of a comparison (or `in`, or a marking) have incompatible types.",
   REG302: "A string literal compared with a code is not a value of the code list.",
   REG303: "Arithmetic on operands that do not fit (numbers mix; date ± days/months/years/workdays; datetime ± s/min/h/days).",

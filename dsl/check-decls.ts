@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { AttributeRef, Ident, NormDecl } from "./ast.js";
+import type { AttributeRef, Ident, NormDecl, NormPeriod } from "./ast.js";
 import { CODES } from "./check-codes.js";
 import { entityIdents, missing, Reporter, type RulesetIndex, suggest } from "./check-context.js";
 import { annotateLiteral, checkExpr, fieldType, valuesNote } from "./check-expr.js";
@@ -267,6 +267,40 @@ export function checkNorms(index: RulesetIndex, reporter: Reporter, annotate: (n
           );
         }
       }
+    }
+    checkNormOverlaps(norm, reporter);
+  }
+}
+
+/** `[from, until)` of a norm period as ISO dates; open ends are "" and "~" (before and after every date). */
+function periodBounds(p: NormPeriod): [string, string] {
+  if (p.year !== undefined) return [`${String(p.year).padStart(4, "0")}-01-01`, `${String(p.year + 1).padStart(4, "0")}-01-01`];
+  return [p.from?.text ?? "", p.until?.text ?? "~"];
+}
+
+function periodLabel(p: NormPeriod): string {
+  if (p.year !== undefined) return `year ${p.year}`;
+  return `from ${p.from?.text ?? "..."}${p.until === undefined ? "" : ` until ${p.until.text}`}`;
+}
+
+/** Two periods of one norm that share days may not both set the same metric: which would apply? */
+function checkNormOverlaps(norm: NormDecl, reporter: Reporter): void {
+  const periods = (norm.periods ?? []).filter((p) => p !== undefined);
+  const metricsOf = periods.map((p) => new Set((p.requirements ?? []).filter((r) => r !== undefined && !missing(r.metric)).map((r) => r.metric.name)));
+  for (let j = 1; j < periods.length; j++) {
+    const [fj, uj] = periodBounds(periods[j]);
+    for (let i = 0; i < j; i++) {
+      const [fi, ui] = periodBounds(periods[i]);
+      if (!(fi < uj && fj < ui)) continue;
+      const shared = [...metricsOf[j]].filter((m) => metricsOf[i].has(m));
+      if (shared.length === 0) continue;
+      reporter.report(
+        CODES.overlappingNormPeriods,
+        `norm \`${norm.name.name}\`: ${periodLabel(periods[j])} overlaps ${periodLabel(periods[i])} and both set ${shared.map((m) => `\`${m}\``).join(", ")}`,
+        periods[j].span,
+        { notes: [`the other period is at ${periods[i].span.file}:${periods[i].span.start.line}:${periods[i].span.start.column}`] },
+      );
+      break;
     }
   }
 }

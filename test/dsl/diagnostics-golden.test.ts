@@ -257,6 +257,19 @@ category c "C"
     at: [{ marker: "dmc0100" }],
     warning: true,
   },
+  {
+    code: "REG227",
+    title: "norm periods that overlap on one metric",
+    files: T(`
+norm groeipad "Groeipad"
+  implements br art 2
+  year 2022: automated_controls_pass >= 90 %
+  year 2023: automated_controls_pass >= 95 %
+  from 2022-07-01: automated_controls_pass >= 100 %
+`),
+    at: [{ marker: "from 2022-07-01" }],
+    message: "norm `groeipad`: from 2022-07-01 overlaps year 2022 and both set `automated_controls_pass`",
+  },
   // ---------------------------------------------------------------- REG3xx
   {
     code: "REG301",
