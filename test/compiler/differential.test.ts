@@ -22,7 +22,7 @@ import { parseDate } from "../../compiler/interpret-values.js";
 import { classifyIkb, interpretRecord } from "../../compiler/reference-interpreter.js";
 import type { Expr } from "../../dsl/ast.js";
 import type { ResolvedEntity, ResolvedField, ResolvedRuleset } from "../../dsl/model.js";
-import { loadProject } from "../../dsl/project.js";
+import { loadProject, loadProjectFromTexts } from "../../dsl/project.js";
 
 /**
  * Runs per entity: modest, so that the whole file stays well under a minute. A fixed seed keeps the
@@ -295,8 +295,193 @@ interface Loaded {
   module: CompiledRuleset;
 }
 
+/**
+ * A ruleset dense in the language features the shipped rulesets use little or not at all (exact
+ * arithmetic and division, integer sums, nested aggregates, workdays, datetimes, `in` over numbers
+ * and dates, every built-in function, placeholders), so that the compiler is cross-checked on them
+ * too. It has no examples (the property test is its test), so only REG406 is tolerated.
+ */
+const FEATURES = `
+ruleset test.features@1.0.0
+  source t "Test"
+
+codelist status "Status"
+  value "A"
+  value "B"
+  value "ONBEKEND"
+
+calendar werk "Werkdagen"
+  implements t art 1
+  weekend saturday, sunday
+  holiday nieuwjaar "Nieuwjaarsdag" on 1 january
+  holiday koningsdag "Koningsdag" on 27 april if sunday -1 from 2014
+  holiday paas2 "Tweede Paasdag" easter +1
+  holiday goede_vrijdag "Goede Vrijdag" easter -2 until 2023
+
+entity NP "Person"
+  file "np.csv"
+  key ikb_id, customer_id
+  role by customer_id
+  field ikb_id: text(10) required
+  field customer_id: text(10) required
+  field name: text(8)
+  field born: date
+  field status: code status
+  field score: integer
+  field iban: text(34)
+  field bsn: text(9)
+  field country: text(2)
+  field postcode: text(7)
+
+entity BA "Account"
+  file "ba.csv"
+  key ikb_id, account_id
+  field ikb_id: text(10) required
+  field account_id: text(10) required
+  field holder_id: ref NP.customer_id
+  field balance: money
+  field rate: decimal(5,3)
+  field score: integer
+  field opened: date
+  field opened_at: datetime
+  field blocked: boolean
+
+ikb "IKB"
+  key ikb_id
+  depositor NP by customer_id
+
+payout p1 1 "Uitkering"
+  implements t art 1
+
+rule a01 "Rekenen"
+  severity signalling
+  implements t art 1
+  for BA
+  when balance is present and rate is present
+  require balance * rate / 3 > 1.5 and balance + rate - 10 >= 0 and -balance < 0
+  message "{account_id}: {balance} x {rate}"
+
+rule a02 "Delen"
+  severity signalling
+  implements t art 1
+  for BA
+  require score / 7 = 0.142857 or balance / score >= 2.5 or rate / 0.003 < 100
+  message "{score} {balance} {rate}"
+
+rule a03 "Gehele getallen"
+  severity blocking
+  applies to V
+  implements t art 1
+  for NP
+  require score + 1 > 3 * 2 and score - 100 < 0
+  message "{attribute}{value}{score}"
+
+rule d01 "Datums"
+  severity signalling
+  implements t art 1
+  for BA
+  when opened is present
+  require opened + 1 months <= rrd and rrd - 3 workdays < opened + 2 years and year(opened) = 2024 and opened + 10 days != 2024-03-10
+  message "{opened}"
+
+rule d02 "Tijdstippen"
+  severity signalling
+  implements t art 1
+  for BA
+  require opened_at + 48 h > 2024-01-01T00:00:00Z and opened_at - 30 min < rrd and (opened is absent or opened <= opened_at) and opened_at - 2 days >= 2023-12-30T12:00:00+02:00
+  message "{opened_at}"
+
+rule d03 "Werkdagen"
+  severity signalling
+  implements t art 1
+  for NP.born
+  when value is present
+  require value + 3 workdays != rrd and value - 1 workdays <= rrd + 5 workdays and value + 0 workdays >= 1900-01-01
+
+rule g01 "Aggregaten"
+  severity signalling
+  applies to D
+  implements t art 1
+  for NP
+  require count(BA where BA.holder_id = customer_id) >= 1 and sum(BA.balance where BA.holder_id = customer_id) < 1000 and sum(BA.score) <= 10
+  message "{customer_id}"
+
+rule g02 "Geneste aggregaten"
+  severity signalling
+  implements t art 1
+  for BA
+  require exists(NP where NP.customer_id = holder_id and count(BA where BA.holder_id = NP.customer_id and BA.account_id != account_id) = 0) or not exists(NP)
+
+rule i01 "Lijsten"
+  severity signalling
+  implements t art 1
+  for BA
+  require (rate is absent or rate in (0.5, 1.25, 1)) and score not in (1, 2, 3) and (opened not in (2024-02-29, 2024-01-01))
+
+rule i02 "Codes"
+  severity signalling
+  implements t art 1
+  for NP.status
+  require value in ("A", "B") or value is absent
+  message "{attribute}={value}"
+
+rule f01 "Functies"
+  severity signalling
+  implements t art 1
+  for NP
+  require (iban is absent or valid_iban(iban)) and (bsn is absent or valid_bsn(bsn)) and (country is absent or valid_country(country)) and (postcode is absent or valid_postcode(postcode))
+
+rule f02 "Tekst"
+  severity signalling
+  implements t art 1
+  for NP.name, NP.customer_id
+  when value is present
+  require length(value) >= 2 and value matches "[A-Z][a-z]*|C[0-9]+" and not (value = "Xx")
+  message "{attribute} {value} {name}"
+
+rule v01 "Geldig"
+  severity signalling
+  implements t art 1
+  for NP.*, BA.rate, BA.opened, BA.opened_at, BA.blocked
+  require value is valid
+  message "{attribute}: {value}"
+
+rule v02 "Geldig met voorwaarde"
+  severity signalling
+  implements t art 1
+  for BA.balance, BA.score
+  when blocked = true
+  require value is valid and value is present
+  message "{attribute}: {value}"
+
+rule b01 "Booleans"
+  severity signalling
+  implements t art 1
+  for BA
+  when blocked
+  require not (balance > 0) and score is not present
+
+category c1 "Categorie"
+  blocks p1
+  implements t art 1
+  result a03 (V)
+  result v01 on NP.born, BA.rate
+  result g01
+  marking NP.status = "ONBEKEND" (D)
+  marking NP.country = "XX" (V)
+
+category c2 "Tweede"
+  blocks p1
+  implements t art 1
+  result f02 (D) on NP.name
+`;
+
 const project = await loadProject(["rulesets"]);
-const targets = project.rulesets.filter((r) => r.entities.size > 0 && r.rules.some((x) => x.decl.target?.kind !== "FileTarget"));
+const features = loadProjectFromTexts(new Map([["test/features.regel", FEATURES]]));
+const targets = [
+  ...project.rulesets.filter((r) => r.entities.size > 0 && r.rules.some((x) => x.decl.target?.kind !== "FileTarget")),
+  ...features.rulesets,
+];
 const loaded = new Map<string, Loaded>();
 let outDir: string | undefined;
 
@@ -369,6 +554,12 @@ describe("compiled validators agree with the reference interpreter", () => {
     expect(targets.map((r) => r.id)).toContain("ikb.glo@1.3.0");
   });
 
+  it("the feature ruleset checks (it has no examples on purpose)", () => {
+    const other = features.diagnostics.filter((d) => d.code !== "REG406");
+    expect(other.map((d) => `${d.span.start.line}:${d.span.start.column} ${d.code} ${d.message}`)).toEqual([]);
+    expect(features.rulesets.map((r) => r.id)).toEqual(["test.features@1.0.0"]);
+  });
+
   for (const ruleset of targets) {
     const lits = literalsOf(ruleset);
     for (const entity of ruleset.entities.values()) {
@@ -397,7 +588,10 @@ describe("compiled validators agree with the reference interpreter", () => {
       const hit = rules.filter((r) => fired.has(`${ruleset.id} ${r.code}`));
       const missed = rules.filter((r) => !hit.includes(r)).map((r) => r.code);
       expect(hit.length / rules.length, `${ruleset.id}: rules that never fired: ${missed.join(", ")}`).toBeGreaterThanOrEqual(0.75);
-      expect([...passedEntities].some((e) => e.startsWith(`${ruleset.id} `)), `${ruleset.id}: no record passed all rules`).toBe(true);
+      // The feature ruleset's rules are too demanding together for a random record to pass them all.
+      if (ruleset.id !== "test.features@1.0.0") {
+        expect([...passedEntities].some((e) => e.startsWith(`${ruleset.id} `)), `${ruleset.id}: no record passed all rules`).toBe(true);
+      }
       if (ruleset.categories.length > 0) expect([...categoriesHit].some((c) => c.startsWith(`${ruleset.id} `))).toBe(true);
     }
   });
