@@ -15,7 +15,7 @@ import addFormatsModule from "ajv-formats";
 import type { Finding, RuleContext } from "../compiler/contract.js";
 import { loadCompiled } from "../runtime/load-compiled.js";
 import { validateDelivery } from "../runtime/delivery.js";
-import { loadProject, findRuleset } from "../dsl/project.js";
+import { loadProject, loadProjectFromTexts, findRuleset } from "../dsl/project.js";
 import { compile } from "../compiler/compile.js";
 import { interpretRecord } from "../compiler/reference-interpreter.js";
 import { fieldSchema, FIELD_RULES_BA } from "./field-schema.js";
@@ -219,6 +219,28 @@ async function compileAll(): Promise<Record<string, number>> {
   return { parseCheckMs: t1 - t0, compileColdMs: t2 - t1, compileWarmMs: t3 - t2, rulesets: project.rulesets.length, files: result.files.length };
 }
 
+/**
+ * Parse and check about 1 MB of rulesets: copies of GLO 1.2.0 under other ruleset names (so they
+ * are distinct, valid rulesets), checked together as one project.
+ */
+function parseCheckMegabyte(): Record<string, number> {
+  const source = readFileSync(join("rulesets", "ikb.glo", "1.2.0.regel"), "utf8");
+  const texts = new Map<string, string>();
+  let bytes = 0;
+  for (let copy = 1; bytes < 1_000_000; copy++) {
+    const text = source.replace("ruleset ikb.glo@1.2.0", `ruleset bench.copy${copy}@1.0.0`);
+    if (text === source) throw new Error("rulesets/ikb.glo/1.2.0.regel no longer starts with its header");
+    texts.set(`bench/copy${copy}.regel`, text);
+    bytes += Buffer.byteLength(text);
+  }
+  const started = performance.now();
+  const project = loadProjectFromTexts(texts);
+  const ms = performance.now() - started;
+  const errors = project.diagnostics.filter((d) => d.severity === "error").length;
+  if (errors > 0) throw new Error(`the 1 MB project has ${errors} errors`);
+  return { ms, bytes, files: texts.size, rules: project.rulesets.reduce((n, r) => n + r.rules.length, 0) };
+}
+
 async function main(): Promise<void> {
   const [task, ...args] = process.argv.slice(2);
   let result: Record<string, number>;
@@ -234,6 +256,9 @@ async function main(): Promise<void> {
       break;
     case "ajv":
       result = await fieldChecksVsAjv(args[0], args[1], args[2], Number(args[3]));
+      break;
+    case "parse-check-1mb":
+      result = parseCheckMegabyte();
       break;
     case "compile":
       result = await compileAll();
