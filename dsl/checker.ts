@@ -14,7 +14,7 @@ import { missing, Reporter, RulesetIndex, suggest, where } from "./check-context
 import { checkCategories, checkEntities, checkIkb, checkMeasures, checkNorms } from "./check-decls.js";
 import { annotateLiteral } from "./check-expr.js";
 import { checkRules } from "./check-rules.js";
-import type { Diagnostic } from "./diagnostics.js";
+import { type Diagnostic, sortDiagnostics } from "./diagnostics.js";
 import type { ResolvedRuleset } from "./model.js";
 import { resolveRuleset, rulesetId } from "./resolve-ruleset.js";
 import { compareVersions, isRealDate } from "./types.js";
@@ -25,6 +25,7 @@ export { CODES, CODE_SUMMARIES } from "./check-codes.js";
 export interface CheckResult {
   /** One per ruleset version, sorted by name then version. */
   rulesets: ResolvedRuleset[];
+  /** Sorted by file, position and code (`sortDiagnostics`). */
   diagnostics: Diagnostic[];
 }
 
@@ -36,7 +37,8 @@ interface Entry {
 
 /**
  * Check a set of parsed files together (a ruleset may extend or use one in another file).
- * Returns every resolved ruleset version and the diagnostics (unsorted; see `sortDiagnostics`).
+ * Returns every resolved ruleset version (also those with errors, so tools can show what they
+ * can) and the diagnostics, sorted.
  */
 export function check(files: RegelFile[]): CheckResult {
   const reporter = new Reporter();
@@ -89,7 +91,7 @@ export function check(files: RegelFile[]): CheckResult {
   const rulesets = [...done.values()].filter((r): r is ResolvedRuleset => r !== undefined);
   rulesets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : compareVersions(a.version, b.version)));
   checkOverlaps(rulesets, entries, reporter);
-  return { rulesets, diagnostics: reporter.diagnostics };
+  return { rulesets, diagnostics: sortDiagnostics(reporter.diagnostics) };
 }
 
 /** Header checks and the id index: one entry per `name@version`, the first file wins. */
