@@ -29,6 +29,8 @@ const RULE_DESCRIPTIONS: Record<string, string> = {
   primary: "a value, a name or `(`",
   unary: "a value, a name or `(`",
   expr: "a condition",
+  // Only the list after `in` can fail as a whole in a comparison.
+  comparison: "a value (a quoted text, a number, a date, `true` or `false`)",
   requirement: "a condition, or for a file rule `present`, `header`, `unique key` or `references`",
   target: "what the rule runs on: an entity `E`, attributes `E.f, E.*`, or `file E`",
   normPeriod: "a period: `year YYYY:` or `from YYYY-MM-DD:`",

@@ -221,9 +221,14 @@ function parseInto(text: string, file: string, out: RegelFile, diagnostics: Diag
     // Text that is no clause ends the declaration early: report it, skip to the next clause
     // keyword and go on with the same declaration, so later errors in it are reported too.
     let at = 0; // index in `chunk` where the current (resumed) parse started
+    const errorOffsets = new Set<number>();
     for (let guard = 0; guard < chunk.length; guard++) {
       const errors = parser.errors;
-      for (const e of errors) diagnostics.push(toDiagnostic(e, file, last));
+      for (const e of errors) {
+        if (e.name === "NotAllInputParsedException" && followsError(chunk, e.token, at, errorOffsets)) continue;
+        diagnostics.push(toDiagnostic(e, file, last));
+        if (isReal(e.token)) errorOffsets.add(e.token.startOffset);
+      }
       const stop = errors.find((e) => e.name === "NotAllInputParsedException");
       const starts = result ? CLAUSE_STARTS[result.kind] : undefined;
       if (stop === undefined || result === undefined || starts === undefined) break;
@@ -320,6 +325,17 @@ function placeholder(keyword: string, span: Span): Declaration | RulesetHeader |
     default:
       return undefined; // `remove` without a kind: nothing useful to keep
   }
+}
+
+/**
+ * Is `token` the token right after one an error was already reported at? Then "not part of this
+ * declaration" is only the echo of that error (recovery took the bad token for the next piece).
+ */
+function followsError(chunk: IToken[], token: IToken, from: number, errorOffsets: Set<number>): boolean {
+  for (let i = Math.max(from, 1); i < chunk.length; i++) {
+    if (chunk[i] === token) return errorOffsets.has(chunk[i - 1].startOffset);
+  }
+  return false;
 }
 
 /** The first `(` that goes deeper than {@link MAX_NESTING}, if any. */

@@ -177,6 +177,11 @@ entity E
     expect(entity.kind === "Entity" && entity.fields.map((f) => f.name.name)).toEqual(["a", "b"]);
   });
 
+  it("does not echo an error as REG116 on the token right after it", () => {
+    const { diagnostics } = parse(`${HEADER}remove rul x\n`, "x.regel");
+    expect(diagnostics.map((d) => [d.code, d.suggestion])).toEqual([["REG110", "rule"]]);
+  });
+
   it("keeps a declaration whose name is missing, with an empty name", () => {
     const { file, diagnostics } = parse(`${HEADER}rule "t"\n  for NP\n`, "e.regel");
     expect(diagnostics.map((d) => d.code)).toEqual(["REG110"]);
