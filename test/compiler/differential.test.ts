@@ -104,13 +104,22 @@ const EDGE_DATES = ["2024-02-29", "2023-02-29", "2024-01-01", "2023-12-31", "189
 
 const unicode = fc.string({ unit: "grapheme", maxLength: 12 });
 
+/** Texts for the built-in format checks: valid and nearly valid postcodes, IBANs, BSNs and country codes. */
+const FORMATS = [
+  "1234 AB", "1234AB", "0123 AB", "1234 ab", "1234  AB", "9999 ZZ",
+  "NL91ABNA0417164300", "NL91ABNA0417164301", "nl91abna0417164300", "NL91 ABNA 0417 1643 00", "DE89370400440532013000",
+  "GB82WEST12345698765432", "BE68539007547034", "BE6853900754703", "FR1420041010050500013M02606", "XX00", "NL00ABNA0000000000",
+  "111222333", "123456782", "000000000", "12345678", "1234567890", "11122233a",
+  "NL", "nl", "XX", "DE", "UK", "GB", "EL", "NLD", "",
+];
+
 function textCell(max: number | undefined, lits: Literals): fc.Arbitrary<string> {
   const options: fc.Arbitrary<string>[] = [
     fc.constant(""),
     fc.string({ maxLength: 12 }),
     unicode,
     fc.constantFrom(...IDS),
-    fc.constantFrom("1234 AB", "1234AB", "0123 AB", "NL91ABNA0417164300", "NL91ABNA0417164301", "111222333", "123456782", "NL", "nl", "XX", "DE"),
+    fc.constantFrom(...FORMATS),
   ];
   if (lits.strings.length > 0) options.push(fc.constantFrom(...lits.strings));
   if (max !== undefined) {
