@@ -6,7 +6,7 @@
  */
 import type { Expr, FileCheck, RuleDecl } from "./ast.js";
 import { CODES } from "./check-codes.js";
-import { missing, Reporter, type RulesetIndex } from "./check-context.js";
+import { missing, Reporter, type RulesetIndex, suggest } from "./check-context.js";
 import { expandAttributes, lookupEntity } from "./check-decls.js";
 import { checkExamples } from "./check-examples.js";
 import { checkCondition, type ExprScope } from "./check-expr.js";
@@ -126,21 +126,32 @@ function checkConditions(rule: RuleDecl, scope: ExprScope, reporter: Reporter): 
   } else checkCondition(rule.require, scope, "`require`");
 }
 
-const FIXED_PLACEHOLDERS = new Set(["attribute", "value", "field_name", "entity", "rule", "key"]);
-
-/** `{name}` in a message must be a known placeholder or a field of a targeted entity (a warning). */
+/**
+ * `{name}` in a message: `{attribute}` and `{value}` (attribute rules) or a field of the rule's
+ * entity; anything else is printed as written, which is almost never meant (a warning).
+ */
 function checkPlaceholders(index: RulesetIndex, reporter: Reporter, rule: RuleDecl, targeted: ResolvedEntity[]): void {
   if (rule.message === undefined) return;
-  const re = /\{([^{}]*)\}/g;
-  for (const m of rule.message.matchAll(re)) {
+  const attributeRule = rule.target?.kind === "AttributeTarget";
+  for (const m of rule.message.matchAll(/\{([^{}]*)\}/g)) {
     const name = m[1].trim();
-    if (FIXED_PLACEHOLDERS.has(name)) continue;
+    if (name === "attribute" || name === "value") {
+      if (attributeRule) continue;
+      reporter.report(
+        CODES.unknownPlaceholder,
+        `\`{${name}}\` in the message of rule \`${rule.code.name}\` is only filled in for attribute rules (\`for E.f, ...\`); here it prints nothing`,
+        rule.code.span,
+        { warning: true },
+      );
+      continue;
+    }
     if (targeted.some((e) => index.field(e, name) !== undefined)) continue;
+    const fields = targeted.flatMap((e) => [...index.fields(e).keys()]);
     reporter.report(
       CODES.unknownPlaceholder,
-      `the message of rule \`${rule.code.name}\` has a placeholder \`{${name}}\` that is neither \`attribute\`, \`value\` nor a field of the rule's entity`,
+      `the message of rule \`${rule.code.name}\` has a placeholder \`{${name}}\` that is neither \`{attribute}\`, \`{value}\` nor a field of the rule's entity; it is printed as written`,
       rule.code.span,
-      { warning: true },
+      { warning: true, ...suggest(name, [...fields, ...(attributeRule ? ["attribute", "value"] : [])]) },
     );
   }
 }

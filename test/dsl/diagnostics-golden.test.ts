@@ -230,6 +230,7 @@ rule dmc0100 "Test"
     title: "unknown message placeholder (warning)",
     files: T(npRule('require last_name is present\n  message "{last_nam} ontbreekt"')),
     at: [{ marker: "dmc0100" }],
+    suggestion: "last_name",
     warning: true,
   },
   {
