@@ -308,7 +308,7 @@ interface Loaded {
  * A ruleset dense in the language features the shipped rulesets use little or not at all (exact
  * arithmetic and division, integer sums, nested aggregates, workdays, datetimes, `in` over numbers
  * and dates, every built-in function, placeholders), so that the compiler is cross-checked on them
- * too. It has no examples (the property test is its test), so only REG406 is tolerated.
+ * too. It has no examples (the property test is its test): only warnings and REG406 are tolerated.
  */
 const FEATURES = `
 ruleset test.features@1.0.0
@@ -564,7 +564,8 @@ describe("compiled validators agree with the reference interpreter", () => {
   });
 
   it("the feature ruleset checks (it has no examples on purpose)", () => {
-    const other = features.diagnostics.filter((d) => d.code !== "REG406");
+    // Warnings are expected (a03 uses {attribute} and {value} in a record rule on purpose).
+    const other = features.diagnostics.filter((d) => d.severity === "error" && d.code !== "REG406");
     expect(other.map((d) => `${d.span.start.line}:${d.span.start.column} ${d.code} ${d.message}`)).toEqual([]);
     expect(features.rulesets.map((r) => r.id)).toEqual(["test.features@1.0.0"]);
   });
