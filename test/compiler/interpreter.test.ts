@@ -293,7 +293,10 @@ const codes = (fs: Finding[]) => fs.map((f) => `${f.rule}${f.attribute ? `.${f.a
 
 describe("reference interpreter on a ruleset", () => {
   it("the test ruleset checks cleanly", () => {
-    expect(project.diagnostics.map((d) => `${d.span.start.line} ${d.code} ${d.message}`)).toEqual([]);
+    const errors = project.diagnostics.filter((d) => d.severity === "error");
+    expect(errors.map((d) => `${d.span.start.line} ${d.code} ${d.message}`)).toEqual([]);
+    // r_score uses {attribute} and {value} in a record rule on purpose: they print nothing.
+    expect(project.diagnostics.filter((d) => d.severity === "warning").map((d) => d.code)).toEqual(["REG224", "REG224"]);
   });
 
   it("runs every example of the test ruleset as declared", () => {
