@@ -14,6 +14,9 @@ import { register as registerGenerate } from "./commands/generate.js";
 import { register as registerCatalogue } from "./commands/catalogue.js";
 import { register as registerTrace } from "./commands/trace.js";
 import { register as registerDiff } from "./commands/diff.js";
+import { register as registerRecord } from "./commands/record.js";
+import { register as registerHistory } from "./commands/history.js";
+import { register as registerAssess } from "./commands/assess.js";
 
 const program = new Command();
 program
@@ -29,5 +32,8 @@ registerGenerate(program);
 registerCatalogue(program);
 registerTrace(program);
 registerDiff(program);
+registerRecord(program);
+registerHistory(program);
+registerAssess(program);
 
 await program.parseAsync(process.argv);

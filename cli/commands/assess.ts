@@ -1,0 +1,72 @@
+/**
+ * `regel assess --bank B --year Y [--json] [--html FILE] [--history FILE]`: the groeipad verdict
+ * of a bank for a year, with its evidence from the validation history, and the enforcement
+ * measures open to the supervisor (options, not a decision). Exit codes: 0 assessed (whatever the
+ * verdict), 2 unknown bank or year, or a history or ruleset problem.
+ *
+ * @module
+ */
+import { writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { findRuleset } from "../../dsl/project.js";
+import { assess, AssessError } from "../../runtime/assess.js";
+import { assessmentHtml, assessmentText } from "../../runtime/assess-render.js";
+import { DEFAULT_HISTORY, History, HistoryError } from "../../runtime/history.js";
+import { type CommandOutput, loadRulesets } from "./trace.js";
+
+interface Options {
+  bank: string;
+  year: string;
+  json?: boolean;
+  html?: string;
+  history: string;
+  rulesets: string;
+}
+
+/** Register the `assess` command. */
+export function register(program: Command): void {
+  program
+    .command("assess")
+    .description("Assess a bank against the groeipad norms of a year, with evidence and the enforcement options")
+    .requiredOption("--bank <bank>", "the bank, as recorded")
+    .requiredOption("--year <year>", "the groeipad year, e.g. 2022")
+    .option("--json", "print JSON")
+    .option("--html <file>", "also write a self-contained HTML page with the groeipad chart")
+    .option("--history <file>", "history database", DEFAULT_HISTORY)
+    .option("--rulesets <dir>", "ruleset folder (ikb.groeipad, ikb.handhaving, nl.werkdagen)", "rulesets")
+    .action(async (options: Options) => {
+      const out = await runAssess(options);
+      process.stdout.write(out.stdout);
+      process.stderr.write(out.stderr);
+      process.exitCode = out.code;
+    });
+}
+
+/** Run `regel assess` and return what it prints (the HTML file is written as a side effect). */
+export async function runAssess(options: Partial<Options> & { bank: string; year: string }): Promise<CommandOutput> {
+  const fail = (message: string): CommandOutput => ({ code: 2, stdout: "", stderr: `regel assess: ${message}\n` });
+  if (!/^\d{4}$/.test(options.year)) return fail(`--year ${options.year}: expected a year such as 2022`);
+  const loaded = await loadRulesets([options.rulesets ?? "rulesets"]);
+  if ("error" in loaded) return fail(loaded.error);
+  const groeipad = findRuleset(loaded.project, "ikb.groeipad");
+  if (groeipad === undefined) return fail(`no ikb.groeipad ruleset under ${options.rulesets ?? "rulesets"}`);
+  const handhaving = findRuleset(loaded.project, "ikb.handhaving");
+  let history: History | undefined;
+  try {
+    history = History.open(options.history ?? DEFAULT_HISTORY);
+    const assessment = assess({ bank: options.bank, year: Number(options.year), runs: history.runs(), groeipad, handhaving });
+    if (options.html !== undefined) writeFileSync(options.html, assessmentHtml(assessment));
+    const stdout = options.json === true ? `${JSON.stringify(assessment, null, 2)}\n` : assessmentText(assessment);
+    const warn = loaded.warning ? `regel assess: warning: ${loaded.warning}\n` : "";
+    const note = handhaving ? "" : "regel assess: warning: no ikb.handhaving ruleset; no enforcement measures listed\n";
+    return { code: 0, stdout, stderr: warn + note };
+  } catch (e) {
+    if (e instanceof HistoryError || e instanceof AssessError) return fail(e.message);
+    if ((e as NodeJS.ErrnoException).code !== undefined && options.html !== undefined) {
+      return fail(`cannot write ${options.html}: ${(e as NodeJS.ErrnoException).code}`);
+    }
+    throw e;
+  } finally {
+    history?.close();
+  }
+}

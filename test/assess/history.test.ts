@@ -1,0 +1,264 @@
+/**
+ * The history database and the `record`, `history` and `assess` commands: recording from a JSON
+ * report, listing, bad input, a locked and a corrupt database (clear error, nothing lost), and a
+ * writer killed mid-write (integrity ok, every committed run complete, no partial run).
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { runAssess } from "../../cli/commands/assess.js";
+import { runHistory } from "../../cli/commands/history.js";
+import { runRecord } from "../../cli/commands/record.js";
+import { History, HistoryError, runFromReport } from "../../runtime/history.js";
+import type { Report } from "../../runtime/report-types.js";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const dir = mkdtempSync(join(tmpdir(), "regel-history-"));
+
+/** A minimal but well-formed JSON report. */
+function report(p: { rrd: string; status: "accepted" | "rejected"; meeting: number; count: number; findings: Record<string, number> }): Report {
+  const rule = (code: string, count: number) => ({
+    code,
+    title: code,
+    meaning: null,
+    severity: "signalling" as const,
+    target: "record" as const,
+    entities: ["NP"],
+    origin: "ikb.glo@1.3.0",
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 1, column: 1 },
+    articles: [],
+    count,
+    records: count,
+    percentage: 0,
+    samples: [],
+    samplesOmitted: 0,
+  });
+  const codes = Object.keys(p.findings);
+  return {
+    reportVersion: "1.0.0",
+    generator: { name: "regel", version: "0.1.0" },
+    ruleset: { id: "ikb.glo@1.3.0", name: "ikb.glo", version: "1.3.0", title: null, validFrom: "2023-07-01", validUntil: null, sources: [] },
+    rrd: p.rrd,
+    personalDataShown: false,
+    status: p.status,
+    blockingErrors: p.status === "rejected" ? [{ code: "fil0001", title: "Bestand ontbreekt", count: 1, file: null, line: null }] : [],
+    rows: { read: 10, validated: 10, rejected: 0 },
+    files: [],
+    ikbs: { count: p.count, meetingAutomatedControls: p.meeting, percentage: Math.round((p.meeting / p.count) * 10000) / 100 },
+    groeipad: null,
+    categories: [],
+    payouts: [],
+    inputProblems: [{ code: "input.column-count", severity: "signalling", count: 2 }],
+    rules: codes.slice(0, 1).map((c) => rule(c, p.findings[c])),
+    secondaryRules: codes.slice(1).map((c) => rule(c, p.findings[c])),
+  };
+}
+
+function writeReport(name: string, r: Report): string {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(r));
+  return path;
+}
+
+describe("runFromReport", () => {
+  it("takes status, RRD, IKB counts, blocking errors and findings per rule; errors include input problems", () => {
+    const run = runFromReport(report({ rrd: "2023-04-21", status: "rejected", meeting: 90, count: 100, findings: { dmc0000: 5, val0001: 3 } }), {
+      bank: "B",
+      deliveryId: "1",
+      deliveredAt: "2023-04-24T10:00:00+02:00",
+    });
+    expect(run).toMatchObject({ rrd: "2023-04-21", accepted: false, ikbs: 100, ikbsMeetingControls: 90, percentage: 90, blockingErrors: 1, errors: 10 });
+    expect(run.findings).toEqual({ dmc0000: 5, val0001: 3 });
+  });
+
+  it("refuses a delivered-at that is not an ISO date-time with offset", () => {
+    const r = report({ rrd: "2023-04-21", status: "accepted", meeting: 1, count: 1, findings: {} });
+    for (const bad of ["2023-04-24", "2023-04-24T10:00:00", "yesterday", "2023-02-30T10:00:00Z"]) {
+      expect(() => runFromReport(r, { bank: "B", deliveryId: "1", deliveredAt: bad }), bad).toThrow(HistoryError);
+    }
+  });
+});
+
+describe("regel record / regel history", () => {
+  const history = join(dir, "h.sqlite");
+  const base = { bank: "BANK1", history };
+
+  it("records runs and lists them, per bank, as text and JSON", () => {
+    const r1 = writeReport("r1.json", report({ rrd: "2022-04-22", status: "accepted", meeting: 880, count: 1000, findings: { dmc0000: 100 } }));
+    const r2 = writeReport("r2.json", report({ rrd: "2023-04-21", status: "rejected", meeting: 900, count: 1000, findings: { dmc0000: 90 } }));
+    const r3 = writeReport("r3.json", report({ rrd: "2023-04-21", status: "accepted", meeting: 960, count: 1000, findings: { dmc0000: 70, val0001: 8 } }));
+    expect(runRecord(r1, { ...base, deliveryId: "2022-1", deliveredAt: "2022-04-26T10:00:00+02:00" }).code).toBe(0);
+    expect(runRecord(r2, { ...base, deliveryId: "2023-1", deliveredAt: "2023-04-24T09:00:00+02:00" }).code).toBe(0);
+    const ok = runRecord(r3, { ...base, deliveryId: "2023-2", deliveredAt: "2023-04-26T15:00:00+02:00" });
+    expect(ok.stdout).toContain("recorded run 3");
+    expect(runRecord(r3, { ...base, bank: "OTHER", deliveryId: "x", deliveredAt: "2023-04-25T09:00:00Z" }).code).toBe(0);
+
+    const text = runHistory({ history, bank: "BANK1" });
+    expect(text.code).toBe(0);
+    const lines = text.stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^bank\s+delivery\s+rrd/);
+    expect(lines[3]).toMatch(/^BANK1\s+2023-2\s+2023-04-21\s+2023-04-26T15:00:00\+02:00\s+accepted\s+1000\s+960\s+96\.00\s+0\s+80\s+ikb\.glo@1\.3\.0$/);
+    const json = JSON.parse(runHistory({ history, json: true }).stdout);
+    expect(json.map((r: { bank: string }) => r.bank)).toEqual(["BANK1", "BANK1", "BANK1", "OTHER"]);
+    expect(json[2].findings).toEqual({ dmc0000: 70, val0001: 8 });
+  });
+
+  it("refuses a delivery id recorded before, and writes nothing", () => {
+    const r = writeReport("dup.json", report({ rrd: "2023-04-21", status: "accepted", meeting: 1, count: 1, findings: {} }));
+    const out = runRecord(r, { ...base, deliveryId: "2023-2", deliveredAt: "2023-04-26T15:00:00+02:00" });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("already recorded");
+    expect(JSON.parse(runHistory({ history, json: true }).stdout)).toHaveLength(4);
+  });
+
+  it("refuses what is not a report, and an unknown bank lists the banks", () => {
+    const notReport = join(dir, "x.json");
+    writeFileSync(notReport, '{"hello": 1}');
+    expect(runRecord(notReport, { ...base, deliveryId: "z", deliveredAt: "2023-04-26T15:00:00Z" }).stderr).toContain("is not a regel JSON report");
+    expect(runRecord(join(dir, "missing.json"), { ...base, deliveryId: "z", deliveredAt: "2023-04-26T15:00:00Z" }).stderr).toContain("cannot read the report");
+    const h = runHistory({ history, bank: "NOPE" });
+    expect(h.code).toBe(2);
+    expect(h.stderr).toContain("no runs of bank NOPE; banks: BANK1, OTHER");
+    expect(runHistory({ history: join(dir, "none.sqlite") }).stderr).toContain("no history at");
+  });
+
+  it("regel assess reads the recorded runs: text, JSON and an HTML page", async () => {
+    const html = join(dir, "assess.html");
+    const out = await runAssess({ bank: "BANK1", year: "2023", history, html });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain("Groeipad assessment: bank BANK1, 2023 (RRD 2023-04-21)");
+    // Friday 21 April 2023 -> Wednesday 26 April: Mon 24, Tue 25, Wed 26 (Koningsdag is Thursday 27).
+    expect(out.stdout).toContain("[MET] accepted_within <= 3 workdays: 3 workdays");
+    // 100 + 2 input problems -> 78 + 2: (102 - 80) / 102 = 21.57 %.
+    expect(out.stdout).toContain("[MET] error_reduction >= 20 %: 21.57 %");
+    expect(out.stdout).toContain("[MET] automated_controls_pass >= 95 %: 96.00 %");
+    expect(out.stdout).toContain("deliveries before acceptance: 1");
+    const page = readFileSync(html, "utf8");
+    expect(page).toContain("<svg");
+    const json = JSON.parse((await runAssess({ bank: "BANK1", year: "2023", history, json: true })).stdout);
+    expect(json.chart.find((p: { year: number }) => p.year === 2022)).toEqual({ year: 2022, percentage: 88, norm: 90 });
+  });
+
+  it("regel assess: unknown bank or year lists what exists; a bad year is refused", async () => {
+    expect((await runAssess({ bank: "NOPE", year: "2023", history })).stderr).toContain("banks in the history: BANK1, OTHER");
+    expect((await runAssess({ bank: "BANK1", year: "2020", history })).stderr).toContain("years with deliveries: 2022, 2023");
+    expect((await runAssess({ bank: "BANK1", year: "1999", history })).stderr).toContain("norm years: 2020, 2021, 2022, 2023");
+    expect((await runAssess({ bank: "BANK1", year: "twenty", history })).code).toBe(2);
+  });
+});
+
+describe("a locked or corrupt history", () => {
+  it("a database locked by another process gives a clear error and loses nothing", () => {
+    const file = join(dir, "locked.sqlite");
+    const h = History.open(file, { create: true });
+    const run = runFromReport(report({ rrd: "2023-04-21", status: "accepted", meeting: 1, count: 1, findings: { a: 1 } }), {
+      bank: "B",
+      deliveryId: "1",
+      deliveredAt: "2023-04-24T10:00:00Z",
+    });
+    h.record(run);
+    h.close();
+    const Database = createRequire(import.meta.url)("better-sqlite3");
+    const other = new Database(file);
+    other.exec("BEGIN EXCLUSIVE");
+    try {
+      expect(() => History.open(file, { timeoutMs: 50 }).record({ ...run, deliveryId: "2" })).toThrow(/is locked by another process/);
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+    }
+    const again = History.open(file);
+    expect(again.runs().map((r) => r.deliveryId)).toEqual(["1"]);
+    expect(again.integrityCheck()).toEqual(["ok"]);
+    again.close();
+  });
+
+  it("a file that is not a history is reported and left untouched", () => {
+    const garbage = join(dir, "garbage.sqlite");
+    const content = "this is not a database, but someone's notes\n".repeat(200);
+    writeFileSync(garbage, content);
+    const out = runHistory({ history: garbage });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("is not a readable regel history");
+    const rec = runRecord(writeReport("g.json", report({ rrd: "2023-04-21", status: "accepted", meeting: 1, count: 1, findings: {} })), {
+      bank: "B",
+      deliveryId: "1",
+      deliveredAt: "2023-04-24T10:00:00Z",
+      history: garbage,
+    });
+    expect(rec.code).toBe(2);
+    expect(readFileSync(garbage, "utf8")).toBe(content);
+
+    const foreign = join(dir, "foreign.sqlite");
+    const Database = createRequire(import.meta.url)("better-sqlite3");
+    const db = new Database(foreign);
+    db.exec("CREATE TABLE t (x)");
+    db.close();
+    expect(runHistory({ history: foreign }).stderr).toContain("not a regel history (no runs table)");
+  });
+});
+
+describe("a writer killed mid-write", () => {
+  it("leaves a sound database with every committed run complete and no partial run", async () => {
+    // The child runs runtime/history.ts itself, transpiled (types only erased) next to a tiny driver.
+    const childDir = mkdtempSync(join(tmpdir(), "regel-kill-"));
+    const source = readFileSync(join(ROOT, "runtime", "history.ts"), "utf8");
+    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+    writeFileSync(join(childDir, "history.mjs"), js);
+    const FINDINGS = 40;
+    writeFileSync(
+      join(childDir, "writer.mjs"),
+      `import { History } from "./history.mjs";
+const h = History.open(process.argv[2], { create: true });
+const findings = {};
+for (let i = 0; i < ${FINDINGS}; i++) findings["r" + String(i).padStart(3, "0")] = i + 1;
+for (let n = 1; ; n++) {
+  h.record({ bank: "K", deliveryId: String(n), rrd: "2023-04-21", deliveredAt: "2023-04-24T10:00:00Z", accepted: true,
+    ruleset: "x@1.0.0", ikbs: 1, ikbsMeetingControls: 1, percentage: 100, blockingErrors: 0, errors: n, findings });
+  process.stdout.write("committed " + n + "\\n");
+}
+`,
+    );
+    const file = join(childDir, "kill.sqlite");
+    const child = spawn(process.execPath, [join(childDir, "writer.mjs"), file], {
+      env: { ...process.env, NODE_PATH: join(ROOT, "node_modules") },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let committed = 0;
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += String(d)));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`writer made no progress: ${stderr}`)), 20_000);
+      child.stdout.on("data", (d: Buffer) => {
+        for (const m of String(d).matchAll(/committed (\d+)/g)) committed = Math.max(committed, Number(m[1]));
+        if (committed >= 25 && !child.killed) {
+          child.kill("SIGKILL");
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.on("exit", () => {
+        clearTimeout(timer);
+        if (committed < 25) reject(new Error(`writer exited early: ${stderr}`));
+      });
+    });
+    await new Promise((r) => child.on("close", r));
+    const h = History.open(file);
+    try {
+      expect(h.integrityCheck()).toEqual(["ok"]);
+      const runs = h.runs();
+      const ids = runs.map((r) => Number(r.deliveryId)).sort((a, b) => a - b);
+      // Every run reported committed is there; at most one more (committed but not yet reported).
+      expect(ids.slice(0, committed)).toEqual(Array.from({ length: committed }, (_, i) => i + 1));
+      expect(ids.length - committed).toBeLessThanOrEqual(1);
+      for (const r of runs) expect(Object.keys(r.findings)).toHaveLength(FINDINGS);
+    } finally {
+      h.close();
+    }
+  }, 30_000);
+});
