@@ -4,27 +4,31 @@
  * `test/compiler/differential.test.ts`) and to run the examples of a ruleset; the runtime never
  * uses it.
  *
- * Findings are built exactly as `compiler/contract.ts` describes:
- * Field text in a finding is the canonical CSV text of the decoded value (decimals with exactly the
- * field's scale, dates `YYYY-MM-DD`, datetimes ISO 8601 UTC), or the raw CSV text when the value
- * does not fit its type (the offending text).
+ * Findings are built exactly as `compiler/contract.ts` describes. Field text in a finding is the
+ * canonical CSV text of the decoded value (decimals with exactly the field's scale, dates
+ * `YYYY-MM-DD`, datetimes ISO 8601 UTC), or the raw CSV text when the value does not fit its type
+ * (the offending text).
  * - `role`: for an entity with `role by F`, `D` when the text of F equals the IKB key (the
  *   context's, else the record's own valid IKB key field), else `V`; undefined when the entity has
  *   no `role by` or no IKB key is known.
  * - `attribute`: the field under test for attribute rules and decode findings; undefined otherwise.
  * - `key`: the entity's key fields as `f=v;g=w` (empty text for absent values).
  * - `values`: per field name its text, `null` when absent. Attribute rules: the attribute plus
- *   every field of the record the rule reads; record rules: every field the rule reads (in `when` and `require`, not counting
- *   fields of records iterated by `where`).
+ *   every field of the record the rule reads; record rules: every field the rule reads (in `when`
+ *   and `require`, not counting fields of records iterated by `where`).
  * - `message`: the rule's `message`, or its title when it has none; `{attribute}` is the field
  *   name under test (empty for record rules), `{value}` its text as in `values`, `{f}` for a field
  *   `f` of the entity its text as in `values`. Unknown placeholders stay as written.
  *
+ * `applies to D` (or `V`) skips records of entities with `role by` whose role is another one or
+ * unknown; records of entities without `role by` are always checked.
+ *
  * **Order of findings** for one record ({@link interpretRecord}): first the decode findings
- * (missing `required` fields, in field declaration order), then the rules in the order of
- * `ruleset.rules`; within an attribute rule, its attributes in the order of its `for` list
- * (`E.*` expands to the fields in declaration order). The differential test compares findings as
- * sorted multisets, so a compiler that fuses rules in another order still agrees.
+ * (missing `required` fields, rule code `required`, blocking, in field declaration order), then
+ * the rules in the order of `ruleset.rules`; within an attribute rule, its attributes in the order
+ * of its `for` list (`E.*` expands to the fields in declaration order). The compiled module
+ * reports `value is valid` rules from its decoders, field by field, and runs its fused checks in
+ * its own order, so the differential test compares findings as sorted multisets.
  *
  * @module
  */
