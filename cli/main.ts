@@ -17,6 +17,7 @@ import { register as registerDiff } from "./commands/diff.js";
 import { register as registerRecord } from "./commands/record.js";
 import { register as registerHistory } from "./commands/history.js";
 import { register as registerAssess } from "./commands/assess.js";
+import { register as registerExplain } from "./commands/explain.js";
 
 const program = new Command();
 program
@@ -35,5 +36,6 @@ registerDiff(program);
 registerRecord(program);
 registerHistory(program);
 registerAssess(program);
+registerExplain(program);
 
 await program.parseAsync(process.argv);

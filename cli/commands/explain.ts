@@ -1,0 +1,92 @@
+/**
+ * `regel explain --report R --rule CODE --record KEY --delivery DIR`: evaluate one rule on one
+ * record of the delivery, step by step with the values, down to the failing sub-condition. The
+ * ruleset version and RRD come from the report; the record is read from the delivery folder (the
+ * report keeps only masked samples of the offending values). Exit codes: 0 explained, 2 unknown
+ * rule, record or ruleset, or bad input.
+ *
+ * @module
+ */
+import { existsSync, statSync } from "node:fs";
+import type { Command } from "commander";
+import { findRuleset } from "../../dsl/project.js";
+import { explainRule, ExplainError, explanationText } from "../../runtime/explain.js";
+import { HistoryError } from "../../runtime/history.js";
+import { readReport } from "./record.js";
+import { type CommandOutput, loadRulesets } from "./trace.js";
+
+interface Options {
+  report: string;
+  rule: string;
+  record: string;
+  delivery?: string;
+  entity?: string;
+  json?: boolean;
+  showPersonalData?: boolean;
+  rulesets: string;
+}
+
+/** Register the `explain` command. */
+export function register(program: Command): void {
+  program
+    .command("explain")
+    .description("Evaluate one rule on one record step by step, down to the failing sub-condition")
+    .requiredOption("--report <file>", "the JSON report of the run (report.json)")
+    .requiredOption("--rule <code>", "validation code, e.g. dmc0003")
+    .requiredOption("--record <key>", "record key as the report prints it, e.g. ikb_id=IKB001;customer_id=IKB001")
+    .option("--delivery <dir>", "the delivery folder the report was made from (the report does not record it)")
+    .option("--entity <name>", "the entity, when the rule runs on several and the key is ambiguous")
+    .option("--json", "print JSON")
+    .option("--show-personal-data", "do not mask personal fields")
+    .option("--rulesets <dir>", "ruleset folder", "rulesets")
+    .action(async (options: Options) => {
+      const out = await runExplain(options);
+      process.stdout.write(out.stdout);
+      process.stderr.write(out.stderr);
+      process.exitCode = out.code;
+    });
+}
+
+/** Run `regel explain` and return what it prints. */
+export async function runExplain(options: Partial<Options> & Pick<Options, "report" | "rule" | "record">): Promise<CommandOutput> {
+  const fail = (message: string): CommandOutput => ({ code: 2, stdout: "", stderr: `regel explain: ${message}\n` });
+  let report;
+  try {
+    report = readReport(options.report);
+  } catch (e) {
+    if (e instanceof HistoryError) return fail(e.message);
+    throw e;
+  }
+  const folder = options.delivery;
+  if (folder === undefined) return fail("the report does not name its delivery folder; pass --delivery DIR (the folder given to regel validate)");
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) return fail(`${folder} is not a folder`);
+  const loaded = await loadRulesets([options.rulesets ?? "rulesets"]);
+  if ("error" in loaded) return fail(loaded.error);
+  const ruleset = findRuleset(loaded.project, report.ruleset.id);
+  if (ruleset === undefined) {
+    return fail(`the report was made with ${report.ruleset.id}, which is not under ${options.rulesets ?? "rulesets"}; rulesets: ${loaded.project.rulesets.map((r) => r.id).join(", ")}`);
+  }
+  const reported = [...report.rules, ...report.secondaryRules].find((r) => r.code === options.rule);
+  try {
+    const x = await explainRule({
+      ruleset,
+      rule: options.rule,
+      key: options.record,
+      folder,
+      rrd: report.rrd,
+      entity: options.entity,
+      showPersonalData: options.showPersonalData,
+    });
+    const inReport = reported?.samples.some((s) => s.key === x.key && s.entity === x.entity) ?? false;
+    const note =
+      reported === undefined
+        ? `note: the report lists no findings of ${options.rule}\n`
+        : inReport
+          ? ""
+          : `note: this record is not among the report's samples of ${options.rule} (${reported.count} findings, ${reported.samples.length} samples)\n`;
+    return { code: 0, stdout: options.json === true ? `${JSON.stringify(x, null, 2)}\n` : explanationText(x), stderr: note };
+  } catch (e) {
+    if (e instanceof ExplainError) return fail(e.message);
+    throw e;
+  }
+}

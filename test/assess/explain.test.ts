@@ -1,0 +1,143 @@
+/**
+ * `regel explain`: a rule evaluated step by step on one record of a delivery, against the shipped
+ * ikb.glo rulesets. The delivery is a copy of the runtime's GLO fixture with one record changed.
+ */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runExplain } from "../../cli/commands/explain.js";
+import { interpretRule } from "../../compiler/reference-interpreter.js";
+import type { ResolvedRuleset } from "../../dsl/model.js";
+import { findRuleset, loadProject } from "../../dsl/project.js";
+import { explainRule, type Step } from "../../runtime/explain.js";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const dir = mkdtempSync(join(tmpdir(), "regel-explain-"));
+const delivery = join(dir, "delivery");
+const reportPath = join(dir, "report.json");
+let glo: ResolvedRuleset;
+
+beforeAll(async () => {
+  cpSync(join(ROOT, "test", "runtime", "fixtures", "glo-delivery"), delivery, { recursive: true });
+  // A non-natural person registered in NL with neither KvK number nor RSIN (omc0019).
+  const nnp = join(delivery, "non_natural_person.csv");
+  writeFileSync(nnp, readFileSync(nnp, "utf8").replace("NL,12345678,123456789,", "NL,,,"));
+  const report = {
+    reportVersion: "1.0.0",
+    ruleset: { id: "ikb.glo@1.3.0" },
+    rrd: "2024-03-31",
+    status: "accepted",
+    rules: [
+      {
+        code: "dmc0000",
+        count: 1,
+        samples: [{ key: "ikb_id=IKB002;customer_id=IKB002", entity: "NP", values: { date_of_birth: null } }],
+      },
+    ],
+    secondaryRules: [],
+    blockingErrors: [],
+    inputProblems: [],
+  };
+  writeFileSync(reportPath, JSON.stringify(report));
+  glo = findRuleset(await loadProject(["rulesets"]), "ikb.glo@1.3.0")!;
+});
+
+function failingLeaves(s: Step): string[] {
+  const failingChildren = s.children.filter((c) => c.failing);
+  if (!s.failing) return [];
+  return failingChildren.length === 0 ? [s.expr] : failingChildren.flatMap(failingLeaves);
+}
+
+describe("explainRule", () => {
+  it("dmc0000 on a missing date of birth: the failing sub-condition is `value is present`", async () => {
+    const x = await explainRule({ ruleset: glo, rule: "dmc0000", key: "ikb_id=IKB002;customer_id=IKB002", folder: delivery, rrd: "2024-03-31" });
+    expect(x.entity).toBe("NP");
+    expect(x.line).toBe(4);
+    expect(x.role).toBe("D");
+    const dob = x.evaluations.find((e) => e.attribute === "date_of_birth")!;
+    expect(dob.outcome).toBe("finding");
+    expect(dob.require).toMatchObject({ expr: "value is present", value: "false", failing: true });
+    expect(x.evaluations.find((e) => e.attribute === "last_name")!.outcome).toBe("pass");
+  });
+
+  it("omc0019: descends through or/and to the failing presence tests", async () => {
+    const x = await explainRule({ ruleset: glo, rule: "omc0019", key: "ikb_id=IKB003;customer_id=IKB003", folder: delivery, rrd: "2024-03-31" });
+    const e = x.evaluations[0];
+    expect(e.when).toMatchObject({ expr: "registered_country is present", value: "true", failing: false });
+    expect(e.outcome).toBe("finding");
+    const leaves = failingLeaves(e.require!);
+    expect(leaves).toContain("coc_number is present");
+    expect(leaves).toContain("rsin is present");
+    // registered_country = "NL" is true: not on the failing path.
+    expect(leaves).not.toContain('registered_country = "NL"');
+  });
+
+  it("agrees with the reference interpreter on whether the record has a finding", async () => {
+    for (const [rule, entity, key, row] of [
+      ["omc0019", "NNP", "ikb_id=IKB003;customer_id=IKB003", 0],
+      ["dmc0003", "NP", "ikb_id=IKB001;customer_id=IKB001", 0],
+    ] as const) {
+      const x = await explainRule({ ruleset: glo, rule, key, folder: delivery, rrd: "2024-03-31" });
+      const file = glo.entities.get(entity)!.file!;
+      const [head, ...lines] = readFileSync(join(delivery, file), "utf8").trim().split("\n");
+      const cells = lines[row].split(",");
+      const raw = Object.fromEntries(head.split(",").map((h, i) => [h, cells[i] ?? ""]));
+      const findings = interpretRule(glo, rule, entity, raw, { rrd: "2024-03-31", ikb: { [entity]: [raw] } });
+      expect(x.evaluations.some((e) => e.outcome === "finding"), rule).toBe(findings.length > 0);
+    }
+  });
+
+  it("masks personal values unless asked", async () => {
+    const args = { ruleset: glo, rule: "dmc0003", key: "ikb_id=IKB001;customer_id=IKB001", folder: delivery, rrd: "2024-03-31" };
+    const masked = await explainRule(args);
+    expect(JSON.stringify(masked)).not.toContain("1970-01-01");
+    expect(masked.values.date_of_birth).toBe("***");
+    const shown = await explainRule({ ...args, showPersonalData: true });
+    expect(JSON.stringify(shown)).toContain("1970-01-01");
+  });
+
+  it("a value that does not fit its type is explained as absent, with its CSV text", async () => {
+    const x = await explainRule({
+      ruleset: glo,
+      rule: "dmc0000",
+      key: "ikb_id=IKB004;customer_id=IKB004",
+      folder: delivery,
+      rrd: "2024-03-31",
+      showPersonalData: true,
+    });
+    const dob = x.evaluations.find((e) => e.attribute === "date_of_birth")!;
+    expect(dob.outcome).toBe("finding");
+    expect(dob.require!.children[0].note).toContain('"1980-02-30"');
+  });
+});
+
+describe("regel explain (command)", () => {
+  it("prints the steps and marks the failure", async () => {
+    const r = await runExplain({ report: reportPath, rule: "omc0019", record: "ikb_id=IKB003;customer_id=IKB003", delivery });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('omc0019 "Registratienummer niet-natuurlijk persoon ontbreekt" (ikb.glo@1.3.0, RRD 2024-03-31)');
+    expect(r.stdout).toMatch(/✗ coc_number is present {2}= {2}false/);
+    expect(r.stdout).toContain("=> FINDING");
+    expect(r.stderr).toContain("the report lists no findings of omc0019");
+  });
+
+  it("the values-only key form works; a sampled record gives no note", async () => {
+    const r = await runExplain({ report: reportPath, rule: "dmc0000", record: "IKB002;IKB002", delivery, entity: "NP" });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+  });
+
+  it("bad input: no delivery, unknown rule, unknown record, file rule, not a report", async () => {
+    const base = { report: reportPath, rule: "dmc0000", record: "ikb_id=IKB002;customer_id=IKB002" };
+    expect((await runExplain(base)).stderr).toContain("pass --delivery DIR");
+    const rule = await runExplain({ ...base, rule: "dmc9999", delivery });
+    expect(rule.code).toBe(2);
+    expect(rule.stderr).toContain("ikb.glo@1.3.0 has no rule dmc9999; rules: dmc0000, ");
+    const rec = await runExplain({ ...base, record: "ikb_id=NOPE;customer_id=NOPE", delivery, entity: "NP" });
+    expect(rec.code).toBe(2);
+    expect(rec.stderr).toContain("keys look like: NP ikb_id=IKB001;customer_id=IKB001");
+    expect((await runExplain({ ...base, rule: "fil0001", delivery })).stderr).toContain("a check on whole files");
+    expect((await runExplain({ ...base, report: join(delivery, "address.csv"), delivery })).stderr).toContain("is not JSON");
+  });
+});
