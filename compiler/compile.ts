@@ -93,19 +93,22 @@ export async function compileRuleset(ruleset: ResolvedRuleset, context: CompileC
   const diagnostics = emitted.ctx.diagnostics;
   if (hasErrors(diagnostics)) return { ts: "", js: "", traceJson: "", diagnostics };
 
-  // One pass: the whole file from its statements, never node-by-node edits.
+  // One pass: the code from its statements, never node-by-node edits.
   const project = context.project ?? newTsProject();
   const path = `/${ruleset.id}/validators.ts`;
   const sourceFile = project.createSourceFile(path, { statements: emitted.statements }, { overwrite: true });
   const raw = sourceFile.getFullText();
   project.removeSourceFile(sourceFile);
 
-  // Formatting and transpiling are per top-level statement context-free, so the prelude (shared
-  // by many modules) is done once per process and the module text is the concatenation.
+  // Formatting and transpiling are context-free per top-level statement, so the module is put
+  // together from parts: the prelude (shared by many modules) is done once per process, record
+  // types need no JavaScript, and the data tables are laid out by the emitter already.
   const prelude = await cachedPrelude(emitted.prelude.join("\n"));
-  const body = await prettier.format(raw, PRETTIER);
-  const formatted = `${emitted.header}\n${prelude.ts}\n${body}`;
-  const js = `${emitted.header}\n${prelude.js}\n${transpile(body)}`;
+  const types = await prettier.format(emitted.types.join("\n\n"), PRETTIER);
+  const code = await prettier.format(raw, PRETTIER);
+  const join = (parts: string[]): string => parts.filter((p) => p.trim() !== "").join("\n");
+  const formatted = join([emitted.header, prelude.ts, types, code, `${emitted.dataTs.join("\n\n")}\n`]);
+  const js = join([emitted.header, prelude.js, transpile(code), `${emitted.dataJs.join("\n\n")}\n`]);
   const traceJson = `${JSON.stringify(emitted.data, null, 2)}\n`;
   return { ts: formatted, js, traceJson, diagnostics };
 }

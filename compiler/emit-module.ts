@@ -8,7 +8,7 @@
 import countries from "i18n-iso-countries";
 import * as ibantools from "ibantools";
 import type { ResolvedRuleset } from "../dsl/model.js";
-import { text as codeText, doc, isSafeIdentifier, join, lit, prettyLit, ts, type Code } from "./code.js";
+import { text as codeText, doc, id, isSafeIdentifier, join, lit, prettyLit, ts, type Code } from "./code.js";
 import { CompileError, ModuleContext } from "./emit-context.js";
 import { emitClassify } from "./emit-classify.js";
 import { emitDecoder } from "./emit-decoders.js";
@@ -27,6 +27,11 @@ const TAKEN_TYPE_NAMES = new Set([
 ]);
 
 export interface EmittedModule {
+  /** Type declarations (record interfaces): formatted, no JavaScript. */
+  types: string[];
+  /** Exported data tables, already laid out: as TypeScript and as JavaScript. */
+  dataTs: string[];
+  dataJs: string[];
   /** The module's leading TSDoc comment. */
   header: string;
   /** The prelude: contract types and runtime helpers (the same text for many modules). */
@@ -80,7 +85,7 @@ const $COUNTRIES: ReadonlySet<string> = new Set<string>(${lit(codes)});`;
 export function emitModule(ruleset: ResolvedRuleset, cwd: string): EmittedModule {
   const ctx = new ModuleContext(ruleset);
   const data = moduleData(ctx, cwd);
-  if (!checkNames(ctx)) return { header: "", prelude: [], statements: [], data, ctx };
+  if (!checkNames(ctx)) return { header: "", prelude: [], types: [], statements: [], dataTs: [], dataJs: [], data, ctx };
 
   const entities = [...ruleset.entities.values()];
   const instances = compileRules(ctx);
@@ -120,39 +125,26 @@ export function emitModule(ruleset: ResolvedRuleset, cwd: string): EmittedModule
     .filter((e) => instances.some((i) => i.entity === e && i.usesIkb && !isDecodeRule(i.rule)))
     .map((e) => e.name);
   const exports = ts`
-/** The ruleset version this module was compiled from. */
-// prettier-ignore
-export const metadata: RulesetMetadata = ${prettyLit(data.metadata)};
-
-/** The entities of the data model: CSV file, key, role and fields. */
-// prettier-ignore
-export const entities: readonly EntityMeta[] = ${prettyLit(data.entities)};
-
-/** The trace table: for every rule its articles, source location and the categories it feeds. */
-// prettier-ignore
-export const trace: readonly RuleTrace[] = ${prettyLit(data.trace)};
-
-/** The categories of Bijlage 3 with the results and markings that put an IKB in them. */
-// prettier-ignore
-export const categories: readonly CategoryTrace[] = ${prettyLit(data.categories)};
-
-/** The payout conditions. */
-// prettier-ignore
-export const payouts: readonly PayoutTrace[] = ${prettyLit(data.payouts)};
-
-/** The delivery-level checks the runtime performs. */
-// prettier-ignore
-export const fileRules: readonly FileRule[] = ${prettyLit(data.fileRules)};
-
-/** Entities whose rules need the assembled IKB (they use exists / count / sum). */
-export const needsIkb: readonly string[] = ${lit(needsIkb)};
-
 /** Decoders by entity name. */
 export const decoders = { ${join(entities.map((e) => ts`${e.name}: ${entityHelper("decode", e)}`), ", ")} } as const;
 
 /** Fused checks by entity name: all record and attribute rules of the entity in one pass. */
 export const checks = { ${join(entities.map((e) => ts`${e.name}: ${entityHelper("check", e)}`), ", ")} } as const;
 `;
+  const tables: [string, Code, unknown][] = [
+    ["The ruleset version this module was compiled from.", ts`metadata: RulesetMetadata`, data.metadata],
+    ["The entities of the data model: CSV file, key, role and fields.", ts`entities: readonly EntityMeta[]`, data.entities],
+    ["The trace table: for every rule its articles, source location and the categories it feeds.", ts`trace: readonly RuleTrace[]`, data.trace],
+    ["The categories of Bijlage 3 with the results and markings that put an IKB in them.", ts`categories: readonly CategoryTrace[]`, data.categories],
+    ["The payout conditions.", ts`payouts: readonly PayoutTrace[]`, data.payouts],
+    ["The delivery-level checks the runtime performs.", ts`fileRules: readonly FileRule[]`, data.fileRules],
+    ["Entities whose rules need the assembled IKB (they use exists / count / sum).", ts`needsIkb: readonly string[]`, needsIkb],
+  ];
+  // Data tables are laid out here already (prettyLit) and marked prettier-ignore: they need neither
+  // formatting nor transpiling, so the TS and JS variants are written directly.
+  const dataTs = tables.map(([comment, decl, value]) => codeText(ts`${doc([comment])}// prettier-ignore
+export const ${decl} = ${prettyLit(value)};`));
+  const dataJs = tables.map(([comment, decl, value]) => codeText(ts`${doc([comment])}export const ${ts`${id(codeText(decl).split(":")[0])}`} = ${prettyLit(value)};`));
 
   const features: Code[] = [];
   if (ctx.features.has("calendar")) features.push(PRELUDE_CALENDAR);
@@ -169,11 +161,14 @@ export const checks = { ${join(entities.map((e) => ts`${e.name}: ${entityHelper(
     "",
     "@module",
   ]);
-  const sections: Code[] = [...entities.map((e) => emitRecordInterface(ctx, e)), ...ctx.hoisted, ...body, exports];
+  const sections: Code[] = [...ctx.hoisted, ...body, exports];
   return {
     header: codeText(header),
     prelude: [PRELUDE_TYPES, PRELUDE_CORE, ...features].map(codeText),
+    types: entities.map((e) => codeText(emitRecordInterface(ctx, e))),
     statements: sections.map(codeText),
+    dataTs,
+    dataJs,
     data,
     ctx,
   };

@@ -448,9 +448,11 @@ function $length(v: string | undefined): number | undefined {
   return v === undefined ? undefined : $cpLength(v);
 }
 
+const $NO_ROWS: readonly never[] = [];
+/** The records of one entity in the IKB (no allocation when there are none). */
 function $ikbRows<T>(ikb: Readonly<Record<string, readonly unknown[]>>, entity: string): readonly T[] {
   const rows = ikb[entity];
-  return (rows === undefined ? [] : rows) as readonly T[];
+  return (rows === undefined ? $NO_ROWS : rows) as readonly T[];
 }
 `;
 

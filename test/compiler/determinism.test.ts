@@ -33,21 +33,24 @@ describe("deterministic compilation", () => {
     expect(a.files.length).toBeGreaterThan(0);
     expect(b.files.map((f) => f.path)).toEqual(a.files.map((f) => f.path));
     for (let i = 0; i < a.files.length; i++) expect(b.files[i].contents, a.files[i].path).toBe(a.files[i].contents);
-
-    // A ruleset compiled on its own (with what it extends / uses) gives the same module.
-    const first = a.files[0].path.split("/")[1];
-    const own = [...forward].filter(([path]) => path.includes(first.split("@")[0]));
-    const alone = await compile(new Map(own), { outDir: "out" });
-    const mine = (files: typeof a.files) => files.filter((f) => f.path.startsWith(`out/${first}/`));
-    expect(mine(alone.files).map((f) => f.contents)).toEqual(mine(a.files).map((f) => f.contents));
-  });
-
-  it("contains no timestamps or absolute paths", async () => {
-    const files = regelFiles("rulesets").slice(0, 2);
-    const r = await compile(files, { outDir: "out" });
-    for (const f of r.files) {
-      expect(f.contents).not.toContain(process.cwd());
-      expect(f.contents).not.toMatch(/20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z/);
+    for (const f of a.files) {
+      expect(f.contents, "no absolute paths").not.toContain(process.cwd());
+      expect(f.contents, "no timestamps").not.toMatch(/20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z/);
     }
+
+    // A ruleset compiled on its own (when it needs no other file) gives the same module.
+    const ids = [...new Set(a.files.map((f) => f.path.split("/")[1]))];
+    let compared = 0;
+    for (const rid of ids) {
+      const own = [...forward].filter(([path]) => path.includes(rid.split("@")[0]));
+      const alone = await compile(new Map(own), { outDir: "out" });
+      if (alone.files.length === 0) continue; // it extends or uses another ruleset
+      const mine = (files: typeof a.files) => files.filter((f) => f.path.startsWith(`out/${rid}/`)).map((f) => f.contents);
+      expect(mine(alone.files)).toEqual(mine(a.files));
+      compared++;
+      break;
+    }
+    expect(compared).toBe(1);
   });
+
 });

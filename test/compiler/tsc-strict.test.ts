@@ -4,9 +4,10 @@
  * (That the committed output is current is checked by compile-cli.test.ts.)
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import * as prettier from "prettier";
 import { describe, expect, it } from "vitest";
 
 const COMPILED = resolve("rulesets/compiled");
@@ -38,5 +39,15 @@ describe("generated modules under tsc --strict", () => {
       output = String((e as { stdout?: string }).stdout ?? e);
     }
     expect(output).toBe("");
+  });
+
+  it("are formatted: prettier leaves them unchanged", async () => {
+    for (const m of readdirSync(COMPILED).sort()) {
+      const file = join(COMPILED, m, "validators.ts");
+      if (!existsSync(file)) continue;
+      const source = readFileSync(file, "utf8");
+      const formatted = await prettier.format(source, { parser: "typescript", printWidth: 110, trailingComma: "all" });
+      expect(formatted === source, `${m}/validators.ts is not prettier-formatted`).toBe(true);
+    }
   });
 });

@@ -453,9 +453,11 @@ function $length(v: string | undefined): number | undefined {
   return v === undefined ? undefined : $cpLength(v);
 }
 
+const $NO_ROWS: readonly never[] = [];
+/** The records of one entity in the IKB (no allocation when there are none). */
 function $ikbRows<T>(ikb: Readonly<Record<string, readonly unknown[]>>, entity: string): readonly T[] {
   const rows = ikb[entity];
-  return (rows === undefined ? [] : rows) as readonly T[];
+  return (rows === undefined ? $NO_ROWS : rows) as readonly T[];
 }
 
 /** IBAN length and BBAN format per country (embedded from ibantools at compile time). */
@@ -5001,7 +5003,31 @@ export function classify(
   return { categories, payoutsBlocked, meetsAutomatedControls: categories.length === 0 };
 }
 
-/** The ruleset version this module was compiled from. */
+/** Decoders by entity name. */
+export const decoders = {
+  NP: $decode_NP,
+  NNP: $decode_NNP,
+  RE: $decode_RE,
+  BA: $decode_BA,
+  AD: $decode_AD,
+  SA: $decode_SA,
+  UA: $decode_UA,
+} as const;
+
+/** Fused checks by entity name: all record and attribute rules of the entity in one pass. */
+export const checks = {
+  NP: $check_NP,
+  NNP: $check_NNP,
+  RE: $check_RE,
+  BA: $check_BA,
+  AD: $check_AD,
+  SA: $check_SA,
+  UA: $check_UA,
+} as const;
+
+/**
+ * The ruleset version this module was compiled from.
+ */
 // prettier-ignore
 export const metadata: RulesetMetadata = {
   name: "ikb.glo",
@@ -5022,7 +5048,9 @@ export const metadata: RulesetMetadata = {
   ikb: { key: "ikb_id", depositors: ["NP", "NNP"], depositorBy: "customer_id" },
 };
 
-/** The entities of the data model: CSV file, key, role and fields. */
+/**
+ * The entities of the data model: CSV file, key, role and fields.
+ */
 // prettier-ignore
 export const entities: readonly EntityMeta[] = [
   {
@@ -5738,7 +5766,9 @@ export const entities: readonly EntityMeta[] = [
   },
 ];
 
-/** The trace table: for every rule its articles, source location and the categories it feeds. */
+/**
+ * The trace table: for every rule its articles, source location and the categories it feeds.
+ */
 // prettier-ignore
 export const trace: readonly RuleTrace[] = [
   {
@@ -6940,7 +6970,9 @@ export const trace: readonly RuleTrace[] = [
   },
 ];
 
-/** The categories of Bijlage 3 with the results and markings that put an IKB in them. */
+/**
+ * The categories of Bijlage 3 with the results and markings that put an IKB in them.
+ */
 // prettier-ignore
 export const categories: readonly CategoryTrace[] = [
   {
@@ -7121,7 +7153,9 @@ export const categories: readonly CategoryTrace[] = [
   },
 ];
 
-/** The payout conditions. */
+/**
+ * The payout conditions.
+ */
 // prettier-ignore
 export const payouts: readonly PayoutTrace[] = [
   {
@@ -7186,7 +7220,9 @@ export const payouts: readonly PayoutTrace[] = [
   },
 ];
 
-/** The delivery-level checks the runtime performs. */
+/**
+ * The delivery-level checks the runtime performs.
+ */
 // prettier-ignore
 export const fileRules: readonly FileRule[] = [
   {
@@ -7215,27 +7251,8 @@ export const fileRules: readonly FileRule[] = [
   },
 ];
 
-/** Entities whose rules need the assembled IKB (they use exists / count / sum). */
+/**
+ * Entities whose rules need the assembled IKB (they use exists / count / sum).
+ */
+// prettier-ignore
 export const needsIkb: readonly string[] = ["NP", "NNP", "RE", "BA", "AD"];
-
-/** Decoders by entity name. */
-export const decoders = {
-  NP: $decode_NP,
-  NNP: $decode_NNP,
-  RE: $decode_RE,
-  BA: $decode_BA,
-  AD: $decode_AD,
-  SA: $decode_SA,
-  UA: $decode_UA,
-} as const;
-
-/** Fused checks by entity name: all record and attribute rules of the entity in one pass. */
-export const checks = {
-  NP: $check_NP,
-  NNP: $check_NNP,
-  RE: $check_RE,
-  BA: $check_BA,
-  AD: $check_AD,
-  SA: $check_SA,
-  UA: $check_UA,
-} as const;

@@ -304,9 +304,11 @@ function $in(set, v) {
 function $length(v) {
     return v === undefined ? undefined : $cpLength(v);
 }
+const $NO_ROWS = [];
+/** The records of one entity in the IKB (no allocation when there are none). */
 function $ikbRows(ikb, entity) {
     const rows = ikb[entity];
-    return (rows === undefined ? [] : rows);
+    return (rows === undefined ? $NO_ROWS : rows);
 }
 export {};
 
@@ -319,45 +321,60 @@ export function classify(findings, ikb) {
     const payoutsBlocked = [];
     return { categories, payoutsBlocked, meetsAutomatedControls: categories.length === 0 };
 }
-/** The ruleset version this module was compiled from. */
-// prettier-ignore
-export const metadata = {
-    name: "ikb.handhaving",
-    version: "1.0.0",
-    id: "ikb.handhaving@1.0.0",
-    title: "Handhaving IKB-regelgeving",
-    validFrom: undefined,
-    validUntil: undefined,
-    extends: undefined,
-    sources: [
-        {
-            alias: "bk",
-            title: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
-            url: undefined,
-        },
-        { alias: "wft", title: "Wet op het financieel toezicht", url: undefined },
-        { alias: "bpr", title: "Besluit prudentiële regels Wft", url: undefined },
-    ],
-    ikb: undefined,
-};
-/** The entities of the data model: CSV file, key, role and fields. */
-// prettier-ignore
-export const entities = [];
-/** The trace table: for every rule its articles, source location and the categories it feeds. */
-// prettier-ignore
-export const trace = [];
-/** The categories of Bijlage 3 with the results and markings that put an IKB in them. */
-// prettier-ignore
-export const categories = [];
-/** The payout conditions. */
-// prettier-ignore
-export const payouts = [];
-/** The delivery-level checks the runtime performs. */
-// prettier-ignore
-export const fileRules = [];
-/** Entities whose rules need the assembled IKB (they use exists / count / sum). */
-export const needsIkb = [];
 /** Decoders by entity name. */
 export const decoders = {};
 /** Fused checks by entity name: all record and attribute rules of the entity in one pass. */
 export const checks = {};
+
+/**
+ * The ruleset version this module was compiled from.
+ */
+export const metadata = {
+  name: "ikb.handhaving",
+  version: "1.0.0",
+  id: "ikb.handhaving@1.0.0",
+  title: "Handhaving IKB-regelgeving",
+  validFrom: undefined,
+  validUntil: undefined,
+  extends: undefined,
+  sources: [
+    {
+      alias: "bk",
+      title: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+      url: undefined,
+    },
+    { alias: "wft", title: "Wet op het financieel toezicht", url: undefined },
+    { alias: "bpr", title: "Besluit prudentiële regels Wft", url: undefined },
+  ],
+  ikb: undefined,
+};
+
+/**
+ * The entities of the data model: CSV file, key, role and fields.
+ */
+export const entities = [];
+
+/**
+ * The trace table: for every rule its articles, source location and the categories it feeds.
+ */
+export const trace = [];
+
+/**
+ * The categories of Bijlage 3 with the results and markings that put an IKB in them.
+ */
+export const categories = [];
+
+/**
+ * The payout conditions.
+ */
+export const payouts = [];
+
+/**
+ * The delivery-level checks the runtime performs.
+ */
+export const fileRules = [];
+
+/**
+ * Entities whose rules need the assembled IKB (they use exists / count / sum).
+ */
+export const needsIkb = [];

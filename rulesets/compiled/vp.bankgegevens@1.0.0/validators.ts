@@ -453,9 +453,11 @@ function $length(v: string | undefined): number | undefined {
   return v === undefined ? undefined : $cpLength(v);
 }
 
+const $NO_ROWS: readonly never[] = [];
+/** The records of one entity in the IKB (no allocation when there are none). */
 function $ikbRows<T>(ikb: Readonly<Record<string, readonly unknown[]>>, entity: string): readonly T[] {
   const rows = ikb[entity];
-  return (rows === undefined ? [] : rows) as readonly T[];
+  return (rows === undefined ? $NO_ROWS : rows) as readonly T[];
 }
 
 /** IBAN length and BBAN format per country (embedded from ibantools at compile time). */
@@ -2596,7 +2598,23 @@ export function classify(
   return { categories, payoutsBlocked, meetsAutomatedControls: categories.length === 0 };
 }
 
-/** The ruleset version this module was compiled from. */
+/** Decoders by entity name. */
+export const decoders = {
+  NaturalPerson: $decode_NaturalPerson,
+  LegalPerson: $decode_LegalPerson,
+  RequestLog: $decode_RequestLog,
+} as const;
+
+/** Fused checks by entity name: all record and attribute rules of the entity in one pass. */
+export const checks = {
+  NaturalPerson: $check_NaturalPerson,
+  LegalPerson: $check_LegalPerson,
+  RequestLog: $check_RequestLog,
+} as const;
+
+/**
+ * The ruleset version this module was compiled from.
+ */
 // prettier-ignore
 export const metadata: RulesetMetadata = {
   name: "vp.bankgegevens",
@@ -2616,7 +2634,9 @@ export const metadata: RulesetMetadata = {
   ikb: undefined,
 };
 
-/** The entities of the data model: CSV file, key, role and fields. */
+/**
+ * The entities of the data model: CSV file, key, role and fields.
+ */
 // prettier-ignore
 export const entities: readonly EntityMeta[] = [
   {
@@ -3072,7 +3092,9 @@ export const entities: readonly EntityMeta[] = [
   },
 ];
 
-/** The trace table: for every rule its articles, source location and the categories it feeds. */
+/**
+ * The trace table: for every rule its articles, source location and the categories it feeds.
+ */
 // prettier-ignore
 export const trace: readonly RuleTrace[] = [
   {
@@ -3446,31 +3468,26 @@ export const trace: readonly RuleTrace[] = [
   },
 ];
 
-/** The categories of Bijlage 3 with the results and markings that put an IKB in them. */
+/**
+ * The categories of Bijlage 3 with the results and markings that put an IKB in them.
+ */
 // prettier-ignore
 export const categories: readonly CategoryTrace[] = [];
 
-/** The payout conditions. */
+/**
+ * The payout conditions.
+ */
 // prettier-ignore
 export const payouts: readonly PayoutTrace[] = [];
 
-/** The delivery-level checks the runtime performs. */
+/**
+ * The delivery-level checks the runtime performs.
+ */
 // prettier-ignore
 export const fileRules: readonly FileRule[] = [];
 
-/** Entities whose rules need the assembled IKB (they use exists / count / sum). */
+/**
+ * Entities whose rules need the assembled IKB (they use exists / count / sum).
+ */
+// prettier-ignore
 export const needsIkb: readonly string[] = [];
-
-/** Decoders by entity name. */
-export const decoders = {
-  NaturalPerson: $decode_NaturalPerson,
-  LegalPerson: $decode_LegalPerson,
-  RequestLog: $decode_RequestLog,
-} as const;
-
-/** Fused checks by entity name: all record and attribute rules of the entity in one pass. */
-export const checks = {
-  NaturalPerson: $check_NaturalPerson,
-  LegalPerson: $check_LegalPerson,
-  RequestLog: $check_RequestLog,
-} as const;
