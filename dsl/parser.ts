@@ -44,20 +44,20 @@ function parserInstance(): RegelParser {
   return instance;
 }
 
-/** Does the token at `i` start a declaration? */
-function startsDeclaration(tokens: IToken[], i: number): boolean {
-  const type = tokens[i].tokenType;
+/** Does `token` (between `prev` and `next`) start a declaration? */
+function startsDeclaration(prev: IToken | undefined, token: IToken, next: IToken | undefined): boolean {
+  const type = token.tokenType;
   if (!DECLARATION_KEYWORDS.has(type)) return false;
-  const prev = i > 0 ? tokens[i - 1].tokenType : undefined;
-  const next = tokens[i + 1]?.tokenType;
+  const prevType = prev?.tokenType;
+  const nextType = next?.tokenType;
   // A keyword inside a dotted ruleset name: `ruleset example.calendar@1.0.0`.
-  if (prev === Dot || next === Dot || next === At) return false;
+  if (prevType === Dot || nextType === Dot || nextType === At) return false;
   // `remove rule x`, `replace rule x`, `extend entity X`: the second keyword belongs to the first.
-  if (prev === KW.remove || prev === KW.replace || prev === KW.extend) return false;
+  if (prevType === KW.remove || prevType === KW.replace || prevType === KW.extend) return false;
   // `fine category 1 base ...` inside a measure.
-  if (type === KW.category && prev === KW.fine) return false;
+  if (type === KW.category && prevType === KW.fine) return false;
   // `replace field` / `remove field` inside `extend entity`.
-  if ((type === KW.remove || type === KW.replace) && next === KW.field) return false;
+  if ((type === KW.remove || type === KW.replace) && nextType === KW.field) return false;
   return true;
 }
 
@@ -163,122 +163,199 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
   return out.sort((a, b) => a.span.start.offset - b.span.start.offset || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }
 
+/**
+ * Size of the pieces the text is lexed in (cut at a line end): keeps tokens short-lived.
+ * Changeable only so tests can check that the cut changes nothing.
+ */
+export const parserTuning = { segmentChars: 1 << 16 };
+
+/** Move positions from a piece of the text to the whole text: columns stay, lines and offsets shift. */
+function shiftSpan(span: Span, offset: number, lines: number): void {
+  span.start.offset += offset;
+  span.start.line += lines;
+  span.end.offset += offset;
+  span.end.line += lines;
+}
+
+/** Number of line breaks (`\n`, `\r\n`, `\r`) in `text`. */
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10 || (ch === 13 && text.charCodeAt(i + 1) !== 10)) n++;
+  }
+  return n;
+}
+
+/**
+ * Lex the text piece by piece (no token spans a line, so cutting at a line end changes nothing)
+ * and parse each declaration as soon as the next one starts. Only one declaration's tokens are
+ * alive at a time, which keeps the garbage collector's work small on big files.
+ */
 function parseInto(text: string, file: string, out: RegelFile, diagnostics: Diagnostic[]): void {
-  const lexed = tokenize(text, file);
-  out.comments = lexed.comments;
-  diagnostics.push(...lexed.diagnostics);
-  const tokens = lexed.tokens;
-
-  // Cut the token stream into declarations.
-  const starts: number[] = [];
-  for (let i = 0; i < tokens.length; i++) if (i === 0 || startsDeclaration(tokens, i)) starts.push(i);
-
-  const parser = parserInstance();
-  parser.file = file;
-  let headerToken: IToken | undefined;
-  for (let c = 0; c < starts.length; c++) {
-    const from = starts[c];
-    const to = c + 1 < starts.length ? starts[c + 1] : tokens.length;
-    const first = tokens[from];
-    const last = tokens[to - 1];
-    const chunkSpan: Span = { file, start: tokenStart(first), end: tokenEnd(last) };
-
-    if (!DECLARATION_KEYWORDS.has(first.tokenType) || (from === 0 && !startsDeclaration(tokens, 0))) {
-      const suggestion = /^[A-Za-z_]\w*$/.test(first.image) ? closestName(first.image, DECLARATION_WORDS) : undefined;
-      diagnostics.push(
-        error("REG115", `expected a declaration (\`rule\`, \`entity\`, \`codelist\`, ...), found \`${first.image}\``, tokenSpan(file, first), {
-          suggestion,
-        }),
-      );
-      continue;
+  const state: FileState = { text, file, out, diagnostics, parser: parserInstance(), headerToken: undefined, firstChunk: true };
+  state.parser.file = file;
+  let firstToken: IToken | undefined;
+  let pending: IToken[] = [];
+  let scanned = 1; // indexes below this in `pending` are known not to start a declaration
+  let lineBase = 0;
+  for (let segStart = 0; segStart < text.length; ) {
+    let segEnd = Math.min(text.length, segStart + Math.max(1, parserTuning.segmentChars));
+    if (segEnd < text.length) {
+      const nl = text.indexOf("\n", segEnd - 1);
+      segEnd = nl < 0 ? text.length : nl + 1;
     }
-    const chunk = tokens.slice(from, to);
-    const tooDeep = deepestNesting(chunk);
-    if (tooDeep !== undefined) {
-      diagnostics.push(
-        error("REG126", `parentheses are nested more than ${MAX_NESTING} deep here; split the condition up`, tokenSpan(file, tooDeep)),
-      );
-      continue;
-    }
-
-    const isHeader = first.tokenType === KW.ruleset;
-    messageContext.declKeyword = first.tokenType === KW.replace ? (tokens[from + 1]?.image ?? "replace") : first.image;
-    messageContext.follower = to < tokens.length ? tokens[to] : undefined;
-    parser.extra = [];
-    parser.partial = undefined;
-    parser.tooDeepReported = false;
-    parser.fallback = tokenStart(first);
-    parser.input = chunk;
-    const node = isHeader ? parser.header() : parser.declaration();
-    const keyword = first.tokenType === KW.replace ? tokens[from + 1] : first;
-    const result =
-      (node as Declaration | RulesetHeader | undefined) ?? parser.partial ?? placeholder(keyword?.image ?? "", chunkSpan);
-    if (node === undefined && result !== undefined) {
-      result.span = chunkSpan;
-      if (first.tokenType === KW.replace && result.kind !== "RulesetHeader") result.replace = true;
-    }
-
-    // Text that is no clause ends the declaration early: report it, skip to the next clause
-    // keyword and go on with the same declaration, so later errors in it are reported too.
-    let at = 0; // index in `chunk` where the current (resumed) parse started
-    const errorOffsets = new Set<number>();
-    for (let guard = 0; guard < chunk.length; guard++) {
-      const errors = parser.errors;
-      for (const e of errors) {
-        if (e.name === "NotAllInputParsedException" && followsError(chunk, e.token, at, errorOffsets)) continue;
-        diagnostics.push(toDiagnostic(e, file, last));
-        if (isReal(e.token)) errorOffsets.add(e.token.startOffset);
+    const piece = segStart === 0 && segEnd === text.length ? text : text.slice(segStart, segEnd);
+    const lexed = tokenize(piece, file);
+    if (segStart > 0) {
+      for (const t of lexed.tokens) {
+        t.startOffset += segStart;
+        t.endOffset = (t.endOffset ?? t.startOffset) + segStart;
+        t.startLine = (t.startLine ?? 1) + lineBase;
+        t.endLine = (t.endLine ?? 1) + lineBase;
       }
-      const stop = errors.find((e) => e.name === "NotAllInputParsedException");
-      const starts = result ? CLAUSE_STARTS[result.kind] : undefined;
-      if (stop === undefined || result === undefined || starts === undefined) break;
-      let j = at;
-      while (j < chunk.length && chunk[j] !== stop.token) j++;
-      for (j++; j < chunk.length && !starts.includes(chunk[j].tokenType); j++);
-      if (j >= chunk.length) break;
-      at = j;
-      parser.input = chunk;
-      parser.seek(j);
-      parser.continueClauses(result);
-      const lastRead = parser.lastConsumed();
-      if (lastRead !== undefined && tokenEnd(lastRead).offset > result.span.end.offset) {
-        result.span = { ...result.span, end: tokenEnd(lastRead) };
+      for (const c of lexed.comments) shiftSpan(c.span, segStart, lineBase);
+      for (const d of lexed.diagnostics) shiftSpan(d.span, segStart, lineBase);
+    }
+    for (const c of lexed.comments) out.comments.push(c);
+    for (const d of lexed.diagnostics) diagnostics.push(d);
+    lineBase += countLines(piece);
+    segStart = segEnd;
+    const final = segStart >= text.length;
+
+    pending = pending.length === 0 ? lexed.tokens : pending.concat(lexed.tokens);
+    firstToken ??= pending[0];
+    // Cut complete declarations off the front; a declaration is complete once the next starts.
+    let from = 0;
+    const limit = final ? pending.length : pending.length - 1; // deciding needs the next token
+    for (let i = Math.max(1, scanned); i < limit; i++) {
+      if (startsDeclaration(pending[i - 1], pending[i], pending[i + 1])) {
+        parseChunk(state, pending.slice(from, i), pending[i]);
+        from = i;
       }
     }
-    if (result !== undefined) parser.finish(result);
-    diagnostics.push(...parser.extra);
-
-    if (result === undefined) continue;
-    if (result.kind === "RulesetHeader") {
-      if (out.header === undefined) {
-        out.header = result;
-        headerToken = first;
-        if (out.declarations.length > 0) {
-          diagnostics.push(
-            error("REG113", "the `ruleset` header must come first in the file, before every declaration", tokenSpan(file, first), {
-              notes: [`the first declaration is on line ${out.declarations[0].span.start.line}`],
-            }),
-          );
-        }
-      } else {
-        diagnostics.push(
-          error("REG112", "a file holds one ruleset version: this is a second `ruleset` header", tokenSpan(file, first), {
-            notes: [`the first header is on line ${headerToken?.startLine ?? 1}`],
-          }),
-        );
-      }
+    if (final) {
+      if (from < pending.length) parseChunk(state, from === 0 ? pending : pending.slice(from), undefined);
+      pending = [];
     } else {
-      out.declarations.push(result);
+      pending = from === 0 ? pending : pending.slice(from);
+      scanned = Math.max(1, limit - from);
     }
   }
 
   if (out.header === undefined) {
-    const at: Span = tokens.length > 0 ? tokenSpan(file, tokens[0]) : { file, start: { offset: 0, line: 1, column: 1 }, end: { offset: 0, line: 1, column: 1 } };
-    diagnostics.push(
-      error("REG111", "this file has no `ruleset` header; start it with `ruleset name@1.0.0`", at),
-    );
+    const at: Span = firstToken ? tokenSpan(file, firstToken) : { file, start: { offset: 0, line: 1, column: 1 }, end: { offset: 0, line: 1, column: 1 } };
+    diagnostics.push(error("REG111", "this file has no `ruleset` header; start it with `ruleset name@1.0.0`", at));
   }
   attachDocs(text, out.comments, out.header, out.declarations);
+}
+
+/** What {@link parseChunk} needs to know about the file so far. */
+interface FileState {
+  text: string;
+  file: string;
+  out: RegelFile;
+  diagnostics: Diagnostic[];
+  parser: RegelParser;
+  headerToken: IToken | undefined;
+  firstChunk: boolean;
+}
+
+/** Parse one declaration (or the header, or leading junk) and add it to the file. */
+function parseChunk(state: FileState, chunk: IToken[], follower: IToken | undefined): void {
+  const { file, out, diagnostics, parser } = state;
+  const first = chunk[0];
+  const last = chunk[chunk.length - 1];
+  const chunkSpan: Span = { file, start: tokenStart(first), end: tokenEnd(last) };
+  const isFirst = state.firstChunk;
+  state.firstChunk = false;
+
+  if (!DECLARATION_KEYWORDS.has(first.tokenType) || (isFirst && !startsDeclaration(undefined, first, chunk[1] ?? follower))) {
+    const suggestion = /^[A-Za-z_]\w*$/.test(first.image) ? closestName(first.image, DECLARATION_WORDS) : undefined;
+    diagnostics.push(
+      error("REG115", `expected a declaration (\`rule\`, \`entity\`, \`codelist\`, ...), found \`${first.image}\``, tokenSpan(file, first), {
+        suggestion,
+      }),
+    );
+    return;
+  }
+  const tooDeep = deepestNesting(chunk);
+  if (tooDeep !== undefined) {
+    diagnostics.push(
+      error("REG126", `parentheses are nested more than ${MAX_NESTING} deep here; split the condition up`, tokenSpan(file, tooDeep)),
+    );
+    return;
+  }
+
+  const isHeader = first.tokenType === KW.ruleset;
+  const keyword = first.tokenType === KW.replace ? chunk[1] : first;
+  messageContext.declKeyword = keyword?.image ?? "replace";
+  messageContext.follower = follower;
+  parser.extra = [];
+  parser.partial = undefined;
+  parser.tooDeepReported = false;
+  parser.fallback = tokenStart(first);
+  parser.input = chunk;
+  const node = isHeader ? parser.header() : parser.declaration();
+  const result =
+    (node as Declaration | RulesetHeader | undefined) ?? parser.partial ?? placeholder(keyword?.image ?? "", chunkSpan);
+  if (node === undefined && result !== undefined) {
+    result.span = chunkSpan;
+    if (first.tokenType === KW.replace && result.kind !== "RulesetHeader") result.replace = true;
+  }
+
+  // Text that is no clause ends the declaration early: report it, skip to the next clause
+  // keyword and go on with the same declaration, so later errors in it are reported too.
+  let at = 0; // index in `chunk` where the current (resumed) parse started
+  const errorOffsets = new Set<number>();
+  for (let guard = 0; guard < chunk.length; guard++) {
+    const errors = parser.errors;
+    for (const e of errors) {
+      if (e.name === "NotAllInputParsedException" && followsError(chunk, e.token, at, errorOffsets)) continue;
+      diagnostics.push(toDiagnostic(e, file, last));
+      if (isReal(e.token)) errorOffsets.add(e.token.startOffset);
+    }
+    const stop = errors.find((e) => e.name === "NotAllInputParsedException");
+    const starts = result ? CLAUSE_STARTS[result.kind] : undefined;
+    if (stop === undefined || result === undefined || starts === undefined) break;
+    let j = at;
+    while (j < chunk.length && chunk[j] !== stop.token) j++;
+    for (j++; j < chunk.length && !starts.includes(chunk[j].tokenType); j++);
+    if (j >= chunk.length) break;
+    at = j;
+    parser.input = chunk;
+    parser.seek(j);
+    parser.continueClauses(result);
+    const lastRead = parser.lastConsumed();
+    if (lastRead !== undefined && tokenEnd(lastRead).offset > result.span.end.offset) {
+      result.span = { ...result.span, end: tokenEnd(lastRead) };
+    }
+  }
+  if (result !== undefined) parser.finish(result);
+  diagnostics.push(...parser.extra);
+
+  if (result === undefined) return;
+  if (result.kind === "RulesetHeader") {
+    if (out.header === undefined) {
+      out.header = result;
+      state.headerToken = first;
+      if (out.declarations.length > 0) {
+        diagnostics.push(
+          error("REG113", "the `ruleset` header must come first in the file, before every declaration", tokenSpan(file, first), {
+            notes: [`the first declaration is on line ${out.declarations[0].span.start.line}`],
+          }),
+        );
+      }
+    } else {
+      diagnostics.push(
+        error("REG112", "a file holds one ruleset version: this is a second `ruleset` header", tokenSpan(file, first), {
+          notes: [`the first header is on line ${state.headerToken?.startLine ?? 1}`],
+        }),
+      );
+    }
+  } else {
+    out.declarations.push(result);
+  }
 }
 
 /**

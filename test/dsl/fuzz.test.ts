@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Span } from "../../dsl/ast.js";
 import { KEYWORDS } from "../../dsl/lexer.js";
-import { parse } from "../../dsl/parser.js";
+import { parse, parserTuning } from "../../dsl/parser.js";
 import { MAX_EXPR_DEPTH } from "../../dsl/parser-grammar.js";
 
 /** Milliseconds one parse of a small input may take (generous: the machine is shared). */
@@ -166,5 +166,30 @@ describe("the parser never throws and always terminates", () => {
       expect(diagnostics.filter((d) => d.code === "REG199")).toEqual([]);
       expect(diagnostics.filter((d) => d.code === "REG116" || d.code === "REG110").length).toBe(5000);
     }
+  });
+});
+
+describe("lexing in pieces", () => {
+  it("gives the same tree and diagnostics wherever the text is cut", () => {
+    const sources = validSources();
+    const mutation = fc.record({ at: fc.nat(), text: fc.constantFrom("", "\n", "#", '"', "rule ", "\r\n", "(", "/// d\n") });
+    fc.assert(
+      fc.property(fc.nat({ max: sources.length - 1 }), fc.array(mutation, { maxLength: 4 }), fc.integer({ min: 1, max: 400 }), (index, mutations, size) => {
+        let text = sources[index];
+        for (const m of mutations) {
+          const at = m.at % (text.length + 1);
+          text = text.slice(0, at) + m.text + text.slice(at);
+        }
+        const whole = parse(text, "p.regel");
+        parserTuning.segmentChars = size;
+        try {
+          const pieces = parse(text, "p.regel");
+          expect(pieces).toEqual(whole);
+        } finally {
+          parserTuning.segmentChars = 1 << 16;
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -613,5 +613,22 @@ describe("performance", () => {
     expect(bigMs).toBeLessThan(15_000);
     // Linear: 25x the text may not cost much more than 25x the time (generous for a shared machine).
     expect(bigMs / Math.max(smallMs, 1)).toBeLessThan(80);
+
+    // The text is lexed in pieces: positions must still be those of the whole text.
+    const lines = big.split("\n");
+    const declLines: number[] = [];
+    lines.forEach((l, i) => {
+      if (/^(codelist|entity|ikb|rule|category|payout|metric|norm|measure|calendar|replace|remove|extend) /.test(l)) declLines.push(i + 1);
+    });
+    expect(b.file.declarations.map((d) => d.span.start.line)).toEqual(declLines);
+    for (const d of b.file.declarations.slice(-50)) {
+      const word = d.kind === "ExtendEntity" ? "extend" : big.slice(d.span.start.offset, d.span.start.offset + 3);
+      expect(big.slice(d.span.start.offset).startsWith(word)).toBe(true);
+      expect(d.span.start.column).toBe(1);
+    }
+    for (const c of b.file.comments.slice(-50)) {
+      expect(big.slice(c.span.start.offset, c.span.end.offset)).toMatch(/^\/\/\/? ?/);
+      expect(lines[c.span.start.line - 1].slice(c.span.start.column - 1)).toBe(big.slice(c.span.start.offset, c.span.end.offset));
+    }
   });
 });
