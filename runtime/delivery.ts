@@ -194,7 +194,20 @@ class DeliveryValidator {
     try {
       this.prepareFiles();
       for (const f of this.files)
-        if (f.report.readStatus === "read") await this.scan(f);
+        if (f.report.readStatus === "read") {
+          try {
+            await this.scan(f);
+          } catch (e) {
+            // an unreadable file (permissions, I/O error) stops that file, not the run
+            f.report.readStatus = "stopped";
+            this.problem(f, {
+              code: "input.unreadable",
+              severity: "blocking",
+              file: f.file,
+              message: `file ${f.file} cannot be read: ${(e as Error).message}`,
+            });
+          }
+        }
       for (const f of this.files)
         if (
           f.report.readStatus === "read" &&
@@ -623,7 +636,13 @@ class DeliveryValidator {
       const decode = this.rs.decoders[f.entity.name];
       for (const row of rows[i]) {
         const out: Finding[] = [];
-        const record = decode ? decode(row.cells, f.index, out) : {};
+        let record: unknown;
+        try {
+          record = decode ? decode(row.cells, f.index, out) : {};
+        } catch (e) {
+          this.internalError(f, row, "decoding", e);
+          continue;
+        }
         if (ikb) (ikb[f.entity.name] ??= []).push(record);
         items.push({ f, row, record, out });
       }
@@ -636,7 +655,12 @@ class DeliveryValidator {
     const all: Finding[] = [];
     for (const it of items) {
       const check = this.rs.checks[it.f.entity.name];
-      if (check) check(it.record, ctx, it.out);
+      try {
+        if (check) check(it.record, ctx, it.out);
+      } catch (e) {
+        this.internalError(it.f, it.row, "checking", e);
+        continue;
+      }
       this.fileChecks(it.f, it.row, key, it.out);
       const codes = new Set<string>();
       for (const fd of it.out) {
@@ -667,6 +691,26 @@ class DeliveryValidator {
       for (const p of new Set(c.payoutsBlocked))
         this.payoutCounts.set(p, (this.payoutCounts.get(p) ?? 0) + 1);
     }
+  }
+
+  /**
+   * A compiled decoder or check threw on a row (a bug in generated code, or input it did not
+   * expect): the row is rejected with the file, line and message, and the run goes on.
+   */
+  private internalError(
+    f: FileState,
+    row: KeyedRow,
+    what: string,
+    e: unknown,
+  ): void {
+    f.report.rowsRejected++;
+    this.problem(f, {
+      code: "input.validator-error",
+      severity: "blocking",
+      file: f.file,
+      line: row.line,
+      message: `the compiled validator failed while ${what} this row: ${(e as Error)?.message ?? String(e)}`,
+    });
   }
 
   /** Unique-key and references checks of one row. */
@@ -930,6 +974,8 @@ export const INPUT_TITLES: Readonly<Record<string, string>> = {
   "input.field-too-large": "Field too large",
   "input.invalid-utf8": "Invalid UTF-8",
   "input.invalid-json": "NDJSON line is not a JSON object of scalar values",
+  "input.unreadable": "File cannot be read",
+  "input.validator-error": "The compiled validator failed on a row",
 };
 
 function isFile(path: string): boolean {

@@ -284,3 +284,28 @@ describe("rows without an IKB key", () => {
     expect(r.rules.find((x) => x.code === "req0001")!.count).toBe(2);
   });
 });
+
+describe("a compiled validator that throws", () => {
+  it("rejects that row with file, line and message; the run goes on", async () => {
+    const r = await run({
+      "natural_person.csv":
+        NP_OK + "I2,I2,THROW,1970-01-01,\nI3,I3,Ok,1970-01-01,\n",
+      "bank_account.csv": BA_OK,
+    });
+    expect(problems(r)).toEqual([
+      {
+        code: "input.validator-error",
+        file: "natural_person.csv",
+        line: 3,
+        severity: "blocking",
+      },
+    ]);
+    expect(r.files[0].problems[0].message).toContain("boom");
+    expect(r.files[0]).toMatchObject({
+      rowsRead: 3,
+      rowsValidated: 2,
+      rowsRejected: 1,
+    });
+    accounted(r);
+  });
+});
