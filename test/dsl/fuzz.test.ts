@@ -56,6 +56,11 @@ function checkTree(root: unknown, length: number, rootPath: string): void {
       node.forEach((n, i) => stack.push([n, `${path}[${i}]`, depth]));
       continue;
     }
+    const kind = (node as { kind?: unknown }).kind;
+    // Every node (holiday rules aside, which the AST gives no span) has a span.
+    if (typeof kind === "string" && kind !== "fixed" && kind !== "easter" && !("span" in node)) {
+      throw new Error(`node without a span at ${path}`);
+    }
     for (const [key, value] of Object.entries(node)) {
       if (key === "span") checkSpan(value as Span, length, path);
       else stack.push([value, `${path}.${key}`, depth + 1]);
