@@ -1041,7 +1041,10 @@ export class RegelParser extends EmbeddedActionsParser {
               let f: IToken | undefined;
               this.OPTION(() => {
                 this.CONSUME(Dot);
-                f = this.OR3([{ ALT: () => this.CONSUME2(Identifier) }, { ALT: () => this.CONSUME2(Star) }]);
+                f = this.OR3({
+                  ERR_MSG: "a field name or `*`",
+                  DEF: [{ ALT: () => this.CONSUME2(Identifier) }, { ALT: () => this.CONSUME2(Star) }],
+                });
               });
               this.ACTION(() => items.push({ entity: e, field: f, start: first }));
             },
@@ -1121,7 +1124,9 @@ export class RegelParser extends EmbeddedActionsParser {
           let form: "missing" | "columns" | "rows" = "missing";
           const columns: StringLiteral[] = [];
           const rows: { fields: FieldValue[]; start: IToken }[] = [];
-          this.OR2([
+          this.OR2({
+            ERR_MSG: 'what the file holds: `missing`, `columns "a", "b"` or `rows { ... }`',
+            DEF: [
             { ALT: () => { this.CONSUME(KW.missing); form = "missing"; } },
             {
               ALT: () => {
@@ -1144,7 +1149,8 @@ export class RegelParser extends EmbeddedActionsParser {
                 });
               },
             },
-          ]);
+            ],
+          });
           const context = this.SUBRULE(this.withContext);
           return this.ACTION(() => {
             const e = entity ?? this.emptyId();

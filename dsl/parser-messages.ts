@@ -202,7 +202,7 @@ const MISMATCH_CONTEXT: Record<string, string> = {
   "fieldDecl:Colon": "`:` (a field is written `field name: type`)",
   "metricDecl:Colon": "`:` (a metric is written `metric name: type`)",
   "normPeriod:Colon": "`:` after the period",
-  "recordBody:RBrace": "`}` to close the record",
+  "recordBody:RBrace": "`,` between fields or `}` to close the record",
   "recordBody:LBrace": "`{` to open the record",
   "primary:RParen": "`)` to close the parenthesis",
   "call:RParen": "`)` to close the call",
