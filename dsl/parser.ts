@@ -12,7 +12,7 @@
 import type { IRecognitionException, IToken } from "chevrotain";
 import type { Comment, Declaration, FieldDecl, Position, RegelFile, RulesetHeader, Span } from "./ast.js";
 import { closestName, error, type Diagnostic } from "./diagnostics.js";
-import { At, Dot, KW, LParen, RParen, tokenize, tokenSpan } from "./lexer.js";
+import { At, Comma, Dot, Identifier, KW, LParen, RParen, tokenize, tokenSpan } from "./lexer.js";
 import { CLAUSE_STARTS, RegelParser } from "./parser-grammar.js";
 import { messageContext, notPartOfTokens, takeHints } from "./parser-messages.js";
 
@@ -312,7 +312,11 @@ function parseChunk(state: FileState, chunk: IToken[], follower: IToken | undefi
     const errors = parser.errors;
     for (const e of errors) {
       if (e.name === "NotAllInputParsedException" && followsError(chunk, e.token, at, errorOffsets)) continue;
-      diagnostics.push(toDiagnostic(e, file, last));
+      const d = toDiagnostic(e, file, last);
+      if (d.code === "REG116" && d.suggestion === undefined && looksLikeMissingComma(chunk, e.token, at)) {
+        d.notes = [...(d.notes ?? []), "is a `,` missing before it? List items are separated by commas"];
+      }
+      diagnostics.push(d);
       if (isReal(e.token)) errorOffsets.add(e.token.startOffset);
     }
     const stop = errors.find((e) => e.name === "NotAllInputParsedException");
@@ -411,6 +415,18 @@ function placeholder(keyword: string, span: Span): Declaration | RulesetHeader |
 function followsError(chunk: IToken[], token: IToken, from: number, errorOffsets: Set<number>): boolean {
   for (let i = Math.max(from, 1); i < chunk.length; i++) {
     if (chunk[i] === token) return errorOffsets.has(chunk[i - 1].startOffset);
+  }
+  return false;
+}
+
+/** Tokens after which a list of names goes on with `,` (`applies to D, V`, `key a, b`, ...). */
+const LIST_STARTS = new Set([KW.to, KW.key, KW.weekend, KW.depositor, KW.for, Comma]);
+
+/** `applies to D V`: a name right after the first name of a list, with no comma between. */
+function looksLikeMissingComma(chunk: IToken[], token: IToken, from: number): boolean {
+  for (let i = Math.max(from, 2); i < chunk.length; i++) {
+    if (chunk[i] !== token) continue;
+    return token.tokenType === Identifier && chunk[i - 1].tokenType === Identifier && LIST_STARTS.has(chunk[i - 2].tokenType);
   }
   return false;
 }

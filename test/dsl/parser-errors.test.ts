@@ -6,6 +6,9 @@ import { parse } from "../../dsl/parser.js";
 
 const HEADER = 'ruleset a@1.0.0\n  source br "B"\n';
 
+/** The first diagnostic of a source. */
+const first = (source: string) => parse(source, "m.regel").diagnostics[0];
+
 /** One golden case per REG1xx code: the source, where the error is, and words of its message. */
 const GOLDEN: [code: string, source: string, line: number, column: number, message: string, suggestion?: string][] = [
   ["REG101", `${HEADER}\nrule r "t" #\n`, 4, 12, "unexpected character `#`"],
@@ -65,7 +68,6 @@ describe("one golden case per code", () => {
 });
 
 describe("messages an analyst understands", () => {
-  const first = (source: string) => parse(source, "m.regel").diagnostics[0];
 
   it("names reserved words used as names", () => {
     const d = first(`${HEADER}entity E\n  field value: text\n`);
@@ -175,6 +177,13 @@ entity E
     expect((rule as RuleDecl).implementsRefs).toHaveLength(1);
     expect(rule.span.end.line).toBe(11);
     expect(entity.kind === "Entity" && entity.fields.map((f) => f.name.name)).toEqual(["a", "b"]);
+  });
+
+  it("asks whether a comma is missing in a list", () => {
+    const d = first(`${HEADER}rule r "t"\n  applies to D V\n`);
+    expect(d).toMatchObject({ code: "REG116", span: { start: { line: 4, column: 16 } } });
+    expect(d.notes).toEqual(["is a `,` missing before it? List items are separated by commas"]);
+    expect(first(`${HEADER}entity E\n  field a: text requird\n`).notes).toBeUndefined();
   });
 
   it("does not echo an error as REG116 on the token right after it", () => {
