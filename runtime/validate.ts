@@ -30,6 +30,7 @@ import {
 } from "./load-compiled.js";
 import type { Report } from "./report-types.js";
 import { selectRuleset } from "./select-version.js";
+import { readCsvBatches } from "./csv-reader.js";
 
 export type {
   Finding,
@@ -118,6 +119,77 @@ export async function* validateRecords(
     const record = decode(row, findings);
     if (check) check(record, ctx, findings);
     yield { record, findings, passed: findings.length === 0 };
+  }
+}
+
+/** A CSV row's result, or a row the reader or the header check rejected. */
+export type CsvRowResult =
+  | ({ kind: "record"; line: number } & RecordResult)
+  | { kind: "rejected"; line: number; code: string; message: string };
+
+/**
+ * Validate a CSV byte or text stream of one entity (header first, columns by name), e.g. a Node
+ * `Readable` or a web `ReadableStream` body. Rows the reader cannot read, or whose column count
+ * differs from the header, come back as `rejected` with their line.
+ */
+export async function* validateCsv(
+  ruleset: CompiledRuleset | LoadedRuleset,
+  entity: string,
+  source: AnyIterable<Uint8Array | string>,
+  opts: RecordOptions,
+): AsyncGenerator<CsvRowResult> {
+  const m = moduleOf(ruleset);
+  const meta = m.entities.find((e) => e.name === entity);
+  const decode = m.decoders[entity];
+  if (!meta || !decode)
+    throw new Error(
+      `unknown entity ${JSON.stringify(entity)} in ${m.metadata.id}`,
+    );
+  const check = m.checks[entity];
+  const ctx: RuleContext = {
+    rrd: rrdDays(opts.rrd),
+    ikb: {},
+    ikbKey: undefined,
+  };
+  let index: number[] | undefined;
+  let width = 0;
+  for await (const batch of readCsvBatches(source)) {
+    for (const ev of batch) {
+      if (ev.kind === "problem") {
+        yield {
+          kind: "rejected",
+          line: ev.line,
+          code: `input.${ev.code}`,
+          message: ev.message,
+        };
+        continue;
+      }
+      if (!index) {
+        index = meta.fields.map((f) => ev.cells.indexOf(f.column));
+        width = ev.cells.length;
+        continue;
+      }
+      if (ev.cells.length !== width) {
+        yield {
+          kind: "rejected",
+          line: ev.line,
+          code: "input.column-count",
+          message: `the row has ${ev.cells.length} columns; the header has ${width}`,
+        };
+        continue;
+      }
+      const findings: Finding[] = [];
+      const record = decode(ev.cells, index, findings);
+      if (check) check(record, ctx, findings);
+      for (const f of findings) f.line = ev.line;
+      yield {
+        kind: "record",
+        line: ev.line,
+        record,
+        findings,
+        passed: findings.length === 0,
+      };
+    }
   }
 }
 

@@ -9,6 +9,7 @@ import {
   inForce,
 } from "../../runtime/select-version.js";
 import {
+  validateCsv,
   validateIkbs,
   validateRecords,
   validateFolder,
@@ -71,6 +72,33 @@ describe("embedding API", () => {
       ["dmc0000", "date_of_birth"],
       ["dmc0000", "last_name"],
       ["fmt0001", "date_of_birth"],
+    ]);
+  });
+
+  it("validates a CSV stream of one entity, with lines and rejected rows", async () => {
+    const rs = await fake();
+    const { Readable } = await import("node:stream");
+    const csv =
+      "customer_id,ikb_id,last_name,date_of_birth\nC1,I1,Jansen,1970-01-01\nC2,I1\nC3,I1,Smit,1970-02-30\n";
+    const out = [];
+    for await (const r of validateCsv(
+      rs,
+      "NP",
+      Readable.from([Buffer.from(csv)]),
+      { rrd: "2022-12-31" },
+    ))
+      out.push(r);
+    expect(out.map((r) => [r.kind, r.line])).toEqual([
+      ["record", 2],
+      ["rejected", 3],
+      ["record", 4],
+    ]);
+    const last = out[2];
+    expect(
+      last.kind === "record" && last.findings.map((f) => [f.rule, f.line]),
+    ).toEqual([
+      ["fmt0001", 4],
+      ["dmc0000", 4],
     ]);
   });
 
