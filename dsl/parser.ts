@@ -5,7 +5,12 @@
  * but not `remove rule x` or `fine category 1`), and each piece is parsed on its own by the one
  * shared {@link RegelParser}. That gives three things at once: an error in one declaration never
  * swallows the next one, parsing is a loop (no recursion per declaration, so a 10 MB file cannot
- * overflow the stack) and time is linear in the size of the file.
+ * overflow the stack) and time is linear in the size of the file. The text is lexed in pieces of
+ * about 64 KB cut at line ends, so only a piece's tokens are alive at a time.
+ *
+ * When a declaration's clauses are followed by text that is no clause (REG116), parsing resumes at
+ * the next clause keyword of the same declaration, so every error in it is reported. Codes and
+ * messages: `docs/diagnostics.md` (REG1xx).
  *
  * @module
  */
