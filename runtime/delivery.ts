@@ -166,6 +166,8 @@ class DeliveryValidator {
   private readonly rrdDays: number;
   private readonly files: FileState[] = [];
   private readonly refSets = new Map<string, HashSet53>();
+  /** Ref targets (`E.f`) whose file was read to the end. */
+  private readonly completeTargets = new Set<string>();
   private readonly categoryCounts = new Map<string, number>();
   private readonly payoutCounts = new Map<string, number>();
   private ikbCount = 0;
@@ -200,6 +202,8 @@ class DeliveryValidator {
           } catch (e) {
             // an unreadable file (permissions, I/O error) stops that file, not the run
             f.report.readStatus = "stopped";
+            // rows read before the error are not validated: they count as rejected
+            f.report.rowsRejected = f.report.rowsRead;
             this.problem(f, {
               code: "input.unreadable",
               severity: "blocking",
@@ -215,7 +219,16 @@ class DeliveryValidator {
           f.report.sortedByIkbKey === false
         )
           await this.sort(f, temp);
-      for (const s of this.refSets.values()) s.seal();
+      for (const [target, set] of this.refSets) {
+        set.seal();
+        const entity = target.slice(0, target.indexOf("."));
+        if (
+          this.files.some(
+            (f) => f.entity.name === entity && f.report.readStatus === "read",
+          )
+        )
+          this.completeTargets.add(target);
+      }
       for (const f of this.files)
         if (f.unique) f.unique.candidates = f.unique.hashes.seal();
       await this.validateAll();
@@ -753,7 +766,13 @@ class DeliveryValidator {
     for (const r of f.refs) {
       const value = row.cells[r.col];
       const set = this.refSets.get(r.target);
-      if (value === "" || !set || set.size === 0 ? false : !set.has(value))
+      // only against a target file read to the end (a missing one is reported by itself)
+      if (
+        value !== "" &&
+        set &&
+        this.completeTargets.has(r.target) &&
+        !set.has(value)
+      )
         out.push({
           rule: r.code,
           severity: r.severity,

@@ -309,3 +309,18 @@ describe("a compiled validator that throws", () => {
     accounted(r);
   });
 });
+
+describe("references", () => {
+  it("are checked against a referenced file without rows too", async () => {
+    const r = await run({
+      "natural_person.csv": NP_HEADER,
+      "bank_account.csv": BA_OK,
+    });
+    expect(r.rules.find((x) => x.code === "fil0004")!.count).toBe(1);
+  });
+  it("are not checked against a missing file (that is reported by itself)", async () => {
+    const r = await run({ "bank_account.csv": BA_OK });
+    expect(r.rules.find((x) => x.code === "fil0004")!.count).toBe(0);
+    expect(r.blockingErrors.map((b) => b.code)).toEqual(["fil0001"]);
+  });
+});
