@@ -41,12 +41,13 @@ export function emitKeyFunction(ctx: ModuleContext, entity: ResolvedEntity): Cod
 export function emitRoleFunction(ctx: ModuleContext, entity: ResolvedEntity): Code | undefined {
   const by = entity.roleBy === undefined ? undefined : fieldOf(entity, entity.roleBy);
   if (by === undefined) return undefined;
+  // Compared as CSV text (canonical, or as delivered when it did not decode); an empty key is unknown.
   const ikbField = ctx.ruleset.ikb === undefined ? undefined : fieldOf(entity, ctx.ruleset.ikb.key.name);
-  const ikbKey = ikbField === undefined ? ts`${CTX}?.ikbKey` : ts`(${CTX}?.ikbKey ?? ${renderField(ctx, ikbField, R, true)} ?? undefined)`;
-  return ts`${doc([`The role of a ${entity.name} record: D when \`${by.name}\` equals the IKB key, V otherwise.`])}function ${entityHelper("role", entity)}(${R}: ${recordType(entity)}, ${CTX}: RuleContext | undefined): Role | undefined {
+  const ikbKey = ikbField === undefined ? ts`${CTX}?.ikbKey` : ts`(${CTX}?.ikbKey ?? ${renderField(ctx, ikbField)} ?? undefined)`;
+  return ts`${doc([`The role of a ${entity.name} record: D when \`${by.name}\` equals the IKB key, V otherwise; undefined when the IKB key is unknown.`])}function ${entityHelper("role", entity)}(${R}: ${recordType(entity)}, ${CTX}: RuleContext | undefined): Role | undefined {
     const key = ${ikbKey};
     if (key === undefined) return undefined;
-    return ${renderField(ctx, by, R, true)} === key ? "D" : "V";
+    return ${renderField(ctx, by)} === key ? "D" : "V";
   }`;
 }
 

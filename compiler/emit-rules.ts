@@ -198,7 +198,11 @@ export function ruleDoc(rule: ResolvedRule, location: string): string[] {
   lines.push(...d.doc);
   if (d.doc.length > 0) lines.push("");
   lines.push(`Severity: ${d.severity ?? "signalling"}. Applies to: ${d.roles.length > 0 ? d.roles.join(", ") : "D, V"}.`);
-  if (rule.articles.length > 0) lines.push(`Implements: ${rule.articles.map((a) => `${a.sourceTitle} ${a.locator}`).join("; ")}.`);
+  if (rule.articles.length > 0) {
+    lines.push(`Implements: ${rule.articles.map((a) => `${a.sourceAlias} ${a.locator}`).join(", ")}.`);
+    const sources = new Map(rule.articles.map((a) => [a.sourceAlias, a.sourceTitle]));
+    for (const [alias, title] of sources) lines.push(`- ${alias}: ${title}`);
+  }
   lines.push(`Source: ${location} (${rule.origin}).`);
   return lines;
 }

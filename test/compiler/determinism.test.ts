@@ -52,5 +52,4 @@ describe("deterministic compilation", () => {
     }
     expect(compared).toBe(1);
   });
-
 });

@@ -839,13 +839,13 @@ function $key_NP(r) {
         $msg($text(r, "customer_id", $renderText(r.customer_id))));
 }
 /**
- * The role of a NP record: D when `customer_id` equals the IKB key, V otherwise.
+ * The role of a NP record: D when `customer_id` equals the IKB key, V otherwise; undefined when the IKB key is unknown.
  */
 function $role_NP(r, ctx) {
-    const key = ctx?.ikbKey ?? $renderText(r.ikb_id) ?? undefined;
+    const key = ctx?.ikbKey ?? $text(r, "ikb_id", $renderText(r.ikb_id)) ?? undefined;
     if (key === undefined)
         return undefined;
-    return $renderText(r.customer_id) === key ? "D" : "V";
+    return $text(r, "customer_id", $renderText(r.customer_id)) === key ? "D" : "V";
 }
 /**
  * Decode one CSV row of NP. `index[i]` is the cell of the i-th field (-1: column missing).
@@ -912,13 +912,13 @@ function $key_NNP(r) {
         $msg($text(r, "customer_id", $renderText(r.customer_id))));
 }
 /**
- * The role of a NNP record: D when `customer_id` equals the IKB key, V otherwise.
+ * The role of a NNP record: D when `customer_id` equals the IKB key, V otherwise; undefined when the IKB key is unknown.
  */
 function $role_NNP(r, ctx) {
-    const key = ctx?.ikbKey ?? $renderText(r.ikb_id) ?? undefined;
+    const key = ctx?.ikbKey ?? $text(r, "ikb_id", $renderText(r.ikb_id)) ?? undefined;
     if (key === undefined)
         return undefined;
-    return $renderText(r.customer_id) === key ? "D" : "V";
+    return $text(r, "customer_id", $renderText(r.customer_id)) === key ? "D" : "V";
 }
 /**
  * Decode one CSV row of NNP. `index[i]` is the cell of the i-th field (-1: column missing).
@@ -1146,13 +1146,13 @@ function $key_AD(r) {
         $msg($text(r, "address_id", $renderText(r.address_id))));
 }
 /**
- * The role of a AD record: D when `customer_id` equals the IKB key, V otherwise.
+ * The role of a AD record: D when `customer_id` equals the IKB key, V otherwise; undefined when the IKB key is unknown.
  */
 function $role_AD(r, ctx) {
-    const key = ctx?.ikbKey ?? $renderText(r.ikb_id) ?? undefined;
+    const key = ctx?.ikbKey ?? $text(r, "ikb_id", $renderText(r.ikb_id)) ?? undefined;
     if (key === undefined)
         return undefined;
-    return $renderText(r.customer_id) === key ? "D" : "V";
+    return $text(r, "customer_id", $renderText(r.customer_id)) === key ? "D" : "V";
 }
 /**
  * Decode one CSV row of AD. `index[i]` is the cell of the i-th field (-1: column missing).
@@ -1196,13 +1196,13 @@ function $key_SA(r) {
         $msg($text(r, "address_id", $renderText(r.address_id))));
 }
 /**
- * The role of a SA record: D when `customer_id` equals the IKB key, V otherwise.
+ * The role of a SA record: D when `customer_id` equals the IKB key, V otherwise; undefined when the IKB key is unknown.
  */
 function $role_SA(r, ctx) {
-    const key = ctx?.ikbKey ?? $renderText(r.ikb_id) ?? undefined;
+    const key = ctx?.ikbKey ?? $text(r, "ikb_id", $renderText(r.ikb_id)) ?? undefined;
     if (key === undefined)
         return undefined;
-    return $renderText(r.customer_id) === key ? "D" : "V";
+    return $text(r, "customer_id", $renderText(r.customer_id)) === key ? "D" : "V";
 }
 /**
  * Decode one CSV row of SA. `index[i]` is the cell of the i-th field (-1: column missing).
@@ -1261,13 +1261,13 @@ function $key_UA(r) {
         $msg($text(r, "address_id", $renderText(r.address_id))));
 }
 /**
- * The role of a UA record: D when `customer_id` equals the IKB key, V otherwise.
+ * The role of a UA record: D when `customer_id` equals the IKB key, V otherwise; undefined when the IKB key is unknown.
  */
 function $role_UA(r, ctx) {
-    const key = ctx?.ikbKey ?? $renderText(r.ikb_id) ?? undefined;
+    const key = ctx?.ikbKey ?? $text(r, "ikb_id", $renderText(r.ikb_id)) ?? undefined;
     if (key === undefined)
         return undefined;
-    return $renderText(r.customer_id) === key ? "D" : "V";
+    return $text(r, "customer_id", $renderText(r.customer_id)) === key ? "D" : "V";
 }
 /**
  * Decode one CSV row of UA. `index[i]` is the cell of the i-th field (-1: column missing).
@@ -1515,7 +1515,8 @@ function $agg16(r, ctx) {
  * The message leaves out the value: it may be personal data, and findings carry it masked.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.5; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.6; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.7; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.8; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.9.
+ * Implements: bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, bk bijlage 4 control 3.9.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:312 (ikb.glo@1.2.0).
  *
  * The decoders report this rule while reading a row; the fused checks do not repeat it.
@@ -1661,7 +1662,9 @@ function $rule_val0001_UA(r, ctx, out) {
  * A mandatory attribute is missing (or its value is not valid for its type).
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.5; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.6; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.7; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.8; Beleidsregel Individueel Klantbeeld art 2.2e; Beleidsregel Individueel Klantbeeld art 2.2f; Beleidsregel Individueel Klantbeeld art 2.4.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:331 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -1767,7 +1770,8 @@ function $rule_dmc0000_SA(r, ctx, out) {
  * A deposit belongs to an IKB without a depositor: no natural or non-natural person has the IKB key as customer number.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld par 2.2.
+ * Implements: bk bijlage 3, bk par 2.2.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:350 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -1798,7 +1802,8 @@ function $rule_omc0001_BA(r, ctx, out) {
  * A customer number occurs both as natural person and as non-natural person, so the kind of person is unclear.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld par 2.2.
+ * Implements: bk bijlage 3, bk par 2.2.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:361 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -1830,7 +1835,8 @@ function $rule_omc0002_NP(r, ctx, out) {
  * Two natural persons with different customer numbers in one IKB have the same identification number and country of issue.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.1; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.5.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:372 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -1866,7 +1872,8 @@ function $rule_omc0008_NP(r, ctx, out) {
  * Another natural person in the same IKB has the same last name and date of birth but a different customer number.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.1.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.1.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:385 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -1902,7 +1909,8 @@ function $rule_omc0014_NP(r, ctx, out) {
  * An address belongs to a customer number that is neither a natural nor a non-natural person in the IKB.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld par 2.2.
+ * Implements: bk bijlage 3, bk par 2.2.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:397 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -1934,7 +1942,9 @@ function $rule_omc0015_AD(r, ctx, out) {
  * A natural person has neither both initials and first names, nor an identification number with initials or first names.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.5; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.7; Beleidsregel Individueel Klantbeeld art 2.2e; Beleidsregel Individueel Klantbeeld art 2.3.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:410 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -1971,7 +1981,9 @@ function $rule_smc0001_NP(r, ctx, out) {
  * A natural person has an identification number without a country of issue, or a country of issue without a number.
  *
  * Severity: signalling. Applies to: D.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.5; Beleidsregel Individueel Klantbeeld art 2.2e.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.5, br art 2.2e.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:423 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -2009,7 +2021,8 @@ function $rule_smc0012_NP(r, ctx, out) {
  * A natural person is recorded as deceased.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.5.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:437 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -2041,7 +2054,8 @@ function $rule_smc0014_NP(r, ctx, out) {
  * The date of birth of a natural person lies after the reporting reference date or more than 130 years before it.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.5; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.7.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:449 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -2076,7 +2090,8 @@ function $rule_dmc0003_NP(r, ctx, out) {
  * A country attribute does not hold a valid ISO 3166-1 alpha-2 country code.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.5; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.6; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.8.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.8.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:463 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -2170,7 +2185,8 @@ function $rule_dmc0004_BA(r, ctx, out) {
  * The date of death of a natural person lies after the reporting reference date or before the date of birth.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.5.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:478 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -2211,7 +2227,9 @@ function $rule_tmc0003_NP(r, ctx, out) {
  * A deposit is marked eligible while the depositor of its IKB is marked NIET IN AANMERKING.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.9; Beleidsregel Individueel Klantbeeld art 6.1.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:494 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -2245,7 +2263,9 @@ function $rule_omc0011_BA(r, ctx, out) {
  * A natural person who is the depositor is marked NIET IN AANMERKING for DGS.
  *
  * Severity: signalling. Applies to: D.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.9; Beleidsregel Individueel Klantbeeld art 6.1.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:506 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -2286,7 +2306,9 @@ function $rule_etc0004_NP(r, ctx, out) {
  * The count of depositors of a deposit is less than 1.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.8; Beleidsregel Individueel Klantbeeld art 2.4.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:520 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -2318,7 +2340,9 @@ function $rule_etc0001_BA(r, ctx, out) {
  * The share percentage of the depositor in a deposit is not above 0 and at most 100.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.8; Beleidsregel Individueel Klantbeeld art 2.4.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:531 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -2353,7 +2377,9 @@ function $rule_etc0002_BA(r, ctx, out) {
  * A deposit with a single depositor states a share percentage other than 100.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.8; Beleidsregel Individueel Klantbeeld art 2.4.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:543 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -2387,7 +2413,9 @@ function $rule_etc0003_BA(r, ctx, out) {
  * The currency of a deposit is not a code of three capital letters (ISO 4217).
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.8; Beleidsregel Individueel Klantbeeld art 2.4.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:556 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -2418,7 +2446,9 @@ function $rule_dmc0005_BA(r, ctx, out) {
  * A bank account number in IBAN form does not pass the IBAN check.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.8; Beleidsregel Individueel Klantbeeld art 2.4.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:568 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -2449,7 +2479,9 @@ function $rule_dmc0006_BA(r, ctx, out) {
  * A natural person who is not the depositor (a representative) is not the representative of any representation in the IKB.
  *
  * Severity: signalling. Applies to: V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.7; Beleidsregel Individueel Klantbeeld art 2.3.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:582 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -2489,7 +2521,9 @@ function $rule_omc0005_NP(r, ctx, out) {
  * A representation refers to a representative who is not a natural person in the same IKB.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.7; Beleidsregel Individueel Klantbeeld art 2.3.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:594 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -2520,7 +2554,9 @@ function $rule_omc0006_RE(r, ctx, out) {
  * A representation for a single deposit refers to a deposit that is not in the same IKB.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.7; Beleidsregel Individueel Klantbeeld art 2.3.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:604 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -2551,7 +2587,9 @@ function $rule_omc0007_RE(r, ctx, out) {
  * A non-natural person who is the depositor has no representation in the IKB.
  *
  * Severity: signalling. Applies to: D.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.7; Beleidsregel Individueel Klantbeeld art 2.3.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:616 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -2591,7 +2629,9 @@ function $rule_omc0012_NNP(r, ctx, out) {
  * A natural person who is the depositor is younger than 18 at the reporting reference date and has no representation.
  *
  * Severity: signalling. Applies to: D.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.7; Beleidsregel Individueel Klantbeeld art 2.3.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:629 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -2633,7 +2673,9 @@ function $rule_smc0011_NP(r, ctx, out) {
  * A natural or non-natural person has no address in the IKB.
  *
  * Severity: signalling. Applies to: D.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.5; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.6; Beleidsregel Individueel Klantbeeld art 2.2e; Beleidsregel Individueel Klantbeeld art 2.2f.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, br art 2.2e, br art 2.2f.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:645 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record

@@ -1535,12 +1535,12 @@ function $key_NP(r: NP): string {
 }
 
 /**
- * The role of a NP record: D when `customer_id` equals the IKB key, V otherwise.
+ * The role of a NP record: D when `customer_id` equals the IKB key, V otherwise; undefined when the IKB key is unknown.
  */
 function $role_NP(r: NP, ctx: RuleContext | undefined): Role | undefined {
-  const key = ctx?.ikbKey ?? $renderText(r.ikb_id) ?? undefined;
+  const key = ctx?.ikbKey ?? $text(r, "ikb_id", $renderText(r.ikb_id)) ?? undefined;
   if (key === undefined) return undefined;
-  return $renderText(r.customer_id) === key ? "D" : "V";
+  return $text(r, "customer_id", $renderText(r.customer_id)) === key ? "D" : "V";
 }
 
 /**
@@ -1615,12 +1615,12 @@ function $key_NNP(r: NNP): string {
 }
 
 /**
- * The role of a NNP record: D when `customer_id` equals the IKB key, V otherwise.
+ * The role of a NNP record: D when `customer_id` equals the IKB key, V otherwise; undefined when the IKB key is unknown.
  */
 function $role_NNP(r: NNP, ctx: RuleContext | undefined): Role | undefined {
-  const key = ctx?.ikbKey ?? $renderText(r.ikb_id) ?? undefined;
+  const key = ctx?.ikbKey ?? $text(r, "ikb_id", $renderText(r.ikb_id)) ?? undefined;
   if (key === undefined) return undefined;
-  return $renderText(r.customer_id) === key ? "D" : "V";
+  return $text(r, "customer_id", $renderText(r.customer_id)) === key ? "D" : "V";
 }
 
 /**
@@ -1873,12 +1873,12 @@ function $key_AD(r: AD): string {
 }
 
 /**
- * The role of a AD record: D when `customer_id` equals the IKB key, V otherwise.
+ * The role of a AD record: D when `customer_id` equals the IKB key, V otherwise; undefined when the IKB key is unknown.
  */
 function $role_AD(r: AD, ctx: RuleContext | undefined): Role | undefined {
-  const key = ctx?.ikbKey ?? $renderText(r.ikb_id) ?? undefined;
+  const key = ctx?.ikbKey ?? $text(r, "ikb_id", $renderText(r.ikb_id)) ?? undefined;
   if (key === undefined) return undefined;
-  return $renderText(r.customer_id) === key ? "D" : "V";
+  return $text(r, "customer_id", $renderText(r.customer_id)) === key ? "D" : "V";
 }
 
 /**
@@ -1930,12 +1930,12 @@ function $key_SA(r: SA): string {
 }
 
 /**
- * The role of a SA record: D when `customer_id` equals the IKB key, V otherwise.
+ * The role of a SA record: D when `customer_id` equals the IKB key, V otherwise; undefined when the IKB key is unknown.
  */
 function $role_SA(r: SA, ctx: RuleContext | undefined): Role | undefined {
-  const key = ctx?.ikbKey ?? $renderText(r.ikb_id) ?? undefined;
+  const key = ctx?.ikbKey ?? $text(r, "ikb_id", $renderText(r.ikb_id)) ?? undefined;
   if (key === undefined) return undefined;
-  return $renderText(r.customer_id) === key ? "D" : "V";
+  return $text(r, "customer_id", $renderText(r.customer_id)) === key ? "D" : "V";
 }
 
 /**
@@ -2002,12 +2002,12 @@ function $key_UA(r: UA): string {
 }
 
 /**
- * The role of a UA record: D when `customer_id` equals the IKB key, V otherwise.
+ * The role of a UA record: D when `customer_id` equals the IKB key, V otherwise; undefined when the IKB key is unknown.
  */
 function $role_UA(r: UA, ctx: RuleContext | undefined): Role | undefined {
-  const key = ctx?.ikbKey ?? $renderText(r.ikb_id) ?? undefined;
+  const key = ctx?.ikbKey ?? $text(r, "ikb_id", $renderText(r.ikb_id)) ?? undefined;
   if (key === undefined) return undefined;
-  return $renderText(r.customer_id) === key ? "D" : "V";
+  return $text(r, "customer_id", $renderText(r.customer_id)) === key ? "D" : "V";
 }
 
 /**
@@ -2322,7 +2322,8 @@ function $agg18(r: BA, ctx: RuleContext): boolean {
  * The message leaves out the value: it may be personal data, and findings carry it masked.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.5; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.6; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.7; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.8; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.9.
+ * Implements: bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, bk bijlage 4 control 3.9.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:312 (ikb.glo@1.2.0).
  *
  * The decoders report this rule while reading a row; the fused checks do not repeat it.
@@ -2539,7 +2540,9 @@ function $rule_val0001_UA(r: UA, ctx: RuleContext | undefined, out: Finding[]): 
  * A mandatory attribute is missing (or its value is not valid for its type).
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.5; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.6; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.7; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.8; Beleidsregel Individueel Klantbeeld art 2.2e; Beleidsregel Individueel Klantbeeld art 2.2f; Beleidsregel Individueel Klantbeeld art 2.4.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.3.0.regel:27 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
@@ -2845,7 +2848,8 @@ function $rule_dmc0000_AD(r: AD, ctx: RuleContext, out: Finding[]): void {
  * A deposit belongs to an IKB without a depositor: no natural or non-natural person has the IKB key as customer number.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld par 2.2.
+ * Implements: bk bijlage 3, bk par 2.2.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:350 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -2888,7 +2892,8 @@ function $rule_omc0001_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * A customer number occurs both as natural person and as non-natural person, so the kind of person is unclear.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld par 2.2.
+ * Implements: bk bijlage 3, bk par 2.2.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:361 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -2932,7 +2937,8 @@ function $rule_omc0002_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Two natural persons with different customer numbers in one IKB have the same identification number and country of issue.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.1; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.5.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:372 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -2980,7 +2986,8 @@ function $rule_omc0008_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Another natural person in the same IKB has the same last name and date of birth but a different customer number.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.1.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.1.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:385 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -3028,7 +3035,8 @@ function $rule_omc0014_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * An address belongs to a customer number that is neither a natural nor a non-natural person in the IKB.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld par 2.2.
+ * Implements: bk bijlage 3, bk par 2.2.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:397 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -3072,7 +3080,9 @@ function $rule_omc0015_AD(r: AD, ctx: RuleContext, out: Finding[]): void {
  * A natural person has neither both initials and first names, nor an identification number with initials or first names.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.5; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.7; Beleidsregel Individueel Klantbeeld art 2.2e; Beleidsregel Individueel Klantbeeld art 2.3.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:410 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -3123,7 +3133,9 @@ function $rule_smc0001_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * A natural person has an identification number without a country of issue, or a country of issue without a number.
  *
  * Severity: signalling. Applies to: D.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.5; Beleidsregel Individueel Klantbeeld art 2.2e.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.5, br art 2.2e.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:423 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -3175,7 +3187,8 @@ function $rule_smc0012_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * A natural person is recorded as deceased.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.5.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:437 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -3219,7 +3232,8 @@ function $rule_smc0014_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * The date of birth of a natural person lies after the reporting reference date or more than 130 years before it.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.5; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.7.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:449 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -3270,7 +3284,8 @@ function $rule_dmc0003_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * A country attribute does not hold a valid ISO 3166-1 alpha-2 country code.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.5; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.6; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.8.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.8.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:463 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -3446,7 +3461,8 @@ function $rule_dmc0004_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * The date of death of a natural person lies after the reporting reference date or before the date of birth.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.5.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:478 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -3503,7 +3519,9 @@ function $rule_tmc0003_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * A deposit is marked eligible while the depositor of its IKB is marked NIET IN AANMERKING.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.9; Beleidsregel Individueel Klantbeeld art 6.1.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:494 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -3549,7 +3567,9 @@ function $rule_omc0011_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * A natural person who is the depositor is marked NIET IN AANMERKING for DGS.
  *
  * Severity: signalling. Applies to: D.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.9; Beleidsregel Individueel Klantbeeld art 6.1.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:506 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -3608,7 +3628,9 @@ function $rule_etc0004_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * The count of depositors of a deposit is less than 1.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.8; Beleidsregel Individueel Klantbeeld art 2.4.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:520 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -3654,7 +3676,9 @@ function $rule_etc0001_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * The share percentage of the depositor in a deposit is not above 0 and at most 100.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.8; Beleidsregel Individueel Klantbeeld art 2.4.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:531 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -3705,7 +3729,9 @@ function $rule_etc0002_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * A deposit with a single depositor states a share percentage other than 100.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.8; Beleidsregel Individueel Klantbeeld art 2.4.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:543 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -3751,7 +3777,9 @@ function $rule_etc0003_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * The currency of a deposit is not a code of three capital letters (ISO 4217).
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.8; Beleidsregel Individueel Klantbeeld art 2.4.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:556 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -3794,7 +3822,9 @@ function $rule_dmc0005_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * A bank account number in IBAN form does not pass the IBAN check.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.8; Beleidsregel Individueel Klantbeeld art 2.4.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:568 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -3837,7 +3867,9 @@ function $rule_dmc0006_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * A natural person who is not the depositor (a representative) is not the representative of any representation in the IKB.
  *
  * Severity: signalling. Applies to: V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.7; Beleidsregel Individueel Klantbeeld art 2.3.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:582 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -3891,7 +3923,9 @@ function $rule_omc0005_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * A representation refers to a representative who is not a natural person in the same IKB.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.7; Beleidsregel Individueel Klantbeeld art 2.3.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:594 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -3934,7 +3968,9 @@ function $rule_omc0006_RE(r: RE, ctx: RuleContext, out: Finding[]): void {
  * A representation for a single deposit refers to a deposit that is not in the same IKB.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.7; Beleidsregel Individueel Klantbeeld art 2.3.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:604 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -3977,7 +4013,9 @@ function $rule_omc0007_RE(r: RE, ctx: RuleContext, out: Finding[]): void {
  * A non-natural person who is the depositor has no representation in the IKB.
  *
  * Severity: signalling. Applies to: D.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.7; Beleidsregel Individueel Klantbeeld art 2.3.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:616 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -4031,7 +4069,9 @@ function $rule_omc0012_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
  * A natural person who is the depositor is younger than 18 at the reporting reference date and has no representation.
  *
  * Severity: signalling. Applies to: D.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.7; Beleidsregel Individueel Klantbeeld art 2.3.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:629 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -4087,7 +4127,9 @@ function $rule_smc0011_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * A natural or non-natural person has no address in the IKB.
  *
  * Severity: signalling. Applies to: D.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.5; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.6; Beleidsregel Individueel Klantbeeld art 2.2e; Beleidsregel Individueel Klantbeeld art 2.2f.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, br art 2.2e, br art 2.2f.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.2.0.regel:645 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
@@ -4163,7 +4205,9 @@ function $rule_smc0006_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
  * A natural person's identification number issued by the Netherlands is not a valid BSN (eleven-test).
  *
  * Severity: signalling. Applies to: D.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.5; Beleidsregel Individueel Klantbeeld art 2.2e.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.5, br art 2.2e.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.3.0.regel:45 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
@@ -4216,7 +4260,9 @@ function $rule_dmc0001_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * The initials, first names or last name of a natural person contain characters other than letters, spaces, apostrophes, hyphens and dots.
  *
  * Severity: signalling. Applies to: D.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.5; Beleidsregel Individueel Klantbeeld art 2.2e.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.5, br art 2.2e.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.3.0.regel:59 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
@@ -4288,7 +4334,9 @@ function $rule_dmc0002_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * A non-natural person registered in the Netherlands has neither KvK number nor RSIN, or one registered abroad has no foreign number with country of issue.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.6; Beleidsregel Individueel Klantbeeld art 2.2f.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.6, br art 2.2f.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.3.0.regel:74 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
@@ -4347,7 +4395,8 @@ function $rule_omc0019_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
  * A natural person is marked deceased without a date of death, or has a date of death without being marked deceased.
  *
  * Severity: signalling. Applies to: D.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.5.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.3.0.regel:87 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
@@ -4399,7 +4448,9 @@ function $rule_tmc0002_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * A deposit is marked eligible while the depositor of its IKB has no eligibility marking.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.9; Beleidsregel Individueel Klantbeeld art 6.1.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.3.0.regel:102 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
@@ -4445,7 +4496,9 @@ function $rule_omc0017_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * A deposit marked dormant has a last transaction within the 24 months before the reporting reference date.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.9; Beleidsregel Individueel Klantbeeld art 6.1.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.3.0.regel:114 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
@@ -4495,7 +4548,9 @@ function $rule_tmc0005_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * The accrued interest of a deposit with a positive balance is larger than the balance.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.8; Beleidsregel Individueel Klantbeeld art 2.4.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.3.0.regel:127 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
@@ -4546,7 +4601,9 @@ function $rule_smc0010_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * A representation names the same customer as representative and as represented person.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 3; Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld bijlage 4 control 3.7; Beleidsregel Individueel Klantbeeld art 2.3.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
  * Source: rulesets/ikb.glo/1.3.0.regel:140 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record

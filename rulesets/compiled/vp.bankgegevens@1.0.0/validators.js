@@ -1034,7 +1034,8 @@ function $decodeFailed_RequestLog(r, cells, index, out) {
  * A value does not fit the type of its field or is not one of the allowed values of art. 2.
  *
  * Severity: blocking. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 2 sub a; Besluit verwijzingsportaal bankgegevens art 2 sub b.
+ * Implements: bvb art 2 sub a, bvb art 2 sub b.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:163 (vp.bankgegevens@1.0.0).
  *
  * The decoders report this rule while reading a row; the fused checks do not repeat it.
@@ -1090,7 +1091,8 @@ function $rule_vpd001_LegalPerson(r, ctx, out) {
  * The name of the person or the number of the product is missing.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 2 sub a; Besluit verwijzingsportaal bankgegevens art 2 sub b.
+ * Implements: bvb art 2 sub a, bvb art 2 sub b.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:177 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -1138,7 +1140,8 @@ function $rule_vpd002_LegalPerson(r, ctx, out) {
  * The status of the client relation or of the product is missing.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 2 sub a; Besluit verwijzingsportaal bankgegevens art 2 sub b.
+ * Implements: bvb art 2 sub a, bvb art 2 sub b.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:190 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -1186,7 +1189,8 @@ function $rule_vpd003_LegalPerson(r, ctx, out) {
  * An address in the Netherlands has a postcode that is not of the form 1234 AB.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 2 sub a.
+ * Implements: bvb art 2 sub a.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:203 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -1220,7 +1224,8 @@ function $rule_vpd004_NaturalPerson(r, ctx, out) {
  * An office or postal address of a legal person in the Netherlands has a postcode that is not of the form 1234 AB.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 2 sub b.
+ * Implements: bvb art 2 sub b.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:215 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -1254,7 +1259,8 @@ function $rule_vpd005_LegalPerson(r, ctx, out) {
  * The country of an address is not an ISO 3166-1 alpha-2 code.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 2 sub a; Besluit verwijzingsportaal bankgegevens art 2 sub b.
+ * Implements: bvb art 2 sub a, bvb art 2 sub b.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:225 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -1296,7 +1302,8 @@ function $rule_vpd006_LegalPerson(r, ctx, out) {
  * A home address lacks street or house number, or a postal address has neither a street nor a PO box.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 2 sub a.
+ * Implements: bvb art 2 sub a.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:238 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -1334,7 +1341,8 @@ function $rule_vpd007_NaturalPerson(r, ctx, out) {
  * A request for bank account number verification was answered more than five seconds after it was received.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 3 lid 4.
+ * Implements: bvb art 3 lid 4.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:254 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -1372,7 +1380,8 @@ function $rule_vpl001_RequestLog(r, ctx, out) {
  * A claim or request other than account number verification was answered more than 30 seconds after it was received.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 3 lid 4.
+ * Implements: bvb art 3 lid 4.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:266 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -1410,7 +1419,8 @@ function $rule_vpl002_RequestLog(r, ctx, out) {
  * The data provided are more than 48 hours older than the current data the connected party uses in its operations.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 9 lid 2.
+ * Implements: bvb art 9 lid 2.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:277 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -1446,7 +1456,8 @@ function $rule_vpl003_RequestLog(r, ctx, out) {
  * The log entry does not record the connected party, the competent authority or the legal basis.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 4 lid 4.
+ * Implements: bvb art 4 lid 4.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:288 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -1483,7 +1494,8 @@ function $rule_vpl004_RequestLog(r, ctx, out) {
  * The log entry is to be kept for less than five years after it was recorded.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 4 lid 4.
+ * Implements: bvb art 4 lid 4.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:300 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -1517,7 +1529,8 @@ function $rule_vpl005_RequestLog(r, ctx, out) {
  * A free-text part of a log entry contains a nine-digit number or an IBAN, which may identify the person the request is about.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 4 lid 4.
+ * Implements: bvb art 4 lid 4.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:313 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -1551,7 +1564,8 @@ function $rule_vpl006_RequestLog(r, ctx, out) {
  * A request was not answered while no announced maintenance or force majeure is recorded.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 10 lid 1.
+ * Implements: bvb art 10 lid 1.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:325 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -1585,7 +1599,8 @@ function $rule_vpl007_RequestLog(r, ctx, out) {
  * The connected party had no data on the subject of a request, but the destruction of the request data is not recorded.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 10 lid 2.
+ * Implements: bvb art 10 lid 2.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:339 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record

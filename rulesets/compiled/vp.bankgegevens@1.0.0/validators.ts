@@ -1526,7 +1526,8 @@ function $decodeFailed_RequestLog(
  * A value does not fit the type of its field or is not one of the allowed values of art. 2.
  *
  * Severity: blocking. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 2 sub a; Besluit verwijzingsportaal bankgegevens art 2 sub b.
+ * Implements: bvb art 2 sub a, bvb art 2 sub b.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:163 (vp.bankgegevens@1.0.0).
  *
  * The decoders report this rule while reading a row; the fused checks do not repeat it.
@@ -1608,7 +1609,8 @@ function $rule_vpd001_LegalPerson(r: LegalPerson, ctx: RuleContext | undefined, 
  * The name of the person or the number of the product is missing.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 2 sub a; Besluit verwijzingsportaal bankgegevens art 2 sub b.
+ * Implements: bvb art 2 sub a, bvb art 2 sub b.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:177 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -1704,7 +1706,8 @@ function $rule_vpd002_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding
  * The status of the client relation or of the product is missing.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 2 sub a; Besluit verwijzingsportaal bankgegevens art 2 sub b.
+ * Implements: bvb art 2 sub a, bvb art 2 sub b.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:190 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -1800,7 +1803,8 @@ function $rule_vpd003_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding
  * An address in the Netherlands has a postcode that is not of the form 1234 AB.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 2 sub a.
+ * Implements: bvb art 2 sub a.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:203 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -1851,7 +1855,8 @@ function $rule_vpd004_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Fin
  * An office or postal address of a legal person in the Netherlands has a postcode that is not of the form 1234 AB.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 2 sub b.
+ * Implements: bvb art 2 sub b.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:215 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -1902,7 +1907,8 @@ function $rule_vpd005_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding
  * The country of an address is not an ISO 3166-1 alpha-2 code.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 2 sub a; Besluit verwijzingsportaal bankgegevens art 2 sub b.
+ * Implements: bvb art 2 sub a, bvb art 2 sub b.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:225 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -1972,7 +1978,8 @@ function $rule_vpd006_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding
  * A home address lacks street or house number, or a postal address has neither a street nor a PO box.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 2 sub a.
+ * Implements: bvb art 2 sub a.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:238 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -2031,7 +2038,8 @@ function $rule_vpd007_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Fin
  * A request for bank account number verification was answered more than five seconds after it was received.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 3 lid 4.
+ * Implements: bvb art 3 lid 4.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:254 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -2088,7 +2096,8 @@ function $rule_vpl001_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
  * A claim or request other than account number verification was answered more than 30 seconds after it was received.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 3 lid 4.
+ * Implements: bvb art 3 lid 4.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:266 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -2145,7 +2154,8 @@ function $rule_vpl002_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
  * The data provided are more than 48 hours older than the current data the connected party uses in its operations.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 9 lid 2.
+ * Implements: bvb art 9 lid 2.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:277 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -2200,7 +2210,8 @@ function $rule_vpl003_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
  * The log entry does not record the connected party, the competent authority or the legal basis.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 4 lid 4.
+ * Implements: bvb art 4 lid 4.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:288 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -2274,7 +2285,8 @@ function $rule_vpl004_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
  * The log entry is to be kept for less than five years after it was recorded.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 4 lid 4.
+ * Implements: bvb art 4 lid 4.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:300 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -2325,7 +2337,8 @@ function $rule_vpl005_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
  * A free-text part of a log entry contains a nine-digit number or an IBAN, which may identify the person the request is about.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 4 lid 4.
+ * Implements: bvb art 4 lid 4.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:313 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -2386,7 +2399,8 @@ function $rule_vpl006_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
  * A request was not answered while no announced maintenance or force majeure is recorded.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 10 lid 1.
+ * Implements: bvb art 10 lid 1.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:325 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
@@ -2437,7 +2451,8 @@ function $rule_vpl007_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
  * The connected party had no data on the subject of a request, but the destruction of the request data is not recorded.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: Besluit verwijzingsportaal bankgegevens art 10 lid 2.
+ * Implements: bvb art 10 lid 2.
+ * - bvb: Besluit verwijzingsportaal bankgegevens
  * Source: rulesets/vp.bankgegevens/1.0.0.regel:339 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
