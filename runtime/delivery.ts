@@ -72,6 +72,8 @@ export interface DeliveryOptions {
 
 interface FileState {
   entity: EntityMeta;
+  /** Blocking errors per code. */
+  blocking: Map<string, number>;
   /** `ndjson` when the delivery holds `<stem>.ndjson` / `<stem>.jsonl` instead of the CSV file. */
   format: "csv" | "ndjson";
   file: string;
@@ -274,9 +276,11 @@ class DeliveryValidator {
         blockingErrors: 0,
         problems: [],
         problemsOmitted: 0,
+        blockingByCode: [],
       };
       const state: FileState = {
         entity,
+        blocking: new Map(),
         format: "csv",
         file: entity.file,
         path,
@@ -320,12 +324,17 @@ class DeliveryValidator {
     }
   }
 
+  private countBlocking(f: FileState, code: string): void {
+    f.report.blockingErrors++;
+    f.blocking.set(code, (f.blocking.get(code) ?? 0) + 1);
+  }
+
   /** Record an input problem on a file (and under its rule code when it is a file rule). */
   private problem(f: FileState, p: InputProblem): void {
     const r = f.report;
     if (r.problems.length < this.maxSamples) r.problems.push(p);
     else r.problemsOmitted++;
-    if (p.severity === "blocking") r.blockingErrors++;
+    if (p.severity === "blocking") this.countBlocking(f, p.code);
     const c = this.inputCounts.get(p.code);
     if (c) c.count++;
     else
@@ -681,7 +690,7 @@ class DeliveryValidator {
         fd.line = it.row.line;
         this.tally(fd, !codes.has(fd.rule));
         codes.add(fd.rule);
-        if (fd.severity === "blocking") it.f.report.blockingErrors++;
+        if (fd.severity === "blocking") this.countBlocking(it.f, fd.rule);
         all.push(fd);
       }
       it.f.report.rowsValidated++;
@@ -831,7 +840,12 @@ class DeliveryValidator {
         (validatedBy.get(f.entity.name) ?? 0) + f.report.rowsValidated,
       );
     for (const f of this.files)
-      if (f.report.blockingErrors > 0) f.report.status = "rejected";
+      if (f.report.blockingErrors > 0) {
+        f.report.status = "rejected";
+        f.report.blockingByCode = [...f.blocking]
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([code, count]) => ({ code, count }));
+      }
 
     const ruleReports: RuleReport[] = [];
     const codes = new Set<string>([

@@ -256,7 +256,11 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
     parts.push(
       `<tr><td class="mono">${h(f.file)}</td><td>${h(f.entity)}</td><td class="${f.status === "rejected" ? "blocking" : ""}">${h(f.status)} (${h(
         f.readStatus,
-      )})</td><td class="n">${h(f.rowsRead)}</td><td class="n">${h(f.rowsValidated)}</td><td class="n">${h(f.rowsRejected)}</td><td>${probs}${
+      )})${f.blockingByCode
+        .map((b) => `<div class="mono">${h(b.code)} × ${h(b.count)}</div>`)
+        .join(
+          "",
+        )}</td><td class="n">${h(f.rowsRead)}</td><td class="n">${h(f.rowsValidated)}</td><td class="n">${h(f.rowsRejected)}</td><td>${probs}${
         more > 0 ? `<div class="muted">${h(more)} more</div>` : ""
       }</td></tr>`,
     );

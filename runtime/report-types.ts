@@ -73,6 +73,8 @@ export interface FileReport {
   rowsValidated: number;
   rowsRejected: number;
   blockingErrors: number;
+  /** The blocking errors of this file per code (rules and `input.*` problems), sorted by code. */
+  blockingByCode: { code: string; count: number }[];
   /** Input problems of this file (at most `maxSamples`). */
   problems: InputProblem[];
   problemsOmitted: number;

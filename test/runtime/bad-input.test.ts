@@ -142,7 +142,9 @@ describe("bad input gives a clear finding with file and line, never a crash", ()
       rowsValidated: 2,
       rowsRejected: 2,
       status: "rejected",
+      blockingByCode: [{ code: "input.column-count", count: 2 }],
     });
+    expect(r.files[1]).toMatchObject({ status: "accepted", blockingByCode: [] });
     expect(r.ikbs!.count).toBe(2);
     accounted(r);
   });
