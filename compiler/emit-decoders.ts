@@ -26,8 +26,9 @@ export function emitDecoder(ctx: ModuleContext, entity: ResolvedEntity, decodeRu
   const bad: Code[] = [];
   fields.forEach(({ field, kind }, i) => {
     const canFail = !(kind.k === "text" && kind.maxLength === undefined);
-    if (canFail) bad.push(ts`(${cellVar(i)} !== "" && ${prop(R, field.name)} === undefined)`);
-    if (field.decl.required) bad.push(ts`${cellVar(i)} === ""`);
+    // Required: absent for any reason is a failure. Optional: only a non-empty cell that did not decode.
+    if (field.decl.required) bad.push(ts`${prop(R, field.name)} === undefined`);
+    else if (canFail) bad.push(ts`(${cellVar(i)} !== "" && ${prop(R, field.name)} === undefined)`);
   });
   const failed = entityHelper("decodeFailed", entity);
   return ts`${doc([`Decode one CSV row of ${entity.name}. \`index[i]\` is the cell of the i-th field (-1: column missing).`])}function ${entityHelper("decode", entity)}(cells: readonly string[], index: readonly number[], out: Finding[]): ${recordType(entity)} {

@@ -41,6 +41,17 @@ describe("generated modules under tsc --strict", () => {
     expect(output).toBe("");
   });
 
+  it("import nothing (self-contained)", () => {
+    for (const m of readdirSync(COMPILED).sort()) {
+      for (const name of ["validators.ts", "validators.js"]) {
+        const file = join(COMPILED, m, name);
+        if (!existsSync(file)) continue;
+        const source = readFileSync(file, "utf8");
+        expect(source, `${m}/${name}`).not.toMatch(/^\s*import\b|\brequire\(|\bimport\(/m);
+      }
+    }
+  });
+
   it("are formatted: prettier leaves them unchanged", async () => {
     for (const m of readdirSync(COMPILED).sort()) {
       const file = join(COMPILED, m, "validators.ts");

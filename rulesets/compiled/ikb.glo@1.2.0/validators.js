@@ -877,10 +877,8 @@ function $decode_NP(cells, index, out) {
         reliability_indicator_code: c10 === "" ? undefined : $CODES1.has(c10) ? c10 : undefined,
         eligibility_indicator_code: c11 === "" ? undefined : $CODES2.has(c11) ? c11 : undefined,
     };
-    if ((c0 !== "" && r.ikb_id === undefined) ||
-        c0 === "" ||
-        (c1 !== "" && r.customer_id === undefined) ||
-        c1 === "" ||
+    if (r.ikb_id === undefined ||
+        r.customer_id === undefined ||
         (c2 !== "" && r.initials === undefined) ||
         (c3 !== "" && r.first_names === undefined) ||
         (c4 !== "" && r.last_name === undefined) ||
@@ -950,10 +948,8 @@ function $decode_NNP(cells, index, out) {
         reliability_indicator_code: c10 === "" ? undefined : $CODES1.has(c10) ? c10 : undefined,
         eligibility_indicator_code: c11 === "" ? undefined : $CODES2.has(c11) ? c11 : undefined,
     };
-    if ((c0 !== "" && r.ikb_id === undefined) ||
-        c0 === "" ||
-        (c1 !== "" && r.customer_id === undefined) ||
-        c1 === "" ||
+    if (r.ikb_id === undefined ||
+        r.customer_id === undefined ||
         (c2 !== "" && r.registered_name === undefined) ||
         (c3 !== "" && r.registered_place === undefined) ||
         (c4 !== "" && r.registered_country === undefined) ||
@@ -1002,10 +998,8 @@ function $decode_RE(cells, index, out) {
         account_id: c4 === "" ? undefined : c4.length <= 40 || $cpLength(c4) <= 40 ? c4 : undefined,
         type_of_representation_competence: c5 === "" ? undefined : $CODES4.has(c5) ? c5 : undefined,
     };
-    if ((c0 !== "" && r.ikb_id === undefined) ||
-        c0 === "" ||
-        (c1 !== "" && r.representation_id === undefined) ||
-        c1 === "" ||
+    if (r.ikb_id === undefined ||
+        r.representation_id === undefined ||
         (c2 !== "" && r.representative_id === undefined) ||
         (c3 !== "" && r.represented_id === undefined) ||
         (c4 !== "" && r.account_id === undefined) ||
@@ -1094,10 +1088,8 @@ function $decode_BA(cells, index, out) {
         construction_deposit: c27 === "" ? undefined : $parseBoolean(c27),
         dormant: c28 === "" ? undefined : $parseBoolean(c28),
     };
-    if ((c0 !== "" && r.ikb_id === undefined) ||
-        c0 === "" ||
-        (c1 !== "" && r.account_id === undefined) ||
-        c1 === "" ||
+    if (r.ikb_id === undefined ||
+        r.account_id === undefined ||
         (c2 !== "" && r.bank_account_number === undefined) ||
         (c3 !== "" && r.ascription === undefined) ||
         (c4 !== "" && r.product_label === undefined) ||
@@ -1168,12 +1160,9 @@ function $decode_AD(cells, index, out) {
         customer_id: c2 === "" ? undefined : c2.length <= 40 || $cpLength(c2) <= 40 ? c2 : undefined,
         country: c3 === "" ? undefined : c3.length <= 2 || $cpLength(c3) <= 2 ? c3 : undefined,
     };
-    if ((c0 !== "" && r.ikb_id === undefined) ||
-        c0 === "" ||
-        (c1 !== "" && r.address_id === undefined) ||
-        c1 === "" ||
-        (c2 !== "" && r.customer_id === undefined) ||
-        c2 === "" ||
+    if (r.ikb_id === undefined ||
+        r.address_id === undefined ||
+        r.customer_id === undefined ||
         (c3 !== "" && r.country === undefined))
         $decodeFailed_AD(r, cells, index, out);
     return r;
@@ -1228,12 +1217,9 @@ function $decode_SA(cells, index, out) {
         place: c7 === "" ? undefined : c7.length <= 100 || $cpLength(c7) <= 100 ? c7 : undefined,
         country: c8 === "" ? undefined : c8.length <= 2 || $cpLength(c8) <= 2 ? c8 : undefined,
     };
-    if ((c0 !== "" && r.ikb_id === undefined) ||
-        c0 === "" ||
-        (c1 !== "" && r.address_id === undefined) ||
-        c1 === "" ||
-        (c2 !== "" && r.customer_id === undefined) ||
-        c2 === "" ||
+    if (r.ikb_id === undefined ||
+        r.address_id === undefined ||
+        r.customer_id === undefined ||
         (c3 !== "" && r.street === undefined) ||
         (c4 !== "" && r.house_number === undefined) ||
         (c5 !== "" && r.house_number_addition === undefined) ||
@@ -1291,12 +1277,9 @@ function $decode_UA(cells, index, out) {
         address_line_4: c6 === "" ? undefined : c6.length <= 100 || $cpLength(c6) <= 100 ? c6 : undefined,
         country: c7 === "" ? undefined : c7.length <= 2 || $cpLength(c7) <= 2 ? c7 : undefined,
     };
-    if ((c0 !== "" && r.ikb_id === undefined) ||
-        c0 === "" ||
-        (c1 !== "" && r.address_id === undefined) ||
-        c1 === "" ||
-        (c2 !== "" && r.customer_id === undefined) ||
-        c2 === "" ||
+    if (r.ikb_id === undefined ||
+        r.address_id === undefined ||
+        r.customer_id === undefined ||
         (c3 !== "" && r.address_line_1 === undefined) ||
         (c4 !== "" && r.address_line_2 === undefined) ||
         (c5 !== "" && r.address_line_3 === undefined) ||

@@ -1574,10 +1574,8 @@ function $decode_NP(cells: readonly string[], index: readonly number[], out: Fin
     eligibility_indicator_code: c11 === "" ? undefined : $CODES2.has(c11) ? c11 : undefined,
   };
   if (
-    (c0 !== "" && r.ikb_id === undefined) ||
-    c0 === "" ||
-    (c1 !== "" && r.customer_id === undefined) ||
-    c1 === "" ||
+    r.ikb_id === undefined ||
+    r.customer_id === undefined ||
     (c2 !== "" && r.initials === undefined) ||
     (c3 !== "" && r.first_names === undefined) ||
     (c4 !== "" && r.last_name === undefined) ||
@@ -1654,10 +1652,8 @@ function $decode_NNP(cells: readonly string[], index: readonly number[], out: Fi
     eligibility_indicator_code: c11 === "" ? undefined : $CODES2.has(c11) ? c11 : undefined,
   };
   if (
-    (c0 !== "" && r.ikb_id === undefined) ||
-    c0 === "" ||
-    (c1 !== "" && r.customer_id === undefined) ||
-    c1 === "" ||
+    r.ikb_id === undefined ||
+    r.customer_id === undefined ||
     (c2 !== "" && r.registered_name === undefined) ||
     (c3 !== "" && r.registered_place === undefined) ||
     (c4 !== "" && r.registered_country === undefined) ||
@@ -1713,10 +1709,8 @@ function $decode_RE(cells: readonly string[], index: readonly number[], out: Fin
     type_of_representation_competence: c5 === "" ? undefined : $CODES4.has(c5) ? c5 : undefined,
   };
   if (
-    (c0 !== "" && r.ikb_id === undefined) ||
-    c0 === "" ||
-    (c1 !== "" && r.representation_id === undefined) ||
-    c1 === "" ||
+    r.ikb_id === undefined ||
+    r.representation_id === undefined ||
     (c2 !== "" && r.representative_id === undefined) ||
     (c3 !== "" && r.represented_id === undefined) ||
     (c4 !== "" && r.account_id === undefined) ||
@@ -1814,10 +1808,8 @@ function $decode_BA(cells: readonly string[], index: readonly number[], out: Fin
     last_transaction_date: c29 === "" ? undefined : $parseDate(c29),
   };
   if (
-    (c0 !== "" && r.ikb_id === undefined) ||
-    c0 === "" ||
-    (c1 !== "" && r.account_id === undefined) ||
-    c1 === "" ||
+    r.ikb_id === undefined ||
+    r.account_id === undefined ||
     (c2 !== "" && r.bank_account_number === undefined) ||
     (c3 !== "" && r.ascription === undefined) ||
     (c4 !== "" && r.product_label === undefined) ||
@@ -1896,12 +1888,9 @@ function $decode_AD(cells: readonly string[], index: readonly number[], out: Fin
     country: c3 === "" ? undefined : c3.length <= 2 || $cpLength(c3) <= 2 ? c3 : undefined,
   };
   if (
-    (c0 !== "" && r.ikb_id === undefined) ||
-    c0 === "" ||
-    (c1 !== "" && r.address_id === undefined) ||
-    c1 === "" ||
-    (c2 !== "" && r.customer_id === undefined) ||
-    c2 === "" ||
+    r.ikb_id === undefined ||
+    r.address_id === undefined ||
+    r.customer_id === undefined ||
     (c3 !== "" && r.country === undefined)
   )
     $decodeFailed_AD(r, cells, index, out);
@@ -1963,12 +1952,9 @@ function $decode_SA(cells: readonly string[], index: readonly number[], out: Fin
     country: c8 === "" ? undefined : c8.length <= 2 || $cpLength(c8) <= 2 ? c8 : undefined,
   };
   if (
-    (c0 !== "" && r.ikb_id === undefined) ||
-    c0 === "" ||
-    (c1 !== "" && r.address_id === undefined) ||
-    c1 === "" ||
-    (c2 !== "" && r.customer_id === undefined) ||
-    c2 === "" ||
+    r.ikb_id === undefined ||
+    r.address_id === undefined ||
+    r.customer_id === undefined ||
     (c3 !== "" && r.street === undefined) ||
     (c4 !== "" && r.house_number === undefined) ||
     (c5 !== "" && r.house_number_addition === undefined) ||
@@ -2033,12 +2019,9 @@ function $decode_UA(cells: readonly string[], index: readonly number[], out: Fin
     country: c7 === "" ? undefined : c7.length <= 2 || $cpLength(c7) <= 2 ? c7 : undefined,
   };
   if (
-    (c0 !== "" && r.ikb_id === undefined) ||
-    c0 === "" ||
-    (c1 !== "" && r.address_id === undefined) ||
-    c1 === "" ||
-    (c2 !== "" && r.customer_id === undefined) ||
-    c2 === "" ||
+    r.ikb_id === undefined ||
+    r.address_id === undefined ||
+    r.customer_id === undefined ||
     (c3 !== "" && r.address_line_1 === undefined) ||
     (c4 !== "" && r.address_line_2 === undefined) ||
     (c5 !== "" && r.address_line_3 === undefined) ||

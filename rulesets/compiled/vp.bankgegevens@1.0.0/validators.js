@@ -854,8 +854,7 @@ function $decode_NaturalPerson(cells, index, out) {
         allowance_payment_account: c20 === "" ? undefined : $CODES5.has(c20) ? c20 : undefined,
         contract_party: c21 === "" ? undefined : c21.length <= 200 || $cpLength(c21) <= 200 ? c21 : undefined,
     };
-    if ((c0 !== "" && r.record_id === undefined) ||
-        c0 === "" ||
+    if (r.record_id === undefined ||
         (c1 !== "" && r.initials === undefined) ||
         (c2 !== "" && r.first_name === undefined) ||
         (c3 !== "" && r.name_prefix === undefined) ||
@@ -932,8 +931,7 @@ function $decode_LegalPerson(cells, index, out) {
         product_type: c14 === "" ? undefined : c14.length <= 100 || $cpLength(c14) <= 100 ? c14 : undefined,
         product_status: c15 === "" ? undefined : $CODES4.has(c15) ? c15 : undefined,
     };
-    if ((c0 !== "" && r.record_id === undefined) ||
-        c0 === "" ||
+    if (r.record_id === undefined ||
         (c1 !== "" && r.name === undefined) ||
         (c2 !== "" && r.product_holder_name === undefined) ||
         (c3 !== "" && r.street === undefined) ||
@@ -1002,8 +1000,7 @@ function $decode_RequestLog(cells, index, out) {
         unavailability_reason: c13 === "" ? undefined : $CODES10.has(c13) ? c13 : undefined,
         request_data_destroyed_at: c14 === "" ? undefined : $parseDateTime(c14),
     };
-    if ((c0 !== "" && r.reference === undefined) ||
-        c0 === "" ||
+    if (r.reference === undefined ||
         (c1 !== "" && r.request_kind === undefined) ||
         (c2 !== "" && r.request_type === undefined) ||
         (c3 !== "" && r.connected_party === undefined) ||

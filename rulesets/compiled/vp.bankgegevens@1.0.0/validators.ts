@@ -1313,8 +1313,7 @@ function $decode_NaturalPerson(
     contract_party: c21 === "" ? undefined : c21.length <= 200 || $cpLength(c21) <= 200 ? c21 : undefined,
   };
   if (
-    (c0 !== "" && r.record_id === undefined) ||
-    c0 === "" ||
+    r.record_id === undefined ||
     (c1 !== "" && r.initials === undefined) ||
     (c2 !== "" && r.first_name === undefined) ||
     (c3 !== "" && r.name_prefix === undefined) ||
@@ -1406,8 +1405,7 @@ function $decode_LegalPerson(
     product_status: c15 === "" ? undefined : $CODES4.has(c15) ? c15 : undefined,
   };
   if (
-    (c0 !== "" && r.record_id === undefined) ||
-    c0 === "" ||
+    r.record_id === undefined ||
     (c1 !== "" && r.name === undefined) ||
     (c2 !== "" && r.product_holder_name === undefined) ||
     (c3 !== "" && r.street === undefined) ||
@@ -1486,8 +1484,7 @@ function $decode_RequestLog(cells: readonly string[], index: readonly number[], 
     request_data_destroyed_at: c14 === "" ? undefined : $parseDateTime(c14),
   };
   if (
-    (c0 !== "" && r.reference === undefined) ||
-    c0 === "" ||
+    r.reference === undefined ||
     (c1 !== "" && r.request_kind === undefined) ||
     (c2 !== "" && r.request_type === undefined) ||
     (c3 !== "" && r.connected_party === undefined) ||
