@@ -22,6 +22,7 @@ import type { ComparisonOp, Literal, MeasureDecl, NormDecl, NormPeriod, NormRequ
 import type { ResolvedRuleset } from "../dsl/model.js";
 import { printExpr } from "../dsl/printer.js";
 import { workdaysBetween } from "../compiler/calendar.js";
+import { addMonths, formatDate, parseDate } from "../compiler/interpret-values.js";
 import type { RunRecord } from "./history.js";
 
 export type Verdict = "met" | "not met" | "no evidence";
@@ -98,6 +99,15 @@ export interface Assessment {
   /** The closing statement: options, not a decision. */
   maatwerk: string;
 }
+
+/**
+ * Evidence the history cannot hold, from the supervisor's file: metric name -> value. Booleans
+ * and numbers as JSON, dates as `YYYY-MM-DD`, durations as `"N unit"` (`"3 days"`, `"5 months"`).
+ */
+export type Evidence = Readonly<Record<string, unknown>>;
+
+/** Metrics measured from the recorded runs; evidence cannot override them. */
+export const HISTORY_METRICS = ["delivery_accepted", "accepted_within", "automated_controls_pass", "error_reduction", "deliveries_until_accepted"];
 
 /** Why an assessment cannot be made: the message lists what exists. */
 export class AssessError extends Error {
@@ -199,12 +209,17 @@ function pct(n: number): string {
 }
 
 /** Measure one metric for a round; undefined when the history holds no evidence for it. */
+type Measured =
+  | { value: number | boolean | string; unit?: string; text: string; evidence: string }
+  | { value: undefined; evidence: string };
+
 function measure(
   metric: string,
   round: Round,
   previousAccepted: RunRecord | undefined,
   calendar: ResolvedRuleset["calendars"][number] | undefined,
-): { value: number | boolean; text: string; evidence: string } | { value: undefined; evidence: string } {
+  evidence: { values: Evidence; source: string } | undefined,
+): Measured {
   const a = round.accepted;
   switch (metric) {
     case "delivery_accepted":
@@ -253,20 +268,67 @@ function measure(
         ? { value: round.runs.indexOf(a) + 1, text: String(round.runs.indexOf(a) + 1), evidence: `deliveries for RRD ${round.rrd} up to and including the accepted one` }
         : { value: undefined, evidence: `none of the ${round.runs.length} deliveries for RRD ${round.rrd} was accepted` };
     default:
-      return { value: undefined, evidence: "not recorded in the validation history: needs evidence from the supervisor's file" };
+      return fromEvidence(metric, evidence);
   }
 }
 
-function judge(req: NormRequirement, m: ReturnType<typeof measure>): Verdict {
-  if (m.value === undefined) return "no evidence";
-  if (typeof m.value === "boolean") {
-    const target = req.value.kind === "Boolean" ? req.value.value : undefined;
-    if (target === undefined) return "no evidence";
-    return (req.op === "=" ? m.value === target : req.op === "!=" ? m.value !== target : false) ? "met" : "not met";
+const NO_EVIDENCE = "not recorded in the validation history: give it with --evidence FILE (the supervisor's file)";
+
+/** A metric from the evidence file; `audit_reports_delay` is derived from the two audit dates. */
+function fromEvidence(metric: string, evidence: { values: Evidence; source: string } | undefined): Measured {
+  if (evidence === undefined) return { value: undefined, evidence: NO_EVIDENCE };
+  const v = evidence.values[metric];
+  const from = `from ${evidence.source}`;
+  if (v === undefined) {
+    const end = evidence.values.audit_year_end;
+    const delivered = evidence.values.audit_reports_delivered_on;
+    if (metric === "audit_reports_delay" && typeof end === "string" && typeof delivered === "string") {
+      return { value: `${end}..${delivered}`, unit: "span", text: `${end} -> ${delivered}`, evidence: `audit year ended ${end}, reports delivered ${delivered} (${from})` };
+    }
+    return { value: undefined, evidence: `not in the validation history nor in ${evidence.source}` };
   }
-  const target = numericTarget(req.value);
+  if (typeof v === "boolean" || typeof v === "number") return { value: v, text: String(v), evidence: from };
+  const duration = typeof v === "string" ? /^(\d+) (s|min|h|days|workdays|months|years)$/.exec(v) : null;
+  if (duration) return { value: Number(duration[1]), unit: duration[2], text: v as string, evidence: from };
+  if (typeof v === "string" && parseDate(v) !== undefined) return { value: v, text: v, evidence: from };
+  return { value: undefined, evidence: `${evidence.source}: ${metric} = ${JSON.stringify(v)} is not a boolean, number, date or duration` };
+}
+
+/** Whether `to` is at most (op) `months` months after `from` (calendar months, end-of-month clamped). */
+function monthsSpanOk(op: ComparisonOp, span: string, amount: number, unit: string): boolean | undefined {
+  const [fromText, toText] = span.split("..");
+  const from = parseDate(fromText);
+  const to = parseDate(toText);
+  if (from === undefined || to === undefined) return undefined;
+  const limit = unit === "months" ? addMonths(from, amount) : unit === "years" ? addMonths(from, amount * 12) : unit === "days" ? from + amount : undefined;
+  if (limit === undefined) return undefined;
+  const a = formatDate(to);
+  const b = formatDate(limit);
+  return compare(op, a < b ? -1 : a > b ? 1 : 0, 0);
+}
+
+function judge(req: NormRequirement, m: Measured): Verdict {
+  if (m.value === undefined) return "no evidence";
+  const lit = req.value;
+  if (typeof m.value === "boolean") {
+    if (lit.kind !== "Boolean") return "no evidence";
+    return (req.op === "=" ? m.value === lit.value : req.op === "!=" ? m.value !== lit.value : false) ? "met" : "not met";
+  }
+  if (typeof m.value === "string") {
+    if (m.unit === "span" && lit.kind === "Duration") {
+      const ok = monthsSpanOk(req.op, m.value, lit.amount, lit.unit);
+      return ok === undefined ? "no evidence" : ok ? "met" : "not met";
+    }
+    if (lit.kind !== "Date") return "no evidence";
+    return compare(req.op, m.value < lit.text ? -1 : m.value > lit.text ? 1 : 0, 0) ? "met" : "not met";
+  }
+  const target = numericTarget(lit);
   if (target === undefined) return "no evidence";
-  if (req.value.kind === "Duration" && req.value.unit !== "workdays") return "no evidence";
+  if (lit.kind === "Duration") {
+    // History durations are working days; evidence durations carry their own unit.
+    const unit = m.unit ?? "workdays";
+    if (unit !== lit.unit) return "no evidence";
+  }
   return compare(req.op, m.value, target) ? "met" : "not met";
 }
 
@@ -309,11 +371,22 @@ export function assess(input: {
   runs: RunRecord[];
   groeipad: ResolvedRuleset;
   handhaving: ResolvedRuleset | undefined;
+  /** Evidence for metrics the history cannot hold, and where it comes from (a file name). */
+  evidence?: { values: Evidence; source: string };
 }): Assessment {
   const { bank, year, groeipad, handhaving } = input;
   const banks = [...new Set(input.runs.map((r) => r.bank))].sort();
   if (!banks.includes(bank)) {
     throw new AssessError(`no recorded runs of bank ${bank}; banks in the history: ${banks.join(", ") || "(none)"}`);
+  }
+  if (input.evidence !== undefined) {
+    const known = new Set(groeipad.metrics.map((m) => m.name.name));
+    for (const name of Object.keys(input.evidence.values)) {
+      if (HISTORY_METRICS.includes(name)) throw new AssessError(`${input.evidence.source}: ${name} is measured from the history and cannot be given as evidence`);
+      if (!known.has(name)) {
+        throw new AssessError(`${input.evidence.source}: unknown metric ${name}; metrics of ${groeipad.id}: ${[...known].filter((k) => !HISTORY_METRICS.includes(k)).sort().join(", ")}`);
+      }
+    }
   }
   const runs = input.runs.filter((r) => r.bank === bank);
   const normsOfYear = groeipad.norms
@@ -337,7 +410,7 @@ export function assess(input: {
   const norms: NormVerdict[] = normsOfYear.flatMap(({ n, periods }) =>
     periods.map((p) => {
       const requirements = p.requirements.map((req): RequirementVerdict => {
-        const m = measure(req.metric.name, round, previousAccepted, calendar);
+        const m = measure(req.metric.name, round, previousAccepted, calendar, input.evidence);
         return {
           metric: req.metric.name,
           description: describe.get(req.metric.name) ?? null,

@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { findRuleset } from "../../dsl/project.js";
-import { assess, AssessError } from "../../runtime/assess.js";
+import { assess, AssessError, type Evidence } from "../../runtime/assess.js";
 import { assessmentHtml, assessmentText } from "../../runtime/assess-render.js";
 import { DEFAULT_HISTORY, History, HistoryError } from "../../runtime/history.js";
 import { type CommandOutput, loadRulesets } from "./trace.js";
@@ -21,6 +21,7 @@ interface Options {
   html?: string;
   history: string;
   rulesets: string;
+  evidence?: string;
 }
 
 /** Register the `assess` command. */
@@ -33,6 +34,7 @@ export function register(program: Command): void {
     .option("--json", "print JSON")
     .option("--html <file>", "also write a self-contained HTML page with the groeipad chart")
     .option("--history <file>", "history database", DEFAULT_HISTORY)
+    .option("--evidence <file>", "JSON object of metrics the history cannot hold (audit dates, statements), e.g. {\"audit_reports_delivered_on\": \"2023-08-30\"}")
     .option("--rulesets <dir>", "ruleset folder (ikb.groeipad, ikb.handhaving, nl.werkdagen)", "rulesets")
     .action(async (options: Options) => {
       const out = await runAssess(options);
@@ -51,10 +53,21 @@ export async function runAssess(options: Partial<Options> & { bank: string; year
   const groeipad = findRuleset(loaded.project, "ikb.groeipad");
   if (groeipad === undefined) return fail(`no ikb.groeipad ruleset under ${options.rulesets ?? "rulesets"}`);
   const handhaving = findRuleset(loaded.project, "ikb.handhaving");
+  let evidence: { values: Evidence; source: string } | undefined;
+  if (options.evidence !== undefined) {
+    let data: unknown;
+    try {
+      data = JSON.parse(readFileSync(options.evidence, "utf8"));
+    } catch (e) {
+      return fail(`cannot read the evidence ${options.evidence}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    if (typeof data !== "object" || data === null || Array.isArray(data)) return fail(`${options.evidence}: expected a JSON object of metric: value`);
+    evidence = { values: data as Evidence, source: options.evidence };
+  }
   let history: History | undefined;
   try {
     history = History.open(options.history ?? DEFAULT_HISTORY);
-    const assessment = assess({ bank: options.bank, year: Number(options.year), runs: history.runs(), groeipad, handhaving });
+    const assessment = assess({ bank: options.bank, year: Number(options.year), runs: history.runs(), groeipad, handhaving, evidence });
     if (options.html !== undefined) writeFileSync(options.html, assessmentHtml(assessment));
     const stdout = options.json === true ? `${JSON.stringify(assessment, null, 2)}\n` : assessmentText(assessment);
     const warn = loaded.warning ? `regel assess: warning: ${loaded.warning}\n` : "";

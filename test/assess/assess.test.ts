@@ -141,6 +141,59 @@ describe("assess", () => {
   });
 });
 
+describe("assess with evidence from the supervisor's file", () => {
+  const audits2023 = {
+    audit_year_end: "2023-03-31",
+    audit_reports_delivered_on: "2023-08-31",
+    isae3402_type: 2,
+    iad_positive_opinion: true,
+    auditor_unqualified_opinion: false,
+    findings_measures_taken: true,
+  };
+  const runs2023 = () => [
+    ...history(),
+    run({ deliveryId: "2023-a", rrd: "2023-04-21", deliveredAt: "2023-04-24T10:00:00+02:00", accepted: true, errors: 40, percentage: 96 }),
+  ];
+
+  it("judges the audit norm: on time on 31 August, a qualified opinion is not met", () => {
+    const a = assess({ bank: "BANK1", year: 2023, runs: runs2023(), groeipad, handhaving, evidence: { values: audits2023, source: "bank1-2023.json" } });
+    expect(requirement(a, "audit_reports_delivered_on", "groeipad_audits")).toMatchObject({ measured: "2023-08-31", verdict: "met", evidence: "from bank1-2023.json" });
+    expect(requirement(a, "audit_year_end", "groeipad_audits").verdict).toBe("met");
+    expect(requirement(a, "isae3402_type", "groeipad_audits").verdict).toBe("met");
+    expect(requirement(a, "auditor_unqualified_opinion", "groeipad_audits").verdict).toBe("not met");
+    expect(a.norms.find((n) => n.norm === "groeipad_audits")?.verdict).toBe("not met");
+    const late = assess({
+      bank: "BANK1",
+      year: 2023,
+      runs: runs2023(),
+      groeipad,
+      handhaving,
+      evidence: { values: { ...audits2023, audit_reports_delivered_on: "2023-09-01" }, source: "e.json" },
+    });
+    expect(requirement(late, "audit_reports_delivered_on", "groeipad_audits").verdict).toBe("not met");
+  });
+
+  it("from 2024 the five-month deadline is derived from the two audit dates", () => {
+    const runs = [...runs2023(), run({ deliveryId: "2024-a", rrd: "2024-04-19", deliveredAt: "2024-04-22T10:00:00+02:00", accepted: true, errors: 10, percentage: 100 })];
+    const on = (delivered: string) =>
+      requirement(
+        assess({ bank: "BANK1", year: 2024, runs, groeipad, handhaving, evidence: { values: { audit_year_end: "2024-03-31", audit_reports_delivered_on: delivered }, source: "e.json" } }),
+        "audit_reports_delay",
+        "groeipad_audits",
+      ).verdict;
+    expect(on("2024-08-31")).toBe("met");
+    expect(on("2024-09-01")).toBe("not met");
+  });
+
+  it("refuses unknown metrics and metrics measured from the history", () => {
+    const args = { bank: "BANK1", year: 2023, runs: runs2023(), groeipad, handhaving };
+    expect(() => assess({ ...args, evidence: { values: { audit_report_delivered: "2023-08-01" }, source: "e.json" } })).toThrow(
+      /e\.json: unknown metric audit_report_delivered; metrics of ikb\.groeipad@1\.0\.0: .*audit_reports_delivered_on/,
+    );
+    expect(() => assess({ ...args, evidence: { values: { automated_controls_pass: 99 }, source: "e.json" } })).toThrow(/measured from the history/);
+  });
+});
+
 describe("assessment HTML", () => {
   it("escapes every value, has no scripts or external resources, and an inline SVG chart", () => {
     const evil = '<script>alert("x")</script>';
