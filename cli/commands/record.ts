@@ -3,9 +3,13 @@
  * record a validation run (from the JSON report `regel validate --out` wrote) in the history
  * database. Exit codes: 0 recorded, 2 bad input or a history problem (nothing written).
  *
+ * Also adds `--record` to `regel validate` (without touching that command's file): after a run
+ * with `--out DIR`, the report `DIR/report.json` is recorded the same way.
+ *
  * @module
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "commander";
 import { DEFAULT_HISTORY, History, HistoryError, runFromReport } from "../../runtime/history.js";
 import type { Report } from "../../runtime/report-types.js";
@@ -18,8 +22,10 @@ interface Options {
   history: string;
 }
 
-/** Register the `record` command. */
+/** Register the `record` command (and `--record` on `validate`, when that is registered first). */
 export function register(program: Command): void {
+  const validate = program.commands.find((c) => c.name() === "validate");
+  if (validate !== undefined) attachToValidate(validate);
   program
     .command("record")
     .description("Record a validation run (from its report.json) in the history database")
@@ -79,4 +85,45 @@ export function runRecord(reportPath: string, options: Options): CommandOutput {
   } finally {
     history?.close();
   }
+}
+
+interface ValidateRecordFlags {
+  record?: boolean;
+  out?: string;
+  bank?: string;
+  deliveryId?: string;
+  deliveredAt?: string;
+  history: string;
+}
+
+/**
+ * `regel validate DIR --out OUT --record --bank B --delivery-id ID --delivered-at ISO`: record the
+ * run after the report is written. A run that failed (exit 2) is not recorded.
+ */
+export function attachToValidate(validate: Command): void {
+  validate
+    .option("--record", "record the run in the history database (needs --out, --bank, --delivery-id, --delivered-at)")
+    .option("--bank <bank>", "with --record: the bank that delivered")
+    .option("--delivery-id <id>", "with --record: the delivery's id (unique per bank)")
+    .option("--delivered-at <iso>", "with --record: when the bank delivered it in DLR, ISO 8601 with offset")
+    .option("--history <file>", "with --record: history database", DEFAULT_HISTORY)
+    .hook("postAction", (_program, command) => {
+      const flags = command.opts<ValidateRecordFlags>();
+      if (flags.record !== true) return;
+      const fail = (message: string) => {
+        process.stderr.write(`regel validate --record: ${message}\n`);
+        process.exitCode = 2;
+      };
+      if (process.exitCode === 2) return fail("the validation did not complete; nothing recorded");
+      const missing = (["out", "bank", "deliveryId", "deliveredAt"] as const).filter((k) => flags[k] === undefined);
+      if (missing.length > 0) {
+        return fail(`also give ${missing.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")}; nothing recorded`);
+      }
+      const report = join(flags.out!, "report.json");
+      if (!existsSync(report)) return fail(`${report} was not written; nothing recorded`);
+      const before = process.exitCode;
+      const out = runRecord(report, { bank: flags.bank!, deliveryId: flags.deliveryId!, deliveredAt: flags.deliveredAt!, history: flags.history });
+      process.stderr.write(out.stdout + out.stderr);
+      process.exitCode = out.code === 0 ? before : out.code;
+    });
 }

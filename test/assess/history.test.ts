@@ -12,7 +12,8 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { runAssess } from "../../cli/commands/assess.js";
 import { runHistory } from "../../cli/commands/history.js";
-import { runRecord } from "../../cli/commands/record.js";
+import { attachToValidate, runRecord } from "../../cli/commands/record.js";
+import { Command } from "commander";
 import { History, HistoryError, runFromReport } from "../../runtime/history.js";
 import type { Report } from "../../runtime/report-types.js";
 
@@ -149,6 +150,55 @@ describe("regel record / regel history", () => {
     expect((await runAssess({ bank: "BANK1", year: "2020", history })).stderr).toContain("years with deliveries: 2022, 2023");
     expect((await runAssess({ bank: "BANK1", year: "1999", history })).stderr).toContain("norm years: 2020, 2021, 2022, 2023");
     expect((await runAssess({ bank: "BANK1", year: "twenty", history })).code).toBe(2);
+  });
+});
+
+describe("regel validate --record", () => {
+  /** A stand-in for `validate`: writes OUT/report.json and sets the exit code as the real one does. */
+  function program(status: "accepted" | "rejected" | "failed") {
+    const p = new Command().exitOverride();
+    const v = p
+      .command("validate")
+      .argument("<folder>")
+      .option("--out <dir>")
+      .action((_folder: string, flags: { out?: string }) => {
+        if (status === "failed") {
+          process.exitCode = 2;
+          return;
+        }
+        if (flags.out) writeFileSync(join(flags.out, "report.json"), JSON.stringify(report({ rrd: "2023-04-21", status, meeting: 9, count: 10, findings: { a: 2 } })));
+        process.exitCode = status === "accepted" ? 0 : 1;
+      });
+    attachToValidate(v);
+    return p;
+  }
+  const history = join(dir, "validate-record.sqlite");
+  const args = (id: string) => ["node", "regel", "validate", "folder", "--out", dir, "--record", "--bank", "V", "--delivery-id", id, "--delivered-at", "2023-04-24T10:00:00Z", "--history", history];
+
+  it("records after the report is written and keeps validate's exit code", async () => {
+    const saved = process.exitCode;
+    try {
+      await program("rejected").parseAsync(args("v1"));
+      expect(process.exitCode).toBe(1);
+      await program("accepted").parseAsync(args("v2"));
+      expect(process.exitCode).toBe(0);
+      const runs = JSON.parse(runHistory({ history, json: true }).stdout);
+      expect(runs.map((r: { deliveryId: string; accepted: boolean }) => [r.deliveryId, r.accepted])).toEqual([
+        ["v1", false],
+        ["v2", true],
+      ]);
+      // A duplicate id: exit 2, nothing more recorded.
+      await program("accepted").parseAsync(args("v2"));
+      expect(process.exitCode).toBe(2);
+      // A failed validation is not recorded; missing flags are named.
+      await program("failed").parseAsync(args("v3"));
+      expect(process.exitCode).toBe(2);
+      await program("accepted").parseAsync(["node", "regel", "validate", "folder", "--out", dir, "--record", "--history", history]);
+      expect(process.exitCode).toBe(2);
+      expect(JSON.parse(runHistory({ history, json: true }).stdout)).toHaveLength(2);
+    } finally {
+      process.exitCode = saved;
+    }
   });
 });
 
