@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { existsSync } from "node:fs";
+import { createReadStream, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Expr, Role } from "../dsl/ast.js";
 import type { ResolvedEntity, ResolvedRule, ResolvedRuleset } from "../dsl/model.js";
@@ -17,7 +17,8 @@ import { printExpr } from "../dsl/printer.js";
 import { evaluate, type IRecord, Model, type Scope } from "../compiler/interpret-expr.js";
 import { parseDate, renderValue, type Value } from "../compiler/interpret-values.js";
 import { attributesFor, roleOf } from "../compiler/reference-interpreter.js";
-import { readCsvFile } from "./csv-reader.js";
+import { type CsvEvent, readCsvFile } from "./csv-reader.js";
+import { readNdjsonBatches } from "./ndjson-reader.js";
 
 /** One step of an evaluation: an expression, its value, and the steps it is made of. */
 export interface Step {
@@ -144,10 +145,27 @@ export function parseKey(key: string, entity: ResolvedEntity): Record<string, st
   return Object.fromEntries(entity.key.map((k, i) => [k, parts[i]]));
 }
 
-async function readRows(path: string): Promise<{ header: string[]; rows: { cells: Record<string, string>; line: number }[] }> {
+/**
+ * The file of `entity` in the delivery: its CSV file, or `<stem>.ndjson` / `<stem>.jsonl` as the
+ * runtime also accepts. Undefined when absent.
+ */
+function entityFile(folder: string, entity: ResolvedEntity): string | undefined {
+  if (entity.file === undefined) return undefined;
+  const stem = entity.file.replace(/\.csv$/i, "");
+  return [entity.file, `${stem}.ndjson`, `${stem}.jsonl`].map((f) => join(folder, f)).find((p) => existsSync(p));
+}
+
+async function* events(path: string, entity: ResolvedEntity): AsyncGenerator<CsvEvent> {
+  if (/\.(ndjson|jsonl)$/i.test(path)) {
+    const columns = entity.fields.map((f) => f.column);
+    for await (const batch of readNdjsonBatches(createReadStream(path), columns)) yield* batch;
+  } else yield* readCsvFile(path);
+}
+
+async function readRows(path: string, entity: ResolvedEntity): Promise<{ rows: { cells: Record<string, string>; line: number }[] }> {
   let header: string[] | undefined;
   const rows: { cells: Record<string, string>; line: number }[] = [];
-  for await (const e of readCsvFile(path)) {
+  for await (const e of events(path, entity)) {
     if (e.kind !== "row") continue;
     if (header === undefined) {
       header = e.cells.map((c) => c.replace(/^\uFEFF/, ""));
@@ -157,7 +175,7 @@ async function readRows(path: string): Promise<{ header: string[]; rows: { cells
     header.forEach((h, i) => (cells[h] = e.cells[i] ?? ""));
     rows.push({ cells, line: e.line });
   }
-  return { header: header ?? [], rows };
+  return { rows };
 }
 
 /**
@@ -194,21 +212,20 @@ export async function explainRule(input: {
   const model = new Model(ruleset);
 
   // Find the record among the candidate entities.
-  const matches: { entity: ResolvedEntity; cells: Record<string, string>; line: number; record: IRecord }[] = [];
+  const matches: { entity: ResolvedEntity; cells: Record<string, string>; line: number; record: IRecord; path: string }[] = [];
   const seenKeys: string[] = [];
   for (const name of candidates) {
     const entity = ruleset.entities.get(name)!;
     const wanted = parseKey(input.key, entity);
-    if (entity.file === undefined) continue;
-    const path = join(input.folder, entity.file);
-    if (!existsSync(path)) continue;
-    const { rows } = await readRows(path);
+    const path = entityFile(input.folder, entity);
+    if (path === undefined) continue;
+    const { rows } = await readRows(path, entity);
     for (const r of rows) {
       const rec = model.decode(entity, r.cells);
       const keyText = entity.key.map((f) => `${f}=${rec.raw[f]}`).join(";");
       if (seenKeys.length < 10) seenKeys.push(`${name} ${keyText}`);
       if (wanted !== undefined && Object.entries(wanted).every(([f, v]) => rec.raw[f] === v)) {
-        matches.push({ entity, cells: r.cells, line: r.line, record: rec });
+        matches.push({ entity, cells: r.cells, line: r.line, record: rec, path });
       }
     }
   }
@@ -223,7 +240,7 @@ export async function explainRule(input: {
       `${input.key} matches ${matches.length} records: ${matches.map((m) => `${m.entity.name} ${m.entity.key.map((f) => `${f}=${m.record.raw[f]}`).join(";")} (line ${m.line})`).join(", ")}; give the full key`,
     );
   }
-  const { entity, record, line } = matches[0];
+  const { entity, record, line, path } = matches[0];
 
   // The record's IKB: every record of the delivery with the same IKB key.
   const ikbField = ruleset.ikb?.key.name;
@@ -232,9 +249,9 @@ export async function explainRule(input: {
   const ikb = (name: string): readonly IRecord[] => ikbRecords.get(name) ?? [];
   if (ikbKey !== undefined) {
     for (const e of ruleset.entities.values()) {
-      if (e.file === undefined || !existsSync(join(input.folder, e.file))) continue;
-      if (!e.fields.some((f) => f.name === ikbField)) continue;
-      const { rows } = await readRows(join(input.folder, e.file));
+      const path = entityFile(input.folder, e);
+      if (path === undefined || !e.fields.some((f) => f.name === ikbField)) continue;
+      const { rows } = await readRows(path, e);
       const field = e.fields.find((f) => f.name === ikbField)!;
       ikbRecords.set(e.name, rows.filter((r) => r.cells[field.column] === ikbKey).map((r) => model.decode(e, r.cells)));
     }
@@ -273,7 +290,7 @@ export async function explainRule(input: {
     ruleset: ruleset.id,
     rrd: input.rrd,
     entity: entity.name,
-    file: join(input.folder, entity.file!),
+    file: path,
     line,
     key: entity.key.map((f) => `${f}=${record.raw[f]}`).join(";"),
     role,

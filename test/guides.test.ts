@@ -112,6 +112,7 @@ describe("docs/guides run as written", () => {
     expect(r.stdout).toMatch(/ikb\.glo@1\.3\.0 accepted [\d.]+ % of 300 IKBs/);
     expect(r.stdout).toContain("dmc0003 NP date_of_birth");
     expect(r.stdout).toMatch(/recorded run 1 in .*history\.sqlite/);
+    expect(r.stdout).toMatch(/^Voorbeeldbank +2024-Q1-2 +2024-03-29 +2024-04-03T08:00:00\+02:00 +accepted/m);
   });
 
   it("auditor: explain, trace, history and the groeipad assessment", () => {
@@ -122,6 +123,8 @@ describe("docs/guides run as written", () => {
     expect(r.stdout).toContain("dmc0001 in ikb.glo@1.3.0");
     expect(r.stdout).toContain("Groeipad assessment: bank Voorbeeldbank, 2023 (RRD 2023-04-21)");
     expect(r.stdout).toContain("deliveries before acceptance: 1");
+    expect(r.stdout).toContain("[MET] audit_reports_delivered_on <= 2023-08-31: 2023-08-29");
+    expect(r.stdout).toContain("[NO EVIDENCE] dnb_notified_timely = true");
     expect(r.stdout).toContain("options, not a decision");
   });
 });

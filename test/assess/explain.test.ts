@@ -112,6 +112,19 @@ describe("explainRule", () => {
   });
 });
 
+describe("explainRule on an NDJSON delivery", () => {
+  it("reads <stem>.ndjson like the runtime and explains vpl001 on REF-2 (answered after 9 s)", async () => {
+    const vp = findRuleset(await loadProject(["rulesets"]), "vp.bankgegevens@1.0.0")!;
+    const x = await explainRule({ ruleset: vp, rule: "vpl001", key: "REF-2", folder: join(ROOT, "test", "runtime", "fixtures", "vp-delivery"), rrd: "2024-03-31" });
+    expect(x.file).toMatch(/vp_request_log\.ndjson$/);
+    expect(x.line).toBe(2);
+    const e = x.evaluations[0];
+    expect(e.outcome).toBe("finding");
+    expect(e.require).toMatchObject({ expr: "answered_at <= received_at + 5 s", failing: true });
+    expect(e.require!.children.map((c) => c.value)).toEqual(["2024-03-01T10:00:09.000Z", "2024-03-01T10:00:05.000Z"]);
+  });
+});
+
 describe("regel explain (command)", () => {
   it("prints the steps and marks the failure", async () => {
     const r = await runExplain({ report: reportPath, rule: "omc0019", record: "ikb_id=IKB003;customer_id=IKB003", delivery });
