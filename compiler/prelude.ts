@@ -493,11 +493,17 @@ function $easter(y: number): number {
   return $dayNumber(y, month, day);
 }
 
+/** The day of a holiday in year \`y\` (a fixed day the month lacks that year is none). */
 function $holidayIn(h: $Holiday, y: number): number | undefined {
   if (y < h.from || y > h.until) return undefined;
-  if (h.kind === 1) return $easter(y) + h.offset;
-  if (h.day > $daysInMonth(y, h.month)) return undefined;
-  const d = $dayNumber(y, h.month, h.day);
+  let d: number;
+  if (h.kind === 1) {
+    if (y < 1583) return undefined;
+    d = $easter(y) + h.offset;
+  } else {
+    if (h.day > $daysInMonth(y, h.month)) return undefined;
+    d = $dayNumber(y, h.month, h.day);
+  }
   return h.ifSunday !== 0 && $weekday(d) === 0 ? d + h.ifSunday : d;
 }
 
@@ -513,7 +519,8 @@ function $isWorkday(days: number, cal: $Calendar): boolean {
 
 /** Move by whole working days (negative: backwards); 0 leaves the day unchanged. */
 function $addWorkdays(days: number | undefined, n: number, cal: $Calendar): number | undefined {
-  if (days === undefined) return undefined;
+  // A calendar without working days has no answer (and must not loop forever).
+  if (days === undefined || (n !== 0 && cal.weekend.length >= 7)) return undefined;
   const step = n < 0 ? -1 : 1;
   let left = Math.abs(n);
   let d = days;
@@ -526,7 +533,8 @@ function $addWorkdays(days: number | undefined, n: number, cal: $Calendar): numb
 function $addWorkdaysMs(ms: number | undefined, n: number, cal: $Calendar): number | undefined {
   if (ms === undefined) return undefined;
   const day = Math.floor(ms / $DAY);
-  return ($addWorkdays(day, n, cal) as number) * $DAY + (ms - day * $DAY);
+  const moved = $addWorkdays(day, n, cal);
+  return moved === undefined ? undefined : moved * $DAY + (ms - day * $DAY);
 }
 `;
 

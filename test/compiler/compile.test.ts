@@ -337,7 +337,7 @@ describe("findings and checks", () => {
   });
 
   it("the fused check agrees with the per-rule functions", () => {
-    const rows = [
+    const rows: Record<string, string>[] = [
       { n: "2" },
       { n: "1", last_name: "ABCDE", amount: "0.01", date_of_birth: "2024-01-31" },
       { yn: "J", bsn: "1", at: "2025-01-01T00:00:00Z" },
