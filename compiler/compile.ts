@@ -7,6 +7,20 @@
  * compiler/code.ts) → one ts-morph source file created in a single pass from the statements →
  * prettier → `ts.transpileModule` for the `.js`.
  *
+ * What a generated module does, beyond compiler/contract.ts:
+ * - Decoders read CSV text per field type (exact decimals as bigint, real calendar days, code-point
+ *   text lengths, code lists). A non-empty cell that does not fit is absent for every rule, kept
+ *   as delivered in `record.$invalid`, and reported by each rule whose condition is exactly
+ *   `value is valid` for that attribute. An empty `required` cell is a blocking finding under the
+ *   pseudo-rule code `required` (message `<field> is required`), as in the reference interpreter.
+ * - Finding `values`, `key` and message placeholders show a field's canonical CSV text (e.g. money
+ *   with two decimals), or the text as delivered when it did not decode; `null` / empty when absent.
+ * - `x matches "re"` tests the whole text (the pattern is wrapped in `^(?:...)$`, flag `u`).
+ * - `workdays` use the first calendar in scope; division by zero is absent.
+ * - Each rule is an exported function `code(entity, record, ctx, out?)`; `checks[E]` runs every
+ *   record and attribute rule of E with a single boolean expression first and calls the rule
+ *   functions only when it fails.
+ *
  * @module
  */
 import { posix } from "node:path";
