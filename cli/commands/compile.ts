@@ -3,13 +3,13 @@
  * `<out>/<name>@<version>/validators.ts`, `validators.js` and `trace.json`.
  *
  * Writes only files whose contents changed. With `--check` nothing is written: the command lists
- * the files that are missing or stale and exits 1 when there are any (for CI: "is the committed
- * output current?"). Exit codes: 0 ok, 1 diagnostics with errors or stale output, 2 bad paths.
+ * the files that are missing or stale (and version folders no ruleset produces) and exits 1 when
+ * there are any (for CI: "is the committed output current?"). Exit codes: 0 ok, 1 diagnostics with errors or stale output, 2 bad paths.
  *
  * @module
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import type { Command } from "commander";
 import { compile, DEFAULT_OUT_DIR, type CompiledFile } from "../../compiler/compile.js";
 import { formatDiagnostic, type Diagnostic } from "../../dsl/diagnostics.js";
@@ -20,6 +20,8 @@ export interface OutputStatus {
   missing: string[];
   stale: string[];
   current: string[];
+  /** Version folders (`name@version`) in the output folder that no ruleset produces any more. */
+  obsolete: string[];
 }
 
 async function readOrUndefined(path: string): Promise<string | undefined> {
@@ -31,13 +33,24 @@ async function readOrUndefined(path: string): Promise<string | undefined> {
 }
 
 /** Compare compiled files with what is on disk. */
-export async function outputStatus(files: readonly CompiledFile[]): Promise<OutputStatus> {
-  const status: OutputStatus = { missing: [], stale: [], current: [] };
+export async function outputStatus(files: readonly CompiledFile[], outDir: string): Promise<OutputStatus> {
+  const status: OutputStatus = { missing: [], stale: [], current: [], obsolete: [] };
   for (const f of files) {
     const existing = await readOrUndefined(f.path);
     if (existing === undefined) status.missing.push(f.path);
     else if (existing !== f.contents) status.stale.push(f.path);
     else status.current.push(f.path);
+  }
+  const produced = new Set(files.map((f) => dirname(f.path)));
+  let entries: string[] = [];
+  try {
+    entries = (await readdir(outDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+  } catch {
+    // no output folder yet
+  }
+  for (const name of entries.sort()) {
+    const dir = join(outDir, name).replace(/\\/g, "/");
+    if (name.includes("@") && !produced.has(dir)) status.obsolete.push(dir);
   }
   return status;
 }
@@ -68,9 +81,14 @@ export async function runCompile(paths: string[], options: { out?: string; check
     process.stderr.write(`regel compile: ${errors.length} error(s); nothing written\n`);
     return 1;
   }
-  const status = await outputStatus(result.files);
+  const outDir = (options.out ?? DEFAULT_OUT_DIR).replace(/\\/g, "/").replace(/\/+$/, "");
+  const status = await outputStatus(result.files, outDir);
   if (options.check === true) {
-    const lines = [...status.missing.map((p) => `missing: ${p}`), ...status.stale.map((p) => `stale:   ${p}`)];
+    const lines = [
+      ...status.missing.map((p) => `missing:  ${p}`),
+      ...status.stale.map((p) => `stale:    ${p}`),
+      ...status.obsolete.map((p) => `obsolete: ${p}/ (no ruleset version produces it; delete it)`),
+    ];
     if (lines.length > 0) {
       process.stdout.write(`${lines.join("\n")}\nregel compile --check: ${lines.length} file(s) out of date; run \`regel compile\`\n`);
       return 1;
@@ -85,6 +103,7 @@ export async function runCompile(paths: string[], options: { out?: string; check
     await writeFile(f.path, f.contents, "utf8");
   }
   process.stdout.write(`regel compile: wrote ${changed.size} file(s), ${status.current.length} unchanged\n`);
+  for (const dir of status.obsolete) process.stdout.write(`note: ${dir}/ is not produced by any ruleset version; delete it\n`);
   return 0;
 }
 

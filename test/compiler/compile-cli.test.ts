@@ -48,7 +48,7 @@ describe("regel compile", () => {
     writeFileSync(src, RULESET);
 
     expect(await runCompile([src], { out, check: true })).toBe(1);
-    expect(output).toContain(`missing: ${out}/t.cli@1.0.0/validators.ts`);
+    expect(output).toContain(`missing:  ${out}/t.cli@1.0.0/validators.ts`);
 
     expect(await runCompile([src], { out })).toBe(0);
     expect(output).toContain("wrote 3 file(s), 0 unchanged");
@@ -63,8 +63,15 @@ describe("regel compile", () => {
     writeFileSync(src, RULESET.replace("Naam ontbreekt", "Achternaam ontbreekt"));
     output = "";
     expect(await runCompile([src], { out, check: true })).toBe(1);
-    expect(output).toContain(`stale:   ${out}/t.cli@1.0.0/validators.ts`);
+    expect(output).toContain(`stale:    ${out}/t.cli@1.0.0/validators.ts`);
     expect(readFileSync(join(out, "t.cli@1.0.0", "trace.json"), "utf8")).toContain("Naam ontbreekt");
+
+    // A version folder no ruleset produces any more is reported by --check.
+    writeFileSync(src, RULESET.replace("t.cli@1.0.0", "t.cli@1.1.0"));
+    expect(await runCompile([src], { out })).toBe(0);
+    output = "";
+    expect(await runCompile([src], { out, check: true })).toBe(1);
+    expect(output).toContain(`obsolete: ${out}/t.cli@1.0.0/`);
     rmSync(dir, { recursive: true, force: true });
   });
 
