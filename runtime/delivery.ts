@@ -26,10 +26,14 @@ import {
   TempSpace,
   type KeyedRow,
 } from "./assemble.js";
-import { readCsvFileBatches, type CsvEvent } from "./csv-reader.js";
+import {
+  readCsvFileBatches,
+  type CsvEvent,
+  type CsvProjection,
+} from "./csv-reader.js";
 import { readNdjsonFileBatches } from "./ndjson-reader.js";
 import { groeipadNorm, GROEIPAD_SOURCE } from "./groeipad.js";
-import { hash53, HashSet53 } from "./key-set.js";
+import { hash53Cells, HashSet53 } from "./key-set.js";
 import type { LoadedRuleset } from "./load-compiled.js";
 import { maskKey, maskValues, personalFields } from "./mask.js";
 import {
@@ -445,11 +449,13 @@ class DeliveryValidator {
     f: FileState,
     onBytes?: (n: number) => void,
     report = false,
+    projection?: CsvProjection,
   ): AsyncGenerator<CsvEvent[]> {
     if (f.format === "csv")
       return readCsvFileBatches(f.path, {
         maxFieldLength: this.opts.maxFieldLength,
         onBytes,
+        projection,
       });
     return readNdjsonFileBatches(
       f.path,
@@ -492,7 +498,9 @@ class DeliveryValidator {
             rows: f.report.rowsRead,
           })
       : undefined;
-    for await (const batch of this.events(f, onBytes, true))
+    // the scan needs only the IKB key, key and referenced columns: the others are not materialized
+    const projection: CsvProjection = {};
+    for await (const batch of this.events(f, onBytes, true, projection))
       for (const ev of batch) {
         if (!headerSeen) {
           headerSeen = true;
@@ -518,6 +526,11 @@ class DeliveryValidator {
             if (i >= 0 && f.index[i] >= 0)
               collect.push({ col: f.index[i], set });
           }
+          const keep = new Uint8Array(f.width);
+          if (f.ikbCol >= 0) keep[f.ikbCol] = 1;
+          if (f.unique) for (const c of f.keyCols) keep[c] = 1;
+          for (const c of collect) keep[c.col] = 1;
+          projection.keep = keep;
           continue;
         }
         f.report.rowsRead++;
@@ -549,7 +562,7 @@ class DeliveryValidator {
             f.report.sortedByIkbKey = false;
           prevKey = key;
         }
-        if (f.unique) f.unique.hashes.add(this.keyText(f, ev.cells));
+        if (f.unique) f.unique.hashes.addHash(hash53Cells(ev.cells, f.keyCols));
         for (const c of collect)
           if (ev.cells[c.col] !== "") c.set.add(ev.cells[c.col]);
       }
@@ -753,8 +766,8 @@ class DeliveryValidator {
       e.key.map((k, i) => `${k}=${row.cells[f.keyCols[i]] ?? ""}`).join(";");
     const u = f.unique;
     if (u && u.candidates && u.candidates.size > 0) {
-      const kt = this.keyText(f, row.cells);
-      if (u.candidates.has(hash53(kt))) {
+      if (u.candidates.has(hash53Cells(row.cells, f.keyCols))) {
+        const kt = this.keyText(f, row.cells);
         const first = u.seen.get(kt);
         if (first === undefined) u.seen.set(kt, row.line);
         else
@@ -969,6 +982,8 @@ class DeliveryValidator {
         payout: c.payout ?? null,
         articles: [...c.articles],
         location: c.location,
+        results: c.results.map((x) => ({ code: x.code, role: x.role ?? null, attributes: [...x.attributes] })),
+        markings: c.markings.map((m) => ({ entity: m.entity, field: m.field, value: m.value, role: m.role ?? null })),
         count: this.categoryCounts.get(c.name) ?? 0,
         percentage: pct(this.categoryCounts.get(c.name) ?? 0, this.ikbCount),
       })),

@@ -8,7 +8,7 @@
 import type { ArticleTrace } from "../compiler/contract.js";
 import { escapeHtml as h, htmlId, safeUrl } from "./escape.js";
 import { sampleFileName } from "./report-csv.js";
-import type { Report, RuleReport } from "./report-types.js";
+import type { CategoryReport, Report, RuleReport } from "./report-types.js";
 
 /** Samples per rule shown in the page (all samples are in the JSON report and the CSV files). */
 const HTML_SAMPLES = 50;
@@ -31,6 +31,28 @@ function articleLinks(articles: readonly ArticleTrace[]): string {
         `<a href="#${htmlId("source", a.source)}" title="${h(a.sourceTitle)}">${h(a.source)} ${h(a.locator)}</a>`,
     )
     .join(", ");
+}
+
+/** The Bijlage 3 entries of a category, each result linking to its rule in the rules tables. */
+function categoryEntries(c: CategoryReport): string {
+  const results = c.results.map(
+    (x) =>
+      `<a class="mono" href="#${htmlId("rule", x.code)}">${h(x.code)}</a>${x.role ? ` (${h(x.role)})` : ""}${
+        x.attributes.length > 0 ? ` <span class="muted">on ${h(x.attributes.join(", "))}</span>` : ""
+      }`,
+  );
+  const markings = c.markings.map(
+    (m) => `<span class="mono">${h(m.entity)}.${h(m.field)} = ${h(m.value)}</span>${m.role ? ` (${h(m.role)})` : ""}`,
+  );
+  return [...results, ...markings].map((e) => `<div>${e}</div>`).join("");
+}
+
+/** The categories a rule's findings can put an IKB in, linked to their rows. */
+function feeds(code: string, categories: readonly CategoryReport[]): string {
+  const links = categories
+    .filter((c) => c.results.some((x) => x.code === code))
+    .map((c) => `<a href="#${htmlId("category", c.name)}">${h(c.name)}</a>`);
+  return links.length > 0 ? `<br><span class="muted">feeds category ${links.join(", ")}</span>` : "";
 }
 
 function locationLink(r: RuleReport): string {
@@ -93,6 +115,7 @@ function passRateChart(
 function rulesTable(
   rules: RuleReport[],
   samplesDir: string | undefined,
+  categories: readonly CategoryReport[],
 ): string {
   if (rules.length === 0) return `<p class="muted">None.</p>`;
   const rows = rules
@@ -126,7 +149,7 @@ ${r.samples
         r.meaning && r.meaning !== r.title
           ? `<br><span class="muted">${h(r.meaning)}</span>`
           : ""
-      }${samples}</td><td class="${r.severity === "blocking" ? "blocking" : ""}">${h(r.severity)}</td><td class="n">${h(r.count)}</td><td class="n">${h(
+      }${feeds(r.code, categories)}${samples}</td><td class="${r.severity === "blocking" ? "blocking" : ""}">${h(r.severity)}</td><td class="n">${h(r.count)}</td><td class="n">${h(
         r.records,
       )}</td><td class="n">${h(r.percentage)}</td><td>${articleLinks(r.articles)}</td><td>${locationLink(r)}<br><span class="muted">${h(r.origin)}</span></td></tr>`;
     })
@@ -220,13 +243,13 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
       ),
     );
     parts.push(
-      `<table><tr><th>category</th><th>title</th><th>blocks payout condition</th><th>IKBs</th><th>%</th><th>articles</th></tr>`,
+      `<table><tr><th>category</th><th>title</th><th>blocks payout condition</th><th>IKBs</th><th>%</th><th>validation results and markings (Bijlage 3)</th><th>articles</th></tr>`,
     );
     for (const c of r.categories)
       parts.push(
-        `<tr><td class="mono">${h(c.name)}</td><td>${h(c.title)}</td><td>${h(c.payout ?? "")}</td><td class="n">${h(c.count)}</td><td class="n">${h(
+        `<tr id="${htmlId("category", c.name)}"><td class="mono">${h(c.name)}</td><td>${h(c.title)}</td><td>${h(c.payout ?? "")}</td><td class="n">${h(c.count)}</td><td class="n">${h(
           c.percentage,
-        )}</td><td>${articleLinks(c.articles)}</td></tr>`,
+        )}</td><td>${categoryEntries(c)}</td><td>${articleLinks(c.articles)}</td></tr>`,
       );
     parts.push(
       `</table><h2>Payout conditions</h2><table><tr><th>#</th><th>condition</th><th>IKBs blocked</th><th>%</th><th>articles</th></tr>`,
@@ -268,11 +291,11 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
   parts.push(`</table>`);
 
   parts.push(`<h2>Rules</h2>`);
-  parts.push(rulesTable(r.rules, opts.samplesDir));
+  parts.push(rulesTable(r.rules, opts.samplesDir, r.categories));
   parts.push(
     `<h2>Secondary validation errors</h2><p class="muted">Signalling rules that put an IKB in no Bijlage 3 category.</p>`,
   );
-  parts.push(rulesTable(r.secondaryRules, opts.samplesDir));
+  parts.push(rulesTable(r.secondaryRules, opts.samplesDir, r.categories));
 
   parts.push(`<h2>Sources</h2><ul>`);
   for (const s of r.ruleset.sources) {
