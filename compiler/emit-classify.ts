@@ -11,7 +11,7 @@
  */
 import type { AttributeRef } from "../dsl/ast.js";
 import type { ResolvedCategory } from "../dsl/model.js";
-import { doc, join, lit, prop, ts, type Code } from "./code.js";
+import { doc, join, prop, ts, type Code } from "./code.js";
 import { fieldOf, internal, type ModuleContext } from "./emit-context.js";
 import { entityHelper, fieldKind, recordType, renderExpr } from "./emit-types.js";
 

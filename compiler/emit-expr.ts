@@ -209,7 +209,7 @@ export function kindOfField(scope: Pick<Scope, "ctx">, field: ResolvedField): Ki
   }
 }
 
-function readField(scope: Scope, record: Code, entity: ResolvedEntity, field: ResolvedField, current: boolean): Value {
+function readField(scope: Scope, record: Code, field: ResolvedField, current: boolean): Value {
   if (current && !scope.refs.includes(field)) scope.refs.push(field);
   return {
     code: prop(record, field.name),
@@ -226,14 +226,14 @@ function compilePath(expr: PathExpr, scope: Scope): Value {
     if (name === "rrd") return { code: prop(CTX, "rrd"), kind: { k: "date" }, absent: false, simple: true };
     if (name === "value") {
       if (scope.attribute === undefined) fail("`value` is only defined in attribute rules (`for E.f`)", expr.span);
-      return readField(scope, R, scope.entity, scope.attribute, true);
+      return readField(scope, R, scope.attribute, true);
     }
     const own = fieldOf(scope.entity, name);
-    if (own !== undefined) return readField(scope, R, scope.entity, own, true);
+    if (own !== undefined) return readField(scope, R, own, true);
     for (let i = scope.bindings.length - 1; i >= 0; i--) {
       const b = scope.bindings[i];
       const f = fieldOf(b.entity, name);
-      if (f !== undefined) return readField(scope, b.name, b.entity, f, false);
+      if (f !== undefined) return readField(scope, b.name, f, false);
     }
     return fail(`unknown name \`${name}\``, expr.span);
   }
@@ -243,12 +243,12 @@ function compilePath(expr: PathExpr, scope: Scope): Value {
     if (b.entity.name !== entityName) continue;
     const f = fieldOf(b.entity, name);
     if (f === undefined) fail(`unknown field \`${entityName}.${name}\``, expr.span);
-    return readField(scope, b.name, b.entity, f, false);
+    return readField(scope, b.name, f, false);
   }
   if (entityName === scope.entity.name) {
     const f = fieldOf(scope.entity, name);
     if (f === undefined) fail(`unknown field \`${entityName}.${name}\``, expr.span);
-    return readField(scope, R, scope.entity, f, true);
+    return readField(scope, R, f, true);
   }
   return fail(`\`${entityName}.${name}\` is not the record under test; use exists / count / sum to reach other records`, expr.span);
 }

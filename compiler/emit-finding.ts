@@ -121,7 +121,6 @@ export function messageCode(ctx: ModuleContext, rule: ResolvedRule, entity: Reso
 
 /** The statement appending one finding. */
 export function pushFinding(
-  ctx: ModuleContext,
   rule: ResolvedRule,
   entity: ResolvedEntity,
   attribute: ResolvedField | undefined,

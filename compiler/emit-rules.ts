@@ -177,7 +177,7 @@ export function emitInstance(ctx: ModuleContext, instance: CompiledInstance): Co
     const message = messageCode(ctx, rule, entity, { attribute: check.attribute, value });
     const failed = check.when === undefined ? ts`!${check.require}` : ts`${check.when} && !${check.require}`;
     return ts`if (${failed}) {
-      ${pushFinding(ctx, rule, entity, check.attribute, values, message)}
+      ${pushFinding(rule, entity, check.attribute, values, message)}
     }`;
   });
   const guard = appliesGuard(rule, entity);
