@@ -87,7 +87,10 @@ const preludeCache = new Map<string, Promise<{ ts: string; js: string }>>();
 function cachedPrelude(source: string): Promise<{ ts: string; js: string }> {
   let entry = preludeCache.get(source);
   if (entry === undefined) {
-    entry = prettier.format(source, PRETTIER).then((formatted) => ({ ts: formatted, js: transpile(formatted) }));
+    // The prelude's exports are types only: drop the `export {}` marker TypeScript leaves for them.
+    entry = prettier
+      .format(source, PRETTIER)
+      .then((formatted) => ({ ts: formatted, js: transpile(formatted).replace(/^export \{\};\n/m, "") }));
     preludeCache.set(source, entry);
   }
   return entry;

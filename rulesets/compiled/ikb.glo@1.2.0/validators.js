@@ -720,7 +720,6 @@ const $COUNTRIES = new Set([
 function $validCountry(s) {
     return s !== undefined && $COUNTRIES.has(s);
 }
-export {};
 
 const $RE1 = new RegExp("^(?:^[A-Z]{3}$)$", "u");
 const $RE2 = new RegExp("^(?:^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$)$", "u");

@@ -310,7 +310,6 @@ function $ikbRows(ikb, entity) {
     const rows = ikb[entity];
     return (rows === undefined ? $NO_ROWS : rows);
 }
-export {};
 
 /**
  * Classify one IKB (Beoordelingskader Bijlage 3) from its findings and records: the categories it

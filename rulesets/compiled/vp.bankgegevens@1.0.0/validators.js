@@ -724,7 +724,6 @@ const $COUNTRIES = new Set([
 function $validCountry(s) {
     return s !== undefined && $COUNTRIES.has(s);
 }
-export {};
 
 const $RE1 = new RegExp("^(?:.*[0-9]{9}.*)$", "u");
 const $CODES1 = new Set(["HUISADRES", "POSTADRES"]);
