@@ -78,6 +78,9 @@ export function groeipadChart(points: ChartPoint[], bank: string): string {
       parts.push(
         `<line class="norm" x1="${(x0 + 4).toFixed(1)}" x2="${(x0 + slot - 4).toFixed(1)}" y1="${y(p.norm).toFixed(1)}" y2="${y(p.norm).toFixed(1)}" stroke="#1565c0" stroke-width="3" stroke-dasharray="6 3"><title>${esc(`norm ${p.year}: ${p.norm} %`)}</title></line>`,
       );
+      parts.push(
+        `<text x="${(x0 + slot - 4).toFixed(1)}" y="${(y(p.norm) - 4).toFixed(1)}" text-anchor="end" font-size="10" fill="#1565c0">${esc(`norm ${p.norm} %`)}</text>`,
+      );
     }
     parts.push(`<text x="${(x0 + slot / 2).toFixed(1)}" y="${H - PAD.bottom + 18}" text-anchor="middle" font-size="12">${esc(p.year)}</text>`);
   });
