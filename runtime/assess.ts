@@ -184,6 +184,11 @@ function numericTarget(v: Literal): number | undefined {
   }
 }
 
+/** Deliveries in time order: delivered-at strings may carry different offsets, so compare instants. */
+function byInstant(a: RunRecord, b: RunRecord): number {
+  return Date.parse(a.deliveredAt) - Date.parse(b.deliveredAt);
+}
+
 interface Round {
   rrd: string;
   runs: RunRecord[];
@@ -193,7 +198,7 @@ interface Round {
 }
 
 function roundOf(runs: RunRecord[], rrd: string): Round {
-  const inRound = runs.filter((r) => r.rrd === rrd).sort((a, b) => cmp(a.deliveredAt, b.deliveredAt) || a.id - b.id);
+  const inRound = runs.filter((r) => r.rrd === rrd).sort((a, b) => byInstant(a, b) || a.id - b.id);
   const accepted = inRound.find((r) => r.accepted);
   return { rrd, runs: inRound, accepted, measuredRun: accepted ?? inRound[inRound.length - 1] };
 }
@@ -403,7 +408,7 @@ export function assess(input: {
   const round = roundOf(runs, rrd);
   const previousAccepted = runs
     .filter((r) => r.accepted && r.rrd < rrd)
-    .sort((a, b) => cmp(a.rrd, b.rrd) || cmp(a.deliveredAt, b.deliveredAt) || a.id - b.id)
+    .sort((a, b) => cmp(a.rrd, b.rrd) || byInstant(a, b) || a.id - b.id)
     .pop();
   const calendar = groeipad.calendars[0];
   const describe = new Map(groeipad.metrics.map((m) => [m.name.name, m.description ?? null]));

@@ -87,6 +87,17 @@ describe("assess", () => {
     expect(a.norms.find((n) => n.norm === "groeipad_ikb_bestand")?.verdict).toBe("not met");
   });
 
+  it("orders deliveries by instant, not by the text of their offsets", () => {
+    // 23:30 at UTC-5 on the 27th is 04:30 UTC on the 28th: after the 03:00+02:00 delivery (01:00 UTC).
+    const runs = [
+      run({ deliveryId: "late", rrd: "2022-04-22", deliveredAt: "2022-04-27T23:30:00-05:00", accepted: true }),
+      run({ deliveryId: "early", rrd: "2022-04-22", deliveredAt: "2022-04-28T03:00:00+02:00", accepted: false }),
+    ];
+    const a = assess({ bank: "BANK1", year: 2022, runs, groeipad, handhaving });
+    expect(a.deliveries.map((d) => d.deliveryId)).toEqual(["early", "late"]);
+    expect(a.deliveriesBeforeAcceptance).toBe(1);
+  });
+
   it("19 % fewer errors does not meet the 20 % reduction; a pass rate below the norm is not met", () => {
     const a = assess({ bank: "BANK1", year: 2022, runs: history({ accepted2022: { errors: 81, percentage: 89.99 } }), groeipad, handhaving });
     expect(requirement(a, "error_reduction")).toMatchObject({ measured: "19.00 %", verdict: "not met" });
