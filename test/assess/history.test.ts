@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ts from "typescript";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runAssess } from "../../cli/commands/assess.js";
 import { runHistory } from "../../cli/commands/history.js";
@@ -150,6 +151,46 @@ describe("regel record / regel history", () => {
     expect((await runAssess({ bank: "BANK1", year: "2020", history })).stderr).toContain("years with deliveries: 2022, 2023");
     expect((await runAssess({ bank: "BANK1", year: "1999", history })).stderr).toContain("norm years: 2020, 2021, 2022, 2023");
     expect((await runAssess({ bank: "BANK1", year: "twenty", history })).code).toBe(2);
+  });
+});
+
+describe("History round trip (property)", () => {
+  it("every recorded run reads back exactly, in bank / RRD / delivered-at order", () => {
+    const runArb = fc.record({
+      bank: fc.string({ minLength: 1, maxLength: 12 }),
+      rrd: fc.constantFrom("2021-05-07", "2022-04-22", "2023-04-21"),
+      deliveredAt: fc.constantFrom("2023-04-24T10:00:00Z", "2023-04-25T09:30:00+02:00", "2023-04-26T16:40:00.250-05:00"),
+      accepted: fc.boolean(),
+      ikbs: fc.option(fc.nat({ max: 10_000_000 }), { nil: null }),
+      percentage: fc.option(fc.integer({ min: 0, max: 10000 }).map((n) => n / 100), { nil: null }),
+      blockingErrors: fc.nat({ max: 1000 }),
+      errors: fc.nat({ max: 1_000_000 }),
+      findings: fc.dictionary(fc.stringMatching(/^[a-z]{3}[0-9]{4}$/), fc.integer({ min: 1, max: 100000 }), { maxKeys: 6 }),
+    });
+    let n = 0;
+    fc.assert(
+      fc.property(fc.array(runArb, { minLength: 1, maxLength: 8 }), (specs) => {
+        const file = join(dir, `prop-${n++}.sqlite`);
+        const h = History.open(file, { create: true });
+        try {
+          const runs = specs.map((s, i) => ({ ...s, deliveryId: `d${i}`, ruleset: "ikb.glo@1.3.0", ikbsMeetingControls: s.ikbs }));
+          for (const r of runs) h.record(r);
+          const back = h.runs();
+          expect(back).toHaveLength(runs.length);
+          for (const r of runs) {
+            const { id, ...rest } = back.find((b) => b.deliveryId === r.deliveryId && b.bank === r.bank)!;
+            expect(id).toBeGreaterThan(0);
+            expect(rest).toEqual({ ...r, findings: Object.fromEntries(Object.entries(r.findings).sort(([a], [b]) => (a < b ? -1 : 1))) });
+          }
+          const keys = back.map((b) => [b.bank, b.rrd, b.deliveredAt]);
+          const sorted = [...keys].sort((a, b) => (a.join("\u0000") < b.join("\u0000") ? -1 : a.join("\u0000") > b.join("\u0000") ? 1 : 0));
+          expect(keys).toEqual(sorted);
+        } finally {
+          h.close();
+        }
+      }),
+      { numRuns: 25 },
+    );
   });
 });
 
