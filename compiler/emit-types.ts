@@ -136,23 +136,30 @@ export function entityHelper(prefix: string, entity: ResolvedEntity): Code {
 export function emitRecordInterface(ctx: ModuleContext, entity: ResolvedEntity): Code {
   const members = entity.fields.map((field) => {
     const kind = fieldKind(ctx.ruleset, field.decl.type);
-    const lines = [
-      ...(field.decl.description !== undefined ? [field.decl.description] : []),
-      ...field.decl.doc,
-      `Type \`${typeText(field.decl.type)}\`, CSV column \`${field.column}\`${field.decl.required ? ", required" : ""}${field.decl.personal ? ", personal data" : ""}.`,
-    ];
+    const lines = paragraphs(
+      field.decl.description !== undefined ? [field.decl.description] : [],
+      field.decl.doc,
+      [`Type \`${typeText(field.decl.type)}\`, CSV column \`${field.column}\`${field.decl.required ? ", required" : ""}${field.decl.personal ? ", personal data" : ""}.`],
+    );
     return ts`${doc(lines)}${ts`${propertyName(field.name)}`}: ${tsType(kind)} | undefined;`;
   });
-  const lines = [
-    `${entity.name}${entity.title !== undefined ? `: ${entity.title}` : ""}`,
-    ...entity.doc,
-    ...(entity.file !== undefined ? [`Read from \`${entity.file}\`.`] : []),
-  ];
+  const lines = paragraphs(
+    [`${entity.name}${entity.title !== undefined ? `: ${entity.title}` : ""}`],
+    entity.doc,
+    entity.file !== undefined ? [`Read from \`${entity.file}\`.`] : [],
+  );
   return ts`${doc(lines)}export interface ${recordType(entity)} {
     ${join(members, "\n")}
     /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
     $invalid?: Record<string, string>;
   }`;
+}
+
+/** Non-empty groups of lines, separated by blank lines (TSDoc paragraphs). */
+function paragraphs(...groups: string[][]): string[] {
+  const out: string[] = [];
+  for (const g of groups.filter((x) => x.length > 0)) out.push(...(out.length > 0 ? [""] : []), ...g);
+  return out;
 }
 
 /** A field name as an interface member / object key (quoted unless a plain identifier). */

@@ -874,78 +874,101 @@ function $validCountry(s: string | undefined): boolean {
 
 /**
  * NP: Natural person
+ *
  * A natural person: the depositor (role D, customer_id = IKB key) or a representative (role V).
  * Bijlage 4 control 3.5 (depositors) and 3.7 (representatives).
+ *
  * Read from `natural_person.csv`.
  */
 export interface NP {
   /**
    * IKB the record belongs to (the depositor's customer number)
+   *
    * Type `text(40)`, CSV column `ikb_id`, required.
    */
   ikb_id: string | undefined;
   /**
    * Customer number
+   *
    * Control 3.7 a: "Een unieke identificerende sleutel voor elke vertegenwoordiger".
+   *
    * Type `text(40)`, CSV column `customer_id`, required.
    */
   customer_id: string | undefined;
   /**
    * Initials as in the identity document
+   *
    * Control 3.5 item 1 / 3.7 b: "De voorletters".
+   *
    * Type `text(20)`, CSV column `initials`, personal data.
    */
   initials: string | undefined;
   /**
    * First names as in the identity document
+   *
    * Control 3.5 item 1 / 3.7 b: "voornamen zoals geregistreerd in het identiteitsbewijs".
+   *
    * Type `text(200)`, CSV column `first_names`, personal data.
    */
   first_names: string | undefined;
   /**
    * Last name as in the identity document
+   *
    * Control 3.5 item 1 / 3.7 b: "de achternaam zoals geregistreerd in het identiteitsbewijs".
+   *
    * Type `text(200)`, CSV column `last_name`, personal data.
    */
   last_name: string | undefined;
   /**
    * Date of birth
+   *
    * Control 3.5 item 1 / 3.7 b: "de geboortedatum".
+   *
    * Type `date`, CSV column `date_of_birth`, personal data.
    */
   date_of_birth: number | undefined;
   /**
    * National or tax identification number (BSN for NL)
+   *
    * Control 3.5 item 3 / 3.7 d: "Het nationale identificatienummer of het fiscale
    * identificatienummer"; for the Netherlands the BSN.
+   *
    * Type `text(40)`, CSV column `identification_number`, personal data.
    */
   identification_number: string | undefined;
   /**
    * Country of issue of the identification number (ISO 3166-1 alpha-2)
+   *
    * Control 3.5 item 3 / 3.7 d: "en land van uitgifte".
+   *
    * Type `text(2)`, CSV column `identification_country`.
    */
   identification_country: string | undefined;
   /**
    * Life status: true when the person has died
+   *
    * Control 3.5 item 4: "De levensstatus".
+   *
    * Type `boolean`, CSV column `deceased`.
    */
   deceased: boolean | undefined;
   /**
    * Date of death
+   *
    * Type `date`, CSV column `date_of_death`, personal data.
    */
   date_of_death: number | undefined;
   /**
    * Reliability marking
+   *
    * Type `code reliability_indicator`, CSV column `reliability_indicator_code`.
    */
   reliability_indicator_code: string | undefined;
   /**
    * Eligibility marking of the depositor
+   *
    * Control 3.9 a: "In aanmerking komende deposito's en depositohouders".
+   *
    * Type `code eligibility_indicator`, CSV column `eligibility_indicator_code`.
    */
   eligibility_indicator_code: string | undefined;
@@ -955,74 +978,93 @@ export interface NP {
 
 /**
  * NNP: Non natural person
+ *
  * A non-natural person (legal entity or partnership) holding deposits. Bijlage 4 control 3.6.
+ *
  * Read from `non_natural_person.csv`.
  */
 export interface NNP {
   /**
    * IKB the record belongs to (the depositor's customer number)
+   *
    * Type `text(40)`, CSV column `ikb_id`, required.
    */
   ikb_id: string | undefined;
   /**
    * Customer number
+   *
    * Type `text(40)`, CSV column `customer_id`, required.
    */
   customer_id: string | undefined;
   /**
    * Registered name
+   *
    * Control 3.6 item 1: "De geregistreerde naam".
+   *
    * Type `text(200)`, CSV column `registered_name`, personal data.
    */
   registered_name: string | undefined;
   /**
    * Registered place
+   *
    * Control 3.6 item 2: "De geregistreerde plaats inclusief het land".
+   *
    * Type `text(100)`, CSV column `registered_place`.
    */
   registered_place: string | undefined;
   /**
    * Registered country (ISO 3166-1 alpha-2)
+   *
    * Type `text(2)`, CSV column `registered_country`.
    */
   registered_country: string | undefined;
   /**
    * KvK number (Chamber of Commerce)
+   *
    * Control 3.6 item 4: "Indien geregistreerd in Nederland het KvK-nummer of het RSIN".
+   *
    * Type `text(8)`, CSV column `coc_number`.
    */
   coc_number: string | undefined;
   /**
    * RSIN
+   *
    * Type `text(9)`, CSV column `rsin`.
    */
   rsin: string | undefined;
   /**
    * Foreign tax or registration number
+   *
    * Control 3.6 item 5: "Indien geregistreerd in het buitenland het fiscale identificatienummer
    * of het KvK-nummer en land van uitgifte".
+   *
    * Type `text(40)`, CSV column `identification_number`.
    */
   identification_number: string | undefined;
   /**
    * Country of issue of the foreign number (ISO 3166-1 alpha-2)
+   *
    * Type `text(2)`, CSV column `identification_country`.
    */
   identification_country: string | undefined;
   /**
    * Legal capacity marking
+   *
    * Control 3.6 item 6: "Indicatie of het een niet-natuurlijk persoon met rechtspersoonlijkheid
    * of zonder rechtspersoonlijkheid betreft".
+   *
    * Type `code legal_capacity`, CSV column `legal_capacity_code`.
    */
   legal_capacity_code: string | undefined;
   /**
    * Reliability marking
+   *
    * Type `code reliability_indicator`, CSV column `reliability_indicator_code`.
    */
   reliability_indicator_code: string | undefined;
   /**
    * Eligibility marking of the depositor
+   *
    * Type `code eligibility_indicator`, CSV column `eligibility_indicator_code`.
    */
   eligibility_indicator_code: string | undefined;
@@ -1032,39 +1074,47 @@ export interface NNP {
 
 /**
  * RE: Representation
+ *
  * A representation: a natural person (the representative) who may act for the depositor, for
  * all deposits or for one. Bijlage 4 control 3.7 e: "Het type bevoegdheid van de
  * vertegenwoordiger per vertegenwoordiging".
+ *
  * Read from `representation.csv`.
  */
 export interface RE {
   /**
    * IKB the record belongs to
+   *
    * Type `text(40)`, CSV column `ikb_id`, required.
    */
   ikb_id: string | undefined;
   /**
    * Identifier of the representation
+   *
    * Type `text(40)`, CSV column `representation_id`, required.
    */
   representation_id: string | undefined;
   /**
    * Customer number of the representative (a natural person)
+   *
    * Type `ref NP.customer_id`, CSV column `representative_id`.
    */
   representative_id: string | undefined;
   /**
    * Customer number of the represented depositor
+   *
    * Type `text(40)`, CSV column `represented_id`.
    */
   represented_id: string | undefined;
   /**
    * The deposit the representation is limited to; absent: all deposits
+   *
    * Type `ref BA.account_id`, CSV column `account_id`.
    */
   account_id: string | undefined;
   /**
    * Type of competence
+   *
    * Type `code representation_competence`, CSV column `type_of_representation_competence`.
    */
   type_of_representation_competence: string | undefined;
@@ -1074,184 +1124,241 @@ export interface RE {
 
 /**
  * BA: Bank account
+ *
  * A deposit (bank account) in the IKB of one of its holders. A joint account appears in the IKB
  * of each holder, with that holder's share. Bijlage 4 controls 3.8 and 3.9.
+ *
  * Read from `bank_account.csv`.
  */
 export interface BA {
   /**
    * IKB the record belongs to
+   *
    * Type `text(40)`, CSV column `ikb_id`, required.
    */
   ikb_id: string | undefined;
   /**
    * Unique key of the deposit
+   *
    * Control 3.8 a: "Een unieke identificerende sleutel voor elk deposito".
+   *
    * Type `text(40)`, CSV column `account_id`, required.
    */
   account_id: string | undefined;
   /**
    * Account number as known to the depositor (IBAN where there is one)
+   *
    * Control 3.8 c: "Het rekeningnummer zoals dat bij de depositohouder bekend is".
+   *
    * Type `text(34)`, CSV column `bank_account_number`, personal data.
    */
   bank_account_number: string | undefined;
   /**
    * Ascription (tenaamstelling)
+   *
    * Control 3.8 d: "De tenaamstelling die voor het deposito is vastgelegd".
+   *
    * Type `text(200)`, CSV column `ascription`, personal data.
    */
   ascription: string | undefined;
   /**
    * Product name as known to the depositor
+   *
    * Control 3.8 e: "Een productnaam of -omschrijving van het deposito zoals bij de depositohouder bekend".
+   *
    * Type `text(100)`, CSV column `product_label`.
    */
   product_label: string | undefined;
   /**
    * Category of the deposit (Beleidsregel art. 5 lid 2)
+   *
    * Control 3.8 f: "Een categorisering van het soort deposito als bedoeld in artikel 5, tweede lid".
+   *
    * Type `text(40)`, CSV column `deposit_category`.
    */
   deposit_category: string | undefined;
   /**
    * Type of third-party account
+   *
    * Bijlage 3 marking "Type derdenrekening"; assumed to be among the markings of control 3.8 g
    * ("Markeringen als bedoeld in artikel 5, derde lid").
+   *
    * Type `code third_party_account_type`, CSV column `type_of_third_party_account`.
    */
   type_of_third_party_account: string | undefined;
   /**
    * The deposit is eligible for DGS
+   *
    * Control 3.8 b ("Markeringen als bedoeld in artikel 6, eerste lid, onderdeel a") read with
    * control 3.9 a ("In aanmerking komende deposito's").
+   *
    * Type `boolean`, CSV column `eligible`.
    */
   eligible: boolean | undefined;
   /**
    * Marking of Beleidsregel art. 6 lid 4
+   *
    * Control 3.8 i: "Markeringen als bedoeld in artikel 6, vierde lid".
+   *
    * Type `text(40)`, CSV column `other_marking`.
    */
   other_marking: string | undefined;
   /**
    * Currency (ISO 4217)
+   *
    * Control 3.8 j: "De valuta waarin het deposito wordt aangehouden".
+   *
    * Type `text(3)`, CSV column `currency`.
    */
   currency: string | undefined;
   /**
    * Balance
+   *
    * Control 3.8 k: "Het saldo van het deposito".
+   *
    * Type `money`, CSV column `balance`.
    */
   balance: bigint | undefined;
   /**
    * Accrued interest not yet credited
+   *
    * Control 3.8 l: "Het aangegroeide maar nog niet gecrediteerde rentebedrag op het deposito".
+   *
    * Type `money`, CSV column `interest`.
    */
   interest: bigint | undefined;
   /**
    * Country where the deposit is held (ISO 3166-1 alpha-2)
+   *
    * Control 3.8 m: "Het land waarin het deposito wordt aangehouden".
+   *
    * Type `text(2)`, CSV column `country`.
    */
   country: string | undefined;
   /**
    * Number of depositors of the deposit
+   *
    * Control 3.8 n: "Het aantal depositohouders van het deposito".
+   *
    * Type `integer`, CSV column `count_of_depositors`.
    */
   count_of_depositors: number | undefined;
   /**
    * This depositor's share in percent, when not proportional
+   *
    * Control 3.8 n: "bij meer dan één depositohouder per depositohouder het percentage van de
    * aanspraak wanneer deze niet evenredig is".
+   *
    * Type `decimal(5,2)`, CSV column `share_percentage`.
    */
   share_percentage: bigint | undefined;
   /**
    * Held from another member state without a branch there
+   *
    * Control 3.8 o: "het feit dat het deposito vanuit een andere lidstaat wordt aangehouden zonder
    * dat in die lidstaat bijkantoren gevestigd zijn, alsmede de betreffende lidstaat en de taal".
+   *
    * Type `boolean`, CSV column `held_from_other_member_state`.
    */
   held_from_other_member_state: boolean | undefined;
   /**
    * That member state (ISO 3166-1 alpha-2)
+   *
    * Type `text(2)`, CSV column `other_member_state`.
    */
   other_member_state: string | undefined;
   /**
    * Language chosen at account opening (ISO 639-1)
+   *
    * Type `text(2)`, CSV column `account_language`.
    */
   account_language: string | undefined;
   /**
    * Subject of a legal dispute
+   *
    * Control 3.9 b: "Deposito's die onderwerp zijn van een rechtsgeschil".
+   *
    * Type `boolean`, CSV column `legal_dispute`.
    */
   legal_dispute: boolean | undefined;
   /**
    * Subject of restrictive measures (sanctions)
+   *
    * Control 3.9 c: "beperkende maatregelen die zijn opgelegd door nationale regeringen of
    * internationale organen".
+   *
    * Type `boolean`, CSV column `restrictive_measures`.
    */
   restrictive_measures: boolean | undefined;
   /**
    * Pledged to a third party
+   *
    * Control 3.9 d: "Deposito's die zijn verpand aan een derde partij".
+   *
    * Type `boolean`, CSV column `pledged`.
    */
   pledged: boolean | undefined;
   /**
    * Attached (beslag)
+   *
    * Control 3.9 e: "Deposito's waar beslag op is gelegd".
+   *
    * Type `boolean`, CSV column `attached`.
    */
   attached: boolean | undefined;
   /**
    * Blocked under the law of the country where it is held
+   *
    * Control 3.9 f: "geblokkeerd op grond van de regelgeving van het land waar het deposito wordt aangehouden".
+   *
    * Type `boolean`, CSV column `blocked_by_local_law`.
    */
   blocked_by_local_law: boolean | undefined;
   /**
    * Bankspaardeposito eigen woning
+   *
    * Control 3.9 g: "Bankspaardeposito's eigen woning".
+   *
    * Type `boolean`, CSV column `home_savings_deposit`.
    */
   home_savings_deposit: boolean | undefined;
   /**
    * Depositor in suspension of payments
+   *
    * Control 3.9 h: "Deposito's van depositohouders waarop surseance van betaling van toepassing is".
+   *
    * Type `boolean`, CSV column `suspension_of_payments`.
    */
   suspension_of_payments: boolean | undefined;
   /**
    * Annuity or stamrecht savings account
+   *
    * Control 3.9 i: "Lijfrenterekeningen ... en stamrechtspaarrekeningen".
+   *
    * Type `boolean`, CSV column `annuity_account`.
    */
   annuity_account: boolean | undefined;
   /**
    * BEM clause or similar administration
+   *
    * Control 3.9 j: "BEM-clausule of soortgelijke bewindvoering op rekeningniveau".
+   *
    * Type `boolean`, CSV column `bem_clause`.
    */
   bem_clause: boolean | undefined;
   /**
    * Construction deposit (bouwdepot)
+   *
    * Control 3.9 k: "Bouwdepots".
+   *
    * Type `boolean`, CSV column `construction_deposit`.
    */
   construction_deposit: boolean | undefined;
   /**
    * Dormant deposit
+   *
    * Control 3.9 l: "als 'slapend' kwalificeren en ... in de voorafgaande 24 maanden geen transactie".
+   *
    * Type `boolean`, CSV column `dormant`.
    */
   dormant: boolean | undefined;
@@ -1261,28 +1368,34 @@ export interface BA {
 
 /**
  * AD: Address
+ *
  * An address of a person: the country and the link to its structured (SA) or unstructured (UA)
  * form. Bijlage 4 control 3.5 item 2, 3.6 item 3, 3.7 c: "De adresgegevens inclusief het land".
+ *
  * Read from `address.csv`.
  */
 export interface AD {
   /**
    * IKB the record belongs to
+   *
    * Type `text(40)`, CSV column `ikb_id`, required.
    */
   ikb_id: string | undefined;
   /**
    * Identifier of the address
+   *
    * Type `text(40)`, CSV column `address_id`, required.
    */
   address_id: string | undefined;
   /**
    * Customer number of the person living or registered here
+   *
    * Type `text(40)`, CSV column `customer_id`, required.
    */
   customer_id: string | undefined;
   /**
    * Country (ISO 3166-1 alpha-2)
+   *
    * Type `text(2)`, CSV column `country`.
    */
   country: string | undefined;
@@ -1292,53 +1405,65 @@ export interface AD {
 
 /**
  * SA: Structured address
+ *
  * The structured form of an address.
+ *
  * Read from `structured_address.csv`.
  */
 export interface SA {
   /**
    * IKB the record belongs to
+   *
    * Type `text(40)`, CSV column `ikb_id`, required.
    */
   ikb_id: string | undefined;
   /**
    * The address this is the structured form of
+   *
    * Type `ref AD.address_id`, CSV column `address_id`, required.
    */
   address_id: string | undefined;
   /**
    * Customer number of the person (as on the address)
+   *
    * Type `text(40)`, CSV column `customer_id`, required.
    */
   customer_id: string | undefined;
   /**
    * Street
+   *
    * Type `text(100)`, CSV column `street`, personal data.
    */
   street: string | undefined;
   /**
    * House number
+   *
    * Type `text(10)`, CSV column `house_number`, personal data.
    */
   house_number: string | undefined;
   /**
    * House number addition
+   *
    * Type `text(10)`, CSV column `house_number_addition`, personal data.
    */
   house_number_addition: string | undefined;
   /**
    * Postal code
+   *
    * Type `text(10)`, CSV column `postal_code`, personal data.
    */
   postal_code: string | undefined;
   /**
    * Place
+   *
    * Type `text(100)`, CSV column `place`, personal data.
    */
   place: string | undefined;
   /**
    * Country (ISO 3166-1 alpha-2)
+   *
    * Bijlage 3 (1.2.0) names "UA/SA.country".
+   *
    * Type `text(2)`, CSV column `country`.
    */
   country: string | undefined;
@@ -1348,48 +1473,59 @@ export interface SA {
 
 /**
  * UA: Unstructured address
+ *
  * The unstructured (free-text) form of an address.
+ *
  * Read from `unstructured_address.csv`.
  */
 export interface UA {
   /**
    * IKB the record belongs to
+   *
    * Type `text(40)`, CSV column `ikb_id`, required.
    */
   ikb_id: string | undefined;
   /**
    * The address this is the unstructured form of
+   *
    * Type `ref AD.address_id`, CSV column `address_id`, required.
    */
   address_id: string | undefined;
   /**
    * Customer number of the person (as on the address)
+   *
    * Type `text(40)`, CSV column `customer_id`, required.
    */
   customer_id: string | undefined;
   /**
    * Address line 1
+   *
    * Type `text(100)`, CSV column `address_line_1`, personal data.
    */
   address_line_1: string | undefined;
   /**
    * Address line 2
+   *
    * Type `text(100)`, CSV column `address_line_2`, personal data.
    */
   address_line_2: string | undefined;
   /**
    * Address line 3
+   *
    * Type `text(100)`, CSV column `address_line_3`, personal data.
    */
   address_line_3: string | undefined;
   /**
    * Address line 4
+   *
    * Type `text(100)`, CSV column `address_line_4`, personal data.
    */
   address_line_4: string | undefined;
   /**
    * Country (ISO 3166-1 alpha-2)
+   *
    * Bijlage 3 (1.2.0) names "UA/SA.country".
+   *
    * Type `text(2)`, CSV column `country`.
    */
   country: string | undefined;

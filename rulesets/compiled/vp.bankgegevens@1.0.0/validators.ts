@@ -879,119 +879,145 @@ function $validCountry(s: string | undefined): boolean {
 
 /**
  * NaturalPerson: Identificerende gegevens natuurlijk persoon
+ *
  * Art. 2 onder a: identifying data of a natural person, one record per person and product.
+ *
  * Read from `vp_natural_person.csv`.
  */
 export interface NaturalPerson {
   /**
    * Record identifier (not in the Besluit)
+   *
    * Type `text(40)`, CSV column `record_id`, required.
    */
   record_id: string | undefined;
   /**
    * Voorletter(s)
+   *
    * naam: "voorletter(s), voornaam, tussenvoegsel en achternaam"
+   *
    * Type `text(20)`, CSV column `initials`, personal data.
    */
   initials: string | undefined;
   /**
    * Voornaam
+   *
    * Type `text(200)`, CSV column `first_name`, personal data.
    */
   first_name: string | undefined;
   /**
    * Tussenvoegsel
+   *
    * Type `text(20)`, CSV column `name_prefix`, personal data.
    */
   name_prefix: string | undefined;
   /**
    * Achternaam
+   *
    * Type `text(200)`, CSV column `last_name`, personal data.
    */
   last_name: string | undefined;
   /**
    * Tenaamstelling financieel product: accountnaam of naam van de rekeninghouder die hoort bij een financieel product
+   *
    * Type `text(200)`, CSV column `product_holder_name`, personal data.
    */
   product_holder_name: string | undefined;
   /**
    * Straat
+   *
    * adres: "straat, huisnummer en eventuele toevoegingen, eventueel postbusnummer, postcode, woonplaats en land"
+   *
    * Type `text(200)`, CSV column `street`, personal data.
    */
   street: string | undefined;
   /**
    * Huisnummer
+   *
    * Type `text(10)`, CSV column `house_number`, personal data.
    */
   house_number: string | undefined;
   /**
    * Toevoeging huisnummer
+   *
    * Type `text(10)`, CSV column `house_number_addition`, personal data.
    */
   house_number_addition: string | undefined;
   /**
    * Postbusnummer
+   *
    * Type `text(10)`, CSV column `po_box`, personal data.
    */
   po_box: string | undefined;
   /**
    * Postcode
+   *
    * Type `text(10)`, CSV column `postcode`, personal data.
    */
   postcode: string | undefined;
   /**
    * Woonplaats
+   *
    * Type `text(100)`, CSV column `city`, personal data.
    */
   city: string | undefined;
   /**
    * Land (ISO 3166-1 alpha-2)
+   *
    * Type `text(2)`, CSV column `country`.
    */
   country: string | undefined;
   /**
    * Adrestype: huis- of postadres
+   *
    * Type `code np_address_type`, CSV column `address_type`.
    */
   address_type: string | undefined;
   /**
    * Geboortedatum
+   *
    * Type `date`, CSV column `date_of_birth`, personal data.
    */
   date_of_birth: number | undefined;
   /**
    * Rol persoon: is de persoon een rekeninghouder of gemachtigde?
+   *
    * Type `code person_role`, CSV column `person_role`.
    */
   person_role: string | undefined;
   /**
    * Status cliënt: is de relatie actief of beëindigd?
+   *
    * Type `code client_status`, CSV column `client_status`.
    */
   client_status: string | undefined;
   /**
    * Productnummer: een uniek nummer dat aan een product is toegekend
+   *
    * Type `text(40)`, CSV column `product_number`.
    */
   product_number: string | undefined;
   /**
    * Productsoort: een waarde uit een limitatieve lijst van productsoorten
+   *
    * Type `text(100)`, CSV column `product_type`.
    */
   product_type: string | undefined;
   /**
    * Status product: is het product actief, geblokkeerd of beëindigd?
+   *
    * Type `code product_status`, CSV column `product_status`.
    */
   product_status: string | undefined;
   /**
    * Rekening geschikt voor uitbetaling toeslagen (ja/nee): staat de rekening op naam van de toeslaggerechtigde?
+   *
    * Type `code yes_no`, CSV column `allowance_payment_account`.
    */
   allowance_payment_account: string | undefined;
   /**
    * Identiteit van de contractspartij: de organisatie die het product uitgeeft, als dat een andere is
+   *
    * Type `text(200)`, CSV column `contract_party`.
    */
   contract_party: string | undefined;
@@ -1001,88 +1027,107 @@ export interface NaturalPerson {
 
 /**
  * LegalPerson: Identificerende gegevens rechtspersoon
+ *
  * Art. 2 onder b: identifying data of a legal person, one record per legal person and product.
+ *
  * Read from `vp_legal_person.csv`.
  */
 export interface LegalPerson {
   /**
    * Record identifier (not in the Besluit)
+   *
    * Type `text(40)`, CSV column `record_id`, required.
    */
   record_id: string | undefined;
   /**
    * Naam van de rechtspersoon
+   *
    * Type `text(200)`, CSV column `name`.
    */
   name: string | undefined;
   /**
    * Tenaamstelling financieel product: accountnaam of naam van een rechtspersoon die hoort bij een financieel product
+   *
    * Type `text(200)`, CSV column `product_holder_name`.
    */
   product_holder_name: string | undefined;
   /**
    * Straat
+   *
    * adres: "straat, huisnummer en eventuele toevoegingen, eventueel postbusnummer, postcode, vestigingsplaats en land"
+   *
    * Type `text(200)`, CSV column `street`.
    */
   street: string | undefined;
   /**
    * Huisnummer
+   *
    * Type `text(10)`, CSV column `house_number`.
    */
   house_number: string | undefined;
   /**
    * Toevoeging huisnummer
+   *
    * Type `text(10)`, CSV column `house_number_addition`.
    */
   house_number_addition: string | undefined;
   /**
    * Postbusnummer
+   *
    * Type `text(10)`, CSV column `po_box`.
    */
   po_box: string | undefined;
   /**
    * Postcode
+   *
    * Type `text(10)`, CSV column `postcode`.
    */
   postcode: string | undefined;
   /**
    * Vestigingsplaats
+   *
    * Type `text(100)`, CSV column `city`.
    */
   city: string | undefined;
   /**
    * Land (ISO 3166-1 alpha-2)
+   *
    * Type `text(2)`, CSV column `country`.
    */
   country: string | undefined;
   /**
    * Adrestype: kantoor- of postadres
+   *
    * Type `code lp_address_type`, CSV column `address_type`.
    */
   address_type: string | undefined;
   /**
    * Identificatienummer: door de Kamer van Koophandel toegekend uniek nummer of hiermee vergelijkbaar
+   *
    * Type `text(40)`, CSV column `identification_number`.
    */
   identification_number: string | undefined;
   /**
    * Status cliënt: is de relatie actief of beëindigd?
+   *
    * Type `code client_status`, CSV column `client_status`.
    */
   client_status: string | undefined;
   /**
    * Productnummer: een uniek nummer dat aan een product is toegekend
+   *
    * Type `text(40)`, CSV column `product_number`.
    */
   product_number: string | undefined;
   /**
    * Productsoort: een waarde uit een limitatieve lijst van productsoorten
+   *
    * Type `text(100)`, CSV column `product_type`.
    */
   product_type: string | undefined;
   /**
    * Status product: is het product actief, geblokkeerd of beëindigd?
+   *
    * Type `code product_status`, CSV column `product_status`.
    */
   product_status: string | undefined;
@@ -1092,86 +1137,103 @@ export interface LegalPerson {
 
 /**
  * RequestLog: Vastlegging vordering, verzoek en verstrekking
+ *
  * One entry of the portal's log: a claim or request forwarded to one connected party and that
  * party's answer. Art. 4 lid 4: the entry holds a reference ("kenmerk") from which can be traced
  * by which connected party, to which competent authority and on which legal basis data were
  * claimed, requested and provided; it holds no data traceable to the persons the request is
  * about (no field here is `personal`), and it is kept for five years.
+ *
  * Read from `vp_request_log.csv`.
  */
 export interface RequestLog {
   /**
    * Kenmerk van de vordering of het verzoek en de verstrekking
+   *
    * Type `text(60)`, CSV column `reference`, required.
    */
   reference: string | undefined;
   /**
    * Vordering of verzoek
+   *
    * Type `code request_kind`, CSV column `request_kind`.
    */
   request_kind: string | undefined;
   /**
    * Bankrekeningnummerverificatie of overige vordering / verzoek (art. 3 lid 4)
+   *
    * Type `code request_type`, CSV column `request_type`.
    */
   request_type: string | undefined;
   /**
    * Aangesloten partij aan wie de vordering of het verzoek is doorgeleid
+   *
    * Type `text(100)`, CSV column `connected_party`.
    */
   connected_party: string | undefined;
   /**
    * Bevoegde autoriteit die vordert of verzoekt
+   *
    * Type `text(100)`, CSV column `authority`.
    */
   authority: string | undefined;
   /**
    * Wettelijke grondslag van de vordering of het verzoek
+   *
    * Type `text(200)`, CSV column `legal_basis`.
    */
   legal_basis: string | undefined;
   /**
    * Moment waarop de vordering of het verzoek is ontvangen
+   *
    * Type `datetime`, CSV column `received_at`.
    */
   received_at: number | undefined;
   /**
    * Moment waarop de vordering of het verzoek is beantwoord
+   *
    * Type `datetime`, CSV column `answered_at`.
    */
   answered_at: number | undefined;
   /**
    * Uitkomst
+   *
    * Type `code request_outcome`, CSV column `outcome`.
    */
   outcome: string | undefined;
   /**
    * Peilmoment van de verstrekte gegevens
+   *
    * Type `datetime`, CSV column `data_as_of`.
    */
   data_as_of: number | undefined;
   /**
    * Peilmoment van de actuele gegevens die de aangesloten partij voor de bedrijfsvoering gebruikt
+   *
    * Type `datetime`, CSV column `operational_data_as_of`.
    */
   operational_data_as_of: number | undefined;
   /**
    * Datum van vastlegging
+   *
    * Type `date`, CSV column `logged_on`.
    */
   logged_on: number | undefined;
   /**
    * Datum tot wanneer de vastlegging wordt bewaard
+   *
    * Type `date`, CSV column `retain_until`.
    */
   retain_until: number | undefined;
   /**
    * Reden waarom niet is geantwoord (art. 10 lid 1)
+   *
    * Type `code unavailability_reason`, CSV column `unavailability_reason`.
    */
   unavailability_reason: string | undefined;
   /**
    * Moment waarop de gegevens uit de vordering of het verzoek zijn vernietigd (art. 10 lid 2)
+   *
    * Type `datetime`, CSV column `request_data_destroyed_at`.
    */
   request_data_destroyed_at: number | undefined;
