@@ -18,11 +18,22 @@
  *
  * @module
  */
-import type { ComparisonOp, Literal, MeasureDecl, NormDecl, NormPeriod, NormRequirement } from "../dsl/ast.js";
+import type {
+  ComparisonOp,
+  Literal,
+  MeasureDecl,
+  NormDecl,
+  NormPeriod,
+  NormRequirement,
+} from "../dsl/ast.js";
 import type { ResolvedRuleset } from "../dsl/model.js";
 import { printExpr } from "../dsl/printer.js";
 import { workdaysBetween } from "../compiler/calendar.js";
-import { addMonths, formatDate, parseDate } from "../compiler/interpret-values.js";
+import {
+  addMonths,
+  formatDate,
+  parseDate,
+} from "../compiler/interpret-values.js";
 import type { RunRecord } from "./history.js";
 
 export type Verdict = "met" | "not met" | "no evidence";
@@ -79,7 +90,11 @@ export interface Assessment {
   rrd: string;
   /** Other RRDs of the year with recorded deliveries (not assessed). */
   otherRrds: string[];
-  rulesets: { groeipad: string; handhaving: string | null; calendar: string | null };
+  rulesets: {
+    groeipad: string;
+    handhaving: string | null;
+    calendar: string | null;
+  };
   deliveries: {
     deliveryId: string;
     deliveredAt: string;
@@ -107,7 +122,13 @@ export interface Assessment {
 export type Evidence = Readonly<Record<string, unknown>>;
 
 /** Metrics measured from the recorded runs; evidence cannot override them. */
-export const HISTORY_METRICS = ["delivery_accepted", "accepted_within", "automated_controls_pass", "error_reduction", "deliveries_until_accepted"];
+export const HISTORY_METRICS = [
+  "delivery_accepted",
+  "accepted_within",
+  "automated_controls_pass",
+  "error_reduction",
+  "deliveries_until_accepted",
+];
 
 /** Why an assessment cannot be made: the message lists what exists. */
 export class AssessError extends Error {
@@ -133,21 +154,30 @@ function periodCovers(p: NormPeriod, year: number): boolean {
 
 function periodText(p: NormPeriod): string {
   if (p.year !== undefined) return `year ${p.year}`;
-  return [p.from ? `from ${p.from.text}` : "", p.until ? `until ${p.until.text}` : ""].filter(Boolean).join(" ");
+  return [
+    p.from ? `from ${p.from.text}` : "",
+    p.until ? `until ${p.until.text}` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
 }
 
 /** The years named by `year N` periods of the norms, and the start years of `from` periods. */
 export function normYears(groeipad: ResolvedRuleset): number[] {
   const years = new Set<number>();
-  for (const n of groeipad.norms) for (const p of n.periods) if (p.year !== undefined) years.add(p.year);
+  for (const n of groeipad.norms)
+    for (const p of n.periods) if (p.year !== undefined) years.add(p.year);
   return [...years].sort((a, b) => a - b);
 }
 
 /** The calendar date of an instant in the Netherlands (YYYY-MM-DD). */
 export function amsterdamDate(iso: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Amsterdam", year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(
-    new Date(iso),
-  );
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone: "Europe/Amsterdam",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).formatToParts(new Date(iso));
   const get = (t: string) => parts.find((x) => x.type === t)?.value ?? "";
   return `${get("year")}-${get("month")}-${get("day")}`;
 }
@@ -198,14 +228,25 @@ interface Round {
 }
 
 function roundOf(runs: RunRecord[], rrd: string): Round {
-  const inRound = runs.filter((r) => r.rrd === rrd).sort((a, b) => byInstant(a, b) || a.id - b.id);
+  const inRound = runs
+    .filter((r) => r.rrd === rrd)
+    .sort((a, b) => byInstant(a, b) || a.id - b.id);
   const accepted = inRound.find((r) => r.accepted);
-  return { rrd, runs: inRound, accepted, measuredRun: accepted ?? inRound[inRound.length - 1] };
+  return {
+    rrd,
+    runs: inRound,
+    accepted,
+    measuredRun: accepted ?? inRound[inRound.length - 1],
+  };
 }
 
 /** The round (latest RRD) of `year` for these runs, or undefined. */
 function latestRrd(runs: RunRecord[], year: number): string | undefined {
-  const rrds = [...new Set(runs.filter((r) => r.rrd.startsWith(`${year}-`)).map((r) => r.rrd))].sort();
+  const rrds = [
+    ...new Set(
+      runs.filter((r) => r.rrd.startsWith(`${year}-`)).map((r) => r.rrd),
+    ),
+  ].sort();
   return rrds[rrds.length - 1];
 }
 
@@ -215,7 +256,12 @@ function pct(n: number): string {
 
 /** Measure one metric for a round; undefined when the history holds no evidence for it. */
 type Measured =
-  | { value: number | boolean | string; unit?: string; text: string; evidence: string }
+  | {
+      value: number | boolean | string;
+      unit?: string;
+      text: string;
+      evidence: string;
+    }
   | { value: undefined; evidence: string };
 
 function measure(
@@ -229,11 +275,27 @@ function measure(
   switch (metric) {
     case "delivery_accepted":
       return a
-        ? { value: true, text: "true", evidence: `delivery ${a.deliveryId} (delivered ${a.deliveredAt}) has no blocking errors and was accepted` }
-        : { value: false, text: "false", evidence: `none of the ${round.runs.length} deliveries for RRD ${round.rrd} was accepted` };
+        ? {
+            value: true,
+            text: "true",
+            evidence: `delivery ${a.deliveryId} (delivered ${a.deliveredAt}) has no blocking errors and was accepted`,
+          }
+        : {
+            value: false,
+            text: "false",
+            evidence: `none of the ${round.runs.length} deliveries for RRD ${round.rrd} was accepted`,
+          };
     case "accepted_within": {
-      if (!a) return { value: undefined, evidence: `no accepted delivery for RRD ${round.rrd}` };
-      if (!calendar) return { value: undefined, evidence: "the groeipad ruleset has no working-day calendar in scope" };
+      if (!a)
+        return {
+          value: undefined,
+          evidence: `no accepted delivery for RRD ${round.rrd}`,
+        };
+      if (!calendar)
+        return {
+          value: undefined,
+          evidence: "the groeipad ruleset has no working-day calendar in scope",
+        };
       const day = amsterdamDate(a.deliveredAt);
       const n = workdaysBetween(calendar, round.rrd, day);
       return {
@@ -244,7 +306,11 @@ function measure(
     }
     case "automated_controls_pass": {
       const r = round.measuredRun;
-      if (r.percentage === null) return { value: undefined, evidence: `delivery ${r.deliveryId} has no IKB counts (the data model groups no IKBs)` };
+      if (r.percentage === null)
+        return {
+          value: undefined,
+          evidence: `delivery ${r.deliveryId} has no IKB counts (the data model groups no IKBs)`,
+        };
       return {
         value: r.percentage,
         text: pct(r.percentage),
@@ -252,14 +318,30 @@ function measure(
       };
     }
     case "error_reduction": {
-      if (!a) return { value: undefined, evidence: `no accepted delivery for RRD ${round.rrd}` };
-      if (!previousAccepted) return { value: undefined, evidence: `no accepted delivery of an RRD before ${round.rrd} to compare with` };
+      if (!a)
+        return {
+          value: undefined,
+          evidence: `no accepted delivery for RRD ${round.rrd}`,
+        };
+      if (!previousAccepted)
+        return {
+          value: undefined,
+          evidence: `no accepted delivery of an RRD before ${round.rrd} to compare with`,
+        };
       const before = previousAccepted.errors;
       const now = a.errors;
       if (before === 0) {
         return now === 0
-          ? { value: 100, text: "no errors (0 -> 0)", evidence: `neither ${previousAccepted.deliveryId} (RRD ${previousAccepted.rrd}) nor ${a.deliveryId} has validation errors` }
-          : { value: -Infinity, text: `0 -> ${now} errors`, evidence: `previous accepted delivery ${previousAccepted.deliveryId} (RRD ${previousAccepted.rrd}) had no errors; ${a.deliveryId} has ${now}` };
+          ? {
+              value: 100,
+              text: "no errors (0 -> 0)",
+              evidence: `neither ${previousAccepted.deliveryId} (RRD ${previousAccepted.rrd}) nor ${a.deliveryId} has validation errors`,
+            }
+          : {
+              value: -Infinity,
+              text: `0 -> ${now} errors`,
+              evidence: `previous accepted delivery ${previousAccepted.deliveryId} (RRD ${previousAccepted.rrd}) had no errors; ${a.deliveryId} has ${now}`,
+            };
       }
       const reduction = Math.round(((before - now) / before) * 10000) / 100;
       return {
@@ -270,42 +352,92 @@ function measure(
     }
     case "deliveries_until_accepted":
       return a
-        ? { value: round.runs.indexOf(a) + 1, text: String(round.runs.indexOf(a) + 1), evidence: `deliveries for RRD ${round.rrd} up to and including the accepted one` }
-        : { value: undefined, evidence: `none of the ${round.runs.length} deliveries for RRD ${round.rrd} was accepted` };
+        ? {
+            value: round.runs.indexOf(a) + 1,
+            text: String(round.runs.indexOf(a) + 1),
+            evidence: `deliveries for RRD ${round.rrd} up to and including the accepted one`,
+          }
+        : {
+            value: undefined,
+            evidence: `none of the ${round.runs.length} deliveries for RRD ${round.rrd} was accepted`,
+          };
     default:
       return fromEvidence(metric, evidence);
   }
 }
 
-const NO_EVIDENCE = "not recorded in the validation history: give it with --evidence FILE (the supervisor's file)";
+const NO_EVIDENCE =
+  "not recorded in the validation history: give it with --evidence FILE (the supervisor's file)";
 
 /** A metric from the evidence file; `audit_reports_delay` is derived from the two audit dates. */
-function fromEvidence(metric: string, evidence: { values: Evidence; source: string } | undefined): Measured {
-  if (evidence === undefined) return { value: undefined, evidence: NO_EVIDENCE };
+function fromEvidence(
+  metric: string,
+  evidence: { values: Evidence; source: string } | undefined,
+): Measured {
+  if (evidence === undefined)
+    return { value: undefined, evidence: NO_EVIDENCE };
   const v = evidence.values[metric];
   const from = `from ${evidence.source}`;
   if (v === undefined) {
     const end = evidence.values.audit_year_end;
     const delivered = evidence.values.audit_reports_delivered_on;
-    if (metric === "audit_reports_delay" && typeof end === "string" && typeof delivered === "string") {
-      return { value: `${end}..${delivered}`, unit: "span", text: `${end} -> ${delivered}`, evidence: `audit year ended ${end}, reports delivered ${delivered} (${from})` };
+    if (
+      metric === "audit_reports_delay" &&
+      typeof end === "string" &&
+      typeof delivered === "string"
+    ) {
+      return {
+        value: `${end}..${delivered}`,
+        unit: "span",
+        text: `${end} -> ${delivered}`,
+        evidence: `audit year ended ${end}, reports delivered ${delivered} (${from})`,
+      };
     }
-    return { value: undefined, evidence: `not in the validation history nor in ${evidence.source}` };
+    return {
+      value: undefined,
+      evidence: `not in the validation history nor in ${evidence.source}`,
+    };
   }
-  if (typeof v === "boolean" || typeof v === "number") return { value: v, text: String(v), evidence: from };
-  const duration = typeof v === "string" ? /^(\d+) (s|min|h|days|workdays|months|years)$/.exec(v) : null;
-  if (duration) return { value: Number(duration[1]), unit: duration[2], text: v as string, evidence: from };
-  if (typeof v === "string" && parseDate(v) !== undefined) return { value: v, text: v, evidence: from };
-  return { value: undefined, evidence: `${evidence.source}: ${metric} = ${JSON.stringify(v)} is not a boolean, number, date or duration` };
+  if (typeof v === "boolean" || typeof v === "number")
+    return { value: v, text: String(v), evidence: from };
+  const duration =
+    typeof v === "string"
+      ? /^(\d+) (s|min|h|days|workdays|months|years)$/.exec(v)
+      : null;
+  if (duration)
+    return {
+      value: Number(duration[1]),
+      unit: duration[2],
+      text: v as string,
+      evidence: from,
+    };
+  if (typeof v === "string" && parseDate(v) !== undefined)
+    return { value: v, text: v, evidence: from };
+  return {
+    value: undefined,
+    evidence: `${evidence.source}: ${metric} = ${JSON.stringify(v)} is not a boolean, number, date or duration`,
+  };
 }
 
 /** Whether `to` is at most (op) `months` months after `from` (calendar months, end-of-month clamped). */
-function monthsSpanOk(op: ComparisonOp, span: string, amount: number, unit: string): boolean | undefined {
+function monthsSpanOk(
+  op: ComparisonOp,
+  span: string,
+  amount: number,
+  unit: string,
+): boolean | undefined {
   const [fromText, toText] = span.split("..");
   const from = parseDate(fromText);
   const to = parseDate(toText);
   if (from === undefined || to === undefined) return undefined;
-  const limit = unit === "months" ? addMonths(from, amount) : unit === "years" ? addMonths(from, amount * 12) : unit === "days" ? from + amount : undefined;
+  const limit =
+    unit === "months"
+      ? addMonths(from, amount)
+      : unit === "years"
+        ? addMonths(from, amount * 12)
+        : unit === "days"
+          ? from + amount
+          : undefined;
   if (limit === undefined) return undefined;
   const a = formatDate(to);
   const b = formatDate(limit);
@@ -317,7 +449,15 @@ function judge(req: NormRequirement, m: Measured): Verdict {
   const lit = req.value;
   if (typeof m.value === "boolean") {
     if (lit.kind !== "Boolean") return "no evidence";
-    return (req.op === "=" ? m.value === lit.value : req.op === "!=" ? m.value !== lit.value : false) ? "met" : "not met";
+    return (
+      req.op === "="
+        ? m.value === lit.value
+        : req.op === "!="
+          ? m.value !== lit.value
+          : false
+    )
+      ? "met"
+      : "not met";
   }
   if (typeof m.value === "string") {
     if (m.unit === "span" && lit.kind === "Duration") {
@@ -325,7 +465,13 @@ function judge(req: NormRequirement, m: Measured): Verdict {
       return ok === undefined ? "no evidence" : ok ? "met" : "not met";
     }
     if (lit.kind !== "Date") return "no evidence";
-    return compare(req.op, m.value < lit.text ? -1 : m.value > lit.text ? 1 : 0, 0) ? "met" : "not met";
+    return compare(
+      req.op,
+      m.value < lit.text ? -1 : m.value > lit.text ? 1 : 0,
+      0,
+    )
+      ? "met"
+      : "not met";
   }
   const target = numericTarget(lit);
   if (target === undefined) return "no evidence";
@@ -338,7 +484,8 @@ function judge(req: NormRequirement, m: Measured): Verdict {
 }
 
 function measureOption(m: MeasureDecl, rs: ResolvedRuleset): MeasureOption {
-  const title = (alias: string) => rs.sources.find((s) => s.alias.name === alias)?.title;
+  const title = (alias: string) =>
+    rs.sources.find((s) => s.alias.name === alias)?.title;
   return {
     name: m.name.name,
     title: m.title,
@@ -349,7 +496,9 @@ function measureOption(m: MeasureDecl, rs: ResolvedRuleset): MeasureOption {
       return `${a.source.name} ${a.locator}${t ? ` (${t})` : ""}`;
     }),
     preconditions: [...m.preconditions],
-    fine: m.fine ? `category ${m.fine.category}, base ${m.fine.base.text} ${m.fine.currency}` : null,
+    fine: m.fine
+      ? `category ${m.fine.category}, base ${m.fine.base.text} ${m.fine.currency}`
+      : null,
     note: m.doc.join(" ").trim(),
   };
 }
@@ -359,7 +508,9 @@ function passNorm(norms: NormDecl[], year: number): number | null {
   for (const n of norms) {
     for (const p of n.periods) {
       if (!periodCovers(p, year)) continue;
-      const r = p.requirements.find((x) => x.metric.name === "automated_controls_pass");
+      const r = p.requirements.find(
+        (x) => x.metric.name === "automated_controls_pass",
+      );
       if (r && r.value.kind === "Percent") return Number(r.value.text);
     }
   }
@@ -382,28 +533,49 @@ export function assess(input: {
   const { bank, year, groeipad, handhaving } = input;
   const banks = [...new Set(input.runs.map((r) => r.bank))].sort();
   if (!banks.includes(bank)) {
-    throw new AssessError(`no recorded runs of bank ${bank}; banks in the history: ${banks.join(", ") || "(none)"}`);
+    throw new AssessError(
+      `no recorded runs of bank ${bank}; banks in the history: ${banks.join(", ") || "(none)"}`,
+    );
   }
   if (input.evidence !== undefined) {
     const known = new Set(groeipad.metrics.map((m) => m.name.name));
     for (const name of Object.keys(input.evidence.values)) {
-      if (HISTORY_METRICS.includes(name)) throw new AssessError(`${input.evidence.source}: ${name} is measured from the history and cannot be given as evidence`);
+      if (HISTORY_METRICS.includes(name))
+        throw new AssessError(
+          `${input.evidence.source}: ${name} is measured from the history and cannot be given as evidence`,
+        );
       if (!known.has(name)) {
-        throw new AssessError(`${input.evidence.source}: unknown metric ${name}; metrics of ${groeipad.id}: ${[...known].filter((k) => !HISTORY_METRICS.includes(k)).sort().join(", ")}`);
+        throw new AssessError(
+          `${input.evidence.source}: unknown metric ${name}; metrics of ${groeipad.id}: ${[
+            ...known,
+          ]
+            .filter((k) => !HISTORY_METRICS.includes(k))
+            .sort()
+            .join(", ")}`,
+        );
       }
     }
   }
   const runs = input.runs.filter((r) => r.bank === bank);
   const normsOfYear = groeipad.norms
-    .map((n) => ({ n, periods: n.periods.filter((p) => periodCovers(p, year)) }))
+    .map((n) => ({
+      n,
+      periods: n.periods.filter((p) => periodCovers(p, year)),
+    }))
     .filter((x) => x.periods.length > 0);
-  const runYears = [...new Set(runs.map((r) => Number(r.rrd.slice(0, 4))))].sort((a, b) => a - b);
+  const runYears = [
+    ...new Set(runs.map((r) => Number(r.rrd.slice(0, 4)))),
+  ].sort((a, b) => a - b);
   if (normsOfYear.length === 0) {
-    throw new AssessError(`${groeipad.id} has no norm for ${year}; norm years: ${normYears(groeipad).join(", ")} (and open-ended periods)`);
+    throw new AssessError(
+      `${groeipad.id} has no norm for ${year}; norm years: ${normYears(groeipad).join(", ")} (and open-ended periods)`,
+    );
   }
   const rrd = latestRrd(runs, year);
   if (rrd === undefined) {
-    throw new AssessError(`bank ${bank} has no recorded deliveries with an RRD in ${year}; years with deliveries: ${runYears.join(", ")}`);
+    throw new AssessError(
+      `bank ${bank} has no recorded deliveries with an RRD in ${year}; years with deliveries: ${runYears.join(", ")}`,
+    );
   }
   const round = roundOf(runs, rrd);
   const previousAccepted = runs
@@ -411,11 +583,19 @@ export function assess(input: {
     .sort((a, b) => cmp(a.rrd, b.rrd) || byInstant(a, b) || a.id - b.id)
     .pop();
   const calendar = groeipad.calendars[0];
-  const describe = new Map(groeipad.metrics.map((m) => [m.name.name, m.description ?? null]));
+  const describe = new Map(
+    groeipad.metrics.map((m) => [m.name.name, m.description ?? null]),
+  );
   const norms: NormVerdict[] = normsOfYear.flatMap(({ n, periods }) =>
     periods.map((p) => {
       const requirements = p.requirements.map((req): RequirementVerdict => {
-        const m = measure(req.metric.name, round, previousAccepted, calendar, input.evidence);
+        const m = measure(
+          req.metric.name,
+          round,
+          previousAccepted,
+          calendar,
+          input.evidence,
+        );
         return {
           metric: req.metric.name,
           description: describe.get(req.metric.name) ?? null,
@@ -425,7 +605,9 @@ export function assess(input: {
           evidence: m.evidence,
         };
       });
-      const verdict: NormVerdict["verdict"] = requirements.some((r) => r.verdict === "not met")
+      const verdict: NormVerdict["verdict"] = requirements.some(
+        (r) => r.verdict === "not met",
+      )
         ? "not met"
         : requirements.every((r) => r.verdict === "met")
           ? "met"
@@ -440,18 +622,37 @@ export function assess(input: {
       };
     }),
   );
-  const chartYears = [...new Set([...normYears(groeipad), ...runYears])].sort((a, b) => a - b);
+  const chartYears = [...new Set([...normYears(groeipad), ...runYears])].sort(
+    (a, b) => a - b,
+  );
   const chart = chartYears.map((y): ChartPoint => {
     const r = latestRrd(runs, y);
-    return { year: y, percentage: r === undefined ? null : roundOf(runs, r).measuredRun.percentage, norm: passNorm(groeipad.norms, y) };
+    return {
+      year: y,
+      percentage:
+        r === undefined ? null : roundOf(runs, r).measuredRun.percentage,
+      norm: passNorm(groeipad.norms, y),
+    };
   });
-  const acceptedIndex = round.accepted ? round.runs.indexOf(round.accepted) : -1;
+  const acceptedIndex = round.accepted
+    ? round.runs.indexOf(round.accepted)
+    : -1;
   return {
     bank,
     year,
     rrd,
-    otherRrds: [...new Set(runs.filter((r) => r.rrd.startsWith(`${year}-`) && r.rrd !== rrd).map((r) => r.rrd))].sort(),
-    rulesets: { groeipad: groeipad.id, handhaving: handhaving?.id ?? null, calendar: calendar?.name.name ?? null },
+    otherRrds: [
+      ...new Set(
+        runs
+          .filter((r) => r.rrd.startsWith(`${year}-`) && r.rrd !== rrd)
+          .map((r) => r.rrd),
+      ),
+    ].sort(),
+    rulesets: {
+      groeipad: groeipad.id,
+      handhaving: handhaving?.id ?? null,
+      calendar: calendar?.name.name ?? null,
+    },
     deliveries: round.runs.map((r) => ({
       deliveryId: r.deliveryId,
       deliveredAt: r.deliveredAt,
@@ -462,9 +663,12 @@ export function assess(input: {
       ruleset: r.ruleset,
     })),
     deliveriesUntilAccepted: acceptedIndex < 0 ? null : acceptedIndex + 1,
-    deliveriesBeforeAcceptance: acceptedIndex < 0 ? round.runs.length : acceptedIndex,
+    deliveriesBeforeAcceptance:
+      acceptedIndex < 0 ? round.runs.length : acceptedIndex,
     norms,
-    measures: handhaving ? handhaving.measures.map((m) => measureOption(m, handhaving)) : [],
+    measures: handhaving
+      ? handhaving.measures.map((m) => measureOption(m, handhaving))
+      : [],
     chart,
     maatwerk: MAATWERK,
   };

@@ -12,10 +12,23 @@
 import { createReadStream, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Expr, Role } from "../dsl/ast.js";
-import type { ResolvedEntity, ResolvedRule, ResolvedRuleset } from "../dsl/model.js";
+import type {
+  ResolvedEntity,
+  ResolvedRule,
+  ResolvedRuleset,
+} from "../dsl/model.js";
 import { printExpr } from "../dsl/printer.js";
-import { evaluate, type IRecord, Model, type Scope } from "../compiler/interpret-expr.js";
-import { parseDate, renderValue, type Value } from "../compiler/interpret-values.js";
+import {
+  evaluate,
+  type IRecord,
+  Model,
+  type Scope,
+} from "../compiler/interpret-expr.js";
+import {
+  parseDate,
+  renderValue,
+  type Value,
+} from "../compiler/interpret-values.js";
 import { attributesFor, roleOf } from "../compiler/reference-interpreter.js";
 import { type CsvEvent, readCsvFile } from "./csv-reader.js";
 import { readNdjsonBatches } from "./ndjson-reader.js";
@@ -69,20 +82,41 @@ function absentText(v: Value): string {
 }
 
 /** Build the evaluation tree of `expr` in `scope`. `expectTrue`: the value the parent needs. */
-function trace(expr: Expr, scope: Scope, expectTrue: boolean | undefined, hide: ReadonlySet<string>): Step {
+function trace(
+  expr: Expr,
+  scope: Scope,
+  expectTrue: boolean | undefined,
+  hide: ReadonlySet<string>,
+): Step {
   const v = evaluate(expr, scope);
   const failing = expectTrue !== undefined && (v === true) !== expectTrue;
-  const step: Step = { expr: printExpr(expr), value: absentText(v), failing, children: [] };
-  const t = (e: Expr, expect: boolean | undefined) => trace(e, scope, expect, hide);
+  const step: Step = {
+    expr: printExpr(expr),
+    value: absentText(v),
+    failing,
+    children: [],
+  };
+  const t = (e: Expr, expect: boolean | undefined) =>
+    trace(e, scope, expect, hide);
   switch (expr.kind) {
     case "Path": {
       // A field of the record itself (not of a record iterated by an aggregate).
-      const own = expr.entity === undefined || expr.entity.name === scope.record.entity.name;
-      const field = expr.name.name === "value" && expr.entity === undefined ? scope.attribute : expr.name.name;
+      const own =
+        expr.entity === undefined ||
+        expr.entity.name === scope.record.entity.name;
+      const field =
+        expr.name.name === "value" && expr.entity === undefined
+          ? scope.attribute
+          : expr.name.name;
       if (own && field !== undefined && expr.name.name !== "rrd") {
         const raw = scope.record.raw[field];
-        if (hide.has(field) && v !== undefined) step.value = "*** (personal; --show-personal-data shows it)";
-        else if (raw !== undefined && raw !== "" && scope.record.valid[field] === false) {
+        if (hide.has(field) && v !== undefined)
+          step.value = "*** (personal; --show-personal-data shows it)";
+        else if (
+          raw !== undefined &&
+          raw !== "" &&
+          scope.record.valid[field] === false
+        ) {
           step.note = `CSV text ${JSON.stringify(raw)} does not fit the field's type, so it counts as absent`;
         }
       }
@@ -92,11 +126,17 @@ function trace(expr: Expr, scope: Scope, expectTrue: boolean | undefined, hide: 
       if (expr.op === "and" || expr.op === "or") {
         const left = t(expr.left, failing ? expectTrue : undefined);
         step.children.push(left);
-        const shortCircuit = expr.op === "and" ? evaluate(expr.left, scope) !== true : evaluate(expr.left, scope) === true;
-        if (shortCircuit) step.note = `right side not evaluated (${expr.op} short-circuits)`;
-        else step.children.push(t(expr.right, failing ? expectTrue : undefined));
+        const shortCircuit =
+          expr.op === "and"
+            ? evaluate(expr.left, scope) !== true
+            : evaluate(expr.left, scope) === true;
+        if (shortCircuit)
+          step.note = `right side not evaluated (${expr.op} short-circuits)`;
+        else
+          step.children.push(t(expr.right, failing ? expectTrue : undefined));
         // In a failing `and`, only the false operand fails; in a failing `or`, both do.
-        if (failing && expr.op === "and") for (const c of step.children) c.failing = c.value !== "true";
+        if (failing && expr.op === "and")
+          for (const c of step.children) c.failing = c.value !== "true";
         if (!failing) for (const c of step.children) clearFailing(c);
       } else {
         step.children.push(t(expr.left, undefined), t(expr.right, undefined));
@@ -104,7 +144,9 @@ function trace(expr: Expr, scope: Scope, expectTrue: boolean | undefined, hide: 
       break;
     }
     case "Unary":
-      step.children.push(t(expr.operand, expr.op === "not" && failing ? !expectTrue : undefined));
+      step.children.push(
+        t(expr.operand, expr.op === "not" && failing ? !expectTrue : undefined),
+      );
       break;
     case "Is":
     case "In":
@@ -131,7 +173,10 @@ function clearFailing(s: Step): void {
 }
 
 /** Parse a record key: `field=value;field=value` (as reports print it), or values only. */
-export function parseKey(key: string, entity: ResolvedEntity): Record<string, string> | undefined {
+export function parseKey(
+  key: string,
+  entity: ResolvedEntity,
+): Record<string, string> | undefined {
   const parts = key.split(";");
   if (parts.every((p) => p.includes("="))) {
     const out: Record<string, string> = {};
@@ -139,7 +184,9 @@ export function parseKey(key: string, entity: ResolvedEntity): Record<string, st
       const i = p.indexOf("=");
       out[p.slice(0, i).trim()] = p.slice(i + 1);
     }
-    return Object.keys(out).every((k) => entity.key.includes(k)) ? out : undefined;
+    return Object.keys(out).every((k) => entity.key.includes(k))
+      ? out
+      : undefined;
   }
   if (parts.length !== entity.key.length) return undefined;
   return Object.fromEntries(entity.key.map((k, i) => [k, parts[i]]));
@@ -149,20 +196,35 @@ export function parseKey(key: string, entity: ResolvedEntity): Record<string, st
  * The file of `entity` in the delivery: its CSV file, or `<stem>.ndjson` / `<stem>.jsonl` as the
  * runtime also accepts. Undefined when absent.
  */
-function entityFile(folder: string, entity: ResolvedEntity): string | undefined {
+function entityFile(
+  folder: string,
+  entity: ResolvedEntity,
+): string | undefined {
   if (entity.file === undefined) return undefined;
   const stem = entity.file.replace(/\.csv$/i, "");
-  return [entity.file, `${stem}.ndjson`, `${stem}.jsonl`].map((f) => join(folder, f)).find((p) => existsSync(p));
+  return [entity.file, `${stem}.ndjson`, `${stem}.jsonl`]
+    .map((f) => join(folder, f))
+    .find((p) => existsSync(p));
 }
 
-async function* events(path: string, entity: ResolvedEntity): AsyncGenerator<CsvEvent> {
+async function* events(
+  path: string,
+  entity: ResolvedEntity,
+): AsyncGenerator<CsvEvent> {
   if (/\.(ndjson|jsonl)$/i.test(path)) {
     const columns = entity.fields.map((f) => f.column);
-    for await (const batch of readNdjsonBatches(createReadStream(path), columns)) yield* batch;
+    for await (const batch of readNdjsonBatches(
+      createReadStream(path),
+      columns,
+    ))
+      yield* batch;
   } else yield* readCsvFile(path);
 }
 
-async function readRows(path: string, entity: ResolvedEntity): Promise<{ rows: { cells: Record<string, string>; line: number }[] }> {
+async function readRows(
+  path: string,
+  entity: ResolvedEntity,
+): Promise<{ rows: { cells: Record<string, string>; line: number }[] }> {
   let header: string[] | undefined;
   const rows: { cells: Record<string, string>; line: number }[] = [];
   for await (const e of events(path, entity)) {
@@ -192,27 +254,61 @@ export async function explainRule(input: {
   showPersonalData?: boolean;
 }): Promise<Explanation> {
   const { ruleset } = input;
-  const rule: ResolvedRule | undefined = ruleset.rules.find((r) => r.code === input.rule);
+  const rule: ResolvedRule | undefined = ruleset.rules.find(
+    (r) => r.code === input.rule,
+  );
   if (rule === undefined) {
-    throw new ExplainError(`${ruleset.id} has no rule ${input.rule}; rules: ${ruleset.rules.map((r) => r.code).sort().join(", ")}`);
+    throw new ExplainError(
+      `${ruleset.id} has no rule ${input.rule}; rules: ${ruleset.rules
+        .map((r) => r.code)
+        .sort()
+        .join(", ")}`,
+    );
   }
   const d = rule.decl;
   const target = d.target;
-  if (target === undefined || target.kind === "FileTarget" || d.require === undefined || d.require.kind === "FileCheck") {
-    throw new ExplainError(`${rule.code} is a check on whole files (${target?.kind === "FileTarget" ? `for file ${target.entities.map((e) => e.name).join(", ")}` : "no record condition"}), not on records; see the report's file section`);
+  if (
+    target === undefined ||
+    target.kind === "FileTarget" ||
+    d.require === undefined ||
+    d.require.kind === "FileCheck"
+  ) {
+    throw new ExplainError(
+      `${rule.code} is a check on whole files (${target?.kind === "FileTarget" ? `for file ${target.entities.map((e) => e.name).join(", ")}` : "no record condition"}), not on records; see the report's file section`,
+    );
   }
   const entities =
     target.kind === "RecordTarget"
       ? [target.entity.name]
-      : [...new Set(target.attributes.flatMap((a) => (a.entity.name === "*" ? [...ruleset.entities.keys()] : [a.entity.name])))];
-  const candidates = input.entity === undefined ? entities : entities.filter((e) => e === input.entity);
-  if (candidates.length === 0) throw new ExplainError(`${rule.code} does not run on ${input.entity}; it runs on ${entities.join(", ")}`);
+      : [
+          ...new Set(
+            target.attributes.flatMap((a) =>
+              a.entity.name === "*"
+                ? [...ruleset.entities.keys()]
+                : [a.entity.name],
+            ),
+          ),
+        ];
+  const candidates =
+    input.entity === undefined
+      ? entities
+      : entities.filter((e) => e === input.entity);
+  if (candidates.length === 0)
+    throw new ExplainError(
+      `${rule.code} does not run on ${input.entity}; it runs on ${entities.join(", ")}`,
+    );
   const rrdDays = parseDate(input.rrd);
   if (rrdDays === undefined) throw new ExplainError(`bad RRD ${input.rrd}`);
   const model = new Model(ruleset);
 
   // Find the record among the candidate entities.
-  const matches: { entity: ResolvedEntity; cells: Record<string, string>; line: number; record: IRecord; path: string }[] = [];
+  const matches: {
+    entity: ResolvedEntity;
+    cells: Record<string, string>;
+    line: number;
+    record: IRecord;
+    path: string;
+  }[] = [];
   const seenKeys: string[] = [];
   for (const name of candidates) {
     const entity = ruleset.entities.get(name)!;
@@ -224,13 +320,24 @@ export async function explainRule(input: {
       const rec = model.decode(entity, r.cells);
       const keyText = entity.key.map((f) => `${f}=${rec.raw[f]}`).join(";");
       if (seenKeys.length < 10) seenKeys.push(`${name} ${keyText}`);
-      if (wanted !== undefined && Object.entries(wanted).every(([f, v]) => rec.raw[f] === v)) {
-        matches.push({ entity, cells: r.cells, line: r.line, record: rec, path });
+      if (
+        wanted !== undefined &&
+        Object.entries(wanted).every(([f, v]) => rec.raw[f] === v)
+      ) {
+        matches.push({
+          entity,
+          cells: r.cells,
+          line: r.line,
+          record: rec,
+          path,
+        });
       }
     }
   }
   if (matches.length === 0) {
-    const files = candidates.map((n) => ruleset.entities.get(n)!.file).filter(Boolean);
+    const files = candidates
+      .map((n) => ruleset.entities.get(n)!.file)
+      .filter(Boolean);
     throw new ExplainError(
       `no record ${input.key} in ${files.map((f) => join(input.folder, f!)).join(", ")}; keys look like: ${seenKeys.join(", ") || "(no records)"}`,
     );
@@ -244,45 +351,84 @@ export async function explainRule(input: {
 
   // The record's IKB: every record of the delivery with the same IKB key.
   const ikbField = ruleset.ikb?.key.name;
-  const ikbKey = ikbField === undefined ? undefined : record.raw[ikbField] || undefined;
+  const ikbKey =
+    ikbField === undefined ? undefined : record.raw[ikbField] || undefined;
   const ikbRecords = new Map<string, IRecord[]>();
   const ikb = (name: string): readonly IRecord[] => ikbRecords.get(name) ?? [];
   if (ikbKey !== undefined) {
     for (const e of ruleset.entities.values()) {
       const path = entityFile(input.folder, e);
-      if (path === undefined || !e.fields.some((f) => f.name === ikbField)) continue;
+      if (path === undefined || !e.fields.some((f) => f.name === ikbField))
+        continue;
       const { rows } = await readRows(path, e);
       const field = e.fields.find((f) => f.name === ikbField)!;
-      ikbRecords.set(e.name, rows.filter((r) => r.cells[field.column] === ikbKey).map((r) => model.decode(e, r.cells)));
+      ikbRecords.set(
+        e.name,
+        rows
+          .filter((r) => r.cells[field.column] === ikbKey)
+          .map((r) => model.decode(e, r.cells)),
+      );
     }
   }
   const role = roleOf(entity, record, ikbKey) ?? null;
   const restricted = d.roles.length === 1;
   const skipped =
-    restricted && entity.roleBy !== undefined && (role === null || !d.roles.includes(role))
+    restricted &&
+    entity.roleBy !== undefined &&
+    (role === null || !d.roles.includes(role))
       ? `the rule applies to ${d.roles.join(", ")} only and this record's role is ${role ?? "unknown"}: not checked`
       : null;
 
-  const attributes: (string | undefined)[] = target.kind === "RecordTarget" ? [undefined] : attributesFor(ruleset, target.attributes, entity);
+  const attributes: (string | undefined)[] =
+    target.kind === "RecordTarget"
+      ? [undefined]
+      : attributesFor(ruleset, target.attributes, entity);
   const require = d.require;
-  const personal = new Set(entity.fields.filter((f) => f.decl.personal).map((f) => f.name));
-  const hide: ReadonlySet<string> = input.showPersonalData === true ? new Set() : personal;
+  const personal = new Set(
+    entity.fields.filter((f) => f.decl.personal).map((f) => f.name),
+  );
+  const hide: ReadonlySet<string> =
+    input.showPersonalData === true ? new Set() : personal;
   const evaluations: AttributeEvaluation[] = skipped
     ? []
     : attributes.map((attribute) => {
-        const scope: Scope = { model, record, attribute, rrd: rrdDays, ikb, iterated: [] };
-        const when = d.when === undefined ? null : trace(d.when, scope, true, hide);
+        const scope: Scope = {
+          model,
+          record,
+          attribute,
+          rrd: rrdDays,
+          ikb,
+          iterated: [],
+        };
+        const when =
+          d.when === undefined ? null : trace(d.when, scope, true, hide);
         if (when !== null && when.value !== "true") {
-          return { attribute: attribute ?? null, when, require: null, outcome: "not checked (when is false)" as const };
+          return {
+            attribute: attribute ?? null,
+            when,
+            require: null,
+            outcome: "not checked (when is false)" as const,
+          };
         }
         const req = trace(require, scope, true, hide);
-        return { attribute: attribute ?? null, when, require: req, outcome: req.value === "true" ? ("pass" as const) : ("finding" as const) };
+        return {
+          attribute: attribute ?? null,
+          when,
+          require: req,
+          outcome:
+            req.value === "true" ? ("pass" as const) : ("finding" as const),
+        };
       });
 
   const values: Record<string, string | null> = {};
   for (const f of entity.fields) {
     const raw = record.raw[f.name];
-    values[f.name] = raw === "" ? null : personal.has(f.name) && input.showPersonalData !== true ? "***" : raw;
+    values[f.name] =
+      raw === ""
+        ? null
+        : personal.has(f.name) && input.showPersonalData !== true
+          ? "***"
+          : raw;
   }
   return {
     rule: rule.code,
@@ -305,17 +451,26 @@ export async function explainRule(input: {
 export function explanationText(x: Explanation): string {
   const L: string[] = [];
   L.push(`${x.rule} "${x.title}" (${x.ruleset}, RRD ${x.rrd})`);
-  L.push(`record ${x.entity} ${x.key} (${x.file}, line ${x.line}), role ${x.role ?? "-"}; rule applies to ${x.appliesTo.join(", ")}`);
+  L.push(
+    `record ${x.entity} ${x.key} (${x.file}, line ${x.line}), role ${x.role ?? "-"}; rule applies to ${x.appliesTo.join(", ")}`,
+  );
   if (x.skipped) {
     L.push(x.skipped, "");
     return L.join("\n");
   }
   const step = (s: Step, depth: number) => {
-    L.push(`${"  ".repeat(depth)}${s.failing ? "✗ " : "  "}${s.expr}  =  ${s.value}${s.note ? `   (${s.note})` : ""}`);
+    L.push(
+      `${"  ".repeat(depth)}${s.failing ? "✗ " : "  "}${s.expr}  =  ${s.value}${s.note ? `   (${s.note})` : ""}`,
+    );
     for (const c of s.children) if (!isLiteral(c)) step(c, depth + 1);
   };
   for (const e of x.evaluations) {
-    L.push("", e.attribute === null ? "record:" : `attribute ${x.entity}.${e.attribute}:`);
+    L.push(
+      "",
+      e.attribute === null
+        ? "record:"
+        : `attribute ${x.entity}.${e.attribute}:`,
+    );
     if (e.when) {
       L.push("  when");
       step(e.when, 2);
@@ -332,5 +487,8 @@ export function explanationText(x: Explanation): string {
 
 /** A literal's step adds nothing: its text is its value. */
 function isLiteral(s: Step): boolean {
-  return s.children.length === 0 && (s.expr === s.value || s.expr === JSON.stringify(s.value));
+  return (
+    s.children.length === 0 &&
+    (s.expr === s.value || s.expr === JSON.stringify(s.value))
+  );
 }

@@ -51,7 +51,10 @@ export class HistoryError extends Error {
 // ---------------------------------------------------------------- better-sqlite3, typed locally
 
 interface Statement {
-  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+  run(...params: unknown[]): {
+    changes: number;
+    lastInsertRowid: number | bigint;
+  };
   get(...params: unknown[]): unknown;
   all(...params: unknown[]): unknown[];
 }
@@ -62,13 +65,18 @@ interface Database {
   transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
   close(): void;
 }
-type DatabaseConstructor = new (file: string, options?: { fileMustExist?: boolean; timeout?: number; readonly?: boolean }) => Database;
+type DatabaseConstructor = new (
+  file: string,
+  options?: { fileMustExist?: boolean; timeout?: number; readonly?: boolean },
+) => Database;
 
 let constructorCache: DatabaseConstructor | undefined;
 function sqlite(): DatabaseConstructor {
   // better-sqlite3 is CommonJS without bundled types; load it lazily so commands that do not touch
   // the history never pay for (or depend on) the native module.
-  constructorCache ??= createRequire(import.meta.url)("better-sqlite3") as DatabaseConstructor;
+  constructorCache ??= createRequire(import.meta.url)(
+    "better-sqlite3",
+  ) as DatabaseConstructor;
   return constructorCache;
 }
 
@@ -104,26 +112,40 @@ CREATE INDEX IF NOT EXISTS runs_bank_rrd ON runs (bank, rrd);
 `;
 
 function sqliteCode(e: unknown): string {
-  return typeof e === "object" && e !== null && "code" in e ? String((e as { code: unknown }).code) : "";
+  return typeof e === "object" && e !== null && "code" in e
+    ? String((e as { code: unknown }).code)
+    : "";
 }
 
 /** Turn an SQLite error into a message an operator can act on. */
 function explain(file: string, e: unknown): HistoryError {
   const code = sqliteCode(e);
   if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") {
-    return new HistoryError(`the history ${file} is locked by another process; try again when it is done (nothing was written)`);
+    return new HistoryError(
+      `the history ${file} is locked by another process; try again when it is done (nothing was written)`,
+    );
   }
   if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
     return new HistoryError(
       `${file} is not a readable regel history (SQLite says: ${(e as Error).message}); it was left untouched — restore it from a backup or pass another --history file`,
     );
   }
-  if (code === "SQLITE_CANTOPEN") return new HistoryError(`cannot open the history ${file} (${(e as Error).message})`);
-  if (code === "SQLITE_READONLY") return new HistoryError(`the history ${file} is read-only (nothing was written)`);
+  if (code === "SQLITE_CANTOPEN")
+    return new HistoryError(
+      `cannot open the history ${file} (${(e as Error).message})`,
+    );
+  if (code === "SQLITE_READONLY")
+    return new HistoryError(
+      `the history ${file} is read-only (nothing was written)`,
+    );
   if (code === "MODULE_NOT_FOUND" || code === "ERR_DLOPEN_FAILED") {
-    return new HistoryError(`the SQLite driver better-sqlite3 is not available: ${(e as Error).message}`);
+    return new HistoryError(
+      `the SQLite driver better-sqlite3 is not available: ${(e as Error).message}`,
+    );
   }
-  return e instanceof HistoryError ? e : new HistoryError(`history ${file}: ${(e as Error).message}`);
+  return e instanceof HistoryError
+    ? e
+    : new HistoryError(`history ${file}: ${(e as Error).message}`);
 }
 
 /** An open history database. Close it when done. */
@@ -137,30 +159,47 @@ export class History {
    * Open (and with `create`, create) the history at `file`. Throws {@link HistoryError} when the
    * file is locked, corrupt, not a history, or (without `create`) missing.
    */
-  static open(file: string, options: { create?: boolean; timeoutMs?: number } = {}): History {
+  static open(
+    file: string,
+    options: { create?: boolean; timeoutMs?: number } = {},
+  ): History {
     let db: Database | undefined;
     try {
-      db = new (sqlite())(file, { fileMustExist: options.create !== true, timeout: options.timeoutMs ?? 2000 });
+      db = new (sqlite())(file, {
+        fileMustExist: options.create !== true,
+        timeout: options.timeoutMs ?? 2000,
+      });
       db.pragma("foreign_keys = ON");
       db.pragma("synchronous = FULL");
       // Reading the schema fails on a file that is not a database (SQLITE_NOTADB).
-      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
+      const tables = db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .all() as { name: string }[];
       const names = new Set(tables.map((t) => t.name));
       if (names.size > 0 && !names.has("runs")) {
-        throw new HistoryError(`${file} is an SQLite database but not a regel history (no runs table); it was left untouched`);
+        throw new HistoryError(
+          `${file} is an SQLite database but not a regel history (no runs table); it was left untouched`,
+        );
       }
       if (names.size === 0) {
-        if (options.create !== true) throw new HistoryError(`${file} holds no regel history`);
+        if (options.create !== true)
+          throw new HistoryError(`${file} holds no regel history`);
         db.transaction(() => {
           db!.exec(SCHEMA);
-          db!.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)").run(SCHEMA_VERSION);
+          db!
+            .prepare(
+              "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)",
+            )
+            .run(SCHEMA_VERSION);
         })();
       }
       return new History(file, db);
     } catch (e) {
       db?.close();
       if (sqliteCode(e) === "SQLITE_CANTOPEN" && options.create !== true) {
-        throw new HistoryError(`no history at ${file}: record a run first (regel record ... --history ${file})`);
+        throw new HistoryError(
+          `no history at ${file}: record a run first (regel record ... --history ${file})`,
+        );
       }
       throw explain(file, e);
     }
@@ -170,9 +209,13 @@ export class History {
   record(run: NewRun): number {
     try {
       return this.db.transaction(() => {
-        const exists = this.db.prepare("SELECT id FROM runs WHERE bank = ? AND delivery_id = ?").get(run.bank, run.deliveryId);
+        const exists = this.db
+          .prepare("SELECT id FROM runs WHERE bank = ? AND delivery_id = ?")
+          .get(run.bank, run.deliveryId);
         if (exists !== undefined) {
-          throw new HistoryError(`delivery ${run.deliveryId} of bank ${run.bank} is already recorded; use another --delivery-id`);
+          throw new HistoryError(
+            `delivery ${run.deliveryId} of bank ${run.bank} is already recorded; use another --delivery-id`,
+          );
         }
         const info = this.db
           .prepare(
@@ -193,8 +236,11 @@ export class History {
             run.errors,
           );
         const id = Number(info.lastInsertRowid);
-        const insert = this.db.prepare("INSERT INTO rule_findings (run_id, rule, count) VALUES (?, ?, ?)");
-        for (const rule of Object.keys(run.findings).sort()) insert.run(id, rule, run.findings[rule]);
+        const insert = this.db.prepare(
+          "INSERT INTO rule_findings (run_id, rule, count) VALUES (?, ?, ?)",
+        );
+        for (const rule of Object.keys(run.findings).sort())
+          insert.run(id, rule, run.findings[rule]);
         return id;
       })();
     } catch (e) {
@@ -207,11 +253,23 @@ export class History {
     try {
       const rows = (
         filter.bank === undefined
-          ? this.db.prepare("SELECT * FROM runs ORDER BY bank, rrd, delivered_at, id").all()
-          : this.db.prepare("SELECT * FROM runs WHERE bank = ? ORDER BY bank, rrd, delivered_at, id").all(filter.bank)
+          ? this.db
+              .prepare(
+                "SELECT * FROM runs ORDER BY bank, rrd, delivered_at, id",
+              )
+              .all()
+          : this.db
+              .prepare(
+                "SELECT * FROM runs WHERE bank = ? ORDER BY bank, rrd, delivered_at, id",
+              )
+              .all(filter.bank)
       ) as Row[];
-      const findings = this.db.prepare("SELECT rule, count FROM rule_findings WHERE run_id = ? ORDER BY rule");
-      return rows.map((r) => toRecord(r, findings.all(r.id) as { rule: string; count: number }[]));
+      const findings = this.db.prepare(
+        "SELECT rule, count FROM rule_findings WHERE run_id = ? ORDER BY rule",
+      );
+      return rows.map((r) =>
+        toRecord(r, findings.all(r.id) as { rule: string; count: number }[]),
+      );
     } catch (e) {
       throw explain(this.file, e);
     }
@@ -220,7 +278,11 @@ export class History {
   /** Every bank with at least one run, sorted. */
   banks(): string[] {
     try {
-      return (this.db.prepare("SELECT DISTINCT bank FROM runs ORDER BY bank").all() as { bank: string }[]).map((r) => r.bank);
+      return (
+        this.db
+          .prepare("SELECT DISTINCT bank FROM runs ORDER BY bank")
+          .all() as { bank: string }[]
+      ).map((r) => r.bank);
     } catch (e) {
       throw explain(this.file, e);
     }
@@ -228,7 +290,9 @@ export class History {
 
   /** SQLite's `PRAGMA integrity_check`: `["ok"]` for a sound file. */
   integrityCheck(): string[] {
-    return (this.db.pragma("integrity_check") as { integrity_check: string }[]).map((r) => r.integrity_check);
+    return (
+      this.db.pragma("integrity_check") as { integrity_check: string }[]
+    ).map((r) => r.integrity_check);
   }
 
   close(): void {
@@ -251,7 +315,10 @@ interface Row {
   errors: number;
 }
 
-function toRecord(r: Row, findings: { rule: string; count: number }[]): RunRecord {
+function toRecord(
+  r: Row,
+  findings: { rule: string; count: number }[],
+): RunRecord {
   return {
     id: r.id,
     bank: r.bank,
@@ -272,7 +339,8 @@ function toRecord(r: Row, findings: { rule: string; count: number }[]): RunRecor
 // ---------------------------------------------------------------- from a report
 
 /** ISO 8601 date-time with an offset or Z, e.g. `2024-04-03T14:05:00+02:00`. */
-const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_DATETIME =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Whether `text` is an ISO 8601 date-time with an offset that denotes a real instant. */
 export function isIsoDateTime(text: string): boolean {
@@ -280,7 +348,11 @@ export function isIsoDateTime(text: string): boolean {
   // Date.parse rolls 30 February over to 2 March: check the calendar day itself.
   const [y, m, d] = text.slice(0, 10).split("-").map(Number);
   const day = new Date(Date.UTC(y, m - 1, d));
-  return day.getUTCMonth() === m - 1 && day.getUTCDate() === d && Number(text.slice(11, 13)) < 24;
+  return (
+    day.getUTCMonth() === m - 1 &&
+    day.getUTCDate() === d &&
+    Number(text.slice(11, 13)) < 24
+  );
 }
 
 /**
@@ -288,14 +360,22 @@ export function isIsoDateTime(text: string): boolean {
  * are all findings of all rules (blocking, category-feeding and secondary) plus all input
  * problems — assumption: the source does not define "fouten" further.
  */
-export function runFromReport(report: Report, meta: { bank: string; deliveryId: string; deliveredAt: string }): NewRun {
-  if (meta.bank.trim() === "") throw new HistoryError("--bank must not be empty");
-  if (meta.deliveryId.trim() === "") throw new HistoryError("--delivery-id must not be empty");
+export function runFromReport(
+  report: Report,
+  meta: { bank: string; deliveryId: string; deliveredAt: string },
+): NewRun {
+  if (meta.bank.trim() === "")
+    throw new HistoryError("--bank must not be empty");
+  if (meta.deliveryId.trim() === "")
+    throw new HistoryError("--delivery-id must not be empty");
   if (!isIsoDateTime(meta.deliveredAt)) {
-    throw new HistoryError(`--delivered-at ${meta.deliveredAt}: expected an ISO date-time with offset, e.g. 2024-04-03T14:05:00+02:00`);
+    throw new HistoryError(
+      `--delivered-at ${meta.deliveredAt}: expected an ISO date-time with offset, e.g. 2024-04-03T14:05:00+02:00`,
+    );
   }
   const findings: Record<string, number> = {};
-  for (const r of [...report.rules, ...report.secondaryRules]) if (r.count > 0) findings[r.code] = (findings[r.code] ?? 0) + r.count;
+  for (const r of [...report.rules, ...report.secondaryRules])
+    if (r.count > 0) findings[r.code] = (findings[r.code] ?? 0) + r.count;
   const inputProblems = report.inputProblems.reduce((n, p) => n + p.count, 0);
   return {
     bank: meta.bank,
