@@ -285,6 +285,24 @@ describe("a locked or corrupt history", () => {
     expect(rec.code).toBe(2);
     expect(readFileSync(garbage, "utf8")).toBe(content);
 
+    // A real history with a damaged page: SQLite reports it malformed; the file is not touched.
+    const damaged = join(dir, "damaged.sqlite");
+    const h = History.open(damaged, { create: true });
+    const base = runFromReport(report({ rrd: "2023-04-21", status: "accepted", meeting: 1, count: 1, findings: { a: 1, b: 2 } }), {
+      bank: "B",
+      deliveryId: "0",
+      deliveredAt: "2023-04-24T10:00:00Z",
+    });
+    for (let i = 0; i < 300; i++) h.record({ ...base, deliveryId: String(i) });
+    h.close();
+    const bytes = readFileSync(damaged);
+    bytes.fill(0xab, 4096 * 3, 4096 * 4);
+    writeFileSync(damaged, bytes);
+    const hd = runHistory({ history: damaged });
+    expect(hd.code).toBe(2);
+    expect(hd.stderr).toMatch(/is not a readable regel history \(SQLite says: database disk image is malformed\); it was left untouched/);
+    expect(readFileSync(damaged).equals(bytes)).toBe(true);
+
     const foreign = join(dir, "foreign.sqlite");
     const Database = createRequire(import.meta.url)("better-sqlite3");
     const db = new Database(foreign);
