@@ -85,6 +85,21 @@ function asCondition(v: Value, span: Span): Code {
 
 const cond = (code: Code): Value => ({ code, kind: { k: "cond" }, absent: false, simple: false });
 
+/** Conditions with a simpler written negation (`x === undefined` for `x !== undefined`). */
+const NEGATIONS = new WeakMap<Code, Code>();
+
+/** The negation of a condition, as readable as possible. */
+export function not(condition: Code): Code {
+  return NEGATIONS.get(condition) ?? ts`!${condition}`;
+}
+
+/** Register the written negation of a condition (see {@link not}). */
+export function withNegation(code: Code, negation: Code): Code {
+  NEGATIONS.set(code, negation);
+  NEGATIONS.set(negation, code);
+  return code;
+}
+
 export function compileExpr(expr: Expr, scope: Scope): Value {
   switch (expr.kind) {
     case "String":
@@ -99,7 +114,7 @@ export function compileExpr(expr: Expr, scope: Scope): Value {
     case "Path":
       return compilePath(expr, scope);
     case "Unary":
-      if (expr.op === "not") return cond(ts`!${compileCondition(expr.operand, scope)}`);
+      if (expr.op === "not") return cond(not(compileCondition(expr.operand, scope)));
       return negate(compileExpr(expr.operand, scope), expr.span);
     case "Binary":
       return compileBinary(expr, scope);
@@ -109,9 +124,9 @@ export function compileExpr(expr: Expr, scope: Scope): Value {
         const test = v.field === undefined ? ts`true` : ts`$isValid(${v.field.record}, ${v.field.name})`;
         return cond(expr.negated ? ts`!${test}` : test);
       }
-      const present = v.absent ? ts`(${v.code} !== undefined)` : ts`true`;
+      const present = v.absent ? withNegation(ts`(${v.code} !== undefined)`, ts`(${v.code} === undefined)`) : ts`true`;
       const wantPresent = (expr.test === "present") !== expr.negated;
-      return cond(wantPresent ? present : ts`!${present}`);
+      return cond(wantPresent ? present : not(present));
     }
     case "In":
       return compileIn(expr, scope);

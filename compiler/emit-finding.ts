@@ -7,7 +7,7 @@
 import type { ResolvedEntity, ResolvedField, ResolvedRule } from "../dsl/model.js";
 import { doc, isCode, join, key, lit, prop, ts, type Code } from "./code.js";
 import { fieldOf, type ModuleContext } from "./emit-context.js";
-import { CTX, R } from "./emit-expr.js";
+import { CTX, R, withNegation } from "./emit-expr.js";
 import { entityHelper, fieldKind, recordType, renderExpr } from "./emit-types.js";
 
 /**
@@ -60,7 +60,7 @@ export function roleCode(entity: ResolvedEntity): Code {
 export function appliesGuard(rule: ResolvedRule, entity: ResolvedEntity): Code | undefined {
   const roles = new Set(rule.decl.roles);
   if (entity.roleBy === undefined || roles.size === 0 || (roles.has("D") && roles.has("V"))) return undefined;
-  return roles.has("D") ? ts`role === "D"` : ts`role === "V"`;
+  return roles.has("D") ? withNegation(ts`(role === "D")`, ts`(role !== "D")`) : withNegation(ts`(role === "V")`, ts`(role !== "V")`);
 }
 
 export function ruleSeverity(rule: ResolvedRule): "blocking" | "signalling" {

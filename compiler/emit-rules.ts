@@ -9,7 +9,7 @@ import type { Expr } from "../dsl/ast.js";
 import type { ResolvedEntity, ResolvedField, ResolvedRule } from "../dsl/model.js";
 import { doc, id, isSafeIdentifier, join, lit, ts, type Code } from "./code.js";
 import { CompileError, internal, type ModuleContext } from "./emit-context.js";
-import { compileCondition, CTX, R, type Scope } from "./emit-expr.js";
+import { compileCondition, CTX, not, R, type Scope } from "./emit-expr.js";
 import { appliesGuard, messageCode, pushFinding, renderField, roleCode, ruleSeverity } from "./emit-finding.js";
 import { entityHelper, recordType } from "./emit-types.js";
 
@@ -127,14 +127,14 @@ export function compileRules(ctx: ModuleContext): CompiledInstance[] {
 
 /** `!when || require` for one check. */
 function passCode(check: CompiledCheck): Code {
-  return check.when === undefined ? check.require : ts`(!${check.when} || ${check.require})`;
+  return check.when === undefined ? check.require : ts`(${not(check.when)} || ${check.require})`;
 }
 
 /** The whole fast-path condition of an instance, including its `applies to` guard. */
 function instancePass(instance: CompiledInstance): Code {
   const all = join(instance.checks.map(passCode), " && ");
   const guard = appliesGuard(instance.rule, instance.entity);
-  return guard === undefined ? ts`(${all})` : ts`(!(${guard}) || (${all}))`;
+  return guard === undefined ? ts`(${all})` : ts`(${not(guard)} || (${all}))`;
 }
 
 function roleLine(instance: { entity: ResolvedEntity }): Code {
@@ -175,7 +175,7 @@ export function emitInstance(ctx: ModuleContext, instance: CompiledInstance): Co
     ].map((f) => ({ name: f.name, code: renderField(ctx, f) }));
     const value = check.attribute === undefined ? undefined : renderField(ctx, check.attribute);
     const message = messageCode(ctx, rule, entity, { attribute: check.attribute, value });
-    const failed = check.when === undefined ? ts`!${check.require}` : ts`${check.when} && !${check.require}`;
+    const failed = check.when === undefined ? not(check.require) : ts`${check.when} && ${not(check.require)}`;
     return ts`if (${failed}) {
       ${pushFinding(rule, entity, check.attribute, values, message)}
     }`;

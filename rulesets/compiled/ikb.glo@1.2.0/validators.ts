@@ -2648,7 +2648,7 @@ export function dmc0000(
  */
 function $rule_dmc0000_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   const role = $role_NP(r, ctx);
-  if (!(r.date_of_birth !== undefined)) {
+  if (r.date_of_birth === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2668,7 +2668,7 @@ function $rule_dmc0000_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  */
 function $rule_dmc0000_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
   const role = $role_NNP(r, ctx);
-  if (!(r.registered_country !== undefined)) {
+  if (r.registered_country === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2681,7 +2681,7 @@ function $rule_dmc0000_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
       "registered_country ontbreekt",
     );
   }
-  if (!(r.registered_name !== undefined)) {
+  if (r.registered_name === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2694,7 +2694,7 @@ function $rule_dmc0000_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
       "registered_name ontbreekt",
     );
   }
-  if (!(r.registered_place !== undefined)) {
+  if (r.registered_place === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2713,7 +2713,7 @@ function $rule_dmc0000_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
  * dmc0000 on BA.
  */
 function $rule_dmc0000_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
-  if (!(r.ascription !== undefined)) {
+  if (r.ascription === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2726,7 +2726,7 @@ function $rule_dmc0000_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
       "ascription ontbreekt",
     );
   }
-  if (!(r.balance !== undefined)) {
+  if (r.balance === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2739,7 +2739,7 @@ function $rule_dmc0000_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
       "balance ontbreekt",
     );
   }
-  if (!(r.bank_account_number !== undefined)) {
+  if (r.bank_account_number === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2759,7 +2759,7 @@ function $rule_dmc0000_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  */
 function $rule_dmc0000_UA(r: UA, ctx: RuleContext, out: Finding[]): void {
   const role = $role_UA(r, ctx);
-  if (!(r.address_line_1 !== undefined)) {
+  if (r.address_line_1 === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2772,7 +2772,7 @@ function $rule_dmc0000_UA(r: UA, ctx: RuleContext, out: Finding[]): void {
       "address_line_1 ontbreekt",
     );
   }
-  if (!(r.country !== undefined)) {
+  if (r.country === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2792,7 +2792,7 @@ function $rule_dmc0000_UA(r: UA, ctx: RuleContext, out: Finding[]): void {
  */
 function $rule_dmc0000_SA(r: SA, ctx: RuleContext, out: Finding[]): void {
   const role = $role_SA(r, ctx);
-  if (!(r.postal_code !== undefined)) {
+  if (r.postal_code === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2805,7 +2805,7 @@ function $rule_dmc0000_SA(r: SA, ctx: RuleContext, out: Finding[]): void {
       "postal_code ontbreekt",
     );
   }
-  if (!(r.place !== undefined)) {
+  if (r.place === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2818,7 +2818,7 @@ function $rule_dmc0000_SA(r: SA, ctx: RuleContext, out: Finding[]): void {
       "place ontbreekt",
     );
   }
-  if (!(r.street !== undefined)) {
+  if (r.street === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2831,7 +2831,7 @@ function $rule_dmc0000_SA(r: SA, ctx: RuleContext, out: Finding[]): void {
       "street ontbreekt",
     );
   }
-  if (!(r.house_number !== undefined)) {
+  if (r.house_number === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2844,7 +2844,7 @@ function $rule_dmc0000_SA(r: SA, ctx: RuleContext, out: Finding[]): void {
       "house_number ontbreekt",
     );
   }
-  if (!(r.country !== undefined)) {
+  if (r.country === undefined) {
     $push(
       out,
       "dmc0000",
@@ -3178,7 +3178,7 @@ function $rule_smc0012_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   if (role === "D") {
     if (!(
       (r.identification_number !== undefined && r.identification_country !== undefined) ||
-      (!(r.identification_number !== undefined) && !(r.identification_country !== undefined))
+      (r.identification_number === undefined && r.identification_country === undefined)
     )) {
       $push(
         out,
@@ -3507,7 +3507,7 @@ function $rule_tmc0003_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
     !(
       r.date_of_death !== undefined &&
       r.date_of_death <= ctx.rrd &&
-      (!(r.date_of_birth !== undefined) ||
+      (r.date_of_birth === undefined ||
         (r.date_of_death !== undefined &&
           r.date_of_birth !== undefined &&
           r.date_of_death >= r.date_of_birth))
@@ -4224,33 +4224,33 @@ function $check_NP(r: NP, ctx: RuleContext, out: Finding[]): boolean {
   if (
     r.date_of_birth !== undefined &&
     !$agg3(r, ctx) &&
-    (!(r.identification_number !== undefined) || !$agg4(r, ctx)) &&
+    (r.identification_number === undefined || !$agg4(r, ctx)) &&
     (!(r.last_name !== undefined && r.date_of_birth !== undefined) || !$agg5(r, ctx)) &&
     ((r.initials !== undefined && r.first_names !== undefined) ||
       (r.identification_number !== undefined && (r.initials !== undefined || r.first_names !== undefined))) &&
-    (!(role === "D") ||
+    (role !== "D" ||
       (r.identification_number !== undefined && r.identification_country !== undefined) ||
-      (!(r.identification_number !== undefined) && !(r.identification_country !== undefined))) &&
+      (r.identification_number === undefined && r.identification_country === undefined)) &&
     !$eq<boolean>(r.deceased, true) &&
-    (!(r.date_of_birth !== undefined) ||
+    (r.date_of_birth === undefined ||
       (r.date_of_birth !== undefined &&
         r.date_of_birth <= ctx.rrd &&
         $gt(r.date_of_birth, $addMonths(ctx.rrd, -1560)))) &&
-    (!(r.identification_country !== undefined) || $validCountry(r.identification_country)) &&
-    (!(r.date_of_death !== undefined) ||
+    (r.identification_country === undefined || $validCountry(r.identification_country)) &&
+    (r.date_of_death === undefined ||
       (r.date_of_death !== undefined &&
         r.date_of_death <= ctx.rrd &&
-        (!(r.date_of_birth !== undefined) ||
+        (r.date_of_birth === undefined ||
           (r.date_of_death !== undefined &&
             r.date_of_birth !== undefined &&
             r.date_of_death >= r.date_of_birth)))) &&
-    (!(role === "D") ||
+    (role !== "D" ||
       !(r.customer_id !== undefined && r.ikb_id !== undefined && r.customer_id === r.ikb_id) ||
       !(r.eligibility_indicator_code === "NIET IN AANMERKING")) &&
-    (!(role === "V") ||
+    (role !== "V" ||
       !(r.customer_id !== undefined && r.ikb_id !== undefined && r.customer_id !== r.ikb_id) ||
       $agg10(r, ctx)) &&
-    (!(role === "D") ||
+    (role !== "D" ||
       !(
         r.customer_id !== undefined &&
         r.ikb_id !== undefined &&
@@ -4258,7 +4258,7 @@ function $check_NP(r: NP, ctx: RuleContext, out: Finding[]): boolean {
         $gt(r.date_of_birth, $addMonths(ctx.rrd, -216))
       ) ||
       $agg14(r, ctx)) &&
-    (!(role === "D") || $agg15(r, ctx))
+    (role !== "D" || $agg15(r, ctx))
   )
     return true;
   const before = out.length;
@@ -4288,12 +4288,12 @@ function $check_NNP(r: NNP, ctx: RuleContext, out: Finding[]): boolean {
     r.registered_country !== undefined &&
     r.registered_name !== undefined &&
     r.registered_place !== undefined &&
-    (!(r.registered_country !== undefined) || $validCountry(r.registered_country)) &&
-    (!(r.identification_country !== undefined) || $validCountry(r.identification_country)) &&
-    (!(role === "D") ||
+    (r.registered_country === undefined || $validCountry(r.registered_country)) &&
+    (r.identification_country === undefined || $validCountry(r.identification_country)) &&
+    (role !== "D" ||
       !(r.customer_id !== undefined && r.ikb_id !== undefined && r.customer_id === r.ikb_id) ||
       $agg13(r, ctx)) &&
-    (!(role === "D") || $agg16(r, ctx))
+    (role !== "D" || $agg16(r, ctx))
   )
     return true;
   const before = out.length;
@@ -4308,7 +4308,7 @@ function $check_NNP(r: NNP, ctx: RuleContext, out: Finding[]): boolean {
  * All record and attribute rules of RE in one pass: true when the record passes them all.
  */
 function $check_RE(r: RE, ctx: RuleContext, out: Finding[]): boolean {
-  if ($agg11(r, ctx) && (!(r.account_id !== undefined) || $agg12(r, ctx))) return true;
+  if ($agg11(r, ctx) && (r.account_id === undefined || $agg12(r, ctx))) return true;
   const before = out.length;
   $rule_omc0006_RE(r, ctx, out);
   $rule_omc0007_RE(r, ctx, out);
@@ -4324,17 +4324,17 @@ function $check_BA(r: BA, ctx: RuleContext, out: Finding[]): boolean {
     r.balance !== undefined &&
     r.bank_account_number !== undefined &&
     ($agg1(r, ctx) || $agg2(r, ctx)) &&
-    (!(r.country !== undefined) || $validCountry(r.country)) &&
+    (r.country === undefined || $validCountry(r.country)) &&
     (!$eq<boolean>(r.eligible, true) || (!$agg8(r, ctx) && !$agg9(r, ctx))) &&
-    (!(r.count_of_depositors !== undefined) ||
+    (r.count_of_depositors === undefined ||
       (r.count_of_depositors !== undefined && r.count_of_depositors >= 1)) &&
-    (!(r.share_percentage !== undefined) ||
+    (r.share_percentage === undefined ||
       (r.share_percentage !== undefined &&
         r.share_percentage > 0n &&
         r.share_percentage !== undefined &&
         r.share_percentage <= 10000n)) &&
     (!(r.count_of_depositors === 1 && r.share_percentage !== undefined) || r.share_percentage === 10000n) &&
-    (!(r.currency !== undefined) || $matches($RE1, r.currency)) &&
+    (r.currency === undefined || $matches($RE1, r.currency)) &&
     (!$matches($RE2, r.bank_account_number) || $validIban(r.bank_account_number))
   )
     return true;
@@ -4355,8 +4355,7 @@ function $check_BA(r: BA, ctx: RuleContext, out: Finding[]): boolean {
  * All record and attribute rules of AD in one pass: true when the record passes them all.
  */
 function $check_AD(r: AD, ctx: RuleContext, out: Finding[]): boolean {
-  if (($agg6(r, ctx) || $agg7(r, ctx)) && (!(r.country !== undefined) || $validCountry(r.country)))
-    return true;
+  if (($agg6(r, ctx) || $agg7(r, ctx)) && (r.country === undefined || $validCountry(r.country))) return true;
   const before = out.length;
   $rule_omc0015_AD(r, ctx, out);
   $rule_dmc0004_AD(r, ctx, out);
@@ -4373,7 +4372,7 @@ function $check_SA(r: SA, ctx: RuleContext, out: Finding[]): boolean {
     r.street !== undefined &&
     r.house_number !== undefined &&
     r.country !== undefined &&
-    (!(r.country !== undefined) || $validCountry(r.country))
+    (r.country === undefined || $validCountry(r.country))
   )
     return true;
   const before = out.length;
@@ -4389,7 +4388,7 @@ function $check_UA(r: UA, ctx: RuleContext, out: Finding[]): boolean {
   if (
     r.address_line_1 !== undefined &&
     r.country !== undefined &&
-    (!(r.country !== undefined) || $validCountry(r.country))
+    (r.country === undefined || $validCountry(r.country))
   )
     return true;
   const before = out.length;

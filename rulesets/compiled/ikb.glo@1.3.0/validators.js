@@ -1726,10 +1726,10 @@ export function dmc0000(entity, record, ctx, out = []) {
  */
 function $rule_dmc0000_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
-    if (!(r.date_of_birth !== undefined)) {
+    if (r.date_of_birth === undefined) {
         $push(out, "dmc0000", "signalling", "NP", role, "date_of_birth", $key_NP(r), { date_of_birth: $text(r, "date_of_birth", $renderDate(r.date_of_birth)) }, "date_of_birth ontbreekt");
     }
-    if (!(r.last_name !== undefined)) {
+    if (r.last_name === undefined) {
         $push(out, "dmc0000", "signalling", "NP", role, "last_name", $key_NP(r), { last_name: $text(r, "last_name", $renderText(r.last_name)) }, "last_name ontbreekt");
     }
 }
@@ -1738,13 +1738,13 @@ function $rule_dmc0000_NP(r, ctx, out) {
  */
 function $rule_dmc0000_NNP(r, ctx, out) {
     const role = $role_NNP(r, ctx);
-    if (!(r.registered_country !== undefined)) {
+    if (r.registered_country === undefined) {
         $push(out, "dmc0000", "signalling", "NNP", role, "registered_country", $key_NNP(r), { registered_country: $text(r, "registered_country", $renderText(r.registered_country)) }, "registered_country ontbreekt");
     }
-    if (!(r.registered_name !== undefined)) {
+    if (r.registered_name === undefined) {
         $push(out, "dmc0000", "signalling", "NNP", role, "registered_name", $key_NNP(r), { registered_name: $text(r, "registered_name", $renderText(r.registered_name)) }, "registered_name ontbreekt");
     }
-    if (!(r.registered_place !== undefined)) {
+    if (r.registered_place === undefined) {
         $push(out, "dmc0000", "signalling", "NNP", role, "registered_place", $key_NNP(r), { registered_place: $text(r, "registered_place", $renderText(r.registered_place)) }, "registered_place ontbreekt");
     }
 }
@@ -1752,22 +1752,22 @@ function $rule_dmc0000_NNP(r, ctx, out) {
  * dmc0000 on BA.
  */
 function $rule_dmc0000_BA(r, ctx, out) {
-    if (!(r.ascription !== undefined)) {
+    if (r.ascription === undefined) {
         $push(out, "dmc0000", "signalling", "BA", undefined, "ascription", $key_BA(r), { ascription: $text(r, "ascription", $renderText(r.ascription)) }, "ascription ontbreekt");
     }
-    if (!(r.balance !== undefined)) {
+    if (r.balance === undefined) {
         $push(out, "dmc0000", "signalling", "BA", undefined, "balance", $key_BA(r), { balance: $text(r, "balance", $renderDecimal(r.balance, 2)) }, "balance ontbreekt");
     }
-    if (!(r.bank_account_number !== undefined)) {
+    if (r.bank_account_number === undefined) {
         $push(out, "dmc0000", "signalling", "BA", undefined, "bank_account_number", $key_BA(r), { bank_account_number: $text(r, "bank_account_number", $renderText(r.bank_account_number)) }, "bank_account_number ontbreekt");
     }
-    if (!(r.count_of_depositors !== undefined)) {
+    if (r.count_of_depositors === undefined) {
         $push(out, "dmc0000", "signalling", "BA", undefined, "count_of_depositors", $key_BA(r), { count_of_depositors: $text(r, "count_of_depositors", $renderText(r.count_of_depositors)) }, "count_of_depositors ontbreekt");
     }
-    if (!(r.interest !== undefined)) {
+    if (r.interest === undefined) {
         $push(out, "dmc0000", "signalling", "BA", undefined, "interest", $key_BA(r), { interest: $text(r, "interest", $renderDecimal(r.interest, 2)) }, "interest ontbreekt");
     }
-    if (!(r.product_label !== undefined)) {
+    if (r.product_label === undefined) {
         $push(out, "dmc0000", "signalling", "BA", undefined, "product_label", $key_BA(r), { product_label: $text(r, "product_label", $renderText(r.product_label)) }, "product_label ontbreekt");
     }
 }
@@ -1776,7 +1776,7 @@ function $rule_dmc0000_BA(r, ctx, out) {
  */
 function $rule_dmc0000_UA(r, ctx, out) {
     const role = $role_UA(r, ctx);
-    if (!(r.address_line_1 !== undefined)) {
+    if (r.address_line_1 === undefined) {
         $push(out, "dmc0000", "signalling", "UA", role, "address_line_1", $key_UA(r), { address_line_1: $text(r, "address_line_1", $renderText(r.address_line_1)) }, "address_line_1 ontbreekt");
     }
 }
@@ -1785,16 +1785,16 @@ function $rule_dmc0000_UA(r, ctx, out) {
  */
 function $rule_dmc0000_SA(r, ctx, out) {
     const role = $role_SA(r, ctx);
-    if (!(r.postal_code !== undefined)) {
+    if (r.postal_code === undefined) {
         $push(out, "dmc0000", "signalling", "SA", role, "postal_code", $key_SA(r), { postal_code: $text(r, "postal_code", $renderText(r.postal_code)) }, "postal_code ontbreekt");
     }
-    if (!(r.place !== undefined)) {
+    if (r.place === undefined) {
         $push(out, "dmc0000", "signalling", "SA", role, "place", $key_SA(r), { place: $text(r, "place", $renderText(r.place)) }, "place ontbreekt");
     }
-    if (!(r.street !== undefined)) {
+    if (r.street === undefined) {
         $push(out, "dmc0000", "signalling", "SA", role, "street", $key_SA(r), { street: $text(r, "street", $renderText(r.street)) }, "street ontbreekt");
     }
-    if (!(r.house_number !== undefined)) {
+    if (r.house_number === undefined) {
         $push(out, "dmc0000", "signalling", "SA", role, "house_number", $key_SA(r), { house_number: $text(r, "house_number", $renderText(r.house_number)) }, "house_number ontbreekt");
     }
 }
@@ -1803,7 +1803,7 @@ function $rule_dmc0000_SA(r, ctx, out) {
  */
 function $rule_dmc0000_AD(r, ctx, out) {
     const role = $role_AD(r, ctx);
-    if (!(r.country !== undefined)) {
+    if (r.country === undefined) {
         $push(out, "dmc0000", "signalling", "AD", role, "country", $key_AD(r), { country: $text(r, "country", $renderText(r.country)) }, "country ontbreekt");
     }
 }
@@ -2050,7 +2050,7 @@ function $rule_smc0012_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
     if (role === "D") {
         if (!((r.identification_number !== undefined && r.identification_country !== undefined) ||
-            (!(r.identification_number !== undefined) && !(r.identification_country !== undefined)))) {
+            (r.identification_number === undefined && r.identification_country === undefined))) {
             $push(out, "smc0012", "signalling", "NP", role, undefined, $key_NP(r), {
                 identification_number: $text(r, "identification_number", $renderText(r.identification_number)),
                 identification_country: $text(r, "identification_country", $renderText(r.identification_country)),
@@ -2254,7 +2254,7 @@ function $rule_tmc0003_NP(r, ctx, out) {
     if (r.date_of_death !== undefined &&
         !(r.date_of_death !== undefined &&
             r.date_of_death <= ctx.rrd &&
-            (!(r.date_of_birth !== undefined) ||
+            (r.date_of_birth === undefined ||
                 (r.date_of_death !== undefined &&
                     r.date_of_birth !== undefined &&
                     r.date_of_death >= r.date_of_birth)))) {
@@ -2919,7 +2919,7 @@ function $rule_tmc0002_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
     if (role === "D") {
         if (!(($eq(r.deceased, true) && r.date_of_death !== undefined) ||
-            (!$eq(r.deceased, true) && !(r.date_of_death !== undefined)))) {
+            (!$eq(r.deceased, true) && r.date_of_death === undefined))) {
             $push(out, "tmc0002", "signalling", "NP", role, undefined, $key_NP(r), {
                 deceased: $text(r, "deceased", $renderText(r.deceased)),
                 date_of_death: $text(r, "date_of_death", $renderDate(r.date_of_death)),
@@ -3088,49 +3088,49 @@ function $check_NP(r, ctx, out) {
     if (r.date_of_birth !== undefined &&
         r.last_name !== undefined &&
         !$agg3(r, ctx) &&
-        (!(r.identification_number !== undefined) || !$agg4(r, ctx)) &&
+        (r.identification_number === undefined || !$agg4(r, ctx)) &&
         (!(r.last_name !== undefined && r.date_of_birth !== undefined) || !$agg5(r, ctx)) &&
         ((r.initials !== undefined && r.first_names !== undefined) ||
             (r.identification_number !== undefined && (r.initials !== undefined || r.first_names !== undefined))) &&
-        (!(role === "D") ||
+        (role !== "D" ||
             (r.identification_number !== undefined && r.identification_country !== undefined) ||
-            (!(r.identification_number !== undefined) && !(r.identification_country !== undefined))) &&
+            (r.identification_number === undefined && r.identification_country === undefined)) &&
         !$eq(r.deceased, true) &&
-        (!(r.date_of_birth !== undefined) ||
+        (r.date_of_birth === undefined ||
             (r.date_of_birth !== undefined &&
                 r.date_of_birth <= ctx.rrd &&
                 $gt(r.date_of_birth, $addMonths(ctx.rrd, -1560)))) &&
-        (!(r.identification_country !== undefined) || $validCountry(r.identification_country)) &&
-        (!(r.date_of_death !== undefined) ||
+        (r.identification_country === undefined || $validCountry(r.identification_country)) &&
+        (r.date_of_death === undefined ||
             (r.date_of_death !== undefined &&
                 r.date_of_death <= ctx.rrd &&
-                (!(r.date_of_birth !== undefined) ||
+                (r.date_of_birth === undefined ||
                     (r.date_of_death !== undefined &&
                         r.date_of_birth !== undefined &&
                         r.date_of_death >= r.date_of_birth)))) &&
-        (!(role === "D") ||
+        (role !== "D" ||
             !(r.customer_id !== undefined && r.ikb_id !== undefined && r.customer_id === r.ikb_id) ||
             !(r.eligibility_indicator_code === "NIET IN AANMERKING")) &&
-        (!(role === "V") ||
+        (role !== "V" ||
             !(r.customer_id !== undefined && r.ikb_id !== undefined && r.customer_id !== r.ikb_id) ||
             $agg10(r, ctx)) &&
-        (!(role === "D") ||
+        (role !== "D" ||
             !(r.customer_id !== undefined &&
                 r.ikb_id !== undefined &&
                 r.customer_id === r.ikb_id &&
                 $gt(r.date_of_birth, $addMonths(ctx.rrd, -216))) ||
             $agg14(r, ctx)) &&
-        (!(role === "D") || $agg15(r, ctx)) &&
-        (!(role === "D") ||
+        (role !== "D" || $agg15(r, ctx)) &&
+        (role !== "D" ||
             !(r.identification_country === "NL" && r.identification_number !== undefined) ||
             $validBsn(r.identification_number)) &&
-        (!(role === "D") ||
-            ((!(r.initials !== undefined) || $matches($RE3, r.initials)) &&
-                (!(r.first_names !== undefined) || $matches($RE3, r.first_names)) &&
-                (!(r.last_name !== undefined) || $matches($RE3, r.last_name)))) &&
-        (!(role === "D") ||
+        (role !== "D" ||
+            ((r.initials === undefined || $matches($RE3, r.initials)) &&
+                (r.first_names === undefined || $matches($RE3, r.first_names)) &&
+                (r.last_name === undefined || $matches($RE3, r.last_name)))) &&
+        (role !== "D" ||
             ($eq(r.deceased, true) && r.date_of_death !== undefined) ||
-            (!$eq(r.deceased, true) && !(r.date_of_death !== undefined))))
+            (!$eq(r.deceased, true) && r.date_of_death === undefined)))
         return true;
     const before = out.length;
     $rule_dmc0000_NP(r, ctx, out);
@@ -3160,13 +3160,13 @@ function $check_NNP(r, ctx, out) {
     if (r.registered_country !== undefined &&
         r.registered_name !== undefined &&
         r.registered_place !== undefined &&
-        (!(r.registered_country !== undefined) || $validCountry(r.registered_country)) &&
-        (!(r.identification_country !== undefined) || $validCountry(r.identification_country)) &&
-        (!(role === "D") ||
+        (r.registered_country === undefined || $validCountry(r.registered_country)) &&
+        (r.identification_country === undefined || $validCountry(r.identification_country)) &&
+        (role !== "D" ||
             !(r.customer_id !== undefined && r.ikb_id !== undefined && r.customer_id === r.ikb_id) ||
             $agg13(r, ctx)) &&
-        (!(role === "D") || $agg16(r, ctx)) &&
-        (!(r.registered_country !== undefined) ||
+        (role !== "D" || $agg16(r, ctx)) &&
+        (r.registered_country === undefined ||
             (r.registered_country === "NL" && (r.coc_number !== undefined || r.rsin !== undefined)) ||
             (r.registered_country !== undefined &&
                 r.registered_country !== "NL" &&
@@ -3186,7 +3186,7 @@ function $check_NNP(r, ctx, out) {
  */
 function $check_RE(r, ctx, out) {
     if ($agg11(r, ctx) &&
-        (!(r.account_id !== undefined) || $agg12(r, ctx)) &&
+        (r.account_id === undefined || $agg12(r, ctx)) &&
         (!(r.represented_id !== undefined && r.representative_id !== undefined) ||
             (r.representative_id !== undefined &&
                 r.represented_id !== undefined &&
@@ -3209,17 +3209,17 @@ function $check_BA(r, ctx, out) {
         r.interest !== undefined &&
         r.product_label !== undefined &&
         ($agg1(r, ctx) || $agg2(r, ctx)) &&
-        (!(r.country !== undefined) || $validCountry(r.country)) &&
+        (r.country === undefined || $validCountry(r.country)) &&
         (!$eq(r.eligible, true) || (!$agg8(r, ctx) && !$agg9(r, ctx))) &&
-        (!(r.count_of_depositors !== undefined) ||
+        (r.count_of_depositors === undefined ||
             (r.count_of_depositors !== undefined && r.count_of_depositors >= 1)) &&
-        (!(r.share_percentage !== undefined) ||
+        (r.share_percentage === undefined ||
             (r.share_percentage !== undefined &&
                 r.share_percentage > 0n &&
                 r.share_percentage !== undefined &&
                 r.share_percentage <= 10000n)) &&
         (!(r.count_of_depositors === 1 && r.share_percentage !== undefined) || r.share_percentage === 10000n) &&
-        (!(r.currency !== undefined) || $matches($RE1, r.currency)) &&
+        (r.currency === undefined || $matches($RE1, r.currency)) &&
         (!$matches($RE2, r.bank_account_number) || $validIban(r.bank_account_number)) &&
         (!$eq(r.eligible, true) || $agg17(r, ctx) || $agg18(r, ctx)) &&
         (!($eq(r.dormant, true) && r.last_transaction_date !== undefined) ||
@@ -3248,7 +3248,7 @@ function $check_BA(r, ctx, out) {
 function $check_AD(r, ctx, out) {
     if (r.country !== undefined &&
         ($agg6(r, ctx) || $agg7(r, ctx)) &&
-        (!(r.country !== undefined) || $validCountry(r.country)))
+        (r.country === undefined || $validCountry(r.country)))
         return true;
     const before = out.length;
     $rule_dmc0000_AD(r, ctx, out);
@@ -3264,7 +3264,7 @@ function $check_SA(r, ctx, out) {
         r.place !== undefined &&
         r.street !== undefined &&
         r.house_number !== undefined &&
-        (!(r.country !== undefined) || $validCountry(r.country)))
+        (r.country === undefined || $validCountry(r.country)))
         return true;
     const before = out.length;
     $rule_dmc0000_SA(r, ctx, out);
@@ -3275,7 +3275,7 @@ function $check_SA(r, ctx, out) {
  * All record and attribute rules of UA in one pass: true when the record passes them all.
  */
 function $check_UA(r, ctx, out) {
-    if (r.address_line_1 !== undefined && (!(r.country !== undefined) || $validCountry(r.country)))
+    if (r.address_line_1 !== undefined && (r.country === undefined || $validCountry(r.country)))
         return true;
     const before = out.length;
     $rule_dmc0000_UA(r, ctx, out);

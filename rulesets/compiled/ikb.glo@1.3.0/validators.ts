@@ -2705,7 +2705,7 @@ export function dmc0000(
  */
 function $rule_dmc0000_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   const role = $role_NP(r, ctx);
-  if (!(r.date_of_birth !== undefined)) {
+  if (r.date_of_birth === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2718,7 +2718,7 @@ function $rule_dmc0000_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
       "date_of_birth ontbreekt",
     );
   }
-  if (!(r.last_name !== undefined)) {
+  if (r.last_name === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2738,7 +2738,7 @@ function $rule_dmc0000_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  */
 function $rule_dmc0000_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
   const role = $role_NNP(r, ctx);
-  if (!(r.registered_country !== undefined)) {
+  if (r.registered_country === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2751,7 +2751,7 @@ function $rule_dmc0000_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
       "registered_country ontbreekt",
     );
   }
-  if (!(r.registered_name !== undefined)) {
+  if (r.registered_name === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2764,7 +2764,7 @@ function $rule_dmc0000_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
       "registered_name ontbreekt",
     );
   }
-  if (!(r.registered_place !== undefined)) {
+  if (r.registered_place === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2783,7 +2783,7 @@ function $rule_dmc0000_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
  * dmc0000 on BA.
  */
 function $rule_dmc0000_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
-  if (!(r.ascription !== undefined)) {
+  if (r.ascription === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2796,7 +2796,7 @@ function $rule_dmc0000_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
       "ascription ontbreekt",
     );
   }
-  if (!(r.balance !== undefined)) {
+  if (r.balance === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2809,7 +2809,7 @@ function $rule_dmc0000_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
       "balance ontbreekt",
     );
   }
-  if (!(r.bank_account_number !== undefined)) {
+  if (r.bank_account_number === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2822,7 +2822,7 @@ function $rule_dmc0000_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
       "bank_account_number ontbreekt",
     );
   }
-  if (!(r.count_of_depositors !== undefined)) {
+  if (r.count_of_depositors === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2835,7 +2835,7 @@ function $rule_dmc0000_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
       "count_of_depositors ontbreekt",
     );
   }
-  if (!(r.interest !== undefined)) {
+  if (r.interest === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2848,7 +2848,7 @@ function $rule_dmc0000_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
       "interest ontbreekt",
     );
   }
-  if (!(r.product_label !== undefined)) {
+  if (r.product_label === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2868,7 +2868,7 @@ function $rule_dmc0000_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  */
 function $rule_dmc0000_UA(r: UA, ctx: RuleContext, out: Finding[]): void {
   const role = $role_UA(r, ctx);
-  if (!(r.address_line_1 !== undefined)) {
+  if (r.address_line_1 === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2888,7 +2888,7 @@ function $rule_dmc0000_UA(r: UA, ctx: RuleContext, out: Finding[]): void {
  */
 function $rule_dmc0000_SA(r: SA, ctx: RuleContext, out: Finding[]): void {
   const role = $role_SA(r, ctx);
-  if (!(r.postal_code !== undefined)) {
+  if (r.postal_code === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2901,7 +2901,7 @@ function $rule_dmc0000_SA(r: SA, ctx: RuleContext, out: Finding[]): void {
       "postal_code ontbreekt",
     );
   }
-  if (!(r.place !== undefined)) {
+  if (r.place === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2914,7 +2914,7 @@ function $rule_dmc0000_SA(r: SA, ctx: RuleContext, out: Finding[]): void {
       "place ontbreekt",
     );
   }
-  if (!(r.street !== undefined)) {
+  if (r.street === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2927,7 +2927,7 @@ function $rule_dmc0000_SA(r: SA, ctx: RuleContext, out: Finding[]): void {
       "street ontbreekt",
     );
   }
-  if (!(r.house_number !== undefined)) {
+  if (r.house_number === undefined) {
     $push(
       out,
       "dmc0000",
@@ -2947,7 +2947,7 @@ function $rule_dmc0000_SA(r: SA, ctx: RuleContext, out: Finding[]): void {
  */
 function $rule_dmc0000_AD(r: AD, ctx: RuleContext, out: Finding[]): void {
   const role = $role_AD(r, ctx);
-  if (!(r.country !== undefined)) {
+  if (r.country === undefined) {
     $push(
       out,
       "dmc0000",
@@ -3281,7 +3281,7 @@ function $rule_smc0012_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   if (role === "D") {
     if (!(
       (r.identification_number !== undefined && r.identification_country !== undefined) ||
-      (!(r.identification_number !== undefined) && !(r.identification_country !== undefined))
+      (r.identification_number === undefined && r.identification_country === undefined)
     )) {
       $push(
         out,
@@ -3610,7 +3610,7 @@ function $rule_tmc0003_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
     !(
       r.date_of_death !== undefined &&
       r.date_of_death <= ctx.rrd &&
-      (!(r.date_of_birth !== undefined) ||
+      (r.date_of_birth === undefined ||
         (r.date_of_death !== undefined &&
           r.date_of_birth !== undefined &&
           r.date_of_death >= r.date_of_birth))
@@ -4542,7 +4542,7 @@ function $rule_tmc0002_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   if (role === "D") {
     if (!(
       ($eq<boolean>(r.deceased, true) && r.date_of_death !== undefined) ||
-      (!$eq<boolean>(r.deceased, true) && !(r.date_of_death !== undefined))
+      (!$eq<boolean>(r.deceased, true) && r.date_of_death === undefined)
     )) {
       $push(
         out,
@@ -4780,33 +4780,33 @@ function $check_NP(r: NP, ctx: RuleContext, out: Finding[]): boolean {
     r.date_of_birth !== undefined &&
     r.last_name !== undefined &&
     !$agg3(r, ctx) &&
-    (!(r.identification_number !== undefined) || !$agg4(r, ctx)) &&
+    (r.identification_number === undefined || !$agg4(r, ctx)) &&
     (!(r.last_name !== undefined && r.date_of_birth !== undefined) || !$agg5(r, ctx)) &&
     ((r.initials !== undefined && r.first_names !== undefined) ||
       (r.identification_number !== undefined && (r.initials !== undefined || r.first_names !== undefined))) &&
-    (!(role === "D") ||
+    (role !== "D" ||
       (r.identification_number !== undefined && r.identification_country !== undefined) ||
-      (!(r.identification_number !== undefined) && !(r.identification_country !== undefined))) &&
+      (r.identification_number === undefined && r.identification_country === undefined)) &&
     !$eq<boolean>(r.deceased, true) &&
-    (!(r.date_of_birth !== undefined) ||
+    (r.date_of_birth === undefined ||
       (r.date_of_birth !== undefined &&
         r.date_of_birth <= ctx.rrd &&
         $gt(r.date_of_birth, $addMonths(ctx.rrd, -1560)))) &&
-    (!(r.identification_country !== undefined) || $validCountry(r.identification_country)) &&
-    (!(r.date_of_death !== undefined) ||
+    (r.identification_country === undefined || $validCountry(r.identification_country)) &&
+    (r.date_of_death === undefined ||
       (r.date_of_death !== undefined &&
         r.date_of_death <= ctx.rrd &&
-        (!(r.date_of_birth !== undefined) ||
+        (r.date_of_birth === undefined ||
           (r.date_of_death !== undefined &&
             r.date_of_birth !== undefined &&
             r.date_of_death >= r.date_of_birth)))) &&
-    (!(role === "D") ||
+    (role !== "D" ||
       !(r.customer_id !== undefined && r.ikb_id !== undefined && r.customer_id === r.ikb_id) ||
       !(r.eligibility_indicator_code === "NIET IN AANMERKING")) &&
-    (!(role === "V") ||
+    (role !== "V" ||
       !(r.customer_id !== undefined && r.ikb_id !== undefined && r.customer_id !== r.ikb_id) ||
       $agg10(r, ctx)) &&
-    (!(role === "D") ||
+    (role !== "D" ||
       !(
         r.customer_id !== undefined &&
         r.ikb_id !== undefined &&
@@ -4814,17 +4814,17 @@ function $check_NP(r: NP, ctx: RuleContext, out: Finding[]): boolean {
         $gt(r.date_of_birth, $addMonths(ctx.rrd, -216))
       ) ||
       $agg14(r, ctx)) &&
-    (!(role === "D") || $agg15(r, ctx)) &&
-    (!(role === "D") ||
+    (role !== "D" || $agg15(r, ctx)) &&
+    (role !== "D" ||
       !(r.identification_country === "NL" && r.identification_number !== undefined) ||
       $validBsn(r.identification_number)) &&
-    (!(role === "D") ||
-      ((!(r.initials !== undefined) || $matches($RE3, r.initials)) &&
-        (!(r.first_names !== undefined) || $matches($RE3, r.first_names)) &&
-        (!(r.last_name !== undefined) || $matches($RE3, r.last_name)))) &&
-    (!(role === "D") ||
+    (role !== "D" ||
+      ((r.initials === undefined || $matches($RE3, r.initials)) &&
+        (r.first_names === undefined || $matches($RE3, r.first_names)) &&
+        (r.last_name === undefined || $matches($RE3, r.last_name)))) &&
+    (role !== "D" ||
       ($eq<boolean>(r.deceased, true) && r.date_of_death !== undefined) ||
-      (!$eq<boolean>(r.deceased, true) && !(r.date_of_death !== undefined)))
+      (!$eq<boolean>(r.deceased, true) && r.date_of_death === undefined))
   )
     return true;
   const before = out.length;
@@ -4857,13 +4857,13 @@ function $check_NNP(r: NNP, ctx: RuleContext, out: Finding[]): boolean {
     r.registered_country !== undefined &&
     r.registered_name !== undefined &&
     r.registered_place !== undefined &&
-    (!(r.registered_country !== undefined) || $validCountry(r.registered_country)) &&
-    (!(r.identification_country !== undefined) || $validCountry(r.identification_country)) &&
-    (!(role === "D") ||
+    (r.registered_country === undefined || $validCountry(r.registered_country)) &&
+    (r.identification_country === undefined || $validCountry(r.identification_country)) &&
+    (role !== "D" ||
       !(r.customer_id !== undefined && r.ikb_id !== undefined && r.customer_id === r.ikb_id) ||
       $agg13(r, ctx)) &&
-    (!(role === "D") || $agg16(r, ctx)) &&
-    (!(r.registered_country !== undefined) ||
+    (role !== "D" || $agg16(r, ctx)) &&
+    (r.registered_country === undefined ||
       (r.registered_country === "NL" && (r.coc_number !== undefined || r.rsin !== undefined)) ||
       (r.registered_country !== undefined &&
         r.registered_country !== "NL" &&
@@ -4886,7 +4886,7 @@ function $check_NNP(r: NNP, ctx: RuleContext, out: Finding[]): boolean {
 function $check_RE(r: RE, ctx: RuleContext, out: Finding[]): boolean {
   if (
     $agg11(r, ctx) &&
-    (!(r.account_id !== undefined) || $agg12(r, ctx)) &&
+    (r.account_id === undefined || $agg12(r, ctx)) &&
     (!(r.represented_id !== undefined && r.representative_id !== undefined) ||
       (r.representative_id !== undefined &&
         r.represented_id !== undefined &&
@@ -4912,17 +4912,17 @@ function $check_BA(r: BA, ctx: RuleContext, out: Finding[]): boolean {
     r.interest !== undefined &&
     r.product_label !== undefined &&
     ($agg1(r, ctx) || $agg2(r, ctx)) &&
-    (!(r.country !== undefined) || $validCountry(r.country)) &&
+    (r.country === undefined || $validCountry(r.country)) &&
     (!$eq<boolean>(r.eligible, true) || (!$agg8(r, ctx) && !$agg9(r, ctx))) &&
-    (!(r.count_of_depositors !== undefined) ||
+    (r.count_of_depositors === undefined ||
       (r.count_of_depositors !== undefined && r.count_of_depositors >= 1)) &&
-    (!(r.share_percentage !== undefined) ||
+    (r.share_percentage === undefined ||
       (r.share_percentage !== undefined &&
         r.share_percentage > 0n &&
         r.share_percentage !== undefined &&
         r.share_percentage <= 10000n)) &&
     (!(r.count_of_depositors === 1 && r.share_percentage !== undefined) || r.share_percentage === 10000n) &&
-    (!(r.currency !== undefined) || $matches($RE1, r.currency)) &&
+    (r.currency === undefined || $matches($RE1, r.currency)) &&
     (!$matches($RE2, r.bank_account_number) || $validIban(r.bank_account_number)) &&
     (!$eq<boolean>(r.eligible, true) || $agg17(r, ctx) || $agg18(r, ctx)) &&
     (!($eq<boolean>(r.dormant, true) && r.last_transaction_date !== undefined) ||
@@ -4954,7 +4954,7 @@ function $check_AD(r: AD, ctx: RuleContext, out: Finding[]): boolean {
   if (
     r.country !== undefined &&
     ($agg6(r, ctx) || $agg7(r, ctx)) &&
-    (!(r.country !== undefined) || $validCountry(r.country))
+    (r.country === undefined || $validCountry(r.country))
   )
     return true;
   const before = out.length;
@@ -4973,7 +4973,7 @@ function $check_SA(r: SA, ctx: RuleContext, out: Finding[]): boolean {
     r.place !== undefined &&
     r.street !== undefined &&
     r.house_number !== undefined &&
-    (!(r.country !== undefined) || $validCountry(r.country))
+    (r.country === undefined || $validCountry(r.country))
   )
     return true;
   const before = out.length;
@@ -4986,7 +4986,7 @@ function $check_SA(r: SA, ctx: RuleContext, out: Finding[]): boolean {
  * All record and attribute rules of UA in one pass: true when the record passes them all.
  */
 function $check_UA(r: UA, ctx: RuleContext, out: Finding[]): boolean {
-  if (r.address_line_1 !== undefined && (!(r.country !== undefined) || $validCountry(r.country))) return true;
+  if (r.address_line_1 !== undefined && (r.country === undefined || $validCountry(r.country))) return true;
   const before = out.length;
   $rule_dmc0000_UA(r, ctx, out);
   $rule_dmc0004_UA(r, ctx, out);

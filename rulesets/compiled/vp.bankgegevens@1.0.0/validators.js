@@ -1112,10 +1112,10 @@ export function vpd002(entity, record, ctx, out = []) {
  * vpd002 on NaturalPerson.
  */
 function $rule_vpd002_NaturalPerson(r, ctx, out) {
-    if (!(r.last_name !== undefined)) {
+    if (r.last_name === undefined) {
         $push(out, "vpd002", "signalling", "NaturalPerson", undefined, "last_name", $key_NaturalPerson(r), { last_name: $text(r, "last_name", $renderText(r.last_name)) }, "last_name ontbreekt");
     }
-    if (!(r.product_number !== undefined)) {
+    if (r.product_number === undefined) {
         $push(out, "vpd002", "signalling", "NaturalPerson", undefined, "product_number", $key_NaturalPerson(r), { product_number: $text(r, "product_number", $renderText(r.product_number)) }, "product_number ontbreekt");
     }
 }
@@ -1123,10 +1123,10 @@ function $rule_vpd002_NaturalPerson(r, ctx, out) {
  * vpd002 on LegalPerson.
  */
 function $rule_vpd002_LegalPerson(r, ctx, out) {
-    if (!(r.name !== undefined)) {
+    if (r.name === undefined) {
         $push(out, "vpd002", "signalling", "LegalPerson", undefined, "name", $key_LegalPerson(r), { name: $text(r, "name", $renderText(r.name)) }, "name ontbreekt");
     }
-    if (!(r.product_number !== undefined)) {
+    if (r.product_number === undefined) {
         $push(out, "vpd002", "signalling", "LegalPerson", undefined, "product_number", $key_LegalPerson(r), { product_number: $text(r, "product_number", $renderText(r.product_number)) }, "product_number ontbreekt");
     }
 }
@@ -1161,10 +1161,10 @@ export function vpd003(entity, record, ctx, out = []) {
  * vpd003 on NaturalPerson.
  */
 function $rule_vpd003_NaturalPerson(r, ctx, out) {
-    if (!(r.client_status !== undefined)) {
+    if (r.client_status === undefined) {
         $push(out, "vpd003", "signalling", "NaturalPerson", undefined, "client_status", $key_NaturalPerson(r), { client_status: $text(r, "client_status", $renderText(r.client_status)) }, "client_status ontbreekt");
     }
-    if (!(r.product_status !== undefined)) {
+    if (r.product_status === undefined) {
         $push(out, "vpd003", "signalling", "NaturalPerson", undefined, "product_status", $key_NaturalPerson(r), { product_status: $text(r, "product_status", $renderText(r.product_status)) }, "product_status ontbreekt");
     }
 }
@@ -1172,10 +1172,10 @@ function $rule_vpd003_NaturalPerson(r, ctx, out) {
  * vpd003 on LegalPerson.
  */
 function $rule_vpd003_LegalPerson(r, ctx, out) {
-    if (!(r.client_status !== undefined)) {
+    if (r.client_status === undefined) {
         $push(out, "vpd003", "signalling", "LegalPerson", undefined, "client_status", $key_LegalPerson(r), { client_status: $text(r, "client_status", $renderText(r.client_status)) }, "client_status ontbreekt");
     }
-    if (!(r.product_status !== undefined)) {
+    if (r.product_status === undefined) {
         $push(out, "vpd003", "signalling", "LegalPerson", undefined, "product_status", $key_LegalPerson(r), { product_status: $text(r, "product_status", $renderText(r.product_status)) }, "product_status ontbreekt");
     }
 }
@@ -1474,13 +1474,13 @@ export function vpl004(entity, record, ctx, out = []) {
  * vpl004 on RequestLog.
  */
 function $rule_vpl004_RequestLog(r, ctx, out) {
-    if (!(r.connected_party !== undefined)) {
+    if (r.connected_party === undefined) {
         $push(out, "vpl004", "signalling", "RequestLog", undefined, "connected_party", $key_RequestLog(r), { connected_party: $text(r, "connected_party", $renderText(r.connected_party)) }, "connected_party ontbreekt in de vastlegging");
     }
-    if (!(r.authority !== undefined)) {
+    if (r.authority === undefined) {
         $push(out, "vpl004", "signalling", "RequestLog", undefined, "authority", $key_RequestLog(r), { authority: $text(r, "authority", $renderText(r.authority)) }, "authority ontbreekt in de vastlegging");
     }
-    if (!(r.legal_basis !== undefined)) {
+    if (r.legal_basis === undefined) {
         $push(out, "vpl004", "signalling", "RequestLog", undefined, "legal_basis", $key_RequestLog(r), { legal_basis: $text(r, "legal_basis", $renderText(r.legal_basis)) }, "legal_basis ontbreekt in de vastlegging");
     }
 }
@@ -1582,7 +1582,7 @@ export function vpl007(entity, record, ctx, out = []) {
  * vpl007 on RequestLog.
  */
 function $rule_vpl007_RequestLog(r, ctx, out) {
-    if (!(r.answered_at !== undefined) && !(r.unavailability_reason !== undefined)) {
+    if (r.answered_at === undefined && r.unavailability_reason === undefined) {
         $push(out, "vpl007", "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
             answered_at: $text(r, "answered_at", $renderDateTime(r.answered_at)),
             unavailability_reason: $text(r, "unavailability_reason", $renderText(r.unavailability_reason)),
@@ -1619,7 +1619,7 @@ export function vpl008(entity, record, ctx, out = []) {
 function $rule_vpl008_RequestLog(r, ctx, out) {
     if (r.outcome === "GEEN_GEGEVENS" &&
         !(r.request_data_destroyed_at !== undefined &&
-            (!(r.received_at !== undefined) ||
+            (r.received_at === undefined ||
                 (r.request_data_destroyed_at !== undefined &&
                     r.received_at !== undefined &&
                     r.request_data_destroyed_at >= r.received_at)))) {
@@ -1639,8 +1639,8 @@ function $check_NaturalPerson(r, ctx, out) {
         r.client_status !== undefined &&
         r.product_status !== undefined &&
         (!(r.country === "NL" && r.postcode !== undefined) || $validPostcode(r.postcode)) &&
-        (!(r.country !== undefined) || $validCountry(r.country)) &&
-        (!(r.address_type !== undefined) ||
+        (r.country === undefined || $validCountry(r.country)) &&
+        (r.address_type === undefined ||
             (r.address_type === "HUISADRES" && r.street !== undefined && r.house_number !== undefined) ||
             (r.address_type === "POSTADRES" && (r.street !== undefined || r.po_box !== undefined))))
         return true;
@@ -1661,7 +1661,7 @@ function $check_LegalPerson(r, ctx, out) {
         r.client_status !== undefined &&
         r.product_status !== undefined &&
         (!(r.country === "NL" && r.postcode !== undefined) || $validPostcode(r.postcode)) &&
-        (!(r.country !== undefined) || $validCountry(r.country)))
+        (r.country === undefined || $validCountry(r.country)))
         return true;
     const before = out.length;
     $rule_vpd002_LegalPerson(r, ctx, out);
@@ -1686,12 +1686,12 @@ function $check_RequestLog(r, ctx, out) {
         r.authority !== undefined &&
         r.legal_basis !== undefined &&
         $ge(r.retain_until, $addMonths(r.logged_on, 60)) &&
-        (!(r.reference !== undefined) || (!$matches($RE1, r.reference) && !$validIban(r.reference))) &&
-        (!(r.legal_basis !== undefined) || (!$matches($RE1, r.legal_basis) && !$validIban(r.legal_basis))) &&
-        (!!(r.answered_at !== undefined) || r.unavailability_reason !== undefined) &&
+        (r.reference === undefined || (!$matches($RE1, r.reference) && !$validIban(r.reference))) &&
+        (r.legal_basis === undefined || (!$matches($RE1, r.legal_basis) && !$validIban(r.legal_basis))) &&
+        (r.answered_at !== undefined || r.unavailability_reason !== undefined) &&
         (!(r.outcome === "GEEN_GEGEVENS") ||
             (r.request_data_destroyed_at !== undefined &&
-                (!(r.received_at !== undefined) ||
+                (r.received_at === undefined ||
                     (r.request_data_destroyed_at !== undefined &&
                         r.received_at !== undefined &&
                         r.request_data_destroyed_at >= r.received_at)))))

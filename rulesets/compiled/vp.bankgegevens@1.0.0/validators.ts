@@ -1699,7 +1699,7 @@ export function vpd002(
  * vpd002 on NaturalPerson.
  */
 function $rule_vpd002_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Finding[]): void {
-  if (!(r.last_name !== undefined)) {
+  if (r.last_name === undefined) {
     $push(
       out,
       "vpd002",
@@ -1712,7 +1712,7 @@ function $rule_vpd002_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Fin
       "last_name ontbreekt",
     );
   }
-  if (!(r.product_number !== undefined)) {
+  if (r.product_number === undefined) {
     $push(
       out,
       "vpd002",
@@ -1731,7 +1731,7 @@ function $rule_vpd002_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Fin
  * vpd002 on LegalPerson.
  */
 function $rule_vpd002_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding[]): void {
-  if (!(r.name !== undefined)) {
+  if (r.name === undefined) {
     $push(
       out,
       "vpd002",
@@ -1744,7 +1744,7 @@ function $rule_vpd002_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding
       "name ontbreekt",
     );
   }
-  if (!(r.product_number !== undefined)) {
+  if (r.product_number === undefined) {
     $push(
       out,
       "vpd002",
@@ -1796,7 +1796,7 @@ export function vpd003(
  * vpd003 on NaturalPerson.
  */
 function $rule_vpd003_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Finding[]): void {
-  if (!(r.client_status !== undefined)) {
+  if (r.client_status === undefined) {
     $push(
       out,
       "vpd003",
@@ -1809,7 +1809,7 @@ function $rule_vpd003_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Fin
       "client_status ontbreekt",
     );
   }
-  if (!(r.product_status !== undefined)) {
+  if (r.product_status === undefined) {
     $push(
       out,
       "vpd003",
@@ -1828,7 +1828,7 @@ function $rule_vpd003_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Fin
  * vpd003 on LegalPerson.
  */
 function $rule_vpd003_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding[]): void {
-  if (!(r.client_status !== undefined)) {
+  if (r.client_status === undefined) {
     $push(
       out,
       "vpd003",
@@ -1841,7 +1841,7 @@ function $rule_vpd003_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding
       "client_status ontbreekt",
     );
   }
-  if (!(r.product_status !== undefined)) {
+  if (r.product_status === undefined) {
     $push(
       out,
       "vpd003",
@@ -2297,7 +2297,7 @@ export function vpl004(
  * vpl004 on RequestLog.
  */
 function $rule_vpl004_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]): void {
-  if (!(r.connected_party !== undefined)) {
+  if (r.connected_party === undefined) {
     $push(
       out,
       "vpl004",
@@ -2310,7 +2310,7 @@ function $rule_vpl004_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
       "connected_party ontbreekt in de vastlegging",
     );
   }
-  if (!(r.authority !== undefined)) {
+  if (r.authority === undefined) {
     $push(
       out,
       "vpl004",
@@ -2323,7 +2323,7 @@ function $rule_vpl004_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
       "authority ontbreekt in de vastlegging",
     );
   }
-  if (!(r.legal_basis !== undefined)) {
+  if (r.legal_basis === undefined) {
     $push(
       out,
       "vpl004",
@@ -2486,7 +2486,7 @@ export function vpl007(
  * vpl007 on RequestLog.
  */
 function $rule_vpl007_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]): void {
-  if (!(r.answered_at !== undefined) && !(r.unavailability_reason !== undefined)) {
+  if (r.answered_at === undefined && r.unavailability_reason === undefined) {
     $push(
       out,
       "vpl007",
@@ -2542,7 +2542,7 @@ function $rule_vpl008_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
     r.outcome === "GEEN_GEGEVENS" &&
     !(
       r.request_data_destroyed_at !== undefined &&
-      (!(r.received_at !== undefined) ||
+      (r.received_at === undefined ||
         (r.request_data_destroyed_at !== undefined &&
           r.received_at !== undefined &&
           r.request_data_destroyed_at >= r.received_at))
@@ -2580,8 +2580,8 @@ function $check_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Finding[]
     r.client_status !== undefined &&
     r.product_status !== undefined &&
     (!(r.country === "NL" && r.postcode !== undefined) || $validPostcode(r.postcode)) &&
-    (!(r.country !== undefined) || $validCountry(r.country)) &&
-    (!(r.address_type !== undefined) ||
+    (r.country === undefined || $validCountry(r.country)) &&
+    (r.address_type === undefined ||
       (r.address_type === "HUISADRES" && r.street !== undefined && r.house_number !== undefined) ||
       (r.address_type === "POSTADRES" && (r.street !== undefined || r.po_box !== undefined)))
   )
@@ -2605,7 +2605,7 @@ function $check_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding[]): b
     r.client_status !== undefined &&
     r.product_status !== undefined &&
     (!(r.country === "NL" && r.postcode !== undefined) || $validPostcode(r.postcode)) &&
-    (!(r.country !== undefined) || $validCountry(r.country))
+    (r.country === undefined || $validCountry(r.country))
   )
     return true;
   const before = out.length;
@@ -2635,12 +2635,12 @@ function $check_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]): boo
     r.authority !== undefined &&
     r.legal_basis !== undefined &&
     $ge(r.retain_until, $addMonths(r.logged_on, 60)) &&
-    (!(r.reference !== undefined) || (!$matches($RE1, r.reference) && !$validIban(r.reference))) &&
-    (!(r.legal_basis !== undefined) || (!$matches($RE1, r.legal_basis) && !$validIban(r.legal_basis))) &&
-    (!!(r.answered_at !== undefined) || r.unavailability_reason !== undefined) &&
+    (r.reference === undefined || (!$matches($RE1, r.reference) && !$validIban(r.reference))) &&
+    (r.legal_basis === undefined || (!$matches($RE1, r.legal_basis) && !$validIban(r.legal_basis))) &&
+    (r.answered_at !== undefined || r.unavailability_reason !== undefined) &&
     (!(r.outcome === "GEEN_GEGEVENS") ||
       (r.request_data_destroyed_at !== undefined &&
-        (!(r.received_at !== undefined) ||
+        (r.received_at === undefined ||
           (r.request_data_destroyed_at !== undefined &&
             r.received_at !== undefined &&
             r.request_data_destroyed_at >= r.received_at))))
