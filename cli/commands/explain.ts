@@ -10,7 +10,6 @@
 import { existsSync, statSync } from "node:fs";
 import type { Command } from "commander";
 import { findRuleset } from "../../dsl/project.js";
-import { explainRule, ExplainError, explanationText } from "../../runtime/explain.js";
 import { HistoryError } from "../../runtime/history.js";
 import { readReport } from "./record.js";
 import { type CommandOutput, loadRulesets } from "./trace.js";
@@ -67,6 +66,8 @@ export async function runExplain(options: Partial<Options> & Pick<Options, "repo
     return fail(`the report was made with ${report.ruleset.id}, which is not under ${options.rulesets ?? "rulesets"}; rulesets: ${loaded.project.rulesets.map((r) => r.id).join(", ")}`);
   }
   const reported = [...report.rules, ...report.secondaryRules].find((r) => r.code === options.rule);
+  // Loaded on use: the interpreter's dependencies (IBAN, country tables) would slow every regel start-up.
+  const { explainRule, ExplainError, explanationText } = await import("../../runtime/explain.js");
   try {
     const x = await explainRule({
       ruleset,
