@@ -507,18 +507,24 @@ function compileAggregate(expr: AggregateExpr, scope: Scope): Value {
   ];
   const args = [R, CTX, ...scope.bindings.map((b) => b.name)];
   const helper = scope.ctx.fresh("agg");
-  const loop = ts`for (const ${name} of $ikbRows<${recordType(entity)}>(${prop(CTX, "ikb")}, ${entity.name}))`;
+  const rows = id(`$rows${scope.bindings.length + 1}`);
+  const index = id(`$i${scope.bindings.length + 1}`);
+  const loop = ts`const ${rows} = $ikbRows<${recordType(entity)}>(${prop(CTX, "ikb")}, ${entity.name});
+    for (let ${index} = 0; ${index} < ${rows}.length; ${index}++)`;
+  const bind = ts`const ${name} = ${rows}[${index}];`;
   let body: Code;
   let kind: Kind;
   let returnType: Code;
   switch (expr.op) {
     case "exists":
-      body = ts`${loop} { if (${where ?? ts`true`}) return true; } return false;`;
+      body = ts`${loop} { ${bind} if (${where ?? ts`true`}) return true; } return false;`;
       kind = { k: "cond" };
       returnType = ts`boolean`;
       break;
     case "count":
-      body = ts`let n = 0; ${loop} { if (${where ?? ts`true`}) n++; } return n;`;
+      body = expr.where === undefined
+        ? ts`return $ikbRows(${prop(CTX, "ikb")}, ${entity.name}).length;`
+        : ts`let n = 0; ${loop} { ${bind} if (${where}) n++; } return n;`;
       kind = { k: "num" };
       returnType = ts`number`;
       break;
@@ -529,7 +535,7 @@ function compileAggregate(expr: AggregateExpr, scope: Scope): Value {
       if (!isNumeric(fk)) fail("`sum` needs a numeric field", expr.span);
       const read = prop(name, field.name);
       const add = fk.k === "num" ? ts`s += BigInt(v);` : ts`s += v;`;
-      body = ts`let s = 0n; ${loop} { const v = ${read}; if (v !== undefined${where === undefined ? ts`` : ts` && ${where}`}) { ${add} } } return s;`;
+      body = ts`let s = 0n; ${loop} { ${bind} const v = ${read}; if (v !== undefined${where === undefined ? ts`` : ts` && ${where}`}) { ${add} } } return s;`;
       kind = { k: "big", scale: scaleOf(fk) };
       returnType = ts`bigint`;
       break;

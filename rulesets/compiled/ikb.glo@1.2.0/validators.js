@@ -1299,7 +1299,9 @@ function $decodeFailed_UA(r, cells, index, out) {
  * exists over the NP records of the IKB
  */
 function $agg1(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "NP")) {
+    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.ikb_id !== undefined && $e1.customer_id === r.ikb_id)
             return true;
     }
@@ -1309,7 +1311,9 @@ function $agg1(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg2(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "NNP")) {
+    const $rows1 = $ikbRows(ctx.ikb, "NNP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.ikb_id !== undefined && $e1.customer_id === r.ikb_id)
             return true;
     }
@@ -1319,7 +1323,9 @@ function $agg2(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg3(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "NNP")) {
+    const $rows1 = $ikbRows(ctx.ikb, "NNP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
             return true;
     }
@@ -1329,7 +1335,9 @@ function $agg3(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg4(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "NP")) {
+    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
             r.customer_id !== undefined &&
             $e1.customer_id !== r.customer_id &&
@@ -1347,7 +1355,9 @@ function $agg4(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg5(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "NP")) {
+    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
             r.customer_id !== undefined &&
             $e1.customer_id !== r.customer_id &&
@@ -1365,7 +1375,9 @@ function $agg5(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg6(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "NP")) {
+    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
             return true;
     }
@@ -1375,7 +1387,9 @@ function $agg6(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg7(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "NNP")) {
+    const $rows1 = $ikbRows(ctx.ikb, "NNP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
             return true;
     }
@@ -1385,7 +1399,9 @@ function $agg7(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg8(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "NP")) {
+    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
             r.ikb_id !== undefined &&
             $e1.customer_id === r.ikb_id &&
@@ -1398,7 +1414,9 @@ function $agg8(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg9(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "NNP")) {
+    const $rows1 = $ikbRows(ctx.ikb, "NNP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
             r.ikb_id !== undefined &&
             $e1.customer_id === r.ikb_id &&
@@ -1411,7 +1429,9 @@ function $agg9(r, ctx) {
  * exists over the RE records of the IKB
  */
 function $agg10(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "RE")) {
+    const $rows1 = $ikbRows(ctx.ikb, "RE");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.representative_id !== undefined &&
             r.customer_id !== undefined &&
             $e1.representative_id === r.customer_id)
@@ -1423,7 +1443,9 @@ function $agg10(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg11(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "NP")) {
+    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
             r.representative_id !== undefined &&
             $e1.customer_id === r.representative_id)
@@ -1435,7 +1457,9 @@ function $agg11(r, ctx) {
  * exists over the BA records of the IKB
  */
 function $agg12(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "BA")) {
+    const $rows1 = $ikbRows(ctx.ikb, "BA");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.account_id !== undefined && r.account_id !== undefined && $e1.account_id === r.account_id)
             return true;
     }
@@ -1445,7 +1469,9 @@ function $agg12(r, ctx) {
  * exists over the RE records of the IKB
  */
 function $agg13(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "RE")) {
+    const $rows1 = $ikbRows(ctx.ikb, "RE");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.represented_id !== undefined &&
             r.customer_id !== undefined &&
             $e1.represented_id === r.customer_id)
@@ -1457,7 +1483,9 @@ function $agg13(r, ctx) {
  * exists over the RE records of the IKB
  */
 function $agg14(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "RE")) {
+    const $rows1 = $ikbRows(ctx.ikb, "RE");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.represented_id !== undefined &&
             r.customer_id !== undefined &&
             $e1.represented_id === r.customer_id)
@@ -1469,7 +1497,9 @@ function $agg14(r, ctx) {
  * exists over the AD records of the IKB
  */
 function $agg15(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "AD")) {
+    const $rows1 = $ikbRows(ctx.ikb, "AD");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
             return true;
     }
@@ -1479,7 +1509,9 @@ function $agg15(r, ctx) {
  * exists over the AD records of the IKB
  */
 function $agg16(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "AD")) {
+    const $rows1 = $ikbRows(ctx.ikb, "AD");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
             return true;
     }

@@ -2160,7 +2160,9 @@ function $decodeFailed_UA(r: UA, cells: readonly string[], index: readonly numbe
  * exists over the NP records of the IKB
  */
 function $agg1(r: BA, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<NP>(ctx.ikb, "NP")) {
+  const $rows1 = $ikbRows<NP>(ctx.ikb, "NP");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if ($e1.customer_id !== undefined && r.ikb_id !== undefined && $e1.customer_id === r.ikb_id) return true;
   }
   return false;
@@ -2170,7 +2172,9 @@ function $agg1(r: BA, ctx: RuleContext): boolean {
  * exists over the NNP records of the IKB
  */
 function $agg2(r: BA, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<NNP>(ctx.ikb, "NNP")) {
+  const $rows1 = $ikbRows<NNP>(ctx.ikb, "NNP");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if ($e1.customer_id !== undefined && r.ikb_id !== undefined && $e1.customer_id === r.ikb_id) return true;
   }
   return false;
@@ -2180,7 +2184,9 @@ function $agg2(r: BA, ctx: RuleContext): boolean {
  * exists over the NNP records of the IKB
  */
 function $agg3(r: NP, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<NNP>(ctx.ikb, "NNP")) {
+  const $rows1 = $ikbRows<NNP>(ctx.ikb, "NNP");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
       return true;
   }
@@ -2191,7 +2197,9 @@ function $agg3(r: NP, ctx: RuleContext): boolean {
  * exists over the NP records of the IKB
  */
 function $agg4(r: NP, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<NP>(ctx.ikb, "NP")) {
+  const $rows1 = $ikbRows<NP>(ctx.ikb, "NP");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if (
       $e1.customer_id !== undefined &&
       r.customer_id !== undefined &&
@@ -2212,7 +2220,9 @@ function $agg4(r: NP, ctx: RuleContext): boolean {
  * exists over the NP records of the IKB
  */
 function $agg5(r: NP, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<NP>(ctx.ikb, "NP")) {
+  const $rows1 = $ikbRows<NP>(ctx.ikb, "NP");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if (
       $e1.customer_id !== undefined &&
       r.customer_id !== undefined &&
@@ -2233,7 +2243,9 @@ function $agg5(r: NP, ctx: RuleContext): boolean {
  * exists over the NP records of the IKB
  */
 function $agg6(r: AD, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<NP>(ctx.ikb, "NP")) {
+  const $rows1 = $ikbRows<NP>(ctx.ikb, "NP");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
       return true;
   }
@@ -2244,7 +2256,9 @@ function $agg6(r: AD, ctx: RuleContext): boolean {
  * exists over the NNP records of the IKB
  */
 function $agg7(r: AD, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<NNP>(ctx.ikb, "NNP")) {
+  const $rows1 = $ikbRows<NNP>(ctx.ikb, "NNP");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
       return true;
   }
@@ -2255,7 +2269,9 @@ function $agg7(r: AD, ctx: RuleContext): boolean {
  * exists over the NP records of the IKB
  */
 function $agg8(r: BA, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<NP>(ctx.ikb, "NP")) {
+  const $rows1 = $ikbRows<NP>(ctx.ikb, "NP");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if (
       $e1.customer_id !== undefined &&
       r.ikb_id !== undefined &&
@@ -2271,7 +2287,9 @@ function $agg8(r: BA, ctx: RuleContext): boolean {
  * exists over the NNP records of the IKB
  */
 function $agg9(r: BA, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<NNP>(ctx.ikb, "NNP")) {
+  const $rows1 = $ikbRows<NNP>(ctx.ikb, "NNP");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if (
       $e1.customer_id !== undefined &&
       r.ikb_id !== undefined &&
@@ -2287,7 +2305,9 @@ function $agg9(r: BA, ctx: RuleContext): boolean {
  * exists over the RE records of the IKB
  */
 function $agg10(r: NP, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<RE>(ctx.ikb, "RE")) {
+  const $rows1 = $ikbRows<RE>(ctx.ikb, "RE");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if (
       $e1.representative_id !== undefined &&
       r.customer_id !== undefined &&
@@ -2302,7 +2322,9 @@ function $agg10(r: NP, ctx: RuleContext): boolean {
  * exists over the NP records of the IKB
  */
 function $agg11(r: RE, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<NP>(ctx.ikb, "NP")) {
+  const $rows1 = $ikbRows<NP>(ctx.ikb, "NP");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if (
       $e1.customer_id !== undefined &&
       r.representative_id !== undefined &&
@@ -2317,7 +2339,9 @@ function $agg11(r: RE, ctx: RuleContext): boolean {
  * exists over the BA records of the IKB
  */
 function $agg12(r: RE, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<BA>(ctx.ikb, "BA")) {
+  const $rows1 = $ikbRows<BA>(ctx.ikb, "BA");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if ($e1.account_id !== undefined && r.account_id !== undefined && $e1.account_id === r.account_id)
       return true;
   }
@@ -2328,7 +2352,9 @@ function $agg12(r: RE, ctx: RuleContext): boolean {
  * exists over the RE records of the IKB
  */
 function $agg13(r: NNP, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<RE>(ctx.ikb, "RE")) {
+  const $rows1 = $ikbRows<RE>(ctx.ikb, "RE");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if (
       $e1.represented_id !== undefined &&
       r.customer_id !== undefined &&
@@ -2343,7 +2369,9 @@ function $agg13(r: NNP, ctx: RuleContext): boolean {
  * exists over the RE records of the IKB
  */
 function $agg14(r: NP, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<RE>(ctx.ikb, "RE")) {
+  const $rows1 = $ikbRows<RE>(ctx.ikb, "RE");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if (
       $e1.represented_id !== undefined &&
       r.customer_id !== undefined &&
@@ -2358,7 +2386,9 @@ function $agg14(r: NP, ctx: RuleContext): boolean {
  * exists over the AD records of the IKB
  */
 function $agg15(r: NP, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<AD>(ctx.ikb, "AD")) {
+  const $rows1 = $ikbRows<AD>(ctx.ikb, "AD");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
       return true;
   }
@@ -2369,7 +2399,9 @@ function $agg15(r: NP, ctx: RuleContext): boolean {
  * exists over the AD records of the IKB
  */
 function $agg16(r: NNP, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<AD>(ctx.ikb, "AD")) {
+  const $rows1 = $ikbRows<AD>(ctx.ikb, "AD");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
       return true;
   }

@@ -1316,7 +1316,9 @@ function $decodeFailed_UA(r, cells, index, out) {
  * exists over the NP records of the IKB
  */
 function $agg1(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "NP")) {
+    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.ikb_id !== undefined && $e1.customer_id === r.ikb_id)
             return true;
     }
@@ -1326,7 +1328,9 @@ function $agg1(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg2(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "NNP")) {
+    const $rows1 = $ikbRows(ctx.ikb, "NNP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.ikb_id !== undefined && $e1.customer_id === r.ikb_id)
             return true;
     }
@@ -1336,7 +1340,9 @@ function $agg2(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg3(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "NNP")) {
+    const $rows1 = $ikbRows(ctx.ikb, "NNP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
             return true;
     }
@@ -1346,7 +1352,9 @@ function $agg3(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg4(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "NP")) {
+    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
             r.customer_id !== undefined &&
             $e1.customer_id !== r.customer_id &&
@@ -1364,7 +1372,9 @@ function $agg4(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg5(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "NP")) {
+    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
             r.customer_id !== undefined &&
             $e1.customer_id !== r.customer_id &&
@@ -1382,7 +1392,9 @@ function $agg5(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg6(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "NP")) {
+    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
             return true;
     }
@@ -1392,7 +1404,9 @@ function $agg6(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg7(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "NNP")) {
+    const $rows1 = $ikbRows(ctx.ikb, "NNP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
             return true;
     }
@@ -1402,7 +1416,9 @@ function $agg7(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg8(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "NP")) {
+    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
             r.ikb_id !== undefined &&
             $e1.customer_id === r.ikb_id &&
@@ -1415,7 +1431,9 @@ function $agg8(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg9(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "NNP")) {
+    const $rows1 = $ikbRows(ctx.ikb, "NNP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
             r.ikb_id !== undefined &&
             $e1.customer_id === r.ikb_id &&
@@ -1428,7 +1446,9 @@ function $agg9(r, ctx) {
  * exists over the RE records of the IKB
  */
 function $agg10(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "RE")) {
+    const $rows1 = $ikbRows(ctx.ikb, "RE");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.representative_id !== undefined &&
             r.customer_id !== undefined &&
             $e1.representative_id === r.customer_id)
@@ -1440,7 +1460,9 @@ function $agg10(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg11(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "NP")) {
+    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
             r.representative_id !== undefined &&
             $e1.customer_id === r.representative_id)
@@ -1452,7 +1474,9 @@ function $agg11(r, ctx) {
  * exists over the BA records of the IKB
  */
 function $agg12(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "BA")) {
+    const $rows1 = $ikbRows(ctx.ikb, "BA");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.account_id !== undefined && r.account_id !== undefined && $e1.account_id === r.account_id)
             return true;
     }
@@ -1462,7 +1486,9 @@ function $agg12(r, ctx) {
  * exists over the RE records of the IKB
  */
 function $agg13(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "RE")) {
+    const $rows1 = $ikbRows(ctx.ikb, "RE");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.represented_id !== undefined &&
             r.customer_id !== undefined &&
             $e1.represented_id === r.customer_id)
@@ -1474,7 +1500,9 @@ function $agg13(r, ctx) {
  * exists over the RE records of the IKB
  */
 function $agg14(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "RE")) {
+    const $rows1 = $ikbRows(ctx.ikb, "RE");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.represented_id !== undefined &&
             r.customer_id !== undefined &&
             $e1.represented_id === r.customer_id)
@@ -1486,7 +1514,9 @@ function $agg14(r, ctx) {
  * exists over the AD records of the IKB
  */
 function $agg15(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "AD")) {
+    const $rows1 = $ikbRows(ctx.ikb, "AD");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
             return true;
     }
@@ -1496,7 +1526,9 @@ function $agg15(r, ctx) {
  * exists over the AD records of the IKB
  */
 function $agg16(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "AD")) {
+    const $rows1 = $ikbRows(ctx.ikb, "AD");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
             return true;
     }
@@ -1506,7 +1538,9 @@ function $agg16(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg17(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "NP")) {
+    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
             r.ikb_id !== undefined &&
             $e1.customer_id === r.ikb_id &&
@@ -1519,7 +1553,9 @@ function $agg17(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg18(r, ctx) {
-    for (const $e1 of $ikbRows(ctx.ikb, "NNP")) {
+    const $rows1 = $ikbRows(ctx.ikb, "NNP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
             r.ikb_id !== undefined &&
             $e1.customer_id === r.ikb_id &&

@@ -2182,7 +2182,9 @@ function $decodeFailed_UA(r: UA, cells: readonly string[], index: readonly numbe
  * exists over the NP records of the IKB
  */
 function $agg1(r: BA, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<NP>(ctx.ikb, "NP")) {
+  const $rows1 = $ikbRows<NP>(ctx.ikb, "NP");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if ($e1.customer_id !== undefined && r.ikb_id !== undefined && $e1.customer_id === r.ikb_id) return true;
   }
   return false;
@@ -2192,7 +2194,9 @@ function $agg1(r: BA, ctx: RuleContext): boolean {
  * exists over the NNP records of the IKB
  */
 function $agg2(r: BA, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<NNP>(ctx.ikb, "NNP")) {
+  const $rows1 = $ikbRows<NNP>(ctx.ikb, "NNP");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if ($e1.customer_id !== undefined && r.ikb_id !== undefined && $e1.customer_id === r.ikb_id) return true;
   }
   return false;
@@ -2202,7 +2206,9 @@ function $agg2(r: BA, ctx: RuleContext): boolean {
  * exists over the NNP records of the IKB
  */
 function $agg3(r: NP, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<NNP>(ctx.ikb, "NNP")) {
+  const $rows1 = $ikbRows<NNP>(ctx.ikb, "NNP");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
       return true;
   }
@@ -2213,7 +2219,9 @@ function $agg3(r: NP, ctx: RuleContext): boolean {
  * exists over the NP records of the IKB
  */
 function $agg4(r: NP, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<NP>(ctx.ikb, "NP")) {
+  const $rows1 = $ikbRows<NP>(ctx.ikb, "NP");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if (
       $e1.customer_id !== undefined &&
       r.customer_id !== undefined &&
@@ -2234,7 +2242,9 @@ function $agg4(r: NP, ctx: RuleContext): boolean {
  * exists over the NP records of the IKB
  */
 function $agg5(r: NP, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<NP>(ctx.ikb, "NP")) {
+  const $rows1 = $ikbRows<NP>(ctx.ikb, "NP");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if (
       $e1.customer_id !== undefined &&
       r.customer_id !== undefined &&
@@ -2255,7 +2265,9 @@ function $agg5(r: NP, ctx: RuleContext): boolean {
  * exists over the NP records of the IKB
  */
 function $agg6(r: AD, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<NP>(ctx.ikb, "NP")) {
+  const $rows1 = $ikbRows<NP>(ctx.ikb, "NP");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
       return true;
   }
@@ -2266,7 +2278,9 @@ function $agg6(r: AD, ctx: RuleContext): boolean {
  * exists over the NNP records of the IKB
  */
 function $agg7(r: AD, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<NNP>(ctx.ikb, "NNP")) {
+  const $rows1 = $ikbRows<NNP>(ctx.ikb, "NNP");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
       return true;
   }
@@ -2277,7 +2291,9 @@ function $agg7(r: AD, ctx: RuleContext): boolean {
  * exists over the NP records of the IKB
  */
 function $agg8(r: BA, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<NP>(ctx.ikb, "NP")) {
+  const $rows1 = $ikbRows<NP>(ctx.ikb, "NP");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if (
       $e1.customer_id !== undefined &&
       r.ikb_id !== undefined &&
@@ -2293,7 +2309,9 @@ function $agg8(r: BA, ctx: RuleContext): boolean {
  * exists over the NNP records of the IKB
  */
 function $agg9(r: BA, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<NNP>(ctx.ikb, "NNP")) {
+  const $rows1 = $ikbRows<NNP>(ctx.ikb, "NNP");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if (
       $e1.customer_id !== undefined &&
       r.ikb_id !== undefined &&
@@ -2309,7 +2327,9 @@ function $agg9(r: BA, ctx: RuleContext): boolean {
  * exists over the RE records of the IKB
  */
 function $agg10(r: NP, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<RE>(ctx.ikb, "RE")) {
+  const $rows1 = $ikbRows<RE>(ctx.ikb, "RE");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if (
       $e1.representative_id !== undefined &&
       r.customer_id !== undefined &&
@@ -2324,7 +2344,9 @@ function $agg10(r: NP, ctx: RuleContext): boolean {
  * exists over the NP records of the IKB
  */
 function $agg11(r: RE, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<NP>(ctx.ikb, "NP")) {
+  const $rows1 = $ikbRows<NP>(ctx.ikb, "NP");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if (
       $e1.customer_id !== undefined &&
       r.representative_id !== undefined &&
@@ -2339,7 +2361,9 @@ function $agg11(r: RE, ctx: RuleContext): boolean {
  * exists over the BA records of the IKB
  */
 function $agg12(r: RE, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<BA>(ctx.ikb, "BA")) {
+  const $rows1 = $ikbRows<BA>(ctx.ikb, "BA");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if ($e1.account_id !== undefined && r.account_id !== undefined && $e1.account_id === r.account_id)
       return true;
   }
@@ -2350,7 +2374,9 @@ function $agg12(r: RE, ctx: RuleContext): boolean {
  * exists over the RE records of the IKB
  */
 function $agg13(r: NNP, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<RE>(ctx.ikb, "RE")) {
+  const $rows1 = $ikbRows<RE>(ctx.ikb, "RE");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if (
       $e1.represented_id !== undefined &&
       r.customer_id !== undefined &&
@@ -2365,7 +2391,9 @@ function $agg13(r: NNP, ctx: RuleContext): boolean {
  * exists over the RE records of the IKB
  */
 function $agg14(r: NP, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<RE>(ctx.ikb, "RE")) {
+  const $rows1 = $ikbRows<RE>(ctx.ikb, "RE");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if (
       $e1.represented_id !== undefined &&
       r.customer_id !== undefined &&
@@ -2380,7 +2408,9 @@ function $agg14(r: NP, ctx: RuleContext): boolean {
  * exists over the AD records of the IKB
  */
 function $agg15(r: NP, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<AD>(ctx.ikb, "AD")) {
+  const $rows1 = $ikbRows<AD>(ctx.ikb, "AD");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
       return true;
   }
@@ -2391,7 +2421,9 @@ function $agg15(r: NP, ctx: RuleContext): boolean {
  * exists over the AD records of the IKB
  */
 function $agg16(r: NNP, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<AD>(ctx.ikb, "AD")) {
+  const $rows1 = $ikbRows<AD>(ctx.ikb, "AD");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
       return true;
   }
@@ -2402,7 +2434,9 @@ function $agg16(r: NNP, ctx: RuleContext): boolean {
  * exists over the NP records of the IKB
  */
 function $agg17(r: BA, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<NP>(ctx.ikb, "NP")) {
+  const $rows1 = $ikbRows<NP>(ctx.ikb, "NP");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if (
       $e1.customer_id !== undefined &&
       r.ikb_id !== undefined &&
@@ -2418,7 +2452,9 @@ function $agg17(r: BA, ctx: RuleContext): boolean {
  * exists over the NNP records of the IKB
  */
 function $agg18(r: BA, ctx: RuleContext): boolean {
-  for (const $e1 of $ikbRows<NNP>(ctx.ikb, "NNP")) {
+  const $rows1 = $ikbRows<NNP>(ctx.ikb, "NNP");
+  for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+    const $e1 = $rows1[$i1];
     if (
       $e1.customer_id !== undefined &&
       r.ikb_id !== undefined &&
