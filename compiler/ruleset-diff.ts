@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { CategoryDecl, CategoryMarking, CategoryResult, TypeRef } from "../dsl/ast.js";
+import type { CategoryDecl, CategoryMarking, CategoryResult, MeasureDecl, NormDecl, TypeRef } from "../dsl/ast.js";
 import type { ResolvedRule, ResolvedRuleset } from "../dsl/model.js";
 import { printExpr } from "../dsl/printer.js";
 import { requireText, targetOf } from "./trace-query.js";
@@ -60,11 +60,16 @@ export interface CategoryDiff {
   markingsRemoved: MarkingEntry[];
 }
 
-/** Declarations other than rules and categories, by kind: names added and removed. */
+/**
+ * Declarations other than rules and categories, by kind: names added and removed, and those whose
+ * content changed (as canonical text). A field whose type changes is removed and added
+ * (`NP.x: text(10)` -> `NP.x: text(20)`).
+ */
 export interface OtherDiff {
   kind: "entity" | "field" | "codelist" | "payout" | "metric" | "norm" | "measure" | "calendar";
   added: string[];
   removed: string[];
+  changed: { name: string; from: string; to: string }[];
 }
 
 export interface RulesetDiff {
@@ -170,10 +175,42 @@ function categoryDiff(
   return d.status === "changed" && empty ? undefined : d;
 }
 
-function namesDiff(kind: OtherDiff["kind"], a: string[], b: string[]): OtherDiff | undefined {
-  const added = [...new Set(b.filter((n) => !a.includes(n)))].sort();
-  const removed = [...new Set(a.filter((n) => !b.includes(n)))].sort();
-  return added.length + removed.length === 0 ? undefined : { kind, added, removed };
+/** Added, removed and changed declarations of one kind, each given as name -> canonical text. */
+function namesDiff(kind: OtherDiff["kind"], a: Map<string, string>, b: Map<string, string>): OtherDiff | undefined {
+  const added = [...b.keys()].filter((n) => !a.has(n)).sort();
+  const removed = [...a.keys()].filter((n) => !b.has(n)).sort();
+  const changed = [...a.keys()]
+    .filter((n) => b.has(n) && a.get(n) !== b.get(n))
+    .sort()
+    .map((name) => ({ name, from: a.get(name)!, to: b.get(name)! }));
+  return added.length + removed.length + changed.length === 0 ? undefined : { kind, added, removed, changed };
+}
+
+const refs = (r: { source: { name: string }; locator: string }[]) => r.map((x) => `${x.source.name} ${x.locator}`).join(", ");
+
+function normText(n: NormDecl): string {
+  const periods = n.periods.map((p) => {
+    const when = p.year !== undefined ? `year ${p.year}` : [p.from ? `from ${p.from.text}` : "", p.until ? `until ${p.until.text}` : ""].filter(Boolean).join(" ");
+    return `${when}: ${p.requirements.map((q) => `${q.metric.name} ${q.op} ${printExpr(q.value)}`).join(", ")}`;
+  });
+  return [`"${n.title ?? ""}"`, `implements ${refs(n.implementsRefs)}`, ...periods].join("; ");
+}
+
+function measureText(m: MeasureDecl): string {
+  return [
+    `"${m.title}"`,
+    `kind ${m.measureKind ?? "-"}`,
+    `character ${m.character ?? "-"}`,
+    `implements ${refs(m.implementsRefs)}`,
+    ...m.preconditions.map((p) => `precondition "${p}"`),
+    m.fine ? `fine category ${m.fine.category} base ${m.fine.base.text} ${m.fine.currency}` : "",
+  ]
+    .filter(Boolean)
+    .join("; ");
+}
+
+function byName<T>(items: T[], name: (t: T) => string, text: (t: T) => string): Map<string, string> {
+  return new Map(items.map((t) => [name(t), text(t)]));
 }
 
 /** The differences from ruleset version `a` to version `b` (any two versions, any order). */
@@ -196,16 +233,34 @@ export function diffRulesets(a: ResolvedRuleset, b: ResolvedRuleset): RulesetDif
     .map((n) => categoryDiff(n, catA.get(n), catB.get(n)))
     .filter((d): d is CategoryDiff => d !== undefined);
   const fields = (r: ResolvedRuleset) =>
-    [...r.entities.values()].flatMap((e) => e.fields.map((f) => `${e.name}.${f.name}: ${printType(f.decl.type)}`));
+    new Map([...r.entities.values()].flatMap((e) => e.fields.map((f) => [`${e.name}.${f.name}: ${printType(f.decl.type)}`, ""] as const)));
+  const entities = (r: ResolvedRuleset) =>
+    byName([...r.entities.values()], (e) => e.name, (e) => `"${e.title ?? ""}" file ${e.file ?? "-"} key ${e.key.join(", ")}${e.roleBy ? ` role by ${e.roleBy}` : ""}`);
   const other = [
-    namesDiff("entity", [...a.entities.keys()], [...b.entities.keys()]),
+    namesDiff("entity", entities(a), entities(b)),
     namesDiff("field", fields(a), fields(b)),
-    namesDiff("codelist", [...a.codeLists.keys()], [...b.codeLists.keys()]),
-    namesDiff("payout", a.payouts.map((p) => p.name.name), b.payouts.map((p) => p.name.name)),
-    namesDiff("metric", a.metrics.map((m) => m.name.name), b.metrics.map((m) => m.name.name)),
-    namesDiff("norm", a.norms.map((m) => m.name.name), b.norms.map((m) => m.name.name)),
-    namesDiff("measure", a.measures.map((m) => m.name.name), b.measures.map((m) => m.name.name)),
-    namesDiff("calendar", a.calendars.map((m) => m.name.name), b.calendars.map((m) => m.name.name)),
+    namesDiff(
+      "codelist",
+      byName([...a.codeLists.values()], (c) => c.name.name, (c) => c.values.map((v) => JSON.stringify(v.code)).join(", ")),
+      byName([...b.codeLists.values()], (c) => c.name.name, (c) => c.values.map((v) => JSON.stringify(v.code)).join(", ")),
+    ),
+    namesDiff(
+      "payout",
+      byName(a.payouts, (p) => p.name.name, (p) => `${p.number} "${p.title}"`),
+      byName(b.payouts, (p) => p.name.name, (p) => `${p.number} "${p.title}"`),
+    ),
+    namesDiff(
+      "metric",
+      byName(a.metrics, (m) => m.name.name, (m) => `${m.type} "${m.description ?? ""}"`),
+      byName(b.metrics, (m) => m.name.name, (m) => `${m.type} "${m.description ?? ""}"`),
+    ),
+    namesDiff("norm", byName(a.norms, (n) => n.name.name, normText), byName(b.norms, (n) => n.name.name, normText)),
+    namesDiff("measure", byName(a.measures, (m) => m.name.name, measureText), byName(b.measures, (m) => m.name.name, measureText)),
+    namesDiff(
+      "calendar",
+      byName(a.calendars, (c) => c.name.name, (c) => `${c.weekend.map((w) => w.name).join(", ")}; ${c.holidays.map((h) => h.name.name).join(", ")}`),
+      byName(b.calendars, (c) => c.name.name, (c) => `${c.weekend.map((w) => w.name).join(", ")}; ${c.holidays.map((h) => h.name.name).join(", ")}`),
+    ),
   ].filter((d): d is OtherDiff => d !== undefined);
   const byCode = (x: { code: string }, y: { code: string }) => cmp(x.code, y.code);
   return {
@@ -266,6 +321,7 @@ export function diffText(d: RulesetDiff): string {
   for (const o of d.other) {
     for (const n of o.removed) lines.push(`  - ${o.kind} ${n}`);
     for (const n of o.added) lines.push(`  + ${o.kind} ${n}`);
+    for (const c of o.changed) lines.push(`  ~ ${o.kind} ${c.name}`, `      - ${c.from}`, `      + ${c.to}`);
   }
   return `${lines.join("\n")}\n`;
 }

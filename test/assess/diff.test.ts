@@ -307,6 +307,17 @@ category c1 "Cat"
   implements bk art 2
   result r1 (D)
   marking NP.name = "X"
+
+metric pass_rate: percent "Pass rate"
+
+norm n1 "Norm"
+  implements bk art 3
+  year 2020: pass_rate >= 60 %
+
+measure m1 "Measure"
+  kind formal
+  implements bk art 4
+  precondition "A."
 `;
   const v2 = `ruleset t.x@1.1.0
   extends t.x@1.0.0
@@ -325,6 +336,16 @@ replace rule r1 "Rule r1"
 
 remove rule r2
 ${rule("r3", "  require name is present").replace(/example pass NP \{ id: "1", age: 20 \}/, 'example pass NP { id: "1", name: "A" }')}
+replace norm n1 "Norm"
+  implements bk art 3
+  year 2020: pass_rate >= 70 %
+
+replace measure m1 "Measure"
+  kind formal
+  implements bk art 4
+  precondition "A."
+  precondition "B."
+
 replace category c1 "Cat"
   blocks p1
   implements bk art 2
@@ -352,6 +373,16 @@ replace category c1 "Cat"
     expect(changes.roles).toEqual(["D, V", "D"]);
     expect(changes.articles).toEqual(["bk art 1", "bk art 1, bk art 9"]);
     expect(changes.title).toBeUndefined();
+  });
+
+  it("reports norms and measures whose content changed", () => {
+    const d = diffRulesets(a, b);
+    const norm = d.other.find((o) => o.kind === "norm");
+    expect(norm?.changed).toEqual([
+      { name: "n1", from: '"Norm"; implements bk art 3; year 2020: pass_rate >= 60 %', to: '"Norm"; implements bk art 3; year 2020: pass_rate >= 70 %' },
+    ]);
+    expect(d.other.find((o) => o.kind === "measure")?.changed[0].to).toContain('precondition "B."');
+    expect(d.other.find((o) => o.kind === "metric")).toBeUndefined();
   });
 
   it("reports category entries and markings added and removed", () => {
