@@ -4,6 +4,7 @@
  * are copied verbatim from the hand transcription in test/rulesets/bijlage3.test.ts (seed 001,
  * Beoordelingskader Bijlage 3); importing that file would run its tests here too.
  */
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runDiff } from "../../cli/commands/diff.js";
 import { diffRulesets, type RulesetDiff } from "../../compiler/ruleset-diff.js";
@@ -396,6 +397,43 @@ replace category c1 "Cat"
     expect(c.resultsRemoved).toEqual([{ code: "r1", role: "D", attributes: [] }]);
     expect(c.markingsRemoved).toEqual([{ attribute: "NP.name", value: "X", role: null }]);
     expect(c.markingsAdded).toEqual([]);
+  });
+});
+
+describe("category entries (property)", () => {
+  const entryArb = fc.record({
+    code: fc.constantFrom("r1", "r2"),
+    role: fc.constantFrom(undefined, "D", "V"),
+    attributes: fc.subarray(["NP.age", "NP.name"]),
+  });
+  const text = (e: { code: string; role?: string; attributes: string[] }) =>
+    `  result ${e.code}${e.role ? ` (${e.role})` : ""}${e.attributes.length ? ` on ${e.attributes.join(", ")}` : ""}\n`;
+  const canon = (e: { code: string; role?: string; attributes: string[] }) => `${e.code}|${e.role ?? ""}|${[...e.attributes].sort().join(",")}`;
+  const rulesets = (x: ReturnType<typeof entryArb.generate>["value"][], y: typeof x) => {
+    const r = (code: string) => `\nrule ${code} "R"\n  meaning "M."\n  severity signalling\n  implements bk art 1\n  for NP.age, NP.name\n  require value is present\n  example pass NP { id: "1", age: 1, name: "A" }\n  example fail NP { id: "1" }\n`;
+    const v1 = BASE + r("r1") + r("r2") + `\ncategory c1 "Cat"\n  blocks p1\n  implements bk art 2\n${x.map(text).join("")}`;
+    const v2 = `ruleset t.x@1.1.0\n  extends t.x@1.0.0\n  valid from 2021-01-01\n  source bk "B"\n\nreplace category c1 "Cat"\n  blocks p1\n  implements bk art 2\n${y.map(text).join("")}`;
+    const p = loadProjectFromTexts(new Map([["v1.regel", v1], ["v2.regel", v2]]));
+    return [p.rulesets.find((q) => q.id === "t.x@1.0.0")!, p.rulesets.find((q) => q.id === "t.x@1.1.0")!] as const;
+  };
+
+  it("added and removed entries are exactly the set differences, whatever the order of attributes", () => {
+    fc.assert(
+      fc.property(fc.array(entryArb, { minLength: 1, maxLength: 5 }), fc.array(entryArb, { minLength: 1, maxLength: 5 }), (x, y) => {
+        const [a, b] = rulesets(x, y);
+        expect(a, "v1 resolves").toBeDefined();
+        expect(b, "v2 resolves").toBeDefined();
+        const d = diffRulesets(a, b);
+        const c = d.categories.find((k) => k.name === "c1");
+        const added = (c?.resultsAdded ?? []).map((e) => canon({ ...e, role: e.role ?? undefined }));
+        const removed = (c?.resultsRemoved ?? []).map((e) => canon({ ...e, role: e.role ?? undefined }));
+        const X = new Set(x.map(canon));
+        const Y = new Set(y.map(canon));
+        expect(added.sort()).toEqual([...Y].filter((e) => !X.has(e)).sort());
+        expect(removed.sort()).toEqual([...X].filter((e) => !Y.has(e)).sort());
+      }),
+      { numRuns: 20 },
+    );
   });
 });
 
