@@ -4,7 +4,7 @@
  * Every node carries a {@link Span} so that diagnostics, generated code and reports can point back
  * to the exact place in the ruleset. The parser builds these nodes; the checker resolves names and
  * annotates expressions with their {@link ValueType}; the compiler and the reference interpreter
- * read the resolved form ({@link "./model.js"}).
+ * read the resolved form (`dsl/model.ts`).
  *
  * @module
  */
