@@ -45,6 +45,18 @@ export interface CsvReaderOptions {
   maxFieldLength?: number;
   /** Called with the number of bytes consumed, for progress reporting. */
   onBytes?: (n: number) => void;
+  /** Cells to materialize; the consumer may set it once it has read the header (see {@link CsvProjection}). */
+  projection?: CsvProjection;
+}
+
+/**
+ * Which cells of a record the consumer needs. When `keep` is set, a cell whose column is not
+ * marked in it arrives as `""` (never sliced out of the text, so never allocated); records,
+ * lines, cell counts and problems are exactly those of a full read. Set it only after the
+ * header has been received: the header and every record tokenized before are read in full.
+ */
+export interface CsvProjection {
+  keep?: Uint8Array;
 }
 
 /** Marks an invalid UTF-8 byte in decoded text (a noncharacter: never legitimate data). */
@@ -68,6 +80,8 @@ export class CsvTokenizer {
   private state = S.FieldStart;
   private cells: string[] = [];
   private field = "";
+  /** Length of the current field, also when it is not materialized. */
+  private fieldLen = 0;
   private tooLarge = false;
   private line = 1;
   private recordLine = 1;
@@ -83,6 +97,7 @@ export class CsvTokenizer {
   constructor(
     private readonly emit: (e: CsvEvent) => void,
     maxFieldLength = 1 << 20,
+    private readonly projection?: CsvProjection,
   ) {
     this.maxField = maxFieldLength;
   }
@@ -197,6 +212,7 @@ export class CsvTokenizer {
     } else if (this.state === S.Unquoted || this.state === S.QuoteInQuoted) {
       this.cells.push(this.tooLarge ? "" : this.field);
       this.field = "";
+      this.fieldLen = 0;
       this.finish();
     } else if (this.state === S.SkipLine || this.cells.length > 0) {
       if (this.state === S.FieldStart && this.cells.length > 0)
@@ -207,10 +223,18 @@ export class CsvTokenizer {
 
   private append(text: string, from: number, to: number): void {
     if (to <= from || this.tooLarge) return;
-    if (this.field.length + (to - from) > this.maxField) {
+    if (this.fieldLen + (to - from) > this.maxField) {
       this.tooLarge = true;
       this.field = "";
       return;
+    }
+    this.fieldLen += to - from;
+    const keep = this.projection?.keep;
+    // invalid UTF-8 is found by looking into the cells, so once it is seen every cell is kept
+    // the first cell is always kept: a record of one empty cell is an empty line, not a record
+    if (keep !== undefined && !this.sawInvalid) {
+      const col = this.cells.length;
+      if (col > 0 && (col >= keep.length || keep[col] === 0)) return;
     }
     this.field += text.slice(from, to);
   }
@@ -219,6 +243,7 @@ export class CsvTokenizer {
     this.append(text, from, to);
     this.cells.push(this.field);
     this.field = "";
+    this.fieldLen = 0;
   }
 
   private endRecord(c: number): void {
@@ -257,6 +282,7 @@ export class CsvTokenizer {
     this.problem = undefined;
     this.tooLarge = false;
     this.field = "";
+    this.fieldLen = 0;
   }
 }
 
@@ -334,7 +360,11 @@ export async function* readCsvBatches(
   options: CsvReaderOptions = {},
 ): AsyncGenerator<CsvEvent[]> {
   let batch: CsvEvent[] = [];
-  const tok = new CsvTokenizer((e) => batch.push(e), options.maxFieldLength);
+  const tok = new CsvTokenizer(
+    (e) => batch.push(e),
+    options.maxFieldLength,
+    options.projection,
+  );
   let carry: Uint8Array | undefined;
   for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
     if (typeof chunk === "string") tok.push(chunk);

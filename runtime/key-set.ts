@@ -22,6 +22,36 @@ export function hash53(s: string, seed = 0): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
+/**
+ * {@link hash53} of `cols.map((c) => cells[c] ?? "").join("\u001f")`, without building that string
+ * (a missing cell counts as empty, as in `join`).
+ */
+export function hash53Cells(
+  cells: readonly string[],
+  cols: readonly number[],
+  seed = 0,
+): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let k = 0; k < cols.length; k++) {
+    if (k > 0) {
+      h1 = Math.imul(h1 ^ 0x1f, 2654435761);
+      h2 = Math.imul(h2 ^ 0x1f, 1597334677);
+    }
+    const s = cells[cols[k]] ?? "";
+    for (let i = 0; i < s.length; i++) {
+      const ch = s.charCodeAt(i);
+      h1 = Math.imul(h1 ^ ch, 2654435761);
+      h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
 /** A growable list of hashes; {@link HashSet53.seal} sorts it for lookups. */
 export class HashSet53 {
   private data = new Float64Array(1024);
@@ -29,12 +59,17 @@ export class HashSet53 {
   private sealed = false;
 
   add(key: string): void {
+    this.addHash(hash53(key));
+  }
+
+  /** Add a hash computed by the caller ({@link hash53} or {@link hash53Cells}). */
+  addHash(h: number): void {
     if (this.n === this.data.length) {
       const bigger = new Float64Array(this.data.length * 2);
       bigger.set(this.data);
       this.data = bigger;
     }
-    this.data[this.n++] = hash53(key);
+    this.data[this.n++] = h;
   }
 
   get size(): number {

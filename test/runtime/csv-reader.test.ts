@@ -6,7 +6,9 @@ import fc from "fast-check";
 import {
   parseCsvText,
   readCsv,
+  readCsvBatches,
   type CsvEvent,
+  type CsvProjection,
 } from "../../runtime/csv-reader.js";
 
 const require = createRequire(import.meta.url);
@@ -163,6 +165,61 @@ describe("csv reader: line numbers and problems", () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it("property: a projection changes only the cells left out, never records, lines, counts or problems", async () => {
+    const text = fc.string({
+      unit: fc.constantFrom(
+        "a",
+        "bcdefghijklmnop",
+        ",",
+        '"',
+        "\n",
+        "\r\n",
+        "\r",
+        " ",
+      ),
+      maxLength: 40,
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        text,
+        fc.array(fc.boolean(), { maxLength: 6 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 3, max: 40 }),
+        async (csv, mask, chunk, maxField) => {
+          const parts: string[] = [];
+          for (let i = 0; i < csv.length; i += chunk)
+            parts.push(csv.slice(i, i + chunk));
+          const read = async (projection?: CsvProjection) => {
+            const ev: CsvEvent[] = [];
+            const opts = { maxFieldLength: maxField, projection };
+            for await (const b of readCsvBatches(parts, opts)) ev.push(...b);
+            return ev;
+          };
+          const full = await read();
+          const keep = Uint8Array.from(mask, (b) => (b ? 1 : 0));
+          const part = await read({ keep });
+          expect(part.length).toBe(full.length);
+          part.forEach((e, i) => {
+            const f = full[i];
+            expect(e.kind).toBe(f.kind);
+            expect(e.line).toBe(f.line);
+            if (e.kind === "problem" || f.kind === "problem") {
+              expect(e.kind === "problem" && e.code).toBe(
+                f.kind === "problem" && f.code,
+              );
+              return;
+            }
+            expect(e.cells.length).toBe(f.cells.length);
+            e.cells.forEach((c, j) =>
+              expect(c).toBe(j === 0 || keep[j] ? f.cells[j] : ""),
+            );
+          });
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

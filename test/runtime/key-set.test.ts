@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { hash53, hash53Cells, HashSet53 } from "../../runtime/key-set.js";
+
+describe("key set", () => {
+  it("property: hash53Cells is hash53 of the cells joined with U+001F", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ maxLength: 8 }), { maxLength: 6 }),
+        fc.array(fc.nat(7), { maxLength: 4 }),
+        (cells, cols) => {
+          const joined = cols.map((c) => cells[c] ?? "").join("\u001f");
+          expect(hash53Cells(cells, cols)).toBe(hash53(joined));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("finds added keys and reports duplicated hashes", () => {
+    const s = new HashSet53();
+    s.add("a");
+    s.addHash(hash53("b"));
+    s.add("a");
+    expect(s.seal()).toEqual(new Set([hash53("a")]));
+    expect(s.has("a") && s.has("b")).toBe(true);
+    expect(s.has("c")).toBe(false);
+  });
+});
