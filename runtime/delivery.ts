@@ -102,6 +102,8 @@ interface FileState {
     field: string;
     col: number;
     target: string;
+    /** The target's key set when the target file was read to the end (set before validating). */
+    against?: HashSet53;
   }[];
   runs?: string[];
   roleByField: number;
@@ -235,8 +237,13 @@ class DeliveryValidator {
         )
           this.completeTargets.add(target);
       }
-      for (const f of this.files)
+      for (const f of this.files) {
         if (f.unique) f.unique.candidates = f.unique.hashes.seal();
+        for (const r of f.refs)
+          r.against = this.completeTargets.has(r.target)
+            ? this.refSets.get(r.target)
+            : undefined;
+      }
       await this.validateAll();
     } finally {
       await temp.dispose();
@@ -654,22 +661,31 @@ class DeliveryValidator {
     }
   }
 
+  // Per-IKB scratch lists, reused so that a row costs no wrapper object.
+  private readonly itemFile: FileState[] = [];
+  private readonly itemRow: KeyedRow[] = [];
+  private readonly itemRecord: unknown[] = [];
+  private readonly itemOut: Finding[][] = [];
+
   private processIkb(
     key: string | undefined,
     files: FileState[],
     rows: KeyedRow[][],
     ikb: Record<string, unknown[]> | undefined,
   ): void {
-    const items: {
-      f: FileState;
-      row: KeyedRow;
-      record: unknown;
-      out: Finding[];
-    }[] = [];
+    const itemFile = this.itemFile;
+    const itemRow = this.itemRow;
+    const itemRecord = this.itemRecord;
+    const itemOut = this.itemOut;
+    let n = 0;
     for (let i = 0; i < files.length; i++) {
       const f = files[i];
+      const fileRows = rows[i];
+      if (fileRows.length === 0) continue;
       const decode = this.rs.decoders[f.entity.name];
-      for (const row of rows[i]) {
+      const list = ikb ? (ikb[f.entity.name] ??= []) : undefined;
+      for (let j = 0; j < fileRows.length; j++) {
+        const row = fileRows[j];
         const out: Finding[] = [];
         let record: unknown;
         try {
@@ -678,8 +694,12 @@ class DeliveryValidator {
           this.internalError(f, row, "decoding", e);
           continue;
         }
-        if (ikb) (ikb[f.entity.name] ??= []).push(record);
-        items.push({ f, row, record, out });
+        if (list) list.push(record);
+        itemFile[n] = f;
+        itemRow[n] = row;
+        itemRecord[n] = record;
+        itemOut[n] = out;
+        n++;
       }
     }
     const ctx: RuleContext = {
@@ -688,28 +708,39 @@ class DeliveryValidator {
       ikbKey: key,
     };
     const all: Finding[] = [];
-    for (const it of items) {
-      const check = this.rs.checks[it.f.entity.name];
+    for (let k = 0; k < n; k++) {
+      const f = itemFile[k];
+      const row = itemRow[k];
+      const out = itemOut[k];
+      const check = this.rs.checks[f.entity.name];
       try {
-        if (check) check(it.record, ctx, it.out);
+        if (check) check(itemRecord[k], ctx, out);
       } catch (e) {
-        this.internalError(it.f, it.row, "checking", e);
+        this.internalError(f, row, "checking", e);
         continue;
       }
-      this.fileChecks(it.f, it.row, key, it.out);
-      const codes = new Set<string>();
-      for (const fd of it.out) {
-        fd.file = it.f.file;
-        fd.line = it.row.line;
-        this.tally(fd, !codes.has(fd.rule));
-        codes.add(fd.rule);
-        if (fd.severity === "blocking") this.countBlocking(it.f, fd.rule);
-        all.push(fd);
+      this.fileChecks(f, row, key, out);
+      if (out.length > 0) {
+        const codes = new Set<string>();
+        for (const fd of out) {
+          fd.file = f.file;
+          fd.line = row.line;
+          this.tally(fd, !codes.has(fd.rule));
+          codes.add(fd.rule);
+          if (fd.severity === "blocking") this.countBlocking(f, fd.rule);
+          all.push(fd);
+        }
       }
-      it.f.report.rowsValidated++;
+      f.report.rowsValidated++;
     }
-    this.rowsDone += items.length;
-    if (this.opts.onProgress && (this.rowsDone & 0x3fff) < items.length)
+    // drop the references so that the rows of this IKB can be collected
+    for (let k = 0; k < n; k++) {
+      itemRow[k] = undefined as unknown as KeyedRow;
+      itemRecord[k] = undefined;
+      itemOut[k] = undefined as unknown as Finding[];
+    }
+    this.rowsDone += n;
+    if (this.opts.onProgress && (this.rowsDone & 0x3fff) < n)
       this.opts.onProgress({
         phase: "validate",
         file: files.map((f) => f.file).join(", "),
@@ -721,10 +752,12 @@ class DeliveryValidator {
       this.ikbCount++;
       const c = this.rs.classify(all, ikb);
       if (c.meetsAutomatedControls) this.ikbMeeting++;
-      for (const cat of new Set(c.categories))
-        this.categoryCounts.set(cat, (this.categoryCounts.get(cat) ?? 0) + 1);
-      for (const p of new Set(c.payoutsBlocked))
-        this.payoutCounts.set(p, (this.payoutCounts.get(p) ?? 0) + 1);
+      if (c.categories.length > 0)
+        for (const cat of new Set(c.categories))
+          this.categoryCounts.set(cat, (this.categoryCounts.get(cat) ?? 0) + 1);
+      if (c.payoutsBlocked.length > 0)
+        for (const p of new Set(c.payoutsBlocked))
+          this.payoutCounts.set(p, (this.payoutCounts.get(p) ?? 0) + 1);
     }
   }
 
@@ -756,14 +789,13 @@ class DeliveryValidator {
     out: Finding[],
   ): void {
     const e = f.entity;
+    if (f.refs.length === 0 && !(f.unique?.candidates?.size ?? 0)) return;
     const role =
       f.roleByField >= 0 && ikbKey !== undefined
         ? row.cells[f.index[f.roleByField]] === ikbKey
           ? ("D" as const)
           : ("V" as const)
         : undefined;
-    const renderKey = () =>
-      e.key.map((k, i) => `${k}=${row.cells[f.keyCols[i]] ?? ""}`).join(";");
     const u = f.unique;
     if (u && u.candidates && u.candidates.size > 0) {
       if (u.candidates.has(hash53Cells(row.cells, f.keyCols))) {
@@ -777,31 +809,25 @@ class DeliveryValidator {
             entity: e.name,
             role,
             attribute: undefined,
-            key: renderKey(),
+            key: renderKey(f, row),
             values: Object.fromEntries(
               e.key.map((k, i) => [k, row.cells[f.keyCols[i]] ?? null]),
             ),
-            message: `the key ${renderKey()} also occurs at line ${first}`,
+            message: `the key ${renderKey(f, row)} also occurs at line ${first}`,
           });
       }
     }
     for (const r of f.refs) {
       const value = row.cells[r.col];
-      const set = this.refSets.get(r.target);
       // only against a target file read to the end (a missing one is reported by itself)
-      if (
-        value !== "" &&
-        set &&
-        this.completeTargets.has(r.target) &&
-        !set.has(value)
-      )
+      if (value !== "" && r.against !== undefined && !r.against.has(value))
         out.push({
           rule: r.code,
           severity: r.severity,
           entity: e.name,
           role,
           attribute: r.field,
-          key: renderKey(),
+          key: renderKey(f, row),
           values: { [r.field]: value },
           message: `${e.name}.${r.field} = ${JSON.stringify(value)} does not match any ${r.target}`,
         });
@@ -828,13 +854,19 @@ class DeliveryValidator {
       const personal = this.opts.showPersonalData
         ? undefined
         : this.personal.get(fd.entity);
+      const values = maskValues(fd.values, personal);
+      const owned: Record<string, string | null> = {};
+      for (const k in values) {
+        const v = values[k];
+        owned[k] = v === null ? null : own(v);
+      }
       t.samples.push({
-        key: maskKey(fd.key, personal),
+        key: own(maskKey(fd.key, personal)),
         entity: fd.entity,
         role: fd.role ?? null,
         attribute: fd.attribute ?? null,
-        values: maskValues(fd.values, personal),
-        message: fd.message,
+        values: owned,
+        message: own(fd.message),
         file: fd.file ?? null,
         line: fd.line ?? null,
       });
@@ -982,8 +1014,17 @@ class DeliveryValidator {
         payout: c.payout ?? null,
         articles: [...c.articles],
         location: c.location,
-        results: c.results.map((x) => ({ code: x.code, role: x.role ?? null, attributes: [...x.attributes] })),
-        markings: c.markings.map((m) => ({ entity: m.entity, field: m.field, value: m.value, role: m.role ?? null })),
+        results: c.results.map((x) => ({
+          code: x.code,
+          role: x.role ?? null,
+          attributes: [...x.attributes],
+        })),
+        markings: c.markings.map((m) => ({
+          entity: m.entity,
+          field: m.field,
+          value: m.value,
+          role: m.role ?? null,
+        })),
         count: this.categoryCounts.get(c.name) ?? 0,
         percentage: pct(this.categoryCounts.get(c.name) ?? 0, this.ikbCount),
       })),
@@ -1025,6 +1066,22 @@ export const INPUT_TITLES: Readonly<Record<string, string>> = {
   "input.unreadable": "File cannot be read",
   "input.validator-error": "The compiled validator failed on a row",
 };
+
+/**
+ * A copy of `s` that shares no memory with the text it was cut from. Cells are slices of a whole
+ * read chunk (1 MiB); a sample kept until the report would otherwise keep its chunk alive, and
+ * thousands of samples kept most of the delivery's text in memory.
+ */
+function own(s: string): string {
+  return s.length < 13 ? s : (" " + s).slice(1);
+}
+
+/** A record's key as `field=value;field=value`, for findings. */
+function renderKey(f: FileState, row: KeyedRow): string {
+  return f.entity.key
+    .map((k, i) => `${k}=${row.cells[f.keyCols[i]] ?? ""}`)
+    .join(";");
+}
 
 function isFile(path: string): boolean {
   return existsSync(path) && statSync(path).isFile();
