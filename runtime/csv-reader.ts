@@ -112,7 +112,7 @@ export class CsvTokenizer {
     // `from` marks the start of the pending slice of the current field within `text`.
     let from = i;
     while (i < n) {
-      const c = text.charCodeAt(i);
+      let c = text.charCodeAt(i);
       if (this.afterCR) {
         this.afterCR = false;
         if (c === LF) {
@@ -137,33 +137,46 @@ export class CsvTokenizer {
           } else {
             this.state = S.Unquoted;
             from = i;
+            continue; // this character is the first of the unquoted field
           }
           break;
         case S.Unquoted:
-          if (c === COMMA) {
-            this.addField(text, from, i);
-            this.state = S.FieldStart;
-            from = i + 1;
-          } else if (c === LF || c === CR) {
-            this.addField(text, from, i);
-            this.endRecord(c);
-            from = i + 1;
+          // the bulk of the data: run to the end of the field without going round the switch
+          while (c !== COMMA && c !== LF && c !== CR) {
+            if (++i === n) break;
+            c = text.charCodeAt(i);
           }
+          if (i === n) continue;
+          this.addField(text, from, i);
+          if (c === COMMA) this.state = S.FieldStart;
+          else this.endRecord(c);
+          from = i + 1;
           // A bare quote inside an unquoted field is kept as a literal character.
           break;
-        case S.Quoted:
-          if (c === QUOTE) {
-            this.append(text, from, i);
-            this.state = S.QuoteInQuoted;
-          } else if (c === CR) {
-            this.line++;
-            this.quotedCR = true;
-            break;
-          } else if (c === LF && !this.quotedCR) {
-            this.line++;
+        case S.Quoted: {
+          let line = this.line;
+          let quotedCR = this.quotedCR;
+          while (c !== QUOTE) {
+            if (c === CR) {
+              line++;
+              quotedCR = true;
+            } else {
+              if (c === LF && !quotedCR) line++;
+              quotedCR = false;
+            }
+            if (++i === n) break;
+            c = text.charCodeAt(i);
           }
+          this.line = line;
+          if (i === n) {
+            this.quotedCR = quotedCR;
+            continue;
+          }
+          this.append(text, from, i);
+          this.state = S.QuoteInQuoted;
           this.quotedCR = false;
           break;
+        }
         case S.QuoteInQuoted:
           if (c === QUOTE) {
             this.append(text, i, i + 1);
