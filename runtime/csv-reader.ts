@@ -412,13 +412,20 @@ export async function* readCsv(
   for await (const batch of readCsvBatches(source, options)) yield* batch;
 }
 
+/**
+ * Bytes read at a time. The rows of a chunk stay alive until their IKB is validated (one chunk per
+ * file in the merge), so smaller chunks mean fewer surviving young objects: 256 KiB measured
+ * faster than 1 MiB and 64 KiB, with a third less peak RSS than 1 MiB.
+ */
+const READ_CHUNK = 1 << 18;
+
 /** Read a CSV file from disk, in batches. */
 export function readCsvFileBatches(
   path: string,
   options: CsvReaderOptions = {},
 ): AsyncGenerator<CsvEvent[]> {
   return readCsvBatches(
-    createReadStream(path, { highWaterMark: 1 << 20 }),
+    createReadStream(path, { highWaterMark: READ_CHUNK }),
     options,
   );
 }
@@ -428,7 +435,10 @@ export function readCsvFile(
   path: string,
   options: CsvReaderOptions = {},
 ): AsyncGenerator<CsvEvent> {
-  return readCsv(createReadStream(path, { highWaterMark: 1 << 20 }), options);
+  return readCsv(
+    createReadStream(path, { highWaterMark: READ_CHUNK }),
+    options,
+  );
 }
 
 /** Parse a whole CSV text at once (tests, small inputs). */
