@@ -11,8 +11,8 @@
  * - Decoders read CSV text per field type (exact decimals as bigint, real calendar days, code-point
  *   text lengths, code lists). A non-empty cell that does not fit is absent for every rule, kept
  *   as delivered in `record.$invalid`, and reported by each rule whose condition is exactly
- *   `value is valid` for that attribute. An empty `required` cell is a blocking finding under the
- *   pseudo-rule code `required` (message `<field> is required`), as in the reference interpreter.
+ *   `value is valid` for that attribute. An empty `required` cell is not valid either, so it is
+ *   reported by the same rules (every finding traces to a rule of the ruleset).
  * - Finding `values`, `key` and message placeholders show a field's canonical CSV text (e.g. money
  *   with two decimals), or the text as delivered when it did not decode; `null` / empty when absent.
  * - `x matches "re"` tests the whole text (the pattern is wrapped in `^(?:...)$`, flag `u`).

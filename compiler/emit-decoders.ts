@@ -43,12 +43,8 @@ export function emitDecoder(ctx: ModuleContext, entity: ResolvedEntity, decodeRu
 
 function emitDecodeFailed(ctx: ModuleContext, entity: ResolvedEntity, decodeRules: CompiledInstance[]): Code {
   const fields = ctx.hoist("FIELDS", lit(entity.fields.map((f) => f.name)), ts`readonly string[]`);
-  const required = entity.fields.filter((f) => f.decl.required).map((f) => f.name);
-  const requiredList = required.length === 0 ? undefined : ctx.hoist("FIELDS", lit(required), ts`readonly string[]`);
-  const roleArg = entity.roleBy === undefined ? ts`undefined` : ts`${entityHelper("role", entity)}(${R}, undefined)`;
   return ts`${doc([`Mark the fields of a ${entity.name} record that did not decode and report them.`])}function ${entityHelper("decodeFailed", entity)}(${R}: ${recordType(entity)}, cells: readonly string[], index: readonly number[], out: Finding[]): void {
     $markInvalid(${R}, cells, index, ${fields});
-    ${requiredList === undefined ? ts`` : ts`$required(${R}, out, ${entity.name}, ${roleArg}, ${entityHelper("key", entity)}(${R}), ${requiredList});`}
     ${join(decodeRules.map((i) => ts`${i.impl}(${R}, undefined, out);`), "\n")}
   }`;
 }

@@ -43,8 +43,8 @@ export interface Value {
   simple: boolean;
   /** A numeric literal, for conversions at compile time. */
   num?: { unscaled: bigint; scale: number };
-  /** The record field this value reads, for `is valid`. */
-  field?: { record: Code; name: string };
+  /** The record field this value reads, for `is valid` (a `required` field must also be present). */
+  field?: { record: Code; name: string; required: boolean };
 }
 
 /** Where an expression is evaluated. */
@@ -121,7 +121,13 @@ export function compileExpr(expr: Expr, scope: Scope): Value {
     case "Is": {
       const v = compileExpr(expr.operand, scope);
       if (expr.test === "valid") {
-        const test = v.field === undefined ? ts`true` : ts`$isValid(${v.field.record}, ${v.field.name})`;
+        // `is valid`: the text fitted the type, and a `required` field is not empty.
+        const test =
+          v.field === undefined
+            ? ts`true`
+            : v.field.required
+              ? ts`($isValid(${v.field.record}, ${v.field.name}) && ${v.code} !== undefined)`
+              : ts`$isValid(${v.field.record}, ${v.field.name})`;
         return cond(expr.negated ? ts`!${test}` : test);
       }
       const present = v.absent ? withNegation(ts`(${v.code} !== undefined)`, ts`(${v.code} === undefined)`) : ts`true`;
@@ -231,7 +237,7 @@ function readField(scope: Scope, record: Code, field: ResolvedField, current: bo
     kind: kindOfField(scope, field),
     absent: true,
     simple: true,
-    field: { record, name: field.name },
+    field: { record, name: field.name, required: field.decl.required },
   };
 }
 

@@ -147,18 +147,27 @@ function roleLine(instance: { entity: ResolvedEntity }): Code {
  */
 function emitDecodeInstance(ctx: ModuleContext, instance: CompiledInstance): Code {
   const { rule, entity } = instance;
-  const fields = ctx.hoist("FIELDS", lit((instance.attributes ?? []).map((f) => f.name)), ts`readonly string[]`);
-  const message = messageCode(ctx, rule, entity, { attribute: ts`f`, value: ts`v` });
+  const attributes = instance.attributes ?? [];
+  const fields = ctx.hoist("FIELDS", lit(attributes.map((f) => f.name)), ts`readonly string[]`);
+  const requiredNames = attributes.filter((f) => f.decl.required).map((f) => f.name);
+  const message = messageCode(ctx, rule, entity, { attribute: ts`f`, value: ts`(v ?? "")` });
   const push = ts`$push(out, ${rule.code}, ${ruleSeverity(rule)}, ${entity.name}, ${roleCode(entity)}, f, ${entityHelper("key", entity)}(${R}), { [f]: v }, ${message});`;
+  // Not valid: text that did not fit the type (kept in $invalid), or an empty `required` field.
+  const missingRequired =
+    requiredNames.length === 0
+      ? ts`false`
+      : ts`${ctx.hoist("FIELDS", lit(requiredNames), ts`readonly string[]`)}.includes(f) && (${R} as unknown as Record<string, unknown>)[f] === undefined`;
   const loop = ts`for (const f of ${fields}) {
-    if (!Object.hasOwn(invalid, f)) continue;
-    const v = invalid[f];
+    let v: string | null;
+    if (invalid !== undefined && Object.hasOwn(invalid, f)) v = invalid[f];
+    else if (${missingRequired}) v = null;
+    else continue;
     ${push}
   }`;
   const guard = appliesGuard(rule, entity);
-  return ts`${doc([`${rule.code} on ${entity.name}: fields whose text does not fit their type.`])}function ${instance.impl}(${R}: ${recordType(entity)}, ${CTX}: RuleContext | undefined, out: Finding[]): void {
+  return ts`${doc([`${rule.code} on ${entity.name}: fields whose text does not fit their type, and empty required fields.`])}function ${instance.impl}(${R}: ${recordType(entity)}, ${CTX}: RuleContext | undefined, out: Finding[]): void {
     const invalid = ${R}.$invalid;
-    if (invalid === undefined) return;
+    ${requiredNames.length === 0 ? ts`if (invalid === undefined) return;` : ts``}
     ${roleLine(instance)}
     ${guard === undefined ? loop : ts`if (${guard}) { ${loop} }`}
   }`;

@@ -112,6 +112,13 @@ function resolvePath(expr: Extract<Expr, { kind: "Path" }>, scope: Scope): Place
   return { record: scope.record, field: name };
 }
 
+/** `is valid`: the text fits the field's type, and a `required` field is not empty. */
+function fitsField(record: IRecord, field: string): boolean {
+  if (record.valid[field] === false) return false;
+  const decl = record.entity.fields.find((f) => f.name === field)?.decl;
+  return !(decl?.required === true && (record.raw[field] ?? "") === "");
+}
+
 function placeValue(place: Place): Value {
   return "value" in place ? place.value : place.record.values[place.field];
 }
@@ -253,7 +260,7 @@ export function evaluate(expr: Expr, scope: Scope): Value {
       let result: boolean;
       if (expr.test === "valid") {
         const place = expr.operand.kind === "Path" ? resolvePath(expr.operand, scope) : undefined;
-        result = place && "record" in place ? place.record.valid[place.field] !== false : true;
+        result = place && "record" in place ? fitsField(place.record, place.field) : true;
       } else {
         const present = evaluate(expr.operand, scope) !== undefined;
         result = expr.test === "present" ? present : !present;

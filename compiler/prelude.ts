@@ -410,20 +410,6 @@ function $markInvalid(r: { $invalid?: Record<string, string> }, cells: readonly 
     if (c !== "" && values[names[i]] === undefined) (r.$invalid ??= {})[names[i]] = c;
   }
 }
-/** A blocking \`required\` finding for every required field whose cell is empty. */
-function $required(
-  r: { $invalid?: Record<string, string> },
-  out: Finding[],
-  entity: string,
-  role: Role | undefined,
-  key: string,
-  names: readonly string[],
-): void {
-  const values = r as unknown as Record<string, unknown>;
-  for (const f of names) {
-    if (values[f] === undefined && $isValid(r, f)) $push(out, "required", "blocking", entity, role, f, key, { [f]: null }, f + " is required");
-  }
-}
 /** Append one finding (failure path only). */
 function $push(
   out: Finding[],

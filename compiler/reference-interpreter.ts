@@ -23,9 +23,11 @@
  * `applies to D` (or `V`) skips records of entities with `role by` whose role is another one or
  * unknown; records of entities without `role by` are always checked.
  *
- * **Order of findings** for one record ({@link interpretRecord}): first the decode findings
- * (missing `required` fields, rule code `required`, blocking, in field declaration order), then
- * the rules in the order of `ruleset.rules`; within an attribute rule, its attributes in the order
+ * An empty `required` field is not valid: the rules whose condition is `value is valid` report it
+ * (there are no findings outside the ruleset's rules).
+ *
+ * **Order of findings** for one record ({@link interpretRecord}): the rules in the order of
+ * `ruleset.rules`; within an attribute rule, its attributes in the order
  * of its `for` list (`E.*` expands to the fields in declaration order). The compiled module
  * reports `value is valid` rules from its decoders, field by field, and runs its fused checks in
  * its own order, so the differential test compares findings as sorted multisets.
@@ -51,8 +53,6 @@ export interface InterpretContext {
   ikbKey?: string;
 }
 
-/** Rule code of the decode finding for a missing `required` field. */
-export const REQUIRED_RULE = "required";
 
 /** The interpreter's state for one ruleset: decoding tables, cached by ruleset object. */
 const models = new WeakMap<ResolvedRuleset, Model>();
@@ -168,22 +168,6 @@ class RecordRun {
     return recs;
   };
 
-  decodeFindings(out: Finding[]): void {
-    for (const f of this.entity.fields) {
-      if (!f.decl.required || this.record.raw[f.name] !== "") continue;
-      out.push({
-        rule: REQUIRED_RULE,
-        severity: "blocking",
-        entity: this.entity.name,
-        role: this.role,
-        attribute: f.name,
-        key: keyText(this.entity, this.record),
-        values: { [f.name]: null },
-        message: `${f.name} is required`,
-      });
-    }
-  }
-
   runRule(rule: ResolvedRule, out: Finding[]): void {
     const { decl } = rule;
     const target = decl.target;
@@ -238,7 +222,6 @@ class RecordRun {
 export function interpretRecord(ruleset: ResolvedRuleset, entity: string, rawRow: RawRow, ctx: InterpretContext): Finding[] {
   const run = new RecordRun(ruleset, entity, rawRow, ctx);
   const out: Finding[] = [];
-  run.decodeFindings(out);
   for (const rule of ruleset.rules) run.runRule(rule, out);
   return out;
 }

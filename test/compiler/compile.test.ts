@@ -228,19 +228,19 @@ describe("decoders", () => {
     expect(decode(m, "NP", { ...base, n: "9007199254740993" }).n).toBeUndefined();
   });
 
-  it("reports a missing required value as a blocking `required` finding", () => {
+  it("reports a missing required value under the `value is valid` rule", () => {
     const out: Finding[] = [];
     decode(m, "BA", { ikb_id: "C1", account_id: "" }, out);
     expect(out).toEqual([
       {
-        rule: "required",
-        severity: "blocking",
+        rule: "fmt0001",
+        severity: "signalling",
         entity: "BA",
         role: undefined,
         attribute: "account_id",
         key: "ikb_id=C1;account_id=",
         values: { account_id: null },
-        message: "account_id is required",
+        message: "account_id ongeldig: ",
       },
     ]);
   });

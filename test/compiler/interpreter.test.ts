@@ -400,10 +400,10 @@ describe("reference interpreter on a ruleset", () => {
     expect(exampleCase(rs, dob).subject).toEqual({ date_of_birth: "2024-06-01", ikb_id: "IKB-1", klant: "IKB-1" });
   });
 
-  it("interpretRecord gives decode findings first, then rules in ruleset order", () => {
+  it("interpretRecord gives findings in ruleset order; an empty required field is not valid", () => {
     const fs = interpretRecord(rs, "NP", { ikb_id: "K1", score: "2", date_of_birth: "2024-01-28", last_name: "abcdef" }, ctx());
-    expect(codes(fs)).toEqual(["required.customer_id", "r_score", "r_notin", "r_valid.last_name", "r_months", "r_workdays", "r_div", "r_count"]);
-    expect(fs[0]).toMatchObject({ severity: "blocking", values: { customer_id: null }, key: "ikb_id=K1;customer_id=" });
+    expect(codes(fs)).toEqual(["r_score", "r_notin", "r_valid.customer_id", "r_valid.last_name", "r_months", "r_workdays", "r_div", "r_count"]);
+    expect(fs[2]).toMatchObject({ rule: "r_valid", severity: "blocking", values: { customer_id: null }, key: "ikb_id=K1;customer_id=" });
   });
 
   it("classifies by result (role, attribute) and marking (role)", () => {

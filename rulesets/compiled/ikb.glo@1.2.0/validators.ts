@@ -414,21 +414,6 @@ function $markInvalid(
     if (c !== "" && values[names[i]] === undefined) (r.$invalid ??= {})[names[i]] = c;
   }
 }
-/** A blocking `required` finding for every required field whose cell is empty. */
-function $required(
-  r: { $invalid?: Record<string, string> },
-  out: Finding[],
-  entity: string,
-  role: Role | undefined,
-  key: string,
-  names: readonly string[],
-): void {
-  const values = r as unknown as Record<string, unknown>;
-  for (const f of names) {
-    if (values[f] === undefined && $isValid(r, f))
-      $push(out, "required", "blocking", entity, role, f, key, { [f]: null }, f + " is required");
-  }
-}
 /** Append one finding (failure path only). */
 function $push(
   out: Finding[],
@@ -1554,13 +1539,12 @@ const $FIELDS1: readonly string[] = [
   "reliability_indicator_code",
   "eligibility_indicator_code",
 ];
-const $FIELDS2: readonly string[] = ["ikb_id", "customer_id"];
 const $CODES3: ReadonlySet<string> = new Set<string>([
   "MET RECHTSPERSOONLIJKHEID",
   "ZONDER RECHTSPERSOONLIJKHEID",
   "ONBEKEND",
 ]);
-const $FIELDS3: readonly string[] = [
+const $FIELDS2: readonly string[] = [
   "ikb_id",
   "customer_id",
   "registered_name",
@@ -1575,7 +1559,7 @@ const $FIELDS3: readonly string[] = [
   "eligibility_indicator_code",
 ];
 const $CODES4: ReadonlySet<string> = new Set<string>(["ZELFSTANDIG", "GEZAMENLIJK", "ONBEKEND"]);
-const $FIELDS4: readonly string[] = [
+const $FIELDS3: readonly string[] = [
   "ikb_id",
   "representation_id",
   "representative_id",
@@ -1583,9 +1567,8 @@ const $FIELDS4: readonly string[] = [
   "account_id",
   "type_of_representation_competence",
 ];
-const $FIELDS5: readonly string[] = ["ikb_id", "representation_id"];
 const $CODES5: ReadonlySet<string> = new Set<string>(["GEEN DERDENREKENING", "DERDENREKENING", "ONBEKEND"]);
-const $FIELDS6: readonly string[] = [
+const $FIELDS4: readonly string[] = [
   "ikb_id",
   "account_id",
   "bank_account_number",
@@ -1616,10 +1599,8 @@ const $FIELDS6: readonly string[] = [
   "construction_deposit",
   "dormant",
 ];
-const $FIELDS7: readonly string[] = ["ikb_id", "account_id"];
-const $FIELDS8: readonly string[] = ["ikb_id", "address_id", "customer_id", "country"];
-const $FIELDS9: readonly string[] = ["ikb_id", "address_id", "customer_id"];
-const $FIELDS10: readonly string[] = [
+const $FIELDS5: readonly string[] = ["ikb_id", "address_id", "customer_id", "country"];
+const $FIELDS6: readonly string[] = [
   "ikb_id",
   "address_id",
   "customer_id",
@@ -1630,7 +1611,7 @@ const $FIELDS10: readonly string[] = [
   "place",
   "country",
 ];
-const $FIELDS11: readonly string[] = [
+const $FIELDS7: readonly string[] = [
   "ikb_id",
   "address_id",
   "customer_id",
@@ -1640,6 +1621,10 @@ const $FIELDS11: readonly string[] = [
   "address_line_4",
   "country",
 ];
+const $FIELDS8: readonly string[] = ["ikb_id", "customer_id"];
+const $FIELDS9: readonly string[] = ["ikb_id", "representation_id"];
+const $FIELDS10: readonly string[] = ["ikb_id", "account_id"];
+const $FIELDS11: readonly string[] = ["ikb_id", "address_id", "customer_id"];
 /**
  * The key of a NP record as `field=value;...`.
  */
@@ -1714,7 +1699,6 @@ function $decode_NP(cells: readonly string[], index: readonly number[], out: Fin
  */
 function $decodeFailed_NP(r: NP, cells: readonly string[], index: readonly number[], out: Finding[]): void {
   $markInvalid(r, cells, index, $FIELDS1);
-  $required(r, out, "NP", $role_NP(r, undefined), $key_NP(r), $FIELDS2);
   $rule_val0001_NP(r, undefined, out);
 }
 
@@ -1791,8 +1775,7 @@ function $decode_NNP(cells: readonly string[], index: readonly number[], out: Fi
  * Mark the fields of a NNP record that did not decode and report them.
  */
 function $decodeFailed_NNP(r: NNP, cells: readonly string[], index: readonly number[], out: Finding[]): void {
-  $markInvalid(r, cells, index, $FIELDS3);
-  $required(r, out, "NNP", $role_NNP(r, undefined), $key_NNP(r), $FIELDS2);
+  $markInvalid(r, cells, index, $FIELDS2);
   $rule_val0001_NNP(r, undefined, out);
 }
 
@@ -1842,8 +1825,7 @@ function $decode_RE(cells: readonly string[], index: readonly number[], out: Fin
  * Mark the fields of a RE record that did not decode and report them.
  */
 function $decodeFailed_RE(r: RE, cells: readonly string[], index: readonly number[], out: Finding[]): void {
-  $markInvalid(r, cells, index, $FIELDS4);
-  $required(r, out, "RE", undefined, $key_RE(r), $FIELDS5);
+  $markInvalid(r, cells, index, $FIELDS3);
   $rule_val0001_RE(r, undefined, out);
 }
 
@@ -1962,8 +1944,7 @@ function $decode_BA(cells: readonly string[], index: readonly number[], out: Fin
  * Mark the fields of a BA record that did not decode and report them.
  */
 function $decodeFailed_BA(r: BA, cells: readonly string[], index: readonly number[], out: Finding[]): void {
-  $markInvalid(r, cells, index, $FIELDS6);
-  $required(r, out, "BA", undefined, $key_BA(r), $FIELDS7);
+  $markInvalid(r, cells, index, $FIELDS4);
   $rule_val0001_BA(r, undefined, out);
 }
 
@@ -2016,8 +1997,7 @@ function $decode_AD(cells: readonly string[], index: readonly number[], out: Fin
  * Mark the fields of a AD record that did not decode and report them.
  */
 function $decodeFailed_AD(r: AD, cells: readonly string[], index: readonly number[], out: Finding[]): void {
-  $markInvalid(r, cells, index, $FIELDS8);
-  $required(r, out, "AD", $role_AD(r, undefined), $key_AD(r), $FIELDS9);
+  $markInvalid(r, cells, index, $FIELDS5);
   $rule_val0001_AD(r, undefined, out);
 }
 
@@ -2085,8 +2065,7 @@ function $decode_SA(cells: readonly string[], index: readonly number[], out: Fin
  * Mark the fields of a SA record that did not decode and report them.
  */
 function $decodeFailed_SA(r: SA, cells: readonly string[], index: readonly number[], out: Finding[]): void {
-  $markInvalid(r, cells, index, $FIELDS10);
-  $required(r, out, "SA", $role_SA(r, undefined), $key_SA(r), $FIELDS9);
+  $markInvalid(r, cells, index, $FIELDS6);
   $rule_val0001_SA(r, undefined, out);
 }
 
@@ -2151,8 +2130,7 @@ function $decode_UA(cells: readonly string[], index: readonly number[], out: Fin
  * Mark the fields of a UA record that did not decode and report them.
  */
 function $decodeFailed_UA(r: UA, cells: readonly string[], index: readonly number[], out: Finding[]): void {
-  $markInvalid(r, cells, index, $FIELDS11);
-  $required(r, out, "UA", $role_UA(r, undefined), $key_UA(r), $FIELDS9);
+  $markInvalid(r, cells, index, $FIELDS7);
   $rule_val0001_UA(r, undefined, out);
 }
 
@@ -2465,15 +2443,17 @@ export function val0001(
 }
 
 /**
- * val0001 on NP: fields whose text does not fit their type.
+ * val0001 on NP: fields whose text does not fit their type, and empty required fields.
  */
 function $rule_val0001_NP(r: NP, ctx: RuleContext | undefined, out: Finding[]): void {
   const invalid = r.$invalid;
-  if (invalid === undefined) return;
+
   const role = $role_NP(r, ctx);
   for (const f of $FIELDS1) {
-    if (!Object.hasOwn(invalid, f)) continue;
-    const v = invalid[f];
+    let v: string | null;
+    if (invalid !== undefined && Object.hasOwn(invalid, f)) v = invalid[f];
+    else if ($FIELDS8.includes(f) && (r as unknown as Record<string, unknown>)[f] === undefined) v = null;
+    else continue;
     $push(
       out,
       "val0001",
@@ -2489,15 +2469,17 @@ function $rule_val0001_NP(r: NP, ctx: RuleContext | undefined, out: Finding[]): 
 }
 
 /**
- * val0001 on NNP: fields whose text does not fit their type.
+ * val0001 on NNP: fields whose text does not fit their type, and empty required fields.
  */
 function $rule_val0001_NNP(r: NNP, ctx: RuleContext | undefined, out: Finding[]): void {
   const invalid = r.$invalid;
-  if (invalid === undefined) return;
+
   const role = $role_NNP(r, ctx);
-  for (const f of $FIELDS3) {
-    if (!Object.hasOwn(invalid, f)) continue;
-    const v = invalid[f];
+  for (const f of $FIELDS2) {
+    let v: string | null;
+    if (invalid !== undefined && Object.hasOwn(invalid, f)) v = invalid[f];
+    else if ($FIELDS8.includes(f) && (r as unknown as Record<string, unknown>)[f] === undefined) v = null;
+    else continue;
     $push(
       out,
       "val0001",
@@ -2513,15 +2495,16 @@ function $rule_val0001_NNP(r: NNP, ctx: RuleContext | undefined, out: Finding[])
 }
 
 /**
- * val0001 on RE: fields whose text does not fit their type.
+ * val0001 on RE: fields whose text does not fit their type, and empty required fields.
  */
 function $rule_val0001_RE(r: RE, ctx: RuleContext | undefined, out: Finding[]): void {
   const invalid = r.$invalid;
-  if (invalid === undefined) return;
 
-  for (const f of $FIELDS4) {
-    if (!Object.hasOwn(invalid, f)) continue;
-    const v = invalid[f];
+  for (const f of $FIELDS3) {
+    let v: string | null;
+    if (invalid !== undefined && Object.hasOwn(invalid, f)) v = invalid[f];
+    else if ($FIELDS9.includes(f) && (r as unknown as Record<string, unknown>)[f] === undefined) v = null;
+    else continue;
     $push(
       out,
       "val0001",
@@ -2537,15 +2520,16 @@ function $rule_val0001_RE(r: RE, ctx: RuleContext | undefined, out: Finding[]): 
 }
 
 /**
- * val0001 on BA: fields whose text does not fit their type.
+ * val0001 on BA: fields whose text does not fit their type, and empty required fields.
  */
 function $rule_val0001_BA(r: BA, ctx: RuleContext | undefined, out: Finding[]): void {
   const invalid = r.$invalid;
-  if (invalid === undefined) return;
 
-  for (const f of $FIELDS6) {
-    if (!Object.hasOwn(invalid, f)) continue;
-    const v = invalid[f];
+  for (const f of $FIELDS4) {
+    let v: string | null;
+    if (invalid !== undefined && Object.hasOwn(invalid, f)) v = invalid[f];
+    else if ($FIELDS10.includes(f) && (r as unknown as Record<string, unknown>)[f] === undefined) v = null;
+    else continue;
     $push(
       out,
       "val0001",
@@ -2561,15 +2545,17 @@ function $rule_val0001_BA(r: BA, ctx: RuleContext | undefined, out: Finding[]): 
 }
 
 /**
- * val0001 on AD: fields whose text does not fit their type.
+ * val0001 on AD: fields whose text does not fit their type, and empty required fields.
  */
 function $rule_val0001_AD(r: AD, ctx: RuleContext | undefined, out: Finding[]): void {
   const invalid = r.$invalid;
-  if (invalid === undefined) return;
+
   const role = $role_AD(r, ctx);
-  for (const f of $FIELDS8) {
-    if (!Object.hasOwn(invalid, f)) continue;
-    const v = invalid[f];
+  for (const f of $FIELDS5) {
+    let v: string | null;
+    if (invalid !== undefined && Object.hasOwn(invalid, f)) v = invalid[f];
+    else if ($FIELDS11.includes(f) && (r as unknown as Record<string, unknown>)[f] === undefined) v = null;
+    else continue;
     $push(
       out,
       "val0001",
@@ -2585,15 +2571,17 @@ function $rule_val0001_AD(r: AD, ctx: RuleContext | undefined, out: Finding[]): 
 }
 
 /**
- * val0001 on SA: fields whose text does not fit their type.
+ * val0001 on SA: fields whose text does not fit their type, and empty required fields.
  */
 function $rule_val0001_SA(r: SA, ctx: RuleContext | undefined, out: Finding[]): void {
   const invalid = r.$invalid;
-  if (invalid === undefined) return;
+
   const role = $role_SA(r, ctx);
-  for (const f of $FIELDS10) {
-    if (!Object.hasOwn(invalid, f)) continue;
-    const v = invalid[f];
+  for (const f of $FIELDS6) {
+    let v: string | null;
+    if (invalid !== undefined && Object.hasOwn(invalid, f)) v = invalid[f];
+    else if ($FIELDS11.includes(f) && (r as unknown as Record<string, unknown>)[f] === undefined) v = null;
+    else continue;
     $push(
       out,
       "val0001",
@@ -2609,15 +2597,17 @@ function $rule_val0001_SA(r: SA, ctx: RuleContext | undefined, out: Finding[]): 
 }
 
 /**
- * val0001 on UA: fields whose text does not fit their type.
+ * val0001 on UA: fields whose text does not fit their type, and empty required fields.
  */
 function $rule_val0001_UA(r: UA, ctx: RuleContext | undefined, out: Finding[]): void {
   const invalid = r.$invalid;
-  if (invalid === undefined) return;
+
   const role = $role_UA(r, ctx);
-  for (const f of $FIELDS11) {
-    if (!Object.hasOwn(invalid, f)) continue;
-    const v = invalid[f];
+  for (const f of $FIELDS7) {
+    let v: string | null;
+    if (invalid !== undefined && Object.hasOwn(invalid, f)) v = invalid[f];
+    else if ($FIELDS11.includes(f) && (r as unknown as Record<string, unknown>)[f] === undefined) v = null;
+    else continue;
     $push(
       out,
       "val0001",

@@ -283,14 +283,6 @@ function $markInvalid(r, cells, index, names) {
             (r.$invalid ??= {})[names[i]] = c;
     }
 }
-/** A blocking `required` finding for every required field whose cell is empty. */
-function $required(r, out, entity, role, key, names) {
-    const values = r;
-    for (const f of names) {
-        if (values[f] === undefined && $isValid(r, f))
-            $push(out, "required", "blocking", entity, role, f, key, { [f]: null }, f + " is required");
-    }
-}
 /** Append one finding (failure path only). */
 function $push(out, rule, severity, entity, role, attribute, key, values, message) {
     out.push({ rule, severity, entity, role, attribute, key, values, message });
@@ -755,13 +747,12 @@ const $FIELDS1 = [
     "reliability_indicator_code",
     "eligibility_indicator_code",
 ];
-const $FIELDS2 = ["ikb_id", "customer_id"];
 const $CODES3 = new Set([
     "MET RECHTSPERSOONLIJKHEID",
     "ZONDER RECHTSPERSOONLIJKHEID",
     "ONBEKEND",
 ]);
-const $FIELDS3 = [
+const $FIELDS2 = [
     "ikb_id",
     "customer_id",
     "registered_name",
@@ -776,7 +767,7 @@ const $FIELDS3 = [
     "eligibility_indicator_code",
 ];
 const $CODES4 = new Set(["ZELFSTANDIG", "GEZAMENLIJK", "ONBEKEND"]);
-const $FIELDS4 = [
+const $FIELDS3 = [
     "ikb_id",
     "representation_id",
     "representative_id",
@@ -784,9 +775,8 @@ const $FIELDS4 = [
     "account_id",
     "type_of_representation_competence",
 ];
-const $FIELDS5 = ["ikb_id", "representation_id"];
 const $CODES5 = new Set(["GEEN DERDENREKENING", "DERDENREKENING", "ONBEKEND"]);
-const $FIELDS6 = [
+const $FIELDS4 = [
     "ikb_id",
     "account_id",
     "bank_account_number",
@@ -818,10 +808,8 @@ const $FIELDS6 = [
     "dormant",
     "last_transaction_date",
 ];
-const $FIELDS7 = ["ikb_id", "account_id"];
-const $FIELDS8 = ["ikb_id", "address_id", "customer_id", "country"];
-const $FIELDS9 = ["ikb_id", "address_id", "customer_id"];
-const $FIELDS10 = [
+const $FIELDS5 = ["ikb_id", "address_id", "customer_id", "country"];
+const $FIELDS6 = [
     "ikb_id",
     "address_id",
     "customer_id",
@@ -832,7 +820,7 @@ const $FIELDS10 = [
     "place",
     "country",
 ];
-const $FIELDS11 = [
+const $FIELDS7 = [
     "ikb_id",
     "address_id",
     "customer_id",
@@ -842,6 +830,10 @@ const $FIELDS11 = [
     "address_line_4",
     "country",
 ];
+const $FIELDS8 = ["ikb_id", "customer_id"];
+const $FIELDS9 = ["ikb_id", "representation_id"];
+const $FIELDS10 = ["ikb_id", "account_id"];
+const $FIELDS11 = ["ikb_id", "address_id", "customer_id"];
 /**
  * The key of a NP record as `field=value;...`.
  */
@@ -910,7 +902,6 @@ function $decode_NP(cells, index, out) {
  */
 function $decodeFailed_NP(r, cells, index, out) {
     $markInvalid(r, cells, index, $FIELDS1);
-    $required(r, out, "NP", $role_NP(r, undefined), $key_NP(r), $FIELDS2);
     $rule_val0001_NP(r, undefined, out);
 }
 /**
@@ -980,8 +971,7 @@ function $decode_NNP(cells, index, out) {
  * Mark the fields of a NNP record that did not decode and report them.
  */
 function $decodeFailed_NNP(r, cells, index, out) {
-    $markInvalid(r, cells, index, $FIELDS3);
-    $required(r, out, "NNP", $role_NNP(r, undefined), $key_NNP(r), $FIELDS2);
+    $markInvalid(r, cells, index, $FIELDS2);
     $rule_val0001_NNP(r, undefined, out);
 }
 /**
@@ -1024,8 +1014,7 @@ function $decode_RE(cells, index, out) {
  * Mark the fields of a RE record that did not decode and report them.
  */
 function $decodeFailed_RE(r, cells, index, out) {
-    $markInvalid(r, cells, index, $FIELDS4);
-    $required(r, out, "RE", undefined, $key_RE(r), $FIELDS5);
+    $markInvalid(r, cells, index, $FIELDS3);
     $rule_val0001_RE(r, undefined, out);
 }
 /**
@@ -1140,8 +1129,7 @@ function $decode_BA(cells, index, out) {
  * Mark the fields of a BA record that did not decode and report them.
  */
 function $decodeFailed_BA(r, cells, index, out) {
-    $markInvalid(r, cells, index, $FIELDS6);
-    $required(r, out, "BA", undefined, $key_BA(r), $FIELDS7);
+    $markInvalid(r, cells, index, $FIELDS4);
     $rule_val0001_BA(r, undefined, out);
 }
 /**
@@ -1187,8 +1175,7 @@ function $decode_AD(cells, index, out) {
  * Mark the fields of a AD record that did not decode and report them.
  */
 function $decodeFailed_AD(r, cells, index, out) {
-    $markInvalid(r, cells, index, $FIELDS8);
-    $required(r, out, "AD", $role_AD(r, undefined), $key_AD(r), $FIELDS9);
+    $markInvalid(r, cells, index, $FIELDS5);
     $rule_val0001_AD(r, undefined, out);
 }
 /**
@@ -1249,8 +1236,7 @@ function $decode_SA(cells, index, out) {
  * Mark the fields of a SA record that did not decode and report them.
  */
 function $decodeFailed_SA(r, cells, index, out) {
-    $markInvalid(r, cells, index, $FIELDS10);
-    $required(r, out, "SA", $role_SA(r, undefined), $key_SA(r), $FIELDS9);
+    $markInvalid(r, cells, index, $FIELDS6);
     $rule_val0001_SA(r, undefined, out);
 }
 /**
@@ -1308,8 +1294,7 @@ function $decode_UA(cells, index, out) {
  * Mark the fields of a UA record that did not decode and report them.
  */
 function $decodeFailed_UA(r, cells, index, out) {
-    $markInvalid(r, cells, index, $FIELDS11);
-    $required(r, out, "UA", $role_UA(r, undefined), $key_UA(r), $FIELDS9);
+    $markInvalid(r, cells, index, $FIELDS7);
     $rule_val0001_UA(r, undefined, out);
 }
 /**
@@ -1615,105 +1600,119 @@ export function val0001(entity, record, ctx, out = []) {
     return out;
 }
 /**
- * val0001 on NP: fields whose text does not fit their type.
+ * val0001 on NP: fields whose text does not fit their type, and empty required fields.
  */
 function $rule_val0001_NP(r, ctx, out) {
     const invalid = r.$invalid;
-    if (invalid === undefined)
-        return;
     const role = $role_NP(r, ctx);
     for (const f of $FIELDS1) {
-        if (!Object.hasOwn(invalid, f))
+        let v;
+        if (invalid !== undefined && Object.hasOwn(invalid, f))
+            v = invalid[f];
+        else if ($FIELDS8.includes(f) && r[f] === undefined)
+            v = null;
+        else
             continue;
-        const v = invalid[f];
         $push(out, "val0001", "signalling", "NP", role, f, $key_NP(r), { [f]: v }, f + " heeft een ongeldige waarde");
     }
 }
 /**
- * val0001 on NNP: fields whose text does not fit their type.
+ * val0001 on NNP: fields whose text does not fit their type, and empty required fields.
  */
 function $rule_val0001_NNP(r, ctx, out) {
     const invalid = r.$invalid;
-    if (invalid === undefined)
-        return;
     const role = $role_NNP(r, ctx);
-    for (const f of $FIELDS3) {
-        if (!Object.hasOwn(invalid, f))
+    for (const f of $FIELDS2) {
+        let v;
+        if (invalid !== undefined && Object.hasOwn(invalid, f))
+            v = invalid[f];
+        else if ($FIELDS8.includes(f) && r[f] === undefined)
+            v = null;
+        else
             continue;
-        const v = invalid[f];
         $push(out, "val0001", "signalling", "NNP", role, f, $key_NNP(r), { [f]: v }, f + " heeft een ongeldige waarde");
     }
 }
 /**
- * val0001 on RE: fields whose text does not fit their type.
+ * val0001 on RE: fields whose text does not fit their type, and empty required fields.
  */
 function $rule_val0001_RE(r, ctx, out) {
     const invalid = r.$invalid;
-    if (invalid === undefined)
-        return;
-    for (const f of $FIELDS4) {
-        if (!Object.hasOwn(invalid, f))
+    for (const f of $FIELDS3) {
+        let v;
+        if (invalid !== undefined && Object.hasOwn(invalid, f))
+            v = invalid[f];
+        else if ($FIELDS9.includes(f) && r[f] === undefined)
+            v = null;
+        else
             continue;
-        const v = invalid[f];
         $push(out, "val0001", "signalling", "RE", undefined, f, $key_RE(r), { [f]: v }, f + " heeft een ongeldige waarde");
     }
 }
 /**
- * val0001 on BA: fields whose text does not fit their type.
+ * val0001 on BA: fields whose text does not fit their type, and empty required fields.
  */
 function $rule_val0001_BA(r, ctx, out) {
     const invalid = r.$invalid;
-    if (invalid === undefined)
-        return;
-    for (const f of $FIELDS6) {
-        if (!Object.hasOwn(invalid, f))
+    for (const f of $FIELDS4) {
+        let v;
+        if (invalid !== undefined && Object.hasOwn(invalid, f))
+            v = invalid[f];
+        else if ($FIELDS10.includes(f) && r[f] === undefined)
+            v = null;
+        else
             continue;
-        const v = invalid[f];
         $push(out, "val0001", "signalling", "BA", undefined, f, $key_BA(r), { [f]: v }, f + " heeft een ongeldige waarde");
     }
 }
 /**
- * val0001 on AD: fields whose text does not fit their type.
+ * val0001 on AD: fields whose text does not fit their type, and empty required fields.
  */
 function $rule_val0001_AD(r, ctx, out) {
     const invalid = r.$invalid;
-    if (invalid === undefined)
-        return;
     const role = $role_AD(r, ctx);
-    for (const f of $FIELDS8) {
-        if (!Object.hasOwn(invalid, f))
+    for (const f of $FIELDS5) {
+        let v;
+        if (invalid !== undefined && Object.hasOwn(invalid, f))
+            v = invalid[f];
+        else if ($FIELDS11.includes(f) && r[f] === undefined)
+            v = null;
+        else
             continue;
-        const v = invalid[f];
         $push(out, "val0001", "signalling", "AD", role, f, $key_AD(r), { [f]: v }, f + " heeft een ongeldige waarde");
     }
 }
 /**
- * val0001 on SA: fields whose text does not fit their type.
+ * val0001 on SA: fields whose text does not fit their type, and empty required fields.
  */
 function $rule_val0001_SA(r, ctx, out) {
     const invalid = r.$invalid;
-    if (invalid === undefined)
-        return;
     const role = $role_SA(r, ctx);
-    for (const f of $FIELDS10) {
-        if (!Object.hasOwn(invalid, f))
+    for (const f of $FIELDS6) {
+        let v;
+        if (invalid !== undefined && Object.hasOwn(invalid, f))
+            v = invalid[f];
+        else if ($FIELDS11.includes(f) && r[f] === undefined)
+            v = null;
+        else
             continue;
-        const v = invalid[f];
         $push(out, "val0001", "signalling", "SA", role, f, $key_SA(r), { [f]: v }, f + " heeft een ongeldige waarde");
     }
 }
 /**
- * val0001 on UA: fields whose text does not fit their type.
+ * val0001 on UA: fields whose text does not fit their type, and empty required fields.
  */
 function $rule_val0001_UA(r, ctx, out) {
     const invalid = r.$invalid;
-    if (invalid === undefined)
-        return;
     const role = $role_UA(r, ctx);
-    for (const f of $FIELDS11) {
-        if (!Object.hasOwn(invalid, f))
+    for (const f of $FIELDS7) {
+        let v;
+        if (invalid !== undefined && Object.hasOwn(invalid, f))
+            v = invalid[f];
+        else if ($FIELDS11.includes(f) && r[f] === undefined)
+            v = null;
+        else
             continue;
-        const v = invalid[f];
         $push(out, "val0001", "signalling", "UA", role, f, $key_UA(r), { [f]: v }, f + " heeft een ongeldige waarde");
     }
 }

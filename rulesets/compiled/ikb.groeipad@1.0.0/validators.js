@@ -283,14 +283,6 @@ function $markInvalid(r, cells, index, names) {
             (r.$invalid ??= {})[names[i]] = c;
     }
 }
-/** A blocking `required` finding for every required field whose cell is empty. */
-function $required(r, out, entity, role, key, names) {
-    const values = r;
-    for (const f of names) {
-        if (values[f] === undefined && $isValid(r, f))
-            $push(out, "required", "blocking", entity, role, f, key, { [f]: null }, f + " is required");
-    }
-}
 /** Append one finding (failure path only). */
 function $push(out, rule, severity, entity, role, attribute, key, values, message) {
     out.push({ rule, severity, entity, role, attribute, key, values, message });

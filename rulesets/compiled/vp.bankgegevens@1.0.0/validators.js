@@ -283,14 +283,6 @@ function $markInvalid(r, cells, index, names) {
             (r.$invalid ??= {})[names[i]] = c;
     }
 }
-/** A blocking `required` finding for every required field whose cell is empty. */
-function $required(r, out, entity, role, key, names) {
-    const values = r;
-    for (const f of names) {
-        if (values[f] === undefined && $isValid(r, f))
-            $push(out, "required", "blocking", entity, role, f, key, { [f]: null }, f + " is required");
-    }
-}
 /** Append one finding (failure path only). */
 function $push(out, rule, severity, entity, role, attribute, key, values, message) {
     out.push({ rule, severity, entity, role, attribute, key, values, message });
@@ -755,9 +747,8 @@ const $FIELDS1 = [
     "allowance_payment_account",
     "contract_party",
 ];
-const $FIELDS2 = ["record_id"];
 const $CODES6 = new Set(["KANTOORADRES", "POSTADRES"]);
-const $FIELDS3 = [
+const $FIELDS2 = [
     "record_id",
     "name",
     "product_holder_name",
@@ -779,7 +770,7 @@ const $CODES7 = new Set(["VORDERING", "VERZOEK"]);
 const $CODES8 = new Set(["BANKREKENINGNUMMERVERIFICATIE", "OVERIG"]);
 const $CODES9 = new Set(["VERSTREKT", "GEEN_GEGEVENS"]);
 const $CODES10 = new Set(["AANGEKONDIGD_ONDERHOUD", "OVERMACHT"]);
-const $FIELDS4 = [
+const $FIELDS3 = [
     "reference",
     "request_kind",
     "request_type",
@@ -796,7 +787,7 @@ const $FIELDS4 = [
     "unavailability_reason",
     "request_data_destroyed_at",
 ];
-const $FIELDS5 = ["reference"];
+const $FIELDS4 = ["record_id"];
 /**
  * The key of a NaturalPerson record as `field=value;...`.
  */
@@ -883,7 +874,6 @@ function $decode_NaturalPerson(cells, index, out) {
  */
 function $decodeFailed_NaturalPerson(r, cells, index, out) {
     $markInvalid(r, cells, index, $FIELDS1);
-    $required(r, out, "NaturalPerson", undefined, $key_NaturalPerson(r), $FIELDS2);
     $rule_vpd001_NaturalPerson(r, undefined, out);
 }
 /**
@@ -953,8 +943,7 @@ function $decode_LegalPerson(cells, index, out) {
  * Mark the fields of a LegalPerson record that did not decode and report them.
  */
 function $decodeFailed_LegalPerson(r, cells, index, out) {
-    $markInvalid(r, cells, index, $FIELDS3);
-    $required(r, out, "LegalPerson", undefined, $key_LegalPerson(r), $FIELDS2);
+    $markInvalid(r, cells, index, $FIELDS2);
     $rule_vpd001_LegalPerson(r, undefined, out);
 }
 /**
@@ -1021,8 +1010,7 @@ function $decode_RequestLog(cells, index, out) {
  * Mark the fields of a RequestLog record that did not decode and report them.
  */
 function $decodeFailed_RequestLog(r, cells, index, out) {
-    $markInvalid(r, cells, index, $FIELDS4);
-    $required(r, out, "RequestLog", undefined, $key_RequestLog(r), $FIELDS5);
+    $markInvalid(r, cells, index, $FIELDS3);
 }
 /**
  * vpd001 — Waarde past niet bij het veld
@@ -1054,31 +1042,35 @@ export function vpd001(entity, record, ctx, out = []) {
     return out;
 }
 /**
- * vpd001 on NaturalPerson: fields whose text does not fit their type.
+ * vpd001 on NaturalPerson: fields whose text does not fit their type, and empty required fields.
  */
 function $rule_vpd001_NaturalPerson(r, ctx, out) {
     const invalid = r.$invalid;
-    if (invalid === undefined)
-        return;
     for (const f of $FIELDS1) {
-        if (!Object.hasOwn(invalid, f))
+        let v;
+        if (invalid !== undefined && Object.hasOwn(invalid, f))
+            v = invalid[f];
+        else if ($FIELDS4.includes(f) && r[f] === undefined)
+            v = null;
+        else
             continue;
-        const v = invalid[f];
-        $push(out, "vpd001", "blocking", "NaturalPerson", undefined, f, $key_NaturalPerson(r), { [f]: v }, f + " heeft geen geldige waarde: " + $msg(v));
+        $push(out, "vpd001", "blocking", "NaturalPerson", undefined, f, $key_NaturalPerson(r), { [f]: v }, f + " heeft geen geldige waarde: " + $msg(v ?? ""));
     }
 }
 /**
- * vpd001 on LegalPerson: fields whose text does not fit their type.
+ * vpd001 on LegalPerson: fields whose text does not fit their type, and empty required fields.
  */
 function $rule_vpd001_LegalPerson(r, ctx, out) {
     const invalid = r.$invalid;
-    if (invalid === undefined)
-        return;
-    for (const f of $FIELDS3) {
-        if (!Object.hasOwn(invalid, f))
+    for (const f of $FIELDS2) {
+        let v;
+        if (invalid !== undefined && Object.hasOwn(invalid, f))
+            v = invalid[f];
+        else if ($FIELDS4.includes(f) && r[f] === undefined)
+            v = null;
+        else
             continue;
-        const v = invalid[f];
-        $push(out, "vpd001", "blocking", "LegalPerson", undefined, f, $key_LegalPerson(r), { [f]: v }, f + " heeft geen geldige waarde: " + $msg(v));
+        $push(out, "vpd001", "blocking", "LegalPerson", undefined, f, $key_LegalPerson(r), { [f]: v }, f + " heeft geen geldige waarde: " + $msg(v ?? ""));
     }
 }
 /**

@@ -414,21 +414,6 @@ function $markInvalid(
     if (c !== "" && values[names[i]] === undefined) (r.$invalid ??= {})[names[i]] = c;
   }
 }
-/** A blocking `required` finding for every required field whose cell is empty. */
-function $required(
-  r: { $invalid?: Record<string, string> },
-  out: Finding[],
-  entity: string,
-  role: Role | undefined,
-  key: string,
-  names: readonly string[],
-): void {
-  const values = r as unknown as Record<string, unknown>;
-  for (const f of names) {
-    if (values[f] === undefined && $isValid(r, f))
-      $push(out, "required", "blocking", entity, role, f, key, { [f]: null }, f + " is required");
-  }
-}
 /** Append one finding (failure path only). */
 function $push(
   out: Finding[],
@@ -1271,9 +1256,8 @@ const $FIELDS1: readonly string[] = [
   "allowance_payment_account",
   "contract_party",
 ];
-const $FIELDS2: readonly string[] = ["record_id"];
 const $CODES6: ReadonlySet<string> = new Set<string>(["KANTOORADRES", "POSTADRES"]);
-const $FIELDS3: readonly string[] = [
+const $FIELDS2: readonly string[] = [
   "record_id",
   "name",
   "product_holder_name",
@@ -1295,7 +1279,7 @@ const $CODES7: ReadonlySet<string> = new Set<string>(["VORDERING", "VERZOEK"]);
 const $CODES8: ReadonlySet<string> = new Set<string>(["BANKREKENINGNUMMERVERIFICATIE", "OVERIG"]);
 const $CODES9: ReadonlySet<string> = new Set<string>(["VERSTREKT", "GEEN_GEGEVENS"]);
 const $CODES10: ReadonlySet<string> = new Set<string>(["AANGEKONDIGD_ONDERHOUD", "OVERMACHT"]);
-const $FIELDS4: readonly string[] = [
+const $FIELDS3: readonly string[] = [
   "reference",
   "request_kind",
   "request_type",
@@ -1312,7 +1296,7 @@ const $FIELDS4: readonly string[] = [
   "unavailability_reason",
   "request_data_destroyed_at",
 ];
-const $FIELDS5: readonly string[] = ["reference"];
+const $FIELDS4: readonly string[] = ["record_id"];
 /**
  * The key of a NaturalPerson record as `field=value;...`.
  */
@@ -1412,7 +1396,6 @@ function $decodeFailed_NaturalPerson(
   out: Finding[],
 ): void {
   $markInvalid(r, cells, index, $FIELDS1);
-  $required(r, out, "NaturalPerson", undefined, $key_NaturalPerson(r), $FIELDS2);
   $rule_vpd001_NaturalPerson(r, undefined, out);
 }
 
@@ -1497,8 +1480,7 @@ function $decodeFailed_LegalPerson(
   index: readonly number[],
   out: Finding[],
 ): void {
-  $markInvalid(r, cells, index, $FIELDS3);
-  $required(r, out, "LegalPerson", undefined, $key_LegalPerson(r), $FIELDS2);
+  $markInvalid(r, cells, index, $FIELDS2);
   $rule_vpd001_LegalPerson(r, undefined, out);
 }
 
@@ -1575,8 +1557,7 @@ function $decodeFailed_RequestLog(
   index: readonly number[],
   out: Finding[],
 ): void {
-  $markInvalid(r, cells, index, $FIELDS4);
-  $required(r, out, "RequestLog", undefined, $key_RequestLog(r), $FIELDS5);
+  $markInvalid(r, cells, index, $FIELDS3);
 }
 
 /**
@@ -1615,15 +1596,16 @@ export function vpd001(
 }
 
 /**
- * vpd001 on NaturalPerson: fields whose text does not fit their type.
+ * vpd001 on NaturalPerson: fields whose text does not fit their type, and empty required fields.
  */
 function $rule_vpd001_NaturalPerson(r: NaturalPerson, ctx: RuleContext | undefined, out: Finding[]): void {
   const invalid = r.$invalid;
-  if (invalid === undefined) return;
 
   for (const f of $FIELDS1) {
-    if (!Object.hasOwn(invalid, f)) continue;
-    const v = invalid[f];
+    let v: string | null;
+    if (invalid !== undefined && Object.hasOwn(invalid, f)) v = invalid[f];
+    else if ($FIELDS4.includes(f) && (r as unknown as Record<string, unknown>)[f] === undefined) v = null;
+    else continue;
     $push(
       out,
       "vpd001",
@@ -1633,21 +1615,22 @@ function $rule_vpd001_NaturalPerson(r: NaturalPerson, ctx: RuleContext | undefin
       f,
       $key_NaturalPerson(r),
       { [f]: v },
-      f + " heeft geen geldige waarde: " + $msg(v),
+      f + " heeft geen geldige waarde: " + $msg(v ?? ""),
     );
   }
 }
 
 /**
- * vpd001 on LegalPerson: fields whose text does not fit their type.
+ * vpd001 on LegalPerson: fields whose text does not fit their type, and empty required fields.
  */
 function $rule_vpd001_LegalPerson(r: LegalPerson, ctx: RuleContext | undefined, out: Finding[]): void {
   const invalid = r.$invalid;
-  if (invalid === undefined) return;
 
-  for (const f of $FIELDS3) {
-    if (!Object.hasOwn(invalid, f)) continue;
-    const v = invalid[f];
+  for (const f of $FIELDS2) {
+    let v: string | null;
+    if (invalid !== undefined && Object.hasOwn(invalid, f)) v = invalid[f];
+    else if ($FIELDS4.includes(f) && (r as unknown as Record<string, unknown>)[f] === undefined) v = null;
+    else continue;
     $push(
       out,
       "vpd001",
@@ -1657,7 +1640,7 @@ function $rule_vpd001_LegalPerson(r: LegalPerson, ctx: RuleContext | undefined, 
       f,
       $key_LegalPerson(r),
       { [f]: v },
-      f + " heeft geen geldige waarde: " + $msg(v),
+      f + " heeft geen geldige waarde: " + $msg(v ?? ""),
     );
   }
 }
