@@ -1678,7 +1678,7 @@ function $rule_val0001_UA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:331 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:332 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1785,7 +1785,7 @@ function $rule_dmc0000_SA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:350 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:354 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1817,7 +1817,7 @@ function $rule_omc0001_BA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:361 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:365 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1850,7 +1850,7 @@ function $rule_omc0002_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:372 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:376 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1887,7 +1887,7 @@ function $rule_omc0008_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:385 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:389 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1924,7 +1924,7 @@ function $rule_omc0014_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:397 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:401 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1958,7 +1958,7 @@ function $rule_omc0015_AD(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:410 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:415 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1997,7 +1997,7 @@ function $rule_smc0001_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, br art 2.2e.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:423 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:430 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2036,7 +2036,7 @@ function $rule_smc0012_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:437 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:445 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2069,7 +2069,7 @@ function $rule_smc0014_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:449 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:457 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2105,7 +2105,7 @@ function $rule_dmc0003_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:463 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:471 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2200,7 +2200,7 @@ function $rule_dmc0004_BA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:478 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:488 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2243,7 +2243,7 @@ function $rule_tmc0003_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:494 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:504 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2279,7 +2279,7 @@ function $rule_omc0011_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:506 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:517 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2322,7 +2322,7 @@ function $rule_etc0004_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:520 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:531 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2356,7 +2356,7 @@ function $rule_etc0001_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:531 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:542 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2393,7 +2393,7 @@ function $rule_etc0002_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:543 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:554 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2429,7 +2429,7 @@ function $rule_etc0003_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:556 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:567 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2462,7 +2462,7 @@ function $rule_dmc0005_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:568 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:579 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2495,7 +2495,7 @@ function $rule_dmc0006_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:582 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:593 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2537,7 +2537,7 @@ function $rule_omc0005_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:594 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:605 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2570,7 +2570,7 @@ function $rule_omc0006_RE(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:604 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:615 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2603,7 +2603,7 @@ function $rule_omc0007_RE(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:616 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:627 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2645,7 +2645,7 @@ function $rule_omc0012_NNP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:629 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:640 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2689,7 +2689,7 @@ function $rule_smc0011_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, br art 2.2e, br art 2.2f.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:645 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:656 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4107,7 +4107,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 331, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 332, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [
       {
@@ -4162,7 +4162,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 350, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 354, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
@@ -4187,7 +4187,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 361, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 365, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
@@ -4217,7 +4217,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 372, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 376, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
@@ -4242,7 +4242,7 @@ export const trace = [
         locator: "bijlage 4 control 3.1",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 385, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 389, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
@@ -4267,7 +4267,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 397, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 401, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
@@ -4299,7 +4299,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 410, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 415, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
@@ -4325,7 +4325,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 423, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 430, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
@@ -4350,7 +4350,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 437, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 445, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [
       { category: "identity", role: "D", attributes: [] },
@@ -4383,7 +4383,7 @@ export const trace = [
         locator: "bijlage 4 control 3.7",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 449, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 457, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [
       { category: "identity", role: "D", attributes: [] },
@@ -4429,7 +4429,7 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 463, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 471, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [
       { category: "identity", role: "D", attributes: ["NNP.registered_country"] },
@@ -4457,7 +4457,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 478, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 488, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [
       { category: "identity", role: "D", attributes: [] },
@@ -4486,7 +4486,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 494, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 504, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
@@ -4512,7 +4512,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 506, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 517, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
@@ -4538,7 +4538,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 520, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 531, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
@@ -4564,7 +4564,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 531, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 542, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
@@ -4590,7 +4590,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 543, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 554, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
@@ -4616,7 +4616,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 556, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 567, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
@@ -4642,7 +4642,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 568, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 579, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
@@ -4668,7 +4668,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 582, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 593, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "claim", role: "V", attributes: [] }],
   },
@@ -4694,7 +4694,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 594, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 605, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
@@ -4720,7 +4720,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 604, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 615, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
@@ -4746,7 +4746,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 616, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 627, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
@@ -4772,7 +4772,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 629, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 640, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
@@ -4804,7 +4804,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 645, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 656, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "notification", role: "D", attributes: [] }],
   },
@@ -4825,7 +4825,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 662, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 674, column: 1 },
     results: [
       { code: "omc0001", role: undefined, attributes: [] },
       { code: "omc0002", role: undefined, attributes: [] },
@@ -4876,7 +4876,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 685, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 698, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
       { code: "etc0004", role: undefined, attributes: [] },
@@ -4897,7 +4897,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 694, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 707, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -4923,7 +4923,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 706, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 719, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
@@ -4955,7 +4955,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 722, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 735, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {

@@ -2631,7 +2631,7 @@ function $rule_val0001_UA(r: UA, ctx: RuleContext | undefined, out: Finding[]): 
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:331 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:332 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2889,7 +2889,7 @@ function $rule_dmc0000_SA(r: SA, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:350 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:354 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2933,7 +2933,7 @@ function $rule_omc0001_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:361 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:365 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2978,7 +2978,7 @@ function $rule_omc0002_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:372 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:376 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3027,7 +3027,7 @@ function $rule_omc0008_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:385 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:389 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3076,7 +3076,7 @@ function $rule_omc0014_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:397 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:401 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3122,7 +3122,7 @@ function $rule_omc0015_AD(r: AD, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:410 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:415 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3175,7 +3175,7 @@ function $rule_smc0001_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, br art 2.2e.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:423 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:430 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3228,7 +3228,7 @@ function $rule_smc0012_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:437 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:445 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3273,7 +3273,7 @@ function $rule_smc0014_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:449 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:457 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3325,7 +3325,7 @@ function $rule_dmc0003_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:463 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:471 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3502,7 +3502,7 @@ function $rule_dmc0004_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:478 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:488 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3561,7 +3561,7 @@ function $rule_tmc0003_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:494 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:504 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3609,7 +3609,7 @@ function $rule_omc0011_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:506 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:517 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3670,7 +3670,7 @@ function $rule_etc0004_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:520 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:531 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3718,7 +3718,7 @@ function $rule_etc0001_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:531 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:542 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3771,7 +3771,7 @@ function $rule_etc0002_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:543 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:554 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3819,7 +3819,7 @@ function $rule_etc0003_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:556 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:567 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3864,7 +3864,7 @@ function $rule_dmc0005_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:568 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:579 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3909,7 +3909,7 @@ function $rule_dmc0006_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:582 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:593 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3965,7 +3965,7 @@ function $rule_omc0005_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:594 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:605 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4010,7 +4010,7 @@ function $rule_omc0006_RE(r: RE, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:604 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:615 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4055,7 +4055,7 @@ function $rule_omc0007_RE(r: RE, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:616 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:627 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4111,7 +4111,7 @@ function $rule_omc0012_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:629 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:640 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4169,7 +4169,7 @@ function $rule_smc0011_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, br art 2.2e, br art 2.2f.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:645 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:656 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -5627,7 +5627,7 @@ export const trace: readonly RuleTrace[] = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 331, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 332, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [
       {
@@ -5682,7 +5682,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 350, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 354, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
@@ -5707,7 +5707,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 361, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 365, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
@@ -5737,7 +5737,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 372, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 376, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
@@ -5762,7 +5762,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.1",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 385, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 389, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
@@ -5787,7 +5787,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 397, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 401, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
@@ -5819,7 +5819,7 @@ export const trace: readonly RuleTrace[] = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 410, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 415, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
@@ -5845,7 +5845,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 423, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 430, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
@@ -5870,7 +5870,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 437, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 445, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [
       { category: "identity", role: "D", attributes: [] },
@@ -5903,7 +5903,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.7",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 449, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 457, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [
       { category: "identity", role: "D", attributes: [] },
@@ -5949,7 +5949,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 463, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 471, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [
       { category: "identity", role: "D", attributes: ["NNP.registered_country"] },
@@ -5977,7 +5977,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 478, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 488, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [
       { category: "identity", role: "D", attributes: [] },
@@ -6006,7 +6006,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 494, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 504, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
@@ -6032,7 +6032,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 506, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 517, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
@@ -6058,7 +6058,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 520, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 531, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
@@ -6084,7 +6084,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 531, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 542, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
@@ -6110,7 +6110,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 543, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 554, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
@@ -6136,7 +6136,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 556, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 567, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
@@ -6162,7 +6162,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 568, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 579, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
@@ -6188,7 +6188,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 582, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 593, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "claim", role: "V", attributes: [] }],
   },
@@ -6214,7 +6214,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 594, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 605, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
@@ -6240,7 +6240,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 604, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 615, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
@@ -6266,7 +6266,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 616, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 627, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
@@ -6292,7 +6292,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 629, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 640, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
@@ -6324,7 +6324,7 @@ export const trace: readonly RuleTrace[] = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 645, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 656, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "notification", role: "D", attributes: [] }],
   },
@@ -6346,7 +6346,7 @@ export const categories: readonly CategoryTrace[] = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 662, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 674, column: 1 },
     results: [
       { code: "omc0001", role: undefined, attributes: [] },
       { code: "omc0002", role: undefined, attributes: [] },
@@ -6397,7 +6397,7 @@ export const categories: readonly CategoryTrace[] = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 685, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 698, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
       { code: "etc0004", role: undefined, attributes: [] },
@@ -6418,7 +6418,7 @@ export const categories: readonly CategoryTrace[] = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 694, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 707, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -6444,7 +6444,7 @@ export const categories: readonly CategoryTrace[] = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 706, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 719, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
@@ -6476,7 +6476,7 @@ export const categories: readonly CategoryTrace[] = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 722, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 735, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {

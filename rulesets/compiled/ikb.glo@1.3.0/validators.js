@@ -1850,7 +1850,7 @@ function $rule_dmc0000_AD(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:350 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:354 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1882,7 +1882,7 @@ function $rule_omc0001_BA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:361 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:365 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1915,7 +1915,7 @@ function $rule_omc0002_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:372 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:376 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1952,7 +1952,7 @@ function $rule_omc0008_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:385 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:389 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1989,7 +1989,7 @@ function $rule_omc0014_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:397 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:401 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2023,7 +2023,7 @@ function $rule_omc0015_AD(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:410 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:415 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2062,7 +2062,7 @@ function $rule_smc0001_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, br art 2.2e.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:423 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:430 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2101,7 +2101,7 @@ function $rule_smc0012_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:437 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:445 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2134,7 +2134,7 @@ function $rule_smc0014_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:449 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:457 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2170,7 +2170,7 @@ function $rule_dmc0003_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:463 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:471 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2265,7 +2265,7 @@ function $rule_dmc0004_BA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:478 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:488 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2308,7 +2308,7 @@ function $rule_tmc0003_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:494 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:504 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2344,7 +2344,7 @@ function $rule_omc0011_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:506 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:517 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2387,7 +2387,7 @@ function $rule_etc0004_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:520 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:531 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2421,7 +2421,7 @@ function $rule_etc0001_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:531 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:542 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2458,7 +2458,7 @@ function $rule_etc0002_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:543 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:554 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2494,7 +2494,7 @@ function $rule_etc0003_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:556 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:567 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2527,7 +2527,7 @@ function $rule_dmc0005_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:568 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:579 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2560,7 +2560,7 @@ function $rule_dmc0006_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:582 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:593 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2602,7 +2602,7 @@ function $rule_omc0005_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:594 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:605 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2635,7 +2635,7 @@ function $rule_omc0006_RE(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:604 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:615 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2668,7 +2668,7 @@ function $rule_omc0007_RE(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:616 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:627 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2710,7 +2710,7 @@ function $rule_omc0012_NNP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:629 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:640 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2754,7 +2754,7 @@ function $rule_smc0011_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, br art 2.2e, br art 2.2f.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:645 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:656 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2804,7 +2804,7 @@ function $rule_smc0006_NNP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, br art 2.2e.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:45 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:49 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2845,7 +2845,7 @@ function $rule_dmc0001_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, br art 2.2e.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:59 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:63 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2887,7 +2887,7 @@ function $rule_dmc0002_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.6, br art 2.2f.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:74 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:78 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2931,7 +2931,7 @@ function $rule_omc0019_NNP(r, ctx, out) {
  * Severity: signalling. Applies to: D.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:87 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:92 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2971,7 +2971,7 @@ function $rule_tmc0002_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:102 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:108 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3007,7 +3007,7 @@ function $rule_omc0017_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:114 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:121 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3045,7 +3045,7 @@ function $rule_tmc0005_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:127 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:134 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3084,7 +3084,7 @@ function $rule_smc0010_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:140 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:147 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4623,7 +4623,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 350, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 354, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
@@ -4648,7 +4648,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 361, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 365, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
@@ -4678,7 +4678,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 372, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 376, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
@@ -4703,7 +4703,7 @@ export const trace = [
         locator: "bijlage 4 control 3.1",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 385, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 389, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [
       { category: "identity", role: "D", attributes: [] },
@@ -4731,7 +4731,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 397, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 401, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
@@ -4763,7 +4763,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 410, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 415, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
@@ -4789,7 +4789,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 423, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 430, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
@@ -4814,7 +4814,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 437, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 445, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [
       { category: "identity", role: "D", attributes: [] },
@@ -4847,7 +4847,7 @@ export const trace = [
         locator: "bijlage 4 control 3.7",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 449, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 457, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [
       { category: "identity", role: "D", attributes: ["NP.date_of_birth"] },
@@ -4893,7 +4893,7 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 463, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 471, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [
       { category: "identity", role: "D", attributes: ["NNP.registered_country"] },
@@ -4921,7 +4921,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 478, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 488, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [
       { category: "identity", role: "D", attributes: [] },
@@ -4950,7 +4950,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 494, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 504, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
@@ -4976,7 +4976,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 506, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 517, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
@@ -5002,7 +5002,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 520, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 531, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
@@ -5028,7 +5028,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 531, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 542, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
@@ -5054,7 +5054,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 543, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 554, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
@@ -5080,7 +5080,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 556, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 567, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [],
   },
@@ -5106,7 +5106,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 568, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 579, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
@@ -5132,7 +5132,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 582, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 593, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "claim", role: "V", attributes: [] }],
   },
@@ -5158,7 +5158,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 594, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 605, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
@@ -5184,7 +5184,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 604, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 615, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
@@ -5210,7 +5210,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 616, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 627, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
@@ -5236,7 +5236,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 629, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 640, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
@@ -5268,7 +5268,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 645, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 656, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "notification", role: "D", attributes: [] }],
   },
@@ -5294,7 +5294,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 45, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 49, column: 1 },
     origin: "ikb.glo@1.3.0",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
@@ -5320,7 +5320,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 59, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 63, column: 1 },
     origin: "ikb.glo@1.3.0",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
@@ -5346,7 +5346,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 74, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 78, column: 1 },
     origin: "ikb.glo@1.3.0",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
@@ -5371,7 +5371,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 87, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 92, column: 1 },
     origin: "ikb.glo@1.3.0",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
@@ -5397,7 +5397,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 102, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 108, column: 1 },
     origin: "ikb.glo@1.3.0",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
@@ -5423,7 +5423,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 114, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 121, column: 1 },
     origin: "ikb.glo@1.3.0",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
@@ -5449,7 +5449,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 127, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 134, column: 1 },
     origin: "ikb.glo@1.3.0",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
@@ -5475,7 +5475,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 140, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 147, column: 1 },
     origin: "ikb.glo@1.3.0",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
@@ -5496,7 +5496,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 155, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 162, column: 1 },
     results: [
       { code: "omc0001", role: undefined, attributes: [] },
       { code: "omc0002", role: "D", attributes: [] },
@@ -5552,7 +5552,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 180, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 188, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
       { code: "omc0017", role: undefined, attributes: [] },
@@ -5575,7 +5575,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 191, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 199, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -5608,7 +5608,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 202, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 211, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
@@ -5642,7 +5642,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 218, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 227, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {

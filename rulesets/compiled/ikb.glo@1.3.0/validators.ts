@@ -2996,7 +2996,7 @@ function $rule_dmc0000_AD(r: AD, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:350 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:354 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3040,7 +3040,7 @@ function $rule_omc0001_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:361 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:365 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3085,7 +3085,7 @@ function $rule_omc0002_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:372 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:376 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3134,7 +3134,7 @@ function $rule_omc0008_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:385 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:389 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3183,7 +3183,7 @@ function $rule_omc0014_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:397 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:401 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3229,7 +3229,7 @@ function $rule_omc0015_AD(r: AD, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:410 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:415 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3282,7 +3282,7 @@ function $rule_smc0001_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, br art 2.2e.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:423 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:430 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3335,7 +3335,7 @@ function $rule_smc0012_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:437 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:445 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3380,7 +3380,7 @@ function $rule_smc0014_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:449 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:457 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3432,7 +3432,7 @@ function $rule_dmc0003_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:463 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:471 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3609,7 +3609,7 @@ function $rule_dmc0004_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:478 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:488 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3668,7 +3668,7 @@ function $rule_tmc0003_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:494 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:504 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3716,7 +3716,7 @@ function $rule_omc0011_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:506 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:517 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3777,7 +3777,7 @@ function $rule_etc0004_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:520 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:531 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3825,7 +3825,7 @@ function $rule_etc0001_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:531 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:542 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3878,7 +3878,7 @@ function $rule_etc0002_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:543 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:554 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3926,7 +3926,7 @@ function $rule_etc0003_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:556 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:567 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3971,7 +3971,7 @@ function $rule_dmc0005_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:568 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:579 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4016,7 +4016,7 @@ function $rule_dmc0006_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:582 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:593 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4072,7 +4072,7 @@ function $rule_omc0005_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:594 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:605 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4117,7 +4117,7 @@ function $rule_omc0006_RE(r: RE, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:604 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:615 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4162,7 +4162,7 @@ function $rule_omc0007_RE(r: RE, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:616 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:627 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4218,7 +4218,7 @@ function $rule_omc0012_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:629 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:640 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4276,7 +4276,7 @@ function $rule_smc0011_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, br art 2.2e, br art 2.2f.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:645 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:656 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4354,7 +4354,7 @@ function $rule_smc0006_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, br art 2.2e.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:45 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:49 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4409,7 +4409,7 @@ function $rule_dmc0001_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, br art 2.2e.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:59 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:63 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4483,7 +4483,7 @@ function $rule_dmc0002_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.6, br art 2.2f.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:74 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:78 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4543,7 +4543,7 @@ function $rule_omc0019_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:87 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:92 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4597,7 +4597,7 @@ function $rule_tmc0002_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:102 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:108 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4645,7 +4645,7 @@ function $rule_omc0017_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:114 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:121 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4697,7 +4697,7 @@ function $rule_tmc0005_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:127 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:134 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4750,7 +4750,7 @@ function $rule_smc0010_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:140 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:147 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -6315,7 +6315,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 350, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 354, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
@@ -6340,7 +6340,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 361, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 365, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
@@ -6370,7 +6370,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 372, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 376, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
@@ -6395,7 +6395,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.1",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 385, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 389, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [
       { category: "identity", role: "D", attributes: [] },
@@ -6423,7 +6423,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 397, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 401, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
@@ -6455,7 +6455,7 @@ export const trace: readonly RuleTrace[] = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 410, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 415, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
@@ -6481,7 +6481,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 423, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 430, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
@@ -6506,7 +6506,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 437, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 445, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [
       { category: "identity", role: "D", attributes: [] },
@@ -6539,7 +6539,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.7",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 449, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 457, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [
       { category: "identity", role: "D", attributes: ["NP.date_of_birth"] },
@@ -6585,7 +6585,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 463, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 471, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [
       { category: "identity", role: "D", attributes: ["NNP.registered_country"] },
@@ -6613,7 +6613,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 478, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 488, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [
       { category: "identity", role: "D", attributes: [] },
@@ -6642,7 +6642,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 494, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 504, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
@@ -6668,7 +6668,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 506, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 517, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
@@ -6694,7 +6694,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 520, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 531, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
@@ -6720,7 +6720,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 531, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 542, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
@@ -6746,7 +6746,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 543, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 554, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
@@ -6772,7 +6772,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 556, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 567, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [],
   },
@@ -6798,7 +6798,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 568, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 579, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
@@ -6824,7 +6824,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 582, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 593, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "claim", role: "V", attributes: [] }],
   },
@@ -6850,7 +6850,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 594, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 605, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
@@ -6876,7 +6876,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 604, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 615, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
@@ -6902,7 +6902,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 616, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 627, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
@@ -6928,7 +6928,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 629, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 640, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
@@ -6960,7 +6960,7 @@ export const trace: readonly RuleTrace[] = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 645, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 656, column: 1 },
     origin: "ikb.glo@1.2.0",
     categories: [{ category: "notification", role: "D", attributes: [] }],
   },
@@ -6986,7 +6986,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 45, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 49, column: 1 },
     origin: "ikb.glo@1.3.0",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
@@ -7012,7 +7012,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 59, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 63, column: 1 },
     origin: "ikb.glo@1.3.0",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
@@ -7038,7 +7038,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 74, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 78, column: 1 },
     origin: "ikb.glo@1.3.0",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
@@ -7063,7 +7063,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 87, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 92, column: 1 },
     origin: "ikb.glo@1.3.0",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
@@ -7089,7 +7089,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 102, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 108, column: 1 },
     origin: "ikb.glo@1.3.0",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
@@ -7115,7 +7115,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 114, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 121, column: 1 },
     origin: "ikb.glo@1.3.0",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
@@ -7141,7 +7141,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 127, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 134, column: 1 },
     origin: "ikb.glo@1.3.0",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
@@ -7167,7 +7167,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 140, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 147, column: 1 },
     origin: "ikb.glo@1.3.0",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
@@ -7189,7 +7189,7 @@ export const categories: readonly CategoryTrace[] = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 155, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 162, column: 1 },
     results: [
       { code: "omc0001", role: undefined, attributes: [] },
       { code: "omc0002", role: "D", attributes: [] },
@@ -7245,7 +7245,7 @@ export const categories: readonly CategoryTrace[] = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 180, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 188, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
       { code: "omc0017", role: undefined, attributes: [] },
@@ -7268,7 +7268,7 @@ export const categories: readonly CategoryTrace[] = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 191, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 199, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -7301,7 +7301,7 @@ export const categories: readonly CategoryTrace[] = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 202, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 211, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
@@ -7335,7 +7335,7 @@ export const categories: readonly CategoryTrace[] = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 218, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 227, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {
