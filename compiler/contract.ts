@@ -83,6 +83,23 @@ export interface PayoutTrace {
   articles: ArticleTrace[];
 }
 
+/** A norm over time (groeipad, audit deadlines): per period the requirements on named metrics. */
+export interface NormTrace {
+  name: string;
+  title: string | undefined;
+  articles: ArticleTrace[];
+  location: SourceLocation;
+  periods: {
+    /** `year 2021` */
+    year: number | undefined;
+    /** `from 2024-01-01 [until ...]` (until exclusive) */
+    from: string | undefined;
+    until: string | undefined;
+    /** `metric op value`; `value` is the literal as written in the ruleset, e.g. `95 %`, `3 workdays`. */
+    requirements: { metric: string; op: string; value: string }[];
+  }[];
+}
+
 export interface FieldMeta {
   name: string;
   column: string;
@@ -148,6 +165,8 @@ export interface CompiledRuleset {
   trace: readonly RuleTrace[];
   categories: readonly CategoryTrace[];
   payouts: readonly PayoutTrace[];
+  /** Norms over time (groeipad); absent in modules compiled before norms were exported. */
+  norms?: readonly NormTrace[];
   fileRules: readonly FileRule[];
   /** Decoders by entity name. */
   decoders: Readonly<Record<string, Decoder<unknown>>>;

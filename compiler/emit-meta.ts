@@ -7,7 +7,8 @@
  */
 import type { ArticleRef, Span } from "../dsl/ast.js";
 import type { ResolvedArticle, ResolvedRule, ResolvedRuleset } from "../dsl/model.js";
-import type { ArticleTrace, CategoryTrace, EntityMeta, FileRule, PayoutTrace, RuleTrace, RulesetMetadata, SourceLocation } from "./contract.js";
+import type { ArticleTrace, CategoryTrace, EntityMeta, FileRule, NormTrace, PayoutTrace, RuleTrace, RulesetMetadata, SourceLocation } from "./contract.js";
+import { printExpr } from "../dsl/printer.js";
 import { ruleInstances } from "./emit-rules.js";
 import type { ModuleContext } from "./emit-context.js";
 import { typeText } from "./emit-types.js";
@@ -45,6 +46,7 @@ export interface ModuleData {
   trace: RuleTrace[];
   categories: CategoryTrace[];
   payouts: PayoutTrace[];
+  norms: NormTrace[];
   fileRules: FileRule[];
 }
 
@@ -126,11 +128,23 @@ export function moduleData(ctx: ModuleContext, cwd: string): ModuleData {
     title: p.title,
     articles: refArticles(r, p.implementsRefs),
   }));
+  const norms: NormTrace[] = r.norms.map((n) => ({
+    name: n.name.name,
+    title: n.title,
+    articles: refArticles(r, n.implementsRefs),
+    location: location(n.span, cwd),
+    periods: n.periods.map((p) => ({
+      year: p.year,
+      from: p.from?.text,
+      until: p.until?.text,
+      requirements: p.requirements.map((q) => ({ metric: q.metric.name, op: q.op, value: printExpr(q.value) })),
+    })),
+  }));
   const fileRules: FileRule[] = r.rules.flatMap((rule) => {
     const t = rule.decl.target;
     const req = rule.decl.require;
     if (t?.kind !== "FileTarget" || req?.kind !== "FileCheck") return [];
     return [{ code: rule.code, severity: rule.decl.severity ?? "signalling", check: req.check, entities: t.entities.map((e) => e.name) }];
   });
-  return { metadata, entities, trace: r.rules.map((rule) => ruleTrace(ctx, rule, cwd)), categories, payouts, fileRules };
+  return { metadata, entities, trace: r.rules.map((rule) => ruleTrace(ctx, rule, cwd)), categories, payouts, norms, fileRules };
 }

@@ -20,7 +20,7 @@ import { PRELUDE_BSN, PRELUDE_CALENDAR, PRELUDE_CORE, PRELUDE_COUNTRY, PRELUDE_I
 
 /** Type names the module declares itself; an entity may not take one of them. */
 const TAKEN_TYPE_NAMES = new Set([
-  "Severity", "Role", "Finding", "SourceLocation", "ArticleTrace", "RuleTrace", "CategoryTrace", "PayoutTrace",
+  "Severity", "Role", "Finding", "SourceLocation", "ArticleTrace", "RuleTrace", "CategoryTrace", "PayoutTrace", "NormTrace",
   "FieldMeta", "EntityMeta", "RulesetMetadata", "FileRule", "RuleContext", "Decoder", "Classification",
   "Record", "Readonly", "ReadonlySet", "ReadonlyMap", "Set", "Map", "RegExp", "Date", "Math", "Number", "String",
   "Boolean", "BigInt", "Object", "Array", "Error", "Promise", "Symbol", "JSON", "Partial", "Required",
@@ -137,6 +137,7 @@ export const checks = { ${join(entities.map((e) => ts`${e.name}: ${entityHelper(
     ["The trace table: for every rule its articles, source location and the categories it feeds.", ts`trace: readonly RuleTrace[]`, data.trace],
     ["The categories of Bijlage 3 with the results and markings that put an IKB in them.", ts`categories: readonly CategoryTrace[]`, data.categories],
     ["The payout conditions.", ts`payouts: readonly PayoutTrace[]`, data.payouts],
+    ["The norms over time (groeipad) with their requirements per period.", ts`norms: readonly NormTrace[]`, data.norms],
     ["The delivery-level checks the runtime performs.", ts`fileRules: readonly FileRule[]`, data.fileRules],
     ["Entities whose rules need the assembled IKB (they use exists / count / sum).", ts`needsIkb: readonly string[]`, needsIkb],
   ];

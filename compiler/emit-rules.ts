@@ -39,7 +39,7 @@ export interface CompiledInstance extends RuleInstance {
 }
 
 /** Names the module exports besides rule functions; a rule code equal to one gets a `rule_` prefix. */
-const MODULE_NAMES = new Set(["metadata", "entities", "trace", "categories", "payouts", "fileRules", "decoders", "checks", "needsIkb", "classify"]);
+const MODULE_NAMES = new Set(["metadata", "entities", "trace", "categories", "payouts", "norms", "fileRules", "decoders", "checks", "needsIkb", "classify"]);
 
 /** The exported function name of a rule: its code, or `rule_<code>` when the code is not usable as is. */
 export function ruleFunctionName(rule: ResolvedRule): Code {

@@ -10,7 +10,7 @@
  * @module
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type {
   CompiledRuleset,
   EntityMeta,
@@ -32,7 +32,7 @@ import {
   type CsvProjection,
 } from "./csv-reader.js";
 import { readNdjsonFileBatches } from "./ndjson-reader.js";
-import { groeipadNorm, GROEIPAD_SOURCE } from "./groeipad.js";
+import { loadGroeipadNorm, type GroeipadNorm } from "./groeipad.js";
 import { hash53Cells, HashSet53 } from "./key-set.js";
 import type { LoadedRuleset } from "./load-compiled.js";
 import { maskKey, maskValues, personalFields } from "./mask.js";
@@ -157,7 +157,8 @@ export async function validateDelivery(
   loaded: LoadedRuleset,
   opts: DeliveryOptions,
 ): Promise<Report> {
-  const v = new DeliveryValidator(folder, loaded, opts);
+  const groeipad = loaded.module.metadata.ikb === undefined ? undefined : loadGroeipadNorm(dirname(loaded.dir), opts.rrd);
+  const v = new DeliveryValidator(folder, loaded, opts, groeipad);
   return v.run();
 }
 
@@ -187,6 +188,8 @@ class DeliveryValidator {
     private readonly folder: string,
     private readonly loaded: LoadedRuleset,
     private readonly opts: DeliveryOptions,
+    /** The groeipad norm in force on the RRD, from the compiled groeipad ruleset. */
+    private readonly groeipad: GroeipadNorm | undefined,
   ) {
     this.rs = loaded.module;
     this.trace = new Map(loaded.trace.map((t) => [t.code, t]));
@@ -962,8 +965,7 @@ class DeliveryValidator {
     }
     const hasIkb = m.ikb !== undefined;
     const percentage = pct(this.ikbMeeting, this.ikbCount);
-    const year = Number(this.opts.rrd.slice(0, 4));
-    const norm = groeipadNorm(year);
+    const norm = this.groeipad;
 
     const report: Report = {
       reportVersion: REPORT_VERSION,
@@ -1001,11 +1003,11 @@ class DeliveryValidator {
       groeipad:
         hasIkb && norm !== undefined
           ? {
-              year,
-              norm,
+              year: norm.year,
+              norm: norm.norm,
               percentage,
-              meetsNorm: percentage >= norm,
-              source: GROEIPAD_SOURCE,
+              meetsNorm: percentage >= norm.norm,
+              source: norm.source,
             }
           : null,
       categories: rs.categories.map((c) => ({

@@ -1,26 +1,53 @@
 /**
- * The groeipad norm: the minimum share of IKBs that must meet the automated controls per year.
- *
- * Source: DNB, Beoordelingskader Beleidsregel IKB, hoofdstuk 3 "Normering 2020 – 2023: een
- * groeipad" (seed 001, the table of the groeipad: minimaal 60 / 80 / 90 / 95 % of the IKBs meets
- * the automated controls in 2020 / 2021 / 2022 / 2023; the target of 100 % from 2024). Used when
- * no compiled groeipad ruleset provides the norm.
+ * The groeipad norm for a report: the minimum share of IKBs that must meet the automated controls
+ * on the reporting reference date, read from the norms of the compiled rulesets (the groeipad
+ * ruleset, `rulesets/ikb.groeipad`), never from a table in code. The runtime looks for a norm
+ * period in force on the RRD (`year Y` for the RRD's year, or `from ... [until ...]`) with a
+ * requirement `automated_controls_pass >= N %`.
  *
  * @module
  */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { NormTrace } from "../compiler/contract.js";
+import { listCompiled } from "./load-compiled.js";
 
-export const GROEIPAD_SOURCE =
-  "Beoordelingskader Beleidsregel IKB, hoofdstuk 3";
+/** The metric of the groeipad ruleset that the report's pass rate is held against. */
+export const PASS_RATE_METRIC = "automated_controls_pass";
 
-const TABLE: Readonly<Record<number, number>> = {
-  2020: 60,
-  2021: 80,
-  2022: 90,
-  2023: 95,
-};
+export interface GroeipadNorm {
+  year: number;
+  /** Minimum percentage of IKBs meeting the automated controls. */
+  norm: number;
+  /** Where the norm comes from: ruleset, norm, source location and articles. */
+  source: string;
+}
 
-/** The norm (percent) for the year of the RRD, or undefined before the groeipad started. */
-export function groeipadNorm(year: number): number | undefined {
-  if (year >= 2024) return 100;
-  return TABLE[year];
+function inForce(period: NormTrace["periods"][number], rrd: string): boolean {
+  if (period.year !== undefined) return Number(rrd.slice(0, 4)) === period.year;
+  return (period.from === undefined || period.from <= rrd) && (period.until === undefined || rrd < period.until);
+}
+
+/** The norm in force on `rrd` among the compiled rulesets under `compiledRoot`; undefined when none states one. */
+export function loadGroeipadNorm(compiledRoot: string, rrd: string): GroeipadNorm | undefined {
+  for (const dir of listCompiled(compiledRoot)) {
+    const traceFile = join(compiledRoot, dir, "trace.json");
+    if (!existsSync(traceFile)) continue;
+    const data = JSON.parse(readFileSync(traceFile, "utf8")) as { norms?: NormTrace[] };
+    for (const norm of data.norms ?? []) {
+      for (const period of norm.periods) {
+        if (!inForce(period, rrd)) continue;
+        const requirement = period.requirements.find((q) => q.metric === PASS_RATE_METRIC && q.op === ">=");
+        const percent = requirement === undefined ? undefined : /^(\d+(?:\.\d+)?)\s*%$/.exec(requirement.value);
+        if (percent === undefined || percent === null) continue;
+        const articles = norm.articles.map((a) => `${a.source} ${a.locator}`).join(", ");
+        return {
+          year: Number(rrd.slice(0, 4)),
+          norm: Number(percent[1]),
+          source: `${dir} norm ${norm.name} (${norm.location.file}:${norm.location.line}; ${articles})`,
+        };
+      }
+    }
+  }
+  return undefined;
 }

@@ -360,6 +360,245 @@ export const categories = [];
 export const payouts = [];
 
 /**
+ * The norms over time (groeipad) with their requirements per period.
+ */
+export const norms = [
+  {
+    name: "groeipad_ikb_bestand",
+    title: "Groeipad tijdigheid en kwaliteit IKB-bestand",
+    articles: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "hoofdstuk 3",
+      },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "samenvatting",
+      },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "par 2.3",
+      },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "par 2.4",
+      },
+    ],
+    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 92, column: 1 },
+    periods: [
+      {
+        year: 2020,
+        from: undefined,
+        until: undefined,
+        requirements: [
+          { metric: "delivery_accepted", op: "=", value: "true" },
+          { metric: "accepted_within", op: "<=", value: "3 workdays" },
+          { metric: "rrd_announced_ahead", op: "<=", value: "1 months" },
+          { metric: "automated_controls_pass", op: ">=", value: "60 %" },
+          { metric: "error_reduction", op: ">=", value: "20 %" },
+          { metric: "manual_findings_resolved", op: "=", value: "true" },
+          { metric: "completeness_statement", op: "=", value: "true" },
+        ],
+      },
+      {
+        year: 2021,
+        from: undefined,
+        until: undefined,
+        requirements: [
+          { metric: "delivery_accepted", op: "=", value: "true" },
+          { metric: "accepted_within", op: "<=", value: "3 workdays" },
+          { metric: "rrd_week_announced_ahead", op: "<=", value: "1 months" },
+          { metric: "rrd_announced_ahead", op: "<=", value: "3 days" },
+          { metric: "automated_controls_pass", op: ">=", value: "80 %" },
+          { metric: "error_reduction", op: ">=", value: "20 %" },
+          { metric: "manual_findings_resolved", op: "=", value: "true" },
+          { metric: "completeness_statement", op: "=", value: "true" },
+        ],
+      },
+      {
+        year: 2022,
+        from: undefined,
+        until: undefined,
+        requirements: [
+          { metric: "delivery_accepted", op: "=", value: "true" },
+          { metric: "accepted_within", op: "<=", value: "3 workdays" },
+          { metric: "automated_controls_pass", op: ">=", value: "90 %" },
+          { metric: "error_reduction", op: ">=", value: "20 %" },
+          { metric: "manual_findings_resolved", op: "=", value: "true" },
+          { metric: "completeness_statement", op: "=", value: "true" },
+        ],
+      },
+      {
+        year: 2023,
+        from: undefined,
+        until: undefined,
+        requirements: [
+          { metric: "delivery_accepted", op: "=", value: "true" },
+          { metric: "accepted_within", op: "<=", value: "3 workdays" },
+          { metric: "automated_controls_pass", op: ">=", value: "95 %" },
+          { metric: "error_reduction", op: ">=", value: "20 %" },
+          { metric: "manual_findings_resolved", op: "=", value: "true" },
+          { metric: "completeness_statement", op: "=", value: "true" },
+        ],
+      },
+    ],
+  },
+  {
+    name: "target_2024",
+    title: "Streven per 1 januari 2024",
+    articles: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "hoofdstuk 3",
+      },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "samenvatting",
+      },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "par 2.3",
+      },
+    ],
+    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 112, column: 1 },
+    periods: [
+      {
+        year: undefined,
+        from: "2024-01-01",
+        until: undefined,
+        requirements: [
+          { metric: "delivery_accepted", op: "=", value: "true" },
+          { metric: "accepted_within", op: "<=", value: "3 workdays" },
+          { metric: "automated_controls_pass", op: ">=", value: "100 %" },
+        ],
+      },
+    ],
+  },
+  {
+    name: "groeipad_audits",
+    title: "Groeipad tijdigheid en bevindingen audits",
+    articles: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "hoofdstuk 3",
+      },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "samenvatting",
+      },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "par 2.5",
+      },
+    ],
+    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 124, column: 1 },
+    periods: [
+      {
+        year: 2020,
+        from: undefined,
+        until: undefined,
+        requirements: [
+          { metric: "audit_year_end", op: "=", value: "2020-03-31" },
+          { metric: "audit_reports_delivered_on", op: "<=", value: "2020-08-31" },
+          { metric: "isae3402_type", op: "=", value: "2" },
+          { metric: "prior_findings_resolved_on", op: "<=", value: "2020-03-31" },
+          { metric: "findings_measures_taken", op: "=", value: "true" },
+        ],
+      },
+      {
+        year: 2021,
+        from: undefined,
+        until: undefined,
+        requirements: [
+          { metric: "audit_year_end", op: "=", value: "2021-03-31" },
+          { metric: "audit_reports_delivered_on", op: "<=", value: "2021-08-31" },
+          { metric: "isae3402_type", op: "=", value: "2" },
+          { metric: "prior_findings_resolved_on", op: "<=", value: "2021-03-31" },
+          { metric: "findings_measures_taken", op: "=", value: "true" },
+        ],
+      },
+      {
+        year: 2022,
+        from: undefined,
+        until: undefined,
+        requirements: [
+          { metric: "audit_year_end", op: "=", value: "2022-03-31" },
+          { metric: "audit_reports_delivered_on", op: "<=", value: "2022-08-31" },
+          { metric: "isae3402_type", op: "=", value: "2" },
+          { metric: "iad_positive_opinion", op: "=", value: "true" },
+          { metric: "auditor_unqualified_opinion", op: "=", value: "true" },
+          { metric: "findings_measures_taken", op: "=", value: "true" },
+        ],
+      },
+      {
+        year: 2023,
+        from: undefined,
+        until: undefined,
+        requirements: [
+          { metric: "audit_year_end", op: "=", value: "2023-03-31" },
+          { metric: "audit_reports_delivered_on", op: "<=", value: "2023-08-31" },
+          { metric: "isae3402_type", op: "=", value: "2" },
+          { metric: "iad_positive_opinion", op: "=", value: "true" },
+          { metric: "auditor_unqualified_opinion", op: "=", value: "true" },
+          { metric: "findings_measures_taken", op: "=", value: "true" },
+        ],
+      },
+      {
+        year: undefined,
+        from: "2024-01-01",
+        until: undefined,
+        requirements: [
+          { metric: "audit_reports_delay", op: "<=", value: "5 months" },
+          { metric: "isae3402_type", op: "=", value: "2" },
+          { metric: "iad_positive_opinion", op: "=", value: "true" },
+          { metric: "auditor_unqualified_opinion", op: "=", value: "true" },
+          { metric: "findings_measures_taken", op: "=", value: "true" },
+        ],
+      },
+    ],
+  },
+  {
+    name: "informing_dnb",
+    title: "Tijdig informeren van DNB over relevante ontwikkelingen",
+    articles: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "hoofdstuk 3",
+      },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "samenvatting",
+      },
+      { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 13" },
+    ],
+    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 144, column: 1 },
+    periods: [
+      {
+        year: undefined,
+        from: "2020-01-01",
+        until: undefined,
+        requirements: [
+          { metric: "dnb_notified_timely", op: "=", value: "true" },
+          { metric: "dnb_informed_proactively", op: "=", value: "true" },
+        ],
+      },
+    ],
+  },
+];
+
+/**
  * The delivery-level checks the runtime performs.
  */
 export const fileRules = [];

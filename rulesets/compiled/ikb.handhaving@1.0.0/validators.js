@@ -361,6 +361,11 @@ export const categories = [];
 export const payouts = [];
 
 /**
+ * The norms over time (groeipad) with their requirements per period.
+ */
+export const norms = [];
+
+/**
  * The delivery-level checks the runtime performs.
  */
 export const fileRules = [];

@@ -68,6 +68,23 @@ export interface PayoutTrace {
   articles: ArticleTrace[];
 }
 
+/** A norm over time (groeipad, audit deadlines): per period the requirements on named metrics. */
+export interface NormTrace {
+  name: string;
+  title: string | undefined;
+  articles: ArticleTrace[];
+  location: SourceLocation;
+  periods: {
+    /** `year 2021` */
+    year: number | undefined;
+    /** `from 2024-01-01 [until ...]` (until exclusive) */
+    from: string | undefined;
+    until: string | undefined;
+    /** `metric op value`; `value` is the literal as written in the ruleset, e.g. `95 %`, `3 workdays`. */
+    requirements: { metric: string; op: string; value: string }[];
+  }[];
+}
+
 export interface FieldMeta {
   name: string;
   column: string;
@@ -504,6 +521,12 @@ export const categories: readonly CategoryTrace[] = [];
  */
 // prettier-ignore
 export const payouts: readonly PayoutTrace[] = [];
+
+/**
+ * The norms over time (groeipad) with their requirements per period.
+ */
+// prettier-ignore
+export const norms: readonly NormTrace[] = [];
 
 /**
  * The delivery-level checks the runtime performs.
