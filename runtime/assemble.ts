@@ -220,6 +220,13 @@ export async function* mergeRuns(
   if (out.length) yield out;
 }
 
+/**
+ * IKBs handed over per batch by {@link groupByKey}. Their rows are alive until the batch is
+ * validated; 1,024 IKBs (~6,000 rows) made most young objects survive a scavenge (2 s of GC on
+ * 1.19M rows), 64 keeps the GC time to a fifth at a promise per 64 IKBs.
+ */
+const GROUP_BATCH = 64;
+
 /** One IKB: its key and, per source index, the rows with that key. */
 export interface KeyGroup {
   key: string;
@@ -261,7 +268,7 @@ export async function* groupByKey(
       }
     }
     out.push({ key: min, rows });
-    if (out.length >= 1024) {
+    if (out.length >= GROUP_BATCH) {
       yield out;
       out = [];
     }
