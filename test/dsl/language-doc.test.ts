@@ -2,7 +2,8 @@
  * docs/language.md is executable: every ```regel block is a complete file that must parse and
  * check without a single diagnostic, and whose examples must behave as declared. A ```regel-fragment
  * block names the block it belongs to in its first comment line (`// part of: NAME@VERSION`); when
- * that block exists, the fragment appended to it must still parse.
+ * that block exists, the fragment appended to it must still parse. A block that `extends` another
+ * block's ruleset is checked together with that block.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -42,14 +43,20 @@ describe(DOC, () => {
     const label = `${nameOf(block.text) ?? "block"} (line ${block.line})`;
     describe(label, () => {
       const path = `${DOC}:${block.line}.regel`;
-      const project = loadProjectFromTexts(new Map([[path, block.text]]));
+      const base = /^\s*extends\s+(\S+)/m.exec(block.text)?.[1];
+      const host = base === undefined ? undefined : full.find((b) => nameOf(b.text) === base);
+      const texts = new Map([[path, block.text]]);
+      if (host !== undefined) texts.set(`${DOC}:${host.line}.regel`, host.text);
+      const project = loadProjectFromTexts(texts);
+      const own = project.rulesets.filter((r) => r.id === nameOf(block.text));
 
       it("parses and checks without diagnostics", () => {
+        expect(base === undefined || host !== undefined, `the block it extends (${base}) is in the document`).toBe(true);
         expect(project.diagnostics.map((d) => `${d.span.start.line}:${d.span.start.column} ${d.code} ${d.message}`)).toEqual([]);
-        expect(project.rulesets).toHaveLength(1);
+        expect(own).toHaveLength(1);
       });
 
-      const results = project.rulesets.flatMap((r) => runExamples(r));
+      const results = own.flatMap((r) => runExamples(r));
       for (const r of results) {
         it(`${r.rule} ${r.example} (line ${block.line + r.span.start.line})`, () => {
           expect(r.error).toBeUndefined();
