@@ -83,15 +83,40 @@ export class HashSet53 {
     const dup = new Set<number>();
     for (let i = 1; i < this.n; i++)
       if (this.data[i] === this.data[i - 1]) dup.add(this.data[i]);
+    this.buildIndex();
     return dup;
+  }
+
+  /**
+   * Bucket starts by the top `bits` bits of the 53-bit hash (hashes are uniform), so a lookup
+   * searches a bucket of about one hash instead of the whole array: 4 bytes per key at most.
+   */
+  private index = new Uint32Array(2);
+  private shift = 2 ** 53;
+
+  private buildIndex(): void {
+    let bits = 0;
+    while (bits < 26 && 2 ** (bits + 1) <= this.n) bits++;
+    const buckets = 2 ** bits;
+    this.shift = 2 ** (53 - bits);
+    const index = new Uint32Array(buckets + 1);
+    const d = this.data;
+    let b = 0;
+    for (let i = 0; i < this.n; i++) {
+      const bucket = Math.floor(d[i] / this.shift);
+      while (b <= bucket) index[b++] = i;
+    }
+    while (b <= buckets) index[b++] = this.n;
+    this.index = index;
   }
 
   /** Is the key (probably) in the set? Exact for absence. */
   has(key: string): boolean {
     if (!this.sealed) this.seal();
     const h = hash53(key);
-    let lo = 0;
-    let hi = this.n - 1;
+    const bucket = Math.floor(h / this.shift);
+    let lo = this.index[bucket];
+    let hi = this.index[bucket + 1] - 1;
     const d = this.data;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;

@@ -26,4 +26,22 @@ describe("key set", () => {
     expect(s.has("a") && s.has("b")).toBe(true);
     expect(s.has("c")).toBe(false);
   });
+
+  it("property: has() agrees with a plain set of hashes, for any set size", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ maxLength: 5 }), { maxLength: 300 }),
+        fc.array(fc.string({ maxLength: 5 }), { maxLength: 50 }),
+        (added, probes) => {
+          const s = new HashSet53();
+          for (const k of added) s.add(k);
+          s.seal();
+          const plain = new Set(added.map((k) => hash53(k)));
+          for (const k of [...added, ...probes])
+            expect(s.has(k)).toBe(plain.has(hash53(k)));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
 });
