@@ -59,6 +59,13 @@ function recordWith(ikb: SyntheticIkb, ctx: InjectionContext, entity: string, fi
 }
 
 const INJECTORS: Record<string, Injector> = {
+  // Deposits delivered without their depositor: only the IKB's BA records remain; they are set not
+  // eligible so that omc0011 / omc0017 (which read the depositor's eligibility) stay quiet.
+  omc0001: (ikb) => {
+    for (const entity of Object.keys(ikb.records)) if (entity !== "BA") ikb.records[entity] = [];
+    for (const ba of ikb.records.BA) ba.eligible = "false";
+    return ikb.records.BA.map((ba) => finding("omc0001", "BA", ba));
+  },
   // A value that does not fit its type, on a field no other rule reads.
   val0001: (ikb, ctx) => {
     const ba = ctx.random.pick(ikb.records.BA);
