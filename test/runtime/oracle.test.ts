@@ -13,6 +13,7 @@ import { loadCompiled } from "../../runtime/load-compiled.js";
 import { validateDelivery } from "../../runtime/delivery.js";
 import { generateDelivery, type GenerateSummary } from "../../runtime/synthetic/generate.js";
 import type { Report } from "../../runtime/report-types.js";
+import { injectableCodes } from "../../runtime/synthetic/defects.js";
 
 const work = mkdtempSync(join(tmpdir(), "regel-oracle-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -31,6 +32,7 @@ const CASES: Case[] = [
   { ruleset: "ikb.glo@1.3.0", rrd: "2023-12-31", seed: 2, depositors: 1500, defectRate: 0.2, markingRate: 0.03 },
   { ruleset: "ikb.glo@1.2.0", rrd: "2023-03-31", seed: 3, depositors: 800, defectRate: 0.3, markingRate: 0.05 },
   { ruleset: "ikb.glo@1.3.0", rrd: "2024-02-29", seed: 4, depositors: 2500, defectRate: 0.1, markingRate: 0.02 },
+  { ruleset: "ikb.glo@1.2.0", rrd: "2022-12-31", seed: 5, depositors: 2500, defectRate: 0.3, markingRate: 0.03 },
 ];
 
 function groundTruthFindings(dir: string): Map<string, string[]> {
@@ -58,6 +60,9 @@ function reportedFindings(report: Report): Map<string, string[]> {
   return byRule;
 }
 
+/** Codes injected per ruleset version over all cases: every code the generator knows must be exercised. */
+const injected = new Map<string, Set<string>>();
+
 describe.each(CASES)("oracle: $ruleset seed $seed, $depositors depositors", (c) => {
   it("finds exactly the injected defects, categories and pass rate", async () => {
     const dir = join(work, `${c.ruleset}-${c.seed}`);
@@ -72,6 +77,9 @@ describe.each(CASES)("oracle: $ruleset seed $seed, $depositors depositors", (c) 
     });
     // The generator must actually have injected something of most kinds, or the test proves little.
     expect(Object.keys(summary.findingsPerRule).length).toBeGreaterThan(10);
+    const seen = injected.get(c.ruleset) ?? new Set<string>();
+    for (const code of Object.keys(summary.findingsPerRule)) seen.add(code);
+    injected.set(c.ruleset, seen);
 
     const report = await validateDelivery(dir, loaded, { rrd: c.rrd, maxSamples: 1_000_000 });
 
@@ -87,6 +95,15 @@ describe.each(CASES)("oracle: $ruleset seed $seed, $depositors depositors", (c) 
     expect(report.ikbs?.count).toBe(c.depositors);
     expect(report.ikbs?.meetingAutomatedControls).toBe(summary.ikbsMeetingAutomatedControls);
     expect(report.ikbs?.percentage).toBe(summary.percentageMeetingAutomatedControls);
+  });
+});
+
+describe("oracle coverage", () => {
+  it.each(["ikb.glo@1.2.0", "ikb.glo@1.3.0"])("every code the generator can inject for %s was injected and found", async (ruleset) => {
+    const loaded = await loadCompiled(join("rulesets", "compiled", ruleset));
+    const codes = injectableCodes(new Map(loaded.module.trace.map((t) => [t.code, t])));
+    expect(codes.length).toBeGreaterThan(20);
+    expect(codes.filter((code) => !injected.get(ruleset)?.has(code))).toEqual([]);
   });
 });
 
