@@ -136,7 +136,7 @@ async function main(): Promise<void> {
     `Command: \`npm run bench -- ${process.argv.slice(2).join(" ")}\`  `,
     `Date: ${started.toISOString().slice(0, 10)}; commit ${commit}  `,
     `Machine: ${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${release()}, Node ${process.version}  `,
-    `Data: \`regel generate\` ${RULESET}, seed 1, ${options.depositors.toLocaleString("en")} depositors, ${Math.round(parseOnly.rows).toLocaleString("en")} rows; RRD ${RRD}.  `,
+    `Data: \`regel generate\` ${RULESET}, seed 1, ${options.depositors.toLocaleString("en")} depositors, ${Math.round(validate.rows).toLocaleString("en")} data rows in 7 CSV files; RRD ${RRD}.  `,
     `Each figure is the median of ${options.repeats} runs, each in a fresh process; peak RSS is that process's maximum resident set size.`,
     "",
     "| measurement | time (s) | ratio | target | peak RSS (MiB) |",
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
   ];
   if (large !== undefined) {
     lines.push(
-      `| csv-parse, ${large.depositors.toLocaleString("en")} depositors (${Math.round(large.parse.rows).toLocaleString("en")} rows), once | ${seconds(large.parse.ms)} | 1.00 | | ${large.parse.peakRssMiB} |`,
+      `| csv-parse, ${large.depositors.toLocaleString("en")} depositors (${Math.round(large.validate.rows).toLocaleString("en")} data rows), once | ${seconds(large.parse.ms)} | 1.00 | | ${large.parse.peakRssMiB} |`,
       `| \`regel validate\`, ${large.depositors.toLocaleString("en")} depositors, once | ${seconds(large.validate.ms)} | ${ratio(large.validate.ms, large.parse.ms)} × csv-parse | | ${large.validate.peakRssMiB} |`,
     );
   }
