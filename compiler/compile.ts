@@ -67,6 +67,8 @@ export interface CompiledRuleset {
 export interface CompileContext {
   cwd?: string;
   project?: TsProject;
+  /** The `.regel` texts by path, so the trace can quote each rule as written. */
+  texts?: ReadonlyMap<string, string>;
 }
 
 /** The default output folder of `regel compile`. */
@@ -107,7 +109,7 @@ function newTsProject(): TsProject {
  */
 export async function compileRuleset(ruleset: ResolvedRuleset, context: CompileContext = {}): Promise<CompiledRuleset> {
   const cwd = context.cwd ?? process.cwd();
-  const emitted = emitModule(ruleset, cwd);
+  const emitted = emitModule(ruleset, cwd, context.texts ?? new Map());
   const diagnostics = emitted.ctx.diagnostics;
   if (hasErrors(diagnostics)) return { ts: "", js: "", traceJson: "", diagnostics };
 
@@ -149,7 +151,7 @@ export async function compile(inputs: string[] | Map<string, string>, options: C
   const diagnostics = [...loaded.diagnostics];
   if (hasErrors(diagnostics)) return { files: [], diagnostics: sortDiagnostics(diagnostics) };
 
-  const context: CompileContext = { cwd: options.cwd, project: newTsProject() };
+  const context: CompileContext = { cwd: options.cwd, project: newTsProject(), texts: loaded.texts };
   const rulesets = [...loaded.rulesets].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const files: CompiledFile[] = [];
   for (const ruleset of rulesets) {

@@ -63,6 +63,8 @@ export interface RuleTrace {
   location: SourceLocation;
   /** The ruleset version that declared this rule (`name@version`). */
   origin: string;
+  /** The rule as written in its `.regel` file (doc comments excluded), for reports. */
+  source: string;
   categories: { category: string; role: Role | undefined; attributes: string[] }[];
 }
 

@@ -50,7 +50,12 @@ export interface ModuleData {
   fileRules: FileRule[];
 }
 
-function ruleTrace(ctx: ModuleContext, rule: ResolvedRule, cwd: string): RuleTrace {
+/** The text a span covers in its file, when the file's text is known. */
+function spanText(texts: ReadonlyMap<string, string>, span: Span): string {
+  return texts.get(span.file)?.slice(span.start.offset, span.end.offset) ?? "";
+}
+
+function ruleTrace(ctx: ModuleContext, rule: ResolvedRule, cwd: string, texts: ReadonlyMap<string, string>): RuleTrace {
   const d = rule.decl;
   const target = d.target;
   const instances = ruleInstances(ctx, rule);
@@ -69,6 +74,7 @@ function ruleTrace(ctx: ModuleContext, rule: ResolvedRule, cwd: string): RuleTra
     articles: articles(rule.articles),
     location: location(d.span, cwd),
     origin: rule.origin,
+    source: spanText(texts, d.span),
     categories: ctx.ruleset.categories.flatMap((c) =>
       c.decl.results
         .filter((res) => res.code.name === rule.code)
@@ -77,7 +83,7 @@ function ruleTrace(ctx: ModuleContext, rule: ResolvedRule, cwd: string): RuleTra
   };
 }
 
-export function moduleData(ctx: ModuleContext, cwd: string): ModuleData {
+export function moduleData(ctx: ModuleContext, cwd: string, texts: ReadonlyMap<string, string> = new Map()): ModuleData {
   const r = ctx.ruleset;
   const metadata: RulesetMetadata = {
     name: r.name,
@@ -146,5 +152,5 @@ export function moduleData(ctx: ModuleContext, cwd: string): ModuleData {
     if (t?.kind !== "FileTarget" || req?.kind !== "FileCheck") return [];
     return [{ code: rule.code, severity: rule.decl.severity ?? "signalling", check: req.check, entities: t.entities.map((e) => e.name) }];
   });
-  return { metadata, entities, trace: r.rules.map((rule) => ruleTrace(ctx, rule, cwd)), categories, payouts, norms, fileRules };
+  return { metadata, entities, trace: r.rules.map((rule) => ruleTrace(ctx, rule, cwd, texts)), categories, payouts, norms, fileRules };
 }

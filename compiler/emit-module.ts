@@ -82,9 +82,9 @@ const $COUNTRIES: ReadonlySet<string> = new Set<string>(${lit(codes)});`;
 }
 
 /** Build the statements of the module of one ruleset. Diagnostics land in the returned context. */
-export function emitModule(ruleset: ResolvedRuleset, cwd: string): EmittedModule {
+export function emitModule(ruleset: ResolvedRuleset, cwd: string, texts: ReadonlyMap<string, string> = new Map()): EmittedModule {
   const ctx = new ModuleContext(ruleset);
-  const data = moduleData(ctx, cwd);
+  const data = moduleData(ctx, cwd, texts);
   if (!checkNames(ctx)) return { header: "", prelude: [], types: [], statements: [], dataTs: [], dataJs: [], data, ctx };
 
   const entities = [...ruleset.entities.values()];

@@ -917,6 +917,7 @@ class DeliveryValidator {
         entities,
         origin: t?.origin ?? m.id,
         location: t?.location ?? { file: "", line: 0, column: 0 },
+        source: t?.source ?? null,
         articles: t ? [...t.articles] : [],
         count: tally?.count ?? 0,
         records,

@@ -55,15 +55,10 @@ function feeds(code: string, categories: readonly CategoryReport[]): string {
   return links.length > 0 ? `<br><span class="muted">feeds category ${links.join(", ")}</span>` : "";
 }
 
-function locationLink(r: RuleReport): string {
-  const loc = `${r.location.file}:${r.location.line}:${r.location.column}`;
-  // a relative link to the .regel source text; the path is escaped and never a scheme
-  const href = r.location.file.includes(":")
-    ? ""
-    : `${r.location.file}#L${r.location.line}`;
-  return href
-    ? `<a class="mono" href="${h(href)}">${h(loc)}</a>`
-    : `<span class="mono">${h(loc)}</span>`;
+/** The rule's source location and, folded, its text as written in the ruleset. */
+function sourceCell(r: RuleReport): string {
+  const loc = `<span class="mono">${h(`${r.location.file}:${r.location.line}:${r.location.column}`)}</span>`;
+  return r.source ? `${loc}<details><summary>rule text</summary><pre class="mono">${h(r.source)}</pre></details>` : loc;
 }
 
 /** Horizontal bar chart: one bar per item, value in percent. */
@@ -151,7 +146,7 @@ ${r.samples
           : ""
       }${feeds(r.code, categories)}${samples}</td><td class="${r.severity === "blocking" ? "blocking" : ""}">${h(r.severity)}</td><td class="n">${h(r.count)}</td><td class="n">${h(
         r.records,
-      )}</td><td class="n">${h(r.percentage)}</td><td>${articleLinks(r.articles)}</td><td>${locationLink(r)}<br><span class="muted">${h(r.origin)}</span></td></tr>`;
+      )}</td><td class="n">${h(r.percentage)}</td><td>${articleLinks(r.articles)}</td><td>${sourceCell(r)}<span class="muted">${h(r.origin)}</span></td></tr>`;
     })
     .join("\n");
   return `<table><tr><th>rule</th><th>title / samples</th><th>severity</th><th>findings</th><th>records</th><th>%</th><th>articles</th><th>source</th></tr>\n${rows}</table>`;

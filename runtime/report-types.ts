@@ -48,6 +48,8 @@ export interface RuleReport {
   /** `name@version` of the ruleset version that declared the rule. */
   origin: string;
   location: SourceLocation;
+  /** The rule as written in its `.regel` file; null for modules compiled without it. */
+  source: string | null;
   articles: ArticleTrace[];
   /** Findings (one per record and attribute). */
   count: number;

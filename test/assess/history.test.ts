@@ -32,6 +32,7 @@ function report(p: { rrd: string; status: "accepted" | "rejected"; meeting: numb
     entities: ["NP"],
     origin: "ikb.glo@1.3.0",
     location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 1, column: 1 },
+    source: null,
     articles: [],
     count,
     records: count,

@@ -1,13 +1,14 @@
 /**
  * Every number in the HTML report leads, by clicks, to its rule, source and article: category rows
- * link to the rules that feed them, rule rows link back to their categories, to their articles and
- * to their source location; every internal link has a target on the page.
+ * link to the rules that feed them, rule rows link back to their categories and to their articles,
+ * and show their source location and their text as written; every internal link has a target.
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadCompiled } from "../../runtime/load-compiled.js";
 import { validateDelivery } from "../../runtime/delivery.js";
 import { renderHtml } from "../../runtime/html-report.js";
+import { escapeHtml } from "../../runtime/escape.js";
 
 describe("HTML report links", async () => {
   const loaded = await loadCompiled(join("rulesets", "compiled", "ikb.glo@1.3.0"));
@@ -39,6 +40,9 @@ describe("HTML report links", async () => {
       // the row ends where the next rule row or the table ends (its samples table is nested inside)
       const rowHtml = row.slice(0, Math.min(...["\n<tr id=\"rule-", "</table><h2>", "</table>\n"].map((m) => row.indexOf(m)).filter((i) => i > 0)));
       expect(rowHtml).toContain(`${rule.location.file}:${rule.location.line}:${rule.location.column}`);
+      // the rule as written in the ruleset, escaped
+      expect(rule.source).toMatch(new RegExp(`^(replace )?rule ${rule.code} `));
+      expect(rowHtml).toContain(`<pre class="mono">${escapeHtml(rule.source)}</pre>`);
       for (const article of rule.articles) expect(rowHtml).toContain(`href="#source-${article.source}"`);
     }
   });

@@ -92,7 +92,9 @@ describe("hostile values in the reports", () => {
     const html = renderHtml(await hostileReport());
     expect(html).toContain('<tr id="rule-dmc0000">');
     expect(html).toContain('href="#source-br"');
-    expect(html).toContain('href="test/runtime/fixtures/fake.regel#L20"');
+    // the location as text: a relative link would break once the report is moved away from the repository
+    expect(html).toContain("test/runtime/fixtures/fake.regel:20:");
+    expect(html).not.toContain('href="test/runtime/fixtures/fake.regel');
     expect(html).toContain('<li id="source-bk">');
     expect(html).toContain("<svg");
   });

@@ -48,6 +48,8 @@ export interface RuleTrace {
   articles: ArticleTrace[];
   location: SourceLocation;
   origin: string;
+  /** The rule as written in its .regel file (doc comments excluded), for reports. */
+  source: string;
   categories: { category: string; role: Role | undefined; attributes: string[] }[];
 }
 
@@ -5392,6 +5394,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 271, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule fil0001 \"Bestand ontbreekt\"\n  meaning \"regel's own check: a CSV file of the data model is missing from the delivery.\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require present\n  example fail file RE missing\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
     categories: [],
   },
   {
@@ -5417,6 +5420,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 280, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule fil0002 \"Kolom ontbreekt\"\n  meaning \"regel's own check: a column of the data model is missing from the header of a CSV file.\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require header\n  example fail file RE columns \"ikb_id\", \"representation_id\", \"representative_id\"\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
     categories: [],
   },
   {
@@ -5442,6 +5446,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 289, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule fil0003 \"Dubbele sleutel\"\n  meaning \"regel's own check: two records of one CSV file have the same key.\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require unique key\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R2\" }",
     categories: [],
   },
   {
@@ -5467,6 +5472,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 298, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule fil0004 \"Verwijzing naar onbekend record\"\n  meaning \"regel's own check: a reference to another file (representative, deposit, address) does not resolve.\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require references\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
     categories: [],
   },
   {
@@ -5588,6 +5594,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 312, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule val0001 \"Waarde past niet bij het type\"\n  meaning \"regel's own check: a value does not fit the type of its field (length, number, date, code list).\"\n  severity signalling\n  implements bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8, bk bijlage 4 control 3.9\n  for NP.*, NNP.*, RE.*, BA.*, AD.*, SA.*, UA.*\n  require value is valid\n  message \"{attribute} heeft een ongeldige waarde\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: \"1970-02-30\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: \"12,50\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"JA\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-02-28 }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\", type_of_representation_competence: \"ZELFSTANDIG\" }",
     categories: [],
   },
   {
@@ -5646,6 +5653,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 332, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule dmc0000 \"Verplicht attribuut ontbreekt\"\n  meaning \"A mandatory attribute is missing (or its value is not valid for its type).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br \"art 2.2e\", br \"art 2.2f\", br art 2.4\n  for NP.date_of_birth, NNP.registered_country, NNP.registered_name, NNP.registered_place,\n      BA.ascription, BA.balance, BA.bank_account_number, UA.address_line_1, SA.postal_code,\n      SA.place, SA.street, SA.house_number, UA.country, SA.country\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\" }\n  example fail SA { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", street: \"Dorpsstraat\", house_number: \"1\", postal_code: \"1234 AB\", place: \"Amsterdam\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\", balance: 1250.00 }\n  example pass UA { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", address_line_1: \"Dorpsstraat 1\", country: \"DE\" }",
     categories: [
       {
         category: "identity",
@@ -5701,6 +5709,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 354, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule omc0001 \"IKB zonder depositohouder\"\n  meaning \"A deposit belongs to an IKB without a depositor: no natural or non-natural person has the IKB key as customer number.\"\n  severity signalling\n  implements bk bijlage 3, bk par 2.2\n  for BA\n  require exists(NP where NP.customer_id = ikb_id) or exists(NNP where NNP.customer_id = ikb_id)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } with NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } with NNP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
   {
@@ -5726,6 +5735,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 365, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule omc0002 \"Persoon zowel NP als NNP\"\n  meaning \"A customer number occurs both as natural person and as non-natural person, so the kind of person is unclear.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk par 2.2\n  for NP\n  require not exists(NNP where NNP.customer_id = customer_id)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" } with NNP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with NNP { ikb_id: \"C1\", customer_id: \"X9\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
   {
@@ -5756,6 +5766,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 376, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule omc0008 \"Identificatienummer dubbel\"\n  meaning \"Two natural persons with different customer numbers in one IKB have the same identification number and country of issue.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5\n  for NP\n  when identification_number is present\n  require not exists(NP where NP.customer_id != customer_id and NP.identification_number = identification_number and NP.identification_country = identification_country)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"123456782\", identification_country: \"NL\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
   {
@@ -5781,6 +5792,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 389, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule omc0014 \"Mogelijk dubbele natuurlijke persoon\"\n  meaning \"Another natural person in the same IKB has the same last name and date of birth but a different customer number.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.1\n  for NP\n  when last_name is present and date_of_birth is present\n  require not exists(NP where NP.customer_id != customer_id and NP.last_name = last_name and NP.date_of_birth = date_of_birth)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"Jansen\", date_of_birth: 1972-03-04 }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
   {
@@ -5806,6 +5818,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 401, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule omc0015 \"Adres van onbekende persoon\"\n  meaning \"An address belongs to a customer number that is neither a natural nor a non-natural person in the IKB.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk par 2.2\n  for AD\n  require exists(NP where NP.customer_id = customer_id)\n      or exists(NNP where NNP.customer_id = customer_id)\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
   {
@@ -5838,6 +5851,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 415, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule smc0001 \"Identificerende gegevens natuurlijk persoon onvolledig\"\n  meaning \"A natural person has neither both initials and first names, nor an identification number with initials or first names.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br \"art 2.2e\",\n      br art 2.3\n  for NP\n  require (initials is present and first_names is present)\n      or (identification_number is present and (initials is present or first_names is present))\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", first_names: \"Jan\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", identification_number: \"111222333\", identification_country: \"NL\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
   {
@@ -5864,6 +5878,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 430, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule smc0012 \"Identificatienummer en land van uitgifte inconsistent\"\n  meaning \"A natural person has an identification number without a country of issue, or a country of issue without a number.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.5, br \"art 2.2e\"\n  for NP\n  require (identification_number is present and identification_country is present)\n      or (identification_number is absent and identification_country is absent)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
   {
@@ -5889,6 +5904,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 445, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule smc0014 \"Natuurlijk persoon overleden\"\n  meaning \"A natural person is recorded as deceased.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  require not (deceased = true)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }",
     categories: [
       { category: "identity", role: "D", attributes: [] },
       { category: "claim", role: "V", attributes: [] },
@@ -5922,6 +5938,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 457, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule dmc0003 \"Geboortedatum onwaarschijnlijk\"\n  meaning \"The date of birth of a natural person lies after the reporting reference date or more than 130 years before it.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7\n  for NP.date_of_birth\n  when value is present\n  require value <= rrd and value > rrd - 130 years\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2024-06-01 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1890-06-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-06-01 }",
     categories: [
       { category: "identity", role: "D", attributes: [] },
       { category: "claim", role: "V", attributes: [] },
@@ -5968,6 +5985,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 471, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule dmc0004 \"Ongeldige landcode\"\n  meaning \"A country attribute does not hold a valid ISO 3166-1 alpha-2 country code.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.8\n  for NNP.registered_country, AD.country, SA.country, UA.country, NP.identification_country,\n      NNP.identification_country, BA.country\n  when value is present\n  require valid_country(value)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"XX\" }\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"ZZ\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"BE\" }",
     categories: [
       { category: "identity", role: "D", attributes: ["NNP.registered_country"] },
       { category: "notification", role: undefined, attributes: ["AD.country"] },
@@ -5996,6 +6014,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 488, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule tmc0003 \"Overlijdensdatum onmogelijk\"\n  meaning \"The date of death of a natural person lies after the reporting reference date or before the date of birth.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  when date_of_death is present\n  require date_of_death <= rrd and (date_of_birth is absent or date_of_death >= date_of_birth)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 1949-12-31 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2024-02-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 2023-12-01 }",
     categories: [
       { category: "identity", role: "D", attributes: [] },
       { category: "claim", role: "V", attributes: [] },
@@ -6025,6 +6044,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 504, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule omc0011 \"In aanmerking komen deposito en depositohouder tegenstrijdig\"\n  meaning \"A deposit is marked eligible while the depositor of its IKB is marked NIET IN AANMERKING.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when eligible = true\n  require not exists(NP where NP.customer_id = ikb_id and NP.eligibility_indicator_code = \"NIET IN AANMERKING\")\n      and not exists(NNP where NNP.customer_id = ikb_id and NNP.eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NNP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NNP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
   {
@@ -6051,6 +6071,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 517, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule etc0004 \"Natuurlijk persoon niet in aanmerking\"\n  meaning \"A natural person who is the depositor is marked NIET IN AANMERKING for DGS.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for NP\n  when customer_id = ikb_id\n  require not (eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
   {
@@ -6077,6 +6098,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 531, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule etc0001 \"Aantal depositohouders ongeldig\"\n  meaning \"The count of depositors of a deposit is less than 1.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.count_of_depositors\n  when value is present\n  require value >= 1\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 0 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
@@ -6103,6 +6125,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 542, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule etc0002 \"Aandeel in deposito ongeldig\"\n  meaning \"The share percentage of the depositor in a deposit is not above 0 and at most 100.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.share_percentage\n  when value is present\n  require value > 0 and value <= 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 120.00 }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 0.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 70.00 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
@@ -6129,6 +6152,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 554, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule etc0003 \"Aandeel bij een depositohouder niet 100%\"\n  meaning \"A deposit with a single depositor states a share percentage other than 100.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when count_of_depositors = 1 and share_percentage is present\n  require share_percentage = 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 50.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 100.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 50.00 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
@@ -6155,6 +6179,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 567, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule dmc0005 \"Ongeldige valutacode\"\n  meaning \"The currency of a deposit is not a code of three capital letters (ISO 4217).\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.currency\n  when value is present\n  require value matches \"^[A-Z]{3}$\"\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", currency: \"eur\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", currency: \"EUR\" }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
@@ -6181,6 +6206,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 579, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule dmc0006 \"Ongeldig IBAN\"\n  meaning \"A bank account number in IBAN form does not pass the IBAN check.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.bank_account_number\n  when value matches \"^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$\"\n  require valid_iban(value)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"NL91ABNA0417164301\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"NL91ABNA0417164300\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"0417164300\" }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
@@ -6207,6 +6233,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 593, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule omc0005 \"Vertegenwoordiger zonder vertegenwoordiging\"\n  meaning \"A natural person who is not the depositor (a representative) is not the representative of any representation in the IKB.\"\n  severity signalling\n  applies to V\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id != ikb_id\n  require exists(RE where RE.representative_id = customer_id)\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"V1\" } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: "V", attributes: [] }],
   },
   {
@@ -6233,6 +6260,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 605, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule omc0006 \"Vertegenwoordiger niet aanwezig\"\n  meaning \"A representation refers to a representative who is not a natural person in the same IKB.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  require exists(NP where NP.customer_id = representative_id)\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
   {
@@ -6259,6 +6287,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 615, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule omc0007 \"Vertegenwoordiging op onbekend deposito\"\n  meaning \"A representation for a single deposit refers to a deposit that is not in the same IKB.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  when account_id is present\n  require exists(BA where BA.account_id = account_id)\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A9\" } with BA { ikb_id: \"C1\", account_id: \"A1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\" } with BA { ikb_id: \"C1\", account_id: \"A1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
   {
@@ -6285,6 +6314,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 627, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule omc0012 \"Niet-natuurlijk persoon zonder vertegenwoordiger\"\n  meaning \"A non-natural person who is the depositor has no representation in the IKB.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NNP\n  when customer_id = ikb_id\n  require exists(RE where RE.represented_id = customer_id)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\" } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
   {
@@ -6311,6 +6341,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 640, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule smc0011 \"Minderjarige zonder vertegenwoordiger\"\n  meaning \"A natural person who is the depositor is younger than 18 at the reporting reference date and has no representation.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id = ikb_id and date_of_birth > rrd - 18 years\n  require exists(RE where RE.represented_id = customer_id)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-05-01 }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
   {
@@ -6343,6 +6374,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 656, column: 1 },
     origin: "ikb.glo@1.2.0",
+    source: "rule smc0006 \"Geen adres\"\n  meaning \"A natural or non-natural person has no address in the IKB.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, br \"art 2.2e\",\n      br \"art 2.2f\"\n  for NP.customer_id, NNP.customer_id\n  require exists(AD where AD.customer_id = value)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }",
     categories: [{ category: "notification", role: "D", attributes: [] }],
   },
 ];

@@ -48,6 +48,8 @@ export interface RuleTrace {
   articles: ArticleTrace[];
   location: SourceLocation;
   origin: string;
+  /** The rule as written in its .regel file (doc comments excluded), for reports. */
+  source: string;
   categories: { category: string; role: Role | undefined; attributes: string[] }[];
 }
 

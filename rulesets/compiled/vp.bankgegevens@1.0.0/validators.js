@@ -2265,6 +2265,7 @@ export const trace = [
     ],
     location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 163, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
+    source: "rule vpd001 \"Waarde past niet bij het veld\"\n  meaning \"A value does not fit the type of its field or is not one of the allowed values of art. 2.\"\n  severity blocking\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.*, LegalPerson.*\n  require value is valid\n  message \"{attribute} heeft geen geldige waarde: {value}\"\n  example fail NaturalPerson { record_id: \"R1\", address_type: \"WERKADRES\" }\n  example fail LegalPerson { record_id: \"R2\", product_status: \"OPGEHEVEN\" }\n  example pass NaturalPerson { record_id: \"R1\", address_type: \"HUISADRES\", date_of_birth: 1970-01-01 }\n  example pass LegalPerson { record_id: \"R2\", address_type: \"KANTOORADRES\", product_status: \"GEBLOKKEERD\" }",
     categories: [],
   },
   {
@@ -2295,6 +2296,7 @@ export const trace = [
     ],
     location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 177, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
+    source: "rule vpd002 \"Naam of productnummer ontbreekt\"\n  meaning \"The name of the person or the number of the product is missing.\"\n  severity signalling\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.last_name, NaturalPerson.product_number, LegalPerson.name,\n      LegalPerson.product_number\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NaturalPerson { record_id: \"R1\", product_number: \"P1\" }\n  example pass NaturalPerson { record_id: \"R1\", last_name: \"Jansen\", product_number: \"P1\" }\n  example fail LegalPerson { record_id: \"R2\", name: \"Bakkerij De Korf B.V.\" }\n  example pass LegalPerson { record_id: \"R2\", name: \"Bakkerij De Korf B.V.\", product_number: \"P2\" }",
     categories: [],
   },
   {
@@ -2325,6 +2327,7 @@ export const trace = [
     ],
     location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 190, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
+    source: "rule vpd003 \"Status ontbreekt\"\n  meaning \"The status of the client relation or of the product is missing.\"\n  severity signalling\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.client_status, NaturalPerson.product_status, LegalPerson.client_status,\n      LegalPerson.product_status\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NaturalPerson { record_id: \"R1\", client_status: \"ACTIEF\" }\n  example pass NaturalPerson { record_id: \"R1\", client_status: \"ACTIEF\", product_status: \"ACTIEF\" }",
     categories: [],
   },
   {
@@ -2345,6 +2348,7 @@ export const trace = [
     ],
     location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 203, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
+    source: "rule vpd004 \"Nederlandse postcode ongeldig\"\n  meaning \"An address in the Netherlands has a postcode that is not of the form 1234 AB.\"\n  severity signalling\n  implements bvb art 2 sub a\n  for NaturalPerson\n  when country = \"NL\" and postcode is present\n  require valid_postcode(postcode)\n  message \"De postcode is geen geldige Nederlandse postcode\"\n  example fail NaturalPerson { record_id: \"R1\", country: \"NL\", postcode: \"123 AB\" }\n  example pass NaturalPerson { record_id: \"R1\", country: \"NL\", postcode: \"1234 AB\" }\n  example pass NaturalPerson { record_id: \"R1\", country: \"BE\", postcode: \"1000\" }",
     categories: [],
   },
   {
@@ -2365,6 +2369,7 @@ export const trace = [
     ],
     location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 215, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
+    source: "rule vpd005 \"Nederlandse postcode rechtspersoon ongeldig\"\n  meaning \"An office or postal address of a legal person in the Netherlands has a postcode that is not of the form 1234 AB.\"\n  severity signalling\n  implements bvb art 2 sub b\n  for LegalPerson\n  when country = \"NL\" and postcode is present\n  require valid_postcode(postcode)\n  example fail LegalPerson { record_id: \"R2\", country: \"NL\", postcode: \"ABCD 12\" }\n  example pass LegalPerson { record_id: \"R2\", country: \"NL\", postcode: \"2511 CV\" }",
     categories: [],
   },
   {
@@ -2390,6 +2395,7 @@ export const trace = [
     ],
     location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 225, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
+    source: "rule vpd006 \"Land ongeldig\"\n  meaning \"The country of an address is not an ISO 3166-1 alpha-2 code.\"\n  severity signalling\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.country, LegalPerson.country\n  when value is present\n  require valid_country(value)\n  message \"{value} is geen landcode\"\n  example fail NaturalPerson { record_id: \"R1\", country: \"XX\" }\n  example pass NaturalPerson { record_id: \"R1\", country: \"NL\" }",
     categories: [],
   },
   {
@@ -2410,6 +2416,7 @@ export const trace = [
     ],
     location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 238, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
+    source: "rule vpd007 \"Adres onvolledig\"\n  meaning \"A home address lacks street or house number, or a postal address has neither a street nor a PO box.\"\n  severity signalling\n  implements bvb art 2 sub a\n  for NaturalPerson\n  when address_type is present\n  require (address_type = \"HUISADRES\" and street is present and house_number is present)\n      or (address_type = \"POSTADRES\" and (street is present or po_box is present))\n  example fail NaturalPerson { record_id: \"R1\", address_type: \"HUISADRES\", street: \"Dorpsstraat\" }\n  example pass NaturalPerson { record_id: \"R1\", address_type: \"HUISADRES\", street: \"Dorpsstraat\", house_number: \"1\" }\n  example pass NaturalPerson { record_id: \"R1\", address_type: \"POSTADRES\", po_box: \"123\" }",
     categories: [],
   },
   {
@@ -2430,6 +2437,7 @@ export const trace = [
     ],
     location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 254, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
+    source: "rule vpl001 \"Bankrekeningnummerverificatie niet binnen 5 seconden beantwoord\"\n  meaning \"A request for bank account number verification was answered more than five seconds after it was received.\"\n  severity signalling\n  implements bvb art 3 lid 4\n  for RequestLog\n  when request_type = \"BANKREKENINGNUMMERVERIFICATIE\" and received_at is present\n      and answered_at is present\n  require answered_at <= received_at + 5 s\n  message \"Verificatieverzoek beantwoord na meer dan 5 seconden\"\n  example fail RequestLog { reference: \"K1\", request_type: \"BANKREKENINGNUMMERVERIFICATIE\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:06Z }\n  example pass RequestLog { reference: \"K1\", request_type: \"BANKREKENINGNUMMERVERIFICATIE\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:05Z }",
     categories: [],
   },
   {
@@ -2450,6 +2458,7 @@ export const trace = [
     ],
     location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 266, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
+    source: "rule vpl002 \"Vordering of verzoek niet binnen 30 seconden beantwoord\"\n  meaning \"A claim or request other than account number verification was answered more than 30 seconds after it was received.\"\n  severity signalling\n  implements bvb art 3 lid 4\n  for RequestLog\n  when request_type = \"OVERIG\" and received_at is present and answered_at is present\n  require answered_at <= received_at + 30 s\n  message \"Vordering of verzoek beantwoord na meer dan 30 seconden\"\n  example fail RequestLog { reference: \"K2\", request_type: \"OVERIG\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:31Z }\n  example pass RequestLog { reference: \"K2\", request_type: \"OVERIG\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:29Z }",
     categories: [],
   },
   {
@@ -2470,6 +2479,7 @@ export const trace = [
     ],
     location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 277, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
+    source: "rule vpl003 \"Verstrekte gegevens ouder dan 48 uur\"\n  meaning \"The data provided are more than 48 hours older than the current data the connected party uses in its operations.\"\n  severity signalling\n  implements bvb art 9 lid 2\n  for RequestLog\n  when data_as_of is present and operational_data_as_of is present\n  require data_as_of >= operational_data_as_of - 48 h\n  message \"Verstrekte gegevens zijn meer dan 48 uur ouder dan de actuele gegevens\"\n  example fail RequestLog { reference: \"K3\", data_as_of: 2024-03-01T08:00:00Z, operational_data_as_of: 2024-03-03T09:00:00Z }\n  example pass RequestLog { reference: \"K3\", data_as_of: 2024-03-01T08:00:00Z, operational_data_as_of: 2024-03-03T08:00:00Z }",
     categories: [],
   },
   {
@@ -2490,6 +2500,7 @@ export const trace = [
     ],
     location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 288, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
+    source: "rule vpl004 \"Kenmerk onvolledig\"\n  meaning \"The log entry does not record the connected party, the competent authority or the legal basis.\"\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog.connected_party, RequestLog.authority, RequestLog.legal_basis\n  require value is present\n  message \"{attribute} ontbreekt in de vastlegging\"\n  example fail RequestLog { reference: \"K4\", connected_party: \"Bank A\", authority: \"FIOD\" }\n  example pass RequestLog { reference: \"K4\", connected_party: \"Bank A\", authority: \"FIOD\", legal_basis: \"art. 126nc Sv\" }",
     categories: [],
   },
   {
@@ -2510,6 +2521,7 @@ export const trace = [
     ],
     location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 300, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
+    source: "rule vpl005 \"Bewaartermijn korter dan vijf jaar\"\n  meaning \"The log entry is to be kept for less than five years after it was recorded.\"\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog\n  require retain_until >= logged_on + 5 years\n  message \"Vastlegging wordt korter dan vijf jaar bewaard\"\n  example fail RequestLog { reference: \"K5\", logged_on: 2024-03-01, retain_until: 2029-02-28 }\n  example fail RequestLog { reference: \"K5\", logged_on: 2024-03-01 }\n  example pass RequestLog { reference: \"K5\", logged_on: 2024-03-01, retain_until: 2029-03-01 }",
     categories: [],
   },
   {
@@ -2530,6 +2542,7 @@ export const trace = [
     ],
     location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 313, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
+    source: "rule vpl006 \"Vastlegging bevat mogelijk persoonsgegevens\"\n  meaning \"A free-text part of a log entry contains a nine-digit number or an IBAN, which may identify the person the request is about.\"\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog.reference, RequestLog.legal_basis\n  when value is present\n  require not (value matches \".*[0-9]{9}.*\") and not valid_iban(value)\n  message \"{attribute} bevat mogelijk gegevens die herleidbaar zijn tot een persoon\"\n  example fail RequestLog { reference: \"K-123456782\" }\n  example fail RequestLog { reference: \"NL91ABNA0417164300\" }\n  example pass RequestLog { reference: \"K-2024-0001\" }",
     categories: [],
   },
   {
@@ -2550,6 +2563,7 @@ export const trace = [
     ],
     location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 325, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
+    source: "rule vpl007 \"Niet beantwoord zonder aangekondigd onderhoud of overmacht\"\n  meaning \"A request was not answered while no announced maintenance or force majeure is recorded.\"\n  severity signalling\n  implements bvb art 10 lid 1\n  for RequestLog\n  when answered_at is absent\n  require unavailability_reason is present\n  message \"Geen antwoord en geen aangekondigd onderhoud of overmacht\"\n  example fail RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z }\n  example pass RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z, unavailability_reason: \"AANGEKONDIGD_ONDERHOUD\" }\n  example pass RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z, answered_at: 2024-03-01T03:00:02Z }",
     categories: [],
   },
   {
@@ -2570,6 +2584,7 @@ export const trace = [
     ],
     location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 339, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
+    source: "rule vpl008 \"Verzoekgegevens niet vernietigd\"\n  meaning \"The connected party had no data on the subject of a request, but the destruction of the request data is not recorded.\"\n  severity signalling\n  implements bvb art 10 lid 2\n  for RequestLog\n  when outcome = \"GEEN_GEGEVENS\"\n  require request_data_destroyed_at is present\n      and (received_at is absent or request_data_destroyed_at >= received_at)\n  message \"Gegevens uit de vordering of het verzoek niet (aantoonbaar) vernietigd\"\n  example fail RequestLog { reference: \"K8\", outcome: \"GEEN_GEGEVENS\", received_at: 2024-03-01T10:00:00Z }\n  example pass RequestLog { reference: \"K8\", outcome: \"GEEN_GEGEVENS\", received_at: 2024-03-01T10:00:00Z, request_data_destroyed_at: 2024-03-01T10:00:03Z }\n  example pass RequestLog { reference: \"K8\", outcome: \"VERSTREKT\" }",
     categories: [],
   },
 ];
