@@ -13,6 +13,10 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Ajv } from "ajv";
+import addFormatsModule from "ajv-formats";
+
+// ajv-formats is CommonJS; its default export is the plugin function.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 import { compile } from "../../compiler/compile.js";
 import { selectRuleset } from "../../runtime/select-version.js";
 import { listCompiled } from "../../runtime/load-compiled.js";
@@ -103,7 +107,9 @@ describe("validate against the compiled ikb.glo rulesets", () => {
     const schema = JSON.parse(
       readFileSync(join(ROOT, "docs/report-schema.json"), "utf8"),
     );
-    const validate = new Ajv({ strict: false }).compile(schema);
+    const ajv = new Ajv({ strict: false });
+    addFormats(ajv); // check the `date` / `date-time` formats too
+    const validate = ajv.compile(schema);
     expect(validate(JSON.parse(json))).toBe(true);
     expect(renderHtml(r)).toContain('id="rule-');
   });

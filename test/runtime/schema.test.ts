@@ -2,6 +2,10 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
+import addFormatsModule from "ajv-formats";
+
+// ajv-formats is CommonJS; its default export is the plugin function.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 import { validateDelivery } from "../../runtime/delivery.js";
 import { reportToJson } from "../../runtime/report-json.js";
 import { REPORT_VERSION } from "../../runtime/report-types.js";
@@ -16,6 +20,7 @@ const schema = JSON.parse(
 
 describe("docs/report-schema.json", () => {
   const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv); // check the `date` / `date-time` formats too
   const validate = ajv.compile(schema);
 
   it("accepts the reports the runtime writes (accepted, rejected, with bad input)", async () => {
