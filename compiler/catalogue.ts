@@ -23,10 +23,9 @@ import type {
   RuleTarget,
   SourceDecl,
   Span,
-  TypeRef,
 } from "../dsl/ast.js";
 import type { ResolvedArticle, ResolvedRule, ResolvedRuleset } from "../dsl/model.js";
-import { printExpr } from "../dsl/printer.js";
+import { printExpr, printType } from "../dsl/printer.js";
 import { holidaysOf } from "./calendar.js";
 
 /** One generated file; `path` is relative to the output directory and uses `/`. */
@@ -647,20 +646,6 @@ function codeListsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
   return out;
 }
 
-function typeText(t: TypeRef): string {
-  switch (t.name) {
-    case "text":
-      return t.maxLength === undefined ? "text" : `text(${t.maxLength})`;
-    case "decimal":
-      return t.precision === undefined ? "decimal" : `decimal(${t.precision},${t.scale ?? 0})`;
-    case "code":
-      return `code ${t.codeList?.name ?? "?"}`;
-    case "ref":
-      return `ref ${t.refEntity?.name ?? "?"}.${t.refField?.name ?? "?"}`;
-    default:
-      return t.name;
-  }
-}
 
 function entitiesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
   const out = [`## Entities (${r.entities.size})`, ""];
@@ -689,7 +674,7 @@ function entitiesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
         ["Field", "Type", "Required", "Personal", "Column", "Description"],
         e.fields.map((f) => [
           mdCode(f.name),
-          mdText(typeText(f.decl.type)),
+          mdText(printType(f.decl.type)),
           f.decl.required ? "yes" : "no",
           f.decl.personal ? "yes" : "no",
           f.column === f.name ? "" : mdCode(f.column),

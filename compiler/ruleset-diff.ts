@@ -10,9 +10,9 @@
  *
  * @module
  */
-import type { CategoryDecl, CategoryMarking, CategoryResult, MeasureDecl, NormDecl, TypeRef } from "../dsl/ast.js";
+import type { CategoryDecl, CategoryMarking, CategoryResult, MeasureDecl, NormDecl } from "../dsl/ast.js";
 import type { ResolvedRule, ResolvedRuleset } from "../dsl/model.js";
-import { printExpr } from "../dsl/printer.js";
+import { printExpr, printType } from "../dsl/printer.js";
 import { requireText, targetOf } from "./trace-query.js";
 
 /** One aspect of a rule that differs: its value before and after, as text. */
@@ -272,20 +272,6 @@ export function diffRulesets(a: ResolvedRuleset, b: ResolvedRuleset): RulesetDif
   };
 }
 
-function printType(t: TypeRef): string {
-  switch (t.name) {
-    case "text":
-      return t.maxLength === undefined ? "text" : `text(${t.maxLength})`;
-    case "decimal":
-      return t.precision === undefined ? "decimal" : `decimal(${t.precision},${t.scale ?? 0})`;
-    case "code":
-      return `code ${t.codeList?.name ?? ""}`;
-    case "ref":
-      return `ref ${t.refEntity?.name ?? ""}.${t.refField?.name ?? ""}`;
-    default:
-      return t.name;
-  }
-}
 
 /** Whether the two versions differ at all. */
 export function isEmptyDiff(d: RulesetDiff): boolean {

@@ -413,7 +413,8 @@ function headerBlock(h: RulesetHeader): Block {
   return { kind: "header", span: h.span, lines: b.lines };
 }
 
-function typeRef(t: TypeRef): string {
+/** A field type as the canonical layout writes it: `text(70)`, `decimal(5,2)`, `code legal_capacity`, `ref NP.customer_id`. */
+export function printType(t: TypeRef): string {
   switch (t.name) {
     case "text":
       return t.maxLength === undefined ? "text" : `text(${t.maxLength})`;
@@ -430,7 +431,7 @@ function typeRef(t: TypeRef): string {
 }
 
 function fieldLine(b: BlockBuilder, f: FieldDecl): void {
-  let text = `${replacePrefix(f.replace)}field ${f.name.name}: ${typeRef(f.type)}`;
+  let text = `${replacePrefix(f.replace)}field ${f.name.name}: ${printType(f.type)}`;
   if (f.required) text += " required";
   if (f.personal) text += " personal";
   if (f.column !== undefined) text += ` column ${quote(f.column)}`;
