@@ -14,7 +14,7 @@ import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import type { Finding, RuleContext } from "../compiler/contract.js";
 import { loadCompiled } from "../runtime/load-compiled.js";
-import { validateDelivery } from "../runtime/delivery.js";
+import { dateToDays, validateDelivery } from "../runtime/delivery.js";
 import { loadProject, loadProjectFromTexts, findRuleset } from "../dsl/project.js";
 import { compile } from "../compiler/compile.js";
 import { interpretRecord } from "../compiler/reference-interpreter.js";
@@ -100,9 +100,6 @@ function loadIkbs(
   return { ikbs: [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : 1)), records };
 }
 
-function daysOf(date: string): number {
-  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 86_400_000;
-}
 
 /** Compiled validators against the reference interpreter on the same records, IKB by IKB. */
 async function compiledVsInterpreter(folder: string, compiledDir: string, rrd: string, lastKey: string): Promise<Record<string, number>> {
@@ -115,7 +112,7 @@ async function compiledVsInterpreter(folder: string, compiledDir: string, rrd: s
   const { ikbs, records } = loadIkbs(folder, m.entities, lastKey, ikbKey);
   const identity = new Map(m.entities.map((e) => [e.name, e.fields.map((_, i) => i)]));
   const entityNames = m.entities.map((e) => e.name);
-  const rrdDays = daysOf(rrd);
+  const rrdDays = dateToDays(rrd);
 
   const t0 = performance.now();
   let compiledFindings = 0;
@@ -180,7 +177,7 @@ async function fieldChecksVsAjv(folder: string, compiledDir: string, rrd: string
   const index = meta.fields.map((_, i) => i);
   const decode = m.decoders.BA;
   const ruleFunctions = FIELD_RULES_BA.map((code) => exports[code] as (e: string, r: unknown, c: RuleContext, o: Finding[]) => Finding[]);
-  const ctx: RuleContext = { rrd: daysOf(rrd), ikb: {}, ikbKey: undefined };
+  const ctx: RuleContext = { rrd: dateToDays(rrd), ikb: {}, ikbKey: undefined };
 
   const compiledVerdicts = new Uint8Array(objects.length);
   const t0 = performance.now();

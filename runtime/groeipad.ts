@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { NormTrace } from "../compiler/contract.js";
 import { listCompiled } from "./load-compiled.js";
+import { inForce } from "./select-version.js";
 
 /** The metric of the groeipad ruleset that the report's pass rate is held against. */
 export const PASS_RATE_METRIC = "automated_controls_pass";
@@ -23,9 +24,9 @@ export interface GroeipadNorm {
   source: string;
 }
 
-function inForce(period: NormTrace["periods"][number], rrd: string): boolean {
+function periodInForce(period: NormTrace["periods"][number], rrd: string): boolean {
   if (period.year !== undefined) return Number(rrd.slice(0, 4)) === period.year;
-  return (period.from === undefined || period.from <= rrd) && (period.until === undefined || rrd < period.until);
+  return inForce(rrd, period.from, period.until);
 }
 
 /** The norm in force on `rrd` among the compiled rulesets under `compiledRoot`; undefined when none states one. */
@@ -36,7 +37,7 @@ export function loadGroeipadNorm(compiledRoot: string, rrd: string): GroeipadNor
     const data = JSON.parse(readFileSync(traceFile, "utf8")) as { norms?: NormTrace[] };
     for (const norm of data.norms ?? []) {
       for (const period of norm.periods) {
-        if (!inForce(period, rrd)) continue;
+        if (!periodInForce(period, rrd)) continue;
         const requirement = period.requirements.find((q) => q.metric === PASS_RATE_METRIC && q.op === ">=");
         const percent = requirement === undefined ? undefined : /^(\d+(?:\.\d+)?)\s*%$/.exec(requirement.value);
         if (percent === undefined || percent === null) continue;
