@@ -15,13 +15,19 @@ type Schema = Record<string, unknown>;
 
 function digitsPattern(precision: number, scale: number): string {
   const integerDigits = precision - scale;
-  return scale > 0 ? `^-?[0-9]{1,${integerDigits}}(\\.[0-9]{1,${scale}})?$` : `^-?[0-9]{1,${integerDigits}}$`;
+  return scale > 0
+    ? `^-?[0-9]{1,${integerDigits}}(\\.[0-9]{1,${scale}})?$`
+    : `^-?[0-9]{1,${integerDigits}}$`;
 }
 
 /** JSON Schema for one entity of a ruleset, with the attribute rules named in `rules`. */
-export function fieldSchema(ruleset: ResolvedRuleset, entityName: string): Schema {
+export function fieldSchema(
+  ruleset: ResolvedRuleset,
+  entityName: string,
+): Schema {
   const entity = ruleset.entities.get(entityName);
-  if (entity === undefined) throw new Error(`no entity ${entityName} in ${ruleset.id}`);
+  if (entity === undefined)
+    throw new Error(`no entity ${entityName} in ${ruleset.id}`);
   const properties: Record<string, Schema> = {};
   const required = new Set<string>();
   for (const field of entity.fields) {
@@ -30,7 +36,10 @@ export function fieldSchema(ruleset: ResolvedRuleset, entityName: string): Schem
     switch (t.name) {
       case "text":
       case "ref":
-        schema = t.maxLength !== undefined ? { type: "string", maxLength: t.maxLength } : { type: "string" };
+        schema =
+          t.maxLength !== undefined
+            ? { type: "string", maxLength: t.maxLength }
+            : { type: "string" };
         break;
       case "integer":
         schema = { type: "string", pattern: "^-?[0-9]{1,15}$" };
@@ -39,7 +48,10 @@ export function fieldSchema(ruleset: ResolvedRuleset, entityName: string): Schem
         schema = { type: "string", pattern: digitsPattern(18, 2) };
         break;
       case "decimal":
-        schema = { type: "string", pattern: digitsPattern(t.precision ?? 18, t.scale ?? 0) };
+        schema = {
+          type: "string",
+          pattern: digitsPattern(t.precision ?? 18, t.scale ?? 0),
+        };
         break;
       case "date":
         schema = { type: "string", format: "date" };
@@ -62,14 +74,27 @@ export function fieldSchema(ruleset: ResolvedRuleset, entityName: string): Schem
   // dmc0000: the mandatory attributes of this entity.
   const dmc0000 = ruleset.rules.find((r) => r.code === "dmc0000");
   if (dmc0000?.decl.target?.kind === "AttributeTarget") {
-    for (const a of dmc0000.decl.target.attributes) if (a.entity.name === entityName) required.add(a.field.name);
+    for (const a of dmc0000.decl.target.attributes)
+      if (a.entity.name === entityName) required.add(a.field.name);
   }
   if (entityName === "BA") {
     // dmc0005: three capital letters; etc0001: at least one depositor.
-    properties.currency = { allOf: [properties.currency, { type: "string", pattern: "^[A-Z]{3}$" }] };
-    properties.count_of_depositors = { allOf: [properties.count_of_depositors, { not: { type: "string", pattern: "^(-[0-9]+|0+)$" } }] };
+    properties.currency = {
+      allOf: [properties.currency, { type: "string", pattern: "^[A-Z]{3}$" }],
+    };
+    properties.count_of_depositors = {
+      allOf: [
+        properties.count_of_depositors,
+        { not: { type: "string", pattern: "^(-[0-9]+|0+)$" } },
+      ],
+    };
   }
-  return { type: "object", properties, required: [...required].sort(), additionalProperties: false };
+  return {
+    type: "object",
+    properties,
+    required: [...required].sort(),
+    additionalProperties: false,
+  };
 }
 
 /** The compiled rules that make up the same field-level checks. */

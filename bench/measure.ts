@@ -15,7 +15,11 @@ import addFormatsModule from "ajv-formats";
 import type { Finding, RuleContext } from "../compiler/contract.js";
 import { loadCompiled } from "../runtime/load-compiled.js";
 import { dateToDays, validateDelivery } from "../runtime/delivery.js";
-import { loadProject, loadProjectFromTexts, findRuleset } from "../dsl/project.js";
+import {
+  loadProject,
+  loadProjectFromTexts,
+  findRuleset,
+} from "../dsl/project.js";
 import { compile } from "../compiler/compile.js";
 import { interpretRecord } from "../compiler/reference-interpreter.js";
 import { fieldSchema, FIELD_RULES_BA } from "./field-schema.js";
@@ -45,11 +49,19 @@ async function csvParseOnly(folder: string): Promise<Record<string, number>> {
 }
 
 /** `regel validate` end to end on a delivery folder, report included. */
-async function validateEndToEnd(folder: string, compiledDir: string, rrd: string): Promise<Record<string, number>> {
+async function validateEndToEnd(
+  folder: string,
+  compiledDir: string,
+  rrd: string,
+): Promise<Record<string, number>> {
   const started = performance.now();
   const loaded = await loadCompiled(compiledDir);
   const report = await validateDelivery(folder, loaded, { rrd });
-  return { ms: performance.now() - started, rows: report.rows.read, ikbs: report.ikbs?.count ?? 0 };
+  return {
+    ms: performance.now() - started,
+    rows: report.rows.read,
+    ikbs: report.ikbs?.count ?? 0,
+  };
 }
 
 interface Ikb {
@@ -64,7 +76,11 @@ interface Ikb {
  */
 function loadIkbs(
   folder: string,
-  entities: readonly { name: string; file: string | undefined; fields: readonly { name: string; column: string }[] }[],
+  entities: readonly {
+    name: string;
+    file: string | undefined;
+    fields: readonly { name: string; column: string }[];
+  }[],
   lastKey: string,
   ikbKey: string,
 ): { ikbs: Ikb[]; records: number } {
@@ -72,7 +88,9 @@ function loadIkbs(
   let records = 0;
   for (const entity of entities) {
     if (entity.file === undefined) continue;
-    const table = parseSync(readFileSync(join(folder, entity.file), "utf8"), { bom: true }) as string[][];
+    const table = parseSync(readFileSync(join(folder, entity.file), "utf8"), {
+      bom: true,
+    }) as string[][];
     const header = table[0];
     const index = entity.fields.map((f) => header.indexOf(f.column));
     const keyIndex = header.indexOf(ikbKey);
@@ -97,20 +115,30 @@ function loadIkbs(
       records++;
     }
   }
-  return { ikbs: [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : 1)), records };
+  return {
+    ikbs: [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : 1)),
+    records,
+  };
 }
 
-
 /** Compiled validators against the reference interpreter on the same records, IKB by IKB. */
-async function compiledVsInterpreter(folder: string, compiledDir: string, rrd: string, lastKey: string): Promise<Record<string, number>> {
+async function compiledVsInterpreter(
+  folder: string,
+  compiledDir: string,
+  rrd: string,
+  lastKey: string,
+): Promise<Record<string, number>> {
   const loaded = await loadCompiled(compiledDir);
   const m = loaded.module;
   const project = await loadProject(["rulesets"]);
   const ruleset = findRuleset(project, m.metadata.id);
-  if (ruleset === undefined) throw new Error(`ruleset ${m.metadata.id} not found under rulesets/`);
+  if (ruleset === undefined)
+    throw new Error(`ruleset ${m.metadata.id} not found under rulesets/`);
   const ikbKey = m.metadata.ikb?.key ?? "ikb_id";
   const { ikbs, records } = loadIkbs(folder, m.entities, lastKey, ikbKey);
-  const identity = new Map(m.entities.map((e) => [e.name, e.fields.map((_, i) => i)]));
+  const identity = new Map(
+    m.entities.map((e) => [e.name, e.fields.map((_, i) => i)]),
+  );
   const entityNames = m.entities.map((e) => e.name);
   const rrdDays = dateToDays(rrd);
 
@@ -123,7 +151,8 @@ async function compiledVsInterpreter(folder: string, compiledDir: string, rrd: s
       const decode = m.decoders[name];
       const index = identity.get(name)!;
       const list: unknown[] = [];
-      for (const cells of ikb.cells[name] ?? []) list.push(decode(cells, index, out));
+      for (const cells of ikb.cells[name] ?? [])
+        list.push(decode(cells, index, out));
       decoded[name] = list;
     }
     const ctx: RuleContext = { rrd: rrdDays, ikb: decoded, ikbKey: ikb.key };
@@ -140,24 +169,45 @@ async function compiledVsInterpreter(folder: string, compiledDir: string, rrd: s
   for (const ikb of ikbs) {
     for (const name of entityNames) {
       for (const row of ikb.rows[name] ?? []) {
-        interpretedFindings += interpretRecord(ruleset, name, row, { rrd, ikb: ikb.rows, ikbKey: ikb.key }).length;
+        interpretedFindings += interpretRecord(ruleset, name, row, {
+          rrd,
+          ikb: ikb.rows,
+          ikbKey: ikb.key,
+        }).length;
       }
     }
   }
   const interpreterMs = performance.now() - t1;
-  return { compiledMs, interpreterMs, records, ikbs: ikbs.length, compiledFindings, interpretedFindings };
+  return {
+    compiledMs,
+    interpreterMs,
+    records,
+    ikbs: ikbs.length,
+    compiledFindings,
+    interpretedFindings,
+  };
 }
 
 /** Field-level checks of BA: compiled decoder + rules against ajv on the equivalent JSON Schema. */
-async function fieldChecksVsAjv(folder: string, compiledDir: string, rrd: string, target: number): Promise<Record<string, number>> {
+async function fieldChecksVsAjv(
+  folder: string,
+  compiledDir: string,
+  rrd: string,
+  target: number,
+): Promise<Record<string, number>> {
   const loaded = await loadCompiled(compiledDir);
   const m = loaded.module;
   // The rule functions are exports of the generated module beyond the contract's.
-  const exports = (await import(pathToFileURL(resolve(compiledDir, "validators.js")).href)) as Record<string, unknown>;
+  const exports = (await import(
+    pathToFileURL(resolve(compiledDir, "validators.js")).href
+  )) as Record<string, unknown>;
   const project = await loadProject(["rulesets"]);
   const ruleset = findRuleset(project, m.metadata.id)!;
   const meta = m.entities.find((e) => e.name === "BA")!;
-  const table = parseSync(readFileSync(join(folder, meta.file!), "utf8"), { bom: true, to_line: target + 1 }) as string[][];
+  const table = parseSync(readFileSync(join(folder, meta.file!), "utf8"), {
+    bom: true,
+    to_line: target + 1,
+  }) as string[][];
   const header = table[0];
   const columns = meta.fields.map((f) => header.indexOf(f.column));
   const cellsList: string[][] = [];
@@ -176,7 +226,15 @@ async function fieldChecksVsAjv(folder: string, compiledDir: string, rrd: string
   const validate = ajv.compile(fieldSchema(ruleset, "BA"));
   const index = meta.fields.map((_, i) => i);
   const decode = m.decoders.BA;
-  const ruleFunctions = FIELD_RULES_BA.map((code) => exports[code] as (e: string, r: unknown, c: RuleContext, o: Finding[]) => Finding[]);
+  const ruleFunctions = FIELD_RULES_BA.map(
+    (code) =>
+      exports[code] as (
+        e: string,
+        r: unknown,
+        c: RuleContext,
+        o: Finding[],
+      ) => Finding[],
+  );
   const ctx: RuleContext = { rrd: dateToDays(rrd), ikb: {}, ikbKey: undefined };
 
   const compiledVerdicts = new Uint8Array(objects.length);
@@ -191,7 +249,8 @@ async function fieldChecksVsAjv(folder: string, compiledDir: string, rrd: string
 
   const ajvVerdicts = new Uint8Array(objects.length);
   const t1 = performance.now();
-  for (let i = 0; i < objects.length; i++) ajvVerdicts[i] = validate(objects[i]) ? 1 : 0;
+  for (let i = 0; i < objects.length; i++)
+    ajvVerdicts[i] = validate(objects[i]) ? 1 : 0;
   const ajvMs = performance.now() - t1;
 
   let disagreements = 0;
@@ -212,8 +271,18 @@ async function compileAll(): Promise<Record<string, number>> {
   const t2 = performance.now();
   const again = await compile(["rulesets"]);
   const t3 = performance.now();
-  if (result.diagnostics.length > 0 || again.files.length !== result.files.length) throw new Error("compile failed");
-  return { parseCheckMs: t1 - t0, compileColdMs: t2 - t1, compileWarmMs: t3 - t2, rulesets: project.rulesets.length, files: result.files.length };
+  if (
+    result.diagnostics.length > 0 ||
+    again.files.length !== result.files.length
+  )
+    throw new Error("compile failed");
+  return {
+    parseCheckMs: t1 - t0,
+    compileColdMs: t2 - t1,
+    compileWarmMs: t3 - t2,
+    rulesets: project.rulesets.length,
+    files: result.files.length,
+  };
 }
 
 /**
@@ -221,21 +290,37 @@ async function compileAll(): Promise<Record<string, number>> {
  * are distinct, valid rulesets), checked together as one project.
  */
 function parseCheckMegabyte(): Record<string, number> {
-  const source = readFileSync(join("rulesets", "ikb.glo", "1.2.0.regel"), "utf8");
+  const source = readFileSync(
+    join("rulesets", "ikb.glo", "1.2.0.regel"),
+    "utf8",
+  );
   const texts = new Map<string, string>();
   let bytes = 0;
   for (let copy = 1; bytes < 1_000_000; copy++) {
-    const text = source.replace("ruleset ikb.glo@1.2.0", `ruleset bench.copy${copy}@1.0.0`);
-    if (text === source) throw new Error("rulesets/ikb.glo/1.2.0.regel no longer starts with its header");
+    const text = source.replace(
+      "ruleset ikb.glo@1.2.0",
+      `ruleset bench.copy${copy}@1.0.0`,
+    );
+    if (text === source)
+      throw new Error(
+        "rulesets/ikb.glo/1.2.0.regel no longer starts with its header",
+      );
     texts.set(`bench/copy${copy}.regel`, text);
     bytes += Buffer.byteLength(text);
   }
   const started = performance.now();
   const project = loadProjectFromTexts(texts);
   const ms = performance.now() - started;
-  const errors = project.diagnostics.filter((d) => d.severity === "error").length;
+  const errors = project.diagnostics.filter(
+    (d) => d.severity === "error",
+  ).length;
   if (errors > 0) throw new Error(`the 1 MB project has ${errors} errors`);
-  return { ms, bytes, files: texts.size, rules: project.rulesets.reduce((n, r) => n + r.rules.length, 0) };
+  return {
+    ms,
+    bytes,
+    files: texts.size,
+    rules: project.rulesets.reduce((n, r) => n + r.rules.length, 0),
+  };
 }
 
 async function main(): Promise<void> {
@@ -252,7 +337,12 @@ async function main(): Promise<void> {
       result = await compiledVsInterpreter(args[0], args[1], args[2], args[3]);
       break;
     case "ajv":
-      result = await fieldChecksVsAjv(args[0], args[1], args[2], Number(args[3]));
+      result = await fieldChecksVsAjv(
+        args[0],
+        args[1],
+        args[2],
+        Number(args[3]),
+      );
       break;
     case "parse-check-1mb":
       result = parseCheckMegabyte();
@@ -263,7 +353,9 @@ async function main(): Promise<void> {
     default:
       throw new Error(`unknown task ${task}`);
   }
-  process.stdout.write(`${JSON.stringify({ task, ...result, peakRssMiB: peakRssMiB() })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ task, ...result, peakRssMiB: peakRssMiB() })}\n`,
+  );
 }
 
 await main();

@@ -34,15 +34,25 @@ interface Options {
 
 const RULESET = "ikb.glo@1.3.0";
 const RRD = "2024-03-31";
-const COMPILED = join(process.env.REGEL_COMPILED ?? join("rulesets", "compiled"), RULESET);
+const COMPILED = join(
+  process.env.REGEL_COMPILED ?? join("rulesets", "compiled"),
+  RULESET,
+);
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { depositors: 1_000_000, repeats: 3, records: 1_000_000, large: undefined, out: join("bench", "results.md") };
+  const options: Options = {
+    depositors: 1_000_000,
+    repeats: 3,
+    records: 1_000_000,
+    large: undefined,
+    out: join("bench", "results.md"),
+  };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     const n = Number(value);
     if (flag === "--out") options.out = value;
-    else if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number`);
+    else if (!Number.isFinite(n) || n <= 0)
+      throw new Error(`${flag} needs a positive number`);
     else if (flag === "--depositors") options.depositors = n;
     else if (flag === "--repeats") options.repeats = n;
     else if (flag === "--records") options.records = n;
@@ -52,15 +62,28 @@ function parseOptions(argv: string[]): Options {
   return options;
 }
 
-async function delivery(depositors: number): Promise<{ dir: string; rowsPerIkb: number }> {
+async function delivery(
+  depositors: number,
+): Promise<{ dir: string; rowsPerIkb: number }> {
   const dir = join("bench", ".cache", `${RULESET}-${depositors}-seed1`);
   const summaryFile = join(dir, "ground-truth", "summary.json");
   if (!existsSync(summaryFile)) {
-    process.stderr.write(`generating ${depositors.toLocaleString("en")} depositors into ${dir} ...\n`);
+    process.stderr.write(
+      `generating ${depositors.toLocaleString("en")} depositors into ${dir} ...\n`,
+    );
     const loaded = await loadCompiled(COMPILED);
-    generateDelivery(loaded.module, { depositors, seed: 1, defectRate: 0.05, markingRate: 0.02, rrd: RRD, out: dir });
+    generateDelivery(loaded.module, {
+      depositors,
+      seed: 1,
+      defectRate: 0.05,
+      markingRate: 0.02,
+      rrd: RRD,
+      out: dir,
+    });
   }
-  const summary = JSON.parse(readFileSync(summaryFile, "utf8")) as { rows: Record<string, number> };
+  const summary = JSON.parse(readFileSync(summaryFile, "utf8")) as {
+    rows: Record<string, number>;
+  };
   const rows = Object.values(summary.rows).reduce((a, b) => a + b, 0);
   return { dir, rowsPerIkb: rows / depositors };
 }
@@ -68,11 +91,20 @@ async function delivery(depositors: number): Promise<{ dir: string; rowsPerIkb: 
 type Measurement = Record<string, number>;
 
 function measureOnce(args: string[]): Measurement {
-  const child = spawnSync(process.execPath, ["--max-old-space-size=16384", join("dist", "bench", "measure.js"), ...args], {
-    encoding: "utf8",
-    maxBuffer: 1 << 26,
-  });
-  if (child.status !== 0) throw new Error(`measure ${args.join(" ")} failed:\n${child.stderr}`);
+  const child = spawnSync(
+    process.execPath,
+    [
+      "--max-old-space-size=16384",
+      join("dist", "bench", "measure.js"),
+      ...args,
+    ],
+    {
+      encoding: "utf8",
+      maxBuffer: 1 << 26,
+    },
+  );
+  if (child.status !== 0)
+    throw new Error(`measure ${args.join(" ")} failed:\n${child.stderr}`);
   const line = child.stdout.trim().split("\n").pop() ?? "";
   return JSON.parse(line) as Measurement;
 }
@@ -80,7 +112,9 @@ function measureOnce(args: string[]): Measurement {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return sorted.length % 2 === 1
+    ? sorted[mid]
+    : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Repeat a measurement; the median of every numeric property. */
@@ -92,7 +126,8 @@ function measure(label: string, args: string[], repeats: number): Measurement {
   }
   const out: Measurement = {};
   for (const key of Object.keys(runs[0])) {
-    if (typeof runs[0][key] === "number") out[key] = median(runs.map((m) => m[key]));
+    if (typeof runs[0][key] === "number")
+      out[key] = median(runs.map((m) => m[key]));
   }
   return out;
 }
@@ -107,29 +142,58 @@ async function main(): Promise<void> {
   const lastKey = ikbKey(Math.max(1, Math.ceil(options.records / rowsPerIkb)));
 
   const parseOnly = measure("csv-parse", ["csv-parse", dir], options.repeats);
-  const validate = measure("validate", ["validate", dir, COMPILED, RRD], options.repeats);
-  const interpreter = measure("interpreter", ["interpreter", dir, COMPILED, RRD, lastKey], options.repeats);
-  const ajv = measure("ajv", ["ajv", dir, COMPILED, RRD, String(options.records)], options.repeats);
+  const validate = measure(
+    "validate",
+    ["validate", dir, COMPILED, RRD],
+    options.repeats,
+  );
+  const interpreter = measure(
+    "interpreter",
+    ["interpreter", dir, COMPILED, RRD, lastKey],
+    options.repeats,
+  );
+  const ajv = measure(
+    "ajv",
+    ["ajv", dir, COMPILED, RRD, String(options.records)],
+    options.repeats,
+  );
   const compile = measure("compile", ["compile"], options.repeats);
-  const megabyte = measure("parse-check-1mb", ["parse-check-1mb"], options.repeats);
+  const megabyte = measure(
+    "parse-check-1mb",
+    ["parse-check-1mb"],
+    options.repeats,
+  );
 
-  let large: { depositors: number; parse: Measurement; validate: Measurement } | undefined;
+  let large:
+    | { depositors: number; parse: Measurement; validate: Measurement }
+    | undefined;
   if (options.large !== undefined) {
     const big = await delivery(options.large);
     large = {
       depositors: options.large,
       parse: measure("csv-parse (large)", ["csv-parse", big.dir], 1),
-      validate: measure("validate (large)", ["validate", big.dir, COMPILED, RRD], 1),
+      validate: measure(
+        "validate (large)",
+        ["validate", big.dir, COMPILED, RRD],
+        1,
+      ),
     };
   }
 
   if (interpreter.compiledFindings !== interpreter.interpretedFindings) {
-    throw new Error(`compiled and interpreted findings differ: ${interpreter.compiledFindings} vs ${interpreter.interpretedFindings}`);
+    throw new Error(
+      `compiled and interpreted findings differ: ${interpreter.compiledFindings} vs ${interpreter.interpretedFindings}`,
+    );
   }
-  if (ajv.disagreements !== 0) throw new Error(`ajv and the compiled field checks disagree on ${ajv.disagreements} records`);
+  if (ajv.disagreements !== 0)
+    throw new Error(
+      `ajv and the compiled field checks disagree on ${ajv.disagreements} records`,
+    );
 
   const cpu = cpus();
-  const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+  const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+    encoding: "utf8",
+  }).trim();
   const lines = [
     "# Benchmark results",
     "",
@@ -159,8 +223,12 @@ async function main(): Promise<void> {
     );
   }
   lines.push("");
-  const previous = existsSync(options.out) ? readFileSync(options.out, "utf8") : "";
-  const notes = previous.includes("\n## Notes") ? previous.slice(previous.indexOf("\n## Notes")) : "";
+  const previous = existsSync(options.out)
+    ? readFileSync(options.out, "utf8")
+    : "";
+  const notes = previous.includes("\n## Notes")
+    ? previous.slice(previous.indexOf("\n## Notes"))
+    : "";
   writeFileSync(options.out, `${lines.join("\n")}${notes}`);
   process.stdout.write(`${lines.join("\n")}\n`);
 }

@@ -22,7 +22,9 @@ import { register as registerExplain } from "./commands/explain.js";
 const program = new Command();
 program
   .name("regel")
-  .description("Rules language and compiler for Dutch deposit-guarantee (DGS / IKB) regulation")
+  .description(
+    "Rules language and compiler for Dutch deposit-guarantee (DGS / IKB) regulation",
+  )
   .version("0.1.0");
 
 registerCheck(program);

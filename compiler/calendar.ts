@@ -42,7 +42,10 @@ const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
  */
 export function toDayNumber(date: string): number {
   const match = DATE_PATTERN.exec(date);
-  if (match === null) throw new RangeError(`not a date in YYYY-MM-DD form: ${JSON.stringify(date)}`);
+  if (match === null)
+    throw new RangeError(
+      `not a date in YYYY-MM-DD form: ${JSON.stringify(date)}`,
+    );
   const year = Number(match[1]);
   const month = Number(match[2]);
   const day = Number(match[3]);
@@ -92,7 +95,9 @@ function weekdayOf(dayNumber: number): number {
  */
 export function easterSunday(year: number): string {
   if (!Number.isInteger(year) || year < 1583 || year > 9999) {
-    throw new RangeError(`Easter is computed for Gregorian years 1583-9999, not ${year}`);
+    throw new RangeError(
+      `Easter is computed for Gregorian years 1583-9999, not ${year}`,
+    );
   }
   const a = year % 19;
   const b = Math.floor(year / 100);
@@ -120,7 +125,10 @@ export function easterSunday(year: number): string {
  *
  * A fixed day the month does not have in that year (29 february in a common year) is skipped.
  */
-export function holidaysOf(calendar: CalendarDecl, year: number): HolidayOccurrence[] {
+export function holidaysOf(
+  calendar: CalendarDecl,
+  year: number,
+): HolidayOccurrence[] {
   const out: HolidayOccurrence[] = [];
   for (const holiday of calendar.holidays) {
     if (holiday.fromYear !== undefined && year < holiday.fromYear) continue;
@@ -130,15 +138,31 @@ export function holidaysOf(calendar: CalendarDecl, year: number): HolidayOccurre
       const { day: d, month } = holiday.rule;
       // A day the month does not have this year (29 february in a common year) is no holiday that
       // year; the generated validators' prelude does the same.
-      if (month < 1 || month > 12 || d < 1 || d > daysInMonth(year, month)) continue;
+      if (month < 1 || month > 12 || d < 1 || d > daysInMonth(year, month))
+        continue;
       day = toDayNumber(`${pad(year, 4)}-${pad(month, 2)}-${pad(d, 2)}`);
     } else {
       day = toDayNumber(easterSunday(year)) + holiday.rule.offset;
     }
-    if (holiday.ifSunday !== undefined && weekdayOf(day) === 0) day += holiday.ifSunday;
-    out.push({ date: fromDayNumber(day), name: holiday.name.name, title: holiday.title });
+    if (holiday.ifSunday !== undefined && weekdayOf(day) === 0)
+      day += holiday.ifSunday;
+    out.push({
+      date: fromDayNumber(day),
+      name: holiday.name.name,
+      title: holiday.title,
+    });
   }
-  return out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return out.sort((a, b) =>
+    a.date < b.date
+      ? -1
+      : a.date > b.date
+        ? 1
+        : a.name < b.name
+          ? -1
+          : a.name > b.name
+            ? 1
+            : 0,
+  );
 }
 
 /** Per calendar: the weekend weekdays and the holiday day numbers per year (memoised, pure). */
@@ -155,7 +179,10 @@ function indexOf(calendar: CalendarDecl): CalendarIndex {
     const weekend = new Set<number>();
     for (const ident of calendar.weekend) {
       const weekday = WEEKDAYS[ident.name.toLowerCase()];
-      if (weekday === undefined) throw new RangeError(`unknown weekday in calendar ${calendar.name.name}: ${ident.name}`);
+      if (weekday === undefined)
+        throw new RangeError(
+          `unknown weekday in calendar ${calendar.name.name}: ${ident.name}`,
+        );
       weekend.add(weekday);
     }
     index = { weekend, holidaysByYear: new Map() };
@@ -165,7 +192,11 @@ function indexOf(calendar: CalendarDecl): CalendarIndex {
 }
 
 /** Holiday day numbers of a year. Holidays moved into a neighbouring year (easter ±N) stay with their year. */
-function holidaySet(calendar: CalendarDecl, index: CalendarIndex, year: number): Set<number> {
+function holidaySet(
+  calendar: CalendarDecl,
+  index: CalendarIndex,
+  year: number,
+): Set<number> {
   let set = index.holidaysByYear.get(year);
   if (set === undefined) {
     set = new Set(holidaysOf(calendar, year).map((h) => toDayNumber(h.date)));
@@ -174,12 +205,17 @@ function holidaySet(calendar: CalendarDecl, index: CalendarIndex, year: number):
   return set;
 }
 
-function isWorkdayNumber(calendar: CalendarDecl, index: CalendarIndex, dayNumber: number): boolean {
+function isWorkdayNumber(
+  calendar: CalendarDecl,
+  index: CalendarIndex,
+  dayNumber: number,
+): boolean {
   if (index.weekend.has(weekdayOf(dayNumber))) return false;
   const year = new Date(dayNumber * MS_PER_DAY).getUTCFullYear();
   // A holiday defined relative to Easter or moved by `if sunday` may cross a year boundary.
   for (const y of [year - 1, year, year + 1]) {
-    if (y >= 1583 && y <= 9999 && holidaySet(calendar, index, y).has(dayNumber)) return false;
+    if (y >= 1583 && y <= 9999 && holidaySet(calendar, index, y).has(dayNumber))
+      return false;
   }
   return true;
 }
@@ -203,10 +239,18 @@ export function isWorkday(calendar: CalendarDecl, date: string): boolean {
  *
  * @throws RangeError when `n` is not an integer or `date` is not a date.
  */
-export function addWorkdays(calendar: CalendarDecl, date: string, n: number): string {
-  if (!Number.isInteger(n)) throw new RangeError(`a number of working days must be an integer, not ${n}`);
+export function addWorkdays(
+  calendar: CalendarDecl,
+  date: string,
+  n: number,
+): string {
+  if (!Number.isInteger(n))
+    throw new RangeError(
+      `a number of working days must be an integer, not ${n}`,
+    );
   const index = indexOf(calendar);
-  if (index.weekend.size >= 7) throw new RangeError(`calendar ${calendar.name.name} has no working days`);
+  if (index.weekend.size >= 7)
+    throw new RangeError(`calendar ${calendar.name.name} has no working days`);
   let day = toDayNumber(date);
   const step = n < 0 ? -1 : 1;
   let remaining = Math.abs(n);
@@ -227,15 +271,21 @@ export function addWorkdays(calendar: CalendarDecl, date: string, n: number): st
  * (`between(a, b) + between(b, c) = between(a, c)` for `a <= b <= c`, and likewise backwards), but
  * swapping the arguments only negates the count when both days are working days or both are not.
  */
-export function workdaysBetween(calendar: CalendarDecl, from: string, to: string): number {
+export function workdaysBetween(
+  calendar: CalendarDecl,
+  from: string,
+  to: string,
+): number {
   const index = indexOf(calendar);
   const start = toDayNumber(from);
   const end = toDayNumber(to);
   let count = 0;
   if (end >= start) {
-    for (let day = start + 1; day <= end; day++) if (isWorkdayNumber(calendar, index, day)) count++;
+    for (let day = start + 1; day <= end; day++)
+      if (isWorkdayNumber(calendar, index, day)) count++;
     return count;
   }
-  for (let day = end; day < start; day++) if (isWorkdayNumber(calendar, index, day)) count++;
+  for (let day = end; day < start; day++)
+    if (isWorkdayNumber(calendar, index, day)) count++;
   return count === 0 ? 0 : -count; // never -0
 }

@@ -32,14 +32,17 @@ export function isCode(value: unknown): value is Code {
 }
 
 /** What may be interpolated into {@link ts}. */
-export type Interpolation = Code | string | number | bigint | boolean | undefined | null;
+export type Interpolation =
+  Code | string | number | bigint | boolean | undefined | null;
 
 /**
  * A string as a TypeScript string literal: JSON-quoted, with U+2028 and U+2029 escaped too (they
  * are line terminators in older JS grammars and break `//` comments).
  */
 export function quote(value: string): string {
-  return JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value)
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 /** Any value as a literal fragment. Plain data only (JSON-like plus bigint and undefined). */
@@ -56,7 +59,8 @@ function literalText(value: unknown): string {
     case "boolean":
       return value ? "true" : "false";
     case "number":
-      if (!Number.isFinite(value)) throw new Error(`cannot emit non-finite number ${value}`);
+      if (!Number.isFinite(value))
+        throw new Error(`cannot emit non-finite number ${value}`);
       return Object.is(value, -0) ? "0" : String(value);
     case "bigint":
       return `${value}n`;
@@ -84,7 +88,13 @@ export function prettyLit(value: unknown, indent = 0, width = 100): Code {
 
 function prettyText(value: unknown, indent: number, width: number): string {
   const inline = literalText(value);
-  if (indent + inline.length <= width || typeof value !== "object" || value === null || isCode(value)) return inline;
+  if (
+    indent + inline.length <= width ||
+    typeof value !== "object" ||
+    value === null ||
+    isCode(value)
+  )
+    return inline;
   const pad = " ".repeat(indent + 2);
   const end = " ".repeat(indent);
   if (Array.isArray(value)) {
@@ -98,7 +108,8 @@ function prettyText(value: unknown, indent: number, width: number): string {
 
 /** An object-literal key: a bare identifier when safe, otherwise a quoted string. `__proto__` is always refused. */
 export function propertyKey(name: string): string {
-  if (name === "__proto__") throw new Error("`__proto__` cannot be used as a property name");
+  if (name === "__proto__")
+    throw new Error("`__proto__` cannot be used as a property name");
   return IDENT.test(name) ? name : quote(name);
 }
 
@@ -126,21 +137,28 @@ export function isSafeIdentifier(name: string): boolean {
 
 /** An identifier fragment. Throws unless `name` is a plain, non-reserved identifier. */
 export function id(name: string): Code {
-  if (!isSafeIdentifier(name)) throw new Error(`unsafe identifier ${JSON.stringify(name)}`);
+  if (!isSafeIdentifier(name))
+    throw new Error(`unsafe identifier ${JSON.stringify(name)}`);
   return make(name);
 }
 
 /** A property access `obj.name` (or `obj["name"]` when `name` is not a plain identifier). */
 export function prop(obj: Code, name: string): Code {
-  if (name === "__proto__") throw new Error("`__proto__` cannot be used as a property name");
-  return make(IDENT.test(name) ? `${obj[CODE]}.${name}` : `${obj[CODE]}[${quote(name)}]`);
+  if (name === "__proto__")
+    throw new Error("`__proto__` cannot be used as a property name");
+  return make(
+    IDENT.test(name) ? `${obj[CODE]}.${name}` : `${obj[CODE]}[${quote(name)}]`,
+  );
 }
 
 /**
  * The tagged template: literal parts are trusted compiler text; interpolations are spliced when
  * they are {@link Code} and turned into literals otherwise.
  */
-export function ts(strings: TemplateStringsArray, ...values: Interpolation[]): Code {
+export function ts(
+  strings: TemplateStringsArray,
+  ...values: Interpolation[]
+): Code {
   let out = strings[0];
   for (let i = 0; i < values.length; i++) {
     out += literalText(values[i]) + strings[i + 1];
@@ -160,10 +178,13 @@ export function join(parts: readonly Code[], separator: string): Code {
 export function doc(lines: readonly string[]): Code {
   const out: string[] = [];
   for (const line of lines) {
-    for (const part of line.split(/\r\n|\r|\n|\u2028|\u2029/)) out.push(escapeDocText(part));
+    for (const part of line.split(/\r\n|\r|\n|\u2028|\u2029/))
+      out.push(escapeDocText(part));
   }
   if (out.length === 0) return make("");
-  return make(`/**\n${out.map((l) => (l === "" ? " *" : ` * ${l}`)).join("\n")}\n */\n`);
+  return make(
+    `/**\n${out.map((l) => (l === "" ? " *" : ` * ${l}`)).join("\n")}\n */\n`,
+  );
 }
 
 /** Defuse comment terminators and tag-like text in comment lines. */
@@ -173,6 +194,7 @@ export function escapeDocText(line: string): string {
 
 /** A raw numeric literal, checked to be digits only (for exact integer text from the ruleset). */
 export function digits(textValue: string, suffix: "" | "n" = ""): Code {
-  if (!/^[0-9]+$/.test(textValue)) throw new Error(`not a digit string: ${JSON.stringify(textValue)}`);
+  if (!/^[0-9]+$/.test(textValue))
+    throw new Error(`not a digit string: ${JSON.stringify(textValue)}`);
   return make(textValue.replace(/^0+(?=[0-9])/, "") + suffix);
 }

@@ -28,7 +28,11 @@ import * as prettier from "prettier";
 import { Project as TsProject, ts } from "ts-morph";
 import { sortDiagnostics, type Diagnostic } from "../dsl/diagnostics.js";
 import type { ResolvedRuleset } from "../dsl/model.js";
-import { hasErrors, loadProject, loadProjectFromTexts } from "../dsl/project.js";
+import {
+  hasErrors,
+  loadProject,
+  loadProjectFromTexts,
+} from "../dsl/project.js";
 import { emitModule } from "./emit-module.js";
 
 /** One output file: its path (under `outDir`, forward slashes) and contents. */
@@ -75,11 +79,19 @@ export interface CompileContext {
 export const DEFAULT_OUT_DIR = "rulesets/compiled";
 
 // babel-ts formats TypeScript to the same bytes as the "typescript" parser, in about half the time.
-const PRETTIER: prettier.Options = { parser: "babel-ts", printWidth: 110, trailingComma: "all" };
+const PRETTIER: prettier.Options = {
+  parser: "babel-ts",
+  printWidth: 110,
+  trailingComma: "all",
+};
 
 function transpile(source: string): string {
   return ts.transpileModule(source, {
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, removeComments: false },
+    compilerOptions: {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      removeComments: false,
+    },
     fileName: "validators.ts",
   }).outputText;
 }
@@ -91,32 +103,44 @@ function cachedPrelude(source: string): Promise<{ ts: string; js: string }> {
   let entry = preludeCache.get(source);
   if (entry === undefined) {
     // The prelude's exports are types only: drop the `export {}` marker TypeScript leaves for them.
-    entry = prettier
-      .format(source, PRETTIER)
-      .then((formatted) => ({ ts: formatted, js: transpile(formatted).replace(/^export \{\};\n/m, "") }));
+    entry = prettier.format(source, PRETTIER).then((formatted) => ({
+      ts: formatted,
+      js: transpile(formatted).replace(/^export \{\};\n/m, ""),
+    }));
     preludeCache.set(source, entry);
   }
   return entry;
 }
 
 function newTsProject(): TsProject {
-  return new TsProject({ useInMemoryFileSystem: true, skipAddingFilesFromTsConfig: true });
+  return new TsProject({
+    useInMemoryFileSystem: true,
+    skipAddingFilesFromTsConfig: true,
+  });
 }
 
 /**
  * Compile one resolved ruleset version to its module sources. Deterministic: the same ruleset
  * gives byte-identical output.
  */
-export async function compileRuleset(ruleset: ResolvedRuleset, context: CompileContext = {}): Promise<CompiledRuleset> {
+export async function compileRuleset(
+  ruleset: ResolvedRuleset,
+  context: CompileContext = {},
+): Promise<CompiledRuleset> {
   const cwd = context.cwd ?? process.cwd();
   const emitted = emitModule(ruleset, cwd, context.texts ?? new Map());
   const diagnostics = emitted.ctx.diagnostics;
-  if (hasErrors(diagnostics)) return { ts: "", js: "", traceJson: "", diagnostics };
+  if (hasErrors(diagnostics))
+    return { ts: "", js: "", traceJson: "", diagnostics };
 
   // One pass: the code from its statements, never node-by-node edits.
   const project = context.project ?? newTsProject();
   const path = `/${ruleset.id}/validators.ts`;
-  const sourceFile = project.createSourceFile(path, { statements: emitted.statements }, { overwrite: true });
+  const sourceFile = project.createSourceFile(
+    path,
+    { statements: emitted.statements },
+    { overwrite: true },
+  );
   const raw = sourceFile.getFullText();
   project.removeSourceFile(sourceFile);
 
@@ -126,9 +150,21 @@ export async function compileRuleset(ruleset: ResolvedRuleset, context: CompileC
   const prelude = await cachedPrelude(emitted.prelude.join("\n"));
   const types = await prettier.format(emitted.types.join("\n\n"), PRETTIER);
   const code = await prettier.format(raw, PRETTIER);
-  const join = (parts: string[]): string => parts.filter((p) => p.trim() !== "").join("\n");
-  const formatted = join([emitted.header, prelude.ts, types, code, `${emitted.dataTs.join("\n\n")}\n`]);
-  const js = join([emitted.header, prelude.js, transpile(code), `${emitted.dataJs.join("\n\n")}\n`]);
+  const join = (parts: string[]): string =>
+    parts.filter((p) => p.trim() !== "").join("\n");
+  const formatted = join([
+    emitted.header,
+    prelude.ts,
+    types,
+    code,
+    `${emitted.dataTs.join("\n\n")}\n`,
+  ]);
+  const js = join([
+    emitted.header,
+    prelude.js,
+    transpile(code),
+    `${emitted.dataJs.join("\n\n")}\n`,
+  ]);
   const traceJson = `${JSON.stringify(emitted.data, null, 2)}\n`;
   return { ts: formatted, js, traceJson, diagnostics };
 }
@@ -145,14 +181,29 @@ export async function compileRuleset(ruleset: ResolvedRuleset, context: CompileC
  * @returns the files to write and all diagnostics
  * @throws ProjectError (from dsl/project.ts) when a path does not exist or cannot be read
  */
-export async function compile(inputs: string[] | Map<string, string>, options: CompileOptions = {}): Promise<CompileResult> {
-  const outDir = (options.outDir ?? DEFAULT_OUT_DIR).replace(/\\/g, "/").replace(/\/+$/, "");
-  const loaded = inputs instanceof Map ? loadProjectFromTexts(inputs) : await loadProject(inputs);
+export async function compile(
+  inputs: string[] | Map<string, string>,
+  options: CompileOptions = {},
+): Promise<CompileResult> {
+  const outDir = (options.outDir ?? DEFAULT_OUT_DIR)
+    .replace(/\\/g, "/")
+    .replace(/\/+$/, "");
+  const loaded =
+    inputs instanceof Map
+      ? loadProjectFromTexts(inputs)
+      : await loadProject(inputs);
   const diagnostics = [...loaded.diagnostics];
-  if (hasErrors(diagnostics)) return { files: [], diagnostics: sortDiagnostics(diagnostics) };
+  if (hasErrors(diagnostics))
+    return { files: [], diagnostics: sortDiagnostics(diagnostics) };
 
-  const context: CompileContext = { cwd: options.cwd, project: newTsProject(), texts: loaded.texts };
-  const rulesets = [...loaded.rulesets].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const context: CompileContext = {
+    cwd: options.cwd,
+    project: newTsProject(),
+    texts: loaded.texts,
+  };
+  const rulesets = [...loaded.rulesets].sort((a, b) =>
+    a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+  );
   const files: CompiledFile[] = [];
   for (const ruleset of rulesets) {
     const out = await compileRuleset(ruleset, context);
@@ -164,7 +215,8 @@ export async function compile(inputs: string[] | Map<string, string>, options: C
       { path: posix.join(dir, "trace.json"), contents: out.traceJson },
     );
   }
-  if (hasErrors(diagnostics)) return { files: [], diagnostics: sortDiagnostics(diagnostics) };
+  if (hasErrors(diagnostics))
+    return { files: [], diagnostics: sortDiagnostics(diagnostics) };
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, diagnostics: sortDiagnostics(diagnostics) };
 }

@@ -65,7 +65,11 @@ export interface RuleTrace {
   origin: string;
   /** The rule as written in its `.regel` file (doc comments excluded), for reports. */
   source: string;
-  categories: { category: string; role: Role | undefined; attributes: string[] }[];
+  categories: {
+    category: string;
+    role: Role | undefined;
+    attributes: string[];
+  }[];
 }
 
 export interface CategoryTrace {
@@ -75,7 +79,12 @@ export interface CategoryTrace {
   articles: ArticleTrace[];
   location: SourceLocation;
   results: { code: string; role: Role | undefined; attributes: string[] }[];
-  markings: { entity: string; field: string; value: string; role: Role | undefined }[];
+  markings: {
+    entity: string;
+    field: string;
+    value: string;
+    role: Role | undefined;
+  }[];
 }
 
 export interface PayoutTrace {
@@ -151,7 +160,11 @@ export interface RuleContext {
 }
 
 /** Decoding one CSV row. `index[i]` is the cell position of the i-th field of the entity (-1: column missing). */
-export type Decoder<R> = (cells: readonly string[], index: readonly number[], out: Finding[]) => R;
+export type Decoder<R> = (
+  cells: readonly string[],
+  index: readonly number[],
+  out: Finding[],
+) => R;
 
 /** The result of classifying one IKB (Bijlage 3). */
 export interface Classification {
@@ -176,9 +189,14 @@ export interface CompiledRuleset {
    * Fused checks by entity name: all record and attribute rules of the entity in one pass.
    * Returns true when the record passes every rule (fast path); pushes findings otherwise.
    */
-  checks: Readonly<Record<string, (record: any, ctx: RuleContext, out: Finding[]) => boolean>>;
+  checks: Readonly<
+    Record<string, (record: any, ctx: RuleContext, out: Finding[]) => boolean>
+  >;
   /** Entity names whose rules need the assembled IKB (they use exists / count / sum). */
   needsIkb: readonly string[];
   /** Classify an IKB from its findings and records. */
-  classify(findings: readonly Finding[], ikb: Readonly<Record<string, readonly unknown[]>>): Classification;
+  classify(
+    findings: readonly Finding[],
+    ikb: Readonly<Record<string, readonly unknown[]>>,
+  ): Classification;
 }

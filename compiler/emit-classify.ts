@@ -13,34 +13,56 @@ import type { AttributeRef } from "../dsl/ast.js";
 import type { ResolvedCategory } from "../dsl/model.js";
 import { doc, join, prop, ts, type Code } from "./code.js";
 import { fieldOf, internal, type ModuleContext } from "./emit-context.js";
-import { entityHelper, fieldKind, recordType, renderExpr } from "./emit-types.js";
+import {
+  entityHelper,
+  fieldKind,
+  recordType,
+  renderExpr,
+} from "./emit-types.js";
 
 function attributeMatch(ref: AttributeRef): Code {
   const parts: Code[] = [];
   if (ref.entity.name !== "*") parts.push(ts`f.entity === ${ref.entity.name}`);
   if (ref.field.name !== "*") parts.push(ts`f.attribute === ${ref.field.name}`);
-  return parts.length === 0 ? ts`f.attribute !== undefined` : ts`(${join(parts, " && ")})`;
+  return parts.length === 0
+    ? ts`f.attribute !== undefined`
+    : ts`(${join(parts, " && ")})`;
 }
 
 function categoryTest(ctx: ModuleContext, category: ResolvedCategory): Code {
   const results = category.decl.results.map((r) => {
     const parts = [ts`f.rule === ${r.code.name}`];
     if (r.role !== undefined) parts.push(ts`f.role === ${r.role}`);
-    if (r.attributes.length > 0) parts.push(ts`(${join(r.attributes.map(attributeMatch), " || ")})`);
+    if (r.attributes.length > 0)
+      parts.push(ts`(${join(r.attributes.map(attributeMatch), " || ")})`);
     return ts`if (${join(parts, " && ")}) return true;`;
   });
   const markings = category.decl.markings.flatMap((m) => {
     const entity = ctx.entity(m.attribute.entity.name);
-    const field = entity === undefined ? undefined : fieldOf(entity, m.attribute.field.name);
+    const field =
+      entity === undefined
+        ? undefined
+        : fieldOf(entity, m.attribute.field.name);
     if (entity === undefined || field === undefined) {
-      ctx.error("REG503", `category ${category.name}: unknown marking attribute ${m.attribute.entity.name}.${m.attribute.field.name}`, m.span);
+      ctx.error(
+        "REG503",
+        `category ${category.name}: unknown marking attribute ${m.attribute.entity.name}.${m.attribute.field.name}`,
+        m.span,
+      );
       return [];
     }
     const kind = fieldKind(ctx.ruleset, field.decl.type);
     const read = prop(ts`x`, field.name);
-    const test = kind.k === "text" || kind.k === "code" ? ts`${read} === ${m.value.value}` : ts`${renderExpr(kind, read)} === ${m.value.value}`;
+    const test =
+      kind.k === "text" || kind.k === "code"
+        ? ts`${read} === ${m.value.value}`
+        : ts`${renderExpr(kind, read)} === ${m.value.value}`;
     const role =
-      m.role === undefined ? ts`` : entity.roleBy === undefined ? ts` && false` : ts` && ${entityHelper("role", entity)}(x, undefined) === ${m.role}`;
+      m.role === undefined
+        ? ts``
+        : entity.roleBy === undefined
+          ? ts` && false`
+          : ts` && ${entityHelper("role", entity)}(x, undefined) === ${m.role}`;
     return [
       ts`for (const x of $ikbRows<${recordType(entity)}>(ikb, ${entity.name})) {
         if (${test}${role}) return true;
@@ -48,9 +70,13 @@ function categoryTest(ctx: ModuleContext, category: ResolvedCategory): Code {
     ];
   });
   return ts`${doc([`Category ${category.name}: ${category.decl.title}`])}function ${internal(`category_${category.name}`)}(findings: readonly Finding[], ikb: Readonly<Record<string, readonly unknown[]>>): boolean {
-    ${results.length === 0 ? ts`` : ts`for (const f of findings) {
+    ${
+      results.length === 0
+        ? ts``
+        : ts`for (const f of findings) {
       ${join(results, "\n")}
-    }`}
+    }`
+    }
     ${join(markings, "\n")}
     return false;
   }`;

@@ -7,7 +7,11 @@
  */
 import type { Span } from "../dsl/ast.js";
 import type { Diagnostic } from "../dsl/diagnostics.js";
-import type { ResolvedEntity, ResolvedField, ResolvedRuleset } from "../dsl/model.js";
+import type {
+  ResolvedEntity,
+  ResolvedField,
+  ResolvedRuleset,
+} from "../dsl/model.js";
 import { id, text, ts, type Code } from "./code.js";
 
 /** Optional prelude parts, emitted only when a rule uses them. */
@@ -49,7 +53,11 @@ export class ModuleContext {
     const existing = this.constNames.get(key);
     if (existing !== undefined) return existing;
     const name = this.fresh(prefix);
-    this.hoisted.push(type === undefined ? ts`const ${name} = ${init};` : ts`const ${name}: ${type} = ${init};`);
+    this.hoisted.push(
+      type === undefined
+        ? ts`const ${name} = ${init};`
+        : ts`const ${name}: ${type} = ${init};`,
+    );
     this.constNames.set(key, name);
     return name;
   }
@@ -65,11 +73,15 @@ export class ModuleContext {
 
 /** Internal helper names start with `$`, which ruleset names cannot. */
 export function internal(name: string): Code {
-  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`bad internal name ${name}`);
+  if (!/^[A-Za-z0-9_]+$/.test(name))
+    throw new Error(`bad internal name ${name}`);
   return id(`$${name}`);
 }
 
 /** The field of an entity by name. */
-export function fieldOf(entity: ResolvedEntity, name: string): ResolvedField | undefined {
+export function fieldOf(
+  entity: ResolvedEntity,
+  name: string,
+): ResolvedField | undefined {
   return entity.fields.find((f) => f.name === name);
 }

@@ -11,24 +11,39 @@ import { doc, id, join, key, lit, prop, ts, type Code } from "./code.js";
 import type { ModuleContext } from "./emit-context.js";
 import { R } from "./emit-expr.js";
 import type { CompiledInstance } from "./emit-rules.js";
-import { decodeExpr, entityHelper, fieldsWithKinds, recordType } from "./emit-types.js";
+import {
+  decodeExpr,
+  entityHelper,
+  fieldsWithKinds,
+  recordType,
+} from "./emit-types.js";
 
 function cellVar(i: number): Code {
   return id(`c${i}`);
 }
 
-export function emitDecoder(ctx: ModuleContext, entity: ResolvedEntity, decodeRules: CompiledInstance[]): Code {
+export function emitDecoder(
+  ctx: ModuleContext,
+  entity: ResolvedEntity,
+  decodeRules: CompiledInstance[],
+): Code {
   const fields = fieldsWithKinds(ctx, entity);
-  const cells = fields.map((_, i) => ts`const ${cellVar(i)} = $cell(cells, index[${i}]);`);
+  const cells = fields.map(
+    (_, i) => ts`const ${cellVar(i)} = $cell(cells, index[${i}]);`,
+  );
   const props = fields.map(
-    ({ field, kind }, i) => ts`${key(field.name)}: ${cellVar(i)} === "" ? undefined : ${decodeExpr(ctx, kind, cellVar(i))}`,
+    ({ field, kind }, i) =>
+      ts`${key(field.name)}: ${cellVar(i)} === "" ? undefined : ${decodeExpr(ctx, kind, cellVar(i))}`,
   );
   const bad: Code[] = [];
   fields.forEach(({ field, kind }, i) => {
     const canFail = !(kind.k === "text" && kind.maxLength === undefined);
     // Required: absent for any reason is a failure. Optional: only a non-empty cell that did not decode.
     if (field.decl.required) bad.push(ts`${prop(R, field.name)} === undefined`);
-    else if (canFail) bad.push(ts`(${cellVar(i)} !== "" && ${prop(R, field.name)} === undefined)`);
+    else if (canFail)
+      bad.push(
+        ts`(${cellVar(i)} !== "" && ${prop(R, field.name)} === undefined)`,
+      );
   });
   const failed = entityHelper("decodeFailed", entity);
   return ts`${doc([`Decode one CSV row of ${entity.name}. \`index[i]\` is the cell of the i-th field (-1: column missing).`])}function ${entityHelper("decode", entity)}(cells: readonly string[], index: readonly number[], out: Finding[]): ${recordType(entity)} {
@@ -41,10 +56,21 @@ export function emitDecoder(ctx: ModuleContext, entity: ResolvedEntity, decodeRu
   ${emitDecodeFailed(ctx, entity, decodeRules)}`;
 }
 
-function emitDecodeFailed(ctx: ModuleContext, entity: ResolvedEntity, decodeRules: CompiledInstance[]): Code {
-  const fields = ctx.hoist("FIELDS", lit(entity.fields.map((f) => f.name)), ts`readonly string[]`);
+function emitDecodeFailed(
+  ctx: ModuleContext,
+  entity: ResolvedEntity,
+  decodeRules: CompiledInstance[],
+): Code {
+  const fields = ctx.hoist(
+    "FIELDS",
+    lit(entity.fields.map((f) => f.name)),
+    ts`readonly string[]`,
+  );
   return ts`${doc([`Mark the fields of a ${entity.name} record that did not decode and report them.`])}function ${entityHelper("decodeFailed", entity)}(${R}: ${recordType(entity)}, cells: readonly string[], index: readonly number[], out: Finding[]): void {
     $markInvalid(${R}, cells, index, ${fields});
-    ${join(decodeRules.map((i) => ts`${i.impl}(${R}, undefined, out);`), "\n")}
+    ${join(
+      decodeRules.map((i) => ts`${i.impl}(${R}, undefined, out);`),
+      "\n",
+    )}
   }`;
 }

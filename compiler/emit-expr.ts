@@ -13,7 +13,17 @@
  *
  * @module
  */
-import type { AggregateExpr, BinaryExpr, CallExpr, DurationUnit, Expr, InExpr, Literal, PathExpr, Span } from "../dsl/ast.js";
+import type {
+  AggregateExpr,
+  BinaryExpr,
+  CallExpr,
+  DurationUnit,
+  Expr,
+  InExpr,
+  Literal,
+  PathExpr,
+  Span,
+} from "../dsl/ast.js";
 import type { ResolvedEntity, ResolvedField } from "../dsl/model.js";
 import { doc, id, join, lit, prop, ts, type Code } from "./code.js";
 import { CompileError, fieldOf, type ModuleContext } from "./emit-context.js";
@@ -65,7 +75,12 @@ export interface Scope {
 export const R = id("r");
 export const CTX = id("ctx");
 const DAY_MS = 86400000;
-const UNIT_MS: Partial<Record<DurationUnit, number>> = { s: 1000, min: 60000, h: 3600000, days: DAY_MS };
+const UNIT_MS: Partial<Record<DurationUnit, number>> = {
+  s: 1000,
+  min: 60000,
+  h: 3600000,
+  days: DAY_MS,
+};
 
 function fail(message: string, span: Span): never {
   throw new CompileError("REG501", message, span);
@@ -79,11 +94,17 @@ export function compileCondition(expr: Expr, scope: Scope): Code {
 function asCondition(v: Value, span: Span): Code {
   if (v.kind.k === "cond") return v.code;
   // A helper, not `=== true`: TypeScript would narrow the field across the fused && chain.
-  if (v.kind.k === "boolean") return v.simple && !v.absent ? v.code : ts`$isTrue(${v.code})`;
+  if (v.kind.k === "boolean")
+    return v.simple && !v.absent ? v.code : ts`$isTrue(${v.code})`;
   return fail("a condition must be a true/false expression", span);
 }
 
-const cond = (code: Code): Value => ({ code, kind: { k: "cond" }, absent: false, simple: false });
+const cond = (code: Code): Value => ({
+  code,
+  kind: { k: "cond" },
+  absent: false,
+  simple: false,
+});
 
 /** Conditions with a simpler written negation (`x === undefined` for `x !== undefined`). */
 const NEGATIONS = new WeakMap<Code, Code>();
@@ -114,7 +135,8 @@ export function compileExpr(expr: Expr, scope: Scope): Value {
     case "Path":
       return compilePath(expr, scope);
     case "Unary":
-      if (expr.op === "not") return cond(not(compileCondition(expr.operand, scope)));
+      if (expr.op === "not")
+        return cond(not(compileCondition(expr.operand, scope)));
       return negate(compileExpr(expr.operand, scope), expr.span);
     case "Binary":
       return compileBinary(expr, scope);
@@ -130,7 +152,12 @@ export function compileExpr(expr: Expr, scope: Scope): Value {
               : ts`$isValid(${v.field.record}, ${v.field.name})`;
         return cond(expr.negated ? ts`!${test}` : test);
       }
-      const present = v.absent ? withNegation(ts`(${v.code} !== undefined)`, ts`(${v.code} === undefined)`) : ts`true`;
+      const present = v.absent
+        ? withNegation(
+            ts`(${v.code} !== undefined)`,
+            ts`(${v.code} === undefined)`,
+          )
+        : ts`true`;
       const wantPresent = (expr.test === "present") !== expr.negated;
       return cond(wantPresent ? present : not(present));
     }
@@ -138,12 +165,17 @@ export function compileExpr(expr: Expr, scope: Scope): Value {
       return compileIn(expr, scope);
     case "Matches": {
       const v = compileExpr(expr.operand, scope);
-      if (v.kind.k !== "text") fail("`matches` needs a text operand", expr.span);
+      if (v.kind.k !== "text")
+        fail("`matches` needs a text operand", expr.span);
       const whole = `^(?:${expr.pattern.value})$`;
       try {
         new RegExp(whole, "u");
       } catch (e) {
-        throw new CompileError("REG502", `invalid regular expression: ${(e as Error).message}`, expr.pattern.span);
+        throw new CompileError(
+          "REG502",
+          `invalid regular expression: ${(e as Error).message}`,
+          expr.pattern.span,
+        );
       }
       const re = scope.ctx.hoist("RE", ts`new RegExp(${whole}, "u")`);
       return cond(ts`$matches(${re}, ${v.code})`);
@@ -163,23 +195,42 @@ export function dayNumberOf(textValue: string, span: Span): number {
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const t = Date.UTC(y, mo - 1, d);
   const back = new Date(t);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) fail(`not a calendar day: ${textValue}`, span);
+  if (
+    back.getUTCFullYear() !== y ||
+    back.getUTCMonth() !== mo - 1 ||
+    back.getUTCDate() !== d
+  )
+    fail(`not a calendar day: ${textValue}`, span);
   return Math.round(t / DAY_MS);
 }
 
 export function millisOf(textValue: string, span: Span): number {
-  const m = /^([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,9}))?)?(?:(Z)|([+-])([0-9]{2}):([0-9]{2}))$/.exec(textValue);
+  const m =
+    /^([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,9}))?)?(?:(Z)|([+-])([0-9]{2}):([0-9]{2}))$/.exec(
+      textValue,
+    );
   if (m === null) fail(`not a date-time: ${textValue}`, span);
   const day = dayNumberOf(m[1], span);
-  const [hh, mi, ss] = [Number(m[2]), Number(m[3]), m[4] === undefined ? 0 : Number(m[4])];
+  const [hh, mi, ss] = [
+    Number(m[2]),
+    Number(m[3]),
+    m[4] === undefined ? 0 : Number(m[4]),
+  ];
   const ms = m[5] === undefined ? 0 : Number((m[5] + "00").slice(0, 3));
-  if (hh > 23 || mi > 59 || ss > 59) fail(`not a time of day: ${textValue}`, span);
-  const offset = m[6] !== undefined ? 0 : (m[7] === "-" ? -1 : 1) * (Number(m[8]) * 60 + Number(m[9])) * 60000;
+  if (hh > 23 || mi > 59 || ss > 59)
+    fail(`not a time of day: ${textValue}`, span);
+  const offset =
+    m[6] !== undefined
+      ? 0
+      : (m[7] === "-" ? -1 : 1) * (Number(m[8]) * 60 + Number(m[9])) * 60000;
   return day * DAY_MS + ((hh * 60 + mi) * 60 + ss) * 1000 + ms - offset;
 }
 
 /** Exact value of a decimal literal text. */
-export function decimalOf(textValue: string, span: Span): { unscaled: bigint; scale: number } {
+export function decimalOf(
+  textValue: string,
+  span: Span,
+): { unscaled: bigint; scale: number } {
   const m = /^(-?)([0-9]+)(?:\.([0-9]+))?$/.exec(textValue);
   if (m === null) fail(`not a number: ${textValue}`, span);
   const fraction = m[3] ?? "";
@@ -188,7 +239,12 @@ export function decimalOf(textValue: string, span: Span): { unscaled: bigint; sc
 }
 
 function compileLiteral(expr: Literal): Value {
-  const constant = (code: Code, kind: Kind): Value => ({ code, kind, absent: false, simple: true });
+  const constant = (code: Code, kind: Kind): Value => ({
+    code,
+    kind,
+    absent: false,
+    simple: true,
+  });
   switch (expr.kind) {
     case "String":
       return constant(lit(expr.value), { k: "text" });
@@ -197,25 +253,40 @@ function compileLiteral(expr: Literal): Value {
     case "Integer":
     case "Decimal": {
       const n = decimalOf(expr.text, expr.span);
-      if (n.scale === 0 && n.unscaled <= BigInt(Number.MAX_SAFE_INTEGER) && n.unscaled >= -BigInt(Number.MAX_SAFE_INTEGER)) {
+      if (
+        n.scale === 0 &&
+        n.unscaled <= BigInt(Number.MAX_SAFE_INTEGER) &&
+        n.unscaled >= -BigInt(Number.MAX_SAFE_INTEGER)
+      ) {
         return { ...constant(lit(Number(n.unscaled)), { k: "num" }), num: n };
       }
-      return { ...constant(lit(n.unscaled), { k: "big", scale: n.scale }), num: n };
+      return {
+        ...constant(lit(n.unscaled), { k: "big", scale: n.scale }),
+        num: n,
+      };
     }
     case "Date":
       return constant(lit(dayNumberOf(expr.text, expr.span)), { k: "date" });
     case "DateTime":
       return constant(lit(millisOf(expr.text, expr.span)), { k: "datetime" });
     case "Duration":
-      if (!Number.isSafeInteger(expr.amount)) fail("a duration must be a whole number", expr.span);
-      return constant(ts`0`, { k: "duration", unit: expr.unit, amount: expr.amount });
+      if (!Number.isSafeInteger(expr.amount))
+        fail("a duration must be a whole number", expr.span);
+      return constant(ts`0`, {
+        k: "duration",
+        unit: expr.unit,
+        amount: expr.amount,
+      });
     case "Percent":
       return fail("percentages can only be used in norms", expr.span);
   }
 }
 
 /** The kind of a field value. */
-export function kindOfField(scope: Pick<Scope, "ctx">, field: ResolvedField): Kind {
+export function kindOfField(
+  scope: Pick<Scope, "ctx">,
+  field: ResolvedField,
+): Kind {
   const kind = fieldKind(scope.ctx.ruleset, field.decl.type);
   switch (kind.k) {
     case "text":
@@ -230,7 +301,12 @@ export function kindOfField(scope: Pick<Scope, "ctx">, field: ResolvedField): Ki
   }
 }
 
-function readField(scope: Scope, record: Code, field: ResolvedField, current: boolean): Value {
+function readField(
+  scope: Scope,
+  record: Code,
+  field: ResolvedField,
+  current: boolean,
+): Value {
   if (current && !scope.refs.includes(field)) scope.refs.push(field);
   return {
     code: prop(record, field.name),
@@ -244,9 +320,19 @@ function readField(scope: Scope, record: Code, field: ResolvedField, current: bo
 function compilePath(expr: PathExpr, scope: Scope): Value {
   const name = expr.name.name;
   if (expr.entity === undefined) {
-    if (name === "rrd") return { code: prop(CTX, "rrd"), kind: { k: "date" }, absent: false, simple: true };
+    if (name === "rrd")
+      return {
+        code: prop(CTX, "rrd"),
+        kind: { k: "date" },
+        absent: false,
+        simple: true,
+      };
     if (name === "value") {
-      if (scope.attribute === undefined) fail("`value` is only defined in attribute rules (`for E.f`)", expr.span);
+      if (scope.attribute === undefined)
+        fail(
+          "`value` is only defined in attribute rules (`for E.f`)",
+          expr.span,
+        );
       return readField(scope, R, scope.attribute, true);
     }
     const own = fieldOf(scope.entity, name);
@@ -263,15 +349,20 @@ function compilePath(expr: PathExpr, scope: Scope): Value {
     const b = scope.bindings[i];
     if (b.entity.name !== entityName) continue;
     const f = fieldOf(b.entity, name);
-    if (f === undefined) fail(`unknown field \`${entityName}.${name}\``, expr.span);
+    if (f === undefined)
+      fail(`unknown field \`${entityName}.${name}\``, expr.span);
     return readField(scope, b.name, f, false);
   }
   if (entityName === scope.entity.name) {
     const f = fieldOf(scope.entity, name);
-    if (f === undefined) fail(`unknown field \`${entityName}.${name}\``, expr.span);
+    if (f === undefined)
+      fail(`unknown field \`${entityName}.${name}\``, expr.span);
     return readField(scope, R, f, true);
   }
-  return fail(`\`${entityName}.${name}\` is not the record under test; use exists / count / sum to reach other records`, expr.span);
+  return fail(
+    `\`${entityName}.${name}\` is not the record under test; use exists / count / sum to reach other records`,
+    expr.span,
+  );
 }
 
 // ---------------------------------------------------------------- numbers
@@ -291,18 +382,26 @@ function scaleOf(k: Kind): number {
 /** A numeric value as a bigint at `scale` (not below its own scale). */
 function toBig(v: Value, scale: number): Code {
   const own = scaleOf(v.kind);
-  if (v.num !== undefined) return lit(v.num.unscaled * pow10(scale - v.num.scale));
+  if (v.num !== undefined)
+    return lit(v.num.unscaled * pow10(scale - v.num.scale));
   const big = v.kind.k === "num" ? ts`$big(${v.code})` : v.code;
   return scale === own ? big : ts`$scale(${big}, ${lit(pow10(scale - own))})`;
 }
 
-const big = (code: Code, scale: number): Value => ({ code, kind: { k: "big", scale }, absent: true, simple: false });
+const big = (code: Code, scale: number): Value => ({
+  code,
+  kind: { k: "big", scale },
+  absent: true,
+  simple: false,
+});
 
 function negate(v: Value, span: Span): Value {
   if (!isNumeric(v.kind)) fail("`-` needs a number", span);
   if (v.num !== undefined) {
     const n = { unscaled: -v.num.unscaled, scale: v.num.scale };
-    return v.kind.k === "num" ? { ...v, code: lit(Number(n.unscaled)), num: n } : { ...v, code: lit(n.unscaled), num: n };
+    return v.kind.k === "num"
+      ? { ...v, code: lit(Number(n.unscaled)), num: n }
+      : { ...v, code: lit(n.unscaled), num: n };
   }
   return big(ts`$neg(${toBig(v, scaleOf(v.kind))})`, scaleOf(v.kind));
 }
@@ -310,26 +409,46 @@ function negate(v: Value, span: Span): Value {
 /** The scale the checker gave an operand (decimal scale, 0 for integers), if any. */
 function checkedScale(expr: Expr): number | undefined {
   const t = expr.type;
-  return t?.kind === "decimal" ? t.scale : t?.kind === "integer" ? 0 : undefined;
+  return t?.kind === "decimal"
+    ? t.scale
+    : t?.kind === "integer"
+      ? 0
+      : undefined;
 }
 
-function arithmetic(op: "+" | "-" | "*" | "/", a: Value, b: Value, span: Span, operands: [Expr, Expr]): Value {
+function arithmetic(
+  op: "+" | "-" | "*" | "/",
+  a: Value,
+  b: Value,
+  span: Span,
+  operands: [Expr, Expr],
+): Value {
   const sa = scaleOf(a.kind);
   const sb = scaleOf(b.kind);
   switch (op) {
     case "+":
     case "-": {
       const s = Math.max(sa, sb);
-      return big(ts`${op === "+" ? ts`$add` : ts`$sub`}(${toBig(a, s)}, ${toBig(b, s)})`, s);
+      return big(
+        ts`${op === "+" ? ts`$add` : ts`$sub`}(${toBig(a, s)}, ${toBig(b, s)})`,
+        s,
+      );
     }
     case "*":
       return big(ts`$mul(${toBig(a, sa)}, ${toBig(b, sb)})`, sa + sb);
     case "/": {
       // Result scale: the larger operand scale (as the checker typed them) plus 6.
-      const s = Math.max(checkedScale(operands[0]) ?? sa, checkedScale(operands[1]) ?? sb) + 6;
+      const s =
+        Math.max(
+          checkedScale(operands[0]) ?? sa,
+          checkedScale(operands[1]) ?? sb,
+        ) + 6;
       const e = s + sb - sa;
       const [ma, mb] = e >= 0 ? [pow10(e), 1n] : [1n, pow10(-e)];
-      return big(ts`$div(${toBig(a, sa)}, ${toBig(b, sb)}, ${lit(ma)}, ${lit(mb)})`, s);
+      return big(
+        ts`$div(${toBig(a, sa)}, ${toBig(b, sb)}, ${lit(ma)}, ${lit(mb)})`,
+        s,
+      );
     }
   }
   return fail("unsupported arithmetic", span);
@@ -337,28 +456,71 @@ function arithmetic(op: "+" | "-" | "*" | "/", a: Value, b: Value, span: Span, o
 
 // ---------------------------------------------------------------- dates
 
-function dateArithmetic(op: "+" | "-", a: Value, d: Extract<Kind, { k: "duration" }>, scope: Scope, span: Span): Value {
+function dateArithmetic(
+  op: "+" | "-",
+  a: Value,
+  d: Extract<Kind, { k: "duration" }>,
+  scope: Scope,
+  span: Span,
+): Value {
   const n = op === "+" ? d.amount : -d.amount;
-  const out = (code: Code, k: "date" | "datetime"): Value => ({ code, kind: { k }, absent: true, simple: false });
-  const months = d.unit === "months" ? n : d.unit === "years" ? n * 12 : undefined;
+  const out = (code: Code, k: "date" | "datetime"): Value => ({
+    code,
+    kind: { k },
+    absent: true,
+    simple: false,
+  });
+  const months =
+    d.unit === "months" ? n : d.unit === "years" ? n * 12 : undefined;
   if (a.kind.k === "date") {
     if (d.unit === "days") return out(ts`$plus(${a.code}, ${n})`, "date");
-    if (months !== undefined) return out(ts`$addMonths(${a.code}, ${months})`, "date");
-    if (d.unit === "workdays") return out(ts`$addWorkdays(${a.code}, ${n}, ${calendar(scope, span)})`, "date");
-    return out(ts`$plus($dayToMs(${a.code}), ${n * (UNIT_MS[d.unit] ?? 0)})`, "datetime");
+    if (months !== undefined)
+      return out(ts`$addMonths(${a.code}, ${months})`, "date");
+    if (d.unit === "workdays")
+      return out(
+        ts`$addWorkdays(${a.code}, ${n}, ${calendar(scope, span)})`,
+        "date",
+      );
+    return out(
+      ts`$plus($dayToMs(${a.code}), ${n * (UNIT_MS[d.unit] ?? 0)})`,
+      "datetime",
+    );
   }
-  if (months !== undefined) return out(ts`$addMonthsMs(${a.code}, ${months})`, "datetime");
-  if (d.unit === "workdays") return out(ts`$addWorkdaysMs(${a.code}, ${n}, ${calendar(scope, span)})`, "datetime");
+  if (months !== undefined)
+    return out(ts`$addMonthsMs(${a.code}, ${months})`, "datetime");
+  if (d.unit === "workdays")
+    return out(
+      ts`$addWorkdaysMs(${a.code}, ${n}, ${calendar(scope, span)})`,
+      "datetime",
+    );
   return out(ts`$plus(${a.code}, ${n * (UNIT_MS[d.unit] ?? 0)})`, "datetime");
 }
 
 /** The calendar in scope, embedded as data. */
 function calendar(scope: Scope, span: Span): Code {
   const cal = scope.ctx.ruleset.calendars[0];
-  if (cal === undefined) fail("`workdays` need a calendar in scope (declare one or `uses` a ruleset that has one)", span);
+  if (cal === undefined)
+    fail(
+      "`workdays` need a calendar in scope (declare one or `uses` a ruleset that has one)",
+      span,
+    );
   scope.ctx.features.add("calendar");
-  const days = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
-  const weekend = [...new Set(cal.weekend.map((w) => days.indexOf(w.name.toLowerCase())).filter((d) => d >= 0))].sort();
+  const days = [
+    "sunday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+  ];
+  const weekend = [
+    ...new Set(
+      cal.weekend
+        .map((w) => days.indexOf(w.name.toLowerCase()))
+        .filter((d) => d >= 0),
+    ),
+  ].sort();
   const holidays = cal.holidays.map((h) =>
     lit({
       kind: h.rule.kind === "easter" ? 1 : 0,
@@ -370,14 +532,32 @@ function calendar(scope: Scope, span: Span): Code {
       until: h.untilYear ?? 999999,
     }),
   );
-  return scope.ctx.hoist("CALENDAR", ts`{ weekend: ${lit(weekend)}, holidays: [${join(holidays, ", ")}] }`, ts`$Calendar`);
+  return scope.ctx.hoist(
+    "CALENDAR",
+    ts`{ weekend: ${lit(weekend)}, holidays: [${join(holidays, ", ")}] }`,
+    ts`$Calendar`,
+  );
 }
 
 // ---------------------------------------------------------------- comparisons
 
 type CmpOp = "=" | "!=" | "<" | "<=" | ">" | ">=";
-const HELPER: Record<CmpOp, Code> = { "=": ts`$eq`, "!=": ts`$ne`, "<": ts`$lt`, "<=": ts`$le`, ">": ts`$gt`, ">=": ts`$ge` };
-const JS_OP: Record<CmpOp, Code> = { "=": ts`===`, "!=": ts`!==`, "<": ts`<`, "<=": ts`<=`, ">": ts`>`, ">=": ts`>=` };
+const HELPER: Record<CmpOp, Code> = {
+  "=": ts`$eq`,
+  "!=": ts`$ne`,
+  "<": ts`$lt`,
+  "<=": ts`$le`,
+  ">": ts`$gt`,
+  ">=": ts`$ge`,
+};
+const JS_OP: Record<CmpOp, Code> = {
+  "=": ts`===`,
+  "!=": ts`!==`,
+  "<": ts`<`,
+  "<=": ts`<=`,
+  ">": ts`>`,
+  ">=": ts`>=`,
+};
 
 /** Bring two operands to one comparable representation. */
 function unify(a: Value, b: Value, span: Span): [Value, Value] {
@@ -386,28 +566,60 @@ function unify(a: Value, b: Value, span: Span): [Value, Value] {
   if (ka === kb && ka !== "big" && ka !== "duration") return [a, b];
   if (isNumeric(a.kind) && isNumeric(b.kind)) {
     const s = Math.max(scaleOf(a.kind), scaleOf(b.kind));
-    const conv = (v: Value): Value => (v.kind.k === "big" && scaleOf(v.kind) === s ? v : { ...v, code: toBig(v, s), kind: { k: "big", scale: s }, simple: v.num !== undefined });
+    const conv = (v: Value): Value =>
+      v.kind.k === "big" && scaleOf(v.kind) === s
+        ? v
+        : {
+            ...v,
+            code: toBig(v, s),
+            kind: { k: "big", scale: s },
+            simple: v.num !== undefined,
+          };
     return [conv(a), conv(b)];
   }
   const dateLike = (k: string) => k === "date" || k === "datetime";
   if (dateLike(ka) && dateLike(kb)) {
     const conv = (v: Value): Value =>
-      v.kind.k === "datetime" ? v : { ...v, code: v.simple && !v.absent ? ts`(${v.code} * ${DAY_MS})` : ts`$dayToMs(${v.code})`, kind: { k: "datetime" }, simple: false };
+      v.kind.k === "datetime"
+        ? v
+        : {
+            ...v,
+            code:
+              v.simple && !v.absent
+                ? ts`(${v.code} * ${DAY_MS})`
+                : ts`$dayToMs(${v.code})`,
+            kind: { k: "datetime" },
+            simple: false,
+          };
     return [conv(a), conv(b)];
   }
-  if ((ka === "cond" || ka === "boolean") && (kb === "cond" || kb === "boolean")) return [a, b];
+  if (
+    (ka === "cond" || ka === "boolean") &&
+    (kb === "cond" || kb === "boolean")
+  )
+    return [a, b];
   return fail(`cannot compare ${ka} with ${kb}`, span);
 }
 
 function compare(op: CmpOp, a0: Value, b0: Value, span: Span): Value {
   const [a, b] = unify(a0, b0, span);
-  if ((a.kind.k === "cond" || a.kind.k === "boolean") && op !== "=" && op !== "!=") fail("true/false values can only be compared with = and !=", span);
+  if (
+    (a.kind.k === "cond" || a.kind.k === "boolean") &&
+    op !== "=" &&
+    op !== "!="
+  )
+    fail("true/false values can only be compared with = and !=", span);
   const booleans = a.kind.k === "cond" || a.kind.k === "boolean";
-  if (op === "=" && (!a.absent || !b.absent) && !booleans) return cond(ts`(${a.code} === ${b.code})`);
+  if (op === "=" && (!a.absent || !b.absent) && !booleans)
+    return cond(ts`(${a.code} === ${b.code})`);
   if (booleans) return cond(ts`${HELPER[op]}<boolean>(${a.code}, ${b.code})`);
   if (a.simple && b.simple) {
-    const guards = [a, b].filter((v) => v.absent).map((v) => ts`${v.code} !== undefined`);
-    return cond(ts`(${join([...guards, ts`${a.code} ${JS_OP[op]} ${b.code}`], " && ")})`);
+    const guards = [a, b]
+      .filter((v) => v.absent)
+      .map((v) => ts`${v.code} !== undefined`);
+    return cond(
+      ts`(${join([...guards, ts`${a.code} ${JS_OP[op]} ${b.code}`], " && ")})`,
+    );
   }
   return cond(ts`${HELPER[op]}(${a.code}, ${b.code})`);
 }
@@ -422,14 +634,26 @@ function compileBinary(expr: BinaryExpr, scope: Scope): Value {
   const a = compileExpr(expr.left, scope);
   const b = compileExpr(expr.right, scope);
   if (op === "+" || op === "-" || op === "*" || op === "/") {
-    if ((a.kind.k === "date" || a.kind.k === "datetime") && b.kind.k === "duration" && (op === "+" || op === "-")) {
+    if (
+      (a.kind.k === "date" || a.kind.k === "datetime") &&
+      b.kind.k === "duration" &&
+      (op === "+" || op === "-")
+    ) {
       return dateArithmetic(op, a, b.kind, scope, expr.span);
     }
-    if (a.kind.k === "duration" && (b.kind.k === "date" || b.kind.k === "datetime") && op === "+") {
+    if (
+      a.kind.k === "duration" &&
+      (b.kind.k === "date" || b.kind.k === "datetime") &&
+      op === "+"
+    ) {
       return dateArithmetic(op, b, a.kind, scope, expr.span);
     }
-    if (isNumeric(a.kind) && isNumeric(b.kind)) return arithmetic(op, a, b, expr.span, [expr.left, expr.right]);
-    return fail(`\`${op}\` cannot combine ${a.kind.k} and ${b.kind.k}`, expr.span);
+    if (isNumeric(a.kind) && isNumeric(b.kind))
+      return arithmetic(op, a, b, expr.span, [expr.left, expr.right]);
+    return fail(
+      `\`${op}\` cannot combine ${a.kind.k} and ${b.kind.k}`,
+      expr.span,
+    );
   }
   return compare(op, a, b, expr.span);
 }
@@ -441,22 +665,60 @@ function compileIn(expr: InExpr, scope: Scope): Value {
   const values = expr.values.map((l) => compileLiteral(l));
   let test: Code;
   if (v.kind.k === "text" && values.every((x) => x.kind.k === "text")) {
-    const set = scope.ctx.hoist("IN", ts`new Set<string>([${join(values.map((x) => x.code), ", ")}])`, ts`ReadonlySet<string>`);
+    const set = scope.ctx.hoist(
+      "IN",
+      ts`new Set<string>([${join(
+        values.map((x) => x.code),
+        ", ",
+      )}])`,
+      ts`ReadonlySet<string>`,
+    );
     test = ts`$in(${set}, ${v.code})`;
   } else if (isNumeric(v.kind) && values.every((x) => isNumeric(x.kind))) {
     const s = Math.max(scaleOf(v.kind), ...values.map((x) => scaleOf(x.kind)));
-    if (s === 0 && v.kind.k === "num" && values.every((x) => x.kind.k === "num")) {
-      const set = scope.ctx.hoist("IN", ts`new Set<number>([${join(values.map((x) => x.code), ", ")}])`, ts`ReadonlySet<number>`);
+    if (
+      s === 0 &&
+      v.kind.k === "num" &&
+      values.every((x) => x.kind.k === "num")
+    ) {
+      const set = scope.ctx.hoist(
+        "IN",
+        ts`new Set<number>([${join(
+          values.map((x) => x.code),
+          ", ",
+        )}])`,
+        ts`ReadonlySet<number>`,
+      );
       test = ts`$in(${set}, ${v.code})`;
     } else {
-      const set = scope.ctx.hoist("IN", ts`new Set<bigint>([${join(values.map((x) => toBig(x, s)), ", ")}])`, ts`ReadonlySet<bigint>`);
+      const set = scope.ctx.hoist(
+        "IN",
+        ts`new Set<bigint>([${join(
+          values.map((x) => toBig(x, s)),
+          ", ",
+        )}])`,
+        ts`ReadonlySet<bigint>`,
+      );
       test = ts`$in(${set}, ${toBig(v, s)})`;
     }
-  } else if ((v.kind.k === "date" || v.kind.k === "datetime") && values.every((x) => x.kind.k === v.kind.k)) {
-    const set = scope.ctx.hoist("IN", ts`new Set<number>([${join(values.map((x) => x.code), ", ")}])`, ts`ReadonlySet<number>`);
+  } else if (
+    (v.kind.k === "date" || v.kind.k === "datetime") &&
+    values.every((x) => x.kind.k === v.kind.k)
+  ) {
+    const set = scope.ctx.hoist(
+      "IN",
+      ts`new Set<number>([${join(
+        values.map((x) => x.code),
+        ", ",
+      )}])`,
+      ts`ReadonlySet<number>`,
+    );
     test = ts`$in(${set}, ${v.code})`;
   } else {
-    return fail("the values of `in` must have the type of the tested value", expr.span);
+    return fail(
+      "the values of `in` must have the type of the tested value",
+      expr.span,
+    );
   }
   return cond(expr.negated ? ts`!${test}` : test);
 }
@@ -466,15 +728,33 @@ function compileCall(expr: CallExpr, scope: Scope): Value {
   if (expr.args.length !== 1) fail(`\`${name}\` takes one argument`, expr.span);
   const arg = compileExpr(expr.args[0], scope);
   const needText = (): void => {
-    if (arg.kind.k !== "text") fail(`\`${name}\` needs a text argument`, expr.span);
+    if (arg.kind.k !== "text")
+      fail(`\`${name}\` needs a text argument`, expr.span);
   };
   switch (name) {
     case "length":
       needText();
-      return { code: ts`$length(${arg.code})`, kind: { k: "num" }, absent: arg.absent, simple: false };
+      return {
+        code: ts`$length(${arg.code})`,
+        kind: { k: "num" },
+        absent: arg.absent,
+        simple: false,
+      };
     case "year":
-      if (arg.kind.k === "date") return { code: ts`$yearOfDay(${arg.code})`, kind: { k: "num" }, absent: true, simple: false };
-      if (arg.kind.k === "datetime") return { code: ts`$yearOfMs(${arg.code})`, kind: { k: "num" }, absent: true, simple: false };
+      if (arg.kind.k === "date")
+        return {
+          code: ts`$yearOfDay(${arg.code})`,
+          kind: { k: "num" },
+          absent: true,
+          simple: false,
+        };
+      if (arg.kind.k === "datetime")
+        return {
+          code: ts`$yearOfMs(${arg.code})`,
+          kind: { k: "num" },
+          absent: true,
+          simple: false,
+        };
       return fail("`year` needs a date", expr.span);
     case "valid_iban":
       needText();
@@ -501,11 +781,16 @@ function compileCall(expr: CallExpr, scope: Scope): Value {
 
 function compileAggregate(expr: AggregateExpr, scope: Scope): Value {
   const entity = scope.ctx.entity(expr.entity.name);
-  if (entity === undefined) fail(`unknown entity \`${expr.entity.name}\``, expr.entity.span);
+  if (entity === undefined)
+    fail(`unknown entity \`${expr.entity.name}\``, expr.entity.span);
   scope.usage.ikb = true;
   const name = id(`$e${scope.bindings.length + 1}`);
-  const inner: Scope = { ...scope, bindings: [...scope.bindings, { entity, name }] };
-  const where = expr.where === undefined ? undefined : compileCondition(expr.where, inner);
+  const inner: Scope = {
+    ...scope,
+    bindings: [...scope.bindings, { entity, name }],
+  };
+  const where =
+    expr.where === undefined ? undefined : compileCondition(expr.where, inner);
   const params = [
     ts`${R}: ${recordType(scope.entity)}`,
     ts`${CTX}: RuleContext`,
@@ -528,15 +813,20 @@ function compileAggregate(expr: AggregateExpr, scope: Scope): Value {
       returnType = ts`boolean`;
       break;
     case "count":
-      body = expr.where === undefined
-        ? ts`return $ikbRows(${prop(CTX, "ikb")}, ${entity.name}).length;`
-        : ts`let n = 0; ${loop} { ${bind} if (${where}) n++; } return n;`;
+      body =
+        expr.where === undefined
+          ? ts`return $ikbRows(${prop(CTX, "ikb")}, ${entity.name}).length;`
+          : ts`let n = 0; ${loop} { ${bind} if (${where}) n++; } return n;`;
       kind = { k: "num" };
       returnType = ts`number`;
       break;
     case "sum": {
       const field = fieldOf(entity, expr.field?.name ?? "");
-      if (field === undefined) fail(`unknown field \`${entity.name}.${expr.field?.name ?? ""}\``, expr.span);
+      if (field === undefined)
+        fail(
+          `unknown field \`${entity.name}.${expr.field?.name ?? ""}\``,
+          expr.span,
+        );
       const fk = kindOfField(scope, field);
       if (!isNumeric(fk)) fail("`sum` needs a numeric field", expr.span);
       const read = prop(name, field.name);
@@ -550,5 +840,10 @@ function compileAggregate(expr: AggregateExpr, scope: Scope): Value {
   scope.ctx.helpers.push(
     ts`${doc([`${expr.op} over the ${entity.name} records of the IKB`])}function ${helper}(${join(params, ", ")}): ${returnType} { ${body} }`,
   );
-  return { code: ts`${helper}(${join(args, ", ")})`, kind, absent: false, simple: false };
+  return {
+    code: ts`${helper}(${join(args, ", ")})`,
+    kind,
+    absent: false,
+    simple: false,
+  };
 }

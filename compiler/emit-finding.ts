@@ -4,28 +4,51 @@
  *
  * @module
  */
-import type { ResolvedEntity, ResolvedField, ResolvedRule } from "../dsl/model.js";
+import type {
+  ResolvedEntity,
+  ResolvedField,
+  ResolvedRule,
+} from "../dsl/model.js";
 import { doc, isCode, join, key, lit, prop, ts, type Code } from "./code.js";
 import { fieldOf, type ModuleContext } from "./emit-context.js";
 import { CTX, R, withNegation } from "./emit-expr.js";
-import { entityHelper, fieldKind, recordType, renderExpr } from "./emit-types.js";
+import {
+  entityHelper,
+  fieldKind,
+  recordType,
+  renderExpr,
+} from "./emit-types.js";
 
 /**
  * A field of the record `r` as CSV text (`null` when absent): the text as delivered when it did
  * not decode, else the canonical rendering of the value. `plain` skips the delivered-text lookup.
  */
-export function renderField(ctx: ModuleContext, field: ResolvedField, record: Code = R, plain = false): Code {
-  const rendered = renderExpr(fieldKind(ctx.ruleset, field.decl.type), prop(record, field.name));
+export function renderField(
+  ctx: ModuleContext,
+  field: ResolvedField,
+  record: Code = R,
+  plain = false,
+): Code {
+  const rendered = renderExpr(
+    fieldKind(ctx.ruleset, field.decl.type),
+    prop(record, field.name),
+  );
   return plain ? rendered : ts`$text(${record}, ${field.name}, ${rendered})`;
 }
 
 /** `$key_E(r)`: the record key as `f=v;g=w`. */
-export function emitKeyFunction(ctx: ModuleContext, entity: ResolvedEntity): Code {
+export function emitKeyFunction(
+  ctx: ModuleContext,
+  entity: ResolvedEntity,
+): Code {
   const parts: Code[] = [];
   entity.key.forEach((name, i) => {
     const field = fieldOf(entity, name);
     if (field === undefined) return;
-    parts.push(lit(`${i === 0 ? "" : ";"}${name}=`), ts`$msg(${renderField(ctx, field)})`);
+    parts.push(
+      lit(`${i === 0 ? "" : ";"}${name}=`),
+      ts`$msg(${renderField(ctx, field)})`,
+    );
   });
   const body = parts.length === 0 ? lit("") : join(parts, " + ");
   return ts`${doc([`The key of a ${entity.name} record as \`field=value;...\`.`])}function ${entityHelper("key", entity)}(${R}: ${recordType(entity)}): string {
@@ -38,12 +61,22 @@ export function emitKeyFunction(ctx: ModuleContext, entity: ResolvedEntity): Cod
  * record's own IKB key field), V otherwise; undefined when no IKB key is known. Only for entities
  * with `role by`.
  */
-export function emitRoleFunction(ctx: ModuleContext, entity: ResolvedEntity): Code | undefined {
-  const by = entity.roleBy === undefined ? undefined : fieldOf(entity, entity.roleBy);
+export function emitRoleFunction(
+  ctx: ModuleContext,
+  entity: ResolvedEntity,
+): Code | undefined {
+  const by =
+    entity.roleBy === undefined ? undefined : fieldOf(entity, entity.roleBy);
   if (by === undefined) return undefined;
   // Compared as CSV text (canonical, or as delivered when it did not decode); an empty key is unknown.
-  const ikbField = ctx.ruleset.ikb === undefined ? undefined : fieldOf(entity, ctx.ruleset.ikb.key.name);
-  const ikbKey = ikbField === undefined ? ts`${CTX}?.ikbKey` : ts`(${CTX}?.ikbKey ?? ${renderField(ctx, ikbField)} ?? undefined)`;
+  const ikbField =
+    ctx.ruleset.ikb === undefined
+      ? undefined
+      : fieldOf(entity, ctx.ruleset.ikb.key.name);
+  const ikbKey =
+    ikbField === undefined
+      ? ts`${CTX}?.ikbKey`
+      : ts`(${CTX}?.ikbKey ?? ${renderField(ctx, ikbField)} ?? undefined)`;
   return ts`${doc([`The role of a ${entity.name} record: D when \`${by.name}\` equals the IKB key, V otherwise; undefined when the IKB key is unknown.`])}function ${entityHelper("role", entity)}(${R}: ${recordType(entity)}, ${CTX}: RuleContext | undefined): Role | undefined {
     const key = ${ikbKey};
     if (key === undefined) return undefined;
@@ -57,10 +90,20 @@ export function roleCode(entity: ResolvedEntity): Code {
 }
 
 /** The guard for `applies to`; undefined when the rule applies to every record. */
-export function appliesGuard(rule: ResolvedRule, entity: ResolvedEntity): Code | undefined {
+export function appliesGuard(
+  rule: ResolvedRule,
+  entity: ResolvedEntity,
+): Code | undefined {
   const roles = new Set(rule.decl.roles);
-  if (entity.roleBy === undefined || roles.size === 0 || (roles.has("D") && roles.has("V"))) return undefined;
-  return roles.has("D") ? withNegation(ts`(role === "D")`, ts`(role !== "D")`) : withNegation(ts`(role === "V")`, ts`(role !== "V")`);
+  if (
+    entity.roleBy === undefined ||
+    roles.size === 0 ||
+    (roles.has("D") && roles.has("V"))
+  )
+    return undefined;
+  return roles.has("D")
+    ? withNegation(ts`(role === "D")`, ts`(role !== "D")`)
+    : withNegation(ts`(role === "V")`, ts`(role !== "V")`);
 }
 
 export function ruleSeverity(rule: ResolvedRule): "blocking" | "signalling" {
@@ -79,7 +122,12 @@ export interface MessageValues {
  * The message of a finding: the rule's `message` (default: its title) with `{attribute}`,
  * `{value}` and `{field_name}` filled in; other braces stay as written. Literal parts are quoted.
  */
-export function messageCode(ctx: ModuleContext, rule: ResolvedRule, entity: ResolvedEntity, values: MessageValues): Code {
+export function messageCode(
+  ctx: ModuleContext,
+  rule: ResolvedRule,
+  entity: ResolvedEntity,
+  values: MessageValues,
+): Code {
   const template = rule.decl.message ?? rule.decl.title;
   const parts: Code[] = [];
   let literal = "";

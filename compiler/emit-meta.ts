@@ -6,8 +6,22 @@
  * @module
  */
 import type { ArticleRef, Span } from "../dsl/ast.js";
-import type { ResolvedArticle, ResolvedRule, ResolvedRuleset } from "../dsl/model.js";
-import type { ArticleTrace, CategoryTrace, EntityMeta, FileRule, NormTrace, PayoutTrace, RuleTrace, RulesetMetadata, SourceLocation } from "./contract.js";
+import type {
+  ResolvedArticle,
+  ResolvedRule,
+  ResolvedRuleset,
+} from "../dsl/model.js";
+import type {
+  ArticleTrace,
+  CategoryTrace,
+  EntityMeta,
+  FileRule,
+  NormTrace,
+  PayoutTrace,
+  RuleTrace,
+  RulesetMetadata,
+  SourceLocation,
+} from "./contract.js";
 import { printExpr } from "../dsl/printer.js";
 import { ruleInstances } from "./emit-rules.js";
 import type { ModuleContext } from "./emit-context.js";
@@ -22,23 +36,36 @@ export function displayPath(file: string, cwd: string): string {
 }
 
 export function location(span: Span, cwd: string): SourceLocation {
-  return { file: displayPath(span.file, cwd), line: span.start.line, column: span.start.column };
+  return {
+    file: displayPath(span.file, cwd),
+    line: span.start.line,
+    column: span.start.column,
+  };
 }
 
 function articles(list: ResolvedArticle[]): ArticleTrace[] {
-  return list.map((a) => ({ source: a.sourceAlias, sourceTitle: a.sourceTitle, locator: a.locator }));
+  return list.map((a) => ({
+    source: a.sourceAlias,
+    sourceTitle: a.sourceTitle,
+    locator: a.locator,
+  }));
 }
 
 /** Articles of a declaration that only has unresolved `implements` refs (payouts). */
 function refArticles(r: ResolvedRuleset, refs: ArticleRef[]): ArticleTrace[] {
   return refs.map((a) => ({
     source: a.source.name,
-    sourceTitle: r.sources.find((s) => s.alias.name === a.source.name)?.title ?? a.source.name,
+    sourceTitle:
+      r.sources.find((s) => s.alias.name === a.source.name)?.title ??
+      a.source.name,
     locator: a.locator,
   }));
 }
 
-const attr = (a: { entity: { name: string }; field: { name: string } }): string => `${a.entity.name}.${a.field.name}`;
+const attr = (a: {
+  entity: { name: string };
+  field: { name: string };
+}): string => `${a.entity.name}.${a.field.name}`;
 
 export interface ModuleData {
   metadata: RulesetMetadata;
@@ -55,20 +82,34 @@ function spanText(texts: ReadonlyMap<string, string>, span: Span): string {
   return texts.get(span.file)?.slice(span.start.offset, span.end.offset) ?? "";
 }
 
-function ruleTrace(ctx: ModuleContext, rule: ResolvedRule, cwd: string, texts: ReadonlyMap<string, string>): RuleTrace {
+function ruleTrace(
+  ctx: ModuleContext,
+  rule: ResolvedRule,
+  cwd: string,
+  texts: ReadonlyMap<string, string>,
+): RuleTrace {
   const d = rule.decl;
   const target = d.target;
   const instances = ruleInstances(ctx, rule);
   const entities =
-    target?.kind === "FileTarget" ? target.entities.map((e) => e.name) : instances.map((i) => i.entity.name);
-  const attributes = instances.flatMap((i) => (i.attributes ?? []).map((f) => `${i.entity.name}.${f.name}`));
+    target?.kind === "FileTarget"
+      ? target.entities.map((e) => e.name)
+      : instances.map((i) => i.entity.name);
+  const attributes = instances.flatMap((i) =>
+    (i.attributes ?? []).map((f) => `${i.entity.name}.${f.name}`),
+  );
   return {
     code: rule.code,
     title: d.title,
     meaning: d.meaning,
     severity: d.severity ?? "signalling",
     roles: d.roles.length > 0 ? [...d.roles] : ["D", "V"],
-    target: target?.kind === "FileTarget" ? "file" : target?.kind === "AttributeTarget" ? "attribute" : "record",
+    target:
+      target?.kind === "FileTarget"
+        ? "file"
+        : target?.kind === "AttributeTarget"
+          ? "attribute"
+          : "record",
     entities,
     attributes,
     articles: articles(rule.articles),
@@ -78,12 +119,20 @@ function ruleTrace(ctx: ModuleContext, rule: ResolvedRule, cwd: string, texts: R
     categories: ctx.ruleset.categories.flatMap((c) =>
       c.decl.results
         .filter((res) => res.code.name === rule.code)
-        .map((res) => ({ category: c.name, role: res.role, attributes: res.attributes.map(attr) })),
+        .map((res) => ({
+          category: c.name,
+          role: res.role,
+          attributes: res.attributes.map(attr),
+        })),
     ),
   };
 }
 
-export function moduleData(ctx: ModuleContext, cwd: string, texts: ReadonlyMap<string, string> = new Map()): ModuleData {
+export function moduleData(
+  ctx: ModuleContext,
+  cwd: string,
+  texts: ReadonlyMap<string, string> = new Map(),
+): ModuleData {
   const r = ctx.ruleset;
   const metadata: RulesetMetadata = {
     name: r.name,
@@ -93,11 +142,19 @@ export function moduleData(ctx: ModuleContext, cwd: string, texts: ReadonlyMap<s
     validFrom: r.validFrom,
     validUntil: r.validUntil,
     extends: r.extends,
-    sources: r.sources.map((s) => ({ alias: s.alias.name, title: s.title, url: s.url })),
+    sources: r.sources.map((s) => ({
+      alias: s.alias.name,
+      title: s.title,
+      url: s.url,
+    })),
     ikb:
       r.ikb === undefined
         ? undefined
-        : { key: r.ikb.key.name, depositors: r.ikb.depositors.map((d) => d.name), depositorBy: r.ikb.depositorBy.name },
+        : {
+            key: r.ikb.key.name,
+            depositors: r.ikb.depositors.map((d) => d.name),
+            depositorBy: r.ikb.depositorBy.name,
+          },
   };
   const entities: EntityMeta[] = [...r.entities.values()].map((e) => ({
     name: e.name,
@@ -120,7 +177,11 @@ export function moduleData(ctx: ModuleContext, cwd: string, texts: ReadonlyMap<s
     payout: c.decl.blocks?.name,
     articles: articles(c.articles),
     location: location(c.decl.span, cwd),
-    results: c.decl.results.map((res) => ({ code: res.code.name, role: res.role, attributes: res.attributes.map(attr) })),
+    results: c.decl.results.map((res) => ({
+      code: res.code.name,
+      role: res.role,
+      attributes: res.attributes.map(attr),
+    })),
     markings: c.decl.markings.map((m) => ({
       entity: m.attribute.entity.name,
       field: m.attribute.field.name,
@@ -143,14 +204,33 @@ export function moduleData(ctx: ModuleContext, cwd: string, texts: ReadonlyMap<s
       year: p.year,
       from: p.from?.text,
       until: p.until?.text,
-      requirements: p.requirements.map((q) => ({ metric: q.metric.name, op: q.op, value: printExpr(q.value) })),
+      requirements: p.requirements.map((q) => ({
+        metric: q.metric.name,
+        op: q.op,
+        value: printExpr(q.value),
+      })),
     })),
   }));
   const fileRules: FileRule[] = r.rules.flatMap((rule) => {
     const t = rule.decl.target;
     const req = rule.decl.require;
     if (t?.kind !== "FileTarget" || req?.kind !== "FileCheck") return [];
-    return [{ code: rule.code, severity: rule.decl.severity ?? "signalling", check: req.check, entities: t.entities.map((e) => e.name) }];
+    return [
+      {
+        code: rule.code,
+        severity: rule.decl.severity ?? "signalling",
+        check: req.check,
+        entities: t.entities.map((e) => e.name),
+      },
+    ];
   });
-  return { metadata, entities, trace: r.rules.map((rule) => ruleTrace(ctx, rule, cwd, texts)), categories, payouts, norms, fileRules };
+  return {
+    metadata,
+    entities,
+    trace: r.rules.map((rule) => ruleTrace(ctx, rule, cwd, texts)),
+    categories,
+    payouts,
+    norms,
+    fileRules,
+  };
 }

@@ -8,22 +8,80 @@
 import countries from "i18n-iso-countries";
 import * as ibantools from "ibantools";
 import type { ResolvedRuleset } from "../dsl/model.js";
-import { text as codeText, doc, id, isSafeIdentifier, join, lit, prettyLit, ts, type Code } from "./code.js";
+import {
+  text as codeText,
+  doc,
+  id,
+  isSafeIdentifier,
+  join,
+  lit,
+  prettyLit,
+  ts,
+  type Code,
+} from "./code.js";
 import { CompileError, ModuleContext } from "./emit-context.js";
 import { emitClassify } from "./emit-classify.js";
 import { emitDecoder } from "./emit-decoders.js";
 import { emitKeyFunction, emitRoleFunction } from "./emit-finding.js";
 import { displayPath, moduleData, type ModuleData } from "./emit-meta.js";
-import { compileRules, emitCheck, emitInstance, emitRuleFunction, isDecodeRule, type CompiledInstance } from "./emit-rules.js";
+import {
+  compileRules,
+  emitCheck,
+  emitInstance,
+  emitRuleFunction,
+  isDecodeRule,
+  type CompiledInstance,
+} from "./emit-rules.js";
 import { emitRecordInterface, entityHelper } from "./emit-types.js";
-import { PRELUDE_BSN, PRELUDE_CALENDAR, PRELUDE_CORE, PRELUDE_COUNTRY, PRELUDE_IBAN, PRELUDE_POSTCODE, PRELUDE_TYPES } from "./prelude.js";
+import {
+  PRELUDE_BSN,
+  PRELUDE_CALENDAR,
+  PRELUDE_CORE,
+  PRELUDE_COUNTRY,
+  PRELUDE_IBAN,
+  PRELUDE_POSTCODE,
+  PRELUDE_TYPES,
+} from "./prelude.js";
 
 /** Type names the module declares itself; an entity may not take one of them. */
 const TAKEN_TYPE_NAMES = new Set([
-  "Severity", "Role", "Finding", "SourceLocation", "ArticleTrace", "RuleTrace", "CategoryTrace", "PayoutTrace", "NormTrace",
-  "FieldMeta", "EntityMeta", "RulesetMetadata", "FileRule", "RuleContext", "Decoder", "Classification",
-  "Record", "Readonly", "ReadonlySet", "ReadonlyMap", "Set", "Map", "RegExp", "Date", "Math", "Number", "String",
-  "Boolean", "BigInt", "Object", "Array", "Error", "Promise", "Symbol", "JSON", "Partial", "Required",
+  "Severity",
+  "Role",
+  "Finding",
+  "SourceLocation",
+  "ArticleTrace",
+  "RuleTrace",
+  "CategoryTrace",
+  "PayoutTrace",
+  "NormTrace",
+  "FieldMeta",
+  "EntityMeta",
+  "RulesetMetadata",
+  "FileRule",
+  "RuleContext",
+  "Decoder",
+  "Classification",
+  "Record",
+  "Readonly",
+  "ReadonlySet",
+  "ReadonlyMap",
+  "Set",
+  "Map",
+  "RegExp",
+  "Date",
+  "Math",
+  "Number",
+  "String",
+  "Boolean",
+  "BigInt",
+  "Object",
+  "Array",
+  "Error",
+  "Promise",
+  "Symbol",
+  "JSON",
+  "Partial",
+  "Required",
 ]);
 
 export interface EmittedModule {
@@ -46,13 +104,25 @@ export interface EmittedModule {
 function checkNames(ctx: ModuleContext): boolean {
   let ok = true;
   for (const e of ctx.ruleset.entities.values()) {
-    if (!isSafeIdentifier(e.name) || TAKEN_TYPE_NAMES.has(e.name) || e.name.startsWith("$")) {
-      ctx.error("REG503", `entity name \`${e.name}\` cannot be used as a type name in generated code; rename it`, e.span);
+    if (
+      !isSafeIdentifier(e.name) ||
+      TAKEN_TYPE_NAMES.has(e.name) ||
+      e.name.startsWith("$")
+    ) {
+      ctx.error(
+        "REG503",
+        `entity name \`${e.name}\` cannot be used as a type name in generated code; rename it`,
+        e.span,
+      );
       ok = false;
     }
     for (const f of e.fields) {
       if (f.name === "__proto__" || f.name.startsWith("$")) {
-        ctx.error("REG503", `field name \`${f.name}\` cannot be used in generated code; rename it`, f.decl.span);
+        ctx.error(
+          "REG503",
+          `field name \`${f.name}\` cannot be used in generated code; rename it`,
+          f.decl.span,
+        );
         ok = false;
       }
     }
@@ -61,12 +131,20 @@ function checkNames(ctx: ModuleContext): boolean {
 }
 
 function ibanTable(): Code {
-  const specs = ibantools.countrySpecs as Record<string, { chars?: number; bban_regexp?: string }>;
+  const specs = ibantools.countrySpecs as Record<
+    string,
+    { chars?: number; bban_regexp?: string }
+  >;
   const rows = Object.keys(specs)
     .sort()
     .flatMap((cc) => {
       const s = specs[cc];
-      if (s.chars === undefined || s.bban_regexp === undefined || s.bban_regexp === null) return [];
+      if (
+        s.chars === undefined ||
+        s.bban_regexp === undefined ||
+        s.bban_regexp === null
+      )
+        return [];
       return [ts`[${cc}, [${s.chars}, new RegExp(${s.bban_regexp})]]`];
     });
   return ts`/** IBAN length and BBAN format per country (embedded from ibantools at compile time). */
@@ -82,10 +160,24 @@ const $COUNTRIES: ReadonlySet<string> = new Set<string>(${lit(codes)});`;
 }
 
 /** Build the statements of the module of one ruleset. Diagnostics land in the returned context. */
-export function emitModule(ruleset: ResolvedRuleset, cwd: string, texts: ReadonlyMap<string, string> = new Map()): EmittedModule {
+export function emitModule(
+  ruleset: ResolvedRuleset,
+  cwd: string,
+  texts: ReadonlyMap<string, string> = new Map(),
+): EmittedModule {
   const ctx = new ModuleContext(ruleset);
   const data = moduleData(ctx, cwd, texts);
-  if (!checkNames(ctx)) return { header: "", prelude: [], types: [], statements: [], dataTs: [], dataJs: [], data, ctx };
+  if (!checkNames(ctx))
+    return {
+      header: "",
+      prelude: [],
+      types: [],
+      statements: [],
+      dataTs: [],
+      dataJs: [],
+      data,
+      ctx,
+    };
 
   const entities = [...ruleset.entities.values()];
   const instances = compileRules(ctx);
@@ -98,7 +190,13 @@ export function emitModule(ruleset: ResolvedRuleset, cwd: string, texts: Readonl
       perEntity.push(emitKeyFunction(ctx, e));
       const role = emitRoleFunction(ctx, e);
       if (role !== undefined) perEntity.push(role);
-      perEntity.push(emitDecoder(ctx, e, instances.filter((i) => i.entity === e && i.decode)));
+      perEntity.push(
+        emitDecoder(
+          ctx,
+          e,
+          instances.filter((i) => i.entity === e && i.decode),
+        ),
+      );
     }
     const ruleFunctions: Code[] = [];
     for (const rule of ruleset.rules) {
@@ -111,48 +209,105 @@ export function emitModule(ruleset: ResolvedRuleset, cwd: string, texts: Readonl
     const checks = entities.map((e) =>
       emitCheck(
         e,
-        instances.filter((i: CompiledInstance) => i.entity === e && !isDecodeRule(i.rule)),
+        instances.filter(
+          (i: CompiledInstance) => i.entity === e && !isDecodeRule(i.rule),
+        ),
       ),
     );
     const classify = emitClassify(ctx);
-    body = [...perEntity, ...ctx.helpers, ...ruleFunctions, ...checks, classify];
+    body = [
+      ...perEntity,
+      ...ctx.helpers,
+      ...ruleFunctions,
+      ...checks,
+      classify,
+    ];
   } catch (e) {
     if (!(e instanceof CompileError)) throw e;
     ctx.error(e.code, e.message, e.span);
   }
 
   const needsIkb = entities
-    .filter((e) => instances.some((i) => i.entity === e && i.usesIkb && !isDecodeRule(i.rule)))
+    .filter((e) =>
+      instances.some(
+        (i) => i.entity === e && i.usesIkb && !isDecodeRule(i.rule),
+      ),
+    )
     .map((e) => e.name);
   const exports = ts`
 /** Decoders by entity name. */
-export const decoders = { ${join(entities.map((e) => ts`${e.name}: ${entityHelper("decode", e)}`), ", ")} } as const;
+export const decoders = { ${join(
+    entities.map((e) => ts`${e.name}: ${entityHelper("decode", e)}`),
+    ", ",
+  )} } as const;
 
 /** Fused checks by entity name: all record and attribute rules of the entity in one pass. */
-export const checks = { ${join(entities.map((e) => ts`${e.name}: ${entityHelper("check", e)}`), ", ")} } as const;
+export const checks = { ${join(
+    entities.map((e) => ts`${e.name}: ${entityHelper("check", e)}`),
+    ", ",
+  )} } as const;
 `;
   const tables: [string, Code, unknown][] = [
-    ["The ruleset version this module was compiled from.", ts`metadata: RulesetMetadata`, data.metadata],
-    ["The entities of the data model: CSV file, key, role and fields.", ts`entities: readonly EntityMeta[]`, data.entities],
-    ["The trace table: for every rule its articles, source location and the categories it feeds.", ts`trace: readonly RuleTrace[]`, data.trace],
-    ["The categories of Bijlage 3 with the results and markings that put an IKB in them.", ts`categories: readonly CategoryTrace[]`, data.categories],
-    ["The payout conditions.", ts`payouts: readonly PayoutTrace[]`, data.payouts],
-    ["The norms over time (groeipad) with their requirements per period.", ts`norms: readonly NormTrace[]`, data.norms],
-    ["The delivery-level checks the runtime performs.", ts`fileRules: readonly FileRule[]`, data.fileRules],
-    ["Entities whose rules need the assembled IKB (they use exists / count / sum).", ts`needsIkb: readonly string[]`, needsIkb],
+    [
+      "The ruleset version this module was compiled from.",
+      ts`metadata: RulesetMetadata`,
+      data.metadata,
+    ],
+    [
+      "The entities of the data model: CSV file, key, role and fields.",
+      ts`entities: readonly EntityMeta[]`,
+      data.entities,
+    ],
+    [
+      "The trace table: for every rule its articles, source location and the categories it feeds.",
+      ts`trace: readonly RuleTrace[]`,
+      data.trace,
+    ],
+    [
+      "The categories of Bijlage 3 with the results and markings that put an IKB in them.",
+      ts`categories: readonly CategoryTrace[]`,
+      data.categories,
+    ],
+    [
+      "The payout conditions.",
+      ts`payouts: readonly PayoutTrace[]`,
+      data.payouts,
+    ],
+    [
+      "The norms over time (groeipad) with their requirements per period.",
+      ts`norms: readonly NormTrace[]`,
+      data.norms,
+    ],
+    [
+      "The delivery-level checks the runtime performs.",
+      ts`fileRules: readonly FileRule[]`,
+      data.fileRules,
+    ],
+    [
+      "Entities whose rules need the assembled IKB (they use exists / count / sum).",
+      ts`needsIkb: readonly string[]`,
+      needsIkb,
+    ],
   ];
   // Data tables are laid out here already (prettyLit) and marked prettier-ignore: they need neither
   // formatting nor transpiling, so the TS and JS variants are written directly.
-  const dataTs = tables.map(([comment, decl, value]) => codeText(ts`${doc([comment])}// prettier-ignore
-export const ${decl} = ${prettyLit(value)};`));
-  const dataJs = tables.map(([comment, decl, value]) => codeText(ts`${doc([comment])}export const ${ts`${id(codeText(decl).split(":")[0])}`} = ${prettyLit(value)};`));
+  const dataTs = tables.map(([comment, decl, value]) =>
+    codeText(ts`${doc([comment])}// prettier-ignore
+export const ${decl} = ${prettyLit(value)};`),
+  );
+  const dataJs = tables.map(([comment, decl, value]) =>
+    codeText(
+      ts`${doc([comment])}export const ${ts`${id(codeText(decl).split(":")[0])}`} = ${prettyLit(value)};`,
+    ),
+  );
 
   const features: Code[] = [];
   if (ctx.features.has("calendar")) features.push(PRELUDE_CALENDAR);
   if (ctx.features.has("iban")) features.push(ibanTable(), PRELUDE_IBAN);
   if (ctx.features.has("bsn")) features.push(PRELUDE_BSN);
   if (ctx.features.has("postcode")) features.push(PRELUDE_POSTCODE);
-  if (ctx.features.has("country")) features.push(countryTable(), PRELUDE_COUNTRY);
+  if (ctx.features.has("country"))
+    features.push(countryTable(), PRELUDE_COUNTRY);
 
   const header = doc([
     `Validators for ${ruleset.id}${ruleset.title !== undefined ? ` (${ruleset.title})` : ""}.`,
@@ -174,4 +329,3 @@ export const ${decl} = ${prettyLit(value)};`));
     ctx,
   };
 }
-

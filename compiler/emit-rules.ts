@@ -6,11 +6,22 @@
  * @module
  */
 import type { Expr } from "../dsl/ast.js";
-import type { ResolvedEntity, ResolvedField, ResolvedRule } from "../dsl/model.js";
+import type {
+  ResolvedEntity,
+  ResolvedField,
+  ResolvedRule,
+} from "../dsl/model.js";
 import { doc, id, isSafeIdentifier, join, lit, ts, type Code } from "./code.js";
 import { CompileError, internal, type ModuleContext } from "./emit-context.js";
 import { compileCondition, CTX, not, R, type Scope } from "./emit-expr.js";
-import { appliesGuard, messageCode, pushFinding, renderField, roleCode, ruleSeverity } from "./emit-finding.js";
+import {
+  appliesGuard,
+  messageCode,
+  pushFinding,
+  renderField,
+  roleCode,
+  ruleSeverity,
+} from "./emit-finding.js";
 import { entityHelper, recordType } from "./emit-types.js";
 
 /** One rule applied to one entity (an attribute rule over several entities has one per entity). */
@@ -39,36 +50,65 @@ export interface CompiledInstance extends RuleInstance {
 }
 
 /** Names the module exports besides rule functions; a rule code equal to one gets a `rule_` prefix. */
-const MODULE_NAMES = new Set(["metadata", "entities", "trace", "categories", "payouts", "norms", "fileRules", "decoders", "checks", "needsIkb", "classify"]);
+const MODULE_NAMES = new Set([
+  "metadata",
+  "entities",
+  "trace",
+  "categories",
+  "payouts",
+  "norms",
+  "fileRules",
+  "decoders",
+  "checks",
+  "needsIkb",
+  "classify",
+]);
 
 /** The exported function name of a rule: its code, or `rule_<code>` when the code is not usable as is. */
 export function ruleFunctionName(rule: ResolvedRule): Code {
   const code = rule.code;
-  if (isSafeIdentifier(code) && !MODULE_NAMES.has(code) && !code.startsWith("$")) return id(code);
+  if (
+    isSafeIdentifier(code) &&
+    !MODULE_NAMES.has(code) &&
+    !code.startsWith("$")
+  )
+    return id(code);
   return id(`rule_${code}`);
 }
 
 /** Expand a rule's target to its instances, entities in first-mention order. */
-export function ruleInstances(ctx: ModuleContext, rule: ResolvedRule): RuleInstance[] {
+export function ruleInstances(
+  ctx: ModuleContext,
+  rule: ResolvedRule,
+): RuleInstance[] {
   const target = rule.decl.target;
   if (target === undefined || target.kind === "FileTarget") return [];
   if (target.kind === "RecordTarget") {
     const entity = ctx.entity(target.entity.name);
-    return entity === undefined ? [] : [{ rule, entity, attributes: undefined }];
+    return entity === undefined
+      ? []
+      : [{ rule, entity, attributes: undefined }];
   }
   const byEntity = new Map<string, RuleInstance>();
   for (const ref of target.attributes) {
-    const entities = ref.entity.name === "*" ? [...ctx.ruleset.entities.values()] : [ctx.entity(ref.entity.name)];
+    const entities =
+      ref.entity.name === "*"
+        ? [...ctx.ruleset.entities.values()]
+        : [ctx.entity(ref.entity.name)];
     for (const entity of entities) {
       if (entity === undefined) continue;
-      const fields = ref.field.name === "*" ? entity.fields : entity.fields.filter((f) => f.name === ref.field.name);
+      const fields =
+        ref.field.name === "*"
+          ? entity.fields
+          : entity.fields.filter((f) => f.name === ref.field.name);
       if (fields.length === 0) continue;
       let instance = byEntity.get(entity.name);
       if (instance === undefined) {
         instance = { rule, entity, attributes: [] };
         byEntity.set(entity.name, instance);
       }
-      for (const f of fields) if (!instance.attributes!.includes(f)) instance.attributes!.push(f);
+      for (const f of fields)
+        if (!instance.attributes!.includes(f)) instance.attributes!.push(f);
     }
   }
   return [...byEntity.values()];
@@ -90,13 +130,31 @@ export function isDecodeRule(rule: ResolvedRule): boolean {
   );
 }
 
-function compileOne(ctx: ModuleContext, instance: RuleInstance, attribute: ResolvedField | undefined, usage: { ikb: boolean }): CompiledCheck {
+function compileOne(
+  ctx: ModuleContext,
+  instance: RuleInstance,
+  attribute: ResolvedField | undefined,
+  usage: { ikb: boolean },
+): CompiledCheck {
   const refs: ResolvedField[] = [];
-  const scope: Scope = { ctx, entity: instance.entity, attribute, bindings: [], refs, usage };
+  const scope: Scope = {
+    ctx,
+    entity: instance.entity,
+    attribute,
+    bindings: [],
+    refs,
+    usage,
+  };
   const decl = instance.rule.decl;
-  const when = decl.when === undefined ? undefined : compileCondition(decl.when, scope);
+  const when =
+    decl.when === undefined ? undefined : compileCondition(decl.when, scope);
   const req = decl.require;
-  if (req === undefined || req.kind === "FileCheck") throw new CompileError("REG501", "a record rule needs a `require` condition", decl.span);
+  if (req === undefined || req.kind === "FileCheck")
+    throw new CompileError(
+      "REG501",
+      "a record rule needs a `require` condition",
+      decl.span,
+    );
   const require = compileCondition(req as Expr, scope);
   return { attribute, when, require, refs };
 }
@@ -109,13 +167,26 @@ export function compileRules(ctx: ModuleContext): CompiledInstance[] {
       const usage = { ikb: false };
       const impl = internal(`rule_${rule.code}_${instance.entity.name}`);
       if (isDecodeRule(rule)) {
-        out.push({ ...instance, decode: true, checks: [], usesIkb: false, impl });
+        out.push({
+          ...instance,
+          decode: true,
+          checks: [],
+          usesIkb: false,
+          impl,
+        });
         continue;
       }
       try {
-        const attrs = instance.attributes === undefined ? [undefined] : instance.attributes;
+        const attrs =
+          instance.attributes === undefined ? [undefined] : instance.attributes;
         const checks = attrs.map((a) => compileOne(ctx, instance, a, usage));
-        out.push({ ...instance, decode: false, checks, usesIkb: usage.ikb, impl });
+        out.push({
+          ...instance,
+          decode: false,
+          checks,
+          usesIkb: usage.ikb,
+          impl,
+        });
       } catch (e) {
         if (!(e instanceof CompileError)) throw e;
         ctx.error(e.code, `rule ${rule.code}: ${e.message}`, e.span);
@@ -127,7 +198,9 @@ export function compileRules(ctx: ModuleContext): CompiledInstance[] {
 
 /** `!when || require` for one check. */
 function passCode(check: CompiledCheck): Code {
-  return check.when === undefined ? check.require : ts`(${not(check.when)} || ${check.require})`;
+  return check.when === undefined
+    ? check.require
+    : ts`(${not(check.when)} || ${check.require})`;
 }
 
 /** The whole fast-path condition of an instance, including its `applies to` guard. */
@@ -138,19 +211,33 @@ function instancePass(instance: CompiledInstance): Code {
 }
 
 function roleLine(instance: { entity: ResolvedEntity }): Code {
-  return instance.entity.roleBy === undefined ? ts`` : ts`const role = ${entityHelper("role", instance.entity)}(${R}, ${CTX});`;
+  return instance.entity.roleBy === undefined
+    ? ts``
+    : ts`const role = ${entityHelper("role", instance.entity)}(${R}, ${CTX});`;
 }
 
 /**
  * The implementation of a `value is valid` rule on one entity: one finding per attribute the
  * decoder could not read, with the text as delivered. Called by the decoder (without a context).
  */
-function emitDecodeInstance(ctx: ModuleContext, instance: CompiledInstance): Code {
+function emitDecodeInstance(
+  ctx: ModuleContext,
+  instance: CompiledInstance,
+): Code {
   const { rule, entity } = instance;
   const attributes = instance.attributes ?? [];
-  const fields = ctx.hoist("FIELDS", lit(attributes.map((f) => f.name)), ts`readonly string[]`);
-  const requiredNames = attributes.filter((f) => f.decl.required).map((f) => f.name);
-  const message = messageCode(ctx, rule, entity, { attribute: ts`f`, value: ts`(v ?? "")` });
+  const fields = ctx.hoist(
+    "FIELDS",
+    lit(attributes.map((f) => f.name)),
+    ts`readonly string[]`,
+  );
+  const requiredNames = attributes
+    .filter((f) => f.decl.required)
+    .map((f) => f.name);
+  const message = messageCode(ctx, rule, entity, {
+    attribute: ts`f`,
+    value: ts`(v ?? "")`,
+  });
   const push = ts`$push(out, ${rule.code}, ${ruleSeverity(rule)}, ${entity.name}, ${roleCode(entity)}, f, ${entityHelper("key", entity)}(${R}), { [f]: v }, ${message});`;
   // Not valid: text that did not fit the type (kept in $invalid), or an empty `required` field.
   const missingRequired =
@@ -174,7 +261,10 @@ function emitDecodeInstance(ctx: ModuleContext, instance: CompiledInstance): Cod
 }
 
 /** The per-entity implementation: pushes one finding per failing record / attribute. */
-export function emitInstance(ctx: ModuleContext, instance: CompiledInstance): Code {
+export function emitInstance(
+  ctx: ModuleContext,
+  instance: CompiledInstance,
+): Code {
   if (instance.decode) return emitDecodeInstance(ctx, instance);
   const { rule, entity } = instance;
   const body = instance.checks.map((check) => {
@@ -182,15 +272,27 @@ export function emitInstance(ctx: ModuleContext, instance: CompiledInstance): Co
       ...(check.attribute === undefined ? [] : [check.attribute]),
       ...check.refs.filter((f) => f !== check.attribute),
     ].map((f) => ({ name: f.name, code: renderField(ctx, f) }));
-    const value = check.attribute === undefined ? undefined : renderField(ctx, check.attribute);
-    const message = messageCode(ctx, rule, entity, { attribute: check.attribute, value });
-    const failed = check.when === undefined ? not(check.require) : ts`${check.when} && ${not(check.require)}`;
+    const value =
+      check.attribute === undefined
+        ? undefined
+        : renderField(ctx, check.attribute);
+    const message = messageCode(ctx, rule, entity, {
+      attribute: check.attribute,
+      value,
+    });
+    const failed =
+      check.when === undefined
+        ? not(check.require)
+        : ts`${check.when} && ${not(check.require)}`;
     return ts`if (${failed}) {
       ${pushFinding(rule, entity, check.attribute, values, message)}
     }`;
   });
   const guard = appliesGuard(rule, entity);
-  const guarded = guard === undefined ? join(body, "\n") : ts`if (${guard}) {
+  const guarded =
+    guard === undefined
+      ? join(body, "\n")
+      : ts`if (${guard}) {
     ${join(body, "\n")}
   }`;
   return ts`${doc([`${rule.code} on ${entity.name}.`])}function ${instance.impl}(${R}: ${recordType(entity)}, ${CTX}: RuleContext, out: Finding[]): void {
@@ -206,10 +308,16 @@ export function ruleDoc(rule: ResolvedRule, location: string): string[] {
   if (d.meaning !== undefined) lines.push(d.meaning, "");
   lines.push(...d.doc);
   if (d.doc.length > 0) lines.push("");
-  lines.push(`Severity: ${d.severity ?? "signalling"}. Applies to: ${d.roles.length > 0 ? d.roles.join(", ") : "D, V"}.`);
+  lines.push(
+    `Severity: ${d.severity ?? "signalling"}. Applies to: ${d.roles.length > 0 ? d.roles.join(", ") : "D, V"}.`,
+  );
   if (rule.articles.length > 0) {
-    lines.push(`Implements: ${rule.articles.map((a) => `${a.sourceAlias} ${a.locator}`).join(", ")}.`);
-    const sources = new Map(rule.articles.map((a) => [a.sourceAlias, a.sourceTitle]));
+    lines.push(
+      `Implements: ${rule.articles.map((a) => `${a.sourceAlias} ${a.locator}`).join(", ")}.`,
+    );
+    const sources = new Map(
+      rule.articles.map((a) => [a.sourceAlias, a.sourceTitle]),
+    );
     for (const [alias, title] of sources) lines.push(`- ${alias}: ${title}`);
   }
   lines.push(`Source: ${location} (${rule.origin}).`);
@@ -220,17 +328,45 @@ export function ruleDoc(rule: ResolvedRule, location: string): string[] {
  * The exported function of a rule: dispatches to the implementation for the record's entity and
  * returns the findings (appended to `out` when given).
  */
-export function emitRuleFunction(rule: ResolvedRule, instances: CompiledInstance[], location: string, decodeRule: boolean): Code {
-  const entityUnion = instances.length === 0 ? ts`never` : join(instances.map((i) => ts`${i.entity.name}`), " | ");
-  const recordUnion = instances.length === 0 ? ts`never` : join(instances.map((i) => recordType(i.entity)), " | ");
+export function emitRuleFunction(
+  rule: ResolvedRule,
+  instances: CompiledInstance[],
+  location: string,
+  decodeRule: boolean,
+): Code {
+  const entityUnion =
+    instances.length === 0
+      ? ts`never`
+      : join(
+          instances.map((i) => ts`${i.entity.name}`),
+          " | ",
+        );
+  const recordUnion =
+    instances.length === 0
+      ? ts`never`
+      : join(
+          instances.map((i) => recordType(i.entity)),
+          " | ",
+        );
   const cases = instances.map(
     (i) => ts`case ${i.entity.name}:
       ${i.impl}(record as ${recordType(i.entity)}, ${CTX}, out);
       break;`,
   );
   const lines = ruleDoc(rule, location);
-  if (decodeRule) lines.push("", "The decoders report this rule while reading a row; the fused checks do not repeat it.");
-  lines.push("", "@param entity - the entity of the record", "@param record - a decoded record", "@param ctx - the reporting reference date and the IKB", "@param out - findings are appended here", "@returns `out`");
+  if (decodeRule)
+    lines.push(
+      "",
+      "The decoders report this rule while reading a row; the fused checks do not repeat it.",
+    );
+  lines.push(
+    "",
+    "@param entity - the entity of the record",
+    "@param record - a decoded record",
+    "@param ctx - the reporting reference date and the IKB",
+    "@param out - findings are appended here",
+    "@returns `out`",
+  );
   return ts`${doc(lines)}export function ${ruleFunctionName(rule)}(entity: ${entityUnion}, record: ${recordUnion}, ${CTX}: RuleContext, out: Finding[] = []): Finding[] {
     switch (entity) {
       ${join(cases, "\n")}
@@ -240,18 +376,27 @@ export function emitRuleFunction(rule: ResolvedRule, instances: CompiledInstance
 }
 
 /** `$check_E`: every record / attribute rule of E in one pass. */
-export function emitCheck(entity: ResolvedEntity, instances: CompiledInstance[]): Code {
+export function emitCheck(
+  entity: ResolvedEntity,
+  instances: CompiledInstance[],
+): Code {
   const name = entityHelper("check", entity);
   const header = ts`${doc([`All record and attribute rules of ${entity.name} in one pass: true when the record passes them all.`])}function ${name}(${R}: ${recordType(entity)}, ${CTX}: RuleContext, out: Finding[]): boolean`;
-  if (instances.length === 0) return ts`${header} {
+  if (instances.length === 0)
+    return ts`${header} {
     return true;
   }`;
-  const needsRole = entity.roleBy !== undefined && instances.some((i) => appliesGuard(i.rule, i.entity) !== undefined);
+  const needsRole =
+    entity.roleBy !== undefined &&
+    instances.some((i) => appliesGuard(i.rule, i.entity) !== undefined);
   return ts`${header} {
     ${needsRole ? roleLine({ entity }) : ts``}
     if (${join(instances.map(instancePass), " &&\n")}) return true;
     const before = out.length;
-    ${join(instances.map((i) => ts`${i.impl}(${R}, ${CTX}, out);`), "\n")}
+    ${join(
+      instances.map((i) => ts`${i.impl}(${R}, ${CTX}, out);`),
+      "\n",
+    )}
     return out.length === before;
   }`;
 }

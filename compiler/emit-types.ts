@@ -5,7 +5,11 @@
  * @module
  */
 import type { TypeRef } from "../dsl/ast.js";
-import type { ResolvedEntity, ResolvedField, ResolvedRuleset } from "../dsl/model.js";
+import type {
+  ResolvedEntity,
+  ResolvedField,
+  ResolvedRuleset,
+} from "../dsl/model.js";
 import { doc, id, join, key, lit, ts, type Code } from "./code.js";
 import { internal, type ModuleContext } from "./emit-context.js";
 
@@ -20,7 +24,11 @@ export type FieldKind =
   | { k: "boolean" };
 
 /** Resolve a declared type to its runtime kind (`ref E.f` becomes the kind of `E.f`). */
-export function fieldKind(ruleset: ResolvedRuleset, type: TypeRef, depth = 0): FieldKind {
+export function fieldKind(
+  ruleset: ResolvedRuleset,
+  type: TypeRef,
+  depth = 0,
+): FieldKind {
   switch (type.name) {
     case "text":
       return { k: "text", maxLength: type.maxLength };
@@ -29,7 +37,11 @@ export function fieldKind(ruleset: ResolvedRuleset, type: TypeRef, depth = 0): F
     case "integer":
       return { k: "integer" };
     case "decimal":
-      return { k: "decimal", precision: type.precision ?? 18, scale: type.scale ?? 0 };
+      return {
+        k: "decimal",
+        precision: type.precision ?? 18,
+        scale: type.scale ?? 0,
+      };
     case "money":
       return { k: "decimal", precision: 18, scale: 2 };
     case "date":
@@ -39,8 +51,11 @@ export function fieldKind(ruleset: ResolvedRuleset, type: TypeRef, depth = 0): F
     case "boolean":
       return { k: "boolean" };
     case "ref": {
-      const target = ruleset.entities.get(type.refEntity?.name ?? "")?.fields.find((f) => f.name === type.refField?.name);
-      if (target === undefined || depth > 8) return { k: "text", maxLength: undefined };
+      const target = ruleset.entities
+        .get(type.refEntity?.name ?? "")
+        ?.fields.find((f) => f.name === type.refField?.name);
+      if (target === undefined || depth > 8)
+        return { k: "text", maxLength: undefined };
       return fieldKind(ruleset, target.decl.type, depth + 1);
     }
   }
@@ -83,11 +98,19 @@ export function tsType(kind: FieldKind): Code {
 export function codeSet(ctx: ModuleContext, list: string): Code {
   const decl = ctx.ruleset.codeLists.get(list);
   const values = [...new Set((decl?.values ?? []).map((v) => v.code))];
-  return ctx.hoist("CODES", ts`new Set<string>(${lit(values)})`, ts`ReadonlySet<string>`);
+  return ctx.hoist(
+    "CODES",
+    ts`new Set<string>(${lit(values)})`,
+    ts`ReadonlySet<string>`,
+  );
 }
 
 /** An expression decoding the non-empty CSV text `cell` to a value, or undefined when it does not fit. */
-export function decodeExpr(ctx: ModuleContext, kind: FieldKind, cell: Code): Code {
+export function decodeExpr(
+  ctx: ModuleContext,
+  kind: FieldKind,
+  cell: Code,
+): Code {
   switch (kind.k) {
     case "text":
       return kind.maxLength === undefined
@@ -133,13 +156,18 @@ export function entityHelper(prefix: string, entity: ResolvedEntity): Code {
 }
 
 /** The record interface of an entity, documented from the field descriptions. */
-export function emitRecordInterface(ctx: ModuleContext, entity: ResolvedEntity): Code {
+export function emitRecordInterface(
+  ctx: ModuleContext,
+  entity: ResolvedEntity,
+): Code {
   const members = entity.fields.map((field) => {
     const kind = fieldKind(ctx.ruleset, field.decl.type);
     const lines = paragraphs(
       field.decl.description !== undefined ? [field.decl.description] : [],
       field.decl.doc,
-      [`Type \`${typeText(field.decl.type)}\`, CSV column \`${field.column}\`${field.decl.required ? ", required" : ""}${field.decl.personal ? ", personal data" : ""}.`],
+      [
+        `Type \`${typeText(field.decl.type)}\`, CSV column \`${field.column}\`${field.decl.required ? ", required" : ""}${field.decl.personal ? ", personal data" : ""}.`,
+      ],
     );
     return ts`${doc(lines)}${ts`${propertyName(field.name)}`}: ${tsType(kind)} | undefined;`;
   });
@@ -158,7 +186,8 @@ export function emitRecordInterface(ctx: ModuleContext, entity: ResolvedEntity):
 /** Non-empty groups of lines, separated by blank lines (TSDoc paragraphs). */
 function paragraphs(...groups: string[][]): string[] {
   const out: string[] = [];
-  for (const g of groups.filter((x) => x.length > 0)) out.push(...(out.length > 0 ? [""] : []), ...g);
+  for (const g of groups.filter((x) => x.length > 0))
+    out.push(...(out.length > 0 ? [""] : []), ...g);
   return out;
 }
 
@@ -168,6 +197,12 @@ export function propertyName(name: string): Code {
 }
 
 /** The fields of an entity with their kinds. */
-export function fieldsWithKinds(ctx: ModuleContext, entity: ResolvedEntity): { field: ResolvedField; kind: FieldKind }[] {
-  return entity.fields.map((field) => ({ field, kind: fieldKind(ctx.ruleset, field.decl.type) }));
+export function fieldsWithKinds(
+  ctx: ModuleContext,
+  entity: ResolvedEntity,
+): { field: ResolvedField; kind: FieldKind }[] {
+  return entity.fields.map((field) => ({
+    field,
+    kind: fieldKind(ctx.ruleset, field.decl.type),
+  }));
 }

@@ -13,10 +13,20 @@
  *
  * @module
  */
-import type { Example, Literal, RecordExample, RecordLiteral, Span } from "../dsl/ast.js";
+import type {
+  Example,
+  Literal,
+  RecordExample,
+  RecordLiteral,
+  Span,
+} from "../dsl/ast.js";
 import type { ResolvedRule, ResolvedRuleset } from "../dsl/model.js";
 import type { Finding } from "./contract.js";
-import { checkFiles, interpretRule, type MemoryFile } from "./reference-interpreter.js";
+import {
+  checkFiles,
+  interpretRule,
+  type MemoryFile,
+} from "./reference-interpreter.js";
 
 /** The default reporting reference date of an example. */
 export const DEFAULT_EXAMPLE_RRD = "2024-01-01";
@@ -56,29 +66,43 @@ export function literalCell(lit: Literal): string {
 }
 
 /** A record literal as a CSV row by column name, with the IKB key filled in where absent. */
-function rowOf(ruleset: ResolvedRuleset, lit: RecordLiteral, subject: boolean): Record<string, string> {
+function rowOf(
+  ruleset: ResolvedRuleset,
+  lit: RecordLiteral,
+  subject: boolean,
+): Record<string, string> {
   const entity = ruleset.entities.get(lit.entity.name);
   if (!entity) throw new Error(`unknown entity ${lit.entity.name}`);
   const row: Record<string, string> = {};
-  const columnOf = (name: string) => entity.fields.find((f) => f.name === name)?.column ?? name;
-  for (const fv of lit.fields) row[columnOf(fv.name.name)] = literalCell(fv.value);
+  const columnOf = (name: string) =>
+    entity.fields.find((f) => f.name === name)?.column ?? name;
+  for (const fv of lit.fields)
+    row[columnOf(fv.name.name)] = literalCell(fv.value);
   const ikb = ruleset.ikb;
   if (ikb) {
     const keyField = ikb.key.name;
     const keyColumn = columnOf(keyField);
     const hasKey = entity.fields.some((f) => f.name === keyField);
-    if (hasKey && (row[keyColumn] ?? "") === "") row[keyColumn] = EXAMPLE_IKB_KEY;
+    if (hasKey && (row[keyColumn] ?? "") === "")
+      row[keyColumn] = EXAMPLE_IKB_KEY;
     const isDepositor = ikb.depositors.some((d) => d.name === entity.name);
     const byField = ikb.depositorBy.name;
-    if (subject && isDepositor && entity.fields.some((f) => f.name === byField)) {
+    if (
+      subject &&
+      isDepositor &&
+      entity.fields.some((f) => f.name === byField)
+    ) {
       const byColumn = columnOf(byField);
-      if ((row[byColumn] ?? "") === "") row[byColumn] = hasKey ? row[keyColumn] : EXAMPLE_IKB_KEY;
+      if ((row[byColumn] ?? "") === "")
+        row[byColumn] = hasKey ? row[keyColumn] : EXAMPLE_IKB_KEY;
     }
   }
   return row;
 }
 
-function group(rows: { entity: string; row: Record<string, string> }[]): Record<string, Record<string, string>[]> {
+function group(
+  rows: { entity: string; row: Record<string, string> }[],
+): Record<string, Record<string, string>[]> {
   const out: Record<string, Record<string, string>[]> = {};
   for (const { entity, row } of rows) (out[entity] ??= []).push(row);
   return out;
@@ -93,31 +117,64 @@ export interface ExampleCase {
 }
 
 /** The rows a record example stands for, filled in as described in the module doc. */
-export function exampleCase(ruleset: ResolvedRuleset, ex: RecordExample): ExampleCase {
+export function exampleCase(
+  ruleset: ResolvedRuleset,
+  ex: RecordExample,
+): ExampleCase {
   const subject = rowOf(ruleset, ex.subject, true);
   const ikb = group([
     { entity: ex.subject.entity.name, row: subject },
-    ...ex.context.map((c) => ({ entity: c.entity.name, row: rowOf(ruleset, c, false) })),
+    ...ex.context.map((c) => ({
+      entity: c.entity.name,
+      row: rowOf(ruleset, c, false),
+    })),
   ]);
-  return { entity: ex.subject.entity.name, subject, ikb, rrd: ex.rrd?.text ?? DEFAULT_EXAMPLE_RRD };
+  return {
+    entity: ex.subject.entity.name,
+    subject,
+    ikb,
+    rrd: ex.rrd?.text ?? DEFAULT_EXAMPLE_RRD,
+  };
 }
 
-function runOne(ruleset: ResolvedRuleset, rule: ResolvedRule, ex: Example): Finding[] {
+function runOne(
+  ruleset: ResolvedRuleset,
+  rule: ResolvedRule,
+  ex: Example,
+): Finding[] {
   if (ex.kind === "RecordExample") {
     const c = exampleCase(ruleset, ex);
-    return interpretRule(ruleset, rule, c.entity, c.subject, { rrd: c.rrd, ikb: c.ikb });
+    return interpretRule(ruleset, rule, c.entity, c.subject, {
+      rrd: c.rrd,
+      ikb: c.ikb,
+    });
   }
   const entity = ruleset.entities.get(ex.entity.name);
   if (!entity) throw new Error(`unknown entity ${ex.entity.name}`);
   const files: Record<string, MemoryFile> = {};
-  const header = (name: string) => ruleset.entities.get(name)?.fields.map((f) => f.column) ?? [];
-  for (const [name, rows] of Object.entries(group(ex.context.map((c) => ({ entity: c.entity.name, row: rowOf(ruleset, c, false) }))))) {
+  const header = (name: string) =>
+    ruleset.entities.get(name)?.fields.map((f) => f.column) ?? [];
+  for (const [name, rows] of Object.entries(
+    group(
+      ex.context.map((c) => ({
+        entity: c.entity.name,
+        row: rowOf(ruleset, c, false),
+      })),
+    ),
+  )) {
     files[name] = { header: header(name), rows };
   }
   if (ex.form === "missing") delete files[entity.name];
-  else if (ex.form === "columns") files[entity.name] = { header: ex.columns, rows: [] };
-  else files[entity.name] = { header: header(entity.name), rows: ex.rows.map((r) => rowOf(ruleset, r, false)) };
-  return checkFiles(ruleset, files, rule.code).filter((f) => f.entity === entity.name);
+  else if (ex.form === "columns")
+    files[entity.name] = { header: ex.columns, rows: [] };
+  else
+    files[entity.name] = {
+      header: header(entity.name),
+      rows: ex.rows.map((r) => rowOf(ruleset, r, false)),
+    };
+  return checkFiles(ruleset, files, rule.code).filter(
+    (f) => f.entity === entity.name,
+  );
 }
 
 /** Run every example of every rule of the ruleset (rules in ruleset order, examples as written). */
@@ -127,12 +184,26 @@ export function runExamples(ruleset: ResolvedRuleset): ExampleResult[] {
     const counters = { pass: 0, fail: 0 };
     for (const ex of rule.decl.examples) {
       const label = `${ex.expect}#${++counters[ex.expect]}`;
-      const base = { rule: rule.code, example: label, expected: ex.expect, span: ex.span };
+      const base = {
+        rule: rule.code,
+        example: label,
+        expected: ex.expect,
+        span: ex.span,
+      };
       try {
         const findings = runOne(ruleset, rule, ex);
-        results.push({ ...base, actual: findings.length > 0 ? "fail" : "pass", findings });
+        results.push({
+          ...base,
+          actual: findings.length > 0 ? "fail" : "pass",
+          findings,
+        });
       } catch (e) {
-        results.push({ ...base, actual: "error", findings: [], error: e instanceof Error ? e.message : String(e) });
+        results.push({
+          ...base,
+          actual: "error",
+          findings: [],
+          error: e instanceof Error ? e.message : String(e),
+        });
       }
     }
   }

@@ -51,14 +51,22 @@ export class Model {
   kindsOf(entity: ResolvedEntity): Map<string, FieldKind> {
     let kinds = this.kinds.get(entity.name);
     if (!kinds) {
-      kinds = new Map(entity.fields.map((f) => [f.name, fieldKind(this.ruleset, f.decl.type)]));
+      kinds = new Map(
+        entity.fields.map((f) => [
+          f.name,
+          fieldKind(this.ruleset, f.decl.type),
+        ]),
+      );
       this.kinds.set(entity.name, kinds);
     }
     return kinds;
   }
 
   /** Decode a CSV row given by column name. */
-  decode(entity: ResolvedEntity, row: Readonly<Record<string, string>>): IRecord {
+  decode(
+    entity: ResolvedEntity,
+    row: Readonly<Record<string, string>>,
+  ): IRecord {
     const kinds = this.kindsOf(entity);
     const rec: IRecord = { entity, raw: {}, values: {}, valid: {}, text: {} };
     for (const field of entity.fields) {
@@ -74,7 +82,9 @@ export class Model {
       const decoded = decodeCell(kind, text);
       rec.values[field.name] = decoded.ok ? decoded.value : undefined;
       rec.valid[field.name] = decoded.ok;
-      rec.text[field.name] = decoded.ok ? renderField(kind, decoded.value) : null;
+      rec.text[field.name] = decoded.ok
+        ? renderField(kind, decoded.value)
+        : null;
     }
     return rec;
   }
@@ -98,16 +108,21 @@ export interface Scope {
 /** Where a path points: a field of a record, or a computed value (`rrd`). */
 type Place = { record: IRecord; field: string } | { value: Value };
 
-function resolvePath(expr: Extract<Expr, { kind: "Path" }>, scope: Scope): Place {
+function resolvePath(
+  expr: Extract<Expr, { kind: "Path" }>,
+  scope: Scope,
+): Place {
   const name = expr.name.name;
   if (expr.entity === undefined) {
-    if (name === "value" && scope.attribute !== undefined) return { record: scope.record, field: scope.attribute };
+    if (name === "value" && scope.attribute !== undefined)
+      return { record: scope.record, field: scope.attribute };
     if (name === "rrd") return { value: { kind: "date", days: scope.rrd } };
     return { record: scope.record, field: name };
   }
   const entity = expr.entity.name;
   for (let i = scope.iterated.length - 1; i >= 0; i--) {
-    if (scope.iterated[i].entity.name === entity) return { record: scope.iterated[i], field: name };
+    if (scope.iterated[i].entity.name === entity)
+      return { record: scope.iterated[i], field: name };
   }
   return { record: scope.record, field: name };
 }
@@ -180,7 +195,12 @@ function textOf(v: Value): string {
   return typeof v === "string" ? v : renderValue(v);
 }
 
-const MS: Record<string, number> = { s: 1000, min: 60_000, h: 3_600_000, days: 86_400_000 };
+const MS: Record<string, number> = {
+  s: 1000,
+  min: 60_000,
+  h: 3_600_000,
+  days: 86_400_000,
+};
 
 function addWorkdaysTo(days: number, n: number, scope: Scope): number {
   const cal = scope.model.calendar;
@@ -192,11 +212,23 @@ function addWorkdaysTo(days: number, n: number, scope: Scope): number {
 
 /** `date|datetime ± duration` (and `duration + date|datetime`). */
 function shift(a: Value, b: Value, sign: 1 | -1, scope: Scope): Value {
-  const swapped = sign === 1 && a !== undefined && typeof a === "object" && !isDec(a) && a.kind === "duration";
+  const swapped =
+    sign === 1 &&
+    a !== undefined &&
+    typeof a === "object" &&
+    !isDec(a) &&
+    a.kind === "duration";
   const base = swapped ? b : a;
   const dur = swapped ? a : b;
-  if (base === undefined || dur === undefined || typeof base !== "object" || isDec(base)) return undefined;
-  if (typeof dur !== "object" || isDec(dur) || dur.kind !== "duration") return undefined;
+  if (
+    base === undefined ||
+    dur === undefined ||
+    typeof base !== "object" ||
+    isDec(base)
+  )
+    return undefined;
+  if (typeof dur !== "object" || isDec(dur) || dur.kind !== "duration")
+    return undefined;
   const n = sign * dur.amount;
   if (base.kind === "date") {
     switch (dur.unit) {
@@ -210,18 +242,29 @@ function shift(a: Value, b: Value, sign: 1 | -1, scope: Scope): Value {
         return { kind: "date", days: addWorkdaysTo(base.days, n, scope) };
       default:
         // A date shifted by seconds/minutes/hours becomes an instant.
-        return { kind: "datetime", ms: base.days * 86_400_000 + n * MS[dur.unit] };
+        return {
+          kind: "datetime",
+          ms: base.days * 86_400_000 + n * MS[dur.unit],
+        };
     }
   }
   if (base.kind === "datetime") {
-    if (dur.unit in MS) return { kind: "datetime", ms: base.ms + n * MS[dur.unit] };
+    if (dur.unit in MS)
+      return { kind: "datetime", ms: base.ms + n * MS[dur.unit] };
     const day = Math.floor(base.ms / 86_400_000);
     const within = base.ms - day * 86_400_000;
     if (dur.unit === "months" || dur.unit === "years") {
       const months = dur.unit === "years" ? 12 * n : n;
-      return { kind: "datetime", ms: addMonths(day, months) * 86_400_000 + within };
+      return {
+        kind: "datetime",
+        ms: addMonths(day, months) * 86_400_000 + within,
+      };
     }
-    if (dur.unit === "workdays") return { kind: "datetime", ms: addWorkdaysTo(day, n, scope) * 86_400_000 + within };
+    if (dur.unit === "workdays")
+      return {
+        kind: "datetime",
+        ms: addWorkdaysTo(day, n, scope) * 86_400_000 + within,
+      };
   }
   return undefined;
 }
@@ -251,7 +294,8 @@ export function evaluate(expr: Expr, scope: Scope): Value {
       const v = evaluate(expr.operand, scope);
       if (expr.op === "not") return v !== true;
       if (isDec(v)) return v.neg();
-      if (v && typeof v === "object" && v.kind === "duration") return { ...v, amount: -v.amount };
+      if (v && typeof v === "object" && v.kind === "duration")
+        return { ...v, amount: -v.amount };
       return undefined;
     }
     case "Binary":
@@ -259,8 +303,14 @@ export function evaluate(expr: Expr, scope: Scope): Value {
     case "Is": {
       let result: boolean;
       if (expr.test === "valid") {
-        const place = expr.operand.kind === "Path" ? resolvePath(expr.operand, scope) : undefined;
-        result = place && "record" in place ? fitsField(place.record, place.field) : true;
+        const place =
+          expr.operand.kind === "Path"
+            ? resolvePath(expr.operand, scope)
+            : undefined;
+        result =
+          place && "record" in place
+            ? fitsField(place.record, place.field)
+            : true;
       } else {
         const present = evaluate(expr.operand, scope) !== undefined;
         result = expr.test === "present" ? present : !present;
@@ -291,7 +341,8 @@ export function evaluate(expr: Expr, scope: Scope): Value {
 
 function binary(expr: Extract<Expr, { kind: "Binary" }>, scope: Scope): Value {
   const { op } = expr;
-  if (op === "and") return truthy(expr.left, scope) && truthy(expr.right, scope);
+  if (op === "and")
+    return truthy(expr.left, scope) && truthy(expr.right, scope);
   if (op === "or") return truthy(expr.left, scope) || truthy(expr.right, scope);
   const a = evaluate(expr.left, scope);
   const b = evaluate(expr.right, scope);
@@ -305,7 +356,17 @@ function binary(expr: Extract<Expr, { kind: "Binary" }>, scope: Scope): Value {
       if (a === undefined || b === undefined) return false;
       const c = compareValues(a, b);
       if (c === undefined) return false;
-      return op === "=" ? c === 0 : op === "!=" ? c !== 0 : op === "<" ? c < 0 : op === "<=" ? c <= 0 : op === ">" ? c > 0 : c >= 0;
+      return op === "="
+        ? c === 0
+        : op === "!="
+          ? c !== 0
+          : op === "<"
+            ? c < 0
+            : op === "<="
+              ? c <= 0
+              : op === ">"
+                ? c > 0
+                : c >= 0;
     }
     case "+":
     case "-": {
@@ -318,7 +379,8 @@ function binary(expr: Extract<Expr, { kind: "Binary" }>, scope: Scope): Value {
       return a.times(b);
     case "/": {
       if (!isDec(a) || !isDec(b) || b.isZero()) return undefined;
-      const scale = Math.max(scaleOfType(expr.left, a), scaleOfType(expr.right, b)) + 6;
+      const scale =
+        Math.max(scaleOfType(expr.left, a), scaleOfType(expr.right, b)) + 6;
       return a.div(b).toDecimalPlaces(scale, Dec.ROUND_HALF_EVEN);
     }
   }
@@ -333,7 +395,8 @@ function call(expr: Extract<Expr, { kind: "Call" }>, scope: Scope): Value {
     case "year":
       if (x && typeof x === "object" && !isDec(x)) {
         if (x.kind === "date") return new Dec(civilFromDays(x.days).y);
-        if (x.kind === "datetime") return new Dec(civilFromDays(Math.floor(x.ms / 86_400_000)).y);
+        if (x.kind === "datetime")
+          return new Dec(civilFromDays(Math.floor(x.ms / 86_400_000)).y);
       }
       return undefined;
     case "valid_iban":
@@ -349,10 +412,15 @@ function call(expr: Extract<Expr, { kind: "Call" }>, scope: Scope): Value {
   }
 }
 
-function aggregate(expr: Extract<Expr, { kind: "Aggregate" }>, scope: Scope): Value {
+function aggregate(
+  expr: Extract<Expr, { kind: "Aggregate" }>,
+  scope: Scope,
+): Value {
   const records = scope.ikb(expr.entity.name);
   const selected = records.filter(
-    (r) => expr.where === undefined || truthy(expr.where, { ...scope, iterated: [...scope.iterated, r] }),
+    (r) =>
+      expr.where === undefined ||
+      truthy(expr.where, { ...scope, iterated: [...scope.iterated, r] }),
   );
   if (expr.op === "exists") return selected.length > 0;
   if (expr.op === "count") return new Dec(selected.length);
@@ -366,14 +434,29 @@ function aggregate(expr: Extract<Expr, { kind: "Aggregate" }>, scope: Scope): Va
 }
 
 /** The names of fields of the current record an expression reads (outside `where` scopes of the same entity). */
-export function fieldsRead(expr: Expr | undefined, entity: ResolvedEntity, out: Set<string>, shadowed: string[] = []): Set<string> {
+export function fieldsRead(
+  expr: Expr | undefined,
+  entity: ResolvedEntity,
+  out: Set<string>,
+  shadowed: string[] = [],
+): Set<string> {
   if (!expr) return out;
   const own = (name: string) => entity.fields.some((f) => f.name === name);
   switch (expr.kind) {
     case "Path":
       if (expr.entity === undefined) {
-        if (expr.name.name !== "value" && expr.name.name !== "rrd" && own(expr.name.name)) out.add(expr.name.name);
-      } else if (expr.entity.name === entity.name && !shadowed.includes(entity.name) && own(expr.name.name)) out.add(expr.name.name);
+        if (
+          expr.name.name !== "value" &&
+          expr.name.name !== "rrd" &&
+          own(expr.name.name)
+        )
+          out.add(expr.name.name);
+      } else if (
+        expr.entity.name === entity.name &&
+        !shadowed.includes(entity.name) &&
+        own(expr.name.name)
+      )
+        out.add(expr.name.name);
       break;
     case "Unary":
       fieldsRead(expr.operand, entity, out, shadowed);

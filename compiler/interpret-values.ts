@@ -16,11 +16,17 @@ import type { DurationUnit, TypeRef } from "../dsl/ast.js";
 import type { ResolvedRuleset } from "../dsl/model.js";
 
 // decimal.js ships CJS types for an ESM default export: its default import is the class at run time.
-const DecimalBase = ((DecimalDefault as unknown as { default?: typeof DecimalClass }).default ??
-  DecimalDefault) as unknown as typeof DecimalClass;
+const DecimalBase = ((
+  DecimalDefault as unknown as { default?: typeof DecimalClass }
+).default ?? DecimalDefault) as unknown as typeof DecimalClass;
 
 /** Decimal with enough precision that no value of a ruleset or delivery is ever rounded. */
-export const Dec = DecimalBase.clone({ precision: 200, rounding: DecimalBase.ROUND_HALF_EVEN, toExpNeg: -100, toExpPos: 100 });
+export const Dec = DecimalBase.clone({
+  precision: 200,
+  rounding: DecimalBase.ROUND_HALF_EVEN,
+  toExpNeg: -100,
+  toExpPos: 100,
+});
 export type Dec = DecimalClass;
 
 export interface DateValue {
@@ -38,7 +44,14 @@ export interface DurationValue {
 }
 
 /** A value during evaluation. */
-export type Value = string | boolean | Dec | DateValue | DateTimeValue | DurationValue | undefined;
+export type Value =
+  | string
+  | boolean
+  | Dec
+  | DateValue
+  | DateTimeValue
+  | DurationValue
+  | undefined;
 
 export const isDec = (v: unknown): v is Dec => v instanceof Dec;
 
@@ -56,11 +69,21 @@ export function daysFromCivil(y: number, m: number, d: number): number {
 }
 
 /** The civil date of a day number. */
-export function civilFromDays(days: number): { y: number; m: number; d: number } {
+export function civilFromDays(days: number): {
+  y: number;
+  m: number;
+  d: number;
+} {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const yoe = Math.floor(
+    (doe -
+      Math.floor(doe / 1460) +
+      Math.floor(doe / 36524) -
+      Math.floor(doe / 146096)) /
+      365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
@@ -68,10 +91,13 @@ export function civilFromDays(days: number): { y: number; m: number; d: number }
   return { y: m <= 2 ? yoe + era * 400 + 1 : yoe + era * 400, m, d };
 }
 
-export const isLeapYear = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+export const isLeapYear = (y: number): boolean =>
+  (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
 export function daysInMonth(y: number, m: number): number {
-  return [31, isLeapYear(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+  return [31, isLeapYear(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][
+    m - 1
+  ];
 }
 
 /** `YYYY-MM-DD` of a day number. */
@@ -93,7 +119,10 @@ export function parseDate(text: string): number | undefined {
 
 /** Milliseconds since the epoch of `YYYY-MM-DDThh:mm[:ss[.f…]]` plus `Z` or `±hh:mm` (fraction up to 9 digits). */
 export function parseDateTime(text: string): number | undefined {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2}))$/.exec(text);
+  const m =
+    /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2}))$/.exec(
+      text,
+    );
   if (!m) return undefined;
   const days = parseDate(m[1]);
   if (days === undefined) return undefined;
@@ -117,7 +146,7 @@ export function addMonths(days: number, months: number): number {
   const { y, m, d } = civilFromDays(days);
   const total = y * 12 + (m - 1) + months;
   const ny = Math.floor(total / 12);
-  const nm = (total % 12 + 12) % 12 + 1;
+  const nm = (((total % 12) + 12) % 12) + 1;
   return daysFromCivil(ny, nm, Math.min(d, daysInMonth(ny, nm)));
 }
 
@@ -134,7 +163,11 @@ export type FieldKind =
   | { kind: "code"; values: Set<string> };
 
 /** Resolve a written field type (following `ref E.f`, at most a few hops) to what decoding needs. */
-export function fieldKind(ruleset: ResolvedRuleset, type: TypeRef, depth = 0): FieldKind {
+export function fieldKind(
+  ruleset: ResolvedRuleset,
+  type: TypeRef,
+  depth = 0,
+): FieldKind {
   switch (type.name) {
     case "text":
       return { kind: "text", maxLength: type.maxLength };
@@ -143,7 +176,11 @@ export function fieldKind(ruleset: ResolvedRuleset, type: TypeRef, depth = 0): F
     case "money":
       return { kind: "decimal", precision: 18, scale: 2 };
     case "decimal":
-      return { kind: "decimal", precision: type.precision ?? 18, scale: type.scale ?? 0 };
+      return {
+        kind: "decimal",
+        precision: type.precision ?? 18,
+        scale: type.scale ?? 0,
+      };
     case "date":
       return { kind: "date" };
     case "datetime":
@@ -151,11 +188,18 @@ export function fieldKind(ruleset: ResolvedRuleset, type: TypeRef, depth = 0): F
     case "boolean":
       return { kind: "boolean" };
     case "code": {
-      const list = type.codeList ? ruleset.codeLists.get(type.codeList.name) : undefined;
-      return { kind: "code", values: new Set(list?.values.map((v) => v.code) ?? []) };
+      const list = type.codeList
+        ? ruleset.codeLists.get(type.codeList.name)
+        : undefined;
+      return {
+        kind: "code",
+        values: new Set(list?.values.map((v) => v.code) ?? []),
+      };
     }
     case "ref": {
-      const target = type.refEntity ? ruleset.entities.get(type.refEntity.name) : undefined;
+      const target = type.refEntity
+        ? ruleset.entities.get(type.refEntity.name)
+        : undefined;
       const field = target?.fields.find((f) => f.name === type.refField?.name);
       if (!field || depth > 8) return { kind: "text", maxLength: undefined };
       return fieldKind(ruleset, field.decl.type, depth + 1);
@@ -171,10 +215,14 @@ const MAX_SAFE = new Dec(Number.MAX_SAFE_INTEGER);
  * Decode one non-empty CSV cell. Returns `{ ok: false }` when the text does not fit the type
  * (such a value is absent for every rule except `is valid`).
  */
-export function decodeCell(kind: FieldKind, text: string): { ok: true; value: Value } | { ok: false } {
+export function decodeCell(
+  kind: FieldKind,
+  text: string,
+): { ok: true; value: Value } | { ok: false } {
   switch (kind.kind) {
     case "text":
-      if (kind.maxLength !== undefined && [...text].length > kind.maxLength) return { ok: false };
+      if (kind.maxLength !== undefined && [...text].length > kind.maxLength)
+        return { ok: false };
       return { ok: true, value: text };
     case "integer": {
       if (!INTEGER.test(text)) return { ok: false };
@@ -188,17 +236,24 @@ export function decodeCell(kind: FieldKind, text: string): { ok: true; value: Va
       const fraction = m[2] ?? "";
       if (fraction.length > kind.scale) return { ok: false };
       // decimal(P,S): the value written with exactly S decimals needs at most P significant digits.
-      const digits = (m[1] + fraction.padEnd(kind.scale, "0")).replace(/^0+/, "").length;
+      const digits = (m[1] + fraction.padEnd(kind.scale, "0")).replace(
+        /^0+/,
+        "",
+      ).length;
       if (digits > kind.precision) return { ok: false };
       return { ok: true, value: new Dec(text) };
     }
     case "date": {
       const days = parseDate(text);
-      return days === undefined ? { ok: false } : { ok: true, value: { kind: "date", days } };
+      return days === undefined
+        ? { ok: false }
+        : { ok: true, value: { kind: "date", days } };
     }
     case "datetime": {
       const ms = parseDateTime(text);
-      return ms === undefined ? { ok: false } : { ok: true, value: { kind: "datetime", ms } };
+      return ms === undefined
+        ? { ok: false }
+        : { ok: true, value: { kind: "datetime", ms } };
     }
     case "boolean":
       if (text === "true") return { ok: true, value: true };
@@ -220,13 +275,25 @@ function instant(v: DateValue | DateTimeValue): number {
  * Three-way comparison of two present values of compatible types, or undefined when they do not
  * compare (mismatched kinds).
  */
-export function compareValues(a: Exclude<Value, undefined>, b: Exclude<Value, undefined>): number | undefined {
+export function compareValues(
+  a: Exclude<Value, undefined>,
+  b: Exclude<Value, undefined>,
+): number | undefined {
   if (isDec(a) && isDec(b)) return a.cmp(b);
-  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
-  if (typeof a === "boolean" && typeof b === "boolean") return a === b ? 0 : a ? 1 : -1;
-  if (typeof a === "object" && typeof b === "object" && !isDec(a) && !isDec(b)) {
-    if (a.kind !== "duration" && b.kind !== "duration") return Math.sign(instant(a) - instant(b));
-    if (a.kind === "duration" && b.kind === "duration" && a.unit === b.unit) return Math.sign(a.amount - b.amount);
+  if (typeof a === "string" && typeof b === "string")
+    return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === "boolean" && typeof b === "boolean")
+    return a === b ? 0 : a ? 1 : -1;
+  if (
+    typeof a === "object" &&
+    typeof b === "object" &&
+    !isDec(a) &&
+    !isDec(b)
+  ) {
+    if (a.kind !== "duration" && b.kind !== "duration")
+      return Math.sign(instant(a) - instant(b));
+    if (a.kind === "duration" && b.kind === "duration" && a.unit === b.unit)
+      return Math.sign(a.amount - b.amount);
   }
   return undefined;
 }

@@ -35,9 +35,19 @@
  * @module
  */
 import type { AttributeRef, Role } from "../dsl/ast.js";
-import type { ResolvedEntity, ResolvedRule, ResolvedRuleset } from "../dsl/model.js";
+import type {
+  ResolvedEntity,
+  ResolvedRule,
+  ResolvedRuleset,
+} from "../dsl/model.js";
 import type { Classification, Finding } from "./contract.js";
-import { fieldsRead, Model, truthy, type IRecord, type Scope } from "./interpret-expr.js";
+import {
+  fieldsRead,
+  Model,
+  truthy,
+  type IRecord,
+  type Scope,
+} from "./interpret-expr.js";
 import { parseDate } from "./interpret-values.js";
 
 /** A raw CSV row: cell text by column name. */
@@ -52,7 +62,6 @@ export interface InterpretContext {
   /** The IKB key; defaults to the record's IKB key field when the ruleset has an `ikb`. */
   ikbKey?: string;
 }
-
 
 /** The interpreter's state for one ruleset: decoding tables, cached by ruleset object. */
 const models = new WeakMap<ResolvedRuleset, Model>();
@@ -72,7 +81,11 @@ function entityOf(ruleset: ResolvedRuleset, name: string): ResolvedEntity {
 }
 
 /** The IKB key of a record: the given one, else the record's (valid, present) IKB key field. */
-function ikbKeyOf(ruleset: ResolvedRuleset, rec: IRecord, given: string | undefined): string | undefined {
+function ikbKeyOf(
+  ruleset: ResolvedRuleset,
+  rec: IRecord,
+  given: string | undefined,
+): string | undefined {
   if (given !== undefined) return given;
   const keyField = ruleset.ikb?.key.name;
   if (keyField === undefined) return undefined;
@@ -80,7 +93,11 @@ function ikbKeyOf(ruleset: ResolvedRuleset, rec: IRecord, given: string | undefi
 }
 
 /** `D` when the record's `role by` field equals the IKB key, `V` otherwise; undefined without `role by` or IKB key. */
-export function roleOf(entity: ResolvedEntity, rec: IRecord, ikbKey: string | undefined): Role | undefined {
+export function roleOf(
+  entity: ResolvedEntity,
+  rec: IRecord,
+  ikbKey: string | undefined,
+): Role | undefined {
   if (entity.roleBy === undefined || ikbKey === undefined) return undefined;
   return cell(rec, entity.roleBy) === ikbKey ? "D" : "V";
 }
@@ -95,30 +112,43 @@ function keyText(entity: ResolvedEntity, rec: IRecord): string {
   return entity.key.map((f) => `${f}=${cell(rec, f) ?? ""}`).join(";");
 }
 
-function fillMessage(template: string, rec: IRecord, attribute: string | undefined): string {
+function fillMessage(
+  template: string,
+  rec: IRecord,
+  attribute: string | undefined,
+): string {
   return template.replace(/\{([^{}]*)\}/g, (whole, inner: string) => {
     const name = inner.trim();
     if (name === "attribute") return attribute ?? "";
-    if (name === "value") return attribute === undefined ? "" : cell(rec, attribute) ?? "";
+    if (name === "value")
+      return attribute === undefined ? "" : (cell(rec, attribute) ?? "");
     if (Object.hasOwn(rec.text, name)) return cell(rec, name) ?? "";
     return whole;
   });
 }
 
 /** The attributes of an attribute rule that belong to `entity`, in `for` order, `*` expanded. */
-export function attributesFor(ruleset: ResolvedRuleset, refs: readonly AttributeRef[], entity: ResolvedEntity): string[] {
+export function attributesFor(
+  ruleset: ResolvedRuleset,
+  refs: readonly AttributeRef[],
+  entity: ResolvedEntity,
+): string[] {
   const out: string[] = [];
   for (const ref of refs) {
     const e = ref.entity.name;
     if (e !== "*" && e !== entity.name) continue;
     if (ref.field.name === "*") out.push(...entity.fields.map((f) => f.name));
-    else if (entity.fields.some((f) => f.name === ref.field.name)) out.push(ref.field.name);
+    else if (entity.fields.some((f) => f.name === ref.field.name))
+      out.push(ref.field.name);
   }
   return [...new Set(out)];
 }
 
 /** Entities a rule runs on (record and attribute rules), in order of first mention. */
-export function ruleEntities(ruleset: ResolvedRuleset, rule: ResolvedRule): string[] {
+export function ruleEntities(
+  ruleset: ResolvedRuleset,
+  rule: ResolvedRule,
+): string[] {
   const t = rule.decl.target;
   if (!t) return [];
   if (t.kind === "RecordTarget") return [t.entity.name];
@@ -130,7 +160,9 @@ export function ruleEntities(ruleset: ResolvedRuleset, rule: ResolvedRule): stri
   }
   return [...new Set(names)].filter((n) => {
     const e = ruleset.entities.get(n);
-    return e !== undefined && attributesFor(ruleset, t.attributes, e).length > 0;
+    return (
+      e !== undefined && attributesFor(ruleset, t.attributes, e).length > 0
+    );
   });
 }
 
@@ -152,7 +184,11 @@ class RecordRun {
     this.model = modelOf(ruleset);
     this.entity = entityOf(ruleset, entityName);
     this.record = this.model.decode(this.entity, row);
-    this.role = roleOf(this.entity, this.record, ikbKeyOf(ruleset, this.record, ctx.ikbKey));
+    this.role = roleOf(
+      this.entity,
+      this.record,
+      ikbKeyOf(ruleset, this.record, ctx.ikbKey),
+    );
     const rrd = parseDate(ctx.rrd);
     if (rrd === undefined) throw new Error(`bad rrd ${ctx.rrd}`);
     this.rrd = rrd;
@@ -162,7 +198,9 @@ class RecordRun {
     let recs = this.decodedIkb.get(name);
     if (!recs) {
       const e = this.ruleset.entities.get(name);
-      recs = e ? (this.ctx.ikb[name] ?? []).map((r) => this.model.decode(e, r)) : [];
+      recs = e
+        ? (this.ctx.ikb[name] ?? []).map((r) => this.model.decode(e, r))
+        : [];
       this.decodedIkb.set(name, recs);
     }
     return recs;
@@ -171,11 +209,24 @@ class RecordRun {
   runRule(rule: ResolvedRule, out: Finding[]): void {
     const { decl } = rule;
     const target = decl.target;
-    if (!target || target.kind === "FileTarget" || !decl.require || decl.require.kind === "FileCheck") return;
+    if (
+      !target ||
+      target.kind === "FileTarget" ||
+      !decl.require ||
+      decl.require.kind === "FileCheck"
+    )
+      return;
     // `applies to` filters records of entities with `role by`; a record whose role is unknown (no
     // IKB key) has none of the listed roles, so a rule for D only (or V only) skips it.
-    const restricted = decl.roles.length > 0 && !(decl.roles.includes("D") && decl.roles.includes("V"));
-    if (restricted && this.entity.roleBy !== undefined && (this.role === undefined || !decl.roles.includes(this.role))) return;
+    const restricted =
+      decl.roles.length > 0 &&
+      !(decl.roles.includes("D") && decl.roles.includes("V"));
+    if (
+      restricted &&
+      this.entity.roleBy !== undefined &&
+      (this.role === undefined || !decl.roles.includes(this.role))
+    )
+      return;
     const require = decl.require;
     let attributes: (string | undefined)[];
     if (target.kind === "RecordTarget") {
@@ -199,7 +250,8 @@ class RecordRun {
       if (truthy(require, scope)) continue;
       const values: Record<string, string | null> = {};
       for (const f of this.entity.fields) {
-        if (f.name === attribute || read.has(f.name)) values[f.name] = cell(this.record, f.name);
+        if (f.name === attribute || read.has(f.name))
+          values[f.name] = cell(this.record, f.name);
       }
       out.push({
         rule: rule.code,
@@ -209,7 +261,11 @@ class RecordRun {
         attribute,
         key: keyText(this.entity, this.record),
         values,
-        message: fillMessage(decl.message ?? decl.title, this.record, attribute),
+        message: fillMessage(
+          decl.message ?? decl.title,
+          this.record,
+          attribute,
+        ),
       });
     }
   }
@@ -219,7 +275,12 @@ class RecordRun {
  * Decode one CSV row of `entity` and run every record and attribute rule of the ruleset on it.
  * Returns the decode findings followed by the rule findings (see the module doc for the order).
  */
-export function interpretRecord(ruleset: ResolvedRuleset, entity: string, rawRow: RawRow, ctx: InterpretContext): Finding[] {
+export function interpretRecord(
+  ruleset: ResolvedRuleset,
+  entity: string,
+  rawRow: RawRow,
+  ctx: InterpretContext,
+): Finding[] {
   const run = new RecordRun(ruleset, entity, rawRow, ctx);
   const out: Finding[] = [];
   for (const rule of ruleset.rules) run.runRule(rule, out);
@@ -234,8 +295,12 @@ export function interpretRule(
   rawRow: RawRow,
   ctx: InterpretContext,
 ): Finding[] {
-  const resolved = typeof rule === "string" ? ruleset.rules.find((r) => r.code === rule) : rule;
-  if (!resolved) throw new Error(`unknown rule ${String(rule)} in ${ruleset.id}`);
+  const resolved =
+    typeof rule === "string"
+      ? ruleset.rules.find((r) => r.code === rule)
+      : rule;
+  if (!resolved)
+    throw new Error(`unknown rule ${String(rule)} in ${ruleset.id}`);
   const run = new RecordRun(ruleset, entity, rawRow, ctx);
   const out: Finding[] = [];
   run.runRule(resolved, out);
@@ -267,7 +332,9 @@ export function classifyIkb(
           (res.attributes.length === 0 ||
             (f.attribute !== undefined &&
               res.attributes.some(
-                (a) => (a.entity.name === "*" || a.entity.name === f.entity) && (a.field.name === "*" || a.field.name === f.attribute),
+                (a) =>
+                  (a.entity.name === "*" || a.entity.name === f.entity) &&
+                  (a.field.name === "*" || a.field.name === f.attribute),
               ))),
       ),
     );
@@ -278,17 +345,26 @@ export function classifyIkb(
         if (!entity) return false;
         return (ikbRecords[entity.name] ?? []).some((row) => {
           const rec = model.decode(entity, row);
-          if (rec.text[mk.attribute.field.name] !== mk.value.value) return false;
-          return mk.role === undefined || roleOf(entity, rec, ikbKeyOf(ruleset, rec, ikbKey)) === mk.role;
+          if (rec.text[mk.attribute.field.name] !== mk.value.value)
+            return false;
+          return (
+            mk.role === undefined ||
+            roleOf(entity, rec, ikbKeyOf(ruleset, rec, ikbKey)) === mk.role
+          );
         });
       });
     if (byResult || byMarking) {
       categories.push(cat.name);
       const payout = decl.blocks?.name;
-      if (payout !== undefined && !payouts.includes(payout)) payouts.push(payout);
+      if (payout !== undefined && !payouts.includes(payout))
+        payouts.push(payout);
     }
   }
-  return { categories, payoutsBlocked: payouts, meetsAutomatedControls: categories.length === 0 };
+  return {
+    categories,
+    payoutsBlocked: payouts,
+    meetsAutomatedControls: categories.length === 0,
+  };
 }
 
 /** One CSV file in memory: its header (column names) and rows (cell text by column). */
@@ -316,7 +392,11 @@ export function checkFiles(
   for (const rule of ruleset.rules) {
     if (only !== undefined && rule.code !== only) continue;
     const { decl } = rule;
-    if (decl.target?.kind !== "FileTarget" || decl.require?.kind !== "FileCheck") continue;
+    if (
+      decl.target?.kind !== "FileTarget" ||
+      decl.require?.kind !== "FileCheck"
+    )
+      continue;
     const check = decl.require.check;
     for (const ident of decl.target.entities) {
       const entity = ruleset.entities.get(ident.name);
@@ -330,13 +410,27 @@ export function checkFiles(
       } as const;
       const message = decl.message ?? decl.title;
       if (check === "present") {
-        if (!file) out.push({ ...base, attribute: undefined, key: "", values: {}, message });
+        if (!file)
+          out.push({
+            ...base,
+            attribute: undefined,
+            key: "",
+            values: {},
+            message,
+          });
         continue;
       }
       if (!file) continue;
       if (check === "header") {
         for (const f of entity.fields) {
-          if (!file.header.includes(f.column)) out.push({ ...base, attribute: f.name, key: "", values: { [f.name]: null }, message });
+          if (!file.header.includes(f.column))
+            out.push({
+              ...base,
+              attribute: f.name,
+              key: "",
+              values: { [f.name]: null },
+              message,
+            });
         }
         continue;
       }
@@ -348,7 +442,13 @@ export function checkFiles(
           if (seen.has(k)) {
             const values: Record<string, string | null> = {};
             for (const f of entity.key) values[f] = cell(rec, f);
-            out.push({ ...base, attribute: undefined, key: k, values, message: fillMessage(message, rec, undefined) });
+            out.push({
+              ...base,
+              attribute: undefined,
+              key: k,
+              values,
+              message: fillMessage(message, rec, undefined),
+            });
           }
           seen.add(k);
         }
@@ -359,12 +459,24 @@ export function checkFiles(
         const t = f.decl.type;
         if (t.name !== "ref" || !t.refEntity || !t.refField) continue;
         const target = ruleset.entities.get(t.refEntity.name);
-        const targetField = target?.fields.find((g) => g.name === t.refField!.name);
-        const known = new Set((files[t.refEntity.name]?.rows ?? []).map((r) => (targetField ? r[targetField.column] ?? "" : "")));
+        const targetField = target?.fields.find(
+          (g) => g.name === t.refField!.name,
+        );
+        const known = new Set(
+          (files[t.refEntity.name]?.rows ?? []).map((r) =>
+            targetField ? (r[targetField.column] ?? "") : "",
+          ),
+        );
         for (const rec of recs) {
           const v = rec.raw[f.name];
           if (v === "" || known.has(v)) continue;
-          out.push({ ...base, attribute: f.name, key: keyText(entity, rec), values: { [f.name]: v }, message: fillMessage(message, rec, f.name) });
+          out.push({
+            ...base,
+            attribute: f.name,
+            key: keyText(entity, rec),
+            values: { [f.name]: v },
+            message: fillMessage(message, rec, f.name),
+          });
         }
       }
     }

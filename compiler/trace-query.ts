@@ -7,8 +7,18 @@
  * @module
  */
 import { distance } from "fastest-levenshtein";
-import type { Example, Role, RuleDecl, RuleTarget, Severity } from "../dsl/ast.js";
-import type { ResolvedArticle, ResolvedRule, ResolvedRuleset } from "../dsl/model.js";
+import type {
+  Example,
+  Role,
+  RuleDecl,
+  RuleTarget,
+  Severity,
+} from "../dsl/ast.js";
+import type {
+  ResolvedArticle,
+  ResolvedRule,
+  ResolvedRuleset,
+} from "../dsl/model.js";
 import { printExpr } from "../dsl/printer.js";
 import { compareVersions } from "../dsl/types.js";
 import type { ArticleTrace, SourceLocation } from "./contract.js";
@@ -45,7 +55,11 @@ export interface TraceVersion {
   severity: Severity | null;
   /** Roles the rule is checked for; empty means both. */
   roles: Role[];
-  target: { kind: "record" | "attribute" | "file"; entities: string[]; attributes: string[] };
+  target: {
+    kind: "record" | "attribute" | "file";
+    entities: string[];
+    attributes: string[];
+  };
   when: string | null;
   require: string | null;
   message: string | null;
@@ -61,26 +75,48 @@ export interface TraceResult {
 }
 
 /** Where a node of a ruleset starts, as reports print it. */
-export function locationOf(span: { file: string; start: { line: number; column: number } }): SourceLocation {
+export function locationOf(span: {
+  file: string;
+  start: { line: number; column: number };
+}): SourceLocation {
   return { file: span.file, line: span.start.line, column: span.start.column };
 }
 
 /** The article references in the form reports use. */
-export function articleTraces(articles: readonly ResolvedArticle[]): ArticleTrace[] {
-  return articles.map((a) => ({ source: a.sourceAlias, sourceTitle: a.sourceTitle, locator: a.locator }));
+export function articleTraces(
+  articles: readonly ResolvedArticle[],
+): ArticleTrace[] {
+  return articles.map((a) => ({
+    source: a.sourceAlias,
+    sourceTitle: a.sourceTitle,
+    locator: a.locator,
+  }));
 }
 
 /** What a rule runs on: kind, entities and (for attribute rules) `E.f` attributes. */
-export function targetOf(target: RuleTarget | undefined): TraceVersion["target"] {
-  if (target === undefined) return { kind: "record", entities: [], attributes: [] };
+export function targetOf(
+  target: RuleTarget | undefined,
+): TraceVersion["target"] {
+  if (target === undefined)
+    return { kind: "record", entities: [], attributes: [] };
   switch (target.kind) {
     case "RecordTarget":
       return { kind: "record", entities: [target.entity.name], attributes: [] };
     case "FileTarget":
-      return { kind: "file", entities: target.entities.map((e) => e.name), attributes: [] };
+      return {
+        kind: "file",
+        entities: target.entities.map((e) => e.name),
+        attributes: [],
+      };
     case "AttributeTarget": {
-      const attributes = target.attributes.map((a) => `${a.entity.name}.${a.field.name}`);
-      return { kind: "attribute", entities: [...new Set(target.attributes.map((a) => a.entity.name))], attributes };
+      const attributes = target.attributes.map(
+        (a) => `${a.entity.name}.${a.field.name}`,
+      );
+      return {
+        kind: "attribute",
+        entities: [...new Set(target.attributes.map((a) => a.entity.name))],
+        attributes,
+      };
     }
   }
 }
@@ -88,18 +124,28 @@ export function targetOf(target: RuleTarget | undefined): TraceVersion["target"]
 /** The `require` clause as text: the printed expression, or the built-in file check. */
 export function requireText(decl: RuleDecl): string | null {
   if (decl.require === undefined) return null;
-  if (decl.require.kind === "FileCheck") return decl.require.check.replace("-", " ");
+  if (decl.require.kind === "FileCheck")
+    return decl.require.check.replace("-", " ");
   return printExpr(decl.require);
 }
 
-function exampleText(example: Example, readText: (file: string) => string | undefined): string {
+function exampleText(
+  example: Example,
+  readText: (file: string) => string | undefined,
+): string {
   const text = readText(example.span.file);
   if (text === undefined) return `example ${example.expect}`;
-  return text.slice(example.span.start.offset, example.span.end.offset).replace(/\s+/g, " ").trim();
+  return text
+    .slice(example.span.start.offset, example.span.end.offset)
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /** The categories of `ruleset` that list `code`, one entry per table row naming it. */
-export function categoriesFed(ruleset: ResolvedRuleset, code: string): TraceCategory[] {
+export function categoriesFed(
+  ruleset: ResolvedRuleset,
+  code: string,
+): TraceCategory[] {
   const out: TraceCategory[] = [];
   for (const c of ruleset.categories) {
     for (const r of c.decl.results) {
@@ -113,7 +159,9 @@ export function categoriesFed(ruleset: ResolvedRuleset, code: string): TraceCate
       });
     }
   }
-  return out.sort((a, b) => cmp(a.category, b.category) || cmp(a.role ?? "", b.role ?? ""));
+  return out.sort(
+    (a, b) => cmp(a.category, b.category) || cmp(a.role ?? "", b.role ?? ""),
+  );
 }
 
 function cmp(a: string, b: string): number {
@@ -142,25 +190,39 @@ function versionTrace(
     articles: articleTraces(rule.articles),
     location: locationOf(d.code.span),
     categories: categoriesFed(ruleset, rule.code),
-    examples: d.examples.map((e) => ({ expect: e.expect, text: exampleText(e, readText), location: locationOf(e.span) })),
+    examples: d.examples.map((e) => ({
+      expect: e.expect,
+      text: exampleText(e, readText),
+      location: locationOf(e.span),
+    })),
   };
 }
 
 /** Every rule code declared in any of the rulesets, sorted. */
 export function allCodes(rulesets: readonly ResolvedRuleset[]): string[] {
-  return [...new Set(rulesets.flatMap((r) => r.rules.map((rule) => rule.code)))].sort();
+  return [
+    ...new Set(rulesets.flatMap((r) => r.rules.map((rule) => rule.code))),
+  ].sort();
 }
 
 /**
  * Codes that look like `code`: by edit distance (at most a third of the length, at least 2), then
  * codes sharing its three-letter family prefix. At most `limit`, closest first.
  */
-export function similarCodes(code: string, candidates: readonly string[], limit = 5): string[] {
+export function similarCodes(
+  code: string,
+  candidates: readonly string[],
+  limit = 5,
+): string[] {
   const lower = code.toLowerCase();
   const max = Math.max(2, Math.floor(code.length / 3));
   const scored = candidates
     .map((c) => ({ c, d: distance(lower, c.toLowerCase()) }))
-    .filter(({ c, d }) => d <= max || (lower.length >= 3 && c.toLowerCase().startsWith(lower.slice(0, 3))))
+    .filter(
+      ({ c, d }) =>
+        d <= max ||
+        (lower.length >= 3 && c.toLowerCase().startsWith(lower.slice(0, 3))),
+    )
     .sort((a, b) => a.d - b.d || cmp(a.c, b.c));
   return scored.slice(0, limit).map(({ c }) => c);
 }
@@ -173,14 +235,19 @@ export function similarCodes(code: string, candidates: readonly string[], limit 
 export function traceRule(
   rulesets: readonly ResolvedRuleset[],
   code: string,
-  options: { version?: string; readText?: (file: string) => string | undefined } = {},
+  options: {
+    version?: string;
+    readText?: (file: string) => string | undefined;
+  } = {},
 ): TraceResult {
   const readText = options.readText ?? (() => undefined);
   const v = options.version;
   const versions = rulesets
     .filter((r) => v === undefined || r.version === v || r.id === v)
     .slice()
-    .sort((a, b) => cmp(a.name, b.name) || compareVersions(a.version, b.version))
+    .sort(
+      (a, b) => cmp(a.name, b.name) || compareVersions(a.version, b.version),
+    )
     .flatMap((r) => {
       const rule = r.rules.find((x) => x.code === code);
       return rule === undefined ? [] : [versionTrace(r, rule, readText)];
@@ -192,31 +259,50 @@ export function traceRule(
 export function traceText(trace: TraceResult): string {
   const lines: string[] = [];
   for (const v of trace.versions) {
-    const valid = [v.validFrom ? `from ${v.validFrom}` : "", v.validUntil ? `until ${v.validUntil}` : ""].filter(Boolean).join(" ");
-    lines.push(`${trace.code} in ${v.ruleset}${valid ? ` (valid ${valid})` : ""}`);
+    const valid = [
+      v.validFrom ? `from ${v.validFrom}` : "",
+      v.validUntil ? `until ${v.validUntil}` : "",
+    ]
+      .filter(Boolean)
+      .join(" ");
+    lines.push(
+      `${trace.code} in ${v.ruleset}${valid ? ` (valid ${valid})` : ""}`,
+    );
     lines.push(`  title:      ${v.title}`);
     if (v.meaning) lines.push(`  meaning:    ${v.meaning}`);
     lines.push(`  severity:   ${v.severity ?? "(not set)"}`);
-    lines.push(`  roles:      ${v.roles.length === 0 ? "D, V (all)" : v.roles.join(", ")}`);
+    lines.push(
+      `  roles:      ${v.roles.length === 0 ? "D, V (all)" : v.roles.join(", ")}`,
+    );
     const t = v.target;
-    lines.push(`  target:     ${t.kind === "attribute" ? t.attributes.join(", ") : `${t.kind === "file" ? "file " : ""}${t.entities.join(", ")}`}`);
+    lines.push(
+      `  target:     ${t.kind === "attribute" ? t.attributes.join(", ") : `${t.kind === "file" ? "file " : ""}${t.entities.join(", ")}`}`,
+    );
     if (v.when) lines.push(`  when:       ${v.when}`);
     if (v.require) lines.push(`  require:    ${v.require}`);
     if (v.message) lines.push(`  message:    ${v.message}`);
     lines.push("  articles:");
-    for (const a of v.articles) lines.push(`    ${a.source} ${a.locator}  (${a.sourceTitle})`);
-    lines.push(`  declared:   ${v.location.file}:${v.location.line}:${v.location.column} (${v.origin})`);
-    if (v.categories.length === 0) lines.push("  categories: none (a secondary validation error)");
+    for (const a of v.articles)
+      lines.push(`    ${a.source} ${a.locator}  (${a.sourceTitle})`);
+    lines.push(
+      `  declared:   ${v.location.file}:${v.location.line}:${v.location.column} (${v.origin})`,
+    );
+    if (v.categories.length === 0)
+      lines.push("  categories: none (a secondary validation error)");
     else {
       lines.push("  categories:");
       for (const c of v.categories) {
         const role = c.role ? ` (${c.role})` : "";
-        const on = c.attributes.length > 0 ? ` on ${c.attributes.join(", ")}` : "";
-        lines.push(`    ${c.category}${role}${on}: ${c.title}${c.payout ? ` [blocks ${c.payout}]` : ""}`);
+        const on =
+          c.attributes.length > 0 ? ` on ${c.attributes.join(", ")}` : "";
+        lines.push(
+          `    ${c.category}${role}${on}: ${c.title}${c.payout ? ` [blocks ${c.payout}]` : ""}`,
+        );
       }
     }
     lines.push("  examples:");
-    for (const e of v.examples) lines.push(`    ${e.text}  (${e.location.file}:${e.location.line})`);
+    for (const e of v.examples)
+      lines.push(`    ${e.text}  (${e.location.file}:${e.location.line})`);
     lines.push("");
   }
   return lines.join("\n");

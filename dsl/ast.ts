@@ -305,7 +305,8 @@ export interface PayoutDecl extends DeclBase {
   implementsRefs: ArticleRef[];
 }
 
-export type MetricType = "percent" | "duration" | "date" | "integer" | "text" | "boolean";
+export type MetricType =
+  "percent" | "duration" | "date" | "integer" | "text" | "boolean";
 
 /** `metric automated_controls_pass: percent "Share of IKBs meeting the automated controls"` */
 export interface MetricDecl extends DeclBase {
@@ -351,7 +352,9 @@ export interface MeasureDecl extends DeclBase {
   character: "remedial" | "punitive" | undefined;
   implementsRefs: ArticleRef[];
   preconditions: string[];
-  fine: { category: number; base: DecimalLiteral; currency: string; span: Span } | undefined;
+  fine:
+    | { category: number; base: DecimalLiteral; currency: string; span: Span }
+    | undefined;
 }
 
 /** `calendar nl_werkdagen "Werkdagen"` with weekend and holiday lines. */
@@ -384,7 +387,16 @@ export interface HolidayDecl extends NodeBase {
 /** `remove rule omc0003`, `remove category x`, `remove entity X`, `remove codelist x`, ... */
 export interface RemoveDecl extends DeclBase {
   kind: "Remove";
-  what: "rule" | "category" | "entity" | "codelist" | "payout" | "norm" | "measure" | "metric" | "calendar";
+  what:
+    | "rule"
+    | "category"
+    | "entity"
+    | "codelist"
+    | "payout"
+    | "norm"
+    | "measure"
+    | "metric"
+    | "calendar";
   name: Ident;
 }
 
@@ -404,7 +416,8 @@ export type ValueType =
   | { kind: "list"; element: ValueType }
   | { kind: "error" };
 
-export type DurationUnit = "s" | "min" | "h" | "days" | "workdays" | "months" | "years";
+export type DurationUnit =
+  "s" | "min" | "h" | "days" | "workdays" | "months" | "years";
 
 export interface ExprBase extends NodeBase {
   /** Set by the checker. */

@@ -74,7 +74,8 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
   REG201: "Unknown field: a name that is not a field of the entity.",
   REG202: "Unknown entity.",
   REG203: "Unknown code list.",
-  REG204: "Unknown code value: a marking value that is not in the field's code list.",
+  REG204:
+    "Unknown code value: a marking value that is not in the field's code list.",
   REG205: "Unknown payout condition in `blocks`.",
   REG206: "Unknown metric in a norm.",
   REG207: "Unknown rule code in a category `result`.",
@@ -86,41 +87,55 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
   REG213: "Rulesets extend (or use) each other in a cycle.",
   REG214: "Two versions of one ruleset have overlapping validity periods.",
   REG215: "`valid from` is not before `until` (the period is empty).",
-  REG216: "A name is declared twice in one ruleset (or one entity, code list, calendar, header).",
+  REG216:
+    "A name is declared twice in one ruleset (or one entity, code list, calendar, header).",
   REG217: "An inherited name is declared again without `replace`.",
-  REG218: "`replace`, `remove` or `extend entity` of something that is not inherited.",
+  REG218:
+    "`replace`, `remove` or `extend entity` of something that is not inherited.",
   REG219: "An entity of an IKB data model lacks the IKB key field.",
   REG220: "A rule without `implements`.",
   REG221: "A rule without `severity`.",
   REG222: "A rule without a `for` target.",
   REG223: "A rule without a `require` condition.",
-  REG224: "A `{placeholder}` in a message that is not `attribute`, `value` or a field (warning).",
-  REG225: "A category `result CODE on E.f` names an attribute the rule never checks, so it can never match.",
-  REG226: "`applies to D` (or V) on an entity without `role by`: the filter has no effect (warning).",
+  REG224:
+    "A `{placeholder}` in a message that is not `attribute`, `value` or a field (warning).",
+  REG225:
+    "A category `result CODE on E.f` names an attribute the rule never checks, so it can never match.",
+  REG226:
+    "`applies to D` (or V) on an entity without `role by`: the filter has no effect (warning).",
   REG227: "Two periods of one norm share days and set the same metric.",
-  REG301: "The two sides of a comparison (or `in`, or a marking) have incompatible types.",
-  REG302: "A string literal compared with a code is not a value of the code list.",
-  REG303: "Arithmetic on operands that do not fit (numbers mix; date ± days/months/years/workdays; datetime ± s/min/h/days).",
-  REG304: "`workdays` used without a calendar in scope (declare one or `uses` a ruleset that does).",
+  REG301:
+    "The two sides of a comparison (or `in`, or a marking) have incompatible types.",
+  REG302:
+    "A string literal compared with a code is not a value of the code list.",
+  REG303:
+    "Arithmetic on operands that do not fit (numbers mix; date ± days/months/years/workdays; datetime ± s/min/h/days).",
+  REG304:
+    "`workdays` used without a calendar in scope (declare one or `uses` a ruleset that does).",
   REG305: "`value` used outside an attribute rule (`for E.f, ...`).",
   REG306: "`is valid` applied to something other than a field or `value`.",
   REG307: "`matches` with an invalid regular expression.",
   REG308: "Unknown function.",
   REG309: "A function called with the wrong number or types of arguments.",
-  REG310: "A condition (`when`, `require`, `where`, `and`, `or`, `not`) that is not boolean.",
+  REG310:
+    "A condition (`when`, `require`, `where`, `and`, `or`, `not`) that is not boolean.",
   REG311: "`sum` over a field that is not numeric.",
   REG312: "A percent literal outside a norm.",
   REG313: "A norm requirement whose value does not fit the metric's type.",
-  REG314: "`E.f` names an entity that is neither the current record nor one iterated by exists/count/sum.",
+  REG314:
+    "`E.f` names an entity that is neither the current record nor one iterated by exists/count/sum.",
   REG315: "`matches` applied to something that is not text.",
-  REG316: "A file check (`require present|header|unique key|references`) on a record rule, or an expression on a `for file` rule.",
+  REG316:
+    "A file check (`require present|header|unique key|references`) on a record rule, or an expression on a `for file` rule.",
   REG317: "A date or datetime literal that is not a real moment (2023-02-30).",
   REG318: "`require unique key` on an entity without a `key`.",
   REG401: "Unknown entity in an example record.",
   REG402: "Unknown field in an example record.",
-  REG403: "A typed literal in an example that does not fit the field (string literals are raw CSV and always allowed).",
+  REG403:
+    "A typed literal in an example that does not fit the field (string literals are raw CSV and always allowed).",
   REG404: "An example about an entity the rule does not target.",
-  REG405: "A file example on a record rule, or a record example on a `for file` rule.",
+  REG405:
+    "A file example on a record rule, or a record example on a `for file` rule.",
   REG406: "A rule without at least one `pass` and one `fail` example.",
   REG407: "A field given twice in one example record.",
 };

@@ -7,7 +7,12 @@
  */
 import type { Ident, Span } from "./ast.js";
 import { closestName, type Diagnostic } from "./diagnostics.js";
-import type { ResolvedEntity, ResolvedField, ResolvedRule, ResolvedRuleset } from "./model.js";
+import type {
+  ResolvedEntity,
+  ResolvedField,
+  ResolvedRule,
+  ResolvedRuleset,
+} from "./model.js";
 
 /** Collects diagnostics; identical ones (code, place, message) are kept once. */
 export class Reporter {
@@ -16,15 +21,27 @@ export class Reporter {
   /** The ruleset being checked, so that problems found in inherited text can say so. */
   context: { id: string; file: string } | undefined;
 
-  report(code: string, message: string, span: Span, extra: { suggestion?: string; notes?: string[]; warning?: boolean } = {}): void {
+  report(
+    code: string,
+    message: string,
+    span: Span,
+    extra: { suggestion?: string; notes?: string[]; warning?: boolean } = {},
+  ): void {
     const key = `${code}\u0000${span.file}\u0000${span.start.offset}\u0000${message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     const notes = [...(extra.notes ?? [])];
     if (this.context !== undefined && span.file !== this.context.file) {
-      notes.push(`found while checking ${this.context.id} (${this.context.file}), which inherits this declaration`);
+      notes.push(
+        `found while checking ${this.context.id} (${this.context.file}), which inherits this declaration`,
+      );
     }
-    const d: Diagnostic = { code, severity: extra.warning === true ? "warning" : "error", message, span };
+    const d: Diagnostic = {
+      code,
+      severity: extra.warning === true ? "warning" : "error",
+      message,
+      span,
+    };
     if (extra.suggestion !== undefined) d.suggestion = extra.suggestion;
     if (notes.length > 0) d.notes = notes;
     this.diagnostics.push(d);
@@ -42,7 +59,10 @@ export function missing(ident: Ident | undefined): boolean {
 }
 
 /** The suggestion object for a misspelt name, or nothing. */
-export function suggest(name: string, candidates: Iterable<string>): { suggestion?: string } {
+export function suggest(
+  name: string,
+  candidates: Iterable<string>,
+): { suggestion?: string } {
   const s = closestName(name, candidates);
   return s === undefined || s === name ? {} : { suggestion: s };
 }
@@ -55,7 +75,10 @@ export class RulesetIndex {
   readonly rules = new Map<string, ResolvedRule>();
   readonly payouts = new Set<string>();
   readonly metrics = new Map<string, string>();
-  private readonly fieldMaps = new Map<ResolvedEntity, Map<string, ResolvedField>>();
+  private readonly fieldMaps = new Map<
+    ResolvedEntity,
+    Map<string, ResolvedField>
+  >();
 
   constructor(readonly rs: ResolvedRuleset) {
     for (const r of rs.rules) this.rules.set(r.code, r);
@@ -91,4 +114,7 @@ export class RulesetIndex {
  * The name, `key` and `role by` identifiers of each resolved entity (the model keeps only their names;
  * diagnostics need their spans). Filled by the resolver.
  */
-export const entityIdents = new WeakMap<ResolvedEntity, { name: Ident; key: Ident[]; roleBy: Ident | undefined }>();
+export const entityIdents = new WeakMap<
+  ResolvedEntity,
+  { name: Ident; key: Ident[]; roleBy: Ident | undefined }
+>();

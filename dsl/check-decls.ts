@@ -7,13 +7,30 @@
  */
 import type { AttributeRef, Ident, NormDecl, NormPeriod } from "./ast.js";
 import { CODES } from "./check-codes.js";
-import { entityIdents, missing, Reporter, type RulesetIndex, suggest } from "./check-context.js";
-import { annotateLiteral, checkExpr, fieldType, valuesNote } from "./check-expr.js";
+import {
+  entityIdents,
+  missing,
+  Reporter,
+  type RulesetIndex,
+  suggest,
+} from "./check-context.js";
+import {
+  annotateLiteral,
+  checkExpr,
+  fieldType,
+  valuesNote,
+} from "./check-expr.js";
 import type { ResolvedEntity, ResolvedField } from "./model.js";
 import { isRealDate, typeName } from "./types.js";
 
 /** Report an unknown field of `entity` at `ident`. */
-export function unknownField(index: RulesetIndex, reporter: Reporter, entity: ResolvedEntity, ident: Ident, what = ""): void {
+export function unknownField(
+  index: RulesetIndex,
+  reporter: Reporter,
+  entity: ResolvedEntity,
+  ident: Ident,
+  what = "",
+): void {
   reporter.report(
     CODES.unknownField,
     `unknown field \`${ident.name}\` on entity \`${entity.name}\`${what}`,
@@ -23,11 +40,20 @@ export function unknownField(index: RulesetIndex, reporter: Reporter, entity: Re
 }
 
 /** Look up an entity by identifier; reports REG202 when unknown. */
-export function lookupEntity(index: RulesetIndex, reporter: Reporter, ident: Ident | undefined): ResolvedEntity | undefined {
+export function lookupEntity(
+  index: RulesetIndex,
+  reporter: Reporter,
+  ident: Ident | undefined,
+): ResolvedEntity | undefined {
   if (missing(ident)) return undefined;
   const e = index.entity(ident!.name);
   if (e === undefined) {
-    reporter.report(CODES.unknownEntity, `unknown entity \`${ident!.name}\``, ident!.span, suggest(ident!.name, index.rs.entities.keys()));
+    reporter.report(
+      CODES.unknownEntity,
+      `unknown entity \`${ident!.name}\``,
+      ident!.span,
+      suggest(ident!.name, index.rs.entities.keys()),
+    );
   }
   return e;
 }
@@ -39,7 +65,11 @@ export interface TargetAttribute {
 }
 
 /** Expand `E.f`, `E.*` and `*.f` into the attributes they denote (unknown names reported). */
-export function expandAttributes(index: RulesetIndex, reporter: Reporter, refs: AttributeRef[]): TargetAttribute[] {
+export function expandAttributes(
+  index: RulesetIndex,
+  reporter: Reporter,
+  refs: AttributeRef[],
+): TargetAttribute[] {
   const out: TargetAttribute[] = [];
   const seen = new Set<string>();
   const push = (entity: ResolvedEntity, field: ResolvedField) => {
@@ -49,7 +79,8 @@ export function expandAttributes(index: RulesetIndex, reporter: Reporter, refs: 
     out.push({ entity, field });
   };
   for (const ref of refs) {
-    if (ref === undefined || missing(ref.entity) || missing(ref.field)) continue;
+    if (ref === undefined || missing(ref.entity) || missing(ref.field))
+      continue;
     const fieldName = ref.field.name;
     if (ref.entity.name === "*") {
       let found = false;
@@ -62,7 +93,11 @@ export function expandAttributes(index: RulesetIndex, reporter: Reporter, refs: 
         }
       }
       if (!found && fieldName !== "*") {
-        reporter.report(CODES.unknownField, `no entity has a field \`${fieldName}\``, ref.field.span);
+        reporter.report(
+          CODES.unknownField,
+          `no entity has a field \`${fieldName}\``,
+          ref.field.span,
+        );
       }
       continue;
     }
@@ -85,15 +120,24 @@ export function checkEntities(index: RulesetIndex, reporter: Reporter): void {
     // Key and role fields are identifiers in the declaration; find their spans there.
     const decl = entityIdents.get(entity);
     for (const k of decl?.key ?? []) {
-      if (!missing(k) && !fields.has(k.name)) unknownField(index, reporter, entity, k, " (in `key`)");
+      if (!missing(k) && !fields.has(k.name))
+        unknownField(index, reporter, entity, k, " (in `key`)");
     }
-    if (decl?.roleBy !== undefined && !missing(decl.roleBy) && !fields.has(decl.roleBy.name)) {
+    if (
+      decl?.roleBy !== undefined &&
+      !missing(decl.roleBy) &&
+      !fields.has(decl.roleBy.name)
+    ) {
       unknownField(index, reporter, entity, decl.roleBy, " (in `role by`)");
     }
     for (const f of entity.fields) {
       const t = f.decl.type;
       if (t === undefined) continue;
-      if (t.name === "code" && !missing(t.codeList) && !index.rs.codeLists.has(t.codeList!.name)) {
+      if (
+        t.name === "code" &&
+        !missing(t.codeList) &&
+        !index.rs.codeLists.has(t.codeList!.name)
+      ) {
         reporter.report(
           CODES.unknownCodeList,
           `unknown code list \`${t.codeList!.name}\``,
@@ -103,7 +147,11 @@ export function checkEntities(index: RulesetIndex, reporter: Reporter): void {
       }
       if (t.name === "ref") {
         const target = lookupEntity(index, reporter, t.refEntity);
-        if (target !== undefined && !missing(t.refField) && index.field(target, t.refField!.name) === undefined) {
+        if (
+          target !== undefined &&
+          !missing(t.refField) &&
+          index.field(target, t.refField!.name) === undefined
+        ) {
           unknownField(index, reporter, target, t.refField!);
         }
       }
@@ -122,15 +170,29 @@ export function checkIkb(index: RulesetIndex, reporter: Reporter): void {
           CODES.missingIkbKey,
           `entity \`${entity.name}\` has no field \`${key}\`: every entity of an IKB data model carries the IKB key`,
           entityIdents.get(entity)?.name.span ?? entity.span,
-          { notes: [`the IKB key is declared at ${ikb.key.span.file}:${ikb.key.span.start.line}:${ikb.key.span.start.column}`] },
+          {
+            notes: [
+              `the IKB key is declared at ${ikb.key.span.file}:${ikb.key.span.start.line}:${ikb.key.span.start.column}`,
+            ],
+          },
         );
       }
     }
   }
   for (const d of ikb.depositors ?? []) {
     const e = lookupEntity(index, reporter, d);
-    if (e !== undefined && !missing(ikb.depositorBy) && index.field(e, ikb.depositorBy.name) === undefined) {
-      unknownField(index, reporter, e, ikb.depositorBy, " (in `depositor ... by`)");
+    if (
+      e !== undefined &&
+      !missing(ikb.depositorBy) &&
+      index.field(e, ikb.depositorBy.name) === undefined
+    ) {
+      unknownField(
+        index,
+        reporter,
+        e,
+        ikb.depositorBy,
+        " (in `depositor ... by`)",
+      );
     }
   }
 }
@@ -161,16 +223,24 @@ export function checkCategories(index: RulesetIndex, reporter: Reporter): void {
       // What the rule really checks, so that an `on` it can never produce is caught (names reported elsewhere).
       const checked =
         target?.kind === "AttributeTarget"
-          ? new Set(expandAttributes(index, new Reporter(), target.attributes ?? []).map((t) => `${t.entity.name}.${t.field.name}`))
+          ? new Set(
+              expandAttributes(
+                index,
+                new Reporter(),
+                target.attributes ?? [],
+              ).map((t) => `${t.entity.name}.${t.field.name}`),
+            )
           : undefined;
       for (const a of r.attributes ?? []) {
         const e = lookupEntity(index, reporter, a.entity);
-        if (e === undefined || missing(a.field) || a.field.name === "*") continue;
+        if (e === undefined || missing(a.field) || a.field.name === "*")
+          continue;
         if (index.field(e, a.field.name) === undefined) {
           unknownField(index, reporter, e, a.field);
           continue;
         }
-        if (rule === undefined || target === undefined || target === null) continue;
+        if (rule === undefined || target === undefined || target === null)
+          continue;
         const name = `${e.name}.${a.field.name}`;
         if (checked === undefined) {
           reporter.report(
@@ -201,7 +271,9 @@ export function checkCategories(index: RulesetIndex, reporter: Reporter): void {
       if (m.value === undefined) continue;
       annotateLiteral(m.value);
       if (t.kind === "code") {
-        const values = (index.rs.codeLists.get(t.list)?.values ?? []).map((v) => v.code);
+        const values = (index.rs.codeLists.get(t.list)?.values ?? []).map(
+          (v) => v.code,
+        );
         if (!values.includes(m.value.value)) {
           reporter.report(
             CODES.unknownCodeValue,
@@ -230,7 +302,11 @@ const METRIC_LITERAL: Record<string, string> = {
   boolean: "Boolean",
 };
 
-export function checkNorms(index: RulesetIndex, reporter: Reporter, annotate: (n: NormDecl) => boolean): void {
+export function checkNorms(
+  index: RulesetIndex,
+  reporter: Reporter,
+  annotate: (n: NormDecl) => boolean,
+): void {
   for (const norm of index.rs.norms) {
     const scope = {
       index,
@@ -246,20 +322,42 @@ export function checkNorms(index: RulesetIndex, reporter: Reporter, annotate: (n
       if (p === undefined) continue;
       for (const d of [p.from, p.until]) {
         annotateLiteral(d);
-        if (d !== undefined && !isRealDate(d.text)) reporter.report(CODES.badDateLiteral, `${d.text} is not a real calendar day`, d.span);
+        if (d !== undefined && !isRealDate(d.text))
+          reporter.report(
+            CODES.badDateLiteral,
+            `${d.text} is not a real calendar day`,
+            d.span,
+          );
       }
-      if (p.from !== undefined && p.until !== undefined && p.from.text >= p.until.text) {
-        reporter.report(CODES.emptyValidity, `the period from ${p.from.text} until ${p.until.text} is empty (\`until\` is exclusive)`, p.until.span);
+      if (
+        p.from !== undefined &&
+        p.until !== undefined &&
+        p.from.text >= p.until.text
+      ) {
+        reporter.report(
+          CODES.emptyValidity,
+          `the period from ${p.from.text} until ${p.until.text} is empty (\`until\` is exclusive)`,
+          p.until.span,
+        );
       }
       for (const r of p.requirements ?? []) {
         if (r === undefined || missing(r.metric)) continue;
         const metricType = index.metrics.get(r.metric.name);
         if (metricType === undefined) {
-          reporter.report(CODES.unknownMetric, `unknown metric \`${r.metric.name}\``, r.metric.span, suggest(r.metric.name, index.metrics.keys()));
+          reporter.report(
+            CODES.unknownMetric,
+            `unknown metric \`${r.metric.name}\``,
+            r.metric.span,
+            suggest(r.metric.name, index.metrics.keys()),
+          );
         }
         if (r.value === undefined) continue;
         const t = checkExpr(r.value, scope);
-        if (metricType !== undefined && t.kind !== "error" && METRIC_LITERAL[metricType] !== r.value.kind) {
+        if (
+          metricType !== undefined &&
+          t.kind !== "error" &&
+          METRIC_LITERAL[metricType] !== r.value.kind
+        ) {
           reporter.report(
             CODES.normValueType,
             `metric \`${r.metric.name}\` is a ${metricType}, but the norm gives ${typeName(t)}`,
@@ -274,7 +372,11 @@ export function checkNorms(index: RulesetIndex, reporter: Reporter, annotate: (n
 
 /** `[from, until)` of a norm period as ISO dates; open ends are "" and "~" (before and after every date). */
 function periodBounds(p: NormPeriod): [string, string] {
-  if (p.year !== undefined) return [`${String(p.year).padStart(4, "0")}-01-01`, `${String(p.year + 1).padStart(4, "0")}-01-01`];
+  if (p.year !== undefined)
+    return [
+      `${String(p.year).padStart(4, "0")}-01-01`,
+      `${String(p.year + 1).padStart(4, "0")}-01-01`,
+    ];
   return [p.from?.text ?? "", p.until?.text ?? "~"];
 }
 
@@ -286,7 +388,14 @@ function periodLabel(p: NormPeriod): string {
 /** Two periods of one norm that share days may not both set the same metric: which would apply? */
 function checkNormOverlaps(norm: NormDecl, reporter: Reporter): void {
   const periods = (norm.periods ?? []).filter((p) => p !== undefined);
-  const metricsOf = periods.map((p) => new Set((p.requirements ?? []).filter((r) => r !== undefined && !missing(r.metric)).map((r) => r.metric.name)));
+  const metricsOf = periods.map(
+    (p) =>
+      new Set(
+        (p.requirements ?? [])
+          .filter((r) => r !== undefined && !missing(r.metric))
+          .map((r) => r.metric.name),
+      ),
+  );
   for (let j = 1; j < periods.length; j++) {
     const [fj, uj] = periodBounds(periods[j]);
     for (let i = 0; i < j; i++) {
@@ -298,7 +407,11 @@ function checkNormOverlaps(norm: NormDecl, reporter: Reporter): void {
         CODES.overlappingNormPeriods,
         `norm \`${norm.name.name}\`: ${periodLabel(periods[j])} overlaps ${periodLabel(periods[i])} and both set ${shared.map((m) => `\`${m}\``).join(", ")}`,
         periods[j].span,
-        { notes: [`the other period is at ${periods[i].span.file}:${periods[i].span.start.line}:${periods[i].span.start.column}`] },
+        {
+          notes: [
+            `the other period is at ${periods[i].span.file}:${periods[i].span.start.line}:${periods[i].span.start.column}`,
+          ],
+        },
       );
       break;
     }

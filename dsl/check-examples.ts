@@ -8,7 +8,13 @@
  */
 import type { Literal, RecordLiteral, RuleDecl, Span } from "./ast.js";
 import { CODES } from "./check-codes.js";
-import { missing, type Reporter, type RulesetIndex, suggest, where } from "./check-context.js";
+import {
+  missing,
+  type Reporter,
+  type RulesetIndex,
+  suggest,
+  where,
+} from "./check-context.js";
 import { annotateLiteral, fieldType } from "./check-expr.js";
 import type { ResolvedEntity, ResolvedField } from "./model.js";
 import { isRealDate, isRealDateTime, literalScale } from "./types.js";
@@ -29,14 +35,27 @@ export function checkExamples(
     if (ex.expect === "fail") fail = true;
     if (ex.kind === "RecordExample") {
       if (fileRule) {
-        reporter.report(CODES.exampleWrongForm, `a \`for file\` rule takes file examples: \`example ${ex.expect} file E missing|columns ...|rows ...\``, ex.span);
+        reporter.report(
+          CODES.exampleWrongForm,
+          `a \`for file\` rule takes file examples: \`example ${ex.expect} file E missing|columns ...|rows ...\``,
+          ex.span,
+        );
       }
       annotateLiteral(ex.rrd);
       if (ex.rrd !== undefined && !isRealDate(ex.rrd.text)) {
-        reporter.report(CODES.exampleBadLiteral, `${ex.rrd.text} is not a real calendar day`, ex.rrd.span);
+        reporter.report(
+          CODES.exampleBadLiteral,
+          `${ex.rrd.text} is not a real calendar day`,
+          ex.rrd.span,
+        );
       }
       const subject = checkRecord(index, reporter, ex.subject);
-      if (!fileRule && subject !== undefined && targeted.length > 0 && !targeted.includes(subject)) {
+      if (
+        !fileRule &&
+        subject !== undefined &&
+        targeted.length > 0 &&
+        !targeted.includes(subject)
+      ) {
         reporter.report(
           CODES.exampleEntityNotTargeted,
           `rule \`${rule.code.name}\` checks ${targetNames.map((n) => `\`${n}\``).join(", ")}, so its example cannot be about \`${subject.name}\``,
@@ -47,13 +66,26 @@ export function checkExamples(
       for (const c of ex.context ?? []) checkRecord(index, reporter, c);
     } else if (ex.kind === "FileExample") {
       if (!fileRule) {
-        reporter.report(CODES.exampleWrongForm, `a file example needs a \`for file\` rule; this rule checks records: write \`example ${ex.expect} E { ... }\``, ex.span);
+        reporter.report(
+          CODES.exampleWrongForm,
+          `a file example needs a \`for file\` rule; this rule checks records: write \`example ${ex.expect} E { ... }\``,
+          ex.span,
+        );
       }
       if (!missing(ex.entity)) {
         const entity = index.entity(ex.entity.name);
         if (entity === undefined) {
-          reporter.report(CODES.exampleUnknownEntity, `unknown entity \`${ex.entity.name}\``, ex.entity.span, suggest(ex.entity.name, index.rs.entities.keys()));
-        } else if (fileRule && targeted.length > 0 && !targeted.includes(entity)) {
+          reporter.report(
+            CODES.exampleUnknownEntity,
+            `unknown entity \`${ex.entity.name}\``,
+            ex.entity.span,
+            suggest(ex.entity.name, index.rs.entities.keys()),
+          );
+        } else if (
+          fileRule &&
+          targeted.length > 0 &&
+          !targeted.includes(entity)
+        ) {
           reporter.report(
             CODES.exampleEntityNotTargeted,
             `rule \`${rule.code.name}\` checks the files of ${targetNames.map((n) => `\`${n}\``).join(", ")}, not of \`${entity.name}\``,
@@ -67,17 +99,36 @@ export function checkExamples(
     }
   }
   if (!pass || !fail) {
-    const lacking = !pass && !fail ? "a `pass` and a `fail` example" : !pass ? "a `pass` example" : "a `fail` example";
-    reporter.report(CODES.missingExamples, `rule \`${rule.code.name}\` needs ${lacking}: every rule has at least one of each`, rule.code.span);
+    const lacking =
+      !pass && !fail
+        ? "a `pass` and a `fail` example"
+        : !pass
+          ? "a `pass` example"
+          : "a `fail` example";
+    reporter.report(
+      CODES.missingExamples,
+      `rule \`${rule.code.name}\` needs ${lacking}: every rule has at least one of each`,
+      rule.code.span,
+    );
   }
 }
 
 /** Check a record literal; returns its entity when known. */
-function checkRecord(index: RulesetIndex, reporter: Reporter, rec: RecordLiteral | undefined): ResolvedEntity | undefined {
-  if (rec === undefined || rec === null || missing(rec.entity)) return undefined;
+function checkRecord(
+  index: RulesetIndex,
+  reporter: Reporter,
+  rec: RecordLiteral | undefined,
+): ResolvedEntity | undefined {
+  if (rec === undefined || rec === null || missing(rec.entity))
+    return undefined;
   const entity = index.entity(rec.entity.name);
   if (entity === undefined) {
-    reporter.report(CODES.exampleUnknownEntity, `unknown entity \`${rec.entity.name}\``, rec.entity.span, suggest(rec.entity.name, index.rs.entities.keys()));
+    reporter.report(
+      CODES.exampleUnknownEntity,
+      `unknown entity \`${rec.entity.name}\``,
+      rec.entity.span,
+      suggest(rec.entity.name, index.rs.entities.keys()),
+    );
     return undefined;
   }
   const given = new Map<string, Span>();
@@ -85,9 +136,14 @@ function checkRecord(index: RulesetIndex, reporter: Reporter, rec: RecordLiteral
     if (fv === undefined || missing(fv.name)) continue;
     const first = given.get(fv.name.name);
     if (first !== undefined) {
-      reporter.report(CODES.exampleDuplicateField, `field \`${fv.name.name}\` is given twice in this record`, fv.name.span, {
-        notes: [`first given at ${where(first)}`],
-      });
+      reporter.report(
+        CODES.exampleDuplicateField,
+        `field \`${fv.name.name}\` is given twice in this record`,
+        fv.name.span,
+        {
+          notes: [`first given at ${where(first)}`],
+        },
+      );
       continue;
     }
     given.set(fv.name.name, fv.name.span);
@@ -102,48 +158,83 @@ function checkRecord(index: RulesetIndex, reporter: Reporter, rec: RecordLiteral
       );
       continue;
     }
-    if (fv.value !== undefined && fv.value !== null) checkFits(index, reporter, entity, f, fv.value);
+    if (fv.value !== undefined && fv.value !== null)
+      checkFits(index, reporter, entity, f, fv.value);
   }
   return entity;
 }
 
 /** Whether a typed literal fits a field. String literals always do: they are the raw CSV text. */
-function checkFits(index: RulesetIndex, reporter: Reporter, entity: ResolvedEntity, field: ResolvedField, lit: Literal): void {
+function checkFits(
+  index: RulesetIndex,
+  reporter: Reporter,
+  entity: ResolvedEntity,
+  field: ResolvedField,
+  lit: Literal,
+): void {
   if (lit.kind === "String") return;
   const t = fieldType(index, field);
   if (t.kind === "error") return;
   const label = `\`${entity.name}.${field.name}\``;
   const typeText = describeField(field);
-  const bad = (why: string) => reporter.report(CODES.exampleBadLiteral, why, lit.span);
+  const bad = (why: string) =>
+    reporter.report(CODES.exampleBadLiteral, why, lit.span);
   switch (lit.kind) {
     case "Integer":
     case "Decimal": {
       if (t.kind === "integer") {
-        if (lit.kind === "Decimal") bad(`${label} is an integer field; ${lit.text} has decimals`);
+        if (lit.kind === "Decimal")
+          bad(`${label} is an integer field; ${lit.text} has decimals`);
         return;
       }
-      if (t.kind !== "decimal") return bad(`${label} is ${typeText}; the number ${lit.text} does not fit (write "${lit.text}" for raw CSV text)`);
+      if (t.kind !== "decimal")
+        return bad(
+          `${label} is ${typeText}; the number ${lit.text} does not fit (write "${lit.text}" for raw CSV text)`,
+        );
       const scale = lit.kind === "Decimal" ? literalScale(lit.text) : 0;
-      if (scale > t.scale) return bad(`${label} allows ${t.scale} decimal${t.scale === 1 ? "" : "s"}; ${lit.text} has ${scale}`);
-      const precision = field.decl.type.name === "decimal" ? field.decl.type.precision : 18;
-      const intDigits = lit.text.replace(/^-/, "").split(".")[0].replace(/^0+(?=\d)/, "").length;
-      if (precision !== undefined && intDigits > precision - t.scale) bad(`${lit.text} has too many digits for ${label} (${typeText})`);
+      if (scale > t.scale)
+        return bad(
+          `${label} allows ${t.scale} decimal${t.scale === 1 ? "" : "s"}; ${lit.text} has ${scale}`,
+        );
+      const precision =
+        field.decl.type.name === "decimal" ? field.decl.type.precision : 18;
+      const intDigits = lit.text
+        .replace(/^-/, "")
+        .split(".")[0]
+        .replace(/^0+(?=\d)/, "").length;
+      if (precision !== undefined && intDigits > precision - t.scale)
+        bad(`${lit.text} has too many digits for ${label} (${typeText})`);
       return;
     }
     case "Date":
-      if (t.kind !== "date") return bad(`${label} is ${typeText}; a date does not fit (write "${lit.text}" for raw CSV text)`);
-      if (!isRealDate(lit.text)) bad(`${lit.text} is not a real calendar day (write "${lit.text}" to feed it as raw CSV text)`);
+      if (t.kind !== "date")
+        return bad(
+          `${label} is ${typeText}; a date does not fit (write "${lit.text}" for raw CSV text)`,
+        );
+      if (!isRealDate(lit.text))
+        bad(
+          `${lit.text} is not a real calendar day (write "${lit.text}" to feed it as raw CSV text)`,
+        );
       return;
     case "DateTime":
-      if (t.kind !== "datetime") return bad(`${label} is ${typeText}; a datetime does not fit (write "${lit.text}" for raw CSV text)`);
-      if (!isRealDateTime(lit.text)) bad(`${lit.text} is not a real moment in time`);
+      if (t.kind !== "datetime")
+        return bad(
+          `${label} is ${typeText}; a datetime does not fit (write "${lit.text}" for raw CSV text)`,
+        );
+      if (!isRealDateTime(lit.text))
+        bad(`${lit.text} is not a real moment in time`);
       return;
     case "Boolean":
-      if (t.kind !== "boolean") bad(`${label} is ${typeText}; \`${lit.value}\` does not fit (write "${lit.value}" for raw CSV text)`);
+      if (t.kind !== "boolean")
+        bad(
+          `${label} is ${typeText}; \`${lit.value}\` does not fit (write "${lit.value}" for raw CSV text)`,
+        );
       return;
     case "Duration":
     case "Percent":
-      bad(`a ${lit.kind === "Duration" ? "duration" : "percentage"} cannot be a field value in an example`);
+      bad(
+        `a ${lit.kind === "Duration" ? "duration" : "percentage"} cannot be a field value in an example`,
+      );
       return;
   }
 }
@@ -152,7 +243,9 @@ function describeField(field: ResolvedField): string {
   const t = field.decl.type;
   switch (t.name) {
     case "text":
-      return t.maxLength === undefined ? "a text field" : `a text(${t.maxLength}) field`;
+      return t.maxLength === undefined
+        ? "a text field"
+        : `a text(${t.maxLength}) field`;
     case "code":
       return `a code field (list \`${t.codeList?.name}\`)`;
     case "decimal":

@@ -6,9 +6,20 @@
  *
  * @module
  */
-import type { Expr, Literal, PathExpr, StringLiteral, ValueType } from "./ast.js";
+import type {
+  Expr,
+  Literal,
+  PathExpr,
+  StringLiteral,
+  ValueType,
+} from "./ast.js";
 import { CODES } from "./check-codes.js";
-import { missing, type Reporter, type RulesetIndex, suggest } from "./check-context.js";
+import {
+  missing,
+  type Reporter,
+  type RulesetIndex,
+  suggest,
+} from "./check-context.js";
 import type { ResolvedEntity, ResolvedField } from "./model.js";
 import {
   BOOLEAN,
@@ -77,7 +88,11 @@ export const BUILTINS: ReadonlyMap<string, Builtin> = new Map([
 ]);
 
 /** The static type of a field, following `ref E.f` to the referenced field (cycles give error). */
-export function fieldType(index: RulesetIndex, field: ResolvedField, seen: Set<ResolvedField> = new Set()): ValueType {
+export function fieldType(
+  index: RulesetIndex,
+  field: ResolvedField,
+  seen: Set<ResolvedField> = new Set(),
+): ValueType {
   const t = field.decl.type;
   if (t === undefined) return ERROR;
   switch (t.name) {
@@ -96,9 +111,12 @@ export function fieldType(index: RulesetIndex, field: ResolvedField, seen: Set<R
     case "boolean":
       return BOOLEAN;
     case "code":
-      return missing(t.codeList) || !index.rs.codeLists.has(t.codeList!.name) ? ERROR : { kind: "code", list: t.codeList!.name };
+      return missing(t.codeList) || !index.rs.codeLists.has(t.codeList!.name)
+        ? ERROR
+        : { kind: "code", list: t.codeList!.name };
     case "ref": {
-      if (missing(t.refEntity) || missing(t.refField) || seen.has(field)) return ERROR;
+      if (missing(t.refEntity) || missing(t.refField) || seen.has(field))
+        return ERROR;
       const e = index.entity(t.refEntity!.name);
       const f = e === undefined ? undefined : index.field(e, t.refField!.name);
       if (f === undefined) return ERROR;
@@ -145,11 +163,19 @@ export function annotateLiteral(lit: Literal | undefined): void {
 }
 
 /** Check an expression that must be boolean (`when`, `require`, `where`). */
-export function checkCondition(expr: Expr | undefined, scope: ExprScope, what: string): void {
+export function checkCondition(
+  expr: Expr | undefined,
+  scope: ExprScope,
+  what: string,
+): void {
   if (expr === undefined || expr === null) return;
   const t = checkExpr(expr, scope);
   if (t.kind !== "boolean" && t.kind !== "error") {
-    scope.reporter.report(CODES.notBoolean, `${scope.label}the ${what} condition must be true or false, but it is ${typeName(t)}`, expr.span);
+    scope.reporter.report(
+      CODES.notBoolean,
+      `${scope.label}the ${what} condition must be true or false, but it is ${typeName(t)}`,
+      expr.span,
+    );
   }
 }
 
@@ -158,7 +184,13 @@ export function checkExpr(expr: Expr, scope: ExprScope): ValueType {
   if (expr === undefined || expr === null) return ERROR;
   const t = infer(expr, scope);
   if (scope.annotate) expr.type = t;
-  else if (scope.drift !== undefined && expr.type !== undefined && t.kind !== "error" && !sameType(expr.type, t)) scope.drift.found = true;
+  else if (
+    scope.drift !== undefined &&
+    expr.type !== undefined &&
+    t.kind !== "error" &&
+    !sameType(expr.type, t)
+  )
+    scope.drift.found = true;
   return t;
 }
 
@@ -181,12 +213,20 @@ function infer(expr: Expr, scope: ExprScope): ValueType {
       if (t.kind === "error") return expr.op === "not" ? BOOLEAN : ERROR;
       if (expr.op === "not") {
         if (t.kind !== "boolean") {
-          reporter.report(CODES.notBoolean, `${scope.label}\`not\` needs a condition, but its operand is ${typeName(t)}`, expr.operand.span);
+          reporter.report(
+            CODES.notBoolean,
+            `${scope.label}\`not\` needs a condition, but its operand is ${typeName(t)}`,
+            expr.operand.span,
+          );
         }
         return BOOLEAN;
       }
       if (!isNumeric(t)) {
-        reporter.report(CODES.badArithmetic, `${scope.label}cannot negate a value of type ${typeName(t)}`, expr.span);
+        reporter.report(
+          CODES.badArithmetic,
+          `${scope.label}cannot negate a value of type ${typeName(t)}`,
+          expr.span,
+        );
         return ERROR;
       }
       return t;
@@ -196,7 +236,11 @@ function infer(expr: Expr, scope: ExprScope): ValueType {
     case "Is": {
       checkExpr(expr.operand, scope);
       if (expr.test === "valid" && !(expr.operand?.kind === "Path")) {
-        reporter.report(CODES.validNotOnField, `\`is valid\` tests the CSV text of a field; use it on a field or on \`value\``, expr.operand?.span ?? expr.span);
+        reporter.report(
+          CODES.validNotOnField,
+          `\`is valid\` tests the CSV text of a field; use it on a field or on \`value\``,
+          expr.operand?.span ?? expr.span,
+        );
       }
       return BOOLEAN;
     }
@@ -212,15 +256,26 @@ function infer(expr: Expr, scope: ExprScope): ValueType {
     case "Matches": {
       const t = checkExpr(expr.operand, scope);
       if (t.kind !== "error" && !isTextual(t)) {
-        reporter.report(CODES.matchesNotText, `${scope.label}\`matches\` tests text, but this is ${typeName(t)}`, expr.operand.span);
+        reporter.report(
+          CODES.matchesNotText,
+          `${scope.label}\`matches\` tests text, but this is ${typeName(t)}`,
+          expr.operand.span,
+        );
       }
       if (expr.pattern !== undefined) {
         if (scope.annotate) expr.pattern.type = TEXT;
         try {
           new RegExp(expr.pattern.value, "u");
         } catch (e) {
-          const why = (e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
-          reporter.report(CODES.badRegex, `invalid regular expression: ${why}`, expr.pattern.span);
+          const why = (e as Error).message.replace(
+            /^Invalid regular expression: \/.*\/[a-z]*: /s,
+            "",
+          );
+          reporter.report(
+            CODES.badRegex,
+            `invalid regular expression: ${why}`,
+            expr.pattern.span,
+          );
         }
       }
       return BOOLEAN;
@@ -244,13 +299,21 @@ function literalType(lit: Literal, scope: ExprScope): ValueType {
       return decimal(literalScale(lit.text));
     case "Date":
       if (!isRealDate(lit.text)) {
-        scope.reporter.report(CODES.badDateLiteral, `${lit.text} is not a real calendar day`, lit.span);
+        scope.reporter.report(
+          CODES.badDateLiteral,
+          `${lit.text} is not a real calendar day`,
+          lit.span,
+        );
         return ERROR;
       }
       return DATE;
     case "DateTime":
       if (!isRealDateTime(lit.text)) {
-        scope.reporter.report(CODES.badDateLiteral, `${lit.text} is not a real moment in time`, lit.span);
+        scope.reporter.report(
+          CODES.badDateLiteral,
+          `${lit.text} is not a real moment in time`,
+          lit.span,
+        );
         return ERROR;
       }
       return DATETIME;
@@ -258,7 +321,11 @@ function literalType(lit: Literal, scope: ExprScope): ValueType {
       return BOOLEAN;
     case "Duration":
       // A norm's `3 workdays` is a threshold on a measured metric, not calendar arithmetic.
-      if (lit.unit === "workdays" && !scope.inNorm && !scope.index.hasCalendar) {
+      if (
+        lit.unit === "workdays" &&
+        !scope.inNorm &&
+        !scope.index.hasCalendar
+      ) {
         scope.reporter.report(
           CODES.noCalendar,
           `\`workdays\` needs a calendar: declare one with \`calendar\` or \`uses\` a ruleset that has one`,
@@ -268,7 +335,11 @@ function literalType(lit: Literal, scope: ExprScope): ValueType {
       return { kind: "duration", unit: lit.unit };
     case "Percent":
       if (!scope.inNorm) {
-        scope.reporter.report(CODES.percentOutsideNorm, `percentages are only allowed in norms; write a number here`, lit.span);
+        scope.reporter.report(
+          CODES.percentOutsideNorm,
+          `percentages are only allowed in norms; write a number here`,
+          lit.span,
+        );
         return ERROR;
       }
       return PERCENT;
@@ -293,7 +364,11 @@ function pathType(p: PathExpr, scope: ExprScope): ValueType {
       return fieldType(index, scope.attribute.field);
     }
     if (scope.current === undefined) {
-      reporter.report(CODES.unknownField, `unknown field \`${name}\`: this rule has no current record`, p.name.span);
+      reporter.report(
+        CODES.unknownField,
+        `unknown field \`${name}\`: this rule has no current record`,
+        p.name.span,
+      );
       return ERROR;
     }
     return fieldOf(scope.current, p.name.name, p.name.span, scope);
@@ -301,9 +376,11 @@ function pathType(p: PathExpr, scope: ExprScope): ValueType {
   if (missing(p.entity)) return ERROR;
   const en = p.entity.name;
   for (let i = scope.iterated.length - 1; i >= 0; i--) {
-    if (scope.iterated[i].name === en) return fieldOf(scope.iterated[i], name, p.name.span, scope);
+    if (scope.iterated[i].name === en)
+      return fieldOf(scope.iterated[i], name, p.name.span, scope);
   }
-  if (scope.current !== undefined && scope.current.name === en) return fieldOf(scope.current, name, p.name.span, scope);
+  if (scope.current !== undefined && scope.current.name === en)
+    return fieldOf(scope.current, name, p.name.span, scope);
   if (index.entity(en) !== undefined) {
     reporter.report(
       CODES.entityNotInScope,
@@ -314,11 +391,21 @@ function pathType(p: PathExpr, scope: ExprScope): ValueType {
     );
     return ERROR;
   }
-  reporter.report(CODES.unknownEntity, `unknown entity \`${en}\``, p.entity.span, suggest(en, index.rs.entities.keys()));
+  reporter.report(
+    CODES.unknownEntity,
+    `unknown entity \`${en}\``,
+    p.entity.span,
+    suggest(en, index.rs.entities.keys()),
+  );
   return ERROR;
 }
 
-function fieldOf(entity: ResolvedEntity, name: string, span: PathExpr["span"], scope: ExprScope): ValueType {
+function fieldOf(
+  entity: ResolvedEntity,
+  name: string,
+  span: PathExpr["span"],
+  scope: ExprScope,
+): ValueType {
   const f = scope.index.field(entity, name);
   if (f === undefined) {
     scope.reporter.report(
@@ -333,26 +420,52 @@ function fieldOf(entity: ResolvedEntity, name: string, span: PathExpr["span"], s
 }
 
 /** Report when two types cannot be compared; a string literal against a code must be in the list. */
-function compareTypes(a: ValueType, b: ValueType, left: Expr, right: Expr, scope: ExprScope, op = "="): void {
+function compareTypes(
+  a: ValueType,
+  b: ValueType,
+  left: Expr,
+  right: Expr,
+  scope: ExprScope,
+  op = "=",
+): void {
   if (a.kind === "error" || b.kind === "error") return;
-  if (a.kind === "code" && right?.kind === "String") return checkCodeLiteral(a.list, right, scope);
-  if (b.kind === "code" && left?.kind === "String") return checkCodeLiteral(b.list, left, scope);
+  if (a.kind === "code" && right?.kind === "String")
+    return checkCodeLiteral(a.list, right, scope);
+  if (b.kind === "code" && left?.kind === "String")
+    return checkCodeLiteral(b.list, left, scope);
   if (!comparable(a, b)) {
     const quoted = left?.kind === "String" || right?.kind === "String";
-    scope.reporter.report(CODES.incomparable, `${scope.label}cannot compare ${typeName(a)} with ${typeName(b)}`, right.span, {
-      notes: [
-        `the left side is ${typeName(a)}, the right side is ${typeName(b)}`,
-        ...(quoted ? ["a quoted value is text: write dates, numbers and booleans without quotes (1970-01-01, 12.50, true)"] : []),
-      ],
-    });
+    scope.reporter.report(
+      CODES.incomparable,
+      `${scope.label}cannot compare ${typeName(a)} with ${typeName(b)}`,
+      right.span,
+      {
+        notes: [
+          `the left side is ${typeName(a)}, the right side is ${typeName(b)}`,
+          ...(quoted
+            ? [
+                "a quoted value is text: write dates, numbers and booleans without quotes (1970-01-01, 12.50, true)",
+              ]
+            : []),
+        ],
+      },
+    );
     return;
   }
   if (op !== "=" && op !== "!=" && !ordered(a)) {
-    scope.reporter.report(CODES.incomparable, `${scope.label}\`${op}\` needs ordered values; ${typeName(a)} has no order, use \`=\` or \`!=\``, left.span);
+    scope.reporter.report(
+      CODES.incomparable,
+      `${scope.label}\`${op}\` needs ordered values; ${typeName(a)} has no order, use \`=\` or \`!=\``,
+      left.span,
+    );
   }
 }
 
-function checkCodeLiteral(list: string, lit: StringLiteral, scope: ExprScope): void {
+function checkCodeLiteral(
+  list: string,
+  lit: StringLiteral,
+  scope: ExprScope,
+): void {
   const decl = scope.index.rs.codeLists.get(list);
   if (decl === undefined) return;
   const values = (decl.values ?? []).map((v) => v.code);
@@ -367,20 +480,33 @@ function checkCodeLiteral(list: string, lit: StringLiteral, scope: ExprScope): v
 
 /** "the values are ..." with at most 12 values, so a long list does not flood the terminal. */
 export function valuesNote(values: string[]): string {
-  const shown = values.slice(0, 12).map((v) => `"${v}"`).join(", ");
+  const shown = values
+    .slice(0, 12)
+    .map((v) => `"${v}"`)
+    .join(", ");
   return `the values are ${shown}${values.length > 12 ? `, ... (${values.length} in all)` : ""}`;
 }
 
-function binaryType(expr: Extract<Expr, { kind: "Binary" }>, scope: ExprScope): ValueType {
+function binaryType(
+  expr: Extract<Expr, { kind: "Binary" }>,
+  scope: ExprScope,
+): ValueType {
   const { reporter } = scope;
   const a = checkExpr(expr.left, scope);
   const b = checkExpr(expr.right, scope);
   switch (expr.op) {
     case "and":
     case "or":
-      for (const [t, side] of [[a, expr.left], [b, expr.right]] as const) {
+      for (const [t, side] of [
+        [a, expr.left],
+        [b, expr.right],
+      ] as const) {
         if (t.kind !== "boolean" && t.kind !== "error") {
-          reporter.report(CODES.notBoolean, `${scope.label}\`${expr.op}\` joins conditions, but this operand is ${typeName(t)}`, side.span);
+          reporter.report(
+            CODES.notBoolean,
+            `${scope.label}\`${expr.op}\` joins conditions, but this operand is ${typeName(t)}`,
+            side.span,
+          );
         }
       }
       return BOOLEAN;
@@ -399,7 +525,8 @@ function binaryType(expr: Extract<Expr, { kind: "Binary" }>, scope: ExprScope): 
       if (a.kind === "error" || b.kind === "error") return ERROR;
       if (isNumeric(a) && isNumeric(b)) return numericResult(expr.op, a, b);
       if (expr.op === "+" || expr.op === "-") {
-        const shifted = shift(a, b) ?? (expr.op === "+" ? shift(b, a) : undefined);
+        const shifted =
+          shift(a, b) ?? (expr.op === "+" ? shift(b, a) : undefined);
         if (shifted !== undefined) return shifted;
       }
       reporter.report(
@@ -424,21 +551,36 @@ function shift(base: ValueType, by: ValueType): ValueType | undefined {
 
 function arithmeticHint(a: ValueType, b: ValueType): string {
   const dur = a.kind === "duration" ? a : b.kind === "duration" ? b : undefined;
-  if (dur?.kind === "duration" && (a.kind === "date" || b.kind === "date")) return ": a date moves by days, workdays, months or years";
-  if (dur?.kind === "duration" && (a.kind === "datetime" || b.kind === "datetime")) return ": a datetime moves by s, min, h or days";
+  if (dur?.kind === "duration" && (a.kind === "date" || b.kind === "date"))
+    return ": a date moves by days, workdays, months or years";
+  if (
+    dur?.kind === "duration" &&
+    (a.kind === "datetime" || b.kind === "datetime")
+  )
+    return ": a datetime moves by s, min, h or days";
   return "";
 }
 
-function callType(expr: Extract<Expr, { kind: "Call" }>, scope: ExprScope): ValueType {
-  const args = (expr.args ?? []).map((a) => (a === undefined ? ERROR : checkExpr(a, scope)));
+function callType(
+  expr: Extract<Expr, { kind: "Call" }>,
+  scope: ExprScope,
+): ValueType {
+  const args = (expr.args ?? []).map((a) =>
+    a === undefined ? ERROR : checkExpr(a, scope),
+  );
   if (missing(expr.callee)) return ERROR;
   const name = expr.callee.name;
   const fn = BUILTINS.get(name);
   if (fn === undefined) {
-    scope.reporter.report(CODES.unknownFunction, `unknown function \`${name}\``, expr.callee.span, {
-      ...suggest(name, BUILTINS.keys()),
-      notes: [`the functions are ${[...BUILTINS.keys()].join(", ")}`],
-    });
+    scope.reporter.report(
+      CODES.unknownFunction,
+      `unknown function \`${name}\``,
+      expr.callee.span,
+      {
+        ...suggest(name, BUILTINS.keys()),
+        notes: [`the functions are ${[...BUILTINS.keys()].join(", ")}`],
+      },
+    );
     return ERROR;
   }
   if (args.length !== fn.params.length) {
@@ -462,17 +604,30 @@ function callType(expr: Extract<Expr, { kind: "Call" }>, scope: ExprScope): Valu
   return fn.result;
 }
 
-function aggregateType(expr: Extract<Expr, { kind: "Aggregate" }>, scope: ExprScope): ValueType {
+function aggregateType(
+  expr: Extract<Expr, { kind: "Aggregate" }>,
+  scope: ExprScope,
+): ValueType {
   const { reporter, index } = scope;
-  const result = expr.op === "exists" ? BOOLEAN : expr.op === "count" ? INTEGER : ERROR;
+  const result =
+    expr.op === "exists" ? BOOLEAN : expr.op === "count" ? INTEGER : ERROR;
   if (missing(expr.entity)) return result;
   const entity = index.entity(expr.entity.name);
   if (entity === undefined) {
-    reporter.report(CODES.unknownEntity, `unknown entity \`${expr.entity.name}\``, expr.entity.span, suggest(expr.entity.name, index.rs.entities.keys()));
+    reporter.report(
+      CODES.unknownEntity,
+      `unknown entity \`${expr.entity.name}\``,
+      expr.entity.span,
+      suggest(expr.entity.name, index.rs.entities.keys()),
+    );
     return result;
   }
   if (expr.where !== undefined && expr.where !== null) {
-    checkCondition(expr.where, { ...scope, iterated: [...scope.iterated, entity] }, "`where`");
+    checkCondition(
+      expr.where,
+      { ...scope, iterated: [...scope.iterated, entity] },
+      "`where`",
+    );
   }
   if (expr.op !== "sum") return result;
   if (missing(expr.field)) return ERROR;
@@ -488,7 +643,11 @@ function aggregateType(expr: Extract<Expr, { kind: "Aggregate" }>, scope: ExprSc
   }
   const t = fieldType(index, f);
   if (t.kind !== "error" && !isNumeric(t)) {
-    reporter.report(CODES.sumNotNumeric, `\`sum\` adds numbers, but \`${entity.name}.${f.name}\` is ${typeName(t)}`, expr.field!.span);
+    reporter.report(
+      CODES.sumNotNumeric,
+      `\`sum\` adds numbers, but \`${entity.name}.${f.name}\` is ${typeName(t)}`,
+      expr.field!.span,
+    );
     return ERROR;
   }
   return t;

@@ -6,7 +6,12 @@
  */
 import type { Expr, FileCheck, RuleDecl } from "./ast.js";
 import { CODES } from "./check-codes.js";
-import { missing, Reporter, type RulesetIndex, suggest } from "./check-context.js";
+import {
+  missing,
+  Reporter,
+  type RulesetIndex,
+  suggest,
+} from "./check-context.js";
 import { expandAttributes, lookupEntity } from "./check-decls.js";
 import { checkExamples } from "./check-examples.js";
 import { checkCondition, type ExprScope } from "./check-expr.js";
@@ -19,7 +24,11 @@ function isFileCheck(x: Expr | FileCheck | undefined): x is FileCheck {
 }
 
 /** Check every rule of the ruleset. `annotate(rule)`: whether expression types are written (own rules only). */
-export function checkRules(index: RulesetIndex, reporter: Reporter, annotate: (r: ResolvedRule) => boolean): void {
+export function checkRules(
+  index: RulesetIndex,
+  reporter: Reporter,
+  annotate: (r: ResolvedRule) => boolean,
+): void {
   const rules = index.rs.rules;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i];
@@ -37,7 +46,13 @@ export function checkRules(index: RulesetIndex, reporter: Reporter, annotate: (r
   }
 }
 
-function checkRule(index: RulesetIndex, reporter: Reporter, rule: RuleDecl, annotate: boolean, drift: { found: boolean } | undefined): void {
+function checkRule(
+  index: RulesetIndex,
+  reporter: Reporter,
+  rule: RuleDecl,
+  annotate: boolean,
+  drift: { found: boolean } | undefined,
+): void {
   if (missing(rule.code)) return;
   const codeSpan = rule.code.span;
   const code = rule.code.name;
@@ -49,17 +64,36 @@ function checkRule(index: RulesetIndex, reporter: Reporter, rule: RuleDecl, anno
     );
   }
   if (rule.severity === undefined) {
-    reporter.report(CODES.missingSeverity, `rule \`${code}\` has no severity; add \`severity blocking\` or \`severity signalling\``, codeSpan);
+    reporter.report(
+      CODES.missingSeverity,
+      `rule \`${code}\` has no severity; add \`severity blocking\` or \`severity signalling\``,
+      codeSpan,
+    );
   }
   const target = rule.target;
   if (target === undefined || target === null) {
-    reporter.report(CODES.missingTarget, `rule \`${code}\` does not say what it checks; add \`for ENTITY\`, \`for E.field, ...\` or \`for file E\``, codeSpan);
+    reporter.report(
+      CODES.missingTarget,
+      `rule \`${code}\` does not say what it checks; add \`for ENTITY\`, \`for E.field, ...\` or \`for file E\``,
+      codeSpan,
+    );
   }
   if (rule.require === undefined || rule.require === null) {
-    reporter.report(CODES.missingRequire, `rule \`${code}\` has no \`require\` condition`, codeSpan);
+    reporter.report(
+      CODES.missingRequire,
+      `rule \`${code}\` has no \`require\` condition`,
+      codeSpan,
+    );
   }
 
-  const base: Omit<ExprScope, "current" | "attribute" | "label"> = { index, reporter, iterated: [], inNorm: false, annotate, drift };
+  const base: Omit<ExprScope, "current" | "attribute" | "label"> = {
+    index,
+    reporter,
+    iterated: [],
+    inNorm: false,
+    annotate,
+    drift,
+  };
   const targeted: ResolvedEntity[] = [];
   let fileRule = false;
 
@@ -70,9 +104,17 @@ function checkRule(index: RulesetIndex, reporter: Reporter, rule: RuleDecl, anno
       if (entity !== undefined) targeted.push(entity);
     }
     if (rule.when !== undefined && rule.when !== null) {
-      reporter.report(CODES.wrongCheckKind, `a \`for file\` rule checks the delivery, not records: it cannot have a \`when\` condition`, rule.when.span);
+      reporter.report(
+        CODES.wrongCheckKind,
+        `a \`for file\` rule checks the delivery, not records: it cannot have a \`when\` condition`,
+        rule.when.span,
+      );
     }
-    if (rule.require !== undefined && rule.require !== null && !isFileCheck(rule.require)) {
+    if (
+      rule.require !== undefined &&
+      rule.require !== null &&
+      !isFileCheck(rule.require)
+    ) {
       reporter.report(
         CODES.wrongCheckKind,
         `a \`for file\` rule takes one of \`require present\`, \`require header\`, \`require unique key\`, \`require references\``,
@@ -82,7 +124,11 @@ function checkRule(index: RulesetIndex, reporter: Reporter, rule: RuleDecl, anno
     if (isFileCheck(rule.require) && rule.require.check === "unique-key") {
       for (const entity of targeted) {
         if (entity.key.length === 0) {
-          reporter.report(CODES.uniqueKeyWithoutKey, `entity \`${entity.name}\` has no \`key\`, so \`require unique key\` cannot be checked`, rule.require.span);
+          reporter.report(
+            CODES.uniqueKeyWithoutKey,
+            `entity \`${entity.name}\` has no \`key\`, so \`require unique key\` cannot be checked`,
+            rule.require.span,
+          );
         }
       }
     }
@@ -90,11 +136,20 @@ function checkRule(index: RulesetIndex, reporter: Reporter, rule: RuleDecl, anno
     const entity = lookupEntity(index, reporter, target.entity);
     if (entity !== undefined) {
       targeted.push(entity);
-      const scope: ExprScope = { ...base, current: entity, attribute: undefined, label: "" };
+      const scope: ExprScope = {
+        ...base,
+        current: entity,
+        attribute: undefined,
+        label: "",
+      };
       checkConditions(rule, scope, reporter);
     }
   } else if (target?.kind === "AttributeTarget") {
-    const attributes = expandAttributes(index, reporter, target.attributes ?? []);
+    const attributes = expandAttributes(
+      index,
+      reporter,
+      target.attributes ?? [],
+    );
     const many = attributes.length > 1;
     attributes.forEach((a, i) => {
       if (!targeted.includes(a.entity)) targeted.push(a.entity);
@@ -104,7 +159,9 @@ function checkRule(index: RulesetIndex, reporter: Reporter, rule: RuleDecl, anno
         drift: i === 0 ? drift : undefined,
         current: a.entity,
         attribute: a,
-        label: many ? `for attribute \`${a.entity.name}.${a.field.name}\`: ` : "",
+        label: many
+          ? `for attribute \`${a.entity.name}.${a.field.name}\`: `
+          : "",
       };
       checkConditions(rule, scope, reporter);
     });
@@ -115,7 +172,11 @@ function checkRule(index: RulesetIndex, reporter: Reporter, rule: RuleDecl, anno
   checkExamples(index, reporter, rule, targeted, fileRule);
 }
 
-function checkConditions(rule: RuleDecl, scope: ExprScope, reporter: Reporter): void {
+function checkConditions(
+  rule: RuleDecl,
+  scope: ExprScope,
+  reporter: Reporter,
+): void {
   checkCondition(rule.when, scope, "`when`");
   if (isFileCheck(rule.require)) {
     reporter.report(
@@ -130,7 +191,12 @@ function checkConditions(rule: RuleDecl, scope: ExprScope, reporter: Reporter): 
  * `{name}` in a message: `{attribute}` and `{value}` (attribute rules) or a field of the rule's
  * entity; anything else is printed as written, which is almost never meant (a warning).
  */
-function checkPlaceholders(index: RulesetIndex, reporter: Reporter, rule: RuleDecl, targeted: ResolvedEntity[]): void {
+function checkPlaceholders(
+  index: RulesetIndex,
+  reporter: Reporter,
+  rule: RuleDecl,
+  targeted: ResolvedEntity[],
+): void {
   if (rule.message === undefined) return;
   const attributeRule = rule.target?.kind === "AttributeTarget";
   for (const m of rule.message.matchAll(/\{([^{}]*)\}/g)) {
@@ -151,7 +217,13 @@ function checkPlaceholders(index: RulesetIndex, reporter: Reporter, rule: RuleDe
       CODES.unknownPlaceholder,
       `the message of rule \`${rule.code.name}\` has a placeholder \`{${name}}\` that is neither \`{attribute}\`, \`{value}\` nor a field of the rule's entity; it is printed as written`,
       rule.code.span,
-      { warning: true, ...suggest(name, [...fields, ...(attributeRule ? ["attribute", "value"] : [])]) },
+      {
+        warning: true,
+        ...suggest(name, [
+          ...fields,
+          ...(attributeRule ? ["attribute", "value"] : []),
+        ]),
+      },
     );
   }
 }
@@ -160,9 +232,18 @@ function checkPlaceholders(index: RulesetIndex, reporter: Reporter, rule: RuleDe
  * `applies to D` filters records by role; on an entity without `role by` there is no role and every
  * record is checked (docs/language.md). Saying otherwise misleads the reader: a warning.
  */
-function checkRoles(reporter: Reporter, rule: RuleDecl, targeted: ResolvedEntity[]): void {
+function checkRoles(
+  reporter: Reporter,
+  rule: RuleDecl,
+  targeted: ResolvedEntity[],
+): void {
   const roles = rule.roles ?? [];
-  if (roles.length === 0 || (roles.includes("D") && roles.includes("V")) || rule.target?.kind === "FileTarget") return;
+  if (
+    roles.length === 0 ||
+    (roles.includes("D") && roles.includes("V")) ||
+    rule.target?.kind === "FileTarget"
+  )
+    return;
   for (const e of targeted) {
     if (e.roleBy !== undefined) continue;
     reporter.report(

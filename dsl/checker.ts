@@ -10,8 +10,20 @@
  */
 import type { RegelFile, RulesetHeader, RulesetRef } from "./ast.js";
 import { CODES } from "./check-codes.js";
-import { missing, Reporter, RulesetIndex, suggest, where } from "./check-context.js";
-import { checkCategories, checkEntities, checkIkb, checkMeasures, checkNorms } from "./check-decls.js";
+import {
+  missing,
+  Reporter,
+  RulesetIndex,
+  suggest,
+  where,
+} from "./check-context.js";
+import {
+  checkCategories,
+  checkEntities,
+  checkIkb,
+  checkMeasures,
+  checkNorms,
+} from "./check-decls.js";
 import { annotateLiteral } from "./check-expr.js";
 import { checkRules } from "./check-rules.js";
 import { type Diagnostic, sortDiagnostics } from "./diagnostics.js";
@@ -54,7 +66,13 @@ export function check(files: RegelFile[]): CheckResult {
     const { header } = entry;
     let parent: ResolvedRuleset | undefined;
     if (header.extends !== undefined && !inCycle.has(entry.id)) {
-      const target = lookupRef(entries, header.extends, CODES.unknownExtends, "extends", reporter);
+      const target = lookupRef(
+        entries,
+        header.extends,
+        CODES.unknownExtends,
+        "extends",
+        reporter,
+      );
       if (target !== undefined) parent = resolve(target);
     }
     const used: { ref: RulesetRef["span"]; ruleset: ResolvedRuleset }[] = [];
@@ -63,7 +81,11 @@ export function check(files: RegelFile[]): CheckResult {
       const target = lookupRef(entries, u, CODES.unknownUses, "uses", reporter);
       if (target === undefined) continue;
       if (visiting.has(target.id)) {
-        reporter.report(CODES.cycle, `\`uses ${target.id}\` leads back to ${entry.id}: rulesets cannot use each other in a cycle`, u.span);
+        reporter.report(
+          CODES.cycle,
+          `\`uses ${target.id}\` leads back to ${entry.id}: rulesets cannot use each other in a cycle`,
+          u.span,
+        );
         continue;
       }
       const r = resolve(target);
@@ -72,14 +94,27 @@ export function check(files: RegelFile[]): CheckResult {
     let result: ResolvedRuleset | undefined;
     reporter.context = { id: entry.id, file: entry.file.path };
     try {
-      const { ruleset } = resolveRuleset(entry.file, header, parent, used, reporter);
+      const { ruleset } = resolveRuleset(
+        entry.file,
+        header,
+        parent,
+        used,
+        reporter,
+      );
       validate(ruleset, reporter);
       result = ruleset;
     } catch (e) {
       // A checker bug must not become a stack trace for the analyst; report it where it happened.
-      reporter.report(CODES.internalError, `internal error while checking ${entry.id}: ${(e as Error).message}`, header.ref.span, {
-        notes: ["this is a bug in regel, not in the ruleset; please report it"],
-      });
+      reporter.report(
+        CODES.internalError,
+        `internal error while checking ${entry.id}: ${(e as Error).message}`,
+        header.ref.span,
+        {
+          notes: [
+            "this is a bug in regel, not in the ruleset; please report it",
+          ],
+        },
+      );
     }
     reporter.context = undefined;
     visiting.delete(entry.id);
@@ -88,20 +123,35 @@ export function check(files: RegelFile[]): CheckResult {
   };
 
   for (const entry of entries.values()) resolve(entry);
-  const rulesets = [...done.values()].filter((r): r is ResolvedRuleset => r !== undefined);
-  rulesets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : compareVersions(a.version, b.version)));
+  const rulesets = [...done.values()].filter(
+    (r): r is ResolvedRuleset => r !== undefined,
+  );
+  rulesets.sort((a, b) =>
+    a.name < b.name
+      ? -1
+      : a.name > b.name
+        ? 1
+        : compareVersions(a.version, b.version),
+  );
   checkOverlaps(rulesets, entries, reporter);
   return { rulesets, diagnostics: sortDiagnostics(reporter.diagnostics) };
 }
 
 /** Header checks and the id index: one entry per `name@version`, the first file wins. */
-function indexFiles(files: RegelFile[], reporter: Reporter): Map<string, Entry> {
+function indexFiles(
+  files: RegelFile[],
+  reporter: Reporter,
+): Map<string, Entry> {
   const entries = new Map<string, Entry>();
   for (const file of files) {
     if (file === undefined || file === null) continue;
     const header = file.header;
     if (header === undefined || header === null) {
-      const at = file.span ?? { file: file.path, start: { offset: 0, line: 1, column: 1 }, end: { offset: 0, line: 1, column: 1 } };
+      const at = file.span ?? {
+        file: file.path,
+        start: { offset: 0, line: 1, column: 1 },
+        end: { offset: 0, line: 1, column: 1 },
+      };
       const start = { offset: 0, line: 1, column: 1 };
       reporter.report(
         CODES.missingHeader,
@@ -110,21 +160,36 @@ function indexFiles(files: RegelFile[], reporter: Reporter): Map<string, Entry> 
       );
       continue;
     }
-    if (header.ref === undefined || !header.ref.name || !header.ref.version) continue;
+    if (header.ref === undefined || !header.ref.name || !header.ref.version)
+      continue;
     const id = rulesetId(header);
     const first = entries.get(id);
     if (first !== undefined) {
-      reporter.report(CODES.duplicateRuleset, `ruleset ${id} is declared in two files; give this version a new number`, header.ref.span, {
-        notes: [`first declared at ${where(first.header.ref.span)}`],
-      });
+      reporter.report(
+        CODES.duplicateRuleset,
+        `ruleset ${id} is declared in two files; give this version a new number`,
+        header.ref.span,
+        {
+          notes: [`first declared at ${where(first.header.ref.span)}`],
+        },
+      );
       continue;
     }
     entries.set(id, { file, header, id });
     for (const d of [header.validFrom, header.validUntil]) {
       annotateLiteral(d);
-      if (d !== undefined && !isRealDate(d.text)) reporter.report(CODES.badDateLiteral, `${d.text} is not a real calendar day`, d.span);
+      if (d !== undefined && !isRealDate(d.text))
+        reporter.report(
+          CODES.badDateLiteral,
+          `${d.text} is not a real calendar day`,
+          d.span,
+        );
     }
-    if (header.validFrom !== undefined && header.validUntil !== undefined && header.validFrom.text >= header.validUntil.text) {
+    if (
+      header.validFrom !== undefined &&
+      header.validUntil !== undefined &&
+      header.validFrom.text >= header.validUntil.text
+    ) {
       reporter.report(
         CODES.emptyValidity,
         `${id} is valid from ${header.validFrom.text} until ${header.validUntil.text}: \`until\` is exclusive, so it must come after \`from\``,
@@ -135,32 +200,50 @@ function indexFiles(files: RegelFile[], reporter: Reporter): Map<string, Entry> 
   return entries;
 }
 
-function lookupRef(entries: Map<string, Entry>, ref: RulesetRef, code: string, keyword: string, reporter: Reporter): Entry | undefined {
+function lookupRef(
+  entries: Map<string, Entry>,
+  ref: RulesetRef,
+  code: string,
+  keyword: string,
+  reporter: Reporter,
+): Entry | undefined {
   if (!ref.name || !ref.version) return undefined;
   const id = `${ref.name}@${ref.version}`;
   const entry = entries.get(id);
   if (entry !== undefined) return entry;
-  const versions = [...entries.values()].filter((e) => e.header.ref.name === ref.name).map((e) => e.header.ref.version);
+  const versions = [...entries.values()]
+    .filter((e) => e.header.ref.name === ref.name)
+    .map((e) => e.header.ref.version);
   versions.sort(compareVersions);
-  reporter.report(code, `\`${keyword} ${id}\`: no such ruleset version is loaded`, ref.span, {
-    ...suggest(id, entries.keys()),
-    notes:
-      versions.length > 0
-        ? [`loaded versions of ${ref.name}: ${versions.join(", ")}`]
-        : [`pass the file that declares ${id} to the command as well`],
-  });
+  reporter.report(
+    code,
+    `\`${keyword} ${id}\`: no such ruleset version is loaded`,
+    ref.span,
+    {
+      ...suggest(id, entries.keys()),
+      notes:
+        versions.length > 0
+          ? [`loaded versions of ${ref.name}: ${versions.join(", ")}`]
+          : [`pass the file that declares ${id} to the command as well`],
+    },
+  );
   return undefined;
 }
 
 /** Rulesets whose `extends` chain leads back to themselves; each gets REG213 at its `extends`. */
-function findExtendsCycles(entries: Map<string, Entry>, reporter: Reporter): Set<string> {
+function findExtendsCycles(
+  entries: Map<string, Entry>,
+  reporter: Reporter,
+): Set<string> {
   const inCycle = new Set<string>();
   for (const entry of entries.values()) {
     const path: string[] = [entry.id];
     const seen = new Set(path);
     let cur: Entry | undefined = entry;
     while (cur?.header.extends !== undefined) {
-      const next = entries.get(`${cur.header.extends.name}@${cur.header.extends.version}`);
+      const next = entries.get(
+        `${cur.header.extends.name}@${cur.header.extends.version}`,
+      );
       if (next === undefined) break;
       if (next.id === entry.id) {
         inCycle.add(entry.id);
@@ -191,7 +274,11 @@ function validate(ruleset: ResolvedRuleset, reporter: Reporter): void {
 }
 
 /** Two versions of one ruleset may not be in force on the same day (`until` exclusive, open ends infinite). */
-function checkOverlaps(rulesets: ResolvedRuleset[], entries: Map<string, Entry>, reporter: Reporter): void {
+function checkOverlaps(
+  rulesets: ResolvedRuleset[],
+  entries: Map<string, Entry>,
+  reporter: Reporter,
+): void {
   const byName = new Map<string, ResolvedRuleset[]>();
   for (const r of rulesets) {
     const list = byName.get(r.name);
@@ -211,7 +298,11 @@ function checkOverlaps(rulesets: ResolvedRuleset[], entries: Map<string, Entry>,
           CODES.overlappingValidity,
           `${b.id} (${period(b)}) overlaps ${a.id} (${period(a)}): two versions of one ruleset cannot both be in force`,
           (hb.validFrom ?? hb.ref).span,
-          { notes: [`${a.id} is declared at ${where(ha.ref.span)}; give the older version an \`until\` or move \`valid from\``] },
+          {
+            notes: [
+              `${a.id} is declared at ${where(ha.ref.span)}; give the older version an \`until\` or move \`valid from\``,
+            ],
+          },
         );
       }
     }
@@ -220,8 +311,14 @@ function checkOverlaps(rulesets: ResolvedRuleset[], entries: Map<string, Entry>,
 
 function overlap(a: ResolvedRuleset, b: ResolvedRuleset): boolean {
   // [from, until) intervals; undefined from = -infinity, undefined until = +infinity. ISO dates compare as strings.
-  const aStartsBeforeBEnds = a.validFrom === undefined || b.validUntil === undefined || a.validFrom < b.validUntil;
-  const bStartsBeforeAEnds = b.validFrom === undefined || a.validUntil === undefined || b.validFrom < a.validUntil;
+  const aStartsBeforeBEnds =
+    a.validFrom === undefined ||
+    b.validUntil === undefined ||
+    a.validFrom < b.validUntil;
+  const bStartsBeforeAEnds =
+    b.validFrom === undefined ||
+    a.validUntil === undefined ||
+    b.validFrom < a.validUntil;
   return aStartsBeforeBEnds && bStartsBeforeAEnds;
 }
 

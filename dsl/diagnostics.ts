@@ -24,7 +24,12 @@ export interface Diagnostic {
 }
 
 /** Build an error diagnostic. */
-export function error(code: string, message: string, span: Span, extra: Partial<Diagnostic> = {}): Diagnostic {
+export function error(
+  code: string,
+  message: string,
+  span: Span,
+  extra: Partial<Diagnostic> = {},
+): Diagnostic {
   return { code, severity: "error", message, span, ...extra };
 }
 
@@ -32,14 +37,20 @@ export function error(code: string, message: string, span: Span, extra: Partial<
  * The closest candidate to a misspelt name, or undefined when nothing is close enough.
  * Close enough: edit distance at most a third of the name's length (at least 1), case ignored.
  */
-export function closestName(name: string, candidates: Iterable<string>): string | undefined {
+export function closestName(
+  name: string,
+  candidates: Iterable<string>,
+): string | undefined {
   const lower = name.toLowerCase();
   const limit = Math.max(1, Math.floor(name.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
     const d = distance(lower, candidate.toLowerCase());
-    if (d < bestDistance || (d === bestDistance && best !== undefined && candidate < best)) {
+    if (
+      d < bestDistance ||
+      (d === bestDistance && best !== undefined && candidate < best)
+    ) {
       best = candidate;
       bestDistance = d;
     }
@@ -48,7 +59,9 @@ export function closestName(name: string, candidates: Iterable<string>): string 
 }
 
 /** Sort diagnostics by file, then position, then code: a stable order for output and tests. */
-export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+export function sortDiagnostics(
+  diagnostics: readonly Diagnostic[],
+): Diagnostic[] {
   return [...diagnostics].sort(
     (a, b) =>
       (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : 0) ||
@@ -69,18 +82,26 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
  *   help: did you mean `date_of_birth`?
  * ```
  */
-export function formatDiagnostic(diagnostic: Diagnostic, sourceText: string | undefined): string {
+export function formatDiagnostic(
+  diagnostic: Diagnostic,
+  sourceText: string | undefined,
+): string {
   const { span } = diagnostic;
   const head = `${span.file}:${span.start.line}:${span.start.column}: ${diagnostic.severity} ${diagnostic.code}: ${diagnostic.message}`;
   const lines = [head];
   if (sourceText !== undefined) lines.push(...codeFrame(sourceText, span));
   for (const note of diagnostic.notes ?? []) lines.push(`  note: ${note}`);
-  if (diagnostic.suggestion !== undefined) lines.push(`  help: did you mean \`${diagnostic.suggestion}\`?`);
+  if (diagnostic.suggestion !== undefined)
+    lines.push(`  help: did you mean \`${diagnostic.suggestion}\`?`);
   return lines.join("\n");
 }
 
 /** The lines around a span with a caret underline below the first line of the span. */
-export function codeFrame(sourceText: string, span: Span, context = 1): string[] {
+export function codeFrame(
+  sourceText: string,
+  span: Span,
+  context = 1,
+): string[] {
   const sourceLines = sourceText.split(/\r\n|\n|\r/);
   const first = Math.max(1, span.start.line - context);
   const last = Math.min(sourceLines.length, span.start.line + context);
@@ -92,9 +113,13 @@ export function codeFrame(sourceText: string, span: Span, context = 1): string[]
     if (n === span.start.line) {
       const startCol = Math.max(1, span.start.column);
       const endCol =
-        span.end.line === span.start.line ? Math.max(span.end.column, startCol + 1) : text.length + 1;
+        span.end.line === span.start.line
+          ? Math.max(span.end.column, startCol + 1)
+          : text.length + 1;
       const length = Math.max(1, Math.min(endCol, text.length + 1) - startCol);
-      out.push(`${" ".repeat(width)} | ${" ".repeat(startCol - 1)}${"^".repeat(length)}`);
+      out.push(
+        `${" ".repeat(width)} | ${" ".repeat(startCol - 1)}${"^".repeat(length)}`,
+      );
     }
   }
   return out;

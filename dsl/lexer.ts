@@ -30,15 +30,89 @@ export const Identifier = createToken({
 
 /** The reserved words, exactly as listed in docs/language.md. */
 export const KEYWORDS = [
-  "ruleset", "extends", "uses", "valid", "from", "until", "source", "url", "codelist", "value",
-  "entity", "extend", "file", "key", "role", "by", "field", "required", "personal", "column", "ikb",
-  "depositor", "rule", "meaning", "severity", "blocking", "signalling", "applies", "to",
-  "implements", "for", "when", "require", "message", "example", "pass", "fail", "with", "rrd",
-  "missing", "columns", "rows", "category", "blocks", "result", "on", "marking", "payout", "metric",
-  "norm", "year", "measure", "kind", "informal", "formal", "character", "remedial", "punitive",
-  "precondition", "fine", "base", "calendar", "weekend", "holiday", "easter", "if", "replace",
-  "remove", "and", "or", "not", "is", "present", "absent", "valid", "in", "matches", "exists",
-  "count", "sum", "where", "true", "false",
+  "ruleset",
+  "extends",
+  "uses",
+  "valid",
+  "from",
+  "until",
+  "source",
+  "url",
+  "codelist",
+  "value",
+  "entity",
+  "extend",
+  "file",
+  "key",
+  "role",
+  "by",
+  "field",
+  "required",
+  "personal",
+  "column",
+  "ikb",
+  "depositor",
+  "rule",
+  "meaning",
+  "severity",
+  "blocking",
+  "signalling",
+  "applies",
+  "to",
+  "implements",
+  "for",
+  "when",
+  "require",
+  "message",
+  "example",
+  "pass",
+  "fail",
+  "with",
+  "rrd",
+  "missing",
+  "columns",
+  "rows",
+  "category",
+  "blocks",
+  "result",
+  "on",
+  "marking",
+  "payout",
+  "metric",
+  "norm",
+  "year",
+  "measure",
+  "kind",
+  "informal",
+  "formal",
+  "character",
+  "remedial",
+  "punitive",
+  "precondition",
+  "fine",
+  "base",
+  "calendar",
+  "weekend",
+  "holiday",
+  "easter",
+  "if",
+  "replace",
+  "remove",
+  "and",
+  "or",
+  "not",
+  "is",
+  "present",
+  "absent",
+  "valid",
+  "in",
+  "matches",
+  "exists",
+  "count",
+  "sum",
+  "where",
+  "true",
+  "false",
 ] as const;
 
 export type KeywordText = (typeof KEYWORDS)[number];
@@ -63,8 +137,16 @@ export const WhiteSpace = createToken({
   group: Lexer.SKIPPED,
   line_breaks: true,
 });
-export const DocComment = createToken({ name: "DocComment", pattern: /\/\/\/[^\r\n]*/, group: "comments" });
-export const LineComment = createToken({ name: "LineComment", pattern: /\/\/[^\r\n]*/, group: "comments" });
+export const DocComment = createToken({
+  name: "DocComment",
+  pattern: /\/\/\/[^\r\n]*/,
+  group: "comments",
+});
+export const LineComment = createToken({
+  name: "LineComment",
+  pattern: /\/\/[^\r\n]*/,
+  group: "comments",
+});
 
 export const StringLit = createToken({
   name: "StringLit",
@@ -81,39 +163,92 @@ export const UnterminatedString = createToken({
 
 export const DateTimeLit = createToken({
   name: "DateTimeLit",
-  pattern: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/,
+  pattern:
+    /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/,
   label: "a date-time (YYYY-MM-DDThh:mm:ssZ)",
 });
-export const DateLit = createToken({ name: "DateLit", pattern: /\d{4}-\d{2}-\d{2}/, label: "a date (YYYY-MM-DD)" });
+export const DateLit = createToken({
+  name: "DateLit",
+  pattern: /\d{4}-\d{2}-\d{2}/,
+  label: "a date (YYYY-MM-DD)",
+});
 export const VersionLit = createToken({
   name: "VersionLit",
   pattern: /\d+\.\d+\.\d+(?:-[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)?/,
   label: "a version (MAJOR.MINOR.PATCH)",
 });
-export const DecimalLit = createToken({ name: "DecimalLit", pattern: /\d+\.\d+/, label: "a decimal number" });
+export const DecimalLit = createToken({
+  name: "DecimalLit",
+  pattern: /\d+\.\d+/,
+  label: "a decimal number",
+});
 export const ArticleNumber = createToken({
   name: "ArticleNumber",
   pattern: /\d+[A-Za-z][A-Za-z0-9_]*/,
   label: "an article number",
 });
-export const IntegerLit = createToken({ name: "IntegerLit", pattern: /\d+/, label: "a whole number" });
+export const IntegerLit = createToken({
+  name: "IntegerLit",
+  pattern: /\d+/,
+  label: "a whole number",
+});
 
-export const LParen = createToken({ name: "LParen", pattern: "(", label: "`(`" });
-export const RParen = createToken({ name: "RParen", pattern: ")", label: "`)`" });
-export const LBrace = createToken({ name: "LBrace", pattern: "{", label: "`{`" });
-export const RBrace = createToken({ name: "RBrace", pattern: "}", label: "`}`" });
+export const LParen = createToken({
+  name: "LParen",
+  pattern: "(",
+  label: "`(`",
+});
+export const RParen = createToken({
+  name: "RParen",
+  pattern: ")",
+  label: "`)`",
+});
+export const LBrace = createToken({
+  name: "LBrace",
+  pattern: "{",
+  label: "`{`",
+});
+export const RBrace = createToken({
+  name: "RBrace",
+  pattern: "}",
+  label: "`}`",
+});
 export const Comma = createToken({ name: "Comma", pattern: ",", label: "`,`" });
 export const Colon = createToken({ name: "Colon", pattern: ":", label: "`:`" });
 export const Dot = createToken({ name: "Dot", pattern: ".", label: "`.`" });
 export const At = createToken({ name: "At", pattern: "@", label: "`@`" });
-export const Percent = createToken({ name: "Percent", pattern: "%", label: "`%`" });
+export const Percent = createToken({
+  name: "Percent",
+  pattern: "%",
+  label: "`%`",
+});
 export const Star = createToken({ name: "Star", pattern: "*", label: "`*`" });
-export const NotEquals = createToken({ name: "NotEquals", pattern: "!=", label: "`!=`" });
-export const LessEq = createToken({ name: "LessEq", pattern: "<=", label: "`<=`" });
-export const GreaterEq = createToken({ name: "GreaterEq", pattern: ">=", label: "`>=`" });
+export const NotEquals = createToken({
+  name: "NotEquals",
+  pattern: "!=",
+  label: "`!=`",
+});
+export const LessEq = createToken({
+  name: "LessEq",
+  pattern: "<=",
+  label: "`<=`",
+});
+export const GreaterEq = createToken({
+  name: "GreaterEq",
+  pattern: ">=",
+  label: "`>=`",
+});
 export const Less = createToken({ name: "Less", pattern: "<", label: "`<`" });
-export const Greater = createToken({ name: "Greater", pattern: ">", label: "`>`" });
-export const Equals = createToken({ name: "Equals", pattern: "=", label: "`=`" });
+export const Greater = createToken({
+  name: "Greater",
+  pattern: ">",
+  label: "`>`",
+});
+export const Equals = createToken({
+  name: "Equals",
+  pattern: "=",
+  label: "`=`",
+});
 export const Plus = createToken({ name: "Plus", pattern: "+", label: "`+`" });
 export const Minus = createToken({ name: "Minus", pattern: "-", label: "`-`" });
 export const Slash = createToken({ name: "Slash", pattern: "/", label: "`/`" });
@@ -131,8 +266,12 @@ export const Unknown = createToken({
   // every code unit below 256 that the pattern accepts, and one per 256-block above (Chevrotain
   // buckets those by block).
   start_chars_hint: [
-    ...Array.from({ length: 256 }, (_, c) => String.fromCharCode(c)).filter((ch) => UNKNOWN_PATTERN.test(ch)),
-    ...Array.from({ length: 255 }, (_, b) => String.fromCharCode((b + 1) * 256)),
+    ...Array.from({ length: 256 }, (_, c) => String.fromCharCode(c)).filter(
+      (ch) => UNKNOWN_PATTERN.test(ch),
+    ),
+    ...Array.from({ length: 255 }, (_, b) =>
+      String.fromCharCode((b + 1) * 256),
+    ),
   ],
 });
 
@@ -186,7 +325,9 @@ export const allTokens: TokenType[] = [
  * run; they run under the test suite (and with REGEL_VALIDATE_GRAMMAR=1), where a broken
  * definition would show.
  */
-export const VALIDATE_GRAMMAR = process.env.VITEST !== undefined || process.env.REGEL_VALIDATE_GRAMMAR === "1";
+export const VALIDATE_GRAMMAR =
+  process.env.VITEST !== undefined ||
+  process.env.REGEL_VALIDATE_GRAMMAR === "1";
 
 const lexer = new Lexer(allTokens, {
   positionTracking: "full",
@@ -200,7 +341,11 @@ const lexer = new Lexer(allTokens, {
 export function tokenSpan(file: string, token: IToken): Span {
   return {
     file,
-    start: { offset: token.startOffset, line: token.startLine ?? 1, column: token.startColumn ?? 1 },
+    start: {
+      offset: token.startOffset,
+      line: token.startLine ?? 1,
+      column: token.startColumn ?? 1,
+    },
     end: {
       offset: (token.endOffset ?? token.startOffset) + 1,
       line: token.endLine ?? token.startLine ?? 1,
@@ -210,7 +355,14 @@ export function tokenSpan(file: string, token: IToken): Span {
 }
 
 /** Span of `length` characters from a known position, following line breaks in `text`. */
-function spanAt(file: string, text: string, offset: number, line: number, column: number, length: number): Span {
+function spanAt(
+  file: string,
+  text: string,
+  offset: number,
+  line: number,
+  column: number,
+  length: number,
+): Span {
   let l = line;
   let c = column;
   const stop = Math.min(text.length, offset + length);
@@ -223,10 +375,19 @@ function spanAt(file: string, text: string, offset: number, line: number, column
       c++;
     }
   }
-  return { file, start: { offset, line, column }, end: { offset: stop, line: l, column: c } };
+  return {
+    file,
+    start: { offset, line, column },
+    end: { offset: stop, line: l, column: c },
+  };
 }
 
-const ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", n: "\n", t: "\t" };
+const ESCAPES: Record<string, string> = {
+  '"': '"',
+  "\\": "\\",
+  n: "\n",
+  t: "\t",
+};
 
 /**
  * The value of a string token: quotes removed, escapes decoded. Invalid escapes are kept as
@@ -234,7 +395,8 @@ const ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", n: "\n", t: "\t"
  */
 export function decodeString(image: string): string {
   if (image.length === 0) return "";
-  const closed = image.length >= 2 && image.endsWith('"') && !isEscapedQuoteAtEnd(image);
+  const closed =
+    image.length >= 2 && image.endsWith('"') && !isEscapedQuoteAtEnd(image);
   const body = image.slice(1, closed ? -1 : undefined);
   if (!body.includes("\\")) return body;
   let out = "";
@@ -268,12 +430,18 @@ export function decodeString(image: string): string {
 /** True when the final `"` of an image is itself escaped (`"abc\"` is unterminated). */
 function isEscapedQuoteAtEnd(image: string): boolean {
   let backslashes = 0;
-  for (let i = image.length - 2; i >= 1 && image[i] === "\\"; i--) backslashes++;
+  for (let i = image.length - 2; i >= 1 && image[i] === "\\"; i--)
+    backslashes++;
   return backslashes % 2 === 1;
 }
 
 /** Report invalid escapes inside one string token (REG103). */
-function checkEscapes(file: string, text: string, token: IToken, out: Diagnostic[]): void {
+function checkEscapes(
+  file: string,
+  text: string,
+  token: IToken,
+  out: Diagnostic[],
+): void {
   const image = token.image;
   if (!image.includes("\\")) return;
   for (let i = 1; i < image.length; i++) {
@@ -289,13 +457,26 @@ function checkEscapes(file: string, text: string, token: IToken, out: Diagnostic
       i += unicode[0].length;
       continue;
     }
-    const length = next === "u" ? Math.max(2, (/^u\{[^}"]*\}?/.exec(image.slice(i + 1))?.[0].length ?? 1) + 1) : 2;
+    const length =
+      next === "u"
+        ? Math.max(
+            2,
+            (/^u\{[^}"]*\}?/.exec(image.slice(i + 1))?.[0].length ?? 1) + 1,
+          )
+        : 2;
     const written = image.slice(i, i + length);
     out.push(
       error(
         "REG103",
         `invalid escape \`${written}\` in a quoted text; use \`\\"\`, \`\\\\\`, \`\\n\`, \`\\t\` or \`\\u{...}\``,
-        spanAt(file, text, token.startOffset + i, token.startLine ?? 1, (token.startColumn ?? 1) + i, length),
+        spanAt(
+          file,
+          text,
+          token.startOffset + i,
+          token.startLine ?? 1,
+          (token.startColumn ?? 1) + i,
+          length,
+        ),
       ),
     );
     i += length - 1;
@@ -335,7 +516,9 @@ export function tokenize(text: string, file: string): TokenizeResult {
     diagnostics.push(
       error(
         "REG101",
-        length === 1 ? `unexpected character \`${shown}\`` : `unexpected characters \`${shown}\``,
+        length === 1
+          ? `unexpected character \`${shown}\``
+          : `unexpected characters \`${shown}\``,
         spanAt(file, text, e.offset, e.line ?? 1, e.column ?? 1, length),
       ),
     );
@@ -343,7 +526,11 @@ export function tokenize(text: string, file: string): TokenizeResult {
   for (const token of result.tokens) {
     if (token.tokenType === UnterminatedString) {
       diagnostics.push(
-        error("REG102", "this quoted text has no closing `\"` on its line", tokenSpan(file, token)),
+        error(
+          "REG102",
+          'this quoted text has no closing `"` on its line',
+          tokenSpan(file, token),
+        ),
       );
       checkEscapes(file, text, token, diagnostics);
     } else if (token.tokenType === StringLit) {
@@ -351,15 +538,27 @@ export function tokenize(text: string, file: string): TokenizeResult {
     }
   }
   for (const token of result.groups.unknown ?? []) {
-    const shown = token.image.length > 20 ? `${token.image.slice(0, 20)}…` : token.image;
+    const shown =
+      token.image.length > 20 ? `${token.image.slice(0, 20)}…` : token.image;
     diagnostics.push(
-      error("REG101", token.image.length === 1 ? `unexpected character \`${shown}\`` : `unexpected characters \`${shown}\``, tokenSpan(file, token)),
+      error(
+        "REG101",
+        token.image.length === 1
+          ? `unexpected character \`${shown}\``
+          : `unexpected characters \`${shown}\``,
+        tokenSpan(file, token),
+      ),
     );
   }
   const comments: Comment[] = [];
   for (const token of result.groups.comments ?? []) {
     const doc = token.tokenType === DocComment;
-    comments.push({ kind: "Comment", span: tokenSpan(file, token), text: commentText(token.image, doc), doc });
+    comments.push({
+      kind: "Comment",
+      span: tokenSpan(file, token),
+      text: commentText(token.image, doc),
+      doc,
+    });
   }
   diagnostics.sort((a, b) => a.span.start.offset - b.span.start.offset);
   return { tokens: result.tokens, comments, diagnostics };

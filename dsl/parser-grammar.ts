@@ -99,36 +99,98 @@ import {
 import { errorMessageProvider } from "./parser-messages.js";
 
 /** Units a duration may be written in. */
-export const DURATION_UNITS: readonly DurationUnit[] = ["s", "min", "h", "days", "workdays", "months", "years"];
+export const DURATION_UNITS: readonly DurationUnit[] = [
+  "s",
+  "min",
+  "h",
+  "days",
+  "workdays",
+  "months",
+  "years",
+];
 /** Deepest expression tree the parser builds (REG126 beyond). */
 export const MAX_EXPR_DEPTH = 256;
 /** Field types. */
 export const TYPE_NAMES: readonly TypeName[] = [
-  "text", "integer", "decimal", "money", "date", "datetime", "boolean", "code", "ref",
+  "text",
+  "integer",
+  "decimal",
+  "money",
+  "date",
+  "datetime",
+  "boolean",
+  "code",
+  "ref",
 ];
 /** Metric types. */
-export const METRIC_TYPES: readonly MetricType[] = ["percent", "duration", "date", "integer", "text", "boolean"];
+export const METRIC_TYPES: readonly MetricType[] = [
+  "percent",
+  "duration",
+  "date",
+  "integer",
+  "text",
+  "boolean",
+];
 
 /** Month names (English and Dutch) to month numbers. */
 const MONTHS: Record<string, number> = {
-  january: 1, february: 2, march: 3, april: 4, may: 5, june: 6, july: 7, august: 8,
-  september: 9, october: 10, november: 11, december: 12,
-  januari: 1, februari: 2, maart: 3, mei: 5, juni: 6, juli: 7, augustus: 8, oktober: 10,
+  january: 1,
+  february: 2,
+  march: 3,
+  april: 4,
+  may: 5,
+  june: 6,
+  july: 7,
+  august: 8,
+  september: 9,
+  october: 10,
+  november: 11,
+  december: 12,
+  januari: 1,
+  februari: 2,
+  maart: 3,
+  mei: 5,
+  juni: 6,
+  juli: 7,
+  augustus: 8,
+  oktober: 10,
 };
 
 /** The canonical order of the clauses of each declaration kind (for REG122 / REG123). */
 export const CLAUSE_ORDER: Record<string, readonly string[]> = {
   ruleset: ["extends", "uses", "valid", "source"],
-  rule: ["meaning", "severity", "applies", "implements", "for", "when", "require", "message", "example"],
+  rule: [
+    "meaning",
+    "severity",
+    "applies",
+    "implements",
+    "for",
+    "when",
+    "require",
+    "message",
+    "example",
+  ],
 };
 /** The keywords that start a clause, per declaration kind: where parsing resumes after junk. */
-export const CLAUSE_STARTS: Partial<Record<Declaration["kind"] | "RulesetHeader", readonly TokenType[]>> = {
+export const CLAUSE_STARTS: Partial<
+  Record<Declaration["kind"] | "RulesetHeader", readonly TokenType[]>
+> = {
   RulesetHeader: [KW.extends, KW.uses, KW.valid, KW.source],
   CodeList: [KW.implements, KW.value],
   Entity: [KW.implements, KW.file, KW.key, KW.role, KW.field],
   ExtendEntity: [KW.field, KW.replace, KW.remove],
   Ikb: [KW.key, KW.depositor, KW.implements],
-  Rule: [KW.meaning, KW.severity, KW.applies, KW.implements, KW.for, KW.when, KW.require, KW.message, KW.example],
+  Rule: [
+    KW.meaning,
+    KW.severity,
+    KW.applies,
+    KW.implements,
+    KW.for,
+    KW.when,
+    KW.require,
+    KW.message,
+    KW.example,
+  ],
   Category: [KW.blocks, KW.implements, KW.result, KW.marking],
   Payout: [KW.implements],
   Norm: [KW.implements, KW.year, KW.from],
@@ -137,11 +199,27 @@ export const CLAUSE_STARTS: Partial<Record<Declaration["kind"] | "RulesetHeader"
 };
 
 /** Clauses that may appear more than once. */
-const REPEATABLE = new Set(["uses", "source", "example", "implements", "value", "field", "precondition", "holiday", "result", "marking", "year", "from", "remove field", "replace field"]);
+const REPEATABLE = new Set([
+  "uses",
+  "source",
+  "example",
+  "implements",
+  "value",
+  "field",
+  "precondition",
+  "holiday",
+  "result",
+  "marking",
+  "year",
+  "from",
+  "remove field",
+  "replace field",
+]);
 
 type Clause = { name: string; token: IToken };
 
-const isReal = (t: IToken | undefined): t is IToken => t !== undefined && Number.isFinite(t.startOffset) && t.startOffset >= 0;
+const isReal = (t: IToken | undefined): t is IToken =>
+  t !== undefined && Number.isFinite(t.startOffset) && t.startOffset >= 0;
 
 /**
  * The regel parser. Create it once (it is expensive to build) and reuse it through
@@ -158,10 +236,17 @@ export class RegelParser extends EmbeddedActionsParser {
   partial: Declaration | RulesetHeader | undefined;
 
   constructor() {
-    super(allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider, skipValidations: !VALIDATE_GRAMMAR });
+    super(allTokens, {
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      errorMessageProvider,
+      skipValidations: !VALIDATE_GRAMMAR,
+    });
     // Chevrotain's in-repetition recovery calls itself once per skipped region, so a long run of
     // bad clauses overflows the stack; the driver resumes declarations itself (see parser.ts).
-    (this as unknown as { attemptInRepetitionRecovery: () => void }).attemptInRepetitionRecovery = () => {};
+    (
+      this as unknown as { attemptInRepetitionRecovery: () => void }
+    ).attemptInRepetitionRecovery = () => {};
     this.performSelfAnalysis();
   }
 
@@ -169,11 +254,19 @@ export class RegelParser extends EmbeddedActionsParser {
 
   private startOf(t: IToken | undefined): Position {
     if (!isReal(t)) return this.endOfLast();
-    return { offset: t.startOffset, line: t.startLine ?? 1, column: t.startColumn ?? 1 };
+    return {
+      offset: t.startOffset,
+      line: t.startLine ?? 1,
+      column: t.startColumn ?? 1,
+    };
   }
 
   private endOf(t: IToken): Position {
-    return { offset: (t.endOffset ?? t.startOffset) + 1, line: t.endLine ?? 1, column: (t.endColumn ?? 0) + 1 };
+    return {
+      offset: (t.endOffset ?? t.startOffset) + 1,
+      line: t.endLine ?? 1,
+      column: (t.endColumn ?? 0) + 1,
+    };
   }
 
   /** End of the last real token consumed, or the fallback position. */
@@ -186,13 +279,16 @@ export class RegelParser extends EmbeddedActionsParser {
   sp(start: IToken | undefined): Span {
     const s = this.startOf(start);
     const last = this.LA(0);
-    const e = isReal(last) && last.startOffset >= s.offset ? this.endOf(last) : s;
+    const e =
+      isReal(last) && last.startOffset >= s.offset ? this.endOf(last) : s;
     return { file: this.file, start: s, end: e };
   }
 
   /** Go on reading the current input from token index `index` (used to resume a declaration). */
   seek(index: number): void {
-    (this as unknown as { importLexerState(i: number): void }).importLexerState(index - 1);
+    (this as unknown as { importLexerState(i: number): void }).importLexerState(
+      index - 1,
+    );
   }
 
   /** The last real token the parser consumed, if any. */
@@ -220,7 +316,12 @@ export class RegelParser extends EmbeddedActionsParser {
     return this.id(undefined);
   }
 
-  private report(code: string, message: string, span: Span, extra: Partial<Diagnostic> = {}): void {
+  private report(
+    code: string,
+    message: string,
+    span: Span,
+    extra: Partial<Diagnostic> = {},
+  ): void {
     this.extra.push(error(code, message, span, extra));
   }
 
@@ -229,7 +330,11 @@ export class RegelParser extends EmbeddedActionsParser {
     if (!isReal(t)) return 0;
     const n = Number(t.image) * sign;
     if (!Number.isSafeInteger(n)) {
-      this.report("REG121", `the number \`${t.image}\` is too large`, this.tsp(t));
+      this.report(
+        "REG121",
+        `the number \`${t.image}\` is too large`,
+        this.tsp(t),
+      );
       return 0;
     }
     return n;
@@ -244,7 +349,8 @@ export class RegelParser extends EmbeddedActionsParser {
   private clauseLogs = new WeakMap<object, Clause[]>();
 
   private clauseLog(node: object | undefined): Clause[] {
-    if (node === undefined || node === null || typeof node !== "object") return [];
+    if (node === undefined || node === null || typeof node !== "object")
+      return [];
     let log = this.clauseLogs.get(node);
     if (log === undefined) this.clauseLogs.set(node, (log = []));
     return log;
@@ -256,33 +362,71 @@ export class RegelParser extends EmbeddedActionsParser {
    */
   continueClauses(node: Declaration | RulesetHeader): boolean {
     switch (node.kind) {
-      case "RulesetHeader": this.headerClauses(node); return true;
-      case "CodeList": this.codeListClauses(node); return true;
-      case "Entity": this.entityClauses(node); return true;
-      case "ExtendEntity": this.extendEntityClauses(node); return true;
-      case "Ikb": this.ikbClauses(node); return true;
-      case "Rule": this.ruleClauses(node); return true;
-      case "Category": this.categoryClauses(node); return true;
-      case "Payout": this.payoutClauses(node); return true;
-      case "Norm": this.normClauses(node); return true;
-      case "Measure": this.measureClauses(node); return true;
-      case "Calendar": this.calendarClauses(node); return true;
-      default: return false;
+      case "RulesetHeader":
+        this.headerClauses(node);
+        return true;
+      case "CodeList":
+        this.codeListClauses(node);
+        return true;
+      case "Entity":
+        this.entityClauses(node);
+        return true;
+      case "ExtendEntity":
+        this.extendEntityClauses(node);
+        return true;
+      case "Ikb":
+        this.ikbClauses(node);
+        return true;
+      case "Rule":
+        this.ruleClauses(node);
+        return true;
+      case "Category":
+        this.categoryClauses(node);
+        return true;
+      case "Payout":
+        this.payoutClauses(node);
+        return true;
+      case "Norm":
+        this.normClauses(node);
+        return true;
+      case "Measure":
+        this.measureClauses(node);
+        return true;
+      case "Calendar":
+        this.calendarClauses(node);
+        return true;
+      default:
+        return false;
     }
   }
 
   /** Checks once a declaration is completely read: clause order and repeats, built-in file checks. */
   finish(node: Declaration | RulesetHeader): void {
     const what: Partial<Record<string, string>> = {
-      RulesetHeader: "ruleset", Entity: "entity", Ikb: "ikb", Rule: "rule", Category: "category", Measure: "measure", Calendar: "calendar",
+      RulesetHeader: "ruleset",
+      Entity: "entity",
+      Ikb: "ikb",
+      Rule: "rule",
+      Category: "category",
+      Measure: "measure",
+      Calendar: "calendar",
     };
     const name = what[node.kind];
     if (name !== undefined) this.checkClauses(name, this.clauseLog(node));
     if (node.kind === "Rule") {
       // `require header` / `require references` in a file rule are built-in checks, not field names.
       const req = node.require;
-      if (node.target?.kind === "FileTarget" && req?.kind === "Path" && req.entity === undefined && (req.name.name === "header" || req.name.name === "references")) {
-        node.require = { kind: "FileCheck", check: req.name.name, span: req.span };
+      if (
+        node.target?.kind === "FileTarget" &&
+        req?.kind === "Path" &&
+        req.entity === undefined &&
+        (req.name.name === "header" || req.name.name === "references")
+      ) {
+        node.require = {
+          kind: "FileCheck",
+          check: req.name.name,
+          span: req.span,
+        };
       }
     }
   }
@@ -295,18 +439,32 @@ export class RegelParser extends EmbeddedActionsParser {
     let lastName = "";
     for (const c of clauses) {
       if (seen.has(c.name) && !REPEATABLE.has(c.name)) {
-        this.report("REG122", `\`${c.name}\` is given twice in this ${what}`, this.tsp(c.token), {
-          notes: [`the first \`${c.name}\` is on line ${seen.get(c.name)!.startLine}`],
-        });
+        this.report(
+          "REG122",
+          `\`${c.name}\` is given twice in this ${what}`,
+          this.tsp(c.token),
+          {
+            notes: [
+              `the first \`${c.name}\` is on line ${seen.get(c.name)!.startLine}`,
+            ],
+          },
+        );
         continue;
       }
       if (!seen.has(c.name)) seen.set(c.name, c.token);
       if (order) {
         const rank = order.indexOf(c.name);
         if (rank >= 0 && rank < lastRank) {
-          this.report("REG123", `\`${c.name}\` must come before \`${lastName}\` in a ${what}`, this.tsp(c.token), {
-            notes: [`the clauses of a ${what} go in this order: ${order.map((o) => `\`${o}\``).join(", ")}`],
-          });
+          this.report(
+            "REG123",
+            `\`${c.name}\` must come before \`${lastName}\` in a ${what}`,
+            this.tsp(c.token),
+            {
+              notes: [
+                `the clauses of a ${what} go in this order: ${order.map((o) => `\`${o}\``).join(", ")}`,
+              ],
+            },
+          );
         } else if (rank >= 0) {
           lastRank = rank;
           lastName = c.name;
@@ -315,11 +473,26 @@ export class RegelParser extends EmbeddedActionsParser {
     }
   }
 
-  private binary(op: BinaryOp, left: Expr | undefined, right: Expr | undefined, start: IToken): Expr {
+  private binary(
+    op: BinaryOp,
+    left: Expr | undefined,
+    right: Expr | undefined,
+    start: IToken,
+  ): Expr {
     const l = left ?? this.errorExpr();
     const r = right ?? this.errorExpr();
-    const span = { file: this.file, start: l.span.start, end: r.span.end.offset >= l.span.start.offset ? r.span.end : this.sp(start).end };
-    return this.limit({ kind: "Binary", op, left: l, right: r, span }, 1 + Math.max(this.depth(l), this.depth(r)));
+    const span = {
+      file: this.file,
+      start: l.span.start,
+      end:
+        r.span.end.offset >= l.span.start.offset
+          ? r.span.end
+          : this.sp(start).end,
+    };
+    return this.limit(
+      { kind: "Binary", op, left: l, right: r, span },
+      1 + Math.max(this.depth(l), this.depth(r)),
+    );
   }
 
   /** Depth of expression trees built in this parse (leaves are 1). */
@@ -342,9 +515,18 @@ export class RegelParser extends EmbeddedActionsParser {
     }
     if (!this.tooDeepReported) {
       this.tooDeepReported = true;
-      this.report("REG126", `this condition is nested more than ${MAX_EXPR_DEPTH} operators deep; split it up`, e.span);
+      this.report(
+        "REG126",
+        `this condition is nested more than ${MAX_EXPR_DEPTH} operators deep; split it up`,
+        e.span,
+      );
     }
-    return { kind: "Path", entity: undefined, name: { kind: "Ident", name: "", span: e.span }, span: e.span };
+    return {
+      kind: "Path",
+      entity: undefined,
+      name: { kind: "Ident", name: "", span: e.span },
+      span: e.span,
+    };
   }
 
   /** Placeholder for an expression recovery lost: a path with an empty name. */
@@ -362,18 +544,30 @@ export class RegelParser extends EmbeddedActionsParser {
 
   public text = this.RULE("text", (): StringLiteral => {
     const t = this.CONSUME(StringLit);
-    return this.ACTION(() => ({ kind: "String" as const, value: isReal(t) ? decodeString(t.image) : "", span: this.tsp(t) }))!;
+    return this.ACTION(() => ({
+      kind: "String" as const,
+      value: isReal(t) ? decodeString(t.image) : "",
+      span: this.tsp(t),
+    }))!;
   });
 
   /** A required title: like {@link text}, but named for error messages. */
   public title = this.RULE("title", (): StringLiteral => {
     const t = this.CONSUME(StringLit);
-    return this.ACTION(() => ({ kind: "String" as const, value: isReal(t) ? decodeString(t.image) : "", span: this.tsp(t) }))!;
+    return this.ACTION(() => ({
+      kind: "String" as const,
+      value: isReal(t) ? decodeString(t.image) : "",
+      span: this.tsp(t),
+    }))!;
   });
 
   public date = this.RULE("date", (): DateLiteral => {
     const t = this.CONSUME(DateLit);
-    return this.ACTION(() => ({ kind: "Date" as const, text: isReal(t) ? t.image : "", span: this.tsp(t) }))!;
+    return this.ACTION(() => ({
+      kind: "Date" as const,
+      text: isReal(t) ? t.image : "",
+      span: this.tsp(t),
+    }))!;
   });
 
   public rulesetRef = this.RULE("rulesetRef", (): RulesetRef => {
@@ -388,7 +582,10 @@ export class RegelParser extends EmbeddedActionsParser {
     const v = this.CONSUME(VersionLit);
     return this.ACTION(() => ({
       kind: "RulesetRef" as const,
-      name: parts.filter(isReal).map((p) => p.image).join("."),
+      name: parts
+        .filter(isReal)
+        .map((p) => p.image)
+        .join("."),
       version: isReal(v) ? v.image : "",
       span: this.sp(start),
     }))!;
@@ -400,7 +597,11 @@ export class RegelParser extends EmbeddedActionsParser {
     const words: IToken[] = [];
     let quoted: StringLiteral | undefined;
     this.OR([
-      { ALT: () => { quoted = this.SUBRULE(this.text); } },
+      {
+        ALT: () => {
+          quoted = this.SUBRULE(this.text);
+        },
+      },
       {
         ALT: () => {
           this.MANY(() => {
@@ -434,20 +635,35 @@ export class RegelParser extends EmbeddedActionsParser {
           }
         }
       }
-      return { kind: "ArticleRef" as const, source: source ?? this.emptyId(), locator, span: this.sp(start) };
+      return {
+        kind: "ArticleRef" as const,
+        source: source ?? this.emptyId(),
+        locator,
+        span: this.sp(start),
+      };
     })!;
   });
 
   public implementsClause = this.RULE("implementsClause", (): ArticleRef[] => {
     const refs: ArticleRef[] = [];
     this.CONSUME(KW.implements);
-    this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { refs.push(this.SUBRULE(this.articleRef)); } });
+    this.AT_LEAST_ONE_SEP({
+      SEP: Comma,
+      DEF: () => {
+        refs.push(this.SUBRULE(this.articleRef));
+      },
+    });
     return this.ACTION(() => refs.filter((r) => r !== undefined))!;
   });
 
   public identList = this.RULE("identList", (): Ident[] => {
     const names: Ident[] = [];
-    this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { names.push(this.SUBRULE(this.ident)); } });
+    this.AT_LEAST_ONE_SEP({
+      SEP: Comma,
+      DEF: () => {
+        names.push(this.SUBRULE(this.ident));
+      },
+    });
     return this.ACTION(() => names.filter((n) => n !== undefined))!;
   });
 
@@ -464,9 +680,17 @@ export class RegelParser extends EmbeddedActionsParser {
     return this.ACTION(() => {
       if (!isReal(t)) return undefined;
       if (t.image === "D" || t.image === "V") return t.image;
-      this.report("REG119", `\`${t.image}\` is not a role: write \`D\` (depositor) or \`V\` (representative)`, this.tsp(t), {
-        suggestion: t.image.toUpperCase() === "D" || t.image.toUpperCase() === "V" ? t.image.toUpperCase() : undefined,
-      });
+      this.report(
+        "REG119",
+        `\`${t.image}\` is not a role: write \`D\` (depositor) or \`V\` (representative)`,
+        this.tsp(t),
+        {
+          suggestion:
+            t.image.toUpperCase() === "D" || t.image.toUpperCase() === "V"
+              ? t.image.toUpperCase()
+              : undefined,
+        },
+      );
       return undefined;
     });
   });
@@ -474,10 +698,21 @@ export class RegelParser extends EmbeddedActionsParser {
   /** `E.f`, `E.*`, `*.*` */
   public attributeRef = this.RULE("attributeRef", (): AttributeRef => {
     const start = this.LA(1);
-    const e = this.OR([{ ALT: () => this.CONSUME(Identifier) }, { ALT: () => this.CONSUME(Star) }]);
+    const e = this.OR([
+      { ALT: () => this.CONSUME(Identifier) },
+      { ALT: () => this.CONSUME(Star) },
+    ]);
     this.CONSUME(Dot);
-    const f = this.OR2([{ ALT: () => this.CONSUME2(Identifier) }, { ALT: () => this.CONSUME2(Star) }]);
-    return this.ACTION(() => ({ kind: "AttributeRef" as const, entity: this.id(e), field: this.id(f), span: this.sp(start) }))!;
+    const f = this.OR2([
+      { ALT: () => this.CONSUME2(Identifier) },
+      { ALT: () => this.CONSUME2(Star) },
+    ]);
+    return this.ACTION(() => ({
+      kind: "AttributeRef" as const,
+      entity: this.id(e),
+      field: this.id(f),
+      span: this.sp(start),
+    }))!;
   });
 
   // ---------------------------------------------------------------- header
@@ -488,16 +723,33 @@ export class RegelParser extends EmbeddedActionsParser {
     const ref = this.SUBRULE(this.rulesetRef);
     const node = this.ACTION(() =>
       this.begin<RulesetHeader>({
-        kind: "RulesetHeader", span: this.sp(start), ref: ref ?? { kind: "RulesetRef", name: "", version: "", span: this.sp(start) },
-        title: undefined, doc: [], extends: undefined, uses: [], validFrom: undefined, validUntil: undefined, sources: [],
+        kind: "RulesetHeader",
+        span: this.sp(start),
+        ref: ref ?? {
+          kind: "RulesetRef",
+          name: "",
+          version: "",
+          span: this.sp(start),
+        },
+        title: undefined,
+        doc: [],
+        extends: undefined,
+        uses: [],
+        validFrom: undefined,
+        validUntil: undefined,
+        sources: [],
       }),
     )!;
     this.OPTION(() => {
       const t = this.SUBRULE(this.text);
-      this.ACTION(() => { node.title = t?.value ?? ""; });
+      this.ACTION(() => {
+        node.title = t?.value ?? "";
+      });
     });
     this.SUBRULE(this.headerClauses, { ARGS: [node] });
-    this.ACTION(() => { node.span = this.sp(start); });
+    this.ACTION(() => {
+      node.span = this.sp(start);
+    });
     return node;
   });
 
@@ -511,7 +763,10 @@ export class RegelParser extends EmbeddedActionsParser {
           ALT: () => {
             this.CONSUME(KW.extends);
             const r = this.SUBRULE1(this.rulesetRef);
-            this.ACTION(() => { node.extends = r; clauses.push({ name: "extends", token: first }); });
+            this.ACTION(() => {
+              node.extends = r;
+              clauses.push({ name: "extends", token: first });
+            });
           },
         },
         {
@@ -521,7 +776,9 @@ export class RegelParser extends EmbeddedActionsParser {
               SEP: Comma,
               DEF: () => {
                 const r = this.SUBRULE2(this.rulesetRef);
-                this.ACTION(() => { if (r) node.uses.push(r); });
+                this.ACTION(() => {
+                  if (r) node.uses.push(r);
+                });
               },
             });
             this.ACTION(() => clauses.push({ name: "uses", token: first }));
@@ -530,30 +787,40 @@ export class RegelParser extends EmbeddedActionsParser {
         {
           ALT: () => {
             const v = this.SUBRULE(this.validClause);
-            this.ACTION(() => { node.validFrom = v?.from; node.validUntil = v?.until; clauses.push({ name: "valid", token: first }); });
+            this.ACTION(() => {
+              node.validFrom = v?.from;
+              node.validUntil = v?.until;
+              clauses.push({ name: "valid", token: first });
+            });
           },
         },
         {
           ALT: () => {
             const s = this.SUBRULE(this.sourceDecl);
-            this.ACTION(() => { if (s) node.sources.push(s); clauses.push({ name: "source", token: first }); });
+            this.ACTION(() => {
+              if (s) node.sources.push(s);
+              clauses.push({ name: "source", token: first });
+            });
           },
         },
       ]);
     });
   });
 
-  public validClause = this.RULE("validClause", (): { from: DateLiteral | undefined; until: DateLiteral | undefined } => {
-    this.CONSUME(KW.valid);
-    this.CONSUME(KW.from);
-    const from = this.SUBRULE(this.date);
-    let until: DateLiteral | undefined;
-    this.OPTION(() => {
-      this.CONSUME(KW.until);
-      until = this.SUBRULE2(this.date);
-    });
-    return { from, until };
-  });
+  public validClause = this.RULE(
+    "validClause",
+    (): { from: DateLiteral | undefined; until: DateLiteral | undefined } => {
+      this.CONSUME(KW.valid);
+      this.CONSUME(KW.from);
+      const from = this.SUBRULE(this.date);
+      let until: DateLiteral | undefined;
+      this.OPTION(() => {
+        this.CONSUME(KW.until);
+        until = this.SUBRULE2(this.date);
+      });
+      return { from, until };
+    },
+  );
 
   public sourceDecl = this.RULE("sourceDecl", (): SourceDecl => {
     const start = this.LA(1);
@@ -566,7 +833,11 @@ export class RegelParser extends EmbeddedActionsParser {
       url = this.SUBRULE2(this.text);
     });
     return this.ACTION(() => ({
-      kind: "Source" as const, alias: alias ?? this.emptyId(), title: title?.value ?? "", url: url?.value, span: this.sp(start),
+      kind: "Source" as const,
+      alias: alias ?? this.emptyId(),
+      title: title?.value ?? "",
+      url: url?.value,
+      span: this.sp(start),
     }))!;
   });
 
@@ -594,7 +865,9 @@ export class RegelParser extends EmbeddedActionsParser {
       { ALT: () => this.SUBRULE(this.removeDecl) },
     ]);
     return this.ACTION(() => {
-      const d = (decl as Declaration | undefined) ?? (this.partial as Declaration | undefined);
+      const d =
+        (decl as Declaration | undefined) ??
+        (this.partial as Declaration | undefined);
       if (d && replace) {
         d.replace = true;
         d.span = { ...d.span, start: this.startOf(start) };
@@ -609,47 +882,70 @@ export class RegelParser extends EmbeddedActionsParser {
     const name = this.SUBRULE(this.ident);
     const node = this.ACTION(() =>
       this.begin<CodeListDecl>({
-        kind: "CodeList", span: this.sp(start), doc: [], replace: false, name: name ?? this.emptyId(), title: undefined, implementsRefs: [], values: [],
+        kind: "CodeList",
+        span: this.sp(start),
+        doc: [],
+        replace: false,
+        name: name ?? this.emptyId(),
+        title: undefined,
+        implementsRefs: [],
+        values: [],
       }),
     )!;
     this.OPTION(() => {
       const t = this.SUBRULE(this.text);
-      this.ACTION(() => { node.title = t?.value ?? ""; });
+      this.ACTION(() => {
+        node.title = t?.value ?? "";
+      });
     });
     this.SUBRULE(this.codeListClauses, { ARGS: [node] });
-    this.ACTION(() => { node.span = this.sp(start); });
+    this.ACTION(() => {
+      node.span = this.sp(start);
+    });
     return node;
   });
 
   /** The clauses of a CodeListDecl; also the entry point when parsing resumes after text that is no clause. */
-  public codeListClauses = this.RULE("codeListClauses", (node: CodeListDecl) => {
-    const clauses = this.clauseLog(node);
-    this.MANY(() => {
-      this.OR([
-        {
-          ALT: () => {
-            const refs = this.SUBRULE(this.implementsClause);
-            this.ACTION(() => { if (refs) node.implementsRefs.push(...refs); });
+  public codeListClauses = this.RULE(
+    "codeListClauses",
+    (node: CodeListDecl) => {
+      const clauses = this.clauseLog(node);
+      this.MANY(() => {
+        this.OR([
+          {
+            ALT: () => {
+              const refs = this.SUBRULE(this.implementsClause);
+              this.ACTION(() => {
+                if (refs) node.implementsRefs.push(...refs);
+              });
+            },
           },
-        },
-        {
-          ALT: () => {
-            const v = this.SUBRULE(this.codeValue);
-            this.ACTION(() => { if (v) node.values.push(v); });
+          {
+            ALT: () => {
+              const v = this.SUBRULE(this.codeValue);
+              this.ACTION(() => {
+                if (v) node.values.push(v);
+              });
+            },
           },
-        },
-      ]);
-    });
-  });
+        ]);
+      });
+    },
+  );
 
   public codeValue = this.RULE("codeValue", (): CodeValue => {
     const start = this.LA(1);
     this.CONSUME(KW.value);
     const code = this.SUBRULE(this.text);
     let description: StringLiteral | undefined;
-    this.OPTION(() => { description = this.SUBRULE2(this.text); });
+    this.OPTION(() => {
+      description = this.SUBRULE2(this.text);
+    });
     return this.ACTION(() => ({
-      kind: "CodeValue" as const, code: code?.value ?? "", description: description?.value, span: this.sp(start),
+      kind: "CodeValue" as const,
+      code: code?.value ?? "",
+      description: description?.value,
+      span: this.sp(start),
     }))!;
   });
 
@@ -659,16 +955,29 @@ export class RegelParser extends EmbeddedActionsParser {
     const name = this.SUBRULE(this.ident);
     const node = this.ACTION(() =>
       this.begin<EntityDecl>({
-        kind: "Entity", span: this.sp(start), doc: [], replace: false, name: name ?? this.emptyId(), title: undefined, file: undefined,
-        key: [], roleBy: undefined, implementsRefs: [], fields: [],
+        kind: "Entity",
+        span: this.sp(start),
+        doc: [],
+        replace: false,
+        name: name ?? this.emptyId(),
+        title: undefined,
+        file: undefined,
+        key: [],
+        roleBy: undefined,
+        implementsRefs: [],
+        fields: [],
       }),
     )!;
     this.OPTION(() => {
       const t = this.SUBRULE(this.text);
-      this.ACTION(() => { node.title = t?.value ?? ""; });
+      this.ACTION(() => {
+        node.title = t?.value ?? "";
+      });
     });
     this.SUBRULE(this.entityClauses, { ARGS: [node] });
-    this.ACTION(() => { node.span = this.sp(start); });
+    this.ACTION(() => {
+      node.span = this.sp(start);
+    });
     return node;
   });
 
@@ -681,21 +990,29 @@ export class RegelParser extends EmbeddedActionsParser {
         {
           ALT: () => {
             const refs = this.SUBRULE(this.implementsClause);
-            this.ACTION(() => { if (refs) node.implementsRefs.push(...refs); });
+            this.ACTION(() => {
+              if (refs) node.implementsRefs.push(...refs);
+            });
           },
         },
         {
           ALT: () => {
             this.CONSUME(KW.file);
             const f = this.SUBRULE2(this.text);
-            this.ACTION(() => { node.file = f?.value ?? ""; clauses.push({ name: "file", token: first }); });
+            this.ACTION(() => {
+              node.file = f?.value ?? "";
+              clauses.push({ name: "file", token: first });
+            });
           },
         },
         {
           ALT: () => {
             this.CONSUME(KW.key);
             const names = this.SUBRULE(this.identList);
-            this.ACTION(() => { node.key = names ?? []; clauses.push({ name: "key", token: first }); });
+            this.ACTION(() => {
+              node.key = names ?? [];
+              clauses.push({ name: "key", token: first });
+            });
           },
         },
         {
@@ -703,68 +1020,91 @@ export class RegelParser extends EmbeddedActionsParser {
             this.CONSUME(KW.role);
             this.CONSUME(KW.by);
             const f = this.SUBRULE2(this.ident);
-            this.ACTION(() => { node.roleBy = f ?? this.emptyId(); clauses.push({ name: "role", token: first }); });
-          },
-        },
-        {
-          ALT: () => {
-            const f = this.SUBRULE(this.fieldDecl);
-            this.ACTION(() => { if (f) node.fields.push(f); });
-          },
-        },
-      ]);
-    });
-  });
-
-  public extendEntityDecl = this.RULE("extendEntityDecl", (): ExtendEntityDecl => {
-    const start = this.LA(1);
-    this.CONSUME(KW.extend);
-    this.CONSUME(KW.entity);
-    const name = this.SUBRULE(this.ident);
-    const node = this.ACTION(() =>
-      this.begin<ExtendEntityDecl>({
-        kind: "ExtendEntity", span: this.sp(start), doc: [], replace: false, name: name ?? this.emptyId(), fields: [], removeFields: [],
-      }),
-    )!;
-    this.SUBRULE(this.extendEntityClauses, { ARGS: [node] });
-    this.ACTION(() => { node.span = this.sp(start); });
-    return node;
-  });
-
-  /** The clauses of a ExtendEntityDecl; also the entry point when parsing resumes after text that is no clause. */
-  public extendEntityClauses = this.RULE("extendEntityClauses", (node: ExtendEntityDecl) => {
-    const clauses = this.clauseLog(node);
-    this.MANY(() => {
-      this.OR([
-        {
-          ALT: () => {
-            const f = this.SUBRULE(this.fieldDecl);
-            this.ACTION(() => { if (f) node.fields.push(f); });
-          },
-        },
-        {
-          ALT: () => {
-            const r = this.CONSUME(KW.replace);
-            const f = this.SUBRULE2(this.fieldDecl);
             this.ACTION(() => {
-              if (!f) return;
-              f.replace = true;
-              f.span = { ...f.span, start: this.startOf(r) };
-              node.fields.push(f);
+              node.roleBy = f ?? this.emptyId();
+              clauses.push({ name: "role", token: first });
             });
           },
         },
         {
           ALT: () => {
-            this.CONSUME(KW.remove);
-            this.CONSUME(KW.field);
-            const n = this.SUBRULE2(this.ident);
-            this.ACTION(() => { if (n) node.removeFields.push(n); });
+            const f = this.SUBRULE(this.fieldDecl);
+            this.ACTION(() => {
+              if (f) node.fields.push(f);
+            });
           },
         },
       ]);
     });
   });
+
+  public extendEntityDecl = this.RULE(
+    "extendEntityDecl",
+    (): ExtendEntityDecl => {
+      const start = this.LA(1);
+      this.CONSUME(KW.extend);
+      this.CONSUME(KW.entity);
+      const name = this.SUBRULE(this.ident);
+      const node = this.ACTION(() =>
+        this.begin<ExtendEntityDecl>({
+          kind: "ExtendEntity",
+          span: this.sp(start),
+          doc: [],
+          replace: false,
+          name: name ?? this.emptyId(),
+          fields: [],
+          removeFields: [],
+        }),
+      )!;
+      this.SUBRULE(this.extendEntityClauses, { ARGS: [node] });
+      this.ACTION(() => {
+        node.span = this.sp(start);
+      });
+      return node;
+    },
+  );
+
+  /** The clauses of a ExtendEntityDecl; also the entry point when parsing resumes after text that is no clause. */
+  public extendEntityClauses = this.RULE(
+    "extendEntityClauses",
+    (node: ExtendEntityDecl) => {
+      const clauses = this.clauseLog(node);
+      this.MANY(() => {
+        this.OR([
+          {
+            ALT: () => {
+              const f = this.SUBRULE(this.fieldDecl);
+              this.ACTION(() => {
+                if (f) node.fields.push(f);
+              });
+            },
+          },
+          {
+            ALT: () => {
+              const r = this.CONSUME(KW.replace);
+              const f = this.SUBRULE2(this.fieldDecl);
+              this.ACTION(() => {
+                if (!f) return;
+                f.replace = true;
+                f.span = { ...f.span, start: this.startOf(r) };
+                node.fields.push(f);
+              });
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME(KW.remove);
+              this.CONSUME(KW.field);
+              const n = this.SUBRULE2(this.ident);
+              this.ACTION(() => {
+                if (n) node.removeFields.push(n);
+              });
+            },
+          },
+        ]);
+      });
+    },
+  );
 
   public fieldDecl = this.RULE("fieldDecl", (): FieldDecl => {
     const start = this.LA(1);
@@ -778,33 +1118,62 @@ export class RegelParser extends EmbeddedActionsParser {
     let description: string | undefined;
     this.MANY(() => {
       this.OR([
-        { ALT: () => { this.CONSUME(KW.required); required = true; } },
-        { ALT: () => { this.CONSUME(KW.personal); personal = true; } },
+        {
+          ALT: () => {
+            this.CONSUME(KW.required);
+            required = true;
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(KW.personal);
+            personal = true;
+          },
+        },
         {
           ALT: () => {
             this.CONSUME(KW.column);
             const c = this.SUBRULE(this.text);
-            this.ACTION(() => { column = c?.value ?? ""; });
+            this.ACTION(() => {
+              column = c?.value ?? "";
+            });
           },
         },
         {
           ALT: () => {
             const d = this.SUBRULE2(this.text);
-            this.ACTION(() => { description = d?.value ?? ""; });
+            this.ACTION(() => {
+              description = d?.value ?? "";
+            });
           },
         },
       ]);
     });
     return this.ACTION(() => ({
-      kind: "Field" as const, span: this.sp(start), doc: [], replace: false, name: name ?? this.emptyId(),
-      type: type ?? this.defaultType(), required, personal, column, description,
+      kind: "Field" as const,
+      span: this.sp(start),
+      doc: [],
+      replace: false,
+      name: name ?? this.emptyId(),
+      type: type ?? this.defaultType(),
+      required,
+      personal,
+      column,
+      description,
     }))!;
   });
 
   private defaultType(): TypeRef {
     return {
-      kind: "Type", name: "text", maxLength: undefined, precision: undefined, scale: undefined,
-      codeList: undefined, refEntity: undefined, refField: undefined, span: this.tsp(undefined),
+      kind: "Type",
+      name: "text",
+      maxLength: undefined,
+      precision: undefined,
+      scale: undefined,
+      codeList: undefined,
+      refEntity: undefined,
+      refField: undefined,
+      span: this.tsp(undefined),
     };
   }
 
@@ -837,10 +1206,16 @@ export class RegelParser extends EmbeddedActionsParser {
       const node = this.defaultType();
       node.span = this.sp(start);
       const written = isReal(nameTok) ? nameTok.image : "";
-      if ((TYPE_NAMES as readonly string[]).includes(written)) node.name = written as TypeName;
+      if ((TYPE_NAMES as readonly string[]).includes(written))
+        node.name = written as TypeName;
       else if (written !== "") {
         const suggestion = closestName(written, TYPE_NAMES);
-        this.report("REG118", `unknown field type \`${written}\`; the types are ${TYPE_NAMES.map((t) => `\`${t}\``).join(", ")}`, this.tsp(nameTok), { suggestion });
+        this.report(
+          "REG118",
+          `unknown field type \`${written}\`; the types are ${TYPE_NAMES.map((t) => `\`${t}\``).join(", ")}`,
+          this.tsp(nameTok),
+          { suggestion },
+        );
         if (suggestion) node.name = suggestion as TypeName;
       }
       const nums = args.filter(isReal).map((a) => this.int(a));
@@ -849,16 +1224,30 @@ export class RegelParser extends EmbeddedActionsParser {
         node.precision = nums[0];
         node.scale = nums[1];
       } else if (nums.length > 0) {
-        this.report("REG118", `the type \`${node.name}\` takes no size in parentheses`, this.sp(start));
+        this.report(
+          "REG118",
+          `the type \`${node.name}\` takes no size in parentheses`,
+          this.sp(start),
+        );
       }
       if (node.name === "code") {
         if (target) node.codeList = target;
-        else this.report("REG118", "`code` needs the name of a code list: `code LIST`", this.sp(start));
+        else
+          this.report(
+            "REG118",
+            "`code` needs the name of a code list: `code LIST`",
+            this.sp(start),
+          );
       } else if (node.name === "ref") {
         if (target && targetField) {
           node.refEntity = target;
           node.refField = targetField;
-        } else this.report("REG118", "`ref` needs an entity and a field: `ref ENTITY.field`", this.sp(start));
+        } else
+          this.report(
+            "REG118",
+            "`ref` needs an entity and a field: `ref ENTITY.field`",
+            this.sp(start),
+          );
       }
       return node;
     })!;
@@ -869,16 +1258,27 @@ export class RegelParser extends EmbeddedActionsParser {
     this.CONSUME(KW.ikb);
     const node = this.ACTION(() =>
       this.begin<IkbDecl>({
-        kind: "Ikb", span: this.sp(start), doc: [], replace: false, title: undefined, key: this.emptyId(), depositors: [],
-        depositorBy: this.emptyId(), implementsRefs: [],
+        kind: "Ikb",
+        span: this.sp(start),
+        doc: [],
+        replace: false,
+        title: undefined,
+        key: this.emptyId(),
+        depositors: [],
+        depositorBy: this.emptyId(),
+        implementsRefs: [],
       }),
     )!;
     this.OPTION(() => {
       const t = this.SUBRULE(this.text);
-      this.ACTION(() => { node.title = t?.value ?? ""; });
+      this.ACTION(() => {
+        node.title = t?.value ?? "";
+      });
     });
     this.SUBRULE(this.ikbClauses, { ARGS: [node] });
-    this.ACTION(() => { node.span = this.sp(start); });
+    this.ACTION(() => {
+      node.span = this.sp(start);
+    });
     return node;
   });
 
@@ -891,14 +1291,19 @@ export class RegelParser extends EmbeddedActionsParser {
         {
           ALT: () => {
             const refs = this.SUBRULE(this.implementsClause);
-            this.ACTION(() => { if (refs) node.implementsRefs.push(...refs); });
+            this.ACTION(() => {
+              if (refs) node.implementsRefs.push(...refs);
+            });
           },
         },
         {
           ALT: () => {
             this.CONSUME(KW.key);
             const k = this.SUBRULE(this.ident);
-            this.ACTION(() => { node.key = k ?? this.emptyId(); clauses.push({ name: "key", token: first }); });
+            this.ACTION(() => {
+              node.key = k ?? this.emptyId();
+              clauses.push({ name: "key", token: first });
+            });
           },
         },
         {
@@ -927,13 +1332,27 @@ export class RegelParser extends EmbeddedActionsParser {
     const title = this.SUBRULE(this.title);
     const node = this.ACTION(() =>
       this.begin<RuleDecl>({
-        kind: "Rule", span: this.sp(start), doc: [], replace: false, code: code ?? this.emptyId(), title: title?.value ?? "",
-        meaning: undefined, severity: undefined, roles: [], implementsRefs: [], target: undefined, when: undefined,
-        require: undefined, message: undefined, examples: [],
+        kind: "Rule",
+        span: this.sp(start),
+        doc: [],
+        replace: false,
+        code: code ?? this.emptyId(),
+        title: title?.value ?? "",
+        meaning: undefined,
+        severity: undefined,
+        roles: [],
+        implementsRefs: [],
+        target: undefined,
+        when: undefined,
+        require: undefined,
+        message: undefined,
+        examples: [],
       }),
     )!;
     this.SUBRULE(this.ruleClauses, { ARGS: [node] });
-    this.ACTION(() => { node.span = this.sp(start); });
+    this.ACTION(() => {
+      node.span = this.sp(start);
+    });
     return node;
   });
 
@@ -947,14 +1366,20 @@ export class RegelParser extends EmbeddedActionsParser {
           ALT: () => {
             this.CONSUME(KW.meaning);
             const t = this.SUBRULE1(this.text);
-            this.ACTION(() => { node.meaning = t?.value ?? ""; clauses.push({ name: "meaning", token: first }); });
+            this.ACTION(() => {
+              node.meaning = t?.value ?? "";
+              clauses.push({ name: "meaning", token: first });
+            });
           },
         },
         {
           ALT: () => {
             this.CONSUME(KW.severity);
             const s = this.SUBRULE(this.severity);
-            this.ACTION(() => { node.severity = s; clauses.push({ name: "severity", token: first }); });
+            this.ACTION(() => {
+              node.severity = s;
+              clauses.push({ name: "severity", token: first });
+            });
           },
         },
         {
@@ -962,9 +1387,16 @@ export class RegelParser extends EmbeddedActionsParser {
             this.CONSUME(KW.applies);
             this.CONSUME(KW.to);
             const roles: (Role | undefined)[] = [];
-            this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { roles.push(this.SUBRULE(this.role)); } });
+            this.AT_LEAST_ONE_SEP({
+              SEP: Comma,
+              DEF: () => {
+                roles.push(this.SUBRULE(this.role));
+              },
+            });
             this.ACTION(() => {
-              node.roles = roles.filter((r): r is Role => r === "D" || r === "V");
+              node.roles = roles.filter(
+                (r): r is Role => r === "D" || r === "V",
+              );
               clauses.push({ name: "applies", token: first });
             });
           },
@@ -972,40 +1404,58 @@ export class RegelParser extends EmbeddedActionsParser {
         {
           ALT: () => {
             const refs = this.SUBRULE(this.implementsClause);
-            this.ACTION(() => { if (refs) node.implementsRefs.push(...refs); clauses.push({ name: "implements", token: first }); });
+            this.ACTION(() => {
+              if (refs) node.implementsRefs.push(...refs);
+              clauses.push({ name: "implements", token: first });
+            });
           },
         },
         {
           ALT: () => {
             const t = this.SUBRULE(this.target);
-            this.ACTION(() => { node.target = t; clauses.push({ name: "for", token: first }); });
+            this.ACTION(() => {
+              node.target = t;
+              clauses.push({ name: "for", token: first });
+            });
           },
         },
         {
           ALT: () => {
             this.CONSUME(KW.when);
             const e = this.SUBRULE(this.expr);
-            this.ACTION(() => { node.when = e ?? this.errorExpr(); clauses.push({ name: "when", token: first }); });
+            this.ACTION(() => {
+              node.when = e ?? this.errorExpr();
+              clauses.push({ name: "when", token: first });
+            });
           },
         },
         {
           ALT: () => {
             this.CONSUME(KW.require);
             const r = this.SUBRULE(this.requirement);
-            this.ACTION(() => { node.require = r ?? this.errorExpr(); clauses.push({ name: "require", token: first }); });
+            this.ACTION(() => {
+              node.require = r ?? this.errorExpr();
+              clauses.push({ name: "require", token: first });
+            });
           },
         },
         {
           ALT: () => {
             this.CONSUME(KW.message);
             const t = this.SUBRULE2(this.text);
-            this.ACTION(() => { node.message = t?.value ?? ""; clauses.push({ name: "message", token: first }); });
+            this.ACTION(() => {
+              node.message = t?.value ?? "";
+              clauses.push({ name: "message", token: first });
+            });
           },
         },
         {
           ALT: () => {
             const ex = this.SUBRULE(this.example);
-            this.ACTION(() => { if (ex) node.examples.push(ex); clauses.push({ name: "example", token: first }); });
+            this.ACTION(() => {
+              if (ex) node.examples.push(ex);
+              clauses.push({ name: "example", token: first });
+            });
           },
         },
       ]);
@@ -1014,8 +1464,18 @@ export class RegelParser extends EmbeddedActionsParser {
 
   public severity = this.RULE("severity", (): "blocking" | "signalling" =>
     this.OR([
-      { ALT: () => { this.CONSUME(KW.blocking); return "blocking" as const; } },
-      { ALT: () => { this.CONSUME(KW.signalling); return "signalling" as const; } },
+      {
+        ALT: () => {
+          this.CONSUME(KW.blocking);
+          return "blocking" as const;
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(KW.signalling);
+          return "signalling" as const;
+        },
+      },
     ]),
   );
 
@@ -1027,26 +1487,42 @@ export class RegelParser extends EmbeddedActionsParser {
         ALT: () => {
           this.CONSUME(KW.file);
           const names = this.SUBRULE(this.identList);
-          return this.ACTION(() => ({ kind: "FileTarget" as const, entities: names ?? [], span: this.sp(start) }))!;
+          return this.ACTION(() => ({
+            kind: "FileTarget" as const,
+            entities: names ?? [],
+            span: this.sp(start),
+          }))!;
         },
       },
       {
         ALT: () => {
-          const items: { entity: IToken; field: IToken | undefined; start: IToken }[] = [];
+          const items: {
+            entity: IToken;
+            field: IToken | undefined;
+            start: IToken;
+          }[] = [];
           this.AT_LEAST_ONE_SEP({
             SEP: Comma,
             DEF: () => {
               const first = this.LA(1);
-              const e = this.OR2([{ ALT: () => this.CONSUME(Identifier) }, { ALT: () => this.CONSUME(Star) }]);
+              const e = this.OR2([
+                { ALT: () => this.CONSUME(Identifier) },
+                { ALT: () => this.CONSUME(Star) },
+              ]);
               let f: IToken | undefined;
               this.OPTION(() => {
                 this.CONSUME(Dot);
                 f = this.OR3({
                   ERR_MSG: "a field name or `*`",
-                  DEF: [{ ALT: () => this.CONSUME2(Identifier) }, { ALT: () => this.CONSUME2(Star) }],
+                  DEF: [
+                    { ALT: () => this.CONSUME2(Identifier) },
+                    { ALT: () => this.CONSUME2(Star) },
+                  ],
                 });
               });
-              this.ACTION(() => items.push({ entity: e, field: f, start: first }));
+              this.ACTION(() =>
+                items.push({ entity: e, field: f, start: first }),
+              );
             },
           });
           return this.ACTION(() => this.buildTarget(items, start))!;
@@ -1055,12 +1531,19 @@ export class RegelParser extends EmbeddedActionsParser {
     ]);
   });
 
-  private buildTarget(items: { entity: IToken; field: IToken | undefined; start: IToken }[], start: IToken): RuleTarget {
+  private buildTarget(
+    items: { entity: IToken; field: IToken | undefined; start: IToken }[],
+    start: IToken,
+  ): RuleTarget {
     const span = this.sp(start);
     const first = items[0];
     if (items.length === 1 && first.field === undefined) {
       if (first.entity.tokenType === Star) {
-        this.report("REG124", "`for *` needs a field: write `for *.*` for every attribute of every entity", span);
+        this.report(
+          "REG124",
+          "`for *` needs a field: write `for *.*` for every attribute of every entity",
+          span,
+        );
       }
       return { kind: "RecordTarget", entity: this.id(first.entity), span };
     }
@@ -1086,7 +1569,16 @@ export class RegelParser extends EmbeddedActionsParser {
       }
       const entity = this.id(it.entity);
       const field = this.id(it.field);
-      attributes.push({ kind: "AttributeRef", entity, field, span: { file: this.file, start: entity.span.start, end: field.span.end } });
+      attributes.push({
+        kind: "AttributeRef",
+        entity,
+        field,
+        span: {
+          file: this.file,
+          start: entity.span.start,
+          end: field.span.end,
+        },
+      });
     }
     return { kind: "AttributeTarget", attributes, span };
   }
@@ -1096,16 +1588,25 @@ export class RegelParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const t = this.CONSUME(KW.present);
-          return this.ACTION(() => ({ kind: "FileCheck" as const, check: "present" as const, span: this.tsp(t) }))!;
+          return this.ACTION(() => ({
+            kind: "FileCheck" as const,
+            check: "present" as const,
+            span: this.tsp(t),
+          }))!;
         },
       },
       {
-        GATE: () => this.LA(1).image === "unique" && this.LA(2).tokenType === KW.key,
+        GATE: () =>
+          this.LA(1).image === "unique" && this.LA(2).tokenType === KW.key,
         ALT: () => {
           const start = this.LA(1);
           this.CONSUME(Identifier);
           this.CONSUME(KW.key);
-          return this.ACTION(() => ({ kind: "FileCheck" as const, check: "unique-key" as const, span: this.sp(start) }))!;
+          return this.ACTION(() => ({
+            kind: "FileCheck" as const,
+            check: "unique-key" as const,
+            span: this.sp(start),
+          }))!;
         },
       },
       { ALT: () => this.SUBRULE(this.expr) },
@@ -1125,43 +1626,64 @@ export class RegelParser extends EmbeddedActionsParser {
           const columns: StringLiteral[] = [];
           const rows: { fields: FieldValue[]; start: IToken }[] = [];
           this.OR2({
-            ERR_MSG: 'what the file holds: `missing`, `columns "a", "b"` or `rows { ... }`',
+            ERR_MSG:
+              'what the file holds: `missing`, `columns "a", "b"` or `rows { ... }`',
             DEF: [
-            { ALT: () => { this.CONSUME(KW.missing); form = "missing"; } },
-            {
-              ALT: () => {
-                this.CONSUME(KW.columns);
-                form = "columns";
-                this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { columns.push(this.SUBRULE(this.text)); } });
+              {
+                ALT: () => {
+                  this.CONSUME(KW.missing);
+                  form = "missing";
+                },
               },
-            },
-            {
-              ALT: () => {
-                this.CONSUME(KW.rows);
-                form = "rows";
-                this.AT_LEAST_ONE_SEP2({
-                  SEP: Comma,
-                  DEF: () => {
-                    const first = this.LA(1);
-                    const fields = this.SUBRULE(this.recordBody);
-                    this.ACTION(() => rows.push({ fields: fields ?? [], start: first }));
-                  },
-                });
+              {
+                ALT: () => {
+                  this.CONSUME(KW.columns);
+                  form = "columns";
+                  this.AT_LEAST_ONE_SEP({
+                    SEP: Comma,
+                    DEF: () => {
+                      columns.push(this.SUBRULE(this.text));
+                    },
+                  });
+                },
               },
-            },
+              {
+                ALT: () => {
+                  this.CONSUME(KW.rows);
+                  form = "rows";
+                  this.AT_LEAST_ONE_SEP2({
+                    SEP: Comma,
+                    DEF: () => {
+                      const first = this.LA(1);
+                      const fields = this.SUBRULE(this.recordBody);
+                      this.ACTION(() =>
+                        rows.push({ fields: fields ?? [], start: first }),
+                      );
+                    },
+                  });
+                },
+              },
             ],
           });
           const context = this.SUBRULE(this.withContext);
           return this.ACTION(() => {
             const e = entity ?? this.emptyId();
             return {
-              kind: "FileExample" as const, expect: expect ?? "pass", entity: e, form,
-              columns: columns.filter((c) => c !== undefined).map((c) => c.value),
+              kind: "FileExample" as const,
+              expect: expect ?? "pass",
+              entity: e,
+              form,
+              columns: columns
+                .filter((c) => c !== undefined)
+                .map((c) => c.value),
               rows: rows.map((r) => ({
-                kind: "RecordLiteral" as const, entity: { ...e }, fields: r.fields,
+                kind: "RecordLiteral" as const,
+                entity: { ...e },
+                fields: r.fields,
                 span: this.spanOfRow(r.start, r.fields),
               })),
-              context: context ?? [], span: this.sp(start),
+              context: context ?? [],
+              span: this.sp(start),
             };
           })!;
         },
@@ -1176,9 +1698,17 @@ export class RegelParser extends EmbeddedActionsParser {
           const subject = this.SUBRULE(this.recordLiteral);
           const context = this.SUBRULE2(this.withContext);
           return this.ACTION(() => ({
-            kind: "RecordExample" as const, expect: expect ?? "pass", rrd,
-            subject: subject ?? { kind: "RecordLiteral" as const, entity: this.emptyId(), fields: [], span: this.tsp(undefined) },
-            context: context ?? [], span: this.sp(start),
+            kind: "RecordExample" as const,
+            expect: expect ?? "pass",
+            rrd,
+            subject: subject ?? {
+              kind: "RecordLiteral" as const,
+              entity: this.emptyId(),
+              fields: [],
+              span: this.tsp(undefined),
+            },
+            context: context ?? [],
+            span: this.sp(start),
           }))!;
         },
       },
@@ -1190,7 +1720,9 @@ export class RegelParser extends EmbeddedActionsParser {
     const lastField = fields[fields.length - 1];
     // The closing brace is one past the last field at best; find it from the token vector instead.
     let end = lastField ? lastField.span.end : s;
-    const idx = (this as unknown as { tokVector: IToken[] }).tokVector.indexOf(start);
+    const idx = (this as unknown as { tokVector: IToken[] }).tokVector.indexOf(
+      start,
+    );
     if (idx >= 0) {
       let depth = 0;
       const vec = (this as unknown as { tokVector: IToken[] }).tokVector;
@@ -1207,8 +1739,18 @@ export class RegelParser extends EmbeddedActionsParser {
 
   public expectation = this.RULE("expectation", (): "pass" | "fail" =>
     this.OR([
-      { ALT: () => { this.CONSUME(KW.pass); return "pass" as const; } },
-      { ALT: () => { this.CONSUME(KW.fail); return "fail" as const; } },
+      {
+        ALT: () => {
+          this.CONSUME(KW.pass);
+          return "pass" as const;
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(KW.fail);
+          return "fail" as const;
+        },
+      },
     ]),
   );
 
@@ -1217,7 +1759,12 @@ export class RegelParser extends EmbeddedActionsParser {
     const records: RecordLiteral[] = [];
     this.MANY(() => {
       this.CONSUME(KW.with);
-      this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { records.push(this.SUBRULE(this.recordLiteral)); } });
+      this.AT_LEAST_ONE_SEP({
+        SEP: Comma,
+        DEF: () => {
+          records.push(this.SUBRULE(this.recordLiteral));
+        },
+      });
     });
     return this.ACTION(() => records.filter((r) => r !== undefined))!;
   });
@@ -1227,14 +1774,22 @@ export class RegelParser extends EmbeddedActionsParser {
     const entity = this.SUBRULE(this.ident);
     const fields = this.SUBRULE(this.recordBody);
     return this.ACTION(() => ({
-      kind: "RecordLiteral" as const, entity: entity ?? this.emptyId(), fields: fields ?? [], span: this.sp(start),
+      kind: "RecordLiteral" as const,
+      entity: entity ?? this.emptyId(),
+      fields: fields ?? [],
+      span: this.sp(start),
     }))!;
   });
 
   public recordBody = this.RULE("recordBody", (): FieldValue[] => {
     const fields: FieldValue[] = [];
     this.CONSUME(LBrace);
-    this.MANY_SEP({ SEP: Comma, DEF: () => { fields.push(this.SUBRULE(this.fieldValue)); } });
+    this.MANY_SEP({
+      SEP: Comma,
+      DEF: () => {
+        fields.push(this.SUBRULE(this.fieldValue));
+      },
+    });
     this.CONSUME(RBrace);
     return this.ACTION(() => fields.filter((f) => f !== undefined))!;
   });
@@ -1245,8 +1800,14 @@ export class RegelParser extends EmbeddedActionsParser {
     this.CONSUME(Colon);
     const value = this.SUBRULE(this.signedLiteral);
     return this.ACTION(() => ({
-      kind: "FieldValue" as const, name: name ?? this.emptyId(),
-      value: value ?? { kind: "String" as const, value: "", span: this.tsp(undefined) }, span: this.sp(start),
+      kind: "FieldValue" as const,
+      name: name ?? this.emptyId(),
+      value: value ?? {
+        kind: "String" as const,
+        value: "",
+        span: this.tsp(undefined),
+      },
+      span: this.sp(start),
     }))!;
   });
 
@@ -1259,49 +1820,71 @@ export class RegelParser extends EmbeddedActionsParser {
     const title = this.SUBRULE(this.title);
     const node = this.ACTION(() =>
       this.begin<CategoryDecl>({
-        kind: "Category", span: this.sp(start), doc: [], replace: false, name: name ?? this.emptyId(), title: title?.value ?? "",
-        blocks: undefined, implementsRefs: [], results: [], markings: [],
+        kind: "Category",
+        span: this.sp(start),
+        doc: [],
+        replace: false,
+        name: name ?? this.emptyId(),
+        title: title?.value ?? "",
+        blocks: undefined,
+        implementsRefs: [],
+        results: [],
+        markings: [],
       }),
     )!;
     this.SUBRULE(this.categoryClauses, { ARGS: [node] });
-    this.ACTION(() => { node.span = this.sp(start); });
+    this.ACTION(() => {
+      node.span = this.sp(start);
+    });
     return node;
   });
 
   /** The clauses of a CategoryDecl; also the entry point when parsing resumes after text that is no clause. */
-  public categoryClauses = this.RULE("categoryClauses", (node: CategoryDecl) => {
-    const clauses = this.clauseLog(node);
-    this.MANY(() => {
-      const first = this.LA(1);
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(KW.blocks);
-            const b = this.SUBRULE2(this.ident);
-            this.ACTION(() => { node.blocks = b ?? this.emptyId(); clauses.push({ name: "blocks", token: first }); });
+  public categoryClauses = this.RULE(
+    "categoryClauses",
+    (node: CategoryDecl) => {
+      const clauses = this.clauseLog(node);
+      this.MANY(() => {
+        const first = this.LA(1);
+        this.OR([
+          {
+            ALT: () => {
+              this.CONSUME(KW.blocks);
+              const b = this.SUBRULE2(this.ident);
+              this.ACTION(() => {
+                node.blocks = b ?? this.emptyId();
+                clauses.push({ name: "blocks", token: first });
+              });
+            },
           },
-        },
-        {
-          ALT: () => {
-            const refs = this.SUBRULE(this.implementsClause);
-            this.ACTION(() => { if (refs) node.implementsRefs.push(...refs); });
+          {
+            ALT: () => {
+              const refs = this.SUBRULE(this.implementsClause);
+              this.ACTION(() => {
+                if (refs) node.implementsRefs.push(...refs);
+              });
+            },
           },
-        },
-        {
-          ALT: () => {
-            const r = this.SUBRULE(this.categoryResult);
-            this.ACTION(() => { if (r) node.results.push(r); });
+          {
+            ALT: () => {
+              const r = this.SUBRULE(this.categoryResult);
+              this.ACTION(() => {
+                if (r) node.results.push(r);
+              });
+            },
           },
-        },
-        {
-          ALT: () => {
-            const m = this.SUBRULE(this.categoryMarking);
-            this.ACTION(() => { if (m) node.markings.push(m); });
+          {
+            ALT: () => {
+              const m = this.SUBRULE(this.categoryMarking);
+              this.ACTION(() => {
+                if (m) node.markings.push(m);
+              });
+            },
           },
-        },
-      ]);
-    });
-  });
+        ]);
+      });
+    },
+  );
 
   public categoryResult = this.RULE("categoryResult", (): CategoryResult => {
     const start = this.LA(1);
@@ -1309,13 +1892,24 @@ export class RegelParser extends EmbeddedActionsParser {
     const code = this.SUBRULE(this.ident);
     let role: Role | undefined;
     const attributes: AttributeRef[] = [];
-    this.OPTION(() => { role = this.SUBRULE(this.roleInParens); });
+    this.OPTION(() => {
+      role = this.SUBRULE(this.roleInParens);
+    });
     this.OPTION2(() => {
       this.CONSUME(KW.on);
-      this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { attributes.push(this.SUBRULE(this.attributeRef)); } });
+      this.AT_LEAST_ONE_SEP({
+        SEP: Comma,
+        DEF: () => {
+          attributes.push(this.SUBRULE(this.attributeRef));
+        },
+      });
     });
     return this.ACTION(() => ({
-      kind: "CategoryResult" as const, code: code ?? this.emptyId(), role, attributes: attributes.filter((a) => a !== undefined), span: this.sp(start),
+      kind: "CategoryResult" as const,
+      code: code ?? this.emptyId(),
+      role,
+      attributes: attributes.filter((a) => a !== undefined),
+      span: this.sp(start),
     }))!;
   });
 
@@ -1326,14 +1920,26 @@ export class RegelParser extends EmbeddedActionsParser {
     this.CONSUME(Equals);
     const value = this.SUBRULE(this.text);
     let role: Role | undefined;
-    this.OPTION(() => { role = this.SUBRULE(this.roleInParens); });
+    this.OPTION(() => {
+      role = this.SUBRULE(this.roleInParens);
+    });
     return this.ACTION(() => {
       const empty = this.emptyId();
       return {
         kind: "CategoryMarking" as const,
-        attribute: attribute ?? { kind: "AttributeRef" as const, entity: empty, field: empty, span: empty.span },
-        value: value ?? { kind: "String" as const, value: "", span: empty.span },
-        role, span: this.sp(start),
+        attribute: attribute ?? {
+          kind: "AttributeRef" as const,
+          entity: empty,
+          field: empty,
+          span: empty.span,
+        },
+        value: value ?? {
+          kind: "String" as const,
+          value: "",
+          span: empty.span,
+        },
+        role,
+        span: this.sp(start),
       };
     })!;
   });
@@ -1346,12 +1952,20 @@ export class RegelParser extends EmbeddedActionsParser {
     const title = this.SUBRULE(this.title);
     const node = this.ACTION(() =>
       this.begin<PayoutDecl>({
-        kind: "Payout", span: this.sp(start), doc: [], replace: false, name: name ?? this.emptyId(), number: this.int(num),
-        title: title?.value ?? "", implementsRefs: [],
+        kind: "Payout",
+        span: this.sp(start),
+        doc: [],
+        replace: false,
+        name: name ?? this.emptyId(),
+        number: this.int(num),
+        title: title?.value ?? "",
+        implementsRefs: [],
       }),
     )!;
     this.SUBRULE(this.payoutClauses, { ARGS: [node] });
-    this.ACTION(() => { node.span = this.sp(start); });
+    this.ACTION(() => {
+      node.span = this.sp(start);
+    });
     return node;
   });
 
@@ -1360,7 +1974,9 @@ export class RegelParser extends EmbeddedActionsParser {
     const clauses = this.clauseLog(node);
     this.MANY(() => {
       const refs = this.SUBRULE(this.implementsClause);
-      this.ACTION(() => { if (refs) node.implementsRefs.push(...refs); });
+      this.ACTION(() => {
+        if (refs) node.implementsRefs.push(...refs);
+      });
     });
   });
 
@@ -1371,19 +1987,33 @@ export class RegelParser extends EmbeddedActionsParser {
     this.CONSUME(Colon);
     const type = this.CONSUME(Identifier);
     let description: StringLiteral | undefined;
-    this.OPTION(() => { description = this.SUBRULE(this.text); });
+    this.OPTION(() => {
+      description = this.SUBRULE(this.text);
+    });
     return this.ACTION(() => {
       let metricType: MetricType = "integer";
       if (isReal(type)) {
-        if ((METRIC_TYPES as readonly string[]).includes(type.image)) metricType = type.image as MetricType;
+        if ((METRIC_TYPES as readonly string[]).includes(type.image))
+          metricType = type.image as MetricType;
         else {
           const suggestion = closestName(type.image, METRIC_TYPES);
-          this.report("REG118", `unknown metric type \`${type.image}\`; the types are ${METRIC_TYPES.map((t) => `\`${t}\``).join(", ")}`, this.tsp(type), { suggestion });
+          this.report(
+            "REG118",
+            `unknown metric type \`${type.image}\`; the types are ${METRIC_TYPES.map((t) => `\`${t}\``).join(", ")}`,
+            this.tsp(type),
+            { suggestion },
+          );
           if (suggestion) metricType = suggestion as MetricType;
         }
       }
       return this.begin<MetricDecl>({
-        kind: "Metric", span: this.sp(start), doc: [], replace: false, name: name ?? this.emptyId(), type: metricType, description: description?.value,
+        kind: "Metric",
+        span: this.sp(start),
+        doc: [],
+        replace: false,
+        name: name ?? this.emptyId(),
+        type: metricType,
+        description: description?.value,
       });
     })!;
   });
@@ -1394,15 +2024,26 @@ export class RegelParser extends EmbeddedActionsParser {
     const name = this.SUBRULE(this.ident);
     const node = this.ACTION(() =>
       this.begin<NormDecl>({
-        kind: "Norm", span: this.sp(start), doc: [], replace: false, name: name ?? this.emptyId(), title: undefined, implementsRefs: [], periods: [],
+        kind: "Norm",
+        span: this.sp(start),
+        doc: [],
+        replace: false,
+        name: name ?? this.emptyId(),
+        title: undefined,
+        implementsRefs: [],
+        periods: [],
       }),
     )!;
     this.OPTION(() => {
       const t = this.SUBRULE(this.text);
-      this.ACTION(() => { node.title = t?.value ?? ""; });
+      this.ACTION(() => {
+        node.title = t?.value ?? "";
+      });
     });
     this.SUBRULE(this.normClauses, { ARGS: [node] });
-    this.ACTION(() => { node.span = this.sp(start); });
+    this.ACTION(() => {
+      node.span = this.sp(start);
+    });
     return node;
   });
 
@@ -1414,13 +2055,17 @@ export class RegelParser extends EmbeddedActionsParser {
         {
           ALT: () => {
             const refs = this.SUBRULE(this.implementsClause);
-            this.ACTION(() => { if (refs) node.implementsRefs.push(...refs); });
+            this.ACTION(() => {
+              if (refs) node.implementsRefs.push(...refs);
+            });
           },
         },
         {
           ALT: () => {
             const p = this.SUBRULE(this.normPeriod);
-            this.ACTION(() => { if (p) node.periods.push(p); });
+            this.ACTION(() => {
+              if (p) node.periods.push(p);
+            });
           },
         },
       ]);
@@ -1437,7 +2082,9 @@ export class RegelParser extends EmbeddedActionsParser {
         ALT: () => {
           this.CONSUME(KW.year);
           const y = this.CONSUME(IntegerLit);
-          this.ACTION(() => { year = this.int(y); });
+          this.ACTION(() => {
+            year = this.int(y);
+          });
         },
       },
       {
@@ -1453,9 +2100,19 @@ export class RegelParser extends EmbeddedActionsParser {
     ]);
     this.CONSUME(Colon);
     const requirements: NormRequirement[] = [];
-    this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { requirements.push(this.SUBRULE(this.normRequirement)); } });
+    this.AT_LEAST_ONE_SEP({
+      SEP: Comma,
+      DEF: () => {
+        requirements.push(this.SUBRULE(this.normRequirement));
+      },
+    });
     return this.ACTION(() => ({
-      kind: "NormPeriod" as const, year, from, until, requirements: requirements.filter((r) => r !== undefined), span: this.sp(start),
+      kind: "NormPeriod" as const,
+      year,
+      from,
+      until,
+      requirements: requirements.filter((r) => r !== undefined),
+      span: this.sp(start),
     }))!;
   });
 
@@ -1465,8 +2122,15 @@ export class RegelParser extends EmbeddedActionsParser {
     const op = this.SUBRULE(this.comparisonOperator);
     const value = this.SUBRULE(this.signedLiteral);
     return this.ACTION(() => ({
-      kind: "NormRequirement" as const, metric: metric ?? this.emptyId(), op: op ?? "=",
-      value: value ?? { kind: "String" as const, value: "", span: this.tsp(undefined) }, span: this.sp(start),
+      kind: "NormRequirement" as const,
+      metric: metric ?? this.emptyId(),
+      op: op ?? "=",
+      value: value ?? {
+        kind: "String" as const,
+        value: "",
+        span: this.tsp(undefined),
+      },
+      span: this.sp(start),
     }))!;
   });
 
@@ -1479,12 +2143,23 @@ export class RegelParser extends EmbeddedActionsParser {
     const title = this.SUBRULE(this.title);
     const node = this.ACTION(() =>
       this.begin<MeasureDecl>({
-        kind: "Measure", span: this.sp(start), doc: [], replace: false, name: name ?? this.emptyId(), title: title?.value ?? "",
-        measureKind: undefined, character: undefined, implementsRefs: [], preconditions: [], fine: undefined,
+        kind: "Measure",
+        span: this.sp(start),
+        doc: [],
+        replace: false,
+        name: name ?? this.emptyId(),
+        title: title?.value ?? "",
+        measureKind: undefined,
+        character: undefined,
+        implementsRefs: [],
+        preconditions: [],
+        fine: undefined,
       }),
     )!;
     this.SUBRULE(this.measureClauses, { ARGS: [node] });
-    this.ACTION(() => { node.span = this.sp(start); });
+    this.ACTION(() => {
+      node.span = this.sp(start);
+    });
     return node;
   });
 
@@ -1498,33 +2173,46 @@ export class RegelParser extends EmbeddedActionsParser {
           ALT: () => {
             this.CONSUME(KW.kind);
             const k = this.SUBRULE(this.measureKind);
-            this.ACTION(() => { node.measureKind = k; clauses.push({ name: "kind", token: first }); });
+            this.ACTION(() => {
+              node.measureKind = k;
+              clauses.push({ name: "kind", token: first });
+            });
           },
         },
         {
           ALT: () => {
             this.CONSUME(KW.character);
             const c = this.SUBRULE(this.measureCharacter);
-            this.ACTION(() => { node.character = c; clauses.push({ name: "character", token: first }); });
+            this.ACTION(() => {
+              node.character = c;
+              clauses.push({ name: "character", token: first });
+            });
           },
         },
         {
           ALT: () => {
             const refs = this.SUBRULE(this.implementsClause);
-            this.ACTION(() => { if (refs) node.implementsRefs.push(...refs); });
+            this.ACTION(() => {
+              if (refs) node.implementsRefs.push(...refs);
+            });
           },
         },
         {
           ALT: () => {
             this.CONSUME(KW.precondition);
             const t = this.SUBRULE2(this.text);
-            this.ACTION(() => { node.preconditions.push(t?.value ?? ""); });
+            this.ACTION(() => {
+              node.preconditions.push(t?.value ?? "");
+            });
           },
         },
         {
           ALT: () => {
             const f = this.SUBRULE(this.fine);
-            this.ACTION(() => { node.fine = f; clauses.push({ name: "fine", token: first }); });
+            this.ACTION(() => {
+              node.fine = f;
+              clauses.push({ name: "fine", token: first });
+            });
           },
         },
       ]);
@@ -1533,16 +2221,38 @@ export class RegelParser extends EmbeddedActionsParser {
 
   public measureKind = this.RULE("measureKind", (): "informal" | "formal" =>
     this.OR([
-      { ALT: () => { this.CONSUME(KW.informal); return "informal" as const; } },
-      { ALT: () => { this.CONSUME(KW.formal); return "formal" as const; } },
+      {
+        ALT: () => {
+          this.CONSUME(KW.informal);
+          return "informal" as const;
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(KW.formal);
+          return "formal" as const;
+        },
+      },
     ]),
   );
 
-  public measureCharacter = this.RULE("measureCharacter", (): "remedial" | "punitive" =>
-    this.OR([
-      { ALT: () => { this.CONSUME(KW.remedial); return "remedial" as const; } },
-      { ALT: () => { this.CONSUME(KW.punitive); return "punitive" as const; } },
-    ]),
+  public measureCharacter = this.RULE(
+    "measureCharacter",
+    (): "remedial" | "punitive" =>
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(KW.remedial);
+            return "remedial" as const;
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(KW.punitive);
+            return "punitive" as const;
+          },
+        },
+      ]),
   );
 
   public fine = this.RULE("fine", (): MeasureDecl["fine"] => {
@@ -1551,11 +2261,18 @@ export class RegelParser extends EmbeddedActionsParser {
     this.CONSUME(KW.category);
     const cat = this.CONSUME(IntegerLit);
     this.CONSUME(KW.base);
-    const base = this.OR([{ ALT: () => this.CONSUME(DecimalLit) }, { ALT: () => this.CONSUME2(IntegerLit) }]);
+    const base = this.OR([
+      { ALT: () => this.CONSUME(DecimalLit) },
+      { ALT: () => this.CONSUME2(IntegerLit) },
+    ]);
     const currency = this.CONSUME(Identifier);
     return this.ACTION(() => ({
       category: this.int(cat),
-      base: { kind: "Decimal" as const, text: isReal(base) ? base.image : "", span: this.tsp(base) } satisfies DecimalLiteral,
+      base: {
+        kind: "Decimal" as const,
+        text: isReal(base) ? base.image : "",
+        span: this.tsp(base),
+      } satisfies DecimalLiteral,
       currency: isReal(currency) ? currency.image : "",
       span: this.sp(start),
     }));
@@ -1567,47 +2284,68 @@ export class RegelParser extends EmbeddedActionsParser {
     const name = this.SUBRULE(this.ident);
     const node = this.ACTION(() =>
       this.begin<CalendarDecl>({
-        kind: "Calendar", span: this.sp(start), doc: [], replace: false, name: name ?? this.emptyId(), title: undefined,
-        implementsRefs: [], weekend: [], holidays: [],
+        kind: "Calendar",
+        span: this.sp(start),
+        doc: [],
+        replace: false,
+        name: name ?? this.emptyId(),
+        title: undefined,
+        implementsRefs: [],
+        weekend: [],
+        holidays: [],
       }),
     )!;
     this.OPTION(() => {
       const t = this.SUBRULE(this.text);
-      this.ACTION(() => { node.title = t?.value ?? ""; });
+      this.ACTION(() => {
+        node.title = t?.value ?? "";
+      });
     });
     this.SUBRULE(this.calendarClauses, { ARGS: [node] });
-    this.ACTION(() => { node.span = this.sp(start); });
+    this.ACTION(() => {
+      node.span = this.sp(start);
+    });
     return node;
   });
 
   /** The clauses of a CalendarDecl; also the entry point when parsing resumes after text that is no clause. */
-  public calendarClauses = this.RULE("calendarClauses", (node: CalendarDecl) => {
-    const clauses = this.clauseLog(node);
-    this.MANY(() => {
-      const first = this.LA(1);
-      this.OR([
-        {
-          ALT: () => {
-            const refs = this.SUBRULE(this.implementsClause);
-            this.ACTION(() => { if (refs) node.implementsRefs.push(...refs); });
+  public calendarClauses = this.RULE(
+    "calendarClauses",
+    (node: CalendarDecl) => {
+      const clauses = this.clauseLog(node);
+      this.MANY(() => {
+        const first = this.LA(1);
+        this.OR([
+          {
+            ALT: () => {
+              const refs = this.SUBRULE(this.implementsClause);
+              this.ACTION(() => {
+                if (refs) node.implementsRefs.push(...refs);
+              });
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(KW.weekend);
-            const days = this.SUBRULE(this.identList);
-            this.ACTION(() => { node.weekend = days ?? []; clauses.push({ name: "weekend", token: first }); });
+          {
+            ALT: () => {
+              this.CONSUME(KW.weekend);
+              const days = this.SUBRULE(this.identList);
+              this.ACTION(() => {
+                node.weekend = days ?? [];
+                clauses.push({ name: "weekend", token: first });
+              });
+            },
           },
-        },
-        {
-          ALT: () => {
-            const h = this.SUBRULE(this.holiday);
-            this.ACTION(() => { if (h) node.holidays.push(h); });
+          {
+            ALT: () => {
+              const h = this.SUBRULE(this.holiday);
+              this.ACTION(() => {
+                if (h) node.holidays.push(h);
+              });
+            },
           },
-        },
-      ]);
-    });
-  });
+        ]);
+      });
+    },
+  );
 
   public holiday = this.RULE("holiday", (): HolidayDecl => {
     const start = this.LA(1);
@@ -1624,15 +2362,25 @@ export class RegelParser extends EmbeddedActionsParser {
           this.CONSUME(KW.on);
           const day = this.CONSUME(IntegerLit);
           const month = this.CONSUME(Identifier);
-          this.ACTION(() => { rule = { kind: "fixed", day: this.int(day), month: this.month(month) }; });
+          this.ACTION(() => {
+            rule = {
+              kind: "fixed",
+              day: this.int(day),
+              month: this.month(month),
+            };
+          });
         },
       },
       {
         ALT: () => {
           this.CONSUME(KW.easter);
           let offset = 0;
-          this.OPTION(() => { offset = this.SUBRULE(this.signedInteger); });
-          this.ACTION(() => { rule = { kind: "easter", offset: offset ?? 0 }; });
+          this.OPTION(() => {
+            offset = this.SUBRULE(this.signedInteger);
+          });
+          this.ACTION(() => {
+            rule = { kind: "easter", offset: offset ?? 0 };
+          });
         },
       },
     ]);
@@ -1642,9 +2390,14 @@ export class RegelParser extends EmbeddedActionsParser {
       const n = this.SUBRULE2(this.signedInteger);
       this.ACTION(() => {
         if (isReal(day) && day.image !== "sunday") {
-          this.report("REG120", `only \`if sunday\` is supported, found \`${day.image}\``, this.tsp(day), {
-            suggestion: closestName(day.image, ["sunday"]),
-          });
+          this.report(
+            "REG120",
+            `only \`if sunday\` is supported, found \`${day.image}\``,
+            this.tsp(day),
+            {
+              suggestion: closestName(day.image, ["sunday"]),
+            },
+          );
         }
         ifSunday = n ?? 0;
       });
@@ -1652,15 +2405,26 @@ export class RegelParser extends EmbeddedActionsParser {
     this.OPTION3(() => {
       this.CONSUME(KW.from);
       const y = this.CONSUME2(IntegerLit);
-      this.ACTION(() => { fromYear = this.int(y); });
+      this.ACTION(() => {
+        fromYear = this.int(y);
+      });
     });
     this.OPTION4(() => {
       this.CONSUME(KW.until);
       const y = this.CONSUME3(IntegerLit);
-      this.ACTION(() => { untilYear = this.int(y); });
+      this.ACTION(() => {
+        untilYear = this.int(y);
+      });
     });
     return this.ACTION(() => ({
-      kind: "Holiday" as const, name: name ?? this.emptyId(), title: title?.value ?? "", rule, ifSunday, fromYear, untilYear, span: this.sp(start),
+      kind: "Holiday" as const,
+      name: name ?? this.emptyId(),
+      title: title?.value ?? "",
+      rule,
+      ifSunday,
+      fromYear,
+      untilYear,
+      span: this.sp(start),
     }))!;
   });
 
@@ -1668,9 +2432,14 @@ export class RegelParser extends EmbeddedActionsParser {
     if (!isReal(t)) return 1;
     const m = MONTHS[t.image.toLowerCase()];
     if (m !== undefined) return m;
-    this.report("REG120", `unknown month \`${t.image}\`; write the month in full, e.g. \`january\``, this.tsp(t), {
-      suggestion: closestName(t.image, Object.keys(MONTHS)),
-    });
+    this.report(
+      "REG120",
+      `unknown month \`${t.image}\`; write the month in full, e.g. \`january\``,
+      this.tsp(t),
+      {
+        suggestion: closestName(t.image, Object.keys(MONTHS)),
+      },
+    );
     return 1;
   }
 
@@ -1678,8 +2447,17 @@ export class RegelParser extends EmbeddedActionsParser {
     let sign = 1;
     this.OPTION(() => {
       this.OR([
-        { ALT: () => { this.CONSUME(Plus); } },
-        { ALT: () => { this.CONSUME(Minus); sign = -1; } },
+        {
+          ALT: () => {
+            this.CONSUME(Plus);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(Minus);
+            sign = -1;
+          },
+        },
       ]);
     });
     const n = this.CONSUME(IntegerLit);
@@ -1693,14 +2471,36 @@ export class RegelParser extends EmbeddedActionsParser {
     const name = this.SUBRULE(this.ident);
     return this.ACTION(() =>
       this.begin<RemoveDecl>({
-        kind: "Remove", span: this.sp(start), doc: [], replace: false, what: what ?? "rule", name: name ?? this.emptyId(),
+        kind: "Remove",
+        span: this.sp(start),
+        doc: [],
+        replace: false,
+        what: what ?? "rule",
+        name: name ?? this.emptyId(),
       }),
     )!;
   });
 
   public removeKind = this.RULE("removeKind", (): RemoveDecl["what"] => {
-    const kinds: RemoveDecl["what"][] = ["rule", "category", "entity", "codelist", "payout", "norm", "measure", "metric", "calendar"];
-    return this.OR(kinds.map((k) => ({ ALT: () => { this.CONSUME(KW[k]); return k; } })));
+    const kinds: RemoveDecl["what"][] = [
+      "rule",
+      "category",
+      "entity",
+      "codelist",
+      "payout",
+      "norm",
+      "measure",
+      "metric",
+      "calendar",
+    ];
+    return this.OR(
+      kinds.map((k) => ({
+        ALT: () => {
+          this.CONSUME(KW[k]);
+          return k;
+        },
+      })),
+    );
   });
 
   // ---------------------------------------------------------------- expressions
@@ -1713,7 +2513,9 @@ export class RegelParser extends EmbeddedActionsParser {
     this.MANY(() => {
       this.CONSUME(KW.or);
       const right = this.SUBRULE2(this.andExpr);
-      this.ACTION(() => { left = this.binary("or", left, right, start); });
+      this.ACTION(() => {
+        left = this.binary("or", left, right, start);
+      });
     });
     return left;
   });
@@ -1724,20 +2526,33 @@ export class RegelParser extends EmbeddedActionsParser {
     this.MANY(() => {
       this.CONSUME(KW.and);
       const right = this.SUBRULE2(this.notExpr);
-      this.ACTION(() => { left = this.binary("and", left, right, start); });
+      this.ACTION(() => {
+        left = this.binary("and", left, right, start);
+      });
     });
     return left;
   });
 
   public notExpr = this.RULE("notExpr", (): Expr => {
     const nots: IToken[] = [];
-    this.MANY(() => { nots.push(this.CONSUME(KW.not)); });
+    this.MANY(() => {
+      nots.push(this.CONSUME(KW.not));
+    });
     const operand = this.SUBRULE(this.comparison);
     return this.ACTION(() => {
       let e = operand ?? this.errorExpr();
       for (let i = nots.length - 1; i >= 0; i--) {
         e = this.limit(
-          { kind: "Unary", op: "not", operand: e, span: { file: this.file, start: this.startOf(nots[i]), end: e.span.end } },
+          {
+            kind: "Unary",
+            op: "not",
+            operand: e,
+            span: {
+              file: this.file,
+              start: this.startOf(nots[i]),
+              end: e.span.end,
+            },
+          },
           1 + this.depth(e),
         );
       }
@@ -1754,19 +2569,34 @@ export class RegelParser extends EmbeddedActionsParser {
           ALT: () => {
             const op = this.SUBRULE(this.comparisonOperator);
             const right = this.SUBRULE2(this.additive);
-            this.ACTION(() => { left = this.binary(op ?? "=", left, right, start); });
+            this.ACTION(() => {
+              left = this.binary(op ?? "=", left, right, start);
+            });
           },
         },
         {
           ALT: () => {
             this.CONSUME(KW.is);
             let negated = false;
-            this.OPTION2(() => { this.CONSUME(KW.not); negated = true; });
+            this.OPTION2(() => {
+              this.CONSUME(KW.not);
+              negated = true;
+            });
             const test = this.SUBRULE(this.isTest);
             this.ACTION(() => {
               const operand = left ?? this.errorExpr();
               left = this.limit(
-                { kind: "Is", operand, negated, test: test ?? "present", span: { file: this.file, start: operand.span.start, end: this.endOfLast() } },
+                {
+                  kind: "Is",
+                  operand,
+                  negated,
+                  test: test ?? "present",
+                  span: {
+                    file: this.file,
+                    start: operand.span.start,
+                    end: this.endOfLast(),
+                  },
+                },
                 1 + this.depth(operand),
               );
             });
@@ -1775,18 +2605,33 @@ export class RegelParser extends EmbeddedActionsParser {
         {
           ALT: () => {
             let negated = false;
-            this.OPTION3(() => { this.CONSUME2(KW.not); negated = true; });
+            this.OPTION3(() => {
+              this.CONSUME2(KW.not);
+              negated = true;
+            });
             this.CONSUME(KW.in);
             this.CONSUME(LParen);
             const values: Literal[] = [];
-            this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { values.push(this.SUBRULE(this.signedLiteral)); } });
+            this.AT_LEAST_ONE_SEP({
+              SEP: Comma,
+              DEF: () => {
+                values.push(this.SUBRULE(this.signedLiteral));
+              },
+            });
             this.CONSUME(RParen);
             this.ACTION(() => {
               const operand = left ?? this.errorExpr();
               left = this.limit(
                 {
-                  kind: "In", operand, negated, values: values.filter((v) => v !== undefined),
-                  span: { file: this.file, start: operand.span.start, end: this.endOfLast() },
+                  kind: "In",
+                  operand,
+                  negated,
+                  values: values.filter((v) => v !== undefined),
+                  span: {
+                    file: this.file,
+                    start: operand.span.start,
+                    end: this.endOfLast(),
+                  },
                 },
                 1 + this.depth(operand),
               );
@@ -1801,8 +2646,18 @@ export class RegelParser extends EmbeddedActionsParser {
               const operand = left ?? this.errorExpr();
               left = this.limit(
                 {
-                  kind: "Matches", operand, pattern: pattern ?? { kind: "String", value: "", span: this.tsp(undefined) },
-                  span: { file: this.file, start: operand.span.start, end: this.endOfLast() },
+                  kind: "Matches",
+                  operand,
+                  pattern: pattern ?? {
+                    kind: "String",
+                    value: "",
+                    span: this.tsp(undefined),
+                  },
+                  span: {
+                    file: this.file,
+                    start: operand.span.start,
+                    end: this.endOfLast(),
+                  },
                 },
                 1 + this.depth(operand),
               );
@@ -1814,22 +2669,69 @@ export class RegelParser extends EmbeddedActionsParser {
     return left;
   });
 
-  public comparisonOperator = this.RULE("comparisonOperator", (): ComparisonOp =>
-    this.OR([
-      { ALT: () => { this.CONSUME(Equals); return "=" as const; } },
-      { ALT: () => { this.CONSUME(NotEquals); return "!=" as const; } },
-      { ALT: () => { this.CONSUME(LessEq); return "<=" as const; } },
-      { ALT: () => { this.CONSUME(Less); return "<" as const; } },
-      { ALT: () => { this.CONSUME(GreaterEq); return ">=" as const; } },
-      { ALT: () => { this.CONSUME(Greater); return ">" as const; } },
-    ]),
+  public comparisonOperator = this.RULE(
+    "comparisonOperator",
+    (): ComparisonOp =>
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(Equals);
+            return "=" as const;
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(NotEquals);
+            return "!=" as const;
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(LessEq);
+            return "<=" as const;
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(Less);
+            return "<" as const;
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(GreaterEq);
+            return ">=" as const;
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(Greater);
+            return ">" as const;
+          },
+        },
+      ]),
   );
 
   public isTest = this.RULE("isTest", (): "present" | "absent" | "valid" =>
     this.OR([
-      { ALT: () => { this.CONSUME(KW.present); return "present" as const; } },
-      { ALT: () => { this.CONSUME(KW.absent); return "absent" as const; } },
-      { ALT: () => { this.CONSUME(KW.valid); return "valid" as const; } },
+      {
+        ALT: () => {
+          this.CONSUME(KW.present);
+          return "present" as const;
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(KW.absent);
+          return "absent" as const;
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(KW.valid);
+          return "valid" as const;
+        },
+      },
     ]),
   );
 
@@ -1838,11 +2740,23 @@ export class RegelParser extends EmbeddedActionsParser {
     let left = this.SUBRULE(this.multiplicative);
     this.MANY(() => {
       const op = this.OR([
-        { ALT: () => { this.CONSUME(Plus); return "+" as const; } },
-        { ALT: () => { this.CONSUME(Minus); return "-" as const; } },
+        {
+          ALT: () => {
+            this.CONSUME(Plus);
+            return "+" as const;
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(Minus);
+            return "-" as const;
+          },
+        },
       ]);
       const right = this.SUBRULE2(this.multiplicative);
-      this.ACTION(() => { left = this.binary(op, left, right, start); });
+      this.ACTION(() => {
+        left = this.binary(op, left, right, start);
+      });
     });
     return left;
   });
@@ -1852,24 +2766,47 @@ export class RegelParser extends EmbeddedActionsParser {
     let left = this.SUBRULE(this.unary);
     this.MANY(() => {
       const op = this.OR([
-        { ALT: () => { this.CONSUME(Star); return "*" as const; } },
-        { ALT: () => { this.CONSUME(Slash); return "/" as const; } },
+        {
+          ALT: () => {
+            this.CONSUME(Star);
+            return "*" as const;
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(Slash);
+            return "/" as const;
+          },
+        },
       ]);
       const right = this.SUBRULE2(this.unary);
-      this.ACTION(() => { left = this.binary(op, left, right, start); });
+      this.ACTION(() => {
+        left = this.binary(op, left, right, start);
+      });
     });
     return left;
   });
 
   public unary = this.RULE("unary", (): Expr => {
     const minus: IToken[] = [];
-    this.MANY(() => { minus.push(this.CONSUME(Minus)); });
+    this.MANY(() => {
+      minus.push(this.CONSUME(Minus));
+    });
     const operand = this.SUBRULE(this.primary);
     return this.ACTION(() => {
       let e = operand ?? this.errorExpr();
       for (let i = minus.length - 1; i >= 0; i--) {
         e = this.limit(
-          { kind: "Unary", op: "-", operand: e, span: { file: this.file, start: this.startOf(minus[i]), end: e.span.end } },
+          {
+            kind: "Unary",
+            op: "-",
+            operand: e,
+            span: {
+              file: this.file,
+              start: this.startOf(minus[i]),
+              end: e.span.end,
+            },
+          },
           1 + this.depth(e),
         );
       }
@@ -1888,7 +2825,10 @@ export class RegelParser extends EmbeddedActionsParser {
           // Parentheses only group: the node keeps its own span, widened to the parentheses.
           return this.ACTION(() => {
             const inner = e ?? this.errorExpr();
-            return this.limit({ ...inner, span: this.sp(open) }, this.depth(inner));
+            return this.limit(
+              { ...inner, span: this.sp(open) },
+              this.depth(inner),
+            );
           })!;
         },
       },
@@ -1900,14 +2840,30 @@ export class RegelParser extends EmbeddedActionsParser {
 
   public call = this.RULE("call", (): Expr => {
     const start = this.LA(1);
-    const callee = this.OR([{ ALT: () => this.CONSUME(Identifier) }, { ALT: () => this.CONSUME(KW.year) }]);
+    const callee = this.OR([
+      { ALT: () => this.CONSUME(Identifier) },
+      { ALT: () => this.CONSUME(KW.year) },
+    ]);
     this.CONSUME(LParen);
     const args: Expr[] = [];
-    this.MANY_SEP({ SEP: Comma, DEF: () => { args.push(this.SUBRULE(this.expr)); } });
+    this.MANY_SEP({
+      SEP: Comma,
+      DEF: () => {
+        args.push(this.SUBRULE(this.expr));
+      },
+    });
     this.CONSUME(RParen);
     return this.ACTION(() => {
       const all = args.map((a) => a ?? this.errorExpr());
-      return this.limit({ kind: "Call", callee: this.id(callee), args: all, span: this.sp(start) }, 1 + all.reduce((m, a) => Math.max(m, this.depth(a)), 1));
+      return this.limit(
+        {
+          kind: "Call",
+          callee: this.id(callee),
+          args: all,
+          span: this.sp(start),
+        },
+        1 + all.reduce((m, a) => Math.max(m, this.depth(a)), 1),
+      );
     })!;
   });
 
@@ -1925,17 +2881,42 @@ export class RegelParser extends EmbeddedActionsParser {
     });
     return this.ACTION(() =>
       second === undefined
-        ? { kind: "Path" as const, entity: undefined, name: this.id(first), span: this.sp(start) }
-        : { kind: "Path" as const, entity: this.id(first), name: this.id(second), span: this.sp(start) },
+        ? {
+            kind: "Path" as const,
+            entity: undefined,
+            name: this.id(first),
+            span: this.sp(start),
+          }
+        : {
+            kind: "Path" as const,
+            entity: this.id(first),
+            name: this.id(second),
+            span: this.sp(start),
+          },
     )!;
   });
 
   public aggregate = this.RULE("aggregate", (): Expr => {
     const start = this.LA(1);
     const op = this.OR([
-      { ALT: () => { this.CONSUME(KW.exists); return "exists" as const; } },
-      { ALT: () => { this.CONSUME(KW.count); return "count" as const; } },
-      { ALT: () => { this.CONSUME(KW.sum); return "sum" as const; } },
+      {
+        ALT: () => {
+          this.CONSUME(KW.exists);
+          return "exists" as const;
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(KW.count);
+          return "count" as const;
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(KW.sum);
+          return "sum" as const;
+        },
+      },
     ]);
     this.CONSUME(LParen);
     const entity = this.SUBRULE(this.ident);
@@ -1953,19 +2934,36 @@ export class RegelParser extends EmbeddedActionsParser {
     return this.ACTION(() => {
       const span = this.sp(start);
       if (op === "sum" && field === undefined) {
-        this.report("REG125", "`sum` needs a field to add up: `sum(E.field where ...)`", span);
+        this.report(
+          "REG125",
+          "`sum` needs a field to add up: `sum(E.field where ...)`",
+          span,
+        );
       } else if (op !== "sum" && field !== undefined) {
-        this.report("REG125", `\`${op}\` counts records, not fields: write \`${op}(${entity?.name ?? "E"} where ...)\``, span);
+        this.report(
+          "REG125",
+          `\`${op}\` counts records, not fields: write \`${op}(${entity?.name ?? "E"} where ...)\``,
+          span,
+        );
       }
       return this.limit(
-        { kind: "Aggregate", op, entity: entity ?? this.emptyId(), field: op === "sum" ? field : undefined, where, span },
+        {
+          kind: "Aggregate",
+          op,
+          entity: entity ?? this.emptyId(),
+          field: op === "sum" ? field : undefined,
+          where,
+          span,
+        },
         1 + this.depth(where),
       );
     })!;
   });
 
   /** A literal as it appears in an expression (no sign: `-` is the unary operator there). */
-  public literal = this.RULE("literal", (): Literal => this.SUBRULE(this.literalBody, { ARGS: [1] }));
+  public literal = this.RULE("literal", (): Literal =>
+    this.SUBRULE(this.literalBody, { ARGS: [1] }),
+  );
 
   /** A literal with an optional sign, for `in (...)` lists, norm values and example fields. */
   public signedLiteral = this.RULE("signedLiteral", (): Literal => {
@@ -1973,13 +2971,23 @@ export class RegelParser extends EmbeddedActionsParser {
     let signTok: IToken | undefined;
     this.OPTION(() => {
       this.OR([
-        { ALT: () => { signTok = this.CONSUME(Plus); } },
-        { ALT: () => { signTok = this.CONSUME(Minus); sign = -1; } },
+        {
+          ALT: () => {
+            signTok = this.CONSUME(Plus);
+          },
+        },
+        {
+          ALT: () => {
+            signTok = this.CONSUME(Minus);
+            sign = -1;
+          },
+        },
       ]);
     });
     const lit = this.SUBRULE(this.literalBody, { ARGS: [sign] });
     return this.ACTION(() => {
-      if (lit && signTok && isReal(signTok)) lit.span = { ...lit.span, start: this.startOf(signTok) };
+      if (lit && signTok && isReal(signTok))
+        lit.span = { ...lit.span, start: this.startOf(signTok) };
       return lit;
     })!;
   });
@@ -2001,15 +3009,30 @@ export class RegelParser extends EmbeddedActionsParser {
           let percent = false;
           this.OPTION(() => {
             this.OR2([
-              { ALT: () => { unit = this.CONSUME(Identifier); } },
-              { ALT: () => { this.CONSUME(Percent); percent = true; } },
+              {
+                ALT: () => {
+                  unit = this.CONSUME(Identifier);
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(Percent);
+                  percent = true;
+                },
+              },
             ]);
           });
           return this.ACTION((): Literal => {
             const span = this.sp(start);
             const text = isReal(n) ? n.image : "0";
             if (percent) return { kind: "Percent", text: neg + text, span };
-            if (unit !== undefined) return { kind: "Duration", amount: this.int(n, sign), unit: this.unit(unit), span };
+            if (unit !== undefined)
+              return {
+                kind: "Duration",
+                amount: this.int(n, sign),
+                unit: this.unit(unit),
+                span,
+              };
             return { kind: "Integer", text: neg + text, span };
           })!;
         },
@@ -2018,10 +3041,15 @@ export class RegelParser extends EmbeddedActionsParser {
         ALT: () => {
           const n = this.CONSUME(DecimalLit);
           let percent = false;
-          this.OPTION2(() => { this.CONSUME2(Percent); percent = true; });
+          this.OPTION2(() => {
+            this.CONSUME2(Percent);
+            percent = true;
+          });
           return this.ACTION((): Literal => {
             const text = neg + (isReal(n) ? n.image : "0");
-            return percent ? { kind: "Percent", text, span: this.sp(start) } : { kind: "Decimal", text, span: this.sp(start) };
+            return percent
+              ? { kind: "Percent", text, span: this.sp(start) }
+              : { kind: "Decimal", text, span: this.sp(start) };
           })!;
         },
       },
@@ -2029,19 +3057,31 @@ export class RegelParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const t = this.CONSUME(DateTimeLit);
-          return this.ACTION((): Literal => ({ kind: "DateTime", text: isReal(t) ? t.image : "", span: this.tsp(t) }))!;
+          return this.ACTION((): Literal => ({
+            kind: "DateTime",
+            text: isReal(t) ? t.image : "",
+            span: this.tsp(t),
+          }))!;
         },
       },
       {
         ALT: () => {
           const t = this.CONSUME(KW.true);
-          return this.ACTION((): Literal => ({ kind: "Boolean", value: true, span: this.tsp(t) }))!;
+          return this.ACTION((): Literal => ({
+            kind: "Boolean",
+            value: true,
+            span: this.tsp(t),
+          }))!;
         },
       },
       {
         ALT: () => {
           const t = this.CONSUME(KW.false);
-          return this.ACTION((): Literal => ({ kind: "Boolean", value: false, span: this.tsp(t) }))!;
+          return this.ACTION((): Literal => ({
+            kind: "Boolean",
+            value: false,
+            span: this.tsp(t),
+          }))!;
         },
       },
     ]);
@@ -2049,11 +3089,17 @@ export class RegelParser extends EmbeddedActionsParser {
 
   private unit(t: IToken): DurationUnit {
     if (!isReal(t)) return "days";
-    if ((DURATION_UNITS as readonly string[]).includes(t.image)) return t.image as DurationUnit;
+    if ((DURATION_UNITS as readonly string[]).includes(t.image))
+      return t.image as DurationUnit;
     const suggestion = closestName(t.image, DURATION_UNITS);
-    this.report("REG117", `unknown unit \`${t.image}\`; a duration is counted in ${DURATION_UNITS.map((u) => `\`${u}\``).join(", ")}`, this.tsp(t), {
-      suggestion,
-    });
+    this.report(
+      "REG117",
+      `unknown unit \`${t.image}\`; a duration is counted in ${DURATION_UNITS.map((u) => `\`${u}\``).join(", ")}`,
+      this.tsp(t),
+      {
+        suggestion,
+      },
+    );
     return (suggestion as DurationUnit | undefined) ?? "days";
   }
 }

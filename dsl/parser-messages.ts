@@ -7,9 +7,21 @@
  *
  * @module
  */
-import { EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import {
+  EOF,
+  type IParserErrorMessageProvider,
+  type IToken,
+  type TokenType,
+} from "chevrotain";
 import { closestName } from "./diagnostics.js";
-import { AnyWord, Identifier, Keyword, KEYWORDS, StringLit, UnterminatedString } from "./lexer.js";
+import {
+  AnyWord,
+  Identifier,
+  Keyword,
+  KEYWORDS,
+  StringLit,
+  UnterminatedString,
+} from "./lexer.js";
 
 /** What a grammar rule stands for, used when none of its alternatives matched. */
 const RULE_DESCRIPTIONS: Record<string, string> = {
@@ -31,11 +43,15 @@ const RULE_DESCRIPTIONS: Record<string, string> = {
   expr: "a condition",
   // Only the list after `in` can fail as a whole in a comparison.
   comparison: "a value (a quoted text, a number, a date, `true` or `false`)",
-  requirement: "a condition, or for a file rule `present`, `header`, `unique key` or `references`",
-  target: "what the rule runs on: an entity `E`, attributes `E.f, E.*`, or `file E`",
+  requirement:
+    "a condition, or for a file rule `present`, `header`, `unique key` or `references`",
+  target:
+    "what the rule runs on: an entity `E`, attributes `E.f, E.*`, or `file E`",
   normPeriod: "a period: `year YYYY:` or `from YYYY-MM-DD:`",
-  example: "an example: `NP { ... }`, `rrd DATE NP { ... }` or `file E missing|columns|rows`",
-  articleRef: "an article: a source alias then the article, e.g. `bk bijlage 3`",
+  example:
+    "an example: `NP { ... }`, `rrd DATE NP { ... }` or `file E missing|columns|rows`",
+  articleRef:
+    "an article: a source alias then the article, e.g. `bk bijlage 3`",
   typeRef: "a field type",
   attributeRef: "an attribute `E.field`",
   holiday: "`on DAY MONTH` or `easter +N`",
@@ -48,7 +64,17 @@ export const CLAUSES_OF: Record<string, string[]> = {
   entity: ["implements", "file", "key", "role by", "field"],
   extend: ["field", "replace field", "remove field"],
   ikb: ["key", "depositor", "implements"],
-  rule: ["meaning", "severity", "applies to", "implements", "for", "when", "require", "message", "example"],
+  rule: [
+    "meaning",
+    "severity",
+    "applies to",
+    "implements",
+    "for",
+    "when",
+    "require",
+    "message",
+    "example",
+  ],
   category: ["blocks", "implements", "result", "marking"],
   payout: ["implements"],
   metric: [],
@@ -97,16 +123,20 @@ export function takeHints(token: IToken): Hints {
   return h;
 }
 
-const isEof = (t: IToken | undefined): boolean => t === undefined || t.tokenType === EOF || !Number.isFinite(t.startOffset);
+const isEof = (t: IToken | undefined): boolean =>
+  t === undefined || t.tokenType === EOF || !Number.isFinite(t.startOffset);
 
 /** How a token that was found is named in a message. */
 export function describeFound(t: IToken | undefined): string {
   if (isEof(t)) {
     const next = messageContext.follower;
-    return next ? `\`${next.image}\` (the start of the next declaration)` : "the end of the file";
+    return next
+      ? `\`${next.image}\` (the start of the next declaration)`
+      : "the end of the file";
   }
   const image = t!.image.length > 40 ? `${t!.image.slice(0, 40)}…` : t!.image;
-  if (t!.tokenType === StringLit || t!.tokenType === UnterminatedString) return `the text ${image}`;
+  if (t!.tokenType === StringLit || t!.tokenType === UnterminatedString)
+    return `the text ${image}`;
   return `\`${image}\``;
 }
 
@@ -122,7 +152,8 @@ function joinAlternatives(items: string[]): string {
   return `${unique.slice(0, -1).join(", ")} or ${unique[unique.length - 1]}`;
 }
 
-const isKeywordType = (t: TokenType): boolean => t.CATEGORIES?.includes(Keyword) === true;
+const isKeywordType = (t: TokenType): boolean =>
+  t.CATEGORIES?.includes(Keyword) === true;
 
 /** Record a "did you mean" for a misspelt keyword and a note for a reserved word used as a name. */
 function remember(actual: IToken, expected: TokenType[]): void {
@@ -130,12 +161,19 @@ function remember(actual: IToken, expected: TokenType[]): void {
   const h: Hints = {};
   const wordLike = /^[A-Za-z_][A-Za-z0-9_]*$/.test(actual.image);
   if (wordLike) {
-    const keywords = expected.filter(isKeywordType).map((t) => (t.LABEL ?? "").replace(/`/g, ""));
-    const suggestion = closestName(actual.image, keywords.filter((k) => k !== "" && k !== actual.image));
+    const keywords = expected
+      .filter(isKeywordType)
+      .map((t) => (t.LABEL ?? "").replace(/`/g, ""));
+    const suggestion = closestName(
+      actual.image,
+      keywords.filter((k) => k !== "" && k !== actual.image),
+    );
     if (suggestion) h.suggestion = suggestion;
     const wantsName = expected.some((t) => t === Identifier || t === AnyWord);
     if (wantsName && actual.tokenType.CATEGORIES?.includes(Keyword)) {
-      h.notes = [`\`${actual.image}\` is a reserved word and cannot be used as a name`];
+      h.notes = [
+        `\`${actual.image}\` is a reserved word and cannot be used as a name`,
+      ];
     }
   }
   if (h.suggestion || h.notes) hints.set(actual, h);
@@ -143,7 +181,8 @@ function remember(actual: IToken, expected: TokenType[]): void {
 
 function firstTokens(paths: TokenType[][][]): TokenType[] {
   const out: TokenType[] = [];
-  for (const alt of paths) for (const path of alt) if (path[0]) out.push(path[0]);
+  for (const alt of paths)
+    for (const path of alt) if (path[0]) out.push(path[0]);
   return out;
 }
 
@@ -155,13 +194,23 @@ function notPartOf(firstRedundant: IToken): string {
   notPartOfTokens.add(firstRedundant);
   const kw = messageContext.declKeyword;
   const clauses = CLAUSES_OF[kw];
-  if (clauses === undefined) return `unexpected ${describeFound(firstRedundant)}`;
+  if (clauses === undefined)
+    return `unexpected ${describeFound(firstRedundant)}`;
   const name = DECLARATION_NAMES[kw] ?? kw;
-  const allowed = clauses.length > 0 ? `: this ${name} takes ${joinAlternatives(clauses.map((c) => `\`${c}\``))}` : "";
+  const allowed =
+    clauses.length > 0
+      ? `: this ${name} takes ${joinAlternatives(clauses.map((c) => `\`${c}\``))}`
+      : "";
   if (/^[A-Za-z_]\w*$/.test(firstRedundant.image)) {
     const suggestion =
-      closestName(firstRedundant.image, [...clauses.map((c) => c.split(" ")[0]), ...(ALSO_SUGGESTED[kw] ?? [])]) ??
-      closestName(firstRedundant.image, ALL_KEYWORDS.filter((k) => k !== firstRedundant.image));
+      closestName(firstRedundant.image, [
+        ...clauses.map((c) => c.split(" ")[0]),
+        ...(ALSO_SUGGESTED[kw] ?? []),
+      ]) ??
+      closestName(
+        firstRedundant.image,
+        ALL_KEYWORDS.filter((k) => k !== firstRedundant.image),
+      );
     if (suggestion) hints.set(firstRedundant, { suggestion });
   }
   return `${describeFound(firstRedundant)} is not part of this ${name}${allowed}`;
@@ -173,22 +222,42 @@ export const errorMessageProvider: IParserErrorMessageProvider = {
     // Chevrotain's in-repetition recovery expects "the end" after a declaration's clauses.
     if (expected === EOF) return notPartOf(actual);
     remember(actual, [expected]);
-    const what = MISMATCH_CONTEXT[`${ruleName}:${expected.name}`] ?? describeExpected(expected);
+    const what =
+      MISMATCH_CONTEXT[`${ruleName}:${expected.name}`] ??
+      describeExpected(expected);
     return `expected ${what}, found ${describeFound(actual)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
     return notPartOf(firstRedundant);
   },
-  buildNoViableAltMessage({ expectedPathsPerAlt, actual, customUserDescription, ruleName }) {
+  buildNoViableAltMessage({
+    expectedPathsPerAlt,
+    actual,
+    customUserDescription,
+    ruleName,
+  }) {
     const firsts = firstTokens(expectedPathsPerAlt);
     remember(actual[0], firsts);
-    const what = customUserDescription ?? RULE_DESCRIPTIONS[ruleName] ?? joinAlternatives(firsts.map(describeExpected));
+    const what =
+      customUserDescription ??
+      RULE_DESCRIPTIONS[ruleName] ??
+      joinAlternatives(firsts.map(describeExpected));
     return `expected ${what}, found ${describeFound(actual[0])}`;
   },
-  buildEarlyExitMessage({ expectedIterationPaths, actual, customUserDescription, ruleName }) {
-    const firsts = expectedIterationPaths.map((p) => p[0]).filter((t): t is TokenType => t !== undefined);
+  buildEarlyExitMessage({
+    expectedIterationPaths,
+    actual,
+    customUserDescription,
+    ruleName,
+  }) {
+    const firsts = expectedIterationPaths
+      .map((p) => p[0])
+      .filter((t): t is TokenType => t !== undefined);
     remember(actual[0], firsts);
-    const what = customUserDescription ?? RULE_DESCRIPTIONS[ruleName] ?? joinAlternatives(firsts.map(describeExpected));
+    const what =
+      customUserDescription ??
+      RULE_DESCRIPTIONS[ruleName] ??
+      joinAlternatives(firsts.map(describeExpected));
     return `expected ${what}, found ${describeFound(actual[0])}`;
   },
 };

@@ -15,11 +15,33 @@
  * @module
  */
 import type { IRecognitionException, IToken } from "chevrotain";
-import type { Comment, Declaration, FieldDecl, Position, RegelFile, RulesetHeader, Span } from "./ast.js";
+import type {
+  Comment,
+  Declaration,
+  FieldDecl,
+  Position,
+  RegelFile,
+  RulesetHeader,
+  Span,
+} from "./ast.js";
 import { closestName, error, type Diagnostic } from "./diagnostics.js";
-import { At, Comma, Dot, Identifier, KW, LParen, RParen, tokenize, tokenSpan } from "./lexer.js";
+import {
+  At,
+  Comma,
+  Dot,
+  Identifier,
+  KW,
+  LParen,
+  RParen,
+  tokenize,
+  tokenSpan,
+} from "./lexer.js";
 import { CLAUSE_STARTS, RegelParser } from "./parser-grammar.js";
-import { messageContext, notPartOfTokens, takeHints } from "./parser-messages.js";
+import {
+  messageContext,
+  notPartOfTokens,
+  takeHints,
+} from "./parser-messages.js";
 
 /** Result of {@link parse}. */
 export interface ParseResult {
@@ -31,14 +53,38 @@ export interface ParseResult {
 export const MAX_NESTING = 64;
 
 const DECLARATION_KEYWORDS = new Set([
-  KW.ruleset, KW.codelist, KW.entity, KW.extend, KW.ikb, KW.rule, KW.category, KW.payout, KW.metric,
-  KW.norm, KW.measure, KW.calendar, KW.remove, KW.replace,
+  KW.ruleset,
+  KW.codelist,
+  KW.entity,
+  KW.extend,
+  KW.ikb,
+  KW.rule,
+  KW.category,
+  KW.payout,
+  KW.metric,
+  KW.norm,
+  KW.measure,
+  KW.calendar,
+  KW.remove,
+  KW.replace,
 ]);
 
 /** Keywords offered as "did you mean" for text where a declaration should start. */
 const DECLARATION_WORDS = [
-  "ruleset", "codelist", "entity", "extend", "ikb", "rule", "category", "payout", "metric", "norm", "measure",
-  "calendar", "remove", "replace",
+  "ruleset",
+  "codelist",
+  "entity",
+  "extend",
+  "ikb",
+  "rule",
+  "category",
+  "payout",
+  "metric",
+  "norm",
+  "measure",
+  "calendar",
+  "remove",
+  "replace",
 ];
 
 let instance: RegelParser | undefined;
@@ -50,7 +96,11 @@ function parserInstance(): RegelParser {
 }
 
 /** Does `token` (between `prev` and `next`) start a declaration? */
-function startsDeclaration(prev: IToken | undefined, token: IToken, next: IToken | undefined): boolean {
+function startsDeclaration(
+  prev: IToken | undefined,
+  token: IToken,
+  next: IToken | undefined,
+): boolean {
   const type = token.tokenType;
   if (!DECLARATION_KEYWORDS.has(type)) return false;
   const prevType = prev?.tokenType;
@@ -58,11 +108,17 @@ function startsDeclaration(prev: IToken | undefined, token: IToken, next: IToken
   // A keyword inside a dotted ruleset name: `ruleset example.calendar@1.0.0`.
   if (prevType === Dot || nextType === Dot || nextType === At) return false;
   // `remove rule x`, `replace rule x`, `extend entity X`: the second keyword belongs to the first.
-  if (prevType === KW.remove || prevType === KW.replace || prevType === KW.extend) return false;
+  if (
+    prevType === KW.remove ||
+    prevType === KW.replace ||
+    prevType === KW.extend
+  )
+    return false;
   // `fine category 1 base ...` inside a measure.
   if (type === KW.category && prevType === KW.fine) return false;
   // `replace field` / `remove field` inside `extend entity`.
-  if ((type === KW.remove || type === KW.replace) && nextType === KW.field) return false;
+  if ((type === KW.remove || type === KW.replace) && nextType === KW.field)
+    return false;
   return true;
 }
 
@@ -81,14 +137,23 @@ function endPosition(text: string): Position {
 }
 
 function tokenEnd(t: IToken): Position {
-  return { offset: (t.endOffset ?? t.startOffset) + 1, line: t.endLine ?? 1, column: (t.endColumn ?? 0) + 1 };
+  return {
+    offset: (t.endOffset ?? t.startOffset) + 1,
+    line: t.endLine ?? 1,
+    column: (t.endColumn ?? 0) + 1,
+  };
 }
 
 function tokenStart(t: IToken): Position {
-  return { offset: t.startOffset, line: t.startLine ?? 1, column: t.startColumn ?? 1 };
+  return {
+    offset: t.startOffset,
+    line: t.startLine ?? 1,
+    column: t.startColumn ?? 1,
+  };
 }
 
-const isReal = (t: IToken | undefined): t is IToken => t !== undefined && Number.isFinite(t.startOffset) && t.startOffset >= 0;
+const isReal = (t: IToken | undefined): t is IToken =>
+  t !== undefined && Number.isFinite(t.startOffset) && t.startOffset >= 0;
 
 /** Is the comment the first thing on its line (so it can document the line below)? */
 function startsLine(text: string, offset: number): boolean {
@@ -101,19 +166,28 @@ function startsLine(text: string, offset: number): boolean {
 }
 
 /** Attach `///` lines directly above declarations, the header and fields. */
-function attachDocs(text: string, comments: Comment[], header: RulesetHeader | undefined, declarations: Declaration[]): void {
+function attachDocs(
+  text: string,
+  comments: Comment[],
+  header: RulesetHeader | undefined,
+  declarations: Declaration[],
+): void {
   const docByLine = new Map<number, Comment>();
-  for (const c of comments) if (c.doc && startsLine(text, c.span.start.offset)) docByLine.set(c.span.start.line, c);
+  for (const c of comments)
+    if (c.doc && startsLine(text, c.span.start.offset))
+      docByLine.set(c.span.start.line, c);
   if (docByLine.size === 0) return;
   const docsAbove = (line: number): string[] => {
     const out: string[] = [];
-    for (let l = line - 1; docByLine.has(l); l--) out.push(docByLine.get(l)!.text);
+    for (let l = line - 1; docByLine.has(l); l--)
+      out.push(docByLine.get(l)!.text);
     return out.reverse();
   };
   if (header) header.doc = docsAbove(header.span.start.line);
   for (const d of declarations) {
     d.doc = docsAbove(d.span.start.line);
-    const fields: FieldDecl[] = d.kind === "Entity" || d.kind === "ExtendEntity" ? d.fields : [];
+    const fields: FieldDecl[] =
+      d.kind === "Entity" || d.kind === "ExtendEntity" ? d.fields : [];
     for (const f of fields) f.doc = docsAbove(f.span.start.line);
   }
 }
@@ -146,9 +220,16 @@ export function parse(text: string, file: string): ParseResult {
   } catch (e) {
     instance = undefined; // rebuild the parser next time, in case its state is broken
     diagnostics.push(
-      error("REG199", `internal error in the parser: ${e instanceof Error ? e.message : String(e)}`, { file, start, end: start }, {
-        notes: ["this is a bug in regel, not in the ruleset; please report it with the file"],
-      }),
+      error(
+        "REG199",
+        `internal error in the parser: ${e instanceof Error ? e.message : String(e)}`,
+        { file, start, end: start },
+        {
+          notes: [
+            "this is a bug in regel, not in the ruleset; please report it with the file",
+          ],
+        },
+      ),
     );
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
@@ -165,7 +246,11 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
     seen.add(key);
     out.push(d);
   }
-  return out.sort((a, b) => a.span.start.offset - b.span.start.offset || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  return out.sort(
+    (a, b) =>
+      a.span.start.offset - b.span.start.offset ||
+      (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+  );
 }
 
 /**
@@ -197,20 +282,39 @@ function countLines(text: string): number {
  * and parse each declaration as soon as the next one starts. Only one declaration's tokens are
  * alive at a time, which keeps the garbage collector's work small on big files.
  */
-function parseInto(text: string, file: string, out: RegelFile, diagnostics: Diagnostic[]): void {
-  const state: FileState = { text, file, out, diagnostics, parser: parserInstance(), headerToken: undefined, firstChunk: true };
+function parseInto(
+  text: string,
+  file: string,
+  out: RegelFile,
+  diagnostics: Diagnostic[],
+): void {
+  const state: FileState = {
+    text,
+    file,
+    out,
+    diagnostics,
+    parser: parserInstance(),
+    headerToken: undefined,
+    firstChunk: true,
+  };
   state.parser.file = file;
   let firstToken: IToken | undefined;
   let pending: IToken[] = [];
   let scanned = 1; // indexes below this in `pending` are known not to start a declaration
   let lineBase = 0;
-  for (let segStart = 0; segStart < text.length; ) {
-    let segEnd = Math.min(text.length, segStart + Math.max(1, parserTuning.segmentChars));
+  for (let segStart = 0; segStart < text.length;) {
+    let segEnd = Math.min(
+      text.length,
+      segStart + Math.max(1, parserTuning.segmentChars),
+    );
     if (segEnd < text.length) {
       const nl = text.indexOf("\n", segEnd - 1);
       segEnd = nl < 0 ? text.length : nl + 1;
     }
-    const piece = segStart === 0 && segEnd === text.length ? text : text.slice(segStart, segEnd);
+    const piece =
+      segStart === 0 && segEnd === text.length
+        ? text
+        : text.slice(segStart, segEnd);
     const lexed = tokenize(piece, file);
     if (segStart > 0) {
       for (const t of lexed.tokens) {
@@ -228,7 +332,8 @@ function parseInto(text: string, file: string, out: RegelFile, diagnostics: Diag
     segStart = segEnd;
     const final = segStart >= text.length;
 
-    pending = pending.length === 0 ? lexed.tokens : pending.concat(lexed.tokens);
+    pending =
+      pending.length === 0 ? lexed.tokens : pending.concat(lexed.tokens);
     firstToken ??= pending[0];
     // Cut complete declarations off the front; a declaration is complete once the next starts.
     let from = 0;
@@ -240,7 +345,12 @@ function parseInto(text: string, file: string, out: RegelFile, diagnostics: Diag
       }
     }
     if (final) {
-      if (from < pending.length) parseChunk(state, from === 0 ? pending : pending.slice(from), undefined);
+      if (from < pending.length)
+        parseChunk(
+          state,
+          from === 0 ? pending : pending.slice(from),
+          undefined,
+        );
       pending = [];
     } else {
       pending = from === 0 ? pending : pending.slice(from);
@@ -249,8 +359,20 @@ function parseInto(text: string, file: string, out: RegelFile, diagnostics: Diag
   }
 
   if (out.header === undefined) {
-    const at: Span = firstToken ? tokenSpan(file, firstToken) : { file, start: { offset: 0, line: 1, column: 1 }, end: { offset: 0, line: 1, column: 1 } };
-    diagnostics.push(error("REG111", "this file has no `ruleset` header; start it with `ruleset name@1.0.0`", at));
+    const at: Span = firstToken
+      ? tokenSpan(file, firstToken)
+      : {
+          file,
+          start: { offset: 0, line: 1, column: 1 },
+          end: { offset: 0, line: 1, column: 1 },
+        };
+    diagnostics.push(
+      error(
+        "REG111",
+        "this file has no `ruleset` header; start it with `ruleset name@1.0.0`",
+        at,
+      ),
+    );
   }
   attachDocs(text, out.comments, out.header, out.declarations);
 }
@@ -267,27 +389,49 @@ interface FileState {
 }
 
 /** Parse one declaration (or the header, or leading junk) and add it to the file. */
-function parseChunk(state: FileState, chunk: IToken[], follower: IToken | undefined): void {
+function parseChunk(
+  state: FileState,
+  chunk: IToken[],
+  follower: IToken | undefined,
+): void {
   const { file, out, diagnostics, parser } = state;
   const first = chunk[0];
   const last = chunk[chunk.length - 1];
-  const chunkSpan: Span = { file, start: tokenStart(first), end: tokenEnd(last) };
+  const chunkSpan: Span = {
+    file,
+    start: tokenStart(first),
+    end: tokenEnd(last),
+  };
   const isFirst = state.firstChunk;
   state.firstChunk = false;
 
-  if (!DECLARATION_KEYWORDS.has(first.tokenType) || (isFirst && !startsDeclaration(undefined, first, chunk[1] ?? follower))) {
-    const suggestion = /^[A-Za-z_]\w*$/.test(first.image) ? closestName(first.image, DECLARATION_WORDS) : undefined;
+  if (
+    !DECLARATION_KEYWORDS.has(first.tokenType) ||
+    (isFirst && !startsDeclaration(undefined, first, chunk[1] ?? follower))
+  ) {
+    const suggestion = /^[A-Za-z_]\w*$/.test(first.image)
+      ? closestName(first.image, DECLARATION_WORDS)
+      : undefined;
     diagnostics.push(
-      error("REG115", `expected a declaration (\`rule\`, \`entity\`, \`codelist\`, ...), found \`${first.image}\``, tokenSpan(file, first), {
-        suggestion,
-      }),
+      error(
+        "REG115",
+        `expected a declaration (\`rule\`, \`entity\`, \`codelist\`, ...), found \`${first.image}\``,
+        tokenSpan(file, first),
+        {
+          suggestion,
+        },
+      ),
     );
     return;
   }
   const tooDeep = deepestNesting(chunk);
   if (tooDeep !== undefined) {
     diagnostics.push(
-      error("REG126", `parentheses are nested more than ${MAX_NESTING} deep here; split the condition up`, tokenSpan(file, tooDeep)),
+      error(
+        "REG126",
+        `parentheses are nested more than ${MAX_NESTING} deep here; split the condition up`,
+        tokenSpan(file, tooDeep),
+      ),
     );
     return;
   }
@@ -303,10 +447,13 @@ function parseChunk(state: FileState, chunk: IToken[], follower: IToken | undefi
   parser.input = chunk;
   const node = isHeader ? parser.header() : parser.declaration();
   const result =
-    (node as Declaration | RulesetHeader | undefined) ?? parser.partial ?? placeholder(keyword?.image ?? "", chunkSpan);
+    (node as Declaration | RulesetHeader | undefined) ??
+    parser.partial ??
+    placeholder(keyword?.image ?? "", chunkSpan);
   if (node === undefined && result !== undefined) {
     result.span = chunkSpan;
-    if (first.tokenType === KW.replace && result.kind !== "RulesetHeader") result.replace = true;
+    if (first.tokenType === KW.replace && result.kind !== "RulesetHeader")
+      result.replace = true;
   }
 
   // Text that is no clause ends the declaration early: report it, skip to the next clause
@@ -316,17 +463,29 @@ function parseChunk(state: FileState, chunk: IToken[], follower: IToken | undefi
   for (let guard = 0; guard < chunk.length; guard++) {
     const errors = parser.errors;
     for (const e of errors) {
-      if (e.name === "NotAllInputParsedException" && followsError(chunk, e.token, at, errorOffsets)) continue;
+      if (
+        e.name === "NotAllInputParsedException" &&
+        followsError(chunk, e.token, at, errorOffsets)
+      )
+        continue;
       const d = toDiagnostic(e, file, last);
-      if (d.code === "REG116" && d.suggestion === undefined && looksLikeMissingComma(chunk, e.token, at)) {
-        d.notes = [...(d.notes ?? []), "is a `,` missing before it? List items are separated by commas"];
+      if (
+        d.code === "REG116" &&
+        d.suggestion === undefined &&
+        looksLikeMissingComma(chunk, e.token, at)
+      ) {
+        d.notes = [
+          ...(d.notes ?? []),
+          "is a `,` missing before it? List items are separated by commas",
+        ];
       }
       diagnostics.push(d);
       if (isReal(e.token)) errorOffsets.add(e.token.startOffset);
     }
     const stop = errors.find((e) => e.name === "NotAllInputParsedException");
     const starts = result ? CLAUSE_STARTS[result.kind] : undefined;
-    if (stop === undefined || result === undefined || starts === undefined) break;
+    if (stop === undefined || result === undefined || starts === undefined)
+      break;
     let j = at;
     while (j < chunk.length && chunk[j] !== stop.token) j++;
     for (j++; j < chunk.length && !starts.includes(chunk[j].tokenType); j++);
@@ -336,7 +495,10 @@ function parseChunk(state: FileState, chunk: IToken[], follower: IToken | undefi
     parser.seek(j);
     parser.continueClauses(result);
     const lastRead = parser.lastConsumed();
-    if (lastRead !== undefined && tokenEnd(lastRead).offset > result.span.end.offset) {
+    if (
+      lastRead !== undefined &&
+      tokenEnd(lastRead).offset > result.span.end.offset
+    ) {
       result.span = { ...result.span, end: tokenEnd(lastRead) };
     }
   }
@@ -350,16 +512,30 @@ function parseChunk(state: FileState, chunk: IToken[], follower: IToken | undefi
       state.headerToken = first;
       if (out.declarations.length > 0) {
         diagnostics.push(
-          error("REG113", "the `ruleset` header must come first in the file, before every declaration", tokenSpan(file, first), {
-            notes: [`the first declaration is on line ${out.declarations[0].span.start.line}`],
-          }),
+          error(
+            "REG113",
+            "the `ruleset` header must come first in the file, before every declaration",
+            tokenSpan(file, first),
+            {
+              notes: [
+                `the first declaration is on line ${out.declarations[0].span.start.line}`,
+              ],
+            },
+          ),
         );
       }
     } else {
       diagnostics.push(
-        error("REG112", "a file holds one ruleset version: this is a second `ruleset` header", tokenSpan(file, first), {
-          notes: [`the first header is on line ${state.headerToken?.startLine ?? 1}`],
-        }),
+        error(
+          "REG112",
+          "a file holds one ruleset version: this is a second `ruleset` header",
+          tokenSpan(file, first),
+          {
+            notes: [
+              `the first header is on line ${state.headerToken?.startLine ?? 1}`,
+            ],
+          },
+        ),
       );
     }
   } else {
@@ -371,43 +547,144 @@ function parseChunk(state: FileState, chunk: IToken[], follower: IToken | undefi
  * An empty node for a declaration whose parse failed before anything could be built (for
  * example `ruleset a.b@1.0` with a bad version), so that later stages still see it.
  */
-function placeholder(keyword: string, span: Span): Declaration | RulesetHeader | undefined {
-  const name = { kind: "Ident" as const, name: "", span: { ...span, end: span.start } };
+function placeholder(
+  keyword: string,
+  span: Span,
+): Declaration | RulesetHeader | undefined {
+  const name = {
+    kind: "Ident" as const,
+    name: "",
+    span: { ...span, end: span.start },
+  };
   const base = { span, doc: [], replace: false };
   switch (keyword) {
     case "ruleset":
       return {
-        kind: "RulesetHeader", span, ref: { kind: "RulesetRef", name: "", version: "", span }, title: undefined, doc: [],
-        extends: undefined, uses: [], validFrom: undefined, validUntil: undefined, sources: [],
+        kind: "RulesetHeader",
+        span,
+        ref: { kind: "RulesetRef", name: "", version: "", span },
+        title: undefined,
+        doc: [],
+        extends: undefined,
+        uses: [],
+        validFrom: undefined,
+        validUntil: undefined,
+        sources: [],
       };
     case "codelist":
-      return { ...base, kind: "CodeList", name, title: undefined, implementsRefs: [], values: [] };
+      return {
+        ...base,
+        kind: "CodeList",
+        name,
+        title: undefined,
+        implementsRefs: [],
+        values: [],
+      };
     case "entity":
-      return { ...base, kind: "Entity", name, title: undefined, file: undefined, key: [], roleBy: undefined, implementsRefs: [], fields: [] };
+      return {
+        ...base,
+        kind: "Entity",
+        name,
+        title: undefined,
+        file: undefined,
+        key: [],
+        roleBy: undefined,
+        implementsRefs: [],
+        fields: [],
+      };
     case "extend":
-      return { ...base, kind: "ExtendEntity", name, fields: [], removeFields: [] };
+      return {
+        ...base,
+        kind: "ExtendEntity",
+        name,
+        fields: [],
+        removeFields: [],
+      };
     case "ikb":
-      return { ...base, kind: "Ikb", title: undefined, key: name, depositors: [], depositorBy: name, implementsRefs: [] };
+      return {
+        ...base,
+        kind: "Ikb",
+        title: undefined,
+        key: name,
+        depositors: [],
+        depositorBy: name,
+        implementsRefs: [],
+      };
     case "rule":
       return {
-        ...base, kind: "Rule", code: name, title: "", meaning: undefined, severity: undefined, roles: [], implementsRefs: [],
-        target: undefined, when: undefined, require: undefined, message: undefined, examples: [],
+        ...base,
+        kind: "Rule",
+        code: name,
+        title: "",
+        meaning: undefined,
+        severity: undefined,
+        roles: [],
+        implementsRefs: [],
+        target: undefined,
+        when: undefined,
+        require: undefined,
+        message: undefined,
+        examples: [],
       };
     case "category":
-      return { ...base, kind: "Category", name, title: "", blocks: undefined, implementsRefs: [], results: [], markings: [] };
+      return {
+        ...base,
+        kind: "Category",
+        name,
+        title: "",
+        blocks: undefined,
+        implementsRefs: [],
+        results: [],
+        markings: [],
+      };
     case "payout":
-      return { ...base, kind: "Payout", name, number: 0, title: "", implementsRefs: [] };
+      return {
+        ...base,
+        kind: "Payout",
+        name,
+        number: 0,
+        title: "",
+        implementsRefs: [],
+      };
     case "metric":
-      return { ...base, kind: "Metric", name, type: "integer", description: undefined };
+      return {
+        ...base,
+        kind: "Metric",
+        name,
+        type: "integer",
+        description: undefined,
+      };
     case "norm":
-      return { ...base, kind: "Norm", name, title: undefined, implementsRefs: [], periods: [] };
+      return {
+        ...base,
+        kind: "Norm",
+        name,
+        title: undefined,
+        implementsRefs: [],
+        periods: [],
+      };
     case "measure":
       return {
-        ...base, kind: "Measure", name, title: "", measureKind: undefined, character: undefined, implementsRefs: [],
-        preconditions: [], fine: undefined,
+        ...base,
+        kind: "Measure",
+        name,
+        title: "",
+        measureKind: undefined,
+        character: undefined,
+        implementsRefs: [],
+        preconditions: [],
+        fine: undefined,
       };
     case "calendar":
-      return { ...base, kind: "Calendar", name, title: undefined, implementsRefs: [], weekend: [], holidays: [] };
+      return {
+        ...base,
+        kind: "Calendar",
+        name,
+        title: undefined,
+        implementsRefs: [],
+        weekend: [],
+        holidays: [],
+      };
     default:
       return undefined; // `remove` without a kind: nothing useful to keep
   }
@@ -417,7 +694,12 @@ function placeholder(keyword: string, span: Span): Declaration | RulesetHeader |
  * Is `token` the token right after one an error was already reported at? Then "not part of this
  * declaration" is only the echo of that error (recovery took the bad token for the next piece).
  */
-function followsError(chunk: IToken[], token: IToken, from: number, errorOffsets: Set<number>): boolean {
+function followsError(
+  chunk: IToken[],
+  token: IToken,
+  from: number,
+  errorOffsets: Set<number>,
+): boolean {
   for (let i = Math.max(from, 1); i < chunk.length; i++) {
     if (chunk[i] === token) return errorOffsets.has(chunk[i - 1].startOffset);
   }
@@ -425,13 +707,28 @@ function followsError(chunk: IToken[], token: IToken, from: number, errorOffsets
 }
 
 /** Tokens after which a list of names goes on with `,` (`applies to D, V`, `key a, b`, ...). */
-const LIST_STARTS = new Set([KW.to, KW.key, KW.weekend, KW.depositor, KW.for, Comma]);
+const LIST_STARTS = new Set([
+  KW.to,
+  KW.key,
+  KW.weekend,
+  KW.depositor,
+  KW.for,
+  Comma,
+]);
 
 /** `applies to D V`: a name right after the first name of a list, with no comma between. */
-function looksLikeMissingComma(chunk: IToken[], token: IToken, from: number): boolean {
+function looksLikeMissingComma(
+  chunk: IToken[],
+  token: IToken,
+  from: number,
+): boolean {
   for (let i = Math.max(from, 2); i < chunk.length; i++) {
     if (chunk[i] !== token) continue;
-    return token.tokenType === Identifier && chunk[i - 1].tokenType === Identifier && LIST_STARTS.has(chunk[i - 2].tokenType);
+    return (
+      token.tokenType === Identifier &&
+      chunk[i - 1].tokenType === Identifier &&
+      LIST_STARTS.has(chunk[i - 2].tokenType)
+    );
   }
   return false;
 }
@@ -447,7 +744,11 @@ function deepestNesting(chunk: IToken[]): IToken | undefined {
   return undefined;
 }
 
-function toDiagnostic(e: IRecognitionException, file: string, lastOfChunk: IToken): Diagnostic {
+function toDiagnostic(
+  e: IRecognitionException,
+  file: string,
+  lastOfChunk: IToken,
+): Diagnostic {
   const token = e.token;
   if (!isReal(token)) {
     // Ran out of tokens: point just after the declaration, where the missing piece belongs.
@@ -455,7 +756,10 @@ function toDiagnostic(e: IRecognitionException, file: string, lastOfChunk: IToke
     const code = messageContext.follower === undefined ? "REG114" : "REG110";
     return error(code, e.message, { file, start: end, end });
   }
-  const code = e.name === "NotAllInputParsedException" || notPartOfTokens.has(token) ? "REG116" : "REG110";
+  const code =
+    e.name === "NotAllInputParsedException" || notPartOfTokens.has(token)
+      ? "REG116"
+      : "REG110";
   const hints = takeHints(token);
   return error(code, e.message, tokenSpan(file, token), {
     ...(hints.suggestion ? { suggestion: hints.suggestion } : {}),

@@ -7,7 +7,15 @@
  *
  * @module
  */
-import { doc, type AstPath, type Doc, type Parser, type Plugin, type Printer, type SupportLanguage } from "prettier";
+import {
+  doc,
+  type AstPath,
+  type Doc,
+  type Parser,
+  type Plugin,
+  type Printer,
+  type SupportLanguage,
+} from "prettier";
 import { formatDiagnostic } from "./diagnostics.js";
 import { parse } from "./parser.js";
 import { print } from "./printer.js";
@@ -25,7 +33,10 @@ export interface RegelRoot {
 
 /** A parse error in the shape prettier reports (message plus a location for its code frame). */
 class RegelSyntaxError extends Error {
-  readonly loc: { start: { line: number; column: number }; end: { line: number; column: number } };
+  readonly loc: {
+    start: { line: number; column: number };
+    end: { line: number; column: number };
+  };
   constructor(message: string, loc: RegelSyntaxError["loc"]) {
     super(message);
     this.name = "RegelSyntaxError";
@@ -50,10 +61,13 @@ const parser: Parser<RegelRoot> = {
     const errors = diagnostics.filter((d) => d.severity === "error");
     if (errors.length > 0) {
       const first = errors[0].span;
-      throw new RegelSyntaxError(errors.map((d) => formatDiagnostic(d, undefined)).join("\n"), {
-        start: { line: first.start.line, column: first.start.column },
-        end: { line: first.end.line, column: first.end.column },
-      });
+      throw new RegelSyntaxError(
+        errors.map((d) => formatDiagnostic(d, undefined)).join("\n"),
+        {
+          start: { line: first.start.line, column: first.start.column },
+          end: { line: first.end.line, column: first.end.column },
+        },
+      );
     }
     return { type: "regel-root", file, text, start: 0, end: text.length };
   },
@@ -65,7 +79,10 @@ const printer: Printer<RegelRoot> = {
   print(path: AstPath<RegelRoot>): Doc {
     const node = path.node;
     // `print` ends with a newline, so the last piece is "" and the hardlines give back the same bytes.
-    return doc.builders.join(doc.builders.hardline, print(node.file, node.text).split("\n"));
+    return doc.builders.join(
+      doc.builders.hardline,
+      print(node.file, node.text).split("\n"),
+    );
   },
 };
 

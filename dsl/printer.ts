@@ -93,7 +93,8 @@ function width(s: string): number {
  */
 function wrap(indent: string, chunk: Chunk): string[] {
   const text = chunk.text;
-  if (width(indent + text) <= MAX_WIDTH || chunk.breaks.length === 0) return [indent + text];
+  if (width(indent + text) <= MAX_WIDTH || chunk.breaks.length === 0)
+    return [indent + text];
   const lines: string[] = [];
   let start = 0;
   let prefix = indent;
@@ -143,14 +144,23 @@ export function quote(value: string): string {
  * One token a bare locator may hold: a name, an integer, a decimal, a version or an article number.
  * The parser joins locator tokens with single spaces and glues `:` to both neighbours (`art 1:80`).
  */
-const LOCATOR_TOKEN = /^(?:[A-Za-z_][A-Za-z0-9_]*|\d+|\d+\.\d+|\d+\.\d+\.\d+(?:-[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)?|\d+[A-Za-z][A-Za-z0-9_]*)$/;
+const LOCATOR_TOKEN =
+  /^(?:[A-Za-z_][A-Za-z0-9_]*|\d+|\d+\.\d+|\d+\.\d+\.\d+(?:-[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)?|\d+[A-Za-z][A-Za-z0-9_]*)$/;
 
 /** A locator printed bare when the parser would read back the same text, quoted otherwise. */
 function locator(text: string): string {
   if (text === "") return "";
   const bare = text
     .split(" ")
-    .every((word) => word !== "" && word.split(":").every((t) => t === "" || (LOCATOR_TOKEN.test(t) && !RESERVED.has(t))));
+    .every(
+      (word) =>
+        word !== "" &&
+        word
+          .split(":")
+          .every(
+            (t) => t === "" || (LOCATOR_TOKEN.test(t) && !RESERVED.has(t)),
+          ),
+    );
   return bare ? text : quote(text);
 }
 
@@ -174,8 +184,18 @@ function signed(n: number): string {
 }
 
 const MONTHS = [
-  "january", "february", "march", "april", "may", "june",
-  "july", "august", "september", "october", "november", "december",
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
 ];
 
 // ---------------------------------------------------------------- expressions
@@ -247,7 +267,13 @@ function literal(c: Chunk, l: Literal): void {
  * Print `e`, in parentheses when its binding is weaker than `min` needs, or when `clarify` asks
  * for them although the tree does not.
  */
-function operand(c: Chunk, e: Expr, min: Prec, clarify = false, chain?: BinaryOp): void {
+function operand(
+  c: Chunk,
+  e: Expr,
+  min: Prec,
+  clarify = false,
+  chain?: BinaryOp,
+): void {
   if (clarify || precedence(e) < min) {
     c.add("(");
     expr(c, e);
@@ -287,11 +313,22 @@ function expr(c: Chunk, e: Expr, chain?: BinaryOp): void {
       const p = precedence(e);
       const inChain = chain === e.op ? chain : undefined;
       // Left-associative; comparisons do not chain, so a comparison operand is parenthesised too.
-      operand(c, e.left, p === Prec.Compare ? Prec.Add : p, clarifies(e.op, e.left), inChain);
+      operand(
+        c,
+        e.left,
+        p === Prec.Compare ? Prec.Add : p,
+        clarifies(e.op, e.left),
+        inChain,
+      );
       c.add(" ");
       if (inChain) c.breaks.push(c.text.length);
       c.add(`${e.op} `);
-      operand(c, e.right, p === Prec.Compare ? Prec.Add : ((p + 1) as Prec), clarifies(e.op, e.right));
+      operand(
+        c,
+        e.right,
+        p === Prec.Compare ? Prec.Add : ((p + 1) as Prec),
+        clarifies(e.op, e.right),
+      );
       return;
     }
     case "Is":
@@ -360,7 +397,13 @@ interface Block {
 class BlockBuilder {
   readonly lines: OutLine[] = [];
   private readonly counts = new Map<string, number>();
-  line(kw: string, indent: string, chunk: Chunk, spans: (Span | undefined)[] = [], doc: string[] = []): Chunk {
+  line(
+    kw: string,
+    indent: string,
+    chunk: Chunk,
+    spans: (Span | undefined)[] = [],
+    doc: string[] = [],
+  ): Chunk {
     const n = this.counts.get(kw) ?? 0;
     this.counts.set(kw, n + 1);
     this.lines.push({
@@ -376,7 +419,12 @@ class BlockBuilder {
   head(text: string, doc: string[], spans: (Span | undefined)[] = []): Chunk {
     return this.line("head", "", new Chunk().add(text), spans, doc);
   }
-  clause(kw: string, text: string, spans: (Span | undefined)[] = [], doc: string[] = []): Chunk {
+  clause(
+    kw: string,
+    text: string,
+    spans: (Span | undefined)[] = [],
+    doc: string[] = [],
+  ): Chunk {
     return this.line(kw, INDENT, new Chunk().add(text), spans, doc);
   }
   implementsRefs(refs: readonly ArticleRef[]): void {
@@ -397,18 +445,28 @@ function replacePrefix(replace: boolean): string {
 function headerBlock(h: RulesetHeader): Block {
   const b = new BlockBuilder();
   b.head(titled(`ruleset ${rulesetRef(h.ref)}`, h.title), h.doc, [h.ref.span]);
-  if (h.extends) b.clause("extends", `extends ${rulesetRef(h.extends)}`, [h.extends.span]);
+  if (h.extends)
+    b.clause("extends", `extends ${rulesetRef(h.extends)}`, [h.extends.span]);
   if (h.uses.length > 0) {
-    const c = b.clause("uses", "uses ", h.uses.map((u) => u.span));
+    const c = b.clause(
+      "uses",
+      "uses ",
+      h.uses.map((u) => u.span),
+    );
     c.list(h.uses, (u) => c.add(rulesetRef(u)));
   }
   if (h.validFrom) {
     const until = h.validUntil ? ` until ${h.validUntil.text}` : "";
-    b.clause("valid", `valid from ${h.validFrom.text}${until}`, [h.validFrom.span, h.validUntil?.span]);
+    b.clause("valid", `valid from ${h.validFrom.text}${until}`, [
+      h.validFrom.span,
+      h.validUntil?.span,
+    ]);
   }
   for (const s of h.sources) {
     const url = s.url === undefined ? "" : ` url ${quote(s.url)}`;
-    b.clause("source", `source ${s.alias.name} ${quote(s.title)}${url}`, [s.span]);
+    b.clause("source", `source ${s.alias.name} ${quote(s.title)}${url}`, [
+      s.span,
+    ]);
   }
   return { kind: "header", span: h.span, lines: b.lines };
 }
@@ -420,7 +478,9 @@ export function printType(t: TypeRef): string {
       return t.maxLength === undefined ? "text" : `text(${t.maxLength})`;
     case "decimal":
       if (t.precision === undefined) return "decimal";
-      return t.scale === undefined ? `decimal(${t.precision})` : `decimal(${t.precision},${t.scale})`;
+      return t.scale === undefined
+        ? `decimal(${t.precision})`
+        : `decimal(${t.precision},${t.scale})`;
     case "code":
       return `code ${t.codeList?.name ?? ""}`;
     case "ref":
@@ -499,7 +559,11 @@ function target(c: Chunk, t: RuleTarget): void {
 /** A `when` / `require` condition: it may wrap before its top-level `or`s (or else `and`s). */
 function condition(c: Chunk, e: Expr): void {
   unbreakable(c);
-  expr(c, e, e.kind === "Binary" && (e.op === "or" || e.op === "and") ? e.op : undefined);
+  expr(
+    c,
+    e,
+    e.kind === "Binary" && (e.op === "or" || e.op === "and") ? e.op : undefined,
+  );
 }
 
 /** Examples stay on one line, however long; the commas of a condition do not break either. */
@@ -508,12 +572,22 @@ function unbreakable(c: Chunk): Chunk {
   return c;
 }
 
-const FILE_CHECKS = { present: "present", header: "header", "unique-key": "unique key", references: "references" };
+const FILE_CHECKS = {
+  present: "present",
+  header: "header",
+  "unique-key": "unique key",
+  references: "references",
+};
 
 function ruleBlock(d: RuleDecl): BlockBuilder {
   const b = new BlockBuilder();
-  b.head(`${replacePrefix(d.replace)}rule ${d.code.name} ${quote(d.title)}`, d.doc, [d.code.span]);
-  if (d.meaning !== undefined) b.clause("meaning", `meaning ${quote(d.meaning)}`);
+  b.head(
+    `${replacePrefix(d.replace)}rule ${d.code.name} ${quote(d.title)}`,
+    d.doc,
+    [d.code.span],
+  );
+  if (d.meaning !== undefined)
+    b.clause("meaning", `meaning ${quote(d.meaning)}`);
   if (d.severity !== undefined) b.clause("severity", `severity ${d.severity}`);
   if (d.roles.length > 0) {
     const c = b.clause("applies", "applies to ");
@@ -527,18 +601,28 @@ function ruleBlock(d: RuleDecl): BlockBuilder {
     if (d.require.kind === "FileCheck") c.add(FILE_CHECKS[d.require.check]);
     else condition(c, d.require);
   }
-  if (d.message !== undefined) b.clause("message", `message ${quote(d.message)}`);
-  for (const e of d.examples) example(unbreakable(b.clause("example", "", [e.span])), e);
+  if (d.message !== undefined)
+    b.clause("message", `message ${quote(d.message)}`);
+  for (const e of d.examples)
+    example(unbreakable(b.clause("example", "", [e.span])), e);
   return b;
 }
 
 function entityBlock(d: EntityDecl): BlockBuilder {
   const b = new BlockBuilder();
-  b.head(titled(`${replacePrefix(d.replace)}entity ${d.name.name}`, d.title), d.doc, [d.name.span]);
+  b.head(
+    titled(`${replacePrefix(d.replace)}entity ${d.name.name}`, d.title),
+    d.doc,
+    [d.name.span],
+  );
   b.implementsRefs(d.implementsRefs);
   if (d.file !== undefined) b.clause("file", `file ${quote(d.file)}`);
   if (d.key.length > 0) {
-    const c = b.clause("key", "key ", d.key.map((k) => k.span));
+    const c = b.clause(
+      "key",
+      "key ",
+      d.key.map((k) => k.span),
+    );
     c.list(d.key, (k) => c.add(k.name));
   }
   if (d.roleBy) b.clause("role", `role by ${d.roleBy.name}`, [d.roleBy.span]);
@@ -550,13 +634,18 @@ function extendBlock(d: ExtendEntityDecl): BlockBuilder {
   const b = new BlockBuilder();
   b.head(`extend entity ${d.name.name}`, d.doc, [d.name.span]);
   for (const f of d.fields) fieldLine(b, f);
-  for (const r of d.removeFields) b.clause("removefield", `remove field ${r.name}`, [r.span]);
+  for (const r of d.removeFields)
+    b.clause("removefield", `remove field ${r.name}`, [r.span]);
   return b;
 }
 
 function codeListBlock(d: CodeListDecl): BlockBuilder {
   const b = new BlockBuilder();
-  b.head(titled(`${replacePrefix(d.replace)}codelist ${d.name.name}`, d.title), d.doc, [d.name.span]);
+  b.head(
+    titled(`${replacePrefix(d.replace)}codelist ${d.name.name}`, d.title),
+    d.doc,
+    [d.name.span],
+  );
   b.implementsRefs(d.implementsRefs);
   for (const v of d.values) {
     const desc = v.description === undefined ? "" : ` ${quote(v.description)}`;
@@ -570,7 +659,10 @@ function ikbBlock(d: IkbDecl): BlockBuilder {
   b.head(titled(`${replacePrefix(d.replace)}ikb`, d.title), d.doc);
   b.implementsRefs(d.implementsRefs);
   b.clause("key", `key ${d.key.name}`, [d.key.span]);
-  const c = b.clause("depositor", "depositor ", [...d.depositors.map((x) => x.span), d.depositorBy.span]);
+  const c = b.clause("depositor", "depositor ", [
+    ...d.depositors.map((x) => x.span),
+    d.depositorBy.span,
+  ]);
   c.list(d.depositors, (x) => c.add(x.name));
   c.add(` by ${d.depositorBy.name}`);
   return b;
@@ -582,25 +674,39 @@ function role(r: string | undefined): string {
 
 function categoryBlock(d: CategoryDecl): BlockBuilder {
   const b = new BlockBuilder();
-  b.head(`${replacePrefix(d.replace)}category ${d.name.name} ${quote(d.title)}`, d.doc, [d.name.span]);
+  b.head(
+    `${replacePrefix(d.replace)}category ${d.name.name} ${quote(d.title)}`,
+    d.doc,
+    [d.name.span],
+  );
   if (d.blocks) b.clause("blocks", `blocks ${d.blocks.name}`, [d.blocks.span]);
   b.implementsRefs(d.implementsRefs);
   for (const r of d.results) {
-    const c = b.clause("result", `result ${r.code.name}${role(r.role)}`, [r.span]);
+    const c = b.clause("result", `result ${r.code.name}${role(r.role)}`, [
+      r.span,
+    ]);
     if (r.attributes.length > 0) {
       c.add(" on ");
       c.list(r.attributes, (a) => c.add(attribute(a)));
     }
   }
   for (const m of d.markings) {
-    b.clause("marking", `marking ${attribute(m.attribute)} = ${quote(m.value.value)}${role(m.role)}`, [m.span]);
+    b.clause(
+      "marking",
+      `marking ${attribute(m.attribute)} = ${quote(m.value.value)}${role(m.role)}`,
+      [m.span],
+    );
   }
   return b;
 }
 
 function payoutBlock(d: PayoutDecl): BlockBuilder {
   const b = new BlockBuilder();
-  b.head(`${replacePrefix(d.replace)}payout ${d.name.name} ${d.number} ${quote(d.title)}`, d.doc, [d.name.span]);
+  b.head(
+    `${replacePrefix(d.replace)}payout ${d.name.name} ${d.number} ${quote(d.title)}`,
+    d.doc,
+    [d.name.span],
+  );
   b.implementsRefs(d.implementsRefs);
   return b;
 }
@@ -608,7 +714,11 @@ function payoutBlock(d: PayoutDecl): BlockBuilder {
 function metricBlock(d: MetricDecl): BlockBuilder {
   const b = new BlockBuilder();
   const desc = d.description === undefined ? "" : ` ${quote(d.description)}`;
-  b.head(`${replacePrefix(d.replace)}metric ${d.name.name}: ${d.type}${desc}`, d.doc, [d.name.span]);
+  b.head(
+    `${replacePrefix(d.replace)}metric ${d.name.name}: ${d.type}${desc}`,
+    d.doc,
+    [d.name.span],
+  );
   return b;
 }
 
@@ -631,7 +741,11 @@ function period(b: BlockBuilder, p: NormPeriod): void {
 
 function normBlock(d: NormDecl): BlockBuilder {
   const b = new BlockBuilder();
-  b.head(titled(`${replacePrefix(d.replace)}norm ${d.name.name}`, d.title), d.doc, [d.name.span]);
+  b.head(
+    titled(`${replacePrefix(d.replace)}norm ${d.name.name}`, d.title),
+    d.doc,
+    [d.name.span],
+  );
   b.implementsRefs(d.implementsRefs);
   for (const p of d.periods) period(b, p);
   return b;
@@ -639,13 +753,22 @@ function normBlock(d: NormDecl): BlockBuilder {
 
 function measureBlock(d: MeasureDecl): BlockBuilder {
   const b = new BlockBuilder();
-  b.head(`${replacePrefix(d.replace)}measure ${d.name.name} ${quote(d.title)}`, d.doc, [d.name.span]);
+  b.head(
+    `${replacePrefix(d.replace)}measure ${d.name.name} ${quote(d.title)}`,
+    d.doc,
+    [d.name.span],
+  );
   if (d.measureKind) b.clause("kind", `kind ${d.measureKind}`);
   if (d.character) b.clause("character", `character ${d.character}`);
   b.implementsRefs(d.implementsRefs);
-  for (const p of d.preconditions) b.clause("precondition", `precondition ${quote(p)}`);
+  for (const p of d.preconditions)
+    b.clause("precondition", `precondition ${quote(p)}`);
   if (d.fine) {
-    b.clause("fine", `fine category ${d.fine.category} base ${d.fine.base.text} ${d.fine.currency}`, [d.fine.span]);
+    b.clause(
+      "fine",
+      `fine category ${d.fine.category} base ${d.fine.base.text} ${d.fine.currency}`,
+      [d.fine.span],
+    );
   }
   return b;
 }
@@ -666,10 +789,18 @@ function holiday(h: HolidayDecl): string {
 
 function calendarBlock(d: CalendarDecl): BlockBuilder {
   const b = new BlockBuilder();
-  b.head(titled(`${replacePrefix(d.replace)}calendar ${d.name.name}`, d.title), d.doc, [d.name.span]);
+  b.head(
+    titled(`${replacePrefix(d.replace)}calendar ${d.name.name}`, d.title),
+    d.doc,
+    [d.name.span],
+  );
   b.implementsRefs(d.implementsRefs);
   if (d.weekend.length > 0) {
-    const c = b.clause("weekend", "weekend ", d.weekend.map((w) => w.span));
+    const c = b.clause(
+      "weekend",
+      "weekend ",
+      d.weekend.map((w) => w.span),
+    );
     c.list(d.weekend, (w) => c.add(w.name));
   }
   for (const h of d.holidays) b.clause("holiday", holiday(h), [h.span]);
@@ -759,7 +890,17 @@ const CLAUSE_KEYWORDS: Record<string, readonly string[]> = {
   Entity: ["implements", "file", "key", "role", "field"],
   ExtendEntity: ["field", "replace", "remove"],
   Ikb: ["implements", "key", "depositor"],
-  Rule: ["meaning", "severity", "applies", "implements", "for", "when", "require", "message", "example"],
+  Rule: [
+    "meaning",
+    "severity",
+    "applies",
+    "implements",
+    "for",
+    "when",
+    "require",
+    "message",
+    "example",
+  ],
   Category: ["blocks", "implements", "result", "marking"],
   Payout: ["implements"],
   Metric: [],
@@ -770,17 +911,35 @@ const CLAUSE_KEYWORDS: Record<string, readonly string[]> = {
 };
 
 const DECLARATION_KEYWORDS = new Set([
-  "ruleset", "codelist", "entity", "extend", "ikb", "rule", "category", "payout", "metric", "norm",
-  "measure", "calendar", "remove", "replace",
+  "ruleset",
+  "codelist",
+  "entity",
+  "extend",
+  "ikb",
+  "rule",
+  "category",
+  "payout",
+  "metric",
+  "norm",
+  "measure",
+  "calendar",
+  "remove",
+  "replace",
 ]);
 
-const keywordByType = new Map([...new Set(KEYWORDS)].map((w) => [KW[w], w] as const));
+const keywordByType = new Map(
+  [...new Set(KEYWORDS)].map((w) => [KW[w], w] as const),
+);
 
 /**
  * Token events from the source text: which declaration each token belongs to and which tokens
  * start a clause. Undefined when the declarations found do not match the AST (then spans are used).
  */
-function eventsFromSource(source: string, path: string, blocks: readonly Block[]): TokenEvent[] | undefined {
+function eventsFromSource(
+  source: string,
+  path: string,
+  blocks: readonly Block[],
+): TokenEvent[] | undefined {
   const tokens = tokenize(source, path).tokens;
   const words = tokens.map((t) => keywordByType.get(t.tokenType));
   const events: TokenEvent[] = [];
@@ -788,7 +947,10 @@ function eventsFromSource(source: string, path: string, blocks: readonly Block[]
   let counts = new Map<string, number>();
   for (let i = 0; i < tokens.length; i++) {
     // A reserved word inside a dotted ruleset name (`uses ikb.groeipad@1.0.0`) starts nothing.
-    const dotted = tokens[i - 1]?.image === "." || tokens[i + 1]?.image === "." || tokens[i + 1]?.image === "@";
+    const dotted =
+      tokens[i - 1]?.image === "." ||
+      tokens[i + 1]?.image === "." ||
+      tokens[i + 1]?.image === "@";
     const w = dotted ? undefined : words[i];
     const prev = words[i - 1];
     const next = words[i + 1];
@@ -796,14 +958,20 @@ function eventsFromSource(source: string, path: string, blocks: readonly Block[]
     const startsDeclaration =
       w !== undefined &&
       DECLARATION_KEYWORDS.has(w) &&
-      ((w === "replace" || w === "remove") ? next !== "field" : prev !== "replace" && prev !== "remove" && prev !== "extend") &&
+      (w === "replace" || w === "remove"
+        ? next !== "field"
+        : prev !== "replace" && prev !== "remove" && prev !== "extend") &&
       !(w === "category" && prev === "fine");
     if (startsDeclaration) {
       block++;
       if (block >= blocks.length) return undefined;
       counts = new Map();
       kw = "head";
-    } else if (w !== undefined && block >= 0 && CLAUSE_KEYWORDS[blocks[block].kind]?.includes(w)) {
+    } else if (
+      w !== undefined &&
+      block >= 0 &&
+      CLAUSE_KEYWORDS[blocks[block].kind]?.includes(w)
+    ) {
       if (!(w === "field" && (prev === "replace" || prev === "remove"))) {
         kw = w === "remove" ? "removefield" : w === "replace" ? "field" : w;
       }
@@ -814,7 +982,13 @@ function eventsFromSource(source: string, path: string, blocks: readonly Block[]
       counts.set(kw, nth + 1);
     }
     const t = tokens[i];
-    events.push({ offset: t.startOffset, line: t.endLine ?? t.startLine ?? 1, block: Math.max(block, 0), kw, nth });
+    events.push({
+      offset: t.startOffset,
+      line: t.endLine ?? t.startLine ?? 1,
+      block: Math.max(block, 0),
+      kw,
+      nth,
+    });
   }
   return block === blocks.length - 1 ? events : undefined;
 }
@@ -829,13 +1003,33 @@ function eventsFromSpans(blocks: readonly Block[]): TokenEvent[] {
       counts.set(l.kw, nth + 1);
       const spans = li === 0 ? [b.span, ...l.spans] : l.spans;
       if (spans.length === 0) return;
-      const start = spans.reduce((a, s) => (s.start.offset < a.start.offset ? s : a)).start;
-      const end = spans.reduce((a, s) => (s.end.offset > a.end.offset ? s : a)).end;
-      events.push({ offset: start.offset, line: start.line, block: bi, kw: l.kw, nth });
-      events.push({ offset: Math.max(start.offset, end.offset - 1), line: end.line, block: bi, kw: undefined, nth: 0 });
+      const start = spans.reduce((a, s) =>
+        s.start.offset < a.start.offset ? s : a,
+      ).start;
+      const end = spans.reduce((a, s) =>
+        s.end.offset > a.end.offset ? s : a,
+      ).end;
+      events.push({
+        offset: start.offset,
+        line: start.line,
+        block: bi,
+        kw: l.kw,
+        nth,
+      });
+      events.push({
+        offset: Math.max(start.offset, end.offset - 1),
+        line: end.line,
+        block: bi,
+        kw: undefined,
+        nth: 0,
+      });
     });
   });
-  return events.sort((a, b) => a.offset - b.offset || (a.kw === undefined ? 1 : 0) - (b.kw === undefined ? 1 : 0));
+  return events.sort(
+    (a, b) =>
+      a.offset - b.offset ||
+      (a.kw === undefined ? 1 : 0) - (b.kw === undefined ? 1 : 0),
+  );
 }
 
 interface Placed {
@@ -851,9 +1045,19 @@ interface Placed {
  * comments after the clause on whose line they were. Doc comments are placed like the others and
  * stand in for the `doc` array of the node below them.
  */
-function placeComments(blocks: readonly Block[], comments: readonly Comment[], events: readonly TokenEvent[]): Placed {
+function placeComments(
+  blocks: readonly Block[],
+  comments: readonly Comment[],
+  events: readonly TokenEvent[],
+): Placed {
   const placed: Placed = {
-    lines: blocks.map((b) => b.lines.map(() => ({ leading: [], trailing: undefined, blankAfterLeading: false }))),
+    lines: blocks.map((b) =>
+      b.lines.map(() => ({
+        leading: [],
+        trailing: undefined,
+        blankAfterLeading: false,
+      })),
+    ),
     after: blocks.map(() => []),
     end: [],
   };
@@ -870,15 +1074,22 @@ function placeComments(blocks: readonly Block[], comments: readonly Comment[], e
     p.leading.push(...items);
   };
   /** Comments between two declarations (or before the first / after the last). */
-  const gap = (items: Item[], next: number | undefined, blankAfter: boolean): void => {
+  const gap = (
+    items: Item[],
+    next: number | undefined,
+    blankAfter: boolean,
+  ): void => {
     const previous = next === undefined ? blocks.length - 1 : next - 1;
     let rest = items;
     if (previous >= 0 && current !== undefined && !items[0].blankBefore) {
       const firstGroupEnd = items.findIndex((it, i) => i > 0 && it.blankBefore);
-      const hugsPrevious = firstGroupEnd >= 0 || next === undefined || blankAfter;
+      const hugsPrevious =
+        firstGroupEnd >= 0 || next === undefined || blankAfter;
       if (hugsPrevious) {
         const end = firstGroupEnd < 0 ? items.length : firstGroupEnd;
-        placed.after[previous].push(...items.slice(0, end).map((it) => it.comment));
+        placed.after[previous].push(
+          ...items.slice(0, end).map((it) => it.comment),
+        );
         rest = items.slice(end);
       }
     }
@@ -896,23 +1107,35 @@ function placeComments(blocks: readonly Block[], comments: readonly Comment[], e
   let previousLine = 0;
   let pending: Item[] = [];
   let ci = 0;
-  const sorted = [...comments].sort((a, b) => a.span.start.offset - b.span.start.offset);
+  const sorted = [...comments].sort(
+    (a, b) => a.span.start.offset - b.span.start.offset,
+  );
   const takeComment = (c: Comment): void => {
-    if (current !== undefined && c.span.start.line === lastTokenLine && pending.length === 0) {
+    if (
+      current !== undefined &&
+      c.span.start.line === lastTokenLine &&
+      pending.length === 0
+    ) {
       const p = at(current);
-      if (p.trailing) p.leading.push({ comment: p.trailing, blankBefore: false });
+      if (p.trailing)
+        p.leading.push({ comment: p.trailing, blankBefore: false });
       p.trailing = c;
     } else {
-      pending.push({ comment: c, blankBefore: previousLine > 0 && c.span.start.line - previousLine > 1 });
+      pending.push({
+        comment: c,
+        blankBefore: previousLine > 0 && c.span.start.line - previousLine > 1,
+      });
     }
     previousLine = c.span.end.line;
   };
   for (const ev of events) {
-    while (ci < sorted.length && sorted[ci].span.start.offset < ev.offset) takeComment(sorted[ci++]);
+    while (ci < sorted.length && sorted[ci].span.start.offset < ev.offset)
+      takeComment(sorted[ci++]);
     if (ev.kw !== undefined) {
       const target = resolve(ev);
       if (pending.length > 0) {
-        if (target[1] === 0) gap(pending, target[0], ev.line - previousLine > 1);
+        if (target[1] === 0)
+          gap(pending, target[0], ev.line - previousLine > 1);
         else addLeading(at(target), pending);
       }
       current = target;
@@ -943,18 +1166,32 @@ function commentLine(c: Comment): string {
  * they do, those doc comments go last, right above the line, so that they stay attached even when
  * another comment was written between them and the line (`rule // note` moves the note up).
  */
-function arrangeLeading(leading: readonly Item[], doc: readonly string[]): { items: Item[]; docCovered: boolean } {
+function arrangeLeading(
+  leading: readonly Item[],
+  doc: readonly string[],
+): { items: Item[]; docCovered: boolean } {
   if (doc.length === 0) return { items: [...leading], docCovered: false };
   const docIndexes = leading.flatMap((it, i) => (it.comment.doc ? [i] : []));
-  if (docIndexes.length < doc.length) return { items: [...leading], docCovered: false };
+  if (docIndexes.length < doc.length)
+    return { items: [...leading], docCovered: false };
   const attached = docIndexes.slice(docIndexes.length - doc.length);
-  const covered = attached.every((i, k) => leading[i].comment.text.replace(/\s+$/, "") === doc[k].replace(/\s+$/, ""));
+  const covered = attached.every(
+    (i, k) =>
+      leading[i].comment.text.replace(/\s+$/, "") ===
+      doc[k].replace(/\s+$/, ""),
+  );
   if (!covered) return { items: [...leading], docCovered: false };
   const moved = new Set(attached);
   return {
     items: [
       ...leading.filter((_, i) => !moved.has(i)),
-      ...attached.map((i, k) => ({ comment: leading[i].comment, blankBefore: k === 0 && leading[i].blankBefore && i === leading.length - doc.length })),
+      ...attached.map((i, k) => ({
+        comment: leading[i].comment,
+        blankBefore:
+          k === 0 &&
+          leading[i].blankBefore &&
+          i === leading.length - doc.length,
+      })),
     ],
     docCovered: true,
   };
@@ -964,7 +1201,11 @@ function arrangeLeading(leading: readonly Item[], doc: readonly string[]): { ite
 const LISTED_KINDS = new Set(["Metric", "Remove"]);
 
 /** Is block `bi` printed right under the one before, without a blank line? */
-function listedTogether(blocks: readonly Block[], placed: Placed, bi: number): boolean {
+function listedTogether(
+  blocks: readonly Block[],
+  placed: Placed,
+  bi: number,
+): boolean {
   const prev = blocks[bi - 1];
   const cur = blocks[bi];
   return (
@@ -989,12 +1230,23 @@ function render(blocks: readonly Block[], placed: Placed): string {
         if (li === 0 && i > 0 && it.blankBefore) out.push("");
         out.push(line.indent + commentLine(it.comment));
       });
-      if (li === 0 && items.length > 0 && p.blankAfterLeading && !docCovered) out.push("");
+      if (li === 0 && items.length > 0 && p.blankAfterLeading && !docCovered)
+        out.push("");
       if (line.doc.length > 0 && !docCovered) {
-        for (const d of line.doc) out.push(line.indent + commentLine({ kind: "Comment", span: block.span, text: d, doc: true }));
+        for (const d of line.doc)
+          out.push(
+            line.indent +
+              commentLine({
+                kind: "Comment",
+                span: block.span,
+                text: d,
+                doc: true,
+              }),
+          );
       }
       const wrapped = wrap(line.indent, line.chunk);
-      if (p.trailing) wrapped[wrapped.length - 1] += ` ${commentLine(p.trailing)}`;
+      if (p.trailing)
+        wrapped[wrapped.length - 1] += ` ${commentLine(p.trailing)}`;
       out.push(...wrapped);
     });
     for (const c of placed.after[bi]) out.push(INDENT + commentLine(c));
@@ -1043,7 +1295,10 @@ export function print(file: RegelFile, source?: string): string {
   const blocks: Block[] = [];
   if (file.header) blocks.push(headerBlock(file.header));
   for (const d of file.declarations) blocks.push(declarationBlock(d));
-  const events = (source !== undefined ? eventsFromSource(source, file.path, blocks) : undefined) ?? eventsFromSpans(blocks);
+  const events =
+    (source !== undefined
+      ? eventsFromSource(source, file.path, blocks)
+      : undefined) ?? eventsFromSpans(blocks);
   return render(blocks, placeComments(blocks, file.comments, events));
 }
 
@@ -1052,9 +1307,13 @@ export function print(file: RegelFile, source?: string): string {
  * formatted: the text comes back unchanged with the diagnostics. Line ends become `\n`; a leading
  * byte-order mark is kept.
  */
-export function format(text: string, path: string): { text: string; diagnostics: Diagnostic[] } {
+export function format(
+  text: string,
+  path: string,
+): { text: string; diagnostics: Diagnostic[] } {
   const { file, diagnostics } = parse(text, path);
-  if (diagnostics.some((d) => d.severity === "error")) return { text, diagnostics };
+  if (diagnostics.some((d) => d.severity === "error"))
+    return { text, diagnostics };
   // A byte-order mark stays (as prettier keeps it); line ends become `\n`.
   const bom = text.startsWith("\uFEFF") ? "\uFEFF" : "";
   return { text: bom + print(file, text), diagnostics };

@@ -33,7 +33,9 @@ export class ProjectError extends Error {
 /** Folders never searched: dependencies and compiler output. */
 function skipFolder(dir: string, name: string): boolean {
   if (name === "node_modules" || name.startsWith(".")) return true;
-  return name === "compiled" && normalize(dir).split(/[\\/]/).pop() === "rulesets";
+  return (
+    name === "compiled" && normalize(dir).split(/[\\/]/).pop() === "rulesets"
+  );
 }
 
 async function collect(dir: string, out: string[]): Promise<void> {
@@ -81,7 +83,9 @@ export async function loadProject(paths: string[]): Promise<Project> {
     try {
       texts.set(f, await readFile(f, "utf8"));
     } catch (e) {
-      throw new ProjectError(`cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new ProjectError(
+        `cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
     }
   }
   return loadProjectFromTexts(texts);
@@ -100,19 +104,37 @@ export function loadProjectFromTexts(texts: Map<string, string>): Project {
   const checked = check(files);
   // The parser reports a missing header itself (REG111); the checker's REG209 is for ASTs built
   // some other way, so drop it where the parser already spoke.
-  const headerReported = new Set(diagnostics.filter((d) => d.code === "REG111").map((d) => d.span.file));
-  diagnostics.push(...checked.diagnostics.filter((d) => !(d.code === "REG209" && headerReported.has(d.span.file))));
-  return { texts: new Map(paths.map((p) => [p, texts.get(p)!])), files, rulesets: checked.rulesets, diagnostics: sortDiagnostics(diagnostics) };
+  const headerReported = new Set(
+    diagnostics.filter((d) => d.code === "REG111").map((d) => d.span.file),
+  );
+  diagnostics.push(
+    ...checked.diagnostics.filter(
+      (d) => !(d.code === "REG209" && headerReported.has(d.span.file)),
+    ),
+  );
+  return {
+    texts: new Map(paths.map((p) => [p, texts.get(p)!])),
+    files,
+    rulesets: checked.rulesets,
+    diagnostics: sortDiagnostics(diagnostics),
+  };
 }
 
 /**
  * A ruleset by `name@version`; with a bare `name`, its highest version. Undefined when not loaded.
  */
-export function findRuleset(project: Pick<Project, "rulesets">, ref: string): ResolvedRuleset | undefined {
+export function findRuleset(
+  project: Pick<Project, "rulesets">,
+  ref: string,
+): ResolvedRuleset | undefined {
   if (ref.includes("@")) return project.rulesets.find((r) => r.id === ref);
   let best: ResolvedRuleset | undefined;
   for (const r of project.rulesets) {
-    if (r.name === ref && (best === undefined || compareVersions(r.version, best.version) > 0)) best = r;
+    if (
+      r.name === ref &&
+      (best === undefined || compareVersions(r.version, best.version) > 0)
+    )
+      best = r;
   }
   return best;
 }

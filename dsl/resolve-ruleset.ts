@@ -27,7 +27,13 @@ import type {
   Span,
 } from "./ast.js";
 import { CODES } from "./check-codes.js";
-import { entityIdents, missing, type Reporter, suggest, where } from "./check-context.js";
+import {
+  entityIdents,
+  missing,
+  type Reporter,
+  suggest,
+  where,
+} from "./check-context.js";
 import type {
   ResolvedArticle,
   ResolvedCategory,
@@ -72,13 +78,19 @@ class Collection<T> {
     const n = name.name;
     const first = this.here.get(n);
     if (first !== undefined) {
-      this.reporter.report(CODES.duplicateName, `${this.kind} \`${n}\` is declared twice in ${this.ctx.id}`, name.span, {
-        notes: [`first declared at ${where(first)}`],
-      });
+      this.reporter.report(
+        CODES.duplicateName,
+        `${this.kind} \`${n}\` is declared twice in ${this.ctx.id}`,
+        name.span,
+        {
+          notes: [`first declared at ${where(first)}`],
+        },
+      );
       return false;
     }
     if (replace) {
-      if (!(this.inherited.has(n) && this.items.has(n))) this.notInherited(name, "replace");
+      if (!(this.inherited.has(n) && this.items.has(n)))
+        this.notInherited(name, "replace");
     } else if (this.inherited.has(n) && this.items.has(n)) {
       this.reporter.report(
         CODES.redeclaredInherited,
@@ -110,7 +122,12 @@ class Collection<T> {
         : this.here.has(n) && !this.inherited.has(n)
           ? `it is declared in this file, not inherited from ${this.ctx.parent}`
           : `${this.ctx.parent} has no ${this.kind} \`${n}\``;
-    this.reporter.report(CODES.notInherited, `cannot ${verb} ${this.kind} \`${n}\`: ${why}`, name.span, suggest(n, candidates));
+    this.reporter.report(
+      CODES.notInherited,
+      `cannot ${verb} ${this.kind} \`${n}\`: ${why}`,
+      name.span,
+      suggest(n, candidates),
+    );
   }
 }
 
@@ -142,27 +159,60 @@ export function resolveRuleset(
     if (missing(s.alias)) continue;
     const first = sources.get(s.alias.name);
     if (first !== undefined) {
-      reporter.report(CODES.duplicateName, `source \`${s.alias.name}\` is declared twice in ${id}`, s.alias.span, {
-        notes: [`first declared at ${where(first.alias.span)}`],
-      });
+      reporter.report(
+        CODES.duplicateName,
+        `source \`${s.alias.name}\` is declared twice in ${id}`,
+        s.alias.span,
+        {
+          notes: [`first declared at ${where(first.alias.span)}`],
+        },
+      );
       continue;
     }
     sources.set(s.alias.name, s);
   }
   const articles = (refs: ArticleRef[] | undefined): ResolvedArticle[] =>
-    resolveArticles(refs ?? [], sources, reporter, header.extends !== undefined);
+    resolveArticles(
+      refs ?? [],
+      sources,
+      reporter,
+      header.extends !== undefined,
+    );
 
-  const codeLists = new Collection<CodeListDecl>("codelist", parent?.codeLists ?? [], reporter, ctx);
-  const entities = new Collection<ResolvedEntity>("entity", parent?.entities ?? [], reporter, ctx);
-  const rules = new Collection<ResolvedRule>("rule", (parent?.rules ?? []).map((r) => [r.code, r]), reporter, ctx);
+  const codeLists = new Collection<CodeListDecl>(
+    "codelist",
+    parent?.codeLists ?? [],
+    reporter,
+    ctx,
+  );
+  const entities = new Collection<ResolvedEntity>(
+    "entity",
+    parent?.entities ?? [],
+    reporter,
+    ctx,
+  );
+  const rules = new Collection<ResolvedRule>(
+    "rule",
+    (parent?.rules ?? []).map((r) => [r.code, r]),
+    reporter,
+    ctx,
+  );
   const categories = new Collection<ResolvedCategory>(
     "category",
     (parent?.categories ?? []).map((c) => [c.name, c]),
     reporter,
     ctx,
   );
-  const named = <T extends { name: Ident }>(kind: string, list: T[] | undefined) =>
-    new Collection<T>(kind, (list ?? []).map((d) => [d.name.name, d]), reporter, ctx);
+  const named = <T extends { name: Ident }>(
+    kind: string,
+    list: T[] | undefined,
+  ) =>
+    new Collection<T>(
+      kind,
+      (list ?? []).map((d) => [d.name.name, d]),
+      reporter,
+      ctx,
+    );
   const payouts = named<PayoutDecl>("payout", parent?.payouts);
   const metrics = named<MetricDecl>("metric", parent?.metrics);
   const norms = named<NormDecl>("norm", parent?.norms);
@@ -181,7 +231,11 @@ export function resolveRuleset(
         articles(decl.implementsRefs);
         break;
       case "Entity":
-        entities.declare(decl.name, entityFrom(decl, id, reporter), decl.replace);
+        entities.declare(
+          decl.name,
+          entityFrom(decl, id, reporter),
+          decl.replace,
+        );
         articles(decl.implementsRefs);
         break;
       case "ExtendEntity":
@@ -191,14 +245,23 @@ export function resolveRuleset(
         articles(decl.implementsRefs);
         const span = decl.span;
         if (ikbHere !== undefined) {
-          reporter.report(CODES.duplicateName, `the \`ikb\` grouping is declared twice in ${id}`, span, {
-            notes: [`first declared at ${where(ikbHere.span)}`],
-          });
+          reporter.report(
+            CODES.duplicateName,
+            `the \`ikb\` grouping is declared twice in ${id}`,
+            span,
+            {
+              notes: [`first declared at ${where(ikbHere.span)}`],
+            },
+          );
           break;
         }
         ikbHere = decl;
         if (decl.replace && parent?.ikb === undefined) {
-          reporter.report(CODES.notInherited, `cannot replace \`ikb\`: no \`ikb\` grouping is inherited`, span);
+          reporter.report(
+            CODES.notInherited,
+            `cannot replace \`ikb\`: no \`ikb\` grouping is inherited`,
+            span,
+          );
         } else if (!decl.replace && parent?.ikb !== undefined) {
           reporter.report(
             CODES.redeclaredInherited,
@@ -210,10 +273,28 @@ export function resolveRuleset(
         break;
       }
       case "Rule":
-        rules.declare(decl.code, { decl, code: decl.code?.name ?? "", articles: articles(decl.implementsRefs), origin: id }, decl.replace);
+        rules.declare(
+          decl.code,
+          {
+            decl,
+            code: decl.code?.name ?? "",
+            articles: articles(decl.implementsRefs),
+            origin: id,
+          },
+          decl.replace,
+        );
         break;
       case "Category":
-        categories.declare(decl.name, { decl, name: decl.name?.name ?? "", articles: articles(decl.implementsRefs), origin: id }, decl.replace);
+        categories.declare(
+          decl.name,
+          {
+            decl,
+            name: decl.name?.name ?? "",
+            articles: articles(decl.implementsRefs),
+            origin: id,
+          },
+          decl.replace,
+        );
         break;
       case "Payout":
         payouts.declare(decl.name, decl, decl.replace);
@@ -266,7 +347,10 @@ export function resolveRuleset(
     version: header.ref.version,
     id,
     title: header.title,
-    extends: header.extends === undefined ? undefined : `${header.extends.name}@${header.extends.version}`,
+    extends:
+      header.extends === undefined
+        ? undefined
+        : `${header.extends.name}@${header.extends.version}`,
     uses: (header.uses ?? []).map((u) => `${u.name}@${u.version}`),
     validFrom: header.validFrom?.text,
     validUntil: header.validUntil?.text,
@@ -302,7 +386,9 @@ function addUsed<T extends { name: Ident }>(
         CODES.duplicateName,
         `${kind} \`${d.name.name}\` of ${u.ruleset.id} clashes with the ${kind} of that name in ${id}`,
         u.ref,
-        { notes: [`the other one is declared at ${where(existing.name.span)}`] },
+        {
+          notes: [`the other one is declared at ${where(existing.name.span)}`],
+        },
       );
       continue;
     }
@@ -325,32 +411,53 @@ export function resolveArticles(
       reporter.report(
         CODES.unknownSource,
         `unknown source \`${ref.source.name}\`: declare it in the header with \`source ${ref.source.name} "title"\`${
-          extending ? " (sources are not inherited: each version declares the sources it cites)" : ""
+          extending
+            ? " (sources are not inherited: each version declares the sources it cites)"
+            : ""
         }`,
         ref.source.span,
         suggest(ref.source.name, sources.keys()),
       );
       continue;
     }
-    out.push({ sourceAlias: source.alias.name, sourceTitle: source.title, locator: ref.locator, span: ref.span });
+    out.push({
+      sourceAlias: source.alias.name,
+      sourceTitle: source.title,
+      locator: ref.locator,
+      span: ref.span,
+    });
   }
   return out;
 }
 
 function resolvedField(decl: FieldDecl, origin: string): ResolvedField {
-  return { decl, name: decl.name.name, column: decl.column ?? decl.name.name, origin };
+  return {
+    decl,
+    name: decl.name.name,
+    column: decl.column ?? decl.name.name,
+    origin,
+  };
 }
 
-function entityFrom(decl: EntityDecl, origin: string, reporter: Reporter): ResolvedEntity {
+function entityFrom(
+  decl: EntityDecl,
+  origin: string,
+  reporter: Reporter,
+): ResolvedEntity {
   const fields: ResolvedField[] = [];
   const seen = new Map<string, Span>();
   for (const f of decl.fields ?? []) {
     if (f === undefined || missing(f.name)) continue;
     const first = seen.get(f.name.name);
     if (first !== undefined) {
-      reporter.report(CODES.duplicateName, `field \`${f.name.name}\` is declared twice on entity \`${decl.name?.name}\``, f.name.span, {
-        notes: [`first declared at ${where(first)}`],
-      });
+      reporter.report(
+        CODES.duplicateName,
+        `field \`${f.name.name}\` is declared twice on entity \`${decl.name?.name}\``,
+        f.name.span,
+        {
+          notes: [`first declared at ${where(first)}`],
+        },
+      );
       continue;
     }
     seen.set(f.name.name, f.name.span);
@@ -366,12 +473,21 @@ function entityFrom(decl: EntityDecl, origin: string, reporter: Reporter): Resol
     span: decl.span,
     doc: decl.doc ?? [],
   };
-  entityIdents.set(entity, { name: decl.name, key: decl.key ?? [], roleBy: decl.roleBy });
+  entityIdents.set(entity, {
+    name: decl.name,
+    key: decl.key ?? [],
+    roleBy: decl.roleBy,
+  });
   return entity;
 }
 
 /** Apply `extend entity`: removes first (so a field can be removed and re-added), then adds and replaces. */
-function extendEntity(ext: ExtendEntityDecl, entities: Collection<ResolvedEntity>, id: string, reporter: Reporter): void {
+function extendEntity(
+  ext: ExtendEntityDecl,
+  entities: Collection<ResolvedEntity>,
+  id: string,
+  reporter: Reporter,
+): void {
   if (missing(ext.name)) return;
   const base = entities.items.get(ext.name.name);
   if (base === undefined || !entities.isInherited(ext.name.name)) {
@@ -388,7 +504,10 @@ function extendEntity(ext: ExtendEntityDecl, entities: Collection<ResolvedEntity
         CODES.notInherited,
         `cannot remove field \`${r.name}\`: entity \`${base.name}\` has no such field`,
         r.span,
-        suggest(r.name, fields.map((f) => f.name)),
+        suggest(
+          r.name,
+          fields.map((f) => f.name),
+        ),
       );
       continue;
     }
@@ -400,9 +519,14 @@ function extendEntity(ext: ExtendEntityDecl, entities: Collection<ResolvedEntity
     const n = f.name.name;
     const first = added.get(n);
     if (first !== undefined) {
-      reporter.report(CODES.duplicateName, `field \`${n}\` is declared twice on entity \`${base.name}\``, f.name.span, {
-        notes: [`first declared at ${where(first)}`],
-      });
+      reporter.report(
+        CODES.duplicateName,
+        `field \`${n}\` is declared twice on entity \`${base.name}\``,
+        f.name.span,
+        {
+          notes: [`first declared at ${where(first)}`],
+        },
+      );
       continue;
     }
     added.set(n, f.name.span);
@@ -413,7 +537,10 @@ function extendEntity(ext: ExtendEntityDecl, entities: Collection<ResolvedEntity
           CODES.notInherited,
           `cannot replace field \`${n}\`: entity \`${base.name}\` has no such field`,
           f.name.span,
-          suggest(n, fields.map((x) => x.name)),
+          suggest(
+            n,
+            fields.map((x) => x.name),
+          ),
         );
         fields.push(resolvedField(f, id));
       } else fields[i] = resolvedField(f, id);
@@ -439,9 +566,14 @@ function checkCodeValues(decl: CodeListDecl, reporter: Reporter): void {
     if (v === undefined || v.code === undefined) continue;
     const first = seen.get(v.code);
     if (first !== undefined) {
-      reporter.report(CODES.duplicateName, `value "${v.code}" is listed twice in code list \`${decl.name?.name}\``, v.span, {
-        notes: [`first listed at ${where(first)}`],
-      });
+      reporter.report(
+        CODES.duplicateName,
+        `value "${v.code}" is listed twice in code list \`${decl.name?.name}\``,
+        v.span,
+        {
+          notes: [`first listed at ${where(first)}`],
+        },
+      );
     } else seen.set(v.code, v.span);
   }
 }
@@ -452,9 +584,14 @@ function checkHolidays(decl: CalendarDecl, reporter: Reporter): void {
     if (h === undefined || missing(h.name)) continue;
     const first = seen.get(h.name.name);
     if (first !== undefined) {
-      reporter.report(CODES.duplicateName, `holiday \`${h.name.name}\` is declared twice in calendar \`${decl.name?.name}\``, h.name.span, {
-        notes: [`first declared at ${where(first)}`],
-      });
+      reporter.report(
+        CODES.duplicateName,
+        `holiday \`${h.name.name}\` is declared twice in calendar \`${decl.name?.name}\``,
+        h.name.span,
+        {
+          notes: [`first declared at ${where(first)}`],
+        },
+      );
     } else seen.set(h.name.name, h.name.span);
   }
 }

@@ -42,7 +42,11 @@ function scaleOf(t: ValueType): number {
  * `+`/`-` keep the larger scale, `*` adds scales, `/` keeps the larger scale plus 6 digits
  * (docs/language.md, Expressions).
  */
-export function numericResult(op: "+" | "-" | "*" | "/", a: ValueType, b: ValueType): ValueType {
+export function numericResult(
+  op: "+" | "-" | "*" | "/",
+  a: ValueType,
+  b: ValueType,
+): ValueType {
   const sa = scaleOf(a);
   const sb = scaleOf(b);
   if (op === "/") return decimal(Math.max(sa, sb) + 6);
@@ -51,9 +55,19 @@ export function numericResult(op: "+" | "-" | "*" | "/", a: ValueType, b: ValueT
 }
 
 /** Duration units a date may be shifted by. */
-export const DATE_UNITS: ReadonlySet<DurationUnit> = new Set(["days", "workdays", "months", "years"]);
+export const DATE_UNITS: ReadonlySet<DurationUnit> = new Set([
+  "days",
+  "workdays",
+  "months",
+  "years",
+]);
 /** Duration units a datetime may be shifted by. */
-export const DATETIME_UNITS: ReadonlySet<DurationUnit> = new Set(["s", "min", "h", "days"]);
+export const DATETIME_UNITS: ReadonlySet<DurationUnit> = new Set([
+  "s",
+  "min",
+  "h",
+  "days",
+]);
 
 /** How a type is named in a message: `text`, `decimal`, `code legal_capacity`, `duration in days`. */
 export function typeName(t: ValueType): string {
@@ -97,7 +111,8 @@ export function sameType(a: ValueType, b: ValueType): boolean {
   if (a.kind === "decimal" && b.kind === "decimal") return a.scale === b.scale;
   if (a.kind === "code" && b.kind === "code") return a.list === b.list;
   if (a.kind === "duration" && b.kind === "duration") return a.unit === b.unit;
-  if (a.kind === "list" && b.kind === "list") return sameType(a.element, b.element);
+  if (a.kind === "list" && b.kind === "list")
+    return sameType(a.element, b.element);
   return true;
 }
 
@@ -118,10 +133,14 @@ export function isRealDate(text: string): boolean {
 
 /** `YYYY-MM-DDThh:mm[:ss[.fff]]` then `Z` or `±hh:mm`, with a real day and a real time. */
 export function isRealDateTime(text: string): boolean {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/.exec(text);
+  const m =
+    /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/.exec(
+      text,
+    );
   if (m === null) return false;
   if (!isRealDate(m[1])) return false;
-  if (Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4] ?? "0") > 59) return false;
+  if (Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4] ?? "0") > 59)
+    return false;
   if (m[5] !== "Z" && (Number(m[6]) > 14 || Number(m[7]) > 59)) return false;
   return true;
 }

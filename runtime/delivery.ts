@@ -157,7 +157,10 @@ export async function validateDelivery(
   loaded: LoadedRuleset,
   opts: DeliveryOptions,
 ): Promise<Report> {
-  const groeipad = loaded.module.metadata.ikb === undefined ? undefined : loadGroeipadNorm(dirname(loaded.dir), opts.rrd);
+  const groeipad =
+    loaded.module.metadata.ikb === undefined
+      ? undefined
+      : loadGroeipadNorm(dirname(loaded.dir), opts.rrd);
   const v = new DeliveryValidator(folder, loaded, opts, groeipad);
   return v.run();
 }

@@ -24,24 +24,39 @@ export interface GroeipadNorm {
   source: string;
 }
 
-function periodInForce(period: NormTrace["periods"][number], rrd: string): boolean {
+function periodInForce(
+  period: NormTrace["periods"][number],
+  rrd: string,
+): boolean {
   if (period.year !== undefined) return Number(rrd.slice(0, 4)) === period.year;
   return inForce(rrd, period.from, period.until);
 }
 
 /** The norm in force on `rrd` among the compiled rulesets under `compiledRoot`; undefined when none states one. */
-export function loadGroeipadNorm(compiledRoot: string, rrd: string): GroeipadNorm | undefined {
+export function loadGroeipadNorm(
+  compiledRoot: string,
+  rrd: string,
+): GroeipadNorm | undefined {
   for (const dir of listCompiled(compiledRoot)) {
     const traceFile = join(compiledRoot, dir, "trace.json");
     if (!existsSync(traceFile)) continue;
-    const data = JSON.parse(readFileSync(traceFile, "utf8")) as { norms?: NormTrace[] };
+    const data = JSON.parse(readFileSync(traceFile, "utf8")) as {
+      norms?: NormTrace[];
+    };
     for (const norm of data.norms ?? []) {
       for (const period of norm.periods) {
         if (!periodInForce(period, rrd)) continue;
-        const requirement = period.requirements.find((q) => q.metric === PASS_RATE_METRIC && q.op === ">=");
-        const percent = requirement === undefined ? undefined : /^(\d+(?:\.\d+)?)\s*%$/.exec(requirement.value);
+        const requirement = period.requirements.find(
+          (q) => q.metric === PASS_RATE_METRIC && q.op === ">=",
+        );
+        const percent =
+          requirement === undefined
+            ? undefined
+            : /^(\d+(?:\.\d+)?)\s*%$/.exec(requirement.value);
         if (percent === undefined || percent === null) continue;
-        const articles = norm.articles.map((a) => `${a.source} ${a.locator}`).join(", ");
+        const articles = norm.articles
+          .map((a) => `${a.source} ${a.locator}`)
+          .join(", ");
         return {
           year: Number(rrd.slice(0, 4)),
           norm: Number(percent[1]),

@@ -38,11 +38,14 @@ function categoryEntries(c: CategoryReport): string {
   const results = c.results.map(
     (x) =>
       `<a class="mono" href="#${htmlId("rule", x.code)}">${h(x.code)}</a>${x.role ? ` (${h(x.role)})` : ""}${
-        x.attributes.length > 0 ? ` <span class="muted">on ${h(x.attributes.join(", "))}</span>` : ""
+        x.attributes.length > 0
+          ? ` <span class="muted">on ${h(x.attributes.join(", "))}</span>`
+          : ""
       }`,
   );
   const markings = c.markings.map(
-    (m) => `<span class="mono">${h(m.entity)}.${h(m.field)} = ${h(m.value)}</span>${m.role ? ` (${h(m.role)})` : ""}`,
+    (m) =>
+      `<span class="mono">${h(m.entity)}.${h(m.field)} = ${h(m.value)}</span>${m.role ? ` (${h(m.role)})` : ""}`,
   );
   return [...results, ...markings].map((e) => `<div>${e}</div>`).join("");
 }
@@ -52,13 +55,17 @@ function feeds(code: string, categories: readonly CategoryReport[]): string {
   const links = categories
     .filter((c) => c.results.some((x) => x.code === code))
     .map((c) => `<a href="#${htmlId("category", c.name)}">${h(c.name)}</a>`);
-  return links.length > 0 ? `<br><span class="muted">feeds category ${links.join(", ")}</span>` : "";
+  return links.length > 0
+    ? `<br><span class="muted">feeds category ${links.join(", ")}</span>`
+    : "";
 }
 
 /** The rule's source location and, folded, its text as written in the ruleset. */
 function sourceCell(r: RuleReport): string {
   const loc = `<span class="mono">${h(`${r.location.file}:${r.location.line}:${r.location.column}`)}</span>`;
-  return r.source ? `${loc}<details><summary>rule text</summary><pre class="mono">${h(r.source)}</pre></details>` : loc;
+  return r.source
+    ? `${loc}<details><summary>rule text</summary><pre class="mono">${h(r.source)}</pre></details>`
+    : loc;
 }
 
 /** Horizontal bar chart: one bar per item, value in percent. */

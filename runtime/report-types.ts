@@ -100,7 +100,12 @@ export interface CategoryReport {
   /** The Bijlage 3 entries of the category: validation results (rule, role, attributes)... */
   results: { code: string; role: Role | null; attributes: string[] }[];
   /** ...and markings. */
-  markings: { entity: string; field: string; value: string; role: Role | null }[];
+  markings: {
+    entity: string;
+    field: string;
+    value: string;
+    role: Role | null;
+  }[];
   count: number;
   percentage: number;
 }

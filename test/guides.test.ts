@@ -5,7 +5,17 @@
  * guides run in parallel to keep this test short.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -24,7 +34,8 @@ function newestMtime(dir: string): number {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
     if (e.isDirectory()) newest = Math.max(newest, newestMtime(p));
-    else if (e.name.endsWith(".ts")) newest = Math.max(newest, statSync(p).mtimeMs);
+    else if (e.name.endsWith(".ts"))
+      newest = Math.max(newest, statSync(p).mtimeMs);
   }
   return newest;
 }
@@ -41,33 +52,67 @@ let work: string;
 let bin: string;
 
 beforeAll(() => {
-  const sources = Math.max(...["cli", "compiler", "dsl", "runtime"].map((d) => newestMtime(join(ROOT, d))));
+  const sources = Math.max(
+    ...["cli", "compiler", "dsl", "runtime"].map((d) =>
+      newestMtime(join(ROOT, d)),
+    ),
+  );
   if (mtime(MAIN) < sources) {
     // tsc exits non-zero while other engineers' files have errors; it still emits.
     // Incremental (state in the git-ignored .regel-cache/): only what changed is checked again.
-    spawnSync("npx", ["tsc", "-p", "tsconfig.build.json", "--incremental", "--tsBuildInfoFile", ".regel-cache/guides-build.tsbuildinfo"], {
-      cwd: ROOT,
-      stdio: "ignore",
-    });
+    spawnSync(
+      "npx",
+      [
+        "tsc",
+        "-p",
+        "tsconfig.build.json",
+        "--incremental",
+        "--tsBuildInfoFile",
+        ".regel-cache/guides-build.tsbuildinfo",
+      ],
+      {
+        cwd: ROOT,
+        stdio: "ignore",
+      },
+    );
   }
   work = mkdtempSync(join(tmpdir(), "regel-guides-"));
-  cpSync(join(ROOT, "rulesets"), join(work, "rulesets"), { recursive: true, filter: (src) => !src.includes(`${join("rulesets", "compiled")}`) });
-  cpSync(join(ROOT, "test", "runtime", "fixtures", "glo-delivery"), join(work, "test", "runtime", "fixtures", "glo-delivery"), { recursive: true });
+  cpSync(join(ROOT, "rulesets"), join(work, "rulesets"), {
+    recursive: true,
+    filter: (src) => !src.includes(`${join("rulesets", "compiled")}`),
+  });
+  cpSync(
+    join(ROOT, "test", "runtime", "fixtures", "glo-delivery"),
+    join(work, "test", "runtime", "fixtures", "glo-delivery"),
+    { recursive: true },
+  );
   cpSync(join(ROOT, "package.json"), join(work, "package.json"));
   symlinkSync(join(ROOT, "dist"), join(work, "dist"));
   symlinkSync(join(ROOT, "node_modules"), join(work, "node_modules"));
   bin = join(work, ".bin");
   mkdirSync(bin);
-  writeFileSync(join(bin, "regel"), `#!/bin/sh\nexec node ${JSON.stringify(MAIN)} "$@"\n`);
+  writeFileSync(
+    join(bin, "regel"),
+    `#!/bin/sh\nexec node ${JSON.stringify(MAIN)} "$@"\n`,
+  );
   chmodSync(join(bin, "regel"), 0o755);
 }, 240_000);
 
-function runGuide(name: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const script = ["set -e", ...shellBlocks(readFileSync(join(GUIDES, name), "utf8"))].join("\n");
+function runGuide(
+  name: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const script = [
+    "set -e",
+    ...shellBlocks(readFileSync(join(GUIDES, name), "utf8")),
+  ].join("\n");
   return new Promise((resolve) => {
     const child = spawn("bash", ["-c", script], {
       cwd: work,
-      env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}`, TMPDIR: work },
+      env: {
+        ...process.env,
+        PATH: `${bin}:${process.env.PATH ?? ""}`,
+        TMPDIR: work,
+      },
     });
     let stdout = "";
     let stderr = "";
@@ -79,13 +124,17 @@ function runGuide(name: string): Promise<{ code: number | null; stdout: string; 
 
 describe("shellBlocks", () => {
   it("takes only ```sh blocks, whole, in order", () => {
-    const md = "a\n```sh\necho 1\necho 2\n```\n```regel\nx\n```\n```sh\necho 3\n```\n";
+    const md =
+      "a\n```sh\necho 1\necho 2\n```\n```regel\nx\n```\n```sh\necho 3\n```\n";
     expect(shellBlocks(md)).toEqual(["echo 1\necho 2\n", "echo 3\n"]);
   });
 });
 
 describe("docs/guides run as written", () => {
-  let results: Record<string, { code: number | null; stdout: string; stderr: string }>;
+  let results: Record<
+    string,
+    { code: number | null; stdout: string; stderr: string }
+  >;
   beforeAll(async () => {
     const names = ["analyst.md", "engineer.md", "auditor.md"];
     const outs = await Promise.all(names.map(runGuide));
@@ -106,7 +155,9 @@ describe("docs/guides run as written", () => {
     expect(r.stdout).toContain("7 files, 7 rulesets: 0 errors");
     expect(r.stdout).toContain("ikb.glo@1.3.0 -> ikb.glo@1.4.0");
     expect(r.stdout).toContain("+ value <= rrd and value > rrd - 120 years");
-    expect(r.stdout).toContain("regel validate — ikb.glo@1.4.0 — RRD 2025-03-31");
+    expect(r.stdout).toContain(
+      "regel validate — ikb.glo@1.4.0 — RRD 2025-03-31",
+    );
   });
 
   it("engineer: compile, batch validate, read the JSON report, embed, record", () => {
@@ -116,18 +167,26 @@ describe("docs/guides run as written", () => {
     expect(r.stdout).toMatch(/ikb\.glo@1\.3\.0 accepted [\d.]+ % of 120 IKBs/);
     expect(r.stdout).toContain("dmc0003 NP date_of_birth");
     expect(r.stdout).toMatch(/recorded run 1 in .*history\.sqlite/);
-    expect(r.stdout).toMatch(/^Voorbeeldbank +2024-Q1-2 +2024-03-29 +2024-04-03T08:00:00\+02:00 +accepted/m);
+    expect(r.stdout).toMatch(
+      /^Voorbeeldbank +2024-Q1-2 +2024-03-29 +2024-04-03T08:00:00\+02:00 +accepted/m,
+    );
   });
 
   it("auditor: explain, trace, history and the groeipad assessment", () => {
     const r = results["auditor.md"];
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("ikb_id=IKB001;customer_id=IKB001");
-    expect(r.stdout).toMatch(/✗ valid_bsn\(identification_number\) {2}= {2}false/);
+    expect(r.stdout).toMatch(
+      /✗ valid_bsn\(identification_number\) {2}= {2}false/,
+    );
     expect(r.stdout).toContain("dmc0001 in ikb.glo@1.3.0");
-    expect(r.stdout).toContain("Groeipad assessment: bank Voorbeeldbank, 2023 (RRD 2023-04-21)");
+    expect(r.stdout).toContain(
+      "Groeipad assessment: bank Voorbeeldbank, 2023 (RRD 2023-04-21)",
+    );
     expect(r.stdout).toContain("deliveries before acceptance: 1");
-    expect(r.stdout).toContain("[MET] audit_reports_delivered_on <= 2023-08-31: 2023-08-29");
+    expect(r.stdout).toContain(
+      "[MET] audit_reports_delivered_on <= 2023-08-31: 2023-08-29",
+    );
     expect(r.stdout).toContain("[NO EVIDENCE] dnb_notified_timely = true");
     expect(r.stdout).toContain("options, not a decision");
   });

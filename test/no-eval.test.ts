@@ -7,7 +7,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const SOURCE_DIRS = ["dsl", "compiler", "runtime", "cli", "bench"];
-const FORBIDDEN = [/\beval\s*\(/, /\bnew\s+Function\b/, /(?<![\w$.])Function\s*\(/];
+const FORBIDDEN = [
+  /\beval\s*\(/,
+  /\bnew\s+Function\b/,
+  /(?<![\w$.])Function\s*\(/,
+];
 
 function files(dir: string, exts: string[]): string[] {
   if (!existsSync(dir)) return [];
@@ -43,7 +47,9 @@ describe("no eval", () => {
   });
 
   it("appears in no source file of the project", () => {
-    const sources = SOURCE_DIRS.flatMap((d) => files(d, [".ts", ".js", ".mjs"])).filter((f) => !f.endsWith(".d.ts"));
+    const sources = SOURCE_DIRS.flatMap((d) =>
+      files(d, [".ts", ".js", ".mjs"]),
+    ).filter((f) => !f.endsWith(".d.ts"));
     expect(sources.length).toBeGreaterThan(10);
     expect(sources.flatMap(offences)).toEqual([]);
   });

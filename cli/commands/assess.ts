@@ -11,7 +11,11 @@ import type { Command } from "commander";
 import { findRuleset } from "../../dsl/project.js";
 import { assess, AssessError, type Evidence } from "../../runtime/assess.js";
 import { assessmentHtml, assessmentText } from "../../runtime/assess-render.js";
-import { DEFAULT_HISTORY, History, HistoryError } from "../../runtime/history.js";
+import {
+  DEFAULT_HISTORY,
+  History,
+  HistoryError,
+} from "../../runtime/history.js";
 import { type CommandOutput, loadRulesets } from "./trace.js";
 
 interface Options {
@@ -28,14 +32,26 @@ interface Options {
 export function register(program: Command): void {
   program
     .command("assess")
-    .description("Assess a bank against the groeipad norms of a year, with evidence and the enforcement options")
+    .description(
+      "Assess a bank against the groeipad norms of a year, with evidence and the enforcement options",
+    )
     .requiredOption("--bank <bank>", "the bank, as recorded")
     .requiredOption("--year <year>", "the groeipad year, e.g. 2022")
     .option("--json", "print JSON")
-    .option("--html <file>", "also write a self-contained HTML page with the groeipad chart")
+    .option(
+      "--html <file>",
+      "also write a self-contained HTML page with the groeipad chart",
+    )
     .option("--history <file>", "history database", DEFAULT_HISTORY)
-    .option("--evidence <file>", "JSON object of metrics the history cannot hold (audit dates, statements), e.g. {\"audit_reports_delivered_on\": \"2023-08-30\"}")
-    .option("--rulesets <dir>", "ruleset folder (ikb.groeipad, ikb.handhaving, nl.werkdagen)", "rulesets")
+    .option(
+      "--evidence <file>",
+      'JSON object of metrics the history cannot hold (audit dates, statements), e.g. {"audit_reports_delivered_on": "2023-08-30"}',
+    )
+    .option(
+      "--rulesets <dir>",
+      "ruleset folder (ikb.groeipad, ikb.handhaving, nl.werkdagen)",
+      "rulesets",
+    )
     .action(async (options: Options) => {
       const out = await runAssess(options);
       process.stdout.write(out.stdout);
@@ -45,13 +61,23 @@ export function register(program: Command): void {
 }
 
 /** Run `regel assess` and return what it prints (the HTML file is written as a side effect). */
-export async function runAssess(options: Partial<Options> & { bank: string; year: string }): Promise<CommandOutput> {
-  const fail = (message: string): CommandOutput => ({ code: 2, stdout: "", stderr: `regel assess: ${message}\n` });
-  if (!/^\d{4}$/.test(options.year)) return fail(`--year ${options.year}: expected a year such as 2022`);
+export async function runAssess(
+  options: Partial<Options> & { bank: string; year: string },
+): Promise<CommandOutput> {
+  const fail = (message: string): CommandOutput => ({
+    code: 2,
+    stdout: "",
+    stderr: `regel assess: ${message}\n`,
+  });
+  if (!/^\d{4}$/.test(options.year))
+    return fail(`--year ${options.year}: expected a year such as 2022`);
   const loaded = await loadRulesets([options.rulesets ?? "rulesets"]);
   if ("error" in loaded) return fail(loaded.error);
   const groeipad = findRuleset(loaded.project, "ikb.groeipad");
-  if (groeipad === undefined) return fail(`no ikb.groeipad ruleset under ${options.rulesets ?? "rulesets"}`);
+  if (groeipad === undefined)
+    return fail(
+      `no ikb.groeipad ruleset under ${options.rulesets ?? "rulesets"}`,
+    );
   const handhaving = findRuleset(loaded.project, "ikb.handhaving");
   let evidence: { values: Evidence; source: string } | undefined;
   if (options.evidence !== undefined) {
@@ -59,24 +85,50 @@ export async function runAssess(options: Partial<Options> & { bank: string; year
     try {
       data = JSON.parse(readFileSync(options.evidence, "utf8"));
     } catch (e) {
-      return fail(`cannot read the evidence ${options.evidence}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      return fail(
+        `cannot read the evidence ${options.evidence}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
     }
-    if (typeof data !== "object" || data === null || Array.isArray(data)) return fail(`${options.evidence}: expected a JSON object of metric: value`);
+    if (typeof data !== "object" || data === null || Array.isArray(data))
+      return fail(
+        `${options.evidence}: expected a JSON object of metric: value`,
+      );
     evidence = { values: data as Evidence, source: options.evidence };
   }
   let history: History | undefined;
   try {
     history = History.open(options.history ?? DEFAULT_HISTORY);
-    const assessment = assess({ bank: options.bank, year: Number(options.year), runs: history.runs(), groeipad, handhaving, evidence });
-    if (options.html !== undefined) writeFileSync(options.html, assessmentHtml(assessment));
-    const stdout = options.json === true ? `${JSON.stringify(assessment, null, 2)}\n` : assessmentText(assessment);
-    const warn = loaded.warning ? `regel assess: warning: ${loaded.warning}\n` : "";
-    const note = handhaving ? "" : "regel assess: warning: no ikb.handhaving ruleset; no enforcement measures listed\n";
+    const assessment = assess({
+      bank: options.bank,
+      year: Number(options.year),
+      runs: history.runs(),
+      groeipad,
+      handhaving,
+      evidence,
+    });
+    if (options.html !== undefined)
+      writeFileSync(options.html, assessmentHtml(assessment));
+    const stdout =
+      options.json === true
+        ? `${JSON.stringify(assessment, null, 2)}\n`
+        : assessmentText(assessment);
+    const warn = loaded.warning
+      ? `regel assess: warning: ${loaded.warning}\n`
+      : "";
+    const note = handhaving
+      ? ""
+      : "regel assess: warning: no ikb.handhaving ruleset; no enforcement measures listed\n";
     return { code: 0, stdout, stderr: warn + note };
   } catch (e) {
-    if (e instanceof HistoryError || e instanceof AssessError) return fail(e.message);
-    if ((e as NodeJS.ErrnoException).code !== undefined && options.html !== undefined) {
-      return fail(`cannot write ${options.html}: ${(e as NodeJS.ErrnoException).code}`);
+    if (e instanceof HistoryError || e instanceof AssessError)
+      return fail(e.message);
+    if (
+      (e as NodeJS.ErrnoException).code !== undefined &&
+      options.html !== undefined
+    ) {
+      return fail(
+        `cannot write ${options.html}: ${(e as NodeJS.ErrnoException).code}`,
+      );
     }
     throw e;
   } finally {

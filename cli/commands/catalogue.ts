@@ -6,7 +6,11 @@
  * @module
  */
 import type { Command } from "commander";
-import { diffCatalogue, renderCatalogue, writeCatalogue } from "../../compiler/catalogue.js";
+import {
+  diffCatalogue,
+  renderCatalogue,
+  writeCatalogue,
+} from "../../compiler/catalogue.js";
 import { formatDiagnostic } from "../../dsl/diagnostics.js";
 import { hasErrors, loadProject, ProjectError } from "../../dsl/project.js";
 
@@ -19,7 +23,9 @@ interface Options {
 export function register(program: Command): void {
   program
     .command("catalogue")
-    .description("Generate the Markdown ruleset catalogue and traceability matrix")
+    .description(
+      "Generate the Markdown ruleset catalogue and traceability matrix",
+    )
     .argument("[paths...]", "ruleset files or folders", ["rulesets"])
     .option("--out <dir>", "output folder", "docs/rulesets")
     .option("--check", "do not write; exit 1 and list the files that are stale")
@@ -40,11 +46,19 @@ async function run(paths: string[], options: Options): Promise<number> {
     throw e;
   }
   if (hasErrors(project.diagnostics)) {
-    for (const d of project.diagnostics) process.stderr.write(`${formatDiagnostic(d, project.texts.get(d.span.file))}\n`);
-    process.stderr.write("regel catalogue: the rulesets have errors; no catalogue written\n");
+    for (const d of project.diagnostics)
+      process.stderr.write(
+        `${formatDiagnostic(d, project.texts.get(d.span.file))}\n`,
+      );
+    process.stderr.write(
+      "regel catalogue: the rulesets have errors; no catalogue written\n",
+    );
     return 1;
   }
-  const files = renderCatalogue(project.rulesets, { readText: (file) => project.texts.get(file), files: project.files });
+  const files = renderCatalogue(project.rulesets, {
+    readText: (file) => project.texts.get(file),
+    files: project.files,
+  });
   if (options.check === true) {
     const diff = diffCatalogue(files, options.out);
     const stale = [
@@ -53,17 +67,26 @@ async function run(paths: string[], options: Options): Promise<number> {
       ...diff.extra.map((f) => `no longer generated: ${options.out}/${f}`),
     ];
     if (stale.length === 0) {
-      process.stdout.write(`${options.out}: ${files.length} files up to date\n`);
+      process.stdout.write(
+        `${options.out}: ${files.length} files up to date\n`,
+      );
       return 0;
     }
     for (const line of stale) process.stdout.write(`${line}\n`);
-    process.stdout.write(`${options.out} is stale: run \`regel catalogue --out ${options.out}\`\n`);
+    process.stdout.write(
+      `${options.out} is stale: run \`regel catalogue --out ${options.out}\`\n`,
+    );
     return 1;
   }
   const diff = writeCatalogue(files, options.out);
   const written = diff.changed.length + diff.missing.length;
-  process.stdout.write(`${options.out}: ${written} of ${files.length} files written`);
-  if (diff.extra.length > 0) process.stdout.write(`; no longer generated (removed if regel wrote them): ${diff.extra.join(", ")}`);
+  process.stdout.write(
+    `${options.out}: ${written} of ${files.length} files written`,
+  );
+  if (diff.extra.length > 0)
+    process.stdout.write(
+      `; no longer generated (removed if regel wrote them): ${diff.extra.join(", ")}`,
+    );
   process.stdout.write("\n");
   return 0;
 }

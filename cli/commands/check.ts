@@ -6,7 +6,11 @@
  * @module
  */
 import type { Command } from "commander";
-import { formatDiagnostic, sortDiagnostics, type Diagnostic } from "../../dsl/diagnostics.js";
+import {
+  formatDiagnostic,
+  sortDiagnostics,
+  type Diagnostic,
+} from "../../dsl/diagnostics.js";
 import { loadProject, ProjectError, type Project } from "../../dsl/project.js";
 
 /** The JSON form of one diagnostic (`--json`). Lines and columns are 1-based; end is exclusive. */
@@ -40,7 +44,10 @@ export function toJson(d: Diagnostic): JsonDiagnostic {
 }
 
 /** The report of a checked project, as text (code frames) or JSON. Returns the text and the exit code. */
-export function renderCheck(project: Project, json: boolean): { output: string; exitCode: number } {
+export function renderCheck(
+  project: Project,
+  json: boolean,
+): { output: string; exitCode: number } {
   const diagnostics = sortDiagnostics(project.diagnostics);
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.length - errors;
@@ -55,15 +62,22 @@ export function renderCheck(project: Project, json: boolean): { output: string; 
     };
     return { output: `${JSON.stringify(body, null, 2)}\n`, exitCode };
   }
-  const parts = diagnostics.map((d) => formatDiagnostic(d, project.texts.get(d.span.file)));
+  const parts = diagnostics.map((d) =>
+    formatDiagnostic(d, project.texts.get(d.span.file)),
+  );
   const summary = `${project.files.length} files, ${project.rulesets.length} rulesets: ${errors} errors, ${warnings} warnings`;
-  return { output: [...parts.map((p) => `${p}\n`), `${summary}\n`].join("\n"), exitCode };
+  return {
+    output: [...parts.map((p) => `${p}\n`), `${summary}\n`].join("\n"),
+    exitCode,
+  };
 }
 
 export function register(program: Command): void {
   program
     .command("check")
-    .description("Parse and check rulesets: names, versions, types and examples")
+    .description(
+      "Parse and check rulesets: names, versions, types and examples",
+    )
     .argument("<paths...>", ".regel files or folders (searched recursively)")
     .option("--json", "print the diagnostics as JSON")
     .action(async (paths: string[], options: { json?: boolean }) => {
@@ -72,7 +86,10 @@ export function register(program: Command): void {
         project = await loadProject(paths);
       } catch (e) {
         // Never a stack trace: a bad path is the user's to fix, anything else is a bug to report.
-        const message = e instanceof ProjectError ? e.message : `internal error: ${(e as Error).message}`;
+        const message =
+          e instanceof ProjectError
+            ? e.message
+            : `internal error: ${(e as Error).message}`;
         process.stderr.write(`regel check: ${message}\n`);
         process.exitCode = 2;
         return;

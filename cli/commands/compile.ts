@@ -11,7 +11,11 @@
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Command } from "commander";
-import { compile, DEFAULT_OUT_DIR, type CompiledFile } from "../../compiler/compile.js";
+import {
+  compile,
+  DEFAULT_OUT_DIR,
+  type CompiledFile,
+} from "../../compiler/compile.js";
 import { formatDiagnostic, type Diagnostic } from "../../dsl/diagnostics.js";
 import { ProjectError } from "../../dsl/project.js";
 
@@ -33,8 +37,16 @@ async function readOrUndefined(path: string): Promise<string | undefined> {
 }
 
 /** Compare compiled files with what is on disk. */
-export async function outputStatus(files: readonly CompiledFile[], outDir: string): Promise<OutputStatus> {
-  const status: OutputStatus = { missing: [], stale: [], current: [], obsolete: [] };
+export async function outputStatus(
+  files: readonly CompiledFile[],
+  outDir: string,
+): Promise<OutputStatus> {
+  const status: OutputStatus = {
+    missing: [],
+    stale: [],
+    current: [],
+    obsolete: [],
+  };
   for (const f of files) {
     const existing = await readOrUndefined(f.path);
     if (existing === undefined) status.missing.push(f.path);
@@ -44,7 +56,9 @@ export async function outputStatus(files: readonly CompiledFile[], outDir: strin
   const produced = new Set(files.map((f) => dirname(f.path)));
   let entries: string[] = [];
   try {
-    entries = (await readdir(outDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+    entries = (await readdir(outDir, { withFileTypes: true }))
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
   } catch {
     // no output folder yet
   }
@@ -55,45 +69,65 @@ export async function outputStatus(files: readonly CompiledFile[], outDir: strin
   return status;
 }
 
-async function renderDiagnostics(diagnostics: readonly Diagnostic[]): Promise<string> {
+async function renderDiagnostics(
+  diagnostics: readonly Diagnostic[],
+): Promise<string> {
   const texts = new Map<string, string | undefined>();
   const parts: string[] = [];
   for (const d of diagnostics) {
-    if (!texts.has(d.span.file)) texts.set(d.span.file, await readOrUndefined(d.span.file));
+    if (!texts.has(d.span.file))
+      texts.set(d.span.file, await readOrUndefined(d.span.file));
     parts.push(`${formatDiagnostic(d, texts.get(d.span.file))}\n`);
   }
   return parts.join("\n");
 }
 
 /** Run the command; returns the exit code. */
-export async function runCompile(paths: string[], options: { out?: string; check?: boolean }): Promise<number> {
+export async function runCompile(
+  paths: string[],
+  options: { out?: string; check?: boolean },
+): Promise<number> {
   let result;
   try {
     result = await compile(paths, { outDir: options.out ?? DEFAULT_OUT_DIR });
   } catch (e) {
-    const message = e instanceof ProjectError ? e.message : `internal error: ${(e as Error).message}`;
+    const message =
+      e instanceof ProjectError
+        ? e.message
+        : `internal error: ${(e as Error).message}`;
     process.stderr.write(`regel compile: ${message}\n`);
     return 2;
   }
   const errors = result.diagnostics.filter((d) => d.severity === "error");
-  if (result.diagnostics.length > 0) process.stderr.write(await renderDiagnostics(result.diagnostics));
+  if (result.diagnostics.length > 0)
+    process.stderr.write(await renderDiagnostics(result.diagnostics));
   if (errors.length > 0) {
-    process.stderr.write(`regel compile: ${errors.length} error(s); nothing written\n`);
+    process.stderr.write(
+      `regel compile: ${errors.length} error(s); nothing written\n`,
+    );
     return 1;
   }
-  const outDir = (options.out ?? DEFAULT_OUT_DIR).replace(/\\/g, "/").replace(/\/+$/, "");
+  const outDir = (options.out ?? DEFAULT_OUT_DIR)
+    .replace(/\\/g, "/")
+    .replace(/\/+$/, "");
   const status = await outputStatus(result.files, outDir);
   if (options.check === true) {
     const lines = [
       ...status.missing.map((p) => `missing:  ${p}`),
       ...status.stale.map((p) => `stale:    ${p}`),
-      ...status.obsolete.map((p) => `obsolete: ${p}/ (no ruleset version produces it; delete it)`),
+      ...status.obsolete.map(
+        (p) => `obsolete: ${p}/ (no ruleset version produces it; delete it)`,
+      ),
     ];
     if (lines.length > 0) {
-      process.stdout.write(`${lines.join("\n")}\nregel compile --check: ${lines.length} file(s) out of date; run \`regel compile\`\n`);
+      process.stdout.write(
+        `${lines.join("\n")}\nregel compile --check: ${lines.length} file(s) out of date; run \`regel compile\`\n`,
+      );
       return 1;
     }
-    process.stdout.write(`regel compile --check: ${status.current.length} file(s) up to date\n`);
+    process.stdout.write(
+      `regel compile --check: ${status.current.length} file(s) up to date\n`,
+    );
     return 0;
   }
   const changed = new Set([...status.missing, ...status.stale]);
@@ -102,19 +136,31 @@ export async function runCompile(paths: string[], options: { out?: string; check
     await mkdir(dirname(f.path), { recursive: true });
     await writeFile(f.path, f.contents, "utf8");
   }
-  process.stdout.write(`regel compile: wrote ${changed.size} file(s), ${status.current.length} unchanged\n`);
-  for (const dir of status.obsolete) process.stdout.write(`note: ${dir}/ is not produced by any ruleset version; delete it\n`);
+  process.stdout.write(
+    `regel compile: wrote ${changed.size} file(s), ${status.current.length} unchanged\n`,
+  );
+  for (const dir of status.obsolete)
+    process.stdout.write(
+      `note: ${dir}/ is not produced by any ruleset version; delete it\n`,
+    );
   return 0;
 }
 
 export function register(program: Command): void {
   program
     .command("compile")
-    .description("Compile rulesets to self-contained TypeScript/JavaScript validator modules")
+    .description(
+      "Compile rulesets to self-contained TypeScript/JavaScript validator modules",
+    )
     .argument("<paths...>", ".regel files or folders (searched recursively)")
     .option("-o, --out <dir>", "output folder", DEFAULT_OUT_DIR)
-    .option("--check", "write nothing; exit 1 when the output on disk is missing or stale")
-    .action(async (paths: string[], options: { out?: string; check?: boolean }) => {
-      process.exitCode = await runCompile(paths, options);
-    });
+    .option(
+      "--check",
+      "write nothing; exit 1 when the output on disk is missing or stale",
+    )
+    .action(
+      async (paths: string[], options: { out?: string; check?: boolean }) => {
+        process.exitCode = await runCompile(paths, options);
+      },
+    );
 }

@@ -19,7 +19,9 @@ interface Options {
 export function register(program: Command): void {
   program
     .command("diff")
-    .description("Show what changes between two ruleset versions (rules and Bijlage 3 categories)")
+    .description(
+      "Show what changes between two ruleset versions (rules and Bijlage 3 categories)",
+    )
     .argument("<from>", "ruleset version, e.g. ikb.glo@1.2.0")
     .argument("<to>", "ruleset version, e.g. ikb.glo@1.3.0")
     .option("--json", "print JSON")
@@ -33,9 +35,14 @@ export function register(program: Command): void {
 }
 
 /** Run `regel diff` and return what it prints. */
-export async function runDiff(from: string, to: string, options: Partial<Options> = {}): Promise<CommandOutput> {
+export async function runDiff(
+  from: string,
+  to: string,
+  options: Partial<Options> = {},
+): Promise<CommandOutput> {
   const loaded = await loadRulesets([options.rulesets ?? "rulesets"]);
-  if ("error" in loaded) return { code: 2, stdout: "", stderr: `regel diff: ${loaded.error}\n` };
+  if ("error" in loaded)
+    return { code: 2, stdout: "", stderr: `regel diff: ${loaded.error}\n` };
   let stderr = loaded.warning ? `regel diff: warning: ${loaded.warning}\n` : "";
   const { project } = loaded;
   const found = [from, to].map((ref) => {
@@ -46,14 +53,22 @@ export async function runDiff(from: string, to: string, options: Partial<Options
     const rs = findRuleset(project, ref);
     if (rs === undefined) {
       const name = ref.slice(0, ref.indexOf("@"));
-      const same = project.rulesets.filter((r) => r.name === name).map((r) => r.id);
+      const same = project.rulesets
+        .filter((r) => r.name === name)
+        .map((r) => r.id);
       const all = project.rulesets.map((r) => r.id);
       stderr += `regel diff: no ruleset version \`${ref}\`; ${same.length > 0 ? `${name} has ${same.join(", ")}` : `known: ${all.join(", ")}`}\n`;
     }
     return rs;
   });
   const [a, b] = found;
-  if (a === undefined || b === undefined) return { code: 2, stdout: "", stderr };
+  if (a === undefined || b === undefined)
+    return { code: 2, stdout: "", stderr };
   const d = diffRulesets(a, b);
-  return { code: 0, stdout: options.json === true ? `${JSON.stringify(d, null, 2)}\n` : diffText(d), stderr };
+  return {
+    code: 0,
+    stdout:
+      options.json === true ? `${JSON.stringify(d, null, 2)}\n` : diffText(d),
+    stderr,
+  };
 }

@@ -29,12 +29,26 @@ interface Options {
 export function register(program: Command): void {
   program
     .command("explain")
-    .description("Evaluate one rule on one record step by step, down to the failing sub-condition")
-    .requiredOption("--report <file>", "the JSON report of the run (report.json)")
+    .description(
+      "Evaluate one rule on one record step by step, down to the failing sub-condition",
+    )
+    .requiredOption(
+      "--report <file>",
+      "the JSON report of the run (report.json)",
+    )
     .requiredOption("--rule <code>", "validation code, e.g. dmc0003")
-    .requiredOption("--record <key>", "record key as the report prints it, e.g. ikb_id=IKB001;customer_id=IKB001")
-    .option("--delivery <dir>", "the delivery folder the report was made from (the report does not record it)")
-    .option("--entity <name>", "the entity, when the rule runs on several and the key is ambiguous")
+    .requiredOption(
+      "--record <key>",
+      "record key as the report prints it, e.g. ikb_id=IKB001;customer_id=IKB001",
+    )
+    .option(
+      "--delivery <dir>",
+      "the delivery folder the report was made from (the report does not record it)",
+    )
+    .option(
+      "--entity <name>",
+      "the entity, when the rule runs on several and the key is ambiguous",
+    )
     .option("--json", "print JSON")
     .option("--show-personal-data", "do not mask personal fields")
     .option("--rulesets <dir>", "ruleset folder", "rulesets")
@@ -47,8 +61,14 @@ export function register(program: Command): void {
 }
 
 /** Run `regel explain` and return what it prints. */
-export async function runExplain(options: Partial<Options> & Pick<Options, "report" | "rule" | "record">): Promise<CommandOutput> {
-  const fail = (message: string): CommandOutput => ({ code: 2, stdout: "", stderr: `regel explain: ${message}\n` });
+export async function runExplain(
+  options: Partial<Options> & Pick<Options, "report" | "rule" | "record">,
+): Promise<CommandOutput> {
+  const fail = (message: string): CommandOutput => ({
+    code: 2,
+    stdout: "",
+    stderr: `regel explain: ${message}\n`,
+  });
   let report;
   try {
     report = readReport(options.report);
@@ -57,17 +77,26 @@ export async function runExplain(options: Partial<Options> & Pick<Options, "repo
     throw e;
   }
   const folder = options.delivery;
-  if (folder === undefined) return fail("the report does not name its delivery folder; pass --delivery DIR (the folder given to regel validate)");
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) return fail(`${folder} is not a folder`);
+  if (folder === undefined)
+    return fail(
+      "the report does not name its delivery folder; pass --delivery DIR (the folder given to regel validate)",
+    );
+  if (!existsSync(folder) || !statSync(folder).isDirectory())
+    return fail(`${folder} is not a folder`);
   const loaded = await loadRulesets([options.rulesets ?? "rulesets"]);
   if ("error" in loaded) return fail(loaded.error);
   const ruleset = findRuleset(loaded.project, report.ruleset.id);
   if (ruleset === undefined) {
-    return fail(`the report was made with ${report.ruleset.id}, which is not under ${options.rulesets ?? "rulesets"}; rulesets: ${loaded.project.rulesets.map((r) => r.id).join(", ")}`);
+    return fail(
+      `the report was made with ${report.ruleset.id}, which is not under ${options.rulesets ?? "rulesets"}; rulesets: ${loaded.project.rulesets.map((r) => r.id).join(", ")}`,
+    );
   }
-  const reported = [...report.rules, ...report.secondaryRules].find((r) => r.code === options.rule);
+  const reported = [...report.rules, ...report.secondaryRules].find(
+    (r) => r.code === options.rule,
+  );
   // Loaded on use: the interpreter's dependencies (IBAN, country tables) would slow every regel start-up.
-  const { explainRule, ExplainError, explanationText } = await import("../../runtime/explain.js");
+  const { explainRule, ExplainError, explanationText } =
+    await import("../../runtime/explain.js");
   try {
     const x = await explainRule({
       ruleset,
@@ -78,14 +107,23 @@ export async function runExplain(options: Partial<Options> & Pick<Options, "repo
       entity: options.entity,
       showPersonalData: options.showPersonalData,
     });
-    const inReport = reported?.samples.some((s) => s.key === x.key && s.entity === x.entity) ?? false;
+    const inReport =
+      reported?.samples.some((s) => s.key === x.key && s.entity === x.entity) ??
+      false;
     const note =
       reported === undefined
         ? `note: the report lists no findings of ${options.rule}\n`
         : inReport
           ? ""
           : `note: this record is not among the report's samples of ${options.rule} (${reported.count} findings, ${reported.samples.length} samples)\n`;
-    return { code: 0, stdout: options.json === true ? `${JSON.stringify(x, null, 2)}\n` : explanationText(x), stderr: note };
+    return {
+      code: 0,
+      stdout:
+        options.json === true
+          ? `${JSON.stringify(x, null, 2)}\n`
+          : explanationText(x),
+      stderr: note,
+    };
   } catch (e) {
     if (e instanceof ExplainError) return fail(e.message);
     throw e;

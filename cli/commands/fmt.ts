@@ -3,7 +3,13 @@
  *
  * @module
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Command } from "commander";
 import { formatDiagnostic, sortDiagnostics } from "../../dsl/diagnostics.js";
@@ -31,7 +37,10 @@ function skipFolder(path: string): boolean {
  * The `.regel` files named by `paths`: files as given, folders searched recursively (skipping
  * `node_modules`, `.git` and `rulesets/compiled`). Sorted, without duplicates.
  */
-export function collectRegelFiles(paths: readonly string[]): { files: string[]; missing: string[] } {
+export function collectRegelFiles(paths: readonly string[]): {
+  files: string[];
+  missing: string[];
+} {
   const files = new Set<string>();
   const missing: string[] = [];
   const walk = (folder: string): void => {
@@ -57,7 +66,11 @@ export function collectRegelFiles(paths: readonly string[]): { files: string[]; 
  * Format the files; returns the exit code: 0 when all is well, 1 when a file has parse errors, a
  * path does not exist, or (with `check`) a file would change.
  */
-export function runFmt(paths: readonly string[], options: FmtOptions, output: FmtOutput): number {
+export function runFmt(
+  paths: readonly string[],
+  options: FmtOptions,
+  output: FmtOutput,
+): number {
   const { files, missing } = collectRegelFiles(paths);
   let exitCode = 0;
   for (const path of missing) {
@@ -68,10 +81,14 @@ export function runFmt(paths: readonly string[], options: FmtOptions, output: Fm
   for (const path of files) {
     const text = readFileSync(path, "utf8");
     const result = format(text, path);
-    const errors = sortDiagnostics(result.diagnostics.filter((d) => d.severity === "error"));
+    const errors = sortDiagnostics(
+      result.diagnostics.filter((d) => d.severity === "error"),
+    );
     if (errors.length > 0) {
       for (const d of errors) output.err(formatDiagnostic(d, text));
-      output.err(`regel fmt: ${path} not formatted: it has ${errors.length === 1 ? "a parse error" : `${errors.length} parse errors`}`);
+      output.err(
+        `regel fmt: ${path} not formatted: it has ${errors.length === 1 ? "a parse error" : `${errors.length} parse errors`}`,
+      );
       exitCode = 1;
       continue;
     }
@@ -86,7 +103,9 @@ export function runFmt(paths: readonly string[], options: FmtOptions, output: Fm
     }
   }
   if (options.check && changed > 0) {
-    output.err(`${changed} of ${files.length} file${files.length === 1 ? "" : "s"} would be reformatted (run \`regel fmt\` without --check)`);
+    output.err(
+      `${changed} of ${files.length} file${files.length === 1 ? "" : "s"} would be reformatted (run \`regel fmt\` without --check)`,
+    );
   }
   return exitCode;
 }
@@ -95,9 +114,14 @@ export function runFmt(paths: readonly string[], options: FmtOptions, output: Fm
 export function register(program: Command): void {
   program
     .command("fmt")
-    .description("format .regel files in the canonical layout (folders are searched for *.regel)")
+    .description(
+      "format .regel files in the canonical layout (folders are searched for *.regel)",
+    )
     .argument("<paths...>", "files or folders")
-    .option("--check", "write nothing; exit 1 and list the files that would change")
+    .option(
+      "--check",
+      "write nothing; exit 1 and list the files that would change",
+    )
     .action((paths: string[], options: FmtOptions) => {
       process.exitCode = runFmt(paths, options, {
         out: (line) => process.stdout.write(`${line}\n`),

@@ -17,7 +17,8 @@ interface GenerateFlags {
 
 function number(flag: string, text: string): number {
   const value = Number(text);
-  if (text.trim() === "" || !Number.isFinite(value)) throw new Error(`${flag} must be a number, got ${JSON.stringify(text)}`);
+  if (text.trim() === "" || !Number.isFinite(value))
+    throw new Error(`${flag} must be a number, got ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -25,14 +26,38 @@ function number(flag: string, text: string): number {
 export function register(program: Command): void {
   program
     .command("generate")
-    .description("write a synthetic IKB-bestand with injected defects and a ground-truth file")
+    .description(
+      "write a synthetic IKB-bestand with injected defects and a ground-truth file",
+    )
     .requiredOption("--depositors <n>", "number of depositors (IKBs)")
-    .option("--seed <s>", "random seed: the same seed gives the same delivery", "1")
-    .option("--defect-rate <r>", "share of IKBs with one injected defect (0..1)", "0.05")
-    .option("--marking-rate <r>", "share of IKBs with one Bijlage 3 marking (0..1)", "0.02")
-    .option("--defects <codes>", "comma-separated rule codes to inject (default: all the generator knows)")
-    .option("--rrd <date>", "reporting reference date (YYYY-MM-DD)", "2024-03-31")
-    .option("--ruleset <name@version>", "ruleset version of the data model (default: the one in force on the RRD)")
+    .option(
+      "--seed <s>",
+      "random seed: the same seed gives the same delivery",
+      "1",
+    )
+    .option(
+      "--defect-rate <r>",
+      "share of IKBs with one injected defect (0..1)",
+      "0.05",
+    )
+    .option(
+      "--marking-rate <r>",
+      "share of IKBs with one Bijlage 3 marking (0..1)",
+      "0.02",
+    )
+    .option(
+      "--defects <codes>",
+      "comma-separated rule codes to inject (default: all the generator knows)",
+    )
+    .option(
+      "--rrd <date>",
+      "reporting reference date (YYYY-MM-DD)",
+      "2024-03-31",
+    )
+    .option(
+      "--ruleset <name@version>",
+      "ruleset version of the data model (default: the one in force on the RRD)",
+    )
     .option("--compiled <dir>", "folder of compiled rulesets", undefined)
     .requiredOption("--out <dir>", "output folder")
     .action(async (flags: GenerateFlags) => {
@@ -49,11 +74,17 @@ export function register(program: Command): void {
           seed: number("--seed", flags.seed),
           defectRate: number("--defect-rate", flags.defectRate),
           markingRate: number("--marking-rate", flags.markingRate),
-          defects: flags.defects?.split(",").map((c) => c.trim()).filter((c) => c !== ""),
+          defects: flags.defects
+            ?.split(",")
+            .map((c) => c.trim())
+            .filter((c) => c !== ""),
           rrd: flags.rrd,
           out: flags.out,
           onProgress: process.stderr.isTTY
-            ? (done) => process.stderr.write(`\r${done.toLocaleString("en")} / ${depositors.toLocaleString("en")} depositors`)
+            ? (done) =>
+                process.stderr.write(
+                  `\r${done.toLocaleString("en")} / ${depositors.toLocaleString("en")} depositors`,
+                )
             : undefined,
         });
         if (process.stderr.isTTY) process.stderr.write("\n");
@@ -65,7 +96,9 @@ export function register(program: Command): void {
             `IKBs meeting the automated controls: ${summary.ikbsMeetingAutomatedControls} (${summary.percentageMeetingAutomatedControls} %)\n`,
         );
       } catch (error) {
-        process.stderr.write(`regel generate: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(
+          `regel generate: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
         process.exitCode = 2;
       }
     });

@@ -5,7 +5,12 @@
  * @module
  */
 import type { Command } from "commander";
-import { DEFAULT_HISTORY, History, HistoryError, type RunRecord } from "../../runtime/history.js";
+import {
+  DEFAULT_HISTORY,
+  History,
+  HistoryError,
+  type RunRecord,
+} from "../../runtime/history.js";
 import type { CommandOutput } from "./trace.js";
 
 interface Options {
@@ -31,7 +36,19 @@ export function register(program: Command): void {
 }
 
 function table(runs: RunRecord[]): string {
-  const head = ["bank", "delivery", "rrd", "delivered at", "status", "ikbs", "meeting", "%", "blocking", "errors", "ruleset"];
+  const head = [
+    "bank",
+    "delivery",
+    "rrd",
+    "delivered at",
+    "status",
+    "ikbs",
+    "meeting",
+    "%",
+    "blocking",
+    "errors",
+    "ruleset",
+  ];
   const rows = runs.map((r) => [
     r.bank,
     r.deliveryId,
@@ -45,8 +62,14 @@ function table(runs: RunRecord[]): string {
     String(r.errors),
     r.ruleset,
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  const widths = head.map((h, i) =>
+    Math.max(h.length, ...rows.map((r) => r[i].length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
   return [line(head), ...rows.map(line)].join("\n") + "\n";
 }
 
@@ -59,12 +82,26 @@ export function runHistory(options: Partial<Options> = {}): CommandOutput {
     const runs = history.runs({ bank: options.bank });
     if (options.bank !== undefined && runs.length === 0) {
       const banks = history.banks();
-      return { code: 2, stdout: "", stderr: `regel history: no runs of bank ${options.bank}; banks: ${banks.join(", ") || "(none)"}\n` };
+      return {
+        code: 2,
+        stdout: "",
+        stderr: `regel history: no runs of bank ${options.bank}; banks: ${banks.join(", ") || "(none)"}\n`,
+      };
     }
-    if (options.json === true) return { code: 0, stdout: `${JSON.stringify(runs, null, 2)}\n`, stderr: "" };
-    return { code: 0, stdout: runs.length === 0 ? `no runs recorded in ${file}\n` : table(runs), stderr: "" };
+    if (options.json === true)
+      return {
+        code: 0,
+        stdout: `${JSON.stringify(runs, null, 2)}\n`,
+        stderr: "",
+      };
+    return {
+      code: 0,
+      stdout: runs.length === 0 ? `no runs recorded in ${file}\n` : table(runs),
+      stderr: "",
+    };
   } catch (e) {
-    if (e instanceof HistoryError) return { code: 2, stdout: "", stderr: `regel history: ${e.message}\n` };
+    if (e instanceof HistoryError)
+      return { code: 2, stdout: "", stderr: `regel history: ${e.message}\n` };
     throw e;
   } finally {
     history?.close();

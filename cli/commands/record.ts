@@ -11,7 +11,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { DEFAULT_HISTORY, History, HistoryError, runFromReport } from "../../runtime/history.js";
+import {
+  DEFAULT_HISTORY,
+  History,
+  HistoryError,
+  runFromReport,
+} from "../../runtime/history.js";
 import type { Report } from "../../runtime/report-types.js";
 import type { CommandOutput } from "./trace.js";
 
@@ -28,11 +33,16 @@ export function register(program: Command): void {
   if (validate !== undefined) attachToValidate(validate);
   program
     .command("record")
-    .description("Record a validation run (from its report.json) in the history database")
+    .description(
+      "Record a validation run (from its report.json) in the history database",
+    )
     .argument("<report>", "the JSON report of the run (report.json)")
     .requiredOption("--bank <bank>", "the bank that delivered")
     .requiredOption("--delivery-id <id>", "the delivery's id (unique per bank)")
-    .requiredOption("--delivered-at <iso>", "when the bank delivered it in DLR, ISO 8601 with offset (not the Logius receipt)")
+    .requiredOption(
+      "--delivered-at <iso>",
+      "when the bank delivered it in DLR, ISO 8601 with offset (not the Logius receipt)",
+    )
     .option("--history <file>", "history database", DEFAULT_HISTORY)
     .action((report: string, options: Options) => {
       const out = runRecord(report, options);
@@ -48,7 +58,9 @@ export function readReport(path: string): Report {
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new HistoryError(`cannot read the report ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new HistoryError(
+      `cannot read the report ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   let data: unknown;
   try {
@@ -58,11 +70,24 @@ export function readReport(path: string): Report {
   }
   const r = data as Partial<Report>;
   const ok =
-    typeof r === "object" && r !== null && typeof r.reportVersion === "string" && typeof r.rrd === "string" &&
-    (r.status === "accepted" || r.status === "rejected") && typeof r.ruleset?.id === "string" &&
-    Array.isArray(r.rules) && Array.isArray(r.secondaryRules) && Array.isArray(r.blockingErrors) && Array.isArray(r.inputProblems);
-  if (!ok) throw new HistoryError(`${path} is not a regel JSON report (write one with regel validate --out DIR)`);
-  if (!r.reportVersion!.startsWith("1.")) throw new HistoryError(`${path}: report version ${r.reportVersion} is not supported (1.x)`);
+    typeof r === "object" &&
+    r !== null &&
+    typeof r.reportVersion === "string" &&
+    typeof r.rrd === "string" &&
+    (r.status === "accepted" || r.status === "rejected") &&
+    typeof r.ruleset?.id === "string" &&
+    Array.isArray(r.rules) &&
+    Array.isArray(r.secondaryRules) &&
+    Array.isArray(r.blockingErrors) &&
+    Array.isArray(r.inputProblems);
+  if (!ok)
+    throw new HistoryError(
+      `${path} is not a regel JSON report (write one with regel validate --out DIR)`,
+    );
+  if (!r.reportVersion!.startsWith("1."))
+    throw new HistoryError(
+      `${path}: report version ${r.reportVersion} is not supported (1.x)`,
+    );
   return r as Report;
 }
 
@@ -73,14 +98,16 @@ export function runRecord(reportPath: string, options: Options): CommandOutput {
     const run = runFromReport(readReport(reportPath), options);
     history = History.open(options.history, { create: true });
     const id = history.record(run);
-    const pct = run.percentage === null ? "n/a" : `${run.percentage.toFixed(2)} %`;
+    const pct =
+      run.percentage === null ? "n/a" : `${run.percentage.toFixed(2)} %`;
     return {
       code: 0,
       stdout: `recorded run ${id} in ${options.history}: ${run.bank} ${run.deliveryId}, RRD ${run.rrd}, ${run.accepted ? "accepted" : "rejected"}, ${pct} meeting the automated controls, ${run.errors} errors\n`,
       stderr: "",
     };
   } catch (e) {
-    if (e instanceof HistoryError) return { code: 2, stdout: "", stderr: `regel record: ${e.message}\n` };
+    if (e instanceof HistoryError)
+      return { code: 2, stdout: "", stderr: `regel record: ${e.message}\n` };
     throw e;
   } finally {
     history?.close();
@@ -102,11 +129,24 @@ interface ValidateRecordFlags {
  */
 export function attachToValidate(validate: Command): void {
   validate
-    .option("--record", "record the run in the history database (needs --out, --bank, --delivery-id, --delivered-at)")
+    .option(
+      "--record",
+      "record the run in the history database (needs --out, --bank, --delivery-id, --delivered-at)",
+    )
     .option("--bank <bank>", "with --record: the bank that delivered")
-    .option("--delivery-id <id>", "with --record: the delivery's id (unique per bank)")
-    .option("--delivered-at <iso>", "with --record: when the bank delivered it in DLR, ISO 8601 with offset")
-    .option("--history <file>", "with --record: history database", DEFAULT_HISTORY)
+    .option(
+      "--delivery-id <id>",
+      "with --record: the delivery's id (unique per bank)",
+    )
+    .option(
+      "--delivered-at <iso>",
+      "with --record: when the bank delivered it in DLR, ISO 8601 with offset",
+    )
+    .option(
+      "--history <file>",
+      "with --record: history database",
+      DEFAULT_HISTORY,
+    )
     .hook("postAction", (_program, command) => {
       const flags = command.opts<ValidateRecordFlags>();
       if (flags.record !== true) return;
@@ -114,15 +154,26 @@ export function attachToValidate(validate: Command): void {
         process.stderr.write(`regel validate --record: ${message}\n`);
         process.exitCode = 2;
       };
-      if (process.exitCode === 2) return fail("the validation did not complete; nothing recorded");
-      const missing = (["out", "bank", "deliveryId", "deliveredAt"] as const).filter((k) => flags[k] === undefined);
+      if (process.exitCode === 2)
+        return fail("the validation did not complete; nothing recorded");
+      const missing = (
+        ["out", "bank", "deliveryId", "deliveredAt"] as const
+      ).filter((k) => flags[k] === undefined);
       if (missing.length > 0) {
-        return fail(`also give ${missing.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")}; nothing recorded`);
+        return fail(
+          `also give ${missing.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")}; nothing recorded`,
+        );
       }
       const report = join(flags.out!, "report.json");
-      if (!existsSync(report)) return fail(`${report} was not written; nothing recorded`);
+      if (!existsSync(report))
+        return fail(`${report} was not written; nothing recorded`);
       const before = process.exitCode;
-      const out = runRecord(report, { bank: flags.bank!, deliveryId: flags.deliveryId!, deliveredAt: flags.deliveredAt!, history: flags.history });
+      const out = runRecord(report, {
+        bank: flags.bank!,
+        deliveryId: flags.deliveryId!,
+        deliveredAt: flags.deliveredAt!,
+        history: flags.history,
+      });
       process.stderr.write(out.stdout + out.stderr);
       process.exitCode = out.code === 0 ? before : out.code;
     });

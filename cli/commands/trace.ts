@@ -6,9 +6,19 @@
  * @module
  */
 import type { Command } from "commander";
-import { allCodes, similarCodes, traceRule, traceText } from "../../compiler/trace-query.js";
+import {
+  allCodes,
+  similarCodes,
+  traceRule,
+  traceText,
+} from "../../compiler/trace-query.js";
 import type { ResolvedRuleset } from "../../dsl/model.js";
-import { hasErrors, loadProject, type Project, ProjectError } from "../../dsl/project.js";
+import {
+  hasErrors,
+  loadProject,
+  type Project,
+  ProjectError,
+} from "../../dsl/project.js";
 
 interface Options {
   version?: string;
@@ -29,7 +39,9 @@ export interface CommandOutput {
  */
 export async function loadRulesets(
   paths: string[],
-): Promise<{ project: Project; warning: string | undefined } | { error: string }> {
+): Promise<
+  { project: Project; warning: string | undefined } | { error: string }
+> {
   let project: Project;
   try {
     project = await loadProject(paths);
@@ -50,9 +62,14 @@ export function register(program: Command): void {
   program.enablePositionalOptions();
   program
     .command("trace")
-    .description("Show a validation code: meaning, severity, articles, source, categories and examples per version")
+    .description(
+      "Show a validation code: meaning, severity, articles, source, categories and examples per version",
+    )
     .argument("<code>", "validation code, e.g. dmc0000")
-    .option("--version <version>", "only this ruleset version (1.3.0 or ikb.glo@1.3.0)")
+    .option(
+      "--version <version>",
+      "only this ruleset version (1.3.0 or ikb.glo@1.3.0)",
+    )
     .option("--json", "print JSON")
     .option("--rulesets <dir>", "ruleset folder", "rulesets")
     .action(async (code: string, options: Options) => {
@@ -63,23 +80,44 @@ export function register(program: Command): void {
     });
 }
 
-function versionsOf(rulesets: readonly ResolvedRuleset[], code: string): string[] {
-  return rulesets.filter((r) => r.rules.some((x) => x.code === code)).map((r) => r.id);
+function versionsOf(
+  rulesets: readonly ResolvedRuleset[],
+  code: string,
+): string[] {
+  return rulesets
+    .filter((r) => r.rules.some((x) => x.code === code))
+    .map((r) => r.id);
 }
 
 /** Run `regel trace` and return what it prints. */
-export async function runTrace(code: string, options: Partial<Options> = {}): Promise<CommandOutput> {
+export async function runTrace(
+  code: string,
+  options: Partial<Options> = {},
+): Promise<CommandOutput> {
   const loaded = await loadRulesets([options.rulesets ?? "rulesets"]);
-  if ("error" in loaded) return { code: 2, stdout: "", stderr: `regel trace: ${loaded.error}\n` };
-  const stderr = loaded.warning ? `regel trace: warning: ${loaded.warning}\n` : "";
+  if ("error" in loaded)
+    return { code: 2, stdout: "", stderr: `regel trace: ${loaded.error}\n` };
+  const stderr = loaded.warning
+    ? `regel trace: warning: ${loaded.warning}\n`
+    : "";
   const rulesets = loaded.project.rulesets;
   const codes = allCodes(rulesets);
   if (!codes.includes(code)) {
     const close = similarCodes(code, codes);
-    const hint = close.length > 0 ? `did you mean ${close.map((c) => `\`${c}\``).join(", ")}?` : `known codes: ${codes.join(", ")}`;
-    return { code: 2, stdout: "", stderr: `${stderr}regel trace: unknown validation code \`${code}\`; ${hint}\n` };
+    const hint =
+      close.length > 0
+        ? `did you mean ${close.map((c) => `\`${c}\``).join(", ")}?`
+        : `known codes: ${codes.join(", ")}`;
+    return {
+      code: 2,
+      stdout: "",
+      stderr: `${stderr}regel trace: unknown validation code \`${code}\`; ${hint}\n`,
+    };
   }
-  const trace = traceRule(rulesets, code, { version: options.version, readText: (f) => loaded.project.texts.get(f) });
+  const trace = traceRule(rulesets, code, {
+    version: options.version,
+    readText: (f) => loaded.project.texts.get(f),
+  });
   if (trace.versions.length === 0) {
     return {
       code: 2,
@@ -87,6 +125,9 @@ export async function runTrace(code: string, options: Partial<Options> = {}): Pr
       stderr: `${stderr}regel trace: \`${code}\` is not in version ${options.version}; it is in ${versionsOf(rulesets, code).join(", ")}\n`,
     };
   }
-  const stdout = options.json === true ? `${JSON.stringify(trace, null, 2)}\n` : traceText(trace);
+  const stdout =
+    options.json === true
+      ? `${JSON.stringify(trace, null, 2)}\n`
+      : traceText(trace);
   return { code: 0, stdout, stderr };
 }

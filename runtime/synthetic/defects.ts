@@ -10,7 +10,12 @@
  */
 import type { RuleTrace } from "../../compiler/contract.js";
 import type { Random } from "./random.js";
-import { addDays, addYears, type RawRecord, type SyntheticIkb } from "./ikb-builder.js";
+import {
+  addDays,
+  addYears,
+  type RawRecord,
+  type SyntheticIkb,
+} from "./ikb-builder.js";
 import { corruptIban, invalidElevenCheckNumber } from "./identifiers.js";
 
 /** A finding the injected defect must produce. */
@@ -31,12 +36,23 @@ export interface InjectionContext {
   earlierAccountId: string | undefined;
 }
 
-type Injector = (ikb: SyntheticIkb, ctx: InjectionContext) => ExpectedFinding[] | undefined;
+type Injector = (
+  ikb: SyntheticIkb,
+  ctx: InjectionContext,
+) => ExpectedFinding[] | undefined;
 
-const depositorNp = (ikb: SyntheticIkb): RawRecord | undefined => ikb.records.NP.find((p) => p.customer_id === ikb.key);
-const depositorNnp = (ikb: SyntheticIkb): RawRecord | undefined => ikb.records.NNP.find((p) => p.customer_id === ikb.key);
-const representatives = (ikb: SyntheticIkb): RawRecord[] => ikb.records.NP.filter((p) => p.customer_id !== ikb.key);
-const finding = (rule: string, entity: string, record: RawRecord, attribute?: string): ExpectedFinding => ({
+const depositorNp = (ikb: SyntheticIkb): RawRecord | undefined =>
+  ikb.records.NP.find((p) => p.customer_id === ikb.key);
+const depositorNnp = (ikb: SyntheticIkb): RawRecord | undefined =>
+  ikb.records.NNP.find((p) => p.customer_id === ikb.key);
+const representatives = (ikb: SyntheticIkb): RawRecord[] =>
+  ikb.records.NP.filter((p) => p.customer_id !== ikb.key);
+const finding = (
+  rule: string,
+  entity: string,
+  record: RawRecord,
+  attribute?: string,
+): ExpectedFinding => ({
   rule,
   entity,
   record,
@@ -44,7 +60,11 @@ const finding = (rule: string, entity: string, record: RawRecord, attribute?: st
 });
 
 /** Attributes `E.f` a rule lists, restricted to entities present in the IKB. */
-function listedAttributes(ctx: InjectionContext, code: string, ikb: SyntheticIkb): string[] {
+function listedAttributes(
+  ctx: InjectionContext,
+  code: string,
+  ikb: SyntheticIkb,
+): string[] {
   const trace = ctx.rules.get(code);
   if (trace === undefined) return [];
   return trace.attributes.filter((a) => {
@@ -53,8 +73,15 @@ function listedAttributes(ctx: InjectionContext, code: string, ikb: SyntheticIkb
   });
 }
 
-function recordWith(ikb: SyntheticIkb, ctx: InjectionContext, entity: string, field: string): RawRecord {
-  const candidates = (ikb.records[entity] ?? []).filter((r) => r[field] !== undefined);
+function recordWith(
+  ikb: SyntheticIkb,
+  ctx: InjectionContext,
+  entity: string,
+  field: string,
+): RawRecord {
+  const candidates = (ikb.records[entity] ?? []).filter(
+    (r) => r[field] !== undefined,
+  );
   return ctx.random.pick(candidates);
 }
 
@@ -62,7 +89,8 @@ const INJECTORS: Record<string, Injector> = {
   // Deposits delivered without their depositor: only the IKB's BA records remain; they are set not
   // eligible so that omc0011 / omc0017 (which read the depositor's eligibility) stay quiet.
   omc0001: (ikb) => {
-    for (const entity of Object.keys(ikb.records)) if (entity !== "BA") ikb.records[entity] = [];
+    for (const entity of Object.keys(ikb.records))
+      if (entity !== "BA") ikb.records[entity] = [];
     for (const ba of ikb.records.BA) ba.eligible = "false";
     return ikb.records.BA.map((ba) => finding("omc0001", "BA", ba));
   },
@@ -159,13 +187,16 @@ const INJECTORS: Record<string, Injector> = {
     const depositor = depositorNp(ikb) ?? depositorNnp(ikb);
     if (depositor === undefined) return undefined;
     delete depositor.eligibility_indicator_code;
-    return ikb.records.BA.filter((ba) => ba.eligible === "true").map((ba) => finding("omc0017", "BA", ba));
+    return ikb.records.BA.filter((ba) => ba.eligible === "true").map((ba) =>
+      finding("omc0017", "BA", ba),
+    );
   },
   // A second natural person with the depositor's identification number: both are reported.
   omc0008: (ikb) => {
     const np = depositorNp(ikb);
     const rep = representatives(ikb)[0];
-    if (np?.identification_number === undefined || rep === undefined) return undefined;
+    if (np?.identification_number === undefined || rep === undefined)
+      return undefined;
     rep.identification_number = np.identification_number;
     rep.identification_country = np.identification_country;
     return [finding("omc0008", "NP", np), finding("omc0008", "NP", rep)];
@@ -181,7 +212,12 @@ const INJECTORS: Record<string, Injector> = {
   },
   // An extra address of a customer number that is no person of the IKB.
   omc0015: (ikb) => {
-    const ad: RawRecord = { ikb_id: ikb.key, address_id: `${ikb.key}-A9`, customer_id: `${ikb.key}-X9`, country: "NL" };
+    const ad: RawRecord = {
+      ikb_id: ikb.key,
+      address_id: `${ikb.key}-A9`,
+      customer_id: `${ikb.key}-X9`,
+      country: "NL",
+    };
     ikb.records.AD.push(ad);
     return [finding("omc0015", "AD", ad)];
   },
@@ -204,7 +240,9 @@ const INJECTORS: Record<string, Injector> = {
   },
   // A natural person without first names and without an identification number.
   smc0001: (ikb, ctx) => {
-    const candidates = ikb.records.NP.filter((p) => p.identification_number === undefined);
+    const candidates = ikb.records.NP.filter(
+      (p) => p.identification_number === undefined,
+    );
     if (candidates.length === 0) return undefined;
     const np = ctx.random.pick(candidates);
     delete np.first_names;
@@ -222,7 +260,8 @@ const INJECTORS: Record<string, Injector> = {
     const np = ctx.random.pick(ikb.records.NP);
     np.deceased = "true";
     np.date_of_death = addDays(ctx.rrd, -30);
-    if (np.date_of_birth !== undefined && np.date_of_birth > np.date_of_death) np.date_of_birth = addYears(ctx.rrd, -40);
+    if (np.date_of_birth !== undefined && np.date_of_birth > np.date_of_death)
+      np.date_of_birth = addYears(ctx.rrd, -40);
     return [finding("smc0014", "NP", np)];
   },
   // A date of death after the RRD; the person is then deceased too (smc0014).
@@ -237,7 +276,8 @@ const INJECTORS: Record<string, Injector> = {
     const np = ctx.random.pick(ikb.records.NP);
     np.deceased = "false";
     np.date_of_death = addDays(ctx.rrd, -30);
-    if (np.date_of_birth !== undefined && np.date_of_birth > np.date_of_death) np.date_of_birth = addYears(ctx.rrd, -40);
+    if (np.date_of_birth !== undefined && np.date_of_birth > np.date_of_death)
+      np.date_of_birth = addYears(ctx.rrd, -40);
     return [finding("tmc0002", "NP", np)];
   },
   // A dormant deposit with a transaction in the last 24 months (GLO 1.3.0).
@@ -271,7 +311,8 @@ const INJECTORS: Record<string, Injector> = {
   },
   // A representation naming a natural person of another IKB (the reference resolves in the delivery, not in the IKB).
   omc0006: (ikb, ctx) => {
-    if (ctx.earlierPersonId === undefined || ikb.records.NNP.length > 0) return undefined;
+    if (ctx.earlierPersonId === undefined || ikb.records.NNP.length > 0)
+      return undefined;
     const re: RawRecord = {
       ikb_id: ikb.key,
       representation_id: `${ikb.key}-R9`,
@@ -284,7 +325,8 @@ const INJECTORS: Record<string, Injector> = {
   },
   // A representation limited to a deposit of another IKB.
   omc0007: (ikb, ctx) => {
-    if (ctx.earlierAccountId === undefined || ikb.records.RE.length === 0) return undefined;
+    if (ctx.earlierAccountId === undefined || ikb.records.RE.length === 0)
+      return undefined;
     const re = ctx.random.pick(ikb.records.RE);
     re.account_id = ctx.earlierAccountId;
     return [finding("omc0007", "RE", re)];
@@ -322,7 +364,14 @@ const INJECTORS: Record<string, Injector> = {
     const depositor = depositorNp(ikb) ?? depositorNnp(ikb);
     if (depositor === undefined) return undefined;
     removeAddressesOf(ikb, ikb.key);
-    return [finding("smc0006", depositorNp(ikb) ? "NP" : "NNP", depositor, "customer_id")];
+    return [
+      finding(
+        "smc0006",
+        depositorNp(ikb) ? "NP" : "NNP",
+        depositor,
+        "customer_id",
+      ),
+    ];
   },
   // A Dutch non-natural person without KvK number and RSIN (GLO 1.3.0).
   omc0019: (ikb) => {
@@ -334,30 +383,43 @@ const INJECTORS: Record<string, Injector> = {
   },
 };
 
-
 function removeAddressesOf(ikb: SyntheticIkb, customerId: string): void {
-  const gone = new Set(ikb.records.AD.filter((a) => a.customer_id === customerId).map((a) => a.address_id));
+  const gone = new Set(
+    ikb.records.AD.filter((a) => a.customer_id === customerId).map(
+      (a) => a.address_id,
+    ),
+  );
   for (const entity of ["AD", "SA", "UA"]) {
-    ikb.records[entity] = ikb.records[entity].filter((r) => !gone.has(r.address_id));
+    ikb.records[entity] = ikb.records[entity].filter(
+      (r) => !gone.has(r.address_id),
+    );
   }
 }
 
 function dropRepresentatives(ikb: SyntheticIkb): void {
-  for (const rep of representatives(ikb)) removeAddressesOf(ikb, rep.customer_id);
+  for (const rep of representatives(ikb))
+    removeAddressesOf(ikb, rep.customer_id);
   ikb.records.NP = ikb.records.NP.filter((p) => p.customer_id === ikb.key);
   ikb.records.RE = [];
 }
 
 /** Codes the generator can inject, restricted to the rules of a ruleset version. */
-export function injectableCodes(rules: ReadonlyMap<string, RuleTrace>): string[] {
+export function injectableCodes(
+  rules: ReadonlyMap<string, RuleTrace>,
+): string[] {
   return Object.keys(INJECTORS)
     .filter((code) => rules.has(code))
     .sort();
 }
 
 /** Apply the injector of `code`; undefined when it does not apply to this IKB. */
-export function inject(code: string, ikb: SyntheticIkb, ctx: InjectionContext): ExpectedFinding[] | undefined {
+export function inject(
+  code: string,
+  ikb: SyntheticIkb,
+  ctx: InjectionContext,
+): ExpectedFinding[] | undefined {
   const injector = INJECTORS[code];
-  if (injector === undefined) throw new Error(`no defect injector for rule ${code}`);
+  if (injector === undefined)
+    throw new Error(`no defect injector for rule ${code}`);
   return injector(ikb, ctx);
 }

@@ -10,9 +10,20 @@
  *
  * @module
  */
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
-import type { CompiledRuleset, EntityMeta, Role, RuleTrace } from "../../compiler/contract.js";
+import type {
+  CompiledRuleset,
+  EntityMeta,
+  Role,
+  RuleTrace,
+} from "../../compiler/contract.js";
 import { buildIkb, type RawRecord, type SyntheticIkb } from "./ikb-builder.js";
 import { inject, injectableCodes, type ExpectedFinding } from "./defects.js";
 import { expectedCategories, type ExpectedResult } from "./ground-truth.js";
@@ -85,35 +96,64 @@ function keyOf(entity: EntityMeta, record: RawRecord): string {
   return entity.key.map((k) => `${k}=${record[k] ?? ""}`).join(";");
 }
 
-function roleOf(entity: EntityMeta, record: RawRecord, ikbKey: string): Role | undefined {
+function roleOf(
+  entity: EntityMeta,
+  record: RawRecord,
+  ikbKey: string,
+): Role | undefined {
   if (entity.roleBy === undefined) return undefined;
   return record[entity.roleBy] === ikbKey ? "D" : "V";
 }
 
 /** Write a synthetic delivery for the compiled ruleset `ruleset` into `opts.out`. */
-export function generateDelivery(ruleset: CompiledRuleset, opts: GenerateOptions): GenerateSummary {
-  if (!Number.isInteger(opts.depositors) || opts.depositors < 1) throw new Error("--depositors must be a whole number of at least 1");
-  if (!(opts.defectRate >= 0 && opts.defectRate <= 1)) throw new Error("--defect-rate must lie between 0 and 1");
-  if (!(opts.markingRate >= 0 && opts.markingRate <= 1)) throw new Error("--marking-rate must lie between 0 and 1");
-  const rules = new Map<string, RuleTrace>(ruleset.trace.map((r) => [r.code, r]));
+export function generateDelivery(
+  ruleset: CompiledRuleset,
+  opts: GenerateOptions,
+): GenerateSummary {
+  if (!Number.isInteger(opts.depositors) || opts.depositors < 1)
+    throw new Error("--depositors must be a whole number of at least 1");
+  if (!(opts.defectRate >= 0 && opts.defectRate <= 1))
+    throw new Error("--defect-rate must lie between 0 and 1");
+  if (!(opts.markingRate >= 0 && opts.markingRate <= 1))
+    throw new Error("--marking-rate must lie between 0 and 1");
+  const rules = new Map<string, RuleTrace>(
+    ruleset.trace.map((r) => [r.code, r]),
+  );
   const available = injectableCodes(rules);
-  const codes = opts.defects === undefined ? available : [...opts.defects].sort();
+  const codes =
+    opts.defects === undefined ? available : [...opts.defects].sort();
   for (const code of codes) {
     if (!available.includes(code)) {
-      throw new Error(`cannot inject ${code} for ${ruleset.metadata.id}; injectable: ${available.join(", ")}`);
+      throw new Error(
+        `cannot inject ${code} for ${ruleset.metadata.id}; injectable: ${available.join(", ")}`,
+      );
     }
   }
   const entities = new Map(ruleset.entities.map((e) => [e.name, e]));
-  const markings = ruleset.categories.flatMap((c) => c.markings).filter((m) => entities.has(m.entity));
+  const markings = ruleset.categories
+    .flatMap((c) => c.markings)
+    .filter((m) => entities.has(m.entity));
 
   mkdirSync(join(opts.out, "ground-truth"), { recursive: true });
   const sinks = new Map<string, CsvSink>();
   for (const entity of ruleset.entities) {
     if (entity.file === undefined) continue;
-    sinks.set(entity.name, new CsvSink(join(opts.out, entity.file), entity.fields.map((f) => f.column)));
+    sinks.set(
+      entity.name,
+      new CsvSink(
+        join(opts.out, entity.file),
+        entity.fields.map((f) => f.column),
+      ),
+    );
   }
-  const findingsSink = new CsvSink(join(opts.out, "ground-truth", "findings.csv"), ["ikb_id", "rule", "entity", "role", "attribute", "key"]);
-  const ikbsSink = new CsvSink(join(opts.out, "ground-truth", "ikbs.csv"), ["ikb_id", "categories"]);
+  const findingsSink = new CsvSink(
+    join(opts.out, "ground-truth", "findings.csv"),
+    ["ikb_id", "rule", "entity", "role", "attribute", "key"],
+  );
+  const ikbsSink = new CsvSink(join(opts.out, "ground-truth", "ikbs.csv"), [
+    "ikb_id",
+    "categories",
+  ]);
 
   const random = new Random(opts.seed);
   const findingsPerRule: Record<string, number> = {};
@@ -128,24 +168,42 @@ export function generateDelivery(ruleset: CompiledRuleset, opts: GenerateOptions
     if (codes.length > 0 && random.chance(opts.defectRate)) {
       // Try a few codes: some defects only fit some IKBs (an NNP-only defect on a natural person).
       for (let attempt = 0; attempt < 8; attempt++) {
-        const applied = inject(random.pick(codes), ikb, { random, rrd: opts.rrd, rules, earlierPersonId, earlierAccountId });
+        const applied = inject(random.pick(codes), ikb, {
+          random,
+          rrd: opts.rrd,
+          rules,
+          earlierPersonId,
+          earlierAccountId,
+        });
         if (applied !== undefined) {
           expected = applied;
           break;
         }
       }
     }
-    const setMarkings: { entity: string; field: string; value: string; role: Role | undefined }[] = [];
+    const setMarkings: {
+      entity: string;
+      field: string;
+      value: string;
+      role: Role | undefined;
+    }[] = [];
     if (markings.length > 0 && random.chance(opts.markingRate)) {
       const marking = random.pick(markings);
       const meta = entities.get(marking.entity)!;
       const candidates = (ikb.records[marking.entity] ?? []).filter(
-        (r) => marking.role === undefined || roleOf(meta, r, ikb.key) === marking.role,
+        (r) =>
+          marking.role === undefined ||
+          roleOf(meta, r, ikb.key) === marking.role,
       );
       if (candidates.length > 0) {
         const record = random.pick(candidates);
         record[marking.field] = marking.value;
-        setMarkings.push({ entity: marking.entity, field: marking.field, value: marking.value, role: roleOf(meta, record, ikb.key) });
+        setMarkings.push({
+          entity: marking.entity,
+          field: marking.field,
+          value: marking.value,
+          role: roleOf(meta, record, ikb.key),
+        });
       }
     }
     writeIkb(ikb, ruleset.entities, sinks);
@@ -156,15 +214,33 @@ export function generateDelivery(ruleset: CompiledRuleset, opts: GenerateOptions
       const role = roleOf(meta, f.record, ikb.key);
       // `applies to`: a rule meant for one role does not check records of the other.
       const roles = rules.get(f.rule)?.roles ?? [];
-      if (role !== undefined && roles.length > 0 && !roles.includes(role)) continue;
-      results.push({ rule: f.rule, entity: f.entity, role, attribute: f.attribute });
-      findingsSink.write([ikb.key, f.rule, f.entity, role, f.attribute, keyOf(meta, f.record)]);
+      if (role !== undefined && roles.length > 0 && !roles.includes(role))
+        continue;
+      results.push({
+        rule: f.rule,
+        entity: f.entity,
+        role,
+        attribute: f.attribute,
+      });
+      findingsSink.write([
+        ikb.key,
+        f.rule,
+        f.entity,
+        role,
+        f.attribute,
+        keyOf(meta, f.record),
+      ]);
       findingsPerRule[f.rule] = (findingsPerRule[f.rule] ?? 0) + 1;
     }
-    const categories = expectedCategories(ruleset.categories, results, setMarkings);
+    const categories = expectedCategories(
+      ruleset.categories,
+      results,
+      setMarkings,
+    );
     ikbsSink.write([ikb.key, categories.join(";")]);
     if (categories.length === 0) meeting++;
-    for (const c of categories) ikbsPerCategory[c] = (ikbsPerCategory[c] ?? 0) + 1;
+    for (const c of categories)
+      ikbsPerCategory[c] = (ikbsPerCategory[c] ?? 0) + 1;
 
     const np = ikb.records.NP[0];
     if (np !== undefined) earlierPersonId = np.customer_id;
@@ -191,9 +267,13 @@ export function generateDelivery(ruleset: CompiledRuleset, opts: GenerateOptions
     findingsPerRule: sortKeys(findingsPerRule),
     ikbsPerCategory: sortKeys(ikbsPerCategory),
     ikbsMeetingAutomatedControls: meeting,
-    percentageMeetingAutomatedControls: Math.round((meeting / opts.depositors) * 10_000) / 100,
+    percentageMeetingAutomatedControls:
+      Math.round((meeting / opts.depositors) * 10_000) / 100,
   };
-  writeFileSync(join(opts.out, "ground-truth", "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(
+    join(opts.out, "ground-truth", "summary.json"),
+    `${JSON.stringify(summary, null, 2)}\n`,
+  );
   writeFileSync(
     join(opts.out, "manifest.json"),
     `${JSON.stringify({ generator: "regel generate", ruleset: ruleset.metadata.id, rrd: opts.rrd, seed: opts.seed, depositors: opts.depositors }, null, 2)}\n`,
@@ -201,14 +281,21 @@ export function generateDelivery(ruleset: CompiledRuleset, opts: GenerateOptions
   return summary;
 }
 
-function writeIkb(ikb: SyntheticIkb, entities: readonly EntityMeta[], sinks: Map<string, CsvSink>): void {
+function writeIkb(
+  ikb: SyntheticIkb,
+  entities: readonly EntityMeta[],
+  sinks: Map<string, CsvSink>,
+): void {
   for (const entity of entities) {
     const sink = sinks.get(entity.name);
     if (sink === undefined) continue;
-    for (const record of ikb.records[entity.name] ?? []) sink.write(entity.fields.map((f) => record[f.name]));
+    for (const record of ikb.records[entity.name] ?? [])
+      sink.write(entity.fields.map((f) => record[f.name]));
   }
 }
 
 function sortKeys<T>(o: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(
+    Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
 }

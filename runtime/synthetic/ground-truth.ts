@@ -14,7 +14,11 @@ export interface ExpectedResult {
   attribute: string | undefined;
 }
 
-function attributeMatches(listed: readonly string[], entity: string, attribute: string | undefined): boolean {
+function attributeMatches(
+  listed: readonly string[],
+  entity: string,
+  attribute: string | undefined,
+): boolean {
   if (listed.length === 0) return true;
   if (attribute === undefined) return false;
   return listed.some((a) => a === `${entity}.${attribute}`);
@@ -24,18 +28,30 @@ function attributeMatches(listed: readonly string[], entity: string, attribute: 
 export function expectedCategories(
   categories: readonly CategoryTrace[],
   results: readonly ExpectedResult[],
-  markings: readonly { entity: string; field: string; value: string; role: Role | undefined }[],
+  markings: readonly {
+    entity: string;
+    field: string;
+    value: string;
+    role: Role | undefined;
+  }[],
 ): string[] {
   const hit = new Set<string>();
   for (const category of categories) {
     const byResult = results.some((r) =>
       category.results.some(
-        (c) => c.code === r.rule && (c.role === undefined || c.role === r.role) && attributeMatches(c.attributes, r.entity, r.attribute),
+        (c) =>
+          c.code === r.rule &&
+          (c.role === undefined || c.role === r.role) &&
+          attributeMatches(c.attributes, r.entity, r.attribute),
       ),
     );
     const byMarking = markings.some((m) =>
       category.markings.some(
-        (c) => c.entity === m.entity && c.field === m.field && c.value === m.value && (c.role === undefined || c.role === m.role),
+        (c) =>
+          c.entity === m.entity &&
+          c.field === m.field &&
+          c.value === m.value &&
+          (c.role === undefined || c.role === m.role),
       ),
     );
     if (byResult || byMarking) hit.add(category.name);

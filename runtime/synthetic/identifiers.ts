@@ -7,7 +7,16 @@
 import { composeIBAN } from "ibantools";
 import type { Random } from "./random.js";
 
-const NL_BANK_CODES = ["ABNA", "INGB", "RABO", "SNSB", "TRIO", "ASNB", "KNAB", "BUNQ"] as const;
+const NL_BANK_CODES = [
+  "ABNA",
+  "INGB",
+  "RABO",
+  "SNSB",
+  "TRIO",
+  "ASNB",
+  "KNAB",
+  "BUNQ",
+] as const;
 
 /** A Dutch IBAN with valid check digits. */
 export function dutchIban(random: Random): string {
@@ -65,25 +74,82 @@ const POSTCODE_PLACES: readonly (readonly [number, number, string])[] = [
 const POSTCODE_LETTERS = "ABCDEGHJKLMNPRSTVWXZ";
 
 /** A Dutch postcode (`1234 AB`) and its place. */
-export function dutchPostcode(random: Random): { postcode: string; place: string } {
+export function dutchPostcode(random: Random): {
+  postcode: string;
+  place: string;
+} {
   const [from, to, place] = random.pick(POSTCODE_PLACES);
-  const letters = random.pick([...POSTCODE_LETTERS]) + random.pick([...POSTCODE_LETTERS]);
+  const letters =
+    random.pick([...POSTCODE_LETTERS]) + random.pick([...POSTCODE_LETTERS]);
   return { postcode: `${random.int(from, to)} ${letters}`, place };
 }
 
 export const FIRST_NAMES = [
-  "Jan", "Pieter", "Kees", "Willem", "Johannes", "Maria", "Anna", "Johanna", "Cornelia", "Elisabeth",
-  "Sanne", "Daan", "Lotte", "Bram", "Femke", "Joost", "Ingrid", "Ruud", "Marieke", "Thijs",
+  "Jan",
+  "Pieter",
+  "Kees",
+  "Willem",
+  "Johannes",
+  "Maria",
+  "Anna",
+  "Johanna",
+  "Cornelia",
+  "Elisabeth",
+  "Sanne",
+  "Daan",
+  "Lotte",
+  "Bram",
+  "Femke",
+  "Joost",
+  "Ingrid",
+  "Ruud",
+  "Marieke",
+  "Thijs",
 ] as const;
 export const LAST_NAMES = [
-  "Jansen", "de Vries", "van den Berg", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "de Groot",
-  "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer", "de Wit", "Dijkstra", "Smits",
+  "Jansen",
+  "de Vries",
+  "van den Berg",
+  "Bakker",
+  "Visser",
+  "Smit",
+  "Meijer",
+  "de Boer",
+  "Mulder",
+  "de Groot",
+  "Bos",
+  "Vos",
+  "Peters",
+  "Hendriks",
+  "van Leeuwen",
+  "Dekker",
+  "Brouwer",
+  "de Wit",
+  "Dijkstra",
+  "Smits",
 ] as const;
 export const STREETS = [
-  "Dorpsstraat", "Kerkstraat", "Schoolstraat", "Molenweg", "Stationsweg", "Julianastraat", "Beatrixlaan",
-  "Wilhelminastraat", "Nieuwstraat", "Hoofdstraat",
+  "Dorpsstraat",
+  "Kerkstraat",
+  "Schoolstraat",
+  "Molenweg",
+  "Stationsweg",
+  "Julianastraat",
+  "Beatrixlaan",
+  "Wilhelminastraat",
+  "Nieuwstraat",
+  "Hoofdstraat",
 ] as const;
-export const COMPANY_WORDS = ["Holding", "Beheer", "Vastgoed", "Techniek", "Advies", "Handel", "Zorg", "Bouw"] as const;
+export const COMPANY_WORDS = [
+  "Holding",
+  "Beheer",
+  "Vastgoed",
+  "Techniek",
+  "Advies",
+  "Handel",
+  "Zorg",
+  "Bouw",
+] as const;
 export const FOREIGN = [
   { country: "BE", city: "Antwerpen", line: "Meir 12" },
   { country: "DE", city: "Köln", line: "Hohe Straße 44" },

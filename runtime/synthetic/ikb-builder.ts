@@ -28,11 +28,23 @@ export interface SyntheticIkb {
 }
 
 /** The entities an IKB is made of, in file-writing order. */
-export const IKB_ENTITIES = ["NP", "NNP", "RE", "BA", "AD", "SA", "UA"] as const;
+export const IKB_ENTITIES = [
+  "NP",
+  "NNP",
+  "RE",
+  "BA",
+  "AD",
+  "SA",
+  "UA",
+] as const;
 
 /** Day arithmetic on `YYYY-MM-DD` in UTC. */
 export function addDays(date: string, days: number): string {
-  const t = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+  const t = Date.UTC(
+    Number(date.slice(0, 4)),
+    Number(date.slice(5, 7)) - 1,
+    Number(date.slice(8, 10)),
+  );
   return new Date(t + days * 86_400_000).toISOString().slice(0, 10);
 }
 
@@ -66,8 +78,16 @@ export interface BuildOptions {
 }
 
 /** A natural person with all identifying data; `customerId === key` makes it the depositor. */
-function naturalPerson(random: Random, key: string, customerId: string, dateOfBirth: string, withBsn: boolean): RawRecord {
-  const firstNames = random.chance(0.3) ? `${random.pick(FIRST_NAMES)} ${random.pick(FIRST_NAMES)}` : random.pick(FIRST_NAMES);
+function naturalPerson(
+  random: Random,
+  key: string,
+  customerId: string,
+  dateOfBirth: string,
+  withBsn: boolean,
+): RawRecord {
+  const firstNames = random.chance(0.3)
+    ? `${random.pick(FIRST_NAMES)} ${random.pick(FIRST_NAMES)}`
+    : random.pick(FIRST_NAMES);
   const record: RawRecord = {
     ikb_id: key,
     customer_id: customerId,
@@ -85,10 +105,22 @@ function naturalPerson(random: Random, key: string, customerId: string, dateOfBi
   return record;
 }
 
-function addressOf(random: Random, key: string, customerId: string, addressId: string, foreign: boolean, records: Record<string, RawRecord[]>): void {
+function addressOf(
+  random: Random,
+  key: string,
+  customerId: string,
+  addressId: string,
+  foreign: boolean,
+  records: Record<string, RawRecord[]>,
+): void {
   if (foreign) {
     const abroad = random.pick(FOREIGN);
-    records.AD.push({ ikb_id: key, address_id: addressId, customer_id: customerId, country: abroad.country });
+    records.AD.push({
+      ikb_id: key,
+      address_id: addressId,
+      customer_id: customerId,
+      country: abroad.country,
+    });
     records.UA.push({
       ikb_id: key,
       address_id: addressId,
@@ -100,7 +132,12 @@ function addressOf(random: Random, key: string, customerId: string, addressId: s
     return;
   }
   const { postcode, place } = dutchPostcode(random);
-  records.AD.push({ ikb_id: key, address_id: addressId, customer_id: customerId, country: "NL" });
+  records.AD.push({
+    ikb_id: key,
+    address_id: addressId,
+    customer_id: customerId,
+    country: "NL",
+  });
   const sa: RawRecord = {
     ikb_id: key,
     address_id: addressId,
@@ -111,7 +148,8 @@ function addressOf(random: Random, key: string, customerId: string, addressId: s
     place,
     country: "NL",
   };
-  if (random.chance(0.1)) sa.house_number_addition = random.pick(["A", "B", "bis", "1"]);
+  if (random.chance(0.1))
+    sa.house_number_addition = random.pick(["A", "B", "bis", "1"]);
   records.SA.push(sa);
 }
 
@@ -124,9 +162,21 @@ const PRODUCTS = [
 ] as const;
 
 /** Build the n-th clean IKB. */
-export function buildIkb(random: Random, n: number, opts: BuildOptions): SyntheticIkb {
+export function buildIkb(
+  random: Random,
+  n: number,
+  opts: BuildOptions,
+): SyntheticIkb {
   const key = ikbKey(n);
-  const records: Record<string, RawRecord[]> = { NP: [], NNP: [], RE: [], BA: [], AD: [], SA: [], UA: [] };
+  const records: Record<string, RawRecord[]> = {
+    NP: [],
+    NNP: [],
+    RE: [],
+    BA: [],
+    AD: [],
+    SA: [],
+    UA: [],
+  };
   const kind: "NP" | "NNP" = random.chance(0.15) ? "NNP" : "NP";
   const foreign = random.chance(0.08);
   let representatives = 0;
@@ -171,19 +221,29 @@ export function buildIkb(random: Random, n: number, opts: BuildOptions): Synthet
 
   const accounts = random.int(1, 3);
   for (let a = 1; a <= accounts; a++) {
-    const [label, category] = kind === "NNP" ? (["Zakelijke rekening", "BETAALREKENING"] as const) : random.pick(PRODUCTS);
+    const [label, category] =
+      kind === "NNP"
+        ? (["Zakelijke rekening", "BETAALREKENING"] as const)
+        : random.pick(PRODUCTS);
     const joint = kind === "NP" && random.chance(0.1);
-    const balanceCents = random.chance(0.05) ? -random.int(1, 50_000) : random.int(0, 15_000_000);
-    const interestCents = balanceCents > 0 ? random.int(0, Math.min(balanceCents, 50_000)) : 0;
+    const balanceCents = random.chance(0.05)
+      ? -random.int(1, 50_000)
+      : random.int(0, 15_000_000);
+    const interestCents =
+      balanceCents > 0 ? random.int(0, Math.min(balanceCents, 50_000)) : 0;
     const dormant = random.chance(0.02);
     const ba: RawRecord = {
       ikb_id: key,
       account_id: `${key}-B${a}`,
       bank_account_number: dutchIban(random),
-      ascription: joint ? `${depositorName} en/of ${random.pick(FIRST_NAMES)[0]}. ${random.pick(LAST_NAMES)}` : depositorName,
+      ascription: joint
+        ? `${depositorName} en/of ${random.pick(FIRST_NAMES)[0]}. ${random.pick(LAST_NAMES)}`
+        : depositorName,
       product_label: label,
       deposit_category: category,
-      type_of_third_party_account: random.chance(0.03) ? "DERDENREKENING" : "GEEN DERDENREKENING",
+      type_of_third_party_account: random.chance(0.03)
+        ? "DERDENREKENING"
+        : "GEEN DERDENREKENING",
       eligible: "true",
       currency: "EUR",
       balance: money(balanceCents),
@@ -204,27 +264,39 @@ export function buildIkb(random: Random, n: number, opts: BuildOptions): Synthet
       bem_clause: "false",
       construction_deposit: "false",
       dormant: dormant ? "true" : "false",
-      last_transaction_date: dormant ? addDays(opts.rrd, -random.int(760, 2000)) : addDays(opts.rrd, -random.int(0, 60)),
+      last_transaction_date: dormant
+        ? addDays(opts.rrd, -random.int(760, 2000))
+        : addDays(opts.rrd, -random.int(0, 60)),
     };
     records.BA.push(ba);
   }
 
   for (let r = 1; r <= representatives; r++) {
     const repId = `${key}-V${r}`;
-    const dob = addDays(addYears(opts.rrd, -random.int(25, 75)), -random.int(0, 364));
+    const dob = addDays(
+      addYears(opts.rrd, -random.int(25, 75)),
+      -random.int(0, 364),
+    );
     const rep = naturalPerson(random, key, repId, dob, false);
     const depositor = records.NP[0];
     // Keep omc0014 (same last name and date of birth) out of clean data.
-    if (depositor !== undefined && depositor.date_of_birth === rep.date_of_birth) rep.date_of_birth = addDays(dob, -1);
+    if (
+      depositor !== undefined &&
+      depositor.date_of_birth === rep.date_of_birth
+    )
+      rep.date_of_birth = addDays(dob, -1);
     records.NP.push(rep);
     records.RE.push({
       ikb_id: key,
       representation_id: `${key}-R${r}`,
       representative_id: repId,
       represented_id: key,
-      type_of_representation_competence: random.chance(0.8) ? "ZELFSTANDIG" : "GEZAMENLIJK",
+      type_of_representation_competence: random.chance(0.8)
+        ? "ZELFSTANDIG"
+        : "GEZAMENLIJK",
     });
-    if (random.chance(0.5)) addressOf(random, key, repId, `${key}-A${r + 1}`, false, records);
+    if (random.chance(0.5))
+      addressOf(random, key, repId, `${key}-A${r + 1}`, false, records);
   }
   return { key, kind, records };
 }

@@ -9,15 +9,25 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { runDiff } from "../../cli/commands/diff.js";
 import { diffRulesets, type RulesetDiff } from "../../compiler/ruleset-diff.js";
 import type { ResolvedRuleset } from "../../dsl/model.js";
-import { loadProject, loadProjectFromTexts, type Project } from "../../dsl/project.js";
-import { CATEGORIES, GLO_1_2_0, GLO_1_3_0, type CategoryName, type Table } from "../rulesets/bijlage3-tables.js";
-
+import {
+  loadProject,
+  loadProjectFromTexts,
+  type Project,
+} from "../../dsl/project.js";
+import {
+  CATEGORIES,
+  GLO_1_2_0,
+  GLO_1_3_0,
+  type CategoryName,
+  type Table,
+} from "../rulesets/bijlage3-tables.js";
 
 /** `code|role|sorted attributes`, the transcription's canonical form. */
 function parseEntry(entry: string): string {
   const m = /^([a-z]{3}\d{4})(?: \((D|V)\))?(?: (.+))?$/.exec(entry);
   if (!m) throw new Error(`bad transcription entry: ${entry}`);
-  const attributes = m[3] === undefined ? [] : m[3].split(",").map((a) => a.trim());
+  const attributes =
+    m[3] === undefined ? [] : m[3].split(",").map((a) => a.trim());
   return `${m[1]}|${m[2] ?? ""}|${[...attributes].sort().join(",")}`;
 }
 
@@ -27,8 +37,10 @@ function tableMinus(a: Table, b: Table): string[] {
   for (const c of CATEGORIES) {
     const rb = new Set(b[c].results.map(parseEntry));
     const mb = new Set(b[c].markings.flatMap((m) => m.encoded));
-    for (const r of new Set(a[c].results.map(parseEntry))) if (!rb.has(r)) out.push(`${c}: ${r}`);
-    for (const m of new Set(a[c].markings.flatMap((x) => x.encoded))) if (!mb.has(m)) out.push(`${c}: ${m}`);
+    for (const r of new Set(a[c].results.map(parseEntry)))
+      if (!rb.has(r)) out.push(`${c}: ${r}`);
+    for (const m of new Set(a[c].markings.flatMap((x) => x.encoded)))
+      if (!mb.has(m)) out.push(`${c}: ${m}`);
   }
   return out.sort();
 }
@@ -38,10 +50,22 @@ function diffEntries(d: RulesetDiff): [string[], string[]] {
   const added: string[] = [];
   const removed: string[] = [];
   for (const c of d.categories) {
-    for (const r of c.resultsAdded) added.push(`${c.name}: ${r.code}|${r.role ?? ""}|${r.attributes.join(",")}`);
-    for (const r of c.resultsRemoved) removed.push(`${c.name}: ${r.code}|${r.role ?? ""}|${r.attributes.join(",")}`);
-    for (const m of c.markingsAdded) added.push(`${c.name}: ${m.attribute} = ${m.value}${m.role ? ` (${m.role})` : ""}`);
-    for (const m of c.markingsRemoved) removed.push(`${c.name}: ${m.attribute} = ${m.value}${m.role ? ` (${m.role})` : ""}`);
+    for (const r of c.resultsAdded)
+      added.push(
+        `${c.name}: ${r.code}|${r.role ?? ""}|${r.attributes.join(",")}`,
+      );
+    for (const r of c.resultsRemoved)
+      removed.push(
+        `${c.name}: ${r.code}|${r.role ?? ""}|${r.attributes.join(",")}`,
+      );
+    for (const m of c.markingsAdded)
+      added.push(
+        `${c.name}: ${m.attribute} = ${m.value}${m.role ? ` (${m.role})` : ""}`,
+      );
+    for (const m of c.markingsRemoved)
+      removed.push(
+        `${c.name}: ${m.attribute} = ${m.value}${m.role ? ` (${m.role})` : ""}`,
+      );
   }
   return [added.sort(), removed.sort()];
 }
@@ -65,12 +89,25 @@ describe("diff ikb.glo@1.2.0 -> ikb.glo@1.3.0", () => {
     // Sanity on the expected side, so an empty transcription cannot pass.
     expect(added).toContain("identity: omc0019||");
     expect(removed).toContain("amount: dmc0005||");
-    expect(d.categories.every((c) => c.status === "changed" && c.changes.length === 0)).toBe(true);
+    expect(
+      d.categories.every(
+        (c) => c.status === "changed" && c.changes.length === 0,
+      ),
+    ).toBe(true);
   });
 
   it("lists the rules first in the 1.3.0 table as added, none removed, dmc0000 changed in its target", () => {
     const d = diffRulesets(v120, v130);
-    for (const code of ["dmc0001", "dmc0002", "omc0017", "omc0018", "omc0019", "smc0010", "tmc0002", "tmc0005"]) {
+    for (const code of [
+      "dmc0001",
+      "dmc0002",
+      "omc0017",
+      "omc0018",
+      "omc0019",
+      "smc0010",
+      "tmc0002",
+      "tmc0005",
+    ]) {
       expect(d.rules.added.map((r) => r.code)).toContain(code);
     }
     expect(d.rules.removed).toEqual([]);
@@ -78,13 +115,17 @@ describe("diff ikb.glo@1.2.0 -> ikb.glo@1.3.0", () => {
     const target = dmc0000?.changes.find((c) => c.aspect === "target");
     expect(target?.to).toContain("NP.last_name");
     expect(target?.from).not.toContain("NP.last_name");
-    expect(d.other.find((o) => o.kind === "field")?.added).toContain("BA.last_transaction_date: date");
+    expect(d.other.find((o) => o.kind === "field")?.added).toContain(
+      "BA.last_transaction_date: date",
+    );
   });
 
   it("the reverse diff swaps added and removed", () => {
     const fwd = diffRulesets(v120, v130);
     const back = diffRulesets(v130, v120);
-    expect(back.rules.removed.map((r) => r.code)).toEqual(fwd.rules.added.map((r) => r.code));
+    expect(back.rules.removed.map((r) => r.code)).toEqual(
+      fwd.rules.added.map((r) => r.code),
+    );
     const [a, r] = diffEntries(fwd);
     const [a2, r2] = diffEntries(back);
     expect(a2).toEqual(r);
@@ -129,7 +170,10 @@ ${body}
 }
 
 describe("diffRulesets on small rulesets", () => {
-  const v1 = BASE + rule("r1", "  require age >= 18") + rule("r2", "  require age < 200") +
+  const v1 =
+    BASE +
+    rule("r1", "  require age >= 18") +
+    rule("r2", "  require age < 200") +
     `
 category c1 "Cat"
   blocks p1
@@ -184,9 +228,18 @@ replace category c1 "Cat"
   let a: ResolvedRuleset;
   let b: ResolvedRuleset;
   beforeAll(() => {
-    const p = loadProjectFromTexts(new Map([["v1.regel", v1], ["v2.regel", v2]]));
+    const p = loadProjectFromTexts(
+      new Map([
+        ["v1.regel", v1],
+        ["v2.regel", v2],
+      ]),
+    );
     const errors = p.diagnostics.filter((d) => d.severity === "error");
-    expect(errors.map((e) => `${e.span.file}:${e.span.start.line} ${e.code} ${e.message}`)).toEqual([]);
+    expect(
+      errors.map(
+        (e) => `${e.span.file}:${e.span.start.line} ${e.code} ${e.message}`,
+      ),
+    ).toEqual([]);
     a = p.rulesets.find((r) => r.id === "t.x@1.0.0")!;
     b = p.rulesets.find((r) => r.id === "t.x@1.1.0")!;
   });
@@ -196,7 +249,9 @@ replace category c1 "Cat"
     expect(d.rules.added.map((r) => r.code)).toEqual(["r3"]);
     expect(d.rules.removed.map((r) => r.code)).toEqual(["r2"]);
     expect(d.rules.changed).toHaveLength(1);
-    const changes = Object.fromEntries(d.rules.changed[0].changes.map((c) => [c.aspect, [c.from, c.to]]));
+    const changes = Object.fromEntries(
+      d.rules.changed[0].changes.map((c) => [c.aspect, [c.from, c.to]]),
+    );
     expect(changes.require).toEqual(["age >= 18", "age >= 21"]);
     expect(changes.severity).toEqual(["signalling", "blocking"]);
     expect(changes.roles).toEqual(["D, V", "D"]);
@@ -208,9 +263,15 @@ replace category c1 "Cat"
     const d = diffRulesets(a, b);
     const norm = d.other.find((o) => o.kind === "norm");
     expect(norm?.changed).toEqual([
-      { name: "n1", from: '"Norm"; implements bk art 3; year 2020: pass_rate >= 60 %', to: '"Norm"; implements bk art 3; year 2020: pass_rate >= 70 %' },
+      {
+        name: "n1",
+        from: '"Norm"; implements bk art 3; year 2020: pass_rate >= 60 %',
+        to: '"Norm"; implements bk art 3; year 2020: pass_rate >= 70 %',
+      },
     ]);
-    expect(d.other.find((o) => o.kind === "measure")?.changed[0].to).toContain('precondition "B."');
+    expect(d.other.find((o) => o.kind === "measure")?.changed[0].to).toContain(
+      'precondition "B."',
+    );
     expect(d.other.find((o) => o.kind === "metric")).toBeUndefined();
   });
 
@@ -222,8 +283,12 @@ replace category c1 "Cat"
       { code: "r1", role: "V", attributes: [] },
       { code: "r3", role: null, attributes: [] },
     ]);
-    expect(c.resultsRemoved).toEqual([{ code: "r1", role: "D", attributes: [] }]);
-    expect(c.markingsRemoved).toEqual([{ attribute: "NP.name", value: "X", role: null }]);
+    expect(c.resultsRemoved).toEqual([
+      { code: "r1", role: "D", attributes: [] },
+    ]);
+    expect(c.markingsRemoved).toEqual([
+      { attribute: "NP.name", value: "X", role: null },
+    ]);
     expect(c.markingsAdded).toEqual([]);
   });
 });
@@ -236,30 +301,57 @@ describe("category entries (property)", () => {
   });
   const text = (e: { code: string; role?: string; attributes: string[] }) =>
     `  result ${e.code}${e.role ? ` (${e.role})` : ""}${e.attributes.length ? ` on ${e.attributes.join(", ")}` : ""}\n`;
-  const canon = (e: { code: string; role?: string; attributes: string[] }) => `${e.code}|${e.role ?? ""}|${[...e.attributes].sort().join(",")}`;
-  const rulesets = (x: ReturnType<typeof entryArb.generate>["value"][], y: typeof x) => {
-    const r = (code: string) => `\nrule ${code} "R"\n  meaning "M."\n  severity signalling\n  implements bk art 1\n  for NP.age, NP.name\n  require value is present\n  example pass NP { id: "1", age: 1, name: "A" }\n  example fail NP { id: "1" }\n`;
-    const v1 = BASE + r("r1") + r("r2") + `\ncategory c1 "Cat"\n  blocks p1\n  implements bk art 2\n${x.map(text).join("")}`;
+  const canon = (e: { code: string; role?: string; attributes: string[] }) =>
+    `${e.code}|${e.role ?? ""}|${[...e.attributes].sort().join(",")}`;
+  const rulesets = (
+    x: ReturnType<typeof entryArb.generate>["value"][],
+    y: typeof x,
+  ) => {
+    const r = (code: string) =>
+      `\nrule ${code} "R"\n  meaning "M."\n  severity signalling\n  implements bk art 1\n  for NP.age, NP.name\n  require value is present\n  example pass NP { id: "1", age: 1, name: "A" }\n  example fail NP { id: "1" }\n`;
+    const v1 =
+      BASE +
+      r("r1") +
+      r("r2") +
+      `\ncategory c1 "Cat"\n  blocks p1\n  implements bk art 2\n${x.map(text).join("")}`;
     const v2 = `ruleset t.x@1.1.0\n  extends t.x@1.0.0\n  valid from 2021-01-01\n  source bk "B"\n\nreplace category c1 "Cat"\n  blocks p1\n  implements bk art 2\n${y.map(text).join("")}`;
-    const p = loadProjectFromTexts(new Map([["v1.regel", v1], ["v2.regel", v2]]));
-    return [p.rulesets.find((q) => q.id === "t.x@1.0.0")!, p.rulesets.find((q) => q.id === "t.x@1.1.0")!] as const;
+    const p = loadProjectFromTexts(
+      new Map([
+        ["v1.regel", v1],
+        ["v2.regel", v2],
+      ]),
+    );
+    return [
+      p.rulesets.find((q) => q.id === "t.x@1.0.0")!,
+      p.rulesets.find((q) => q.id === "t.x@1.1.0")!,
+    ] as const;
   };
 
   it("added and removed entries are exactly the set differences, whatever the order of attributes", () => {
     fc.assert(
-      fc.property(fc.array(entryArb, { minLength: 1, maxLength: 5 }), fc.array(entryArb, { minLength: 1, maxLength: 5 }), (x, y) => {
-        const [a, b] = rulesets(x, y);
-        expect(a, "v1 resolves").toBeDefined();
-        expect(b, "v2 resolves").toBeDefined();
-        const d = diffRulesets(a, b);
-        const c = d.categories.find((k) => k.name === "c1");
-        const added = (c?.resultsAdded ?? []).map((e) => canon({ ...e, role: e.role ?? undefined }));
-        const removed = (c?.resultsRemoved ?? []).map((e) => canon({ ...e, role: e.role ?? undefined }));
-        const X = new Set(x.map(canon));
-        const Y = new Set(y.map(canon));
-        expect(added.sort()).toEqual([...Y].filter((e) => !X.has(e)).sort());
-        expect(removed.sort()).toEqual([...X].filter((e) => !Y.has(e)).sort());
-      }),
+      fc.property(
+        fc.array(entryArb, { minLength: 1, maxLength: 5 }),
+        fc.array(entryArb, { minLength: 1, maxLength: 5 }),
+        (x, y) => {
+          const [a, b] = rulesets(x, y);
+          expect(a, "v1 resolves").toBeDefined();
+          expect(b, "v2 resolves").toBeDefined();
+          const d = diffRulesets(a, b);
+          const c = d.categories.find((k) => k.name === "c1");
+          const added = (c?.resultsAdded ?? []).map((e) =>
+            canon({ ...e, role: e.role ?? undefined }),
+          );
+          const removed = (c?.resultsRemoved ?? []).map((e) =>
+            canon({ ...e, role: e.role ?? undefined }),
+          );
+          const X = new Set(x.map(canon));
+          const Y = new Set(y.map(canon));
+          expect(added.sort()).toEqual([...Y].filter((e) => !X.has(e)).sort());
+          expect(removed.sort()).toEqual(
+            [...X].filter((e) => !Y.has(e)).sort(),
+          );
+        },
+      ),
       { numRuns: 20 },
     );
   });
@@ -277,13 +369,17 @@ describe("regel diff (command)", () => {
 
   it("--json parses and has the same content as the library call", async () => {
     const r = await runDiff("ikb.glo@1.2.0", "ikb.glo@1.3.0", { json: true });
-    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(JSON.stringify(diffRulesets(v120, v130))));
+    expect(JSON.parse(r.stdout)).toEqual(
+      JSON.parse(JSON.stringify(diffRulesets(v120, v130))),
+    );
   });
 
   it("an unknown version exits 2 and lists the versions of that ruleset", async () => {
     const r = await runDiff("ikb.glo@1.2.0", "ikb.glo@9.9.9");
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("no ruleset version `ikb.glo@9.9.9`; ikb.glo has ikb.glo@1.2.0, ikb.glo@1.3.0");
+    expect(r.stderr).toContain(
+      "no ruleset version `ikb.glo@9.9.9`; ikb.glo has ikb.glo@1.2.0, ikb.glo@1.3.0",
+    );
   });
 
   it("an unknown ruleset name lists all versions; a bare name is refused", async () => {

@@ -19,10 +19,15 @@ const reportPath = join(dir, "report.json");
 let glo: ResolvedRuleset;
 
 beforeAll(async () => {
-  cpSync(join(ROOT, "test", "runtime", "fixtures", "glo-delivery"), delivery, { recursive: true });
+  cpSync(join(ROOT, "test", "runtime", "fixtures", "glo-delivery"), delivery, {
+    recursive: true,
+  });
   // A non-natural person registered in NL with neither KvK number nor RSIN (omc0019).
   const nnp = join(delivery, "non_natural_person.csv");
-  writeFileSync(nnp, readFileSync(nnp, "utf8").replace("NL,12345678,123456789,", "NL,,,"));
+  writeFileSync(
+    nnp,
+    readFileSync(nnp, "utf8").replace("NL,12345678,123456789,", "NL,,,"),
+  );
   const report = {
     reportVersion: "1.0.0",
     ruleset: { id: "ikb.glo@1.3.0" },
@@ -32,7 +37,13 @@ beforeAll(async () => {
       {
         code: "dmc0000",
         count: 1,
-        samples: [{ key: "ikb_id=IKB002;customer_id=IKB002", entity: "NP", values: { date_of_birth: null } }],
+        samples: [
+          {
+            key: "ikb_id=IKB002;customer_id=IKB002",
+            entity: "NP",
+            values: { date_of_birth: null },
+          },
+        ],
       },
     ],
     secondaryRules: [],
@@ -46,25 +57,49 @@ beforeAll(async () => {
 function failingLeaves(s: Step): string[] {
   const failingChildren = s.children.filter((c) => c.failing);
   if (!s.failing) return [];
-  return failingChildren.length === 0 ? [s.expr] : failingChildren.flatMap(failingLeaves);
+  return failingChildren.length === 0
+    ? [s.expr]
+    : failingChildren.flatMap(failingLeaves);
 }
 
 describe("explainRule", () => {
   it("dmc0000 on a missing date of birth: the failing sub-condition is `value is present`", async () => {
-    const x = await explainRule({ ruleset: glo, rule: "dmc0000", key: "ikb_id=IKB002;customer_id=IKB002", folder: delivery, rrd: "2024-03-31" });
+    const x = await explainRule({
+      ruleset: glo,
+      rule: "dmc0000",
+      key: "ikb_id=IKB002;customer_id=IKB002",
+      folder: delivery,
+      rrd: "2024-03-31",
+    });
     expect(x.entity).toBe("NP");
     expect(x.line).toBe(4);
     expect(x.role).toBe("D");
     const dob = x.evaluations.find((e) => e.attribute === "date_of_birth")!;
     expect(dob.outcome).toBe("finding");
-    expect(dob.require).toMatchObject({ expr: "value is present", value: "false", failing: true });
-    expect(x.evaluations.find((e) => e.attribute === "last_name")!.outcome).toBe("pass");
+    expect(dob.require).toMatchObject({
+      expr: "value is present",
+      value: "false",
+      failing: true,
+    });
+    expect(
+      x.evaluations.find((e) => e.attribute === "last_name")!.outcome,
+    ).toBe("pass");
   });
 
   it("omc0019: descends through or/and to the failing presence tests", async () => {
-    const x = await explainRule({ ruleset: glo, rule: "omc0019", key: "ikb_id=IKB003;customer_id=IKB003", folder: delivery, rrd: "2024-03-31" });
+    const x = await explainRule({
+      ruleset: glo,
+      rule: "omc0019",
+      key: "ikb_id=IKB003;customer_id=IKB003",
+      folder: delivery,
+      rrd: "2024-03-31",
+    });
     const e = x.evaluations[0];
-    expect(e.when).toMatchObject({ expr: "registered_country is present", value: "true", failing: false });
+    expect(e.when).toMatchObject({
+      expr: "registered_country is present",
+      value: "true",
+      failing: false,
+    });
     expect(e.outcome).toBe("finding");
     const leaves = failingLeaves(e.require!);
     expect(leaves).toContain("coc_number is present");
@@ -78,23 +113,47 @@ describe("explainRule", () => {
       ["omc0019", "NNP", "ikb_id=IKB003;customer_id=IKB003", 0],
       ["dmc0003", "NP", "ikb_id=IKB001;customer_id=IKB001", 0],
     ] as const) {
-      const x = await explainRule({ ruleset: glo, rule, key, folder: delivery, rrd: "2024-03-31" });
+      const x = await explainRule({
+        ruleset: glo,
+        rule,
+        key,
+        folder: delivery,
+        rrd: "2024-03-31",
+      });
       const file = glo.entities.get(entity)!.file!;
-      const [head, ...lines] = readFileSync(join(delivery, file), "utf8").trim().split("\n");
+      const [head, ...lines] = readFileSync(join(delivery, file), "utf8")
+        .trim()
+        .split("\n");
       const cells = lines[row].split(",");
-      const raw = Object.fromEntries(head.split(",").map((h, i) => [h, cells[i] ?? ""]));
-      const findings = interpretRule(glo, rule, entity, raw, { rrd: "2024-03-31", ikb: { [entity]: [raw] } });
-      expect(x.evaluations.some((e) => e.outcome === "finding"), rule).toBe(findings.length > 0);
+      const raw = Object.fromEntries(
+        head.split(",").map((h, i) => [h, cells[i] ?? ""]),
+      );
+      const findings = interpretRule(glo, rule, entity, raw, {
+        rrd: "2024-03-31",
+        ikb: { [entity]: [raw] },
+      });
+      expect(
+        x.evaluations.some((e) => e.outcome === "finding"),
+        rule,
+      ).toBe(findings.length > 0);
     }
   });
 
   it("agrees with the reference interpreter for every record rule on every record of the delivery", async () => {
     const csv = (file: string) => {
-      const [head, ...lines] = readFileSync(join(delivery, file), "utf8").trim().split("\n");
+      const [head, ...lines] = readFileSync(join(delivery, file), "utf8")
+        .trim()
+        .split("\n");
       const cols = head.split(",");
-      return lines.map((l) => Object.fromEntries(l.split(",").map((c, i) => [cols[i], c])));
+      return lines.map((l) =>
+        Object.fromEntries(l.split(",").map((c, i) => [cols[i], c])),
+      );
     };
-    const rows = new Map([...glo.entities.values()].filter((e) => e.file).map((e) => [e.name, csv(e.file!)]));
+    const rows = new Map(
+      [...glo.entities.values()]
+        .filter((e) => e.file)
+        .map((e) => [e.name, csv(e.file!)]),
+    );
     let compared = 0;
     for (const rule of glo.rules) {
       const t = rule.decl.target;
@@ -102,20 +161,42 @@ describe("explainRule", () => {
       for (const [entity, list] of rows) {
         const e = glo.entities.get(entity)!;
         for (const raw of list) {
-          const ikb = Object.fromEntries([...rows].map(([n, rs]) => [n, rs.filter((r) => r.ikb_id === raw.ikb_id)]));
-          const expected = interpretRule(glo, rule, entity, raw, { rrd: "2024-03-31", ikb })
+          const ikb = Object.fromEntries(
+            [...rows].map(([n, rs]) => [
+              n,
+              rs.filter((r) => r.ikb_id === raw.ikb_id),
+            ]),
+          );
+          const expected = interpretRule(glo, rule, entity, raw, {
+            rrd: "2024-03-31",
+            ikb,
+          })
             .map((f) => f.attribute ?? "")
             .sort();
           let got: string[];
           try {
-            const x = await explainRule({ ruleset: glo, rule: rule.code, key: e.key.map((k) => `${k}=${raw[k]}`).join(";"), folder: delivery, rrd: "2024-03-31", entity });
-            got = x.evaluations.filter((v) => v.outcome === "finding").map((v) => v.attribute ?? "").sort();
+            const x = await explainRule({
+              ruleset: glo,
+              rule: rule.code,
+              key: e.key.map((k) => `${k}=${raw[k]}`).join(";"),
+              folder: delivery,
+              rrd: "2024-03-31",
+              entity,
+            });
+            got = x.evaluations
+              .filter((v) => v.outcome === "finding")
+              .map((v) => v.attribute ?? "")
+              .sort();
           } catch (err) {
             // The rule does not run on this entity: the interpreter finds nothing either.
-            expect((err as Error).message, `${rule.code} ${entity}`).toMatch(/does not run on/);
+            expect((err as Error).message, `${rule.code} ${entity}`).toMatch(
+              /does not run on/,
+            );
             got = [];
           }
-          expect(got, `${rule.code} on ${entity} ${raw.ikb_id}`).toEqual(expected);
+          expect(got, `${rule.code} on ${entity} ${raw.ikb_id}`).toEqual(
+            expected,
+          );
           compared++;
         }
       }
@@ -124,7 +205,13 @@ describe("explainRule", () => {
   });
 
   it("masks personal values unless asked", async () => {
-    const args = { ruleset: glo, rule: "dmc0003", key: "ikb_id=IKB001;customer_id=IKB001", folder: delivery, rrd: "2024-03-31" };
+    const args = {
+      ruleset: glo,
+      rule: "dmc0003",
+      key: "ikb_id=IKB001;customer_id=IKB001",
+      folder: delivery,
+      rrd: "2024-03-31",
+    };
     const masked = await explainRule(args);
     expect(JSON.stringify(masked)).not.toContain("1970-01-01");
     expect(masked.values.date_of_birth).toBe("***");
@@ -149,43 +236,94 @@ describe("explainRule", () => {
 
 describe("explainRule on an NDJSON delivery", () => {
   it("reads <stem>.ndjson like the runtime and explains vpl001 on REF-2 (answered after 9 s)", async () => {
-    const vp = findRuleset(await loadProject(["rulesets"]), "vp.bankgegevens@1.0.0")!;
-    const x = await explainRule({ ruleset: vp, rule: "vpl001", key: "REF-2", folder: join(ROOT, "test", "runtime", "fixtures", "vp-delivery"), rrd: "2024-03-31" });
+    const vp = findRuleset(
+      await loadProject(["rulesets"]),
+      "vp.bankgegevens@1.0.0",
+    )!;
+    const x = await explainRule({
+      ruleset: vp,
+      rule: "vpl001",
+      key: "REF-2",
+      folder: join(ROOT, "test", "runtime", "fixtures", "vp-delivery"),
+      rrd: "2024-03-31",
+    });
     expect(x.file).toMatch(/vp_request_log\.ndjson$/);
     expect(x.line).toBe(2);
     const e = x.evaluations[0];
     expect(e.outcome).toBe("finding");
-    expect(e.require).toMatchObject({ expr: "answered_at <= received_at + 5 s", failing: true });
-    expect(e.require!.children.map((c) => c.value)).toEqual(["2024-03-01T10:00:09.000Z", "2024-03-01T10:00:05.000Z"]);
+    expect(e.require).toMatchObject({
+      expr: "answered_at <= received_at + 5 s",
+      failing: true,
+    });
+    expect(e.require!.children.map((c) => c.value)).toEqual([
+      "2024-03-01T10:00:09.000Z",
+      "2024-03-01T10:00:05.000Z",
+    ]);
   });
 });
 
 describe("regel explain (command)", () => {
   it("prints the steps and marks the failure", async () => {
-    const r = await runExplain({ report: reportPath, rule: "omc0019", record: "ikb_id=IKB003;customer_id=IKB003", delivery });
+    const r = await runExplain({
+      report: reportPath,
+      rule: "omc0019",
+      record: "ikb_id=IKB003;customer_id=IKB003",
+      delivery,
+    });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('omc0019 "Registratienummer niet-natuurlijk persoon ontbreekt" (ikb.glo@1.3.0, RRD 2024-03-31)');
+    expect(r.stdout).toContain(
+      'omc0019 "Registratienummer niet-natuurlijk persoon ontbreekt" (ikb.glo@1.3.0, RRD 2024-03-31)',
+    );
     expect(r.stdout).toMatch(/✗ coc_number is present {2}= {2}false/);
     expect(r.stdout).toContain("=> FINDING");
     expect(r.stderr).toContain("the report lists no findings of omc0019");
   });
 
   it("the values-only key form works; a sampled record gives no note", async () => {
-    const r = await runExplain({ report: reportPath, rule: "dmc0000", record: "IKB002;IKB002", delivery, entity: "NP" });
+    const r = await runExplain({
+      report: reportPath,
+      rule: "dmc0000",
+      record: "IKB002;IKB002",
+      delivery,
+      entity: "NP",
+    });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
   });
 
   it("bad input: no delivery, unknown rule, unknown record, file rule, not a report", async () => {
-    const base = { report: reportPath, rule: "dmc0000", record: "ikb_id=IKB002;customer_id=IKB002" };
+    const base = {
+      report: reportPath,
+      rule: "dmc0000",
+      record: "ikb_id=IKB002;customer_id=IKB002",
+    };
     expect((await runExplain(base)).stderr).toContain("pass --delivery DIR");
     const rule = await runExplain({ ...base, rule: "dmc9999", delivery });
     expect(rule.code).toBe(2);
-    expect(rule.stderr).toContain("ikb.glo@1.3.0 has no rule dmc9999; rules: dmc0000, ");
-    const rec = await runExplain({ ...base, record: "ikb_id=NOPE;customer_id=NOPE", delivery, entity: "NP" });
+    expect(rule.stderr).toContain(
+      "ikb.glo@1.3.0 has no rule dmc9999; rules: dmc0000, ",
+    );
+    const rec = await runExplain({
+      ...base,
+      record: "ikb_id=NOPE;customer_id=NOPE",
+      delivery,
+      entity: "NP",
+    });
     expect(rec.code).toBe(2);
-    expect(rec.stderr).toContain("keys look like: NP ikb_id=IKB001;customer_id=IKB001");
-    expect((await runExplain({ ...base, rule: "fil0001", delivery })).stderr).toContain("a check on whole files");
-    expect((await runExplain({ ...base, report: join(delivery, "address.csv"), delivery })).stderr).toContain("is not JSON");
+    expect(rec.stderr).toContain(
+      "keys look like: NP ikb_id=IKB001;customer_id=IKB001",
+    );
+    expect(
+      (await runExplain({ ...base, rule: "fil0001", delivery })).stderr,
+    ).toContain("a check on whole files");
+    expect(
+      (
+        await runExplain({
+          ...base,
+          report: join(delivery, "address.csv"),
+          delivery,
+        })
+      ).stderr,
+    ).toContain("is not JSON");
   });
 });

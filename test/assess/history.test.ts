@@ -22,7 +22,13 @@ const ROOT = join(import.meta.dirname, "..", "..");
 const dir = mkdtempSync(join(tmpdir(), "regel-history-"));
 
 /** A minimal but well-formed JSON report. */
-function report(p: { rrd: string; status: "accepted" | "rejected"; meeting: number; count: number; findings: Record<string, number> }): Report {
+function report(p: {
+  rrd: string;
+  status: "accepted" | "rejected";
+  meeting: number;
+  count: number;
+  findings: Record<string, number>;
+}): Report {
   const rule = (code: string, count: number) => ({
     code,
     title: code,
@@ -44,18 +50,43 @@ function report(p: { rrd: string; status: "accepted" | "rejected"; meeting: numb
   return {
     reportVersion: "1.0.0",
     generator: { name: "regel", version: "0.1.0" },
-    ruleset: { id: "ikb.glo@1.3.0", name: "ikb.glo", version: "1.3.0", title: null, validFrom: "2023-07-01", validUntil: null, sources: [] },
+    ruleset: {
+      id: "ikb.glo@1.3.0",
+      name: "ikb.glo",
+      version: "1.3.0",
+      title: null,
+      validFrom: "2023-07-01",
+      validUntil: null,
+      sources: [],
+    },
     rrd: p.rrd,
     personalDataShown: false,
     status: p.status,
-    blockingErrors: p.status === "rejected" ? [{ code: "fil0001", title: "Bestand ontbreekt", count: 1, file: null, line: null }] : [],
+    blockingErrors:
+      p.status === "rejected"
+        ? [
+            {
+              code: "fil0001",
+              title: "Bestand ontbreekt",
+              count: 1,
+              file: null,
+              line: null,
+            },
+          ]
+        : [],
     rows: { read: 10, validated: 10, rejected: 0 },
     files: [],
-    ikbs: { count: p.count, meetingAutomatedControls: p.meeting, percentage: Math.round((p.meeting / p.count) * 10000) / 100 },
+    ikbs: {
+      count: p.count,
+      meetingAutomatedControls: p.meeting,
+      percentage: Math.round((p.meeting / p.count) * 10000) / 100,
+    },
     groeipad: null,
     categories: [],
     payouts: [],
-    inputProblems: [{ code: "input.column-count", severity: "signalling", count: 2 }],
+    inputProblems: [
+      { code: "input.column-count", severity: "signalling", count: 2 },
+    ],
     rules: codes.slice(0, 1).map((c) => rule(c, p.findings[c])),
     secondaryRules: codes.slice(1).map((c) => rule(c, p.findings[c])),
   };
@@ -69,19 +100,51 @@ function writeReport(name: string, r: Report): string {
 
 describe("runFromReport", () => {
   it("takes status, RRD, IKB counts, blocking errors and findings per rule; errors include input problems", () => {
-    const run = runFromReport(report({ rrd: "2023-04-21", status: "rejected", meeting: 90, count: 100, findings: { dmc0000: 5, val0001: 3 } }), {
-      bank: "B",
-      deliveryId: "1",
-      deliveredAt: "2023-04-24T10:00:00+02:00",
+    const run = runFromReport(
+      report({
+        rrd: "2023-04-21",
+        status: "rejected",
+        meeting: 90,
+        count: 100,
+        findings: { dmc0000: 5, val0001: 3 },
+      }),
+      {
+        bank: "B",
+        deliveryId: "1",
+        deliveredAt: "2023-04-24T10:00:00+02:00",
+      },
+    );
+    expect(run).toMatchObject({
+      rrd: "2023-04-21",
+      accepted: false,
+      ikbs: 100,
+      ikbsMeetingControls: 90,
+      percentage: 90,
+      blockingErrors: 1,
+      errors: 10,
     });
-    expect(run).toMatchObject({ rrd: "2023-04-21", accepted: false, ikbs: 100, ikbsMeetingControls: 90, percentage: 90, blockingErrors: 1, errors: 10 });
     expect(run.findings).toEqual({ dmc0000: 5, val0001: 3 });
   });
 
   it("refuses a delivered-at that is not an ISO date-time with offset", () => {
-    const r = report({ rrd: "2023-04-21", status: "accepted", meeting: 1, count: 1, findings: {} });
-    for (const bad of ["2023-04-24", "2023-04-24T10:00:00", "yesterday", "2023-02-30T10:00:00Z"]) {
-      expect(() => runFromReport(r, { bank: "B", deliveryId: "1", deliveredAt: bad }), bad).toThrow(HistoryError);
+    const r = report({
+      rrd: "2023-04-21",
+      status: "accepted",
+      meeting: 1,
+      count: 1,
+      findings: {},
+    });
+    for (const bad of [
+      "2023-04-24",
+      "2023-04-24T10:00:00",
+      "yesterday",
+      "2023-02-30T10:00:00Z",
+    ]) {
+      expect(
+        () =>
+          runFromReport(r, { bank: "B", deliveryId: "1", deliveredAt: bad }),
+        bad,
+      ).toThrow(HistoryError);
     }
   });
 });
@@ -91,67 +154,174 @@ describe("regel record / regel history", () => {
   const base = { bank: "BANK1", history };
 
   it("records runs and lists them, per bank, as text and JSON", () => {
-    const r1 = writeReport("r1.json", report({ rrd: "2022-04-22", status: "accepted", meeting: 880, count: 1000, findings: { dmc0000: 100 } }));
-    const r2 = writeReport("r2.json", report({ rrd: "2023-04-21", status: "rejected", meeting: 900, count: 1000, findings: { dmc0000: 90 } }));
-    const r3 = writeReport("r3.json", report({ rrd: "2023-04-21", status: "accepted", meeting: 960, count: 1000, findings: { dmc0000: 70, val0001: 8 } }));
-    expect(runRecord(r1, { ...base, deliveryId: "2022-1", deliveredAt: "2022-04-26T10:00:00+02:00" }).code).toBe(0);
-    expect(runRecord(r2, { ...base, deliveryId: "2023-1", deliveredAt: "2023-04-24T09:00:00+02:00" }).code).toBe(0);
-    const ok = runRecord(r3, { ...base, deliveryId: "2023-2", deliveredAt: "2023-04-26T15:00:00+02:00" });
+    const r1 = writeReport(
+      "r1.json",
+      report({
+        rrd: "2022-04-22",
+        status: "accepted",
+        meeting: 880,
+        count: 1000,
+        findings: { dmc0000: 100 },
+      }),
+    );
+    const r2 = writeReport(
+      "r2.json",
+      report({
+        rrd: "2023-04-21",
+        status: "rejected",
+        meeting: 900,
+        count: 1000,
+        findings: { dmc0000: 90 },
+      }),
+    );
+    const r3 = writeReport(
+      "r3.json",
+      report({
+        rrd: "2023-04-21",
+        status: "accepted",
+        meeting: 960,
+        count: 1000,
+        findings: { dmc0000: 70, val0001: 8 },
+      }),
+    );
+    expect(
+      runRecord(r1, {
+        ...base,
+        deliveryId: "2022-1",
+        deliveredAt: "2022-04-26T10:00:00+02:00",
+      }).code,
+    ).toBe(0);
+    expect(
+      runRecord(r2, {
+        ...base,
+        deliveryId: "2023-1",
+        deliveredAt: "2023-04-24T09:00:00+02:00",
+      }).code,
+    ).toBe(0);
+    const ok = runRecord(r3, {
+      ...base,
+      deliveryId: "2023-2",
+      deliveredAt: "2023-04-26T15:00:00+02:00",
+    });
     expect(ok.stdout).toContain("recorded run 3");
-    expect(runRecord(r3, { ...base, bank: "OTHER", deliveryId: "x", deliveredAt: "2023-04-25T09:00:00Z" }).code).toBe(0);
+    expect(
+      runRecord(r3, {
+        ...base,
+        bank: "OTHER",
+        deliveryId: "x",
+        deliveredAt: "2023-04-25T09:00:00Z",
+      }).code,
+    ).toBe(0);
 
     const text = runHistory({ history, bank: "BANK1" });
     expect(text.code).toBe(0);
     const lines = text.stdout.trimEnd().split("\n");
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/^bank\s+delivery\s+rrd/);
-    expect(lines[3]).toMatch(/^BANK1\s+2023-2\s+2023-04-21\s+2023-04-26T15:00:00\+02:00\s+accepted\s+1000\s+960\s+96\.00\s+0\s+80\s+ikb\.glo@1\.3\.0$/);
+    expect(lines[3]).toMatch(
+      /^BANK1\s+2023-2\s+2023-04-21\s+2023-04-26T15:00:00\+02:00\s+accepted\s+1000\s+960\s+96\.00\s+0\s+80\s+ikb\.glo@1\.3\.0$/,
+    );
     const json = JSON.parse(runHistory({ history, json: true }).stdout);
-    expect(json.map((r: { bank: string }) => r.bank)).toEqual(["BANK1", "BANK1", "BANK1", "OTHER"]);
+    expect(json.map((r: { bank: string }) => r.bank)).toEqual([
+      "BANK1",
+      "BANK1",
+      "BANK1",
+      "OTHER",
+    ]);
     expect(json[2].findings).toEqual({ dmc0000: 70, val0001: 8 });
   });
 
   it("refuses a delivery id recorded before, and writes nothing", () => {
-    const r = writeReport("dup.json", report({ rrd: "2023-04-21", status: "accepted", meeting: 1, count: 1, findings: {} }));
-    const out = runRecord(r, { ...base, deliveryId: "2023-2", deliveredAt: "2023-04-26T15:00:00+02:00" });
+    const r = writeReport(
+      "dup.json",
+      report({
+        rrd: "2023-04-21",
+        status: "accepted",
+        meeting: 1,
+        count: 1,
+        findings: {},
+      }),
+    );
+    const out = runRecord(r, {
+      ...base,
+      deliveryId: "2023-2",
+      deliveredAt: "2023-04-26T15:00:00+02:00",
+    });
     expect(out.code).toBe(2);
     expect(out.stderr).toContain("already recorded");
-    expect(JSON.parse(runHistory({ history, json: true }).stdout)).toHaveLength(4);
+    expect(JSON.parse(runHistory({ history, json: true }).stdout)).toHaveLength(
+      4,
+    );
   });
 
   it("refuses what is not a report, and an unknown bank lists the banks", () => {
     const notReport = join(dir, "x.json");
     writeFileSync(notReport, '{"hello": 1}');
-    expect(runRecord(notReport, { ...base, deliveryId: "z", deliveredAt: "2023-04-26T15:00:00Z" }).stderr).toContain("is not a regel JSON report");
-    expect(runRecord(join(dir, "missing.json"), { ...base, deliveryId: "z", deliveredAt: "2023-04-26T15:00:00Z" }).stderr).toContain("cannot read the report");
+    expect(
+      runRecord(notReport, {
+        ...base,
+        deliveryId: "z",
+        deliveredAt: "2023-04-26T15:00:00Z",
+      }).stderr,
+    ).toContain("is not a regel JSON report");
+    expect(
+      runRecord(join(dir, "missing.json"), {
+        ...base,
+        deliveryId: "z",
+        deliveredAt: "2023-04-26T15:00:00Z",
+      }).stderr,
+    ).toContain("cannot read the report");
     const h = runHistory({ history, bank: "NOPE" });
     expect(h.code).toBe(2);
     expect(h.stderr).toContain("no runs of bank NOPE; banks: BANK1, OTHER");
-    expect(runHistory({ history: join(dir, "none.sqlite") }).stderr).toContain("no history at");
+    expect(runHistory({ history: join(dir, "none.sqlite") }).stderr).toContain(
+      "no history at",
+    );
   });
 
   it("regel assess reads the recorded runs: text, JSON and an HTML page", async () => {
     const html = join(dir, "assess.html");
     const out = await runAssess({ bank: "BANK1", year: "2023", history, html });
     expect(out.code).toBe(0);
-    expect(out.stdout).toContain("Groeipad assessment: bank BANK1, 2023 (RRD 2023-04-21)");
+    expect(out.stdout).toContain(
+      "Groeipad assessment: bank BANK1, 2023 (RRD 2023-04-21)",
+    );
     // Friday 21 April 2023 -> Wednesday 26 April: Mon 24, Tue 25, Wed 26 (Koningsdag is Thursday 27).
-    expect(out.stdout).toContain("[MET] accepted_within <= 3 workdays: 3 workdays");
+    expect(out.stdout).toContain(
+      "[MET] accepted_within <= 3 workdays: 3 workdays",
+    );
     // 100 + 2 input problems -> 78 + 2: (102 - 80) / 102 = 21.57 %.
     expect(out.stdout).toContain("[MET] error_reduction >= 20 %: 21.57 %");
-    expect(out.stdout).toContain("[MET] automated_controls_pass >= 95 %: 96.00 %");
+    expect(out.stdout).toContain(
+      "[MET] automated_controls_pass >= 95 %: 96.00 %",
+    );
     expect(out.stdout).toContain("deliveries before acceptance: 1");
     const page = readFileSync(html, "utf8");
     expect(page).toContain("<svg");
-    const json = JSON.parse((await runAssess({ bank: "BANK1", year: "2023", history, json: true })).stdout);
-    expect(json.chart.find((p: { year: number }) => p.year === 2022)).toEqual({ year: 2022, percentage: 88, norm: 90 });
+    const json = JSON.parse(
+      (await runAssess({ bank: "BANK1", year: "2023", history, json: true }))
+        .stdout,
+    );
+    expect(json.chart.find((p: { year: number }) => p.year === 2022)).toEqual({
+      year: 2022,
+      percentage: 88,
+      norm: 90,
+    });
   });
 
   it("regel assess: unknown bank or year lists what exists; a bad year is refused", async () => {
-    expect((await runAssess({ bank: "NOPE", year: "2023", history })).stderr).toContain("banks in the history: BANK1, OTHER");
-    expect((await runAssess({ bank: "BANK1", year: "2020", history })).stderr).toContain("years with deliveries: 2022, 2023");
-    expect((await runAssess({ bank: "BANK1", year: "1999", history })).stderr).toContain("norm years: 2020, 2021, 2022, 2023");
-    expect((await runAssess({ bank: "BANK1", year: "twenty", history })).code).toBe(2);
+    expect(
+      (await runAssess({ bank: "NOPE", year: "2023", history })).stderr,
+    ).toContain("banks in the history: BANK1, OTHER");
+    expect(
+      (await runAssess({ bank: "BANK1", year: "2020", history })).stderr,
+    ).toContain("years with deliveries: 2022, 2023");
+    expect(
+      (await runAssess({ bank: "BANK1", year: "1999", history })).stderr,
+    ).toContain("norm years: 2020, 2021, 2022, 2023");
+    expect(
+      (await runAssess({ bank: "BANK1", year: "twenty", history })).code,
+    ).toBe(2);
   });
 });
 
@@ -160,13 +330,24 @@ describe("History round trip (property)", () => {
     const runArb = fc.record({
       bank: fc.string({ minLength: 1, maxLength: 12 }),
       rrd: fc.constantFrom("2021-05-07", "2022-04-22", "2023-04-21"),
-      deliveredAt: fc.constantFrom("2023-04-24T10:00:00Z", "2023-04-25T09:30:00+02:00", "2023-04-26T16:40:00.250-05:00"),
+      deliveredAt: fc.constantFrom(
+        "2023-04-24T10:00:00Z",
+        "2023-04-25T09:30:00+02:00",
+        "2023-04-26T16:40:00.250-05:00",
+      ),
       accepted: fc.boolean(),
       ikbs: fc.option(fc.nat({ max: 10_000_000 }), { nil: null }),
-      percentage: fc.option(fc.integer({ min: 0, max: 10000 }).map((n) => n / 100), { nil: null }),
+      percentage: fc.option(
+        fc.integer({ min: 0, max: 10000 }).map((n) => n / 100),
+        { nil: null },
+      ),
       blockingErrors: fc.nat({ max: 1000 }),
       errors: fc.nat({ max: 1_000_000 }),
-      findings: fc.dictionary(fc.stringMatching(/^[a-z]{3}[0-9]{4}$/), fc.integer({ min: 1, max: 100000 }), { maxKeys: 6 }),
+      findings: fc.dictionary(
+        fc.stringMatching(/^[a-z]{3}[0-9]{4}$/),
+        fc.integer({ min: 1, max: 100000 }),
+        { maxKeys: 6 },
+      ),
     });
     let n = 0;
     fc.assert(
@@ -174,17 +355,35 @@ describe("History round trip (property)", () => {
         const file = join(dir, `prop-${n++}.sqlite`);
         const h = History.open(file, { create: true });
         try {
-          const runs = specs.map((s, i) => ({ ...s, deliveryId: `d${i}`, ruleset: "ikb.glo@1.3.0", ikbsMeetingControls: s.ikbs }));
+          const runs = specs.map((s, i) => ({
+            ...s,
+            deliveryId: `d${i}`,
+            ruleset: "ikb.glo@1.3.0",
+            ikbsMeetingControls: s.ikbs,
+          }));
           for (const r of runs) h.record(r);
           const back = h.runs();
           expect(back).toHaveLength(runs.length);
           for (const r of runs) {
-            const { id, ...rest } = back.find((b) => b.deliveryId === r.deliveryId && b.bank === r.bank)!;
+            const { id, ...rest } = back.find(
+              (b) => b.deliveryId === r.deliveryId && b.bank === r.bank,
+            )!;
             expect(id).toBeGreaterThan(0);
-            expect(rest).toEqual({ ...r, findings: Object.fromEntries(Object.entries(r.findings).sort(([a], [b]) => (a < b ? -1 : 1))) });
+            expect(rest).toEqual({
+              ...r,
+              findings: Object.fromEntries(
+                Object.entries(r.findings).sort(([a], [b]) => (a < b ? -1 : 1)),
+              ),
+            });
           }
           const keys = back.map((b) => [b.bank, b.rrd, b.deliveredAt]);
-          const sorted = [...keys].sort((a, b) => (a.join("\u0000") < b.join("\u0000") ? -1 : a.join("\u0000") > b.join("\u0000") ? 1 : 0));
+          const sorted = [...keys].sort((a, b) =>
+            a.join("\u0000") < b.join("\u0000")
+              ? -1
+              : a.join("\u0000") > b.join("\u0000")
+                ? 1
+                : 0,
+          );
           expect(keys).toEqual(sorted);
         } finally {
           h.close();
@@ -208,14 +407,42 @@ describe("regel validate --record", () => {
           process.exitCode = 2;
           return;
         }
-        if (flags.out) writeFileSync(join(flags.out, "report.json"), JSON.stringify(report({ rrd: "2023-04-21", status, meeting: 9, count: 10, findings: { a: 2 } })));
+        if (flags.out)
+          writeFileSync(
+            join(flags.out, "report.json"),
+            JSON.stringify(
+              report({
+                rrd: "2023-04-21",
+                status,
+                meeting: 9,
+                count: 10,
+                findings: { a: 2 },
+              }),
+            ),
+          );
         process.exitCode = status === "accepted" ? 0 : 1;
       });
     attachToValidate(v);
     return p;
   }
   const history = join(dir, "validate-record.sqlite");
-  const args = (id: string) => ["node", "regel", "validate", "folder", "--out", dir, "--record", "--bank", "V", "--delivery-id", id, "--delivered-at", "2023-04-24T10:00:00Z", "--history", history];
+  const args = (id: string) => [
+    "node",
+    "regel",
+    "validate",
+    "folder",
+    "--out",
+    dir,
+    "--record",
+    "--bank",
+    "V",
+    "--delivery-id",
+    id,
+    "--delivered-at",
+    "2023-04-24T10:00:00Z",
+    "--history",
+    history,
+  ];
 
   it("records after the report is written and keeps validate's exit code", async () => {
     const saved = process.exitCode;
@@ -225,7 +452,12 @@ describe("regel validate --record", () => {
       await program("accepted").parseAsync(args("v2"));
       expect(process.exitCode).toBe(0);
       const runs = JSON.parse(runHistory({ history, json: true }).stdout);
-      expect(runs.map((r: { deliveryId: string; accepted: boolean }) => [r.deliveryId, r.accepted])).toEqual([
+      expect(
+        runs.map((r: { deliveryId: string; accepted: boolean }) => [
+          r.deliveryId,
+          r.accepted,
+        ]),
+      ).toEqual([
         ["v1", false],
         ["v2", true],
       ]);
@@ -235,9 +467,21 @@ describe("regel validate --record", () => {
       // A failed validation is not recorded; missing flags are named.
       await program("failed").parseAsync(args("v3"));
       expect(process.exitCode).toBe(2);
-      await program("accepted").parseAsync(["node", "regel", "validate", "folder", "--out", dir, "--record", "--history", history]);
+      await program("accepted").parseAsync([
+        "node",
+        "regel",
+        "validate",
+        "folder",
+        "--out",
+        dir,
+        "--record",
+        "--history",
+        history,
+      ]);
       expect(process.exitCode).toBe(2);
-      expect(JSON.parse(runHistory({ history, json: true }).stdout)).toHaveLength(2);
+      expect(
+        JSON.parse(runHistory({ history, json: true }).stdout),
+      ).toHaveLength(2);
     } finally {
       process.exitCode = saved;
     }
@@ -248,18 +492,32 @@ describe("a locked or corrupt history", () => {
   it("a database locked by another process gives a clear error and loses nothing", () => {
     const file = join(dir, "locked.sqlite");
     const h = History.open(file, { create: true });
-    const run = runFromReport(report({ rrd: "2023-04-21", status: "accepted", meeting: 1, count: 1, findings: { a: 1 } }), {
-      bank: "B",
-      deliveryId: "1",
-      deliveredAt: "2023-04-24T10:00:00Z",
-    });
+    const run = runFromReport(
+      report({
+        rrd: "2023-04-21",
+        status: "accepted",
+        meeting: 1,
+        count: 1,
+        findings: { a: 1 },
+      }),
+      {
+        bank: "B",
+        deliveryId: "1",
+        deliveredAt: "2023-04-24T10:00:00Z",
+      },
+    );
     h.record(run);
     h.close();
     const Database = createRequire(import.meta.url)("better-sqlite3");
     const other = new Database(file);
     other.exec("BEGIN EXCLUSIVE");
     try {
-      expect(() => History.open(file, { timeoutMs: 50 }).record({ ...run, deliveryId: "2" })).toThrow(/is locked by another process/);
+      expect(() =>
+        History.open(file, { timeoutMs: 50 }).record({
+          ...run,
+          deliveryId: "2",
+        }),
+      ).toThrow(/is locked by another process/);
     } finally {
       other.exec("ROLLBACK");
       other.close();
@@ -277,23 +535,44 @@ describe("a locked or corrupt history", () => {
     const out = runHistory({ history: garbage });
     expect(out.code).toBe(2);
     expect(out.stderr).toContain("is not a readable regel history");
-    const rec = runRecord(writeReport("g.json", report({ rrd: "2023-04-21", status: "accepted", meeting: 1, count: 1, findings: {} })), {
-      bank: "B",
-      deliveryId: "1",
-      deliveredAt: "2023-04-24T10:00:00Z",
-      history: garbage,
-    });
+    const rec = runRecord(
+      writeReport(
+        "g.json",
+        report({
+          rrd: "2023-04-21",
+          status: "accepted",
+          meeting: 1,
+          count: 1,
+          findings: {},
+        }),
+      ),
+      {
+        bank: "B",
+        deliveryId: "1",
+        deliveredAt: "2023-04-24T10:00:00Z",
+        history: garbage,
+      },
+    );
     expect(rec.code).toBe(2);
     expect(readFileSync(garbage, "utf8")).toBe(content);
 
     // A real history with a damaged page: SQLite reports it malformed; the file is not touched.
     const damaged = join(dir, "damaged.sqlite");
     const h = History.open(damaged, { create: true });
-    const base = runFromReport(report({ rrd: "2023-04-21", status: "accepted", meeting: 1, count: 1, findings: { a: 1, b: 2 } }), {
-      bank: "B",
-      deliveryId: "0",
-      deliveredAt: "2023-04-24T10:00:00Z",
-    });
+    const base = runFromReport(
+      report({
+        rrd: "2023-04-21",
+        status: "accepted",
+        meeting: 1,
+        count: 1,
+        findings: { a: 1, b: 2 },
+      }),
+      {
+        bank: "B",
+        deliveryId: "0",
+        deliveredAt: "2023-04-24T10:00:00Z",
+      },
+    );
     for (let i = 0; i < 300; i++) h.record({ ...base, deliveryId: String(i) });
     h.close();
     const bytes = readFileSync(damaged);
@@ -301,7 +580,9 @@ describe("a locked or corrupt history", () => {
     writeFileSync(damaged, bytes);
     const hd = runHistory({ history: damaged });
     expect(hd.code).toBe(2);
-    expect(hd.stderr).toMatch(/is not a readable regel history \(SQLite says: database disk image is malformed\); it was left untouched/);
+    expect(hd.stderr).toMatch(
+      /is not a readable regel history \(SQLite says: database disk image is malformed\); it was left untouched/,
+    );
     expect(readFileSync(damaged).equals(bytes)).toBe(true);
 
     const foreign = join(dir, "foreign.sqlite");
@@ -309,7 +590,9 @@ describe("a locked or corrupt history", () => {
     const db = new Database(foreign);
     db.exec("CREATE TABLE t (x)");
     db.close();
-    expect(runHistory({ history: foreign }).stderr).toContain("not a regel history (no runs table)");
+    expect(runHistory({ history: foreign }).stderr).toContain(
+      "not a regel history (no runs table)",
+    );
   });
 });
 
@@ -318,7 +601,12 @@ describe("a writer killed mid-write", () => {
     // The child runs runtime/history.ts itself, transpiled (types only erased) next to a tiny driver.
     const childDir = mkdtempSync(join(tmpdir(), "regel-kill-"));
     const source = readFileSync(join(ROOT, "runtime", "history.ts"), "utf8");
-    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+    const js = ts.transpileModule(source, {
+      compilerOptions: {
+        module: ts.ModuleKind.ESNext,
+        target: ts.ScriptTarget.ES2022,
+      },
+    }).outputText;
     writeFileSync(join(childDir, "history.mjs"), js);
     const FINDINGS = 40;
     writeFileSync(
@@ -335,17 +623,25 @@ for (let n = 1; ; n++) {
 `,
     );
     const file = join(childDir, "kill.sqlite");
-    const child = spawn(process.execPath, [join(childDir, "writer.mjs"), file], {
-      env: { ...process.env, NODE_PATH: join(ROOT, "node_modules") },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(childDir, "writer.mjs"), file],
+      {
+        env: { ...process.env, NODE_PATH: join(ROOT, "node_modules") },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let committed = 0;
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += String(d)));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`writer made no progress: ${stderr}`)), 20_000);
+      const timer = setTimeout(
+        () => reject(new Error(`writer made no progress: ${stderr}`)),
+        20_000,
+      );
       child.stdout.on("data", (d: Buffer) => {
-        for (const m of String(d).matchAll(/committed (\d+)/g)) committed = Math.max(committed, Number(m[1]));
+        for (const m of String(d).matchAll(/committed (\d+)/g))
+          committed = Math.max(committed, Number(m[1]));
         if (committed >= 25 && !child.killed) {
           child.kill("SIGKILL");
           clearTimeout(timer);
@@ -364,9 +660,12 @@ for (let n = 1; ; n++) {
       const runs = h.runs();
       const ids = runs.map((r) => Number(r.deliveryId)).sort((a, b) => a - b);
       // Every run reported committed is there; at most one more (committed but not yet reported).
-      expect(ids.slice(0, committed)).toEqual(Array.from({ length: committed }, (_, i) => i + 1));
+      expect(ids.slice(0, committed)).toEqual(
+        Array.from({ length: committed }, (_, i) => i + 1),
+      );
       expect(ids.length - committed).toBeLessThanOrEqual(1);
-      for (const r of runs) expect(Object.keys(r.findings)).toHaveLength(FINDINGS);
+      for (const r of runs)
+        expect(Object.keys(r.findings)).toHaveLength(FINDINGS);
     } finally {
       h.close();
     }

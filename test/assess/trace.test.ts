@@ -4,7 +4,11 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { runTrace } from "../../cli/commands/trace.js";
-import { allCodes, similarCodes, traceRule } from "../../compiler/trace-query.js";
+import {
+  allCodes,
+  similarCodes,
+  traceRule,
+} from "../../compiler/trace-query.js";
 import { loadProject, type Project } from "../../dsl/project.js";
 
 let project: Project;
@@ -14,51 +18,76 @@ beforeAll(async () => {
 
 describe("traceRule on the shipped rulesets", () => {
   it("dmc0003 is traced in both GLO versions, inherited by 1.3.0 but with 1.3.0's categories", () => {
-    const t = traceRule(project.rulesets, "dmc0003", { readText: (f) => project.texts.get(f) });
-    expect(t.versions.map((v) => v.ruleset)).toEqual(["ikb.glo@1.2.0", "ikb.glo@1.3.0"]);
+    const t = traceRule(project.rulesets, "dmc0003", {
+      readText: (f) => project.texts.get(f),
+    });
+    expect(t.versions.map((v) => v.ruleset)).toEqual([
+      "ikb.glo@1.2.0",
+      "ikb.glo@1.3.0",
+    ]);
     const [v12, v13] = t.versions;
     expect(v13.origin).toBe("ikb.glo@1.2.0");
     expect(v13.location).toEqual(v12.location);
     expect(v13.location.file).toBe("rulesets/ikb.glo/1.2.0.regel");
     // Bijlage 3: 1.2.0 lists "dmc0003 (D)" and "dmc0003 (V)"; 1.3.0 adds the attribute NP.date_of_birth.
-    expect(v12.categories.map((c) => [c.category, c.role, c.attributes])).toEqual([
+    expect(
+      v12.categories.map((c) => [c.category, c.role, c.attributes]),
+    ).toEqual([
       ["claim", "V", []],
       ["identity", "D", []],
     ]);
-    expect(v13.categories.map((c) => [c.category, c.role, c.attributes])).toEqual([
+    expect(
+      v13.categories.map((c) => [c.category, c.role, c.attributes]),
+    ).toEqual([
       ["claim", "V", ["NP.date_of_birth"]],
       ["identity", "D", ["NP.date_of_birth"]],
     ]);
-    expect(v13.articles.map((a) => `${a.source} ${a.locator}`)).toContain("bk bijlage 3");
-    expect(v13.examples.filter((e) => e.expect === "fail").length).toBeGreaterThan(0);
+    expect(v13.articles.map((a) => `${a.source} ${a.locator}`)).toContain(
+      "bk bijlage 3",
+    );
+    expect(
+      v13.examples.filter((e) => e.expect === "fail").length,
+    ).toBeGreaterThan(0);
     expect(v13.examples[0].text).toMatch(/^example (pass|fail) /);
     expect(v13.require).toContain("rrd");
   });
 
   it("the source location points at the rule code in the file", () => {
     const v = traceRule(project.rulesets, "omc0019").versions[0];
-    const line = project.texts.get(v.location.file)!.split("\n")[v.location.line - 1];
+    const line = project.texts.get(v.location.file)!.split("\n")[
+      v.location.line - 1
+    ];
     expect(line.slice(v.location.column - 1)).toMatch(/^omc0019\b/);
     expect(line).toMatch(/^rule omc0019/);
   });
 
   it("a rule only in 1.3.0 has one version; --version narrows", () => {
-    expect(traceRule(project.rulesets, "omc0019").versions.map((v) => v.ruleset)).toEqual(["ikb.glo@1.3.0"]);
-    expect(traceRule(project.rulesets, "omc0019", { version: "1.2.0" }).versions).toEqual([]);
-    expect(traceRule(project.rulesets, "dmc0000", { version: "ikb.glo@1.2.0" }).versions.map((v) => v.ruleset)).toEqual([
-      "ikb.glo@1.2.0",
-    ]);
+    expect(
+      traceRule(project.rulesets, "omc0019").versions.map((v) => v.ruleset),
+    ).toEqual(["ikb.glo@1.3.0"]);
+    expect(
+      traceRule(project.rulesets, "omc0019", { version: "1.2.0" }).versions,
+    ).toEqual([]);
+    expect(
+      traceRule(project.rulesets, "dmc0000", {
+        version: "ikb.glo@1.2.0",
+      }).versions.map((v) => v.ruleset),
+    ).toEqual(["ikb.glo@1.2.0"]);
   });
 
   it("a rule that feeds no category says so with an empty list", () => {
     const secondary = allCodes(project.rulesets).find((c) =>
-      traceRule(project.rulesets, c).versions.some((v) => v.categories.length === 0),
+      traceRule(project.rulesets, c).versions.some(
+        (v) => v.categories.length === 0,
+      ),
     );
     expect(secondary).toBeDefined();
   });
 
   it("similarCodes proposes near codes, closest first", () => {
-    expect(similarCodes("dmc003", ["dmc0003", "omc0019", "dmc0004"])[0]).toBe("dmc0003");
+    expect(similarCodes("dmc003", ["dmc0003", "omc0019", "dmc0004"])[0]).toBe(
+      "dmc0003",
+    );
     expect(similarCodes("DMC0003", ["dmc0003"])).toEqual(["dmc0003"]);
     expect(similarCodes("zzz", ["dmc0003"])).toEqual([]);
   });
@@ -86,7 +115,9 @@ describe("regel trace (command)", () => {
     const r = await runTrace("dmc003");
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/unknown validation code `dmc003`; did you mean `dmc0003`/);
+    expect(r.stderr).toMatch(
+      /unknown validation code `dmc003`; did you mean `dmc0003`/,
+    );
   });
 
   it("a far-off code exits 2 and lists all known codes", async () => {

@@ -2,7 +2,13 @@
  * `regel compile` semantics: writes only changed files; `--check` writes nothing and fails on
  * missing or stale files; and the committed output of the shipped rulesets is current.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -60,11 +66,16 @@ describe("regel compile", () => {
     expect(statSync(js).mtimeMs).toBe(mtime);
     expect(await runCompile([src], { out, check: true })).toBe(0);
 
-    writeFileSync(src, RULESET.replace("Naam ontbreekt", "Achternaam ontbreekt"));
+    writeFileSync(
+      src,
+      RULESET.replace("Naam ontbreekt", "Achternaam ontbreekt"),
+    );
     output = "";
     expect(await runCompile([src], { out, check: true })).toBe(1);
     expect(output).toContain(`stale:    ${out}/t.cli@1.0.0/validators.ts`);
-    expect(readFileSync(join(out, "t.cli@1.0.0", "trace.json"), "utf8")).toContain("Naam ontbreekt");
+    expect(
+      readFileSync(join(out, "t.cli@1.0.0", "trace.json"), "utf8"),
+    ).toContain("Naam ontbreekt");
 
     // A version folder no ruleset produces any more is reported by --check.
     writeFileSync(src, RULESET.replace("t.cli@1.0.0", "t.cli@1.1.0"));
@@ -78,15 +89,23 @@ describe("regel compile", () => {
   it("writes nothing and exits 1 on errors; exits 2 on a missing path", async () => {
     const dir = mkdtempSync(join(tmpdir(), "regel-cli-"));
     const src = join(dir, "bad.regel");
-    writeFileSync(src, RULESET.replace("require value is present", "require value is prezent"));
+    writeFileSync(
+      src,
+      RULESET.replace("require value is present", "require value is prezent"),
+    );
     expect(await runCompile([src], { out: join(dir, "out") })).toBe(1);
     expect(output).toContain("nothing written");
-    expect(await runCompile([join(dir, "nope")], { out: join(dir, "out") })).toBe(2);
+    expect(
+      await runCompile([join(dir, "nope")], { out: join(dir, "out") }),
+    ).toBe(2);
     rmSync(dir, { recursive: true, force: true });
   });
 
   it("the committed output under rulesets/compiled is current (run `regel compile rulesets` after changing a ruleset)", async () => {
-    const code = await runCompile(["rulesets"], { out: "rulesets/compiled", check: true });
+    const code = await runCompile(["rulesets"], {
+      out: "rulesets/compiled",
+      check: true,
+    });
     expect(output).toContain("up to date");
     expect(code).toBe(0);
   });

@@ -30,18 +30,32 @@ rule r0001 "Regel"
 `;
 
 async function diagnose(text: string) {
-  const result = await compile(new Map([["diag.regel", text]]), { outDir: "out" });
-  return { files: result.files, errors: result.diagnostics.filter((d) => d.severity === "error") };
+  const result = await compile(new Map([["diag.regel", text]]), {
+    outDir: "out",
+  });
+  return {
+    files: result.files,
+    errors: result.diagnostics.filter((d) => d.severity === "error"),
+  };
 }
 
 describe("compile diagnostics", () => {
   it("an invalid regular expression is an error, and the compiler's own check (REG502) backs up the checker's", async () => {
-    const { files, errors } = await diagnose(header + entity("NP") + rule("NP", 'name matches "(["'));
+    const { files, errors } = await diagnose(
+      header + entity("NP") + rule("NP", 'name matches "(["'),
+    );
     expect(files).toEqual([]);
     expect(errors.length).toBeGreaterThan(0);
 
     // Past the checker: damage the pattern in the resolved model and compile that directly.
-    const project = loadProjectFromTexts(new Map([["diag.regel", header + entity("NP") + rule("NP", 'name matches "[A-Z]+"')]]));
+    const project = loadProjectFromTexts(
+      new Map([
+        [
+          "diag.regel",
+          header + entity("NP") + rule("NP", 'name matches "[A-Z]+"'),
+        ],
+      ]),
+    );
     const ruleset = project.rulesets[0];
     const req = ruleset.rules[0].decl.require as MatchesExpr;
     req.pattern = { ...req.pattern, value: "([" };
@@ -59,8 +73,14 @@ describe("compile diagnostics", () => {
   });
 
   it("a clean ruleset gives three files per version and no diagnostics", async () => {
-    const { files, errors } = await diagnose(header + entity("NP") + rule("NP", 'name matches "[A-Z]+"'));
+    const { files, errors } = await diagnose(
+      header + entity("NP") + rule("NP", 'name matches "[A-Z]+"'),
+    );
     expect(errors).toEqual([]);
-    expect(files.map((f) => f.path)).toEqual(["out/t.diag@1.0.0/trace.json", "out/t.diag@1.0.0/validators.js", "out/t.diag@1.0.0/validators.ts"]);
+    expect(files.map((f) => f.path)).toEqual([
+      "out/t.diag@1.0.0/trace.json",
+      "out/t.diag@1.0.0/validators.js",
+      "out/t.diag@1.0.0/validators.ts",
+    ]);
   });
 });

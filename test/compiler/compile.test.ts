@@ -6,7 +6,13 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Finding } from "../../compiler/contract.js";
-import { compileAndImport, context, decode, run, type Module } from "./compile-harness.js";
+import {
+  compileAndImport,
+  context,
+  decode,
+  run,
+  type Module,
+} from "./compile-harness.js";
 
 const RULESET = `
 ruleset t.sem@1.0.0 "Semantics"
@@ -179,7 +185,8 @@ category c2 "Andere"
 let m: Module;
 const base = { ikb_id: "C1", customer_id: "C1" };
 const rrd = context("2024-06-30");
-const codes = (findings: Finding[]): string[] => findings.map((f) => f.rule).sort();
+const codes = (findings: Finding[]): string[] =>
+  findings.map((f) => f.rule).sort();
 
 beforeAll(async () => {
   ({ module: m } = await compileAndImport(RULESET, "rulesets/t.regel"));
@@ -190,7 +197,9 @@ describe("decoders", () => {
     const r = decode(m, "NP", { ...base, amount: "12.5", rate: "-0.125" });
     expect(r.amount).toBe(1250n);
     expect(r.rate).toBe(-125n);
-    expect(decode(m, "NP", { ...base, amount: "9999999999999999.99" }).amount).toBe(999999999999999999n);
+    expect(
+      decode(m, "NP", { ...base, amount: "9999999999999999.99" }).amount,
+    ).toBe(999999999999999999n);
   });
 
   it("rejects decimals with too many decimals or digits, and reports them under the `value is valid` rule", () => {
@@ -208,24 +217,62 @@ describe("decoders", () => {
   });
 
   it("validates calendar days including leap days", () => {
-    expect(decode(m, "NP", { ...base, date_of_birth: "2024-02-29" }).date_of_birth).toBe(19782);
-    expect(decode(m, "NP", { ...base, date_of_birth: "2023-02-29" }).date_of_birth).toBeUndefined();
-    expect(decode(m, "NP", { ...base, date_of_birth: "1900-02-29" }).date_of_birth).toBeUndefined();
-    expect(decode(m, "NP", { ...base, date_of_birth: "2000-02-29" }).date_of_birth).toBe(11016);
-    expect(decode(m, "NP", { ...base, date_of_birth: "2024-13-01" }).date_of_birth).toBeUndefined();
+    expect(
+      decode(m, "NP", { ...base, date_of_birth: "2024-02-29" }).date_of_birth,
+    ).toBe(19782);
+    expect(
+      decode(m, "NP", { ...base, date_of_birth: "2023-02-29" }).date_of_birth,
+    ).toBeUndefined();
+    expect(
+      decode(m, "NP", { ...base, date_of_birth: "1900-02-29" }).date_of_birth,
+    ).toBeUndefined();
+    expect(
+      decode(m, "NP", { ...base, date_of_birth: "2000-02-29" }).date_of_birth,
+    ).toBe(11016);
+    expect(
+      decode(m, "NP", { ...base, date_of_birth: "2024-13-01" }).date_of_birth,
+    ).toBeUndefined();
   });
 
   it("measures text length in code points", () => {
-    expect(decode(m, "NP", { ...base, last_name: "😀😀😀😀😀" }).last_name).toBe("😀😀😀😀😀");
-    expect(decode(m, "NP", { ...base, last_name: "😀😀😀😀😀😀" }).last_name).toBeUndefined();
+    expect(
+      decode(m, "NP", { ...base, last_name: "😀😀😀😀😀" }).last_name,
+    ).toBe("😀😀😀😀😀");
+    expect(
+      decode(m, "NP", { ...base, last_name: "😀😀😀😀😀😀" }).last_name,
+    ).toBeUndefined();
   });
 
   it("decodes integers, booleans, codes and datetimes with offsets", () => {
-    const r = decode(m, "NP", { ...base, n: "-42", flag: "true", yn: "N", at: "2024-01-01T01:00:00+01:00" });
-    expect(r).toMatchObject({ n: -42, flag: true, yn: "N", at: Date.UTC(2024, 0, 1) });
-    const bad = decode(m, "NP", { ...base, n: "1.0", flag: "yes", yn: "X", at: "2024-01-01T24:00:00Z" });
-    expect(bad).toMatchObject({ n: undefined, flag: undefined, yn: undefined, at: undefined });
-    expect(decode(m, "NP", { ...base, n: "9007199254740993" }).n).toBeUndefined();
+    const r = decode(m, "NP", {
+      ...base,
+      n: "-42",
+      flag: "true",
+      yn: "N",
+      at: "2024-01-01T01:00:00+01:00",
+    });
+    expect(r).toMatchObject({
+      n: -42,
+      flag: true,
+      yn: "N",
+      at: Date.UTC(2024, 0, 1),
+    });
+    const bad = decode(m, "NP", {
+      ...base,
+      n: "1.0",
+      flag: "yes",
+      yn: "X",
+      at: "2024-01-01T24:00:00Z",
+    });
+    expect(bad).toMatchObject({
+      n: undefined,
+      flag: undefined,
+      yn: undefined,
+      at: undefined,
+    });
+    expect(
+      decode(m, "NP", { ...base, n: "9007199254740993" }).n,
+    ).toBeUndefined();
   });
 
   it("reports a missing required value under the `value is valid` rule", () => {
@@ -254,7 +301,8 @@ describe("decoders", () => {
 });
 
 describe("expressions", () => {
-  const fails = (row: Record<string, string>, ctx = rrd): string[] => codes(run(m, "NP", { ...base, ...row }, ctx).findings);
+  const fails = (row: Record<string, string>, ctx = rrd): string[] =>
+    codes(run(m, "NP", { ...base, ...row }, ctx).findings);
 
   it("division keeps the larger scale plus 6 digits, rounding half to even", () => {
     expect(fails({ n: "2", amount: "0.03" })).not.toContain("div1"); // 0.000000015 -> 0.00000002
@@ -263,13 +311,17 @@ describe("expressions", () => {
   });
 
   it("multiplies exactly", () => {
-    expect(fails({ n: "2", rate: "1.000", amount: "1.00" })).not.toContain("rate1");
+    expect(fails({ n: "2", rate: "1.000", amount: "1.00" })).not.toContain(
+      "rate1",
+    );
     expect(fails({ n: "2", rate: "1.001", amount: "1.00" })).toContain("rate1");
   });
 
   it("clamps month arithmetic to the end of the month", () => {
     expect(fails({ n: "2", date_of_birth: "2024-01-31" })).toContain("mon1");
-    expect(fails({ n: "2", date_of_birth: "2023-01-31" })).not.toContain("mon1");
+    expect(fails({ n: "2", date_of_birth: "2023-01-31" })).not.toContain(
+      "mon1",
+    );
   });
 
   it("counts working days with the calendar's weekend, fixed and Easter holidays", () => {
@@ -285,7 +337,15 @@ describe("expressions", () => {
   });
 
   it("checks BSN, IBAN, country and postcode", () => {
-    expect(fails({ n: "2", bsn: "123456782", iban: "NL91ABNA0417164300", country: "NL", postcode: "1234 AB" })).not.toContain("fn1");
+    expect(
+      fails({
+        n: "2",
+        bsn: "123456782",
+        iban: "NL91ABNA0417164300",
+        country: "NL",
+        postcode: "1234 AB",
+      }),
+    ).not.toContain("fn1");
     expect(fails({ n: "2", bsn: "123456789" })).toContain("fn1");
     expect(fails({ n: "2", iban: "NL91ABNA0417164301" })).toContain("fn1");
     expect(fails({ n: "2", country: "XX" })).toContain("fn1");
@@ -293,7 +353,12 @@ describe("expressions", () => {
   });
 
   it("applies a rule only to the roles it names", () => {
-    const v = run(m, "NP", { ikb_id: "C1", customer_id: "C2", n: "2", bsn: "123456789" }, rrd);
+    const v = run(
+      m,
+      "NP",
+      { ikb_id: "C1", customer_id: "C2", n: "2", bsn: "123456789" },
+      rrd,
+    );
     expect(codes(v.findings)).not.toContain("fn1");
   });
 
@@ -310,18 +375,29 @@ describe("expressions", () => {
   it("aggregates over the records of the IKB", () => {
     const ba = (account: string, holder: string, balance: string) =>
       decode(m, "BA", { ikb_id: "C1", account_id: account, holder, balance });
-    const ok = context("2024-06-30", { BA: [ba("A1", "C1", "50.00"), ba("A2", "C2", "500.00")] });
+    const ok = context("2024-06-30", {
+      BA: [ba("A1", "C1", "50.00"), ba("A2", "C2", "500.00")],
+    });
     expect(fails({ n: "2" }, ok)).not.toContain("agg1");
-    const tooMuch = context("2024-06-30", { BA: [ba("A1", "C1", "50.00"), ba("A2", "C1", "50.00")] });
+    const tooMuch = context("2024-06-30", {
+      BA: [ba("A1", "C1", "50.00"), ba("A2", "C1", "50.00")],
+    });
     expect(fails({ n: "2" }, tooMuch)).toContain("agg1");
-    expect(fails({ n: "2" }, context("2024-06-30", { BA: [] }))).toContain("agg1");
+    expect(fails({ n: "2" }, context("2024-06-30", { BA: [] }))).toContain(
+      "agg1",
+    );
     expect(m.needsIkb).toEqual(["NP"]);
   });
 });
 
 describe("findings and checks", () => {
   it("builds findings with key, role, offending values and filled-in message", () => {
-    const { findings, passed } = run(m, "NP", { ...base, n: "2", last_name: "ABCD" }, rrd);
+    const { findings, passed } = run(
+      m,
+      "NP",
+      { ...base, n: "2", last_name: "ABCD" },
+      rrd,
+    );
     expect(passed).toBe(false);
     const f = findings.find((x) => x.rule === "len1");
     expect(f).toEqual({
@@ -339,7 +415,12 @@ describe("findings and checks", () => {
   it("the fused check agrees with the per-rule functions", () => {
     const rows: Record<string, string>[] = [
       { n: "2" },
-      { n: "1", last_name: "ABCDE", amount: "0.01", date_of_birth: "2024-01-31" },
+      {
+        n: "1",
+        last_name: "ABCDE",
+        amount: "0.01",
+        date_of_birth: "2024-01-31",
+      },
       { yn: "J", bsn: "1", at: "2025-01-01T00:00:00Z" },
     ];
     for (const row of rows) {
@@ -348,8 +429,15 @@ describe("findings and checks", () => {
       const passed = m.checks.NP(record, rrd, fused);
       const single: Finding[] = [];
       for (const t of m.trace) {
-        const fn = m[t.code] as ((e: string, r: unknown, c: unknown, o: Finding[]) => Finding[]) | undefined;
-        if (t.code !== "fmt0001" && typeof fn === "function" && t.entities.includes("NP")) fn("NP", record, rrd, single);
+        const fn = m[t.code] as
+          | ((e: string, r: unknown, c: unknown, o: Finding[]) => Finding[])
+          | undefined;
+        if (
+          t.code !== "fmt0001" &&
+          typeof fn === "function" &&
+          t.entities.includes("NP")
+        )
+          fn("NP", record, rrd, single);
       }
       expect(codes(fused)).toEqual(codes(single));
       expect(passed).toBe(fused.length === 0);
@@ -357,9 +445,18 @@ describe("findings and checks", () => {
   });
 
   it("reports an undecodable value once, from the decoder, with the delivered text", () => {
-    const { findings } = run(m, "NP", { ...base, n: "2", date_of_birth: "2023-02-29" }, rrd);
+    const { findings } = run(
+      m,
+      "NP",
+      { ...base, n: "2", date_of_birth: "2023-02-29" },
+      rrd,
+    );
     expect(findings.filter((f) => f.rule === "fmt0001")).toEqual([
-      expect.objectContaining({ attribute: "date_of_birth", values: { date_of_birth: "2023-02-29" }, message: "date_of_birth ongeldig: 2023-02-29" }),
+      expect.objectContaining({
+        attribute: "date_of_birth",
+        values: { date_of_birth: "2023-02-29" },
+        message: "date_of_birth ongeldig: 2023-02-29",
+      }),
     ]);
   });
 });
@@ -367,30 +464,88 @@ describe("findings and checks", () => {
 describe("classification and exported data", () => {
   it("puts an IKB in a category by result (role and attribute) or marking, and lists blocked payouts", () => {
     const np = decode(m, "NP", { ...base, n: "2" });
-    const finding = (rule: string, role: "D" | "V", attribute?: string): Finding => ({
-      rule, severity: "signalling", entity: "NP", role, attribute, key: "", values: {}, message: "",
+    const finding = (
+      rule: string,
+      role: "D" | "V",
+      attribute?: string,
+    ): Finding => ({
+      rule,
+      severity: "signalling",
+      entity: "NP",
+      role,
+      attribute,
+      key: "",
+      values: {},
+      message: "",
     });
-    expect(m.classify([], { NP: [np] })).toEqual({ categories: [], payoutsBlocked: [], meetsAutomatedControls: true });
-    expect(m.classify([finding("fmt0001", "D", "date_of_birth")], {}).categories).toEqual(["c1"]);
-    expect(m.classify([finding("fmt0001", "V", "date_of_birth")], {}).categories).toEqual([]);
-    expect(m.classify([finding("fmt0001", "D", "amount")], {}).categories).toEqual([]);
-    expect(m.classify([finding("fn1", "V")], {})).toEqual({ categories: ["c2"], payoutsBlocked: ["p1"], meetsAutomatedControls: false });
+    expect(m.classify([], { NP: [np] })).toEqual({
+      categories: [],
+      payoutsBlocked: [],
+      meetsAutomatedControls: true,
+    });
+    expect(
+      m.classify([finding("fmt0001", "D", "date_of_birth")], {}).categories,
+    ).toEqual(["c1"]);
+    expect(
+      m.classify([finding("fmt0001", "V", "date_of_birth")], {}).categories,
+    ).toEqual([]);
+    expect(
+      m.classify([finding("fmt0001", "D", "amount")], {}).categories,
+    ).toEqual([]);
+    expect(m.classify([finding("fn1", "V")], {})).toEqual({
+      categories: ["c2"],
+      payoutsBlocked: ["p1"],
+      meetsAutomatedControls: false,
+    });
     const marked = decode(m, "NP", { ...base, yn: "N" });
     expect(m.classify([], { NP: [marked] }).categories).toEqual(["c1"]);
-    const representative = decode(m, "NP", { ikb_id: "C1", customer_id: "C9", yn: "N" });
+    const representative = decode(m, "NP", {
+      ikb_id: "C1",
+      customer_id: "C9",
+      yn: "N",
+    });
     expect(m.classify([], { NP: [representative] }).categories).toEqual([]);
   });
 
   it("exports metadata, entities, trace, categories, payouts and file rules", () => {
-    expect(m.metadata).toMatchObject({ name: "t.sem", version: "1.0.0", id: "t.sem@1.0.0", validFrom: "2024-01-01" });
+    expect(m.metadata).toMatchObject({
+      name: "t.sem",
+      version: "1.0.0",
+      id: "t.sem@1.0.0",
+      validFrom: "2024-01-01",
+    });
     expect(m.entities.map((e) => e.name)).toEqual(["NP", "BA"]);
-    expect(m.entities[1].fields.find((f) => f.name === "holder")?.type).toBe("ref NP.customer_id");
+    expect(m.entities[1].fields.find((f) => f.name === "holder")?.type).toBe(
+      "ref NP.customer_id",
+    );
     const len1 = m.trace.find((t) => t.code === "len1");
-    expect(len1).toMatchObject({ target: "record", entities: ["NP"], roles: ["D", "V"], location: { file: "rulesets/t.regel" }, origin: "t.sem@1.0.0" });
-    expect(len1?.articles).toEqual([{ source: "br", sourceTitle: "Beleidsregel", locator: "art 1" }]);
-    expect(m.trace.find((t) => t.code === "fmt0001")?.categories).toEqual([{ category: "c1", role: "D", attributes: ["NP.date_of_birth"] }]);
-    expect(m.categories.map((c) => [c.name, c.payout])).toEqual([["c1", "p1"], ["c2", "p1"]]);
-    expect(m.payouts).toEqual([{ name: "p1", number: 1, title: "Uitkeerbaar", articles: [{ source: "br", sourceTitle: "Beleidsregel", locator: "art 1" }] }]);
+    expect(len1).toMatchObject({
+      target: "record",
+      entities: ["NP"],
+      roles: ["D", "V"],
+      location: { file: "rulesets/t.regel" },
+      origin: "t.sem@1.0.0",
+    });
+    expect(len1?.articles).toEqual([
+      { source: "br", sourceTitle: "Beleidsregel", locator: "art 1" },
+    ]);
+    expect(m.trace.find((t) => t.code === "fmt0001")?.categories).toEqual([
+      { category: "c1", role: "D", attributes: ["NP.date_of_birth"] },
+    ]);
+    expect(m.categories.map((c) => [c.name, c.payout])).toEqual([
+      ["c1", "p1"],
+      ["c2", "p1"],
+    ]);
+    expect(m.payouts).toEqual([
+      {
+        name: "p1",
+        number: 1,
+        title: "Uitkeerbaar",
+        articles: [
+          { source: "br", sourceTitle: "Beleidsregel", locator: "art 1" },
+        ],
+      },
+    ]);
     expect(m.fileRules).toEqual([]);
   });
 });

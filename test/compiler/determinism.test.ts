@@ -32,20 +32,28 @@ describe("deterministic compilation", () => {
     expect(a.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     expect(a.files.length).toBeGreaterThan(0);
     expect(b.files.map((f) => f.path)).toEqual(a.files.map((f) => f.path));
-    for (let i = 0; i < a.files.length; i++) expect(b.files[i].contents, a.files[i].path).toBe(a.files[i].contents);
+    for (let i = 0; i < a.files.length; i++)
+      expect(b.files[i].contents, a.files[i].path).toBe(a.files[i].contents);
     for (const f of a.files) {
       expect(f.contents, "no absolute paths").not.toContain(process.cwd());
-      expect(f.contents, "no timestamps").not.toMatch(/20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z/);
+      expect(f.contents, "no timestamps").not.toMatch(
+        /20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z/,
+      );
     }
 
     // A ruleset compiled on its own (when it needs no other file) gives the same module.
     const ids = [...new Set(a.files.map((f) => f.path.split("/")[1]))];
     let compared = 0;
     for (const rid of ids) {
-      const own = [...forward].filter(([path]) => path.includes(rid.split("@")[0]));
+      const own = [...forward].filter(([path]) =>
+        path.includes(rid.split("@")[0]),
+      );
       const alone = await compile(new Map(own), { outDir: "out" });
       if (alone.files.length === 0) continue; // it extends or uses another ruleset
-      const mine = (files: typeof a.files) => files.filter((f) => f.path.startsWith(`out/${rid}/`)).map((f) => f.contents);
+      const mine = (files: typeof a.files) =>
+        files
+          .filter((f) => f.path.startsWith(`out/${rid}/`))
+          .map((f) => f.contents);
       expect(mine(alone.files)).toEqual(mine(a.files));
       compared++;
       break;

@@ -19,9 +19,16 @@ import { compileRuleset } from "../../compiler/compile.js";
 import { exampleCase } from "../../compiler/example-runner.js";
 import type { CompiledRuleset, Finding } from "../../compiler/contract.js";
 import { parseDate } from "../../compiler/interpret-values.js";
-import { classifyIkb, interpretRecord } from "../../compiler/reference-interpreter.js";
+import {
+  classifyIkb,
+  interpretRecord,
+} from "../../compiler/reference-interpreter.js";
 import type { Expr } from "../../dsl/ast.js";
-import type { ResolvedEntity, ResolvedField, ResolvedRuleset } from "../../dsl/model.js";
+import type {
+  ResolvedEntity,
+  ResolvedField,
+  ResolvedRuleset,
+} from "../../dsl/model.js";
 import { loadProject, loadProjectFromTexts } from "../../dsl/project.js";
 
 /**
@@ -88,32 +95,83 @@ function literalsOf(ruleset: ResolvedRuleset): Literals {
   const out: Literals = { strings: [], numbers: [], dates: [] };
   for (const rule of ruleset.rules) {
     collect(rule.decl.when, out);
-    if (rule.decl.require && rule.decl.require.kind !== "FileCheck") collect(rule.decl.require, out);
+    if (rule.decl.require && rule.decl.require.kind !== "FileCheck")
+      collect(rule.decl.require, out);
   }
-  for (const cat of ruleset.categories) for (const m of cat.decl.markings) out.strings.push(m.value.value);
-  return { strings: [...new Set(out.strings)], numbers: [...new Set(out.numbers)], dates: [...new Set(out.dates)] };
+  for (const cat of ruleset.categories)
+    for (const m of cat.decl.markings) out.strings.push(m.value.value);
+  return {
+    strings: [...new Set(out.strings)],
+    numbers: [...new Set(out.numbers)],
+    dates: [...new Set(out.dates)],
+  };
 }
 
 const pad = (n: number, w: number) => String(n).padStart(w, "0");
 
 const anyDate = fc
-  .record({ y: fc.integer({ min: 1890, max: 2100 }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }) })
+  .record({
+    y: fc.integer({ min: 1890, max: 2100 }),
+    m: fc.integer({ min: 1, max: 12 }),
+    d: fc.integer({ min: 1, max: 28 }),
+  })
   .map(({ y, m, d }) => `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`);
 
-const EDGE_DATES = ["2024-02-29", "2023-02-29", "2024-01-01", "2023-12-31", "1894-01-01", "2024-13-01", "2024-04-31", "24-01-01", "2024-1-1", "1970-01-01"];
+const EDGE_DATES = [
+  "2024-02-29",
+  "2023-02-29",
+  "2024-01-01",
+  "2023-12-31",
+  "1894-01-01",
+  "2024-13-01",
+  "2024-04-31",
+  "24-01-01",
+  "2024-1-1",
+  "1970-01-01",
+];
 
 const unicode = fc.string({ unit: "grapheme", maxLength: 12 });
 
 /** Texts for the built-in format checks: valid and nearly valid postcodes, IBANs, BSNs and country codes. */
 const FORMATS = [
-  "1234 AB", "1234AB", "0123 AB", "1234 ab", "1234  AB", "9999 ZZ",
-  "NL91ABNA0417164300", "NL91ABNA0417164301", "nl91abna0417164300", "NL91 ABNA 0417 1643 00", "DE89370400440532013000",
-  "GB82WEST12345698765432", "BE68539007547034", "BE6853900754703", "FR1420041010050500013M02606", "XX00", "NL00ABNA0000000000",
-  "111222333", "123456782", "000000000", "12345678", "1234567890", "11122233a",
-  "NL", "nl", "XX", "DE", "UK", "GB", "EL", "NLD", "",
+  "1234 AB",
+  "1234AB",
+  "0123 AB",
+  "1234 ab",
+  "1234  AB",
+  "9999 ZZ",
+  "NL91ABNA0417164300",
+  "NL91ABNA0417164301",
+  "nl91abna0417164300",
+  "NL91 ABNA 0417 1643 00",
+  "DE89370400440532013000",
+  "GB82WEST12345698765432",
+  "BE68539007547034",
+  "BE6853900754703",
+  "FR1420041010050500013M02606",
+  "XX00",
+  "NL00ABNA0000000000",
+  "111222333",
+  "123456782",
+  "000000000",
+  "12345678",
+  "1234567890",
+  "11122233a",
+  "NL",
+  "nl",
+  "XX",
+  "DE",
+  "UK",
+  "GB",
+  "EL",
+  "NLD",
+  "",
 ];
 
-function textCell(max: number | undefined, lits: Literals): fc.Arbitrary<string> {
+function textCell(
+  max: number | undefined,
+  lits: Literals,
+): fc.Arbitrary<string> {
   const options: fc.Arbitrary<string>[] = [
     fc.constant(""),
     fc.string({ maxLength: 12 }),
@@ -123,37 +181,87 @@ function textCell(max: number | undefined, lits: Literals): fc.Arbitrary<string>
   ];
   if (lits.strings.length > 0) options.push(fc.constantFrom(...lits.strings));
   if (max !== undefined) {
-    options.push(fc.constant("x".repeat(max)), fc.constant("x".repeat(max + 1)), fc.constant("😀".repeat(max)), fc.constant("😀".repeat(max + 1)));
+    options.push(
+      fc.constant("x".repeat(max)),
+      fc.constant("x".repeat(max + 1)),
+      fc.constant("😀".repeat(max)),
+      fc.constant("😀".repeat(max + 1)),
+    );
   }
   return fc.oneof(...options);
 }
 
-function decimalCell(precision: number, scale: number, lits: Literals): fc.Arbitrary<string> {
-  const digits = (n: number) => fc.stringMatching(new RegExp(`^[0-9]{1,${Math.max(1, n)}}$`));
+function decimalCell(
+  precision: number,
+  scale: number,
+  lits: Literals,
+): fc.Arbitrary<string> {
+  const digits = (n: number) =>
+    fc.stringMatching(new RegExp(`^[0-9]{1,${Math.max(1, n)}}$`));
   const options: fc.Arbitrary<string>[] = [
     fc.constant(""),
-    fc.tuple(fc.boolean(), digits(Math.max(1, precision - scale)), fc.option(digits(scale + 1), { nil: undefined })).map(
-      ([neg, w, f]) => `${neg ? "-" : ""}${w}${f === undefined || scale === 0 ? "" : `.${f}`}`,
-    ),
+    fc
+      .tuple(
+        fc.boolean(),
+        digits(Math.max(1, precision - scale)),
+        fc.option(digits(scale + 1), { nil: undefined }),
+      )
+      .map(
+        ([neg, w, f]) =>
+          `${neg ? "-" : ""}${w}${f === undefined || scale === 0 ? "" : `.${f}`}`,
+      ),
     fc.integer({ min: -100_000, max: 100_000 }).map(String),
-    fc.constantFrom("0", "-0", "0.00", "1.", ".5", "1e3", "1,5", "abc", "-", "9".repeat(precision), "9".repeat(precision + 1), `${"9".repeat(Math.max(1, precision - scale))}.${"9".repeat(scale)}`, "99999999999999999999999.99", "1.005", "-0.01"),
+    fc.constantFrom(
+      "0",
+      "-0",
+      "0.00",
+      "1.",
+      ".5",
+      "1e3",
+      "1,5",
+      "abc",
+      "-",
+      "9".repeat(precision),
+      "9".repeat(precision + 1),
+      `${"9".repeat(Math.max(1, precision - scale))}.${"9".repeat(scale)}`,
+      "99999999999999999999999.99",
+      "1.005",
+      "-0.01",
+    ),
   ];
   if (lits.numbers.length > 0) options.push(fc.constantFrom(...lits.numbers));
   return fc.oneof(...options);
 }
 
 /** The arbitrary CSV text of one field. */
-function cellFor(ruleset: ResolvedRuleset, entity: ResolvedEntity, field: ResolvedField, lits: Literals): fc.Arbitrary<string> {
+function cellFor(
+  ruleset: ResolvedRuleset,
+  entity: ResolvedEntity,
+  field: ResolvedField,
+  lits: Literals,
+): fc.Arbitrary<string> {
   const ikbKey = ruleset.ikb?.key.name;
   if (field.name === ikbKey) return fc.constantFrom(...IKB_KEYS);
-  const isId = entity.key.includes(field.name) || entity.roleBy === field.name || field.decl.type.name === "ref";
+  const isId =
+    entity.key.includes(field.name) ||
+    entity.roleBy === field.name ||
+    field.decl.type.name === "ref";
   const t = field.decl.type;
   const base = baseCell(ruleset, t, lits, 0);
-  if (isId) return fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...IDS) }, { weight: 1, arbitrary: base });
+  if (isId)
+    return fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom(...IDS) },
+      { weight: 1, arbitrary: base },
+    );
   return base;
 }
 
-function baseCell(ruleset: ResolvedRuleset, t: ResolvedField["decl"]["type"], lits: Literals, depth: number): fc.Arbitrary<string> {
+function baseCell(
+  ruleset: ResolvedRuleset,
+  t: ResolvedField["decl"]["type"],
+  lits: Literals,
+  depth: number,
+): fc.Arbitrary<string> {
   switch (t.name) {
     case "text":
       return textCell(t.maxLength, lits);
@@ -162,7 +270,16 @@ function baseCell(ruleset: ResolvedRuleset, t: ResolvedField["decl"]["type"], li
         fc.constant(""),
         fc.integer({ min: -5, max: 20 }).map(String),
         fc.integer().map(String),
-        fc.constantFrom("9007199254740991", "9007199254740992", "-9007199254740993", "1.5", "01", "+1", " 1", "x"),
+        fc.constantFrom(
+          "9007199254740991",
+          "9007199254740992",
+          "-9007199254740993",
+          "1.5",
+          "01",
+          "+1",
+          " 1",
+          "x",
+        ),
         ...(lits.numbers.length > 0 ? [fc.constantFrom(...lits.numbers)] : []),
       );
     case "money":
@@ -170,37 +287,84 @@ function baseCell(ruleset: ResolvedRuleset, t: ResolvedField["decl"]["type"], li
     case "decimal":
       return decimalCell(t.precision ?? 18, t.scale ?? 0, lits);
     case "date":
-      return fc.oneof(fc.constant(""), anyDate, fc.constantFrom(...EDGE_DATES), ...(lits.dates.length > 0 ? [fc.constantFrom(...lits.dates)] : []));
+      return fc.oneof(
+        fc.constant(""),
+        anyDate,
+        fc.constantFrom(...EDGE_DATES),
+        ...(lits.dates.length > 0 ? [fc.constantFrom(...lits.dates)] : []),
+      );
     case "datetime":
       return fc.oneof(
         fc.constant(""),
-        fc.tuple(anyDate, fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.constantFrom("Z", "+01:00", "-05:30", "")).map(
-          ([d, h, m, z]) => `${d}T${pad(h, 2)}:${pad(m, 2)}:00${z}`,
+        fc
+          .tuple(
+            anyDate,
+            fc.integer({ min: 0, max: 23 }),
+            fc.integer({ min: 0, max: 59 }),
+            fc.constantFrom("Z", "+01:00", "-05:30", ""),
+          )
+          .map(([d, h, m, z]) => `${d}T${pad(h, 2)}:${pad(m, 2)}:00${z}`),
+        fc.constantFrom(
+          "2024-02-29T23:59:59.999Z",
+          "2023-02-29T00:00:00Z",
+          "2024-03-01T24:00:00Z",
+          "2024-03-01T10:00Z",
+          "2024-03-01T10:00:00.123456+02:00",
+          "2024-03-01",
         ),
-        fc.constantFrom("2024-02-29T23:59:59.999Z", "2023-02-29T00:00:00Z", "2024-03-01T24:00:00Z", "2024-03-01T10:00Z", "2024-03-01T10:00:00.123456+02:00", "2024-03-01"),
       );
     case "boolean":
       return fc.constantFrom("", "true", "false", "TRUE", "1", "ja");
     case "code": {
-      const list = t.codeList ? ruleset.codeLists.get(t.codeList.name) : undefined;
+      const list = t.codeList
+        ? ruleset.codeLists.get(t.codeList.name)
+        : undefined;
       const values = list?.values.map((v) => v.code) ?? [];
       return fc.oneof(
-        { weight: 4, arbitrary: values.length > 0 ? fc.constantFrom(...values) : fc.constant("") },
-        { weight: 1, arbitrary: fc.constantFrom("", "UNKNOWN", ...values.map((v) => v.toLowerCase()), ...values.map((v) => ` ${v}`)) },
+        {
+          weight: 4,
+          arbitrary:
+            values.length > 0 ? fc.constantFrom(...values) : fc.constant(""),
+        },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom(
+            "",
+            "UNKNOWN",
+            ...values.map((v) => v.toLowerCase()),
+            ...values.map((v) => ` ${v}`),
+          ),
+        },
       );
     }
     case "ref": {
-      const target = t.refEntity ? ruleset.entities.get(t.refEntity.name) : undefined;
+      const target = t.refEntity
+        ? ruleset.entities.get(t.refEntity.name)
+        : undefined;
       const f = target?.fields.find((g) => g.name === t.refField?.name);
-      return f && depth < 4 ? baseCell(ruleset, f.decl.type, lits, depth + 1) : textCell(undefined, lits);
+      return f && depth < 4
+        ? baseCell(ruleset, f.decl.type, lits, depth + 1)
+        : textCell(undefined, lits);
     }
   }
 }
 
 /** A random CSV row of an entity, by column name; some columns may be left out. */
-function rowFor(ruleset: ResolvedRuleset, entity: ResolvedEntity, lits: Literals): fc.Arbitrary<Record<string, string>> {
+function rowFor(
+  ruleset: ResolvedRuleset,
+  entity: ResolvedEntity,
+  lits: Literals,
+): fc.Arbitrary<Record<string, string>> {
   const cells = entity.fields.map((f) =>
-    fc.oneof({ weight: 15, arbitrary: cellFor(ruleset, entity, f, lits).map((v) => [f.column, v] as const) }, { weight: 1, arbitrary: fc.constant(undefined) }),
+    fc.oneof(
+      {
+        weight: 15,
+        arbitrary: cellFor(ruleset, entity, f, lits).map(
+          (v) => [f.column, v] as const,
+        ),
+      },
+      { weight: 1, arbitrary: fc.constant(undefined) },
+    ),
   );
   return fc.tuple(...cells).map((pairs) => {
     const row: Record<string, string> = {};
@@ -223,40 +387,80 @@ const RRDS = ["2024-01-01", "2023-07-01", "2024-02-29", "2022-12-30"];
  * Cases built from the ruleset's own record examples of this entity, with up to two cells of the
  * subject replaced by random text: near-valid records that reach the rules' deeper conditions.
  */
-function exampleCaseFor(ruleset: ResolvedRuleset, entity: ResolvedEntity, lits: Literals): fc.Arbitrary<Case> | undefined {
+function exampleCaseFor(
+  ruleset: ResolvedRuleset,
+  entity: ResolvedEntity,
+  lits: Literals,
+): fc.Arbitrary<Case> | undefined {
   const cases: Case[] = [];
   for (const rule of ruleset.rules) {
     for (const ex of rule.decl.examples) {
-      if (ex.kind === "RecordExample" && ex.subject.entity.name === entity.name) cases.push(exampleCase(ruleset, ex));
+      if (ex.kind === "RecordExample" && ex.subject.entity.name === entity.name)
+        cases.push(exampleCase(ruleset, ex));
     }
   }
   if (cases.length === 0) return undefined;
   const mutation = fc.array(
-    fc.integer({ min: 0, max: entity.fields.length - 1 }).chain((i) => cellFor(ruleset, entity, entity.fields[i], lits).map((v) => [entity.fields[i].column, v] as const)),
+    fc
+      .integer({ min: 0, max: entity.fields.length - 1 })
+      .chain((i) =>
+        cellFor(ruleset, entity, entity.fields[i], lits).map(
+          (v) => [entity.fields[i].column, v] as const,
+        ),
+      ),
     { maxLength: 2 },
   );
-  return fc.tuple(fc.constantFrom(...cases), mutation, fc.constantFrom(...RRDS, undefined)).map(([c, changes, rrd]) => {
-    const subject = { ...c.subject };
-    for (const [column, v] of changes) subject[column] = v;
-    const ikb = Object.fromEntries(Object.entries(c.ikb).map(([name, rows]) => [name, rows.map((r) => (r === c.subject ? subject : r))]));
-    return { entity: c.entity, subject, ikb, rrd: rrd ?? c.rrd };
-  });
+  return fc
+    .tuple(
+      fc.constantFrom(...cases),
+      mutation,
+      fc.constantFrom(...RRDS, undefined),
+    )
+    .map(([c, changes, rrd]) => {
+      const subject = { ...c.subject };
+      for (const [column, v] of changes) subject[column] = v;
+      const ikb = Object.fromEntries(
+        Object.entries(c.ikb).map(([name, rows]) => [
+          name,
+          rows.map((r) => (r === c.subject ? subject : r)),
+        ]),
+      );
+      return { entity: c.entity, subject, ikb, rrd: rrd ?? c.rrd };
+    });
 }
 
-function caseFor(ruleset: ResolvedRuleset, entity: ResolvedEntity, lits: Literals): fc.Arbitrary<Case> {
+function caseFor(
+  ruleset: ResolvedRuleset,
+  entity: ResolvedEntity,
+  lits: Literals,
+): fc.Arbitrary<Case> {
   const random = randomCaseFor(ruleset, entity, lits);
   const fromExamples = exampleCaseFor(ruleset, entity, lits);
   return fromExamples === undefined ? random : fc.oneof(random, fromExamples);
 }
 
-function randomCaseFor(ruleset: ResolvedRuleset, entity: ResolvedEntity, lits: Literals): fc.Arbitrary<Case> {
-  const others = [...ruleset.entities.values()].map((e) => fc.array(rowFor(ruleset, e, lits), { maxLength: 2 }).map((rows) => [e.name, rows] as const));
-  return fc.record({ subject: rowFor(ruleset, entity, lits), others: fc.tuple(...others), rrd: fc.constantFrom(...RRDS) }).map(({ subject, others, rrd }) => {
-    const ikb: Record<string, Record<string, string>[]> = {};
-    for (const [name, rows] of others) ikb[name] = [...rows];
-    (ikb[entity.name] ??= []).unshift(subject);
-    return { entity: entity.name, subject, ikb, rrd };
-  });
+function randomCaseFor(
+  ruleset: ResolvedRuleset,
+  entity: ResolvedEntity,
+  lits: Literals,
+): fc.Arbitrary<Case> {
+  const others = [...ruleset.entities.values()].map((e) =>
+    fc
+      .array(rowFor(ruleset, e, lits), { maxLength: 2 })
+      .map((rows) => [e.name, rows] as const),
+  );
+  return fc
+    .record({
+      subject: rowFor(ruleset, entity, lits),
+      others: fc.tuple(...others),
+      rrd: fc.constantFrom(...RRDS),
+    })
+    .map(({ subject, others, rrd }) => {
+      const ikb: Record<string, Record<string, string>[]> = {};
+      for (const [name, rows] of others) ikb[name] = [...rows];
+      (ikb[entity.name] ??= []).unshift(subject);
+      return { entity: entity.name, subject, ikb, rrd };
+    });
 }
 
 // ---------------------------------------------------------------- both sides
@@ -265,7 +469,9 @@ type Row = Record<string, string>;
 
 /** The comparable part of a finding (the runtime fills in file and line). */
 function norm(f: Finding): string {
-  const values = Object.fromEntries(Object.entries(f.values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const values = Object.fromEntries(
+    Object.entries(f.values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
   return JSON.stringify({
     rule: f.rule,
     severity: f.severity,
@@ -281,17 +487,26 @@ function norm(f: Finding): string {
 const sorted = (fs: readonly Finding[]) => fs.map(norm).sort();
 
 /** Cells and index of a row for a compiled decoder: columns in a fixed shuffled order, missing columns -1. */
-function cellsOf(entity: ResolvedEntity, row: Row): { cells: string[]; index: number[] } {
+function cellsOf(
+  entity: ResolvedEntity,
+  row: Row,
+): { cells: string[]; index: number[] } {
   const cells: string[] = [];
   const index: number[] = [];
   // Reverse order, so that cell positions differ from field positions.
-  const present = entity.fields.filter((f) => Object.hasOwn(row, f.column)).reverse();
+  const present = entity.fields
+    .filter((f) => Object.hasOwn(row, f.column))
+    .reverse();
   for (const f of present) cells.push(row[f.column]);
   for (const f of entity.fields) index.push(present.indexOf(f));
   return { cells, index };
 }
 
-function ikbKeyOf(ruleset: ResolvedRuleset, entity: ResolvedEntity, row: Row): string | undefined {
+function ikbKeyOf(
+  ruleset: ResolvedRuleset,
+  entity: ResolvedEntity,
+  row: Row,
+): string | undefined {
   const key = ruleset.ikb?.key.name;
   const field = entity.fields.find((f) => f.name === key);
   if (field === undefined) return undefined;
@@ -486,9 +701,15 @@ category c2 "Tweede"
 `;
 
 const project = await loadProject(["rulesets"]);
-const features = loadProjectFromTexts(new Map([["test/features.regel", FEATURES]]));
+const features = loadProjectFromTexts(
+  new Map([["test/features.regel", FEATURES]]),
+);
 const targets = [
-  ...project.rulesets.filter((r) => r.entities.size > 0 && r.rules.some((x) => x.decl.target?.kind !== "FileTarget")),
+  ...project.rulesets.filter(
+    (r) =>
+      r.entities.size > 0 &&
+      r.rules.some((x) => x.decl.target?.kind !== "FileTarget"),
+  ),
   ...features.rulesets,
 ];
 const loaded = new Map<string, Loaded>();
@@ -498,7 +719,9 @@ beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), "regel-differential-"));
   for (const ruleset of targets) {
     const compiled = await compileRuleset(ruleset);
-    expect(compiled.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(compiled.diagnostics.filter((d) => d.severity === "error")).toEqual(
+      [],
+    );
     const dir = join(outDir, ruleset.id);
     mkdirSync(dir, { recursive: true });
     const file = join(dir, "validators.js");
@@ -532,16 +755,31 @@ function runBoth(l: Loaded, c: Case) {
   const { cells, index } = cellsOf(entity, c.subject);
   const record = module.decoders[c.entity](cells, index, compiled);
   const checkOut: Finding[] = [];
-  const passed = module.checks[c.entity](record, { rrd, ikb: decodedIkb, ikbKey }, checkOut);
+  const passed = module.checks[c.entity](
+    record,
+    { rrd, ikb: decodedIkb, ikbKey },
+    checkOut,
+  );
   compiled.push(...checkOut);
 
-  const interpreted = interpretRecord(ruleset, c.entity, c.subject, { rrd: c.rrd, ikb: c.ikb, ikbKey });
+  const interpreted = interpretRecord(ruleset, c.entity, c.subject, {
+    rrd: c.rrd,
+    ikb: c.ikb,
+    ikbKey,
+  });
 
   // Classification of the IKB from the interpreter's findings for all of its records.
   const all: Finding[] = [];
   for (const [name, rows] of Object.entries(c.ikb)) {
     const e = ruleset.entities.get(name)!;
-    for (const row of rows) all.push(...interpretRecord(ruleset, name, row, { rrd: c.rrd, ikb: c.ikb, ikbKey: ikbKeyOf(ruleset, e, row) }));
+    for (const row of rows)
+      all.push(
+        ...interpretRecord(ruleset, name, row, {
+          rrd: c.rrd,
+          ikb: c.ikb,
+          ikbKey: ikbKeyOf(ruleset, e, row),
+        }),
+      );
   }
   return {
     passed,
@@ -565,8 +803,15 @@ describe("compiled validators agree with the reference interpreter", () => {
 
   it("the feature ruleset checks (it has no examples on purpose)", () => {
     // Warnings are expected (a03 uses {attribute} and {value} in a record rule on purpose).
-    const other = features.diagnostics.filter((d) => d.severity === "error" && d.code !== "REG406");
-    expect(other.map((d) => `${d.span.start.line}:${d.span.start.column} ${d.code} ${d.message}`)).toEqual([]);
+    const other = features.diagnostics.filter(
+      (d) => d.severity === "error" && d.code !== "REG406",
+    );
+    expect(
+      other.map(
+        (d) =>
+          `${d.span.start.line}:${d.span.start.column} ${d.code} ${d.message}`,
+      ),
+    ).toEqual([]);
     expect(features.rulesets.map((r) => r.id)).toEqual(["test.features@1.0.0"]);
   });
 
@@ -579,9 +824,11 @@ describe("compiled validators agree with the reference interpreter", () => {
         fc.assert(
           fc.property(caseFor(ruleset, entity, lits), (c) => {
             const r = runBoth(l!, c);
-            for (const f of r.interpreted) fired.add(`${ruleset.id} ${(JSON.parse(f) as Finding).rule}`);
+            for (const f of r.interpreted)
+              fired.add(`${ruleset.id} ${(JSON.parse(f) as Finding).rule}`);
             if (r.passed) passedEntities.add(`${ruleset.id} ${entity.name}`);
-            for (const cat of r.interpretedClass.categories) categoriesHit.add(`${ruleset.id} ${cat}`);
+            for (const cat of r.interpretedClass.categories)
+              categoriesHit.add(`${ruleset.id} ${cat}`);
             expect(r.compiled).toEqual(r.interpreted);
             expect(r.passed).toBe(r.checkFindings === 0);
             expect(r.compiledClass).toEqual(r.interpretedClass);
@@ -594,15 +841,27 @@ describe("compiled validators agree with the reference interpreter", () => {
 
   it("the generated cases make most rules fire and some records pass", () => {
     for (const ruleset of targets) {
-      const rules = ruleset.rules.filter((r) => r.decl.target !== undefined && r.decl.target.kind !== "FileTarget");
+      const rules = ruleset.rules.filter(
+        (r) =>
+          r.decl.target !== undefined && r.decl.target.kind !== "FileTarget",
+      );
       const hit = rules.filter((r) => fired.has(`${ruleset.id} ${r.code}`));
       const missed = rules.filter((r) => !hit.includes(r)).map((r) => r.code);
-      expect(hit.length / rules.length, `${ruleset.id}: rules that never fired: ${missed.join(", ")}`).toBeGreaterThanOrEqual(0.75);
+      expect(
+        hit.length / rules.length,
+        `${ruleset.id}: rules that never fired: ${missed.join(", ")}`,
+      ).toBeGreaterThanOrEqual(0.75);
       // The feature ruleset's rules are too demanding together for a random record to pass them all.
       if (ruleset.id !== "test.features@1.0.0") {
-        expect([...passedEntities].some((e) => e.startsWith(`${ruleset.id} `)), `${ruleset.id}: no record passed all rules`).toBe(true);
+        expect(
+          [...passedEntities].some((e) => e.startsWith(`${ruleset.id} `)),
+          `${ruleset.id}: no record passed all rules`,
+        ).toBe(true);
       }
-      if (ruleset.categories.length > 0) expect([...categoriesHit].some((c) => c.startsWith(`${ruleset.id} `))).toBe(true);
+      if (ruleset.categories.length > 0)
+        expect(
+          [...categoriesHit].some((c) => c.startsWith(`${ruleset.id} `)),
+        ).toBe(true);
     }
   });
 });

@@ -11,7 +11,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { doc, id, lit, quote, text, ts } from "../../compiler/code.js";
 import type { Finding } from "../../compiler/contract.js";
 import type { CompileResult } from "../../compiler/compile.js";
-import { compileAndImport, context, run, type Module } from "./compile-harness.js";
+import {
+  compileAndImport,
+  context,
+  run,
+  type Module,
+} from "./compile-harness.js";
 
 /** Nasty text, as the *value* (what the string means), and as `.regel` string-literal source. */
 const NASTY = 'q" b` d${x} c*/ o/* n\n r\r l\u2028 p\u2029 e\u{1F600} \\ end';
@@ -24,7 +29,8 @@ function regelString(value: string): string {
     else if (ch === "\\") out += "\\\\";
     else if (ch === "\n") out += "\\n";
     else if (ch === "\t") out += "\\t";
-    else if (cp < 0x20 || cp === 0x2028 || cp === 0x2029 || cp > 0xffff) out += `\\u{${cp.toString(16)}}`;
+    else if (cp < 0x20 || cp === 0x2028 || cp === 0x2029 || cp > 0xffff)
+      out += `\\u{${cp.toString(16)}}`;
     else out += ch;
   }
   return `${out}"`;
@@ -39,7 +45,7 @@ const MESSAGE = `${NASTY} {attribute}={value} [{name}]`;
 const RULESET = `
 /// Ruleset doc */ with a terminator ${"`"}backtick${"`"}
 ruleset t.inject@1.0.0 ${S(NASTY)}
-  source br ${S(NASTY)} url ${S("https://example.org/*/?q=\"`${}")}
+  source br ${S(NASTY)} url ${S('https://example.org/*/?q="`${}')}
 
 codelist weird ${S(NASTY)}
   value ${S(CODE_VALUE)} ${S(NASTY)}
@@ -49,7 +55,7 @@ payout p1 1 ${S(NASTY)}
   implements br ${S(NASTY)}
 
 entity NP ${S(NASTY)}
-  file ${S("np */ \"file\".csv")}
+  file ${S('np */ "file".csv')}
   key customer_id
   /// Field doc */ evil
   field customer_id: text(40) required ${S(NASTY)}
@@ -89,19 +95,39 @@ let result: CompileResult;
 let dir: string;
 
 beforeAll(async () => {
-  ({ module: m, result, dir } = await compileAndImport(RULESET, "inject.regel"));
+  ({
+    module: m,
+    result,
+    dir,
+  } = await compileAndImport(RULESET, "inject.regel"));
 });
 
 describe("ruleset text reaches the module only as data", () => {
   it("the generated TypeScript passes tsc --strict", () => {
     const file = result.files.find((f) => f.path.endsWith("validators.ts"))!;
     const tsc = join(process.cwd(), "node_modules/typescript/bin/tsc");
-    const args = ["--ignoreConfig", "--strict", "--noEmit", "--target", "es2022", "--lib", "es2022", "--module", "esnext", "--skipLibCheck", join(dir, file.path)];
-    expect(() => execFileSync(process.execPath, [tsc, ...args], { encoding: "utf8" })).not.toThrow();
+    const args = [
+      "--ignoreConfig",
+      "--strict",
+      "--noEmit",
+      "--target",
+      "es2022",
+      "--lib",
+      "es2022",
+      "--module",
+      "esnext",
+      "--skipLibCheck",
+      join(dir, file.path),
+    ];
+    expect(() =>
+      execFileSync(process.execPath, [tsc, ...args], { encoding: "utf8" }),
+    ).not.toThrow();
   });
 
   it("contains no raw line separators and no comment terminator from the ruleset", () => {
-    const source = result.files.find((f) => f.path.endsWith("validators.ts"))!.contents;
+    const source = result.files.find((f) =>
+      f.path.endsWith("validators.ts"),
+    )!.contents;
     expect(source).not.toMatch(/[\u2028\u2029]/);
     expect(source).not.toContain("alert(1) /*");
     expect(source).not.toContain("*/ evil");
@@ -109,26 +135,50 @@ describe("ruleset text reaches the module only as data", () => {
 
   it("reproduces titles, meanings, sources, descriptions and code values exactly", () => {
     expect(m.metadata.title).toBe(NASTY);
-    expect(m.metadata.sources).toEqual([{ alias: "br", title: NASTY, url: 'https://example.org/*/?q="`${}' }]);
+    expect(m.metadata.sources).toEqual([
+      { alias: "br", title: NASTY, url: 'https://example.org/*/?q="`${}' },
+    ]);
     const np = m.entities[0];
     expect(np.title).toBe(NASTY);
     expect(np.file).toBe('np */ "file".csv');
     expect(np.fields.map((f) => f.description)).toEqual([NASTY, NASTY, NASTY]);
     const t1 = m.trace.find((t) => t.code === "inj0001")!;
-    expect([t1.title, t1.meaning, t1.articles[0].sourceTitle, t1.articles[0].locator]).toEqual([NASTY, NASTY, NASTY, NASTY]);
-    expect(m.categories[0]).toMatchObject({ title: NASTY, markings: [{ entity: "NP", field: "sort", value: CODE_VALUE, role: undefined }] });
+    expect([
+      t1.title,
+      t1.meaning,
+      t1.articles[0].sourceTitle,
+      t1.articles[0].locator,
+    ]).toEqual([NASTY, NASTY, NASTY, NASTY]);
+    expect(m.categories[0]).toMatchObject({
+      title: NASTY,
+      markings: [
+        { entity: "NP", field: "sort", value: CODE_VALUE, role: undefined },
+      ],
+    });
     expect(m.payouts[0].title).toBe(NASTY);
   });
 
   it("decodes and compares nasty code values, and fills nasty messages", () => {
     const ctx = context("2024-01-01");
-    const ok = run(m, "NP", { customer_id: "C", name: 'ab"`${*/\u{1F600}', sort: CODE_VALUE }, ctx);
+    const ok = run(
+      m,
+      "NP",
+      { customer_id: "C", name: 'ab"`${*/\u{1F600}', sort: CODE_VALUE },
+      ctx,
+    );
     expect(ok.findings).toEqual([]);
     expect(ok.record.sort).toBe(CODE_VALUE);
-    const bad = run(m, "NP", { customer_id: "C", name: "x1", sort: "plain" }, ctx);
+    const bad = run(
+      m,
+      "NP",
+      { customer_id: "C", name: "x1", sort: "plain" },
+      ctx,
+    );
     const f1 = bad.findings.find((f: Finding) => f.rule === "inj0001")!;
     expect(f1.message).toBe(`${NASTY} name=x1 [x1]`);
-    expect(bad.findings.find((f: Finding) => f.rule === "inj0002")!.message).toBe(NASTY);
+    expect(
+      bad.findings.find((f: Finding) => f.rule === "inj0002")!.message,
+    ).toBe(NASTY);
     expect(m.classify([], { NP: [ok.record] }).categories).toEqual(["c1"]);
   });
 });
@@ -148,23 +198,29 @@ describe("code fragments", () => {
   it("interpolated strings become literals, never code", () => {
     const evil = '"); process.exit(1); ("';
     expect(text(ts`f(${evil})`)).toBe(`f(${JSON.stringify(evil)})`);
-    expect(text(lit({ a: ["x", 1, 2n, undefined, true] }))).toBe('{ a: ["x", 1, 2n, undefined, true] }');
+    expect(text(lit({ a: ["x", 1, 2n, undefined, true] }))).toBe(
+      '{ a: ["x", 1, 2n, undefined, true] }',
+    );
   });
 
   it("identifiers must be plain and not reserved", () => {
     expect(text(id("dmc0000"))).toBe("dmc0000");
-    for (const bad of ["a-b", "1a", "class", "a b", "x;y", "__proto__", ""]) expect(() => id(bad)).toThrow();
+    for (const bad of ["a-b", "1a", "class", "a b", "x;y", "__proto__", ""])
+      expect(() => id(bad)).toThrow();
   });
 
   it("doc comments cannot be closed from inside", () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: "binary" }), { maxLength: 4 }), (lines) => {
-        const comment = text(doc(lines));
-        if (comment === "") return;
-        const inner = comment.slice(3, comment.lastIndexOf("*/"));
-        expect(inner).not.toContain("*/");
-        expect(inner).not.toMatch(/[\u2028\u2029]/);
-      }),
+      fc.property(
+        fc.array(fc.string({ unit: "binary" }), { maxLength: 4 }),
+        (lines) => {
+          const comment = text(doc(lines));
+          if (comment === "") return;
+          const inner = comment.slice(3, comment.lastIndexOf("*/"));
+          expect(inner).not.toContain("*/");
+          expect(inner).not.toMatch(/[\u2028\u2029]/);
+        },
+      ),
       { numRuns: 300 },
     );
   });

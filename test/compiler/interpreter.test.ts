@@ -2,7 +2,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../../compiler/contract.js";
 import { exampleCase, runExamples } from "../../compiler/example-runner.js";
-import { checkFiles, classifyIkb, interpretRecord, interpretRule } from "../../compiler/reference-interpreter.js";
+import {
+  checkFiles,
+  classifyIkb,
+  interpretRecord,
+  interpretRule,
+} from "../../compiler/reference-interpreter.js";
 import { loadProjectFromTexts } from "../../dsl/project.js";
 import {
   addMonths,
@@ -29,7 +34,9 @@ describe("interpreter values: dates", () => {
   it("agrees with the platform calendar for formatting", () => {
     fc.assert(
       fc.property(fc.integer({ min: -100_000, max: 100_000 }), (days) => {
-        expect(formatDate(days)).toBe(new Date(days * 86_400_000).toISOString().slice(0, 10));
+        expect(formatDate(days)).toBe(
+          new Date(days * 86_400_000).toISOString().slice(0, 10),
+        );
       }),
       { numRuns: 300 },
     );
@@ -56,10 +63,18 @@ describe("interpreter values: dates", () => {
   });
 
   it("parses datetimes with Z or an offset", () => {
-    expect(parseDateTime("2024-03-01T10:00:00Z")).toBe(Date.UTC(2024, 2, 1, 10));
-    expect(parseDateTime("2024-03-01T10:00+01:00")).toBe(Date.UTC(2024, 2, 1, 9));
-    expect(parseDateTime("2024-03-01T10:00:00.5-02:30")).toBe(Date.UTC(2024, 2, 1, 12, 30, 0, 500));
-    expect(parseDateTime("2024-03-01T10:00:00.123456789Z")).toBe(Date.UTC(2024, 2, 1, 10, 0, 0, 123));
+    expect(parseDateTime("2024-03-01T10:00:00Z")).toBe(
+      Date.UTC(2024, 2, 1, 10),
+    );
+    expect(parseDateTime("2024-03-01T10:00+01:00")).toBe(
+      Date.UTC(2024, 2, 1, 9),
+    );
+    expect(parseDateTime("2024-03-01T10:00:00.5-02:30")).toBe(
+      Date.UTC(2024, 2, 1, 12, 30, 0, 500),
+    );
+    expect(parseDateTime("2024-03-01T10:00:00.123456789Z")).toBe(
+      Date.UTC(2024, 2, 1, 10, 0, 0, 123),
+    );
     expect(parseDateTime("2024-03-01T10:00:00")).toBeUndefined();
     expect(parseDateTime("2024-03-01T24:00:00Z")).toBeUndefined();
     expect(parseDateTime("2023-02-29T10:00:00Z")).toBeUndefined();
@@ -72,7 +87,11 @@ describe("interpreter values: decoding CSV text", () => {
     expect(ok(decodeCell({ kind: "text", maxLength: 2 }, "ab"))).toBe(true);
     expect(ok(decodeCell({ kind: "text", maxLength: 2 }, "abc"))).toBe(false);
     expect(ok(decodeCell({ kind: "text", maxLength: 2 }, "😀😀"))).toBe(true);
-    expect(ok(decodeCell({ kind: "text", maxLength: undefined }, "x".repeat(10_000)))).toBe(true);
+    expect(
+      ok(
+        decodeCell({ kind: "text", maxLength: undefined }, "x".repeat(10_000)),
+      ),
+    ).toBe(true);
   });
 
   it("integers are safe integers written as -?digits", () => {
@@ -88,7 +107,9 @@ describe("interpreter values: decoding CSV text", () => {
   it("money is decimal(18,2): at most 2 decimals and 18 digits, exact", () => {
     const k = { kind: "decimal", precision: 18, scale: 2 } as const;
     const r = decodeCell(k, "0.10");
-    expect(r.ok && (r.value as Dec).plus(new Dec("0.20")).eq(new Dec("0.3"))).toBe(true);
+    expect(
+      r.ok && (r.value as Dec).plus(new Dec("0.20")).eq(new Dec("0.3")),
+    ).toBe(true);
     expect(ok(decodeCell(k, "1.234"))).toBe(false);
     expect(ok(decodeCell(k, "-1.5"))).toBe(true);
     expect(ok(decodeCell(k, "1."))).toBe(false);
@@ -101,7 +122,10 @@ describe("interpreter values: decoding CSV text", () => {
   });
 
   it("booleans, codes and dates", () => {
-    expect(decodeCell({ kind: "boolean" }, "true")).toEqual({ ok: true, value: true });
+    expect(decodeCell({ kind: "boolean" }, "true")).toEqual({
+      ok: true,
+      value: true,
+    });
     expect(ok(decodeCell({ kind: "boolean" }, "TRUE"))).toBe(false);
     const code = { kind: "code", values: new Set(["JA", "NEE"]) } as const;
     expect(ok(decodeCell(code, "JA"))).toBe(true);
@@ -288,21 +312,34 @@ category identity "Identiteit"
 
 const project = loadProjectFromTexts(new Map([["t.regel", SOURCE]]));
 const rs = project.rulesets[0];
-const ctx = (ikb: Record<string, Record<string, string>[]> = {}, rrd = "2024-01-01") => ({ rrd, ikb });
-const codes = (fs: Finding[]) => fs.map((f) => `${f.rule}${f.attribute ? `.${f.attribute}` : ""}`);
+const ctx = (
+  ikb: Record<string, Record<string, string>[]> = {},
+  rrd = "2024-01-01",
+) => ({ rrd, ikb });
+const codes = (fs: Finding[]) =>
+  fs.map((f) => `${f.rule}${f.attribute ? `.${f.attribute}` : ""}`);
 
 describe("reference interpreter on a ruleset", () => {
   it("the test ruleset checks cleanly", () => {
     const errors = project.diagnostics.filter((d) => d.severity === "error");
-    expect(errors.map((d) => `${d.span.start.line} ${d.code} ${d.message}`)).toEqual([]);
+    expect(
+      errors.map((d) => `${d.span.start.line} ${d.code} ${d.message}`),
+    ).toEqual([]);
     // r_score uses {attribute} and {value} in a record rule on purpose: they print nothing.
-    expect(project.diagnostics.filter((d) => d.severity === "warning").map((d) => d.code)).toEqual(["REG224", "REG224"]);
+    expect(
+      project.diagnostics
+        .filter((d) => d.severity === "warning")
+        .map((d) => d.code),
+    ).toEqual(["REG224", "REG224"]);
   });
 
   it("runs every example of the test ruleset as declared", () => {
     const results = runExamples(rs);
     expect(results.length).toBe(29);
-    for (const r of results) expect(`${r.rule} ${r.example} ${r.actual}`).toBe(`${r.rule} ${r.example} ${r.expected}`);
+    for (const r of results)
+      expect(`${r.rule} ${r.example} ${r.actual}`).toBe(
+        `${r.rule} ${r.example} ${r.expected}`,
+      );
   });
 
   it("builds findings with role, key, values and message", () => {
@@ -321,73 +358,201 @@ describe("reference interpreter on a ruleset", () => {
       },
     ]);
     // Not the depositor: role V. An explicit IKB key wins over the record's own.
-    expect(interpretRule(rs, "r_score", "NP", { ...row, klant: "K2" }, ctx())[0].role).toBe("V");
-    expect(interpretRule(rs, "r_score", "NP", row, { ...ctx(), ikbKey: "K9" })[0].role).toBe("V");
+    expect(
+      interpretRule(rs, "r_score", "NP", { ...row, klant: "K2" }, ctx())[0]
+        .role,
+    ).toBe("V");
+    expect(
+      interpretRule(rs, "r_score", "NP", row, { ...ctx(), ikbKey: "K9" })[0]
+        .role,
+    ).toBe("V");
   });
 
   it("treats absent values: comparisons false, not-in true, arithmetic absent", () => {
     const row = { ikb_id: "K1", klant: "K1" };
-    expect(codes(interpretRule(rs, "r_score", "NP", row, ctx()))).toEqual(["r_score"]);
+    expect(codes(interpretRule(rs, "r_score", "NP", row, ctx()))).toEqual([
+      "r_score",
+    ]);
     expect(codes(interpretRule(rs, "r_notin", "NP", row, ctx()))).toEqual([]);
-    expect(codes(interpretRule(rs, "r_notin", "NP", { ...row, score: "2" }, ctx()))).toEqual(["r_notin"]);
+    expect(
+      codes(interpretRule(rs, "r_notin", "NP", { ...row, score: "2" }, ctx())),
+    ).toEqual(["r_notin"]);
     // An invalid value is absent for every rule but `is valid`.
-    expect(codes(interpretRule(rs, "r_score", "NP", { ...row, score: "9x" }, ctx()))).toEqual(["r_score"]);
-    expect(codes(interpretRule(rs, "r_div", "NP", { ...row, score: "9x" }, ctx()))).toEqual([]);
+    expect(
+      codes(interpretRule(rs, "r_score", "NP", { ...row, score: "9x" }, ctx())),
+    ).toEqual(["r_score"]);
+    expect(
+      codes(interpretRule(rs, "r_div", "NP", { ...row, score: "9x" }, ctx())),
+    ).toEqual([]);
   });
 
   it("reports invalid values per attribute with the raw text", () => {
-    const row = { ikb_id: "K1", klant: "K1", last_name: "Jansen", date_of_birth: "2023-02-29", deceased: "X", score: "1.0" };
+    const row = {
+      ikb_id: "K1",
+      klant: "K1",
+      last_name: "Jansen",
+      date_of_birth: "2023-02-29",
+      deceased: "X",
+      score: "1.0",
+    };
     const fs = interpretRule(rs, "r_valid", "NP", row, ctx());
-    expect(codes(fs)).toEqual(["r_valid.last_name", "r_valid.date_of_birth", "r_valid.deceased", "r_valid.score"]);
+    expect(codes(fs)).toEqual([
+      "r_valid.last_name",
+      "r_valid.date_of_birth",
+      "r_valid.deceased",
+      "r_valid.score",
+    ]);
     expect(fs[1].values).toEqual({ date_of_birth: "2023-02-29" });
     expect(fs[1].message).toBe("date_of_birth: 2023-02-29");
-    expect(codes(interpretRule(rs, "r_valid", "NP", { ...row, last_name: "Jans", date_of_birth: "2024-02-29", deceased: "J", score: "-0" }, ctx()))).toEqual([]);
+    expect(
+      codes(
+        interpretRule(
+          rs,
+          "r_valid",
+          "NP",
+          {
+            ...row,
+            last_name: "Jans",
+            date_of_birth: "2024-02-29",
+            deceased: "J",
+            score: "-0",
+          },
+          ctx(),
+        ),
+      ),
+    ).toEqual([]);
     // BA.balance only, not the other BA fields.
-    expect(codes(interpretRule(rs, "r_valid", "BA", { ikb_id: "K1", account_id: "A", balance: "1.234", rate: "x" }, ctx()))).toEqual(["r_valid.balance"]);
+    expect(
+      codes(
+        interpretRule(
+          rs,
+          "r_valid",
+          "BA",
+          { ikb_id: "K1", account_id: "A", balance: "1.234", rate: "x" },
+          ctx(),
+        ),
+      ),
+    ).toEqual(["r_valid.balance"]);
   });
 
   it("applies to D skips representatives", () => {
     const row = { ikb_id: "K1", klant: "K2", date_of_birth: "2030-01-01" };
     expect(codes(interpretRule(rs, "r_dob", "NP", row, ctx()))).toEqual([]);
-    expect(codes(interpretRule(rs, "r_dob", "NP", { ...row, klant: "K1" }, ctx()))).toEqual(["r_dob.date_of_birth"]);
-    expect(codes(interpretRule(rs, "r_dob", "NP", { ...row, klant: "K1", date_of_birth: "1893-12-31" }, ctx("2024-01-01" as never)))).toEqual(["r_dob.date_of_birth"]);
-    expect(codes(interpretRule(rs, "r_dob", "NP", { ...row, klant: "K1", date_of_birth: "1894-01-02" }, ctx()))).toEqual([]);
+    expect(
+      codes(interpretRule(rs, "r_dob", "NP", { ...row, klant: "K1" }, ctx())),
+    ).toEqual(["r_dob.date_of_birth"]);
+    expect(
+      codes(
+        interpretRule(
+          rs,
+          "r_dob",
+          "NP",
+          { ...row, klant: "K1", date_of_birth: "1893-12-31" },
+          ctx("2024-01-01" as never),
+        ),
+      ),
+    ).toEqual(["r_dob.date_of_birth"]);
+    expect(
+      codes(
+        interpretRule(
+          rs,
+          "r_dob",
+          "NP",
+          { ...row, klant: "K1", date_of_birth: "1894-01-02" },
+          ctx(),
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it("divides with the larger scale plus 6 digits, rounding half to even", () => {
     // 1/128 = 0.0078125 -> 0.007812 (half to even), 3/128 = 0.0234375 -> 0.023438.
-    expect(codes(interpretRule(rs, "r_div", "NP", { score: "1" }, ctx()))).toEqual([]);
-    expect(codes(interpretRule(rs, "r_div", "NP", { score: "3" }, ctx()))).toEqual(["r_div"]);
+    expect(
+      codes(interpretRule(rs, "r_div", "NP", { score: "1" }, ctx())),
+    ).toEqual([]);
+    expect(
+      codes(interpretRule(rs, "r_div", "NP", { score: "3" }, ctx())),
+    ).toEqual(["r_div"]);
   });
 
   it("aggregates over the IKB, skipping absent amounts in sums", () => {
     const np = { ikb_id: "K1", klant: "C1" };
-    const ba = (id: string, holder: string, balance: string) => ({ ikb_id: "K1", account_id: id, holder_id: holder, balance });
-    const ikb = { NP: [np], BA: [ba("A1", "C1", "10.00"), ba("A2", "C1", "0.50"), ba("A3", "C2", "99.00")] };
+    const ba = (id: string, holder: string, balance: string) => ({
+      ikb_id: "K1",
+      account_id: id,
+      holder_id: holder,
+      balance,
+    });
+    const ikb = {
+      NP: [np],
+      BA: [
+        ba("A1", "C1", "10.00"),
+        ba("A2", "C1", "0.50"),
+        ba("A3", "C2", "99.00"),
+      ],
+    };
     expect(codes(interpretRule(rs, "r_count", "NP", np, ctx(ikb)))).toEqual([]);
     const withInvalid = { ...ikb, BA: [...ikb.BA, ba("A4", "C1", "abc")] };
-    expect(codes(interpretRule(rs, "r_count", "NP", np, ctx(withInvalid)))).toEqual(["r_count"]);
-    const withAbsent = { ...ikb, BA: [ba("A1", "C1", "10.50"), ba("A4", "C1", "")] };
-    expect(codes(interpretRule(rs, "r_count", "NP", np, ctx(withAbsent)))).toEqual([]);
+    expect(
+      codes(interpretRule(rs, "r_count", "NP", np, ctx(withInvalid))),
+    ).toEqual(["r_count"]);
+    const withAbsent = {
+      ...ikb,
+      BA: [ba("A1", "C1", "10.50"), ba("A4", "C1", "")],
+    };
+    expect(
+      codes(interpretRule(rs, "r_count", "NP", np, ctx(withAbsent))),
+    ).toEqual([]);
   });
 
   it("compares datetimes in time and multiplies exactly", () => {
     const ba = { ikb_id: "K1", account_id: "A1" };
-    expect(codes(interpretRule(rs, "r_ba", "BA", { ...ba, opened_at: "2023-12-31T23:00:00Z" }, ctx()))).toEqual([]);
-    expect(codes(interpretRule(rs, "r_ba", "BA", { ...ba, opened_at: "2023-12-31T22:59:59.999Z" }, ctx()))).toEqual(["r_ba"]);
-    expect(codes(interpretRule(rs, "r_ba", "BA", { ...ba, rate: "0.5000" }, ctx()))).toEqual(["r_ba"]);
-    expect(codes(interpretRule(rs, "r_ba", "BA", { ...ba, blocked: "yes" }, ctx()))).toEqual([]);
+    expect(
+      codes(
+        interpretRule(
+          rs,
+          "r_ba",
+          "BA",
+          { ...ba, opened_at: "2023-12-31T23:00:00Z" },
+          ctx(),
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      codes(
+        interpretRule(
+          rs,
+          "r_ba",
+          "BA",
+          { ...ba, opened_at: "2023-12-31T22:59:59.999Z" },
+          ctx(),
+        ),
+      ),
+    ).toEqual(["r_ba"]);
+    expect(
+      codes(interpretRule(rs, "r_ba", "BA", { ...ba, rate: "0.5000" }, ctx())),
+    ).toEqual(["r_ba"]);
+    expect(
+      codes(interpretRule(rs, "r_ba", "BA", { ...ba, blocked: "yes" }, ctx())),
+    ).toEqual([]);
   });
 
   it("tests regular expressions against the whole text", () => {
-    expect(codes(interpretRule(rs, "r_text", "NP", { last_name: "Jan" }, ctx()))).toEqual([]);
-    expect(codes(interpretRule(rs, "r_text", "NP", { last_name: "xJan" }, ctx()))).toEqual(["r_text.last_name"]);
-    expect(codes(interpretRule(rs, "r_text", "NP", { last_name: "Janne" }, ctx()))).toEqual(["r_text.last_name"]);
+    expect(
+      codes(interpretRule(rs, "r_text", "NP", { last_name: "Jan" }, ctx())),
+    ).toEqual([]);
+    expect(
+      codes(interpretRule(rs, "r_text", "NP", { last_name: "xJan" }, ctx())),
+    ).toEqual(["r_text.last_name"]);
+    expect(
+      codes(interpretRule(rs, "r_text", "NP", { last_name: "Janne" }, ctx())),
+    ).toEqual(["r_text.last_name"]);
   });
 
   it("example records get the IKB key and the subject becomes the depositor", () => {
     const ex = rs.rules.find((r) => r.code === "r_count")!.decl.examples[1];
-    if (ex.kind !== "RecordExample") throw new Error("expected a record example");
+    if (ex.kind !== "RecordExample")
+      throw new Error("expected a record example");
     const c = exampleCase(rs, ex);
     expect(c.subject).toEqual({ klant: "C1", ikb_id: "IKB-1" });
     expect(c.ikb.BA).toEqual([
@@ -396,31 +561,90 @@ describe("reference interpreter on a ruleset", () => {
     ]);
     expect(c.rrd).toBe("2024-01-01");
     const dob = rs.rules.find((r) => r.code === "r_dob")!.decl.examples[0];
-    if (dob.kind !== "RecordExample") throw new Error("expected a record example");
-    expect(exampleCase(rs, dob).subject).toEqual({ date_of_birth: "2024-06-01", ikb_id: "IKB-1", klant: "IKB-1" });
+    if (dob.kind !== "RecordExample")
+      throw new Error("expected a record example");
+    expect(exampleCase(rs, dob).subject).toEqual({
+      date_of_birth: "2024-06-01",
+      ikb_id: "IKB-1",
+      klant: "IKB-1",
+    });
   });
 
   it("interpretRecord gives findings in ruleset order; an empty required field is not valid", () => {
-    const fs = interpretRecord(rs, "NP", { ikb_id: "K1", score: "2", date_of_birth: "2024-01-28", last_name: "abcdef" }, ctx());
-    expect(codes(fs)).toEqual(["r_score", "r_notin", "r_valid.customer_id", "r_valid.last_name", "r_months", "r_workdays", "r_div", "r_count"]);
-    expect(fs[2]).toMatchObject({ rule: "r_valid", severity: "blocking", values: { customer_id: null }, key: "ikb_id=K1;customer_id=" });
+    const fs = interpretRecord(
+      rs,
+      "NP",
+      {
+        ikb_id: "K1",
+        score: "2",
+        date_of_birth: "2024-01-28",
+        last_name: "abcdef",
+      },
+      ctx(),
+    );
+    expect(codes(fs)).toEqual([
+      "r_score",
+      "r_notin",
+      "r_valid.customer_id",
+      "r_valid.last_name",
+      "r_months",
+      "r_workdays",
+      "r_div",
+      "r_count",
+    ]);
+    expect(fs[2]).toMatchObject({
+      rule: "r_valid",
+      severity: "blocking",
+      values: { customer_id: null },
+      key: "ikb_id=K1;customer_id=",
+    });
   });
 
   it("classifies by result (role, attribute) and marking (role)", () => {
-    const f = (rule: string, role: "D" | "V" | undefined, attribute?: string, entity = "NP"): Finding => ({
-      rule, severity: "signalling", entity, role, attribute, key: "", values: {}, message: "",
+    const f = (
+      rule: string,
+      role: "D" | "V" | undefined,
+      attribute?: string,
+      entity = "NP",
+    ): Finding => ({
+      rule,
+      severity: "signalling",
+      entity,
+      role,
+      attribute,
+      key: "",
+      values: {},
+      message: "",
     });
-    const none = { categories: [], payoutsBlocked: [], meetsAutomatedControls: true };
-    const hit = { categories: ["identity"], payoutsBlocked: ["identity"], meetsAutomatedControls: false };
+    const none = {
+      categories: [],
+      payoutsBlocked: [],
+      meetsAutomatedControls: true,
+    };
+    const hit = {
+      categories: ["identity"],
+      payoutsBlocked: ["identity"],
+      meetsAutomatedControls: false,
+    };
     expect(classifyIkb(rs, [], {})).toEqual(none);
     expect(classifyIkb(rs, [f("r_score", "D")], {})).toEqual(hit);
     expect(classifyIkb(rs, [f("r_score", "V")], {})).toEqual(none);
-    expect(classifyIkb(rs, [f("r_valid", "V", "date_of_birth")], {})).toEqual(hit);
+    expect(classifyIkb(rs, [f("r_valid", "V", "date_of_birth")], {})).toEqual(
+      hit,
+    );
     expect(classifyIkb(rs, [f("r_valid", "V", "score")], {})).toEqual(none);
-    expect(classifyIkb(rs, [f("r_valid", undefined, "date_of_birth", "BA")], {})).toEqual(none);
-    const np = (klant: string, marker: string) => ({ ikb_id: "K1", klant, marker });
+    expect(
+      classifyIkb(rs, [f("r_valid", undefined, "date_of_birth", "BA")], {}),
+    ).toEqual(none);
+    const np = (klant: string, marker: string) => ({
+      ikb_id: "K1",
+      klant,
+      marker,
+    });
     expect(classifyIkb(rs, [], { NP: [np("K1", "TWIJFEL")] })).toEqual(none);
-    expect(classifyIkb(rs, [], { NP: [np("K1", ""), np("V1", "TWIJFEL")] })).toEqual(hit);
+    expect(
+      classifyIkb(rs, [], { NP: [np("K1", ""), np("V1", "TWIJFEL")] }),
+    ).toEqual(hit);
     expect(classifyIkb(rs, [], { NP: [np("V1", "twijfel")] })).toEqual(none);
   });
 
@@ -428,7 +652,10 @@ describe("reference interpreter on a ruleset", () => {
     const npHeader = rs.entities.get("NP")!.fields.map((f) => f.column);
     const baHeader = rs.entities.get("BA")!.fields.map((f) => f.column);
     const files = {
-      NP: { header: npHeader.slice(0, 3), rows: [{ ikb_id: "K1", klant: "C1" }] },
+      NP: {
+        header: npHeader.slice(0, 3),
+        rows: [{ ikb_id: "K1", klant: "C1" }],
+      },
       BA: {
         header: baHeader,
         rows: [
@@ -439,7 +666,9 @@ describe("reference interpreter on a ruleset", () => {
       },
     };
     const fs = checkFiles(rs, files);
-    expect(fs.map((x) => `${x.rule} ${x.entity} ${x.attribute ?? ""} ${x.key}`)).toEqual([
+    expect(
+      fs.map((x) => `${x.rule} ${x.entity} ${x.attribute ?? ""} ${x.key}`),
+    ).toEqual([
       "f_header NP date_of_birth ",
       "f_header NP deceased ",
       "f_header NP score ",
@@ -447,6 +676,12 @@ describe("reference interpreter on a ruleset", () => {
       "f_unique BA  ikb_id=K1;account_id=A1",
       "f_refs BA holder_id ikb_id=K1;account_id=A1",
     ]);
-    expect(codes(checkFiles(rs, { NP: files.NP }))).toEqual(["f_present", "f_header.date_of_birth", "f_header.deceased", "f_header.score", "f_header.marker"]);
+    expect(codes(checkFiles(rs, { NP: files.NP }))).toEqual([
+      "f_present",
+      "f_header.date_of_birth",
+      "f_header.deceased",
+      "f_header.score",
+      "f_header.marker",
+    ]);
   });
 });

@@ -4,7 +4,13 @@
  * (That the committed output is current is checked by compile-cli.test.ts.)
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as prettier from "prettier";
@@ -20,17 +26,36 @@ describe("generated modules under tsc --strict", () => {
       .sort();
     expect(modules.length).toBeGreaterThan(0);
     const dir = mkdtempSync(join(tmpdir(), "regel-tsc-"));
-    const lines = [`import type { CompiledRuleset } from ${JSON.stringify(resolve("compiler/contract.ts"))};`];
+    const lines = [
+      `import type { CompiledRuleset } from ${JSON.stringify(resolve("compiler/contract.ts"))};`,
+    ];
     modules.forEach((m, i) => {
-      lines.push(`import * as m${i} from ${JSON.stringify(join(COMPILED, m, "validators.ts"))};`);
+      lines.push(
+        `import * as m${i} from ${JSON.stringify(join(COMPILED, m, "validators.ts"))};`,
+      );
       lines.push(`export const c${i}: CompiledRuleset = m${i};`);
     });
     const conformance = join(dir, "conformance.ts");
     writeFileSync(conformance, `${lines.join("\n")}\n`);
     const args = [
-      "--ignoreConfig", "--strict", "--noEmit", "--target", "es2022", "--lib", "es2022", "--module", "esnext",
-      "--moduleResolution", "bundler", "--allowImportingTsExtensions", "--skipLibCheck", "--types", "node",
-      "--typeRoots", resolve("node_modules/@types"), conformance,
+      "--ignoreConfig",
+      "--strict",
+      "--noEmit",
+      "--target",
+      "es2022",
+      "--lib",
+      "es2022",
+      "--module",
+      "esnext",
+      "--moduleResolution",
+      "bundler",
+      "--allowImportingTsExtensions",
+      "--skipLibCheck",
+      "--types",
+      "node",
+      "--typeRoots",
+      resolve("node_modules/@types"),
+      conformance,
     ];
     let output = "";
     try {
@@ -47,7 +72,9 @@ describe("generated modules under tsc --strict", () => {
         const file = join(COMPILED, m, name);
         if (!existsSync(file)) continue;
         const source = readFileSync(file, "utf8");
-        expect(source, `${m}/${name}`).not.toMatch(/^\s*import\b|\brequire\(|\bimport\(/m);
+        expect(source, `${m}/${name}`).not.toMatch(
+          /^\s*import\b|\brequire\(|\bimport\(/m,
+        );
       }
     }
   });
@@ -57,8 +84,15 @@ describe("generated modules under tsc --strict", () => {
       const file = join(COMPILED, m, "validators.ts");
       if (!existsSync(file)) continue;
       const source = readFileSync(file, "utf8");
-      const formatted = await prettier.format(source, { parser: "typescript", printWidth: 110, trailingComma: "all" });
-      expect(formatted === source, `${m}/validators.ts is not prettier-formatted`).toBe(true);
+      const formatted = await prettier.format(source, {
+        parser: "typescript",
+        printWidth: 110,
+        trailingComma: "all",
+      });
+      expect(
+        formatted === source,
+        `${m}/validators.ts is not prettier-formatted`,
+      ).toBe(true);
     }
   });
 });

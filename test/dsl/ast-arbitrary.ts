@@ -52,17 +52,52 @@ const RESERVED = new Set<string>(KEYWORDS);
 export const name: fc.Arbitrary<string> = fc
   .stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,7}$/)
   // `header` / `references` / `unique` would read back as built-in file checks after `require`.
-  .filter((s) => !RESERVED.has(s) && s !== "header" && s !== "references" && s !== "unique");
+  .filter(
+    (s) =>
+      !RESERVED.has(s) &&
+      s !== "header" &&
+      s !== "references" &&
+      s !== "unique",
+  );
 
-export const ident: fc.Arbitrary<Ident> = name.map((n) => ({ kind: "Ident", span: SPAN, name: n }));
+export const ident: fc.Arbitrary<Ident> = name.map((n) => ({
+  kind: "Ident",
+  span: SPAN,
+  name: n,
+}));
 
-const identNamed = (n: string): Ident => ({ kind: "Ident", span: SPAN, name: n });
+const identNamed = (n: string): Ident => ({
+  kind: "Ident",
+  span: SPAN,
+  name: n,
+});
 
 /** Any text, with the characters that need escapes over-represented. */
 export const text: fc.Arbitrary<string> = fc.string({
   unit: fc.oneof(
-    { weight: 3, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 1 }) },
-    { weight: 2, arbitrary: fc.constantFrom('"', "\\", "\n", "\t", "\r", "\u0000", "\u007f", "\u2028", "\u2029", "é", "😀", "//", "{", " ") },
+    {
+      weight: 3,
+      arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 1 }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        '"',
+        "\\",
+        "\n",
+        "\t",
+        "\r",
+        "\u0000",
+        "\u007f",
+        "\u2028",
+        "\u2029",
+        "é",
+        "😀",
+        "//",
+        "{",
+        " ",
+      ),
+    },
   ),
   maxLength: 12,
 });
@@ -70,7 +105,11 @@ export const text: fc.Arbitrary<string> = fc.string({
 const pad = (n: number, w: number): string => String(n).padStart(w, "0");
 
 const dateText = fc
-  .record({ y: fc.integer({ min: 1900, max: 2100 }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }) })
+  .record({
+    y: fc.integer({ min: 1900, max: 2100 }),
+    m: fc.integer({ min: 1, max: 12 }),
+    d: fc.integer({ min: 1, max: 28 }),
+  })
   .map(({ y, m, d }) => `${y}-${pad(m, 2)}-${pad(d, 2)}`);
 
 const dateTimeText = fc
@@ -81,37 +120,72 @@ const dateTimeText = fc
     s: fc.option(fc.integer({ min: 0, max: 59 }), { nil: undefined }),
     zone: fc.constantFrom("Z", "+01:00", "-05:30"),
   })
-  .map(({ date, h, mi, s, zone }) => `${date}T${pad(h, 2)}:${pad(mi, 2)}${s === undefined ? "" : `:${pad(s, 2)}`}${zone}`);
+  .map(
+    ({ date, h, mi, s, zone }) =>
+      `${date}T${pad(h, 2)}:${pad(mi, 2)}${s === undefined ? "" : `:${pad(s, 2)}`}${zone}`,
+  );
 
-const integerText = fc.oneof(fc.nat({ max: 100000 }).map(String), fc.bigInt({ min: 0n, max: 10n ** 30n }).map(String));
+const integerText = fc.oneof(
+  fc.nat({ max: 100000 }).map(String),
+  fc.bigInt({ min: 0n, max: 10n ** 30n }).map(String),
+);
 const decimalText = fc
   .tuple(fc.nat({ max: 99999 }), fc.stringMatching(/^[0-9]{1,4}$/))
   .map(([i, f]) => `${i}.${f}`);
 
 const versionText = fc
-  .tuple(fc.nat({ max: 20 }), fc.nat({ max: 20 }), fc.nat({ max: 20 }), fc.option(fc.constantFrom("rc1", "beta.2"), { nil: undefined }))
-  .map(([a, b, c, pre]) => `${a}.${b}.${c}${pre === undefined ? "" : `-${pre}`}`);
+  .tuple(
+    fc.nat({ max: 20 }),
+    fc.nat({ max: 20 }),
+    fc.nat({ max: 20 }),
+    fc.option(fc.constantFrom("rc1", "beta.2"), { nil: undefined }),
+  )
+  .map(
+    ([a, b, c, pre]) => `${a}.${b}.${c}${pre === undefined ? "" : `-${pre}`}`,
+  );
 
 const rulesetName = fc
-  .array(fc.oneof(name, fc.constantFrom("ikb", "rule", "source")), { minLength: 1, maxLength: 3 })
+  .array(fc.oneof(name, fc.constantFrom("ikb", "rule", "source")), {
+    minLength: 1,
+    maxLength: 3,
+  })
   .map((parts) => parts.join("."));
 
 export const rulesetRef: fc.Arbitrary<RulesetRef> = fc
   .record({ name: rulesetName, version: versionText })
   .map((r) => ({ kind: "RulesetRef", span: SPAN, ...r }));
 
-const opt = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(a, { nil: undefined });
-const list = <T>(a: fc.Arbitrary<T>, max = 3, min = 0): fc.Arbitrary<T[]> => fc.array(a, { minLength: min, maxLength: max });
+const opt = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> =>
+  fc.option(a, { nil: undefined });
+const list = <T>(a: fc.Arbitrary<T>, max = 3, min = 0): fc.Arbitrary<T[]> =>
+  fc.array(a, { minLength: min, maxLength: max });
 
 /** Doc comment lines as the lexer gives them back: no leading space, no trailing blanks. */
-const docLine = fc.stringMatching(/^[A-Za-z0-9"'.,:;()\-]([A-Za-z0-9 "'.,:;()\-]{0,20}[A-Za-z0-9"'.,:;()\-])?$/);
+const docLine = fc.stringMatching(
+  /^[A-Za-z0-9"'.,:;()\-]([A-Za-z0-9 "'.,:;()\-]{0,20}[A-Za-z0-9"'.,:;()\-])?$/,
+);
 const doc = list(docLine, 2);
 
 const locatorText = fc.oneof(
   fc
-    .array(fc.oneof(name, fc.constantFrom("art", "2.2", "1:80", "26a", "3", "bijlage", "sub")), { minLength: 1, maxLength: 4 })
+    .array(
+      fc.oneof(
+        name,
+        fc.constantFrom("art", "2.2", "1:80", "26a", "3", "bijlage", "sub"),
+      ),
+      { minLength: 1, maxLength: 4 },
+    )
     .map((w) => w.join(" ")),
-  fc.constantFrom("Tabel 1", "§ 2", "a, b", "", "1:80", "art 1:80 sub a", "1.2.3", "value 3"),
+  fc.constantFrom(
+    "Tabel 1",
+    "§ 2",
+    "a, b",
+    "",
+    "1:80",
+    "art 1:80 sub a",
+    "1.2.3",
+    "value 3",
+  ),
 );
 
 const articleRef: fc.Arbitrary<ArticleRef> = fc
@@ -120,8 +194,20 @@ const articleRef: fc.Arbitrary<ArticleRef> = fc
 
 // ---------------------------------------------------------------- literals and expressions
 
-const stringLit = text.map((value) => ({ kind: "String" as const, span: SPAN, value }));
-const durationUnit = fc.constantFrom("s", "min", "h", "days", "workdays", "months", "years" as const);
+const stringLit = text.map((value) => ({
+  kind: "String" as const,
+  span: SPAN,
+  value,
+}));
+const durationUnit = fc.constantFrom(
+  "s",
+  "min",
+  "h",
+  "days",
+  "workdays",
+  "months",
+  "years" as const,
+);
 
 /** Literals that may stand in a record field or an `in` list. */
 export const valueLiteral: fc.Arbitrary<Literal> = fc.oneof(
@@ -130,21 +216,34 @@ export const valueLiteral: fc.Arbitrary<Literal> = fc.oneof(
   decimalText.map((t) => ({ kind: "Decimal" as const, span: SPAN, text: t })),
   dateText.map((t) => ({ kind: "Date" as const, span: SPAN, text: t })),
   dateTimeText.map((t) => ({ kind: "DateTime" as const, span: SPAN, text: t })),
-  fc.boolean().map((value) => ({ kind: "Boolean" as const, span: SPAN, value })),
+  fc
+    .boolean()
+    .map((value) => ({ kind: "Boolean" as const, span: SPAN, value })),
 );
 
 /** Literals with an optional sign, as `in (...)` lists, norm values and example fields allow. */
 const signedValueLiteral: fc.Arbitrary<Literal> = fc.oneof(
   valueLiteral,
   fc
-    .tuple(fc.constantFrom("Integer", "Decimal", "Percent" as const), fc.oneof(integerText, decimalText))
+    .tuple(
+      fc.constantFrom("Integer", "Decimal", "Percent" as const),
+      fc.oneof(integerText, decimalText),
+    )
     .map(([kind, t]) => ({
-      kind: kind === "Percent" ? kind : t.includes(".") ? ("Decimal" as const) : ("Integer" as const),
+      kind:
+        kind === "Percent"
+          ? kind
+          : t.includes(".")
+            ? ("Decimal" as const)
+            : ("Integer" as const),
       span: SPAN,
       text: `-${t}`,
     })),
   fc
-    .record({ amount: fc.integer({ min: -1000, max: 1000 }), unit: durationUnit })
+    .record({
+      amount: fc.integer({ min: -1000, max: 1000 }),
+      unit: durationUnit,
+    })
     .map((r) => ({ kind: "Duration" as const, span: SPAN, ...r })),
 );
 
@@ -157,12 +256,39 @@ const percentLit = fc
   .map((t) => ({ kind: "Percent" as const, span: SPAN, text: t }));
 
 const path: fc.Arbitrary<Expr> = fc.oneof(
-  fc.record({ entity: opt(ident), name: ident }).map((r) => ({ kind: "Path" as const, span: SPAN, ...r })),
-  fc.constantFrom("value", "rrd").map((n) => ({ kind: "Path" as const, span: SPAN, entity: undefined, name: identNamed(n) })),
+  fc
+    .record({ entity: opt(ident), name: ident })
+    .map((r) => ({ kind: "Path" as const, span: SPAN, ...r })),
+  fc.constantFrom("value", "rrd").map((n) => ({
+    kind: "Path" as const,
+    span: SPAN,
+    entity: undefined,
+    name: identNamed(n),
+  })),
 );
 
-const CALLEES = ["length", "valid_iban", "valid_bsn", "valid_country", "valid_postcode", "year"];
-const BINARY_OPS = ["=", "!=", "<", "<=", ">", ">=", "and", "or", "+", "-", "*", "/"] as const;
+const CALLEES = [
+  "length",
+  "valid_iban",
+  "valid_bsn",
+  "valid_country",
+  "valid_postcode",
+  "year",
+];
+const BINARY_OPS = [
+  "=",
+  "!=",
+  "<",
+  "<=",
+  ">",
+  ">=",
+  "and",
+  "or",
+  "+",
+  "-",
+  "*",
+  "/",
+] as const;
 
 /** Expressions of bounded depth over every expression form. */
 export const expr: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => {
@@ -174,26 +300,53 @@ export const expr: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => {
       valueLiteral,
       durationLit,
       percentLit,
-      fc.record({ op: fc.constantFrom("not", "-" as const), operand: sub }).map((r) => ({ kind: "Unary" as const, span: SPAN, ...r })),
+      fc
+        .record({ op: fc.constantFrom("not", "-" as const), operand: sub })
+        .map((r) => ({ kind: "Unary" as const, span: SPAN, ...r })),
       fc
         .record({ op: fc.constantFrom(...BINARY_OPS), left: sub, right: sub })
         .map((r) => ({ kind: "Binary" as const, span: SPAN, ...r })),
       fc
-        .record({ operand: sub, negated: fc.boolean(), test: fc.constantFrom("present", "absent", "valid" as const) })
+        .record({
+          operand: sub,
+          negated: fc.boolean(),
+          test: fc.constantFrom("present", "absent", "valid" as const),
+        })
         .map((r) => ({ kind: "Is" as const, span: SPAN, ...r })),
       fc
-        .record({ operand: sub, negated: fc.boolean(), values: list(signedValueLiteral, 3, 1) })
+        .record({
+          operand: sub,
+          negated: fc.boolean(),
+          values: list(signedValueLiteral, 3, 1),
+        })
         .map((r) => ({ kind: "In" as const, span: SPAN, ...r })),
-      fc.record({ operand: sub, pattern: stringLit }).map((r) => ({ kind: "Matches" as const, span: SPAN, ...r })),
       fc
-        .record({ callee: fc.constantFrom(...CALLEES).map(identNamed), args: list(sub, 2, 1) })
+        .record({ operand: sub, pattern: stringLit })
+        .map((r) => ({ kind: "Matches" as const, span: SPAN, ...r })),
+      fc
+        .record({
+          callee: fc.constantFrom(...CALLEES).map(identNamed),
+          args: list(sub, 2, 1),
+        })
         .map((r) => ({ kind: "Call" as const, span: SPAN, ...r })),
       fc
-        .record({ op: fc.constantFrom("exists", "count" as const), entity: ident, where: opt(sub) })
-        .map((r) => ({ kind: "Aggregate" as const, span: SPAN, field: undefined, ...r })),
-      fc
-        .record({ entity: ident, field: ident, where: opt(sub) })
-        .map((r) => ({ kind: "Aggregate" as const, span: SPAN, op: "sum" as const, ...r })),
+        .record({
+          op: fc.constantFrom("exists", "count" as const),
+          entity: ident,
+          where: opt(sub),
+        })
+        .map((r) => ({
+          kind: "Aggregate" as const,
+          span: SPAN,
+          field: undefined,
+          ...r,
+        })),
+      fc.record({ entity: ident, field: ident, where: opt(sub) }).map((r) => ({
+        kind: "Aggregate" as const,
+        span: SPAN,
+        op: "sum" as const,
+        ...r,
+      })),
     ),
   };
 }).e;
@@ -209,7 +362,9 @@ const header: fc.Arbitrary<RulesetHeader> = fc
     uses: list(rulesetRef, 2),
     valid: opt(fc.tuple(dateText, opt(dateText))),
     sources: list(
-      fc.record({ alias: ident, title: text, url: opt(text) }).map((s) => ({ kind: "Source" as const, span: SPAN, ...s })),
+      fc
+        .record({ alias: ident, title: text, url: opt(text) })
+        .map((s) => ({ kind: "Source" as const, span: SPAN, ...s })),
       3,
     ),
   })
@@ -217,17 +372,40 @@ const header: fc.Arbitrary<RulesetHeader> = fc
     kind: "RulesetHeader" as const,
     span: SPAN,
     ...h,
-    validFrom: valid ? { kind: "Date" as const, span: SPAN, text: valid[0] } : undefined,
-    validUntil: valid?.[1] ? { kind: "Date" as const, span: SPAN, text: valid[1] } : undefined,
+    validFrom: valid
+      ? { kind: "Date" as const, span: SPAN, text: valid[0] }
+      : undefined,
+    validUntil: valid?.[1]
+      ? { kind: "Date" as const, span: SPAN, text: valid[1] }
+      : undefined,
   }));
 
 const typeRef: fc.Arbitrary<TypeRef> = fc
   .oneof(
-    fc.record({ name: fc.constant("text" as const), maxLength: opt(fc.integer({ min: 1, max: 500 })) }),
-    fc.record({ name: fc.constantFrom("integer", "money", "date", "datetime", "boolean" as const) }),
-    fc.record({ name: fc.constant("decimal" as const), precision: fc.integer({ min: 1, max: 30 }), scale: opt(fc.integer({ min: 0, max: 10 })) }),
+    fc.record({
+      name: fc.constant("text" as const),
+      maxLength: opt(fc.integer({ min: 1, max: 500 })),
+    }),
+    fc.record({
+      name: fc.constantFrom(
+        "integer",
+        "money",
+        "date",
+        "datetime",
+        "boolean" as const,
+      ),
+    }),
+    fc.record({
+      name: fc.constant("decimal" as const),
+      precision: fc.integer({ min: 1, max: 30 }),
+      scale: opt(fc.integer({ min: 0, max: 10 })),
+    }),
     fc.record({ name: fc.constant("code" as const), codeList: ident }),
-    fc.record({ name: fc.constant("ref" as const), refEntity: ident, refField: ident }),
+    fc.record({
+      name: fc.constant("ref" as const),
+      refEntity: ident,
+      refField: ident,
+    }),
   )
   .map((t) => ({
     kind: "Type" as const,
@@ -264,12 +442,19 @@ const codeList: fc.Arbitrary<CodeListDecl> = fc
     title: opt(text),
     implementsRefs: list(articleRef),
     values: list(
-      fc.record({ code: text, description: opt(text) }).map((v) => ({ kind: "CodeValue" as const, span: SPAN, ...v })),
+      fc
+        .record({ code: text, description: opt(text) })
+        .map((v) => ({ kind: "CodeValue" as const, span: SPAN, ...v })),
       4,
       1,
     ),
   })
-  .map(({ base, ...d }) => ({ kind: "CodeList" as const, span: SPAN, ...base, ...d }));
+  .map(({ base, ...d }) => ({
+    kind: "CodeList" as const,
+    span: SPAN,
+    ...base,
+    ...d,
+  }));
 
 const entity: fc.Arbitrary<EntityDecl> = fc
   .record({
@@ -282,11 +467,26 @@ const entity: fc.Arbitrary<EntityDecl> = fc
     implementsRefs: list(articleRef),
     fields: list(field(false), 4),
   })
-  .map(({ base, ...d }) => ({ kind: "Entity" as const, span: SPAN, ...base, ...d }));
+  .map(({ base, ...d }) => ({
+    kind: "Entity" as const,
+    span: SPAN,
+    ...base,
+    ...d,
+  }));
 
 const extendEntity: fc.Arbitrary<ExtendEntityDecl> = fc
-  .record({ doc, name: ident, fields: list(field(true), 3), removeFields: list(ident, 2) })
-  .map((d) => ({ kind: "ExtendEntity" as const, span: SPAN, replace: false, ...d }));
+  .record({
+    doc,
+    name: ident,
+    fields: list(field(true), 3),
+    removeFields: list(ident, 2),
+  })
+  .map((d) => ({
+    kind: "ExtendEntity" as const,
+    span: SPAN,
+    replace: false,
+    ...d,
+  }));
 
 const ikb: fc.Arbitrary<IkbDecl> = fc
   .record({
@@ -297,24 +497,48 @@ const ikb: fc.Arbitrary<IkbDecl> = fc
     depositorBy: ident,
     implementsRefs: list(articleRef),
   })
-  .map(({ base, ...d }) => ({ kind: "Ikb" as const, span: SPAN, ...base, ...d }));
+  .map(({ base, ...d }) => ({
+    kind: "Ikb" as const,
+    span: SPAN,
+    ...base,
+    ...d,
+  }));
 
 const attributeRef: fc.Arbitrary<AttributeRef> = fc
-  .record({ entity: fc.oneof(ident, fc.constant(identNamed("*"))), field: fc.oneof(ident, fc.constant(identNamed("*"))) })
+  .record({
+    entity: fc.oneof(ident, fc.constant(identNamed("*"))),
+    field: fc.oneof(ident, fc.constant(identNamed("*"))),
+  })
   .map((a) => ({ kind: "AttributeRef" as const, span: SPAN, ...a }));
 
 const target: fc.Arbitrary<RuleTarget> = fc.oneof(
-  ident.map((entity) => ({ kind: "RecordTarget" as const, span: SPAN, entity })),
-  list(attributeRef, 3, 1).map((attributes) => ({ kind: "AttributeTarget" as const, span: SPAN, attributes })),
-  list(ident, 3, 1).map((entities) => ({ kind: "FileTarget" as const, span: SPAN, entities })),
+  ident.map((entity) => ({
+    kind: "RecordTarget" as const,
+    span: SPAN,
+    entity,
+  })),
+  list(attributeRef, 3, 1).map((attributes) => ({
+    kind: "AttributeTarget" as const,
+    span: SPAN,
+    attributes,
+  })),
+  list(ident, 3, 1).map((entities) => ({
+    kind: "FileTarget" as const,
+    span: SPAN,
+    entities,
+  })),
 );
 
-const recordLiteral = (entityArb: fc.Arbitrary<Ident>): fc.Arbitrary<RecordLiteral> =>
+const recordLiteral = (
+  entityArb: fc.Arbitrary<Ident>,
+): fc.Arbitrary<RecordLiteral> =>
   fc
     .record({
       entity: entityArb,
       fields: list(
-        fc.record({ name: ident, value: signedValueLiteral }).map((f) => ({ kind: "FieldValue" as const, span: SPAN, ...f })),
+        fc
+          .record({ name: ident, value: signedValueLiteral })
+          .map((f) => ({ kind: "FieldValue" as const, span: SPAN, ...f })),
         3,
       ),
     })
@@ -324,7 +548,9 @@ const example: fc.Arbitrary<Example> = fc.oneof(
   fc
     .record({
       expect: fc.constantFrom("pass", "fail" as const),
-      rrd: opt(dateText.map((t) => ({ kind: "Date" as const, span: SPAN, text: t }))),
+      rrd: opt(
+        dateText.map((t) => ({ kind: "Date" as const, span: SPAN, text: t })),
+      ),
       subject: recordLiteral(ident),
       context: list(recordLiteral(ident), 2),
     })
@@ -339,14 +565,15 @@ const example: fc.Arbitrary<Example> = fc.oneof(
       context: list(recordLiteral(ident), 2),
     })
     .chain(({ rowCount, ...e }) =>
-      list(recordLiteral(fc.constant(e.entity)), rowCount, rowCount).map((rows) => ({
-        kind: "FileExample" as const,
-        span: SPAN,
-        ...e,
-        columns: e.form === "columns" ? e.columns : [],
-        rows: e.form === "rows" ? rows : [],
-
-      })),
+      list(recordLiteral(fc.constant(e.entity)), rowCount, rowCount).map(
+        (rows) => ({
+          kind: "FileExample" as const,
+          span: SPAN,
+          ...e,
+          columns: e.form === "columns" ? e.columns : [],
+          rows: e.form === "rows" ? rows : [],
+        }),
+      ),
     ),
 );
 
@@ -365,7 +592,12 @@ const rule: fc.Arbitrary<RuleDecl> = fc
     implementsRefs: list(articleRef),
     target: opt(target),
     when: opt(expr),
-    require: opt(fc.oneof({ weight: 4, arbitrary: expr }, { weight: 1, arbitrary: fileCheck })),
+    require: opt(
+      fc.oneof(
+        { weight: 4, arbitrary: expr },
+        { weight: 1, arbitrary: fileCheck },
+      ),
+    ),
     message: opt(text),
     examples: list(example, 3),
   })
@@ -373,7 +605,9 @@ const rule: fc.Arbitrary<RuleDecl> = fc
     // `require header` / `require references` are file checks only in `for file` rules.
     const r = d.require;
     const require =
-      r?.kind === "FileCheck" && (r.check === "header" || r.check === "references") && d.target?.kind !== "FileTarget"
+      r?.kind === "FileCheck" &&
+      (r.check === "header" || r.check === "references") &&
+      d.target?.kind !== "FileTarget"
         ? { ...r, check: "present" as const }
         : r;
     return { kind: "Rule" as const, span: SPAN, ...base, ...d, require };
@@ -389,7 +623,9 @@ const category: fc.Arbitrary<CategoryDecl> = fc
     blocks: opt(ident),
     implementsRefs: list(articleRef),
     results: list(
-      fc.record({ code: ident, role, attributes: list(attributeRef, 2) }).map((r) => ({ kind: "CategoryResult" as const, span: SPAN, ...r })),
+      fc
+        .record({ code: ident, role, attributes: list(attributeRef, 2) })
+        .map((r) => ({ kind: "CategoryResult" as const, span: SPAN, ...r })),
     ),
     markings: list(
       fc
@@ -398,29 +634,62 @@ const category: fc.Arbitrary<CategoryDecl> = fc
       2,
     ),
   })
-  .map(({ base, ...d }) => ({ kind: "Category" as const, span: SPAN, ...base, ...d }));
+  .map(({ base, ...d }) => ({
+    kind: "Category" as const,
+    span: SPAN,
+    ...base,
+    ...d,
+  }));
 
 const payout: fc.Arbitrary<PayoutDecl> = fc
-  .record({ base: declBase, name: ident, number: fc.nat({ max: 20 }), title: text, implementsRefs: list(articleRef) })
-  .map(({ base, ...d }) => ({ kind: "Payout" as const, span: SPAN, ...base, ...d }));
+  .record({
+    base: declBase,
+    name: ident,
+    number: fc.nat({ max: 20 }),
+    title: text,
+    implementsRefs: list(articleRef),
+  })
+  .map(({ base, ...d }) => ({
+    kind: "Payout" as const,
+    span: SPAN,
+    ...base,
+    ...d,
+  }));
 
 const metric: fc.Arbitrary<MetricDecl> = fc
   .record({
     base: declBase,
     name: ident,
-    type: fc.constantFrom("percent", "duration", "date", "integer", "text", "boolean" as const),
+    type: fc.constantFrom(
+      "percent",
+      "duration",
+      "date",
+      "integer",
+      "text",
+      "boolean" as const,
+    ),
     description: opt(text),
   })
-  .map(({ base, ...d }) => ({ kind: "Metric" as const, span: SPAN, ...base, ...d }));
+  .map(({ base, ...d }) => ({
+    kind: "Metric" as const,
+    span: SPAN,
+    ...base,
+    ...d,
+  }));
 
 const normPeriod: fc.Arbitrary<NormPeriod> = fc
   .record({
     when: fc.oneof(
-      fc.integer({ min: 2000, max: 2100 }).map((year) => ({ year, from: undefined, until: undefined })),
+      fc
+        .integer({ min: 2000, max: 2100 })
+        .map((year) => ({ year, from: undefined, until: undefined })),
       fc.tuple(dateText, opt(dateText)).map(([f, u]) => ({
         year: undefined,
         from: { kind: "Date" as const, span: SPAN, text: f },
-        until: u === undefined ? undefined : { kind: "Date" as const, span: SPAN, text: u },
+        until:
+          u === undefined
+            ? undefined
+            : { kind: "Date" as const, span: SPAN, text: u },
       })),
     ),
     requirements: list(
@@ -435,11 +704,27 @@ const normPeriod: fc.Arbitrary<NormPeriod> = fc
       1,
     ),
   })
-  .map(({ when, requirements }) => ({ kind: "NormPeriod" as const, span: SPAN, ...when, requirements }));
+  .map(({ when, requirements }) => ({
+    kind: "NormPeriod" as const,
+    span: SPAN,
+    ...when,
+    requirements,
+  }));
 
 const norm: fc.Arbitrary<NormDecl> = fc
-  .record({ base: declBase, name: ident, title: opt(text), implementsRefs: list(articleRef), periods: list(normPeriod) })
-  .map(({ base, ...d }) => ({ kind: "Norm" as const, span: SPAN, ...base, ...d }));
+  .record({
+    base: declBase,
+    name: ident,
+    title: opt(text),
+    implementsRefs: list(articleRef),
+    periods: list(normPeriod),
+  })
+  .map(({ base, ...d }) => ({
+    kind: "Norm" as const,
+    span: SPAN,
+    ...base,
+    ...d,
+  }));
 
 const measure: fc.Arbitrary<MeasureDecl> = fc
   .record({
@@ -451,23 +736,41 @@ const measure: fc.Arbitrary<MeasureDecl> = fc
     implementsRefs: list(articleRef),
     preconditions: list(text),
     fine: opt(
-      fc.record({ category: fc.integer({ min: 1, max: 6 }), base: decimalText, currency: fc.constantFrom("EUR") }).map((f) => ({
-        category: f.category,
-        base: { kind: "Decimal" as const, span: SPAN, text: f.base },
-        currency: f.currency,
-        span: SPAN,
-      })),
+      fc
+        .record({
+          category: fc.integer({ min: 1, max: 6 }),
+          base: decimalText,
+          currency: fc.constantFrom("EUR"),
+        })
+        .map((f) => ({
+          category: f.category,
+          base: { kind: "Decimal" as const, span: SPAN, text: f.base },
+          currency: f.currency,
+          span: SPAN,
+        })),
     ),
   })
-  .map(({ base, ...d }) => ({ kind: "Measure" as const, span: SPAN, ...base, ...d }));
+  .map(({ base, ...d }) => ({
+    kind: "Measure" as const,
+    span: SPAN,
+    ...base,
+    ...d,
+  }));
 
 const holiday: fc.Arbitrary<HolidayDecl> = fc
   .record({
     name: ident,
     title: text,
     rule: fc.oneof(
-      fc.record({ kind: fc.constant("fixed" as const), day: fc.integer({ min: 1, max: 28 }), month: fc.integer({ min: 1, max: 12 }) }),
-      fc.record({ kind: fc.constant("easter" as const), offset: fc.integer({ min: -60, max: 60 }) }),
+      fc.record({
+        kind: fc.constant("fixed" as const),
+        day: fc.integer({ min: 1, max: 28 }),
+        month: fc.integer({ min: 1, max: 12 }),
+      }),
+      fc.record({
+        kind: fc.constant("easter" as const),
+        offset: fc.integer({ min: -60, max: 60 }),
+      }),
     ),
     ifSunday: opt(fc.integer({ min: -3, max: 3 })),
     fromYear: opt(fc.integer({ min: 1900, max: 2100 })),
@@ -481,15 +784,33 @@ const calendar: fc.Arbitrary<CalendarDecl> = fc
     name: ident,
     title: opt(text),
     implementsRefs: list(articleRef),
-    weekend: list(fc.constantFrom("saturday", "sunday", "friday").map(identNamed), 2),
+    weekend: list(
+      fc.constantFrom("saturday", "sunday", "friday").map(identNamed),
+      2,
+    ),
     holidays: list(holiday),
   })
-  .map(({ base, ...d }) => ({ kind: "Calendar" as const, span: SPAN, ...base, ...d }));
+  .map(({ base, ...d }) => ({
+    kind: "Calendar" as const,
+    span: SPAN,
+    ...base,
+    ...d,
+  }));
 
 const remove: fc.Arbitrary<RemoveDecl> = fc
   .record({
     doc,
-    what: fc.constantFrom("rule", "category", "entity", "codelist", "payout", "norm", "measure", "metric", "calendar" as const),
+    what: fc.constantFrom(
+      "rule",
+      "category",
+      "entity",
+      "codelist",
+      "payout",
+      "norm",
+      "measure",
+      "metric",
+      "calendar" as const,
+    ),
     name: ident,
   })
   .map((d) => ({ kind: "Remove" as const, span: SPAN, replace: false, ...d }));
@@ -512,7 +833,13 @@ export const declaration: fc.Arbitrary<Declaration> = fc.oneof(
 /** A whole file: a header and a few declarations, no comments. */
 export const regelFile: fc.Arbitrary<RegelFile> = fc
   .record({ header, declarations: list(declaration, 4) })
-  .map((f) => ({ kind: "File" as const, span: SPAN, path: "generated.regel", comments: [], ...f }));
+  .map((f) => ({
+    kind: "File" as const,
+    span: SPAN,
+    path: "generated.regel",
+    comments: [],
+    ...f,
+  }));
 
 /**
  * A copy of an AST without what the round trip does not keep: spans, comments, the path, and

@@ -2,7 +2,13 @@
  * `regel check` end to end: spawns the built CLI (builds first when dist/ is stale).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -21,19 +27,30 @@ function mtime(p: string): number {
 
 beforeAll(() => {
   // Build when any source the CLI runs is newer than its compiled form (other engineers edit in parallel).
-  const stale = ["dsl", "cli", "cli/commands", "compiler", "runtime"].some((dir) =>
-    readdirSync(join(ROOT, dir))
-      .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
-      .some((f) => mtime(join(ROOT, dir, f)) > mtime(join(ROOT, "dist", dir, f.replace(/\.ts$/, ".js")))),
+  const stale = ["dsl", "cli", "cli/commands", "compiler", "runtime"].some(
+    (dir) =>
+      readdirSync(join(ROOT, dir))
+        .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
+        .some(
+          (f) =>
+            mtime(join(ROOT, dir, f)) >
+            mtime(join(ROOT, "dist", dir, f.replace(/\.ts$/, ".js"))),
+        ),
   );
   if (stale) {
     // tsc exits non-zero while other engineers' files have errors; it still emits.
-    spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "ignore" });
+    spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], {
+      cwd: ROOT,
+      stdio: "ignore",
+    });
   }
 }, 180_000);
 
 function run(args: string[], cwd: string) {
-  const r = spawnSync("node", [MAIN, "check", ...args], { cwd, encoding: "utf8" });
+  const r = spawnSync("node", [MAIN, "check", ...args], {
+    cwd,
+    encoding: "utf8",
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -50,13 +67,18 @@ describe("regel check", () => {
   it("the newcomer scenario: file:line:column, a code frame and a suggestion", () => {
     const r = run(["newcomer.regel"], dir);
     expect(r.code).toBe(1);
-    const line = NEWCOMER.split("\n").findIndex((l) => l.includes("date_of_brith")) + 1;
+    const line =
+      NEWCOMER.split("\n").findIndex((l) => l.includes("date_of_brith")) + 1;
     const column = NEWCOMER.split("\n")[line - 1].indexOf("date_of_brith") + 1;
-    expect(r.stdout).toContain(`newcomer.regel:${line}:${column}: error REG201: unknown field \`date_of_brith\` on entity \`NP\``);
+    expect(r.stdout).toContain(
+      `newcomer.regel:${line}:${column}: error REG201: unknown field \`date_of_brith\` on entity \`NP\``,
+    );
     expect(r.stdout).toContain(`${line} |   require date_of_brith <= rrd`);
     expect(r.stdout).toMatch(/\| {11}\^{13}\n/);
     expect(r.stdout).toContain("help: did you mean `date_of_birth`?");
-    expect(r.stdout.trimEnd().split("\n").pop()).toBe("1 files, 1 rulesets: 1 errors, 0 warnings");
+    expect(r.stdout.trimEnd().split("\n").pop()).toBe(
+      "1 files, 1 rulesets: 1 errors, 0 warnings",
+    );
   });
 
   it("searches folders, skipping node_modules, and exits 0 when clean", () => {
@@ -72,13 +94,37 @@ describe("regel check", () => {
     const body = JSON.parse(r.stdout);
     expect(body.files).toBe(2);
     expect(body.rulesets).toBe(1); // both files declare t.base@1.0.0: the second is a duplicate
-    expect(body.diagnostics.map((d: { code: string }) => d.code)).toEqual(["REG201", "REG210"]);
+    expect(body.diagnostics.map((d: { code: string }) => d.code)).toEqual([
+      "REG201",
+      "REG210",
+    ]);
     expect(Object.keys(body.diagnostics[0]).sort()).toEqual(
-      ["code", "column", "endColumn", "endLine", "file", "line", "message", "notes", "severity", "suggestion"].sort(),
+      [
+        "code",
+        "column",
+        "endColumn",
+        "endLine",
+        "file",
+        "line",
+        "message",
+        "notes",
+        "severity",
+        "suggestion",
+      ].sort(),
     );
-    expect(body.diagnostics[0]).toMatchObject({ file: "newcomer.regel", severity: "error", suggestion: "date_of_birth" });
-    expect(body.diagnostics[1]).toMatchObject({ file: "rules/ok.regel", code: "REG210", suggestion: null });
-    expect(body.diagnostics[1].notes[0]).toMatch(/^first declared at newcomer\.regel:1:9$/);
+    expect(body.diagnostics[0]).toMatchObject({
+      file: "newcomer.regel",
+      severity: "error",
+      suggestion: "date_of_birth",
+    });
+    expect(body.diagnostics[1]).toMatchObject({
+      file: "rules/ok.regel",
+      code: "REG210",
+      suggestion: null,
+    });
+    expect(body.diagnostics[1].notes[0]).toMatch(
+      /^first declared at newcomer\.regel:1:9$/,
+    );
   });
 
   it("a path that does not exist is a clear error, exit 2, no stack trace", () => {
@@ -98,7 +144,9 @@ describe("regel check", () => {
 // Make sure the compiled CLI really is ours (guards against a stale placeholder).
 describe("build", () => {
   it("has the check command", () => {
-    const help = execFileSync("node", [MAIN, "check", "--help"], { encoding: "utf8" });
+    const help = execFileSync("node", [MAIN, "check", "--help"], {
+      encoding: "utf8",
+    });
     expect(help).toContain("--json");
   });
 });

@@ -71,7 +71,11 @@ export function load(files: Record<string, string>): Project {
 }
 
 /** 1-based line and column of the nth occurrence (0-based) of `needle` in `text`. */
-export function posOf(text: string, needle: string, nth = 0): { line: number; column: number } {
+export function posOf(
+  text: string,
+  needle: string,
+  nth = 0,
+): { line: number; column: number } {
   let at = -1;
   for (let i = 0; i <= nth; i++) {
     at = text.indexOf(needle, at + 1);
@@ -85,5 +89,8 @@ export function posOf(text: string, needle: string, nth = 0): { line: number; co
 
 /** Diagnostics as `CODE line:column` strings, for compact assertions. */
 export function brief(diagnostics: Diagnostic[]): string[] {
-  return diagnostics.map((d) => `${d.code} ${d.span.file}:${d.span.start.line}:${d.span.start.column}`);
+  return diagnostics.map(
+    (d) =>
+      `${d.code} ${d.span.file}:${d.span.start.line}:${d.span.start.column}`,
+  );
 }

@@ -34,7 +34,10 @@ const child = (body: string, header = "") =>
 ${header}
 ${body}`;
 
-const baseUntil2024 = BASE.replace("valid from 2023-01-01", "valid from 2023-01-01 until 2024-01-01");
+const baseUntil2024 = BASE.replace(
+  "valid from 2023-01-01",
+  "valid from 2023-01-01 until 2024-01-01",
+);
 
 const cases: Case[] = [
   // ---------------------------------------------------------------- REG2xx
@@ -49,7 +52,9 @@ const cases: Case[] = [
   {
     code: "REG202",
     title: "unknown entity as a rule target",
-    files: T(npRule("require last_name is present").replace("for NP", "for NPP")),
+    files: T(
+      npRule("require last_name is present").replace("for NP", "for NPP"),
+    ),
     at: [{ marker: "NPP" }],
     suggestion: "NP",
   },
@@ -115,7 +120,12 @@ category c "C"
   {
     code: "REG208",
     title: "unknown source alias",
-    files: T(npRule("require last_name is present").replace("implements br art 2\n  for NP\n  require last", "implements bk art 2\n  for NP\n  require last")),
+    files: T(
+      npRule("require last_name is present").replace(
+        "implements br art 2\n  for NP\n  require last",
+        "implements bk art 2\n  for NP\n  require last",
+      ),
+    ),
     at: [{ marker: "bk art" }],
     suggestion: "br",
   },
@@ -128,14 +138,22 @@ category c "C"
   {
     code: "REG211",
     title: "extends an unknown version",
-    files: { "a.regel": baseUntil2024, "b.regel": child("").replace("extends t.base@1.0.0", "extends t.base@1.0.1") },
+    files: {
+      "a.regel": baseUntil2024,
+      "b.regel": child("").replace(
+        "extends t.base@1.0.0",
+        "extends t.base@1.0.1",
+      ),
+    },
     at: [{ file: "b.regel", marker: "t.base@1.0.1" }],
     suggestion: "t.base@1.0.0",
   },
   {
     code: "REG212",
     title: "uses an unknown ruleset",
-    files: { "t.regel": BASE.replace('"Base"\n', '"Base"\n  uses nl.werkdagn@1.0.0\n') },
+    files: {
+      "t.regel": BASE.replace('"Base"\n', '"Base"\n  uses nl.werkdagn@1.0.0\n'),
+    },
     at: [{ marker: "nl.werkdagn@1.0.0" }],
   },
   {
@@ -156,12 +174,18 @@ category c "C"
     title: "overlapping validity of two versions",
     files: { "a.regel": BASE, "b.regel": child("") },
     at: [{ file: "b.regel", marker: "2024-01-01" }],
-    message: "t.base@1.1.0 (valid from 2024-01-01, open-ended) overlaps t.base@1.0.0",
+    message:
+      "t.base@1.1.0 (valid from 2024-01-01, open-ended) overlaps t.base@1.0.0",
   },
   {
     code: "REG215",
     title: "valid from not before until",
-    files: { "t.regel": BASE.replace("valid from 2023-01-01", "valid from 2023-01-01 until 2023-01-01") },
+    files: {
+      "t.regel": BASE.replace(
+        "valid from 2023-01-01",
+        "valid from 2023-01-01 until 2023-01-01",
+      ),
+    },
     at: [{ marker: "2023-01-01", nth: 1 }],
   },
   {
@@ -173,16 +197,28 @@ category c "C"
   {
     code: "REG217",
     title: "inherited rule redeclared without replace",
-    files: { "a.regel": baseUntil2024, "b.regel": child(npRule("require last_name is present", "dmc0001")) },
+    files: {
+      "a.regel": baseUntil2024,
+      "b.regel": child(npRule("require last_name is present", "dmc0001")),
+    },
     at: [{ file: "b.regel", marker: "dmc0001" }],
   },
   {
     code: "REG218",
     title: "replace of a rule that is not inherited",
-    files: { "a.regel": baseUntil2024, "b.regel": child(npRule("require last_name is present", "dmc0009").replace("rule dmc", "replace rule dmc")) },
+    files: {
+      "a.regel": baseUntil2024,
+      "b.regel": child(
+        npRule("require last_name is present", "dmc0009").replace(
+          "rule dmc",
+          "replace rule dmc",
+        ),
+      ),
+    },
     at: [{ file: "b.regel", marker: "dmc0009" }],
     suggestion: "dmc0001",
-    message: "cannot replace rule `dmc0009`: t.base@1.0.0 has no rule `dmc0009`",
+    message:
+      "cannot replace rule `dmc0009`: t.base@1.0.0 has no rule `dmc0009`",
   },
   {
     code: "REG219",
@@ -197,13 +233,23 @@ entity AD "Address"
   {
     code: "REG220",
     title: "rule without implements",
-    files: T(npRule("require last_name is present").replace("  implements br art 2\n  for NP\n  require last", "  for NP\n  require last")),
+    files: T(
+      npRule("require last_name is present").replace(
+        "  implements br art 2\n  for NP\n  require last",
+        "  for NP\n  require last",
+      ),
+    ),
     at: [{ marker: "dmc0100" }],
   },
   {
     code: "REG221",
     title: "rule without severity",
-    files: T(npRule("require last_name is present").replace("  severity signalling\n  implements br art 2\n  for NP\n  require last", "  implements br art 2\n  for NP\n  require last")),
+    files: T(
+      npRule("require last_name is present").replace(
+        "  severity signalling\n  implements br art 2\n  for NP\n  require last",
+        "  implements br art 2\n  for NP\n  require last",
+      ),
+    ),
     at: [{ marker: "dmc0100" }],
   },
   {
@@ -228,7 +274,9 @@ rule dmc0100 "Test"
   {
     code: "REG224",
     title: "unknown message placeholder (warning)",
-    files: T(npRule('require last_name is present\n  message "{last_nam} ontbreekt"')),
+    files: T(
+      npRule('require last_name is present\n  message "{last_nam} ontbreekt"'),
+    ),
     at: [{ marker: "dmc0100" }],
     suggestion: "last_name",
     warning: true,
@@ -254,7 +302,15 @@ category c "C"
   {
     code: "REG226",
     title: "applies to D on an entity without role by (warning)",
-    files: T(npRule("require account_id is present", "dmc0100").replace("signalling\n", "signalling\n  applies to D\n").replace("for NP", "for BA").replace(/example (pass|fail) NP \{ customer_id: "\d" \}/g, 'example $1 BA { account_id: "A" }')),
+    files: T(
+      npRule("require account_id is present", "dmc0100")
+        .replace("signalling\n", "signalling\n  applies to D\n")
+        .replace("for NP", "for BA")
+        .replace(
+          /example (pass|fail) NP \{ customer_id: "\d" \}/g,
+          'example $1 BA { account_id: "A" }',
+        ),
+    ),
     at: [{ marker: "dmc0100" }],
     warning: true,
   },
@@ -269,7 +325,8 @@ norm groeipad "Groeipad"
   from 2022-07-01: automated_controls_pass >= 100 %
 `),
     at: [{ marker: "from 2022-07-01" }],
-    message: "norm `groeipad`: from 2022-07-01 overlaps year 2022 and both set `automated_controls_pass`",
+    message:
+      "norm `groeipad`: from 2022-07-01 overlaps year 2022 and both set `automated_controls_pass`",
   },
   // ---------------------------------------------------------------- REG3xx
   {
@@ -284,7 +341,7 @@ norm groeipad "Groeipad"
     files: T(npRule('require deceased = "Y"')),
     at: [{ marker: '"Y"' }],
     suggestion: "J",
-    message: "\"Y\" is not a value of code list `yes_no`",
+    message: '"Y" is not a value of code list `yes_no`',
   },
   {
     code: "REG303",
@@ -412,14 +469,24 @@ rule fil0100 "Test"
   {
     code: "REG401",
     title: "unknown entity in an example",
-    files: T(npRule("require last_name is present").replace('example fail NP { customer_id: "1" }', 'example fail NP { customer_id: "1" } with BAA { account_id: "A" }')),
+    files: T(
+      npRule("require last_name is present").replace(
+        'example fail NP { customer_id: "1" }',
+        'example fail NP { customer_id: "1" } with BAA { account_id: "A" }',
+      ),
+    ),
     at: [{ marker: "BAA" }],
     suggestion: "BA",
   },
   {
     code: "REG402",
     title: "unknown field in an example",
-    files: T(npRule("require last_name is present").replace('example pass NP { customer_id: "2" }', 'example pass NP { customer_id: "2", date_of_brith: 1970-01-01 }')),
+    files: T(
+      npRule("require last_name is present").replace(
+        'example pass NP { customer_id: "2" }',
+        'example pass NP { customer_id: "2", date_of_brith: 1970-01-01 }',
+      ),
+    ),
     at: [{ marker: "date_of_brith" }],
     suggestion: "date_of_birth",
   },
@@ -437,25 +504,45 @@ rule fil0100 "Test"
   {
     code: "REG404",
     title: "example about an entity the rule does not target",
-    files: T(npRule("require last_name is present").replace('example fail NP { customer_id: "1" }', 'example fail BA { account_id: "1" }')),
+    files: T(
+      npRule("require last_name is present").replace(
+        'example fail NP { customer_id: "1" }',
+        'example fail BA { account_id: "1" }',
+      ),
+    ),
     at: [{ marker: 'BA { account_id: "1"' }],
   },
   {
     code: "REG405",
     title: "file example on a record rule",
-    files: T(npRule("require last_name is present").replace('example fail NP { customer_id: "1" }', "example fail file NP missing")),
+    files: T(
+      npRule("require last_name is present").replace(
+        'example fail NP { customer_id: "1" }',
+        "example fail file NP missing",
+      ),
+    ),
     at: [{ marker: "example fail file" }],
   },
   {
     code: "REG406",
     title: "rule without a fail example",
-    files: T(npRule("require last_name is present").replace('  example fail NP { customer_id: "1" }\n', "")),
+    files: T(
+      npRule("require last_name is present").replace(
+        '  example fail NP { customer_id: "1" }\n',
+        "",
+      ),
+    ),
     at: [{ marker: "dmc0100" }],
   },
   {
     code: "REG407",
     title: "field given twice in an example",
-    files: T(npRule("require last_name is present").replace('example pass NP { customer_id: "2" }', 'example pass NP { customer_id: "2", customer_id: "3" }')),
+    files: T(
+      npRule("require last_name is present").replace(
+        'example pass NP { customer_id: "2" }',
+        'example pass NP { customer_id: "2", customer_id: "3" }',
+      ),
+    ),
     at: [{ marker: 'customer_id: "3"' }],
   },
 ];
@@ -470,15 +557,31 @@ describe("golden diagnostics", () => {
   it("REG209: a file without a ruleset header (an AST built without the parser, which reports REG111 itself)", () => {
     const start = { offset: 0, line: 1, column: 1 };
     const span = { file: "u.regel", start, end: start };
-    const r = check([{ kind: "File", path: "u.regel", header: undefined, declarations: [], comments: [], span }]);
+    const r = check([
+      {
+        kind: "File",
+        path: "u.regel",
+        header: undefined,
+        declarations: [],
+        comments: [],
+        span,
+      },
+    ]);
     expect(brief(r.diagnostics)).toEqual(["REG209 u.regel:1:1"]);
     const p = load({ "u.regel": `codelist x "X"\n  value "A"\n` });
     expect(p.diagnostics.map((d) => d.code)).toEqual(["REG111"]);
   });
 
   it("every checker code is documented in docs/diagnostics.md", () => {
-    const doc = readFileSync(join(import.meta.dirname, "..", "..", "docs", "diagnostics.md"), "utf8");
-    const headings = new Set([...doc.matchAll(/^###? .*$/gm)].flatMap((m) => m[0].match(/REG\d{3}/g) ?? []));
+    const doc = readFileSync(
+      join(import.meta.dirname, "..", "..", "docs", "diagnostics.md"),
+      "utf8",
+    );
+    const headings = new Set(
+      [...doc.matchAll(/^###? .*$/gm)].flatMap(
+        (m) => m[0].match(/REG\d{3}/g) ?? [],
+      ),
+    );
     const codes = Object.keys(CODE_SUMMARIES).filter((c) => c !== "REG200");
     expect(codes.filter((c) => !headings.has(c))).toEqual([]);
     expect(doc).toContain("REG200");
@@ -493,7 +596,9 @@ describe("golden diagnostics", () => {
   for (const c of cases) {
     it(`${c.code}: ${c.title}`, () => {
       const p = load(c.files);
-      const diagnostics = c.parseErrorsOk ? p.diagnostics.filter((d) => !d.code.startsWith("REG1")) : p.diagnostics;
+      const diagnostics = c.parseErrorsOk
+        ? p.diagnostics.filter((d) => !d.code.startsWith("REG1"))
+        : p.diagnostics;
       const expected = c.at.map((a) => {
         const file = a.file ?? "t.regel";
         const { line, column } = posOf(c.files[file], a.marker, a.nth);
@@ -502,8 +607,10 @@ describe("golden diagnostics", () => {
       expect(brief(diagnostics)).toEqual(expected);
       expect(diagnostics[0].severity).toBe(c.warning ? "warning" : "error");
       expect(diagnostics[0].message.length).toBeGreaterThan(10);
-      if (c.suggestion !== undefined) expect(diagnostics[0].suggestion).toBe(c.suggestion);
-      if (c.message !== undefined) expect(diagnostics[0].message).toContain(c.message);
+      if (c.suggestion !== undefined)
+        expect(diagnostics[0].suggestion).toBe(c.suggestion);
+      if (c.message !== undefined)
+        expect(diagnostics[0].message).toContain(c.message);
     });
   }
 });

@@ -12,13 +12,21 @@ const RUNS = 200;
 
 /** Valid rulesets to mutate: the language reference blocks and the shipped rulesets. */
 function validSources(): string[] {
-  const doc = readFileSync(new URL("../../docs/language.md", import.meta.url), "utf8");
-  const sources = [...doc.matchAll(/```regel\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const doc = readFileSync(
+    new URL("../../docs/language.md", import.meta.url),
+    "utf8",
+  );
+  const sources = [...doc.matchAll(/```regel\n([\s\S]*?)```/g)].map(
+    (m) => m[1],
+  );
   const dir = new URL("../../rulesets/", import.meta.url);
   try {
     for (const name of readdirSync(dir)) {
       for (const version of readdirSync(new URL(`${name}/`, dir))) {
-        if (version.endsWith(".regel")) sources.push(readFileSync(new URL(`${name}/${version}`, dir), "utf8"));
+        if (version.endsWith(".regel"))
+          sources.push(
+            readFileSync(new URL(`${name}/${version}`, dir), "utf8"),
+          );
       }
     }
   } catch {
@@ -58,7 +66,12 @@ function checkTree(root: unknown, length: number, rootPath: string): void {
     }
     const kind = (node as { kind?: unknown }).kind;
     // Every node (holiday rules aside, which the AST gives no span) has a span.
-    if (typeof kind === "string" && kind !== "fixed" && kind !== "easter" && !("span" in node)) {
+    if (
+      typeof kind === "string" &&
+      kind !== "fixed" &&
+      kind !== "easter" &&
+      !("span" in node)
+    ) {
       throw new Error(`node without a span at ${path}`);
     }
     for (const [key, value] of Object.entries(node)) {
@@ -89,24 +102,74 @@ function parsesSafely(text: string): void {
 
 const VOCABULARY = [
   ...new Set(KEYWORDS),
-  "NP", "AD", "x", "value_1", "D", "V", "days", "workdays", "april", "header", "unique", "text", "code", "ref", "decimal",
-  '"t"', '"a\\"b"', '"open', "3", "26a", "1.5", "1.2.3", "2024-01-01", "2024-01-01T00:00:00Z",
-  "(", ")", "{", "}", ",", ":", ".", "@", "%", "*", "=", "!=", "<", "<=", ">", ">=", "+", "-", "/",
-  "// c", "/// d", "#", "\n", "\\",
+  "NP",
+  "AD",
+  "x",
+  "value_1",
+  "D",
+  "V",
+  "days",
+  "workdays",
+  "april",
+  "header",
+  "unique",
+  "text",
+  "code",
+  "ref",
+  "decimal",
+  '"t"',
+  '"a\\"b"',
+  '"open',
+  "3",
+  "26a",
+  "1.5",
+  "1.2.3",
+  "2024-01-01",
+  "2024-01-01T00:00:00Z",
+  "(",
+  ")",
+  "{",
+  "}",
+  ",",
+  ":",
+  ".",
+  "@",
+  "%",
+  "*",
+  "=",
+  "!=",
+  "<",
+  "<=",
+  ">",
+  ">=",
+  "+",
+  "-",
+  "/",
+  "// c",
+  "/// d",
+  "#",
+  "\n",
+  "\\",
 ];
 
 describe("the parser never throws and always terminates", () => {
   it("on random strings", () => {
     fc.assert(
-      fc.property(fc.string({ unit: "binary", maxLength: 400 }), (text) => parsesSafely(text)),
+      fc.property(fc.string({ unit: "binary", maxLength: 400 }), (text) =>
+        parsesSafely(text),
+      ),
       { numRuns: RUNS },
     );
   });
 
   it("on random strings of regel characters", () => {
-    const chars = fc.constantFrom(..."abcNPDV_019 \n\t\"\\{}(),:.@%*=!<>+-/#;rulefiy".split(""));
+    const chars = fc.constantFrom(
+      ...'abcNPDV_019 \n\t"\\{}(),:.@%*=!<>+-/#;rulefiy'.split(""),
+    );
     fc.assert(
-      fc.property(fc.array(chars, { maxLength: 400 }), (cs) => parsesSafely(cs.join(""))),
+      fc.property(fc.array(chars, { maxLength: 400 }), (cs) =>
+        parsesSafely(cs.join("")),
+      ),
       { numRuns: RUNS },
     );
   });
@@ -115,17 +178,24 @@ describe("the parser never throws and always terminates", () => {
     const token = fc.constantFrom(...VOCABULARY);
     const sep = fc.constantFrom(" ", "\n", "  ", "");
     fc.assert(
-      fc.property(fc.array(fc.tuple(token, sep), { maxLength: 200 }), fc.boolean(), (parts, withHeader) => {
-        const body = parts.map(([t, s]) => t + s).join("");
-        parsesSafely(withHeader ? `ruleset f.z@1.0.0\n  source br "B"\n${body}` : body);
-      }),
+      fc.property(
+        fc.array(fc.tuple(token, sep), { maxLength: 200 }),
+        fc.boolean(),
+        (parts, withHeader) => {
+          const body = parts.map(([t, s]) => t + s).join("");
+          parsesSafely(
+            withHeader ? `ruleset f.z@1.0.0\n  source br "B"\n${body}` : body,
+          );
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
   it("on mutated valid rulesets (deleted, inserted and duplicated characters)", () => {
     const sources = validSources();
-    for (const s of sources.slice(0, 8)) expect(parse(s, "valid.regel").diagnostics).toEqual([]);
+    for (const s of sources.slice(0, 8))
+      expect(parse(s, "valid.regel").diagnostics).toEqual([]);
     const mutation = fc.record({
       kind: fc.constantFrom("delete", "insert", "duplicate"),
       at: fc.nat(),
@@ -133,29 +203,53 @@ describe("the parser never throws and always terminates", () => {
       text: fc.string({ maxLength: 6 }),
     });
     fc.assert(
-      fc.property(fc.nat({ max: sources.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 6 }), (index, mutations) => {
-        let text = sources[index];
-        for (const m of mutations) {
-          const at = m.at % (text.length + 1);
-          if (m.kind === "delete") text = text.slice(0, at) + text.slice(at + m.length);
-          else if (m.kind === "insert") text = text.slice(0, at) + m.text + text.slice(at);
-          else text = text.slice(0, at) + text.slice(at, at + m.length) + text.slice(at);
-        }
-        parsesSafely(text);
-      }),
+      fc.property(
+        fc.nat({ max: sources.length - 1 }),
+        fc.array(mutation, { minLength: 1, maxLength: 6 }),
+        (index, mutations) => {
+          let text = sources[index];
+          for (const m of mutations) {
+            const at = m.at % (text.length + 1);
+            if (m.kind === "delete")
+              text = text.slice(0, at) + text.slice(at + m.length);
+            else if (m.kind === "insert")
+              text = text.slice(0, at) + m.text + text.slice(at);
+            else
+              text =
+                text.slice(0, at) +
+                text.slice(at, at + m.length) +
+                text.slice(at);
+          }
+          parsesSafely(text);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
   it("on deep nesting and long chains", () => {
-    parsesSafely(`ruleset a@1.0.0\nrule r "t"\n  require ${"(".repeat(5000)}x${")".repeat(5000)}\n`);
-    parsesSafely(`ruleset a@1.0.0\nrule r "t"\n  require ${"(".repeat(64)}x${")".repeat(64)}\n`);
-    parsesSafely(`ruleset a@1.0.0\nrule r "t"\n  require ${"exists(E where ".repeat(64)}x${")".repeat(64)}\n`);
-    parsesSafely(`ruleset a@1.0.0\nrule r "t"\n  require ${"not ".repeat(20_000)}x\n`);
-    parsesSafely(`ruleset a@1.0.0\nrule r "t"\n  require ${"- ".repeat(20_000)}x > 1\n`);
-    parsesSafely(`ruleset a@1.0.0\nrule r "t"\n  require x${" + x".repeat(20_000)} > 1\n`);
+    parsesSafely(
+      `ruleset a@1.0.0\nrule r "t"\n  require ${"(".repeat(5000)}x${")".repeat(5000)}\n`,
+    );
+    parsesSafely(
+      `ruleset a@1.0.0\nrule r "t"\n  require ${"(".repeat(64)}x${")".repeat(64)}\n`,
+    );
+    parsesSafely(
+      `ruleset a@1.0.0\nrule r "t"\n  require ${"exists(E where ".repeat(64)}x${")".repeat(64)}\n`,
+    );
+    parsesSafely(
+      `ruleset a@1.0.0\nrule r "t"\n  require ${"not ".repeat(20_000)}x\n`,
+    );
+    parsesSafely(
+      `ruleset a@1.0.0\nrule r "t"\n  require ${"- ".repeat(20_000)}x > 1\n`,
+    );
+    parsesSafely(
+      `ruleset a@1.0.0\nrule r "t"\n  require x${" + x".repeat(20_000)} > 1\n`,
+    );
     parsesSafely(`ruleset a@1.0.0\n${"{".repeat(10_000)}`);
-    parsesSafely(`ruleset a@1.0.0\nrule r "t"\n  for ${"NP.x, ".repeat(10_000)}NP.y\n`);
+    parsesSafely(
+      `ruleset a@1.0.0\nrule r "t"\n  for ${"NP.x, ".repeat(10_000)}NP.y\n`,
+    );
   });
 
   it("on thousands of errors in one declaration (no recursion per error, no stack overflow)", () => {
@@ -169,7 +263,10 @@ describe("the parser never throws and always terminates", () => {
       const { diagnostics } = parse(text, "many.regel");
       expect(performance.now() - t0).toBeLessThan(20_000);
       expect(diagnostics.filter((d) => d.code === "REG199")).toEqual([]);
-      expect(diagnostics.filter((d) => d.code === "REG116" || d.code === "REG110").length).toBe(5000);
+      expect(
+        diagnostics.filter((d) => d.code === "REG116" || d.code === "REG110")
+          .length,
+      ).toBe(5000);
     }
   });
 });
@@ -177,23 +274,40 @@ describe("the parser never throws and always terminates", () => {
 describe("lexing in pieces", () => {
   it("gives the same tree and diagnostics wherever the text is cut", () => {
     const sources = validSources();
-    const mutation = fc.record({ at: fc.nat(), text: fc.constantFrom("", "\n", "#", '"', "rule ", "\r\n", "(", "/// d\n") });
+    const mutation = fc.record({
+      at: fc.nat(),
+      text: fc.constantFrom(
+        "",
+        "\n",
+        "#",
+        '"',
+        "rule ",
+        "\r\n",
+        "(",
+        "/// d\n",
+      ),
+    });
     fc.assert(
-      fc.property(fc.nat({ max: sources.length - 1 }), fc.array(mutation, { maxLength: 4 }), fc.integer({ min: 1, max: 400 }), (index, mutations, size) => {
-        let text = sources[index];
-        for (const m of mutations) {
-          const at = m.at % (text.length + 1);
-          text = text.slice(0, at) + m.text + text.slice(at);
-        }
-        const whole = parse(text, "p.regel");
-        parserTuning.segmentChars = size;
-        try {
-          const pieces = parse(text, "p.regel");
-          expect(pieces).toEqual(whole);
-        } finally {
-          parserTuning.segmentChars = 1 << 16;
-        }
-      }),
+      fc.property(
+        fc.nat({ max: sources.length - 1 }),
+        fc.array(mutation, { maxLength: 4 }),
+        fc.integer({ min: 1, max: 400 }),
+        (index, mutations, size) => {
+          let text = sources[index];
+          for (const m of mutations) {
+            const at = m.at % (text.length + 1);
+            text = text.slice(0, at) + m.text + text.slice(at);
+          }
+          const whole = parse(text, "p.regel");
+          parserTuning.segmentChars = size;
+          try {
+            const pieces = parse(text, "p.regel");
+            expect(pieces).toEqual(whole);
+          } finally {
+            parserTuning.segmentChars = 1 << 16;
+          }
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -32,7 +32,8 @@ function blocks(md: string): Block[] {
 
 const all = blocks(markdown);
 const full = all.filter((b) => b.lang === "regel");
-const nameOf = (text: string) => /^\s*ruleset\s+([A-Za-z0-9_.]+@[0-9][^\s"]*)/m.exec(text)?.[1];
+const nameOf = (text: string) =>
+  /^\s*ruleset\s+([A-Za-z0-9_.]+@[0-9][^\s"]*)/m.exec(text)?.[1];
 
 describe(DOC, () => {
   it("has regel blocks to test", () => {
@@ -44,15 +45,26 @@ describe(DOC, () => {
     describe(label, () => {
       const path = `${DOC}:${block.line}.regel`;
       const base = /^\s*extends\s+(\S+)/m.exec(block.text)?.[1];
-      const host = base === undefined ? undefined : full.find((b) => nameOf(b.text) === base);
+      const host =
+        base === undefined
+          ? undefined
+          : full.find((b) => nameOf(b.text) === base);
       const texts = new Map([[path, block.text]]);
       if (host !== undefined) texts.set(`${DOC}:${host.line}.regel`, host.text);
       const project = loadProjectFromTexts(texts);
       const own = project.rulesets.filter((r) => r.id === nameOf(block.text));
 
       it("parses and checks without diagnostics", () => {
-        expect(base === undefined || host !== undefined, `the block it extends (${base}) is in the document`).toBe(true);
-        expect(project.diagnostics.map((d) => `${d.span.start.line}:${d.span.start.column} ${d.code} ${d.message}`)).toEqual([]);
+        expect(
+          base === undefined || host !== undefined,
+          `the block it extends (${base}) is in the document`,
+        ).toBe(true);
+        expect(
+          project.diagnostics.map(
+            (d) =>
+              `${d.span.start.line}:${d.span.start.column} ${d.code} ${d.message}`,
+          ),
+        ).toEqual([]);
         expect(own).toHaveLength(1);
       });
 
@@ -60,7 +72,13 @@ describe(DOC, () => {
       for (const r of results) {
         it(`${r.rule} ${r.example} (line ${block.line + r.span.start.line})`, () => {
           expect(r.error).toBeUndefined();
-          expect({ example: `${r.rule} ${r.example}`, outcome: r.actual }).toEqual({ example: `${r.rule} ${r.example}`, outcome: r.expected });
+          expect({
+            example: `${r.rule} ${r.example}`,
+            outcome: r.actual,
+          }).toEqual({
+            example: `${r.rule} ${r.example}`,
+            outcome: r.expected,
+          });
         });
       }
     });
@@ -69,9 +87,15 @@ describe(DOC, () => {
   for (const block of all.filter((b) => b.lang === "regel-fragment")) {
     const target = /^\s*\/\/\s*part of:\s*(\S+)/.exec(block.text)?.[1];
     const host = full.find((b) => nameOf(b.text) === target);
-    it.skipIf(host === undefined)(`fragment at line ${block.line} parses as part of ${target}`, () => {
-      const { diagnostics } = parse(`${host!.text}\n${block.text}`, `${DOC}:${block.line}.regel`);
-      expect(diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([]);
-    });
+    it.skipIf(host === undefined)(
+      `fragment at line ${block.line} parses as part of ${target}`,
+      () => {
+        const { diagnostics } = parse(
+          `${host!.text}\n${block.text}`,
+          `${DOC}:${block.line}.regel`,
+        );
+        expect(diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([]);
+      },
+    );
   }
 });

@@ -3,12 +3,18 @@ import { decodeString, KEYWORDS, tokenize } from "../../dsl/lexer.js";
 
 /** `Type:image` for each token. */
 function lex(text: string): string[] {
-  return tokenize(text, "l.regel").tokens.map((t) => `${t.tokenType.name}:${t.image}`);
+  return tokenize(text, "l.regel").tokens.map(
+    (t) => `${t.tokenType.name}:${t.image}`,
+  );
 }
 
 describe("tokens", () => {
   it("numbers: datetime, date, version, decimal, article number, integer", () => {
-    expect(lex("2024-03-01T10:00:00Z 2024-03-01T10:00+01:00 2024-03-01T10:00:00.123-05:30 2023-07-01 1.3.0 1.3.0-rc.1 10000.00 26a 3")).toEqual([
+    expect(
+      lex(
+        "2024-03-01T10:00:00Z 2024-03-01T10:00+01:00 2024-03-01T10:00:00.123-05:30 2023-07-01 1.3.0 1.3.0-rc.1 10000.00 26a 3",
+      ),
+    ).toEqual([
       "DateTimeLit:2024-03-01T10:00:00Z",
       "DateTimeLit:2024-03-01T10:00+01:00",
       "DateTimeLit:2024-03-01T10:00:00.123-05:30",
@@ -28,7 +34,11 @@ describe("tokens", () => {
   });
 
   it("keywords are whole words: identifiers that start or end with one stay identifiers", () => {
-    expect(lex("file fileName extends extend columns column rules in index valid validity _rule rule_")).toEqual([
+    expect(
+      lex(
+        "file fileName extends extend columns column rules in index valid validity _rule rule_",
+      ),
+    ).toEqual([
       "Kw_file:file",
       "Identifier:fileName",
       "Kw_extends:extends",
@@ -46,17 +56,55 @@ describe("tokens", () => {
   });
 
   it("every reserved word of the language reference is a keyword", () => {
-    for (const word of new Set(KEYWORDS)) expect(lex(word)).toEqual([`Kw_${word}:${word}`]);
+    for (const word of new Set(KEYWORDS))
+      expect(lex(word)).toEqual([`Kw_${word}:${word}`]);
     // Units, month names and role letters are ordinary identifiers.
-    for (const word of ["s", "min", "h", "days", "workdays", "months", "years", "april", "D", "V", "text", "code", "ref", "header", "unique"]) {
+    for (const word of [
+      "s",
+      "min",
+      "h",
+      "days",
+      "workdays",
+      "months",
+      "years",
+      "april",
+      "D",
+      "V",
+      "text",
+      "code",
+      "ref",
+      "header",
+      "unique",
+    ]) {
       expect(lex(word)).toEqual([`Identifier:${word}`]);
     }
   });
 
   it("punctuation, longest first", () => {
-    expect(lex("( ) { } , : . @ % * = != < <= > >= + - /").map((t) => t.split(":")[0])).toEqual([
-      "LParen", "RParen", "LBrace", "RBrace", "Comma", "Colon", "Dot", "At", "Percent", "Star", "Equals", "NotEquals",
-      "Less", "LessEq", "Greater", "GreaterEq", "Plus", "Minus", "Slash",
+    expect(
+      lex("( ) { } , : . @ % * = != < <= > >= + - /").map(
+        (t) => t.split(":")[0],
+      ),
+    ).toEqual([
+      "LParen",
+      "RParen",
+      "LBrace",
+      "RBrace",
+      "Comma",
+      "Colon",
+      "Dot",
+      "At",
+      "Percent",
+      "Star",
+      "Equals",
+      "NotEquals",
+      "Less",
+      "LessEq",
+      "Greater",
+      "GreaterEq",
+      "Plus",
+      "Minus",
+      "Slash",
     ]);
     expect(lex("a<=b")).toEqual(["Identifier:a", "LessEq:<=", "Identifier:b"]);
     expect(lex("NP.*")).toEqual(["Identifier:NP", "Dot:.", "Star:*"]);
@@ -65,7 +113,9 @@ describe("tokens", () => {
   it("positions are 1-based lines and columns, across LF, CRLF and CR", () => {
     for (const nl of ["\n", "\r\n", "\r"]) {
       const r = tokenize(`rule${nl}  x${nl}${nl}"y"`, "l.regel");
-      expect(r.tokens.map((t) => [t.image, t.startLine, t.startColumn])).toEqual([
+      expect(
+        r.tokens.map((t) => [t.image, t.startLine, t.startColumn]),
+      ).toEqual([
         ["rule", 1, 1],
         ["x", 2, 3],
         ['"y"', 4, 1],
@@ -91,13 +141,26 @@ describe("strings", () => {
   it("REG102: an unterminated string runs to the end of its line and is still a string", () => {
     const r = tokenize('x "open\ny', "l.regel");
     expect(r.tokens.map((t) => t.image)).toEqual(["x", '"open', "y"]);
-    expect(r.diagnostics.map((d) => [d.code, d.span.start.line, d.span.start.column, d.span.end.column])).toEqual([["REG102", 1, 3, 8]]);
+    expect(
+      r.diagnostics.map((d) => [
+        d.code,
+        d.span.start.line,
+        d.span.start.column,
+        d.span.end.column,
+      ]),
+    ).toEqual([["REG102", 1, 3, 8]]);
     expect(decodeString('"open')).toBe("open");
   });
 
   it("REG103: each invalid escape is reported at its backslash", () => {
     const r = tokenize('"a\\qb\\u{110000}c\\u{41}"', "l.regel");
-    expect(r.diagnostics.map((d) => [d.code, d.span.start.column, d.span.end.column])).toEqual([
+    expect(
+      r.diagnostics.map((d) => [
+        d.code,
+        d.span.start.column,
+        d.span.end.column,
+      ]),
+    ).toEqual([
       ["REG103", 3, 5],
       ["REG103", 6, 16],
     ]);
@@ -110,7 +173,15 @@ describe("comments", () => {
     const text = "/// doc\nrule // note\n  ///indented doc   \n//\n";
     const r = tokenize(text, "l.regel");
     expect(r.tokens.map((t) => t.image)).toEqual(["rule"]);
-    expect(r.comments.map((c) => [c.doc, c.text, text.slice(c.span.start.offset, c.span.end.offset), c.span.start.line, c.span.start.column])).toEqual([
+    expect(
+      r.comments.map((c) => [
+        c.doc,
+        c.text,
+        text.slice(c.span.start.offset, c.span.end.offset),
+        c.span.start.line,
+        c.span.start.column,
+      ]),
+    ).toEqual([
       [true, "doc", "/// doc", 1, 1],
       [false, "note", "// note", 2, 6],
       [true, "indented doc", "///indented doc   ", 3, 3],
@@ -124,7 +195,14 @@ describe("lexical errors", () => {
   it("REG101: unexpected characters are skipped and reported with their position", () => {
     const r = tokenize("rule # x\n  ; [y]", "l.regel");
     expect(r.tokens.map((t) => t.image)).toEqual(["rule", "x", "y"]);
-    expect(r.diagnostics.map((d) => [d.code, d.message, d.span.start.line, d.span.start.column])).toEqual([
+    expect(
+      r.diagnostics.map((d) => [
+        d.code,
+        d.message,
+        d.span.start.line,
+        d.span.start.column,
+      ]),
+    ).toEqual([
       ["REG101", "unexpected character `#`", 1, 6],
       ["REG101", "unexpected character `;`", 2, 3],
       ["REG101", "unexpected character `[`", 2, 5],
@@ -133,7 +211,20 @@ describe("lexical errors", () => {
   });
 
   it("never throws, whatever the input", () => {
-    for (const text of ["", "\u0000", '"\\', "\\", "\uD800", "é", "😀😀", "/", "///", "1.2.3.4.5", "--", "1e5"]) {
+    for (const text of [
+      "",
+      "\u0000",
+      '"\\',
+      "\\",
+      "\uD800",
+      "é",
+      "😀😀",
+      "/",
+      "///",
+      "1.2.3.4.5",
+      "--",
+      "1e5",
+    ]) {
       expect(() => tokenize(text, "l.regel")).not.toThrow();
     }
   });
@@ -143,12 +234,20 @@ describe("garbage input", () => {
   it("reports a run of unknown characters once and stays fast on a large run", () => {
     const r = tokenize("rule ### ¤¤ x", "l.regel");
     expect(r.tokens.map((t) => t.image)).toEqual(["rule", "x"]);
-    expect(r.diagnostics.map((d) => [d.code, d.message, d.span.start.column, d.span.end.column])).toEqual([
+    expect(
+      r.diagnostics.map((d) => [
+        d.code,
+        d.message,
+        d.span.start.column,
+        d.span.end.column,
+      ]),
+    ).toEqual([
       ["REG101", "unexpected characters `###`", 6, 9],
       ["REG101", "unexpected characters `¤¤`", 10, 12],
     ]);
     let garbage = "";
-    for (let i = 0; i < 300_000; i++) garbage += String.fromCharCode(0x100 + ((i * 7919) % 0x1e00));
+    for (let i = 0; i < 300_000; i++)
+      garbage += String.fromCharCode(0x100 + ((i * 7919) % 0x1e00));
     const t0 = performance.now();
     const big = tokenize(garbage, "g.regel");
     expect(performance.now() - t0).toBeLessThan(5_000);

@@ -10,27 +10,122 @@ const HEADER = 'ruleset a@1.0.0\n  source br "B"\n';
 const first = (source: string) => parse(source, "m.regel").diagnostics[0];
 
 /** One golden case per REG1xx code: the source, where the error is, and words of its message. */
-const GOLDEN: [code: string, source: string, line: number, column: number, message: string, suggestion?: string][] = [
+const GOLDEN: [
+  code: string,
+  source: string,
+  line: number,
+  column: number,
+  message: string,
+  suggestion?: string,
+][] = [
   ["REG101", `${HEADER}\nrule r "t" #\n`, 4, 12, "unexpected character `#`"],
   ["REG102", `${HEADER}\nrule r "Geen adres\n`, 4, 8, 'no closing `"`'],
-  ["REG103", `${HEADER}\nrule r "t"\n  message "{value} is \\q"\n`, 5, 23, "invalid escape `\\q`"],
-  ["REG110", `${HEADER}\nrule r "t"\n  severity blokking\n`, 5, 12, "expected a severity: `blocking` or `signalling`, found `blokking`", "blocking"],
+  [
+    "REG103",
+    `${HEADER}\nrule r "t"\n  message "{value} is \\q"\n`,
+    5,
+    23,
+    "invalid escape `\\q`",
+  ],
+  [
+    "REG110",
+    `${HEADER}\nrule r "t"\n  severity blokking\n`,
+    5,
+    12,
+    "expected a severity: `blocking` or `signalling`, found `blokking`",
+    "blocking",
+  ],
   ["REG111", `codelist x\n  value "A"\n`, 1, 1, "no `ruleset` header"],
   ["REG112", `${HEADER}\nruleset b@1.0.0\n`, 4, 1, "second `ruleset` header"],
   ["REG113", `codelist x\n  value "A"\n${HEADER}`, 3, 1, "must come first"],
-  ["REG114", `${HEADER}\nrule r "t"\n  for\n`, 5, 6, "found the end of the file"],
+  [
+    "REG114",
+    `${HEADER}\nrule r "t"\n  for\n`,
+    5,
+    6,
+    "found the end of the file",
+  ],
   ["REG115", `hello\n${HEADER}`, 1, 1, "expected a declaration", undefined],
-  ["REG116", `${HEADER}\ncodelist x\n  value "A" "B" "C"\n`, 5, 17, 'the text "C" is not part of this code list'],
-  ["REG117", `${HEADER}\nrule r "t"\n  require x <= rrd - 3 dayz\n`, 5, 24, "unknown unit `dayz`", "days"],
-  ["REG118", `${HEADER}\nentity E\n  field f: txt(3)\n`, 5, 12, "unknown field type `txt`", "text"],
-  ["REG119", `${HEADER}\nrule r "t"\n  applies to D, X\n`, 5, 17, "`X` is not a role"],
-  ["REG120", `${HEADER}\ncalendar c\n  holiday k "K" on 5 mai\n`, 5, 22, "unknown month `mai`", "may"],
-  ["REG121", `${HEADER}\npayout p 99999999999999999999 "t"\n`, 4, 10, "too large"],
-  ["REG122", `${HEADER}\nrule r "t"\n  severity blocking\n  severity signalling\n`, 6, 3, "`severity` is given twice"],
-  ["REG123", `${HEADER}\nrule r "t"\n  require x is present\n  for NP\n`, 6, 3, "`for` must come before `require`"],
-  ["REG124", `${HEADER}\nrule r "t"\n  for NP, AD\n`, 5, 3, "a rule runs on one entity, not 2"],
-  ["REG125", `${HEADER}\nrule r "t"\n  require sum(BA) > 0\n`, 5, 11, "`sum` needs a field"],
-  ["REG126", `${HEADER}\nrule r "t"\n  require ${"(".repeat(70)}x${")".repeat(70)}\n`, 5, 75, "nested more than 64 deep"],
+  [
+    "REG116",
+    `${HEADER}\ncodelist x\n  value "A" "B" "C"\n`,
+    5,
+    17,
+    'the text "C" is not part of this code list',
+  ],
+  [
+    "REG117",
+    `${HEADER}\nrule r "t"\n  require x <= rrd - 3 dayz\n`,
+    5,
+    24,
+    "unknown unit `dayz`",
+    "days",
+  ],
+  [
+    "REG118",
+    `${HEADER}\nentity E\n  field f: txt(3)\n`,
+    5,
+    12,
+    "unknown field type `txt`",
+    "text",
+  ],
+  [
+    "REG119",
+    `${HEADER}\nrule r "t"\n  applies to D, X\n`,
+    5,
+    17,
+    "`X` is not a role",
+  ],
+  [
+    "REG120",
+    `${HEADER}\ncalendar c\n  holiday k "K" on 5 mai\n`,
+    5,
+    22,
+    "unknown month `mai`",
+    "may",
+  ],
+  [
+    "REG121",
+    `${HEADER}\npayout p 99999999999999999999 "t"\n`,
+    4,
+    10,
+    "too large",
+  ],
+  [
+    "REG122",
+    `${HEADER}\nrule r "t"\n  severity blocking\n  severity signalling\n`,
+    6,
+    3,
+    "`severity` is given twice",
+  ],
+  [
+    "REG123",
+    `${HEADER}\nrule r "t"\n  require x is present\n  for NP\n`,
+    6,
+    3,
+    "`for` must come before `require`",
+  ],
+  [
+    "REG124",
+    `${HEADER}\nrule r "t"\n  for NP, AD\n`,
+    5,
+    3,
+    "a rule runs on one entity, not 2",
+  ],
+  [
+    "REG125",
+    `${HEADER}\nrule r "t"\n  require sum(BA) > 0\n`,
+    5,
+    11,
+    "`sum` needs a field",
+  ],
+  [
+    "REG126",
+    `${HEADER}\nrule r "t"\n  require ${"(".repeat(70)}x${")".repeat(70)}\n`,
+    5,
+    75,
+    "nested more than 64 deep",
+  ],
 ];
 
 describe("one golden case per code", () => {
@@ -46,21 +141,34 @@ describe("one golden case per code", () => {
   });
 
   it("covers every REG1xx code documented in docs/diagnostics.md (REG199 is below)", () => {
-    const doc = readFileSync(new URL("../../docs/diagnostics.md", import.meta.url), "utf8");
+    const doc = readFileSync(
+      new URL("../../docs/diagnostics.md", import.meta.url),
+      "utf8",
+    );
     const documented = [...doc.matchAll(/^### (REG1\d\d)/gm)].map((m) => m[1]);
     expect(documented).toEqual([...GOLDEN.map((g) => g[0]), "REG199"]);
   });
 
   it("REG126 also stops operator chains deeper than the limit, once per declaration", () => {
-    const { file, diagnostics } = parse(`${HEADER}rule r "t"\n  require x${" + x".repeat(300)} > 1 and ${"not ".repeat(300)}y\nrule s "u"\n`, "d.regel");
-    expect(diagnostics.map((d) => [d.code, d.span.start.line])).toEqual([["REG126", 4]]);
+    const { file, diagnostics } = parse(
+      `${HEADER}rule r "t"\n  require x${" + x".repeat(300)} > 1 and ${"not ".repeat(300)}y\nrule s "u"\n`,
+      "d.regel",
+    );
+    expect(diagnostics.map((d) => [d.code, d.span.start.line])).toEqual([
+      ["REG126", 4],
+    ]);
     expect(diagnostics[0].message).toContain("more than 256 operators deep");
     expect(file.declarations.map((d) => d.kind)).toEqual(["Rule", "Rule"]);
   });
 
   it("REG199: an internal failure becomes a diagnostic, not an exception", () => {
-    const { file, diagnostics } = parse(undefined as unknown as string, "x.regel");
-    expect(diagnostics.map((d) => [d.code, d.span.start.line, d.span.start.column])).toEqual([["REG199", 1, 1]]);
+    const { file, diagnostics } = parse(
+      undefined as unknown as string,
+      "x.regel",
+    );
+    expect(
+      diagnostics.map((d) => [d.code, d.span.start.line, d.span.start.column]),
+    ).toEqual([["REG199", 1, 1]]);
     expect(file.declarations).toEqual([]);
     // ... and the parser still works afterwards.
     expect(parse(`${HEADER}rule r "t"\n`, "y.regel").diagnostics).toEqual([]);
@@ -68,37 +176,53 @@ describe("one golden case per code", () => {
 });
 
 describe("messages an analyst understands", () => {
-
   it("names reserved words used as names", () => {
     const d = first(`${HEADER}entity E\n  field value: text\n`);
-    expect(d).toMatchObject({ code: "REG110", message: "expected a name, found `value`" });
-    expect(d.notes).toEqual(["`value` is a reserved word and cannot be used as a name"]);
+    expect(d).toMatchObject({
+      code: "REG110",
+      message: "expected a name, found `value`",
+    });
+    expect(d.notes).toEqual([
+      "`value` is a reserved word and cannot be used as a name",
+    ]);
   });
 
   it("says what a missing piece is", () => {
-    expect(first(`${HEADER}rule r\n  meaning "m"\n`).message).toBe("expected a title in quotes, found `meaning`");
-    expect(first(`ruleset a.b@1.0\n`).message).toBe("expected a version like `1.0.0`, found `1.0`");
+    expect(first(`${HEADER}rule r\n  meaning "m"\n`).message).toBe(
+      "expected a title in quotes, found `meaning`",
+    );
+    expect(first(`ruleset a.b@1.0\n`).message).toBe(
+      "expected a version like `1.0.0`, found `1.0`",
+    );
     expect(first(`${HEADER}entity E\n  field f text\n`).message).toBe(
       "expected `:` (a field is written `field name: type`), found `text`",
     );
-    expect(first(`${HEADER}rule r "t"\n  example maybe NP { }\n`).message).toBe("expected `pass` or `fail`, found `maybe`");
-    expect(first(`${HEADER}rule r "t"\n  require x is presnt\n`)).toMatchObject({
-      message: "expected `present`, `absent` or `valid`, found `presnt`",
-      suggestion: "present",
-    });
+    expect(first(`${HEADER}rule r "t"\n  example maybe NP { }\n`).message).toBe(
+      "expected `pass` or `fail`, found `maybe`",
+    );
+    expect(first(`${HEADER}rule r "t"\n  require x is presnt\n`)).toMatchObject(
+      {
+        message: "expected `present`, `absent` or `valid`, found `presnt`",
+        suggestion: "present",
+      },
+    );
   });
 
   it("points at the next declaration when a declaration stops short", () => {
     const d = first(`${HEADER}rule r "t"\n  require\nrule s "u"\n`);
     expect(d.code).toBe("REG110");
-    expect(d.message).toContain("found `rule` (the start of the next declaration)");
+    expect(d.message).toContain(
+      "found `rule` (the start of the next declaration)",
+    );
     expect(d.span.start).toMatchObject({ line: 4, column: 10 });
   });
 
   it("formats with a code frame and the suggestion", () => {
     const source = `${HEADER}\nrule r "t"\n  severity blokking\n`;
     const text = formatDiagnostic(first(source), source);
-    expect(text).toContain("m.regel:5:12: error REG110: expected a severity: `blocking` or `signalling`, found `blokking`");
+    expect(text).toContain(
+      "m.regel:5:12: error REG110: expected a severity: `blocking` or `signalling`, found `blokking`",
+    );
     expect(text).toContain("^^^^^^^^");
     expect(text).toContain("help: did you mean `blocking`?");
   });
@@ -127,24 +251,43 @@ codelist c
   value "A"
 `;
     const { file, diagnostics } = parse(source, "r.regel");
-    expect(diagnostics.map((d) => [d.code, d.span.start.line, d.span.start.column])).toEqual([
+    expect(
+      diagnostics.map((d) => [d.code, d.span.start.line, d.span.start.column]),
+    ).toEqual([
       ["REG110", 5, 12],
       ["REG110", 12, 9],
       ["REG110", 18, 3], // `require x >` is cut short by `message`
     ]);
-    expect(file.declarations.map((d) => d.kind)).toEqual(["Rule", "Entity", "Rule", "CodeList"]);
+    expect(file.declarations.map((d) => d.kind)).toEqual([
+      "Rule",
+      "Entity",
+      "Rule",
+      "CodeList",
+    ]);
     const [r1, entity, r2, codes] = file.declarations;
     // What follows an error inside a declaration survives too.
-    expect(r1).toMatchObject({ code: { name: "r1" }, severity: undefined, target: { kind: "RecordTarget" } });
-    expect((r1 as RuleDecl).implementsRefs.map((r) => r.locator)).toEqual(["art 1"]);
+    expect(r1).toMatchObject({
+      code: { name: "r1" },
+      severity: undefined,
+      target: { kind: "RecordTarget" },
+    });
+    expect((r1 as RuleDecl).implementsRefs.map((r) => r.locator)).toEqual([
+      "art 1",
+    ]);
     // The field named with a reserved word is kept, with an empty name (recovery inserted one).
-    expect(entity.kind === "Entity" && entity.fields.map((f) => [f.name.name, f.type.name])).toEqual([
+    expect(
+      entity.kind === "Entity" &&
+        entity.fields.map((f) => [f.name.name, f.type.name]),
+    ).toEqual([
       ["f", "text"],
       ["", "text"],
       ["g", "integer"],
     ]);
     expect(r2).toMatchObject({ code: { name: "r2" }, message: "m" });
-    expect(codes).toMatchObject({ name: { name: "c" }, values: [{ code: "A" }] });
+    expect(codes).toMatchObject({
+      name: { name: "c" },
+      values: [{ code: "A" }],
+    });
   });
 
   it("goes on with the same declaration after text that is no clause", () => {
@@ -163,7 +306,14 @@ entity E
   field b: intger
 `;
     const { file, diagnostics } = parse(source, "c.regel");
-    expect(diagnostics.map((d) => [d.code, d.span.start.line, d.span.start.column, d.suggestion])).toEqual([
+    expect(
+      diagnostics.map((d) => [
+        d.code,
+        d.span.start.line,
+        d.span.start.column,
+        d.suggestion,
+      ]),
+    ).toEqual([
       ["REG116", 5, 3, "severity"],
       ["REG116", 6, 16, undefined],
       ["REG110", 9, 16, "present"],
@@ -173,43 +323,77 @@ entity E
       ["REG118", 15, 12, "integer"],
     ]);
     const [rule, entity] = file.declarations;
-    expect(rule).toMatchObject({ roles: ["D"], target: { entity: { name: "NP" } }, message: "m", examples: [{ expect: "pass" }] });
+    expect(rule).toMatchObject({
+      roles: ["D"],
+      target: { entity: { name: "NP" } },
+      message: "m",
+      examples: [{ expect: "pass" }],
+    });
     expect((rule as RuleDecl).implementsRefs).toHaveLength(1);
     expect(rule.span.end.line).toBe(11);
-    expect(entity.kind === "Entity" && entity.fields.map((f) => f.name.name)).toEqual(["a", "b"]);
+    expect(
+      entity.kind === "Entity" && entity.fields.map((f) => f.name.name),
+    ).toEqual(["a", "b"]);
   });
 
   it("asks whether a comma is missing in a list", () => {
     const d = first(`${HEADER}rule r "t"\n  applies to D V\n`);
-    expect(d).toMatchObject({ code: "REG116", span: { start: { line: 4, column: 16 } } });
-    expect(d.notes).toEqual(["is a `,` missing before it? List items are separated by commas"]);
-    expect(first(`${HEADER}entity E\n  field a: text requird\n`).notes).toBeUndefined();
+    expect(d).toMatchObject({
+      code: "REG116",
+      span: { start: { line: 4, column: 16 } },
+    });
+    expect(d.notes).toEqual([
+      "is a `,` missing before it? List items are separated by commas",
+    ]);
+    expect(
+      first(`${HEADER}entity E\n  field a: text requird\n`).notes,
+    ).toBeUndefined();
   });
 
   it("does not echo an error as REG116 on the token right after it", () => {
     const { diagnostics } = parse(`${HEADER}remove rul x\n`, "x.regel");
-    expect(diagnostics.map((d) => [d.code, d.suggestion])).toEqual([["REG110", "rule"]]);
+    expect(diagnostics.map((d) => [d.code, d.suggestion])).toEqual([
+      ["REG110", "rule"],
+    ]);
   });
 
   it("keeps a declaration whose name is missing, with an empty name", () => {
-    const { file, diagnostics } = parse(`${HEADER}rule "t"\n  for NP\n`, "e.regel");
+    const { file, diagnostics } = parse(
+      `${HEADER}rule "t"\n  for NP\n`,
+      "e.regel",
+    );
     expect(diagnostics.map((d) => d.code)).toEqual(["REG110"]);
-    expect(file.declarations[0]).toMatchObject({ kind: "Rule", code: { name: "" }, title: "t", target: { kind: "RecordTarget" } });
+    expect(file.declarations[0]).toMatchObject({
+      kind: "Rule",
+      code: { name: "" },
+      title: "t",
+      target: { kind: "RecordTarget" },
+    });
   });
 
   it("keeps a broken header as the header", () => {
-    const { file, diagnostics } = parse(`ruleset a.b@1.0\n  source br "B"\nrule r "t"\n`, "h.regel");
+    const { file, diagnostics } = parse(
+      `ruleset a.b@1.0\n  source br "B"\nrule r "t"\n`,
+      "h.regel",
+    );
     expect(diagnostics.map((d) => d.code)).toEqual(["REG110"]);
     expect(file.header).toBeDefined();
     expect(file.declarations.map((d) => d.kind)).toEqual(["Rule"]);
   });
 
   it("reports an unknown character and still parses around it", () => {
-    const { file, diagnostics } = parse(`${HEADER}rule r "t" ; for NP\n  require x = 1 ; \n`, "u.regel");
+    const { file, diagnostics } = parse(
+      `${HEADER}rule r "t" ; for NP\n  require x = 1 ; \n`,
+      "u.regel",
+    );
     expect(diagnostics.map((d) => [d.code, d.span.start.column])).toEqual([
       ["REG101", 12],
       ["REG101", 17],
     ]);
-    expect(file.declarations[0]).toMatchObject({ kind: "Rule", target: { entity: { name: "NP" } }, require: { kind: "Binary" } });
+    expect(file.declarations[0]).toMatchObject({
+      kind: "Rule",
+      target: { entity: { name: "NP" } },
+      require: { kind: "Binary" },
+    });
   });
 });

@@ -23,13 +23,19 @@ import { parse } from "../../dsl/parser.js";
 
 // ---------------------------------------------------------------- helpers
 
-const LANGUAGE_DOC = readFileSync(new URL("../../docs/language.md", import.meta.url), "utf8");
+const LANGUAGE_DOC = readFileSync(
+  new URL("../../docs/language.md", import.meta.url),
+  "utf8",
+);
 
 /** The ```regel blocks of docs/language.md, by `name@version`. */
 function docBlocksById(): Map<string, string> {
   const blocks = new Map<string, string>();
   for (const m of LANGUAGE_DOC.matchAll(/```regel\n([\s\S]*?)```/g)) {
-    blocks.set(/ruleset ([\w.]+@[\w.-]+)/.exec(m[1])?.[1] ?? `block${blocks.size}`, m[1]);
+    blocks.set(
+      /ruleset ([\w.]+@[\w.-]+)/.exec(m[1])?.[1] ?? `block${blocks.size}`,
+      m[1],
+    );
   }
   return blocks;
 }
@@ -46,17 +52,28 @@ function docBlocks(): Map<string, string> {
 
 /** The ```regel-fragment blocks of docs/language.md. */
 function docFragments(): string[] {
-  return [...LANGUAGE_DOC.matchAll(/```regel-fragment\n([\s\S]*?)```/g)].map((m) => m[1]);
+  return [...LANGUAGE_DOC.matchAll(/```regel-fragment\n([\s\S]*?)```/g)].map(
+    (m) => m[1],
+  );
 }
 
 /** Parse and insist there are no diagnostics. */
 function ok(text: string): RegelFile {
   const { file, diagnostics } = parse(text, "t.regel");
-  expect(diagnostics.map((d) => `${d.code} ${d.span.start.line}:${d.span.start.column} ${d.message}`)).toEqual([]);
+  expect(
+    diagnostics.map(
+      (d) =>
+        `${d.code} ${d.span.start.line}:${d.span.start.column} ${d.message}`,
+    ),
+  ).toEqual([]);
   return file;
 }
 
-function decl<K extends Declaration["kind"]>(file: RegelFile, kind: K, index = 0): Extract<Declaration, { kind: K }> {
+function decl<K extends Declaration["kind"]>(
+  file: RegelFile,
+  kind: K,
+  index = 0,
+): Extract<Declaration, { kind: K }> {
   const found = file.declarations.filter((d) => d.kind === kind);
   expect(found.length).toBeGreaterThan(index);
   return found[index] as Extract<Declaration, { kind: K }>;
@@ -125,11 +142,14 @@ describe("every ```regel block of docs/language.md", () => {
     ]);
   });
 
-  it.each([...blocks.entries()])("%s parses without diagnostics", (_name, text) => {
-    const file = ok(text);
-    expect(file.header).toBeDefined();
-    expect(file.declarations.length).toBeGreaterThanOrEqual(0);
-  });
+  it.each([...blocks.entries()])(
+    "%s parses without diagnostics",
+    (_name, text) => {
+      const file = ok(text);
+      expect(file.header).toBeDefined();
+      expect(file.declarations.length).toBeGreaterThanOrEqual(0);
+    },
+  );
 
   it("header: name, version, title, validity, sources, doc", () => {
     const h = ok(blocks.get("example.header")!).header!;
@@ -141,7 +161,9 @@ describe("every ```regel block of docs/language.md", () => {
       ["bk", "Beoordelingskader Beleidsregel IKB", "https://www.dnb.nl/"],
       ["br", "Beleidsregel Individueel Klantbeeld", undefined],
     ]);
-    expect(h.doc).toEqual(["The header names the ruleset, its version and validity, and the sources it cites."]);
+    expect(h.doc).toEqual([
+      "The header names the ruleset, its version and validity, and the sources it cites.",
+    ]);
     expect(h.extends).toBeUndefined();
   });
 
@@ -149,35 +171,58 @@ describe("every ```regel block of docs/language.md", () => {
     const c: CodeListDecl = decl(ok(blocks.get("example.codes")!), "CodeList");
     expect(c.name.name).toBe("legal_capacity");
     expect(c.title).toBe("Rechtspersoonlijkheid");
-    expect(c.implementsRefs.map((r) => [r.source.name, r.locator])).toEqual([["bk", "bijlage 3"]]);
+    expect(c.implementsRefs.map((r) => [r.source.name, r.locator])).toEqual([
+      ["bk", "bijlage 3"],
+    ]);
     expect(c.values.map((v) => [v.code, v.description])).toEqual([
       ["JA", "Heeft rechtspersoonlijkheid"],
       ["NEE", "Heeft geen rechtspersoonlijkheid"],
       ["ONBEKEND", "Onbekend"],
     ]);
-    expect(c.doc).toEqual(["Bijlage 3 names the marking value ONBEKEND; the other values are assumptions."]);
+    expect(c.doc).toEqual([
+      "Bijlage 3 names the marking value ONBEKEND; the other values are assumptions.",
+    ]);
   });
 
   it("entities: file, key, role by, every field type and modifier", () => {
     const file = ok(blocks.get("example.entities")!);
     const np: EntityDecl = decl(file, "Entity", 0);
-    expect(np).toMatchObject({ title: "Natural person", file: "natural_person.csv" });
+    expect(np).toMatchObject({
+      title: "Natural person",
+      file: "natural_person.csv",
+    });
     expect(np.key.map((k) => k.name)).toEqual(["ikb_id", "customer_id"]);
     expect(np.roleBy?.name).toBe("customer_id");
     expect(np.implementsRefs[0].locator).toBe("bijlage 4");
     const f = Object.fromEntries(np.fields.map((x) => [x.name.name, x]));
-    expect(f.ikb_id).toMatchObject({ required: true, personal: false, description: "IKB the record belongs to" });
+    expect(f.ikb_id).toMatchObject({
+      required: true,
+      personal: false,
+      description: "IKB the record belongs to",
+    });
     expect(f.ikb_id.type).toMatchObject({ name: "text", maxLength: 40 });
     expect(f.last_name.doc).toEqual(['"geslachtsnaam"']);
     expect(f.last_name).toMatchObject({ personal: true, required: false });
-    expect(f.bsn).toMatchObject({ column: "bsn_number", description: "Burgerservicenummer", personal: true });
+    expect(f.bsn).toMatchObject({
+      column: "bsn_number",
+      description: "Burgerservicenummer",
+      personal: true,
+    });
     expect(f.deceased.type.name).toBe("code");
     expect(f.deceased.type.codeList?.name).toBe("yes_no");
     const ba: EntityDecl = decl(file, "Entity", 1);
     const g = Object.fromEntries(ba.fields.map((x) => [x.name.name, x.type]));
-    expect(g.holder_id).toMatchObject({ name: "ref", refEntity: { name: "NP" }, refField: { name: "customer_id" } });
+    expect(g.holder_id).toMatchObject({
+      name: "ref",
+      refEntity: { name: "NP" },
+      refField: { name: "customer_id" },
+    });
     expect(g.balance.name).toBe("money");
-    expect(g.interest_rate).toMatchObject({ name: "decimal", precision: 9, scale: 4 });
+    expect(g.interest_rate).toMatchObject({
+      name: "decimal",
+      precision: 9,
+      scale: 4,
+    });
     expect(g.count_of_depositors.name).toBe("integer");
     expect(g.opened_at.name).toBe("datetime");
     expect(g.blocked.name).toBe("boolean");
@@ -187,8 +232,16 @@ describe("every ```regel block of docs/language.md", () => {
 
   it("rules: all clauses, all three targets, examples", () => {
     const file = ok(blocks.get("example.rules")!);
-    const rules = file.declarations.filter((d): d is RuleDecl => d.kind === "Rule");
-    expect(rules.map((r) => r.code.name)).toEqual(["dmc0000", "fmt0001", "dmc0003", "smc0006", "fil0001"]);
+    const rules = file.declarations.filter(
+      (d): d is RuleDecl => d.kind === "Rule",
+    );
+    expect(rules.map((r) => r.code.name)).toEqual([
+      "dmc0000",
+      "fmt0001",
+      "dmc0003",
+      "smc0006",
+      "fil0001",
+    ]);
     const [dmc0000, fmt0001, dmc0003, smc0006, fil0001] = rules;
 
     expect(dmc0000).toMatchObject({
@@ -199,93 +252,219 @@ describe("every ```regel block of docs/language.md", () => {
       message: "{attribute} ontbreekt",
       doc: ["Every attribute listed must be present."],
     });
-    expect(dmc0000.implementsRefs.map((r) => `${r.source.name} ${r.locator}`)).toEqual(["br art 2.2 sub e"]);
+    expect(
+      dmc0000.implementsRefs.map((r) => `${r.source.name} ${r.locator}`),
+    ).toEqual(["br art 2.2 sub e"]);
     expect(dmc0000.target?.kind).toBe("AttributeTarget");
     if (dmc0000.target?.kind === "AttributeTarget") {
-      expect(dmc0000.target.attributes.map((a) => `${a.entity.name}.${a.field.name}`)).toEqual(["NP.date_of_birth", "NP.last_name"]);
+      expect(
+        dmc0000.target.attributes.map(
+          (a) => `${a.entity.name}.${a.field.name}`,
+        ),
+      ).toEqual(["NP.date_of_birth", "NP.last_name"]);
     }
     expect(show(dmc0000.require as Expr)).toBe("(value is present)");
     expect(dmc0000.examples.map((e) => e.expect)).toEqual(["fail", "pass"]);
     const pass = dmc0000.examples[1] as RecordExample;
     expect(pass.subject.entity.name).toBe("NP");
-    expect(pass.subject.fields.map((f) => [f.name.name, f.value.kind])).toEqual([
-      ["last_name", "String"],
-      ["date_of_birth", "Date"],
-    ]);
+    expect(pass.subject.fields.map((f) => [f.name.name, f.value.kind])).toEqual(
+      [
+        ["last_name", "String"],
+        ["date_of_birth", "Date"],
+      ],
+    );
 
     if (fmt0001.target?.kind === "AttributeTarget") {
-      expect(fmt0001.target.attributes.map((a) => `${a.entity.name}.${a.field.name}`)).toEqual(["NP.*", "AD.*"]);
+      expect(
+        fmt0001.target.attributes.map(
+          (a) => `${a.entity.name}.${a.field.name}`,
+        ),
+      ).toEqual(["NP.*", "AD.*"]);
     } else expect.fail("fmt0001 has an attribute target");
-    const invalidDate = (fmt0001.examples[0] as RecordExample).subject.fields[1].value;
+    const invalidDate = (fmt0001.examples[0] as RecordExample).subject.fields[1]
+      .value;
     expect(invalidDate).toMatchObject({ kind: "String", value: "1970-02-30" });
 
-    expect(dmc0003.target).toMatchObject({ kind: "RecordTarget", entity: { name: "NP" } });
+    expect(dmc0003.target).toMatchObject({
+      kind: "RecordTarget",
+      entity: { name: "NP" },
+    });
     expect(show(dmc0003.when!)).toBe("(date_of_birth is present)");
-    expect(show(dmc0003.require as Expr)).toBe("((date_of_birth <= rrd) and (date_of_birth > (rrd - 130years)))");
+    expect(show(dmc0003.require as Expr)).toBe(
+      "((date_of_birth <= rrd) and (date_of_birth > (rrd - 130years)))",
+    );
     expect((dmc0003.examples[0] as RecordExample).rrd?.text).toBe("2024-01-01");
 
-    expect(show(smc0006.require as Expr)).toBe("exists(AD where (AD.customer_id = customer_id))");
+    expect(show(smc0006.require as Expr)).toBe(
+      "exists(AD where (AD.customer_id = customer_id))",
+    );
     const withContext = smc0006.examples[1] as RecordExample;
     expect(withContext.context.map((c) => c.entity.name)).toEqual(["AD"]);
-    expect(withContext.context[0].fields.map((f) => f.name.name)).toEqual(["address_id", "customer_id", "country"]);
+    expect(withContext.context[0].fields.map((f) => f.name.name)).toEqual([
+      "address_id",
+      "customer_id",
+      "country",
+    ]);
 
     expect(fil0001.severity).toBe("blocking");
-    expect(fil0001.target).toMatchObject({ kind: "FileTarget", entities: [{ name: "NP" }, { name: "AD" }] });
-    expect(fil0001.require).toMatchObject({ kind: "FileCheck", check: "present" });
+    expect(fil0001.target).toMatchObject({
+      kind: "FileTarget",
+      entities: [{ name: "NP" }, { name: "AD" }],
+    });
+    expect(fil0001.require).toMatchObject({
+      kind: "FileCheck",
+      check: "present",
+    });
     const [missing, columns] = fil0001.examples as FileExample[];
-    expect(missing).toMatchObject({ kind: "FileExample", expect: "fail", entity: { name: "NP" }, form: "missing", columns: [], rows: [] });
-    expect(columns).toMatchObject({ form: "columns", columns: ["customer_id", "last_name", "date_of_birth"] });
+    expect(missing).toMatchObject({
+      kind: "FileExample",
+      expect: "fail",
+      entity: { name: "NP" },
+      form: "missing",
+      columns: [],
+      rows: [],
+    });
+    expect(columns).toMatchObject({
+      form: "columns",
+      columns: ["customer_id", "last_name", "date_of_birth"],
+    });
   });
 
   it("categories and payouts", () => {
     const file = ok(blocks.get("example.categories")!);
     const ikb: IkbDecl = decl(file, "Ikb");
-    expect(ikb).toMatchObject({ title: "Individueel klantbeeld", key: { name: "ikb_id" }, depositorBy: { name: "customer_id" } });
+    expect(ikb).toMatchObject({
+      title: "Individueel klantbeeld",
+      key: { name: "ikb_id" },
+      depositorBy: { name: "customer_id" },
+    });
     expect(ikb.depositors.map((d) => d.name)).toEqual(["NP"]);
     const payout: PayoutDecl = decl(file, "Payout");
-    expect(payout).toMatchObject({ name: { name: "identity_established" }, number: 1, title: "De identiteit van de rechthebbende is vastgesteld" });
+    expect(payout).toMatchObject({
+      name: { name: "identity_established" },
+      number: 1,
+      title: "De identiteit van de rechthebbende is vastgesteld",
+    });
     expect(payout.implementsRefs[0].locator).toBe("par 2.1");
     const cat: CategoryDecl = decl(file, "Category");
-    expect(cat).toMatchObject({ name: { name: "identity" }, title: "Identiteit niet vastgesteld", blocks: { name: "identity_established" } });
-    expect(cat.results).toMatchObject([{ code: { name: "omc0001" }, role: "D", attributes: [] }]);
+    expect(cat).toMatchObject({
+      name: { name: "identity" },
+      title: "Identiteit niet vastgesteld",
+      blocks: { name: "identity_established" },
+    });
+    expect(cat.results).toMatchObject([
+      { code: { name: "omc0001" }, role: "D", attributes: [] },
+    ]);
     expect(cat.markings).toMatchObject([
-      { attribute: { entity: { name: "NP" }, field: { name: "reliability_indicator_code" } }, value: { value: "BETROUWBAARHEID NIET GEGARANDEERD" }, role: undefined },
+      {
+        attribute: {
+          entity: { name: "NP" },
+          field: { name: "reliability_indicator_code" },
+        },
+        value: { value: "BETROUWBAARHEID NIET GEGARANDEERD" },
+        role: undefined,
+      },
     ]);
   });
 
   it("metrics and norms", () => {
     const file = ok(blocks.get("example.norms")!);
     const m: MetricDecl = decl(file, "Metric", 0);
-    expect(m).toMatchObject({ name: { name: "automated_controls_pass" }, type: "percent", description: "Share of IKBs meeting the automated controls" });
+    expect(m).toMatchObject({
+      name: { name: "automated_controls_pass" },
+      type: "percent",
+      description: "Share of IKBs meeting the automated controls",
+    });
     expect(decl(file, "Metric", 1).type).toBe("duration");
     const n: NormDecl = decl(file, "Norm");
     expect(n).toMatchObject({ name: { name: "groeipad" }, title: "Groeipad" });
     expect(n.implementsRefs[0].locator).toBe("hoofdstuk 3");
     expect(n.periods).toHaveLength(2);
-    expect(n.periods[0]).toMatchObject({ year: 2022, from: undefined, until: undefined });
-    expect(n.periods[0].requirements.map((r) => [r.metric.name, r.op, r.value])).toMatchObject([
+    expect(n.periods[0]).toMatchObject({
+      year: 2022,
+      from: undefined,
+      until: undefined,
+    });
+    expect(
+      n.periods[0].requirements.map((r) => [r.metric.name, r.op, r.value]),
+    ).toMatchObject([
       ["automated_controls_pass", ">=", { kind: "Percent", text: "90" }],
-      ["accepted_within", "<=", { kind: "Duration", amount: 3, unit: "workdays" }],
+      [
+        "accepted_within",
+        "<=",
+        { kind: "Duration", amount: 3, unit: "workdays" },
+      ],
     ]);
-    expect(n.periods[1]).toMatchObject({ year: undefined, from: { text: "2024-01-01" }, until: undefined });
+    expect(n.periods[1]).toMatchObject({
+      year: undefined,
+      from: { text: "2024-01-01" },
+      until: undefined,
+    });
   });
 
   it("measures", () => {
     const m: MeasureDecl = decl(ok(blocks.get("example.measures")!), "Measure");
-    expect(m).toMatchObject({ name: { name: "bestuurlijke_boete" }, title: "Bestuurlijke boete", measureKind: "formal", character: "punitive" });
-    expect(m.implementsRefs.map((r) => `${r.source.name} ${r.locator}`)).toEqual(["bk bijlage 2", "wft art 1:80"]);
+    expect(m).toMatchObject({
+      name: { name: "bestuurlijke_boete" },
+      title: "Bestuurlijke boete",
+      measureKind: "formal",
+      character: "punitive",
+    });
+    expect(
+      m.implementsRefs.map((r) => `${r.source.name} ${r.locator}`),
+    ).toEqual(["bk bijlage 2", "wft art 1:80"]);
     expect(m.preconditions).toEqual(["Er is een overtreding vastgesteld."]);
-    expect(m.fine).toMatchObject({ category: 1, base: { kind: "Decimal", text: "10000.00" }, currency: "EUR" });
+    expect(m.fine).toMatchObject({
+      category: 1,
+      base: { kind: "Decimal", text: "10000.00" },
+      currency: "EUR",
+    });
   });
 
   it("calendars", () => {
-    const c: CalendarDecl = decl(ok(blocks.get("example.calendar")!), "Calendar");
-    expect(c).toMatchObject({ name: { name: "nl_werkdagen" }, title: "Werkdagen in Nederland" });
+    const c: CalendarDecl = decl(
+      ok(blocks.get("example.calendar")!),
+      "Calendar",
+    );
+    expect(c).toMatchObject({
+      name: { name: "nl_werkdagen" },
+      title: "Werkdagen in Nederland",
+    });
     expect(c.weekend.map((w) => w.name)).toEqual(["saturday", "sunday"]);
-    expect(c.holidays.map((h) => [h.name.name, h.title, h.rule, h.ifSunday, h.fromYear, h.untilYear])).toEqual([
-      ["nieuwjaarsdag", "Nieuwjaarsdag", { kind: "fixed", day: 1, month: 1 }, undefined, undefined, undefined],
-      ["tweede_paasdag", "Tweede Paasdag", { kind: "easter", offset: 1 }, undefined, undefined, undefined],
-      ["koningsdag", "Koningsdag", { kind: "fixed", day: 27, month: 4 }, -1, 2014, undefined],
+    expect(
+      c.holidays.map((h) => [
+        h.name.name,
+        h.title,
+        h.rule,
+        h.ifSunday,
+        h.fromYear,
+        h.untilYear,
+      ]),
+    ).toEqual([
+      [
+        "nieuwjaarsdag",
+        "Nieuwjaarsdag",
+        { kind: "fixed", day: 1, month: 1 },
+        undefined,
+        undefined,
+        undefined,
+      ],
+      [
+        "tweede_paasdag",
+        "Tweede Paasdag",
+        { kind: "easter", offset: 1 },
+        undefined,
+        undefined,
+        undefined,
+      ],
+      [
+        "koningsdag",
+        "Koningsdag",
+        { kind: "fixed", day: 27, month: 4 },
+        -1,
+        2014,
+        undefined,
+      ],
     ]);
   });
 
@@ -298,33 +477,49 @@ describe("every ```regel block of docs/language.md", () => {
 
   it("the versions example parses: extends, extend entity, replace and remove", () => {
     const file = ok(docBlocksById().get("example.rules@1.1.0")!);
-    expect(file.header?.extends).toMatchObject({ name: "example.rules", version: "1.0.0" });
+    expect(file.header?.extends).toMatchObject({
+      name: "example.rules",
+      version: "1.0.0",
+    });
     const ext: ExtendEntityDecl = decl(file, "ExtendEntity");
-    expect(ext.fields.map((f) => [f.name.name, f.replace, f.description])).toEqual([["nationality", false, "Nationality"]]);
+    expect(
+      ext.fields.map((f) => [f.name.name, f.replace, f.description]),
+    ).toEqual([["nationality", false, "Nationality"]]);
     expect(ext.removeFields.map((f) => f.name)).toEqual(["last_name"]);
     const rule: RuleDecl = decl(file, "Rule");
     expect(rule).toMatchObject({ replace: true, code: { name: "dmc0000" } });
     expect(rule.span.start).toMatchObject({ line: 10, column: 1 });
     const removal: RemoveDecl = decl(file, "Remove");
-    expect(removal).toMatchObject({ what: "rule", name: { name: "smc0006" }, replace: false });
+    expect(removal).toMatchObject({
+      what: "rule",
+      name: { name: "smc0006" },
+      replace: false,
+    });
   });
 });
 
 describe("the shipped rulesets", () => {
-  it.each(["ikb.glo/1.2.0", "ikb.glo/1.3.0", "ikb.groeipad/1.0.0", "nl.werkdagen/1.0.0", "ikb.handhaving/1.0.0", "vp.bankgegevens/1.0.0"])(
-    "%s parses without diagnostics",
-    (name) => {
-      let text: string;
-      try {
-        text = readFileSync(new URL(`../../rulesets/${name}.regel`, import.meta.url), "utf8");
-      } catch {
-        return; // not written yet
-      }
-      const file = ok(text);
-      expect(file.header?.ref.name).toBe(name.split("/")[0]);
-      expect(file.header?.ref.version).toBe(name.split("/")[1]);
-    },
-  );
+  it.each([
+    "ikb.glo/1.2.0",
+    "ikb.glo/1.3.0",
+    "ikb.groeipad/1.0.0",
+    "nl.werkdagen/1.0.0",
+    "ikb.handhaving/1.0.0",
+    "vp.bankgegevens/1.0.0",
+  ])("%s parses without diagnostics", (name) => {
+    let text: string;
+    try {
+      text = readFileSync(
+        new URL(`../../rulesets/${name}.regel`, import.meta.url),
+        "utf8",
+      );
+    } catch {
+      return; // not written yet
+    }
+    const file = ok(text);
+    expect(file.header?.ref.name).toBe(name.split("/")[0]);
+    expect(file.header?.ref.version).toBe(name.split("/")[1]);
+  });
 });
 
 // ---------------------------------------------------------------- expressions
@@ -345,13 +540,28 @@ describe("expression precedence", () => {
     ["(a or b) and c", "((a or b) and c)"],
     ["a + b is present", "((a + b) is present)"],
     ["x is not absent or y is valid", "((x is not absent) or (y is valid))"],
-    ['x in ("A", "B") and y not in (1, -2, 3.5)', '((x in ["A", "B"]) and (y not in [1, -2, 3.5]))'],
+    [
+      'x in ("A", "B") and y not in (1, -2, 3.5)',
+      '((x in ["A", "B"]) and (y not in [1, -2, 3.5]))',
+    ],
     ['not x matches "^[0-9]{4}$"', "(not (x matches /^[0-9]{4}$/))"],
-    ["length(x) <= 9 and valid_iban(NP.iban)", "((length(x) <= 9) and valid_iban(NP.iban))"],
+    [
+      "length(x) <= 9 and valid_iban(NP.iban)",
+      "((length(x) <= 9) and valid_iban(NP.iban))",
+    ],
     ["year(date_of_birth) > 1900", "(year(date_of_birth) > 1900)"],
     ["count(BA) > 2", "(count(BA) > 2)"],
-    ["sum(BA.balance where BA.blocked = false) >= 100000.00", "(sum(BA.balance where (BA.blocked = false)) >= 100000.00)"],
-    ["exists(AD where AD.customer_id = customer_id and AD.country = \"NL\")", '(exists(AD where ((AD.customer_id = customer_id) and (AD.country = "NL"))))'.slice(1, -1)],
+    [
+      "sum(BA.balance where BA.blocked = false) >= 100000.00",
+      "(sum(BA.balance where (BA.blocked = false)) >= 100000.00)",
+    ],
+    [
+      'exists(AD where AD.customer_id = customer_id and AD.country = "NL")',
+      '(exists(AD where ((AD.customer_id = customer_id) and (AD.country = "NL"))))'.slice(
+        1,
+        -1,
+      ),
+    ],
     ["opened_at < 2024-03-01T10:00:00Z", "(opened_at < 2024-03-01T10:00:00Z)"],
     ["rrd - 3 workdays > x + 5 s", "((rrd - 3workdays) > (x + 5s))"],
     ["a = true or b = false", "((a = true) or (b = false))"],
@@ -360,12 +570,24 @@ describe("expression precedence", () => {
   });
 
   it("keeps literal forms", () => {
-    expect(expr("x = 12.50")).toMatchObject({ right: { kind: "Decimal", text: "12.50" } });
-    expect(expr("x = 123456789012345678901234567890")).toMatchObject({ right: { kind: "Integer", text: "123456789012345678901234567890" } });
-    expect(expr('x = "a\\"b\\\\c\\n\\u{1F600}"')).toMatchObject({ right: { kind: "String", value: 'a"b\\c\n😀' } });
-    expect(expr("x = 2024-02-30")).toMatchObject({ right: { kind: "Date", text: "2024-02-30" } });
-    expect(expr("x = 48 h")).toMatchObject({ right: { kind: "Duration", amount: 48, unit: "h" } });
-    expect(expr("x <= 99.5 %")).toMatchObject({ right: { kind: "Percent", text: "99.5" } });
+    expect(expr("x = 12.50")).toMatchObject({
+      right: { kind: "Decimal", text: "12.50" },
+    });
+    expect(expr("x = 123456789012345678901234567890")).toMatchObject({
+      right: { kind: "Integer", text: "123456789012345678901234567890" },
+    });
+    expect(expr('x = "a\\"b\\\\c\\n\\u{1F600}"')).toMatchObject({
+      right: { kind: "String", value: 'a"b\\c\n😀' },
+    });
+    expect(expr("x = 2024-02-30")).toMatchObject({
+      right: { kind: "Date", text: "2024-02-30" },
+    });
+    expect(expr("x = 48 h")).toMatchObject({
+      right: { kind: "Duration", amount: 48, unit: "h" },
+    });
+    expect(expr("x <= 99.5 %")).toMatchObject({
+      right: { kind: "Percent", text: "99.5" },
+    });
   });
 });
 
@@ -388,9 +610,15 @@ rule f3 "t"
   require references
 `);
     const [f1, f2, f3] = file.declarations as RuleDecl[];
-    expect(f1.require).toMatchObject({ kind: "FileCheck", check: "unique-key" });
+    expect(f1.require).toMatchObject({
+      kind: "FileCheck",
+      check: "unique-key",
+    });
     expect(f2.require).toMatchObject({ kind: "FileCheck", check: "header" });
-    expect(f3.require).toMatchObject({ kind: "FileCheck", check: "references" });
+    expect(f3.require).toMatchObject({
+      kind: "FileCheck",
+      check: "references",
+    });
     const rows = f1.examples[0] as FileExample;
     expect(rows.form).toBe("rows");
     expect(rows.rows.map((r) => [r.entity.name, r.fields.length])).toEqual([
@@ -398,8 +626,12 @@ rule f3 "t"
       ["BA", 2],
     ]);
     expect(rows.context.map((c) => c.entity.name)).toEqual(["NP", "AD"]);
-    expect(rows.rows[1].span.start.column).toBeLessThan(rows.rows[1].span.end.column);
-    expect((f1.examples[1] as FileExample).rows[0].fields[1].value).toMatchObject({ kind: "Decimal", text: "-5.25" });
+    expect(rows.rows[1].span.start.column).toBeLessThan(
+      rows.rows[1].span.end.column,
+    );
+    expect(
+      (f1.examples[1] as FileExample).rows[0].fields[1].value,
+    ).toMatchObject({ kind: "Decimal", text: "-5.25" });
   });
 
   it("`*.*` targets, roles in results and markings, `on` attributes", () => {
@@ -412,9 +644,18 @@ category c "t"
   marking NP.x = "Y" (D)
 `);
     const r: RuleDecl = decl(file, "Rule");
-    expect(r.target).toMatchObject({ kind: "AttributeTarget", attributes: [{ entity: { name: "*" }, field: { name: "*" } }] });
+    expect(r.target).toMatchObject({
+      kind: "AttributeTarget",
+      attributes: [{ entity: { name: "*" }, field: { name: "*" } }],
+    });
     const c: CategoryDecl = decl(file, "Category");
-    expect(c.results[0]).toMatchObject({ role: "V", attributes: [{ field: { name: "last_name" } }, { field: { name: "date_of_birth" } }] });
+    expect(c.results[0]).toMatchObject({
+      role: "V",
+      attributes: [
+        { field: { name: "last_name" } },
+        { field: { name: "date_of_birth" } },
+      ],
+    });
     expect(c.markings[0]).toMatchObject({ role: "D", value: { value: "Y" } });
   });
 
@@ -442,16 +683,50 @@ remove metric k
 remove calendar cal
 replace metric k2: integer
 `);
-    expect(file.header?.uses.map((u) => `${u.name}@${u.version}`)).toEqual(["nl.werkdagen@1.0.0", "ikb.groeipad@1.0.0"]);
-    expect(file.declarations.map((d) => `${d.kind}${d.replace ? "!" : ""}`)).toEqual([
-      "CodeList!", "Entity!", "ExtendEntity", "Remove", "Remove", "Remove", "Remove", "Remove", "Remove", "Remove", "Remove", "Remove", "Metric!",
+    expect(file.header?.uses.map((u) => `${u.name}@${u.version}`)).toEqual([
+      "nl.werkdagen@1.0.0",
+      "ikb.groeipad@1.0.0",
+    ]);
+    expect(
+      file.declarations.map((d) => `${d.kind}${d.replace ? "!" : ""}`),
+    ).toEqual([
+      "CodeList!",
+      "Entity!",
+      "ExtendEntity",
+      "Remove",
+      "Remove",
+      "Remove",
+      "Remove",
+      "Remove",
+      "Remove",
+      "Remove",
+      "Remove",
+      "Remove",
+      "Metric!",
     ]);
     const ext: ExtendEntityDecl = decl(file, "ExtendEntity");
-    expect(ext.fields[0]).toMatchObject({ replace: true, required: true, name: { name: "balance" }, type: { name: "decimal", precision: 18, scale: 2 } });
+    expect(ext.fields[0]).toMatchObject({
+      replace: true,
+      required: true,
+      name: { name: "balance" },
+      type: { name: "decimal", precision: 18, scale: 2 },
+    });
     expect(ext.fields[0].span.start.column).toBe(3); // the span starts at `replace`
     expect(ext.removeFields.map((f) => f.name)).toEqual(["interest"]);
-    expect(file.declarations.filter((d): d is RemoveDecl => d.kind === "Remove").map((d) => d.what)).toEqual([
-      "rule", "category", "entity", "codelist", "payout", "norm", "measure", "metric", "calendar",
+    expect(
+      file.declarations
+        .filter((d): d is RemoveDecl => d.kind === "Remove")
+        .map((d) => d.what),
+    ).toEqual([
+      "rule",
+      "category",
+      "entity",
+      "codelist",
+      "payout",
+      "norm",
+      "measure",
+      "metric",
+      "calendar",
     ]);
   });
 
@@ -464,11 +739,29 @@ calendar c
 `);
     const n: NormDecl = decl(file, "Norm");
     expect(n.title).toBeUndefined();
-    expect(n.periods[0]).toMatchObject({ from: { text: "2024-01-01" }, until: { text: "2025-01-01" } });
-    expect(n.periods[0].requirements.map((r) => r.value.kind)).toEqual(["Percent", "Integer", "Decimal", "String", "Duration"]);
+    expect(n.periods[0]).toMatchObject({
+      from: { text: "2024-01-01" },
+      until: { text: "2025-01-01" },
+    });
+    expect(n.periods[0].requirements.map((r) => r.value.kind)).toEqual([
+      "Percent",
+      "Integer",
+      "Decimal",
+      "String",
+      "Duration",
+    ]);
     const c: CalendarDecl = decl(file, "Calendar");
-    expect(c.holidays[0]).toMatchObject({ rule: { kind: "easter", offset: -2 }, untilYear: 2030, fromYear: undefined });
-    expect(c.holidays[1]).toMatchObject({ rule: { kind: "fixed", day: 5, month: 5 }, ifSunday: 1, fromYear: 1990, untilYear: 2000 });
+    expect(c.holidays[0]).toMatchObject({
+      rule: { kind: "easter", offset: -2 },
+      untilYear: 2030,
+      fromYear: undefined,
+    });
+    expect(c.holidays[1]).toMatchObject({
+      rule: { kind: "fixed", day: 5, month: 5 },
+      ifSunday: 1,
+      fromYear: 1990,
+      untilYear: 2000,
+    });
   });
 
   it("article locators: words, numbers, `26a`, `1:80`, versions, quoted strings", () => {
@@ -479,7 +772,9 @@ payout p 1 "t"
   implements br art 26a lid 2, wft art 1:80, wft art 1 : 80 b, br "Tabel 1", br par 2.1.3, br bijlage 4 control 3.5
 `);
     const p: PayoutDecl = decl(file, "Payout");
-    expect(p.implementsRefs.map((r) => `${r.source.name}|${r.locator}`)).toEqual([
+    expect(
+      p.implementsRefs.map((r) => `${r.source.name}|${r.locator}`),
+    ).toEqual([
       "br|art 26a lid 2",
       "wft|art 1:80",
       "wft|art 1:80 b",
@@ -496,13 +791,25 @@ entity fileName
   field valueDate: date
   field isActive: boolean
 `);
-    expect(file.header?.ref).toMatchObject({ name: "ikb.calendar.rule", version: "2.0.0-rc.1" });
-    expect(decl(file, "Entity").fields.map((f) => f.name.name)).toEqual(["forward", "valueDate", "isActive"]);
+    expect(file.header?.ref).toMatchObject({
+      name: "ikb.calendar.rule",
+      version: "2.0.0-rc.1",
+    });
+    expect(decl(file, "Entity").fields.map((f) => f.name.name)).toEqual([
+      "forward",
+      "valueDate",
+      "isActive",
+    ]);
   });
 
   it("layout is free: a whole rule on one line", () => {
-    const file = ok(`ruleset a@1.0.0 rule r "t" severity blocking for NP require x is present example pass NP { x: 1 } example fail NP { }`);
-    expect(decl(file, "Rule")).toMatchObject({ severity: "blocking", examples: [{ expect: "pass" }, { expect: "fail" }] });
+    const file = ok(
+      `ruleset a@1.0.0 rule r "t" severity blocking for NP require x is present example pass NP { x: 1 } example fail NP { }`,
+    );
+    expect(decl(file, "Rule")).toMatchObject({
+      severity: "blocking",
+      examples: [{ expect: "pass" }, { expect: "fail" }],
+    });
   });
 });
 
@@ -551,7 +858,10 @@ entity E
 
   it("attaches `///` lines directly above a declaration or field", () => {
     expect(file.header?.doc).toEqual(["Header doc."]);
-    expect(decl(file, "Rule").doc).toEqual(["first doc line", "second doc line"]);
+    expect(decl(file, "Rule").doc).toEqual([
+      "first doc line",
+      "second doc line",
+    ]);
     const e: EntityDecl = decl(file, "Entity");
     expect(e.doc).toEqual([]);
     expect(e.fields.map((f) => f.doc)).toEqual([["field doc"], []]);
@@ -568,7 +878,8 @@ rule r1 "t"
 `;
   const file = ok(text);
   const rule: RuleDecl = decl(file, "Rule");
-  const slice = (s: { start: { offset: number }; end: { offset: number } }) => text.slice(s.start.offset, s.end.offset);
+  const slice = (s: { start: { offset: number }; end: { offset: number } }) =>
+    text.slice(s.start.offset, s.end.offset);
 
   it("points declarations, names and expressions at their source text", () => {
     expect(rule.span.start).toEqual({ offset: 33, line: 4, column: 1 });
@@ -592,7 +903,10 @@ rule r1 "t"
     const crlf = text.replace(/\n/g, "\r\n");
     const r = decl(ok(crlf), "Rule");
     expect(r.code.span.start).toMatchObject({ line: 4, column: 6 });
-    expect((r.require as Expr).span.start).toMatchObject({ line: 6, column: 11 });
+    expect((r.require as Expr).span.start).toMatchObject({
+      line: 6,
+      column: 11,
+    });
   });
 });
 
@@ -602,9 +916,15 @@ describe("performance", () => {
   it("parses a ~5 MB file in a few seconds, linearly, without stack overflow", () => {
     const blocks = [...docBlocks().values()];
     const body = blocks
-      .map((b) => b.replace(/^(?:\/\/\/.*\n)*ruleset[^\n]*\n(?:\s+(?:source|valid|extends|uses)[^\n]*\n)*/m, ""))
+      .map((b) =>
+        b.replace(
+          /^(?:\/\/\/.*\n)*ruleset[^\n]*\n(?:\s+(?:source|valid|extends|uses)[^\n]*\n)*/m,
+          "",
+        ),
+      )
       .join("\n");
-    const head = 'ruleset big@1.0.0\n  source bk "B"\n  source br "B"\n  source wft "W"\n  source atw "A"\n';
+    const head =
+      'ruleset big@1.0.0\n  source bk "B"\n  source br "B"\n  source wft "W"\n  source atw "A"\n';
     const small = head + body.repeat(Math.ceil(200_000 / body.length));
     const big = head + body.repeat(Math.ceil(5_000_000 / body.length));
     parse(small, "warmup.regel");
@@ -626,17 +946,31 @@ describe("performance", () => {
     const lines = big.split("\n");
     const declLines: number[] = [];
     lines.forEach((l, i) => {
-      if (/^(codelist|entity|ikb|rule|category|payout|metric|norm|measure|calendar|replace|remove|extend) /.test(l)) declLines.push(i + 1);
+      if (
+        /^(codelist|entity|ikb|rule|category|payout|metric|norm|measure|calendar|replace|remove|extend) /.test(
+          l,
+        )
+      )
+        declLines.push(i + 1);
     });
-    expect(b.file.declarations.map((d) => d.span.start.line)).toEqual(declLines);
+    expect(b.file.declarations.map((d) => d.span.start.line)).toEqual(
+      declLines,
+    );
     for (const d of b.file.declarations.slice(-50)) {
-      const word = d.kind === "ExtendEntity" ? "extend" : big.slice(d.span.start.offset, d.span.start.offset + 3);
+      const word =
+        d.kind === "ExtendEntity"
+          ? "extend"
+          : big.slice(d.span.start.offset, d.span.start.offset + 3);
       expect(big.slice(d.span.start.offset).startsWith(word)).toBe(true);
       expect(d.span.start.column).toBe(1);
     }
     for (const c of b.file.comments.slice(-50)) {
-      expect(big.slice(c.span.start.offset, c.span.end.offset)).toMatch(/^\/\/\/? ?/);
-      expect(lines[c.span.start.line - 1].slice(c.span.start.column - 1)).toBe(big.slice(c.span.start.offset, c.span.end.offset));
+      expect(big.slice(c.span.start.offset, c.span.end.offset)).toMatch(
+        /^\/\/\/? ?/,
+      );
+      expect(lines[c.span.start.line - 1].slice(c.span.start.column - 1)).toBe(
+        big.slice(c.span.start.offset, c.span.end.offset),
+      );
     }
   });
 });

@@ -24,14 +24,25 @@ export function languageDocBlocks(): { name: string; text: string }[] {
  * The `regel-fragment` blocks of docs/language.md that name a complete block in their first line
  * (`// part of: example.entities@1.0.0`), each appended to that block.
  */
-export function languageDocFragments(): { name: string; fragment: string; text: string }[] {
+export function languageDocFragments(): {
+  name: string;
+  fragment: string;
+  text: string;
+}[] {
   const md = readFileSync(join(ROOT, "docs/language.md"), "utf8");
   const blocks = languageDocBlocks();
   const out: { name: string; fragment: string; text: string }[] = [];
   for (const m of md.matchAll(/```regel-fragment\n([\s\S]*?)```/g)) {
     const partOf = /^\/\/ part of: (\S+@\S+)/.exec(m[1])?.[1];
-    const whole = blocks.find((b) => partOf !== undefined && b.text.startsWith(`ruleset ${partOf}`));
-    if (whole) out.push({ name: `fragment of ${partOf}`, fragment: m[1], text: `${whole.text}\n${m[1]}` });
+    const whole = blocks.find(
+      (b) => partOf !== undefined && b.text.startsWith(`ruleset ${partOf}`),
+    );
+    if (whole)
+      out.push({
+        name: `fragment of ${partOf}`,
+        fragment: m[1],
+        text: `${whole.text}\n${m[1]}`,
+      });
   }
   return out;
 }
@@ -41,10 +52,14 @@ export function rulesetFiles(): { name: string; text: string }[] {
   const out: { name: string; text: string }[] = [];
   const walk = (dir: string): void => {
     if (!existsSync(dir)) return;
-    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : 1,
+    )) {
       const p = join(dir, e.name);
-      if (e.isDirectory() && e.name !== "compiled" && e.name !== "node_modules") walk(p);
-      else if (e.isFile() && e.name.endsWith(".regel")) out.push({ name: p.slice(ROOT.length), text: readFileSync(p, "utf8") });
+      if (e.isDirectory() && e.name !== "compiled" && e.name !== "node_modules")
+        walk(p);
+      else if (e.isFile() && e.name.endsWith(".regel"))
+        out.push({ name: p.slice(ROOT.length), text: readFileSync(p, "utf8") });
     }
   };
   walk(join(ROOT, "rulesets"));

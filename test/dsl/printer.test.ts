@@ -1,26 +1,70 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Expr } from "../../dsl/ast.js";
 import { tokenize } from "../../dsl/lexer.js";
 import { parse } from "../../dsl/parser.js";
-import { format, MAX_WIDTH, print, printExpr, quote } from "../../dsl/printer.js";
+import {
+  format,
+  MAX_WIDTH,
+  print,
+  printExpr,
+  quote,
+} from "../../dsl/printer.js";
 import { runFmt } from "../../cli/commands/fmt.js";
 import { SPAN } from "./ast-arbitrary.js";
-import { COMMENTED, languageDocBlocks, languageDocFragments, rulesetFiles } from "./printer-fixtures.js";
+import {
+  COMMENTED,
+  languageDocBlocks,
+  languageDocFragments,
+  rulesetFiles,
+} from "./printer-fixtures.js";
 
 // ---------------------------------------------------------------- helpers
 
-const p = (name: string): Expr => ({ kind: "Path", span: SPAN, entity: undefined, name: { kind: "Ident", span: SPAN, name } });
-const bin = (op: "and" | "or" | "+" | "-" | "*" | "/" | "=" | "<", left: Expr, right: Expr): Expr => ({ kind: "Binary", span: SPAN, op, left, right });
-const not = (operand: Expr): Expr => ({ kind: "Unary", span: SPAN, op: "not", operand });
-const neg = (operand: Expr): Expr => ({ kind: "Unary", span: SPAN, op: "-", operand });
-const is = (operand: Expr): Expr => ({ kind: "Is", span: SPAN, operand, negated: false, test: "present" });
+const p = (name: string): Expr => ({
+  kind: "Path",
+  span: SPAN,
+  entity: undefined,
+  name: { kind: "Ident", span: SPAN, name },
+});
+const bin = (
+  op: "and" | "or" | "+" | "-" | "*" | "/" | "=" | "<",
+  left: Expr,
+  right: Expr,
+): Expr => ({ kind: "Binary", span: SPAN, op, left, right });
+const not = (operand: Expr): Expr => ({
+  kind: "Unary",
+  span: SPAN,
+  op: "not",
+  operand,
+});
+const neg = (operand: Expr): Expr => ({
+  kind: "Unary",
+  span: SPAN,
+  op: "-",
+  operand,
+});
+const is = (operand: Expr): Expr => ({
+  kind: "Is",
+  span: SPAN,
+  operand,
+  negated: false,
+  test: "present",
+});
 
 /** Texts of all comments of a source, in order, with their slashes. */
 function commentTexts(text: string): string[] {
-  return tokenize(text, "x.regel").comments.map((c) => `${c.doc ? "///" : "//"} ${c.text}`);
+  return tokenize(text, "x.regel").comments.map(
+    (c) => `${c.doc ? "///" : "//"} ${c.text}`,
+  );
 }
 
 function formatOk(text: string, path = "x.regel"): string {
@@ -36,14 +80,19 @@ describe("quote", () => {
     expect(quote('say "hi"')).toBe('"say \\"hi\\""');
     expect(quote("a\\b")).toBe('"a\\\\b"');
     expect(quote("one\ntwo\tthree")).toBe('"one\\ntwo\\tthree"');
-    expect(quote("bell\u0007 cr\r nul\u0000 del\u007f")).toBe('"bell\\u{7} cr\\u{D} nul\\u{0} del\\u{7F}"');
+    expect(quote("bell\u0007 cr\r nul\u0000 del\u007f")).toBe(
+      '"bell\\u{7} cr\\u{D} nul\\u{0} del\\u{7F}"',
+    );
     expect(quote("ls\u2028ps\u2029")).toBe('"ls\\u{2028}ps\\u{2029}"');
     expect(quote("é 😀 € //")).toBe('"é 😀 € //"');
   });
 
   it("reads back as the same text", () => {
     const value = 'x"\\\n\t\r\u0000\u2028😀é';
-    const { file, diagnostics } = parse(`ruleset a@1.0.0 ${quote(value)}\n`, "q.regel");
+    const { file, diagnostics } = parse(
+      `ruleset a@1.0.0 ${quote(value)}\n`,
+      "q.regel",
+    );
     expect(diagnostics).toEqual([]);
     expect(file.header?.title).toBe(value);
   });
@@ -51,19 +100,51 @@ describe("quote", () => {
 
 describe("expressions get the fewest parentheses that keep the tree", () => {
   it.each<[string, Expr, string]>([
-    ["or inside and", bin("and", bin("or", p("a"), p("b")), p("c")), "(a or b) and c"],
-    ["and inside or keeps parentheses for the reader", bin("or", bin("and", p("a"), p("b")), p("c")), "(a and b) or c"],
-    ["or inside or", bin("or", p("a"), bin("or", p("b"), p("c"))), "a or (b or c)"],
-    ["left-assoc minus", bin("-", bin("-", p("a"), p("b")), p("c")), "a - b - c"],
-    ["right-nested minus", bin("-", p("a"), bin("-", p("b"), p("c"))), "a - (b - c)"],
+    [
+      "or inside and",
+      bin("and", bin("or", p("a"), p("b")), p("c")),
+      "(a or b) and c",
+    ],
+    [
+      "and inside or keeps parentheses for the reader",
+      bin("or", bin("and", p("a"), p("b")), p("c")),
+      "(a and b) or c",
+    ],
+    [
+      "or inside or",
+      bin("or", p("a"), bin("or", p("b"), p("c"))),
+      "a or (b or c)",
+    ],
+    [
+      "left-assoc minus",
+      bin("-", bin("-", p("a"), p("b")), p("c")),
+      "a - b - c",
+    ],
+    [
+      "right-nested minus",
+      bin("-", p("a"), bin("-", p("b"), p("c"))),
+      "a - (b - c)",
+    ],
     ["product in sum", bin("+", p("a"), bin("*", p("b"), p("c"))), "a + b * c"],
-    ["sum in product", bin("*", bin("+", p("a"), p("b")), p("c")), "(a + b) * c"],
+    [
+      "sum in product",
+      bin("*", bin("+", p("a"), p("b")), p("c")),
+      "(a + b) * c",
+    ],
     ["not of and", not(bin("and", p("a"), p("b"))), "not (a and b)"],
-    ["not of comparison keeps parentheses for the reader", not(bin("=", p("a"), p("b"))), "not (a = b)"],
+    [
+      "not of comparison keeps parentheses for the reader",
+      not(bin("=", p("a"), p("b"))),
+      "not (a = b)",
+    ],
     ["not of is", not(is(p("a"))), "not (a is present)"],
     ["not of a path", not(p("a")), "not a"],
     ["and of nots", bin("and", not(p("a")), not(p("b"))), "not a and not b"],
-    ["comparison of comparison", bin("=", bin("<", p("a"), p("b")), p("c")), "(a < b) = c"],
+    [
+      "comparison of comparison",
+      bin("=", bin("<", p("a"), p("b")), p("c")),
+      "(a < b) = c",
+    ],
     ["is of a sum", is(bin("+", p("a"), p("b"))), "a + b is present"],
     ["is of an or", is(bin("or", p("a"), p("b"))), "(a or b) is present"],
     ["minus of a sum", neg(bin("+", p("a"), p("b"))), "-(a + b)"],
@@ -71,10 +152,15 @@ describe("expressions get the fewest parentheses that keep the tree", () => {
     ["minus in a difference", bin("-", p("a"), neg(p("b"))), "a - -b"],
   ])("%s", (_, e, text) => {
     expect(printExpr(e)).toBe(text);
-    const { file, diagnostics } = parse(`ruleset a@1.0.0\n\nrule r "t"\n  require ${text}\n`, "e.regel");
+    const { file, diagnostics } = parse(
+      `ruleset a@1.0.0\n\nrule r "t"\n  require ${text}\n`,
+      "e.regel",
+    );
     expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     const rule = file.declarations[0];
-    expect(rule.kind === "Rule" && rule.require && printExpr(rule.require as Expr)).toBe(text);
+    expect(
+      rule.kind === "Rule" && rule.require && printExpr(rule.require as Expr),
+    ).toBe(text);
   });
 });
 
@@ -118,24 +204,37 @@ norm groeipad
   });
 
   it("wraps a long list after a comma with a four-space continuation, idempotently", () => {
-    const attrs = Array.from({ length: 12 }, (_, i) => `NP.attribute_number_${i}`).join(", ");
+    const attrs = Array.from(
+      { length: 12 },
+      (_, i) => `NP.attribute_number_${i}`,
+    ).join(", ");
     const text = `ruleset a@1.0.0\n\nrule r "t"\n  for ${attrs}\n  require value is present\n`;
     const out = formatOk(text);
     const lines = out.split("\n");
-    const forLines = lines.slice(lines.findIndex((l) => l.startsWith("  for ")), lines.findIndex((l) => l.startsWith("  require")));
+    const forLines = lines.slice(
+      lines.findIndex((l) => l.startsWith("  for ")),
+      lines.findIndex((l) => l.startsWith("  require")),
+    );
     expect(forLines.length).toBeGreaterThan(1);
     for (const l of forLines) expect(l.length).toBeLessThanOrEqual(MAX_WIDTH);
     for (const l of forLines.slice(1)) expect(l).toMatch(/^ {6}NP\./);
     for (const l of forLines.slice(0, -1)) expect(l.endsWith(",")).toBe(true);
-    expect(forLines.join(" ").replace(/ +/g, " ")).toBe(`  for ${attrs}`.replace(/ +/g, " "));
+    expect(forLines.join(" ").replace(/ +/g, " ")).toBe(
+      `  for ${attrs}`.replace(/ +/g, " "),
+    );
     expect(formatOk(out)).toBe(out);
   });
 
   it("wraps a long condition before its top-level or operators", () => {
-    const part = (i: number) => `(field_number_${i} is present and other_field_${i} = "some value")`;
+    const part = (i: number) =>
+      `(field_number_${i} is present and other_field_${i} = "some value")`;
     const cond = [0, 1, 2, 3].map(part).join(" or ");
-    const out = formatOk(`ruleset a@1.0.0\n\nrule r "t"\n  require ${cond}\n  message "m"\n`);
-    expect(out).toContain(`  require ${part(0)}\n      or ${part(1)}\n      or ${part(2)}\n      or ${part(3)}\n  message "m"\n`);
+    const out = formatOk(
+      `ruleset a@1.0.0\n\nrule r "t"\n  require ${cond}\n  message "m"\n`,
+    );
+    expect(out).toContain(
+      `  require ${part(0)}\n      or ${part(1)}\n      or ${part(2)}\n      or ${part(3)}\n  message "m"\n`,
+    );
     expect(formatOk(out)).toBe(out);
     const { file } = parse(out, "w.regel");
     const rule = file.declarations[0];
@@ -143,8 +242,12 @@ norm groeipad
   });
 
   it("quotes locators the parser could not read back bare", () => {
-    const out = formatOk(`ruleset a@1.0.0\n  source bk "B"\n\npayout p 1 "P"\n  implements bk "Tabel 1", bk "art 2", bk "§ 3", bk art  1 : 80\n`);
-    expect(out).toContain(`implements bk Tabel 1, bk art 2, bk "§ 3", bk art 1:80\n`);
+    const out = formatOk(
+      `ruleset a@1.0.0\n  source bk "B"\n\npayout p 1 "P"\n  implements bk "Tabel 1", bk "art 2", bk "§ 3", bk art  1 : 80\n`,
+    );
+    expect(out).toContain(
+      `implements bk Tabel 1, bk art 2, bk "§ 3", bk art 1:80\n`,
+    );
   });
 
   it("never formats a file with parse errors", () => {
@@ -165,9 +268,12 @@ norm groeipad
 });
 
 describe("the canonical examples", () => {
-  it.each(languageDocBlocks().map((b) => [b.name, b.text]))("%s is already canonical", (_, text) => {
-    expect(formatOk(text)).toBe(text);
-  });
+  it.each(languageDocBlocks().map((b) => [b.name, b.text]))(
+    "%s is already canonical",
+    (_, text) => {
+      expect(formatOk(text)).toBe(text);
+    },
+  );
 
   it("the doc's fragments are canonical inside the file they belong to", () => {
     const fragments = languageDocFragments();
@@ -180,16 +286,19 @@ describe("the canonical examples", () => {
   });
 
   const files = rulesetFiles();
-  it.runIf(files.length > 0).each(files.map((f) => [f.name, f.text]))("%s formats idempotently and keeps its comments", (name, text) => {
-    const r = format(text, name);
-    if (r.diagnostics.some((d) => d.severity === "error")) {
-      // Not ours to fix: the formatter must leave such a file alone.
-      expect(r.text).toBe(text);
-      return;
-    }
-    expect(formatOk(r.text, name)).toBe(r.text);
-    expect(commentTexts(r.text)).toEqual(commentTexts(text));
-  });
+  it.runIf(files.length > 0).each(files.map((f) => [f.name, f.text]))(
+    "%s formats idempotently and keeps its comments",
+    (name, text) => {
+      const r = format(text, name);
+      if (r.diagnostics.some((d) => d.severity === "error")) {
+        // Not ours to fix: the formatter must leave such a file alone.
+        expect(r.text).toBe(text);
+        return;
+      }
+      expect(formatOk(r.text, name)).toBe(r.text);
+      expect(commentTexts(r.text)).toEqual(commentTexts(text));
+    },
+  );
 });
 
 // ---------------------------------------------------------------- comments
@@ -246,8 +355,13 @@ rule dmc0000 "Verplicht" // after the rule line
     const before = parse(COMMENTED, "a.regel").file;
     const after = parse(formatOk(COMMENTED), "b.regel").file;
     expect(after.header?.doc).toEqual(before.header?.doc);
-    expect(after.declarations.map((d) => d.doc)).toEqual(before.declarations.map((d) => d.doc));
-    const fieldDocs = (f: typeof before) => f.declarations.flatMap((d) => (d.kind === "Entity" ? d.fields.map((x) => x.doc) : []));
+    expect(after.declarations.map((d) => d.doc)).toEqual(
+      before.declarations.map((d) => d.doc),
+    );
+    const fieldDocs = (f: typeof before) =>
+      f.declarations.flatMap((d) =>
+        d.kind === "Entity" ? d.fields.map((x) => x.doc) : [],
+      );
     expect(fieldDocs(after)).toEqual(fieldDocs(before));
     expect(fieldDocs(after)).toEqual([["Field doc."], []]);
   });
@@ -274,7 +388,9 @@ metric m: // nine
     const { file } = parse(COMMENTED, "c.regel");
     const out = print(file);
     expect(commentTexts(out).sort()).toEqual(commentTexts(COMMENTED).sort());
-    expect(format(out, "d.regel").diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(
+      format(out, "d.regel").diagnostics.filter((d) => d.severity === "error"),
+    ).toEqual([]);
   });
 });
 
@@ -284,7 +400,10 @@ describe("regel fmt", () => {
   let dir: string;
   let out: string[];
   let err: string[];
-  const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
+  const io = {
+    out: (l: string) => out.push(l),
+    err: (l: string) => err.push(l),
+  };
   const ugly = `ruleset a@1.0.0 "A"   source br "B"\nmetric m: percent // keep\n`;
   const pretty = `ruleset a@1.0.0 "A"\n  source br "B"\n\nmetric m: percent // keep\n`;
 
@@ -305,16 +424,24 @@ describe("regel fmt", () => {
 
   it("--check writes nothing and exits 1 listing the files that would change", () => {
     expect(runFmt([dir], { check: true }, io)).toBe(1);
-    expect(out).toEqual([`would reformat ${join(dir, "rulesets/x/ugly.regel")}`]);
+    expect(out).toEqual([
+      `would reformat ${join(dir, "rulesets/x/ugly.regel")}`,
+    ]);
     expect(readFileSync(join(dir, "rulesets/x/ugly.regel"), "utf8")).toBe(ugly);
   });
 
   it("writes changed files only, skipping node_modules and rulesets/compiled", () => {
     expect(runFmt([dir], {}, io)).toBe(0);
     expect(out).toEqual([`formatted ${join(dir, "rulesets/x/ugly.regel")}`]);
-    expect(readFileSync(join(dir, "rulesets/x/ugly.regel"), "utf8")).toBe(pretty);
-    expect(readFileSync(join(dir, "rulesets/compiled/skip.regel"), "utf8")).toBe(ugly);
-    expect(readFileSync(join(dir, "node_modules/p/skip.regel"), "utf8")).toBe(ugly);
+    expect(readFileSync(join(dir, "rulesets/x/ugly.regel"), "utf8")).toBe(
+      pretty,
+    );
+    expect(
+      readFileSync(join(dir, "rulesets/compiled/skip.regel"), "utf8"),
+    ).toBe(ugly);
+    expect(readFileSync(join(dir, "node_modules/p/skip.regel"), "utf8")).toBe(
+      ugly,
+    );
     out = [];
     expect(runFmt([dir], { check: true }, io)).toBe(0);
     expect(out).toEqual([]);

@@ -12,7 +12,9 @@ function parseOk(text: string) {
   const { file, diagnostics } = parse(text, "generated.regel");
   const errors = diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0) {
-    throw new Error(`printed text does not parse:\n${errors.map((d) => `${d.span.start.line}:${d.span.start.column} ${d.code} ${d.message}`).join("\n")}\n---\n${text}`);
+    throw new Error(
+      `printed text does not parse:\n${errors.map((d) => `${d.span.start.line}:${d.span.start.column} ${d.code} ${d.message}`).join("\n")}\n---\n${text}`,
+    );
   }
   return file;
 }
@@ -36,7 +38,9 @@ describe("round trip", () => {
         if (rule.kind !== "Rule") throw new Error("expected a rule");
         rule.require = e;
         const back = parseOk(print(ast)).declarations[0];
-        expect(back.kind === "Rule" && stripAst(back.require)).toEqual(stripAst(e));
+        expect(back.kind === "Rule" && stripAst(back.require)).toEqual(
+          stripAst(e),
+        );
       }),
       { numRuns: NUM_RUNS },
     );
@@ -54,7 +58,9 @@ describe("idempotency", () => {
     );
   });
 
-  it.each([...languageDocBlocks(), ...rulesetFiles()].map((f) => [f.name, f.text]))("format is idempotent on %s", (name, text) => {
+  it.each(
+    [...languageDocBlocks(), ...rulesetFiles()].map((f) => [f.name, f.text]),
+  )("format is idempotent on %s", (name, text) => {
     const once = format(text, name);
     const twice = format(once.text, name);
     expect(twice.text).toBe(once.text);
@@ -63,7 +69,9 @@ describe("idempotency", () => {
 
 /** Comment texts of a source in order (with their slashes). */
 function commentTexts(text: string): string[] {
-  return tokenize(text, "x.regel").comments.map((c) => `${c.doc ? "///" : "//"} ${c.text}`);
+  return tokenize(text, "x.regel").comments.map(
+    (c) => `${c.doc ? "///" : "//"} ${c.text}`,
+  );
 }
 
 describe("comments survive formatting", () => {
@@ -71,7 +79,9 @@ describe("comments survive formatting", () => {
     fc.assert(
       fc.property(
         regelFile,
-        fc.infiniteStream(fc.constantFrom("none", "none", "own", "trailing", "both")),
+        fc.infiniteStream(
+          fc.constantFrom("none", "none", "own", "trailing", "both"),
+        ),
         (ast, where) => {
           // Put comments between and after the lines of a canonical file.
           const lines = print(ast).split("\n");
@@ -81,18 +91,31 @@ describe("comments survive formatting", () => {
           for (const line of lines) {
             const w = stream.next().value as string;
             // A comment inside a run of `///` lines or after one would change what they document.
-            const afterDoc = out.length > 0 && out[out.length - 1].trimStart().startsWith("///");
+            const afterDoc =
+              out.length > 0 &&
+              out[out.length - 1].trimStart().startsWith("///");
             const isDoc = line.trimStart().startsWith("///");
-            if ((w === "own" || w === "both") && !afterDoc) out.push(`// own ${n++}`);
-            out.push(line !== "" && !isDoc && (w === "trailing" || w === "both") ? `${line} // trailing ${n++}` : line);
+            if ((w === "own" || w === "both") && !afterDoc)
+              out.push(`// own ${n++}`);
+            out.push(
+              line !== "" && !isDoc && (w === "trailing" || w === "both")
+                ? `${line} // trailing ${n++}`
+                : line,
+            );
           }
           const text = out.join("\n");
           const formatted = format(text, "commented.regel");
-          expect(formatted.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+          expect(
+            formatted.diagnostics.filter((d) => d.severity === "error"),
+          ).toEqual([]);
           expect(commentTexts(formatted.text)).toEqual(commentTexts(text));
-          expect(format(formatted.text, "commented.regel").text).toBe(formatted.text);
+          expect(format(formatted.text, "commented.regel").text).toBe(
+            formatted.text,
+          );
           // The comments do not change what the file means.
-          expect(stripAst(parseOk(formatted.text))).toEqual(stripAst(parseOk(print(ast))));
+          expect(stripAst(parseOk(formatted.text))).toEqual(
+            stripAst(parseOk(print(ast))),
+          );
         },
       ),
       { numRuns: 100 },
@@ -101,25 +124,37 @@ describe("comments survive formatting", () => {
 
   it("comments between any two tokens come back once, and the file means the same", () => {
     fc.assert(
-      fc.property(regelFile, fc.infiniteStream(fc.integer({ min: 0, max: 9 })), (ast, dice) => {
-        const printed = print(ast);
-        const roll = dice[Symbol.iterator]();
-        let text = "";
-        let at = 0;
-        let n = 0;
-        for (const t of tokenize(printed, "x.regel").tokens) {
-          const end = (t.endOffset ?? t.startOffset) + 1;
-          text += printed.slice(at, end);
-          at = end;
-          if ((roll.next().value as number) < 2) text += ` // c${n++}\n`;
-        }
-        text += printed.slice(at);
-        const formatted = format(text, "commented.regel");
-        expect(formatted.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-        expect(commentTexts(formatted.text).sort()).toEqual(commentTexts(text).sort());
-        expect(format(formatted.text, "commented.regel").text).toBe(formatted.text);
-        expect(stripAst(parseOk(formatted.text))).toEqual(stripAst(parseOk(text)));
-      }),
+      fc.property(
+        regelFile,
+        fc.infiniteStream(fc.integer({ min: 0, max: 9 })),
+        (ast, dice) => {
+          const printed = print(ast);
+          const roll = dice[Symbol.iterator]();
+          let text = "";
+          let at = 0;
+          let n = 0;
+          for (const t of tokenize(printed, "x.regel").tokens) {
+            const end = (t.endOffset ?? t.startOffset) + 1;
+            text += printed.slice(at, end);
+            at = end;
+            if ((roll.next().value as number) < 2) text += ` // c${n++}\n`;
+          }
+          text += printed.slice(at);
+          const formatted = format(text, "commented.regel");
+          expect(
+            formatted.diagnostics.filter((d) => d.severity === "error"),
+          ).toEqual([]);
+          expect(commentTexts(formatted.text).sort()).toEqual(
+            commentTexts(text).sort(),
+          );
+          expect(format(formatted.text, "commented.regel").text).toBe(
+            formatted.text,
+          );
+          expect(stripAst(parseOk(formatted.text))).toEqual(
+            stripAst(parseOk(text)),
+          );
+        },
+      ),
       { numRuns: 100 },
     );
   });

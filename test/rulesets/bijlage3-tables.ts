@@ -11,7 +11,8 @@
  * a marking of the depositor is carried by NP and NNP).
  */
 
-export type CategoryName = "identity" | "eligibility" | "amount" | "claim" | "notification";
+export type CategoryName =
+  "identity" | "eligibility" | "amount" | "claim" | "notification";
 
 export interface TableCategory {
   /** The category's title as the table prints it. */
@@ -29,7 +30,10 @@ const RELIABILITY = [
   "NNP.reliability_indicator_code = BETROUWBAARHEID NIET GEGARANDEERD",
 ];
 const LEGAL_CAPACITY = ["NNP.legal_capacity_code = ONBEKEND"];
-const ELIGIBILITY = ["NP.eligibility_indicator_code = TWIJFEL (D)", "NNP.eligibility_indicator_code = TWIJFEL (D)"];
+const ELIGIBILITY = [
+  "NP.eligibility_indicator_code = TWIJFEL (D)",
+  "NNP.eligibility_indicator_code = TWIJFEL (D)",
+];
 const THIRD_PARTY = ["BA.type_of_third_party_account = ONBEKEND"];
 const COMPETENCE = ["RE.type_of_representation_competence = ONBEKEND"];
 
@@ -53,15 +57,26 @@ export const GLO_1_2_0: Table = {
       "tmc0003 (D)",
     ],
     markings: [
-      { table: "Betrouwbaarheid IKB = 'niet gegarandeerd'", encoded: RELIABILITY },
-      { table: "Rechtspersoonlijkheid van een NNP = 'onbekend'", encoded: LEGAL_CAPACITY },
+      {
+        table: "Betrouwbaarheid IKB = 'niet gegarandeerd'",
+        encoded: RELIABILITY,
+      },
+      {
+        table: "Rechtspersoonlijkheid van een NNP = 'onbekend'",
+        encoded: LEGAL_CAPACITY,
+      },
     ],
   },
   eligibility: {
     title: "Twijfel in aanmerking komen",
     payout: 2,
     results: ["omc0011", "etc0004"],
-    markings: [{ table: "Twijfel of de depositohouder in aanmerking komt voor DGS", encoded: ELIGIBILITY }],
+    markings: [
+      {
+        table: "Twijfel of de depositohouder in aanmerking komt voor DGS",
+        encoded: ELIGIBILITY,
+      },
+    ],
   },
   amount: {
     title: "Bedrag niet te bepalen",
@@ -74,7 +89,12 @@ export const GLO_1_2_0: Table = {
       "dmc0006",
       "dmc0000 BA.ascription, BA.balance, BA.bank_account_number",
     ],
-    markings: [{ table: "Type derdenrekening heeft de markering onbekend", encoded: THIRD_PARTY }],
+    markings: [
+      {
+        table: "Type derdenrekening heeft de markering onbekend",
+        encoded: THIRD_PARTY,
+      },
+    ],
   },
   claim: {
     title: "Opvragen vergoeding niet mogelijk",
@@ -90,7 +110,12 @@ export const GLO_1_2_0: Table = {
       "dmc0003 (V)",
       "tmc0003 (V)",
     ],
-    markings: [{ table: "Bevoegdheid als vertegenwoordiger is onbekend", encoded: COMPETENCE }],
+    markings: [
+      {
+        table: "Bevoegdheid als vertegenwoordiger is onbekend",
+        encoded: COMPETENCE,
+      },
+    ],
   },
   notification: {
     title: "Notificatie niet mogelijk",
@@ -128,7 +153,10 @@ export const GLO_1_3_0: Table = {
       "tmc0003 (D)",
     ],
     markings: [
-      { table: "reliability_indicator_code BETROUWBAARHEID NIET GEGARANDEERD", encoded: RELIABILITY },
+      {
+        table: "reliability_indicator_code BETROUWBAARHEID NIET GEGARANDEERD",
+        encoded: RELIABILITY,
+      },
       { table: "legal_capacity_code ONBEKEND", encoded: LEGAL_CAPACITY },
     ],
   },
@@ -136,7 +164,9 @@ export const GLO_1_3_0: Table = {
     title: "Twijfel in aanmerking komen",
     payout: 2,
     results: ["omc0011", "omc0017", "tmc0005", "etc0004"],
-    markings: [{ table: "eligibility_indicator_code TWIJFEL", encoded: ELIGIBILITY }],
+    markings: [
+      { table: "eligibility_indicator_code TWIJFEL", encoded: ELIGIBILITY },
+    ],
   },
   amount: {
     title: "Bedrag niet te bepalen",
@@ -149,7 +179,9 @@ export const GLO_1_3_0: Table = {
       "smc0010",
       "dmc0000 BA.ascription, BA.balance, BA.bank_account_number, BA.count_of_depositors, BA.interest, BA.product_label",
     ],
-    markings: [{ table: "type_of_third_party_account ONBEKEND", encoded: THIRD_PARTY }],
+    markings: [
+      { table: "type_of_third_party_account ONBEKEND", encoded: THIRD_PARTY },
+    ],
   },
   claim: {
     title: "Opvragen vergoeding niet mogelijk",
@@ -167,7 +199,12 @@ export const GLO_1_3_0: Table = {
       "dmc0003 (V) NP.date_of_birth",
       "tmc0003 (V)",
     ],
-    markings: [{ table: "type_of_representation_competence ONBEKEND", encoded: COMPETENCE }],
+    markings: [
+      {
+        table: "type_of_representation_competence ONBEKEND",
+        encoded: COMPETENCE,
+      },
+    ],
   },
   notification: {
     title: "Notificatie niet mogelijk",
@@ -181,4 +218,10 @@ export const GLO_1_3_0: Table = {
   },
 };
 
-export const CATEGORIES: CategoryName[] = ["identity", "eligibility", "amount", "claim", "notification"];
+export const CATEGORIES: CategoryName[] = [
+  "identity",
+  "eligibility",
+  "amount",
+  "claim",
+  "notification",
+];

@@ -11,31 +11,51 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { runExamples } from "../../compiler/example-runner.js";
-import { classifyIkb, interpretRecord, type RawRow } from "../../compiler/reference-interpreter.js";
+import {
+  classifyIkb,
+  interpretRecord,
+  type RawRow,
+} from "../../compiler/reference-interpreter.js";
 import type { Finding } from "../../compiler/contract.js";
 import type { ResolvedRuleset } from "../../dsl/model.js";
 import { loadProject, type Project } from "../../dsl/project.js";
-import { CATEGORIES, GLO_1_2_0, GLO_1_3_0, type CategoryName, type Table } from "./bijlage3-tables.js";
-
+import {
+  CATEGORIES,
+  GLO_1_2_0,
+  GLO_1_3_0,
+  type CategoryName,
+  type Table,
+} from "./bijlage3-tables.js";
 
 /** One entry in canonical form: `code|role|sorted attributes`. */
-function canonResult(code: string, role: string | undefined, attributes: string[]): string {
+function canonResult(
+  code: string,
+  role: string | undefined,
+  attributes: string[],
+): string {
   return `${code}|${role ?? ""}|${[...attributes].sort().join(",")}`;
 }
 
 function parseEntry(entry: string): string {
   const m = /^([a-z]{3}\d{4})(?: \((D|V)\))?(?: (.+))?$/.exec(entry);
   if (!m) throw new Error(`bad transcription entry: ${entry}`);
-  const attributes = m[3] === undefined ? [] : m[3].split(",").map((a) => a.trim());
+  const attributes =
+    m[3] === undefined ? [] : m[3].split(",").map((a) => a.trim());
   return canonResult(m[1], m[2], attributes);
 }
 
-function canonMarking(attribute: string, value: string, role: string | undefined): string {
+function canonMarking(
+  attribute: string,
+  value: string,
+  role: string | undefined,
+): string {
   return `${attribute} = ${value}${role ? ` (${role})` : ""}`;
 }
 
 /** The table as sets: results and markings per category. */
-function tableSets(table: Table): Map<CategoryName, { results: string[]; markings: string[] }> {
+function tableSets(
+  table: Table,
+): Map<CategoryName, { results: string[]; markings: string[] }> {
   return new Map(
     CATEGORIES.map((c) => [
       c,
@@ -48,16 +68,30 @@ function tableSets(table: Table): Map<CategoryName, { results: string[]; marking
 }
 
 /** The resolved ruleset's categories as the same sets. */
-function rulesetSets(rs: ResolvedRuleset): Map<string, { results: string[]; markings: string[] }> {
+function rulesetSets(
+  rs: ResolvedRuleset,
+): Map<string, { results: string[]; markings: string[] }> {
   return new Map(
     rs.categories.map((c) => [
       c.name,
       {
         results: c.decl.results
-          .map((r) => canonResult(r.code.name, r.role, r.attributes.map((a) => `${a.entity.name}.${a.field.name}`)))
+          .map((r) =>
+            canonResult(
+              r.code.name,
+              r.role,
+              r.attributes.map((a) => `${a.entity.name}.${a.field.name}`),
+            ),
+          )
           .sort(),
         markings: c.decl.markings
-          .map((m) => canonMarking(`${m.attribute.entity.name}.${m.attribute.field.name}`, m.value.value, m.role))
+          .map((m) =>
+            canonMarking(
+              `${m.attribute.entity.name}.${m.attribute.field.name}`,
+              m.value.value,
+              m.role,
+            ),
+          )
           .sort(),
       },
     ]),
@@ -72,15 +106,21 @@ function minus(
   const out: string[] = [];
   for (const [cat, sets] of a) {
     const other = b.get(cat);
-    for (const r of sets.results) if (!other?.results.includes(r)) out.push(`${cat}: ${r}`);
-    for (const m of sets.markings) if (!other?.markings.includes(m)) out.push(`${cat}: ${m}`);
+    for (const r of sets.results)
+      if (!other?.results.includes(r)) out.push(`${cat}: ${r}`);
+    for (const m of sets.markings)
+      if (!other?.markings.includes(m)) out.push(`${cat}: ${m}`);
   }
   return out.sort();
 }
 
 /** Every validation code of a table. */
 function codesOf(table: Table): string[] {
-  return [...new Set(CATEGORIES.flatMap((c) => table[c].results.map((e) => e.slice(0, 7))))].sort();
+  return [
+    ...new Set(
+      CATEGORIES.flatMap((c) => table[c].results.map((e) => e.slice(0, 7))),
+    ),
+  ].sort();
 }
 
 /** Attributes the table lists for dmc0000, over all categories. */
@@ -104,7 +144,10 @@ beforeAll(async () => {
   project = await loadProject(["rulesets"]);
   const find = (id: string) => {
     const rs = project.rulesets.find((r) => r.id === id);
-    if (!rs) throw new Error(`${id} not loaded; diagnostics:\n${project.diagnostics.map((d) => d.message).join("\n")}`);
+    if (!rs)
+      throw new Error(
+        `${id} not loaded; diagnostics:\n${project.diagnostics.map((d) => d.message).join("\n")}`,
+      );
     return rs;
   };
   v120 = find("ikb.glo@1.2.0");
@@ -113,8 +156,14 @@ beforeAll(async () => {
 
 describe("ikb.glo rulesets", () => {
   it("check without errors", () => {
-    const mine = project.diagnostics.filter((d) => d.severity === "error" && /ikb\.glo/.test(d.span?.file ?? ""));
-    expect(mine.map((d) => `${d.span?.file}:${d.span?.start.line} ${d.code} ${d.message}`)).toEqual([]);
+    const mine = project.diagnostics.filter(
+      (d) => d.severity === "error" && /ikb\.glo/.test(d.span?.file ?? ""),
+    );
+    expect(
+      mine.map(
+        (d) => `${d.span?.file}:${d.span?.start.line} ${d.code} ${d.message}`,
+      ),
+    ).toEqual([]);
   });
 
   it("are in force one after the other: 1.2.0 until 1 July 2023, 1.3.0 from then", () => {
@@ -127,7 +176,9 @@ describe("ikb.glo rulesets", () => {
     for (const rs of [v120, v130]) {
       expect(rs.payouts.map((p) => p.number).sort()).toEqual([1, 2, 3, 4, 5]);
       for (const p of rs.payouts) {
-        expect(p.implementsRefs.map((a) => `${a.source.name} ${a.locator}`)).toContain("bk par 2.1");
+        expect(
+          p.implementsRefs.map((a) => `${a.source.name} ${a.locator}`),
+        ).toContain("bk par 2.1");
       }
     }
   });
@@ -139,22 +190,33 @@ describe.each([
 ] as const)("Bijlage 3, GLO %s", (_version, table, rulesetOf) => {
   it("has exactly the five categories of the table, with their titles and payout conditions", () => {
     const rs = rulesetOf();
-    expect(rs.categories.map((c) => c.name).sort()).toEqual([...CATEGORIES].sort());
+    expect(rs.categories.map((c) => c.name).sort()).toEqual(
+      [...CATEGORIES].sort(),
+    );
     for (const c of rs.categories) {
       const t = table[c.name as CategoryName];
       expect(c.decl.title).toBe(t.title);
-      const payout = rs.payouts.find((p) => p.name.name === c.decl.blocks?.name);
-      expect(payout?.number, `${c.name} blocks payout ${t.payout}`).toBe(t.payout);
-      expect(c.articles.map((a) => `${a.sourceAlias} ${a.locator}`)).toContain("bk bijlage 3");
+      const payout = rs.payouts.find(
+        (p) => p.name.name === c.decl.blocks?.name,
+      );
+      expect(payout?.number, `${c.name} blocks payout ${t.payout}`).toBe(
+        t.payout,
+      );
+      expect(c.articles.map((a) => `${a.sourceAlias} ${a.locator}`)).toContain(
+        "bk bijlage 3",
+      );
     }
   });
 
-  it.each(CATEGORIES)("category %s equals the table exactly (codes, roles, attributes, markings)", (cat) => {
-    const expected = tableSets(table).get(cat)!;
-    const actual = rulesetSets(rulesetOf()).get(cat);
-    expect(actual?.results).toEqual(expected.results);
-    expect(actual?.markings).toEqual(expected.markings);
-  });
+  it.each(CATEGORIES)(
+    "category %s equals the table exactly (codes, roles, attributes, markings)",
+    (cat) => {
+      const expected = tableSets(table).get(cat)!;
+      const actual = rulesetSets(rulesetOf()).get(cat);
+      expect(actual?.results).toEqual(expected.results);
+      expect(actual?.markings).toEqual(expected.markings);
+    },
+  );
 
   it("has for every code of the table a rule with meaning, severity, roles, implements and examples", () => {
     const rs = rulesetOf();
@@ -164,14 +226,24 @@ describe.each([
       const d = rule!.decl;
       expect(d.meaning?.length ?? 0, `${code} meaning`).toBeGreaterThan(10);
       expect(d.severity, `${code} severity`).toBe("signalling");
-      expect(rule!.articles.map((a) => `${a.sourceAlias} ${a.locator}`), `${code} implements`).toContain("bk bijlage 3");
-      expect(d.examples.filter((e) => e.expect === "pass").length, `${code} pass examples`).toBeGreaterThanOrEqual(1);
-      expect(d.examples.filter((e) => e.expect === "fail").length, `${code} fail examples`).toBeGreaterThanOrEqual(1);
+      expect(
+        rule!.articles.map((a) => `${a.sourceAlias} ${a.locator}`),
+        `${code} implements`,
+      ).toContain("bk bijlage 3");
+      expect(
+        d.examples.filter((e) => e.expect === "pass").length,
+        `${code} pass examples`,
+      ).toBeGreaterThanOrEqual(1);
+      expect(
+        d.examples.filter((e) => e.expect === "fail").length,
+        `${code} fail examples`,
+      ).toBeGreaterThanOrEqual(1);
       // A rule qualified (D) or (V) somewhere in the table must apply to that role.
       for (const c of CATEGORIES) {
         for (const e of table[c].results) {
           const m = /^([a-z]{3}\d{4}) \((D|V)\)/.exec(e);
-          if (m && m[1] === code && d.roles.length > 0) expect(d.roles, `${code} applies to ${m[2]}`).toContain(m[2]);
+          if (m && m[1] === code && d.roles.length > 0)
+            expect(d.roles, `${code} applies to ${m[2]}`).toContain(m[2]);
         }
       }
     }
@@ -181,17 +253,26 @@ describe.each([
     const rule = rulesetOf().rules.find((r) => r.code === "dmc0000")!;
     const target = rule.decl.target;
     expect(target?.kind).toBe("AttributeTarget");
-    const attrs = target?.kind === "AttributeTarget" ? target.attributes.map((a) => `${a.entity.name}.${a.field.name}`) : [];
+    const attrs =
+      target?.kind === "AttributeTarget"
+        ? target.attributes.map((a) => `${a.entity.name}.${a.field.name}`)
+        : [];
     expect([...attrs].sort()).toEqual(dmc0000Attributes(table));
   });
 
   it("every category attribute and marking names a field of the data model", () => {
     const rs = rulesetOf();
     for (const c of rs.categories) {
-      const refs = [...c.decl.results.flatMap((r) => r.attributes), ...c.decl.markings.map((m) => m.attribute)];
+      const refs = [
+        ...c.decl.results.flatMap((r) => r.attributes),
+        ...c.decl.markings.map((m) => m.attribute),
+      ];
       for (const a of refs) {
         const entity = rs.entities.get(a.entity.name);
-        expect(entity?.fields.map((f) => f.name), `${a.entity.name}.${a.field.name}`).toContain(a.field.name);
+        expect(
+          entity?.fields.map((f) => f.name),
+          `${a.entity.name}.${a.field.name}`,
+        ).toContain(a.field.name);
       }
     }
   });
@@ -211,29 +292,56 @@ describe("Bijlage 3 from GLO 1.2.0 to 1.3.0", () => {
   });
 
   it("codes first listed in the 1.3.0 table are added by 1.3.0, not inherited", () => {
-    const added = codesOf(GLO_1_3_0).filter((c) => !codesOf(GLO_1_2_0).includes(c));
-    expect(added).toEqual(["dmc0001", "dmc0002", "omc0017", "omc0018", "omc0019", "smc0010", "tmc0002", "tmc0005"]);
+    const added = codesOf(GLO_1_3_0).filter(
+      (c) => !codesOf(GLO_1_2_0).includes(c),
+    );
+    expect(added).toEqual([
+      "dmc0001",
+      "dmc0002",
+      "omc0017",
+      "omc0018",
+      "omc0019",
+      "smc0010",
+      "tmc0002",
+      "tmc0005",
+    ]);
     for (const code of added) {
-      expect(v120.rules.some((r) => r.code === code), `${code} not in 1.2.0`).toBe(false);
-      expect(v130.rules.find((r) => r.code === code)?.origin, `${code} from 1.3.0`).toBe("ikb.glo@1.3.0");
+      expect(
+        v120.rules.some((r) => r.code === code),
+        `${code} not in 1.2.0`,
+      ).toBe(false);
+      expect(
+        v130.rules.find((r) => r.code === code)?.origin,
+        `${code} from 1.3.0`,
+      ).toBe("ikb.glo@1.3.0");
     }
   });
 
   it("1.3.0 replaces dmc0000 and every category", () => {
-    expect(v130.rules.find((r) => r.code === "dmc0000")?.origin).toBe("ikb.glo@1.3.0");
-    for (const c of v130.categories) expect(c.origin, c.name).toBe("ikb.glo@1.3.0");
-    expect(v120.categories.every((c) => c.origin === "ikb.glo@1.2.0")).toBe(true);
+    expect(v130.rules.find((r) => r.code === "dmc0000")?.origin).toBe(
+      "ikb.glo@1.3.0",
+    );
+    for (const c of v130.categories)
+      expect(c.origin, c.name).toBe("ikb.glo@1.3.0");
+    expect(v120.categories.every((c) => c.origin === "ikb.glo@1.2.0")).toBe(
+      true,
+    );
   });
 });
 
 describe("examples of the ikb.glo rules", () => {
-  it.each(["1.2.0", "1.3.0"])("all give the expected result under the reference interpreter (%s)", (version) => {
-    const rs = version === "1.2.0" ? v120 : v130;
-    const results = runExamples(rs);
-    expect(results.length).toBeGreaterThan(50);
-    const wrong = results.filter((r) => r.actual !== r.expected).map((r) => `${r.rule} ${r.example}: ${r.actual} ${r.error ?? ""}`);
-    expect(wrong).toEqual([]);
-  });
+  it.each(["1.2.0", "1.3.0"])(
+    "all give the expected result under the reference interpreter (%s)",
+    (version) => {
+      const rs = version === "1.2.0" ? v120 : v130;
+      const results = runExamples(rs);
+      expect(results.length).toBeGreaterThan(50);
+      const wrong = results
+        .filter((r) => r.actual !== r.expected)
+        .map((r) => `${r.rule} ${r.example}: ${r.actual} ${r.error ?? ""}`);
+      expect(wrong).toEqual([]);
+    },
+  );
 });
 
 /** A depositor with complete, valid data: an IKB that meets the automated controls. */
@@ -287,8 +395,18 @@ function cleanIkb(): Record<string, RawRow[]> {
 }
 
 /** A representative V1 of the depositor, with complete data. */
-function withRepresentative(ikb: Record<string, RawRow[]>, np: Partial<Record<string, string>> = {}): Record<string, RawRow[]> {
-  const rep: Record<string, string> = { ...ikb.NP[0], customer_id: "V1", first_names: "Piet", last_name: "de Vries", date_of_birth: "1965-04-12", identification_number: "123456782" };
+function withRepresentative(
+  ikb: Record<string, RawRow[]>,
+  np: Partial<Record<string, string>> = {},
+): Record<string, RawRow[]> {
+  const rep: Record<string, string> = {
+    ...ikb.NP[0],
+    customer_id: "V1",
+    first_names: "Piet",
+    last_name: "de Vries",
+    date_of_birth: "1965-04-12",
+    identification_number: "123456782",
+  };
   for (const [k, v] of Object.entries(np)) {
     if (v === undefined) delete rep[k];
     else rep[k] = v;
@@ -296,12 +414,28 @@ function withRepresentative(ikb: Record<string, RawRow[]>, np: Partial<Record<st
   return {
     ...ikb,
     NP: [...ikb.NP, rep],
-    RE: [{ ikb_id: "C1", representation_id: "R1", representative_id: "V1", represented_id: "C1", type_of_representation_competence: "ZELFSTANDIG" }],
-    AD: [...ikb.AD, { ikb_id: "C1", address_id: "AD2", customer_id: "V1", country: "NL" }],
+    RE: [
+      {
+        ikb_id: "C1",
+        representation_id: "R1",
+        representative_id: "V1",
+        represented_id: "C1",
+        type_of_representation_competence: "ZELFSTANDIG",
+      },
+    ],
+    AD: [
+      ...ikb.AD,
+      { ikb_id: "C1", address_id: "AD2", customer_id: "V1", country: "NL" },
+    ],
   };
 }
 
-function edit(ikb: Record<string, RawRow[]>, entity: string, index: number, change: Record<string, string | undefined>): Record<string, RawRow[]> {
+function edit(
+  ikb: Record<string, RawRow[]>,
+  entity: string,
+  index: number,
+  change: Record<string, string | undefined>,
+): Record<string, RawRow[]> {
   const rows = ikb[entity].map((r, i) => {
     if (i !== index) return r;
     const out: Record<string, string> = { ...r };
@@ -314,41 +448,117 @@ function edit(ikb: Record<string, RawRow[]>, entity: string, index: number, chan
   return { ...ikb, [entity]: rows };
 }
 
-function classify(rs: ResolvedRuleset, ikb: Record<string, RawRow[]>): { categories: string[]; findings: string[] } {
+function classify(
+  rs: ResolvedRuleset,
+  ikb: Record<string, RawRow[]>,
+): { categories: string[]; findings: string[] } {
   const findings: Finding[] = [];
   for (const [entity, rows] of Object.entries(ikb)) {
-    for (const row of rows) findings.push(...interpretRecord(rs, entity, row, { rrd: "2024-01-01", ikb, ikbKey: "C1" }));
+    for (const row of rows)
+      findings.push(
+        ...interpretRecord(rs, entity, row, {
+          rrd: "2024-01-01",
+          ikb,
+          ikbKey: "C1",
+        }),
+      );
   }
   return {
     categories: classifyIkb(rs, findings, ikb, "C1").categories,
-    findings: findings.map((f) => `${f.rule} ${f.entity}.${f.attribute ?? ""} ${f.role ?? ""}`),
+    findings: findings.map(
+      (f) => `${f.rule} ${f.entity}.${f.attribute ?? ""} ${f.role ?? ""}`,
+    ),
   };
 }
 
 describe("IKBs classified by the two versions (reference interpreter)", () => {
-  const cases: [string, () => Record<string, RawRow[]>, string[], string[]][] = [
-    ["a complete IKB meets the automated controls", cleanIkb, [], []],
-    ["a complete IKB with a representative meets them too", () => withRepresentative(cleanIkb()), [], []],
-    // 1.2.0 lists dmc0000 (NP.date of birth) without role under "Opvragen vergoeding"; 1.3.0 with (V).
-    ["depositor without date of birth", () => edit(cleanIkb(), "NP", 0, { date_of_birth: undefined }), ["identity", "claim"], ["identity"]],
-    ["representative without date of birth", () => withRepresentative(cleanIkb(), { date_of_birth: undefined }), ["claim"], ["claim"]],
-    // BA.interest is mandatory for dmc0000 from 1.3.0 only.
-    ["deposit without accrued interest", () => edit(cleanIkb(), "BA", 0, { interest: undefined }), [], ["amount"]],
-    ["third-party account of unknown type", () => edit(cleanIkb(), "BA", 0, { type_of_third_party_account: "ONBEKEND" }), ["amount"], ["amount"]],
-    ["depositor marked TWIJFEL", () => edit(cleanIkb(), "NP", 0, { eligibility_indicator_code: "TWIJFEL" }), ["eligibility"], ["eligibility"]],
-    ["reliability not guaranteed", () => edit(cleanIkb(), "NP", 0, { reliability_indicator_code: "BETROUWBAARHEID NIET GEGARANDEERD" }), ["identity"], ["identity"]],
-    ["depositor without address", () => ({ ...cleanIkb(), AD: [], SA: [] }), ["notification"], ["notification"]],
-    ["address country only on AD missing", () => edit(cleanIkb(), "AD", 0, { country: undefined }), [], ["notification"]],
-    ["representation competence unknown", () => {
-      const ikb = withRepresentative(cleanIkb());
-      return edit(ikb, "RE", 0, { type_of_representation_competence: "ONBEKEND" });
-    }, ["claim"], ["claim"]],
-  ];
+  const cases: [string, () => Record<string, RawRow[]>, string[], string[]][] =
+    [
+      ["a complete IKB meets the automated controls", cleanIkb, [], []],
+      [
+        "a complete IKB with a representative meets them too",
+        () => withRepresentative(cleanIkb()),
+        [],
+        [],
+      ],
+      // 1.2.0 lists dmc0000 (NP.date of birth) without role under "Opvragen vergoeding"; 1.3.0 with (V).
+      [
+        "depositor without date of birth",
+        () => edit(cleanIkb(), "NP", 0, { date_of_birth: undefined }),
+        ["identity", "claim"],
+        ["identity"],
+      ],
+      [
+        "representative without date of birth",
+        () => withRepresentative(cleanIkb(), { date_of_birth: undefined }),
+        ["claim"],
+        ["claim"],
+      ],
+      // BA.interest is mandatory for dmc0000 from 1.3.0 only.
+      [
+        "deposit without accrued interest",
+        () => edit(cleanIkb(), "BA", 0, { interest: undefined }),
+        [],
+        ["amount"],
+      ],
+      [
+        "third-party account of unknown type",
+        () =>
+          edit(cleanIkb(), "BA", 0, {
+            type_of_third_party_account: "ONBEKEND",
+          }),
+        ["amount"],
+        ["amount"],
+      ],
+      [
+        "depositor marked TWIJFEL",
+        () =>
+          edit(cleanIkb(), "NP", 0, { eligibility_indicator_code: "TWIJFEL" }),
+        ["eligibility"],
+        ["eligibility"],
+      ],
+      [
+        "reliability not guaranteed",
+        () =>
+          edit(cleanIkb(), "NP", 0, {
+            reliability_indicator_code: "BETROUWBAARHEID NIET GEGARANDEERD",
+          }),
+        ["identity"],
+        ["identity"],
+      ],
+      [
+        "depositor without address",
+        () => ({ ...cleanIkb(), AD: [], SA: [] }),
+        ["notification"],
+        ["notification"],
+      ],
+      [
+        "address country only on AD missing",
+        () => edit(cleanIkb(), "AD", 0, { country: undefined }),
+        [],
+        ["notification"],
+      ],
+      [
+        "representation competence unknown",
+        () => {
+          const ikb = withRepresentative(cleanIkb());
+          return edit(ikb, "RE", 0, {
+            type_of_representation_competence: "ONBEKEND",
+          });
+        },
+        ["claim"],
+        ["claim"],
+      ],
+    ];
   it.each(cases)("%s", (_name, build, in120, in130) => {
     const a = classify(v120, build());
     const b = classify(v130, build());
-    expect(a.categories, `1.2.0 findings: ${a.findings.join("; ")}`).toEqual(in120);
-    expect(b.categories, `1.3.0 findings: ${b.findings.join("; ")}`).toEqual(in130);
+    expect(a.categories, `1.2.0 findings: ${a.findings.join("; ")}`).toEqual(
+      in120,
+    );
+    expect(b.categories, `1.3.0 findings: ${b.findings.join("; ")}`).toEqual(
+      in130,
+    );
   });
 });
 
@@ -377,7 +587,18 @@ function cleanNnpIkb(): Record<string, RawRow[]> {
 /** The clean IKB with an unstructured instead of a structured address. */
 function cleanUaIkb(): Record<string, RawRow[]> {
   const { SA: _sa, ...rest } = cleanIkb();
-  return { ...rest, UA: [{ ikb_id: "C1", address_id: "AD1", customer_id: "C1", address_line_1: "Dorpsstraat 1", country: "NL" }] };
+  return {
+    ...rest,
+    UA: [
+      {
+        ikb_id: "C1",
+        address_id: "AD1",
+        customer_id: "C1",
+        address_line_1: "Dorpsstraat 1",
+        country: "NL",
+      },
+    ],
+  };
 }
 
 /** Categories whose dmc0000 entry covers `attribute` for a depositor (role D or no role), per the transcription. */
@@ -385,18 +606,33 @@ function expectedForMissing(table: Table, attribute: string): string[] {
   return CATEGORIES.filter((c) =>
     table[c].results.some((e) => {
       const [code, role, attrs] = parseEntry(e).split("|");
-      return code === "dmc0000" && role !== "V" && attrs.split(",").includes(attribute);
+      return (
+        code === "dmc0000" &&
+        role !== "V" &&
+        attrs.split(",").includes(attribute)
+      );
     }),
   );
 }
 
 describe("a depositor's missing attribute lands in the categories the table lists for dmc0000", () => {
-  const bases: Record<string, () => Record<string, RawRow[]>> = { NP: cleanIkb, NNP: cleanNnpIkb, SA: cleanIkb, UA: cleanUaIkb, BA: cleanIkb, AD: cleanIkb };
-  it.each(["NP", "NNP", "UA"])("the clean IKB with a %s depositor record meets the automated controls", (kind) => {
-    const build = kind === "NNP" ? cleanNnpIkb : kind === "UA" ? cleanUaIkb : cleanIkb;
-    expect(classify(v120, build()).categories).toEqual([]);
-    expect(classify(v130, build()).categories).toEqual([]);
-  });
+  const bases: Record<string, () => Record<string, RawRow[]>> = {
+    NP: cleanIkb,
+    NNP: cleanNnpIkb,
+    SA: cleanIkb,
+    UA: cleanUaIkb,
+    BA: cleanIkb,
+    AD: cleanIkb,
+  };
+  it.each(["NP", "NNP", "UA"])(
+    "the clean IKB with a %s depositor record meets the automated controls",
+    (kind) => {
+      const build =
+        kind === "NNP" ? cleanNnpIkb : kind === "UA" ? cleanUaIkb : cleanIkb;
+      expect(classify(v120, build()).categories).toEqual([]);
+      expect(classify(v130, build()).categories).toEqual([]);
+    },
+  );
   for (const [version, table, rulesetOf] of [
     ["1.2.0", GLO_1_2_0, () => v120],
     ["1.3.0", GLO_1_3_0, () => v130],
@@ -407,11 +643,16 @@ describe("a depositor's missing attribute lands in the categories the table list
       for (const attribute of attributes) {
         const [entity, field] = attribute.split(".");
         const base = bases[entity]();
-        const index = base[entity].findIndex((r) => r.customer_id === undefined || r.customer_id === "C1");
+        const index = base[entity].findIndex(
+          (r) => r.customer_id === undefined || r.customer_id === "C1",
+        );
         const ikb = edit(base, entity, index, { [field]: undefined });
         const got = classify(rulesetOf(), ikb);
         // Category order follows the ruleset's declaration order, which is the table's order.
-        expect(got.categories, `${attribute} missing; findings: ${got.findings.join("; ")}`).toEqual(expectedForMissing(table, attribute));
+        expect(
+          got.categories,
+          `${attribute} missing; findings: ${got.findings.join("; ")}`,
+        ).toEqual(expectedForMissing(table, attribute));
       }
     });
   }

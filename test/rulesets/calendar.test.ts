@@ -1,11 +1,21 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { CalendarDecl, HolidayDecl, Span } from "../../dsl/ast.js";
-import { addWorkdays, easterSunday, holidaysOf, isWorkday, workdaysBetween } from "../../compiler/calendar.js";
+import {
+  addWorkdays,
+  easterSunday,
+  holidaysOf,
+  isWorkday,
+  workdaysBetween,
+} from "../../compiler/calendar.js";
 
 // ---------------------------------------------------------------- hand-built calendars
 
-const span: Span = { file: "fixture", start: { offset: 0, line: 1, column: 1 }, end: { offset: 0, line: 1, column: 1 } };
+const span: Span = {
+  file: "fixture",
+  start: { offset: 0, line: 1, column: 1 },
+  end: { offset: 0, line: 1, column: 1 },
+};
 
 function holiday(
   name: string,
@@ -17,7 +27,10 @@ function holiday(
     span,
     name: { kind: "Ident", span, name },
     title: name.toUpperCase(),
-    rule: "easter" in rule ? { kind: "easter", offset: rule.easter } : { kind: "fixed", day: rule.day, month: rule.month },
+    rule:
+      "easter" in rule
+        ? { kind: "easter", offset: rule.easter }
+        : { kind: "fixed", day: rule.day, month: rule.month },
     ifSunday: options.ifSunday,
     fromYear: options.from,
     untilYear: options.until,
@@ -80,7 +93,11 @@ describe("holidaysOf", () => {
       holiday("easter_monday", { easter: 1 }),
       holiday("good_friday", { easter: -2 }),
       holiday("kings_day", { day: 27, month: 4 }, { ifSunday: -1, from: 2014 }),
-      holiday("queens_day", { day: 30, month: 4 }, { ifSunday: -1, from: 1980, until: 2013 }),
+      holiday(
+        "queens_day",
+        { day: 30, month: 4 },
+        { ifSunday: -1, from: 1980, until: 2013 },
+      ),
       holiday("a_new_year", { day: 1, month: 1 }),
     ],
   );
@@ -105,21 +122,41 @@ describe("holidaysOf", () => {
   });
 
   it("moves only when the day is a Sunday", () => {
-    expect(holidaysOf(cal, 2024).find((h) => h.name === "kings_day")?.date).toBe("2024-04-27"); // Saturday
-    expect(holidaysOf(cal, 2014).find((h) => h.name === "kings_day")?.date).toBe("2014-04-26"); // Sunday -> Saturday
-    expect(holidaysOf(cal, 2006).find((h) => h.name === "queens_day")?.date).toBe("2006-04-29");
+    expect(
+      holidaysOf(cal, 2024).find((h) => h.name === "kings_day")?.date,
+    ).toBe("2024-04-27"); // Saturday
+    expect(
+      holidaysOf(cal, 2014).find((h) => h.name === "kings_day")?.date,
+    ).toBe("2014-04-26"); // Sunday -> Saturday
+    expect(
+      holidaysOf(cal, 2006).find((h) => h.name === "queens_day")?.date,
+    ).toBe("2006-04-29");
   });
 
   it("skips a fixed day the month does not have that year", () => {
-    const leap = calendar([], [holiday("leap_day", { day: 29, month: 2 }), holiday("never", { day: 30, month: 2 })]);
+    const leap = calendar(
+      [],
+      [
+        holiday("leap_day", { day: 29, month: 2 }),
+        holiday("never", { day: 30, month: 2 }),
+      ],
+    );
     expect(holidaysOf(leap, 2024).map((h) => h.date)).toEqual(["2024-02-29"]);
     expect(holidaysOf(leap, 2023)).toEqual([]);
     expect(isWorkday(leap, "2024-02-29")).toBe(false);
     expect(isWorkday(leap, "2023-03-01")).toBe(true);
     expect(holidaysOf(leap, 2000).map((h) => h.date)).toEqual(["2000-02-29"]); // divisible by 400
     expect(holidaysOf(leap, 2100)).toEqual([]); // divisible by 100 only
-    const monthEnds = calendar([], [holiday("dec31", { day: 31, month: 12 }), holiday("apr31", { day: 31, month: 4 })]);
-    expect(holidaysOf(monthEnds, 2024).map((h) => h.date)).toEqual(["2024-12-31"]);
+    const monthEnds = calendar(
+      [],
+      [
+        holiday("dec31", { day: 31, month: 12 }),
+        holiday("apr31", { day: 31, month: 4 }),
+      ],
+    );
+    expect(holidaysOf(monthEnds, 2024).map((h) => h.date)).toEqual([
+      "2024-12-31",
+    ]);
   });
 });
 
@@ -151,8 +188,21 @@ describe("isWorkday / addWorkdays / workdaysBetween on a plain weekend calendar"
     expect(() => isWorkday(plain, "2023-02-29")).toThrow(RangeError);
     expect(() => isWorkday(plain, "1 march 2024")).toThrow(RangeError);
     expect(() => addWorkdays(plain, "2024-03-01", 1.5)).toThrow(RangeError);
-    expect(() => isWorkday(calendar(["caturday"], []), "2024-03-01")).toThrow(RangeError);
-    const never = calendar(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"], []);
+    expect(() => isWorkday(calendar(["caturday"], []), "2024-03-01")).toThrow(
+      RangeError,
+    );
+    const never = calendar(
+      [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+      ],
+      [],
+    );
     expect(() => addWorkdays(never, "2024-03-01", 1)).toThrow(RangeError);
   });
 });
@@ -160,12 +210,18 @@ describe("isWorkday / addWorkdays / workdaysBetween on a plain weekend calendar"
 // ---------------------------------------------------------------- properties
 
 const dateArb = fc
-  .integer({ min: Date.UTC(1990, 0, 1) / 86_400_000, max: Date.UTC(2060, 11, 31) / 86_400_000 })
+  .integer({
+    min: Date.UTC(1990, 0, 1) / 86_400_000,
+    max: Date.UTC(2060, 11, 31) / 86_400_000,
+  })
   .map((day) => new Date(day * 86_400_000).toISOString().slice(0, 10));
 
 /** Dates within a few years, so that counting day by day stays fast. */
 const nearDateArb = fc
-  .integer({ min: Date.UTC(2019, 0, 1) / 86_400_000, max: Date.UTC(2026, 11, 31) / 86_400_000 })
+  .integer({
+    min: Date.UTC(2019, 0, 1) / 86_400_000,
+    max: Date.UTC(2026, 11, 31) / 86_400_000,
+  })
   .map((day) => new Date(day * 86_400_000).toISOString().slice(0, 10));
 
 /** A calendar like the Dutch one, built by hand (the ruleset itself is tested below). */
@@ -198,12 +254,21 @@ describe("properties", () => {
 
   it("addWorkdays is monotone and adding in steps equals adding at once", () => {
     fc.assert(
-      fc.property(dateArb, fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 }), (date, a, b) => {
-        const once = addWorkdays(dutchLike, date, a + b);
-        const steps = addWorkdays(dutchLike, addWorkdays(dutchLike, date, a), b);
-        if (a > 0) expect(steps).toBe(once);
-        expect(once >= date).toBe(true);
-      }),
+      fc.property(
+        dateArb,
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 0, max: 40 }),
+        (date, a, b) => {
+          const once = addWorkdays(dutchLike, date, a + b);
+          const steps = addWorkdays(
+            dutchLike,
+            addWorkdays(dutchLike, date, a),
+            b,
+          );
+          if (a > 0) expect(steps).toBe(once);
+          expect(once >= date).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -212,8 +277,12 @@ describe("properties", () => {
     fc.assert(
       fc.property(nearDateArb, nearDateArb, nearDateArb, (x, y, z) => {
         const [a, b, c] = [x, y, z].sort();
-        expect(workdaysBetween(dutchLike, a, b) + workdaysBetween(dutchLike, b, c)).toBe(workdaysBetween(dutchLike, a, c));
-        expect(workdaysBetween(dutchLike, c, b) + workdaysBetween(dutchLike, b, a)).toBe(workdaysBetween(dutchLike, c, a));
+        expect(
+          workdaysBetween(dutchLike, a, b) + workdaysBetween(dutchLike, b, c),
+        ).toBe(workdaysBetween(dutchLike, a, c));
+        expect(
+          workdaysBetween(dutchLike, c, b) + workdaysBetween(dutchLike, b, a),
+        ).toBe(workdaysBetween(dutchLike, c, a));
         expect(workdaysBetween(dutchLike, a, c)).toBeGreaterThanOrEqual(0);
       }),
       { numRuns: 60 },
@@ -226,7 +295,9 @@ describe("properties", () => {
 describe("nl.werkdagen@1.0.0 (Algemene termijnenwet art 3)", async () => {
   const { findRuleset, loadProject } = await import("../../dsl/project.js");
   const project = await loadProject(["rulesets/nl.werkdagen"]);
-  const nl = findRuleset(project, "nl.werkdagen@1.0.0")?.calendars.find((c) => c.name.name === "nl_werkdagen");
+  const nl = findRuleset(project, "nl.werkdagen@1.0.0")?.calendars.find(
+    (c) => c.name.name === "nl_werkdagen",
+  );
 
   it("loads", () => {
     expect(project.diagnostics).toEqual([]);
@@ -234,7 +305,8 @@ describe("nl.werkdagen@1.0.0 (Algemene termijnenwet art 3)", async () => {
   });
 
   it("lists the holidays of 2024 and 2025", () => {
-    const dates = (year: number) => holidaysOf(nl!, year).map((h) => `${h.date} ${h.name}`);
+    const dates = (year: number) =>
+      holidaysOf(nl!, year).map((h) => `${h.date} ${h.name}`);
     expect(dates(2024)).toEqual([
       "2024-01-01 nieuwjaarsdag",
       "2024-03-29 goede_vrijdag",

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -13,43 +19,71 @@ import {
   renderCatalogue,
   writeCatalogue,
 } from "../../compiler/catalogue.js";
-import { hasErrors, loadProject, loadProjectFromTexts } from "../../dsl/project.js";
+import {
+  hasErrors,
+  loadProject,
+  loadProjectFromTexts,
+} from "../../dsl/project.js";
 
 const OUT = "docs/rulesets";
 const project = await loadProject(["rulesets"]);
-const files = renderCatalogue(project.rulesets, { readText: (f) => project.texts.get(f), files: project.files });
+const files = renderCatalogue(project.rulesets, {
+  readText: (f) => project.texts.get(f),
+  files: project.files,
+});
 const byPath = new Map(files.map((f) => [f.path, f.content]));
 
 describe("the catalogue of the shipped rulesets", () => {
   it("is rendered from rulesets without errors", () => {
     const errors = project.diagnostics.filter((d) => d.severity === "error");
-    expect(errors.map((d) => `${d.span.file}:${d.span.start.line} ${d.code} ${d.message}`)).toEqual([]);
+    expect(
+      errors.map(
+        (d) => `${d.span.file}:${d.span.start.line} ${d.code} ${d.message}`,
+      ),
+    ).toEqual([]);
     expect(project.rulesets.length).toBeGreaterThan(0);
   });
 
   it("is current on disk (run `regel catalogue` when this fails)", () => {
-    expect(diffCatalogue(files, OUT)).toEqual({ changed: [], missing: [], extra: [] });
+    expect(diffCatalogue(files, OUT)).toEqual({
+      changed: [],
+      missing: [],
+      extra: [],
+    });
   });
 
   it("is deterministic", () => {
-    const again = renderCatalogue(project.rulesets, { readText: (f) => readFileSync(f, "utf8"), files: project.files });
+    const again = renderCatalogue(project.rulesets, {
+      readText: (f) => readFileSync(f, "utf8"),
+      files: project.files,
+    });
     expect(again).toEqual(files);
   });
 
   it("has an index, a traceability matrix and one page per ruleset version", () => {
-    const expected = ["README.md", "traceability.md", ...project.rulesets.map(catalogueFileName)].sort();
+    const expected = [
+      "README.md",
+      "traceability.md",
+      ...project.rulesets.map(catalogueFileName),
+    ].sort();
     expect(files.map((f) => f.path)).toEqual(expected);
     const readme = byPath.get("README.md")!;
-    for (const r of project.rulesets) expect(readme).toContain(`](${catalogueFileName(r)})`);
+    for (const r of project.rulesets)
+      expect(readme).toContain(`](${catalogueFileName(r)})`);
   });
 
   it("lists every rule of every version with its examples as written", () => {
     for (const r of project.rulesets) {
       const page = byPath.get(catalogueFileName(r))!;
       for (const rule of r.rules) {
-        expect(page, `${r.id} ${rule.code}`).toContain(`<a id="rule-${rule.code.toLowerCase()}"></a>`);
+        expect(page, `${r.id} ${rule.code}`).toContain(
+          `<a id="rule-${rule.code.toLowerCase()}"></a>`,
+        );
         for (const ex of rule.decl.examples) {
-          const text = project.texts.get(ex.span.file)!.slice(ex.span.start.offset, ex.span.end.offset).trimEnd();
+          const text = project.texts
+            .get(ex.span.file)!
+            .slice(ex.span.start.offset, ex.span.end.offset)
+            .trimEnd();
           expect(page, `${r.id} ${rule.code} example`).toContain(text);
         }
       }
@@ -59,11 +93,22 @@ describe("the catalogue of the shipped rulesets", () => {
   it("lists every category, norm, measure, calendar and entity", () => {
     for (const r of project.rulesets) {
       const page = byPath.get(catalogueFileName(r))!;
-      for (const c of r.categories) expect(page).toContain(`<a id="category-${c.name.toLowerCase()}"></a>`);
-      for (const n of r.norms) expect(page).toContain(`<a id="norm-${n.name.name.toLowerCase()}"></a>`);
-      for (const m of r.measures) expect(page).toContain(`<a id="measure-${m.name.name.toLowerCase()}"></a>`);
-      for (const c of r.calendars) expect(page).toContain(`<a id="calendar-${c.name.name.toLowerCase()}"></a>`);
-      for (const e of r.entities.values()) expect(page).toContain(`<a id="entity-${e.name.toLowerCase()}"></a>`);
+      for (const c of r.categories)
+        expect(page).toContain(`<a id="category-${c.name.toLowerCase()}"></a>`);
+      for (const n of r.norms)
+        expect(page).toContain(
+          `<a id="norm-${n.name.name.toLowerCase()}"></a>`,
+        );
+      for (const m of r.measures)
+        expect(page).toContain(
+          `<a id="measure-${m.name.name.toLowerCase()}"></a>`,
+        );
+      for (const c of r.calendars)
+        expect(page).toContain(
+          `<a id="calendar-${c.name.name.toLowerCase()}"></a>`,
+        );
+      for (const e of r.entities.values())
+        expect(page).toContain(`<a id="entity-${e.name.toLowerCase()}"></a>`);
     }
   });
 
@@ -71,23 +116,34 @@ describe("the catalogue of the shipped rulesets", () => {
     const trace = byPath.get("traceability.md")!;
     for (const r of project.rulesets) {
       for (const rule of r.rules) {
-        expect(trace).toContain(`](${catalogueFileName(r)}#rule-${rule.code.toLowerCase()})`);
-        for (const a of rule.articles) expect(trace).toContain(`## ${mdText(a.sourceTitle)}`);
+        expect(trace).toContain(
+          `](${catalogueFileName(r)}#rule-${rule.code.toLowerCase()})`,
+        );
+        for (const a of rule.articles)
+          expect(trace).toContain(`## ${mdText(a.sourceTitle)}`);
       }
     }
     const vp = project.rulesets.find((r) => r.name === "vp.bankgegevens");
     expect(vp).toBeDefined();
     // bvb art 3 lid 4 -> vpl001 with its examples' file:line.
-    const row = trace.split("\n").find((l) => l.startsWith("| art 3 lid 4 |") && l.includes("#rule-vpl001"));
+    const row = trace
+      .split("\n")
+      .find(
+        (l) => l.startsWith("| art 3 lid 4 |") && l.includes("#rule-vpl001"),
+      );
     expect(row).toBeDefined();
     expect(row).toMatch(/fail rulesets\/vp\.bankgegevens\/1\.0\.0\.regel:\d+/);
     // Entities are traced from their declarations: bvb art 2 sub a -> NaturalPerson.
-    expect(trace).toMatch(/\| art 2 sub a \| \[vp\.bankgegevens@1\.0\.0\]\(vp\.bankgegevens-1\.0\.0\.md\) \| entity \| \[NaturalPerson\]/);
+    expect(trace).toMatch(
+      /\| art 2 sub a \| \[vp\.bankgegevens@1\.0\.0\]\(vp\.bankgegevens-1\.0\.0\.md\) \| entity \| \[NaturalPerson\]/,
+    );
   });
 
   it("shows the enforcement measures with their legal basis and the groeipad norms", () => {
     const handhaving = byPath.get("ikb.handhaving-1.0.0.md")!;
-    expect(handhaving).toMatch(/bestuurlijke\\_boete.*formal \| punitive \| bk bijlage 2, wft art 1:80/);
+    expect(handhaving).toMatch(
+      /bestuurlijke\\_boete.*formal \| punitive \| bk bijlage 2, wft art 1:80/,
+    );
     expect(handhaving).toContain("category 1, base amount 10000.00 EUR");
     const groeipad = byPath.get("ikb.groeipad-1.0.0.md")!;
     expect(groeipad).toContain("`automated_controls_pass >= 90 %`");
@@ -101,15 +157,29 @@ describe("writing and checking", () => {
   it("writes what is missing or changed, removes pages it generated before, leaves other files alone", () => {
     const dir = mkdtempSync(join(tmpdir(), "regel-catalogue-"));
     try {
-      expect(diffCatalogue(files, dir).missing).toEqual(files.map((f) => f.path));
+      expect(diffCatalogue(files, dir).missing).toEqual(
+        files.map((f) => f.path),
+      );
       writeCatalogue(files, dir);
-      expect(diffCatalogue(files, dir)).toEqual({ changed: [], missing: [], extra: [] });
+      expect(diffCatalogue(files, dir)).toEqual({
+        changed: [],
+        missing: [],
+        extra: [],
+      });
       writeFileSync(join(dir, "README.md"), "edited by hand\n");
       writeFileSync(join(dir, "old-0.1.0.md"), files[0].content); // a page of a removed ruleset
       writeFileSync(join(dir, "notes.md"), "not generated\n");
-      expect(diffCatalogue(files, dir)).toEqual({ changed: ["README.md"], missing: [], extra: ["notes.md", "old-0.1.0.md"] });
+      expect(diffCatalogue(files, dir)).toEqual({
+        changed: ["README.md"],
+        missing: [],
+        extra: ["notes.md", "old-0.1.0.md"],
+      });
       writeCatalogue(files, dir);
-      expect(diffCatalogue(files, dir)).toEqual({ changed: [], missing: [], extra: ["notes.md"] });
+      expect(diffCatalogue(files, dir)).toEqual({
+        changed: [],
+        missing: [],
+        extra: ["notes.md"],
+      });
       expect(readdirSync(dir)).toContain("notes.md");
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -118,7 +188,9 @@ describe("writing and checking", () => {
 
   it("shows the assumption notes written as // comments", () => {
     const handhaving = byPath.get("ikb.handhaving-1.0.0.md")!;
-    expect(handhaving).toMatch(/\*\*Note:\*\* The source gives informal measures no remedial or punitive character/);
+    expect(handhaving).toMatch(
+      /\*\*Note:\*\* The source gives informal measures no remedial or punitive character/,
+    );
     const calendar = byPath.get("nl.werkdagen-1.0.0.md")!;
     expect(calendar).toMatch(/Goede Vrijdag \| easter -2 \| Atw art 3 lid 2/);
   });
@@ -127,7 +199,9 @@ describe("writing and checking", () => {
 describe("Markdown escaping", () => {
   it("escapes markup characters in text", () => {
     expect(mdText("a | b")).toBe("a \\| b");
-    expect(mdText("<script>*x*_y_ [l](u) `c` #h &amp; \\")).toBe("\\<script\\>\\*x\\*\\_y\\_ \\[l\\](u) \\`c\\` \\#h \\&amp; \\\\");
+    expect(mdText("<script>*x*_y_ [l](u) `c` #h &amp; \\")).toBe(
+      "\\<script\\>\\*x\\*\\_y\\_ \\[l\\](u) \\`c\\` \\#h \\&amp; \\\\",
+    );
     expect(mdText("line\nbreak")).toBe("line break");
     expect(mdText("- not a list")).toBe("\\- not a list");
     expect(mdText("1. not a list")).toBe("1\\. not a list");
@@ -135,14 +209,23 @@ describe("Markdown escaping", () => {
 
   it("round-trips any text: CommonMark unescaping gives it back, with no raw markup left", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: "grapheme", maxLength: 40 }), fc.string({ unit: fc.constantFrom(..."|<>*_`[]#~&\\-+1.) a\n"), maxLength: 30 })), (text) => {
-        const escaped = mdText(text);
-        expect(escaped).not.toMatch(/[\r\n]/);
-        // Every markup character is preceded by an odd number of backslashes.
-        expect(escaped).not.toMatch(/(^|[^\\])(\\\\)*[|<>*_`[\]#~&]/);
-        const unescaped = escaped.replace(/\\([!-/:-@[-`{-~])/g, "$1");
-        expect(unescaped).toBe(text.replace(/\r\n|\r|\n/g, " "));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: "grapheme", maxLength: 40 }),
+          fc.string({
+            unit: fc.constantFrom(..."|<>*_`[]#~&\\-+1.) a\n"),
+            maxLength: 30,
+          }),
+        ),
+        (text) => {
+          const escaped = mdText(text);
+          expect(escaped).not.toMatch(/[\r\n]/);
+          // Every markup character is preceded by an odd number of backslashes.
+          expect(escaped).not.toMatch(/(^|[^\\])(\\\\)*[|<>*_`[\]#~&]/);
+          const unescaped = escaped.replace(/\\([!-/:-@[-`{-~])/g, "$1");
+          expect(unescaped).toBe(text.replace(/\r\n|\r|\n/g, " "));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -154,13 +237,11 @@ describe("Markdown escaping", () => {
   });
 
   it("sorts digits as numbers", () => {
-    expect(["art 10", "art 2", "art 2.2 sub e", "art 1:80", "art 1:75"].sort(naturalCompare)).toEqual([
-      "art 1:75",
-      "art 1:80",
-      "art 2",
-      "art 2.2 sub e",
-      "art 10",
-    ]);
+    expect(
+      ["art 10", "art 2", "art 2.2 sub e", "art 1:80", "art 1:75"].sort(
+        naturalCompare,
+      ),
+    ).toEqual(["art 1:75", "art 1:80", "art 2", "art 2.2 sub e", "art 10"]);
   });
 
   it("keeps a table intact when ruleset text holds pipes and HTML", () => {
@@ -185,7 +266,9 @@ describe("Markdown escaping", () => {
     ].join("\n");
     const p = loadProjectFromTexts(new Map([["t.regel", text]]));
     expect(hasErrors(p.diagnostics), JSON.stringify(p.diagnostics)).toBe(false);
-    const out = renderCatalogue(p.rulesets, { readText: (f) => p.texts.get(f) });
+    const out = renderCatalogue(p.rulesets, {
+      readText: (f) => p.texts.get(f),
+    });
     const page = out.find((f) => f.path === "t.escape-1.0.0.md")!.content;
     // Every table row has exactly as many unescaped pipes as its header.
     const tables = page.split("\n\n").filter((b) => b.startsWith("| "));
@@ -193,7 +276,8 @@ describe("Markdown escaping", () => {
     for (const t of tables) {
       const rows = t.split("\n").filter((row) => row !== "");
       const columns = (rows[0].match(/(?<!\\)\|/g) ?? []).length;
-      for (const row of rows) expect((row.match(/(?<!\\)\|/g) ?? []).length, row).toBe(columns);
+      for (const row of rows)
+        expect((row.match(/(?<!\\)\|/g) ?? []).length, row).toBe(columns);
     }
     expect(page).not.toContain("<b>");
     expect(page).toContain('example pass E { id: "a|b" }'); // inside a code block: as written

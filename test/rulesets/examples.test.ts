@@ -13,7 +13,12 @@ const errors = project.diagnostics.filter((d) => d.severity === "error");
 
 describe("shipped rulesets", () => {
   it("load without errors", () => {
-    expect(errors.map((d) => `${d.span.file}:${d.span.start.line}:${d.span.start.column} ${d.code} ${d.message}`)).toEqual([]);
+    expect(
+      errors.map(
+        (d) =>
+          `${d.span.file}:${d.span.start.line}:${d.span.start.column} ${d.code} ${d.message}`,
+      ),
+    ).toEqual([]);
     expect(project.rulesets.length).toBeGreaterThan(0);
   });
 });
@@ -25,7 +30,10 @@ for (const ruleset of project.rulesets.filter((r) => r.rules.length > 0)) {
       const where = `${r.span.file}:${r.span.start.line}`;
       it(`${ruleset.id} ${r.rule} ${r.example} (${where})`, () => {
         expect(r.error, `${where}: the interpreter failed`).toBeUndefined();
-        expect(r.actual, `${where}: example ${r.example} of ${r.rule}; findings: ${JSON.stringify(r.findings)}`).toBe(r.expected);
+        expect(
+          r.actual,
+          `${where}: example ${r.example} of ${r.rule}; findings: ${JSON.stringify(r.findings)}`,
+        ).toBe(r.expected);
       });
     }
 
@@ -35,8 +43,14 @@ for (const ruleset of project.rulesets.filter((r) => r.rules.length > 0)) {
       it(`${ruleset.id} ${rule.code} has a passing and a failing example`, () => {
         const kinds = new Set(rule.decl.examples.map((e) => e.expect));
         const where = `${rule.decl.span.file}:${rule.decl.span.start.line}`;
-        expect(kinds.has("pass"), `${where}: ${rule.code} has no pass example`).toBe(true);
-        expect(kinds.has("fail"), `${where}: ${rule.code} has no fail example`).toBe(true);
+        expect(
+          kinds.has("pass"),
+          `${where}: ${rule.code} has no pass example`,
+        ).toBe(true);
+        expect(
+          kinds.has("fail"),
+          `${where}: ${rule.code} has no fail example`,
+        ).toBe(true);
       });
     }
   });

@@ -8,11 +8,19 @@ import type { Literal, NormDecl } from "../../dsl/ast.js";
 import { findRuleset, loadProject } from "../../dsl/project.js";
 import { runExamples } from "../../compiler/example-runner.js";
 
-const project = await loadProject(["rulesets/nl.werkdagen", "rulesets/ikb.groeipad", "rulesets/ikb.handhaving", "rulesets/vp.bankgegevens"]);
+const project = await loadProject([
+  "rulesets/nl.werkdagen",
+  "rulesets/ikb.groeipad",
+  "rulesets/ikb.handhaving",
+  "rulesets/vp.bankgegevens",
+]);
 
 function ruleset(id: string) {
   const r = findRuleset(project, id);
-  if (r === undefined) throw new Error(`${id} not loaded: ${project.diagnostics.map((d) => d.message).join("; ")}`);
+  if (r === undefined)
+    throw new Error(
+      `${id} not loaded: ${project.diagnostics.map((d) => d.message).join("; ")}`,
+    );
   return r;
 }
 
@@ -36,7 +44,10 @@ function requirements(norm: NormDecl): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const p of norm.periods) {
     const key = p.year !== undefined ? String(p.year) : `from ${p.from?.text}`;
-    out.set(key, p.requirements.map((q) => `${q.metric.name} ${q.op} ${literal(q.value)}`));
+    out.set(
+      key,
+      p.requirements.map((q) => `${q.metric.name} ${q.op} ${literal(q.value)}`),
+    );
   }
   return out;
 }
@@ -49,14 +60,20 @@ function norm(id: string, name: string): NormDecl {
 
 describe("the shipped non-GLO rulesets", () => {
   it("load without errors or warnings", () => {
-    expect(project.diagnostics.map((d) => `${d.span.file}:${d.span.start.line} ${d.code} ${d.message}`)).toEqual([]);
+    expect(
+      project.diagnostics.map(
+        (d) => `${d.span.file}:${d.span.start.line} ${d.code} ${d.message}`,
+      ),
+    ).toEqual([]);
   });
 
   it("run all their inline examples as stated", () => {
     for (const id of ["vp.bankgegevens@1.0.0"]) {
       const results = runExamples(ruleset(id));
       expect(results.length).toBeGreaterThan(20);
-      const wrong = results.filter((r) => r.actual !== r.expected).map((r) => `${r.rule} ${r.example}: ${r.actual} ${r.error ?? ""}`);
+      const wrong = results
+        .filter((r) => r.actual !== r.expected)
+        .map((r) => `${r.rule} ${r.example}: ${r.actual} ${r.error ?? ""}`);
       expect(wrong).toEqual([]);
     }
   });
@@ -67,13 +84,20 @@ describe("groeipad (Beoordelingskader hoofdstuk 3)", () => {
 
   it("uses the working-day calendar for its 3 workdays", () => {
     expect(ruleset(id).uses).toContain("nl.werkdagen@1.0.0");
-    expect(ruleset(id).calendars.map((c) => c.name.name)).toContain("nl_werkdagen");
+    expect(ruleset(id).calendars.map((c) => c.name.name)).toContain(
+      "nl_werkdagen",
+    );
   });
 
   it("raises the automated-controls norm 60 / 80 / 90 / 95 % with >= 20 % fewer errors and acceptance within 3 workdays", () => {
     const req = requirements(norm(id, "groeipad_ikb_bestand"));
     expect([...req.keys()]).toEqual(["2020", "2021", "2022", "2023"]);
-    const pct: Record<string, string> = { "2020": "60 %", "2021": "80 %", "2022": "90 %", "2023": "95 %" };
+    const pct: Record<string, string> = {
+      "2020": "60 %",
+      "2021": "80 %",
+      "2022": "90 %",
+      "2023": "95 %",
+    };
     for (const [year, list] of req) {
       expect(list).toContain(`automated_controls_pass >= ${pct[year]}`);
       expect(list).toContain("error_reduction >= 20 %");
@@ -89,8 +113,12 @@ describe("groeipad (Beoordelingskader hoofdstuk 3)", () => {
 
   it("aims at 100 % from 1 January 2024", () => {
     const req = requirements(norm(id, "target_2024"));
-    expect(req.get("from 2024-01-01")).toContain("automated_controls_pass >= 100 %");
-    expect(req.get("from 2024-01-01")).toContain("accepted_within <= 3 workdays");
+    expect(req.get("from 2024-01-01")).toContain(
+      "automated_controls_pass >= 100 %",
+    );
+    expect(req.get("from 2024-01-01")).toContain(
+      "accepted_within <= 3 workdays",
+    );
   });
 
   it("sets the audit deadlines, audit years, ISAE 3402 type and positive opinions as Figuur 8 does", () => {
@@ -102,8 +130,12 @@ describe("groeipad (Beoordelingskader hoofdstuk 3)", () => {
       expect(list).toContain("isae3402_type = 2");
       expect(list).toContain("findings_measures_taken = true");
     }
-    expect(req.get("2020")).toContain("prior_findings_resolved_on <= 2020-03-31");
-    expect(req.get("2021")).toContain("prior_findings_resolved_on <= 2021-03-31");
+    expect(req.get("2020")).toContain(
+      "prior_findings_resolved_on <= 2020-03-31",
+    );
+    expect(req.get("2021")).toContain(
+      "prior_findings_resolved_on <= 2021-03-31",
+    );
     for (const year of ["2022", "2023"]) {
       expect(req.get(year)).toContain("iad_positive_opinion = true");
       expect(req.get(year)).toContain("auditor_unqualified_opinion = true");
@@ -112,20 +144,33 @@ describe("groeipad (Beoordelingskader hoofdstuk 3)", () => {
     expect(later).toContain("audit_reports_delay <= 5 months");
     expect(later).toContain("iad_positive_opinion = true");
     // A positive opinion is expected only from the audit year ending 31 March 2022.
-    expect(req.get("2021")!.some((q) => q.startsWith("iad_positive_opinion"))).toBe(false);
+    expect(
+      req.get("2021")!.some((q) => q.startsWith("iad_positive_opinion")),
+    ).toBe(false);
   });
 
   it("cites chapter 3 on every norm", () => {
-    for (const n of ruleset(id).norms) expect(n.implementsRefs.map((a) => `${a.source.name} ${a.locator}`)).toContain("bk hoofdstuk 3");
+    for (const n of ruleset(id).norms)
+      expect(
+        n.implementsRefs.map((a) => `${a.source.name} ${a.locator}`),
+      ).toContain("bk hoofdstuk 3");
   });
 });
 
 describe("enforcement (Beoordelingskader Bijlage 2)", () => {
-  const measures = () => new Map(ruleset("ikb.handhaving@1.0.0").measures.map((m) => [m.name.name, m]));
-  const cites = (name: string) => measures().get(name)!.implementsRefs.map((a) => `${a.source.name} ${a.locator}`);
+  const measures = () =>
+    new Map(
+      ruleset("ikb.handhaving@1.0.0").measures.map((m) => [m.name.name, m]),
+    );
+  const cites = (name: string) =>
+    measures()
+      .get(name)!
+      .implementsRefs.map((a) => `${a.source.name} ${a.locator}`);
 
   it("has the two informal and four formal measures of the Bijlage", () => {
-    const kinds = Object.fromEntries([...measures()].map(([name, m]) => [name, m.measureKind]));
+    const kinds = Object.fromEntries(
+      [...measures()].map(([name, m]) => [name, m.measureKind]),
+    );
     expect(kinds).toEqual({
       normoverdragend_gesprek: "informal",
       waarschuwingsbrief: "informal",
@@ -142,7 +187,10 @@ describe("enforcement (Beoordelingskader Bijlage 2)", () => {
     expect(cites("bestuurlijke_boete")).toContain("wft art 1:80");
     expect(measures().get("last_onder_dwangsom")!.character).toBe("remedial");
     expect(measures().get("bestuurlijke_boete")!.character).toBe("punitive");
-    for (const m of measures().values()) expect(m.implementsRefs.map((a) => `${a.source.name} ${a.locator}`)).toContain("bk bijlage 2");
+    for (const m of measures().values())
+      expect(
+        m.implementsRefs.map((a) => `${a.source.name} ${a.locator}`),
+      ).toContain("bk bijlage 2");
   });
 
   it("states the preconditions of the source", () => {
@@ -158,21 +206,55 @@ describe("enforcement (Beoordelingskader Bijlage 2)", () => {
     expect(fine.category).toBe(1);
     expect(fine.base.text).toBe("10000.00");
     expect(fine.currency).toBe("EUR");
-    expect([...measures().values()].filter((m) => m.fine !== undefined)).toHaveLength(1);
+    expect(
+      [...measures().values()].filter((m) => m.fine !== undefined),
+    ).toHaveLength(1);
   });
 });
 
 describe("verwijzingsportaal bankgegevens (Besluit)", () => {
   const vp = () => ruleset("vp.bankgegevens@1.0.0");
-  const codes = (list: string) => vp().codeLists.get(list)!.values.map((v) => v.code);
+  const codes = (list: string) =>
+    vp()
+      .codeLists.get(list)!
+      .values.map((v) => v.code);
 
   it("models the art. 2 fields of natural and legal persons", () => {
-    const np = vp().entities.get("NaturalPerson")!.fields.map((f) => f.name);
-    for (const f of ["last_name", "product_holder_name", "street", "postcode", "city", "country", "address_type", "date_of_birth", "person_role", "client_status", "product_number", "product_type", "product_status", "allowance_payment_account", "contract_party"]) {
+    const np = vp()
+      .entities.get("NaturalPerson")!
+      .fields.map((f) => f.name);
+    for (const f of [
+      "last_name",
+      "product_holder_name",
+      "street",
+      "postcode",
+      "city",
+      "country",
+      "address_type",
+      "date_of_birth",
+      "person_role",
+      "client_status",
+      "product_number",
+      "product_type",
+      "product_status",
+      "allowance_payment_account",
+      "contract_party",
+    ]) {
       expect(np).toContain(f);
     }
-    const lp = vp().entities.get("LegalPerson")!.fields.map((f) => f.name);
-    for (const f of ["name", "product_holder_name", "address_type", "identification_number", "client_status", "product_number", "product_type", "product_status"]) {
+    const lp = vp()
+      .entities.get("LegalPerson")!
+      .fields.map((f) => f.name);
+    for (const f of [
+      "name",
+      "product_holder_name",
+      "address_type",
+      "identification_number",
+      "client_status",
+      "product_number",
+      "product_type",
+      "product_status",
+    ]) {
       expect(lp).toContain(f);
     }
     expect(lp).not.toContain("date_of_birth");
@@ -183,18 +265,33 @@ describe("verwijzingsportaal bankgegevens (Besluit)", () => {
     expect(codes("lp_address_type")).toEqual(["KANTOORADRES", "POSTADRES"]);
     expect(codes("person_role")).toEqual(["REKENINGHOUDER", "GEMACHTIGDE"]);
     expect(codes("client_status")).toEqual(["ACTIEF", "BEEINDIGD"]);
-    expect(codes("product_status")).toEqual(["ACTIEF", "GEBLOKKEERD", "BEEINDIGD"]);
+    expect(codes("product_status")).toEqual([
+      "ACTIEF",
+      "GEBLOKKEERD",
+      "BEEINDIGD",
+    ]);
     expect(codes("yes_no")).toEqual(["JA", "NEE"]);
   });
 
   it("keeps personal data out of the request log (art. 4 lid 4)", () => {
     const log = vp().entities.get("RequestLog")!;
-    expect(log.fields.filter((f) => f.decl.personal).map((f) => f.name)).toEqual([]);
-    expect(vp().entities.get("NaturalPerson")!.fields.find((f) => f.name === "date_of_birth")!.decl.personal).toBe(true);
+    expect(
+      log.fields.filter((f) => f.decl.personal).map((f) => f.name),
+    ).toEqual([]);
+    expect(
+      vp()
+        .entities.get("NaturalPerson")!
+        .fields.find((f) => f.name === "date_of_birth")!.decl.personal,
+    ).toBe(true);
   });
 
   it("ties the timing rules to their articles", () => {
-    const cited = new Map(vp().rules.map((r) => [r.code, r.articles.map((a) => `${a.sourceAlias} ${a.locator}`)]));
+    const cited = new Map(
+      vp().rules.map((r) => [
+        r.code,
+        r.articles.map((a) => `${a.sourceAlias} ${a.locator}`),
+      ]),
+    );
     expect(cited.get("vpl001")).toEqual(["bvb art 3 lid 4"]);
     expect(cited.get("vpl002")).toEqual(["bvb art 3 lid 4"]);
     expect(cited.get("vpl003")).toEqual(["bvb art 9 lid 2"]);
@@ -204,8 +301,14 @@ describe("verwijzingsportaal bankgegevens (Besluit)", () => {
     for (const r of vp().rules) {
       expect(r.decl.meaning, r.code).toBeDefined();
       expect(r.decl.severity, r.code).toBeDefined();
-      expect(r.decl.examples.some((e) => e.expect === "pass"), r.code).toBe(true);
-      expect(r.decl.examples.some((e) => e.expect === "fail"), r.code).toBe(true);
+      expect(
+        r.decl.examples.some((e) => e.expect === "pass"),
+        r.code,
+      ).toBe(true);
+      expect(
+        r.decl.examples.some((e) => e.expect === "fail"),
+        r.code,
+      ).toBe(true);
     }
   });
 });

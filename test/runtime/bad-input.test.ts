@@ -144,7 +144,10 @@ describe("bad input gives a clear finding with file and line, never a crash", ()
       status: "rejected",
       blockingByCode: [{ code: "input.column-count", count: 2 }],
     });
-    expect(r.files[1]).toMatchObject({ status: "accepted", blockingByCode: [] });
+    expect(r.files[1]).toMatchObject({
+      status: "accepted",
+      blockingByCode: [],
+    });
     expect(r.ikbs!.count).toBe(2);
     accounted(r);
   });

@@ -11,7 +11,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "csv-parse/sync";
 import { loadCompiled } from "../../runtime/load-compiled.js";
 import { validateDelivery } from "../../runtime/delivery.js";
-import { generateDelivery, type GenerateSummary } from "../../runtime/synthetic/generate.js";
+import {
+  generateDelivery,
+  type GenerateSummary,
+} from "../../runtime/synthetic/generate.js";
 import type { Report } from "../../runtime/report-types.js";
 import { injectableCodes } from "../../runtime/synthetic/defects.js";
 
@@ -28,15 +31,52 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { ruleset: "ikb.glo@1.3.0", rrd: "2024-03-31", seed: 1, depositors: 400, defectRate: 0.3, markingRate: 0.05 },
-  { ruleset: "ikb.glo@1.3.0", rrd: "2023-12-31", seed: 2, depositors: 1500, defectRate: 0.2, markingRate: 0.03 },
-  { ruleset: "ikb.glo@1.2.0", rrd: "2023-03-31", seed: 3, depositors: 800, defectRate: 0.3, markingRate: 0.05 },
-  { ruleset: "ikb.glo@1.3.0", rrd: "2024-02-29", seed: 4, depositors: 2500, defectRate: 0.1, markingRate: 0.02 },
-  { ruleset: "ikb.glo@1.2.0", rrd: "2022-12-31", seed: 5, depositors: 2500, defectRate: 0.3, markingRate: 0.03 },
+  {
+    ruleset: "ikb.glo@1.3.0",
+    rrd: "2024-03-31",
+    seed: 1,
+    depositors: 400,
+    defectRate: 0.3,
+    markingRate: 0.05,
+  },
+  {
+    ruleset: "ikb.glo@1.3.0",
+    rrd: "2023-12-31",
+    seed: 2,
+    depositors: 1500,
+    defectRate: 0.2,
+    markingRate: 0.03,
+  },
+  {
+    ruleset: "ikb.glo@1.2.0",
+    rrd: "2023-03-31",
+    seed: 3,
+    depositors: 800,
+    defectRate: 0.3,
+    markingRate: 0.05,
+  },
+  {
+    ruleset: "ikb.glo@1.3.0",
+    rrd: "2024-02-29",
+    seed: 4,
+    depositors: 2500,
+    defectRate: 0.1,
+    markingRate: 0.02,
+  },
+  {
+    ruleset: "ikb.glo@1.2.0",
+    rrd: "2022-12-31",
+    seed: 5,
+    depositors: 2500,
+    defectRate: 0.3,
+    markingRate: 0.03,
+  },
 ];
 
 function groundTruthFindings(dir: string): Map<string, string[]> {
-  const rows = parse(readFileSync(join(dir, "ground-truth", "findings.csv")), { columns: true }) as Record<string, string>[];
+  const rows = parse(readFileSync(join(dir, "ground-truth", "findings.csv")), {
+    columns: true,
+  }) as Record<string, string>[];
   const byRule = new Map<string, string[]>();
   for (const r of rows) {
     const list = byRule.get(r.rule) ?? [];
@@ -54,7 +94,11 @@ function reportedFindings(report: Report): Map<string, string[]> {
     expect(rule.samplesOmitted, `all samples of ${rule.code} are kept`).toBe(0);
     byRule.set(
       rule.code,
-      rule.samples.map((s) => [s.entity, s.role ?? "", s.attribute ?? "", s.key].join("|")).sort(),
+      rule.samples
+        .map((s) =>
+          [s.entity, s.role ?? "", s.attribute ?? "", s.key].join("|"),
+        )
+        .sort(),
     );
   }
   return byRule;
@@ -63,77 +107,140 @@ function reportedFindings(report: Report): Map<string, string[]> {
 /** Codes injected per ruleset version over all cases: every code the generator knows must be exercised. */
 const injected = new Map<string, Set<string>>();
 
-describe.each(CASES)("oracle: $ruleset seed $seed, $depositors depositors", (c) => {
-  it("finds exactly the injected defects, categories and pass rate", async () => {
-    const dir = join(work, `${c.ruleset}-${c.seed}`);
-    const loaded = await loadCompiled(join("rulesets", "compiled", c.ruleset));
-    const summary: GenerateSummary = generateDelivery(loaded.module, {
-      depositors: c.depositors,
-      seed: c.seed,
-      defectRate: c.defectRate,
-      markingRate: c.markingRate,
-      rrd: c.rrd,
-      out: dir,
+describe.each(CASES)(
+  "oracle: $ruleset seed $seed, $depositors depositors",
+  (c) => {
+    it("finds exactly the injected defects, categories and pass rate", async () => {
+      const dir = join(work, `${c.ruleset}-${c.seed}`);
+      const loaded = await loadCompiled(
+        join("rulesets", "compiled", c.ruleset),
+      );
+      const summary: GenerateSummary = generateDelivery(loaded.module, {
+        depositors: c.depositors,
+        seed: c.seed,
+        defectRate: c.defectRate,
+        markingRate: c.markingRate,
+        rrd: c.rrd,
+        out: dir,
+      });
+      // The generator must actually have injected something of most kinds, or the test proves little.
+      expect(Object.keys(summary.findingsPerRule).length).toBeGreaterThan(10);
+      const seen = injected.get(c.ruleset) ?? new Set<string>();
+      for (const code of Object.keys(summary.findingsPerRule)) seen.add(code);
+      injected.set(c.ruleset, seen);
+
+      const report = await validateDelivery(dir, loaded, {
+        rrd: c.rrd,
+        maxSamples: 1_000_000,
+      });
+
+      expect(report.status).toBe("accepted");
+      expect(report.rows.read).toBe(
+        report.rows.validated + report.rows.rejected,
+      );
+      expect(report.rows.rejected).toBe(0);
+
+      expect(reportedFindings(report)).toEqual(groundTruthFindings(dir));
+
+      const perCategory = Object.fromEntries(
+        report.categories
+          .filter((k) => k.count > 0)
+          .map((k) => [k.name, k.count]),
+      );
+      expect(perCategory).toEqual(summary.ikbsPerCategory);
+
+      expect(report.ikbs?.count).toBe(c.depositors);
+      expect(report.ikbs?.meetingAutomatedControls).toBe(
+        summary.ikbsMeetingAutomatedControls,
+      );
+      expect(report.ikbs?.percentage).toBe(
+        summary.percentageMeetingAutomatedControls,
+      );
     });
-    // The generator must actually have injected something of most kinds, or the test proves little.
-    expect(Object.keys(summary.findingsPerRule).length).toBeGreaterThan(10);
-    const seen = injected.get(c.ruleset) ?? new Set<string>();
-    for (const code of Object.keys(summary.findingsPerRule)) seen.add(code);
-    injected.set(c.ruleset, seen);
-
-    const report = await validateDelivery(dir, loaded, { rrd: c.rrd, maxSamples: 1_000_000 });
-
-    expect(report.status).toBe("accepted");
-    expect(report.rows.read).toBe(report.rows.validated + report.rows.rejected);
-    expect(report.rows.rejected).toBe(0);
-
-    expect(reportedFindings(report)).toEqual(groundTruthFindings(dir));
-
-    const perCategory = Object.fromEntries(report.categories.filter((k) => k.count > 0).map((k) => [k.name, k.count]));
-    expect(perCategory).toEqual(summary.ikbsPerCategory);
-
-    expect(report.ikbs?.count).toBe(c.depositors);
-    expect(report.ikbs?.meetingAutomatedControls).toBe(summary.ikbsMeetingAutomatedControls);
-    expect(report.ikbs?.percentage).toBe(summary.percentageMeetingAutomatedControls);
-  });
-});
+  },
+);
 
 describe("oracle coverage", () => {
-  it.each(["ikb.glo@1.2.0", "ikb.glo@1.3.0"])("every code the generator can inject for %s was injected and found", async (ruleset) => {
-    const loaded = await loadCompiled(join("rulesets", "compiled", ruleset));
-    const codes = injectableCodes(new Map(loaded.module.trace.map((t) => [t.code, t])));
-    expect(codes.length).toBeGreaterThan(20);
-    expect(codes.filter((code) => !injected.get(ruleset)?.has(code))).toEqual([]);
-  });
+  it.each(["ikb.glo@1.2.0", "ikb.glo@1.3.0"])(
+    "every code the generator can inject for %s was injected and found",
+    async (ruleset) => {
+      const loaded = await loadCompiled(join("rulesets", "compiled", ruleset));
+      const codes = injectableCodes(
+        new Map(loaded.module.trace.map((t) => [t.code, t])),
+      );
+      expect(codes.length).toBeGreaterThan(20);
+      expect(codes.filter((code) => !injected.get(ruleset)?.has(code))).toEqual(
+        [],
+      );
+    },
+  );
 });
 
 describe("generator", () => {
   it("is deterministic for a seed and differs between seeds", async () => {
-    const loaded = await loadCompiled(join("rulesets", "compiled", "ikb.glo@1.3.0"));
-    const options = { depositors: 200, defectRate: 0.2, markingRate: 0.05, rrd: "2024-03-31" };
-    generateDelivery(loaded.module, { ...options, seed: 7, out: join(work, "det-a") });
-    generateDelivery(loaded.module, { ...options, seed: 7, out: join(work, "det-b") });
-    generateDelivery(loaded.module, { ...options, seed: 8, out: join(work, "det-c") });
-    for (const file of ["natural_person.csv", "bank_account.csv", "ground-truth/findings.csv"]) {
-      expect(readFileSync(join(work, "det-a", file), "utf8")).toBe(readFileSync(join(work, "det-b", file), "utf8"));
-    }
-    expect(readFileSync(join(work, "det-a", "bank_account.csv"), "utf8")).not.toBe(
-      readFileSync(join(work, "det-c", "bank_account.csv"), "utf8"),
+    const loaded = await loadCompiled(
+      join("rulesets", "compiled", "ikb.glo@1.3.0"),
     );
+    const options = {
+      depositors: 200,
+      defectRate: 0.2,
+      markingRate: 0.05,
+      rrd: "2024-03-31",
+    };
+    generateDelivery(loaded.module, {
+      ...options,
+      seed: 7,
+      out: join(work, "det-a"),
+    });
+    generateDelivery(loaded.module, {
+      ...options,
+      seed: 7,
+      out: join(work, "det-b"),
+    });
+    generateDelivery(loaded.module, {
+      ...options,
+      seed: 8,
+      out: join(work, "det-c"),
+    });
+    for (const file of [
+      "natural_person.csv",
+      "bank_account.csv",
+      "ground-truth/findings.csv",
+    ]) {
+      expect(readFileSync(join(work, "det-a", file), "utf8")).toBe(
+        readFileSync(join(work, "det-b", file), "utf8"),
+      );
+    }
+    expect(
+      readFileSync(join(work, "det-a", "bank_account.csv"), "utf8"),
+    ).not.toBe(readFileSync(join(work, "det-c", "bank_account.csv"), "utf8"));
   });
 
   it("writes clean data that meets every rule when no defects or markings are asked for", async () => {
-    const loaded = await loadCompiled(join("rulesets", "compiled", "ikb.glo@1.3.0"));
+    const loaded = await loadCompiled(
+      join("rulesets", "compiled", "ikb.glo@1.3.0"),
+    );
     const dir = join(work, "clean");
-    generateDelivery(loaded.module, { depositors: 1000, seed: 11, defectRate: 0, markingRate: 0, rrd: "2024-03-31", out: dir });
+    generateDelivery(loaded.module, {
+      depositors: 1000,
+      seed: 11,
+      defectRate: 0,
+      markingRate: 0,
+      rrd: "2024-03-31",
+      out: dir,
+    });
     const report = await validateDelivery(dir, loaded, { rrd: "2024-03-31" });
-    const fired = [...report.rules, ...report.secondaryRules].filter((r) => r.count > 0).map((r) => `${r.code}: ${r.samples[0]?.key}`);
+    const fired = [...report.rules, ...report.secondaryRules]
+      .filter((r) => r.count > 0)
+      .map((r) => `${r.code}: ${r.samples[0]?.key}`);
     expect(fired).toEqual([]);
     expect(report.ikbs?.percentage).toBe(100);
   });
 
   it("refuses a code it cannot inject, naming the ones it can", async () => {
-    const loaded = await loadCompiled(join("rulesets", "compiled", "ikb.glo@1.2.0"));
+    const loaded = await loadCompiled(
+      join("rulesets", "compiled", "ikb.glo@1.2.0"),
+    );
     expect(() =>
       generateDelivery(loaded.module, {
         depositors: 10,
@@ -144,6 +251,8 @@ describe("generator", () => {
         rrd: "2023-03-31",
         out: join(work, "refused"),
       }),
-    ).toThrow(/cannot inject omc0019 for ikb\.glo@1\.2\.0; injectable: .*dmc0000/);
+    ).toThrow(
+      /cannot inject omc0019 for ikb\.glo@1\.2\.0; injectable: .*dmc0000/,
+    );
   });
 });
