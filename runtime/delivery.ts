@@ -39,6 +39,8 @@ import { maskKey, maskValues, personalFields } from "./mask.js";
 import {
   REPORT_VERSION,
   type BlockingError,
+  type DeliveryProblem,
+  type FileNotRead,
   type FileReport,
   type InputProblem,
   type Report,
@@ -107,6 +109,8 @@ interface FileState {
   }[];
   runs?: string[];
   roleByField: number;
+  /** Line 1 was found not to be a header (`input.no-header`): it is counted as a rejected row. */
+  firstLineIsData?: boolean;
 }
 
 interface RuleTally {
@@ -171,7 +175,12 @@ class DeliveryValidator {
   private readonly tallies = new Map<string, RuleTally>();
   private readonly inputCounts = new Map<
     string,
-    { severity: Severity; count: number; file: string; line: number | null }
+    {
+      severity: Severity;
+      count: number;
+      file: string | null;
+      line: number | null;
+    }
   >();
   private readonly personal: Map<string, Set<string>>;
   private readonly maxSamples: number;
@@ -184,6 +193,12 @@ class DeliveryValidator {
   private readonly payoutCounts = new Map<string, number>();
   private ikbCount = 0;
   private ikbMeeting = 0;
+  /** Rows of IKB files without an IKB key: each counts as an IKB that does not meet the controls. */
+  private ungroupedRows = 0;
+  /** Problems of the delivery as a whole (not of one file). */
+  private readonly deliveryProblems: DeliveryProblem[] = [];
+  /** The entries of the delivery folder, sorted. */
+  private entries: string[] = [];
   private rowsDone = 0;
   private rowsTotal = 0;
 
@@ -226,6 +241,7 @@ class DeliveryValidator {
             });
           }
         }
+      this.checkHasRecords();
       for (const f of this.files)
         if (
           f.report.readStatus === "read" &&
@@ -257,6 +273,54 @@ class DeliveryValidator {
     return this.buildReport();
   }
 
+  /**
+   * A delivery without a single record is not accepted as "nothing wrong": there is nothing to
+   * assess (Bijlage 4 control 5.3 asks for files "gegenereerd en gevuld"). Rows that were read
+   * but rejected count as records here: they are reported by themselves.
+   */
+  private checkHasRecords(): void {
+    if (this.files.some((f) => f.report.rowsRead > 0)) return;
+    const present = this.files.filter((f) => f.report.readStatus !== "missing");
+    const ikb = this.rs.metadata.ikb;
+    const depositorFiles = ikb
+      ? this.rs.entities
+          .filter((e) => ikb.depositors.includes(e.name) && e.file)
+          .map((e) => e.file!)
+      : [];
+    const id = this.rs.metadata.id;
+    const missing = this.files.length - present.length;
+    const what =
+      present.length === 0
+        ? `none of the files of ${id} is in the delivery`
+        : `${present.map((f) => f.file).join(", ")} ${present.length === 1 ? "is" : "are"} empty or header-only` +
+          (missing > 0
+            ? ` and the other ${missing} file${missing === 1 ? "" : "s"} of ${id} ${missing === 1 ? "is" : "are"} missing`
+            : "");
+    this.deliveryProblem({
+      code: "input.no-records",
+      severity: "blocking",
+      message:
+        `the delivery holds no records: ${what}. ${id} reads its records from ${this.files.map((f) => f.entity.file).join(", ")}` +
+        (depositorFiles.length
+          ? `; an IKB needs at least a depositor record in ${depositorFiles.join(" or ")}`
+          : ""),
+    });
+  }
+
+  /** Record a problem of the delivery as a whole. */
+  private deliveryProblem(p: DeliveryProblem): void {
+    this.deliveryProblems.push(p);
+    const c = this.inputCounts.get(p.code);
+    if (c) c.count++;
+    else
+      this.inputCounts.set(p.code, {
+        severity: p.severity,
+        count: 1,
+        file: null,
+        line: null,
+      });
+  }
+
   // ---- files and headers ---------------------------------------------------------------
 
   private fileRule(
@@ -268,7 +332,52 @@ class DeliveryValidator {
     );
   }
 
+  /** `; the delivery holds "X"` when an entry differs from `file` only in case. */
+  private nearName(file: string): string {
+    const near = this.entries.find(
+      (n) => n !== file && n.toLowerCase() === file.toLowerCase(),
+    );
+    return near === undefined
+      ? ""
+      : `; the delivery holds ${JSON.stringify(near)}: file names must match exactly, in case too`;
+  }
+
+  /** Every entry of the delivery folder that the ruleset does not read, with the reason. */
+  private filesNotRead(): FileNotRead[] {
+    const read = new Set(
+      this.files
+        .filter((f) => f.report.readStatus !== "missing")
+        .map((f) => f.file),
+    );
+    const out: FileNotRead[] = [];
+    for (const name of this.entries) {
+      if (read.has(name)) continue;
+      const k = entryKind(join(this.folder, name));
+      const kind = k === "missing" ? "other" : k;
+      // the names under which each entity of the data model could be delivered
+      const names = (f: FileState) => {
+        const stem = f.entity.file!.replace(/\.csv$/i, "");
+        return [f.entity.file!, `${stem}.ndjson`, `${stem}.jsonl`];
+      };
+      const exact = this.files.find((f) => names(f).includes(name));
+      const near = this.files.find((f) =>
+        names(f).some((n) => n.toLowerCase() === name.toLowerCase()),
+      );
+      let reason: string;
+      if (exact && exact.report.readStatus !== "missing")
+        reason = `${exact.entity.name} is read from ${exact.file}`;
+      else if (exact) reason = `${KIND_TEXT[kind]}, not a regular file`;
+      else if (near && near.report.readStatus === "missing")
+        reason = `not a file of ${this.rs.metadata.id}; did you mean ${near.entity.file}? (file names must match exactly)`;
+      else
+        reason = `${kind === "file" ? "" : `${KIND_TEXT[kind]}, `}not a file of ${this.rs.metadata.id}`;
+      out.push({ name, kind, reason });
+    }
+    return out;
+  }
+
   private prepareFiles(): void {
+    this.entries = deliveryFiles(this.folder);
     const ikbKey = this.rs.metadata.ikb?.key;
     // key sets of referenced fields are filled while their own entity is scanned, so create them first
     for (const entity of this.rs.entities)
@@ -327,11 +436,17 @@ class DeliveryValidator {
       if (!isFile(state.path)) {
         report.readStatus = "missing";
         const rule = this.fileRule("present", entity.name);
+        // a folder or a FIFO under the file's name is not the file: say what it is (and never
+        // open a FIFO, which would wait for a writer forever)
+        const kind = entryKind(path);
         this.problem(state, {
           code: rule?.code ?? "input.missing-file",
           severity: rule?.severity ?? "signalling",
           file: entity.file,
-          message: `file ${entity.file} (${entity.name}) is not in the delivery`,
+          message:
+            kind === "missing"
+              ? `file ${entity.file} (${entity.name}) is not in the delivery${this.nearName(entity.file)}`
+              : `${entity.file} (${entity.name}) is ${KIND_TEXT[kind]}, not a regular file: it is not read; put the CSV file itself in the delivery`,
         });
         continue;
       }
@@ -380,34 +495,53 @@ class DeliveryValidator {
     }
   }
 
-  /** Validate the header; returns false when the file cannot be read further. */
+  /**
+   * Validate the header; returns false when the file cannot be read further. A header cell is
+   * shown in a message only when it is a column name: when no cell names a column of the entity,
+   * the first line is most likely a data row (a file without a header), and its cells (names,
+   * dates of birth, BSNs) are never echoed; see {@link shownColumn}.
+   */
   private header(f: FileState, cells: string[]): boolean {
     const e = f.entity;
-    const pos = new Map<string, number>();
-    const dups: string[] = [];
-    cells.forEach((c, i) => (pos.has(c) ? dups.push(c) : pos.set(c, i)));
+    const columns = e.fields.map((fd) => fd.column);
+    const known = new Set(columns);
+    const byLoose = new Map(columns.map((c) => [loose(c), c]));
+    /** The column a cell was probably meant to be: equal but for case and surrounding spaces. */
+    const meant = (c: string) =>
+      known.has(c) ? undefined : byLoose.get(loose(c));
     f.width = cells.length;
+    if (!cells.some((c) => known.has(c) || meant(c) !== undefined)) {
+      this.unrecognisedHeader(f, cells, columns);
+      return false;
+    }
+    const pos = new Map<string, number>();
+    const dups: number[] = [];
+    cells.forEach((c, i) => (pos.has(c) ? dups.push(i) : pos.set(c, i)));
     if (dups.length) {
       this.problem(f, {
         code: "input.duplicate-column",
         severity: "blocking",
         file: f.file,
         line: 1,
-        message: `column ${dups.map((d) => JSON.stringify(d)).join(", ")} appears more than once in the header`,
+        message: `${dups.map((i) => shownColumn(cells[i], i)).join(", ")} appear${dups.length === 1 ? "s" : ""} more than once in the header`,
       });
       return false;
     }
     f.index = e.fields.map((fd) => pos.get(fd.column) ?? -1);
-    const known = new Set(e.fields.map((fd) => fd.column));
-    for (const c of cells)
-      if (!known.has(c))
-        this.problem(f, {
-          code: "input.unknown-column",
-          severity: "signalling",
-          file: f.file,
-          line: 1,
-          message: `column ${JSON.stringify(c)} is not a field of ${e.name}; it is ignored`,
-        });
+    cells.forEach((c, i) => {
+      if (known.has(c)) return;
+      const m = meant(c);
+      this.problem(f, {
+        code: "input.unknown-column",
+        severity: "signalling",
+        file: f.file,
+        line: 1,
+        message:
+          m !== undefined
+            ? `column ${JSON.stringify(c)} is not a field of ${e.name}; did you mean ${JSON.stringify(m)}? (column names must match exactly, in case and spaces too); it is ignored`
+            : `${shownColumn(c, i)} is not a field of ${e.name}; it is ignored`,
+      });
+    });
     const missing = e.fields.filter((_, i) => f.index[i] < 0);
     const rule = this.fileRule("header", e.name);
     let stop = false;
@@ -415,12 +549,17 @@ class DeliveryValidator {
       const severity: Severity =
         rule?.severity ?? (fd.required ? "blocking" : "signalling");
       if (severity === "blocking") stop = true;
+      const near = cells.findIndex((c) => meant(c) === fd.column);
       this.problem(f, {
         code: rule?.code ?? "input.missing-column",
         severity,
         file: f.file,
         line: 1,
-        message: `column ${JSON.stringify(fd.column)} (${e.name}.${fd.name}) is missing from the header`,
+        message: `column ${JSON.stringify(fd.column)} (${e.name}.${fd.name}) is missing from the header${
+          near >= 0
+            ? ` (column ${near + 1} is ${JSON.stringify(cells[near])}: names must match exactly, in case and spaces too)`
+            : ""
+        }`,
       });
     }
     if (stop) return false;
@@ -453,6 +592,47 @@ class DeliveryValidator {
         }
       });
     return true;
+  }
+
+  /**
+   * A first line in which no cell names a column: either the file is separated by another
+   * character (one cell holding `;`-separated column names), or it has no header row at all.
+   * Nothing of the line is shown but its shape: it is probably a data row.
+   */
+  private unrecognisedHeader(
+    f: FileState,
+    cells: string[],
+    columns: string[],
+  ): void {
+    const known = new Set(columns.map(loose));
+    for (const sep of [";", "\t", "|"]) {
+      const parts = cells.join(",").split(sep);
+      if (parts.length > 1 && parts.some((p) => known.has(loose(unquote(p))))) {
+        this.problem(f, {
+          code: "input.wrong-delimiter",
+          severity: "blocking",
+          file: f.file,
+          line: 1,
+          message: `this file looks ${sep === "\t" ? "tab" : `\`${sep}\``}-separated: the header holds ${parts.length} ${sep === "\t" ? "tab" : `\`${sep}\``}-separated column names; regel reads comma-separated files (RFC 4180): save it with \`,\` as the separator`,
+        });
+        return;
+      }
+    }
+    f.firstLineIsData = true;
+    const sepHint = [";", "\t", "|"].find((sep) =>
+      cells.some((c) => c.includes(sep)),
+    );
+    this.problem(f, {
+      code: "input.no-header",
+      severity: "blocking",
+      file: f.file,
+      line: 1,
+      message: `line 1 is not a header: none of its ${cells.length} cell${cells.length === 1 ? "" : "s"} is a column of ${f.entity.name} (expected ${columns.join(", ")}). Does the file start without a header row? Its cells are not shown: they may be personal data${
+        sepHint
+          ? `. The line holds ${sepHint === "\t" ? "tabs" : `\`${sepHint}\``}: is the file separated by it?`
+          : ""
+      }`,
+    });
   }
 
   // ---- scan pass -----------------------------------------------------------------------
@@ -513,8 +693,15 @@ class DeliveryValidator {
       : undefined;
     // the scan needs only the IKB key, key and referenced columns: the others are not materialized
     const projection: CsvProjection = {};
+    // after a rejected header the rest of the file is only counted: every record is read and rejected
+    let countOnly = false;
     for await (const batch of this.events(f, onBytes, true, projection))
       for (const ev of batch) {
+        if (countOnly) {
+          f.report.rowsRead++;
+          f.report.rowsRejected++;
+          continue;
+        }
         if (!headerSeen) {
           headerSeen = true;
           if (ev.kind === "problem") {
@@ -525,12 +712,16 @@ class DeliveryValidator {
               line: ev.line,
               message: `header: ${ev.message}`,
             });
-            f.report.readStatus = "stopped";
-            return;
           }
-          if (!this.header(f, ev.cells)) {
+          if (ev.kind === "problem" || !this.header(f, ev.cells)) {
             f.report.readStatus = "stopped";
-            return;
+            if (f.firstLineIsData) {
+              f.report.rowsRead++;
+              f.report.rowsRejected++;
+            }
+            countOnly = true;
+            projection.keep = new Uint8Array(1);
+            continue;
           }
           for (const [target, set] of this.refSets) {
             const [ent, field] = target.split(".");
@@ -647,11 +838,12 @@ class DeliveryValidator {
         .map((e) => e.name);
       for await (const groups of groupByKey(sources))
         for (const g of groups) {
-          if (g.key === "") {
-            // rows without an IKB key belong to no IKB: checked one by one, not counted as IKBs
+          if (g.key.trim() === "") {
+            // A row without an IKB key belongs to no IKB that can be named: it is checked on its
+            // own and counts as one IKB that does not meet the automated controls (docs/report.md,
+            // "Rows without an IKB key"): a row never leaves the denominator.
             g.rows.forEach((rows, i) => {
-              for (const row of rows)
-                this.processIkb(undefined, [grouped[i]], [[row]], undefined);
+              for (const row of rows) this.ungrouped(grouped[i], row);
             });
             continue;
           }
@@ -665,6 +857,20 @@ class DeliveryValidator {
         for (const row of batch)
           this.processIkb(undefined, [f], [[row]], undefined);
     }
+  }
+
+  /** A row of an IKB file whose IKB key is empty (or only white space). */
+  private ungrouped(f: FileState, row: KeyedRow): void {
+    const key = this.rs.metadata.ikb!.key;
+    this.ungroupedRows++;
+    this.problem(f, {
+      code: "input.missing-ikb-key",
+      severity: "blocking",
+      file: f.file,
+      line: row.line,
+      message: `the row has no IKB key (${f.entity.name}.${key} is ${row.key === "" ? "empty" : "white space only"}): it belongs to no IKB and counts as an IKB that does not meet the automated controls`,
+    });
+    this.processIkb(undefined, [f], [[row]], undefined);
   }
 
   // Per-IKB scratch lists, reused so that a row costs no wrapper object.
@@ -968,7 +1174,9 @@ class DeliveryValidator {
       rows.rejected += f.report.rowsRejected;
     }
     const hasIkb = m.ikb !== undefined;
-    const percentage = pct(this.ikbMeeting, this.ikbCount);
+    // every row without an IKB key counts as an IKB that does not meet the automated controls
+    const ikbTotal = this.ikbCount + this.ungroupedRows;
+    const percentage = pct(this.ikbMeeting, ikbTotal);
     const norm = this.groeipad;
 
     const report: Report = {
@@ -997,11 +1205,14 @@ class DeliveryValidator {
       blockingErrors,
       rows,
       files: this.files.map((f) => f.report),
+      filesNotRead: this.filesNotRead(),
+      deliveryProblems: this.deliveryProblems,
       ikbs: hasIkb
         ? {
-            count: this.ikbCount,
+            count: ikbTotal,
             meetingAutomatedControls: this.ikbMeeting,
             percentage,
+            ungroupedRows: this.ungroupedRows,
           }
         : null,
       groeipad:
@@ -1032,7 +1243,7 @@ class DeliveryValidator {
           role: m.role ?? null,
         })),
         count: this.categoryCounts.get(c.name) ?? 0,
-        percentage: pct(this.categoryCounts.get(c.name) ?? 0, this.ikbCount),
+        percentage: pct(this.categoryCounts.get(c.name) ?? 0, ikbTotal),
       })),
       payouts: [...rs.payouts]
         .sort((a, b) => a.number - b.number)
@@ -1042,7 +1253,7 @@ class DeliveryValidator {
           title: p.title,
           articles: [...p.articles],
           ikbsBlocked: this.payoutCounts.get(p.name) ?? 0,
-          percentage: pct(this.payoutCounts.get(p.name) ?? 0, this.ikbCount),
+          percentage: pct(this.payoutCounts.get(p.name) ?? 0, ikbTotal),
         })),
       inputProblems: [...this.inputCounts]
         .filter(([code]) => !this.trace.has(code))
@@ -1071,6 +1282,10 @@ export const INPUT_TITLES: Readonly<Record<string, string>> = {
   "input.invalid-json": "NDJSON line is not a JSON object of scalar values",
   "input.unreadable": "File cannot be read",
   "input.validator-error": "The compiled validator failed on a row",
+  "input.missing-ikb-key": "Row without an IKB key",
+  "input.no-records": "The delivery holds no records",
+  "input.no-header": "First line is not a header",
+  "input.wrong-delimiter": "File not comma-separated",
 };
 
 /**
@@ -1092,6 +1307,55 @@ function renderKey(f: FileState, row: KeyedRow): string {
 function isFile(path: string): boolean {
   return existsSync(path) && statSync(path).isFile();
 }
+
+/** A name compared loosely: case and surrounding white space ignored. */
+function loose(name: string): string {
+  return name.trim().toLowerCase();
+}
+
+/** A cell without surrounding white space and quotes (for a header split by another separator). */
+function unquote(cell: string): string {
+  return cell.trim().replace(/^"(.*)"$/s, "$1");
+}
+
+/**
+ * A header cell for a message: quoted when it looks like a column name (letters, digits, `_`,
+ * `.`, `-`, single spaces; no run of three digits, which a BSN, date or IBAN would have), else
+ * only its position and length, so that a data row taken for a header never shows its values.
+ */
+export function shownColumn(cell: string, index: number): string {
+  return /^[A-Za-z_](?:[A-Za-z0-9_.-]| (?! ))*$/.test(cell) &&
+    cell.length <= 64 &&
+    !/[0-9]{3}/.test(cell)
+    ? `column ${JSON.stringify(cell)}`
+    : `column ${index + 1} (${cell.length} character${cell.length === 1 ? "" : "s"}, not shown: not a column name)`;
+}
+
+/** What is at `path` (following symbolic links). */
+function entryKind(
+  path: string,
+): "file" | "folder" | "fifo" | "other" | "missing" {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return "missing";
+  }
+  return st.isFile()
+    ? "file"
+    : st.isDirectory()
+      ? "folder"
+      : st.isFIFO()
+        ? "fifo"
+        : "other";
+}
+
+const KIND_TEXT = {
+  file: "a file",
+  folder: "a folder",
+  fifo: "a FIFO (named pipe)",
+  other: "a device or socket",
+} as const;
 
 /** Names of CSV files in a folder (for choosing a ruleset by the files present). */
 export function deliveryFiles(folder: string): string[] {

@@ -198,8 +198,16 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
     parts.push(
       `<tr><th>IKBs meeting the automated controls</th><td class="n">${h(r.ikbs.meetingAutomatedControls)} (${h(r.ikbs.percentage)} %)</td></tr>`,
     );
+    if (r.ikbs.ungroupedRows)
+      parts.push(
+        `<tr><th>rows without an IKB key <span class="muted">(each counted above as an IKB that does not meet the automated controls; <span class="mono">input.missing-ikb-key</span> under Files)</span></th><td class="n">${h(r.ikbs.ungroupedRows)}</td></tr>`,
+      );
   }
   parts.push(`</table>`);
+  for (const p of r.deliveryProblems ?? [])
+    parts.push(
+      `<p><span class="mono ${p.severity === "blocking" ? "blocking" : ""}">${h(p.code)}</span> ${h(p.message)}</p>`,
+    );
 
   if (r.blockingErrors.length) {
     parts.push(
@@ -291,6 +299,16 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
     );
   }
   parts.push(`</table>`);
+  const notRead = r.filesNotRead ?? [];
+  if (notRead.length)
+    parts.push(
+      `<h3>Not read</h3><p class="muted">Entries of the delivery folder that ${h(r.ruleset.id)} does not read.</p><table><tr><th>name</th><th>kind</th><th>why</th></tr>${notRead
+        .map(
+          (n) =>
+            `<tr><td class="mono">${h(n.name)}</td><td>${h(n.kind)}</td><td>${h(n.reason)}</td></tr>`,
+        )
+        .join("")}</table>`,
+    );
 
   parts.push(`<h2>Rules</h2>`);
   parts.push(rulesTable(r.rules, opts.samplesDir, r.categories));

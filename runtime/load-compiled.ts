@@ -2,6 +2,11 @@
  * Load a compiled ruleset (`<dir>/validators.js` + optional `trace.json`) emitted by `regel compile`.
  * Modules are loaded with dynamic `import()` of their file URL; nothing is evaluated from text.
  *
+ * Importing a module runs its code, so only the one module a run uses is ever imported: choosing
+ * among compiled rulesets reads their `trace.json` (data, see {@link readCompiledMeta}), and the
+ * default root is the package's own (see {@link defaultCompiledRoot}), never a folder that merely
+ * happens to sit under the working directory.
+ *
  * @module
  */
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
@@ -83,19 +88,90 @@ export function listCompiled(root: string): string[] {
     .sort();
 }
 
-/**
- * Where compiled rulesets live by default: `rulesets/compiled` under the working directory when it
- * exists, otherwise under the regel package itself.
- */
-export function defaultCompiledRoot(): string {
-  const local = resolve("rulesets", "compiled");
-  if (existsSync(local)) return local;
+/** What selection needs to know of a compiled ruleset, read from its `trace.json` (no code runs). */
+export interface CompiledMeta {
+  /** `name@version`, the folder name. */
+  id: string;
+  name: string;
+  version: string;
+  validFrom: string | undefined;
+  validUntil: string | undefined;
+  /** The files of its data model (`entity.file`), in entity order. */
+  files: string[];
+}
+
+/** Read the metadata of the compiled ruleset in `dir` from its `trace.json`; undefined when it has none. */
+export function readCompiledMeta(dir: string): CompiledMeta | undefined {
+  const file = join(dir, "trace.json");
+  if (!existsSync(file)) return undefined;
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new RulesetLoadError(
+      `${file} is not valid JSON (${(e as Error).message}); run \`regel compile\` again`,
+    );
+  }
+  const d = data as {
+    metadata?: Partial<Record<string, unknown>>;
+    entities?: { file?: unknown }[];
+  };
+  const m = d?.metadata;
+  const text = (v: unknown) => (typeof v === "string" ? v : undefined);
+  if (
+    typeof m !== "object" ||
+    m === null ||
+    text(m.name) === undefined ||
+    text(m.version) === undefined
+  )
+    throw new RulesetLoadError(
+      `${file} has no ruleset metadata (name, version); run \`regel compile\` again`,
+    );
+  return {
+    id: `${m.name}@${m.version}`,
+    name: m.name as string,
+    version: m.version as string,
+    validFrom: text(m.validFrom),
+    validUntil: text(m.validUntil),
+    files: (Array.isArray(d.entities) ? d.entities : [])
+      .map((e) => text(e?.file))
+      .filter((f): f is string => f !== undefined),
+  };
+}
+
+/** The regel package's own compiled rulesets (`<package>/rulesets/compiled`), if it has them. */
+export function packageCompiledRoot(): string | undefined {
   // dist/runtime/load-compiled.js or runtime/load-compiled.ts -> package root
   let here = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 4; i++) {
-    const candidate = join(here, "rulesets", "compiled");
-    if (existsSync(candidate)) return candidate;
+    if (existsSync(join(here, "package.json"))) {
+      const candidate = join(here, "rulesets", "compiled");
+      return existsSync(candidate) ? candidate : undefined;
+    }
     here = dirname(here);
   }
+  return undefined;
+}
+
+/**
+ * Where compiled rulesets are taken from when no folder is named (`--compiled`): the regel
+ * package's own `rulesets/compiled`. A `rulesets/compiled` folder under the working directory is
+ * not used by default: a delivery folder (or any folder one happens to run in) could carry one,
+ * and importing it would run its code. Name it with `--compiled` to use it.
+ */
+export function defaultCompiledRoot(): string {
+  return packageCompiledRoot() ?? resolve("rulesets", "compiled");
+}
+
+/**
+ * `rulesets/compiled` under the working directory when it exists and is not the default root:
+ * the CLI says that it is not used (and how to use it), so that nobody validates against the
+ * package's rulesets while believing their own were used.
+ */
+export function ignoredLocalCompiledRoot(): string | undefined {
+  const local = resolve("rulesets", "compiled");
+  if (!existsSync(local)) return undefined;
+  const own = packageCompiledRoot();
+  if (own !== undefined && resolve(own) === local) return undefined;
   return local;
 }

@@ -54,6 +54,8 @@ export function ruleSamplesCsv(rule: RuleReport): string {
 /** The CSV text of all input problems (per file, in order). */
 export function inputProblemsCsv(report: Report): string {
   let out = csvLine(["code", "severity", "file", "line", "message"]);
+  for (const p of report.deliveryProblems ?? [])
+    out += csvLine([p.code, p.severity, null, null, p.message]);
   for (const f of report.files)
     for (const p of f.problems)
       out += csvLine([p.code, p.severity, p.file, p.line, p.message]);
@@ -68,7 +70,10 @@ export function sampleFiles(report: Report): Map<string, string> {
   ))
     if (r.samples.length > 0)
       files.set(sampleFileName(r.code), ruleSamplesCsv(r));
-  if (report.files.some((f) => f.problems.length > 0))
+  if (
+    report.files.some((f) => f.problems.length > 0) ||
+    (report.deliveryProblems?.length ?? 0) > 0
+  )
     files.set("input-problems.csv", inputProblemsCsv(report));
   return files;
 }

@@ -21,10 +21,24 @@ export function summaryText(r: Report, maxRules = 15): string {
           : ""
       }`,
     );
+  const notRead = r.filesNotRead ?? [];
+  if (notRead.length)
+    lines.push(
+      `not read (${notRead.length}): ${notRead
+        .slice(0, 10)
+        .map((n) => `${n.name}${n.kind === "folder" ? "/" : ""} (${n.reason})`)
+        .join("; ")}${notRead.length > 10 ? "; … (see the report)" : ""}`,
+    );
+  for (const p of r.deliveryProblems ?? [])
+    lines.push(`${p.code} (${p.severity}): ${p.message}`);
   if (r.ikbs) {
     lines.push(
       `IKBs: ${r.ikbs.count}; meeting the automated controls: ${r.ikbs.meetingAutomatedControls} (${r.ikbs.percentage} %)`,
     );
+    if (r.ikbs.ungroupedRows)
+      lines.push(
+        `  ${r.ikbs.ungroupedRows} row(s) without an IKB key, each counted as an IKB that does not meet the automated controls (input.missing-ikb-key)`,
+      );
     if (r.groeipad)
       lines.push(
         `groeipad ${r.groeipad.year}: norm ${r.groeipad.norm} % — ${r.groeipad.meetsNorm ? "met" : "NOT met"}`,

@@ -12,7 +12,7 @@ import type {
 } from "../compiler/contract.js";
 
 /** Version of the report format (semantic; see docs/report.md). */
-export const REPORT_VERSION = "1.0.0";
+export const REPORT_VERSION = "1.1.0";
 
 /** A problem in the input itself (a file, a header, a row), not a rule finding. */
 export interface InputProblem {
@@ -23,6 +23,22 @@ export interface InputProblem {
   /** 1-based line; absent for problems of a whole file. */
   line?: number;
   message: string;
+}
+
+/** A problem of the delivery as a whole, e.g. `input.no-records` (since 1.1.0). */
+export interface DeliveryProblem {
+  code: string;
+  severity: Severity;
+  message: string;
+}
+
+/** An entry of the delivery folder that the ruleset does not read (since 1.1.0). */
+export interface FileNotRead {
+  /** The entry's name in the delivery folder. */
+  name: string;
+  kind: "file" | "folder" | "fifo" | "other";
+  /** Why it is not read, e.g. `not a file of ikb.glo@1.3.0`. */
+  reason: string;
 }
 
 /** A record shown as an example of a finding. Personal values are masked unless asked for. */
@@ -150,10 +166,20 @@ export interface Report {
   blockingErrors: BlockingError[];
   rows: { read: number; validated: number; rejected: number };
   files: FileReport[];
+  /** Every entry of the delivery folder that the ruleset does not read (since 1.1.0). */
+  filesNotRead?: FileNotRead[];
+  /** Problems of the delivery as a whole (since 1.1.0). */
+  deliveryProblems?: DeliveryProblem[];
   ikbs: {
+    /** IKBs, counting each row without an IKB key as one IKB (see `ungroupedRows`). */
     count: number;
     meetingAutomatedControls: number;
     percentage: number;
+    /**
+     * Rows of IKB files whose IKB key is empty: each is counted in `count` as an IKB that does
+     * not meet the automated controls, and reported as `input.missing-ikb-key` (since 1.1.0).
+     */
+    ungroupedRows?: number;
   } | null;
   groeipad: GroeipadVerdict | null;
   categories: CategoryReport[];

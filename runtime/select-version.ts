@@ -3,12 +3,13 @@
  *
  * @module
  */
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import {
   listCompiled,
   loadCompiled,
+  readCompiledMeta,
   RulesetLoadError,
+  type CompiledMeta,
   type LoadedRuleset,
 } from "./load-compiled.js";
 
@@ -47,71 +48,119 @@ export interface SelectOptions {
   ruleset?: string;
   /** YYYY-MM-DD. */
   rrd?: string;
-  /** Files present in the delivery: when several ruleset names are in force, the best match wins. */
+  /**
+   * Names of the entries of the delivery folder. Without a ruleset name, the ruleset is the one
+   * whose data model reads files of the delivery; when several do, selection refuses.
+   */
   deliveryFiles?: readonly string[];
 }
 
+/** A `name@version` folder name: no path separators, no `..`. */
+const PINNED =
+  /^[A-Za-z0-9_][A-Za-z0-9_.-]*@[0-9]+\.[0-9]+\.[0-9]+[A-Za-z0-9.+-]*$/;
+
+/** The files of a data model that are in the delivery (as CSV, or as NDJSON: `<stem>.ndjson` / `.jsonl`). */
+export function filesRead(
+  modelFiles: readonly string[],
+  deliveryFiles: readonly string[],
+): string[] {
+  const present = new Set(deliveryFiles);
+  const out: string[] = [];
+  for (const f of modelFiles) {
+    const stem = f.replace(/\.csv$/i, "");
+    const hit = [f, `${stem}.ndjson`, `${stem}.jsonl`].find((n) =>
+      present.has(n),
+    );
+    if (hit !== undefined) out.push(hit);
+  }
+  return out;
+}
+
 /**
- * Select and load a ruleset. With `name@version` that version is loaded; otherwise among the
- * compiled versions in force on the RRD (restricted to `name` when given) the one whose entity
- * files best match the delivery, then the highest version, then the name.
+ * Select and load a ruleset. With `name@version` that version is loaded. Otherwise, among the
+ * compiled rulesets in force on the RRD (the highest version per name; only `name` when given),
+ * the one whose data model reads files of the delivery: when more than one does, or none does
+ * and there is more than one, it refuses with a {@link RulesetLoadError} that names the
+ * candidates and asks for the ruleset. Choosing reads each candidate's `trace.json`; only the
+ * chosen module is imported.
  */
 export async function selectRuleset(
   opts: SelectOptions,
 ): Promise<LoadedRuleset> {
+  const compiled = listCompiled(opts.root);
   if (opts.ruleset?.includes("@")) {
-    const dir = join(opts.root, opts.ruleset);
-    if (!existsSync(join(dir, "validators.js")))
+    if (!PINNED.test(opts.ruleset) || !compiled.includes(opts.ruleset))
       throw new RulesetLoadError(
-        `ruleset ${opts.ruleset} is not compiled (looked in ${opts.root})`,
+        `ruleset ${opts.ruleset} is not compiled (looked in ${opts.root}${
+          compiled.length ? `; there: ${compiled.join(", ")}` : ""
+        })`,
       );
-    return loadCompiled(dir);
+    return loadChecked(opts.root, opts.ruleset);
   }
   if (!opts.rrd)
     throw new RulesetLoadError(
-      "give --rrd YYYY-MM-DD or --ruleset name@version",
+      "give --rrd YYYY-MM-DD (and --ruleset name or name@version to choose the ruleset)",
     );
   const rrd = opts.rrd;
-  const candidates: { loaded: LoadedRuleset; score: number }[] = [];
-  for (const d of listCompiled(opts.root)) {
+  const byName = new Map<string, CompiledMeta>();
+  const unreadable: string[] = [];
+  for (const d of compiled) {
     const name = d.slice(0, d.indexOf("@"));
     if (opts.ruleset && name !== opts.ruleset) continue;
-    const loaded = await loadCompiled(join(opts.root, d));
-    const m = loaded.module.metadata;
-    if (!inForce(rrd, m.validFrom, m.validUntil)) continue;
-    const files = loaded.module.entities
-      .map((e) => e.file)
-      .filter((f): f is string => !!f);
-    if (files.length === 0) continue;
-    const present = new Set(opts.deliveryFiles ?? []);
-    // an entity file counts as present also as NDJSON (`<stem>.ndjson` / `<stem>.jsonl`)
-    const has = (f: string) => {
-      const stem = f.replace(/\.csv$/i, "");
-      return (
-        present.has(f) ||
-        present.has(`${stem}.ndjson`) ||
-        present.has(`${stem}.jsonl`)
+    const meta = readCompiledMeta(join(opts.root, d));
+    if (meta === undefined) {
+      unreadable.push(d);
+      continue;
+    }
+    if (meta.id !== d)
+      throw new RulesetLoadError(
+        `${join(opts.root, d, "trace.json")} describes ${meta.id}, not ${d}; run \`regel compile\` again`,
       );
-    };
-    candidates.push({ loaded, score: files.filter(has).length });
+    if (!inForce(rrd, meta.validFrom, meta.validUntil)) continue;
+    if (meta.files.length === 0) continue;
+    const best = byName.get(meta.name);
+    if (!best || compareVersions(meta.version, best.version) > 0)
+      byName.set(meta.name, meta);
   }
-  candidates.sort(
-    (a, b) =>
-      b.score - a.score ||
-      (a.loaded.module.metadata.name < b.loaded.module.metadata.name
-        ? -1
-        : a.loaded.module.metadata.name > b.loaded.module.metadata.name
-          ? 1
-          : 0) ||
-      compareVersions(
-        b.loaded.module.metadata.version,
-        a.loaded.module.metadata.version,
-      ),
+  const candidates = [...byName.values()].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
   );
-  const best = candidates[0];
-  if (!best)
+  if (candidates.length === 0)
     throw new RulesetLoadError(
-      `no compiled ruleset${opts.ruleset ? ` named ${opts.ruleset}` : ""} with a data model is in force on ${rrd} (looked in ${opts.root})`,
+      `no compiled ruleset${opts.ruleset ? ` named ${opts.ruleset}` : ""} with a data model is in force on ${rrd} (looked in ${opts.root}${
+        unreadable.length
+          ? `; without trace.json, so not considered: ${unreadable.join(", ")}`
+          : ""
+      })`,
     );
-  return best.loaded;
+  if (candidates.length === 1) return loadChecked(opts.root, candidates[0].id);
+  const delivery = opts.deliveryFiles ?? [];
+  const fitting = candidates.filter(
+    (c) => filesRead(c.files, delivery).length > 0,
+  );
+  if (fitting.length === 1) return loadChecked(opts.root, fitting[0].id);
+  const list = (cs: CompiledMeta[], withFiles: boolean) =>
+    cs
+      .map(
+        (c) =>
+          `${c.id} (${(withFiles ? filesRead(c.files, delivery) : c.files).join(", ")})`,
+      )
+      .join("; ");
+  throw new RulesetLoadError(
+    fitting.length > 1
+      ? `the delivery fits more than one ruleset in force on ${rrd}: ${list(fitting, true)}. ` +
+          `Choose one with --ruleset ${fitting.map((c) => c.name).join(" or --ruleset ")}`
+      : `${opts.deliveryFiles ? "no file of the delivery belongs to" : "choose between"} the rulesets in force on ${rrd}: ${list(candidates, false)}. ` +
+          `Choose one with --ruleset ${candidates.map((c) => c.name).join(" or --ruleset ")}`,
+  );
+}
+
+/** Load `root/id` and check that the module is the ruleset its folder and trace.json name. */
+async function loadChecked(root: string, id: string): Promise<LoadedRuleset> {
+  const loaded = await loadCompiled(join(root, id));
+  if (loaded.module.metadata.id !== id)
+    throw new RulesetLoadError(
+      `${join(root, id, "validators.js")} is ${loaded.module.metadata.id}, not ${id}; run \`regel compile\` again`,
+    );
+  return loaded;
 }

@@ -251,11 +251,15 @@ export async function* validateIkbs(
 export interface FolderOptions extends DeliveryOptions {
   /** `name@version` or `name`; default: chosen by the RRD and the files present. */
   ruleset?: string;
-  /** Folder with compiled rulesets (default: rulesets/compiled). */
+  /** Folder with compiled rulesets (default: the regel package's own, see {@link defaultCompiledRoot}). */
   compiledRoot?: string;
 }
 
-/** Validate a delivery folder end to end and return the report. */
+/**
+ * Validate a delivery folder end to end and return the report. The ruleset is chosen as by
+ * `regel validate` ({@link selectRuleset}): a folder whose files fit more than one ruleset in
+ * force on the RRD is refused with a `RulesetLoadError` that names the candidates.
+ */
 export async function validateFolder(
   folder: string,
   opts: FolderOptions,

@@ -101,6 +101,7 @@ describe("examples/ikb-delivery", () => {
       count: summary.depositors,
       meetingAutomatedControls: summary.ikbsMeetingAutomatedControls,
       percentage: summary.percentageMeetingAutomatedControls,
+      ungroupedRows: 0,
     });
     const perRule = Object.fromEntries(
       [...report.rules, ...report.secondaryRules]

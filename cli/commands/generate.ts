@@ -1,6 +1,9 @@
 import type { Command } from "commander";
 import { generateDelivery } from "../../runtime/synthetic/generate.js";
-import { defaultCompiledRoot } from "../../runtime/load-compiled.js";
+import {
+  defaultCompiledRoot,
+  ignoredLocalCompiledRoot,
+} from "../../runtime/load-compiled.js";
 import { selectRuleset } from "../../runtime/select-version.js";
 
 interface GenerateFlags {
@@ -58,11 +61,21 @@ export function register(program: Command): void {
       "--ruleset <name@version>",
       "ruleset version of the data model (default: the one in force on the RRD)",
     )
-    .option("--compiled <dir>", "folder of compiled rulesets", undefined)
+    .option(
+      "--compiled <dir>",
+      "folder of compiled rulesets (default: the ones shipped with regel)",
+      undefined,
+    )
     .requiredOption("--out <dir>", "output folder")
     .action(async (flags: GenerateFlags) => {
       try {
         const depositors = number("--depositors", flags.depositors);
+        const ignored =
+          flags.compiled === undefined ? ignoredLocalCompiledRoot() : undefined;
+        if (ignored !== undefined)
+          process.stderr.write(
+            `regel generate: note: ${ignored} is not used (compiled rulesets are taken from regel's own unless named); to use it, add --compiled ${ignored}\n`,
+          );
         const loaded = await selectRuleset({
           root: flags.compiled ?? defaultCompiledRoot(),
           ruleset: flags.ruleset ?? "ikb.glo",

@@ -1,6 +1,6 @@
 /**
  * `regel validate <delivery folder>`: validate an IKB-bestand and write the report.
- * Exit codes: 0 accepted, 1 rejected, 2 usage or input error.
+ * Exit codes (cli/exit-codes.ts): 0 accepted, 1 rejected, 2 usage or input error.
  *
  * @module
  */
@@ -13,13 +13,15 @@ import {
 } from "../../runtime/delivery.js";
 import {
   defaultCompiledRoot,
+  ignoredLocalCompiledRoot,
   RulesetLoadError,
 } from "../../runtime/load-compiled.js";
+import { EXIT } from "../exit-codes.js";
 import { progressBar } from "../../runtime/progress.js";
 import { reportToJson } from "../../runtime/report-json.js";
 import { summaryText } from "../../runtime/report-text.js";
 import { writeReport } from "../../runtime/report-write.js";
-import { selectRuleset } from "../../runtime/select-version.js";
+import { inForce, selectRuleset } from "../../runtime/select-version.js";
 
 interface ValidateFlags {
   rrd?: string;
@@ -36,7 +38,7 @@ interface ValidateFlags {
 
 function fail(message: string): void {
   process.stderr.write(`regel validate: ${message}\n`);
-  process.exitCode = 2;
+  process.exitCode = EXIT.usage;
 }
 
 export function register(program: Command): void {
@@ -48,11 +50,11 @@ export function register(program: Command): void {
     .argument("<folder>", "the delivery folder")
     .option(
       "--rrd <date>",
-      "reporting reference date (YYYY-MM-DD); picks the ruleset version in force",
+      "reporting reference date (YYYY-MM-DD), required; picks the ruleset version in force",
     )
     .option(
       "--ruleset <name[@version]>",
-      "ruleset to use (name@version, or a name whose version in force on the RRD is used)",
+      "ruleset to use (name@version, or a name whose version in force on the RRD is used); needed when the folder fits several rulesets",
     )
     .option(
       "--out <dir>",
@@ -65,7 +67,7 @@ export function register(program: Command): void {
     )
     .option(
       "--compiled <dir>",
-      "folder with compiled rulesets (default: rulesets/compiled)",
+      "folder with compiled rulesets (default: the ones shipped with regel; a rulesets/compiled folder under the working directory is used only when named here)",
     )
     .option(
       "--generated-at <timestamp>",
@@ -92,8 +94,17 @@ export function register(program: Command): void {
         return fail(
           `--sort-budget ${flags.sortBudget}: expected a positive integer`,
         );
-      if (!flags.rrd && !flags.ruleset?.includes("@"))
-        return fail("give --rrd YYYY-MM-DD or --ruleset name@version");
+      // The RRD is never guessed: it decides which version is in force and every date rule.
+      if (!flags.rrd)
+        return fail(
+          "give --rrd YYYY-MM-DD: the reporting reference date decides which ruleset version is in force and every date check (with --ruleset name@version too)",
+        );
+      const ignored =
+        flags.compiled === undefined ? ignoredLocalCompiledRoot() : undefined;
+      if (ignored !== undefined)
+        process.stderr.write(
+          `regel validate: note: ${ignored} is not used (compiled rulesets are taken from regel's own unless named); to use it, add --compiled ${ignored}\n`,
+        );
       let loaded;
       try {
         loaded = await selectRuleset({
@@ -109,11 +120,11 @@ export function register(program: Command): void {
             : `cannot load the ruleset: ${(e as Error).message}`,
         );
       }
-      // Without --rrd, a pinned ruleset is validated as of the first day it is valid.
-      const rrd = flags.rrd ?? loaded.module.metadata.validFrom;
-      if (!rrd)
-        return fail(
-          `--rrd is needed: ${loaded.module.metadata.id} has no 'valid from' date`,
+      const rrd = flags.rrd;
+      const m = loaded.module.metadata;
+      if (!inForce(rrd, m.validFrom, m.validUntil))
+        process.stderr.write(
+          `regel validate: warning: ${m.id} is not in force on ${rrd} (valid ${m.validFrom ?? "…"} – ${m.validUntil ?? "…"}); validating with it because --ruleset names it\n`,
         );
       const bar =
         flags.progress === false ? { stop: () => undefined } : progressBar();
@@ -141,6 +152,6 @@ export function register(program: Command): void {
       }
       if (flags.json) process.stdout.write(reportToJson(report));
       else process.stdout.write(summaryText(report));
-      process.exitCode = report.status === "accepted" ? 0 : 1;
+      process.exitCode = report.status === "accepted" ? EXIT.ok : EXIT.failed;
     });
 }

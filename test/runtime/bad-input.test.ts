@@ -279,14 +279,36 @@ describe("bad input gives a clear finding with file and line, never a crash", ()
 });
 
 describe("rows without an IKB key", () => {
-  it("are checked one by one and not counted as an IKB", async () => {
+  it("are checked one by one, reported with their lines and each counted as an IKB that fails", async () => {
     const r = await run({
       "natural_person.csv": NP_OK + ",C7,X,1970-01-01,\n,C8,Y,1970-01-01,\n",
       "bank_account.csv": BA_OK,
     });
-    expect(r.ikbs!.count).toBe(1);
+    expect(r.ikbs).toEqual({
+      count: 3,
+      meetingAutomatedControls: 1,
+      percentage: 33.33,
+      ungroupedRows: 2,
+    });
     expect(r.rows).toEqual({ read: 4, validated: 4, rejected: 0 });
     expect(r.rules.find((x) => x.code === "req0001")!.count).toBe(2);
+    expect(
+      problems(r).filter((p) => p.code === "input.missing-ikb-key"),
+    ).toEqual([
+      {
+        code: "input.missing-ikb-key",
+        file: "natural_person.csv",
+        line: 3,
+        severity: "blocking",
+      },
+      {
+        code: "input.missing-ikb-key",
+        file: "natural_person.csv",
+        line: 4,
+        severity: "blocking",
+      },
+    ]);
+    expect(r.status).toBe("rejected");
   });
 });
 

@@ -22,6 +22,7 @@ describe("validateDelivery on a small delivery", () => {
       count: 3,
       meetingAutomatedControls: 1,
       percentage: 33.33,
+      ungroupedRows: 0,
     });
     expect(r.categories.map((c) => [c.name, c.count])).toEqual([
       ["identity", 2],
