@@ -99,6 +99,11 @@ export function register(program: Command): void {
         return fail(
           "give --rrd YYYY-MM-DD: the reporting reference date decides which ruleset version is in force and every date check (with --ruleset name@version too)",
         );
+      if (
+        flags.compiled !== undefined &&
+        !(existsSync(flags.compiled) && statSync(flags.compiled).isDirectory())
+      )
+        return fail(`--compiled ${flags.compiled} is not a folder`);
       const ignored =
         flags.compiled === undefined ? ignoredLocalCompiledRoot() : undefined;
       if (ignored !== undefined)

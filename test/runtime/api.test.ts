@@ -239,5 +239,16 @@ describe("regel validate (in process)", () => {
     ]);
     expect(noRs.code).toBe(2);
     expect(noRs.stderr).toMatch(/no compiled ruleset/);
+    const noRoot = await cli([
+      join(FIXTURES, "delivery-ok"),
+      "--rrd",
+      "2022-12-31",
+      "--compiled",
+      join(FIXTURES, "no-such-folder"),
+    ]);
+    expect(noRoot.code).toBe(2);
+    expect(noRoot.stderr).toMatch(
+      /--compiled .*no-such-folder is not a folder/,
+    );
   });
 });
