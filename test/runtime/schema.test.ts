@@ -43,7 +43,25 @@ describe("docs/report-schema.json", () => {
           rrd: "2024-06-30",
         },
       ),
+      // 1.1.0: a row without an IKB key, a file not read, a delivery without records
+      await validateDelivery(
+        delivery({
+          "natural_person.csv": NP_HEADER + ",C1,X,1970-01-01,\n",
+          "bank_account.csv": BA_HEADER,
+          "manifest.json": "{}",
+        }),
+        rs,
+        { rrd: "2022-12-31" },
+      ),
+      await validateDelivery(
+        delivery({ "natural_person.csv": NP_HEADER }),
+        rs,
+        { rrd: "2022-12-31" },
+      ),
     ];
+    expect(reports[3].ikbs!.ungroupedRows).toBe(1);
+    expect(reports[3].filesNotRead!.length).toBe(1);
+    expect(reports[4].deliveryProblems!.length).toBe(1);
     for (const r of reports) {
       const ok = validate(JSON.parse(reportToJson(r)));
       expect(validate.errors ?? []).toEqual([]);
