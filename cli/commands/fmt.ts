@@ -14,6 +14,7 @@ import { basename, dirname, join } from "node:path";
 import type { Command } from "commander";
 import { formatDiagnostic, sortDiagnostics } from "../../dsl/diagnostics.js";
 import { format } from "../../dsl/printer.js";
+import { printErr, printOut } from "../terminal-text.js";
 
 /** Where `regel fmt` writes its report; replaceable in tests. */
 export interface FmtOutput {
@@ -124,8 +125,8 @@ export function register(program: Command): void {
     )
     .action((paths: string[], options: FmtOptions) => {
       process.exitCode = runFmt(paths, options, {
-        out: (line) => process.stdout.write(`${line}\n`),
-        err: (line) => process.stderr.write(`${line}\n`),
+        out: (line) => printOut(`${line}\n`),
+        err: (line) => printErr(`${line}\n`),
       });
     });
 }

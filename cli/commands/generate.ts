@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { generateDelivery } from "../../runtime/synthetic/generate.js";
 import { defaultCompiledRoot } from "../../runtime/load-compiled.js";
 import { selectRuleset } from "../../runtime/select-version.js";
+import { printErr, printOut } from "../terminal-text.js";
 
 interface GenerateFlags {
   depositors: string;
@@ -82,21 +83,22 @@ export function register(program: Command): void {
           out: flags.out,
           onProgress: process.stderr.isTTY
             ? (done) =>
+                // the CLI's own carriage return: only numbers follow it
                 process.stderr.write(
                   `\r${done.toLocaleString("en")} / ${depositors.toLocaleString("en")} depositors`,
                 )
             : undefined,
         });
-        if (process.stderr.isTTY) process.stderr.write("\n");
+        if (process.stderr.isTTY) printErr("\n");
         const rows = Object.values(summary.rows).reduce((a, b) => a + b, 0);
         const seconds = (performance.now() - started) / 1000;
-        process.stdout.write(
+        printOut(
           `${summary.ruleset}: ${summary.depositors} depositors, ${rows} rows in ${seconds.toFixed(1)} s -> ${flags.out}\n` +
             `injected findings: ${Object.values(summary.findingsPerRule).reduce((a, b) => a + b, 0)}; ` +
             `IKBs meeting the automated controls: ${summary.ikbsMeetingAutomatedControls} (${summary.percentageMeetingAutomatedControls} %)\n`,
         );
       } catch (error) {
-        process.stderr.write(
+        printErr(
           `regel generate: ${error instanceof Error ? error.message : String(error)}\n`,
         );
         process.exitCode = 2;

@@ -19,6 +19,7 @@ import {
 } from "../../runtime/history.js";
 import type { Report } from "../../runtime/report-types.js";
 import type { CommandOutput } from "./trace.js";
+import { printErr, printOut } from "../terminal-text.js";
 
 interface Options {
   bank: string;
@@ -46,8 +47,8 @@ export function register(program: Command): void {
     .option("--history <file>", "history database", DEFAULT_HISTORY)
     .action((report: string, options: Options) => {
       const out = runRecord(report, options);
-      process.stdout.write(out.stdout);
-      process.stderr.write(out.stderr);
+      printOut(out.stdout);
+      printErr(out.stderr);
       process.exitCode = out.code;
     });
 }
@@ -151,7 +152,7 @@ export function attachToValidate(validate: Command): void {
       const flags = command.opts<ValidateRecordFlags>();
       if (flags.record !== true) return;
       const fail = (message: string) => {
-        process.stderr.write(`regel validate --record: ${message}\n`);
+        printErr(`regel validate --record: ${message}\n`);
         process.exitCode = 2;
       };
       if (process.exitCode === 2)
@@ -174,7 +175,7 @@ export function attachToValidate(validate: Command): void {
         deliveredAt: flags.deliveredAt!,
         history: flags.history,
       });
-      process.stderr.write(out.stdout + out.stderr);
+      printErr(out.stdout + out.stderr);
       process.exitCode = out.code === 0 ? before : out.code;
     });
 }

@@ -20,6 +20,7 @@ import { reportToJson } from "../../runtime/report-json.js";
 import { summaryText } from "../../runtime/report-text.js";
 import { writeReport } from "../../runtime/report-write.js";
 import { selectRuleset } from "../../runtime/select-version.js";
+import { printErr, printOut, terminalSafe } from "../terminal-text.js";
 
 interface ValidateFlags {
   rrd?: string;
@@ -35,7 +36,7 @@ interface ValidateFlags {
 }
 
 function fail(message: string): void {
-  process.stderr.write(`regel validate: ${message}\n`);
+  printErr(`regel validate: ${message}\n`);
   process.exitCode = 2;
 }
 
@@ -125,7 +126,10 @@ export function register(program: Command): void {
           generatedAt: flags.generatedAt,
           tempDir: flags.tempDir,
           sortBudget: flags.sortBudget ? Number(flags.sortBudget) : undefined,
-          onProgress: "onProgress" in bar ? bar.onProgress : undefined,
+          onProgress:
+            "onProgress" in bar && bar.onProgress !== undefined
+              ? (p) => bar.onProgress!({ ...p, file: terminalSafe(p.file) })
+              : undefined,
         });
       } catch (e) {
         bar.stop();
@@ -135,12 +139,10 @@ export function register(program: Command): void {
       if (flags.out) {
         const written = await writeReport(report, flags.out);
         if (!flags.json)
-          process.stderr.write(
-            `wrote ${written.length} files to ${flags.out}\n`,
-          );
+          printErr(`wrote ${written.length} files to ${flags.out}\n`);
       }
-      if (flags.json) process.stdout.write(reportToJson(report));
-      else process.stdout.write(summaryText(report));
+      if (flags.json) printOut(reportToJson(report));
+      else printOut(summaryText(report));
       process.exitCode = report.status === "accepted" ? 0 : 1;
     });
 }
