@@ -234,9 +234,17 @@ function emitDecodeInstance(
   const requiredNames = attributes
     .filter((f) => f.decl.required)
     .map((f) => f.name);
+  const personalNames = attributes
+    .filter((f) => f.decl.personal)
+    .map((f) => f.name);
   const message = messageCode(ctx, rule, entity, {
     attribute: ts`f`,
     value: ts`(v ?? "")`,
+    personal:
+      personalNames.length === 0
+        ? undefined
+        : () =>
+            ts`${ctx.hoist("FIELDS", lit(personalNames), ts`readonly string[]`)}.includes(f)`,
   });
   const push = ts`$push(out, ${rule.code}, ${ruleSeverity(rule)}, ${entity.name}, ${roleCode(entity)}, f, ${entityHelper("key", entity)}(${R}), { [f]: v }, ${message});`;
   // Not valid: text that did not fit the type (kept in $invalid), or an empty `required` field.

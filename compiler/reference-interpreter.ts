@@ -18,7 +18,8 @@
  *   and `require`, not counting fields of records iterated by `where`).
  * - `message`: the rule's `message`, or its title when it has none; `{attribute}` is the field
  *   name under test (empty for record rules), `{value}` its text as in `values`, `{f}` for a field
- *   `f` of the entity its text as in `values`. Unknown placeholders stay as written.
+ *   `f` of the entity its text as in `values`; `{...|masked}` the same. The value of a personal
+ *   field shows as `***` (empty when absent). Unknown placeholders stay as written.
  *
  * `applies to D` (or `V`) skips records of entities with `role by` whose role is another one or
  * unknown; records of entities without `role by` are always checked.
@@ -35,12 +36,13 @@
  * @module
  */
 import type { AttributeRef, Role } from "../dsl/ast.js";
+import { placeholders } from "../dsl/message-template.js";
 import type {
   ResolvedEntity,
   ResolvedRule,
   ResolvedRuleset,
 } from "../dsl/model.js";
-import type { Classification, Finding } from "./contract.js";
+import { MASK, type Classification, type Finding } from "./contract.js";
 import {
   fieldsRead,
   Model,
@@ -112,19 +114,30 @@ function keyText(entity: ResolvedEntity, rec: IRecord): string {
   return entity.key.map((f) => `${f}=${cell(rec, f) ?? ""}`).join(";");
 }
 
+/** A rule's message with its placeholders filled in; a personal field's value shows as `***`. */
 function fillMessage(
   template: string,
+  entity: ResolvedEntity,
   rec: IRecord,
   attribute: string | undefined,
 ): string {
-  return template.replace(/\{([^{}]*)\}/g, (whole, inner: string) => {
-    const name = inner.trim();
-    if (name === "attribute") return attribute ?? "";
-    if (name === "value")
-      return attribute === undefined ? "" : (cell(rec, attribute) ?? "");
-    if (Object.hasOwn(rec.text, name)) return cell(rec, name) ?? "";
-    return whole;
-  });
+  const shown = (field: string): string => {
+    const text = cell(rec, field) ?? "";
+    const personal = entity.fields.find((f) => f.name === field)?.decl.personal;
+    return personal === true && text !== "" ? MASK : text;
+  };
+  let out = "";
+  let last = 0;
+  for (const p of placeholders(template)) {
+    out += template.slice(last, p.index);
+    last = p.index + p.whole.length;
+    if (p.name === "attribute") out += attribute ?? "";
+    else if (p.name === "value")
+      out += attribute === undefined ? "" : shown(attribute);
+    else if (Object.hasOwn(rec.text, p.name)) out += shown(p.name);
+    else out += p.whole;
+  }
+  return out + template.slice(last);
 }
 
 /** The attributes of an attribute rule that belong to `entity`, in `for` order, `*` expanded. */
@@ -263,6 +276,7 @@ class RecordRun {
         values,
         message: fillMessage(
           decl.message ?? decl.title,
+          this.entity,
           this.record,
           attribute,
         ),
@@ -447,7 +461,7 @@ export function checkFiles(
               attribute: undefined,
               key: k,
               values,
-              message: fillMessage(message, rec, undefined),
+              message: fillMessage(message, entity, rec, undefined),
             });
           }
           seen.add(k);
@@ -475,7 +489,7 @@ export function checkFiles(
             attribute: f.name,
             key: keyText(entity, rec),
             values: { [f.name]: v },
-            message: fillMessage(message, rec, f.name),
+            message: fillMessage(message, entity, rec, f.name),
           });
         }
       }

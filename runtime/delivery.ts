@@ -35,7 +35,7 @@ import { readNdjsonFileBatches } from "./ndjson-reader.js";
 import { loadGroeipadNorm, type GroeipadNorm } from "./groeipad.js";
 import { hash53Cells, HashSet53 } from "./key-set.js";
 import type { LoadedRuleset } from "./load-compiled.js";
-import { maskKey, maskValues, personalFields } from "./mask.js";
+import { maskKey, maskMessage, maskValues, personalFields } from "./mask.js";
 import {
   REPORT_VERSION,
   type BlockingError,
@@ -872,7 +872,7 @@ class DeliveryValidator {
         role: fd.role ?? null,
         attribute: fd.attribute ?? null,
         values: owned,
-        message: own(fd.message),
+        message: own(maskMessage(fd.message, fd.values, fd.key, personal)),
         file: fd.file ?? null,
         line: fd.line ?? null,
       });
