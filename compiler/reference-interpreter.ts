@@ -104,6 +104,18 @@ export function roleOf(
   return cell(rec, entity.roleBy) === ikbKey ? "D" : "V";
 }
 
+/**
+ * `table[name]` when `table` has it as its own property, else `fallback`: tables keyed by entity
+ * names are plain objects from the caller, and an entity may be called `toString`.
+ */
+function own<T, F>(
+  table: Readonly<Record<string, T>>,
+  name: string,
+  fallback: F,
+): T | F {
+  return Object.hasOwn(table, name) ? (table[name] ?? fallback) : fallback;
+}
+
 /** A field as text in a finding: canonical text, or the raw CSV text when it did not fit the type (the offending text). */
 function cell(rec: IRecord, field: string): string | null {
   if (rec.valid[field] === false) return rec.raw[field];
@@ -212,7 +224,7 @@ class RecordRun {
     if (!recs) {
       const e = this.ruleset.entities.get(name);
       recs = e
-        ? (this.ctx.ikb[name] ?? []).map((r) => this.model.decode(e, r))
+        ? own(this.ctx.ikb, name, []).map((r) => this.model.decode(e, r))
         : [];
       this.decodedIkb.set(name, recs);
     }
@@ -357,7 +369,7 @@ export function classifyIkb(
       decl.markings.some((mk) => {
         const entity = ruleset.entities.get(mk.attribute.entity.name);
         if (!entity) return false;
-        return (ikbRecords[entity.name] ?? []).some((row) => {
+        return own(ikbRecords, entity.name, []).some((row) => {
           const rec = model.decode(entity, row);
           if (rec.text[mk.attribute.field.name] !== mk.value.value)
             return false;
@@ -415,7 +427,7 @@ export function checkFiles(
     for (const ident of decl.target.entities) {
       const entity = ruleset.entities.get(ident.name);
       if (!entity) continue;
-      const file = files[entity.name];
+      const file = own(files, entity.name, undefined);
       const base = {
         rule: rule.code,
         severity: decl.severity ?? "signalling",
@@ -477,7 +489,7 @@ export function checkFiles(
           (g) => g.name === t.refField!.name,
         );
         const known = new Set(
-          (files[t.refEntity.name]?.rows ?? []).map((r) =>
+          (own(files, t.refEntity.name, undefined)?.rows ?? []).map((r) =>
             targetField ? (r[targetField.column] ?? "") : "",
           ),
         );

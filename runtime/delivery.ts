@@ -120,7 +120,7 @@ interface RuleTally {
 }
 
 const EMPTY_IKB: Readonly<Record<string, readonly unknown[]>> = Object.freeze(
-  {},
+  Object.create(null),
 );
 
 /** Days since 1970-01-01 of a YYYY-MM-DD date; NaN when invalid. */
@@ -655,7 +655,8 @@ class DeliveryValidator {
             });
             continue;
           }
-          const ikb: Record<string, unknown[]> = {};
+          // no prototype: an entity may be called `toString` (the module reads ikb[entity])
+          const ikb: Record<string, unknown[]> = Object.create(null);
           for (const n of names) ikb[n] = [];
           this.processIkb(g.key, grouped, g.rows, ikb);
         }
