@@ -163,6 +163,16 @@ export class History {
     file: string,
     options: { create?: boolean; timeoutMs?: number } = {},
   ): History {
+    // SQLite takes "" and ":memory:" as a database that is gone when the command ends: a run
+    // recorded there is lost, and `regel history` then finds no history (issue 16)
+    if (file.trim() === "" || file === ":memory:")
+      throw new HistoryError(
+        `--history ${JSON.stringify(file)}: give the path of a history file (a history kept in memory is lost when the command ends)`,
+      );
+    if (/[\\/]$/.test(file))
+      throw new HistoryError(
+        `--history ${file}: give the path of a history file, not of a folder (e.g. ${file}regel-history.sqlite)`,
+      );
     let db: Database | undefined;
     try {
       db = new (sqlite())(file, {
