@@ -68,8 +68,12 @@ export interface DeliveryOptions {
   tempDir?: string;
   /** Characters held in memory per sort run (default 64 M). */
   sortBudget?: number;
-  /** Longest accepted CSV field (default 1 MiB). */
+  /** Longest accepted field, in characters (default 10,000: csv-reader.ts LIMITS). */
   maxFieldLength?: number;
+  /** Most fields in a record (default 10,000). */
+  maxFields?: number;
+  /** Most characters of field text in a record, or of an NDJSON line (default 1,000,000). */
+  maxRecordLength?: number;
   onProgress?: (p: Progress) => void;
   generatorVersion?: string;
 }
@@ -467,6 +471,8 @@ class DeliveryValidator {
     if (f.format === "csv")
       return readCsvFileBatches(f.path, {
         maxFieldLength: this.opts.maxFieldLength,
+        maxFields: this.opts.maxFields,
+        maxRecordLength: this.opts.maxRecordLength,
         onBytes,
         projection,
       });
@@ -474,7 +480,8 @@ class DeliveryValidator {
       f.path,
       f.entity.fields.map((fd) => fd.column),
       {
-        maxLineLength: this.opts.maxFieldLength,
+        maxRecordLength: this.opts.maxRecordLength,
+        maxFieldLength: this.opts.maxFieldLength,
         onBytes,
         onUnknownKey: report
           ? (key, line) =>
@@ -1068,6 +1075,8 @@ export const INPUT_TITLES: Readonly<Record<string, string>> = {
     "Broken quoting: character after a closing quote",
   "input.unclosed-quote": "Broken quoting: quoted field never closed",
   "input.field-too-large": "Field too large",
+  "input.record-too-large": "Record too large",
+  "input.too-many-fields": "Too many fields in a record",
   "input.invalid-utf8": "Invalid UTF-8",
   "input.invalid-json": "NDJSON line is not a JSON object of scalar values",
   "input.unreadable": "File cannot be read",

@@ -11,6 +11,7 @@ import {
   deliveryFiles,
   validateDelivery,
 } from "../../runtime/delivery.js";
+import { LIMITS } from "../../runtime/csv-reader.js";
 import {
   defaultCompiledRoot,
   RulesetLoadError,
@@ -33,7 +34,17 @@ interface ValidateFlags {
   tempDir?: string;
   progress?: boolean;
   sortBudget?: string;
+  maxFieldLength?: string;
+  maxFields?: string;
+  maxRecordLength?: string;
 }
+
+/** The limits a delivery is read with (csv-reader.ts LIMITS), as flags. */
+const LIMIT_FLAGS = [
+  ["maxFieldLength", "--max-field-length"],
+  ["maxFields", "--max-fields"],
+  ["maxRecordLength", "--max-record-length"],
+] as const;
 
 function fail(message: string): void {
   printErr(`regel validate: ${message}\n`);
@@ -77,6 +88,18 @@ export function register(program: Command): void {
       "--sort-budget <chars>",
       "characters of rows held in memory per external-sort run (default 64000000)",
     )
+    .option(
+      "--max-field-length <chars>",
+      `longest field read; a record with a longer one is rejected (default ${LIMITS.maxFieldLength})`,
+    )
+    .option(
+      "--max-fields <n>",
+      `most fields in a record; a record with more is rejected (default ${LIMITS.maxFields})`,
+    )
+    .option(
+      "--max-record-length <chars>",
+      `most characters of field text in a record (or an NDJSON line); a longer one is rejected (default ${LIMITS.maxRecordLength})`,
+    )
     .option("--no-progress", "no progress bar")
     .action(async (folder: string, flags: ValidateFlags) => {
       if (!existsSync(folder) || !statSync(folder).isDirectory())
@@ -93,6 +116,14 @@ export function register(program: Command): void {
         return fail(
           `--sort-budget ${flags.sortBudget}: expected a positive integer`,
         );
+      for (const [key, flag] of LIMIT_FLAGS) {
+        const value = flags[key];
+        if (
+          value !== undefined &&
+          !(Number.isSafeInteger(Number(value)) && Number(value) > 0)
+        )
+          return fail(`${flag} ${value}: expected a positive integer`);
+      }
       if (!flags.rrd && !flags.ruleset?.includes("@"))
         return fail("give --rrd YYYY-MM-DD or --ruleset name@version");
       let loaded;
@@ -126,6 +157,13 @@ export function register(program: Command): void {
           generatedAt: flags.generatedAt,
           tempDir: flags.tempDir,
           sortBudget: flags.sortBudget ? Number(flags.sortBudget) : undefined,
+          maxFieldLength: flags.maxFieldLength
+            ? Number(flags.maxFieldLength)
+            : undefined,
+          maxFields: flags.maxFields ? Number(flags.maxFields) : undefined,
+          maxRecordLength: flags.maxRecordLength
+            ? Number(flags.maxRecordLength)
+            : undefined,
           onProgress:
             "onProgress" in bar && bar.onProgress !== undefined
               ? (p) => bar.onProgress!({ ...p, file: terminalSafe(p.file) })
