@@ -4,7 +4,7 @@
  * (ESC[2J clears the screen, ESC]0;…BEL sets the window title, CR overwrites the line, U+202E
  * reorders it), and `--json` output stays valid JSON with the same values.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -125,6 +125,31 @@ describe("what the CLI prints", () => {
     expectSafe(r);
     expect(r.stdout).toContain("REG101");
     expect(r.stdout).toContain("Base\\u001b]0;title\\u0007");
+  });
+
+  it("regel validate's summary shows a hostile column name from a data file escaped", () => {
+    const delivery = join(dir, "delivery");
+    cpSync(join(ROOT, "examples", "ikb-delivery"), delivery, {
+      recursive: true,
+    });
+    const np = join(delivery, "natural_person.csv");
+    const [header, ...rows] = readFileSync(np, "utf8").split("\n");
+    writeFileSync(
+      np,
+      [
+        `${header},x\u009b2J\u202Eevil`,
+        ...rows.map((r) => (r === "" ? r : `${r},`)),
+      ].join("\n"),
+    );
+    const r = regel([
+      "validate",
+      delivery,
+      "--rrd",
+      "2024-03-31",
+      "--no-progress",
+    ]);
+    expectSafe(r);
+    expect(r.stdout).toContain("x\\u009b2J\\u202eevil");
   });
 
   it("commander's own errors and a missing folder echo the argument escaped", () => {
