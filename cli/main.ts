@@ -18,6 +18,7 @@ import { register as registerRecord } from "./commands/record.js";
 import { register as registerHistory } from "./commands/history.js";
 import { register as registerAssess } from "./commands/assess.js";
 import { register as registerExplain } from "./commands/explain.js";
+import { printErr, printOut } from "./terminal-text.js";
 
 const program = new Command();
 program
@@ -25,7 +26,9 @@ program
   .description(
     "Rules language and compiler for Dutch deposit-guarantee (DGS / IKB) regulation",
   )
-  .version("0.1.0");
+  .version("0.1.0")
+  // commander echoes arguments in its errors ("unknown option ..."): made safe like all output
+  .configureOutput({ writeOut: printOut, writeErr: printErr });
 
 registerCheck(program);
 registerFmt(program);

@@ -38,6 +38,7 @@ import type {
 } from "../dsl/model.js";
 import { printExpr, printType } from "../dsl/printer.js";
 import { holidaysOf } from "./calendar.js";
+import { escapeInvisible } from "./code.js";
 
 /** One generated file; `path` is relative to the output directory and uses `/`. */
 export interface CatalogueFile {
@@ -1143,7 +1144,10 @@ export function renderCatalogue(
       content: rulesetPage(ctx, r, byId),
     })),
   ];
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // Bidirectional controls from a ruleset would reorder the page as displayed: show them as escapes.
+  return files
+    .map((f) => ({ path: f.path, content: escapeInvisible(f.content) }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** What differs between a rendered catalogue and a directory on disk. */

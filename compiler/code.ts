@@ -3,13 +3,15 @@
  *
  * Generated code is assembled from {@link Code} values made by the {@link ts} tagged template.
  * An interpolated `Code` is spliced as is; an interpolated string, number, bigint or boolean
- * becomes a literal (strings JSON-quoted with U+2028/U+2029 escaped), so text from a ruleset can
- * only ever reach the output as a quoted literal. Names pass {@link id}, which accepts only plain
+ * becomes a literal (strings JSON-quoted with U+2028/U+2029 and the bidirectional controls
+ * escaped), so text from a ruleset can only ever reach the output as a quoted literal. Names pass {@link id}, which accepts only plain
  * identifiers. Comment text goes through {@link doc}, which cannot close the comment.
  * (ajv's lesson: injection impossible by construction, not by remembering to escape.)
  *
  * @module
  */
+
+import { BIDI_CLASS } from "../dsl/bidi.js";
 
 const CODE = Symbol("code");
 
@@ -36,13 +38,28 @@ export type Interpolation =
   Code | string | number | bigint | boolean | undefined | null;
 
 /**
- * A string as a TypeScript string literal: JSON-quoted, with U+2028 and U+2029 escaped too (they
- * are line terminators in older JS grammars and break `//` comments).
+ * A string as a TypeScript string literal: JSON-quoted, with U+2028, U+2029 and the bidirectional
+ * control characters escaped too (see {@link escapeInvisible}).
  */
 export function quote(value: string): string {
-  return JSON.stringify(value)
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
+  return escapeInvisible(JSON.stringify(value));
+}
+
+const INVISIBLE = new RegExp(`[\\u2028\\u2029${BIDI_CLASS}]`, "g");
+
+/**
+ * JSON or JavaScript text with U+2028 and U+2029 (line terminators in older JS grammars; they
+ * break `//` comments) and the bidirectional control characters of "trojan source" (they make
+ * code display in another order than it runs) written as `\uXXXX` escapes. These characters can
+ * only stand inside string literals of such text, where the escape means the same character.
+ */
+export function escapeInvisible(textValue: string): string {
+  INVISIBLE.lastIndex = 0;
+  if (!INVISIBLE.test(textValue)) return textValue;
+  return textValue.replace(
+    INVISIBLE,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /** Any value as a literal fragment. Plain data only (JSON-like plus bigint and undefined). */
@@ -187,9 +204,14 @@ export function doc(lines: readonly string[]): Code {
   );
 }
 
-/** Defuse comment terminators and tag-like text in comment lines. */
+/**
+ * Defuse comment terminators and tag-like text in comment lines; bidirectional control characters
+ * are written as `\uXXXX` (in a comment that is only text, but the code around it displays as it runs).
+ */
 export function escapeDocText(line: string): string {
-  return line.replace(/\*\//g, "*\\/").replace(/\/\*/g, "/\\*");
+  return escapeInvisible(
+    line.replace(/\*\//g, "*\\/").replace(/\/\*/g, "/\\*"),
+  );
 }
 
 /** A raw numeric literal, checked to be digits only (for exact integer text from the ruleset). */

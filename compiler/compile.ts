@@ -33,6 +33,7 @@ import {
   loadProject,
   loadProjectFromTexts,
 } from "../dsl/project.js";
+import { escapeInvisible } from "./code.js";
 import { emitModule } from "./emit-module.js";
 
 /** One output file: its path (under `outDir`, forward slashes) and contents. */
@@ -165,7 +166,7 @@ export async function compileRuleset(
     transpile(code),
     `${emitted.dataJs.join("\n\n")}\n`,
   ]);
-  const traceJson = `${JSON.stringify(emitted.data, null, 2)}\n`;
+  const traceJson = `${escapeInvisible(JSON.stringify(emitted.data, null, 2))}\n`;
   return { ts: formatted, js, traceJson, diagnostics };
 }
 

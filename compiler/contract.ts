@@ -12,6 +12,9 @@
  * @module
  */
 
+/** What a masked personal value is shown as: in messages (compiled modules) and reports (runtime). */
+export const MASK = "***";
+
 export type Severity = "blocking" | "signalling";
 export type Role = "D" | "V";
 

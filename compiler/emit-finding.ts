@@ -9,6 +9,8 @@ import type {
   ResolvedField,
   ResolvedRule,
 } from "../dsl/model.js";
+import { placeholders } from "../dsl/message-template.js";
+import { MASK } from "./contract.js";
 import { doc, isCode, join, key, lit, prop, ts, type Code } from "./code.js";
 import { fieldOf, type ModuleContext } from "./emit-context.js";
 import { CTX, R, withNegation } from "./emit-expr.js";
@@ -116,11 +118,27 @@ export interface MessageValues {
   attribute: ResolvedField | Code | undefined;
   /** CSV text of the attribute value (`string | null`). */
   value: Code | undefined;
+  /**
+   * When `attribute` is code: makes the code that is true when that attribute is a personal field
+   * (called only when the message shows the value, so nothing is hoisted for other messages).
+   */
+  personal?: () => Code;
+}
+
+/** `$msg(text)`, or for a personal field the mask (empty when the value is absent, as in reports). */
+function shown(textCode: Code, personal: boolean | Code): Code {
+  if (personal === false) return ts`$msg(${textCode})`;
+  const masked = ts`($msg(${textCode}) === "" ? "" : ${MASK})`;
+  return personal === true
+    ? masked
+    : ts`(${personal} ? ${masked} : $msg(${textCode}))`;
 }
 
 /**
  * The message of a finding: the rule's `message` (default: its title) with `{attribute}`,
  * `{value}` and `{field_name}` filled in; other braces stay as written. Literal parts are quoted.
+ * A placeholder of a personal field shows `***`, with or without `|masked` (the checker demands
+ * `|masked`, REG228): personal data never reaches a message.
  */
 export function messageCode(
   ctx: ModuleContext,
@@ -136,29 +154,33 @@ export function messageCode(
     if (literal !== "") parts.push(lit(literal));
     literal = "";
   };
-  for (const m of template.matchAll(/\{([^{}]*)\}/g)) {
-    literal += template.slice(last, m.index);
-    last = m.index + m[0].length;
-    const name = m[1].trim();
-    if (name === "attribute") {
+  for (const p of placeholders(template)) {
+    literal += template.slice(last, p.index);
+    last = p.index + p.whole.length;
+    if (p.name === "attribute") {
       if (isCode(values.attribute)) {
         flush();
         parts.push(values.attribute);
       } else {
         literal += values.attribute?.name ?? "";
       }
-    } else if (name === "value") {
+    } else if (p.name === "value") {
       if (values.value !== undefined) {
         flush();
-        parts.push(ts`$msg(${values.value})`);
+        const personal = isCode(values.attribute)
+          ? (values.personal?.() ?? false)
+          : values.attribute?.decl.personal === true;
+        parts.push(shown(values.value, personal));
       }
     } else {
-      const field = fieldOf(entity, name);
+      const field = fieldOf(entity, p.name);
       if (field === undefined) {
-        literal += m[0];
+        literal += p.whole;
       } else {
         flush();
-        parts.push(ts`$msg(${renderField(ctx, field)})`);
+        parts.push(
+          shown(renderField(ctx, field), field.decl.personal === true),
+        );
       }
     }
   }

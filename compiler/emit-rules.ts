@@ -234,9 +234,17 @@ function emitDecodeInstance(
   const requiredNames = attributes
     .filter((f) => f.decl.required)
     .map((f) => f.name);
+  const personalNames = attributes
+    .filter((f) => f.decl.personal)
+    .map((f) => f.name);
   const message = messageCode(ctx, rule, entity, {
     attribute: ts`f`,
     value: ts`(v ?? "")`,
+    personal:
+      personalNames.length === 0
+        ? undefined
+        : () =>
+            ts`${ctx.hoist("FIELDS", lit(personalNames), ts`readonly string[]`)}.includes(f)`,
   });
   const push = ts`$push(out, ${rule.code}, ${ruleSeverity(rule)}, ${entity.name}, ${roleCode(entity)}, f, ${entityHelper("key", entity)}(${R}), { [f]: v }, ${message});`;
   // Not valid: text that did not fit the type (kept in $invalid), or an empty `required` field.
@@ -375,6 +383,33 @@ export function emitRuleFunction(
   }`;
 }
 
+/**
+ * Rules per `&&` chain of the fused check. TypeScript's binder (run by `transpileModule`) recurses
+ * once per `&&`, so one chain of about 1,500 rules overflowed the stack ("Maximum call stack size
+ * exceeded" while `regel check` passed, issue 16); chains of this many keep the depth small and
+ * leave the modules of the shipped rulesets as they were.
+ */
+const RULES_PER_CHAIN = 100;
+
+/**
+ * `if (all rules pass) return true;` — for many rules as `let pass = <chain>; pass &&= <chain>; ...`,
+ * which short-circuits the same way.
+ */
+function fastPath(instances: CompiledInstance[]): Code {
+  const chains: Code[] = [];
+  for (let i = 0; i < instances.length; i += RULES_PER_CHAIN)
+    chains.push(
+      join(instances.slice(i, i + RULES_PER_CHAIN).map(instancePass), " &&\n"),
+    );
+  if (chains.length === 1) return ts`if (${chains[0]}) return true;`;
+  return ts`let pass = ${chains[0]};
+    ${join(
+      chains.slice(1).map((c) => ts`pass &&= ${c};`),
+      "\n",
+    )}
+    if (pass) return true;`;
+}
+
 /** `$check_E`: every record / attribute rule of E in one pass. */
 export function emitCheck(
   entity: ResolvedEntity,
@@ -391,7 +426,7 @@ export function emitCheck(
     instances.some((i) => appliesGuard(i.rule, i.entity) !== undefined);
   return ts`${header} {
     ${needsRole ? roleLine({ entity }) : ts``}
-    if (${join(instances.map(instancePass), " &&\n")}) return true;
+    ${fastPath(instances)}
     const before = out.length;
     ${join(
       instances.map((i) => ts`${i.impl}(${R}, ${CTX}, out);`),

@@ -103,7 +103,8 @@ function rowOf(
 function group(
   rows: { entity: string; row: Record<string, string> }[],
 ): Record<string, Record<string, string>[]> {
-  const out: Record<string, Record<string, string>[]> = {};
+  // keyed by entity names from the ruleset: no prototype, so `toString` is an entity like any other
+  const out: Record<string, Record<string, string>[]> = Object.create(null);
   for (const { entity, row } of rows) (out[entity] ??= []).push(row);
   return out;
 }
@@ -151,7 +152,7 @@ function runOne(
   }
   const entity = ruleset.entities.get(ex.entity.name);
   if (!entity) throw new Error(`unknown entity ${ex.entity.name}`);
-  const files: Record<string, MemoryFile> = {};
+  const files: Record<string, MemoryFile> = Object.create(null);
   const header = (name: string) =>
     ruleset.entities.get(name)?.fields.map((f) => f.column) ?? [];
   for (const [name, rows] of Object.entries(

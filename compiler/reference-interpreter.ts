@@ -18,7 +18,8 @@
  *   and `require`, not counting fields of records iterated by `where`).
  * - `message`: the rule's `message`, or its title when it has none; `{attribute}` is the field
  *   name under test (empty for record rules), `{value}` its text as in `values`, `{f}` for a field
- *   `f` of the entity its text as in `values`. Unknown placeholders stay as written.
+ *   `f` of the entity its text as in `values`; `{...|masked}` the same. The value of a personal
+ *   field shows as `***` (empty when absent). Unknown placeholders stay as written.
  *
  * `applies to D` (or `V`) skips records of entities with `role by` whose role is another one or
  * unknown; records of entities without `role by` are always checked.
@@ -35,12 +36,13 @@
  * @module
  */
 import type { AttributeRef, Role } from "../dsl/ast.js";
+import { placeholders } from "../dsl/message-template.js";
 import type {
   ResolvedEntity,
   ResolvedRule,
   ResolvedRuleset,
 } from "../dsl/model.js";
-import type { Classification, Finding } from "./contract.js";
+import { MASK, type Classification, type Finding } from "./contract.js";
 import {
   fieldsRead,
   Model,
@@ -102,6 +104,18 @@ export function roleOf(
   return cell(rec, entity.roleBy) === ikbKey ? "D" : "V";
 }
 
+/**
+ * `table[name]` when `table` has it as its own property, else `fallback`: tables keyed by entity
+ * names are plain objects from the caller, and an entity may be called `toString`.
+ */
+function own<T, F>(
+  table: Readonly<Record<string, T>>,
+  name: string,
+  fallback: F,
+): T | F {
+  return Object.hasOwn(table, name) ? (table[name] ?? fallback) : fallback;
+}
+
 /** A field as text in a finding: canonical text, or the raw CSV text when it did not fit the type (the offending text). */
 function cell(rec: IRecord, field: string): string | null {
   if (rec.valid[field] === false) return rec.raw[field];
@@ -112,19 +126,30 @@ function keyText(entity: ResolvedEntity, rec: IRecord): string {
   return entity.key.map((f) => `${f}=${cell(rec, f) ?? ""}`).join(";");
 }
 
+/** A rule's message with its placeholders filled in; a personal field's value shows as `***`. */
 function fillMessage(
   template: string,
+  entity: ResolvedEntity,
   rec: IRecord,
   attribute: string | undefined,
 ): string {
-  return template.replace(/\{([^{}]*)\}/g, (whole, inner: string) => {
-    const name = inner.trim();
-    if (name === "attribute") return attribute ?? "";
-    if (name === "value")
-      return attribute === undefined ? "" : (cell(rec, attribute) ?? "");
-    if (Object.hasOwn(rec.text, name)) return cell(rec, name) ?? "";
-    return whole;
-  });
+  const shown = (field: string): string => {
+    const text = cell(rec, field) ?? "";
+    const personal = entity.fields.find((f) => f.name === field)?.decl.personal;
+    return personal === true && text !== "" ? MASK : text;
+  };
+  let out = "";
+  let last = 0;
+  for (const p of placeholders(template)) {
+    out += template.slice(last, p.index);
+    last = p.index + p.whole.length;
+    if (p.name === "attribute") out += attribute ?? "";
+    else if (p.name === "value")
+      out += attribute === undefined ? "" : shown(attribute);
+    else if (Object.hasOwn(rec.text, p.name)) out += shown(p.name);
+    else out += p.whole;
+  }
+  return out + template.slice(last);
 }
 
 /** The attributes of an attribute rule that belong to `entity`, in `for` order, `*` expanded. */
@@ -199,7 +224,7 @@ class RecordRun {
     if (!recs) {
       const e = this.ruleset.entities.get(name);
       recs = e
-        ? (this.ctx.ikb[name] ?? []).map((r) => this.model.decode(e, r))
+        ? own(this.ctx.ikb, name, []).map((r) => this.model.decode(e, r))
         : [];
       this.decodedIkb.set(name, recs);
     }
@@ -263,6 +288,7 @@ class RecordRun {
         values,
         message: fillMessage(
           decl.message ?? decl.title,
+          this.entity,
           this.record,
           attribute,
         ),
@@ -343,7 +369,7 @@ export function classifyIkb(
       decl.markings.some((mk) => {
         const entity = ruleset.entities.get(mk.attribute.entity.name);
         if (!entity) return false;
-        return (ikbRecords[entity.name] ?? []).some((row) => {
+        return own(ikbRecords, entity.name, []).some((row) => {
           const rec = model.decode(entity, row);
           if (rec.text[mk.attribute.field.name] !== mk.value.value)
             return false;
@@ -401,7 +427,7 @@ export function checkFiles(
     for (const ident of decl.target.entities) {
       const entity = ruleset.entities.get(ident.name);
       if (!entity) continue;
-      const file = files[entity.name];
+      const file = own(files, entity.name, undefined);
       const base = {
         rule: rule.code,
         severity: decl.severity ?? "signalling",
@@ -447,7 +473,7 @@ export function checkFiles(
               attribute: undefined,
               key: k,
               values,
-              message: fillMessage(message, rec, undefined),
+              message: fillMessage(message, entity, rec, undefined),
             });
           }
           seen.add(k);
@@ -463,7 +489,7 @@ export function checkFiles(
           (g) => g.name === t.refField!.name,
         );
         const known = new Set(
-          (files[t.refEntity.name]?.rows ?? []).map((r) =>
+          (own(files, t.refEntity.name, undefined)?.rows ?? []).map((r) =>
             targetField ? (r[targetField.column] ?? "") : "",
           ),
         );
@@ -475,7 +501,7 @@ export function checkFiles(
             attribute: f.name,
             key: keyText(entity, rec),
             values: { [f.name]: v },
-            message: fillMessage(message, rec, f.name),
+            message: fillMessage(message, entity, rec, f.name),
           });
         }
       }

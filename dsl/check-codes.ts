@@ -37,6 +37,7 @@ export const CODES = {
   resultAttributeNotChecked: "REG225",
   roleWithoutRoleBy: "REG226",
   overlappingNormPeriods: "REG227",
+  personalInMessage: "REG228",
   // ---- REG3xx: types and expressions
   incomparable: "REG301",
   notInCodeList: "REG302",
@@ -104,6 +105,8 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
   REG226:
     "`applies to D` (or V) on an entity without `role by`: the filter has no effect (warning).",
   REG227: "Two periods of one norm share days and set the same metric.",
+  REG228:
+    "A message placeholder shows the value of a personal field without `|masked`.",
   REG301:
     "The two sides of a comparison (or `in`, or a marking) have incompatible types.",
   REG302:

@@ -15,7 +15,9 @@ import {
 import { expandAttributes, lookupEntity } from "./check-decls.js";
 import { checkExamples } from "./check-examples.js";
 import { checkCondition, type ExprScope } from "./check-expr.js";
+import { placeholders } from "./message-template.js";
 import type { ResolvedEntity, ResolvedRule } from "./model.js";
+import type { TargetAttribute } from "./check-decls.js";
 
 export { expandAttributes, type TargetAttribute } from "./check-decls.js";
 
@@ -95,6 +97,7 @@ function checkRule(
     drift,
   };
   const targeted: ResolvedEntity[] = [];
+  let attributes: TargetAttribute[] = [];
   let fileRule = false;
 
   if (target?.kind === "FileTarget") {
@@ -145,11 +148,7 @@ function checkRule(
       checkConditions(rule, scope, reporter);
     }
   } else if (target?.kind === "AttributeTarget") {
-    const attributes = expandAttributes(
-      index,
-      reporter,
-      target.attributes ?? [],
-    );
+    attributes = expandAttributes(index, reporter, target.attributes ?? []);
     const many = attributes.length > 1;
     attributes.forEach((a, i) => {
       if (!targeted.includes(a.entity)) targeted.push(a.entity);
@@ -169,6 +168,7 @@ function checkRule(
 
   checkRoles(reporter, rule, targeted);
   checkPlaceholders(index, reporter, rule, targeted);
+  checkPersonalPlaceholders(index, reporter, rule, targeted, attributes);
   checkExamples(index, reporter, rule, targeted, fileRule);
 }
 
@@ -199,8 +199,7 @@ function checkPlaceholders(
 ): void {
   if (rule.message === undefined) return;
   const attributeRule = rule.target?.kind === "AttributeTarget";
-  for (const m of rule.message.matchAll(/\{([^{}]*)\}/g)) {
-    const name = m[1].trim();
+  for (const { name } of placeholders(rule.message)) {
     if (name === "attribute" || name === "value") {
       if (attributeRule) continue;
       reporter.report(
@@ -224,6 +223,45 @@ function checkPlaceholders(
           ...(attributeRule ? ["attribute", "value"] : []),
         ]),
       },
+    );
+  }
+}
+
+/**
+ * Personal data never appears in a message (issue 16): a placeholder that shows the value of a
+ * personal field — `{value}` of an attribute rule that checks one, or `{field}` — must be written
+ * `|masked`. The compiled rule masks it either way; the error makes the author say so.
+ */
+function checkPersonalPlaceholders(
+  index: RulesetIndex,
+  reporter: Reporter,
+  rule: RuleDecl,
+  targeted: ResolvedEntity[],
+  attributes: TargetAttribute[],
+): void {
+  const template = rule.message ?? rule.title;
+  if (template === undefined) return;
+  const reported = new Set<string>();
+  for (const p of placeholders(template)) {
+    if (p.masked || p.name === "attribute" || reported.has(p.name)) continue;
+    const personal =
+      p.name === "value"
+        ? attributes
+            .filter((a) => a.field.decl.personal)
+            .map((a) => `${a.entity.name}.${a.field.name}`)
+        : targeted
+            .filter((e) => index.field(e, p.name)?.decl.personal === true)
+            .map((e) => `${e.name}.${p.name}`);
+    if (personal.length === 0) continue;
+    reported.add(p.name);
+    const fields =
+      personal.length > 3
+        ? `${personal.slice(0, 3).join(", ")} and ${personal.length - 3} more`
+        : personal.join(", ");
+    reporter.report(
+      CODES.personalInMessage,
+      `the ${rule.message === undefined ? "title" : "message"} of rule \`${rule.code.name}\` shows \`${p.whole}\`, the value of personal field${personal.length === 1 ? "" : "s"} ${fields}; personal data may appear in a message only masked: write \`{${p.name}|masked}\` (shown as *** for a personal field) or leave the value out (the finding lists it, masked, under its values)`,
+      rule.code.span,
     );
   }
 }

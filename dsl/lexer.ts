@@ -10,8 +10,20 @@
  *
  * @module
  */
-import { createToken, Lexer, type IToken, type TokenType } from "chevrotain";
+import {
+  createToken,
+  Lexer,
+  tokenMatcher,
+  type IToken,
+  type TokenType,
+} from "chevrotain";
 import type { Comment, Span } from "./ast.js";
+import {
+  BIDI_CLASS,
+  BIDI_CONTROLS,
+  describeCodePoint,
+  hasBidiControl,
+} from "./bidi.js";
 import { error, type Diagnostic } from "./diagnostics.js";
 
 // ---------------------------------------------------------------- token categories
@@ -483,6 +495,61 @@ function checkEscapes(
   }
 }
 
+/**
+ * Characters a message cannot show as they are (controls, bidirectional controls) as `U+XXXX`;
+ * text longer than 20 characters is cut.
+ */
+function shownChars(chars: string): string {
+  const cut = chars.length > 20 ? `${chars.slice(0, 20)}…` : chars;
+  return cut.replace(INVISIBLE, (c) => describeCodePoint(c.charCodeAt(0)));
+}
+
+const INVISIBLE = new RegExp(
+  `[\\u0000-\\u001f\\u007f-\\u009f${BIDI_CLASS}]`,
+  "g",
+);
+
+/**
+ * Warn about bidirectional control characters inside a quoted text or a comment (REG104): one
+ * warning per run of them. Outside texts and comments they are unexpected characters (REG101).
+ */
+function checkBidi(
+  file: string,
+  text: string,
+  token: IToken,
+  where: string,
+  out: Diagnostic[],
+): void {
+  const image = token.image;
+  if (!hasBidiControl(image)) return;
+  for (let i = 0; i < image.length; i++) {
+    if (!BIDI_CONTROLS.has(image.charCodeAt(i))) continue;
+    let end = i + 1;
+    while (end < image.length && BIDI_CONTROLS.has(image.charCodeAt(end)))
+      end++;
+    const names = [...image.slice(i, end)].map((c) =>
+      describeCodePoint(c.charCodeAt(0)),
+    );
+    const escapes = [...image.slice(i, end)]
+      .map((c) => `\\u{${c.charCodeAt(0).toString(16).toUpperCase()}}`)
+      .join("");
+    out.push({
+      code: "REG104",
+      severity: "warning",
+      message: `${names.length === 1 ? "a bidirectional control character" : "bidirectional control characters"} ${names.join(", ")} in ${where}: ${names.length === 1 ? "it makes" : "they make"} the text display in another order than regel reads it ("trojan source"); remove ${names.length === 1 ? "it" : "them"}${where === "a quoted text" ? `, or write \`${escapes}\` if the text must hold ${names.length === 1 ? "it" : "them"}` : ""}`,
+      span: spanAt(
+        file,
+        text,
+        token.startOffset + i,
+        token.startLine ?? 1,
+        (token.startColumn ?? 1) + i,
+        end - i,
+      ),
+    });
+    i = end - 1;
+  }
+}
+
 /** The text of a comment without its slashes and one leading space; trailing blanks dropped. */
 function commentText(image: string, doc: boolean): string {
   let body = image.slice(doc ? 3 : 2);
@@ -498,7 +565,10 @@ export interface TokenizeResult {
   tokens: IToken[];
   /** Every `//` and `///` comment in source order. */
   comments: Comment[];
-  /** Lexical problems: REG101 unexpected character, REG102 unterminated string, REG103 invalid escape. */
+  /**
+   * Lexical problems: REG101 unexpected character, REG102 unterminated string, REG103 invalid
+   * escape, and the warning REG104 (bidirectional control character in a text or comment).
+   */
   diagnostics: Diagnostic[];
 }
 
@@ -511,8 +581,7 @@ export function tokenize(text: string, file: string): TokenizeResult {
   const diagnostics: Diagnostic[] = [];
   for (const e of result.errors) {
     const length = Math.max(1, e.length);
-    const chars = text.slice(e.offset, e.offset + length);
-    const shown = chars.length > 20 ? `${chars.slice(0, 20)}…` : chars;
+    const shown = shownChars(text.slice(e.offset, e.offset + length));
     diagnostics.push(
       error(
         "REG101",
@@ -523,7 +592,11 @@ export function tokenize(text: string, file: string): TokenizeResult {
       ),
     );
   }
+  // One scan of the whole text first: the common case (no such character) costs nothing more.
+  const bidi = hasBidiControl(text);
   for (const token of result.tokens) {
+    if (bidi && tokenMatcher(token, StringLit))
+      checkBidi(file, text, token, "a quoted text", diagnostics);
     if (token.tokenType === UnterminatedString) {
       diagnostics.push(
         error(
@@ -538,8 +611,7 @@ export function tokenize(text: string, file: string): TokenizeResult {
     }
   }
   for (const token of result.groups.unknown ?? []) {
-    const shown =
-      token.image.length > 20 ? `${token.image.slice(0, 20)}…` : token.image;
+    const shown = shownChars(token.image);
     diagnostics.push(
       error(
         "REG101",
@@ -553,6 +625,7 @@ export function tokenize(text: string, file: string): TokenizeResult {
   const comments: Comment[] = [];
   for (const token of result.groups.comments ?? []) {
     const doc = token.tokenType === DocComment;
+    if (bidi) checkBidi(file, text, token, "a comment", diagnostics);
     comments.push({
       kind: "Comment",
       span: tokenSpan(file, token),

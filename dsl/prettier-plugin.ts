@@ -16,9 +16,11 @@ import {
   type Printer,
   type SupportLanguage,
 } from "prettier";
-import { formatDiagnostic } from "./diagnostics.js";
+import { readFileSync } from "node:fs";
+import { formatDiagnostic, type Diagnostic } from "./diagnostics.js";
 import { parse } from "./parser.js";
 import { print } from "./printer.js";
+import { decodeSource } from "./source-text.js";
 import type { RegelFile } from "./ast.js";
 
 /** The single node prettier sees: the whole file. */
@@ -53,12 +55,30 @@ const languages: SupportLanguage[] = [
   },
 ];
 
+/**
+ * Prettier decodes files as UTF-8 itself and would write U+FFFD over bytes that are not UTF-8:
+ * when the text holds U+FFFD, the file on disk is checked (REG105), so that it is never written.
+ */
+function notUtf8(text: string, filepath: string | undefined): Diagnostic[] {
+  if (filepath === undefined || !text.includes("\uFFFD")) return [];
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(filepath);
+  } catch {
+    return [];
+  }
+  return decodeSource(bytes, filepath).diagnostics;
+}
+
 const parser: Parser<RegelRoot> = {
   astFormat: "regel",
   parse(text, options) {
     const path = options.filepath ?? "<input>";
     const { file, diagnostics } = parse(text, path);
-    const errors = diagnostics.filter((d) => d.severity === "error");
+    const errors = [
+      ...notUtf8(text, options.filepath),
+      ...diagnostics.filter((d) => d.severity === "error"),
+    ];
     if (errors.length > 0) {
       const first = errors[0].span;
       throw new RegelSyntaxError(

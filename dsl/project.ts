@@ -11,6 +11,7 @@ import { check } from "./checker.js";
 import { type Diagnostic, sortDiagnostics } from "./diagnostics.js";
 import type { ResolvedRuleset } from "./model.js";
 import { parse } from "./parser.js";
+import { decodeSource } from "./source-text.js";
 import { compareVersions } from "./types.js";
 
 /** Everything read from a set of ruleset files. */
@@ -79,16 +80,28 @@ export async function findRegelFiles(paths: string[]): Promise<string[]> {
 export async function loadProject(paths: string[]): Promise<Project> {
   const files = await findRegelFiles(paths);
   const texts = new Map<string, string>();
+  const encoding: Diagnostic[] = [];
   for (const f of files) {
+    let bytes: Buffer;
     try {
-      texts.set(f, await readFile(f, "utf8"));
+      bytes = await readFile(f);
     } catch (e) {
       throw new ProjectError(
         `cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
       );
     }
+    const source = decodeSource(bytes, f);
+    texts.set(f, source.text);
+    encoding.push(...source.diagnostics);
   }
-  return loadProjectFromTexts(texts);
+  const project = loadProjectFromTexts(texts);
+  if (encoding.length === 0) return project;
+  // A file that is not UTF-8 is still parsed (its other errors are worth knowing), but it has an
+  // error, so nothing is compiled or formatted from it.
+  return {
+    ...project,
+    diagnostics: sortDiagnostics([...encoding, ...project.diagnostics]),
+  };
 }
 
 /** Parse and check texts given in memory (path → text); for tests and tools. Paths are used as given. */

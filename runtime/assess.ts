@@ -376,7 +376,10 @@ function fromEvidence(
 ): Measured {
   if (evidence === undefined)
     return { value: undefined, evidence: NO_EVIDENCE };
-  const v = evidence.values[metric];
+  // metric names come from the ruleset and may be `constructor`: only the file's own keys count
+  const v = Object.hasOwn(evidence.values, metric)
+    ? evidence.values[metric]
+    : undefined;
   const from = `from ${evidence.source}`;
   if (v === undefined) {
     const end = evidence.values.audit_year_end;

@@ -7,8 +7,11 @@
  * must never lose rows silently, so the tokenizer is written here (one small state machine).
  *
  * Accepts UTF-8 with or without BOM, LF / CRLF / CR line ends, quoted fields with `""` escapes and
- * embedded line breaks. Problems (invalid closing quote, unclosed quote, oversized field, invalid
- * UTF-8) reject that one record with its line number and reading continues at the next line.
+ * embedded line breaks. Problems (invalid closing quote, unclosed quote, invalid UTF-8, and the
+ * limits: a field longer than {@link LIMITS}.maxFieldLength characters, a record of more than
+ * `maxFields` fields or `maxRecordLength` characters) reject that one record with its line number
+ * (and the column, where there is one) and reading continues with the next record. What is over a
+ * limit is read past, never kept, so memory stays bounded whatever the input.
  *
  * @module
  */
@@ -26,6 +29,8 @@ export type CsvProblemCode =
   | "invalid-closing-quote"
   | "unclosed-quote"
   | "field-too-large"
+  | "record-too-large"
+  | "too-many-fields"
   | "invalid-utf8"
   /** NDJSON input only: a line that is not a JSON object of scalar values. */
   | "invalid-json";
@@ -40,9 +45,26 @@ export interface CsvProblem {
 export type CsvEvent =
   ({ kind: "row" } & CsvRow) | ({ kind: "problem" } & CsvProblem);
 
+/**
+ * The default limits of a record. No field of the shipped data models holds more than 200
+ * characters; 10,000 leaves room and keeps a report's 1,000 samples per rule small (a 1 MB value
+ * in 596 rows once made the JSON report longer than a JavaScript string can be). A record may
+ * hold 10,000 fields and 1,000,000 characters of field text (one row followed by 180 million
+ * commas once ended in a fatal out-of-memory error).
+ */
+export const LIMITS = {
+  maxFieldLength: 10_000,
+  maxFields: 10_000,
+  maxRecordLength: 1_000_000,
+} as const;
+
 export interface CsvReaderOptions {
-  /** Longest field accepted, in UTF-16 code units (default 1 MiB). Longer fields reject the record. */
+  /** Longest field accepted, in UTF-16 code units (default {@link LIMITS}). Longer fields reject the record. */
   maxFieldLength?: number;
+  /** Most fields a record may have (default {@link LIMITS}). */
+  maxFields?: number;
+  /** Most characters of field text a record may have, all fields together (default {@link LIMITS}). */
+  maxRecordLength?: number;
   /** Called with the number of bytes consumed, for progress reporting. */
   onBytes?: (n: number) => void;
   /** Cells to materialize; the consumer may set it once it has read the header (see {@link CsvProjection}). */
@@ -72,7 +94,14 @@ const enum S {
   Unquoted,
   Quoted,
   QuoteInQuoted,
-  SkipLine,
+}
+
+/** `column "name"` (from the header), or `field 3` before the header is known. */
+function columnName(header: readonly string[] | undefined, i: number): string {
+  const name = header?.[i];
+  return name === undefined || name === ""
+    ? `field ${i + 1}`
+    : `column ${JSON.stringify(name)}`;
 }
 
 /** Push-based tokenizer: feed strings with {@link CsvTokenizer.push}, then call {@link CsvTokenizer.end}. */
@@ -82,7 +111,12 @@ export class CsvTokenizer {
   private field = "";
   /** Length of the current field, also when it is not materialized. */
   private fieldLen = 0;
-  private tooLarge = false;
+  /** The index of the first field over the field limit in this record, -1 when none. */
+  private tooLarge = -1;
+  /** Characters of field text in this record, also when not materialized. */
+  private recordLen = 0;
+  /** Fields of this record beyond `maxFields` (counted, not kept). */
+  private fieldsOver = 0;
   private line = 1;
   private recordLine = 1;
   private afterCR = false;
@@ -91,15 +125,22 @@ export class CsvTokenizer {
   private started = false;
   private problem: CsvProblem | undefined;
   private readonly maxField: number;
+  private readonly maxFields: number;
+  private readonly maxRecord: number;
+  /** The first record read (the header), to name columns in problems. */
+  private header: readonly string[] | undefined;
   /** Set once the decoder has marked an invalid byte, so the common path never scans cells. */
   sawInvalid = false;
 
   constructor(
     private readonly emit: (e: CsvEvent) => void,
-    maxFieldLength = 1 << 20,
+    maxFieldLength: number = LIMITS.maxFieldLength,
     private readonly projection?: CsvProjection,
+    limits: { maxFields?: number; maxRecordLength?: number } = {},
   ) {
     this.maxField = maxFieldLength;
+    this.maxFields = limits.maxFields ?? LIMITS.maxFields;
+    this.maxRecord = limits.maxRecordLength ?? LIMITS.maxRecordLength;
   }
 
   push(text: string): void {
@@ -127,11 +168,11 @@ export class CsvTokenizer {
             this.state = S.Quoted;
             from = i + 1;
           } else if (c === COMMA) {
-            this.cells.push("");
+            this.pushCell("");
             from = i + 1;
           } else if (c === LF || c === CR) {
             // a line end right after a comma closes an empty last field
-            if (this.cells.length > 0) this.cells.push("");
+            if (this.cells.length > 0) this.pushCell("");
             this.endRecord(c);
             from = i + 1;
           } else {
@@ -191,18 +232,17 @@ export class CsvTokenizer {
             this.endRecord(c);
             from = i + 1;
           } else {
-            this.problem = {
+            this.problem ??= {
               code: "invalid-closing-quote",
               line: this.line,
-              message: `unexpected character ${JSON.stringify(String.fromCharCode(c))} after a closing quote`,
+              message: `${columnName(this.header, this.cells.length + this.fieldsOver)}: unexpected character ${JSON.stringify(String.fromCharCode(c))} after a closing quote`,
             };
-            this.state = S.SkipLine;
-          }
-          break;
-        case S.SkipLine:
-          if (c === LF || c === CR) {
-            this.endRecord(c);
-            from = i + 1;
+            // The record is rejected, but where it ends is read as usual: the rest of this field
+            // as unquoted text, later fields quoted or not, so that a quoted line break further
+            // on stays inside the record (one record, not two, and the lines stay right).
+            this.state = S.Unquoted;
+            from = i;
+            continue;
           }
           break;
       }
@@ -223,11 +263,11 @@ export class CsvTokenizer {
       };
       this.finish();
     } else if (this.state === S.Unquoted || this.state === S.QuoteInQuoted) {
-      this.cells.push(this.tooLarge ? "" : this.field);
+      this.pushCell(this.tooLarge >= 0 ? "" : this.field);
       this.field = "";
       this.fieldLen = 0;
       this.finish();
-    } else if (this.state === S.SkipLine || this.cells.length > 0) {
+    } else if (this.problem !== undefined || this.cells.length > 0) {
       if (this.state === S.FieldStart && this.cells.length > 0)
         this.cells.push("");
       this.finish();
@@ -235,9 +275,17 @@ export class CsvTokenizer {
   }
 
   private append(text: string, from: number, to: number): void {
-    if (to <= from || this.tooLarge) return;
+    if (to <= from) return;
+    // counted before the projection, so that a projection never changes a problem
+    this.recordLen += to - from;
+    if (this.tooLarge >= 0) return;
     if (this.fieldLen + (to - from) > this.maxField) {
-      this.tooLarge = true;
+      this.tooLarge = this.cells.length + this.fieldsOver;
+      this.field = "";
+      return;
+    }
+    if (this.recordLen > this.maxRecord) {
+      // over the record limit: keep no more text of this record
       this.field = "";
       return;
     }
@@ -254,9 +302,15 @@ export class CsvTokenizer {
 
   private addField(text: string, from: number, to: number): void {
     this.append(text, from, to);
-    this.cells.push(this.field);
+    this.pushCell(this.field);
     this.field = "";
     this.fieldLen = 0;
+  }
+
+  /** Keep a field, up to `maxFields` per record; beyond that only count it. */
+  private pushCell(value: string): void {
+    if (this.cells.length < this.maxFields) this.cells.push(value);
+    else this.fieldsOver++;
   }
 
   private endRecord(c: number): void {
@@ -271,29 +325,51 @@ export class CsvTokenizer {
     this.cells = [];
     this.state = S.FieldStart;
     const line = this.recordLine;
+    const fields = cells.length + this.fieldsOver;
+    const invalid =
+      this.sawInvalid && this.tooLarge < 0
+        ? cells.findIndex((v) => v.includes(INVALID))
+        : -1;
     if (this.problem) {
       this.emit({ kind: "problem", ...this.problem });
-    } else if (this.tooLarge) {
+    } else if (this.tooLarge >= 0) {
       this.emit({
         kind: "problem",
         code: "field-too-large",
         line,
-        message: `a field is longer than ${this.maxField} characters`,
+        message: `${columnName(this.header, this.tooLarge)} is longer than ${this.maxField.toLocaleString("en")} characters (the limit of a field); the record is not read`,
+      });
+    } else if (fields > this.maxFields) {
+      this.emit({
+        kind: "problem",
+        code: "too-many-fields",
+        line,
+        message: `the record has ${fields.toLocaleString("en")} fields, more than ${this.maxFields.toLocaleString("en")} (the limit of a record); it is not read`,
+      });
+    } else if (this.recordLen > this.maxRecord) {
+      this.emit({
+        kind: "problem",
+        code: "record-too-large",
+        line,
+        message: `the record holds ${this.recordLen.toLocaleString("en")} characters, more than ${this.maxRecord.toLocaleString("en")} (the limit of a record); it is not read`,
       });
     } else if (cells.length === 0 || (cells.length === 1 && cells[0] === "")) {
       // an empty line is not a record
-    } else if (this.sawInvalid && cells.some((v) => v.includes(INVALID))) {
+    } else if (invalid >= 0) {
       this.emit({
         kind: "problem",
         code: "invalid-utf8",
         line,
-        message: "the record contains bytes that are not valid UTF-8",
+        message: `${columnName(this.header, invalid)} holds bytes that are not valid UTF-8`,
       });
     } else {
+      this.header ??= cells.slice();
       this.emit({ kind: "row", cells, line });
     }
     this.problem = undefined;
-    this.tooLarge = false;
+    this.tooLarge = -1;
+    this.recordLen = 0;
+    this.fieldsOver = 0;
     this.field = "";
     this.fieldLen = 0;
   }
@@ -386,6 +462,7 @@ export async function* readCsvBatches(
     (e) => batch.push(e),
     options.maxFieldLength,
     options.projection,
+    options,
   );
   let carry: Uint8Array | undefined;
   for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
@@ -462,9 +539,15 @@ export function readCsvFile(
 export function parseCsvText(
   text: string,
   maxFieldLength?: number,
+  limits: { maxFields?: number; maxRecordLength?: number } = {},
 ): CsvEvent[] {
   const out: CsvEvent[] = [];
-  const tok = new CsvTokenizer((e) => out.push(e), maxFieldLength);
+  const tok = new CsvTokenizer(
+    (e) => out.push(e),
+    maxFieldLength,
+    undefined,
+    limits,
+  );
   tok.push(text);
   tok.end();
   return out;

@@ -35,7 +35,7 @@ import { readNdjsonFileBatches } from "./ndjson-reader.js";
 import { loadGroeipadNorm, type GroeipadNorm } from "./groeipad.js";
 import { hash53Cells, HashSet53 } from "./key-set.js";
 import type { LoadedRuleset } from "./load-compiled.js";
-import { maskKey, maskValues, personalFields } from "./mask.js";
+import { maskKey, maskMessage, maskValues, personalFields } from "./mask.js";
 import {
   REPORT_VERSION,
   type BlockingError,
@@ -70,8 +70,12 @@ export interface DeliveryOptions {
   tempDir?: string;
   /** Characters held in memory per sort run (default 64 M). */
   sortBudget?: number;
-  /** Longest accepted CSV field (default 1 MiB). */
+  /** Longest accepted field, in characters (default 10,000: csv-reader.ts LIMITS). */
   maxFieldLength?: number;
+  /** Most fields in a record (default 10,000). */
+  maxFields?: number;
+  /** Most characters of field text in a record, or of an NDJSON line (default 1,000,000). */
+  maxRecordLength?: number;
   onProgress?: (p: Progress) => void;
   generatorVersion?: string;
 }
@@ -124,7 +128,7 @@ interface RuleTally {
 }
 
 const EMPTY_IKB: Readonly<Record<string, readonly unknown[]>> = Object.freeze(
-  {},
+  Object.create(null),
 );
 
 /** Days since 1970-01-01 of a YYYY-MM-DD date; NaN when invalid. */
@@ -647,6 +651,8 @@ class DeliveryValidator {
     if (f.format === "csv")
       return readCsvFileBatches(f.path, {
         maxFieldLength: this.opts.maxFieldLength,
+        maxFields: this.opts.maxFields,
+        maxRecordLength: this.opts.maxRecordLength,
         onBytes,
         projection,
       });
@@ -654,7 +660,8 @@ class DeliveryValidator {
       f.path,
       f.entity.fields.map((fd) => fd.column),
       {
-        maxLineLength: this.opts.maxFieldLength,
+        maxRecordLength: this.opts.maxRecordLength,
+        maxFieldLength: this.opts.maxFieldLength,
         onBytes,
         onUnknownKey: report
           ? (key, line) =>
@@ -847,7 +854,8 @@ class DeliveryValidator {
             });
             continue;
           }
-          const ikb: Record<string, unknown[]> = {};
+          // no prototype: an entity may be called `toString` (the module reads ikb[entity])
+          const ikb: Record<string, unknown[]> = Object.create(null);
           for (const n of names) ikb[n] = [];
           this.processIkb(g.key, grouped, g.rows, ikb);
         }
@@ -1078,7 +1086,7 @@ class DeliveryValidator {
         role: fd.role ?? null,
         attribute: fd.attribute ?? null,
         values: owned,
-        message: own(fd.message),
+        message: own(maskMessage(fd.message, fd.values, fd.key, personal)),
         file: fd.file ?? null,
         line: fd.line ?? null,
       });
@@ -1278,6 +1286,8 @@ export const INPUT_TITLES: Readonly<Record<string, string>> = {
     "Broken quoting: character after a closing quote",
   "input.unclosed-quote": "Broken quoting: quoted field never closed",
   "input.field-too-large": "Field too large",
+  "input.record-too-large": "Record too large",
+  "input.too-many-fields": "Too many fields in a record",
   "input.invalid-utf8": "Invalid UTF-8",
   "input.invalid-json": "NDJSON line is not a JSON object of scalar values",
   "input.unreadable": "File cannot be read",

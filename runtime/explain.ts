@@ -179,7 +179,8 @@ export function parseKey(
 ): Record<string, string> | undefined {
   const parts = key.split(";");
   if (parts.every((p) => p.includes("="))) {
-    const out: Record<string, string> = {};
+    // keys from the user: no prototype, so `__proto__=x` or `constructor=y` is just a wrong name
+    const out: Record<string, string> = Object.create(null);
     for (const p of parts) {
       const i = p.indexOf("=");
       out[p.slice(0, i).trim()] = p.slice(i + 1);
@@ -233,7 +234,8 @@ async function readRows(
       header = e.cells.map((c) => c.replace(/^\uFEFF/, ""));
       continue;
     }
-    const cells: Record<string, string> = {};
+    // keyed by the file's header: no prototype, so a column called `__proto__` is a column
+    const cells: Record<string, string> = Object.create(null);
     header.forEach((h, i) => (cells[h] = e.cells[i] ?? ""));
     rows.push({ cells, line: e.line });
   }

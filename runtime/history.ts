@@ -163,6 +163,16 @@ export class History {
     file: string,
     options: { create?: boolean; timeoutMs?: number } = {},
   ): History {
+    // SQLite takes "" and ":memory:" as a database that is gone when the command ends: a run
+    // recorded there is lost, and `regel history` then finds no history (issue 16)
+    if (file.trim() === "" || file === ":memory:")
+      throw new HistoryError(
+        `--history ${JSON.stringify(file)}: give the path of a history file (a history kept in memory is lost when the command ends)`,
+      );
+    if (/[\\/]$/.test(file))
+      throw new HistoryError(
+        `--history ${file}: give the path of a history file, not of a folder (e.g. ${file}regel-history.sqlite)`,
+      );
     let db: Database | undefined;
     try {
       db = new (sqlite())(file, {
@@ -332,8 +342,17 @@ function toRecord(
     percentage: r.percentage,
     blockingErrors: r.blocking_errors,
     errors: r.errors,
-    findings: Object.fromEntries(findings.map((f) => [f.rule, f.count])),
+    findings: countsByRule(findings.map((f) => [f.rule, f.count])),
   };
+}
+
+/** Counts per rule code as an object without a prototype, so that no code is special. */
+function countsByRule(
+  entries: Iterable<readonly [string, number]>,
+): Record<string, number> {
+  const out: Record<string, number> = Object.create(null);
+  for (const [rule, count] of entries) out[rule] = count;
+  return out;
 }
 
 // ---------------------------------------------------------------- from a report
@@ -373,9 +392,11 @@ export function runFromReport(
       `--delivered-at ${meta.deliveredAt}: expected an ISO date-time with offset, e.g. 2024-04-03T14:05:00+02:00`,
     );
   }
-  const findings: Record<string, number> = {};
+  // A Map: rule codes are names from a ruleset, and `constructor` or `__proto__` is one too.
+  const counts = new Map<string, number>();
   for (const r of [...report.rules, ...report.secondaryRules])
-    if (r.count > 0) findings[r.code] = (findings[r.code] ?? 0) + r.count;
+    if (r.count > 0) counts.set(r.code, (counts.get(r.code) ?? 0) + r.count);
+  const findings = countsByRule(counts);
   const inputProblems = report.inputProblems.reduce((n, p) => n + p.count, 0);
   return {
     bank: meta.bank,
@@ -388,7 +409,7 @@ export function runFromReport(
     ikbsMeetingControls: report.ikbs?.meetingAutomatedControls ?? null,
     percentage: report.ikbs?.percentage ?? null,
     blockingErrors: report.blockingErrors.reduce((n, b) => n + b.count, 0),
-    errors: Object.values(findings).reduce((a, b) => a + b, 0) + inputProblems,
+    errors: [...counts.values()].reduce((a, b) => a + b, 0) + inputProblems,
     findings,
   };
 }

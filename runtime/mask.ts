@@ -3,10 +3,10 @@
  *
  * @module
  */
-import type { EntityMeta } from "../compiler/contract.js";
+import { MASK, type EntityMeta } from "../compiler/contract.js";
 
 /** What a masked value is shown as (no length or character hint). */
-export const MASK = "***";
+export { MASK };
 
 /** Personal field names per entity (both the field name and its CSV column). */
 export function personalFields(
@@ -52,4 +52,34 @@ export function maskKey(
         : part;
     })
     .join(";");
+}
+
+/**
+ * A finding's message with every personal value of its `values` and `key` replaced by the mask.
+ * Compiled rules never put a personal value in a message (the checker refuses it, REG228, and the
+ * compiler masks it anyway); this also covers messages the runtime writes itself (a duplicate
+ * key, a dangling reference) and modules compiled by an older regel. Values of one character are
+ * left alone: masking every "1" of a message would hide the message, not a person.
+ */
+export function maskMessage(
+  message: string,
+  values: Readonly<Record<string, string | null>>,
+  key: string,
+  personal: ReadonlySet<string> | undefined,
+): string {
+  if (!personal || personal.size === 0) return message;
+  const secrets: string[] = [];
+  for (const [k, v] of Object.entries(values))
+    if (v !== null && v.length > 1 && personal.has(k)) secrets.push(v);
+  for (const part of key.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && personal.has(part.slice(0, eq)) && part.length - eq > 2)
+      secrets.push(part.slice(eq + 1));
+  }
+  if (secrets.length === 0) return message;
+  // longest first, so a value that contains another is masked whole
+  secrets.sort((a, b) => b.length - a.length);
+  let out = message;
+  for (const s of secrets) out = out.split(s).join(MASK);
+  return out;
 }

@@ -6,11 +6,18 @@
  * @module
  */
 import { createReadStream } from "node:fs";
-import { decodeUtf8Marked, INVALID, type CsvEvent } from "./csv-reader.js";
+import {
+  decodeUtf8Marked,
+  INVALID,
+  LIMITS,
+  type CsvEvent,
+} from "./csv-reader.js";
 
 export interface NdjsonOptions {
-  /** Longest accepted line, in characters (default 1 MiB). */
-  maxLineLength?: number;
+  /** Longest accepted line, in characters (default: the CSV reader's record limit, {@link LIMITS}). */
+  maxRecordLength?: number;
+  /** Longest accepted value, in characters (default: the CSV reader's field limit). */
+  maxFieldLength?: number;
   /** Called once per object key that is not a column, with its first line. */
   onUnknownKey?: (key: string, line: number) => void;
   onBytes?: (n: number) => void;
@@ -22,12 +29,19 @@ export async function* readNdjsonBatches(
   columns: readonly string[],
   opts: NdjsonOptions = {},
 ): AsyncGenerator<CsvEvent[]> {
-  const max = opts.maxLineLength ?? 1 << 20;
+  const max = opts.maxRecordLength ?? LIMITS.maxRecordLength;
+  const maxField = opts.maxFieldLength ?? LIMITS.maxFieldLength;
+  const tooLong = (): CsvEvent => ({
+    kind: "problem",
+    code: "record-too-large",
+    line,
+    message: `the line holds more than ${max.toLocaleString("en")} characters (the limit of a record); it is not read`,
+  });
   const pos = new Map(columns.map((c, i) => [c, i]));
   const unknown = new Set<string>();
   let line = 0;
   let rest = "";
-  let tooLong = false;
+  let overLong = false;
   let carry: Uint8Array | undefined;
   yield [{ kind: "row", cells: [...columns], line: 0 }];
 
@@ -36,11 +50,25 @@ export async function* readNdjsonBatches(
     if (text.endsWith("\r")) text = text.slice(0, -1);
     if (text.trim() === "") return;
     if (text.includes(INVALID)) {
+      // the marker is a valid character inside a JSON string: name the key whose value has it
+      let key: string | undefined;
+      try {
+        const o = JSON.parse(text) as unknown;
+        if (o !== null && typeof o === "object")
+          key = Object.entries(o).find(
+            ([, v]) => typeof v === "string" && v.includes(INVALID),
+          )?.[0];
+      } catch {
+        // not JSON either; the line is rejected for its bytes
+      }
       out.push({
         kind: "problem",
         code: "invalid-utf8",
         line,
-        message: "the line contains bytes that are not valid UTF-8",
+        message:
+          key === undefined
+            ? "the line contains bytes that are not valid UTF-8"
+            : `key ${JSON.stringify(key)} holds bytes that are not valid UTF-8`,
       });
       return;
     }
@@ -85,7 +113,17 @@ export async function* readNdjsonBatches(
         });
         return;
       }
-      cells[i] = String(v);
+      const text = String(v);
+      if (text.length > maxField) {
+        out.push({
+          kind: "problem",
+          code: "field-too-large",
+          line,
+          message: `key ${JSON.stringify(k)} is longer than ${maxField.toLocaleString("en")} characters (the limit of a field); the line is not read`,
+        });
+        return;
+      }
+      cells[i] = text;
     }
     out.push({ kind: "row", cells, line });
   };
@@ -101,36 +139,26 @@ export async function* readNdjsonBatches(
       const nl = text.indexOf("\n", from);
       if (nl < 0) break;
       const piece = text.slice(from, nl);
-      if (tooLong || rest.length + piece.length > max) {
+      if (overLong || rest.length + piece.length > max) {
         line++;
-        out.push({
-          kind: "problem",
-          code: "field-too-large",
-          line,
-          message: `the line is longer than ${max} characters`,
-        });
+        out.push(tooLong());
       } else parseLine(rest + piece, out);
       rest = "";
-      tooLong = false;
+      overLong = false;
       from = nl + 1;
     }
     const tail = text.slice(from);
-    if (!tooLong && rest.length + tail.length > max) {
-      tooLong = true;
+    if (!overLong && rest.length + tail.length > max) {
+      overLong = true;
       rest = "";
-    } else if (!tooLong) rest += tail;
+    } else if (!overLong) rest += tail;
     if (out.length) yield out;
   }
   const out: CsvEvent[] = [];
   if (carry && carry.length) rest += decodeUtf8Marked(carry, true).text;
-  if (tooLong) {
+  if (overLong) {
     line++;
-    out.push({
-      kind: "problem",
-      code: "field-too-large",
-      line,
-      message: `the line is longer than ${max} characters`,
-    });
+    out.push(tooLong());
   } else if (rest !== "") parseLine(rest, out);
   if (out.length) yield out;
 }

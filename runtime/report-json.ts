@@ -9,7 +9,8 @@ import type { Report } from "./report-types.js";
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v && typeof v === "object") {
-    const out: Record<string, unknown> = {};
+    // no prototype: a key `__proto__` (from a name in a ruleset) stays a key
+    const out: Record<string, unknown> = Object.create(null);
     for (const k of Object.keys(v).sort()) {
       const x = (v as Record<string, unknown>)[k];
       if (x !== undefined) out[k] = sortKeys(x);

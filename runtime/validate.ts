@@ -74,10 +74,19 @@ function rrdDays(rrd: string): number {
   return d;
 }
 
+/** A cell of a row given as an object: only its own properties (a column may be called `constructor`). */
+function ownText(row: object, column: string): string | undefined {
+  return Object.hasOwn(row, column)
+    ? (row as Record<string, string | undefined>)[column]
+    : undefined;
+}
+
 /** Build a decoder for rows of one entity: cells in field order plus the identity index. */
 function rowDecoder(m: CompiledRuleset, entity: string) {
   const meta = m.entities.find((e) => e.name === entity);
-  const decode = m.decoders[entity];
+  const decode = Object.hasOwn(m.decoders, entity)
+    ? m.decoders[entity]
+    : undefined;
   if (!meta || !decode)
     throw new Error(
       `unknown entity ${JSON.stringify(entity)} in ${m.metadata.id}`,
@@ -87,10 +96,7 @@ function rowDecoder(m: CompiledRuleset, entity: string) {
     const cells = Array.isArray(row)
       ? (row as readonly string[])
       : meta.fields.map(
-          (f) =>
-            (row as Record<string, string | undefined>)[f.column] ??
-            (row as Record<string, string | undefined>)[f.name] ??
-            "",
+          (f) => ownText(row, f.column) ?? ownText(row, f.name) ?? "",
         );
     return decode(cells, index, out);
   };
@@ -108,10 +114,10 @@ export async function* validateRecords(
 ): AsyncGenerator<RecordResult> {
   const m = moduleOf(ruleset);
   const decode = rowDecoder(m, entity);
-  const check = m.checks[entity];
+  const check = Object.hasOwn(m.checks, entity) ? m.checks[entity] : undefined;
   const ctx: RuleContext = {
     rrd: rrdDays(opts.rrd),
-    ikb: {},
+    ikb: Object.create(null),
     ikbKey: undefined,
   };
   for await (const row of rows as AsyncIterable<RowInput>) {
@@ -140,15 +146,17 @@ export async function* validateCsv(
 ): AsyncGenerator<CsvRowResult> {
   const m = moduleOf(ruleset);
   const meta = m.entities.find((e) => e.name === entity);
-  const decode = m.decoders[entity];
+  const decode = Object.hasOwn(m.decoders, entity)
+    ? m.decoders[entity]
+    : undefined;
   if (!meta || !decode)
     throw new Error(
       `unknown entity ${JSON.stringify(entity)} in ${m.metadata.id}`,
     );
-  const check = m.checks[entity];
+  const check = Object.hasOwn(m.checks, entity) ? m.checks[entity] : undefined;
   const ctx: RuleContext = {
     rrd: rrdDays(opts.rrd),
-    ikb: {},
+    ikb: Object.create(null),
     ikbKey: undefined,
   };
   let index: number[] | undefined;
@@ -222,7 +230,7 @@ export async function* validateIkbs(
   );
   for await (const input of ikbs as AsyncIterable<IkbInput>) {
     const findings: Finding[] = [];
-    const records: Record<string, unknown[]> = {};
+    const records: Record<string, unknown[]> = Object.create(null);
     for (const e of m.entities) records[e.name] = [];
     const decoded: [string, unknown][] = [];
     for (const [entity, rows] of Object.entries(input.records)) {

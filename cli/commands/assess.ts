@@ -17,6 +17,7 @@ import {
   HistoryError,
 } from "../../runtime/history.js";
 import { type CommandOutput, loadRulesets } from "./trace.js";
+import { printErr, printOut } from "../terminal-text.js";
 
 interface Options {
   bank: string;
@@ -54,8 +55,8 @@ export function register(program: Command): void {
     )
     .action(async (options: Options) => {
       const out = await runAssess(options);
-      process.stdout.write(out.stdout);
-      process.stderr.write(out.stderr);
+      printOut(out.stdout);
+      printErr(out.stderr);
       process.exitCode = out.code;
     });
 }

@@ -13,6 +13,7 @@ import {
 } from "../../compiler/catalogue.js";
 import { formatDiagnostic } from "../../dsl/diagnostics.js";
 import { hasErrors, loadProject, ProjectError } from "../../dsl/project.js";
+import { printErr, printOut } from "../terminal-text.js";
 
 interface Options {
   out: string;
@@ -40,17 +41,15 @@ async function run(paths: string[], options: Options): Promise<number> {
     project = await loadProject(paths);
   } catch (e) {
     if (e instanceof ProjectError) {
-      process.stderr.write(`regel catalogue: ${e.message}\n`);
+      printErr(`regel catalogue: ${e.message}\n`);
       return 2;
     }
     throw e;
   }
   if (hasErrors(project.diagnostics)) {
     for (const d of project.diagnostics)
-      process.stderr.write(
-        `${formatDiagnostic(d, project.texts.get(d.span.file))}\n`,
-      );
-    process.stderr.write(
+      printErr(`${formatDiagnostic(d, project.texts.get(d.span.file))}\n`);
+    printErr(
       "regel catalogue: the rulesets have errors; no catalogue written\n",
     );
     return 1;
@@ -67,26 +66,22 @@ async function run(paths: string[], options: Options): Promise<number> {
       ...diff.extra.map((f) => `no longer generated: ${options.out}/${f}`),
     ];
     if (stale.length === 0) {
-      process.stdout.write(
-        `${options.out}: ${files.length} files up to date\n`,
-      );
+      printOut(`${options.out}: ${files.length} files up to date\n`);
       return 0;
     }
-    for (const line of stale) process.stdout.write(`${line}\n`);
-    process.stdout.write(
+    for (const line of stale) printOut(`${line}\n`);
+    printOut(
       `${options.out} is stale: run \`regel catalogue --out ${options.out}\`\n`,
     );
     return 1;
   }
   const diff = writeCatalogue(files, options.out);
   const written = diff.changed.length + diff.missing.length;
-  process.stdout.write(
-    `${options.out}: ${written} of ${files.length} files written`,
-  );
+  printOut(`${options.out}: ${written} of ${files.length} files written`);
   if (diff.extra.length > 0)
-    process.stdout.write(
+    printOut(
       `; no longer generated (removed if regel wrote them): ${diff.extra.join(", ")}`,
     );
-  process.stdout.write("\n");
+  printOut("\n");
   return 0;
 }

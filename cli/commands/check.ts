@@ -12,6 +12,7 @@ import {
   type Diagnostic,
 } from "../../dsl/diagnostics.js";
 import { loadProject, ProjectError, type Project } from "../../dsl/project.js";
+import { printErr, printOut } from "../terminal-text.js";
 
 /** The JSON form of one diagnostic (`--json`). Lines and columns are 1-based; end is exclusive. */
 export interface JsonDiagnostic {
@@ -90,12 +91,12 @@ export function register(program: Command): void {
           e instanceof ProjectError
             ? e.message
             : `internal error: ${(e as Error).message}`;
-        process.stderr.write(`regel check: ${message}\n`);
+        printErr(`regel check: ${message}\n`);
         process.exitCode = 2;
         return;
       }
       const { output, exitCode } = renderCheck(project, options.json === true);
-      process.stdout.write(output);
+      printOut(output);
       process.exitCode = exitCode;
     });
 }

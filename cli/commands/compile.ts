@@ -18,6 +18,7 @@ import {
 } from "../../compiler/compile.js";
 import { formatDiagnostic, type Diagnostic } from "../../dsl/diagnostics.js";
 import { ProjectError } from "../../dsl/project.js";
+import { printErr, printOut } from "../terminal-text.js";
 
 /** What differs between the compiled output and the files on disk. */
 export interface OutputStatus {
@@ -95,16 +96,14 @@ export async function runCompile(
       e instanceof ProjectError
         ? e.message
         : `internal error: ${(e as Error).message}`;
-    process.stderr.write(`regel compile: ${message}\n`);
+    printErr(`regel compile: ${message}\n`);
     return 2;
   }
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   if (result.diagnostics.length > 0)
-    process.stderr.write(await renderDiagnostics(result.diagnostics));
+    printErr(await renderDiagnostics(result.diagnostics));
   if (errors.length > 0) {
-    process.stderr.write(
-      `regel compile: ${errors.length} error(s); nothing written\n`,
-    );
+    printErr(`regel compile: ${errors.length} error(s); nothing written\n`);
     return 1;
   }
   const outDir = (options.out ?? DEFAULT_OUT_DIR)
@@ -120,12 +119,12 @@ export async function runCompile(
       ),
     ];
     if (lines.length > 0) {
-      process.stdout.write(
+      printOut(
         `${lines.join("\n")}\nregel compile --check: ${lines.length} file(s) out of date; run \`regel compile\`\n`,
       );
       return 1;
     }
-    process.stdout.write(
+    printOut(
       `regel compile --check: ${status.current.length} file(s) up to date\n`,
     );
     return 0;
@@ -136,11 +135,11 @@ export async function runCompile(
     await mkdir(dirname(f.path), { recursive: true });
     await writeFile(f.path, f.contents, "utf8");
   }
-  process.stdout.write(
+  printOut(
     `regel compile: wrote ${changed.size} file(s), ${status.current.length} unchanged\n`,
   );
   for (const dir of status.obsolete)
-    process.stdout.write(
+    printOut(
       `note: ${dir}/ is not produced by any ruleset version; delete it\n`,
     );
   return 0;

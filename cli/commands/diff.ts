@@ -9,6 +9,7 @@ import type { Command } from "commander";
 import { diffRulesets, diffText } from "../../compiler/ruleset-diff.js";
 import { findRuleset } from "../../dsl/project.js";
 import { type CommandOutput, loadRulesets } from "./trace.js";
+import { printErr, printOut } from "../terminal-text.js";
 
 interface Options {
   json?: boolean;
@@ -28,8 +29,8 @@ export function register(program: Command): void {
     .option("--rulesets <dir>", "ruleset folder", "rulesets")
     .action(async (from: string, to: string, options: Options) => {
       const out = await runDiff(from, to, options);
-      process.stdout.write(out.stdout);
-      process.stderr.write(out.stderr);
+      printOut(out.stdout);
+      printErr(out.stderr);
       process.exitCode = out.code;
     });
 }

@@ -13,6 +13,7 @@ import { findRuleset } from "../../dsl/project.js";
 import { HistoryError } from "../../runtime/history.js";
 import { readReport } from "./record.js";
 import { type CommandOutput, loadRulesets } from "./trace.js";
+import { printErr, printOut } from "../terminal-text.js";
 
 interface Options {
   report: string;
@@ -54,8 +55,8 @@ export function register(program: Command): void {
     .option("--rulesets <dir>", "ruleset folder", "rulesets")
     .action(async (options: Options) => {
       const out = await runExplain(options);
-      process.stdout.write(out.stdout);
-      process.stderr.write(out.stderr);
+      printOut(out.stdout);
+      printErr(out.stderr);
       process.exitCode = out.code;
     });
 }

@@ -14,6 +14,8 @@ import { basename, dirname, join } from "node:path";
 import type { Command } from "commander";
 import { formatDiagnostic, sortDiagnostics } from "../../dsl/diagnostics.js";
 import { format } from "../../dsl/printer.js";
+import { decodeSource } from "../../dsl/source-text.js";
+import { printErr, printOut } from "../terminal-text.js";
 
 /** Where `regel fmt` writes its report; replaceable in tests. */
 export interface FmtOutput {
@@ -63,8 +65,9 @@ export function collectRegelFiles(paths: readonly string[]): {
 }
 
 /**
- * Format the files; returns the exit code: 0 when all is well, 1 when a file has parse errors, a
- * path does not exist, or (with `check`) a file would change.
+ * Format the files; returns the exit code: 0 when all is well, 1 when a file has parse errors or
+ * is not valid UTF-8 (it is never written then), a path does not exist, or (with `check`) a file
+ * would change.
  */
 export function runFmt(
   paths: readonly string[],
@@ -79,7 +82,17 @@ export function runFmt(
   }
   let changed = 0;
   for (const path of files) {
-    const text = readFileSync(path, "utf8");
+    // Bytes, not text: a file that is not UTF-8 is reported and never written back (REG105).
+    const { text, diagnostics: encoding } = decodeSource(
+      readFileSync(path),
+      path,
+    );
+    if (encoding.length > 0) {
+      for (const d of encoding) output.err(formatDiagnostic(d, text));
+      output.err(`regel fmt: ${path} not formatted: it is not valid UTF-8`);
+      exitCode = 1;
+      continue;
+    }
     const result = format(text, path);
     const errors = sortDiagnostics(
       result.diagnostics.filter((d) => d.severity === "error"),
@@ -124,8 +137,8 @@ export function register(program: Command): void {
     )
     .action((paths: string[], options: FmtOptions) => {
       process.exitCode = runFmt(paths, options, {
-        out: (line) => process.stdout.write(`${line}\n`),
-        err: (line) => process.stderr.write(`${line}\n`),
+        out: (line) => printOut(`${line}\n`),
+        err: (line) => printErr(`${line}\n`),
       });
     });
 }

@@ -5,6 +5,7 @@ import {
   ignoredLocalCompiledRoot,
 } from "../../runtime/load-compiled.js";
 import { selectRuleset } from "../../runtime/select-version.js";
+import { printErr, printOut } from "../terminal-text.js";
 
 interface GenerateFlags {
   depositors: string;
@@ -73,7 +74,7 @@ export function register(program: Command): void {
         const ignored =
           flags.compiled === undefined ? ignoredLocalCompiledRoot() : undefined;
         if (ignored !== undefined)
-          process.stderr.write(
+          printErr(
             `regel generate: note: ${ignored} is not used (compiled rulesets are taken from regel's own unless named); to use it, add --compiled ${ignored}\n`,
           );
         const loaded = await selectRuleset({
@@ -95,21 +96,22 @@ export function register(program: Command): void {
           out: flags.out,
           onProgress: process.stderr.isTTY
             ? (done) =>
+                // the CLI's own carriage return: only numbers follow it
                 process.stderr.write(
                   `\r${done.toLocaleString("en")} / ${depositors.toLocaleString("en")} depositors`,
                 )
             : undefined,
         });
-        if (process.stderr.isTTY) process.stderr.write("\n");
+        if (process.stderr.isTTY) printErr("\n");
         const rows = Object.values(summary.rows).reduce((a, b) => a + b, 0);
         const seconds = (performance.now() - started) / 1000;
-        process.stdout.write(
+        printOut(
           `${summary.ruleset}: ${summary.depositors} depositors, ${rows} rows in ${seconds.toFixed(1)} s -> ${flags.out}\n` +
             `injected findings: ${Object.values(summary.findingsPerRule).reduce((a, b) => a + b, 0)}; ` +
             `IKBs meeting the automated controls: ${summary.ikbsMeetingAutomatedControls} (${summary.percentageMeetingAutomatedControls} %)\n`,
         );
       } catch (error) {
-        process.stderr.write(
+        printErr(
           `regel generate: ${error instanceof Error ? error.message : String(error)}\n`,
         );
         process.exitCode = 2;

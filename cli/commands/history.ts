@@ -12,6 +12,7 @@ import {
   type RunRecord,
 } from "../../runtime/history.js";
 import type { CommandOutput } from "./trace.js";
+import { printErr, printOut, terminalSafe } from "../terminal-text.js";
 
 interface Options {
   bank?: string;
@@ -29,8 +30,8 @@ export function register(program: Command): void {
     .option("--history <file>", "history database", DEFAULT_HISTORY)
     .action((options: Options) => {
       const out = runHistory(options);
-      process.stdout.write(out.stdout);
-      process.stderr.write(out.stderr);
+      printOut(out.stdout);
+      printErr(out.stderr);
       process.exitCode = out.code;
     });
 }
@@ -49,9 +50,10 @@ function table(runs: RunRecord[]): string {
     "errors",
     "ruleset",
   ];
+  // escaped before the widths are measured, so the columns stay aligned
   const rows = runs.map((r) => [
-    r.bank,
-    r.deliveryId,
+    terminalSafe(r.bank),
+    terminalSafe(r.deliveryId),
     r.rrd,
     r.deliveredAt,
     r.accepted ? "accepted" : "rejected",
@@ -60,7 +62,7 @@ function table(runs: RunRecord[]): string {
     r.percentage === null ? "-" : r.percentage.toFixed(2),
     String(r.blockingErrors),
     String(r.errors),
-    r.ruleset,
+    terminalSafe(r.ruleset),
   ]);
   const widths = head.map((h, i) =>
     Math.max(h.length, ...rows.map((r) => r[i].length)),

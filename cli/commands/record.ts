@@ -1,7 +1,9 @@
 /**
  * `regel record <report.json> --bank B --delivery-id ID --delivered-at ISO [--history FILE]`:
  * record a validation run (from the JSON report `regel validate --out` wrote) in the history
- * database. Exit codes: 0 recorded, 2 bad input or a history problem (nothing written).
+ * database. Exit codes: 0 recorded, 2 bad input (a report that does not match
+ * docs/report-schema.json: every problem with its path) or a history problem (nothing written),
+ * 3 a broken installation (the schema is missing).
  *
  * Also adds `--record` to `regel validate` (without touching that command's file): after a run
  * with `--out DIR`, the report `DIR/report.json` is recorded the same way.
@@ -17,8 +19,14 @@ import {
   HistoryError,
   runFromReport,
 } from "../../runtime/history.js";
+import {
+  ReportSchemaError,
+  reportProblems,
+} from "../../runtime/report-check.js";
 import type { Report } from "../../runtime/report-types.js";
+import { EXIT } from "../exit-codes.js";
 import type { CommandOutput } from "./trace.js";
+import { printErr, printOut } from "../terminal-text.js";
 
 interface Options {
   bank: string;
@@ -46,13 +54,13 @@ export function register(program: Command): void {
     .option("--history <file>", "history database", DEFAULT_HISTORY)
     .action((report: string, options: Options) => {
       const out = runRecord(report, options);
-      process.stdout.write(out.stdout);
-      process.stderr.write(out.stderr);
+      printOut(out.stdout);
+      printErr(out.stderr);
       process.exitCode = out.code;
     });
 }
 
-/** Read and minimally check a JSON report. */
+/** Read a JSON report and check it against the report schema (unknown properties allowed). */
 export function readReport(path: string): Report {
   let text: string;
   try {
@@ -68,27 +76,21 @@ export function readReport(path: string): Report {
   } catch (e) {
     throw new HistoryError(`${path} is not JSON: ${(e as Error).message}`);
   }
-  const r = data as Partial<Report>;
-  const ok =
-    typeof r === "object" &&
-    r !== null &&
-    typeof r.reportVersion === "string" &&
-    typeof r.rrd === "string" &&
-    (r.status === "accepted" || r.status === "rejected") &&
-    typeof r.ruleset?.id === "string" &&
-    Array.isArray(r.rules) &&
-    Array.isArray(r.secondaryRules) &&
-    Array.isArray(r.blockingErrors) &&
-    Array.isArray(r.inputProblems);
-  if (!ok)
+  const version =
+    typeof data === "object" && data !== null && "reportVersion" in data
+      ? data.reportVersion
+      : undefined;
+  if (typeof version === "string" && !version.startsWith("1."))
     throw new HistoryError(
-      `${path} is not a regel JSON report (write one with regel validate --out DIR)`,
+      `${path}: report version ${version} is not supported (1.x)`,
     );
-  if (!r.reportVersion!.startsWith("1."))
+  // The whole report against docs/report-schema.json: what record accepts, history can read.
+  const problems = reportProblems(data);
+  if (problems.length > 0)
     throw new HistoryError(
-      `${path}: report version ${r.reportVersion} is not supported (1.x)`,
+      `${path} is not a valid regel JSON report (see docs/report-schema.json):\n${problems.map((p) => `  ${p}`).join("\n")}\nuse the report.json that regel validate --out DIR wrote`,
     );
-  return r as Report;
+  return data as Report;
 }
 
 /** Run `regel record` and return what it prints. */
@@ -107,7 +109,17 @@ export function runRecord(reportPath: string, options: Options): CommandOutput {
     };
   } catch (e) {
     if (e instanceof HistoryError)
-      return { code: 2, stdout: "", stderr: `regel record: ${e.message}\n` };
+      return {
+        code: EXIT.usage,
+        stdout: "",
+        stderr: `regel record: ${e.message}\n`,
+      };
+    if (e instanceof ReportSchemaError)
+      return {
+        code: EXIT.environment,
+        stdout: "",
+        stderr: `regel record: ${e.message}\n`,
+      };
     throw e;
   } finally {
     history?.close();
@@ -151,7 +163,7 @@ export function attachToValidate(validate: Command): void {
       const flags = command.opts<ValidateRecordFlags>();
       if (flags.record !== true) return;
       const fail = (message: string) => {
-        process.stderr.write(`regel validate --record: ${message}\n`);
+        printErr(`regel validate --record: ${message}\n`);
         process.exitCode = 2;
       };
       if (process.exitCode === 2)
@@ -174,7 +186,7 @@ export function attachToValidate(validate: Command): void {
         deliveredAt: flags.deliveredAt!,
         history: flags.history,
       });
-      process.stderr.write(out.stdout + out.stderr);
+      printErr(out.stdout + out.stderr);
       process.exitCode = out.code === 0 ? before : out.code;
     });
 }

@@ -19,6 +19,7 @@ import {
   type Project,
   ProjectError,
 } from "../../dsl/project.js";
+import { printErr, printOut } from "../terminal-text.js";
 
 interface Options {
   version?: string;
@@ -74,8 +75,8 @@ export function register(program: Command): void {
     .option("--rulesets <dir>", "ruleset folder", "rulesets")
     .action(async (code: string, options: Options) => {
       const out = await runTrace(code, options);
-      process.stdout.write(out.stdout);
-      process.stderr.write(out.stderr);
+      printOut(out.stdout);
+      printErr(out.stderr);
       process.exitCode = out.code;
     });
 }

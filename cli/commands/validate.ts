@@ -11,6 +11,7 @@ import {
   deliveryFiles,
   validateDelivery,
 } from "../../runtime/delivery.js";
+import { LIMITS } from "../../runtime/csv-reader.js";
 import {
   defaultCompiledRoot,
   ignoredLocalCompiledRoot,
@@ -22,6 +23,7 @@ import { reportToJson } from "../../runtime/report-json.js";
 import { summaryText } from "../../runtime/report-text.js";
 import { writeReport } from "../../runtime/report-write.js";
 import { inForce, selectRuleset } from "../../runtime/select-version.js";
+import { printErr, printOut, terminalSafe } from "../terminal-text.js";
 
 interface ValidateFlags {
   rrd?: string;
@@ -34,10 +36,20 @@ interface ValidateFlags {
   tempDir?: string;
   progress?: boolean;
   sortBudget?: string;
+  maxFieldLength?: string;
+  maxFields?: string;
+  maxRecordLength?: string;
 }
 
+/** The limits a delivery is read with (csv-reader.ts LIMITS), as flags. */
+const LIMIT_FLAGS = [
+  ["maxFieldLength", "--max-field-length"],
+  ["maxFields", "--max-fields"],
+  ["maxRecordLength", "--max-record-length"],
+] as const;
+
 function fail(message: string): void {
-  process.stderr.write(`regel validate: ${message}\n`);
+  printErr(`regel validate: ${message}\n`);
   process.exitCode = EXIT.usage;
 }
 
@@ -78,6 +90,18 @@ export function register(program: Command): void {
       "--sort-budget <chars>",
       "characters of rows held in memory per external-sort run (default 64000000)",
     )
+    .option(
+      "--max-field-length <chars>",
+      `longest field read; a record with a longer one is rejected (default ${LIMITS.maxFieldLength})`,
+    )
+    .option(
+      "--max-fields <n>",
+      `most fields in a record; a record with more is rejected (default ${LIMITS.maxFields})`,
+    )
+    .option(
+      "--max-record-length <chars>",
+      `most characters of field text in a record (or an NDJSON line); a longer one is rejected (default ${LIMITS.maxRecordLength})`,
+    )
     .option("--no-progress", "no progress bar")
     .action(async (folder: string, flags: ValidateFlags) => {
       if (!existsSync(folder) || !statSync(folder).isDirectory())
@@ -94,6 +118,14 @@ export function register(program: Command): void {
         return fail(
           `--sort-budget ${flags.sortBudget}: expected a positive integer`,
         );
+      for (const [key, flag] of LIMIT_FLAGS) {
+        const value = flags[key];
+        if (
+          value !== undefined &&
+          !(Number.isSafeInteger(Number(value)) && Number(value) > 0)
+        )
+          return fail(`${flag} ${value}: expected a positive integer`);
+      }
       // The RRD is never guessed: it decides which version is in force and every date rule.
       if (!flags.rrd)
         return fail(
@@ -107,7 +139,7 @@ export function register(program: Command): void {
       const ignored =
         flags.compiled === undefined ? ignoredLocalCompiledRoot() : undefined;
       if (ignored !== undefined)
-        process.stderr.write(
+        printErr(
           `regel validate: note: ${ignored} is not used (compiled rulesets are taken from regel's own unless named); to use it, add --compiled ${ignored}\n`,
         );
       let loaded;
@@ -128,7 +160,7 @@ export function register(program: Command): void {
       const rrd = flags.rrd;
       const m = loaded.module.metadata;
       if (!inForce(rrd, m.validFrom, m.validUntil))
-        process.stderr.write(
+        printErr(
           `regel validate: warning: ${m.id} is not in force on ${rrd} (valid ${m.validFrom ?? "…"} – ${m.validUntil ?? "…"}); validating with it because --ruleset names it\n`,
         );
       const bar =
@@ -141,7 +173,17 @@ export function register(program: Command): void {
           generatedAt: flags.generatedAt,
           tempDir: flags.tempDir,
           sortBudget: flags.sortBudget ? Number(flags.sortBudget) : undefined,
-          onProgress: "onProgress" in bar ? bar.onProgress : undefined,
+          maxFieldLength: flags.maxFieldLength
+            ? Number(flags.maxFieldLength)
+            : undefined,
+          maxFields: flags.maxFields ? Number(flags.maxFields) : undefined,
+          maxRecordLength: flags.maxRecordLength
+            ? Number(flags.maxRecordLength)
+            : undefined,
+          onProgress:
+            "onProgress" in bar && bar.onProgress !== undefined
+              ? (p) => bar.onProgress!({ ...p, file: terminalSafe(p.file) })
+              : undefined,
         });
       } catch (e) {
         bar.stop();
@@ -151,12 +193,10 @@ export function register(program: Command): void {
       if (flags.out) {
         const written = await writeReport(report, flags.out);
         if (!flags.json)
-          process.stderr.write(
-            `wrote ${written.length} files to ${flags.out}\n`,
-          );
+          printErr(`wrote ${written.length} files to ${flags.out}\n`);
       }
-      if (flags.json) process.stdout.write(reportToJson(report));
-      else process.stdout.write(summaryText(report));
+      if (flags.json) printOut(reportToJson(report));
+      else printOut(summaryText(report));
       process.exitCode = report.status === "accepted" ? EXIT.ok : EXIT.failed;
     });
 }

@@ -263,7 +263,9 @@ describe("regel record / regel history", () => {
         deliveryId: "z",
         deliveredAt: "2023-04-26T15:00:00Z",
       }).stderr,
-    ).toContain("is not a regel JSON report");
+    ).toContain(
+      "is not a valid regel JSON report (see docs/report-schema.json):\n  the report: `reportVersion` is missing",
+    );
     expect(
       runRecord(join(dir, "missing.json"), {
         ...base,

@@ -19,7 +19,10 @@ import {
 } from "./compile-harness.js";
 
 /** Nasty text, as the *value* (what the string means), and as `.regel` string-literal source. */
-const NASTY = 'q" b` d${x} c*/ o/* n\n r\r l\u2028 p\u2029 e\u{1F600} \\ end';
+const NASTY =
+  'q" b` d${x} c*/ o/* n\n r\r l\u2028 p\u2029 e\u{1F600} \\ bidi\u202Eo\u2066i\u200Fm\u061C end';
+/** The bidirectional controls of "trojan source" (issue 16): never raw in a generated file. */
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 function regelString(value: string): string {
   let out = '"';
@@ -62,7 +65,7 @@ entity NP ${S(NASTY)}
   field name: text(100) ${S(NASTY)}
   field sort: code weird ${S(NASTY)}
 
-/// Rule doc: */ alert(1) /*
+/// Rule doc: */ alert(1) /* \u202E reversed \u2069
 rule inj0001 ${S(NASTY)}
   meaning ${S(NASTY)}
   severity signalling
@@ -133,6 +136,21 @@ describe("ruleset text reaches the module only as data", () => {
     expect(source).not.toContain("*/ evil");
   });
 
+  it("holds no raw bidirectional control character in any output file, though the ruleset has them raw", () => {
+    expect(RULESET).toMatch(BIDI);
+    expect(result.files.map((f) => f.path.split("/").pop())).toEqual([
+      "trace.json",
+      "validators.js",
+      "validators.ts",
+    ]);
+    for (const f of result.files) expect(f.contents).not.toMatch(BIDI);
+    const trace = result.files.find((f) => f.path.endsWith("trace.json"))!;
+    expect(JSON.stringify(JSON.parse(trace.contents))).toContain(
+      JSON.stringify(NASTY).slice(1, -1),
+    );
+    expect(result.diagnostics.map((d) => d.code)).toContain("REG104");
+  });
+
   it("reproduces titles, meanings, sources, descriptions and code values exactly", () => {
     expect(m.metadata.title).toBe(NASTY);
     expect(m.metadata.sources).toEqual([
@@ -189,6 +207,7 @@ describe("code fragments", () => {
       fc.property(fc.string({ unit: "binary" }), (s) => {
         const q = quote(s);
         expect(q).not.toMatch(/[\u2028\u2029\n\r]/);
+        expect(q).not.toMatch(BIDI);
         expect(JSON.parse(q)).toBe(s);
       }),
       { numRuns: 300 },
@@ -219,6 +238,7 @@ describe("code fragments", () => {
           const inner = comment.slice(3, comment.lastIndexOf("*/"));
           expect(inner).not.toContain("*/");
           expect(inner).not.toMatch(/[\u2028\u2029]/);
+          expect(inner).not.toMatch(BIDI);
         },
       ),
       { numRuns: 300 },

@@ -328,6 +328,23 @@ norm groeipad "Groeipad"
     message:
       "norm `groeipad`: from 2022-07-01 overlaps year 2022 and both set `automated_controls_pass`",
   },
+  {
+    code: "REG228",
+    title: "a message shows the value of a personal field without |masked",
+    files: T(`
+rule dmc0100 "Test"
+  severity signalling
+  implements br art 2
+  for NP.date_of_birth
+  require value <= rrd
+  message "{attribute} ligt na de peildatum: {value}"
+  example fail NP { customer_id: "1", date_of_birth: 2999-01-01 }
+  example pass NP { customer_id: "2" }
+`),
+    at: [{ marker: "dmc0100" }],
+    message:
+      "the message of rule `dmc0100` shows `{value}`, the value of personal field NP.date_of_birth; personal data may appear in a message only masked: write `{value|masked}`",
+  },
   // ---------------------------------------------------------------- REG3xx
   {
     code: "REG301",

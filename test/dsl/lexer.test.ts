@@ -191,6 +191,53 @@ describe("comments", () => {
   });
 });
 
+describe("bidirectional control characters (trojan source)", () => {
+  /** [code, severity, line, column, end column] of each diagnostic. */
+  const where = (text: string) =>
+    tokenize(text, "b.regel").diagnostics.map((d) => [
+      d.code,
+      d.severity,
+      d.span.start.line,
+      d.span.start.column,
+      d.span.end.column,
+    ]);
+
+  it("REG104: every one of them in a quoted text, a comment or a doc comment is a warning at its place", () => {
+    const controls = [
+      0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069,
+      0x200e, 0x200f, 0x061c,
+    ];
+    for (const cp of controls) {
+      const c = String.fromCharCode(cp);
+      expect(where(`x "a${c}b"\n// n${c}\n/// d${c}${c}\n`)).toEqual([
+        ["REG104", "warning", 1, 5, 6],
+        ["REG104", "warning", 2, 5, 6],
+        ["REG104", "warning", 3, 6, 8],
+      ]);
+    }
+  });
+
+  it("names the characters and says how to write one that is meant", () => {
+    const [d] = tokenize('"\u202E\u2066x"', "b.regel").diagnostics;
+    expect(d.message).toContain(
+      "bidirectional control characters U+202E (RIGHT-TO-LEFT OVERRIDE), U+2066 (LEFT-TO-RIGHT ISOLATE) in a quoted text",
+    );
+    expect(d.message).toContain("write `\\u{202E}\\u{2066}`");
+  });
+
+  it("written as an escape they are visible, so no warning; in code they are unexpected characters (REG101)", () => {
+    expect(where('"a\\u{202E}b"')).toEqual([]);
+    const r = tokenize("rule r\u202E1", "b.regel");
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.message])).toEqual([
+      [
+        "REG101",
+        "error",
+        "unexpected character `U+202E (RIGHT-TO-LEFT OVERRIDE)`",
+      ],
+    ]);
+  });
+});
+
 describe("lexical errors", () => {
   it("REG101: unexpected characters are skipped and reported with their position", () => {
     const r = tokenize("rule # x\n  ; [y]", "l.regel");

@@ -17,6 +17,7 @@ const GOLDEN: [
   column: number,
   message: string,
   suggestion?: string,
+  severity?: "warning",
 ][] = [
   ["REG101", `${HEADER}\nrule r "t" #\n`, 4, 12, "unexpected character `#`"],
   ["REG102", `${HEADER}\nrule r "Geen adres\n`, 4, 8, 'no closing `"`'],
@@ -26,6 +27,15 @@ const GOLDEN: [
     5,
     23,
     "invalid escape `\\q`",
+  ],
+  [
+    "REG104",
+    `${HEADER}\nrule r "t"\n  message "access \u202E \u2066denied"\n`,
+    5,
+    19,
+    "a bidirectional control character U+202E (RIGHT-TO-LEFT OVERRIDE) in a quoted text",
+    undefined,
+    "warning",
   ],
   [
     "REG110",
@@ -129,24 +139,31 @@ const GOLDEN: [
 ];
 
 describe("one golden case per code", () => {
-  it.each(GOLDEN)("%s", (code, source, line, column, message, suggestion) => {
-    const { diagnostics } = parse(source, "g.regel");
-    expect(diagnostics.map((d) => d.code)).toEqual([code]);
-    const [d] = diagnostics;
-    expect(d.span.start).toMatchObject({ line, column });
-    expect(d.message).toContain(message);
-    expect(d.severity).toBe("error");
-    expect(d.span.file).toBe("g.regel");
-    if (suggestion !== undefined) expect(d.suggestion).toBe(suggestion);
-  });
+  it.each(GOLDEN)(
+    "%s",
+    (code, source, line, column, message, suggestion, severity) => {
+      const { diagnostics } = parse(source, "g.regel");
+      expect(diagnostics.map((d) => d.code)).toEqual(
+        code === "REG104" ? [code, code] : [code],
+      );
+      const [d] = diagnostics;
+      expect(d.span.start).toMatchObject({ line, column });
+      expect(d.message).toContain(message);
+      expect(d.severity).toBe(severity ?? "error");
+      expect(d.span.file).toBe("g.regel");
+      if (suggestion !== undefined) expect(d.suggestion).toBe(suggestion);
+    },
+  );
 
-  it("covers every REG1xx code documented in docs/diagnostics.md (REG199 is below)", () => {
+  it("covers every REG1xx code documented in docs/diagnostics.md (REG105 is in source-encoding.test.ts, REG199 is below)", () => {
     const doc = readFileSync(
       new URL("../../docs/diagnostics.md", import.meta.url),
       "utf8",
     );
     const documented = [...doc.matchAll(/^### (REG1\d\d)/gm)].map((m) => m[1]);
-    expect(documented).toEqual([...GOLDEN.map((g) => g[0]), "REG199"]);
+    expect(documented).toEqual(
+      [...GOLDEN.map((g) => g[0]), "REG105", "REG199"].sort(),
+    );
   });
 
   it("REG126 also stops operator chains deeper than the limit, once per declaration", () => {

@@ -282,4 +282,39 @@ describe("Markdown escaping", () => {
     expect(page).not.toContain("<b>");
     expect(page).toContain('example pass E { id: "a|b" }'); // inside a code block: as written
   });
+
+  it("shows bidirectional control characters of a ruleset as escapes, never raw (issue 16)", () => {
+    const text = [
+      'ruleset t.bidi@1.0.0 "Title \u202E reversed"',
+      '  source s "Doc"',
+      "",
+      "/// A doc comment \u2066 isolated",
+      'entity E "Entity"',
+      '  file "e.csv"',
+      "  key id",
+      '  field id: text(10) required "The id"',
+      "",
+      'rule r1 "Rule"',
+      "  severity signalling",
+      '  implements s "art 1"',
+      "  for E.id",
+      '  require value != "\u202Ex"',
+      "  example fail E { }",
+      '  example pass E { id: "a\u200Fb" }',
+      "",
+    ].join("\n");
+    const p = loadProjectFromTexts(new Map([["t.regel", text]]));
+    expect(hasErrors(p.diagnostics)).toBe(false);
+    const out = renderCatalogue(p.rulesets, {
+      readText: (f) => p.texts.get(f),
+      files: p.files,
+    });
+    const page = out.find((f) => f.path === "t.bidi-1.0.0.md")!.content;
+    for (const f of out)
+      expect(f.content).not.toMatch(
+        /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/,
+      );
+    expect(page).toContain("Title \\u202e reversed");
+    expect(page).toContain('id: "a\\u200fb"');
+  });
 });

@@ -278,6 +278,86 @@ describe("bad input gives a clear finding with file and line, never a crash", ()
   });
 });
 
+describe("hostile input within the limits of a record (issue 16)", () => {
+  const messages = (r: Report) =>
+    r.files.flatMap((f) => f.problems.map((p) => [p.code, p.line, p.message]));
+
+  it("a bad closing quote followed by a quoted line break: one rejected record, the next rows on their own lines", async () => {
+    const r = await run({
+      "natural_person.csv":
+        NP_OK + 'I2,I2,"Smit"x,"1970-\n01-01",\nI3,I3,Bakker,1980-01-01,\n',
+      "bank_account.csv": BA_OK,
+    });
+    expect(messages(r)).toEqual([
+      [
+        "input.invalid-closing-quote",
+        3,
+        'column "last_name": unexpected character "x" after a closing quote',
+      ],
+    ]);
+    expect(r.files[0]).toMatchObject({
+      rowsRead: 3,
+      rowsValidated: 2,
+      rowsRejected: 1,
+    });
+    accounted(r);
+  });
+
+  it("fields over the default limit (10,000 characters) are rejected per record with the column; the report stays small", async () => {
+    const big = "x".repeat(20_000);
+    const rows = Array.from(
+      { length: 50 },
+      (_, i) => `I${i + 2},I${i + 2},${big},,\n`,
+    ).join("");
+    const r = await run({
+      "natural_person.csv": NP_OK + rows,
+      "bank_account.csv": BA_OK,
+    });
+    expect(r.files[0]).toMatchObject({
+      rowsRead: 51,
+      rowsValidated: 1,
+      rowsRejected: 50,
+    });
+    expect(messages(r)[0]).toEqual([
+      "input.field-too-large",
+      3,
+      'column "last_name" is longer than 10,000 characters (the limit of a field); the record is not read',
+    ]);
+    expect(JSON.stringify(r)).not.toContain("x".repeat(100));
+    accounted(r);
+  });
+
+  it("a record with too many fields, or too much text, is rejected with its line; the options set the limits", async () => {
+    const r = await validateDelivery(
+      delivery({
+        "natural_person.csv":
+          NP_OK +
+          `I2,I2,${",".repeat(40)}\nI3,I3,${"y".repeat(40)},1970-01-01,${"z".repeat(40)}\nI4,I4,Ok,,\n`,
+        "bank_account.csv": BA_OK,
+      }),
+      await fake(),
+      { rrd: "2022-12-31", maxFields: 20, maxRecordLength: 80 },
+    );
+    expect(messages(r)).toEqual([
+      [
+        "input.too-many-fields",
+        3,
+        "the record has 43 fields, more than 20 (the limit of a record); it is not read",
+      ],
+      [
+        "input.record-too-large",
+        4,
+        "the record holds 94 characters, more than 80 (the limit of a record); it is not read",
+      ],
+    ]);
+    expect(r.blockingErrors.map((b) => [b.code, b.title])).toEqual([
+      ["input.record-too-large", "Record too large"],
+      ["input.too-many-fields", "Too many fields in a record"],
+    ]);
+    accounted(r);
+  });
+});
+
 describe("rows without an IKB key", () => {
   it("are checked one by one, reported with their lines and each counted as an IKB that fails", async () => {
     const r = await run({

@@ -188,13 +188,20 @@ describe("csv reader: line numbers and problems", () => {
         fc.array(fc.boolean(), { maxLength: 6 }),
         fc.integer({ min: 1, max: 9 }),
         fc.integer({ min: 3, max: 40 }),
-        async (csv, mask, chunk, maxField) => {
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 3, max: 60 }),
+        async (csv, mask, chunk, maxField, maxFields, maxRecordLength) => {
           const parts: string[] = [];
           for (let i = 0; i < csv.length; i += chunk)
             parts.push(csv.slice(i, i + chunk));
           const read = async (projection?: CsvProjection) => {
             const ev: CsvEvent[] = [];
-            const opts = { maxFieldLength: maxField, projection };
+            const opts = {
+              maxFieldLength: maxField,
+              maxFields,
+              maxRecordLength,
+              projection,
+            };
             for await (const b of readCsvBatches(parts, opts)) ev.push(...b);
             return ev;
           };
@@ -221,5 +228,142 @@ describe("csv reader: line numbers and problems", () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("csv reader: hostile input (issue 16)", () => {
+  /** Read `text` in pieces of `chunk` characters. */
+  async function read(
+    text: string,
+    chunk: number,
+    limits: {
+      maxFieldLength?: number;
+      maxFields?: number;
+      maxRecordLength?: number;
+    } = {},
+  ): Promise<CsvEvent[]> {
+    const parts: string[] = [];
+    for (let i = 0; i < text.length; i += chunk)
+      parts.push(text.slice(i, i + chunk));
+    const ev: CsvEvent[] = [];
+    for await (const e of readCsv(parts, limits)) ev.push(e);
+    return ev;
+  }
+  const brief = (ev: CsvEvent[]) =>
+    ev.map((e) => (e.kind === "row" ? [e.line, ...e.cells] : [e.line, e.code]));
+
+  it("a bad closing quote followed by a quoted line break is one record, and the lines after it stay right", async () => {
+    const text =
+      'id,name,note\r\n1,"Jan"sen,"line one\r\nline two"\r\n2,Piet,ok\r\n3,"a""b","c\nd"\n4,x,y\n';
+    for (let chunk = 1; chunk <= text.length; chunk++) {
+      const ev = await read(text, chunk);
+      expect(brief(ev)).toEqual([
+        [1, "id", "name", "note"],
+        [2, "invalid-closing-quote"],
+        [4, "2", "Piet", "ok"],
+        [5, "3", 'a"b', "c\nd"],
+        [7, "4", "x", "y"],
+      ]);
+    }
+    const [, problem] = parseCsvText(text);
+    expect(problem).toMatchObject({
+      line: 2,
+      message: 'column "name": unexpected character "s" after a closing quote',
+    });
+  });
+
+  it("a field over the limit rejects its record, names the column, and is never kept", () => {
+    const ev = parseCsvText(
+      `ikb_id,product_label\nI1,${"x".repeat(30)}\nI2,"${"y".repeat(30)}"\nI3,ok\n`,
+      20,
+    );
+    expect(brief(ev)).toEqual([
+      [1, "ikb_id", "product_label"],
+      [2, "field-too-large"],
+      [3, "field-too-large"],
+      [4, "I3", "ok"],
+    ]);
+    expect(ev[1]).toMatchObject({
+      message:
+        'column "product_label" is longer than 20 characters (the limit of a field); the record is not read',
+    });
+    // before the header is known the field is named by its position
+    expect(parseCsvText(`a,${"x".repeat(30)}\n`, 20)[0]).toMatchObject({
+      message:
+        "field 2 is longer than 20 characters (the limit of a field); the record is not read",
+    });
+  });
+
+  it("a record with more fields, or more text, than the limits is rejected and reading goes on", async () => {
+    const fields = await read(`a,b\n1,${",".repeat(50)}\n2,3\n`, 7, {
+      maxFields: 10,
+    });
+    expect(brief(fields)).toEqual([
+      [1, "a", "b"],
+      [2, "too-many-fields"],
+      [3, "2", "3"],
+    ]);
+    expect(fields[1]).toMatchObject({
+      message:
+        "the record has 52 fields, more than 10 (the limit of a record); it is not read",
+    });
+    const text = await read(
+      `a,b\n${"x".repeat(8)},"${"y".repeat(8)}\n"\n2,3\n`,
+      3,
+      {
+        maxRecordLength: 12,
+      },
+    );
+    expect(brief(text)).toEqual([
+      [1, "a", "b"],
+      [2, "record-too-large"],
+      [4, "2", "3"],
+    ]);
+    expect(text[1]).toMatchObject({
+      message:
+        "the record holds 17 characters, more than 12 (the limit of a record); it is not read",
+    });
+  });
+
+  it("invalid UTF-8 names the column", async () => {
+    const ev: CsvEvent[] = [];
+    for await (const e of readCsv([
+      Buffer.concat([
+        Buffer.from("id,last_name\n1,Andr"),
+        Buffer.from([0xe9]),
+        Buffer.from("\n2,ok\n"),
+      ]),
+    ]))
+      ev.push(e);
+    expect(ev[1]).toEqual({
+      kind: "problem",
+      code: "invalid-utf8",
+      line: 2,
+      message: 'column "last_name" holds bytes that are not valid UTF-8',
+    });
+  });
+
+  it("30 million commas after one row: one rejected record, memory bounded (no cell kept past the limit)", async () => {
+    const commas = ",".repeat(1 << 20);
+    const before = process.memoryUsage().heapUsed;
+    let peak = 0;
+    // the heap is measured between chunks, while the record is being read
+    function* source() {
+      yield "a,b\n1,";
+      for (let i = 0; i < 30; i++) {
+        yield commas;
+        peak = Math.max(peak, process.memoryUsage().heapUsed - before);
+      }
+      yield "\n2,3\n";
+    }
+    const ev: CsvEvent[] = [];
+    for await (const batch of readCsvBatches(source())) ev.push(...batch);
+    expect(brief(ev)).toEqual([
+      [1, "a", "b"],
+      [2, "too-many-fields"],
+      [3, "2", "3"],
+    ]);
+    // 31 million cells would take hundreds of MB; the limit keeps 10,000
+    expect(peak).toBeLessThan(64 << 20);
   });
 });

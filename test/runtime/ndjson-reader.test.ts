@@ -2,12 +2,17 @@ import { describe, expect, it } from "vitest";
 import { readNdjsonBatches } from "../../runtime/ndjson-reader.js";
 import type { CsvEvent } from "../../runtime/csv-reader.js";
 
-async function events(chunks: (string | Buffer)[], max?: number) {
+async function events(
+  chunks: (string | Buffer)[],
+  max?: number,
+  maxField?: number,
+) {
   const out: CsvEvent[] = [];
   const unknown: [string, number][] = [];
   const src = chunks.map((c) => (typeof c === "string" ? Buffer.from(c) : c));
   for await (const b of readNdjsonBatches(src, ["a", "b"], {
-    maxLineLength: max,
+    maxRecordLength: max,
+    maxFieldLength: maxField,
     onUnknownKey: (k, l) => unknown.push([k, l]),
   }))
     out.push(...b);
@@ -51,8 +56,34 @@ describe("NDJSON reader", () => {
       ["invalid-json", 2],
       ["invalid-json", 3],
       ["invalid-utf8", 4],
-      ["field-too-large", 5],
+      ["record-too-large", 5],
       ["row", 6],
+    ]);
+  });
+
+  it("names the key of a value over the field limit and of invalid UTF-8 (issue 16)", async () => {
+    const { out } = await events(
+      [
+        `{"a":"ok","b":"${"y".repeat(30)}"}\n`,
+        Buffer.concat([
+          Buffer.from('{"a":"ok","b":"'),
+          Buffer.from([0xe9]),
+          Buffer.from('"}\n'),
+        ]),
+        '{"a":"ok","b":"short"}\n',
+      ],
+      1000,
+      20,
+    );
+    expect(
+      out.slice(1).map((e) => [e.line, e.kind === "row" ? e.cells : e.message]),
+    ).toEqual([
+      [
+        1,
+        'key "b" is longer than 20 characters (the limit of a field); the line is not read',
+      ],
+      [2, 'key "b" holds bytes that are not valid UTF-8'],
+      [3, ["ok", "short"]],
     ]);
   });
 });

@@ -787,7 +787,21 @@ const $FIELDS3 = [
     "unavailability_reason",
     "request_data_destroyed_at",
 ];
-const $FIELDS4 = ["record_id"];
+const $FIELDS4 = [
+    "initials",
+    "first_name",
+    "name_prefix",
+    "last_name",
+    "product_holder_name",
+    "street",
+    "house_number",
+    "house_number_addition",
+    "po_box",
+    "postcode",
+    "city",
+    "date_of_birth",
+];
+const $FIELDS5 = ["record_id"];
 /**
  * The key of a NaturalPerson record as `field=value;...`.
  */
@@ -1050,11 +1064,13 @@ function $rule_vpd001_NaturalPerson(r, ctx, out) {
         let v;
         if (invalid !== undefined && Object.hasOwn(invalid, f))
             v = invalid[f];
-        else if ($FIELDS4.includes(f) && r[f] === undefined)
+        else if ($FIELDS5.includes(f) && r[f] === undefined)
             v = null;
         else
             continue;
-        $push(out, "vpd001", "blocking", "NaturalPerson", undefined, f, $key_NaturalPerson(r), { [f]: v }, f + " heeft geen geldige waarde: " + $msg(v ?? ""));
+        $push(out, "vpd001", "blocking", "NaturalPerson", undefined, f, $key_NaturalPerson(r), { [f]: v }, f +
+            " heeft geen geldige waarde: " +
+            ($FIELDS4.includes(f) ? ($msg(v ?? "") === "" ? "" : "***") : $msg(v ?? "")));
     }
 }
 /**
@@ -1066,7 +1082,7 @@ function $rule_vpd001_LegalPerson(r, ctx, out) {
         let v;
         if (invalid !== undefined && Object.hasOwn(invalid, f))
             v = invalid[f];
-        else if ($FIELDS4.includes(f) && r[f] === undefined)
+        else if ($FIELDS5.includes(f) && r[f] === undefined)
             v = null;
         else
             continue;
@@ -2265,7 +2281,7 @@ export const trace = [
     ],
     location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 163, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpd001 \"Waarde past niet bij het veld\"\n  meaning \"A value does not fit the type of its field or is not one of the allowed values of art. 2.\"\n  severity blocking\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.*, LegalPerson.*\n  require value is valid\n  message \"{attribute} heeft geen geldige waarde: {value}\"\n  example fail NaturalPerson { record_id: \"R1\", address_type: \"WERKADRES\" }\n  example fail LegalPerson { record_id: \"R2\", product_status: \"OPGEHEVEN\" }\n  example pass NaturalPerson { record_id: \"R1\", address_type: \"HUISADRES\", date_of_birth: 1970-01-01 }\n  example pass LegalPerson { record_id: \"R2\", address_type: \"KANTOORADRES\", product_status: \"GEBLOKKEERD\" }",
+    source: "rule vpd001 \"Waarde past niet bij het veld\"\n  meaning \"A value does not fit the type of its field or is not one of the allowed values of art. 2.\"\n  severity blocking\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.*, LegalPerson.*\n  require value is valid\n  message \"{attribute} heeft geen geldige waarde: {value|masked}\"\n  example fail NaturalPerson { record_id: \"R1\", address_type: \"WERKADRES\" }\n  example fail LegalPerson { record_id: \"R2\", product_status: \"OPGEHEVEN\" }\n  example pass NaturalPerson { record_id: \"R1\", address_type: \"HUISADRES\", date_of_birth: 1970-01-01 }\n  example pass LegalPerson { record_id: \"R2\", address_type: \"KANTOORADRES\", product_status: \"GEBLOKKEERD\" }",
     categories: [],
   },
   {

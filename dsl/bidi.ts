@@ -1,0 +1,43 @@
+/**
+ * The bidirectional control characters of "trojan source" (CVE-2021-42574): invisible characters
+ * that make a text display in another order than it is stored, so that what a reader sees is not
+ * what a program reads. The lexer warns about them (REG104), the code emitter escapes them, and
+ * the CLI shows them escaped on a terminal.
+ *
+ * @module
+ */
+
+/** Each bidirectional control character with its Unicode name. */
+export const BIDI_CONTROLS: ReadonlyMap<number, string> = new Map([
+  [0x061c, "ARABIC LETTER MARK"],
+  [0x200e, "LEFT-TO-RIGHT MARK"],
+  [0x200f, "RIGHT-TO-LEFT MARK"],
+  [0x202a, "LEFT-TO-RIGHT EMBEDDING"],
+  [0x202b, "RIGHT-TO-LEFT EMBEDDING"],
+  [0x202c, "POP DIRECTIONAL FORMATTING"],
+  [0x202d, "LEFT-TO-RIGHT OVERRIDE"],
+  [0x202e, "RIGHT-TO-LEFT OVERRIDE"],
+  [0x2066, "LEFT-TO-RIGHT ISOLATE"],
+  [0x2067, "RIGHT-TO-LEFT ISOLATE"],
+  [0x2068, "FIRST STRONG ISOLATE"],
+  [0x2069, "POP DIRECTIONAL ISOLATE"],
+]);
+
+/** A character class matching one bidirectional control character (for building regexes). */
+export const BIDI_CLASS = "\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069";
+
+/** Matches every bidirectional control character (global: reset `lastIndex` or use `replace`). */
+export const BIDI_RE = new RegExp(`[${BIDI_CLASS}]`, "g");
+
+/** Whether `text` holds a bidirectional control character. */
+export function hasBidiControl(text: string): boolean {
+  BIDI_RE.lastIndex = 0;
+  return BIDI_RE.test(text);
+}
+
+/** `U+202E (RIGHT-TO-LEFT OVERRIDE)`: how a message names such a character. */
+export function describeCodePoint(cp: number): string {
+  const hex = cp.toString(16).toUpperCase().padStart(4, "0");
+  const name = BIDI_CONTROLS.get(cp);
+  return name === undefined ? `U+${hex}` : `U+${hex} (${name})`;
+}
