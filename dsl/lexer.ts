@@ -54,6 +54,7 @@ export const KEYWORDS = [
   "depositor",
   "rule",
   "meaning",
+  "assumption",
   "severity",
   "blocking",
   "signalling",

@@ -1516,7 +1516,7 @@ function $agg16(r, ctx) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, bk bijlage 4 control 3.9.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:312 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:315 (ikb.glo@1.2.0).
  *
  * The decoders report this rule while reading a row; the fused checks do not repeat it.
  *
@@ -1674,11 +1674,13 @@ function $rule_val0001_UA(r, ctx, out) {
  *
  * A mandatory attribute is missing (or its value is not valid for its type).
  *
+ * dmc0000 covers exactly the attributes the 1.2.0 table lists for it (in all categories).
+ *
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:332 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:333 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1887,7 +1889,7 @@ function $rule_omc0008_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:389 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:388 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1924,7 +1926,7 @@ function $rule_omc0014_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:401 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:400 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1958,7 +1960,7 @@ function $rule_omc0015_AD(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:415 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:412 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1997,7 +1999,7 @@ function $rule_smc0001_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, br art 2.2e.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:430 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:426 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2036,7 +2038,7 @@ function $rule_smc0012_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:445 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:439 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2069,7 +2071,7 @@ function $rule_smc0014_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:457 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:450 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2105,7 +2107,7 @@ function $rule_dmc0003_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:471 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:463 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2200,7 +2202,7 @@ function $rule_dmc0004_BA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:488 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:479 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2243,7 +2245,7 @@ function $rule_tmc0003_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:504 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:494 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2279,7 +2281,7 @@ function $rule_omc0011_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:517 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:506 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2322,7 +2324,7 @@ function $rule_etc0004_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:531 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:520 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2356,7 +2358,7 @@ function $rule_etc0001_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:542 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:531 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2393,7 +2395,7 @@ function $rule_etc0002_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:554 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:543 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2429,7 +2431,7 @@ function $rule_etc0003_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:567 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:555 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2462,7 +2464,7 @@ function $rule_dmc0005_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:579 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:566 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2495,7 +2497,7 @@ function $rule_dmc0006_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:593 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:580 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2537,7 +2539,7 @@ function $rule_omc0005_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:605 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:592 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2570,7 +2572,7 @@ function $rule_omc0006_RE(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:615 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:602 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2603,7 +2605,7 @@ function $rule_omc0007_RE(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:627 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:613 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2645,7 +2647,7 @@ function $rule_omc0012_NNP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:640 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:625 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2689,7 +2691,7 @@ function $rule_smc0011_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, br art 2.2e, br art 2.2f.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:656 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:640 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3853,9 +3855,9 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 271, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 270, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule fil0001 \"Bestand ontbreekt\"\n  meaning \"regel's own check: a CSV file of the data model is missing from the delivery.\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require present\n  example fail file RE missing\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
+    source: "rule fil0001 \"Bestand ontbreekt\"\n  meaning \"regel's own check: a CSV file of the data model is missing from the delivery.\"\n      from bk bijlage 4 control 5.3\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require present\n  example fail file RE missing\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
     categories: [],
   },
   {
@@ -3881,7 +3883,7 @@ export const trace = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 280, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule fil0002 \"Kolom ontbreekt\"\n  meaning \"regel's own check: a column of the data model is missing from the header of a CSV file.\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require header\n  example fail file RE columns \"ikb_id\", \"representation_id\", \"representative_id\"\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
+    source: "rule fil0002 \"Kolom ontbreekt\"\n  meaning \"regel's own check: a column of the data model is missing from the header of a CSV file.\"\n      from bk bijlage 4 control 5.3\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require header\n  example fail file RE columns \"ikb_id\", \"representation_id\", \"representative_id\"\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
     categories: [],
   },
   {
@@ -3905,9 +3907,9 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 289, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 290, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule fil0003 \"Dubbele sleutel\"\n  meaning \"regel's own check: two records of one CSV file have the same key.\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require unique key\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R2\" }",
+    source: "rule fil0003 \"Dubbele sleutel\"\n  meaning \"regel's own check: two records of one CSV file have the same key.\"\n  assumption \"the sources name no check on keys; that two records of one file may not share a key is our reading of control 5.3 (\\\"zoals voorgeschreven in de geldende versie van de GLO\\\").\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require unique key\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R2\" }",
     categories: [],
   },
   {
@@ -3931,9 +3933,9 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 298, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 300, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule fil0004 \"Verwijzing naar onbekend record\"\n  meaning \"regel's own check: a reference to another file (representative, deposit, address) does not resolve.\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require references\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
+    source: "rule fil0004 \"Verwijzing naar onbekend record\"\n  meaning \"regel's own check: a reference to another file (representative, deposit, address) does not resolve.\"\n  assumption \"the sources name no check on references; that every reference must resolve is our reading of control 5.3 (\\\"zoals voorgeschreven in de geldende versie van de GLO\\\").\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require references\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
     categories: [],
   },
   {
@@ -4053,9 +4055,9 @@ export const trace = [
         locator: "bijlage 4 control 3.9",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 312, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 315, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule val0001 \"Waarde past niet bij het type\"\n  meaning \"regel's own check: a value does not fit the type of its field (length, number, date, code list).\"\n  severity signalling\n  implements bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8, bk bijlage 4 control 3.9\n  for NP.*, NNP.*, RE.*, BA.*, AD.*, SA.*, UA.*\n  require value is valid\n  message \"{attribute} heeft een ongeldige waarde\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: \"1970-02-30\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: \"12,50\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"JA\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-02-28 }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\", type_of_representation_competence: \"ZELFSTANDIG\" }",
+    source: "rule val0001 \"Waarde past niet bij het type\"\n  meaning \"regel's own check: a value does not fit the type of its field (length, number, date, code list).\"\n  assumption \"the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).\"\n  severity signalling\n  implements bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8, bk bijlage 4 control 3.9\n  for NP.*, NNP.*, RE.*, BA.*, AD.*, SA.*, UA.*\n  require value is valid\n  message \"{attribute} heeft een ongeldige waarde\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: \"1970-02-30\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: \"12,50\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"JA\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-02-28 }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\", type_of_representation_competence: \"ZELFSTANDIG\" }",
     categories: [],
   },
   {
@@ -4112,9 +4114,9 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 332, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 333, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule dmc0000 \"Verplicht attribuut ontbreekt\"\n  meaning \"A mandatory attribute is missing (or its value is not valid for its type).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br \"art 2.2e\", br \"art 2.2f\", br art 2.4\n  for NP.date_of_birth, NNP.registered_country, NNP.registered_name, NNP.registered_place,\n      BA.ascription, BA.balance, BA.bank_account_number, UA.address_line_1, SA.postal_code,\n      SA.place, SA.street, SA.house_number, UA.country, SA.country\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\" }\n  example fail SA { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", street: \"Dorpsstraat\", house_number: \"1\", postal_code: \"1234 AB\", place: \"Amsterdam\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\", balance: 1250.00 }\n  example pass UA { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", address_line_1: \"Dorpsstraat 1\", country: \"DE\" }",
+    source: "rule dmc0000 \"Verplicht attribuut ontbreekt\"\n  meaning \"A mandatory attribute is missing (or its value is not valid for its type).\"\n  assumption \"dmc0000 = \\\"Verplicht attribuut ontbreekt\\\" (mandatory attribute missing); the table lists it with attributes, and §2.2 says validation rules show \\\"het ontbreken van essentiële (verplichte) gegevens\\\".\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br \"art 2.2e\", br \"art 2.2f\", br art 2.4\n  for NP.date_of_birth, NNP.registered_country, NNP.registered_name, NNP.registered_place,\n      BA.ascription, BA.balance, BA.bank_account_number, UA.address_line_1, SA.postal_code,\n      SA.place, SA.street, SA.house_number, UA.country, SA.country\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\" }\n  example fail SA { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", street: \"Dorpsstraat\", house_number: \"1\", postal_code: \"1234 AB\", place: \"Amsterdam\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\", balance: 1250.00 }\n  example pass UA { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", address_line_1: \"Dorpsstraat 1\", country: \"DE\" }",
     categories: [
       {
         category: "identity",
@@ -4170,7 +4172,7 @@ export const trace = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 354, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0001 \"IKB zonder depositohouder\"\n  meaning \"A deposit belongs to an IKB without a depositor: no natural or non-natural person has the IKB key as customer number.\"\n  severity signalling\n  implements bk bijlage 3, bk par 2.2\n  for BA\n  require exists(NP where NP.customer_id = ikb_id) or exists(NNP where NNP.customer_id = ikb_id)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } with NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } with NNP { ikb_id: \"C1\", customer_id: \"C1\" }",
+    source: "rule omc0001 \"IKB zonder depositohouder\"\n  meaning \"A deposit belongs to an IKB without a depositor: no natural or non-natural person has the IKB key as customer number.\"\n  assumption \"omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects (\\\"de juiste logische verbanden binnen het IKB-bestand\\\", bk §2.2).\"\n  severity signalling\n  implements bk bijlage 3, bk par 2.2\n  for BA\n  require exists(NP where NP.customer_id = ikb_id) or exists(NNP where NNP.customer_id = ikb_id)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } with NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } with NNP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
   {
@@ -4196,7 +4198,7 @@ export const trace = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 365, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0002 \"Persoon zowel NP als NNP\"\n  meaning \"A customer number occurs both as natural person and as non-natural person, so the kind of person is unclear.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk par 2.2\n  for NP\n  require not exists(NNP where NNP.customer_id = customer_id)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" } with NNP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with NNP { ikb_id: \"C1\", customer_id: \"X9\" }",
+    source: "rule omc0002 \"Persoon zowel NP als NNP\"\n  meaning \"A customer number occurs both as natural person and as non-natural person, so the kind of person is unclear.\"\n  assumption \"omc0002 = one customer number is delivered both as natural and as non-natural person.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk par 2.2\n  for NP\n  require not exists(NNP where NNP.customer_id = customer_id)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" } with NNP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with NNP { ikb_id: \"C1\", customer_id: \"X9\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
   {
@@ -4227,7 +4229,7 @@ export const trace = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 376, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0008 \"Identificatienummer dubbel\"\n  meaning \"Two natural persons with different customer numbers in one IKB have the same identification number and country of issue.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5\n  for NP\n  when identification_number is present\n  require not exists(NP where NP.customer_id != customer_id and NP.identification_number = identification_number and NP.identification_country = identification_country)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"123456782\", identification_country: \"NL\" }",
+    source: "rule omc0008 \"Identificatienummer dubbel\"\n  meaning \"Two natural persons with different customer numbers in one IKB have the same identification number and country of issue.\"\n  assumption \"omc0008 = two natural persons in the IKB share an identification number (duplicate person).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5\n  for NP\n  when identification_number is present\n  require not exists(NP where NP.customer_id != customer_id and NP.identification_number = identification_number and NP.identification_country = identification_country)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"123456782\", identification_country: \"NL\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
   {
@@ -4251,9 +4253,9 @@ export const trace = [
         locator: "bijlage 4 control 3.1",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 389, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 388, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0014 \"Mogelijk dubbele natuurlijke persoon\"\n  meaning \"Another natural person in the same IKB has the same last name and date of birth but a different customer number.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.1\n  for NP\n  when last_name is present and date_of_birth is present\n  require not exists(NP where NP.customer_id != customer_id and NP.last_name = last_name and NP.date_of_birth = date_of_birth)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"Jansen\", date_of_birth: 1972-03-04 }",
+    source: "rule omc0014 \"Mogelijk dubbele natuurlijke persoon\"\n  meaning \"Another natural person in the same IKB has the same last name and date of birth but a different customer number.\"\n  assumption \"omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: \\\"controle op duplicaten\\\").\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.1\n  for NP\n  when last_name is present and date_of_birth is present\n  require not exists(NP where NP.customer_id != customer_id and NP.last_name = last_name and NP.date_of_birth = date_of_birth)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"Jansen\", date_of_birth: 1972-03-04 }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
   {
@@ -4277,9 +4279,9 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 401, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 400, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0015 \"Adres van onbekende persoon\"\n  meaning \"An address belongs to a customer number that is neither a natural nor a non-natural person in the IKB.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk par 2.2\n  for AD\n  require exists(NP where NP.customer_id = customer_id)\n      or exists(NNP where NNP.customer_id = customer_id)\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"C1\" }",
+    source: "rule omc0015 \"Adres van onbekende persoon\"\n  meaning \"An address belongs to a customer number that is neither a natural nor a non-natural person in the IKB.\"\n  assumption \"omc0015 = an address belongs to a customer that is not a person of the IKB.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk par 2.2\n  for AD\n  require exists(NP where NP.customer_id = customer_id)\n      or exists(NNP where NNP.customer_id = customer_id)\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
   {
@@ -4310,9 +4312,9 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 415, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 412, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule smc0001 \"Identificerende gegevens natuurlijk persoon onvolledig\"\n  meaning \"A natural person has neither both initials and first names, nor an identification number with initials or first names.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br \"art 2.2e\",\n      br art 2.3\n  for NP\n  require (initials is present and first_names is present)\n      or (identification_number is present and (initials is present or first_names is present))\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", first_names: \"Jan\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", identification_number: \"111222333\", identification_country: \"NL\" }",
+    source: "rule smc0001 \"Identificerende gegevens natuurlijk persoon onvolledig\"\n  meaning \"A natural person has neither both initials and first names, nor an identification number with initials or first names.\"\n  assumption \"smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them (\\\"kan ... worden volstaan met ten minste de voorletters of de voornamen\\\").\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br \"art 2.2e\",\n      br art 2.3\n  for NP\n  require (initials is present and first_names is present)\n      or (identification_number is present and (initials is present or first_names is present))\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", first_names: \"Jan\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", identification_number: \"111222333\", identification_country: \"NL\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
   {
@@ -4337,9 +4339,9 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 430, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 426, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule smc0012 \"Identificatienummer en land van uitgifte inconsistent\"\n  meaning \"A natural person has an identification number without a country of issue, or a country of issue without a number.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.5, br \"art 2.2e\"\n  for NP\n  require (identification_number is present and identification_country is present)\n      or (identification_number is absent and identification_country is absent)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" }",
+    source: "rule smc0012 \"Identificatienummer en land van uitgifte inconsistent\"\n  meaning \"A natural person has an identification number without a country of issue, or a country of issue without a number.\"\n  assumption \"smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \\\"identificatienummer ... en land van uitgifte\\\").\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.5, br \"art 2.2e\"\n  for NP\n  require (identification_number is present and identification_country is present)\n      or (identification_number is absent and identification_country is absent)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
   {
@@ -4363,9 +4365,9 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 445, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 439, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule smc0014 \"Natuurlijk persoon overleden\"\n  meaning \"A natural person is recorded as deceased.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  require not (deceased = true)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }",
+    source: "rule smc0014 \"Natuurlijk persoon overleden\"\n  meaning \"A natural person is recorded as deceased.\"\n  assumption \"smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, \\\"de levensstatus\\\"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  require not (deceased = true)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }",
     categories: [
       { category: "identity", role: "D", attributes: [] },
       { category: "claim", role: "V", attributes: [] },
@@ -4397,9 +4399,9 @@ export const trace = [
         locator: "bijlage 4 control 3.7",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 457, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 450, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule dmc0003 \"Geboortedatum onwaarschijnlijk\"\n  meaning \"The date of birth of a natural person lies after the reporting reference date or more than 130 years before it.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7\n  for NP.date_of_birth\n  when value is present\n  require value <= rrd and value > rrd - 130 years\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2024-06-01 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1890-06-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-06-01 }",
+    source: "rule dmc0003 \"Geboortedatum onwaarschijnlijk\"\n  meaning \"The date of birth of a natural person lies after the reporting reference date or more than 130 years before it.\"\n  assumption \"dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7\n  for NP.date_of_birth\n  when value is present\n  require value <= rrd and value > rrd - 130 years\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2024-06-01 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1890-06-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-06-01 }",
     categories: [
       { category: "identity", role: "D", attributes: [] },
       { category: "claim", role: "V", attributes: [] },
@@ -4444,9 +4446,9 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 471, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 463, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule dmc0004 \"Ongeldige landcode\"\n  meaning \"A country attribute does not hold a valid ISO 3166-1 alpha-2 country code.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.8\n  for NNP.registered_country, AD.country, SA.country, UA.country, NP.identification_country,\n      NNP.identification_country, BA.country\n  when value is present\n  require valid_country(value)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"XX\" }\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"ZZ\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"BE\" }",
+    source: "rule dmc0004 \"Ongeldige landcode\"\n  meaning \"A country attribute does not hold a valid ISO 3166-1 alpha-2 country code.\"\n  assumption \"dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.8\n  for NNP.registered_country, AD.country, SA.country, UA.country, NP.identification_country,\n      NNP.identification_country, BA.country\n  when value is present\n  require valid_country(value)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"XX\" }\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"ZZ\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"BE\" }",
     categories: [
       { category: "identity", role: "D", attributes: ["NNP.registered_country"] },
       { category: "notification", role: undefined, attributes: ["AD.country"] },
@@ -4473,9 +4475,9 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 488, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 479, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule tmc0003 \"Overlijdensdatum onmogelijk\"\n  meaning \"The date of death of a natural person lies after the reporting reference date or before the date of birth.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  when date_of_death is present\n  require date_of_death <= rrd and (date_of_birth is absent or date_of_death >= date_of_birth)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 1949-12-31 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2024-02-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 2023-12-01 }",
+    source: "rule tmc0003 \"Overlijdensdatum onmogelijk\"\n  meaning \"The date of death of a natural person lies after the reporting reference date or before the date of birth.\"\n  assumption \"tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  when date_of_death is present\n  require date_of_death <= rrd and (date_of_birth is absent or date_of_death >= date_of_birth)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 1949-12-31 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2024-02-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 2023-12-01 }",
     categories: [
       { category: "identity", role: "D", attributes: [] },
       { category: "claim", role: "V", attributes: [] },
@@ -4503,9 +4505,9 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 504, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 494, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0011 \"In aanmerking komen deposito en depositohouder tegenstrijdig\"\n  meaning \"A deposit is marked eligible while the depositor of its IKB is marked NIET IN AANMERKING.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when eligible = true\n  require not exists(NP where NP.customer_id = ikb_id and NP.eligibility_indicator_code = \"NIET IN AANMERKING\")\n      and not exists(NNP where NNP.customer_id = ikb_id and NNP.eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NNP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NNP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
+    source: "rule omc0011 \"In aanmerking komen deposito en depositohouder tegenstrijdig\"\n  meaning \"A deposit is marked eligible while the depositor of its IKB is marked NIET IN AANMERKING.\"\n  assumption \"omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: \\\"In aanmerking komende deposito's en depositohouders\\\").\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when eligible = true\n  require not exists(NP where NP.customer_id = ikb_id and NP.eligibility_indicator_code = \"NIET IN AANMERKING\")\n      and not exists(NNP where NNP.customer_id = ikb_id and NNP.eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NNP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NNP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
   {
@@ -4530,9 +4532,9 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 517, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 506, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule etc0004 \"Natuurlijk persoon niet in aanmerking\"\n  meaning \"A natural person who is the depositor is marked NIET IN AANMERKING for DGS.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for NP\n  when customer_id = ikb_id\n  require not (eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
+    source: "rule etc0004 \"Natuurlijk persoon niet in aanmerking\"\n  meaning \"A natural person who is the depositor is marked NIET IN AANMERKING for DGS.\"\n  assumption \"etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for NP\n  when customer_id = ikb_id\n  require not (eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
   {
@@ -4557,9 +4559,9 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 531, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 520, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule etc0001 \"Aantal depositohouders ongeldig\"\n  meaning \"The count of depositors of a deposit is less than 1.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.count_of_depositors\n  when value is present\n  require value >= 1\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 0 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2 }",
+    source: "rule etc0001 \"Aantal depositohouders ongeldig\"\n  meaning \"The count of depositors of a deposit is less than 1.\"\n  assumption \"etc0001 = the number of depositors of a deposit is less than one.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.count_of_depositors\n  when value is present\n  require value >= 1\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 0 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
@@ -4584,9 +4586,9 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 542, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 531, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule etc0002 \"Aandeel in deposito ongeldig\"\n  meaning \"The share percentage of the depositor in a deposit is not above 0 and at most 100.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.share_percentage\n  when value is present\n  require value > 0 and value <= 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 120.00 }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 0.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 70.00 }",
+    source: "rule etc0002 \"Aandeel in deposito ongeldig\"\n  meaning \"The share percentage of the depositor in a deposit is not above 0 and at most 100.\"\n  assumption \"etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.share_percentage\n  when value is present\n  require value > 0 and value <= 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 120.00 }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 0.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 70.00 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
@@ -4611,9 +4613,9 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 554, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 543, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule etc0003 \"Aandeel bij een depositohouder niet 100%\"\n  meaning \"A deposit with a single depositor states a share percentage other than 100.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when count_of_depositors = 1 and share_percentage is present\n  require share_percentage = 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 50.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 100.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 50.00 }",
+    source: "rule etc0003 \"Aandeel bij een depositohouder niet 100%\"\n  meaning \"A deposit with a single depositor states a share percentage other than 100.\"\n  assumption \"etc0003 = a deposit with one depositor states a share other than 100 %.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when count_of_depositors = 1 and share_percentage is present\n  require share_percentage = 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 50.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 100.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 50.00 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
@@ -4638,9 +4640,9 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 567, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 555, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule dmc0005 \"Ongeldige valutacode\"\n  meaning \"The currency of a deposit is not a code of three capital letters (ISO 4217).\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.currency\n  when value is present\n  require value matches \"^[A-Z]{3}$\"\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", currency: \"eur\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", currency: \"EUR\" }",
+    source: "rule dmc0005 \"Ongeldige valutacode\"\n  meaning \"The currency of a deposit is not a code of three capital letters (ISO 4217).\"\n  assumption \"dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table \\\"bevat niet alle validatieregels\\\", so 1.3.0 keeps the rule (outside the categories).\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.currency\n  when value is present\n  require value matches \"^[A-Z]{3}$\"\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", currency: \"eur\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", currency: \"EUR\" }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
@@ -4665,9 +4667,9 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 579, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 566, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule dmc0006 \"Ongeldig IBAN\"\n  meaning \"A bank account number in IBAN form does not pass the IBAN check.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.bank_account_number\n  when value matches \"^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$\"\n  require valid_iban(value)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"NL91ABNA0417164301\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"NL91ABNA0417164300\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"0417164300\" }",
+    source: "rule dmc0006 \"Ongeldig IBAN\"\n  meaning \"A bank account number in IBAN form does not pass the IBAN check.\"\n  assumption \"dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, \\\"zoals dat bij de depositohouder bekend is\\\").\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.bank_account_number\n  when value matches \"^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$\"\n  require valid_iban(value)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"NL91ABNA0417164301\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"NL91ABNA0417164300\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"0417164300\" }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
@@ -4692,9 +4694,9 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 593, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 580, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0005 \"Vertegenwoordiger zonder vertegenwoordiging\"\n  meaning \"A natural person who is not the depositor (a representative) is not the representative of any representation in the IKB.\"\n  severity signalling\n  applies to V\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id != ikb_id\n  require exists(RE where RE.representative_id = customer_id)\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"V1\" } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
+    source: "rule omc0005 \"Vertegenwoordiger zonder vertegenwoordiging\"\n  meaning \"A natural person who is not the depositor (a representative) is not the representative of any representation in the IKB.\"\n  assumption \"omc0005 = a representative is not linked to any representation in the IKB.\"\n  severity signalling\n  applies to V\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id != ikb_id\n  require exists(RE where RE.representative_id = customer_id)\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"V1\" } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: "V", attributes: [] }],
   },
   {
@@ -4719,9 +4721,9 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 605, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 592, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0006 \"Vertegenwoordiger niet aanwezig\"\n  meaning \"A representation refers to a representative who is not a natural person in the same IKB.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  require exists(NP where NP.customer_id = representative_id)\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
+    source: "rule omc0006 \"Vertegenwoordiger niet aanwezig\"\n  meaning \"A representation refers to a representative who is not a natural person in the same IKB.\"\n  assumption \"omc0006 = a representation's representative is not a natural person in the IKB.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  require exists(NP where NP.customer_id = representative_id)\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
   {
@@ -4746,9 +4748,9 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 615, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 602, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0007 \"Vertegenwoordiging op onbekend deposito\"\n  meaning \"A representation for a single deposit refers to a deposit that is not in the same IKB.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  when account_id is present\n  require exists(BA where BA.account_id = account_id)\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A9\" } with BA { ikb_id: \"C1\", account_id: \"A1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\" } with BA { ikb_id: \"C1\", account_id: \"A1\" }",
+    source: "rule omc0007 \"Vertegenwoordiging op onbekend deposito\"\n  meaning \"A representation for a single deposit refers to a deposit that is not in the same IKB.\"\n  assumption \"omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  when account_id is present\n  require exists(BA where BA.account_id = account_id)\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A9\" } with BA { ikb_id: \"C1\", account_id: \"A1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\" } with BA { ikb_id: \"C1\", account_id: \"A1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
   {
@@ -4773,9 +4775,9 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 627, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 613, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0012 \"Niet-natuurlijk persoon zonder vertegenwoordiger\"\n  meaning \"A non-natural person who is the depositor has no representation in the IKB.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NNP\n  when customer_id = ikb_id\n  require exists(RE where RE.represented_id = customer_id)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\" } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
+    source: "rule omc0012 \"Niet-natuurlijk persoon zonder vertegenwoordiger\"\n  meaning \"A non-natural person who is the depositor has no representation in the IKB.\"\n  assumption \"omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NNP\n  when customer_id = ikb_id\n  require exists(RE where RE.represented_id = customer_id)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\" } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
   {
@@ -4800,9 +4802,9 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 640, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 625, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule smc0011 \"Minderjarige zonder vertegenwoordiger\"\n  meaning \"A natural person who is the depositor is younger than 18 at the reporting reference date and has no representation.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id = ikb_id and date_of_birth > rrd - 18 years\n  require exists(RE where RE.represented_id = customer_id)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-05-01 }",
+    source: "rule smc0011 \"Minderjarige zonder vertegenwoordiger\"\n  meaning \"A natural person who is the depositor is younger than 18 at the reporting reference date and has no representation.\"\n  assumption \"smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id = ikb_id and date_of_birth > rrd - 18 years\n  require exists(RE where RE.represented_id = customer_id)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-05-01 }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
   {
@@ -4833,9 +4835,9 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 656, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 640, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule smc0006 \"Geen adres\"\n  meaning \"A natural or non-natural person has no address in the IKB.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, br \"art 2.2e\",\n      br \"art 2.2f\"\n  for NP.customer_id, NNP.customer_id\n  require exists(AD where AD.customer_id = value)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }",
+    source: "rule smc0006 \"Geen adres\"\n  meaning \"A natural or non-natural person has no address in the IKB.\"\n  assumption \"smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, br \"art 2.2e\",\n      br \"art 2.2f\"\n  for NP.customer_id, NNP.customer_id\n  require exists(AD where AD.customer_id = value)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }",
     categories: [{ category: "notification", role: "D", attributes: [] }],
   },
 ];
@@ -4855,7 +4857,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 674, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 659, column: 1 },
     results: [
       { code: "omc0001", role: undefined, attributes: [] },
       { code: "omc0002", role: undefined, attributes: [] },
@@ -4906,7 +4908,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 698, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 683, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
       { code: "etc0004", role: undefined, attributes: [] },
@@ -4927,7 +4929,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 707, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 692, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -4953,7 +4955,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 719, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 704, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
@@ -4985,7 +4987,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 735, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 720, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {

@@ -388,7 +388,7 @@ export const norms = [
         locator: "par 2.4",
       },
     ],
-    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 92, column: 1 },
+    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 91, column: 1 },
     periods: [
       {
         year: 2020,
@@ -467,7 +467,7 @@ export const norms = [
         locator: "par 2.3",
       },
     ],
-    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 112, column: 1 },
+    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 110, column: 1 },
     periods: [
       {
         year: undefined,
@@ -501,7 +501,7 @@ export const norms = [
         locator: "par 2.5",
       },
     ],
-    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 124, column: 1 },
+    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 123, column: 1 },
     periods: [
       {
         year: 2020,
@@ -583,7 +583,7 @@ export const norms = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 13" },
     ],
-    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 144, column: 1 },
+    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 140, column: 1 },
     periods: [
       {
         year: undefined,

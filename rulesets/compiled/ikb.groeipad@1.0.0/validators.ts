@@ -561,7 +561,7 @@ export const norms: readonly NormTrace[] = [
         locator: "par 2.4",
       },
     ],
-    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 92, column: 1 },
+    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 91, column: 1 },
     periods: [
       {
         year: 2020,
@@ -640,7 +640,7 @@ export const norms: readonly NormTrace[] = [
         locator: "par 2.3",
       },
     ],
-    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 112, column: 1 },
+    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 110, column: 1 },
     periods: [
       {
         year: undefined,
@@ -674,7 +674,7 @@ export const norms: readonly NormTrace[] = [
         locator: "par 2.5",
       },
     ],
-    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 124, column: 1 },
+    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 123, column: 1 },
     periods: [
       {
         year: 2020,
@@ -756,7 +756,7 @@ export const norms: readonly NormTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 13" },
     ],
-    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 144, column: 1 },
+    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 140, column: 1 },
     periods: [
       {
         year: undefined,
