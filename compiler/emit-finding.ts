@@ -10,7 +10,7 @@ import type {
   ResolvedRule,
 } from "../dsl/model.js";
 import { doc, isCode, join, key, lit, prop, ts, type Code } from "./code.js";
-import { fieldOf, type ModuleContext } from "./emit-context.js";
+import { fieldOf, internal, type ModuleContext } from "./emit-context.js";
 import { CTX, R, withNegation } from "./emit-expr.js";
 import {
   entityHelper,
@@ -167,6 +167,11 @@ export function messageCode(
   return parts.length === 0 ? lit("") : join(parts, " + ");
 }
 
+/** `$LAW_<code>`: the module-level frozen law of a rule, which each of its findings carries. */
+export function lawName(rule: ResolvedRule): Code {
+  return internal(`LAW_${rule.code}`);
+}
+
 /** The statement appending one finding. */
 export function pushFinding(
   rule: ResolvedRule,
@@ -176,5 +181,5 @@ export function pushFinding(
   message: Code,
 ): Code {
   const valueEntries = values.map((v) => ts`${key(v.name)}: ${v.code}`);
-  return ts`$push(out, ${rule.code}, ${ruleSeverity(rule)}, ${entity.name}, ${roleCode(entity)}, ${attribute === undefined ? ts`undefined` : lit(attribute.name)}, ${entityHelper("key", entity)}(${R}), { ${join(valueEntries, ", ")} }, ${message});`;
+  return ts`$push(out, ${lawName(rule)}, ${ruleSeverity(rule)}, ${entity.name}, ${roleCode(entity)}, ${attribute === undefined ? ts`undefined` : lit(attribute.name)}, ${entityHelper("key", entity)}(${R}), { ${join(valueEntries, ", ")} }, ${message});`;
 }

@@ -41,6 +41,7 @@ import type {
   ResolvedRuleset,
 } from "../dsl/model.js";
 import type { Classification, Finding } from "./contract.js";
+import { ruleLaw } from "./rule-law.js";
 import {
   fieldsRead,
   Model,
@@ -266,6 +267,7 @@ class RecordRun {
           this.record,
           attribute,
         ),
+        law: ruleLaw(rule),
       });
     }
   }
@@ -407,6 +409,7 @@ export function checkFiles(
         severity: decl.severity ?? "signalling",
         entity: entity.name,
         role: undefined,
+        law: ruleLaw(rule),
       } as const;
       const message = decl.message ?? decl.title;
       if (check === "present") {

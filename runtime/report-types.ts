@@ -12,7 +12,7 @@ import type {
 } from "../compiler/contract.js";
 
 /** Version of the report format (semantic; see docs/report.md). */
-export const REPORT_VERSION = "1.0.0";
+export const REPORT_VERSION = "1.1.0";
 
 /** A problem in the input itself (a file, a header, a row), not a rule finding. */
 export interface InputProblem {
@@ -51,6 +51,11 @@ export interface RuleReport {
   /** The rule as written in its `.regel` file; null for modules compiled without it. */
   source: string | null;
   articles: ArticleTrace[];
+  /**
+   * What the rule assumes where its sources are silent (its `assumption` clauses), in source order;
+   * empty when it rests on none. Since report version 1.1.0.
+   */
+  assumptions?: string[];
   /** Findings (one per record and attribute). */
   count: number;
   /** Distinct records with at least one finding. */

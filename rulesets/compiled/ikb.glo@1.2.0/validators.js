@@ -284,8 +284,26 @@ function $markInvalid(r, cells, index, names) {
     }
 }
 /** Append one finding (failure path only). */
-function $push(out, rule, severity, entity, role, attribute, key, values, message) {
-    out.push({ rule, severity, entity, role, attribute, key, values, message });
+function $push(out, law, severity, entity, role, attribute, key, values, message) {
+    out.push({ rule: law.code, severity, entity, role, attribute, key, values, message, law });
+}
+/** A rule's law, frozen all the way down: one per rule, shared by all of its findings. */
+function $law(code, title, articles, assumptions) {
+    for (const a of articles)
+        Object.freeze(a);
+    return Object.freeze({
+        code,
+        title,
+        articles: Object.freeze(articles),
+        assumptions: Object.freeze(assumptions),
+    });
+}
+/** The laws by rule code, in an object without a prototype (so no code can meet an inherited name). */
+function $lawTable(laws) {
+    const table = Object.create(null);
+    for (const law of laws)
+        table[law.code] = law;
+    return Object.freeze(table);
 }
 function $matches(re, v) {
     return v !== undefined && re.test(v);
@@ -820,6 +838,142 @@ const $FIELDS8 = ["ikb_id", "customer_id"];
 const $FIELDS9 = ["ikb_id", "representation_id"];
 const $FIELDS10 = ["ikb_id", "account_id"];
 const $FIELDS11 = ["ikb_id", "address_id", "customer_id"];
+const $article1 = {
+    source: "bk",
+    sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+    locator: "bijlage 4 control 5.3",
+};
+const $article2 = {
+    source: "bk",
+    sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+    locator: "par 2.2",
+};
+const $article3 = {
+    source: "bk",
+    sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+    locator: "bijlage 4 control 3.5",
+};
+const $article4 = {
+    source: "bk",
+    sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+    locator: "bijlage 4 control 3.6",
+};
+const $article5 = {
+    source: "bk",
+    sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+    locator: "bijlage 4 control 3.7",
+};
+const $article6 = {
+    source: "bk",
+    sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+    locator: "bijlage 4 control 3.8",
+};
+const $article7 = {
+    source: "bk",
+    sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+    locator: "bijlage 4 control 3.9",
+};
+const $article8 = {
+    source: "bk",
+    sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+    locator: "bijlage 3",
+};
+const $article9 = {
+    source: "br",
+    sourceTitle: "Beleidsregel Individueel Klantbeeld",
+    locator: "art 2.2e",
+};
+const $article10 = {
+    source: "br",
+    sourceTitle: "Beleidsregel Individueel Klantbeeld",
+    locator: "art 2.2f",
+};
+const $article11 = {
+    source: "br",
+    sourceTitle: "Beleidsregel Individueel Klantbeeld",
+    locator: "art 2.4",
+};
+const $article12 = {
+    source: "bk",
+    sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+    locator: "bijlage 4 control 3.1",
+};
+const $article13 = {
+    source: "br",
+    sourceTitle: "Beleidsregel Individueel Klantbeeld",
+    locator: "art 2.3",
+};
+const $article14 = {
+    source: "br",
+    sourceTitle: "Beleidsregel Individueel Klantbeeld",
+    locator: "art 6.1",
+};
+const $LAW_fil0001 = $law("fil0001", "Bestand ontbreekt", [$article1, $article2], []);
+const $LAW_fil0002 = $law("fil0002", "Kolom ontbreekt", [$article1, $article2], []);
+const $LAW_fil0003 = $law("fil0003", "Dubbele sleutel", [$article1, $article2], [
+    'the sources name no check on keys; that two records of one file may not share a key is our reading of control 5.3 ("zoals voorgeschreven in de geldende versie van de GLO").',
+]);
+const $LAW_fil0004 = $law("fil0004", "Verwijzing naar onbekend record", [$article1, $article2], [
+    'the sources name no check on references; that every reference must resolve is our reading of control 5.3 ("zoals voorgeschreven in de geldende versie van de GLO").',
+]);
+const $LAW_val0001 = $law("val0001", "Waarde past niet bij het type", [$article3, $article4, $article5, $article6, $article7], [
+    "the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).",
+]);
+const $LAW_dmc0000 = $law("dmc0000", "Verplicht attribuut ontbreekt", [$article8, $article3, $article4, $article5, $article6, $article9, $article10, $article11], [
+    'dmc0000 = "Verplicht attribuut ontbreekt" (mandatory attribute missing); the table lists it with attributes, and §2.2 says validation rules show "het ontbreken van essentiële (verplichte) gegevens".',
+]);
+const $LAW_omc0001 = $law("omc0001", "IKB zonder depositohouder", [$article8, $article2], [
+    'omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects ("de juiste logische verbanden binnen het IKB-bestand", bk §2.2).',
+]);
+const $LAW_omc0002 = $law("omc0002", "Persoon zowel NP als NNP", [$article8, $article2], ["omc0002 = one customer number is delivered both as natural and as non-natural person."]);
+const $LAW_omc0008 = $law("omc0008", "Identificatienummer dubbel", [$article8, $article12, $article3], ["omc0008 = two natural persons in the IKB share an identification number (duplicate person)."]);
+const $LAW_omc0014 = $law("omc0014", "Mogelijk dubbele natuurlijke persoon", [$article8, $article12], [
+    'omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: "controle op duplicaten").',
+]);
+const $LAW_omc0015 = $law("omc0015", "Adres van onbekende persoon", [$article8, $article2], ["omc0015 = an address belongs to a customer that is not a person of the IKB."]);
+const $LAW_smc0001 = $law("smc0001", "Identificerende gegevens natuurlijk persoon onvolledig", [$article8, $article3, $article5, $article9, $article13], [
+    'smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them ("kan ... worden volstaan met ten minste de voorletters of de voornamen").',
+]);
+const $LAW_smc0012 = $law("smc0012", "Identificatienummer en land van uitgifte inconsistent", [$article8, $article3, $article9], [
+    'smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: "identificatienummer ... en land van uitgifte").',
+]);
+const $LAW_smc0014 = $law("smc0014", "Natuurlijk persoon overleden", [$article8, $article3], [
+    'smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, "de levensstatus"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).',
+]);
+const $LAW_dmc0003 = $law("dmc0003", "Geboortedatum onwaarschijnlijk", [$article8, $article3, $article5], [
+    "dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).",
+]);
+const $LAW_dmc0004 = $law("dmc0004", "Ongeldige landcode", [$article8, $article3, $article4, $article6], [
+    "dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.",
+]);
+const $LAW_tmc0003 = $law("tmc0003", "Overlijdensdatum onmogelijk", [$article8, $article3], [
+    "tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.",
+]);
+const $LAW_omc0011 = $law("omc0011", "In aanmerking komen deposito en depositohouder tegenstrijdig", [$article8, $article7, $article14], [
+    'omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: "In aanmerking komende deposito\'s en depositohouders").',
+]);
+const $LAW_etc0004 = $law("etc0004", "Natuurlijk persoon niet in aanmerking", [$article8, $article7, $article14], [
+    "etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.",
+]);
+const $LAW_etc0001 = $law("etc0001", "Aantal depositohouders ongeldig", [$article8, $article6, $article11], ["etc0001 = the number of depositors of a deposit is less than one."]);
+const $LAW_etc0002 = $law("etc0002", "Aandeel in deposito ongeldig", [$article8, $article6, $article11], ["etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100."]);
+const $LAW_etc0003 = $law("etc0003", "Aandeel bij een depositohouder niet 100%", [$article8, $article6, $article11], ["etc0003 = a deposit with one depositor states a share other than 100 %."]);
+const $LAW_dmc0005 = $law("dmc0005", "Ongeldige valutacode", [$article8, $article6, $article11], [
+    'dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table "bevat niet alle validatieregels", so 1.3.0 keeps the rule (outside the categories).',
+]);
+const $LAW_dmc0006 = $law("dmc0006", "Ongeldig IBAN", [$article8, $article6, $article11], [
+    'dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, "zoals dat bij de depositohouder bekend is").',
+]);
+const $LAW_omc0005 = $law("omc0005", "Vertegenwoordiger zonder vertegenwoordiging", [$article8, $article5, $article13], ["omc0005 = a representative is not linked to any representation in the IKB."]);
+const $LAW_omc0006 = $law("omc0006", "Vertegenwoordiger niet aanwezig", [$article8, $article5, $article13], ["omc0006 = a representation's representative is not a natural person in the IKB."]);
+const $LAW_omc0007 = $law("omc0007", "Vertegenwoordiging op onbekend deposito", [$article8, $article5, $article13], ["omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB."]);
+const $LAW_omc0012 = $law("omc0012", "Niet-natuurlijk persoon zonder vertegenwoordiger", [$article8, $article5, $article13], [
+    "omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).",
+]);
+const $LAW_smc0011 = $law("smc0011", "Minderjarige zonder vertegenwoordiger", [$article8, $article5, $article13], ["smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation."]);
+const $LAW_smc0006 = $law("smc0006", "Geen adres", [$article8, $article3, $article4, $article9, $article10], [
+    "smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.",
+]);
 /**
  * The key of a NP record as `field=value;...`.
  */
@@ -1566,7 +1720,7 @@ function $rule_val0001_NP(r, ctx, out) {
             v = null;
         else
             continue;
-        $push(out, "val0001", "signalling", "NP", role, f, $key_NP(r), { [f]: v }, f + " heeft een ongeldige waarde");
+        $push(out, $LAW_val0001, "signalling", "NP", role, f, $key_NP(r), { [f]: v }, f + " heeft een ongeldige waarde");
     }
 }
 /**
@@ -1583,7 +1737,7 @@ function $rule_val0001_NNP(r, ctx, out) {
             v = null;
         else
             continue;
-        $push(out, "val0001", "signalling", "NNP", role, f, $key_NNP(r), { [f]: v }, f + " heeft een ongeldige waarde");
+        $push(out, $LAW_val0001, "signalling", "NNP", role, f, $key_NNP(r), { [f]: v }, f + " heeft een ongeldige waarde");
     }
 }
 /**
@@ -1599,7 +1753,7 @@ function $rule_val0001_RE(r, ctx, out) {
             v = null;
         else
             continue;
-        $push(out, "val0001", "signalling", "RE", undefined, f, $key_RE(r), { [f]: v }, f + " heeft een ongeldige waarde");
+        $push(out, $LAW_val0001, "signalling", "RE", undefined, f, $key_RE(r), { [f]: v }, f + " heeft een ongeldige waarde");
     }
 }
 /**
@@ -1615,7 +1769,7 @@ function $rule_val0001_BA(r, ctx, out) {
             v = null;
         else
             continue;
-        $push(out, "val0001", "signalling", "BA", undefined, f, $key_BA(r), { [f]: v }, f + " heeft een ongeldige waarde");
+        $push(out, $LAW_val0001, "signalling", "BA", undefined, f, $key_BA(r), { [f]: v }, f + " heeft een ongeldige waarde");
     }
 }
 /**
@@ -1632,7 +1786,7 @@ function $rule_val0001_AD(r, ctx, out) {
             v = null;
         else
             continue;
-        $push(out, "val0001", "signalling", "AD", role, f, $key_AD(r), { [f]: v }, f + " heeft een ongeldige waarde");
+        $push(out, $LAW_val0001, "signalling", "AD", role, f, $key_AD(r), { [f]: v }, f + " heeft een ongeldige waarde");
     }
 }
 /**
@@ -1649,7 +1803,7 @@ function $rule_val0001_SA(r, ctx, out) {
             v = null;
         else
             continue;
-        $push(out, "val0001", "signalling", "SA", role, f, $key_SA(r), { [f]: v }, f + " heeft een ongeldige waarde");
+        $push(out, $LAW_val0001, "signalling", "SA", role, f, $key_SA(r), { [f]: v }, f + " heeft een ongeldige waarde");
     }
 }
 /**
@@ -1666,7 +1820,7 @@ function $rule_val0001_UA(r, ctx, out) {
             v = null;
         else
             continue;
-        $push(out, "val0001", "signalling", "UA", role, f, $key_UA(r), { [f]: v }, f + " heeft een ongeldige waarde");
+        $push(out, $LAW_val0001, "signalling", "UA", role, f, $key_UA(r), { [f]: v }, f + " heeft een ongeldige waarde");
     }
 }
 /**
@@ -1714,7 +1868,7 @@ export function dmc0000(entity, record, ctx, out = []) {
 function $rule_dmc0000_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
     if (r.date_of_birth === undefined) {
-        $push(out, "dmc0000", "signalling", "NP", role, "date_of_birth", $key_NP(r), { date_of_birth: $text(r, "date_of_birth", $renderDate(r.date_of_birth)) }, "date_of_birth ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "NP", role, "date_of_birth", $key_NP(r), { date_of_birth: $text(r, "date_of_birth", $renderDate(r.date_of_birth)) }, "date_of_birth ontbreekt");
     }
 }
 /**
@@ -1723,13 +1877,13 @@ function $rule_dmc0000_NP(r, ctx, out) {
 function $rule_dmc0000_NNP(r, ctx, out) {
     const role = $role_NNP(r, ctx);
     if (r.registered_country === undefined) {
-        $push(out, "dmc0000", "signalling", "NNP", role, "registered_country", $key_NNP(r), { registered_country: $text(r, "registered_country", $renderText(r.registered_country)) }, "registered_country ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "NNP", role, "registered_country", $key_NNP(r), { registered_country: $text(r, "registered_country", $renderText(r.registered_country)) }, "registered_country ontbreekt");
     }
     if (r.registered_name === undefined) {
-        $push(out, "dmc0000", "signalling", "NNP", role, "registered_name", $key_NNP(r), { registered_name: $text(r, "registered_name", $renderText(r.registered_name)) }, "registered_name ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "NNP", role, "registered_name", $key_NNP(r), { registered_name: $text(r, "registered_name", $renderText(r.registered_name)) }, "registered_name ontbreekt");
     }
     if (r.registered_place === undefined) {
-        $push(out, "dmc0000", "signalling", "NNP", role, "registered_place", $key_NNP(r), { registered_place: $text(r, "registered_place", $renderText(r.registered_place)) }, "registered_place ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "NNP", role, "registered_place", $key_NNP(r), { registered_place: $text(r, "registered_place", $renderText(r.registered_place)) }, "registered_place ontbreekt");
     }
 }
 /**
@@ -1737,13 +1891,13 @@ function $rule_dmc0000_NNP(r, ctx, out) {
  */
 function $rule_dmc0000_BA(r, ctx, out) {
     if (r.ascription === undefined) {
-        $push(out, "dmc0000", "signalling", "BA", undefined, "ascription", $key_BA(r), { ascription: $text(r, "ascription", $renderText(r.ascription)) }, "ascription ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "BA", undefined, "ascription", $key_BA(r), { ascription: $text(r, "ascription", $renderText(r.ascription)) }, "ascription ontbreekt");
     }
     if (r.balance === undefined) {
-        $push(out, "dmc0000", "signalling", "BA", undefined, "balance", $key_BA(r), { balance: $text(r, "balance", $renderDecimal(r.balance, 2)) }, "balance ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "BA", undefined, "balance", $key_BA(r), { balance: $text(r, "balance", $renderDecimal(r.balance, 2)) }, "balance ontbreekt");
     }
     if (r.bank_account_number === undefined) {
-        $push(out, "dmc0000", "signalling", "BA", undefined, "bank_account_number", $key_BA(r), { bank_account_number: $text(r, "bank_account_number", $renderText(r.bank_account_number)) }, "bank_account_number ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "BA", undefined, "bank_account_number", $key_BA(r), { bank_account_number: $text(r, "bank_account_number", $renderText(r.bank_account_number)) }, "bank_account_number ontbreekt");
     }
 }
 /**
@@ -1752,10 +1906,10 @@ function $rule_dmc0000_BA(r, ctx, out) {
 function $rule_dmc0000_UA(r, ctx, out) {
     const role = $role_UA(r, ctx);
     if (r.address_line_1 === undefined) {
-        $push(out, "dmc0000", "signalling", "UA", role, "address_line_1", $key_UA(r), { address_line_1: $text(r, "address_line_1", $renderText(r.address_line_1)) }, "address_line_1 ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "UA", role, "address_line_1", $key_UA(r), { address_line_1: $text(r, "address_line_1", $renderText(r.address_line_1)) }, "address_line_1 ontbreekt");
     }
     if (r.country === undefined) {
-        $push(out, "dmc0000", "signalling", "UA", role, "country", $key_UA(r), { country: $text(r, "country", $renderText(r.country)) }, "country ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "UA", role, "country", $key_UA(r), { country: $text(r, "country", $renderText(r.country)) }, "country ontbreekt");
     }
 }
 /**
@@ -1764,19 +1918,19 @@ function $rule_dmc0000_UA(r, ctx, out) {
 function $rule_dmc0000_SA(r, ctx, out) {
     const role = $role_SA(r, ctx);
     if (r.postal_code === undefined) {
-        $push(out, "dmc0000", "signalling", "SA", role, "postal_code", $key_SA(r), { postal_code: $text(r, "postal_code", $renderText(r.postal_code)) }, "postal_code ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "SA", role, "postal_code", $key_SA(r), { postal_code: $text(r, "postal_code", $renderText(r.postal_code)) }, "postal_code ontbreekt");
     }
     if (r.place === undefined) {
-        $push(out, "dmc0000", "signalling", "SA", role, "place", $key_SA(r), { place: $text(r, "place", $renderText(r.place)) }, "place ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "SA", role, "place", $key_SA(r), { place: $text(r, "place", $renderText(r.place)) }, "place ontbreekt");
     }
     if (r.street === undefined) {
-        $push(out, "dmc0000", "signalling", "SA", role, "street", $key_SA(r), { street: $text(r, "street", $renderText(r.street)) }, "street ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "SA", role, "street", $key_SA(r), { street: $text(r, "street", $renderText(r.street)) }, "street ontbreekt");
     }
     if (r.house_number === undefined) {
-        $push(out, "dmc0000", "signalling", "SA", role, "house_number", $key_SA(r), { house_number: $text(r, "house_number", $renderText(r.house_number)) }, "house_number ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "SA", role, "house_number", $key_SA(r), { house_number: $text(r, "house_number", $renderText(r.house_number)) }, "house_number ontbreekt");
     }
     if (r.country === undefined) {
-        $push(out, "dmc0000", "signalling", "SA", role, "country", $key_SA(r), { country: $text(r, "country", $renderText(r.country)) }, "country ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "SA", role, "country", $key_SA(r), { country: $text(r, "country", $renderText(r.country)) }, "country ontbreekt");
     }
 }
 /**
@@ -1808,7 +1962,7 @@ export function omc0001(entity, record, ctx, out = []) {
  */
 function $rule_omc0001_BA(r, ctx, out) {
     if (!($agg1(r, ctx) || $agg2(r, ctx))) {
-        $push(out, "omc0001", "signalling", "BA", undefined, undefined, $key_BA(r), { ikb_id: $text(r, "ikb_id", $renderText(r.ikb_id)) }, "IKB zonder depositohouder");
+        $push(out, $LAW_omc0001, "signalling", "BA", undefined, undefined, $key_BA(r), { ikb_id: $text(r, "ikb_id", $renderText(r.ikb_id)) }, "IKB zonder depositohouder");
     }
 }
 /**
@@ -1841,7 +1995,7 @@ export function omc0002(entity, record, ctx, out = []) {
 function $rule_omc0002_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
     if (!!$agg3(r, ctx)) {
-        $push(out, "omc0002", "signalling", "NP", role, undefined, $key_NP(r), { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) }, "Persoon zowel NP als NNP");
+        $push(out, $LAW_omc0002, "signalling", "NP", role, undefined, $key_NP(r), { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) }, "Persoon zowel NP als NNP");
     }
 }
 /**
@@ -1874,7 +2028,7 @@ export function omc0008(entity, record, ctx, out = []) {
 function $rule_omc0008_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
     if (r.identification_number !== undefined && !!$agg4(r, ctx)) {
-        $push(out, "omc0008", "signalling", "NP", role, undefined, $key_NP(r), {
+        $push(out, $LAW_omc0008, "signalling", "NP", role, undefined, $key_NP(r), {
             identification_number: $text(r, "identification_number", $renderText(r.identification_number)),
             customer_id: $text(r, "customer_id", $renderText(r.customer_id)),
             identification_country: $text(r, "identification_country", $renderText(r.identification_country)),
@@ -1911,7 +2065,7 @@ export function omc0014(entity, record, ctx, out = []) {
 function $rule_omc0014_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
     if (r.last_name !== undefined && r.date_of_birth !== undefined && !!$agg5(r, ctx)) {
-        $push(out, "omc0014", "signalling", "NP", role, undefined, $key_NP(r), {
+        $push(out, $LAW_omc0014, "signalling", "NP", role, undefined, $key_NP(r), {
             last_name: $text(r, "last_name", $renderText(r.last_name)),
             date_of_birth: $text(r, "date_of_birth", $renderDate(r.date_of_birth)),
             customer_id: $text(r, "customer_id", $renderText(r.customer_id)),
@@ -1948,7 +2102,7 @@ export function omc0015(entity, record, ctx, out = []) {
 function $rule_omc0015_AD(r, ctx, out) {
     const role = $role_AD(r, ctx);
     if (!($agg6(r, ctx) || $agg7(r, ctx))) {
-        $push(out, "omc0015", "signalling", "AD", role, undefined, $key_AD(r), { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) }, "Adres van onbekende persoon");
+        $push(out, $LAW_omc0015, "signalling", "AD", role, undefined, $key_AD(r), { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) }, "Adres van onbekende persoon");
     }
 }
 /**
@@ -1983,7 +2137,7 @@ function $rule_smc0001_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
     if (!((r.initials !== undefined && r.first_names !== undefined) ||
         (r.identification_number !== undefined && (r.initials !== undefined || r.first_names !== undefined)))) {
-        $push(out, "smc0001", "signalling", "NP", role, undefined, $key_NP(r), {
+        $push(out, $LAW_smc0001, "signalling", "NP", role, undefined, $key_NP(r), {
             initials: $text(r, "initials", $renderText(r.initials)),
             first_names: $text(r, "first_names", $renderText(r.first_names)),
             identification_number: $text(r, "identification_number", $renderText(r.identification_number)),
@@ -2023,7 +2177,7 @@ function $rule_smc0012_NP(r, ctx, out) {
     if (role === "D") {
         if (!((r.identification_number !== undefined && r.identification_country !== undefined) ||
             (r.identification_number === undefined && r.identification_country === undefined))) {
-            $push(out, "smc0012", "signalling", "NP", role, undefined, $key_NP(r), {
+            $push(out, $LAW_smc0012, "signalling", "NP", role, undefined, $key_NP(r), {
                 identification_number: $text(r, "identification_number", $renderText(r.identification_number)),
                 identification_country: $text(r, "identification_country", $renderText(r.identification_country)),
             }, "Identificatienummer en land van uitgifte inconsistent");
@@ -2060,7 +2214,7 @@ export function smc0014(entity, record, ctx, out = []) {
 function $rule_smc0014_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
     if (!!$eq(r.deceased, true)) {
-        $push(out, "smc0014", "signalling", "NP", role, undefined, $key_NP(r), { deceased: $text(r, "deceased", $renderText(r.deceased)) }, "Natuurlijk persoon overleden");
+        $push(out, $LAW_smc0014, "signalling", "NP", role, undefined, $key_NP(r), { deceased: $text(r, "deceased", $renderText(r.deceased)) }, "Natuurlijk persoon overleden");
     }
 }
 /**
@@ -2096,7 +2250,7 @@ function $rule_dmc0003_NP(r, ctx, out) {
         !(r.date_of_birth !== undefined &&
             r.date_of_birth <= ctx.rrd &&
             $gt(r.date_of_birth, $addMonths(ctx.rrd, -1560)))) {
-        $push(out, "dmc0003", "signalling", "NP", role, "date_of_birth", $key_NP(r), { date_of_birth: $text(r, "date_of_birth", $renderDate(r.date_of_birth)) }, "Geboortedatum onwaarschijnlijk");
+        $push(out, $LAW_dmc0003, "signalling", "NP", role, "date_of_birth", $key_NP(r), { date_of_birth: $text(r, "date_of_birth", $renderDate(r.date_of_birth)) }, "Geboortedatum onwaarschijnlijk");
     }
 }
 /**
@@ -2144,10 +2298,10 @@ export function dmc0004(entity, record, ctx, out = []) {
 function $rule_dmc0004_NNP(r, ctx, out) {
     const role = $role_NNP(r, ctx);
     if (r.registered_country !== undefined && !$validCountry(r.registered_country)) {
-        $push(out, "dmc0004", "signalling", "NNP", role, "registered_country", $key_NNP(r), { registered_country: $text(r, "registered_country", $renderText(r.registered_country)) }, "Ongeldige landcode");
+        $push(out, $LAW_dmc0004, "signalling", "NNP", role, "registered_country", $key_NNP(r), { registered_country: $text(r, "registered_country", $renderText(r.registered_country)) }, "Ongeldige landcode");
     }
     if (r.identification_country !== undefined && !$validCountry(r.identification_country)) {
-        $push(out, "dmc0004", "signalling", "NNP", role, "identification_country", $key_NNP(r), { identification_country: $text(r, "identification_country", $renderText(r.identification_country)) }, "Ongeldige landcode");
+        $push(out, $LAW_dmc0004, "signalling", "NNP", role, "identification_country", $key_NNP(r), { identification_country: $text(r, "identification_country", $renderText(r.identification_country)) }, "Ongeldige landcode");
     }
 }
 /**
@@ -2156,7 +2310,7 @@ function $rule_dmc0004_NNP(r, ctx, out) {
 function $rule_dmc0004_AD(r, ctx, out) {
     const role = $role_AD(r, ctx);
     if (r.country !== undefined && !$validCountry(r.country)) {
-        $push(out, "dmc0004", "signalling", "AD", role, "country", $key_AD(r), { country: $text(r, "country", $renderText(r.country)) }, "Ongeldige landcode");
+        $push(out, $LAW_dmc0004, "signalling", "AD", role, "country", $key_AD(r), { country: $text(r, "country", $renderText(r.country)) }, "Ongeldige landcode");
     }
 }
 /**
@@ -2165,7 +2319,7 @@ function $rule_dmc0004_AD(r, ctx, out) {
 function $rule_dmc0004_SA(r, ctx, out) {
     const role = $role_SA(r, ctx);
     if (r.country !== undefined && !$validCountry(r.country)) {
-        $push(out, "dmc0004", "signalling", "SA", role, "country", $key_SA(r), { country: $text(r, "country", $renderText(r.country)) }, "Ongeldige landcode");
+        $push(out, $LAW_dmc0004, "signalling", "SA", role, "country", $key_SA(r), { country: $text(r, "country", $renderText(r.country)) }, "Ongeldige landcode");
     }
 }
 /**
@@ -2174,7 +2328,7 @@ function $rule_dmc0004_SA(r, ctx, out) {
 function $rule_dmc0004_UA(r, ctx, out) {
     const role = $role_UA(r, ctx);
     if (r.country !== undefined && !$validCountry(r.country)) {
-        $push(out, "dmc0004", "signalling", "UA", role, "country", $key_UA(r), { country: $text(r, "country", $renderText(r.country)) }, "Ongeldige landcode");
+        $push(out, $LAW_dmc0004, "signalling", "UA", role, "country", $key_UA(r), { country: $text(r, "country", $renderText(r.country)) }, "Ongeldige landcode");
     }
 }
 /**
@@ -2183,7 +2337,7 @@ function $rule_dmc0004_UA(r, ctx, out) {
 function $rule_dmc0004_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
     if (r.identification_country !== undefined && !$validCountry(r.identification_country)) {
-        $push(out, "dmc0004", "signalling", "NP", role, "identification_country", $key_NP(r), { identification_country: $text(r, "identification_country", $renderText(r.identification_country)) }, "Ongeldige landcode");
+        $push(out, $LAW_dmc0004, "signalling", "NP", role, "identification_country", $key_NP(r), { identification_country: $text(r, "identification_country", $renderText(r.identification_country)) }, "Ongeldige landcode");
     }
 }
 /**
@@ -2191,7 +2345,7 @@ function $rule_dmc0004_NP(r, ctx, out) {
  */
 function $rule_dmc0004_BA(r, ctx, out) {
     if (r.country !== undefined && !$validCountry(r.country)) {
-        $push(out, "dmc0004", "signalling", "BA", undefined, "country", $key_BA(r), { country: $text(r, "country", $renderText(r.country)) }, "Ongeldige landcode");
+        $push(out, $LAW_dmc0004, "signalling", "BA", undefined, "country", $key_BA(r), { country: $text(r, "country", $renderText(r.country)) }, "Ongeldige landcode");
     }
 }
 /**
@@ -2230,7 +2384,7 @@ function $rule_tmc0003_NP(r, ctx, out) {
                 (r.date_of_death !== undefined &&
                     r.date_of_birth !== undefined &&
                     r.date_of_death >= r.date_of_birth)))) {
-        $push(out, "tmc0003", "signalling", "NP", role, undefined, $key_NP(r), {
+        $push(out, $LAW_tmc0003, "signalling", "NP", role, undefined, $key_NP(r), {
             date_of_death: $text(r, "date_of_death", $renderDate(r.date_of_death)),
             date_of_birth: $text(r, "date_of_birth", $renderDate(r.date_of_birth)),
         }, "Overlijdensdatum onmogelijk");
@@ -2266,7 +2420,7 @@ export function omc0011(entity, record, ctx, out = []) {
  */
 function $rule_omc0011_BA(r, ctx, out) {
     if ($eq(r.eligible, true) && !(!$agg8(r, ctx) && !$agg9(r, ctx))) {
-        $push(out, "omc0011", "signalling", "BA", undefined, undefined, $key_BA(r), {
+        $push(out, $LAW_omc0011, "signalling", "BA", undefined, undefined, $key_BA(r), {
             eligible: $text(r, "eligible", $renderText(r.eligible)),
             ikb_id: $text(r, "ikb_id", $renderText(r.ikb_id)),
         }, "In aanmerking komen deposito en depositohouder tegenstrijdig");
@@ -2307,7 +2461,7 @@ function $rule_etc0004_NP(r, ctx, out) {
             r.ikb_id !== undefined &&
             r.customer_id === r.ikb_id &&
             !!(r.eligibility_indicator_code === "NIET IN AANMERKING")) {
-            $push(out, "etc0004", "signalling", "NP", role, undefined, $key_NP(r), {
+            $push(out, $LAW_etc0004, "signalling", "NP", role, undefined, $key_NP(r), {
                 customer_id: $text(r, "customer_id", $renderText(r.customer_id)),
                 ikb_id: $text(r, "ikb_id", $renderText(r.ikb_id)),
                 eligibility_indicator_code: $text(r, "eligibility_indicator_code", $renderText(r.eligibility_indicator_code)),
@@ -2346,7 +2500,7 @@ export function etc0001(entity, record, ctx, out = []) {
 function $rule_etc0001_BA(r, ctx, out) {
     if (r.count_of_depositors !== undefined &&
         !(r.count_of_depositors !== undefined && r.count_of_depositors >= 1)) {
-        $push(out, "etc0001", "signalling", "BA", undefined, "count_of_depositors", $key_BA(r), { count_of_depositors: $text(r, "count_of_depositors", $renderText(r.count_of_depositors)) }, "Aantal depositohouders ongeldig");
+        $push(out, $LAW_etc0001, "signalling", "BA", undefined, "count_of_depositors", $key_BA(r), { count_of_depositors: $text(r, "count_of_depositors", $renderText(r.count_of_depositors)) }, "Aantal depositohouders ongeldig");
     }
 }
 /**
@@ -2383,7 +2537,7 @@ function $rule_etc0002_BA(r, ctx, out) {
             r.share_percentage > 0n &&
             r.share_percentage !== undefined &&
             r.share_percentage <= 10000n)) {
-        $push(out, "etc0002", "signalling", "BA", undefined, "share_percentage", $key_BA(r), { share_percentage: $text(r, "share_percentage", $renderDecimal(r.share_percentage, 2)) }, "Aandeel in deposito ongeldig");
+        $push(out, $LAW_etc0002, "signalling", "BA", undefined, "share_percentage", $key_BA(r), { share_percentage: $text(r, "share_percentage", $renderDecimal(r.share_percentage, 2)) }, "Aandeel in deposito ongeldig");
     }
 }
 /**
@@ -2416,7 +2570,7 @@ export function etc0003(entity, record, ctx, out = []) {
  */
 function $rule_etc0003_BA(r, ctx, out) {
     if (r.count_of_depositors === 1 && r.share_percentage !== undefined && !(r.share_percentage === 10000n)) {
-        $push(out, "etc0003", "signalling", "BA", undefined, undefined, $key_BA(r), {
+        $push(out, $LAW_etc0003, "signalling", "BA", undefined, undefined, $key_BA(r), {
             count_of_depositors: $text(r, "count_of_depositors", $renderText(r.count_of_depositors)),
             share_percentage: $text(r, "share_percentage", $renderDecimal(r.share_percentage, 2)),
         }, "Aandeel bij een depositohouder niet 100%");
@@ -2452,7 +2606,7 @@ export function dmc0005(entity, record, ctx, out = []) {
  */
 function $rule_dmc0005_BA(r, ctx, out) {
     if (r.currency !== undefined && !$matches($RE1, r.currency)) {
-        $push(out, "dmc0005", "signalling", "BA", undefined, "currency", $key_BA(r), { currency: $text(r, "currency", $renderText(r.currency)) }, "Ongeldige valutacode");
+        $push(out, $LAW_dmc0005, "signalling", "BA", undefined, "currency", $key_BA(r), { currency: $text(r, "currency", $renderText(r.currency)) }, "Ongeldige valutacode");
     }
 }
 /**
@@ -2485,7 +2639,7 @@ export function dmc0006(entity, record, ctx, out = []) {
  */
 function $rule_dmc0006_BA(r, ctx, out) {
     if ($matches($RE2, r.bank_account_number) && !$validIban(r.bank_account_number)) {
-        $push(out, "dmc0006", "signalling", "BA", undefined, "bank_account_number", $key_BA(r), { bank_account_number: $text(r, "bank_account_number", $renderText(r.bank_account_number)) }, "Ongeldig IBAN");
+        $push(out, $LAW_dmc0006, "signalling", "BA", undefined, "bank_account_number", $key_BA(r), { bank_account_number: $text(r, "bank_account_number", $renderText(r.bank_account_number)) }, "Ongeldig IBAN");
     }
 }
 /**
@@ -2523,7 +2677,7 @@ function $rule_omc0005_NP(r, ctx, out) {
             r.ikb_id !== undefined &&
             r.customer_id !== r.ikb_id &&
             !$agg10(r, ctx)) {
-            $push(out, "omc0005", "signalling", "NP", role, undefined, $key_NP(r), {
+            $push(out, $LAW_omc0005, "signalling", "NP", role, undefined, $key_NP(r), {
                 customer_id: $text(r, "customer_id", $renderText(r.customer_id)),
                 ikb_id: $text(r, "ikb_id", $renderText(r.ikb_id)),
             }, "Vertegenwoordiger zonder vertegenwoordiging");
@@ -2560,7 +2714,7 @@ export function omc0006(entity, record, ctx, out = []) {
  */
 function $rule_omc0006_RE(r, ctx, out) {
     if (!$agg11(r, ctx)) {
-        $push(out, "omc0006", "signalling", "RE", undefined, undefined, $key_RE(r), { representative_id: $text(r, "representative_id", $renderText(r.representative_id)) }, "Vertegenwoordiger niet aanwezig");
+        $push(out, $LAW_omc0006, "signalling", "RE", undefined, undefined, $key_RE(r), { representative_id: $text(r, "representative_id", $renderText(r.representative_id)) }, "Vertegenwoordiger niet aanwezig");
     }
 }
 /**
@@ -2593,7 +2747,7 @@ export function omc0007(entity, record, ctx, out = []) {
  */
 function $rule_omc0007_RE(r, ctx, out) {
     if (r.account_id !== undefined && !$agg12(r, ctx)) {
-        $push(out, "omc0007", "signalling", "RE", undefined, undefined, $key_RE(r), { account_id: $text(r, "account_id", $renderText(r.account_id)) }, "Vertegenwoordiging op onbekend deposito");
+        $push(out, $LAW_omc0007, "signalling", "RE", undefined, undefined, $key_RE(r), { account_id: $text(r, "account_id", $renderText(r.account_id)) }, "Vertegenwoordiging op onbekend deposito");
     }
 }
 /**
@@ -2631,7 +2785,7 @@ function $rule_omc0012_NNP(r, ctx, out) {
             r.ikb_id !== undefined &&
             r.customer_id === r.ikb_id &&
             !$agg13(r, ctx)) {
-            $push(out, "omc0012", "signalling", "NNP", role, undefined, $key_NNP(r), {
+            $push(out, $LAW_omc0012, "signalling", "NNP", role, undefined, $key_NNP(r), {
                 customer_id: $text(r, "customer_id", $renderText(r.customer_id)),
                 ikb_id: $text(r, "ikb_id", $renderText(r.ikb_id)),
             }, "Niet-natuurlijk persoon zonder vertegenwoordiger");
@@ -2674,7 +2828,7 @@ function $rule_smc0011_NP(r, ctx, out) {
             r.customer_id === r.ikb_id &&
             $gt(r.date_of_birth, $addMonths(ctx.rrd, -216)) &&
             !$agg14(r, ctx)) {
-            $push(out, "smc0011", "signalling", "NP", role, undefined, $key_NP(r), {
+            $push(out, $LAW_smc0011, "signalling", "NP", role, undefined, $key_NP(r), {
                 customer_id: $text(r, "customer_id", $renderText(r.customer_id)),
                 ikb_id: $text(r, "ikb_id", $renderText(r.ikb_id)),
                 date_of_birth: $text(r, "date_of_birth", $renderDate(r.date_of_birth)),
@@ -2717,7 +2871,7 @@ function $rule_smc0006_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
     if (role === "D") {
         if (!$agg15(r, ctx)) {
-            $push(out, "smc0006", "signalling", "NP", role, "customer_id", $key_NP(r), { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) }, "Geen adres");
+            $push(out, $LAW_smc0006, "signalling", "NP", role, "customer_id", $key_NP(r), { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) }, "Geen adres");
         }
     }
 }
@@ -2728,7 +2882,7 @@ function $rule_smc0006_NNP(r, ctx, out) {
     const role = $role_NNP(r, ctx);
     if (role === "D") {
         if (!$agg16(r, ctx)) {
-            $push(out, "smc0006", "signalling", "NNP", role, "customer_id", $key_NNP(r), { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) }, "Geen adres");
+            $push(out, $LAW_smc0006, "signalling", "NNP", role, "customer_id", $key_NNP(r), { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) }, "Geen adres");
         }
     }
 }
@@ -3078,6 +3232,39 @@ export function classify(findings, ikb) {
     }
     return { categories, payoutsBlocked, meetsAutomatedControls: categories.length === 0 };
 }
+/** The law of each rule by code: title, articles and assumptions, as every finding of the rule carries it. */
+export const laws = $lawTable([
+    $LAW_fil0001,
+    $LAW_fil0002,
+    $LAW_fil0003,
+    $LAW_fil0004,
+    $LAW_val0001,
+    $LAW_dmc0000,
+    $LAW_omc0001,
+    $LAW_omc0002,
+    $LAW_omc0008,
+    $LAW_omc0014,
+    $LAW_omc0015,
+    $LAW_smc0001,
+    $LAW_smc0012,
+    $LAW_smc0014,
+    $LAW_dmc0003,
+    $LAW_dmc0004,
+    $LAW_tmc0003,
+    $LAW_omc0011,
+    $LAW_etc0004,
+    $LAW_etc0001,
+    $LAW_etc0002,
+    $LAW_etc0003,
+    $LAW_dmc0005,
+    $LAW_dmc0006,
+    $LAW_omc0005,
+    $LAW_omc0006,
+    $LAW_omc0007,
+    $LAW_omc0012,
+    $LAW_smc0011,
+    $LAW_smc0006,
+]);
 /** Decoders by entity name. */
 export const decoders = {
     NP: $decode_NP,
@@ -3838,6 +4025,14 @@ export const trace = [
     code: "fil0001",
     title: "Bestand ontbreekt",
     meaning: "regel's own check: a CSV file of the data model is missing from the delivery.",
+    meaningFrom: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 5.3",
+      },
+    ],
+    assumptions: [],
     severity: "blocking",
     roles: ["D", "V"],
     target: "file",
@@ -3864,6 +4059,14 @@ export const trace = [
     code: "fil0002",
     title: "Kolom ontbreekt",
     meaning: "regel's own check: a column of the data model is missing from the header of a CSV file.",
+    meaningFrom: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 5.3",
+      },
+    ],
+    assumptions: [],
     severity: "blocking",
     roles: ["D", "V"],
     target: "file",
@@ -3890,6 +4093,10 @@ export const trace = [
     code: "fil0003",
     title: "Dubbele sleutel",
     meaning: "regel's own check: two records of one CSV file have the same key.",
+    meaningFrom: [],
+    assumptions: [
+      "the sources name no check on keys; that two records of one file may not share a key is our reading of control 5.3 (\"zoals voorgeschreven in de geldende versie van de GLO\").",
+    ],
     severity: "blocking",
     roles: ["D", "V"],
     target: "file",
@@ -3916,6 +4123,10 @@ export const trace = [
     code: "fil0004",
     title: "Verwijzing naar onbekend record",
     meaning: "regel's own check: a reference to another file (representative, deposit, address) does not resolve.",
+    meaningFrom: [],
+    assumptions: [
+      "the sources name no check on references; that every reference must resolve is our reading of control 5.3 (\"zoals voorgeschreven in de geldende versie van de GLO\").",
+    ],
     severity: "blocking",
     roles: ["D", "V"],
     target: "file",
@@ -3942,6 +4153,10 @@ export const trace = [
     code: "val0001",
     title: "Waarde past niet bij het type",
     meaning: "regel's own check: a value does not fit the type of its field (length, number, date, code list).",
+    meaningFrom: [],
+    assumptions: [
+      "the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -4064,6 +4279,10 @@ export const trace = [
     code: "dmc0000",
     title: "Verplicht attribuut ontbreekt",
     meaning: "A mandatory attribute is missing (or its value is not valid for its type).",
+    meaningFrom: [],
+    assumptions: [
+      "dmc0000 = \"Verplicht attribuut ontbreekt\" (mandatory attribute missing); the table lists it with attributes, and §2.2 says validation rules show \"het ontbreken van essentiële (verplichte) gegevens\".",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -4153,6 +4372,10 @@ export const trace = [
     code: "omc0001",
     title: "IKB zonder depositohouder",
     meaning: "A deposit belongs to an IKB without a depositor: no natural or non-natural person has the IKB key as customer number.",
+    meaningFrom: [],
+    assumptions: [
+      "omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects (\"de juiste logische verbanden binnen het IKB-bestand\", bk §2.2).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -4179,6 +4402,8 @@ export const trace = [
     code: "omc0002",
     title: "Persoon zowel NP als NNP",
     meaning: "A customer number occurs both as natural person and as non-natural person, so the kind of person is unclear.",
+    meaningFrom: [],
+    assumptions: ["omc0002 = one customer number is delivered both as natural and as non-natural person."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -4205,6 +4430,8 @@ export const trace = [
     code: "omc0008",
     title: "Identificatienummer dubbel",
     meaning: "Two natural persons with different customer numbers in one IKB have the same identification number and country of issue.",
+    meaningFrom: [],
+    assumptions: ["omc0008 = two natural persons in the IKB share an identification number (duplicate person)."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -4236,6 +4463,10 @@ export const trace = [
     code: "omc0014",
     title: "Mogelijk dubbele natuurlijke persoon",
     meaning: "Another natural person in the same IKB has the same last name and date of birth but a different customer number.",
+    meaningFrom: [],
+    assumptions: [
+      "omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: \"controle op duplicaten\").",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -4262,6 +4493,8 @@ export const trace = [
     code: "omc0015",
     title: "Adres van onbekende persoon",
     meaning: "An address belongs to a customer number that is neither a natural nor a non-natural person in the IKB.",
+    meaningFrom: [],
+    assumptions: ["omc0015 = an address belongs to a customer that is not a person of the IKB."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -4288,6 +4521,10 @@ export const trace = [
     code: "smc0001",
     title: "Identificerende gegevens natuurlijk persoon onvolledig",
     meaning: "A natural person has neither both initials and first names, nor an identification number with initials or first names.",
+    meaningFrom: [],
+    assumptions: [
+      "smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them (\"kan ... worden volstaan met ten minste de voorletters of de voornamen\").",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -4321,6 +4558,10 @@ export const trace = [
     code: "smc0012",
     title: "Identificatienummer en land van uitgifte inconsistent",
     meaning: "A natural person has an identification number without a country of issue, or a country of issue without a number.",
+    meaningFrom: [],
+    assumptions: [
+      "smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \"identificatienummer ... en land van uitgifte\").",
+    ],
     severity: "signalling",
     roles: ["D"],
     target: "record",
@@ -4348,6 +4589,10 @@ export const trace = [
     code: "smc0014",
     title: "Natuurlijk persoon overleden",
     meaning: "A natural person is recorded as deceased.",
+    meaningFrom: [],
+    assumptions: [
+      "smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, \"de levensstatus\"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -4377,6 +4622,10 @@ export const trace = [
     code: "dmc0003",
     title: "Geboortedatum onwaarschijnlijk",
     meaning: "The date of birth of a natural person lies after the reporting reference date or more than 130 years before it.",
+    meaningFrom: [],
+    assumptions: [
+      "dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -4411,6 +4660,10 @@ export const trace = [
     code: "dmc0004",
     title: "Ongeldige landcode",
     meaning: "A country attribute does not hold a valid ISO 3166-1 alpha-2 country code.",
+    meaningFrom: [],
+    assumptions: [
+      "dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -4458,6 +4711,10 @@ export const trace = [
     code: "tmc0003",
     title: "Overlijdensdatum onmogelijk",
     meaning: "The date of death of a natural person lies after the reporting reference date or before the date of birth.",
+    meaningFrom: [],
+    assumptions: [
+      "tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -4487,6 +4744,10 @@ export const trace = [
     code: "omc0011",
     title: "In aanmerking komen deposito en depositohouder tegenstrijdig",
     meaning: "A deposit is marked eligible while the depositor of its IKB is marked NIET IN AANMERKING.",
+    meaningFrom: [],
+    assumptions: [
+      "omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: \"In aanmerking komende deposito's en depositohouders\").",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -4514,6 +4775,10 @@ export const trace = [
     code: "etc0004",
     title: "Natuurlijk persoon niet in aanmerking",
     meaning: "A natural person who is the depositor is marked NIET IN AANMERKING for DGS.",
+    meaningFrom: [],
+    assumptions: [
+      "etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.",
+    ],
     severity: "signalling",
     roles: ["D"],
     target: "record",
@@ -4541,6 +4806,8 @@ export const trace = [
     code: "etc0001",
     title: "Aantal depositohouders ongeldig",
     meaning: "The count of depositors of a deposit is less than 1.",
+    meaningFrom: [],
+    assumptions: ["etc0001 = the number of depositors of a deposit is less than one."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -4568,6 +4835,8 @@ export const trace = [
     code: "etc0002",
     title: "Aandeel in deposito ongeldig",
     meaning: "The share percentage of the depositor in a deposit is not above 0 and at most 100.",
+    meaningFrom: [],
+    assumptions: ["etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -4595,6 +4864,8 @@ export const trace = [
     code: "etc0003",
     title: "Aandeel bij een depositohouder niet 100%",
     meaning: "A deposit with a single depositor states a share percentage other than 100.",
+    meaningFrom: [],
+    assumptions: ["etc0003 = a deposit with one depositor states a share other than 100 %."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -4622,6 +4893,10 @@ export const trace = [
     code: "dmc0005",
     title: "Ongeldige valutacode",
     meaning: "The currency of a deposit is not a code of three capital letters (ISO 4217).",
+    meaningFrom: [],
+    assumptions: [
+      "dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table \"bevat niet alle validatieregels\", so 1.3.0 keeps the rule (outside the categories).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -4649,6 +4924,10 @@ export const trace = [
     code: "dmc0006",
     title: "Ongeldig IBAN",
     meaning: "A bank account number in IBAN form does not pass the IBAN check.",
+    meaningFrom: [],
+    assumptions: [
+      "dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, \"zoals dat bij de depositohouder bekend is\").",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -4676,6 +4955,8 @@ export const trace = [
     code: "omc0005",
     title: "Vertegenwoordiger zonder vertegenwoordiging",
     meaning: "A natural person who is not the depositor (a representative) is not the representative of any representation in the IKB.",
+    meaningFrom: [],
+    assumptions: ["omc0005 = a representative is not linked to any representation in the IKB."],
     severity: "signalling",
     roles: ["V"],
     target: "record",
@@ -4703,6 +4984,8 @@ export const trace = [
     code: "omc0006",
     title: "Vertegenwoordiger niet aanwezig",
     meaning: "A representation refers to a representative who is not a natural person in the same IKB.",
+    meaningFrom: [],
+    assumptions: ["omc0006 = a representation's representative is not a natural person in the IKB."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -4730,6 +5013,10 @@ export const trace = [
     code: "omc0007",
     title: "Vertegenwoordiging op onbekend deposito",
     meaning: "A representation for a single deposit refers to a deposit that is not in the same IKB.",
+    meaningFrom: [],
+    assumptions: [
+      "omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -4757,6 +5044,10 @@ export const trace = [
     code: "omc0012",
     title: "Niet-natuurlijk persoon zonder vertegenwoordiger",
     meaning: "A non-natural person who is the depositor has no representation in the IKB.",
+    meaningFrom: [],
+    assumptions: [
+      "omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).",
+    ],
     severity: "signalling",
     roles: ["D"],
     target: "record",
@@ -4784,6 +5075,10 @@ export const trace = [
     code: "smc0011",
     title: "Minderjarige zonder vertegenwoordiger",
     meaning: "A natural person who is the depositor is younger than 18 at the reporting reference date and has no representation.",
+    meaningFrom: [],
+    assumptions: [
+      "smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.",
+    ],
     severity: "signalling",
     roles: ["D"],
     target: "record",
@@ -4811,6 +5106,10 @@ export const trace = [
     code: "smc0006",
     title: "Geen adres",
     meaning: "A natural or non-natural person has no address in the IKB.",
+    meaningFrom: [],
+    assumptions: [
+      "smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.",
+    ],
     severity: "signalling",
     roles: ["D"],
     target: "attribute",
@@ -5107,6 +5406,216 @@ export const fileRules = [
     severity: "blocking",
     check: "references",
     entities: ["NP", "NNP", "RE", "BA", "AD", "SA", "UA"],
+  },
+];
+
+/**
+ * Every assumption of this ruleset version, with the declaration it is on.
+ */
+export const assumptions = [
+  {
+    on: "ruleset",
+    name: "ikb.glo@1.2.0",
+    text: "the seed gives only the end of the validity of GLO 1.2.0 (1 July 2023); the start is set to 1 January 2020, the start of the Beoordelingskader's normering 2020-2023.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 12, column: 3 },
+  },
+  {
+    on: "codelist",
+    name: "reliability_indicator",
+    text: "the counterpart value \"BETROUWBAARHEID GEGARANDEERD\".",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 19, column: 3 },
+  },
+  {
+    on: "codelist",
+    name: "legal_capacity",
+    text: "the spelling of the two counterpart values.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 28, column: 3 },
+  },
+  {
+    on: "codelist",
+    name: "eligibility_indicator",
+    text: "the counterpart values \"IN AANMERKING\" and \"NIET IN AANMERKING\".",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 36, column: 3 },
+  },
+  {
+    on: "codelist",
+    name: "third_party_account_type",
+    text: "the counterpart values \"GEEN DERDENREKENING\" and \"DERDENREKENING\".",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 44, column: 3 },
+  },
+  {
+    on: "codelist",
+    name: "representation_competence",
+    text: "the counterpart values \"ZELFSTANDIG\" (may act alone) and \"GEZAMENLIJK\" (only together).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 53, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "fil0003",
+    text: "the sources name no check on keys; that two records of one file may not share a key is our reading of control 5.3 (\"zoals voorgeschreven in de geldende versie van de GLO\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 292, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "fil0004",
+    text: "the sources name no check on references; that every reference must resolve is our reading of control 5.3 (\"zoals voorgeschreven in de geldende versie van de GLO\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 302, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "val0001",
+    text: "the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 317, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dmc0000",
+    text: "dmc0000 = \"Verplicht attribuut ontbreekt\" (mandatory attribute missing); the table lists it with attributes, and §2.2 says validation rules show \"het ontbreken van essentiële (verplichte) gegevens\".",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 335, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0001",
+    text: "omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects (\"de juiste logische verbanden binnen het IKB-bestand\", bk §2.2).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 356, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0002",
+    text: "omc0002 = one customer number is delivered both as natural and as non-natural person.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 367, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0008",
+    text: "omc0008 = two natural persons in the IKB share an identification number (duplicate person).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 378, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0014",
+    text: "omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: \"controle op duplicaten\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 390, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0015",
+    text: "omc0015 = an address belongs to a customer that is not a person of the IKB.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 402, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0001",
+    text: "smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them (\"kan ... worden volstaan met ten minste de voorletters of de voornamen\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 414, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0012",
+    text: "smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \"identificatienummer ... en land van uitgifte\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 428, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0014",
+    text: "smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, \"de levensstatus\"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 441, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dmc0003",
+    text: "dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 452, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dmc0004",
+    text: "dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 465, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "tmc0003",
+    text: "tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 481, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0011",
+    text: "omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: \"In aanmerking komende deposito's en depositohouders\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 496, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0004",
+    text: "etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 508, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0001",
+    text: "etc0001 = the number of depositors of a deposit is less than one.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 522, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0002",
+    text: "etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 533, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0003",
+    text: "etc0003 = a deposit with one depositor states a share other than 100 %.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 545, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dmc0005",
+    text: "dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table \"bevat niet alle validatieregels\", so 1.3.0 keeps the rule (outside the categories).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 557, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dmc0006",
+    text: "dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, \"zoals dat bij de depositohouder bekend is\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 568, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0005",
+    text: "omc0005 = a representative is not linked to any representation in the IKB.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 582, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0006",
+    text: "omc0006 = a representation's representative is not a natural person in the IKB.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 594, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0007",
+    text: "omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 604, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0012",
+    text: "omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 615, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0011",
+    text: "smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 627, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0006",
+    text: "smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 642, column: 3 },
   },
 ];
 

@@ -10,6 +10,14 @@
 export type Severity = "blocking" | "signalling";
 export type Role = "D" | "V";
 
+/** The law behind a rule: one frozen object per rule, shared by all of its findings. */
+export interface RuleLaw {
+  readonly code: string;
+  readonly title: string;
+  readonly articles: readonly Readonly<ArticleTrace>[];
+  readonly assumptions: readonly string[];
+}
+
 /** A check result: one rule that one record (or attribute, or file) does not meet. */
 export interface Finding {
   rule: string;
@@ -20,6 +28,8 @@ export interface Finding {
   key: string;
   values: Record<string, string | null>;
   message: string;
+  /** The rule's title, articles and assumptions (`laws[rule]`). */
+  law: RuleLaw;
   file?: string;
   line?: number;
 }
@@ -40,6 +50,8 @@ export interface RuleTrace {
   code: string;
   title: string;
   meaning: string | undefined;
+  meaningFrom: ArticleTrace[];
+  assumptions: string[];
   severity: Severity;
   roles: Role[];
   target: "record" | "attribute" | "file";
@@ -51,6 +63,29 @@ export interface RuleTrace {
   /** The rule as written in its .regel file (doc comments excluded), for reports. */
   source: string;
   categories: { category: string; role: Role | undefined; attributes: string[] }[];
+}
+
+export type AssumptionSubject =
+  | "ruleset"
+  | "codelist"
+  | "entity"
+  | "field"
+  | "ikb"
+  | "rule"
+  | "category"
+  | "payout"
+  | "metric"
+  | "norm"
+  | "measure"
+  | "calendar"
+  | "holiday";
+
+/** One assumption of the ruleset and the declaration it is on. */
+export interface AssumptionTrace {
+  on: AssumptionSubject;
+  name: string;
+  text: string;
+  location: SourceLocation;
 }
 
 export interface CategoryTrace {
@@ -436,7 +471,7 @@ function $markInvalid(
 /** Append one finding (failure path only). */
 function $push(
   out: Finding[],
-  rule: string,
+  law: RuleLaw,
   severity: Severity,
   entity: string,
   role: Role | undefined,
@@ -445,7 +480,25 @@ function $push(
   values: Record<string, string | null>,
   message: string,
 ): void {
-  out.push({ rule, severity, entity, role, attribute, key, values, message });
+  out.push({ rule: law.code, severity, entity, role, attribute, key, values, message, law });
+}
+
+/** A rule's law, frozen all the way down: one per rule, shared by all of its findings. */
+function $law(code: string, title: string, articles: ArticleTrace[], assumptions: string[]): RuleLaw {
+  for (const a of articles) Object.freeze(a);
+  return Object.freeze({
+    code,
+    title,
+    articles: Object.freeze(articles),
+    assumptions: Object.freeze(assumptions),
+  });
+}
+
+/** The laws by rule code, in an object without a prototype (so no code can meet an inherited name). */
+function $lawTable(laws: readonly RuleLaw[]): Readonly<Record<string, RuleLaw>> {
+  const table: Record<string, RuleLaw> = Object.create(null);
+  for (const law of laws) table[law.code] = law;
+  return Object.freeze(table);
 }
 function $matches(re: RegExp, v: string | undefined): boolean {
   return v !== undefined && re.test(v);
@@ -1644,6 +1697,282 @@ const $FIELDS8: readonly string[] = ["ikb_id", "customer_id"];
 const $FIELDS9: readonly string[] = ["ikb_id", "representation_id"];
 const $FIELDS10: readonly string[] = ["ikb_id", "account_id"];
 const $FIELDS11: readonly string[] = ["ikb_id", "address_id", "customer_id"];
+const $article1: ArticleTrace = {
+  source: "bk",
+  sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+  locator: "bijlage 4 control 5.3",
+};
+const $article2: ArticleTrace = {
+  source: "bk",
+  sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+  locator: "par 2.2",
+};
+const $article3: ArticleTrace = {
+  source: "bk",
+  sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+  locator: "bijlage 4 control 3.5",
+};
+const $article4: ArticleTrace = {
+  source: "bk",
+  sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+  locator: "bijlage 4 control 3.6",
+};
+const $article5: ArticleTrace = {
+  source: "bk",
+  sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+  locator: "bijlage 4 control 3.7",
+};
+const $article6: ArticleTrace = {
+  source: "bk",
+  sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+  locator: "bijlage 4 control 3.8",
+};
+const $article7: ArticleTrace = {
+  source: "bk",
+  sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+  locator: "bijlage 4 control 3.9",
+};
+const $article8: ArticleTrace = {
+  source: "bk",
+  sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+  locator: "bijlage 3",
+};
+const $article9: ArticleTrace = {
+  source: "br",
+  sourceTitle: "Beleidsregel Individueel Klantbeeld",
+  locator: "art 2.2e",
+};
+const $article10: ArticleTrace = {
+  source: "br",
+  sourceTitle: "Beleidsregel Individueel Klantbeeld",
+  locator: "art 2.2f",
+};
+const $article11: ArticleTrace = {
+  source: "br",
+  sourceTitle: "Beleidsregel Individueel Klantbeeld",
+  locator: "art 2.4",
+};
+const $article12: ArticleTrace = {
+  source: "bk",
+  sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+  locator: "bijlage 4 control 3.1",
+};
+const $article13: ArticleTrace = {
+  source: "br",
+  sourceTitle: "Beleidsregel Individueel Klantbeeld",
+  locator: "art 2.3",
+};
+const $article14: ArticleTrace = {
+  source: "br",
+  sourceTitle: "Beleidsregel Individueel Klantbeeld",
+  locator: "art 6.1",
+};
+const $LAW_fil0001: RuleLaw = $law("fil0001", "Bestand ontbreekt", [$article1, $article2], []);
+const $LAW_fil0002: RuleLaw = $law("fil0002", "Kolom ontbreekt", [$article1, $article2], []);
+const $LAW_fil0003: RuleLaw = $law(
+  "fil0003",
+  "Dubbele sleutel",
+  [$article1, $article2],
+  [
+    'the sources name no check on keys; that two records of one file may not share a key is our reading of control 5.3 ("zoals voorgeschreven in de geldende versie van de GLO").',
+  ],
+);
+const $LAW_fil0004: RuleLaw = $law(
+  "fil0004",
+  "Verwijzing naar onbekend record",
+  [$article1, $article2],
+  [
+    'the sources name no check on references; that every reference must resolve is our reading of control 5.3 ("zoals voorgeschreven in de geldende versie van de GLO").',
+  ],
+);
+const $LAW_val0001: RuleLaw = $law(
+  "val0001",
+  "Waarde past niet bij het type",
+  [$article3, $article4, $article5, $article6, $article7],
+  [
+    "the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).",
+  ],
+);
+const $LAW_dmc0000: RuleLaw = $law(
+  "dmc0000",
+  "Verplicht attribuut ontbreekt",
+  [$article8, $article3, $article4, $article5, $article6, $article9, $article10, $article11],
+  [
+    'dmc0000 = "Verplicht attribuut ontbreekt" (mandatory attribute missing); the table lists it with attributes, and §2.2 says validation rules show "het ontbreken van essentiële (verplichte) gegevens".',
+  ],
+);
+const $LAW_omc0001: RuleLaw = $law(
+  "omc0001",
+  "IKB zonder depositohouder",
+  [$article8, $article2],
+  [
+    'omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects ("de juiste logische verbanden binnen het IKB-bestand", bk §2.2).',
+  ],
+);
+const $LAW_omc0002: RuleLaw = $law(
+  "omc0002",
+  "Persoon zowel NP als NNP",
+  [$article8, $article2],
+  ["omc0002 = one customer number is delivered both as natural and as non-natural person."],
+);
+const $LAW_omc0008: RuleLaw = $law(
+  "omc0008",
+  "Identificatienummer dubbel",
+  [$article8, $article12, $article3],
+  ["omc0008 = two natural persons in the IKB share an identification number (duplicate person)."],
+);
+const $LAW_omc0014: RuleLaw = $law(
+  "omc0014",
+  "Mogelijk dubbele natuurlijke persoon",
+  [$article8, $article12],
+  [
+    'omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: "controle op duplicaten").',
+  ],
+);
+const $LAW_omc0015: RuleLaw = $law(
+  "omc0015",
+  "Adres van onbekende persoon",
+  [$article8, $article2],
+  ["omc0015 = an address belongs to a customer that is not a person of the IKB."],
+);
+const $LAW_smc0001: RuleLaw = $law(
+  "smc0001",
+  "Identificerende gegevens natuurlijk persoon onvolledig",
+  [$article8, $article3, $article5, $article9, $article13],
+  [
+    'smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them ("kan ... worden volstaan met ten minste de voorletters of de voornamen").',
+  ],
+);
+const $LAW_smc0012: RuleLaw = $law(
+  "smc0012",
+  "Identificatienummer en land van uitgifte inconsistent",
+  [$article8, $article3, $article9],
+  [
+    'smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: "identificatienummer ... en land van uitgifte").',
+  ],
+);
+const $LAW_smc0014: RuleLaw = $law(
+  "smc0014",
+  "Natuurlijk persoon overleden",
+  [$article8, $article3],
+  [
+    'smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, "de levensstatus"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).',
+  ],
+);
+const $LAW_dmc0003: RuleLaw = $law(
+  "dmc0003",
+  "Geboortedatum onwaarschijnlijk",
+  [$article8, $article3, $article5],
+  [
+    "dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).",
+  ],
+);
+const $LAW_dmc0004: RuleLaw = $law(
+  "dmc0004",
+  "Ongeldige landcode",
+  [$article8, $article3, $article4, $article6],
+  [
+    "dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.",
+  ],
+);
+const $LAW_tmc0003: RuleLaw = $law(
+  "tmc0003",
+  "Overlijdensdatum onmogelijk",
+  [$article8, $article3],
+  [
+    "tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.",
+  ],
+);
+const $LAW_omc0011: RuleLaw = $law(
+  "omc0011",
+  "In aanmerking komen deposito en depositohouder tegenstrijdig",
+  [$article8, $article7, $article14],
+  [
+    'omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: "In aanmerking komende deposito\'s en depositohouders").',
+  ],
+);
+const $LAW_etc0004: RuleLaw = $law(
+  "etc0004",
+  "Natuurlijk persoon niet in aanmerking",
+  [$article8, $article7, $article14],
+  [
+    "etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.",
+  ],
+);
+const $LAW_etc0001: RuleLaw = $law(
+  "etc0001",
+  "Aantal depositohouders ongeldig",
+  [$article8, $article6, $article11],
+  ["etc0001 = the number of depositors of a deposit is less than one."],
+);
+const $LAW_etc0002: RuleLaw = $law(
+  "etc0002",
+  "Aandeel in deposito ongeldig",
+  [$article8, $article6, $article11],
+  ["etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100."],
+);
+const $LAW_etc0003: RuleLaw = $law(
+  "etc0003",
+  "Aandeel bij een depositohouder niet 100%",
+  [$article8, $article6, $article11],
+  ["etc0003 = a deposit with one depositor states a share other than 100 %."],
+);
+const $LAW_dmc0005: RuleLaw = $law(
+  "dmc0005",
+  "Ongeldige valutacode",
+  [$article8, $article6, $article11],
+  [
+    'dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table "bevat niet alle validatieregels", so 1.3.0 keeps the rule (outside the categories).',
+  ],
+);
+const $LAW_dmc0006: RuleLaw = $law(
+  "dmc0006",
+  "Ongeldig IBAN",
+  [$article8, $article6, $article11],
+  [
+    'dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, "zoals dat bij de depositohouder bekend is").',
+  ],
+);
+const $LAW_omc0005: RuleLaw = $law(
+  "omc0005",
+  "Vertegenwoordiger zonder vertegenwoordiging",
+  [$article8, $article5, $article13],
+  ["omc0005 = a representative is not linked to any representation in the IKB."],
+);
+const $LAW_omc0006: RuleLaw = $law(
+  "omc0006",
+  "Vertegenwoordiger niet aanwezig",
+  [$article8, $article5, $article13],
+  ["omc0006 = a representation's representative is not a natural person in the IKB."],
+);
+const $LAW_omc0007: RuleLaw = $law(
+  "omc0007",
+  "Vertegenwoordiging op onbekend deposito",
+  [$article8, $article5, $article13],
+  ["omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB."],
+);
+const $LAW_omc0012: RuleLaw = $law(
+  "omc0012",
+  "Niet-natuurlijk persoon zonder vertegenwoordiger",
+  [$article8, $article5, $article13],
+  [
+    "omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).",
+  ],
+);
+const $LAW_smc0011: RuleLaw = $law(
+  "smc0011",
+  "Minderjarige zonder vertegenwoordiger",
+  [$article8, $article5, $article13],
+  ["smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation."],
+);
+const $LAW_smc0006: RuleLaw = $law(
+  "smc0006",
+  "Geen adres",
+  [$article8, $article3, $article4, $article9, $article10],
+  [
+    "smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.",
+  ],
+);
 /**
  * The key of a NP record as `field=value;...`.
  */
@@ -2475,7 +2804,7 @@ function $rule_val0001_NP(r: NP, ctx: RuleContext | undefined, out: Finding[]): 
     else continue;
     $push(
       out,
-      "val0001",
+      $LAW_val0001,
       "signalling",
       "NP",
       role,
@@ -2501,7 +2830,7 @@ function $rule_val0001_NNP(r: NNP, ctx: RuleContext | undefined, out: Finding[])
     else continue;
     $push(
       out,
-      "val0001",
+      $LAW_val0001,
       "signalling",
       "NNP",
       role,
@@ -2526,7 +2855,7 @@ function $rule_val0001_RE(r: RE, ctx: RuleContext | undefined, out: Finding[]): 
     else continue;
     $push(
       out,
-      "val0001",
+      $LAW_val0001,
       "signalling",
       "RE",
       undefined,
@@ -2551,7 +2880,7 @@ function $rule_val0001_BA(r: BA, ctx: RuleContext | undefined, out: Finding[]): 
     else continue;
     $push(
       out,
-      "val0001",
+      $LAW_val0001,
       "signalling",
       "BA",
       undefined,
@@ -2577,7 +2906,7 @@ function $rule_val0001_AD(r: AD, ctx: RuleContext | undefined, out: Finding[]): 
     else continue;
     $push(
       out,
-      "val0001",
+      $LAW_val0001,
       "signalling",
       "AD",
       role,
@@ -2603,7 +2932,7 @@ function $rule_val0001_SA(r: SA, ctx: RuleContext | undefined, out: Finding[]): 
     else continue;
     $push(
       out,
-      "val0001",
+      $LAW_val0001,
       "signalling",
       "SA",
       role,
@@ -2629,7 +2958,7 @@ function $rule_val0001_UA(r: UA, ctx: RuleContext | undefined, out: Finding[]): 
     else continue;
     $push(
       out,
-      "val0001",
+      $LAW_val0001,
       "signalling",
       "UA",
       role,
@@ -2694,7 +3023,7 @@ function $rule_dmc0000_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   if (r.date_of_birth === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "NP",
       role,
@@ -2714,7 +3043,7 @@ function $rule_dmc0000_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
   if (r.registered_country === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "NNP",
       role,
@@ -2727,7 +3056,7 @@ function $rule_dmc0000_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
   if (r.registered_name === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "NNP",
       role,
@@ -2740,7 +3069,7 @@ function $rule_dmc0000_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
   if (r.registered_place === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "NNP",
       role,
@@ -2759,7 +3088,7 @@ function $rule_dmc0000_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   if (r.ascription === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "BA",
       undefined,
@@ -2772,7 +3101,7 @@ function $rule_dmc0000_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   if (r.balance === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "BA",
       undefined,
@@ -2785,7 +3114,7 @@ function $rule_dmc0000_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   if (r.bank_account_number === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "BA",
       undefined,
@@ -2805,7 +3134,7 @@ function $rule_dmc0000_UA(r: UA, ctx: RuleContext, out: Finding[]): void {
   if (r.address_line_1 === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "UA",
       role,
@@ -2818,7 +3147,7 @@ function $rule_dmc0000_UA(r: UA, ctx: RuleContext, out: Finding[]): void {
   if (r.country === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "UA",
       role,
@@ -2838,7 +3167,7 @@ function $rule_dmc0000_SA(r: SA, ctx: RuleContext, out: Finding[]): void {
   if (r.postal_code === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "SA",
       role,
@@ -2851,7 +3180,7 @@ function $rule_dmc0000_SA(r: SA, ctx: RuleContext, out: Finding[]): void {
   if (r.place === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "SA",
       role,
@@ -2864,7 +3193,7 @@ function $rule_dmc0000_SA(r: SA, ctx: RuleContext, out: Finding[]): void {
   if (r.street === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "SA",
       role,
@@ -2877,7 +3206,7 @@ function $rule_dmc0000_SA(r: SA, ctx: RuleContext, out: Finding[]): void {
   if (r.house_number === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "SA",
       role,
@@ -2890,7 +3219,7 @@ function $rule_dmc0000_SA(r: SA, ctx: RuleContext, out: Finding[]): void {
   if (r.country === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "SA",
       role,
@@ -2934,7 +3263,7 @@ function $rule_omc0001_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   if (!($agg1(r, ctx) || $agg2(r, ctx))) {
     $push(
       out,
-      "omc0001",
+      $LAW_omc0001,
       "signalling",
       "BA",
       undefined,
@@ -2979,7 +3308,7 @@ function $rule_omc0002_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   if (!!$agg3(r, ctx)) {
     $push(
       out,
-      "omc0002",
+      $LAW_omc0002,
       "signalling",
       "NP",
       role,
@@ -3024,7 +3353,7 @@ function $rule_omc0008_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   if (r.identification_number !== undefined && !!$agg4(r, ctx)) {
     $push(
       out,
-      "omc0008",
+      $LAW_omc0008,
       "signalling",
       "NP",
       role,
@@ -3073,7 +3402,7 @@ function $rule_omc0014_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   if (r.last_name !== undefined && r.date_of_birth !== undefined && !!$agg5(r, ctx)) {
     $push(
       out,
-      "omc0014",
+      $LAW_omc0014,
       "signalling",
       "NP",
       role,
@@ -3122,7 +3451,7 @@ function $rule_omc0015_AD(r: AD, ctx: RuleContext, out: Finding[]): void {
   if (!($agg6(r, ctx) || $agg7(r, ctx))) {
     $push(
       out,
-      "omc0015",
+      $LAW_omc0015,
       "signalling",
       "AD",
       role,
@@ -3171,7 +3500,7 @@ function $rule_smc0001_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   )) {
     $push(
       out,
-      "smc0001",
+      $LAW_smc0001,
       "signalling",
       "NP",
       role,
@@ -3225,7 +3554,7 @@ function $rule_smc0012_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
     )) {
       $push(
         out,
-        "smc0012",
+        $LAW_smc0012,
         "signalling",
         "NP",
         role,
@@ -3274,7 +3603,7 @@ function $rule_smc0014_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   if (!!$eq<boolean>(r.deceased, true)) {
     $push(
       out,
-      "smc0014",
+      $LAW_smc0014,
       "signalling",
       "NP",
       role,
@@ -3326,7 +3655,7 @@ function $rule_dmc0003_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   ) {
     $push(
       out,
-      "dmc0003",
+      $LAW_dmc0003,
       "signalling",
       "NP",
       role,
@@ -3391,7 +3720,7 @@ function $rule_dmc0004_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
   if (r.registered_country !== undefined && !$validCountry(r.registered_country)) {
     $push(
       out,
-      "dmc0004",
+      $LAW_dmc0004,
       "signalling",
       "NNP",
       role,
@@ -3404,7 +3733,7 @@ function $rule_dmc0004_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
   if (r.identification_country !== undefined && !$validCountry(r.identification_country)) {
     $push(
       out,
-      "dmc0004",
+      $LAW_dmc0004,
       "signalling",
       "NNP",
       role,
@@ -3424,7 +3753,7 @@ function $rule_dmc0004_AD(r: AD, ctx: RuleContext, out: Finding[]): void {
   if (r.country !== undefined && !$validCountry(r.country)) {
     $push(
       out,
-      "dmc0004",
+      $LAW_dmc0004,
       "signalling",
       "AD",
       role,
@@ -3444,7 +3773,7 @@ function $rule_dmc0004_SA(r: SA, ctx: RuleContext, out: Finding[]): void {
   if (r.country !== undefined && !$validCountry(r.country)) {
     $push(
       out,
-      "dmc0004",
+      $LAW_dmc0004,
       "signalling",
       "SA",
       role,
@@ -3464,7 +3793,7 @@ function $rule_dmc0004_UA(r: UA, ctx: RuleContext, out: Finding[]): void {
   if (r.country !== undefined && !$validCountry(r.country)) {
     $push(
       out,
-      "dmc0004",
+      $LAW_dmc0004,
       "signalling",
       "UA",
       role,
@@ -3484,7 +3813,7 @@ function $rule_dmc0004_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   if (r.identification_country !== undefined && !$validCountry(r.identification_country)) {
     $push(
       out,
-      "dmc0004",
+      $LAW_dmc0004,
       "signalling",
       "NP",
       role,
@@ -3503,7 +3832,7 @@ function $rule_dmc0004_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   if (r.country !== undefined && !$validCountry(r.country)) {
     $push(
       out,
-      "dmc0004",
+      $LAW_dmc0004,
       "signalling",
       "BA",
       undefined,
@@ -3558,7 +3887,7 @@ function $rule_tmc0003_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   ) {
     $push(
       out,
-      "tmc0003",
+      $LAW_tmc0003,
       "signalling",
       "NP",
       role,
@@ -3606,7 +3935,7 @@ function $rule_omc0011_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   if ($eq<boolean>(r.eligible, true) && !(!$agg8(r, ctx) && !$agg9(r, ctx))) {
     $push(
       out,
-      "omc0011",
+      $LAW_omc0011,
       "signalling",
       "BA",
       undefined,
@@ -3661,7 +3990,7 @@ function $rule_etc0004_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
     ) {
       $push(
         out,
-        "etc0004",
+        $LAW_etc0004,
         "signalling",
         "NP",
         role,
@@ -3718,7 +4047,7 @@ function $rule_etc0001_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   ) {
     $push(
       out,
-      "etc0001",
+      $LAW_etc0001,
       "signalling",
       "BA",
       undefined,
@@ -3771,7 +4100,7 @@ function $rule_etc0002_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   ) {
     $push(
       out,
-      "etc0002",
+      $LAW_etc0002,
       "signalling",
       "BA",
       undefined,
@@ -3816,7 +4145,7 @@ function $rule_etc0003_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   if (r.count_of_depositors === 1 && r.share_percentage !== undefined && !(r.share_percentage === 10000n)) {
     $push(
       out,
-      "etc0003",
+      $LAW_etc0003,
       "signalling",
       "BA",
       undefined,
@@ -3864,7 +4193,7 @@ function $rule_dmc0005_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   if (r.currency !== undefined && !$matches($RE1, r.currency)) {
     $push(
       out,
-      "dmc0005",
+      $LAW_dmc0005,
       "signalling",
       "BA",
       undefined,
@@ -3909,7 +4238,7 @@ function $rule_dmc0006_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   if ($matches($RE2, r.bank_account_number) && !$validIban(r.bank_account_number)) {
     $push(
       out,
-      "dmc0006",
+      $LAW_dmc0006,
       "signalling",
       "BA",
       undefined,
@@ -3961,7 +4290,7 @@ function $rule_omc0005_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
     ) {
       $push(
         out,
-        "omc0005",
+        $LAW_omc0005,
         "signalling",
         "NP",
         role,
@@ -4010,7 +4339,7 @@ function $rule_omc0006_RE(r: RE, ctx: RuleContext, out: Finding[]): void {
   if (!$agg11(r, ctx)) {
     $push(
       out,
-      "omc0006",
+      $LAW_omc0006,
       "signalling",
       "RE",
       undefined,
@@ -4055,7 +4384,7 @@ function $rule_omc0007_RE(r: RE, ctx: RuleContext, out: Finding[]): void {
   if (r.account_id !== undefined && !$agg12(r, ctx)) {
     $push(
       out,
-      "omc0007",
+      $LAW_omc0007,
       "signalling",
       "RE",
       undefined,
@@ -4107,7 +4436,7 @@ function $rule_omc0012_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
     ) {
       $push(
         out,
-        "omc0012",
+        $LAW_omc0012,
         "signalling",
         "NNP",
         role,
@@ -4164,7 +4493,7 @@ function $rule_smc0011_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
     ) {
       $push(
         out,
-        "smc0011",
+        $LAW_smc0011,
         "signalling",
         "NP",
         role,
@@ -4224,7 +4553,7 @@ function $rule_smc0006_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
     if (!$agg15(r, ctx)) {
       $push(
         out,
-        "smc0006",
+        $LAW_smc0006,
         "signalling",
         "NP",
         role,
@@ -4246,7 +4575,7 @@ function $rule_smc0006_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
     if (!$agg16(r, ctx)) {
       $push(
         out,
-        "smc0006",
+        $LAW_smc0006,
         "signalling",
         "NNP",
         role,
@@ -4612,6 +4941,40 @@ export function classify(
   }
   return { categories, payoutsBlocked, meetsAutomatedControls: categories.length === 0 };
 }
+
+/** The law of each rule by code: title, articles and assumptions, as every finding of the rule carries it. */
+export const laws: Readonly<Record<string, RuleLaw>> = $lawTable([
+  $LAW_fil0001,
+  $LAW_fil0002,
+  $LAW_fil0003,
+  $LAW_fil0004,
+  $LAW_val0001,
+  $LAW_dmc0000,
+  $LAW_omc0001,
+  $LAW_omc0002,
+  $LAW_omc0008,
+  $LAW_omc0014,
+  $LAW_omc0015,
+  $LAW_smc0001,
+  $LAW_smc0012,
+  $LAW_smc0014,
+  $LAW_dmc0003,
+  $LAW_dmc0004,
+  $LAW_tmc0003,
+  $LAW_omc0011,
+  $LAW_etc0004,
+  $LAW_etc0001,
+  $LAW_etc0002,
+  $LAW_etc0003,
+  $LAW_dmc0005,
+  $LAW_dmc0006,
+  $LAW_omc0005,
+  $LAW_omc0006,
+  $LAW_omc0007,
+  $LAW_omc0012,
+  $LAW_smc0011,
+  $LAW_smc0006,
+]);
 
 /** Decoders by entity name. */
 export const decoders = {
@@ -5377,6 +5740,14 @@ export const trace: readonly RuleTrace[] = [
     code: "fil0001",
     title: "Bestand ontbreekt",
     meaning: "regel's own check: a CSV file of the data model is missing from the delivery.",
+    meaningFrom: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 5.3",
+      },
+    ],
+    assumptions: [],
     severity: "blocking",
     roles: ["D", "V"],
     target: "file",
@@ -5403,6 +5774,14 @@ export const trace: readonly RuleTrace[] = [
     code: "fil0002",
     title: "Kolom ontbreekt",
     meaning: "regel's own check: a column of the data model is missing from the header of a CSV file.",
+    meaningFrom: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 5.3",
+      },
+    ],
+    assumptions: [],
     severity: "blocking",
     roles: ["D", "V"],
     target: "file",
@@ -5429,6 +5808,10 @@ export const trace: readonly RuleTrace[] = [
     code: "fil0003",
     title: "Dubbele sleutel",
     meaning: "regel's own check: two records of one CSV file have the same key.",
+    meaningFrom: [],
+    assumptions: [
+      "the sources name no check on keys; that two records of one file may not share a key is our reading of control 5.3 (\"zoals voorgeschreven in de geldende versie van de GLO\").",
+    ],
     severity: "blocking",
     roles: ["D", "V"],
     target: "file",
@@ -5455,6 +5838,10 @@ export const trace: readonly RuleTrace[] = [
     code: "fil0004",
     title: "Verwijzing naar onbekend record",
     meaning: "regel's own check: a reference to another file (representative, deposit, address) does not resolve.",
+    meaningFrom: [],
+    assumptions: [
+      "the sources name no check on references; that every reference must resolve is our reading of control 5.3 (\"zoals voorgeschreven in de geldende versie van de GLO\").",
+    ],
     severity: "blocking",
     roles: ["D", "V"],
     target: "file",
@@ -5481,6 +5868,10 @@ export const trace: readonly RuleTrace[] = [
     code: "val0001",
     title: "Waarde past niet bij het type",
     meaning: "regel's own check: a value does not fit the type of its field (length, number, date, code list).",
+    meaningFrom: [],
+    assumptions: [
+      "the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -5603,6 +5994,10 @@ export const trace: readonly RuleTrace[] = [
     code: "dmc0000",
     title: "Verplicht attribuut ontbreekt",
     meaning: "A mandatory attribute is missing (or its value is not valid for its type).",
+    meaningFrom: [],
+    assumptions: [
+      "dmc0000 = \"Verplicht attribuut ontbreekt\" (mandatory attribute missing); the table lists it with attributes, and §2.2 says validation rules show \"het ontbreken van essentiële (verplichte) gegevens\".",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -5692,6 +6087,10 @@ export const trace: readonly RuleTrace[] = [
     code: "omc0001",
     title: "IKB zonder depositohouder",
     meaning: "A deposit belongs to an IKB without a depositor: no natural or non-natural person has the IKB key as customer number.",
+    meaningFrom: [],
+    assumptions: [
+      "omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects (\"de juiste logische verbanden binnen het IKB-bestand\", bk §2.2).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -5718,6 +6117,8 @@ export const trace: readonly RuleTrace[] = [
     code: "omc0002",
     title: "Persoon zowel NP als NNP",
     meaning: "A customer number occurs both as natural person and as non-natural person, so the kind of person is unclear.",
+    meaningFrom: [],
+    assumptions: ["omc0002 = one customer number is delivered both as natural and as non-natural person."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -5744,6 +6145,8 @@ export const trace: readonly RuleTrace[] = [
     code: "omc0008",
     title: "Identificatienummer dubbel",
     meaning: "Two natural persons with different customer numbers in one IKB have the same identification number and country of issue.",
+    meaningFrom: [],
+    assumptions: ["omc0008 = two natural persons in the IKB share an identification number (duplicate person)."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -5775,6 +6178,10 @@ export const trace: readonly RuleTrace[] = [
     code: "omc0014",
     title: "Mogelijk dubbele natuurlijke persoon",
     meaning: "Another natural person in the same IKB has the same last name and date of birth but a different customer number.",
+    meaningFrom: [],
+    assumptions: [
+      "omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: \"controle op duplicaten\").",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -5801,6 +6208,8 @@ export const trace: readonly RuleTrace[] = [
     code: "omc0015",
     title: "Adres van onbekende persoon",
     meaning: "An address belongs to a customer number that is neither a natural nor a non-natural person in the IKB.",
+    meaningFrom: [],
+    assumptions: ["omc0015 = an address belongs to a customer that is not a person of the IKB."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -5827,6 +6236,10 @@ export const trace: readonly RuleTrace[] = [
     code: "smc0001",
     title: "Identificerende gegevens natuurlijk persoon onvolledig",
     meaning: "A natural person has neither both initials and first names, nor an identification number with initials or first names.",
+    meaningFrom: [],
+    assumptions: [
+      "smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them (\"kan ... worden volstaan met ten minste de voorletters of de voornamen\").",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -5860,6 +6273,10 @@ export const trace: readonly RuleTrace[] = [
     code: "smc0012",
     title: "Identificatienummer en land van uitgifte inconsistent",
     meaning: "A natural person has an identification number without a country of issue, or a country of issue without a number.",
+    meaningFrom: [],
+    assumptions: [
+      "smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \"identificatienummer ... en land van uitgifte\").",
+    ],
     severity: "signalling",
     roles: ["D"],
     target: "record",
@@ -5887,6 +6304,10 @@ export const trace: readonly RuleTrace[] = [
     code: "smc0014",
     title: "Natuurlijk persoon overleden",
     meaning: "A natural person is recorded as deceased.",
+    meaningFrom: [],
+    assumptions: [
+      "smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, \"de levensstatus\"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -5916,6 +6337,10 @@ export const trace: readonly RuleTrace[] = [
     code: "dmc0003",
     title: "Geboortedatum onwaarschijnlijk",
     meaning: "The date of birth of a natural person lies after the reporting reference date or more than 130 years before it.",
+    meaningFrom: [],
+    assumptions: [
+      "dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -5950,6 +6375,10 @@ export const trace: readonly RuleTrace[] = [
     code: "dmc0004",
     title: "Ongeldige landcode",
     meaning: "A country attribute does not hold a valid ISO 3166-1 alpha-2 country code.",
+    meaningFrom: [],
+    assumptions: [
+      "dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -5997,6 +6426,10 @@ export const trace: readonly RuleTrace[] = [
     code: "tmc0003",
     title: "Overlijdensdatum onmogelijk",
     meaning: "The date of death of a natural person lies after the reporting reference date or before the date of birth.",
+    meaningFrom: [],
+    assumptions: [
+      "tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -6026,6 +6459,10 @@ export const trace: readonly RuleTrace[] = [
     code: "omc0011",
     title: "In aanmerking komen deposito en depositohouder tegenstrijdig",
     meaning: "A deposit is marked eligible while the depositor of its IKB is marked NIET IN AANMERKING.",
+    meaningFrom: [],
+    assumptions: [
+      "omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: \"In aanmerking komende deposito's en depositohouders\").",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -6053,6 +6490,10 @@ export const trace: readonly RuleTrace[] = [
     code: "etc0004",
     title: "Natuurlijk persoon niet in aanmerking",
     meaning: "A natural person who is the depositor is marked NIET IN AANMERKING for DGS.",
+    meaningFrom: [],
+    assumptions: [
+      "etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.",
+    ],
     severity: "signalling",
     roles: ["D"],
     target: "record",
@@ -6080,6 +6521,8 @@ export const trace: readonly RuleTrace[] = [
     code: "etc0001",
     title: "Aantal depositohouders ongeldig",
     meaning: "The count of depositors of a deposit is less than 1.",
+    meaningFrom: [],
+    assumptions: ["etc0001 = the number of depositors of a deposit is less than one."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -6107,6 +6550,8 @@ export const trace: readonly RuleTrace[] = [
     code: "etc0002",
     title: "Aandeel in deposito ongeldig",
     meaning: "The share percentage of the depositor in a deposit is not above 0 and at most 100.",
+    meaningFrom: [],
+    assumptions: ["etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -6134,6 +6579,8 @@ export const trace: readonly RuleTrace[] = [
     code: "etc0003",
     title: "Aandeel bij een depositohouder niet 100%",
     meaning: "A deposit with a single depositor states a share percentage other than 100.",
+    meaningFrom: [],
+    assumptions: ["etc0003 = a deposit with one depositor states a share other than 100 %."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -6161,6 +6608,10 @@ export const trace: readonly RuleTrace[] = [
     code: "dmc0005",
     title: "Ongeldige valutacode",
     meaning: "The currency of a deposit is not a code of three capital letters (ISO 4217).",
+    meaningFrom: [],
+    assumptions: [
+      "dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table \"bevat niet alle validatieregels\", so 1.3.0 keeps the rule (outside the categories).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -6188,6 +6639,10 @@ export const trace: readonly RuleTrace[] = [
     code: "dmc0006",
     title: "Ongeldig IBAN",
     meaning: "A bank account number in IBAN form does not pass the IBAN check.",
+    meaningFrom: [],
+    assumptions: [
+      "dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, \"zoals dat bij de depositohouder bekend is\").",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -6215,6 +6670,8 @@ export const trace: readonly RuleTrace[] = [
     code: "omc0005",
     title: "Vertegenwoordiger zonder vertegenwoordiging",
     meaning: "A natural person who is not the depositor (a representative) is not the representative of any representation in the IKB.",
+    meaningFrom: [],
+    assumptions: ["omc0005 = a representative is not linked to any representation in the IKB."],
     severity: "signalling",
     roles: ["V"],
     target: "record",
@@ -6242,6 +6699,8 @@ export const trace: readonly RuleTrace[] = [
     code: "omc0006",
     title: "Vertegenwoordiger niet aanwezig",
     meaning: "A representation refers to a representative who is not a natural person in the same IKB.",
+    meaningFrom: [],
+    assumptions: ["omc0006 = a representation's representative is not a natural person in the IKB."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -6269,6 +6728,10 @@ export const trace: readonly RuleTrace[] = [
     code: "omc0007",
     title: "Vertegenwoordiging op onbekend deposito",
     meaning: "A representation for a single deposit refers to a deposit that is not in the same IKB.",
+    meaningFrom: [],
+    assumptions: [
+      "omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -6296,6 +6759,10 @@ export const trace: readonly RuleTrace[] = [
     code: "omc0012",
     title: "Niet-natuurlijk persoon zonder vertegenwoordiger",
     meaning: "A non-natural person who is the depositor has no representation in the IKB.",
+    meaningFrom: [],
+    assumptions: [
+      "omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).",
+    ],
     severity: "signalling",
     roles: ["D"],
     target: "record",
@@ -6323,6 +6790,10 @@ export const trace: readonly RuleTrace[] = [
     code: "smc0011",
     title: "Minderjarige zonder vertegenwoordiger",
     meaning: "A natural person who is the depositor is younger than 18 at the reporting reference date and has no representation.",
+    meaningFrom: [],
+    assumptions: [
+      "smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.",
+    ],
     severity: "signalling",
     roles: ["D"],
     target: "record",
@@ -6350,6 +6821,10 @@ export const trace: readonly RuleTrace[] = [
     code: "smc0006",
     title: "Geen adres",
     meaning: "A natural or non-natural person has no address in the IKB.",
+    meaningFrom: [],
+    assumptions: [
+      "smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.",
+    ],
     severity: "signalling",
     roles: ["D"],
     target: "attribute",
@@ -6650,6 +7125,217 @@ export const fileRules: readonly FileRule[] = [
     severity: "blocking",
     check: "references",
     entities: ["NP", "NNP", "RE", "BA", "AD", "SA", "UA"],
+  },
+];
+
+/**
+ * Every assumption of this ruleset version, with the declaration it is on.
+ */
+// prettier-ignore
+export const assumptions: readonly AssumptionTrace[] = [
+  {
+    on: "ruleset",
+    name: "ikb.glo@1.2.0",
+    text: "the seed gives only the end of the validity of GLO 1.2.0 (1 July 2023); the start is set to 1 January 2020, the start of the Beoordelingskader's normering 2020-2023.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 12, column: 3 },
+  },
+  {
+    on: "codelist",
+    name: "reliability_indicator",
+    text: "the counterpart value \"BETROUWBAARHEID GEGARANDEERD\".",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 19, column: 3 },
+  },
+  {
+    on: "codelist",
+    name: "legal_capacity",
+    text: "the spelling of the two counterpart values.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 28, column: 3 },
+  },
+  {
+    on: "codelist",
+    name: "eligibility_indicator",
+    text: "the counterpart values \"IN AANMERKING\" and \"NIET IN AANMERKING\".",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 36, column: 3 },
+  },
+  {
+    on: "codelist",
+    name: "third_party_account_type",
+    text: "the counterpart values \"GEEN DERDENREKENING\" and \"DERDENREKENING\".",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 44, column: 3 },
+  },
+  {
+    on: "codelist",
+    name: "representation_competence",
+    text: "the counterpart values \"ZELFSTANDIG\" (may act alone) and \"GEZAMENLIJK\" (only together).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 53, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "fil0003",
+    text: "the sources name no check on keys; that two records of one file may not share a key is our reading of control 5.3 (\"zoals voorgeschreven in de geldende versie van de GLO\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 292, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "fil0004",
+    text: "the sources name no check on references; that every reference must resolve is our reading of control 5.3 (\"zoals voorgeschreven in de geldende versie van de GLO\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 302, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "val0001",
+    text: "the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 317, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dmc0000",
+    text: "dmc0000 = \"Verplicht attribuut ontbreekt\" (mandatory attribute missing); the table lists it with attributes, and §2.2 says validation rules show \"het ontbreken van essentiële (verplichte) gegevens\".",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 335, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0001",
+    text: "omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects (\"de juiste logische verbanden binnen het IKB-bestand\", bk §2.2).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 356, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0002",
+    text: "omc0002 = one customer number is delivered both as natural and as non-natural person.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 367, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0008",
+    text: "omc0008 = two natural persons in the IKB share an identification number (duplicate person).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 378, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0014",
+    text: "omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: \"controle op duplicaten\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 390, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0015",
+    text: "omc0015 = an address belongs to a customer that is not a person of the IKB.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 402, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0001",
+    text: "smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them (\"kan ... worden volstaan met ten minste de voorletters of de voornamen\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 414, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0012",
+    text: "smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \"identificatienummer ... en land van uitgifte\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 428, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0014",
+    text: "smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, \"de levensstatus\"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 441, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dmc0003",
+    text: "dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 452, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dmc0004",
+    text: "dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 465, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "tmc0003",
+    text: "tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 481, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0011",
+    text: "omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: \"In aanmerking komende deposito's en depositohouders\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 496, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0004",
+    text: "etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 508, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0001",
+    text: "etc0001 = the number of depositors of a deposit is less than one.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 522, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0002",
+    text: "etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 533, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0003",
+    text: "etc0003 = a deposit with one depositor states a share other than 100 %.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 545, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dmc0005",
+    text: "dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table \"bevat niet alle validatieregels\", so 1.3.0 keeps the rule (outside the categories).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 557, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dmc0006",
+    text: "dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, \"zoals dat bij de depositohouder bekend is\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 568, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0005",
+    text: "omc0005 = a representative is not linked to any representation in the IKB.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 582, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0006",
+    text: "omc0006 = a representation's representative is not a natural person in the IKB.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 594, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0007",
+    text: "omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 604, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0012",
+    text: "omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 615, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0011",
+    text: "smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 627, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0006",
+    text: "smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 642, column: 3 },
   },
 ];
 

@@ -284,8 +284,26 @@ function $markInvalid(r, cells, index, names) {
     }
 }
 /** Append one finding (failure path only). */
-function $push(out, rule, severity, entity, role, attribute, key, values, message) {
-    out.push({ rule, severity, entity, role, attribute, key, values, message });
+function $push(out, law, severity, entity, role, attribute, key, values, message) {
+    out.push({ rule: law.code, severity, entity, role, attribute, key, values, message, law });
+}
+/** A rule's law, frozen all the way down: one per rule, shared by all of its findings. */
+function $law(code, title, articles, assumptions) {
+    for (const a of articles)
+        Object.freeze(a);
+    return Object.freeze({
+        code,
+        title,
+        articles: Object.freeze(articles),
+        assumptions: Object.freeze(assumptions),
+    });
+}
+/** The laws by rule code, in an object without a prototype (so no code can meet an inherited name). */
+function $lawTable(laws) {
+    const table = Object.create(null);
+    for (const law of laws)
+        table[law.code] = law;
+    return Object.freeze(table);
 }
 function $matches(re, v) {
     return v !== undefined && re.test(v);
@@ -788,6 +806,74 @@ const $FIELDS3 = [
     "request_data_destroyed_at",
 ];
 const $FIELDS4 = ["record_id"];
+const $article1 = {
+    source: "bvb",
+    sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+    locator: "art 2 sub a",
+};
+const $article2 = {
+    source: "bvb",
+    sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+    locator: "art 2 sub b",
+};
+const $article3 = {
+    source: "bvb",
+    sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+    locator: "art 3 lid 4",
+};
+const $article4 = {
+    source: "bvb",
+    sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+    locator: "art 9 lid 2",
+};
+const $article5 = {
+    source: "bvb",
+    sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+    locator: "art 4 lid 4",
+};
+const $article6 = {
+    source: "bvb",
+    sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+    locator: "art 10 lid 1",
+};
+const $article7 = {
+    source: "bvb",
+    sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+    locator: "art 10 lid 2",
+};
+const $LAW_vpd001 = $law("vpd001", "Waarde past niet bij het veld", [$article1, $article2], []);
+const $LAW_vpd002 = $law("vpd002", "Naam of productnummer ontbreekt", [$article1, $article2], [
+    "art. 2 lists what identifying data are; that these fields must be filled in every record is our reading (without them a record identifies nobody and no product).",
+]);
+const $LAW_vpd003 = $law("vpd003", "Status ontbreekt", [$article1, $article2], [
+    "art. 2 lists the status of the client relation and of the product among the identifying data; that they must be filled in every record is our reading, as for vpd002.",
+]);
+const $LAW_vpd004 = $law("vpd004", "Nederlandse postcode ongeldig", [$article1], [
+    'a Dutch address has a Dutch postcode ("1234 AB"); the Besluit names the postcode as part of the address but gives no format.',
+]);
+const $LAW_vpd005 = $law("vpd005", "Nederlandse postcode rechtspersoon ongeldig", [$article2], [
+    'as for vpd004: a Dutch address has a Dutch postcode ("1234 AB"); the Besluit names the postcode as part of the address but gives no format.',
+]);
+const $LAW_vpd006 = $law("vpd006", "Land ongeldig", [$article1, $article2], ['the country as an ISO 3166-1 alpha-2 code; the Besluit only says "land" (as on the fields).']);
+const $LAW_vpd007 = $law("vpd007", "Adres onvolledig", [$article1], [
+    'a home address ("huisadres") has a street and a house number, a postal address a street or a PO box; the Besluit lists these parts of an address without saying which are needed.',
+]);
+const $LAW_vpl001 = $law("vpl001", "Bankrekeningnummerverificatie niet binnen 5 seconden beantwoord", [$article3], [
+    'art. 3 lid 4 requires the technical provisions to be able ("kunnen worden beantwoord") to answer in time; we check every logged request against the limit: each late answer is reported.',
+]);
+const $LAW_vpl002 = $law("vpl002", "Vordering of verzoek niet binnen 30 seconden beantwoord", [$article3], [
+    "as for vpl001: art. 3 lid 4 requires the provisions to be able to answer in time; each late answer is reported.",
+]);
+const $LAW_vpl003 = $law("vpl003", "Verstrekte gegevens ouder dan 48 uur", [$article4], []);
+const $LAW_vpl004 = $law("vpl004", "Kenmerk onvolledig", [$article5], []);
+const $LAW_vpl005 = $law("vpl005", "Bewaartermijn korter dan vijf jaar", [$article5], []);
+const $LAW_vpl006 = $law("vpl006", "Vastlegging bevat mogelijk persoonsgegevens", [$article5], [
+    'a heuristic for "geen gegevens die herleidbaar zijn tot personen": the free-text parts of an entry must not hold a run of nine digits (a BSN-like number) or an IBAN.',
+]);
+const $LAW_vpl007 = $law("vpl007", "Niet beantwoord zonder aangekondigd onderhoud of overmacht", [$article6], []);
+const $LAW_vpl008 = $law("vpl008", "Verzoekgegevens niet vernietigd", [$article7], [
+    '"vernietigt die partij terstond de gegevens": the source gives no number for "terstond", so only the recording of the destruction, not after the request was received, is checked.',
+]);
 /**
  * The key of a NaturalPerson record as `field=value;...`.
  */
@@ -1054,7 +1140,7 @@ function $rule_vpd001_NaturalPerson(r, ctx, out) {
             v = null;
         else
             continue;
-        $push(out, "vpd001", "blocking", "NaturalPerson", undefined, f, $key_NaturalPerson(r), { [f]: v }, f + " heeft geen geldige waarde: " + $msg(v ?? ""));
+        $push(out, $LAW_vpd001, "blocking", "NaturalPerson", undefined, f, $key_NaturalPerson(r), { [f]: v }, f + " heeft geen geldige waarde: " + $msg(v ?? ""));
     }
 }
 /**
@@ -1070,7 +1156,7 @@ function $rule_vpd001_LegalPerson(r, ctx, out) {
             v = null;
         else
             continue;
-        $push(out, "vpd001", "blocking", "LegalPerson", undefined, f, $key_LegalPerson(r), { [f]: v }, f + " heeft geen geldige waarde: " + $msg(v ?? ""));
+        $push(out, $LAW_vpd001, "blocking", "LegalPerson", undefined, f, $key_LegalPerson(r), { [f]: v }, f + " heeft geen geldige waarde: " + $msg(v ?? ""));
     }
 }
 /**
@@ -1105,10 +1191,10 @@ export function vpd002(entity, record, ctx, out = []) {
  */
 function $rule_vpd002_NaturalPerson(r, ctx, out) {
     if (r.last_name === undefined) {
-        $push(out, "vpd002", "signalling", "NaturalPerson", undefined, "last_name", $key_NaturalPerson(r), { last_name: $text(r, "last_name", $renderText(r.last_name)) }, "last_name ontbreekt");
+        $push(out, $LAW_vpd002, "signalling", "NaturalPerson", undefined, "last_name", $key_NaturalPerson(r), { last_name: $text(r, "last_name", $renderText(r.last_name)) }, "last_name ontbreekt");
     }
     if (r.product_number === undefined) {
-        $push(out, "vpd002", "signalling", "NaturalPerson", undefined, "product_number", $key_NaturalPerson(r), { product_number: $text(r, "product_number", $renderText(r.product_number)) }, "product_number ontbreekt");
+        $push(out, $LAW_vpd002, "signalling", "NaturalPerson", undefined, "product_number", $key_NaturalPerson(r), { product_number: $text(r, "product_number", $renderText(r.product_number)) }, "product_number ontbreekt");
     }
 }
 /**
@@ -1116,10 +1202,10 @@ function $rule_vpd002_NaturalPerson(r, ctx, out) {
  */
 function $rule_vpd002_LegalPerson(r, ctx, out) {
     if (r.name === undefined) {
-        $push(out, "vpd002", "signalling", "LegalPerson", undefined, "name", $key_LegalPerson(r), { name: $text(r, "name", $renderText(r.name)) }, "name ontbreekt");
+        $push(out, $LAW_vpd002, "signalling", "LegalPerson", undefined, "name", $key_LegalPerson(r), { name: $text(r, "name", $renderText(r.name)) }, "name ontbreekt");
     }
     if (r.product_number === undefined) {
-        $push(out, "vpd002", "signalling", "LegalPerson", undefined, "product_number", $key_LegalPerson(r), { product_number: $text(r, "product_number", $renderText(r.product_number)) }, "product_number ontbreekt");
+        $push(out, $LAW_vpd002, "signalling", "LegalPerson", undefined, "product_number", $key_LegalPerson(r), { product_number: $text(r, "product_number", $renderText(r.product_number)) }, "product_number ontbreekt");
     }
 }
 /**
@@ -1154,10 +1240,10 @@ export function vpd003(entity, record, ctx, out = []) {
  */
 function $rule_vpd003_NaturalPerson(r, ctx, out) {
     if (r.client_status === undefined) {
-        $push(out, "vpd003", "signalling", "NaturalPerson", undefined, "client_status", $key_NaturalPerson(r), { client_status: $text(r, "client_status", $renderText(r.client_status)) }, "client_status ontbreekt");
+        $push(out, $LAW_vpd003, "signalling", "NaturalPerson", undefined, "client_status", $key_NaturalPerson(r), { client_status: $text(r, "client_status", $renderText(r.client_status)) }, "client_status ontbreekt");
     }
     if (r.product_status === undefined) {
-        $push(out, "vpd003", "signalling", "NaturalPerson", undefined, "product_status", $key_NaturalPerson(r), { product_status: $text(r, "product_status", $renderText(r.product_status)) }, "product_status ontbreekt");
+        $push(out, $LAW_vpd003, "signalling", "NaturalPerson", undefined, "product_status", $key_NaturalPerson(r), { product_status: $text(r, "product_status", $renderText(r.product_status)) }, "product_status ontbreekt");
     }
 }
 /**
@@ -1165,10 +1251,10 @@ function $rule_vpd003_NaturalPerson(r, ctx, out) {
  */
 function $rule_vpd003_LegalPerson(r, ctx, out) {
     if (r.client_status === undefined) {
-        $push(out, "vpd003", "signalling", "LegalPerson", undefined, "client_status", $key_LegalPerson(r), { client_status: $text(r, "client_status", $renderText(r.client_status)) }, "client_status ontbreekt");
+        $push(out, $LAW_vpd003, "signalling", "LegalPerson", undefined, "client_status", $key_LegalPerson(r), { client_status: $text(r, "client_status", $renderText(r.client_status)) }, "client_status ontbreekt");
     }
     if (r.product_status === undefined) {
-        $push(out, "vpd003", "signalling", "LegalPerson", undefined, "product_status", $key_LegalPerson(r), { product_status: $text(r, "product_status", $renderText(r.product_status)) }, "product_status ontbreekt");
+        $push(out, $LAW_vpd003, "signalling", "LegalPerson", undefined, "product_status", $key_LegalPerson(r), { product_status: $text(r, "product_status", $renderText(r.product_status)) }, "product_status ontbreekt");
     }
 }
 /**
@@ -1200,7 +1286,7 @@ export function vpd004(entity, record, ctx, out = []) {
  */
 function $rule_vpd004_NaturalPerson(r, ctx, out) {
     if (r.country === "NL" && r.postcode !== undefined && !$validPostcode(r.postcode)) {
-        $push(out, "vpd004", "signalling", "NaturalPerson", undefined, undefined, $key_NaturalPerson(r), {
+        $push(out, $LAW_vpd004, "signalling", "NaturalPerson", undefined, undefined, $key_NaturalPerson(r), {
             country: $text(r, "country", $renderText(r.country)),
             postcode: $text(r, "postcode", $renderText(r.postcode)),
         }, "De postcode is geen geldige Nederlandse postcode");
@@ -1235,7 +1321,7 @@ export function vpd005(entity, record, ctx, out = []) {
  */
 function $rule_vpd005_LegalPerson(r, ctx, out) {
     if (r.country === "NL" && r.postcode !== undefined && !$validPostcode(r.postcode)) {
-        $push(out, "vpd005", "signalling", "LegalPerson", undefined, undefined, $key_LegalPerson(r), {
+        $push(out, $LAW_vpd005, "signalling", "LegalPerson", undefined, undefined, $key_LegalPerson(r), {
             country: $text(r, "country", $renderText(r.country)),
             postcode: $text(r, "postcode", $renderText(r.postcode)),
         }, "Nederlandse postcode rechtspersoon ongeldig");
@@ -1273,7 +1359,7 @@ export function vpd006(entity, record, ctx, out = []) {
  */
 function $rule_vpd006_NaturalPerson(r, ctx, out) {
     if (r.country !== undefined && !$validCountry(r.country)) {
-        $push(out, "vpd006", "signalling", "NaturalPerson", undefined, "country", $key_NaturalPerson(r), { country: $text(r, "country", $renderText(r.country)) }, $msg($text(r, "country", $renderText(r.country))) + " is geen landcode");
+        $push(out, $LAW_vpd006, "signalling", "NaturalPerson", undefined, "country", $key_NaturalPerson(r), { country: $text(r, "country", $renderText(r.country)) }, $msg($text(r, "country", $renderText(r.country))) + " is geen landcode");
     }
 }
 /**
@@ -1281,7 +1367,7 @@ function $rule_vpd006_NaturalPerson(r, ctx, out) {
  */
 function $rule_vpd006_LegalPerson(r, ctx, out) {
     if (r.country !== undefined && !$validCountry(r.country)) {
-        $push(out, "vpd006", "signalling", "LegalPerson", undefined, "country", $key_LegalPerson(r), { country: $text(r, "country", $renderText(r.country)) }, $msg($text(r, "country", $renderText(r.country))) + " is geen landcode");
+        $push(out, $LAW_vpd006, "signalling", "LegalPerson", undefined, "country", $key_LegalPerson(r), { country: $text(r, "country", $renderText(r.country)) }, $msg($text(r, "country", $renderText(r.country))) + " is geen landcode");
     }
 }
 /**
@@ -1315,7 +1401,7 @@ function $rule_vpd007_NaturalPerson(r, ctx, out) {
     if (r.address_type !== undefined &&
         !((r.address_type === "HUISADRES" && r.street !== undefined && r.house_number !== undefined) ||
             (r.address_type === "POSTADRES" && (r.street !== undefined || r.po_box !== undefined)))) {
-        $push(out, "vpd007", "signalling", "NaturalPerson", undefined, undefined, $key_NaturalPerson(r), {
+        $push(out, $LAW_vpd007, "signalling", "NaturalPerson", undefined, undefined, $key_NaturalPerson(r), {
             address_type: $text(r, "address_type", $renderText(r.address_type)),
             street: $text(r, "street", $renderText(r.street)),
             house_number: $text(r, "house_number", $renderText(r.house_number)),
@@ -1355,7 +1441,7 @@ function $rule_vpl001_RequestLog(r, ctx, out) {
         r.received_at !== undefined &&
         r.answered_at !== undefined &&
         !$le(r.answered_at, $plus(r.received_at, 5000))) {
-        $push(out, "vpl001", "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
+        $push(out, $LAW_vpl001, "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
             request_type: $text(r, "request_type", $renderText(r.request_type)),
             received_at: $text(r, "received_at", $renderDateTime(r.received_at)),
             answered_at: $text(r, "answered_at", $renderDateTime(r.answered_at)),
@@ -1394,7 +1480,7 @@ function $rule_vpl002_RequestLog(r, ctx, out) {
         r.received_at !== undefined &&
         r.answered_at !== undefined &&
         !$le(r.answered_at, $plus(r.received_at, 30000))) {
-        $push(out, "vpl002", "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
+        $push(out, $LAW_vpl002, "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
             request_type: $text(r, "request_type", $renderText(r.request_type)),
             received_at: $text(r, "received_at", $renderDateTime(r.received_at)),
             answered_at: $text(r, "answered_at", $renderDateTime(r.answered_at)),
@@ -1432,7 +1518,7 @@ function $rule_vpl003_RequestLog(r, ctx, out) {
     if (r.data_as_of !== undefined &&
         r.operational_data_as_of !== undefined &&
         !$ge(r.data_as_of, $plus(r.operational_data_as_of, -172800000))) {
-        $push(out, "vpl003", "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
+        $push(out, $LAW_vpl003, "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
             data_as_of: $text(r, "data_as_of", $renderDateTime(r.data_as_of)),
             operational_data_as_of: $text(r, "operational_data_as_of", $renderDateTime(r.operational_data_as_of)),
         }, "Verstrekte gegevens zijn meer dan 48 uur ouder dan de actuele gegevens");
@@ -1467,13 +1553,13 @@ export function vpl004(entity, record, ctx, out = []) {
  */
 function $rule_vpl004_RequestLog(r, ctx, out) {
     if (r.connected_party === undefined) {
-        $push(out, "vpl004", "signalling", "RequestLog", undefined, "connected_party", $key_RequestLog(r), { connected_party: $text(r, "connected_party", $renderText(r.connected_party)) }, "connected_party ontbreekt in de vastlegging");
+        $push(out, $LAW_vpl004, "signalling", "RequestLog", undefined, "connected_party", $key_RequestLog(r), { connected_party: $text(r, "connected_party", $renderText(r.connected_party)) }, "connected_party ontbreekt in de vastlegging");
     }
     if (r.authority === undefined) {
-        $push(out, "vpl004", "signalling", "RequestLog", undefined, "authority", $key_RequestLog(r), { authority: $text(r, "authority", $renderText(r.authority)) }, "authority ontbreekt in de vastlegging");
+        $push(out, $LAW_vpl004, "signalling", "RequestLog", undefined, "authority", $key_RequestLog(r), { authority: $text(r, "authority", $renderText(r.authority)) }, "authority ontbreekt in de vastlegging");
     }
     if (r.legal_basis === undefined) {
-        $push(out, "vpl004", "signalling", "RequestLog", undefined, "legal_basis", $key_RequestLog(r), { legal_basis: $text(r, "legal_basis", $renderText(r.legal_basis)) }, "legal_basis ontbreekt in de vastlegging");
+        $push(out, $LAW_vpl004, "signalling", "RequestLog", undefined, "legal_basis", $key_RequestLog(r), { legal_basis: $text(r, "legal_basis", $renderText(r.legal_basis)) }, "legal_basis ontbreekt in de vastlegging");
     }
 }
 /**
@@ -1505,7 +1591,7 @@ export function vpl005(entity, record, ctx, out = []) {
  */
 function $rule_vpl005_RequestLog(r, ctx, out) {
     if (!$ge(r.retain_until, $addMonths(r.logged_on, 60))) {
-        $push(out, "vpl005", "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
+        $push(out, $LAW_vpl005, "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
             retain_until: $text(r, "retain_until", $renderDate(r.retain_until)),
             logged_on: $text(r, "logged_on", $renderDate(r.logged_on)),
         }, "Vastlegging wordt korter dan vijf jaar bewaard");
@@ -1540,10 +1626,10 @@ export function vpl006(entity, record, ctx, out = []) {
  */
 function $rule_vpl006_RequestLog(r, ctx, out) {
     if (r.reference !== undefined && !(!$matches($RE1, r.reference) && !$validIban(r.reference))) {
-        $push(out, "vpl006", "signalling", "RequestLog", undefined, "reference", $key_RequestLog(r), { reference: $text(r, "reference", $renderText(r.reference)) }, "reference bevat mogelijk gegevens die herleidbaar zijn tot een persoon");
+        $push(out, $LAW_vpl006, "signalling", "RequestLog", undefined, "reference", $key_RequestLog(r), { reference: $text(r, "reference", $renderText(r.reference)) }, "reference bevat mogelijk gegevens die herleidbaar zijn tot een persoon");
     }
     if (r.legal_basis !== undefined && !(!$matches($RE1, r.legal_basis) && !$validIban(r.legal_basis))) {
-        $push(out, "vpl006", "signalling", "RequestLog", undefined, "legal_basis", $key_RequestLog(r), { legal_basis: $text(r, "legal_basis", $renderText(r.legal_basis)) }, "legal_basis bevat mogelijk gegevens die herleidbaar zijn tot een persoon");
+        $push(out, $LAW_vpl006, "signalling", "RequestLog", undefined, "legal_basis", $key_RequestLog(r), { legal_basis: $text(r, "legal_basis", $renderText(r.legal_basis)) }, "legal_basis bevat mogelijk gegevens die herleidbaar zijn tot een persoon");
     }
 }
 /**
@@ -1575,7 +1661,7 @@ export function vpl007(entity, record, ctx, out = []) {
  */
 function $rule_vpl007_RequestLog(r, ctx, out) {
     if (r.answered_at === undefined && r.unavailability_reason === undefined) {
-        $push(out, "vpl007", "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
+        $push(out, $LAW_vpl007, "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
             answered_at: $text(r, "answered_at", $renderDateTime(r.answered_at)),
             unavailability_reason: $text(r, "unavailability_reason", $renderText(r.unavailability_reason)),
         }, "Geen antwoord en geen aangekondigd onderhoud of overmacht");
@@ -1615,7 +1701,7 @@ function $rule_vpl008_RequestLog(r, ctx, out) {
                 (r.request_data_destroyed_at !== undefined &&
                     r.received_at !== undefined &&
                     r.request_data_destroyed_at >= r.received_at)))) {
-        $push(out, "vpl008", "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
+        $push(out, $LAW_vpl008, "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
             outcome: $text(r, "outcome", $renderText(r.outcome)),
             request_data_destroyed_at: $text(r, "request_data_destroyed_at", $renderDateTime(r.request_data_destroyed_at)),
             received_at: $text(r, "received_at", $renderDateTime(r.received_at)),
@@ -1708,6 +1794,24 @@ export function classify(findings, ikb) {
     const payoutsBlocked = [];
     return { categories, payoutsBlocked, meetsAutomatedControls: categories.length === 0 };
 }
+/** The law of each rule by code: title, articles and assumptions, as every finding of the rule carries it. */
+export const laws = $lawTable([
+    $LAW_vpd001,
+    $LAW_vpd002,
+    $LAW_vpd003,
+    $LAW_vpd004,
+    $LAW_vpd005,
+    $LAW_vpd006,
+    $LAW_vpd007,
+    $LAW_vpl001,
+    $LAW_vpl002,
+    $LAW_vpl003,
+    $LAW_vpl004,
+    $LAW_vpl005,
+    $LAW_vpl006,
+    $LAW_vpl007,
+    $LAW_vpl008,
+]);
 /** Decoders by entity name. */
 export const decoders = {
     NaturalPerson: $decode_NaturalPerson,
@@ -2207,6 +2311,19 @@ export const trace = [
     code: "vpd001",
     title: "Waarde past niet bij het veld",
     meaning: "A value does not fit the type of its field or is not one of the allowed values of art. 2.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 2 sub a",
+      },
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 2 sub b",
+      },
+    ],
+    assumptions: [],
     severity: "blocking",
     roles: ["D", "V"],
     target: "attribute",
@@ -2272,6 +2389,10 @@ export const trace = [
     code: "vpd002",
     title: "Naam of productnummer ontbreekt",
     meaning: "The name of the person or the number of the product is missing.",
+    meaningFrom: [],
+    assumptions: [
+      "art. 2 lists what identifying data are; that these fields must be filled in every record is our reading (without them a record identifies nobody and no product).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -2303,6 +2424,10 @@ export const trace = [
     code: "vpd003",
     title: "Status ontbreekt",
     meaning: "The status of the client relation or of the product is missing.",
+    meaningFrom: [],
+    assumptions: [
+      "art. 2 lists the status of the client relation and of the product among the identifying data; that they must be filled in every record is our reading, as for vpd002.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -2334,6 +2459,10 @@ export const trace = [
     code: "vpd004",
     title: "Nederlandse postcode ongeldig",
     meaning: "An address in the Netherlands has a postcode that is not of the form 1234 AB.",
+    meaningFrom: [],
+    assumptions: [
+      "a Dutch address has a Dutch postcode (\"1234 AB\"); the Besluit names the postcode as part of the address but gives no format.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -2355,6 +2484,10 @@ export const trace = [
     code: "vpd005",
     title: "Nederlandse postcode rechtspersoon ongeldig",
     meaning: "An office or postal address of a legal person in the Netherlands has a postcode that is not of the form 1234 AB.",
+    meaningFrom: [],
+    assumptions: [
+      "as for vpd004: a Dutch address has a Dutch postcode (\"1234 AB\"); the Besluit names the postcode as part of the address but gives no format.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -2376,6 +2509,10 @@ export const trace = [
     code: "vpd006",
     title: "Land ongeldig",
     meaning: "The country of an address is not an ISO 3166-1 alpha-2 code.",
+    meaningFrom: [],
+    assumptions: [
+      "the country as an ISO 3166-1 alpha-2 code; the Besluit only says \"land\" (as on the fields).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -2402,6 +2539,10 @@ export const trace = [
     code: "vpd007",
     title: "Adres onvolledig",
     meaning: "A home address lacks street or house number, or a postal address has neither a street nor a PO box.",
+    meaningFrom: [],
+    assumptions: [
+      "a home address (\"huisadres\") has a street and a house number, a postal address a street or a PO box; the Besluit lists these parts of an address without saying which are needed.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -2423,6 +2564,16 @@ export const trace = [
     code: "vpl001",
     title: "Bankrekeningnummerverificatie niet binnen 5 seconden beantwoord",
     meaning: "A request for bank account number verification was answered more than five seconds after it was received.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 3 lid 4",
+      },
+    ],
+    assumptions: [
+      "art. 3 lid 4 requires the technical provisions to be able (\"kunnen worden beantwoord\") to answer in time; we check every logged request against the limit: each late answer is reported.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -2444,6 +2595,16 @@ export const trace = [
     code: "vpl002",
     title: "Vordering of verzoek niet binnen 30 seconden beantwoord",
     meaning: "A claim or request other than account number verification was answered more than 30 seconds after it was received.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 3 lid 4",
+      },
+    ],
+    assumptions: [
+      "as for vpl001: art. 3 lid 4 requires the provisions to be able to answer in time; each late answer is reported.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -2465,6 +2626,14 @@ export const trace = [
     code: "vpl003",
     title: "Verstrekte gegevens ouder dan 48 uur",
     meaning: "The data provided are more than 48 hours older than the current data the connected party uses in its operations.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 9 lid 2",
+      },
+    ],
+    assumptions: [],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -2486,6 +2655,14 @@ export const trace = [
     code: "vpl004",
     title: "Kenmerk onvolledig",
     meaning: "The log entry does not record the connected party, the competent authority or the legal basis.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 4 lid 4",
+      },
+    ],
+    assumptions: [],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -2507,6 +2684,14 @@ export const trace = [
     code: "vpl005",
     title: "Bewaartermijn korter dan vijf jaar",
     meaning: "The log entry is to be kept for less than five years after it was recorded.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 4 lid 4",
+      },
+    ],
+    assumptions: [],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -2528,6 +2713,10 @@ export const trace = [
     code: "vpl006",
     title: "Vastlegging bevat mogelijk persoonsgegevens",
     meaning: "A free-text part of a log entry contains a nine-digit number or an IBAN, which may identify the person the request is about.",
+    meaningFrom: [],
+    assumptions: [
+      "a heuristic for \"geen gegevens die herleidbaar zijn tot personen\": the free-text parts of an entry must not hold a run of nine digits (a BSN-like number) or an IBAN.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -2549,6 +2738,14 @@ export const trace = [
     code: "vpl007",
     title: "Niet beantwoord zonder aangekondigd onderhoud of overmacht",
     meaning: "A request was not answered while no announced maintenance or force majeure is recorded.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 10 lid 1",
+      },
+    ],
+    assumptions: [],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -2570,6 +2767,16 @@ export const trace = [
     code: "vpl008",
     title: "Verzoekgegevens niet vernietigd",
     meaning: "The connected party had no data on the subject of a request, but the destruction of the request data is not recorded.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 10 lid 2",
+      },
+    ],
+    assumptions: [
+      "\"vernietigt die partij terstond de gegevens\": the source gives no number for \"terstond\", so only the recording of the destruction, not after the request was received, is checked.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -2608,6 +2815,114 @@ export const norms = [];
  * The delivery-level checks the runtime performs.
  */
 export const fileRules = [];
+
+/**
+ * Every assumption of this ruleset version, with the declaration it is on.
+ */
+export const assumptions = [
+  {
+    on: "codelist",
+    name: "request_outcome",
+    text: "the outcome values are ours; art. 10 lid 2 needs to know whether the connected party had data on the subject of the request.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 59, column: 3 },
+  },
+  {
+    on: "field",
+    name: "NaturalPerson.record_id",
+    text: "the Besluit gives no record key; record_id is our own.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 78, column: 5 },
+  },
+  {
+    on: "field",
+    name: "NaturalPerson.country",
+    text: "the country as an ISO 3166-1 alpha-2 code; the Besluit only says \"land\".",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 93, column: 5 },
+  },
+  {
+    on: "field",
+    name: "NaturalPerson.contract_party",
+    text: "\"identiteit van de contractspartij — wordt het product door een andere organisatie uitgegeven?\" is recorded as the name of that other organisation, absent when there is none.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 104, column: 5 },
+  },
+  {
+    on: "field",
+    name: "LegalPerson.record_id",
+    text: "the Besluit gives no record key; record_id is our own.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 112, column: 5 },
+  },
+  {
+    on: "field",
+    name: "LegalPerson.country",
+    text: "the country as an ISO 3166-1 alpha-2 code; the Besluit only says \"land\".",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 123, column: 5 },
+  },
+  {
+    on: "field",
+    name: "RequestLog.data_as_of",
+    text: "(art. 9 lid 2) the party reports both the time its provided data were current and the time of the current data it uses in its operations when answering.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 151, column: 5 },
+  },
+  {
+    on: "rule",
+    name: "vpd002",
+    text: "art. 2 lists what identifying data are; that these fields must be filled in every record is our reading (without them a record identifies nobody and no product).",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 175, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpd003",
+    text: "art. 2 lists the status of the client relation and of the product among the identifying data; that they must be filled in every record is our reading, as for vpd002.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 189, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpd004",
+    text: "a Dutch address has a Dutch postcode (\"1234 AB\"); the Besluit names the postcode as part of the address but gives no format.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 201, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpd005",
+    text: "as for vpd004: a Dutch address has a Dutch postcode (\"1234 AB\"); the Besluit names the postcode as part of the address but gives no format.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 214, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpd006",
+    text: "the country as an ISO 3166-1 alpha-2 code; the Besluit only says \"land\" (as on the fields).",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 225, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpd007",
+    text: "a home address (\"huisadres\") has a street and a house number, a postal address a street or a PO box; the Besluit lists these parts of an address without saying which are needed.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 237, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpl001",
+    text: "art. 3 lid 4 requires the technical provisions to be able (\"kunnen worden beantwoord\") to answer in time; we check every logged request against the limit: each late answer is reported.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 253, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpl002",
+    text: "as for vpl001: art. 3 lid 4 requires the provisions to be able to answer in time; each late answer is reported.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 267, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpl006",
+    text: "a heuristic for \"geen gegevens die herleidbaar zijn tot personen\": the free-text parts of an entry must not hold a run of nine digits (a BSN-like number) or an IBAN.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 316, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpl008",
+    text: "\"vernietigt die partij terstond de gegevens\": the source gives no number for \"terstond\", so only the recording of the destruction, not after the request was received, is checked.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 343, column: 3 },
+  },
+];
 
 /**
  * Entities whose rules need the assembled IKB (they use exists / count / sum).

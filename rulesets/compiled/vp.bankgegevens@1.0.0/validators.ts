@@ -10,6 +10,14 @@
 export type Severity = "blocking" | "signalling";
 export type Role = "D" | "V";
 
+/** The law behind a rule: one frozen object per rule, shared by all of its findings. */
+export interface RuleLaw {
+  readonly code: string;
+  readonly title: string;
+  readonly articles: readonly Readonly<ArticleTrace>[];
+  readonly assumptions: readonly string[];
+}
+
 /** A check result: one rule that one record (or attribute, or file) does not meet. */
 export interface Finding {
   rule: string;
@@ -20,6 +28,8 @@ export interface Finding {
   key: string;
   values: Record<string, string | null>;
   message: string;
+  /** The rule's title, articles and assumptions (`laws[rule]`). */
+  law: RuleLaw;
   file?: string;
   line?: number;
 }
@@ -40,6 +50,8 @@ export interface RuleTrace {
   code: string;
   title: string;
   meaning: string | undefined;
+  meaningFrom: ArticleTrace[];
+  assumptions: string[];
   severity: Severity;
   roles: Role[];
   target: "record" | "attribute" | "file";
@@ -51,6 +63,29 @@ export interface RuleTrace {
   /** The rule as written in its .regel file (doc comments excluded), for reports. */
   source: string;
   categories: { category: string; role: Role | undefined; attributes: string[] }[];
+}
+
+export type AssumptionSubject =
+  | "ruleset"
+  | "codelist"
+  | "entity"
+  | "field"
+  | "ikb"
+  | "rule"
+  | "category"
+  | "payout"
+  | "metric"
+  | "norm"
+  | "measure"
+  | "calendar"
+  | "holiday";
+
+/** One assumption of the ruleset and the declaration it is on. */
+export interface AssumptionTrace {
+  on: AssumptionSubject;
+  name: string;
+  text: string;
+  location: SourceLocation;
 }
 
 export interface CategoryTrace {
@@ -436,7 +471,7 @@ function $markInvalid(
 /** Append one finding (failure path only). */
 function $push(
   out: Finding[],
-  rule: string,
+  law: RuleLaw,
   severity: Severity,
   entity: string,
   role: Role | undefined,
@@ -445,7 +480,25 @@ function $push(
   values: Record<string, string | null>,
   message: string,
 ): void {
-  out.push({ rule, severity, entity, role, attribute, key, values, message });
+  out.push({ rule: law.code, severity, entity, role, attribute, key, values, message, law });
+}
+
+/** A rule's law, frozen all the way down: one per rule, shared by all of its findings. */
+function $law(code: string, title: string, articles: ArticleTrace[], assumptions: string[]): RuleLaw {
+  for (const a of articles) Object.freeze(a);
+  return Object.freeze({
+    code,
+    title,
+    articles: Object.freeze(articles),
+    assumptions: Object.freeze(assumptions),
+  });
+}
+
+/** The laws by rule code, in an object without a prototype (so no code can meet an inherited name). */
+function $lawTable(laws: readonly RuleLaw[]): Readonly<Record<string, RuleLaw>> {
+  const table: Record<string, RuleLaw> = Object.create(null);
+  for (const law of laws) table[law.code] = law;
+  return Object.freeze(table);
 }
 function $matches(re: RegExp, v: string | undefined): boolean {
   return v !== undefined && re.test(v);
@@ -1316,6 +1369,129 @@ const $FIELDS3: readonly string[] = [
   "request_data_destroyed_at",
 ];
 const $FIELDS4: readonly string[] = ["record_id"];
+const $article1: ArticleTrace = {
+  source: "bvb",
+  sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+  locator: "art 2 sub a",
+};
+const $article2: ArticleTrace = {
+  source: "bvb",
+  sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+  locator: "art 2 sub b",
+};
+const $article3: ArticleTrace = {
+  source: "bvb",
+  sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+  locator: "art 3 lid 4",
+};
+const $article4: ArticleTrace = {
+  source: "bvb",
+  sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+  locator: "art 9 lid 2",
+};
+const $article5: ArticleTrace = {
+  source: "bvb",
+  sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+  locator: "art 4 lid 4",
+};
+const $article6: ArticleTrace = {
+  source: "bvb",
+  sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+  locator: "art 10 lid 1",
+};
+const $article7: ArticleTrace = {
+  source: "bvb",
+  sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+  locator: "art 10 lid 2",
+};
+const $LAW_vpd001: RuleLaw = $law("vpd001", "Waarde past niet bij het veld", [$article1, $article2], []);
+const $LAW_vpd002: RuleLaw = $law(
+  "vpd002",
+  "Naam of productnummer ontbreekt",
+  [$article1, $article2],
+  [
+    "art. 2 lists what identifying data are; that these fields must be filled in every record is our reading (without them a record identifies nobody and no product).",
+  ],
+);
+const $LAW_vpd003: RuleLaw = $law(
+  "vpd003",
+  "Status ontbreekt",
+  [$article1, $article2],
+  [
+    "art. 2 lists the status of the client relation and of the product among the identifying data; that they must be filled in every record is our reading, as for vpd002.",
+  ],
+);
+const $LAW_vpd004: RuleLaw = $law(
+  "vpd004",
+  "Nederlandse postcode ongeldig",
+  [$article1],
+  [
+    'a Dutch address has a Dutch postcode ("1234 AB"); the Besluit names the postcode as part of the address but gives no format.',
+  ],
+);
+const $LAW_vpd005: RuleLaw = $law(
+  "vpd005",
+  "Nederlandse postcode rechtspersoon ongeldig",
+  [$article2],
+  [
+    'as for vpd004: a Dutch address has a Dutch postcode ("1234 AB"); the Besluit names the postcode as part of the address but gives no format.',
+  ],
+);
+const $LAW_vpd006: RuleLaw = $law(
+  "vpd006",
+  "Land ongeldig",
+  [$article1, $article2],
+  ['the country as an ISO 3166-1 alpha-2 code; the Besluit only says "land" (as on the fields).'],
+);
+const $LAW_vpd007: RuleLaw = $law(
+  "vpd007",
+  "Adres onvolledig",
+  [$article1],
+  [
+    'a home address ("huisadres") has a street and a house number, a postal address a street or a PO box; the Besluit lists these parts of an address without saying which are needed.',
+  ],
+);
+const $LAW_vpl001: RuleLaw = $law(
+  "vpl001",
+  "Bankrekeningnummerverificatie niet binnen 5 seconden beantwoord",
+  [$article3],
+  [
+    'art. 3 lid 4 requires the technical provisions to be able ("kunnen worden beantwoord") to answer in time; we check every logged request against the limit: each late answer is reported.',
+  ],
+);
+const $LAW_vpl002: RuleLaw = $law(
+  "vpl002",
+  "Vordering of verzoek niet binnen 30 seconden beantwoord",
+  [$article3],
+  [
+    "as for vpl001: art. 3 lid 4 requires the provisions to be able to answer in time; each late answer is reported.",
+  ],
+);
+const $LAW_vpl003: RuleLaw = $law("vpl003", "Verstrekte gegevens ouder dan 48 uur", [$article4], []);
+const $LAW_vpl004: RuleLaw = $law("vpl004", "Kenmerk onvolledig", [$article5], []);
+const $LAW_vpl005: RuleLaw = $law("vpl005", "Bewaartermijn korter dan vijf jaar", [$article5], []);
+const $LAW_vpl006: RuleLaw = $law(
+  "vpl006",
+  "Vastlegging bevat mogelijk persoonsgegevens",
+  [$article5],
+  [
+    'a heuristic for "geen gegevens die herleidbaar zijn tot personen": the free-text parts of an entry must not hold a run of nine digits (a BSN-like number) or an IBAN.',
+  ],
+);
+const $LAW_vpl007: RuleLaw = $law(
+  "vpl007",
+  "Niet beantwoord zonder aangekondigd onderhoud of overmacht",
+  [$article6],
+  [],
+);
+const $LAW_vpl008: RuleLaw = $law(
+  "vpl008",
+  "Verzoekgegevens niet vernietigd",
+  [$article7],
+  [
+    '"vernietigt die partij terstond de gegevens": the source gives no number for "terstond", so only the recording of the destruction, not after the request was received, is checked.',
+  ],
+);
 /**
  * The key of a NaturalPerson record as `field=value;...`.
  */
@@ -1627,7 +1803,7 @@ function $rule_vpd001_NaturalPerson(r: NaturalPerson, ctx: RuleContext | undefin
     else continue;
     $push(
       out,
-      "vpd001",
+      $LAW_vpd001,
       "blocking",
       "NaturalPerson",
       undefined,
@@ -1652,7 +1828,7 @@ function $rule_vpd001_LegalPerson(r: LegalPerson, ctx: RuleContext | undefined, 
     else continue;
     $push(
       out,
-      "vpd001",
+      $LAW_vpd001,
       "blocking",
       "LegalPerson",
       undefined,
@@ -1704,7 +1880,7 @@ function $rule_vpd002_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Fin
   if (r.last_name === undefined) {
     $push(
       out,
-      "vpd002",
+      $LAW_vpd002,
       "signalling",
       "NaturalPerson",
       undefined,
@@ -1717,7 +1893,7 @@ function $rule_vpd002_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Fin
   if (r.product_number === undefined) {
     $push(
       out,
-      "vpd002",
+      $LAW_vpd002,
       "signalling",
       "NaturalPerson",
       undefined,
@@ -1736,7 +1912,7 @@ function $rule_vpd002_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding
   if (r.name === undefined) {
     $push(
       out,
-      "vpd002",
+      $LAW_vpd002,
       "signalling",
       "LegalPerson",
       undefined,
@@ -1749,7 +1925,7 @@ function $rule_vpd002_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding
   if (r.product_number === undefined) {
     $push(
       out,
-      "vpd002",
+      $LAW_vpd002,
       "signalling",
       "LegalPerson",
       undefined,
@@ -1801,7 +1977,7 @@ function $rule_vpd003_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Fin
   if (r.client_status === undefined) {
     $push(
       out,
-      "vpd003",
+      $LAW_vpd003,
       "signalling",
       "NaturalPerson",
       undefined,
@@ -1814,7 +1990,7 @@ function $rule_vpd003_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Fin
   if (r.product_status === undefined) {
     $push(
       out,
-      "vpd003",
+      $LAW_vpd003,
       "signalling",
       "NaturalPerson",
       undefined,
@@ -1833,7 +2009,7 @@ function $rule_vpd003_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding
   if (r.client_status === undefined) {
     $push(
       out,
-      "vpd003",
+      $LAW_vpd003,
       "signalling",
       "LegalPerson",
       undefined,
@@ -1846,7 +2022,7 @@ function $rule_vpd003_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding
   if (r.product_status === undefined) {
     $push(
       out,
-      "vpd003",
+      $LAW_vpd003,
       "signalling",
       "LegalPerson",
       undefined,
@@ -1895,7 +2071,7 @@ function $rule_vpd004_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Fin
   if (r.country === "NL" && r.postcode !== undefined && !$validPostcode(r.postcode)) {
     $push(
       out,
-      "vpd004",
+      $LAW_vpd004,
       "signalling",
       "NaturalPerson",
       undefined,
@@ -1947,7 +2123,7 @@ function $rule_vpd005_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding
   if (r.country === "NL" && r.postcode !== undefined && !$validPostcode(r.postcode)) {
     $push(
       out,
-      "vpd005",
+      $LAW_vpd005,
       "signalling",
       "LegalPerson",
       undefined,
@@ -2002,7 +2178,7 @@ function $rule_vpd006_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Fin
   if (r.country !== undefined && !$validCountry(r.country)) {
     $push(
       out,
-      "vpd006",
+      $LAW_vpd006,
       "signalling",
       "NaturalPerson",
       undefined,
@@ -2021,7 +2197,7 @@ function $rule_vpd006_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding
   if (r.country !== undefined && !$validCountry(r.country)) {
     $push(
       out,
-      "vpd006",
+      $LAW_vpd006,
       "signalling",
       "LegalPerson",
       undefined,
@@ -2076,7 +2252,7 @@ function $rule_vpd007_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Fin
   ) {
     $push(
       out,
-      "vpd007",
+      $LAW_vpd007,
       "signalling",
       "NaturalPerson",
       undefined,
@@ -2135,7 +2311,7 @@ function $rule_vpl001_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
   ) {
     $push(
       out,
-      "vpl001",
+      $LAW_vpl001,
       "signalling",
       "RequestLog",
       undefined,
@@ -2193,7 +2369,7 @@ function $rule_vpl002_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
   ) {
     $push(
       out,
-      "vpl002",
+      $LAW_vpl002,
       "signalling",
       "RequestLog",
       undefined,
@@ -2250,7 +2426,7 @@ function $rule_vpl003_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
   ) {
     $push(
       out,
-      "vpl003",
+      $LAW_vpl003,
       "signalling",
       "RequestLog",
       undefined,
@@ -2302,7 +2478,7 @@ function $rule_vpl004_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
   if (r.connected_party === undefined) {
     $push(
       out,
-      "vpl004",
+      $LAW_vpl004,
       "signalling",
       "RequestLog",
       undefined,
@@ -2315,7 +2491,7 @@ function $rule_vpl004_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
   if (r.authority === undefined) {
     $push(
       out,
-      "vpl004",
+      $LAW_vpl004,
       "signalling",
       "RequestLog",
       undefined,
@@ -2328,7 +2504,7 @@ function $rule_vpl004_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
   if (r.legal_basis === undefined) {
     $push(
       out,
-      "vpl004",
+      $LAW_vpl004,
       "signalling",
       "RequestLog",
       undefined,
@@ -2377,7 +2553,7 @@ function $rule_vpl005_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
   if (!$ge(r.retain_until, $addMonths(r.logged_on, 60))) {
     $push(
       out,
-      "vpl005",
+      $LAW_vpl005,
       "signalling",
       "RequestLog",
       undefined,
@@ -2429,7 +2605,7 @@ function $rule_vpl006_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
   if (r.reference !== undefined && !(!$matches($RE1, r.reference) && !$validIban(r.reference))) {
     $push(
       out,
-      "vpl006",
+      $LAW_vpl006,
       "signalling",
       "RequestLog",
       undefined,
@@ -2442,7 +2618,7 @@ function $rule_vpl006_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
   if (r.legal_basis !== undefined && !(!$matches($RE1, r.legal_basis) && !$validIban(r.legal_basis))) {
     $push(
       out,
-      "vpl006",
+      $LAW_vpl006,
       "signalling",
       "RequestLog",
       undefined,
@@ -2491,7 +2667,7 @@ function $rule_vpl007_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
   if (r.answered_at === undefined && r.unavailability_reason === undefined) {
     $push(
       out,
-      "vpl007",
+      $LAW_vpl007,
       "signalling",
       "RequestLog",
       undefined,
@@ -2552,7 +2728,7 @@ function $rule_vpl008_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
   ) {
     $push(
       out,
-      "vpl008",
+      $LAW_vpl008,
       "signalling",
       "RequestLog",
       undefined,
@@ -2673,6 +2849,25 @@ export function classify(
 
   return { categories, payoutsBlocked, meetsAutomatedControls: categories.length === 0 };
 }
+
+/** The law of each rule by code: title, articles and assumptions, as every finding of the rule carries it. */
+export const laws: Readonly<Record<string, RuleLaw>> = $lawTable([
+  $LAW_vpd001,
+  $LAW_vpd002,
+  $LAW_vpd003,
+  $LAW_vpd004,
+  $LAW_vpd005,
+  $LAW_vpd006,
+  $LAW_vpd007,
+  $LAW_vpl001,
+  $LAW_vpl002,
+  $LAW_vpl003,
+  $LAW_vpl004,
+  $LAW_vpl005,
+  $LAW_vpl006,
+  $LAW_vpl007,
+  $LAW_vpl008,
+]);
 
 /** Decoders by entity name. */
 export const decoders = {
@@ -3177,6 +3372,19 @@ export const trace: readonly RuleTrace[] = [
     code: "vpd001",
     title: "Waarde past niet bij het veld",
     meaning: "A value does not fit the type of its field or is not one of the allowed values of art. 2.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 2 sub a",
+      },
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 2 sub b",
+      },
+    ],
+    assumptions: [],
     severity: "blocking",
     roles: ["D", "V"],
     target: "attribute",
@@ -3242,6 +3450,10 @@ export const trace: readonly RuleTrace[] = [
     code: "vpd002",
     title: "Naam of productnummer ontbreekt",
     meaning: "The name of the person or the number of the product is missing.",
+    meaningFrom: [],
+    assumptions: [
+      "art. 2 lists what identifying data are; that these fields must be filled in every record is our reading (without them a record identifies nobody and no product).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -3273,6 +3485,10 @@ export const trace: readonly RuleTrace[] = [
     code: "vpd003",
     title: "Status ontbreekt",
     meaning: "The status of the client relation or of the product is missing.",
+    meaningFrom: [],
+    assumptions: [
+      "art. 2 lists the status of the client relation and of the product among the identifying data; that they must be filled in every record is our reading, as for vpd002.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -3304,6 +3520,10 @@ export const trace: readonly RuleTrace[] = [
     code: "vpd004",
     title: "Nederlandse postcode ongeldig",
     meaning: "An address in the Netherlands has a postcode that is not of the form 1234 AB.",
+    meaningFrom: [],
+    assumptions: [
+      "a Dutch address has a Dutch postcode (\"1234 AB\"); the Besluit names the postcode as part of the address but gives no format.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -3325,6 +3545,10 @@ export const trace: readonly RuleTrace[] = [
     code: "vpd005",
     title: "Nederlandse postcode rechtspersoon ongeldig",
     meaning: "An office or postal address of a legal person in the Netherlands has a postcode that is not of the form 1234 AB.",
+    meaningFrom: [],
+    assumptions: [
+      "as for vpd004: a Dutch address has a Dutch postcode (\"1234 AB\"); the Besluit names the postcode as part of the address but gives no format.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -3346,6 +3570,10 @@ export const trace: readonly RuleTrace[] = [
     code: "vpd006",
     title: "Land ongeldig",
     meaning: "The country of an address is not an ISO 3166-1 alpha-2 code.",
+    meaningFrom: [],
+    assumptions: [
+      "the country as an ISO 3166-1 alpha-2 code; the Besluit only says \"land\" (as on the fields).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -3372,6 +3600,10 @@ export const trace: readonly RuleTrace[] = [
     code: "vpd007",
     title: "Adres onvolledig",
     meaning: "A home address lacks street or house number, or a postal address has neither a street nor a PO box.",
+    meaningFrom: [],
+    assumptions: [
+      "a home address (\"huisadres\") has a street and a house number, a postal address a street or a PO box; the Besluit lists these parts of an address without saying which are needed.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -3393,6 +3625,16 @@ export const trace: readonly RuleTrace[] = [
     code: "vpl001",
     title: "Bankrekeningnummerverificatie niet binnen 5 seconden beantwoord",
     meaning: "A request for bank account number verification was answered more than five seconds after it was received.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 3 lid 4",
+      },
+    ],
+    assumptions: [
+      "art. 3 lid 4 requires the technical provisions to be able (\"kunnen worden beantwoord\") to answer in time; we check every logged request against the limit: each late answer is reported.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -3414,6 +3656,16 @@ export const trace: readonly RuleTrace[] = [
     code: "vpl002",
     title: "Vordering of verzoek niet binnen 30 seconden beantwoord",
     meaning: "A claim or request other than account number verification was answered more than 30 seconds after it was received.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 3 lid 4",
+      },
+    ],
+    assumptions: [
+      "as for vpl001: art. 3 lid 4 requires the provisions to be able to answer in time; each late answer is reported.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -3435,6 +3687,14 @@ export const trace: readonly RuleTrace[] = [
     code: "vpl003",
     title: "Verstrekte gegevens ouder dan 48 uur",
     meaning: "The data provided are more than 48 hours older than the current data the connected party uses in its operations.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 9 lid 2",
+      },
+    ],
+    assumptions: [],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -3456,6 +3716,14 @@ export const trace: readonly RuleTrace[] = [
     code: "vpl004",
     title: "Kenmerk onvolledig",
     meaning: "The log entry does not record the connected party, the competent authority or the legal basis.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 4 lid 4",
+      },
+    ],
+    assumptions: [],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -3477,6 +3745,14 @@ export const trace: readonly RuleTrace[] = [
     code: "vpl005",
     title: "Bewaartermijn korter dan vijf jaar",
     meaning: "The log entry is to be kept for less than five years after it was recorded.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 4 lid 4",
+      },
+    ],
+    assumptions: [],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -3498,6 +3774,10 @@ export const trace: readonly RuleTrace[] = [
     code: "vpl006",
     title: "Vastlegging bevat mogelijk persoonsgegevens",
     meaning: "A free-text part of a log entry contains a nine-digit number or an IBAN, which may identify the person the request is about.",
+    meaningFrom: [],
+    assumptions: [
+      "a heuristic for \"geen gegevens die herleidbaar zijn tot personen\": the free-text parts of an entry must not hold a run of nine digits (a BSN-like number) or an IBAN.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -3519,6 +3799,14 @@ export const trace: readonly RuleTrace[] = [
     code: "vpl007",
     title: "Niet beantwoord zonder aangekondigd onderhoud of overmacht",
     meaning: "A request was not answered while no announced maintenance or force majeure is recorded.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 10 lid 1",
+      },
+    ],
+    assumptions: [],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -3540,6 +3828,16 @@ export const trace: readonly RuleTrace[] = [
     code: "vpl008",
     title: "Verzoekgegevens niet vernietigd",
     meaning: "The connected party had no data on the subject of a request, but the destruction of the request data is not recorded.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 10 lid 2",
+      },
+    ],
+    assumptions: [
+      "\"vernietigt die partij terstond de gegevens\": the source gives no number for \"terstond\", so only the recording of the destruction, not after the request was received, is checked.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -3582,6 +3880,115 @@ export const norms: readonly NormTrace[] = [];
  */
 // prettier-ignore
 export const fileRules: readonly FileRule[] = [];
+
+/**
+ * Every assumption of this ruleset version, with the declaration it is on.
+ */
+// prettier-ignore
+export const assumptions: readonly AssumptionTrace[] = [
+  {
+    on: "codelist",
+    name: "request_outcome",
+    text: "the outcome values are ours; art. 10 lid 2 needs to know whether the connected party had data on the subject of the request.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 59, column: 3 },
+  },
+  {
+    on: "field",
+    name: "NaturalPerson.record_id",
+    text: "the Besluit gives no record key; record_id is our own.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 78, column: 5 },
+  },
+  {
+    on: "field",
+    name: "NaturalPerson.country",
+    text: "the country as an ISO 3166-1 alpha-2 code; the Besluit only says \"land\".",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 93, column: 5 },
+  },
+  {
+    on: "field",
+    name: "NaturalPerson.contract_party",
+    text: "\"identiteit van de contractspartij — wordt het product door een andere organisatie uitgegeven?\" is recorded as the name of that other organisation, absent when there is none.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 104, column: 5 },
+  },
+  {
+    on: "field",
+    name: "LegalPerson.record_id",
+    text: "the Besluit gives no record key; record_id is our own.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 112, column: 5 },
+  },
+  {
+    on: "field",
+    name: "LegalPerson.country",
+    text: "the country as an ISO 3166-1 alpha-2 code; the Besluit only says \"land\".",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 123, column: 5 },
+  },
+  {
+    on: "field",
+    name: "RequestLog.data_as_of",
+    text: "(art. 9 lid 2) the party reports both the time its provided data were current and the time of the current data it uses in its operations when answering.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 151, column: 5 },
+  },
+  {
+    on: "rule",
+    name: "vpd002",
+    text: "art. 2 lists what identifying data are; that these fields must be filled in every record is our reading (without them a record identifies nobody and no product).",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 175, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpd003",
+    text: "art. 2 lists the status of the client relation and of the product among the identifying data; that they must be filled in every record is our reading, as for vpd002.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 189, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpd004",
+    text: "a Dutch address has a Dutch postcode (\"1234 AB\"); the Besluit names the postcode as part of the address but gives no format.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 201, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpd005",
+    text: "as for vpd004: a Dutch address has a Dutch postcode (\"1234 AB\"); the Besluit names the postcode as part of the address but gives no format.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 214, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpd006",
+    text: "the country as an ISO 3166-1 alpha-2 code; the Besluit only says \"land\" (as on the fields).",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 225, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpd007",
+    text: "a home address (\"huisadres\") has a street and a house number, a postal address a street or a PO box; the Besluit lists these parts of an address without saying which are needed.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 237, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpl001",
+    text: "art. 3 lid 4 requires the technical provisions to be able (\"kunnen worden beantwoord\") to answer in time; we check every logged request against the limit: each late answer is reported.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 253, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpl002",
+    text: "as for vpl001: art. 3 lid 4 requires the provisions to be able to answer in time; each late answer is reported.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 267, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpl006",
+    text: "a heuristic for \"geen gegevens die herleidbaar zijn tot personen\": the free-text parts of an entry must not hold a run of nine digits (a BSN-like number) or an IBAN.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 316, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpl008",
+    text: "\"vernietigt die partij terstond de gegevens\": the source gives no number for \"terstond\", so only the recording of the destruction, not after the request was received, is checked.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 343, column: 3 },
+  },
+];
 
 /**
  * Entities whose rules need the assembled IKB (they use exists / count / sum).
