@@ -919,8 +919,8 @@ interface TokenEvent {
   nth: number;
 }
 
-/** Keywords that start a clause, per kind of block. */
-const CLAUSE_KEYWORDS: Record<string, readonly string[]> = {
+/** Keywords that start a clause, per kind of block (for placing comments; exported for a test that keeps it in step with the parser's tables). */
+export const CLAUSE_KEYWORDS: Record<string, readonly string[]> = {
   header: ["extends", "uses", "valid", "source", "assumption"],
   CodeList: ["assumption", "implements", "value"],
   Entity: ["assumption", "implements", "file", "key", "role", "field"],
