@@ -194,12 +194,17 @@ function checkMeaningSource(reporter: Reporter, rule: ResolvedRule): void {
       suggest(text, implemented),
     );
   }
-  if ((d.meaningFrom ?? []).length > 0 || (d.assumptions ?? []).length > 0)
-    return;
+  // A blank `assumption ""` says nothing, so it marks nothing.
+  const assumed = (d.assumptions ?? []).some((a) => a.text.trim() !== "");
+  if ((d.meaningFrom ?? []).length > 0 || assumed) return;
+  const blank =
+    (d.assumptions ?? []).length > 0
+      ? " that says something (it is blank)"
+      : "";
   const message =
     d.meaning === undefined
-      ? `rule \`${d.code.name}\` does not say what its code means, and carries no \`assumption\``
-      : `the meaning of rule \`${d.code.name}\` is not given by a cited article, and the rule carries no \`assumption\``;
+      ? `rule \`${d.code.name}\` does not say what its code means, and carries no \`assumption\`${blank}`
+      : `the meaning of rule \`${d.code.name}\` is not given by a cited article, and the rule carries no \`assumption\`${blank}`;
   reporter.report(CODES.meaningNeitherSourcedNorAssumed, message, d.code.span, {
     warning: true,
     notes: [

@@ -367,8 +367,18 @@ rule dmc0101 "Achternaam te kort"
   require length(last_name) >= 2
   example fail NP { customer_id: "1", last_name: "J" }
   example pass NP { customer_id: "2", last_name: "Jansen" }
+
+rule dmc0102 "Achternaam leeg"
+  meaning "The last name is empty."
+  assumption " "
+  severity signalling
+  implements br art 2
+  for NP
+  require last_name is present
+  example fail NP { customer_id: "1" }
+  example pass NP { customer_id: "2", last_name: "Jansen" }
 `),
-    at: [{ marker: "dmc0100" }, { marker: "dmc0101" }],
+    at: [{ marker: "dmc0100" }, { marker: "dmc0101" }, { marker: "dmc0102" }],
     warning: true,
     message:
       "the meaning of rule `dmc0100` is not given by a cited article, and the rule carries no `assumption`",
