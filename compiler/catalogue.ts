@@ -1,7 +1,8 @@
 /**
- * The generated ruleset catalogue: one Markdown page per ruleset version, a traceability matrix
- * (article → rules, categories, norms, measures, ... → examples) and an index, all rendered from
- * the resolved rulesets the checker produces.
+ * The generated ruleset catalogue: one Markdown page per ruleset version (with the list of the
+ * assumptions it rests on), a traceability matrix (article → rules, categories, norms, measures,
+ * ... → examples, marking what rests on an assumption) and an index, all rendered from the
+ * resolved rulesets the checker produces.
  *
  * Output is deterministic: the same rulesets give byte-identical pages (declarations sorted by
  * name, paths relative to the project root with `/`, no dates). Every piece of ruleset text is
@@ -21,6 +22,7 @@ import {
 import * as path from "node:path";
 import type {
   ArticleRef,
+  Assumption,
   CalendarDecl,
   EntityDecl,
   Example,
@@ -37,6 +39,7 @@ import type {
   ResolvedRuleset,
 } from "../dsl/model.js";
 import { printExpr, printType } from "../dsl/printer.js";
+import { assumptionsOf, type PlacedAssumption } from "./assumptions.js";
 import { holidaysOf } from "./calendar.js";
 import { escapeInvisible } from "./code.js";
 
@@ -270,6 +273,51 @@ function notesLines(ctx: Ctx, span: Span): string[] {
   return ["- **Notes:**", ...notes.map((n) => `  - ${mdText(n)}`)];
 }
 
+/** `- **Assumption:** ...` lines of a declaration (one bullet per assumption when there are more). */
+function assumptionLines(list: readonly Assumption[] | undefined): string[] {
+  const texts = (list ?? []).map((a) => a.text);
+  if (texts.length === 0) return [];
+  if (texts.length === 1) return [`- **Assumption:** ${mdText(texts[0])}`];
+  return ["- **Assumptions:**", ...texts.map((t) => `  - ${mdText(t)}`)];
+}
+
+/** Assumptions as `Assumption: ...` sentences, for a table cell that also holds a description. */
+function assumptionNotes(list: readonly Assumption[] | undefined): string[] {
+  return (list ?? []).map((a) => `Assumption: ${a.text}`);
+}
+
+/** What kind of declaration an assumption is on, as the catalogue names it. */
+const SUBJECT_NAMES: Record<PlacedAssumption["on"], string> = {
+  ruleset: "ruleset",
+  codelist: "code list",
+  entity: "entity",
+  field: "field",
+  ikb: "IKB",
+  rule: "rule",
+  category: "category",
+  payout: "payout condition",
+  metric: "metric",
+  norm: "norm",
+  measure: "measure",
+  calendar: "calendar",
+  holiday: "holiday",
+};
+
+/** The anchor on the ruleset page that an assumption's declaration has, if any. */
+function subjectAnchor(a: PlacedAssumption): string | undefined {
+  switch (a.on) {
+    case "ruleset":
+    case "ikb":
+      return undefined;
+    case "field":
+      return anchor("entity", a.parent ?? "");
+    case "holiday":
+      return anchor("calendar", a.parent ?? "");
+    default:
+      return anchor(a.on, a.name);
+  }
+}
+
 /** An article of a declaration other than a rule or category: resolve its alias in the declaring file. */
 function resolveRef(
   ctx: Ctx,
@@ -416,7 +464,8 @@ function rulesetPage(
           mdText(
             `${r.rules.length} rules, ${r.categories.length} categories, ${r.payouts.length} payout conditions, ` +
               `${r.metrics.length} metrics, ${r.norms.length} norms, ${r.measures.length} measures, ` +
-              `${r.calendars.length} calendars, ${r.codeLists.size} code lists, ${r.entities.size} entities`,
+              `${r.calendars.length} calendars, ${r.codeLists.size} code lists, ${r.entities.size} entities, ` +
+              `${assumptionsOf(r).length} assumptions`,
           ),
         ],
       ],
@@ -441,6 +490,7 @@ function rulesetPage(
     );
   }
 
+  out.push(...assumptionsSection(ctx, r));
   out.push(...rulesSection(ctx, r));
   out.push(...categoriesSection(ctx, r));
   out.push(...payoutsSection(ctx, r));
@@ -470,6 +520,56 @@ function docLines(doc: readonly string[]): string[] {
   return [...doc.map((line) => `> ${mdText(line.trim())}`), ""];
 }
 
+/**
+ * Every assumption the version rests on, with counts: an auditor sees at once what the sources do
+ * not say and what the ruleset says in their place.
+ */
+function assumptionsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
+  const all = assumptionsOf(r);
+  const out = [`## Assumptions (${all.length})`, ""];
+  if (all.length === 0)
+    return [
+      ...out,
+      "None: every declaration rests on its sources (rules: `meaning ... from`).",
+      "",
+    ];
+  const assumedRules = r.rules.filter(
+    (x) => (x.decl.assumptions ?? []).length > 0,
+  ).length;
+  const byKind = new Map<string, number>();
+  for (const a of all)
+    byKind.set(SUBJECT_NAMES[a.on], (byKind.get(SUBJECT_NAMES[a.on]) ?? 0) + 1);
+  out.push(
+    `Where the sources are silent, this version rests on these assumptions (declared in its own file, ` +
+      `inherited through \`extends\` or brought in by \`uses\`): ` +
+      [...byKind]
+        .map(([k, n]) => `${n} on ${k}${n === 1 ? "" : "s"}`)
+        .join(", ") +
+      (r.rules.length === 0
+        ? "."
+        : `. ${assumedRules} of ${r.rules.length} rules rest on an assumption.`),
+    "",
+  );
+  out.push(
+    ...table(
+      ["On", "Declaration", "Assumption", "Source"],
+      all.map((a) => {
+        const target = subjectAnchor(a);
+        return [
+          SUBJECT_NAMES[a.on],
+          target === undefined
+            ? mdText(a.name)
+            : `[${mdText(a.name)}](#${target})`,
+          mdText(a.assumption.text),
+          mdText(at(ctx, a.assumption.span)),
+        ];
+      }),
+    ),
+    "",
+  );
+  return out;
+}
+
 function rulesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
   const out = [`## Rules (${r.rules.length})`, ""];
   if (r.rules.length === 0) return [...out, "None.", ""];
@@ -485,6 +585,7 @@ function rulesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
         "Target",
         "Implements",
         "Categories",
+        "Assumptions",
       ],
       rules.map((rule) => [
         `[${mdText(rule.code)}](#${anchor("rule", rule.code)})`,
@@ -496,6 +597,9 @@ function rulesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
         (feeds.get(rule.code) ?? [])
           .map((f) => mdText(f.category))
           .join(", ") || "—",
+        (rule.decl.assumptions ?? []).length === 0
+          ? "—"
+          : String(rule.decl.assumptions.length),
       ]),
     ),
     "",
@@ -508,8 +612,13 @@ function rulesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     );
     out.push(...docLines(d.doc));
     out.push(
-      `- **Meaning:** ${d.meaning === undefined ? "—" : mdText(d.meaning)}`,
+      `- **Meaning:** ${d.meaning === undefined ? "—" : mdText(d.meaning)}${
+        rule.meaningFrom.length === 0
+          ? ""
+          : ` (from ${articlesCell(rule.meaningFrom)})`
+      }`,
     );
+    out.push(...assumptionLines(d.assumptions));
     out.push(`- **Severity:** ${d.severity ?? "—"}`);
     out.push(`- **Applies to:** ${rolesText(rule, r)}`);
     out.push(`- **Target:** ${mdText(targetText(d.target))}`);
@@ -566,6 +675,7 @@ function categoriesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     out.push(
       `- **Implements:** ${c.articles.length === 0 ? "—" : c.articles.map((a) => mdText(articleText(a))).join(", ")}`,
     );
+    out.push(...assumptionLines(d.assumptions));
     out.push(...notesLines(ctx, d.span));
     out.push(
       `- **Source:** ${mdText(at(ctx, d.span))} (${mdText(c.origin)})`,
@@ -622,7 +732,15 @@ function payoutsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
       ]);
   out.push(
     ...table(
-      ["No.", "Name", "Title", "Blocked by categories", "Implements", "Source"],
+      [
+        "No.",
+        "Name",
+        "Title",
+        "Blocked by categories",
+        "Implements",
+        "Assumptions",
+        "Source",
+      ],
       payouts.map((p) => [
         String(p.number),
         `<a id="${anchor("payout", p.name.name)}"></a>${mdText(p.name.name)}`,
@@ -634,6 +752,7 @@ function payoutsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
         articlesCell(
           p.implementsRefs.map((a) => resolveRef(ctx, a, r.sources)),
         ),
+        (p.assumptions ?? []).map((a) => mdText(a.text)).join("<br>") || "—",
         mdText(at(ctx, p.span)),
       ]),
     ),
@@ -656,6 +775,7 @@ function metricsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
           mdText(
             [
               describe(m.description, m.doc),
+              ...assumptionNotes(m.assumptions),
               ...notesAbove(ctx, m.span).map((n) => `Note: ${n}`),
             ]
               .filter((x) => x !== "")
@@ -681,6 +801,7 @@ function normsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     out.push(
       `- **Implements:** ${articlesCell(n.implementsRefs.map((a) => resolveRef(ctx, a, r.sources)))}`,
     );
+    out.push(...assumptionLines(n.assumptions));
     out.push(...notesLines(ctx, n.span));
     out.push(`- **Source:** ${mdText(at(ctx, n.span))}`, "");
     const periods = [...n.periods].sort((a, b) =>
@@ -752,6 +873,7 @@ function measuresSection(ctx: Ctx, r: ResolvedRuleset): string[] {
       out.push("- **Preconditions:**");
       for (const p of m.preconditions) out.push(`  - ${mdText(p)}`);
     }
+    out.push(...assumptionLines(m.assumptions));
     out.push(...notesLines(ctx, m.span));
     if (m.fine !== undefined)
       out.push(
@@ -807,6 +929,7 @@ function calendarsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     out.push(
       `- **Weekend:** ${c.weekend.map((w) => mdText(w.name)).join(", ") || "—"}`,
     );
+    out.push(...assumptionLines(c.assumptions));
     out.push(...notesLines(ctx, c.span));
     out.push(
       `- **Source:** ${mdText(at(ctx, c.span))}${from !== undefined && from !== r.id ? ` (from ${mdText(from)})` : ""}`,
@@ -819,7 +942,12 @@ function calendarsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
           mdCode(h.name.name),
           mdText(h.title),
           mdText(holidayRuleText(h)),
-          mdText(notesAbove(ctx, h.span).join(" ")) || "—",
+          mdText(
+            [
+              ...assumptionNotes(h.assumptions),
+              ...notesAbove(ctx, h.span),
+            ].join(" "),
+          ) || "—",
         ]),
       ),
       "",
@@ -857,6 +985,7 @@ function codeListsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     out.push(
       `- **Implements:** ${articlesCell(c.implementsRefs.map((a) => resolveRef(ctx, a, r.sources)))}`,
     );
+    out.push(...assumptionLines(c.assumptions));
     out.push(...notesLines(ctx, c.span));
     out.push(`- **Source:** ${mdText(at(ctx, c.span))}`, "");
     out.push(
@@ -880,7 +1009,10 @@ function entitiesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     out.push(
       `The IKB${ikb.title === undefined ? "" : ` (${mdText(ikb.title)})`}: records are grouped by ${mdCode(ikb.key.name)}; ` +
         `the depositor is the record of ${ikb.depositors.map((d) => mdCode(d.name)).join(", ")} whose ${mdCode(ikb.depositorBy.name)} equals the key ` +
-        `(${mdText(at(ctx, ikb.span))}).`,
+        `(${mdText(at(ctx, ikb.span))}).` +
+        (ikb.assumptions ?? [])
+          .map((a) => ` Assumption: ${mdText(a.text)}`)
+          .join(""),
       "",
     );
   }
@@ -901,6 +1033,7 @@ function entitiesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
       out.push(
         `- **Implements:** ${articlesCell(decl.implementsRefs.map((a) => resolveRef(ctx, a, r.sources)))}`,
       );
+    out.push(...assumptionLines(e.assumptions));
     out.push(...notesLines(ctx, e.span));
     out.push(`- **Source:** ${mdText(at(ctx, e.span))}`, "");
     out.push(
@@ -915,6 +1048,7 @@ function entitiesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
           mdText(
             [
               describe(f.decl.description, f.decl.doc),
+              ...assumptionNotes(f.decl.assumptions),
               ...notesAbove(ctx, f.decl.span).map((n) => `Note: ${n}`),
             ]
               .filter((x) => x !== "")
@@ -939,6 +1073,8 @@ interface TraceRow {
   title: string;
   anchor: string;
   examples: string;
+  /** Number of assumptions the declaration rests on (its own and its fields' or holidays'). */
+  assumptions: number;
 }
 
 function traceability(ctx: Ctx, rulesets: readonly ResolvedRuleset[]): string {
@@ -951,6 +1087,7 @@ function traceability(ctx: Ctx, rulesets: readonly ResolvedRuleset[]): string {
       title: string,
       anchorKind: string,
       examples = "—",
+      assumptions = 0,
     ): void => {
       const seen = new Set<string>();
       for (const a of articles) {
@@ -966,6 +1103,7 @@ function traceability(ctx: Ctx, rulesets: readonly ResolvedRuleset[]): string {
           title,
           anchor: anchor(anchorKind, name),
           examples,
+          assumptions,
         });
       }
     };
@@ -976,7 +1114,15 @@ function traceability(ctx: Ctx, rulesets: readonly ResolvedRuleset[]): string {
         rule.decl.examples
           .map((e) => `${e.expect} ${at(ctx, e.span)}`)
           .join("<br>") || "—";
-      add(rule.articles, "rule", rule.code, rule.decl.title, "rule", examples);
+      add(
+        rule.articles,
+        "rule",
+        rule.code,
+        rule.decl.title,
+        "rule",
+        examples,
+        (rule.decl.assumptions ?? []).length,
+      );
     }
     for (const c of r.categories) {
       const via = c.decl.results.map((x) => x.code.name);
@@ -989,14 +1135,41 @@ function traceability(ctx: Ctx, rulesets: readonly ResolvedRuleset[]): string {
         via.length === 0
           ? "—"
           : `via rules ${[...new Set(via)].sort(naturalCompare).join(", ")}`,
+        (c.decl.assumptions ?? []).length,
       );
     }
+    const count = (list: readonly Assumption[] | undefined) =>
+      (list ?? []).length;
     for (const p of r.payouts)
-      add(refs(p.implementsRefs), "payout", p.name.name, p.title, "payout");
+      add(
+        refs(p.implementsRefs),
+        "payout",
+        p.name.name,
+        p.title,
+        "payout",
+        "—",
+        count(p.assumptions),
+      );
     for (const n of r.norms)
-      add(refs(n.implementsRefs), "norm", n.name.name, n.title ?? "", "norm");
+      add(
+        refs(n.implementsRefs),
+        "norm",
+        n.name.name,
+        n.title ?? "",
+        "norm",
+        "—",
+        count(n.assumptions),
+      );
     for (const m of r.measures)
-      add(refs(m.implementsRefs), "measure", m.name.name, m.title, "measure");
+      add(
+        refs(m.implementsRefs),
+        "measure",
+        m.name.name,
+        m.title,
+        "measure",
+        "—",
+        count(m.assumptions),
+      );
     // A calendar borrowed through `uses` is traced where it is declared.
     for (const c of r.calendars)
       if (c.span.file === r.file)
@@ -1006,6 +1179,9 @@ function traceability(ctx: Ctx, rulesets: readonly ResolvedRuleset[]): string {
           c.name.name,
           c.title ?? "",
           "calendar",
+          "—",
+          count(c.assumptions) +
+            c.holidays.reduce((n, h) => n + count(h.assumptions), 0),
         );
     for (const c of r.codeLists.values())
       add(
@@ -1014,6 +1190,8 @@ function traceability(ctx: Ctx, rulesets: readonly ResolvedRuleset[]): string {
         c.name.name,
         c.title ?? "",
         "codelist",
+        "—",
+        count(c.assumptions),
       );
     for (const e of r.entities.values()) {
       const decl = ctx.entityDecls.get(spanKey(e.span));
@@ -1024,6 +1202,9 @@ function traceability(ctx: Ctx, rulesets: readonly ResolvedRuleset[]): string {
           e.name,
           e.title ?? "",
           "entity",
+          "—",
+          count(e.assumptions) +
+            e.fields.reduce((n, f) => n + count(f.decl.assumptions), 0),
         );
     }
   }
@@ -1046,7 +1227,8 @@ function traceability(ctx: Ctx, rulesets: readonly ResolvedRuleset[]): string {
   out.push(
     "For every article a ruleset cites: the rules, categories, payout conditions, norms, enforcement " +
       "measures, calendars, code lists and entities that implement it, per ruleset version, and for rules the " +
-      "inline examples (`file:line`) that the test suite runs.",
+      "inline examples (`file:line`) that the test suite runs. **Assumed** marks a declaration that rests on " +
+      "assumptions where the sources are silent (how many in brackets; its ruleset page lists them).",
     "",
   );
   const documents = [...new Set(rows.map((x) => x.document))];
@@ -1054,7 +1236,14 @@ function traceability(ctx: Ctx, rulesets: readonly ResolvedRuleset[]): string {
     out.push(`## ${mdText(document)}`, "");
     out.push(
       ...table(
-        ["Article", "Ruleset", "Kind", "Declaration", "Examples"],
+        [
+          "Article",
+          "Ruleset",
+          "Kind",
+          "Declaration",
+          "Assumptions",
+          "Examples",
+        ],
         rows
           .filter((x) => x.document === document)
           .map((x) => [
@@ -1062,6 +1251,7 @@ function traceability(ctx: Ctx, rulesets: readonly ResolvedRuleset[]): string {
             `[${mdText(x.ruleset.id)}](${catalogueFileName(x.ruleset)})`,
             x.kind,
             `[${mdText(x.name)}](${catalogueFileName(x.ruleset)}#${x.anchor})${x.title === "" ? "" : ` ${mdText(x.title)}`}`,
+            x.assumptions === 0 ? "—" : `**Assumed** (${x.assumptions})`,
             x.examples === "—"
               ? "—"
               : x.examples.split("<br>").map(mdText).join("<br>"),
@@ -1081,7 +1271,8 @@ function index(rulesets: readonly ResolvedRuleset[]): string {
   out.push(
     "One page per ruleset version, generated from `rulesets/` by `regel catalogue`; " +
       "`regel catalogue --check` (and the test suite) fail when these pages are stale. " +
-      "[traceability.md](traceability.md) maps every cited article to what implements it.",
+      "[traceability.md](traceability.md) maps every cited article to what implements it. " +
+      "**Assumptions** counts what each version rests on where its sources are silent; its page lists them.",
     "",
   );
   out.push(
@@ -1099,6 +1290,7 @@ function index(rulesets: readonly ResolvedRuleset[]): string {
         "Measures",
         "Calendars",
         "Entities",
+        "Assumptions",
       ],
       rulesets.map((r) => [
         `[${mdText(r.name)}](${catalogueFileName(r)})`,
@@ -1113,6 +1305,7 @@ function index(rulesets: readonly ResolvedRuleset[]): string {
         String(r.measures.length),
         String(r.calendars.length),
         String(r.entities.size),
+        String(assumptionsOf(r).length),
       ]),
     ),
     "",

@@ -17,6 +17,8 @@
  *   with two decimals), or the text as delivered when it did not decode; `null` / empty when absent.
  * - `x matches "re"` tests the whole text (the pattern is wrapped in `^(?:...)$`, flag `u`).
  * - `workdays` use the first calendar in scope; division by zero is absent.
+ * - Every finding carries `law`: the rule's code, title, articles and assumptions, one frozen
+ *   module-level constant per rule (`$LAW_<code>`), also exported by code as `laws`.
  * - Each rule is an exported function `code(entity, record, ctx, out?)`; `checks[E]` runs every
  *   record and attribute rule of E with a single boolean expression first and calls the rule
  *   functions only when it fails.

@@ -18,9 +18,25 @@ export const MASK = "***";
 export type Severity = "blocking" | "signalling";
 export type Role = "D" | "V";
 
+/**
+ * The law behind a rule, as its findings carry it: the rule's code and title, the articles it
+ * implements and the assumptions it rests on. A module has one frozen `RuleLaw` per rule (exported
+ * as `laws[code]`); every finding of the rule points at that same object, so carrying it costs a
+ * finding one reference and no allocation.
+ */
+export interface RuleLaw {
+  /** Rule code, e.g. `dmc0000`. */
+  readonly code: string;
+  readonly title: string;
+  /** The articles the rule implements, as its `implements` clause lists them. */
+  readonly articles: readonly Readonly<ArticleTrace>[];
+  /** The rule's `assumption` texts: what it assumes where its sources are silent (often empty). */
+  readonly assumptions: readonly string[];
+}
+
 /** A check result: one rule that one record (or attribute, or file) does not meet. */
 export interface Finding {
-  /** Rule code, e.g. `dmc0000`. */
+  /** Rule code, e.g. `dmc0000` (the same as `law.code`). */
   rule: string;
   severity: Severity;
   entity: string;
@@ -34,6 +50,11 @@ export interface Finding {
   values: Record<string, string | null>;
   /** The rule's message with placeholders filled in. */
   message: string;
+  /**
+   * The rule's title, articles and assumptions: the module's frozen `laws[rule]`, shared by every
+   * finding of the rule (so `finding.law.articles` needs no join with the trace table).
+   */
+  law: RuleLaw;
   /** Where the record came from; filled in by the runtime. */
   file?: string;
   line?: number;
@@ -57,6 +78,10 @@ export interface RuleTrace {
   code: string;
   title: string;
   meaning: string | undefined;
+  /** The articles that give the meaning (`meaning "..." from ...`); empty when it is the ruleset's own reading. */
+  meaningFrom: ArticleTrace[];
+  /** The rule's `assumption` texts, in source order. */
+  assumptions: string[];
   severity: Severity;
   roles: Role[];
   target: "record" | "attribute" | "file";
@@ -73,6 +98,34 @@ export interface RuleTrace {
     role: Role | undefined;
     attributes: string[];
   }[];
+}
+
+/** What an `assumption` can be on (docs/language.md, "Assumptions and sources of meaning"). */
+export type AssumptionSubject =
+  | "ruleset"
+  | "codelist"
+  | "entity"
+  | "field"
+  | "ikb"
+  | "rule"
+  | "category"
+  | "payout"
+  | "metric"
+  | "norm"
+  | "measure"
+  | "calendar"
+  | "holiday";
+
+/** One `assumption` of a ruleset version and the declaration it is on. */
+export interface AssumptionTrace {
+  on: AssumptionSubject;
+  /**
+   * The declaration's name: the ruleset id for the header, a rule code, `Entity.field` for a
+   * field, `calendar.holiday` for a holiday, `ikb` for the IKB grouping.
+   */
+  name: string;
+  text: string;
+  location: SourceLocation;
 }
 
 export interface CategoryTrace {
@@ -185,6 +238,16 @@ export interface CompiledRuleset {
   payouts: readonly PayoutTrace[];
   /** Norms over time (groeipad); absent in modules compiled before norms were exported. */
   norms?: readonly NormTrace[];
+  /**
+   * The law of each rule by code (title, articles, assumptions): the frozen object that every
+   * finding of the rule carries as `law`; undefined for a code that is not a rule of the module.
+   */
+  laws: Readonly<Record<string, RuleLaw>>;
+  /**
+   * Every assumption of this ruleset version with the declaration it is on; absent in modules
+   * compiled before assumptions were exported.
+   */
+  assumptions?: readonly AssumptionTrace[];
   fileRules: readonly FileRule[];
   /** Decoders by entity name. */
   decoders: Readonly<Record<string, Decoder<unknown>>>;

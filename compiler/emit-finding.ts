@@ -12,7 +12,7 @@ import type {
 import { placeholders } from "../dsl/message-template.js";
 import { MASK } from "./contract.js";
 import { doc, isCode, join, key, lit, prop, ts, type Code } from "./code.js";
-import { fieldOf, type ModuleContext } from "./emit-context.js";
+import { fieldOf, internal, type ModuleContext } from "./emit-context.js";
 import { CTX, R, withNegation } from "./emit-expr.js";
 import {
   entityHelper,
@@ -138,7 +138,7 @@ function shown(textCode: Code, personal: boolean | Code): Code {
  * The message of a finding: the rule's `message` (default: its title) with `{attribute}`,
  * `{value}` and `{field_name}` filled in; other braces stay as written. Literal parts are quoted.
  * A placeholder of a personal field shows `***`, with or without `|masked` (the checker demands
- * `|masked`, REG228): personal data never reaches a message.
+ * `|masked`, REG230): personal data never reaches a message.
  */
 export function messageCode(
   ctx: ModuleContext,
@@ -189,6 +189,11 @@ export function messageCode(
   return parts.length === 0 ? lit("") : join(parts, " + ");
 }
 
+/** `$LAW_<code>`: the module-level frozen law of a rule, which each of its findings carries. */
+export function lawName(rule: ResolvedRule): Code {
+  return internal(`LAW_${rule.code}`);
+}
+
 /** The statement appending one finding. */
 export function pushFinding(
   rule: ResolvedRule,
@@ -198,5 +203,5 @@ export function pushFinding(
   message: Code,
 ): Code {
   const valueEntries = values.map((v) => ts`${key(v.name)}: ${v.code}`);
-  return ts`$push(out, ${rule.code}, ${ruleSeverity(rule)}, ${entity.name}, ${roleCode(entity)}, ${attribute === undefined ? ts`undefined` : lit(attribute.name)}, ${entityHelper("key", entity)}(${R}), { ${join(valueEntries, ", ")} }, ${message});`;
+  return ts`$push(out, ${lawName(rule)}, ${ruleSeverity(rule)}, ${entity.name}, ${roleCode(entity)}, ${attribute === undefined ? ts`undefined` : lit(attribute.name)}, ${entityHelper("key", entity)}(${R}), { ${join(valueEntries, ", ")} }, ${message});`;
 }

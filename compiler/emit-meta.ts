@@ -1,7 +1,8 @@
 /**
  * Data exports of a module: metadata, entity metadata, the trace table (rule -> articles, source
- * location, categories fed), categories, payouts and file rules. Built as plain data first (the
- * same data is written to `trace.json`), then emitted as literals.
+ * location, categories fed, assumptions), categories, payouts, norms, file rules and every
+ * assumption of the ruleset. Built as plain data first (the same data is written to `trace.json`),
+ * then emitted as literals.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import type {
 } from "../dsl/model.js";
 import type {
   ArticleTrace,
+  AssumptionTrace,
   CategoryTrace,
   EntityMeta,
   FileRule,
@@ -23,6 +25,7 @@ import type {
   SourceLocation,
 } from "./contract.js";
 import { printExpr } from "../dsl/printer.js";
+import { assumptionsOf } from "./assumptions.js";
 import { ruleInstances } from "./emit-rules.js";
 import type { ModuleContext } from "./emit-context.js";
 import { typeText } from "./emit-types.js";
@@ -75,6 +78,7 @@ export interface ModuleData {
   payouts: PayoutTrace[];
   norms: NormTrace[];
   fileRules: FileRule[];
+  assumptions: AssumptionTrace[];
 }
 
 /** The text a span covers in its file, when the file's text is known. */
@@ -102,6 +106,8 @@ function ruleTrace(
     code: rule.code,
     title: d.title,
     meaning: d.meaning,
+    meaningFrom: articles(rule.meaningFrom),
+    assumptions: (d.assumptions ?? []).map((a) => a.text),
     severity: d.severity ?? "signalling",
     roles: d.roles.length > 0 ? [...d.roles] : ["D", "V"],
     target:
@@ -126,6 +132,19 @@ function ruleTrace(
         })),
     ),
   };
+}
+
+/** Every assumption of the ruleset version with the declaration it is on (see compiler/assumptions.ts). */
+export function assumptionTable(
+  r: ResolvedRuleset,
+  cwd: string,
+): AssumptionTrace[] {
+  return assumptionsOf(r).map((a) => ({
+    on: a.on,
+    name: a.name,
+    text: a.assumption.text,
+    location: location(a.assumption.span, cwd),
+  }));
 }
 
 export function moduleData(
@@ -232,5 +251,6 @@ export function moduleData(
     payouts,
     norms,
     fileRules,
+    assumptions: assumptionTable(r, cwd),
   };
 }

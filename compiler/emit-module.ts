@@ -22,7 +22,7 @@ import {
 import { CompileError, ModuleContext } from "./emit-context.js";
 import { emitClassify } from "./emit-classify.js";
 import { emitDecoder } from "./emit-decoders.js";
-import { emitKeyFunction, emitRoleFunction } from "./emit-finding.js";
+import { emitKeyFunction, emitRoleFunction, lawName } from "./emit-finding.js";
 import { displayPath, moduleData, type ModuleData } from "./emit-meta.js";
 import {
   compileRules,
@@ -42,6 +42,7 @@ import {
   PRELUDE_POSTCODE,
   PRELUDE_TYPES,
 } from "./prelude.js";
+import { ruleLawData } from "./rule-law.js";
 
 /** Type names the module declares itself; an entity may not take one of them. */
 const TAKEN_TYPE_NAMES = new Set([
@@ -50,7 +51,10 @@ const TAKEN_TYPE_NAMES = new Set([
   "Finding",
   "SourceLocation",
   "ArticleTrace",
+  "RuleLaw",
   "RuleTrace",
+  "AssumptionSubject",
+  "AssumptionTrace",
   "CategoryTrace",
   "PayoutTrace",
   "NormTrace",
@@ -234,7 +238,22 @@ export function emitModule(
       ),
     )
     .map((e) => e.name);
+  // One frozen law per rule, which every finding of the rule carries (compiler/contract.ts RuleLaw).
+  // Articles are hoisted once each and shared by the laws that cite them.
+  const laws = ruleset.rules.map((rule) => {
+    const d = ruleLawData(rule);
+    const articles = d.articles.map((a) =>
+      ctx.hoist("article", lit(a), ts`ArticleTrace`),
+    );
+    return ts`const ${lawName(rule)}: RuleLaw = $law(${d.code}, ${d.title}, [${join(articles, ", ")}], ${lit(d.assumptions)});`;
+  });
   const exports = ts`
+/** The law of each rule by code: title, articles and assumptions, as every finding of the rule carries it. */
+export const laws: Readonly<Record<string, RuleLaw>> = $lawTable([${join(
+    ruleset.rules.map((rule) => lawName(rule)),
+    ", ",
+  )}]);
+
 /** Decoders by entity name. */
 export const decoders = { ${join(
     entities.map((e) => ts`${e.name}: ${entityHelper("decode", e)}`),
@@ -284,6 +303,11 @@ export const checks = { ${join(
       data.fileRules,
     ],
     [
+      "Every assumption of this ruleset version, with the declaration it is on.",
+      ts`assumptions: readonly AssumptionTrace[]`,
+      data.assumptions,
+    ],
+    [
       "Entities whose rules need the assembled IKB (they use exists / count / sum).",
       ts`needsIkb: readonly string[]`,
       needsIkb,
@@ -317,7 +341,7 @@ export const ${decl} = ${prettyLit(value)};`),
     "",
     "@module",
   ]);
-  const sections: Code[] = [...ctx.hoisted, ...body, exports];
+  const sections: Code[] = [...ctx.hoisted, ...laws, ...body, exports];
   return {
     header: codeText(header),
     prelude: [PRELUDE_TYPES, PRELUDE_CORE, ...features].map(codeText),

@@ -17,6 +17,7 @@ import { compileCondition, CTX, not, R, type Scope } from "./emit-expr.js";
 import {
   appliesGuard,
   messageCode,
+  lawName,
   pushFinding,
   renderField,
   roleCode,
@@ -58,6 +59,8 @@ const MODULE_NAMES = new Set([
   "payouts",
   "norms",
   "fileRules",
+  "assumptions",
+  "laws",
   "decoders",
   "checks",
   "needsIkb",
@@ -246,7 +249,7 @@ function emitDecodeInstance(
         : () =>
             ts`${ctx.hoist("FIELDS", lit(personalNames), ts`readonly string[]`)}.includes(f)`,
   });
-  const push = ts`$push(out, ${rule.code}, ${ruleSeverity(rule)}, ${entity.name}, ${roleCode(entity)}, f, ${entityHelper("key", entity)}(${R}), { [f]: v }, ${message});`;
+  const push = ts`$push(out, ${lawName(rule)}, ${ruleSeverity(rule)}, ${entity.name}, ${roleCode(entity)}, f, ${entityHelper("key", entity)}(${R}), { [f]: v }, ${message});`;
   // Not valid: text that did not fit the type (kept in $invalid), or an empty `required` field.
   const missingRequired =
     requiredNames.length === 0

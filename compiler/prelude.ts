@@ -16,6 +16,14 @@ export const PRELUDE_TYPES: Code = ts`
 export type Severity = "blocking" | "signalling";
 export type Role = "D" | "V";
 
+/** The law behind a rule: one frozen object per rule, shared by all of its findings. */
+export interface RuleLaw {
+  readonly code: string;
+  readonly title: string;
+  readonly articles: readonly Readonly<ArticleTrace>[];
+  readonly assumptions: readonly string[];
+}
+
 /** A check result: one rule that one record (or attribute, or file) does not meet. */
 export interface Finding {
   rule: string;
@@ -26,6 +34,8 @@ export interface Finding {
   key: string;
   values: Record<string, string | null>;
   message: string;
+  /** The rule's title, articles and assumptions (\`laws[rule]\`). */
+  law: RuleLaw;
   file?: string;
   line?: number;
 }
@@ -46,6 +56,8 @@ export interface RuleTrace {
   code: string;
   title: string;
   meaning: string | undefined;
+  meaningFrom: ArticleTrace[];
+  assumptions: string[];
   severity: Severity;
   roles: Role[];
   target: "record" | "attribute" | "file";
@@ -57,6 +69,29 @@ export interface RuleTrace {
   /** The rule as written in its .regel file (doc comments excluded), for reports. */
   source: string;
   categories: { category: string; role: Role | undefined; attributes: string[] }[];
+}
+
+export type AssumptionSubject =
+  | "ruleset"
+  | "codelist"
+  | "entity"
+  | "field"
+  | "ikb"
+  | "rule"
+  | "category"
+  | "payout"
+  | "metric"
+  | "norm"
+  | "measure"
+  | "calendar"
+  | "holiday";
+
+/** One assumption of the ruleset and the declaration it is on. */
+export interface AssumptionTrace {
+  on: AssumptionSubject;
+  name: string;
+  text: string;
+  location: SourceLocation;
 }
 
 export interface CategoryTrace {
@@ -432,7 +467,7 @@ function $markInvalid(r: { $invalid?: Record<string, string> }, cells: readonly 
 /** Append one finding (failure path only). */
 function $push(
   out: Finding[],
-  rule: string,
+  law: RuleLaw,
   severity: Severity,
   entity: string,
   role: Role | undefined,
@@ -441,7 +476,20 @@ function $push(
   values: Record<string, string | null>,
   message: string,
 ): void {
-  out.push({ rule, severity, entity, role, attribute, key, values, message });
+  out.push({ rule: law.code, severity, entity, role, attribute, key, values, message, law });
+}
+
+/** A rule's law, frozen all the way down: one per rule, shared by all of its findings. */
+function $law(code: string, title: string, articles: ArticleTrace[], assumptions: string[]): RuleLaw {
+  for (const a of articles) Object.freeze(a);
+  return Object.freeze({ code, title, articles: Object.freeze(articles), assumptions: Object.freeze(assumptions) });
+}
+
+/** The laws by rule code, in an object without a prototype (so no code can meet an inherited name). */
+function $lawTable(laws: readonly RuleLaw[]): Readonly<Record<string, RuleLaw>> {
+  const table: Record<string, RuleLaw> = Object.create(null);
+  for (const law of laws) table[law.code] = law;
+  return Object.freeze(table);
 }
 function $matches(re: RegExp, v: string | undefined): boolean {
   return v !== undefined && re.test(v);

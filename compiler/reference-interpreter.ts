@@ -43,6 +43,7 @@ import type {
   ResolvedRuleset,
 } from "../dsl/model.js";
 import { MASK, type Classification, type Finding } from "./contract.js";
+import { ruleLaw } from "./rule-law.js";
 import {
   fieldsRead,
   Model,
@@ -292,6 +293,7 @@ class RecordRun {
           this.record,
           attribute,
         ),
+        law: ruleLaw(rule),
       });
     }
   }
@@ -433,6 +435,7 @@ export function checkFiles(
         severity: decl.severity ?? "signalling",
         entity: entity.name,
         role: undefined,
+        law: ruleLaw(rule),
       } as const;
       const message = decl.message ?? decl.title;
       if (check === "present") {

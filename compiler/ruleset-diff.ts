@@ -26,6 +26,7 @@ export interface RuleChange {
   aspect:
     | "title"
     | "meaning"
+    | "assumptions"
     | "severity"
     | "roles"
     | "articles"
@@ -131,7 +132,12 @@ function aspects(rule: ResolvedRule): Record<RuleChange["aspect"], string> {
   const t = targetOf(d.target);
   return {
     title: d.title,
-    meaning: d.meaning ?? "",
+    meaning:
+      (d.meaning ?? "") +
+      (rule.meaningFrom.length === 0
+        ? ""
+        : ` (from ${rule.meaningFrom.map((a) => `${a.sourceAlias} ${a.locator}`).join(", ")})`),
+    assumptions: (d.assumptions ?? []).map((a) => a.text).join(" | "),
     severity: d.severity ?? "",
     roles: d.roles.length === 0 ? "D, V" : [...d.roles].sort().join(", "),
     articles: rule.articles

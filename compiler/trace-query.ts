@@ -1,8 +1,9 @@
 /**
  * Trace a validation code through every ruleset version that declares it: the data behind
- * `regel trace CODE`. An auditor goes from a code in a report to its title, meaning, severity,
- * articles, source location, the Bijlage 3 categories it feeds and its examples — per version,
- * because the same code can mean something else (or feed other categories) in another version.
+ * `regel trace CODE`. An auditor goes from a code in a report to its title, meaning (and the
+ * articles that give it), the assumptions it rests on, severity, articles, source location, the
+ * Bijlage 3 categories it feeds and its examples — per version, because the same code can mean
+ * something else (or feed other categories) in another version.
  *
  * @module
  */
@@ -35,6 +36,12 @@ export interface TraceCategory {
   attributes: string[];
 }
 
+/** One `assumption` of the rule, with where it is written. */
+export interface TraceAssumption {
+  text: string;
+  location: SourceLocation;
+}
+
 export interface TraceExample {
   expect: "pass" | "fail";
   /** The example as written in the ruleset (one line, whitespace collapsed). */
@@ -52,6 +59,10 @@ export interface TraceVersion {
   origin: string;
   title: string;
   meaning: string | null;
+  /** The articles that give the meaning (`meaning "..." from ...`); empty when it is the ruleset's own reading. */
+  meaningFrom: ArticleTrace[];
+  /** What the rule assumes where its sources are silent. */
+  assumptions: TraceAssumption[];
   severity: Severity | null;
   /** Roles the rule is checked for; empty means both. */
   roles: Role[];
@@ -181,6 +192,11 @@ function versionTrace(
     origin: rule.origin,
     title: d.title,
     meaning: d.meaning ?? null,
+    meaningFrom: articleTraces(rule.meaningFrom ?? []),
+    assumptions: (d.assumptions ?? []).map((a) => ({
+      text: a.text,
+      location: locationOf(a.span),
+    })),
     severity: d.severity ?? null,
     roles: [...d.roles],
     target: targetOf(d.target),
@@ -270,6 +286,18 @@ export function traceText(trace: TraceResult): string {
     );
     lines.push(`  title:      ${v.title}`);
     if (v.meaning) lines.push(`  meaning:    ${v.meaning}`);
+    if (v.meaningFrom.length > 0)
+      lines.push(
+        `              (from ${v.meaningFrom.map((a) => `${a.source} ${a.locator}`).join(", ")})`,
+      );
+    if (v.assumptions.length > 0) {
+      lines.push("  assumptions:");
+      for (const a of v.assumptions)
+        lines.push(`    ${a.text}  (${a.location.file}:${a.location.line})`);
+    } else if (!v.meaningFrom.length)
+      lines.push(
+        "  assumptions: none, and no article gives the meaning (see REG229)",
+      );
     lines.push(`  severity:   ${v.severity ?? "(not set)"}`);
     lines.push(
       `  roles:      ${v.roles.length === 0 ? "D, V (all)" : v.roles.join(", ")}`,

@@ -41,6 +41,22 @@ export interface Comment extends NodeBase {
   doc: boolean;
 }
 
+/**
+ * `assumption "..."`: what a ruleset assumes where its sources are silent, as a clause of the
+ * declaration it qualifies (docs/language.md, "Assumptions"). Carried into trace.json, reports and
+ * the catalogue, so an auditor sees what rests on it.
+ */
+export interface Assumption extends NodeBase {
+  kind: "Assumption";
+  text: string;
+}
+
+/** A node that can carry `assumption` clauses. */
+export interface Assumable {
+  /** The `assumption "..."` clauses, in source order. */
+  assumptions: Assumption[];
+}
+
 /** `name@version`, e.g. `ikb.glo@1.2.0`. */
 export interface RulesetRef extends NodeBase {
   kind: "RulesetRef";
@@ -65,7 +81,7 @@ export interface RegelFile extends NodeBase {
   comments: Comment[];
 }
 
-export interface RulesetHeader extends NodeBase {
+export interface RulesetHeader extends NodeBase, Assumable {
   kind: "RulesetHeader";
   ref: RulesetRef;
   title: string | undefined;
@@ -109,7 +125,7 @@ export interface DeclBase extends NodeBase {
 }
 
 /** `codelist legal_capacity "Rechtspersoonlijkheid"` with `value "CODE" ["description"]` lines. */
-export interface CodeListDecl extends DeclBase {
+export interface CodeListDecl extends DeclBase, Assumable {
   kind: "CodeList";
   name: Ident;
   title: string | undefined;
@@ -124,7 +140,7 @@ export interface CodeValue extends NodeBase {
 }
 
 /** `entity NP "Natural person"` with file, key, role and field clauses. */
-export interface EntityDecl extends DeclBase {
+export interface EntityDecl extends DeclBase, Assumable {
   kind: "Entity";
   name: Ident;
   title: string | undefined;
@@ -144,7 +160,7 @@ export interface ExtendEntityDecl extends DeclBase {
   removeFields: Ident[];
 }
 
-export interface FieldDecl extends NodeBase {
+export interface FieldDecl extends NodeBase, Assumable {
   kind: "Field";
   doc: string[];
   /** `replace field ...` inside `extend entity`. */
@@ -187,7 +203,7 @@ export interface TypeRef extends NodeBase {
  * `ikb "Individueel klantbeeld" key ikb_id depositor NP, NNP by customer_id`: how records are
  * grouped into one IKB per depositor.
  */
-export interface IkbDecl extends DeclBase {
+export interface IkbDecl extends DeclBase, Assumable {
   kind: "Ikb";
   title: string | undefined;
   key: Ident;
@@ -212,11 +228,17 @@ export type RuleTarget =
   | { kind: "AttributeTarget"; span: Span; attributes: AttributeRef[] }
   | { kind: "FileTarget"; span: Span; entities: Ident[] };
 
-export interface RuleDecl extends DeclBase {
+export interface RuleDecl extends DeclBase, Assumable {
   kind: "Rule";
   code: Ident;
   title: string;
   meaning: string | undefined;
+  /**
+   * `meaning "..." from ALIAS LOCATOR, ...`: the articles that give the meaning (each one the rule
+   * also implements). Empty when the meaning is the ruleset's own reading, which an `assumption`
+   * must then mark.
+   */
+  meaningFrom: ArticleRef[];
   severity: Severity | undefined;
   roles: Role[];
   implementsRefs: ArticleRef[];
@@ -270,7 +292,7 @@ export interface FieldValue extends NodeBase {
 }
 
 /** `category identity "Identiteit niet vastgesteld"` (Bijlage 3). */
-export interface CategoryDecl extends DeclBase {
+export interface CategoryDecl extends DeclBase, Assumable {
   kind: "Category";
   name: Ident;
   title: string;
@@ -297,7 +319,7 @@ export interface CategoryMarking extends NodeBase {
 }
 
 /** `payout identity_established 1 "Identiteit vastgesteld"` (Beoordelingskader §2.1). */
-export interface PayoutDecl extends DeclBase {
+export interface PayoutDecl extends DeclBase, Assumable {
   kind: "Payout";
   name: Ident;
   number: number;
@@ -309,7 +331,7 @@ export type MetricType =
   "percent" | "duration" | "date" | "integer" | "text" | "boolean";
 
 /** `metric automated_controls_pass: percent "Share of IKBs meeting the automated controls"` */
-export interface MetricDecl extends DeclBase {
+export interface MetricDecl extends DeclBase, Assumable {
   kind: "Metric";
   name: Ident;
   type: MetricType;
@@ -317,7 +339,7 @@ export interface MetricDecl extends DeclBase {
 }
 
 /** `norm groeipad "Groeipad"` with `year 2021: metric >= 80 %, ...` and `from 2024-01-01: ...` lines. */
-export interface NormDecl extends DeclBase {
+export interface NormDecl extends DeclBase, Assumable {
   kind: "Norm";
   name: Ident;
   title: string | undefined;
@@ -344,7 +366,7 @@ export interface NormRequirement extends NodeBase {
 }
 
 /** `measure bestuurlijke_boete "Bestuurlijke boete"` (Beoordelingskader Bijlage 2). */
-export interface MeasureDecl extends DeclBase {
+export interface MeasureDecl extends DeclBase, Assumable {
   kind: "Measure";
   name: Ident;
   title: string;
@@ -358,7 +380,7 @@ export interface MeasureDecl extends DeclBase {
 }
 
 /** `calendar nl_werkdagen "Werkdagen"` with weekend and holiday lines. */
-export interface CalendarDecl extends DeclBase {
+export interface CalendarDecl extends DeclBase, Assumable {
   kind: "Calendar";
   name: Ident;
   title: string | undefined;
@@ -371,7 +393,7 @@ export interface CalendarDecl extends DeclBase {
  * `holiday koningsdag "Koningsdag" on 27 april if sunday -1 from 2014`
  * or `holiday tweede_paasdag "Tweede Paasdag" easter +1`.
  */
-export interface HolidayDecl extends NodeBase {
+export interface HolidayDecl extends NodeBase, Assumable {
   kind: "Holiday";
   name: Ident;
   title: string;

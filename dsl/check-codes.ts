@@ -37,7 +37,9 @@ export const CODES = {
   resultAttributeNotChecked: "REG225",
   roleWithoutRoleBy: "REG226",
   overlappingNormPeriods: "REG227",
-  personalInMessage: "REG228",
+  meaningSourceNotImplemented: "REG228",
+  meaningNeitherSourcedNorAssumed: "REG229",
+  personalInMessage: "REG230",
   // ---- REG3xx: types and expressions
   incomparable: "REG301",
   notInCodeList: "REG302",
@@ -106,6 +108,10 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
     "`applies to D` (or V) on an entity without `role by`: the filter has no effect (warning).",
   REG227: "Two periods of one norm share days and set the same metric.",
   REG228:
+    '`meaning "..." from ARTICLE` names an article the rule does not implement.',
+  REG229:
+    'A rule whose meaning is neither given by a cited article (`meaning "..." from ...`) nor marked with an `assumption` (warning).',
+  REG230:
     "A message placeholder shows the value of a personal field without `|masked`.",
   REG301:
     "The two sides of a comparison (or `in`, or a marking) have incompatible types.",

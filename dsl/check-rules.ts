@@ -37,6 +37,7 @@ export function checkRules(
     const own = annotate(rule);
     const drift = { found: false };
     checkRule(index, reporter, rule.decl, own, own ? undefined : drift);
+    checkMeaningSource(reporter, rule);
     if (drift.found) {
       // An inherited rule whose types changed here (e.g. `replace field balance: decimal(18,4)`):
       // this version gets its own typed copy; the declaring version keeps its types.
@@ -170,6 +171,48 @@ function checkRule(
   checkPlaceholders(index, reporter, rule, targeted);
   checkPersonalPlaceholders(index, reporter, rule, targeted, attributes);
   checkExamples(index, reporter, rule, targeted, fileRule);
+}
+
+/**
+ * Where a rule's meaning comes from: `meaning "..." from ARTICLE` must name articles the rule
+ * implements (REG228); a rule whose meaning no cited article gives must carry an `assumption`
+ * (REG229, a warning), so that an auditor can tell the law from the ruleset's own reading.
+ */
+function checkMeaningSource(reporter: Reporter, rule: ResolvedRule): void {
+  const d = rule.decl;
+  if (missing(d.code)) return;
+  const implemented = new Set(
+    rule.articles.map((a) => `${a.sourceAlias} ${a.locator}`),
+  );
+  for (const a of rule.meaningFrom) {
+    const text = `${a.sourceAlias} ${a.locator}`;
+    if (implemented.has(text)) continue;
+    reporter.report(
+      CODES.meaningSourceNotImplemented,
+      `rule \`${d.code.name}\` takes its meaning from \`${text}\` but does not implement it; add it to \`implements\` or cite an article the rule implements`,
+      a.span,
+      suggest(text, implemented),
+    );
+  }
+  // A blank `assumption ""` says nothing, so it marks nothing.
+  const assumed = (d.assumptions ?? []).some((a) => a.text.trim() !== "");
+  if ((d.meaningFrom ?? []).length > 0 || assumed) return;
+  const blank =
+    (d.assumptions ?? []).length > 0
+      ? " that says something (it is blank)"
+      : "";
+  const message =
+    d.meaning === undefined
+      ? `rule \`${d.code.name}\` does not say what its code means, and carries no \`assumption\`${blank}`
+      : `the meaning of rule \`${d.code.name}\` is not given by a cited article, and the rule carries no \`assumption\`${blank}`;
+  reporter.report(CODES.meaningNeitherSourcedNorAssumed, message, d.code.span, {
+    warning: true,
+    notes: [
+      d.meaning === undefined
+        ? 'when an article states what the code means, write `meaning "..." from ALIAS LOCATOR` (an article the rule implements); otherwise add `assumption "..."` saying whose reading it is'
+        : 'when an article the rule implements states it, add `from ALIAS LOCATOR` to the `meaning`; otherwise add `assumption "..."` saying whose reading it is',
+    ],
+  });
 }
 
 function checkConditions(

@@ -66,6 +66,7 @@ export const KEYWORDS = [
   "depositor",
   "rule",
   "meaning",
+  "assumption",
   "severity",
   "blocking",
   "signalling",

@@ -2,7 +2,7 @@
  * The placeholders of a rule's `message` (its title when it has none): `{attribute}`, `{value}`
  * and `{field}`, each optionally `|masked` (`{value|masked}`): shown as `***` when the field is
  * personal. Personal data never appears in a message: the checker refuses an unmasked placeholder
- * of a personal field (REG228), and the compiler and the reference interpreter render every
+ * of a personal field (REG230), and the compiler and the reference interpreter render every
  * placeholder of a personal field masked anyway. One reading of the syntax for all three.
  *
  * @module

@@ -8,6 +8,7 @@
  * @module
  */
 import type {
+  Assumption,
   CalendarDecl,
   CategoryDecl,
   CodeListDecl,
@@ -42,6 +43,8 @@ export interface ResolvedEntity {
   fields: ResolvedField[];
   span: Span;
   doc: string[];
+  /** The entity's own `assumption` clauses (those of its fields are on the fields). */
+  assumptions: Assumption[];
 }
 
 /** An article reference with its source resolved. */
@@ -57,6 +60,8 @@ export interface ResolvedRule {
   decl: RuleDecl;
   code: string;
   articles: ResolvedArticle[];
+  /** The articles of `meaning "..." from ...`: they give the meaning (empty: the ruleset's own reading). */
+  meaningFrom: ResolvedArticle[];
   /** `name@version` of the ruleset file that declared (or replaced) the rule. */
   origin: string;
 }
@@ -80,6 +85,8 @@ export interface ResolvedRuleset {
   validFrom: string | undefined;
   validUntil: string | undefined;
   sources: SourceDecl[];
+  /** The `assumption` clauses of this version's header (not inherited, like its sources). */
+  assumptions: Assumption[];
   codeLists: Map<string, CodeListDecl>;
   entities: Map<string, ResolvedEntity>;
   ikb: IkbDecl | undefined;

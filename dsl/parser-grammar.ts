@@ -16,6 +16,7 @@
 import { EmbeddedActionsParser, type IToken, type TokenType } from "chevrotain";
 import type {
   ArticleRef,
+  Assumption,
   AttributeRef,
   BinaryOp,
   CalendarDecl,
@@ -158,9 +159,10 @@ const MONTHS: Record<string, number> = {
 
 /** The canonical order of the clauses of each declaration kind (for REG122 / REG123). */
 export const CLAUSE_ORDER: Record<string, readonly string[]> = {
-  ruleset: ["extends", "uses", "valid", "source"],
+  ruleset: ["extends", "uses", "valid", "source", "assumption"],
   rule: [
     "meaning",
+    "assumption",
     "severity",
     "applies",
     "implements",
@@ -175,13 +177,14 @@ export const CLAUSE_ORDER: Record<string, readonly string[]> = {
 export const CLAUSE_STARTS: Partial<
   Record<Declaration["kind"] | "RulesetHeader", readonly TokenType[]>
 > = {
-  RulesetHeader: [KW.extends, KW.uses, KW.valid, KW.source],
-  CodeList: [KW.implements, KW.value],
-  Entity: [KW.implements, KW.file, KW.key, KW.role, KW.field],
+  RulesetHeader: [KW.extends, KW.uses, KW.valid, KW.source, KW.assumption],
+  CodeList: [KW.assumption, KW.implements, KW.value],
+  Entity: [KW.assumption, KW.implements, KW.file, KW.key, KW.role, KW.field],
   ExtendEntity: [KW.field, KW.replace, KW.remove],
-  Ikb: [KW.key, KW.depositor, KW.implements],
+  Ikb: [KW.assumption, KW.key, KW.depositor, KW.implements],
   Rule: [
     KW.meaning,
+    KW.assumption,
     KW.severity,
     KW.applies,
     KW.implements,
@@ -191,15 +194,24 @@ export const CLAUSE_STARTS: Partial<
     KW.message,
     KW.example,
   ],
-  Category: [KW.blocks, KW.implements, KW.result, KW.marking],
-  Payout: [KW.implements],
-  Norm: [KW.implements, KW.year, KW.from],
-  Measure: [KW.kind, KW.character, KW.implements, KW.precondition, KW.fine],
-  Calendar: [KW.implements, KW.weekend, KW.holiday],
+  Category: [KW.assumption, KW.blocks, KW.implements, KW.result, KW.marking],
+  Payout: [KW.assumption, KW.implements],
+  Metric: [KW.assumption],
+  Norm: [KW.assumption, KW.implements, KW.year, KW.from],
+  Measure: [
+    KW.assumption,
+    KW.kind,
+    KW.character,
+    KW.implements,
+    KW.precondition,
+    KW.fine,
+  ],
+  Calendar: [KW.assumption, KW.implements, KW.weekend, KW.holiday],
 };
 
 /** Clauses that may appear more than once. */
 const REPEATABLE = new Set([
+  "assumption",
   "uses",
   "source",
   "example",
@@ -385,6 +397,9 @@ export class RegelParser extends EmbeddedActionsParser {
         return true;
       case "Payout":
         this.payoutClauses(node);
+        return true;
+      case "Metric":
+        this.metricClauses(node);
         return true;
       case "Norm":
         this.normClauses(node);
@@ -656,6 +671,35 @@ export class RegelParser extends EmbeddedActionsParser {
     return this.ACTION(() => refs.filter((r) => r !== undefined))!;
   });
 
+  /** `assumption "..."`: a clause of every declaration that can carry one, fields and holidays too. */
+  public assumptionClause = this.RULE("assumptionClause", (): Assumption => {
+    const start = this.LA(1);
+    this.CONSUME(KW.assumption);
+    const t = this.CONSUME(StringLit);
+    return this.ACTION(() => ({
+      kind: "Assumption" as const,
+      text: isReal(t) ? decodeString(t.image) : "",
+      span: this.sp(start),
+    }))!;
+  });
+
+  /** One `assumption` clause of `node`, logged as a clause for the order and repeat checks. */
+  private assumptionAlt(
+    node: { assumptions: Assumption[] },
+    clauses: Clause[],
+  ): { ALT: () => void } {
+    return {
+      ALT: () => {
+        const first = this.LA(1);
+        const a = this.SUBRULE(this.assumptionClause);
+        this.ACTION(() => {
+          if (a) node.assumptions.push(a);
+          clauses.push({ name: "assumption", token: first });
+        });
+      },
+    };
+  }
+
   public identList = this.RULE("identList", (): Ident[] => {
     const names: Ident[] = [];
     this.AT_LEAST_ONE_SEP({
@@ -738,6 +782,7 @@ export class RegelParser extends EmbeddedActionsParser {
         validFrom: undefined,
         validUntil: undefined,
         sources: [],
+        assumptions: [],
       }),
     )!;
     this.OPTION(() => {
@@ -803,6 +848,7 @@ export class RegelParser extends EmbeddedActionsParser {
             });
           },
         },
+        this.assumptionAlt(node, clauses),
       ]);
     });
   });
@@ -890,6 +936,7 @@ export class RegelParser extends EmbeddedActionsParser {
         title: undefined,
         implementsRefs: [],
         values: [],
+        assumptions: [],
       }),
     )!;
     this.OPTION(() => {
@@ -928,6 +975,7 @@ export class RegelParser extends EmbeddedActionsParser {
               });
             },
           },
+          this.assumptionAlt(node, clauses),
         ]);
       });
     },
@@ -966,6 +1014,7 @@ export class RegelParser extends EmbeddedActionsParser {
         roleBy: undefined,
         implementsRefs: [],
         fields: [],
+        assumptions: [],
       }),
     )!;
     this.OPTION(() => {
@@ -1034,6 +1083,7 @@ export class RegelParser extends EmbeddedActionsParser {
             });
           },
         },
+        this.assumptionAlt(node, clauses),
       ]);
     });
   });
@@ -1116,6 +1166,7 @@ export class RegelParser extends EmbeddedActionsParser {
     let personal = false;
     let column: string | undefined;
     let description: string | undefined;
+    const assumptions: Assumption[] = [];
     this.MANY(() => {
       this.OR([
         {
@@ -1147,6 +1198,15 @@ export class RegelParser extends EmbeddedActionsParser {
             });
           },
         },
+        {
+          // Greedy: an `assumption` right after a field belongs to the field.
+          ALT: () => {
+            const a = this.SUBRULE(this.assumptionClause);
+            this.ACTION(() => {
+              if (a) assumptions.push(a);
+            });
+          },
+        },
       ]);
     });
     return this.ACTION(() => ({
@@ -1160,6 +1220,7 @@ export class RegelParser extends EmbeddedActionsParser {
       personal,
       column,
       description,
+      assumptions,
     }))!;
   });
 
@@ -1267,6 +1328,7 @@ export class RegelParser extends EmbeddedActionsParser {
         depositors: [],
         depositorBy: this.emptyId(),
         implementsRefs: [],
+        assumptions: [],
       }),
     )!;
     this.OPTION(() => {
@@ -1319,6 +1381,7 @@ export class RegelParser extends EmbeddedActionsParser {
             });
           },
         },
+        this.assumptionAlt(node, clauses),
       ]);
     });
   });
@@ -1339,6 +1402,8 @@ export class RegelParser extends EmbeddedActionsParser {
         code: code ?? this.emptyId(),
         title: title?.value ?? "",
         meaning: undefined,
+        meaningFrom: [],
+        assumptions: [],
         severity: undefined,
         roles: [],
         implementsRefs: [],
@@ -1366,12 +1431,24 @@ export class RegelParser extends EmbeddedActionsParser {
           ALT: () => {
             this.CONSUME(KW.meaning);
             const t = this.SUBRULE1(this.text);
+            const from: ArticleRef[] = [];
+            this.OPTION(() => {
+              this.CONSUME(KW.from);
+              this.AT_LEAST_ONE_SEP2({
+                SEP: Comma,
+                DEF: () => {
+                  from.push(this.SUBRULE(this.articleRef));
+                },
+              });
+            });
             this.ACTION(() => {
               node.meaning = t?.value ?? "";
+              node.meaningFrom = from.filter((r) => r !== undefined);
               clauses.push({ name: "meaning", token: first });
             });
           },
         },
+        this.assumptionAlt(node, clauses),
         {
           ALT: () => {
             this.CONSUME(KW.severity);
@@ -1830,6 +1907,7 @@ export class RegelParser extends EmbeddedActionsParser {
         implementsRefs: [],
         results: [],
         markings: [],
+        assumptions: [],
       }),
     )!;
     this.SUBRULE(this.categoryClauses, { ARGS: [node] });
@@ -1881,6 +1959,7 @@ export class RegelParser extends EmbeddedActionsParser {
               });
             },
           },
+          this.assumptionAlt(node, clauses),
         ]);
       });
     },
@@ -1960,6 +2039,7 @@ export class RegelParser extends EmbeddedActionsParser {
         number: this.int(num),
         title: title?.value ?? "",
         implementsRefs: [],
+        assumptions: [],
       }),
     )!;
     this.SUBRULE(this.payoutClauses, { ARGS: [node] });
@@ -1973,10 +2053,17 @@ export class RegelParser extends EmbeddedActionsParser {
   public payoutClauses = this.RULE("payoutClauses", (node: PayoutDecl) => {
     const clauses = this.clauseLog(node);
     this.MANY(() => {
-      const refs = this.SUBRULE(this.implementsClause);
-      this.ACTION(() => {
-        if (refs) node.implementsRefs.push(...refs);
-      });
+      this.OR([
+        {
+          ALT: () => {
+            const refs = this.SUBRULE(this.implementsClause);
+            this.ACTION(() => {
+              if (refs) node.implementsRefs.push(...refs);
+            });
+          },
+        },
+        this.assumptionAlt(node, clauses),
+      ]);
     });
   });
 
@@ -1990,7 +2077,7 @@ export class RegelParser extends EmbeddedActionsParser {
     this.OPTION(() => {
       description = this.SUBRULE(this.text);
     });
-    return this.ACTION(() => {
+    const node = this.ACTION(() => {
       let metricType: MetricType = "integer";
       if (isReal(type)) {
         if ((METRIC_TYPES as readonly string[]).includes(type.image))
@@ -2014,8 +2101,22 @@ export class RegelParser extends EmbeddedActionsParser {
         name: name ?? this.emptyId(),
         type: metricType,
         description: description?.value,
+        assumptions: [],
       });
     })!;
+    this.SUBRULE(this.metricClauses, { ARGS: [node] });
+    this.ACTION(() => {
+      node.span = this.sp(start);
+    });
+    return node;
+  });
+
+  /** The clauses of a MetricDecl; also the entry point when parsing resumes after text that is no clause. */
+  public metricClauses = this.RULE("metricClauses", (node: MetricDecl) => {
+    const clauses = this.clauseLog(node);
+    this.MANY(() => {
+      this.OR([this.assumptionAlt(node, clauses)]);
+    });
   });
 
   public normDecl = this.RULE("normDecl", (): NormDecl => {
@@ -2032,6 +2133,7 @@ export class RegelParser extends EmbeddedActionsParser {
         title: undefined,
         implementsRefs: [],
         periods: [],
+        assumptions: [],
       }),
     )!;
     this.OPTION(() => {
@@ -2068,6 +2170,7 @@ export class RegelParser extends EmbeddedActionsParser {
             });
           },
         },
+        this.assumptionAlt(node, clauses),
       ]);
     });
   });
@@ -2154,6 +2257,7 @@ export class RegelParser extends EmbeddedActionsParser {
         implementsRefs: [],
         preconditions: [],
         fine: undefined,
+        assumptions: [],
       }),
     )!;
     this.SUBRULE(this.measureClauses, { ARGS: [node] });
@@ -2215,6 +2319,7 @@ export class RegelParser extends EmbeddedActionsParser {
             });
           },
         },
+        this.assumptionAlt(node, clauses),
       ]);
     });
   });
@@ -2293,6 +2398,7 @@ export class RegelParser extends EmbeddedActionsParser {
         implementsRefs: [],
         weekend: [],
         holidays: [],
+        assumptions: [],
       }),
     )!;
     this.OPTION(() => {
@@ -2342,6 +2448,7 @@ export class RegelParser extends EmbeddedActionsParser {
               });
             },
           },
+          this.assumptionAlt(node, clauses),
         ]);
       });
     },
@@ -2416,6 +2523,14 @@ export class RegelParser extends EmbeddedActionsParser {
         untilYear = this.int(y);
       });
     });
+    // Greedy: an `assumption` right after a holiday belongs to the holiday.
+    const assumptions: Assumption[] = [];
+    this.MANY(() => {
+      const a = this.SUBRULE(this.assumptionClause);
+      this.ACTION(() => {
+        if (a) assumptions.push(a);
+      });
+    });
     return this.ACTION(() => ({
       kind: "Holiday" as const,
       name: name ?? this.emptyId(),
@@ -2424,6 +2539,7 @@ export class RegelParser extends EmbeddedActionsParser {
       ifSunday,
       fromYear,
       untilYear,
+      assumptions,
       span: this.sp(start),
     }))!;
   });

@@ -59,13 +59,14 @@ const RULE_DESCRIPTIONS: Record<string, string> = {
 
 /** Clauses per declaration keyword, for "not a clause of" messages (REG116). */
 export const CLAUSES_OF: Record<string, string[]> = {
-  ruleset: ["extends", "uses", "valid from", "source"],
-  codelist: ["implements", "value"],
-  entity: ["implements", "file", "key", "role by", "field"],
+  ruleset: ["extends", "uses", "valid from", "source", "assumption"],
+  codelist: ["assumption", "implements", "value"],
+  entity: ["assumption", "implements", "file", "key", "role by", "field"],
   extend: ["field", "replace field", "remove field"],
-  ikb: ["key", "depositor", "implements"],
+  ikb: ["assumption", "key", "depositor", "implements"],
   rule: [
     "meaning",
+    "assumption",
     "severity",
     "applies to",
     "implements",
@@ -75,12 +76,19 @@ export const CLAUSES_OF: Record<string, string[]> = {
     "message",
     "example",
   ],
-  category: ["blocks", "implements", "result", "marking"],
-  payout: ["implements"],
-  metric: [],
-  norm: ["implements", "year", "from"],
-  measure: ["kind", "character", "implements", "precondition", "fine"],
-  calendar: ["implements", "weekend", "holiday"],
+  category: ["assumption", "blocks", "implements", "result", "marking"],
+  payout: ["assumption", "implements"],
+  metric: ["assumption"],
+  norm: ["assumption", "implements", "year", "from"],
+  measure: [
+    "assumption",
+    "kind",
+    "character",
+    "implements",
+    "precondition",
+    "fine",
+  ],
+  calendar: ["assumption", "implements", "weekend", "holiday"],
   remove: [],
 };
 
@@ -265,6 +273,7 @@ export const errorMessageProvider: IParserErrorMessageProvider = {
 /** Extra words for a missing token in a given rule: `ruleName:TokenName`. */
 const MISMATCH_CONTEXT: Record<string, string> = {
   "title:StringLit": "a title in quotes",
+  "assumptionClause:StringLit": "the text of the assumption in quotes",
   "payoutDecl:IntegerLit": "the number of the payout condition",
   "rulesetRef:VersionLit": "a version like `1.0.0`",
   "rulesetRef:At": "`@` and a version: a ruleset is named `name@1.0.0`",

@@ -570,11 +570,13 @@ function placeholder(
         validFrom: undefined,
         validUntil: undefined,
         sources: [],
+        assumptions: [],
       };
     case "codelist":
       return {
         ...base,
         kind: "CodeList",
+        assumptions: [],
         name,
         title: undefined,
         implementsRefs: [],
@@ -584,6 +586,7 @@ function placeholder(
       return {
         ...base,
         kind: "Entity",
+        assumptions: [],
         name,
         title: undefined,
         file: undefined,
@@ -604,6 +607,7 @@ function placeholder(
       return {
         ...base,
         kind: "Ikb",
+        assumptions: [],
         title: undefined,
         key: name,
         depositors: [],
@@ -617,6 +621,8 @@ function placeholder(
         code: name,
         title: "",
         meaning: undefined,
+        meaningFrom: [],
+        assumptions: [],
         severity: undefined,
         roles: [],
         implementsRefs: [],
@@ -630,6 +636,7 @@ function placeholder(
       return {
         ...base,
         kind: "Category",
+        assumptions: [],
         name,
         title: "",
         blocks: undefined,
@@ -641,6 +648,7 @@ function placeholder(
       return {
         ...base,
         kind: "Payout",
+        assumptions: [],
         name,
         number: 0,
         title: "",
@@ -650,6 +658,7 @@ function placeholder(
       return {
         ...base,
         kind: "Metric",
+        assumptions: [],
         name,
         type: "integer",
         description: undefined,
@@ -658,6 +667,7 @@ function placeholder(
       return {
         ...base,
         kind: "Norm",
+        assumptions: [],
         name,
         title: undefined,
         implementsRefs: [],
@@ -667,6 +677,7 @@ function placeholder(
       return {
         ...base,
         kind: "Measure",
+        assumptions: [],
         name,
         title: "",
         measureKind: undefined,
@@ -679,6 +690,7 @@ function placeholder(
       return {
         ...base,
         kind: "Calendar",
+        assumptions: [],
         name,
         title: undefined,
         implementsRefs: [],

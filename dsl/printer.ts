@@ -6,6 +6,7 @@
  */
 import type {
   ArticleRef,
+  Assumption,
   AttributeRef,
   BinaryOp,
   CalendarDecl,
@@ -432,6 +433,16 @@ class BlockBuilder {
     articleRefs(this.clause("implements", "implements "), refs);
     this.lines[this.lines.length - 1].spans.push(...refs.map((r) => r.span));
   }
+  /** One line per `assumption`; those of a field or holiday are indented under it. */
+  assumptions(list: readonly Assumption[], indent = INDENT): void {
+    for (const a of list)
+      this.line(
+        "assumption",
+        indent,
+        new Chunk().add(`assumption ${quote(a.text)}`),
+        [a.span],
+      );
+  }
 }
 
 function titled(text: string, title: string | undefined): string {
@@ -468,6 +479,7 @@ function headerBlock(h: RulesetHeader): Block {
       s.span,
     ]);
   }
+  b.assumptions(h.assumptions);
   return { kind: "header", span: h.span, lines: b.lines };
 }
 
@@ -497,6 +509,7 @@ function fieldLine(b: BlockBuilder, f: FieldDecl): void {
   if (f.column !== undefined) text += ` column ${quote(f.column)}`;
   if (f.description !== undefined) text += ` ${quote(f.description)}`;
   b.clause("field", text, [f.span], f.doc);
+  b.assumptions(f.assumptions, INDENT + INDENT);
 }
 
 function recordLiteral(c: Chunk, r: RecordLiteral, withEntity: boolean): void {
@@ -586,8 +599,19 @@ function ruleBlock(d: RuleDecl): BlockBuilder {
     d.doc,
     [d.code.span],
   );
-  if (d.meaning !== undefined)
-    b.clause("meaning", `meaning ${quote(d.meaning)}`);
+  if (d.meaning !== undefined) {
+    const c = b.clause("meaning", `meaning ${quote(d.meaning)}`);
+    if (d.meaningFrom.length > 0) {
+      // A long meaning puts `from ...` on a continuation line of its own.
+      c.add(" ");
+      c.breaks.push(c.text.length);
+      articleRefs(c.add("from "), d.meaningFrom);
+      b.lines[b.lines.length - 1].spans.push(
+        ...d.meaningFrom.map((r) => r.span),
+      );
+    }
+  }
+  b.assumptions(d.assumptions);
   if (d.severity !== undefined) b.clause("severity", `severity ${d.severity}`);
   if (d.roles.length > 0) {
     const c = b.clause("applies", "applies to ");
@@ -615,6 +639,7 @@ function entityBlock(d: EntityDecl): BlockBuilder {
     d.doc,
     [d.name.span],
   );
+  b.assumptions(d.assumptions);
   b.implementsRefs(d.implementsRefs);
   if (d.file !== undefined) b.clause("file", `file ${quote(d.file)}`);
   if (d.key.length > 0) {
@@ -646,6 +671,7 @@ function codeListBlock(d: CodeListDecl): BlockBuilder {
     d.doc,
     [d.name.span],
   );
+  b.assumptions(d.assumptions);
   b.implementsRefs(d.implementsRefs);
   for (const v of d.values) {
     const desc = v.description === undefined ? "" : ` ${quote(v.description)}`;
@@ -657,6 +683,7 @@ function codeListBlock(d: CodeListDecl): BlockBuilder {
 function ikbBlock(d: IkbDecl): BlockBuilder {
   const b = new BlockBuilder();
   b.head(titled(`${replacePrefix(d.replace)}ikb`, d.title), d.doc);
+  b.assumptions(d.assumptions);
   b.implementsRefs(d.implementsRefs);
   b.clause("key", `key ${d.key.name}`, [d.key.span]);
   const c = b.clause("depositor", "depositor ", [
@@ -679,6 +706,7 @@ function categoryBlock(d: CategoryDecl): BlockBuilder {
     d.doc,
     [d.name.span],
   );
+  b.assumptions(d.assumptions);
   if (d.blocks) b.clause("blocks", `blocks ${d.blocks.name}`, [d.blocks.span]);
   b.implementsRefs(d.implementsRefs);
   for (const r of d.results) {
@@ -707,6 +735,7 @@ function payoutBlock(d: PayoutDecl): BlockBuilder {
     d.doc,
     [d.name.span],
   );
+  b.assumptions(d.assumptions);
   b.implementsRefs(d.implementsRefs);
   return b;
 }
@@ -719,6 +748,7 @@ function metricBlock(d: MetricDecl): BlockBuilder {
     d.doc,
     [d.name.span],
   );
+  b.assumptions(d.assumptions);
   return b;
 }
 
@@ -746,6 +776,7 @@ function normBlock(d: NormDecl): BlockBuilder {
     d.doc,
     [d.name.span],
   );
+  b.assumptions(d.assumptions);
   b.implementsRefs(d.implementsRefs);
   for (const p of d.periods) period(b, p);
   return b;
@@ -758,6 +789,7 @@ function measureBlock(d: MeasureDecl): BlockBuilder {
     d.doc,
     [d.name.span],
   );
+  b.assumptions(d.assumptions);
   if (d.measureKind) b.clause("kind", `kind ${d.measureKind}`);
   if (d.character) b.clause("character", `character ${d.character}`);
   b.implementsRefs(d.implementsRefs);
@@ -794,6 +826,7 @@ function calendarBlock(d: CalendarDecl): BlockBuilder {
     d.doc,
     [d.name.span],
   );
+  b.assumptions(d.assumptions);
   b.implementsRefs(d.implementsRefs);
   if (d.weekend.length > 0) {
     const c = b.clause(
@@ -803,7 +836,10 @@ function calendarBlock(d: CalendarDecl): BlockBuilder {
     );
     c.list(d.weekend, (w) => c.add(w.name));
   }
-  for (const h of d.holidays) b.clause("holiday", holiday(h), [h.span]);
+  for (const h of d.holidays) {
+    b.clause("holiday", holiday(h), [h.span]);
+    b.assumptions(h.assumptions, INDENT + INDENT);
+  }
   return b;
 }
 
@@ -883,15 +919,16 @@ interface TokenEvent {
   nth: number;
 }
 
-/** Keywords that start a clause, per kind of block. */
-const CLAUSE_KEYWORDS: Record<string, readonly string[]> = {
-  header: ["extends", "uses", "valid", "source"],
-  CodeList: ["implements", "value"],
-  Entity: ["implements", "file", "key", "role", "field"],
-  ExtendEntity: ["field", "replace", "remove"],
-  Ikb: ["implements", "key", "depositor"],
+/** Keywords that start a clause, per kind of block (for placing comments; exported for a test that keeps it in step with the parser's tables). */
+export const CLAUSE_KEYWORDS: Record<string, readonly string[]> = {
+  header: ["extends", "uses", "valid", "source", "assumption"],
+  CodeList: ["assumption", "implements", "value"],
+  Entity: ["assumption", "implements", "file", "key", "role", "field"],
+  ExtendEntity: ["field", "replace", "remove", "assumption"],
+  Ikb: ["assumption", "implements", "key", "depositor"],
   Rule: [
     "meaning",
+    "assumption",
     "severity",
     "applies",
     "implements",
@@ -901,12 +938,19 @@ const CLAUSE_KEYWORDS: Record<string, readonly string[]> = {
     "message",
     "example",
   ],
-  Category: ["blocks", "implements", "result", "marking"],
-  Payout: ["implements"],
-  Metric: [],
-  Norm: ["implements", "year", "from"],
-  Measure: ["kind", "character", "implements", "precondition", "fine"],
-  Calendar: ["implements", "weekend", "holiday"],
+  Category: ["assumption", "blocks", "implements", "result", "marking"],
+  Payout: ["assumption", "implements"],
+  Metric: ["assumption"],
+  Norm: ["assumption", "implements", "year", "from"],
+  Measure: [
+    "assumption",
+    "kind",
+    "character",
+    "implements",
+    "precondition",
+    "fine",
+  ],
+  Calendar: ["assumption", "implements", "weekend", "holiday"],
   Remove: [],
 };
 

@@ -279,6 +279,7 @@ export function resolveRuleset(
             decl,
             code: decl.code?.name ?? "",
             articles: articles(decl.implementsRefs),
+            meaningFrom: articles(decl.meaningFrom),
             origin: id,
           },
           decl.replace,
@@ -355,6 +356,7 @@ export function resolveRuleset(
     validFrom: header.validFrom?.text,
     validUntil: header.validUntil?.text,
     sources: [...sources.values()],
+    assumptions: header.assumptions ?? [],
     codeLists: codeLists.items,
     entities: entities.items,
     ikb,
@@ -472,6 +474,7 @@ function entityFrom(
     fields,
     span: decl.span,
     doc: decl.doc ?? [],
+    assumptions: decl.assumptions ?? [],
   };
   entityIdents.set(entity, {
     name: decl.name,

@@ -491,6 +491,7 @@ class DeliveryValidator {
           key: "",
           values: {},
           message: p.message,
+          law: this.rs.laws[p.code],
           file: p.file,
           line: p.line,
         },
@@ -1034,6 +1035,7 @@ class DeliveryValidator {
               e.key.map((k, i) => [k, row.cells[f.keyCols[i]] ?? null]),
             ),
             message: `the key ${renderKey(f, row)} also occurs at line ${first}`,
+            law: this.rs.laws[u.code],
           });
       }
     }
@@ -1050,6 +1052,7 @@ class DeliveryValidator {
           key: renderKey(f, row),
           values: { [r.field]: value },
           message: `${e.name}.${r.field} = ${JSON.stringify(value)} does not match any ${r.target}`,
+          law: this.rs.laws[r.code],
         });
     }
   }
@@ -1136,6 +1139,7 @@ class DeliveryValidator {
         location: t?.location ?? { file: "", line: 0, column: 0 },
         source: t?.source ?? null,
         articles: t ? [...t.articles] : [],
+        assumptions: t ? [...(t.assumptions ?? [])] : [],
         count: tally?.count ?? 0,
         records,
         percentage: Math.min(100, pct(records, base)),

@@ -22,6 +22,8 @@ th{background:#f4f4f6}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .accepted{background:#1a7f37}.rejected{background:#c62828}.blocking{color:#c62828;font-weight:600}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.92em}
 details{margin:.3rem 0}summary{cursor:pointer}.muted{color:#666}
+.assumed{display:inline-block;margin-left:.3rem;padding:0 .35rem;border-radius:.3rem;background:#fff3cd;color:#7a4d00;font-weight:600;font-size:.8em}
+.assumption{margin:.3rem 0;padding:.15rem .45rem;border-left:3px solid #e0a800;background:#fff8e1}
 `;
 
 function articleLinks(articles: readonly ArticleTrace[]): string {
@@ -58,6 +60,21 @@ function feeds(code: string, categories: readonly CategoryReport[]): string {
   return links.length > 0
     ? `<br><span class="muted">feeds category ${links.join(", ")}</span>`
     : "";
+}
+
+/** The mark beside a rule's code when it rests on an assumption. */
+function assumedMark(r: RuleReport): string {
+  const n = r.assumptions?.length ?? 0;
+  return n === 0
+    ? ""
+    : `<span class="assumed" title="rests on ${n === 1 ? "an assumption" : `${h(n)} assumptions`}: the sources are silent on this">assumed</span>`;
+}
+
+/** The rule's assumptions, under its title. */
+function assumptionLines(r: RuleReport): string {
+  return (r.assumptions ?? [])
+    .map((a) => `<div class="assumption"><b>Assumption:</b> ${h(a)}</div>`)
+    .join("");
 }
 
 /** The rule's source location and, folded, its text as written in the ruleset. */
@@ -147,11 +164,11 @@ ${r.samples
   .join(
     "\n",
   )}</table>${r.samples.length > HTML_SAMPLES ? `<p class="muted">First ${HTML_SAMPLES} shown; all kept samples are in the JSON report and the CSV file.</p>` : ""}</details>`;
-      return `<tr id="${id}"><td class="mono"><a href="#${id}">${h(r.code)}</a></td><td>${h(r.title)}${
+      return `<tr id="${id}"><td class="mono"><a href="#${id}">${h(r.code)}</a>${assumedMark(r)}</td><td>${h(r.title)}${
         r.meaning && r.meaning !== r.title
           ? `<br><span class="muted">${h(r.meaning)}</span>`
           : ""
-      }${feeds(r.code, categories)}${samples}</td><td class="${r.severity === "blocking" ? "blocking" : ""}">${h(r.severity)}</td><td class="n">${h(r.count)}</td><td class="n">${h(
+      }${assumptionLines(r)}${feeds(r.code, categories)}${samples}</td><td class="${r.severity === "blocking" ? "blocking" : ""}">${h(r.severity)}</td><td class="n">${h(r.count)}</td><td class="n">${h(
         r.records,
       )}</td><td class="n">${h(r.percentage)}</td><td>${articleLinks(r.articles)}</td><td>${sourceCell(r)}<span class="muted">${h(r.origin)}</span></td></tr>`;
     })
@@ -311,6 +328,13 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
     );
 
   parts.push(`<h2>Rules</h2>`);
+  const assumed = [...r.rules, ...r.secondaryRules].filter(
+    (x) => (x.assumptions?.length ?? 0) > 0,
+  ).length;
+  if (assumed > 0)
+    parts.push(
+      `<p>${h(assumed)} of ${h(r.rules.length + r.secondaryRules.length)} rules rest on an assumption where the sources are silent; they are marked <span class="assumed">assumed</span> and their assumptions are listed under their title.</p>`,
+    );
   parts.push(rulesTable(r.rules, opts.samplesDir, r.categories));
   parts.push(
     `<h2>Secondary validation errors</h2><p class="muted">Signalling rules that put an IKB in no Bijlage 3 category.</p>`,

@@ -12,7 +12,11 @@
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { CompiledRuleset, RuleTrace } from "../compiler/contract.js";
+import type {
+  CompiledRuleset,
+  RuleLaw,
+  RuleTrace,
+} from "../compiler/contract.js";
 
 /** A compiled ruleset plus where it was loaded from. */
 export interface LoadedRuleset {
@@ -31,6 +35,24 @@ const REQUIRED_EXPORTS = [
   "checks",
   "classify",
 ] as const;
+
+/**
+ * The laws of a module compiled before modules exported them, rebuilt from its trace table (its
+ * findings carry none; the runtime looks laws up by code).
+ */
+function lawsFromTrace(
+  trace: readonly RuleTrace[],
+): Readonly<Record<string, RuleLaw>> {
+  const table: Record<string, RuleLaw> = Object.create(null);
+  for (const t of trace)
+    table[t.code] = Object.freeze({
+      code: t.code,
+      title: t.title,
+      articles: Object.freeze(t.articles.map((a) => Object.freeze({ ...a }))),
+      assumptions: Object.freeze([...(t.assumptions ?? [])]),
+    });
+  return Object.freeze(table);
+}
 
 /** Thrown when a compiled module is missing or does not have the exports of the contract. */
 export class RulesetLoadError extends Error {}
@@ -59,6 +81,10 @@ export async function loadCompiled(dir: string): Promise<LoadedRuleset> {
     checks: mod.checks as CompiledRuleset["checks"],
     needsIkb: (mod.needsIkb as CompiledRuleset["needsIkb"]) ?? [],
     classify: mod.classify as CompiledRuleset["classify"],
+    laws:
+      (mod.laws as CompiledRuleset["laws"] | undefined) ??
+      lawsFromTrace(mod.trace as CompiledRuleset["trace"]),
+    assumptions: mod.assumptions as CompiledRuleset["assumptions"],
   };
   let trace: readonly RuleTrace[] = module.trace;
   const traceFile = join(dir, "trace.json");

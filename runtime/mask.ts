@@ -56,7 +56,7 @@ export function maskKey(
 
 /**
  * A finding's message with every personal value of its `values` and `key` replaced by the mask.
- * Compiled rules never put a personal value in a message (the checker refuses it, REG228, and the
+ * Compiled rules never put a personal value in a message (the checker refuses it, REG230, and the
  * compiler masks it anyway); this also covers messages the runtime writes itself (a duplicate
  * key, a dangling reference) and modules compiled by an older regel. Values of one character are
  * left alone: masking every "1" of a message would hide the message, not a person.

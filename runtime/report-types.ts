@@ -67,6 +67,11 @@ export interface RuleReport {
   /** The rule as written in its `.regel` file; null for modules compiled without it. */
   source: string | null;
   articles: ArticleTrace[];
+  /**
+   * What the rule assumes where its sources are silent (its `assumption` clauses), in source order;
+   * empty when it rests on none. Since report version 1.1.0.
+   */
+  assumptions?: string[];
   /** Findings (one per record and attribute). */
   count: number;
   /** Distinct records with at least one finding. */

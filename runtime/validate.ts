@@ -1,12 +1,16 @@
 /**
  * The embedding API: validate records from your own pipeline with the compiled validators, no CLI
- * needed. Findings are the typed {@link Finding} objects of the compiled-module contract.
+ * needed. Findings are the typed {@link Finding} objects of the compiled-module contract; each one
+ * carries its rule's law (`finding.law`: code, title, the articles it implements, the assumptions it
+ * rests on), one frozen object per rule that all of its findings share. `module.laws[code]` is the
+ * same object, looked up by rule code.
  *
  * ```ts
  * import { loadCompiled, validateRecords } from "regel/runtime/validate.js";
  * const rs = await loadCompiled("rulesets/compiled/ikb.glo@1.3.0");
  * for await (const r of validateRecords(rs, "BA", rows, { rrd: "2024-03-01" }))
- *   if (!r.passed) console.log(r.findings);
+ *   for (const f of r.findings)
+ *     console.log(f.rule, f.law.title, f.law.articles.map((a) => `${a.source} ${a.locator}`));
  * ```
  *
  * @module
@@ -33,9 +37,11 @@ import { selectRuleset } from "./select-version.js";
 import { readCsvBatches } from "./csv-reader.js";
 
 export type {
+  ArticleTrace,
   Finding,
   Classification,
   CompiledRuleset,
+  RuleLaw,
 } from "../compiler/contract.js";
 export type { Report } from "./report-types.js";
 export { loadCompiled, selectRuleset, validateDelivery };
@@ -65,6 +71,15 @@ type AnyIterable<T> = AsyncIterable<T> | Iterable<T>;
 
 function moduleOf(rs: CompiledRuleset | LoadedRuleset): CompiledRuleset {
   return "module" in rs ? rs.module : rs;
+}
+
+/**
+ * Findings of a module compiled before findings carried their law get it here, by code (O(1)), so
+ * that every finding of this API has one. Runs on the failure path only.
+ */
+function withLaws(m: CompiledRuleset, findings: Finding[]): Finding[] {
+  for (const f of findings) if (f.law === undefined) f.law = m.laws[f.rule];
+  return findings;
 }
 
 function rrdDays(rrd: string): number {
@@ -124,6 +139,7 @@ export async function* validateRecords(
     const findings: Finding[] = [];
     const record = decode(row, findings);
     if (check) check(record, ctx, findings);
+    if (findings.length > 0) withLaws(m, findings);
     yield { record, findings, passed: findings.length === 0 };
   }
 }
@@ -190,6 +206,7 @@ export async function* validateCsv(
       const record = decode(ev.cells, index, findings);
       if (check) check(record, ctx, findings);
       for (const f of findings) f.line = ev.line;
+      if (findings.length > 0) withLaws(m, findings);
       yield {
         kind: "record",
         line: ev.line,
@@ -247,6 +264,7 @@ export async function* validateIkbs(
     }
     const ctx: RuleContext = { rrd: days, ikb: records, ikbKey: input.key };
     for (const [entity, r] of decoded) m.checks[entity]?.(r, ctx, findings);
+    if (findings.length > 0) withLaws(m, findings);
     yield {
       key: input.key,
       records,

@@ -166,6 +166,9 @@ describe("docs/guides run as written", () => {
     expect(r.stdout).toContain("regel validate exited with 0");
     expect(r.stdout).toMatch(/ikb\.glo@1\.3\.0 accepted [\d.]+ % of 120 IKBs/);
     expect(r.stdout).toContain("dmc0003 NP date_of_birth");
+    expect(r.stdout).toContain(
+      "  Geboortedatum onwaarschijnlijk; implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7\n  assumption: dmc0003 = the date of birth is implausible",
+    );
     expect(r.stdout).toMatch(/recorded run 1 in .*history\.sqlite/);
     expect(r.stdout).toMatch(
       /^Voorbeeldbank +2024-Q1-2 +2024-03-29 +2024-04-03T08:00:00\+02:00 +accepted/m,

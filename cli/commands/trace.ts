@@ -1,7 +1,8 @@
 /**
- * `regel trace CODE [--version V] [--json]`: from a validation code to its title, meaning,
- * severity, roles, articles, source location, the categories it feeds and its examples, in every
- * ruleset version that declares it. Exit codes: 0 found, 2 unknown code or version, or bad paths.
+ * `regel trace CODE [--version V] [--json]`: from a validation code to its title, meaning (and the
+ * articles that give it), assumptions, severity, roles, articles, source location, the categories
+ * it feeds and its examples, in every ruleset version that declares it. Exit codes: 0 found, 2
+ * unknown code or version, or bad paths.
  *
  * @module
  */
@@ -64,7 +65,7 @@ export function register(program: Command): void {
   program
     .command("trace")
     .description(
-      "Show a validation code: meaning, severity, articles, source, categories and examples per version",
+      "Show a validation code: meaning, assumptions, severity, articles, source, categories and examples per version",
     )
     .argument("<code>", "validation code, e.g. dmc0000")
     .option(

@@ -115,6 +115,12 @@ describe("diff ikb.glo@1.2.0 -> ikb.glo@1.3.0", () => {
     const target = dmc0000?.changes.find((c) => c.aspect === "target");
     expect(target?.to).toContain("NP.last_name");
     expect(target?.from).not.toContain("NP.last_name");
+    // The assumption behind the code's meaning changed too: a diff shows it.
+    expect(dmc0000?.changes.find((c) => c.aspect === "assumptions")).toEqual({
+      aspect: "assumptions",
+      from: expect.stringContaining("§2.2 says validation rules show"),
+      to: 'dmc0000 = "Verplicht attribuut ontbreekt" (mandatory attribute missing).',
+    });
     expect(d.other.find((o) => o.kind === "field")?.added).toContain(
       "BA.last_transaction_date: date",
     );

@@ -75,6 +75,32 @@ describe("traceRule on the shipped rulesets", () => {
     ).toEqual(["ikb.glo@1.2.0"]);
   });
 
+  it("shows the assumptions a rule rests on, and the articles that give a sourced meaning", () => {
+    const read = { readText: (f: string) => project.texts.get(f) };
+    const [dmc] = traceRule(project.rulesets, "dmc0001", read).versions;
+    expect(dmc.meaningFrom).toEqual([]);
+    expect(dmc.assumptions).toEqual([
+      {
+        text: "dmc0001 = a Dutch identification number (BSN) fails the eleven-test.",
+        location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 50, column: 3 },
+      },
+    ]);
+    const [vpl] = traceRule(project.rulesets, "vpl001", read).versions;
+    expect(vpl.meaningFrom).toEqual([
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 3 lid 4",
+      },
+    ]);
+    expect(vpl.assumptions).toHaveLength(1);
+    const [fil] = traceRule(project.rulesets, "fil0001", read).versions;
+    expect(fil.meaningFrom.map((a) => a.locator)).toEqual([
+      "bijlage 4 control 5.3",
+    ]);
+    expect(fil.assumptions).toEqual([]);
+  });
+
   it("a rule that feeds no category says so with an empty list", () => {
     const secondary = allCodes(project.rulesets).find((c) =>
       traceRule(project.rulesets, c).versions.some(
@@ -109,6 +135,22 @@ describe("regel trace (command)", () => {
     expect(data.code).toBe("dmc0001");
     expect(data.versions[0].severity).toBe("signalling");
     expect(data.versions[0].roles).toEqual(["D"]);
+    expect(data.versions[0].meaningFrom).toEqual([]);
+    expect(data.versions[0].assumptions[0].text).toBe(
+      "dmc0001 = a Dutch identification number (BSN) fails the eleven-test.",
+    );
+  });
+
+  it("prints the assumptions, and where a meaning comes from", async () => {
+    const glo = await runTrace("dmc0001");
+    expect(glo.stdout).toContain(
+      "  assumptions:\n    dmc0001 = a Dutch identification number (BSN) fails the eleven-test.  (rulesets/ikb.glo/1.3.0.regel:50)\n",
+    );
+    const vp = await runTrace("vpl003");
+    expect(vp.stdout).toContain(
+      "the connected party uses in its operations.\n              (from bvb art 9 lid 2)\n",
+    );
+    expect(vp.stdout).not.toContain("assumptions:");
   });
 
   it("an unknown code exits 2 and lists close codes", async () => {

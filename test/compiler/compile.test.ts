@@ -25,9 +25,11 @@ codelist yn "Ja / nee"
   value "N"
 
 calendar nl "Werkdagen"
+  assumption "the calendar of the Algemene termijnenwet"
   implements atw art 3
   weekend saturday, sunday
   holiday nieuwjaar "Nieuwjaarsdag" on 1 january
+    assumption "always on 1 January"
   holiday paas2 "Tweede Paasdag" easter +1
 
 entity NP "Natural person"
@@ -74,6 +76,8 @@ rule fmt0001 "Ongeldig"
   example pass NP { ikb_id: "I", customer_id: "C" }
 
 rule len1 "Naam te lang"
+  meaning "A last name is longer than three characters." from br art 1
+  assumption "three characters is a limit of this test"
   severity signalling
   implements br art 1
   for NP
@@ -288,8 +292,10 @@ describe("decoders", () => {
         key: "ikb_id=C1;account_id=",
         values: { account_id: null },
         message: "account_id ongeldig: ",
+        law: m.laws.fmt0001,
       },
     ]);
+    expect(out[0].law).toBe(m.laws.fmt0001);
   });
 
   it("treats a missing column as absent", () => {
@@ -409,7 +415,26 @@ describe("findings and checks", () => {
       key: "ikb_id=C1;customer_id=C1",
       values: { last_name: "ABCD" },
       message: "naam ABCD van C1",
+      law: {
+        code: "len1",
+        title: "Naam te lang",
+        articles: [
+          { source: "br", sourceTitle: "Beleidsregel", locator: "art 1" },
+        ],
+        assumptions: ["three characters is a limit of this test"],
+      },
     });
+    // One frozen law per rule, shared by every finding of it: no allocation per finding.
+    expect(f?.law).toBe(m.laws.len1);
+    const again = run(m, "NP", { ...base, n: "2", last_name: "ABCDE" }, rrd);
+    expect(again.findings.find((x) => x.rule === "len1")?.law).toBe(f?.law);
+    expect(Object.isFrozen(f?.law)).toBe(true);
+    expect(Object.isFrozen(f?.law.articles)).toBe(true);
+    expect(Object.isFrozen(f?.law.articles[0])).toBe(true);
+    expect(Object.isFrozen(f?.law.assumptions)).toBe(true);
+    // Every rule has a law; a code that is not a rule has none, even an inherited property name.
+    expect(Object.keys(m.laws)).toEqual(m.trace.map((t) => t.code));
+    expect(m.laws.toString).toBeUndefined();
   });
 
   it("the fused check agrees with the per-rule functions", () => {
@@ -477,6 +502,7 @@ describe("classification and exported data", () => {
       key: "",
       values: {},
       message: "",
+      law: m.laws[rule],
     });
     expect(m.classify([], { NP: [np] })).toEqual({
       categories: [],
@@ -528,6 +554,23 @@ describe("classification and exported data", () => {
     });
     expect(len1?.articles).toEqual([
       { source: "br", sourceTitle: "Beleidsregel", locator: "art 1" },
+    ]);
+    expect(len1?.meaningFrom).toEqual([
+      { source: "br", sourceTitle: "Beleidsregel", locator: "art 1" },
+    ]);
+    expect(len1?.assumptions).toEqual([
+      "three characters is a limit of this test",
+    ]);
+    expect(m.trace.find((t) => t.code === "div1")).toMatchObject({
+      meaningFrom: [],
+      assumptions: [],
+    });
+    expect(
+      m.assumptions?.map((a) => [a.on, a.name, a.text, a.location.line]),
+    ).toEqual([
+      ["rule", "len1", "three characters is a limit of this test", 64],
+      ["calendar", "nl", "the calendar of the Algemene termijnenwet", 12],
+      ["holiday", "nl.nieuwjaar", "always on 1 January", 16],
     ]);
     expect(m.trace.find((t) => t.code === "fmt0001")?.categories).toEqual([
       { category: "c1", role: "D", attributes: ["NP.date_of_birth"] },

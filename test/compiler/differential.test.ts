@@ -467,7 +467,7 @@ function randomCaseFor(
 
 type Row = Record<string, string>;
 
-/** The comparable part of a finding (the runtime fills in file and line). */
+/** The comparable part of a finding (the runtime fills in file and line), its law included. */
 function norm(f: Finding): string {
   const values = Object.fromEntries(
     Object.entries(f.values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
@@ -481,6 +481,7 @@ function norm(f: Finding): string {
     key: f.key,
     values,
     message: f.message,
+    law: f.law,
   });
 }
 

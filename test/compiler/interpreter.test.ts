@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../../compiler/contract.js";
+import { ruleLaw } from "../../compiler/rule-law.js";
 import { exampleCase, runExamples } from "../../compiler/example-runner.js";
 import {
   checkFiles,
@@ -182,6 +183,7 @@ payout identity 1 "Identiteit vastgesteld"
   implements br art 1
 
 rule r_score "Score te laag"
+  assumption "A test rule: its meaning is our own."
   severity signalling
   implements br art 1
   for NP
@@ -191,6 +193,7 @@ rule r_score "Score te laag"
   example pass NP { score: 4 }
 
 rule r_notin "Score niet 1 of 2"
+  assumption "A test rule: its meaning is our own."
   severity signalling
   implements br art 1
   for NP
@@ -199,6 +202,7 @@ rule r_notin "Score niet 1 of 2"
   example pass NP { score: 3 }
 
 rule r_valid "Ongeldige waarde"
+  assumption "A test rule: its meaning is our own."
   severity blocking
   implements br art 1
   for NP.*, BA.balance
@@ -208,6 +212,7 @@ rule r_valid "Ongeldige waarde"
   example pass NP { score: 1 }
 
 rule r_dob "Geboortedatum"
+  assumption "A test rule: its meaning is our own."
   severity signalling
   applies to D
   implements br art 1
@@ -218,6 +223,7 @@ rule r_dob "Geboortedatum"
   example pass NP { date_of_birth: 1980-06-01 }
 
 rule r_months "Maand later"
+  assumption "A test rule: its meaning is our own."
   severity signalling
   implements br art 1
   for NP
@@ -228,6 +234,7 @@ rule r_months "Maand later"
   example pass NP { date_of_birth: 2024-01-31 }
 
 rule r_workdays "Drie werkdagen"
+  assumption "A test rule: its meaning is our own."
   severity signalling
   implements br art 1
   for NP
@@ -237,6 +244,7 @@ rule r_workdays "Drie werkdagen"
   example pass rrd 2024-03-29 NP { date_of_birth: 2024-04-04 }
 
 rule r_div "Deling"
+  assumption "A test rule: its meaning is our own."
   severity signalling
   implements br art 1
   for NP
@@ -246,6 +254,7 @@ rule r_div "Deling"
   example pass NP { score: 1 }
 
 rule r_count "Twee rekeningen"
+  assumption "A test rule: its meaning is our own."
   severity signalling
   implements br art 1
   for NP
@@ -254,6 +263,7 @@ rule r_count "Twee rekeningen"
   example pass NP { customer_id: "C1" } with BA { account_id: "A1", holder_id: "C1", balance: 10.50 }, BA { account_id: "A2", holder_id: "C1" }
 
 rule r_text "Tekst"
+  assumption "A test rule: its meaning is our own."
   severity signalling
   implements br art 1
   for NP.last_name
@@ -263,6 +273,7 @@ rule r_text "Tekst"
   example pass NP { last_name: "Jan" }
 
 rule r_ba "Rekening"
+  assumption "A test rule: its meaning is our own."
   severity signalling
   implements br art 1
   for BA
@@ -271,6 +282,7 @@ rule r_ba "Rekening"
   example pass BA { account_id: "A1", blocked: false, opened_at: "2023-12-31T23:00:00Z", rate: 0.4999 }
 
 rule f_present "Bestand"
+  assumption "A test rule: its meaning is our own."
   severity blocking
   implements br art 1
   for file NP, BA
@@ -279,6 +291,7 @@ rule f_present "Bestand"
   example pass file NP columns "ikb_id"
 
 rule f_header "Kolommen"
+  assumption "A test rule: its meaning is our own."
   severity blocking
   implements br art 1
   for file NP
@@ -287,6 +300,7 @@ rule f_header "Kolommen"
   example pass file NP columns "ikb_id", "klant", "last_name", "date_of_birth", "deceased", "score", "marker"
 
 rule f_unique "Sleutel uniek"
+  assumption "A test rule: its meaning is our own."
   severity blocking
   implements br art 1
   for file BA
@@ -295,6 +309,7 @@ rule f_unique "Sleutel uniek"
   example pass file BA rows { account_id: "A1" }, { account_id: "A2" }
 
 rule f_refs "Verwijzingen"
+  assumption "A test rule: its meaning is our own."
   severity blocking
   implements br art 1
   for file BA
@@ -355,6 +370,14 @@ describe("reference interpreter on a ruleset", () => {
         key: "ikb_id=K1;customer_id=K1",
         values: { score: "2" },
         message: "score 2 van K1 is te laag (||2)",
+        law: {
+          code: "r_score",
+          title: "Score te laag",
+          articles: [
+            { source: "br", sourceTitle: "Beleidsregel", locator: "art 1" },
+          ],
+          assumptions: ["A test rule: its meaning is our own."],
+        },
       },
     ]);
     // Not the depositor: role V. An explicit IKB key wins over the record's own.
@@ -597,7 +620,14 @@ describe("reference interpreter on a ruleset", () => {
       severity: "blocking",
       values: { customer_id: null },
       key: "ikb_id=K1;customer_id=",
+      law: {
+        code: "r_valid",
+        title: "Ongeldige waarde",
+        assumptions: ["A test rule: its meaning is our own."],
+      },
     });
+    // The interpreter shares one law per rule, like a compiled module.
+    expect(fs[3].law).toBe(fs[2].law);
   });
 
   it("classifies by result (role, attribute) and marking (role)", () => {
@@ -615,6 +645,7 @@ describe("reference interpreter on a ruleset", () => {
       key: "",
       values: {},
       message: "",
+      law: ruleLaw(rs.rules.find((r) => r.code === rule) ?? rs.rules[0]),
     });
     const none = {
       categories: [],

@@ -7,6 +7,7 @@
 import fc from "fast-check";
 import type {
   ArticleRef,
+  Assumption,
   AttributeRef,
   CalendarDecl,
   CategoryDecl,
@@ -192,6 +193,18 @@ const articleRef: fc.Arbitrary<ArticleRef> = fc
   .record({ source: ident, locator: locatorText })
   .map((r) => ({ kind: "ArticleRef", span: SPAN, ...r }));
 
+/** `assumption "..."` clauses: none most of the time, sometimes one or two. */
+const assumptions: fc.Arbitrary<Assumption[]> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant<Assumption[]>([]) },
+  {
+    weight: 1,
+    arbitrary: fc.array(
+      text.map((t) => ({ kind: "Assumption" as const, span: SPAN, text: t })),
+      { minLength: 1, maxLength: 2 },
+    ),
+  },
+);
+
 // ---------------------------------------------------------------- literals and expressions
 
 const stringLit = text.map((value) => ({
@@ -367,6 +380,7 @@ const header: fc.Arbitrary<RulesetHeader> = fc
         .map((s) => ({ kind: "Source" as const, span: SPAN, ...s })),
       3,
     ),
+    assumptions,
   })
   .map(({ valid, ...h }) => ({
     kind: "RulesetHeader" as const,
@@ -430,6 +444,7 @@ const field = (replaceAllowed: boolean): fc.Arbitrary<FieldDecl> =>
       personal: fc.boolean(),
       column: opt(text),
       description: opt(text),
+      assumptions,
     })
     .map((f) => ({ kind: "Field" as const, span: SPAN, ...f }));
 
@@ -448,6 +463,7 @@ const codeList: fc.Arbitrary<CodeListDecl> = fc
       4,
       1,
     ),
+    assumptions,
   })
   .map(({ base, ...d }) => ({
     kind: "CodeList" as const,
@@ -466,6 +482,7 @@ const entity: fc.Arbitrary<EntityDecl> = fc
     roleBy: opt(ident),
     implementsRefs: list(articleRef),
     fields: list(field(false), 4),
+    assumptions,
   })
   .map(({ base, ...d }) => ({
     kind: "Entity" as const,
@@ -496,6 +513,7 @@ const ikb: fc.Arbitrary<IkbDecl> = fc
     depositors: list(ident, 3, 1),
     depositorBy: ident,
     implementsRefs: list(articleRef),
+    assumptions,
   })
   .map(({ base, ...d }) => ({
     kind: "Ikb" as const,
@@ -587,6 +605,8 @@ const rule: fc.Arbitrary<RuleDecl> = fc
     code: ident,
     title: text,
     meaning: opt(text),
+    meaningFrom: list(articleRef, 2),
+    assumptions,
     severity: opt(fc.constantFrom("blocking", "signalling" as const)),
     roles: fc.constantFrom<("D" | "V")[]>([], ["D"], ["V"], ["D", "V"]),
     implementsRefs: list(articleRef),
@@ -602,6 +622,8 @@ const rule: fc.Arbitrary<RuleDecl> = fc
     examples: list(example, 3),
   })
   .map(({ base, ...d }) => {
+    // `from` belongs to the meaning: without a meaning there is none.
+    if (d.meaning === undefined) d.meaningFrom = [];
     // `require header` / `require references` are file checks only in `for file` rules.
     const r = d.require;
     const require =
@@ -633,6 +655,7 @@ const category: fc.Arbitrary<CategoryDecl> = fc
         .map((m) => ({ kind: "CategoryMarking" as const, span: SPAN, ...m })),
       2,
     ),
+    assumptions,
   })
   .map(({ base, ...d }) => ({
     kind: "Category" as const,
@@ -648,6 +671,7 @@ const payout: fc.Arbitrary<PayoutDecl> = fc
     number: fc.nat({ max: 20 }),
     title: text,
     implementsRefs: list(articleRef),
+    assumptions,
   })
   .map(({ base, ...d }) => ({
     kind: "Payout" as const,
@@ -669,6 +693,7 @@ const metric: fc.Arbitrary<MetricDecl> = fc
       "boolean" as const,
     ),
     description: opt(text),
+    assumptions,
   })
   .map(({ base, ...d }) => ({
     kind: "Metric" as const,
@@ -718,6 +743,7 @@ const norm: fc.Arbitrary<NormDecl> = fc
     title: opt(text),
     implementsRefs: list(articleRef),
     periods: list(normPeriod),
+    assumptions,
   })
   .map(({ base, ...d }) => ({
     kind: "Norm" as const,
@@ -749,6 +775,7 @@ const measure: fc.Arbitrary<MeasureDecl> = fc
           span: SPAN,
         })),
     ),
+    assumptions,
   })
   .map(({ base, ...d }) => ({
     kind: "Measure" as const,
@@ -775,6 +802,7 @@ const holiday: fc.Arbitrary<HolidayDecl> = fc
     ifSunday: opt(fc.integer({ min: -3, max: 3 })),
     fromYear: opt(fc.integer({ min: 1900, max: 2100 })),
     untilYear: opt(fc.integer({ min: 1900, max: 2100 })),
+    assumptions,
   })
   .map((h) => ({ kind: "Holiday" as const, span: SPAN, ...h }));
 
@@ -789,6 +817,7 @@ const calendar: fc.Arbitrary<CalendarDecl> = fc
       2,
     ),
     holidays: list(holiday),
+    assumptions,
   })
   .map(({ base, ...d }) => ({
     kind: "Calendar" as const,

@@ -45,6 +45,7 @@ payout identity_established 1 "Identiteit vastgesteld"
 metric automated_controls_pass: percent "Share"
 
 rule dmc0001 "Geboortedatum ontbreekt"
+  meaning "The date of birth is missing." from br art 2
   severity signalling
   implements br art 2
   for NP
@@ -53,10 +54,11 @@ rule dmc0001 "Geboortedatum ontbreekt"
   example pass NP { customer_id: "1", date_of_birth: 1970-01-01 }
 `;
 
-/** A rule on NP with the given clauses after `for`, plus a pass and a fail example. */
+/** A rule on NP (marked as an assumption) with the given clauses after `for`, plus a pass and a fail example. */
 export function npRule(clauses: string, code = "dmc0100"): string {
   return `
 rule ${code} "Test"
+  assumption "A test rule: its meaning is our own."
   severity signalling
   implements br art 2
   for NP

@@ -26,6 +26,7 @@ extend entity NP
   remove field opened_at
 
 replace rule dmc0001 "Geboortedatum ontbreekt (2024)"
+  assumption "A test rule: its meaning is our own."
   severity blocking
   implements br art 3
   for NP
@@ -233,6 +234,7 @@ describe("types", () => {
       BASE +
       `
 rule dmc0100 "Test"
+  assumption "A test rule: its meaning is our own."
   severity signalling
   implements br art 2
   for NP.date_of_birth, NP.last_name

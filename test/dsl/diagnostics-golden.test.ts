@@ -257,6 +257,7 @@ entity AD "Address"
     title: "rule without a target",
     files: T(`
 rule dmc0100 "Test"
+  assumption "A test rule: its meaning is our own."
   severity signalling
   implements br art 2
   require rrd is present
@@ -286,6 +287,7 @@ rule dmc0100 "Test"
     title: "category result on an attribute the rule does not check",
     files: T(`
 rule dmc0000 "Verplicht attribuut ontbreekt"
+  assumption "A test rule: its meaning is our own."
   severity signalling
   implements br art 2
   for NP.date_of_birth, NP.last_name
@@ -330,9 +332,63 @@ norm groeipad "Groeipad"
   },
   {
     code: "REG228",
+    title: "meaning taken from an article the rule does not implement",
+    files: T(`
+rule dmc0100 "Achternaam ontbreekt"
+  meaning "The last name is missing." from br art 3
+  severity signalling
+  implements br art 2
+  for NP
+  require last_name is present
+  example fail NP { customer_id: "1" }
+  example pass NP { customer_id: "2", last_name: "Jansen" }
+`),
+    at: [{ marker: "br art 3" }],
+    suggestion: "br art 2",
+    message: "takes its meaning from `br art 3` but does not implement it",
+  },
+  {
+    code: "REG229",
+    title: "meaning neither sourced nor marked as an assumption (warning)",
+    files: T(`
+rule dmc0100 "Achternaam ontbreekt"
+  meaning "The last name is missing."
+  severity signalling
+  implements br art 2
+  for NP
+  require last_name is present
+  example fail NP { customer_id: "1" }
+  example pass NP { customer_id: "2", last_name: "Jansen" }
+
+rule dmc0101 "Achternaam te kort"
+  severity signalling
+  implements br art 2
+  for NP
+  require length(last_name) >= 2
+  example fail NP { customer_id: "1", last_name: "J" }
+  example pass NP { customer_id: "2", last_name: "Jansen" }
+
+rule dmc0102 "Achternaam leeg"
+  meaning "The last name is empty."
+  assumption " "
+  severity signalling
+  implements br art 2
+  for NP
+  require last_name is present
+  example fail NP { customer_id: "1" }
+  example pass NP { customer_id: "2", last_name: "Jansen" }
+`),
+    at: [{ marker: "dmc0100" }, { marker: "dmc0101" }, { marker: "dmc0102" }],
+    warning: true,
+    message:
+      "the meaning of rule `dmc0100` is not given by a cited article, and the rule carries no `assumption`",
+  },
+  {
+    code: "REG230",
     title: "a message shows the value of a personal field without |masked",
     files: T(`
 rule dmc0100 "Test"
+  assumption "a test rule"
   severity signalling
   implements br art 2
   for NP.date_of_birth
@@ -449,6 +505,7 @@ norm groeipad "Groeipad"
     title: "expression on a file rule",
     files: T(`
 rule fil0100 "Test"
+  assumption "A test rule: its meaning is our own."
   severity blocking
   implements br art 2
   for file NP
@@ -473,6 +530,7 @@ entity AD "Address"
   field ikb_id: text(40)
 
 rule fil0100 "Test"
+  assumption "A test rule: its meaning is our own."
   severity blocking
   implements br art 2
   for file AD

@@ -139,6 +139,7 @@ describe("every ```regel block of docs/language.md", () => {
       "example.norms",
       "example.measures",
       "example.calendar",
+      "example.assumptions",
     ]);
   });
 
@@ -815,6 +816,132 @@ entity fileName
 
 // ---------------------------------------------------------------- comments and spans
 
+describe("assumptions", () => {
+  const TEXT = `ruleset t.t@1.0.0
+  source br "B"
+  assumption "header"
+
+codelist c "C"
+  assumption "codelist"
+  value "A"
+entity E "E"
+  assumption "entity"
+  key id
+  field id: text required assumption "field id"
+  field x: text
+    assumption "field x, one"
+    assumption "field x, two"
+ikb
+  assumption "ikb"
+  key id
+  depositor E by id
+rule r "R"
+  meaning "M." from br art 2, br art 3
+  assumption "rule"
+  severity signalling
+  implements br art 2, br art 3
+  for E
+  require x is present
+category k "K"
+  assumption "category"
+  result r
+payout p 1 "P"
+  assumption "payout"
+metric m: percent "M"
+  assumption "metric"
+norm n
+  assumption "norm"
+  year 2022: m >= 90 %
+measure a "A"
+  assumption "measure"
+  kind formal
+calendar w
+  assumption "calendar"
+  holiday h "H" on 1 january
+    assumption "holiday"
+`;
+
+  it("is a clause of the header, every named declaration, fields and holidays", () => {
+    const file = ok(TEXT);
+    const texts = (x: { assumptions: { text: string }[] }) =>
+      x.assumptions.map((a) => a.text);
+    expect(texts(file.header!)).toEqual(["header"]);
+    expect(texts(decl(file, "CodeList"))).toEqual(["codelist"]);
+    const e = decl(file, "Entity");
+    expect(texts(e)).toEqual(["entity"]);
+    expect(e.fields.map(texts)).toEqual([
+      ["field id"],
+      ["field x, one", "field x, two"],
+    ]);
+    expect(texts(decl(file, "Ikb"))).toEqual(["ikb"]);
+    expect(texts(decl(file, "Rule"))).toEqual(["rule"]);
+    expect(texts(decl(file, "Category"))).toEqual(["category"]);
+    expect(texts(decl(file, "Payout"))).toEqual(["payout"]);
+    expect(texts(decl(file, "Metric"))).toEqual(["metric"]);
+    expect(texts(decl(file, "Norm"))).toEqual(["norm"]);
+    expect(texts(decl(file, "Measure"))).toEqual(["measure"]);
+    const c = decl(file, "Calendar");
+    expect(texts(c)).toEqual(["calendar"]);
+    expect(c.holidays.map(texts)).toEqual([["holiday"]]);
+  });
+
+  it("keeps the span of each clause and of the meaning's articles", () => {
+    const file = ok(TEXT);
+    const r = decl(file, "Rule");
+    expect(r.assumptions[0].span.start).toMatchObject({ line: 21, column: 3 });
+    expect(r.assumptions[0].span.end).toMatchObject({ line: 21, column: 20 });
+    expect(r.meaning).toBe("M.");
+    expect(r.meaningFrom.map((a) => `${a.source.name} ${a.locator}`)).toEqual([
+      "br art 2",
+      "br art 3",
+    ]);
+    expect(r.meaningFrom[1].span.start).toMatchObject({ line: 20, column: 31 });
+    // A metric's span covers its clauses.
+    expect(decl(file, "Metric").span.end.line).toBe(32);
+  });
+
+  it("a rule's meaning without `from` has no sources", () => {
+    const file = ok(
+      `${HEAD}rule r "t"\n  meaning "M."\n  severity signalling\n`,
+    );
+    expect(decl(file, "Rule").meaningFrom).toEqual([]);
+  });
+
+  it("must come after `meaning` in a rule and after the sources in the header (REG123)", () => {
+    const { diagnostics } = parse(
+      `ruleset t.t@1.0.0\n  assumption "a"\n  source br "B"\n\nrule r "t"\n  assumption "a"\n  meaning "M."\n`,
+      "t.regel",
+    );
+    expect(diagnostics.map((d) => `${d.code} ${d.span.start.line}`)).toEqual([
+      "REG123 3",
+      "REG123 7",
+    ]);
+  });
+
+  it("needs its text in quotes, and parsing goes on after a broken one", () => {
+    const { file, diagnostics } = parse(
+      `${HEAD}codelist c\n  assumption ours\n  value "A"\n\nrule r "t"\n  assumption "kept"\n  severity signalling\n`,
+      "t.regel",
+    );
+    expect(diagnostics.map((d) => d.code)).toEqual(["REG110"]);
+    expect(diagnostics[0].message).toBe(
+      "expected the text of the assumption in quotes, found `ours`",
+    );
+    expect(decl(file, "CodeList").values.map((v) => v.code)).toEqual(["A"]);
+    expect(decl(file, "Rule").assumptions.map((a) => a.text)).toEqual(["kept"]);
+  });
+
+  it("is a reserved word", () => {
+    const { diagnostics } = parse(
+      `${HEAD}metric assumption: percent\n`,
+      "t.regel",
+    );
+    expect(diagnostics[0].notes).toContain(
+      "`assumption` is a reserved word and cannot be used as a name",
+    );
+  });
+});
+
 describe("comments", () => {
   const text = `/// Header doc.
 ruleset a@1.0.0 // trailing
@@ -918,7 +1045,7 @@ describe("performance", () => {
     const body = blocks
       .map((b) =>
         b.replace(
-          /^(?:\/\/\/.*\n)*ruleset[^\n]*\n(?:\s+(?:source|valid|extends|uses)[^\n]*\n)*/m,
+          /^(?:\/\/\/.*\n)*ruleset[^\n]*\n(?:\s+(?:source|valid|extends|uses|assumption)[^\n]*\n)*/m,
           "",
         ),
       )
@@ -937,7 +1064,7 @@ describe("performance", () => {
     // Duplicate names are the checker's business: the parser reports nothing.
     expect(s.diagnostics).toEqual([]);
     expect(b.diagnostics).toEqual([]);
-    expect(b.file.declarations.length).toBeGreaterThan(20_000);
+    expect(b.file.declarations.length).toBeGreaterThan(15_000);
     expect(bigMs).toBeLessThan(15_000);
     // Linear: 25x the text may not cost much more than 25x the time (generous for a shared machine).
     expect(bigMs / Math.max(smallMs, 1)).toBeLessThan(80);

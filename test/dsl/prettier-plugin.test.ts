@@ -6,6 +6,7 @@ import plugin from "../../dsl/prettier-plugin.js";
 import { format, print } from "../../dsl/printer.js";
 import { regelFile } from "./ast-arbitrary.js";
 import {
+  ASSUMED,
   COMMENTED,
   languageDocBlocks,
   rulesetFiles,
@@ -35,6 +36,7 @@ describe("prettier plugin", () => {
       ...languageDocBlocks(),
       ...rulesetFiles(),
       { name: "comments fixture", text: COMMENTED },
+      { name: "assumptions fixture", text: ASSUMED },
     ].map((f) => [f.name, f.text]),
   )("gives the same bytes as regel fmt on %s", async (name, text) => {
     const ours = format(text, name);

@@ -108,3 +108,32 @@ rule dmc0000 "Verplicht" // after the rule line
 
 // the very last line
 `;
+
+/** `assumption` clauses in free order, with comments around them: the formatter moves both. */
+export const ASSUMED = `ruleset example.assumed@1.0.0
+  source br "Beleidsregel"
+  // before the header's assumption
+  assumption "header" // after it
+
+entity NP "Natural person"
+  file "np.csv"
+  key id
+  // before the entity's own assumption, written late
+  assumption "entity"
+  field id: text(40) required
+    // before the field's assumption
+    assumption "field" // after the field's assumption
+  field x: text
+
+rule r "R"
+  meaning "A long meaning that leaves no room on its line for the article it is taken from." from br art 2
+  assumption "rule one" // after the first
+  assumption "rule two"
+  severity signalling
+
+calendar c
+  holiday h "H" on 1 january assumption "holiday"
+  holiday i "I" on 2 january
+  implements br art 3
+  assumption "calendar, written last"
+`;

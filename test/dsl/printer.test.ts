@@ -19,8 +19,9 @@ import {
   quote,
 } from "../../dsl/printer.js";
 import { runFmt } from "../../cli/commands/fmt.js";
-import { SPAN } from "./ast-arbitrary.js";
+import { SPAN, stripAst } from "./ast-arbitrary.js";
 import {
+  ASSUMED,
   COMMENTED,
   languageDocBlocks,
   languageDocFragments,
@@ -382,6 +383,45 @@ metric m: // nine
     const out = formatOk(odd);
     expect(commentTexts(out)).toEqual(commentTexts(odd));
     expect(formatOk(out)).toBe(out);
+  });
+
+  it("moves `assumption` clauses to their canonical place with their comments", () => {
+    const out = formatOk(ASSUMED);
+    expect(commentTexts(out)).toEqual(commentTexts(ASSUMED));
+    expect(out).toBe(`ruleset example.assumed@1.0.0
+  source br "Beleidsregel"
+  // before the header's assumption
+  assumption "header" // after it
+
+entity NP "Natural person"
+  // before the entity's own assumption, written late
+  assumption "entity"
+  file "np.csv"
+  key id
+  field id: text(40) required
+    // before the field's assumption
+    assumption "field" // after the field's assumption
+  field x: text
+
+rule r "R"
+  meaning "A long meaning that leaves no room on its line for the article it is taken from."
+      from br art 2
+  assumption "rule one" // after the first
+  assumption "rule two"
+  severity signalling
+
+calendar c
+  assumption "calendar, written last"
+  implements br art 3
+  holiday h "H" on 1 january
+    assumption "holiday"
+  holiday i "I" on 2 january
+`);
+    expect(formatOk(out)).toBe(out);
+    // The same nodes: each assumption stays on what it was written on.
+    expect(stripAst(parse(out, "x.regel").file)).toEqual(
+      stripAst(parse(ASSUMED, "x.regel").file),
+    );
   });
 
   it("places comments from spans when print() gets no source text", () => {

@@ -34,6 +34,7 @@ function holiday(
     ifSunday: options.ifSunday,
     fromYear: options.from,
     untilYear: options.until,
+    assumptions: [],
   };
 }
 
@@ -48,6 +49,7 @@ function calendar(weekend: string[], holidays: HolidayDecl[]): CalendarDecl {
     implementsRefs: [],
     weekend: weekend.map((name) => ({ kind: "Ident" as const, span, name })),
     holidays,
+    assumptions: [],
   };
 }
 

@@ -186,6 +186,90 @@ describe("writing and checking", () => {
     }
   });
 
+  it("lists every assumption of a version with counts, and each on its declaration", () => {
+    for (const r of project.rulesets) {
+      const page = byPath.get(catalogueFileName(r))!;
+      const section = page.split("\n## ")[2];
+      const rows = section
+        .split("\n")
+        .filter(
+          (l) =>
+            l.startsWith("| ") &&
+            !l.startsWith("| On") &&
+            !l.startsWith("| ---"),
+        );
+      const expected =
+        r.assumptions.length +
+        [...r.codeLists.values()].reduce(
+          (n, c) => n + c.assumptions.length,
+          0,
+        ) +
+        [...r.entities.values()].reduce(
+          (n, e) =>
+            n +
+            e.assumptions.length +
+            e.fields.reduce((m, f) => m + f.decl.assumptions.length, 0),
+          0,
+        ) +
+        (r.ikb?.assumptions.length ?? 0) +
+        r.rules.reduce((n, x) => n + x.decl.assumptions.length, 0) +
+        r.categories.reduce((n, x) => n + x.decl.assumptions.length, 0) +
+        [...r.payouts, ...r.metrics, ...r.norms, ...r.measures].reduce(
+          (n, x) => n + x.assumptions.length,
+          0,
+        ) +
+        r.calendars.reduce(
+          (n, c) =>
+            n +
+            c.assumptions.length +
+            c.holidays.reduce((m, h) => m + h.assumptions.length, 0),
+          0,
+        );
+      expect(section.startsWith(`Assumptions (${expected})`), r.id).toBe(true);
+      expect(rows, r.id).toHaveLength(expected);
+      expect(page).toContain(`, ${expected} assumptions |`);
+    }
+    const glo = byPath.get("ikb.glo-1.3.0.md")!;
+    expect(glo).toContain(
+      "| rule | [dmc0001](#rule-dmc0001) | dmc0001 = a Dutch identification number (BSN) fails the eleven-test. | rulesets/ikb.glo/1.3.0.regel:50 |",
+    );
+    expect(glo).toContain("36 of 38 rules rest on an assumption.");
+    expect(glo).toMatch(
+      /### <a id="rule-dmc0001"><\/a>dmc0001 — Ongeldig BSN\n\n- \*\*Meaning:\*\* .*\n- \*\*Assumption:\*\* dmc0001 = a Dutch identification number \(BSN\) fails the eleven-test\./,
+    );
+    expect(glo).toContain(
+      "- **Meaning:** regel's own check: a CSV file of the data model is missing from the delivery. (from bk bijlage 4 control 5.3)",
+    );
+    const vp = byPath.get("vp.bankgegevens-1.0.0.md")!;
+    expect(vp).toContain(
+      "| field | [NaturalPerson.record\\_id](#entity-naturalperson) | the Besluit gives no record key; record\\_id is our own. |",
+    );
+    expect(vp).toContain(
+      "| `record_id` | text(40) | yes | no |   | Record identifier (not in the Besluit) — Assumption: the Besluit gives no record key; record\\_id is our own. |",
+    );
+    const index = byPath.get("README.md")!;
+    expect(index).toMatch(
+      /\| \[vp\.bankgegevens\]\(vp\.bankgegevens-1\.0\.0\.md\) \|.* \| 17 \|$/m,
+    );
+  });
+
+  it("marks in the traceability matrix what rests on an assumption", () => {
+    const matrix = byPath.get("traceability.md")!;
+    const row = (name: string) =>
+      matrix
+        .split("\n")
+        .filter(
+          (l) => l.includes(`#rule-${name})`) && l.includes("ikb.glo@1.3.0"),
+        );
+    expect(row("dmc0001").length).toBeGreaterThan(0);
+    for (const l of row("dmc0001")) expect(l).toContain("| **Assumed** (1) |");
+    expect(row("fil0001").length).toBeGreaterThan(0);
+    for (const l of row("fil0001")) expect(l).not.toContain("Assumed");
+    expect(matrix).toMatch(
+      /#measure-aanwijzing\) Aanwijzing \| \*\*Assumed\*\* \(1\) \|/,
+    );
+  });
+
   it("shows the assumption notes written as // comments", () => {
     const handhaving = byPath.get("ikb.handhaving-1.0.0.md")!;
     expect(handhaving).toMatch(

@@ -13,8 +13,10 @@ import {
   validateIkbs,
   validateRecords,
   validateFolder,
+  type Finding,
 } from "../../runtime/validate.js";
 import { register } from "../../cli/commands/validate.js";
+import { loadCompiled } from "../../runtime/load-compiled.js";
 import { REPORT_VERSION } from "../../runtime/report-types.js";
 import { COMPILED, fake, FIXTURES } from "./helpers.js";
 
@@ -74,6 +76,90 @@ describe("embedding API", () => {
       ["dmc0000", "last_name"],
       ["fmt0001", "date_of_birth"],
     ]);
+  });
+
+  it("gives every finding its rule's law: title, articles and assumptions, one frozen object per rule", async () => {
+    const rs = await loadCompiled(
+      join("rulesets", "compiled", "ikb.glo@1.3.0"),
+    );
+    const trace = new Map(rs.module.trace.map((t) => [t.code, t]));
+    const { Readable } = await import("node:stream");
+    const findings: Finding[] = [];
+    const np = { ikb_id: "C1", customer_id: "C1", date_of_birth: "2030-01-01" };
+    for await (const r of validateRecords(rs, "NP", [np, { ...np }], {
+      rrd: "2024-03-01",
+    }))
+      findings.push(...r.findings);
+    for await (const r of validateCsv(
+      rs,
+      "NP",
+      Readable.from(["ikb_id,customer_id,date_of_birth\nC1,C1,1970-13-01\n"]),
+      { rrd: "2024-03-01" },
+    ))
+      if (r.kind === "record") findings.push(...r.findings);
+    for await (const r of validateIkbs(
+      rs,
+      [
+        {
+          key: "C1",
+          records: { NP: [np], BA: [{ ikb_id: "C1", account_id: "A1" }] },
+        },
+      ],
+      { rrd: "2024-03-01" },
+    ))
+      findings.push(...r.findings);
+    // No last name, born after the RRD (so a minor without representation), no names, no
+    // address; a date that is no real day.
+    expect(new Set(findings.map((f) => f.rule))).toEqual(
+      new Set([
+        "dmc0000",
+        "dmc0003",
+        "smc0001",
+        "smc0006",
+        "smc0011",
+        "val0001",
+      ]),
+    );
+    for (const f of findings) {
+      const t = trace.get(f.rule)!;
+      expect(f.law).toBe(rs.module.laws[f.rule]);
+      expect(f.law).toEqual({
+        code: f.rule,
+        title: t.title,
+        articles: t.articles,
+        assumptions: t.assumptions,
+      });
+      expect(Object.isFrozen(f.law) && Object.isFrozen(f.law.articles)).toBe(
+        true,
+      );
+    }
+    const dmc0003 = findings.find((f) => f.rule === "dmc0003")!;
+    expect(dmc0003.law.title).toBe("Geboortedatum onwaarschijnlijk");
+    expect(dmc0003.law.articles.map((a) => `${a.source} ${a.locator}`)).toEqual(
+      ["bk bijlage 3", "bk bijlage 4 control 3.5", "bk bijlage 4 control 3.7"],
+    );
+    expect(dmc0003.law.assumptions[0]).toMatch(/^dmc0003 = the date of birth/);
+    // Two findings of one rule share the one law: nothing is allocated per finding.
+    const both = findings.filter((f) => f.rule === "dmc0003");
+    expect(both.length).toBeGreaterThan(1);
+    expect(both[0].law).toBe(both[1].law);
+  });
+
+  it("gives findings a law from the trace for modules compiled before findings carried one", async () => {
+    const rs = await fake();
+    const out: Finding[] = [];
+    for await (const r of validateRecords(
+      rs,
+      "NP",
+      [{ ikb_id: "I1", customer_id: "C2" }],
+      { rrd: "2022-12-31" },
+    ))
+      out.push(...r.findings);
+    expect(out.map((f) => f.law.code)).toEqual(out.map((f) => f.rule));
+    expect(out[0].law.title).toBe(
+      rs.module.trace.find((t) => t.code === out[0].rule)!.title,
+    );
+    expect(out[0].law).toBe(rs.module.laws[out[0].rule]);
   });
 
   it("validates a CSV stream of one entity, with lines and rejected rows", async () => {

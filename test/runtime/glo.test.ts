@@ -114,6 +114,47 @@ describe("validate against the compiled ikb.glo rulesets", () => {
     expect(renderHtml(r)).toContain('id="rule-');
   });
 
+  it("report.json lists the assumptions of every rule; the HTML marks those rules beside their code", async () => {
+    const rs = await selectRuleset({
+      root: compiled,
+      ruleset: "ikb.glo",
+      rrd: "2023-12-31",
+    });
+    const r = await validateDelivery(DELIVERY, rs, { rrd: "2023-12-31" });
+    const all = [...r.rules, ...r.secondaryRules];
+    const trace = new Map(rs.trace.map((t) => [t.code, t]));
+    for (const x of all)
+      expect(x.assumptions).toEqual(trace.get(x.code)!.assumptions);
+    // The GLO's code texts are not public: every GLO code rests on an assumption.
+    const glo = all.filter((x) => /^(dmc|omc|smc|tmc|etc)\d{4}$/.test(x.code));
+    expect(glo.length).toBeGreaterThan(20);
+    for (const x of glo) expect(x.assumptions!.length).toBeGreaterThan(0);
+    const dmc0001 = all.find((x) => x.code === "dmc0001")!;
+    expect(dmc0001.assumptions).toEqual([
+      "dmc0001 = a Dutch identification number (BSN) fails the eleven-test.",
+    ]);
+    // fil0001's meaning comes from control 5.3: no assumption.
+    expect(all.find((x) => x.code === "fil0001")!.assumptions).toEqual([]);
+
+    const html = renderHtml(r);
+    const row = (code: string) =>
+      html.slice(html.indexOf(`<tr id="rule-${code}"`)).split("</tr>")[0];
+    expect(row("dmc0001")).toMatch(
+      /<a href="#rule-dmc0001">dmc0001<\/a><span class="assumed" title="rests on an assumption[^"]*">assumed<\/span><\/td>/,
+    );
+    expect(row("dmc0001")).toContain(
+      '<div class="assumption"><b>Assumption:</b> dmc0001 = a Dutch identification number (BSN) fails the eleven-test.</div>',
+    );
+    expect(row("fil0001")).not.toContain("assumed");
+    // Quotes in an assumption are escaped like every other value.
+    expect(row("dmc0000")).toContain(
+      "&quot;Verplicht attribuut ontbreekt&quot;",
+    );
+    expect(html).toContain(
+      `${glo.length + all.filter((x) => !glo.includes(x) && x.assumptions!.length > 0).length} of ${all.length} rules rest on an assumption`,
+    );
+  });
+
   it("a missing file is reported under the GLO's own present rule", async () => {
     const dir = mkdtempSync(join(tmpdir(), "regel-glo-"));
     for (const f of ["natural_person.csv", "bank_account.csv"])

@@ -1,7 +1,7 @@
 /**
  * Personal data never reaches a message (issue 16). `vp.bankgegevens` rule vpd001 used to write
  * "date_of_birth heeft geen geldige waarde: 19700101" beside the masked value, in JSON, HTML and
- * CSV. Now: the checker refuses a placeholder of a personal field without `|masked` (REG228), the
+ * CSV. Now: the checker refuses a placeholder of a personal field without `|masked` (REG230), the
  * compiler and the reference interpreter render such a placeholder masked in any case, and the
  * runtime masks personal values in every message it reports.
  */
@@ -37,12 +37,12 @@ ${message === "" ? "" : `  message "${message}"\n`}  example fail NP { customer_
 const codes = (text: string) =>
   load({ "t.regel": BASE + text }).diagnostics.map((d) => d.code);
 
-describe("REG228: a placeholder of a personal field must be masked", () => {
+describe("REG230: a placeholder of a personal field must be masked", () => {
   it("refuses {value} of an attribute rule that checks a personal field, and {field} of a personal field", () => {
-    expect(codes(rule("{attribute}: {value}"))).toEqual(["REG228"]);
-    expect(codes(rule("geboren {date_of_birth}"))).toEqual(["REG228"]);
+    expect(codes(rule("{attribute}: {value}"))).toEqual(["REG230"]);
+    expect(codes(rule("geboren {date_of_birth}"))).toEqual(["REG230"]);
     // the title is the message when there is none
-    expect(codes(rule("", "Naam {last_name}"))).toEqual(["REG228"]);
+    expect(codes(rule("", "Naam {last_name}"))).toEqual(["REG230"]);
     const [d] = load({ "t.regel": BASE + rule("{value}") }).diagnostics;
     expect(d.message).toContain(
       "shows `{value}`, the value of personal field NP.last_name",
@@ -157,7 +157,7 @@ describe("vp.bankgegevens vpd001 end to end", () => {
   });
 });
 
-describe("maskMessage (the runtime's own messages, and modules compiled before REG228)", () => {
+describe("maskMessage (the runtime's own messages, and modules compiled before REG230)", () => {
   const personal = new Set(["bsn", "last_name"]);
   it("masks every personal value of the finding's values and key, longest first", () => {
     expect(

@@ -284,8 +284,26 @@ function $markInvalid(r, cells, index, names) {
     }
 }
 /** Append one finding (failure path only). */
-function $push(out, rule, severity, entity, role, attribute, key, values, message) {
-    out.push({ rule, severity, entity, role, attribute, key, values, message });
+function $push(out, law, severity, entity, role, attribute, key, values, message) {
+    out.push({ rule: law.code, severity, entity, role, attribute, key, values, message, law });
+}
+/** A rule's law, frozen all the way down: one per rule, shared by all of its findings. */
+function $law(code, title, articles, assumptions) {
+    for (const a of articles)
+        Object.freeze(a);
+    return Object.freeze({
+        code,
+        title,
+        articles: Object.freeze(articles),
+        assumptions: Object.freeze(assumptions),
+    });
+}
+/** The laws by rule code, in an object without a prototype (so no code can meet an inherited name). */
+function $lawTable(laws) {
+    const table = Object.create(null);
+    for (const law of laws)
+        table[law.code] = law;
+    return Object.freeze(table);
 }
 function $matches(re, v) {
     return v !== undefined && re.test(v);
@@ -820,6 +838,142 @@ const $FIELDS8 = ["ikb_id", "customer_id"];
 const $FIELDS9 = ["ikb_id", "representation_id"];
 const $FIELDS10 = ["ikb_id", "account_id"];
 const $FIELDS11 = ["ikb_id", "address_id", "customer_id"];
+const $article1 = {
+    source: "bk",
+    sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+    locator: "bijlage 4 control 5.3",
+};
+const $article2 = {
+    source: "bk",
+    sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+    locator: "par 2.2",
+};
+const $article3 = {
+    source: "bk",
+    sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+    locator: "bijlage 4 control 3.5",
+};
+const $article4 = {
+    source: "bk",
+    sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+    locator: "bijlage 4 control 3.6",
+};
+const $article5 = {
+    source: "bk",
+    sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+    locator: "bijlage 4 control 3.7",
+};
+const $article6 = {
+    source: "bk",
+    sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+    locator: "bijlage 4 control 3.8",
+};
+const $article7 = {
+    source: "bk",
+    sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+    locator: "bijlage 4 control 3.9",
+};
+const $article8 = {
+    source: "bk",
+    sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+    locator: "bijlage 3",
+};
+const $article9 = {
+    source: "br",
+    sourceTitle: "Beleidsregel Individueel Klantbeeld",
+    locator: "art 2.2e",
+};
+const $article10 = {
+    source: "br",
+    sourceTitle: "Beleidsregel Individueel Klantbeeld",
+    locator: "art 2.2f",
+};
+const $article11 = {
+    source: "br",
+    sourceTitle: "Beleidsregel Individueel Klantbeeld",
+    locator: "art 2.4",
+};
+const $article12 = {
+    source: "bk",
+    sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+    locator: "bijlage 4 control 3.1",
+};
+const $article13 = {
+    source: "br",
+    sourceTitle: "Beleidsregel Individueel Klantbeeld",
+    locator: "art 2.3",
+};
+const $article14 = {
+    source: "br",
+    sourceTitle: "Beleidsregel Individueel Klantbeeld",
+    locator: "art 6.1",
+};
+const $LAW_fil0001 = $law("fil0001", "Bestand ontbreekt", [$article1, $article2], []);
+const $LAW_fil0002 = $law("fil0002", "Kolom ontbreekt", [$article1, $article2], []);
+const $LAW_fil0003 = $law("fil0003", "Dubbele sleutel", [$article1, $article2], [
+    'the sources name no check on keys; that two records of one file may not share a key is our reading of control 5.3 ("zoals voorgeschreven in de geldende versie van de GLO").',
+]);
+const $LAW_fil0004 = $law("fil0004", "Verwijzing naar onbekend record", [$article1, $article2], [
+    'the sources name no check on references; that every reference must resolve is our reading of control 5.3 ("zoals voorgeschreven in de geldende versie van de GLO").',
+]);
+const $LAW_val0001 = $law("val0001", "Waarde past niet bij het type", [$article3, $article4, $article5, $article6, $article7], [
+    "the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).",
+]);
+const $LAW_dmc0000 = $law("dmc0000", "Verplicht attribuut ontbreekt", [$article8, $article3, $article4, $article5, $article6, $article9, $article10, $article11], [
+    'dmc0000 = "Verplicht attribuut ontbreekt" (mandatory attribute missing); the table lists it with attributes, and §2.2 says validation rules show "het ontbreken van essentiële (verplichte) gegevens".',
+]);
+const $LAW_omc0001 = $law("omc0001", "IKB zonder depositohouder", [$article8, $article2], [
+    'omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects ("de juiste logische verbanden binnen het IKB-bestand", bk §2.2).',
+]);
+const $LAW_omc0002 = $law("omc0002", "Persoon zowel NP als NNP", [$article8, $article2], ["omc0002 = one customer number is delivered both as natural and as non-natural person."]);
+const $LAW_omc0008 = $law("omc0008", "Identificatienummer dubbel", [$article8, $article12, $article3], ["omc0008 = two natural persons in the IKB share an identification number (duplicate person)."]);
+const $LAW_omc0014 = $law("omc0014", "Mogelijk dubbele natuurlijke persoon", [$article8, $article12], [
+    'omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: "controle op duplicaten").',
+]);
+const $LAW_omc0015 = $law("omc0015", "Adres van onbekende persoon", [$article8, $article2], ["omc0015 = an address belongs to a customer that is not a person of the IKB."]);
+const $LAW_smc0001 = $law("smc0001", "Identificerende gegevens natuurlijk persoon onvolledig", [$article8, $article3, $article5, $article9, $article13], [
+    'smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them ("kan ... worden volstaan met ten minste de voorletters of de voornamen").',
+]);
+const $LAW_smc0012 = $law("smc0012", "Identificatienummer en land van uitgifte inconsistent", [$article8, $article3, $article9], [
+    'smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: "identificatienummer ... en land van uitgifte").',
+]);
+const $LAW_smc0014 = $law("smc0014", "Natuurlijk persoon overleden", [$article8, $article3], [
+    'smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, "de levensstatus"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).',
+]);
+const $LAW_dmc0003 = $law("dmc0003", "Geboortedatum onwaarschijnlijk", [$article8, $article3, $article5], [
+    "dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).",
+]);
+const $LAW_dmc0004 = $law("dmc0004", "Ongeldige landcode", [$article8, $article3, $article4, $article6], [
+    "dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.",
+]);
+const $LAW_tmc0003 = $law("tmc0003", "Overlijdensdatum onmogelijk", [$article8, $article3], [
+    "tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.",
+]);
+const $LAW_omc0011 = $law("omc0011", "In aanmerking komen deposito en depositohouder tegenstrijdig", [$article8, $article7, $article14], [
+    'omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: "In aanmerking komende deposito\'s en depositohouders").',
+]);
+const $LAW_etc0004 = $law("etc0004", "Natuurlijk persoon niet in aanmerking", [$article8, $article7, $article14], [
+    "etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.",
+]);
+const $LAW_etc0001 = $law("etc0001", "Aantal depositohouders ongeldig", [$article8, $article6, $article11], ["etc0001 = the number of depositors of a deposit is less than one."]);
+const $LAW_etc0002 = $law("etc0002", "Aandeel in deposito ongeldig", [$article8, $article6, $article11], ["etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100."]);
+const $LAW_etc0003 = $law("etc0003", "Aandeel bij een depositohouder niet 100%", [$article8, $article6, $article11], ["etc0003 = a deposit with one depositor states a share other than 100 %."]);
+const $LAW_dmc0005 = $law("dmc0005", "Ongeldige valutacode", [$article8, $article6, $article11], [
+    'dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table "bevat niet alle validatieregels", so 1.3.0 keeps the rule (outside the categories).',
+]);
+const $LAW_dmc0006 = $law("dmc0006", "Ongeldig IBAN", [$article8, $article6, $article11], [
+    'dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, "zoals dat bij de depositohouder bekend is").',
+]);
+const $LAW_omc0005 = $law("omc0005", "Vertegenwoordiger zonder vertegenwoordiging", [$article8, $article5, $article13], ["omc0005 = a representative is not linked to any representation in the IKB."]);
+const $LAW_omc0006 = $law("omc0006", "Vertegenwoordiger niet aanwezig", [$article8, $article5, $article13], ["omc0006 = a representation's representative is not a natural person in the IKB."]);
+const $LAW_omc0007 = $law("omc0007", "Vertegenwoordiging op onbekend deposito", [$article8, $article5, $article13], ["omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB."]);
+const $LAW_omc0012 = $law("omc0012", "Niet-natuurlijk persoon zonder vertegenwoordiger", [$article8, $article5, $article13], [
+    "omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).",
+]);
+const $LAW_smc0011 = $law("smc0011", "Minderjarige zonder vertegenwoordiger", [$article8, $article5, $article13], ["smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation."]);
+const $LAW_smc0006 = $law("smc0006", "Geen adres", [$article8, $article3, $article4, $article9, $article10], [
+    "smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.",
+]);
 /**
  * The key of a NP record as `field=value;...`.
  */
@@ -1516,7 +1670,7 @@ function $agg16(r, ctx) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, bk bijlage 4 control 3.9.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:312 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:315 (ikb.glo@1.2.0).
  *
  * The decoders report this rule while reading a row; the fused checks do not repeat it.
  *
@@ -1566,7 +1720,7 @@ function $rule_val0001_NP(r, ctx, out) {
             v = null;
         else
             continue;
-        $push(out, "val0001", "signalling", "NP", role, f, $key_NP(r), { [f]: v }, f + " heeft een ongeldige waarde");
+        $push(out, $LAW_val0001, "signalling", "NP", role, f, $key_NP(r), { [f]: v }, f + " heeft een ongeldige waarde");
     }
 }
 /**
@@ -1583,7 +1737,7 @@ function $rule_val0001_NNP(r, ctx, out) {
             v = null;
         else
             continue;
-        $push(out, "val0001", "signalling", "NNP", role, f, $key_NNP(r), { [f]: v }, f + " heeft een ongeldige waarde");
+        $push(out, $LAW_val0001, "signalling", "NNP", role, f, $key_NNP(r), { [f]: v }, f + " heeft een ongeldige waarde");
     }
 }
 /**
@@ -1599,7 +1753,7 @@ function $rule_val0001_RE(r, ctx, out) {
             v = null;
         else
             continue;
-        $push(out, "val0001", "signalling", "RE", undefined, f, $key_RE(r), { [f]: v }, f + " heeft een ongeldige waarde");
+        $push(out, $LAW_val0001, "signalling", "RE", undefined, f, $key_RE(r), { [f]: v }, f + " heeft een ongeldige waarde");
     }
 }
 /**
@@ -1615,7 +1769,7 @@ function $rule_val0001_BA(r, ctx, out) {
             v = null;
         else
             continue;
-        $push(out, "val0001", "signalling", "BA", undefined, f, $key_BA(r), { [f]: v }, f + " heeft een ongeldige waarde");
+        $push(out, $LAW_val0001, "signalling", "BA", undefined, f, $key_BA(r), { [f]: v }, f + " heeft een ongeldige waarde");
     }
 }
 /**
@@ -1632,7 +1786,7 @@ function $rule_val0001_AD(r, ctx, out) {
             v = null;
         else
             continue;
-        $push(out, "val0001", "signalling", "AD", role, f, $key_AD(r), { [f]: v }, f + " heeft een ongeldige waarde");
+        $push(out, $LAW_val0001, "signalling", "AD", role, f, $key_AD(r), { [f]: v }, f + " heeft een ongeldige waarde");
     }
 }
 /**
@@ -1649,7 +1803,7 @@ function $rule_val0001_SA(r, ctx, out) {
             v = null;
         else
             continue;
-        $push(out, "val0001", "signalling", "SA", role, f, $key_SA(r), { [f]: v }, f + " heeft een ongeldige waarde");
+        $push(out, $LAW_val0001, "signalling", "SA", role, f, $key_SA(r), { [f]: v }, f + " heeft een ongeldige waarde");
     }
 }
 /**
@@ -1666,7 +1820,7 @@ function $rule_val0001_UA(r, ctx, out) {
             v = null;
         else
             continue;
-        $push(out, "val0001", "signalling", "UA", role, f, $key_UA(r), { [f]: v }, f + " heeft een ongeldige waarde");
+        $push(out, $LAW_val0001, "signalling", "UA", role, f, $key_UA(r), { [f]: v }, f + " heeft een ongeldige waarde");
     }
 }
 /**
@@ -1674,11 +1828,13 @@ function $rule_val0001_UA(r, ctx, out) {
  *
  * A mandatory attribute is missing (or its value is not valid for its type).
  *
+ * dmc0000 covers exactly the attributes the 1.2.0 table lists for it (in all categories).
+ *
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:332 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:333 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1712,7 +1868,7 @@ export function dmc0000(entity, record, ctx, out = []) {
 function $rule_dmc0000_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
     if (r.date_of_birth === undefined) {
-        $push(out, "dmc0000", "signalling", "NP", role, "date_of_birth", $key_NP(r), { date_of_birth: $text(r, "date_of_birth", $renderDate(r.date_of_birth)) }, "date_of_birth ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "NP", role, "date_of_birth", $key_NP(r), { date_of_birth: $text(r, "date_of_birth", $renderDate(r.date_of_birth)) }, "date_of_birth ontbreekt");
     }
 }
 /**
@@ -1721,13 +1877,13 @@ function $rule_dmc0000_NP(r, ctx, out) {
 function $rule_dmc0000_NNP(r, ctx, out) {
     const role = $role_NNP(r, ctx);
     if (r.registered_country === undefined) {
-        $push(out, "dmc0000", "signalling", "NNP", role, "registered_country", $key_NNP(r), { registered_country: $text(r, "registered_country", $renderText(r.registered_country)) }, "registered_country ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "NNP", role, "registered_country", $key_NNP(r), { registered_country: $text(r, "registered_country", $renderText(r.registered_country)) }, "registered_country ontbreekt");
     }
     if (r.registered_name === undefined) {
-        $push(out, "dmc0000", "signalling", "NNP", role, "registered_name", $key_NNP(r), { registered_name: $text(r, "registered_name", $renderText(r.registered_name)) }, "registered_name ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "NNP", role, "registered_name", $key_NNP(r), { registered_name: $text(r, "registered_name", $renderText(r.registered_name)) }, "registered_name ontbreekt");
     }
     if (r.registered_place === undefined) {
-        $push(out, "dmc0000", "signalling", "NNP", role, "registered_place", $key_NNP(r), { registered_place: $text(r, "registered_place", $renderText(r.registered_place)) }, "registered_place ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "NNP", role, "registered_place", $key_NNP(r), { registered_place: $text(r, "registered_place", $renderText(r.registered_place)) }, "registered_place ontbreekt");
     }
 }
 /**
@@ -1735,13 +1891,13 @@ function $rule_dmc0000_NNP(r, ctx, out) {
  */
 function $rule_dmc0000_BA(r, ctx, out) {
     if (r.ascription === undefined) {
-        $push(out, "dmc0000", "signalling", "BA", undefined, "ascription", $key_BA(r), { ascription: $text(r, "ascription", $renderText(r.ascription)) }, "ascription ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "BA", undefined, "ascription", $key_BA(r), { ascription: $text(r, "ascription", $renderText(r.ascription)) }, "ascription ontbreekt");
     }
     if (r.balance === undefined) {
-        $push(out, "dmc0000", "signalling", "BA", undefined, "balance", $key_BA(r), { balance: $text(r, "balance", $renderDecimal(r.balance, 2)) }, "balance ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "BA", undefined, "balance", $key_BA(r), { balance: $text(r, "balance", $renderDecimal(r.balance, 2)) }, "balance ontbreekt");
     }
     if (r.bank_account_number === undefined) {
-        $push(out, "dmc0000", "signalling", "BA", undefined, "bank_account_number", $key_BA(r), { bank_account_number: $text(r, "bank_account_number", $renderText(r.bank_account_number)) }, "bank_account_number ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "BA", undefined, "bank_account_number", $key_BA(r), { bank_account_number: $text(r, "bank_account_number", $renderText(r.bank_account_number)) }, "bank_account_number ontbreekt");
     }
 }
 /**
@@ -1750,10 +1906,10 @@ function $rule_dmc0000_BA(r, ctx, out) {
 function $rule_dmc0000_UA(r, ctx, out) {
     const role = $role_UA(r, ctx);
     if (r.address_line_1 === undefined) {
-        $push(out, "dmc0000", "signalling", "UA", role, "address_line_1", $key_UA(r), { address_line_1: $text(r, "address_line_1", $renderText(r.address_line_1)) }, "address_line_1 ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "UA", role, "address_line_1", $key_UA(r), { address_line_1: $text(r, "address_line_1", $renderText(r.address_line_1)) }, "address_line_1 ontbreekt");
     }
     if (r.country === undefined) {
-        $push(out, "dmc0000", "signalling", "UA", role, "country", $key_UA(r), { country: $text(r, "country", $renderText(r.country)) }, "country ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "UA", role, "country", $key_UA(r), { country: $text(r, "country", $renderText(r.country)) }, "country ontbreekt");
     }
 }
 /**
@@ -1762,19 +1918,19 @@ function $rule_dmc0000_UA(r, ctx, out) {
 function $rule_dmc0000_SA(r, ctx, out) {
     const role = $role_SA(r, ctx);
     if (r.postal_code === undefined) {
-        $push(out, "dmc0000", "signalling", "SA", role, "postal_code", $key_SA(r), { postal_code: $text(r, "postal_code", $renderText(r.postal_code)) }, "postal_code ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "SA", role, "postal_code", $key_SA(r), { postal_code: $text(r, "postal_code", $renderText(r.postal_code)) }, "postal_code ontbreekt");
     }
     if (r.place === undefined) {
-        $push(out, "dmc0000", "signalling", "SA", role, "place", $key_SA(r), { place: $text(r, "place", $renderText(r.place)) }, "place ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "SA", role, "place", $key_SA(r), { place: $text(r, "place", $renderText(r.place)) }, "place ontbreekt");
     }
     if (r.street === undefined) {
-        $push(out, "dmc0000", "signalling", "SA", role, "street", $key_SA(r), { street: $text(r, "street", $renderText(r.street)) }, "street ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "SA", role, "street", $key_SA(r), { street: $text(r, "street", $renderText(r.street)) }, "street ontbreekt");
     }
     if (r.house_number === undefined) {
-        $push(out, "dmc0000", "signalling", "SA", role, "house_number", $key_SA(r), { house_number: $text(r, "house_number", $renderText(r.house_number)) }, "house_number ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "SA", role, "house_number", $key_SA(r), { house_number: $text(r, "house_number", $renderText(r.house_number)) }, "house_number ontbreekt");
     }
     if (r.country === undefined) {
-        $push(out, "dmc0000", "signalling", "SA", role, "country", $key_SA(r), { country: $text(r, "country", $renderText(r.country)) }, "country ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "SA", role, "country", $key_SA(r), { country: $text(r, "country", $renderText(r.country)) }, "country ontbreekt");
     }
 }
 /**
@@ -1806,7 +1962,7 @@ export function omc0001(entity, record, ctx, out = []) {
  */
 function $rule_omc0001_BA(r, ctx, out) {
     if (!($agg1(r, ctx) || $agg2(r, ctx))) {
-        $push(out, "omc0001", "signalling", "BA", undefined, undefined, $key_BA(r), { ikb_id: $text(r, "ikb_id", $renderText(r.ikb_id)) }, "IKB zonder depositohouder");
+        $push(out, $LAW_omc0001, "signalling", "BA", undefined, undefined, $key_BA(r), { ikb_id: $text(r, "ikb_id", $renderText(r.ikb_id)) }, "IKB zonder depositohouder");
     }
 }
 /**
@@ -1839,7 +1995,7 @@ export function omc0002(entity, record, ctx, out = []) {
 function $rule_omc0002_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
     if (!!$agg3(r, ctx)) {
-        $push(out, "omc0002", "signalling", "NP", role, undefined, $key_NP(r), { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) }, "Persoon zowel NP als NNP");
+        $push(out, $LAW_omc0002, "signalling", "NP", role, undefined, $key_NP(r), { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) }, "Persoon zowel NP als NNP");
     }
 }
 /**
@@ -1872,7 +2028,7 @@ export function omc0008(entity, record, ctx, out = []) {
 function $rule_omc0008_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
     if (r.identification_number !== undefined && !!$agg4(r, ctx)) {
-        $push(out, "omc0008", "signalling", "NP", role, undefined, $key_NP(r), {
+        $push(out, $LAW_omc0008, "signalling", "NP", role, undefined, $key_NP(r), {
             identification_number: $text(r, "identification_number", $renderText(r.identification_number)),
             customer_id: $text(r, "customer_id", $renderText(r.customer_id)),
             identification_country: $text(r, "identification_country", $renderText(r.identification_country)),
@@ -1887,7 +2043,7 @@ function $rule_omc0008_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:389 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:388 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1909,7 +2065,7 @@ export function omc0014(entity, record, ctx, out = []) {
 function $rule_omc0014_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
     if (r.last_name !== undefined && r.date_of_birth !== undefined && !!$agg5(r, ctx)) {
-        $push(out, "omc0014", "signalling", "NP", role, undefined, $key_NP(r), {
+        $push(out, $LAW_omc0014, "signalling", "NP", role, undefined, $key_NP(r), {
             last_name: $text(r, "last_name", $renderText(r.last_name)),
             date_of_birth: $text(r, "date_of_birth", $renderDate(r.date_of_birth)),
             customer_id: $text(r, "customer_id", $renderText(r.customer_id)),
@@ -1924,7 +2080,7 @@ function $rule_omc0014_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:401 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:400 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1946,7 +2102,7 @@ export function omc0015(entity, record, ctx, out = []) {
 function $rule_omc0015_AD(r, ctx, out) {
     const role = $role_AD(r, ctx);
     if (!($agg6(r, ctx) || $agg7(r, ctx))) {
-        $push(out, "omc0015", "signalling", "AD", role, undefined, $key_AD(r), { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) }, "Adres van onbekende persoon");
+        $push(out, $LAW_omc0015, "signalling", "AD", role, undefined, $key_AD(r), { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) }, "Adres van onbekende persoon");
     }
 }
 /**
@@ -1958,7 +2114,7 @@ function $rule_omc0015_AD(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:415 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:412 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1981,7 +2137,7 @@ function $rule_smc0001_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
     if (!((r.initials !== undefined && r.first_names !== undefined) ||
         (r.identification_number !== undefined && (r.initials !== undefined || r.first_names !== undefined)))) {
-        $push(out, "smc0001", "signalling", "NP", role, undefined, $key_NP(r), {
+        $push(out, $LAW_smc0001, "signalling", "NP", role, undefined, $key_NP(r), {
             initials: $text(r, "initials", $renderText(r.initials)),
             first_names: $text(r, "first_names", $renderText(r.first_names)),
             identification_number: $text(r, "identification_number", $renderText(r.identification_number)),
@@ -1997,7 +2153,7 @@ function $rule_smc0001_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, br art 2.2e.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:430 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:426 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2021,7 +2177,7 @@ function $rule_smc0012_NP(r, ctx, out) {
     if (role === "D") {
         if (!((r.identification_number !== undefined && r.identification_country !== undefined) ||
             (r.identification_number === undefined && r.identification_country === undefined))) {
-            $push(out, "smc0012", "signalling", "NP", role, undefined, $key_NP(r), {
+            $push(out, $LAW_smc0012, "signalling", "NP", role, undefined, $key_NP(r), {
                 identification_number: $text(r, "identification_number", $renderText(r.identification_number)),
                 identification_country: $text(r, "identification_country", $renderText(r.identification_country)),
             }, "Identificatienummer en land van uitgifte inconsistent");
@@ -2036,7 +2192,7 @@ function $rule_smc0012_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:445 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:439 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2058,7 +2214,7 @@ export function smc0014(entity, record, ctx, out = []) {
 function $rule_smc0014_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
     if (!!$eq(r.deceased, true)) {
-        $push(out, "smc0014", "signalling", "NP", role, undefined, $key_NP(r), { deceased: $text(r, "deceased", $renderText(r.deceased)) }, "Natuurlijk persoon overleden");
+        $push(out, $LAW_smc0014, "signalling", "NP", role, undefined, $key_NP(r), { deceased: $text(r, "deceased", $renderText(r.deceased)) }, "Natuurlijk persoon overleden");
     }
 }
 /**
@@ -2069,7 +2225,7 @@ function $rule_smc0014_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:457 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:450 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2094,7 +2250,7 @@ function $rule_dmc0003_NP(r, ctx, out) {
         !(r.date_of_birth !== undefined &&
             r.date_of_birth <= ctx.rrd &&
             $gt(r.date_of_birth, $addMonths(ctx.rrd, -1560)))) {
-        $push(out, "dmc0003", "signalling", "NP", role, "date_of_birth", $key_NP(r), { date_of_birth: $text(r, "date_of_birth", $renderDate(r.date_of_birth)) }, "Geboortedatum onwaarschijnlijk");
+        $push(out, $LAW_dmc0003, "signalling", "NP", role, "date_of_birth", $key_NP(r), { date_of_birth: $text(r, "date_of_birth", $renderDate(r.date_of_birth)) }, "Geboortedatum onwaarschijnlijk");
     }
 }
 /**
@@ -2105,7 +2261,7 @@ function $rule_dmc0003_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:471 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:463 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2142,10 +2298,10 @@ export function dmc0004(entity, record, ctx, out = []) {
 function $rule_dmc0004_NNP(r, ctx, out) {
     const role = $role_NNP(r, ctx);
     if (r.registered_country !== undefined && !$validCountry(r.registered_country)) {
-        $push(out, "dmc0004", "signalling", "NNP", role, "registered_country", $key_NNP(r), { registered_country: $text(r, "registered_country", $renderText(r.registered_country)) }, "Ongeldige landcode");
+        $push(out, $LAW_dmc0004, "signalling", "NNP", role, "registered_country", $key_NNP(r), { registered_country: $text(r, "registered_country", $renderText(r.registered_country)) }, "Ongeldige landcode");
     }
     if (r.identification_country !== undefined && !$validCountry(r.identification_country)) {
-        $push(out, "dmc0004", "signalling", "NNP", role, "identification_country", $key_NNP(r), { identification_country: $text(r, "identification_country", $renderText(r.identification_country)) }, "Ongeldige landcode");
+        $push(out, $LAW_dmc0004, "signalling", "NNP", role, "identification_country", $key_NNP(r), { identification_country: $text(r, "identification_country", $renderText(r.identification_country)) }, "Ongeldige landcode");
     }
 }
 /**
@@ -2154,7 +2310,7 @@ function $rule_dmc0004_NNP(r, ctx, out) {
 function $rule_dmc0004_AD(r, ctx, out) {
     const role = $role_AD(r, ctx);
     if (r.country !== undefined && !$validCountry(r.country)) {
-        $push(out, "dmc0004", "signalling", "AD", role, "country", $key_AD(r), { country: $text(r, "country", $renderText(r.country)) }, "Ongeldige landcode");
+        $push(out, $LAW_dmc0004, "signalling", "AD", role, "country", $key_AD(r), { country: $text(r, "country", $renderText(r.country)) }, "Ongeldige landcode");
     }
 }
 /**
@@ -2163,7 +2319,7 @@ function $rule_dmc0004_AD(r, ctx, out) {
 function $rule_dmc0004_SA(r, ctx, out) {
     const role = $role_SA(r, ctx);
     if (r.country !== undefined && !$validCountry(r.country)) {
-        $push(out, "dmc0004", "signalling", "SA", role, "country", $key_SA(r), { country: $text(r, "country", $renderText(r.country)) }, "Ongeldige landcode");
+        $push(out, $LAW_dmc0004, "signalling", "SA", role, "country", $key_SA(r), { country: $text(r, "country", $renderText(r.country)) }, "Ongeldige landcode");
     }
 }
 /**
@@ -2172,7 +2328,7 @@ function $rule_dmc0004_SA(r, ctx, out) {
 function $rule_dmc0004_UA(r, ctx, out) {
     const role = $role_UA(r, ctx);
     if (r.country !== undefined && !$validCountry(r.country)) {
-        $push(out, "dmc0004", "signalling", "UA", role, "country", $key_UA(r), { country: $text(r, "country", $renderText(r.country)) }, "Ongeldige landcode");
+        $push(out, $LAW_dmc0004, "signalling", "UA", role, "country", $key_UA(r), { country: $text(r, "country", $renderText(r.country)) }, "Ongeldige landcode");
     }
 }
 /**
@@ -2181,7 +2337,7 @@ function $rule_dmc0004_UA(r, ctx, out) {
 function $rule_dmc0004_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
     if (r.identification_country !== undefined && !$validCountry(r.identification_country)) {
-        $push(out, "dmc0004", "signalling", "NP", role, "identification_country", $key_NP(r), { identification_country: $text(r, "identification_country", $renderText(r.identification_country)) }, "Ongeldige landcode");
+        $push(out, $LAW_dmc0004, "signalling", "NP", role, "identification_country", $key_NP(r), { identification_country: $text(r, "identification_country", $renderText(r.identification_country)) }, "Ongeldige landcode");
     }
 }
 /**
@@ -2189,7 +2345,7 @@ function $rule_dmc0004_NP(r, ctx, out) {
  */
 function $rule_dmc0004_BA(r, ctx, out) {
     if (r.country !== undefined && !$validCountry(r.country)) {
-        $push(out, "dmc0004", "signalling", "BA", undefined, "country", $key_BA(r), { country: $text(r, "country", $renderText(r.country)) }, "Ongeldige landcode");
+        $push(out, $LAW_dmc0004, "signalling", "BA", undefined, "country", $key_BA(r), { country: $text(r, "country", $renderText(r.country)) }, "Ongeldige landcode");
     }
 }
 /**
@@ -2200,7 +2356,7 @@ function $rule_dmc0004_BA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:488 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:479 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2228,7 +2384,7 @@ function $rule_tmc0003_NP(r, ctx, out) {
                 (r.date_of_death !== undefined &&
                     r.date_of_birth !== undefined &&
                     r.date_of_death >= r.date_of_birth)))) {
-        $push(out, "tmc0003", "signalling", "NP", role, undefined, $key_NP(r), {
+        $push(out, $LAW_tmc0003, "signalling", "NP", role, undefined, $key_NP(r), {
             date_of_death: $text(r, "date_of_death", $renderDate(r.date_of_death)),
             date_of_birth: $text(r, "date_of_birth", $renderDate(r.date_of_birth)),
         }, "Overlijdensdatum onmogelijk");
@@ -2243,7 +2399,7 @@ function $rule_tmc0003_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:504 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:494 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2264,7 +2420,7 @@ export function omc0011(entity, record, ctx, out = []) {
  */
 function $rule_omc0011_BA(r, ctx, out) {
     if ($eq(r.eligible, true) && !(!$agg8(r, ctx) && !$agg9(r, ctx))) {
-        $push(out, "omc0011", "signalling", "BA", undefined, undefined, $key_BA(r), {
+        $push(out, $LAW_omc0011, "signalling", "BA", undefined, undefined, $key_BA(r), {
             eligible: $text(r, "eligible", $renderText(r.eligible)),
             ikb_id: $text(r, "ikb_id", $renderText(r.ikb_id)),
         }, "In aanmerking komen deposito en depositohouder tegenstrijdig");
@@ -2279,7 +2435,7 @@ function $rule_omc0011_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:517 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:506 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2305,7 +2461,7 @@ function $rule_etc0004_NP(r, ctx, out) {
             r.ikb_id !== undefined &&
             r.customer_id === r.ikb_id &&
             !!(r.eligibility_indicator_code === "NIET IN AANMERKING")) {
-            $push(out, "etc0004", "signalling", "NP", role, undefined, $key_NP(r), {
+            $push(out, $LAW_etc0004, "signalling", "NP", role, undefined, $key_NP(r), {
                 customer_id: $text(r, "customer_id", $renderText(r.customer_id)),
                 ikb_id: $text(r, "ikb_id", $renderText(r.ikb_id)),
                 eligibility_indicator_code: $text(r, "eligibility_indicator_code", $renderText(r.eligibility_indicator_code)),
@@ -2322,7 +2478,7 @@ function $rule_etc0004_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:531 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:520 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2344,7 +2500,7 @@ export function etc0001(entity, record, ctx, out = []) {
 function $rule_etc0001_BA(r, ctx, out) {
     if (r.count_of_depositors !== undefined &&
         !(r.count_of_depositors !== undefined && r.count_of_depositors >= 1)) {
-        $push(out, "etc0001", "signalling", "BA", undefined, "count_of_depositors", $key_BA(r), { count_of_depositors: $text(r, "count_of_depositors", $renderText(r.count_of_depositors)) }, "Aantal depositohouders ongeldig");
+        $push(out, $LAW_etc0001, "signalling", "BA", undefined, "count_of_depositors", $key_BA(r), { count_of_depositors: $text(r, "count_of_depositors", $renderText(r.count_of_depositors)) }, "Aantal depositohouders ongeldig");
     }
 }
 /**
@@ -2356,7 +2512,7 @@ function $rule_etc0001_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:542 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:531 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2381,7 +2537,7 @@ function $rule_etc0002_BA(r, ctx, out) {
             r.share_percentage > 0n &&
             r.share_percentage !== undefined &&
             r.share_percentage <= 10000n)) {
-        $push(out, "etc0002", "signalling", "BA", undefined, "share_percentage", $key_BA(r), { share_percentage: $text(r, "share_percentage", $renderDecimal(r.share_percentage, 2)) }, "Aandeel in deposito ongeldig");
+        $push(out, $LAW_etc0002, "signalling", "BA", undefined, "share_percentage", $key_BA(r), { share_percentage: $text(r, "share_percentage", $renderDecimal(r.share_percentage, 2)) }, "Aandeel in deposito ongeldig");
     }
 }
 /**
@@ -2393,7 +2549,7 @@ function $rule_etc0002_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:554 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:543 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2414,7 +2570,7 @@ export function etc0003(entity, record, ctx, out = []) {
  */
 function $rule_etc0003_BA(r, ctx, out) {
     if (r.count_of_depositors === 1 && r.share_percentage !== undefined && !(r.share_percentage === 10000n)) {
-        $push(out, "etc0003", "signalling", "BA", undefined, undefined, $key_BA(r), {
+        $push(out, $LAW_etc0003, "signalling", "BA", undefined, undefined, $key_BA(r), {
             count_of_depositors: $text(r, "count_of_depositors", $renderText(r.count_of_depositors)),
             share_percentage: $text(r, "share_percentage", $renderDecimal(r.share_percentage, 2)),
         }, "Aandeel bij een depositohouder niet 100%");
@@ -2429,7 +2585,7 @@ function $rule_etc0003_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:567 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:555 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2450,7 +2606,7 @@ export function dmc0005(entity, record, ctx, out = []) {
  */
 function $rule_dmc0005_BA(r, ctx, out) {
     if (r.currency !== undefined && !$matches($RE1, r.currency)) {
-        $push(out, "dmc0005", "signalling", "BA", undefined, "currency", $key_BA(r), { currency: $text(r, "currency", $renderText(r.currency)) }, "Ongeldige valutacode");
+        $push(out, $LAW_dmc0005, "signalling", "BA", undefined, "currency", $key_BA(r), { currency: $text(r, "currency", $renderText(r.currency)) }, "Ongeldige valutacode");
     }
 }
 /**
@@ -2462,7 +2618,7 @@ function $rule_dmc0005_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:579 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:566 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2483,7 +2639,7 @@ export function dmc0006(entity, record, ctx, out = []) {
  */
 function $rule_dmc0006_BA(r, ctx, out) {
     if ($matches($RE2, r.bank_account_number) && !$validIban(r.bank_account_number)) {
-        $push(out, "dmc0006", "signalling", "BA", undefined, "bank_account_number", $key_BA(r), { bank_account_number: $text(r, "bank_account_number", $renderText(r.bank_account_number)) }, "Ongeldig IBAN");
+        $push(out, $LAW_dmc0006, "signalling", "BA", undefined, "bank_account_number", $key_BA(r), { bank_account_number: $text(r, "bank_account_number", $renderText(r.bank_account_number)) }, "Ongeldig IBAN");
     }
 }
 /**
@@ -2495,7 +2651,7 @@ function $rule_dmc0006_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:593 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:580 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2521,7 +2677,7 @@ function $rule_omc0005_NP(r, ctx, out) {
             r.ikb_id !== undefined &&
             r.customer_id !== r.ikb_id &&
             !$agg10(r, ctx)) {
-            $push(out, "omc0005", "signalling", "NP", role, undefined, $key_NP(r), {
+            $push(out, $LAW_omc0005, "signalling", "NP", role, undefined, $key_NP(r), {
                 customer_id: $text(r, "customer_id", $renderText(r.customer_id)),
                 ikb_id: $text(r, "ikb_id", $renderText(r.ikb_id)),
             }, "Vertegenwoordiger zonder vertegenwoordiging");
@@ -2537,7 +2693,7 @@ function $rule_omc0005_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:605 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:592 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2558,7 +2714,7 @@ export function omc0006(entity, record, ctx, out = []) {
  */
 function $rule_omc0006_RE(r, ctx, out) {
     if (!$agg11(r, ctx)) {
-        $push(out, "omc0006", "signalling", "RE", undefined, undefined, $key_RE(r), { representative_id: $text(r, "representative_id", $renderText(r.representative_id)) }, "Vertegenwoordiger niet aanwezig");
+        $push(out, $LAW_omc0006, "signalling", "RE", undefined, undefined, $key_RE(r), { representative_id: $text(r, "representative_id", $renderText(r.representative_id)) }, "Vertegenwoordiger niet aanwezig");
     }
 }
 /**
@@ -2570,7 +2726,7 @@ function $rule_omc0006_RE(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:615 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:602 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2591,7 +2747,7 @@ export function omc0007(entity, record, ctx, out = []) {
  */
 function $rule_omc0007_RE(r, ctx, out) {
     if (r.account_id !== undefined && !$agg12(r, ctx)) {
-        $push(out, "omc0007", "signalling", "RE", undefined, undefined, $key_RE(r), { account_id: $text(r, "account_id", $renderText(r.account_id)) }, "Vertegenwoordiging op onbekend deposito");
+        $push(out, $LAW_omc0007, "signalling", "RE", undefined, undefined, $key_RE(r), { account_id: $text(r, "account_id", $renderText(r.account_id)) }, "Vertegenwoordiging op onbekend deposito");
     }
 }
 /**
@@ -2603,7 +2759,7 @@ function $rule_omc0007_RE(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:627 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:613 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2629,7 +2785,7 @@ function $rule_omc0012_NNP(r, ctx, out) {
             r.ikb_id !== undefined &&
             r.customer_id === r.ikb_id &&
             !$agg13(r, ctx)) {
-            $push(out, "omc0012", "signalling", "NNP", role, undefined, $key_NNP(r), {
+            $push(out, $LAW_omc0012, "signalling", "NNP", role, undefined, $key_NNP(r), {
                 customer_id: $text(r, "customer_id", $renderText(r.customer_id)),
                 ikb_id: $text(r, "ikb_id", $renderText(r.ikb_id)),
             }, "Niet-natuurlijk persoon zonder vertegenwoordiger");
@@ -2645,7 +2801,7 @@ function $rule_omc0012_NNP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:640 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:625 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2672,7 +2828,7 @@ function $rule_smc0011_NP(r, ctx, out) {
             r.customer_id === r.ikb_id &&
             $gt(r.date_of_birth, $addMonths(ctx.rrd, -216)) &&
             !$agg14(r, ctx)) {
-            $push(out, "smc0011", "signalling", "NP", role, undefined, $key_NP(r), {
+            $push(out, $LAW_smc0011, "signalling", "NP", role, undefined, $key_NP(r), {
                 customer_id: $text(r, "customer_id", $renderText(r.customer_id)),
                 ikb_id: $text(r, "ikb_id", $renderText(r.ikb_id)),
                 date_of_birth: $text(r, "date_of_birth", $renderDate(r.date_of_birth)),
@@ -2689,7 +2845,7 @@ function $rule_smc0011_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, br art 2.2e, br art 2.2f.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:656 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:640 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2715,7 +2871,7 @@ function $rule_smc0006_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
     if (role === "D") {
         if (!$agg15(r, ctx)) {
-            $push(out, "smc0006", "signalling", "NP", role, "customer_id", $key_NP(r), { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) }, "Geen adres");
+            $push(out, $LAW_smc0006, "signalling", "NP", role, "customer_id", $key_NP(r), { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) }, "Geen adres");
         }
     }
 }
@@ -2726,7 +2882,7 @@ function $rule_smc0006_NNP(r, ctx, out) {
     const role = $role_NNP(r, ctx);
     if (role === "D") {
         if (!$agg16(r, ctx)) {
-            $push(out, "smc0006", "signalling", "NNP", role, "customer_id", $key_NNP(r), { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) }, "Geen adres");
+            $push(out, $LAW_smc0006, "signalling", "NNP", role, "customer_id", $key_NNP(r), { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) }, "Geen adres");
         }
     }
 }
@@ -3076,6 +3232,39 @@ export function classify(findings, ikb) {
     }
     return { categories, payoutsBlocked, meetsAutomatedControls: categories.length === 0 };
 }
+/** The law of each rule by code: title, articles and assumptions, as every finding of the rule carries it. */
+export const laws = $lawTable([
+    $LAW_fil0001,
+    $LAW_fil0002,
+    $LAW_fil0003,
+    $LAW_fil0004,
+    $LAW_val0001,
+    $LAW_dmc0000,
+    $LAW_omc0001,
+    $LAW_omc0002,
+    $LAW_omc0008,
+    $LAW_omc0014,
+    $LAW_omc0015,
+    $LAW_smc0001,
+    $LAW_smc0012,
+    $LAW_smc0014,
+    $LAW_dmc0003,
+    $LAW_dmc0004,
+    $LAW_tmc0003,
+    $LAW_omc0011,
+    $LAW_etc0004,
+    $LAW_etc0001,
+    $LAW_etc0002,
+    $LAW_etc0003,
+    $LAW_dmc0005,
+    $LAW_dmc0006,
+    $LAW_omc0005,
+    $LAW_omc0006,
+    $LAW_omc0007,
+    $LAW_omc0012,
+    $LAW_smc0011,
+    $LAW_smc0006,
+]);
 /** Decoders by entity name. */
 export const decoders = {
     NP: $decode_NP,
@@ -3836,6 +4025,14 @@ export const trace = [
     code: "fil0001",
     title: "Bestand ontbreekt",
     meaning: "regel's own check: a CSV file of the data model is missing from the delivery.",
+    meaningFrom: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 5.3",
+      },
+    ],
+    assumptions: [],
     severity: "blocking",
     roles: ["D", "V"],
     target: "file",
@@ -3853,15 +4050,23 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 271, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 270, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule fil0001 \"Bestand ontbreekt\"\n  meaning \"regel's own check: a CSV file of the data model is missing from the delivery.\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require present\n  example fail file RE missing\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
+    source: "rule fil0001 \"Bestand ontbreekt\"\n  meaning \"regel's own check: a CSV file of the data model is missing from the delivery.\"\n      from bk bijlage 4 control 5.3\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require present\n  example fail file RE missing\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
     categories: [],
   },
   {
     code: "fil0002",
     title: "Kolom ontbreekt",
     meaning: "regel's own check: a column of the data model is missing from the header of a CSV file.",
+    meaningFrom: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 5.3",
+      },
+    ],
+    assumptions: [],
     severity: "blocking",
     roles: ["D", "V"],
     target: "file",
@@ -3881,13 +4086,17 @@ export const trace = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 280, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule fil0002 \"Kolom ontbreekt\"\n  meaning \"regel's own check: a column of the data model is missing from the header of a CSV file.\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require header\n  example fail file RE columns \"ikb_id\", \"representation_id\", \"representative_id\"\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
+    source: "rule fil0002 \"Kolom ontbreekt\"\n  meaning \"regel's own check: a column of the data model is missing from the header of a CSV file.\"\n      from bk bijlage 4 control 5.3\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require header\n  example fail file RE columns \"ikb_id\", \"representation_id\", \"representative_id\"\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
     categories: [],
   },
   {
     code: "fil0003",
     title: "Dubbele sleutel",
     meaning: "regel's own check: two records of one CSV file have the same key.",
+    meaningFrom: [],
+    assumptions: [
+      "the sources name no check on keys; that two records of one file may not share a key is our reading of control 5.3 (\"zoals voorgeschreven in de geldende versie van de GLO\").",
+    ],
     severity: "blocking",
     roles: ["D", "V"],
     target: "file",
@@ -3905,15 +4114,19 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 289, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 290, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule fil0003 \"Dubbele sleutel\"\n  meaning \"regel's own check: two records of one CSV file have the same key.\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require unique key\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R2\" }",
+    source: "rule fil0003 \"Dubbele sleutel\"\n  meaning \"regel's own check: two records of one CSV file have the same key.\"\n  assumption \"the sources name no check on keys; that two records of one file may not share a key is our reading of control 5.3 (\\\"zoals voorgeschreven in de geldende versie van de GLO\\\").\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require unique key\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R2\" }",
     categories: [],
   },
   {
     code: "fil0004",
     title: "Verwijzing naar onbekend record",
     meaning: "regel's own check: a reference to another file (representative, deposit, address) does not resolve.",
+    meaningFrom: [],
+    assumptions: [
+      "the sources name no check on references; that every reference must resolve is our reading of control 5.3 (\"zoals voorgeschreven in de geldende versie van de GLO\").",
+    ],
     severity: "blocking",
     roles: ["D", "V"],
     target: "file",
@@ -3931,15 +4144,19 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 298, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 300, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule fil0004 \"Verwijzing naar onbekend record\"\n  meaning \"regel's own check: a reference to another file (representative, deposit, address) does not resolve.\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require references\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
+    source: "rule fil0004 \"Verwijzing naar onbekend record\"\n  meaning \"regel's own check: a reference to another file (representative, deposit, address) does not resolve.\"\n  assumption \"the sources name no check on references; that every reference must resolve is our reading of control 5.3 (\\\"zoals voorgeschreven in de geldende versie van de GLO\\\").\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require references\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
     categories: [],
   },
   {
     code: "val0001",
     title: "Waarde past niet bij het type",
     meaning: "regel's own check: a value does not fit the type of its field (length, number, date, code list).",
+    meaningFrom: [],
+    assumptions: [
+      "the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -4053,15 +4270,19 @@ export const trace = [
         locator: "bijlage 4 control 3.9",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 312, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 315, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule val0001 \"Waarde past niet bij het type\"\n  meaning \"regel's own check: a value does not fit the type of its field (length, number, date, code list).\"\n  severity signalling\n  implements bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8, bk bijlage 4 control 3.9\n  for NP.*, NNP.*, RE.*, BA.*, AD.*, SA.*, UA.*\n  require value is valid\n  message \"{attribute} heeft een ongeldige waarde\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: \"1970-02-30\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: \"12,50\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"JA\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-02-28 }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\", type_of_representation_competence: \"ZELFSTANDIG\" }",
+    source: "rule val0001 \"Waarde past niet bij het type\"\n  meaning \"regel's own check: a value does not fit the type of its field (length, number, date, code list).\"\n  assumption \"the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).\"\n  severity signalling\n  implements bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8, bk bijlage 4 control 3.9\n  for NP.*, NNP.*, RE.*, BA.*, AD.*, SA.*, UA.*\n  require value is valid\n  message \"{attribute} heeft een ongeldige waarde\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: \"1970-02-30\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: \"12,50\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"JA\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-02-28 }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\", type_of_representation_competence: \"ZELFSTANDIG\" }",
     categories: [],
   },
   {
     code: "dmc0000",
     title: "Verplicht attribuut ontbreekt",
     meaning: "A mandatory attribute is missing (or its value is not valid for its type).",
+    meaningFrom: [],
+    assumptions: [
+      "dmc0000 = \"Verplicht attribuut ontbreekt\" (mandatory attribute missing); the table lists it with attributes, and §2.2 says validation rules show \"het ontbreken van essentiële (verplichte) gegevens\".",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -4112,9 +4333,9 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 332, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 333, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule dmc0000 \"Verplicht attribuut ontbreekt\"\n  meaning \"A mandatory attribute is missing (or its value is not valid for its type).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br \"art 2.2e\", br \"art 2.2f\", br art 2.4\n  for NP.date_of_birth, NNP.registered_country, NNP.registered_name, NNP.registered_place,\n      BA.ascription, BA.balance, BA.bank_account_number, UA.address_line_1, SA.postal_code,\n      SA.place, SA.street, SA.house_number, UA.country, SA.country\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\" }\n  example fail SA { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", street: \"Dorpsstraat\", house_number: \"1\", postal_code: \"1234 AB\", place: \"Amsterdam\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\", balance: 1250.00 }\n  example pass UA { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", address_line_1: \"Dorpsstraat 1\", country: \"DE\" }",
+    source: "rule dmc0000 \"Verplicht attribuut ontbreekt\"\n  meaning \"A mandatory attribute is missing (or its value is not valid for its type).\"\n  assumption \"dmc0000 = \\\"Verplicht attribuut ontbreekt\\\" (mandatory attribute missing); the table lists it with attributes, and §2.2 says validation rules show \\\"het ontbreken van essentiële (verplichte) gegevens\\\".\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br \"art 2.2e\", br \"art 2.2f\", br art 2.4\n  for NP.date_of_birth, NNP.registered_country, NNP.registered_name, NNP.registered_place,\n      BA.ascription, BA.balance, BA.bank_account_number, UA.address_line_1, SA.postal_code,\n      SA.place, SA.street, SA.house_number, UA.country, SA.country\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\" }\n  example fail SA { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", street: \"Dorpsstraat\", house_number: \"1\", postal_code: \"1234 AB\", place: \"Amsterdam\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\", balance: 1250.00 }\n  example pass UA { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", address_line_1: \"Dorpsstraat 1\", country: \"DE\" }",
     categories: [
       {
         category: "identity",
@@ -4151,6 +4372,10 @@ export const trace = [
     code: "omc0001",
     title: "IKB zonder depositohouder",
     meaning: "A deposit belongs to an IKB without a depositor: no natural or non-natural person has the IKB key as customer number.",
+    meaningFrom: [],
+    assumptions: [
+      "omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects (\"de juiste logische verbanden binnen het IKB-bestand\", bk §2.2).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -4170,13 +4395,15 @@ export const trace = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 354, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0001 \"IKB zonder depositohouder\"\n  meaning \"A deposit belongs to an IKB without a depositor: no natural or non-natural person has the IKB key as customer number.\"\n  severity signalling\n  implements bk bijlage 3, bk par 2.2\n  for BA\n  require exists(NP where NP.customer_id = ikb_id) or exists(NNP where NNP.customer_id = ikb_id)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } with NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } with NNP { ikb_id: \"C1\", customer_id: \"C1\" }",
+    source: "rule omc0001 \"IKB zonder depositohouder\"\n  meaning \"A deposit belongs to an IKB without a depositor: no natural or non-natural person has the IKB key as customer number.\"\n  assumption \"omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects (\\\"de juiste logische verbanden binnen het IKB-bestand\\\", bk §2.2).\"\n  severity signalling\n  implements bk bijlage 3, bk par 2.2\n  for BA\n  require exists(NP where NP.customer_id = ikb_id) or exists(NNP where NNP.customer_id = ikb_id)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } with NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } with NNP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
   {
     code: "omc0002",
     title: "Persoon zowel NP als NNP",
     meaning: "A customer number occurs both as natural person and as non-natural person, so the kind of person is unclear.",
+    meaningFrom: [],
+    assumptions: ["omc0002 = one customer number is delivered both as natural and as non-natural person."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -4196,13 +4423,15 @@ export const trace = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 365, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0002 \"Persoon zowel NP als NNP\"\n  meaning \"A customer number occurs both as natural person and as non-natural person, so the kind of person is unclear.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk par 2.2\n  for NP\n  require not exists(NNP where NNP.customer_id = customer_id)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" } with NNP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with NNP { ikb_id: \"C1\", customer_id: \"X9\" }",
+    source: "rule omc0002 \"Persoon zowel NP als NNP\"\n  meaning \"A customer number occurs both as natural person and as non-natural person, so the kind of person is unclear.\"\n  assumption \"omc0002 = one customer number is delivered both as natural and as non-natural person.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk par 2.2\n  for NP\n  require not exists(NNP where NNP.customer_id = customer_id)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" } with NNP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with NNP { ikb_id: \"C1\", customer_id: \"X9\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
   {
     code: "omc0008",
     title: "Identificatienummer dubbel",
     meaning: "Two natural persons with different customer numbers in one IKB have the same identification number and country of issue.",
+    meaningFrom: [],
+    assumptions: ["omc0008 = two natural persons in the IKB share an identification number (duplicate person)."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -4227,13 +4456,17 @@ export const trace = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 376, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0008 \"Identificatienummer dubbel\"\n  meaning \"Two natural persons with different customer numbers in one IKB have the same identification number and country of issue.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5\n  for NP\n  when identification_number is present\n  require not exists(NP where NP.customer_id != customer_id and NP.identification_number = identification_number and NP.identification_country = identification_country)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"123456782\", identification_country: \"NL\" }",
+    source: "rule omc0008 \"Identificatienummer dubbel\"\n  meaning \"Two natural persons with different customer numbers in one IKB have the same identification number and country of issue.\"\n  assumption \"omc0008 = two natural persons in the IKB share an identification number (duplicate person).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5\n  for NP\n  when identification_number is present\n  require not exists(NP where NP.customer_id != customer_id and NP.identification_number = identification_number and NP.identification_country = identification_country)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"123456782\", identification_country: \"NL\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
   {
     code: "omc0014",
     title: "Mogelijk dubbele natuurlijke persoon",
     meaning: "Another natural person in the same IKB has the same last name and date of birth but a different customer number.",
+    meaningFrom: [],
+    assumptions: [
+      "omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: \"controle op duplicaten\").",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -4251,15 +4484,17 @@ export const trace = [
         locator: "bijlage 4 control 3.1",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 389, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 388, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0014 \"Mogelijk dubbele natuurlijke persoon\"\n  meaning \"Another natural person in the same IKB has the same last name and date of birth but a different customer number.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.1\n  for NP\n  when last_name is present and date_of_birth is present\n  require not exists(NP where NP.customer_id != customer_id and NP.last_name = last_name and NP.date_of_birth = date_of_birth)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"Jansen\", date_of_birth: 1972-03-04 }",
+    source: "rule omc0014 \"Mogelijk dubbele natuurlijke persoon\"\n  meaning \"Another natural person in the same IKB has the same last name and date of birth but a different customer number.\"\n  assumption \"omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: \\\"controle op duplicaten\\\").\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.1\n  for NP\n  when last_name is present and date_of_birth is present\n  require not exists(NP where NP.customer_id != customer_id and NP.last_name = last_name and NP.date_of_birth = date_of_birth)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"Jansen\", date_of_birth: 1972-03-04 }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
   {
     code: "omc0015",
     title: "Adres van onbekende persoon",
     meaning: "An address belongs to a customer number that is neither a natural nor a non-natural person in the IKB.",
+    meaningFrom: [],
+    assumptions: ["omc0015 = an address belongs to a customer that is not a person of the IKB."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -4277,15 +4512,19 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 401, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 400, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0015 \"Adres van onbekende persoon\"\n  meaning \"An address belongs to a customer number that is neither a natural nor a non-natural person in the IKB.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk par 2.2\n  for AD\n  require exists(NP where NP.customer_id = customer_id)\n      or exists(NNP where NNP.customer_id = customer_id)\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"C1\" }",
+    source: "rule omc0015 \"Adres van onbekende persoon\"\n  meaning \"An address belongs to a customer number that is neither a natural nor a non-natural person in the IKB.\"\n  assumption \"omc0015 = an address belongs to a customer that is not a person of the IKB.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk par 2.2\n  for AD\n  require exists(NP where NP.customer_id = customer_id)\n      or exists(NNP where NNP.customer_id = customer_id)\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
   {
     code: "smc0001",
     title: "Identificerende gegevens natuurlijk persoon onvolledig",
     meaning: "A natural person has neither both initials and first names, nor an identification number with initials or first names.",
+    meaningFrom: [],
+    assumptions: [
+      "smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them (\"kan ... worden volstaan met ten minste de voorletters of de voornamen\").",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -4310,15 +4549,19 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 415, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 412, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule smc0001 \"Identificerende gegevens natuurlijk persoon onvolledig\"\n  meaning \"A natural person has neither both initials and first names, nor an identification number with initials or first names.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br \"art 2.2e\",\n      br art 2.3\n  for NP\n  require (initials is present and first_names is present)\n      or (identification_number is present and (initials is present or first_names is present))\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", first_names: \"Jan\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", identification_number: \"111222333\", identification_country: \"NL\" }",
+    source: "rule smc0001 \"Identificerende gegevens natuurlijk persoon onvolledig\"\n  meaning \"A natural person has neither both initials and first names, nor an identification number with initials or first names.\"\n  assumption \"smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them (\\\"kan ... worden volstaan met ten minste de voorletters of de voornamen\\\").\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br \"art 2.2e\",\n      br art 2.3\n  for NP\n  require (initials is present and first_names is present)\n      or (identification_number is present and (initials is present or first_names is present))\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", first_names: \"Jan\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", identification_number: \"111222333\", identification_country: \"NL\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
   {
     code: "smc0012",
     title: "Identificatienummer en land van uitgifte inconsistent",
     meaning: "A natural person has an identification number without a country of issue, or a country of issue without a number.",
+    meaningFrom: [],
+    assumptions: [
+      "smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \"identificatienummer ... en land van uitgifte\").",
+    ],
     severity: "signalling",
     roles: ["D"],
     target: "record",
@@ -4337,15 +4580,19 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 430, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 426, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule smc0012 \"Identificatienummer en land van uitgifte inconsistent\"\n  meaning \"A natural person has an identification number without a country of issue, or a country of issue without a number.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.5, br \"art 2.2e\"\n  for NP\n  require (identification_number is present and identification_country is present)\n      or (identification_number is absent and identification_country is absent)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" }",
+    source: "rule smc0012 \"Identificatienummer en land van uitgifte inconsistent\"\n  meaning \"A natural person has an identification number without a country of issue, or a country of issue without a number.\"\n  assumption \"smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \\\"identificatienummer ... en land van uitgifte\\\").\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.5, br \"art 2.2e\"\n  for NP\n  require (identification_number is present and identification_country is present)\n      or (identification_number is absent and identification_country is absent)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
   {
     code: "smc0014",
     title: "Natuurlijk persoon overleden",
     meaning: "A natural person is recorded as deceased.",
+    meaningFrom: [],
+    assumptions: [
+      "smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, \"de levensstatus\"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -4363,9 +4610,9 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 445, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 439, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule smc0014 \"Natuurlijk persoon overleden\"\n  meaning \"A natural person is recorded as deceased.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  require not (deceased = true)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }",
+    source: "rule smc0014 \"Natuurlijk persoon overleden\"\n  meaning \"A natural person is recorded as deceased.\"\n  assumption \"smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, \\\"de levensstatus\\\"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  require not (deceased = true)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }",
     categories: [
       { category: "identity", role: "D", attributes: [] },
       { category: "claim", role: "V", attributes: [] },
@@ -4375,6 +4622,10 @@ export const trace = [
     code: "dmc0003",
     title: "Geboortedatum onwaarschijnlijk",
     meaning: "The date of birth of a natural person lies after the reporting reference date or more than 130 years before it.",
+    meaningFrom: [],
+    assumptions: [
+      "dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -4397,9 +4648,9 @@ export const trace = [
         locator: "bijlage 4 control 3.7",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 457, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 450, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule dmc0003 \"Geboortedatum onwaarschijnlijk\"\n  meaning \"The date of birth of a natural person lies after the reporting reference date or more than 130 years before it.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7\n  for NP.date_of_birth\n  when value is present\n  require value <= rrd and value > rrd - 130 years\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2024-06-01 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1890-06-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-06-01 }",
+    source: "rule dmc0003 \"Geboortedatum onwaarschijnlijk\"\n  meaning \"The date of birth of a natural person lies after the reporting reference date or more than 130 years before it.\"\n  assumption \"dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7\n  for NP.date_of_birth\n  when value is present\n  require value <= rrd and value > rrd - 130 years\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2024-06-01 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1890-06-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-06-01 }",
     categories: [
       { category: "identity", role: "D", attributes: [] },
       { category: "claim", role: "V", attributes: [] },
@@ -4409,6 +4660,10 @@ export const trace = [
     code: "dmc0004",
     title: "Ongeldige landcode",
     meaning: "A country attribute does not hold a valid ISO 3166-1 alpha-2 country code.",
+    meaningFrom: [],
+    assumptions: [
+      "dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -4444,9 +4699,9 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 471, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 463, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule dmc0004 \"Ongeldige landcode\"\n  meaning \"A country attribute does not hold a valid ISO 3166-1 alpha-2 country code.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.8\n  for NNP.registered_country, AD.country, SA.country, UA.country, NP.identification_country,\n      NNP.identification_country, BA.country\n  when value is present\n  require valid_country(value)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"XX\" }\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"ZZ\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"BE\" }",
+    source: "rule dmc0004 \"Ongeldige landcode\"\n  meaning \"A country attribute does not hold a valid ISO 3166-1 alpha-2 country code.\"\n  assumption \"dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.8\n  for NNP.registered_country, AD.country, SA.country, UA.country, NP.identification_country,\n      NNP.identification_country, BA.country\n  when value is present\n  require valid_country(value)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"XX\" }\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"ZZ\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"BE\" }",
     categories: [
       { category: "identity", role: "D", attributes: ["NNP.registered_country"] },
       { category: "notification", role: undefined, attributes: ["AD.country"] },
@@ -4456,6 +4711,10 @@ export const trace = [
     code: "tmc0003",
     title: "Overlijdensdatum onmogelijk",
     meaning: "The date of death of a natural person lies after the reporting reference date or before the date of birth.",
+    meaningFrom: [],
+    assumptions: [
+      "tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -4473,9 +4732,9 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 488, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 479, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule tmc0003 \"Overlijdensdatum onmogelijk\"\n  meaning \"The date of death of a natural person lies after the reporting reference date or before the date of birth.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  when date_of_death is present\n  require date_of_death <= rrd and (date_of_birth is absent or date_of_death >= date_of_birth)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 1949-12-31 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2024-02-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 2023-12-01 }",
+    source: "rule tmc0003 \"Overlijdensdatum onmogelijk\"\n  meaning \"The date of death of a natural person lies after the reporting reference date or before the date of birth.\"\n  assumption \"tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  when date_of_death is present\n  require date_of_death <= rrd and (date_of_birth is absent or date_of_death >= date_of_birth)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 1949-12-31 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2024-02-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 2023-12-01 }",
     categories: [
       { category: "identity", role: "D", attributes: [] },
       { category: "claim", role: "V", attributes: [] },
@@ -4485,6 +4744,10 @@ export const trace = [
     code: "omc0011",
     title: "In aanmerking komen deposito en depositohouder tegenstrijdig",
     meaning: "A deposit is marked eligible while the depositor of its IKB is marked NIET IN AANMERKING.",
+    meaningFrom: [],
+    assumptions: [
+      "omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: \"In aanmerking komende deposito's en depositohouders\").",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -4503,15 +4766,19 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 504, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 494, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0011 \"In aanmerking komen deposito en depositohouder tegenstrijdig\"\n  meaning \"A deposit is marked eligible while the depositor of its IKB is marked NIET IN AANMERKING.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when eligible = true\n  require not exists(NP where NP.customer_id = ikb_id and NP.eligibility_indicator_code = \"NIET IN AANMERKING\")\n      and not exists(NNP where NNP.customer_id = ikb_id and NNP.eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NNP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NNP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
+    source: "rule omc0011 \"In aanmerking komen deposito en depositohouder tegenstrijdig\"\n  meaning \"A deposit is marked eligible while the depositor of its IKB is marked NIET IN AANMERKING.\"\n  assumption \"omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: \\\"In aanmerking komende deposito's en depositohouders\\\").\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when eligible = true\n  require not exists(NP where NP.customer_id = ikb_id and NP.eligibility_indicator_code = \"NIET IN AANMERKING\")\n      and not exists(NNP where NNP.customer_id = ikb_id and NNP.eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NNP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NNP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
   {
     code: "etc0004",
     title: "Natuurlijk persoon niet in aanmerking",
     meaning: "A natural person who is the depositor is marked NIET IN AANMERKING for DGS.",
+    meaningFrom: [],
+    assumptions: [
+      "etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.",
+    ],
     severity: "signalling",
     roles: ["D"],
     target: "record",
@@ -4530,15 +4797,17 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 517, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 506, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule etc0004 \"Natuurlijk persoon niet in aanmerking\"\n  meaning \"A natural person who is the depositor is marked NIET IN AANMERKING for DGS.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for NP\n  when customer_id = ikb_id\n  require not (eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
+    source: "rule etc0004 \"Natuurlijk persoon niet in aanmerking\"\n  meaning \"A natural person who is the depositor is marked NIET IN AANMERKING for DGS.\"\n  assumption \"etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for NP\n  when customer_id = ikb_id\n  require not (eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
   {
     code: "etc0001",
     title: "Aantal depositohouders ongeldig",
     meaning: "The count of depositors of a deposit is less than 1.",
+    meaningFrom: [],
+    assumptions: ["etc0001 = the number of depositors of a deposit is less than one."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -4557,15 +4826,17 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 531, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 520, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule etc0001 \"Aantal depositohouders ongeldig\"\n  meaning \"The count of depositors of a deposit is less than 1.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.count_of_depositors\n  when value is present\n  require value >= 1\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 0 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2 }",
+    source: "rule etc0001 \"Aantal depositohouders ongeldig\"\n  meaning \"The count of depositors of a deposit is less than 1.\"\n  assumption \"etc0001 = the number of depositors of a deposit is less than one.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.count_of_depositors\n  when value is present\n  require value >= 1\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 0 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
     code: "etc0002",
     title: "Aandeel in deposito ongeldig",
     meaning: "The share percentage of the depositor in a deposit is not above 0 and at most 100.",
+    meaningFrom: [],
+    assumptions: ["etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -4584,15 +4855,17 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 542, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 531, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule etc0002 \"Aandeel in deposito ongeldig\"\n  meaning \"The share percentage of the depositor in a deposit is not above 0 and at most 100.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.share_percentage\n  when value is present\n  require value > 0 and value <= 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 120.00 }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 0.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 70.00 }",
+    source: "rule etc0002 \"Aandeel in deposito ongeldig\"\n  meaning \"The share percentage of the depositor in a deposit is not above 0 and at most 100.\"\n  assumption \"etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.share_percentage\n  when value is present\n  require value > 0 and value <= 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 120.00 }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 0.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 70.00 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
     code: "etc0003",
     title: "Aandeel bij een depositohouder niet 100%",
     meaning: "A deposit with a single depositor states a share percentage other than 100.",
+    meaningFrom: [],
+    assumptions: ["etc0003 = a deposit with one depositor states a share other than 100 %."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -4611,15 +4884,19 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 554, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 543, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule etc0003 \"Aandeel bij een depositohouder niet 100%\"\n  meaning \"A deposit with a single depositor states a share percentage other than 100.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when count_of_depositors = 1 and share_percentage is present\n  require share_percentage = 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 50.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 100.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 50.00 }",
+    source: "rule etc0003 \"Aandeel bij een depositohouder niet 100%\"\n  meaning \"A deposit with a single depositor states a share percentage other than 100.\"\n  assumption \"etc0003 = a deposit with one depositor states a share other than 100 %.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when count_of_depositors = 1 and share_percentage is present\n  require share_percentage = 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 50.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 100.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 50.00 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
     code: "dmc0005",
     title: "Ongeldige valutacode",
     meaning: "The currency of a deposit is not a code of three capital letters (ISO 4217).",
+    meaningFrom: [],
+    assumptions: [
+      "dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table \"bevat niet alle validatieregels\", so 1.3.0 keeps the rule (outside the categories).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -4638,15 +4915,19 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 567, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 555, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule dmc0005 \"Ongeldige valutacode\"\n  meaning \"The currency of a deposit is not a code of three capital letters (ISO 4217).\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.currency\n  when value is present\n  require value matches \"^[A-Z]{3}$\"\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", currency: \"eur\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", currency: \"EUR\" }",
+    source: "rule dmc0005 \"Ongeldige valutacode\"\n  meaning \"The currency of a deposit is not a code of three capital letters (ISO 4217).\"\n  assumption \"dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table \\\"bevat niet alle validatieregels\\\", so 1.3.0 keeps the rule (outside the categories).\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.currency\n  when value is present\n  require value matches \"^[A-Z]{3}$\"\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", currency: \"eur\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", currency: \"EUR\" }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
     code: "dmc0006",
     title: "Ongeldig IBAN",
     meaning: "A bank account number in IBAN form does not pass the IBAN check.",
+    meaningFrom: [],
+    assumptions: [
+      "dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, \"zoals dat bij de depositohouder bekend is\").",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -4665,15 +4946,17 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 579, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 566, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule dmc0006 \"Ongeldig IBAN\"\n  meaning \"A bank account number in IBAN form does not pass the IBAN check.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.bank_account_number\n  when value matches \"^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$\"\n  require valid_iban(value)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"NL91ABNA0417164301\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"NL91ABNA0417164300\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"0417164300\" }",
+    source: "rule dmc0006 \"Ongeldig IBAN\"\n  meaning \"A bank account number in IBAN form does not pass the IBAN check.\"\n  assumption \"dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, \\\"zoals dat bij de depositohouder bekend is\\\").\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.bank_account_number\n  when value matches \"^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$\"\n  require valid_iban(value)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"NL91ABNA0417164301\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"NL91ABNA0417164300\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"0417164300\" }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
     code: "omc0005",
     title: "Vertegenwoordiger zonder vertegenwoordiging",
     meaning: "A natural person who is not the depositor (a representative) is not the representative of any representation in the IKB.",
+    meaningFrom: [],
+    assumptions: ["omc0005 = a representative is not linked to any representation in the IKB."],
     severity: "signalling",
     roles: ["V"],
     target: "record",
@@ -4692,15 +4975,17 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 593, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 580, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0005 \"Vertegenwoordiger zonder vertegenwoordiging\"\n  meaning \"A natural person who is not the depositor (a representative) is not the representative of any representation in the IKB.\"\n  severity signalling\n  applies to V\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id != ikb_id\n  require exists(RE where RE.representative_id = customer_id)\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"V1\" } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
+    source: "rule omc0005 \"Vertegenwoordiger zonder vertegenwoordiging\"\n  meaning \"A natural person who is not the depositor (a representative) is not the representative of any representation in the IKB.\"\n  assumption \"omc0005 = a representative is not linked to any representation in the IKB.\"\n  severity signalling\n  applies to V\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id != ikb_id\n  require exists(RE where RE.representative_id = customer_id)\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"V1\" } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: "V", attributes: [] }],
   },
   {
     code: "omc0006",
     title: "Vertegenwoordiger niet aanwezig",
     meaning: "A representation refers to a representative who is not a natural person in the same IKB.",
+    meaningFrom: [],
+    assumptions: ["omc0006 = a representation's representative is not a natural person in the IKB."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -4719,15 +5004,19 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 605, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 592, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0006 \"Vertegenwoordiger niet aanwezig\"\n  meaning \"A representation refers to a representative who is not a natural person in the same IKB.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  require exists(NP where NP.customer_id = representative_id)\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
+    source: "rule omc0006 \"Vertegenwoordiger niet aanwezig\"\n  meaning \"A representation refers to a representative who is not a natural person in the same IKB.\"\n  assumption \"omc0006 = a representation's representative is not a natural person in the IKB.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  require exists(NP where NP.customer_id = representative_id)\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
   {
     code: "omc0007",
     title: "Vertegenwoordiging op onbekend deposito",
     meaning: "A representation for a single deposit refers to a deposit that is not in the same IKB.",
+    meaningFrom: [],
+    assumptions: [
+      "omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -4746,15 +5035,19 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 615, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 602, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0007 \"Vertegenwoordiging op onbekend deposito\"\n  meaning \"A representation for a single deposit refers to a deposit that is not in the same IKB.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  when account_id is present\n  require exists(BA where BA.account_id = account_id)\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A9\" } with BA { ikb_id: \"C1\", account_id: \"A1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\" } with BA { ikb_id: \"C1\", account_id: \"A1\" }",
+    source: "rule omc0007 \"Vertegenwoordiging op onbekend deposito\"\n  meaning \"A representation for a single deposit refers to a deposit that is not in the same IKB.\"\n  assumption \"omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  when account_id is present\n  require exists(BA where BA.account_id = account_id)\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A9\" } with BA { ikb_id: \"C1\", account_id: \"A1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\" } with BA { ikb_id: \"C1\", account_id: \"A1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
   {
     code: "omc0012",
     title: "Niet-natuurlijk persoon zonder vertegenwoordiger",
     meaning: "A non-natural person who is the depositor has no representation in the IKB.",
+    meaningFrom: [],
+    assumptions: [
+      "omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).",
+    ],
     severity: "signalling",
     roles: ["D"],
     target: "record",
@@ -4773,15 +5066,19 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 627, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 613, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0012 \"Niet-natuurlijk persoon zonder vertegenwoordiger\"\n  meaning \"A non-natural person who is the depositor has no representation in the IKB.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NNP\n  when customer_id = ikb_id\n  require exists(RE where RE.represented_id = customer_id)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\" } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
+    source: "rule omc0012 \"Niet-natuurlijk persoon zonder vertegenwoordiger\"\n  meaning \"A non-natural person who is the depositor has no representation in the IKB.\"\n  assumption \"omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NNP\n  when customer_id = ikb_id\n  require exists(RE where RE.represented_id = customer_id)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\" } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
   {
     code: "smc0011",
     title: "Minderjarige zonder vertegenwoordiger",
     meaning: "A natural person who is the depositor is younger than 18 at the reporting reference date and has no representation.",
+    meaningFrom: [],
+    assumptions: [
+      "smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.",
+    ],
     severity: "signalling",
     roles: ["D"],
     target: "record",
@@ -4800,15 +5097,19 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 640, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 625, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule smc0011 \"Minderjarige zonder vertegenwoordiger\"\n  meaning \"A natural person who is the depositor is younger than 18 at the reporting reference date and has no representation.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id = ikb_id and date_of_birth > rrd - 18 years\n  require exists(RE where RE.represented_id = customer_id)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-05-01 }",
+    source: "rule smc0011 \"Minderjarige zonder vertegenwoordiger\"\n  meaning \"A natural person who is the depositor is younger than 18 at the reporting reference date and has no representation.\"\n  assumption \"smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id = ikb_id and date_of_birth > rrd - 18 years\n  require exists(RE where RE.represented_id = customer_id)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-05-01 }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
   {
     code: "smc0006",
     title: "Geen adres",
     meaning: "A natural or non-natural person has no address in the IKB.",
+    meaningFrom: [],
+    assumptions: [
+      "smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.",
+    ],
     severity: "signalling",
     roles: ["D"],
     target: "attribute",
@@ -4833,9 +5134,9 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 656, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 640, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule smc0006 \"Geen adres\"\n  meaning \"A natural or non-natural person has no address in the IKB.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, br \"art 2.2e\",\n      br \"art 2.2f\"\n  for NP.customer_id, NNP.customer_id\n  require exists(AD where AD.customer_id = value)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }",
+    source: "rule smc0006 \"Geen adres\"\n  meaning \"A natural or non-natural person has no address in the IKB.\"\n  assumption \"smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, br \"art 2.2e\",\n      br \"art 2.2f\"\n  for NP.customer_id, NNP.customer_id\n  require exists(AD where AD.customer_id = value)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }",
     categories: [{ category: "notification", role: "D", attributes: [] }],
   },
 ];
@@ -4855,7 +5156,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 674, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 659, column: 1 },
     results: [
       { code: "omc0001", role: undefined, attributes: [] },
       { code: "omc0002", role: undefined, attributes: [] },
@@ -4906,7 +5207,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 698, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 683, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
       { code: "etc0004", role: undefined, attributes: [] },
@@ -4927,7 +5228,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 707, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 692, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -4953,7 +5254,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 719, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 704, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
@@ -4985,7 +5286,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 735, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 720, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {
@@ -5105,6 +5406,216 @@ export const fileRules = [
     severity: "blocking",
     check: "references",
     entities: ["NP", "NNP", "RE", "BA", "AD", "SA", "UA"],
+  },
+];
+
+/**
+ * Every assumption of this ruleset version, with the declaration it is on.
+ */
+export const assumptions = [
+  {
+    on: "ruleset",
+    name: "ikb.glo@1.2.0",
+    text: "the seed gives only the end of the validity of GLO 1.2.0 (1 July 2023); the start is set to 1 January 2020, the start of the Beoordelingskader's normering 2020-2023.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 12, column: 3 },
+  },
+  {
+    on: "codelist",
+    name: "reliability_indicator",
+    text: "the counterpart value \"BETROUWBAARHEID GEGARANDEERD\".",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 19, column: 3 },
+  },
+  {
+    on: "codelist",
+    name: "legal_capacity",
+    text: "the spelling of the two counterpart values.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 28, column: 3 },
+  },
+  {
+    on: "codelist",
+    name: "eligibility_indicator",
+    text: "the counterpart values \"IN AANMERKING\" and \"NIET IN AANMERKING\".",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 36, column: 3 },
+  },
+  {
+    on: "codelist",
+    name: "third_party_account_type",
+    text: "the counterpart values \"GEEN DERDENREKENING\" and \"DERDENREKENING\".",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 44, column: 3 },
+  },
+  {
+    on: "codelist",
+    name: "representation_competence",
+    text: "the counterpart values \"ZELFSTANDIG\" (may act alone) and \"GEZAMENLIJK\" (only together).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 53, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "fil0003",
+    text: "the sources name no check on keys; that two records of one file may not share a key is our reading of control 5.3 (\"zoals voorgeschreven in de geldende versie van de GLO\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 292, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "fil0004",
+    text: "the sources name no check on references; that every reference must resolve is our reading of control 5.3 (\"zoals voorgeschreven in de geldende versie van de GLO\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 302, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "val0001",
+    text: "the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 317, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dmc0000",
+    text: "dmc0000 = \"Verplicht attribuut ontbreekt\" (mandatory attribute missing); the table lists it with attributes, and §2.2 says validation rules show \"het ontbreken van essentiële (verplichte) gegevens\".",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 335, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0001",
+    text: "omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects (\"de juiste logische verbanden binnen het IKB-bestand\", bk §2.2).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 356, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0002",
+    text: "omc0002 = one customer number is delivered both as natural and as non-natural person.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 367, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0008",
+    text: "omc0008 = two natural persons in the IKB share an identification number (duplicate person).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 378, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0014",
+    text: "omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: \"controle op duplicaten\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 390, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0015",
+    text: "omc0015 = an address belongs to a customer that is not a person of the IKB.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 402, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0001",
+    text: "smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them (\"kan ... worden volstaan met ten minste de voorletters of de voornamen\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 414, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0012",
+    text: "smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \"identificatienummer ... en land van uitgifte\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 428, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0014",
+    text: "smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, \"de levensstatus\"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 441, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dmc0003",
+    text: "dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 452, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dmc0004",
+    text: "dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 465, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "tmc0003",
+    text: "tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 481, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0011",
+    text: "omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: \"In aanmerking komende deposito's en depositohouders\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 496, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0004",
+    text: "etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 508, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0001",
+    text: "etc0001 = the number of depositors of a deposit is less than one.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 522, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0002",
+    text: "etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 533, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0003",
+    text: "etc0003 = a deposit with one depositor states a share other than 100 %.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 545, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dmc0005",
+    text: "dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table \"bevat niet alle validatieregels\", so 1.3.0 keeps the rule (outside the categories).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 557, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dmc0006",
+    text: "dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, \"zoals dat bij de depositohouder bekend is\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 568, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0005",
+    text: "omc0005 = a representative is not linked to any representation in the IKB.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 582, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0006",
+    text: "omc0006 = a representation's representative is not a natural person in the IKB.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 594, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0007",
+    text: "omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 604, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0012",
+    text: "omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 615, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0011",
+    text: "smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 627, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0006",
+    text: "smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 642, column: 3 },
   },
 ];
 

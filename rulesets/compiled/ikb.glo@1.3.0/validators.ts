@@ -10,6 +10,14 @@
 export type Severity = "blocking" | "signalling";
 export type Role = "D" | "V";
 
+/** The law behind a rule: one frozen object per rule, shared by all of its findings. */
+export interface RuleLaw {
+  readonly code: string;
+  readonly title: string;
+  readonly articles: readonly Readonly<ArticleTrace>[];
+  readonly assumptions: readonly string[];
+}
+
 /** A check result: one rule that one record (or attribute, or file) does not meet. */
 export interface Finding {
   rule: string;
@@ -20,6 +28,8 @@ export interface Finding {
   key: string;
   values: Record<string, string | null>;
   message: string;
+  /** The rule's title, articles and assumptions (`laws[rule]`). */
+  law: RuleLaw;
   file?: string;
   line?: number;
 }
@@ -40,6 +50,8 @@ export interface RuleTrace {
   code: string;
   title: string;
   meaning: string | undefined;
+  meaningFrom: ArticleTrace[];
+  assumptions: string[];
   severity: Severity;
   roles: Role[];
   target: "record" | "attribute" | "file";
@@ -51,6 +63,29 @@ export interface RuleTrace {
   /** The rule as written in its .regel file (doc comments excluded), for reports. */
   source: string;
   categories: { category: string; role: Role | undefined; attributes: string[] }[];
+}
+
+export type AssumptionSubject =
+  | "ruleset"
+  | "codelist"
+  | "entity"
+  | "field"
+  | "ikb"
+  | "rule"
+  | "category"
+  | "payout"
+  | "metric"
+  | "norm"
+  | "measure"
+  | "calendar"
+  | "holiday";
+
+/** One assumption of the ruleset and the declaration it is on. */
+export interface AssumptionTrace {
+  on: AssumptionSubject;
+  name: string;
+  text: string;
+  location: SourceLocation;
 }
 
 export interface CategoryTrace {
@@ -436,7 +471,7 @@ function $markInvalid(
 /** Append one finding (failure path only). */
 function $push(
   out: Finding[],
-  rule: string,
+  law: RuleLaw,
   severity: Severity,
   entity: string,
   role: Role | undefined,
@@ -445,7 +480,25 @@ function $push(
   values: Record<string, string | null>,
   message: string,
 ): void {
-  out.push({ rule, severity, entity, role, attribute, key, values, message });
+  out.push({ rule: law.code, severity, entity, role, attribute, key, values, message, law });
+}
+
+/** A rule's law, frozen all the way down: one per rule, shared by all of its findings. */
+function $law(code: string, title: string, articles: ArticleTrace[], assumptions: string[]): RuleLaw {
+  for (const a of articles) Object.freeze(a);
+  return Object.freeze({
+    code,
+    title,
+    articles: Object.freeze(articles),
+    assumptions: Object.freeze(assumptions),
+  });
+}
+
+/** The laws by rule code, in an object without a prototype (so no code can meet an inherited name). */
+function $lawTable(laws: readonly RuleLaw[]): Readonly<Record<string, RuleLaw>> {
+  const table: Record<string, RuleLaw> = Object.create(null);
+  for (const law of laws) table[law.code] = law;
+  return Object.freeze(table);
 }
 function $matches(re: RegExp, v: string | undefined): boolean {
   return v !== undefined && re.test(v);
@@ -1663,6 +1716,334 @@ const $FIELDS8: readonly string[] = ["ikb_id", "customer_id"];
 const $FIELDS9: readonly string[] = ["ikb_id", "representation_id"];
 const $FIELDS10: readonly string[] = ["ikb_id", "account_id"];
 const $FIELDS11: readonly string[] = ["ikb_id", "address_id", "customer_id"];
+const $article1: ArticleTrace = {
+  source: "bk",
+  sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+  locator: "bijlage 4 control 5.3",
+};
+const $article2: ArticleTrace = {
+  source: "bk",
+  sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+  locator: "par 2.2",
+};
+const $article3: ArticleTrace = {
+  source: "bk",
+  sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+  locator: "bijlage 4 control 3.5",
+};
+const $article4: ArticleTrace = {
+  source: "bk",
+  sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+  locator: "bijlage 4 control 3.6",
+};
+const $article5: ArticleTrace = {
+  source: "bk",
+  sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+  locator: "bijlage 4 control 3.7",
+};
+const $article6: ArticleTrace = {
+  source: "bk",
+  sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+  locator: "bijlage 4 control 3.8",
+};
+const $article7: ArticleTrace = {
+  source: "bk",
+  sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+  locator: "bijlage 4 control 3.9",
+};
+const $article8: ArticleTrace = {
+  source: "bk",
+  sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+  locator: "bijlage 3",
+};
+const $article9: ArticleTrace = {
+  source: "br",
+  sourceTitle: "Beleidsregel Individueel Klantbeeld",
+  locator: "art 2.2e",
+};
+const $article10: ArticleTrace = {
+  source: "br",
+  sourceTitle: "Beleidsregel Individueel Klantbeeld",
+  locator: "art 2.2f",
+};
+const $article11: ArticleTrace = {
+  source: "br",
+  sourceTitle: "Beleidsregel Individueel Klantbeeld",
+  locator: "art 2.4",
+};
+const $article12: ArticleTrace = {
+  source: "bk",
+  sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+  locator: "bijlage 4 control 3.1",
+};
+const $article13: ArticleTrace = {
+  source: "br",
+  sourceTitle: "Beleidsregel Individueel Klantbeeld",
+  locator: "art 2.3",
+};
+const $article14: ArticleTrace = {
+  source: "br",
+  sourceTitle: "Beleidsregel Individueel Klantbeeld",
+  locator: "art 6.1",
+};
+const $LAW_fil0001: RuleLaw = $law("fil0001", "Bestand ontbreekt", [$article1, $article2], []);
+const $LAW_fil0002: RuleLaw = $law("fil0002", "Kolom ontbreekt", [$article1, $article2], []);
+const $LAW_fil0003: RuleLaw = $law(
+  "fil0003",
+  "Dubbele sleutel",
+  [$article1, $article2],
+  [
+    'the sources name no check on keys; that two records of one file may not share a key is our reading of control 5.3 ("zoals voorgeschreven in de geldende versie van de GLO").',
+  ],
+);
+const $LAW_fil0004: RuleLaw = $law(
+  "fil0004",
+  "Verwijzing naar onbekend record",
+  [$article1, $article2],
+  [
+    'the sources name no check on references; that every reference must resolve is our reading of control 5.3 ("zoals voorgeschreven in de geldende versie van de GLO").',
+  ],
+);
+const $LAW_val0001: RuleLaw = $law(
+  "val0001",
+  "Waarde past niet bij het type",
+  [$article3, $article4, $article5, $article6, $article7],
+  [
+    "the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).",
+  ],
+);
+const $LAW_dmc0000: RuleLaw = $law(
+  "dmc0000",
+  "Verplicht attribuut ontbreekt",
+  [$article8, $article3, $article4, $article5, $article6, $article9, $article10, $article11],
+  ['dmc0000 = "Verplicht attribuut ontbreekt" (mandatory attribute missing).'],
+);
+const $LAW_omc0001: RuleLaw = $law(
+  "omc0001",
+  "IKB zonder depositohouder",
+  [$article8, $article2],
+  [
+    'omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects ("de juiste logische verbanden binnen het IKB-bestand", bk §2.2).',
+  ],
+);
+const $LAW_omc0002: RuleLaw = $law(
+  "omc0002",
+  "Persoon zowel NP als NNP",
+  [$article8, $article2],
+  ["omc0002 = one customer number is delivered both as natural and as non-natural person."],
+);
+const $LAW_omc0008: RuleLaw = $law(
+  "omc0008",
+  "Identificatienummer dubbel",
+  [$article8, $article12, $article3],
+  ["omc0008 = two natural persons in the IKB share an identification number (duplicate person)."],
+);
+const $LAW_omc0014: RuleLaw = $law(
+  "omc0014",
+  "Mogelijk dubbele natuurlijke persoon",
+  [$article8, $article12],
+  [
+    'omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: "controle op duplicaten").',
+  ],
+);
+const $LAW_omc0015: RuleLaw = $law(
+  "omc0015",
+  "Adres van onbekende persoon",
+  [$article8, $article2],
+  ["omc0015 = an address belongs to a customer that is not a person of the IKB."],
+);
+const $LAW_smc0001: RuleLaw = $law(
+  "smc0001",
+  "Identificerende gegevens natuurlijk persoon onvolledig",
+  [$article8, $article3, $article5, $article9, $article13],
+  [
+    'smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them ("kan ... worden volstaan met ten minste de voorletters of de voornamen").',
+  ],
+);
+const $LAW_smc0012: RuleLaw = $law(
+  "smc0012",
+  "Identificatienummer en land van uitgifte inconsistent",
+  [$article8, $article3, $article9],
+  [
+    'smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: "identificatienummer ... en land van uitgifte").',
+  ],
+);
+const $LAW_smc0014: RuleLaw = $law(
+  "smc0014",
+  "Natuurlijk persoon overleden",
+  [$article8, $article3],
+  [
+    'smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, "de levensstatus"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).',
+  ],
+);
+const $LAW_dmc0003: RuleLaw = $law(
+  "dmc0003",
+  "Geboortedatum onwaarschijnlijk",
+  [$article8, $article3, $article5],
+  [
+    "dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).",
+  ],
+);
+const $LAW_dmc0004: RuleLaw = $law(
+  "dmc0004",
+  "Ongeldige landcode",
+  [$article8, $article3, $article4, $article6],
+  [
+    "dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.",
+  ],
+);
+const $LAW_tmc0003: RuleLaw = $law(
+  "tmc0003",
+  "Overlijdensdatum onmogelijk",
+  [$article8, $article3],
+  [
+    "tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.",
+  ],
+);
+const $LAW_omc0011: RuleLaw = $law(
+  "omc0011",
+  "In aanmerking komen deposito en depositohouder tegenstrijdig",
+  [$article8, $article7, $article14],
+  [
+    'omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: "In aanmerking komende deposito\'s en depositohouders").',
+  ],
+);
+const $LAW_etc0004: RuleLaw = $law(
+  "etc0004",
+  "Natuurlijk persoon niet in aanmerking",
+  [$article8, $article7, $article14],
+  [
+    "etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.",
+  ],
+);
+const $LAW_etc0001: RuleLaw = $law(
+  "etc0001",
+  "Aantal depositohouders ongeldig",
+  [$article8, $article6, $article11],
+  ["etc0001 = the number of depositors of a deposit is less than one."],
+);
+const $LAW_etc0002: RuleLaw = $law(
+  "etc0002",
+  "Aandeel in deposito ongeldig",
+  [$article8, $article6, $article11],
+  ["etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100."],
+);
+const $LAW_etc0003: RuleLaw = $law(
+  "etc0003",
+  "Aandeel bij een depositohouder niet 100%",
+  [$article8, $article6, $article11],
+  ["etc0003 = a deposit with one depositor states a share other than 100 %."],
+);
+const $LAW_dmc0005: RuleLaw = $law(
+  "dmc0005",
+  "Ongeldige valutacode",
+  [$article8, $article6, $article11],
+  [
+    'dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table "bevat niet alle validatieregels", so 1.3.0 keeps the rule (outside the categories).',
+  ],
+);
+const $LAW_dmc0006: RuleLaw = $law(
+  "dmc0006",
+  "Ongeldig IBAN",
+  [$article8, $article6, $article11],
+  [
+    'dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, "zoals dat bij de depositohouder bekend is").',
+  ],
+);
+const $LAW_omc0005: RuleLaw = $law(
+  "omc0005",
+  "Vertegenwoordiger zonder vertegenwoordiging",
+  [$article8, $article5, $article13],
+  ["omc0005 = a representative is not linked to any representation in the IKB."],
+);
+const $LAW_omc0006: RuleLaw = $law(
+  "omc0006",
+  "Vertegenwoordiger niet aanwezig",
+  [$article8, $article5, $article13],
+  ["omc0006 = a representation's representative is not a natural person in the IKB."],
+);
+const $LAW_omc0007: RuleLaw = $law(
+  "omc0007",
+  "Vertegenwoordiging op onbekend deposito",
+  [$article8, $article5, $article13],
+  ["omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB."],
+);
+const $LAW_omc0012: RuleLaw = $law(
+  "omc0012",
+  "Niet-natuurlijk persoon zonder vertegenwoordiger",
+  [$article8, $article5, $article13],
+  [
+    "omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).",
+  ],
+);
+const $LAW_smc0011: RuleLaw = $law(
+  "smc0011",
+  "Minderjarige zonder vertegenwoordiger",
+  [$article8, $article5, $article13],
+  ["smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation."],
+);
+const $LAW_smc0006: RuleLaw = $law(
+  "smc0006",
+  "Geen adres",
+  [$article8, $article3, $article4, $article9, $article10],
+  [
+    "smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.",
+  ],
+);
+const $LAW_dmc0001: RuleLaw = $law(
+  "dmc0001",
+  "Ongeldig BSN",
+  [$article8, $article3, $article9],
+  ["dmc0001 = a Dutch identification number (BSN) fails the eleven-test."],
+);
+const $LAW_dmc0002: RuleLaw = $law(
+  "dmc0002",
+  "Ongeldige tekens in naam",
+  [$article8, $article3, $article9],
+  [
+    "dmc0002 = a name of a natural person holds characters other than letters, spaces, apostrophes, hyphens and dots.",
+  ],
+);
+const $LAW_omc0019: RuleLaw = $law(
+  "omc0019",
+  "Registratienummer niet-natuurlijk persoon ontbreekt",
+  [$article8, $article4, $article10],
+  [
+    "omc0019 = a non-natural person lacks the registration numbers of Bijlage 4 control 3.6: registered in the Netherlands, a KvK number or RSIN (item 4); registered abroad, a foreign tax or KvK number with its country of issue (item 5).",
+  ],
+);
+const $LAW_tmc0002: RuleLaw = $law(
+  "tmc0002",
+  "Levensstatus en overlijdensdatum tegenstrijdig",
+  [$article8, $article3],
+  ["tmc0002 = the life status and the date of death disagree."],
+);
+const $LAW_omc0017: RuleLaw = $law(
+  "omc0017",
+  "Depositohouder zonder markering in aanmerking komen",
+  [$article8, $article7, $article14],
+  ["omc0017 = a deposit is marked eligible while the depositor has no eligibility marking."],
+);
+const $LAW_tmc0005: RuleLaw = $law(
+  "tmc0005",
+  "Slapend deposito met recente transactie",
+  [$article8, $article7, $article14],
+  [
+    "tmc0005 = a deposit marked dormant had a transaction within the 24 months before the reporting reference date (Bijlage 4 control 3.9 l).",
+  ],
+);
+const $LAW_smc0010: RuleLaw = $law(
+  "smc0010",
+  "Rente hoger dan saldo",
+  [$article8, $article6, $article11],
+  ["smc0010 = the accrued interest of a deposit with a positive balance exceeds that balance (implausible)."],
+);
+const $LAW_omc0018: RuleLaw = $law(
+  "omc0018",
+  "Vertegenwoordiger vertegenwoordigt zichzelf",
+  [$article8, $article5, $article13],
+  ["omc0018 = a representation in which the representative is the represented person."],
+);
 /**
  * The key of a NP record as `field=value;...`.
  */
@@ -2477,7 +2858,7 @@ function $agg18(r: BA, ctx: RuleContext): boolean {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, bk bijlage 4 control 3.9.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:312 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:315 (ikb.glo@1.2.0).
  *
  * The decoders report this rule while reading a row; the fused checks do not repeat it.
  *
@@ -2533,7 +2914,7 @@ function $rule_val0001_NP(r: NP, ctx: RuleContext | undefined, out: Finding[]): 
     else continue;
     $push(
       out,
-      "val0001",
+      $LAW_val0001,
       "signalling",
       "NP",
       role,
@@ -2559,7 +2940,7 @@ function $rule_val0001_NNP(r: NNP, ctx: RuleContext | undefined, out: Finding[])
     else continue;
     $push(
       out,
-      "val0001",
+      $LAW_val0001,
       "signalling",
       "NNP",
       role,
@@ -2584,7 +2965,7 @@ function $rule_val0001_RE(r: RE, ctx: RuleContext | undefined, out: Finding[]): 
     else continue;
     $push(
       out,
-      "val0001",
+      $LAW_val0001,
       "signalling",
       "RE",
       undefined,
@@ -2609,7 +2990,7 @@ function $rule_val0001_BA(r: BA, ctx: RuleContext | undefined, out: Finding[]): 
     else continue;
     $push(
       out,
-      "val0001",
+      $LAW_val0001,
       "signalling",
       "BA",
       undefined,
@@ -2635,7 +3016,7 @@ function $rule_val0001_AD(r: AD, ctx: RuleContext | undefined, out: Finding[]): 
     else continue;
     $push(
       out,
-      "val0001",
+      $LAW_val0001,
       "signalling",
       "AD",
       role,
@@ -2661,7 +3042,7 @@ function $rule_val0001_SA(r: SA, ctx: RuleContext | undefined, out: Finding[]): 
     else continue;
     $push(
       out,
-      "val0001",
+      $LAW_val0001,
       "signalling",
       "SA",
       role,
@@ -2687,7 +3068,7 @@ function $rule_val0001_UA(r: UA, ctx: RuleContext | undefined, out: Finding[]): 
     else continue;
     $push(
       out,
-      "val0001",
+      $LAW_val0001,
       "signalling",
       "UA",
       role,
@@ -2704,11 +3085,15 @@ function $rule_val0001_UA(r: UA, ctx: RuleContext | undefined, out: Finding[]): 
  *
  * A mandatory attribute is missing (or its value is not valid for its type).
  *
+ * dmc0000 covers exactly the attributes the 1.3.0 table lists for it (in all categories): it adds
+ * NP.last_name, BA.count_of_depositors, BA.interest and BA.product_label, and names the country of
+ * an address as AD.country where the 1.2.0 table named UA/SA.country.
+ *
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:27 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:26 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2753,7 +3138,7 @@ function $rule_dmc0000_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   if (r.date_of_birth === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "NP",
       role,
@@ -2766,7 +3151,7 @@ function $rule_dmc0000_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   if (r.last_name === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "NP",
       role,
@@ -2786,7 +3171,7 @@ function $rule_dmc0000_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
   if (r.registered_country === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "NNP",
       role,
@@ -2799,7 +3184,7 @@ function $rule_dmc0000_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
   if (r.registered_name === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "NNP",
       role,
@@ -2812,7 +3197,7 @@ function $rule_dmc0000_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
   if (r.registered_place === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "NNP",
       role,
@@ -2831,7 +3216,7 @@ function $rule_dmc0000_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   if (r.ascription === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "BA",
       undefined,
@@ -2844,7 +3229,7 @@ function $rule_dmc0000_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   if (r.balance === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "BA",
       undefined,
@@ -2857,7 +3242,7 @@ function $rule_dmc0000_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   if (r.bank_account_number === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "BA",
       undefined,
@@ -2870,7 +3255,7 @@ function $rule_dmc0000_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   if (r.count_of_depositors === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "BA",
       undefined,
@@ -2883,7 +3268,7 @@ function $rule_dmc0000_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   if (r.interest === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "BA",
       undefined,
@@ -2896,7 +3281,7 @@ function $rule_dmc0000_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   if (r.product_label === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "BA",
       undefined,
@@ -2916,7 +3301,7 @@ function $rule_dmc0000_UA(r: UA, ctx: RuleContext, out: Finding[]): void {
   if (r.address_line_1 === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "UA",
       role,
@@ -2936,7 +3321,7 @@ function $rule_dmc0000_SA(r: SA, ctx: RuleContext, out: Finding[]): void {
   if (r.postal_code === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "SA",
       role,
@@ -2949,7 +3334,7 @@ function $rule_dmc0000_SA(r: SA, ctx: RuleContext, out: Finding[]): void {
   if (r.place === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "SA",
       role,
@@ -2962,7 +3347,7 @@ function $rule_dmc0000_SA(r: SA, ctx: RuleContext, out: Finding[]): void {
   if (r.street === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "SA",
       role,
@@ -2975,7 +3360,7 @@ function $rule_dmc0000_SA(r: SA, ctx: RuleContext, out: Finding[]): void {
   if (r.house_number === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "SA",
       role,
@@ -2995,7 +3380,7 @@ function $rule_dmc0000_AD(r: AD, ctx: RuleContext, out: Finding[]): void {
   if (r.country === undefined) {
     $push(
       out,
-      "dmc0000",
+      $LAW_dmc0000,
       "signalling",
       "AD",
       role,
@@ -3039,7 +3424,7 @@ function $rule_omc0001_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   if (!($agg1(r, ctx) || $agg2(r, ctx))) {
     $push(
       out,
-      "omc0001",
+      $LAW_omc0001,
       "signalling",
       "BA",
       undefined,
@@ -3084,7 +3469,7 @@ function $rule_omc0002_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   if (!!$agg3(r, ctx)) {
     $push(
       out,
-      "omc0002",
+      $LAW_omc0002,
       "signalling",
       "NP",
       role,
@@ -3129,7 +3514,7 @@ function $rule_omc0008_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   if (r.identification_number !== undefined && !!$agg4(r, ctx)) {
     $push(
       out,
-      "omc0008",
+      $LAW_omc0008,
       "signalling",
       "NP",
       role,
@@ -3153,7 +3538,7 @@ function $rule_omc0008_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:389 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:388 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3178,7 +3563,7 @@ function $rule_omc0014_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   if (r.last_name !== undefined && r.date_of_birth !== undefined && !!$agg5(r, ctx)) {
     $push(
       out,
-      "omc0014",
+      $LAW_omc0014,
       "signalling",
       "NP",
       role,
@@ -3202,7 +3587,7 @@ function $rule_omc0014_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:401 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:400 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3227,7 +3612,7 @@ function $rule_omc0015_AD(r: AD, ctx: RuleContext, out: Finding[]): void {
   if (!($agg6(r, ctx) || $agg7(r, ctx))) {
     $push(
       out,
-      "omc0015",
+      $LAW_omc0015,
       "signalling",
       "AD",
       role,
@@ -3248,7 +3633,7 @@ function $rule_omc0015_AD(r: AD, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:415 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:412 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3276,7 +3661,7 @@ function $rule_smc0001_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   )) {
     $push(
       out,
-      "smc0001",
+      $LAW_smc0001,
       "signalling",
       "NP",
       role,
@@ -3301,7 +3686,7 @@ function $rule_smc0001_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, br art 2.2e.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:430 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:426 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3330,7 +3715,7 @@ function $rule_smc0012_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
     )) {
       $push(
         out,
-        "smc0012",
+        $LAW_smc0012,
         "signalling",
         "NP",
         role,
@@ -3354,7 +3739,7 @@ function $rule_smc0012_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:445 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:439 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3379,7 +3764,7 @@ function $rule_smc0014_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   if (!!$eq<boolean>(r.deceased, true)) {
     $push(
       out,
-      "smc0014",
+      $LAW_smc0014,
       "signalling",
       "NP",
       role,
@@ -3399,7 +3784,7 @@ function $rule_smc0014_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:457 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:450 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3431,7 +3816,7 @@ function $rule_dmc0003_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   ) {
     $push(
       out,
-      "dmc0003",
+      $LAW_dmc0003,
       "signalling",
       "NP",
       role,
@@ -3451,7 +3836,7 @@ function $rule_dmc0003_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:471 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:463 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3496,7 +3881,7 @@ function $rule_dmc0004_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
   if (r.registered_country !== undefined && !$validCountry(r.registered_country)) {
     $push(
       out,
-      "dmc0004",
+      $LAW_dmc0004,
       "signalling",
       "NNP",
       role,
@@ -3509,7 +3894,7 @@ function $rule_dmc0004_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
   if (r.identification_country !== undefined && !$validCountry(r.identification_country)) {
     $push(
       out,
-      "dmc0004",
+      $LAW_dmc0004,
       "signalling",
       "NNP",
       role,
@@ -3529,7 +3914,7 @@ function $rule_dmc0004_AD(r: AD, ctx: RuleContext, out: Finding[]): void {
   if (r.country !== undefined && !$validCountry(r.country)) {
     $push(
       out,
-      "dmc0004",
+      $LAW_dmc0004,
       "signalling",
       "AD",
       role,
@@ -3549,7 +3934,7 @@ function $rule_dmc0004_SA(r: SA, ctx: RuleContext, out: Finding[]): void {
   if (r.country !== undefined && !$validCountry(r.country)) {
     $push(
       out,
-      "dmc0004",
+      $LAW_dmc0004,
       "signalling",
       "SA",
       role,
@@ -3569,7 +3954,7 @@ function $rule_dmc0004_UA(r: UA, ctx: RuleContext, out: Finding[]): void {
   if (r.country !== undefined && !$validCountry(r.country)) {
     $push(
       out,
-      "dmc0004",
+      $LAW_dmc0004,
       "signalling",
       "UA",
       role,
@@ -3589,7 +3974,7 @@ function $rule_dmc0004_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   if (r.identification_country !== undefined && !$validCountry(r.identification_country)) {
     $push(
       out,
-      "dmc0004",
+      $LAW_dmc0004,
       "signalling",
       "NP",
       role,
@@ -3608,7 +3993,7 @@ function $rule_dmc0004_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   if (r.country !== undefined && !$validCountry(r.country)) {
     $push(
       out,
-      "dmc0004",
+      $LAW_dmc0004,
       "signalling",
       "BA",
       undefined,
@@ -3628,7 +4013,7 @@ function $rule_dmc0004_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:488 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:479 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3663,7 +4048,7 @@ function $rule_tmc0003_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   ) {
     $push(
       out,
-      "tmc0003",
+      $LAW_tmc0003,
       "signalling",
       "NP",
       role,
@@ -3687,7 +4072,7 @@ function $rule_tmc0003_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:504 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:494 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3711,7 +4096,7 @@ function $rule_omc0011_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   if ($eq<boolean>(r.eligible, true) && !(!$agg8(r, ctx) && !$agg9(r, ctx))) {
     $push(
       out,
-      "omc0011",
+      $LAW_omc0011,
       "signalling",
       "BA",
       undefined,
@@ -3735,7 +4120,7 @@ function $rule_omc0011_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:517 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:506 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3766,7 +4151,7 @@ function $rule_etc0004_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
     ) {
       $push(
         out,
-        "etc0004",
+        $LAW_etc0004,
         "signalling",
         "NP",
         role,
@@ -3796,7 +4181,7 @@ function $rule_etc0004_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:531 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:520 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3823,7 +4208,7 @@ function $rule_etc0001_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   ) {
     $push(
       out,
-      "etc0001",
+      $LAW_etc0001,
       "signalling",
       "BA",
       undefined,
@@ -3844,7 +4229,7 @@ function $rule_etc0001_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:542 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:531 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3876,7 +4261,7 @@ function $rule_etc0002_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   ) {
     $push(
       out,
-      "etc0002",
+      $LAW_etc0002,
       "signalling",
       "BA",
       undefined,
@@ -3897,7 +4282,7 @@ function $rule_etc0002_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:554 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:543 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3921,7 +4306,7 @@ function $rule_etc0003_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   if (r.count_of_depositors === 1 && r.share_percentage !== undefined && !(r.share_percentage === 10000n)) {
     $push(
       out,
-      "etc0003",
+      $LAW_etc0003,
       "signalling",
       "BA",
       undefined,
@@ -3945,7 +4330,7 @@ function $rule_etc0003_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:567 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:555 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3969,7 +4354,7 @@ function $rule_dmc0005_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   if (r.currency !== undefined && !$matches($RE1, r.currency)) {
     $push(
       out,
-      "dmc0005",
+      $LAW_dmc0005,
       "signalling",
       "BA",
       undefined,
@@ -3990,7 +4375,7 @@ function $rule_dmc0005_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:579 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:566 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4014,7 +4399,7 @@ function $rule_dmc0006_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   if ($matches($RE2, r.bank_account_number) && !$validIban(r.bank_account_number)) {
     $push(
       out,
-      "dmc0006",
+      $LAW_dmc0006,
       "signalling",
       "BA",
       undefined,
@@ -4035,7 +4420,7 @@ function $rule_dmc0006_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:593 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:580 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4066,7 +4451,7 @@ function $rule_omc0005_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
     ) {
       $push(
         out,
-        "omc0005",
+        $LAW_omc0005,
         "signalling",
         "NP",
         role,
@@ -4091,7 +4476,7 @@ function $rule_omc0005_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:605 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:592 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4115,7 +4500,7 @@ function $rule_omc0006_RE(r: RE, ctx: RuleContext, out: Finding[]): void {
   if (!$agg11(r, ctx)) {
     $push(
       out,
-      "omc0006",
+      $LAW_omc0006,
       "signalling",
       "RE",
       undefined,
@@ -4136,7 +4521,7 @@ function $rule_omc0006_RE(r: RE, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:615 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:602 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4160,7 +4545,7 @@ function $rule_omc0007_RE(r: RE, ctx: RuleContext, out: Finding[]): void {
   if (r.account_id !== undefined && !$agg12(r, ctx)) {
     $push(
       out,
-      "omc0007",
+      $LAW_omc0007,
       "signalling",
       "RE",
       undefined,
@@ -4181,7 +4566,7 @@ function $rule_omc0007_RE(r: RE, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:627 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:613 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4212,7 +4597,7 @@ function $rule_omc0012_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
     ) {
       $push(
         out,
-        "omc0012",
+        $LAW_omc0012,
         "signalling",
         "NNP",
         role,
@@ -4237,7 +4622,7 @@ function $rule_omc0012_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:640 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:625 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4269,7 +4654,7 @@ function $rule_smc0011_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
     ) {
       $push(
         out,
-        "smc0011",
+        $LAW_smc0011,
         "signalling",
         "NP",
         role,
@@ -4295,7 +4680,7 @@ function $rule_smc0011_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, br art 2.2e, br art 2.2f.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.2.0.regel:656 (ikb.glo@1.2.0).
+ * Source: rulesets/ikb.glo/1.2.0.regel:640 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4329,7 +4714,7 @@ function $rule_smc0006_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
     if (!$agg15(r, ctx)) {
       $push(
         out,
-        "smc0006",
+        $LAW_smc0006,
         "signalling",
         "NP",
         role,
@@ -4351,7 +4736,7 @@ function $rule_smc0006_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
     if (!$agg16(r, ctx)) {
       $push(
         out,
-        "smc0006",
+        $LAW_smc0006,
         "signalling",
         "NNP",
         role,
@@ -4373,7 +4758,7 @@ function $rule_smc0006_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, br art 2.2e.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:49 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:48 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4403,7 +4788,7 @@ function $rule_dmc0001_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
     ) {
       $push(
         out,
-        "dmc0001",
+        $LAW_dmc0001,
         "signalling",
         "NP",
         role,
@@ -4428,7 +4813,7 @@ function $rule_dmc0001_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, br art 2.2e.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:63 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:61 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4454,7 +4839,7 @@ function $rule_dmc0002_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
     if (r.initials !== undefined && !$matches($RE3, r.initials)) {
       $push(
         out,
-        "dmc0002",
+        $LAW_dmc0002,
         "signalling",
         "NP",
         role,
@@ -4467,7 +4852,7 @@ function $rule_dmc0002_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
     if (r.first_names !== undefined && !$matches($RE3, r.first_names)) {
       $push(
         out,
-        "dmc0002",
+        $LAW_dmc0002,
         "signalling",
         "NP",
         role,
@@ -4480,7 +4865,7 @@ function $rule_dmc0002_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
     if (r.last_name !== undefined && !$matches($RE3, r.last_name)) {
       $push(
         out,
-        "dmc0002",
+        $LAW_dmc0002,
         "signalling",
         "NP",
         role,
@@ -4502,7 +4887,7 @@ function $rule_dmc0002_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.6, br art 2.2f.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:78 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:74 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4536,7 +4921,7 @@ function $rule_omc0019_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
   ) {
     $push(
       out,
-      "omc0019",
+      $LAW_omc0019,
       "signalling",
       "NNP",
       role,
@@ -4562,7 +4947,7 @@ function $rule_omc0019_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:92 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:88 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4591,7 +4976,7 @@ function $rule_tmc0002_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
     )) {
       $push(
         out,
-        "tmc0002",
+        $LAW_tmc0002,
         "signalling",
         "NP",
         role,
@@ -4616,7 +5001,7 @@ function $rule_tmc0002_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:108 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:104 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4640,7 +5025,7 @@ function $rule_omc0017_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   if ($eq<boolean>(r.eligible, true) && !($agg17(r, ctx) || $agg18(r, ctx))) {
     $push(
       out,
-      "omc0017",
+      $LAW_omc0017,
       "signalling",
       "BA",
       undefined,
@@ -4664,7 +5049,7 @@ function $rule_omc0017_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:121 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:116 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4692,7 +5077,7 @@ function $rule_tmc0005_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   ) {
     $push(
       out,
-      "tmc0005",
+      $LAW_tmc0005,
       "signalling",
       "BA",
       undefined,
@@ -4716,7 +5101,7 @@ function $rule_tmc0005_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:134 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:129 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4745,7 +5130,7 @@ function $rule_smc0010_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
   ) {
     $push(
       out,
-      "smc0010",
+      $LAW_smc0010,
       "signalling",
       "BA",
       undefined,
@@ -4769,7 +5154,7 @@ function $rule_smc0010_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: rulesets/ikb.glo/1.3.0.regel:147 (ikb.glo@1.3.0).
+ * Source: rulesets/ikb.glo/1.3.0.regel:142 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4801,7 +5186,7 @@ function $rule_omc0018_RE(r: RE, ctx: RuleContext, out: Finding[]): void {
   ) {
     $push(
       out,
-      "omc0018",
+      $LAW_omc0018,
       "signalling",
       "RE",
       undefined,
@@ -5224,6 +5609,48 @@ export function classify(
   }
   return { categories, payoutsBlocked, meetsAutomatedControls: categories.length === 0 };
 }
+
+/** The law of each rule by code: title, articles and assumptions, as every finding of the rule carries it. */
+export const laws: Readonly<Record<string, RuleLaw>> = $lawTable([
+  $LAW_fil0001,
+  $LAW_fil0002,
+  $LAW_fil0003,
+  $LAW_fil0004,
+  $LAW_val0001,
+  $LAW_dmc0000,
+  $LAW_omc0001,
+  $LAW_omc0002,
+  $LAW_omc0008,
+  $LAW_omc0014,
+  $LAW_omc0015,
+  $LAW_smc0001,
+  $LAW_smc0012,
+  $LAW_smc0014,
+  $LAW_dmc0003,
+  $LAW_dmc0004,
+  $LAW_tmc0003,
+  $LAW_omc0011,
+  $LAW_etc0004,
+  $LAW_etc0001,
+  $LAW_etc0002,
+  $LAW_etc0003,
+  $LAW_dmc0005,
+  $LAW_dmc0006,
+  $LAW_omc0005,
+  $LAW_omc0006,
+  $LAW_omc0007,
+  $LAW_omc0012,
+  $LAW_smc0011,
+  $LAW_smc0006,
+  $LAW_dmc0001,
+  $LAW_dmc0002,
+  $LAW_omc0019,
+  $LAW_tmc0002,
+  $LAW_omc0017,
+  $LAW_tmc0005,
+  $LAW_smc0010,
+  $LAW_omc0018,
+]);
 
 /** Decoders by entity name. */
 export const decoders = {
@@ -5997,6 +6424,14 @@ export const trace: readonly RuleTrace[] = [
     code: "fil0001",
     title: "Bestand ontbreekt",
     meaning: "regel's own check: a CSV file of the data model is missing from the delivery.",
+    meaningFrom: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 5.3",
+      },
+    ],
+    assumptions: [],
     severity: "blocking",
     roles: ["D", "V"],
     target: "file",
@@ -6014,15 +6449,23 @@ export const trace: readonly RuleTrace[] = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 271, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 270, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule fil0001 \"Bestand ontbreekt\"\n  meaning \"regel's own check: a CSV file of the data model is missing from the delivery.\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require present\n  example fail file RE missing\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
+    source: "rule fil0001 \"Bestand ontbreekt\"\n  meaning \"regel's own check: a CSV file of the data model is missing from the delivery.\"\n      from bk bijlage 4 control 5.3\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require present\n  example fail file RE missing\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
     categories: [],
   },
   {
     code: "fil0002",
     title: "Kolom ontbreekt",
     meaning: "regel's own check: a column of the data model is missing from the header of a CSV file.",
+    meaningFrom: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 5.3",
+      },
+    ],
+    assumptions: [],
     severity: "blocking",
     roles: ["D", "V"],
     target: "file",
@@ -6042,13 +6485,17 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 280, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule fil0002 \"Kolom ontbreekt\"\n  meaning \"regel's own check: a column of the data model is missing from the header of a CSV file.\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require header\n  example fail file RE columns \"ikb_id\", \"representation_id\", \"representative_id\"\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
+    source: "rule fil0002 \"Kolom ontbreekt\"\n  meaning \"regel's own check: a column of the data model is missing from the header of a CSV file.\"\n      from bk bijlage 4 control 5.3\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require header\n  example fail file RE columns \"ikb_id\", \"representation_id\", \"representative_id\"\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
     categories: [],
   },
   {
     code: "fil0003",
     title: "Dubbele sleutel",
     meaning: "regel's own check: two records of one CSV file have the same key.",
+    meaningFrom: [],
+    assumptions: [
+      "the sources name no check on keys; that two records of one file may not share a key is our reading of control 5.3 (\"zoals voorgeschreven in de geldende versie van de GLO\").",
+    ],
     severity: "blocking",
     roles: ["D", "V"],
     target: "file",
@@ -6066,15 +6513,19 @@ export const trace: readonly RuleTrace[] = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 289, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 290, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule fil0003 \"Dubbele sleutel\"\n  meaning \"regel's own check: two records of one CSV file have the same key.\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require unique key\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R2\" }",
+    source: "rule fil0003 \"Dubbele sleutel\"\n  meaning \"regel's own check: two records of one CSV file have the same key.\"\n  assumption \"the sources name no check on keys; that two records of one file may not share a key is our reading of control 5.3 (\\\"zoals voorgeschreven in de geldende versie van de GLO\\\").\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require unique key\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R2\" }",
     categories: [],
   },
   {
     code: "fil0004",
     title: "Verwijzing naar onbekend record",
     meaning: "regel's own check: a reference to another file (representative, deposit, address) does not resolve.",
+    meaningFrom: [],
+    assumptions: [
+      "the sources name no check on references; that every reference must resolve is our reading of control 5.3 (\"zoals voorgeschreven in de geldende versie van de GLO\").",
+    ],
     severity: "blocking",
     roles: ["D", "V"],
     target: "file",
@@ -6092,15 +6543,19 @@ export const trace: readonly RuleTrace[] = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 298, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 300, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule fil0004 \"Verwijzing naar onbekend record\"\n  meaning \"regel's own check: a reference to another file (representative, deposit, address) does not resolve.\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require references\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
+    source: "rule fil0004 \"Verwijzing naar onbekend record\"\n  meaning \"regel's own check: a reference to another file (representative, deposit, address) does not resolve.\"\n  assumption \"the sources name no check on references; that every reference must resolve is our reading of control 5.3 (\\\"zoals voorgeschreven in de geldende versie van de GLO\\\").\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require references\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
     categories: [],
   },
   {
     code: "val0001",
     title: "Waarde past niet bij het type",
     meaning: "regel's own check: a value does not fit the type of its field (length, number, date, code list).",
+    meaningFrom: [],
+    assumptions: [
+      "the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -6215,15 +6670,17 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.9",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 312, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 315, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule val0001 \"Waarde past niet bij het type\"\n  meaning \"regel's own check: a value does not fit the type of its field (length, number, date, code list).\"\n  severity signalling\n  implements bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8, bk bijlage 4 control 3.9\n  for NP.*, NNP.*, RE.*, BA.*, AD.*, SA.*, UA.*\n  require value is valid\n  message \"{attribute} heeft een ongeldige waarde\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: \"1970-02-30\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: \"12,50\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"JA\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-02-28 }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\", type_of_representation_competence: \"ZELFSTANDIG\" }",
+    source: "rule val0001 \"Waarde past niet bij het type\"\n  meaning \"regel's own check: a value does not fit the type of its field (length, number, date, code list).\"\n  assumption \"the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).\"\n  severity signalling\n  implements bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8, bk bijlage 4 control 3.9\n  for NP.*, NNP.*, RE.*, BA.*, AD.*, SA.*, UA.*\n  require value is valid\n  message \"{attribute} heeft een ongeldige waarde\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: \"1970-02-30\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: \"12,50\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"JA\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-02-28 }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\", type_of_representation_competence: \"ZELFSTANDIG\" }",
     categories: [],
   },
   {
     code: "dmc0000",
     title: "Verplicht attribuut ontbreekt",
     meaning: "A mandatory attribute is missing (or its value is not valid for its type).",
+    meaningFrom: [],
+    assumptions: ["dmc0000 = \"Verplicht attribuut ontbreekt\" (mandatory attribute missing)."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -6277,9 +6734,9 @@ export const trace: readonly RuleTrace[] = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 27, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 26, column: 1 },
     origin: "ikb.glo@1.3.0",
-    source: "replace rule dmc0000 \"Verplicht attribuut ontbreekt\"\n  meaning \"A mandatory attribute is missing (or its value is not valid for its type).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br \"art 2.2e\", br \"art 2.2f\", br art 2.4\n  for NP.date_of_birth, NP.last_name, NNP.registered_country, NNP.registered_name,\n      NNP.registered_place, BA.ascription, BA.balance, BA.bank_account_number,\n      BA.count_of_depositors, BA.interest, BA.product_label, UA.address_line_1, SA.postal_code,\n      SA.place, SA.street, SA.house_number, AD.country\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\", balance: 1250.00, count_of_depositors: 1, interest: 3.10 }\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\", balance: 1250.00, count_of_depositors: 1, interest: 3.10, product_label: \"Internetsparen\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }",
+    source: "replace rule dmc0000 \"Verplicht attribuut ontbreekt\"\n  meaning \"A mandatory attribute is missing (or its value is not valid for its type).\"\n  assumption \"dmc0000 = \\\"Verplicht attribuut ontbreekt\\\" (mandatory attribute missing).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br \"art 2.2e\", br \"art 2.2f\", br art 2.4\n  for NP.date_of_birth, NP.last_name, NNP.registered_country, NNP.registered_name,\n      NNP.registered_place, BA.ascription, BA.balance, BA.bank_account_number,\n      BA.count_of_depositors, BA.interest, BA.product_label, UA.address_line_1, SA.postal_code,\n      SA.place, SA.street, SA.house_number, AD.country\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\", balance: 1250.00, count_of_depositors: 1, interest: 3.10 }\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\", balance: 1250.00, count_of_depositors: 1, interest: 3.10, product_label: \"Internetsparen\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }",
     categories: [
       {
         category: "identity",
@@ -6323,6 +6780,10 @@ export const trace: readonly RuleTrace[] = [
     code: "omc0001",
     title: "IKB zonder depositohouder",
     meaning: "A deposit belongs to an IKB without a depositor: no natural or non-natural person has the IKB key as customer number.",
+    meaningFrom: [],
+    assumptions: [
+      "omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects (\"de juiste logische verbanden binnen het IKB-bestand\", bk §2.2).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -6342,13 +6803,15 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 354, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0001 \"IKB zonder depositohouder\"\n  meaning \"A deposit belongs to an IKB without a depositor: no natural or non-natural person has the IKB key as customer number.\"\n  severity signalling\n  implements bk bijlage 3, bk par 2.2\n  for BA\n  require exists(NP where NP.customer_id = ikb_id) or exists(NNP where NNP.customer_id = ikb_id)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } with NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } with NNP { ikb_id: \"C1\", customer_id: \"C1\" }",
+    source: "rule omc0001 \"IKB zonder depositohouder\"\n  meaning \"A deposit belongs to an IKB without a depositor: no natural or non-natural person has the IKB key as customer number.\"\n  assumption \"omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects (\\\"de juiste logische verbanden binnen het IKB-bestand\\\", bk §2.2).\"\n  severity signalling\n  implements bk bijlage 3, bk par 2.2\n  for BA\n  require exists(NP where NP.customer_id = ikb_id) or exists(NNP where NNP.customer_id = ikb_id)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } with NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } with NNP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
   {
     code: "omc0002",
     title: "Persoon zowel NP als NNP",
     meaning: "A customer number occurs both as natural person and as non-natural person, so the kind of person is unclear.",
+    meaningFrom: [],
+    assumptions: ["omc0002 = one customer number is delivered both as natural and as non-natural person."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -6368,13 +6831,15 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 365, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0002 \"Persoon zowel NP als NNP\"\n  meaning \"A customer number occurs both as natural person and as non-natural person, so the kind of person is unclear.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk par 2.2\n  for NP\n  require not exists(NNP where NNP.customer_id = customer_id)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" } with NNP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with NNP { ikb_id: \"C1\", customer_id: \"X9\" }",
+    source: "rule omc0002 \"Persoon zowel NP als NNP\"\n  meaning \"A customer number occurs both as natural person and as non-natural person, so the kind of person is unclear.\"\n  assumption \"omc0002 = one customer number is delivered both as natural and as non-natural person.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk par 2.2\n  for NP\n  require not exists(NNP where NNP.customer_id = customer_id)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" } with NNP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with NNP { ikb_id: \"C1\", customer_id: \"X9\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
   {
     code: "omc0008",
     title: "Identificatienummer dubbel",
     meaning: "Two natural persons with different customer numbers in one IKB have the same identification number and country of issue.",
+    meaningFrom: [],
+    assumptions: ["omc0008 = two natural persons in the IKB share an identification number (duplicate person)."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -6399,13 +6864,17 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 376, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0008 \"Identificatienummer dubbel\"\n  meaning \"Two natural persons with different customer numbers in one IKB have the same identification number and country of issue.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5\n  for NP\n  when identification_number is present\n  require not exists(NP where NP.customer_id != customer_id and NP.identification_number = identification_number and NP.identification_country = identification_country)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"123456782\", identification_country: \"NL\" }",
+    source: "rule omc0008 \"Identificatienummer dubbel\"\n  meaning \"Two natural persons with different customer numbers in one IKB have the same identification number and country of issue.\"\n  assumption \"omc0008 = two natural persons in the IKB share an identification number (duplicate person).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5\n  for NP\n  when identification_number is present\n  require not exists(NP where NP.customer_id != customer_id and NP.identification_number = identification_number and NP.identification_country = identification_country)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"123456782\", identification_country: \"NL\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
   {
     code: "omc0014",
     title: "Mogelijk dubbele natuurlijke persoon",
     meaning: "Another natural person in the same IKB has the same last name and date of birth but a different customer number.",
+    meaningFrom: [],
+    assumptions: [
+      "omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: \"controle op duplicaten\").",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -6423,9 +6892,9 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.1",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 389, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 388, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0014 \"Mogelijk dubbele natuurlijke persoon\"\n  meaning \"Another natural person in the same IKB has the same last name and date of birth but a different customer number.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.1\n  for NP\n  when last_name is present and date_of_birth is present\n  require not exists(NP where NP.customer_id != customer_id and NP.last_name = last_name and NP.date_of_birth = date_of_birth)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"Jansen\", date_of_birth: 1972-03-04 }",
+    source: "rule omc0014 \"Mogelijk dubbele natuurlijke persoon\"\n  meaning \"Another natural person in the same IKB has the same last name and date of birth but a different customer number.\"\n  assumption \"omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: \\\"controle op duplicaten\\\").\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.1\n  for NP\n  when last_name is present and date_of_birth is present\n  require not exists(NP where NP.customer_id != customer_id and NP.last_name = last_name and NP.date_of_birth = date_of_birth)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"Jansen\", date_of_birth: 1972-03-04 }",
     categories: [
       { category: "identity", role: "D", attributes: [] },
       { category: "claim", role: "V", attributes: [] },
@@ -6435,6 +6904,8 @@ export const trace: readonly RuleTrace[] = [
     code: "omc0015",
     title: "Adres van onbekende persoon",
     meaning: "An address belongs to a customer number that is neither a natural nor a non-natural person in the IKB.",
+    meaningFrom: [],
+    assumptions: ["omc0015 = an address belongs to a customer that is not a person of the IKB."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -6452,15 +6923,19 @@ export const trace: readonly RuleTrace[] = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 401, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 400, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0015 \"Adres van onbekende persoon\"\n  meaning \"An address belongs to a customer number that is neither a natural nor a non-natural person in the IKB.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk par 2.2\n  for AD\n  require exists(NP where NP.customer_id = customer_id)\n      or exists(NNP where NNP.customer_id = customer_id)\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"C1\" }",
+    source: "rule omc0015 \"Adres van onbekende persoon\"\n  meaning \"An address belongs to a customer number that is neither a natural nor a non-natural person in the IKB.\"\n  assumption \"omc0015 = an address belongs to a customer that is not a person of the IKB.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk par 2.2\n  for AD\n  require exists(NP where NP.customer_id = customer_id)\n      or exists(NNP where NNP.customer_id = customer_id)\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
   {
     code: "smc0001",
     title: "Identificerende gegevens natuurlijk persoon onvolledig",
     meaning: "A natural person has neither both initials and first names, nor an identification number with initials or first names.",
+    meaningFrom: [],
+    assumptions: [
+      "smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them (\"kan ... worden volstaan met ten minste de voorletters of de voornamen\").",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -6485,15 +6960,19 @@ export const trace: readonly RuleTrace[] = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 415, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 412, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule smc0001 \"Identificerende gegevens natuurlijk persoon onvolledig\"\n  meaning \"A natural person has neither both initials and first names, nor an identification number with initials or first names.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br \"art 2.2e\",\n      br art 2.3\n  for NP\n  require (initials is present and first_names is present)\n      or (identification_number is present and (initials is present or first_names is present))\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", first_names: \"Jan\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", identification_number: \"111222333\", identification_country: \"NL\" }",
+    source: "rule smc0001 \"Identificerende gegevens natuurlijk persoon onvolledig\"\n  meaning \"A natural person has neither both initials and first names, nor an identification number with initials or first names.\"\n  assumption \"smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them (\\\"kan ... worden volstaan met ten minste de voorletters of de voornamen\\\").\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br \"art 2.2e\",\n      br art 2.3\n  for NP\n  require (initials is present and first_names is present)\n      or (identification_number is present and (initials is present or first_names is present))\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", first_names: \"Jan\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", identification_number: \"111222333\", identification_country: \"NL\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
   {
     code: "smc0012",
     title: "Identificatienummer en land van uitgifte inconsistent",
     meaning: "A natural person has an identification number without a country of issue, or a country of issue without a number.",
+    meaningFrom: [],
+    assumptions: [
+      "smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \"identificatienummer ... en land van uitgifte\").",
+    ],
     severity: "signalling",
     roles: ["D"],
     target: "record",
@@ -6512,15 +6991,19 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 430, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 426, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule smc0012 \"Identificatienummer en land van uitgifte inconsistent\"\n  meaning \"A natural person has an identification number without a country of issue, or a country of issue without a number.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.5, br \"art 2.2e\"\n  for NP\n  require (identification_number is present and identification_country is present)\n      or (identification_number is absent and identification_country is absent)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" }",
+    source: "rule smc0012 \"Identificatienummer en land van uitgifte inconsistent\"\n  meaning \"A natural person has an identification number without a country of issue, or a country of issue without a number.\"\n  assumption \"smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \\\"identificatienummer ... en land van uitgifte\\\").\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.5, br \"art 2.2e\"\n  for NP\n  require (identification_number is present and identification_country is present)\n      or (identification_number is absent and identification_country is absent)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
   {
     code: "smc0014",
     title: "Natuurlijk persoon overleden",
     meaning: "A natural person is recorded as deceased.",
+    meaningFrom: [],
+    assumptions: [
+      "smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, \"de levensstatus\"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -6538,9 +7021,9 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 445, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 439, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule smc0014 \"Natuurlijk persoon overleden\"\n  meaning \"A natural person is recorded as deceased.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  require not (deceased = true)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }",
+    source: "rule smc0014 \"Natuurlijk persoon overleden\"\n  meaning \"A natural person is recorded as deceased.\"\n  assumption \"smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, \\\"de levensstatus\\\"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  require not (deceased = true)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }",
     categories: [
       { category: "identity", role: "D", attributes: [] },
       { category: "claim", role: "V", attributes: [] },
@@ -6550,6 +7033,10 @@ export const trace: readonly RuleTrace[] = [
     code: "dmc0003",
     title: "Geboortedatum onwaarschijnlijk",
     meaning: "The date of birth of a natural person lies after the reporting reference date or more than 130 years before it.",
+    meaningFrom: [],
+    assumptions: [
+      "dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -6572,9 +7059,9 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.7",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 457, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 450, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule dmc0003 \"Geboortedatum onwaarschijnlijk\"\n  meaning \"The date of birth of a natural person lies after the reporting reference date or more than 130 years before it.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7\n  for NP.date_of_birth\n  when value is present\n  require value <= rrd and value > rrd - 130 years\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2024-06-01 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1890-06-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-06-01 }",
+    source: "rule dmc0003 \"Geboortedatum onwaarschijnlijk\"\n  meaning \"The date of birth of a natural person lies after the reporting reference date or more than 130 years before it.\"\n  assumption \"dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7\n  for NP.date_of_birth\n  when value is present\n  require value <= rrd and value > rrd - 130 years\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2024-06-01 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1890-06-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-06-01 }",
     categories: [
       { category: "identity", role: "D", attributes: ["NP.date_of_birth"] },
       { category: "claim", role: "V", attributes: ["NP.date_of_birth"] },
@@ -6584,6 +7071,10 @@ export const trace: readonly RuleTrace[] = [
     code: "dmc0004",
     title: "Ongeldige landcode",
     meaning: "A country attribute does not hold a valid ISO 3166-1 alpha-2 country code.",
+    meaningFrom: [],
+    assumptions: [
+      "dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -6619,9 +7110,9 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 471, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 463, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule dmc0004 \"Ongeldige landcode\"\n  meaning \"A country attribute does not hold a valid ISO 3166-1 alpha-2 country code.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.8\n  for NNP.registered_country, AD.country, SA.country, UA.country, NP.identification_country,\n      NNP.identification_country, BA.country\n  when value is present\n  require valid_country(value)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"XX\" }\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"ZZ\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"BE\" }",
+    source: "rule dmc0004 \"Ongeldige landcode\"\n  meaning \"A country attribute does not hold a valid ISO 3166-1 alpha-2 country code.\"\n  assumption \"dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.8\n  for NNP.registered_country, AD.country, SA.country, UA.country, NP.identification_country,\n      NNP.identification_country, BA.country\n  when value is present\n  require valid_country(value)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"XX\" }\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"ZZ\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"BE\" }",
     categories: [
       { category: "identity", role: "D", attributes: ["NNP.registered_country"] },
       { category: "notification", role: undefined, attributes: ["AD.country"] },
@@ -6631,6 +7122,10 @@ export const trace: readonly RuleTrace[] = [
     code: "tmc0003",
     title: "Overlijdensdatum onmogelijk",
     meaning: "The date of death of a natural person lies after the reporting reference date or before the date of birth.",
+    meaningFrom: [],
+    assumptions: [
+      "tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -6648,9 +7143,9 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 488, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 479, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule tmc0003 \"Overlijdensdatum onmogelijk\"\n  meaning \"The date of death of a natural person lies after the reporting reference date or before the date of birth.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  when date_of_death is present\n  require date_of_death <= rrd and (date_of_birth is absent or date_of_death >= date_of_birth)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 1949-12-31 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2024-02-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 2023-12-01 }",
+    source: "rule tmc0003 \"Overlijdensdatum onmogelijk\"\n  meaning \"The date of death of a natural person lies after the reporting reference date or before the date of birth.\"\n  assumption \"tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  when date_of_death is present\n  require date_of_death <= rrd and (date_of_birth is absent or date_of_death >= date_of_birth)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 1949-12-31 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2024-02-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 2023-12-01 }",
     categories: [
       { category: "identity", role: "D", attributes: [] },
       { category: "claim", role: "V", attributes: [] },
@@ -6660,6 +7155,10 @@ export const trace: readonly RuleTrace[] = [
     code: "omc0011",
     title: "In aanmerking komen deposito en depositohouder tegenstrijdig",
     meaning: "A deposit is marked eligible while the depositor of its IKB is marked NIET IN AANMERKING.",
+    meaningFrom: [],
+    assumptions: [
+      "omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: \"In aanmerking komende deposito's en depositohouders\").",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -6678,15 +7177,19 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 504, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 494, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0011 \"In aanmerking komen deposito en depositohouder tegenstrijdig\"\n  meaning \"A deposit is marked eligible while the depositor of its IKB is marked NIET IN AANMERKING.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when eligible = true\n  require not exists(NP where NP.customer_id = ikb_id and NP.eligibility_indicator_code = \"NIET IN AANMERKING\")\n      and not exists(NNP where NNP.customer_id = ikb_id and NNP.eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NNP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NNP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
+    source: "rule omc0011 \"In aanmerking komen deposito en depositohouder tegenstrijdig\"\n  meaning \"A deposit is marked eligible while the depositor of its IKB is marked NIET IN AANMERKING.\"\n  assumption \"omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: \\\"In aanmerking komende deposito's en depositohouders\\\").\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when eligible = true\n  require not exists(NP where NP.customer_id = ikb_id and NP.eligibility_indicator_code = \"NIET IN AANMERKING\")\n      and not exists(NNP where NNP.customer_id = ikb_id and NNP.eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NNP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NNP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
   {
     code: "etc0004",
     title: "Natuurlijk persoon niet in aanmerking",
     meaning: "A natural person who is the depositor is marked NIET IN AANMERKING for DGS.",
+    meaningFrom: [],
+    assumptions: [
+      "etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.",
+    ],
     severity: "signalling",
     roles: ["D"],
     target: "record",
@@ -6705,15 +7208,17 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 517, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 506, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule etc0004 \"Natuurlijk persoon niet in aanmerking\"\n  meaning \"A natural person who is the depositor is marked NIET IN AANMERKING for DGS.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for NP\n  when customer_id = ikb_id\n  require not (eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
+    source: "rule etc0004 \"Natuurlijk persoon niet in aanmerking\"\n  meaning \"A natural person who is the depositor is marked NIET IN AANMERKING for DGS.\"\n  assumption \"etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for NP\n  when customer_id = ikb_id\n  require not (eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
   {
     code: "etc0001",
     title: "Aantal depositohouders ongeldig",
     meaning: "The count of depositors of a deposit is less than 1.",
+    meaningFrom: [],
+    assumptions: ["etc0001 = the number of depositors of a deposit is less than one."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -6732,15 +7237,17 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 531, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 520, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule etc0001 \"Aantal depositohouders ongeldig\"\n  meaning \"The count of depositors of a deposit is less than 1.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.count_of_depositors\n  when value is present\n  require value >= 1\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 0 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2 }",
+    source: "rule etc0001 \"Aantal depositohouders ongeldig\"\n  meaning \"The count of depositors of a deposit is less than 1.\"\n  assumption \"etc0001 = the number of depositors of a deposit is less than one.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.count_of_depositors\n  when value is present\n  require value >= 1\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 0 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
     code: "etc0002",
     title: "Aandeel in deposito ongeldig",
     meaning: "The share percentage of the depositor in a deposit is not above 0 and at most 100.",
+    meaningFrom: [],
+    assumptions: ["etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -6759,15 +7266,17 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 542, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 531, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule etc0002 \"Aandeel in deposito ongeldig\"\n  meaning \"The share percentage of the depositor in a deposit is not above 0 and at most 100.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.share_percentage\n  when value is present\n  require value > 0 and value <= 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 120.00 }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 0.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 70.00 }",
+    source: "rule etc0002 \"Aandeel in deposito ongeldig\"\n  meaning \"The share percentage of the depositor in a deposit is not above 0 and at most 100.\"\n  assumption \"etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.share_percentage\n  when value is present\n  require value > 0 and value <= 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 120.00 }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 0.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 70.00 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
     code: "etc0003",
     title: "Aandeel bij een depositohouder niet 100%",
     meaning: "A deposit with a single depositor states a share percentage other than 100.",
+    meaningFrom: [],
+    assumptions: ["etc0003 = a deposit with one depositor states a share other than 100 %."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -6786,15 +7295,19 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 554, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 543, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule etc0003 \"Aandeel bij een depositohouder niet 100%\"\n  meaning \"A deposit with a single depositor states a share percentage other than 100.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when count_of_depositors = 1 and share_percentage is present\n  require share_percentage = 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 50.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 100.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 50.00 }",
+    source: "rule etc0003 \"Aandeel bij een depositohouder niet 100%\"\n  meaning \"A deposit with a single depositor states a share percentage other than 100.\"\n  assumption \"etc0003 = a deposit with one depositor states a share other than 100 %.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when count_of_depositors = 1 and share_percentage is present\n  require share_percentage = 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 50.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 100.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 50.00 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
     code: "dmc0005",
     title: "Ongeldige valutacode",
     meaning: "The currency of a deposit is not a code of three capital letters (ISO 4217).",
+    meaningFrom: [],
+    assumptions: [
+      "dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table \"bevat niet alle validatieregels\", so 1.3.0 keeps the rule (outside the categories).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -6813,15 +7326,19 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 567, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 555, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule dmc0005 \"Ongeldige valutacode\"\n  meaning \"The currency of a deposit is not a code of three capital letters (ISO 4217).\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.currency\n  when value is present\n  require value matches \"^[A-Z]{3}$\"\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", currency: \"eur\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", currency: \"EUR\" }",
+    source: "rule dmc0005 \"Ongeldige valutacode\"\n  meaning \"The currency of a deposit is not a code of three capital letters (ISO 4217).\"\n  assumption \"dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table \\\"bevat niet alle validatieregels\\\", so 1.3.0 keeps the rule (outside the categories).\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.currency\n  when value is present\n  require value matches \"^[A-Z]{3}$\"\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", currency: \"eur\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", currency: \"EUR\" }",
     categories: [],
   },
   {
     code: "dmc0006",
     title: "Ongeldig IBAN",
     meaning: "A bank account number in IBAN form does not pass the IBAN check.",
+    meaningFrom: [],
+    assumptions: [
+      "dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, \"zoals dat bij de depositohouder bekend is\").",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -6840,15 +7357,17 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 579, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 566, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule dmc0006 \"Ongeldig IBAN\"\n  meaning \"A bank account number in IBAN form does not pass the IBAN check.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.bank_account_number\n  when value matches \"^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$\"\n  require valid_iban(value)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"NL91ABNA0417164301\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"NL91ABNA0417164300\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"0417164300\" }",
+    source: "rule dmc0006 \"Ongeldig IBAN\"\n  meaning \"A bank account number in IBAN form does not pass the IBAN check.\"\n  assumption \"dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, \\\"zoals dat bij de depositohouder bekend is\\\").\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.bank_account_number\n  when value matches \"^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$\"\n  require valid_iban(value)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"NL91ABNA0417164301\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"NL91ABNA0417164300\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"0417164300\" }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
     code: "omc0005",
     title: "Vertegenwoordiger zonder vertegenwoordiging",
     meaning: "A natural person who is not the depositor (a representative) is not the representative of any representation in the IKB.",
+    meaningFrom: [],
+    assumptions: ["omc0005 = a representative is not linked to any representation in the IKB."],
     severity: "signalling",
     roles: ["V"],
     target: "record",
@@ -6867,15 +7386,17 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 593, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 580, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0005 \"Vertegenwoordiger zonder vertegenwoordiging\"\n  meaning \"A natural person who is not the depositor (a representative) is not the representative of any representation in the IKB.\"\n  severity signalling\n  applies to V\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id != ikb_id\n  require exists(RE where RE.representative_id = customer_id)\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"V1\" } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
+    source: "rule omc0005 \"Vertegenwoordiger zonder vertegenwoordiging\"\n  meaning \"A natural person who is not the depositor (a representative) is not the representative of any representation in the IKB.\"\n  assumption \"omc0005 = a representative is not linked to any representation in the IKB.\"\n  severity signalling\n  applies to V\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id != ikb_id\n  require exists(RE where RE.representative_id = customer_id)\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"V1\" } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: "V", attributes: [] }],
   },
   {
     code: "omc0006",
     title: "Vertegenwoordiger niet aanwezig",
     meaning: "A representation refers to a representative who is not a natural person in the same IKB.",
+    meaningFrom: [],
+    assumptions: ["omc0006 = a representation's representative is not a natural person in the IKB."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -6894,15 +7415,19 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 605, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 592, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0006 \"Vertegenwoordiger niet aanwezig\"\n  meaning \"A representation refers to a representative who is not a natural person in the same IKB.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  require exists(NP where NP.customer_id = representative_id)\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
+    source: "rule omc0006 \"Vertegenwoordiger niet aanwezig\"\n  meaning \"A representation refers to a representative who is not a natural person in the same IKB.\"\n  assumption \"omc0006 = a representation's representative is not a natural person in the IKB.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  require exists(NP where NP.customer_id = representative_id)\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
   {
     code: "omc0007",
     title: "Vertegenwoordiging op onbekend deposito",
     meaning: "A representation for a single deposit refers to a deposit that is not in the same IKB.",
+    meaningFrom: [],
+    assumptions: [
+      "omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -6921,15 +7446,19 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 615, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 602, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0007 \"Vertegenwoordiging op onbekend deposito\"\n  meaning \"A representation for a single deposit refers to a deposit that is not in the same IKB.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  when account_id is present\n  require exists(BA where BA.account_id = account_id)\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A9\" } with BA { ikb_id: \"C1\", account_id: \"A1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\" } with BA { ikb_id: \"C1\", account_id: \"A1\" }",
+    source: "rule omc0007 \"Vertegenwoordiging op onbekend deposito\"\n  meaning \"A representation for a single deposit refers to a deposit that is not in the same IKB.\"\n  assumption \"omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  when account_id is present\n  require exists(BA where BA.account_id = account_id)\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A9\" } with BA { ikb_id: \"C1\", account_id: \"A1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\" } with BA { ikb_id: \"C1\", account_id: \"A1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
   {
     code: "omc0012",
     title: "Niet-natuurlijk persoon zonder vertegenwoordiger",
     meaning: "A non-natural person who is the depositor has no representation in the IKB.",
+    meaningFrom: [],
+    assumptions: [
+      "omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).",
+    ],
     severity: "signalling",
     roles: ["D"],
     target: "record",
@@ -6948,15 +7477,19 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 627, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 613, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule omc0012 \"Niet-natuurlijk persoon zonder vertegenwoordiger\"\n  meaning \"A non-natural person who is the depositor has no representation in the IKB.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NNP\n  when customer_id = ikb_id\n  require exists(RE where RE.represented_id = customer_id)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\" } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
+    source: "rule omc0012 \"Niet-natuurlijk persoon zonder vertegenwoordiger\"\n  meaning \"A non-natural person who is the depositor has no representation in the IKB.\"\n  assumption \"omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NNP\n  when customer_id = ikb_id\n  require exists(RE where RE.represented_id = customer_id)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\" } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
   {
     code: "smc0011",
     title: "Minderjarige zonder vertegenwoordiger",
     meaning: "A natural person who is the depositor is younger than 18 at the reporting reference date and has no representation.",
+    meaningFrom: [],
+    assumptions: [
+      "smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.",
+    ],
     severity: "signalling",
     roles: ["D"],
     target: "record",
@@ -6975,15 +7508,19 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 640, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 625, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule smc0011 \"Minderjarige zonder vertegenwoordiger\"\n  meaning \"A natural person who is the depositor is younger than 18 at the reporting reference date and has no representation.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id = ikb_id and date_of_birth > rrd - 18 years\n  require exists(RE where RE.represented_id = customer_id)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-05-01 }",
+    source: "rule smc0011 \"Minderjarige zonder vertegenwoordiger\"\n  meaning \"A natural person who is the depositor is younger than 18 at the reporting reference date and has no representation.\"\n  assumption \"smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id = ikb_id and date_of_birth > rrd - 18 years\n  require exists(RE where RE.represented_id = customer_id)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-05-01 }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
   {
     code: "smc0006",
     title: "Geen adres",
     meaning: "A natural or non-natural person has no address in the IKB.",
+    meaningFrom: [],
+    assumptions: [
+      "smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.",
+    ],
     severity: "signalling",
     roles: ["D"],
     target: "attribute",
@@ -7008,15 +7545,17 @@ export const trace: readonly RuleTrace[] = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
     ],
-    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 656, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 640, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule smc0006 \"Geen adres\"\n  meaning \"A natural or non-natural person has no address in the IKB.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, br \"art 2.2e\",\n      br \"art 2.2f\"\n  for NP.customer_id, NNP.customer_id\n  require exists(AD where AD.customer_id = value)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }",
+    source: "rule smc0006 \"Geen adres\"\n  meaning \"A natural or non-natural person has no address in the IKB.\"\n  assumption \"smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, br \"art 2.2e\",\n      br \"art 2.2f\"\n  for NP.customer_id, NNP.customer_id\n  require exists(AD where AD.customer_id = value)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }",
     categories: [{ category: "notification", role: "D", attributes: [] }],
   },
   {
     code: "dmc0001",
     title: "Ongeldig BSN",
     meaning: "A natural person's identification number issued by the Netherlands is not a valid BSN (eleven-test).",
+    meaningFrom: [],
+    assumptions: ["dmc0001 = a Dutch identification number (BSN) fails the eleven-test."],
     severity: "signalling",
     roles: ["D"],
     target: "record",
@@ -7035,15 +7574,19 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 49, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 48, column: 1 },
     origin: "ikb.glo@1.3.0",
-    source: "rule dmc0001 \"Ongeldig BSN\"\n  meaning \"A natural person's identification number issued by the Netherlands is not a valid BSN (eleven-test).\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.5, br \"art 2.2e\"\n  for NP\n  when identification_country = \"NL\" and identification_number is present\n  require valid_bsn(identification_number)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"123456789\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"123456789\", identification_country: \"DE\" }",
+    source: "rule dmc0001 \"Ongeldig BSN\"\n  meaning \"A natural person's identification number issued by the Netherlands is not a valid BSN (eleven-test).\"\n  assumption \"dmc0001 = a Dutch identification number (BSN) fails the eleven-test.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.5, br \"art 2.2e\"\n  for NP\n  when identification_country = \"NL\" and identification_number is present\n  require valid_bsn(identification_number)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"123456789\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"123456789\", identification_country: \"DE\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
   {
     code: "dmc0002",
     title: "Ongeldige tekens in naam",
     meaning: "The initials, first names or last name of a natural person contain characters other than letters, spaces, apostrophes, hyphens and dots.",
+    meaningFrom: [],
+    assumptions: [
+      "dmc0002 = a name of a natural person holds characters other than letters, spaces, apostrophes, hyphens and dots.",
+    ],
     severity: "signalling",
     roles: ["D"],
     target: "attribute",
@@ -7062,15 +7605,19 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 63, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 61, column: 1 },
     origin: "ikb.glo@1.3.0",
-    source: "rule dmc0002 \"Ongeldige tekens in naam\"\n  meaning \"The initials, first names or last name of a natural person contain characters other than letters, spaces, apostrophes, hyphens and dots.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.5, br \"art 2.2e\"\n  for NP.initials, NP.first_names, NP.last_name\n  when value is present\n  require value matches \"^[\\\\p{L}\\\\p{M}][\\\\p{L}\\\\p{M} '.-]*$\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen1\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", first_names: \"?\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.P.\", first_names: \"Jan Pieter\", last_name: \"van 't Hoff-Ébène\" }",
+    source: "rule dmc0002 \"Ongeldige tekens in naam\"\n  meaning \"The initials, first names or last name of a natural person contain characters other than letters, spaces, apostrophes, hyphens and dots.\"\n  assumption \"dmc0002 = a name of a natural person holds characters other than letters, spaces, apostrophes, hyphens and dots.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.5, br \"art 2.2e\"\n  for NP.initials, NP.first_names, NP.last_name\n  when value is present\n  require value matches \"^[\\\\p{L}\\\\p{M}][\\\\p{L}\\\\p{M} '.-]*$\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen1\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", first_names: \"?\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.P.\", first_names: \"Jan Pieter\", last_name: \"van 't Hoff-Ébène\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
   {
     code: "omc0019",
     title: "Registratienummer niet-natuurlijk persoon ontbreekt",
     meaning: "A non-natural person registered in the Netherlands has neither KvK number nor RSIN, or one registered abroad has no foreign number with country of issue.",
+    meaningFrom: [],
+    assumptions: [
+      "omc0019 = a non-natural person lacks the registration numbers of Bijlage 4 control 3.6: registered in the Netherlands, a KvK number or RSIN (item 4); registered abroad, a foreign tax or KvK number with its country of issue (item 5).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -7089,15 +7636,17 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 78, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 74, column: 1 },
     origin: "ikb.glo@1.3.0",
-    source: "rule omc0019 \"Registratienummer niet-natuurlijk persoon ontbreekt\"\n  meaning \"A non-natural person registered in the Netherlands has neither KvK number nor RSIN, or one registered abroad has no foreign number with country of issue.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.6, br \"art 2.2f\"\n  for NNP\n  when registered_country is present\n  require (registered_country = \"NL\" and (coc_number is present or rsin is present))\n      or (registered_country != \"NL\" and (identification_number is present or coc_number is present) and identification_country is present)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"DE\", identification_number: \"HRB 12345\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\", coc_number: \"12345678\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"DE\", identification_number: \"HRB 12345\", identification_country: \"DE\" }",
+    source: "rule omc0019 \"Registratienummer niet-natuurlijk persoon ontbreekt\"\n  meaning \"A non-natural person registered in the Netherlands has neither KvK number nor RSIN, or one registered abroad has no foreign number with country of issue.\"\n  assumption \"omc0019 = a non-natural person lacks the registration numbers of Bijlage 4 control 3.6: registered in the Netherlands, a KvK number or RSIN (item 4); registered abroad, a foreign tax or KvK number with its country of issue (item 5).\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.6, br \"art 2.2f\"\n  for NNP\n  when registered_country is present\n  require (registered_country = \"NL\" and (coc_number is present or rsin is present))\n      or (registered_country != \"NL\" and (identification_number is present or coc_number is present) and identification_country is present)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"DE\", identification_number: \"HRB 12345\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\", coc_number: \"12345678\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"DE\", identification_number: \"HRB 12345\", identification_country: \"DE\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
   {
     code: "tmc0002",
     title: "Levensstatus en overlijdensdatum tegenstrijdig",
     meaning: "A natural person is marked deceased without a date of death, or has a date of death without being marked deceased.",
+    meaningFrom: [],
+    assumptions: ["tmc0002 = the life status and the date of death disagree."],
     severity: "signalling",
     roles: ["D"],
     target: "record",
@@ -7115,15 +7664,17 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 92, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 88, column: 1 },
     origin: "ikb.glo@1.3.0",
-    source: "rule tmc0002 \"Levensstatus en overlijdensdatum tegenstrijdig\"\n  meaning \"A natural person is marked deceased without a date of death, or has a date of death without being marked deceased.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  require (deceased = true and date_of_death is present)\n      or (not (deceased = true) and date_of_death is absent)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true }\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }",
+    source: "rule tmc0002 \"Levensstatus en overlijdensdatum tegenstrijdig\"\n  meaning \"A natural person is marked deceased without a date of death, or has a date of death without being marked deceased.\"\n  assumption \"tmc0002 = the life status and the date of death disagree.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  require (deceased = true and date_of_death is present)\n      or (not (deceased = true) and date_of_death is absent)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true }\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
   {
     code: "omc0017",
     title: "Depositohouder zonder markering in aanmerking komen",
     meaning: "A deposit is marked eligible while the depositor of its IKB has no eligibility marking.",
+    meaningFrom: [],
+    assumptions: ["omc0017 = a deposit is marked eligible while the depositor has no eligibility marking."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -7142,15 +7693,19 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 108, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 104, column: 1 },
     origin: "ikb.glo@1.3.0",
-    source: "rule omc0017 \"Depositohouder zonder markering in aanmerking komen\"\n  meaning \"A deposit is marked eligible while the depositor of its IKB has no eligibility marking.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when eligible = true\n  require exists(NP where NP.customer_id = ikb_id and NP.eligibility_indicator_code is present)\n      or exists(NNP where NNP.customer_id = ikb_id and NNP.eligibility_indicator_code is present)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
+    source: "rule omc0017 \"Depositohouder zonder markering in aanmerking komen\"\n  meaning \"A deposit is marked eligible while the depositor of its IKB has no eligibility marking.\"\n  assumption \"omc0017 = a deposit is marked eligible while the depositor has no eligibility marking.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when eligible = true\n  require exists(NP where NP.customer_id = ikb_id and NP.eligibility_indicator_code is present)\n      or exists(NNP where NNP.customer_id = ikb_id and NNP.eligibility_indicator_code is present)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
   {
     code: "tmc0005",
     title: "Slapend deposito met recente transactie",
     meaning: "A deposit marked dormant has a last transaction within the 24 months before the reporting reference date.",
+    meaningFrom: [],
+    assumptions: [
+      "tmc0005 = a deposit marked dormant had a transaction within the 24 months before the reporting reference date (Bijlage 4 control 3.9 l).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -7169,15 +7724,19 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 121, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 116, column: 1 },
     origin: "ikb.glo@1.3.0",
-    source: "rule tmc0005 \"Slapend deposito met recente transactie\"\n  meaning \"A deposit marked dormant has a last transaction within the 24 months before the reporting reference date.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when dormant = true and last_transaction_date is present\n  require last_transaction_date <= rrd - 24 months\n  example fail rrd 2024-01-01 BA { ikb_id: \"C1\", account_id: \"A1\", dormant: true, last_transaction_date: 2023-03-15 }\n  example pass rrd 2024-01-01 BA { ikb_id: \"C1\", account_id: \"A1\", dormant: true, last_transaction_date: 2021-03-15 }",
+    source: "rule tmc0005 \"Slapend deposito met recente transactie\"\n  meaning \"A deposit marked dormant has a last transaction within the 24 months before the reporting reference date.\"\n  assumption \"tmc0005 = a deposit marked dormant had a transaction within the 24 months before the reporting reference date (Bijlage 4 control 3.9 l).\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when dormant = true and last_transaction_date is present\n  require last_transaction_date <= rrd - 24 months\n  example fail rrd 2024-01-01 BA { ikb_id: \"C1\", account_id: \"A1\", dormant: true, last_transaction_date: 2023-03-15 }\n  example pass rrd 2024-01-01 BA { ikb_id: \"C1\", account_id: \"A1\", dormant: true, last_transaction_date: 2021-03-15 }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
   {
     code: "smc0010",
     title: "Rente hoger dan saldo",
     meaning: "The accrued interest of a deposit with a positive balance is larger than the balance.",
+    meaningFrom: [],
+    assumptions: [
+      "smc0010 = the accrued interest of a deposit with a positive balance exceeds that balance (implausible).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -7196,15 +7755,17 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 134, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 129, column: 1 },
     origin: "ikb.glo@1.3.0",
-    source: "rule smc0010 \"Rente hoger dan saldo\"\n  meaning \"The accrued interest of a deposit with a positive balance is larger than the balance.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when balance > 0 and interest is present\n  require interest <= balance\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: 100.00, interest: 250.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", balance: 1000.00, interest: 2.50 }",
+    source: "rule smc0010 \"Rente hoger dan saldo\"\n  meaning \"The accrued interest of a deposit with a positive balance is larger than the balance.\"\n  assumption \"smc0010 = the accrued interest of a deposit with a positive balance exceeds that balance (implausible).\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when balance > 0 and interest is present\n  require interest <= balance\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: 100.00, interest: 250.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", balance: 1000.00, interest: 2.50 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
     code: "omc0018",
     title: "Vertegenwoordiger vertegenwoordigt zichzelf",
     meaning: "A representation names the same customer as representative and as represented person.",
+    meaningFrom: [],
+    assumptions: ["omc0018 = a representation in which the representative is the represented person."],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -7223,9 +7784,9 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 147, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 142, column: 1 },
     origin: "ikb.glo@1.3.0",
-    source: "rule omc0018 \"Vertegenwoordiger vertegenwoordigt zichzelf\"\n  meaning \"A representation names the same customer as representative and as represented person.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  when represented_id is present and representative_id is present\n  require representative_id != represented_id\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"C1\", represented_id: \"C1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
+    source: "rule omc0018 \"Vertegenwoordiger vertegenwoordigt zichzelf\"\n  meaning \"A representation names the same customer as representative and as represented person.\"\n  assumption \"omc0018 = a representation in which the representative is the represented person.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  when represented_id is present and representative_id is present\n  require representative_id != represented_id\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"C1\", represented_id: \"C1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
 ];
@@ -7246,7 +7807,7 @@ export const categories: readonly CategoryTrace[] = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 162, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 158, column: 1 },
     results: [
       { code: "omc0001", role: undefined, attributes: [] },
       { code: "omc0002", role: "D", attributes: [] },
@@ -7302,7 +7863,7 @@ export const categories: readonly CategoryTrace[] = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 188, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 184, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
       { code: "omc0017", role: undefined, attributes: [] },
@@ -7325,7 +7886,7 @@ export const categories: readonly CategoryTrace[] = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 199, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 195, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -7358,7 +7919,7 @@ export const categories: readonly CategoryTrace[] = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 211, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 207, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
@@ -7392,7 +7953,7 @@ export const categories: readonly CategoryTrace[] = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 227, column: 1 },
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 223, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {
@@ -7514,6 +8075,259 @@ export const fileRules: readonly FileRule[] = [
     severity: "blocking",
     check: "references",
     entities: ["NP", "NNP", "RE", "BA", "AD", "SA", "UA"],
+  },
+];
+
+/**
+ * Every assumption of this ruleset version, with the declaration it is on.
+ */
+// prettier-ignore
+export const assumptions: readonly AssumptionTrace[] = [
+  {
+    on: "codelist",
+    name: "reliability_indicator",
+    text: "the counterpart value \"BETROUWBAARHEID GEGARANDEERD\".",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 19, column: 3 },
+  },
+  {
+    on: "codelist",
+    name: "legal_capacity",
+    text: "the spelling of the two counterpart values.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 28, column: 3 },
+  },
+  {
+    on: "codelist",
+    name: "eligibility_indicator",
+    text: "the counterpart values \"IN AANMERKING\" and \"NIET IN AANMERKING\".",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 36, column: 3 },
+  },
+  {
+    on: "codelist",
+    name: "third_party_account_type",
+    text: "the counterpart values \"GEEN DERDENREKENING\" and \"DERDENREKENING\".",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 44, column: 3 },
+  },
+  {
+    on: "codelist",
+    name: "representation_competence",
+    text: "the counterpart values \"ZELFSTANDIG\" (may act alone) and \"GEZAMENLIJK\" (only together).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 53, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "fil0003",
+    text: "the sources name no check on keys; that two records of one file may not share a key is our reading of control 5.3 (\"zoals voorgeschreven in de geldende versie van de GLO\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 292, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "fil0004",
+    text: "the sources name no check on references; that every reference must resolve is our reading of control 5.3 (\"zoals voorgeschreven in de geldende versie van de GLO\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 302, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "val0001",
+    text: "the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 317, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dmc0000",
+    text: "dmc0000 = \"Verplicht attribuut ontbreekt\" (mandatory attribute missing).",
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 28, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0001",
+    text: "omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects (\"de juiste logische verbanden binnen het IKB-bestand\", bk §2.2).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 356, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0002",
+    text: "omc0002 = one customer number is delivered both as natural and as non-natural person.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 367, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0008",
+    text: "omc0008 = two natural persons in the IKB share an identification number (duplicate person).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 378, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0014",
+    text: "omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: \"controle op duplicaten\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 390, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0015",
+    text: "omc0015 = an address belongs to a customer that is not a person of the IKB.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 402, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0001",
+    text: "smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them (\"kan ... worden volstaan met ten minste de voorletters of de voornamen\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 414, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0012",
+    text: "smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \"identificatienummer ... en land van uitgifte\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 428, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0014",
+    text: "smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, \"de levensstatus\"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 441, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dmc0003",
+    text: "dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 452, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dmc0004",
+    text: "dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 465, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "tmc0003",
+    text: "tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 481, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0011",
+    text: "omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: \"In aanmerking komende deposito's en depositohouders\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 496, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0004",
+    text: "etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 508, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0001",
+    text: "etc0001 = the number of depositors of a deposit is less than one.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 522, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0002",
+    text: "etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 533, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0003",
+    text: "etc0003 = a deposit with one depositor states a share other than 100 %.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 545, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dmc0005",
+    text: "dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table \"bevat niet alle validatieregels\", so 1.3.0 keeps the rule (outside the categories).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 557, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dmc0006",
+    text: "dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, \"zoals dat bij de depositohouder bekend is\").",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 568, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0005",
+    text: "omc0005 = a representative is not linked to any representation in the IKB.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 582, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0006",
+    text: "omc0006 = a representation's representative is not a natural person in the IKB.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 594, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0007",
+    text: "omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 604, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0012",
+    text: "omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 615, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0011",
+    text: "smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 627, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0006",
+    text: "smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.",
+    location: { file: "rulesets/ikb.glo/1.2.0.regel", line: 642, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dmc0001",
+    text: "dmc0001 = a Dutch identification number (BSN) fails the eleven-test.",
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 50, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dmc0002",
+    text: "dmc0002 = a name of a natural person holds characters other than letters, spaces, apostrophes, hyphens and dots.",
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 63, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0019",
+    text: "omc0019 = a non-natural person lacks the registration numbers of Bijlage 4 control 3.6: registered in the Netherlands, a KvK number or RSIN (item 4); registered abroad, a foreign tax or KvK number with its country of issue (item 5).",
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 76, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "tmc0002",
+    text: "tmc0002 = the life status and the date of death disagree.",
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 90, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0017",
+    text: "omc0017 = a deposit is marked eligible while the depositor has no eligibility marking.",
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 106, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "tmc0005",
+    text: "tmc0005 = a deposit marked dormant had a transaction within the 24 months before the reporting reference date (Bijlage 4 control 3.9 l).",
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 118, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0010",
+    text: "smc0010 = the accrued interest of a deposit with a positive balance exceeds that balance (implausible).",
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 131, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "omc0018",
+    text: "omc0018 = a representation in which the representative is the represented person.",
+    location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 144, column: 3 },
   },
 ];
 

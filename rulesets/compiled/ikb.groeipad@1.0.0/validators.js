@@ -284,8 +284,26 @@ function $markInvalid(r, cells, index, names) {
     }
 }
 /** Append one finding (failure path only). */
-function $push(out, rule, severity, entity, role, attribute, key, values, message) {
-    out.push({ rule, severity, entity, role, attribute, key, values, message });
+function $push(out, law, severity, entity, role, attribute, key, values, message) {
+    out.push({ rule: law.code, severity, entity, role, attribute, key, values, message, law });
+}
+/** A rule's law, frozen all the way down: one per rule, shared by all of its findings. */
+function $law(code, title, articles, assumptions) {
+    for (const a of articles)
+        Object.freeze(a);
+    return Object.freeze({
+        code,
+        title,
+        articles: Object.freeze(articles),
+        assumptions: Object.freeze(assumptions),
+    });
+}
+/** The laws by rule code, in an object without a prototype (so no code can meet an inherited name). */
+function $lawTable(laws) {
+    const table = Object.create(null);
+    for (const law of laws)
+        table[law.code] = law;
+    return Object.freeze(table);
 }
 function $matches(re, v) {
     return v !== undefined && re.test(v);
@@ -312,6 +330,8 @@ export function classify(findings, ikb) {
     const payoutsBlocked = [];
     return { categories, payoutsBlocked, meetsAutomatedControls: categories.length === 0 };
 }
+/** The law of each rule by code: title, articles and assumptions, as every finding of the rule carries it. */
+export const laws = $lawTable([]);
 /** Decoders by entity name. */
 export const decoders = {};
 /** Fused checks by entity name: all record and attribute rules of the entity in one pass. */
@@ -388,7 +408,7 @@ export const norms = [
         locator: "par 2.4",
       },
     ],
-    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 92, column: 1 },
+    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 91, column: 1 },
     periods: [
       {
         year: 2020,
@@ -467,7 +487,7 @@ export const norms = [
         locator: "par 2.3",
       },
     ],
-    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 112, column: 1 },
+    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 110, column: 1 },
     periods: [
       {
         year: undefined,
@@ -501,7 +521,7 @@ export const norms = [
         locator: "par 2.5",
       },
     ],
-    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 124, column: 1 },
+    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 123, column: 1 },
     periods: [
       {
         year: 2020,
@@ -583,7 +603,7 @@ export const norms = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 13" },
     ],
-    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 144, column: 1 },
+    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 140, column: 1 },
     periods: [
       {
         year: undefined,
@@ -602,6 +622,54 @@ export const norms = [
  * The delivery-level checks the runtime performs.
  */
 export const fileRules = [];
+
+/**
+ * Every assumption of this ruleset version, with the declaration it is on.
+ */
+export const assumptions = [
+  {
+    on: "metric",
+    name: "error_reduction",
+    text: "the source does not say what the reduction is measured against; we take the number of validation errors in the last accepted delivery of the previous year.",
+    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 18, column: 3 },
+  },
+  {
+    on: "norm",
+    name: "target_2024",
+    text: "both apply from 2024-01-01 without an end date.",
+    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 111, column: 3 },
+  },
+  {
+    on: "norm",
+    name: "groeipad_audits",
+    text: "\"Vanaf het verslagjaar dat eindigt op 31 maart 2022 wordt een positief oordeel van de IAD en een goedkeurende verklaring van de externe accountant verwacht\" names no end, and the five-month deadline of bk par 2.5 is yearly; both are taken to hold after the groeipad too.",
+    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 124, column: 3 },
+  },
+  {
+    on: "norm",
+    name: "informing_dnb",
+    text: "it continues after 2023 (br art 13 does not end with the groeipad).",
+    location: { file: "rulesets/ikb.groeipad/1.0.0.regel", line: 141, column: 3 },
+  },
+  {
+    on: "calendar",
+    name: "nl_werkdagen",
+    text: "scope: the calendar is meant for years from 1980 on; earlier years (before 5 May was added to art 3 lid 1, and before the Sunday rule for the monarch's birthday) are not modelled.",
+    location: { file: "rulesets/nl.werkdagen/1.0.0.regel", line: 18, column: 3 },
+  },
+  {
+    on: "holiday",
+    name: "nl_werkdagen.koninginnedag",
+    text: "following the royal decree of 1980 as reported by the Royal House (koninklijkhuis.nl, \"Koningsdag\"): 30 April until 2013, 27 April from 2014, and when that day falls on a Sunday it is celebrated on the Saturday before.",
+    location: { file: "rulesets/nl.werkdagen/1.0.0.regel", line: 28, column: 5 },
+  },
+  {
+    on: "holiday",
+    name: "nl_werkdagen.koningsdag",
+    text: "same source and assumption as koninginnedag: 27 April, the Saturday before when it is a Sunday.",
+    location: { file: "rulesets/nl.werkdagen/1.0.0.regel", line: 30, column: 5 },
+  },
+];
 
 /**
  * Entities whose rules need the assembled IKB (they use exists / count / sum).

@@ -284,8 +284,26 @@ function $markInvalid(r, cells, index, names) {
     }
 }
 /** Append one finding (failure path only). */
-function $push(out, rule, severity, entity, role, attribute, key, values, message) {
-    out.push({ rule, severity, entity, role, attribute, key, values, message });
+function $push(out, law, severity, entity, role, attribute, key, values, message) {
+    out.push({ rule: law.code, severity, entity, role, attribute, key, values, message, law });
+}
+/** A rule's law, frozen all the way down: one per rule, shared by all of its findings. */
+function $law(code, title, articles, assumptions) {
+    for (const a of articles)
+        Object.freeze(a);
+    return Object.freeze({
+        code,
+        title,
+        articles: Object.freeze(articles),
+        assumptions: Object.freeze(assumptions),
+    });
+}
+/** The laws by rule code, in an object without a prototype (so no code can meet an inherited name). */
+function $lawTable(laws) {
+    const table = Object.create(null);
+    for (const law of laws)
+        table[law.code] = law;
+    return Object.freeze(table);
 }
 function $matches(re, v) {
     return v !== undefined && re.test(v);
@@ -312,6 +330,8 @@ export function classify(findings, ikb) {
     const payoutsBlocked = [];
     return { categories, payoutsBlocked, meetsAutomatedControls: categories.length === 0 };
 }
+/** The law of each rule by code: title, articles and assumptions, as every finding of the rule carries it. */
+export const laws = $lawTable([]);
 /** Decoders by entity name. */
 export const decoders = {};
 /** Fused checks by entity name: all record and attribute rules of the entity in one pass. */
@@ -369,6 +389,18 @@ export const norms = [];
  * The delivery-level checks the runtime performs.
  */
 export const fileRules = [];
+
+/**
+ * Every assumption of this ruleset version, with the declaration it is on.
+ */
+export const assumptions = [
+  {
+    on: "measure",
+    name: "aanwijzing",
+    text: "character remedial: the source does not label the aanwijzing, but describes it as aimed at ending or undoing a violation, which is what a remedial (herstellend) measure is.",
+    location: { file: "rulesets/ikb.handhaving/1.0.0.regel", line: 31, column: 3 },
+  },
+];
 
 /**
  * Entities whose rules need the assembled IKB (they use exists / count / sum).

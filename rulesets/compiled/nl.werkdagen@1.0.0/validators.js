@@ -284,8 +284,26 @@ function $markInvalid(r, cells, index, names) {
     }
 }
 /** Append one finding (failure path only). */
-function $push(out, rule, severity, entity, role, attribute, key, values, message) {
-    out.push({ rule, severity, entity, role, attribute, key, values, message });
+function $push(out, law, severity, entity, role, attribute, key, values, message) {
+    out.push({ rule: law.code, severity, entity, role, attribute, key, values, message, law });
+}
+/** A rule's law, frozen all the way down: one per rule, shared by all of its findings. */
+function $law(code, title, articles, assumptions) {
+    for (const a of articles)
+        Object.freeze(a);
+    return Object.freeze({
+        code,
+        title,
+        articles: Object.freeze(articles),
+        assumptions: Object.freeze(assumptions),
+    });
+}
+/** The laws by rule code, in an object without a prototype (so no code can meet an inherited name). */
+function $lawTable(laws) {
+    const table = Object.create(null);
+    for (const law of laws)
+        table[law.code] = law;
+    return Object.freeze(table);
 }
 function $matches(re, v) {
     return v !== undefined && re.test(v);
@@ -312,6 +330,8 @@ export function classify(findings, ikb) {
     const payoutsBlocked = [];
     return { categories, payoutsBlocked, meetsAutomatedControls: categories.length === 0 };
 }
+/** The law of each rule by code: title, articles and assumptions, as every finding of the rule carries it. */
+export const laws = $lawTable([]);
 /** Decoders by entity name. */
 export const decoders = {};
 /** Fused checks by entity name: all record and attribute rules of the entity in one pass. */
@@ -361,6 +381,30 @@ export const norms = [];
  * The delivery-level checks the runtime performs.
  */
 export const fileRules = [];
+
+/**
+ * Every assumption of this ruleset version, with the declaration it is on.
+ */
+export const assumptions = [
+  {
+    on: "calendar",
+    name: "nl_werkdagen",
+    text: "scope: the calendar is meant for years from 1980 on; earlier years (before 5 May was added to art 3 lid 1, and before the Sunday rule for the monarch's birthday) are not modelled.",
+    location: { file: "rulesets/nl.werkdagen/1.0.0.regel", line: 18, column: 3 },
+  },
+  {
+    on: "holiday",
+    name: "nl_werkdagen.koninginnedag",
+    text: "following the royal decree of 1980 as reported by the Royal House (koninklijkhuis.nl, \"Koningsdag\"): 30 April until 2013, 27 April from 2014, and when that day falls on a Sunday it is celebrated on the Saturday before.",
+    location: { file: "rulesets/nl.werkdagen/1.0.0.regel", line: 28, column: 5 },
+  },
+  {
+    on: "holiday",
+    name: "nl_werkdagen.koningsdag",
+    text: "same source and assumption as koninginnedag: 27 April, the Saturday before when it is a Sunday.",
+    location: { file: "rulesets/nl.werkdagen/1.0.0.regel", line: 30, column: 5 },
+  },
+];
 
 /**
  * Entities whose rules need the assembled IKB (they use exists / count / sum).

@@ -10,6 +10,14 @@
 export type Severity = "blocking" | "signalling";
 export type Role = "D" | "V";
 
+/** The law behind a rule: one frozen object per rule, shared by all of its findings. */
+export interface RuleLaw {
+  readonly code: string;
+  readonly title: string;
+  readonly articles: readonly Readonly<ArticleTrace>[];
+  readonly assumptions: readonly string[];
+}
+
 /** A check result: one rule that one record (or attribute, or file) does not meet. */
 export interface Finding {
   rule: string;
@@ -20,6 +28,8 @@ export interface Finding {
   key: string;
   values: Record<string, string | null>;
   message: string;
+  /** The rule's title, articles and assumptions (`laws[rule]`). */
+  law: RuleLaw;
   file?: string;
   line?: number;
 }
@@ -40,6 +50,8 @@ export interface RuleTrace {
   code: string;
   title: string;
   meaning: string | undefined;
+  meaningFrom: ArticleTrace[];
+  assumptions: string[];
   severity: Severity;
   roles: Role[];
   target: "record" | "attribute" | "file";
@@ -51,6 +63,29 @@ export interface RuleTrace {
   /** The rule as written in its .regel file (doc comments excluded), for reports. */
   source: string;
   categories: { category: string; role: Role | undefined; attributes: string[] }[];
+}
+
+export type AssumptionSubject =
+  | "ruleset"
+  | "codelist"
+  | "entity"
+  | "field"
+  | "ikb"
+  | "rule"
+  | "category"
+  | "payout"
+  | "metric"
+  | "norm"
+  | "measure"
+  | "calendar"
+  | "holiday";
+
+/** One assumption of the ruleset and the declaration it is on. */
+export interface AssumptionTrace {
+  on: AssumptionSubject;
+  name: string;
+  text: string;
+  location: SourceLocation;
 }
 
 export interface CategoryTrace {
@@ -436,7 +471,7 @@ function $markInvalid(
 /** Append one finding (failure path only). */
 function $push(
   out: Finding[],
-  rule: string,
+  law: RuleLaw,
   severity: Severity,
   entity: string,
   role: Role | undefined,
@@ -445,7 +480,25 @@ function $push(
   values: Record<string, string | null>,
   message: string,
 ): void {
-  out.push({ rule, severity, entity, role, attribute, key, values, message });
+  out.push({ rule: law.code, severity, entity, role, attribute, key, values, message, law });
+}
+
+/** A rule's law, frozen all the way down: one per rule, shared by all of its findings. */
+function $law(code: string, title: string, articles: ArticleTrace[], assumptions: string[]): RuleLaw {
+  for (const a of articles) Object.freeze(a);
+  return Object.freeze({
+    code,
+    title,
+    articles: Object.freeze(articles),
+    assumptions: Object.freeze(assumptions),
+  });
+}
+
+/** The laws by rule code, in an object without a prototype (so no code can meet an inherited name). */
+function $lawTable(laws: readonly RuleLaw[]): Readonly<Record<string, RuleLaw>> {
+  const table: Record<string, RuleLaw> = Object.create(null);
+  for (const law of laws) table[law.code] = law;
+  return Object.freeze(table);
 }
 function $matches(re: RegExp, v: string | undefined): boolean {
   return v !== undefined && re.test(v);
@@ -477,6 +530,9 @@ export function classify(
 
   return { categories, payoutsBlocked, meetsAutomatedControls: categories.length === 0 };
 }
+
+/** The law of each rule by code: title, articles and assumptions, as every finding of the rule carries it. */
+export const laws: Readonly<Record<string, RuleLaw>> = $lawTable([]);
 
 /** Decoders by entity name. */
 export const decoders = {} as const;
@@ -535,6 +591,31 @@ export const norms: readonly NormTrace[] = [];
  */
 // prettier-ignore
 export const fileRules: readonly FileRule[] = [];
+
+/**
+ * Every assumption of this ruleset version, with the declaration it is on.
+ */
+// prettier-ignore
+export const assumptions: readonly AssumptionTrace[] = [
+  {
+    on: "calendar",
+    name: "nl_werkdagen",
+    text: "scope: the calendar is meant for years from 1980 on; earlier years (before 5 May was added to art 3 lid 1, and before the Sunday rule for the monarch's birthday) are not modelled.",
+    location: { file: "rulesets/nl.werkdagen/1.0.0.regel", line: 18, column: 3 },
+  },
+  {
+    on: "holiday",
+    name: "nl_werkdagen.koninginnedag",
+    text: "following the royal decree of 1980 as reported by the Royal House (koninklijkhuis.nl, \"Koningsdag\"): 30 April until 2013, 27 April from 2014, and when that day falls on a Sunday it is celebrated on the Saturday before.",
+    location: { file: "rulesets/nl.werkdagen/1.0.0.regel", line: 28, column: 5 },
+  },
+  {
+    on: "holiday",
+    name: "nl_werkdagen.koningsdag",
+    text: "same source and assumption as koninginnedag: 27 April, the Saturday before when it is a Sunday.",
+    location: { file: "rulesets/nl.werkdagen/1.0.0.regel", line: 30, column: 5 },
+  },
+];
 
 /**
  * Entities whose rules need the assembled IKB (they use exists / count / sum).

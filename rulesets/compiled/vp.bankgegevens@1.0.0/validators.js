@@ -284,8 +284,26 @@ function $markInvalid(r, cells, index, names) {
     }
 }
 /** Append one finding (failure path only). */
-function $push(out, rule, severity, entity, role, attribute, key, values, message) {
-    out.push({ rule, severity, entity, role, attribute, key, values, message });
+function $push(out, law, severity, entity, role, attribute, key, values, message) {
+    out.push({ rule: law.code, severity, entity, role, attribute, key, values, message, law });
+}
+/** A rule's law, frozen all the way down: one per rule, shared by all of its findings. */
+function $law(code, title, articles, assumptions) {
+    for (const a of articles)
+        Object.freeze(a);
+    return Object.freeze({
+        code,
+        title,
+        articles: Object.freeze(articles),
+        assumptions: Object.freeze(assumptions),
+    });
+}
+/** The laws by rule code, in an object without a prototype (so no code can meet an inherited name). */
+function $lawTable(laws) {
+    const table = Object.create(null);
+    for (const law of laws)
+        table[law.code] = law;
+    return Object.freeze(table);
 }
 function $matches(re, v) {
     return v !== undefined && re.test(v);
@@ -802,6 +820,74 @@ const $FIELDS4 = [
     "date_of_birth",
 ];
 const $FIELDS5 = ["record_id"];
+const $article1 = {
+    source: "bvb",
+    sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+    locator: "art 2 sub a",
+};
+const $article2 = {
+    source: "bvb",
+    sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+    locator: "art 2 sub b",
+};
+const $article3 = {
+    source: "bvb",
+    sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+    locator: "art 3 lid 4",
+};
+const $article4 = {
+    source: "bvb",
+    sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+    locator: "art 9 lid 2",
+};
+const $article5 = {
+    source: "bvb",
+    sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+    locator: "art 4 lid 4",
+};
+const $article6 = {
+    source: "bvb",
+    sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+    locator: "art 10 lid 1",
+};
+const $article7 = {
+    source: "bvb",
+    sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+    locator: "art 10 lid 2",
+};
+const $LAW_vpd001 = $law("vpd001", "Waarde past niet bij het veld", [$article1, $article2], []);
+const $LAW_vpd002 = $law("vpd002", "Naam of productnummer ontbreekt", [$article1, $article2], [
+    "art. 2 lists what identifying data are; that these fields must be filled in every record is our reading (without them a record identifies nobody and no product).",
+]);
+const $LAW_vpd003 = $law("vpd003", "Status ontbreekt", [$article1, $article2], [
+    "art. 2 lists the status of the client relation and of the product among the identifying data; that they must be filled in every record is our reading, as for vpd002.",
+]);
+const $LAW_vpd004 = $law("vpd004", "Nederlandse postcode ongeldig", [$article1], [
+    'a Dutch address has a Dutch postcode ("1234 AB"); the Besluit names the postcode as part of the address but gives no format.',
+]);
+const $LAW_vpd005 = $law("vpd005", "Nederlandse postcode rechtspersoon ongeldig", [$article2], [
+    'as for vpd004: a Dutch address has a Dutch postcode ("1234 AB"); the Besluit names the postcode as part of the address but gives no format.',
+]);
+const $LAW_vpd006 = $law("vpd006", "Land ongeldig", [$article1, $article2], ['the country as an ISO 3166-1 alpha-2 code; the Besluit only says "land" (as on the fields).']);
+const $LAW_vpd007 = $law("vpd007", "Adres onvolledig", [$article1], [
+    'a home address ("huisadres") has a street and a house number, a postal address a street or a PO box; the Besluit lists these parts of an address without saying which are needed.',
+]);
+const $LAW_vpl001 = $law("vpl001", "Bankrekeningnummerverificatie niet binnen 5 seconden beantwoord", [$article3], [
+    'art. 3 lid 4 requires the technical provisions to be able ("kunnen worden beantwoord") to answer in time; we check every logged request against the limit: each late answer is reported.',
+]);
+const $LAW_vpl002 = $law("vpl002", "Vordering of verzoek niet binnen 30 seconden beantwoord", [$article3], [
+    "as for vpl001: art. 3 lid 4 requires the provisions to be able to answer in time; each late answer is reported.",
+]);
+const $LAW_vpl003 = $law("vpl003", "Verstrekte gegevens ouder dan 48 uur", [$article4], []);
+const $LAW_vpl004 = $law("vpl004", "Kenmerk onvolledig", [$article5], []);
+const $LAW_vpl005 = $law("vpl005", "Bewaartermijn korter dan vijf jaar", [$article5], []);
+const $LAW_vpl006 = $law("vpl006", "Vastlegging bevat mogelijk persoonsgegevens", [$article5], [
+    'a heuristic for "geen gegevens die herleidbaar zijn tot personen": the free-text parts of an entry must not hold a run of nine digits (a BSN-like number) or an IBAN.',
+]);
+const $LAW_vpl007 = $law("vpl007", "Niet beantwoord zonder aangekondigd onderhoud of overmacht", [$article6], []);
+const $LAW_vpl008 = $law("vpl008", "Verzoekgegevens niet vernietigd", [$article7], [
+    '"vernietigt die partij terstond de gegevens": the source gives no number for "terstond", so only the recording of the destruction, not after the request was received, is checked.',
+]);
 /**
  * The key of a NaturalPerson record as `field=value;...`.
  */
@@ -1034,7 +1120,7 @@ function $decodeFailed_RequestLog(r, cells, index, out) {
  * Severity: blocking. Applies to: D, V.
  * Implements: bvb art 2 sub a, bvb art 2 sub b.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:163 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:160 (vp.bankgegevens@1.0.0).
  *
  * The decoders report this rule while reading a row; the fused checks do not repeat it.
  *
@@ -1068,7 +1154,7 @@ function $rule_vpd001_NaturalPerson(r, ctx, out) {
             v = null;
         else
             continue;
-        $push(out, "vpd001", "blocking", "NaturalPerson", undefined, f, $key_NaturalPerson(r), { [f]: v }, f +
+        $push(out, $LAW_vpd001, "blocking", "NaturalPerson", undefined, f, $key_NaturalPerson(r), { [f]: v }, f +
             " heeft geen geldige waarde: " +
             ($FIELDS4.includes(f) ? ($msg(v ?? "") === "" ? "" : "***") : $msg(v ?? "")));
     }
@@ -1086,7 +1172,7 @@ function $rule_vpd001_LegalPerson(r, ctx, out) {
             v = null;
         else
             continue;
-        $push(out, "vpd001", "blocking", "LegalPerson", undefined, f, $key_LegalPerson(r), { [f]: v }, f + " heeft geen geldige waarde: " + $msg(v ?? ""));
+        $push(out, $LAW_vpd001, "blocking", "LegalPerson", undefined, f, $key_LegalPerson(r), { [f]: v }, f + " heeft geen geldige waarde: " + $msg(v ?? ""));
     }
 }
 /**
@@ -1097,7 +1183,7 @@ function $rule_vpd001_LegalPerson(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 2 sub a, bvb art 2 sub b.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:177 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:173 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1121,10 +1207,10 @@ export function vpd002(entity, record, ctx, out = []) {
  */
 function $rule_vpd002_NaturalPerson(r, ctx, out) {
     if (r.last_name === undefined) {
-        $push(out, "vpd002", "signalling", "NaturalPerson", undefined, "last_name", $key_NaturalPerson(r), { last_name: $text(r, "last_name", $renderText(r.last_name)) }, "last_name ontbreekt");
+        $push(out, $LAW_vpd002, "signalling", "NaturalPerson", undefined, "last_name", $key_NaturalPerson(r), { last_name: $text(r, "last_name", $renderText(r.last_name)) }, "last_name ontbreekt");
     }
     if (r.product_number === undefined) {
-        $push(out, "vpd002", "signalling", "NaturalPerson", undefined, "product_number", $key_NaturalPerson(r), { product_number: $text(r, "product_number", $renderText(r.product_number)) }, "product_number ontbreekt");
+        $push(out, $LAW_vpd002, "signalling", "NaturalPerson", undefined, "product_number", $key_NaturalPerson(r), { product_number: $text(r, "product_number", $renderText(r.product_number)) }, "product_number ontbreekt");
     }
 }
 /**
@@ -1132,10 +1218,10 @@ function $rule_vpd002_NaturalPerson(r, ctx, out) {
  */
 function $rule_vpd002_LegalPerson(r, ctx, out) {
     if (r.name === undefined) {
-        $push(out, "vpd002", "signalling", "LegalPerson", undefined, "name", $key_LegalPerson(r), { name: $text(r, "name", $renderText(r.name)) }, "name ontbreekt");
+        $push(out, $LAW_vpd002, "signalling", "LegalPerson", undefined, "name", $key_LegalPerson(r), { name: $text(r, "name", $renderText(r.name)) }, "name ontbreekt");
     }
     if (r.product_number === undefined) {
-        $push(out, "vpd002", "signalling", "LegalPerson", undefined, "product_number", $key_LegalPerson(r), { product_number: $text(r, "product_number", $renderText(r.product_number)) }, "product_number ontbreekt");
+        $push(out, $LAW_vpd002, "signalling", "LegalPerson", undefined, "product_number", $key_LegalPerson(r), { product_number: $text(r, "product_number", $renderText(r.product_number)) }, "product_number ontbreekt");
     }
 }
 /**
@@ -1146,7 +1232,7 @@ function $rule_vpd002_LegalPerson(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 2 sub a, bvb art 2 sub b.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:190 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:187 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1170,10 +1256,10 @@ export function vpd003(entity, record, ctx, out = []) {
  */
 function $rule_vpd003_NaturalPerson(r, ctx, out) {
     if (r.client_status === undefined) {
-        $push(out, "vpd003", "signalling", "NaturalPerson", undefined, "client_status", $key_NaturalPerson(r), { client_status: $text(r, "client_status", $renderText(r.client_status)) }, "client_status ontbreekt");
+        $push(out, $LAW_vpd003, "signalling", "NaturalPerson", undefined, "client_status", $key_NaturalPerson(r), { client_status: $text(r, "client_status", $renderText(r.client_status)) }, "client_status ontbreekt");
     }
     if (r.product_status === undefined) {
-        $push(out, "vpd003", "signalling", "NaturalPerson", undefined, "product_status", $key_NaturalPerson(r), { product_status: $text(r, "product_status", $renderText(r.product_status)) }, "product_status ontbreekt");
+        $push(out, $LAW_vpd003, "signalling", "NaturalPerson", undefined, "product_status", $key_NaturalPerson(r), { product_status: $text(r, "product_status", $renderText(r.product_status)) }, "product_status ontbreekt");
     }
 }
 /**
@@ -1181,10 +1267,10 @@ function $rule_vpd003_NaturalPerson(r, ctx, out) {
  */
 function $rule_vpd003_LegalPerson(r, ctx, out) {
     if (r.client_status === undefined) {
-        $push(out, "vpd003", "signalling", "LegalPerson", undefined, "client_status", $key_LegalPerson(r), { client_status: $text(r, "client_status", $renderText(r.client_status)) }, "client_status ontbreekt");
+        $push(out, $LAW_vpd003, "signalling", "LegalPerson", undefined, "client_status", $key_LegalPerson(r), { client_status: $text(r, "client_status", $renderText(r.client_status)) }, "client_status ontbreekt");
     }
     if (r.product_status === undefined) {
-        $push(out, "vpd003", "signalling", "LegalPerson", undefined, "product_status", $key_LegalPerson(r), { product_status: $text(r, "product_status", $renderText(r.product_status)) }, "product_status ontbreekt");
+        $push(out, $LAW_vpd003, "signalling", "LegalPerson", undefined, "product_status", $key_LegalPerson(r), { product_status: $text(r, "product_status", $renderText(r.product_status)) }, "product_status ontbreekt");
     }
 }
 /**
@@ -1195,7 +1281,7 @@ function $rule_vpd003_LegalPerson(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 2 sub a.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:203 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:199 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1216,7 +1302,7 @@ export function vpd004(entity, record, ctx, out = []) {
  */
 function $rule_vpd004_NaturalPerson(r, ctx, out) {
     if (r.country === "NL" && r.postcode !== undefined && !$validPostcode(r.postcode)) {
-        $push(out, "vpd004", "signalling", "NaturalPerson", undefined, undefined, $key_NaturalPerson(r), {
+        $push(out, $LAW_vpd004, "signalling", "NaturalPerson", undefined, undefined, $key_NaturalPerson(r), {
             country: $text(r, "country", $renderText(r.country)),
             postcode: $text(r, "postcode", $renderText(r.postcode)),
         }, "De postcode is geen geldige Nederlandse postcode");
@@ -1230,7 +1316,7 @@ function $rule_vpd004_NaturalPerson(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 2 sub b.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:215 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:212 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1251,7 +1337,7 @@ export function vpd005(entity, record, ctx, out = []) {
  */
 function $rule_vpd005_LegalPerson(r, ctx, out) {
     if (r.country === "NL" && r.postcode !== undefined && !$validPostcode(r.postcode)) {
-        $push(out, "vpd005", "signalling", "LegalPerson", undefined, undefined, $key_LegalPerson(r), {
+        $push(out, $LAW_vpd005, "signalling", "LegalPerson", undefined, undefined, $key_LegalPerson(r), {
             country: $text(r, "country", $renderText(r.country)),
             postcode: $text(r, "postcode", $renderText(r.postcode)),
         }, "Nederlandse postcode rechtspersoon ongeldig");
@@ -1265,7 +1351,7 @@ function $rule_vpd005_LegalPerson(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 2 sub a, bvb art 2 sub b.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:225 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:223 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1289,7 +1375,7 @@ export function vpd006(entity, record, ctx, out = []) {
  */
 function $rule_vpd006_NaturalPerson(r, ctx, out) {
     if (r.country !== undefined && !$validCountry(r.country)) {
-        $push(out, "vpd006", "signalling", "NaturalPerson", undefined, "country", $key_NaturalPerson(r), { country: $text(r, "country", $renderText(r.country)) }, $msg($text(r, "country", $renderText(r.country))) + " is geen landcode");
+        $push(out, $LAW_vpd006, "signalling", "NaturalPerson", undefined, "country", $key_NaturalPerson(r), { country: $text(r, "country", $renderText(r.country)) }, $msg($text(r, "country", $renderText(r.country))) + " is geen landcode");
     }
 }
 /**
@@ -1297,7 +1383,7 @@ function $rule_vpd006_NaturalPerson(r, ctx, out) {
  */
 function $rule_vpd006_LegalPerson(r, ctx, out) {
     if (r.country !== undefined && !$validCountry(r.country)) {
-        $push(out, "vpd006", "signalling", "LegalPerson", undefined, "country", $key_LegalPerson(r), { country: $text(r, "country", $renderText(r.country)) }, $msg($text(r, "country", $renderText(r.country))) + " is geen landcode");
+        $push(out, $LAW_vpd006, "signalling", "LegalPerson", undefined, "country", $key_LegalPerson(r), { country: $text(r, "country", $renderText(r.country)) }, $msg($text(r, "country", $renderText(r.country))) + " is geen landcode");
     }
 }
 /**
@@ -1308,7 +1394,7 @@ function $rule_vpd006_LegalPerson(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 2 sub a.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:238 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:235 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1331,7 +1417,7 @@ function $rule_vpd007_NaturalPerson(r, ctx, out) {
     if (r.address_type !== undefined &&
         !((r.address_type === "HUISADRES" && r.street !== undefined && r.house_number !== undefined) ||
             (r.address_type === "POSTADRES" && (r.street !== undefined || r.po_box !== undefined)))) {
-        $push(out, "vpd007", "signalling", "NaturalPerson", undefined, undefined, $key_NaturalPerson(r), {
+        $push(out, $LAW_vpd007, "signalling", "NaturalPerson", undefined, undefined, $key_NaturalPerson(r), {
             address_type: $text(r, "address_type", $renderText(r.address_type)),
             street: $text(r, "street", $renderText(r.street)),
             house_number: $text(r, "house_number", $renderText(r.house_number)),
@@ -1347,7 +1433,7 @@ function $rule_vpd007_NaturalPerson(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 3 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:254 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:250 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1371,7 +1457,7 @@ function $rule_vpl001_RequestLog(r, ctx, out) {
         r.received_at !== undefined &&
         r.answered_at !== undefined &&
         !$le(r.answered_at, $plus(r.received_at, 5000))) {
-        $push(out, "vpl001", "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
+        $push(out, $LAW_vpl001, "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
             request_type: $text(r, "request_type", $renderText(r.request_type)),
             received_at: $text(r, "received_at", $renderDateTime(r.received_at)),
             answered_at: $text(r, "answered_at", $renderDateTime(r.answered_at)),
@@ -1386,7 +1472,7 @@ function $rule_vpl001_RequestLog(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 3 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:266 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:264 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1410,7 +1496,7 @@ function $rule_vpl002_RequestLog(r, ctx, out) {
         r.received_at !== undefined &&
         r.answered_at !== undefined &&
         !$le(r.answered_at, $plus(r.received_at, 30000))) {
-        $push(out, "vpl002", "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
+        $push(out, $LAW_vpl002, "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
             request_type: $text(r, "request_type", $renderText(r.request_type)),
             received_at: $text(r, "received_at", $renderDateTime(r.received_at)),
             answered_at: $text(r, "answered_at", $renderDateTime(r.answered_at)),
@@ -1448,7 +1534,7 @@ function $rule_vpl003_RequestLog(r, ctx, out) {
     if (r.data_as_of !== undefined &&
         r.operational_data_as_of !== undefined &&
         !$ge(r.data_as_of, $plus(r.operational_data_as_of, -172800000))) {
-        $push(out, "vpl003", "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
+        $push(out, $LAW_vpl003, "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
             data_as_of: $text(r, "data_as_of", $renderDateTime(r.data_as_of)),
             operational_data_as_of: $text(r, "operational_data_as_of", $renderDateTime(r.operational_data_as_of)),
         }, "Verstrekte gegevens zijn meer dan 48 uur ouder dan de actuele gegevens");
@@ -1462,7 +1548,7 @@ function $rule_vpl003_RequestLog(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 4 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:288 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:289 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1483,13 +1569,13 @@ export function vpl004(entity, record, ctx, out = []) {
  */
 function $rule_vpl004_RequestLog(r, ctx, out) {
     if (r.connected_party === undefined) {
-        $push(out, "vpl004", "signalling", "RequestLog", undefined, "connected_party", $key_RequestLog(r), { connected_party: $text(r, "connected_party", $renderText(r.connected_party)) }, "connected_party ontbreekt in de vastlegging");
+        $push(out, $LAW_vpl004, "signalling", "RequestLog", undefined, "connected_party", $key_RequestLog(r), { connected_party: $text(r, "connected_party", $renderText(r.connected_party)) }, "connected_party ontbreekt in de vastlegging");
     }
     if (r.authority === undefined) {
-        $push(out, "vpl004", "signalling", "RequestLog", undefined, "authority", $key_RequestLog(r), { authority: $text(r, "authority", $renderText(r.authority)) }, "authority ontbreekt in de vastlegging");
+        $push(out, $LAW_vpl004, "signalling", "RequestLog", undefined, "authority", $key_RequestLog(r), { authority: $text(r, "authority", $renderText(r.authority)) }, "authority ontbreekt in de vastlegging");
     }
     if (r.legal_basis === undefined) {
-        $push(out, "vpl004", "signalling", "RequestLog", undefined, "legal_basis", $key_RequestLog(r), { legal_basis: $text(r, "legal_basis", $renderText(r.legal_basis)) }, "legal_basis ontbreekt in de vastlegging");
+        $push(out, $LAW_vpl004, "signalling", "RequestLog", undefined, "legal_basis", $key_RequestLog(r), { legal_basis: $text(r, "legal_basis", $renderText(r.legal_basis)) }, "legal_basis ontbreekt in de vastlegging");
     }
 }
 /**
@@ -1500,7 +1586,7 @@ function $rule_vpl004_RequestLog(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 4 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:300 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:302 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1521,7 +1607,7 @@ export function vpl005(entity, record, ctx, out = []) {
  */
 function $rule_vpl005_RequestLog(r, ctx, out) {
     if (!$ge(r.retain_until, $addMonths(r.logged_on, 60))) {
-        $push(out, "vpl005", "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
+        $push(out, $LAW_vpl005, "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
             retain_until: $text(r, "retain_until", $renderDate(r.retain_until)),
             logged_on: $text(r, "logged_on", $renderDate(r.logged_on)),
         }, "Vastlegging wordt korter dan vijf jaar bewaard");
@@ -1535,7 +1621,7 @@ function $rule_vpl005_RequestLog(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 4 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:313 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:314 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1556,10 +1642,10 @@ export function vpl006(entity, record, ctx, out = []) {
  */
 function $rule_vpl006_RequestLog(r, ctx, out) {
     if (r.reference !== undefined && !(!$matches($RE1, r.reference) && !$validIban(r.reference))) {
-        $push(out, "vpl006", "signalling", "RequestLog", undefined, "reference", $key_RequestLog(r), { reference: $text(r, "reference", $renderText(r.reference)) }, "reference bevat mogelijk gegevens die herleidbaar zijn tot een persoon");
+        $push(out, $LAW_vpl006, "signalling", "RequestLog", undefined, "reference", $key_RequestLog(r), { reference: $text(r, "reference", $renderText(r.reference)) }, "reference bevat mogelijk gegevens die herleidbaar zijn tot een persoon");
     }
     if (r.legal_basis !== undefined && !(!$matches($RE1, r.legal_basis) && !$validIban(r.legal_basis))) {
-        $push(out, "vpl006", "signalling", "RequestLog", undefined, "legal_basis", $key_RequestLog(r), { legal_basis: $text(r, "legal_basis", $renderText(r.legal_basis)) }, "legal_basis bevat mogelijk gegevens die herleidbaar zijn tot een persoon");
+        $push(out, $LAW_vpl006, "signalling", "RequestLog", undefined, "legal_basis", $key_RequestLog(r), { legal_basis: $text(r, "legal_basis", $renderText(r.legal_basis)) }, "legal_basis bevat mogelijk gegevens die herleidbaar zijn tot een persoon");
     }
 }
 /**
@@ -1570,7 +1656,7 @@ function $rule_vpl006_RequestLog(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 10 lid 1.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:325 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:327 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1591,7 +1677,7 @@ export function vpl007(entity, record, ctx, out = []) {
  */
 function $rule_vpl007_RequestLog(r, ctx, out) {
     if (r.answered_at === undefined && r.unavailability_reason === undefined) {
-        $push(out, "vpl007", "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
+        $push(out, $LAW_vpl007, "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
             answered_at: $text(r, "answered_at", $renderDateTime(r.answered_at)),
             unavailability_reason: $text(r, "unavailability_reason", $renderText(r.unavailability_reason)),
         }, "Geen antwoord en geen aangekondigd onderhoud of overmacht");
@@ -1605,7 +1691,7 @@ function $rule_vpl007_RequestLog(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 10 lid 2.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:339 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:340 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1631,7 +1717,7 @@ function $rule_vpl008_RequestLog(r, ctx, out) {
                 (r.request_data_destroyed_at !== undefined &&
                     r.received_at !== undefined &&
                     r.request_data_destroyed_at >= r.received_at)))) {
-        $push(out, "vpl008", "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
+        $push(out, $LAW_vpl008, "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
             outcome: $text(r, "outcome", $renderText(r.outcome)),
             request_data_destroyed_at: $text(r, "request_data_destroyed_at", $renderDateTime(r.request_data_destroyed_at)),
             received_at: $text(r, "received_at", $renderDateTime(r.received_at)),
@@ -1724,6 +1810,24 @@ export function classify(findings, ikb) {
     const payoutsBlocked = [];
     return { categories, payoutsBlocked, meetsAutomatedControls: categories.length === 0 };
 }
+/** The law of each rule by code: title, articles and assumptions, as every finding of the rule carries it. */
+export const laws = $lawTable([
+    $LAW_vpd001,
+    $LAW_vpd002,
+    $LAW_vpd003,
+    $LAW_vpd004,
+    $LAW_vpd005,
+    $LAW_vpd006,
+    $LAW_vpd007,
+    $LAW_vpl001,
+    $LAW_vpl002,
+    $LAW_vpl003,
+    $LAW_vpl004,
+    $LAW_vpl005,
+    $LAW_vpl006,
+    $LAW_vpl007,
+    $LAW_vpl008,
+]);
 /** Decoders by entity name. */
 export const decoders = {
     NaturalPerson: $decode_NaturalPerson,
@@ -2223,6 +2327,19 @@ export const trace = [
     code: "vpd001",
     title: "Waarde past niet bij het veld",
     meaning: "A value does not fit the type of its field or is not one of the allowed values of art. 2.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 2 sub a",
+      },
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 2 sub b",
+      },
+    ],
+    assumptions: [],
     severity: "blocking",
     roles: ["D", "V"],
     target: "attribute",
@@ -2279,15 +2396,19 @@ export const trace = [
         locator: "art 2 sub b",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 163, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 160, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpd001 \"Waarde past niet bij het veld\"\n  meaning \"A value does not fit the type of its field or is not one of the allowed values of art. 2.\"\n  severity blocking\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.*, LegalPerson.*\n  require value is valid\n  message \"{attribute} heeft geen geldige waarde: {value|masked}\"\n  example fail NaturalPerson { record_id: \"R1\", address_type: \"WERKADRES\" }\n  example fail LegalPerson { record_id: \"R2\", product_status: \"OPGEHEVEN\" }\n  example pass NaturalPerson { record_id: \"R1\", address_type: \"HUISADRES\", date_of_birth: 1970-01-01 }\n  example pass LegalPerson { record_id: \"R2\", address_type: \"KANTOORADRES\", product_status: \"GEBLOKKEERD\" }",
+    source: "rule vpd001 \"Waarde past niet bij het veld\"\n  meaning \"A value does not fit the type of its field or is not one of the allowed values of art. 2.\"\n      from bvb art 2 sub a, bvb art 2 sub b\n  severity blocking\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.*, LegalPerson.*\n  require value is valid\n  message \"{attribute} heeft geen geldige waarde: {value|masked}\"\n  example fail NaturalPerson { record_id: \"R1\", address_type: \"WERKADRES\" }\n  example fail LegalPerson { record_id: \"R2\", product_status: \"OPGEHEVEN\" }\n  example pass NaturalPerson { record_id: \"R1\", address_type: \"HUISADRES\", date_of_birth: 1970-01-01 }\n  example pass LegalPerson { record_id: \"R2\", address_type: \"KANTOORADRES\", product_status: \"GEBLOKKEERD\" }",
     categories: [],
   },
   {
     code: "vpd002",
     title: "Naam of productnummer ontbreekt",
     meaning: "The name of the person or the number of the product is missing.",
+    meaningFrom: [],
+    assumptions: [
+      "art. 2 lists what identifying data are; that these fields must be filled in every record is our reading (without them a record identifies nobody and no product).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -2310,15 +2431,19 @@ export const trace = [
         locator: "art 2 sub b",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 177, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 173, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpd002 \"Naam of productnummer ontbreekt\"\n  meaning \"The name of the person or the number of the product is missing.\"\n  severity signalling\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.last_name, NaturalPerson.product_number, LegalPerson.name,\n      LegalPerson.product_number\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NaturalPerson { record_id: \"R1\", product_number: \"P1\" }\n  example pass NaturalPerson { record_id: \"R1\", last_name: \"Jansen\", product_number: \"P1\" }\n  example fail LegalPerson { record_id: \"R2\", name: \"Bakkerij De Korf B.V.\" }\n  example pass LegalPerson { record_id: \"R2\", name: \"Bakkerij De Korf B.V.\", product_number: \"P2\" }",
+    source: "rule vpd002 \"Naam of productnummer ontbreekt\"\n  meaning \"The name of the person or the number of the product is missing.\"\n  assumption \"art. 2 lists what identifying data are; that these fields must be filled in every record is our reading (without them a record identifies nobody and no product).\"\n  severity signalling\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.last_name, NaturalPerson.product_number, LegalPerson.name,\n      LegalPerson.product_number\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NaturalPerson { record_id: \"R1\", product_number: \"P1\" }\n  example pass NaturalPerson { record_id: \"R1\", last_name: \"Jansen\", product_number: \"P1\" }\n  example fail LegalPerson { record_id: \"R2\", name: \"Bakkerij De Korf B.V.\" }\n  example pass LegalPerson { record_id: \"R2\", name: \"Bakkerij De Korf B.V.\", product_number: \"P2\" }",
     categories: [],
   },
   {
     code: "vpd003",
     title: "Status ontbreekt",
     meaning: "The status of the client relation or of the product is missing.",
+    meaningFrom: [],
+    assumptions: [
+      "art. 2 lists the status of the client relation and of the product among the identifying data; that they must be filled in every record is our reading, as for vpd002.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -2341,15 +2466,19 @@ export const trace = [
         locator: "art 2 sub b",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 190, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 187, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpd003 \"Status ontbreekt\"\n  meaning \"The status of the client relation or of the product is missing.\"\n  severity signalling\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.client_status, NaturalPerson.product_status, LegalPerson.client_status,\n      LegalPerson.product_status\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NaturalPerson { record_id: \"R1\", client_status: \"ACTIEF\" }\n  example pass NaturalPerson { record_id: \"R1\", client_status: \"ACTIEF\", product_status: \"ACTIEF\" }",
+    source: "rule vpd003 \"Status ontbreekt\"\n  meaning \"The status of the client relation or of the product is missing.\"\n  assumption \"art. 2 lists the status of the client relation and of the product among the identifying data; that they must be filled in every record is our reading, as for vpd002.\"\n  severity signalling\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.client_status, NaturalPerson.product_status, LegalPerson.client_status,\n      LegalPerson.product_status\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NaturalPerson { record_id: \"R1\", client_status: \"ACTIEF\" }\n  example pass NaturalPerson { record_id: \"R1\", client_status: \"ACTIEF\", product_status: \"ACTIEF\" }",
     categories: [],
   },
   {
     code: "vpd004",
     title: "Nederlandse postcode ongeldig",
     meaning: "An address in the Netherlands has a postcode that is not of the form 1234 AB.",
+    meaningFrom: [],
+    assumptions: [
+      "a Dutch address has a Dutch postcode (\"1234 AB\"); the Besluit names the postcode as part of the address but gives no format.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -2362,15 +2491,19 @@ export const trace = [
         locator: "art 2 sub a",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 203, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 199, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpd004 \"Nederlandse postcode ongeldig\"\n  meaning \"An address in the Netherlands has a postcode that is not of the form 1234 AB.\"\n  severity signalling\n  implements bvb art 2 sub a\n  for NaturalPerson\n  when country = \"NL\" and postcode is present\n  require valid_postcode(postcode)\n  message \"De postcode is geen geldige Nederlandse postcode\"\n  example fail NaturalPerson { record_id: \"R1\", country: \"NL\", postcode: \"123 AB\" }\n  example pass NaturalPerson { record_id: \"R1\", country: \"NL\", postcode: \"1234 AB\" }\n  example pass NaturalPerson { record_id: \"R1\", country: \"BE\", postcode: \"1000\" }",
+    source: "rule vpd004 \"Nederlandse postcode ongeldig\"\n  meaning \"An address in the Netherlands has a postcode that is not of the form 1234 AB.\"\n  assumption \"a Dutch address has a Dutch postcode (\\\"1234 AB\\\"); the Besluit names the postcode as part of the address but gives no format.\"\n  severity signalling\n  implements bvb art 2 sub a\n  for NaturalPerson\n  when country = \"NL\" and postcode is present\n  require valid_postcode(postcode)\n  message \"De postcode is geen geldige Nederlandse postcode\"\n  example fail NaturalPerson { record_id: \"R1\", country: \"NL\", postcode: \"123 AB\" }\n  example pass NaturalPerson { record_id: \"R1\", country: \"NL\", postcode: \"1234 AB\" }\n  example pass NaturalPerson { record_id: \"R1\", country: \"BE\", postcode: \"1000\" }",
     categories: [],
   },
   {
     code: "vpd005",
     title: "Nederlandse postcode rechtspersoon ongeldig",
     meaning: "An office or postal address of a legal person in the Netherlands has a postcode that is not of the form 1234 AB.",
+    meaningFrom: [],
+    assumptions: [
+      "as for vpd004: a Dutch address has a Dutch postcode (\"1234 AB\"); the Besluit names the postcode as part of the address but gives no format.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -2383,15 +2516,19 @@ export const trace = [
         locator: "art 2 sub b",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 215, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 212, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpd005 \"Nederlandse postcode rechtspersoon ongeldig\"\n  meaning \"An office or postal address of a legal person in the Netherlands has a postcode that is not of the form 1234 AB.\"\n  severity signalling\n  implements bvb art 2 sub b\n  for LegalPerson\n  when country = \"NL\" and postcode is present\n  require valid_postcode(postcode)\n  example fail LegalPerson { record_id: \"R2\", country: \"NL\", postcode: \"ABCD 12\" }\n  example pass LegalPerson { record_id: \"R2\", country: \"NL\", postcode: \"2511 CV\" }",
+    source: "rule vpd005 \"Nederlandse postcode rechtspersoon ongeldig\"\n  meaning \"An office or postal address of a legal person in the Netherlands has a postcode that is not of the form 1234 AB.\"\n  assumption \"as for vpd004: a Dutch address has a Dutch postcode (\\\"1234 AB\\\"); the Besluit names the postcode as part of the address but gives no format.\"\n  severity signalling\n  implements bvb art 2 sub b\n  for LegalPerson\n  when country = \"NL\" and postcode is present\n  require valid_postcode(postcode)\n  example fail LegalPerson { record_id: \"R2\", country: \"NL\", postcode: \"ABCD 12\" }\n  example pass LegalPerson { record_id: \"R2\", country: \"NL\", postcode: \"2511 CV\" }",
     categories: [],
   },
   {
     code: "vpd006",
     title: "Land ongeldig",
     meaning: "The country of an address is not an ISO 3166-1 alpha-2 code.",
+    meaningFrom: [],
+    assumptions: [
+      "the country as an ISO 3166-1 alpha-2 code; the Besluit only says \"land\" (as on the fields).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -2409,15 +2546,19 @@ export const trace = [
         locator: "art 2 sub b",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 225, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 223, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpd006 \"Land ongeldig\"\n  meaning \"The country of an address is not an ISO 3166-1 alpha-2 code.\"\n  severity signalling\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.country, LegalPerson.country\n  when value is present\n  require valid_country(value)\n  message \"{value} is geen landcode\"\n  example fail NaturalPerson { record_id: \"R1\", country: \"XX\" }\n  example pass NaturalPerson { record_id: \"R1\", country: \"NL\" }",
+    source: "rule vpd006 \"Land ongeldig\"\n  meaning \"The country of an address is not an ISO 3166-1 alpha-2 code.\"\n  assumption \"the country as an ISO 3166-1 alpha-2 code; the Besluit only says \\\"land\\\" (as on the fields).\"\n  severity signalling\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.country, LegalPerson.country\n  when value is present\n  require valid_country(value)\n  message \"{value} is geen landcode\"\n  example fail NaturalPerson { record_id: \"R1\", country: \"XX\" }\n  example pass NaturalPerson { record_id: \"R1\", country: \"NL\" }",
     categories: [],
   },
   {
     code: "vpd007",
     title: "Adres onvolledig",
     meaning: "A home address lacks street or house number, or a postal address has neither a street nor a PO box.",
+    meaningFrom: [],
+    assumptions: [
+      "a home address (\"huisadres\") has a street and a house number, a postal address a street or a PO box; the Besluit lists these parts of an address without saying which are needed.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -2430,15 +2571,25 @@ export const trace = [
         locator: "art 2 sub a",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 238, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 235, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpd007 \"Adres onvolledig\"\n  meaning \"A home address lacks street or house number, or a postal address has neither a street nor a PO box.\"\n  severity signalling\n  implements bvb art 2 sub a\n  for NaturalPerson\n  when address_type is present\n  require (address_type = \"HUISADRES\" and street is present and house_number is present)\n      or (address_type = \"POSTADRES\" and (street is present or po_box is present))\n  example fail NaturalPerson { record_id: \"R1\", address_type: \"HUISADRES\", street: \"Dorpsstraat\" }\n  example pass NaturalPerson { record_id: \"R1\", address_type: \"HUISADRES\", street: \"Dorpsstraat\", house_number: \"1\" }\n  example pass NaturalPerson { record_id: \"R1\", address_type: \"POSTADRES\", po_box: \"123\" }",
+    source: "rule vpd007 \"Adres onvolledig\"\n  meaning \"A home address lacks street or house number, or a postal address has neither a street nor a PO box.\"\n  assumption \"a home address (\\\"huisadres\\\") has a street and a house number, a postal address a street or a PO box; the Besluit lists these parts of an address without saying which are needed.\"\n  severity signalling\n  implements bvb art 2 sub a\n  for NaturalPerson\n  when address_type is present\n  require (address_type = \"HUISADRES\" and street is present and house_number is present)\n      or (address_type = \"POSTADRES\" and (street is present or po_box is present))\n  example fail NaturalPerson { record_id: \"R1\", address_type: \"HUISADRES\", street: \"Dorpsstraat\" }\n  example pass NaturalPerson { record_id: \"R1\", address_type: \"HUISADRES\", street: \"Dorpsstraat\", house_number: \"1\" }\n  example pass NaturalPerson { record_id: \"R1\", address_type: \"POSTADRES\", po_box: \"123\" }",
     categories: [],
   },
   {
     code: "vpl001",
     title: "Bankrekeningnummerverificatie niet binnen 5 seconden beantwoord",
     meaning: "A request for bank account number verification was answered more than five seconds after it was received.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 3 lid 4",
+      },
+    ],
+    assumptions: [
+      "art. 3 lid 4 requires the technical provisions to be able (\"kunnen worden beantwoord\") to answer in time; we check every logged request against the limit: each late answer is reported.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -2451,15 +2602,25 @@ export const trace = [
         locator: "art 3 lid 4",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 254, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 250, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl001 \"Bankrekeningnummerverificatie niet binnen 5 seconden beantwoord\"\n  meaning \"A request for bank account number verification was answered more than five seconds after it was received.\"\n  severity signalling\n  implements bvb art 3 lid 4\n  for RequestLog\n  when request_type = \"BANKREKENINGNUMMERVERIFICATIE\" and received_at is present\n      and answered_at is present\n  require answered_at <= received_at + 5 s\n  message \"Verificatieverzoek beantwoord na meer dan 5 seconden\"\n  example fail RequestLog { reference: \"K1\", request_type: \"BANKREKENINGNUMMERVERIFICATIE\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:06Z }\n  example pass RequestLog { reference: \"K1\", request_type: \"BANKREKENINGNUMMERVERIFICATIE\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:05Z }",
+    source: "rule vpl001 \"Bankrekeningnummerverificatie niet binnen 5 seconden beantwoord\"\n  meaning \"A request for bank account number verification was answered more than five seconds after it was received.\"\n      from bvb art 3 lid 4\n  assumption \"art. 3 lid 4 requires the technical provisions to be able (\\\"kunnen worden beantwoord\\\") to answer in time; we check every logged request against the limit: each late answer is reported.\"\n  severity signalling\n  implements bvb art 3 lid 4\n  for RequestLog\n  when request_type = \"BANKREKENINGNUMMERVERIFICATIE\" and received_at is present\n      and answered_at is present\n  require answered_at <= received_at + 5 s\n  message \"Verificatieverzoek beantwoord na meer dan 5 seconden\"\n  example fail RequestLog { reference: \"K1\", request_type: \"BANKREKENINGNUMMERVERIFICATIE\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:06Z }\n  example pass RequestLog { reference: \"K1\", request_type: \"BANKREKENINGNUMMERVERIFICATIE\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:05Z }",
     categories: [],
   },
   {
     code: "vpl002",
     title: "Vordering of verzoek niet binnen 30 seconden beantwoord",
     meaning: "A claim or request other than account number verification was answered more than 30 seconds after it was received.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 3 lid 4",
+      },
+    ],
+    assumptions: [
+      "as for vpl001: art. 3 lid 4 requires the provisions to be able to answer in time; each late answer is reported.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -2472,15 +2633,23 @@ export const trace = [
         locator: "art 3 lid 4",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 266, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 264, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl002 \"Vordering of verzoek niet binnen 30 seconden beantwoord\"\n  meaning \"A claim or request other than account number verification was answered more than 30 seconds after it was received.\"\n  severity signalling\n  implements bvb art 3 lid 4\n  for RequestLog\n  when request_type = \"OVERIG\" and received_at is present and answered_at is present\n  require answered_at <= received_at + 30 s\n  message \"Vordering of verzoek beantwoord na meer dan 30 seconden\"\n  example fail RequestLog { reference: \"K2\", request_type: \"OVERIG\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:31Z }\n  example pass RequestLog { reference: \"K2\", request_type: \"OVERIG\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:29Z }",
+    source: "rule vpl002 \"Vordering of verzoek niet binnen 30 seconden beantwoord\"\n  meaning \"A claim or request other than account number verification was answered more than 30 seconds after it was received.\"\n      from bvb art 3 lid 4\n  assumption \"as for vpl001: art. 3 lid 4 requires the provisions to be able to answer in time; each late answer is reported.\"\n  severity signalling\n  implements bvb art 3 lid 4\n  for RequestLog\n  when request_type = \"OVERIG\" and received_at is present and answered_at is present\n  require answered_at <= received_at + 30 s\n  message \"Vordering of verzoek beantwoord na meer dan 30 seconden\"\n  example fail RequestLog { reference: \"K2\", request_type: \"OVERIG\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:31Z }\n  example pass RequestLog { reference: \"K2\", request_type: \"OVERIG\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:29Z }",
     categories: [],
   },
   {
     code: "vpl003",
     title: "Verstrekte gegevens ouder dan 48 uur",
     meaning: "The data provided are more than 48 hours older than the current data the connected party uses in its operations.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 9 lid 2",
+      },
+    ],
+    assumptions: [],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -2495,13 +2664,21 @@ export const trace = [
     ],
     location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 277, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl003 \"Verstrekte gegevens ouder dan 48 uur\"\n  meaning \"The data provided are more than 48 hours older than the current data the connected party uses in its operations.\"\n  severity signalling\n  implements bvb art 9 lid 2\n  for RequestLog\n  when data_as_of is present and operational_data_as_of is present\n  require data_as_of >= operational_data_as_of - 48 h\n  message \"Verstrekte gegevens zijn meer dan 48 uur ouder dan de actuele gegevens\"\n  example fail RequestLog { reference: \"K3\", data_as_of: 2024-03-01T08:00:00Z, operational_data_as_of: 2024-03-03T09:00:00Z }\n  example pass RequestLog { reference: \"K3\", data_as_of: 2024-03-01T08:00:00Z, operational_data_as_of: 2024-03-03T08:00:00Z }",
+    source: "rule vpl003 \"Verstrekte gegevens ouder dan 48 uur\"\n  meaning \"The data provided are more than 48 hours older than the current data the connected party uses in its operations.\"\n      from bvb art 9 lid 2\n  severity signalling\n  implements bvb art 9 lid 2\n  for RequestLog\n  when data_as_of is present and operational_data_as_of is present\n  require data_as_of >= operational_data_as_of - 48 h\n  message \"Verstrekte gegevens zijn meer dan 48 uur ouder dan de actuele gegevens\"\n  example fail RequestLog { reference: \"K3\", data_as_of: 2024-03-01T08:00:00Z, operational_data_as_of: 2024-03-03T09:00:00Z }\n  example pass RequestLog { reference: \"K3\", data_as_of: 2024-03-01T08:00:00Z, operational_data_as_of: 2024-03-03T08:00:00Z }",
     categories: [],
   },
   {
     code: "vpl004",
     title: "Kenmerk onvolledig",
     meaning: "The log entry does not record the connected party, the competent authority or the legal basis.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 4 lid 4",
+      },
+    ],
+    assumptions: [],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -2514,15 +2691,23 @@ export const trace = [
         locator: "art 4 lid 4",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 288, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 289, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl004 \"Kenmerk onvolledig\"\n  meaning \"The log entry does not record the connected party, the competent authority or the legal basis.\"\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog.connected_party, RequestLog.authority, RequestLog.legal_basis\n  require value is present\n  message \"{attribute} ontbreekt in de vastlegging\"\n  example fail RequestLog { reference: \"K4\", connected_party: \"Bank A\", authority: \"FIOD\" }\n  example pass RequestLog { reference: \"K4\", connected_party: \"Bank A\", authority: \"FIOD\", legal_basis: \"art. 126nc Sv\" }",
+    source: "rule vpl004 \"Kenmerk onvolledig\"\n  meaning \"The log entry does not record the connected party, the competent authority or the legal basis.\"\n      from bvb art 4 lid 4\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog.connected_party, RequestLog.authority, RequestLog.legal_basis\n  require value is present\n  message \"{attribute} ontbreekt in de vastlegging\"\n  example fail RequestLog { reference: \"K4\", connected_party: \"Bank A\", authority: \"FIOD\" }\n  example pass RequestLog { reference: \"K4\", connected_party: \"Bank A\", authority: \"FIOD\", legal_basis: \"art. 126nc Sv\" }",
     categories: [],
   },
   {
     code: "vpl005",
     title: "Bewaartermijn korter dan vijf jaar",
     meaning: "The log entry is to be kept for less than five years after it was recorded.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 4 lid 4",
+      },
+    ],
+    assumptions: [],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -2535,15 +2720,19 @@ export const trace = [
         locator: "art 4 lid 4",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 300, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 302, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl005 \"Bewaartermijn korter dan vijf jaar\"\n  meaning \"The log entry is to be kept for less than five years after it was recorded.\"\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog\n  require retain_until >= logged_on + 5 years\n  message \"Vastlegging wordt korter dan vijf jaar bewaard\"\n  example fail RequestLog { reference: \"K5\", logged_on: 2024-03-01, retain_until: 2029-02-28 }\n  example fail RequestLog { reference: \"K5\", logged_on: 2024-03-01 }\n  example pass RequestLog { reference: \"K5\", logged_on: 2024-03-01, retain_until: 2029-03-01 }",
+    source: "rule vpl005 \"Bewaartermijn korter dan vijf jaar\"\n  meaning \"The log entry is to be kept for less than five years after it was recorded.\"\n      from bvb art 4 lid 4\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog\n  require retain_until >= logged_on + 5 years\n  message \"Vastlegging wordt korter dan vijf jaar bewaard\"\n  example fail RequestLog { reference: \"K5\", logged_on: 2024-03-01, retain_until: 2029-02-28 }\n  example fail RequestLog { reference: \"K5\", logged_on: 2024-03-01 }\n  example pass RequestLog { reference: \"K5\", logged_on: 2024-03-01, retain_until: 2029-03-01 }",
     categories: [],
   },
   {
     code: "vpl006",
     title: "Vastlegging bevat mogelijk persoonsgegevens",
     meaning: "A free-text part of a log entry contains a nine-digit number or an IBAN, which may identify the person the request is about.",
+    meaningFrom: [],
+    assumptions: [
+      "a heuristic for \"geen gegevens die herleidbaar zijn tot personen\": the free-text parts of an entry must not hold a run of nine digits (a BSN-like number) or an IBAN.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -2556,15 +2745,23 @@ export const trace = [
         locator: "art 4 lid 4",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 313, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 314, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl006 \"Vastlegging bevat mogelijk persoonsgegevens\"\n  meaning \"A free-text part of a log entry contains a nine-digit number or an IBAN, which may identify the person the request is about.\"\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog.reference, RequestLog.legal_basis\n  when value is present\n  require not (value matches \".*[0-9]{9}.*\") and not valid_iban(value)\n  message \"{attribute} bevat mogelijk gegevens die herleidbaar zijn tot een persoon\"\n  example fail RequestLog { reference: \"K-123456782\" }\n  example fail RequestLog { reference: \"NL91ABNA0417164300\" }\n  example pass RequestLog { reference: \"K-2024-0001\" }",
+    source: "rule vpl006 \"Vastlegging bevat mogelijk persoonsgegevens\"\n  meaning \"A free-text part of a log entry contains a nine-digit number or an IBAN, which may identify the person the request is about.\"\n  assumption \"a heuristic for \\\"geen gegevens die herleidbaar zijn tot personen\\\": the free-text parts of an entry must not hold a run of nine digits (a BSN-like number) or an IBAN.\"\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog.reference, RequestLog.legal_basis\n  when value is present\n  require not (value matches \".*[0-9]{9}.*\") and not valid_iban(value)\n  message \"{attribute} bevat mogelijk gegevens die herleidbaar zijn tot een persoon\"\n  example fail RequestLog { reference: \"K-123456782\" }\n  example fail RequestLog { reference: \"NL91ABNA0417164300\" }\n  example pass RequestLog { reference: \"K-2024-0001\" }",
     categories: [],
   },
   {
     code: "vpl007",
     title: "Niet beantwoord zonder aangekondigd onderhoud of overmacht",
     meaning: "A request was not answered while no announced maintenance or force majeure is recorded.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 10 lid 1",
+      },
+    ],
+    assumptions: [],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -2577,15 +2774,25 @@ export const trace = [
         locator: "art 10 lid 1",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 325, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 327, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl007 \"Niet beantwoord zonder aangekondigd onderhoud of overmacht\"\n  meaning \"A request was not answered while no announced maintenance or force majeure is recorded.\"\n  severity signalling\n  implements bvb art 10 lid 1\n  for RequestLog\n  when answered_at is absent\n  require unavailability_reason is present\n  message \"Geen antwoord en geen aangekondigd onderhoud of overmacht\"\n  example fail RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z }\n  example pass RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z, unavailability_reason: \"AANGEKONDIGD_ONDERHOUD\" }\n  example pass RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z, answered_at: 2024-03-01T03:00:02Z }",
+    source: "rule vpl007 \"Niet beantwoord zonder aangekondigd onderhoud of overmacht\"\n  meaning \"A request was not answered while no announced maintenance or force majeure is recorded.\"\n      from bvb art 10 lid 1\n  severity signalling\n  implements bvb art 10 lid 1\n  for RequestLog\n  when answered_at is absent\n  require unavailability_reason is present\n  message \"Geen antwoord en geen aangekondigd onderhoud of overmacht\"\n  example fail RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z }\n  example pass RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z, unavailability_reason: \"AANGEKONDIGD_ONDERHOUD\" }\n  example pass RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z, answered_at: 2024-03-01T03:00:02Z }",
     categories: [],
   },
   {
     code: "vpl008",
     title: "Verzoekgegevens niet vernietigd",
     meaning: "The connected party had no data on the subject of a request, but the destruction of the request data is not recorded.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 10 lid 2",
+      },
+    ],
+    assumptions: [
+      "\"vernietigt die partij terstond de gegevens\": the source gives no number for \"terstond\", so only the recording of the destruction, not after the request was received, is checked.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -2598,9 +2805,9 @@ export const trace = [
         locator: "art 10 lid 2",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 339, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 340, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl008 \"Verzoekgegevens niet vernietigd\"\n  meaning \"The connected party had no data on the subject of a request, but the destruction of the request data is not recorded.\"\n  severity signalling\n  implements bvb art 10 lid 2\n  for RequestLog\n  when outcome = \"GEEN_GEGEVENS\"\n  require request_data_destroyed_at is present\n      and (received_at is absent or request_data_destroyed_at >= received_at)\n  message \"Gegevens uit de vordering of het verzoek niet (aantoonbaar) vernietigd\"\n  example fail RequestLog { reference: \"K8\", outcome: \"GEEN_GEGEVENS\", received_at: 2024-03-01T10:00:00Z }\n  example pass RequestLog { reference: \"K8\", outcome: \"GEEN_GEGEVENS\", received_at: 2024-03-01T10:00:00Z, request_data_destroyed_at: 2024-03-01T10:00:03Z }\n  example pass RequestLog { reference: \"K8\", outcome: \"VERSTREKT\" }",
+    source: "rule vpl008 \"Verzoekgegevens niet vernietigd\"\n  meaning \"The connected party had no data on the subject of a request, but the destruction of the request data is not recorded.\"\n      from bvb art 10 lid 2\n  assumption \"\\\"vernietigt die partij terstond de gegevens\\\": the source gives no number for \\\"terstond\\\", so only the recording of the destruction, not after the request was received, is checked.\"\n  severity signalling\n  implements bvb art 10 lid 2\n  for RequestLog\n  when outcome = \"GEEN_GEGEVENS\"\n  require request_data_destroyed_at is present\n      and (received_at is absent or request_data_destroyed_at >= received_at)\n  message \"Gegevens uit de vordering of het verzoek niet (aantoonbaar) vernietigd\"\n  example fail RequestLog { reference: \"K8\", outcome: \"GEEN_GEGEVENS\", received_at: 2024-03-01T10:00:00Z }\n  example pass RequestLog { reference: \"K8\", outcome: \"GEEN_GEGEVENS\", received_at: 2024-03-01T10:00:00Z, request_data_destroyed_at: 2024-03-01T10:00:03Z }\n  example pass RequestLog { reference: \"K8\", outcome: \"VERSTREKT\" }",
     categories: [],
   },
 ];
@@ -2624,6 +2831,114 @@ export const norms = [];
  * The delivery-level checks the runtime performs.
  */
 export const fileRules = [];
+
+/**
+ * Every assumption of this ruleset version, with the declaration it is on.
+ */
+export const assumptions = [
+  {
+    on: "codelist",
+    name: "request_outcome",
+    text: "the outcome values are ours; art. 10 lid 2 needs to know whether the connected party had data on the subject of the request.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 59, column: 3 },
+  },
+  {
+    on: "field",
+    name: "NaturalPerson.record_id",
+    text: "the Besluit gives no record key; record_id is our own.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 78, column: 5 },
+  },
+  {
+    on: "field",
+    name: "NaturalPerson.country",
+    text: "the country as an ISO 3166-1 alpha-2 code; the Besluit only says \"land\".",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 93, column: 5 },
+  },
+  {
+    on: "field",
+    name: "NaturalPerson.contract_party",
+    text: "\"identiteit van de contractspartij — wordt het product door een andere organisatie uitgegeven?\" is recorded as the name of that other organisation, absent when there is none.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 104, column: 5 },
+  },
+  {
+    on: "field",
+    name: "LegalPerson.record_id",
+    text: "the Besluit gives no record key; record_id is our own.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 112, column: 5 },
+  },
+  {
+    on: "field",
+    name: "LegalPerson.country",
+    text: "the country as an ISO 3166-1 alpha-2 code; the Besluit only says \"land\".",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 123, column: 5 },
+  },
+  {
+    on: "field",
+    name: "RequestLog.data_as_of",
+    text: "(art. 9 lid 2) the party reports both the time its provided data were current and the time of the current data it uses in its operations when answering.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 151, column: 5 },
+  },
+  {
+    on: "rule",
+    name: "vpd002",
+    text: "art. 2 lists what identifying data are; that these fields must be filled in every record is our reading (without them a record identifies nobody and no product).",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 175, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpd003",
+    text: "art. 2 lists the status of the client relation and of the product among the identifying data; that they must be filled in every record is our reading, as for vpd002.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 189, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpd004",
+    text: "a Dutch address has a Dutch postcode (\"1234 AB\"); the Besluit names the postcode as part of the address but gives no format.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 201, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpd005",
+    text: "as for vpd004: a Dutch address has a Dutch postcode (\"1234 AB\"); the Besluit names the postcode as part of the address but gives no format.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 214, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpd006",
+    text: "the country as an ISO 3166-1 alpha-2 code; the Besluit only says \"land\" (as on the fields).",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 225, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpd007",
+    text: "a home address (\"huisadres\") has a street and a house number, a postal address a street or a PO box; the Besluit lists these parts of an address without saying which are needed.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 237, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpl001",
+    text: "art. 3 lid 4 requires the technical provisions to be able (\"kunnen worden beantwoord\") to answer in time; we check every logged request against the limit: each late answer is reported.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 253, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpl002",
+    text: "as for vpl001: art. 3 lid 4 requires the provisions to be able to answer in time; each late answer is reported.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 267, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpl006",
+    text: "a heuristic for \"geen gegevens die herleidbaar zijn tot personen\": the free-text parts of an entry must not hold a run of nine digits (a BSN-like number) or an IBAN.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 316, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpl008",
+    text: "\"vernietigt die partij terstond de gegevens\": the source gives no number for \"terstond\", so only the recording of the destruction, not after the request was received, is checked.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 343, column: 3 },
+  },
+];
 
 /**
  * Entities whose rules need the assembled IKB (they use exists / count / sum).

@@ -10,6 +10,14 @@
 export type Severity = "blocking" | "signalling";
 export type Role = "D" | "V";
 
+/** The law behind a rule: one frozen object per rule, shared by all of its findings. */
+export interface RuleLaw {
+  readonly code: string;
+  readonly title: string;
+  readonly articles: readonly Readonly<ArticleTrace>[];
+  readonly assumptions: readonly string[];
+}
+
 /** A check result: one rule that one record (or attribute, or file) does not meet. */
 export interface Finding {
   rule: string;
@@ -20,6 +28,8 @@ export interface Finding {
   key: string;
   values: Record<string, string | null>;
   message: string;
+  /** The rule's title, articles and assumptions (`laws[rule]`). */
+  law: RuleLaw;
   file?: string;
   line?: number;
 }
@@ -40,6 +50,8 @@ export interface RuleTrace {
   code: string;
   title: string;
   meaning: string | undefined;
+  meaningFrom: ArticleTrace[];
+  assumptions: string[];
   severity: Severity;
   roles: Role[];
   target: "record" | "attribute" | "file";
@@ -51,6 +63,29 @@ export interface RuleTrace {
   /** The rule as written in its .regel file (doc comments excluded), for reports. */
   source: string;
   categories: { category: string; role: Role | undefined; attributes: string[] }[];
+}
+
+export type AssumptionSubject =
+  | "ruleset"
+  | "codelist"
+  | "entity"
+  | "field"
+  | "ikb"
+  | "rule"
+  | "category"
+  | "payout"
+  | "metric"
+  | "norm"
+  | "measure"
+  | "calendar"
+  | "holiday";
+
+/** One assumption of the ruleset and the declaration it is on. */
+export interface AssumptionTrace {
+  on: AssumptionSubject;
+  name: string;
+  text: string;
+  location: SourceLocation;
 }
 
 export interface CategoryTrace {
@@ -436,7 +471,7 @@ function $markInvalid(
 /** Append one finding (failure path only). */
 function $push(
   out: Finding[],
-  rule: string,
+  law: RuleLaw,
   severity: Severity,
   entity: string,
   role: Role | undefined,
@@ -445,7 +480,25 @@ function $push(
   values: Record<string, string | null>,
   message: string,
 ): void {
-  out.push({ rule, severity, entity, role, attribute, key, values, message });
+  out.push({ rule: law.code, severity, entity, role, attribute, key, values, message, law });
+}
+
+/** A rule's law, frozen all the way down: one per rule, shared by all of its findings. */
+function $law(code: string, title: string, articles: ArticleTrace[], assumptions: string[]): RuleLaw {
+  for (const a of articles) Object.freeze(a);
+  return Object.freeze({
+    code,
+    title,
+    articles: Object.freeze(articles),
+    assumptions: Object.freeze(assumptions),
+  });
+}
+
+/** The laws by rule code, in an object without a prototype (so no code can meet an inherited name). */
+function $lawTable(laws: readonly RuleLaw[]): Readonly<Record<string, RuleLaw>> {
+  const table: Record<string, RuleLaw> = Object.create(null);
+  for (const law of laws) table[law.code] = law;
+  return Object.freeze(table);
 }
 function $matches(re: RegExp, v: string | undefined): boolean {
   return v !== undefined && re.test(v);
@@ -1330,6 +1383,129 @@ const $FIELDS4: readonly string[] = [
   "date_of_birth",
 ];
 const $FIELDS5: readonly string[] = ["record_id"];
+const $article1: ArticleTrace = {
+  source: "bvb",
+  sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+  locator: "art 2 sub a",
+};
+const $article2: ArticleTrace = {
+  source: "bvb",
+  sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+  locator: "art 2 sub b",
+};
+const $article3: ArticleTrace = {
+  source: "bvb",
+  sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+  locator: "art 3 lid 4",
+};
+const $article4: ArticleTrace = {
+  source: "bvb",
+  sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+  locator: "art 9 lid 2",
+};
+const $article5: ArticleTrace = {
+  source: "bvb",
+  sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+  locator: "art 4 lid 4",
+};
+const $article6: ArticleTrace = {
+  source: "bvb",
+  sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+  locator: "art 10 lid 1",
+};
+const $article7: ArticleTrace = {
+  source: "bvb",
+  sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+  locator: "art 10 lid 2",
+};
+const $LAW_vpd001: RuleLaw = $law("vpd001", "Waarde past niet bij het veld", [$article1, $article2], []);
+const $LAW_vpd002: RuleLaw = $law(
+  "vpd002",
+  "Naam of productnummer ontbreekt",
+  [$article1, $article2],
+  [
+    "art. 2 lists what identifying data are; that these fields must be filled in every record is our reading (without them a record identifies nobody and no product).",
+  ],
+);
+const $LAW_vpd003: RuleLaw = $law(
+  "vpd003",
+  "Status ontbreekt",
+  [$article1, $article2],
+  [
+    "art. 2 lists the status of the client relation and of the product among the identifying data; that they must be filled in every record is our reading, as for vpd002.",
+  ],
+);
+const $LAW_vpd004: RuleLaw = $law(
+  "vpd004",
+  "Nederlandse postcode ongeldig",
+  [$article1],
+  [
+    'a Dutch address has a Dutch postcode ("1234 AB"); the Besluit names the postcode as part of the address but gives no format.',
+  ],
+);
+const $LAW_vpd005: RuleLaw = $law(
+  "vpd005",
+  "Nederlandse postcode rechtspersoon ongeldig",
+  [$article2],
+  [
+    'as for vpd004: a Dutch address has a Dutch postcode ("1234 AB"); the Besluit names the postcode as part of the address but gives no format.',
+  ],
+);
+const $LAW_vpd006: RuleLaw = $law(
+  "vpd006",
+  "Land ongeldig",
+  [$article1, $article2],
+  ['the country as an ISO 3166-1 alpha-2 code; the Besluit only says "land" (as on the fields).'],
+);
+const $LAW_vpd007: RuleLaw = $law(
+  "vpd007",
+  "Adres onvolledig",
+  [$article1],
+  [
+    'a home address ("huisadres") has a street and a house number, a postal address a street or a PO box; the Besluit lists these parts of an address without saying which are needed.',
+  ],
+);
+const $LAW_vpl001: RuleLaw = $law(
+  "vpl001",
+  "Bankrekeningnummerverificatie niet binnen 5 seconden beantwoord",
+  [$article3],
+  [
+    'art. 3 lid 4 requires the technical provisions to be able ("kunnen worden beantwoord") to answer in time; we check every logged request against the limit: each late answer is reported.',
+  ],
+);
+const $LAW_vpl002: RuleLaw = $law(
+  "vpl002",
+  "Vordering of verzoek niet binnen 30 seconden beantwoord",
+  [$article3],
+  [
+    "as for vpl001: art. 3 lid 4 requires the provisions to be able to answer in time; each late answer is reported.",
+  ],
+);
+const $LAW_vpl003: RuleLaw = $law("vpl003", "Verstrekte gegevens ouder dan 48 uur", [$article4], []);
+const $LAW_vpl004: RuleLaw = $law("vpl004", "Kenmerk onvolledig", [$article5], []);
+const $LAW_vpl005: RuleLaw = $law("vpl005", "Bewaartermijn korter dan vijf jaar", [$article5], []);
+const $LAW_vpl006: RuleLaw = $law(
+  "vpl006",
+  "Vastlegging bevat mogelijk persoonsgegevens",
+  [$article5],
+  [
+    'a heuristic for "geen gegevens die herleidbaar zijn tot personen": the free-text parts of an entry must not hold a run of nine digits (a BSN-like number) or an IBAN.',
+  ],
+);
+const $LAW_vpl007: RuleLaw = $law(
+  "vpl007",
+  "Niet beantwoord zonder aangekondigd onderhoud of overmacht",
+  [$article6],
+  [],
+);
+const $LAW_vpl008: RuleLaw = $law(
+  "vpl008",
+  "Verzoekgegevens niet vernietigd",
+  [$article7],
+  [
+    '"vernietigt die partij terstond de gegevens": the source gives no number for "terstond", so only the recording of the destruction, not after the request was received, is checked.',
+  ],
+);
 /**
  * The key of a NaturalPerson record as `field=value;...`.
  */
@@ -1601,7 +1777,7 @@ function $decodeFailed_RequestLog(
  * Severity: blocking. Applies to: D, V.
  * Implements: bvb art 2 sub a, bvb art 2 sub b.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:163 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:160 (vp.bankgegevens@1.0.0).
  *
  * The decoders report this rule while reading a row; the fused checks do not repeat it.
  *
@@ -1641,7 +1817,7 @@ function $rule_vpd001_NaturalPerson(r: NaturalPerson, ctx: RuleContext | undefin
     else continue;
     $push(
       out,
-      "vpd001",
+      $LAW_vpd001,
       "blocking",
       "NaturalPerson",
       undefined,
@@ -1668,7 +1844,7 @@ function $rule_vpd001_LegalPerson(r: LegalPerson, ctx: RuleContext | undefined, 
     else continue;
     $push(
       out,
-      "vpd001",
+      $LAW_vpd001,
       "blocking",
       "LegalPerson",
       undefined,
@@ -1688,7 +1864,7 @@ function $rule_vpd001_LegalPerson(r: LegalPerson, ctx: RuleContext | undefined, 
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 2 sub a, bvb art 2 sub b.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:177 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:173 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1720,7 +1896,7 @@ function $rule_vpd002_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Fin
   if (r.last_name === undefined) {
     $push(
       out,
-      "vpd002",
+      $LAW_vpd002,
       "signalling",
       "NaturalPerson",
       undefined,
@@ -1733,7 +1909,7 @@ function $rule_vpd002_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Fin
   if (r.product_number === undefined) {
     $push(
       out,
-      "vpd002",
+      $LAW_vpd002,
       "signalling",
       "NaturalPerson",
       undefined,
@@ -1752,7 +1928,7 @@ function $rule_vpd002_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding
   if (r.name === undefined) {
     $push(
       out,
-      "vpd002",
+      $LAW_vpd002,
       "signalling",
       "LegalPerson",
       undefined,
@@ -1765,7 +1941,7 @@ function $rule_vpd002_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding
   if (r.product_number === undefined) {
     $push(
       out,
-      "vpd002",
+      $LAW_vpd002,
       "signalling",
       "LegalPerson",
       undefined,
@@ -1785,7 +1961,7 @@ function $rule_vpd002_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 2 sub a, bvb art 2 sub b.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:190 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:187 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1817,7 +1993,7 @@ function $rule_vpd003_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Fin
   if (r.client_status === undefined) {
     $push(
       out,
-      "vpd003",
+      $LAW_vpd003,
       "signalling",
       "NaturalPerson",
       undefined,
@@ -1830,7 +2006,7 @@ function $rule_vpd003_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Fin
   if (r.product_status === undefined) {
     $push(
       out,
-      "vpd003",
+      $LAW_vpd003,
       "signalling",
       "NaturalPerson",
       undefined,
@@ -1849,7 +2025,7 @@ function $rule_vpd003_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding
   if (r.client_status === undefined) {
     $push(
       out,
-      "vpd003",
+      $LAW_vpd003,
       "signalling",
       "LegalPerson",
       undefined,
@@ -1862,7 +2038,7 @@ function $rule_vpd003_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding
   if (r.product_status === undefined) {
     $push(
       out,
-      "vpd003",
+      $LAW_vpd003,
       "signalling",
       "LegalPerson",
       undefined,
@@ -1882,7 +2058,7 @@ function $rule_vpd003_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 2 sub a.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:203 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:199 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1911,7 +2087,7 @@ function $rule_vpd004_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Fin
   if (r.country === "NL" && r.postcode !== undefined && !$validPostcode(r.postcode)) {
     $push(
       out,
-      "vpd004",
+      $LAW_vpd004,
       "signalling",
       "NaturalPerson",
       undefined,
@@ -1934,7 +2110,7 @@ function $rule_vpd004_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Fin
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 2 sub b.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:215 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:212 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1963,7 +2139,7 @@ function $rule_vpd005_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding
   if (r.country === "NL" && r.postcode !== undefined && !$validPostcode(r.postcode)) {
     $push(
       out,
-      "vpd005",
+      $LAW_vpd005,
       "signalling",
       "LegalPerson",
       undefined,
@@ -1986,7 +2162,7 @@ function $rule_vpd005_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 2 sub a, bvb art 2 sub b.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:225 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:223 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2018,7 +2194,7 @@ function $rule_vpd006_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Fin
   if (r.country !== undefined && !$validCountry(r.country)) {
     $push(
       out,
-      "vpd006",
+      $LAW_vpd006,
       "signalling",
       "NaturalPerson",
       undefined,
@@ -2037,7 +2213,7 @@ function $rule_vpd006_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding
   if (r.country !== undefined && !$validCountry(r.country)) {
     $push(
       out,
-      "vpd006",
+      $LAW_vpd006,
       "signalling",
       "LegalPerson",
       undefined,
@@ -2057,7 +2233,7 @@ function $rule_vpd006_LegalPerson(r: LegalPerson, ctx: RuleContext, out: Finding
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 2 sub a.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:238 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:235 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2092,7 +2268,7 @@ function $rule_vpd007_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Fin
   ) {
     $push(
       out,
-      "vpd007",
+      $LAW_vpd007,
       "signalling",
       "NaturalPerson",
       undefined,
@@ -2117,7 +2293,7 @@ function $rule_vpd007_NaturalPerson(r: NaturalPerson, ctx: RuleContext, out: Fin
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 3 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:254 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:250 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2151,7 +2327,7 @@ function $rule_vpl001_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
   ) {
     $push(
       out,
-      "vpl001",
+      $LAW_vpl001,
       "signalling",
       "RequestLog",
       undefined,
@@ -2175,7 +2351,7 @@ function $rule_vpl001_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 3 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:266 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:264 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2209,7 +2385,7 @@ function $rule_vpl002_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
   ) {
     $push(
       out,
-      "vpl002",
+      $LAW_vpl002,
       "signalling",
       "RequestLog",
       undefined,
@@ -2266,7 +2442,7 @@ function $rule_vpl003_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
   ) {
     $push(
       out,
-      "vpl003",
+      $LAW_vpl003,
       "signalling",
       "RequestLog",
       undefined,
@@ -2289,7 +2465,7 @@ function $rule_vpl003_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 4 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:288 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:289 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2318,7 +2494,7 @@ function $rule_vpl004_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
   if (r.connected_party === undefined) {
     $push(
       out,
-      "vpl004",
+      $LAW_vpl004,
       "signalling",
       "RequestLog",
       undefined,
@@ -2331,7 +2507,7 @@ function $rule_vpl004_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
   if (r.authority === undefined) {
     $push(
       out,
-      "vpl004",
+      $LAW_vpl004,
       "signalling",
       "RequestLog",
       undefined,
@@ -2344,7 +2520,7 @@ function $rule_vpl004_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
   if (r.legal_basis === undefined) {
     $push(
       out,
-      "vpl004",
+      $LAW_vpl004,
       "signalling",
       "RequestLog",
       undefined,
@@ -2364,7 +2540,7 @@ function $rule_vpl004_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 4 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:300 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:302 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2393,7 +2569,7 @@ function $rule_vpl005_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
   if (!$ge(r.retain_until, $addMonths(r.logged_on, 60))) {
     $push(
       out,
-      "vpl005",
+      $LAW_vpl005,
       "signalling",
       "RequestLog",
       undefined,
@@ -2416,7 +2592,7 @@ function $rule_vpl005_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 4 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:313 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:314 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2445,7 +2621,7 @@ function $rule_vpl006_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
   if (r.reference !== undefined && !(!$matches($RE1, r.reference) && !$validIban(r.reference))) {
     $push(
       out,
-      "vpl006",
+      $LAW_vpl006,
       "signalling",
       "RequestLog",
       undefined,
@@ -2458,7 +2634,7 @@ function $rule_vpl006_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
   if (r.legal_basis !== undefined && !(!$matches($RE1, r.legal_basis) && !$validIban(r.legal_basis))) {
     $push(
       out,
-      "vpl006",
+      $LAW_vpl006,
       "signalling",
       "RequestLog",
       undefined,
@@ -2478,7 +2654,7 @@ function $rule_vpl006_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 10 lid 1.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:325 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:327 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2507,7 +2683,7 @@ function $rule_vpl007_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
   if (r.answered_at === undefined && r.unavailability_reason === undefined) {
     $push(
       out,
-      "vpl007",
+      $LAW_vpl007,
       "signalling",
       "RequestLog",
       undefined,
@@ -2530,7 +2706,7 @@ function $rule_vpl007_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 10 lid 2.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: rulesets/vp.bankgegevens/1.0.0.regel:339 (vp.bankgegevens@1.0.0).
+ * Source: rulesets/vp.bankgegevens/1.0.0.regel:340 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2568,7 +2744,7 @@ function $rule_vpl008_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
   ) {
     $push(
       out,
-      "vpl008",
+      $LAW_vpl008,
       "signalling",
       "RequestLog",
       undefined,
@@ -2689,6 +2865,25 @@ export function classify(
 
   return { categories, payoutsBlocked, meetsAutomatedControls: categories.length === 0 };
 }
+
+/** The law of each rule by code: title, articles and assumptions, as every finding of the rule carries it. */
+export const laws: Readonly<Record<string, RuleLaw>> = $lawTable([
+  $LAW_vpd001,
+  $LAW_vpd002,
+  $LAW_vpd003,
+  $LAW_vpd004,
+  $LAW_vpd005,
+  $LAW_vpd006,
+  $LAW_vpd007,
+  $LAW_vpl001,
+  $LAW_vpl002,
+  $LAW_vpl003,
+  $LAW_vpl004,
+  $LAW_vpl005,
+  $LAW_vpl006,
+  $LAW_vpl007,
+  $LAW_vpl008,
+]);
 
 /** Decoders by entity name. */
 export const decoders = {
@@ -3193,6 +3388,19 @@ export const trace: readonly RuleTrace[] = [
     code: "vpd001",
     title: "Waarde past niet bij het veld",
     meaning: "A value does not fit the type of its field or is not one of the allowed values of art. 2.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 2 sub a",
+      },
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 2 sub b",
+      },
+    ],
+    assumptions: [],
     severity: "blocking",
     roles: ["D", "V"],
     target: "attribute",
@@ -3249,15 +3457,19 @@ export const trace: readonly RuleTrace[] = [
         locator: "art 2 sub b",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 163, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 160, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpd001 \"Waarde past niet bij het veld\"\n  meaning \"A value does not fit the type of its field or is not one of the allowed values of art. 2.\"\n  severity blocking\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.*, LegalPerson.*\n  require value is valid\n  message \"{attribute} heeft geen geldige waarde: {value|masked}\"\n  example fail NaturalPerson { record_id: \"R1\", address_type: \"WERKADRES\" }\n  example fail LegalPerson { record_id: \"R2\", product_status: \"OPGEHEVEN\" }\n  example pass NaturalPerson { record_id: \"R1\", address_type: \"HUISADRES\", date_of_birth: 1970-01-01 }\n  example pass LegalPerson { record_id: \"R2\", address_type: \"KANTOORADRES\", product_status: \"GEBLOKKEERD\" }",
+    source: "rule vpd001 \"Waarde past niet bij het veld\"\n  meaning \"A value does not fit the type of its field or is not one of the allowed values of art. 2.\"\n      from bvb art 2 sub a, bvb art 2 sub b\n  severity blocking\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.*, LegalPerson.*\n  require value is valid\n  message \"{attribute} heeft geen geldige waarde: {value|masked}\"\n  example fail NaturalPerson { record_id: \"R1\", address_type: \"WERKADRES\" }\n  example fail LegalPerson { record_id: \"R2\", product_status: \"OPGEHEVEN\" }\n  example pass NaturalPerson { record_id: \"R1\", address_type: \"HUISADRES\", date_of_birth: 1970-01-01 }\n  example pass LegalPerson { record_id: \"R2\", address_type: \"KANTOORADRES\", product_status: \"GEBLOKKEERD\" }",
     categories: [],
   },
   {
     code: "vpd002",
     title: "Naam of productnummer ontbreekt",
     meaning: "The name of the person or the number of the product is missing.",
+    meaningFrom: [],
+    assumptions: [
+      "art. 2 lists what identifying data are; that these fields must be filled in every record is our reading (without them a record identifies nobody and no product).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -3280,15 +3492,19 @@ export const trace: readonly RuleTrace[] = [
         locator: "art 2 sub b",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 177, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 173, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpd002 \"Naam of productnummer ontbreekt\"\n  meaning \"The name of the person or the number of the product is missing.\"\n  severity signalling\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.last_name, NaturalPerson.product_number, LegalPerson.name,\n      LegalPerson.product_number\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NaturalPerson { record_id: \"R1\", product_number: \"P1\" }\n  example pass NaturalPerson { record_id: \"R1\", last_name: \"Jansen\", product_number: \"P1\" }\n  example fail LegalPerson { record_id: \"R2\", name: \"Bakkerij De Korf B.V.\" }\n  example pass LegalPerson { record_id: \"R2\", name: \"Bakkerij De Korf B.V.\", product_number: \"P2\" }",
+    source: "rule vpd002 \"Naam of productnummer ontbreekt\"\n  meaning \"The name of the person or the number of the product is missing.\"\n  assumption \"art. 2 lists what identifying data are; that these fields must be filled in every record is our reading (without them a record identifies nobody and no product).\"\n  severity signalling\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.last_name, NaturalPerson.product_number, LegalPerson.name,\n      LegalPerson.product_number\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NaturalPerson { record_id: \"R1\", product_number: \"P1\" }\n  example pass NaturalPerson { record_id: \"R1\", last_name: \"Jansen\", product_number: \"P1\" }\n  example fail LegalPerson { record_id: \"R2\", name: \"Bakkerij De Korf B.V.\" }\n  example pass LegalPerson { record_id: \"R2\", name: \"Bakkerij De Korf B.V.\", product_number: \"P2\" }",
     categories: [],
   },
   {
     code: "vpd003",
     title: "Status ontbreekt",
     meaning: "The status of the client relation or of the product is missing.",
+    meaningFrom: [],
+    assumptions: [
+      "art. 2 lists the status of the client relation and of the product among the identifying data; that they must be filled in every record is our reading, as for vpd002.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -3311,15 +3527,19 @@ export const trace: readonly RuleTrace[] = [
         locator: "art 2 sub b",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 190, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 187, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpd003 \"Status ontbreekt\"\n  meaning \"The status of the client relation or of the product is missing.\"\n  severity signalling\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.client_status, NaturalPerson.product_status, LegalPerson.client_status,\n      LegalPerson.product_status\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NaturalPerson { record_id: \"R1\", client_status: \"ACTIEF\" }\n  example pass NaturalPerson { record_id: \"R1\", client_status: \"ACTIEF\", product_status: \"ACTIEF\" }",
+    source: "rule vpd003 \"Status ontbreekt\"\n  meaning \"The status of the client relation or of the product is missing.\"\n  assumption \"art. 2 lists the status of the client relation and of the product among the identifying data; that they must be filled in every record is our reading, as for vpd002.\"\n  severity signalling\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.client_status, NaturalPerson.product_status, LegalPerson.client_status,\n      LegalPerson.product_status\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NaturalPerson { record_id: \"R1\", client_status: \"ACTIEF\" }\n  example pass NaturalPerson { record_id: \"R1\", client_status: \"ACTIEF\", product_status: \"ACTIEF\" }",
     categories: [],
   },
   {
     code: "vpd004",
     title: "Nederlandse postcode ongeldig",
     meaning: "An address in the Netherlands has a postcode that is not of the form 1234 AB.",
+    meaningFrom: [],
+    assumptions: [
+      "a Dutch address has a Dutch postcode (\"1234 AB\"); the Besluit names the postcode as part of the address but gives no format.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -3332,15 +3552,19 @@ export const trace: readonly RuleTrace[] = [
         locator: "art 2 sub a",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 203, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 199, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpd004 \"Nederlandse postcode ongeldig\"\n  meaning \"An address in the Netherlands has a postcode that is not of the form 1234 AB.\"\n  severity signalling\n  implements bvb art 2 sub a\n  for NaturalPerson\n  when country = \"NL\" and postcode is present\n  require valid_postcode(postcode)\n  message \"De postcode is geen geldige Nederlandse postcode\"\n  example fail NaturalPerson { record_id: \"R1\", country: \"NL\", postcode: \"123 AB\" }\n  example pass NaturalPerson { record_id: \"R1\", country: \"NL\", postcode: \"1234 AB\" }\n  example pass NaturalPerson { record_id: \"R1\", country: \"BE\", postcode: \"1000\" }",
+    source: "rule vpd004 \"Nederlandse postcode ongeldig\"\n  meaning \"An address in the Netherlands has a postcode that is not of the form 1234 AB.\"\n  assumption \"a Dutch address has a Dutch postcode (\\\"1234 AB\\\"); the Besluit names the postcode as part of the address but gives no format.\"\n  severity signalling\n  implements bvb art 2 sub a\n  for NaturalPerson\n  when country = \"NL\" and postcode is present\n  require valid_postcode(postcode)\n  message \"De postcode is geen geldige Nederlandse postcode\"\n  example fail NaturalPerson { record_id: \"R1\", country: \"NL\", postcode: \"123 AB\" }\n  example pass NaturalPerson { record_id: \"R1\", country: \"NL\", postcode: \"1234 AB\" }\n  example pass NaturalPerson { record_id: \"R1\", country: \"BE\", postcode: \"1000\" }",
     categories: [],
   },
   {
     code: "vpd005",
     title: "Nederlandse postcode rechtspersoon ongeldig",
     meaning: "An office or postal address of a legal person in the Netherlands has a postcode that is not of the form 1234 AB.",
+    meaningFrom: [],
+    assumptions: [
+      "as for vpd004: a Dutch address has a Dutch postcode (\"1234 AB\"); the Besluit names the postcode as part of the address but gives no format.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -3353,15 +3577,19 @@ export const trace: readonly RuleTrace[] = [
         locator: "art 2 sub b",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 215, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 212, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpd005 \"Nederlandse postcode rechtspersoon ongeldig\"\n  meaning \"An office or postal address of a legal person in the Netherlands has a postcode that is not of the form 1234 AB.\"\n  severity signalling\n  implements bvb art 2 sub b\n  for LegalPerson\n  when country = \"NL\" and postcode is present\n  require valid_postcode(postcode)\n  example fail LegalPerson { record_id: \"R2\", country: \"NL\", postcode: \"ABCD 12\" }\n  example pass LegalPerson { record_id: \"R2\", country: \"NL\", postcode: \"2511 CV\" }",
+    source: "rule vpd005 \"Nederlandse postcode rechtspersoon ongeldig\"\n  meaning \"An office or postal address of a legal person in the Netherlands has a postcode that is not of the form 1234 AB.\"\n  assumption \"as for vpd004: a Dutch address has a Dutch postcode (\\\"1234 AB\\\"); the Besluit names the postcode as part of the address but gives no format.\"\n  severity signalling\n  implements bvb art 2 sub b\n  for LegalPerson\n  when country = \"NL\" and postcode is present\n  require valid_postcode(postcode)\n  example fail LegalPerson { record_id: \"R2\", country: \"NL\", postcode: \"ABCD 12\" }\n  example pass LegalPerson { record_id: \"R2\", country: \"NL\", postcode: \"2511 CV\" }",
     categories: [],
   },
   {
     code: "vpd006",
     title: "Land ongeldig",
     meaning: "The country of an address is not an ISO 3166-1 alpha-2 code.",
+    meaningFrom: [],
+    assumptions: [
+      "the country as an ISO 3166-1 alpha-2 code; the Besluit only says \"land\" (as on the fields).",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -3379,15 +3607,19 @@ export const trace: readonly RuleTrace[] = [
         locator: "art 2 sub b",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 225, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 223, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpd006 \"Land ongeldig\"\n  meaning \"The country of an address is not an ISO 3166-1 alpha-2 code.\"\n  severity signalling\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.country, LegalPerson.country\n  when value is present\n  require valid_country(value)\n  message \"{value} is geen landcode\"\n  example fail NaturalPerson { record_id: \"R1\", country: \"XX\" }\n  example pass NaturalPerson { record_id: \"R1\", country: \"NL\" }",
+    source: "rule vpd006 \"Land ongeldig\"\n  meaning \"The country of an address is not an ISO 3166-1 alpha-2 code.\"\n  assumption \"the country as an ISO 3166-1 alpha-2 code; the Besluit only says \\\"land\\\" (as on the fields).\"\n  severity signalling\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.country, LegalPerson.country\n  when value is present\n  require valid_country(value)\n  message \"{value} is geen landcode\"\n  example fail NaturalPerson { record_id: \"R1\", country: \"XX\" }\n  example pass NaturalPerson { record_id: \"R1\", country: \"NL\" }",
     categories: [],
   },
   {
     code: "vpd007",
     title: "Adres onvolledig",
     meaning: "A home address lacks street or house number, or a postal address has neither a street nor a PO box.",
+    meaningFrom: [],
+    assumptions: [
+      "a home address (\"huisadres\") has a street and a house number, a postal address a street or a PO box; the Besluit lists these parts of an address without saying which are needed.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -3400,15 +3632,25 @@ export const trace: readonly RuleTrace[] = [
         locator: "art 2 sub a",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 238, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 235, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpd007 \"Adres onvolledig\"\n  meaning \"A home address lacks street or house number, or a postal address has neither a street nor a PO box.\"\n  severity signalling\n  implements bvb art 2 sub a\n  for NaturalPerson\n  when address_type is present\n  require (address_type = \"HUISADRES\" and street is present and house_number is present)\n      or (address_type = \"POSTADRES\" and (street is present or po_box is present))\n  example fail NaturalPerson { record_id: \"R1\", address_type: \"HUISADRES\", street: \"Dorpsstraat\" }\n  example pass NaturalPerson { record_id: \"R1\", address_type: \"HUISADRES\", street: \"Dorpsstraat\", house_number: \"1\" }\n  example pass NaturalPerson { record_id: \"R1\", address_type: \"POSTADRES\", po_box: \"123\" }",
+    source: "rule vpd007 \"Adres onvolledig\"\n  meaning \"A home address lacks street or house number, or a postal address has neither a street nor a PO box.\"\n  assumption \"a home address (\\\"huisadres\\\") has a street and a house number, a postal address a street or a PO box; the Besluit lists these parts of an address without saying which are needed.\"\n  severity signalling\n  implements bvb art 2 sub a\n  for NaturalPerson\n  when address_type is present\n  require (address_type = \"HUISADRES\" and street is present and house_number is present)\n      or (address_type = \"POSTADRES\" and (street is present or po_box is present))\n  example fail NaturalPerson { record_id: \"R1\", address_type: \"HUISADRES\", street: \"Dorpsstraat\" }\n  example pass NaturalPerson { record_id: \"R1\", address_type: \"HUISADRES\", street: \"Dorpsstraat\", house_number: \"1\" }\n  example pass NaturalPerson { record_id: \"R1\", address_type: \"POSTADRES\", po_box: \"123\" }",
     categories: [],
   },
   {
     code: "vpl001",
     title: "Bankrekeningnummerverificatie niet binnen 5 seconden beantwoord",
     meaning: "A request for bank account number verification was answered more than five seconds after it was received.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 3 lid 4",
+      },
+    ],
+    assumptions: [
+      "art. 3 lid 4 requires the technical provisions to be able (\"kunnen worden beantwoord\") to answer in time; we check every logged request against the limit: each late answer is reported.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -3421,15 +3663,25 @@ export const trace: readonly RuleTrace[] = [
         locator: "art 3 lid 4",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 254, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 250, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl001 \"Bankrekeningnummerverificatie niet binnen 5 seconden beantwoord\"\n  meaning \"A request for bank account number verification was answered more than five seconds after it was received.\"\n  severity signalling\n  implements bvb art 3 lid 4\n  for RequestLog\n  when request_type = \"BANKREKENINGNUMMERVERIFICATIE\" and received_at is present\n      and answered_at is present\n  require answered_at <= received_at + 5 s\n  message \"Verificatieverzoek beantwoord na meer dan 5 seconden\"\n  example fail RequestLog { reference: \"K1\", request_type: \"BANKREKENINGNUMMERVERIFICATIE\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:06Z }\n  example pass RequestLog { reference: \"K1\", request_type: \"BANKREKENINGNUMMERVERIFICATIE\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:05Z }",
+    source: "rule vpl001 \"Bankrekeningnummerverificatie niet binnen 5 seconden beantwoord\"\n  meaning \"A request for bank account number verification was answered more than five seconds after it was received.\"\n      from bvb art 3 lid 4\n  assumption \"art. 3 lid 4 requires the technical provisions to be able (\\\"kunnen worden beantwoord\\\") to answer in time; we check every logged request against the limit: each late answer is reported.\"\n  severity signalling\n  implements bvb art 3 lid 4\n  for RequestLog\n  when request_type = \"BANKREKENINGNUMMERVERIFICATIE\" and received_at is present\n      and answered_at is present\n  require answered_at <= received_at + 5 s\n  message \"Verificatieverzoek beantwoord na meer dan 5 seconden\"\n  example fail RequestLog { reference: \"K1\", request_type: \"BANKREKENINGNUMMERVERIFICATIE\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:06Z }\n  example pass RequestLog { reference: \"K1\", request_type: \"BANKREKENINGNUMMERVERIFICATIE\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:05Z }",
     categories: [],
   },
   {
     code: "vpl002",
     title: "Vordering of verzoek niet binnen 30 seconden beantwoord",
     meaning: "A claim or request other than account number verification was answered more than 30 seconds after it was received.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 3 lid 4",
+      },
+    ],
+    assumptions: [
+      "as for vpl001: art. 3 lid 4 requires the provisions to be able to answer in time; each late answer is reported.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -3442,15 +3694,23 @@ export const trace: readonly RuleTrace[] = [
         locator: "art 3 lid 4",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 266, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 264, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl002 \"Vordering of verzoek niet binnen 30 seconden beantwoord\"\n  meaning \"A claim or request other than account number verification was answered more than 30 seconds after it was received.\"\n  severity signalling\n  implements bvb art 3 lid 4\n  for RequestLog\n  when request_type = \"OVERIG\" and received_at is present and answered_at is present\n  require answered_at <= received_at + 30 s\n  message \"Vordering of verzoek beantwoord na meer dan 30 seconden\"\n  example fail RequestLog { reference: \"K2\", request_type: \"OVERIG\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:31Z }\n  example pass RequestLog { reference: \"K2\", request_type: \"OVERIG\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:29Z }",
+    source: "rule vpl002 \"Vordering of verzoek niet binnen 30 seconden beantwoord\"\n  meaning \"A claim or request other than account number verification was answered more than 30 seconds after it was received.\"\n      from bvb art 3 lid 4\n  assumption \"as for vpl001: art. 3 lid 4 requires the provisions to be able to answer in time; each late answer is reported.\"\n  severity signalling\n  implements bvb art 3 lid 4\n  for RequestLog\n  when request_type = \"OVERIG\" and received_at is present and answered_at is present\n  require answered_at <= received_at + 30 s\n  message \"Vordering of verzoek beantwoord na meer dan 30 seconden\"\n  example fail RequestLog { reference: \"K2\", request_type: \"OVERIG\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:31Z }\n  example pass RequestLog { reference: \"K2\", request_type: \"OVERIG\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:29Z }",
     categories: [],
   },
   {
     code: "vpl003",
     title: "Verstrekte gegevens ouder dan 48 uur",
     meaning: "The data provided are more than 48 hours older than the current data the connected party uses in its operations.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 9 lid 2",
+      },
+    ],
+    assumptions: [],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -3465,13 +3725,21 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 277, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl003 \"Verstrekte gegevens ouder dan 48 uur\"\n  meaning \"The data provided are more than 48 hours older than the current data the connected party uses in its operations.\"\n  severity signalling\n  implements bvb art 9 lid 2\n  for RequestLog\n  when data_as_of is present and operational_data_as_of is present\n  require data_as_of >= operational_data_as_of - 48 h\n  message \"Verstrekte gegevens zijn meer dan 48 uur ouder dan de actuele gegevens\"\n  example fail RequestLog { reference: \"K3\", data_as_of: 2024-03-01T08:00:00Z, operational_data_as_of: 2024-03-03T09:00:00Z }\n  example pass RequestLog { reference: \"K3\", data_as_of: 2024-03-01T08:00:00Z, operational_data_as_of: 2024-03-03T08:00:00Z }",
+    source: "rule vpl003 \"Verstrekte gegevens ouder dan 48 uur\"\n  meaning \"The data provided are more than 48 hours older than the current data the connected party uses in its operations.\"\n      from bvb art 9 lid 2\n  severity signalling\n  implements bvb art 9 lid 2\n  for RequestLog\n  when data_as_of is present and operational_data_as_of is present\n  require data_as_of >= operational_data_as_of - 48 h\n  message \"Verstrekte gegevens zijn meer dan 48 uur ouder dan de actuele gegevens\"\n  example fail RequestLog { reference: \"K3\", data_as_of: 2024-03-01T08:00:00Z, operational_data_as_of: 2024-03-03T09:00:00Z }\n  example pass RequestLog { reference: \"K3\", data_as_of: 2024-03-01T08:00:00Z, operational_data_as_of: 2024-03-03T08:00:00Z }",
     categories: [],
   },
   {
     code: "vpl004",
     title: "Kenmerk onvolledig",
     meaning: "The log entry does not record the connected party, the competent authority or the legal basis.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 4 lid 4",
+      },
+    ],
+    assumptions: [],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -3484,15 +3752,23 @@ export const trace: readonly RuleTrace[] = [
         locator: "art 4 lid 4",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 288, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 289, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl004 \"Kenmerk onvolledig\"\n  meaning \"The log entry does not record the connected party, the competent authority or the legal basis.\"\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog.connected_party, RequestLog.authority, RequestLog.legal_basis\n  require value is present\n  message \"{attribute} ontbreekt in de vastlegging\"\n  example fail RequestLog { reference: \"K4\", connected_party: \"Bank A\", authority: \"FIOD\" }\n  example pass RequestLog { reference: \"K4\", connected_party: \"Bank A\", authority: \"FIOD\", legal_basis: \"art. 126nc Sv\" }",
+    source: "rule vpl004 \"Kenmerk onvolledig\"\n  meaning \"The log entry does not record the connected party, the competent authority or the legal basis.\"\n      from bvb art 4 lid 4\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog.connected_party, RequestLog.authority, RequestLog.legal_basis\n  require value is present\n  message \"{attribute} ontbreekt in de vastlegging\"\n  example fail RequestLog { reference: \"K4\", connected_party: \"Bank A\", authority: \"FIOD\" }\n  example pass RequestLog { reference: \"K4\", connected_party: \"Bank A\", authority: \"FIOD\", legal_basis: \"art. 126nc Sv\" }",
     categories: [],
   },
   {
     code: "vpl005",
     title: "Bewaartermijn korter dan vijf jaar",
     meaning: "The log entry is to be kept for less than five years after it was recorded.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 4 lid 4",
+      },
+    ],
+    assumptions: [],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -3505,15 +3781,19 @@ export const trace: readonly RuleTrace[] = [
         locator: "art 4 lid 4",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 300, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 302, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl005 \"Bewaartermijn korter dan vijf jaar\"\n  meaning \"The log entry is to be kept for less than five years after it was recorded.\"\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog\n  require retain_until >= logged_on + 5 years\n  message \"Vastlegging wordt korter dan vijf jaar bewaard\"\n  example fail RequestLog { reference: \"K5\", logged_on: 2024-03-01, retain_until: 2029-02-28 }\n  example fail RequestLog { reference: \"K5\", logged_on: 2024-03-01 }\n  example pass RequestLog { reference: \"K5\", logged_on: 2024-03-01, retain_until: 2029-03-01 }",
+    source: "rule vpl005 \"Bewaartermijn korter dan vijf jaar\"\n  meaning \"The log entry is to be kept for less than five years after it was recorded.\"\n      from bvb art 4 lid 4\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog\n  require retain_until >= logged_on + 5 years\n  message \"Vastlegging wordt korter dan vijf jaar bewaard\"\n  example fail RequestLog { reference: \"K5\", logged_on: 2024-03-01, retain_until: 2029-02-28 }\n  example fail RequestLog { reference: \"K5\", logged_on: 2024-03-01 }\n  example pass RequestLog { reference: \"K5\", logged_on: 2024-03-01, retain_until: 2029-03-01 }",
     categories: [],
   },
   {
     code: "vpl006",
     title: "Vastlegging bevat mogelijk persoonsgegevens",
     meaning: "A free-text part of a log entry contains a nine-digit number or an IBAN, which may identify the person the request is about.",
+    meaningFrom: [],
+    assumptions: [
+      "a heuristic for \"geen gegevens die herleidbaar zijn tot personen\": the free-text parts of an entry must not hold a run of nine digits (a BSN-like number) or an IBAN.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -3526,15 +3806,23 @@ export const trace: readonly RuleTrace[] = [
         locator: "art 4 lid 4",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 313, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 314, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl006 \"Vastlegging bevat mogelijk persoonsgegevens\"\n  meaning \"A free-text part of a log entry contains a nine-digit number or an IBAN, which may identify the person the request is about.\"\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog.reference, RequestLog.legal_basis\n  when value is present\n  require not (value matches \".*[0-9]{9}.*\") and not valid_iban(value)\n  message \"{attribute} bevat mogelijk gegevens die herleidbaar zijn tot een persoon\"\n  example fail RequestLog { reference: \"K-123456782\" }\n  example fail RequestLog { reference: \"NL91ABNA0417164300\" }\n  example pass RequestLog { reference: \"K-2024-0001\" }",
+    source: "rule vpl006 \"Vastlegging bevat mogelijk persoonsgegevens\"\n  meaning \"A free-text part of a log entry contains a nine-digit number or an IBAN, which may identify the person the request is about.\"\n  assumption \"a heuristic for \\\"geen gegevens die herleidbaar zijn tot personen\\\": the free-text parts of an entry must not hold a run of nine digits (a BSN-like number) or an IBAN.\"\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog.reference, RequestLog.legal_basis\n  when value is present\n  require not (value matches \".*[0-9]{9}.*\") and not valid_iban(value)\n  message \"{attribute} bevat mogelijk gegevens die herleidbaar zijn tot een persoon\"\n  example fail RequestLog { reference: \"K-123456782\" }\n  example fail RequestLog { reference: \"NL91ABNA0417164300\" }\n  example pass RequestLog { reference: \"K-2024-0001\" }",
     categories: [],
   },
   {
     code: "vpl007",
     title: "Niet beantwoord zonder aangekondigd onderhoud of overmacht",
     meaning: "A request was not answered while no announced maintenance or force majeure is recorded.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 10 lid 1",
+      },
+    ],
+    assumptions: [],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -3547,15 +3835,25 @@ export const trace: readonly RuleTrace[] = [
         locator: "art 10 lid 1",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 325, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 327, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl007 \"Niet beantwoord zonder aangekondigd onderhoud of overmacht\"\n  meaning \"A request was not answered while no announced maintenance or force majeure is recorded.\"\n  severity signalling\n  implements bvb art 10 lid 1\n  for RequestLog\n  when answered_at is absent\n  require unavailability_reason is present\n  message \"Geen antwoord en geen aangekondigd onderhoud of overmacht\"\n  example fail RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z }\n  example pass RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z, unavailability_reason: \"AANGEKONDIGD_ONDERHOUD\" }\n  example pass RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z, answered_at: 2024-03-01T03:00:02Z }",
+    source: "rule vpl007 \"Niet beantwoord zonder aangekondigd onderhoud of overmacht\"\n  meaning \"A request was not answered while no announced maintenance or force majeure is recorded.\"\n      from bvb art 10 lid 1\n  severity signalling\n  implements bvb art 10 lid 1\n  for RequestLog\n  when answered_at is absent\n  require unavailability_reason is present\n  message \"Geen antwoord en geen aangekondigd onderhoud of overmacht\"\n  example fail RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z }\n  example pass RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z, unavailability_reason: \"AANGEKONDIGD_ONDERHOUD\" }\n  example pass RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z, answered_at: 2024-03-01T03:00:02Z }",
     categories: [],
   },
   {
     code: "vpl008",
     title: "Verzoekgegevens niet vernietigd",
     meaning: "The connected party had no data on the subject of a request, but the destruction of the request data is not recorded.",
+    meaningFrom: [
+      {
+        source: "bvb",
+        sourceTitle: "Besluit verwijzingsportaal bankgegevens",
+        locator: "art 10 lid 2",
+      },
+    ],
+    assumptions: [
+      "\"vernietigt die partij terstond de gegevens\": the source gives no number for \"terstond\", so only the recording of the destruction, not after the request was received, is checked.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -3568,9 +3866,9 @@ export const trace: readonly RuleTrace[] = [
         locator: "art 10 lid 2",
       },
     ],
-    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 339, column: 1 },
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 340, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl008 \"Verzoekgegevens niet vernietigd\"\n  meaning \"The connected party had no data on the subject of a request, but the destruction of the request data is not recorded.\"\n  severity signalling\n  implements bvb art 10 lid 2\n  for RequestLog\n  when outcome = \"GEEN_GEGEVENS\"\n  require request_data_destroyed_at is present\n      and (received_at is absent or request_data_destroyed_at >= received_at)\n  message \"Gegevens uit de vordering of het verzoek niet (aantoonbaar) vernietigd\"\n  example fail RequestLog { reference: \"K8\", outcome: \"GEEN_GEGEVENS\", received_at: 2024-03-01T10:00:00Z }\n  example pass RequestLog { reference: \"K8\", outcome: \"GEEN_GEGEVENS\", received_at: 2024-03-01T10:00:00Z, request_data_destroyed_at: 2024-03-01T10:00:03Z }\n  example pass RequestLog { reference: \"K8\", outcome: \"VERSTREKT\" }",
+    source: "rule vpl008 \"Verzoekgegevens niet vernietigd\"\n  meaning \"The connected party had no data on the subject of a request, but the destruction of the request data is not recorded.\"\n      from bvb art 10 lid 2\n  assumption \"\\\"vernietigt die partij terstond de gegevens\\\": the source gives no number for \\\"terstond\\\", so only the recording of the destruction, not after the request was received, is checked.\"\n  severity signalling\n  implements bvb art 10 lid 2\n  for RequestLog\n  when outcome = \"GEEN_GEGEVENS\"\n  require request_data_destroyed_at is present\n      and (received_at is absent or request_data_destroyed_at >= received_at)\n  message \"Gegevens uit de vordering of het verzoek niet (aantoonbaar) vernietigd\"\n  example fail RequestLog { reference: \"K8\", outcome: \"GEEN_GEGEVENS\", received_at: 2024-03-01T10:00:00Z }\n  example pass RequestLog { reference: \"K8\", outcome: \"GEEN_GEGEVENS\", received_at: 2024-03-01T10:00:00Z, request_data_destroyed_at: 2024-03-01T10:00:03Z }\n  example pass RequestLog { reference: \"K8\", outcome: \"VERSTREKT\" }",
     categories: [],
   },
 ];
@@ -3598,6 +3896,115 @@ export const norms: readonly NormTrace[] = [];
  */
 // prettier-ignore
 export const fileRules: readonly FileRule[] = [];
+
+/**
+ * Every assumption of this ruleset version, with the declaration it is on.
+ */
+// prettier-ignore
+export const assumptions: readonly AssumptionTrace[] = [
+  {
+    on: "codelist",
+    name: "request_outcome",
+    text: "the outcome values are ours; art. 10 lid 2 needs to know whether the connected party had data on the subject of the request.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 59, column: 3 },
+  },
+  {
+    on: "field",
+    name: "NaturalPerson.record_id",
+    text: "the Besluit gives no record key; record_id is our own.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 78, column: 5 },
+  },
+  {
+    on: "field",
+    name: "NaturalPerson.country",
+    text: "the country as an ISO 3166-1 alpha-2 code; the Besluit only says \"land\".",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 93, column: 5 },
+  },
+  {
+    on: "field",
+    name: "NaturalPerson.contract_party",
+    text: "\"identiteit van de contractspartij — wordt het product door een andere organisatie uitgegeven?\" is recorded as the name of that other organisation, absent when there is none.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 104, column: 5 },
+  },
+  {
+    on: "field",
+    name: "LegalPerson.record_id",
+    text: "the Besluit gives no record key; record_id is our own.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 112, column: 5 },
+  },
+  {
+    on: "field",
+    name: "LegalPerson.country",
+    text: "the country as an ISO 3166-1 alpha-2 code; the Besluit only says \"land\".",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 123, column: 5 },
+  },
+  {
+    on: "field",
+    name: "RequestLog.data_as_of",
+    text: "(art. 9 lid 2) the party reports both the time its provided data were current and the time of the current data it uses in its operations when answering.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 151, column: 5 },
+  },
+  {
+    on: "rule",
+    name: "vpd002",
+    text: "art. 2 lists what identifying data are; that these fields must be filled in every record is our reading (without them a record identifies nobody and no product).",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 175, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpd003",
+    text: "art. 2 lists the status of the client relation and of the product among the identifying data; that they must be filled in every record is our reading, as for vpd002.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 189, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpd004",
+    text: "a Dutch address has a Dutch postcode (\"1234 AB\"); the Besluit names the postcode as part of the address but gives no format.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 201, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpd005",
+    text: "as for vpd004: a Dutch address has a Dutch postcode (\"1234 AB\"); the Besluit names the postcode as part of the address but gives no format.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 214, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpd006",
+    text: "the country as an ISO 3166-1 alpha-2 code; the Besluit only says \"land\" (as on the fields).",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 225, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpd007",
+    text: "a home address (\"huisadres\") has a street and a house number, a postal address a street or a PO box; the Besluit lists these parts of an address without saying which are needed.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 237, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpl001",
+    text: "art. 3 lid 4 requires the technical provisions to be able (\"kunnen worden beantwoord\") to answer in time; we check every logged request against the limit: each late answer is reported.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 253, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpl002",
+    text: "as for vpl001: art. 3 lid 4 requires the provisions to be able to answer in time; each late answer is reported.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 267, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpl006",
+    text: "a heuristic for \"geen gegevens die herleidbaar zijn tot personen\": the free-text parts of an entry must not hold a run of nine digits (a BSN-like number) or an IBAN.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 316, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpl008",
+    text: "\"vernietigt die partij terstond de gegevens\": the source gives no number for \"terstond\", so only the recording of the destruction, not after the request was received, is checked.",
+    location: { file: "rulesets/vp.bankgegevens/1.0.0.regel", line: 343, column: 3 },
+  },
+];
 
 /**
  * Entities whose rules need the assembled IKB (they use exists / count / sum).
