@@ -127,20 +127,13 @@ describe("what the CLI prints", () => {
     expect(r.stdout).toContain("Base\\u001b]0;title\\u0007");
   });
 
-  it("regel validate's summary shows a hostile column name from a data file escaped", () => {
+  it("regel validate's summary shows a hostile file name from the delivery folder escaped", () => {
     const delivery = join(dir, "delivery");
     cpSync(join(ROOT, "examples", "ikb-delivery"), delivery, {
       recursive: true,
     });
-    const np = join(delivery, "natural_person.csv");
-    const [header, ...rows] = readFileSync(np, "utf8").split("\n");
-    writeFileSync(
-      np,
-      [
-        `${header},x\u009b2J\u202Eevil`,
-        ...rows.map((r) => (r === "" ? r : `${r},`)),
-      ].join("\n"),
-    );
+    // a folder entry the ruleset does not read is listed by name in the summary
+    writeFileSync(join(delivery, "x\u009b2J\u202Eevil.csv"), "a,b\n");
     const r = regel([
       "validate",
       delivery,
@@ -149,7 +142,7 @@ describe("what the CLI prints", () => {
       "--no-progress",
     ]);
     expectSafe(r);
-    expect(r.stdout).toContain("x\\u009b2J\\u202eevil");
+    expect(r.stdout).toContain("x\\u009b2J\\u202eevil.csv");
   });
 
   it("commander's own errors and a missing folder echo the argument escaped", () => {

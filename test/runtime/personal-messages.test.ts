@@ -26,6 +26,7 @@ const ROOT = join(import.meta.dirname, "..", "..");
 /** An attribute rule over a personal and a plain field with the given message. */
 const rule = (message: string, title = "Test") => `
 rule dmc0100 "${title}"
+  assumption "a test rule"
   severity signalling
   implements br art 2
   for NP.last_name, NP.deceased
