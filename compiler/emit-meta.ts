@@ -26,18 +26,12 @@ import { printExpr } from "../dsl/printer.js";
 import { ruleInstances } from "./emit-rules.js";
 import type { ModuleContext } from "./emit-context.js";
 import { typeText } from "./emit-types.js";
+import type { ModuleSources } from "./source-files.js";
 
-/** A file path as written in output: relative to the working directory, forward slashes. */
-export function displayPath(file: string, cwd: string): string {
-  let p = file.replace(/\\/g, "/");
-  const base = cwd.replace(/\\/g, "/").replace(/\/?$/, "/");
-  if (p.startsWith(base)) p = p.slice(base.length);
-  return p;
-}
-
-export function location(span: Span, cwd: string): SourceLocation {
+/** Where in its `.regel` file a span starts; the file named relative to the rulesets root. */
+export function location(span: Span, sources: ModuleSources): SourceLocation {
   return {
-    file: displayPath(span.file, cwd),
+    file: sources.path(span.file),
     line: span.start.line,
     column: span.start.column,
   };
@@ -85,7 +79,7 @@ function spanText(texts: ReadonlyMap<string, string>, span: Span): string {
 function ruleTrace(
   ctx: ModuleContext,
   rule: ResolvedRule,
-  cwd: string,
+  sources: ModuleSources,
   texts: ReadonlyMap<string, string>,
 ): RuleTrace {
   const d = rule.decl;
@@ -113,7 +107,7 @@ function ruleTrace(
     entities,
     attributes,
     articles: articles(rule.articles),
-    location: location(d.span, cwd),
+    location: location(d.span, sources),
     origin: rule.origin,
     source: spanText(texts, d.span),
     categories: ctx.ruleset.categories.flatMap((c) =>
@@ -130,7 +124,7 @@ function ruleTrace(
 
 export function moduleData(
   ctx: ModuleContext,
-  cwd: string,
+  sources: ModuleSources,
   texts: ReadonlyMap<string, string> = new Map(),
 ): ModuleData {
   const r = ctx.ruleset;
@@ -155,6 +149,7 @@ export function moduleData(
             depositors: r.ikb.depositors.map((d) => d.name),
             depositorBy: r.ikb.depositorBy.name,
           },
+    ...(sources.files === undefined ? {} : { sourceFiles: sources.files }),
   };
   const entities: EntityMeta[] = [...r.entities.values()].map((e) => ({
     name: e.name,
@@ -176,7 +171,7 @@ export function moduleData(
     title: c.decl.title,
     payout: c.decl.blocks?.name,
     articles: articles(c.articles),
-    location: location(c.decl.span, cwd),
+    location: location(c.decl.span, sources),
     results: c.decl.results.map((res) => ({
       code: res.code.name,
       role: res.role,
@@ -199,7 +194,7 @@ export function moduleData(
     name: n.name.name,
     title: n.title,
     articles: refArticles(r, n.implementsRefs),
-    location: location(n.span, cwd),
+    location: location(n.span, sources),
     periods: n.periods.map((p) => ({
       year: p.year,
       from: p.from?.text,
@@ -227,7 +222,7 @@ export function moduleData(
   return {
     metadata,
     entities,
-    trace: r.rules.map((rule) => ruleTrace(ctx, rule, cwd, texts)),
+    trace: r.rules.map((rule) => ruleTrace(ctx, rule, sources, texts)),
     categories,
     payouts,
     norms,
