@@ -33,9 +33,13 @@ import {
 } from "./csv-reader.js";
 import { readNdjsonFileBatches } from "./ndjson-reader.js";
 import { loadGroeipadNorm, type GroeipadNorm } from "./groeipad.js";
+import { InputHash } from "./input-hash.js";
 import { hash53Cells, HashSet53 } from "./key-set.js";
 import type { LoadedRuleset } from "./load-compiled.js";
 import { maskKey, maskValues, personalFields } from "./mask.js";
+import { reportProvenance } from "./provenance.js";
+import { assertSourcesCurrent } from "./source-check.js";
+import { toolVersion } from "./tool-version.js";
 import {
   REPORT_VERSION,
   type BlockingError,
@@ -72,6 +76,8 @@ export interface DeliveryOptions {
   maxFieldLength?: number;
   onProgress?: (p: Progress) => void;
   generatorVersion?: string;
+  /** How the RRD was given, for the report's provenance (default `option`: this option). */
+  rrdChosenBy?: "--rrd" | "option" | "valid-from";
 }
 
 interface FileState {
@@ -107,6 +113,9 @@ interface FileState {
   }[];
   runs?: string[];
   roleByField: number;
+  /** sha256 of the file, fed by the scan's reads (provenance). */
+  hash: InputHash;
+  sha256?: string | null;
 }
 
 interface RuleTally {
@@ -161,6 +170,14 @@ export async function validateDelivery(
     loaded.module.metadata.ikb === undefined
       ? undefined
       : loadGroeipadNorm(dirname(loaded.dir), opts.rrd);
+  // compiled output older than its sources would validate with the old rules: refuse it
+  assertSourcesCurrent(
+    loaded.module.metadata.id,
+    loaded.dir,
+    loaded.sourceCheck,
+  );
+  if (groeipad)
+    assertSourcesCurrent(groeipad.ruleset, groeipad.dir, groeipad.sourceCheck);
   const v = new DeliveryValidator(folder, loaded, opts, groeipad);
   return v.run();
 }
@@ -226,6 +243,9 @@ class DeliveryValidator {
             });
           }
         }
+      for (const f of this.files)
+        if (f.report.readStatus !== "missing")
+          f.sha256 = await f.hash.digest(f.path, f.bytes);
       for (const f of this.files)
         if (
           f.report.readStatus === "read" &&
@@ -311,6 +331,7 @@ class DeliveryValidator {
         roleByField: entity.roleBy
           ? entity.fields.findIndex((f) => f.name === entity.roleBy)
           : -1,
+        hash: new InputHash(),
       };
       this.files.push(state);
       if (!isFile(path)) {
@@ -463,12 +484,14 @@ class DeliveryValidator {
     onBytes?: (n: number) => void,
     report = false,
     projection?: CsvProjection,
+    onChunk?: (chunk: Uint8Array) => void,
   ): AsyncGenerator<CsvEvent[]> {
     if (f.format === "csv")
       return readCsvFileBatches(f.path, {
         maxFieldLength: this.opts.maxFieldLength,
         onBytes,
         projection,
+        onChunk,
       });
     return readNdjsonFileBatches(
       f.path,
@@ -476,6 +499,7 @@ class DeliveryValidator {
       {
         maxLineLength: this.opts.maxFieldLength,
         onBytes,
+        onChunk,
         onUnknownKey: report
           ? (key, line) =>
               this.problem(f, {
@@ -513,7 +537,13 @@ class DeliveryValidator {
       : undefined;
     // the scan needs only the IKB key, key and referenced columns: the others are not materialized
     const projection: CsvProjection = {};
-    for await (const batch of this.events(f, onBytes, true, projection))
+    for await (const batch of this.events(
+      f,
+      onBytes,
+      true,
+      projection,
+      f.hash.update,
+    ))
       for (const ev of batch) {
         if (!headerSeen) {
           headerSeen = true;
@@ -975,7 +1005,7 @@ class DeliveryValidator {
       reportVersion: REPORT_VERSION,
       generator: {
         name: "regel",
-        version: this.opts.generatorVersion ?? "0.1.0",
+        version: this.opts.generatorVersion ?? toolVersion(),
       },
       ...(this.opts.generatedAt ? { generatedAt: this.opts.generatedAt } : {}),
       ruleset: {
@@ -1050,6 +1080,22 @@ class DeliveryValidator {
         .map(([code, c]) => ({ code, severity: c.severity, count: c.count })),
       rules: ruleReports.filter(isPrimary),
       secondaryRules: ruleReports.filter((r) => !isPrimary(r)),
+      provenance: reportProvenance({
+        loaded: this.loaded,
+        groeipad: hasIkb ? norm : undefined,
+        inputs: this.files
+          .filter((f) => f.report.readStatus !== "missing")
+          .map((f) => ({
+            file: f.file,
+            bytes: f.bytes,
+            sha256: f.sha256 ?? null,
+            rows: f.report.rowsRead,
+          })),
+        rrdChosenBy: this.opts.rrdChosenBy,
+        showPersonalData: this.opts.showPersonalData,
+        maxSamples: this.opts.maxSamples,
+        maxFieldLength: this.opts.maxFieldLength,
+      }),
     };
     return report;
   }

@@ -20,6 +20,7 @@ import { reportToJson } from "../../runtime/report-json.js";
 import { summaryText } from "../../runtime/report-text.js";
 import { writeReport } from "../../runtime/report-write.js";
 import { selectRuleset } from "../../runtime/select-version.js";
+import { StaleRulesetError } from "../../runtime/source-check.js";
 
 interface ValidateFlags {
   rrd?: string;
@@ -125,10 +126,12 @@ export function register(program: Command): void {
           generatedAt: flags.generatedAt,
           tempDir: flags.tempDir,
           sortBudget: flags.sortBudget ? Number(flags.sortBudget) : undefined,
+          rrdChosenBy: flags.rrd ? "--rrd" : "valid-from",
           onProgress: "onProgress" in bar ? bar.onProgress : undefined,
         });
       } catch (e) {
         bar.stop();
+        if (e instanceof StaleRulesetError) return fail(e.message);
         return fail(`validation stopped: ${(e as Error).message}`);
       }
       bar.stop();

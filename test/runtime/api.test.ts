@@ -15,6 +15,7 @@ import {
   validateFolder,
 } from "../../runtime/validate.js";
 import { register } from "../../cli/commands/validate.js";
+import { REPORT_VERSION } from "../../runtime/report-types.js";
 import { COMPILED, fake, FIXTURES } from "./helpers.js";
 
 describe("version selection", () => {
@@ -190,7 +191,7 @@ describe("regel validate (in process)", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("status: ACCEPTED");
     const json = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
-    expect(json.reportVersion).toBe("1.0.0");
+    expect(json.reportVersion).toBe(REPORT_VERSION);
     expect(existsSync(join(out, "report.html"))).toBe(true);
     expect(existsSync(join(out, "samples", "dmc0000.csv"))).toBe(true);
   });
