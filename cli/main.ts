@@ -18,6 +18,8 @@ import { register as registerRecord } from "./commands/record.js";
 import { register as registerHistory } from "./commands/history.js";
 import { register as registerAssess } from "./commands/assess.js";
 import { register as registerExplain } from "./commands/explain.js";
+import { register as registerVerify } from "./commands/verify.js";
+import { toolVersion } from "../runtime/tool-version.js";
 
 const program = new Command();
 program
@@ -25,7 +27,7 @@ program
   .description(
     "Rules language and compiler for Dutch deposit-guarantee (DGS / IKB) regulation",
   )
-  .version("0.1.0");
+  .version(toolVersion());
 
 registerCheck(program);
 registerFmt(program);
@@ -39,5 +41,6 @@ registerRecord(program);
 registerHistory(program);
 registerAssess(program);
 registerExplain(program);
+registerVerify(program);
 
 await program.parseAsync(process.argv);
