@@ -15,6 +15,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import { resolve } from "node:path";
 import type { ResolvedRuleset } from "../dsl/model.js";
 import type { SourceFileHash } from "./contract.js";
 
@@ -25,10 +26,13 @@ export function sha256Hex(data: string | Uint8Array): string {
 
 /**
  * The path of `file` relative to the rulesets root: `<name>/<file name>` when the file lies in a
- * folder named after `name` (its ruleset's name), else the file name alone. Forward slashes.
+ * folder named after `name` (its ruleset's name), else the file name alone. Forward slashes. A
+ * relative path is resolved first, so `1.3.0.regel` given inside `ikb.glo/` is `ikb.glo/1.3.0.regel`.
  */
 export function rulesetRelativePath(file: string, name: string): string {
-  const parts = file.split(/[\\/]/).filter((p) => p !== "" && p !== ".");
+  const parts = resolve(file)
+    .split(/[\\/]/)
+    .filter((p) => p !== "" && p !== ".");
   const base = parts[parts.length - 1] ?? file;
   return parts.length >= 2 && parts[parts.length - 2] === name
     ? `${name}/${base}`

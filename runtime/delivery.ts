@@ -160,7 +160,12 @@ function refTarget(type: string): string | undefined {
   return m ? `${m[1]}.${m[2]}` : undefined;
 }
 
-/** Validate the delivery in `folder` against `loaded`. */
+/**
+ * Validate the delivery in `folder` against `loaded`.
+ *
+ * @throws StaleRulesetError (runtime/source-check.ts) when the compiled ruleset, or the one the
+ *   groeipad norm comes from, is older than the `.regel` sources beside its compiled root
+ */
 export async function validateDelivery(
   folder: string,
   loaded: LoadedRuleset,

@@ -78,7 +78,7 @@ describe("source files of a compiled ruleset", () => {
 });
 
 describe("regel compile --check from any working directory", () => {
-  it("gives the same verdict from inside rulesets/ and from elsewhere as the compile that wrote the output", async () => {
+  it("gives the same verdict from inside rulesets/, from elsewhere and from a ruleset's own folder as the compile that wrote the output", async () => {
     const root = mkdtempSync(join(tmpdir(), "regel-cwd-"));
     for (const d of ["ikb.groeipad", "nl.werkdagen"])
       cpSync(join(ROOT, "rulesets", d), join(root, "rulesets", d), {
@@ -110,5 +110,15 @@ describe("regel compile --check from any working directory", () => {
     );
     expect(fromElsewhere.stdout).toContain("6 file(s) up to date");
     expect(fromElsewhere.status).toBe(0);
+    // files given by their name, from inside their own folder
+    const fromOwnFolder = check(
+      join(root, "rulesets", "nl.werkdagen"),
+      "1.0.0.regel",
+      "../ikb.groeipad/1.0.0.regel",
+      "--out",
+      "../compiled",
+    );
+    expect(fromOwnFolder.stdout).toContain("6 file(s) up to date");
+    expect(fromOwnFolder.status).toBe(0);
   });
 });
