@@ -119,6 +119,10 @@ export function register(program: Command): void {
       "folder with compiled rulesets (default: rulesets/compiled)",
     )
     .option("--temp-dir <dir>", "folder for temporary sort files")
+    // exit 1 means "not reproduced": a usage error (a missing argument) must not look like one
+    .exitOverride((err) => {
+      process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
+    })
     .addHelpText(
       "after",
       "\nExit codes: 0 reproduced, 1 not reproduced (the output names what differs), 2 usage error, 3 internal error.",

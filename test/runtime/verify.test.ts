@@ -116,6 +116,8 @@ describe("regel verify", () => {
 
   it("usage errors exit 2: no --delivery, a report without provenance, a ruleset that is not compiled", async () => {
     expect((await runVerify(report, {})).code).toBe(2);
+    // a missing argument is a usage error (2), not "not reproduced" (1)
+    expect(regel("verify").code).toBe(2);
     const old = join(work, "old.json");
     const json = JSON.parse(readFileSync(report, "utf8"));
     delete json.provenance;
