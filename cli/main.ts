@@ -19,6 +19,8 @@ import { register as registerHistory } from "./commands/history.js";
 import { register as registerAssess } from "./commands/assess.js";
 import { register as registerExplain } from "./commands/explain.js";
 import { printErr, printOut } from "./terminal-text.js";
+import { register as registerVerify } from "./commands/verify.js";
+import { toolVersion } from "../runtime/tool-version.js";
 
 const program = new Command();
 program
@@ -26,7 +28,7 @@ program
   .description(
     "Rules language and compiler for Dutch deposit-guarantee (DGS / IKB) regulation",
   )
-  .version("0.1.0")
+  .version(toolVersion())
   // commander echoes arguments in its errors ("unknown option ..."): made safe like all output
   .configureOutput({ writeOut: printOut, writeErr: printErr });
 
@@ -42,5 +44,6 @@ registerRecord(program);
 registerHistory(program);
 registerAssess(program);
 registerExplain(program);
+registerVerify(program);
 
 await program.parseAsync(process.argv);

@@ -37,6 +37,7 @@ import {
 } from "../dsl/project.js";
 import { escapeInvisible } from "./code.js";
 import { emitModule } from "./emit-module.js";
+import { moduleSources } from "./source-files.js";
 
 /** One output file: its path (under `outDir`, forward slashes) and contents. */
 export interface CompiledFile {
@@ -47,8 +48,6 @@ export interface CompiledFile {
 export interface CompileOptions {
   /** Where the per-version folders go. Default `rulesets/compiled`. */
   outDir?: string;
-  /** Source paths in the output are made relative to this folder. Default `process.cwd()`. */
-  cwd?: string;
 }
 
 export interface CompileResult {
@@ -72,10 +71,11 @@ export interface CompiledRuleset {
 
 /** Shared state for compiling several rulesets: one in-memory ts-morph project. */
 export interface CompileContext {
-  cwd?: string;
   project?: TsProject;
-  /** The `.regel` texts by path, so the trace can quote each rule as written. */
+  /** The `.regel` texts by path, so the trace can quote each rule as written and hash each file. */
   texts?: ReadonlyMap<string, string>;
+  /** Every loaded ruleset, to find the files of a ruleset's `extends` / `uses` chain. */
+  rulesets?: readonly ResolvedRuleset[];
 }
 
 /** The default output folder of `regel compile`. */
@@ -124,14 +124,17 @@ function newTsProject(): TsProject {
 
 /**
  * Compile one resolved ruleset version to its module sources. Deterministic: the same ruleset
- * gives byte-identical output.
+ * gives byte-identical output, from any working directory (source files are named relative to
+ * the rulesets root, see compiler/source-files.ts). The module records the sha256 of every file
+ * of its `extends` / `uses` chain when `context` has their texts and rulesets.
  */
 export async function compileRuleset(
   ruleset: ResolvedRuleset,
   context: CompileContext = {},
 ): Promise<CompiledRuleset> {
-  const cwd = context.cwd ?? process.cwd();
-  const emitted = emitModule(ruleset, cwd, context.texts ?? new Map());
+  const texts = context.texts ?? new Map<string, string>();
+  const sources = moduleSources(ruleset, context.rulesets ?? [ruleset], texts);
+  const emitted = emitModule(ruleset, sources, texts);
   const diagnostics = emitted.ctx.diagnostics;
   if (hasErrors(diagnostics))
     return { ts: "", js: "", traceJson: "", diagnostics };
@@ -180,7 +183,7 @@ export async function compileRuleset(
  * diagnostic is an error, `files` is empty. The output does not depend on the order of the inputs.
  *
  * @param inputs - `.regel` files or folders, or in-memory texts by path
- * @param options - `outDir` (default `rulesets/compiled`) and `cwd` for relative source paths
+ * @param options - `outDir` (default `rulesets/compiled`)
  * @returns the files to write and all diagnostics
  * @throws ProjectError (from dsl/project.ts) when a path does not exist or cannot be read
  */
@@ -200,9 +203,9 @@ export async function compile(
     return { files: [], diagnostics: sortDiagnostics(diagnostics) };
 
   const context: CompileContext = {
-    cwd: options.cwd,
     project: newTsProject(),
     texts: loaded.texts,
+    rulesets: loaded.rulesets,
   };
   const rulesets = [...loaded.rulesets].sort((a, b) =>
     a.id < b.id ? -1 : a.id > b.id ? 1 : 0,

@@ -195,6 +195,21 @@ export interface RulesetMetadata {
   extends: string | undefined;
   sources: { alias: string; title: string; url: string | undefined }[];
   ikb: { key: string; depositors: string[]; depositorBy: string } | undefined;
+  /**
+   * Every `.regel` file of the `extends` / `uses` chain, sorted by path: what the module was
+   * compiled from (see compiler/source-files.ts). Absent in modules compiled without it.
+   */
+  sourceFiles?: SourceFileHash[];
+}
+
+/** A `.regel` file a module was compiled from. */
+export interface SourceFileHash {
+  /** Relative to the rulesets root (the folder holding `<name>/<version>.regel`), e.g. `ikb.glo/1.3.0.regel`. */
+  path: string;
+  /** `name@version` the file declares. */
+  ruleset: string;
+  /** sha256 of the file's text (UTF-8), lowercase hex. */
+  sha256: string;
 }
 
 /** The delivery-level checks the runtime performs, each under the code of the rule that declares it. */

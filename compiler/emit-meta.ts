@@ -29,18 +29,12 @@ import { assumptionsOf } from "./assumptions.js";
 import { ruleInstances } from "./emit-rules.js";
 import type { ModuleContext } from "./emit-context.js";
 import { typeText } from "./emit-types.js";
+import type { ModuleSources } from "./source-files.js";
 
-/** A file path as written in output: relative to the working directory, forward slashes. */
-export function displayPath(file: string, cwd: string): string {
-  let p = file.replace(/\\/g, "/");
-  const base = cwd.replace(/\\/g, "/").replace(/\/?$/, "/");
-  if (p.startsWith(base)) p = p.slice(base.length);
-  return p;
-}
-
-export function location(span: Span, cwd: string): SourceLocation {
+/** Where in its `.regel` file a span starts; the file named relative to the rulesets root. */
+export function location(span: Span, sources: ModuleSources): SourceLocation {
   return {
-    file: displayPath(span.file, cwd),
+    file: sources.path(span.file),
     line: span.start.line,
     column: span.start.column,
   };
@@ -89,7 +83,7 @@ function spanText(texts: ReadonlyMap<string, string>, span: Span): string {
 function ruleTrace(
   ctx: ModuleContext,
   rule: ResolvedRule,
-  cwd: string,
+  sources: ModuleSources,
   texts: ReadonlyMap<string, string>,
 ): RuleTrace {
   const d = rule.decl;
@@ -119,7 +113,7 @@ function ruleTrace(
     entities,
     attributes,
     articles: articles(rule.articles),
-    location: location(d.span, cwd),
+    location: location(d.span, sources),
     origin: rule.origin,
     source: spanText(texts, d.span),
     categories: ctx.ruleset.categories.flatMap((c) =>
@@ -137,19 +131,19 @@ function ruleTrace(
 /** Every assumption of the ruleset version with the declaration it is on (see compiler/assumptions.ts). */
 export function assumptionTable(
   r: ResolvedRuleset,
-  cwd: string,
+  sources: ModuleSources,
 ): AssumptionTrace[] {
   return assumptionsOf(r).map((a) => ({
     on: a.on,
     name: a.name,
     text: a.assumption.text,
-    location: location(a.assumption.span, cwd),
+    location: location(a.assumption.span, sources),
   }));
 }
 
 export function moduleData(
   ctx: ModuleContext,
-  cwd: string,
+  sources: ModuleSources,
   texts: ReadonlyMap<string, string> = new Map(),
 ): ModuleData {
   const r = ctx.ruleset;
@@ -174,6 +168,7 @@ export function moduleData(
             depositors: r.ikb.depositors.map((d) => d.name),
             depositorBy: r.ikb.depositorBy.name,
           },
+    ...(sources.files === undefined ? {} : { sourceFiles: sources.files }),
   };
   const entities: EntityMeta[] = [...r.entities.values()].map((e) => ({
     name: e.name,
@@ -195,7 +190,7 @@ export function moduleData(
     title: c.decl.title,
     payout: c.decl.blocks?.name,
     articles: articles(c.articles),
-    location: location(c.decl.span, cwd),
+    location: location(c.decl.span, sources),
     results: c.decl.results.map((res) => ({
       code: res.code.name,
       role: res.role,
@@ -218,7 +213,7 @@ export function moduleData(
     name: n.name.name,
     title: n.title,
     articles: refArticles(r, n.implementsRefs),
-    location: location(n.span, cwd),
+    location: location(n.span, sources),
     periods: n.periods.map((p) => ({
       year: p.year,
       from: p.from?.text,
@@ -246,11 +241,11 @@ export function moduleData(
   return {
     metadata,
     entities,
-    trace: r.rules.map((rule) => ruleTrace(ctx, rule, cwd, texts)),
+    trace: r.rules.map((rule) => ruleTrace(ctx, rule, sources, texts)),
     categories,
     payouts,
     norms,
     fileRules,
-    assumptions: assumptionTable(r, cwd),
+    assumptions: assumptionTable(r, sources),
   };
 }

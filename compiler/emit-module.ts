@@ -23,7 +23,8 @@ import { CompileError, ModuleContext } from "./emit-context.js";
 import { emitClassify } from "./emit-classify.js";
 import { emitDecoder } from "./emit-decoders.js";
 import { emitKeyFunction, emitRoleFunction, lawName } from "./emit-finding.js";
-import { displayPath, moduleData, type ModuleData } from "./emit-meta.js";
+import { moduleData, type ModuleData } from "./emit-meta.js";
+import type { ModuleSources } from "./source-files.js";
 import {
   compileRules,
   emitCheck,
@@ -166,11 +167,11 @@ const $COUNTRIES: ReadonlySet<string> = new Set<string>(${lit(codes)});`;
 /** Build the statements of the module of one ruleset. Diagnostics land in the returned context. */
 export function emitModule(
   ruleset: ResolvedRuleset,
-  cwd: string,
+  sources: ModuleSources,
   texts: ReadonlyMap<string, string> = new Map(),
 ): EmittedModule {
   const ctx = new ModuleContext(ruleset);
-  const data = moduleData(ctx, cwd, texts);
+  const data = moduleData(ctx, sources, texts);
   if (!checkNames(ctx))
     return {
       header: "",
@@ -185,7 +186,7 @@ export function emitModule(
 
   const entities = [...ruleset.entities.values()];
   const instances = compileRules(ctx);
-  const sourceFile = displayPath(ruleset.file, cwd);
+  const sourceFile = sources.path(ruleset.file);
 
   const perEntity: Code[] = [];
   let body: Code[] = [];
@@ -206,7 +207,7 @@ export function emitModule(
     for (const rule of ruleset.rules) {
       const mine = instances.filter((i) => i.rule === rule);
       if (mine.length === 0) continue;
-      const loc = `${displayPath(rule.decl.span.file, cwd)}:${rule.decl.span.start.line}`;
+      const loc = `${sources.path(rule.decl.span.file)}:${rule.decl.span.start.line}`;
       ruleFunctions.push(emitRuleFunction(rule, mine, loc, isDecodeRule(rule)));
       for (const i of mine) ruleFunctions.push(emitInstance(ctx, i));
     }

@@ -156,6 +156,8 @@ export interface RulesetMetadata {
   extends: string | undefined;
   sources: { alias: string; title: string; url: string | undefined }[];
   ikb: { key: string; depositors: string[]; depositorBy: string } | undefined;
+  /** The .regel files of the extends / uses chain: path relative to the rulesets root, ruleset, sha256. */
+  sourceFiles?: { path: string; ruleset: string; sha256: string }[];
 }
 
 export interface FileRule {

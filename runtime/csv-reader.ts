@@ -69,6 +69,8 @@ export interface CsvReaderOptions {
   onBytes?: (n: number) => void;
   /** Cells to materialize; the consumer may set it once it has read the header (see {@link CsvProjection}). */
   projection?: CsvProjection;
+  /** Called with every chunk of bytes as read, in order (e.g. to hash the input while reading it). */
+  onChunk?: (chunk: Uint8Array) => void;
 }
 
 /**
@@ -467,6 +469,7 @@ export async function* readCsvBatches(
   let carry: Uint8Array | undefined;
   for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
     if (typeof chunk === "string") {
+      options.onChunk?.(Buffer.from(chunk, "utf8"));
       tok.push(chunk);
       if (batch.length) {
         yield batch;
@@ -474,6 +477,7 @@ export async function* readCsvBatches(
       }
       continue;
     }
+    options.onChunk?.(chunk);
     // big reads, small batches: see BATCH_BYTES
     for (let off = 0; off < chunk.byteLength; off += BATCH_BYTES) {
       const piece =

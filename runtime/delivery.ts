@@ -33,9 +33,13 @@ import {
 } from "./csv-reader.js";
 import { readNdjsonFileBatches } from "./ndjson-reader.js";
 import { loadGroeipadNorm, type GroeipadNorm } from "./groeipad.js";
+import { InputHash } from "./input-hash.js";
 import { hash53Cells, HashSet53 } from "./key-set.js";
 import type { LoadedRuleset } from "./load-compiled.js";
 import { maskKey, maskMessage, maskValues, personalFields } from "./mask.js";
+import { reportProvenance } from "./provenance.js";
+import { assertSourcesCurrent } from "./source-check.js";
+import { toolVersion } from "./tool-version.js";
 import {
   REPORT_VERSION,
   type BlockingError,
@@ -78,6 +82,8 @@ export interface DeliveryOptions {
   maxRecordLength?: number;
   onProgress?: (p: Progress) => void;
   generatorVersion?: string;
+  /** How the RRD was given, for the report's provenance (default `option`: this option). */
+  rrdChosenBy?: "--rrd" | "option" | "valid-from";
 }
 
 interface FileState {
@@ -115,6 +121,9 @@ interface FileState {
   roleByField: number;
   /** Line 1 was found not to be a header (`input.no-header`): it is counted as a rejected row. */
   firstLineIsData?: boolean;
+  /** sha256 of the file, fed by the scan's reads (provenance). */
+  hash: InputHash;
+  sha256?: string | null;
 }
 
 interface RuleTally {
@@ -159,7 +168,12 @@ function refTarget(type: string): string | undefined {
   return m ? `${m[1]}.${m[2]}` : undefined;
 }
 
-/** Validate the delivery in `folder` against `loaded`. */
+/**
+ * Validate the delivery in `folder` against `loaded`.
+ *
+ * @throws StaleRulesetError (runtime/source-check.ts) when the compiled ruleset, or the one the
+ *   groeipad norm comes from, is older than the `.regel` sources beside its compiled root
+ */
 export async function validateDelivery(
   folder: string,
   loaded: LoadedRuleset,
@@ -169,6 +183,14 @@ export async function validateDelivery(
     loaded.module.metadata.ikb === undefined
       ? undefined
       : loadGroeipadNorm(dirname(loaded.dir), opts.rrd);
+  // compiled output older than its sources would validate with the old rules: refuse it
+  assertSourcesCurrent(
+    loaded.module.metadata.id,
+    loaded.dir,
+    loaded.sourceCheck,
+  );
+  if (groeipad)
+    assertSourcesCurrent(groeipad.ruleset, groeipad.dir, groeipad.sourceCheck);
   const v = new DeliveryValidator(folder, loaded, opts, groeipad);
   return v.run();
 }
@@ -246,6 +268,9 @@ class DeliveryValidator {
           }
         }
       this.checkHasRecords();
+      for (const f of this.files)
+        if (f.report.readStatus !== "missing")
+          f.sha256 = await f.hash.digest(f.path, f.bytes);
       for (const f of this.files)
         if (
           f.report.readStatus === "read" &&
@@ -424,6 +449,7 @@ class DeliveryValidator {
         roleByField: entity.roleBy
           ? entity.fields.findIndex((f) => f.name === entity.roleBy)
           : -1,
+        hash: new InputHash(),
       };
       this.files.push(state);
       if (!isFile(path)) {
@@ -648,6 +674,7 @@ class DeliveryValidator {
     onBytes?: (n: number) => void,
     report = false,
     projection?: CsvProjection,
+    onChunk?: (chunk: Uint8Array) => void,
   ): AsyncGenerator<CsvEvent[]> {
     if (f.format === "csv")
       return readCsvFileBatches(f.path, {
@@ -656,6 +683,7 @@ class DeliveryValidator {
         maxRecordLength: this.opts.maxRecordLength,
         onBytes,
         projection,
+        onChunk,
       });
     return readNdjsonFileBatches(
       f.path,
@@ -664,6 +692,7 @@ class DeliveryValidator {
         maxRecordLength: this.opts.maxRecordLength,
         maxFieldLength: this.opts.maxFieldLength,
         onBytes,
+        onChunk,
         onUnknownKey: report
           ? (key, line) =>
               this.problem(f, {
@@ -703,7 +732,13 @@ class DeliveryValidator {
     const projection: CsvProjection = {};
     // after a rejected header the rest of the file is only counted: every record is read and rejected
     let countOnly = false;
-    for await (const batch of this.events(f, onBytes, true, projection))
+    for await (const batch of this.events(
+      f,
+      onBytes,
+      true,
+      projection,
+      f.hash.update,
+    ))
       for (const ev of batch) {
         if (countOnly) {
           f.report.rowsRead++;
@@ -1195,7 +1230,7 @@ class DeliveryValidator {
       reportVersion: REPORT_VERSION,
       generator: {
         name: "regel",
-        version: this.opts.generatorVersion ?? "0.1.0",
+        version: this.opts.generatorVersion ?? toolVersion(),
       },
       ...(this.opts.generatedAt ? { generatedAt: this.opts.generatedAt } : {}),
       ruleset: {
@@ -1273,6 +1308,22 @@ class DeliveryValidator {
         .map(([code, c]) => ({ code, severity: c.severity, count: c.count })),
       rules: ruleReports.filter(isPrimary),
       secondaryRules: ruleReports.filter((r) => !isPrimary(r)),
+      provenance: reportProvenance({
+        loaded: this.loaded,
+        groeipad: hasIkb ? norm : undefined,
+        inputs: this.files
+          .filter((f) => f.report.readStatus !== "missing")
+          .map((f) => ({
+            file: f.file,
+            bytes: f.bytes,
+            sha256: f.sha256 ?? null,
+            rows: f.report.rowsRead,
+          })),
+        rrdChosenBy: this.opts.rrdChosenBy,
+        showPersonalData: this.opts.showPersonalData,
+        maxSamples: this.opts.maxSamples,
+        maxFieldLength: this.opts.maxFieldLength,
+      }),
     };
     return report;
   }

@@ -8,10 +8,12 @@
  * @module
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import type { NormTrace } from "../compiler/contract.js";
+import { dirname, join, resolve } from "node:path";
+import type { NormTrace, SourceFileHash } from "../compiler/contract.js";
+import { sha256Hex } from "../compiler/source-files.js";
 import { listCompiled } from "./load-compiled.js";
 import { inForce } from "./select-version.js";
+import { checkSources, type SourceCheck } from "./source-check.js";
 
 /** The metric of the groeipad ruleset that the report's pass rate is held against. */
 export const PASS_RATE_METRIC = "automated_controls_pass";
@@ -22,6 +24,14 @@ export interface GroeipadNorm {
   norm: number;
   /** Where the norm comes from: ruleset, norm, source location and articles. */
   source: string;
+  /** `name@version` of the compiled ruleset that states the norm. */
+  ruleset: string;
+  /** Its folder, and the sha256 of the `trace.json` the norm was read from. */
+  dir: string;
+  traceSha256: string;
+  /** The `.regel` files it was compiled from, and whether they are current (see runtime/source-check.ts). */
+  sourceFiles: SourceFileHash[] | undefined;
+  sourceCheck: SourceCheck;
 }
 
 function periodInForce(
@@ -40,7 +50,9 @@ export function loadGroeipadNorm(
   for (const dir of listCompiled(compiledRoot)) {
     const traceFile = join(compiledRoot, dir, "trace.json");
     if (!existsSync(traceFile)) continue;
-    const data = JSON.parse(readFileSync(traceFile, "utf8")) as {
+    const text = readFileSync(traceFile, "utf8");
+    const data = JSON.parse(text) as {
+      metadata?: { sourceFiles?: SourceFileHash[] };
       norms?: NormTrace[];
     };
     for (const norm of data.norms ?? []) {
@@ -61,6 +73,14 @@ export function loadGroeipadNorm(
           year: Number(rrd.slice(0, 4)),
           norm: Number(percent[1]),
           source: `${dir} norm ${norm.name} (${norm.location.file}:${norm.location.line}; ${articles})`,
+          ruleset: dir,
+          dir: join(compiledRoot, dir),
+          traceSha256: sha256Hex(text),
+          sourceFiles: data.metadata?.sourceFiles,
+          sourceCheck: checkSources(
+            data.metadata?.sourceFiles,
+            dirname(resolve(compiledRoot)),
+          ),
         };
       }
     }

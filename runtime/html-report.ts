@@ -7,6 +7,7 @@
  */
 import type { ArticleTrace } from "../compiler/contract.js";
 import { escapeHtml as h, htmlId, safeUrl } from "./escape.js";
+import { provenanceHtml } from "./html-provenance.js";
 import { sampleFileName } from "./report-csv.js";
 import type { CategoryReport, Report, RuleReport } from "./report-types.js";
 
@@ -201,6 +202,7 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
       r.generatedAt ? ` · generated ${h(r.generatedAt)}` : ""
     }</p>`,
   );
+  parts.push(provenanceHtml(r));
 
   parts.push(`<h2>Summary</h2><table>`);
   parts.push(`<tr><th>rows read</th><td class="n">${h(r.rows.read)}</td></tr>`);

@@ -17,6 +17,12 @@ import type {
   RuleLaw,
   RuleTrace,
 } from "../compiler/contract.js";
+import { sha256Hex } from "../compiler/source-files.js";
+import {
+  checkSources,
+  rulesetsRootOf,
+  type SourceCheck,
+} from "./source-check.js";
 
 /** A compiled ruleset plus where it was loaded from. */
 export interface LoadedRuleset {
@@ -25,6 +31,13 @@ export interface LoadedRuleset {
   dir: string;
   /** The trace table: `trace.json` when present, else the module's own `trace` export. */
   trace: readonly RuleTrace[];
+  /** sha256 of `validators.js` as loaded (absent when not loaded by {@link loadCompiled}). */
+  compiledSha256?: string;
+  /**
+   * The module's recorded sources compared with those beside the compiled root (see
+   * runtime/source-check.ts); a `stale` module is refused by `validateDelivery`.
+   */
+  sourceCheck?: SourceCheck;
 }
 
 const REQUIRED_EXPORTS = [
@@ -62,10 +75,11 @@ export async function loadCompiled(dir: string): Promise<LoadedRuleset> {
   const file = join(dir, "validators.js");
   if (!existsSync(file))
     throw new RulesetLoadError(`no compiled validators at ${file}`);
-  const mod = (await import(pathToFileURL(resolve(file)).href)) as Record<
-    string,
-    unknown
-  >;
+  const compiledSha256 = sha256Hex(readFileSync(file));
+  // The hash in the URL makes a module compiled again since an earlier load in this process a
+  // new module, not the cached old one: what runs is what was hashed.
+  const url = `${pathToFileURL(resolve(file)).href}?sha256=${compiledSha256}`;
+  const mod = (await import(url)) as Record<string, unknown>;
   for (const name of REQUIRED_EXPORTS) {
     if (mod[name] === undefined)
       throw new RulesetLoadError(`${file} does not export \`${name}\``);
@@ -98,7 +112,11 @@ export async function loadCompiled(dir: string): Promise<LoadedRuleset> {
     if (Array.isArray(table) && table.length >= module.trace.length)
       trace = table as RuleTrace[];
   }
-  return { module, dir, trace };
+  const sourceCheck = checkSources(
+    module.metadata.sourceFiles,
+    rulesetsRootOf(resolve(dir)),
+  );
+  return { module, dir, trace, compiledSha256, sourceCheck };
 }
 
 /** The folders `<name>@<version>` under a compiled-rulesets root, sorted. */

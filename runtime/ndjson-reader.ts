@@ -21,6 +21,8 @@ export interface NdjsonOptions {
   /** Called once per object key that is not a column, with its first line. */
   onUnknownKey?: (key: string, line: number) => void;
   onBytes?: (n: number) => void;
+  /** Called with every chunk of bytes as read, in order (e.g. to hash the input while reading it). */
+  onChunk?: (chunk: Uint8Array) => void;
 }
 
 /** Events of an NDJSON file: a header row (line 0) with `columns`, then rows or problems. */
@@ -130,6 +132,7 @@ export async function* readNdjsonBatches(
 
   for await (const chunk of source as AsyncIterable<Uint8Array>) {
     opts.onBytes?.(chunk.byteLength);
+    opts.onChunk?.(chunk);
     const bytes = carry && carry.length ? Buffer.concat([carry, chunk]) : chunk;
     const { text, rest: r } = decodeUtf8Marked(bytes, false);
     carry = r;

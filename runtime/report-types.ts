@@ -150,6 +150,59 @@ export interface GroeipadVerdict {
   source: string;
 }
 
+/** A `.regel` file a compiled ruleset was compiled from. */
+export interface SourceProvenance {
+  /** Relative to the rulesets root (the folder holding `<name>/<version>.regel`). */
+  path: string;
+  /** `name@version` the file declares. */
+  ruleset: string;
+  sha256: string;
+}
+
+/** A compiled ruleset that produced (part of) the report. */
+export interface RulesetProvenance {
+  /** `name@version`. */
+  id: string;
+  /** The compiled file the runtime ran (or read), relative to the compiled root, and its sha256 (null for a module not loaded from a file). */
+  compiled: { file: string; sha256: string | null };
+  /** Every `.regel` file of its `extends` / `uses` chain, as recorded at compile time; empty when the module records none. */
+  sources: SourceProvenance[];
+  /**
+   * Were the sources beside the compiled root checked against `sources`? `current`: yes, and
+   * they match (stale output is refused, never reported); `not-found`: not checked, the sources
+   * are not there; `unrecorded`: not checked, the module records no source hashes.
+   */
+  sourcesChecked: "current" | "not-found" | "unrecorded";
+}
+
+/** An input file as the runtime read it. */
+export interface InputProvenance {
+  /** File name in the delivery folder. */
+  file: string;
+  bytes: number;
+  /** sha256 of the file's bytes; null when it could not be read. */
+  sha256: string | null;
+  /** Rows read (records after the header). */
+  rows: number;
+}
+
+/** What produced the report: enough to run it again and to prove it was not altered. */
+export interface Provenance {
+  ruleset: RulesetProvenance;
+  /** The compiled ruleset the groeipad norm was read from; null when there is no groeipad verdict. */
+  groeipad: RulesetProvenance | null;
+  /** Every file the runtime read, in the order of the `files` section. */
+  inputs: InputProvenance[];
+  /** How the RRD was given: `--rrd`, the embedding API's `rrd` option, or the pinned ruleset's `valid from` date. */
+  rrdChosenBy: "--rrd" | "option" | "valid-from";
+  /** The options that change the report's content. */
+  options: {
+    showPersonalData: boolean;
+    maxSamples: number;
+    maxFieldLength: number;
+  };
+}
+
 export interface Report {
   reportVersion: string;
   generator: { name: string; version: string };
@@ -195,4 +248,6 @@ export interface Report {
   rules: RuleReport[];
   /** Secondary validation errors: signalling rules that feed no category; shown apart. */
   secondaryRules: RuleReport[];
+  /** What produced the report (reportVersion 1.1); absent in 1.0 reports. */
+  provenance?: Provenance;
 }

@@ -179,6 +179,11 @@ describe("docs/guides run as written", () => {
     const r = results["auditor.md"];
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("ikb_id=IKB001;customer_id=IKB001");
+    expect(r.stdout).toContain("regel verify: reproduced");
+    expect(r.stdout).toMatch(
+      /input file natural_person\.csv: sha256 [0-9a-f]{12}… in the report/,
+    );
+    expect(r.stdout).toContain("regel verify exited with 1");
     expect(r.stdout).toMatch(
       /✗ valid_bsn\(identification_number\) {2}= {2}false/,
     );

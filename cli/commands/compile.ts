@@ -2,7 +2,9 @@
  * `regel compile <files or folders...> [--out <dir>] [--check]`: compile every ruleset version to
  * `<out>/<name>@<version>/validators.ts`, `validators.js` and `trace.json`.
  *
- * Writes only files whose contents changed. With `--check` nothing is written: the command lists
+ * Output names source files relative to the rulesets root, so it is the same from any working
+ * directory, and records the sha256 of every `.regel` file of each module's `extends` / `uses`
+ * chain (see compiler/source-files.ts). Writes only files whose contents changed. With `--check` nothing is written: the command lists
  * the files that are missing or stale (and version folders no ruleset produces) and exits 1 when
  * there are any (for CI: "is the committed output current?"). Exit codes: 0 ok, 1 diagnostics with errors or stale output, 2 bad paths.
  *
@@ -149,7 +151,7 @@ export function register(program: Command): void {
   program
     .command("compile")
     .description(
-      "Compile rulesets to self-contained TypeScript/JavaScript validator modules",
+      "Compile rulesets to self-contained TypeScript/JavaScript validator modules that record the sha256 of their .regel sources",
     )
     .argument("<paths...>", ".regel files or folders (searched recursively)")
     .option("-o, --out <dir>", "output folder", DEFAULT_OUT_DIR)

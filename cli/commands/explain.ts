@@ -2,15 +2,20 @@
  * `regel explain --report R --rule CODE --record KEY --delivery DIR`: evaluate one rule on one
  * record of the delivery, step by step with the values, down to the failing sub-condition. The
  * ruleset version and RRD come from the report; the record is read from the delivery folder (the
- * report keeps only masked samples of the offending values). Exit codes: 0 explained, 2 unknown
- * rule, record or ruleset, or bad input.
+ * report keeps only masked samples of the offending values). The `.regel` sources of the ruleset's
+ * chain must be the ones the report was made with (their sha256 in the report's provenance):
+ * explaining other rules than the report ran could answer "pass" for a record the report lists as
+ * failing. Exit codes: 0 explained, 2 unknown rule, record or ruleset, rulesets that differ from
+ * the report's, or bad input.
  *
  * @module
  */
 import { existsSync, statSync } from "node:fs";
 import type { Command } from "commander";
+import { moduleSources } from "../../compiler/source-files.js";
 import { findRuleset } from "../../dsl/project.js";
 import { HistoryError } from "../../runtime/history.js";
+import { sourceDifferences } from "../../runtime/report-diff.js";
 import { readReport } from "./record.js";
 import { type CommandOutput, loadRulesets } from "./trace.js";
 import { printErr, printOut } from "../terminal-text.js";
@@ -92,6 +97,25 @@ export async function runExplain(
       `the report was made with ${report.ruleset.id}, which is not under ${options.rulesets ?? "rulesets"}; rulesets: ${loaded.project.rulesets.map((r) => r.id).join(", ")}`,
     );
   }
+  const recorded = report.provenance?.ruleset.sources;
+  let note = "";
+  if (recorded === undefined || recorded.length === 0)
+    note = `note: the report (reportVersion ${report.reportVersion}) records no source hashes; cannot confirm that the rulesets under ${options.rulesets ?? "rulesets"} are the ones it was made with\n`;
+  else {
+    const now =
+      moduleSources(ruleset, loaded.project.rulesets, loaded.project.texts)
+        .files ?? [];
+    const differ = sourceDifferences(
+      "ruleset",
+      recorded,
+      now,
+      `under ${options.rulesets ?? "rulesets"}`,
+    );
+    if (differ.length > 0)
+      return fail(
+        `the rulesets under ${options.rulesets ?? "rulesets"} are not the ones the report was made with:\n${differ.map((d) => `  ${d}\n`).join("")}explaining would evaluate other rules than the report ran (it could answer "pass" for a record the report lists as failing); give --rulesets DIR with the sources of ${report.ruleset.id} the report was made with (regel verify checks a whole report)`,
+      );
+  }
   const reported = [...report.rules, ...report.secondaryRules].find(
     (r) => r.code === options.rule,
   );
@@ -111,7 +135,7 @@ export async function runExplain(
     const inReport =
       reported?.samples.some((s) => s.key === x.key && s.entity === x.entity) ??
       false;
-    const note =
+    note +=
       reported === undefined
         ? `note: the report lists no findings of ${options.rule}\n`
         : inReport

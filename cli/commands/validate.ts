@@ -23,6 +23,7 @@ import { reportToJson } from "../../runtime/report-json.js";
 import { summaryText } from "../../runtime/report-text.js";
 import { writeReport } from "../../runtime/report-write.js";
 import { inForce, selectRuleset } from "../../runtime/select-version.js";
+import { StaleRulesetError } from "../../runtime/source-check.js";
 import { printErr, printOut, terminalSafe } from "../terminal-text.js";
 
 interface ValidateFlags {
@@ -180,6 +181,7 @@ export function register(program: Command): void {
           maxRecordLength: flags.maxRecordLength
             ? Number(flags.maxRecordLength)
             : undefined,
+          rrdChosenBy: "--rrd",
           onProgress:
             "onProgress" in bar && bar.onProgress !== undefined
               ? (p) => bar.onProgress!({ ...p, file: terminalSafe(p.file) })
@@ -187,6 +189,7 @@ export function register(program: Command): void {
         });
       } catch (e) {
         bar.stop();
+        if (e instanceof StaleRulesetError) return fail(e.message);
         return fail(`validation stopped: ${(e as Error).message}`);
       }
       bar.stop();

@@ -2,7 +2,14 @@
  * `regel explain`: a rule evaluated step by step on one record of a delivery, against the shipped
  * ikb.glo rulesets. The delivery is a copy of the runtime's GLO fixture with one record changed.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -11,8 +18,12 @@ import { interpretRule } from "../../compiler/reference-interpreter.js";
 import type { ResolvedRuleset } from "../../dsl/model.js";
 import { findRuleset, loadProject } from "../../dsl/project.js";
 import { explainRule, type Step } from "../../runtime/explain.js";
+import { writeReport } from "../../runtime/report-write.js";
+import { validateFolder } from "../../runtime/validate.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
+const sha256 = (path: string) =>
+  createHash("sha256").update(readFileSync(path)).digest("hex");
 const dir = mkdtempSync(join(tmpdir(), "regel-explain-"));
 const delivery = join(dir, "delivery");
 const reportPath = join(dir, "report.json");
@@ -30,7 +41,7 @@ beforeAll(async () => {
   );
   // a report as regel validate writes it (regel explain checks it against docs/report-schema.json)
   const report = {
-    reportVersion: "1.0.0",
+    reportVersion: "1.1.0",
     generator: { name: "regel", version: "0.1.0" },
     ruleset: {
       id: "ikb.glo@1.3.0",
@@ -40,6 +51,17 @@ beforeAll(async () => {
       validFrom: "2023-07-01",
       validUntil: null,
       sources: [],
+    },
+    // the sources the report was made with: the shipped ones
+    provenance: {
+      ruleset: {
+        id: "ikb.glo@1.3.0",
+        sources: ["1.2.0", "1.3.0"].map((v) => ({
+          path: `ikb.glo/${v}.regel`,
+          ruleset: `ikb.glo@${v}`,
+          sha256: sha256(join(ROOT, "rulesets", "ikb.glo", `${v}.regel`)),
+        })),
+      },
     },
     rrd: "2024-03-31",
     personalDataShown: false,
@@ -359,5 +381,98 @@ describe("regel explain (command)", () => {
         })
       ).stderr,
     ).toContain("is not JSON");
+  });
+});
+
+describe("regel explain against other rulesets than the report's", () => {
+  it("refuses when a source of the ruleset's chain differs from the report's (it would answer pass for a failing record)", async () => {
+    // a real report: dmc0001 (invalid BSN) fails for IKB001
+    const made = await validateFolder(delivery, {
+      rrd: "2024-03-31",
+      compiledRoot: join(ROOT, "rulesets", "compiled"),
+    });
+    const dmc0001 = [...made.rules, ...made.secondaryRules].find(
+      (r) => r.code === "dmc0001",
+    )!;
+    const key = "ikb_id=IKB001;customer_id=IKB001";
+    expect(dmc0001.samples.map((x) => x.key)).toContain(key);
+    const out = join(dir, "real-report");
+    await writeReport(made, out);
+    const real = join(out, "report.json");
+
+    // the same rulesets with dmc0001 changed afterwards
+    const changed = join(dir, "changed-rulesets");
+    mkdirSync(join(changed, "ikb.glo"), { recursive: true });
+    for (const v of ["1.2.0", "1.3.0"])
+      writeFileSync(
+        join(changed, "ikb.glo", `${v}.regel`),
+        readFileSync(
+          join(ROOT, "rulesets", "ikb.glo", `${v}.regel`),
+          "utf8",
+        ).replace(
+          "require valid_bsn(identification_number)",
+          "require identification_number is present",
+        ),
+      );
+    const changedGlo = findRuleset(
+      await loadProject([changed]),
+      "ikb.glo@1.3.0",
+    )!;
+    // what explain would say against them: pass, for a record the report lists as failing
+    const wrong = await explainRule({
+      ruleset: changedGlo,
+      rule: "dmc0001",
+      key,
+      folder: delivery,
+      rrd: "2024-03-31",
+    });
+    expect(wrong.evaluations[0].outcome).toBe("pass");
+
+    const refused = await runExplain({
+      report: real,
+      rule: "dmc0001",
+      record: key,
+      delivery,
+      rulesets: changed,
+    });
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe("");
+    expect(refused.stderr).toContain(
+      `regel explain: the rulesets under ${changed} are not the ones the report was made with:`,
+    );
+    expect(refused.stderr).toMatch(
+      /ruleset source ikb\.glo\/1\.3\.0\.regel \(ikb\.glo@1\.3\.0\): sha256 [0-9a-f]{12}… in the report, [0-9a-f]{12}… under /,
+    );
+    expect(refused.stderr).not.toContain("ikb.glo/1.2.0.regel");
+    expect(refused.stderr).toContain('it could answer "pass"');
+
+    // against the rulesets the report was made with, it explains the finding
+    const right = await runExplain({
+      report: real,
+      rule: "dmc0001",
+      record: key,
+      delivery,
+    });
+    expect(right.code).toBe(0);
+    expect(right.stdout).toContain("=> FINDING");
+    expect(right.stderr).toBe("");
+  });
+
+  it("a report without source hashes (reportVersion 1.0) is explained with a note", async () => {
+    const old = join(dir, "old-report.json");
+    const json = JSON.parse(readFileSync(reportPath, "utf8"));
+    delete json.provenance;
+    json.reportVersion = "1.0.0";
+    writeFileSync(old, JSON.stringify(json));
+    const r = await runExplain({
+      report: old,
+      rule: "dmc0000",
+      record: "ikb_id=IKB002;customer_id=IKB002",
+      delivery,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      "the report (reportVersion 1.0.0) records no source hashes; cannot confirm",
+    );
   });
 });

@@ -549,7 +549,8 @@ describe("classification and exported data", () => {
       target: "record",
       entities: ["NP"],
       roles: ["D", "V"],
-      location: { file: "rulesets/t.regel" },
+      // not in a folder named after its ruleset: named relative to its own folder
+      location: { file: "t.regel" },
       origin: "t.sem@1.0.0",
     });
     expect(len1?.articles).toEqual([

@@ -41,10 +41,7 @@ beforeAll(async () => {
   const inputs = ["rulesets/ikb.glo", "rulesets/vp.bankgegevens"].map((d) =>
     join(ROOT, d),
   );
-  const out = await compile(inputs, {
-    outDir: compiled,
-    cwd: ROOT,
-  });
+  const out = await compile(inputs, { outDir: compiled });
   const errors = out.diagnostics.filter((d) => d.severity === "error");
   expect(errors).toEqual([]);
   for (const f of out.files) {
@@ -94,7 +91,8 @@ describe("validate against the compiled ikb.glo rulesets", () => {
     // every rule carries its version, location and articles
     for (const x of all) {
       expect(x.origin).toMatch(/^ikb\.glo@1\.[23]\.0$/);
-      expect(x.location.file).toMatch(/rulesets\/ikb\.glo\/1\.[23]\.0\.regel$/);
+      // relative to the rulesets root, whatever the working directory
+      expect(x.location.file).toMatch(/^ikb\.glo\/1\.[23]\.0\.regel$/);
       expect(x.articles.length).toBeGreaterThan(0);
     }
     const json = reportToJson(r);

@@ -1,0 +1,136 @@
+/**
+ * `regel verify <report.json> --delivery DIR [--compiled DIR]`: validate the delivery again with
+ * the ruleset, RRD and options the report names and state whether the report reproduces exactly
+ * (byte for byte apart from timing); when it does not, which hash differs (an input file, a
+ * ruleset source, the compiled module, the tool version) and which findings and counts differ.
+ * Exit codes: 0 reproduced, 1 not reproduced, 2 usage error, 3 internal error.
+ *
+ * @module
+ */
+import { existsSync, statSync } from "node:fs";
+import type { Command } from "commander";
+import { defaultCompiledRoot } from "../../runtime/load-compiled.js";
+import {
+  readReportText,
+  verifyReport,
+  VerifyError,
+  type VerifyResult,
+} from "../../runtime/verify.js";
+import { EXIT } from "../exit-codes.js";
+import type { CommandOutput } from "./trace.js";
+
+interface Options {
+  delivery?: string;
+  compiled?: string;
+  tempDir?: string;
+}
+
+/** The verdict as text. */
+export function verifyText(
+  reportPath: string,
+  delivery: string,
+  r: VerifyResult,
+): string {
+  const L: string[] = [];
+  if (r.reproduced) {
+    const p = r.report!.provenance!;
+    L.push(
+      `regel verify: reproduced — ${reportPath} is byte for byte the report of a new validation of ${delivery}`,
+      `  ${p.ruleset.id}, RRD ${r.report!.rrd}, ${p.inputs.length} input file${p.inputs.length === 1 ? "" : "s"}, regel ${r.report!.generator.version}: same findings, same counts`,
+    );
+  } else {
+    L.push(
+      `regel verify: NOT reproduced — ${reportPath} differs from a new validation of ${delivery}`,
+    );
+    if (r.notRun !== undefined)
+      L.push(`the delivery could not be validated again: ${r.notRun}`);
+    if (r.hashes.length > 0)
+      L.push(
+        "what produced the report and differs now:",
+        ...r.hashes.map((h) => `  ${h}`),
+      );
+    if (r.differences.length > 0) {
+      const shown = r.differences.slice(0, 40);
+      L.push(
+        "findings and counts that differ (in the report → now):",
+        ...shown.map((d) => `  ${d}`),
+      );
+      if (r.differences.length > shown.length)
+        L.push(`  … and ${r.differences.length - shown.length} more`);
+    }
+  }
+  for (const n of r.notes) L.push(`note: ${n}`);
+  return `${L.join("\n")}\n`;
+}
+
+/** Run `regel verify` and return what it prints. */
+export async function runVerify(
+  reportPath: string,
+  options: Options,
+): Promise<CommandOutput> {
+  const fail = (message: string): CommandOutput => ({
+    code: EXIT.usage,
+    stdout: "",
+    stderr: `regel verify: ${message}\n`,
+  });
+  const delivery = options.delivery;
+  if (delivery === undefined)
+    return fail(
+      "give --delivery DIR: the delivery folder the report was made from",
+    );
+  if (!existsSync(delivery) || !statSync(delivery).isDirectory())
+    return fail(`${delivery} is not a folder`);
+  const compiledRoot = options.compiled ?? defaultCompiledRoot();
+  if (!existsSync(compiledRoot))
+    return fail(`${compiledRoot} does not exist (--compiled DIR)`);
+  try {
+    const result = await verifyReport({
+      reportText: readReportText(reportPath),
+      delivery,
+      compiledRoot,
+      tempDir: options.tempDir,
+    });
+    return {
+      code: result.reproduced ? EXIT.ok : EXIT.failed,
+      stdout: verifyText(reportPath, delivery, result),
+      stderr: "",
+    };
+  } catch (e) {
+    if (e instanceof VerifyError) return fail(e.message);
+    return {
+      code: EXIT.environment,
+      stdout: "",
+      stderr: `regel verify: internal error: ${(e as Error).message}\n`,
+    };
+  }
+}
+
+/** Register the `verify` command. */
+export function register(program: Command): void {
+  program
+    .command("verify")
+    .description(
+      "Validate a delivery again as a report says and state whether the report reproduces exactly",
+    )
+    .argument("<report>", "the JSON report (report.json)")
+    .option("--delivery <dir>", "the delivery folder the report was made from")
+    .option(
+      "--compiled <dir>",
+      "folder with compiled rulesets (default: rulesets/compiled)",
+    )
+    .option("--temp-dir <dir>", "folder for temporary sort files")
+    // exit 1 means "not reproduced": a usage error (a missing argument) must not look like one
+    .exitOverride((err) => {
+      process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
+    })
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 reproduced, 1 not reproduced (the output names what differs), 2 usage error, 3 internal error.",
+    )
+    .action(async (report: string, options: Options) => {
+      const out = await runVerify(report, options);
+      process.stdout.write(out.stdout);
+      process.stderr.write(out.stderr);
+      process.exitCode = out.code;
+    });
+}

@@ -1,0 +1,38 @@
+/**
+ * The sha256 of an input file, computed from the chunks the CSV / NDJSON readers read anyway
+ * (their `onChunk` hook), so a delivery is not read a second time for its provenance.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+
+/** Hashes the bytes of one file as a reader streams them. */
+export class InputHash {
+  private readonly hash = createHash("sha256");
+  private hashed = 0;
+
+  /** Feed the next chunk of the file, in order (pass as the readers' `onChunk`). */
+  readonly update = (chunk: Uint8Array): void => {
+    this.hash.update(chunk);
+    this.hashed += chunk.byteLength;
+  };
+
+  /**
+   * The hex digest of the whole file of `size` bytes at `path`. When the reader stopped before the
+   * end (a header problem stops a file), the rest is read here. Null when the file cannot be read.
+   */
+  async digest(path: string, size: number): Promise<string | null> {
+    if (this.hashed < size) {
+      try {
+        for await (const chunk of createReadStream(path, {
+          start: this.hashed,
+        }))
+          this.update(chunk as Buffer);
+      } catch {
+        return null;
+      }
+    }
+    return this.hash.digest("hex");
+  }
+}

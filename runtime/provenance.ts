@@ -1,0 +1,89 @@
+/**
+ * The provenance section of a report: the compiled rulesets (with the sha256 of their `.regel`
+ * sources and of the compiled file), every input file (name, size, sha256, rows), how the RRD was
+ * given and the options that change results. `regel verify` runs a report again from it.
+ *
+ * @module
+ */
+import { basename } from "node:path";
+import type { SourceFileHash } from "../compiler/contract.js";
+import type { GroeipadNorm } from "./groeipad.js";
+import type { LoadedRuleset } from "./load-compiled.js";
+import type {
+  InputProvenance,
+  Provenance,
+  RulesetProvenance,
+} from "./report-types.js";
+import type { SourceCheck } from "./source-check.js";
+
+/** Longest accepted field when no option says otherwise (the readers' default). */
+export const DEFAULT_MAX_FIELD_LENGTH = 1 << 20;
+/** Samples per rule when no option says otherwise (as the GLO report). */
+export const DEFAULT_MAX_SAMPLES = 1000;
+
+function checked(
+  check: SourceCheck | undefined,
+): RulesetProvenance["sourcesChecked"] {
+  // a stale module never gets this far (validateDelivery refuses it)
+  return check === undefined || check.status === "stale"
+    ? "unrecorded"
+    : check.status;
+}
+
+function sources(files: readonly SourceFileHash[] | undefined) {
+  return (files ?? []).map((f) => ({
+    path: f.path,
+    ruleset: f.ruleset,
+    sha256: f.sha256,
+  }));
+}
+
+/** The provenance of the ruleset that validated the delivery. */
+export function rulesetProvenance(loaded: LoadedRuleset): RulesetProvenance {
+  return {
+    id: loaded.module.metadata.id,
+    compiled: {
+      file: `${basename(loaded.dir)}/validators.js`,
+      sha256: loaded.compiledSha256 ?? null,
+    },
+    sources: sources(loaded.module.metadata.sourceFiles),
+    sourcesChecked: checked(loaded.sourceCheck),
+  };
+}
+
+/** The provenance of the compiled ruleset the groeipad norm was read from. */
+export function groeipadProvenance(norm: GroeipadNorm): RulesetProvenance {
+  return {
+    id: norm.ruleset,
+    compiled: { file: `${norm.ruleset}/trace.json`, sha256: norm.traceSha256 },
+    sources: sources(norm.sourceFiles),
+    sourcesChecked: checked(norm.sourceCheck),
+  };
+}
+
+/** Everything {@link reportProvenance} needs. */
+export interface ProvenanceInput {
+  loaded: LoadedRuleset;
+  /** The groeipad norm the verdict was held against, when the report has one. */
+  groeipad: GroeipadNorm | undefined;
+  inputs: InputProvenance[];
+  rrdChosenBy: Provenance["rrdChosenBy"] | undefined;
+  showPersonalData: boolean | undefined;
+  maxSamples: number | undefined;
+  maxFieldLength: number | undefined;
+}
+
+/** The report's `provenance` section. */
+export function reportProvenance(p: ProvenanceInput): Provenance {
+  return {
+    ruleset: rulesetProvenance(p.loaded),
+    groeipad: p.groeipad === undefined ? null : groeipadProvenance(p.groeipad),
+    inputs: p.inputs,
+    rrdChosenBy: p.rrdChosenBy ?? "option",
+    options: {
+      showPersonalData: p.showPersonalData === true,
+      maxSamples: p.maxSamples ?? DEFAULT_MAX_SAMPLES,
+      maxFieldLength: p.maxFieldLength ?? DEFAULT_MAX_FIELD_LENGTH,
+    },
+  };
+}

@@ -1,0 +1,218 @@
+/**
+ * Does a report reproduce? Validate the delivery again with the ruleset, RRD and options the
+ * report's provenance names, and compare the new report with the report file byte for byte
+ * (apart from `generatedAt`, taken over, and `sourcesChecked`, which says only whether this run
+ * could find the `.regel` sources). When it does not reproduce, say which hash differs (tool
+ * version, ruleset source, compiled module, input file) and which findings and counts differ.
+ *
+ * @module
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { validateDelivery } from "./delivery.js";
+import { InputHash } from "./input-hash.js";
+import { loadCompiled, RulesetLoadError } from "./load-compiled.js";
+import { rulesetProvenance } from "./provenance.js";
+import {
+  contentDifferences,
+  inputDifferences,
+  rulesetDifferences,
+  sourceDifferences,
+} from "./report-diff.js";
+import { reportToJson } from "./report-json.js";
+import type {
+  InputProvenance,
+  Provenance,
+  Report,
+  RulesetProvenance,
+} from "./report-types.js";
+import { StaleRulesetError } from "./source-check.js";
+import { toolVersion } from "./tool-version.js";
+
+/** What to verify. */
+export interface VerifyInput {
+  /** The report as written (`report.json`), its exact text. */
+  reportText: string;
+  /** The delivery folder the report was made from. */
+  delivery: string;
+  /** Folder with the compiled rulesets. */
+  compiledRoot: string;
+  /** Folder for temporary sort runs. */
+  tempDir?: string;
+}
+
+/** The verdict. */
+export interface VerifyResult {
+  reproduced: boolean;
+  /** What produced the report and differs now: tool version, ruleset sources, compiled modules, input files. */
+  hashes: string[];
+  /** Findings and counts that differ, `path: in the report → now`. */
+  differences: string[];
+  /** Why the delivery could not be validated again (e.g. stale compiled output); undefined when it was. */
+  notRun: string | undefined;
+  /** Remarks that do not make the report differ (e.g. the sources could not be checked this time). */
+  notes: string[];
+  /** The new report, when the delivery was validated again. */
+  report: Report | undefined;
+}
+
+/** The report cannot be verified as given (no provenance, ruleset not compiled, ...): a usage error. */
+export class VerifyError extends Error {
+  override name = "VerifyError";
+}
+
+/** Hash the files the report read, straight from the delivery (when it cannot be validated again). */
+async function hashInputs(
+  folder: string,
+  inputs: readonly InputProvenance[],
+): Promise<InputProvenance[]> {
+  const out: InputProvenance[] = [];
+  for (const i of inputs) {
+    const path = join(folder, i.file);
+    if (!existsSync(path)) continue;
+    const bytes = statSync(path).size;
+    const sha256 = await new InputHash().digest(path, bytes);
+    // rows are only known by reading the file as the runtime does; keep the report's
+    out.push({ file: i.file, bytes, sha256, rows: i.rows });
+  }
+  return out;
+}
+
+/** Verify a report against its delivery; see the module comment. */
+export async function verifyReport(input: VerifyInput): Promise<VerifyResult> {
+  let before: Report;
+  try {
+    before = JSON.parse(input.reportText) as Report;
+  } catch (e) {
+    throw new VerifyError(`the report is not JSON: ${(e as Error).message}`);
+  }
+  const p: Provenance | undefined = before?.provenance;
+  if (p === undefined)
+    throw new VerifyError(
+      `the report (reportVersion ${before?.reportVersion}) records no provenance; regel verify needs a report of reportVersion 1.1 or later: validate again to get one`,
+    );
+  if (
+    typeof p.ruleset?.id !== "string" ||
+    !Array.isArray(p.inputs) ||
+    typeof p.options !== "object" ||
+    p.options === null ||
+    typeof before.rrd !== "string"
+  )
+    throw new VerifyError(
+      "the report's provenance is incomplete (it needs ruleset.id, inputs, options and the rrd): it is not a report regel wrote",
+    );
+  const dir = join(input.compiledRoot, p.ruleset.id);
+  if (!existsSync(join(dir, "validators.js")))
+    throw new VerifyError(
+      `the report was made with ${p.ruleset.id}, which is not compiled in ${input.compiledRoot}; give --compiled DIR with the compiled rulesets`,
+    );
+  let loaded;
+  try {
+    loaded = await loadCompiled(dir);
+  } catch (e) {
+    if (e instanceof RulesetLoadError) throw new VerifyError(e.message);
+    throw e;
+  }
+
+  const hashes: string[] = [];
+  const notes: string[] = [];
+  const version = toolVersion();
+  if (before.generator?.version !== version)
+    hashes.push(
+      `tool version: regel ${before.generator?.version} made the report, this is regel ${version}`,
+    );
+
+  let after: Report | undefined;
+  let notRun: string | undefined;
+  try {
+    after = await validateDelivery(input.delivery, loaded, {
+      rrd: before.rrd,
+      rrdChosenBy: p.rrdChosenBy,
+      showPersonalData: p.options.showPersonalData,
+      maxSamples: p.options.maxSamples,
+      maxFieldLength: p.options.maxFieldLength,
+      generatedAt: before.generatedAt,
+      tempDir: input.tempDir,
+    });
+  } catch (e) {
+    if (!(e instanceof StaleRulesetError)) throw e;
+    notRun = e.message;
+  }
+
+  if (after === undefined) {
+    // Stale compiled output: compare what can be compared without running it.
+    const now: RulesetProvenance = rulesetProvenance(loaded);
+    hashes.push(...rulesetDifferences("ruleset", p.ruleset, now));
+    // the sources as they are beside the compiled rulesets now (a missing one left out)
+    const changed = new Map(
+      (loaded.sourceCheck?.changed ?? []).map((c) => [c.path, c.now]),
+    );
+    const current = now.sources.flatMap((s) => {
+      const sha = changed.has(s.path) ? changed.get(s.path) : s.sha256;
+      return sha === null || sha === undefined ? [] : [{ ...s, sha256: sha }];
+    });
+    hashes.push(
+      ...sourceDifferences(
+        "ruleset",
+        p.ruleset.sources,
+        current,
+        `beside the compiled rulesets (${loaded.sourceCheck?.rulesetsRoot})`,
+      ).filter((line) => !hashes.includes(line)),
+    );
+    hashes.push(
+      ...inputDifferences(p.inputs, await hashInputs(input.delivery, p.inputs)),
+    );
+    return {
+      reproduced: false,
+      hashes,
+      differences: [],
+      notRun,
+      notes,
+      report: undefined,
+    };
+  }
+
+  const q = after.provenance!;
+  // Whether the sources could be checked depends on where the compiled rulesets are, not on
+  // what produced the report: take it over, and say so.
+  for (const [label, b, a] of [
+    ["ruleset", p.ruleset, q.ruleset],
+    ["groeipad ruleset", p.groeipad, q.groeipad],
+  ] as const)
+    if (b !== null && a !== null && b.sourcesChecked !== a.sourcesChecked) {
+      notes.push(
+        `the ${label}'s sources were ${b.sourcesChecked === "current" ? "checked" : `not checked (${b.sourcesChecked})`} for the report and ${a.sourcesChecked === "current" ? "checked" : `not checked (${a.sourcesChecked})`} now`,
+      );
+      a.sourcesChecked = b.sourcesChecked;
+    }
+  hashes.push(
+    ...rulesetDifferences("ruleset", p.ruleset, q.ruleset),
+    ...rulesetDifferences("groeipad ruleset", p.groeipad, q.groeipad),
+    ...inputDifferences(p.inputs, q.inputs),
+  );
+  const reproduced = reportToJson(after) === input.reportText;
+  const differences = reproduced ? [] : contentDifferences(before, after);
+  if (!reproduced && hashes.length === 0 && differences.length === 0)
+    differences.push(
+      "the report file differs from a new report only in its form (whitespace, key order or an edited provenance): it is not the file regel wrote",
+    );
+  return {
+    reproduced,
+    hashes,
+    differences,
+    notRun,
+    notes,
+    report: after,
+  };
+}
+
+/** Read a report file for {@link verifyReport}; a {@link VerifyError} when it cannot be read. */
+export function readReportText(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    throw new VerifyError(
+      `cannot read the report ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+}
