@@ -1323,6 +1323,8 @@ class DeliveryValidator {
         showPersonalData: this.opts.showPersonalData,
         maxSamples: this.opts.maxSamples,
         maxFieldLength: this.opts.maxFieldLength,
+        maxFields: this.opts.maxFields,
+        maxRecordLength: this.opts.maxRecordLength,
       }),
     };
     return report;

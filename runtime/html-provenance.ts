@@ -54,7 +54,7 @@ export function provenanceHtml(r: Report): string {
       `<tr><td class="mono">${h(i.file)}</td><td class="n">${h(i.bytes)}</td><td class="n">${h(i.rows)}</td><td class="mono">${h(i.sha256 ?? "could not be read")}</td></tr>`,
     );
   parts.push(
-    `</table><p>RRD ${h(r.rrd)}: ${h(RRD_BY[p.rrdChosenBy] ?? p.rrdChosenBy)} · personal data ${p.options.showPersonalData ? "shown" : "masked"} · at most ${h(p.options.maxSamples)} samples per rule · fields up to ${h(p.options.maxFieldLength)} characters</p></details>`,
+    `</table><p>RRD ${h(r.rrd)}: ${h(RRD_BY[p.rrdChosenBy] ?? p.rrdChosenBy)} · personal data ${p.options.showPersonalData ? "shown" : "masked"} · at most ${h(p.options.maxSamples)} samples per rule · fields up to ${h(p.options.maxFieldLength)} characters${p.options.maxFields === undefined ? "" : ` · at most ${h(p.options.maxFields)} fields and ${h(p.options.maxRecordLength)} characters per record`}</p></details>`,
   );
   return parts.join("");
 }

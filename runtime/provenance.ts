@@ -6,6 +6,7 @@
  * @module
  */
 import { basename } from "node:path";
+import { LIMITS } from "./csv-reader.js";
 import type { SourceFileHash } from "../compiler/contract.js";
 import type { GroeipadNorm } from "./groeipad.js";
 import type { LoadedRuleset } from "./load-compiled.js";
@@ -16,8 +17,6 @@ import type {
 } from "./report-types.js";
 import type { SourceCheck } from "./source-check.js";
 
-/** Longest accepted field when no option says otherwise (the readers' default). */
-export const DEFAULT_MAX_FIELD_LENGTH = 1 << 20;
 /** Samples per rule when no option says otherwise (as the GLO report). */
 export const DEFAULT_MAX_SAMPLES = 1000;
 
@@ -71,6 +70,8 @@ export interface ProvenanceInput {
   showPersonalData: boolean | undefined;
   maxSamples: number | undefined;
   maxFieldLength: number | undefined;
+  maxFields: number | undefined;
+  maxRecordLength: number | undefined;
 }
 
 /** The report's `provenance` section. */
@@ -83,7 +84,9 @@ export function reportProvenance(p: ProvenanceInput): Provenance {
     options: {
       showPersonalData: p.showPersonalData === true,
       maxSamples: p.maxSamples ?? DEFAULT_MAX_SAMPLES,
-      maxFieldLength: p.maxFieldLength ?? DEFAULT_MAX_FIELD_LENGTH,
+      maxFieldLength: p.maxFieldLength ?? LIMITS.maxFieldLength,
+      maxFields: p.maxFields ?? LIMITS.maxFields,
+      maxRecordLength: p.maxRecordLength ?? LIMITS.maxRecordLength,
     },
   };
 }

@@ -200,6 +200,10 @@ export interface Provenance {
     showPersonalData: boolean;
     maxSamples: number;
     maxFieldLength: number;
+    /** Most fields in a record (since the limits of 1.1.0; absent in reports written before). */
+    maxFields?: number;
+    /** Most characters of field text in a record (absent in reports written before). */
+    maxRecordLength?: number;
   };
 }
 

@@ -131,6 +131,8 @@ export async function verifyReport(input: VerifyInput): Promise<VerifyResult> {
       showPersonalData: p.options.showPersonalData,
       maxSamples: p.options.maxSamples,
       maxFieldLength: p.options.maxFieldLength,
+      maxFields: p.options.maxFields,
+      maxRecordLength: p.options.maxRecordLength,
       generatedAt: before.generatedAt,
       tempDir: input.tempDir,
     });

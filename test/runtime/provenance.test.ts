@@ -71,7 +71,9 @@ describe("report provenance", () => {
     expect(p.options).toEqual({
       showPersonalData: false,
       maxSamples: 1000,
-      maxFieldLength: 1048576,
+      maxFieldLength: 10000,
+      maxFields: 10000,
+      maxRecordLength: 1000000,
     });
   });
 
@@ -85,6 +87,7 @@ describe("report provenance", () => {
       rrd: "2022-12-31",
       maxSamples: 5,
       maxFieldLength: 4096,
+      maxFields: 64,
       showPersonalData: true,
       rrdChosenBy: "--rrd" as const,
     };
@@ -93,6 +96,8 @@ describe("report provenance", () => {
       showPersonalData: true,
       maxSamples: 5,
       maxFieldLength: 4096,
+      maxFields: 64,
+      maxRecordLength: 1000000,
     });
     expect(a.provenance?.rrdChosenBy).toBe("--rrd");
     // a hand-written module records no sources
