@@ -2,6 +2,8 @@
  * `regel compile <files or folders...> [--out <dir>] [--check]`: compile every ruleset version to
  * `<out>/<name>@<version>/validators.ts`, `validators.js` and `trace.json`.
  *
+ * Before anything is written, every rule's examples run through the modules just compiled
+ * (cli/example-check.ts); an example whose verdict differs (REG408) is an error like any other.
  * Writes only files whose contents changed. With `--check` nothing is written: the command lists
  * the files that are missing or stale (and version folders no ruleset produces) and exits 1 when
  * there are any (for CI: "is the committed output current?"). Exit codes: 0 ok, 1 diagnostics with errors or stale output, 2 bad paths.
@@ -9,15 +11,21 @@
  * @module
  */
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { Command } from "commander";
 import {
   compile,
   DEFAULT_OUT_DIR,
   type CompiledFile,
 } from "../../compiler/compile.js";
-import { formatDiagnostic, type Diagnostic } from "../../dsl/diagnostics.js";
-import { ProjectError } from "../../dsl/project.js";
+import {
+  formatDiagnostic,
+  sortDiagnostics,
+  type Diagnostic,
+} from "../../dsl/diagnostics.js";
+import { loadProject, ProjectError } from "../../dsl/project.js";
+import { checkExamplesCompiled } from "../example-check.js";
+import { EXIT } from "../exit-codes.js";
 
 /** What differs between the compiled output and the files on disk. */
 export interface OutputStatus {
@@ -82,6 +90,19 @@ async function renderDiagnostics(
   return parts.join("\n");
 }
 
+/** Run the examples through the modules just compiled (`validators.js` of each version folder). */
+async function compiledExamples(
+  paths: string[],
+  files: readonly CompiledFile[],
+): Promise<Diagnostic[]> {
+  const compiled = new Map(
+    files
+      .filter((f) => basename(f.path) === "validators.js")
+      .map((f) => [basename(dirname(f.path)), f.contents]),
+  );
+  return checkExamplesCompiled(await loadProject(paths), { compiled });
+}
+
 /** Run the command; returns the exit code. */
 export async function runCompile(
   paths: string[],
@@ -90,13 +111,21 @@ export async function runCompile(
   let result;
   try {
     result = await compile(paths, { outDir: options.out ?? DEFAULT_OUT_DIR });
+    if (!result.diagnostics.some((d) => d.severity === "error"))
+      result = {
+        ...result,
+        diagnostics: sortDiagnostics([
+          ...result.diagnostics,
+          ...(await compiledExamples(paths, result.files)),
+        ]),
+      };
   } catch (e) {
     const message =
       e instanceof ProjectError
         ? e.message
         : `internal error: ${(e as Error).message}`;
     process.stderr.write(`regel compile: ${message}\n`);
-    return 2;
+    return e instanceof ProjectError ? EXIT.usage : EXIT.environment;
   }
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   if (result.diagnostics.length > 0)
@@ -150,7 +179,7 @@ export function register(program: Command): void {
   program
     .command("compile")
     .description(
-      "Compile rulesets to self-contained TypeScript/JavaScript validator modules",
+      "Compile rulesets to self-contained TypeScript/JavaScript validator modules (after running every rule's examples through them)",
     )
     .argument("<paths...>", ".regel files or folders (searched recursively)")
     .option("-o, --out <dir>", "output folder", DEFAULT_OUT_DIR)
