@@ -337,19 +337,25 @@ export function exampleDiagnostic(
 let compilerFingerprint: string | undefined;
 
 /** sha256 of the compiler's and the front end's own code (`../compiler`, `../dsl` of this module). */
-function fingerprint(): string {
-  if (compilerFingerprint !== undefined) return compilerFingerprint;
+function fingerprint(): string | undefined {
+  if (compilerFingerprint !== undefined)
+    return compilerFingerprint === "" ? undefined : compilerFingerprint;
   const h = createHash("sha256").update(CACHE_FORMAT);
   const here = dirname(fileURLToPath(import.meta.url));
-  for (const sub of ["compiler", "dsl"]) {
-    const dir = join(here, "..", sub);
-    for (const name of readdirSync(dir).sort()) {
-      if (!/\.(js|ts)$/.test(name) || name.endsWith(".d.ts")) continue;
-      h.update(`\0${sub}/${name}\0`).update(readFileSync(join(dir, name)));
+  try {
+    for (const sub of ["compiler", "dsl"]) {
+      const dir = join(here, "..", sub);
+      for (const name of readdirSync(dir).sort()) {
+        if (!/\.(js|ts)$/.test(name) || name.endsWith(".d.ts")) continue;
+        h.update(`\0${sub}/${name}\0`).update(readFileSync(join(dir, name)));
+      }
     }
+    compilerFingerprint = h.digest("hex");
+  } catch {
+    // Without the compiler's own code to hash, a cached module could be stale: no cache.
+    compilerFingerprint = "";
   }
-  compilerFingerprint = h.digest("hex");
-  return compilerFingerprint;
+  return compilerFingerprint === "" ? undefined : compilerFingerprint;
 }
 
 /** The source files a ruleset version is built from: its own and those of its `extends` / `uses` chain. */
@@ -377,11 +383,14 @@ export function chainFiles(
   return [...files].sort();
 }
 
-/** The cache key of a ruleset version: its id, its chain's paths and texts, and the compiler. */
-function cacheKey(project: Project, ruleset: ResolvedRuleset): string {
-  const h = createHash("sha256")
-    .update(fingerprint())
-    .update(`\0${ruleset.id}`);
+/** The cache key of a ruleset version: its id, its chain's paths and texts, and the compiler; undefined when the compiler cannot be fingerprinted. */
+function cacheKey(
+  project: Project,
+  ruleset: ResolvedRuleset,
+): string | undefined {
+  const compiler = fingerprint();
+  if (compiler === undefined) return undefined;
+  const h = createHash("sha256").update(compiler).update(`\0${ruleset.id}`);
   for (const file of chainFiles(project, ruleset))
     h.update(`\0${file}\0`).update(project.texts.get(file) ?? "");
   return h.digest("hex");
@@ -428,42 +437,54 @@ async function compileInMemory(
 }
 
 /**
- * The folder holding the compiled module of `ruleset`: given, from the cache, or compiled here
- * (and then cached). Undefined when compiling gave errors (they are pushed to `diagnostics`).
+ * The compiled module of `ruleset`, loaded: given, from the cache, or compiled here (and then
+ * cached). Undefined when compiling gave errors (they are pushed to `diagnostics`). A cache entry
+ * that does not load (damaged, or removed by another run meanwhile) is dropped and rebuilt.
  */
-async function moduleFolder(
+async function loadModule(
   project: Project,
   ruleset: ResolvedRuleset,
   options: ExampleCheckOptions,
   work: string,
   diagnostics: Diagnostic[],
-): Promise<string | undefined> {
-  const given = options.compiled?.get(ruleset.id);
+): Promise<LoadedRuleset | undefined> {
   const fresh = join(work, `module-${randomBytes(6).toString("hex")}`);
+  const given = options.compiled?.get(ruleset.id);
   if (given !== undefined) {
     await writeModule(fresh, given);
-    return fresh;
+    return loadCompiled(fresh);
   }
   const cacheRoot =
     options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
+  const key = cacheRoot == null ? undefined : cacheKey(project, ruleset);
   const root =
-    cacheRoot === null || cacheRoot === undefined
+    cacheRoot == null || key === undefined
       ? undefined
       : join(cacheRoot, "examples");
-  const key = cacheKey(project, ruleset);
-  if (root !== undefined) {
+  if (root !== undefined && key !== undefined) {
     const entry = join(root, key);
     if (await exists(join(entry, "validators.js"))) {
-      const now = new Date();
-      await utimes(entry, now, now).catch(() => undefined);
-      return entry;
+      try {
+        const loaded = await loadCompiled(entry);
+        const now = new Date();
+        await utimes(entry, now, now).catch(() => undefined);
+        return loaded;
+      } catch {
+        await rm(entry, { recursive: true, force: true }).catch(
+          () => undefined,
+        );
+      }
     }
   }
   const compiled = await compileInMemory(project, ruleset);
   diagnostics.push(...compiled.diagnostics);
   if (compiled.diagnostics.some((d) => d.severity === "error"))
     return undefined;
-  if (root !== undefined && compiled.diagnostics.length === 0) {
+  if (
+    root !== undefined &&
+    key !== undefined &&
+    compiled.diagnostics.length === 0
+  ) {
     // Written aside, then renamed into place: a concurrent run never sees half an entry.
     const entry = join(root, key);
     const aside = join(root, `.${key}-${randomBytes(6).toString("hex")}`);
@@ -475,14 +496,14 @@ async function moduleFolder(
         if (!(await exists(join(entry, "validators.js")))) throw e;
       });
       await pruneCache(root);
-      return entry;
     } catch {
       // An unwritable cache folder only costs speed.
       await rm(aside, { recursive: true, force: true }).catch(() => undefined);
     }
   }
+  // Load from the private folder: the cache entry may be pruned by a concurrent run.
   await writeModule(fresh, compiled.js);
-  return fresh;
+  return loadCompiled(fresh);
 }
 
 /** Whether a diagnostic is an error in one of `files`. */
@@ -513,15 +534,14 @@ export async function checkExamplesCompiled(
   const work = await mkdtemp(join(tmpdir(), "regel-examples-"));
   try {
     for (const ruleset of targets) {
-      const dir = await moduleFolder(
+      const loaded = await loadModule(
         project,
         ruleset,
         options,
         work,
         diagnostics,
       );
-      if (dir === undefined) continue;
-      const loaded = await loadCompiled(dir);
+      if (loaded === undefined) continue;
       for (const result of await runCompiledExamples(ruleset, loaded, work)) {
         const diagnostic = exampleDiagnostic(ruleset, result);
         if (diagnostic !== undefined) diagnostics.push(diagnostic);

@@ -5,7 +5,13 @@
  * folder that `regel check` compiles is cached by content hash, and a ruleset with an error in its
  * chain is not run.
  */
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -114,8 +120,19 @@ describe("regel check's compiled modules", () => {
       readFileSync(join(cache, "examples", first[0], "validators.js"), "utf8"),
     ).toContain("t.cache@1.0.0");
 
+    // A damaged entry is dropped and rebuilt, never run. (The first run loaded its module from
+    // a private folder, so this process has not imported the entry yet.)
+    const js = join(cache, "examples", first[0], "validators.js");
+    writeFileSync(js, "export const metadata = (;\n");
     expect(await checkExamplesCompiled(p1, { cacheDir: cache })).toEqual([]);
     expect(entries()).toEqual(first);
+    expect(readFileSync(js, "utf8")).toContain("t.cache@1.0.0");
+
+    // Unchanged sources: the entry is used as it is.
+    const before = statSync(js).ino;
+    expect(await checkExamplesCompiled(p1, { cacheDir: cache })).toEqual([]);
+    expect(entries()).toEqual(first);
+    expect(statSync(js).ino).toBe(before);
 
     // The example now contradicts the rule: a new entry, and the verdict of the new module.
     const changed = RULESET.replace(
