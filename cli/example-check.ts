@@ -234,27 +234,27 @@ export async function runCompiledExamples(
   loaded: LoadedRuleset,
   work: string,
 ): Promise<ExampleResult[]> {
-  const results: ExampleResult[] = [];
-  for (const d of exampleDeliveries(ruleset)) {
-    if (!isDelivery(d)) {
-      results.push(d);
-      continue;
-    }
+  const run = async (d: ExampleDelivery): Promise<ExampleResult> => {
     try {
       const findings =
         d.subject !== undefined
           ? recordExampleFindings(ruleset, loaded.module, d)
           : await deliveryExampleFindings(ruleset, loaded, d, work);
-      results.push(verdict(d, findings));
+      return verdict(d, findings);
     } catch (e) {
-      results.push({
+      return {
         ...verdict(d, []),
         actual: "error",
         error: e instanceof Error ? e.message : String(e),
-      });
+      };
     }
-  }
-  return results;
+  };
+  // File examples wait mostly for the file system: they run side by side, each in its own folder.
+  return Promise.all(
+    exampleDeliveries(ruleset).map((d) =>
+      isDelivery(d) ? run(d) : Promise.resolve(d),
+    ),
+  );
 }
 
 // ---- diagnostics ---------------------------------------------------------------------------
