@@ -12,7 +12,7 @@
  * - a file example is written as CSV files into a private temporary folder and validated by
  *   {@link validateDelivery}, since the file checks live in the runtime; the example fails when its
  *   rule yields a finding for the example's entity.
- * test/examples-differential.test.ts proves that the record path gives the verdict a real
+ * test/rulesets/examples-differential.test.ts proves that the record path gives the verdict a real
  * delivery of the same files gives.
  *
  * The module to run comes from `regel compile` (the JavaScript it is about to write) or is
@@ -61,6 +61,14 @@ import { dateToDays, validateDelivery } from "../runtime/delivery.js";
 import { loadCompiled, type LoadedRuleset } from "../runtime/load-compiled.js";
 import type { Report } from "../runtime/report-types.js";
 import { csvCell } from "../runtime/synthetic/generate.js";
+
+/** What {@link checkExamplesCompiled} found. */
+export interface ExampleCheck {
+  /** REG408 / REG200 per example that does not hold, and the compiler's diagnostics. */
+  diagnostics: Diagnostic[];
+  /** How many examples the compiled validators ran (inherited rules' examples once per version). */
+  examples: number;
+}
 
 /** How {@link checkExamplesCompiled} gets the compiled modules. */
 export interface ExampleCheckOptions {
@@ -515,22 +523,23 @@ function errorIn(diagnostics: readonly Diagnostic[], files: string[]): boolean {
 }
 
 /**
- * Run the examples of every ruleset of `project` through the compiled validators and return the
- * diagnostics: REG408 for every example whose verdict differs, REG200 for one that could not be
+ * Run the examples of every ruleset of `project` through the compiled validators and return how
+ * many ran and the diagnostics: REG408 for every example whose verdict differs, REG200 for one that could not be
  * run, and the compiler's own diagnostics for a ruleset compiled here. Rulesets with errors in
  * their sources (or their `extends` / `uses` chain) are skipped: their errors say enough.
  */
 export async function checkExamplesCompiled(
   project: Project,
   options: ExampleCheckOptions = {},
-): Promise<Diagnostic[]> {
+): Promise<ExampleCheck> {
   const diagnostics: Diagnostic[] = [];
+  let examples = 0;
   const targets = project.rulesets.filter(
     (r) =>
       r.rules.some((rule) => rule.decl.examples.length > 0) &&
       !errorIn(project.diagnostics, chainFiles(project, r)),
   );
-  if (targets.length === 0) return diagnostics;
+  if (targets.length === 0) return { diagnostics, examples };
   const work = await mkdtemp(join(tmpdir(), "regel-examples-"));
   try {
     for (const ruleset of targets) {
@@ -543,6 +552,7 @@ export async function checkExamplesCompiled(
       );
       if (loaded === undefined) continue;
       for (const result of await runCompiledExamples(ruleset, loaded, work)) {
+        examples++;
         const diagnostic = exampleDiagnostic(ruleset, result);
         if (diagnostic !== undefined) diagnostics.push(diagnostic);
       }
@@ -550,5 +560,5 @@ export async function checkExamplesCompiled(
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  return diagnostics;
+  return { diagnostics, examples };
 }

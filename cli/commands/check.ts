@@ -49,9 +49,12 @@ export function toJson(d: Diagnostic): JsonDiagnostic {
   };
 }
 
+/** A checked project: its diagnostics include the examples', and `examples` says how many ran. */
+export type CheckedProject = Project & { examples?: number };
+
 /** The report of a checked project, as text (code frames) or JSON. Returns the text and the exit code. */
 export function renderCheck(
-  project: Project,
+  project: CheckedProject,
   json: boolean,
 ): { output: string; exitCode: number } {
   const diagnostics = sortDiagnostics(project.diagnostics);
@@ -65,13 +68,18 @@ export function renderCheck(
       rulesets: project.rulesets.length,
       errors,
       warnings,
+      examples: project.examples ?? 0,
     };
     return { output: `${JSON.stringify(body, null, 2)}\n`, exitCode };
   }
   const parts = diagnostics.map((d) =>
     formatDiagnostic(d, project.texts.get(d.span.file)),
   );
-  const summary = `${project.files.length} files, ${project.rulesets.length} rulesets: ${errors} errors, ${warnings} warnings`;
+  const ran =
+    (project.examples ?? 0) > 0
+      ? `; ${project.examples} examples run through the compiled validators`
+      : "";
+  const summary = `${project.files.length} files, ${project.rulesets.length} rulesets: ${errors} errors, ${warnings} warnings${ran}`;
   return {
     output: [...parts.map((p) => `${p}\n`), `${summary}\n`].join("\n"),
     exitCode,
@@ -85,12 +93,16 @@ export function renderCheck(
 export async function checkProject(
   paths: string[],
   options: ExampleCheckOptions = {},
-): Promise<Project> {
+): Promise<CheckedProject> {
   const project = await loadProject(paths);
-  const examples = await checkExamplesCompiled(project, options);
+  const checked = await checkExamplesCompiled(project, options);
   return {
     ...project,
-    diagnostics: sortDiagnostics([...project.diagnostics, ...examples]),
+    diagnostics: sortDiagnostics([
+      ...project.diagnostics,
+      ...checked.diagnostics,
+    ]),
+    examples: checked.examples,
   };
 }
 
@@ -99,7 +111,7 @@ export async function runCheck(
   paths: string[],
   options: { json?: boolean },
 ): Promise<number> {
-  let project: Project;
+  let project: CheckedProject;
   try {
     project = await checkProject(paths);
   } catch (e) {

@@ -100,7 +100,8 @@ async function compiledExamples(
       .filter((f) => basename(f.path) === "validators.js")
       .map((f) => [basename(dirname(f.path)), f.contents]),
   );
-  return checkExamplesCompiled(await loadProject(paths), { compiled });
+  return (await checkExamplesCompiled(await loadProject(paths), { compiled }))
+    .diagnostics;
 }
 
 /** Run the command; returns the exit code. */

@@ -112,7 +112,10 @@ describe("regel check's compiled modules", () => {
     const cache = mkdtempSync(join(tmpdir(), "regel-cache-"));
     const entries = () => readdirSync(join(cache, "examples")).sort();
     const p1 = loadProjectFromTexts(new Map([["t.regel", RULESET]]));
-    expect(await checkExamplesCompiled(p1, { cacheDir: cache })).toEqual([]);
+    expect(await checkExamplesCompiled(p1, { cacheDir: cache })).toEqual({
+      diagnostics: [],
+      examples: 2,
+    });
     const first = entries();
     expect(first).toHaveLength(1);
     expect(first[0]).toMatch(/^[0-9a-f]{64}$/);
@@ -124,13 +127,19 @@ describe("regel check's compiled modules", () => {
     // a private folder, so this process has not imported the entry yet.)
     const js = join(cache, "examples", first[0], "validators.js");
     writeFileSync(js, "export const metadata = (;\n");
-    expect(await checkExamplesCompiled(p1, { cacheDir: cache })).toEqual([]);
+    expect(await checkExamplesCompiled(p1, { cacheDir: cache })).toEqual({
+      diagnostics: [],
+      examples: 2,
+    });
     expect(entries()).toEqual(first);
     expect(readFileSync(js, "utf8")).toContain("t.cache@1.0.0");
 
     // Unchanged sources: the entry is used as it is.
     const before = statSync(js).ino;
-    expect(await checkExamplesCompiled(p1, { cacheDir: cache })).toEqual([]);
+    expect(await checkExamplesCompiled(p1, { cacheDir: cache })).toEqual({
+      diagnostics: [],
+      examples: 2,
+    });
     expect(entries()).toEqual(first);
     expect(statSync(js).ino).toBe(before);
 
@@ -140,7 +149,9 @@ describe("regel check's compiled modules", () => {
       'example pass NP { customer_id: "C" }',
     );
     const p2 = loadProjectFromTexts(new Map([["t.regel", changed]]));
-    const diagnostics = await checkExamplesCompiled(p2, { cacheDir: cache });
+    const { diagnostics } = await checkExamplesCompiled(p2, {
+      cacheDir: cache,
+    });
     expect(diagnostics.map((d) => `${d.code} ${d.span.start.line}`)).toEqual([
       "REG408 16",
     ]);
@@ -152,7 +163,10 @@ describe("regel check's compiled modules", () => {
     const broken = `${RULESET}  example pass NP { customer_id: "C", last_nam: "X" }\n`;
     const p = loadProjectFromTexts(new Map([["t.regel", broken]]));
     expect(p.diagnostics.map((d) => d.code)).toEqual(["REG402"]);
-    expect(await checkExamplesCompiled(p, { cacheDir: cache })).toEqual([]);
+    expect(await checkExamplesCompiled(p, { cacheDir: cache })).toEqual({
+      diagnostics: [],
+      examples: 0,
+    });
     expect(() => readdirSync(join(cache, "examples"))).toThrow();
   });
 

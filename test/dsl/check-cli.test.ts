@@ -88,7 +88,9 @@ describe("regel check", () => {
   it("searches folders, skipping node_modules, and exits 0 when clean", () => {
     const r = run(["rules"], dir);
     expect(r.stderr).toBe("");
-    expect(r.stdout).toBe("1 files, 1 rulesets: 0 errors, 0 warnings\n");
+    expect(r.stdout).toBe(
+      "1 files, 1 rulesets: 0 errors, 0 warnings; 2 examples run through the compiled validators\n",
+    );
     expect(r.code).toBe(0);
   });
 
@@ -146,7 +148,9 @@ describe("regel check", () => {
     const text = BASE.replace(pass, pass + second);
     writeFileSync(join(dir, "examples.regel"), text);
     const clean = run(["examples.regel"], dir);
-    expect(clean.stdout).toBe("1 files, 1 rulesets: 0 errors, 0 warnings\n");
+    expect(clean.stdout).toBe(
+      "1 files, 1 rulesets: 0 errors, 0 warnings; 3 examples run through the compiled validators\n",
+    );
     expect(clean.code).toBe(0);
 
     writeFileSync(
@@ -163,9 +167,10 @@ describe("regel check", () => {
       "note: the example ran as a delivery of one IKB (`IKB-1`): np.csv 1 row; RRD 2024-01-01",
     );
     expect(r.stdout.trimEnd().split("\n").pop()).toBe(
-      "1 files, 1 rulesets: 1 errors, 0 warnings",
+      "1 files, 1 rulesets: 1 errors, 0 warnings; 3 examples run through the compiled validators",
     );
     const json = JSON.parse(run(["--json", "examples.regel"], dir).stdout);
+    expect(json.examples).toBe(3);
     expect(json.diagnostics).toMatchObject([
       { code: "REG408", file: "examples.regel", line, column: 3 },
     ]);

@@ -670,7 +670,7 @@ describe("golden diagnostics", () => {
       const checked = c.compiled
         ? sortDiagnostics([
             ...p.diagnostics,
-            ...(await checkExamplesCompiled(p, { cacheDir: null })),
+            ...(await checkExamplesCompiled(p, { cacheDir: null })).diagnostics,
           ])
         : p.diagnostics;
       const diagnostics = c.parseErrorsOk
