@@ -1,37 +1,49 @@
 /**
- * Runs the inline `example pass|fail` clauses of a ruleset with the reference interpreter.
+ * What an inline `example pass|fail` clause means: the **one-group delivery** it stands for, and
+ * its run by the reference interpreter. `regel check` and `regel compile` run the same deliveries
+ * through the compiled validators (cli/example-check.ts); the verdict of the compiled run is the
+ * one that counts.
  *
- * Record and attribute examples: the subject and its `with` context records form one IKB. Where
- * the ruleset has an `ikb`, every record without the IKB key field gets `IKB-1`; a subject of a
- * depositor entity whose `by` field is absent gets the IKB key there, so the subject is the
- * depositor (role D). The RRD is the example's `rrd`, else 2024-01-01. Only the example's own
- * rule runs; the example fails when that rule yields a finding for the subject record.
+ * A record example is a delivery holding every file of the data model (the entity's full header),
+ * with the subject as the first row of its entity's file and each `with` record as a row of its
+ * entity's file, checked on the example's `rrd` (default 2024-01-01):
+ * - the IKB key field of a record that does not give it is filled in: the subject's gets `IKB-1`,
+ *   a `with` record's gets the subject's IKB key (`with` means "in the same IKB");
+ * - a subject of a depositor entity that does not give its `by` field gets the IKB key there, so
+ *   the subject is the depositor (role D);
+ * - the subject is checked exactly as a delivery checks it: when the ruleset has an `ikb` and the
+ *   subject's IKB key is not empty, `exists` / `count` / `sum` see the records of the delivery with
+ *   that key (the subject itself included); otherwise they see no records at all. The checker
+ *   refuses `with` records that could not be seen (REG409), so every `with` record is in the
+ *   subject's IKB.
+ * The example fails when its rule yields a finding for the subject record.
  *
- * File examples: `missing` leaves the entity's file out, `columns` gives a header without rows,
- * `rows` gives the records under the entity's full header, and `with` records form the other
- * files. The example fails when the rule yields a finding for the example's entity.
+ * A file example is a delivery holding every file of the data model with the entity's full header
+ * and the `with` records as rows; the example's entity is then left out (`missing`), given only
+ * the listed header (`columns`) or given the listed rows (`rows`). Records that do not give the IKB
+ * key get `IKB-1`. The example fails when its rule yields a finding for the example's entity.
  *
  * @module
  */
 import type {
   Example,
-  Literal,
   RecordExample,
   RecordLiteral,
   Span,
 } from "../dsl/ast.js";
+import { EXAMPLE_IKB_KEY, literalCell } from "../dsl/check-examples.js";
 import type { ResolvedRule, ResolvedRuleset } from "../dsl/model.js";
 import type { Finding } from "./contract.js";
 import {
   checkFiles,
   interpretRule,
   type MemoryFile,
+  type RawRow,
 } from "./reference-interpreter.js";
 
 /** The default reporting reference date of an example. */
 export const DEFAULT_EXAMPLE_RRD = "2024-01-01";
-/** The IKB key given to example records that do not set one. */
-export const EXAMPLE_IKB_KEY = "IKB-1";
+export { EXAMPLE_IKB_KEY, literalCell };
 
 /** The outcome of one example. */
 export interface ExampleResult {
@@ -40,80 +52,252 @@ export interface ExampleResult {
   /** `pass#1`, `fail#2`: the expectation and its 1-based number among the rule's examples of that kind. */
   example: string;
   expected: "pass" | "fail";
-  /** `error` when the interpreter could not run the example (the message is in `error`). */
+  /** `error` when the example could not be run (the message is in `error`). */
   actual: "pass" | "fail" | "error";
+  /** The findings of the example's rule that decide the verdict. */
   findings: Finding[];
   span: Span;
   error?: string;
+  /** The delivery the example ran as (absent when it could not be built). */
+  delivery?: ExampleDelivery;
 }
 
-/** A literal of an example as the CSV cell text it stands for. */
-export function literalCell(lit: Literal): string {
-  switch (lit.kind) {
-    case "String":
-      return lit.value;
-    case "Integer":
-    case "Decimal":
-    case "Date":
-    case "DateTime":
-    case "Percent":
-      return lit.text;
-    case "Boolean":
-      return lit.value ? "true" : "false";
-    case "Duration":
-      return String(lit.amount);
-  }
+/** The one-group delivery an example stands for (see the module doc). */
+export interface ExampleDelivery {
+  /** The example's rule. */
+  rule: string;
+  /** `pass#1`, `fail#2`, as in {@link ExampleResult}. */
+  label: string;
+  expected: "pass" | "fail";
+  span: Span;
+  /** Reporting reference date, `YYYY-MM-DD`. */
+  rrd: string;
+  /**
+   * The files of the delivery by entity name, in the ruleset's entity order; an entity with a
+   * `file` that is not here is missing from the delivery.
+   */
+  files: Record<string, MemoryFile>;
+  /** The entity whose findings decide the verdict: the subject's, or the file example's. */
+  entity: string;
+  /** Record examples: the subject is `files[entity].rows[0]`; `ikbKey` is its IKB, when it is in one. */
+  subject: { row: RawRow; ikbKey: string | undefined } | undefined;
 }
 
-/** A record literal as a CSV row by column name, with the IKB key filled in where absent. */
-function rowOf(
+/** The CSV column of a field (the field name when the entity does not declare it). */
+function columnOf(
+  ruleset: ResolvedRuleset,
+  entity: string,
+  field: string,
+): string {
+  return (
+    ruleset.entities.get(entity)?.fields.find((f) => f.name === field)
+      ?.column ?? field
+  );
+}
+
+/** The IKB key column of an entity; undefined without an `ikb` or when the entity lacks the key field. */
+export function ikbKeyColumn(
+  ruleset: ResolvedRuleset,
+  entity: string,
+): string | undefined {
+  const key = ruleset.ikb?.key.name;
+  const e = ruleset.entities.get(entity);
+  if (key === undefined || e === undefined) return undefined;
+  return e.fields.find((f) => f.name === key)?.column;
+}
+
+/** The cells a record literal gives, by column, and which columns it gives. */
+function cellsOf(
   ruleset: ResolvedRuleset,
   lit: RecordLiteral,
-  subject: boolean,
 ): Record<string, string> {
-  const entity = ruleset.entities.get(lit.entity.name);
-  if (!entity) throw new Error(`unknown entity ${lit.entity.name}`);
-  const row: Record<string, string> = {};
-  const columnOf = (name: string) =>
-    entity.fields.find((f) => f.name === name)?.column ?? name;
+  if (!ruleset.entities.has(lit.entity.name))
+    throw new Error(`unknown entity ${lit.entity.name}`);
+  const row: Record<string, string> = Object.create(null);
   for (const fv of lit.fields)
-    row[columnOf(fv.name.name)] = literalCell(fv.value);
-  const ikb = ruleset.ikb;
-  if (ikb) {
-    const keyField = ikb.key.name;
-    const keyColumn = columnOf(keyField);
-    const hasKey = entity.fields.some((f) => f.name === keyField);
-    if (hasKey && (row[keyColumn] ?? "") === "")
-      row[keyColumn] = EXAMPLE_IKB_KEY;
-    const isDepositor = ikb.depositors.some((d) => d.name === entity.name);
-    const byField = ikb.depositorBy.name;
-    if (
-      subject &&
-      isDepositor &&
-      entity.fields.some((f) => f.name === byField)
-    ) {
-      const byColumn = columnOf(byField);
-      if ((row[byColumn] ?? "") === "")
-        row[byColumn] = hasKey ? row[keyColumn] : EXAMPLE_IKB_KEY;
-    }
-  }
+    row[columnOf(ruleset, lit.entity.name, fv.name.name)] = literalCell(
+      fv.value,
+    );
   return row;
 }
 
-function group(
-  rows: { entity: string; row: Record<string, string> }[],
-): Record<string, Record<string, string>[]> {
-  // keyed by entity names from the ruleset: no prototype, so `toString` is an entity like any other
-  const out: Record<string, Record<string, string>[]> = Object.create(null);
-  for (const { entity, row } of rows) (out[entity] ??= []).push(row);
+/** A record literal as a row, with its IKB key (when it gives none) set to `key`. */
+function rowWithKey(
+  ruleset: ResolvedRuleset,
+  lit: RecordLiteral,
+  key: string | undefined,
+): Record<string, string> {
+  const row = cellsOf(ruleset, lit);
+  const keyColumn = ikbKeyColumn(ruleset, lit.entity.name);
+  if (keyColumn !== undefined && key !== undefined && !(keyColumn in row))
+    row[keyColumn] = key;
+  return row;
+}
+
+/** The subject of a record example as a row: IKB key and (for a depositor entity) `by` field filled in. */
+function subjectRow(
+  ruleset: ResolvedRuleset,
+  lit: RecordLiteral,
+): Record<string, string> {
+  const row = rowWithKey(ruleset, lit, EXAMPLE_IKB_KEY);
+  const ikb = ruleset.ikb;
+  const entity = ruleset.entities.get(lit.entity.name);
+  const keyColumn = ikbKeyColumn(ruleset, lit.entity.name);
+  if (ikb === undefined || entity === undefined) return row;
+  const isDepositor = ikb.depositors.some((d) => d.name === entity.name);
+  const by = entity.fields.find((f) => f.name === ikb.depositorBy.name);
+  if (isDepositor && by !== undefined && !(by.column in row))
+    row[by.column] =
+      keyColumn === undefined ? EXAMPLE_IKB_KEY : (row[keyColumn] ?? "");
+  return row;
+}
+
+/** Every file of the data model, header only, in entity order. */
+function emptyFiles(ruleset: ResolvedRuleset): Record<string, MemoryFile> {
+  const files: Record<string, MemoryFile> = Object.create(null);
+  for (const e of ruleset.entities.values())
+    if (e.file !== undefined)
+      files[e.name] = { header: e.fields.map((f) => f.column), rows: [] };
+  return files;
+}
+
+function addRow(
+  ruleset: ResolvedRuleset,
+  files: Record<string, MemoryFile>,
+  entity: string,
+  row: RawRow,
+): void {
+  const e = ruleset.entities.get(entity);
+  const file = (files[entity] ??= {
+    header: e?.fields.map((f) => f.column) ?? Object.keys(row),
+    rows: [],
+  });
+  (file.rows as RawRow[]).push(row);
+}
+
+/** The delivery of one example of `rule` (see the module doc). */
+export function exampleDelivery(
+  ruleset: ResolvedRuleset,
+  rule: ResolvedRule,
+  ex: Example,
+  label: string,
+): ExampleDelivery {
+  const base = {
+    rule: rule.code,
+    label,
+    expected: ex.expect,
+    span: ex.span,
+  };
+  const files = emptyFiles(ruleset);
+  if (ex.kind === "RecordExample") {
+    const entity = ex.subject.entity.name;
+    const subject = subjectRow(ruleset, ex.subject);
+    const keyColumn = ikbKeyColumn(ruleset, entity);
+    const key =
+      keyColumn === undefined || (subject[keyColumn] ?? "") === ""
+        ? undefined
+        : subject[keyColumn];
+    addRow(ruleset, files, entity, subject);
+    for (const c of ex.context)
+      addRow(ruleset, files, c.entity.name, rowWithKey(ruleset, c, key));
+    return {
+      ...base,
+      rrd: ex.rrd?.text ?? DEFAULT_EXAMPLE_RRD,
+      files,
+      entity,
+      subject: { row: subject, ikbKey: key },
+    };
+  }
+  const entity = ex.entity.name;
+  if (!ruleset.entities.has(entity))
+    throw new Error(`unknown entity ${entity}`);
+  for (const c of ex.context)
+    addRow(
+      ruleset,
+      files,
+      c.entity.name,
+      rowWithKey(ruleset, c, EXAMPLE_IKB_KEY),
+    );
+  if (ex.form === "missing") delete files[entity];
+  else if (ex.form === "columns")
+    files[entity] = { header: ex.columns, rows: [] };
+  else
+    for (const r of ex.rows)
+      addRow(ruleset, files, entity, rowWithKey(ruleset, r, EXAMPLE_IKB_KEY));
+  return {
+    ...base,
+    rrd: DEFAULT_EXAMPLE_RRD,
+    files,
+    entity,
+    subject: undefined,
+  };
+}
+
+/**
+ * The records a record example's subject sees through `exists` / `count` / `sum`, by entity: the
+ * rows of the delivery in the subject's IKB (the subject first), or none when it is in no IKB.
+ */
+export function exampleGroup(
+  ruleset: ResolvedRuleset,
+  d: ExampleDelivery,
+): Record<string, RawRow[]> {
+  const key = d.subject?.ikbKey;
+  if (key === undefined) return Object.create(null);
+  const group: Record<string, RawRow[]> = Object.create(null);
+  for (const [entity, file] of Object.entries(d.files)) {
+    const column = ikbKeyColumn(ruleset, entity);
+    if (column === undefined) continue;
+    const rows = file.rows.filter((r) => r[column] === key);
+    if (rows.length > 0) group[entity] = rows;
+  }
+  return group;
+}
+
+/**
+ * The deliveries of every example of every rule (rules in ruleset order, examples as written). An
+ * example that cannot be built (an unknown entity: the checker reports it) is its result instead.
+ */
+export function exampleDeliveries(
+  ruleset: ResolvedRuleset,
+): (ExampleDelivery | ExampleResult)[] {
+  const out: (ExampleDelivery | ExampleResult)[] = [];
+  for (const rule of ruleset.rules) {
+    const counters = { pass: 0, fail: 0 };
+    for (const ex of rule.decl.examples) {
+      const label = `${ex.expect}#${++counters[ex.expect]}`;
+      try {
+        out.push(exampleDelivery(ruleset, rule, ex, label));
+      } catch (e) {
+        out.push({
+          rule: rule.code,
+          example: label,
+          expected: ex.expect,
+          actual: "error",
+          findings: [],
+          span: ex.span,
+          error: e instanceof Error ? e.message : String(e),
+        });
+      }
+    }
+  }
   return out;
 }
 
-/** A record example as CSV rows: the subject (first in its entity's list) within its IKB, and the RRD. */
+/** Whether an item of {@link exampleDeliveries} is a delivery (not an example that could not be built). */
+export function isDelivery(
+  item: ExampleDelivery | ExampleResult,
+): item is ExampleDelivery {
+  return "files" in item;
+}
+
+/** A record example as CSV rows: the subject (first in its entity's list) within the records it sees, and the RRD. */
 export interface ExampleCase {
   entity: string;
   subject: Record<string, string>;
+  /** The records the subject sees by entity (the subject itself included); empty when it is in no IKB. */
   ikb: Record<string, Record<string, string>[]>;
+  /** The subject's IKB key; undefined when it is in no IKB. */
+  ikbKey: string | undefined;
   rrd: string;
 }
 
@@ -122,91 +306,71 @@ export function exampleCase(
   ruleset: ResolvedRuleset,
   ex: RecordExample,
 ): ExampleCase {
-  const subject = rowOf(ruleset, ex.subject, true);
-  const ikb = group([
-    { entity: ex.subject.entity.name, row: subject },
-    ...ex.context.map((c) => ({
-      entity: c.entity.name,
-      row: rowOf(ruleset, c, false),
-    })),
-  ]);
+  const rule = ruleset.rules.find((r) => r.decl.examples.includes(ex));
+  const d = exampleDelivery(
+    ruleset,
+    rule ?? ({ code: "" } as ResolvedRule),
+    ex,
+    "",
+  );
+  const subject = d.subject!.row as Record<string, string>;
   return {
-    entity: ex.subject.entity.name,
+    entity: d.entity,
     subject,
-    ikb,
-    rrd: ex.rrd?.text ?? DEFAULT_EXAMPLE_RRD,
+    ikb: exampleGroup(ruleset, d) as Record<string, Record<string, string>[]>,
+    ikbKey: d.subject!.ikbKey,
+    rrd: d.rrd,
   };
 }
 
-function runOne(
+/** The verdict of a run: `fail` when the rule yields a finding that decides it. */
+export function verdict(
+  d: ExampleDelivery,
+  findings: Finding[],
+): ExampleResult {
+  return {
+    rule: d.rule,
+    example: d.label,
+    expected: d.expected,
+    actual: findings.length > 0 ? "fail" : "pass",
+    findings,
+    span: d.span,
+    delivery: d,
+  };
+}
+
+/** Run one example delivery with the reference interpreter. */
+function interpretDelivery(
   ruleset: ResolvedRuleset,
-  rule: ResolvedRule,
-  ex: Example,
+  d: ExampleDelivery,
 ): Finding[] {
-  if (ex.kind === "RecordExample") {
-    const c = exampleCase(ruleset, ex);
-    return interpretRule(ruleset, rule, c.entity, c.subject, {
-      rrd: c.rrd,
-      ikb: c.ikb,
+  if (d.subject !== undefined)
+    return interpretRule(ruleset, d.rule, d.entity, d.subject.row, {
+      rrd: d.rrd,
+      ikb: exampleGroup(ruleset, d),
+      ikbKey: d.subject.ikbKey,
     });
-  }
-  const entity = ruleset.entities.get(ex.entity.name);
-  if (!entity) throw new Error(`unknown entity ${ex.entity.name}`);
-  const files: Record<string, MemoryFile> = Object.create(null);
-  const header = (name: string) =>
-    ruleset.entities.get(name)?.fields.map((f) => f.column) ?? [];
-  for (const [name, rows] of Object.entries(
-    group(
-      ex.context.map((c) => ({
-        entity: c.entity.name,
-        row: rowOf(ruleset, c, false),
-      })),
-    ),
-  )) {
-    files[name] = { header: header(name), rows };
-  }
-  if (ex.form === "missing") delete files[entity.name];
-  else if (ex.form === "columns")
-    files[entity.name] = { header: ex.columns, rows: [] };
-  else
-    files[entity.name] = {
-      header: header(entity.name),
-      rows: ex.rows.map((r) => rowOf(ruleset, r, false)),
-    };
-  return checkFiles(ruleset, files, rule.code).filter(
-    (f) => f.entity === entity.name,
+  return checkFiles(ruleset, d.files, d.rule).filter(
+    (f) => f.entity === d.entity,
   );
 }
 
-/** Run every example of every rule of the ruleset (rules in ruleset order, examples as written). */
+/**
+ * Run every example of every rule of the ruleset with the reference interpreter (rules in ruleset
+ * order, examples as written). The verdict that counts is the compiled one (cli/example-check.ts);
+ * this run cross-checks the interpreter against the same examples.
+ */
 export function runExamples(ruleset: ResolvedRuleset): ExampleResult[] {
-  const results: ExampleResult[] = [];
-  for (const rule of ruleset.rules) {
-    const counters = { pass: 0, fail: 0 };
-    for (const ex of rule.decl.examples) {
-      const label = `${ex.expect}#${++counters[ex.expect]}`;
-      const base = {
-        rule: rule.code,
-        example: label,
-        expected: ex.expect,
-        span: ex.span,
+  return exampleDeliveries(ruleset).map((d) => {
+    if (!isDelivery(d)) return d;
+    try {
+      return verdict(d, interpretDelivery(ruleset, d));
+    } catch (e) {
+      return {
+        ...verdict(d, []),
+        actual: "error",
+        error: e instanceof Error ? e.message : String(e),
       };
-      try {
-        const findings = runOne(ruleset, rule, ex);
-        results.push({
-          ...base,
-          actual: findings.length > 0 ? "fail" : "pass",
-          findings,
-        });
-      } catch (e) {
-        results.push({
-          ...base,
-          actual: "error",
-          findings: [],
-          error: e instanceof Error ? e.message : String(e),
-        });
-      }
     }
-  }
-  return results;
+  });
 }

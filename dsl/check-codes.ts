@@ -59,6 +59,7 @@ export const CODES = {
   wrongCheckKind: "REG316",
   badDateLiteral: "REG317",
   uniqueKeyWithoutKey: "REG318",
+  crossRecordNeverSees: "REG319",
   // ---- REG4xx: examples
   exampleUnknownEntity: "REG401",
   exampleUnknownField: "REG402",
@@ -67,6 +68,8 @@ export const CODES = {
   exampleWrongForm: "REG405",
   missingExamples: "REG406",
   exampleDuplicateField: "REG407",
+  exampleVerdictDiffers: "REG408",
+  exampleRecordNotInIkb: "REG409",
 } as const;
 
 export type CheckCode = (typeof CODES)[keyof typeof CODES];
@@ -138,6 +141,8 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
     "A file check (`require present|header|unique key|references`) on a record rule, or an expression on a `for file` rule.",
   REG317: "A date or datetime literal that is not a real moment (2023-02-30).",
   REG318: "`require unique key` on an entity without a `key`.",
+  REG319:
+    "`exists` / `count` / `sum` that can never see a record on a real delivery (no `ikb` grouping, or an entity outside every IKB).",
   REG401: "Unknown entity in an example record.",
   REG402: "Unknown field in an example record.",
   REG403:
@@ -147,4 +152,8 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
     "A file example on a record rule, or a record example on a `for file` rule.",
   REG406: "A rule without at least one `pass` and one `fail` example.",
   REG407: "A field given twice in one example record.",
+  REG408:
+    "An example whose verdict differs when the compiled validators run it as a delivery (run by `regel check` and `regel compile`).",
+  REG409:
+    "A `with` record of a record example that is not in the subject's IKB, so no rule could ever see it on a delivery.",
 };

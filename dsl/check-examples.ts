@@ -1,12 +1,22 @@
 /**
  * Checks of rule examples (REG4xx): record literals name real entities and fields, typed literals
  * fit their fields (a string literal is the raw CSV cell and is always allowed, so that examples
- * can feed malformed input on purpose), examples fit the rule's target, and every rule has at
- * least one passing and one failing example.
+ * can feed malformed input on purpose), examples fit the rule's target, every `with` record of a
+ * record example is in the subject's IKB (so that a rule can see it, as on a delivery), and every
+ * rule has at least one passing and one failing example.
+ *
+ * Whether each example's verdict holds is checked by running it through the compiled validators
+ * (cli/example-check.ts, REG408).
  *
  * @module
  */
-import type { Literal, RecordLiteral, RuleDecl, Span } from "./ast.js";
+import type {
+  Literal,
+  RecordExample,
+  RecordLiteral,
+  RuleDecl,
+  Span,
+} from "./ast.js";
 import { CODES } from "./check-codes.js";
 import {
   missing,
@@ -18,6 +28,27 @@ import {
 import { annotateLiteral, fieldType } from "./check-expr.js";
 import type { ResolvedEntity, ResolvedField } from "./model.js";
 import { isRealDate, isRealDateTime, literalScale } from "./types.js";
+
+/** The IKB key an example record gets when it does not give one (docs/language.md, "Examples"). */
+export const EXAMPLE_IKB_KEY = "IKB-1";
+
+/** A literal of an example as the CSV cell text it stands for. */
+export function literalCell(lit: Literal): string {
+  switch (lit.kind) {
+    case "String":
+      return lit.value;
+    case "Integer":
+    case "Decimal":
+    case "Date":
+    case "DateTime":
+    case "Percent":
+      return lit.text;
+    case "Boolean":
+      return lit.value ? "true" : "false";
+    case "Duration":
+      return String(lit.amount);
+  }
+}
 
 export function checkExamples(
   index: RulesetIndex,
@@ -64,6 +95,7 @@ export function checkExamples(
         );
       }
       for (const c of ex.context ?? []) checkRecord(index, reporter, c);
+      if (!fileRule) checkSameIkb(index, reporter, ex);
     } else if (ex.kind === "FileExample") {
       if (!fileRule) {
         reporter.report(
@@ -110,6 +142,105 @@ export function checkExamples(
       `rule \`${rule.code.name}\` needs ${lacking}: every rule has at least one of each`,
       rule.code.span,
     );
+  }
+}
+
+/** The text an example record gives for a field; undefined when it does not give the field. */
+function given(rec: RecordLiteral, field: string): string | undefined {
+  const fv = (rec.fields ?? []).find(
+    (f) => f !== undefined && !missing(f.name) && f.name.name === field,
+  );
+  return fv?.value === undefined || fv.value === null
+    ? undefined
+    : literalCell(fv.value);
+}
+
+/**
+ * REG409: a record example stands for a one-group delivery, in which the subject sees the records
+ * of its own IKB and nothing else. A `with` record the subject could never see (no `ikb`, a record
+ * or subject without an IKB key, another IKB key than the subject's) would make the example claim
+ * what no delivery does.
+ */
+function checkSameIkb(
+  index: RulesetIndex,
+  reporter: Reporter,
+  ex: RecordExample,
+): void {
+  const context = (ex.context ?? []).filter(
+    (c) => c !== undefined && c !== null && !missing(c.entity),
+  );
+  if (context.length === 0 || missing(ex.subject?.entity)) return;
+  const subjectEntity = index.entity(ex.subject.entity.name);
+  if (subjectEntity === undefined) return;
+  const ikb = index.rs.ikb;
+  const report = (
+    rec: RecordLiteral,
+    why: string,
+    fix: string,
+    suggestion?: string,
+    span: Span = rec.span,
+  ) =>
+    reporter.report(
+      CODES.exampleRecordNotInIkb,
+      `this \`${rec.entity.name}\` record is not in the subject's IKB, so no rule can see it: ${why}`,
+      span,
+      {
+        notes: [
+          `a record example is checked as a delivery of one IKB: \`exists\`, \`count\` and \`sum\` see the records with the subject's IKB key`,
+          fix,
+        ],
+        ...(suggestion === undefined ? {} : { suggestion }),
+      },
+    );
+  if (ikb === undefined || missing(ikb.key)) {
+    for (const rec of context)
+      report(
+        rec,
+        `ruleset \`${index.rs.id}\` has no \`ikb\` grouping (each record is checked on its own)`,
+        "remove the `with` records",
+      );
+    return;
+  }
+  const key = ikb.key.name;
+  if (index.field(subjectEntity, key) === undefined) {
+    for (const rec of context)
+      report(
+        rec,
+        `the subject's entity \`${subjectEntity.name}\` has no IKB key field \`${key}\``,
+        `add \`field ${key}\` to entity \`${subjectEntity.name}\``,
+      );
+    return;
+  }
+  const subjectKey = given(ex.subject, key) ?? EXAMPLE_IKB_KEY;
+  if (subjectKey === "") {
+    for (const rec of context)
+      report(
+        rec,
+        `the subject's IKB key \`${key}\` is empty (the subject is in no IKB)`,
+        `give the subject an IKB key, or leave \`${key}\` out (it is then \`${EXAMPLE_IKB_KEY}\`)`,
+      );
+    return;
+  }
+  for (const rec of context) {
+    const entity = index.entity(rec.entity.name);
+    if (entity === undefined) continue;
+    if (index.field(entity, key) === undefined) {
+      report(
+        rec,
+        `entity \`${entity.name}\` has no IKB key field \`${key}\``,
+        `add \`field ${key}\` to entity \`${entity.name}\``,
+      );
+      continue;
+    }
+    const recKey = given(rec, key);
+    if (recKey !== undefined && recKey !== subjectKey)
+      report(
+        rec,
+        `its \`${key}\` is ${JSON.stringify(recKey)} and the subject's is ${JSON.stringify(subjectKey)}`,
+        `give it the subject's IKB key, or leave \`${key}\` out: a \`with\` record without it is in the subject's IKB`,
+        subjectKey,
+        (rec.fields ?? []).find((f) => f?.name?.name === key)?.value?.span,
+      );
   }
 }
 

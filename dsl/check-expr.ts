@@ -604,6 +604,58 @@ function callType(
   return fn.result;
 }
 
+/**
+ * REG319: on a delivery `exists` / `count` / `sum` see the other records of the current record's
+ * IKB and nothing else (docs/language.md, "The IKB"). Report the ones that can never see a record:
+ * no `ikb` grouping, an iterated entity or a current record outside every IKB, or an iterated
+ * entity that no delivery holds (no `file`).
+ */
+function checkSeesRecords(
+  expr: Extract<Expr, { kind: "Aggregate" }>,
+  entity: ResolvedEntity,
+  scope: ExprScope,
+): void {
+  const { index, reporter } = scope;
+  const ikb = index.rs.ikb;
+  const call = `\`${expr.op}(${entity.name}${expr.op === "sum" && !missing(expr.field) ? `.${expr.field!.name}` : ""} ...)\``;
+  const outcome = expr.op === "exists" ? "always false" : "always 0";
+  const report = (why: string, fix: string) =>
+    reporter.report(
+      CODES.crossRecordNeverSees,
+      `${call} is ${outcome} on a delivery: it never sees a record, because ${why}`,
+      expr.span,
+      { notes: [fix] },
+    );
+  if (ikb === undefined || missing(ikb.key)) {
+    report(
+      `ruleset \`${index.rs.id}\` has no \`ikb\` grouping (a record sees the other records of its own IKB only)`,
+      'declare the grouping (`ikb "..." key FIELD depositor E by FIELD`, every entity carrying the key field), or check this without looking at other records',
+    );
+    return;
+  }
+  const key = ikb.key.name;
+  const current = scope.current;
+  if (current !== undefined && index.field(current, key) === undefined) {
+    report(
+      `\`${current.name}\` has no IKB key field \`${key}\` (its records are in no IKB)`,
+      `add \`field ${key}\` to entity \`${current.name}\``,
+    );
+    return;
+  }
+  if (index.field(entity, key) === undefined) {
+    report(
+      `\`${entity.name}\` has no IKB key field \`${key}\` (its records are in no IKB)`,
+      `add \`field ${key}\` to entity \`${entity.name}\``,
+    );
+    return;
+  }
+  if (entity.file === undefined)
+    report(
+      `entity \`${entity.name}\` has no \`file\` (no delivery holds its records)`,
+      `give entity \`${entity.name}\` the CSV file it is delivered in: \`file "name.csv"\``,
+    );
+}
+
 function aggregateType(
   expr: Extract<Expr, { kind: "Aggregate" }>,
   scope: ExprScope,
@@ -622,6 +674,7 @@ function aggregateType(
     );
     return result;
   }
+  checkSeesRecords(expr, entity, scope);
   if (expr.where !== undefined && expr.where !== null) {
     checkCondition(
       expr.where,

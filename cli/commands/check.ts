@@ -1,7 +1,8 @@
 /**
- * `regel check <files or folders...> [--json]`: parse and check rulesets, print every diagnostic
- * with a code frame (or as JSON), then a summary. Exit code 1 when there is an error, 2 when a
- * path cannot be read, 0 otherwise.
+ * `regel check <files or folders...> [--json]`: parse and check rulesets, run every rule's
+ * examples through the compiled validators (cli/example-check.ts), print every diagnostic with a
+ * code frame (or as JSON), then a summary. Exit code 1 when there is an error, 2 when a path
+ * cannot be read, 3 on an internal error, 0 otherwise.
  *
  * @module
  */
@@ -13,6 +14,11 @@ import {
 } from "../../dsl/diagnostics.js";
 import { loadProject, ProjectError, type Project } from "../../dsl/project.js";
 import { printErr, printOut } from "../terminal-text.js";
+import { EXIT } from "../exit-codes.js";
+import {
+  checkExamplesCompiled,
+  type ExampleCheckOptions,
+} from "../example-check.js";
 
 /** The JSON form of one diagnostic (`--json`). Lines and columns are 1-based; end is exclusive. */
 export interface JsonDiagnostic {
@@ -44,9 +50,12 @@ export function toJson(d: Diagnostic): JsonDiagnostic {
   };
 }
 
+/** A checked project: its diagnostics include the examples', and `examples` says how many ran. */
+export type CheckedProject = Project & { examples?: number };
+
 /** The report of a checked project, as text (code frames) or JSON. Returns the text and the exit code. */
 export function renderCheck(
-  project: Project,
+  project: CheckedProject,
   json: boolean,
 ): { output: string; exitCode: number } {
   const diagnostics = sortDiagnostics(project.diagnostics);
@@ -60,43 +69,85 @@ export function renderCheck(
       rulesets: project.rulesets.length,
       errors,
       warnings,
+      examples: project.examples ?? 0,
     };
     return { output: `${JSON.stringify(body, null, 2)}\n`, exitCode };
   }
   const parts = diagnostics.map((d) =>
     formatDiagnostic(d, project.texts.get(d.span.file)),
   );
-  const summary = `${project.files.length} files, ${project.rulesets.length} rulesets: ${errors} errors, ${warnings} warnings`;
+  const ran =
+    (project.examples ?? 0) > 0
+      ? `; ${project.examples} examples run through the compiled validators`
+      : "";
+  const summary = `${project.files.length} files, ${project.rulesets.length} rulesets: ${errors} errors, ${warnings} warnings${ran}`;
   return {
     output: [...parts.map((p) => `${p}\n`), `${summary}\n`].join("\n"),
     exitCode,
   };
 }
 
+/**
+ * Load and check the rulesets under `paths`, then run their examples through the compiled
+ * validators; the example diagnostics (REG408) join the project's.
+ */
+export async function checkProject(
+  paths: string[],
+  options: ExampleCheckOptions = {},
+): Promise<CheckedProject> {
+  const project = await loadProject(paths);
+  const checked = await checkExamplesCompiled(project, options);
+  return {
+    ...project,
+    diagnostics: sortDiagnostics([
+      ...project.diagnostics,
+      ...checked.diagnostics,
+    ]),
+    examples: checked.examples,
+  };
+}
+
+/** Run the command; returns the exit code. */
+export async function runCheck(
+  paths: string[],
+  options: { json?: boolean },
+): Promise<number> {
+  let project: CheckedProject;
+  try {
+    project = await checkProject(paths);
+  } catch (e) {
+    // Never a stack trace: a bad path is the user's to fix, anything else is a bug to report.
+    if (e instanceof ProjectError) {
+      printErr(`regel check: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    printErr(`regel check: internal error: ${(e as Error).message}\n`);
+    return EXIT.environment;
+  }
+  const { output, exitCode } = renderCheck(project, options.json === true);
+  printOut(output);
+  return exitCode;
+}
+
 export function register(program: Command): void {
   program
     .command("check")
     .description(
-      "Parse and check rulesets: names, versions, types and examples",
+      "Parse and check rulesets: names, versions, types, and every rule's examples run through the compiled validators",
     )
     .argument("<paths...>", ".regel files or folders (searched recursively)")
     .option("--json", "print the diagnostics as JSON")
+    .addHelpText(
+      "after",
+      `
+Every \`example\` runs as a delivery of one IKB through the compiled validators, as
+\`regel validate\` runs them; an example whose verdict differs is error REG408 at
+the example's file:line:column (docs/language.md, section Examples).
+Compiled modules are cached by the sha256 of their sources in $REGEL_CACHE_DIR
+(default $XDG_CACHE_HOME/regel or ~/.cache/regel); REGEL_CACHE_DIR=off turns the
+cache off.`,
+    )
     .action(async (paths: string[], options: { json?: boolean }) => {
-      let project: Project;
-      try {
-        project = await loadProject(paths);
-      } catch (e) {
-        // Never a stack trace: a bad path is the user's to fix, anything else is a bug to report.
-        const message =
-          e instanceof ProjectError
-            ? e.message
-            : `internal error: ${(e as Error).message}`;
-        printErr(`regel check: ${message}\n`);
-        process.exitCode = 2;
-        return;
-      }
-      const { output, exitCode } = renderCheck(project, options.json === true);
-      printOut(output);
-      process.exitCode = exitCode;
+      process.exitCode = await runCheck(paths, options);
     });
 }

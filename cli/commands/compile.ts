@@ -4,22 +4,31 @@
  *
  * Output names source files relative to the rulesets root, so it is the same from any working
  * directory, and records the sha256 of every `.regel` file of each module's `extends` / `uses`
- * chain (see compiler/source-files.ts). Writes only files whose contents changed. With `--check` nothing is written: the command lists
+ * chain (see compiler/source-files.ts).
+ * Before anything is written, every rule's examples run through the modules just compiled
+ * (cli/example-check.ts); an example whose verdict differs (REG408) is an error like any other.
+ * Writes only files whose contents changed. With `--check` nothing is written: the command lists
  * the files that are missing or stale (and version folders no ruleset produces) and exits 1 when
  * there are any (for CI: "is the committed output current?"). Exit codes: 0 ok, 1 diagnostics with errors or stale output, 2 bad paths.
  *
  * @module
  */
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { Command } from "commander";
 import {
   compile,
   DEFAULT_OUT_DIR,
   type CompiledFile,
 } from "../../compiler/compile.js";
-import { formatDiagnostic, type Diagnostic } from "../../dsl/diagnostics.js";
-import { ProjectError } from "../../dsl/project.js";
+import {
+  formatDiagnostic,
+  sortDiagnostics,
+  type Diagnostic,
+} from "../../dsl/diagnostics.js";
+import { loadProject, ProjectError } from "../../dsl/project.js";
+import { checkExamplesCompiled } from "../example-check.js";
+import { EXIT } from "../exit-codes.js";
 import { printErr, printOut } from "../terminal-text.js";
 
 /** What differs between the compiled output and the files on disk. */
@@ -85,6 +94,20 @@ async function renderDiagnostics(
   return parts.join("\n");
 }
 
+/** Run the examples through the modules just compiled (`validators.js` of each version folder). */
+async function compiledExamples(
+  paths: string[],
+  files: readonly CompiledFile[],
+): Promise<Diagnostic[]> {
+  const compiled = new Map(
+    files
+      .filter((f) => basename(f.path) === "validators.js")
+      .map((f) => [basename(dirname(f.path)), f.contents]),
+  );
+  return (await checkExamplesCompiled(await loadProject(paths), { compiled }))
+    .diagnostics;
+}
+
 /** Run the command; returns the exit code. */
 export async function runCompile(
   paths: string[],
@@ -93,13 +116,21 @@ export async function runCompile(
   let result;
   try {
     result = await compile(paths, { outDir: options.out ?? DEFAULT_OUT_DIR });
+    if (!result.diagnostics.some((d) => d.severity === "error"))
+      result = {
+        ...result,
+        diagnostics: sortDiagnostics([
+          ...result.diagnostics,
+          ...(await compiledExamples(paths, result.files)),
+        ]),
+      };
   } catch (e) {
     const message =
       e instanceof ProjectError
         ? e.message
         : `internal error: ${(e as Error).message}`;
     printErr(`regel compile: ${message}\n`);
-    return 2;
+    return e instanceof ProjectError ? EXIT.usage : EXIT.environment;
   }
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   if (result.diagnostics.length > 0)
@@ -151,7 +182,7 @@ export function register(program: Command): void {
   program
     .command("compile")
     .description(
-      "Compile rulesets to self-contained TypeScript/JavaScript validator modules that record the sha256 of their .regel sources",
+      "Compile rulesets to self-contained TypeScript/JavaScript validator modules that record the sha256 of their .regel sources (after running every rule's examples through them)",
     )
     .argument("<paths...>", ".regel files or folders (searched recursively)")
     .option("-o, --out <dir>", "output folder", DEFAULT_OUT_DIR)

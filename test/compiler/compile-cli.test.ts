@@ -3,6 +3,7 @@
  * missing or stale files; and the committed output of the shipped rulesets is current.
  */
 import {
+  existsSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -98,6 +99,28 @@ describe("regel compile", () => {
     expect(
       await runCompile([join(dir, "nope")], { out: join(dir, "out") }),
     ).toBe(2);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("runs every example through the modules it compiled first: a wrong verdict is REG408, nothing written, exit 1", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "regel-cli-"));
+    const src = join(dir, "t.regel");
+    const out = join(dir, "out");
+    // A second pass example turned into a fail example: the rule passes the record.
+    const wrong = RULESET.replace(
+      '  example pass NP { customer_id: "C", last_name: "X" }\n',
+      '  example pass NP { customer_id: "C", last_name: "X" }\n  example fail NP { customer_id: "D", last_name: "Y" }\n',
+    );
+    writeFileSync(src, wrong);
+    for (const check of [false, true]) {
+      output = "";
+      expect(await runCompile([src], { out, check })).toBe(1);
+      expect(output).toContain(
+        `${src}:17:3: error REG408: example fail#2 of \`dmc0001\` does not hold: it expects a finding, but the compiled validators of t.cli@1.0.0 pass the \`NP\` record`,
+      );
+      expect(output).toContain("regel compile: 1 error(s); nothing written");
+    }
+    expect(existsSync(out)).toBe(false);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,41 +1,34 @@
 /**
- * Every record / attribute example of every shipped ruleset, run through the committed compiled
- * module (an independent check of the compiler against the examples the analysts wrote; the
- * reference interpreter runs the same examples in test/rulesets). `fail` examples must give a
- * finding of the example's rule for the subject record, `pass` examples none.
+ * Every example of docs/language.md (compiled here) and of every shipped ruleset (the committed
+ * compiled modules) holds when the compiled validators run it, as `regel check` runs it
+ * (cli/example-check.ts), and gives the verdict the reference interpreter gives. Also: the module
+ * folder that `regel check` compiles is cached by content hash, and a ruleset with an error in its
+ * chain is not run.
  */
-import { existsSync, readFileSync } from "node:fs";
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import type {
-  CompiledRuleset,
-  Finding,
-  RuleContext,
-} from "../../compiler/contract.js";
-import { exampleCase } from "../../compiler/example-runner.js";
-import { ruleFunctionName } from "../../compiler/emit-rules.js";
-import { text } from "../../compiler/code.js";
+import {
+  chainFiles,
+  checkExamplesCompiled,
+  defaultCacheDir,
+  runCompiledExamples,
+} from "../../cli/example-check.js";
+import { runExamples } from "../../compiler/example-runner.js";
 import type { ResolvedRuleset } from "../../dsl/model.js";
 import { loadProject, loadProjectFromTexts } from "../../dsl/project.js";
+import {
+  loadCompiled,
+  type LoadedRuleset,
+} from "../../runtime/load-compiled.js";
 import { compileTexts, writeFiles } from "./compile-harness.js";
-
-type RuleFn = (
-  entity: string,
-  record: unknown,
-  ctx: RuleContext,
-  out?: Finding[],
-) => Finding[];
-
-function dayNumber(date: string): number {
-  return (
-    Date.UTC(
-      Number(date.slice(0, 4)),
-      Number(date.slice(5, 7)) - 1,
-      Number(date.slice(8, 10)),
-    ) / 86400000
-  );
-}
 
 /** The complete `regel` blocks of docs/language.md, by a made-up path. */
 function languageDocBlocks(): Map<string, string> {
@@ -48,6 +41,27 @@ function languageDocBlocks(): Map<string, string> {
   );
 }
 
+async function expectExamplesHold(
+  ruleset: ResolvedRuleset,
+  loaded: LoadedRuleset,
+): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), "regel-compile-examples-"));
+  const compiled = await runCompiledExamples(ruleset, loaded, work);
+  const wrong = compiled
+    .filter((r) => r.actual !== r.expected)
+    .map(
+      (r) =>
+        `${r.rule} ${r.example} at line ${r.span.start.line}: ${r.actual}${r.error ? ` (${r.error})` : ""}`,
+    );
+  expect(wrong).toEqual([]);
+  // The reference interpreter agrees with the compiled validators on every example.
+  expect(
+    runExamples(ruleset).map((r) => `${r.rule} ${r.example} ${r.actual}`),
+  ).toEqual(compiled.map((r) => `${r.rule} ${r.example} ${r.actual}`));
+  if (ruleset.rules.some((r) => r.decl.examples.length > 0))
+    expect(compiled.length).toBeGreaterThan(0);
+}
+
 describe("docs/language.md examples through compiled modules", async () => {
   const texts = languageDocBlocks();
   const result = await compileTexts(Object.fromEntries(texts));
@@ -55,75 +69,119 @@ describe("docs/language.md examples through compiled modules", async () => {
   const project = loadProjectFromTexts(texts);
   for (const ruleset of project.rulesets) {
     it(`${ruleset.id}`, async () => {
-      await expectExamples(
+      await expectExamplesHold(
         ruleset,
-        join(dir, "out", ruleset.id, "validators.js"),
+        await loadCompiled(join(dir, "out", ruleset.id)),
       );
     });
   }
 });
 
-describe("shipped examples through the compiled modules", async () => {
+describe("shipped examples through the committed compiled modules", async () => {
   const project = await loadProject(["rulesets"]);
   for (const ruleset of project.rulesets) {
-    const file = resolve("rulesets/compiled", ruleset.id, "validators.js");
-    it(`${ruleset.id}: every record example gives the expected verdict`, async () => {
-      await expectExamples(ruleset, file);
+    it(`${ruleset.id}: every example gives the expected verdict`, async () => {
+      await expectExamplesHold(
+        ruleset,
+        await loadCompiled(resolve("rulesets/compiled", ruleset.id)),
+      );
     });
   }
 });
 
-async function expectExamples(
-  ruleset: ResolvedRuleset,
-  file: string,
-): Promise<void> {
-  expect(existsSync(file)).toBe(true);
-  const m = (await import(pathToFileURL(file).href)) as CompiledRuleset &
-    Record<string, unknown>;
-  const decode = (entity: string, row: Record<string, string>): unknown => {
-    const meta = m.entities.find((e) => e.name === entity)!;
-    const header = Object.keys(row);
-    const cells = header.map((h) => row[h]);
-    return m.decoders[entity](
-      cells,
-      meta.fields.map((f) => header.indexOf(f.column)),
-      [],
+const RULESET = `ruleset t.cache@1.0.0
+  source br "Beleidsregel"
+
+entity NP "Natural person"
+  file "np.csv"
+  key customer_id
+  field customer_id: text(40) required
+  field last_name: text(10)
+
+rule dmc0001 "Naam ontbreekt"
+  severity signalling
+  implements br art 1
+  for NP.last_name
+  require value is present
+  example fail NP { customer_id: "C" }
+  example pass NP { customer_id: "C", last_name: "X" }
+`;
+
+describe("regel check's compiled modules", () => {
+  it("are cached by content hash: a changed ruleset is compiled again, an unchanged one is not", async () => {
+    const cache = mkdtempSync(join(tmpdir(), "regel-cache-"));
+    const entries = () => readdirSync(join(cache, "examples")).sort();
+    const p1 = loadProjectFromTexts(new Map([["t.regel", RULESET]]));
+    expect(await checkExamplesCompiled(p1, { cacheDir: cache })).toEqual({
+      diagnostics: [],
+      examples: 2,
+    });
+    const first = entries();
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(
+      readFileSync(join(cache, "examples", first[0], "validators.js"), "utf8"),
+    ).toContain("t.cache@1.0.0");
+
+    // A damaged entry is dropped and rebuilt, never run. (The first run loaded its module from
+    // a private folder, so this process has not imported the entry yet.)
+    const js = join(cache, "examples", first[0], "validators.js");
+    writeFileSync(js, "export const metadata = (;\n");
+    expect(await checkExamplesCompiled(p1, { cacheDir: cache })).toEqual({
+      diagnostics: [],
+      examples: 2,
+    });
+    expect(entries()).toEqual(first);
+    expect(readFileSync(js, "utf8")).toContain("t.cache@1.0.0");
+
+    // Unchanged sources: the entry is used as it is.
+    const before = statSync(js).ino;
+    expect(await checkExamplesCompiled(p1, { cacheDir: cache })).toEqual({
+      diagnostics: [],
+      examples: 2,
+    });
+    expect(entries()).toEqual(first);
+    expect(statSync(js).ino).toBe(before);
+
+    // The example now contradicts the rule: a new entry, and the verdict of the new module.
+    const changed = RULESET.replace(
+      'example pass NP { customer_id: "C", last_name: "X" }',
+      'example pass NP { customer_id: "C" }',
     );
-  };
-  const wrong: string[] = [];
-  let count = 0;
-  for (const rule of ruleset.rules) {
-    const fn = m[text(ruleFunctionName(rule))] as RuleFn | undefined;
-    for (const ex of rule.decl.examples) {
-      if (ex.kind !== "RecordExample" || fn === undefined) continue;
-      const c = exampleCase(ruleset, ex);
-      const ikb: Record<string, unknown[]> = {};
-      let subject: unknown;
-      for (const [entity, rows] of Object.entries(c.ikb)) {
-        ikb[entity] = rows.map((row) => {
-          const record = decode(entity, row);
-          if (row === c.subject) subject = record;
-          return record;
-        });
-      }
-      subject ??= decode(c.entity, c.subject);
-      const findings = fn(c.entity, subject, {
-        rrd: dayNumber(c.rrd),
-        ikb,
-        ikbKey: undefined,
-      });
-      count++;
-      if (findings.length > 0 !== (ex.expect === "fail"))
-        wrong.push(
-          `${rule.code} example ${ex.expect} at line ${ex.span.start.line}`,
-        );
-    }
-  }
-  expect(wrong).toEqual([]);
-  if (
-    ruleset.rules.some((r) =>
-      r.decl.examples.some((e) => e.kind === "RecordExample"),
-    )
-  )
-    expect(count).toBeGreaterThan(0);
-}
+    const p2 = loadProjectFromTexts(new Map([["t.regel", changed]]));
+    const { diagnostics } = await checkExamplesCompiled(p2, {
+      cacheDir: cache,
+    });
+    expect(diagnostics.map((d) => `${d.code} ${d.span.start.line}`)).toEqual([
+      "REG408 16",
+    ]);
+    expect(entries()).toHaveLength(2);
+  });
+
+  it("are not built for a ruleset with an error in its chain", async () => {
+    const cache = mkdtempSync(join(tmpdir(), "regel-cache-"));
+    const broken = `${RULESET}  example pass NP { customer_id: "C", last_nam: "X" }\n`;
+    const p = loadProjectFromTexts(new Map([["t.regel", broken]]));
+    expect(p.diagnostics.map((d) => d.code)).toEqual(["REG402"]);
+    expect(await checkExamplesCompiled(p, { cacheDir: cache })).toEqual({
+      diagnostics: [],
+      examples: 0,
+    });
+    expect(() => readdirSync(join(cache, "examples"))).toThrow();
+  });
+
+  it("the cache folder follows REGEL_CACHE_DIR, then XDG_CACHE_HOME, and can be turned off", () => {
+    expect(defaultCacheDir({ REGEL_CACHE_DIR: "/x/c" })).toBe("/x/c");
+    expect(defaultCacheDir({ REGEL_CACHE_DIR: "off" })).toBeUndefined();
+    expect(defaultCacheDir({ XDG_CACHE_HOME: "/x/xdg" })).toBe("/x/xdg/regel");
+  });
+
+  it("a ruleset's chain is its own file and those it extends or uses", async () => {
+    const project = await loadProject(["rulesets"]);
+    const glo13 = project.rulesets.find((r) => r.id === "ikb.glo@1.3.0")!;
+    expect(chainFiles(project, glo13)).toEqual([
+      "rulesets/ikb.glo/1.2.0.regel",
+      "rulesets/ikb.glo/1.3.0.regel",
+    ]);
+  });
+});

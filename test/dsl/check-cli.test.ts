@@ -46,10 +46,14 @@ beforeAll(() => {
   }
 }, 180_000);
 
+// A private cache for the compiled modules the examples run on (cli/example-check.ts).
+const CACHE = mkdtempSync(join(tmpdir(), "regel-check-cache-"));
+
 function run(args: string[], cwd: string) {
   const r = spawnSync("node", [MAIN, "check", ...args], {
     cwd,
     encoding: "utf8",
+    env: { ...process.env, REGEL_CACHE_DIR: CACHE },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -84,7 +88,9 @@ describe("regel check", () => {
   it("searches folders, skipping node_modules, and exits 0 when clean", () => {
     const r = run(["rules"], dir);
     expect(r.stderr).toBe("");
-    expect(r.stdout).toBe("1 files, 1 rulesets: 0 errors, 0 warnings\n");
+    expect(r.stdout).toBe(
+      "1 files, 1 rulesets: 0 errors, 0 warnings; 2 examples run through the compiled validators\n",
+    );
     expect(r.code).toBe(0);
   });
 
@@ -132,6 +138,42 @@ describe("regel check", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("regel check: no such file or folder: nope.regel\n");
     expect(r.stdout).toBe("");
+  });
+
+  it("runs every example through the compiled validators: a pass example turned into fail is REG408 at its file:line:column", () => {
+    const pass =
+      '  example pass NP { customer_id: "1", date_of_birth: 1970-01-01 }\n';
+    const second =
+      '  example pass NP { customer_id: "2", date_of_birth: 1980-01-01 }\n';
+    const text = BASE.replace(pass, pass + second);
+    writeFileSync(join(dir, "examples.regel"), text);
+    const clean = run(["examples.regel"], dir);
+    expect(clean.stdout).toBe(
+      "1 files, 1 rulesets: 0 errors, 0 warnings; 3 examples run through the compiled validators\n",
+    );
+    expect(clean.code).toBe(0);
+
+    writeFileSync(
+      join(dir, "examples.regel"),
+      text.replace(second, second.replace("pass", "fail")),
+    );
+    const r = run(["examples.regel"], dir);
+    expect(r.code).toBe(1);
+    const line = text.split("\n").indexOf(second.slice(0, -1)) + 1;
+    expect(r.stdout).toContain(
+      `examples.regel:${line}:3: error REG408: example fail#2 of \`dmc0001\` does not hold: it expects a finding, but the compiled validators of t.base@1.0.0 pass the \`NP\` record`,
+    );
+    expect(r.stdout).toContain(
+      "note: the example ran as a delivery of one IKB (`IKB-1`): np.csv 1 row; RRD 2024-01-01",
+    );
+    expect(r.stdout.trimEnd().split("\n").pop()).toBe(
+      "1 files, 1 rulesets: 1 errors, 0 warnings; 3 examples run through the compiled validators",
+    );
+    const json = JSON.parse(run(["--json", "examples.regel"], dir).stdout);
+    expect(json.examples).toBe(3);
+    expect(json.diagnostics).toMatchObject([
+      { code: "REG408", file: "examples.regel", line, column: 3 },
+    ]);
   });
 
   it("prints diagnostics sorted and deterministic", () => {

@@ -5,7 +5,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { checkExamplesCompiled } from "../../cli/example-check.js";
 import { CODE_SUMMARIES } from "../../dsl/check-codes.js";
+import { sortDiagnostics } from "../../dsl/diagnostics.js";
 import { check } from "../../dsl/checker.js";
 import { BASE, brief, load, npRule, posOf } from "./checker-helpers.js";
 
@@ -21,7 +23,18 @@ interface Case {
   /** The parser also complains (missing header): only checker codes are compared. */
   parseErrorsOk?: boolean;
   warning?: boolean;
+  /** The diagnostic comes from running the examples through the compiled validators (`regel check`). */
+  compiled?: boolean;
 }
+
+/** The base ruleset without its `ikb` grouping. */
+const NO_IKB = BASE.replace(
+  `ikb "IKB"
+  key ikb_id
+  depositor NP by customer_id
+`,
+  "",
+);
 
 const T = (extra: string) => ({ "t.regel": BASE + extra });
 
@@ -540,6 +553,28 @@ rule fil0100 "Test"
 `),
     at: [{ marker: "unique key" }],
   },
+  {
+    code: "REG319",
+    title: "exists in a ruleset without an ikb grouping",
+    files: {
+      "t.regel":
+        NO_IKB + npRule("require exists(BA where BA.holder_id = customer_id)"),
+    },
+    at: [{ marker: "exists(BA" }],
+    message:
+      "`exists(BA ...)` is always false on a delivery: it never sees a record, because ruleset `t.base@1.0.0` has no `ikb` grouping",
+  },
+  {
+    code: "REG319",
+    title: "count over an entity without a file",
+    files: T(`
+entity XX "No file"
+  key ikb_id
+  field ikb_id: text(40) required
+${npRule("require count(XX) = 0")}`),
+    at: [{ marker: "count(XX)" }],
+    message: "entity `XX` has no `file` (no delivery holds its records)",
+  },
   // ---------------------------------------------------------------- REG4xx
   {
     code: "REG401",
@@ -620,6 +655,42 @@ rule fil0100 "Test"
     ),
     at: [{ marker: 'customer_id: "3"' }],
   },
+  {
+    code: "REG408",
+    title: "a pass example that the compiled validators fail",
+    files: T(npRule("require last_name is present")),
+    compiled: true,
+    at: [{ marker: 'example pass NP { customer_id: "2" }' }],
+    message:
+      "example pass#1 of `dmc0100` does not hold: it expects no finding, but the compiled validators of t.base@1.0.0 report the `NP` record",
+  },
+  {
+    code: "REG409",
+    title: "a with record in another IKB than the subject",
+    files: T(
+      npRule("require last_name is present").replace(
+        'example pass NP { customer_id: "2" }',
+        'example pass NP { ikb_id: "K1", customer_id: "2", last_name: "J" } with BA { ikb_id: "K2", account_id: "A" }',
+      ),
+    ),
+    at: [{ marker: '"K2"' }],
+    suggestion: "K1",
+    message: 'its `ikb_id` is "K2" and the subject\'s is "K1"',
+  },
+  {
+    code: "REG409",
+    title: "a with record in a ruleset without an ikb grouping",
+    files: {
+      "t.regel":
+        NO_IKB +
+        npRule("require last_name is present").replace(
+          'example pass NP { customer_id: "2" }',
+          'example pass NP { customer_id: "2", last_name: "J" } with BA { account_id: "A" }',
+        ),
+    },
+    at: [{ marker: 'BA { account_id: "A" }' }],
+    message: "has no `ikb` grouping",
+  },
 ];
 
 describe("golden diagnostics", () => {
@@ -669,11 +740,17 @@ describe("golden diagnostics", () => {
   });
 
   for (const c of cases) {
-    it(`${c.code}: ${c.title}`, () => {
+    it(`${c.code}: ${c.title}`, async () => {
       const p = load(c.files);
-      const diagnostics = c.parseErrorsOk
-        ? p.diagnostics.filter((d) => !d.code.startsWith("REG1"))
+      const checked = c.compiled
+        ? sortDiagnostics([
+            ...p.diagnostics,
+            ...(await checkExamplesCompiled(p, { cacheDir: null })).diagnostics,
+          ])
         : p.diagnostics;
+      const diagnostics = c.parseErrorsOk
+        ? checked.filter((d) => !d.code.startsWith("REG1"))
+        : checked;
       const expected = c.at.map((a) => {
         const file = a.file ?? "t.regel";
         const { line, column } = posOf(c.files[file], a.marker, a.nth);

@@ -1,0 +1,564 @@
+/**
+ * Runs the inline examples of checked rulesets through the **compiled validators**, the way the
+ * runtime runs a delivery, and turns every example whose verdict differs into a diagnostic
+ * (REG408). `regel check` and `regel compile` call it; the reference interpreter's run of the same
+ * examples (compiler/example-runner.ts) is only a cross-check in the tests.
+ *
+ * Each example is the one-group delivery compiler/example-runner.ts describes:
+ * - a record example goes through the runtime's record path: the compiled module's decoders and
+ *   fused `checks`, with the {@link RuleContext} a delivery gives the subject (the records of its
+ *   IKB and its IKB key, or no records when it is in no IKB); the example fails when its rule
+ *   yields a finding for the subject;
+ * - a file example is written as CSV files into a private temporary folder and validated by
+ *   {@link validateDelivery}, since the file checks live in the runtime; the example fails when its
+ *   rule yields a finding for the example's entity.
+ * test/rulesets/examples-differential.test.ts proves that the record path gives the verdict a real
+ * delivery of the same files gives.
+ *
+ * The module to run comes from `regel compile` (the JavaScript it is about to write) or is
+ * compiled here in memory. `regel check` keeps what it compiled in a cache folder keyed by the
+ * sha256 of the ruleset's sources (its `extends` / `uses` chain) and of the compiler's own code, so
+ * that an unchanged ruleset is not compiled again: `$REGEL_CACHE_DIR`, else
+ * `$XDG_CACHE_HOME/regel`, else `~/.cache/regel`; `REGEL_CACHE_DIR=off` turns the cache off. The
+ * cache keeps the 32 most recently used modules.
+ *
+ * @module
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import {
+  mkdir,
+  mkdtemp,
+  readdir,
+  rename,
+  rm,
+  stat,
+  utimes,
+  writeFile,
+} from "node:fs/promises";
+import { homedir, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type {
+  CompiledRuleset,
+  Finding,
+  RuleContext,
+} from "../compiler/contract.js";
+import {
+  exampleDeliveries,
+  exampleGroup,
+  isDelivery,
+  verdict,
+  type ExampleDelivery,
+  type ExampleResult,
+} from "../compiler/example-runner.js";
+import type { RawRow } from "../compiler/reference-interpreter.js";
+import { CODES } from "../dsl/check-codes.js";
+import type { Diagnostic } from "../dsl/diagnostics.js";
+import type { ResolvedRuleset } from "../dsl/model.js";
+import type { Project } from "../dsl/project.js";
+import { dateToDays, validateDelivery } from "../runtime/delivery.js";
+import { loadCompiled, type LoadedRuleset } from "../runtime/load-compiled.js";
+import type { Report } from "../runtime/report-types.js";
+import { csvCell } from "../runtime/synthetic/generate.js";
+
+/** What {@link checkExamplesCompiled} found. */
+export interface ExampleCheck {
+  /** REG408 / REG200 per example that does not hold, and the compiler's diagnostics. */
+  diagnostics: Diagnostic[];
+  /** How many examples the compiled validators ran (inherited rules' examples once per version). */
+  examples: number;
+}
+
+/** How {@link checkExamplesCompiled} gets the compiled modules. */
+export interface ExampleCheckOptions {
+  /** The compiled JavaScript (`validators.js`) by ruleset id, e.g. what `regel compile` is about to write; the others are compiled here. */
+  compiled?: ReadonlyMap<string, string>;
+  /** The cache folder for modules compiled here; `null`: no cache. Default: {@link defaultCacheDir}. */
+  cacheDir?: string | null;
+}
+
+/** The cache folder of `regel check` (see the module doc); undefined when turned off. */
+export function defaultCacheDir(
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const set = env.REGEL_CACHE_DIR;
+  if (set !== undefined && set !== "") return set === "off" ? undefined : set;
+  const base =
+    env.XDG_CACHE_HOME !== undefined && env.XDG_CACHE_HOME !== ""
+      ? env.XDG_CACHE_HOME
+      : join(homedir(), ".cache");
+  return join(base, "regel");
+}
+
+/** How many compiled modules the cache keeps (most recently used first). */
+const CACHE_ENTRIES = 32;
+/** Bumped when the layout of a cache entry changes. */
+const CACHE_FORMAT = "regel-examples-1";
+
+// ---- running one ruleset's examples ------------------------------------------------------
+
+/** Decode one example row with the compiled decoder, cells in the entity's field order (its full header). */
+function decodeRow(
+  m: CompiledRuleset,
+  entity: string,
+  row: RawRow,
+  out: Finding[],
+): unknown {
+  const meta = m.entities.find((e) => e.name === entity);
+  const decode = m.decoders[entity];
+  if (meta === undefined || decode === undefined)
+    throw new Error(`the compiled module has no decoder for \`${entity}\``);
+  return decode(
+    meta.fields.map((f) => row[f.column] ?? ""),
+    meta.fields.map((_, i) => i),
+    out,
+  );
+}
+
+/**
+ * The findings of a record example's rule for its subject, from the compiled module run as the
+ * runtime runs one IKB: every record of the subject's IKB decoded, then the subject checked with
+ * those records and the IKB key as its context.
+ */
+export function recordExampleFindings(
+  ruleset: ResolvedRuleset,
+  m: CompiledRuleset,
+  d: ExampleDelivery,
+): Finding[] {
+  if (d.subject === undefined) throw new Error("not a record example");
+  const out: Finding[] = [];
+  const ikb: Record<string, unknown[]> = Object.create(null);
+  let subject: unknown;
+  let found = false;
+  for (const [entity, rows] of Object.entries(exampleGroup(ruleset, d)))
+    ikb[entity] = rows.map((row) => {
+      const isSubject = row === d.subject!.row;
+      const record = decodeRow(m, entity, row, isSubject ? out : []);
+      if (isSubject) {
+        subject = record;
+        found = true;
+      }
+      return record;
+    });
+  if (!found) subject = decodeRow(m, d.entity, d.subject.row, out);
+  const ctx: RuleContext = {
+    rrd: dateToDays(d.rrd),
+    ikb,
+    ikbKey: d.subject.ikbKey,
+  };
+  m.checks[d.entity]?.(subject, ctx, out);
+  return out.filter((f) => f.rule === d.rule);
+}
+
+/**
+ * Write an example's delivery as CSV files into `dir` (which must exist): per entity with a
+ * `file`, its header and rows. Returns the paths written.
+ */
+export async function writeExampleDelivery(
+  ruleset: ResolvedRuleset,
+  d: ExampleDelivery,
+  dir: string,
+): Promise<string[]> {
+  const written: string[] = [];
+  for (const [name, file] of Object.entries(d.files)) {
+    const entity = ruleset.entities.get(name);
+    if (entity?.file === undefined) continue;
+    const lines = [
+      file.header.map((c) => csvCell(c)).join(","),
+      ...file.rows.map((row) =>
+        file.header.map((c) => csvCell(row[c] ?? "")).join(","),
+      ),
+    ];
+    const path = join(dir, entity.file);
+    await writeFile(path, `${lines.join("\n")}\n`, "utf8");
+    written.push(path);
+  }
+  return written;
+}
+
+/**
+ * The findings of an example's rule in the report of its delivery: for a record example, those on
+ * the subject (the first row of its entity's file, line 2); for a file example, those on the
+ * example's entity.
+ */
+export function reportExampleFindings(
+  ruleset: ResolvedRuleset,
+  report: Report,
+  d: ExampleDelivery,
+): Finding[] {
+  const file = ruleset.entities.get(d.entity)?.file;
+  const out: Finding[] = [];
+  for (const r of [...report.rules, ...report.secondaryRules]) {
+    if (r.code !== d.rule) continue;
+    for (const s of r.samples) {
+      if (s.entity !== d.entity) continue;
+      if (d.subject !== undefined && (s.file !== file || s.line !== 2))
+        continue;
+      out.push({
+        rule: r.code,
+        severity: r.severity,
+        entity: s.entity,
+        role: s.role ?? undefined,
+        attribute: s.attribute ?? undefined,
+        key: s.key,
+        values: s.values,
+        message: s.message,
+        file: s.file ?? undefined,
+        line: s.line ?? undefined,
+      });
+    }
+  }
+  return out;
+}
+
+/** Validate an example's delivery with {@link validateDelivery} in a fresh folder under `work`. */
+export async function deliveryExampleFindings(
+  ruleset: ResolvedRuleset,
+  loaded: LoadedRuleset,
+  d: ExampleDelivery,
+  work: string,
+): Promise<Finding[]> {
+  const dir = await mkdtemp(join(work, "delivery-"));
+  try {
+    await writeExampleDelivery(ruleset, d, dir);
+    const report = await validateDelivery(dir, loaded, {
+      rrd: d.rrd,
+      showPersonalData: true,
+      tempDir: work,
+    });
+    return reportExampleFindings(ruleset, report, d);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Run every example of `ruleset` through its compiled module (record examples through the record
+ * path, file examples as deliveries in a private folder under `work`).
+ */
+export async function runCompiledExamples(
+  ruleset: ResolvedRuleset,
+  loaded: LoadedRuleset,
+  work: string,
+): Promise<ExampleResult[]> {
+  const run = async (d: ExampleDelivery): Promise<ExampleResult> => {
+    try {
+      const findings =
+        d.subject !== undefined
+          ? recordExampleFindings(ruleset, loaded.module, d)
+          : await deliveryExampleFindings(ruleset, loaded, d, work);
+      return verdict(d, findings);
+    } catch (e) {
+      return {
+        ...verdict(d, []),
+        actual: "error",
+        error: e instanceof Error ? e.message : String(e),
+      };
+    }
+  };
+  // File examples wait mostly for the file system: they run side by side, each in its own folder.
+  return Promise.all(
+    exampleDeliveries(ruleset).map((d) =>
+      isDelivery(d) ? run(d) : Promise.resolve(d),
+    ),
+  );
+}
+
+// ---- diagnostics ---------------------------------------------------------------------------
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** What the example's delivery holds, for a note. */
+function describeDelivery(
+  ruleset: ResolvedRuleset,
+  d: ExampleDelivery,
+): string {
+  const parts = Object.entries(d.files)
+    .filter(([, f]) => f.rows.length > 0)
+    .map(
+      ([name, f]) =>
+        `${ruleset.entities.get(name)?.file ?? name} ${plural(f.rows.length, "row")}`,
+    );
+  const where =
+    d.subject === undefined
+      ? "a delivery"
+      : d.subject.ikbKey === undefined
+        ? "a delivery in which the subject is in no IKB (it sees no other records)"
+        : `a delivery of one IKB (\`${d.subject.ikbKey}\`)`;
+  return `the example ran as ${where}: ${parts.length > 0 ? parts.join(", ") : "no rows"}; RRD ${d.rrd}`;
+}
+
+function findingText(f: Finding): string {
+  const on = f.attribute === undefined ? "" : ` on \`${f.attribute}\``;
+  return `finding${on}: ${f.message}`;
+}
+
+/** The REG408 (or, when the run failed, REG200) diagnostic of an example result; undefined when it holds. */
+export function exampleDiagnostic(
+  ruleset: ResolvedRuleset,
+  result: ExampleResult,
+): Diagnostic | undefined {
+  if (result.actual === result.expected) return undefined;
+  const d = result.delivery;
+  const notes: string[] = [];
+  if (result.span.file !== ruleset.file)
+    notes.push(
+      `found while checking ${ruleset.id} (${ruleset.file}), which inherits this rule`,
+    );
+  if (result.actual === "error")
+    return {
+      code: CODES.internalError,
+      severity: "error",
+      message: `example ${result.example} of \`${result.rule}\` could not be run by the compiled validators of ${ruleset.id}: ${result.error ?? "unknown error"}`,
+      span: result.span,
+      notes,
+    };
+  const subject =
+    d?.subject !== undefined
+      ? `the \`${d.entity}\` record`
+      : `the file of \`${d?.entity ?? "?"}\``;
+  const message =
+    result.expected === "fail"
+      ? `example ${result.example} of \`${result.rule}\` does not hold: it expects a finding, but the compiled validators of ${ruleset.id} pass ${subject}`
+      : `example ${result.example} of \`${result.rule}\` does not hold: it expects no finding, but the compiled validators of ${ruleset.id} report ${subject}`;
+  for (const f of result.findings.slice(0, 3)) notes.push(findingText(f));
+  if (result.findings.length > 3)
+    notes.push(`and ${plural(result.findings.length - 3, "more finding")}`);
+  if (d !== undefined) notes.push(describeDelivery(ruleset, d));
+  notes.push(
+    "fix the example or the rule; docs/language.md, section Examples, says how an example is run",
+  );
+  return {
+    code: CODES.exampleVerdictDiffers,
+    severity: "error",
+    message,
+    span: result.span,
+    notes,
+  };
+}
+
+// ---- compiled modules: given, cached or compiled here ---------------------------------------
+
+let compilerFingerprint: string | undefined;
+
+/** sha256 of the compiler's and the front end's own code (`../compiler`, `../dsl` of this module). */
+function fingerprint(): string | undefined {
+  if (compilerFingerprint !== undefined)
+    return compilerFingerprint === "" ? undefined : compilerFingerprint;
+  const h = createHash("sha256").update(CACHE_FORMAT);
+  const here = dirname(fileURLToPath(import.meta.url));
+  try {
+    for (const sub of ["compiler", "dsl"]) {
+      const dir = join(here, "..", sub);
+      for (const name of readdirSync(dir).sort()) {
+        if (!/\.(js|ts)$/.test(name) || name.endsWith(".d.ts")) continue;
+        h.update(`\0${sub}/${name}\0`).update(readFileSync(join(dir, name)));
+      }
+    }
+    compilerFingerprint = h.digest("hex");
+  } catch {
+    // Without the compiler's own code to hash, a cached module could be stale: no cache.
+    compilerFingerprint = "";
+  }
+  return compilerFingerprint === "" ? undefined : compilerFingerprint;
+}
+
+/** The source files a ruleset version is built from: its own and those of its `extends` / `uses` chain. */
+export function chainFiles(
+  project: Pick<Project, "rulesets">,
+  ruleset: ResolvedRuleset,
+): string[] {
+  const byId = new Map(project.rulesets.map((r) => [r.id, r]));
+  const files = new Set<string>();
+  const todo = [ruleset];
+  const seen = new Set<string>();
+  while (todo.length > 0) {
+    const r = todo.pop()!;
+    if (seen.has(r.id)) continue;
+    seen.add(r.id);
+    files.add(r.file);
+    for (const id of [
+      ...(r.extends === undefined ? [] : [r.extends]),
+      ...r.uses,
+    ]) {
+      const next = byId.get(id);
+      if (next !== undefined) todo.push(next);
+    }
+  }
+  return [...files].sort();
+}
+
+/** The cache key of a ruleset version: its id, its chain's paths and texts, and the compiler; undefined when the compiler cannot be fingerprinted. */
+function cacheKey(
+  project: Project,
+  ruleset: ResolvedRuleset,
+): string | undefined {
+  const compiler = fingerprint();
+  if (compiler === undefined) return undefined;
+  const h = createHash("sha256").update(compiler).update(`\0${ruleset.id}`);
+  for (const file of chainFiles(project, ruleset))
+    h.update(`\0${file}\0`).update(project.texts.get(file) ?? "");
+  return h.digest("hex");
+}
+
+/** Write a module folder: `validators.js` plus a `package.json` that makes it ESM wherever it is. */
+async function writeModule(dir: string, js: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await writeFile(join(dir, "package.json"), '{ "type": "module" }\n');
+  await writeFile(join(dir, "validators.js"), js);
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Keep the most recently used entries of the cache. */
+async function pruneCache(root: string): Promise<void> {
+  const entries = await readdir(root, { withFileTypes: true });
+  const dated: { path: string; time: number }[] = [];
+  for (const e of entries) {
+    if (!e.isDirectory() || !/^[0-9a-f]{64}$/.test(e.name)) continue;
+    const path = join(root, e.name);
+    dated.push({ path, time: (await stat(path)).mtimeMs });
+  }
+  dated.sort((a, b) => b.time - a.time);
+  for (const old of dated.slice(CACHE_ENTRIES))
+    await rm(old.path, { recursive: true, force: true });
+}
+
+/** Import `compiler/compile.js` only when something must be compiled: it loads ts-morph and prettier. */
+async function compileInMemory(
+  project: Project,
+  ruleset: ResolvedRuleset,
+): Promise<{ js: string; diagnostics: Diagnostic[] }> {
+  const { compileRuleset } = await import("../compiler/compile.js");
+  const out = await compileRuleset(ruleset, { texts: project.texts });
+  return { js: out.js, diagnostics: out.diagnostics };
+}
+
+/**
+ * The compiled module of `ruleset`, loaded: given, from the cache, or compiled here (and then
+ * cached). Undefined when compiling gave errors (they are pushed to `diagnostics`). A cache entry
+ * that does not load (damaged, or removed by another run meanwhile) is dropped and rebuilt.
+ */
+async function loadModule(
+  project: Project,
+  ruleset: ResolvedRuleset,
+  options: ExampleCheckOptions,
+  work: string,
+  diagnostics: Diagnostic[],
+): Promise<LoadedRuleset | undefined> {
+  const fresh = join(work, `module-${randomBytes(6).toString("hex")}`);
+  const given = options.compiled?.get(ruleset.id);
+  if (given !== undefined) {
+    await writeModule(fresh, given);
+    return loadCompiled(fresh);
+  }
+  const cacheRoot =
+    options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
+  const key = cacheRoot == null ? undefined : cacheKey(project, ruleset);
+  const root =
+    cacheRoot == null || key === undefined
+      ? undefined
+      : join(cacheRoot, "examples");
+  if (root !== undefined && key !== undefined) {
+    const entry = join(root, key);
+    if (await exists(join(entry, "validators.js"))) {
+      try {
+        const loaded = await loadCompiled(entry);
+        const now = new Date();
+        await utimes(entry, now, now).catch(() => undefined);
+        return loaded;
+      } catch {
+        await rm(entry, { recursive: true, force: true }).catch(
+          () => undefined,
+        );
+      }
+    }
+  }
+  const compiled = await compileInMemory(project, ruleset);
+  diagnostics.push(...compiled.diagnostics);
+  if (compiled.diagnostics.some((d) => d.severity === "error"))
+    return undefined;
+  if (
+    root !== undefined &&
+    key !== undefined &&
+    compiled.diagnostics.length === 0
+  ) {
+    // Written aside, then renamed into place: a concurrent run never sees half an entry.
+    const entry = join(root, key);
+    const aside = join(root, `.${key}-${randomBytes(6).toString("hex")}`);
+    try {
+      await writeModule(aside, compiled.js);
+      await rename(aside, entry).catch(async (e: NodeJS.ErrnoException) => {
+        // Another run put the same entry in place first: same content, keep theirs.
+        await rm(aside, { recursive: true, force: true });
+        if (!(await exists(join(entry, "validators.js")))) throw e;
+      });
+      await pruneCache(root);
+    } catch {
+      // An unwritable cache folder only costs speed.
+      await rm(aside, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+  // Load from the private folder: the cache entry may be pruned by a concurrent run.
+  await writeModule(fresh, compiled.js);
+  return loadCompiled(fresh);
+}
+
+/** Whether a diagnostic is an error in one of `files`. */
+function errorIn(diagnostics: readonly Diagnostic[], files: string[]): boolean {
+  const set = new Set(files);
+  return diagnostics.some(
+    (d) => d.severity === "error" && set.has(d.span.file),
+  );
+}
+
+/**
+ * Run the examples of every ruleset of `project` through the compiled validators and return how
+ * many ran and the diagnostics: REG408 for every example whose verdict differs, REG200 for one that could not be
+ * run, and the compiler's own diagnostics for a ruleset compiled here. Rulesets with errors in
+ * their sources (or their `extends` / `uses` chain) are skipped: their errors say enough.
+ */
+export async function checkExamplesCompiled(
+  project: Project,
+  options: ExampleCheckOptions = {},
+): Promise<ExampleCheck> {
+  const diagnostics: Diagnostic[] = [];
+  let examples = 0;
+  const targets = project.rulesets.filter(
+    (r) =>
+      r.rules.some((rule) => rule.decl.examples.length > 0) &&
+      !errorIn(project.diagnostics, chainFiles(project, r)),
+  );
+  if (targets.length === 0) return { diagnostics, examples };
+  const work = await mkdtemp(join(tmpdir(), "regel-examples-"));
+  try {
+    for (const ruleset of targets) {
+      const loaded = await loadModule(
+        project,
+        ruleset,
+        options,
+        work,
+        diagnostics,
+      );
+      if (loaded === undefined) continue;
+      for (const result of await runCompiledExamples(ruleset, loaded, work)) {
+        examples++;
+        const diagnostic = exampleDiagnostic(ruleset, result);
+        if (diagnostic !== undefined) diagnostics.push(diagnostic);
+      }
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  return { diagnostics, examples };
+}
