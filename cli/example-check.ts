@@ -53,6 +53,7 @@ import {
   type ExampleResult,
 } from "../compiler/example-runner.js";
 import type { RawRow } from "../compiler/reference-interpreter.js";
+import { ruleLaw } from "../compiler/rule-law.js";
 import { CODES } from "../dsl/check-codes.js";
 import type { Diagnostic } from "../dsl/diagnostics.js";
 import type { ResolvedRuleset } from "../dsl/model.js";
@@ -189,8 +190,9 @@ export function reportExampleFindings(
 ): Finding[] {
   const file = ruleset.entities.get(d.entity)?.file;
   const out: Finding[] = [];
+  const rule = ruleset.rules.find((x) => x.code === d.rule);
   for (const r of [...report.rules, ...report.secondaryRules]) {
-    if (r.code !== d.rule) continue;
+    if (r.code !== d.rule || rule === undefined) continue;
     for (const s of r.samples) {
       if (s.entity !== d.entity) continue;
       if (d.subject !== undefined && (s.file !== file || s.line !== 2))
@@ -206,6 +208,7 @@ export function reportExampleFindings(
         message: s.message,
         file: s.file ?? undefined,
         line: s.line ?? undefined,
+        law: ruleLaw(rule),
       });
     }
   }

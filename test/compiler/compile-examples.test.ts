@@ -99,6 +99,7 @@ entity NP "Natural person"
   field last_name: text(10)
 
 rule dmc0001 "Naam ontbreekt"
+  assumption "a test rule"
   severity signalling
   implements br art 1
   for NP.last_name
@@ -153,7 +154,7 @@ describe("regel check's compiled modules", () => {
       cacheDir: cache,
     });
     expect(diagnostics.map((d) => `${d.code} ${d.span.start.line}`)).toEqual([
-      "REG408 16",
+      "REG408 17",
     ]);
     expect(entries()).toHaveLength(2);
   });

@@ -51,6 +51,7 @@ ikb "IKB"
   depositor NP by customer_id
 
 rule adr "Geen adres"
+  assumption "a test rule"
   severity signalling
   implements br art 1
   for NP
@@ -59,6 +60,7 @@ rule adr "Geen adres"
   example pass NP { ikb_id: "C1", customer_id: "C1" } with AD { address_id: "A1", customer_id: "C1" }
 
 rule self "Ziet zichzelf"
+  assumption "a test rule"
   severity signalling
   implements br art 1
   for NP
@@ -68,6 +70,7 @@ rule self "Ziet zichzelf"
   example fail NP { customer_id: "C1" } with NP { customer_id: "V1" }
 
 rule dep "Achternaam depositohouder"
+  assumption "a test rule"
   severity signalling
   applies to D
   implements br art 1
@@ -78,6 +81,7 @@ rule dep "Achternaam depositohouder"
   example pass NP { last_name: "Jansen" }
 
 rule fil "Bestand ontbreekt"
+  assumption "a test rule"
   severity blocking
   implements br art 1
   for file AD
