@@ -1,7 +1,7 @@
 /**
- * The external sort's temporary files hold unmasked rows (names, IBANs): a real `regel validate`
- * is stopped mid-sort by SIGINT, SIGTERM and SIGKILL, and nothing may stay behind — except after
- * SIGKILL, where the next run removes it.
+ * A real `regel validate` interrupted mid-run. The external sort's temporary files hold unmasked
+ * rows (names, IBANs): stopped by SIGINT, SIGTERM or SIGKILL, nothing may stay behind — after
+ * SIGKILL the next run removes it. Ctrl-C on a terminal leaves the cursor visible.
  */
 import { spawn, spawnSync } from "node:child_process";
 import {
@@ -20,6 +20,8 @@ import { removeLeftoverSortDirs } from "../../runtime/assemble.js";
 import { ensureBuilt, MAIN, runCli } from "./built-cli.js";
 
 let delivery: string;
+const HIDE_CURSOR = "\x1b[?25l";
+const SHOW_CURSOR = "\x1b[?25h";
 
 /** Reverse the data rows of a CSV file so it is no longer in IKB-key order (forces a sort). */
 function unsort(path: string): void {
@@ -175,5 +177,46 @@ describe("removeLeftoverSortDirs", () => {
       "regel-sort-unmarked",
       "someone-elses",
     ]);
+  });
+});
+
+describe("the progress bar", () => {
+  it("leaves the terminal cursor visible after Ctrl-C", async (ctx) => {
+    // a real terminal: `script` (util-linux) runs the command on a pseudo-terminal
+    if (
+      process.platform !== "linux" ||
+      spawnSync("script", ["--version"]).status !== 0
+    ) {
+      console.warn("skipped: no `script` command to open a pseudo-terminal");
+      ctx.skip();
+    }
+    const command = [process.execPath, MAIN, "validate", delivery]
+      .map((a) => `'${a}'`)
+      .join(" ");
+    const child = spawn(
+      "script",
+      [
+        "-qfec",
+        `${command} --rrd 2024-03-29 --sort-budget 20000 --temp-dir '${mkdtempSync(join(tmpdir(), "regel-tty-"))}'`,
+        "/dev/null",
+      ],
+      { stdio: ["pipe", "pipe", "pipe"] },
+    );
+    let out = "";
+    let interrupted = false;
+    child.stdout.on("data", (d) => {
+      out += String(d);
+      if (!interrupted && out.includes(HIDE_CURSOR)) {
+        // the bar is drawing: Ctrl-C, as typed (the terminal sends SIGINT to the command)
+        interrupted = true;
+        child.stdin.write("\x03");
+      }
+    });
+    await new Promise((r) => child.on("exit", r));
+    expect(interrupted).toBe(true);
+    expect(out).not.toContain("status:");
+    expect(out.lastIndexOf(SHOW_CURSOR)).toBeGreaterThan(
+      out.lastIndexOf(HIDE_CURSOR),
+    );
   });
 });
