@@ -6,6 +6,11 @@
  * @module
  */
 import { Command } from "commander";
+import {
+  commandName,
+  exitQuietlyOnClosedPipe,
+  reportFailure,
+} from "./failure.js";
 import { register as registerCheck } from "./commands/check.js";
 import { register as registerFmt } from "./commands/fmt.js";
 import { register as registerCompile } from "./commands/compile.js";
@@ -19,7 +24,11 @@ import { register as registerHistory } from "./commands/history.js";
 import { register as registerAssess } from "./commands/assess.js";
 import { register as registerExplain } from "./commands/explain.js";
 
+exitQuietlyOnClosedPipe();
 const program = new Command();
+// commander's usage errors throw (exit 2 below) instead of exiting 1; set before the subcommands,
+// which inherit it
+program.exitOverride();
 program
   .name("regel")
   .description(
@@ -40,4 +49,23 @@ registerHistory(program);
 registerAssess(program);
 registerExplain(program);
 
-await program.parseAsync(process.argv);
+const command = commandName(
+  process.argv,
+  program.commands.map((c) => c.name()),
+);
+const fail = (e: unknown) => {
+  process.exitCode = reportFailure(command, e);
+};
+process.on("uncaughtException", (e) => {
+  fail(e);
+  process.exit();
+});
+process.on("unhandledRejection", (e) => {
+  fail(e);
+  process.exit();
+});
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  fail(e);
+}

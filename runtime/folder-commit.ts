@@ -158,9 +158,13 @@ function takeLock(n: Names): void {
     try {
       writeSync(fd, JSON.stringify(thisOwner()));
       fsyncSync(fd);
-    } finally {
+    } catch (e) {
+      // a full disk: no lock without an owner stays behind
       closeSync(fd);
+      rmSync(n.lock, { force: true });
+      throw e;
     }
+    closeSync(fd);
     return;
   }
 }
@@ -302,6 +306,10 @@ export async function commitFolder(
       renameSync(n.tmp, n.next);
     } catch (e) {
       rmSync(n.tmp, { recursive: true, force: true });
+      // name the folder the user asked for, not the staging one
+      const err = e as NodeJS.ErrnoException;
+      if (err.path?.startsWith(n.tmp))
+        err.path = n.dir + err.path.slice(n.tmp.length);
       throw e;
     }
     syncDir(n.parent);

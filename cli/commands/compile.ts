@@ -4,11 +4,13 @@
  *
  * Writes only files whose contents changed. With `--check` nothing is written: the command lists
  * the files that are missing or stale (and version folders no ruleset produces) and exits 1 when
- * there are any (for CI: "is the committed output current?"). Exit codes: 0 ok, 1 diagnostics with errors or stale output, 2 bad paths.
+ * there are any (for CI: "is the committed output current?"). Exit codes: 0 ok, 1 diagnostics with
+ * errors or stale output, 2 bad paths, 3 the output cannot be written (a file where a folder
+ * belongs, a read-only folder, a full disk; each file is replaced atomically).
  *
  * @module
  */
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Command } from "commander";
 import {
@@ -18,6 +20,8 @@ import {
 } from "../../compiler/compile.js";
 import { formatDiagnostic, type Diagnostic } from "../../dsl/diagnostics.js";
 import { ProjectError } from "../../dsl/project.js";
+import { writeFileAtomic } from "../../runtime/atomic-file.js";
+import { isSystemError, reportFailure } from "../failure.js";
 
 /** What differs between the compiled output and the files on disk. */
 export interface OutputStatus {
@@ -131,10 +135,16 @@ export async function runCompile(
     return 0;
   }
   const changed = new Set([...status.missing, ...status.stale]);
-  for (const f of result.files) {
-    if (!changed.has(f.path)) continue;
-    await mkdir(dirname(f.path), { recursive: true });
-    await writeFile(f.path, f.contents, "utf8");
+  try {
+    for (const f of result.files) {
+      if (!changed.has(f.path)) continue;
+      await mkdir(dirname(f.path), { recursive: true });
+      // atomic per file: a full disk never leaves a truncated module for `regel validate` to load
+      writeFileAtomic(f.path, f.contents);
+    }
+  } catch (e) {
+    if (isSystemError(e)) return reportFailure("compile", e);
+    throw e;
   }
   process.stdout.write(
     `regel compile: wrote ${changed.size} file(s), ${status.current.length} unchanged\n`,

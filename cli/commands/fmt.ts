@@ -3,17 +3,12 @@
  *
  * @module
  */
-import {
-  existsSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Command } from "commander";
 import { formatDiagnostic, sortDiagnostics } from "../../dsl/diagnostics.js";
 import { format } from "../../dsl/printer.js";
+import { writeFileAtomic } from "../../runtime/atomic-file.js";
 
 /** Where `regel fmt` writes its report; replaceable in tests. */
 export interface FmtOutput {
@@ -98,7 +93,7 @@ export function runFmt(
       output.out(`would reformat ${path}`);
       exitCode = 1;
     } else {
-      writeFileSync(path, result.text, "utf8");
+      writeFileAtomic(path, result.text);
       output.out(`formatted ${path}`);
     }
   }

@@ -1,6 +1,7 @@
 /**
  * `regel validate <delivery folder>`: validate an IKB-bestand and write the report.
- * Exit codes: 0 accepted, 1 rejected, 2 usage or input error.
+ * Exit codes: 0 accepted, 1 rejected, 2 usage or input error, 3 the report or a temporary file
+ * cannot be written (full disk, read-only folder, a file where the `--out` folder belongs).
  *
  * @module
  */
@@ -18,8 +19,10 @@ import {
 import { progressBar } from "../../runtime/progress.js";
 import { reportToJson } from "../../runtime/report-json.js";
 import { summaryText } from "../../runtime/report-text.js";
-import { writeReport } from "../../runtime/report-write.js";
+import { checkReportFolder, writeReport } from "../../runtime/report-write.js";
 import { selectRuleset } from "../../runtime/select-version.js";
+import { EXIT } from "../exit-codes.js";
+import { isSystemError, reportFailure } from "../failure.js";
 
 interface ValidateFlags {
   rrd?: string;
@@ -56,7 +59,7 @@ export function register(program: Command): void {
     )
     .option(
       "--out <dir>",
-      "write report.json, report.html and samples/*.csv to this folder",
+      "write report.json, report.html and samples/*.csv to this folder, replacing an earlier report there as one set",
     )
     .option("--json", "print the JSON report on stdout instead of the summary")
     .option(
@@ -94,6 +97,14 @@ export function register(program: Command): void {
         );
       if (!flags.rrd && !flags.ruleset?.includes("@"))
         return fail("give --rrd YYYY-MM-DD or --ruleset name@version");
+      if (flags.out !== undefined)
+        try {
+          // before the run, not after an hour of it
+          checkReportFolder(flags.out);
+        } catch (e) {
+          process.exitCode = reportFailure("validate", e);
+          return;
+        }
       let loaded;
       try {
         loaded = await selectRuleset({
@@ -129,18 +140,34 @@ export function register(program: Command): void {
         });
       } catch (e) {
         bar.stop();
+        // a temporary sort file that cannot be written (full disk) is the environment, not the input
+        if (isSystemError(e)) {
+          process.exitCode = reportFailure("validate", e);
+          return;
+        }
         return fail(`validation stopped: ${(e as Error).message}`);
       }
       bar.stop();
+      let writeFailed: unknown;
       if (flags.out) {
-        const written = await writeReport(report, flags.out);
-        if (!flags.json)
-          process.stderr.write(
-            `wrote ${written.length} files to ${flags.out}\n`,
-          );
+        try {
+          const written = await writeReport(report, flags.out);
+          if (!flags.json)
+            process.stderr.write(
+              `wrote ${written.length} files to ${flags.out}\n`,
+            );
+        } catch (e) {
+          writeFailed = e;
+        }
       }
+      // the verdict is printed even when the report folder cannot be written
       if (flags.json) process.stdout.write(reportToJson(report));
       else process.stdout.write(summaryText(report));
-      process.exitCode = report.status === "accepted" ? 0 : 1;
+      process.exitCode =
+        writeFailed !== undefined
+          ? reportFailure("validate", writeFailed)
+          : report.status === "accepted"
+            ? EXIT.ok
+            : EXIT.failed;
     });
 }
