@@ -34,7 +34,12 @@ program
   .description(
     "Rules language and compiler for Dutch deposit-guarantee (DGS / IKB) regulation",
   )
-  .version("0.1.0");
+  .version("0.1.0")
+  .addHelpText(
+    "after",
+    "\nExit codes: 0 ok, 1 negative verdict (rejected, blocking findings, errors, stale),\n" +
+      "2 usage error, 3 environment error (cannot write the output, full disk) or a bug.",
+  );
 
 registerCheck(program);
 registerFmt(program);
