@@ -284,7 +284,25 @@ describe("hostile input, end to end", () => {
               ).toBe(false);
         },
       ),
-      settings(8),
+      {
+        ...settings(8),
+        examples: [
+          // a file without its header row: the first record must not be echoed as column names
+          [
+            {
+              name: "natural_person.csv",
+              header: "missing",
+              bom: false,
+              rows: [
+                ["I1", "K1", "PIIAAAAAAAAAA", "PIIBBBBBBBBBB", ""],
+                ["I2", "I2", "PIICCCCCCCCCC", "PIIDDDDDDDDDD", ""],
+              ].map((cells) => ({ cells, quoting: [0, 0, 0, 0, 0], extra: 0 })),
+              eol: Array<string>(8).fill("\n"),
+            },
+            null,
+          ],
+        ],
+      },
     );
   }, 600_000);
 
