@@ -58,6 +58,25 @@ export async function removeLeftoverSortDirs(base: string): Promise<string[]> {
 }
 
 /**
+ * Remove a folder from an exit hook: synchronously, retrying while a write that was under way in
+ * the thread pool adds a file (ENOTEMPTY), and never throwing — the process is on its way out.
+ */
+function removeNow(dir: string): void {
+  for (let attempt = 0; attempt < 5; attempt++)
+    try {
+      rmSync(dir, {
+        recursive: true,
+        force: true,
+        maxRetries: 3,
+        retryDelay: 5,
+      });
+      return;
+    } catch {
+      // try again: the folder changed under us
+    }
+}
+
+/**
  * A private temporary folder for sort runs (mode 0700, files 0600): the runs hold unmasked rows
  * (names, IBANs). It is removed by {@link TempSpace.dispose}, and also when the process exits
  * another way (an error, `process.exit`, SIGINT / SIGTERM / SIGHUP). After a SIGKILL the owner
@@ -81,9 +100,7 @@ export class TempSpace {
     const dir = await mkdtemp(join(this.base, SORT_DIR_PREFIX));
     // mkdtemp makes it 0700 on POSIX already; say so explicitly (no-op on Windows)
     await chmod(dir, 0o700);
-    this.removeExitHook = onExit(() => {
-      rmSync(dir, { recursive: true, force: true });
-    });
+    this.removeExitHook = onExit(() => removeNow(dir));
     writeOwner(join(dir, OWNER_FILE));
     return dir;
   }

@@ -270,12 +270,14 @@ export async function commitFolder(
   takeLock(n);
   let swapping = false;
   const removeExitHook = onExit(() => {
-    // an error or a signal mid-commit: finish a started swap, drop a partial set, free the lock
+    // an error or a signal mid-commit: finish a started swap, drop a partial set, free the lock;
+    // never throw on the way out (what is left, the next run recovers)
     try {
       if (swapping) recoverSync(n);
       else rmSync(n.tmp, { recursive: true, force: true });
-    } finally {
       rmSync(n.lock, { force: true });
+    } catch {
+      // the next run finishes the job
     }
   });
   try {

@@ -125,7 +125,7 @@ describe("temporary sort files", () => {
         expect(r.fileMode).toBe(0o600);
       }
       // the process still ends by the signal (a shell sees 130 / 143), quietly
-      expect(r.signal).toBe(signal);
+      expect(r.signal, r.stderr).toBe(signal);
       expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(r.left).toEqual([]);
     });
