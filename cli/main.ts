@@ -6,6 +6,11 @@
  * @module
  */
 import { Command } from "commander";
+import {
+  commandName,
+  exitQuietlyOnClosedPipe,
+  reportFailure,
+} from "./failure.js";
 import { register as registerCheck } from "./commands/check.js";
 import { register as registerFmt } from "./commands/fmt.js";
 import { register as registerCompile } from "./commands/compile.js";
@@ -22,7 +27,11 @@ import { printErr, printOut } from "./terminal-text.js";
 import { register as registerVerify } from "./commands/verify.js";
 import { toolVersion } from "../runtime/tool-version.js";
 
+exitQuietlyOnClosedPipe();
 const program = new Command();
+// commander's usage errors throw (exit 2 below) instead of exiting 1; set before the subcommands,
+// which inherit it
+program.exitOverride();
 program
   .name("regel")
   .description(
@@ -30,7 +39,12 @@ program
   )
   .version(toolVersion())
   // commander echoes arguments in its errors ("unknown option ..."): made safe like all output
-  .configureOutput({ writeOut: printOut, writeErr: printErr });
+  .configureOutput({ writeOut: printOut, writeErr: printErr })
+  .addHelpText(
+    "after",
+    "\nExit codes: 0 ok, 1 negative verdict (rejected, blocking findings, errors, stale),\n" +
+      "2 usage error, 3 environment error (cannot write the output, full disk) or a bug.",
+  );
 
 registerCheck(program);
 registerFmt(program);
@@ -46,4 +60,23 @@ registerAssess(program);
 registerExplain(program);
 registerVerify(program);
 
-await program.parseAsync(process.argv);
+const command = commandName(
+  process.argv,
+  program.commands.map((c) => c.name()),
+);
+const fail = (e: unknown) => {
+  process.exitCode = reportFailure(command, e);
+};
+process.on("uncaughtException", (e) => {
+  fail(e);
+  process.exit();
+});
+process.on("unhandledRejection", (e) => {
+  fail(e);
+  process.exit();
+});
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  fail(e);
+}

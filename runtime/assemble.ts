@@ -8,11 +8,12 @@
  *
  * @module
  */
-import { createReadStream } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createReadStream, rmSync } from "node:fs";
+import { chmod, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
+import { onExit } from "signal-exit";
+import { ownerIsGone, readOwner, writeOwner } from "./owner.js";
 
 /** A CSV row tagged with its IKB key and line. */
 export interface KeyedRow {
@@ -26,20 +27,94 @@ export function compareKeyed(a: KeyedRow, b: KeyedRow): number {
   return a.key < b.key ? -1 : a.key > b.key ? 1 : a.line - b.line;
 }
 
-/** A temporary folder for sort runs, removed by {@link TempSpace.dispose}. */
+/** Name prefix of the sort folders; with the owner marker inside, how a later run knows its leftovers. */
+const SORT_DIR_PREFIX = "regel-sort-";
+/** The owner marker in a sort folder (pid and host of the run). */
+const OWNER_FILE = "owner.json";
+
+/**
+ * Remove sort folders under `base` that an earlier run left behind (killed with SIGKILL, or a
+ * power cut): those with an owner marker of this host whose process is gone. Folders of live
+ * runs, of other hosts and anything without a marker are left alone. Returns the folders removed.
+ */
+export async function removeLeftoverSortDirs(base: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(base);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(SORT_DIR_PREFIX)) continue;
+    const dir = join(base, name);
+    const owner = readOwner(join(dir, OWNER_FILE));
+    if (owner && ownerIsGone(owner)) {
+      await rm(dir, { recursive: true, force: true });
+      removed.push(dir);
+    }
+  }
+  return removed;
+}
+
+/**
+ * Remove a folder from an exit hook: synchronously, retrying while a write that was under way in
+ * the thread pool adds a file (ENOTEMPTY), and never throwing — the process is on its way out.
+ */
+function removeNow(dir: string): void {
+  for (let attempt = 0; attempt < 5; attempt++)
+    try {
+      rmSync(dir, {
+        recursive: true,
+        force: true,
+        maxRetries: 3,
+        retryDelay: 5,
+      });
+      return;
+    } catch {
+      // try again: the folder changed under us
+    }
+}
+
+/**
+ * A private temporary folder for sort runs (mode 0700, files 0600): the runs hold unmasked rows
+ * (names, IBANs). It is removed by {@link TempSpace.dispose}, and also when the process exits
+ * another way (an error, `process.exit`, SIGINT / SIGTERM / SIGHUP). After a SIGKILL the owner
+ * marker lets the next run remove it ({@link removeLeftoverSortDirs}).
+ */
 export class TempSpace {
   private dir: string | undefined;
   private n = 0;
+  private removeExitHook: (() => void) | undefined;
+  private swept = false;
   constructor(private readonly base: string = tmpdir()) {}
   async file(prefix: string): Promise<string> {
-    this.dir ??= await mkdtemp(join(this.base, "regel-"));
+    this.dir ??= await this.create();
     return join(
       this.dir,
       `${prefix}-${String(this.n++).padStart(5, "0")}.ndjson`,
     );
   }
+  private async create(): Promise<string> {
+    await this.sweep();
+    const dir = await mkdtemp(join(this.base, SORT_DIR_PREFIX));
+    // mkdtemp makes it 0700 on POSIX already; say so explicitly (no-op on Windows)
+    await chmod(dir, 0o700);
+    this.removeExitHook = onExit(() => removeNow(dir));
+    writeOwner(join(dir, OWNER_FILE));
+    return dir;
+  }
+  /** Leftovers of killed runs go once per run, whether or not this run sorts. */
+  private async sweep(): Promise<void> {
+    if (this.swept) return;
+    this.swept = true;
+    await removeLeftoverSortDirs(this.base);
+  }
   async dispose(): Promise<void> {
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
+    await this.sweep();
+    this.removeExitHook?.();
+    this.removeExitHook = undefined;
     this.dir = undefined;
   }
 }
@@ -78,7 +153,7 @@ export class RunWriter {
     const parts: string[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++)
       parts[i] = JSON.stringify([rows[i].key, rows[i].line, rows[i].cells]);
-    await writeFile(path, parts.join("\n") + "\n");
+    await writeFile(path, parts.join("\n") + "\n", { mode: 0o600 });
     this.runs.push(path);
   }
 }

@@ -7,6 +7,7 @@
  */
 import type { Assessment, ChartPoint } from "./assess.js";
 import { escapeHtml as esc } from "./escape.js";
+import { cspMeta } from "./csp.js";
 
 const MARK = {
   met: "MET",
@@ -122,7 +123,10 @@ export function groeipadChart(points: ChartPoint[], bank: string): string {
   return parts.join("\n");
 }
 
-/** The assessment as a self-contained HTML page. */
+const CSS =
+  "body{font-family:system-ui,sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}.met{color:#2e7d32}.not-met{color:#c62828}.no-evidence,.incomplete{color:#8d6e00}";
+
+/** The assessment as a self-contained HTML page (its Content-Security-Policy allows only its own style sheet). */
 export function assessmentHtml(a: Assessment): string {
   const h: string[] = [];
   h.push(
@@ -130,11 +134,10 @@ export function assessmentHtml(a: Assessment): string {
     '<html lang="en">',
     "<head>",
     '<meta charset="utf-8">',
+    cspMeta([CSS]),
   );
   h.push(`<title>${esc(`Groeipad assessment ${a.bank} ${a.year}`)}</title>`);
-  h.push(
-    "<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}.met{color:#2e7d32}.not-met{color:#c62828}.no-evidence,.incomplete{color:#8d6e00}</style>",
-  );
+  h.push(`<style>${CSS}</style>`);
   h.push("</head>", "<body>");
   h.push(`<h1>${esc(`Groeipad assessment: bank ${a.bank}, ${a.year}`)}</h1>`);
   h.push(

@@ -6,6 +6,7 @@
  * @module
  */
 import type { ArticleTrace } from "../compiler/contract.js";
+import { cspMeta } from "./csp.js";
 import { escapeHtml as h, htmlId, safeUrl } from "./escape.js";
 import { provenanceHtml } from "./html-provenance.js";
 import { sampleFileName } from "./report-csv.js";
@@ -190,9 +191,7 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
   parts.push(
     `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`,
   );
-  parts.push(
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
-  );
+  parts.push(cspMeta([CSS]));
   parts.push(`<title>${h(title)}</title><style>${CSS}</style></head><body>`);
   parts.push(`<h1>${h(title)}</h1>`);
   parts.push(

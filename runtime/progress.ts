@@ -5,9 +5,17 @@
  * @module
  */
 import cliProgress from "cli-progress";
+import { onExit } from "signal-exit";
 import type { Progress } from "./delivery.js";
 
-/** Returns an `onProgress` callback and a `stop` function; both do nothing when not on a TTY. */
+/** Shows the terminal cursor again (the bar hides it while it draws). */
+const SHOW_CURSOR = "\x1b[?25h";
+
+/**
+ * Returns an `onProgress` callback and a `stop` function; both do nothing when not on a TTY. The
+ * bar hides the cursor; it is shown again by `stop`, and on every other way out — an error,
+ * Ctrl-C, SIGTERM — by an exit hook, so the terminal is never left without a cursor.
+ */
 export function progressBar(stream: NodeJS.WriteStream = process.stderr): {
   onProgress?: (p: Progress) => void;
   stop: () => void;
@@ -17,16 +25,25 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr): {
   let key = "";
   let t0 = 0;
   let rows0 = 0;
-  const stop = () => {
+  let removeExitHook: (() => void) | undefined;
+  const endBar = () => {
     bar?.stop();
     bar = undefined;
+  };
+  const stop = () => {
+    endBar();
+    removeExitHook?.();
+    removeExitHook = undefined;
   };
   return {
     onProgress(p: Progress) {
       const k = `${p.phase}:${p.file}`;
       if (k !== key || !bar) {
         // a new phase or file: a fresh bar, so rate and time left are its own
-        stop();
+        endBar();
+        removeExitHook ??= onExit(() => {
+          if (bar) stream.write(SHOW_CURSOR);
+        });
         key = k;
         t0 = performance.now();
         rows0 = p.rows;

@@ -1,29 +1,69 @@
 /**
- * Write a report to a folder: `report.json`, `report.html` and `samples/*.csv`.
+ * Write a report to a folder: `report.json`, `report.html` and `samples/*.csv`, as one set (see
+ * {@link commitFolder}): after a crash the folder holds the previous report or the new one, never
+ * a mix, and no sample file of an earlier run stays behind.
  *
  * @module
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import {
+  checkFolder,
+  commitFolder,
+  type CommitOptions,
+} from "./folder-commit.js";
 import { renderHtml } from "./html-report.js";
 import { sampleFiles } from "./report-csv.js";
 import { reportToJson } from "./report-json.js";
 import type { Report } from "./report-types.js";
 
-/** Write all report forms into `dir`; returns the paths written, sorted. */
+/** Entries of a report folder besides `samples/`. */
+const REPORT_FILES = new Set(["report.json", "report.html"]);
+
+/**
+ * True when `dir` holds nothing but a report set (`report.json`, `report.html`, `samples/*.csv`),
+ * so that replacing the whole folder loses nothing of the user's.
+ */
+export function isReportFolder(dir: string): boolean {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isFile() && REPORT_FILES.has(e.name)) continue;
+    if (e.isDirectory() && e.name === "samples") {
+      const samples = join(dir, "samples");
+      const ok = readdirSync(samples).every(
+        (f) => f.endsWith(".csv") && statSync(join(samples, f)).isFile(),
+      );
+      if (ok) continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Write all report forms into `dir`, replacing an earlier report there as one set; returns the
+ * paths written, sorted. `dir` must be absent, empty or hold only an earlier report.
+ */
 export async function writeReport(
   report: Report,
   dir: string,
+  options: Pick<CommitOptions, "onStep"> = {},
 ): Promise<string[]> {
-  await mkdir(join(dir, "samples"), { recursive: true });
-  const written: string[] = [];
-  const put = async (name: string, text: string) => {
-    await writeFile(join(dir, name), text);
-    written.push(join(dir, name));
-  };
-  await put("report.json", reportToJson(report));
-  await put("report.html", renderHtml(report, { samplesDir: "samples" }));
+  const files = new Map<string, string>();
+  files.set("report.json", reportToJson(report));
+  files.set("report.html", renderHtml(report, { samplesDir: "samples" }));
+  files.set("samples/", "");
   for (const [name, text] of sampleFiles(report))
-    await put(join("samples", name), text);
-  return written.sort();
+    files.set(`samples/${name}`, text);
+  return commitFolder(dir, files, {
+    replaceable: isReportFolder,
+    onStep: options.onStep,
+  });
+}
+
+/**
+ * Check before a long run that {@link writeReport} could write into `dir`: throws
+ * `OutputFolderError` when it is a file, holds files other than a report, or is read-only.
+ */
+export function checkReportFolder(dir: string): void {
+  checkFolder(dir, { replaceable: isReportFolder });
 }

@@ -2,11 +2,12 @@
  * `regel assess --bank B --year Y [--json] [--html FILE] [--history FILE]`: the groeipad verdict
  * of a bank for a year, with its evidence from the validation history, and the enforcement
  * measures open to the supervisor (options, not a decision). Exit codes: 0 assessed (whatever the
- * verdict), 2 unknown bank or year, or a history or ruleset problem.
+ * verdict), 2 unknown bank or year, or a history or ruleset problem, 3 the `--html` page cannot be
+ * written (it is replaced atomically).
  *
  * @module
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { findRuleset } from "../../dsl/project.js";
 import { assess, AssessError, type Evidence } from "../../runtime/assess.js";
@@ -16,6 +17,9 @@ import {
   History,
   HistoryError,
 } from "../../runtime/history.js";
+import { writeFileAtomic } from "../../runtime/atomic-file.js";
+import { EXIT } from "../exit-codes.js";
+import { isSystemError, systemErrorMessage } from "../failure.js";
 import { type CommandOutput, loadRulesets } from "./trace.js";
 import { printErr, printOut } from "../terminal-text.js";
 
@@ -108,7 +112,20 @@ export async function runAssess(
       evidence,
     });
     if (options.html !== undefined)
-      writeFileSync(options.html, assessmentHtml(assessment));
+      try {
+        writeFileAtomic(options.html, assessmentHtml(assessment));
+      } catch (e) {
+        if (!isSystemError(e)) throw e;
+        // the verdict is still printed; the page could not be written
+        return {
+          code: EXIT.environment,
+          stdout:
+            options.json === true
+              ? `${JSON.stringify(assessment, null, 2)}\n`
+              : assessmentText(assessment),
+          stderr: `regel assess: ${systemErrorMessage(e, options.html)}\n`,
+        };
+      }
     const stdout =
       options.json === true
         ? `${JSON.stringify(assessment, null, 2)}\n`
@@ -123,14 +140,6 @@ export async function runAssess(
   } catch (e) {
     if (e instanceof HistoryError || e instanceof AssessError)
       return fail(e.message);
-    if (
-      (e as NodeJS.ErrnoException).code !== undefined &&
-      options.html !== undefined
-    ) {
-      return fail(
-        `cannot write ${options.html}: ${(e as NodeJS.ErrnoException).code}`,
-      );
-    }
     throw e;
   } finally {
     history?.close();

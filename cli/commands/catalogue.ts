@@ -1,7 +1,8 @@
 /**
  * `regel catalogue [paths...] [--out docs/rulesets] [--check]`: render the ruleset catalogue
  * (one Markdown page per ruleset version, a traceability matrix and an index) and write it, or,
- * with `--check`, only report which files are stale (exit 1) — the CI staleness check.
+ * with `--check`, only report which files are stale (exit 1) — the CI staleness check. An output
+ * folder that cannot be written (a file in the way, read-only, a full disk) is exit 3.
  *
  * @module
  */
@@ -14,6 +15,7 @@ import {
 import { formatDiagnostic } from "../../dsl/diagnostics.js";
 import { hasErrors, loadProject, ProjectError } from "../../dsl/project.js";
 import { printErr, printOut } from "../terminal-text.js";
+import { isSystemError, reportFailure } from "../failure.js";
 
 interface Options {
   out: string;
@@ -31,7 +33,13 @@ export function register(program: Command): void {
     .option("--out <dir>", "output folder", "docs/rulesets")
     .option("--check", "do not write; exit 1 and list the files that are stale")
     .action(async (paths: string[], options: Options) => {
-      process.exitCode = await run(paths, options);
+      try {
+        process.exitCode = await run(paths, options);
+      } catch (e) {
+        // --out on a file, a read-only folder, a full disk: say so, exit 3
+        if (!isSystemError(e)) throw e;
+        process.exitCode = reportFailure("catalogue", e);
+      }
     });
 }
 

@@ -9,11 +9,13 @@
  * (cli/example-check.ts); an example whose verdict differs (REG408) is an error like any other.
  * Writes only files whose contents changed. With `--check` nothing is written: the command lists
  * the files that are missing or stale (and version folders no ruleset produces) and exits 1 when
- * there are any (for CI: "is the committed output current?"). Exit codes: 0 ok, 1 diagnostics with errors or stale output, 2 bad paths.
+ * there are any (for CI: "is the committed output current?"). Exit codes: 0 ok, 1 diagnostics with
+ * errors or stale output, 2 bad paths, 3 the output cannot be written (a file where a folder
+ * belongs, a read-only folder, a full disk; each file is replaced atomically).
  *
  * @module
  */
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { Command } from "commander";
 import {
@@ -30,6 +32,8 @@ import { loadProject, ProjectError } from "../../dsl/project.js";
 import { checkExamplesCompiled } from "../example-check.js";
 import { EXIT } from "../exit-codes.js";
 import { printErr, printOut } from "../terminal-text.js";
+import { writeFileAtomic } from "../../runtime/atomic-file.js";
+import { isSystemError, reportFailure } from "../failure.js";
 
 /** What differs between the compiled output and the files on disk. */
 export interface OutputStatus {
@@ -163,10 +167,16 @@ export async function runCompile(
     return 0;
   }
   const changed = new Set([...status.missing, ...status.stale]);
-  for (const f of result.files) {
-    if (!changed.has(f.path)) continue;
-    await mkdir(dirname(f.path), { recursive: true });
-    await writeFile(f.path, f.contents, "utf8");
+  try {
+    for (const f of result.files) {
+      if (!changed.has(f.path)) continue;
+      await mkdir(dirname(f.path), { recursive: true });
+      // atomic per file: a full disk never leaves a truncated module for `regel validate` to load
+      writeFileAtomic(f.path, f.contents);
+    }
+  } catch (e) {
+    if (isSystemError(e)) return reportFailure("compile", e);
+    throw e;
   }
   printOut(
     `regel compile: wrote ${changed.size} file(s), ${status.current.length} unchanged\n`,

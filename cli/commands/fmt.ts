@@ -3,19 +3,14 @@
  *
  * @module
  */
-import {
-  existsSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Command } from "commander";
 import { formatDiagnostic, sortDiagnostics } from "../../dsl/diagnostics.js";
 import { format } from "../../dsl/printer.js";
 import { decodeSource } from "../../dsl/source-text.js";
 import { printErr, printOut } from "../terminal-text.js";
+import { writeFileAtomic } from "../../runtime/atomic-file.js";
 
 /** Where `regel fmt` writes its report; replaceable in tests. */
 export interface FmtOutput {
@@ -111,7 +106,7 @@ export function runFmt(
       output.out(`would reformat ${path}`);
       exitCode = 1;
     } else {
-      writeFileSync(path, result.text, "utf8");
+      writeFileAtomic(path, result.text);
       output.out(`formatted ${path}`);
     }
   }

@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "commander";
 import { generateDelivery } from "../../runtime/synthetic/generate.js";
 import {
@@ -6,6 +8,8 @@ import {
 } from "../../runtime/load-compiled.js";
 import { selectRuleset } from "../../runtime/select-version.js";
 import { printErr, printOut } from "../terminal-text.js";
+import { EXIT } from "../exit-codes.js";
+import { isSystemError, reportFailure } from "../failure.js";
 
 interface GenerateFlags {
   depositors: string;
@@ -17,6 +21,44 @@ interface GenerateFlags {
   ruleset?: string;
   compiled?: string;
   out: string;
+  force?: boolean;
+}
+
+/** What `regel generate` writes into its folder: the entity files, the ground truth, the manifest. */
+function isGeneratedFile(name: string): boolean {
+  return (
+    name === "manifest.json" ||
+    name === "ground-truth" ||
+    /\.(csv|ndjson|jsonl)$/.test(name)
+  );
+}
+
+/**
+ * Check the output folder: a file there is an environment error (exit 3); a folder with files
+ * is refused (exit 2) unless `--force`, which removes what an earlier `regel generate` writes
+ * (entity files, `ground-truth/`, `manifest.json`) so no file of the earlier delivery stays.
+ */
+function prepareOut(
+  out: string,
+  force: boolean,
+): { code: number; message: string } | undefined {
+  if (!existsSync(out)) return undefined;
+  if (!statSync(out).isDirectory())
+    return {
+      code: EXIT.environment,
+      message: `${out} is a file, not a folder; give a folder for the delivery`,
+    };
+  const entries = readdirSync(out).sort();
+  if (entries.length === 0) return undefined;
+  if (!force)
+    return {
+      code: EXIT.usage,
+      message: `${out} is not empty (${entries.slice(0, 3).join(", ")}${entries.length > 3 ? ", …" : ""}); pass --force to replace the delivery there, or give a new folder`,
+    };
+  for (const name of entries)
+    if (isGeneratedFile(name))
+      rmSync(join(out, name), { recursive: true, force: true });
+  return undefined;
 }
 
 function number(flag: string, text: string): number {
@@ -67,10 +109,20 @@ export function register(program: Command): void {
       "folder of compiled rulesets (default: the ones shipped with regel)",
       undefined,
     )
-    .requiredOption("--out <dir>", "output folder")
+    .requiredOption(
+      "--out <dir>",
+      "output folder (new or empty, unless --force)",
+    )
+    .option(
+      "--force",
+      "replace an existing delivery in --out (its CSV files, ground-truth/ and manifest.json)",
+    )
     .action(async (flags: GenerateFlags) => {
       try {
         const depositors = number("--depositors", flags.depositors);
+        const seed = number("--seed", flags.seed);
+        const defectRate = number("--defect-rate", flags.defectRate);
+        const markingRate = number("--marking-rate", flags.markingRate);
         const ignored =
           flags.compiled === undefined ? ignoredLocalCompiledRoot() : undefined;
         if (ignored !== undefined)
@@ -82,12 +134,19 @@ export function register(program: Command): void {
           ruleset: flags.ruleset ?? "ikb.glo",
           rrd: flags.rrd,
         });
+        // only once the flags are known to be good: --force removes the earlier delivery
+        const refused = prepareOut(flags.out, flags.force === true);
+        if (refused !== undefined) {
+          process.stderr.write(`regel generate: ${refused.message}\n`);
+          process.exitCode = refused.code;
+          return;
+        }
         const started = performance.now();
         const summary = generateDelivery(loaded.module, {
           depositors,
-          seed: number("--seed", flags.seed),
-          defectRate: number("--defect-rate", flags.defectRate),
-          markingRate: number("--marking-rate", flags.markingRate),
+          seed,
+          defectRate,
+          markingRate,
           defects: flags.defects
             ?.split(",")
             .map((c) => c.trim())
@@ -111,6 +170,10 @@ export function register(program: Command): void {
             `IKBs meeting the automated controls: ${summary.ikbsMeetingAutomatedControls} (${summary.percentageMeetingAutomatedControls} %)\n`,
         );
       } catch (error) {
+        if (isSystemError(error)) {
+          process.exitCode = reportFailure("generate", error);
+          return;
+        }
         printErr(
           `regel generate: ${error instanceof Error ? error.message : String(error)}\n`,
         );

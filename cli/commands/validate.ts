@@ -1,6 +1,7 @@
 /**
  * `regel validate <delivery folder>`: validate an IKB-bestand and write the report.
- * Exit codes (cli/exit-codes.ts): 0 accepted, 1 rejected, 2 usage or input error.
+ * Exit codes: 0 accepted, 1 rejected, 2 usage or input error, 3 the report or a temporary file
+ * cannot be written (full disk, read-only folder, a file where the `--out` folder belongs).
  *
  * @module
  */
@@ -21,9 +22,10 @@ import { EXIT } from "../exit-codes.js";
 import { progressBar } from "../../runtime/progress.js";
 import { reportToJson } from "../../runtime/report-json.js";
 import { summaryText } from "../../runtime/report-text.js";
-import { writeReport } from "../../runtime/report-write.js";
+import { checkReportFolder, writeReport } from "../../runtime/report-write.js";
 import { inForce, selectRuleset } from "../../runtime/select-version.js";
 import { StaleRulesetError } from "../../runtime/source-check.js";
+import { isSystemError, reportFailure } from "../failure.js";
 import { printErr, printOut, terminalSafe } from "../terminal-text.js";
 
 interface ValidateFlags {
@@ -71,7 +73,7 @@ export function register(program: Command): void {
     )
     .option(
       "--out <dir>",
-      "write report.json, report.html and samples/*.csv to this folder",
+      "write report.json, report.html and samples/*.csv to this folder, replacing an earlier report there as one set",
     )
     .option("--json", "print the JSON report on stdout instead of the summary")
     .option(
@@ -143,6 +145,14 @@ export function register(program: Command): void {
         printErr(
           `regel validate: note: ${ignored} is not used (compiled rulesets are taken from regel's own unless named); to use it, add --compiled ${ignored}\n`,
         );
+      if (flags.out !== undefined)
+        try {
+          // before the run, not after an hour of it
+          checkReportFolder(flags.out);
+        } catch (e) {
+          process.exitCode = reportFailure("validate", e);
+          return;
+        }
       let loaded;
       try {
         loaded = await selectRuleset({
@@ -190,16 +200,32 @@ export function register(program: Command): void {
       } catch (e) {
         bar.stop();
         if (e instanceof StaleRulesetError) return fail(e.message);
+        // a temporary sort file that cannot be written (full disk) is the environment, not the input
+        if (isSystemError(e)) {
+          process.exitCode = reportFailure("validate", e);
+          return;
+        }
         return fail(`validation stopped: ${(e as Error).message}`);
       }
       bar.stop();
+      let writeFailed: unknown;
       if (flags.out) {
-        const written = await writeReport(report, flags.out);
-        if (!flags.json)
-          printErr(`wrote ${written.length} files to ${flags.out}\n`);
+        try {
+          const written = await writeReport(report, flags.out);
+          if (!flags.json)
+            printErr(`wrote ${written.length} files to ${flags.out}\n`);
+        } catch (e) {
+          writeFailed = e;
+        }
       }
+      // the verdict is printed even when the report folder cannot be written
       if (flags.json) printOut(reportToJson(report));
       else printOut(summaryText(report));
-      process.exitCode = report.status === "accepted" ? EXIT.ok : EXIT.failed;
+      process.exitCode =
+        writeFailed !== undefined
+          ? reportFailure("validate", writeFailed)
+          : report.status === "accepted"
+            ? EXIT.ok
+            : EXIT.failed;
     });
 }

@@ -1,0 +1,343 @@
+/**
+ * Replace the contents of a folder as one set: after a crash at any moment (`kill -9`, power cut,
+ * full disk) the folder holds either its previous complete contents or the new complete ones,
+ * never a mix and never a truncated file.
+ *
+ * For a folder `P/B` the files are written, each fsynced, into a staging folder `P/.B.regel-tmp`
+ * beside it (same file system, so renames are atomic). Then:
+ *
+ * 1. `.B.regel-tmp` → `.B.regel-new` (the new set is complete and durable);
+ * 2. `B` → `.B.regel-old`, `.B.regel-new` → `B` (the swap; fsync of `P`);
+ * 3. `.B.regel-old` is removed.
+ *
+ * Only in the instant between the two renames of step 2 is `B` absent. Whoever comes next — the
+ * exit hook of this process (SIGINT, SIGTERM, an error), or the next run after a SIGKILL — finishes
+ * an interrupted swap ({@link recoverFolder}): a complete `.B.regel-new` is moved into place, and
+ * `.B.regel-tmp` / `.B.regel-old` are removed. A lock file `P/.B.regel-lock` (pid and host of the
+ * writer) keeps two runs from writing the same folder; a lock whose process is gone is taken over.
+ *
+ * @module
+ */
+import {
+  accessSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from "node:fs";
+import { constants } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { onExit } from "signal-exit";
+import { ownerIsGone, readOwner, thisOwner } from "./owner.js";
+
+/** A step of {@link commitFolder}, in order; `write` comes once per file. */
+export type CommitStep =
+  "lock" | "write" | "ready" | "retire" | "install" | "clean" | "unlock";
+
+/** Why a folder cannot be written (besides the file system's own errors, which are passed on). */
+export class OutputFolderError extends Error {
+  constructor(
+    message: string,
+    /** `file`: a file is in the way; `foreign`: files regel did not write; `busy`: another run holds the lock; `read-only`. */
+    readonly reason: "file" | "foreign" | "busy" | "read-only",
+  ) {
+    super(message);
+    this.name = "OutputFolderError";
+  }
+}
+
+export interface CommitOptions {
+  /**
+   * True when an existing folder may be replaced: it holds only what an earlier commit of the same
+   * kind wrote (the names of its entries are given). Default: only an empty folder.
+   */
+  replaceable?: (dir: string) => boolean;
+  /** Called before each step, synchronously; fault-injection tests stop the process here. */
+  onStep?: (step: CommitStep, file?: string) => void;
+}
+
+/** A lock without a readable owner (killed between creating and writing it) is stale after this. */
+const UNOWNED_LOCK_MS = 5_000;
+
+interface Names {
+  dir: string;
+  parent: string;
+  tmp: string;
+  next: string;
+  old: string;
+  lock: string;
+}
+
+function names(dir: string): Names {
+  let target = resolve(dir);
+  // a symlink to a folder: replace the folder it points to, not the link
+  try {
+    if (lstatSync(target).isSymbolicLink()) target = realpathSync(target);
+  } catch {
+    // absent: created by the commit
+  }
+  const parent = dirname(target);
+  const base = basename(target);
+  const side = (what: string) => join(parent, `.${base}.regel-${what}`);
+  return {
+    dir: target,
+    parent,
+    tmp: side("tmp"),
+    next: side("new"),
+    old: side("old"),
+    lock: side("lock"),
+  };
+}
+
+/** fsync a folder so a rename in it is durable; not possible on every platform (then skipped). */
+function syncDir(path: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    fsyncSync(fd);
+  } catch {
+    // Windows and some file systems cannot fsync a folder
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Finish or undo an interrupted commit (synchronous: also runs in the exit hook). */
+function recoverSync(n: Names): boolean {
+  let changed = false;
+  if (existsSync(n.next)) {
+    // the new set is complete: finish the swap
+    if (existsSync(n.dir)) {
+      rmSync(n.old, { recursive: true, force: true });
+      renameSync(n.dir, n.old);
+    }
+    renameSync(n.next, n.dir);
+    syncDir(n.parent);
+    changed = true;
+  }
+  for (const leftover of [n.old, n.tmp])
+    if (existsSync(leftover)) {
+      rmSync(leftover, { recursive: true, force: true });
+      changed = true;
+    }
+  return changed;
+}
+
+function takeLock(n: Names): void {
+  for (let attempt = 0; ; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(n.lock, "wx", 0o600);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0)
+        throw (e as NodeJS.ErrnoException).code === "EEXIST" ? busy(n) : e;
+      const owner = readOwner(n.lock);
+      let stale: boolean;
+      if (owner) stale = ownerIsGone(owner);
+      else {
+        let age = 0;
+        try {
+          age = Date.now() - statSync(n.lock).mtimeMs;
+        } catch {
+          // removed meanwhile
+        }
+        stale = age > UNOWNED_LOCK_MS;
+      }
+      if (!stale) throw busy(n);
+      rmSync(n.lock, { force: true });
+      continue;
+    }
+    try {
+      writeSync(fd, JSON.stringify(thisOwner()));
+      fsyncSync(fd);
+    } catch (e) {
+      // a full disk: no lock without an owner stays behind
+      closeSync(fd);
+      rmSync(n.lock, { force: true });
+      throw e;
+    }
+    closeSync(fd);
+    return;
+  }
+}
+
+function busy(n: Names): OutputFolderError {
+  const owner = readOwner(n.lock);
+  return new OutputFolderError(
+    `another regel run${owner ? ` (pid ${owner.pid} on ${owner.host})` : ""} is writing ${n.dir}; ` +
+      `wait for it to end, or delete ${n.lock} if no run is active`,
+    "busy",
+  );
+}
+
+/**
+ * Finish an interrupted commit into `dir` (a SIGKILL between the renames of a swap), unless a live
+ * run holds its lock. Returns true when something was moved or removed.
+ */
+export async function recoverFolder(dir: string): Promise<boolean> {
+  const n = names(dir);
+  if (!existsSync(n.parent)) return false;
+  takeLock(n);
+  try {
+    return recoverSync(n);
+  } finally {
+    rmSync(n.lock, { force: true });
+  }
+}
+
+/** Throw {@link OutputFolderError} when `n.dir` cannot be replaced. */
+function checkTarget(n: Names, replaceable = emptyFolder): void {
+  if (existsSync(n.dir)) {
+    if (!statSync(n.dir).isDirectory())
+      throw new OutputFolderError(
+        `${n.dir} is a file, not a folder; give a folder for the output`,
+        "file",
+      );
+    if (!replaceable(n.dir))
+      throw new OutputFolderError(
+        `${n.dir} holds files that regel did not write; regel replaces the whole folder, so give a new or empty folder (or one with an earlier report)`,
+        "foreign",
+      );
+  }
+  // the set is written beside the folder and swapped in: the folder that holds it must be writable
+  let probe = existsSync(n.dir) ? n.dir : n.parent;
+  while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
+  for (const p of new Set([probe, existsSync(n.dir) ? n.parent : probe]))
+    try {
+      accessSync(p, constants.W_OK);
+    } catch {
+      throw new OutputFolderError(
+        `${p} is read-only; ${existsSync(n.dir) ? "the previous contents are left as they are" : "nothing was written"}`,
+        "read-only",
+      );
+    }
+}
+
+/**
+ * Check, before a long run, that {@link commitFolder} could replace `dir`: throws
+ * {@link OutputFolderError} when it is a file, holds foreign files or is read-only.
+ */
+export function checkFolder(
+  dir: string,
+  options: Pick<CommitOptions, "replaceable"> = {},
+): void {
+  checkTarget(names(dir), options.replaceable);
+}
+
+/** True when the folder `dir` is empty. */
+function emptyFolder(dir: string): boolean {
+  return readdirSync(dir).length === 0;
+}
+
+function writeFileDurably(path: string, text: string): void {
+  const fd = openSync(path, "wx", 0o666);
+  try {
+    const data = Buffer.from(text, "utf8");
+    let off = 0;
+    while (off < data.length)
+      off += writeSync(fd, data, off, data.length - off);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Replace the contents of `dir` with `files` (relative path → text; a path ending in `/` is a
+ * folder that exists even when empty) as one set; see the module
+ * comment for the protocol. Creates `dir` and its parents when absent. Returns the paths written,
+ * sorted. Throws {@link OutputFolderError} when `dir` cannot be replaced (a file, foreign contents,
+ * read-only, another writer) and the file system's error (ENOSPC, EROFS, EACCES…) when a write
+ * fails; in both cases the previous contents are left as they were.
+ */
+export async function commitFolder(
+  dir: string,
+  files: ReadonlyMap<string, string>,
+  options: CommitOptions = {},
+): Promise<string[]> {
+  const step = options.onStep ?? (() => undefined);
+  const n = names(dir);
+  await mkdir(n.parent, { recursive: true });
+  step("lock");
+  takeLock(n);
+  let swapping = false;
+  const removeExitHook = onExit(() => {
+    // an error or a signal mid-commit: finish a started swap, drop a partial set, free the lock;
+    // never throw on the way out (what is left, the next run recovers)
+    try {
+      if (swapping) recoverSync(n);
+      else rmSync(n.tmp, { recursive: true, force: true });
+      rmSync(n.lock, { force: true });
+    } catch {
+      // the next run finishes the job
+    }
+  });
+  try {
+    recoverSync(n);
+    checkTarget(n, options.replaceable);
+    const written: string[] = [];
+    try {
+      await mkdir(n.tmp);
+      const dirs = new Set([n.tmp]);
+      for (const [rel, text] of files) {
+        if (rel.endsWith("/")) {
+          // a folder that exists even when empty
+          await mkdir(join(n.tmp, rel), { recursive: true });
+          dirs.add(join(n.tmp, rel.slice(0, -1)));
+          continue;
+        }
+        step("write", rel);
+        const path = join(n.tmp, rel);
+        if (!dirs.has(dirname(path))) {
+          await mkdir(dirname(path), { recursive: true });
+          dirs.add(dirname(path));
+        }
+        writeFileDurably(path, text);
+        written.push(join(n.dir, rel));
+      }
+      for (const d of dirs) syncDir(d);
+      step("ready");
+      renameSync(n.tmp, n.next);
+    } catch (e) {
+      rmSync(n.tmp, { recursive: true, force: true });
+      // name the folder the user asked for, not the staging one
+      const err = e as NodeJS.ErrnoException;
+      if (err.path?.startsWith(n.tmp))
+        err.path = n.dir + err.path.slice(n.tmp.length);
+      throw e;
+    }
+    syncDir(n.parent);
+    swapping = true;
+    if (existsSync(n.dir)) {
+      step("retire");
+      renameSync(n.dir, n.old);
+    }
+    step("install");
+    renameSync(n.next, n.dir);
+    syncDir(n.parent);
+    swapping = false;
+    step("clean");
+    rmSync(n.old, { recursive: true, force: true });
+    return written.sort();
+  } catch (e) {
+    if (swapping)
+      try {
+        recoverSync(n);
+      } catch {
+        // the exit hook or the next run tries again; the error that stopped us is the news
+      }
+    throw e;
+  } finally {
+    removeExitHook();
+    step("unlock");
+    rmSync(n.lock, { force: true });
+  }
+}
