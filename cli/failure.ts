@@ -11,6 +11,7 @@ import { dirname } from "node:path";
 import { CommanderError } from "commander";
 import { OutputFolderError } from "../runtime/folder-commit.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
+import { printErr } from "./terminal-text.js";
 
 /** What an errno code means, in words. */
 const ERRNO_WORDS: Record<string, string> = {
@@ -98,16 +99,16 @@ export function reportFailure(
     return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   if (e instanceof OutputFolderError) {
-    process.stderr.write(`${prefix}: ${e.message}\n`);
+    printErr(`${prefix}: ${e.message}\n`);
     return EXIT.environment;
   }
   if (isSystemError(e)) {
-    process.stderr.write(`${prefix}: ${systemErrorMessage(e)}\n`);
+    printErr(`${prefix}: ${systemErrorMessage(e)}\n`);
     debugStack(e);
     return EXIT.environment;
   }
   const message = e instanceof Error ? e.message : String(e);
-  process.stderr.write(
+  printErr(
     `${prefix}: internal error: ${message.split("\n")[0]} — this is a bug in regel; please report it with the command you ran (REGEL_DEBUG=1 shows the details)\n`,
   );
   debugStack(e);
@@ -116,7 +117,7 @@ export function reportFailure(
 
 function debugStack(e: unknown): void {
   if (process.env.REGEL_DEBUG && e instanceof Error && e.stack)
-    process.stderr.write(`${e.stack}\n`);
+    printErr(`${e.stack}\n`);
 }
 
 /** The subcommand named on the command line (the first argument that is not an option). */

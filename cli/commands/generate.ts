@@ -137,7 +137,7 @@ export function register(program: Command): void {
         // only once the flags are known to be good: --force removes the earlier delivery
         const refused = prepareOut(flags.out, flags.force === true);
         if (refused !== undefined) {
-          process.stderr.write(`regel generate: ${refused.message}\n`);
+          printErr(`regel generate: ${refused.message}\n`);
           process.exitCode = refused.code;
           return;
         }

@@ -17,6 +17,7 @@ import {
   type VerifyResult,
 } from "../../runtime/verify.js";
 import { EXIT } from "../exit-codes.js";
+import { printErr, printOut } from "../terminal-text.js";
 import type { CommandOutput } from "./trace.js";
 
 interface Options {
@@ -129,8 +130,8 @@ export function register(program: Command): void {
     )
     .action(async (report: string, options: Options) => {
       const out = await runVerify(report, options);
-      process.stdout.write(out.stdout);
-      process.stderr.write(out.stderr);
+      printOut(out.stdout);
+      printErr(out.stderr);
       process.exitCode = out.code;
     });
 }
