@@ -21,7 +21,7 @@ import {
   findRuleset,
 } from "../dsl/project.js";
 import { compile } from "../compiler/compile.js";
-import { interpretRecord } from "../compiler/reference-interpreter.js";
+import { interpretRecord } from "../interpreter/reference-interpreter.js";
 import { fieldSchema, FIELD_RULES_BA } from "./field-schema.js";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;

@@ -2,9 +2,9 @@
  * Runs the inline examples of checked rulesets through the **compiled validators**, the way the
  * runtime runs a delivery, and turns every example whose verdict differs into a diagnostic
  * (REG408). `regel check` and `regel compile` call it; the reference interpreter's run of the same
- * examples (compiler/example-runner.ts) is only a cross-check in the tests.
+ * examples (interpreter/example-runner.ts) is only a cross-check in the tests.
  *
- * Each example is the one-group delivery compiler/example-runner.ts describes:
+ * Each example is the one-group delivery interpreter/example-runner.ts describes:
  * - a record example goes through the runtime's record path: the compiled module's decoders and
  *   fused `checks`, with the {@link RuleContext} a delivery gives the subject (the records of its
  *   IKB and its IKB key, or no records when it is in no IKB); the example fails when its rule
@@ -51,8 +51,8 @@ import {
   verdict,
   type ExampleDelivery,
   type ExampleResult,
-} from "../compiler/example-runner.js";
-import type { RawRow } from "../compiler/reference-interpreter.js";
+} from "../interpreter/example-runner.js";
+import type { RawRow } from "../interpreter/reference-interpreter.js";
 import { ruleLaw } from "../compiler/rule-law.js";
 import { CODES } from "../dsl/check-codes.js";
 import type { Diagnostic } from "../dsl/diagnostics.js";

@@ -4,21 +4,20 @@
  * delivery; dist/ and node_modules/ linked), with `regel` on the PATH as the built CLI. The three
  * guides run in parallel to keep this test short.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import {
   chmodSync,
   cpSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
-  statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ensureBuilt } from "./source-folders.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const MAIN = join(ROOT, "dist", "cli", "main.js");
@@ -29,53 +28,11 @@ export function shellBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
 }
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestMtime(p));
-    else if (e.name.endsWith(".ts"))
-      newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function mtime(p: string): number {
-  try {
-    return statSync(p).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
 let work: string;
 let bin: string;
 
 beforeAll(() => {
-  const sources = Math.max(
-    ...["cli", "compiler", "dsl", "runtime"].map((d) =>
-      newestMtime(join(ROOT, d)),
-    ),
-  );
-  if (mtime(MAIN) < sources) {
-    // tsc exits non-zero while other engineers' files have errors; it still emits.
-    // Incremental (state in the git-ignored .regel-cache/): only what changed is checked again.
-    spawnSync(
-      "npx",
-      [
-        "tsc",
-        "-p",
-        "tsconfig.build.json",
-        "--incremental",
-        "--tsBuildInfoFile",
-        ".regel-cache/guides-build.tsbuildinfo",
-      ],
-      {
-        cwd: ROOT,
-        stdio: "ignore",
-      },
-    );
-  }
+  ensureBuilt();
   work = mkdtempSync(join(tmpdir(), "regel-guides-"));
   cpSync(join(ROOT, "rulesets"), join(work, "rulesets"), {
     recursive: true,

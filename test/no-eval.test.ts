@@ -2,11 +2,12 @@
  * No `eval`, no `new Function`, no `Function(...)` anywhere: not in the project's sources (dsl,
  * compiler, runtime, cli, bench) and not in the generated modules under rulesets/compiled.
  */
+import { SOURCE_FOLDERS } from "./source-folders.js";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
-const SOURCE_DIRS = ["dsl", "compiler", "runtime", "cli", "bench"];
+const SOURCE_DIRS = SOURCE_FOLDERS;
 const FORBIDDEN = [
   /\beval\s*\(/,
   /\bnew\s+Function\b/,

@@ -5,9 +5,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as prettier from "prettier";
+import { SOURCE_FOLDERS } from "./source-folders.js";
 import { describe, expect, it } from "vitest";
 
-const FOLDERS = ["dsl", "compiler", "runtime", "cli", "bench", "test"];
+const FOLDERS = [...SOURCE_FOLDERS, "test"];
 
 function tsFiles(dir: string): string[] {
   const out: string[] = [];

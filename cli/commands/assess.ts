@@ -10,13 +10,9 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { findRuleset } from "../../dsl/project.js";
-import { assess, AssessError, type Evidence } from "../../runtime/assess.js";
-import { assessmentHtml, assessmentText } from "../../runtime/assess-render.js";
-import {
-  DEFAULT_HISTORY,
-  History,
-  HistoryError,
-} from "../../runtime/history.js";
+import { assess, AssessError, type Evidence } from "../../audit/assess.js";
+import { assessmentHtml, assessmentText } from "../../audit/assess-render.js";
+import { DEFAULT_HISTORY, History, HistoryError } from "../../audit/history.js";
 import { writeFileAtomic } from "../../runtime/atomic-file.js";
 import { EXIT } from "../exit-codes.js";
 import { isSystemError, systemErrorMessage } from "../failure.js";

@@ -11,7 +11,7 @@ import {
   diffCatalogue,
   renderCatalogue,
   writeCatalogue,
-} from "../../compiler/catalogue.js";
+} from "../../audit/catalogue.js";
 import { formatDiagnostic } from "../../dsl/diagnostics.js";
 import { hasErrors, loadProject, ProjectError } from "../../dsl/project.js";
 import { printErr, printOut } from "../terminal-text.js";

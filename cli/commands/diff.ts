@@ -6,7 +6,7 @@
  * @module
  */
 import type { Command } from "commander";
-import { diffRulesets, diffText } from "../../compiler/ruleset-diff.js";
+import { diffRulesets, diffText } from "../../audit/ruleset-diff.js";
 import { findRuleset } from "../../dsl/project.js";
 import { type CommandOutput, loadRulesets } from "./trace.js";
 import { printErr, printOut } from "../terminal-text.js";

@@ -14,8 +14,8 @@ import { existsSync, statSync } from "node:fs";
 import type { Command } from "commander";
 import { moduleSources } from "../../compiler/source-files.js";
 import { findRuleset } from "../../dsl/project.js";
-import { HistoryError } from "../../runtime/history.js";
-import { sourceDifferences } from "../../runtime/report-diff.js";
+import { HistoryError } from "../../audit/history.js";
+import { sourceDifferences } from "../../audit/report-diff.js";
 import { readReport } from "./record.js";
 import { type CommandOutput, loadRulesets } from "./trace.js";
 import { printErr, printOut } from "../terminal-text.js";
@@ -121,7 +121,7 @@ export async function runExplain(
   );
   // Loaded on use: the interpreter's dependencies (IBAN, country tables) would slow every regel start-up.
   const { explainRule, ExplainError, explanationText } =
-    await import("../../runtime/explain.js");
+    await import("../../audit/explain.js");
   try {
     const x = await explainRule({
       ruleset,

@@ -10,7 +10,7 @@ import {
   History,
   HistoryError,
   type RunRecord,
-} from "../../runtime/history.js";
+} from "../../audit/history.js";
 import type { CommandOutput } from "./trace.js";
 import { printErr, printOut, terminalSafe } from "../terminal-text.js";
 

@@ -18,7 +18,7 @@ import {
   History,
   HistoryError,
   runFromReport,
-} from "../../runtime/history.js";
+} from "../../audit/history.js";
 import {
   ReportSchemaError,
   reportProblems,

@@ -12,7 +12,7 @@ import {
   similarCodes,
   traceRule,
   traceText,
-} from "../../compiler/trace-query.js";
+} from "../../audit/trace-query.js";
 import type { ResolvedRuleset } from "../../dsl/model.js";
 import {
   hasErrors,

@@ -15,7 +15,7 @@ import {
   verifyReport,
   VerifyError,
   type VerifyResult,
-} from "../../runtime/verify.js";
+} from "../../audit/verify.js";
 import { EXIT } from "../exit-codes.js";
 import { printErr, printOut } from "../terminal-text.js";
 import type { CommandOutput } from "./trace.js";

@@ -3,48 +3,12 @@
  * builds dist/ first when a source is newer than it.
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const MAIN = join(ROOT, "dist", "cli", "main.js");
 
-function newest(dir: string, ext: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) t = Math.max(t, newest(p, ext));
-    else if (e.name.endsWith(ext) && !e.name.endsWith(".d.ts"))
-      t = Math.max(t, statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-/** Build dist/ when a source of the command is newer than the newest build output. */
-export function ensureBuilt(): void {
-  const dirs = ["cli", "compiler", "dsl", "runtime"];
-  const sources = Math.max(...dirs.map((d) => newest(join(ROOT, d), ".ts")));
-  let built = 0;
-  try {
-    built = Math.max(...dirs.map((d) => newest(join(ROOT, "dist", d), ".js")));
-  } catch {
-    built = 0;
-  }
-  if (built >= sources) return;
-  // tsc exits non-zero while other engineers' files have errors; it still emits.
-  spawnSync(
-    "npx",
-    [
-      "tsc",
-      "-p",
-      "tsconfig.build.json",
-      "--incremental",
-      "--tsBuildInfoFile",
-      ".regel-cache/cli-tests.tsbuildinfo",
-    ],
-    { cwd: ROOT, stdio: "ignore" },
-  );
-}
+export { ensureBuilt } from "../source-folders.js";
 
 /** Run `regel ARGS` to the end. */
 export function runCli(

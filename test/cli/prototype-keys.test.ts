@@ -10,9 +10,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runExamples } from "../../compiler/example-runner.js";
+import { runExamples } from "../../interpreter/example-runner.js";
 import { loadProjectFromTexts } from "../../dsl/project.js";
-import { runFromReport } from "../../runtime/history.js";
+import { runFromReport } from "../../audit/history.js";
 import type { Report } from "../../runtime/report-types.js";
 import { ensureBuilt, hasStackTrace, regel, ROOT } from "./cli-helpers.js";
 

@@ -21,7 +21,7 @@ import {
   defaultCacheDir,
   runCompiledExamples,
 } from "../../cli/example-check.js";
-import { runExamples } from "../../compiler/example-runner.js";
+import { runExamples } from "../../interpreter/example-runner.js";
 import type { ResolvedRuleset } from "../../dsl/model.js";
 import { loadProject, loadProjectFromTexts } from "../../dsl/project.js";
 import {

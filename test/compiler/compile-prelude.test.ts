@@ -1,7 +1,7 @@
 /**
  * The prelude (runtime helpers emitted into every generated module), property-tested against
  * independent implementations: decimal.js for exact decimals and half-even division, `Date` for
- * calendar days and instants, compiler/calendar.ts for Easter and working days, ibantools for IBANs.
+ * calendar days and instants, interpreter/calendar.ts for Easter and working days, ibantools for IBANs.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,7 +17,7 @@ import {
   easterSunday,
   fromDayNumber,
   toDayNumber,
-} from "../../compiler/calendar.js";
+} from "../../interpreter/calendar.js";
 import { text, ts } from "../../compiler/code.js";
 import {
   PRELUDE_BSN,
@@ -275,7 +275,7 @@ describe("prelude helpers agree with independent implementations", () => {
     );
   });
 
-  it("Easter and working days agree with compiler/calendar.ts", () => {
+  it("Easter and working days agree with interpreter/calendar.ts", () => {
     for (let y = 1900; y <= 2100; y++)
       expect(fromDayNumber(P.$easter(y))).toBe(easterSunday(y));
     fc.assert(

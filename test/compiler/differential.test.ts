@@ -16,13 +16,13 @@ import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileRuleset } from "../../compiler/compile.js";
-import { exampleCase } from "../../compiler/example-runner.js";
+import { exampleCase } from "../../interpreter/example-runner.js";
 import type { CompiledRuleset, Finding } from "../../compiler/contract.js";
-import { parseDate } from "../../compiler/interpret-values.js";
+import { parseDate } from "../../interpreter/interpret-values.js";
 import {
   classifyIkb,
   interpretRecord,
-} from "../../compiler/reference-interpreter.js";
+} from "../../interpreter/reference-interpreter.js";
 import type { Expr } from "../../dsl/ast.js";
 import type {
   ResolvedEntity,

@@ -2,49 +2,17 @@
  * `regel check` end to end: spawns the built CLI (builds first when dist/ is stale).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BASE, npRule } from "./checker-helpers.js";
+import { ensureBuilt } from "../source-folders.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const MAIN = join(ROOT, "dist", "cli", "main.js");
 
-function mtime(p: string): number {
-  try {
-    return statSync(p).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
-beforeAll(() => {
-  // Build when any source the CLI runs is newer than its compiled form (other engineers edit in parallel).
-  const stale = ["dsl", "cli", "cli/commands", "compiler", "runtime"].some(
-    (dir) =>
-      readdirSync(join(ROOT, dir))
-        .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
-        .some(
-          (f) =>
-            mtime(join(ROOT, dir, f)) >
-            mtime(join(ROOT, "dist", dir, f.replace(/\.ts$/, ".js"))),
-        ),
-  );
-  if (stale) {
-    // tsc exits non-zero while other engineers' files have errors; it still emits.
-    spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], {
-      cwd: ROOT,
-      stdio: "ignore",
-    });
-  }
-}, 180_000);
+beforeAll(ensureBuilt, 180_000);
 
 // A private cache for the compiled modules the examples run on (cli/example-check.ts).
 const CACHE = mkdtempSync(join(tmpdir(), "regel-check-cache-"));

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { runExamples } from "../../compiler/example-runner.js";
+import { runExamples } from "../../interpreter/example-runner.js";
 import { parse } from "../../dsl/parser.js";
 import { loadProjectFromTexts } from "../../dsl/project.js";
 

@@ -1,7 +1,7 @@
 /**
  * Beoordelingskader Bijlage 3, transcribed by hand from the seed (001_f272accbd5572e20.txt, lines
  * ~2209-2290 for GLO 1.2.0 and ~2299-2380 for GLO 1.3.0): the test data that
- * test/rulesets/bijlage3.test.ts compares with the resolved rulesets and test/assess/diff.test.ts
+ * test/rulesets/bijlage3.test.ts compares with the resolved rulesets and test/audit/diff.test.ts
  * with `regel diff`.
  *
  * Transcription format, one string per table entry: `code [(D|V)] [attribute, attribute, ...]`,

@@ -10,12 +10,12 @@
  * a marking of the depositor is carried by NP and NNP).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { runExamples } from "../../compiler/example-runner.js";
+import { runExamples } from "../../interpreter/example-runner.js";
 import {
   classifyIkb,
   interpretRecord,
   type RawRow,
-} from "../../compiler/reference-interpreter.js";
+} from "../../interpreter/reference-interpreter.js";
 import type { Finding } from "../../compiler/contract.js";
 import type { ResolvedRuleset } from "../../dsl/model.js";
 import { loadProject, type Project } from "../../dsl/project.js";

@@ -7,7 +7,7 @@ import {
   holidaysOf,
   isWorkday,
   workdaysBetween,
-} from "../../compiler/calendar.js";
+} from "../../interpreter/calendar.js";
 
 // ---------------------------------------------------------------- hand-built calendars
 

@@ -18,7 +18,7 @@ import {
   naturalCompare,
   renderCatalogue,
   writeCatalogue,
-} from "../../compiler/catalogue.js";
+} from "../../audit/catalogue.js";
 import {
   hasErrors,
   loadProject,

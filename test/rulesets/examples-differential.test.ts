@@ -23,7 +23,7 @@ import {
   isDelivery,
   runExamples,
   type ExampleDelivery,
-} from "../../compiler/example-runner.js";
+} from "../../interpreter/example-runner.js";
 import type { Finding } from "../../compiler/contract.js";
 import type { ResolvedRuleset } from "../../dsl/model.js";
 import { loadProject } from "../../dsl/project.js";

@@ -5,7 +5,7 @@
  * failing example.
  */
 import { describe, expect, it } from "vitest";
-import { runExamples } from "../../compiler/example-runner.js";
+import { runExamples } from "../../interpreter/example-runner.js";
 import { loadProject } from "../../dsl/project.js";
 
 const project = await loadProject(["rulesets"]);

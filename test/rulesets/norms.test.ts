@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { Literal, NormDecl } from "../../dsl/ast.js";
 import { findRuleset, loadProject } from "../../dsl/project.js";
-import { runExamples } from "../../compiler/example-runner.js";
+import { runExamples } from "../../interpreter/example-runner.js";
 
 const project = await loadProject([
   "rulesets/nl.werkdagen",

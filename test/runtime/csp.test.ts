@@ -5,8 +5,8 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Assessment } from "../../runtime/assess.js";
-import { assessmentHtml } from "../../runtime/assess-render.js";
+import type { Assessment } from "../../audit/assess.js";
+import { assessmentHtml } from "../../audit/assess-render.js";
 import { validateDelivery } from "../../runtime/delivery.js";
 import { renderHtml } from "../../runtime/html-report.js";
 import { FIXTURES, fake } from "./helpers.js";

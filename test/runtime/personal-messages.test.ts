@@ -12,7 +12,7 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { compileRuleset } from "../../compiler/compile.js";
 import type { CompiledRuleset } from "../../compiler/contract.js";
-import { interpretRecord } from "../../compiler/reference-interpreter.js";
+import { interpretRecord } from "../../interpreter/reference-interpreter.js";
 import { loadProjectFromTexts } from "../../dsl/project.js";
 import { validateDelivery } from "../../runtime/delivery.js";
 import { loadCompiled } from "../../runtime/load-compiled.js";

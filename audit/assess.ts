@@ -28,12 +28,12 @@ import type {
 } from "../dsl/ast.js";
 import type { ResolvedRuleset } from "../dsl/model.js";
 import { printExpr } from "../dsl/printer.js";
-import { workdaysBetween } from "../compiler/calendar.js";
+import { workdaysBetween } from "../interpreter/calendar.js";
 import {
   addMonths,
   formatDate,
   parseDate,
-} from "../compiler/interpret-values.js";
+} from "../interpreter/interpret-values.js";
 import type { RunRecord } from "./history.js";
 
 export type Verdict = "met" | "not met" | "no evidence";

@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runDiff } from "../../cli/commands/diff.js";
-import { diffRulesets, type RulesetDiff } from "../../compiler/ruleset-diff.js";
+import { diffRulesets, type RulesetDiff } from "../../audit/ruleset-diff.js";
 import type { ResolvedRuleset } from "../../dsl/model.js";
 import {
   loadProject,

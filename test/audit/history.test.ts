@@ -15,7 +15,7 @@ import { runAssess } from "../../cli/commands/assess.js";
 import { runHistory } from "../../cli/commands/history.js";
 import { attachToValidate, runRecord } from "../../cli/commands/record.js";
 import { Command } from "commander";
-import { History, HistoryError, runFromReport } from "../../runtime/history.js";
+import { History, HistoryError, runFromReport } from "../../audit/history.js";
 import type { Report } from "../../runtime/report-types.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -600,9 +600,9 @@ describe("a locked or corrupt history", () => {
 
 describe("a writer killed mid-write", () => {
   it("leaves a sound database with every committed run complete and no partial run", async () => {
-    // The child runs runtime/history.ts itself, transpiled (types only erased) next to a tiny driver.
+    // The child runs audit/history.ts itself, transpiled (types only erased) next to a tiny driver.
     const childDir = mkdtempSync(join(tmpdir(), "regel-kill-"));
-    const source = readFileSync(join(ROOT, "runtime", "history.ts"), "utf8");
+    const source = readFileSync(join(ROOT, "audit", "history.ts"), "utf8");
     const js = ts.transpileModule(source, {
       compilerOptions: {
         module: ts.ModuleKind.ESNext,

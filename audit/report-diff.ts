@@ -5,13 +5,13 @@
  *
  * @module
  */
-import { stableStringify } from "./report-json.js";
+import { stableStringify } from "../runtime/report-json.js";
 import type {
   InputProvenance,
   Report,
   RulesetProvenance,
   SourceProvenance,
-} from "./report-types.js";
+} from "../runtime/report-types.js";
 
 const short = (sha: string | null | undefined): string =>
   sha === null || sha === undefined ? "none" : `${sha.slice(0, 12)}…`;

@@ -13,7 +13,7 @@
  * @module
  */
 import { createRequire } from "node:module";
-import type { Report } from "./report-types.js";
+import type { Report } from "../runtime/report-types.js";
 
 /** What `regel history` and `regel assess` need of one recorded run. */
 export interface RunRecord {

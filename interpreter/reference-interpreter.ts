@@ -42,8 +42,12 @@ import type {
   ResolvedRule,
   ResolvedRuleset,
 } from "../dsl/model.js";
-import { MASK, type Classification, type Finding } from "./contract.js";
-import { ruleLaw } from "./rule-law.js";
+import {
+  MASK,
+  type Classification,
+  type Finding,
+} from "../compiler/contract.js";
+import { ruleLaw } from "../compiler/rule-law.js";
 import {
   fieldsRead,
   Model,

@@ -22,7 +22,7 @@ import type {
 } from "../dsl/model.js";
 import { printExpr } from "../dsl/printer.js";
 import { compareVersions } from "../dsl/types.js";
-import type { ArticleTrace, SourceLocation } from "./contract.js";
+import type { ArticleTrace, SourceLocation } from "../compiler/contract.js";
 
 /** One category entry (Bijlage 3 table row) that a finding of the rule feeds. */
 export interface TraceCategory {

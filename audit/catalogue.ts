@@ -39,9 +39,12 @@ import type {
   ResolvedRuleset,
 } from "../dsl/model.js";
 import { printExpr, printType } from "../dsl/printer.js";
-import { assumptionsOf, type PlacedAssumption } from "./assumptions.js";
-import { holidaysOf } from "./calendar.js";
-import { escapeInvisible } from "./code.js";
+import {
+  assumptionsOf,
+  type PlacedAssumption,
+} from "../compiler/assumptions.js";
+import { holidaysOf } from "../interpreter/calendar.js";
+import { escapeInvisible } from "../compiler/code.js";
 
 /** One generated file; `path` is relative to the output directory and uses `/`. */
 export interface CatalogueFile {

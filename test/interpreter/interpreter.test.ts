@@ -2,13 +2,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../../compiler/contract.js";
 import { ruleLaw } from "../../compiler/rule-law.js";
-import { exampleCase, runExamples } from "../../compiler/example-runner.js";
+import { exampleCase, runExamples } from "../../interpreter/example-runner.js";
 import {
   checkFiles,
   classifyIkb,
   interpretRecord,
   interpretRule,
-} from "../../compiler/reference-interpreter.js";
+} from "../../interpreter/reference-interpreter.js";
 import { loadProjectFromTexts } from "../../dsl/project.js";
 import {
   addMonths,
@@ -19,7 +19,7 @@ import {
   formatDate,
   parseDate,
   parseDateTime,
-} from "../../compiler/interpret-values.js";
+} from "../../interpreter/interpret-values.js";
 
 describe("interpreter values: dates", () => {
   it("day numbers round-trip through civil dates", () => {

@@ -9,25 +9,25 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { validateDelivery } from "./delivery.js";
-import { InputHash } from "./input-hash.js";
-import { loadCompiled, RulesetLoadError } from "./load-compiled.js";
-import { rulesetProvenance } from "./provenance.js";
+import { validateDelivery } from "../runtime/delivery.js";
+import { InputHash } from "../runtime/input-hash.js";
+import { loadCompiled, RulesetLoadError } from "../runtime/load-compiled.js";
+import { rulesetProvenance } from "../runtime/provenance.js";
 import {
   contentDifferences,
   inputDifferences,
   rulesetDifferences,
   sourceDifferences,
 } from "./report-diff.js";
-import { reportToJson } from "./report-json.js";
+import { reportToJson } from "../runtime/report-json.js";
 import type {
   InputProvenance,
   Provenance,
   Report,
   RulesetProvenance,
-} from "./report-types.js";
-import { StaleRulesetError } from "./source-check.js";
-import { toolVersion } from "./tool-version.js";
+} from "../runtime/report-types.js";
+import { StaleRulesetError } from "../runtime/source-check.js";
+import { toolVersion } from "../runtime/tool-version.js";
 
 /** What to verify. */
 export interface VerifyInput {

@@ -6,8 +6,8 @@
  * @module
  */
 import type { Assessment, ChartPoint } from "./assess.js";
-import { escapeHtml as esc } from "./escape.js";
-import { cspMeta } from "./csp.js";
+import { escapeHtml as esc } from "../runtime/escape.js";
+import { cspMeta } from "../runtime/csp.js";
 
 const MARK = {
   met: "MET",

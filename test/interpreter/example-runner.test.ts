@@ -1,5 +1,5 @@
 /**
- * What an example means (compiler/example-runner.ts, docs/language.md "Examples"): a delivery of
+ * What an example means (interpreter/example-runner.ts, docs/language.md "Examples"): a delivery of
  * one IKB in which `exists` / `count` / `sum` see exactly what they would see on a real delivery.
  * Each example of a small ruleset is run by the compiled record path (as `regel check` runs it),
  * as a real delivery (`validateDelivery`) and by the reference interpreter; all three give the
@@ -22,11 +22,11 @@ import {
   isDelivery,
   runExamples,
   type ExampleDelivery,
-} from "../../compiler/example-runner.js";
+} from "../../interpreter/example-runner.js";
 import { loadProjectFromTexts } from "../../dsl/project.js";
 import { validateDelivery } from "../../runtime/delivery.js";
 import { loadCompiled } from "../../runtime/load-compiled.js";
-import { compileTexts, writeFiles } from "./compile-harness.js";
+import { compileTexts, writeFiles } from "../compiler/compile-harness.js";
 
 const SOURCE = `ruleset t.ex@1.0.0
   source br "B"

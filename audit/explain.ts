@@ -4,7 +4,7 @@
  *
  * The record is read again from the delivery folder (the report holds only masked samples) and the
  * rule is evaluated on the checked ruleset with the reference interpreter's evaluator
- * (compiler/interpret-expr.ts): every value shown here is the value that evaluator computes. This
+ * (interpreter/interpret-expr.ts): every value shown here is the value that evaluator computes. This
  * module only walks the expression tree to show each step; it never decides a value itself.
  *
  * @module
@@ -23,15 +23,15 @@ import {
   type IRecord,
   Model,
   type Scope,
-} from "../compiler/interpret-expr.js";
+} from "../interpreter/interpret-expr.js";
 import {
   parseDate,
   renderValue,
   type Value,
-} from "../compiler/interpret-values.js";
-import { attributesFor, roleOf } from "../compiler/reference-interpreter.js";
-import { type CsvEvent, readCsvFile } from "./csv-reader.js";
-import { readNdjsonBatches } from "./ndjson-reader.js";
+} from "../interpreter/interpret-values.js";
+import { attributesFor, roleOf } from "../interpreter/reference-interpreter.js";
+import { type CsvEvent, readCsvFile } from "../runtime/csv-reader.js";
+import { readNdjsonBatches } from "../runtime/ndjson-reader.js";
 
 /** One step of an evaluation: an expression, its value, and the steps it is made of. */
 export interface Step {

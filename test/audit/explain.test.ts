@@ -14,10 +14,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runExplain } from "../../cli/commands/explain.js";
-import { interpretRule } from "../../compiler/reference-interpreter.js";
+import { interpretRule } from "../../interpreter/reference-interpreter.js";
 import type { ResolvedRuleset } from "../../dsl/model.js";
 import { findRuleset, loadProject } from "../../dsl/project.js";
-import { explainRule, type Step } from "../../runtime/explain.js";
+import { explainRule, type Step } from "../../audit/explain.js";
 import { writeReport } from "../../runtime/report-write.js";
 import { validateFolder } from "../../runtime/validate.js";
 

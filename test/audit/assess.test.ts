@@ -11,9 +11,9 @@ import {
   assess,
   AssessError,
   type Assessment,
-} from "../../runtime/assess.js";
-import { assessmentHtml, assessmentText } from "../../runtime/assess-render.js";
-import type { RunRecord } from "../../runtime/history.js";
+} from "../../audit/assess.js";
+import { assessmentHtml, assessmentText } from "../../audit/assess-render.js";
+import type { RunRecord } from "../../audit/history.js";
 
 let groeipad: ResolvedRuleset;
 let handhaving: ResolvedRuleset;

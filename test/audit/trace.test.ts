@@ -4,11 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { runTrace } from "../../cli/commands/trace.js";
-import {
-  allCodes,
-  similarCodes,
-  traceRule,
-} from "../../compiler/trace-query.js";
+import { allCodes, similarCodes, traceRule } from "../../audit/trace-query.js";
 import { loadProject, type Project } from "../../dsl/project.js";
 
 let project: Project;

@@ -33,7 +33,7 @@ import type {
 } from "../dsl/ast.js";
 import { EXAMPLE_IKB_KEY, literalCell } from "../dsl/check-examples.js";
 import type { ResolvedRule, ResolvedRuleset } from "../dsl/model.js";
-import type { Finding } from "./contract.js";
+import type { Finding } from "../compiler/contract.js";
 import {
   checkFiles,
   interpretRule,
