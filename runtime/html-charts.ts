@@ -72,7 +72,7 @@ function anchorAt(
   return { x, anchor: "middle" };
 }
 
-const PASS = { width: 640, left: 8, right: 632, barY: 22, barH: 24, row: 18 };
+const PASS = { width: 640, left: 8, right: 632, barY: 24, barH: 24, row: 18 };
 
 /**
  * The pass rate as a horizontal bar (green when it meets every norm, orange when not, blue when
@@ -96,12 +96,12 @@ export function passRateChart(
     const labelY = barY + barH + (i + 1) * row;
     const mx = fixed(x(m.value));
     const label = anchorAt(mx, estimatedWidth(m.label, 12), left, right);
-    return html`<line class="mark ${m.kind}" x1="${mx}" y1="${barY - 3}" x2="${mx}" y2="${barY + barH + 3}" stroke="${style.stroke}" stroke-width="2" stroke-dasharray="${style.dash}"/><text class="mark-label ${m.kind}" x="${fixed(label.x)}" y="${labelY}" text-anchor="${label.anchor}" font-size="12" fill="${style.stroke}">${m.label}</text>`;
+    return html`<line class="mark ${m.kind}" x1="${mx}" y1="${barY}" x2="${mx}" y2="${barY + barH + 3}" stroke="${style.stroke}" stroke-width="2" stroke-dasharray="${style.dash}"/><text class="mark-label ${m.kind}" x="${fixed(label.x)}" y="${labelY}" text-anchor="${label.anchor}" font-size="12" fill="${style.stroke}">${m.label}</text>`;
   });
   const description = [`pass rate ${value}`, ...marks.map((m) => m.label)].join(
     "; ",
   );
-  return html`<svg class="chart pass-rate" role="img" aria-label="${description}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg"><title>${description}</title><rect class="track" x="${left}" y="${barY}" width="${right - left}" height="${barH}" fill="#eee"/><rect class="bar" x="${left}" y="${barY}" width="${fixed(x(percentage) - left)}" height="${barH}" fill="${fill}"/><text class="value" x="${fixed(at.x)}" y="${barY - 6}" text-anchor="${at.anchor}" font-size="13" font-weight="600" fill="#1d1d1f">${value}</text>${lines}</svg>`;
+  return html`<svg class="chart pass-rate" role="img" aria-label="${description}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg"><title>${description}</title><rect class="track" x="${left}" y="${barY}" width="${right - left}" height="${barH}" fill="#eee"/><rect class="bar" x="${left}" y="${barY}" width="${fixed(x(percentage) - left)}" height="${barH}" fill="${fill}"/><text class="value" x="${fixed(at.x)}" y="${barY - 8}" text-anchor="${at.anchor}" font-size="13" font-weight="600" fill="#1d1d1f">${value}</text>${lines}</svg>`;
 }
 
 /** A small bar for a table cell: a share of 0-100 % (the number stands beside it in the table). */

@@ -77,6 +77,8 @@ export const REPORT_SCRIPT = js`
     count.value = shown + " of " + rows.length + " rules shown";
     const key = Object.hasOwn(keys, sort.value) ? keys[sort.value] : keys.order;
     for (const body of bodies) {
+      const foot = body.parentElement.tFoot;
+      if (foot !== null) foot.hidden = Array.from(body.rows).some((r) => !r.hidden);
       const sorted = Array.from(body.rows)
         .map((r) => ({ r, k: key(r).concat([number(r, "order")]) }))
         .sort((a, b) => compare(a.k, b.k));

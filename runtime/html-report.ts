@@ -195,7 +195,7 @@ function rulesTable(
     }${assumptionLines(r)}${feeds(fed)}${samplesBlock(r, samplesDir)}</td><td class="${r.severity === "blocking" ? "blocking" : ""}">${r.severity}</td><td class="mono">${r.entities.join(", ")}</td><td class="n">${r.count}</td><td class="n">${r.records}</td><td class="n">${r.percentage}</td><td>${articleLinks(r.articles, sources)}</td><td>${sourceCell(r)}<span class="muted">${r.origin}</span></td></tr>`;
   });
   return html`<table class="rules"><thead><tr><th>rule</th><th>title / samples</th><th>severity</th><th>entity</th><th>findings</th><th>records</th><th>%</th><th>articles</th><th>source</th></tr></thead><tbody>
-${joinHtml(rows, html`\n`)}</tbody></table>`;
+${joinHtml(rows, html`\n`)}</tbody><tfoot hidden><tr><td colspan="9" class="muted">No rule of this table matches the filters.</td></tr></tfoot></table>`;
 }
 
 /** Filters and sort order of the rule tables: hidden until the page's script shows them. */
