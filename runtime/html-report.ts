@@ -342,11 +342,13 @@ function sourcesSection(r: Report): Html {
   return html`<h2 id="sources">Sources</h2><ul>
 ${r.ruleset.sources.map((s) => {
   const url = httpUrl(s.url);
-  return html`<li id="${htmlId("source", s.alias)}"><span class="mono">${s.alias}</span>: ${s.title}${
-    url === undefined
-      ? null
-      : html` — <a href="${url}" rel="noreferrer">${url}</a>`
-  }</li>
+  const link =
+    url !== undefined
+      ? html` — <a href="${url}" rel="noreferrer">${url}</a>`
+      : s.url
+        ? html` — <span class="mono">${s.url}</span> <span class="muted">(not linked: only http(s) URLs are)</span>`
+        : null;
+  return html`<li id="${htmlId("source", s.alias)}"><span class="mono">${s.alias}</span>: ${s.title}${link}</li>
 `;
 })}</ul>`;
 }
