@@ -110,7 +110,7 @@ export async function launchBrowser(): Promise<Browser> {
     });
   } catch (e) {
     throw new Error(
-      `the browser tests need headless Chromium from ${source}, and it did not start (${join(home, "chromium")}): ${(e as Error).message}`,
+      `the browser tests need headless Chromium from ${source}, and it did not start (${join(home, "chromium")}; a shared library it needs may be missing on this system): ${(e as Error).message}`,
     );
   }
 }

@@ -158,8 +158,8 @@ async function hostileReport(): Promise<void> {
 beforeAll(async () => {
   ensureBuilt();
   mkdirSync(ARTIFACTS, { recursive: true });
-  const starting = launchBrowser();
   await Promise.all([
+    launchBrowser().then((b) => (browser = b)),
     hostileReport(),
     regel(
       "validate",
@@ -196,7 +196,6 @@ beforeAll(async () => {
       ),
     ),
   ]);
-  browser = await starting;
 }, 120_000);
 
 afterAll(async () => {
