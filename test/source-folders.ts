@@ -18,6 +18,7 @@ export const SOURCE_FOLDERS = [
   "audit",
   "cli",
   "bench",
+  "scripts",
 ] as const;
 
 function mtime(p: string): number {
