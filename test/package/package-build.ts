@@ -1,0 +1,17 @@
+/**
+ * Build what the exports map points at beyond tsc's output (scripts/build-package.ts), once per
+ * test process: the CommonJS build, the ruleset types and the `.d.cts` declarations.
+ */
+import { pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { ROOT } from "../source-folders.js";
+
+let built: Promise<void> | undefined;
+
+/** Run dist/scripts/build-package.js (after `ensureBuilt()`), once. */
+export function buildPackageOnce(): Promise<void> {
+  built ??= import(
+    pathToFileURL(join(ROOT, "dist", "scripts", "build-package.js")).href
+  ).then((m: { buildPackage: () => Promise<void> }) => m.buildPackage());
+  return built;
+}
