@@ -16,6 +16,8 @@ export interface CommandEntry {
   term: string;
   description: string;
   load: () => Promise<{ register(program: Command): void }>;
+  /** Other commands whose modules add options to this one (registered with it when it runs). */
+  with?: readonly string[];
 }
 
 /** Every subcommand, in the order of the root help. */
@@ -47,6 +49,8 @@ export const COMMANDS: readonly CommandEntry[] = [
     description:
       "Validate an IKB-bestand (a folder of CSV files) and report the findings",
     load: () => import("./commands/validate.js"),
+    // `regel validate --record` comes from the record command
+    with: ["record"],
   },
   {
     name: "generate",
@@ -111,6 +115,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import("./commands/verify.js"),
   },
 ];
+
+/** The commands to register for real when `invoked` runs: it and those that extend it. */
+export function commandsToLoad(invoked: string | undefined): Set<string> {
+  const entry = COMMANDS.find((c) => c.name === invoked);
+  return new Set(entry ? [entry.name, ...(entry.with ?? [])] : []);
+}
 
 /**
  * The subcommand a command line runs (or asks help for: `regel help validate`), if it names one.

@@ -6,7 +6,7 @@
  * @module
  */
 import { Command, Help } from "commander";
-import { COMMANDS, invokedCommand } from "./command-table.js";
+import { COMMANDS, commandsToLoad, invokedCommand } from "./command-table.js";
 import {
   commandName,
   exitQuietlyOnClosedPipe,
@@ -40,14 +40,14 @@ program
 
 // Only the command that runs is imported (with what it needs: the compiler, the parser, SQLite);
 // the others are listed in the root help from the command table.
-const invoked = invokedCommand(process.argv);
+const load = commandsToLoad(invokedCommand(process.argv));
 const terms = new Map(COMMANDS.map((c) => [c.name, c.term]));
 const help = new Help();
 program.configureHelp({
   subcommandTerm: (cmd) => terms.get(cmd.name()) ?? help.subcommandTerm(cmd),
 });
 for (const entry of COMMANDS) {
-  if (entry.name === invoked) (await entry.load()).register(program);
+  if (load.has(entry.name)) (await entry.load()).register(program);
   else program.command(entry.name).description(entry.description);
 }
 

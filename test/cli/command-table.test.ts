@@ -6,7 +6,11 @@
  */
 import { Command, Help } from "commander";
 import { describe, expect, it } from "vitest";
-import { COMMANDS, invokedCommand } from "../../cli/command-table.js";
+import {
+  COMMANDS,
+  commandsToLoad,
+  invokedCommand,
+} from "../../cli/command-table.js";
 
 async function fullProgram(): Promise<Command> {
   const program = new Command().name("regel");
@@ -42,5 +46,30 @@ describe("the command table", () => {
     expect(invokedCommand(argv("help", "trace"))).toBe("trace");
     expect(invokedCommand(argv("--help"))).toBeUndefined();
     expect(invokedCommand(argv("valdate"))).toBeUndefined();
+  });
+
+  it("loads the modules that add options to a command with it: `validate --record` is the record command's", async () => {
+    expect([...commandsToLoad("validate")]).toEqual(["validate", "record"]);
+    expect([...commandsToLoad("trace")]).toEqual(["trace"]);
+    expect([...commandsToLoad(undefined)]).toEqual([]);
+    // every option a module adds to another command is declared in the table: a command
+    // registered with its companions alone has the options it has in the full program
+    const alone = new Map<string, string[]>();
+    for (const entry of COMMANDS) {
+      const program = new Command();
+      const load = commandsToLoad(entry.name);
+      for (const e of COMMANDS.filter((c) => load.has(c.name)))
+        (await e.load()).register(program);
+      const command = program.commands.find((c) => c.name() === entry.name)!;
+      alone.set(
+        entry.name,
+        command.options.map((o) => o.long ?? ""),
+      );
+    }
+    const full = await fullProgram();
+    for (const c of full.commands)
+      expect(alone.get(c.name()), c.name()).toEqual(
+        c.options.map((o) => o.long ?? ""),
+      );
   });
 });
