@@ -84,6 +84,12 @@ export interface DeliveryOptions {
   generatorVersion?: string;
   /** How the RRD was given, for the report's provenance (default `option`: this option). */
   rrdChosenBy?: "--rrd" | "option" | "valid-from";
+  /**
+   * Validate only the files of these entities (default: all): the others are not expected, so
+   * none is reported missing. Rules that look at other entities of the IKB see none of their
+   * records. For one entity read from a stream (`regel validate -`).
+   */
+  entities?: readonly string[];
 }
 
 interface FileState {
@@ -418,6 +424,8 @@ class DeliveryValidator {
         }
     for (const entity of this.rs.entities) {
       if (!entity.file) continue;
+      if (this.opts.entities && !this.opts.entities.includes(entity.name))
+        continue;
       const path = join(this.folder, entity.file);
       const report: FileReport = {
         entity: entity.name,
