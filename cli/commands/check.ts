@@ -16,6 +16,7 @@ import {
 import { loadProject, ProjectError, type Project } from "../../dsl/project.js";
 import { printErr, printOut } from "../terminal-text.js";
 import { EXIT } from "../exit-codes.js";
+import { toJson } from "../json-diagnostic.js";
 import { sarifLog } from "../sarif.js";
 import { toolVersion } from "../../runtime/tool-version.js";
 import {
@@ -23,35 +24,7 @@ import {
   type ExampleCheckOptions,
 } from "../example-check.js";
 
-/** The JSON form of one diagnostic (`--json`). Lines and columns are 1-based; end is exclusive. */
-export interface JsonDiagnostic {
-  code: string;
-  severity: "error" | "warning";
-  message: string;
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  /** `null` when there is none, so that every diagnostic has the same keys. */
-  suggestion: string | null;
-  notes: string[];
-}
-
-export function toJson(d: Diagnostic): JsonDiagnostic {
-  return {
-    code: d.code,
-    severity: d.severity,
-    message: d.message,
-    file: d.span.file,
-    line: d.span.start.line,
-    column: d.span.start.column,
-    endLine: d.span.end.line,
-    endColumn: d.span.end.column,
-    suggestion: d.suggestion ?? null,
-    notes: d.notes ?? [],
-  };
-}
+export { toJson, type JsonDiagnostic } from "../json-diagnostic.js";
 
 /** A checked project: its diagnostics include the examples', and `examples` says how many ran. */
 export type CheckedProject = Project & { examples?: number };
