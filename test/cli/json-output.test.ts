@@ -51,14 +51,15 @@ describe("--json", () => {
     const out = join(work, "compiled");
     const ruleset = join(ROOT, "rulesets", "nl.werkdagen");
     const first = json(["compile", ruleset, "--out", out, "--json"], 0);
+    // validators.js and trace.json at least (and the module's types or source)
     expect(first.written).toEqual(
-      [
+      expect.arrayContaining([
         `${out}/nl.werkdagen@1.0.0/trace.json`,
         `${out}/nl.werkdagen@1.0.0/validators.js`,
-        `${out}/nl.werkdagen@1.0.0/validators.ts`,
-      ].filter((p) => first.written.includes(p)),
+      ]),
     );
-    expect(first.written.length).toBeGreaterThan(0);
+    for (const path of first.written)
+      expect(path.startsWith(`${out}/nl.werkdagen@1.0.0/`)).toBe(true);
     const check = json(
       ["compile", ruleset, "--out", out, "--check", "--json"],
       0,
