@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { join } from "node:path";
 import type { Command } from "commander";
 import {
   diffCatalogue,
@@ -94,9 +95,11 @@ async function run(paths: string[], options: Options): Promise<number> {
         : EXIT.failed;
     }
     const stale = [
-      ...diff.changed.map((f) => `changed: ${options.out}/${f}`),
-      ...diff.missing.map((f) => `missing: ${options.out}/${f}`),
-      ...diff.extra.map((f) => `no longer generated: ${options.out}/${f}`),
+      ...diff.changed.map((f) => `changed: ${join(options.out, f)}`),
+      ...diff.missing.map((f) => `missing: ${join(options.out, f)}`),
+      ...diff.extra.map(
+        (f) => `no longer generated: ${join(options.out, f)}`,
+      ),
     ];
     if (stale.length === 0) {
       printOut(`${options.out}: ${files.length} files up to date\n`);
