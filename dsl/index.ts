@@ -13,7 +13,8 @@
  */
 export { parse, type ParseResult } from "./parser.js";
 export { check, CODES, CODE_SUMMARIES, type CheckResult } from "./checker.js";
-export { format, print } from "./printer.js";
+export type { CheckCode } from "./check-codes.js";
+export { format, MAX_WIDTH, print } from "./printer.js";
 export {
   findRegelFiles,
   findRuleset,

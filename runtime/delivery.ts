@@ -61,6 +61,7 @@ export interface Progress {
   rows: number;
 }
 
+/** How a delivery is validated: the RRD, what the report shows, and the limits of the reader. */
 export interface DeliveryOptions {
   /** Reporting reference date, YYYY-MM-DD. */
   rrd: string;
@@ -80,6 +81,7 @@ export interface DeliveryOptions {
   maxFields?: number;
   /** Most characters of field text in a record, or of an NDJSON line (default 1,000,000). */
   maxRecordLength?: number;
+  /** Called as the run goes on (bytes scanned and sorted, rows validated), e.g. for a progress bar. */
   onProgress?: (p: Progress) => void;
   generatorVersion?: string;
   /** How the RRD was given, for the report's provenance (default `option`: this option). */

@@ -178,6 +178,7 @@ ${r.samples
   return `<table><tr><th>rule</th><th>title / samples</th><th>severity</th><th>findings</th><th>records</th><th>%</th><th>articles</th><th>source</th></tr>\n${rows}</table>`;
 }
 
+/** Options of the HTML report. */
 export interface HtmlOptions {
   /** Relative folder of the CSV sample files, to link them (e.g. `samples`). */
   samplesDir?: string;

@@ -61,7 +61,13 @@ export {
   UnknownRulesetError,
   type RegelErrorCode,
 } from "./errors.js";
-export { StaleRulesetError } from "./source-check.js";
+export {
+  StaleRulesetError,
+  type ChangedSource,
+  type SourceCheck,
+  type SourceStatus,
+} from "./source-check.js";
+export type { CommitOptions, CommitStep } from "./folder-commit.js";
 export { reportToJson } from "./report-json.js";
 export { writeReport } from "./report-write.js";
 export { renderHtml, type HtmlOptions } from "./html-report.js";

@@ -44,6 +44,7 @@ export function inForce(
   );
 }
 
+/** What {@link selectRuleset} chooses from and by. */
 export interface SelectOptions {
   /** The root holding `<name>@<version>/validators.js` folders. */
   root: string;

@@ -402,6 +402,7 @@ export async function* validateIkbs<M extends CompiledRuleset>(
   }
 }
 
+/** Options of {@link validateFolder}: those of a delivery, plus which ruleset and where the compiled rulesets are. */
 export interface FolderOptions extends DeliveryOptions {
   /** `name@version` or `name`; default: chosen by the RRD and the files present. */
   ruleset?: string;
