@@ -23,7 +23,9 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { dirname, join, relative } from "node:path";
@@ -142,7 +144,9 @@ async function commonJs(ids: string[]): Promise<void> {
   const input: Record<string, string> = { ...CJS_ENTRIES };
   for (const id of ids)
     input[`rulesets/${id}/validators`] = join(COMPILED, id, "validators.js");
-  rmSync(join(DIST, "cjs"), { recursive: true, force: true });
+  // Built aside and moved in place, so a reader never sees half a build.
+  const aside = join(DIST, `cjs.build-${process.pid}`);
+  rmSync(aside, { recursive: true, force: true });
   await build({
     input,
     platform: "node",
@@ -151,7 +155,7 @@ async function commonJs(ids: string[]): Promise<void> {
       id.startsWith("node:") ||
       (!bundled(id) && deps.some((d) => id === d || id.startsWith(`${d}/`))),
     output: {
-      dir: join(DIST, "cjs"),
+      dir: aside,
       format: "cjs",
       entryFileNames: "[name].cjs",
       chunkFileNames: "[name].cjs",
@@ -159,6 +163,51 @@ async function commonJs(ids: string[]): Promise<void> {
       sourcemap: false,
     },
   });
+  // Two builds at once (test workers) may swap in turn: the last one wins, both are the same.
+  for (let attempt = 0; ; attempt++) {
+    rmSync(join(DIST, "cjs"), { recursive: true, force: true });
+    try {
+      renameSync(aside, join(DIST, "cjs"));
+      return;
+    } catch (e) {
+      if (attempt >= 5) throw e;
+    }
+  }
+}
+
+function mtime(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Is the package build newer than everything it is made from (tsc's output of the typed folders
+ * and the compiled rulesets)? Tests build it only when not.
+ */
+export function packageBuildIsCurrent(): boolean {
+  const ids = compiledIds();
+  const outputs = [
+    ...Object.keys(CJS_ENTRIES).map((n) => join(DIST, "cjs", `${n}.cjs`)),
+    ...ids.flatMap((id) => [
+      join(DIST, "rulesets", id, "validators.d.cts"),
+      join(DIST, "cjs", "rulesets", id, "validators.cjs"),
+    ]),
+  ];
+  const oldestOutput = Math.min(...outputs.map(mtime));
+  if (oldestOutput === 0) return false;
+  const inputs = [
+    ...TYPED_FOLDERS.flatMap((f) => files(join(DIST, f), ".js")),
+    ...ids.flatMap((id) =>
+      ["validators.js", "validators.ts", "validators.d.ts"].map((f) =>
+        join(COMPILED, id, f),
+      ),
+    ),
+    join(ROOT, "package.json"),
+  ];
+  return inputs.every((f) => mtime(f) <= oldestOutput);
 }
 
 /** Build everything the exports map needs beyond tsc's output. */

@@ -97,9 +97,7 @@ async function run(paths: string[], options: Options): Promise<number> {
     const stale = [
       ...diff.changed.map((f) => `changed: ${join(options.out, f)}`),
       ...diff.missing.map((f) => `missing: ${join(options.out, f)}`),
-      ...diff.extra.map(
-        (f) => `no longer generated: ${join(options.out, f)}`,
-      ),
+      ...diff.extra.map((f) => `no longer generated: ${join(options.out, f)}`),
     ];
     if (stale.length === 0) {
       printOut(`${options.out}: ${files.length} files up to date\n`);
