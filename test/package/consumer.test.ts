@@ -23,11 +23,15 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, ROOT } from "../source-folders.js";
 import { buildPackageOnce } from "./package-build.js";
 
-/** The budget of the tarball: raise it knowingly, in this file, when the package grows. */
+/**
+ * The budget of the tarball: raise it knowingly, in this file, when the package grows. Measured
+ * 2026-12-03: 0.86 MB packed, 4.2 MB unpacked, 350 files (six ruleset versions, each shipped as
+ * ES module, CommonJS and types); a ruleset version adds about 0.15 MB packed.
+ */
 const BUDGET = {
-  packedBytes: 1_200_000,
-  unpackedBytes: 5_500_000,
-  files: 450,
+  packedBytes: 1_400_000,
+  unpackedBytes: 6_500_000,
+  files: 500,
 };
 
 const FIXTURE = join(import.meta.dirname, "fixtures", "consumer");
