@@ -353,6 +353,7 @@ ${r.ruleset.sources.map((s) => {
 })}</ul>`;
 }
 
+/** Options of the HTML report. */
 export interface HtmlOptions {
   /** Relative folder of the CSV sample files, to link them (e.g. `samples`). */
   samplesDir?: string;
