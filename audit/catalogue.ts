@@ -44,7 +44,7 @@ import {
   type PlacedAssumption,
 } from "../compiler/assumptions.js";
 import { holidaysOf } from "../interpreter/calendar.js";
-import { escapeInvisible } from "../compiler/code.js";
+import { escapeInvisible } from "../dsl/bidi.js";
 
 /** One generated file; `path` is relative to the output directory and uses `/`. */
 export interface CatalogueFile {
