@@ -20,6 +20,7 @@
  */
 import type {
   ComparisonOp,
+  Ident,
   Literal,
   MeasureDecl,
   NormDecl,
@@ -487,15 +488,15 @@ function judge(req: NormRequirement, m: Measured): Verdict {
 }
 
 function measureOption(m: MeasureDecl, rs: ResolvedRuleset): MeasureOption {
-  const title = (alias: string) =>
-    rs.sources.find((s) => s.alias.name === alias)?.title;
+  const title = (alias: Ident) =>
+    rs.links.declared(alias, "source")?.decl.title;
   return {
     name: m.name.name,
     title: m.title,
     kind: m.measureKind ?? null,
     character: m.character ?? null,
     legalBasis: m.implementsRefs.map((a) => {
-      const t = title(a.source.name);
+      const t = title(a.source);
       return `${a.source.name} ${a.locator}${t ? ` (${t})` : ""}`;
     }),
     preconditions: [...m.preconditions],

@@ -20,6 +20,7 @@ import type {
   ResolvedRule,
   ResolvedRuleset,
 } from "../dsl/model.js";
+import { ruleCoded } from "../dsl/named.js";
 import { printExpr } from "../dsl/printer.js";
 import { compareVersions } from "../dsl/types.js";
 import type { ArticleTrace, SourceLocation } from "../compiler/contract.js";
@@ -265,7 +266,7 @@ export function traceRule(
       (a, b) => cmp(a.name, b.name) || compareVersions(a.version, b.version),
     )
     .flatMap((r) => {
-      const rule = r.rules.find((x) => x.code === code);
+      const rule = ruleCoded(r, code);
       return rule === undefined ? [] : [versionTrace(r, rule, readText)];
     });
   return { code, versions };
