@@ -52,9 +52,7 @@ export function checkRules(
       checkRule(index, new Reporter(), decl, true, undefined);
       // Its articles cite the sources of the file that wrote it, as the original's do.
       const copied = sourceRefs(decl);
-      sourceRefs(rule.decl).forEach((from, n) => {
-        for (const t of links.targets(from)) links.link(copied[n], t);
-      });
+      sourceRefs(rule.decl).forEach((from, n) => links.move(from, copied[n]));
       rules[i] = { ...rule, decl };
       index.rules.set(rule.code, rules[i]);
     } else if (scratch !== links) links.absorb(scratch);

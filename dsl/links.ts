@@ -171,6 +171,14 @@ export class Links {
     }
   }
 
+  /** Move the links of `from` to `to` (a name of an inherited rule to its typed copy). */
+  move(from: Reference, to: Reference): void {
+    for (const t of this.targets(from)) this.link(to, t);
+    if (this.unresolvedRefs.delete(from)) this.unresolved(to);
+    this.targetsOf.delete(from);
+    this.reverse = undefined;
+  }
+
   /** Take over everything `other` recorded (a scratch table of the checker). */
   absorb(other: Links): void {
     for (const [ref, targets] of other.targetsOf)

@@ -325,6 +325,15 @@ extend entity E
     expect(two.links.field(require(two).name)?.decl.type.scale).toBe(4);
   });
 
+  it("a typed copy of an inherited rule takes over the links of the original's articles", () => {
+    expect(two.rules[0].decl).not.toBe(one.rules[0].decl);
+    const copied = two.rules[0].decl.implementsRefs[0].source;
+    const original = one.rules[0].decl.implementsRefs[0].source;
+    expect(two.links.declared(copied, "source")?.decl).toBe(one.sources[0]);
+    expect(two.links.targets(original)).toEqual([]);
+    expect(one.links.declared(original, "source")?.decl).toBe(one.sources[0]);
+  });
+
   it("an inherited declaration keeps the source of the file that wrote it", () => {
     const ref = two.payouts[0].implementsRefs[0].source;
     expect(two.links.declared(ref, "source")?.decl).toBe(one.sources[0]);
