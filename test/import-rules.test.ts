@@ -138,4 +138,27 @@ describe("import rules (ARCHITECTURE.md)", () => {
     );
     expect(breaches).toEqual([]);
   });
+
+  it("ARCHITECTURE.md states the same rules", () => {
+    const doc = readFileSync(join(ROOT, "ARCHITECTURE.md"), "utf8");
+    const section = doc.slice(doc.indexOf("Which folder may import which"));
+    const rows = section
+      .split("\n")
+      .filter((l) => l.startsWith("| `"))
+      .map((l) => l.split("|").map((c) => c.trim()));
+    const ticked = (cell: string) =>
+      [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1].replace(/\/$/, ""));
+    const stated = new Map<string, string[]>();
+    for (const [, folders, allowed] of rows) {
+      const list = allowed.includes("all of the above")
+        ? ["dsl", "compiler", "interpreter", "runtime", "audit"]
+        : ticked(allowed);
+      for (const f of ticked(folders)) stated.set(f, list);
+    }
+    expect(Object.fromEntries(stated)).toEqual(
+      Object.fromEntries(
+        Object.entries(MAY_IMPORT).map(([f, a]) => [f, [...a]]),
+      ),
+    );
+  });
 });
