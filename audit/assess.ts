@@ -587,9 +587,6 @@ export function assess(input: {
     .sort((a, b) => cmp(a.rrd, b.rrd) || byInstant(a, b) || a.id - b.id)
     .pop();
   const calendar = groeipad.calendars[0];
-  const describe = new Map(
-    groeipad.metrics.map((m) => [m.name.name, m.description ?? null]),
-  );
   const norms: NormVerdict[] = normsOfYear.flatMap(({ n, periods }) =>
     periods.map((p) => {
       const requirements = p.requirements.map((req): RequirementVerdict => {
@@ -602,7 +599,9 @@ export function assess(input: {
         );
         return {
           metric: req.metric.name,
-          description: describe.get(req.metric.name) ?? null,
+          description:
+            groeipad.links.declared(req.metric, "metric")?.decl.description ??
+            null,
           requirement: `${req.metric.name} ${req.op} ${printExpr(req.value)}`,
           measured: m.value === undefined ? null : m.text,
           verdict: judge(req, m),

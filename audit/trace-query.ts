@@ -153,15 +153,15 @@ function exampleText(
     .trim();
 }
 
-/** The categories of `ruleset` that list `code`, one entry per table row naming it. */
+/** The categories of `ruleset` that list `rule`, one entry per table row naming it. */
 export function categoriesFed(
   ruleset: ResolvedRuleset,
-  code: string,
+  rule: ResolvedRule,
 ): TraceCategory[] {
   const out: TraceCategory[] = [];
   for (const c of ruleset.categories) {
     for (const r of c.decl.results) {
-      if (r.code.name !== code) continue;
+      if (ruleset.links.declared(r.code, "rule")?.rule !== rule) continue;
       out.push({
         category: c.name,
         title: c.decl.title,
@@ -206,7 +206,7 @@ function versionTrace(
     message: d.message ?? null,
     articles: articleTraces(rule.articles),
     location: locationOf(d.code.span),
-    categories: categoriesFed(ruleset, rule.code),
+    categories: categoriesFed(ruleset, rule),
     examples: d.examples.map((e) => ({
       expect: e.expect,
       text: exampleText(e, readText),
