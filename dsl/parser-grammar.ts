@@ -20,7 +20,9 @@
  * occurrence index no other row of the same table uses: `SUBRULE2`, `CONSUME2`, …; the test suite
  * runs Chevrotain's grammar validation, which names a clash) — and add one row to the kind's
  * table, at its place in the canonical order. Then the type checker asks for the line that prints
- * it (`CLAUSE_PRINTERS` in `printer.ts`). A new keyword goes into `lexer.ts` first.
+ * it (`CLAUSE_PRINTERS` in `printer.ts`) and for a sample in `test/dsl/clause-tables.test.ts`,
+ * which takes every row of every table through the grammar, the checks, the recovery and the
+ * printer. A new keyword goes into `lexer.ts` first.
  *
  * A clause's sub-rule runs inline in its declaration's clause loop rather than as a Chevrotain rule
  * of its own: Chevrotain re-synchronises after an error at tokens that may follow one of the rules
@@ -33,7 +35,7 @@
  * `text` and `title`, a placeholder expression for the expression rules, and so on. Callers use
  * the result as it is; a placeholder reads as "missing" to the checker (`missing()` in
  * `check-context.ts`), which reports nothing more about it. The few callers that must drop a
- * placeholder instead (an item of a list) ask {@link RegelParser.isLost}.
+ * placeholder instead (an item of a list) ask `isLost`.
  *
  * Embedded actions run during Chevrotain's grammar-recording phase too, with fake tokens and
  * fake sub-rule results; everything that reads those results is therefore inside `ACTION(...)`
@@ -401,7 +403,7 @@ export class RegelParser extends EmbeddedActionsParser {
   }
 
   /** Whether a sub-rule returned `value` after error recovery: a placeholder, not something read. */
-  isLost(value: object | undefined): boolean {
+  private isLost(value: object | undefined): boolean {
     return value !== undefined && this.lost.has(value);
   }
 
