@@ -31,5 +31,14 @@ export {
   type Diagnostic,
   type DiagnosticSeverity,
 } from "./diagnostics.js";
+export {
+  Links,
+  declarationOf,
+  referencesIn,
+  type DeclarationNode,
+  type PathLink,
+  type Reference,
+  type Target,
+} from "./links.js";
 export type * from "./ast.js";
 export type * from "./model.js";
