@@ -328,7 +328,7 @@ export interface PayoutDecl extends DeclBase, Assumable {
 }
 
 export type MetricType =
-  "percent" | "duration" | "date" | "integer" | "text" | "boolean";
+  "percent" | "duration" | "date" | "integer" | "decimal" | "text" | "boolean";
 
 /** `metric automated_controls_pass: percent "Share of IKBs meeting the automated controls"` */
 export interface MetricDecl extends DeclBase, Assumable {
@@ -358,8 +358,14 @@ export interface NormPeriod extends NodeBase {
 
 export type ComparisonOp = "=" | "!=" | "<" | "<=" | ">" | ">=";
 
+/**
+ * `metric op value` in a norm period, or `aim metric op value`: an aim ("streven") is what the
+ * source hopes for, not a requirement; it is reported beside the norm and never decides a verdict.
+ */
 export interface NormRequirement extends NodeBase {
   kind: "NormRequirement";
+  /** `aim ...`: an aim, not a norm. */
+  aim: boolean;
   metric: Ident;
   op: ComparisonOp;
   value: Literal;

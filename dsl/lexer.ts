@@ -94,6 +94,7 @@ export const KEYWORDS = [
   "metric",
   "norm",
   "year",
+  "aim",
   "measure",
   "kind",
   "informal",

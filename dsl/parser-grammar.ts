@@ -129,6 +129,7 @@ export const METRIC_TYPES: readonly MetricType[] = [
   "duration",
   "date",
   "integer",
+  "decimal",
   "text",
   "boolean",
 ];
@@ -2221,11 +2222,17 @@ export class RegelParser extends EmbeddedActionsParser {
 
   public normRequirement = this.RULE("normRequirement", (): NormRequirement => {
     const start = this.LA(1);
+    let aim = false;
+    this.OPTION(() => {
+      this.CONSUME(KW.aim);
+      aim = true;
+    });
     const metric = this.SUBRULE(this.ident);
     const op = this.SUBRULE(this.comparisonOperator);
     const value = this.SUBRULE(this.signedLiteral);
     return this.ACTION(() => ({
       kind: "NormRequirement" as const,
+      aim,
       metric: metric ?? this.emptyId(),
       op: op ?? "=",
       value: value ?? {

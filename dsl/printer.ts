@@ -764,7 +764,7 @@ function period(b: BlockBuilder, p: NormPeriod): void {
   }
   const c = b.clause(kw, text, [p.span]);
   c.list(p.requirements, (r) => {
-    c.add(`${r.metric.name} ${r.op} `);
+    c.add(`${r.aim ? "aim " : ""}${r.metric.name} ${r.op} `);
     literal(c, r.value);
   });
 }

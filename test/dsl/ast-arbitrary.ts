@@ -689,6 +689,7 @@ const metric: fc.Arbitrary<MetricDecl> = fc
       "duration",
       "date",
       "integer",
+      "decimal",
       "text",
       "boolean" as const,
     ),
@@ -720,6 +721,7 @@ const normPeriod: fc.Arbitrary<NormPeriod> = fc
     requirements: list(
       fc
         .record({
+          aim: fc.boolean(),
           metric: ident,
           op: fc.constantFrom("=", "!=", "<", "<=", ">", ">=" as const),
           value: fc.oneof(percentLit, signedValueLiteral),

@@ -20,6 +20,7 @@ import type {
   RuleDecl,
 } from "../../dsl/ast.js";
 import { parse } from "../../dsl/parser.js";
+import { print } from "../../dsl/printer.js";
 
 // ---------------------------------------------------------------- helpers
 
@@ -763,6 +764,26 @@ calendar c
       fromYear: 1990,
       untilYear: 2000,
     });
+  });
+
+  it("`aim` marks an aim beside the requirements of a norm period", () => {
+    const file = ok(`${HEAD}norm n
+  from 2024-01-01: a >= 95 %, aim a >= 100 %
+  year 2025: aim b = true
+`);
+    const n: NormDecl = decl(file, "Norm");
+    expect(
+      n.periods.map((p) =>
+        p.requirements.map((r) => [r.aim, r.metric.name, r.op]),
+      ),
+    ).toEqual([
+      [
+        [false, "a", ">="],
+        [true, "a", ">="],
+      ],
+      [[true, "b", "="]],
+    ]);
+    expect(print(file)).toContain("from 2024-01-01: a >= 95 %, aim a >= 100 %");
   });
 
   it("article locators: words, numbers, `26a`, `1:80`, versions, quoted strings", () => {
