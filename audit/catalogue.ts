@@ -893,6 +893,7 @@ function holidayRuleText(h: CalendarDecl["holidays"][number]): string {
     parts.push(
       `on ${h.rule.day} ${MONTHS[h.rule.month - 1] ?? `month ${h.rule.month}`}`,
     );
+  else if (h.rule.kind === "date") parts.push(`on ${h.rule.date.text} only`);
   else parts.push(`easter ${h.rule.offset >= 0 ? "+" : ""}${h.rule.offset}`);
   if (h.ifSunday !== undefined)
     parts.push(`if sunday ${h.ifSunday >= 0 ? "+" : ""}${h.ifSunday}`);

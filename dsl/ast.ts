@@ -396,8 +396,10 @@ export interface CalendarDecl extends DeclBase, Assumable {
 }
 
 /**
- * `holiday koningsdag "Koningsdag" on 27 april if sunday -1 from 2014`
- * or `holiday tweede_paasdag "Tweede Paasdag" easter +1`.
+ * `holiday koningsdag "Koningsdag" on 27 april if sunday -1 from 2014`,
+ * `holiday tweede_paasdag "Tweede Paasdag" easter +1`, or a day of one year:
+ * `holiday vrijdag_na_hemelvaart_2022 "Vrijdag na Hemelvaartsdag" on 2022-05-27` (a day the Crown
+ * equates with a holiday by decree, Algemene termijnenwet art 3 lid 3).
  */
 export interface HolidayDecl extends NodeBase, Assumable {
   kind: "Holiday";
@@ -405,7 +407,9 @@ export interface HolidayDecl extends NodeBase, Assumable {
   title: string;
   rule:
     | { kind: "fixed"; day: number; month: number }
-    | { kind: "easter"; offset: number };
+    | { kind: "easter"; offset: number }
+    /** `on YYYY-MM-DD`: that one day; it takes no `if sunday`, `from` or `until` (REG232). */
+    | { kind: "date"; date: DateLiteral };
   /** `if sunday -1`: move by this many days when the date falls on a Sunday. */
   ifSunday: number | undefined;
   fromYear: number | undefined;

@@ -40,6 +40,7 @@ export const CODES = {
   meaningSourceNotImplemented: "REG228",
   meaningNeitherSourcedNorAssumed: "REG229",
   personalInMessage: "REG230",
+  datedHolidayModifier: "REG232",
   // ---- REG3xx: types and expressions
   incomparable: "REG301",
   notInCodeList: "REG302",
@@ -116,6 +117,8 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
     'A rule whose meaning is neither given by a cited article (`meaning "..." from ...`) nor marked with an `assumption` (warning).',
   REG230:
     "A message placeholder shows the value of a personal field without `|masked`.",
+  REG232:
+    "A holiday `on YYYY-MM-DD` (one day of one year) with `if sunday`, `from` or `until`.",
   REG301:
     "The two sides of a comparison (or `in`, or a marking) have incompatible types.",
   REG302:

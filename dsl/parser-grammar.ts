@@ -2474,15 +2474,37 @@ export class RegelParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           this.CONSUME(KW.on);
-          const day = this.CONSUME(IntegerLit);
-          const month = this.CONSUME(Identifier);
-          this.ACTION(() => {
-            rule = {
-              kind: "fixed",
-              day: this.int(day),
-              month: this.month(month),
-            };
-          });
+          this.OR2([
+            {
+              ALT: () => {
+                const day = this.CONSUME(IntegerLit);
+                const month = this.CONSUME(Identifier);
+                this.ACTION(() => {
+                  rule = {
+                    kind: "fixed",
+                    day: this.int(day),
+                    month: this.month(month),
+                  };
+                });
+              },
+            },
+            {
+              // `on 2022-05-27`: one day of one year (a day equated by decree)
+              ALT: () => {
+                const date = this.SUBRULE(this.date);
+                this.ACTION(() => {
+                  rule = {
+                    kind: "date",
+                    date: date ?? {
+                      kind: "Date",
+                      text: "",
+                      span: this.tsp(undefined),
+                    },
+                  };
+                });
+              },
+            },
+          ]);
         },
       },
       {

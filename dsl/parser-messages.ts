@@ -54,7 +54,7 @@ const RULE_DESCRIPTIONS: Record<string, string> = {
     "an article: a source alias then the article, e.g. `bk bijlage 3`",
   typeRef: "a field type",
   attributeRef: "an attribute `E.field`",
-  holiday: "`on DAY MONTH` or `easter +N`",
+  holiday: "`on DAY MONTH`, `on YYYY-MM-DD` or `easter +N`",
 };
 
 /** Clauses per declaration keyword, for "not a clause of" messages (REG116). */

@@ -810,9 +810,11 @@ function holiday(h: HolidayDecl): string {
   text +=
     h.rule.kind === "fixed"
       ? ` on ${h.rule.day} ${MONTHS[h.rule.month - 1] ?? String(h.rule.month)}`
-      : h.rule.offset === 0
-        ? " easter"
-        : ` easter ${signed(h.rule.offset)}`;
+      : h.rule.kind === "date"
+        ? ` on ${h.rule.date.text}`
+        : h.rule.offset === 0
+          ? " easter"
+          : ` easter ${signed(h.rule.offset)}`;
   if (h.ifSunday !== undefined) text += ` if sunday ${signed(h.ifSunday)}`;
   if (h.fromYear !== undefined) text += ` from ${h.fromYear}`;
   if (h.untilYear !== undefined) text += ` until ${h.untilYear}`;

@@ -15,6 +15,7 @@ import type {
   EntityDecl,
   ExtendEntityDecl,
   FieldDecl,
+  HolidayDecl,
   Ident,
   IkbDecl,
   MeasureDecl,
@@ -27,6 +28,7 @@ import type {
   Span,
 } from "./ast.js";
 import { CODES } from "./check-codes.js";
+import { isRealDate } from "./types.js";
 import {
   entityIdents,
   missing,
@@ -584,7 +586,9 @@ function checkCodeValues(decl: CodeListDecl, reporter: Reporter): void {
 function checkHolidays(decl: CalendarDecl, reporter: Reporter): void {
   const seen = new Map<string, Span>();
   for (const h of decl.holidays ?? []) {
-    if (h === undefined || missing(h.name)) continue;
+    if (h === undefined) continue;
+    if (h.rule?.kind === "date") checkDatedHoliday(h, reporter);
+    if (missing(h.name)) continue;
     const first = seen.get(h.name.name);
     if (first !== undefined) {
       reporter.report(
@@ -597,4 +601,36 @@ function checkHolidays(decl: CalendarDecl, reporter: Reporter): void {
       );
     } else seen.set(h.name.name, h.name.span);
   }
+}
+
+/**
+ * `holiday x "..." on 2022-05-27` is that one day: a real calendar day (REG317) without the yearly
+ * modifiers `if sunday`, `from` and `until` (REG232), which would say nothing or contradict it.
+ */
+function checkDatedHoliday(h: HolidayDecl, reporter: Reporter): void {
+  if (h.rule.kind !== "date") return;
+  const date = h.rule.date;
+  date.type = { kind: "date" };
+  if (!isRealDate(date.text))
+    reporter.report(
+      CODES.badDateLiteral,
+      `${date.text} is not a real calendar day`,
+      date.span,
+    );
+  const extra = [
+    h.ifSunday !== undefined ? "`if sunday`" : "",
+    h.fromYear !== undefined ? "`from`" : "",
+    h.untilYear !== undefined ? "`until`" : "",
+  ].filter((x) => x !== "");
+  if (extra.length > 0)
+    reporter.report(
+      CODES.datedHolidayModifier,
+      `holiday \`${h.name.name}\` is one day, ${date.text}; it takes no ${extra.join(", ")}`,
+      h.span,
+      {
+        notes: [
+          "for a day that returns every year write `on DAY MONTH`; for a day of one year drop the modifiers",
+        ],
+      },
+    );
 }

@@ -800,6 +800,10 @@ const holiday: fc.Arbitrary<HolidayDecl> = fc
         kind: fc.constant("easter" as const),
         offset: fc.integer({ min: -60, max: 60 }),
       }),
+      dateText.map((text) => ({
+        kind: "date" as const,
+        date: { kind: "Date" as const, span: SPAN, text },
+      })),
     ),
     ifSunday: opt(fc.integer({ min: -3, max: 3 })),
     fromYear: opt(fc.integer({ min: 1900, max: 2100 })),

@@ -414,6 +414,19 @@ rule dmc0100 "Test"
     message:
       "the message of rule `dmc0100` shows `{value}`, the value of personal field NP.date_of_birth; personal data may appear in a message only masked: write `{value|masked}`",
   },
+  {
+    code: "REG232",
+    title: "a holiday of one day with a yearly modifier",
+    files: T(`
+calendar werkdagen "Werkdagen"
+  implements br art 2
+  weekend saturday, sunday
+  holiday brugdag "Brugdag" on 2022-05-27 if sunday +1
+`),
+    at: [{ marker: "holiday brugdag" }],
+    message:
+      "holiday `brugdag` is one day, 2022-05-27; it takes no `if sunday`",
+  },
   // ---------------------------------------------------------------- REG3xx
   {
     code: "REG301",

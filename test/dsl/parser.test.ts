@@ -467,6 +467,14 @@ describe("every ```regel block of docs/language.md", () => {
         2014,
         undefined,
       ],
+      [
+        "vrijdag_na_hemelvaart_2022",
+        "Vrijdag na Hemelvaartsdag",
+        { kind: "date", date: expect.objectContaining({ text: "2022-05-27" }) },
+        undefined,
+        undefined,
+        undefined,
+      ],
     ]);
   });
 
@@ -784,6 +792,25 @@ calendar c
       [[true, "b", "="]],
     ]);
     expect(print(file)).toContain("from 2024-01-01: a >= 95 %, aim a >= 100 %");
+  });
+
+  it("a holiday of one day: `on YYYY-MM-DD`", () => {
+    const file = ok(`${HEAD}calendar c
+  holiday brugdag "Vrijdag na Hemelvaartsdag" on 2022-05-27
+    assumption "equated by decree"
+`);
+    const c: CalendarDecl = decl(file, "Calendar");
+    expect(c.holidays[0]).toMatchObject({
+      rule: { kind: "date", date: { text: "2022-05-27" } },
+      ifSunday: undefined,
+      fromYear: undefined,
+    });
+    expect(c.holidays[0].assumptions.map((a) => a.text)).toEqual([
+      "equated by decree",
+    ]);
+    expect(print(file)).toContain(
+      'holiday brugdag "Vrijdag na Hemelvaartsdag" on 2022-05-27\n    assumption',
+    );
   });
 
   it("article locators: words, numbers, `26a`, `1:80`, versions, quoted strings", () => {

@@ -19,7 +19,7 @@ const span: Span = {
 
 function holiday(
   name: string,
-  rule: { day: number; month: number } | { easter: number },
+  rule: { day: number; month: number } | { easter: number } | { date: string },
   options: { ifSunday?: number; from?: number; until?: number } = {},
 ): HolidayDecl {
   return {
@@ -30,7 +30,9 @@ function holiday(
     rule:
       "easter" in rule
         ? { kind: "easter", offset: rule.easter }
-        : { kind: "fixed", day: rule.day, month: rule.month },
+        : "date" in rule
+          ? { kind: "date", date: { kind: "Date", span, text: rule.date } }
+          : { kind: "fixed", day: rule.day, month: rule.month },
     ifSunday: options.ifSunday,
     fromYear: options.from,
     untilYear: options.until,
@@ -133,6 +135,24 @@ describe("holidaysOf", () => {
     expect(
       holidaysOf(cal, 2006).find((h) => h.name === "queens_day")?.date,
     ).toBe("2006-04-29");
+  });
+
+  it("counts a holiday of one day (`on 2022-05-27`) in its own year only", () => {
+    const decree = calendar(
+      ["saturday", "sunday"],
+      [
+        holiday("ascension", { easter: 39 }),
+        holiday("bridge_2022", { date: "2022-05-27" }),
+      ],
+    );
+    expect(holidaysOf(decree, 2022).map((h) => `${h.date} ${h.name}`)).toEqual([
+      "2022-05-26 ascension",
+      "2022-05-27 bridge_2022",
+    ]);
+    expect(holidaysOf(decree, 2023).map((h) => h.name)).toEqual(["ascension"]);
+    // Thursday 26 May 2022 (RRD) + 3 working days skips Ascension's Friday too.
+    expect(addWorkdays(decree, "2022-05-25", 3)).toBe("2022-06-01");
+    expect(workdaysBetween(decree, "2022-05-25", "2022-05-30")).toBe(1);
   });
 
   it("skips a fixed day the month does not have that year", () => {
