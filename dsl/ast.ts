@@ -379,10 +379,25 @@ export interface MeasureDecl extends DeclBase, Assumable {
   measureKind: "informal" | "formal" | undefined;
   character: "remedial" | "punitive" | undefined;
   implementsRefs: ArticleRef[];
+  /**
+   * `basis ARTICLE, ...`: the statutory basis of the measure; `basis none from ARTICLE, ...`: it has
+   * none, and the articles say so. Undefined when the ruleset does not say (the sources are silent).
+   * Every article is one the measure implements (REG231).
+   */
+  basis: MeasureBasis | undefined;
   preconditions: string[];
   fine:
     | { category: number; base: DecimalLiteral; currency: string; span: Span }
     | undefined;
+}
+
+/** A measure's `basis` clause. */
+export interface MeasureBasis extends NodeBase {
+  kind: "MeasureBasis";
+  /** `basis none from ...`: the measure has no statutory basis. */
+  none: boolean;
+  /** The statutory basis, or (with `none`) the articles that say there is none. */
+  articles: ArticleRef[];
 }
 
 /** `calendar nl_werkdagen "Werkdagen"` with weekend and holiday lines. */

@@ -103,6 +103,8 @@ export const KEYWORDS = [
   "remedial",
   "punitive",
   "precondition",
+  "basis",
+  "none",
   "fine",
   "base",
   "calendar",

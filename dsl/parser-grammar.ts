@@ -41,6 +41,7 @@ import type {
   Ident,
   IkbDecl,
   Literal,
+  MeasureBasis,
   MeasureDecl,
   MetricDecl,
   MetricType,
@@ -204,6 +205,7 @@ export const CLAUSE_STARTS: Partial<
     KW.kind,
     KW.character,
     KW.implements,
+    KW.basis,
     KW.precondition,
     KW.fine,
   ],
@@ -2262,6 +2264,7 @@ export class RegelParser extends EmbeddedActionsParser {
         measureKind: undefined,
         character: undefined,
         implementsRefs: [],
+        basis: undefined,
         preconditions: [],
         fine: undefined,
         assumptions: [],
@@ -2310,6 +2313,15 @@ export class RegelParser extends EmbeddedActionsParser {
         },
         {
           ALT: () => {
+            const b = this.SUBRULE(this.measureBasis);
+            this.ACTION(() => {
+              node.basis = b;
+              clauses.push({ name: "basis", token: first });
+            });
+          },
+        },
+        {
+          ALT: () => {
             this.CONSUME(KW.precondition);
             const t = this.SUBRULE2(this.text);
             this.ACTION(() => {
@@ -2329,6 +2341,31 @@ export class RegelParser extends EmbeddedActionsParser {
         this.assumptionAlt(node, clauses),
       ]);
     });
+  });
+
+  /** `basis ARTICLE, ...` or `basis none from ARTICLE, ...`. */
+  public measureBasis = this.RULE("measureBasis", (): MeasureBasis => {
+    const start = this.LA(1);
+    this.CONSUME(KW.basis);
+    let none = false;
+    const articles: ArticleRef[] = [];
+    this.OPTION(() => {
+      this.CONSUME(KW.none);
+      this.CONSUME(KW.from);
+      none = true;
+    });
+    this.AT_LEAST_ONE_SEP({
+      SEP: Comma,
+      DEF: () => {
+        articles.push(this.SUBRULE(this.articleRef));
+      },
+    });
+    return this.ACTION(() => ({
+      kind: "MeasureBasis" as const,
+      none,
+      articles: articles.filter((a) => a !== undefined),
+      span: this.sp(start),
+    }))!;
   });
 
   public measureKind = this.RULE("measureKind", (): "informal" | "formal" =>

@@ -33,6 +33,8 @@ const RULE_DESCRIPTIONS: Record<string, string> = {
   comparisonOperator: "a comparison: `=`, `!=`, `<`, `<=`, `>` or `>=`",
   measureKind: "a kind of measure: `informal` or `formal`",
   measureCharacter: "a character: `remedial` or `punitive`",
+  measureBasis:
+    "a statutory basis: `basis ALIAS LOCATOR, ...` or `basis none from ALIAS LOCATOR, ...`",
   removeKind:
     "what to remove: `rule`, `category`, `entity`, `codelist`, `payout`, `norm`, `measure`, `metric` or `calendar`",
   literal: "a value (a quoted text, a number, a date, `true` or `false`)",
@@ -85,6 +87,7 @@ export const CLAUSES_OF: Record<string, string[]> = {
     "kind",
     "character",
     "implements",
+    "basis",
     "precondition",
     "fine",
   ],

@@ -683,6 +683,7 @@ function placeholder(
         measureKind: undefined,
         character: undefined,
         implementsRefs: [],
+        basis: undefined,
         preconditions: [],
         fine: undefined,
       };

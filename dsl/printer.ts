@@ -793,6 +793,13 @@ function measureBlock(d: MeasureDecl): BlockBuilder {
   if (d.measureKind) b.clause("kind", `kind ${d.measureKind}`);
   if (d.character) b.clause("character", `character ${d.character}`);
   b.implementsRefs(d.implementsRefs);
+  if (d.basis)
+    articleRefs(
+      b.clause("basis", d.basis.none ? "basis none from " : "basis ", [
+        d.basis.span,
+      ]),
+      d.basis.articles,
+    );
   for (const p of d.preconditions)
     b.clause("precondition", `precondition ${quote(p)}`);
   if (d.fine) {
@@ -949,6 +956,7 @@ export const CLAUSE_KEYWORDS: Record<string, readonly string[]> = {
     "kind",
     "character",
     "implements",
+    "basis",
     "precondition",
     "fine",
   ],

@@ -313,6 +313,8 @@ export function resolveRuleset(
       case "Measure":
         measures.declare(decl.name, decl, decl.replace);
         articles(decl.implementsRefs);
+        articles(decl.basis?.articles);
+        checkMeasureBasis(decl, reporter);
         break;
       case "Calendar":
         checkHolidays(decl, reporter);
@@ -633,4 +635,26 @@ function checkDatedHoliday(h: HolidayDecl, reporter: Reporter): void {
         ],
       },
     );
+}
+
+/**
+ * `basis ...` names articles the measure implements (REG231), as `meaning ... from` does for a
+ * rule: the catalogue and `regel assess` show the basis among the measure's articles.
+ */
+function checkMeasureBasis(decl: MeasureDecl, reporter: Reporter): void {
+  if (decl.basis === undefined || missing(decl.name)) return;
+  const text = (a: ArticleRef) => `${a.source?.name} ${a.locator}`;
+  const implemented = new Set((decl.implementsRefs ?? []).map(text));
+  for (const a of decl.basis.articles ?? []) {
+    if (a === undefined || missing(a.source) || implemented.has(text(a)))
+      continue;
+    reporter.report(
+      CODES.basisNotImplemented,
+      decl.basis.none
+        ? `measure \`${decl.name.name}\` cites \`${text(a)}\` for having no statutory basis but does not implement it; add it to \`implements\``
+        : `measure \`${decl.name.name}\` has its statutory basis in \`${text(a)}\` but does not implement it; add it to \`implements\``,
+      a.span,
+      suggest(text(a), implemented),
+    );
+  }
 }

@@ -762,6 +762,11 @@ const measure: fc.Arbitrary<MeasureDecl> = fc
     measureKind: opt(fc.constantFrom("informal", "formal" as const)),
     character: opt(fc.constantFrom("remedial", "punitive" as const)),
     implementsRefs: list(articleRef),
+    basis: opt(
+      fc
+        .record({ none: fc.boolean(), articles: list(articleRef, 3, 1) })
+        .map((b) => ({ kind: "MeasureBasis" as const, span: SPAN, ...b })),
+    ),
     preconditions: list(text),
     fine: opt(
       fc

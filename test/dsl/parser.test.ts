@@ -405,7 +405,10 @@ describe("every ```regel block of docs/language.md", () => {
   });
 
   it("measures", () => {
-    const m: MeasureDecl = decl(ok(blocks.get("example.measures")!), "Measure");
+    const file = ok(blocks.get("example.measures")!);
+    expect(decl(file, "Measure", 0).basis).toMatchObject({ none: true });
+    const m: MeasureDecl = decl(file, "Measure", 1);
+    expect(m.basis).toMatchObject({ none: false });
     expect(m).toMatchObject({
       name: { name: "bestuurlijke_boete" },
       title: "Bestuurlijke boete",
@@ -792,6 +795,33 @@ calendar c
       [[true, "b", "="]],
     ]);
     expect(print(file)).toContain("from 2024-01-01: a >= 95 %, aim a >= 100 %");
+  });
+
+  it("a measure's statutory basis, or `basis none from` where the source says it has none", () => {
+    const file = ok(`${HEAD}measure gesprek "Gesprek"
+  kind informal
+  implements bk bijlage 2
+  basis none from bk bijlage 2
+measure boete "Boete"
+  kind formal
+  implements wft art 1:80, bk bijlage 2
+  basis wft art 1:80
+`);
+    const [gesprek, boete] = [
+      decl(file, "Measure", 0),
+      decl(file, "Measure", 1),
+    ];
+    expect(gesprek.basis).toMatchObject({
+      none: true,
+      articles: [{ source: { name: "bk" }, locator: "bijlage 2" }],
+    });
+    expect(boete.basis).toMatchObject({
+      none: false,
+      articles: [{ source: { name: "wft" }, locator: "art 1:80" }],
+    });
+    const printed = print(file);
+    expect(printed).toContain("  basis none from bk bijlage 2\n");
+    expect(printed).toContain("  basis wft art 1:80\n");
   });
 
   it("a holiday of one day: `on YYYY-MM-DD`", () => {
