@@ -16,6 +16,20 @@ const MARK = {
   incomplete: "INCOMPLETE",
 } as const;
 
+const AIM_MARK = {
+  reached: "REACHED",
+  "not reached": "NOT REACHED",
+  "no evidence": "NO EVIDENCE",
+} as const;
+
+/** A measure's statutory basis: the articles, none (and where the source says so), or not stated. */
+function basisText(m: Assessment["measures"][number]): string {
+  if (m.statutoryBasis === "none")
+    return `none: no statutory basis (${m.noBasisSource.join("; ")})`;
+  if (m.statutoryBasis === "not stated") return "not stated in the sources";
+  return m.legalBasis.join("; ");
+}
+
 /** The assessment as terminal text. */
 export function assessmentText(a: Assessment): string {
   const L: string[] = [];
@@ -37,6 +51,10 @@ export function assessmentText(a: Assessment): string {
   L.push(
     `  deliveries before acceptance: ${a.deliveriesBeforeAcceptance}${a.deliveriesUntilAccepted === null ? " (none accepted)" : ` (accepted at delivery ${a.deliveriesUntilAccepted})`}`,
   );
+  if (a.averageDeliveriesUntilAccepted !== null)
+    L.push(
+      `  average deliveries until accepted in ${a.year} (every RRD of the year): ${a.averageDeliveriesUntilAccepted.toFixed(2)}`,
+    );
   for (const n of a.norms) {
     L.push(
       "",
@@ -44,6 +62,12 @@ export function assessmentText(a: Assessment): string {
     );
     for (const r of n.requirements) {
       L.push(`  [${MARK[r.verdict]}] ${r.requirement}: ${r.measured ?? "-"}`);
+      L.push(`      ${r.evidence}`);
+    }
+    for (const r of n.aims) {
+      L.push(
+        `  aim, not a norm [${AIM_MARK[r.verdict]}] ${r.aim}: ${r.measured ?? "-"}`,
+      );
       L.push(`      ${r.evidence}`);
     }
   }
@@ -54,7 +78,7 @@ export function assessmentText(a: Assessment): string {
   for (const m of a.measures) {
     const kind = [m.kind, m.character].filter(Boolean).join(", ");
     L.push(`  - ${m.title} (${m.name}${kind ? `; ${kind}` : ""})`);
-    L.push(`      legal basis: ${m.legalBasis.join("; ")}`);
+    L.push(`      legal basis: ${basisText(m)}`);
     for (const p of m.preconditions) L.push(`      precondition: ${p}`);
     if (m.fine) L.push(`      fine: ${m.fine}`);
   }
@@ -175,6 +199,11 @@ export function assessmentHtml(a: Assessment): string {
         `<tr><td><code>${esc(r.requirement)}</code></td><td>${esc(r.measured ?? "-")}</td><td class="${r.verdict.replace(" ", "-")}">${esc(MARK[r.verdict])}</td><td>${esc(r.evidence)}</td></tr>`,
       );
     }
+    for (const r of n.aims) {
+      h.push(
+        `<tr><td>aim, not a norm: <code>${esc(r.aim)}</code></td><td>${esc(r.measured ?? "-")}</td><td>${esc(AIM_MARK[r.verdict])}</td><td>${esc(r.evidence)}</td></tr>`,
+      );
+    }
     h.push("</table>");
   }
   h.push(
@@ -186,7 +215,7 @@ export function assessmentHtml(a: Assessment): string {
   );
   for (const m of a.measures) {
     h.push(
-      `<tr><td>${esc(m.title)}</td><td>${esc(m.kind ?? "-")}</td><td>${esc(m.character ?? "-")}</td><td>${m.legalBasis.map(esc).join("<br>")}</td><td><ul>${m.preconditions.map((p) => `<li>${esc(p)}</li>`).join("")}</ul></td><td>${esc(m.fine ?? "-")}</td></tr>`,
+      `<tr><td>${esc(m.title)}</td><td>${esc(m.kind ?? "-")}</td><td>${esc(m.character ?? "-")}</td><td>${esc(basisText(m))}</td><td><ul>${m.preconditions.map((p) => `<li>${esc(p)}</li>`).join("")}</ul></td><td>${esc(m.fine ?? "-")}</td></tr>`,
     );
   }
   h.push("</table>", "</body>", "</html>", "");

@@ -27,6 +27,7 @@ import type {
   EntityDecl,
   Example,
   Literal,
+  MeasureDecl,
   NormRequirement,
   RegelFile,
   RuleTarget,
@@ -366,7 +367,7 @@ function literalText(l: Literal): string {
 }
 
 function requirementText(r: NormRequirement): string {
-  return `${r.metric.name} ${r.op} ${literalText(r.value)}`;
+  return `${r.aim ? "aim " : ""}${r.metric.name} ${r.op} ${literalText(r.value)}`;
 }
 
 function targetText(target: RuleTarget | undefined): string {
@@ -812,10 +813,17 @@ function normsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     );
     out.push(
       ...table(
-        ["Period", "Requirements", "Note"],
+        ["Period", "Requirements", "Aims (not norms)", "Note"],
         periods.map((p) => [
           mdText(periodText(p)),
-          p.requirements.map((q) => mdCode(requirementText(q))).join("<br>"),
+          p.requirements
+            .filter((q) => !q.aim)
+            .map((q) => mdCode(requirementText(q)))
+            .join("<br>") || "—",
+          p.requirements
+            .filter((q) => q.aim)
+            .map((q) => mdCode(requirementText(q)))
+            .join("<br>") || "—",
           mdText(notesAbove(ctx, p.span).join(" ")) || "—",
         ]),
       ),
@@ -847,15 +855,13 @@ function measuresSection(ctx: Ctx, r: ResolvedRuleset): string[] {
   const measures = [...r.measures].sort(byName((m) => m.name.name));
   out.push(
     ...table(
-      ["Measure", "Title", "Kind", "Character", "Legal basis"],
+      ["Measure", "Title", "Kind", "Character", "Statutory basis"],
       measures.map((m) => [
         `[${mdText(m.name.name)}](#${anchor("measure", m.name.name)})`,
         mdText(m.title),
         m.measureKind ?? "—",
         m.character ?? "—",
-        articlesCell(
-          m.implementsRefs.map((a) => resolveRef(ctx, a, r.sources)),
-        ),
+        basisCell(ctx, m, r),
       ]),
     ),
     "",
@@ -871,6 +877,7 @@ function measuresSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     out.push(
       `- **Implements:** ${articlesCell(m.implementsRefs.map((a) => resolveRef(ctx, a, r.sources)))}`,
     );
+    out.push(`- **Statutory basis:** ${basisCell(ctx, m, r)}`);
     if (m.preconditions.length === 0) out.push("- **Preconditions:** —");
     else {
       out.push("- **Preconditions:**");
@@ -885,6 +892,15 @@ function measuresSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     out.push(`- **Source:** ${mdText(at(ctx, m.span))}`, "");
   }
   return out;
+}
+
+/** A measure's statutory basis: its articles, "none" with where the source says so, or "not stated". */
+function basisCell(ctx: Ctx, m: MeasureDecl, r: ResolvedRuleset): string {
+  if (m.basis === undefined) return "not stated in the sources";
+  const cited = articlesCell(
+    m.basis.articles.map((a) => resolveRef(ctx, a, r.sources)),
+  );
+  return m.basis.none ? `none (${cited} says so)` : cited;
 }
 
 function holidayRuleText(h: CalendarDecl["holidays"][number]): string {

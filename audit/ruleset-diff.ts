@@ -274,7 +274,7 @@ function normText(n: NormDecl): string {
           ]
             .filter(Boolean)
             .join(" ");
-    return `${when}: ${p.requirements.map((q) => `${q.metric.name} ${q.op} ${printExpr(q.value)}`).join(", ")}`;
+    return `${when}: ${p.requirements.map((q) => `${q.aim ? "aim " : ""}${q.metric.name} ${q.op} ${printExpr(q.value)}`).join(", ")}`;
   });
   return [
     `"${n.title ?? ""}"`,
@@ -289,6 +289,9 @@ function measureText(m: MeasureDecl): string {
     `kind ${m.measureKind ?? "-"}`,
     `character ${m.character ?? "-"}`,
     `implements ${refs(m.implementsRefs)}`,
+    m.basis === undefined
+      ? "basis not stated"
+      : `basis ${m.basis.none ? "none from " : ""}${refs(m.basis.articles)}`,
     ...m.preconditions.map((p) => `precondition "${p}"`),
     m.fine
       ? `fine category ${m.fine.category} base ${m.fine.base.text} ${m.fine.currency}`

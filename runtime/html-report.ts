@@ -259,6 +259,10 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
           r.groeipad.norm,
         )} % (${h(r.groeipad.source)}): <b>${r.groeipad.meetsNorm ? "met" : "not met"}</b>.</p>`,
       );
+    if (r.groeipad?.aim)
+      parts.push(
+        `<p>Aim (not a norm): ${h(r.groeipad.aim.target)} % (${h(r.groeipad.aim.source)}): <b>${r.groeipad.aim.reached ? "reached" : "not reached"}</b>. An aim never decides the verdict.</p>`,
+      );
     parts.push(`<h2>Bijlage 3 categories</h2>`);
     parts.push(
       barChart(

@@ -141,13 +141,25 @@ describe("the catalogue of the shipped rulesets", () => {
 
   it("shows the enforcement measures with their legal basis and the groeipad norms", () => {
     const handhaving = byPath.get("ikb.handhaving-1.0.0.md")!;
+    // the statutory basis, not every article the measure implements
     expect(handhaving).toMatch(
-      /bestuurlijke\\_boete.*formal \| punitive \| bk bijlage 2, wft art 1:80/,
+      /bestuurlijke\\_boete.*formal \| punitive \| wft art 1:80 \|/,
     );
+    expect(handhaving).toMatch(
+      /normoverdragend\\_gesprek.*informal \| — \| none \(bk bijlage 2 says so\) \|/,
+    );
+    expect(handhaving).toMatch(
+      /publicatie.*formal \| — \| not stated in the sources \|/,
+    );
+    expect(handhaving).not.toContain("bpr art 26a");
     expect(handhaving).toContain("category 1, base amount 10000.00 EUR");
     const groeipad = byPath.get("ikb.groeipad-1.0.0.md")!;
     expect(groeipad).toContain("`automated_controls_pass >= 90 %`");
     expect(groeipad).toContain("`accepted_within <= 3 workdays`");
+    // the 2024 aim is in its own column, not among the requirements
+    expect(groeipad).toMatch(
+      /\| from 2024-01-01 \| .*`automated_controls_pass >= 95 %`.* \| `aim automated_controls_pass >= 100 %` \|/,
+    );
     const calendar = byPath.get("nl.werkdagen-1.0.0.md")!;
     expect(calendar).toContain("2025-04-26 Koningsdag");
   });
