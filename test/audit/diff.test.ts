@@ -110,7 +110,8 @@ describe("diff ikb.glo@1.2.0 -> ikb.glo@1.3.0", () => {
     ]) {
       expect(d.rules.added.map((r) => r.code)).toContain(code);
     }
-    expect(d.rules.removed).toEqual([]);
+    // no GLO code is removed; regel's own ctl0003 gives way to omc0019 (control 3.6 items 4-5)
+    expect(d.rules.removed.map((r) => r.code)).toEqual(["ctl0003"]);
     const dmc0000 = d.rules.changed.find((r) => r.code === "dmc0000");
     const target = dmc0000?.changes.find((c) => c.aspect === "target");
     expect(target?.to).toContain("NP.last_name");

@@ -357,6 +357,28 @@ describe("verwijzingsportaal bankgegevens (Besluit)", () => {
     ).toBe(true);
   });
 
+  it("marks what art. 2 does not say: vpd001 is signalling with its types assumed, vpd002/vpd003's presence is a reading, the url is unchecked", () => {
+    const rule = (code: string) => vp().rules.find((r) => r.code === code)!;
+    expect(rule("vpd001").decl.severity).toBe("signalling");
+    expect(rule("vpd001").decl.assumptions[0].text).toMatch(
+      /the types and lengths of the other fields are ours.*Besluit knows no blocking errors/,
+    );
+    for (const code of ["vpd002", "vpd003"])
+      expect(rule(code).decl.assumptions[0].text, code).toMatch(
+        /must be filled in every record is our reading/,
+      );
+    expect(vp().sources[0].url).toBe("https://wetten.overheid.nl/BWBR0043855");
+    expect(
+      vp()
+        .assumptions.map((a) => a.text)
+        .join(" "),
+    ).toMatch(/url of bvb .* not checked/);
+    const werkdagen = ruleset("nl.werkdagen@1.0.0");
+    expect(werkdagen.assumptions.map((a) => a.text).join(" ")).toMatch(
+      /url of atw .* not checked/,
+    );
+  });
+
   it("ties the timing rules to their articles", () => {
     const cited = new Map(
       vp().rules.map((r) => [
