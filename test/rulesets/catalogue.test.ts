@@ -60,10 +60,11 @@ describe("the catalogue of the shipped rulesets", () => {
     expect(again).toEqual(files);
   });
 
-  it("has an index, a traceability matrix and one page per ruleset version", () => {
+  it("has an index, a traceability matrix, the Bijlage 4 coverage matrix and one page per ruleset version", () => {
     const expected = [
       "README.md",
       "traceability.md",
+      "bijlage4-coverage.md",
       ...project.rulesets.map(catalogueFileName),
     ].sort();
     expect(files.map((f) => f.path)).toEqual(expected);
