@@ -553,6 +553,13 @@ function example(c: Chunk, e: Example): void {
   contextRecords(c, e.context);
 }
 
+/** An example on one line, as `regel fmt` writes it (for diffs and traces). */
+export function printExample(e: Example): string {
+  const c = new Chunk();
+  example(c, e);
+  return c.text;
+}
+
 function target(c: Chunk, t: RuleTarget): void {
   c.add("for ");
   switch (t.kind) {
