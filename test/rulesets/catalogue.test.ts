@@ -262,7 +262,7 @@ describe("writing and checking", () => {
     );
     const index = byPath.get("README.md")!;
     expect(index).toMatch(
-      /\| \[vp\.bankgegevens\]\(vp\.bankgegevens-1\.0\.0\.md\) \|.* \| 19 \|$/m,
+      /\| \[vp\.bankgegevens\]\(vp\.bankgegevens-1\.0\.0\.md\) \|.* \| 22 \|$/m,
     );
   });
 

@@ -1494,8 +1494,22 @@ const $LAW_vpl002: RuleLaw = $law(
   ],
 );
 const $LAW_vpl003: RuleLaw = $law("vpl003", "Verstrekte gegevens ouder dan 48 uur", [$article4], []);
-const $LAW_vpl004: RuleLaw = $law("vpl004", "Kenmerk onvolledig", [$article5], []);
-const $LAW_vpl005: RuleLaw = $law("vpl005", "Bewaartermijn korter dan vijf jaar", [$article5], []);
+const $LAW_vpl004: RuleLaw = $law(
+  "vpl004",
+  "Kenmerk onvolledig",
+  [$article5],
+  [
+    "art. 4 lid 4 asks for a kenmerk from which the connected party, the authority and the legal basis can be traced; that the log records all three with the kenmerk, so that a missing one is a finding, is our reading.",
+  ],
+);
+const $LAW_vpl005: RuleLaw = $law(
+  "vpl005",
+  "Bewaartermijn korter dan vijf jaar",
+  [$article5],
+  [
+    "the five years run from the day of recording and are a minimum (the source does not say the entry must be deleted afterwards); an entry without a retention date is not shown to be kept for five years.",
+  ],
+);
 const $LAW_vpl006: RuleLaw = $law(
   "vpl006",
   "Vastlegging bevat mogelijk persoonsgegevens",
@@ -1508,7 +1522,9 @@ const $LAW_vpl007: RuleLaw = $law(
   "vpl007",
   "Niet beantwoord zonder aangekondigd onderhoud of overmacht",
   [$article6],
-  [],
+  [
+    'art. 10 lid 1 asks for access 24 hours a day "tenzij sprake is van vooraf aangekondigd onderhoud of overmacht"; an unanswered request is taken as a moment without access, which must have one of those two reasons recorded.',
+  ],
 );
 const $LAW_vpl008: RuleLaw = $law(
   "vpl008",
@@ -2549,6 +2565,8 @@ function $rule_vpl004_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
  *
  * The log entry is to be kept for less than five years after it was recorded.
  *
+ * "het vastgelegde kenmerk wordt gedurende vijf jaren bewaard".
+ *
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 4 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
@@ -2604,7 +2622,7 @@ function $rule_vpl005_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 4 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:316 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:317 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2666,7 +2684,7 @@ function $rule_vpl006_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 10 lid 1.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:329 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:330 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2718,7 +2736,7 @@ function $rule_vpl007_RequestLog(r: RequestLog, ctx: RuleContext, out: Finding[]
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 10 lid 2.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:342 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:344 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2935,7 +2953,7 @@ export const metadata: RulesetMetadata = {
     {
       path: "vp.bankgegevens/1.0.0.regel",
       ruleset: "vp.bankgegevens@1.0.0",
-      sha256: "405b762c8c99e7cda6ce81fc825e3182393c09dbf351d1013e4a372e247f2305",
+      sha256: "0c2b13993fe48aef6a80e0990fb99581f76b1a294a5c204ddf44280341e36cd6",
     },
   ],
 };
@@ -3760,7 +3778,9 @@ export const trace: readonly RuleTrace[] = [
         locator: "art 4 lid 4",
       },
     ],
-    assumptions: [],
+    assumptions: [
+      "art. 4 lid 4 asks for a kenmerk from which the connected party, the authority and the legal basis can be traced; that the log records all three with the kenmerk, so that a missing one is a finding, is our reading.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -3775,7 +3795,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "vp.bankgegevens/1.0.0.regel", line: 291, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl004 \"Kenmerk onvolledig\"\n  meaning \"The log entry does not record the connected party, the competent authority or the legal basis.\"\n      from bvb art 4 lid 4\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog.connected_party, RequestLog.authority, RequestLog.legal_basis\n  require value is present\n  message \"{attribute} ontbreekt in de vastlegging\"\n  example fail RequestLog { reference: \"K4\", connected_party: \"Bank A\", authority: \"FIOD\" }\n  example pass RequestLog { reference: \"K4\", connected_party: \"Bank A\", authority: \"FIOD\", legal_basis: \"art. 126nc Sv\" }",
+    source: "rule vpl004 \"Kenmerk onvolledig\"\n  meaning \"The log entry does not record the connected party, the competent authority or the legal basis.\"\n      from bvb art 4 lid 4\n  assumption \"art. 4 lid 4 asks for a kenmerk from which the connected party, the authority and the legal basis can be traced; that the log records all three with the kenmerk, so that a missing one is a finding, is our reading.\"\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog.connected_party, RequestLog.authority, RequestLog.legal_basis\n  require value is present\n  message \"{attribute} ontbreekt in de vastlegging\"\n  example fail RequestLog { reference: \"K4\", connected_party: \"Bank A\", authority: \"FIOD\" }\n  example pass RequestLog { reference: \"K4\", connected_party: \"Bank A\", authority: \"FIOD\", legal_basis: \"art. 126nc Sv\" }",
     categories: [],
   },
   {
@@ -3789,7 +3809,9 @@ export const trace: readonly RuleTrace[] = [
         locator: "art 4 lid 4",
       },
     ],
-    assumptions: [],
+    assumptions: [
+      "the five years run from the day of recording and are a minimum (the source does not say the entry must be deleted afterwards); an entry without a retention date is not shown to be kept for five years.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -3804,7 +3826,7 @@ export const trace: readonly RuleTrace[] = [
     ],
     location: { file: "vp.bankgegevens/1.0.0.regel", line: 304, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl005 \"Bewaartermijn korter dan vijf jaar\"\n  meaning \"The log entry is to be kept for less than five years after it was recorded.\"\n      from bvb art 4 lid 4\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog\n  require retain_until >= logged_on + 5 years\n  message \"Vastlegging wordt korter dan vijf jaar bewaard\"\n  example fail RequestLog { reference: \"K5\", logged_on: 2024-03-01, retain_until: 2029-02-28 }\n  example fail RequestLog { reference: \"K5\", logged_on: 2024-03-01 }\n  example pass RequestLog { reference: \"K5\", logged_on: 2024-03-01, retain_until: 2029-03-01 }",
+    source: "rule vpl005 \"Bewaartermijn korter dan vijf jaar\"\n  meaning \"The log entry is to be kept for less than five years after it was recorded.\"\n      from bvb art 4 lid 4\n  assumption \"the five years run from the day of recording and are a minimum (the source does not say the entry must be deleted afterwards); an entry without a retention date is not shown to be kept for five years.\"\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog\n  require retain_until >= logged_on + 5 years\n  message \"Vastlegging wordt korter dan vijf jaar bewaard\"\n  example fail RequestLog { reference: \"K5\", logged_on: 2024-03-01, retain_until: 2029-02-28 }\n  example fail RequestLog { reference: \"K5\", logged_on: 2024-03-01 }\n  example pass RequestLog { reference: \"K5\", logged_on: 2024-03-01, retain_until: 2029-03-01 }",
     categories: [],
   },
   {
@@ -3827,7 +3849,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "art 4 lid 4",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 316, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 317, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
     source: "rule vpl006 \"Vastlegging bevat mogelijk persoonsgegevens\"\n  meaning \"A free-text part of a log entry contains a nine-digit number or an IBAN, which may identify the person the request is about.\"\n  assumption \"a heuristic for \\\"geen gegevens die herleidbaar zijn tot personen\\\": the free-text parts of an entry must not hold a run of nine digits (a BSN-like number) or an IBAN.\"\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog.reference, RequestLog.legal_basis\n  when value is present\n  require not (value matches \".*[0-9]{9}.*\") and not valid_iban(value)\n  message \"{attribute} bevat mogelijk gegevens die herleidbaar zijn tot een persoon\"\n  example fail RequestLog { reference: \"K-123456782\" }\n  example fail RequestLog { reference: \"NL91ABNA0417164300\" }\n  example pass RequestLog { reference: \"K-2024-0001\" }",
     categories: [],
@@ -3843,7 +3865,9 @@ export const trace: readonly RuleTrace[] = [
         locator: "art 10 lid 1",
       },
     ],
-    assumptions: [],
+    assumptions: [
+      "art. 10 lid 1 asks for access 24 hours a day \"tenzij sprake is van vooraf aangekondigd onderhoud of overmacht\"; an unanswered request is taken as a moment without access, which must have one of those two reasons recorded.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -3856,9 +3880,9 @@ export const trace: readonly RuleTrace[] = [
         locator: "art 10 lid 1",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 329, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 330, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl007 \"Niet beantwoord zonder aangekondigd onderhoud of overmacht\"\n  meaning \"A request was not answered while no announced maintenance or force majeure is recorded.\"\n      from bvb art 10 lid 1\n  severity signalling\n  implements bvb art 10 lid 1\n  for RequestLog\n  when answered_at is absent\n  require unavailability_reason is present\n  message \"Geen antwoord en geen aangekondigd onderhoud of overmacht\"\n  example fail RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z }\n  example pass RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z, unavailability_reason: \"AANGEKONDIGD_ONDERHOUD\" }\n  example pass RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z, answered_at: 2024-03-01T03:00:02Z }",
+    source: "rule vpl007 \"Niet beantwoord zonder aangekondigd onderhoud of overmacht\"\n  meaning \"A request was not answered while no announced maintenance or force majeure is recorded.\"\n      from bvb art 10 lid 1\n  assumption \"art. 10 lid 1 asks for access 24 hours a day \\\"tenzij sprake is van vooraf aangekondigd onderhoud of overmacht\\\"; an unanswered request is taken as a moment without access, which must have one of those two reasons recorded.\"\n  severity signalling\n  implements bvb art 10 lid 1\n  for RequestLog\n  when answered_at is absent\n  require unavailability_reason is present\n  message \"Geen antwoord en geen aangekondigd onderhoud of overmacht\"\n  example fail RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z }\n  example pass RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z, unavailability_reason: \"AANGEKONDIGD_ONDERHOUD\" }\n  example pass RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z, answered_at: 2024-03-01T03:00:02Z }",
     categories: [],
   },
   {
@@ -3887,7 +3911,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "art 10 lid 2",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 342, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 344, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
     source: "rule vpl008 \"Verzoekgegevens niet vernietigd\"\n  meaning \"The connected party had no data on the subject of a request, but the destruction of the request data is not recorded.\"\n      from bvb art 10 lid 2\n  assumption \"\\\"vernietigt die partij terstond de gegevens\\\": the source gives no number for \\\"terstond\\\", so only the recording of the destruction, not after the request was received, is checked.\"\n  severity signalling\n  implements bvb art 10 lid 2\n  for RequestLog\n  when outcome = \"GEEN_GEGEVENS\"\n  require request_data_destroyed_at is present\n      and (received_at is absent or request_data_destroyed_at >= received_at)\n  message \"Gegevens uit de vordering of het verzoek niet (aantoonbaar) vernietigd\"\n  example fail RequestLog { reference: \"K8\", outcome: \"GEEN_GEGEVENS\", received_at: 2024-03-01T10:00:00Z }\n  example pass RequestLog { reference: \"K8\", outcome: \"GEEN_GEGEVENS\", received_at: 2024-03-01T10:00:00Z, request_data_destroyed_at: 2024-03-01T10:00:03Z }\n  example pass RequestLog { reference: \"K8\", outcome: \"VERSTREKT\" }",
     categories: [],
@@ -4027,15 +4051,33 @@ export const assumptions: readonly AssumptionTrace[] = [
   },
   {
     on: "rule",
+    name: "vpl004",
+    text: "art. 4 lid 4 asks for a kenmerk from which the connected party, the authority and the legal basis can be traced; that the log records all three with the kenmerk, so that a missing one is a finding, is our reading.",
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 294, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpl005",
+    text: "the five years run from the day of recording and are a minimum (the source does not say the entry must be deleted afterwards); an entry without a retention date is not shown to be kept for five years.",
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 307, column: 3 },
+  },
+  {
+    on: "rule",
     name: "vpl006",
     text: "a heuristic for \"geen gegevens die herleidbaar zijn tot personen\": the free-text parts of an entry must not hold a run of nine digits (a BSN-like number) or an IBAN.",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 318, column: 3 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 319, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpl007",
+    text: "art. 10 lid 1 asks for access 24 hours a day \"tenzij sprake is van vooraf aangekondigd onderhoud of overmacht\"; an unanswered request is taken as a moment without access, which must have one of those two reasons recorded.",
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 333, column: 3 },
   },
   {
     on: "rule",
     name: "vpl008",
     text: "\"vernietigt die partij terstond de gegevens\": the source gives no number for \"terstond\", so only the recording of the destruction, not after the request was received, is checked.",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 345, column: 3 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 347, column: 3 },
   },
 ];
 
