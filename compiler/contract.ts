@@ -15,7 +15,9 @@
 /** What a masked personal value is shown as: in messages (compiled modules) and reports (runtime). */
 export const MASK = "***";
 
+/** Whether a finding rejects the delivery (`blocking`) or is only reported (`signalling`). */
 export type Severity = "blocking" | "signalling";
+/** The role of a record in an IKB: `D` depositor, `V` representative. */
 export type Role = "D" | "V";
 
 /**
@@ -67,6 +69,7 @@ export interface SourceLocation {
   column: number;
 }
 
+/** An article a rule implements: the source's alias and title, and where in it. */
 export interface ArticleTrace {
   source: string;
   sourceTitle: string;
@@ -128,6 +131,7 @@ export interface AssumptionTrace {
   location: SourceLocation;
 }
 
+/** A Bijlage 3 category: the results and markings that put an IKB in it, and the payout it blocks. */
 export interface CategoryTrace {
   name: string;
   title: string;
@@ -143,6 +147,7 @@ export interface CategoryTrace {
   }[];
 }
 
+/** A payout condition that categories block. */
 export interface PayoutTrace {
   name: string;
   number: number;
@@ -170,6 +175,7 @@ export interface NormTrace {
   }[];
 }
 
+/** A field of an entity: its name, CSV column, type, and whether it is required or personal data. */
 export interface FieldMeta {
   name: string;
   column: string;
@@ -179,6 +185,7 @@ export interface FieldMeta {
   description: string | undefined;
 }
 
+/** An entity of the data model: its CSV file, key, role field and fields. */
 export interface EntityMeta {
   name: string;
   title: string | undefined;
@@ -188,6 +195,7 @@ export interface EntityMeta {
   fields: FieldMeta[];
 }
 
+/** A ruleset version: its name, version, validity period, sources and IKB grouping. */
 export interface RulesetMetadata {
   name: string;
   version: string;

@@ -9,7 +9,8 @@
  * (cli/example-check.ts); an example whose verdict differs (REG408) is an error like any other.
  * Writes only files whose contents changed. With `--check` nothing is written: the command lists
  * the files that are missing or stale (and version folders no ruleset produces) and exits 1 when
- * there are any (for CI: "is the committed output current?"). Exit codes: 0 ok, 1 diagnostics with
+ * there are any (for CI: "is the committed output current?"). `--json` prints the same as JSON
+ * (diagnostics, files written / out of date). Exit codes: 0 ok, 1 diagnostics with
  * errors or stale output, 2 bad paths, 3 the output cannot be written (a file where a folder
  * belongs, a read-only folder, a full disk; each file is replaced atomically).
  *
@@ -34,6 +35,7 @@ import { EXIT } from "../exit-codes.js";
 import { printErr, printOut } from "../terminal-text.js";
 import { writeFileAtomic } from "../../runtime/atomic-file.js";
 import { isSystemError, reportFailure } from "../failure.js";
+import { toJson, type JsonDiagnostic } from "../json-diagnostic.js";
 
 /** What differs between the compiled output and the files on disk. */
 export interface OutputStatus {
@@ -112,11 +114,40 @@ async function compiledExamples(
     .diagnostics;
 }
 
+/** What `regel compile --json` prints. */
+export interface CompileJson {
+  diagnostics: JsonDiagnostic[];
+  /** Files written (or, with `--check`, missing or stale), relative to the working folder. */
+  written: string[];
+  missing: string[];
+  stale: string[];
+  unchanged: number;
+  /** Version folders no ruleset produces any more. */
+  obsolete: string[];
+}
+
 /** Run the command; returns the exit code. */
 export async function runCompile(
   paths: string[],
-  options: { out?: string; check?: boolean },
+  options: { out?: string; check?: boolean; json?: boolean },
 ): Promise<number> {
+  const json = options.json === true;
+  const print = (body: Partial<CompileJson>) =>
+    printOut(
+      `${JSON.stringify(
+        {
+          diagnostics: [],
+          written: [],
+          missing: [],
+          stale: [],
+          unchanged: 0,
+          obsolete: [],
+          ...body,
+        },
+        null,
+        2,
+      )}\n`,
+    );
   let result;
   try {
     result = await compile(paths, { outDir: options.out ?? DEFAULT_OUT_DIR });
@@ -137,17 +168,34 @@ export async function runCompile(
     return e instanceof ProjectError ? EXIT.usage : EXIT.environment;
   }
   const errors = result.diagnostics.filter((d) => d.severity === "error");
-  if (result.diagnostics.length > 0)
+  const diagnostics = result.diagnostics.map(toJson);
+  if (result.diagnostics.length > 0 && !json)
     printErr(await renderDiagnostics(result.diagnostics));
   if (errors.length > 0) {
+    if (json) print({ diagnostics });
     printErr(`regel compile: ${errors.length} error(s); nothing written\n`);
-    return 1;
+    return EXIT.failed;
   }
   const outDir = (options.out ?? DEFAULT_OUT_DIR)
     .replace(/\\/g, "/")
     .replace(/\/+$/, "");
   const status = await outputStatus(result.files, outDir);
   if (options.check === true) {
+    if (json) {
+      print({
+        diagnostics,
+        missing: status.missing,
+        stale: status.stale,
+        obsolete: status.obsolete,
+        unchanged: status.current.length,
+      });
+      return status.missing.length +
+        status.stale.length +
+        status.obsolete.length >
+        0
+        ? EXIT.failed
+        : EXIT.ok;
+    }
     const lines = [
       ...status.missing.map((p) => `missing:  ${p}`),
       ...status.stale.map((p) => `stale:    ${p}`),
@@ -159,12 +207,12 @@ export async function runCompile(
       printOut(
         `${lines.join("\n")}\nregel compile --check: ${lines.length} file(s) out of date; run \`regel compile\`\n`,
       );
-      return 1;
+      return EXIT.failed;
     }
     printOut(
       `regel compile --check: ${status.current.length} file(s) up to date\n`,
     );
-    return 0;
+    return EXIT.ok;
   }
   const changed = new Set([...status.missing, ...status.stale]);
   try {
@@ -178,6 +226,17 @@ export async function runCompile(
     if (isSystemError(e)) return reportFailure("compile", e);
     throw e;
   }
+  if (json) {
+    print({
+      diagnostics,
+      written: result.files
+        .map((f) => f.path)
+        .filter((path) => changed.has(path)),
+      unchanged: status.current.length,
+      obsolete: status.obsolete,
+    });
+    return EXIT.ok;
+  }
   printOut(
     `regel compile: wrote ${changed.size} file(s), ${status.current.length} unchanged\n`,
   );
@@ -185,7 +244,7 @@ export async function runCompile(
     printOut(
       `note: ${dir}/ is not produced by any ruleset version; delete it\n`,
     );
-  return 0;
+  return EXIT.ok;
 }
 
 export function register(program: Command): void {
@@ -200,8 +259,15 @@ export function register(program: Command): void {
       "--check",
       "write nothing; exit 1 when the output on disk is missing or stale",
     )
+    .option(
+      "--json",
+      "print the diagnostics and the files written (or out of date) as JSON",
+    )
     .action(
-      async (paths: string[], options: { out?: string; check?: boolean }) => {
+      async (
+        paths: string[],
+        options: { out?: string; check?: boolean; json?: boolean },
+      ) => {
         process.exitCode = await runCompile(paths, options);
       },
     );
