@@ -96,12 +96,17 @@ interface ChartYear {
   marks: { kind: string; value: number }[];
 }
 
-/** The marks of a chart point: its norm. (Another kind of requirement adds a mark of that kind.) */
+/** The marks of a chart point: its norm, and its aim (a mark of its own kind, not a norm). */
 function chartYear(p: ChartPoint): ChartYear {
   return {
     year: p.year,
     percentage: p.percentage,
-    marks: p.norm === null ? [] : [{ kind: "norm", value: p.norm }],
+    marks: [
+      ...(p.norm === null ? [] : [{ kind: "norm", value: p.norm }]),
+      ...(p.aim === undefined || p.aim === null
+        ? []
+        : [{ kind: "aim", value: p.aim }]),
+    ],
   };
 }
 

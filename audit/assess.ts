@@ -112,6 +112,8 @@ export interface ChartPoint {
   percentage: number | null;
   /** The groeipad norm of that year, null when none. */
   norm: number | null;
+  /** The aim of that year (`aim automated_controls_pass >= N %`), null when none: not a norm. */
+  aim?: number | null;
 }
 
 export interface Assessment {
@@ -610,13 +612,13 @@ function measureOption(m: MeasureDecl, rs: ResolvedRuleset): MeasureOption {
   };
 }
 
-/** The `automated_controls_pass` norm (percent) of a year, from the `year N` periods. */
-function passNorm(norms: NormDecl[], year: number): number | null {
+/** The `automated_controls_pass` norm (percent) of a year, or with `aim` its aim. */
+function passNorm(norms: NormDecl[], year: number, aim = false): number | null {
   for (const n of norms) {
     for (const p of n.periods) {
       if (!periodCovers(p, year)) continue;
       const r = p.requirements.find(
-        (x) => !x.aim && x.metric.name === "automated_controls_pass",
+        (x) => x.aim === aim && x.metric.name === "automated_controls_pass",
       );
       if (r && r.value.kind === "Percent") return Number(r.value.text);
     }
@@ -776,6 +778,9 @@ export function assess(input: {
       percentage:
         r === undefined ? null : roundOf(runs, r).measuredRun.percentage,
       norm: passNorm(groeipad.norms, y),
+      ...(passNorm(groeipad.norms, y, true) === null
+        ? {}
+        : { aim: passNorm(groeipad.norms, y, true) }),
     };
   });
   const acceptedIndex = round.accepted

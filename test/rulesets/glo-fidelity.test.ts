@@ -60,6 +60,17 @@ async function validate(
   ikb: SyntheticIkb,
 ): Promise<{ findings: Finding[]; categories: string[] }> {
   const rs = await loadCompiled(join("rulesets", "compiled", id));
+  // the builder writes every field of the newest data model; keep those of this version
+  const fields = new Map(
+    rs.module.entities.map((e) => [
+      e.name,
+      new Set(e.fields.map((f) => f.name)),
+    ]),
+  );
+  for (const [entity, rows] of Object.entries(ikb.records))
+    for (const row of rows)
+      for (const k of Object.keys(row))
+        if (!fields.get(entity)?.has(k)) delete row[k];
   for await (const r of validateIkbs(
     rs,
     [{ key: ikb.key, records: ikb.records }],
