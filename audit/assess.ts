@@ -26,6 +26,7 @@
  */
 import type {
   ComparisonOp,
+  Ident,
   Literal,
   MeasureDecl,
   NormDecl,
@@ -587,10 +588,10 @@ function judge(req: NormRequirement, m: Measured): Verdict {
 }
 
 function measureOption(m: MeasureDecl, rs: ResolvedRuleset): MeasureOption {
-  const title = (alias: string) =>
-    rs.sources.find((s) => s.alias.name === alias)?.title;
-  const cite = (a: { source: { name: string }; locator: string }) => {
-    const t = title(a.source.name);
+  const title = (alias: Ident) =>
+    rs.links.declared(alias, "source")?.decl.title;
+  const cite = (a: { source: Ident; locator: string }) => {
+    const t = title(a.source);
     return `${a.source.name} ${a.locator}${t ? ` (${t})` : ""}`;
   };
   return {
@@ -707,9 +708,6 @@ export function assess(input: {
       .map((r) => roundOf(runs, r)),
   };
   const calendar = groeipad.calendars[0];
-  const describe = new Map(
-    groeipad.metrics.map((m) => [m.name.name, m.description ?? null]),
-  );
   const norms: NormVerdict[] = normsOfYear.flatMap(({ n, periods }) =>
     periods.map((p) => {
       const requirements = p.requirements
@@ -723,7 +721,9 @@ export function assess(input: {
           );
           return {
             metric: req.metric.name,
-            description: describe.get(req.metric.name) ?? null,
+            description:
+              groeipad.links.declared(req.metric, "metric")?.decl.description ??
+              null,
             requirement: `${req.metric.name} ${req.op} ${printExpr(req.value)}`,
             measured: m.value === undefined ? null : m.text,
             verdict: judge(req, m),
@@ -742,7 +742,9 @@ export function assess(input: {
           const v = judge(req, m);
           return {
             metric: req.metric.name,
-            description: describe.get(req.metric.name) ?? null,
+            description:
+              groeipad.links.declared(req.metric, "metric")?.decl.description ??
+              null,
             aim: `${req.metric.name} ${req.op} ${printExpr(req.value)}`,
             measured: m.value === undefined ? null : m.text,
             verdict:
