@@ -702,7 +702,7 @@ export function attributesRead(
   if (t.kind === "FileTarget") {
     const check = d.require?.kind === "FileCheck" ? d.require.check : undefined;
     for (const e of t.entities) {
-      const entity = ruleset.entities.get(e.name);
+      const entity = ruleset.links.entity(e);
       if (entity === undefined) continue;
       if (check === "unique-key")
         for (const k of entity.key) out.add(`${entity.name}.${k}`);
