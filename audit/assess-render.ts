@@ -19,6 +19,20 @@ const MARK = {
   incomplete: "INCOMPLETE",
 } as const;
 
+const AIM_MARK = {
+  reached: "REACHED",
+  "not reached": "NOT REACHED",
+  "no evidence": "NO EVIDENCE",
+} as const;
+
+/** A measure's statutory basis: the articles, none (and where the source says so), or not stated. */
+function basisText(m: Assessment["measures"][number]): string {
+  if (m.statutoryBasis === "none")
+    return `none: no statutory basis (${m.noBasisSource.join("; ")})`;
+  if (m.statutoryBasis === "not stated") return "not stated in the sources";
+  return m.legalBasis.join("; ");
+}
+
 /** The assessment as terminal text. */
 export function assessmentText(a: Assessment): string {
   const L: string[] = [];
@@ -40,6 +54,10 @@ export function assessmentText(a: Assessment): string {
   L.push(
     `  deliveries before acceptance: ${a.deliveriesBeforeAcceptance}${a.deliveriesUntilAccepted === null ? " (none accepted)" : ` (accepted at delivery ${a.deliveriesUntilAccepted})`}`,
   );
+  if (a.averageDeliveriesUntilAccepted !== null)
+    L.push(
+      `  average deliveries until accepted in ${a.year} (every RRD of the year): ${a.averageDeliveriesUntilAccepted.toFixed(2)}`,
+    );
   for (const n of a.norms) {
     L.push(
       "",
@@ -47,6 +65,12 @@ export function assessmentText(a: Assessment): string {
     );
     for (const r of n.requirements) {
       L.push(`  [${MARK[r.verdict]}] ${r.requirement}: ${r.measured ?? "-"}`);
+      L.push(`      ${r.evidence}`);
+    }
+    for (const r of n.aims) {
+      L.push(
+        `  aim, not a norm [${AIM_MARK[r.verdict]}] ${r.aim}: ${r.measured ?? "-"}`,
+      );
       L.push(`      ${r.evidence}`);
     }
   }
@@ -57,7 +81,7 @@ export function assessmentText(a: Assessment): string {
   for (const m of a.measures) {
     const kind = [m.kind, m.character].filter(Boolean).join(", ");
     L.push(`  - ${m.title} (${m.name}${kind ? `; ${kind}` : ""})`);
-    L.push(`      legal basis: ${m.legalBasis.join("; ")}`);
+    L.push(`      legal basis: ${basisText(m)}`);
     for (const p of m.preconditions) L.push(`      precondition: ${p}`);
     if (m.fine) L.push(`      fine: ${m.fine}`);
   }
@@ -72,12 +96,17 @@ interface ChartYear {
   marks: { kind: string; value: number }[];
 }
 
-/** The marks of a chart point: its norm. (Another kind of requirement adds a mark of that kind.) */
+/** The marks of a chart point: its norm, and its aim (a mark of its own kind, not a norm). */
 function chartYear(p: ChartPoint): ChartYear {
   return {
     year: p.year,
     percentage: p.percentage,
-    marks: p.norm === null ? [] : [{ kind: "norm", value: p.norm }],
+    marks: [
+      ...(p.norm === null ? [] : [{ kind: "norm", value: p.norm }]),
+      ...(p.aim === undefined || p.aim === null
+        ? []
+        : [{ kind: "aim", value: p.aim }]),
+    ],
   };
 }
 
@@ -165,6 +194,7 @@ ${a.deliveries.map(
 `,
 )}</table>
 <p>Deliveries before acceptance: ${a.deliveriesBeforeAcceptance}${a.deliveriesUntilAccepted === null ? " (none accepted)" : null}</p>
+${a.averageDeliveriesUntilAccepted === null ? null : html`<p>Average deliveries until accepted in ${a.year} (every RRD of the year): ${a.averageDeliveriesUntilAccepted.toFixed(2)}</p>`}
 <h2>Norms</h2>
 ${a.norms.map(
   (
@@ -176,7 +206,11 @@ ${n.requirements.map(
   (r) =>
     html`<tr><td><code>${r.requirement}</code></td><td>${r.measured ?? "-"}</td><td class="${r.verdict.replace(" ", "-")}">${MARK[r.verdict]}</td><td>${r.evidence}</td></tr>
 `,
-)}</table>
+)}${n.aims.map(
+    (r) =>
+      html`<tr><td>aim, not a norm: <code>${r.aim}</code></td><td>${r.measured ?? "-"}</td><td>${AIM_MARK[r.verdict]}</td><td>${r.evidence}</td></tr>
+`,
+  )}</table>
 `,
 )}
 <h2>Enforcement measures open to the supervisor</h2>
@@ -184,10 +218,7 @@ ${n.requirements.map(
 <table><tr><th>measure</th><th>kind</th><th>character</th><th>legal basis</th><th>preconditions</th><th>fine</th></tr>
 ${a.measures.map(
   (m) =>
-    html`<tr><td>${m.title}</td><td>${m.kind ?? "-"}</td><td>${m.character ?? "-"}</td><td>${joinHtml(
-      m.legalBasis.map((b) => html`${b}`),
-      html`<br>`,
-    )}</td><td><ul>${m.preconditions.map((p) => html`<li>${p}</li>`)}</ul></td><td>${m.fine ?? "-"}</td></tr>
+    html`<tr><td>${m.title}</td><td>${m.kind ?? "-"}</td><td>${m.character ?? "-"}</td><td>${basisText(m)}</td><td><ul>${m.preconditions.map((p) => html`<li>${p}</li>`)}</ul></td><td>${m.fine ?? "-"}</td></tr>
 `,
 )}</table>
 </body>

@@ -13,8 +13,14 @@
  *   delivered-at is the delivery time.
  * - The share meeting the automated controls is that of the accepted delivery (of the last
  *   delivery when none was accepted).
- * - Error reduction compares the accepted delivery's errors with those of the previous accepted
- *   delivery of the bank (an earlier RRD): at least 20 % fewer.
+ * - Error reduction, as the groeipad ruleset's `error_reduction` metric defines it: the percentage
+ *   of signalling validation errors (bk L47, "percentage signalerende validatiefouten", par 2.4) of
+ *   the accepted delivery of the year, against that of the accepted delivery of the previous
+ *   year's round (bk samenvatting / hoofdstuk 3: "minimaal 20% minder fouten"): the reduction in
+ *   percent. The percentage is the number of signalling validation errors (every finding of every
+ *   rule: an accepted delivery has no blocking ones) per 100 IKBs of the delivery.
+ * - Aims (`aim metric op value`) are measured like requirements but reported apart: they never
+ *   decide a norm's verdict.
  *
  * @module
  */
@@ -39,6 +45,9 @@ import type { RunRecord } from "./history.js";
 
 export type Verdict = "met" | "not met" | "no evidence";
 
+/** Whether an aim is reached; an aim never makes a norm met or not met. */
+export type AimVerdict = "reached" | "not reached" | "no evidence";
+
 export interface RequirementVerdict {
   metric: string;
   /** The metric's description from the ruleset. */
@@ -58,9 +67,22 @@ export interface NormVerdict {
   articles: string[];
   /** `year 2022` or `from 2024-01-01`. */
   period: string;
-  /** `not met` when any requirement is not met; `met` when all are; otherwise `incomplete`. */
+  /** `not met` when any requirement is not met; `met` when all are; otherwise `incomplete`. Aims do not count. */
   verdict: "met" | "not met" | "incomplete";
   requirements: RequirementVerdict[];
+  /** The aims of the period (`aim metric op value`): reported, never part of the verdict. */
+  aims: AimResult[];
+}
+
+/** An aim of a norm period and whether it is reached. */
+export interface AimResult {
+  metric: string;
+  description: string | null;
+  /** As written without the keyword, e.g. `automated_controls_pass >= 100 %`. */
+  aim: string;
+  measured: string | null;
+  verdict: AimVerdict;
+  evidence: string;
 }
 
 export interface MeasureOption {
@@ -68,8 +90,17 @@ export interface MeasureOption {
   title: string;
   kind: "informal" | "formal" | null;
   character: "remedial" | "punitive" | null;
-  /** Legal basis: `wft art 1:80 (Wet op het financieel toezicht)`. */
+  /**
+   * The statutory basis (the measure's `basis` clause): `wft art 1:80 (Wet op het financieel
+   * toezicht)`; empty when the measure has none or the ruleset does not say.
+   */
   legalBasis: string[];
+  /** `stated`: see legalBasis; `none`: the measure has no statutory basis; `not stated`: the ruleset does not say. */
+  statutoryBasis: "stated" | "none" | "not stated";
+  /** With `none`: where the source says the measure has no statutory basis. */
+  noBasisSource: string[];
+  /** Where the measure is described: its `implements` articles. */
+  articles: string[];
   preconditions: string[];
   fine: string | null;
   /** Notes from the ruleset (its doc comment). */
@@ -82,6 +113,8 @@ export interface ChartPoint {
   percentage: number | null;
   /** The groeipad norm of that year, null when none. */
   norm: number | null;
+  /** The aim of that year (`aim automated_controls_pass >= N %`), null when none: not a norm. */
+  aim?: number | null;
 }
 
 export interface Assessment {
@@ -107,6 +140,12 @@ export interface Assessment {
   }[];
   /** Deliveries up to and including the first accepted one; null when none was accepted. */
   deliveriesUntilAccepted: number | null;
+  /**
+   * Indicator "Gemiddeld aantal aanleveringen, voordat een aanlevering wordt geaccepteerd" (bk par
+   * 2.2): the deliveries up to and including the accepted one, averaged over the year's RRDs with
+   * an accepted delivery; null when the year has none.
+   */
+  averageDeliveriesUntilAccepted: number | null;
   /** Deliveries before the first accepted one (all of them when none was accepted). */
   deliveriesBeforeAcceptance: number;
   norms: NormVerdict[];
@@ -127,8 +166,9 @@ export const HISTORY_METRICS = [
   "delivery_accepted",
   "accepted_within",
   "automated_controls_pass",
+  "signalling_error_percentage",
   "error_reduction",
-  "deliveries_until_accepted",
+  "average_deliveries_until_accepted",
 ];
 
 /** Why an assessment cannot be made: the message lists what exists. */
@@ -255,6 +295,31 @@ function pct(n: number): string {
   return `${n.toFixed(2)} %`;
 }
 
+/** Rounded to 2 decimals. */
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+/**
+ * Signalling validation errors of an accepted delivery: every finding of every rule (an accepted
+ * delivery has no blocking one). Input problems are no validation results and do not count.
+ */
+function signallingErrors(r: RunRecord): number {
+  return Object.values(r.findings).reduce((a, b) => a + b, 0);
+}
+
+/** `signalling_error_percentage`: signalling validation errors per 100 IKBs; undefined without IKBs. */
+function errorPercentage(r: RunRecord): number | undefined {
+  return r.ikbs === null || r.ikbs === 0
+    ? undefined
+    : (signallingErrors(r) * 100) / r.ikbs;
+}
+
+function errorFigure(r: RunRecord): string {
+  const p = errorPercentage(r);
+  return `${signallingErrors(r)} signalling validation errors / ${r.ikbs ?? "-"} IKBs = ${p === undefined ? "-" : pct(p)} in ${r.deliveryId} (RRD ${r.rrd})`;
+}
+
 /** Measure one metric for a round; undefined when the history holds no evidence for it. */
 type Measured =
   | {
@@ -265,13 +330,22 @@ type Measured =
     }
   | { value: undefined; evidence: string };
 
+/** What the history holds for one assessed year. */
+interface YearRuns {
+  round: Round;
+  /** The accepted delivery of the previous year's round (its latest RRD with one), if any. */
+  previousYearAccepted: RunRecord | undefined;
+  /** The rounds of the year (every RRD), for the average number of deliveries. */
+  roundsOfYear: Round[];
+}
+
 function measure(
   metric: string,
-  round: Round,
-  previousAccepted: RunRecord | undefined,
+  y: YearRuns,
   calendar: ResolvedRuleset["calendars"][number] | undefined,
   evidence: { values: Evidence; source: string } | undefined,
 ): Measured {
+  const round = y.round;
   const a = round.accepted;
   switch (metric) {
     case "delivery_accepted":
@@ -318,50 +392,76 @@ function measure(
         evidence: `${r.ikbsMeetingControls} of ${r.ikbs} IKBs in ${a ? "accepted" : "the last (not accepted)"} delivery ${r.deliveryId} are in no Bijlage 3 category`,
       };
     }
+    case "signalling_error_percentage": {
+      if (!a)
+        return {
+          value: undefined,
+          evidence: `no accepted delivery for RRD ${round.rrd}`,
+        };
+      const p = errorPercentage(a);
+      return p === undefined
+        ? {
+            value: undefined,
+            evidence: `delivery ${a.deliveryId} has no IKB counts`,
+          }
+        : { value: round2(p), text: pct(p), evidence: errorFigure(a) };
+    }
     case "error_reduction": {
       if (!a)
         return {
           value: undefined,
           evidence: `no accepted delivery for RRD ${round.rrd}`,
         };
-      if (!previousAccepted)
+      const prev = y.previousYearAccepted;
+      if (!prev)
         return {
           value: undefined,
-          evidence: `no accepted delivery of an RRD before ${round.rrd} to compare with`,
+          evidence: `no accepted delivery in ${Number(round.rrd.slice(0, 4)) - 1} (the previous year) to compare with`,
         };
-      const before = previousAccepted.errors;
-      const now = a.errors;
+      const before = errorPercentage(prev);
+      const now = errorPercentage(a);
+      if (before === undefined || now === undefined)
+        return {
+          value: undefined,
+          evidence: `no IKB counts to compute the percentage of validation errors: ${errorFigure(prev)}; ${errorFigure(a)}`,
+        };
+      const compared = `previous year ${errorFigure(prev)} -> ${errorFigure(a)}`;
       if (before === 0) {
+        // Nothing left to reduce: the metric's assumption takes 0 -> 0 as met.
         return now === 0
           ? {
               value: 100,
-              text: "no errors (0 -> 0)",
-              evidence: `neither ${previousAccepted.deliveryId} (RRD ${previousAccepted.rrd}) nor ${a.deliveryId} has validation errors`,
+              text: "no errors (0.00 % -> 0.00 %)",
+              evidence: `${compared}; no errors in either, nothing left to reduce`,
             }
           : {
               value: -Infinity,
-              text: `0 -> ${now} errors`,
-              evidence: `previous accepted delivery ${previousAccepted.deliveryId} (RRD ${previousAccepted.rrd}) had no errors; ${a.deliveryId} has ${now}`,
+              text: `0.00 % -> ${pct(now)}`,
+              evidence: `${compared}; errors where the previous year had none`,
             };
       }
-      const reduction = Math.round(((before - now) / before) * 10000) / 100;
+      const reduction = round2(((before - now) / before) * 100);
       return {
         value: reduction,
-        text: pct(reduction),
-        evidence: `${before} validation errors in previous accepted delivery ${previousAccepted.deliveryId} (RRD ${previousAccepted.rrd}) -> ${now} in ${a.deliveryId}`,
+        text: `${pct(reduction)} (${pct(before)} -> ${pct(now)})`,
+        evidence: compared,
       };
     }
-    case "deliveries_until_accepted":
-      return a
-        ? {
-            value: round.runs.indexOf(a) + 1,
-            text: String(round.runs.indexOf(a) + 1),
-            evidence: `deliveries for RRD ${round.rrd} up to and including the accepted one`,
-          }
-        : {
-            value: undefined,
-            evidence: `none of the ${round.runs.length} deliveries for RRD ${round.rrd} was accepted`,
-          };
+    case "average_deliveries_until_accepted": {
+      const counted = y.roundsOfYear.filter((r) => r.accepted !== undefined);
+      if (counted.length === 0)
+        return {
+          value: undefined,
+          evidence: `no RRD in ${round.rrd.slice(0, 4)} with an accepted delivery`,
+        };
+      const counts = counted.map((r) => r.runs.indexOf(r.accepted!) + 1);
+      const avg = round2(counts.reduce((x, z) => x + z, 0) / counts.length);
+      return {
+        value: avg,
+        text: avg.toFixed(2),
+        evidence: `deliveries up to and including the accepted one, per RRD: ${counted.map((r, i) => `${r.rrd}: ${counts[i]}`).join(", ")}`,
+      };
+    }
     default:
       return fromEvidence(metric, evidence);
   }
@@ -490,15 +590,21 @@ function judge(req: NormRequirement, m: Measured): Verdict {
 function measureOption(m: MeasureDecl, rs: ResolvedRuleset): MeasureOption {
   const title = (alias: Ident) =>
     rs.links.declared(alias, "source")?.decl.title;
+  const cite = (a: { source: Ident; locator: string }) => {
+    const t = title(a.source);
+    return `${a.source.name} ${a.locator}${t ? ` (${t})` : ""}`;
+  };
   return {
     name: m.name.name,
     title: m.title,
     kind: m.measureKind ?? null,
     character: m.character ?? null,
-    legalBasis: m.implementsRefs.map((a) => {
-      const t = title(a.source);
-      return `${a.source.name} ${a.locator}${t ? ` (${t})` : ""}`;
-    }),
+    legalBasis:
+      m.basis === undefined || m.basis.none ? [] : m.basis.articles.map(cite),
+    statutoryBasis:
+      m.basis === undefined ? "not stated" : m.basis.none ? "none" : "stated",
+    noBasisSource: m.basis?.none ? m.basis.articles.map(cite) : [],
+    articles: m.implementsRefs.map(cite),
     preconditions: [...m.preconditions],
     fine: m.fine
       ? `category ${m.fine.category}, base ${m.fine.base.text} ${m.fine.currency}`
@@ -507,13 +613,13 @@ function measureOption(m: MeasureDecl, rs: ResolvedRuleset): MeasureOption {
   };
 }
 
-/** The `automated_controls_pass` norm (percent) of a year, from the `year N` periods. */
-function passNorm(norms: NormDecl[], year: number): number | null {
+/** The `automated_controls_pass` norm (percent) of a year, or with `aim` its aim. */
+function passNorm(norms: NormDecl[], year: number, aim = false): number | null {
   for (const n of norms) {
     for (const p of n.periods) {
       if (!periodCovers(p, year)) continue;
       const r = p.requirements.find(
-        (x) => x.metric.name === "automated_controls_pass",
+        (x) => x.aim === aim && x.metric.name === "automated_controls_pass",
       );
       if (r && r.value.kind === "Percent") return Number(r.value.text);
     }
@@ -582,32 +688,70 @@ export function assess(input: {
     );
   }
   const round = roundOf(runs, rrd);
-  const previousAccepted = runs
-    .filter((r) => r.accepted && r.rrd < rrd)
-    .sort((a, b) => cmp(a.rrd, b.rrd) || byInstant(a, b) || a.id - b.id)
-    .pop();
+  // The previous year's round: its latest RRD with an accepted delivery.
+  const previousYear = runs
+    .filter((r) => r.accepted && r.rrd.startsWith(`${year - 1}-`))
+    .sort((a, b) => cmp(a.rrd, b.rrd) || byInstant(a, b) || a.id - b.id);
+  const lastPreviousRrd = previousYear[previousYear.length - 1]?.rrd;
+  const yearRuns: YearRuns = {
+    round,
+    previousYearAccepted:
+      lastPreviousRrd === undefined
+        ? undefined
+        : roundOf(runs, lastPreviousRrd).accepted,
+    roundsOfYear: [
+      ...new Set(
+        runs.filter((r) => r.rrd.startsWith(`${year}-`)).map((r) => r.rrd),
+      ),
+    ]
+      .sort()
+      .map((r) => roundOf(runs, r)),
+  };
   const calendar = groeipad.calendars[0];
   const norms: NormVerdict[] = normsOfYear.flatMap(({ n, periods }) =>
     periods.map((p) => {
-      const requirements = p.requirements.map((req): RequirementVerdict => {
-        const m = measure(
-          req.metric.name,
-          round,
-          previousAccepted,
-          calendar,
-          input.evidence,
-        );
-        return {
-          metric: req.metric.name,
-          description:
-            groeipad.links.declared(req.metric, "metric")?.decl.description ??
-            null,
-          requirement: `${req.metric.name} ${req.op} ${printExpr(req.value)}`,
-          measured: m.value === undefined ? null : m.text,
-          verdict: judge(req, m),
-          evidence: m.evidence,
-        };
-      });
+      const requirements = p.requirements
+        .filter((req) => !req.aim)
+        .map((req): RequirementVerdict => {
+          const m = measure(
+            req.metric.name,
+            yearRuns,
+            calendar,
+            input.evidence,
+          );
+          return {
+            metric: req.metric.name,
+            description:
+              groeipad.links.declared(req.metric, "metric")?.decl.description ??
+              null,
+            requirement: `${req.metric.name} ${req.op} ${printExpr(req.value)}`,
+            measured: m.value === undefined ? null : m.text,
+            verdict: judge(req, m),
+            evidence: m.evidence,
+          };
+        });
+      const aims = p.requirements
+        .filter((req) => req.aim)
+        .map((req): AimResult => {
+          const m = measure(
+            req.metric.name,
+            yearRuns,
+            calendar,
+            input.evidence,
+          );
+          const v = judge(req, m);
+          return {
+            metric: req.metric.name,
+            description:
+              groeipad.links.declared(req.metric, "metric")?.decl.description ??
+              null,
+            aim: `${req.metric.name} ${req.op} ${printExpr(req.value)}`,
+            measured: m.value === undefined ? null : m.text,
+            verdict:
+              v === "met" ? "reached" : v === "not met" ? "not reached" : v,
+            evidence: m.evidence,
+          };
+        });
       const verdict: NormVerdict["verdict"] = requirements.some(
         (r) => r.verdict === "not met",
       )
@@ -622,6 +766,7 @@ export function assess(input: {
         period: periodText(p),
         verdict,
         requirements,
+        aims,
       };
     }),
   );
@@ -635,6 +780,9 @@ export function assess(input: {
       percentage:
         r === undefined ? null : roundOf(runs, r).measuredRun.percentage,
       norm: passNorm(groeipad.norms, y),
+      ...(passNorm(groeipad.norms, y, true) === null
+        ? {}
+        : { aim: passNorm(groeipad.norms, y, true) }),
     };
   });
   const acceptedIndex = round.accepted
@@ -666,6 +814,15 @@ export function assess(input: {
       ruleset: r.ruleset,
     })),
     deliveriesUntilAccepted: acceptedIndex < 0 ? null : acceptedIndex + 1,
+    averageDeliveriesUntilAccepted: (() => {
+      const m = measure(
+        "average_deliveries_until_accepted",
+        yearRuns,
+        calendar,
+        undefined,
+      );
+      return typeof m.value === "number" ? m.value : null;
+    })(),
     deliveriesBeforeAcceptance:
       acceptedIndex < 0 ? round.runs.length : acceptedIndex,
     norms,

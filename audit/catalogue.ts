@@ -20,12 +20,14 @@ import {
   writeFileSync,
 } from "node:fs";
 import * as path from "node:path";
+import { coverageCounts, coverageMatrix } from "./bijlage4-coverage.js";
 import type {
   ArticleRef,
   Assumption,
   CalendarDecl,
   Example,
   Literal,
+  MeasureDecl,
   NormRequirement,
   PayoutDecl,
   RuleTarget,
@@ -336,7 +338,7 @@ function literalText(l: Literal): string {
 }
 
 function requirementText(r: NormRequirement): string {
-  return `${r.metric.name} ${r.op} ${literalText(r.value)}`;
+  return `${r.aim ? "aim " : ""}${r.metric.name} ${r.op} ${literalText(r.value)}`;
 }
 
 function targetText(target: RuleTarget | undefined): string {
@@ -781,10 +783,17 @@ function normsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     );
     out.push(
       ...table(
-        ["Period", "Requirements", "Note"],
+        ["Period", "Requirements", "Aims (not norms)", "Note"],
         periods.map((p) => [
           mdText(periodText(p)),
-          p.requirements.map((q) => mdCode(requirementText(q))).join("<br>"),
+          p.requirements
+            .filter((q) => !q.aim)
+            .map((q) => mdCode(requirementText(q)))
+            .join("<br>") || "—",
+          p.requirements
+            .filter((q) => q.aim)
+            .map((q) => mdCode(requirementText(q)))
+            .join("<br>") || "—",
           mdText(notesAbove(ctx, p.span).join(" ")) || "—",
         ]),
       ),
@@ -816,13 +825,13 @@ function measuresSection(ctx: Ctx, r: ResolvedRuleset): string[] {
   const measures = [...r.measures].sort(byName((m) => m.name.name));
   out.push(
     ...table(
-      ["Measure", "Title", "Kind", "Character", "Legal basis"],
+      ["Measure", "Title", "Kind", "Character", "Statutory basis"],
       measures.map((m) => [
         `[${mdText(m.name.name)}](#${anchor("measure", m.name.name)})`,
         mdText(m.title),
         m.measureKind ?? "—",
         m.character ?? "—",
-        articlesCell(m.implementsRefs.map((a) => resolveRef(r, a))),
+        basisCell(m, r),
       ]),
     ),
     "",
@@ -838,6 +847,7 @@ function measuresSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     out.push(
       `- **Implements:** ${articlesCell(m.implementsRefs.map((a) => resolveRef(r, a)))}`,
     );
+    out.push(`- **Statutory basis:** ${basisCell(m, r)}`);
     if (m.preconditions.length === 0) out.push("- **Preconditions:** —");
     else {
       out.push("- **Preconditions:**");
@@ -854,12 +864,20 @@ function measuresSection(ctx: Ctx, r: ResolvedRuleset): string[] {
   return out;
 }
 
+/** A measure's statutory basis: its articles, "none" with where the source says so, or "not stated". */
+function basisCell(m: MeasureDecl, r: ResolvedRuleset): string {
+  if (m.basis === undefined) return "not stated in the sources";
+  const cited = articlesCell(m.basis.articles.map((a) => resolveRef(r, a)));
+  return m.basis.none ? `none (${cited} says so)` : cited;
+}
+
 function holidayRuleText(h: CalendarDecl["holidays"][number]): string {
   const parts: string[] = [];
   if (h.rule.kind === "fixed")
     parts.push(
       `on ${h.rule.day} ${MONTHS[h.rule.month - 1] ?? `month ${h.rule.month}`}`,
     );
+  else if (h.rule.kind === "date") parts.push(`on ${h.rule.date.text} only`);
   else parts.push(`easter ${h.rule.offset >= 0 ? "+" : ""}${h.rule.offset}`);
   if (h.ifSunday !== undefined)
     parts.push(`if sunday ${h.ifSunday >= 0 ? "+" : ""}${h.ifSunday}`);
@@ -1231,13 +1249,19 @@ function traceability(ctx: Ctx, rulesets: readonly ResolvedRuleset[]): string {
 
 // ---------------------------------------------------------------- index
 
-function index(rulesets: readonly ResolvedRuleset[]): string {
+function index(
+  rulesets: readonly ResolvedRuleset[],
+  withCoverage: boolean,
+): string {
   const out: string[] = [GENERATED_NOTE, "", "# Ruleset catalogue", ""];
   out.push(
     "One page per ruleset version, generated from `rulesets/` by `regel catalogue`; " +
       "`regel catalogue --check` (and the test suite) fail when these pages are stale. " +
       "[traceability.md](traceability.md) maps every cited article to what implements it. " +
-      "**Assumptions** counts what each version rests on where its sources are silent; its page lists them.",
+      "**Assumptions** counts what each version rests on where its sources are silent; its page lists them." +
+      (withCoverage
+        ? ` [${BIJLAGE4_PAGE}](${BIJLAGE4_PAGE}) shows, for each datum Beoordelingskader Bijlage 4 controls 3.5-3.9 require, which rules of each GLO version check it.`
+        : ""),
     "",
   );
   out.push(
@@ -1278,6 +1302,93 @@ function index(rulesets: readonly ResolvedRuleset[]): string {
   return `${out.join("\n").trimEnd()}\n`;
 }
 
+// ---------------------------------------------------------------- Bijlage 4 coverage
+
+const BIJLAGE4_PAGE = "bijlage4-coverage.md";
+
+/**
+ * The Bijlage 4 coverage matrix (audit/bijlage4-coverage.ts): per item of controls 3.5-3.9 its
+ * fields, and per GLO version the rules that check it, the status and the reason.
+ */
+function bijlage4Page(
+  rulesets: readonly ResolvedRuleset[],
+): string | undefined {
+  const rows = coverageMatrix(rulesets);
+  if (rows.length === 0) return undefined;
+  const versions = rows[0].versions.map((v) => v.id);
+  const byId = new Map(rulesets.map((r) => [r.id, r]));
+  const out: string[] = [
+    GENERATED_NOTE,
+    "",
+    "# Bijlage 4 coverage: controls 3.5-3.9",
+    "",
+    "Beoordelingskader Bijlage 4, controls 3.5-3.9, name the data whose completeness and " +
+      "correctness a bank checks every quarter: 44 items (3.5 items 1-4 and its closing " +
+      "sentence, 3.6 items 1-6, 3.7 a-e and its closing sentence, 3.8 a-o, 3.9 a-l). For each, " +
+      "the fields of the data model that hold it and, per GLO version, the rules that check it: " +
+      "**covered** (the rules check what a file can show of it), **partial** (some of it), " +
+      "**not checked** (no rule), with the reason. Besides these rules, val0001 checks that every " +
+      "value fits the type of its field. The table is data (`audit/bijlage4-coverage.ts`), " +
+      "checked against the rulesets by the test suite.",
+    "",
+  ];
+  out.push(
+    ...table(
+      ["Version", "Covered", "Partial", "Not checked"],
+      versions.map((v) => {
+        const c = coverageCounts(v);
+        return [
+          mdText(v),
+          String(c.covered),
+          String(c.partial),
+          String(c["not checked"]),
+        ];
+      }),
+    ),
+    "",
+  );
+  const ruleLink = (version: string, code: string) => {
+    const r = byId.get(version);
+    return r === undefined
+      ? mdCode(code)
+      : `[${mdText(code)}](${catalogueFileName(r)}#${anchor("rule", code)})`;
+  };
+  const header = [
+    "Control",
+    "Item",
+    "Required datum",
+    "Fields",
+    ...versions.flatMap((v) => [`${v} rules`, v]),
+    "Why",
+  ];
+  out.push(
+    ...table(
+      header,
+      rows.map((row) => {
+        const reasons = row.versions.map((v) => v.coverage.reason);
+        const why = reasons.every((x) => x === reasons[0])
+          ? mdText(reasons[0])
+          : row.versions
+              .map((v) => `${mdText(v.id)}: ${mdText(v.coverage.reason)}`)
+              .join("<br>");
+        return [
+          row.control,
+          row.item,
+          mdText(row.text),
+          row.fields.map(mdCode).join(", "),
+          ...row.versions.flatMap((v) => [
+            v.coverage.rules.map((c) => ruleLink(v.id, c)).join(", ") || "—",
+            v.coverage.status === "covered" ? "**covered**" : v.coverage.status,
+          ]),
+          why,
+        ];
+      }),
+    ),
+    "",
+  );
+  return `${out.join("\n").trimEnd()}\n`;
+}
+
 // ---------------------------------------------------------------- entry points
 
 /**
@@ -1294,13 +1405,17 @@ export function renderCatalogue(
       naturalCompare(a.name, b.name) || naturalCompare(a.version, b.version),
   );
   const byId = new Map(sorted.map((r) => [r.id, r]));
+  const coverage = bijlage4Page(sorted);
   const files: CatalogueFile[] = [
-    { path: "README.md", content: index(sorted) },
+    { path: "README.md", content: index(sorted, coverage !== undefined) },
     { path: "traceability.md", content: traceability(ctx, sorted) },
     ...sorted.map((r) => ({
       path: catalogueFileName(r),
       content: rulesetPage(ctx, r, byId),
     })),
+    ...(coverage === undefined
+      ? []
+      : [{ path: BIJLAGE4_PAGE, content: coverage }]),
   ];
   // Bidirectional controls from a ruleset would reorder the page as displayed: show them as escapes.
   return files

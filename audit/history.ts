@@ -39,7 +39,7 @@ export interface RunRecord {
   percentage: number | null;
   /** Number of blocking errors (sum of the report's blocking error counts). */
   blockingErrors: number;
-  /** Validation errors: all findings of all rules plus all input problems. */
+  /** All findings of all rules plus all input problems (what `regel history` shows). */
   errors: number;
   /** Findings per rule code (rules with at least one finding). */
   findings: Record<string, number>;
@@ -399,9 +399,10 @@ export function isIsoDateTime(text: string): boolean {
 }
 
 /**
- * The run to record for a validation report. Errors counted for the groeipad's error reduction
- * are all findings of all rules (blocking, category-feeding and secondary) plus all input
- * problems — assumption: the source does not define "fouten" further.
+ * The run to record for a validation report: its counts, and the findings per rule. `errors` (shown
+ * by `regel history`) is all findings of all rules plus all input problems; the groeipad's error
+ * reduction does not use it, but the findings per rule of an accepted delivery (its signalling
+ * validation errors: see audit/assess.ts and the `error_reduction` metric of ikb.groeipad).
  */
 export function runFromReport(
   report: Report,

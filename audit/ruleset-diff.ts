@@ -1,24 +1,30 @@
 /**
  * The difference between two resolved ruleset versions: the data behind `regel diff A B`. An
- * analyst sees what a new GLO version changes before it goes live: rules added, removed and
- * changed (condition, severity, roles, articles, target attributes, ...) and, per Bijlage 3
- * category, the table entries (code, role, attributes) and markings added and removed.
+ * analyst sees what a new GLO version changes before it goes live: the header (validity, sources,
+ * assumptions), rules added, removed and changed (condition, severity, roles, articles, target
+ * attributes, examples, ...), per Bijlage 3 category the table entries and markings added, removed
+ * and changed, the entries that move from one category to another, and the other declarations
+ * (fields with their type and flags, code lists, payouts, metrics, norms, measures, calendars).
  *
- * Conditions are compared as printed by the canonical printer (`printExpr`), so layout and
- * comments never count as a change. A category entry is its code, role and attribute set: an entry
- * whose attribute list grows is one entry removed and one added, exactly as two tables differ.
+ * Conditions and examples are compared as printed by the canonical printer, so layout and
+ * comments never count as a change. A category entry is identified by its code (a marking by its
+ * attribute and value): when its role or attributes change it is one changed entry with before
+ * and after; when it leaves one category for another it is one moved entry; only an entry with no
+ * counterpart is added or removed.
  *
  * @module
  */
 import type {
+  CalendarDecl,
   CategoryDecl,
   CategoryMarking,
   CategoryResult,
+  FieldDecl,
   MeasureDecl,
   NormDecl,
 } from "../dsl/ast.js";
 import type { ResolvedRule, ResolvedRuleset } from "../dsl/model.js";
-import { printExpr, printType } from "../dsl/printer.js";
+import { printExample, printExpr, printType, quote } from "../dsl/printer.js";
 import { requireText, targetOf } from "./trace-query.js";
 
 /** One aspect of a rule that differs: its value before and after, as text. */
@@ -77,14 +83,39 @@ export interface CategoryDiff {
   }[];
   resultsAdded: CategoryEntry[];
   resultsRemoved: CategoryEntry[];
+  /** Entries of a code whose role or attribute list changed: one entry, before and after. */
+  resultsChanged: { from: CategoryEntry; to: CategoryEntry }[];
   markingsAdded: MarkingEntry[];
   markingsRemoved: MarkingEntry[];
+  /** Markings whose role changed. */
+  markingsChanged: { from: MarkingEntry; to: MarkingEntry }[];
+}
+
+/** A table entry that leaves one category for another (its role or attributes may change too). */
+export type CategoryMove =
+  | {
+      kind: "result";
+      from: { category: string; entry: CategoryEntry };
+      to: { category: string; entry: CategoryEntry };
+    }
+  | {
+      kind: "marking";
+      from: { category: string; entry: MarkingEntry };
+      to: { category: string; entry: MarkingEntry };
+    };
+
+/** A change of the ruleset header. */
+export interface HeaderChange {
+  aspect: "title" | "validity" | "extends" | "uses" | "sources" | "assumptions";
+  from: string;
+  to: string;
 }
 
 /**
  * Declarations other than rules and categories, by kind: names added and removed, and those whose
- * content changed (as canonical text). A field whose type changes is removed and added
- * (`NP.x: text(10)` -> `NP.x: text(20)`).
+ * content changed (as canonical text). A field is named `Entity.field`; its text is its type and
+ * flags (`text(10) required personal column "x" "description"`), so a changed type or flag is one
+ * changed field.
  */
 export interface OtherDiff {
   kind:
@@ -104,12 +135,16 @@ export interface OtherDiff {
 export interface RulesetDiff {
   from: string;
   to: string;
+  /** Changes of the header: title, validity, extends, uses, sources, assumptions. */
+  header: HeaderChange[];
   rules: {
     added: RuleSummary[];
     removed: RuleSummary[];
     changed: ChangedRule[];
   };
   categories: CategoryDiff[];
+  /** Table entries that move between categories. */
+  moves: CategoryMove[];
   other: OtherDiff[];
 }
 
@@ -150,7 +185,7 @@ function aspects(rule: ResolvedRule): Record<RuleChange["aspect"], string> {
     when: d.when === undefined ? "" : printExpr(d.when),
     require: requireText(d) ?? "",
     message: d.message ?? "",
-    examples: `${d.examples.filter((e) => e.expect === "pass").length} pass, ${d.examples.filter((e) => e.expect === "fail").length} fail`,
+    examples: d.examples.map(printExample).join("\n"),
   };
 }
 
@@ -159,7 +194,18 @@ function diffRule(a: ResolvedRule, b: ResolvedRule): RuleChange[] {
   const y = aspects(b);
   return (Object.keys(x) as RuleChange["aspect"][])
     .filter((k) => x[k] !== y[k])
-    .map((k) => ({ aspect: k, from: x[k], to: y[k] }));
+    .map((k) => {
+      if (k !== "examples") return { aspect: k, from: x[k], to: y[k] };
+      // only the examples that differ: removed ones before, added ones after
+      const ex = x[k].split("\n").filter(Boolean);
+      const ey = y[k].split("\n").filter(Boolean);
+      return {
+        aspect: k,
+        from: ex.filter((e) => !ey.includes(e)).join("\n"),
+        to: ey.filter((e) => !ex.includes(e)).join("\n"),
+      };
+    })
+    .filter((c) => c.from !== c.to);
 }
 
 /** A category entry in canonical form. */
@@ -205,11 +251,52 @@ function minus<T>(a: T[], b: T[], key: (t: T) => string): T[] {
     .sort((x, y) => cmp(key(x), key(y)));
 }
 
+/**
+ * Pair the entries left over on both sides by their key (a result's code, a marking's attribute
+ * and value): same-key entries of `from` and `to` become one change, preferring pairs that keep
+ * the role, then pairs that keep the rest; what has no counterpart stays.
+ */
+function pairByKey<T extends { role: "D" | "V" | null }>(
+  from: T[],
+  to: T[],
+  key: (t: T) => string,
+  rest: (t: T) => string,
+): { pairs: { from: T; to: T }[]; from: T[]; to: T[] } {
+  const left = [...from];
+  const right = [...to];
+  const pairs: { from: T; to: T }[] = [];
+  for (const match of [
+    (x: T, y: T) => x.role === y.role,
+    (x: T, y: T) => rest(x) === rest(y),
+    () => true,
+  ]) {
+    for (let i = 0; i < left.length;) {
+      const j = right.findIndex(
+        (y) => key(y) === key(left[i]) && match(left[i], y),
+      );
+      if (j < 0) {
+        i++;
+        continue;
+      }
+      pairs.push({ from: left[i], to: right[j] });
+      left.splice(i, 1);
+      right.splice(j, 1);
+    }
+  }
+  return { pairs, from: left, to: right };
+}
+
+const resultKey = (e: CategoryEntry) => e.code;
+const resultRest = (e: CategoryEntry) => e.attributes.join(",");
+const markingKey = (m: MarkingEntry) => `${m.attribute}=${m.value}`;
+
+type CategoryInfo = { decl: CategoryDecl; articles: string };
+
 function categoryDiff(
   name: string,
-  a: { decl: CategoryDecl; articles: string } | undefined,
-  b: { decl: CategoryDecl; articles: string } | undefined,
-): CategoryDiff | undefined {
+  a: CategoryInfo | undefined,
+  b: CategoryInfo | undefined,
+): CategoryDiff {
   const ra = a?.decl.results.map(resultEntry) ?? [];
   const rb = b?.decl.results.map(resultEntry) ?? [];
   const ma = a?.decl.markings.map(markingEntry) ?? [];
@@ -224,23 +311,104 @@ function categoryDiff(
     if (a.articles !== b.articles)
       changes.push({ aspect: "articles", from: a.articles, to: b.articles });
   }
-  const d: CategoryDiff = {
+  const results = pairByKey(
+    minus(ra, rb, entryText),
+    minus(rb, ra, entryText),
+    resultKey,
+    resultRest,
+  );
+  const markings = pairByKey(
+    minus(ma, mb, markingText),
+    minus(mb, ma, markingText),
+    markingKey,
+    () => "",
+  );
+  return {
     name,
     status: a === undefined ? "added" : b === undefined ? "removed" : "changed",
     changes,
-    resultsAdded: minus(rb, ra, entryText),
-    resultsRemoved: minus(ra, rb, entryText),
-    markingsAdded: minus(mb, ma, markingText),
-    markingsRemoved: minus(ma, mb, markingText),
+    resultsAdded: results.to,
+    resultsRemoved: results.from,
+    resultsChanged: results.pairs,
+    markingsAdded: markings.to,
+    markingsRemoved: markings.from,
+    markingsChanged: markings.pairs,
   };
-  const empty =
-    changes.length +
+}
+
+function isEmptyCategory(d: CategoryDiff): boolean {
+  return (
+    d.status === "changed" &&
+    d.changes.length +
       d.resultsAdded.length +
       d.resultsRemoved.length +
+      d.resultsChanged.length +
       d.markingsAdded.length +
-      d.markingsRemoved.length ===
-    0;
-  return d.status === "changed" && empty ? undefined : d;
+      d.markingsRemoved.length +
+      d.markingsChanged.length ===
+      0
+  );
+}
+
+/**
+ * Entries removed from one category and added to another with the same key become moves; they
+ * leave the added and removed lists of their categories.
+ */
+function findMoves(diffs: CategoryDiff[]): CategoryMove[] {
+  const moves: CategoryMove[] = [];
+  for (const kind of ["result", "marking"] as const) {
+    const key = (e: CategoryEntry | MarkingEntry) =>
+      kind === "result"
+        ? resultKey(e as CategoryEntry)
+        : markingKey(e as MarkingEntry);
+    const text = (e: CategoryEntry | MarkingEntry) =>
+      kind === "result"
+        ? entryText(e as CategoryEntry)
+        : markingText(e as MarkingEntry);
+    const removed = (d: CategoryDiff) =>
+      (kind === "result" ? d.resultsRemoved : d.markingsRemoved) as (
+        CategoryEntry | MarkingEntry
+      )[];
+    const added = (d: CategoryDiff) =>
+      (kind === "result" ? d.resultsAdded : d.markingsAdded) as (
+        CategoryEntry | MarkingEntry
+      )[];
+    // exact entries first, then any entry of the same code (or marking)
+    for (const same of [true, false]) {
+      for (const from of diffs) {
+        for (const gone of [...removed(from)]) {
+          const to = diffs.find(
+            (d) =>
+              d !== from &&
+              added(d).some(
+                (e) =>
+                  key(e) === key(gone) && (!same || text(e) === text(gone)),
+              ),
+          );
+          if (to === undefined) continue;
+          const list = added(to);
+          const i = list.findIndex(
+            (e) => key(e) === key(gone) && (!same || text(e) === text(gone)),
+          );
+          const entry = list[i];
+          list.splice(i, 1);
+          const r = removed(from);
+          r.splice(r.indexOf(gone), 1);
+          moves.push({
+            kind,
+            from: { category: from.name, entry: gone },
+            to: { category: to.name, entry },
+          } as CategoryMove);
+        }
+      }
+    }
+  }
+  return moves.sort((x, y) =>
+    cmp(
+      `${x.kind} ${x.from.category} ${x.to.category} ${JSON.stringify(x.from.entry)}`,
+      `${y.kind} ${y.from.category} ${y.to.category} ${JSON.stringify(y.from.entry)}`,
+    ),
+  );
 }
 
 /** Added, removed and changed declarations of one kind, each given as name -> canonical text. */
@@ -263,6 +431,74 @@ function namesDiff(
 const refs = (r: { source: { name: string }; locator: string }[]) =>
   r.map((x) => `${x.source.name} ${x.locator}`).join(", ");
 
+/** A field's type and flags: `text(10) required personal column "x" "description"`. */
+function fieldText(f: FieldDecl): string {
+  return [
+    printType(f.type),
+    f.required ? "required" : "",
+    f.personal ? "personal" : "",
+    f.column === undefined ? "" : `column ${quote(f.column)}`,
+    f.description === undefined ? "" : quote(f.description),
+  ]
+    .filter(Boolean)
+    .join(" ");
+}
+
+function holidayText(h: CalendarDecl["holidays"][number]): string {
+  const rule =
+    h.rule.kind === "fixed"
+      ? `on ${h.rule.day}-${h.rule.month}`
+      : h.rule.kind === "date"
+        ? `on ${h.rule.date.text}`
+        : `easter ${h.rule.offset}`;
+  return [
+    h.name.name,
+    rule,
+    h.ifSunday === undefined ? "" : `if sunday ${h.ifSunday}`,
+    h.fromYear === undefined ? "" : `from ${h.fromYear}`,
+    h.untilYear === undefined ? "" : `until ${h.untilYear}`,
+  ]
+    .filter(Boolean)
+    .join(" ");
+}
+
+function calendarText(c: CalendarDecl): string {
+  return `${c.weekend.map((w) => w.name).join(", ")}; ${c.holidays.map(holidayText).join(", ")}`;
+}
+
+function validityText(r: ResolvedRuleset): string {
+  if (r.validFrom === undefined && r.validUntil === undefined) return "always";
+  return [
+    r.validFrom === undefined ? "" : `from ${r.validFrom}`,
+    r.validUntil === undefined ? "" : `until ${r.validUntil}`,
+  ]
+    .filter(Boolean)
+    .join(" ");
+}
+
+function headerDiff(a: ResolvedRuleset, b: ResolvedRuleset): HeaderChange[] {
+  const text = (
+    r: ResolvedRuleset,
+  ): Record<HeaderChange["aspect"], string> => ({
+    title: r.title ?? "",
+    validity: validityText(r),
+    extends: r.extends ?? "",
+    uses: r.uses.join(", "),
+    sources: r.sources
+      .map(
+        (s) =>
+          `${s.alias.name} ${quote(s.title)}${s.url === undefined ? "" : ` url ${quote(s.url)}`}`,
+      )
+      .join("; "),
+    assumptions: r.assumptions.map((x) => x.text).join(" | "),
+  });
+  const x = text(a);
+  const y = text(b);
+  return (Object.keys(x) as HeaderChange["aspect"][])
+    .filter((k) => x[k] !== y[k])
+    .map((k) => ({ aspect: k, from: x[k], to: y[k] }));
+}
+
 function normText(n: NormDecl): string {
   const periods = n.periods.map((p) => {
     const when =
@@ -274,7 +510,7 @@ function normText(n: NormDecl): string {
           ]
             .filter(Boolean)
             .join(" ");
-    return `${when}: ${p.requirements.map((q) => `${q.metric.name} ${q.op} ${printExpr(q.value)}`).join(", ")}`;
+    return `${when}: ${p.requirements.map((q) => `${q.aim ? "aim " : ""}${q.metric.name} ${q.op} ${printExpr(q.value)}`).join(", ")}`;
   });
   return [
     `"${n.title ?? ""}"`,
@@ -289,6 +525,9 @@ function measureText(m: MeasureDecl): string {
     `kind ${m.measureKind ?? "-"}`,
     `character ${m.character ?? "-"}`,
     `implements ${refs(m.implementsRefs)}`,
+    m.basis === undefined
+      ? "basis not stated"
+      : `basis ${m.basis.none ? "none from " : ""}${refs(m.basis.articles)}`,
     ...m.preconditions.map((p) => `precondition "${p}"`),
     m.fine
       ? `fine category ${m.fine.category} base ${m.fine.base.text} ${m.fine.currency}`
@@ -349,16 +588,16 @@ export function diffRulesets(
       },
     ]),
   );
-  const categories = [...new Set([...catA.keys(), ...catB.keys()])]
+  const allCategories = [...new Set([...catA.keys(), ...catB.keys()])]
     .sort()
-    .map((n) => categoryDiff(n, catA.get(n), catB.get(n)))
-    .filter((d): d is CategoryDiff => d !== undefined);
+    .map((n) => categoryDiff(n, catA.get(n), catB.get(n)));
+  const moves = findMoves(allCategories);
+  const categories = allCategories.filter((d) => !isEmptyCategory(d));
   const fields = (r: ResolvedRuleset) =>
     new Map(
       [...r.entities.values()].flatMap((e) =>
         e.fields.map(
-          (f) =>
-            [`${e.name}.${f.name}: ${printType(f.decl.type)}`, ""] as const,
+          (f) => [`${e.name}.${f.name}`, fieldText(f.decl)] as const,
         ),
       ),
     );
@@ -423,18 +662,8 @@ export function diffRulesets(
     ),
     namesDiff(
       "calendar",
-      byName(
-        a.calendars,
-        (c) => c.name.name,
-        (c) =>
-          `${c.weekend.map((w) => w.name).join(", ")}; ${c.holidays.map((h) => h.name.name).join(", ")}`,
-      ),
-      byName(
-        b.calendars,
-        (c) => c.name.name,
-        (c) =>
-          `${c.weekend.map((w) => w.name).join(", ")}; ${c.holidays.map((h) => h.name.name).join(", ")}`,
-      ),
+      byName(a.calendars, (c) => c.name.name, calendarText),
+      byName(b.calendars, (c) => c.name.name, calendarText),
     ),
   ].filter((d): d is OtherDiff => d !== undefined);
   const byCode = (x: { code: string }, y: { code: string }) =>
@@ -442,12 +671,14 @@ export function diffRulesets(
   return {
     from: a.id,
     to: b.id,
+    header: headerDiff(a, b),
     rules: {
       added: added.sort(byCode),
       removed: removed.sort(byCode),
       changed: changed.sort(byCode),
     },
     categories,
+    moves,
     other,
   };
 }
@@ -455,19 +686,33 @@ export function diffRulesets(
 /** Whether the two versions differ at all. */
 export function isEmptyDiff(d: RulesetDiff): boolean {
   return (
-    d.rules.added.length +
+    d.header.length +
+      d.rules.added.length +
       d.rules.removed.length +
       d.rules.changed.length +
       d.categories.length +
+      d.moves.length +
       d.other.length ===
     0
   );
+}
+
+/** `- from` / `+ to` lines, one per line of a multi-line value. */
+function beforeAfter(from: string, to: string, indent: string): string[] {
+  const lines = (sign: string, v: string) =>
+    v === ""
+      ? [`${indent}${sign} (none)`]
+      : v.split("\n").map((l) => `${indent}${sign} ${l}`);
+  return [...lines("-", from), ...lines("+", to)];
 }
 
 /** Terminal rendering: `+` added, `-` removed, `~` changed. */
 export function diffText(d: RulesetDiff): string {
   const lines: string[] = [`${d.from} -> ${d.to}`];
   if (isEmptyDiff(d)) return `${lines[0]}: no differences\n`;
+  if (d.header.length > 0) lines.push("", "Header:");
+  for (const h of d.header)
+    lines.push(`  ~ ${h.aspect}:`, ...beforeAfter(h.from, h.to, "      "));
   const r = d.rules;
   lines.push(
     "",
@@ -478,11 +723,11 @@ export function diffText(d: RulesetDiff): string {
   for (const x of r.removed) lines.push(`  - ${x.code} ${x.title}`);
   for (const x of r.changed) {
     lines.push(`  ~ ${x.code} ${x.title}`);
-    for (const c of x.changes) {
-      lines.push(`      ${c.aspect}:`);
-      lines.push(`        - ${c.from === "" ? "(none)" : c.from}`);
-      lines.push(`        + ${c.to === "" ? "(none)" : c.to}`);
-    }
+    for (const c of x.changes)
+      lines.push(
+        `      ${c.aspect}:`,
+        ...beforeAfter(c.from, c.to, "        "),
+      );
   }
   if (d.categories.length > 0) lines.push("", "Categories (Bijlage 3):");
   for (const c of d.categories) {
@@ -495,10 +740,26 @@ export function diffText(d: RulesetDiff): string {
       lines.push(`      - result ${entryText(e)}`);
     for (const e of c.resultsAdded)
       lines.push(`      + result ${entryText(e)}`);
+    for (const e of c.resultsChanged)
+      lines.push(`      ~ result ${entryText(e.from)} -> ${entryText(e.to)}`);
     for (const m of c.markingsRemoved)
       lines.push(`      - marking ${markingText(m)}`);
     for (const m of c.markingsAdded)
       lines.push(`      + marking ${markingText(m)}`);
+    for (const m of c.markingsChanged)
+      lines.push(
+        `      ~ marking ${markingText(m.from)} -> ${markingText(m.to)}`,
+      );
+  }
+  if (d.moves.length > 0) lines.push("", "Moved between categories:");
+  for (const m of d.moves) {
+    const text =
+      m.kind === "result"
+        ? (e: CategoryEntry) => `result ${entryText(e)}`
+        : (e: MarkingEntry) => `marking ${markingText(e)}`;
+    lines.push(
+      `  > ${(text as (e: unknown) => string)(m.from.entry)} in ${m.from.category} -> ${(text as (e: unknown) => string)(m.to.entry)} in ${m.to.category}`,
+    );
   }
   if (d.other.length > 0) lines.push("", "Other declarations:");
   for (const o of d.other) {

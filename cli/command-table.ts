@@ -63,7 +63,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: "catalogue",
     term: "catalogue [options] [paths...]",
     description:
-      "Generate the Markdown ruleset catalogue and traceability matrix",
+      "Generate the Markdown ruleset catalogue, the traceability matrix and the Bijlage 4 coverage matrix",
     load: () => import("./commands/catalogue.js"),
   },
   {

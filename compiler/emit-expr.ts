@@ -20,6 +20,7 @@ import type {
   CallExpr,
   DurationUnit,
   Expr,
+  HolidayDecl,
   InExpr,
   Literal,
   PathExpr,
@@ -504,6 +505,40 @@ function dateArithmetic(
   return out(ts`$plus(${a.code}, ${n * (UNIT_MS[d.unit] ?? 0)})`, "datetime");
 }
 
+/** A holiday as the prelude's `$Holiday` data (see compiler/prelude.ts). */
+export function holidayData(h: HolidayDecl): {
+  kind: 0 | 1;
+  month: number;
+  day: number;
+  offset: number;
+  ifSunday: number;
+  from: number;
+  until: number;
+} {
+  if (h.rule.kind === "date") {
+    // `on 2022-05-27`: a fixed day whose first and last year are its own year
+    const [y, m, d] = h.rule.date.text.split("-").map(Number);
+    return {
+      kind: 0,
+      month: m,
+      day: d,
+      offset: 0,
+      ifSunday: 0,
+      from: y,
+      until: y,
+    };
+  }
+  return {
+    kind: h.rule.kind === "easter" ? 1 : 0,
+    month: h.rule.kind === "fixed" ? h.rule.month : 0,
+    day: h.rule.kind === "fixed" ? h.rule.day : 0,
+    offset: h.rule.kind === "easter" ? h.rule.offset : 0,
+    ifSunday: h.ifSunday ?? 0,
+    from: h.fromYear ?? 0,
+    until: h.untilYear ?? 999999,
+  };
+}
+
 /** The calendar `workdays` count with (the checker linked it), embedded as data. */
 function calendar(
   scope: Scope,
@@ -532,17 +567,7 @@ function calendar(
         .filter((d) => d >= 0),
     ),
   ].sort();
-  const holidays = cal.holidays.map((h) =>
-    lit({
-      kind: h.rule.kind === "easter" ? 1 : 0,
-      month: h.rule.kind === "fixed" ? h.rule.month : 0,
-      day: h.rule.kind === "fixed" ? h.rule.day : 0,
-      offset: h.rule.kind === "easter" ? h.rule.offset : 0,
-      ifSunday: h.ifSunday ?? 0,
-      from: h.fromYear ?? 0,
-      until: h.untilYear ?? 999999,
-    }),
-  );
+  const holidays = cal.holidays.map((h) => lit(holidayData(h)));
   return scope.ctx.hoist(
     "CALENDAR",
     ts`{ weekend: ${lit(weekend)}, holidays: [${join(holidays, ", ")}] }`,

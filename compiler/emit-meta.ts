@@ -223,6 +223,8 @@ export function moduleData(
         metric: q.metric.name,
         op: q.op,
         value: printExpr(q.value),
+        // only aims carry the flag, so modules without aims are unchanged
+        ...(q.aim ? { aim: true as const } : {}),
       })),
     })),
   }));

@@ -123,8 +123,11 @@ export interface NormTrace {
     /** \`from 2024-01-01 [until ...]\` (until exclusive) */
     from: string | undefined;
     until: string | undefined;
-    /** \`metric op value\`; \`value\` is the literal as written in the ruleset, e.g. \`95 %\`, \`3 workdays\`. */
-    requirements: { metric: string; op: string; value: string }[];
+    /**
+     * \`metric op value\`; \`value\` is the literal as written in the ruleset, e.g. \`95 %\`, \`3 workdays\`.
+     * \`aim: true\` marks an aim (\`aim metric op value\`): reported beside the norm, never a requirement.
+     */
+    requirements: { metric: string; op: string; value: string; aim?: true }[];
   }[];
 }
 

@@ -333,7 +333,7 @@ export interface PayoutDecl extends DeclBase, Assumable {
 
 /** What a metric measures. */
 export type MetricType =
-  "percent" | "duration" | "date" | "integer" | "text" | "boolean";
+  "percent" | "duration" | "date" | "integer" | "decimal" | "text" | "boolean";
 
 /** `metric automated_controls_pass: percent "Share of IKBs meeting the automated controls"` */
 export interface MetricDecl extends DeclBase, Assumable {
@@ -364,8 +364,14 @@ export interface NormPeriod extends NodeBase {
 /** A comparison operator. */
 export type ComparisonOp = "=" | "!=" | "<" | "<=" | ">" | ">=";
 
+/**
+ * `metric op value` in a norm period, or `aim metric op value`: an aim ("streven") is what the
+ * source hopes for, not a requirement; it is reported beside the norm and never decides a verdict.
+ */
 export interface NormRequirement extends NodeBase {
   kind: "NormRequirement";
+  /** `aim ...`: an aim, not a norm. */
+  aim: boolean;
   metric: Ident;
   op: ComparisonOp;
   value: Literal;
@@ -379,10 +385,25 @@ export interface MeasureDecl extends DeclBase, Assumable {
   measureKind: "informal" | "formal" | undefined;
   character: "remedial" | "punitive" | undefined;
   implementsRefs: ArticleRef[];
+  /**
+   * `basis ARTICLE, ...`: the statutory basis of the measure; `basis none from ARTICLE, ...`: it has
+   * none, and the articles say so. Undefined when the ruleset does not say (the sources are silent).
+   * Every article is one the measure implements (REG231).
+   */
+  basis: MeasureBasis | undefined;
   preconditions: string[];
   fine:
     | { category: number; base: DecimalLiteral; currency: string; span: Span }
     | undefined;
+}
+
+/** A measure's `basis` clause. */
+export interface MeasureBasis extends NodeBase {
+  kind: "MeasureBasis";
+  /** `basis none from ...`: the measure has no statutory basis. */
+  none: boolean;
+  /** The statutory basis, or (with `none`) the articles that say there is none. */
+  articles: ArticleRef[];
 }
 
 /** `calendar nl_werkdagen "Werkdagen"` with weekend and holiday lines. */
@@ -396,8 +417,10 @@ export interface CalendarDecl extends DeclBase, Assumable {
 }
 
 /**
- * `holiday koningsdag "Koningsdag" on 27 april if sunday -1 from 2014`
- * or `holiday tweede_paasdag "Tweede Paasdag" easter +1`.
+ * `holiday koningsdag "Koningsdag" on 27 april if sunday -1 from 2014`,
+ * `holiday tweede_paasdag "Tweede Paasdag" easter +1`, or a day of one year:
+ * `holiday vrijdag_na_hemelvaart_2022 "Vrijdag na Hemelvaartsdag" on 2022-05-27` (a day the Crown
+ * equates with a holiday by decree, Algemene termijnenwet art 3 lid 3).
  */
 export interface HolidayDecl extends NodeBase, Assumable {
   kind: "Holiday";
@@ -405,7 +428,9 @@ export interface HolidayDecl extends NodeBase, Assumable {
   title: string;
   rule:
     | { kind: "fixed"; day: number; month: number }
-    | { kind: "easter"; offset: number };
+    | { kind: "easter"; offset: number }
+    /** `on YYYY-MM-DD`: that one day; it takes no `if sunday`, `from` or `until` (REG232). */
+    | { kind: "date"; date: DateLiteral };
   /** `if sunday -1`: move by this many days when the date falls on a Sunday. */
   ifSunday: number | undefined;
   fromYear: number | undefined;

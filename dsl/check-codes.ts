@@ -41,6 +41,8 @@ export const CODES = {
   meaningSourceNotImplemented: "REG228",
   meaningNeitherSourcedNorAssumed: "REG229",
   personalInMessage: "REG230",
+  basisNotImplemented: "REG231",
+  datedHolidayModifier: "REG232",
   // ---- REG3xx: types and expressions
   incomparable: "REG301",
   notInCodeList: "REG302",
@@ -118,6 +120,10 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
     'A rule whose meaning is neither given by a cited article (`meaning "..." from ...`) nor marked with an `assumption` (warning).',
   REG230:
     "A message placeholder shows the value of a personal field without `|masked`.",
+  REG231:
+    "A measure's `basis` cites an article the measure does not implement.",
+  REG232:
+    "A holiday `on YYYY-MM-DD` (one day of one year) with `if sunday`, `from` or `until`.",
   REG301:
     "The two sides of a comparison (or `in`, or a marking) have incompatible types.",
   REG302:

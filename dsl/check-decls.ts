@@ -322,13 +322,15 @@ export function checkCategories(index: RulesetIndex, reporter: Reporter): void {
   }
 }
 
-const METRIC_LITERAL: Record<string, string> = {
-  percent: "Percent",
-  duration: "Duration",
-  date: "Date",
-  integer: "Integer",
-  text: "String",
-  boolean: "Boolean",
+/** The literal kinds a norm may give for a metric of each type. */
+const METRIC_LITERAL: Record<string, readonly string[]> = {
+  percent: ["Percent"],
+  duration: ["Duration"],
+  date: ["Date"],
+  integer: ["Integer"],
+  decimal: ["Decimal", "Integer"],
+  text: ["String"],
+  boolean: ["Boolean"],
 };
 
 export function checkNorms(
@@ -389,7 +391,7 @@ export function checkNorms(
         if (
           metricType !== undefined &&
           t.kind !== "error" &&
-          METRIC_LITERAL[metricType] !== r.value.kind
+          !METRIC_LITERAL[metricType].includes(r.value.kind)
         ) {
           reporter.report(
             CODES.normValueType,
@@ -418,7 +420,10 @@ function periodLabel(p: NormPeriod): string {
   return `from ${p.from?.text ?? "..."}${p.until === undefined ? "" : ` until ${p.until.text}`}`;
 }
 
-/** Two periods of one norm that share days may not both set the same metric: which would apply? */
+/**
+ * Two periods of one norm that share days may not both set the same metric: which would apply?
+ * An aim and a norm on the same metric may meet (the aim is no requirement); two aims may not.
+ */
 function checkNormOverlaps(norm: NormDecl, reporter: Reporter): void {
   const periods = (norm.periods ?? []).filter((p) => p !== undefined);
   const metricsOf = periods.map(
@@ -426,7 +431,7 @@ function checkNormOverlaps(norm: NormDecl, reporter: Reporter): void {
       new Set(
         (p.requirements ?? [])
           .filter((r) => r !== undefined && !missing(r.metric))
-          .map((r) => r.metric.name),
+          .map((r) => `${r.aim ? "aim " : ""}${r.metric.name}`),
       ),
   );
   for (let j = 1; j < periods.length; j++) {

@@ -80,6 +80,7 @@ import type {
   Ident,
   IkbDecl,
   Literal,
+  MeasureBasis,
   MeasureDecl,
   MetricDecl,
   MetricType,
@@ -168,6 +169,7 @@ export const METRIC_TYPES: readonly MetricType[] = [
   "duration",
   "date",
   "integer",
+  "decimal",
   "text",
   "boolean",
 ];
@@ -2239,15 +2241,22 @@ export class RegelParser extends EmbeddedActionsParser {
     }))!;
   });
 
+  /** `metric op value`, or `aim metric op value` for an aim (docs/language.md § Metrics and norms). */
   private normRequirement = this.RULE(
     "normRequirement",
     (): NormRequirement => {
       const start = this.LA(1);
+      let aim = false;
+      this.OPTION(() => {
+        this.CONSUME(KW.aim);
+        aim = true;
+      });
       const metric = this.SUBRULE(this.ident);
       const op = this.SUBRULE(this.comparisonOperator);
       const value = this.SUBRULE(this.signedLiteral);
       return this.ACTION(() => ({
         kind: "NormRequirement" as const,
+        aim,
         metric,
         op,
         value,
@@ -2274,6 +2283,7 @@ export class RegelParser extends EmbeddedActionsParser {
         measureKind: undefined,
         character: undefined,
         implementsRefs: [],
+        basis: undefined,
         preconditions: [],
         fine: undefined,
         assumptions: [],
@@ -2291,6 +2301,7 @@ export class RegelParser extends EmbeddedActionsParser {
     once("kind", "kind", RegelParser.prototype.kindClause),
     once("character", "character", RegelParser.prototype.characterClause),
     repeated("implements", "implements", RegelParser.prototype.implements),
+    once("basis", "basis", RegelParser.prototype.basisClause),
     repeated(
       "precondition",
       "precondition",
@@ -2316,6 +2327,38 @@ export class RegelParser extends EmbeddedActionsParser {
       node.character = c;
     });
   }
+
+  /** `basis ARTICLE, ...` or `basis none from ARTICLE, ...` */
+  private basisClause(node: MeasureDecl): void {
+    const b = this.SUBRULE(this.measureBasis);
+    this.ACTION(() => {
+      node.basis = b;
+    });
+  }
+
+  private measureBasis = this.RULE("measureBasis", (): MeasureBasis => {
+    const start = this.LA(1);
+    this.CONSUME(KW.basis);
+    let none = false;
+    const articles: ArticleRef[] = [];
+    this.OPTION(() => {
+      this.CONSUME(KW.none);
+      this.CONSUME(KW.from);
+      none = true;
+    });
+    this.AT_LEAST_ONE_SEP({
+      SEP: Comma,
+      DEF: () => {
+        articles.push(this.SUBRULE(this.articleRef));
+      },
+    });
+    return this.ACTION(() => ({
+      kind: "MeasureBasis" as const,
+      none,
+      articles: articles.filter((a) => a !== undefined),
+      span: this.sp(start),
+    }))!;
+  });
 
   /** `precondition "..."` */
   private preconditionClause(node: MeasureDecl): void {
@@ -2463,15 +2506,30 @@ export class RegelParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           this.CONSUME(KW.on);
-          const day = this.CONSUME(IntegerLit);
-          const month = this.CONSUME(Identifier);
-          this.ACTION(() => {
-            rule = {
-              kind: "fixed",
-              day: this.int(day),
-              month: this.month(month),
-            };
-          });
+          this.OR2([
+            {
+              ALT: () => {
+                const day = this.CONSUME(IntegerLit);
+                const month = this.CONSUME(Identifier);
+                this.ACTION(() => {
+                  rule = {
+                    kind: "fixed",
+                    day: this.int(day),
+                    month: this.month(month),
+                  };
+                });
+              },
+            },
+            {
+              // `on 2022-05-27`: one day of one year (a day equated by decree)
+              ALT: () => {
+                const date = this.SUBRULE(this.date);
+                this.ACTION(() => {
+                  rule = { kind: "date", date };
+                });
+              },
+            },
+          ]);
         },
       },
       {

@@ -33,6 +33,8 @@ const RULE_DESCRIPTIONS: Record<string, string> = {
   comparisonOperator: "a comparison: `=`, `!=`, `<`, `<=`, `>` or `>=`",
   measureKind: "a kind of measure: `informal` or `formal`",
   measureCharacter: "a character: `remedial` or `punitive`",
+  measureBasis:
+    "a statutory basis: `basis ALIAS LOCATOR, ...` or `basis none from ALIAS LOCATOR, ...`",
   removeKind:
     "what to remove: `rule`, `category`, `entity`, `codelist`, `payout`, `norm`, `measure`, `metric` or `calendar`",
   literal: "a value (a quoted text, a number, a date, `true` or `false`)",
@@ -54,7 +56,7 @@ const RULE_DESCRIPTIONS: Record<string, string> = {
     "an article: a source alias then the article, e.g. `bk bijlage 3`",
   typeRef: "a field type",
   attributeRef: "an attribute `E.field`",
-  holiday: "`on DAY MONTH` or `easter +N`",
+  holiday: "`on DAY MONTH`, `on YYYY-MM-DD` or `easter +N`",
 };
 
 /** How each declaration is called in messages. */

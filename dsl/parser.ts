@@ -692,6 +692,7 @@ function placeholder(
         measureKind: undefined,
         character: undefined,
         implementsRefs: [],
+        basis: undefined,
         preconditions: [],
         fine: undefined,
       };

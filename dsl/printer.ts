@@ -518,6 +518,13 @@ function example(c: Chunk, e: Example): void {
   contextRecords(c, e.context);
 }
 
+/** An example on one line, as `regel fmt` writes it (for diffs and traces). */
+export function printExample(e: Example): string {
+  const c = new Chunk();
+  example(c, e);
+  return c.text;
+}
+
 function target(c: Chunk, t: RuleTarget): void {
   c.add("for ");
   switch (t.kind) {
@@ -573,7 +580,7 @@ function period(b: BlockBuilder, p: NormPeriod): void {
   }
   const c = b.clause(kw, text, [p.span]);
   c.list(p.requirements, (r) => {
-    c.add(`${r.metric.name} ${r.op} `);
+    c.add(`${r.aim ? "aim " : ""}${r.metric.name} ${r.op} `);
     literal(c, r.value);
   });
 }
@@ -583,9 +590,11 @@ function holiday(h: HolidayDecl): string {
   text +=
     h.rule.kind === "fixed"
       ? ` on ${h.rule.day} ${MONTHS[h.rule.month - 1] ?? String(h.rule.month)}`
-      : h.rule.offset === 0
-        ? " easter"
-        : ` easter ${signed(h.rule.offset)}`;
+      : h.rule.kind === "date"
+        ? ` on ${h.rule.date.text}`
+        : h.rule.offset === 0
+          ? " easter"
+          : ` easter ${signed(h.rule.offset)}`;
   if (h.ifSunday !== undefined) text += ` if sunday ${signed(h.ifSunday)}`;
   if (h.fromYear !== undefined) text += ` from ${h.fromYear}`;
   if (h.untilYear !== undefined) text += ` until ${h.untilYear}`;
@@ -868,6 +877,15 @@ const CLAUSE_PRINTERS: {
       if (d.character) b.clause("character", `character ${d.character}`);
     },
     implements: (b, d) => b.implementsRefs(d.implementsRefs),
+    basis: (b, d) => {
+      if (d.basis)
+        articleRefs(
+          b.clause("basis", d.basis.none ? "basis none from " : "basis ", [
+            d.basis.span,
+          ]),
+          d.basis.articles,
+        );
+    },
     precondition: (b, d) => {
       for (const p of d.preconditions)
         b.clause("precondition", `precondition ${quote(p)}`);

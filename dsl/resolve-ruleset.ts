@@ -15,6 +15,7 @@ import type {
   EntityDecl,
   ExtendEntityDecl,
   FieldDecl,
+  HolidayDecl,
   Ident,
   IkbDecl,
   MeasureDecl,
@@ -28,6 +29,7 @@ import type {
   Span,
 } from "./ast.js";
 import { CODES } from "./check-codes.js";
+import { isRealDate } from "./types.js";
 import { missing, type Reporter, suggest, where } from "./check-context.js";
 import { Links, type Reference, type Target } from "./links.js";
 import type {
@@ -355,6 +357,8 @@ export function resolveRuleset(
       case "Measure":
         measures.declare(decl.name, decl, decl.replace);
         articles(decl.implementsRefs);
+        articles(decl.basis?.articles);
+        checkMeasureBasis(decl, reporter);
         break;
       case "Calendar":
         checkHolidays(decl, reporter);
@@ -672,7 +676,9 @@ function checkCodeValues(decl: CodeListDecl, reporter: Reporter): void {
 function checkHolidays(decl: CalendarDecl, reporter: Reporter): void {
   const seen = new Map<string, Span>();
   for (const h of decl.holidays ?? []) {
-    if (h === undefined || missing(h.name)) continue;
+    if (h === undefined) continue;
+    if (h.rule?.kind === "date") checkDatedHoliday(h, reporter);
+    if (missing(h.name)) continue;
     const first = seen.get(h.name.name);
     if (first !== undefined) {
       reporter.report(
@@ -684,5 +690,59 @@ function checkHolidays(decl: CalendarDecl, reporter: Reporter): void {
         },
       );
     } else seen.set(h.name.name, h.name.span);
+  }
+}
+
+/**
+ * `holiday x "..." on 2022-05-27` is that one day: a real calendar day (REG317) without the yearly
+ * modifiers `if sunday`, `from` and `until` (REG232), which would say nothing or contradict it.
+ */
+function checkDatedHoliday(h: HolidayDecl, reporter: Reporter): void {
+  if (h.rule.kind !== "date") return;
+  const date = h.rule.date;
+  date.type = { kind: "date" };
+  if (!isRealDate(date.text))
+    reporter.report(
+      CODES.badDateLiteral,
+      `${date.text} is not a real calendar day`,
+      date.span,
+    );
+  const extra = [
+    h.ifSunday !== undefined ? "`if sunday`" : "",
+    h.fromYear !== undefined ? "`from`" : "",
+    h.untilYear !== undefined ? "`until`" : "",
+  ].filter((x) => x !== "");
+  if (extra.length > 0)
+    reporter.report(
+      CODES.datedHolidayModifier,
+      `holiday \`${h.name.name}\` is one day, ${date.text}; it takes no ${extra.join(", ")}`,
+      h.span,
+      {
+        notes: [
+          "for a day that returns every year write `on DAY MONTH`; for a day of one year drop the modifiers",
+        ],
+      },
+    );
+}
+
+/**
+ * `basis ...` names articles the measure implements (REG231), as `meaning ... from` does for a
+ * rule: the catalogue and `regel assess` show the basis among the measure's articles.
+ */
+function checkMeasureBasis(decl: MeasureDecl, reporter: Reporter): void {
+  if (decl.basis === undefined || missing(decl.name)) return;
+  const text = (a: ArticleRef) => `${a.source?.name} ${a.locator}`;
+  const implemented = new Set((decl.implementsRefs ?? []).map(text));
+  for (const a of decl.basis.articles ?? []) {
+    if (a === undefined || missing(a.source) || implemented.has(text(a)))
+      continue;
+    reporter.report(
+      CODES.basisNotImplemented,
+      decl.basis.none
+        ? `measure \`${decl.name.name}\` cites \`${text(a)}\` for having no statutory basis but does not implement it; add it to \`implements\``
+        : `measure \`${decl.name.name}\` has its statutory basis in \`${text(a)}\` but does not implement it; add it to \`implements\``,
+      a.span,
+      suggest(text(a), implemented),
+    );
   }
 }

@@ -120,8 +120,9 @@ export function easterSunday(year: number): string {
  * The holidays of a calendar in one year, sorted by date and then by name.
  *
  * A holiday counts in a year when the year lies within its `from`/`until` years (both inclusive).
- * `on DAY MONTH` is that day of the year; `easter ±N` is N days from Easter Sunday; `if sunday ±N`
- * moves the day by N days when it falls on a Sunday. Two holidays on the same day are both listed.
+ * `on DAY MONTH` is that day of the year; `on YYYY-MM-DD` is that day, in its own year only;
+ * `easter ±N` is N days from Easter Sunday; `if sunday ±N` moves the day by N days when it falls
+ * on a Sunday. Two holidays on the same day are both listed.
  *
  * A fixed day the month does not have in that year (29 february in a common year) is skipped.
  */
@@ -134,7 +135,11 @@ export function holidaysOf(
     if (holiday.fromYear !== undefined && year < holiday.fromYear) continue;
     if (holiday.untilYear !== undefined && year > holiday.untilYear) continue;
     let day: number;
-    if (holiday.rule.kind === "fixed") {
+    if (holiday.rule.kind === "date") {
+      // one day of one year (`on 2022-05-27`)
+      if (Number(holiday.rule.date.text.slice(0, 4)) !== year) continue;
+      day = toDayNumber(holiday.rule.date.text);
+    } else if (holiday.rule.kind === "fixed") {
       const { day: d, month } = holiday.rule;
       // A day the month does not have this year (29 february in a common year) is no holiday that
       // year; the generated validators' prelude does the same.

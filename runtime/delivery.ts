@@ -1280,6 +1280,15 @@ class DeliveryValidator {
               percentage,
               meetsNorm: percentage >= norm.norm,
               source: norm.source,
+              ...(norm.aim === undefined
+                ? {}
+                : {
+                    aim: {
+                      target: norm.aim.target,
+                      reached: percentage >= norm.aim.target,
+                      source: norm.aim.source,
+                    },
+                  }),
             }
           : null,
       categories: rs.categories.map((c) => ({

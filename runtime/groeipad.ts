@@ -3,7 +3,8 @@
  * on the reporting reference date, read from the norms of the compiled rulesets (the groeipad
  * ruleset, `rulesets/ikb.groeipad`), never from a table in code. The runtime looks for a norm
  * period in force on the RRD (`year Y` for the RRD's year, or `from ... [until ...]`) with a
- * requirement `automated_controls_pass >= N %`.
+ * requirement `automated_controls_pass >= N %`, and beside it for an aim on the same metric
+ * (`aim automated_controls_pass >= N %`): the aim is reported, never held against the delivery.
  *
  * @module
  */
@@ -21,10 +22,20 @@ import { checkSources, type SourceCheck } from "./source-check.js";
 /** The metric of the groeipad ruleset that the report's pass rate is held against. */
 export const PASS_RATE_METRIC = "automated_controls_pass";
 
+/** An aim on the share meeting the automated controls: what the source hopes for, not a norm. */
+export interface GroeipadAim {
+  /** The percentage aimed at. */
+  target: number;
+  /** Where the aim comes from: ruleset, norm, source location and articles. */
+  source: string;
+}
+
 export interface GroeipadNorm {
   year: number;
   /** Minimum percentage of IKBs meeting the automated controls. */
   norm: number;
+  /** The aim in force on the RRD beside the norm, if the ruleset states one. */
+  aim: GroeipadAim | undefined;
   /** Where the norm comes from: ruleset, norm, source location and articles. */
   source: string;
   /** `name@version` of the compiled ruleset that states the norm. */
@@ -45,7 +56,16 @@ function periodInForce(
   return inForce(rrd, period.from, period.until);
 }
 
-/** The norm in force on `rrd` among the compiled rulesets under `compiledRoot`; undefined when none states one. */
+/** `N %` of a requirement as a number; undefined for anything else. */
+function percentOf(value: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*%$/.exec(value);
+  return m === null ? undefined : Number(m[1]);
+}
+
+/**
+ * The norm in force on `rrd` among the compiled rulesets under `compiledRoot`, with the aim in
+ * force beside it in the same ruleset; undefined when none states a norm (an aim alone is no norm).
+ */
 export function loadGroeipadNorm(
   compiledRoot: string,
   rrd: string,
@@ -58,35 +78,42 @@ export function loadGroeipadNorm(
       metadata?: { sourceFiles?: SourceFileHash[] };
       norms?: NormTrace[];
     };
-    for (const norm of data.norms ?? []) {
-      for (const period of norm.periods) {
+    let norm: { value: number; source: string } | undefined;
+    let aim: GroeipadAim | undefined;
+    for (const n of data.norms ?? []) {
+      const articles = n.articles
+        .map((a) => `${a.source} ${a.locator}`)
+        .join(", ");
+      const source = `${dir} norm ${n.name} (${n.location.file}:${n.location.line}; ${articles})`;
+      for (const period of n.periods) {
         if (!periodInForce(period, rrd)) continue;
-        const requirement = period.requirements.find(
-          (q) => q.metric === PASS_RATE_METRIC && q.op === ">=",
-        );
-        const percent =
-          requirement === undefined
-            ? undefined
-            : /^(\d+(?:\.\d+)?)\s*%$/.exec(requirement.value);
-        if (percent === undefined || percent === null) continue;
-        const articles = norm.articles
-          .map((a) => `${a.source} ${a.locator}`)
-          .join(", ");
-        return {
-          year: Number(rrd.slice(0, 4)),
-          norm: Number(percent[1]),
-          source: `${dir} norm ${norm.name} (${norm.location.file}:${norm.location.line}; ${articles})`,
-          ruleset: dir,
-          dir: join(compiledRoot, dir),
-          traceSha256: sha256Hex(text),
-          sourceFiles: data.metadata?.sourceFiles,
-          sourceCheck: checkSources(
-            data.metadata?.sourceFiles,
-            dirname(resolve(compiledRoot)),
-          ),
-        };
+        for (const q of period.requirements) {
+          if (q.metric !== PASS_RATE_METRIC) continue;
+          const value = percentOf(q.value);
+          if (value === undefined) continue;
+          if (q.aim === true) {
+            if (aim === undefined && (q.op === ">=" || q.op === "="))
+              aim = { target: value, source };
+          } else if (norm === undefined && q.op === ">=")
+            norm = { value, source };
+        }
       }
     }
+    if (norm === undefined) continue;
+    return {
+      year: Number(rrd.slice(0, 4)),
+      norm: norm.value,
+      aim,
+      source: norm.source,
+      ruleset: dir,
+      dir: join(compiledRoot, dir),
+      traceSha256: sha256Hex(text),
+      sourceFiles: data.metadata?.sourceFiles,
+      sourceCheck: checkSources(
+        data.metadata?.sourceFiles,
+        dirname(resolve(compiledRoot)),
+      ),
+    };
   }
   return undefined;
 }

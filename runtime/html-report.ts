@@ -229,6 +229,15 @@ function groeipadMarks(g: GroeipadVerdict | null): ChartMark[] {
       value: g.norm,
       label: `norm ${g.year}: ${percentText(g.norm)}`,
     },
+    ...(g.aim === undefined
+      ? []
+      : [
+          {
+            kind: "aim",
+            value: g.aim.target,
+            label: `aim ${g.year}: ${percentText(g.aim.target)}`,
+          },
+        ]),
   ];
 }
 
@@ -242,7 +251,11 @@ ${
   g === null
     ? html`<p class="muted">No groeipad norm is in force for RRD ${r.rrd}.</p>`
     : html`<p>${g.percentage} % of the IKBs meet the automated controls; the norm for ${g.year} is ${g.norm} % (${g.source}): <b>${g.meetsNorm ? "met" : "not met"}</b>.</p>`
-}`;
+}${
+    g?.aim === undefined
+      ? null
+      : html`<p>Aim (not a norm): ${g.aim.target} % (${g.aim.source}): <b>${g.aim.reached ? "reached" : "not reached"}</b>. An aim never decides the verdict.</p>`
+  }`;
 }
 
 function summarySection(r: Report): Html {

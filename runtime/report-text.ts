@@ -39,10 +39,15 @@ export function summaryText(r: Report, maxRules = 15): string {
       lines.push(
         `  ${r.ikbs.ungroupedRows} row(s) without an IKB key, each counted as an IKB that does not meet the automated controls (input.missing-ikb-key)`,
       );
-    if (r.groeipad)
+    if (r.groeipad) {
       lines.push(
         `groeipad ${r.groeipad.year}: norm ${r.groeipad.norm} % — ${r.groeipad.meetsNorm ? "met" : "NOT met"}`,
       );
+      if (r.groeipad.aim)
+        lines.push(
+          `  aim ${r.groeipad.aim.target} % (an aim, not a norm) — ${r.groeipad.aim.reached ? "reached" : "not reached"}`,
+        );
+    }
     for (const c of r.categories)
       if (c.count)
         lines.push(`  category ${c.name}: ${c.count} (${c.percentage} %)`);

@@ -12,7 +12,7 @@ import type {
 } from "../compiler/contract.js";
 
 /** Version of the report format (semantic; see docs/report.md). */
-export const REPORT_VERSION = "1.1.0";
+export const REPORT_VERSION = "1.2.0";
 
 /** A problem in the input itself (a file, a header, a row), not a rule finding. */
 export interface InputProblem {
@@ -153,6 +153,11 @@ export interface GroeipadVerdict {
   percentage: number;
   meetsNorm: boolean;
   source: string;
+  /**
+   * The aim in force beside the norm (`aim automated_controls_pass >= N %`): what the source hopes
+   * for ("streven"), not a norm. Whether it is reached never changes `meetsNorm`. Since 1.2.0.
+   */
+  aim?: { target: number; reached: boolean; source: string };
 }
 
 /** A `.regel` file a compiled ruleset was compiled from. */

@@ -1,6 +1,7 @@
 /**
  * `regel catalogue [paths...] [--out docs/rulesets] [--check]`: render the ruleset catalogue
- * (one Markdown page per ruleset version, a traceability matrix and an index) and write it, or,
+ * (one Markdown page per ruleset version, a traceability matrix, the Bijlage 4 coverage matrix
+ * and an index) and write it, or,
  * with `--check`, only report which files are stale (exit 1) — the CI staleness check. An output
  * folder that cannot be written (a file in the way, read-only, a full disk) is exit 3.
  *
@@ -31,7 +32,7 @@ export function register(program: Command): void {
   program
     .command("catalogue")
     .description(
-      "Generate the Markdown ruleset catalogue and traceability matrix",
+      "Generate the Markdown ruleset catalogue, the traceability matrix and the Bijlage 4 coverage matrix",
     )
     .argument("[paths...]", "ruleset files or folders", ["rulesets"])
     .option("--out <dir>", "output folder", "docs/rulesets")

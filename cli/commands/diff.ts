@@ -1,6 +1,7 @@
 /**
- * `regel diff name@A name@B [--json]`: what changes from one ruleset version to another — rules
- * added, removed and changed, and the Bijlage 3 category entries and markings added and removed.
+ * `regel diff name@A name@B [--json]`: what changes from one ruleset version to another — the
+ * header (validity, sources), rules added, removed and changed, the Bijlage 3 category entries and
+ * markings added, removed, changed and moved, and the other declarations.
  * Exit codes: 0 (whether or not there are differences), 2 unknown version or bad paths.
  *
  * @module

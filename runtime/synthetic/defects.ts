@@ -129,7 +129,19 @@ const INJECTORS: Record<string, Injector> = {
     const [entity, field] = ctx.random.pick(attributes).split(".");
     const record = recordWith(ikb, ctx, entity, field);
     record[field] = "XX";
-    return [finding("dmc0004", entity, record, field)];
+    const found = [finding("dmc0004", entity, record, field)];
+    // A Dutch non-natural person registered in "XX" looks foreign without a foreign number with
+    // its country of issue: the registration-number rule (omc0019, or ctl0003 in GLO 1.2.0) fires.
+    if (entity === "NNP" && field === "registered_country") {
+      const foreignNumber =
+        (record.identification_number !== undefined ||
+          record.coc_number !== undefined) &&
+        record.identification_country !== undefined;
+      for (const code of ["omc0019", "ctl0003"])
+        if (ctx.rules.has(code) && !foreignNumber)
+          found.push(finding(code, "NNP", record));
+    }
+    return found;
   },
   dmc0005: (ikb, ctx) => {
     const ba = ctx.random.pick(ikb.records.BA);
@@ -202,10 +214,11 @@ const INJECTORS: Record<string, Injector> = {
     return [finding("omc0008", "NP", np), finding("omc0008", "NP", rep)];
   },
   // A representative with the depositor's last name and date of birth: both are reported.
+  // When the depositor has no representative yet, one is added (represented, with an address).
   omc0014: (ikb) => {
     const np = depositorNp(ikb);
-    const rep = representatives(ikb)[0];
-    if (np === undefined || rep === undefined) return undefined;
+    if (np === undefined) return undefined;
+    const rep = representatives(ikb)[0] ?? addRepresentative(ikb);
     rep.last_name = np.last_name;
     rep.date_of_birth = np.date_of_birth;
     return [finding("omc0014", "NP", np), finding("omc0014", "NP", rep)];
@@ -294,7 +307,7 @@ const INJECTORS: Record<string, Injector> = {
     ba.interest = "250.00";
     return [finding("smc0010", "BA", ba)];
   },
-  // An extra representative (complete natural person) without a representation.
+  // An extra representative (complete natural person, with an address) without a representation.
   omc0005: (ikb) => {
     const rep: RawRecord = {
       ikb_id: ikb.key,
@@ -307,6 +320,20 @@ const INJECTORS: Record<string, Injector> = {
       reliability_indicator_code: "BETROUWBAARHEID GEGARANDEERD",
     };
     ikb.records.NP.push(rep);
+    ikb.records.AD.push({
+      ikb_id: ikb.key,
+      address_id: `${ikb.key}-A9`,
+      customer_id: rep.customer_id,
+      country: "DE",
+    });
+    ikb.records.UA.push({
+      ikb_id: ikb.key,
+      address_id: `${ikb.key}-A9`,
+      customer_id: rep.customer_id,
+      address_line_1: "Hauptstraße 1",
+      address_line_2: "10115 Berlin",
+      country: "DE",
+    });
     return [finding("omc0005", "NP", rep)];
   },
   // A representation naming a natural person of another IKB (the reference resolves in the delivery, not in the IKB).
@@ -359,8 +386,14 @@ const INJECTORS: Record<string, Injector> = {
     np.date_of_birth = addYears(ctx.rrd, -10);
     return [finding("smc0011", "NP", np)];
   },
-  // A depositor without any address (its structured / unstructured forms removed with it).
-  smc0006: (ikb) => {
+  // A person without any address (its structured / unstructured forms removed with it): half of
+  // the time a representative (role V, which feeds no category), otherwise the depositor.
+  smc0006: (ikb, ctx) => {
+    const rep = representatives(ikb)[0];
+    if (rep !== undefined && ctx.random.chance(0.5)) {
+      removeAddressesOf(ikb, rep.customer_id);
+      return [finding("smc0006", "NP", rep, "customer_id")];
+    }
     const depositor = depositorNp(ikb) ?? depositorNnp(ikb);
     if (depositor === undefined) return undefined;
     removeAddressesOf(ikb, ikb.key);
@@ -373,6 +406,39 @@ const INJECTORS: Record<string, Injector> = {
       ),
     ];
   },
+  // A datum Bijlage 4 requires, left empty (regel's own ctl0001); every other rule reading it is
+  // guarded by `is present` or reads it only with other data the IKB has.
+  ctl0001: (ikb, ctx) => {
+    const attributes = listedAttributes(ctx, "ctl0001", ikb);
+    if (attributes.length === 0) return undefined;
+    const [entity, field] = ctx.random.pick(attributes).split(".");
+    const record = recordWith(ikb, ctx, entity, field);
+    delete record[field];
+    return [finding("ctl0001", entity, record, field)];
+  },
+  // The depositor's life status left empty (regel's own ctl0002): smc0014 and tmc0002 stay quiet.
+  ctl0002: (ikb) => {
+    const np = depositorNp(ikb);
+    if (np?.deceased === undefined) return undefined;
+    delete np.deceased;
+    return [finding("ctl0002", "NP", np, "deceased")];
+  },
+  // A Dutch non-natural person without KvK number and RSIN (regel's own ctl0003, GLO 1.2.0).
+  ctl0003: (ikb) => {
+    const nnp = depositorNnp(ikb);
+    if (nnp?.registered_country !== "NL") return undefined;
+    delete nnp.coc_number;
+    delete nnp.rsin;
+    return [finding("ctl0003", "NNP", nnp)];
+  },
+  // A deposit held from another member state without the language chosen (regel's own ctl0004).
+  ctl0004: (ikb, ctx) => {
+    const ba = ctx.random.pick(ikb.records.BA);
+    ba.held_from_other_member_state = "true";
+    ba.other_member_state = "BE";
+    delete ba.account_language;
+    return [finding("ctl0004", "BA", ba)];
+  },
   // A Dutch non-natural person without KvK number and RSIN (GLO 1.3.0).
   omc0019: (ikb) => {
     const nnp = depositorNnp(ikb);
@@ -382,6 +448,44 @@ const INJECTORS: Record<string, Injector> = {
     return [finding("omc0019", "NNP", nnp)];
   },
 };
+
+/** A complete representative of the depositor, with a representation and an address. */
+function addRepresentative(ikb: SyntheticIkb): RawRecord {
+  const id = `${ikb.key}-V8`;
+  const rep: RawRecord = {
+    ikb_id: ikb.key,
+    customer_id: id,
+    initials: "M.",
+    first_names: "Maria",
+    last_name: "Vertegenwoordiger",
+    date_of_birth: "1965-06-15",
+    deceased: "false",
+    reliability_indicator_code: "BETROUWBAARHEID GEGARANDEERD",
+  };
+  ikb.records.NP.push(rep);
+  ikb.records.RE.push({
+    ikb_id: ikb.key,
+    representation_id: `${ikb.key}-R7`,
+    representative_id: id,
+    represented_id: ikb.key,
+    type_of_representation_competence: "ZELFSTANDIG",
+  });
+  ikb.records.AD.push({
+    ikb_id: ikb.key,
+    address_id: `${ikb.key}-A8`,
+    customer_id: id,
+    country: "BE",
+  });
+  ikb.records.UA.push({
+    ikb_id: ikb.key,
+    address_id: `${ikb.key}-A8`,
+    customer_id: id,
+    address_line_1: "Grote Markt 1",
+    address_line_2: "1000 Brussel",
+    country: "BE",
+  });
+  return rep;
+}
 
 function removeAddressesOf(ikb: SyntheticIkb, customerId: string): void {
   const gone = new Set(

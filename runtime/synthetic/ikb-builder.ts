@@ -295,8 +295,8 @@ export function buildIkb(
         ? "ZELFSTANDIG"
         : "GEZAMENLIJK",
     });
-    if (random.chance(0.5))
-      addressOf(random, key, repId, `${key}-A${r + 1}`, false, records);
+    // Every person has an address: smc0006 checks representatives too (Bijlage 4 control 3.7 c).
+    addressOf(random, key, repId, `${key}-A${r + 1}`, false, records);
   }
   return { key, kind, records };
 }

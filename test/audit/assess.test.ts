@@ -42,7 +42,11 @@ function run(
   };
 }
 
-/** 2021: accepted with 100 errors. 2022 (RRD Friday 22 April): one rejected, then accepted. */
+/**
+ * 2021: accepted with 100 signalling validation errors in 1000 IKBs (10.00 %). 2022 (RRD Friday
+ * 22 April): one rejected, then accepted with 64 in 800 IKBs (8.00 %: 20 % fewer) and 16 input
+ * problems, which are no validation results.
+ */
 function history(
   overrides: { accepted2022?: Partial<RunRecord> } = {},
 ): RunRecord[] {
@@ -53,6 +57,7 @@ function history(
       deliveredAt: "2021-05-10T10:00:00+02:00",
       accepted: true,
       errors: 100,
+      findings: { dmc0000: 60, omc0005: 40 },
       percentage: 82.5,
     }),
     run({
@@ -68,6 +73,7 @@ function history(
       deliveredAt: "2022-04-28T17:00:00+02:00",
       accepted: true,
       errors: 80,
+      findings: { dmc0000: 64 },
       percentage: 91.25,
       ikbs: 800,
       ikbsMeetingControls: 730,
@@ -117,12 +123,13 @@ describe("assess", () => {
     const within = requirement(a, "accepted_within");
     expect(within).toMatchObject({ measured: "3 workdays", verdict: "met" });
     expect(within.evidence).toContain("Logius receipt is no proof of delivery");
+    // the two figures compared: 10.00 % of 2021 against 8.00 % of 2022
     expect(requirement(a, "error_reduction")).toMatchObject({
-      measured: "20.00 %",
+      measured: "20.00 % (10.00 % -> 8.00 %)",
       verdict: "met",
     });
-    expect(requirement(a, "error_reduction").evidence).toContain(
-      "100 validation errors in previous accepted delivery 2021-a",
+    expect(requirement(a, "error_reduction").evidence).toBe(
+      "previous year 100 signalling validation errors / 1000 IKBs = 10.00 % in 2021-a (RRD 2021-05-07) -> 64 signalling validation errors / 800 IKBs = 8.00 % in 2022-b (RRD 2022-04-22)",
     );
     expect(requirement(a, "delivery_accepted").verdict).toBe("met");
     expect(requirement(a, "manual_findings_resolved").verdict).toBe(
@@ -176,18 +183,78 @@ describe("assess", () => {
     const a = assess({
       bank: "BANK1",
       year: 2022,
-      runs: history({ accepted2022: { errors: 81, percentage: 89.99 } }),
+      runs: history({
+        accepted2022: {
+          ikbs: 1000,
+          findings: { dmc0000: 81 },
+          percentage: 89.99,
+        },
+      }),
       groeipad,
       handhaving,
     });
     expect(requirement(a, "error_reduction")).toMatchObject({
-      measured: "19.00 %",
+      measured: "19.00 % (10.00 % -> 8.10 %)",
       verdict: "not met",
     });
     expect(requirement(a, "automated_controls_pass")).toMatchObject({
       measured: "89.99 %",
       verdict: "not met",
     });
+  });
+
+  it("measures the percentage, not the count: a bank that doubles with fewer errors per IKB reduces them", () => {
+    const a = assess({
+      bank: "BANK1",
+      year: 2022,
+      runs: history({
+        accepted2022: { ikbs: 2000, findings: { dmc0000: 150 } },
+      }),
+      groeipad,
+      handhaving,
+    });
+    // 150 errors are more than 100, but 7.50 % is 25 % below 10.00 %
+    expect(requirement(a, "error_reduction")).toMatchObject({
+      measured: "25.00 % (10.00 % -> 7.50 %)",
+      verdict: "met",
+    });
+  });
+
+  it("compares with the previous year only: an accepted delivery two years back does not count", () => {
+    const runs = history().map((r) =>
+      r.deliveryId === "2021-a"
+        ? { ...r, rrd: "2020-05-08", deliveredAt: "2020-05-11T10:00:00+02:00" }
+        : r,
+    );
+    const a = assess({ bank: "BANK1", year: 2022, runs, groeipad, handhaving });
+    expect(requirement(a, "error_reduction")).toMatchObject({
+      verdict: "no evidence",
+      evidence:
+        "no accepted delivery in 2021 (the previous year) to compare with",
+    });
+  });
+
+  it("no errors in either year leaves nothing to reduce; errors after none do not meet it", () => {
+    const none = assess({
+      bank: "BANK1",
+      year: 2022,
+      runs: history({ accepted2022: { findings: {} } }).map((r) =>
+        r.deliveryId === "2021-a" ? { ...r, findings: {} } : r,
+      ),
+      groeipad,
+      handhaving,
+    });
+    expect(requirement(none, "error_reduction").verdict).toBe("met");
+    const after = assess({
+      bank: "BANK1",
+      year: 2022,
+      runs: history().map((r) =>
+        r.deliveryId === "2021-a" ? { ...r, findings: {} } : r,
+      ),
+      groeipad,
+      handhaving,
+    });
+    expect(requirement(after, "error_reduction").verdict).toBe("not met");
   });
 
   it("without an earlier accepted delivery, the error reduction has no evidence", () => {
@@ -230,9 +297,28 @@ describe("assess", () => {
     );
     const boete = a.measures.find((m) => m.name === "bestuurlijke_boete")!;
     expect(boete.character).toBe("punitive");
-    expect(boete.legalBasis).toContain(
+    expect(boete.statutoryBasis).toBe("stated");
+    expect(boete.legalBasis).toEqual([
       "wft art 1:80 (Wet op het financieel toezicht)",
+    ]);
+    // informal measures have no statutory basis (bk bijlage 2, L1987-1991): never "bpr art 26a"
+    for (const name of ["normoverdragend_gesprek", "waarschuwingsbrief"]) {
+      const m = a.measures.find((x) => x.name === name)!;
+      expect(m.statutoryBasis).toBe("none");
+      expect(m.legalBasis).toEqual([]);
+      expect(m.noBasisSource).toEqual([
+        "bk bijlage 2 (Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld)",
+      ]);
+    }
+    expect(
+      a.measures.find((x) => x.name === "publicatie")!.statutoryBasis,
+    ).toBe("not stated");
+    const text = assessmentText(a);
+    expect(text).not.toContain("bpr art 26a");
+    expect(text).toContain(
+      "legal basis: none: no statutory basis (bk bijlage 2 (Beoordelingskader",
     );
+    expect(text).toContain("legal basis: not stated in the sources");
     expect(boete.preconditions.length).toBeGreaterThan(0);
     expect(boete.fine).toBe("category 1, base 10000.00 EUR");
     expect(a.maatwerk).toContain("maatwerk");
@@ -288,6 +374,96 @@ describe("assess", () => {
       }),
     ).toThrow(
       /BANK1 has no recorded deliveries with an RRD in 2023; years with deliveries: 2021, 2022/,
+    );
+  });
+});
+
+describe("aims and averages", () => {
+  const runs2024 = (percentage: number) => [
+    ...history(),
+    run({
+      deliveryId: "2023-a",
+      rrd: "2023-04-21",
+      deliveredAt: "2023-04-24T10:00:00+02:00",
+      accepted: true,
+      findings: { dmc0000: 100 },
+      percentage: 96,
+    }),
+    run({
+      deliveryId: "2024-a",
+      rrd: "2024-04-19",
+      deliveredAt: "2024-04-22T10:00:00+02:00",
+      accepted: true,
+      findings: { dmc0000: 50 },
+      percentage,
+    }),
+  ];
+  const evidence = {
+    values: { manual_findings_resolved: true, completeness_statement: true },
+    source: "e.json",
+  };
+
+  it("2024: the norm (95 %) is met and the aim (100 %) is reported apart, not reached, without changing the verdict", () => {
+    const a = assess({
+      bank: "BANK1",
+      year: 2024,
+      runs: runs2024(97.5),
+      groeipad,
+      handhaving,
+      evidence,
+    });
+    const n = a.norms.find((x) => x.norm === "groeipad_ikb_bestand")!;
+    expect(n.period).toBe("from 2024-01-01");
+    expect(n.verdict).toBe("met");
+    expect(n.requirements.map((r) => r.requirement)).not.toContain(
+      "automated_controls_pass >= 100 %",
+    );
+    expect(n.aims).toEqual([
+      expect.objectContaining({
+        aim: "automated_controls_pass >= 100 %",
+        measured: "97.50 %",
+        verdict: "not reached",
+      }),
+    ]);
+    const text = assessmentText(a);
+    expect(text).toContain(
+      "aim, not a norm [NOT REACHED] automated_controls_pass >= 100 %: 97.50 %",
+    );
+    expect(text).toContain("MET  groeipad_ikb_bestand");
+    const html = assessmentHtml(a);
+    expect(html).toContain(
+      "aim, not a norm: <code>automated_controls_pass &gt;= 100 %</code>",
+    );
+    const full = assess({
+      bank: "BANK1",
+      year: 2024,
+      runs: runs2024(100),
+      groeipad,
+      handhaving,
+      evidence,
+    });
+    expect(
+      full.norms.find((x) => x.norm === "groeipad_ikb_bestand")!.aims[0]
+        .verdict,
+    ).toBe("reached");
+  });
+
+  it("averages the deliveries until acceptance over the RRDs of the year (L41-42)", () => {
+    const runs = [
+      ...history(),
+      run({
+        deliveryId: "2022-c",
+        rrd: "2022-10-14",
+        deliveredAt: "2022-10-17T10:00:00+02:00",
+        accepted: true,
+      }),
+    ];
+    const a = assess({ bank: "BANK1", year: 2022, runs, groeipad, handhaving });
+    // April: accepted at the 2nd delivery; October: at the 1st
+    expect(a.deliveriesUntilAccepted).toBe(1);
+    expect(a.averageDeliveriesUntilAccepted).toBe(1.5);
+    expect(assessmentText(a)).toContain(
+      "average deliveries until accepted in 2022 (every RRD of the year): 1.50",
     );
   });
 });

@@ -7,7 +7,12 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runDiff } from "../../cli/commands/diff.js";
-import { diffRulesets, type RulesetDiff } from "../../audit/ruleset-diff.js";
+import {
+  diffRulesets,
+  diffText,
+  type CategoryEntry,
+  type RulesetDiff,
+} from "../../audit/ruleset-diff.js";
 import type { ResolvedRuleset } from "../../dsl/model.js";
 import {
   loadProject,
@@ -45,27 +50,44 @@ function tableMinus(a: Table, b: Table): string[] {
   return out.sort();
 }
 
-/** The diff's category part in the same form: [added, removed]. */
+const resultForm = (
+  category: string,
+  r: { code: string; role: string | null; attributes: string[] },
+) => `${category}: ${r.code}|${r.role ?? ""}|${r.attributes.join(",")}`;
+const markingForm = (
+  category: string,
+  m: { attribute: string; value: string; role: string | null },
+) => `${category}: ${m.attribute} = ${m.value}${m.role ? ` (${m.role})` : ""}`;
+
+/**
+ * The diff's category part in the same form: [added, removed], where a changed entry counts as
+ * its old form removed and its new form added, and a moved entry likewise in its two categories.
+ */
 function diffEntries(d: RulesetDiff): [string[], string[]] {
   const added: string[] = [];
   const removed: string[] = [];
   for (const c of d.categories) {
-    for (const r of c.resultsAdded)
-      added.push(
-        `${c.name}: ${r.code}|${r.role ?? ""}|${r.attributes.join(",")}`,
-      );
-    for (const r of c.resultsRemoved)
-      removed.push(
-        `${c.name}: ${r.code}|${r.role ?? ""}|${r.attributes.join(",")}`,
-      );
-    for (const m of c.markingsAdded)
-      added.push(
-        `${c.name}: ${m.attribute} = ${m.value}${m.role ? ` (${m.role})` : ""}`,
-      );
-    for (const m of c.markingsRemoved)
-      removed.push(
-        `${c.name}: ${m.attribute} = ${m.value}${m.role ? ` (${m.role})` : ""}`,
-      );
+    for (const r of c.resultsAdded) added.push(resultForm(c.name, r));
+    for (const r of c.resultsRemoved) removed.push(resultForm(c.name, r));
+    for (const r of c.resultsChanged) {
+      removed.push(resultForm(c.name, r.from));
+      added.push(resultForm(c.name, r.to));
+    }
+    for (const m of c.markingsAdded) added.push(markingForm(c.name, m));
+    for (const m of c.markingsRemoved) removed.push(markingForm(c.name, m));
+    for (const m of c.markingsChanged) {
+      removed.push(markingForm(c.name, m.from));
+      added.push(markingForm(c.name, m.to));
+    }
+  }
+  for (const m of d.moves) {
+    if (m.kind === "result") {
+      removed.push(resultForm(m.from.category, m.from.entry));
+      added.push(resultForm(m.to.category, m.to.entry));
+    } else {
+      removed.push(markingForm(m.from.category, m.from.entry));
+      added.push(markingForm(m.to.category, m.to.entry));
+    }
   }
   return [added.sort(), removed.sort()];
 }
@@ -96,6 +118,55 @@ describe("diff ikb.glo@1.2.0 -> ikb.glo@1.3.0", () => {
     ).toBe(true);
   });
 
+  it("shows a code whose role or attributes change as one changed entry, not a remove/add pair", () => {
+    const d = diffRulesets(v120, v130);
+    const changed = (name: string) =>
+      d.categories
+        .find((c) => c.name === name)!
+        .resultsChanged.map(
+          (x) =>
+            `${resultForm(name, x.from).slice(name.length + 2)} -> ${resultForm(name, x.to).slice(name.length + 2)}`,
+        );
+    // 1.3.0 gives omc0002 a role and dmc0000 the last name (identity), dmc0000 the role (V) (claim)
+    expect(changed("identity")).toContain("omc0002|| -> omc0002|D|");
+    expect(changed("identity")).toContain(
+      "dmc0000|D|NNP.registered_country,NNP.registered_name,NNP.registered_place,NP.date_of_birth -> dmc0000|D|NNP.registered_country,NNP.registered_name,NNP.registered_place,NP.date_of_birth,NP.last_name",
+    );
+    expect(changed("claim")).toContain(
+      "dmc0000||NP.date_of_birth -> dmc0000|V|NP.date_of_birth",
+    );
+    // no code is both added and removed in one category: those are changes
+    for (const c of d.categories) {
+      const codes = new Set(c.resultsRemoved.map((x) => x.code));
+      expect(c.resultsAdded.filter((x) => codes.has(x.code))).toEqual([]);
+    }
+    expect(d.moves).toEqual([]);
+    const text = diffText(d);
+    expect(text).toContain("      ~ result omc0002 -> omc0002 (D)");
+    expect(text).not.toContain("      - result omc0002\n");
+  });
+
+  it("shows the change of validity and the changed examples, not only their number", () => {
+    const d = diffRulesets(v120, v130);
+    expect(d.header.find((h) => h.aspect === "validity")).toEqual({
+      aspect: "validity",
+      from: "from 2020-01-01 until 2023-07-01",
+      to: "from 2023-07-01",
+    });
+    const examples = d.rules.changed
+      .find((r) => r.code === "dmc0000")!
+      .changes.find((c) => c.aspect === "examples")!;
+    expect(examples.to).toContain(
+      'example fail AD { ikb_id: "C1", address_id: "AD1", customer_id: "C1" }',
+    );
+    expect(examples.from).toContain(
+      'example pass UA { ikb_id: "C1", address_id: "AD1", customer_id: "C1", address_line_1: "Dorpsstraat 1", country: "DE" }',
+    );
+    expect(diffText(d)).toContain(
+      "  ~ validity:\n      - from 2020-01-01 until 2023-07-01\n      + from 2023-07-01\n",
+    );
+  });
+
   it("lists the rules first in the 1.3.0 table as added, none removed, dmc0000 changed in its target", () => {
     const d = diffRulesets(v120, v130);
     for (const code of [
@@ -110,7 +181,8 @@ describe("diff ikb.glo@1.2.0 -> ikb.glo@1.3.0", () => {
     ]) {
       expect(d.rules.added.map((r) => r.code)).toContain(code);
     }
-    expect(d.rules.removed).toEqual([]);
+    // no GLO code is removed; regel's own ctl0003 gives way to omc0019 (control 3.6 items 4-5)
+    expect(d.rules.removed.map((r) => r.code)).toEqual(["ctl0003"]);
     const dmc0000 = d.rules.changed.find((r) => r.code === "dmc0000");
     const target = dmc0000?.changes.find((c) => c.aspect === "target");
     expect(target?.to).toContain("NP.last_name");
@@ -122,7 +194,7 @@ describe("diff ikb.glo@1.2.0 -> ikb.glo@1.3.0", () => {
       to: 'dmc0000 = "Verplicht attribuut ontbreekt" (mandatory attribute missing).',
     });
     expect(d.other.find((o) => o.kind === "field")?.added).toContain(
-      "BA.last_transaction_date: date",
+      "BA.last_transaction_date",
     );
   });
 
@@ -140,8 +212,10 @@ describe("diff ikb.glo@1.2.0 -> ikb.glo@1.3.0", () => {
 
   it("a version against itself has no differences", () => {
     const d = diffRulesets(v130, v130);
+    expect(d.header).toEqual([]);
     expect(d.rules).toEqual({ added: [], removed: [], changed: [] });
     expect(d.categories).toEqual([]);
+    expect(d.moves).toEqual([]);
     expect(d.other).toEqual([]);
   });
 });
@@ -281,21 +355,181 @@ replace category c1 "Cat"
     expect(d.other.find((o) => o.kind === "metric")).toBeUndefined();
   });
 
-  it("reports category entries and markings added and removed", () => {
+  it("reports category entries and markings added, removed and changed", () => {
     const d = diffRulesets(a, b);
     expect(d.categories).toHaveLength(1);
     const c = d.categories[0];
     expect(c.resultsAdded).toEqual([
-      { code: "r1", role: "V", attributes: [] },
       { code: "r3", role: null, attributes: [] },
     ]);
-    expect(c.resultsRemoved).toEqual([
-      { code: "r1", role: "D", attributes: [] },
+    expect(c.resultsRemoved).toEqual([]);
+    // r1 (D) -> r1 (V): one entry whose role changed
+    expect(c.resultsChanged).toEqual([
+      {
+        from: { code: "r1", role: "D", attributes: [] },
+        to: { code: "r1", role: "V", attributes: [] },
+      },
     ]);
     expect(c.markingsRemoved).toEqual([
       { attribute: "NP.name", value: "X", role: null },
     ]);
     expect(c.markingsAdded).toEqual([]);
+  });
+
+  it("reports the validity, the fields whose type or flags changed, and the examples that changed", () => {
+    const d = diffRulesets(a, b);
+    expect(d.header).toContainEqual({
+      aspect: "validity",
+      from: "from 2020-01-01 until 2021-01-01",
+      to: "from 2021-01-01",
+    });
+    const r1 = d.rules.changed.find((r) => r.code === "r1")!;
+    expect(r1.changes.find((c) => c.aspect === "examples")).toEqual({
+      aspect: "examples",
+      from: 'example pass NP { id: "1", age: 20 }',
+      to: 'example pass NP { id: "1", age: 30 }',
+    });
+  });
+});
+
+describe("diffRulesets: moves, markings and field flags", () => {
+  const head = (version: string, extra = "") => `ruleset t.m@${version}
+  ${version === "1.0.0" ? "valid from 2020-01-01 until 2021-01-01" : "extends t.m@1.0.0\n  valid from 2021-01-01"}
+  source bk "B"
+${extra}`;
+  const base = `
+entity NP "Natural person"
+  file "np.csv"
+  key id
+  role by id
+  field id: text(10) required
+  field name: text(20) "Name"
+  field flag: text(1)
+
+payout p1 1 "One"
+  implements bk par 2.1
+payout p2 2 "Two"
+  implements bk par 2.1
+
+rule r1 "R1"
+  assumption "a test rule"
+  severity signalling
+  implements bk art 1
+  for NP
+  require name is present
+  example pass NP { id: "1", name: "A" }
+  example fail NP { id: "1" }
+`;
+  const v1 = `${head("1.0.0")}${base}
+category c1 "One"
+  blocks p1
+  implements bk art 2
+  result r1 (D)
+  marking NP.flag = "X" (D)
+
+category c2 "Two"
+  blocks p2
+  implements bk art 2
+`;
+  const v2 = `${head("1.1.0")}
+extend entity NP
+  replace field name: text(20) personal "Name"
+
+replace category c1 "One"
+  blocks p1
+  implements bk art 2
+  marking NP.flag = "X" (V)
+
+replace category c2 "Two"
+  blocks p2
+  implements bk art 2
+  result r1 (V)
+`;
+  let a: ResolvedRuleset;
+  let b: ResolvedRuleset;
+  beforeAll(() => {
+    const p = loadProjectFromTexts(
+      new Map([
+        ["v1.regel", v1],
+        ["v2.regel", v2],
+      ]),
+    );
+    expect(
+      p.diagnostics
+        .filter((x) => x.severity === "error")
+        .map((x) => `${x.span.start.line} ${x.code} ${x.message}`),
+    ).toEqual([]);
+    a = p.rulesets.find((r) => r.id === "t.m@1.0.0")!;
+    b = p.rulesets.find((r) => r.id === "t.m@1.1.0")!;
+  });
+
+  it("a code that moves between categories is one moved entry with before and after", () => {
+    const d = diffRulesets(a, b);
+    expect(d.moves).toEqual([
+      {
+        kind: "result",
+        from: {
+          category: "c1",
+          entry: { code: "r1", role: "D", attributes: [] },
+        },
+        to: {
+          category: "c2",
+          entry: { code: "r1", role: "V", attributes: [] },
+        },
+      },
+    ]);
+    for (const c of d.categories) {
+      expect(c.resultsAdded, c.name).toEqual([]);
+      expect(c.resultsRemoved, c.name).toEqual([]);
+    }
+    expect(diffText(d)).toContain(
+      "Moved between categories:\n  > result r1 (D) in c1 -> result r1 (V) in c2\n",
+    );
+    // the reverse diff moves it back
+    expect(diffRulesets(b, a).moves).toEqual([
+      {
+        kind: "result",
+        from: {
+          category: "c2",
+          entry: { code: "r1", role: "V", attributes: [] },
+        },
+        to: {
+          category: "c1",
+          entry: { code: "r1", role: "D", attributes: [] },
+        },
+      },
+    ]);
+  });
+
+  it("a marking whose role changes is one changed marking", () => {
+    const c1 = diffRulesets(a, b).categories.find((c) => c.name === "c1")!;
+    expect(c1.markingsChanged).toEqual([
+      {
+        from: { attribute: "NP.flag", value: "X", role: "D" },
+        to: { attribute: "NP.flag", value: "X", role: "V" },
+      },
+    ]);
+    expect(c1.markingsAdded).toEqual([]);
+    expect(c1.markingsRemoved).toEqual([]);
+  });
+
+  it("a field that becomes personal is one changed field", () => {
+    const fields = diffRulesets(a, b).other.find((o) => o.kind === "field")!;
+    expect(fields).toEqual({
+      kind: "field",
+      added: [],
+      removed: [],
+      changed: [
+        {
+          name: "NP.name",
+          from: 'text(20) "Name"',
+          to: 'text(20) personal "Name"',
+        },
+      ],
+    });
+    expect(diffText(diffRulesets(a, b))).toContain(
+      '  ~ field NP.name\n      - text(20) "Name"\n      + text(20) personal "Name"\n',
+    );
   });
 });
 
@@ -344,12 +578,22 @@ describe("category entries (property)", () => {
           expect(b, "v2 resolves").toBeDefined();
           const d = diffRulesets(a, b);
           const c = d.categories.find((k) => k.name === "c1");
-          const added = (c?.resultsAdded ?? []).map((e) =>
-            canon({ ...e, role: e.role ?? undefined }),
-          );
-          const removed = (c?.resultsRemoved ?? []).map((e) =>
-            canon({ ...e, role: e.role ?? undefined }),
-          );
+          const form = (e: CategoryEntry) =>
+            canon({ ...e, role: e.role ?? undefined });
+          // a changed entry is its old form removed and its new form added
+          const added = [
+            ...(c?.resultsAdded ?? []),
+            ...(c?.resultsChanged ?? []).map((x) => x.to),
+          ].map(form);
+          const removed = [
+            ...(c?.resultsRemoved ?? []),
+            ...(c?.resultsChanged ?? []).map((x) => x.from),
+          ].map(form);
+          // and no code is left both added and removed: those pair up as changes
+          const gone = new Set((c?.resultsRemoved ?? []).map((e) => e.code));
+          expect(
+            (c?.resultsAdded ?? []).filter((e) => gone.has(e.code)),
+          ).toEqual([]);
           const X = new Set(x.map(canon));
           const Y = new Set(y.map(canon));
           expect(added.sort()).toEqual([...Y].filter((e) => !X.has(e)).sort());

@@ -293,8 +293,14 @@ describe("regel record / regel history", () => {
     expect(out.stdout).toContain(
       "[MET] accepted_within <= 3 workdays: 3 workdays",
     );
-    // 100 + 2 input problems -> 78 + 2: (102 - 80) / 102 = 21.57 %.
-    expect(out.stdout).toContain("[MET] error_reduction >= 20 %: 21.57 %");
+    // signalling validation errors per 100 IKBs, input problems left out: 100 of 1000 IKBs in 2022
+    // -> 78 of 1000 in 2023, (10.00 - 7.80) / 10.00 = 22 %.
+    expect(out.stdout).toContain(
+      "[MET] error_reduction >= 20 %: 22.00 % (10.00 % -> 7.80 %)",
+    );
+    expect(out.stdout).toContain(
+      "previous year 100 signalling validation errors / 1000 IKBs = 10.00 % in 2022-1 (RRD 2022-04-22) -> 78 signalling validation errors / 1000 IKBs = 7.80 % in 2023-2 (RRD 2023-04-21)",
+    );
     expect(out.stdout).toContain(
       "[MET] automated_controls_pass >= 95 %: 96.00 %",
     );

@@ -80,6 +80,10 @@ describe("traceRule on the shipped rulesets", () => {
         text: "dmc0001 = a Dutch identification number (BSN) fails the eleven-test.",
         location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 50, column: 3 },
       },
+      {
+        text: "checked for depositors and representatives (Bijlage 4 control 3.5 item 3, 3.7 d); the category table's (D) decides that only a depositor's counts for identity.",
+        location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 51, column: 3 },
+      },
     ]);
     const [vpl] = traceRule(project.rulesets, "vpl001", read).versions;
     expect(vpl.meaningFrom).toEqual([
@@ -94,7 +98,10 @@ describe("traceRule on the shipped rulesets", () => {
     expect(fil.meaningFrom.map((a) => a.locator)).toEqual([
       "bijlage 4 control 5.3",
     ]);
-    expect(fil.assumptions).toEqual([]);
+    // the meaning is the source's; that a missing file blocks the delivery is the ruleset's reading
+    expect(fil.assumptions.map((a) => a.text)).toEqual([
+      expect.stringMatching(/^blocking: a delivery without one of its files/),
+    ]);
   });
 
   it("a rule that feeds no category says so with an empty list", () => {
@@ -130,7 +137,7 @@ describe("regel trace (command)", () => {
     const data = JSON.parse(r.stdout);
     expect(data.code).toBe("dmc0001");
     expect(data.versions[0].severity).toBe("signalling");
-    expect(data.versions[0].roles).toEqual(["D"]);
+    expect(data.versions[0].roles).toEqual(["D", "V"]);
     expect(data.versions[0].meaningFrom).toEqual([]);
     expect(data.versions[0].assumptions[0].text).toBe(
       "dmc0001 = a Dutch identification number (BSN) fails the eleven-test.",
@@ -161,7 +168,8 @@ describe("regel trace (command)", () => {
   it("a far-off code exits 2 and lists all known codes", async () => {
     const r = await runTrace("qqq9");
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("known codes: dmc0000, ");
+    expect(r.stderr).toContain("known codes: ctl0001, ctl0002, ctl0003, ");
+    expect(r.stderr).toContain(", dmc0000, ");
   });
 
   it("a version without the code exits 2 and names the versions that have it", async () => {

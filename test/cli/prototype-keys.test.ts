@@ -37,7 +37,7 @@ rule ${code} "Rule ${code}"
 `;
 
 const RULESET = `ruleset t.proto@1.0.0 "Proto"
-  valid from 2023-01-01 until 2024-01-01
+  valid from 2022-01-01 until 2024-01-01
   source br "Beleidsregel"
 
 entity NP "Natural person"
@@ -147,7 +147,7 @@ describe("rule codes, a category and an entity named like Object.prototype prope
   });
 
   it("regel validate counts every rule, the category and the IKBs exactly", async () => {
-    const v = validate("d1", "2023-03-31", "o1");
+    const v = validate("d1", "2022-12-30", "o1");
     expect(hasStackTrace(v.stderr)).toBe(false);
     expect(v.code).toBe(0);
     const report = (
@@ -214,7 +214,7 @@ describe("rule codes, a category and an entity named like Object.prototype prope
     expect(Object.keys(runs[0].findings)).toContain("__proto__");
   });
 
-  it("regel assess compares the error counts of the two deliveries", () => {
+  it("regel assess compares the error figures of the two years' deliveries", () => {
     const a = regel([
       "assess",
       "--bank",
@@ -229,8 +229,9 @@ describe("rule codes, a category and an entity named like Object.prototype prope
     ]);
     expect(hasStackTrace(a.stderr)).toBe(false);
     expect(a.code).toBe(0);
+    // the 13 errors of d1 are all findings of rules named like Object.prototype properties
     expect(a.stdout).toContain(
-      "13 validation errors in previous accepted delivery d1 (RRD 2023-03-31) -> 1 in d2",
+      "previous year 13 signalling validation errors / 8 IKBs = 162.50 % in d1 (RRD 2022-12-30) -> 1 signalling validation errors / 2 IKBs = 50.00 % in d2 (RRD 2023-06-30)",
     );
   });
 

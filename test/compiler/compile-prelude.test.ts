@@ -16,9 +16,11 @@ import {
   addWorkdays,
   easterSunday,
   fromDayNumber,
+  isWorkday,
   toDayNumber,
 } from "../../interpreter/calendar.js";
 import { text, ts } from "../../compiler/code.js";
+import { holidayData } from "../../compiler/emit-expr.js";
 import {
   PRELUDE_BSN,
   PRELUDE_CALENDAR,
@@ -67,6 +69,8 @@ calendar nl "Werkdagen"
   holiday kerst "Eerste Kerstdag" on 25 december
   holiday kerst2 "Tweede Kerstdag" on 26 december
   holiday schrikkel "Schrikkeldag" on 29 february if sunday +1
+  holiday brugdag_2022 "Vrijdag na Hemelvaartsdag" on 2022-05-27
+  holiday brugdag_1999 "Oudejaarsdag" on 1999-12-31
 `;
 
 let calendar: CalendarDecl;
@@ -126,15 +130,7 @@ beforeAll(async () => {
   ];
   calData = {
     weekend: calendar.weekend.map((w) => days.indexOf(w.name)),
-    holidays: calendar.holidays.map((h) => ({
-      kind: h.rule.kind === "easter" ? 1 : 0,
-      month: h.rule.kind === "fixed" ? h.rule.month : 0,
-      day: h.rule.kind === "fixed" ? h.rule.day : 0,
-      offset: h.rule.kind === "easter" ? h.rule.offset : 0,
-      ifSunday: h.ifSunday ?? 0,
-      from: h.fromYear ?? 0,
-      until: h.untilYear ?? 999999,
-    })),
+    holidays: calendar.holidays.map(holidayData),
   };
 });
 
@@ -287,6 +283,26 @@ describe("prelude helpers agree with independent implementations", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("a holiday of one day (`on 2022-05-27`) counts in its own year only, as in interpreter/calendar.ts", () => {
+    for (const around of [
+      "2022-05-27",
+      "1999-12-31",
+      "2023-05-27",
+      "2000-12-31",
+    ]) {
+      const centre = toDayNumber(around);
+      for (let day = centre - 6; day <= centre + 6; day++)
+        for (let n = -3; n <= 3; n++)
+          expect(fromDayNumber(P.$addWorkdays(day, n, calData))).toBe(
+            addWorkdays(calendar, fromDayNumber(day), n),
+          );
+    }
+    expect(isWorkday(calendar, "2022-05-27")).toBe(false);
+    expect(isWorkday(calendar, "2023-05-26")).toBe(true);
+    expect(isWorkday(calendar, "1999-12-31")).toBe(false);
+    expect(isWorkday(calendar, "2004-12-31")).toBe(true);
   });
 
   it("code points, BSN and IBAN", () => {

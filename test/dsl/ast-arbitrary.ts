@@ -689,6 +689,7 @@ const metric: fc.Arbitrary<MetricDecl> = fc
       "duration",
       "date",
       "integer",
+      "decimal",
       "text",
       "boolean" as const,
     ),
@@ -720,6 +721,7 @@ const normPeriod: fc.Arbitrary<NormPeriod> = fc
     requirements: list(
       fc
         .record({
+          aim: fc.boolean(),
           metric: ident,
           op: fc.constantFrom("=", "!=", "<", "<=", ">", ">=" as const),
           value: fc.oneof(percentLit, signedValueLiteral),
@@ -760,6 +762,11 @@ const measure: fc.Arbitrary<MeasureDecl> = fc
     measureKind: opt(fc.constantFrom("informal", "formal" as const)),
     character: opt(fc.constantFrom("remedial", "punitive" as const)),
     implementsRefs: list(articleRef),
+    basis: opt(
+      fc
+        .record({ none: fc.boolean(), articles: list(articleRef, 3, 1) })
+        .map((b) => ({ kind: "MeasureBasis" as const, span: SPAN, ...b })),
+    ),
     preconditions: list(text),
     fine: opt(
       fc
@@ -798,6 +805,10 @@ const holiday: fc.Arbitrary<HolidayDecl> = fc
         kind: fc.constant("easter" as const),
         offset: fc.integer({ min: -60, max: 60 }),
       }),
+      dateText.map((text) => ({
+        kind: "date" as const,
+        date: { kind: "Date" as const, span: SPAN, text },
+      })),
     ),
     ifSunday: opt(fc.integer({ min: -3, max: 3 })),
     fromYear: opt(fc.integer({ min: 1900, max: 2100 })),

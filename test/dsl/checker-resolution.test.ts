@@ -343,6 +343,45 @@ describe("robustness and determinism", () => {
   });
 });
 
+describe("aims in norms", () => {
+  const norms = (periods: string) =>
+    load({
+      "t.regel": `${BASE}
+metric late: duration "Days late"
+
+norm n "N"
+  implements br art 2
+${periods}`,
+    }).diagnostics.map((d) => `${d.code} ${d.message}`);
+
+  it("lets an aim and a requirement on the same metric share days", () => {
+    expect(
+      norms(`  year 2024: automated_controls_pass >= 95 %
+  from 2024-01-01: aim automated_controls_pass >= 100 %, late <= 3 days
+`),
+    ).toEqual([]);
+  });
+
+  it("reports two aims on one metric in overlapping periods (REG227)", () => {
+    expect(
+      norms(`  year 2024: aim automated_controls_pass >= 99 %
+  from 2024-01-01: aim automated_controls_pass >= 100 %
+`),
+    ).toEqual([
+      "REG227 norm `n`: from 2024-01-01 overlaps year 2024 and both set `aim automated_controls_pass`",
+    ]);
+  });
+
+  it("type-checks an aim's value as a requirement's", () => {
+    expect(
+      norms(`  year 2024: aim automated_controls_pass >= 3 days
+`),
+    ).toEqual([
+      "REG313 metric `automated_controls_pass` is a percent, but the norm gives duration in days",
+    ]);
+  });
+});
+
 describe("validity overlaps (property)", () => {
   const dates = ["2020-01-01", "2021-01-01", "2022-01-01", "2023-01-01"];
   const bound = fc.option(fc.constantFrom(...dates), { nil: undefined });

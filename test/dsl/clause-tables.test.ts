@@ -92,13 +92,17 @@ const SAMPLES: { [K in ClauseKind]: Record<ClauseName<K>, string[]> } = {
   Norm: {
     assumption: ['assumption "a"'],
     implements: ["implements bk 1"],
-    period: ["year 2024: m >= 90 %", "from 2024-01-01: m >= 90 %"],
+    period: [
+      "year 2024: m >= 90 %",
+      "from 2024-01-01: m >= 90 %, aim m >= 100 %",
+    ],
   },
   Measure: {
     assumption: ['assumption "a"'],
     kind: ["kind formal"],
     character: ["character remedial"],
     implements: ["implements bk 1"],
+    basis: ["basis bk 1"],
     precondition: ['precondition "p"'],
     fine: ["fine category 1 base 100 EUR"],
   },

@@ -414,6 +414,34 @@ rule dmc0100 "Test"
     message:
       "the message of rule `dmc0100` shows `{value}`, the value of personal field NP.date_of_birth; personal data may appear in a message only masked: write `{value|masked}`",
   },
+  {
+    code: "REG231",
+    title: "a statutory basis the measure does not implement",
+    files: {
+      "t.regel": `${BASE}
+measure aanwijzing "Aanwijzing"
+  kind formal
+  implements br art 2
+  basis br art 1:75
+`,
+    },
+    at: [{ marker: "br art 1:75" }],
+    message:
+      "measure `aanwijzing` has its statutory basis in `br art 1:75` but does not implement it; add it to `implements`",
+  },
+  {
+    code: "REG232",
+    title: "a holiday of one day with a yearly modifier",
+    files: T(`
+calendar werkdagen "Werkdagen"
+  implements br art 2
+  weekend saturday, sunday
+  holiday brugdag "Brugdag" on 2022-05-27 if sunday +1
+`),
+    at: [{ marker: "holiday brugdag" }],
+    message:
+      "holiday `brugdag` is one day, 2022-05-27; it takes no `if sunday`",
+  },
   // ---------------------------------------------------------------- REG3xx
   {
     code: "REG301",

@@ -70,6 +70,7 @@ function checkTree(root: unknown, length: number, rootPath: string): void {
       typeof kind === "string" &&
       kind !== "fixed" &&
       kind !== "easter" &&
+      kind !== "date" &&
       !("span" in node)
     ) {
       throw new Error(`node without a span at ${path}`);

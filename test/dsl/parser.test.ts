@@ -20,6 +20,7 @@ import type {
   RuleDecl,
 } from "../../dsl/ast.js";
 import { parse } from "../../dsl/parser.js";
+import { print } from "../../dsl/printer.js";
 
 // ---------------------------------------------------------------- helpers
 
@@ -404,7 +405,10 @@ describe("every ```regel block of docs/language.md", () => {
   });
 
   it("measures", () => {
-    const m: MeasureDecl = decl(ok(blocks.get("example.measures")!), "Measure");
+    const file = ok(blocks.get("example.measures")!);
+    expect(decl(file, "Measure", 0).basis).toMatchObject({ none: true });
+    const m: MeasureDecl = decl(file, "Measure", 1);
+    expect(m.basis).toMatchObject({ none: false });
     expect(m).toMatchObject({
       name: { name: "bestuurlijke_boete" },
       title: "Bestuurlijke boete",
@@ -464,6 +468,14 @@ describe("every ```regel block of docs/language.md", () => {
         { kind: "fixed", day: 27, month: 4 },
         -1,
         2014,
+        undefined,
+      ],
+      [
+        "vrijdag_na_hemelvaart_2022",
+        "Vrijdag na Hemelvaartsdag",
+        { kind: "date", date: expect.objectContaining({ text: "2022-05-27" }) },
+        undefined,
+        undefined,
         undefined,
       ],
     ]);
@@ -763,6 +775,72 @@ calendar c
       fromYear: 1990,
       untilYear: 2000,
     });
+  });
+
+  it("`aim` marks an aim beside the requirements of a norm period", () => {
+    const file = ok(`${HEAD}norm n
+  from 2024-01-01: a >= 95 %, aim a >= 100 %
+  year 2025: aim b = true
+`);
+    const n: NormDecl = decl(file, "Norm");
+    expect(
+      n.periods.map((p) =>
+        p.requirements.map((r) => [r.aim, r.metric.name, r.op]),
+      ),
+    ).toEqual([
+      [
+        [false, "a", ">="],
+        [true, "a", ">="],
+      ],
+      [[true, "b", "="]],
+    ]);
+    expect(print(file)).toContain("from 2024-01-01: a >= 95 %, aim a >= 100 %");
+  });
+
+  it("a measure's statutory basis, or `basis none from` where the source says it has none", () => {
+    const file = ok(`${HEAD}measure gesprek "Gesprek"
+  kind informal
+  implements bk bijlage 2
+  basis none from bk bijlage 2
+measure boete "Boete"
+  kind formal
+  implements wft art 1:80, bk bijlage 2
+  basis wft art 1:80
+`);
+    const [gesprek, boete] = [
+      decl(file, "Measure", 0),
+      decl(file, "Measure", 1),
+    ];
+    expect(gesprek.basis).toMatchObject({
+      none: true,
+      articles: [{ source: { name: "bk" }, locator: "bijlage 2" }],
+    });
+    expect(boete.basis).toMatchObject({
+      none: false,
+      articles: [{ source: { name: "wft" }, locator: "art 1:80" }],
+    });
+    const printed = print(file);
+    expect(printed).toContain("  basis none from bk bijlage 2\n");
+    expect(printed).toContain("  basis wft art 1:80\n");
+  });
+
+  it("a holiday of one day: `on YYYY-MM-DD`", () => {
+    const file = ok(`${HEAD}calendar c
+  holiday brugdag "Vrijdag na Hemelvaartsdag" on 2022-05-27
+    assumption "equated by decree"
+`);
+    const c: CalendarDecl = decl(file, "Calendar");
+    expect(c.holidays[0]).toMatchObject({
+      rule: { kind: "date", date: { text: "2022-05-27" } },
+      ifSunday: undefined,
+      fromYear: undefined,
+    });
+    expect(c.holidays[0].assumptions.map((a) => a.text)).toEqual([
+      "equated by decree",
+    ]);
+    expect(print(file)).toContain(
+      'holiday brugdag "Vrijdag na Hemelvaartsdag" on 2022-05-27\n    assumption',
+    );
   });
 
   it("article locators: words, numbers, `26a`, `1:80`, versions, quoted strings", () => {

@@ -1,9 +1,14 @@
 /**
  * Assumptions in the shipped rulesets: every rule's meaning is either given by a cited article
  * (`meaning "..." from ...`) or marked with an `assumption`; every GLO validation code is marked
- * (the GLO's texts of the codes are not public); no assumption is left in a comment.
+ * (the GLO's texts of the codes are not public); a sourced meaning cites a document the project
+ * has (the Beoordelingskader, the Besluit); what the sources never say — which errors block, what
+ * a norm is after the groeipad, where a source lives on the web, what "werkdagen" are — is marked;
+ * no assumption is left in a comment; and the catalogue lists every one of them per ruleset.
  */
 import { describe, expect, it } from "vitest";
+import { assumptionsOf } from "../../compiler/assumptions.js";
+import { mdText, renderCatalogue } from "../../audit/catalogue.js";
 import { tokenize } from "../../dsl/lexer.js";
 import { loadProject } from "../../dsl/project.js";
 
@@ -61,5 +66,73 @@ describe("assumptions in the shipped rulesets", () => {
         if (/assumption/i.test(c.text) && !/`assumption`/.test(c.text))
           left.push(`${file}:${c.span.start.line} ${c.text}`);
     expect(left).toEqual([]);
+  });
+
+  it("take a sourced meaning only from a source document the project holds (bk: seed 001, bvb: seed 002)", () => {
+    const elsewhere = rules.flatMap(({ ruleset, rule }) =>
+      rule.meaningFrom
+        .filter((a) => !["bk", "bvb"].includes(a.sourceAlias))
+        .map(
+          (a) => `${ruleset} ${rule.code} from ${a.sourceAlias} ${a.locator}`,
+        ),
+    );
+    expect(elsewhere).toEqual([]);
+  });
+
+  it("mark regel's own checks as its own, and every blocking severity as an assumption (no source says what blocks)", () => {
+    for (const { ruleset, rule } of rules) {
+      if (/^(fil|val|ctl)\d{4}$/.test(rule.code))
+        expect(rule.decl.meaning, `${ruleset} ${rule.code}`).toMatch(
+          /^regel's own check: /,
+        );
+      if (rule.decl.severity === "blocking")
+        expect(
+          rule.decl.assumptions.some((a) => /\bblock/.test(a.text)),
+          `${ruleset} ${rule.code} is blocking`,
+        ).toBe(true);
+    }
+  });
+
+  it("mark every source url, which the source documents do not give, as unchecked", () => {
+    for (const r of project.rulesets)
+      for (const source of r.sources)
+        if (source.url !== undefined)
+          expect(
+            r.assumptions.some((a) =>
+              a.text.startsWith(`the url of ${source.alias.name} `),
+            ),
+            `${r.id} source ${source.alias.name}`,
+          ).toBe(true);
+  });
+
+  it("mark a norm period beyond the groeipad (from 2024), and the meaning of working days", () => {
+    for (const r of project.rulesets)
+      for (const n of r.norms)
+        if (n.periods.some((p) => (p.from?.text ?? "") >= "2024-01-01"))
+          expect(
+            n.assumptions.length,
+            `${r.id} norm ${n.name.name}`,
+          ).toBeGreaterThan(0);
+    const nl = project.rulesets
+      .find((r) => r.id === "nl.werkdagen@1.0.0")!
+      .calendars.find((c) => c.name.name === "nl_werkdagen")!;
+    expect(nl.assumptions[0].text).toMatch(
+      /^the sources never say what a working day is/,
+    );
+  });
+
+  it("are listed, every one, on the catalogue page of their ruleset", () => {
+    const pages = new Map(
+      renderCatalogue(project.rulesets).map((f) => [f.path, f.content]),
+    );
+    for (const r of project.rulesets) {
+      const page = pages.get(`${r.name}-${r.version}.md`)!;
+      const all = assumptionsOf(r);
+      expect(page, r.id).toContain(`## Assumptions (${all.length})`);
+      for (const a of all)
+        expect(page, `${r.id}: ${a.assumption.text}`).toContain(
+          mdText(a.assumption.text),
+        );
+    }
   });
 });

@@ -19,7 +19,7 @@ const span: Span = {
 
 function holiday(
   name: string,
-  rule: { day: number; month: number } | { easter: number },
+  rule: { day: number; month: number } | { easter: number } | { date: string },
   options: { ifSunday?: number; from?: number; until?: number } = {},
 ): HolidayDecl {
   return {
@@ -30,7 +30,9 @@ function holiday(
     rule:
       "easter" in rule
         ? { kind: "easter", offset: rule.easter }
-        : { kind: "fixed", day: rule.day, month: rule.month },
+        : "date" in rule
+          ? { kind: "date", date: { kind: "Date", span, text: rule.date } }
+          : { kind: "fixed", day: rule.day, month: rule.month },
     ifSunday: options.ifSunday,
     fromYear: options.from,
     untilYear: options.until,
@@ -133,6 +135,24 @@ describe("holidaysOf", () => {
     expect(
       holidaysOf(cal, 2006).find((h) => h.name === "queens_day")?.date,
     ).toBe("2006-04-29");
+  });
+
+  it("counts a holiday of one day (`on 2022-05-27`) in its own year only", () => {
+    const decree = calendar(
+      ["saturday", "sunday"],
+      [
+        holiday("ascension", { easter: 39 }),
+        holiday("bridge_2022", { date: "2022-05-27" }),
+      ],
+    );
+    expect(holidaysOf(decree, 2022).map((h) => `${h.date} ${h.name}`)).toEqual([
+      "2022-05-26 ascension",
+      "2022-05-27 bridge_2022",
+    ]);
+    expect(holidaysOf(decree, 2023).map((h) => h.name)).toEqual(["ascension"]);
+    // Thursday 26 May 2022 (RRD) + 3 working days skips Ascension's Friday too.
+    expect(addWorkdays(decree, "2022-05-25", 3)).toBe("2022-06-01");
+    expect(workdaysBetween(decree, "2022-05-25", "2022-05-30")).toBe(1);
   });
 
   it("skips a fixed day the month does not have that year", () => {
@@ -316,9 +336,11 @@ describe("nl.werkdagen@1.0.0 (Algemene termijnenwet art 3)", async () => {
       "2024-04-27 koningsdag",
       "2024-05-05 bevrijdingsdag",
       "2024-05-09 hemelvaartsdag",
+      "2024-05-10 gelijkgesteld_2024_05_10",
       "2024-05-20 tweede_pinksterdag",
       "2024-12-25 eerste_kerstdag",
       "2024-12-26 tweede_kerstdag",
+      "2024-12-27 gelijkgesteld_2024_12_27",
     ]);
     expect(dates(2025)).toContain("2025-04-26 koningsdag"); // 27 April 2025 is a Sunday
     expect(dates(2025)).toContain("2025-05-29 hemelvaartsdag");
@@ -331,16 +353,17 @@ describe("nl.werkdagen@1.0.0 (Algemene termijnenwet art 3)", async () => {
     expect(isWorkday(nl!, "2025-04-26")).toBe(false); // Koningsdag on a Saturday anyway
     expect(isWorkday(nl!, "2025-04-28")).toBe(true); // the Monday after
     expect(isWorkday(nl!, "2024-05-09")).toBe(false); // Hemelvaartsdag
-    expect(isWorkday(nl!, "2024-05-10")).toBe(true); // the Friday after: only equated by decree (art 3 lid 3), not here
+    expect(isWorkday(nl!, "2024-05-10")).toBe(false); // the Friday after: equated by decree (art 3 lid 3)
+    expect(isWorkday(nl!, "2021-05-14")).toBe(true); // no decree for 2021 is listed (an assumption of the calendar)
     expect(isWorkday(nl!, "2022-05-05")).toBe(false); // Bevrijdingsdag counts every year for the Atw
     expect(isWorkday(nl!, "2024-03-29")).toBe(false); // Goede Vrijdag, art 3 lid 2
   });
 
   it("counts the groeipad's 3 working days after an RRD", () => {
     expect(addWorkdays(nl!, "2024-03-28", 3)).toBe("2024-04-04"); // over Goede Vrijdag and Tweede Paasdag
-    expect(addWorkdays(nl!, "2024-05-08", 3)).toBe("2024-05-14"); // over Hemelvaartsdag
-    expect(addWorkdays(nl!, "2024-12-24", 3)).toBe("2024-12-31"); // over Christmas
-    expect(addWorkdays(nl!, "2024-12-24", 4)).toBe("2025-01-02"); // and Nieuwjaarsdag
+    expect(addWorkdays(nl!, "2024-05-08", 3)).toBe("2024-05-15"); // over Hemelvaartsdag and the Friday after
+    expect(addWorkdays(nl!, "2024-12-23", 3)).toBe("2024-12-31"); // over Christmas and the Friday after
+    expect(addWorkdays(nl!, "2024-12-23", 4)).toBe("2025-01-02"); // and Nieuwjaarsdag
     expect(workdaysBetween(nl!, "2024-03-28", "2024-04-04")).toBe(3);
     expect(workdaysBetween(nl!, "2024-03-28", "2024-04-05")).toBe(4);
   });
@@ -351,6 +374,77 @@ describe("nl.werkdagen@1.0.0 (Algemene termijnenwet art 3)", async () => {
         expect(workdaysBetween(nl!, date, addWorkdays(nl!, date, n))).toBe(n);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it("matches the date-holidays package (NL) from 1990 to 2040, apart from the differences listed and explained", async () => {
+    const Holidays = (await import("date-holidays")).default;
+    const dh = new Holidays("NL");
+    /** Holidays of ours that date-holidays does not list as public, and why. */
+    const OURS_ONLY: Record<string, string> = {
+      // date-holidays lists Goede Vrijdag as a school holiday; Atw art 3 lid 2 equates it.
+      goede_vrijdag: "Atw art 3 lid 2",
+      // date-holidays lists Bevrijdingsdag as a school holiday; for the Atw it is a holiday every
+      // year (art 3 lid 1, "de vijfde mei").
+      bevrijdingsdag: "Atw art 3 lid 1",
+    };
+    /** Public holidays of date-holidays that are not ours, and why. */
+    const THEIRS_ONLY: Record<string, string> = {
+      // Easter and Whit Sunday: Sundays, weekend days in any case; the Atw names only the second
+      // days (art 3 lid 1, "de Christelijke tweede Paas- en Pinksterdag").
+      Pasen: "a Sunday",
+      Pinksteren: "a Sunday",
+    };
+    const unexplained: string[] = [];
+    const seen = new Set<string>();
+    for (let year = 1990; year <= 2040; year++) {
+      const ours = new Map(holidaysOf(nl!, year).map((h) => [h.date, h]));
+      const theirs = new Map(
+        dh
+          .getHolidays(year)
+          .filter((h) => h.type === "public")
+          .map((h) => [h.date.slice(0, 10), h.name]),
+      );
+      for (const [date, h] of ours) {
+        if (theirs.has(date)) continue;
+        // a day equated by decree (art 3 lid 3) is data per year, which date-holidays lacks
+        const reason =
+          OURS_ONLY[h.name] ??
+          (h.name.startsWith("gelijkgesteld_") ? "Atw art 3 lid 3" : undefined);
+        if (reason === undefined)
+          unexplained.push(`ours only: ${date} ${h.name}`);
+        else seen.add(h.name.startsWith("gelijkgesteld_") ? "decree" : h.name);
+      }
+      for (const [date, name] of theirs) {
+        if (ours.has(date)) continue;
+        if (THEIRS_ONLY[name] === undefined)
+          unexplained.push(`date-holidays only: ${date} ${name}`);
+        else seen.add(name);
+      }
+      // every day of the year is a working day in both, or in neither, but for the listed reasons
+      for (
+        let d = new Date(Date.UTC(year, 0, 1));
+        d.getUTCFullYear() === year;
+        d = new Date(d.getTime() + 86_400_000)
+      ) {
+        const date = d.toISOString().slice(0, 10);
+        const weekend = d.getUTCDay() === 0 || d.getUTCDay() === 6;
+        const explained = ours.has(date) && !theirs.has(date) && !weekend;
+        const theirsWorkday = !weekend && !theirs.has(date);
+        if (isWorkday(nl!, date) !== (theirsWorkday && !explained))
+          unexplained.push(`working day differs: ${date}`);
+      }
+    }
+    expect(unexplained).toEqual([]);
+    // each listed difference does occur, so the lists cannot go stale
+    expect([...seen].sort()).toEqual(
+      [
+        "Pasen",
+        "Pinksteren",
+        "bevrijdingsdag",
+        "decree",
+        "goede_vrijdag",
+      ].sort(),
     );
   });
 });

@@ -39,14 +39,17 @@ function literal(l: Literal): string {
   }
 }
 
-/** `year 2022` / `from 2024-01-01` → the requirements as `metric op value` strings. */
+/** `year 2022` / `from 2024-01-01` → the requirements as `metric op value` strings (aims as `aim ...`). */
 function requirements(norm: NormDecl): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const p of norm.periods) {
     const key = p.year !== undefined ? String(p.year) : `from ${p.from?.text}`;
     out.set(
       key,
-      p.requirements.map((q) => `${q.metric.name} ${q.op} ${literal(q.value)}`),
+      p.requirements.map(
+        (q) =>
+          `${q.aim ? "aim " : ""}${q.metric.name} ${q.op} ${literal(q.value)}`,
+      ),
     );
   }
   return out;
@@ -91,12 +94,19 @@ describe("groeipad (Beoordelingskader hoofdstuk 3)", () => {
 
   it("raises the automated-controls norm 60 / 80 / 90 / 95 % with >= 20 % fewer errors and acceptance within 3 workdays", () => {
     const req = requirements(norm(id, "groeipad_ikb_bestand"));
-    expect([...req.keys()]).toEqual(["2020", "2021", "2022", "2023"]);
+    expect([...req.keys()]).toEqual([
+      "2020",
+      "2021",
+      "2022",
+      "2023",
+      "from 2024-01-01",
+    ]);
     const pct: Record<string, string> = {
       "2020": "60 %",
       "2021": "80 %",
       "2022": "90 %",
       "2023": "95 %",
+      "from 2024-01-01": "95 %",
     };
     for (const [year, list] of req) {
       expect(list).toContain(`automated_controls_pass >= ${pct[year]}`);
@@ -106,19 +116,58 @@ describe("groeipad (Beoordelingskader hoofdstuk 3)", () => {
       expect(list).toContain("manual_findings_resolved = true");
       expect(list).toContain("completeness_statement = true");
     }
-    expect(req.get("2020")).toContain("rrd_announced_ahead <= 1 months");
-    expect(req.get("2021")).toContain("rrd_week_announced_ahead <= 1 months");
-    expect(req.get("2021")).toContain("rrd_announced_ahead <= 3 days");
   });
 
-  it("aims at 100 % from 1 January 2024", () => {
-    const req = requirements(norm(id, "target_2024"));
-    expect(req.get("from 2024-01-01")).toContain(
-      "automated_controls_pass >= 100 %",
+  it("makes no requirement of DNB's own announcement of the RRD (L1433-1446 describe DNB's practice)", () => {
+    const r = ruleset(id);
+    expect(r.metrics.map((m) => m.name.name)).not.toContain(
+      "rrd_announced_ahead",
     );
-    expect(req.get("from 2024-01-01")).toContain(
-      "accepted_within <= 3 workdays",
+    for (const n of r.norms)
+      for (const p of n.periods)
+        for (const q of p.requirements)
+          expect(q.metric.name, n.name.name).not.toMatch(/announce/);
+    expect(norm(id, "groeipad_ikb_bestand").doc.join(" ")).toMatch(
+      /what DNB does, not what the\s+bank must do/,
     );
+  });
+
+  it("calls 100 % from 1 January 2024 an aim, not a norm; the 2023 norm stays in force, as an assumption", () => {
+    const r = ruleset(id);
+    expect(r.norms.map((n) => n.name.name)).not.toContain("target_2024");
+    const n = norm(id, "groeipad_ikb_bestand");
+    const from2024 = requirements(n).get("from 2024-01-01")!;
+    expect(from2024).toContain("aim automated_controls_pass >= 100 %");
+    expect(from2024).toContain("automated_controls_pass >= 95 %");
+    // 100 % is never a requirement, in any norm or period
+    for (const x of r.norms)
+      for (const p of x.periods)
+        expect(
+          p.requirements
+            .filter((q) => !q.aim && q.value.kind === "Percent")
+            .map((q) => literal(q.value)),
+          x.name.name,
+        ).not.toContain("100 %");
+    expect(n.assumptions.map((a) => a.text).join(" ")).toMatch(
+      /After 2023 the source states no norm.*keep the 2023 requirements in force from 1 January 2024.*aim/,
+    );
+  });
+
+  it("defines the error reduction as the sources do: the percentage of signalling validation errors against the previous year", () => {
+    const m = new Map(ruleset(id).metrics.map((x) => [x.name.name, x]));
+    expect(m.get("signalling_error_percentage")!.type).toBe("percent");
+    expect(m.get("signalling_error_percentage")!.doc.join(" ")).toContain(
+      '"percentage signalerende validatiefouten"',
+    );
+    expect(m.get("error_reduction")!.description).toBe(
+      "Reduction of signalling_error_percentage against the previous year, in percent of the previous year's",
+    );
+    expect(m.get("error_reduction")!.assumptions[0].text).toMatch(
+      /\(previous - this year\) \/ previous x 100/,
+    );
+    // the indicator is an average over deliveries (L41-42), not one count
+    expect(m.has("deliveries_until_accepted")).toBe(false);
+    expect(m.get("average_deliveries_until_accepted")!.type).toBe("decimal");
   });
 
   it("sets the audit deadlines, audit years, ISAE 3402 type and positive opinions as Figuur 8 does", () => {
@@ -181,7 +230,30 @@ describe("enforcement (Beoordelingskader Bijlage 2)", () => {
     });
   });
 
-  it("gives each formal sanction its Wft article and character", () => {
+  it("gives the informal measures no statutory basis, citing Bijlage 2 for it (L1987-1991)", () => {
+    for (const name of ["normoverdragend_gesprek", "waarschuwingsbrief"]) {
+      const m = measures().get(name)!;
+      expect(m.basis?.none, name).toBe(true);
+      expect(
+        m.basis?.articles.map((a) => `${a.source.name} ${a.locator}`),
+      ).toEqual(["bk bijlage 2"]);
+      expect(cites(name)).not.toContain("bpr art 26a");
+    }
+    expect(measures().get("normoverdragend_gesprek")!.doc.join(" ")).toContain(
+      "geen wettelijke basis hebben",
+    );
+  });
+
+  it("gives each formal sanction its Wft article as statutory basis, and its character", () => {
+    const basis = (name: string) =>
+      measures()
+        .get(name)!
+        .basis?.articles.map((a) => `${a.source.name} ${a.locator}`);
+    expect(basis("aanwijzing")).toEqual(["wft art 1:75"]);
+    expect(basis("last_onder_dwangsom")).toEqual(["wft art 1:79"]);
+    expect(basis("bestuurlijke_boete")).toEqual(["wft art 1:80"]);
+    // the source names no article for publication: the basis is not stated
+    expect(measures().get("publicatie")!.basis).toBeUndefined();
     expect(cites("aanwijzing")).toContain("wft art 1:75");
     expect(cites("last_onder_dwangsom")).toContain("wft art 1:79");
     expect(cites("bestuurlijke_boete")).toContain("wft art 1:80");
@@ -283,6 +355,28 @@ describe("verwijzingsportaal bankgegevens (Besluit)", () => {
         .entities.get("NaturalPerson")!
         .fields.find((f) => f.name === "date_of_birth")!.decl.personal,
     ).toBe(true);
+  });
+
+  it("marks what art. 2 does not say: vpd001 is signalling with its types assumed, vpd002/vpd003's presence is a reading, the url is unchecked", () => {
+    const rule = (code: string) => vp().rules.find((r) => r.code === code)!;
+    expect(rule("vpd001").decl.severity).toBe("signalling");
+    expect(rule("vpd001").decl.assumptions[0].text).toMatch(
+      /the types and lengths of the other fields are ours.*Besluit knows no blocking errors/,
+    );
+    for (const code of ["vpd002", "vpd003"])
+      expect(rule(code).decl.assumptions[0].text, code).toMatch(
+        /must be filled in every record is our reading/,
+      );
+    expect(vp().sources[0].url).toBe("https://wetten.overheid.nl/BWBR0043855");
+    expect(
+      vp()
+        .assumptions.map((a) => a.text)
+        .join(" "),
+    ).toMatch(/url of bvb .* not checked/);
+    const werkdagen = ruleset("nl.werkdagen@1.0.0");
+    expect(werkdagen.assumptions.map((a) => a.text).join(" ")).toMatch(
+      /url of atw .* not checked/,
+    );
   });
 
   it("ties the timing rules to their articles", () => {

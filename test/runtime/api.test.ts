@@ -109,9 +109,12 @@ describe("embedding API", () => {
     ))
       findings.push(...r.findings);
     // No last name, born after the RRD (so a minor without representation), no names, no
-    // address; a date that is no real day.
+    // address, no life status; a deposit without the data Bijlage 4 requires; a date that is no
+    // real day.
     expect(new Set(findings.map((f) => f.rule))).toEqual(
       new Set([
+        "ctl0001",
+        "ctl0002",
         "dmc0000",
         "dmc0003",
         "smc0001",

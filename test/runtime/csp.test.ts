@@ -112,6 +112,7 @@ describe("Content-Security-Policy", () => {
       },
       deliveries: [],
       deliveriesUntilAccepted: null,
+      averageDeliveriesUntilAccepted: null,
       deliveriesBeforeAcceptance: 0,
       norms: [],
       measures: [],

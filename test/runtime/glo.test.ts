@@ -130,21 +130,22 @@ describe("validate against the compiled ikb.glo rulesets", () => {
     const dmc0001 = all.find((x) => x.code === "dmc0001")!;
     expect(dmc0001.assumptions).toEqual([
       "dmc0001 = a Dutch identification number (BSN) fails the eleven-test.",
+      "checked for depositors and representatives (Bijlage 4 control 3.5 item 3, 3.7 d); the category table's (D) decides that only a depositor's counts for identity.",
     ]);
-    // fil0001's meaning comes from control 5.3: no assumption.
-    expect(all.find((x) => x.code === "fil0001")!.assumptions).toEqual([]);
+    // ctl0004's meaning comes from control 3.8 o: no assumption.
+    expect(all.find((x) => x.code === "ctl0004")!.assumptions).toEqual([]);
 
     const html = renderHtml(r);
     const row = (code: string) =>
       html.slice(html.indexOf(`<tr id="rule-${code}"`)).split("</tr>")[0];
     expect(row("dmc0001")).toMatch(
-      /<a href="#rule-dmc0001">dmc0001<\/a><span class="assumed" title="rests on an assumption[^"]*">assumed<\/span><\/td>/,
+      /<a href="#rule-dmc0001">dmc0001<\/a><span class="assumed" title="rests on 2 assumptions[^"]*">assumed<\/span><\/td>/,
     );
     expect(row("dmc0001")).toContain(
       '<div class="assumption"><b>Assumption:</b> dmc0001 = a Dutch identification number (BSN) fails the eleven-test.</div>',
     );
-    expect(row("fil0001")).not.toContain('class="assumed"');
-    expect(row("fil0001")).toContain('data-assumed="no"');
+    expect(row("ctl0004")).not.toContain('class="assumed"');
+    expect(row("ctl0004")).toContain('data-assumed="no"');
     expect(row("dmc0001")).toContain('data-assumed="yes"');
     // Quotes in an assumption are escaped like every other value.
     expect(row("dmc0000")).toContain(

@@ -74,7 +74,7 @@ describe("regel verify", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("NOT reproduced");
     expect(r.stdout).toMatch(
-      /input file natural_person\.csv: sha256 [0-9a-f]{12}… in the report, [0-9a-f]{12}… now \(\d+ bytes, 353 rows in both\)/,
+      /input file natural_person\.csv: sha256 [0-9a-f]{12}… in the report, [0-9a-f]{12}… now \(\d+ bytes, 342 rows in both\)/,
     );
     expect(r.stdout).not.toContain("input file bank_account.csv");
     expect(r.stdout).toMatch(/ikbs\.count: 300 → 301/);

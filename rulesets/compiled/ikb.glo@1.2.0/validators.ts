@@ -117,8 +117,11 @@ export interface NormTrace {
     /** `from 2024-01-01 [until ...]` (until exclusive) */
     from: string | undefined;
     until: string | undefined;
-    /** `metric op value`; `value` is the literal as written in the ruleset, e.g. `95 %`, `3 workdays`. */
-    requirements: { metric: string; op: string; value: string }[];
+    /**
+     * `metric op value`; `value` is the literal as written in the ruleset, e.g. `95 %`, `3 workdays`.
+     * `aim: true` marks an aim (`aim metric op value`): reported beside the norm, never a requirement.
+     */
+    requirements: { metric: string; op: string; value: string; aim?: true }[];
   }[];
 }
 
@@ -1712,22 +1715,22 @@ const $article2: ArticleTrace = {
 const $article3: ArticleTrace = {
   source: "bk",
   sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
-  locator: "bijlage 4 control 3.5",
+  locator: "bijlage 4 control 3.7",
 };
 const $article4: ArticleTrace = {
   source: "bk",
   sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
-  locator: "bijlage 4 control 3.6",
+  locator: "bijlage 4 control 3.8",
 };
 const $article5: ArticleTrace = {
   source: "bk",
   sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
-  locator: "bijlage 4 control 3.7",
+  locator: "bijlage 4 control 3.5",
 };
 const $article6: ArticleTrace = {
   source: "bk",
   sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
-  locator: "bijlage 4 control 3.8",
+  locator: "bijlage 4 control 3.6",
 };
 const $article7: ArticleTrace = {
   source: "bk",
@@ -1769,36 +1772,71 @@ const $article14: ArticleTrace = {
   sourceTitle: "Beleidsregel Individueel Klantbeeld",
   locator: "art 6.1",
 };
-const $LAW_fil0001: RuleLaw = $law("fil0001", "Bestand ontbreekt", [$article1, $article2], []);
-const $LAW_fil0002: RuleLaw = $law("fil0002", "Kolom ontbreekt", [$article1, $article2], []);
+const $LAW_fil0001: RuleLaw = $law(
+  "fil0001",
+  "Bestand ontbreekt",
+  [$article1, $article2],
+  [
+    'blocking: a delivery without one of its files is taken to be one DNB cannot process (par 2.2: "een IKB-bestand ... dat door DNB kan worden verwerkt (zonder blokkerende fouten)"); the sources do not say which errors block.',
+  ],
+);
+const $LAW_fil0002: RuleLaw = $law(
+  "fil0002",
+  "Kolom ontbreekt",
+  [$article1, $article2],
+  [
+    "blocking, as for fil0001: a file without one of its columns is taken to be one DNB cannot process; the column names are those of this data model (docs/data-model.md), not of the GLO.",
+  ],
+);
 const $LAW_fil0003: RuleLaw = $law(
   "fil0003",
   "Dubbele sleutel",
-  [$article1, $article2],
+  [$article3, $article4],
   [
-    'the sources name no check on keys; that two records of one file may not share a key is our reading of control 5.3 ("zoals voorgeschreven in de geldende versie van de GLO").',
+    "controls 3.7 a and 3.8 a ask for a unique key per representative and per deposit; that the key of every file of this data model (persons, representations, addresses) is unique, and that a duplicate blocks the delivery, is our reading.",
   ],
 );
 const $LAW_fil0004: RuleLaw = $law(
   "fil0004",
   "Verwijzing naar onbekend record",
-  [$article1, $article2],
+  [$article2],
   [
-    'the sources name no check on references; that every reference must resolve is our reading of control 5.3 ("zoals voorgeschreven in de geldende versie van de GLO").',
+    "par 2.2 names missing logical relations within the IKB-bestand as what validation rules show, but no check on references; that every reference of this data model must resolve in the delivery, and that one that does not blocks it, is our reading.",
   ],
 );
 const $LAW_val0001: RuleLaw = $law(
   "val0001",
   "Waarde past niet bij het type",
-  [$article3, $article4, $article5, $article6, $article7],
+  [$article5, $article6, $article3, $article4, $article7],
   [
     "the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).",
   ],
 );
+const $LAW_ctl0001: RuleLaw = $law(
+  "ctl0001",
+  "Gegeven uit Bijlage 4 ontbreekt",
+  [$article5, $article6, $article3, $article4],
+  [
+    "the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.2.0 table lists none of them for dmc0000.",
+  ],
+);
+const $LAW_ctl0002: RuleLaw = $law(
+  "ctl0002",
+  "Levensstatus ontbreekt",
+  [$article5],
+  ["the life status is the deceased indicator of this data model (its name and form are ours)."],
+);
+const $LAW_ctl0003: RuleLaw = $law(
+  "ctl0003",
+  "Registratienummer niet-natuurlijk persoon ontbreekt",
+  [$article6],
+  ['"registered in the Netherlands" is read from the registered country (item 2).'],
+);
+const $LAW_ctl0004: RuleLaw = $law("ctl0004", "Lidstaat of taal ontbreekt", [$article4], []);
 const $LAW_dmc0000: RuleLaw = $law(
   "dmc0000",
   "Verplicht attribuut ontbreekt",
-  [$article8, $article3, $article4, $article5, $article6, $article9, $article10, $article11],
+  [$article8, $article5, $article6, $article3, $article4, $article9, $article10, $article11],
   [
     'dmc0000 = "Verplicht attribuut ontbreekt" (mandatory attribute missing); the table lists it with attributes, and §2.2 says validation rules show "het ontbreken van essentiële (verplichte) gegevens".',
   ],
@@ -1820,7 +1858,7 @@ const $LAW_omc0002: RuleLaw = $law(
 const $LAW_omc0008: RuleLaw = $law(
   "omc0008",
   "Identificatienummer dubbel",
-  [$article8, $article12, $article3],
+  [$article8, $article12, $article5],
   ["omc0008 = two natural persons in the IKB share an identification number (duplicate person)."],
 );
 const $LAW_omc0014: RuleLaw = $law(
@@ -1840,7 +1878,7 @@ const $LAW_omc0015: RuleLaw = $law(
 const $LAW_smc0001: RuleLaw = $law(
   "smc0001",
   "Identificerende gegevens natuurlijk persoon onvolledig",
-  [$article8, $article3, $article5, $article9, $article13],
+  [$article8, $article5, $article3, $article9, $article13],
   [
     'smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them ("kan ... worden volstaan met ten minste de voorletters of de voornamen").',
   ],
@@ -1848,15 +1886,16 @@ const $LAW_smc0001: RuleLaw = $law(
 const $LAW_smc0012: RuleLaw = $law(
   "smc0012",
   "Identificatienummer en land van uitgifte inconsistent",
-  [$article8, $article3, $article9],
+  [$article8, $article5, $article3, $article9, $article13],
   [
     'smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: "identificatienummer ... en land van uitgifte").',
+    "checked for depositors and representatives (Bijlage 4 control 3.7 d); the category table's (D) decides that only a depositor's counts for identity.",
   ],
 );
 const $LAW_smc0014: RuleLaw = $law(
   "smc0014",
   "Natuurlijk persoon overleden",
-  [$article8, $article3],
+  [$article8, $article5],
   [
     'smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, "de levensstatus"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).',
   ],
@@ -1864,7 +1903,7 @@ const $LAW_smc0014: RuleLaw = $law(
 const $LAW_dmc0003: RuleLaw = $law(
   "dmc0003",
   "Geboortedatum onwaarschijnlijk",
-  [$article8, $article3, $article5],
+  [$article8, $article5, $article3],
   [
     "dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).",
   ],
@@ -1872,7 +1911,7 @@ const $LAW_dmc0003: RuleLaw = $law(
 const $LAW_dmc0004: RuleLaw = $law(
   "dmc0004",
   "Ongeldige landcode",
-  [$article8, $article3, $article4, $article6],
+  [$article8, $article5, $article6, $article3, $article4],
   [
     "dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.",
   ],
@@ -1880,7 +1919,7 @@ const $LAW_dmc0004: RuleLaw = $law(
 const $LAW_tmc0003: RuleLaw = $law(
   "tmc0003",
   "Overlijdensdatum onmogelijk",
-  [$article8, $article3],
+  [$article8, $article5],
   [
     "tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.",
   ],
@@ -1904,25 +1943,25 @@ const $LAW_etc0004: RuleLaw = $law(
 const $LAW_etc0001: RuleLaw = $law(
   "etc0001",
   "Aantal depositohouders ongeldig",
-  [$article8, $article6, $article11],
+  [$article8, $article4, $article11],
   ["etc0001 = the number of depositors of a deposit is less than one."],
 );
 const $LAW_etc0002: RuleLaw = $law(
   "etc0002",
   "Aandeel in deposito ongeldig",
-  [$article8, $article6, $article11],
+  [$article8, $article4, $article11],
   ["etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100."],
 );
 const $LAW_etc0003: RuleLaw = $law(
   "etc0003",
   "Aandeel bij een depositohouder niet 100%",
-  [$article8, $article6, $article11],
+  [$article8, $article4, $article11],
   ["etc0003 = a deposit with one depositor states a share other than 100 %."],
 );
 const $LAW_dmc0005: RuleLaw = $law(
   "dmc0005",
   "Ongeldige valutacode",
-  [$article8, $article6, $article11],
+  [$article8, $article4, $article11],
   [
     'dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table "bevat niet alle validatieregels", so 1.3.0 keeps the rule (outside the categories).',
   ],
@@ -1930,7 +1969,7 @@ const $LAW_dmc0005: RuleLaw = $law(
 const $LAW_dmc0006: RuleLaw = $law(
   "dmc0006",
   "Ongeldig IBAN",
-  [$article8, $article6, $article11],
+  [$article8, $article4, $article11],
   [
     'dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, "zoals dat bij de depositohouder bekend is").',
   ],
@@ -1938,25 +1977,25 @@ const $LAW_dmc0006: RuleLaw = $law(
 const $LAW_omc0005: RuleLaw = $law(
   "omc0005",
   "Vertegenwoordiger zonder vertegenwoordiging",
-  [$article8, $article5, $article13],
+  [$article8, $article3, $article13],
   ["omc0005 = a representative is not linked to any representation in the IKB."],
 );
 const $LAW_omc0006: RuleLaw = $law(
   "omc0006",
   "Vertegenwoordiger niet aanwezig",
-  [$article8, $article5, $article13],
+  [$article8, $article3, $article13],
   ["omc0006 = a representation's representative is not a natural person in the IKB."],
 );
 const $LAW_omc0007: RuleLaw = $law(
   "omc0007",
   "Vertegenwoordiging op onbekend deposito",
-  [$article8, $article5, $article13],
+  [$article8, $article3, $article13],
   ["omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB."],
 );
 const $LAW_omc0012: RuleLaw = $law(
   "omc0012",
   "Niet-natuurlijk persoon zonder vertegenwoordiger",
-  [$article8, $article5, $article13],
+  [$article8, $article3, $article13],
   [
     "omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).",
   ],
@@ -1964,15 +2003,16 @@ const $LAW_omc0012: RuleLaw = $law(
 const $LAW_smc0011: RuleLaw = $law(
   "smc0011",
   "Minderjarige zonder vertegenwoordiger",
-  [$article8, $article5, $article13],
+  [$article8, $article3, $article13],
   ["smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation."],
 );
 const $LAW_smc0006: RuleLaw = $law(
   "smc0006",
   "Geen adres",
-  [$article8, $article3, $article4, $article9, $article10],
+  [$article8, $article5, $article6, $article3, $article9, $article10, $article13],
   [
     "smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.",
+    "checked for representatives too (Bijlage 4 control 3.7 c: \"De adresgegevens inclusief het land\"); the category table's (D) decides that only a depositor's counts for notification.",
   ],
 );
 /**
@@ -2750,7 +2790,7 @@ function $agg16(r: NNP, ctx: RuleContext): boolean {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, bk bijlage 4 control 3.9.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:315 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:323 (ikb.glo@1.2.0).
  *
  * The decoders report this rule while reading a row; the fused checks do not repeat it.
  *
@@ -2973,6 +3013,373 @@ function $rule_val0001_UA(r: UA, ctx: RuleContext | undefined, out: Finding[]): 
 }
 
 /**
+ * ctl0001 — Gegeven uit Bijlage 4 ontbreekt
+ *
+ * regel's own check: a datum that Bijlage 4 controls 3.5-3.8 require of every person, representation or deposit is missing.
+ *
+ * Control 3.5 item 1 / 3.7 b: "de achternaam zoals geregistreerd in het identiteitsbewijs";
+ * 3.6 item 6: "Indicatie of het een niet-natuurlijk persoon met rechtspersoonlijkheid of zonder
+ * rechtspersoonlijkheid betreft"; 3.7 e: "Het type bevoegdheid van de vertegenwoordiger per
+ * vertegenwoordiging"; 3.8 e, f, j, l, m, n: product name, category, currency, accrued interest,
+ * country and number of depositors of every deposit.
+ *
+ * Severity: signalling. Applies to: D, V.
+ * Implements: bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * Source: ikb.glo/1.2.0.regel:349 (ikb.glo@1.2.0).
+ *
+ * @param entity - the entity of the record
+ * @param record - a decoded record
+ * @param ctx - the reporting reference date and the IKB
+ * @param out - findings are appended here
+ * @returns `out`
+ */
+export function ctl0001(
+  entity: "NP" | "NNP" | "RE" | "BA",
+  record: NP | NNP | RE | BA,
+  ctx: RuleContext,
+  out: Finding[] = [],
+): Finding[] {
+  switch (entity) {
+    case "NP":
+      $rule_ctl0001_NP(record as NP, ctx, out);
+      break;
+    case "NNP":
+      $rule_ctl0001_NNP(record as NNP, ctx, out);
+      break;
+    case "RE":
+      $rule_ctl0001_RE(record as RE, ctx, out);
+      break;
+    case "BA":
+      $rule_ctl0001_BA(record as BA, ctx, out);
+      break;
+  }
+  return out;
+}
+
+/**
+ * ctl0001 on NP.
+ */
+function $rule_ctl0001_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
+  const role = $role_NP(r, ctx);
+  if (r.last_name === undefined) {
+    $push(
+      out,
+      $LAW_ctl0001,
+      "signalling",
+      "NP",
+      role,
+      "last_name",
+      $key_NP(r),
+      { last_name: $text(r, "last_name", $renderText(r.last_name)) },
+      "last_name ontbreekt (Bijlage 4)",
+    );
+  }
+}
+
+/**
+ * ctl0001 on NNP.
+ */
+function $rule_ctl0001_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
+  const role = $role_NNP(r, ctx);
+  if (r.legal_capacity_code === undefined) {
+    $push(
+      out,
+      $LAW_ctl0001,
+      "signalling",
+      "NNP",
+      role,
+      "legal_capacity_code",
+      $key_NNP(r),
+      { legal_capacity_code: $text(r, "legal_capacity_code", $renderText(r.legal_capacity_code)) },
+      "legal_capacity_code ontbreekt (Bijlage 4)",
+    );
+  }
+}
+
+/**
+ * ctl0001 on RE.
+ */
+function $rule_ctl0001_RE(r: RE, ctx: RuleContext, out: Finding[]): void {
+  if (r.type_of_representation_competence === undefined) {
+    $push(
+      out,
+      $LAW_ctl0001,
+      "signalling",
+      "RE",
+      undefined,
+      "type_of_representation_competence",
+      $key_RE(r),
+      {
+        type_of_representation_competence: $text(
+          r,
+          "type_of_representation_competence",
+          $renderText(r.type_of_representation_competence),
+        ),
+      },
+      "type_of_representation_competence ontbreekt (Bijlage 4)",
+    );
+  }
+}
+
+/**
+ * ctl0001 on BA.
+ */
+function $rule_ctl0001_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
+  if (r.product_label === undefined) {
+    $push(
+      out,
+      $LAW_ctl0001,
+      "signalling",
+      "BA",
+      undefined,
+      "product_label",
+      $key_BA(r),
+      { product_label: $text(r, "product_label", $renderText(r.product_label)) },
+      "product_label ontbreekt (Bijlage 4)",
+    );
+  }
+  if (r.deposit_category === undefined) {
+    $push(
+      out,
+      $LAW_ctl0001,
+      "signalling",
+      "BA",
+      undefined,
+      "deposit_category",
+      $key_BA(r),
+      { deposit_category: $text(r, "deposit_category", $renderText(r.deposit_category)) },
+      "deposit_category ontbreekt (Bijlage 4)",
+    );
+  }
+  if (r.currency === undefined) {
+    $push(
+      out,
+      $LAW_ctl0001,
+      "signalling",
+      "BA",
+      undefined,
+      "currency",
+      $key_BA(r),
+      { currency: $text(r, "currency", $renderText(r.currency)) },
+      "currency ontbreekt (Bijlage 4)",
+    );
+  }
+  if (r.interest === undefined) {
+    $push(
+      out,
+      $LAW_ctl0001,
+      "signalling",
+      "BA",
+      undefined,
+      "interest",
+      $key_BA(r),
+      { interest: $text(r, "interest", $renderDecimal(r.interest, 2)) },
+      "interest ontbreekt (Bijlage 4)",
+    );
+  }
+  if (r.country === undefined) {
+    $push(
+      out,
+      $LAW_ctl0001,
+      "signalling",
+      "BA",
+      undefined,
+      "country",
+      $key_BA(r),
+      { country: $text(r, "country", $renderText(r.country)) },
+      "country ontbreekt (Bijlage 4)",
+    );
+  }
+  if (r.count_of_depositors === undefined) {
+    $push(
+      out,
+      $LAW_ctl0001,
+      "signalling",
+      "BA",
+      undefined,
+      "count_of_depositors",
+      $key_BA(r),
+      { count_of_depositors: $text(r, "count_of_depositors", $renderText(r.count_of_depositors)) },
+      "count_of_depositors ontbreekt (Bijlage 4)",
+    );
+  }
+}
+
+/**
+ * ctl0002 — Levensstatus ontbreekt
+ *
+ * regel's own check: the life status of a natural person who is the depositor is missing.
+ *
+ * Control 3.5 item 4: "De levensstatus" (of the natural persons of 3.5; control 3.7 does not
+ * list it for representatives).
+ *
+ * Severity: signalling. Applies to: D.
+ * Implements: bk bijlage 4 control 3.5.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * Source: ikb.glo/1.2.0.regel:372 (ikb.glo@1.2.0).
+ *
+ * @param entity - the entity of the record
+ * @param record - a decoded record
+ * @param ctx - the reporting reference date and the IKB
+ * @param out - findings are appended here
+ * @returns `out`
+ */
+export function ctl0002(entity: "NP", record: NP, ctx: RuleContext, out: Finding[] = []): Finding[] {
+  switch (entity) {
+    case "NP":
+      $rule_ctl0002_NP(record as NP, ctx, out);
+      break;
+  }
+  return out;
+}
+
+/**
+ * ctl0002 on NP.
+ */
+function $rule_ctl0002_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
+  const role = $role_NP(r, ctx);
+  if (role === "D") {
+    if (r.deceased === undefined) {
+      $push(
+        out,
+        $LAW_ctl0002,
+        "signalling",
+        "NP",
+        role,
+        "deceased",
+        $key_NP(r),
+        { deceased: $text(r, "deceased", $renderText(r.deceased)) },
+        "deceased ontbreekt (Bijlage 4 control 3.5 item 4)",
+      );
+    }
+  }
+}
+
+/**
+ * ctl0003 — Registratienummer niet-natuurlijk persoon ontbreekt
+ *
+ * regel's own check: a non-natural person registered in the Netherlands has neither KvK number nor RSIN, or one registered abroad has no foreign number with country of issue.
+ *
+ * Control 3.6 item 4: "Indien geregistreerd in Nederland het KvK-nummer of het RSIN"; item 5:
+ * "Indien geregistreerd in het buitenland het fiscale identificatienummer of het KvK-nummer en
+ * land van uitgifte". GLO 1.3.0 checks the same with omc0019 and drops this rule.
+ *
+ * Severity: signalling. Applies to: D, V.
+ * Implements: bk bijlage 4 control 3.6.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * Source: ikb.glo/1.2.0.regel:389 (ikb.glo@1.2.0).
+ *
+ * @param entity - the entity of the record
+ * @param record - a decoded record
+ * @param ctx - the reporting reference date and the IKB
+ * @param out - findings are appended here
+ * @returns `out`
+ */
+export function ctl0003(entity: "NNP", record: NNP, ctx: RuleContext, out: Finding[] = []): Finding[] {
+  switch (entity) {
+    case "NNP":
+      $rule_ctl0003_NNP(record as NNP, ctx, out);
+      break;
+  }
+  return out;
+}
+
+/**
+ * ctl0003 on NNP.
+ */
+function $rule_ctl0003_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
+  const role = $role_NNP(r, ctx);
+  if (
+    r.registered_country !== undefined &&
+    !(
+      (r.registered_country === "NL" && (r.coc_number !== undefined || r.rsin !== undefined)) ||
+      (r.registered_country !== undefined &&
+        r.registered_country !== "NL" &&
+        (r.identification_number !== undefined || r.coc_number !== undefined) &&
+        r.identification_country !== undefined)
+    )
+  ) {
+    $push(
+      out,
+      $LAW_ctl0003,
+      "signalling",
+      "NNP",
+      role,
+      undefined,
+      $key_NNP(r),
+      {
+        registered_country: $text(r, "registered_country", $renderText(r.registered_country)),
+        coc_number: $text(r, "coc_number", $renderText(r.coc_number)),
+        rsin: $text(r, "rsin", $renderText(r.rsin)),
+        identification_number: $text(r, "identification_number", $renderText(r.identification_number)),
+        identification_country: $text(r, "identification_country", $renderText(r.identification_country)),
+      },
+      "Registratienummer niet-natuurlijk persoon ontbreekt",
+    );
+  }
+}
+
+/**
+ * ctl0004 — Lidstaat of taal ontbreekt
+ *
+ * regel's own check: a deposit held from another member state lacks that member state or the language chosen at account opening.
+ *
+ * Control 3.8 o: "Indien dat het geval is, het feit dat het deposito vanuit een andere lidstaat
+ * wordt aangehouden zonder dat in die lidstaat bijkantoren gevestigd zijn, alsmede de betreffende
+ * lidstaat en de taal die door de depositohouder bij de opening van de rekening is gekozen".
+ *
+ * Severity: signalling. Applies to: D, V.
+ * Implements: bk bijlage 4 control 3.8.
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * Source: ikb.glo/1.2.0.regel:407 (ikb.glo@1.2.0).
+ *
+ * @param entity - the entity of the record
+ * @param record - a decoded record
+ * @param ctx - the reporting reference date and the IKB
+ * @param out - findings are appended here
+ * @returns `out`
+ */
+export function ctl0004(entity: "BA", record: BA, ctx: RuleContext, out: Finding[] = []): Finding[] {
+  switch (entity) {
+    case "BA":
+      $rule_ctl0004_BA(record as BA, ctx, out);
+      break;
+  }
+  return out;
+}
+
+/**
+ * ctl0004 on BA.
+ */
+function $rule_ctl0004_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
+  if (
+    $eq<boolean>(r.held_from_other_member_state, true) &&
+    !(r.other_member_state !== undefined && r.account_language !== undefined)
+  ) {
+    $push(
+      out,
+      $LAW_ctl0004,
+      "signalling",
+      "BA",
+      undefined,
+      undefined,
+      $key_BA(r),
+      {
+        held_from_other_member_state: $text(
+          r,
+          "held_from_other_member_state",
+          $renderText(r.held_from_other_member_state),
+        ),
+        other_member_state: $text(r, "other_member_state", $renderText(r.other_member_state)),
+        account_language: $text(r, "account_language", $renderText(r.account_language)),
+      },
+      "Lidstaat of taal ontbreekt",
+    );
+  }
+}
+
+/**
  * dmc0000 — Verplicht attribuut ontbreekt
  *
  * A mandatory attribute is missing (or its value is not valid for its type).
@@ -2983,7 +3390,7 @@ function $rule_val0001_UA(r: UA, ctx: RuleContext | undefined, out: Finding[]): 
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:333 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:422 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3241,7 +3648,7 @@ function $rule_dmc0000_SA(r: SA, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:354 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:443 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3285,7 +3692,7 @@ function $rule_omc0001_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:365 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:454 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3330,7 +3737,7 @@ function $rule_omc0002_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:376 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:465 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3379,7 +3786,7 @@ function $rule_omc0008_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:388 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:477 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3428,7 +3835,7 @@ function $rule_omc0014_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:400 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:489 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3474,7 +3881,7 @@ function $rule_omc0015_AD(r: AD, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:412 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:501 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3523,11 +3930,11 @@ function $rule_smc0001_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  *
  * A natural person has an identification number without a country of issue, or a country of issue without a number.
  *
- * Severity: signalling. Applies to: D.
- * Implements: bk bijlage 3, bk bijlage 4 control 3.5, br art 2.2e.
+ * Severity: signalling. Applies to: D, V.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:426 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:515 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3549,26 +3956,24 @@ export function smc0012(entity: "NP", record: NP, ctx: RuleContext, out: Finding
  */
 function $rule_smc0012_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   const role = $role_NP(r, ctx);
-  if (role === "D") {
-    if (!(
-      (r.identification_number !== undefined && r.identification_country !== undefined) ||
-      (r.identification_number === undefined && r.identification_country === undefined)
-    )) {
-      $push(
-        out,
-        $LAW_smc0012,
-        "signalling",
-        "NP",
-        role,
-        undefined,
-        $key_NP(r),
-        {
-          identification_number: $text(r, "identification_number", $renderText(r.identification_number)),
-          identification_country: $text(r, "identification_country", $renderText(r.identification_country)),
-        },
-        "Identificatienummer en land van uitgifte inconsistent",
-      );
-    }
+  if (!(
+    (r.identification_number !== undefined && r.identification_country !== undefined) ||
+    (r.identification_number === undefined && r.identification_country === undefined)
+  )) {
+    $push(
+      out,
+      $LAW_smc0012,
+      "signalling",
+      "NP",
+      role,
+      undefined,
+      $key_NP(r),
+      {
+        identification_number: $text(r, "identification_number", $renderText(r.identification_number)),
+        identification_country: $text(r, "identification_country", $renderText(r.identification_country)),
+      },
+      "Identificatienummer en land van uitgifte inconsistent",
+    );
   }
 }
 
@@ -3580,7 +3985,7 @@ function $rule_smc0012_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:439 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:531 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3625,7 +4030,7 @@ function $rule_smc0014_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:450 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:542 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3675,9 +4080,9 @@ function $rule_dmc0003_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * A country attribute does not hold a valid ISO 3166-1 alpha-2 country code.
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.8.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:463 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:555 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3844,6 +4249,19 @@ function $rule_dmc0004_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
       "Ongeldige landcode",
     );
   }
+  if (r.other_member_state !== undefined && !$validCountry(r.other_member_state)) {
+    $push(
+      out,
+      $LAW_dmc0004,
+      "signalling",
+      "BA",
+      undefined,
+      "other_member_state",
+      $key_BA(r),
+      { other_member_state: $text(r, "other_member_state", $renderText(r.other_member_state)) },
+      "Ongeldige landcode",
+    );
+  }
 }
 
 /**
@@ -3854,7 +4272,7 @@ function $rule_dmc0004_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:479 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:571 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3913,7 +4331,7 @@ function $rule_tmc0003_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:494 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:586 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3961,7 +4379,7 @@ function $rule_omc0011_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:506 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:598 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4022,7 +4440,7 @@ function $rule_etc0004_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:520 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:612 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4070,7 +4488,7 @@ function $rule_etc0001_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:531 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:623 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4123,7 +4541,7 @@ function $rule_etc0002_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:543 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:635 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4171,7 +4589,7 @@ function $rule_etc0003_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:555 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:647 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4216,7 +4634,7 @@ function $rule_dmc0005_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:566 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:658 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4261,7 +4679,7 @@ function $rule_dmc0006_BA(r: BA, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:580 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:672 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4317,7 +4735,7 @@ function $rule_omc0005_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:592 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:684 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4362,7 +4780,7 @@ function $rule_omc0006_RE(r: RE, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:602 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:694 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4407,7 +4825,7 @@ function $rule_omc0007_RE(r: RE, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:613 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:705 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4463,7 +4881,7 @@ function $rule_omc0012_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:625 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:717 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4517,11 +4935,11 @@ function $rule_smc0011_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  *
  * A natural or non-natural person has no address in the IKB.
  *
- * Severity: signalling. Applies to: D.
- * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, br art 2.2e, br art 2.2f.
+ * Severity: signalling. Applies to: D, V.
+ * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, br art 2.2e, br art 2.2f, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:640 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:732 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4551,20 +4969,18 @@ export function smc0006(
  */
 function $rule_smc0006_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
   const role = $role_NP(r, ctx);
-  if (role === "D") {
-    if (!$agg15(r, ctx)) {
-      $push(
-        out,
-        $LAW_smc0006,
-        "signalling",
-        "NP",
-        role,
-        "customer_id",
-        $key_NP(r),
-        { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) },
-        "Geen adres",
-      );
-    }
+  if (!$agg15(r, ctx)) {
+    $push(
+      out,
+      $LAW_smc0006,
+      "signalling",
+      "NP",
+      role,
+      "customer_id",
+      $key_NP(r),
+      { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) },
+      "Geen adres",
+    );
   }
 }
 
@@ -4573,20 +4989,18 @@ function $rule_smc0006_NP(r: NP, ctx: RuleContext, out: Finding[]): void {
  */
 function $rule_smc0006_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
   const role = $role_NNP(r, ctx);
-  if (role === "D") {
-    if (!$agg16(r, ctx)) {
-      $push(
-        out,
-        $LAW_smc0006,
-        "signalling",
-        "NNP",
-        role,
-        "customer_id",
-        $key_NNP(r),
-        { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) },
-        "Geen adres",
-      );
-    }
+  if (!$agg16(r, ctx)) {
+    $push(
+      out,
+      $LAW_smc0006,
+      "signalling",
+      "NNP",
+      role,
+      "customer_id",
+      $key_NNP(r),
+      { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) },
+      "Geen adres",
+    );
   }
 }
 
@@ -4596,14 +5010,15 @@ function $rule_smc0006_NNP(r: NNP, ctx: RuleContext, out: Finding[]): void {
 function $check_NP(r: NP, ctx: RuleContext, out: Finding[]): boolean {
   const role = $role_NP(r, ctx);
   if (
+    r.last_name !== undefined &&
+    (role !== "D" || r.deceased !== undefined) &&
     r.date_of_birth !== undefined &&
     !$agg3(r, ctx) &&
     (r.identification_number === undefined || !$agg4(r, ctx)) &&
     (!(r.last_name !== undefined && r.date_of_birth !== undefined) || !$agg5(r, ctx)) &&
     ((r.initials !== undefined && r.first_names !== undefined) ||
       (r.identification_number !== undefined && (r.initials !== undefined || r.first_names !== undefined))) &&
-    (role !== "D" ||
-      (r.identification_number !== undefined && r.identification_country !== undefined) ||
+    ((r.identification_number !== undefined && r.identification_country !== undefined) ||
       (r.identification_number === undefined && r.identification_country === undefined)) &&
     !$eq<boolean>(r.deceased, true) &&
     (r.date_of_birth === undefined ||
@@ -4632,10 +5047,12 @@ function $check_NP(r: NP, ctx: RuleContext, out: Finding[]): boolean {
         $gt(r.date_of_birth, $addMonths(ctx.rrd, -216))
       ) ||
       $agg14(r, ctx)) &&
-    (role !== "D" || $agg15(r, ctx))
+    $agg15(r, ctx)
   )
     return true;
   const before = out.length;
+  $rule_ctl0001_NP(r, ctx, out);
+  $rule_ctl0002_NP(r, ctx, out);
   $rule_dmc0000_NP(r, ctx, out);
   $rule_omc0002_NP(r, ctx, out);
   $rule_omc0008_NP(r, ctx, out);
@@ -4659,6 +5076,13 @@ function $check_NP(r: NP, ctx: RuleContext, out: Finding[]): boolean {
 function $check_NNP(r: NNP, ctx: RuleContext, out: Finding[]): boolean {
   const role = $role_NNP(r, ctx);
   if (
+    r.legal_capacity_code !== undefined &&
+    (r.registered_country === undefined ||
+      (r.registered_country === "NL" && (r.coc_number !== undefined || r.rsin !== undefined)) ||
+      (r.registered_country !== undefined &&
+        r.registered_country !== "NL" &&
+        (r.identification_number !== undefined || r.coc_number !== undefined) &&
+        r.identification_country !== undefined)) &&
     r.registered_country !== undefined &&
     r.registered_name !== undefined &&
     r.registered_place !== undefined &&
@@ -4667,10 +5091,12 @@ function $check_NNP(r: NNP, ctx: RuleContext, out: Finding[]): boolean {
     (role !== "D" ||
       !(r.customer_id !== undefined && r.ikb_id !== undefined && r.customer_id === r.ikb_id) ||
       $agg13(r, ctx)) &&
-    (role !== "D" || $agg16(r, ctx))
+    $agg16(r, ctx)
   )
     return true;
   const before = out.length;
+  $rule_ctl0001_NNP(r, ctx, out);
+  $rule_ctl0003_NNP(r, ctx, out);
   $rule_dmc0000_NNP(r, ctx, out);
   $rule_dmc0004_NNP(r, ctx, out);
   $rule_omc0012_NNP(r, ctx, out);
@@ -4682,8 +5108,14 @@ function $check_NNP(r: NNP, ctx: RuleContext, out: Finding[]): boolean {
  * All record and attribute rules of RE in one pass: true when the record passes them all.
  */
 function $check_RE(r: RE, ctx: RuleContext, out: Finding[]): boolean {
-  if ($agg11(r, ctx) && (r.account_id === undefined || $agg12(r, ctx))) return true;
+  if (
+    r.type_of_representation_competence !== undefined &&
+    $agg11(r, ctx) &&
+    (r.account_id === undefined || $agg12(r, ctx))
+  )
+    return true;
   const before = out.length;
+  $rule_ctl0001_RE(r, ctx, out);
   $rule_omc0006_RE(r, ctx, out);
   $rule_omc0007_RE(r, ctx, out);
   return out.length === before;
@@ -4694,11 +5126,20 @@ function $check_RE(r: RE, ctx: RuleContext, out: Finding[]): boolean {
  */
 function $check_BA(r: BA, ctx: RuleContext, out: Finding[]): boolean {
   if (
+    r.product_label !== undefined &&
+    r.deposit_category !== undefined &&
+    r.currency !== undefined &&
+    r.interest !== undefined &&
+    r.country !== undefined &&
+    r.count_of_depositors !== undefined &&
+    (!$eq<boolean>(r.held_from_other_member_state, true) ||
+      (r.other_member_state !== undefined && r.account_language !== undefined)) &&
     r.ascription !== undefined &&
     r.balance !== undefined &&
     r.bank_account_number !== undefined &&
     ($agg1(r, ctx) || $agg2(r, ctx)) &&
     (r.country === undefined || $validCountry(r.country)) &&
+    (r.other_member_state === undefined || $validCountry(r.other_member_state)) &&
     (!$eq<boolean>(r.eligible, true) || (!$agg8(r, ctx) && !$agg9(r, ctx))) &&
     (r.count_of_depositors === undefined ||
       (r.count_of_depositors !== undefined && r.count_of_depositors >= 1)) &&
@@ -4713,6 +5154,8 @@ function $check_BA(r: BA, ctx: RuleContext, out: Finding[]): boolean {
   )
     return true;
   const before = out.length;
+  $rule_ctl0001_BA(r, ctx, out);
+  $rule_ctl0004_BA(r, ctx, out);
   $rule_dmc0000_BA(r, ctx, out);
   $rule_omc0001_BA(r, ctx, out);
   $rule_dmc0004_BA(r, ctx, out);
@@ -4951,6 +5394,10 @@ export const laws: Readonly<Record<string, RuleLaw>> = $lawTable([
   $LAW_fil0003,
   $LAW_fil0004,
   $LAW_val0001,
+  $LAW_ctl0001,
+  $LAW_ctl0002,
+  $LAW_ctl0003,
+  $LAW_ctl0004,
   $LAW_dmc0000,
   $LAW_omc0001,
   $LAW_omc0002,
@@ -5025,7 +5472,7 @@ export const metadata: RulesetMetadata = {
     {
       path: "ikb.glo/1.2.0.regel",
       ruleset: "ikb.glo@1.2.0",
-      sha256: "ca22ddf7867b90318ef0632849739f48fa4c61cb689dbc3f36876bbfc43f5534",
+      sha256: "a07a4dec0901b6a4c99904301b4ac1fbac130bfaf6730f3c9e9df7825d44a4a7",
     },
   ],
 };
@@ -5756,7 +6203,9 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 5.3",
       },
     ],
-    assumptions: [],
+    assumptions: [
+      "blocking: a delivery without one of its files is taken to be one DNB cannot process (par 2.2: \"een IKB-bestand ... dat door DNB kan worden verwerkt (zonder blokkerende fouten)\"); the sources do not say which errors block.",
+    ],
     severity: "blocking",
     roles: ["D", "V"],
     target: "file",
@@ -5774,9 +6223,9 @@ export const trace: readonly RuleTrace[] = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 270, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 272, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule fil0001 \"Bestand ontbreekt\"\n  meaning \"regel's own check: a CSV file of the data model is missing from the delivery.\"\n      from bk bijlage 4 control 5.3\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require present\n  example fail file RE missing\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
+    source: "rule fil0001 \"Bestand ontbreekt\"\n  meaning \"regel's own check: a CSV file of the data model is missing from the delivery.\"\n      from bk bijlage 4 control 5.3\n  assumption \"blocking: a delivery without one of its files is taken to be one DNB cannot process (par 2.2: \\\"een IKB-bestand ... dat door DNB kan worden verwerkt (zonder blokkerende fouten)\\\"); the sources do not say which errors block.\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require present\n  example fail file RE missing\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
     categories: [],
   },
   {
@@ -5790,7 +6239,9 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 5.3",
       },
     ],
-    assumptions: [],
+    assumptions: [
+      "blocking, as for fil0001: a file without one of its columns is taken to be one DNB cannot process; the column names are those of this data model (docs/data-model.md), not of the GLO.",
+    ],
     severity: "blocking",
     roles: ["D", "V"],
     target: "file",
@@ -5808,9 +6259,9 @@ export const trace: readonly RuleTrace[] = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 280, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 283, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule fil0002 \"Kolom ontbreekt\"\n  meaning \"regel's own check: a column of the data model is missing from the header of a CSV file.\"\n      from bk bijlage 4 control 5.3\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require header\n  example fail file RE columns \"ikb_id\", \"representation_id\", \"representative_id\"\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
+    source: "rule fil0002 \"Kolom ontbreekt\"\n  meaning \"regel's own check: a column of the data model is missing from the header of a CSV file.\"\n      from bk bijlage 4 control 5.3\n  assumption \"blocking, as for fil0001: a file without one of its columns is taken to be one DNB cannot process; the column names are those of this data model (docs/data-model.md), not of the GLO.\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require header\n  example fail file RE columns \"ikb_id\", \"representation_id\", \"representative_id\"\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
     categories: [],
   },
   {
@@ -5819,7 +6270,7 @@ export const trace: readonly RuleTrace[] = [
     meaning: "regel's own check: two records of one CSV file have the same key.",
     meaningFrom: [],
     assumptions: [
-      "the sources name no check on keys; that two records of one file may not share a key is our reading of control 5.3 (\"zoals voorgeschreven in de geldende versie van de GLO\").",
+      "controls 3.7 a and 3.8 a ask for a unique key per representative and per deposit; that the key of every file of this data model (persons, representations, addresses) is unique, and that a duplicate blocks the delivery, is our reading.",
     ],
     severity: "blocking",
     roles: ["D", "V"],
@@ -5830,17 +6281,17 @@ export const trace: readonly RuleTrace[] = [
       {
         source: "bk",
         sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
-        locator: "bijlage 4 control 5.3",
+        locator: "bijlage 4 control 3.7",
       },
       {
         source: "bk",
         sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
-        locator: "par 2.2",
+        locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 290, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 296, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule fil0003 \"Dubbele sleutel\"\n  meaning \"regel's own check: two records of one CSV file have the same key.\"\n  assumption \"the sources name no check on keys; that two records of one file may not share a key is our reading of control 5.3 (\\\"zoals voorgeschreven in de geldende versie van de GLO\\\").\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require unique key\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R2\" }",
+    source: "rule fil0003 \"Dubbele sleutel\"\n  meaning \"regel's own check: two records of one CSV file have the same key.\"\n  assumption \"controls 3.7 a and 3.8 a ask for a unique key per representative and per deposit; that the key of every file of this data model (persons, representations, addresses) is unique, and that a duplicate blocks the delivery, is our reading.\"\n  severity blocking\n  implements bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require unique key\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R2\" }",
     categories: [],
   },
   {
@@ -5849,7 +6300,7 @@ export const trace: readonly RuleTrace[] = [
     meaning: "regel's own check: a reference to another file (representative, deposit, address) does not resolve.",
     meaningFrom: [],
     assumptions: [
-      "the sources name no check on references; that every reference must resolve is our reading of control 5.3 (\"zoals voorgeschreven in de geldende versie van de GLO\").",
+      "par 2.2 names missing logical relations within the IKB-bestand as what validation rules show, but no check on references; that every reference of this data model must resolve in the delivery, and that one that does not blocks it, is our reading.",
     ],
     severity: "blocking",
     roles: ["D", "V"],
@@ -5860,17 +6311,12 @@ export const trace: readonly RuleTrace[] = [
       {
         source: "bk",
         sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
-        locator: "bijlage 4 control 5.3",
-      },
-      {
-        source: "bk",
-        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 300, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 308, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule fil0004 \"Verwijzing naar onbekend record\"\n  meaning \"regel's own check: a reference to another file (representative, deposit, address) does not resolve.\"\n  assumption \"the sources name no check on references; that every reference must resolve is our reading of control 5.3 (\\\"zoals voorgeschreven in de geldende versie van de GLO\\\").\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require references\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
+    source: "rule fil0004 \"Verwijzing naar onbekend record\"\n  meaning \"regel's own check: a reference to another file (representative, deposit, address) does not resolve.\"\n  assumption \"par 2.2 names missing logical relations within the IKB-bestand as what validation rules show, but no check on references; that every reference of this data model must resolve in the delivery, and that one that does not blocks it, is our reading.\"\n  severity blocking\n  implements bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require references\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
     categories: [],
   },
   {
@@ -5994,9 +6440,167 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.9",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 315, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 323, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule val0001 \"Waarde past niet bij het type\"\n  meaning \"regel's own check: a value does not fit the type of its field (length, number, date, code list).\"\n  assumption \"the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).\"\n  severity signalling\n  implements bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8, bk bijlage 4 control 3.9\n  for NP.*, NNP.*, RE.*, BA.*, AD.*, SA.*, UA.*\n  require value is valid\n  message \"{attribute} heeft een ongeldige waarde\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: \"1970-02-30\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: \"12,50\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"JA\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-02-28 }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\", type_of_representation_competence: \"ZELFSTANDIG\" }",
+    categories: [],
+  },
+  {
+    code: "ctl0001",
+    title: "Gegeven uit Bijlage 4 ontbreekt",
+    meaning: "regel's own check: a datum that Bijlage 4 controls 3.5-3.8 require of every person, representation or deposit is missing.",
+    meaningFrom: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.5",
+      },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.6",
+      },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.7",
+      },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.8",
+      },
+    ],
+    assumptions: [
+      "the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.2.0 table lists none of them for dmc0000.",
+    ],
+    severity: "signalling",
+    roles: ["D", "V"],
+    target: "attribute",
+    entities: ["NP", "NNP", "RE", "BA"],
+    attributes: [
+      "NP.last_name",
+      "NNP.legal_capacity_code",
+      "RE.type_of_representation_competence",
+      "BA.product_label",
+      "BA.deposit_category",
+      "BA.currency",
+      "BA.interest",
+      "BA.country",
+      "BA.count_of_depositors",
+    ],
+    articles: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.5",
+      },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.6",
+      },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.7",
+      },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.8",
+      },
+    ],
+    location: { file: "ikb.glo/1.2.0.regel", line: 349, column: 1 },
+    origin: "ikb.glo@1.2.0",
+    source: "rule ctl0001 \"Gegeven uit Bijlage 4 ontbreekt\"\n  meaning \"regel's own check: a datum that Bijlage 4 controls 3.5-3.8 require of every person, representation or deposit is missing.\"\n      from bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8\n  assumption \"the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.2.0 table lists none of them for dmc0000.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8\n  for NP.last_name, NNP.legal_capacity_code, RE.type_of_representation_competence, BA.product_label,\n      BA.deposit_category, BA.currency, BA.interest, BA.country, BA.count_of_depositors\n  require value is present\n  message \"{attribute} ontbreekt (Bijlage 4)\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"\" }\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", product_label: \"Spaarrekening\", deposit_category: \"SPAARREKENING\", currency: \"EUR\", country: \"NL\", count_of_depositors: 1 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", type_of_representation_competence: \"ZELFSTANDIG\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", product_label: \"Spaarrekening\", deposit_category: \"SPAARREKENING\", currency: \"EUR\", interest: 0.00, country: \"NL\", count_of_depositors: 1 }",
+    categories: [],
+  },
+  {
+    code: "ctl0002",
+    title: "Levensstatus ontbreekt",
+    meaning: "regel's own check: the life status of a natural person who is the depositor is missing.",
+    meaningFrom: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.5",
+      },
+    ],
+    assumptions: ["the life status is the deceased indicator of this data model (its name and form are ours)."],
+    severity: "signalling",
+    roles: ["D"],
+    target: "attribute",
+    entities: ["NP"],
+    attributes: ["NP.deceased"],
+    articles: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.5",
+      },
+    ],
+    location: { file: "ikb.glo/1.2.0.regel", line: 372, column: 1 },
+    origin: "ikb.glo@1.2.0",
+    source: "rule ctl0002 \"Levensstatus ontbreekt\"\n  meaning \"regel's own check: the life status of a natural person who is the depositor is missing.\"\n      from bk bijlage 4 control 3.5\n  assumption \"the life status is the deceased indicator of this data model (its name and form are ours).\"\n  severity signalling\n  applies to D\n  implements bk bijlage 4 control 3.5\n  for NP.deceased\n  require value is present\n  message \"{attribute} ontbreekt (Bijlage 4 control 3.5 item 4)\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }\n  example pass NP { ikb_id: \"C1\", customer_id: \"V1\" }",
+    categories: [],
+  },
+  {
+    code: "ctl0003",
+    title: "Registratienummer niet-natuurlijk persoon ontbreekt",
+    meaning: "regel's own check: a non-natural person registered in the Netherlands has neither KvK number nor RSIN, or one registered abroad has no foreign number with country of issue.",
+    meaningFrom: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.6",
+      },
+    ],
+    assumptions: ["\"registered in the Netherlands\" is read from the registered country (item 2)."],
+    severity: "signalling",
+    roles: ["D", "V"],
+    target: "record",
+    entities: ["NNP"],
+    attributes: [],
+    articles: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.6",
+      },
+    ],
+    location: { file: "ikb.glo/1.2.0.regel", line: 389, column: 1 },
+    origin: "ikb.glo@1.2.0",
+    source: "rule ctl0003 \"Registratienummer niet-natuurlijk persoon ontbreekt\"\n  meaning \"regel's own check: a non-natural person registered in the Netherlands has neither KvK number nor RSIN, or one registered abroad has no foreign number with country of issue.\"\n      from bk bijlage 4 control 3.6\n  assumption \"\\\"registered in the Netherlands\\\" is read from the registered country (item 2).\"\n  severity signalling\n  implements bk bijlage 4 control 3.6\n  for NNP\n  when registered_country is present\n  require (registered_country = \"NL\" and (coc_number is present or rsin is present))\n      or (registered_country != \"NL\" and (identification_number is present or coc_number is present) and identification_country is present)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"DE\", identification_number: \"HRB 12345\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\", rsin: \"123456782\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"DE\", identification_number: \"HRB 12345\", identification_country: \"DE\" }",
+    categories: [],
+  },
+  {
+    code: "ctl0004",
+    title: "Lidstaat of taal ontbreekt",
+    meaning: "regel's own check: a deposit held from another member state lacks that member state or the language chosen at account opening.",
+    meaningFrom: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.8",
+      },
+    ],
+    assumptions: [],
+    severity: "signalling",
+    roles: ["D", "V"],
+    target: "record",
+    entities: ["BA"],
+    attributes: [],
+    articles: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.8",
+      },
+    ],
+    location: { file: "ikb.glo/1.2.0.regel", line: 407, column: 1 },
+    origin: "ikb.glo@1.2.0",
+    source: "rule ctl0004 \"Lidstaat of taal ontbreekt\"\n  meaning \"regel's own check: a deposit held from another member state lacks that member state or the language chosen at account opening.\"\n      from bk bijlage 4 control 3.8\n  severity signalling\n  implements bk bijlage 4 control 3.8\n  for BA\n  when held_from_other_member_state = true\n  require other_member_state is present and account_language is present\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", held_from_other_member_state: true, other_member_state: \"BE\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", held_from_other_member_state: true, other_member_state: \"BE\", account_language: \"nl\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", held_from_other_member_state: false }",
     categories: [],
   },
   {
@@ -6057,7 +6661,7 @@ export const trace: readonly RuleTrace[] = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 333, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 422, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule dmc0000 \"Verplicht attribuut ontbreekt\"\n  meaning \"A mandatory attribute is missing (or its value is not valid for its type).\"\n  assumption \"dmc0000 = \\\"Verplicht attribuut ontbreekt\\\" (mandatory attribute missing); the table lists it with attributes, and §2.2 says validation rules show \\\"het ontbreken van essentiële (verplichte) gegevens\\\".\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br \"art 2.2e\", br \"art 2.2f\", br art 2.4\n  for NP.date_of_birth, NNP.registered_country, NNP.registered_name, NNP.registered_place,\n      BA.ascription, BA.balance, BA.bank_account_number, UA.address_line_1, SA.postal_code,\n      SA.place, SA.street, SA.house_number, UA.country, SA.country\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\" }\n  example fail SA { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", street: \"Dorpsstraat\", house_number: \"1\", postal_code: \"1234 AB\", place: \"Amsterdam\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\", balance: 1250.00 }\n  example pass UA { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", address_line_1: \"Dorpsstraat 1\", country: \"DE\" }",
     categories: [
@@ -6117,7 +6721,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 354, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 443, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0001 \"IKB zonder depositohouder\"\n  meaning \"A deposit belongs to an IKB without a depositor: no natural or non-natural person has the IKB key as customer number.\"\n  assumption \"omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects (\\\"de juiste logische verbanden binnen het IKB-bestand\\\", bk §2.2).\"\n  severity signalling\n  implements bk bijlage 3, bk par 2.2\n  for BA\n  require exists(NP where NP.customer_id = ikb_id) or exists(NNP where NNP.customer_id = ikb_id)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } with NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } with NNP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -6145,7 +6749,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 365, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 454, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0002 \"Persoon zowel NP als NNP\"\n  meaning \"A customer number occurs both as natural person and as non-natural person, so the kind of person is unclear.\"\n  assumption \"omc0002 = one customer number is delivered both as natural and as non-natural person.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk par 2.2\n  for NP\n  require not exists(NNP where NNP.customer_id = customer_id)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" } with NNP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with NNP { ikb_id: \"C1\", customer_id: \"X9\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -6178,7 +6782,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 376, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 465, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0008 \"Identificatienummer dubbel\"\n  meaning \"Two natural persons with different customer numbers in one IKB have the same identification number and country of issue.\"\n  assumption \"omc0008 = two natural persons in the IKB share an identification number (duplicate person).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5\n  for NP\n  when identification_number is present\n  require not exists(NP where NP.customer_id != customer_id and NP.identification_number = identification_number and NP.identification_country = identification_country)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"123456782\", identification_country: \"NL\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -6208,7 +6812,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.1",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 388, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 477, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0014 \"Mogelijk dubbele natuurlijke persoon\"\n  meaning \"Another natural person in the same IKB has the same last name and date of birth but a different customer number.\"\n  assumption \"omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: \\\"controle op duplicaten\\\").\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.1\n  for NP\n  when last_name is present and date_of_birth is present\n  require not exists(NP where NP.customer_id != customer_id and NP.last_name = last_name and NP.date_of_birth = date_of_birth)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"Jansen\", date_of_birth: 1972-03-04 }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -6236,7 +6840,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 400, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 489, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0015 \"Adres van onbekende persoon\"\n  meaning \"An address belongs to a customer number that is neither a natural nor a non-natural person in the IKB.\"\n  assumption \"omc0015 = an address belongs to a customer that is not a person of the IKB.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk par 2.2\n  for AD\n  require exists(NP where NP.customer_id = customer_id)\n      or exists(NNP where NNP.customer_id = customer_id)\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -6273,7 +6877,7 @@ export const trace: readonly RuleTrace[] = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 412, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 501, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule smc0001 \"Identificerende gegevens natuurlijk persoon onvolledig\"\n  meaning \"A natural person has neither both initials and first names, nor an identification number with initials or first names.\"\n  assumption \"smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them (\\\"kan ... worden volstaan met ten minste de voorletters of de voornamen\\\").\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br \"art 2.2e\",\n      br art 2.3\n  for NP\n  require (initials is present and first_names is present)\n      or (identification_number is present and (initials is present or first_names is present))\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", first_names: \"Jan\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", identification_number: \"111222333\", identification_country: \"NL\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -6285,9 +6889,10 @@ export const trace: readonly RuleTrace[] = [
     meaningFrom: [],
     assumptions: [
       "smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \"identificatienummer ... en land van uitgifte\").",
+      "checked for depositors and representatives (Bijlage 4 control 3.7 d); the category table's (D) decides that only a depositor's counts for identity.",
     ],
     severity: "signalling",
-    roles: ["D"],
+    roles: ["D", "V"],
     target: "record",
     entities: ["NP"],
     attributes: [],
@@ -6302,11 +6907,17 @@ export const trace: readonly RuleTrace[] = [
         sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
         locator: "bijlage 4 control 3.5",
       },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.7",
+      },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
+      { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 426, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 515, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule smc0012 \"Identificatienummer en land van uitgifte inconsistent\"\n  meaning \"A natural person has an identification number without a country of issue, or a country of issue without a number.\"\n  assumption \"smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \\\"identificatienummer ... en land van uitgifte\\\").\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.5, br \"art 2.2e\"\n  for NP\n  require (identification_number is present and identification_country is present)\n      or (identification_number is absent and identification_country is absent)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" }",
+    source: "rule smc0012 \"Identificatienummer en land van uitgifte inconsistent\"\n  meaning \"A natural person has an identification number without a country of issue, or a country of issue without a number.\"\n  assumption \"smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \\\"identificatienummer ... en land van uitgifte\\\").\"\n  assumption \"checked for depositors and representatives (Bijlage 4 control 3.7 d); the category table's (D) decides that only a depositor's counts for identity.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br \"art 2.2e\",\n      br art 2.3\n  for NP\n  require (identification_number is present and identification_country is present)\n      or (identification_number is absent and identification_country is absent)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
   {
@@ -6334,7 +6945,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 439, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 531, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule smc0014 \"Natuurlijk persoon overleden\"\n  meaning \"A natural person is recorded as deceased.\"\n  assumption \"smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, \\\"de levensstatus\\\"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  require not (deceased = true)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }",
     categories: [
@@ -6372,7 +6983,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.7",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 450, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 542, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule dmc0003 \"Geboortedatum onwaarschijnlijk\"\n  meaning \"The date of birth of a natural person lies after the reporting reference date or more than 130 years before it.\"\n  assumption \"dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7\n  for NP.date_of_birth\n  when value is present\n  require value <= rrd and value > rrd - 130 years\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2024-06-01 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1890-06-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-06-01 }",
     categories: [
@@ -6400,6 +7011,7 @@ export const trace: readonly RuleTrace[] = [
       "UA.country",
       "NP.identification_country",
       "BA.country",
+      "BA.other_member_state",
     ],
     articles: [
       {
@@ -6420,12 +7032,17 @@ export const trace: readonly RuleTrace[] = [
       {
         source: "bk",
         sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.7",
+      },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 463, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 555, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule dmc0004 \"Ongeldige landcode\"\n  meaning \"A country attribute does not hold a valid ISO 3166-1 alpha-2 country code.\"\n  assumption \"dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.8\n  for NNP.registered_country, AD.country, SA.country, UA.country, NP.identification_country,\n      NNP.identification_country, BA.country\n  when value is present\n  require valid_country(value)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"XX\" }\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"ZZ\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"BE\" }",
+    source: "rule dmc0004 \"Ongeldige landcode\"\n  meaning \"A country attribute does not hold a valid ISO 3166-1 alpha-2 country code.\"\n  assumption \"dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  for NNP.registered_country, AD.country, SA.country, UA.country, NP.identification_country,\n      NNP.identification_country, BA.country, BA.other_member_state\n  when value is present\n  require valid_country(value)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"XX\" }\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"ZZ\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"BE\" }",
     categories: [
       { category: "identity", role: "D", attributes: ["NNP.registered_country"] },
       { category: "notification", role: undefined, attributes: ["AD.country"] },
@@ -6456,7 +7073,7 @@ export const trace: readonly RuleTrace[] = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 479, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 571, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule tmc0003 \"Overlijdensdatum onmogelijk\"\n  meaning \"The date of death of a natural person lies after the reporting reference date or before the date of birth.\"\n  assumption \"tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  when date_of_death is present\n  require date_of_death <= rrd and (date_of_birth is absent or date_of_death >= date_of_birth)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 1949-12-31 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2024-02-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 2023-12-01 }",
     categories: [
@@ -6490,7 +7107,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 494, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 586, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0011 \"In aanmerking komen deposito en depositohouder tegenstrijdig\"\n  meaning \"A deposit is marked eligible while the depositor of its IKB is marked NIET IN AANMERKING.\"\n  assumption \"omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: \\\"In aanmerking komende deposito's en depositohouders\\\").\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when eligible = true\n  require not exists(NP where NP.customer_id = ikb_id and NP.eligibility_indicator_code = \"NIET IN AANMERKING\")\n      and not exists(NNP where NNP.customer_id = ikb_id and NNP.eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NNP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NNP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
@@ -6521,7 +7138,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 506, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 598, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule etc0004 \"Natuurlijk persoon niet in aanmerking\"\n  meaning \"A natural person who is the depositor is marked NIET IN AANMERKING for DGS.\"\n  assumption \"etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for NP\n  when customer_id = ikb_id\n  require not (eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
@@ -6550,7 +7167,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 520, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 612, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule etc0001 \"Aantal depositohouders ongeldig\"\n  meaning \"The count of depositors of a deposit is less than 1.\"\n  assumption \"etc0001 = the number of depositors of a deposit is less than one.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.count_of_depositors\n  when value is present\n  require value >= 1\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 0 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -6579,7 +7196,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 531, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 623, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule etc0002 \"Aandeel in deposito ongeldig\"\n  meaning \"The share percentage of the depositor in a deposit is not above 0 and at most 100.\"\n  assumption \"etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.share_percentage\n  when value is present\n  require value > 0 and value <= 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 120.00 }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 0.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 70.00 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -6608,7 +7225,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 543, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 635, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule etc0003 \"Aandeel bij een depositohouder niet 100%\"\n  meaning \"A deposit with a single depositor states a share percentage other than 100.\"\n  assumption \"etc0003 = a deposit with one depositor states a share other than 100 %.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when count_of_depositors = 1 and share_percentage is present\n  require share_percentage = 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 50.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 100.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 50.00 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -6639,7 +7256,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 555, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 647, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule dmc0005 \"Ongeldige valutacode\"\n  meaning \"The currency of a deposit is not a code of three capital letters (ISO 4217).\"\n  assumption \"dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table \\\"bevat niet alle validatieregels\\\", so 1.3.0 keeps the rule (outside the categories).\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.currency\n  when value is present\n  require value matches \"^[A-Z]{3}$\"\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", currency: \"eur\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", currency: \"EUR\" }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -6670,7 +7287,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 566, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 658, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule dmc0006 \"Ongeldig IBAN\"\n  meaning \"A bank account number in IBAN form does not pass the IBAN check.\"\n  assumption \"dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, \\\"zoals dat bij de depositohouder bekend is\\\").\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.bank_account_number\n  when value matches \"^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$\"\n  require valid_iban(value)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"NL91ABNA0417164301\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"NL91ABNA0417164300\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"0417164300\" }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -6699,7 +7316,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 580, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 672, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0005 \"Vertegenwoordiger zonder vertegenwoordiging\"\n  meaning \"A natural person who is not the depositor (a representative) is not the representative of any representation in the IKB.\"\n  assumption \"omc0005 = a representative is not linked to any representation in the IKB.\"\n  severity signalling\n  applies to V\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id != ikb_id\n  require exists(RE where RE.representative_id = customer_id)\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"V1\" } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: "V", attributes: [] }],
@@ -6728,7 +7345,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 592, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 684, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0006 \"Vertegenwoordiger niet aanwezig\"\n  meaning \"A representation refers to a representative who is not a natural person in the same IKB.\"\n  assumption \"omc0006 = a representation's representative is not a natural person in the IKB.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  require exists(NP where NP.customer_id = representative_id)\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -6759,7 +7376,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 602, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 694, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0007 \"Vertegenwoordiging op onbekend deposito\"\n  meaning \"A representation for a single deposit refers to a deposit that is not in the same IKB.\"\n  assumption \"omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  when account_id is present\n  require exists(BA where BA.account_id = account_id)\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A9\" } with BA { ikb_id: \"C1\", account_id: \"A1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\" } with BA { ikb_id: \"C1\", account_id: \"A1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -6790,7 +7407,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 613, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 705, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0012 \"Niet-natuurlijk persoon zonder vertegenwoordiger\"\n  meaning \"A non-natural person who is the depositor has no representation in the IKB.\"\n  assumption \"omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NNP\n  when customer_id = ikb_id\n  require exists(RE where RE.represented_id = customer_id)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\" } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -6821,7 +7438,7 @@ export const trace: readonly RuleTrace[] = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 625, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 717, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule smc0011 \"Minderjarige zonder vertegenwoordiger\"\n  meaning \"A natural person who is the depositor is younger than 18 at the reporting reference date and has no representation.\"\n  assumption \"smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id = ikb_id and date_of_birth > rrd - 18 years\n  require exists(RE where RE.represented_id = customer_id)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-05-01 }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -6833,9 +7450,10 @@ export const trace: readonly RuleTrace[] = [
     meaningFrom: [],
     assumptions: [
       "smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.",
+      "checked for representatives too (Bijlage 4 control 3.7 c: \"De adresgegevens inclusief het land\"); the category table's (D) decides that only a depositor's counts for notification.",
     ],
     severity: "signalling",
-    roles: ["D"],
+    roles: ["D", "V"],
     target: "attribute",
     entities: ["NP", "NNP"],
     attributes: ["NP.customer_id", "NNP.customer_id"],
@@ -6855,12 +7473,18 @@ export const trace: readonly RuleTrace[] = [
         sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
         locator: "bijlage 4 control 3.6",
       },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.7",
+      },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
+      { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 640, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 732, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule smc0006 \"Geen adres\"\n  meaning \"A natural or non-natural person has no address in the IKB.\"\n  assumption \"smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, br \"art 2.2e\",\n      br \"art 2.2f\"\n  for NP.customer_id, NNP.customer_id\n  require exists(AD where AD.customer_id = value)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }",
+    source: "rule smc0006 \"Geen adres\"\n  meaning \"A natural or non-natural person has no address in the IKB.\"\n  assumption \"smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.\"\n  assumption \"checked for representatives too (Bijlage 4 control 3.7 c: \\\"De adresgegevens inclusief het land\\\"); the category table's (D) decides that only a depositor's counts for notification.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, br \"art 2.2e\", br \"art 2.2f\", br art 2.3\n  for NP.customer_id, NNP.customer_id\n  require exists(AD where AD.customer_id = value)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }",
     categories: [{ category: "notification", role: "D", attributes: [] }],
   },
 ];
@@ -6881,7 +7505,7 @@ export const categories: readonly CategoryTrace[] = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 659, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 753, column: 1 },
     results: [
       { code: "omc0001", role: undefined, attributes: [] },
       { code: "omc0002", role: undefined, attributes: [] },
@@ -6932,7 +7556,7 @@ export const categories: readonly CategoryTrace[] = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 683, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 777, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
       { code: "etc0004", role: undefined, attributes: [] },
@@ -6953,7 +7577,7 @@ export const categories: readonly CategoryTrace[] = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 692, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 786, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -6979,7 +7603,7 @@ export const categories: readonly CategoryTrace[] = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 704, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 798, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
@@ -7011,7 +7635,7 @@ export const categories: readonly CategoryTrace[] = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 720, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 814, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {
@@ -7180,171 +7804,213 @@ export const assumptions: readonly AssumptionTrace[] = [
   },
   {
     on: "rule",
+    name: "fil0001",
+    text: "blocking: a delivery without one of its files is taken to be one DNB cannot process (par 2.2: \"een IKB-bestand ... dat door DNB kan worden verwerkt (zonder blokkerende fouten)\"); the sources do not say which errors block.",
+    location: { file: "ikb.glo/1.2.0.regel", line: 275, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "fil0002",
+    text: "blocking, as for fil0001: a file without one of its columns is taken to be one DNB cannot process; the column names are those of this data model (docs/data-model.md), not of the GLO.",
+    location: { file: "ikb.glo/1.2.0.regel", line: 286, column: 3 },
+  },
+  {
+    on: "rule",
     name: "fil0003",
-    text: "the sources name no check on keys; that two records of one file may not share a key is our reading of control 5.3 (\"zoals voorgeschreven in de geldende versie van de GLO\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 292, column: 3 },
+    text: "controls 3.7 a and 3.8 a ask for a unique key per representative and per deposit; that the key of every file of this data model (persons, representations, addresses) is unique, and that a duplicate blocks the delivery, is our reading.",
+    location: { file: "ikb.glo/1.2.0.regel", line: 298, column: 3 },
   },
   {
     on: "rule",
     name: "fil0004",
-    text: "the sources name no check on references; that every reference must resolve is our reading of control 5.3 (\"zoals voorgeschreven in de geldende versie van de GLO\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 302, column: 3 },
+    text: "par 2.2 names missing logical relations within the IKB-bestand as what validation rules show, but no check on references; that every reference of this data model must resolve in the delivery, and that one that does not blocks it, is our reading.",
+    location: { file: "ikb.glo/1.2.0.regel", line: 310, column: 3 },
   },
   {
     on: "rule",
     name: "val0001",
     text: "the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 317, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 325, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "ctl0001",
+    text: "the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.2.0 table lists none of them for dmc0000.",
+    location: { file: "ikb.glo/1.2.0.regel", line: 353, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "ctl0002",
+    text: "the life status is the deceased indicator of this data model (its name and form are ours).",
+    location: { file: "ikb.glo/1.2.0.regel", line: 375, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "ctl0003",
+    text: "\"registered in the Netherlands\" is read from the registered country (item 2).",
+    location: { file: "ikb.glo/1.2.0.regel", line: 392, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0000",
     text: "dmc0000 = \"Verplicht attribuut ontbreekt\" (mandatory attribute missing); the table lists it with attributes, and §2.2 says validation rules show \"het ontbreken van essentiële (verplichte) gegevens\".",
-    location: { file: "ikb.glo/1.2.0.regel", line: 335, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 424, column: 3 },
   },
   {
     on: "rule",
     name: "omc0001",
     text: "omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects (\"de juiste logische verbanden binnen het IKB-bestand\", bk §2.2).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 356, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 445, column: 3 },
   },
   {
     on: "rule",
     name: "omc0002",
     text: "omc0002 = one customer number is delivered both as natural and as non-natural person.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 367, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 456, column: 3 },
   },
   {
     on: "rule",
     name: "omc0008",
     text: "omc0008 = two natural persons in the IKB share an identification number (duplicate person).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 378, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 467, column: 3 },
   },
   {
     on: "rule",
     name: "omc0014",
     text: "omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: \"controle op duplicaten\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 390, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 479, column: 3 },
   },
   {
     on: "rule",
     name: "omc0015",
     text: "omc0015 = an address belongs to a customer that is not a person of the IKB.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 402, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 491, column: 3 },
   },
   {
     on: "rule",
     name: "smc0001",
     text: "smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them (\"kan ... worden volstaan met ten minste de voorletters of de voornamen\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 414, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 503, column: 3 },
   },
   {
     on: "rule",
     name: "smc0012",
     text: "smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \"identificatienummer ... en land van uitgifte\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 428, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 517, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0012",
+    text: "checked for depositors and representatives (Bijlage 4 control 3.7 d); the category table's (D) decides that only a depositor's counts for identity.",
+    location: { file: "ikb.glo/1.2.0.regel", line: 518, column: 3 },
   },
   {
     on: "rule",
     name: "smc0014",
     text: "smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, \"de levensstatus\"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 441, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 533, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0003",
     text: "dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 452, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 544, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0004",
     text: "dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 465, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 557, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0003",
     text: "tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 481, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 573, column: 3 },
   },
   {
     on: "rule",
     name: "omc0011",
     text: "omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: \"In aanmerking komende deposito's en depositohouders\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 496, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 588, column: 3 },
   },
   {
     on: "rule",
     name: "etc0004",
     text: "etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 508, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 600, column: 3 },
   },
   {
     on: "rule",
     name: "etc0001",
     text: "etc0001 = the number of depositors of a deposit is less than one.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 522, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 614, column: 3 },
   },
   {
     on: "rule",
     name: "etc0002",
     text: "etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 533, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 625, column: 3 },
   },
   {
     on: "rule",
     name: "etc0003",
     text: "etc0003 = a deposit with one depositor states a share other than 100 %.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 545, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 637, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0005",
     text: "dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table \"bevat niet alle validatieregels\", so 1.3.0 keeps the rule (outside the categories).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 557, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 649, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0006",
     text: "dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, \"zoals dat bij de depositohouder bekend is\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 568, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 660, column: 3 },
   },
   {
     on: "rule",
     name: "omc0005",
     text: "omc0005 = a representative is not linked to any representation in the IKB.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 582, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 674, column: 3 },
   },
   {
     on: "rule",
     name: "omc0006",
     text: "omc0006 = a representation's representative is not a natural person in the IKB.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 594, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 686, column: 3 },
   },
   {
     on: "rule",
     name: "omc0007",
     text: "omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 604, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 696, column: 3 },
   },
   {
     on: "rule",
     name: "omc0012",
     text: "omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 615, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 707, column: 3 },
   },
   {
     on: "rule",
     name: "smc0011",
     text: "smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 627, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 719, column: 3 },
   },
   {
     on: "rule",
     name: "smc0006",
     text: "smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 642, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 734, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0006",
+    text: "checked for representatives too (Bijlage 4 control 3.7 c: \"De adresgegevens inclusief het land\"); the category table's (D) decides that only a depositor's counts for notification.",
+    location: { file: "ikb.glo/1.2.0.regel", line: 735, column: 3 },
   },
 ];
 

@@ -362,7 +362,7 @@ export const metadata = {
     {
       path: "ikb.handhaving/1.0.0.regel",
       ruleset: "ikb.handhaving@1.0.0",
-      sha256: "edb538332de24acf974ccf4a15c8ad64620e96576669012686ddba78eb8836ca",
+      sha256: "69ab512bfda72fb89b03561f6ef235f1300ece5b8403b4c03df6e4bd7727c80c",
     },
   ],
 };
@@ -405,7 +405,7 @@ export const assumptions = [
     on: "measure",
     name: "aanwijzing",
     text: "character remedial: the source does not label the aanwijzing, but describes it as aimed at ending or undoing a violation, which is what a remedial (herstellend) measure is.",
-    location: { file: "ikb.handhaving/1.0.0.regel", line: 31, column: 3 },
+    location: { file: "ikb.handhaving/1.0.0.regel", line: 36, column: 3 },
   },
 ];
 

@@ -117,8 +117,11 @@ export interface NormTrace {
     /** `from 2024-01-01 [until ...]` (until exclusive) */
     from: string | undefined;
     until: string | undefined;
-    /** `metric op value`; `value` is the literal as written in the ruleset, e.g. `95 %`, `3 workdays`. */
-    requirements: { metric: string; op: string; value: string }[];
+    /**
+     * `metric op value`; `value` is the literal as written in the ruleset, e.g. `95 %`, `3 workdays`.
+     * `aim: true` marks an aim (`aim metric op value`): reported beside the norm, never a requirement.
+     */
+    requirements: { metric: string; op: string; value: string; aim?: true }[];
   }[];
 }
 
@@ -560,7 +563,7 @@ export const metadata: RulesetMetadata = {
     {
       path: "nl.werkdagen/1.0.0.regel",
       ruleset: "nl.werkdagen@1.0.0",
-      sha256: "b06b1c071600bed634f70c1ea212f557850ed445f54ad982761b9955342d730c",
+      sha256: "cc028a2155e0a8e8fc758f0dce798965f1c020be030d1ef408947d0a1892ebed",
     },
   ],
 };
@@ -607,22 +610,148 @@ export const fileRules: readonly FileRule[] = [];
 // prettier-ignore
 export const assumptions: readonly AssumptionTrace[] = [
   {
+    on: "ruleset",
+    name: "nl.werkdagen@1.0.0",
+    text: "the url of atw is where we expect the Algemene termijnenwet on wetten.overheid.nl; it is not in the source documents (the Beoordelingskader does not cite the Atw) and was not checked against them.",
+    location: { file: "nl.werkdagen/1.0.0.regel", line: 7, column: 3 },
+  },
+  {
+    on: "calendar",
+    name: "nl_werkdagen",
+    text: "the sources never say what a working day is (bk par 2.3 and the groeipad table count \"3 werkdagen\", Bijlage 1 \"zeven werkdagen\"); we take the days that are not a Saturday, a Sunday or an algemeen erkende feestdag of the Algemene termijnenwet (art 3), the Dutch statute on counting periods in days, with the days equated with those by decree.",
+    location: { file: "nl.werkdagen/1.0.0.regel", line: 24, column: 3 },
+  },
+  {
     on: "calendar",
     name: "nl_werkdagen",
     text: "scope: the calendar is meant for years from 1980 on; earlier years (before 5 May was added to art 3 lid 1, and before the Sunday rule for the monarch's birthday) are not modelled.",
-    location: { file: "nl.werkdagen/1.0.0.regel", line: 18, column: 3 },
+    location: { file: "nl.werkdagen/1.0.0.regel", line: 25, column: 3 },
+  },
+  {
+    on: "calendar",
+    name: "nl_werkdagen",
+    text: "decrees of art 3 lid 3 are listed only where a report of them was found (2017-2019, 2022, 2023-2028); a day equated by a decree not listed here (for instance the Friday after Hemelvaartsdag in 2020 and 2021) counts as a working day.",
+    location: { file: "nl.werkdagen/1.0.0.regel", line: 26, column: 3 },
   },
   {
     on: "holiday",
     name: "nl_werkdagen.koninginnedag",
     text: "following the royal decree of 1980 as reported by the Royal House (koninklijkhuis.nl, \"Koningsdag\"): 30 April until 2013, 27 April from 2014, and when that day falls on a Sunday it is celebrated on the Saturday before.",
-    location: { file: "nl.werkdagen/1.0.0.regel", line: 28, column: 5 },
+    location: { file: "nl.werkdagen/1.0.0.regel", line: 36, column: 5 },
   },
   {
     on: "holiday",
     name: "nl_werkdagen.koningsdag",
     text: "same source and assumption as koninginnedag: 27 April, the Saturday before when it is a Sunday.",
-    location: { file: "nl.werkdagen/1.0.0.regel", line: 30, column: 5 },
+    location: { file: "nl.werkdagen/1.0.0.regel", line: 38, column: 5 },
+  },
+  {
+    on: "holiday",
+    name: "nl_werkdagen.gelijkgesteld_2017_04_28",
+    text: "equated by the royal decree of 31 October 2016 (Stcrt. 2016, 58653) for 2017-2019, as reported by uitvaart.nl (\"Is 28 april 2017 geen werkdag?\"); the decree itself is not among the sources.",
+    location: { file: "nl.werkdagen/1.0.0.regel", line: 46, column: 5 },
+  },
+  {
+    on: "holiday",
+    name: "nl_werkdagen.gelijkgesteld_2017_05_26",
+    text: "equated by the royal decree of 31 October 2016 (Stcrt. 2016, 58653), as for gelijkgesteld_2017_04_28.",
+    location: { file: "nl.werkdagen/1.0.0.regel", line: 48, column: 5 },
+  },
+  {
+    on: "holiday",
+    name: "nl_werkdagen.gelijkgesteld_2018_05_11",
+    text: "equated by the royal decree of 31 October 2016 (Stcrt. 2016, 58653), as for gelijkgesteld_2017_04_28.",
+    location: { file: "nl.werkdagen/1.0.0.regel", line: 50, column: 5 },
+  },
+  {
+    on: "holiday",
+    name: "nl_werkdagen.gelijkgesteld_2018_12_24",
+    text: "equated by the royal decree of 31 October 2016 (Stcrt. 2016, 58653), as for gelijkgesteld_2017_04_28.",
+    location: { file: "nl.werkdagen/1.0.0.regel", line: 52, column: 5 },
+  },
+  {
+    on: "holiday",
+    name: "nl_werkdagen.gelijkgesteld_2018_12_31",
+    text: "equated by the royal decree of 31 October 2016 (Stcrt. 2016, 58653), as for gelijkgesteld_2017_04_28.",
+    location: { file: "nl.werkdagen/1.0.0.regel", line: 54, column: 5 },
+  },
+  {
+    on: "holiday",
+    name: "nl_werkdagen.gelijkgesteld_2019_05_31",
+    text: "equated by the royal decree of 31 October 2016 (Stcrt. 2016, 58653), as for gelijkgesteld_2017_04_28.",
+    location: { file: "nl.werkdagen/1.0.0.regel", line: 56, column: 5 },
+  },
+  {
+    on: "holiday",
+    name: "nl_werkdagen.gelijkgesteld_2019_12_27",
+    text: "equated by the royal decree of 31 October 2016 (Stcrt. 2016, 58653), as for gelijkgesteld_2017_04_28.",
+    location: { file: "nl.werkdagen/1.0.0.regel", line: 58, column: 5 },
+  },
+  {
+    on: "holiday",
+    name: "nl_werkdagen.gelijkgesteld_2022_05_27",
+    text: "equated with a holiday for 2022 as reported by wvhl.nl (\"Algemene termijnenwet 2022: Feestdagen en gelijkgestelde dagen\"); the decree itself is not among the sources.",
+    location: { file: "nl.werkdagen/1.0.0.regel", line: 60, column: 5 },
+  },
+  {
+    on: "holiday",
+    name: "nl_werkdagen.gelijkgesteld_2023_04_28",
+    text: "equated by the \"Besluit gelijkstelling van 28 april 2023, 19 mei 2023, 10 mei 2024, 27 december 2024 en 30 mei 2025 met een algemeen erkende feestdag\", as reported by sterfgeval.nl (question 70745); the decree itself is not among the sources.",
+    location: { file: "nl.werkdagen/1.0.0.regel", line: 62, column: 5 },
+  },
+  {
+    on: "holiday",
+    name: "nl_werkdagen.gelijkgesteld_2023_05_19",
+    text: "equated by the Besluit gelijkstelling for 2023-2025, as for gelijkgesteld_2023_04_28.",
+    location: { file: "nl.werkdagen/1.0.0.regel", line: 64, column: 5 },
+  },
+  {
+    on: "holiday",
+    name: "nl_werkdagen.gelijkgesteld_2024_05_10",
+    text: "equated by the Besluit gelijkstelling for 2023-2025, as for gelijkgesteld_2023_04_28.",
+    location: { file: "nl.werkdagen/1.0.0.regel", line: 66, column: 5 },
+  },
+  {
+    on: "holiday",
+    name: "nl_werkdagen.gelijkgesteld_2024_12_27",
+    text: "equated by the Besluit gelijkstelling for 2023-2025, as for gelijkgesteld_2023_04_28.",
+    location: { file: "nl.werkdagen/1.0.0.regel", line: 68, column: 5 },
+  },
+  {
+    on: "holiday",
+    name: "nl_werkdagen.gelijkgesteld_2025_05_30",
+    text: "equated by the Besluit gelijkstelling for 2023-2025, as for gelijkgesteld_2023_04_28.",
+    location: { file: "nl.werkdagen/1.0.0.regel", line: 70, column: 5 },
+  },
+  {
+    on: "holiday",
+    name: "nl_werkdagen.gelijkgesteld_2026_01_02",
+    text: "equated by the \"Besluit gelijkstelling van 2 januari 2026, 15 mei 2026, 7 mei 2027, 28 april 2028 en 26 mei 2028 met een algemeen erkende feestdag\", as reported by sterfgeval.nl (question 70745); the decree itself is not among the sources.",
+    location: { file: "nl.werkdagen/1.0.0.regel", line: 72, column: 5 },
+  },
+  {
+    on: "holiday",
+    name: "nl_werkdagen.gelijkgesteld_2026_05_15",
+    text: "equated by the Besluit gelijkstelling for 2026-2028, as for gelijkgesteld_2026_01_02.",
+    location: { file: "nl.werkdagen/1.0.0.regel", line: 74, column: 5 },
+  },
+  {
+    on: "holiday",
+    name: "nl_werkdagen.gelijkgesteld_2027_05_07",
+    text: "equated by the Besluit gelijkstelling for 2026-2028, as for gelijkgesteld_2026_01_02.",
+    location: { file: "nl.werkdagen/1.0.0.regel", line: 76, column: 5 },
+  },
+  {
+    on: "holiday",
+    name: "nl_werkdagen.gelijkgesteld_2028_04_28",
+    text: "equated by the Besluit gelijkstelling for 2026-2028, as for gelijkgesteld_2026_01_02.",
+    location: { file: "nl.werkdagen/1.0.0.regel", line: 78, column: 5 },
+  },
+  {
+    on: "holiday",
+    name: "nl_werkdagen.gelijkgesteld_2028_05_26",
+    text: "equated by the Besluit gelijkstelling for 2026-2028, as for gelijkgesteld_2026_01_02.",
+    location: { file: "nl.werkdagen/1.0.0.regel", line: 80, column: 5 },
   },
 ];
 

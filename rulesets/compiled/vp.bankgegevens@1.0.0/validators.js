@@ -855,7 +855,9 @@ const $article7 = {
     sourceTitle: "Besluit verwijzingsportaal bankgegevens",
     locator: "art 10 lid 2",
 };
-const $LAW_vpd001 = $law("vpd001", "Waarde past niet bij het veld", [$article1, $article2], []);
+const $LAW_vpd001 = $law("vpd001", "Waarde past niet bij het veld", [$article1, $article2], [
+    "art. 2 gives the allowed values of adrestype, rol persoon, status cliënt, status product and rekening geschikt voor uitbetaling toeslagen; the types and lengths of the other fields are ours. Signalling: the Besluit knows no blocking errors, so a bad value is reported, not refused.",
+]);
 const $LAW_vpd002 = $law("vpd002", "Naam of productnummer ontbreekt", [$article1, $article2], [
     "art. 2 lists what identifying data are; that these fields must be filled in every record is our reading (without them a record identifies nobody and no product).",
 ]);
@@ -879,12 +881,18 @@ const $LAW_vpl002 = $law("vpl002", "Vordering of verzoek niet binnen 30 seconden
     "as for vpl001: art. 3 lid 4 requires the provisions to be able to answer in time; each late answer is reported.",
 ]);
 const $LAW_vpl003 = $law("vpl003", "Verstrekte gegevens ouder dan 48 uur", [$article4], []);
-const $LAW_vpl004 = $law("vpl004", "Kenmerk onvolledig", [$article5], []);
-const $LAW_vpl005 = $law("vpl005", "Bewaartermijn korter dan vijf jaar", [$article5], []);
+const $LAW_vpl004 = $law("vpl004", "Kenmerk onvolledig", [$article5], [
+    "art. 4 lid 4 asks for a kenmerk from which the connected party, the authority and the legal basis can be traced; that the log records all three with the kenmerk, so that a missing one is a finding, is our reading.",
+]);
+const $LAW_vpl005 = $law("vpl005", "Bewaartermijn korter dan vijf jaar", [$article5], [
+    "the five years run from the day of recording and are a minimum (the source does not say the entry must be deleted afterwards); an entry without a retention date is not shown to be kept for five years.",
+]);
 const $LAW_vpl006 = $law("vpl006", "Vastlegging bevat mogelijk persoonsgegevens", [$article5], [
     'a heuristic for "geen gegevens die herleidbaar zijn tot personen": the free-text parts of an entry must not hold a run of nine digits (a BSN-like number) or an IBAN.',
 ]);
-const $LAW_vpl007 = $law("vpl007", "Niet beantwoord zonder aangekondigd onderhoud of overmacht", [$article6], []);
+const $LAW_vpl007 = $law("vpl007", "Niet beantwoord zonder aangekondigd onderhoud of overmacht", [$article6], [
+    'art. 10 lid 1 asks for access 24 hours a day "tenzij sprake is van vooraf aangekondigd onderhoud of overmacht"; an unanswered request is taken as a moment without access, which must have one of those two reasons recorded.',
+]);
 const $LAW_vpl008 = $law("vpl008", "Verzoekgegevens niet vernietigd", [$article7], [
     '"vernietigt die partij terstond de gegevens": the source gives no number for "terstond", so only the recording of the destruction, not after the request was received, is checked.',
 ]);
@@ -1117,10 +1125,10 @@ function $decodeFailed_RequestLog(r, cells, index, out) {
  *
  * A value does not fit the type of its field or is not one of the allowed values of art. 2.
  *
- * Severity: blocking. Applies to: D, V.
+ * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 2 sub a, bvb art 2 sub b.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:160 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:161 (vp.bankgegevens@1.0.0).
  *
  * The decoders report this rule while reading a row; the fused checks do not repeat it.
  *
@@ -1154,7 +1162,7 @@ function $rule_vpd001_NaturalPerson(r, ctx, out) {
             v = null;
         else
             continue;
-        $push(out, $LAW_vpd001, "blocking", "NaturalPerson", undefined, f, $key_NaturalPerson(r), { [f]: v }, f +
+        $push(out, $LAW_vpd001, "signalling", "NaturalPerson", undefined, f, $key_NaturalPerson(r), { [f]: v }, f +
             " heeft geen geldige waarde: " +
             ($FIELDS4.includes(f) ? ($msg(v ?? "") === "" ? "" : "***") : $msg(v ?? "")));
     }
@@ -1172,7 +1180,7 @@ function $rule_vpd001_LegalPerson(r, ctx, out) {
             v = null;
         else
             continue;
-        $push(out, $LAW_vpd001, "blocking", "LegalPerson", undefined, f, $key_LegalPerson(r), { [f]: v }, f + " heeft geen geldige waarde: " + $msg(v ?? ""));
+        $push(out, $LAW_vpd001, "signalling", "LegalPerson", undefined, f, $key_LegalPerson(r), { [f]: v }, f + " heeft geen geldige waarde: " + $msg(v ?? ""));
     }
 }
 /**
@@ -1183,7 +1191,7 @@ function $rule_vpd001_LegalPerson(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 2 sub a, bvb art 2 sub b.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:173 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:175 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1232,7 +1240,7 @@ function $rule_vpd002_LegalPerson(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 2 sub a, bvb art 2 sub b.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:187 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:189 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1281,7 +1289,7 @@ function $rule_vpd003_LegalPerson(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 2 sub a.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:199 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:201 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1316,7 +1324,7 @@ function $rule_vpd004_NaturalPerson(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 2 sub b.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:212 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:214 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1351,7 +1359,7 @@ function $rule_vpd005_LegalPerson(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 2 sub a, bvb art 2 sub b.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:223 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:225 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1394,7 +1402,7 @@ function $rule_vpd006_LegalPerson(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 2 sub a.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:235 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:237 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1433,7 +1441,7 @@ function $rule_vpd007_NaturalPerson(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 3 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:250 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:252 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1472,7 +1480,7 @@ function $rule_vpl001_RequestLog(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 3 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:264 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:266 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1511,7 +1519,7 @@ function $rule_vpl002_RequestLog(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 9 lid 2.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:277 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:279 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1548,7 +1556,7 @@ function $rule_vpl003_RequestLog(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 4 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:289 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:291 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1583,10 +1591,12 @@ function $rule_vpl004_RequestLog(r, ctx, out) {
  *
  * The log entry is to be kept for less than five years after it was recorded.
  *
+ * "het vastgelegde kenmerk wordt gedurende vijf jaren bewaard".
+ *
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 4 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:302 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:304 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1621,7 +1631,7 @@ function $rule_vpl005_RequestLog(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 4 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:314 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:317 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1656,7 +1666,7 @@ function $rule_vpl006_RequestLog(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 10 lid 1.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:327 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:330 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1691,7 +1701,7 @@ function $rule_vpl007_RequestLog(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 10 lid 2.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:340 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:344 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1864,7 +1874,7 @@ export const metadata = {
     {
       path: "vp.bankgegevens/1.0.0.regel",
       ruleset: "vp.bankgegevens@1.0.0",
-      sha256: "569f08d140ab90f267ab362fe1029c4c96ef0f24430282933bc4daa9e6d5b5d4",
+      sha256: "0c2b13993fe48aef6a80e0990fb99581f76b1a294a5c204ddf44280341e36cd6",
     },
   ],
 };
@@ -2346,8 +2356,10 @@ export const trace = [
         locator: "art 2 sub b",
       },
     ],
-    assumptions: [],
-    severity: "blocking",
+    assumptions: [
+      "art. 2 gives the allowed values of adrestype, rol persoon, status cliënt, status product and rekening geschikt voor uitbetaling toeslagen; the types and lengths of the other fields are ours. Signalling: the Besluit knows no blocking errors, so a bad value is reported, not refused.",
+    ],
+    severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
     entities: ["NaturalPerson", "LegalPerson"],
@@ -2403,9 +2415,9 @@ export const trace = [
         locator: "art 2 sub b",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 160, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 161, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpd001 \"Waarde past niet bij het veld\"\n  meaning \"A value does not fit the type of its field or is not one of the allowed values of art. 2.\"\n      from bvb art 2 sub a, bvb art 2 sub b\n  severity blocking\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.*, LegalPerson.*\n  require value is valid\n  message \"{attribute} heeft geen geldige waarde: {value|masked}\"\n  example fail NaturalPerson { record_id: \"R1\", address_type: \"WERKADRES\" }\n  example fail LegalPerson { record_id: \"R2\", product_status: \"OPGEHEVEN\" }\n  example pass NaturalPerson { record_id: \"R1\", address_type: \"HUISADRES\", date_of_birth: 1970-01-01 }\n  example pass LegalPerson { record_id: \"R2\", address_type: \"KANTOORADRES\", product_status: \"GEBLOKKEERD\" }",
+    source: "rule vpd001 \"Waarde past niet bij het veld\"\n  meaning \"A value does not fit the type of its field or is not one of the allowed values of art. 2.\"\n      from bvb art 2 sub a, bvb art 2 sub b\n  assumption \"art. 2 gives the allowed values of adrestype, rol persoon, status cliënt, status product and rekening geschikt voor uitbetaling toeslagen; the types and lengths of the other fields are ours. Signalling: the Besluit knows no blocking errors, so a bad value is reported, not refused.\"\n  severity signalling\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.*, LegalPerson.*\n  require value is valid\n  message \"{attribute} heeft geen geldige waarde: {value|masked}\"\n  example fail NaturalPerson { record_id: \"R1\", address_type: \"WERKADRES\" }\n  example fail LegalPerson { record_id: \"R2\", product_status: \"OPGEHEVEN\" }\n  example pass NaturalPerson { record_id: \"R1\", address_type: \"HUISADRES\", date_of_birth: 1970-01-01 }\n  example pass LegalPerson { record_id: \"R2\", address_type: \"KANTOORADRES\", product_status: \"GEBLOKKEERD\" }",
     categories: [],
   },
   {
@@ -2438,7 +2450,7 @@ export const trace = [
         locator: "art 2 sub b",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 173, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 175, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
     source: "rule vpd002 \"Naam of productnummer ontbreekt\"\n  meaning \"The name of the person or the number of the product is missing.\"\n  assumption \"art. 2 lists what identifying data are; that these fields must be filled in every record is our reading (without them a record identifies nobody and no product).\"\n  severity signalling\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.last_name, NaturalPerson.product_number, LegalPerson.name,\n      LegalPerson.product_number\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NaturalPerson { record_id: \"R1\", product_number: \"P1\" }\n  example pass NaturalPerson { record_id: \"R1\", last_name: \"Jansen\", product_number: \"P1\" }\n  example fail LegalPerson { record_id: \"R2\", name: \"Bakkerij De Korf B.V.\" }\n  example pass LegalPerson { record_id: \"R2\", name: \"Bakkerij De Korf B.V.\", product_number: \"P2\" }",
     categories: [],
@@ -2473,7 +2485,7 @@ export const trace = [
         locator: "art 2 sub b",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 187, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 189, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
     source: "rule vpd003 \"Status ontbreekt\"\n  meaning \"The status of the client relation or of the product is missing.\"\n  assumption \"art. 2 lists the status of the client relation and of the product among the identifying data; that they must be filled in every record is our reading, as for vpd002.\"\n  severity signalling\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.client_status, NaturalPerson.product_status, LegalPerson.client_status,\n      LegalPerson.product_status\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NaturalPerson { record_id: \"R1\", client_status: \"ACTIEF\" }\n  example pass NaturalPerson { record_id: \"R1\", client_status: \"ACTIEF\", product_status: \"ACTIEF\" }",
     categories: [],
@@ -2498,7 +2510,7 @@ export const trace = [
         locator: "art 2 sub a",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 199, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 201, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
     source: "rule vpd004 \"Nederlandse postcode ongeldig\"\n  meaning \"An address in the Netherlands has a postcode that is not of the form 1234 AB.\"\n  assumption \"a Dutch address has a Dutch postcode (\\\"1234 AB\\\"); the Besluit names the postcode as part of the address but gives no format.\"\n  severity signalling\n  implements bvb art 2 sub a\n  for NaturalPerson\n  when country = \"NL\" and postcode is present\n  require valid_postcode(postcode)\n  message \"De postcode is geen geldige Nederlandse postcode\"\n  example fail NaturalPerson { record_id: \"R1\", country: \"NL\", postcode: \"123 AB\" }\n  example pass NaturalPerson { record_id: \"R1\", country: \"NL\", postcode: \"1234 AB\" }\n  example pass NaturalPerson { record_id: \"R1\", country: \"BE\", postcode: \"1000\" }",
     categories: [],
@@ -2523,7 +2535,7 @@ export const trace = [
         locator: "art 2 sub b",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 212, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 214, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
     source: "rule vpd005 \"Nederlandse postcode rechtspersoon ongeldig\"\n  meaning \"An office or postal address of a legal person in the Netherlands has a postcode that is not of the form 1234 AB.\"\n  assumption \"as for vpd004: a Dutch address has a Dutch postcode (\\\"1234 AB\\\"); the Besluit names the postcode as part of the address but gives no format.\"\n  severity signalling\n  implements bvb art 2 sub b\n  for LegalPerson\n  when country = \"NL\" and postcode is present\n  require valid_postcode(postcode)\n  example fail LegalPerson { record_id: \"R2\", country: \"NL\", postcode: \"ABCD 12\" }\n  example pass LegalPerson { record_id: \"R2\", country: \"NL\", postcode: \"2511 CV\" }",
     categories: [],
@@ -2553,7 +2565,7 @@ export const trace = [
         locator: "art 2 sub b",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 223, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 225, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
     source: "rule vpd006 \"Land ongeldig\"\n  meaning \"The country of an address is not an ISO 3166-1 alpha-2 code.\"\n  assumption \"the country as an ISO 3166-1 alpha-2 code; the Besluit only says \\\"land\\\" (as on the fields).\"\n  severity signalling\n  implements bvb art 2 sub a, bvb art 2 sub b\n  for NaturalPerson.country, LegalPerson.country\n  when value is present\n  require valid_country(value)\n  message \"{value} is geen landcode\"\n  example fail NaturalPerson { record_id: \"R1\", country: \"XX\" }\n  example pass NaturalPerson { record_id: \"R1\", country: \"NL\" }",
     categories: [],
@@ -2578,7 +2590,7 @@ export const trace = [
         locator: "art 2 sub a",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 235, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 237, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
     source: "rule vpd007 \"Adres onvolledig\"\n  meaning \"A home address lacks street or house number, or a postal address has neither a street nor a PO box.\"\n  assumption \"a home address (\\\"huisadres\\\") has a street and a house number, a postal address a street or a PO box; the Besluit lists these parts of an address without saying which are needed.\"\n  severity signalling\n  implements bvb art 2 sub a\n  for NaturalPerson\n  when address_type is present\n  require (address_type = \"HUISADRES\" and street is present and house_number is present)\n      or (address_type = \"POSTADRES\" and (street is present or po_box is present))\n  example fail NaturalPerson { record_id: \"R1\", address_type: \"HUISADRES\", street: \"Dorpsstraat\" }\n  example pass NaturalPerson { record_id: \"R1\", address_type: \"HUISADRES\", street: \"Dorpsstraat\", house_number: \"1\" }\n  example pass NaturalPerson { record_id: \"R1\", address_type: \"POSTADRES\", po_box: \"123\" }",
     categories: [],
@@ -2609,7 +2621,7 @@ export const trace = [
         locator: "art 3 lid 4",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 250, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 252, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
     source: "rule vpl001 \"Bankrekeningnummerverificatie niet binnen 5 seconden beantwoord\"\n  meaning \"A request for bank account number verification was answered more than five seconds after it was received.\"\n      from bvb art 3 lid 4\n  assumption \"art. 3 lid 4 requires the technical provisions to be able (\\\"kunnen worden beantwoord\\\") to answer in time; we check every logged request against the limit: each late answer is reported.\"\n  severity signalling\n  implements bvb art 3 lid 4\n  for RequestLog\n  when request_type = \"BANKREKENINGNUMMERVERIFICATIE\" and received_at is present\n      and answered_at is present\n  require answered_at <= received_at + 5 s\n  message \"Verificatieverzoek beantwoord na meer dan 5 seconden\"\n  example fail RequestLog { reference: \"K1\", request_type: \"BANKREKENINGNUMMERVERIFICATIE\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:06Z }\n  example pass RequestLog { reference: \"K1\", request_type: \"BANKREKENINGNUMMERVERIFICATIE\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:05Z }",
     categories: [],
@@ -2640,7 +2652,7 @@ export const trace = [
         locator: "art 3 lid 4",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 264, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 266, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
     source: "rule vpl002 \"Vordering of verzoek niet binnen 30 seconden beantwoord\"\n  meaning \"A claim or request other than account number verification was answered more than 30 seconds after it was received.\"\n      from bvb art 3 lid 4\n  assumption \"as for vpl001: art. 3 lid 4 requires the provisions to be able to answer in time; each late answer is reported.\"\n  severity signalling\n  implements bvb art 3 lid 4\n  for RequestLog\n  when request_type = \"OVERIG\" and received_at is present and answered_at is present\n  require answered_at <= received_at + 30 s\n  message \"Vordering of verzoek beantwoord na meer dan 30 seconden\"\n  example fail RequestLog { reference: \"K2\", request_type: \"OVERIG\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:31Z }\n  example pass RequestLog { reference: \"K2\", request_type: \"OVERIG\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:29Z }",
     categories: [],
@@ -2669,7 +2681,7 @@ export const trace = [
         locator: "art 9 lid 2",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 277, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 279, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
     source: "rule vpl003 \"Verstrekte gegevens ouder dan 48 uur\"\n  meaning \"The data provided are more than 48 hours older than the current data the connected party uses in its operations.\"\n      from bvb art 9 lid 2\n  severity signalling\n  implements bvb art 9 lid 2\n  for RequestLog\n  when data_as_of is present and operational_data_as_of is present\n  require data_as_of >= operational_data_as_of - 48 h\n  message \"Verstrekte gegevens zijn meer dan 48 uur ouder dan de actuele gegevens\"\n  example fail RequestLog { reference: \"K3\", data_as_of: 2024-03-01T08:00:00Z, operational_data_as_of: 2024-03-03T09:00:00Z }\n  example pass RequestLog { reference: \"K3\", data_as_of: 2024-03-01T08:00:00Z, operational_data_as_of: 2024-03-03T08:00:00Z }",
     categories: [],
@@ -2685,7 +2697,9 @@ export const trace = [
         locator: "art 4 lid 4",
       },
     ],
-    assumptions: [],
+    assumptions: [
+      "art. 4 lid 4 asks for a kenmerk from which the connected party, the authority and the legal basis can be traced; that the log records all three with the kenmerk, so that a missing one is a finding, is our reading.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "attribute",
@@ -2698,9 +2712,9 @@ export const trace = [
         locator: "art 4 lid 4",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 289, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 291, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl004 \"Kenmerk onvolledig\"\n  meaning \"The log entry does not record the connected party, the competent authority or the legal basis.\"\n      from bvb art 4 lid 4\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog.connected_party, RequestLog.authority, RequestLog.legal_basis\n  require value is present\n  message \"{attribute} ontbreekt in de vastlegging\"\n  example fail RequestLog { reference: \"K4\", connected_party: \"Bank A\", authority: \"FIOD\" }\n  example pass RequestLog { reference: \"K4\", connected_party: \"Bank A\", authority: \"FIOD\", legal_basis: \"art. 126nc Sv\" }",
+    source: "rule vpl004 \"Kenmerk onvolledig\"\n  meaning \"The log entry does not record the connected party, the competent authority or the legal basis.\"\n      from bvb art 4 lid 4\n  assumption \"art. 4 lid 4 asks for a kenmerk from which the connected party, the authority and the legal basis can be traced; that the log records all three with the kenmerk, so that a missing one is a finding, is our reading.\"\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog.connected_party, RequestLog.authority, RequestLog.legal_basis\n  require value is present\n  message \"{attribute} ontbreekt in de vastlegging\"\n  example fail RequestLog { reference: \"K4\", connected_party: \"Bank A\", authority: \"FIOD\" }\n  example pass RequestLog { reference: \"K4\", connected_party: \"Bank A\", authority: \"FIOD\", legal_basis: \"art. 126nc Sv\" }",
     categories: [],
   },
   {
@@ -2714,7 +2728,9 @@ export const trace = [
         locator: "art 4 lid 4",
       },
     ],
-    assumptions: [],
+    assumptions: [
+      "the five years run from the day of recording and are a minimum (the source does not say the entry must be deleted afterwards); an entry without a retention date is not shown to be kept for five years.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -2727,9 +2743,9 @@ export const trace = [
         locator: "art 4 lid 4",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 302, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 304, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl005 \"Bewaartermijn korter dan vijf jaar\"\n  meaning \"The log entry is to be kept for less than five years after it was recorded.\"\n      from bvb art 4 lid 4\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog\n  require retain_until >= logged_on + 5 years\n  message \"Vastlegging wordt korter dan vijf jaar bewaard\"\n  example fail RequestLog { reference: \"K5\", logged_on: 2024-03-01, retain_until: 2029-02-28 }\n  example fail RequestLog { reference: \"K5\", logged_on: 2024-03-01 }\n  example pass RequestLog { reference: \"K5\", logged_on: 2024-03-01, retain_until: 2029-03-01 }",
+    source: "rule vpl005 \"Bewaartermijn korter dan vijf jaar\"\n  meaning \"The log entry is to be kept for less than five years after it was recorded.\"\n      from bvb art 4 lid 4\n  assumption \"the five years run from the day of recording and are a minimum (the source does not say the entry must be deleted afterwards); an entry without a retention date is not shown to be kept for five years.\"\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog\n  require retain_until >= logged_on + 5 years\n  message \"Vastlegging wordt korter dan vijf jaar bewaard\"\n  example fail RequestLog { reference: \"K5\", logged_on: 2024-03-01, retain_until: 2029-02-28 }\n  example fail RequestLog { reference: \"K5\", logged_on: 2024-03-01 }\n  example pass RequestLog { reference: \"K5\", logged_on: 2024-03-01, retain_until: 2029-03-01 }",
     categories: [],
   },
   {
@@ -2752,7 +2768,7 @@ export const trace = [
         locator: "art 4 lid 4",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 314, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 317, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
     source: "rule vpl006 \"Vastlegging bevat mogelijk persoonsgegevens\"\n  meaning \"A free-text part of a log entry contains a nine-digit number or an IBAN, which may identify the person the request is about.\"\n  assumption \"a heuristic for \\\"geen gegevens die herleidbaar zijn tot personen\\\": the free-text parts of an entry must not hold a run of nine digits (a BSN-like number) or an IBAN.\"\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog.reference, RequestLog.legal_basis\n  when value is present\n  require not (value matches \".*[0-9]{9}.*\") and not valid_iban(value)\n  message \"{attribute} bevat mogelijk gegevens die herleidbaar zijn tot een persoon\"\n  example fail RequestLog { reference: \"K-123456782\" }\n  example fail RequestLog { reference: \"NL91ABNA0417164300\" }\n  example pass RequestLog { reference: \"K-2024-0001\" }",
     categories: [],
@@ -2768,7 +2784,9 @@ export const trace = [
         locator: "art 10 lid 1",
       },
     ],
-    assumptions: [],
+    assumptions: [
+      "art. 10 lid 1 asks for access 24 hours a day \"tenzij sprake is van vooraf aangekondigd onderhoud of overmacht\"; an unanswered request is taken as a moment without access, which must have one of those two reasons recorded.",
+    ],
     severity: "signalling",
     roles: ["D", "V"],
     target: "record",
@@ -2781,9 +2799,9 @@ export const trace = [
         locator: "art 10 lid 1",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 327, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 330, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl007 \"Niet beantwoord zonder aangekondigd onderhoud of overmacht\"\n  meaning \"A request was not answered while no announced maintenance or force majeure is recorded.\"\n      from bvb art 10 lid 1\n  severity signalling\n  implements bvb art 10 lid 1\n  for RequestLog\n  when answered_at is absent\n  require unavailability_reason is present\n  message \"Geen antwoord en geen aangekondigd onderhoud of overmacht\"\n  example fail RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z }\n  example pass RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z, unavailability_reason: \"AANGEKONDIGD_ONDERHOUD\" }\n  example pass RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z, answered_at: 2024-03-01T03:00:02Z }",
+    source: "rule vpl007 \"Niet beantwoord zonder aangekondigd onderhoud of overmacht\"\n  meaning \"A request was not answered while no announced maintenance or force majeure is recorded.\"\n      from bvb art 10 lid 1\n  assumption \"art. 10 lid 1 asks for access 24 hours a day \\\"tenzij sprake is van vooraf aangekondigd onderhoud of overmacht\\\"; an unanswered request is taken as a moment without access, which must have one of those two reasons recorded.\"\n  severity signalling\n  implements bvb art 10 lid 1\n  for RequestLog\n  when answered_at is absent\n  require unavailability_reason is present\n  message \"Geen antwoord en geen aangekondigd onderhoud of overmacht\"\n  example fail RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z }\n  example pass RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z, unavailability_reason: \"AANGEKONDIGD_ONDERHOUD\" }\n  example pass RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z, answered_at: 2024-03-01T03:00:02Z }",
     categories: [],
   },
   {
@@ -2812,7 +2830,7 @@ export const trace = [
         locator: "art 10 lid 2",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 340, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 344, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
     source: "rule vpl008 \"Verzoekgegevens niet vernietigd\"\n  meaning \"The connected party had no data on the subject of a request, but the destruction of the request data is not recorded.\"\n      from bvb art 10 lid 2\n  assumption \"\\\"vernietigt die partij terstond de gegevens\\\": the source gives no number for \\\"terstond\\\", so only the recording of the destruction, not after the request was received, is checked.\"\n  severity signalling\n  implements bvb art 10 lid 2\n  for RequestLog\n  when outcome = \"GEEN_GEGEVENS\"\n  require request_data_destroyed_at is present\n      and (received_at is absent or request_data_destroyed_at >= received_at)\n  message \"Gegevens uit de vordering of het verzoek niet (aantoonbaar) vernietigd\"\n  example fail RequestLog { reference: \"K8\", outcome: \"GEEN_GEGEVENS\", received_at: 2024-03-01T10:00:00Z }\n  example pass RequestLog { reference: \"K8\", outcome: \"GEEN_GEGEVENS\", received_at: 2024-03-01T10:00:00Z, request_data_destroyed_at: 2024-03-01T10:00:03Z }\n  example pass RequestLog { reference: \"K8\", outcome: \"VERSTREKT\" }",
     categories: [],
@@ -2844,106 +2862,136 @@ export const fileRules = [];
  */
 export const assumptions = [
   {
+    on: "ruleset",
+    name: "vp.bankgegevens@1.0.0",
+    text: "the url of bvb is where we expect the Besluit on wetten.overheid.nl; the source text (seed 002, \"Geraadpleegd op 19-04-2024\") gives no address, so the url was not checked against it.",
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 8, column: 3 },
+  },
+  {
     on: "codelist",
     name: "request_outcome",
     text: "the outcome values are ours; art. 10 lid 2 needs to know whether the connected party had data on the subject of the request.",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 59, column: 3 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 60, column: 3 },
   },
   {
     on: "field",
     name: "NaturalPerson.record_id",
     text: "the Besluit gives no record key; record_id is our own.",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 78, column: 5 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 79, column: 5 },
   },
   {
     on: "field",
     name: "NaturalPerson.country",
     text: "the country as an ISO 3166-1 alpha-2 code; the Besluit only says \"land\".",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 93, column: 5 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 94, column: 5 },
   },
   {
     on: "field",
     name: "NaturalPerson.contract_party",
     text: "\"identiteit van de contractspartij — wordt het product door een andere organisatie uitgegeven?\" is recorded as the name of that other organisation, absent when there is none.",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 104, column: 5 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 105, column: 5 },
   },
   {
     on: "field",
     name: "LegalPerson.record_id",
     text: "the Besluit gives no record key; record_id is our own.",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 112, column: 5 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 113, column: 5 },
   },
   {
     on: "field",
     name: "LegalPerson.country",
     text: "the country as an ISO 3166-1 alpha-2 code; the Besluit only says \"land\".",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 123, column: 5 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 124, column: 5 },
   },
   {
     on: "field",
     name: "RequestLog.data_as_of",
     text: "(art. 9 lid 2) the party reports both the time its provided data were current and the time of the current data it uses in its operations when answering.",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 151, column: 5 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 152, column: 5 },
+  },
+  {
+    on: "rule",
+    name: "vpd001",
+    text: "art. 2 gives the allowed values of adrestype, rol persoon, status cliënt, status product and rekening geschikt voor uitbetaling toeslagen; the types and lengths of the other fields are ours. Signalling: the Besluit knows no blocking errors, so a bad value is reported, not refused.",
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 164, column: 3 },
   },
   {
     on: "rule",
     name: "vpd002",
     text: "art. 2 lists what identifying data are; that these fields must be filled in every record is our reading (without them a record identifies nobody and no product).",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 175, column: 3 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 177, column: 3 },
   },
   {
     on: "rule",
     name: "vpd003",
     text: "art. 2 lists the status of the client relation and of the product among the identifying data; that they must be filled in every record is our reading, as for vpd002.",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 189, column: 3 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 191, column: 3 },
   },
   {
     on: "rule",
     name: "vpd004",
     text: "a Dutch address has a Dutch postcode (\"1234 AB\"); the Besluit names the postcode as part of the address but gives no format.",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 201, column: 3 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 203, column: 3 },
   },
   {
     on: "rule",
     name: "vpd005",
     text: "as for vpd004: a Dutch address has a Dutch postcode (\"1234 AB\"); the Besluit names the postcode as part of the address but gives no format.",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 214, column: 3 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 216, column: 3 },
   },
   {
     on: "rule",
     name: "vpd006",
     text: "the country as an ISO 3166-1 alpha-2 code; the Besluit only says \"land\" (as on the fields).",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 225, column: 3 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 227, column: 3 },
   },
   {
     on: "rule",
     name: "vpd007",
     text: "a home address (\"huisadres\") has a street and a house number, a postal address a street or a PO box; the Besluit lists these parts of an address without saying which are needed.",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 237, column: 3 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 239, column: 3 },
   },
   {
     on: "rule",
     name: "vpl001",
     text: "art. 3 lid 4 requires the technical provisions to be able (\"kunnen worden beantwoord\") to answer in time; we check every logged request against the limit: each late answer is reported.",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 253, column: 3 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 255, column: 3 },
   },
   {
     on: "rule",
     name: "vpl002",
     text: "as for vpl001: art. 3 lid 4 requires the provisions to be able to answer in time; each late answer is reported.",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 267, column: 3 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 269, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpl004",
+    text: "art. 4 lid 4 asks for a kenmerk from which the connected party, the authority and the legal basis can be traced; that the log records all three with the kenmerk, so that a missing one is a finding, is our reading.",
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 294, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpl005",
+    text: "the five years run from the day of recording and are a minimum (the source does not say the entry must be deleted afterwards); an entry without a retention date is not shown to be kept for five years.",
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 307, column: 3 },
   },
   {
     on: "rule",
     name: "vpl006",
     text: "a heuristic for \"geen gegevens die herleidbaar zijn tot personen\": the free-text parts of an entry must not hold a run of nine digits (a BSN-like number) or an IBAN.",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 316, column: 3 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 319, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "vpl007",
+    text: "art. 10 lid 1 asks for access 24 hours a day \"tenzij sprake is van vooraf aangekondigd onderhoud of overmacht\"; an unanswered request is taken as a moment without access, which must have one of those two reasons recorded.",
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 333, column: 3 },
   },
   {
     on: "rule",
     name: "vpl008",
     text: "\"vernietigt die partij terstond de gegevens\": the source gives no number for \"terstond\", so only the recording of the destruction, not after the request was received, is checked.",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 343, column: 3 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 347, column: 3 },
   },
 ];
 

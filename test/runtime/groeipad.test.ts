@@ -1,0 +1,142 @@
+/**
+ * The groeipad verdict of a report: the norm in force on the RRD decides `meetsNorm`; an aim in
+ * force beside it (`aim automated_controls_pass >= N %`, the source's "streven") is reported as an
+ * aim and never decides anything. From 2024 the shipped ikb.groeipad keeps the 2023 norm (95 %)
+ * and aims at 100 % (Beoordelingskader L69-71, L1563-1565), so the example delivery's report no
+ * longer calls the 100 % a norm.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { validateDelivery } from "../../runtime/delivery.js";
+import { loadGroeipadNorm } from "../../runtime/groeipad.js";
+import { renderHtml } from "../../runtime/html-report.js";
+import { loadCompiled } from "../../runtime/load-compiled.js";
+import { summaryText } from "../../runtime/report-text.js";
+
+/** A compiled root holding one ruleset whose trace.json states these norm periods. */
+function compiledRoot(
+  periods: {
+    year?: number;
+    from?: string;
+    requirements: {
+      metric: string;
+      op: string;
+      value: string;
+      aim?: true;
+    }[];
+  }[],
+): string {
+  const root = mkdtempSync(join(tmpdir(), "regel-groeipad-"));
+  const dir = join(root, "t.groeipad@1.0.0");
+  mkdirSync(dir);
+  // listCompiled() takes a folder with a module as a compiled ruleset; the norm is read from trace.json
+  writeFileSync(join(dir, "validators.js"), "export {};\n");
+  writeFileSync(
+    join(dir, "trace.json"),
+    JSON.stringify({
+      norms: [
+        {
+          name: "n",
+          title: "N",
+          articles: [
+            { source: "bk", sourceTitle: "B", locator: "hoofdstuk 3" },
+          ],
+          location: { file: "t.regel", line: 3, column: 1 },
+          periods: periods.map((p) => ({
+            year: p.year,
+            from: p.from,
+            until: undefined,
+            requirements: p.requirements,
+          })),
+        },
+      ],
+    }),
+  );
+  return root;
+}
+
+const PASS = "automated_controls_pass";
+
+describe("loadGroeipadNorm", () => {
+  it("reads the norm and, beside it, the aim in force on the RRD", () => {
+    const root = compiledRoot([
+      { year: 2023, requirements: [{ metric: PASS, op: ">=", value: "95 %" }] },
+      {
+        from: "2024-01-01",
+        requirements: [
+          { metric: PASS, op: ">=", value: "95 %" },
+          { metric: PASS, op: ">=", value: "100 %", aim: true },
+        ],
+      },
+    ]);
+    expect(loadGroeipadNorm(root, "2023-06-30")).toMatchObject({
+      year: 2023,
+      norm: 95,
+      aim: undefined,
+    });
+    expect(loadGroeipadNorm(root, "2024-03-31")).toMatchObject({
+      year: 2024,
+      norm: 95,
+      aim: {
+        target: 100,
+        source: "t.groeipad@1.0.0 norm n (t.regel:3; bk hoofdstuk 3)",
+      },
+    });
+  });
+
+  it("never takes an aim for the norm: a year with only an aim has no norm", () => {
+    const root = compiledRoot([
+      {
+        from: "2024-01-01",
+        requirements: [{ metric: PASS, op: ">=", value: "100 %", aim: true }],
+      },
+    ]);
+    expect(loadGroeipadNorm(root, "2024-03-31")).toBeUndefined();
+  });
+});
+
+describe("the example delivery's report (GLO 1.3.0, RRD 2024-03-31)", () => {
+  it("holds the pass rate against the 95 % norm and shows 100 % as an aim, not a norm", async () => {
+    const loaded = await loadCompiled(
+      join("rulesets", "compiled", "ikb.glo@1.3.0"),
+    );
+    const report = await validateDelivery(
+      join("examples", "ikb-delivery"),
+      loaded,
+      { rrd: "2024-03-31" },
+    );
+    const g = report.groeipad!;
+    expect(g.year).toBe(2024);
+    expect(g.norm).toBe(95);
+    expect(g.meetsNorm).toBe(g.percentage >= 95);
+    expect(g.aim).toMatchObject({
+      target: 100,
+      reached: g.percentage >= 100,
+    });
+    expect(g.aim!.source).toMatch(
+      /^ikb\.groeipad@1\.0\.0 norm groeipad_ikb_bestand/,
+    );
+    const text = summaryText(report);
+    expect(text).toContain("groeipad 2024: norm 95 %");
+    expect(text).toContain("aim 100 % (an aim, not a norm)");
+    expect(text).not.toContain("norm 100 %");
+    const html = renderHtml(report);
+    expect(html).toContain("Aim (not a norm): 100 %");
+    expect(html).not.toContain("norm for 2024 is 100");
+  });
+
+  it("has no aim in 2023, when the groeipad's own norm applies", async () => {
+    const loaded = await loadCompiled(
+      join("rulesets", "compiled", "ikb.glo@1.3.0"),
+    );
+    const report = await validateDelivery(
+      join("examples", "ikb-delivery"),
+      loaded,
+      { rrd: "2023-12-31" },
+    );
+    expect(report.groeipad).toMatchObject({ year: 2023, norm: 95 });
+    expect(report.groeipad!.aim).toBeUndefined();
+  });
+});
