@@ -5,6 +5,7 @@
  *
  * Pipeline: {@link loadProject} (parse + check) → {@link emitModule} (safe code fragments, see
  * compiler/code.ts) → one ts-morph source file created in a single pass from the statements →
+ * the prelude: contract types and the helpers that code references (compiler/prelude.ts) →
  * prettier → `ts.transpileModule` for the `.js`.
  *
  * What a generated module does, beyond compiler/contract.ts:
@@ -37,6 +38,11 @@ import {
 } from "../dsl/project.js";
 import { escapeInvisible } from "./code.js";
 import { emitModule } from "./emit-module.js";
+import {
+  preludeDeclarations,
+  referencedNames,
+  type PreludeDeclaration,
+} from "./prelude.js";
 import { moduleSources } from "./source-files.js";
 
 /** One output file: its path (under `outDir`, forward slashes) and contents. */
@@ -99,20 +105,42 @@ function transpile(source: string): string {
   }).outputText;
 }
 
-/** Formatted and transpiled prelude texts, by their source (a memo: the same input always gives the same output). */
-const preludeCache = new Map<string, Promise<{ ts: string; js: string }>>();
+/**
+ * Each prelude declaration formatted and transpiled, by name: a memo per process (the library is
+ * read once, and the same input always gives the same output), so any module's selection of
+ * helpers costs no formatting after the first use of each.
+ */
+const declarationCache = new Map<string, Promise<{ ts: string; js: string }>>();
 
-function cachedPrelude(source: string): Promise<{ ts: string; js: string }> {
-  let entry = preludeCache.get(source);
+function formattedDeclaration(
+  d: PreludeDeclaration,
+): Promise<{ ts: string; js: string }> {
+  let entry = declarationCache.get(d.name);
   if (entry === undefined) {
-    // The prelude's exports are types only: drop the `export {}` marker TypeScript leaves for them.
-    entry = prettier.format(source, PRETTIER).then((formatted) => ({
+    // `export {}` makes the text a module (no "use strict"); the marker is dropped again.
+    entry = prettier.format(d.text, PRETTIER).then((formatted) => ({
       ts: formatted,
-      js: transpile(formatted).replace(/^export \{\};\n/m, ""),
+      js: transpile(`${formatted}export {};\n`).replace(/^export \{\};\n/m, ""),
     }));
-    preludeCache.set(source, entry);
+    declarationCache.set(d.name, entry);
   }
   return entry;
+}
+
+/** The prelude of a module whose code references `used`, as TypeScript and JavaScript. */
+async function formattedPrelude(
+  used: Iterable<string>,
+): Promise<{ ts: string; js: string }> {
+  const declarations = preludeDeclarations(used);
+  const parts = await Promise.all(declarations.map(formattedDeclaration));
+  return {
+    ts: parts
+      .map(
+        (p, i) => `${i > 0 && declarations[i].blankBefore ? "\n" : ""}${p.ts}`,
+      )
+      .join(""),
+    js: parts.map((p) => p.js).join(""),
+  };
 }
 
 function newTsProject(): TsProject {
@@ -148,12 +176,19 @@ export async function compileRuleset(
     { overwrite: true },
   );
   const raw = sourceFile.getFullText();
+  // The helpers the module needs: the names its code and record types read (compiler/prelude.ts).
+  const used = referencedNames(sourceFile.compilerNode);
+  for (const type of emitted.types)
+    referencedNames(
+      ts.createSourceFile("types.ts", type, ts.ScriptTarget.ES2022, true),
+      used,
+    );
   project.removeSourceFile(sourceFile);
 
   // Formatting and transpiling are context-free per top-level statement, so the module is put
-  // together from parts: the prelude (shared by many modules) is done once per process, record
-  // types need no JavaScript, and the data tables are laid out by the emitter already.
-  const prelude = await cachedPrelude(emitted.prelude.join("\n"));
+  // together from parts: each prelude declaration (shared by many modules) is done once per
+  // process, record types need no JavaScript, and the data tables are laid out by the emitter.
+  const prelude = await formattedPrelude(used);
   const types = await prettier.format(emitted.types.join("\n\n"), PRETTIER);
   const code = await prettier.format(raw, PRETTIER);
   const join = (parts: string[]): string =>

@@ -504,7 +504,6 @@ function calendar(scope: Scope, span: Span): Code {
       "`workdays` need a calendar in scope (declare one or `uses` a ruleset that has one)",
       span,
     );
-  scope.ctx.features.add("calendar");
   const days = [
     "sunday",
     "monday",
@@ -758,19 +757,15 @@ function compileCall(expr: CallExpr, scope: Scope): Value {
       return fail("`year` needs a date", expr.span);
     case "valid_iban":
       needText();
-      scope.ctx.features.add("iban");
       return cond(ts`$validIban(${arg.code})`);
     case "valid_bsn":
       needText();
-      scope.ctx.features.add("bsn");
       return cond(ts`$validBsn(${arg.code})`);
     case "valid_country":
       needText();
-      scope.ctx.features.add("country");
       return cond(ts`$validCountry(${arg.code})`);
     case "valid_postcode":
       needText();
-      scope.ctx.features.add("postcode");
       return cond(ts`$validPostcode(${arg.code})`);
     default:
       return fail(`unknown function \`${name}\``, expr.callee.span);

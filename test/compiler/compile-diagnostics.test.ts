@@ -72,6 +72,12 @@ describe("compile diagnostics", () => {
     expect(errors.map((d) => d.code)).toContain("REG503");
   });
 
+  it("the taken type names are every type of compiler/contract.ts that a module declares (SourceFileHash too)", async () => {
+    const { files, errors } = await diagnose(header + entity("SourceFileHash"));
+    expect(files).toEqual([]);
+    expect(errors.map((d) => d.code)).toContain("REG503");
+  });
+
   it("a clean ruleset gives three files per version and no diagnostics", async () => {
     const { files, errors } = await diagnose(
       header + entity("NP") + rule("NP", 'name matches "[A-Z]+"'),

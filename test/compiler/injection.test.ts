@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { doc, id, lit, quote, text, ts } from "../../compiler/code.js";
+import { comment, doc, id, lit, quote, text, ts } from "../../compiler/code.js";
 import type { Finding } from "../../compiler/contract.js";
 import type { CompileResult } from "../../compiler/compile.js";
 import {
@@ -241,6 +241,21 @@ describe("code fragments", () => {
           expect(inner).not.toMatch(BIDI);
         },
       ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("inline comments (the rule markers of the fused checks) cannot be closed from inside and stay on one line", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), (value) => {
+        const marker = text(comment(value));
+        expect(marker.startsWith("/* ")).toBe(true);
+        expect(marker.endsWith(" */")).toBe(true);
+        const inner = marker.slice(3, -3);
+        expect(inner).not.toContain("*/");
+        expect(inner).not.toMatch(/[\r\n\u2028\u2029]/);
+        expect(inner).not.toMatch(BIDI);
+      }),
       { numRuns: 300 },
     );
   });

@@ -1,6 +1,7 @@
 /**
- * The committed generated modules of all shipped rulesets type-check under `tsc --strict`, and
- * each one conforms to the shared contract (`CompiledRuleset` in compiler/contract.ts).
+ * The committed generated modules of all shipped rulesets type-check under `tsc --strict
+ * --noUnusedLocals` (so no module carries a helper or constant it does not use), and each one
+ * conforms to the shared contract (`CompiledRuleset` in compiler/contract.ts).
  * (That the committed output is current is checked by compile-cli.test.ts.)
  */
 import { execFileSync } from "node:child_process";
@@ -20,7 +21,7 @@ const COMPILED = resolve("rulesets/compiled");
 const TSC = resolve("node_modules/typescript/bin/tsc");
 
 describe("generated modules under tsc --strict", () => {
-  it("type-check and conform to CompiledRuleset", () => {
+  it("type-check with noUnusedLocals and conform to CompiledRuleset", () => {
     const modules = readdirSync(COMPILED)
       .filter((d) => existsSync(join(COMPILED, d, "validators.ts")))
       .sort();
@@ -40,6 +41,7 @@ describe("generated modules under tsc --strict", () => {
     const args = [
       "--ignoreConfig",
       "--strict",
+      "--noUnusedLocals",
       "--noEmit",
       "--target",
       "es2022",

@@ -8,32 +8,52 @@
  */
 
 export type Severity = "blocking" | "signalling";
+
 export type Role = "D" | "V";
 
-/** The law behind a rule: one frozen object per rule, shared by all of its findings. */
+/**
+ * The law behind a rule, as its findings carry it: the rule's code and title, the articles it
+ * implements and the assumptions it rests on. A module has one frozen `RuleLaw` per rule (exported
+ * as `laws[code]`); every finding of the rule points at that same object, so carrying it costs a
+ * finding one reference and no allocation.
+ */
 export interface RuleLaw {
+  /** Rule code, e.g. `dmc0000`. */
   readonly code: string;
   readonly title: string;
+  /** The articles the rule implements, as its `implements` clause lists them. */
   readonly articles: readonly Readonly<ArticleTrace>[];
+  /** The rule's `assumption` texts: what it assumes where its sources are silent (often empty). */
   readonly assumptions: readonly string[];
 }
 
 /** A check result: one rule that one record (or attribute, or file) does not meet. */
 export interface Finding {
+  /** Rule code, e.g. `dmc0000` (the same as `law.code`). */
   rule: string;
   severity: Severity;
   entity: string;
+  /** `D` or `V` when the entity has a role; otherwise undefined. */
   role: Role | undefined;
+  /** The attribute for attribute rules and decode findings. */
   attribute: string | undefined;
+  /** The record key rendered as `field=value;field=value`. */
   key: string;
+  /** The offending values, rendered as CSV text; `null` for absent. */
   values: Record<string, string | null>;
+  /** The rule's message with placeholders filled in. */
   message: string;
-  /** The rule's title, articles and assumptions (`laws[rule]`). */
+  /**
+   * The rule's title, articles and assumptions: the module's frozen `laws[rule]`, shared by every
+   * finding of the rule (so `finding.law.articles` needs no join with the trace table).
+   */
   law: RuleLaw;
+  /** Where the record came from; filled in by the runtime. */
   file?: string;
   line?: number;
 }
 
+/** Where in a `.regel` file something is declared. */
 export interface SourceLocation {
   file: string;
   line: number;
@@ -46,11 +66,14 @@ export interface ArticleTrace {
   locator: string;
 }
 
+/** One row of the trace table: everything an auditor needs to follow a finding back. */
 export interface RuleTrace {
   code: string;
   title: string;
   meaning: string | undefined;
+  /** The articles that give the meaning (`meaning "..." from ...`); empty when it is the ruleset's own reading. */
   meaningFrom: ArticleTrace[];
+  /** The rule's `assumption` texts, in source order. */
   assumptions: string[];
   severity: Severity;
   roles: Role[];
@@ -59,12 +82,18 @@ export interface RuleTrace {
   attributes: string[];
   articles: ArticleTrace[];
   location: SourceLocation;
+  /** The ruleset version that declared this rule (`name@version`). */
   origin: string;
-  /** The rule as written in its .regel file (doc comments excluded), for reports. */
+  /** The rule as written in its `.regel` file (doc comments excluded), for reports. */
   source: string;
-  categories: { category: string; role: Role | undefined; attributes: string[] }[];
+  categories: {
+    category: string;
+    role: Role | undefined;
+    attributes: string[];
+  }[];
 }
 
+/** What an `assumption` can be on (docs/language.md, "Assumptions and sources of meaning"). */
 export type AssumptionSubject =
   | "ruleset"
   | "codelist"
@@ -80,9 +109,13 @@ export type AssumptionSubject =
   | "calendar"
   | "holiday";
 
-/** One assumption of the ruleset and the declaration it is on. */
+/** One `assumption` of a ruleset version and the declaration it is on. */
 export interface AssumptionTrace {
   on: AssumptionSubject;
+  /**
+   * The declaration's name: the ruleset id for the header, a rule code, `Entity.field` for a
+   * field, `calendar.holiday` for a holiday, `ikb` for the IKB grouping.
+   */
   name: string;
   text: string;
   location: SourceLocation;
@@ -95,7 +128,12 @@ export interface CategoryTrace {
   articles: ArticleTrace[];
   location: SourceLocation;
   results: { code: string; role: Role | undefined; attributes: string[] }[];
-  markings: { entity: string; field: string; value: string; role: Role | undefined }[];
+  markings: {
+    entity: string;
+    field: string;
+    value: string;
+    role: Role | undefined;
+  }[];
 }
 
 export interface PayoutTrace {
@@ -150,10 +188,24 @@ export interface RulesetMetadata {
   extends: string | undefined;
   sources: { alias: string; title: string; url: string | undefined }[];
   ikb: { key: string; depositors: string[]; depositorBy: string } | undefined;
-  /** The .regel files of the extends / uses chain: path relative to the rulesets root, ruleset, sha256. */
-  sourceFiles?: { path: string; ruleset: string; sha256: string }[];
+  /**
+   * Every `.regel` file of the `extends` / `uses` chain, sorted by path: what the module was
+   * compiled from (see compiler/source-files.ts). Absent in modules compiled without it.
+   */
+  sourceFiles?: SourceFileHash[];
 }
 
+/** A `.regel` file a module was compiled from. */
+export interface SourceFileHash {
+  /** Relative to the rulesets root (the folder holding `<name>/<version>.regel`), e.g. `ikb.glo/1.3.0.regel`. */
+  path: string;
+  /** `name@version` the file declares. */
+  ruleset: string;
+  /** sha256 of the file's text (UTF-8), lowercase hex. */
+  sha256: string;
+}
+
+/** The delivery-level checks the runtime performs, each under the code of the rule that declares it. */
 export interface FileRule {
   code: string;
   severity: Severity;
@@ -161,34 +213,24 @@ export interface FileRule {
   entities: string[];
 }
 
+/** Context for evaluating record rules. */
 export interface RuleContext {
+  /** The reporting reference date, days since 1970-01-01. */
   rrd: number;
+  /** All records of the current IKB by entity name; empty arrays when no IKB is assembled. */
   ikb: Readonly<Record<string, readonly unknown[]>>;
+  /** The IKB key of the record, when the data model has an IKB. */
   ikbKey: string | undefined;
 }
 
+/** Decoding one CSV row. `index[i]` is the cell position of the i-th field of the entity (-1: column missing). */
 export type Decoder<R> = (cells: readonly string[], index: readonly number[], out: Finding[]) => R;
 
+/** The result of classifying one IKB (Bijlage 3). */
 export interface Classification {
   categories: string[];
   payoutsBlocked: string[];
   meetsAutomatedControls: boolean;
-}
-
-const $DAY = 86400000;
-
-/** Length in code points. */
-function $cpLength(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) i++;
-    }
-    n++;
-  }
-  return n;
 }
 
 function $isLeap(y: number): boolean {
@@ -225,17 +267,21 @@ function $ymd(days: number): number {
   return y * 10000 + m * 100 + d;
 }
 
-function $yearOfDay(days: number | undefined): number | undefined {
-  return days === undefined ? undefined : Math.floor($ymd(days) / 10000);
+/** Length in code points. */
+function $cpLength(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
 }
-
-function $yearOfMs(ms: number | undefined): number | undefined {
-  return ms === undefined ? undefined : Math.floor($ymd(Math.floor(ms / $DAY)) / 10000);
-}
-
-/** Day of the week, 0 = Sunday (1970-01-01 was a Thursday). */
-function $weekday(days: number): number {
-  return (((days + 4) % 7) + 7) % 7;
+function $matches(re: RegExp, v: string | undefined): boolean {
+  return v !== undefined && re.test(v);
 }
 
 function $digitsAt(s: string, from: number, count: number): number {
@@ -256,29 +302,6 @@ function $parseDate(s: string): number | undefined {
   const d = $digitsAt(s, 8, 2);
   if (y < 0 || m < 1 || m > 12 || d < 1 || d > $daysInMonth(y, m)) return undefined;
   return $dayNumber(y, m, d);
-}
-
-const $DATETIME =
-  /^([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,9}))?)?(?:(Z)|([+-])([0-9]{2}):([0-9]{2}))$/;
-
-/** ISO 8601 date-time with `Z` or an offset to milliseconds since the epoch (fractions below a millisecond are dropped). */
-function $parseDateTime(s: string): number | undefined {
-  const m = $DATETIME.exec(s);
-  if (m === null) return undefined;
-  const day = $parseDate(m[1]);
-  const hh = Number(m[2]);
-  const mi = Number(m[3]);
-  const ss = m[4] === undefined ? 0 : Number(m[4]);
-  const ms = m[5] === undefined ? 0 : Number((m[5] + "00").slice(0, 3));
-  if (day === undefined || hh > 23 || mi > 59 || ss > 59) return undefined;
-  let offset = 0;
-  if (m[6] === undefined) {
-    const oh = Number(m[8]);
-    const om = Number(m[9]);
-    if (oh > 23 || om > 59) return undefined;
-    offset = (m[7] === "-" ? -1 : 1) * (oh * 60 + om) * 60000;
-  }
-  return day * $DAY + ((hh * 60 + mi) * 60 + ss) * 1000 + ms - offset;
 }
 
 /** `-?[0-9]+` within the safe integer range. */
@@ -330,11 +353,6 @@ function $renderDate(days: number | undefined): string | null {
   return $pad(Math.floor(p / 10000), 4) + "-" + $pad(Math.floor(p / 100) % 100, 2) + "-" + $pad(p % 100, 2);
 }
 
-/** Milliseconds as ISO 8601 in UTC. */
-function $renderDateTime(ms: number | undefined): string | null {
-  return ms === undefined ? null : new Date(ms).toISOString();
-}
-
 /** An unscaled decimal as text with exactly `scale` decimals. */
 function $renderDecimal(v: bigint | undefined, scale: number): string | null {
   if (v === undefined) return null;
@@ -355,74 +373,14 @@ function $msg(v: string | null): string {
 }
 
 type $Comparable = number | bigint | string | boolean;
-
-function $isTrue(v: boolean | undefined): boolean {
-  return v === true;
-}
 function $eq<T extends $Comparable>(a: T | undefined, b: T | undefined): boolean {
   return a !== undefined && b !== undefined && a === b;
-}
-function $ne<T extends $Comparable>(a: T | undefined, b: T | undefined): boolean {
-  return a !== undefined && b !== undefined && a !== b;
-}
-function $lt<T extends number | bigint | string>(a: T | undefined, b: T | undefined): boolean {
-  return a !== undefined && b !== undefined && a < b;
 }
 function $le<T extends number | bigint | string>(a: T | undefined, b: T | undefined): boolean {
   return a !== undefined && b !== undefined && a <= b;
 }
 function $gt<T extends number | bigint | string>(a: T | undefined, b: T | undefined): boolean {
   return a !== undefined && b !== undefined && a > b;
-}
-function $ge<T extends number | bigint | string>(a: T | undefined, b: T | undefined): boolean {
-  return a !== undefined && b !== undefined && a >= b;
-}
-
-/** A safe integer as bigint (absent stays absent). */
-function $big(a: number | undefined): bigint | undefined {
-  return a === undefined ? undefined : BigInt(a);
-}
-/** Multiply by a power of ten: move an unscaled value to a larger scale. */
-function $scale(a: bigint | undefined, factor: bigint): bigint | undefined {
-  return a === undefined ? undefined : a * factor;
-}
-function $add(a: bigint | undefined, b: bigint | undefined): bigint | undefined {
-  return a === undefined || b === undefined ? undefined : a + b;
-}
-function $sub(a: bigint | undefined, b: bigint | undefined): bigint | undefined {
-  return a === undefined || b === undefined ? undefined : a - b;
-}
-function $mul(a: bigint | undefined, b: bigint | undefined): bigint | undefined {
-  return a === undefined || b === undefined ? undefined : a * b;
-}
-function $neg(a: bigint | undefined): bigint | undefined {
-  return a === undefined ? undefined : -a;
-}
-/**
- * `(a * ma) / (b * mb)` rounded half to even; absent when an operand is absent or b is zero.
- * The caller picks the powers of ten so the quotient lands on the result scale.
- */
-function $div(a: bigint | undefined, b: bigint | undefined, ma: bigint, mb: bigint): bigint | undefined {
-  if (a === undefined || b === undefined || b === 0n) return undefined;
-  const n = a * ma;
-  const d = b * mb;
-  let q = n / d;
-  const r = n % d;
-  if (r !== 0n) {
-    const twice = (r < 0n ? -r : r) * 2n;
-    const abs = d < 0n ? -d : d;
-    if (twice > abs || (twice === abs && q % 2n !== 0n)) q += n < 0n !== d < 0n ? -1n : 1n;
-  }
-  return q;
-}
-
-/** Add days or milliseconds (absent stays absent). */
-function $plus(a: number | undefined, n: number): number | undefined {
-  return a === undefined ? undefined : a + n;
-}
-/** A day number as milliseconds at midnight UTC. */
-function $dayToMs(a: number | undefined): number | undefined {
-  return a === undefined ? undefined : a * $DAY;
 }
 /** Calendar months: the 31st plus one month is the last day of the next month. */
 function $addMonths(days: number | undefined, months: number): number | undefined {
@@ -433,21 +391,12 @@ function $addMonths(days: number | undefined, months: number): number | undefine
   const m = total - y * 12 + 1;
   return $dayNumber(y, m, Math.min(p % 100, $daysInMonth(y, m)));
 }
-function $addMonthsMs(ms: number | undefined, months: number): number | undefined {
-  if (ms === undefined) return undefined;
-  const day = Math.floor(ms / $DAY);
-  return ($addMonths(day, months) as number) * $DAY + (ms - day * $DAY);
-}
 
 /** The text of cell `i` ("" when the column or the cell is missing). */
 function $cell(cells: readonly string[], i: number): string {
   if (i < 0) return "";
   const c = cells[i];
   return c === undefined ? "" : c;
-}
-
-function $isValid(r: { $invalid?: Record<string, string> }, field: string): boolean {
-  return r.$invalid === undefined || !Object.hasOwn(r.$invalid, field);
 }
 /** The CSV text of a field that did not decode, else the rendered value. */
 function $text(
@@ -470,6 +419,14 @@ function $markInvalid(
     if (c !== "" && values[names[i]] === undefined) (r.$invalid ??= {})[names[i]] = c;
   }
 }
+
+const $NO_ROWS: readonly never[] = [];
+/** The records of one entity in the IKB (no allocation when there are none). */
+function $ikbRows<T>(ikb: Readonly<Record<string, readonly unknown[]>>, entity: string): readonly T[] {
+  const rows = ikb[entity];
+  return (rows === undefined ? $NO_ROWS : rows) as readonly T[];
+}
+
 /** Append one finding (failure path only). */
 function $push(
   out: Finding[],
@@ -501,22 +458,6 @@ function $lawTable(laws: readonly RuleLaw[]): Readonly<Record<string, RuleLaw>> 
   const table: Record<string, RuleLaw> = Object.create(null);
   for (const law of laws) table[law.code] = law;
   return Object.freeze(table);
-}
-function $matches(re: RegExp, v: string | undefined): boolean {
-  return v !== undefined && re.test(v);
-}
-function $in<T>(set: ReadonlySet<T>, v: T | undefined): boolean {
-  return v !== undefined && set.has(v);
-}
-function $length(v: string | undefined): number | undefined {
-  return v === undefined ? undefined : $cpLength(v);
-}
-
-const $NO_ROWS: readonly never[] = [];
-/** The records of one entity in the IKB (no allocation when there are none). */
-function $ikbRows<T>(ikb: Readonly<Record<string, readonly unknown[]>>, entity: string): readonly T[] {
-  const rows = ikb[entity];
-  return (rows === undefined ? $NO_ROWS : rows) as readonly T[];
 }
 
 /** IBAN length and BBAN format per country (embedded from ibantools at compile time). */
@@ -5209,36 +5150,36 @@ function $rule_omc0018_RE(r: RE, ctx: RuleContext, out: Finding[]): void {
 function $check_NP(r: NP, ctx: RuleContext, out: Finding[]): boolean {
   const role = $role_NP(r, ctx);
   if (
-    r.date_of_birth !== undefined &&
+    /* dmc0000 */ r.date_of_birth !== undefined &&
     r.last_name !== undefined &&
-    !$agg3(r, ctx) &&
-    (r.identification_number === undefined || !$agg4(r, ctx)) &&
-    (!(r.last_name !== undefined && r.date_of_birth !== undefined) || !$agg5(r, ctx)) &&
-    ((r.initials !== undefined && r.first_names !== undefined) ||
+    /* omc0002 */ !$agg3(r, ctx) &&
+    /* omc0008 */ (r.identification_number === undefined || !$agg4(r, ctx)) &&
+    /* omc0014 */ (!(r.last_name !== undefined && r.date_of_birth !== undefined) || !$agg5(r, ctx)) &&
+    /* smc0001 */ ((r.initials !== undefined && r.first_names !== undefined) ||
       (r.identification_number !== undefined && (r.initials !== undefined || r.first_names !== undefined))) &&
-    (role !== "D" ||
+    /* smc0012 */ (role !== "D" ||
       (r.identification_number !== undefined && r.identification_country !== undefined) ||
       (r.identification_number === undefined && r.identification_country === undefined)) &&
-    !$eq<boolean>(r.deceased, true) &&
-    (r.date_of_birth === undefined ||
+    /* smc0014 */ !$eq<boolean>(r.deceased, true) &&
+    /* dmc0003 */ (r.date_of_birth === undefined ||
       (r.date_of_birth !== undefined &&
         r.date_of_birth <= ctx.rrd &&
         $gt(r.date_of_birth, $addMonths(ctx.rrd, -1560)))) &&
-    (r.identification_country === undefined || $validCountry(r.identification_country)) &&
-    (r.date_of_death === undefined ||
+    /* dmc0004 */ (r.identification_country === undefined || $validCountry(r.identification_country)) &&
+    /* tmc0003 */ (r.date_of_death === undefined ||
       (r.date_of_death !== undefined &&
         r.date_of_death <= ctx.rrd &&
         (r.date_of_birth === undefined ||
           (r.date_of_death !== undefined &&
             r.date_of_birth !== undefined &&
             r.date_of_death >= r.date_of_birth)))) &&
-    (role !== "D" ||
+    /* etc0004 */ (role !== "D" ||
       !(r.customer_id !== undefined && r.ikb_id !== undefined && r.customer_id === r.ikb_id) ||
       !(r.eligibility_indicator_code === "NIET IN AANMERKING")) &&
-    (role !== "V" ||
+    /* omc0005 */ (role !== "V" ||
       !(r.customer_id !== undefined && r.ikb_id !== undefined && r.customer_id !== r.ikb_id) ||
       $agg10(r, ctx)) &&
-    (role !== "D" ||
+    /* smc0011 */ (role !== "D" ||
       !(
         r.customer_id !== undefined &&
         r.ikb_id !== undefined &&
@@ -5246,15 +5187,15 @@ function $check_NP(r: NP, ctx: RuleContext, out: Finding[]): boolean {
         $gt(r.date_of_birth, $addMonths(ctx.rrd, -216))
       ) ||
       $agg14(r, ctx)) &&
-    (role !== "D" || $agg15(r, ctx)) &&
-    (role !== "D" ||
+    /* smc0006 */ (role !== "D" || $agg15(r, ctx)) &&
+    /* dmc0001 */ (role !== "D" ||
       !(r.identification_country === "NL" && r.identification_number !== undefined) ||
       $validBsn(r.identification_number)) &&
-    (role !== "D" ||
+    /* dmc0002 */ (role !== "D" ||
       ((r.initials === undefined || $matches($RE3, r.initials)) &&
         (r.first_names === undefined || $matches($RE3, r.first_names)) &&
         (r.last_name === undefined || $matches($RE3, r.last_name)))) &&
-    (role !== "D" ||
+    /* tmc0002 */ (role !== "D" ||
       ($eq<boolean>(r.deceased, true) && r.date_of_death !== undefined) ||
       (!$eq<boolean>(r.deceased, true) && r.date_of_death === undefined))
   )
@@ -5286,16 +5227,16 @@ function $check_NP(r: NP, ctx: RuleContext, out: Finding[]): boolean {
 function $check_NNP(r: NNP, ctx: RuleContext, out: Finding[]): boolean {
   const role = $role_NNP(r, ctx);
   if (
-    r.registered_country !== undefined &&
+    /* dmc0000 */ r.registered_country !== undefined &&
     r.registered_name !== undefined &&
     r.registered_place !== undefined &&
-    (r.registered_country === undefined || $validCountry(r.registered_country)) &&
+    /* dmc0004 */ (r.registered_country === undefined || $validCountry(r.registered_country)) &&
     (r.identification_country === undefined || $validCountry(r.identification_country)) &&
-    (role !== "D" ||
+    /* omc0012 */ (role !== "D" ||
       !(r.customer_id !== undefined && r.ikb_id !== undefined && r.customer_id === r.ikb_id) ||
       $agg13(r, ctx)) &&
-    (role !== "D" || $agg16(r, ctx)) &&
-    (r.registered_country === undefined ||
+    /* smc0006 */ (role !== "D" || $agg16(r, ctx)) &&
+    /* omc0019 */ (r.registered_country === undefined ||
       (r.registered_country === "NL" && (r.coc_number !== undefined || r.rsin !== undefined)) ||
       (r.registered_country !== undefined &&
         r.registered_country !== "NL" &&
@@ -5317,9 +5258,9 @@ function $check_NNP(r: NNP, ctx: RuleContext, out: Finding[]): boolean {
  */
 function $check_RE(r: RE, ctx: RuleContext, out: Finding[]): boolean {
   if (
-    $agg11(r, ctx) &&
-    (r.account_id === undefined || $agg12(r, ctx)) &&
-    (!(r.represented_id !== undefined && r.representative_id !== undefined) ||
+    /* omc0006 */ $agg11(r, ctx) &&
+    /* omc0007 */ (r.account_id === undefined || $agg12(r, ctx)) &&
+    /* omc0018 */ (!(r.represented_id !== undefined && r.representative_id !== undefined) ||
       (r.representative_id !== undefined &&
         r.represented_id !== undefined &&
         r.representative_id !== r.represented_id))
@@ -5337,29 +5278,30 @@ function $check_RE(r: RE, ctx: RuleContext, out: Finding[]): boolean {
  */
 function $check_BA(r: BA, ctx: RuleContext, out: Finding[]): boolean {
   if (
-    r.ascription !== undefined &&
+    /* dmc0000 */ r.ascription !== undefined &&
     r.balance !== undefined &&
     r.bank_account_number !== undefined &&
     r.count_of_depositors !== undefined &&
     r.interest !== undefined &&
     r.product_label !== undefined &&
-    ($agg1(r, ctx) || $agg2(r, ctx)) &&
-    (r.country === undefined || $validCountry(r.country)) &&
-    (!$eq<boolean>(r.eligible, true) || (!$agg8(r, ctx) && !$agg9(r, ctx))) &&
-    (r.count_of_depositors === undefined ||
+    /* omc0001 */ ($agg1(r, ctx) || $agg2(r, ctx)) &&
+    /* dmc0004 */ (r.country === undefined || $validCountry(r.country)) &&
+    /* omc0011 */ (!$eq<boolean>(r.eligible, true) || (!$agg8(r, ctx) && !$agg9(r, ctx))) &&
+    /* etc0001 */ (r.count_of_depositors === undefined ||
       (r.count_of_depositors !== undefined && r.count_of_depositors >= 1)) &&
-    (r.share_percentage === undefined ||
+    /* etc0002 */ (r.share_percentage === undefined ||
       (r.share_percentage !== undefined &&
         r.share_percentage > 0n &&
         r.share_percentage !== undefined &&
         r.share_percentage <= 10000n)) &&
-    (!(r.count_of_depositors === 1 && r.share_percentage !== undefined) || r.share_percentage === 10000n) &&
-    (r.currency === undefined || $matches($RE1, r.currency)) &&
-    (!$matches($RE2, r.bank_account_number) || $validIban(r.bank_account_number)) &&
-    (!$eq<boolean>(r.eligible, true) || $agg17(r, ctx) || $agg18(r, ctx)) &&
-    (!($eq<boolean>(r.dormant, true) && r.last_transaction_date !== undefined) ||
+    /* etc0003 */ (!(r.count_of_depositors === 1 && r.share_percentage !== undefined) ||
+      r.share_percentage === 10000n) &&
+    /* dmc0005 */ (r.currency === undefined || $matches($RE1, r.currency)) &&
+    /* dmc0006 */ (!$matches($RE2, r.bank_account_number) || $validIban(r.bank_account_number)) &&
+    /* omc0017 */ (!$eq<boolean>(r.eligible, true) || $agg17(r, ctx) || $agg18(r, ctx)) &&
+    /* tmc0005 */ (!($eq<boolean>(r.dormant, true) && r.last_transaction_date !== undefined) ||
       $le(r.last_transaction_date, $addMonths(ctx.rrd, -24))) &&
-    (!(r.balance !== undefined && r.balance > 0n && r.interest !== undefined) ||
+    /* smc0010 */ (!(r.balance !== undefined && r.balance > 0n && r.interest !== undefined) ||
       (r.interest !== undefined && r.balance !== undefined && r.interest <= r.balance))
   )
     return true;
@@ -5384,9 +5326,9 @@ function $check_BA(r: BA, ctx: RuleContext, out: Finding[]): boolean {
  */
 function $check_AD(r: AD, ctx: RuleContext, out: Finding[]): boolean {
   if (
-    r.country !== undefined &&
-    ($agg6(r, ctx) || $agg7(r, ctx)) &&
-    (r.country === undefined || $validCountry(r.country))
+    /* dmc0000 */ r.country !== undefined &&
+    /* omc0015 */ ($agg6(r, ctx) || $agg7(r, ctx)) &&
+    /* dmc0004 */ (r.country === undefined || $validCountry(r.country))
   )
     return true;
   const before = out.length;
@@ -5401,11 +5343,11 @@ function $check_AD(r: AD, ctx: RuleContext, out: Finding[]): boolean {
  */
 function $check_SA(r: SA, ctx: RuleContext, out: Finding[]): boolean {
   if (
-    r.postal_code !== undefined &&
+    /* dmc0000 */ r.postal_code !== undefined &&
     r.place !== undefined &&
     r.street !== undefined &&
     r.house_number !== undefined &&
-    (r.country === undefined || $validCountry(r.country))
+    /* dmc0004 */ (r.country === undefined || $validCountry(r.country))
   )
     return true;
   const before = out.length;
@@ -5418,7 +5360,11 @@ function $check_SA(r: SA, ctx: RuleContext, out: Finding[]): boolean {
  * All record and attribute rules of UA in one pass: true when the record passes them all.
  */
 function $check_UA(r: UA, ctx: RuleContext, out: Finding[]): boolean {
-  if (r.address_line_1 !== undefined && (r.country === undefined || $validCountry(r.country))) return true;
+  if (
+    /* dmc0000 */ r.address_line_1 !== undefined &&
+    /* dmc0004 */ (r.country === undefined || $validCountry(r.country))
+  )
+    return true;
   const before = out.length;
   $rule_dmc0000_UA(r, ctx, out);
   $rule_dmc0004_UA(r, ctx, out);
