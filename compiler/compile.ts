@@ -1,12 +1,14 @@
 /**
  * The compiler's public API: from `.regel` rulesets to one self-contained, formatted,
- * deterministic TypeScript module per ruleset version (see compiler/contract.ts for its shape),
- * plus its JavaScript (what the runtime imports) and a `trace.json`.
+ * deterministic module per ruleset version (see compiler/contract.ts for its shape): its
+ * JavaScript (what the runtime imports), its declarations (`.d.ts`, for engineers who import it)
+ * or, on request, its TypeScript source, and a `trace.json`.
  *
  * Pipeline: {@link loadProject} (parse + check) → {@link emitModule} (safe code fragments, see
  * compiler/code.ts) → one ts-morph source file created in a single pass from the statements →
  * the prelude: contract types and the helpers that code references (compiler/prelude.ts) →
- * prettier → `ts.transpileModule` for the `.js`.
+ * prettier → `ts.transpileModule` for the `.js` and TypeScript's declaration emit for the `.d.ts`
+ * (compiler/emit-declarations.ts).
  *
  * What a generated module does, beyond compiler/contract.ts:
  * - Decoders read CSV text per field type (exact decimals as bigint, real calendar days, code-point
@@ -37,6 +39,7 @@ import {
   loadProjectFromTexts,
 } from "../dsl/project.js";
 import { escapeInvisible } from "./code.js";
+import { emitDeclarations } from "./emit-declarations.js";
 import { emitModule } from "./emit-module.js";
 import {
   preludeDeclarations,
@@ -54,6 +57,12 @@ export interface CompiledFile {
 export interface CompileOptions {
   /** Where the per-version folders go. Default `rulesets/compiled`. */
   outDir?: string;
+  /**
+   * Write each module's TypeScript source (`validators.ts`) instead of its declarations
+   * (`validators.d.ts`). Default false: `.js` + `.d.ts`, which a consumer's stricter compiler
+   * flags do not check inside.
+   */
+  emitTs?: boolean;
 }
 
 export interface CompileResult {
@@ -212,15 +221,18 @@ export async function compileRuleset(
 
 /**
  * Compile every ruleset version found in `inputs` (paths of `.regel` files or folders, or a map
- * of path → text) to `<outDir>/<name>@<version>/validators.ts`, `validators.js` and `trace.json`.
+ * of path → text) to `<outDir>/<name>@<version>/validators.js`, `validators.d.ts` and
+ * `trace.json` (with `emitTs`, `validators.ts` instead of `validators.d.ts`).
  *
  * Nothing is written to disk: the caller (e.g. `regel compile`) writes `files`. When any
  * diagnostic is an error, `files` is empty. The output does not depend on the order of the inputs.
  *
  * @param inputs - `.regel` files or folders, or in-memory texts by path
- * @param options - `outDir` (default `rulesets/compiled`)
+ * @param options - `outDir` (default `rulesets/compiled`), `emitTs`
  * @returns the files to write and all diagnostics
  * @throws ProjectError (from dsl/project.ts) when a path does not exist or cannot be read
+ * @throws GeneratedCodeError (from compiler/emit-declarations.ts) when a generated module cannot be
+ *   declared: a compiler bug
  */
 export async function compile(
   inputs: string[] | Map<string, string>,
@@ -246,18 +258,28 @@ export async function compile(
     a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
   );
   const files: CompiledFile[] = [];
+  const sources = new Map<string, string>();
   for (const ruleset of rulesets) {
     const out = await compileRuleset(ruleset, context);
     diagnostics.push(...out.diagnostics);
     const dir = posix.join(outDir, ruleset.id);
+    sources.set(ruleset.id, out.ts);
     files.push(
-      { path: posix.join(dir, "validators.ts"), contents: out.ts },
       { path: posix.join(dir, "validators.js"), contents: out.js },
       { path: posix.join(dir, "trace.json"), contents: out.traceJson },
     );
+    if (options.emitTs === true)
+      files.push({ path: posix.join(dir, "validators.ts"), contents: out.ts });
   }
   if (hasErrors(diagnostics))
     return { files: [], diagnostics: sortDiagnostics(diagnostics) };
+  if (options.emitTs !== true)
+    for (const [id, source] of sources)
+      files.push({
+        path: posix.join(outDir, id, "validators.d.ts"),
+        // As printed by TypeScript, like the `.js`: prettier would cost a quarter of the compile.
+        contents: emitDeclarations(source, id),
+      });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, diagnostics: sortDiagnostics(diagnostics) };
 }

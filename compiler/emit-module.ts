@@ -32,7 +32,7 @@ import {
   isDecodeRule,
   type CompiledInstance,
 } from "./emit-rules.js";
-import { emitRecordInterface, entityHelper } from "./emit-types.js";
+import { emitRecordInterface, entityHelper, recordType } from "./emit-types.js";
 import { moduleTypeNames } from "./prelude.js";
 import { ruleLawData } from "./rule-law.js";
 
@@ -202,16 +202,25 @@ export const laws: Readonly<Record<string, RuleLaw>> = $lawTable([${join(
   )}]);
 
 /** Decoders by entity name. */
-export const decoders = { ${join(
+export const decoders: { ${join(
+    entities.map((e) => ts`readonly ${e.name}: Decoder<${recordType(e)}>;`),
+    " ",
+  )} } = { ${join(
     entities.map((e) => ts`${e.name}: ${entityHelper("decode", e)}`),
     ", ",
-  )} } as const;
+  )} };
 
 /** Fused checks by entity name: all record and attribute rules of the entity in one pass. */
-export const checks = { ${join(
+export const checks: { ${join(
+    entities.map(
+      (e) =>
+        ts`readonly ${e.name}: (record: ${recordType(e)}, ctx: RuleContext, out: Finding[]) => boolean;`,
+    ),
+    " ",
+  )} } = { ${join(
     entities.map((e) => ts`${e.name}: ${entityHelper("check", e)}`),
     ", ",
-  )} } as const;
+  )} };
 `;
   const tables: [string, Code, unknown][] = [
     [

@@ -164,7 +164,10 @@ describe("the helper library", () => {
 
 describe("a generated module", () => {
   it("holds the helpers its code calls and nothing more; helper names in ruleset text do not count", async () => {
-    const result = await compileTexts({ "prelude.regel": RULESET });
+    const result = await compileTexts(
+      { "prelude.regel": RULESET },
+      { emitTs: true },
+    );
     const source = result.files.find((f) =>
       f.path.endsWith("validators.ts"),
     )!.contents;
@@ -185,7 +188,10 @@ describe("a generated module", () => {
   });
 
   it("marks each rule's part of the fused check with the rule's code", async () => {
-    const result = await compileTexts({ "prelude.regel": RULESET });
+    const result = await compileTexts(
+      { "prelude.regel": RULESET },
+      { emitTs: true },
+    );
     const source = result.files.find((f) =>
       f.path.endsWith("validators.ts"),
     )!.contents;

@@ -1700,11 +1700,7 @@ export const decoders = {
     RequestLog: $decode_RequestLog,
 };
 /** Fused checks by entity name: all record and attribute rules of the entity in one pass. */
-export const checks = {
-    NaturalPerson: $check_NaturalPerson,
-    LegalPerson: $check_LegalPerson,
-    RequestLog: $check_RequestLog,
-};
+export const checks = { NaturalPerson: $check_NaturalPerson, LegalPerson: $check_LegalPerson, RequestLog: $check_RequestLog };
 
 /**
  * The ruleset version this module was compiled from.
