@@ -97,16 +97,19 @@ export interface PreludeLibrary {
   helpers: ReadonlyMap<string, PreludeDeclaration>;
 }
 
-/** The folder holding `compiler/` sources: the regel package root, from source or from `dist/`. */
+/**
+ * The regel package root (the nearest folder with a `package.json` above this file, run from
+ * source or from `dist/`), which holds the `compiler/` sources.
+ */
 function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    if (existsSync(join(dir, "compiler", "helpers", "days.ts"))) return dir;
+  for (let i = 0; i < 4 && !existsSync(join(dir, "package.json")); i++)
     dir = dirname(dir);
-  }
-  throw new Error(
-    "the compiler's helper sources (compiler/helpers/*.ts) are missing from the regel package; reinstall it",
-  );
+  if (!existsSync(join(dir, "compiler", "helpers", "days.ts")))
+    throw new Error(
+      `the compiler's helper sources (compiler/helpers/*.ts) are missing from the regel package at ${dir}; reinstall it`,
+    );
+  return dir;
 }
 
 /** A name that is read as a value or a type here, not the name of a property. */

@@ -18,6 +18,10 @@ import {
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import {
+  emitDeclarations,
+  GeneratedCodeError,
+} from "../../compiler/emit-declarations.js";
 import { ensureBuilt, ROOT } from "../source-folders.js";
 
 const TSC = resolve(ROOT, "node_modules/typescript/bin/tsc");
@@ -191,4 +195,27 @@ console.log(JSON.stringify({ passed, rules: out.map((f) => f.rule), saldo: Strin
       "validators.ts",
     ]);
   }, 120_000);
+
+  it("declares a module by TypeScript's own emit; an export without an explicit type is a compiler bug, not a loose declaration", () => {
+    expect(
+      emitDeclarations(
+        "/** Doc. */\nexport function f(a: number): string {\n  return String(a);\n}\n",
+        "t@1.0.0",
+      ),
+    ).toBe("/** Doc. */\nexport declare function f(a: number): string;\n");
+    expect(() =>
+      emitDeclarations(
+        "function g() {\n  return 1;\n}\nexport const x = { g };\n",
+        "t@1.0.0",
+      ),
+    ).toThrow(GeneratedCodeError);
+    expect(() =>
+      emitDeclarations(
+        "export const x = { g: 1 as unknown as Date, h: Math.random() };\n",
+        "t@1.0.0",
+      ),
+    ).toThrow(
+      /t@1\.0\.0 cannot be declared \(a compiler bug; please report it\): line 1/,
+    );
+  });
 });
