@@ -1,13 +1,16 @@
 /**
  * Renderings of an {@link Assessment}: terminal text and a self-contained HTML page (no scripts,
- * no external resources; every value escaped) with an inline SVG chart of the bank's pass rate per
- * year against the groeipad norms.
+ * no external resources) with an inline SVG chart of the bank's pass rate per year against the
+ * groeipad's reference marks (its norms; any other kind of requirement, such as an aim, draws as a
+ * mark of its own kind). The page is built with the `html` tagged template (runtime/html.ts):
+ * every value is escaped by construction.
  *
  * @module
  */
 import type { Assessment, ChartPoint } from "./assess.js";
-import { escapeHtml as esc } from "../runtime/escape.js";
-import { cspMeta } from "../runtime/csp.js";
+import { pageHead } from "../runtime/csp.js";
+import { markStyle } from "../runtime/html-charts.js";
+import { css, html, type Html, htmlText, joinHtml } from "../runtime/html.js";
 
 const MARK = {
   met: "MET",
@@ -62,133 +65,133 @@ export function assessmentText(a: Assessment): string {
   return L.join("\n");
 }
 
-const W = 640;
-const H = 300;
-const PAD = { left: 48, right: 16, top: 20, bottom: 40 };
-
-/**
- * An SVG bar chart: the bank's pass rate per year (bars) against that year's norm (a line mark),
- * 0-100 %. Text inside the SVG is escaped like any other HTML.
- */
-export function groeipadChart(points: ChartPoint[], bank: string): string {
-  const plotW = W - PAD.left - PAD.right;
-  const plotH = H - PAD.top - PAD.bottom;
-  const y = (p: number) =>
-    PAD.top + plotH - (Math.max(0, Math.min(100, p)) / 100) * plotH;
-  const slot = points.length === 0 ? plotW : plotW / points.length;
-  const parts: string[] = [];
-  parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="chart-title">`,
-  );
-  parts.push(
-    `<title id="chart-title">${esc(`Share of IKBs meeting the automated controls, bank ${bank}, against the groeipad norm`)}</title>`,
-  );
-  for (const t of [0, 20, 40, 60, 80, 100]) {
-    parts.push(
-      `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(t)}" y2="${y(t)}" stroke="#ddd"/>`,
-    );
-    parts.push(
-      `<text x="${PAD.left - 6}" y="${y(t) + 4}" text-anchor="end" font-size="11">${t} %</text>`,
-    );
-  }
-  points.forEach((p, i) => {
-    const x0 = PAD.left + i * slot;
-    const bw = slot * 0.5;
-    const bx = x0 + (slot - bw) / 2;
-    if (p.percentage !== null) {
-      const ok = p.norm === null || p.percentage >= p.norm;
-      parts.push(
-        `<rect x="${bx.toFixed(1)}" y="${y(p.percentage).toFixed(1)}" width="${bw.toFixed(1)}" height="${(y(0) - y(p.percentage)).toFixed(1)}" fill="${ok ? "#2e7d32" : "#c62828"}"><title>${esc(`${p.year}: ${p.percentage.toFixed(2)} %`)}</title></rect>`,
-      );
-      parts.push(
-        `<text x="${(bx + bw / 2).toFixed(1)}" y="${(y(p.percentage) - 4).toFixed(1)}" text-anchor="middle" font-size="11">${esc(p.percentage.toFixed(1))}</text>`,
-      );
-    }
-    if (p.norm !== null) {
-      parts.push(
-        `<line class="norm" x1="${(x0 + 4).toFixed(1)}" x2="${(x0 + slot - 4).toFixed(1)}" y1="${y(p.norm).toFixed(1)}" y2="${y(p.norm).toFixed(1)}" stroke="#1565c0" stroke-width="3" stroke-dasharray="6 3"><title>${esc(`norm ${p.year}: ${p.norm} %`)}</title></line>`,
-      );
-      parts.push(
-        `<text x="${(x0 + slot - 4).toFixed(1)}" y="${(y(p.norm) - 4).toFixed(1)}" text-anchor="end" font-size="10" fill="#1565c0">${esc(`norm ${p.norm} %`)}</text>`,
-      );
-    }
-    parts.push(
-      `<text x="${(x0 + slot / 2).toFixed(1)}" y="${H - PAD.bottom + 18}" text-anchor="middle" font-size="12">${esc(p.year)}</text>`,
-    );
-  });
-  parts.push(
-    `<text x="${PAD.left}" y="${H - 6}" font-size="11">bars: pass rate of the bank (green: meets the norm, red: below); dashed: groeipad norm</text>`,
-  );
-  parts.push("</svg>");
-  return parts.join("\n");
+/** A year of the chart with its reference marks (the norm; other kinds of requirement alike). */
+interface ChartYear {
+  year: number;
+  percentage: number | null;
+  marks: { kind: string; value: number }[];
 }
 
-const CSS =
-  "body{font-family:system-ui,sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}.met{color:#2e7d32}.not-met{color:#c62828}.no-evidence,.incomplete{color:#8d6e00}";
+/** The marks of a chart point: its norm. (Another kind of requirement adds a mark of that kind.) */
+function chartYear(p: ChartPoint): ChartYear {
+  return {
+    year: p.year,
+    percentage: p.percentage,
+    marks: p.norm === null ? [] : [{ kind: "norm", value: p.norm }],
+  };
+}
+
+const W = 640;
+const PAD = { left: 48, right: 16, top: 24 };
+const PLOT_H = 236;
+const ROW = 14;
+
+/** A number as the chart shows it: at most two decimals. */
+const num = (n: number) => String(Number(n.toFixed(2)));
+const fixed = (n: number) => Number(n.toFixed(1));
+
+/** The largest font size (at most `max`) at which `text` fits in `width` (0.62 em per character). */
+function fit(text: string, width: number, max: number): number {
+  return fixed(Math.min(max, width / (text.length * 0.62)));
+}
+
+/**
+ * An SVG bar chart: the bank's pass rate per year (bars, value above each) against that year's
+ * reference marks, 0-100 %. A mark is drawn as two ticks beside its year's bar, never across it,
+ * so it cannot cross the bar's value; the marks' values are written under the year, one row per
+ * kind. Every label stays inside the chart at any value (the browser test measures this).
+ */
+export function groeipadChart(points: ChartPoint[], bank: string): Html {
+  const years = points.map(chartYear);
+  const kinds = [
+    ...new Set(years.flatMap((y) => y.marks.map((m) => m.kind))),
+  ].sort((a, b) => (a === "norm" ? -1 : b === "norm" ? 1 : a < b ? -1 : 1));
+  const plotW = W - PAD.left - PAD.right;
+  const base = PAD.top + PLOT_H;
+  const height = base + 20 + kinds.length * ROW + 22;
+  const y = (p: number) =>
+    fixed(base - (Math.max(0, Math.min(100, p)) / 100) * PLOT_H);
+  const slot = years.length === 0 ? plotW : plotW / years.length;
+  const grid = [0, 20, 40, 60, 80, 100].map(
+    (t) =>
+      html`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(t)}" y2="${y(t)}" stroke="#ddd"/><text x="${PAD.left - 6}" y="${y(t) + 4}" text-anchor="end" font-size="11">${t} %</text>`,
+  );
+  const columns = years.map((p, i) => {
+    const x0 = PAD.left + i * slot;
+    const bw = slot * 0.6;
+    const bx = x0 + (slot - bw) / 2;
+    const centre = fixed(x0 + slot / 2);
+    const meets = p.marks.every(
+      (m) => m.kind !== "norm" || (p.percentage ?? 0) >= m.value,
+    );
+    const bar =
+      p.percentage === null
+        ? null
+        : html`<rect x="${fixed(bx)}" y="${y(p.percentage)}" width="${fixed(bw)}" height="${fixed(base - y(p.percentage))}" fill="${meets ? "#2e7d32" : "#c62828"}"><title>${`${p.year}: ${p.percentage.toFixed(2)} %`}</title></rect><text class="value" x="${centre}" y="${fixed(y(p.percentage) - 4)}" text-anchor="middle" font-size="${fit(num(p.percentage), bw, 11)}">${num(p.percentage)}</text>`;
+    const marks = p.marks.map((m) => {
+      const style = markStyle(m.kind);
+      const my = y(m.value);
+      const label = `${m.kind} ${num(m.value)} %`;
+      return html`<g class="mark ${m.kind}" stroke="${style.stroke}" stroke-width="3" stroke-dasharray="${style.dash}"><title>${`${m.kind} ${p.year}: ${m.value} %`}</title><line x1="${fixed(x0 + 2)}" x2="${fixed(bx - 2)}" y1="${my}" y2="${my}"/><line x1="${fixed(bx + bw + 2)}" x2="${fixed(x0 + slot - 2)}" y1="${my}" y2="${my}"/></g><text class="mark-label ${m.kind}" x="${centre}" y="${base + 20 + (kinds.indexOf(m.kind) + 1) * ROW}" text-anchor="middle" font-size="${fit(label, slot - 4, 10)}" fill="${style.stroke}">${label}</text>`;
+    });
+    return html`${bar}${marks}<text class="year" x="${centre}" y="${base + 18}" text-anchor="middle" font-size="${fit(String(p.year), slot - 4, 12)}">${p.year}</text>`;
+  });
+  const legend = [
+    "bars: pass rate of the bank (green: meets the norm, red: below)",
+    ...kinds.map((k) => markStyle(k).legend || `${k}: the ${k} of the year`),
+  ].join("; ");
+  return html`<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" role="img" aria-labelledby="chart-title"><title id="chart-title">${`Share of IKBs meeting the automated controls, bank ${bank}, against the groeipad norm`}</title>
+${grid}
+${columns}
+<text class="legend" x="${PAD.left}" y="${height - 6}" font-size="${fit(legend, W - PAD.left - 4, 11)}">${legend}</text></svg>`;
+}
+
+const CSS = css`body{font-family:system-ui,sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}.met{color:#2e7d32}.not-met{color:#c62828}.no-evidence,.incomplete{color:#8d6e00}svg.chart{display:block;max-width:100%;height:auto}`;
 
 /** The assessment as a self-contained HTML page (its Content-Security-Policy allows only its own style sheet). */
 export function assessmentHtml(a: Assessment): string {
-  const h: string[] = [];
-  h.push(
-    "<!DOCTYPE html>",
-    '<html lang="en">',
-    "<head>",
-    '<meta charset="utf-8">',
-    cspMeta([CSS]),
-  );
-  h.push(`<title>${esc(`Groeipad assessment ${a.bank} ${a.year}`)}</title>`);
-  h.push(`<style>${CSS}</style>`);
-  h.push("</head>", "<body>");
-  h.push(`<h1>${esc(`Groeipad assessment: bank ${a.bank}, ${a.year}`)}</h1>`);
-  h.push(
-    `<p>${esc(`RRD ${a.rrd}; rulesets ${[a.rulesets.groeipad, a.rulesets.handhaving].filter(Boolean).join(", ")}; calendar ${a.rulesets.calendar ?? "none"}`)}</p>`,
-  );
-  if (a.otherRrds.length > 0)
-    h.push(
-      `<p>${esc(`Other RRDs in ${a.year}, not assessed: ${a.otherRrds.join(", ")}`)}</p>`,
-    );
-  h.push("<h2>Pass rate per year</h2>", groeipadChart(a.chart, a.bank));
-  h.push(
-    "<h2>Deliveries for this RRD</h2>",
-    "<table><tr><th>delivery</th><th>delivered at (DLR)</th><th>status</th><th>meeting controls</th><th>errors</th><th>blocking</th></tr>",
-  );
-  for (const d of a.deliveries) {
-    h.push(
-      `<tr><td>${esc(d.deliveryId)}</td><td>${esc(d.deliveredAt)}</td><td>${d.accepted ? "accepted" : "rejected"}</td><td>${d.percentage === null ? "-" : esc(`${d.percentage.toFixed(2)} %`)}</td><td>${esc(d.errors)}</td><td>${esc(d.blockingErrors)}</td></tr>`,
-    );
-  }
-  h.push(
-    "</table>",
-    `<p>${esc(`Deliveries before acceptance: ${a.deliveriesBeforeAcceptance}${a.deliveriesUntilAccepted === null ? " (none accepted)" : ""}`)}</p>`,
-  );
-  h.push("<h2>Norms</h2>");
-  for (const n of a.norms) {
-    h.push(
-      `<h3 class="${n.verdict.replace(" ", "-")}">${esc(`${MARK[n.verdict]}: ${n.title ?? n.norm} (${n.period})`)}</h3>`,
-    );
-    h.push(`<p>${esc(`Implements ${n.articles.join(", ")}`)}</p>`);
-    h.push(
-      "<table><tr><th>requirement</th><th>measured</th><th>verdict</th><th>evidence</th></tr>",
-    );
-    for (const r of n.requirements) {
-      h.push(
-        `<tr><td><code>${esc(r.requirement)}</code></td><td>${esc(r.measured ?? "-")}</td><td class="${r.verdict.replace(" ", "-")}">${esc(MARK[r.verdict])}</td><td>${esc(r.evidence)}</td></tr>`,
-      );
-    }
-    h.push("</table>");
-  }
-  h.push(
-    "<h2>Enforcement measures open to the supervisor</h2>",
-    `<p><strong>${esc(a.maatwerk)}</strong></p>`,
-  );
-  h.push(
-    "<table><tr><th>measure</th><th>kind</th><th>character</th><th>legal basis</th><th>preconditions</th><th>fine</th></tr>",
-  );
-  for (const m of a.measures) {
-    h.push(
-      `<tr><td>${esc(m.title)}</td><td>${esc(m.kind ?? "-")}</td><td>${esc(m.character ?? "-")}</td><td>${m.legalBasis.map(esc).join("<br>")}</td><td><ul>${m.preconditions.map((p) => `<li>${esc(p)}</li>`).join("")}</ul></td><td>${esc(m.fine ?? "-")}</td></tr>`,
-    );
-  }
-  h.push("</table>", "</body>", "</html>", "");
-  return h.join("\n");
+  const page = html`${pageHead(`Groeipad assessment ${a.bank} ${a.year}`, [CSS])}
+<body>
+<h1>Groeipad assessment: bank ${a.bank}, ${a.year}</h1>
+<p>RRD ${a.rrd}; rulesets ${[a.rulesets.groeipad, a.rulesets.handhaving].filter(Boolean).join(", ")}; calendar ${a.rulesets.calendar ?? "none"}</p>
+${a.otherRrds.length > 0 ? html`<p>Other RRDs in ${a.year}, not assessed: ${a.otherRrds.join(", ")}</p>` : null}
+<h2>Pass rate per year</h2>
+${groeipadChart(a.chart, a.bank)}
+<h2>Deliveries for this RRD</h2>
+<table><tr><th>delivery</th><th>delivered at (DLR)</th><th>status</th><th>meeting controls</th><th>errors</th><th>blocking</th></tr>
+${a.deliveries.map(
+  (d) =>
+    html`<tr><td>${d.deliveryId}</td><td>${d.deliveredAt}</td><td>${d.accepted ? "accepted" : "rejected"}</td><td>${d.percentage === null ? "-" : `${d.percentage.toFixed(2)} %`}</td><td>${d.errors}</td><td>${d.blockingErrors}</td></tr>
+`,
+)}</table>
+<p>Deliveries before acceptance: ${a.deliveriesBeforeAcceptance}${a.deliveriesUntilAccepted === null ? " (none accepted)" : null}</p>
+<h2>Norms</h2>
+${a.norms.map(
+  (
+    n,
+  ) => html`<h3 class="${n.verdict.replace(" ", "-")}">${MARK[n.verdict]}: ${n.title ?? n.norm} (${n.period})</h3>
+<p>Implements ${n.articles.join(", ")}</p>
+<table><tr><th>requirement</th><th>measured</th><th>verdict</th><th>evidence</th></tr>
+${n.requirements.map(
+  (r) =>
+    html`<tr><td><code>${r.requirement}</code></td><td>${r.measured ?? "-"}</td><td class="${r.verdict.replace(" ", "-")}">${MARK[r.verdict]}</td><td>${r.evidence}</td></tr>
+`,
+)}</table>
+`,
+)}
+<h2>Enforcement measures open to the supervisor</h2>
+<p><strong>${a.maatwerk}</strong></p>
+<table><tr><th>measure</th><th>kind</th><th>character</th><th>legal basis</th><th>preconditions</th><th>fine</th></tr>
+${a.measures.map(
+  (m) =>
+    html`<tr><td>${m.title}</td><td>${m.kind ?? "-"}</td><td>${m.character ?? "-"}</td><td>${joinHtml(
+      m.legalBasis.map((b) => html`${b}`),
+      html`<br>`,
+    )}</td><td><ul>${m.preconditions.map((p) => html`<li>${p}</li>`)}</ul></td><td>${m.fine ?? "-"}</td></tr>
+`,
+)}</table>
+</body>
+</html>
+`;
+  return htmlText(page);
 }

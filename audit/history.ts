@@ -1,19 +1,24 @@
 /**
- * The validation history: an embedded SQLite database (better-sqlite3) of recorded `regel validate`
- * runs — bank, delivery id, RRD, delivered-at, accepted or not and the summary counts of the
- * report. `regel record` / `regel history` write and read it; `regel assess` draws its evidence
- * from it.
+ * The validation history: an embedded SQLite database of recorded `regel validate` runs — bank,
+ * delivery id, RRD, delivered-at, accepted or not and the summary counts of the report. `regel
+ * record` / `regel history` write and read it; `regel assess` draws its evidence from it.
+ *
+ * SQLite runs as WebAssembly (node-sqlite3-wasm) on a real file through Node's `fs`: installing
+ * regel builds nothing native and needs no C++ toolchain, on any platform Node runs on. (Node 20
+ * has no `node:sqlite`; better-sqlite3 would need a prebuilt binary download or a compiler.)
  *
  * Safety: every write is one transaction (a run and its per-rule counts land together or not at
  * all); the rollback journal with `synchronous = FULL` keeps committed runs through a crash or a
- * killed process. A database another process holds locked, or a file that is not (or no longer) a
- * valid history, gives a {@link HistoryError} with a clear message; the file is never rewritten or
- * deleted to "repair" it.
+ * killed process. Processes take turns through a lock with a named owner (audit/history-lock.ts):
+ * one whose owner was killed is broken and SQLite rolls the unfinished transaction back. A history
+ * another process holds, or a file that is not (or no longer) a valid history, gives a
+ * {@link HistoryError} with a clear message; the file is never rewritten or deleted to "repair" it.
  *
  * @module
  */
 import { createRequire } from "node:module";
 import type { Report } from "../runtime/report-types.js";
+import { HistoryLockError, withLock } from "./history-lock.js";
 
 /** What `regel history` and `regel assess` need of one recorded run. */
 export interface RunRecord {
@@ -48,35 +53,31 @@ export class HistoryError extends Error {
   override name = "HistoryError";
 }
 
-// ---------------------------------------------------------------- better-sqlite3, typed locally
+// ---------------------------------------------------------------- node-sqlite3-wasm, as used here
 
-interface Statement {
-  run(...params: unknown[]): {
-    changes: number;
-    lastInsertRowid: number | bigint;
-  };
-  get(...params: unknown[]): unknown;
-  all(...params: unknown[]): unknown[];
-}
+type Value = number | bigint | string | Uint8Array | null;
 interface Database {
-  prepare(sql: string): Statement;
   exec(sql: string): void;
-  pragma(sql: string, options?: { simple?: boolean }): unknown;
-  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
+  run(sql: string, values?: Value[]): { lastInsertRowid: number | bigint };
+  all(sql: string, values?: Value[]): Record<string, Value>[];
+  get(sql: string, values?: Value[]): Record<string, Value> | null;
+  readonly inTransaction: boolean;
   close(): void;
 }
 type DatabaseConstructor = new (
   file: string,
-  options?: { fileMustExist?: boolean; timeout?: number; readonly?: boolean },
+  options?: { fileMustExist?: boolean; readOnly?: boolean },
 ) => Database;
 
 let constructorCache: DatabaseConstructor | undefined;
 function sqlite(): DatabaseConstructor {
-  // better-sqlite3 is CommonJS without bundled types; load it lazily so commands that do not touch
-  // the history never pay for (or depend on) the native module.
-  constructorCache ??= createRequire(import.meta.url)(
-    "better-sqlite3",
-  ) as DatabaseConstructor;
+  // Loaded on first use: instantiating SQLite's WebAssembly costs tens of milliseconds that
+  // commands without a history do not pay.
+  constructorCache ??= (
+    createRequire(import.meta.url)("node-sqlite3-wasm") as {
+      Database: DatabaseConstructor;
+    }
+  ).Database;
   return constructorCache;
 }
 
@@ -111,41 +112,62 @@ CREATE TABLE IF NOT EXISTS rule_findings (
 CREATE INDEX IF NOT EXISTS runs_bank_rrd ON runs (bank, rrd);
 `;
 
-function sqliteCode(e: unknown): string {
-  return typeof e === "object" && e !== null && "code" in e
-    ? String((e as { code: unknown }).code)
-    : "";
+/** The kind of an SQLite error, from its message (the WebAssembly driver has no error codes). */
+function sqliteKind(
+  e: unknown,
+): "busy" | "notadb" | "cantopen" | "readonly" | "missing-driver" | "other" {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (code === "MODULE_NOT_FOUND") return "missing-driver";
+  const m = e instanceof Error ? e.message : "";
+  if (/database (table )?is locked/.test(m)) return "busy";
+  if (/file is not a database|database disk image is malformed/.test(m))
+    return "notadb";
+  if (/Could not open the database|unable to open database file/.test(m))
+    return "cantopen";
+  if (/readonly database/.test(m)) return "readonly";
+  return "other";
 }
 
 /** Turn an SQLite error into a message an operator can act on. */
 function explain(file: string, e: unknown): HistoryError {
-  const code = sqliteCode(e);
-  if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") {
-    return new HistoryError(
-      `the history ${file} is locked by another process; try again when it is done (nothing was written)`,
-    );
+  if (e instanceof HistoryError) return e;
+  if (e instanceof HistoryLockError) return new HistoryError(e.message);
+  const message = e instanceof Error ? e.message : String(e);
+  switch (sqliteKind(e)) {
+    case "busy":
+      return new HistoryError(
+        `the history ${file} is locked by another process; try again when it is done (nothing was written)`,
+      );
+    case "notadb":
+      return new HistoryError(
+        `${file} is not a readable regel history (SQLite says: ${message}); it was left untouched — restore it from a backup or pass another --history file`,
+      );
+    case "cantopen":
+      return new HistoryError(`cannot open the history ${file} (${message})`);
+    case "readonly":
+      return new HistoryError(
+        `the history ${file} is read-only (nothing was written)`,
+      );
+    case "missing-driver":
+      return new HistoryError(
+        `the SQLite driver node-sqlite3-wasm is not installed (${message}); reinstall regel`,
+      );
+    default:
+      return new HistoryError(`history ${file}: ${message}`);
   }
-  if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
-    return new HistoryError(
-      `${file} is not a readable regel history (SQLite says: ${(e as Error).message}); it was left untouched — restore it from a backup or pass another --history file`,
-    );
+}
+
+/** Run `fn` in one SQLite transaction that takes the write lock at once: all of it lands, or none. */
+function transaction<T>(db: Database, fn: () => T): T {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const out = fn();
+    db.exec("COMMIT");
+    return out;
+  } catch (e) {
+    if (db.inTransaction) db.exec("ROLLBACK");
+    throw e;
   }
-  if (code === "SQLITE_CANTOPEN")
-    return new HistoryError(
-      `cannot open the history ${file} (${(e as Error).message})`,
-    );
-  if (code === "SQLITE_READONLY")
-    return new HistoryError(
-      `the history ${file} is read-only (nothing was written)`,
-    );
-  if (code === "MODULE_NOT_FOUND" || code === "ERR_DLOPEN_FAILED") {
-    return new HistoryError(
-      `the SQLite driver better-sqlite3 is not available: ${(e as Error).message}`,
-    );
-  }
-  return e instanceof HistoryError
-    ? e
-    : new HistoryError(`history ${file}: ${(e as Error).message}`);
 }
 
 /** An open history database. Close it when done. */
@@ -153,11 +175,13 @@ export class History {
   private constructor(
     readonly file: string,
     private readonly db: Database,
+    private readonly timeoutMs: number,
   ) {}
 
   /**
    * Open (and with `create`, create) the history at `file`. Throws {@link HistoryError} when the
-   * file is locked, corrupt, not a history, or (without `create`) missing.
+   * file is locked (longer than `timeoutMs`, default 2 s), corrupt, not a history, or (without
+   * `create`) missing.
    */
   static open(
     file: string,
@@ -173,40 +197,41 @@ export class History {
       throw new HistoryError(
         `--history ${file}: give the path of a history file, not of a folder (e.g. ${file}regel-history.sqlite)`,
       );
+    const create = options.create === true;
+    const timeoutMs = options.timeoutMs ?? 2000;
     let db: Database | undefined;
     try {
-      db = new (sqlite())(file, {
-        fileMustExist: options.create !== true,
-        timeout: options.timeoutMs ?? 2000,
-      });
-      db.pragma("foreign_keys = ON");
-      db.pragma("synchronous = FULL");
-      // Reading the schema fails on a file that is not a database (SQLITE_NOTADB).
-      const tables = db
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-        .all() as { name: string }[];
-      const names = new Set(tables.map((t) => t.name));
-      if (names.size > 0 && !names.has("runs")) {
-        throw new HistoryError(
-          `${file} is an SQLite database but not a regel history (no runs table); it was left untouched`,
+      return withLock(file, create ? "write" : "read", timeoutMs, () => {
+        db = new (sqlite())(file, { fileMustExist: !create });
+        db.exec("PRAGMA foreign_keys = ON");
+        db.exec("PRAGMA synchronous = FULL");
+        // Reading the schema fails on a file that is not a database ("file is not a database").
+        const names = new Set(
+          db
+            .all("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .map((t) => String(t.name)),
         );
-      }
-      if (names.size === 0) {
-        if (options.create !== true)
-          throw new HistoryError(`${file} holds no regel history`);
-        db.transaction(() => {
-          db!.exec(SCHEMA);
-          db!
-            .prepare(
+        if (names.size > 0 && !names.has("runs")) {
+          throw new HistoryError(
+            `${file} is an SQLite database but not a regel history (no runs table); it was left untouched`,
+          );
+        }
+        if (names.size === 0) {
+          if (!create) throw new HistoryError(`${file} holds no regel history`);
+          const opened = db;
+          transaction(opened, () => {
+            opened.exec(SCHEMA);
+            opened.run(
               "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)",
-            )
-            .run(SCHEMA_VERSION);
-        })();
-      }
-      return new History(file, db);
+              [SCHEMA_VERSION],
+            );
+          });
+        }
+        return new History(file, db, timeoutMs);
+      });
     } catch (e) {
       db?.close();
-      if (sqliteCode(e) === "SQLITE_CANTOPEN" && options.create !== true) {
+      if (sqliteKind(e) === "cantopen" && !create) {
         throw new HistoryError(
           `no history at ${file}: record a run first (regel record ... --history ${file})`,
         );
@@ -215,24 +240,31 @@ export class History {
     }
   }
 
+  private locked<T>(mode: "read" | "write", fn: () => T): T {
+    try {
+      return withLock(this.file, mode, this.timeoutMs, fn);
+    } catch (e) {
+      throw explain(this.file, e);
+    }
+  }
+
   /** Record one run and its per-rule counts in one transaction. Returns the run's id. */
   record(run: NewRun): number {
-    try {
-      return this.db.transaction(() => {
-        const exists = this.db
-          .prepare("SELECT id FROM runs WHERE bank = ? AND delivery_id = ?")
-          .get(run.bank, run.deliveryId);
-        if (exists !== undefined) {
+    return this.locked("write", () =>
+      transaction(this.db, () => {
+        const exists = this.db.get(
+          "SELECT id FROM runs WHERE bank = ? AND delivery_id = ?",
+          [run.bank, run.deliveryId],
+        );
+        if (exists !== null) {
           throw new HistoryError(
             `delivery ${run.deliveryId} of bank ${run.bank} is already recorded; use another --delivery-id`,
           );
         }
-        const info = this.db
-          .prepare(
-            `INSERT INTO runs (bank, delivery_id, rrd, delivered_at, accepted, ruleset, ikbs, ikbs_meeting_controls,
-               percentage, blocking_errors, errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
+        const info = this.db.run(
+          `INSERT INTO runs (bank, delivery_id, rrd, delivered_at, accepted, ruleset, ikbs, ikbs_meeting_controls,
+             percentage, blocking_errors, errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
             run.bank,
             run.deliveryId,
             run.rrd,
@@ -244,65 +276,57 @@ export class History {
             run.percentage,
             run.blockingErrors,
             run.errors,
-          );
-        const id = Number(info.lastInsertRowid);
-        const insert = this.db.prepare(
-          "INSERT INTO rule_findings (run_id, rule, count) VALUES (?, ?, ?)",
+          ],
         );
+        const id = Number(info.lastInsertRowid);
         for (const rule of Object.keys(run.findings).sort())
-          insert.run(id, rule, run.findings[rule]);
+          this.db.run(
+            "INSERT INTO rule_findings (run_id, rule, count) VALUES (?, ?, ?)",
+            [id, rule, run.findings[rule]],
+          );
         return id;
-      })();
-    } catch (e) {
-      throw explain(this.file, e);
-    }
+      }),
+    );
   }
 
   /** Recorded runs, optionally of one bank, ordered by bank, RRD, delivered-at, id. */
   runs(filter: { bank?: string } = {}): RunRecord[] {
-    try {
-      const rows = (
-        filter.bank === undefined
-          ? this.db
-              .prepare(
-                "SELECT * FROM runs ORDER BY bank, rrd, delivered_at, id",
-              )
-              .all()
-          : this.db
-              .prepare(
-                "SELECT * FROM runs WHERE bank = ? ORDER BY bank, rrd, delivered_at, id",
-              )
-              .all(filter.bank)
-      ) as Row[];
-      const findings = this.db.prepare(
-        "SELECT rule, count FROM rule_findings WHERE run_id = ? ORDER BY rule",
-      );
-      return rows.map((r) =>
-        toRecord(r, findings.all(r.id) as { rule: string; count: number }[]),
-      );
-    } catch (e) {
-      throw explain(this.file, e);
-    }
+    return this.locked("read", () => {
+      const rows = (filter.bank === undefined
+        ? this.db.all("SELECT * FROM runs ORDER BY bank, rrd, delivered_at, id")
+        : this.db.all(
+            "SELECT * FROM runs WHERE bank = ? ORDER BY bank, rrd, delivered_at, id",
+            [filter.bank],
+          )) as unknown as Row[];
+      const findings = this.db.all(
+        "SELECT run_id, rule, count FROM rule_findings ORDER BY run_id, rule",
+      ) as unknown as { run_id: number; rule: string; count: number }[];
+      const byRun = new Map<number, { rule: string; count: number }[]>();
+      for (const f of findings) {
+        const list = byRun.get(f.run_id) ?? [];
+        list.push(f);
+        byRun.set(f.run_id, list);
+      }
+      return rows.map((r) => toRecord(r, byRun.get(r.id) ?? []));
+    });
   }
 
   /** Every bank with at least one run, sorted. */
   banks(): string[] {
-    try {
-      return (
-        this.db
-          .prepare("SELECT DISTINCT bank FROM runs ORDER BY bank")
-          .all() as { bank: string }[]
-      ).map((r) => r.bank);
-    } catch (e) {
-      throw explain(this.file, e);
-    }
+    return this.locked("read", () =>
+      this.db
+        .all("SELECT DISTINCT bank FROM runs ORDER BY bank")
+        .map((r) => String(r.bank)),
+    );
   }
 
   /** SQLite's `PRAGMA integrity_check`: `["ok"]` for a sound file. */
   integrityCheck(): string[] {
-    return (
-      this.db.pragma("integrity_check") as { integrity_check: string }[]
-    ).map((r) => r.integrity_check);
+    return this.locked("read", () =>
+      this.db
+        .all("PRAGMA integrity_check")
+        .map((r) => String(r.integrity_check)),
+    );
   }
 
   close(): void {

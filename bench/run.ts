@@ -6,13 +6,15 @@
  * - `regel validate` end to end on the same files;
  * - compiled validators vs the reference interpreter on the same records;
  * - field-level checks of BA vs ajv on the equivalent JSON Schema (same verdict on every record);
- * - parse + check + compile of all shipped rulesets.
+ * - parse + check + compile of all shipped rulesets;
+ * - CLI start-up: `regel --help` / `--version` against a bare `node -e ""` (bench/startup.ts).
  *
  * Writes bench/results.md with figures, ratios, the command, the machine and the date.
  *
  * Options: `--depositors N` (default 1,000,000), `--repeats R` (default 3), `--records N` for the
  * interpreter and ajv comparisons (default 1,000,000), `--large N` (also validate one delivery of N
- * depositors once, e.g. 10,000,000), `--out FILE` (default bench/results.md).
+ * depositors once, e.g. 10,000,000), `--out FILE` (default bench/results.md), `--startup-only 1`
+ * (measure only the CLI start-up and replace its rows in the results file).
  *
  * @module
  */
@@ -23,6 +25,10 @@ import { join } from "node:path";
 import { loadCompiled } from "../runtime/load-compiled.js";
 import { generateDelivery } from "../runtime/synthetic/generate.js";
 import { ikbKey } from "../runtime/synthetic/ikb-builder.js";
+import { measureStartup, startupRows, withStartupRows } from "./startup.js";
+
+/** Start-up runs are short: many of them, for a stable median. */
+const STARTUP_REPEATS = 21;
 
 interface Options {
   depositors: number;
@@ -30,6 +36,7 @@ interface Options {
   records: number;
   large: number | undefined;
   out: string;
+  startupOnly: boolean;
 }
 
 const RULESET = "ikb.glo@1.3.0";
@@ -46,6 +53,7 @@ function parseOptions(argv: string[]): Options {
     records: 1_000_000,
     large: undefined,
     out: join("bench", "results.md"),
+    startupOnly: false,
   };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
@@ -57,6 +65,7 @@ function parseOptions(argv: string[]): Options {
     else if (flag === "--repeats") options.repeats = n;
     else if (flag === "--records") options.records = n;
     else if (flag === "--large") options.large = n;
+    else if (flag === "--startup-only") options.startupOnly = true;
     else throw new Error(`unknown option ${flag}`);
   }
   return options;
@@ -137,6 +146,15 @@ const ratio = (a: number, b: number): string => (a / b).toFixed(2);
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  if (options.startupOnly) {
+    const rows = startupRows(measureStartup(STARTUP_REPEATS));
+    const previous = existsSync(options.out)
+      ? readFileSync(options.out, "utf8")
+      : "";
+    writeFileSync(options.out, withStartupRows(previous, rows));
+    process.stdout.write(`${rows.join("\n")}\n`);
+    return;
+  }
   const started = new Date();
   const { dir, rowsPerIkb } = await delivery(options.depositors);
   const lastKey = ikbKey(Math.max(1, Math.ceil(options.records / rowsPerIkb)));
@@ -163,6 +181,8 @@ async function main(): Promise<void> {
     ["parse-check-1mb"],
     options.repeats,
   );
+  process.stderr.write("CLI start-up\n");
+  const startup = measureStartup(STARTUP_REPEATS);
 
   let large:
     | { depositors: number; parse: Measurement; validate: Measurement }
@@ -215,6 +235,7 @@ async function main(): Promise<void> {
     `| parse + check ${(megabyte.bytes / 1e6).toFixed(2)} MB of rulesets (${megabyte.files} files, ${megabyte.rules} rules) | ${seconds(megabyte.ms)} | | well under 1 s | ${megabyte.peakRssMiB} |`,
     `| compile all shipped rulesets, first run in the process | ${seconds(compile.compileColdMs)} | | < 2 s | |`,
     `| compile all shipped rulesets, second run | ${seconds(compile.compileWarmMs)} | | | |`,
+    ...startupRows(startup),
   ];
   if (large !== undefined) {
     lines.push(

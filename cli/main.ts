@@ -5,26 +5,14 @@
  *
  * @module
  */
-import { Command } from "commander";
+import { Command, Help } from "commander";
+import { COMMANDS, commandsToLoad, invokedCommand } from "./command-table.js";
 import {
   commandName,
   exitQuietlyOnClosedPipe,
   reportFailure,
 } from "./failure.js";
-import { register as registerCheck } from "./commands/check.js";
-import { register as registerFmt } from "./commands/fmt.js";
-import { register as registerCompile } from "./commands/compile.js";
-import { register as registerValidate } from "./commands/validate.js";
-import { register as registerGenerate } from "./commands/generate.js";
-import { register as registerCatalogue } from "./commands/catalogue.js";
-import { register as registerTrace } from "./commands/trace.js";
-import { register as registerDiff } from "./commands/diff.js";
-import { register as registerRecord } from "./commands/record.js";
-import { register as registerHistory } from "./commands/history.js";
-import { register as registerAssess } from "./commands/assess.js";
-import { register as registerExplain } from "./commands/explain.js";
 import { printErr, printOut } from "./terminal-text.js";
-import { register as registerVerify } from "./commands/verify.js";
 import { toolVersion } from "../runtime/tool-version.js";
 
 exitQuietlyOnClosedPipe();
@@ -32,6 +20,9 @@ const program = new Command();
 // commander's usage errors throw (exit 2 below) instead of exiting 1; set before the subcommands,
 // which inherit it
 program.exitOverride();
+// Program options are only recognised before the subcommand: `regel trace CODE --version 1.2.0`
+// is trace's --version, while `regel --version` still works.
+program.enablePositionalOptions();
 program
   .name("regel")
   .description(
@@ -43,22 +34,22 @@ program
   .addHelpText(
     "after",
     "\nExit codes: 0 ok, 1 negative verdict (rejected, blocking findings, errors, stale),\n" +
-      "2 usage error, 3 environment error (cannot write the output, full disk) or a bug.",
+      "2 usage error, 3 environment error (cannot write the output, full disk) or a bug.\n" +
+      "Every command takes --json for machine-readable output.",
   );
 
-registerCheck(program);
-registerFmt(program);
-registerCompile(program);
-registerValidate(program);
-registerGenerate(program);
-registerCatalogue(program);
-registerTrace(program);
-registerDiff(program);
-registerRecord(program);
-registerHistory(program);
-registerAssess(program);
-registerExplain(program);
-registerVerify(program);
+// Only the command that runs is imported (with what it needs: the compiler, the parser, SQLite);
+// the others are listed in the root help from the command table.
+const load = commandsToLoad(invokedCommand(process.argv));
+const terms = new Map(COMMANDS.map((c) => [c.name, c.term]));
+const help = new Help();
+program.configureHelp({
+  subcommandTerm: (cmd) => terms.get(cmd.name()) ?? help.subcommandTerm(cmd),
+});
+for (const entry of COMMANDS) {
+  if (load.has(entry.name)) (await entry.load()).register(program);
+  else program.command(entry.name).description(entry.description);
+}
 
 const command = commandName(
   process.argv,

@@ -54,6 +54,7 @@ export interface CompiledFile {
   contents: string;
 }
 
+/** Options of {@link compile}. */
 export interface CompileOptions {
   /** Where the per-version folders go. Default `rulesets/compiled`. */
   outDir?: string;
@@ -65,6 +66,7 @@ export interface CompileOptions {
   emitTs?: boolean;
 }
 
+/** What {@link compile} returns: the files to write and the diagnostics. */
 export interface CompileResult {
   /** Sorted by path; empty when there is any error. */
   files: CompiledFile[];

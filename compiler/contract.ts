@@ -17,7 +17,9 @@
 /** What a masked personal value is shown as: in messages (compiled modules) and reports (runtime). */
 export const MASK = "***";
 
+/** Whether a finding rejects the delivery (`blocking`) or is only reported (`signalling`). */
 export type Severity = "blocking" | "signalling";
+/** The role of a record in an IKB: `D` depositor, `V` representative. */
 export type Role = "D" | "V";
 
 /**
@@ -69,6 +71,7 @@ export interface SourceLocation {
   column: number;
 }
 
+/** An article a rule implements: the source's alias and title, and where in it. */
 export interface ArticleTrace {
   source: string;
   sourceTitle: string;
@@ -130,6 +133,7 @@ export interface AssumptionTrace {
   location: SourceLocation;
 }
 
+/** A Bijlage 3 category: the results and markings that put an IKB in it, and the payout it blocks. */
 export interface CategoryTrace {
   name: string;
   title: string;
@@ -145,6 +149,7 @@ export interface CategoryTrace {
   }[];
 }
 
+/** A payout condition that categories block. */
 export interface PayoutTrace {
   name: string;
   number: number;
@@ -169,6 +174,7 @@ export interface NormTrace {
   }[];
 }
 
+/** A field of an entity: its name, CSV column, type, and whether it is required or personal data. */
 export interface FieldMeta {
   name: string;
   column: string;
@@ -178,6 +184,7 @@ export interface FieldMeta {
   description: string | undefined;
 }
 
+/** An entity of the data model: its CSV file, key, role field and fields. */
 export interface EntityMeta {
   name: string;
   title: string | undefined;
@@ -187,6 +194,7 @@ export interface EntityMeta {
   fields: FieldMeta[];
 }
 
+/** A ruleset version: its name, version, validity period, sources and IKB grouping. */
 export interface RulesetMetadata {
   name: string;
   version: string;

@@ -102,6 +102,7 @@ export interface SourceDecl extends NodeBase {
   url: string | undefined;
 }
 
+/** Any top-level declaration of a `.regel` file. */
 export type Declaration =
   | CodeListDecl
   | EntityDecl
@@ -173,6 +174,7 @@ export interface FieldDecl extends NodeBase, Assumable {
   description: string | undefined;
 }
 
+/** The name of a field type. */
 export type TypeName =
   | "text"
   | "integer"
@@ -212,7 +214,9 @@ export interface IkbDecl extends DeclBase, Assumable {
   implementsRefs: ArticleRef[];
 }
 
+/** A rule's severity as written. */
 export type Severity = "blocking" | "signalling";
+/** A role as written: `D` depositor, `V` representative. */
 export type Role = "D" | "V";
 
 /** A qualified attribute `NP.date_of_birth`; `field` is `*` for all fields, entity `*` for all entities. */
@@ -327,6 +331,7 @@ export interface PayoutDecl extends DeclBase, Assumable {
   implementsRefs: ArticleRef[];
 }
 
+/** What a metric measures. */
 export type MetricType =
   "percent" | "duration" | "date" | "integer" | "text" | "boolean";
 
@@ -356,6 +361,7 @@ export interface NormPeriod extends NodeBase {
   requirements: NormRequirement[];
 }
 
+/** A comparison operator. */
 export type ComparisonOp = "=" | "!=" | "<" | "<=" | ">" | ">=";
 
 export interface NormRequirement extends NodeBase {
@@ -438,6 +444,7 @@ export type ValueType =
   | { kind: "list"; element: ValueType }
   | { kind: "error" };
 
+/** The unit of a duration. */
 export type DurationUnit =
   "s" | "min" | "h" | "days" | "workdays" | "months" | "years";
 
@@ -446,6 +453,7 @@ export interface ExprBase extends NodeBase {
   type?: ValueType;
 }
 
+/** An expression of a rule's condition. */
 export type Expr =
   | Literal
   | PathExpr
@@ -457,6 +465,7 @@ export type Expr =
   | CallExpr
   | AggregateExpr;
 
+/** A literal value. */
 export type Literal =
   | StringLiteral
   | IntegerLiteral
@@ -523,6 +532,7 @@ export interface UnaryExpr extends ExprBase {
   operand: Expr;
 }
 
+/** An operator between two expressions. */
 export type BinaryOp = ComparisonOp | "and" | "or" | "+" | "-" | "*" | "/";
 
 export interface BinaryExpr extends ExprBase {

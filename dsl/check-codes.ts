@@ -6,6 +6,7 @@
  * @module
  */
 
+/** The stable codes of the checker's diagnostics, by what they mean. */
 export const CODES = {
   /** A bug in the checker itself, reported instead of crashing. */
   internalError: "REG200",
@@ -72,6 +73,7 @@ export const CODES = {
   exampleRecordNotInIkb: "REG409",
 } as const;
 
+/** A diagnostic code of the checker. */
 export type CheckCode = (typeof CODES)[keyof typeof CODES];
 
 /** One line per code, for documentation and `--explain`-style tooling. */

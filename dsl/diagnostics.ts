@@ -9,8 +9,10 @@
 import { distance } from "fastest-levenshtein";
 import type { Span } from "./ast.js";
 
+/** An error stops compiling; a warning does not. */
 export type DiagnosticSeverity = "error" | "warning";
 
+/** A problem found in a ruleset: a stable code, a message, where, and maybe a suggestion. */
 export interface Diagnostic {
   /** Stable code, e.g. `REG201`. */
   code: string;

@@ -33,6 +33,7 @@ export interface ResolvedField {
   origin: string;
 }
 
+/** An entity with the fields of its `extend` clauses merged in. */
 export interface ResolvedEntity {
   name: string;
   title: string | undefined;
@@ -66,6 +67,7 @@ export interface ResolvedRule {
   origin: string;
 }
 
+/** A category with its results and markings resolved. */
 export interface ResolvedCategory {
   decl: CategoryDecl;
   name: string;

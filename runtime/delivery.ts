@@ -61,6 +61,7 @@ export interface Progress {
   rows: number;
 }
 
+/** How a delivery is validated: the RRD, what the report shows, and the limits of the reader. */
 export interface DeliveryOptions {
   /** Reporting reference date, YYYY-MM-DD. */
   rrd: string;
@@ -80,10 +81,17 @@ export interface DeliveryOptions {
   maxFields?: number;
   /** Most characters of field text in a record, or of an NDJSON line (default 1,000,000). */
   maxRecordLength?: number;
+  /** Called as the run goes on (bytes scanned and sorted, rows validated), e.g. for a progress bar. */
   onProgress?: (p: Progress) => void;
   generatorVersion?: string;
   /** How the RRD was given, for the report's provenance (default `option`: this option). */
   rrdChosenBy?: "--rrd" | "option" | "valid-from";
+  /**
+   * Validate only the files of these entities (default: all): the others are not expected, so
+   * none is reported missing. Rules that look at other entities of the IKB see none of their
+   * records. For one entity read from a stream (`regel validate -`).
+   */
+  entities?: readonly string[];
 }
 
 interface FileState {
@@ -418,6 +426,8 @@ class DeliveryValidator {
         }
     for (const entity of this.rs.entities) {
       if (!entity.file) continue;
+      if (this.opts.entities && !this.opts.entities.includes(entity.name))
+        continue;
       const path = join(this.folder, entity.file);
       const report: FileReport = {
         entity: entity.name,

@@ -1,5 +1,6 @@
 /**
- * Escaping for the HTML and CSV reports. Every data value goes through one of these.
+ * Escaping for the HTML and CSV reports. The HTML pages use these only through the `html` tagged
+ * template (runtime/html.ts), which applies {@link escapeHtml} to every value it is given.
  *
  * @module
  */
@@ -13,9 +14,43 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = {
   "`": "&#96;",
 };
 
-/** Escape text for HTML element content and quoted attribute values. */
+/**
+ * The bidirectional control characters of "trojan source" (the list of dsl/bidi.ts; the runtime
+ * does not import the language front end, a test keeps the two equal).
+ */
+export const BIDI_CONTROL_CLASS =
+  "\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069";
+
+/**
+ * Characters a reader cannot see but that change what a page shows: C0 controls but tab and line
+ * feed, DEL, C1 controls, the line and paragraph separators and the bidirectional controls (they
+ * make a value display in another order than it is stored). The same set the CLI escapes on a
+ * terminal (cli/terminal-text.ts).
+ */
+const INVISIBLE = new RegExp(
+  `[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROL_CLASS}]`,
+  "g",
+);
+
+/** `text` with every invisible control character (see above) written as a visible `\uXXXX`. */
+export function showInvisible(text: string): string {
+  INVISIBLE.lastIndex = 0;
+  if (!INVISIBLE.test(text)) return text;
+  return text.replace(
+    INVISIBLE,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/**
+ * Escape text for HTML element content and quoted attribute values: markup characters become
+ * character references and invisible control characters a visible `\uXXXX`.
+ */
 export function escapeHtml(value: unknown): string {
-  return String(value ?? "").replace(/[&<>"'`]/g, (c) => HTML_ESCAPES[c]);
+  return showInvisible(String(value ?? "")).replace(
+    /[&<>"'`]/g,
+    (c) => HTML_ESCAPES[c],
+  );
 }
 
 /** An `id` attribute value made only of safe characters. */
@@ -23,9 +58,25 @@ export function htmlId(prefix: string, name: string): string {
   return `${prefix}-${name.replace(/[^A-Za-z0-9_.-]/g, "_")}`;
 }
 
-/** Only http(s) URLs become links; anything else (javascript:, data:) is not linked. */
+/**
+ * Only http(s) URLs become links; anything else (javascript:, data:, a relative path) is not
+ * linked. The URL must parse, carry no user name or password (`https://dnb.nl@evil.example/`)
+ * and hold no space, quote, angle bracket, backslash or invisible control character; it is
+ * returned normalised (WHATWG URL: host in ASCII, non-ASCII path percent-encoded).
+ */
 export function safeUrl(url: string | null | undefined): string | undefined {
-  return url && /^https?:\/\/[^\s"'<>]+$/i.test(url) ? url : undefined;
+  if (!url || !/^https?:\/\/[^\s"'<>`\\]+$/i.test(url)) return undefined;
+  if (new RegExp(INVISIBLE.source).test(url)) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:")
+    return undefined;
+  if (parsed.username !== "" || parsed.password !== "") return undefined;
+  return parsed.href;
 }
 
 /**

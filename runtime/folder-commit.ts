@@ -38,7 +38,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { onExit } from "signal-exit";
 import { ownerIsGone, readOwner, thisOwner } from "./owner.js";
 
-/** A step of {@link commitFolder}, in order; `write` comes once per file. */
+/** A step of `commitFolder`, in order; `write` comes once per file. */
 export type CommitStep =
   "lock" | "write" | "ready" | "retire" | "install" | "clean" | "unlock";
 
@@ -54,6 +54,7 @@ export class OutputFolderError extends Error {
   }
 }
 
+/** How a report folder is committed (replaced as one set). */
 export interface CommitOptions {
   /**
    * True when an existing folder may be replaced: it holds only what an earlier commit of the same

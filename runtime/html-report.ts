@@ -1,183 +1,359 @@
 /**
- * The report as one self-contained HTML page: inline CSS and SVG charts, no scripts, no external
- * assets. Every value from the delivery or the ruleset is escaped with {@link escapeHtml}; links
- * are built only from http(s) URLs and from safe ids.
+ * The report as one self-contained HTML page: inline CSS, inline SVG charts and one small inline
+ * script (filter and sort the rule tables; the page reads the same without it), no external
+ * assets. The page is built with the `html` tagged template (runtime/html.ts), so every value from
+ * the delivery or the ruleset is escaped by construction; links are in-page fragments, the
+ * ruleset's http(s) source URLs and the relative sample files, nothing else. Its
+ * Content-Security-Policy allows only its own style sheet and script, by hash.
  *
  * @module
  */
 import type { ArticleTrace } from "../compiler/contract.js";
-import { cspMeta } from "./csp.js";
-import { escapeHtml as h, htmlId, safeUrl } from "./escape.js";
+import { pageHead } from "./csp.js";
+import { htmlId } from "./escape.js";
+import {
+  type ChartMark,
+  passRateChart,
+  percentText,
+  shareBar,
+} from "./html-charts.js";
+import {
+  anchor,
+  css,
+  html,
+  type Html,
+  htmlText,
+  httpUrl,
+  inlineElement,
+  joinHtml,
+  relativeUrl,
+} from "./html.js";
 import { provenanceHtml } from "./html-provenance.js";
+import { REPORT_SCRIPT } from "./html-report-script.js";
 import { sampleFileName } from "./report-csv.js";
-import type { CategoryReport, Report, RuleReport } from "./report-types.js";
+import type {
+  CategoryReport,
+  GroeipadVerdict,
+  Report,
+  RuleReport,
+} from "./report-types.js";
 
 /** Samples per rule shown in the page (all samples are in the JSON report and the CSV files). */
 const HTML_SAMPLES = 50;
 
-const CSS = `
+const CSS = css`
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1200px;color:#1d1d1f;padding:0 1rem}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.25rem .45rem;text-align:left;vertical-align:top}
-th{background:#f4f4f6}td.n{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f4f4f6}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.code{white-space:nowrap}
 .badge{display:inline-block;padding:.15rem .6rem;border-radius:1rem;color:#fff;font-weight:600}
 .accepted{background:#1a7f37}.rejected{background:#c62828}.blocking{color:#c62828;font-weight:600}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.92em}
 details{margin:.3rem 0}summary{cursor:pointer}.muted{color:#666}
 .assumed{display:inline-block;margin-left:.3rem;padding:0 .35rem;border-radius:.3rem;background:#fff3cd;color:#7a4d00;font-weight:600;font-size:.8em}
 .assumption{margin:.3rem 0;padding:.15rem .45rem;border-left:3px solid #e0a800;background:#fff8e1}
+.art{margin-bottom:.25rem}.art cite{display:block;font-style:normal;color:#555;font-size:.85em}
+svg.chart{display:block;max-width:100%;height:auto;margin:.5rem 0}svg.share{display:block;width:100%;min-width:4rem;height:.55rem;margin-top:.2rem}
+.controls{display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:center;margin:.6rem 0;padding:.5rem .7rem;background:#f4f4f6;border:1px solid #ddd;border-radius:.3rem}
+.controls[hidden]{display:none}.controls output{margin-left:auto;color:#444}
+@media print{.controls{display:none}}
 `;
 
-function articleLinks(articles: readonly ArticleTrace[]): string {
-  return articles
-    .map(
-      (a) =>
-        `<a href="#${htmlId("source", a.source)}" title="${h(a.sourceTitle)}">${h(a.source)} ${h(a.locator)}</a>`,
-    )
-    .join(", ");
+/** The sources of the report's ruleset by alias (title and URL, as the ruleset declares them). */
+type Sources = ReadonlyMap<string, { title: string; url: string | null }>;
+
+/**
+ * A cell of article references: per source, its articles (each linking to the source in the
+ * Sources list), then the source's title and, where the ruleset declares one, a link to its URL.
+ */
+function articleLinks(
+  articles: readonly ArticleTrace[],
+  sources: Sources,
+): Html {
+  const bySource = new Map<string, ArticleTrace[]>();
+  for (const a of articles)
+    bySource.set(a.source, [...(bySource.get(a.source) ?? []), a]);
+  return joinHtml(
+    [...bySource].map(([alias, list]) => {
+      const declared = sources.get(alias);
+      const url = httpUrl(declared?.url);
+      const links = joinHtml(
+        list.map(
+          (a) =>
+            html`<a href="${anchor("source", a.source)}" title="${a.sourceTitle}">${a.source} ${a.locator}</a>`,
+        ),
+        html`, `,
+      );
+      return html`<div class="art">${links}<cite>${declared?.title ?? list[0].sourceTitle}${
+        url === undefined
+          ? null
+          : html` · <a href="${url}" rel="noreferrer">source</a>`
+      }</cite></div>`;
+    }),
+  );
 }
 
 /** The Bijlage 3 entries of a category, each result linking to its rule in the rules tables. */
-function categoryEntries(c: CategoryReport): string {
-  const results = c.results.map(
+function categoryEntries(c: CategoryReport): Html {
+  return html`${c.results.map(
     (x) =>
-      `<a class="mono" href="#${htmlId("rule", x.code)}">${h(x.code)}</a>${x.role ? ` (${h(x.role)})` : ""}${
+      html`<div><a class="mono" href="${anchor("rule", x.code)}">${x.code}</a>${x.role ? ` (${x.role})` : null}${
         x.attributes.length > 0
-          ? ` <span class="muted">on ${h(x.attributes.join(", "))}</span>`
-          : ""
-      }`,
-  );
-  const markings = c.markings.map(
+          ? html` <span class="muted">on ${x.attributes.join(", ")}</span>`
+          : null
+      }</div>`,
+  )}${c.markings.map(
     (m) =>
-      `<span class="mono">${h(m.entity)}.${h(m.field)} = ${h(m.value)}</span>${m.role ? ` (${h(m.role)})` : ""}`,
-  );
-  return [...results, ...markings].map((e) => `<div>${e}</div>`).join("");
+      html`<div><span class="mono">${m.entity}.${m.field} = ${m.value}</span>${m.role ? ` (${m.role})` : null}</div>`,
+  )}`;
+}
+
+/** The categories a rule's findings can put an IKB in. */
+function categoriesOf(
+  code: string,
+  categories: readonly CategoryReport[],
+): CategoryReport[] {
+  return categories.filter((c) => c.results.some((x) => x.code === code));
 }
 
 /** The categories a rule's findings can put an IKB in, linked to their rows. */
-function feeds(code: string, categories: readonly CategoryReport[]): string {
-  const links = categories
-    .filter((c) => c.results.some((x) => x.code === code))
-    .map((c) => `<a href="#${htmlId("category", c.name)}">${h(c.name)}</a>`);
-  return links.length > 0
-    ? `<br><span class="muted">feeds category ${links.join(", ")}</span>`
-    : "";
+function feeds(fed: readonly CategoryReport[]): Html {
+  if (fed.length === 0) return html``;
+  return html`<br><span class="muted">feeds category ${joinHtml(
+    fed.map((c) => html`<a href="${anchor("category", c.name)}">${c.name}</a>`),
+    html`, `,
+  )}</span>`;
 }
 
 /** The mark beside a rule's code when it rests on an assumption. */
-function assumedMark(r: RuleReport): string {
+function assumedMark(r: RuleReport): Html {
   const n = r.assumptions?.length ?? 0;
   return n === 0
-    ? ""
-    : `<span class="assumed" title="rests on ${n === 1 ? "an assumption" : `${h(n)} assumptions`}: the sources are silent on this">assumed</span>`;
+    ? html``
+    : html`<span class="assumed" title="rests on ${n === 1 ? "an assumption" : `${n} assumptions`}: the sources are silent on this">assumed</span>`;
 }
 
 /** The rule's assumptions, under its title. */
-function assumptionLines(r: RuleReport): string {
-  return (r.assumptions ?? [])
-    .map((a) => `<div class="assumption"><b>Assumption:</b> ${h(a)}</div>`)
-    .join("");
+function assumptionLines(r: RuleReport): Html {
+  return html`${(r.assumptions ?? []).map(
+    (a) => html`<div class="assumption"><b>Assumption:</b> ${a}</div>`,
+  )}`;
 }
 
 /** The rule's source location and, folded, its text as written in the ruleset. */
-function sourceCell(r: RuleReport): string {
-  const loc = `<span class="mono">${h(`${r.location.file}:${r.location.line}:${r.location.column}`)}</span>`;
+function sourceCell(r: RuleReport): Html {
+  const loc = html`<span class="mono">${r.location.file}:${r.location.line}:${r.location.column}</span>`;
   return r.source
-    ? `${loc}<details><summary>rule text</summary><pre class="mono">${h(r.source)}</pre></details>`
+    ? html`${loc}<details><summary>rule text</summary><pre class="mono">${r.source}</pre></details>`
     : loc;
 }
 
-/** Horizontal bar chart: one bar per item, value in percent. */
-function barChart(
-  items: { label: string; value: number; count: number }[],
-  title: string,
-): string {
-  const rowH = 24;
-  const labelW = 300;
-  const barW = 520;
-  const height = Math.max(1, items.length) * rowH + 10;
-  const bars = items
-    .map((it, i) => {
-      const y = 5 + i * rowH;
-      const w = Math.max(0, Math.min(100, it.value)) * (barW / 100);
-      return (
-        `<text x="${labelW - 6}" y="${y + 15}" text-anchor="end" font-size="12">${h(it.label)}</text>` +
-        `<rect x="${labelW}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowH - 8}" fill="#4f6bed"/>` +
-        `<text x="${(labelW + w + 6).toFixed(1)}" y="${y + 15}" font-size="12">${h(it.count)} (${h(it.value)} %)</text>`
-      );
-    })
-    .join("");
-  return `<svg role="img" aria-label="${h(title)}" width="${labelW + barW + 120}" height="${height}" xmlns="http://www.w3.org/2000/svg"><title>${h(title)}</title>${bars}</svg>`;
-}
-
-/** Pass-rate bar against the groeipad norm line. */
-function passRateChart(
-  percentage: number,
-  norm: number | undefined,
-  year: number,
-): string {
-  const w = 600;
-  const x = (p: number) => (Math.max(0, Math.min(100, p)) * w) / 100;
-  const ok = norm === undefined || percentage >= norm;
-  const normLine =
-    norm === undefined
-      ? ""
-      : `<line x1="${x(norm)}" y1="2" x2="${x(norm)}" y2="46" stroke="#c62828" stroke-width="2" stroke-dasharray="4 2"/>` +
-        `<text x="${x(norm)}" y="60" text-anchor="middle" font-size="12">norm ${h(year)}: ${h(norm)} %</text>`;
-  return (
-    `<svg role="img" aria-label="Pass rate against the groeipad norm" width="${w + 20}" height="66" xmlns="http://www.w3.org/2000/svg">` +
-    `<title>Pass rate against the groeipad norm</title>` +
-    `<rect x="0" y="10" width="${w}" height="28" fill="#eee"/>` +
-    `<rect x="0" y="10" width="${x(percentage).toFixed(1)}" height="28" fill="${ok ? "#1a7f37" : "#e08a00"}"/>` +
-    `<text x="6" y="29" font-size="13" fill="#fff">${h(percentage)} %</text>${normLine}</svg>`
+/** The samples of a rule, folded: up to {@link HTML_SAMPLES} in a table, and a link to the CSV file. */
+function samplesBlock(r: RuleReport, samplesDir: string | undefined): Html {
+  if (r.samples.length === 0) return html``;
+  const csv =
+    samplesDir === undefined
+      ? undefined
+      : relativeUrl(`${samplesDir}/${sampleFileName(r.code)}`);
+  const rows = r.samples.slice(0, HTML_SAMPLES).map(
+    (s) =>
+      html`<tr><td class="mono">${s.file}${s.line !== null ? `:${s.line}` : null}</td><td class="mono">${s.key}</td><td>${s.role}</td><td>${s.attribute}</td><td class="mono">${joinHtml(
+        Object.keys(s.values)
+          .sort()
+          .map((k) => {
+            const v = s.values[k];
+            return html`${k}=${v === null ? html`<i>absent</i>` : v}`;
+          }),
+        html`<br>`,
+      )}</td><td>${s.message}</td></tr>`,
   );
+  return html`<details><summary>${r.samples.length} sample${r.samples.length === 1 ? "" : "s"}${
+    r.samplesOmitted ? ` (${r.samplesOmitted} more not kept)` : null
+  }${csv === undefined ? null : html` — <a href="${csv}">CSV</a>`}</summary>
+<table class="samples"><thead><tr><th>file:line</th><th>key</th><th>role</th><th>attribute</th><th>values</th><th>message</th></tr></thead><tbody>
+${joinHtml(rows, html`\n`)}</tbody></table>${
+    r.samples.length > HTML_SAMPLES
+      ? html`<p class="muted">First ${HTML_SAMPLES} shown; all kept samples are in the JSON report and the CSV file.</p>`
+      : null
+  }</details>`;
 }
 
 function rulesTable(
-  rules: RuleReport[],
+  rules: readonly RuleReport[],
+  first: number,
   samplesDir: string | undefined,
   categories: readonly CategoryReport[],
-): string {
-  if (rules.length === 0) return `<p class="muted">None.</p>`;
-  const rows = rules
-    .map((r) => {
-      const id = htmlId("rule", r.code);
-      const samples =
-        r.samples.length === 0
-          ? ""
-          : `<details><summary>${h(r.samples.length)} sample${r.samples.length === 1 ? "" : "s"}${
-              r.samplesOmitted ? ` (${h(r.samplesOmitted)} more not kept)` : ""
-            }${samplesDir !== undefined ? ` — <a href="${h(`${samplesDir}/${sampleFileName(r.code)}`)}">CSV</a>` : ""}</summary>
-<table><tr><th>file:line</th><th>key</th><th>role</th><th>attribute</th><th>values</th><th>message</th></tr>
-${r.samples
-  .slice(0, HTML_SAMPLES)
-  .map(
-    (s) =>
-      `<tr><td class="mono">${h(s.file ?? "")}${s.line !== null ? `:${h(s.line)}` : ""}</td><td class="mono">${h(s.key)}</td><td>${h(s.role ?? "")}</td><td>${h(
-        s.attribute ?? "",
-      )}</td><td class="mono">${Object.keys(s.values)
-        .sort()
-        .map(
-          (k) =>
-            `${h(k)}=${s.values[k] === null ? "<i>absent</i>" : h(s.values[k])}`,
-        )
-        .join("<br>")}</td><td>${h(s.message)}</td></tr>`,
-  )
-  .join(
-    "\n",
-  )}</table>${r.samples.length > HTML_SAMPLES ? `<p class="muted">First ${HTML_SAMPLES} shown; all kept samples are in the JSON report and the CSV file.</p>` : ""}</details>`;
-      return `<tr id="${id}"><td class="mono"><a href="#${id}">${h(r.code)}</a>${assumedMark(r)}</td><td>${h(r.title)}${
-        r.meaning && r.meaning !== r.title
-          ? `<br><span class="muted">${h(r.meaning)}</span>`
-          : ""
-      }${assumptionLines(r)}${feeds(r.code, categories)}${samples}</td><td class="${r.severity === "blocking" ? "blocking" : ""}">${h(r.severity)}</td><td class="n">${h(r.count)}</td><td class="n">${h(
-        r.records,
-      )}</td><td class="n">${h(r.percentage)}</td><td>${articleLinks(r.articles)}</td><td>${sourceCell(r)}<span class="muted">${h(r.origin)}</span></td></tr>`;
-    })
-    .join("\n");
-  return `<table><tr><th>rule</th><th>title / samples</th><th>severity</th><th>findings</th><th>records</th><th>%</th><th>articles</th><th>source</th></tr>\n${rows}</table>`;
+  sources: Sources,
+): Html {
+  if (rules.length === 0) return html`<p class="muted">None.</p>`;
+  const rows = rules.map((r, i) => {
+    const fed = categoriesOf(r.code, categories);
+    return html`<tr id="${htmlId("rule", r.code)}" data-order="${first + i}" data-code="${r.code}" data-title="${r.title}" data-severity="${r.severity}" data-entities="${r.entities.join(" ")}" data-categories="${fed.map((c) => c.name).join(" ")}" data-count="${r.count}" data-records="${r.records}" data-percentage="${r.percentage}" data-assumed="${(r.assumptions?.length ?? 0) > 0 ? "yes" : "no"}"><td class="mono code"><a href="${anchor("rule", r.code)}">${r.code}</a>${assumedMark(r)}</td><td>${r.title}${
+      r.meaning && r.meaning !== r.title
+        ? html`<br><span class="muted">${r.meaning}</span>`
+        : null
+    }${assumptionLines(r)}${feeds(fed)}${samplesBlock(r, samplesDir)}</td><td class="${r.severity === "blocking" ? "blocking" : ""}">${r.severity}</td><td class="mono">${r.entities.join(", ")}</td><td class="n">${r.count}</td><td class="n">${r.records}</td><td class="n">${r.percentage}</td><td>${articleLinks(r.articles, sources)}</td><td>${sourceCell(r)}<span class="muted">${r.origin}</span></td></tr>`;
+  });
+  return html`<table class="rules"><thead><tr><th>rule</th><th>title / samples</th><th>severity</th><th>entity</th><th>findings</th><th>records</th><th>%</th><th>articles</th><th>source</th></tr></thead><tbody>
+${joinHtml(rows, html`\n`)}</tbody><tfoot hidden><tr><td colspan="9" class="muted">No rule of this table matches the filters.</td></tr></tfoot></table>`;
 }
 
+/** Filters and sort order of the rule tables: hidden until the page's script shows them. */
+function ruleControls(r: Report): Html {
+  const all = [...r.rules, ...r.secondaryRules];
+  const entities = [...new Set(all.flatMap((x) => x.entities))].sort();
+  const option = (value: string, label: string) =>
+    html`<option value="${value}">${label}</option>`;
+  return html`<div id="rule-controls" class="controls" hidden>
+<label>severity <select id="filter-severity">${option("", "all")}${option("blocking", "blocking")}${option("signalling", "signalling")}</select></label>
+<label>category <select id="filter-category">${option("", "all")}${r.categories.map((c) => option(c.name, c.name))}${option("-", "none (secondary)")}</select></label>
+<label>entity <select id="filter-entity">${option("", "all")}${entities.map((e) => option(e, e))}</select></label>
+<label><input type="checkbox" id="filter-findings"> with findings</label>
+<label><input type="checkbox" id="filter-assumed"> resting on an assumption</label>
+<label>code or title <input type="search" id="filter-text" size="14"></label>
+<label>sort by <select id="sort-rules">${option("order", "report order")}${option("count", "findings, most first")}${option("records", "records, most first")}${option("percentage", "%, highest first")}${option("severity", "severity, blocking first")}${option("category", "category (Bijlage 3 order)")}${option("entity", "entity")}${option("code", "code")}</select></label>
+<button type="button" id="filter-reset">show all</button>
+<output id="filter-count" aria-live="polite"></output>
+</div>`;
+}
+
+/**
+ * The reference marks of the groeipad chart: the norm in force for the RRD's year. (A requirement
+ * of another kind, such as an aim, is one more mark with its own `kind`.)
+ */
+function groeipadMarks(g: GroeipadVerdict | null): ChartMark[] {
+  if (g === null) return [];
+  return [
+    {
+      kind: "norm",
+      value: g.norm,
+      label: `norm ${g.year}: ${percentText(g.norm)}`,
+    },
+  ];
+}
+
+/** The groeipad section: the pass rate against its marks, and the verdict in words. */
+function groeipadSection(r: Report): Html {
+  if (!r.ikbs) return html``;
+  const g = r.groeipad;
+  return html`<h2 id="groeipad">Automated controls against the groeipad</h2>
+${passRateChart(r.ikbs.percentage, groeipadMarks(g), g === null ? null : g.meetsNorm)}
+${
+  g === null
+    ? html`<p class="muted">No groeipad norm is in force for RRD ${r.rrd}.</p>`
+    : html`<p>${g.percentage} % of the IKBs meet the automated controls; the norm for ${g.year} is ${g.norm} % (${g.source}): <b>${g.meetsNorm ? "met" : "not met"}</b>.</p>`
+}`;
+}
+
+function summarySection(r: Report): Html {
+  const ikbs = r.ikbs;
+  return html`<h2 id="summary">Summary</h2><table class="summary">
+<tr><th>rows read</th><td class="n">${r.rows.read}</td></tr>
+<tr><th>rows validated</th><td class="n">${r.rows.validated}</td></tr>
+<tr><th>rows rejected</th><td class="n">${r.rows.rejected}</td></tr>
+${
+  ikbs
+    ? html`<tr><th>IKBs</th><td class="n">${ikbs.count}</td></tr>
+<tr><th>IKBs meeting the automated controls</th><td class="n">${ikbs.meetingAutomatedControls} (${ikbs.percentage} %)</td></tr>
+${
+  ikbs.ungroupedRows
+    ? html`<tr><th>rows without an IKB key <span class="muted">(each counted above as an IKB that does not meet the automated controls; <span class="mono">input.missing-ikb-key</span> under Files)</span></th><td class="n">${ikbs.ungroupedRows}</td></tr>`
+    : null
+}`
+    : null
+}
+</table>
+${(r.deliveryProblems ?? []).map(
+  (p) =>
+    html`<p><span class="mono ${p.severity === "blocking" ? "blocking" : ""}">${p.code}</span> ${p.message}</p>`,
+)}`;
+}
+
+function blockingSection(r: Report): Html {
+  if (r.blockingErrors.length === 0) return html``;
+  return html`<h2 id="blocking">Blocking errors</h2><table><tr><th>code</th><th>title</th><th>count</th><th>first at</th></tr>
+${r.blockingErrors.map(
+  (b) =>
+    html`<tr><td class="mono">${
+      r.rules.some((x) => x.code === b.code)
+        ? html`<a href="${anchor("rule", b.code)}">${b.code}</a>`
+        : b.code
+    }</td><td>${b.title}</td><td class="n">${b.count}</td><td class="mono">${b.file}${b.line !== null ? `:${b.line}` : null}</td></tr>`,
+)}</table>`;
+}
+
+function categorySections(r: Report, sources: Sources): Html {
+  if (!r.ikbs) return html``;
+  return html`<h2 id="categories">Bijlage 3 categories</h2>
+<table class="categories"><tr><th>category</th><th>title</th><th>blocks payout condition</th><th>IKBs</th><th>%</th><th>validation results and markings (Bijlage 3)</th><th>articles</th></tr>
+${r.categories.map(
+  (c) =>
+    html`<tr id="${htmlId("category", c.name)}"><td class="mono">${c.name}</td><td>${c.title}</td><td>${c.payout}</td><td class="n">${c.count}</td><td class="n">${c.percentage}${shareBar(c.percentage)}</td><td>${categoryEntries(c)}</td><td>${articleLinks(c.articles, sources)}</td></tr>`,
+)}</table>
+<h2 id="payouts">Payout conditions</h2><table><tr><th>#</th><th>condition</th><th>IKBs blocked</th><th>%</th><th>articles</th></tr>
+${r.payouts.map(
+  (p) =>
+    html`<tr><td class="n">${p.number}</td><td>${p.title} <span class="muted mono">${p.name}</span></td><td class="n">${p.ikbsBlocked}</td><td class="n">${p.percentage}${shareBar(p.percentage)}</td><td>${articleLinks(p.articles, sources)}</td></tr>`,
+)}</table>`;
+}
+
+function filesSection(r: Report): Html {
+  const notRead = r.filesNotRead ?? [];
+  return html`<h2 id="files">Files</h2><table><tr><th>file</th><th>entity</th><th>status</th><th>read</th><th>validated</th><th>rejected</th><th>problems</th></tr>
+${r.files.map((f) => {
+  const more =
+    f.problems.length + f.problemsOmitted - Math.min(20, f.problems.length);
+  return html`<tr><td class="mono">${f.file}</td><td>${f.entity}</td><td class="${f.status === "rejected" ? "blocking" : ""}">${f.status} (${f.readStatus})${f.blockingByCode.map(
+    (b) => html`<div class="mono">${b.code} × ${b.count}</div>`,
+  )}</td><td class="n">${f.rowsRead}</td><td class="n">${f.rowsValidated}</td><td class="n">${f.rowsRejected}</td><td>${f.problems
+    .slice(0, 20)
+    .map(
+      (p) =>
+        html`<div><span class="mono">${p.code}</span> ${p.line !== undefined ? `line ${p.line}: ` : null}${p.message}</div>`,
+    )}${more > 0 ? html`<div class="muted">${more} more</div>` : null}</td></tr>
+`;
+})}</table>
+${
+  notRead.length === 0
+    ? null
+    : html`<h3>Not read</h3><p class="muted">Entries of the delivery folder that ${r.ruleset.id} does not read.</p><table><tr><th>name</th><th>kind</th><th>why</th></tr>${notRead.map(
+        (n) =>
+          html`<tr><td class="mono">${n.name}</td><td>${n.kind}</td><td>${n.reason}</td></tr>`,
+      )}</table>`
+}`;
+}
+
+function rulesSections(r: Report, opts: HtmlOptions, sources: Sources): Html {
+  const all = [...r.rules, ...r.secondaryRules];
+  const assumed = all.filter((x) => (x.assumptions?.length ?? 0) > 0).length;
+  return html`<h2 id="rules">Rules</h2>
+${
+  assumed === 0
+    ? null
+    : html`<p>${assumed} of ${all.length} rules rest on an assumption where the sources are silent; they are marked <span class="assumed">assumed</span> and their assumptions are listed under their title.</p>`
+}
+${ruleControls(r)}
+${rulesTable(r.rules, 0, opts.samplesDir, r.categories, sources)}
+<h2 id="secondary">Secondary validation errors</h2><p class="muted">Signalling rules that put an IKB in no Bijlage 3 category.</p>
+${rulesTable(r.secondaryRules, r.rules.length, opts.samplesDir, r.categories, sources)}`;
+}
+
+function sourcesSection(r: Report): Html {
+  return html`<h2 id="sources">Sources</h2><ul>
+${r.ruleset.sources.map((s) => {
+  const url = httpUrl(s.url);
+  const link =
+    url !== undefined
+      ? html` — <a href="${url}" rel="noreferrer">${url}</a>`
+      : s.url
+        ? html` — <span class="mono">${s.url}</span> <span class="muted">(not linked: only http(s) URLs are)</span>`
+        : null;
+  return html`<li id="${htmlId("source", s.alias)}"><span class="mono">${s.alias}</span>: ${s.title}${link}</li>
+`;
+})}</ul>`;
+}
+
+/** Options of the HTML report. */
 export interface HtmlOptions {
   /** Relative folder of the CSV sample files, to link them (e.g. `samples`). */
   samplesDir?: string;
@@ -187,168 +363,28 @@ export interface HtmlOptions {
 export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
   const r = report;
   const title = `Validation report — ${r.ruleset.id} — RRD ${r.rrd}`;
-  const parts: string[] = [];
-  parts.push(
-    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`,
+  const sources: Sources = new Map(
+    r.ruleset.sources.map((s) => [s.alias, { title: s.title, url: s.url }]),
   );
-  parts.push(cspMeta([CSS]));
-  parts.push(`<title>${h(title)}</title><style>${CSS}</style></head><body>`);
-  parts.push(`<h1>${h(title)}</h1>`);
-  parts.push(
-    `<p><span class="badge ${r.status === "accepted" ? "accepted" : "rejected"}">${h(r.status)}</span> &nbsp;ruleset <b>${h(r.ruleset.id)}</b>${
-      r.ruleset.title ? ` — ${h(r.ruleset.title)}` : ""
-    } · report version ${h(r.reportVersion)} · personal data ${r.personalDataShown ? "shown" : "masked"}${
-      r.generatedAt ? ` · generated ${h(r.generatedAt)}` : ""
-    }</p>`,
-  );
-  parts.push(provenanceHtml(r));
-
-  parts.push(`<h2>Summary</h2><table>`);
-  parts.push(`<tr><th>rows read</th><td class="n">${h(r.rows.read)}</td></tr>`);
-  parts.push(
-    `<tr><th>rows validated</th><td class="n">${h(r.rows.validated)}</td></tr>`,
-  );
-  parts.push(
-    `<tr><th>rows rejected</th><td class="n">${h(r.rows.rejected)}</td></tr>`,
-  );
-  if (r.ikbs) {
-    parts.push(`<tr><th>IKBs</th><td class="n">${h(r.ikbs.count)}</td></tr>`);
-    parts.push(
-      `<tr><th>IKBs meeting the automated controls</th><td class="n">${h(r.ikbs.meetingAutomatedControls)} (${h(r.ikbs.percentage)} %)</td></tr>`,
-    );
-    if (r.ikbs.ungroupedRows)
-      parts.push(
-        `<tr><th>rows without an IKB key <span class="muted">(each counted above as an IKB that does not meet the automated controls; <span class="mono">input.missing-ikb-key</span> under Files)</span></th><td class="n">${h(r.ikbs.ungroupedRows)}</td></tr>`,
-      );
-  }
-  parts.push(`</table>`);
-  for (const p of r.deliveryProblems ?? [])
-    parts.push(
-      `<p><span class="mono ${p.severity === "blocking" ? "blocking" : ""}">${h(p.code)}</span> ${h(p.message)}</p>`,
-    );
-
-  if (r.blockingErrors.length) {
-    parts.push(
-      `<h2>Blocking errors</h2><table><tr><th>code</th><th>title</th><th>count</th><th>first at</th></tr>`,
-    );
-    for (const b of r.blockingErrors) {
-      const link = r.rules.some((x) => x.code === b.code)
-        ? `<a href="#${htmlId("rule", b.code)}">${h(b.code)}</a>`
-        : h(b.code);
-      parts.push(
-        `<tr><td class="mono">${link}</td><td>${h(b.title)}</td><td class="n">${h(b.count)}</td><td class="mono">${h(b.file ?? "")}${
-          b.line !== null ? `:${h(b.line)}` : ""
-        }</td></tr>`,
-      );
-    }
-    parts.push(`</table>`);
-  }
-
-  if (r.ikbs) {
-    parts.push(`<h2>Automated controls against the groeipad</h2>`);
-    parts.push(
-      passRateChart(
-        r.ikbs.percentage,
-        r.groeipad?.norm,
-        r.groeipad?.year ?? Number(r.rrd.slice(0, 4)),
-      ),
-    );
-    if (r.groeipad)
-      parts.push(
-        `<p>${h(r.groeipad.percentage)} % of the IKBs meet the automated controls; the norm for ${h(r.groeipad.year)} is ${h(
-          r.groeipad.norm,
-        )} % (${h(r.groeipad.source)}): <b>${r.groeipad.meetsNorm ? "met" : "not met"}</b>.</p>`,
-      );
-    parts.push(`<h2>Bijlage 3 categories</h2>`);
-    parts.push(
-      barChart(
-        r.categories.map((c) => ({
-          label: `${c.name} — ${c.title}`,
-          value: c.percentage,
-          count: c.count,
-        })),
-        "IKBs per category",
-      ),
-    );
-    parts.push(
-      `<table><tr><th>category</th><th>title</th><th>blocks payout condition</th><th>IKBs</th><th>%</th><th>validation results and markings (Bijlage 3)</th><th>articles</th></tr>`,
-    );
-    for (const c of r.categories)
-      parts.push(
-        `<tr id="${htmlId("category", c.name)}"><td class="mono">${h(c.name)}</td><td>${h(c.title)}</td><td>${h(c.payout ?? "")}</td><td class="n">${h(c.count)}</td><td class="n">${h(
-          c.percentage,
-        )}</td><td>${categoryEntries(c)}</td><td>${articleLinks(c.articles)}</td></tr>`,
-      );
-    parts.push(
-      `</table><h2>Payout conditions</h2><table><tr><th>#</th><th>condition</th><th>IKBs blocked</th><th>%</th><th>articles</th></tr>`,
-    );
-    for (const p of r.payouts)
-      parts.push(
-        `<tr><td class="n">${h(p.number)}</td><td>${h(p.title)} <span class="muted mono">${h(p.name)}</span></td><td class="n">${h(
-          p.ikbsBlocked,
-        )}</td><td class="n">${h(p.percentage)}</td><td>${articleLinks(p.articles)}</td></tr>`,
-      );
-    parts.push(`</table>`);
-  }
-
-  parts.push(
-    `<h2>Files</h2><table><tr><th>file</th><th>entity</th><th>status</th><th>read</th><th>validated</th><th>rejected</th><th>problems</th></tr>`,
-  );
-  for (const f of r.files) {
-    const probs = f.problems
-      .slice(0, 20)
-      .map(
-        (p) =>
-          `<div><span class="mono">${h(p.code)}</span> ${p.line !== undefined ? `line ${h(p.line)}: ` : ""}${h(p.message)}</div>`,
-      )
-      .join("");
-    const more =
-      f.problems.length + f.problemsOmitted - Math.min(20, f.problems.length);
-    parts.push(
-      `<tr><td class="mono">${h(f.file)}</td><td>${h(f.entity)}</td><td class="${f.status === "rejected" ? "blocking" : ""}">${h(f.status)} (${h(
-        f.readStatus,
-      )})${f.blockingByCode
-        .map((b) => `<div class="mono">${h(b.code)} × ${h(b.count)}</div>`)
-        .join(
-          "",
-        )}</td><td class="n">${h(f.rowsRead)}</td><td class="n">${h(f.rowsValidated)}</td><td class="n">${h(f.rowsRejected)}</td><td>${probs}${
-        more > 0 ? `<div class="muted">${h(more)} more</div>` : ""
-      }</td></tr>`,
-    );
-  }
-  parts.push(`</table>`);
-  const notRead = r.filesNotRead ?? [];
-  if (notRead.length)
-    parts.push(
-      `<h3>Not read</h3><p class="muted">Entries of the delivery folder that ${h(r.ruleset.id)} does not read.</p><table><tr><th>name</th><th>kind</th><th>why</th></tr>${notRead
-        .map(
-          (n) =>
-            `<tr><td class="mono">${h(n.name)}</td><td>${h(n.kind)}</td><td>${h(n.reason)}</td></tr>`,
-        )
-        .join("")}</table>`,
-    );
-
-  parts.push(`<h2>Rules</h2>`);
-  const assumed = [...r.rules, ...r.secondaryRules].filter(
-    (x) => (x.assumptions?.length ?? 0) > 0,
-  ).length;
-  if (assumed > 0)
-    parts.push(
-      `<p>${h(assumed)} of ${h(r.rules.length + r.secondaryRules.length)} rules rest on an assumption where the sources are silent; they are marked <span class="assumed">assumed</span> and their assumptions are listed under their title.</p>`,
-    );
-  parts.push(rulesTable(r.rules, opts.samplesDir, r.categories));
-  parts.push(
-    `<h2>Secondary validation errors</h2><p class="muted">Signalling rules that put an IKB in no Bijlage 3 category.</p>`,
-  );
-  parts.push(rulesTable(r.secondaryRules, opts.samplesDir, r.categories));
-
-  parts.push(`<h2>Sources</h2><ul>`);
-  for (const s of r.ruleset.sources) {
-    const url = safeUrl(s.url);
-    parts.push(
-      `<li id="${htmlId("source", s.alias)}"><span class="mono">${h(s.alias)}</span>: ${url ? `<a href="${h(url)}">${h(s.title)}</a>` : h(s.title)}</li>`,
-    );
-  }
-  parts.push(`</ul></body></html>\n`);
-  return parts.join("\n");
+  const page = html`${pageHead(title, [CSS], [REPORT_SCRIPT])}
+<body>
+<h1>${title}</h1>
+<p><span class="badge ${r.status === "accepted" ? "accepted" : "rejected"}">${r.status}</span> &nbsp;ruleset <b>${r.ruleset.id}</b>${
+    r.ruleset.title ? ` — ${r.ruleset.title}` : null
+  } · report version ${r.reportVersion} · personal data ${r.personalDataShown ? "shown" : "masked"}${
+    r.generatedAt ? ` · generated ${r.generatedAt}` : null
+  }</p>
+${provenanceHtml(r)}
+${summarySection(r)}
+${blockingSection(r)}
+${groeipadSection(r)}
+${categorySections(r, sources)}
+${filesSection(r)}
+${rulesSections(r, opts, sources)}
+${sourcesSection(r)}
+${inlineElement(REPORT_SCRIPT)}
+</body>
+</html>
+`;
+  return htmlText(page);
 }

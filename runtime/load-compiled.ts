@@ -18,15 +18,19 @@ import type {
   RuleTrace,
 } from "../compiler/contract.js";
 import { sha256Hex } from "../compiler/source-files.js";
+import { RulesetLoadError } from "./errors.js";
 import {
   checkSources,
   rulesetsRootOf,
   type SourceCheck,
 } from "./source-check.js";
 
-/** A compiled ruleset plus where it was loaded from. */
-export interface LoadedRuleset {
-  module: CompiledRuleset;
+/**
+ * A compiled ruleset plus where it was loaded from. `M` is the module's type: `CompiledRuleset`
+ * unless the caller names the module's own (`LoadedRuleset<typeof import("regel/rulesets/ikb.glo@1.3.0")>`).
+ */
+export interface LoadedRuleset<M extends CompiledRuleset = CompiledRuleset> {
+  module: M;
   /** The folder holding `validators.js`. */
   dir: string;
   /** The trace table: `trace.json` when present, else the module's own `trace` export. */
@@ -67,11 +71,19 @@ function lawsFromTrace(
   return Object.freeze(table);
 }
 
-/** Thrown when a compiled module is missing or does not have the exports of the contract. */
-export class RulesetLoadError extends Error {}
+export { RulesetLoadError };
 
-/** Load the compiled ruleset in `dir`. */
-export async function loadCompiled(dir: string): Promise<LoadedRuleset> {
+/**
+ * Load the compiled ruleset in `dir` (the folder holding `validators.js`). Name the module's type
+ * to get a typed ruleset: `loadCompiled<typeof import("regel/rulesets/ikb.glo@1.3.0")>(dir)`
+ * (not checked: the folder must hold that ruleset).
+ *
+ * @throws RulesetLoadError when the folder has no compiled module, or one without the exports of
+ *   the contract (compiler/contract.ts)
+ */
+export async function loadCompiled<M extends CompiledRuleset = CompiledRuleset>(
+  dir: string,
+): Promise<LoadedRuleset<M>> {
   const file = join(dir, "validators.js");
   if (!existsSync(file))
     throw new RulesetLoadError(`no compiled validators at ${file}`);
@@ -116,7 +128,7 @@ export async function loadCompiled(dir: string): Promise<LoadedRuleset> {
     module.metadata.sourceFiles,
     rulesetsRootOf(resolve(dir)),
   );
-  return { module, dir, trace, compiledSha256, sourceCheck };
+  return { module: module as M, dir, trace, compiledSha256, sourceCheck };
 }
 
 /** The folders `<name>@<version>` under a compiled-rulesets root, sorted. */

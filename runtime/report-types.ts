@@ -83,6 +83,7 @@ export interface RuleReport {
   samplesOmitted: number;
 }
 
+/** One file of the delivery: whether it was read, its rows and its input problems. */
 export interface FileReport {
   entity: string;
   file: string;
@@ -103,6 +104,7 @@ export interface FileReport {
   problemsOmitted: number;
 }
 
+/** A code with blocking findings or problems, counted over the delivery: why a delivery is rejected. */
 export interface BlockingError {
   code: string;
   title: string;
@@ -112,6 +114,7 @@ export interface BlockingError {
   line: number | null;
 }
 
+/** A Bijlage 3 category and how many IKBs it holds. */
 export interface CategoryReport {
   name: string;
   title: string;
@@ -131,6 +134,7 @@ export interface CategoryReport {
   percentage: number;
 }
 
+/** A payout condition and how many IKBs block it. */
 export interface PayoutReport {
   name: string;
   number: number;
@@ -141,6 +145,7 @@ export interface PayoutReport {
   percentage: number;
 }
 
+/** The groeipad norm of the RRD's year and whether the delivery meets it. */
 export interface GroeipadVerdict {
   year: number;
   /** The minimum percentage of IKBs meeting the automated controls. */
@@ -207,6 +212,7 @@ export interface Provenance {
   };
 }
 
+/** The validation report of one delivery: the shape of `report.json` (docs/report-schema.json). */
 export interface Report {
   reportVersion: string;
   generator: { name: string; version: string };

@@ -4,7 +4,9 @@
  * @module
  */
 import { join } from "node:path";
+import type { CompiledRuleset } from "../compiler/contract.js";
 import {
+  defaultCompiledRoot,
   listCompiled,
   loadCompiled,
   readCompiledMeta,
@@ -12,6 +14,7 @@ import {
   type CompiledMeta,
   type LoadedRuleset,
 } from "./load-compiled.js";
+import { UnknownRulesetError } from "./errors.js";
 
 /** Compare two semantic versions (pre-release tags sort before the release). */
 export function compareVersions(a: string, b: string): number {
@@ -41,6 +44,7 @@ export function inForce(
   );
 }
 
+/** What {@link selectRuleset} chooses from and by. */
 export interface SelectOptions {
   /** The root holding `<name>@<version>/validators.js` folders. */
   root: string;
@@ -90,13 +94,12 @@ export async function selectRuleset(
   const compiled = listCompiled(opts.root);
   if (opts.ruleset?.includes("@")) {
     if (!PINNED.test(opts.ruleset) || !compiled.includes(opts.ruleset))
-      throw new RulesetLoadError(
-        `ruleset ${opts.ruleset} is not compiled (looked in ${opts.root}${
-          compiled.length ? `; there: ${compiled.join(", ")}` : ""
-        })`,
-      );
+      throw new UnknownRulesetError(opts.ruleset, compiled, opts.root);
     return loadChecked(opts.root, opts.ruleset);
   }
+  const wanted = opts.ruleset;
+  if (wanted && !compiled.some((d) => d.startsWith(`${wanted}@`)))
+    throw new UnknownRulesetError(wanted, compiled, opts.root);
   if (!opts.rrd)
     throw new RulesetLoadError(
       "give --rrd YYYY-MM-DD (and --ruleset name or name@version to choose the ruleset)",
@@ -153,6 +156,35 @@ export async function selectRuleset(
       : `${opts.deliveryFiles ? "no file of the delivery belongs to" : "choose between"} the rulesets in force on ${rrd}: ${list(candidates, false)}. ` +
           `Choose one with --ruleset ${candidates.map((c) => c.name).join(" or --ruleset ")}`,
   );
+}
+
+/**
+ * Load a compiled ruleset by `name@version` (or by `name`: the version in force on `rrd`) from
+ * regel's own compiled rulesets, or from `compiledRoot`. Name the module's type for a typed
+ * ruleset: `loadRuleset<typeof import("regel/rulesets/ikb.glo@1.3.0")>("ikb.glo@1.3.0")`.
+ *
+ * @throws UnknownRulesetError when no such ruleset is compiled there (the message lists those that are)
+ * @throws RulesetLoadError when the compiled module cannot be loaded, or (by name) none is in force on `rrd`
+ */
+export async function loadRuleset<M extends CompiledRuleset = CompiledRuleset>(
+  ruleset: string,
+  opts: { compiledRoot?: string; rrd?: string } = {},
+): Promise<LoadedRuleset<M>> {
+  if (typeof ruleset !== "string" || ruleset === "")
+    throw new UnknownRulesetError(
+      String(ruleset),
+      listCompiled(opts.compiledRoot ?? defaultCompiledRoot()),
+      opts.compiledRoot ?? defaultCompiledRoot(),
+    );
+  if (!ruleset.includes("@") && opts.rrd === undefined)
+    throw new RulesetLoadError(
+      `give the version (e.g. ${ruleset}@1.0.0), or an rrd to load the version of ${ruleset} in force on that date`,
+    );
+  return (await selectRuleset({
+    root: opts.compiledRoot ?? defaultCompiledRoot(),
+    ruleset,
+    rrd: opts.rrd,
+  })) as LoadedRuleset<M>;
 }
 
 /** Load `root/id` and check that the module is the ruleset its folder and trace.json name. */

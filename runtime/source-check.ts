@@ -35,6 +35,7 @@ export interface ChangedSource {
   now: string | null;
 }
 
+/** How a compiled ruleset compares with the `.regel` sources beside its compiled root. */
 export interface SourceCheck {
   status: SourceStatus;
   /** The folder the sources were looked for in. */

@@ -5,19 +5,27 @@
  * rests on), one frozen object per rule that all of its findings share. `module.laws[code]` is the
  * same object, looked up by rule code.
  *
+ * Given a module imported with its types, the API is typed by the ruleset: the entity is a literal
+ * union, a row is checked by field name and the record has the entity's type.
+ *
  * ```ts
- * import { loadCompiled, validateRecords } from "regel/runtime/validate.js";
- * const rs = await loadCompiled("rulesets/compiled/ikb.glo@1.3.0");
- * for await (const r of validateRecords(rs, "BA", rows, { rrd: "2024-03-01" }))
+ * import { validateRecords } from "regel";
+ * import * as glo from "regel/rulesets/ikb.glo@1.3.0";
+ * for await (const r of validateRecords(glo, "BA", rows, { rrd: "2024-03-01" }))
  *   for (const f of r.findings)
  *     console.log(f.rule, f.law.title, f.law.articles.map((a) => `${a.source} ${a.locator}`));
  * ```
+ *
+ * Input the caller must fix is thrown as a typed error (runtime/errors.ts): an unknown entity, a
+ * column the entity does not have, a cell that is not text, an RRD that is not a date.
  *
  * @module
  */
 import type {
   Classification,
   CompiledRuleset,
+  Decoder,
+  EntityMeta,
   Finding,
   RuleContext,
 } from "../compiler/contract.js";
@@ -28,49 +36,79 @@ import {
   type DeliveryOptions,
 } from "./delivery.js";
 import {
-  defaultCompiledRoot,
-  loadCompiled,
-  type LoadedRuleset,
-} from "./load-compiled.js";
+  InvalidCellError,
+  InvalidRrdError,
+  UnknownColumnError,
+  UnknownEntityError,
+} from "./errors.js";
+import { defaultCompiledRoot, type LoadedRuleset } from "./load-compiled.js";
 import type { Report } from "./report-types.js";
 import { selectRuleset } from "./select-version.js";
 import { readCsvBatches } from "./csv-reader.js";
 
-export type {
-  ArticleTrace,
-  Finding,
-  Classification,
-  CompiledRuleset,
-  RuleLaw,
-} from "../compiler/contract.js";
-export type { Report } from "./report-types.js";
-export { loadCompiled, selectRuleset, validateDelivery };
-export { reportToJson } from "./report-json.js";
-export { renderHtml } from "./html-report.js";
-export { writeReport } from "./report-write.js";
+/** Any sync or async iterable: an array, a generator, a Node stream, a queue consumer. */
+export type AnyIterable<T> = AsyncIterable<T> | Iterable<T>;
 
-/** A row as CSV text: by column name, or as cells in the entity's field order. */
+/**
+ * The entity names of a compiled ruleset: a literal union (`"NP" | "NNP" | ...`) for a module
+ * imported with its types (`import * as glo from "regel/rulesets/ikb.glo@1.3.0"`), `string` for
+ * one loaded at run time without them.
+ */
+export type EntityName<M extends CompiledRuleset = CompiledRuleset> = Extract<
+  keyof M["decoders"],
+  string
+>;
+
+/** The record type of entity `E` of ruleset `M` (what its decoder returns); `unknown` when untyped. */
+export type RecordOf<M extends CompiledRuleset, E extends EntityName<M>> =
+  M["decoders"][E] extends Decoder<infer R> ? R : unknown;
+
+/**
+ * A row of entity `E` as CSV text: by field name (`{ last_name: "Jansen" }`; the CSV column name
+ * is accepted too where it differs), or as cells in the entity's field order. An empty cell is
+ * `""`, `undefined`, `null` or left out. For an untyped ruleset, any column names (checked at
+ * run time).
+ */
+export type RowOf<M extends CompiledRuleset, E extends EntityName<M>> =
+  unknown extends RecordOf<M, E>
+    ? RowInput
+    : | {
+          readonly [
+            K in Exclude<keyof RecordOf<M, E>, "$invalid"> as K extends string
+              ? K
+              : never
+          ]?: string | null | undefined;
+        }
+      | readonly string[];
+
+/** A row as CSV text: by column (or field) name, or as cells in the entity's field order. */
 export type RowInput =
-  Readonly<Record<string, string | undefined>> | readonly string[];
+  Readonly<Record<string, string | null | undefined>> | readonly string[];
 
 /** The result for one record. */
 export interface RecordResult<R = unknown> {
   /** The decoded, typed record. */
   record: R;
+  /** What the record does not meet; each finding carries its rule's law (`finding.law`). */
   findings: Finding[];
   /** True when the record meets every rule (no findings). */
   passed: boolean;
 }
 
+/** Options of {@link validateRecords}, {@link validateCsv} and {@link validateIkbs}. */
 export interface RecordOptions {
   /** Reporting reference date, YYYY-MM-DD. */
   rrd: string;
 }
 
-type AnyIterable<T> = AsyncIterable<T> | Iterable<T>;
+/** What the functions of this module accept as a ruleset: a loaded one, or a module imported with its types. */
+export type RulesetInput<M extends CompiledRuleset = CompiledRuleset> =
+  M | LoadedRuleset<M>;
 
-function moduleOf(rs: CompiledRuleset | LoadedRuleset): CompiledRuleset {
-  return "module" in rs ? rs.module : rs;
+function moduleOf<M extends CompiledRuleset>(rs: RulesetInput<M>): M {
+  return "module" in rs && rs.module !== undefined
+    ? (rs as LoadedRuleset<M>).module
+    : (rs as M);
 }
 
 /**
@@ -82,51 +120,118 @@ function withLaws(m: CompiledRuleset, findings: Finding[]): Finding[] {
   return findings;
 }
 
-function rrdDays(rrd: string): number {
-  const d = dateToDays(rrd);
-  if (Number.isNaN(d))
-    throw new Error(`invalid RRD ${JSON.stringify(rrd)}: expected YYYY-MM-DD`);
+function rrdDays(rrd: unknown): number {
+  const d = typeof rrd === "string" ? dateToDays(rrd) : NaN;
+  if (Number.isNaN(d)) throw new InvalidRrdError(rrd);
   return d;
 }
 
 /** A cell of a row given as an object: only its own properties (a column may be called `constructor`). */
-function ownText(row: object, column: string): string | undefined {
+function ownText(row: object, column: string): unknown {
   return Object.hasOwn(row, column)
-    ? (row as Record<string, string | undefined>)[column]
+    ? (row as Record<string, unknown>)[column]
     : undefined;
 }
 
-/** Build a decoder for rows of one entity: cells in field order plus the identity index. */
+/** The entity's metadata and decoder, or an {@link UnknownEntityError} that lists the entities. */
+function entityOf(
+  m: CompiledRuleset,
+  entity: unknown,
+): { meta: EntityMeta; decode: Decoder<unknown> } {
+  const name = String(entity);
+  const meta = m.entities.find((e) => e.name === name);
+  const decode = Object.hasOwn(m.decoders, name) ? m.decoders[name] : undefined;
+  if (typeof entity !== "string" || !meta || !decode)
+    throw unknownEntity(m, name);
+  return { meta, decode };
+}
+
+function unknownEntity(m: CompiledRuleset, name: string): UnknownEntityError {
+  return new UnknownEntityError(
+    name,
+    m.entities
+      .filter((e) => Object.hasOwn(m.decoders, e.name))
+      .map((e) => e.name),
+    m.metadata.id,
+  );
+}
+
+/** A cell as text: `""` for an empty one; anything but text is an {@link InvalidCellError}. */
+function cellText(
+  value: unknown,
+  entity: string,
+  column: string,
+  row: number,
+): string {
+  if (typeof value === "string") return value;
+  if (value === undefined || value === null) return "";
+  throw new InvalidCellError(entity, column, row, value);
+}
+
+/**
+ * Build a decoder for rows of one entity: cells in field order plus the identity index. A row
+ * given by name must name only columns (or fields) of the entity, and every cell must be text.
+ */
 function rowDecoder(m: CompiledRuleset, entity: string) {
-  const meta = m.entities.find((e) => e.name === entity);
-  const decode = Object.hasOwn(m.decoders, entity)
-    ? m.decoders[entity]
-    : undefined;
-  if (!meta || !decode)
-    throw new Error(
-      `unknown entity ${JSON.stringify(entity)} in ${m.metadata.id}`,
-    );
+  const { meta, decode } = entityOf(m, entity);
   const index = meta.fields.map((_, i) => i);
-  return (row: RowInput, out: Finding[]): unknown => {
-    const cells = Array.isArray(row)
-      ? (row as readonly string[])
-      : meta.fields.map(
-          (f) => ownText(row, f.column) ?? ownText(row, f.name) ?? "",
+  const known = new Set(meta.fields.flatMap((f) => [f.column, f.name]));
+  const columns = meta.fields.map((f) => f.column);
+  return (row: unknown, n: number, out: Finding[]): unknown => {
+    let cells: string[];
+    if (Array.isArray(row)) {
+      if (row.length > meta.fields.length)
+        throw new UnknownColumnError(
+          entity,
+          `#${meta.fields.length + 1}`,
+          n,
+          columns,
         );
+      cells = meta.fields.map((f, i) =>
+        cellText((row as unknown[])[i], entity, f.column, n),
+      );
+    } else if (typeof row === "object" && row !== null) {
+      for (const k of Object.keys(row))
+        if (!known.has(k)) throw new UnknownColumnError(entity, k, n, columns);
+      cells = meta.fields.map((f) => {
+        const byColumn = ownText(row, f.column);
+        return cellText(
+          byColumn ?? ownText(row, f.name),
+          entity,
+          byColumn === undefined ? f.name : f.column,
+          n,
+        );
+      });
+    } else {
+      throw new InvalidCellError(entity, "(the whole row)", n, row);
+    }
     return decode(cells, index, out);
   };
 }
 
 /**
- * Validate records of one entity, one at a time. Rules that look at the rest of the IKB (`exists`,
- * `count`, `sum`) see an empty IKB here; use {@link validateIkbs} for those entities.
+ * Validate records of one entity, one at a time, from any iterable or async iterable (an array, a
+ * generator, a queue consumer). Rules that look at the rest of the IKB (`exists`, `count`, `sum`)
+ * see an empty IKB here; use {@link validateIkbs} for those entities.
+ *
+ * With a module imported with its types (`import * as glo from "regel/rulesets/ikb.glo@1.3.0"`)
+ * the entity is a literal union, rows are checked by field name and `result.record` has the
+ * entity's record type.
+ *
+ * @throws UnknownEntityError when the ruleset has no such entity (before the first row is read)
+ * @throws UnknownColumnError when a row names a column the entity does not have
+ * @throws InvalidCellError when a cell is not text
+ * @throws InvalidRrdError when `opts.rrd` is not a YYYY-MM-DD date
  */
-export async function* validateRecords(
-  ruleset: CompiledRuleset | LoadedRuleset,
-  entity: string,
-  rows: AnyIterable<RowInput>,
+export async function* validateRecords<
+  M extends CompiledRuleset,
+  E extends EntityName<M>,
+>(
+  ruleset: RulesetInput<M>,
+  entity: E,
+  rows: AnyIterable<RowOf<M, E>>,
   opts: RecordOptions,
-): AsyncGenerator<RecordResult> {
+): AsyncGenerator<RecordResult<RecordOf<M, E>>, void, undefined> {
   const m = moduleOf(ruleset);
   const decode = rowDecoder(m, entity);
   const check = Object.hasOwn(m.checks, entity) ? m.checks[entity] : undefined;
@@ -135,46 +240,48 @@ export async function* validateRecords(
     ikb: Object.create(null),
     ikbKey: undefined,
   };
-  for await (const row of rows as AsyncIterable<RowInput>) {
+  let n = 0;
+  for await (const row of rows as AsyncIterable<unknown>) {
     const findings: Finding[] = [];
-    const record = decode(row, findings);
+    const record = decode(row, ++n, findings) as RecordOf<M, E>;
     if (check) check(record, ctx, findings);
     if (findings.length > 0) withLaws(m, findings);
     yield { record, findings, passed: findings.length === 0 };
   }
 }
 
-/** A CSV row's result, or a row the reader or the header check rejected. */
-export type CsvRowResult =
-  | ({ kind: "record"; line: number } & RecordResult)
+/** A CSV row's result, or a row (or header column) the reader or the header check rejected. */
+export type CsvRowResult<R = unknown> =
+  | ({ kind: "record"; line: number } & RecordResult<R>)
   | { kind: "rejected"; line: number; code: string; message: string };
 
 /**
  * Validate a CSV byte or text stream of one entity (header first, columns by name), e.g. a Node
  * `Readable` or a web `ReadableStream` body. Rows the reader cannot read, or whose column count
- * differs from the header, come back as `rejected` with their line.
+ * differs from the header, come back as `rejected` with their line; so does each header column
+ * that is not a column of the entity (`input.unknown-column`, line 1: its cells are not read).
+ *
+ * @throws UnknownEntityError when the ruleset has no such entity
+ * @throws InvalidRrdError when `opts.rrd` is not a YYYY-MM-DD date
  */
-export async function* validateCsv(
-  ruleset: CompiledRuleset | LoadedRuleset,
-  entity: string,
+export async function* validateCsv<
+  M extends CompiledRuleset,
+  E extends EntityName<M>,
+>(
+  ruleset: RulesetInput<M>,
+  entity: E,
   source: AnyIterable<Uint8Array | string>,
   opts: RecordOptions,
-): AsyncGenerator<CsvRowResult> {
+): AsyncGenerator<CsvRowResult<RecordOf<M, E>>, void, undefined> {
   const m = moduleOf(ruleset);
-  const meta = m.entities.find((e) => e.name === entity);
-  const decode = Object.hasOwn(m.decoders, entity)
-    ? m.decoders[entity]
-    : undefined;
-  if (!meta || !decode)
-    throw new Error(
-      `unknown entity ${JSON.stringify(entity)} in ${m.metadata.id}`,
-    );
+  const { meta, decode } = entityOf(m, entity);
   const check = Object.hasOwn(m.checks, entity) ? m.checks[entity] : undefined;
   const ctx: RuleContext = {
     rrd: rrdDays(opts.rrd),
     ikb: Object.create(null),
     ikbKey: undefined,
   };
+  const columns = meta.fields.map((f) => f.column);
   let index: number[] | undefined;
   let width = 0;
   for await (const batch of readCsvBatches(source)) {
@@ -191,6 +298,16 @@ export async function* validateCsv(
       if (!index) {
         index = meta.fields.map((f) => ev.cells.indexOf(f.column));
         width = ev.cells.length;
+        for (const c of ev.cells)
+          if (!columns.includes(c))
+            yield {
+              kind: "rejected",
+              line: ev.line,
+              code: "input.unknown-column",
+              message: new UnknownColumnError(entity, c, 0, columns).message
+                .replace(/^row 0 of [^:]*: /, "")
+                .concat("; its cells are not read"),
+            };
         continue;
       }
       if (ev.cells.length !== width) {
@@ -203,7 +320,7 @@ export async function* validateCsv(
         continue;
       }
       const findings: Finding[] = [];
-      const record = decode(ev.cells, index, findings);
+      const record = decode(ev.cells, index, findings) as RecordOf<M, E>;
       if (check) check(record, ctx, findings);
       for (const f of findings) f.line = ev.line;
       if (findings.length > 0) withLaws(m, findings);
@@ -219,30 +336,38 @@ export async function* validateCsv(
 }
 
 /** One IKB to validate: its key and its rows per entity name. */
-export interface IkbInput {
+export interface IkbInput<M extends CompiledRuleset = CompiledRuleset> {
   key: string;
-  records: Readonly<Record<string, readonly RowInput[]>>;
+  records: { readonly [E in EntityName<M>]?: readonly RowOf<M, E>[] };
 }
 
 /** The result for one IKB. */
-export interface IkbResult {
+export interface IkbResult<M extends CompiledRuleset = CompiledRuleset> {
   key: string;
-  records: Record<string, unknown[]>;
+  /** The decoded records per entity (every entity of the ruleset, empty when the IKB has none). */
+  records: { [E in EntityName<M>]: RecordOf<M, E>[] };
   findings: Finding[];
   classification: Classification;
 }
 
-/** Validate whole IKBs (all records of one depositor together) and classify each (Bijlage 3). */
-export async function* validateIkbs(
-  ruleset: CompiledRuleset | LoadedRuleset,
-  ikbs: AnyIterable<IkbInput>,
+/**
+ * Validate whole IKBs (all records of one depositor together) and classify each (Bijlage 3).
+ *
+ * @throws UnknownEntityError when an IKB has rows of an entity the ruleset does not have
+ * @throws UnknownColumnError when a row names a column the entity does not have
+ * @throws InvalidCellError when a cell is not text
+ * @throws InvalidRrdError when `opts.rrd` is not a YYYY-MM-DD date
+ */
+export async function* validateIkbs<M extends CompiledRuleset>(
+  ruleset: RulesetInput<M>,
+  ikbs: AnyIterable<IkbInput<M>>,
   opts: RecordOptions,
-): AsyncGenerator<IkbResult> {
+): AsyncGenerator<IkbResult<M>, void, undefined> {
   const m = moduleOf(ruleset);
   const days = rrdDays(opts.rrd);
   const decoders = new Map(
     m.entities
-      .filter((e) => m.decoders[e.name])
+      .filter((e) => Object.hasOwn(m.decoders, e.name))
       .map((e) => [e.name, rowDecoder(m, e.name)]),
   );
   for await (const input of ikbs as AsyncIterable<IkbInput>) {
@@ -250,30 +375,34 @@ export async function* validateIkbs(
     const records: Record<string, unknown[]> = Object.create(null);
     for (const e of m.entities) records[e.name] = [];
     const decoded: [string, unknown][] = [];
-    for (const [entity, rows] of Object.entries(input.records)) {
+    for (const [entity, rows] of Object.entries(input.records) as [
+      string,
+      readonly unknown[] | undefined,
+    ][]) {
       const decode = decoders.get(entity);
-      if (!decode)
-        throw new Error(
-          `unknown entity ${JSON.stringify(entity)} in ${m.metadata.id}`,
-        );
+      if (decode === undefined) throw unknownEntity(m, entity);
+      if (rows === undefined) continue;
+      let n = 0;
       for (const row of rows) {
-        const r = decode(row, findings);
+        const r = decode(row, ++n, findings);
         records[entity].push(r);
         decoded.push([entity, r]);
       }
     }
     const ctx: RuleContext = { rrd: days, ikb: records, ikbKey: input.key };
-    for (const [entity, r] of decoded) m.checks[entity]?.(r, ctx, findings);
+    for (const [entity, r] of decoded)
+      if (Object.hasOwn(m.checks, entity)) m.checks[entity](r, ctx, findings);
     if (findings.length > 0) withLaws(m, findings);
     yield {
       key: input.key,
-      records,
+      records: records as IkbResult<M>["records"],
       findings,
       classification: m.classify(findings, records),
     };
   }
 }
 
+/** Options of {@link validateFolder}: those of a delivery, plus which ruleset and where the compiled rulesets are. */
 export interface FolderOptions extends DeliveryOptions {
   /** `name@version` or `name`; default: chosen by the RRD and the files present. */
   ruleset?: string;
@@ -285,6 +414,10 @@ export interface FolderOptions extends DeliveryOptions {
  * Validate a delivery folder end to end and return the report. The ruleset is chosen as by
  * `regel validate` ({@link selectRuleset}): a folder whose files fit more than one ruleset in
  * force on the RRD is refused with a `RulesetLoadError` that names the candidates.
+ *
+ * @throws UnknownRulesetError when `opts.ruleset` names no compiled ruleset
+ * @throws RulesetLoadError when no ruleset fits, or the compiled module cannot be loaded
+ * @throws StaleRulesetError when the compiled ruleset is older than its `.regel` sources
  */
 export async function validateFolder(
   folder: string,

@@ -117,9 +117,17 @@ describe("docs/guides run as written", () => {
     );
   });
 
-  it("engineer: compile, batch validate, read the JSON report, embed, record", () => {
+  it("engineer: import, compile, batch validate, read the JSON report, pipes, CI reports, record", () => {
     const r = results["engineer.md"];
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /^REGEL_UNKNOWN_COLUMN: row 1 of NP: unknown column "lastname" \(did you mean "last_name"\?\)/m,
+    );
+    expect(r.stdout).toMatch(/^require\("regel"\): .*balance/m);
+    expect(r.stdout).toContain("SARIF 2.1.0 regel");
+    expect(r.stdout).toMatch(
+      /^from stdin: bank_account\.csv 3 rows accepted$/m,
+    );
     expect(r.stdout).toContain("regel validate exited with 0");
     expect(r.stdout).toMatch(/ikb\.glo@1\.3\.0 accepted [\d.]+ % of 120 IKBs/);
     expect(r.stdout).toContain("dmc0003 NP date_of_birth");

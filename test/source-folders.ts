@@ -18,6 +18,7 @@ export const SOURCE_FOLDERS = [
   "audit",
   "cli",
   "bench",
+  "scripts",
 ] as const;
 
 function mtime(p: string): number {
@@ -42,11 +43,18 @@ function stale(dir: string): boolean {
   return false;
 }
 
-/** Build dist/ when a source file is newer than its compiled form. */
+/**
+ * Build dist/ when a source file is newer than its compiled form: tsc, then what the exports map
+ * needs beyond it (the CommonJS build, ruleset types: scripts/build-package.ts), as `npm run build`.
+ */
 export function ensureBuilt(): void {
   if (!SOURCE_FOLDERS.some(stale)) return;
   // tsc exits non-zero while a file has type errors; it still emits.
   spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], {
+    cwd: ROOT,
+    stdio: "ignore",
+  });
+  spawnSync(process.execPath, [join("dist", "scripts", "build-package.js")], {
     cwd: ROOT,
     stdio: "ignore",
   });

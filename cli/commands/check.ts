@@ -1,8 +1,9 @@
 /**
- * `regel check <files or folders...> [--json]`: parse and check rulesets, run every rule's
- * examples through the compiled validators (cli/example-check.ts), print every diagnostic with a
- * code frame (or as JSON), then a summary. Exit code 1 when there is an error, 2 when a path
- * cannot be read, 3 on an internal error, 0 otherwise.
+ * `regel check <files or folders...> [--format text|json|sarif] [--json]`: parse and check
+ * rulesets, run every rule's examples through the compiled validators (cli/example-check.ts),
+ * print every diagnostic with a code frame (or as JSON, or as a SARIF 2.1.0 log for code-scanning
+ * UIs: cli/sarif.ts), then a summary. Exit code 1 when there is an error, 2 when a path cannot be
+ * read or an option is wrong, 3 on an internal error, 0 otherwise.
  *
  * @module
  */
@@ -15,53 +16,40 @@ import {
 import { loadProject, ProjectError, type Project } from "../../dsl/project.js";
 import { printErr, printOut } from "../terminal-text.js";
 import { EXIT } from "../exit-codes.js";
+import { toJson } from "../json-diagnostic.js";
+import { sarifLog } from "../sarif.js";
+import { toolVersion } from "../../runtime/tool-version.js";
 import {
   checkExamplesCompiled,
   type ExampleCheckOptions,
 } from "../example-check.js";
 
-/** The JSON form of one diagnostic (`--json`). Lines and columns are 1-based; end is exclusive. */
-export interface JsonDiagnostic {
-  code: string;
-  severity: "error" | "warning";
-  message: string;
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  /** `null` when there is none, so that every diagnostic has the same keys. */
-  suggestion: string | null;
-  notes: string[];
-}
-
-export function toJson(d: Diagnostic): JsonDiagnostic {
-  return {
-    code: d.code,
-    severity: d.severity,
-    message: d.message,
-    file: d.span.file,
-    line: d.span.start.line,
-    column: d.span.start.column,
-    endLine: d.span.end.line,
-    endColumn: d.span.end.column,
-    suggestion: d.suggestion ?? null,
-    notes: d.notes ?? [],
-  };
-}
+export { toJson, type JsonDiagnostic } from "../json-diagnostic.js";
 
 /** A checked project: its diagnostics include the examples', and `examples` says how many ran. */
 export type CheckedProject = Project & { examples?: number };
 
-/** The report of a checked project, as text (code frames) or JSON. Returns the text and the exit code. */
+/** How `regel check` prints its diagnostics. */
+export type CheckFormat = "text" | "json" | "sarif";
+const FORMATS: readonly CheckFormat[] = ["text", "json", "sarif"];
+
+/**
+ * The report of a checked project, as text (code frames), JSON or SARIF (`true` is JSON, `false`
+ * text). Returns the text and the exit code.
+ */
 export function renderCheck(
   project: CheckedProject,
-  json: boolean,
+  format: CheckFormat | boolean,
 ): { output: string; exitCode: number } {
+  const json = format === true || format === "json";
   const diagnostics = sortDiagnostics(project.diagnostics);
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.length - errors;
-  const exitCode = errors > 0 ? 1 : 0;
+  const exitCode = errors > 0 ? EXIT.failed : EXIT.ok;
+  if (format === "sarif") {
+    const log = sarifLog(diagnostics, { version: toolVersion() });
+    return { output: `${JSON.stringify(log, null, 2)}\n`, exitCode };
+  }
   if (json) {
     const body = {
       diagnostics: diagnostics.map(toJson),
@@ -110,8 +98,21 @@ export async function checkProject(
 /** Run the command; returns the exit code. */
 export async function runCheck(
   paths: string[],
-  options: { json?: boolean },
+  options: { json?: boolean; format?: string },
 ): Promise<number> {
+  const format = options.format ?? (options.json === true ? "json" : "text");
+  if (!FORMATS.includes(format as CheckFormat)) {
+    printErr(
+      `regel check: --format ${format}: use one of ${FORMATS.join(", ")}\n`,
+    );
+    return EXIT.usage;
+  }
+  if (options.json === true && format !== "json") {
+    printErr(
+      `regel check: --json is --format json; give one of --json and --format ${format}\n`,
+    );
+    return EXIT.usage;
+  }
   let project: CheckedProject;
   try {
     project = await checkProject(paths);
@@ -124,7 +125,7 @@ export async function runCheck(
     printErr(`regel check: internal error: ${(e as Error).message}\n`);
     return EXIT.environment;
   }
-  const { output, exitCode } = renderCheck(project, options.json === true);
+  const { output, exitCode } = renderCheck(project, format as CheckFormat);
   printOut(output);
   return exitCode;
 }
@@ -136,7 +137,11 @@ export function register(program: Command): void {
       "Parse and check rulesets: names, versions, types, and every rule's examples run through the compiled validators",
     )
     .argument("<paths...>", ".regel files or folders (searched recursively)")
-    .option("--json", "print the diagnostics as JSON")
+    .option(
+      "--format <format>",
+      "text (code frames), json, or sarif (SARIF 2.1.0, for code-scanning UIs)",
+    )
+    .option("--json", "print the diagnostics as JSON (--format json)")
     .addHelpText(
       "after",
       `
@@ -147,7 +152,9 @@ Compiled modules are cached by the sha256 of their sources in $REGEL_CACHE_DIR
 (default $XDG_CACHE_HOME/regel or ~/.cache/regel); REGEL_CACHE_DIR=off turns the
 cache off.`,
     )
-    .action(async (paths: string[], options: { json?: boolean }) => {
-      process.exitCode = await runCheck(paths, options);
-    });
+    .action(
+      async (paths: string[], options: { json?: boolean; format?: string }) => {
+        process.exitCode = await runCheck(paths, options);
+      },
+    );
 }

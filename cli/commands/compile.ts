@@ -13,7 +13,8 @@
  * (cli/example-check.ts); an example whose verdict differs (REG408) is an error like any other.
  * Writes only files whose contents changed. With `--check` nothing is written: the command lists
  * the files that are missing or stale (and version folders no ruleset produces) and exits 1 when
- * there are any (for CI: "is the committed output current?"). Exit codes: 0 ok, 1 diagnostics with
+ * there are any (for CI: "is the committed output current?"). `--json` prints the same as JSON
+ * (diagnostics, files written / out of date). Exit codes: 0 ok, 1 diagnostics with
  * errors or stale output, 2 bad paths, 3 the output cannot be written (a file where a folder
  * belongs, a read-only folder, a full disk; each file is replaced atomically).
  *
@@ -38,6 +39,7 @@ import { EXIT } from "../exit-codes.js";
 import { printErr, printOut } from "../terminal-text.js";
 import { writeFileAtomic } from "../../runtime/atomic-file.js";
 import { isSystemError, reportFailure } from "../failure.js";
+import { toJson, type JsonDiagnostic } from "../json-diagnostic.js";
 
 /** What differs between the compiled output and the files on disk. */
 export interface OutputStatus {
@@ -139,11 +141,46 @@ async function compiledExamples(
     .diagnostics;
 }
 
+/** What `regel compile --json` prints. */
+export interface CompileJson {
+  diagnostics: JsonDiagnostic[];
+  /** Files written (or, with `--check`, missing or stale), relative to the working folder. */
+  written: string[];
+  missing: string[];
+  stale: string[];
+  unchanged: number;
+  /** Version folders no ruleset produces any more. */
+  obsolete: string[];
+  /**
+   * Module files of the other kind (`validators.ts` beside a `validators.d.ts`, or the reverse
+   * with `--emit-ts`): with `--check` out of date; otherwise the ones removed.
+   */
+  replaced: string[];
+}
+
 /** Run the command; returns the exit code. */
 export async function runCompile(
   paths: string[],
-  options: { out?: string; check?: boolean; emitTs?: boolean },
+  options: { out?: string; check?: boolean; json?: boolean; emitTs?: boolean },
 ): Promise<number> {
+  const json = options.json === true;
+  const print = (body: Partial<CompileJson>) =>
+    printOut(
+      `${JSON.stringify(
+        {
+          diagnostics: [],
+          written: [],
+          missing: [],
+          stale: [],
+          unchanged: 0,
+          obsolete: [],
+          replaced: [],
+          ...body,
+        },
+        null,
+        2,
+      )}\n`,
+    );
   let result;
   try {
     result = await compile(paths, {
@@ -167,17 +204,36 @@ export async function runCompile(
     return e instanceof ProjectError ? EXIT.usage : EXIT.environment;
   }
   const errors = result.diagnostics.filter((d) => d.severity === "error");
-  if (result.diagnostics.length > 0)
+  const diagnostics = result.diagnostics.map(toJson);
+  if (result.diagnostics.length > 0 && !json)
     printErr(await renderDiagnostics(result.diagnostics));
   if (errors.length > 0) {
+    if (json) print({ diagnostics });
     printErr(`regel compile: ${errors.length} error(s); nothing written\n`);
-    return 1;
+    return EXIT.failed;
   }
   const outDir = (options.out ?? DEFAULT_OUT_DIR)
     .replace(/\\/g, "/")
     .replace(/\/+$/, "");
   const status = await outputStatus(result.files, outDir);
   if (options.check === true) {
+    if (json) {
+      print({
+        diagnostics,
+        missing: status.missing,
+        stale: status.stale,
+        obsolete: status.obsolete,
+        replaced: status.replaced,
+        unchanged: status.current.length,
+      });
+      return status.missing.length +
+        status.stale.length +
+        status.obsolete.length +
+        status.replaced.length >
+        0
+        ? EXIT.failed
+        : EXIT.ok;
+    }
     const lines = [
       ...status.missing.map((p) => `missing:  ${p}`),
       ...status.stale.map((p) => `stale:    ${p}`),
@@ -193,16 +249,16 @@ export async function runCompile(
       printOut(
         `${lines.join("\n")}\nregel compile --check: ${lines.length} file(s) out of date; run \`regel compile\`\n`,
       );
-      return 1;
+      return EXIT.failed;
     }
     printOut(
       `regel compile --check: ${status.current.length} file(s) up to date\n`,
     );
-    return 0;
+    return EXIT.ok;
   }
   const changed = new Set([...status.missing, ...status.stale]);
   const kept: string[] = [];
-  let removed = 0;
+  const removed: string[] = [];
   try {
     for (const f of result.files) {
       if (!changed.has(f.path)) continue;
@@ -215,25 +271,39 @@ export async function runCompile(
     for (const path of status.replaced) {
       if (isGenerated((await readOrUndefined(path)) ?? "")) {
         await rm(path, { force: true });
-        removed++;
+        removed.push(path);
       } else kept.push(path);
     }
   } catch (e) {
     if (isSystemError(e)) return reportFailure("compile", e);
     throw e;
   }
-  printOut(
-    `regel compile: wrote ${changed.size} file(s), ${status.current.length} unchanged${removed > 0 ? `, removed ${removed} obsolete` : ""}\n`,
-  );
-  for (const path of kept)
+  if (json) {
+    print({
+      diagnostics,
+      written: result.files
+        .map((f) => f.path)
+        .filter((path) => changed.has(path)),
+      unchanged: status.current.length,
+      obsolete: status.obsolete,
+      replaced: removed,
+    });
+  } else
     printOut(
+      `regel compile: wrote ${changed.size} file(s), ${status.current.length} unchanged${removed.length > 0 ? `, removed ${removed.length} obsolete` : ""}\n`,
+    );
+  // Notes go to standard error under --json, which keeps standard output one JSON document.
+  const note = json ? printErr : printOut;
+  for (const path of kept)
+    note(
       `note: ${path} was not written by regel compile and is left alone; TypeScript may read it instead of the compiled module's types\n`,
     );
-  for (const dir of status.obsolete)
-    printOut(
-      `note: ${dir}/ is not produced by any ruleset version; delete it\n`,
-    );
-  return 0;
+  if (!json)
+    for (const dir of status.obsolete)
+      printOut(
+        `note: ${dir}/ is not produced by any ruleset version; delete it\n`,
+      );
+  return EXIT.ok;
 }
 
 export function register(program: Command): void {
@@ -249,13 +319,22 @@ export function register(program: Command): void {
       "write nothing; exit 1 when the output on disk is missing or stale",
     )
     .option(
+      "--json",
+      "print the diagnostics and the files written (or out of date) as JSON",
+    )
+    .option(
       "--emit-ts",
       "write each module's TypeScript source (validators.ts) instead of its declarations (validators.d.ts)",
     )
     .action(
       async (
         paths: string[],
-        options: { out?: string; check?: boolean; emitTs?: boolean },
+        options: {
+          out?: string;
+          check?: boolean;
+          json?: boolean;
+          emitTs?: boolean;
+        },
       ) => {
         process.exitCode = await runCompile(paths, options);
       },

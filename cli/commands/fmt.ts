@@ -1,5 +1,7 @@
 /**
- * `regel fmt <files or folders> [--check]`: print `.regel` files in the canonical layout.
+ * `regel fmt <files or folders> [--check] [--json]`: print `.regel` files in the canonical
+ * layout. Exit codes: 0 ok, 1 a file has parse errors or (with `--check`) would change, 2 a path
+ * does not exist.
  *
  * @module
  */
@@ -11,6 +13,8 @@ import { format } from "../../dsl/printer.js";
 import { decodeSource } from "../../dsl/source-text.js";
 import { printErr, printOut } from "../terminal-text.js";
 import { writeFileAtomic } from "../../runtime/atomic-file.js";
+import { EXIT } from "../exit-codes.js";
+import { toJson, type JsonDiagnostic } from "../json-diagnostic.js";
 
 /** Where `regel fmt` writes its report; replaceable in tests. */
 export interface FmtOutput {
@@ -21,6 +25,20 @@ export interface FmtOutput {
 export interface FmtOptions {
   /** Write nothing; report the files that would change. */
   check?: boolean;
+  /** Print what was done as JSON (see {@link FmtJson}) instead of lines. */
+  json?: boolean;
+}
+
+/** What `regel fmt --json` prints. */
+export interface FmtJson {
+  files: {
+    path: string;
+    status: "unchanged" | "formatted" | "would-reformat" | "not-formatted";
+    /** Why a file was not formatted (parse errors, not UTF-8), as `regel check --json` gives them. */
+    diagnostics: JsonDiagnostic[];
+  }[];
+  /** Files that were (or with `--check` would be) reformatted. */
+  changed: number;
 }
 
 /** Folders never searched: dependencies, VCS data and generated validators. */
@@ -61,8 +79,8 @@ export function collectRegelFiles(paths: readonly string[]): {
 
 /**
  * Format the files; returns the exit code: 0 when all is well, 1 when a file has parse errors or
- * is not valid UTF-8 (it is never written then), a path does not exist, or (with `check`) a file
- * would change.
+ * is not valid UTF-8 (it is never written then) or (with `check`) a file would change, 2 when a
+ * path does not exist (then nothing is formatted).
  */
 export function runFmt(
   paths: readonly string[],
@@ -70,11 +88,22 @@ export function runFmt(
   output: FmtOutput,
 ): number {
   const { files, missing } = collectRegelFiles(paths);
-  let exitCode = 0;
+  let exitCode: number = EXIT.ok;
   for (const path of missing) {
     output.err(`regel fmt: no such file or folder: ${path}`);
-    exitCode = 1;
+    exitCode = EXIT.usage;
   }
+  if (missing.length > 0) return exitCode;
+  const fail = () => {
+    if (exitCode === EXIT.ok) exitCode = EXIT.failed;
+  };
+  const json: FmtJson = { files: [], changed: 0 };
+  const say = (line: string) => {
+    if (options.json !== true) output.out(line);
+  };
+  const complain = (line: string) => {
+    if (options.json !== true) output.err(line);
+  };
   let changed = 0;
   for (const path of files) {
     // Bytes, not text: a file that is not UTF-8 is reported and never written back (REG105).
@@ -83,9 +112,14 @@ export function runFmt(
       path,
     );
     if (encoding.length > 0) {
-      for (const d of encoding) output.err(formatDiagnostic(d, text));
-      output.err(`regel fmt: ${path} not formatted: it is not valid UTF-8`);
-      exitCode = 1;
+      for (const d of encoding) complain(formatDiagnostic(d, text));
+      complain(`regel fmt: ${path} not formatted: it is not valid UTF-8`);
+      json.files.push({
+        path,
+        status: "not-formatted",
+        diagnostics: encoding.map(toJson),
+      });
+      fail();
       continue;
     }
     const result = format(text, path);
@@ -93,25 +127,37 @@ export function runFmt(
       result.diagnostics.filter((d) => d.severity === "error"),
     );
     if (errors.length > 0) {
-      for (const d of errors) output.err(formatDiagnostic(d, text));
-      output.err(
+      for (const d of errors) complain(formatDiagnostic(d, text));
+      complain(
         `regel fmt: ${path} not formatted: it has ${errors.length === 1 ? "a parse error" : `${errors.length} parse errors`}`,
       );
-      exitCode = 1;
+      json.files.push({
+        path,
+        status: "not-formatted",
+        diagnostics: errors.map(toJson),
+      });
+      fail();
       continue;
     }
-    if (result.text === text) continue;
+    if (result.text === text) {
+      json.files.push({ path, status: "unchanged", diagnostics: [] });
+      continue;
+    }
     changed++;
     if (options.check) {
-      output.out(`would reformat ${path}`);
-      exitCode = 1;
+      say(`would reformat ${path}`);
+      json.files.push({ path, status: "would-reformat", diagnostics: [] });
+      fail();
     } else {
       writeFileAtomic(path, result.text);
-      output.out(`formatted ${path}`);
+      say(`formatted ${path}`);
+      json.files.push({ path, status: "formatted", diagnostics: [] });
     }
   }
+  json.changed = changed;
+  if (options.json === true) output.out(JSON.stringify(json, null, 2));
   if (options.check && changed > 0) {
-    output.err(
+    complain(
       `${changed} of ${files.length} file${files.length === 1 ? "" : "s"} would be reformatted (run \`regel fmt\` without --check)`,
     );
   }
@@ -130,6 +176,7 @@ export function register(program: Command): void {
       "--check",
       "write nothing; exit 1 and list the files that would change",
     )
+    .option("--json", "print each file's status (and diagnostics) as JSON")
     .action((paths: string[], options: FmtOptions) => {
       process.exitCode = runFmt(paths, options, {
         out: (line) => printOut(`${line}\n`),

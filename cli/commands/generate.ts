@@ -22,6 +22,7 @@ interface GenerateFlags {
   compiled?: string;
   out: string;
   force?: boolean;
+  json?: boolean;
 }
 
 /** What `regel generate` writes into its folder: the entity files, the ground truth, the manifest. */
@@ -117,6 +118,10 @@ export function register(program: Command): void {
       "--force",
       "replace an existing delivery in --out (its CSV files, ground-truth/ and manifest.json)",
     )
+    .option(
+      "--json",
+      "print what was generated (rows per file, injected findings per rule) as JSON",
+    )
     .action(async (flags: GenerateFlags) => {
       try {
         const depositors = number("--depositors", flags.depositors);
@@ -153,15 +158,22 @@ export function register(program: Command): void {
             .filter((c) => c !== ""),
           rrd: flags.rrd,
           out: flags.out,
-          onProgress: process.stderr.isTTY
-            ? (done) =>
-                // the CLI's own carriage return: only numbers follow it
-                process.stderr.write(
-                  `\r${done.toLocaleString("en")} / ${depositors.toLocaleString("en")} depositors`,
-                )
-            : undefined,
+          onProgress:
+            process.stderr.isTTY && flags.json !== true
+              ? (done) =>
+                  // the CLI's own carriage return: only numbers follow it
+                  process.stderr.write(
+                    `\r${done.toLocaleString("en")} / ${depositors.toLocaleString("en")} depositors`,
+                  )
+              : undefined,
         });
-        if (process.stderr.isTTY) printErr("\n");
+        if (process.stderr.isTTY && flags.json !== true) printErr("\n");
+        if (flags.json === true) {
+          printOut(
+            `${JSON.stringify({ out: flags.out, ...summary }, null, 2)}\n`,
+          );
+          return;
+        }
         const rows = Object.values(summary.rows).reduce((a, b) => a + b, 0);
         const seconds = (performance.now() - started) / 1000;
         printOut(
@@ -177,7 +189,7 @@ export function register(program: Command): void {
         printErr(
           `regel generate: ${error instanceof Error ? error.message : String(error)}\n`,
         );
-        process.exitCode = 2;
+        process.exitCode = EXIT.usage;
       }
     });
 }

@@ -33,6 +33,7 @@ interface Options {
   deliveryId: string;
   deliveredAt: string;
   history: string;
+  json?: boolean;
 }
 
 /** Register the `record` command (and `--record` on `validate`, when that is registered first). */
@@ -52,6 +53,7 @@ export function register(program: Command): void {
       "when the bank delivered it in DLR, ISO 8601 with offset (not the Logius receipt)",
     )
     .option("--history <file>", "history database", DEFAULT_HISTORY)
+    .option("--json", "print the recorded run as JSON")
     .action((report: string, options: Options) => {
       const out = runRecord(report, options);
       printOut(out.stdout);
@@ -100,6 +102,12 @@ export function runRecord(reportPath: string, options: Options): CommandOutput {
     const run = runFromReport(readReport(reportPath), options);
     history = History.open(options.history, { create: true });
     const id = history.record(run);
+    if (options.json === true)
+      return {
+        code: EXIT.ok,
+        stdout: `${JSON.stringify({ history: options.history, run: { id, ...run } }, null, 2)}\n`,
+        stderr: "",
+      };
     const pct =
       run.percentage === null ? "n/a" : `${run.percentage.toFixed(2)} %`;
     return {
@@ -164,9 +172,9 @@ export function attachToValidate(validate: Command): void {
       if (flags.record !== true) return;
       const fail = (message: string) => {
         printErr(`regel validate --record: ${message}\n`);
-        process.exitCode = 2;
+        process.exitCode = EXIT.usage;
       };
-      if (process.exitCode === 2)
+      if (process.exitCode === EXIT.usage)
         return fail("the validation did not complete; nothing recorded");
       const missing = (
         ["out", "bank", "deliveryId", "deliveredAt"] as const

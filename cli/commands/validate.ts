@@ -1,5 +1,9 @@
 /**
  * `regel validate <delivery folder>`: validate an IKB-bestand and write the report.
+ * `regel validate - --entity E --ruleset R --rrd D`: validate one entity's records read from
+ * standard input (CSV or NDJSON, see cli/stdin-input.ts). `--out -` writes report.json to
+ * standard output (the summary goes to standard error); `--junit FILE` writes the findings per
+ * rule as JUnit XML for CI (runtime/report-junit.ts).
  * Exit codes: 0 accepted, 1 rejected, 2 usage or input error, 3 the report or a temporary file
  * cannot be written (full disk, read-only folder, a file where the `--out` folder belongs).
  *
@@ -26,6 +30,10 @@ import { checkReportFolder, writeReport } from "../../runtime/report-write.js";
 import { inForce, selectRuleset } from "../../runtime/select-version.js";
 import { StaleRulesetError } from "../../runtime/source-check.js";
 import { isSystemError, reportFailure } from "../failure.js";
+import { writeFileAtomic } from "../../runtime/atomic-file.js";
+import { UnknownEntityError } from "../../runtime/errors.js";
+import { reportToJunit } from "../../runtime/report-junit.js";
+import { spoolEntity, type StreamDelivery } from "../stdin-input.js";
 import { printErr, printOut, terminalSafe } from "../terminal-text.js";
 
 interface ValidateFlags {
@@ -42,6 +50,9 @@ interface ValidateFlags {
   maxFieldLength?: string;
   maxFields?: string;
   maxRecordLength?: string;
+  entity?: string;
+  inputFormat?: string;
+  junit?: string;
 }
 
 /** The limits a delivery is read with (csv-reader.ts LIMITS), as flags. */
@@ -62,7 +73,10 @@ export function register(program: Command): void {
     .description(
       "Validate an IKB-bestand (a folder of CSV files) and report the findings",
     )
-    .argument("<folder>", "the delivery folder")
+    .argument(
+      "<folder>",
+      "the delivery folder, or - to read one entity's records from standard input (with --entity and --ruleset)",
+    )
     .option(
       "--rrd <date>",
       "reporting reference date (YYYY-MM-DD), required; picks the ruleset version in force",
@@ -73,7 +87,19 @@ export function register(program: Command): void {
     )
     .option(
       "--out <dir>",
-      "write report.json, report.html and samples/*.csv to this folder, replacing an earlier report there as one set",
+      "write report.json, report.html and samples/*.csv to this folder, replacing an earlier report there as one set; - writes report.json to standard output",
+    )
+    .option(
+      "--entity <name>",
+      "with -: the entity whose records standard input holds, e.g. NP",
+    )
+    .option(
+      "--input-format <format>",
+      "with -: csv (header first) or ndjson (one JSON object per line); default: by the first character",
+    )
+    .option(
+      "--junit <file>",
+      "also write the findings as JUnit XML: one test case per rule, a failure for each rule with findings",
     )
     .option("--json", "print the JSON report on stdout instead of the summary")
     .option(
@@ -107,8 +133,36 @@ export function register(program: Command): void {
     )
     .option("--no-progress", "no progress bar")
     .action(async (folder: string, flags: ValidateFlags) => {
-      if (!existsSync(folder) || !statSync(folder).isDirectory())
+      const fromStdin = folder === "-";
+      if (
+        !fromStdin &&
+        (!existsSync(folder) || !statSync(folder).isDirectory())
+      )
         return fail(`${folder} is not a folder`);
+      if (!fromStdin && flags.entity !== undefined)
+        return fail(
+          "--entity is for records read from standard input: give - as the folder",
+        );
+      if (!fromStdin && flags.inputFormat !== undefined)
+        return fail(
+          "--input-format is for records read from standard input: give - as the folder",
+        );
+      if (fromStdin && flags.entity === undefined)
+        return fail(
+          "reading from standard input (-) needs --entity NAME: the entity whose records the stream holds",
+        );
+      if (fromStdin && flags.ruleset === undefined)
+        return fail(
+          "reading from standard input (-) needs --ruleset name[@version]: the stream alone does not say which ruleset it is for",
+        );
+      if (
+        flags.inputFormat !== undefined &&
+        !["csv", "ndjson"].includes(flags.inputFormat)
+      )
+        return fail(
+          `--input-format ${flags.inputFormat}: use csv or ndjson (or leave it out to tell by the first character)`,
+        );
+      const toStdout = flags.out === "-";
       if (flags.rrd !== undefined && Number.isNaN(dateToDays(flags.rrd)))
         return fail(`--rrd ${flags.rrd}: expected a date YYYY-MM-DD`);
       if (
@@ -145,7 +199,7 @@ export function register(program: Command): void {
         printErr(
           `regel validate: note: ${ignored} is not used (compiled rulesets are taken from regel's own unless named); to use it, add --compiled ${ignored}\n`,
         );
-      if (flags.out !== undefined)
+      if (flags.out !== undefined && !toStdout)
         try {
           // before the run, not after an hour of it
           checkReportFolder(flags.out);
@@ -159,7 +213,7 @@ export function register(program: Command): void {
           root: flags.compiled ?? defaultCompiledRoot(),
           ruleset: flags.ruleset,
           rrd: flags.rrd,
-          deliveryFiles: deliveryFiles(folder),
+          deliveryFiles: fromStdin ? [] : deliveryFiles(folder),
         });
       } catch (e) {
         return fail(
@@ -167,6 +221,34 @@ export function register(program: Command): void {
             ? e.message
             : `cannot load the ruleset: ${(e as Error).message}`,
         );
+      }
+      let stream: StreamDelivery | undefined;
+      if (fromStdin) {
+        const entities = loaded.module.entities.filter((e) => e.file);
+        const entity = entities.find((e) => e.name === flags.entity);
+        if (entity === undefined)
+          return fail(
+            new UnknownEntityError(
+              flags.entity!,
+              entities.map((e) => e.name),
+              loaded.module.metadata.id,
+            ).message,
+          );
+        if (process.stdin.isTTY)
+          printErr(
+            `regel validate: reading ${entity.name} records from standard input (end with Ctrl-D)\n`,
+          );
+        stream = await spoolEntity(
+          process.stdin,
+          entity,
+          (flags.inputFormat as "csv" | "ndjson" | undefined) ?? "auto",
+          flags.tempDir,
+        );
+        folder = stream.folder;
+        if (loaded.module.needsIkb.includes(entity.name))
+          printErr(
+            `regel validate: note: rules of ${entity.name} that look at other entities of the IKB (exists, count, sum) see only the ${entity.name} records of the stream; validate a delivery folder to check them\n`,
+          );
       }
       const rrd = flags.rrd;
       const m = loaded.module.metadata;
@@ -192,6 +274,7 @@ export function register(program: Command): void {
             ? Number(flags.maxRecordLength)
             : undefined,
           rrdChosenBy: "--rrd",
+          entities: fromStdin ? [flags.entity!] : undefined,
           onProgress:
             "onProgress" in bar && bar.onProgress !== undefined
               ? (p) => bar.onProgress!({ ...p, file: terminalSafe(p.file) })
@@ -199,6 +282,7 @@ export function register(program: Command): void {
         });
       } catch (e) {
         bar.stop();
+        stream?.dispose();
         if (e instanceof StaleRulesetError) return fail(e.message);
         // a temporary sort file that cannot be written (full disk) is the environment, not the input
         if (isSystemError(e)) {
@@ -208,8 +292,9 @@ export function register(program: Command): void {
         return fail(`validation stopped: ${(e as Error).message}`);
       }
       bar.stop();
+      stream?.dispose();
       let writeFailed: unknown;
-      if (flags.out) {
+      if (flags.out && !toStdout) {
         try {
           const written = await writeReport(report, flags.out);
           if (!flags.json)
@@ -218,9 +303,16 @@ export function register(program: Command): void {
           writeFailed = e;
         }
       }
+      if (flags.junit !== undefined && writeFailed === undefined)
+        try {
+          writeFileAtomic(flags.junit, reportToJunit(report));
+        } catch (e) {
+          writeFailed = e;
+        }
       // the verdict is printed even when the report folder cannot be written
-      if (flags.json) printOut(reportToJson(report));
-      else printOut(summaryText(report));
+      if (flags.json || toStdout) printOut(reportToJson(report));
+      if (toStdout) printErr(summaryText(report));
+      else if (!flags.json) printOut(summaryText(report));
       process.exitCode =
         writeFailed !== undefined
           ? reportFailure("validate", writeFailed)

@@ -24,6 +24,25 @@ interface Options {
   delivery?: string;
   compiled?: string;
   tempDir?: string;
+  json?: boolean;
+}
+
+/** The verdict as JSON (`--json`): the fields of the text, without the new report. */
+export function verifyJson(
+  reportPath: string,
+  delivery: string,
+  r: VerifyResult,
+): string {
+  const body = {
+    report: reportPath,
+    delivery,
+    reproduced: r.reproduced,
+    hashes: r.hashes,
+    differences: r.differences,
+    notRun: r.notRun ?? null,
+    notes: r.notes,
+  };
+  return `${JSON.stringify(body, null, 2)}\n`;
 }
 
 /** The verdict as text. */
@@ -93,7 +112,10 @@ export async function runVerify(
     });
     return {
       code: result.reproduced ? EXIT.ok : EXIT.failed,
-      stdout: verifyText(reportPath, delivery, result),
+      stdout:
+        options.json === true
+          ? verifyJson(reportPath, delivery, result)
+          : verifyText(reportPath, delivery, result),
       stderr: "",
     };
   } catch (e) {
@@ -120,6 +142,7 @@ export function register(program: Command): void {
       "folder with compiled rulesets (default: rulesets/compiled)",
     )
     .option("--temp-dir <dir>", "folder for temporary sort files")
+    .option("--json", "print the verdict and what differs as JSON")
     // exit 1 means "not reproduced": a usage error (a missing argument) must not look like one
     .exitOverride((err) => {
       process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);

@@ -438,7 +438,7 @@ describe("assessment HTML", () => {
     expect(html).not.toMatch(/(src|href)=/);
     expect(html).toMatch(/<svg [^>]*role="img"/);
     // Four norm marks (2020-2023) and two bars (2021, 2022).
-    expect(html.match(/class="norm"/g)).toHaveLength(4);
+    expect(html.match(/<g class="mark norm"/g)).toHaveLength(4);
     expect(html.match(/<rect /g)).toHaveLength(2);
   });
 });

@@ -4,11 +4,11 @@
  * writer killed mid-write (integrity ok, every committed run complete, no partial run).
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import ts from "typescript";
+import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runAssess } from "../../cli/commands/assess.js";
@@ -17,6 +17,7 @@ import { attachToValidate, runRecord } from "../../cli/commands/record.js";
 import { Command } from "commander";
 import { History, HistoryError, runFromReport } from "../../audit/history.js";
 import type { Report } from "../../runtime/report-types.js";
+import { ensureBuilt } from "../source-folders.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const dir = mkdtempSync(join(tmpdir(), "regel-history-"));
@@ -491,7 +492,7 @@ describe("regel validate --record", () => {
 });
 
 describe("a locked or corrupt history", () => {
-  it("a database locked by another process gives a clear error and loses nothing", () => {
+  it("a database locked by another process gives a clear error and loses nothing", async () => {
     const file = join(dir, "locked.sqlite");
     const h = History.open(file, { create: true });
     const run = runFromReport(
@@ -510,22 +511,46 @@ describe("a locked or corrupt history", () => {
     );
     h.record(run);
     h.close();
-    const Database = createRequire(import.meta.url)("better-sqlite3");
-    const other = new Database(file);
-    other.exec("BEGIN EXCLUSIVE");
+    // Another regel process holds the history (it took the lock and waits): a second writer waits
+    // up to its timeout, then gives a clear error; killing the holder leaves a stale lock that the
+    // next writer breaks.
+    const holder = spawn(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `import { acquire } from ${JSON.stringify(pathToFileURL(join(ROOT, "dist", "audit", "history-lock.js")).href)};
+acquire(process.argv[1], "write", 1000);
+process.stdout.write("held\\n");
+setInterval(() => {}, 1000);`,
+        file,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    await new Promise<void>((resolve) =>
+      holder.stdout.once("data", () => resolve()),
+    );
     try {
       expect(() =>
         History.open(file, { timeoutMs: 50 }).record({
           ...run,
           deliveryId: "2",
         }),
-      ).toThrow(/is locked by another process/);
+      ).toThrow(
+        new RegExp(
+          `is locked by another process \\(process ${holder.pid} on .*remove the folder .*locked\\.sqlite\\.regel-lock`,
+        ),
+      );
+      expect(runHistory({ history: file }).stderr).toMatch(
+        /is locked by another process/,
+      );
     } finally {
-      other.exec("ROLLBACK");
-      other.close();
+      holder.kill("SIGKILL");
+      await new Promise((r) => holder.on("close", r));
     }
     const again = History.open(file);
-    expect(again.runs().map((r) => r.deliveryId)).toEqual(["1"]);
+    again.record({ ...run, deliveryId: "3" });
+    expect(again.runs().map((r) => r.deliveryId)).toEqual(["1", "3"]);
     expect(again.integrityCheck()).toEqual(["ok"]);
     again.close();
   });
@@ -588,7 +613,7 @@ describe("a locked or corrupt history", () => {
     expect(readFileSync(damaged).equals(bytes)).toBe(true);
 
     const foreign = join(dir, "foreign.sqlite");
-    const Database = createRequire(import.meta.url)("better-sqlite3");
+    const { Database } = createRequire(import.meta.url)("node-sqlite3-wasm");
     const db = new Database(foreign);
     db.exec("CREATE TABLE t (x)");
     db.close();
@@ -600,20 +625,16 @@ describe("a locked or corrupt history", () => {
 
 describe("a writer killed mid-write", () => {
   it("leaves a sound database with every committed run complete and no partial run", async () => {
-    // The child runs audit/history.ts itself, transpiled (types only erased) next to a tiny driver.
+    // The child runs the built audit/history.js next to a tiny driver.
+    ensureBuilt();
     const childDir = mkdtempSync(join(tmpdir(), "regel-kill-"));
-    const source = readFileSync(join(ROOT, "audit", "history.ts"), "utf8");
-    const js = ts.transpileModule(source, {
-      compilerOptions: {
-        module: ts.ModuleKind.ESNext,
-        target: ts.ScriptTarget.ES2022,
-      },
-    }).outputText;
-    writeFileSync(join(childDir, "history.mjs"), js);
+    const historyUrl = pathToFileURL(
+      join(ROOT, "dist", "audit", "history.js"),
+    ).href;
     const FINDINGS = 40;
     writeFileSync(
       join(childDir, "writer.mjs"),
-      `import { History } from "./history.mjs";
+      `import { History } from ${JSON.stringify(historyUrl)};
 const h = History.open(process.argv[2], { create: true });
 const findings = {};
 for (let i = 0; i < ${FINDINGS}; i++) findings["r" + String(i).padStart(3, "0")] = i + 1;
@@ -629,7 +650,6 @@ for (let n = 1; ; n++) {
       process.execPath,
       [join(childDir, "writer.mjs"), file],
       {
-        env: { ...process.env, NODE_PATH: join(ROOT, "node_modules") },
         stdio: ["ignore", "pipe", "pipe"],
       },
     );
@@ -672,4 +692,65 @@ for (let n = 1; ; n++) {
       h.close();
     }
   }, 30_000);
+});
+
+describe("concurrent writers", () => {
+  it("several processes recording into one history at once: every run lands once, the file stays sound", async () => {
+    ensureBuilt();
+    const childDir = mkdtempSync(join(tmpdir(), "regel-concurrent-"));
+    const file = join(childDir, "shared.sqlite");
+    History.open(file, { create: true }).close();
+    const historyUrl = pathToFileURL(
+      join(ROOT, "dist", "audit", "history.js"),
+    ).href;
+    const WRITERS = 4;
+    const RUNS = 12;
+    writeFileSync(
+      join(childDir, "writer.mjs"),
+      `import { History } from ${JSON.stringify(historyUrl)};
+const [file, writer] = process.argv.slice(2);
+for (let n = 1; n <= ${RUNS}; n++) {
+  // a new connection per run, as separate \`regel record\` commands would open
+  const h = History.open(file, { timeoutMs: 20000 });
+  h.record({ bank: "W" + writer, deliveryId: String(n), rrd: "2023-04-21", deliveredAt: "2023-04-24T10:00:00Z",
+    accepted: true, ruleset: "x@1.0.0", ikbs: 1, ikbsMeetingControls: 1, percentage: 100, blockingErrors: 0,
+    errors: n, findings: { a: n, b: 1 } });
+  h.close();
+}
+`,
+    );
+    const results = await Promise.all(
+      Array.from(
+        { length: WRITERS },
+        (_, w) =>
+          new Promise<{ code: number | null; stderr: string }>((resolve) => {
+            const child = spawn(
+              process.execPath,
+              [join(childDir, "writer.mjs"), file, String(w)],
+              { stdio: ["ignore", "ignore", "pipe"] },
+            );
+            let stderr = "";
+            child.stderr.on("data", (d) => (stderr += String(d)));
+            child.on("close", (code) => resolve({ code, stderr }));
+          }),
+      ),
+    );
+    expect(results).toEqual(
+      Array.from({ length: WRITERS }, () => ({ code: 0, stderr: "" })),
+    );
+    const h = History.open(file);
+    try {
+      expect(h.integrityCheck()).toEqual(["ok"]);
+      const runs = h.runs();
+      expect(runs).toHaveLength(WRITERS * RUNS);
+      expect(h.banks()).toEqual(
+        Array.from({ length: WRITERS }, (_, w) => `W${w}`),
+      );
+      for (const r of runs) expect(r.findings).toEqual({ a: r.errors, b: 1 });
+    } finally {
+      h.close();
+    }
+    expect(existsSync(`${file}.regel-lock`)).toBe(false);
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  }, 60_000);
 });

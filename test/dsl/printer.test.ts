@@ -498,7 +498,7 @@ describe("regel fmt", () => {
   });
 
   it("reports a path that does not exist", () => {
-    expect(runFmt([join(dir, "nope.regel")], {}, io)).toBe(1);
+    expect(runFmt([join(dir, "nope.regel")], {}, io)).toBe(2);
     expect(err.join("\n")).toContain("no such file or folder");
   });
 });

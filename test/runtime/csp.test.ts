@@ -1,6 +1,9 @@
 /**
  * Both HTML pages (report.html and the `regel assess --html` page) carry a Content-Security-Policy
- * that allows only their own inline style sheets: no scripts, no external or injected assets.
+ * that allows only their own inline style sheets and scripts, by hash: no other script, no
+ * external or injected assets, and (report.html, whose filter script is its only script) no HTML
+ * parsed from strings (Trusted Types). The browser test (test/browser/report-pages.test.ts) checks
+ * that Chromium enforces it.
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
@@ -11,10 +14,25 @@ import { validateDelivery } from "../../runtime/delivery.js";
 import { renderHtml } from "../../runtime/html-report.js";
 import { FIXTURES, fake } from "./helpers.js";
 
-/** The policy of a page, and the hashes of its inline style sheets. */
+/** Decode the character references the html template writes in an attribute value. */
+function attributeValue(text: string): string {
+  return text
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&#96;/g, "`")
+    .replace(/&amp;/g, "&");
+}
+
+const sha256 = (text: string) =>
+  `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
+
+/** The policy of a page, and the hashes of its inline style sheets and scripts. */
 function policyOf(html: string): {
   policy: Map<string, string[]>;
   styles: string[];
+  scripts: string[];
 } {
   const metas = [
     ...html.matchAll(
@@ -25,45 +43,63 @@ function policyOf(html: string): {
   // the policy must come before anything it governs
   expect(html.indexOf(metas[0][0])).toBeLessThan(html.indexOf("<style"));
   const policy = new Map(
-    metas[0][1].split(";").map((d) => {
-      const [name, ...values] = d.trim().split(/\s+/);
-      return [name, values] as [string, string[]];
-    }),
+    attributeValue(metas[0][1])
+      .split(";")
+      .map((d) => {
+        const [name, ...values] = d.trim().split(/\s+/);
+        return [name, values] as [string, string[]];
+      }),
   );
-  const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map(
-    (m) => `'sha256-${createHash("sha256").update(m[1]).digest("base64")}'`,
+  const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) =>
+    sha256(m[1]),
   );
-  return { policy, styles };
+  const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) =>
+    sha256(m[1]),
+  );
+  return { policy, styles, scripts };
 }
 
 function expectOwnAssetsOnly(html: string): void {
-  const { policy, styles } = policyOf(html);
+  const { policy, styles, scripts } = policyOf(html);
   expect(policy.get("default-src")).toEqual(["'none'"]);
   expect(policy.get("base-uri")).toEqual(["'none'"]);
   expect(policy.get("form-action")).toEqual(["'none'"]);
-  // exactly the page's own style sheets, by hash; nothing inline by permission
+  // exactly the page's own style sheets and scripts, by hash; nothing inline by permission
   expect(styles.length).toBeGreaterThan(0);
   expect(policy.get("style-src")).toEqual(styles);
   expect(html).not.toContain("unsafe-inline");
-  expect([...policy.keys()].filter((k) => k.startsWith("script"))).toEqual([]);
-  // a style attribute would be blocked by this policy, and so would look broken
+  expect(html).not.toContain("unsafe-eval");
+  if (scripts.length === 0)
+    expect([...policy.keys()].filter((k) => k.startsWith("script"))).toEqual(
+      [],
+    );
+  else {
+    expect(policy.get("script-src")).toEqual(scripts);
+    expect(policy.get("require-trusted-types-for")).toEqual(["'script'"]);
+    expect(policy.get("trusted-types")).toEqual(["'none'"]);
+  }
+  // every <script> element is one the policy names: none with a src, none with attributes
+  expect(html.match(/<script\b/gi) ?? []).toHaveLength(scripts.length);
+  // a style attribute or an event handler would be blocked by this policy, and so would look broken
   expect(html).not.toMatch(/\sstyle="/);
-  expect(html).not.toMatch(/<script\b/i);
+  expect(html).not.toMatch(/\son[a-z]+="/i);
 }
 
 const HOSTILE_BANK = `<style>body{display:none}</style><script>alert(1)</script>`;
 
 describe("Content-Security-Policy", () => {
-  it("report.html allows only its own inline style sheet", async () => {
+  it("report.html allows only its own inline style sheet and its one script", async () => {
     const report = await validateDelivery(
       join(FIXTURES, "delivery-ok"),
       await fake(),
       { rrd: "2022-12-31" },
     );
-    expectOwnAssetsOnly(renderHtml(report, { samplesDir: "samples" }));
+    const html = renderHtml(report, { samplesDir: "samples" });
+    expectOwnAssetsOnly(html);
+    expect(policyOf(html).scripts).toHaveLength(1);
   });
 
-  it("the regel assess --html page allows only its own inline style sheet", () => {
+  it("the regel assess --html page allows only its own inline style sheet (it has no script)", () => {
     const a: Assessment = {
       bank: HOSTILE_BANK,
       year: 2023,
@@ -87,7 +123,8 @@ describe("Content-Security-Policy", () => {
     };
     const html = assessmentHtml(a);
     expectOwnAssetsOnly(html);
-    // the hostile bank name is text, not a second style sheet
+    // the hostile bank name is text, not a second style sheet or a script
     expect(policyOf(html).styles).toHaveLength(1);
+    expect(policyOf(html).scripts).toHaveLength(0);
   });
 });

@@ -143,7 +143,9 @@ describe("validate against the compiled ikb.glo rulesets", () => {
     expect(row("dmc0001")).toContain(
       '<div class="assumption"><b>Assumption:</b> dmc0001 = a Dutch identification number (BSN) fails the eleven-test.</div>',
     );
-    expect(row("fil0001")).not.toContain("assumed");
+    expect(row("fil0001")).not.toContain('class="assumed"');
+    expect(row("fil0001")).toContain('data-assumed="no"');
+    expect(row("dmc0001")).toContain('data-assumed="yes"');
     // Quotes in an assumption are escaped like every other value.
     expect(row("dmc0000")).toContain(
       "&quot;Verplicht attribuut ontbreekt&quot;",

@@ -6,7 +6,9 @@
  *
  * @module
  */
+/** Whether a finding rejects the delivery (`blocking`) or is only reported (`signalling`). */
 export type Severity = "blocking" | "signalling";
+/** The role of a record in an IKB: `D` depositor, `V` representative. */
 export type Role = "D" | "V";
 /**
  * The law behind a rule, as its findings carry it: the rule's code and title, the articles it
@@ -54,6 +56,7 @@ export interface SourceLocation {
     line: number;
     column: number;
 }
+/** An article a rule implements: the source's alias and title, and where in it. */
 export interface ArticleTrace {
     source: string;
     sourceTitle: string;
@@ -98,6 +101,7 @@ export interface AssumptionTrace {
     text: string;
     location: SourceLocation;
 }
+/** A Bijlage 3 category: the results and markings that put an IKB in it, and the payout it blocks. */
 export interface CategoryTrace {
     name: string;
     title: string;
@@ -116,6 +120,7 @@ export interface CategoryTrace {
         role: Role | undefined;
     }[];
 }
+/** A payout condition that categories block. */
 export interface PayoutTrace {
     name: string;
     number: number;
@@ -142,6 +147,7 @@ export interface NormTrace {
         }[];
     }[];
 }
+/** A field of an entity: its name, CSV column, type, and whether it is required or personal data. */
 export interface FieldMeta {
     name: string;
     column: string;
@@ -150,6 +156,7 @@ export interface FieldMeta {
     personal: boolean;
     description: string | undefined;
 }
+/** An entity of the data model: its CSV file, key, role field and fields. */
 export interface EntityMeta {
     name: string;
     title: string | undefined;
@@ -158,6 +165,7 @@ export interface EntityMeta {
     roleBy: string | undefined;
     fields: FieldMeta[];
 }
+/** A ruleset version: its name, version, validity period, sources and IKB grouping. */
 export interface RulesetMetadata {
     name: string;
     version: string;

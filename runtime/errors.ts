@@ -1,0 +1,135 @@
+/**
+ * The errors the embedding API throws for input the caller must fix: each one a class to catch
+ * with `instanceof`, with a stable `code` (for code that may see both the ESM and the CommonJS
+ * build of regel, where the classes differ) and a message that says what is wrong and what to do.
+ *
+ * @module
+ */
+import { closest, distance } from "fastest-levenshtein";
+
+/** The stable codes of {@link RegelError}s. */
+export type RegelErrorCode =
+  | "REGEL_RULESET_LOAD"
+  | "REGEL_UNKNOWN_RULESET"
+  | "REGEL_UNKNOWN_ENTITY"
+  | "REGEL_UNKNOWN_COLUMN"
+  | "REGEL_INVALID_CELL"
+  | "REGEL_INVALID_RRD";
+
+/** Base class of regel's input errors: `code` says which one, `message` what to do. */
+export class RegelError extends Error {
+  /** Stable across versions and across the ESM and CommonJS builds. */
+  readonly code: RegelErrorCode;
+  constructor(code: RegelErrorCode, message: string) {
+    super(message);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** A compiled ruleset that cannot be loaded: missing, damaged, or not the ruleset its folder names. */
+export class RulesetLoadError extends RegelError {
+  constructor(message: string, code: RegelErrorCode = "REGEL_RULESET_LOAD") {
+    super(code, message);
+  }
+}
+
+/** A ruleset id (`name@version`) or name that no compiled ruleset has. */
+export class UnknownRulesetError extends RulesetLoadError {
+  /** The ruleset asked for. */
+  readonly ruleset: string;
+  /** The compiled rulesets that are there (`name@version`). */
+  readonly available: readonly string[];
+  constructor(ruleset: string, available: readonly string[], where: string) {
+    super(
+      available.length > 0
+        ? `ruleset ${ruleset} is not compiled${hint(ruleset, available)}: the compiled rulesets in ${where} are ${available.join(", ")}`
+        : `ruleset ${ruleset} is not compiled: ${where} holds no compiled ruleset (run \`regel compile\`, or name the folder that holds them)`,
+      "REGEL_UNKNOWN_RULESET",
+    );
+    this.ruleset = ruleset;
+    this.available = available;
+  }
+}
+
+/** An entity name that the ruleset's data model does not have. */
+export class UnknownEntityError extends RegelError {
+  readonly entity: string;
+  /** The entity names of the ruleset. */
+  readonly entities: readonly string[];
+  constructor(entity: string, entities: readonly string[], ruleset: string) {
+    super(
+      "REGEL_UNKNOWN_ENTITY",
+      `unknown entity ${JSON.stringify(entity)}${hint(entity, entities)} in ${ruleset}: use one of ${entities.join(", ")}`,
+    );
+    this.entity = entity;
+    this.entities = entities;
+  }
+}
+
+/** A row given by column name with a name that is no column (nor field) of the entity. */
+export class UnknownColumnError extends RegelError {
+  readonly entity: string;
+  readonly column: string;
+  /** 1-based position of the row in the input. */
+  readonly row: number;
+  constructor(
+    entity: string,
+    column: string,
+    row: number,
+    columns: readonly string[],
+  ) {
+    super(
+      "REGEL_UNKNOWN_COLUMN",
+      `row ${row} of ${entity}: unknown column ${JSON.stringify(column)}${hint(column, columns)}; the columns of ${entity} are ${columns.join(", ")}`,
+    );
+    this.entity = entity;
+    this.column = column;
+    this.row = row;
+  }
+}
+
+/** A cell that is not text: rows carry CSV text, decoded as the data model says. */
+export class InvalidCellError extends RegelError {
+  readonly entity: string;
+  readonly column: string;
+  readonly row: number;
+  constructor(entity: string, column: string, row: number, value: unknown) {
+    super(
+      "REGEL_INVALID_CELL",
+      `row ${row} of ${entity}, column ${column}: ${describe(value)} is not text; pass every cell as its CSV text (e.g. String(value), a date as YYYY-MM-DD), or leave it out / undefined / null when it is empty`,
+    );
+    this.entity = entity;
+    this.column = column;
+    this.row = row;
+  }
+}
+
+/** A reporting reference date that is not a real YYYY-MM-DD date. */
+export class InvalidRrdError extends RegelError {
+  constructor(rrd: unknown) {
+    super(
+      "REGEL_INVALID_RRD",
+      `invalid RRD ${JSON.stringify(rrd)}: give the reporting reference date as YYYY-MM-DD, e.g. "2024-03-31"`,
+    );
+  }
+}
+
+/** ` (did you mean "x"?)` when a known name is close to `name`. */
+function hint(name: string, known: readonly string[]): string {
+  if (known.length === 0) return "";
+  const best = closest(name, known as string[]);
+  return distance(name.toLowerCase(), best.toLowerCase()) <=
+    Math.max(1, Math.floor(name.length / 3))
+    ? ` (did you mean ${JSON.stringify(best)}?)`
+    : "";
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "number" || typeof value === "bigint")
+    return `the ${typeof value} ${String(value)}`;
+  if (typeof value === "boolean") return `the boolean ${String(value)}`;
+  if (value instanceof Date) return "a Date";
+  if (Array.isArray(value)) return "an array";
+  return `a value of type ${typeof value}`;
+}
