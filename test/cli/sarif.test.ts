@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Ajv from "ajv-draft-04";
+import AjvModule from "ajv-draft-04";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, ROOT } from "../source-folders.js";
 
@@ -19,6 +19,9 @@ const schema = JSON.parse(
   ),
 ) as object;
 // The schema's `language` pattern is not valid with the `u` flag (a stray `]`): compile without it.
+// ajv-draft-04 is CommonJS: under nodenext its default import is the module object
+const Ajv = ((AjvModule as { default?: unknown }).default ??
+  AjvModule) as typeof AjvModule.default;
 const validate = new Ajv({
   allErrors: true,
   strict: false,

@@ -13,8 +13,8 @@ import {
   validateIkbs,
   validateRecords,
   validateFolder,
-  type Finding,
 } from "../../runtime/validate.js";
+import type { Finding } from "../../runtime/index.js";
 import { register } from "../../cli/commands/validate.js";
 import { loadCompiled } from "../../runtime/load-compiled.js";
 import { REPORT_VERSION } from "../../runtime/report-types.js";
