@@ -21,7 +21,7 @@
  * @module
  */
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, posix } from "node:path";
 import type { Command } from "commander";
 import {
   compile,
@@ -95,7 +95,8 @@ export async function outputStatus(
   const paths = new Set(files.map((f) => f.path));
   for (const dir of [...produced].sort())
     for (const name of MODULE_TYPE_FILES) {
-      const path = `${dir}/${name}`;
+      // the compiled files' own form: forward slashes (compiler/compile.ts)
+      const path = posix.join(dir, name);
       if (!paths.has(path) && (await readOrUndefined(path)) !== undefined)
         status.replaced.push(path);
     }

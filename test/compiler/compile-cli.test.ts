@@ -105,6 +105,12 @@ describe("regel compile", () => {
       `obsolete: ${out}/t.cli@1.0.0/validators.ts (replaced by validators.d.ts; --emit-ts writes the .ts)`,
     );
     output = "";
+    expect(await runCompile([src], { out, check: true, json: true })).toBe(1);
+    expect(JSON.parse(output)).toMatchObject({
+      missing: [`${out}/t.cli@1.0.0/validators.d.ts`],
+      replaced: [`${out}/t.cli@1.0.0/validators.ts`],
+    });
+    output = "";
     expect(await runCompile([src], { out })).toBe(0);
     expect(output).toContain(
       "wrote 1 file(s), 2 unchanged, removed 1 obsolete",
