@@ -20,6 +20,7 @@
  */
 import type {
   ComparisonOp,
+  Ident,
   Literal,
   MeasureDecl,
   NormDecl,
@@ -487,15 +488,15 @@ function judge(req: NormRequirement, m: Measured): Verdict {
 }
 
 function measureOption(m: MeasureDecl, rs: ResolvedRuleset): MeasureOption {
-  const title = (alias: string) =>
-    rs.sources.find((s) => s.alias.name === alias)?.title;
+  const title = (alias: Ident) =>
+    rs.links.declared(alias, "source")?.decl.title;
   return {
     name: m.name.name,
     title: m.title,
     kind: m.measureKind ?? null,
     character: m.character ?? null,
     legalBasis: m.implementsRefs.map((a) => {
-      const t = title(a.source.name);
+      const t = title(a.source);
       return `${a.source.name} ${a.locator}${t ? ` (${t})` : ""}`;
     }),
     preconditions: [...m.preconditions],
@@ -586,9 +587,6 @@ export function assess(input: {
     .sort((a, b) => cmp(a.rrd, b.rrd) || byInstant(a, b) || a.id - b.id)
     .pop();
   const calendar = groeipad.calendars[0];
-  const describe = new Map(
-    groeipad.metrics.map((m) => [m.name.name, m.description ?? null]),
-  );
   const norms: NormVerdict[] = normsOfYear.flatMap(({ n, periods }) =>
     periods.map((p) => {
       const requirements = p.requirements.map((req): RequirementVerdict => {
@@ -601,7 +599,9 @@ export function assess(input: {
         );
         return {
           metric: req.metric.name,
-          description: describe.get(req.metric.name) ?? null,
+          description:
+            groeipad.links.declared(req.metric, "metric")?.decl.description ??
+            null,
           requirement: `${req.metric.name} ${req.op} ${printExpr(req.value)}`,
           measured: m.value === undefined ? null : m.text,
           verdict: judge(req, m),

@@ -24,13 +24,11 @@ import type {
   ArticleRef,
   Assumption,
   CalendarDecl,
-  EntityDecl,
   Example,
   Literal,
   NormRequirement,
-  RegelFile,
+  PayoutDecl,
   RuleTarget,
-  SourceDecl,
   Span,
 } from "../dsl/ast.js";
 import type {
@@ -44,7 +42,7 @@ import {
   type PlacedAssumption,
 } from "../compiler/assumptions.js";
 import { holidaysOf } from "../interpreter/calendar.js";
-import { escapeInvisible } from "../compiler/code.js";
+import { escapeInvisible } from "../dsl/bidi.js";
 
 /** One generated file; `path` is relative to the output directory and uses `/`. */
 export interface CatalogueFile {
@@ -60,11 +58,6 @@ export interface CatalogueOptions {
   readText?: (file: string) => string | undefined;
   /** Years for which a calendar page lists the computed holidays (default 2020-2026). */
   holidayYears?: readonly number[];
-  /**
-   * The parsed files (`Project.files`): the resolved model keeps no `implements` of entities, so
-   * entity articles are read from their declarations here. Without it entities are not traced.
-   */
-  files?: readonly RegelFile[];
 }
 
 const DEFAULT_HOLIDAY_YEARS = [2020, 2021, 2022, 2023, 2024, 2025, 2026];
@@ -172,17 +165,9 @@ interface Ctx {
   root: string;
   readText: (file: string) => string | undefined;
   texts: Map<string, string | undefined>;
-  /** Sources per ruleset file, to resolve aliases of inherited declarations. */
-  sourcesByFile: Map<string, SourceDecl[]>;
   /** Ruleset id per file. */
   idByFile: Map<string, string>;
   holidayYears: readonly number[];
-  /** Entity declarations by `file:offset` of their span. */
-  entityDecls: Map<string, EntityDecl>;
-}
-
-function spanKey(span: Span): string {
-  return `${span.file}\u0000${span.start.offset}`;
 }
 
 function makeCtx(
@@ -190,12 +175,8 @@ function makeCtx(
   options: CatalogueOptions,
 ): Ctx {
   const root = path.resolve(options.root ?? process.cwd());
-  const sourcesByFile = new Map<string, SourceDecl[]>();
   const idByFile = new Map<string, string>();
-  for (const r of rulesets) {
-    sourcesByFile.set(r.file, r.sources);
-    idByFile.set(r.file, r.id);
-  }
+  for (const r of rulesets) idByFile.set(r.file, r.id);
   const readText =
     options.readText ??
     ((file: string) => {
@@ -205,18 +186,12 @@ function makeCtx(
         return undefined;
       }
     });
-  const entityDecls = new Map<string, EntityDecl>();
-  for (const file of options.files ?? [])
-    for (const d of file.declarations)
-      if (d.kind === "Entity") entityDecls.set(spanKey(d.span), d);
   return {
     root,
     readText,
     texts: new Map(),
-    sourcesByFile,
     idByFile,
     holidayYears: options.holidayYears ?? DEFAULT_HOLIDAY_YEARS,
-    entityDecls,
   };
 }
 
@@ -321,14 +296,9 @@ function subjectAnchor(a: PlacedAssumption): string | undefined {
   }
 }
 
-/** An article of a declaration other than a rule or category: resolve its alias in the declaring file. */
-function resolveRef(
-  ctx: Ctx,
-  ref: ArticleRef,
-  fallback: readonly SourceDecl[],
-): ResolvedArticle {
-  const sources = ctx.sourcesByFile.get(ref.span.file) ?? fallback;
-  const source = sources.find((s) => s.alias.name === ref.source.name);
+/** An article of a declaration other than a rule or category, with the source its alias names in the declaring file. */
+function resolveRef(r: ResolvedRuleset, ref: ArticleRef): ResolvedArticle {
+  const source = r.links.declared(ref.source, "source")?.decl;
   return {
     sourceAlias: ref.source.name,
     sourceTitle: source?.title ?? ref.source.name,
@@ -396,18 +366,21 @@ interface Feed {
   attributes: string[];
 }
 
-function feedsByRule(ruleset: ResolvedRuleset): Map<string, Feed[]> {
-  const feeds = new Map<string, Feed[]>();
+/** The categories each rule feeds, by the rule their results name. */
+function feedsByRule(ruleset: ResolvedRuleset): Map<ResolvedRule, Feed[]> {
+  const feeds = new Map<ResolvedRule, Feed[]>();
   for (const c of [...ruleset.categories].sort(byName((x) => x.name))) {
     for (const r of c.decl.results) {
-      const list = feeds.get(r.code.name) ?? [];
+      const rule = ruleset.links.declared(r.code, "rule")?.rule;
+      if (rule === undefined) continue;
+      const list = feeds.get(rule) ?? [];
       list.push({
         category: c.name,
         title: c.decl.title,
         role: r.role,
         attributes: r.attributes.map((a) => `${a.entity.name}.${a.field.name}`),
       });
-      feeds.set(r.code.name, list);
+      feeds.set(rule, list);
     }
   }
   return feeds;
@@ -597,9 +570,8 @@ function rulesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
         rolesText(rule, r),
         mdText(targetText(rule.decl.target)),
         articlesCell(rule.articles),
-        (feeds.get(rule.code) ?? [])
-          .map((f) => mdText(f.category))
-          .join(", ") || "—",
+        (feeds.get(rule) ?? []).map((f) => mdText(f.category)).join(", ") ||
+          "—",
         (rule.decl.assumptions ?? []).length === 0
           ? "—"
           : String(rule.decl.assumptions.length),
@@ -626,7 +598,7 @@ function rulesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     out.push(`- **Applies to:** ${rolesText(rule, r)}`);
     out.push(`- **Target:** ${mdText(targetText(d.target))}`);
     out.push(`- **Implements:** ${articlesCell(rule.articles)}`);
-    const f = feeds.get(rule.code) ?? [];
+    const f = feeds.get(rule) ?? [];
     out.push(
       `- **Feeds categories:** ${f.length === 0 ? "—" : f.map((x) => mdText(feedText(x))).join("; ")}`,
     );
@@ -726,13 +698,12 @@ function payoutsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
   const payouts = [...r.payouts].sort(
     (a, b) => a.number - b.number || naturalCompare(a.name.name, b.name.name),
   );
-  const blockedBy = new Map<string, string[]>();
-  for (const c of r.categories)
-    if (c.decl.blocks !== undefined)
-      blockedBy.set(c.decl.blocks.name, [
-        ...(blockedBy.get(c.decl.blocks.name) ?? []),
-        c.name,
-      ]);
+  const blockedBy = new Map<PayoutDecl, string[]>();
+  for (const c of r.categories) {
+    const payout = r.links.declared(c.decl.blocks, "payout")?.decl;
+    if (payout !== undefined)
+      blockedBy.set(payout, [...(blockedBy.get(payout) ?? []), c.name]);
+  }
   out.push(
     ...table(
       [
@@ -748,13 +719,11 @@ function payoutsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
         String(p.number),
         `<a id="${anchor("payout", p.name.name)}"></a>${mdText(p.name.name)}`,
         mdText(p.title),
-        (blockedBy.get(p.name.name) ?? [])
+        (blockedBy.get(p) ?? [])
           .sort(naturalCompare)
           .map((c) => `[${mdText(c)}](#${anchor("category", c)})`)
           .join(", ") || "—",
-        articlesCell(
-          p.implementsRefs.map((a) => resolveRef(ctx, a, r.sources)),
-        ),
+        articlesCell(p.implementsRefs.map((a) => resolveRef(r, a))),
         (p.assumptions ?? []).map((a) => mdText(a.text)).join("<br>") || "—",
         mdText(at(ctx, p.span)),
       ]),
@@ -802,7 +771,7 @@ function normsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     );
     out.push(...docLines(n.doc));
     out.push(
-      `- **Implements:** ${articlesCell(n.implementsRefs.map((a) => resolveRef(ctx, a, r.sources)))}`,
+      `- **Implements:** ${articlesCell(n.implementsRefs.map((a) => resolveRef(r, a)))}`,
     );
     out.push(...assumptionLines(n.assumptions));
     out.push(...notesLines(ctx, n.span));
@@ -853,9 +822,7 @@ function measuresSection(ctx: Ctx, r: ResolvedRuleset): string[] {
         mdText(m.title),
         m.measureKind ?? "—",
         m.character ?? "—",
-        articlesCell(
-          m.implementsRefs.map((a) => resolveRef(ctx, a, r.sources)),
-        ),
+        articlesCell(m.implementsRefs.map((a) => resolveRef(r, a))),
       ]),
     ),
     "",
@@ -869,7 +836,7 @@ function measuresSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     out.push(`- **Kind:** ${m.measureKind ?? "—"}`);
     out.push(`- **Character:** ${m.character ?? "— (not stated)"}`);
     out.push(
-      `- **Implements:** ${articlesCell(m.implementsRefs.map((a) => resolveRef(ctx, a, r.sources)))}`,
+      `- **Implements:** ${articlesCell(m.implementsRefs.map((a) => resolveRef(r, a)))}`,
     );
     if (m.preconditions.length === 0) out.push("- **Preconditions:** —");
     else {
@@ -927,7 +894,7 @@ function calendarsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     );
     out.push(...docLines(c.doc));
     out.push(
-      `- **Implements:** ${articlesCell(c.implementsRefs.map((a) => resolveRef(ctx, a, r.sources)))}`,
+      `- **Implements:** ${articlesCell(c.implementsRefs.map((a) => resolveRef(r, a)))}`,
     );
     out.push(
       `- **Weekend:** ${c.weekend.map((w) => mdText(w.name)).join(", ") || "—"}`,
@@ -986,7 +953,7 @@ function codeListsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     );
     out.push(...docLines(c.doc));
     out.push(
-      `- **Implements:** ${articlesCell(c.implementsRefs.map((a) => resolveRef(ctx, a, r.sources)))}`,
+      `- **Implements:** ${articlesCell(c.implementsRefs.map((a) => resolveRef(r, a)))}`,
     );
     out.push(...assumptionLines(c.assumptions));
     out.push(...notesLines(ctx, c.span));
@@ -1031,11 +998,9 @@ function entitiesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
       `- **Key:** ${e.key.length === 0 ? "—" : e.key.map(mdCode).join(", ")}`,
     );
     if (e.roleBy !== undefined) out.push(`- **Role by:** ${mdCode(e.roleBy)}`);
-    const decl = ctx.entityDecls.get(spanKey(e.span));
-    if (decl !== undefined)
-      out.push(
-        `- **Implements:** ${articlesCell(decl.implementsRefs.map((a) => resolveRef(ctx, a, r.sources)))}`,
-      );
+    out.push(
+      `- **Implements:** ${articlesCell(e.decl.implementsRefs.map((a) => resolveRef(r, a)))}`,
+    );
     out.push(...assumptionLines(e.assumptions));
     out.push(...notesLines(ctx, e.span));
     out.push(`- **Source:** ${mdText(at(ctx, e.span))}`, "");
@@ -1111,7 +1076,7 @@ function traceability(ctx: Ctx, rulesets: readonly ResolvedRuleset[]): string {
       }
     };
     const refs = (list: readonly ArticleRef[]) =>
-      list.map((a) => resolveRef(ctx, a, r.sources));
+      list.map((a) => resolveRef(r, a));
     for (const rule of r.rules) {
       const examples =
         rule.decl.examples
@@ -1196,20 +1161,17 @@ function traceability(ctx: Ctx, rulesets: readonly ResolvedRuleset[]): string {
         "—",
         count(c.assumptions),
       );
-    for (const e of r.entities.values()) {
-      const decl = ctx.entityDecls.get(spanKey(e.span));
-      if (decl !== undefined)
-        add(
-          refs(decl.implementsRefs),
-          "entity",
-          e.name,
-          e.title ?? "",
-          "entity",
-          "—",
-          count(e.assumptions) +
-            e.fields.reduce((n, f) => n + count(f.decl.assumptions), 0),
-        );
-    }
+    for (const e of r.entities.values())
+      add(
+        refs(e.decl.implementsRefs),
+        "entity",
+        e.name,
+        e.title ?? "",
+        "entity",
+        "—",
+        count(e.assumptions) +
+          e.fields.reduce((n, f) => n + count(f.decl.assumptions), 0),
+      );
   }
   rows.sort(
     (a, b) =>

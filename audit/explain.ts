@@ -14,9 +14,11 @@ import { join } from "node:path";
 import type { Expr, Role } from "../dsl/ast.js";
 import type {
   ResolvedEntity,
+  ResolvedField,
   ResolvedRule,
   ResolvedRuleset,
 } from "../dsl/model.js";
+import { ruleCoded } from "../dsl/named.js";
 import { printExpr } from "../dsl/printer.js";
 import {
   evaluate,
@@ -101,21 +103,22 @@ function trace(
   switch (expr.kind) {
     case "Path": {
       // A field of the record itself (not of a record iterated by an aggregate).
-      const own =
-        expr.entity === undefined ||
-        expr.entity.name === scope.record.entity.name;
+      const links = scope.model.ruleset.links;
+      const link = links.path(expr);
       const field =
-        expr.name.name === "value" && expr.entity === undefined
+        link?.kind === "value"
           ? scope.attribute
-          : expr.name.name;
-      if (own && field !== undefined && expr.name.name !== "rrd") {
-        const raw = scope.record.raw[field];
-        if (hide.has(field) && v !== undefined)
+          : link?.kind === "field" && link.record === "current"
+            ? links.field(expr.name, scope.record.entity)
+            : undefined;
+      if (field !== undefined) {
+        const raw = scope.record.raw[field.name];
+        if (hide.has(field.name) && v !== undefined)
           step.value = "*** (personal; --show-personal-data shows it)";
         else if (
           raw !== undefined &&
           raw !== "" &&
-          scope.record.valid[field] === false
+          scope.record.valid[field.name] === false
         ) {
           step.note = `CSV text ${JSON.stringify(raw)} does not fit the field's type, so it counts as absent`;
         }
@@ -157,7 +160,8 @@ function trace(
       for (const a of expr.args) step.children.push(t(a, undefined));
       break;
     case "Aggregate": {
-      const n = scope.ikb(expr.entity.name).length;
+      const iterated = scope.model.ruleset.links.entity(expr.entity);
+      const n = iterated === undefined ? 0 : scope.ikb(iterated).length;
       step.note = `over ${n} ${expr.entity.name} record${n === 1 ? "" : "s"} of the IKB`;
       break;
     }
@@ -256,9 +260,7 @@ export async function explainRule(input: {
   showPersonalData?: boolean;
 }): Promise<Explanation> {
   const { ruleset } = input;
-  const rule: ResolvedRule | undefined = ruleset.rules.find(
-    (r) => r.code === input.rule,
-  );
+  const rule: ResolvedRule | undefined = ruleCoded(ruleset, input.rule);
   if (rule === undefined) {
     throw new ExplainError(
       `${ruleset.id} has no rule ${input.rule}; rules: ${ruleset.rules
@@ -279,25 +281,27 @@ export async function explainRule(input: {
       `${rule.code} is a check on whole files (${target?.kind === "FileTarget" ? `for file ${target.entities.map((e) => e.name).join(", ")}` : "no record condition"}), not on records; see the report's file section`,
     );
   }
-  const entities =
-    target.kind === "RecordTarget"
-      ? [target.entity.name]
-      : [
-          ...new Set(
-            target.attributes.flatMap((a) =>
-              a.entity.name === "*"
-                ? [...ruleset.entities.keys()]
-                : [a.entity.name],
-            ),
-          ),
-        ];
+  const links = ruleset.links;
+  // `*` stands for every entity.
+  const entities = [
+    ...new Set(
+      (target.kind === "RecordTarget"
+        ? [links.entity(target.entity)]
+        : target.attributes.flatMap((a) =>
+            a.entity.name === "*"
+              ? [...ruleset.entities.values()]
+              : [links.entity(a.entity)],
+          )
+      ).filter((e): e is ResolvedEntity => e !== undefined),
+    ),
+  ];
   const candidates =
     input.entity === undefined
       ? entities
-      : entities.filter((e) => e === input.entity);
+      : entities.filter((e) => e.name === input.entity);
   if (candidates.length === 0)
     throw new ExplainError(
-      `${rule.code} does not run on ${input.entity}; it runs on ${entities.join(", ")}`,
+      `${rule.code} does not run on ${input.entity}; it runs on ${entities.map((e) => e.name).join(", ")}`,
     );
   const rrdDays = parseDate(input.rrd);
   if (rrdDays === undefined) throw new ExplainError(`bad RRD ${input.rrd}`);
@@ -312,8 +316,8 @@ export async function explainRule(input: {
     path: string;
   }[] = [];
   const seenKeys: string[] = [];
-  for (const name of candidates) {
-    const entity = ruleset.entities.get(name)!;
+  for (const entity of candidates) {
+    const name = entity.name;
     const wanted = parseKey(input.key, entity);
     const path = entityFile(input.folder, entity);
     if (path === undefined) continue;
@@ -337,9 +341,7 @@ export async function explainRule(input: {
     }
   }
   if (matches.length === 0) {
-    const files = candidates
-      .map((n) => ruleset.entities.get(n)!.file)
-      .filter(Boolean);
+    const files = candidates.map((e) => e.file).filter(Boolean);
     throw new ExplainError(
       `no record ${input.key} in ${files.map((f) => join(input.folder, f!)).join(", ")}; keys look like: ${seenKeys.join(", ") || "(no records)"}`,
     );
@@ -352,20 +354,20 @@ export async function explainRule(input: {
   const { entity, record, line, path } = matches[0];
 
   // The record's IKB: every record of the delivery with the same IKB key.
-  const ikbField = ruleset.ikb?.key.name;
+  const ikbField = links.field(ruleset.ikb?.key, entity);
   const ikbKey =
-    ikbField === undefined ? undefined : record.raw[ikbField] || undefined;
-  const ikbRecords = new Map<string, IRecord[]>();
-  const ikb = (name: string): readonly IRecord[] => ikbRecords.get(name) ?? [];
+    ikbField === undefined ? undefined : record.raw[ikbField.name] || undefined;
+  const ikbRecords = new Map<ResolvedEntity, IRecord[]>();
+  const ikb = (e: ResolvedEntity): readonly IRecord[] =>
+    ikbRecords.get(e) ?? [];
   if (ikbKey !== undefined) {
     for (const e of ruleset.entities.values()) {
       const path = entityFile(input.folder, e);
-      if (path === undefined || !e.fields.some((f) => f.name === ikbField))
-        continue;
+      const field = links.field(ruleset.ikb?.key, e);
+      if (path === undefined || field === undefined) continue;
       const { rows } = await readRows(path, e);
-      const field = e.fields.find((f) => f.name === ikbField)!;
       ikbRecords.set(
-        e.name,
+        e,
         rows
           .filter((r) => r.cells[field.column] === ikbKey)
           .map((r) => model.decode(e, r.cells)),
@@ -381,7 +383,7 @@ export async function explainRule(input: {
       ? `the rule applies to ${d.roles.join(", ")} only and this record's role is ${role ?? "unknown"}: not checked`
       : null;
 
-  const attributes: (string | undefined)[] =
+  const attributes: (ResolvedField | undefined)[] =
     target.kind === "RecordTarget"
       ? [undefined]
       : attributesFor(ruleset, target.attributes, entity);
@@ -406,7 +408,7 @@ export async function explainRule(input: {
           d.when === undefined ? null : trace(d.when, scope, true, hide);
         if (when !== null && when.value !== "true") {
           return {
-            attribute: attribute ?? null,
+            attribute: attribute?.name ?? null,
             when,
             require: null,
             outcome: "not checked (when is false)" as const,
@@ -414,7 +416,7 @@ export async function explainRule(input: {
         }
         const req = trace(require, scope, true, hide);
         return {
-          attribute: attribute ?? null,
+          attribute: attribute?.name ?? null,
           when,
           require: req,
           outcome:

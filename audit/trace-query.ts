@@ -20,6 +20,7 @@ import type {
   ResolvedRule,
   ResolvedRuleset,
 } from "../dsl/model.js";
+import { ruleCoded } from "../dsl/named.js";
 import { printExpr } from "../dsl/printer.js";
 import { compareVersions } from "../dsl/types.js";
 import type { ArticleTrace, SourceLocation } from "../compiler/contract.js";
@@ -152,15 +153,15 @@ function exampleText(
     .trim();
 }
 
-/** The categories of `ruleset` that list `code`, one entry per table row naming it. */
+/** The categories of `ruleset` that list `rule`, one entry per table row naming it. */
 export function categoriesFed(
   ruleset: ResolvedRuleset,
-  code: string,
+  rule: ResolvedRule,
 ): TraceCategory[] {
   const out: TraceCategory[] = [];
   for (const c of ruleset.categories) {
     for (const r of c.decl.results) {
-      if (r.code.name !== code) continue;
+      if (ruleset.links.declared(r.code, "rule")?.rule !== rule) continue;
       out.push({
         category: c.name,
         title: c.decl.title,
@@ -205,7 +206,7 @@ function versionTrace(
     message: d.message ?? null,
     articles: articleTraces(rule.articles),
     location: locationOf(d.code.span),
-    categories: categoriesFed(ruleset, rule.code),
+    categories: categoriesFed(ruleset, rule),
     examples: d.examples.map((e) => ({
       expect: e.expect,
       text: exampleText(e, readText),
@@ -265,7 +266,7 @@ export function traceRule(
       (a, b) => cmp(a.name, b.name) || compareVersions(a.version, b.version),
     )
     .flatMap((r) => {
-      const rule = r.rules.find((x) => x.code === code);
+      const rule = ruleCoded(r, code);
       return rule === undefined ? [] : [versionTrace(r, rule, readText)];
     });
   return { code, versions };

@@ -57,6 +57,7 @@ import { ruleLaw } from "../compiler/rule-law.js";
 import { CODES } from "../dsl/check-codes.js";
 import type { Diagnostic } from "../dsl/diagnostics.js";
 import type { ResolvedRuleset } from "../dsl/model.js";
+import { entityNamed, ruleCoded } from "../dsl/named.js";
 import type { Project } from "../dsl/project.js";
 import { dateToDays, validateDelivery } from "../runtime/delivery.js";
 import { loadCompiled, type LoadedRuleset } from "../runtime/load-compiled.js";
@@ -163,7 +164,7 @@ export async function writeExampleDelivery(
 ): Promise<string[]> {
   const written: string[] = [];
   for (const [name, file] of Object.entries(d.files)) {
-    const entity = ruleset.entities.get(name);
+    const entity = entityNamed(ruleset, name);
     if (entity?.file === undefined) continue;
     const lines = [
       file.header.map((c) => csvCell(c)).join(","),
@@ -188,9 +189,9 @@ export function reportExampleFindings(
   report: Report,
   d: ExampleDelivery,
 ): Finding[] {
-  const file = ruleset.entities.get(d.entity)?.file;
+  const file = entityNamed(ruleset, d.entity)?.file;
   const out: Finding[] = [];
-  const rule = ruleset.rules.find((x) => x.code === d.rule);
+  const rule = ruleCoded(ruleset, d.rule);
   for (const r of [...report.rules, ...report.secondaryRules]) {
     if (r.code !== d.rule || rule === undefined) continue;
     for (const s of r.samples) {
@@ -283,7 +284,7 @@ function describeDelivery(
     .filter(([, f]) => f.rows.length > 0)
     .map(
       ([name, f]) =>
-        `${ruleset.entities.get(name)?.file ?? name} ${plural(f.rows.length, "row")}`,
+        `${entityNamed(ruleset, name)?.file ?? name} ${plural(f.rows.length, "row")}`,
     );
   const where =
     d.subject === undefined

@@ -11,7 +11,10 @@
  * @module
  */
 
-import { BIDI_CLASS } from "../dsl/bidi.js";
+import { escapeInvisible } from "../dsl/bidi.js";
+
+/** Re-exported: the emitters escape generated text with it. */
+export { escapeInvisible };
 
 const CODE = Symbol("code");
 
@@ -43,23 +46,6 @@ export type Interpolation =
  */
 export function quote(value: string): string {
   return escapeInvisible(JSON.stringify(value));
-}
-
-const INVISIBLE = new RegExp(`[\\u2028\\u2029${BIDI_CLASS}]`, "g");
-
-/**
- * JSON or JavaScript text with U+2028 and U+2029 (line terminators in older JS grammars; they
- * break `//` comments) and the bidirectional control characters of "trojan source" (they make
- * code display in another order than it runs) written as `\uXXXX` escapes. These characters can
- * only stand inside string literals of such text, where the escape means the same character.
- */
-export function escapeInvisible(textValue: string): string {
-  INVISIBLE.lastIndex = 0;
-  if (!INVISIBLE.test(textValue)) return textValue;
-  return textValue.replace(
-    INVISIBLE,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
 }
 
 /** Any value as a literal fragment. Plain data only (JSON-like plus bigint and undefined). */

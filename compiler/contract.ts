@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
 
 /** What a masked personal value is shown as: in messages (compiled modules) and reports (runtime). */
 export const MASK = "***";
@@ -218,8 +219,17 @@ export interface SourceFileHash {
   path: string;
   /** `name@version` the file declares. */
   ruleset: string;
-  /** sha256 of the file's text (UTF-8), lowercase hex. */
+  /** sha256 of the file's text (UTF-8), lowercase hex: {@link sha256Hex}. */
   sha256: string;
+}
+
+/**
+ * The sha256 of a text (of its UTF-8 bytes) or of bytes, as lowercase hex: how the compiler writes
+ * {@link SourceFileHash.sha256} and how the runtime checks it. Part of the contract so that both
+ * sides compute it the same way.
+ */
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
 }
 
 /** The delivery-level checks the runtime performs, each under the code of the rule that declares it. */

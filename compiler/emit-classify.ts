@@ -12,7 +12,7 @@
 import type { AttributeRef } from "../dsl/ast.js";
 import type { ResolvedCategory } from "../dsl/model.js";
 import { doc, join, prop, ts, type Code } from "./code.js";
-import { fieldOf, internal, type ModuleContext } from "./emit-context.js";
+import { internal, type ModuleContext } from "./emit-context.js";
 import {
   entityHelper,
   fieldKind,
@@ -37,12 +37,11 @@ function categoryTest(ctx: ModuleContext, category: ResolvedCategory): Code {
       parts.push(ts`(${join(r.attributes.map(attributeMatch), " || ")})`);
     return ts`if (${join(parts, " && ")}) return true;`;
   });
+  const links = ctx.ruleset.links;
   const markings = category.decl.markings.flatMap((m) => {
-    const entity = ctx.entity(m.attribute.entity.name);
+    const entity = links.entity(m.attribute.entity);
     const field =
-      entity === undefined
-        ? undefined
-        : fieldOf(entity, m.attribute.field.name);
+      entity === undefined ? undefined : links.field(m.attribute.field, entity);
     if (entity === undefined || field === undefined) {
       ctx.error(
         "REG503",

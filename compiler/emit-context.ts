@@ -7,11 +7,7 @@
  */
 import type { Span } from "../dsl/ast.js";
 import type { Diagnostic } from "../dsl/diagnostics.js";
-import type {
-  ResolvedEntity,
-  ResolvedField,
-  ResolvedRuleset,
-} from "../dsl/model.js";
+import type { ResolvedRuleset } from "../dsl/model.js";
 import { id, text, ts, type Code } from "./code.js";
 
 /** Thrown to abandon one expression or rule; turned into a diagnostic by the caller. */
@@ -61,10 +57,6 @@ export class ModuleContext {
   error(code: string, message: string, span: Span): void {
     this.diagnostics.push({ code, severity: "error", message, span });
   }
-
-  entity(name: string): ResolvedEntity | undefined {
-    return this.ruleset.entities.get(name);
-  }
 }
 
 /** Internal helper names start with `$`, which ruleset names cannot. */
@@ -72,12 +64,4 @@ export function internal(name: string): Code {
   if (!/^[A-Za-z0-9_]+$/.test(name))
     throw new Error(`bad internal name ${name}`);
   return id(`$${name}`);
-}
-
-/** The field of an entity by name. */
-export function fieldOf(
-  entity: ResolvedEntity,
-  name: string,
-): ResolvedField | undefined {
-  return entity.fields.find((f) => f.name === name);
 }

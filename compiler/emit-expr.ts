@@ -16,6 +16,7 @@
 import type {
   AggregateExpr,
   BinaryExpr,
+  CalendarDecl,
   CallExpr,
   DurationUnit,
   Expr,
@@ -26,7 +27,7 @@ import type {
 } from "../dsl/ast.js";
 import type { ResolvedEntity, ResolvedField } from "../dsl/model.js";
 import { doc, id, join, lit, prop, ts, type Code } from "./code.js";
-import { CompileError, fieldOf, type ModuleContext } from "./emit-context.js";
+import { CompileError, type ModuleContext } from "./emit-context.js";
 import { fieldKind, recordType } from "./emit-types.js";
 
 /** The static kind of a compiled expression. */
@@ -42,7 +43,13 @@ export type Kind =
   | { k: "big"; scale: number }
   | { k: "date" }
   | { k: "datetime" }
-  | { k: "duration"; unit: DurationUnit; amount: number };
+  /** `calendar`: the one `workdays` count with (linked by the checker). */
+  | {
+      k: "duration";
+      unit: DurationUnit;
+      amount: number;
+      calendar?: CalendarDecl;
+    };
 
 export interface Value {
   code: Code;
@@ -64,8 +71,8 @@ export interface Scope {
   entity: ResolvedEntity;
   /** The attribute bound to `value` (attribute rules). */
   attribute: ResolvedField | undefined;
-  /** Enclosing `where` records, innermost last. */
-  bindings: { entity: ResolvedEntity; name: Code }[];
+  /** Enclosing `where` records (and the aggregate that iterates each), innermost last. */
+  bindings: { entity: ResolvedEntity; name: Code; by: AggregateExpr }[];
   /** Fields of the record under test that the expression reads (for the finding's values). */
   refs: ResolvedField[];
   /** Set when the expression needs the assembled IKB. */
@@ -129,9 +136,15 @@ export function compileExpr(expr: Expr, scope: Scope): Value {
     case "Date":
     case "DateTime":
     case "Boolean":
-    case "Duration":
     case "Percent":
       return compileLiteral(expr);
+    case "Duration": {
+      const v = compileLiteral(expr);
+      const calendar = scope.ctx.ruleset.links.declared(expr, "calendar");
+      return v.kind.k === "duration" && calendar !== undefined
+        ? { ...v, kind: { ...v.kind, calendar: calendar.decl } }
+        : v;
+    }
     case "Path":
       return compilePath(expr, scope);
     case "Unary":
@@ -317,52 +330,47 @@ function readField(
   };
 }
 
+/** A name: what the checker linked it to (dsl/links.ts). */
 function compilePath(expr: PathExpr, scope: Scope): Value {
-  const name = expr.name.name;
-  if (expr.entity === undefined) {
-    if (name === "rrd")
+  const links = scope.ctx.ruleset.links;
+  const link = links.path(expr);
+  const written =
+    expr.entity === undefined
+      ? expr.name.name
+      : `${expr.entity.name}.${expr.name.name}`;
+  if (link === undefined) return fail(`unknown name \`${written}\``, expr.span);
+  switch (link.kind) {
+    case "rrd":
       return {
         code: prop(CTX, "rrd"),
         kind: { k: "date" },
         absent: false,
         simple: true,
       };
-    if (name === "value") {
+    case "value":
       if (scope.attribute === undefined)
         fail(
           "`value` is only defined in attribute rules (`for E.f`)",
           expr.span,
         );
       return readField(scope, R, scope.attribute, true);
+    case "field": {
+      if (link.record === "current") {
+        const f = links.field(expr.name, scope.entity);
+        if (f === undefined)
+          fail(
+            `\`${written}\` is not a field of the record under test (\`${scope.entity.name}\`)`,
+            expr.span,
+          );
+        return readField(scope, R, f, true);
+      }
+      const b = scope.bindings.find((x) => x.by === link.record);
+      const f = links.field(expr.name, b?.entity);
+      if (b === undefined || f === undefined)
+        fail(`unknown field \`${written}\``, expr.span);
+      return readField(scope, b.name, f, false);
     }
-    const own = fieldOf(scope.entity, name);
-    if (own !== undefined) return readField(scope, R, own, true);
-    for (let i = scope.bindings.length - 1; i >= 0; i--) {
-      const b = scope.bindings[i];
-      const f = fieldOf(b.entity, name);
-      if (f !== undefined) return readField(scope, b.name, f, false);
-    }
-    return fail(`unknown name \`${name}\``, expr.span);
   }
-  const entityName = expr.entity.name;
-  for (let i = scope.bindings.length - 1; i >= 0; i--) {
-    const b = scope.bindings[i];
-    if (b.entity.name !== entityName) continue;
-    const f = fieldOf(b.entity, name);
-    if (f === undefined)
-      fail(`unknown field \`${entityName}.${name}\``, expr.span);
-    return readField(scope, b.name, f, false);
-  }
-  if (entityName === scope.entity.name) {
-    const f = fieldOf(scope.entity, name);
-    if (f === undefined)
-      fail(`unknown field \`${entityName}.${name}\``, expr.span);
-    return readField(scope, R, f, true);
-  }
-  return fail(
-    `\`${entityName}.${name}\` is not the record under test; use exists / count / sum to reach other records`,
-    expr.span,
-  );
 }
 
 // ---------------------------------------------------------------- numbers
@@ -478,7 +486,7 @@ function dateArithmetic(
       return out(ts`$addMonths(${a.code}, ${months})`, "date");
     if (d.unit === "workdays")
       return out(
-        ts`$addWorkdays(${a.code}, ${n}, ${calendar(scope, span)})`,
+        ts`$addWorkdays(${a.code}, ${n}, ${calendar(scope, d.calendar, span)})`,
         "date",
       );
     return out(
@@ -490,15 +498,18 @@ function dateArithmetic(
     return out(ts`$addMonthsMs(${a.code}, ${months})`, "datetime");
   if (d.unit === "workdays")
     return out(
-      ts`$addWorkdaysMs(${a.code}, ${n}, ${calendar(scope, span)})`,
+      ts`$addWorkdaysMs(${a.code}, ${n}, ${calendar(scope, d.calendar, span)})`,
       "datetime",
     );
   return out(ts`$plus(${a.code}, ${n * (UNIT_MS[d.unit] ?? 0)})`, "datetime");
 }
 
-/** The calendar in scope, embedded as data. */
-function calendar(scope: Scope, span: Span): Code {
-  const cal = scope.ctx.ruleset.calendars[0];
+/** The calendar `workdays` count with (the checker linked it), embedded as data. */
+function calendar(
+  scope: Scope,
+  cal: CalendarDecl | undefined,
+  span: Span,
+): Code {
   if (cal === undefined)
     fail(
       "`workdays` need a calendar in scope (declare one or `uses` a ruleset that has one)",
@@ -775,14 +786,15 @@ function compileCall(expr: CallExpr, scope: Scope): Value {
 // ---------------------------------------------------------------- aggregates
 
 function compileAggregate(expr: AggregateExpr, scope: Scope): Value {
-  const entity = scope.ctx.entity(expr.entity.name);
+  const links = scope.ctx.ruleset.links;
+  const entity = links.entity(expr.entity);
   if (entity === undefined)
     fail(`unknown entity \`${expr.entity.name}\``, expr.entity.span);
   scope.usage.ikb = true;
   const name = id(`$e${scope.bindings.length + 1}`);
   const inner: Scope = {
     ...scope,
-    bindings: [...scope.bindings, { entity, name }],
+    bindings: [...scope.bindings, { entity, name, by: expr }],
   };
   const where =
     expr.where === undefined ? undefined : compileCondition(expr.where, inner);
@@ -816,7 +828,7 @@ function compileAggregate(expr: AggregateExpr, scope: Scope): Value {
       returnType = ts`number`;
       break;
     case "sum": {
-      const field = fieldOf(entity, expr.field?.name ?? "");
+      const field = links.field(expr.field, entity);
       if (field === undefined)
         fail(
           `unknown field \`${entity.name}.${expr.field?.name ?? ""}\``,

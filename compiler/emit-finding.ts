@@ -12,7 +12,7 @@ import type {
 import { placeholders } from "../dsl/message-template.js";
 import { MASK } from "./contract.js";
 import { doc, isCode, join, key, lit, prop, ts, type Code } from "./code.js";
-import { fieldOf, internal, type ModuleContext } from "./emit-context.js";
+import { internal, type ModuleContext } from "./emit-context.js";
 import { CTX, R, withNegation } from "./emit-expr.js";
 import {
   entityHelper,
@@ -44,11 +44,12 @@ export function emitKeyFunction(
   entity: ResolvedEntity,
 ): Code {
   const parts: Code[] = [];
-  entity.key.forEach((name, i) => {
-    const field = fieldOf(entity, name);
+  const keys = entity.decl.key.filter((k) => k.name !== "");
+  keys.forEach((ident, i) => {
+    const field = ctx.ruleset.links.field(ident, entity);
     if (field === undefined) return;
     parts.push(
-      lit(`${i === 0 ? "" : ";"}${name}=`),
+      lit(`${i === 0 ? "" : ";"}${ident.name}=`),
       ts`$msg(${renderField(ctx, field)})`,
     );
   });
@@ -67,14 +68,14 @@ export function emitRoleFunction(
   ctx: ModuleContext,
   entity: ResolvedEntity,
 ): Code | undefined {
-  const by =
-    entity.roleBy === undefined ? undefined : fieldOf(entity, entity.roleBy);
+  const links = ctx.ruleset.links;
+  const by = links.field(entity.decl.roleBy, entity);
   if (by === undefined) return undefined;
   // Compared as CSV text (canonical, or as delivered when it did not decode); an empty key is unknown.
   const ikbField =
     ctx.ruleset.ikb === undefined
       ? undefined
-      : fieldOf(entity, ctx.ruleset.ikb.key.name);
+      : links.field(ctx.ruleset.ikb.key, entity);
   const ikbKey =
     ikbField === undefined
       ? ts`${CTX}?.ikbKey`
@@ -147,6 +148,7 @@ export function messageCode(
   values: MessageValues,
 ): Code {
   const template = rule.decl.message ?? rule.decl.title;
+  const fields = ctx.ruleset.links.placeholders(rule.decl, entity);
   const parts: Code[] = [];
   let literal = "";
   let last = 0;
@@ -173,7 +175,7 @@ export function messageCode(
         parts.push(shown(values.value, personal));
       }
     } else {
-      const field = fieldOf(entity, p.name);
+      const field = fields.get(p.name);
       if (field === undefined) {
         literal += p.whole;
       } else {

@@ -48,13 +48,12 @@ function articles(list: ResolvedArticle[]): ArticleTrace[] {
   }));
 }
 
-/** Articles of a declaration that only has unresolved `implements` refs (payouts). */
+/** Articles of a declaration whose model keeps only its `implements` refs (payouts, norms). */
 function refArticles(r: ResolvedRuleset, refs: ArticleRef[]): ArticleTrace[] {
   return refs.map((a) => ({
     source: a.source.name,
     sourceTitle:
-      r.sources.find((s) => s.alias.name === a.source.name)?.title ??
-      a.source.name,
+      r.links.declared(a.source, "source")?.decl.title ?? a.source.name,
     locator: a.locator,
   }));
 }
@@ -118,7 +117,9 @@ function ruleTrace(
     source: spanText(texts, d.span),
     categories: ctx.ruleset.categories.flatMap((c) =>
       c.decl.results
-        .filter((res) => res.code.name === rule.code)
+        .filter(
+          (res) => ctx.ruleset.links.declared(res.code, "rule")?.rule === rule,
+        )
         .map((res) => ({
           category: c.name,
           role: res.role,

@@ -95,29 +95,34 @@ export function ruleInstances(
 ): RuleInstance[] {
   const target = rule.decl.target;
   if (target === undefined || target.kind === "FileTarget") return [];
+  const links = ctx.ruleset.links;
   if (target.kind === "RecordTarget") {
-    const entity = ctx.entity(target.entity.name);
+    const entity = links.entity(target.entity);
     return entity === undefined
       ? []
       : [{ rule, entity, attributes: undefined }];
   }
-  const byEntity = new Map<string, RuleInstance>();
+  const byEntity = new Map<ResolvedEntity, RuleInstance>();
   for (const ref of target.attributes) {
+    // `*` stands for every entity, every field: a wildcard, not a name.
     const entities =
       ref.entity.name === "*"
         ? [...ctx.ruleset.entities.values()]
-        : [ctx.entity(ref.entity.name)];
+        : [links.entity(ref.entity)];
     for (const entity of entities) {
       if (entity === undefined) continue;
+      const named = links.field(ref.field, entity);
       const fields =
         ref.field.name === "*"
           ? entity.fields
-          : entity.fields.filter((f) => f.name === ref.field.name);
+          : named === undefined
+            ? []
+            : [named];
       if (fields.length === 0) continue;
-      let instance = byEntity.get(entity.name);
+      let instance = byEntity.get(entity);
       if (instance === undefined) {
         instance = { rule, entity, attributes: [] };
-        byEntity.set(entity.name, instance);
+        byEntity.set(entity, instance);
       }
       for (const f of fields)
         if (!instance.attributes!.includes(f)) instance.attributes!.push(f);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { TypeRef } from "../dsl/ast.js";
+import type { CodeListDecl, TypeRef } from "../dsl/ast.js";
 import type {
   ResolvedEntity,
   ResolvedField,
@@ -16,7 +16,7 @@ import { internal, type ModuleContext } from "./emit-context.js";
 /** The runtime representation of a field, with `ref` followed to the referenced field. */
 export type FieldKind =
   | { k: "text"; maxLength: number | undefined }
-  | { k: "code"; list: string }
+  | { k: "code"; list: CodeListDecl | undefined }
   | { k: "integer" }
   | { k: "decimal"; precision: number; scale: number }
   | { k: "date" }
@@ -33,7 +33,10 @@ export function fieldKind(
     case "text":
       return { k: "text", maxLength: type.maxLength };
     case "code":
-      return { k: "code", list: type.codeList?.name ?? "" };
+      return {
+        k: "code",
+        list: ruleset.links.declared(type.codeList, "codelist")?.decl,
+      };
     case "integer":
       return { k: "integer" };
     case "decimal":
@@ -51,9 +54,7 @@ export function fieldKind(
     case "boolean":
       return { k: "boolean" };
     case "ref": {
-      const target = ruleset.entities
-        .get(type.refEntity?.name ?? "")
-        ?.fields.find((f) => f.name === type.refField?.name);
+      const target = ruleset.links.field(type.refField);
       if (target === undefined || depth > 8)
         return { k: "text", maxLength: undefined };
       return fieldKind(ruleset, target.decl.type, depth + 1);
@@ -95,9 +96,11 @@ export function tsType(kind: FieldKind): Code {
 }
 
 /** The hoisted set of a code list's values. */
-export function codeSet(ctx: ModuleContext, list: string): Code {
-  const decl = ctx.ruleset.codeLists.get(list);
-  const values = [...new Set((decl?.values ?? []).map((v) => v.code))];
+export function codeSet(
+  ctx: ModuleContext,
+  list: CodeListDecl | undefined,
+): Code {
+  const values = [...new Set((list?.values ?? []).map((v) => v.code))];
   return ctx.hoist(
     "CODES",
     ts`new Set<string>(${lit(values)})`,

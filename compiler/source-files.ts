@@ -14,15 +14,9 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import type { ResolvedRuleset } from "../dsl/model.js";
-import type { SourceFileHash } from "./contract.js";
-
-/** The sha256 of a text (of its UTF-8 bytes) or of bytes, as lowercase hex. */
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
-}
+import { sha256Hex, type SourceFileHash } from "./contract.js";
 
 /**
  * The path of `file` relative to the rulesets root: `<name>/<file name>` when the file lies in a

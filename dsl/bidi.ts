@@ -1,8 +1,8 @@
 /**
  * The bidirectional control characters of "trojan source" (CVE-2021-42574): invisible characters
  * that make a text display in another order than it is stored, so that what a reader sees is not
- * what a program reads. The lexer warns about them (REG104), the code emitter escapes them, and
- * the CLI shows them escaped on a terminal.
+ * what a program reads. The lexer warns about them (REG104), the code emitter and the catalogue
+ * escape them ({@link escapeInvisible}), and the CLI shows them escaped on a terminal.
  *
  * @module
  */
@@ -40,4 +40,21 @@ export function describeCodePoint(cp: number): string {
   const hex = cp.toString(16).toUpperCase().padStart(4, "0");
   const name = BIDI_CONTROLS.get(cp);
   return name === undefined ? `U+${hex}` : `U+${hex} (${name})`;
+}
+
+const INVISIBLE = new RegExp(`[\\u2028\\u2029${BIDI_CLASS}]`, "g");
+
+/**
+ * JSON or JavaScript text with U+2028 and U+2029 (line terminators in older JS grammars; they
+ * break `//` comments) and the bidirectional control characters of "trojan source" (they make
+ * code display in another order than it runs) written as `\uXXXX` escapes. These characters can
+ * only stand inside string literals of such text, where the escape means the same character.
+ */
+export function escapeInvisible(textValue: string): string {
+  INVISIBLE.lastIndex = 0;
+  if (!INVISIBLE.test(textValue)) return textValue;
+  return textValue.replace(
+    INVISIBLE,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }

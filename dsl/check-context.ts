@@ -5,8 +5,9 @@
  *
  * @module
  */
-import type { Ident, Span } from "./ast.js";
+import type { Ident, MetricDecl, PayoutDecl, Span } from "./ast.js";
 import { closestName, type Diagnostic } from "./diagnostics.js";
+import type { Links } from "./links.js";
 import type {
   ResolvedEntity,
   ResolvedField,
@@ -68,22 +69,29 @@ export function suggest(
 }
 
 /**
- * Name lookups over one resolved ruleset. Entities and code lists are maps in the model already;
- * fields, rules and the other arrays get maps here so that no check is quadratic.
+ * The scope of one resolved ruleset: name lookups for the checker, the linker, which records what
+ * it finds in {@link links}. Entities and code lists are maps in the model already; fields, rules
+ * and the other arrays get maps here so that no check is quadratic.
  */
 export class RulesetIndex {
   readonly rules = new Map<string, ResolvedRule>();
-  readonly payouts = new Set<string>();
-  readonly metrics = new Map<string, string>();
+  readonly payouts = new Map<string, PayoutDecl>();
+  readonly metrics = new Map<string, MetricDecl>();
+  /**
+   * Where the checks record the names they resolve: the ruleset's links, or a scratch table while
+   * an inherited rule is re-checked (see checkRules).
+   */
+  links: Links;
   private readonly fieldMaps = new Map<
     ResolvedEntity,
     Map<string, ResolvedField>
   >();
 
   constructor(readonly rs: ResolvedRuleset) {
+    this.links = rs.links;
     for (const r of rs.rules) this.rules.set(r.code, r);
-    for (const p of rs.payouts) this.payouts.add(p.name.name);
-    for (const m of rs.metrics) this.metrics.set(m.name.name, m.type);
+    for (const p of rs.payouts) this.payouts.set(p.name.name, p);
+    for (const m of rs.metrics) this.metrics.set(m.name.name, m);
   }
 
   entity(name: string): ResolvedEntity | undefined {
@@ -109,12 +117,3 @@ export class RulesetIndex {
     return this.rs.calendars.length > 0;
   }
 }
-
-/**
- * The name, `key` and `role by` identifiers of each resolved entity (the model keeps only their names;
- * diagnostics need their spans). Filled by the resolver.
- */
-export const entityIdents = new WeakMap<
-  ResolvedEntity,
-  { name: Ident; key: Ident[]; roleBy: Ident | undefined }
->();

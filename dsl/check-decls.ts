@@ -8,7 +8,6 @@
 import type { AttributeRef, Ident, NormDecl, NormPeriod } from "./ast.js";
 import { CODES } from "./check-codes.js";
 import {
-  entityIdents,
   missing,
   Reporter,
   type RulesetIndex,
@@ -23,7 +22,7 @@ import {
 import type { ResolvedEntity, ResolvedField } from "./model.js";
 import { isRealDate, typeName } from "./types.js";
 
-/** Report an unknown field of `entity` at `ident`. */
+/** Report an unknown field of `entity` at `ident` (which stays unresolved). */
 export function unknownField(
   index: RulesetIndex,
   reporter: Reporter,
@@ -31,6 +30,7 @@ export function unknownField(
   ident: Ident,
   what = "",
 ): void {
+  index.links.unresolved(ident);
   reporter.report(
     CODES.unknownField,
     `unknown field \`${ident.name}\` on entity \`${entity.name}\`${what}`,
@@ -39,7 +39,7 @@ export function unknownField(
   );
 }
 
-/** Look up an entity by identifier; reports REG202 when unknown. */
+/** Resolve an entity name and link it; reports REG202 when unknown. */
 export function lookupEntity(
   index: RulesetIndex,
   reporter: Reporter,
@@ -47,7 +47,9 @@ export function lookupEntity(
 ): ResolvedEntity | undefined {
   if (missing(ident)) return undefined;
   const e = index.entity(ident!.name);
-  if (e === undefined) {
+  if (e !== undefined) index.links.link(ident!, { kind: "entity", entity: e });
+  else {
+    index.links.unresolved(ident!);
     reporter.report(
       CODES.unknownEntity,
       `unknown entity \`${ident!.name}\``,
@@ -64,7 +66,19 @@ export interface TargetAttribute {
   field: ResolvedField;
 }
 
-/** Expand `E.f`, `E.*` and `*.f` into the attributes they denote (unknown names reported). */
+/** Resolve a field name of `entity` and link it; undefined (nothing reported) when there is none. */
+export function linkField(
+  index: RulesetIndex,
+  entity: ResolvedEntity,
+  ident: Ident,
+): ResolvedField | undefined {
+  const field = index.field(entity, ident.name);
+  if (field !== undefined)
+    index.links.link(ident, { kind: "field", entity, field });
+  return field;
+}
+
+/** Expand `E.f`, `E.*` and `*.f` into the attributes they denote (names linked, unknown ones reported). */
 export function expandAttributes(
   index: RulesetIndex,
   reporter: Reporter,
@@ -88,11 +102,14 @@ export function expandAttributes(
         for (const f of entity.fields) {
           if (fieldName === "*" || f.name === fieldName) {
             push(entity, f);
+            if (fieldName !== "*")
+              index.links.link(ref.field, { kind: "field", entity, field: f });
             found = true;
           }
         }
       }
       if (!found && fieldName !== "*") {
+        index.links.unresolved(ref.field);
         reporter.report(
           CODES.unknownField,
           `no entity has a field \`${fieldName}\``,
@@ -107,7 +124,7 @@ export function expandAttributes(
       for (const f of entity.fields) push(entity, f);
       continue;
     }
-    const f = index.field(entity, fieldName);
+    const f = linkField(index, entity, ref.field);
     if (f === undefined) unknownField(index, reporter, entity, ref.field);
     else push(entity, f);
   }
@@ -116,41 +133,42 @@ export function expandAttributes(
 
 export function checkEntities(index: RulesetIndex, reporter: Reporter): void {
   for (const entity of index.rs.entities.values()) {
-    const fields = index.fields(entity);
-    // Key and role fields are identifiers in the declaration; find their spans there.
-    const decl = entityIdents.get(entity);
-    for (const k of decl?.key ?? []) {
-      if (!missing(k) && !fields.has(k.name))
+    // Key and role fields are identifiers in the declaration: their spans are there.
+    const decl = entity.decl;
+    for (const k of decl.key ?? []) {
+      if (!missing(k) && linkField(index, entity, k) === undefined)
         unknownField(index, reporter, entity, k, " (in `key`)");
     }
     if (
-      decl?.roleBy !== undefined &&
+      decl.roleBy !== undefined &&
       !missing(decl.roleBy) &&
-      !fields.has(decl.roleBy.name)
+      linkField(index, entity, decl.roleBy) === undefined
     ) {
       unknownField(index, reporter, entity, decl.roleBy, " (in `role by`)");
     }
     for (const f of entity.fields) {
       const t = f.decl.type;
       if (t === undefined) continue;
-      if (
-        t.name === "code" &&
-        !missing(t.codeList) &&
-        !index.rs.codeLists.has(t.codeList!.name)
-      ) {
-        reporter.report(
-          CODES.unknownCodeList,
-          `unknown code list \`${t.codeList!.name}\``,
-          t.codeList!.span,
-          suggest(t.codeList!.name, index.rs.codeLists.keys()),
-        );
+      if (t.name === "code" && !missing(t.codeList)) {
+        const list = index.rs.codeLists.get(t.codeList!.name);
+        if (list !== undefined)
+          index.links.link(t.codeList!, { kind: "codelist", decl: list });
+        else {
+          index.links.unresolved(t.codeList!);
+          reporter.report(
+            CODES.unknownCodeList,
+            `unknown code list \`${t.codeList!.name}\``,
+            t.codeList!.span,
+            suggest(t.codeList!.name, index.rs.codeLists.keys()),
+          );
+        }
       }
       if (t.name === "ref") {
         const target = lookupEntity(index, reporter, t.refEntity);
         if (
           target !== undefined &&
           !missing(t.refField) &&
-          index.field(target, t.refField!.name) === undefined
+          linkField(index, target, t.refField!) === undefined
         ) {
           unknownField(index, reporter, target, t.refField!);
         }
@@ -164,12 +182,13 @@ export function checkIkb(index: RulesetIndex, reporter: Reporter): void {
   if (ikb === undefined) return;
   const key = missing(ikb.key) ? undefined : ikb.key.name;
   if (key !== undefined) {
+    // The IKB key names the key field of every entity.
     for (const entity of index.rs.entities.values()) {
-      if (index.field(entity, key) === undefined) {
+      if (linkField(index, entity, ikb.key) === undefined) {
         reporter.report(
           CODES.missingIkbKey,
           `entity \`${entity.name}\` has no field \`${key}\`: every entity of an IKB data model carries the IKB key`,
-          entityIdents.get(entity)?.name.span ?? entity.span,
+          entity.decl.name?.span ?? entity.span,
           {
             notes: [
               `the IKB key is declared at ${ikb.key.span.file}:${ikb.key.span.start.line}:${ikb.key.span.start.column}`,
@@ -184,7 +203,7 @@ export function checkIkb(index: RulesetIndex, reporter: Reporter): void {
     if (
       e !== undefined &&
       !missing(ikb.depositorBy) &&
-      index.field(e, ikb.depositorBy.name) === undefined
+      linkField(index, e, ikb.depositorBy) === undefined
     ) {
       unknownField(
         index,
@@ -200,17 +219,27 @@ export function checkIkb(index: RulesetIndex, reporter: Reporter): void {
 export function checkCategories(index: RulesetIndex, reporter: Reporter): void {
   for (const cat of index.rs.categories) {
     const decl = cat.decl;
-    if (!missing(decl.blocks) && !index.payouts.has(decl.blocks!.name)) {
+    const payout = missing(decl.blocks)
+      ? undefined
+      : index.payouts.get(decl.blocks!.name);
+    if (payout !== undefined)
+      index.links.link(decl.blocks!, { kind: "payout", decl: payout });
+    else if (!missing(decl.blocks)) {
+      index.links.unresolved(decl.blocks!);
       reporter.report(
         CODES.unknownPayout,
         `unknown payout condition \`${decl.blocks!.name}\``,
         decl.blocks!.span,
-        suggest(decl.blocks!.name, index.payouts),
+        suggest(decl.blocks!.name, index.payouts.keys()),
       );
     }
     for (const r of decl.results ?? []) {
       if (r === undefined || missing(r.code)) continue;
-      if (!index.rules.has(r.code.name)) {
+      const linked = index.rules.get(r.code.name);
+      if (linked !== undefined)
+        index.links.link(r.code, { kind: "rule", rule: linked });
+      else {
+        index.links.unresolved(r.code);
         reporter.report(
           CODES.unknownRule,
           `unknown rule \`${r.code.name}\`: a category result names the code of a rule`,
@@ -235,7 +264,7 @@ export function checkCategories(index: RulesetIndex, reporter: Reporter): void {
         const e = lookupEntity(index, reporter, a.entity);
         if (e === undefined || missing(a.field) || a.field.name === "*")
           continue;
-        if (index.field(e, a.field.name) === undefined) {
+        if (linkField(index, e, a.field) === undefined) {
           unknownField(index, reporter, e, a.field);
           continue;
         }
@@ -262,7 +291,7 @@ export function checkCategories(index: RulesetIndex, reporter: Reporter): void {
       if (m === undefined || m.attribute === undefined) continue;
       const e = lookupEntity(index, reporter, m.attribute.entity);
       if (e === undefined || missing(m.attribute.field)) continue;
-      const f = index.field(e, m.attribute.field.name);
+      const f = linkField(index, e, m.attribute.field);
       if (f === undefined) {
         unknownField(index, reporter, e, m.attribute.field);
         continue;
@@ -342,8 +371,12 @@ export function checkNorms(
       }
       for (const r of p.requirements ?? []) {
         if (r === undefined || missing(r.metric)) continue;
-        const metricType = index.metrics.get(r.metric.name);
-        if (metricType === undefined) {
+        const metric = index.metrics.get(r.metric.name);
+        const metricType = metric?.type;
+        if (metric !== undefined)
+          index.links.link(r.metric, { kind: "metric", decl: metric });
+        else {
+          index.links.unresolved(r.metric);
           reporter.report(
             CODES.unknownMetric,
             `unknown metric \`${r.metric.name}\``,

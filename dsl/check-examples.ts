@@ -106,6 +106,9 @@ export function checkExamples(
       }
       if (!missing(ex.entity)) {
         const entity = index.entity(ex.entity.name);
+        if (entity !== undefined)
+          index.links.link(ex.entity, { kind: "entity", entity });
+        else index.links.unresolved(ex.entity);
         if (entity === undefined) {
           reporter.report(
             CODES.exampleUnknownEntity,
@@ -254,6 +257,7 @@ function checkRecord(
     return undefined;
   const entity = index.entity(rec.entity.name);
   if (entity === undefined) {
+    index.links.unresolved(rec.entity);
     reporter.report(
       CODES.exampleUnknownEntity,
       `unknown entity \`${rec.entity.name}\``,
@@ -262,6 +266,7 @@ function checkRecord(
     );
     return undefined;
   }
+  index.links.link(rec.entity, { kind: "entity", entity });
   const given = new Map<string, Span>();
   for (const fv of rec.fields ?? []) {
     if (fv === undefined || missing(fv.name)) continue;
@@ -280,6 +285,9 @@ function checkRecord(
     given.set(fv.name.name, fv.name.span);
     annotateLiteral(fv.value);
     const f = index.field(entity, fv.name.name);
+    if (f !== undefined)
+      index.links.link(fv.name, { kind: "field", entity, field: f });
+    else index.links.unresolved(fv.name);
     if (f === undefined) {
       reporter.report(
         CODES.exampleUnknownField,

@@ -7,6 +7,7 @@
  * @module
  */
 import type {
+  AggregateExpr,
   Expr,
   Literal,
   PathExpr,
@@ -53,8 +54,8 @@ export interface ExprScope {
   current: ResolvedEntity | undefined;
   /** The attribute `value` stands for, in attribute rules. */
   attribute: { entity: ResolvedEntity; field: ResolvedField } | undefined;
-  /** Entities iterated by enclosing exists/count/sum, innermost last. */
-  iterated: ResolvedEntity[];
+  /** Entities iterated by enclosing exists/count/sum (and the aggregate that does), innermost last. */
+  iterated: { entity: ResolvedEntity; by: AggregateExpr }[];
   /** Percent literals are allowed (norms). */
   inNorm: boolean;
   /** Write `expr.type`. Off when re-checking an inherited rule, whose types belong to its own file. */
@@ -321,6 +322,12 @@ function literalType(lit: Literal, scope: ExprScope): ValueType {
       return BOOLEAN;
     case "Duration":
       // A norm's `3 workdays` is a threshold on a measured metric, not calendar arithmetic.
+      if (lit.unit === "workdays" && !scope.inNorm && scope.index.hasCalendar)
+        // Workdays count with the first calendar in scope.
+        scope.index.links.link(lit, {
+          kind: "calendar",
+          decl: scope.index.rs.calendars[0],
+        });
       if (
         lit.unit === "workdays" &&
         !scope.inNorm &&
@@ -351,9 +358,13 @@ function pathType(p: PathExpr, scope: ExprScope): ValueType {
   if (missing(p.name)) return ERROR;
   const name = p.name.name;
   if (p.entity === undefined || p.entity === null) {
-    if (name === "rrd") return DATE;
+    if (name === "rrd") {
+      index.links.linkPath(p, { kind: "rrd" });
+      return DATE;
+    }
     if (name === "value") {
       if (scope.attribute === undefined) {
+        index.links.unresolved(p.name);
         reporter.report(
           CODES.valueOutsideAttributeRule,
           `\`value\` is the attribute under test and exists only in attribute rules (\`for E.f, ...\`); name the field instead`,
@@ -361,9 +372,11 @@ function pathType(p: PathExpr, scope: ExprScope): ValueType {
         );
         return ERROR;
       }
+      index.links.linkPath(p, { kind: "value" });
       return fieldType(index, scope.attribute.field);
     }
     if (scope.current === undefined) {
+      index.links.unresolved(p.name);
       reporter.report(
         CODES.unknownField,
         `unknown field \`${name}\`: this rule has no current record`,
@@ -371,17 +384,26 @@ function pathType(p: PathExpr, scope: ExprScope): ValueType {
       );
       return ERROR;
     }
-    return fieldOf(scope.current, p.name.name, p.name.span, scope);
+    return fieldOf(p, scope.current, "current", scope);
   }
   if (missing(p.entity)) return ERROR;
   const en = p.entity.name;
   for (let i = scope.iterated.length - 1; i >= 0; i--) {
-    if (scope.iterated[i].name === en)
-      return fieldOf(scope.iterated[i], name, p.name.span, scope);
+    const { entity, by } = scope.iterated[i];
+    if (entity.name === en) {
+      index.links.link(p.entity, { kind: "entity", entity });
+      return fieldOf(p, entity, by, scope);
+    }
   }
-  if (scope.current !== undefined && scope.current.name === en)
-    return fieldOf(scope.current, name, p.name.span, scope);
-  if (index.entity(en) !== undefined) {
+  if (scope.current !== undefined && scope.current.name === en) {
+    index.links.link(p.entity, { kind: "entity", entity: scope.current });
+    return fieldOf(p, scope.current, "current", scope);
+  }
+  const named = index.entity(en);
+  if (named !== undefined) {
+    // It names an entity, but no record of it: the path reads nothing.
+    index.links.link(p.entity, { kind: "entity", entity: named });
+    index.links.unresolved(p.name);
     reporter.report(
       CODES.entityNotInScope,
       `${scope.label}\`${en}.${name}\` names no record here: \`${en}\` is neither the record under test${
@@ -391,6 +413,7 @@ function pathType(p: PathExpr, scope: ExprScope): ValueType {
     );
     return ERROR;
   }
+  index.links.unresolved(p.entity);
   reporter.report(
     CODES.unknownEntity,
     `unknown entity \`${en}\``,
@@ -400,14 +423,21 @@ function pathType(p: PathExpr, scope: ExprScope): ValueType {
   return ERROR;
 }
 
+/** The type of the field `p` names on `entity` (read from `record`), linking the path. */
 function fieldOf(
+  p: PathExpr,
   entity: ResolvedEntity,
-  name: string,
-  span: PathExpr["span"],
+  record: "current" | AggregateExpr,
   scope: ExprScope,
 ): ValueType {
+  const name = p.name.name;
+  const span = p.name.span;
   const f = scope.index.field(entity, name);
-  if (f === undefined) {
+  if (f !== undefined) {
+    scope.index.links.link(p.name, { kind: "field", entity, field: f });
+    scope.index.links.linkPath(p, { kind: "field", record });
+  } else {
+    scope.index.links.unresolved(p.name);
     scope.reporter.report(
       CODES.unknownField,
       `unknown field \`${name}\` on entity \`${entity.name}\``,
@@ -665,7 +695,10 @@ function aggregateType(
     expr.op === "exists" ? BOOLEAN : expr.op === "count" ? INTEGER : ERROR;
   if (missing(expr.entity)) return result;
   const entity = index.entity(expr.entity.name);
-  if (entity === undefined) {
+  if (entity !== undefined)
+    index.links.link(expr.entity, { kind: "entity", entity });
+  else {
+    index.links.unresolved(expr.entity);
     reporter.report(
       CODES.unknownEntity,
       `unknown entity \`${expr.entity.name}\``,
@@ -678,14 +711,17 @@ function aggregateType(
   if (expr.where !== undefined && expr.where !== null) {
     checkCondition(
       expr.where,
-      { ...scope, iterated: [...scope.iterated, entity] },
+      { ...scope, iterated: [...scope.iterated, { entity, by: expr }] },
       "`where`",
     );
   }
   if (expr.op !== "sum") return result;
   if (missing(expr.field)) return ERROR;
   const f = index.field(entity, expr.field!.name);
-  if (f === undefined) {
+  if (f !== undefined)
+    index.links.link(expr.field!, { kind: "field", entity, field: f });
+  else {
+    index.links.unresolved(expr.field!);
     reporter.report(
       CODES.unknownField,
       `unknown field \`${expr.field!.name}\` on entity \`${entity.name}\``,

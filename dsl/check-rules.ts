@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Expr, FileCheck, RuleDecl } from "./ast.js";
+import type { Expr, FileCheck, Ident, RuleDecl } from "./ast.js";
 import { CODES } from "./check-codes.js";
 import {
   missing,
@@ -15,6 +15,7 @@ import {
 import { expandAttributes, lookupEntity } from "./check-decls.js";
 import { checkExamples } from "./check-examples.js";
 import { checkCondition, type ExprScope } from "./check-expr.js";
+import { Links } from "./links.js";
 import { placeholders } from "./message-template.js";
 import type { ResolvedEntity, ResolvedRule } from "./model.js";
 import type { TargetAttribute } from "./check-decls.js";
@@ -32,21 +33,37 @@ export function checkRules(
   annotate: (r: ResolvedRule) => boolean,
 ): void {
   const rules = index.rs.rules;
+  const links = index.links;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i];
     const own = annotate(rule);
     const drift = { found: false };
+    // An inherited rule is linked in a scratch table first: kept unless the rule needs its own copy.
+    const scratch = own ? links : new Links();
+    index.links = scratch;
     checkRule(index, reporter, rule.decl, own, own ? undefined : drift);
+    index.links = links;
     checkMeaningSource(reporter, rule);
     if (drift.found) {
       // An inherited rule whose types changed here (e.g. `replace field balance: decimal(18,4)`):
-      // this version gets its own typed copy; the declaring version keeps its types.
+      // this version gets its own typed copy (linked in its own terms); the declaring version
+      // keeps its types.
       const decl = structuredClone(rule.decl);
       checkRule(index, new Reporter(), decl, true, undefined);
+      // Its articles cite the sources of the file that wrote it, as the original's do.
+      const copied = sourceRefs(decl);
+      sourceRefs(rule.decl).forEach((from, n) => links.move(from, copied[n]));
       rules[i] = { ...rule, decl };
       index.rules.set(rule.code, rules[i]);
-    }
+    } else if (scratch !== links) links.absorb(scratch);
   }
+}
+
+/** The source aliases of a rule's `implements` and `meaning ... from`, in order. */
+function sourceRefs(d: RuleDecl): Ident[] {
+  return [...(d.implementsRefs ?? []), ...(d.meaningFrom ?? [])]
+    .filter((a) => a !== undefined)
+    .map((a) => a.source);
 }
 
 function checkRule(
@@ -170,6 +187,7 @@ function checkRule(
   checkRoles(reporter, rule, targeted);
   checkPlaceholders(index, reporter, rule, targeted);
   checkPersonalPlaceholders(index, reporter, rule, targeted, attributes);
+  linkPlaceholders(index, rule, targeted);
   checkExamples(index, reporter, rule, targeted, fileRule);
 }
 
@@ -267,6 +285,27 @@ function checkPlaceholders(
         ]),
       },
     );
+  }
+}
+
+/**
+ * Link the `{field}` placeholders of the rule's message (its title when it has none) to the field
+ * they show on each entity the rule checks; other names stay as written.
+ */
+function linkPlaceholders(
+  index: RulesetIndex,
+  rule: RuleDecl,
+  targeted: ResolvedEntity[],
+): void {
+  const template = rule.message ?? rule.title;
+  if (template === undefined) return;
+  for (const { name } of placeholders(template)) {
+    if (name === "attribute" || name === "value") continue;
+    for (const entity of targeted) {
+      const field = index.field(entity, name);
+      if (field !== undefined)
+        index.links.linkPlaceholder(rule, entity, name, field);
+    }
   }
 }
 

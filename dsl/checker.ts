@@ -75,7 +75,7 @@ export function check(files: RegelFile[]): CheckResult {
       );
       if (target !== undefined) parent = resolve(target);
     }
-    const used: { ref: RulesetRef["span"]; ruleset: ResolvedRuleset }[] = [];
+    const used: { ref: RulesetRef; ruleset: ResolvedRuleset }[] = [];
     for (const u of header.uses ?? []) {
       if (u === undefined) continue;
       const target = lookupRef(entries, u, CODES.unknownUses, "uses", reporter);
@@ -89,7 +89,7 @@ export function check(files: RegelFile[]): CheckResult {
         continue;
       }
       const r = resolve(target);
-      if (r !== undefined) used.push({ ref: u.span, ruleset: r });
+      if (r !== undefined) used.push({ ref: u, ruleset: r });
     }
     let result: ResolvedRuleset | undefined;
     reporter.context = { id: entry.id, file: entry.file.path };
@@ -267,10 +267,12 @@ function validate(ruleset: ResolvedRuleset, reporter: Reporter): void {
   const index = new RulesetIndex(ruleset);
   checkEntities(index, reporter);
   checkIkb(index, reporter);
+  // Rules before categories: a rule of this version may become a typed copy (see checkRules),
+  // and a category result links to the rule as this version has it.
+  checkRules(index, reporter, (r) => r.origin === ruleset.id);
   checkCategories(index, reporter);
   checkNorms(index, reporter, (n) => n.span.file === ruleset.file);
   checkMeasures(index);
-  checkRules(index, reporter, (r) => r.origin === ruleset.id);
 }
 
 /** Two versions of one ruleset may not be in force on the same day (`until` exclusive, open ends infinite). */

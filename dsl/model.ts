@@ -12,6 +12,7 @@ import type {
   CalendarDecl,
   CategoryDecl,
   CodeListDecl,
+  EntityDecl,
   FieldDecl,
   IkbDecl,
   MeasureDecl,
@@ -19,9 +20,11 @@ import type {
   NormDecl,
   PayoutDecl,
   RuleDecl,
+  RulesetHeader,
   SourceDecl,
   Span,
 } from "./ast.js";
+import type { Links } from "./links.js";
 
 /** A field of a resolved entity: the declaration plus the CSV column it is read from. */
 export interface ResolvedField {
@@ -35,6 +38,8 @@ export interface ResolvedField {
 
 /** An entity with the fields of its `extend` clauses merged in. */
 export interface ResolvedEntity {
+  /** The `entity` declaration (the spans of its name, `key` and `role by`); `extend entity` keeps it. */
+  decl: EntityDecl;
   name: string;
   title: string | undefined;
   file: string | undefined;
@@ -75,7 +80,10 @@ export interface ResolvedCategory {
   origin: string;
 }
 
-/** One ruleset version with `extends` applied and all names resolved. */
+/**
+ * One ruleset version with `extends` applied and all names resolved: {@link links} links every
+ * name in its declarations to what it names.
+ */
 export interface ResolvedRuleset {
   name: string;
   version: string;
@@ -102,4 +110,8 @@ export interface ResolvedRuleset {
   calendars: CalendarDecl[];
   /** The file this version was read from. */
   file: string;
+  /** The header of that file. */
+  header: RulesetHeader;
+  /** Every name in this version's declarations linked to what it names (see dsl/links.ts). */
+  links: Links;
 }

@@ -2,20 +2,59 @@
  * The grammar of the regel language as a Chevrotain embedded-actions parser.
  *
  * The parser is invoked per declaration (see `parser.ts`, which splits the token stream at
- * declaration keywords), so the top-level rules are {@link RegelParser.header} and
- * {@link RegelParser.declaration}. Each clause is its own grammar rule: when a clause is wrong,
- * Chevrotain re-synchronises at the next clause keyword and the rest of the declaration survives.
+ * declaration keywords), so the entry points are {@link RegelParser.header} and
+ * {@link RegelParser.declaration}, plus {@link RegelParser.continueClauses} for the driver to
+ * resume a declaration after text that is no clause. Every other rule is private.
+ *
+ * **Clause tables.** What follows a declaration's head is a sequence of clauses, each starting with
+ * a keyword. Each declaration kind has one {@link ClauseTable} (next to its grammar below, and all
+ * of them in {@link CLAUSE_TABLES}): one row per clause, in canonical order, with the words it
+ * starts with, whether it may repeat and the sub-rule that parses it. The table drives everything
+ * about clauses: the grammar (one generated `*Clauses` rule per kind loops over the rows'
+ * sub-rules), the repeat and order checks (REG122, and REG123 for the kinds whose order is
+ * checked), where the driver resumes after an error ({@link clauseStarts}), the clauses that
+ * messages offer (REG116) and the order in which the printer writes them (`printer.ts`).
+ *
+ * **Adding a clause** to a declaration: write its sub-rule — a private method that consumes the
+ * clause's keyword and the rest and writes the result into the node inside `ACTION` (use an
+ * occurrence index no other row of the same table uses: `SUBRULE2`, `CONSUME2`, …; the test suite
+ * runs Chevrotain's grammar validation, which names a clash) — and add one row to the kind's
+ * table, at its place in the canonical order. Then the type checker asks for the line that prints
+ * it (`CLAUSE_PRINTERS` in `printer.ts`) and for a sample in `test/dsl/clause-tables.test.ts`,
+ * which takes every row of every table through the grammar, the checks, the recovery and the
+ * printer. A new keyword goes into `lexer.ts` first.
+ *
+ * A clause's sub-rule runs inline in its declaration's clause loop rather than as a Chevrotain rule
+ * of its own: Chevrotain re-synchronises after an error at tokens that may follow one of the rules
+ * being parsed, and a rule per clause would add the declaration's clause keywords to that set for
+ * an error in the middle of a clause (`applies "D"`), which changes what is recovered and so the
+ * diagnostics.
+ *
+ * **Recovery values.** When Chevrotain recovers from an error inside a sub-rule by skipping tokens,
+ * the sub-rule returns its `recoveryValueFunc` value: an empty name for `ident`, an empty text for
+ * `text` and `title`, a placeholder expression for the expression rules, and so on. Callers use
+ * the result as it is; a placeholder reads as "missing" to the checker (`missing()` in
+ * `check-context.ts`), which reports nothing more about it. The few callers that must drop a
+ * placeholder instead (an item of a list) ask `isLost`.
  *
  * Embedded actions run during Chevrotain's grammar-recording phase too, with fake tokens and
  * fake sub-rule results; everything that reads those results is therefore inside `ACTION(...)`
- * (skipped while recording), and everything is written to tolerate `undefined` results, which
- * sub-rules return after error recovery.
+ * (skipped while recording). Rules without a recovery value return `undefined` after recovery,
+ * and their callers are written to tolerate it.
+ *
+ * Each group of rules below names the section of `docs/language.md` it implements.
  *
  * @module
  */
-import { EmbeddedActionsParser, type IToken, type TokenType } from "chevrotain";
+import {
+  EmbeddedActionsParser,
+  type IToken,
+  type ParserMethod,
+  type TokenType,
+} from "chevrotain";
 import type {
   ArticleRef,
+  Assumable,
   Assumption,
   AttributeRef,
   BinaryOp,
@@ -157,78 +196,94 @@ const MONTHS: Record<string, number> = {
   oktober: 10,
 };
 
-/** The canonical order of the clauses of each declaration kind (for REG122 / REG123). */
-export const CLAUSE_ORDER: Record<string, readonly string[]> = {
-  ruleset: ["extends", "uses", "valid", "source", "assumption"],
-  rule: [
-    "meaning",
-    "assumption",
-    "severity",
-    "applies",
-    "implements",
-    "for",
-    "when",
-    "require",
-    "message",
-    "example",
-  ],
-};
-/** The keywords that start a clause, per declaration kind: where parsing resumes after junk. */
-export const CLAUSE_STARTS: Partial<
-  Record<Declaration["kind"] | "RulesetHeader", readonly TokenType[]>
-> = {
-  RulesetHeader: [KW.extends, KW.uses, KW.valid, KW.source, KW.assumption],
-  CodeList: [KW.assumption, KW.implements, KW.value],
-  Entity: [KW.assumption, KW.implements, KW.file, KW.key, KW.role, KW.field],
-  ExtendEntity: [KW.field, KW.replace, KW.remove],
-  Ikb: [KW.assumption, KW.key, KW.depositor, KW.implements],
-  Rule: [
-    KW.meaning,
-    KW.assumption,
-    KW.severity,
-    KW.applies,
-    KW.implements,
-    KW.for,
-    KW.when,
-    KW.require,
-    KW.message,
-    KW.example,
-  ],
-  Category: [KW.assumption, KW.blocks, KW.implements, KW.result, KW.marking],
-  Payout: [KW.assumption, KW.implements],
-  Metric: [KW.assumption],
-  Norm: [KW.assumption, KW.implements, KW.year, KW.from],
-  Measure: [
-    KW.assumption,
-    KW.kind,
-    KW.character,
-    KW.implements,
-    KW.precondition,
-    KW.fine,
-  ],
-  Calendar: [KW.assumption, KW.implements, KW.weekend, KW.holiday],
-};
+// ---------------------------------------------------------------- clause tables
 
-/** Clauses that may appear more than once. */
-const REPEATABLE = new Set([
-  "assumption",
-  "uses",
-  "source",
-  "example",
-  "implements",
-  "value",
-  "field",
-  "precondition",
-  "holiday",
-  "result",
-  "marking",
-  "year",
-  "from",
-  "remove field",
-  "replace field",
-]);
+/** The node kinds whose clauses a {@link ClauseTable} describes: the header and every declaration but `remove`. */
+export type ClauseKind =
+  Exclude<Declaration["kind"], "Remove"> | "RulesetHeader";
 
-type Clause = { name: string; token: IToken };
+/** The node of a {@link ClauseKind}. */
+export type ClauseNode<K extends ClauseKind = ClauseKind> =
+  K extends "RulesetHeader" ? RulesetHeader : Extract<Declaration, { kind: K }>;
+
+/** One clause of a declaration: a row of its {@link ClauseTable}. */
+export interface Clause<N = never, Name extends string = string> {
+  /** How REG122 and REG123 name it: its first word (`applies`, `valid`). */
+  readonly name: Name;
+  /**
+   * The words it starts with, as messages show them (`applies to`, `valid from`); more than one
+   * when it starts in more than one way (`year`, `from`). The first word of each is a keyword, and
+   * the driver resumes a declaration there after text that is no clause.
+   */
+  readonly starts: readonly string[];
+  /** May be given more than once. */
+  readonly repeatable: boolean;
+  /** The sub-rule: parses the clause, keyword included, into the node (inside `ACTION`). */
+  readonly parse: (this: RegelParser, node: N) => void;
+}
+
+/** The clauses of one declaration kind, in canonical order (`regel fmt` prints them so). */
+export interface ClauseTable<
+  K extends ClauseKind = ClauseKind,
+  Name extends string = string,
+> {
+  readonly kind: K;
+  /** The declaration keyword, as messages name the declaration (`ruleset` for the header). */
+  readonly keyword: string;
+  /** Whether the clauses must come in the table's order (REG123). */
+  readonly ordered: boolean;
+  readonly clauses: readonly Clause<ClauseNode<K>, Name>[];
+}
+
+/** A clause that may be given once. */
+function once<N, const Name extends string>(
+  name: Name,
+  starts: string | readonly string[],
+  parse: (this: RegelParser, node: N) => void,
+): Clause<N, Name> {
+  return {
+    name,
+    starts: typeof starts === "string" ? [starts] : starts,
+    repeatable: false,
+    parse,
+  };
+}
+
+/** A clause that may be given any number of times. */
+function repeated<N, const Name extends string>(
+  name: Name,
+  starts: string | readonly string[],
+  parse: (this: RegelParser, node: N) => void,
+): Clause<N, Name> {
+  return {
+    name,
+    starts: typeof starts === "string" ? [starts] : starts,
+    repeatable: true,
+    parse,
+  };
+}
+
+/** The clause table of `kind`. */
+function table<
+  K extends ClauseKind,
+  const Rows extends readonly Clause<ClauseNode<K>>[],
+>(
+  kind: K,
+  keyword: string,
+  order: "ordered" | "any order",
+  clauses: Rows,
+): ClauseTable<K, Rows[number]["name"]> {
+  return { kind, keyword, ordered: order === "ordered", clauses };
+}
+
+/** The name of the generated rule that loops over the clauses of `kind`. */
+function clauseRuleName(kind: ClauseKind): string {
+  return kind === "RulesetHeader"
+    ? "headerClauses"
+    : `${kind[0].toLowerCase()}${kind.slice(1)}Clauses`;
+}
+
+type Clauses = { name: string; token: IToken }[];
 
 const isReal = (t: IToken | undefined): t is IToken =>
   t !== undefined && Number.isFinite(t.startOffset) && t.startOffset >= 0;
@@ -246,6 +301,8 @@ export class RegelParser extends EmbeddedActionsParser {
   extra: Diagnostic[] = [];
   /** The outermost node under construction: returned when the declaration rule fails outright. */
   partial: Declaration | RulesetHeader | undefined;
+  /** Values a sub-rule returned after error recovery (see the module header). */
+  private lost = new WeakSet<object>();
 
   constructor() {
     super(allTokens, {
@@ -288,7 +345,7 @@ export class RegelParser extends EmbeddedActionsParser {
   }
 
   /** Span from the start of `start` to the end of the last consumed token. */
-  sp(start: IToken | undefined): Span {
+  private sp(start: IToken | undefined): Span {
     const s = this.startOf(start);
     const last = this.LA(0);
     const e =
@@ -310,7 +367,7 @@ export class RegelParser extends EmbeddedActionsParser {
   }
 
   /** Span of one token (zero width at the current position for tokens inserted by recovery). */
-  tsp(t: IToken | undefined): Span {
+  private tsp(t: IToken | undefined): Span {
     if (!isReal(t)) {
       const p = this.endOfLast();
       return { file: this.file, start: p, end: p };
@@ -319,13 +376,35 @@ export class RegelParser extends EmbeddedActionsParser {
   }
 
   /** An Ident from a token; an empty name when recovery inserted the token. */
-  id(t: IToken | undefined): Ident {
+  private id(t: IToken | undefined): Ident {
     return { kind: "Ident", name: isReal(t) ? t.image : "", span: this.tsp(t) };
   }
 
   /** A name that recovery lost: empty, at the current position. */
-  emptyId(): Ident {
+  private emptyId(): Ident {
     return this.id(undefined);
+  }
+
+  /** A text that recovery lost: empty, at the current position. */
+  private emptyText(): StringLiteral {
+    return { kind: "String", value: "", span: this.tsp(undefined) };
+  }
+
+  /** Placeholder for an expression recovery lost: a path with an empty name. */
+  private errorExpr(): Expr {
+    const name = this.emptyId();
+    return { kind: "Path", entity: undefined, name, span: name.span };
+  }
+
+  /** Mark `value` as returned by error recovery (a `recoveryValueFunc` result). */
+  private recovered<T extends object>(value: T): T {
+    this.lost.add(value);
+    return value;
+  }
+
+  /** Whether a sub-rule returned `value` after error recovery: a placeholder, not something read. */
+  private isLost(value: object | undefined): boolean {
+    return value !== undefined && this.lost.has(value);
   }
 
   private report(
@@ -357,10 +436,12 @@ export class RegelParser extends EmbeddedActionsParser {
     return node;
   }
 
-  /** The clauses seen so far per declaration, kept across resumed parses of one declaration. */
-  private clauseLogs = new WeakMap<object, Clause[]>();
+  // ---------------------------------------------------------------- the clause loop
 
-  private clauseLog(node: object | undefined): Clause[] {
+  /** The clauses seen so far per declaration, kept across resumed parses of one declaration. */
+  private clauseLogs = new WeakMap<object, Clauses>();
+
+  private clauseLog(node: object | undefined): Clauses {
     if (node === undefined || node === null || typeof node !== "object")
       return [];
     let log = this.clauseLogs.get(node);
@@ -369,65 +450,57 @@ export class RegelParser extends EmbeddedActionsParser {
   }
 
   /**
+   * The body of every `*Clauses` rule: any number of the table's clauses, in any order (order and
+   * repeats are checked once the declaration is read, in {@link finish}), each logged.
+   */
+  private clauseLoop<K extends ClauseKind>(
+    node: ClauseNode<K>,
+    clauses: ClauseTable<K>,
+  ): void {
+    const log = this.clauseLog(node);
+    this.MANY(() => {
+      const first = this.LA(1);
+      this.OR(
+        clauses.clauses.map((clause) => ({
+          ALT: () => {
+            clause.parse.call(this, node);
+            this.ACTION(() => {
+              log.push({ name: clause.name, token: first });
+            });
+          },
+        })),
+      );
+    });
+  }
+
+  /** One rule per declaration kind: the loop over its clause table ({@link clauseLoop}). */
+  private clauseRules = Object.fromEntries(
+    (Object.keys(CLAUSE_TABLES) as ClauseKind[]).map((kind) => [
+      kind,
+      this.RULE(clauseRuleName(kind), (node: ClauseNode) =>
+        this.clauseLoop(node, CLAUSE_TABLES[kind] as unknown as ClauseTable),
+      ),
+    ]),
+  ) as { [K in ClauseKind]: ParserMethod<[ClauseNode<K>], void> };
+
+  /**
    * Resume parsing the clauses of `node` on the current input (after text that was no clause).
    * Returns false for declarations without clauses.
    */
   continueClauses(node: Declaration | RulesetHeader): boolean {
-    switch (node.kind) {
-      case "RulesetHeader":
-        this.headerClauses(node);
-        return true;
-      case "CodeList":
-        this.codeListClauses(node);
-        return true;
-      case "Entity":
-        this.entityClauses(node);
-        return true;
-      case "ExtendEntity":
-        this.extendEntityClauses(node);
-        return true;
-      case "Ikb":
-        this.ikbClauses(node);
-        return true;
-      case "Rule":
-        this.ruleClauses(node);
-        return true;
-      case "Category":
-        this.categoryClauses(node);
-        return true;
-      case "Payout":
-        this.payoutClauses(node);
-        return true;
-      case "Metric":
-        this.metricClauses(node);
-        return true;
-      case "Norm":
-        this.normClauses(node);
-        return true;
-      case "Measure":
-        this.measureClauses(node);
-        return true;
-      case "Calendar":
-        this.calendarClauses(node);
-        return true;
-      default:
-        return false;
-    }
+    if (node.kind === "Remove") return false;
+    const loop = this.clauseRules[node.kind] as ParserMethod<
+      [ClauseNode],
+      void
+    >;
+    loop.call(this, node);
+    return true;
   }
 
   /** Checks once a declaration is completely read: clause order and repeats, built-in file checks. */
   finish(node: Declaration | RulesetHeader): void {
-    const what: Partial<Record<string, string>> = {
-      RulesetHeader: "ruleset",
-      Entity: "entity",
-      Ikb: "ikb",
-      Rule: "rule",
-      Category: "category",
-      Measure: "measure",
-      Calendar: "calendar",
-    };
-    const name = what[node.kind];
-    if (name !== undefined) this.checkClauses(name, this.clauseLog(node));
+    if (node.kind !== "Remove")
+      this.checkClauses(CLAUSE_TABLES[node.kind], this.clauseLog(node));
     if (node.kind === "Rule") {
       // `require header` / `require references` in a file rule are built-in checks, not field names.
       const req = node.require;
@@ -447,13 +520,22 @@ export class RegelParser extends EmbeddedActionsParser {
   }
 
   /** REG122 for a repeated clause, REG123 for a clause out of the canonical order. */
-  private checkClauses(what: string, clauses: Clause[]): void {
-    const order = CLAUSE_ORDER[what];
+  private checkClauses(
+    clauses: Pick<ClauseTable, "keyword" | "ordered"> & {
+      clauses: readonly Pick<Clause, "name" | "repeatable">[];
+    },
+    seenClauses: Clauses,
+  ): void {
+    const what = clauses.keyword;
+    const names = clauses.clauses.map((c) => c.name);
+    const repeatable = new Set(
+      clauses.clauses.filter((c) => c.repeatable).map((c) => c.name),
+    );
     const seen = new Map<string, IToken>();
     let lastRank = -1;
     let lastName = "";
-    for (const c of clauses) {
-      if (seen.has(c.name) && !REPEATABLE.has(c.name)) {
+    for (const c of seenClauses) {
+      if (seen.has(c.name) && !repeatable.has(c.name)) {
         this.report(
           "REG122",
           `\`${c.name}\` is given twice in this ${what}`,
@@ -467,8 +549,8 @@ export class RegelParser extends EmbeddedActionsParser {
         continue;
       }
       if (!seen.has(c.name)) seen.set(c.name, c.token);
-      if (order) {
-        const rank = order.indexOf(c.name);
+      if (clauses.ordered) {
+        const rank = names.indexOf(c.name);
         if (rank >= 0 && rank < lastRank) {
           this.report(
             "REG123",
@@ -476,7 +558,7 @@ export class RegelParser extends EmbeddedActionsParser {
             this.tsp(c.token),
             {
               notes: [
-                `the clauses of a ${what} go in this order: ${order.map((o) => `\`${o}\``).join(", ")}`,
+                `the clauses of a ${what} go in this order: ${names.map((o) => `\`${o}\``).join(", ")}`,
               ],
             },
           );
@@ -488,14 +570,9 @@ export class RegelParser extends EmbeddedActionsParser {
     }
   }
 
-  private binary(
-    op: BinaryOp,
-    left: Expr | undefined,
-    right: Expr | undefined,
-    start: IToken,
-  ): Expr {
-    const l = left ?? this.errorExpr();
-    const r = right ?? this.errorExpr();
+  // ---------------------------------------------------------------- expression helpers
+
+  private binary(op: BinaryOp, l: Expr, r: Expr, start: IToken): Expr {
     const span = {
       file: this.file,
       start: l.span.start,
@@ -544,39 +621,52 @@ export class RegelParser extends EmbeddedActionsParser {
     };
   }
 
-  /** Placeholder for an expression recovery lost: a path with an empty name. */
-  errorExpr(): Expr {
-    const name = this.emptyId();
-    return { kind: "Path", entity: undefined, name, span: name.span };
+  /** Rule options for a sub-rule whose recovery value is `value()` (marked as lost). */
+  private recovers<T extends object>(
+    value: () => T,
+  ): { recoveryValueFunc: () => T } {
+    return { recoveryValueFunc: () => this.recovered(value()) };
   }
 
   // ---------------------------------------------------------------- small pieces
 
-  public ident = this.RULE("ident", (): Ident => {
-    const t = this.CONSUME(Identifier);
-    return this.ACTION(() => this.id(t))!;
-  });
+  private ident = this.RULE(
+    "ident",
+    (): Ident => {
+      const t = this.CONSUME(Identifier);
+      return this.ACTION(() => this.id(t))!;
+    },
+    this.recovers(() => this.emptyId()),
+  );
 
-  public text = this.RULE("text", (): StringLiteral => {
-    const t = this.CONSUME(StringLit);
-    return this.ACTION(() => ({
-      kind: "String" as const,
-      value: isReal(t) ? decodeString(t.image) : "",
-      span: this.tsp(t),
-    }))!;
-  });
+  private text = this.RULE(
+    "text",
+    (): StringLiteral => {
+      const t = this.CONSUME(StringLit);
+      return this.ACTION(() => ({
+        kind: "String" as const,
+        value: isReal(t) ? decodeString(t.image) : "",
+        span: this.tsp(t),
+      }))!;
+    },
+    this.recovers(() => this.emptyText()),
+  );
 
   /** A required title: like {@link text}, but named for error messages. */
-  public title = this.RULE("title", (): StringLiteral => {
-    const t = this.CONSUME(StringLit);
-    return this.ACTION(() => ({
-      kind: "String" as const,
-      value: isReal(t) ? decodeString(t.image) : "",
-      span: this.tsp(t),
-    }))!;
-  });
+  private title = this.RULE(
+    "title",
+    (): StringLiteral => {
+      const t = this.CONSUME(StringLit);
+      return this.ACTION(() => ({
+        kind: "String" as const,
+        value: isReal(t) ? decodeString(t.image) : "",
+        span: this.tsp(t),
+      }))!;
+    },
+    this.recovers(() => this.emptyText()),
+  );
 
-  public date = this.RULE("date", (): DateLiteral => {
+  private date = this.RULE("date", (): DateLiteral => {
     const t = this.CONSUME(DateLit);
     return this.ACTION(() => ({
       kind: "Date" as const,
@@ -585,7 +675,7 @@ export class RegelParser extends EmbeddedActionsParser {
     }))!;
   });
 
-  public rulesetRef = this.RULE("rulesetRef", (): RulesetRef => {
+  private rulesetRef = this.RULE("rulesetRef", (): RulesetRef => {
     const start = this.LA(1);
     const parts: IToken[] = [];
     parts.push(this.CONSUME(AnyWord));
@@ -606,7 +696,7 @@ export class RegelParser extends EmbeddedActionsParser {
     }))!;
   });
 
-  public articleRef = this.RULE("articleRef", (): ArticleRef => {
+  private articleRef = this.RULE("articleRef", (): ArticleRef => {
     const start = this.LA(1);
     const source = this.SUBRULE(this.ident);
     const words: IToken[] = [];
@@ -652,27 +742,31 @@ export class RegelParser extends EmbeddedActionsParser {
       }
       return {
         kind: "ArticleRef" as const,
-        source: source ?? this.emptyId(),
+        source,
         locator,
         span: this.sp(start),
       };
     })!;
   });
 
-  public implementsClause = this.RULE("implementsClause", (): ArticleRef[] => {
-    const refs: ArticleRef[] = [];
-    this.CONSUME(KW.implements);
-    this.AT_LEAST_ONE_SEP({
-      SEP: Comma,
-      DEF: () => {
-        refs.push(this.SUBRULE(this.articleRef));
-      },
-    });
-    return this.ACTION(() => refs.filter((r) => r !== undefined))!;
-  });
+  private implementsClause = this.RULE(
+    "implementsClause",
+    (): ArticleRef[] => {
+      const refs: ArticleRef[] = [];
+      this.CONSUME(KW.implements);
+      this.AT_LEAST_ONE_SEP({
+        SEP: Comma,
+        DEF: () => {
+          refs.push(this.SUBRULE(this.articleRef));
+        },
+      });
+      return this.ACTION(() => refs.filter((r) => r !== undefined))!;
+    },
+    this.recovers((): ArticleRef[] => []),
+  );
 
   /** `assumption "..."`: a clause of every declaration that can carry one, fields and holidays too. */
-  public assumptionClause = this.RULE("assumptionClause", (): Assumption => {
+  private assumptionClause = this.RULE("assumptionClause", (): Assumption => {
     const start = this.LA(1);
     this.CONSUME(KW.assumption);
     const t = this.CONSUME(StringLit);
@@ -683,43 +777,46 @@ export class RegelParser extends EmbeddedActionsParser {
     }))!;
   });
 
-  /** One `assumption` clause of `node`, logged as a clause for the order and repeat checks. */
-  private assumptionAlt(
-    node: { assumptions: Assumption[] },
-    clauses: Clause[],
-  ): { ALT: () => void } {
-    return {
-      ALT: () => {
-        const first = this.LA(1);
-        const a = this.SUBRULE(this.assumptionClause);
-        this.ACTION(() => {
-          if (a) node.assumptions.push(a);
-          clauses.push({ name: "assumption", token: first });
-        });
-      },
-    };
+  /** The `assumption` clause of every table (docs/language.md § Assumptions and sources of meaning). */
+  private assumption(node: Assumable): void {
+    const a = this.SUBRULE(this.assumptionClause);
+    this.ACTION(() => {
+      if (a) node.assumptions.push(a);
+    });
   }
 
-  public identList = this.RULE("identList", (): Ident[] => {
-    const names: Ident[] = [];
-    this.AT_LEAST_ONE_SEP({
-      SEP: Comma,
-      DEF: () => {
-        names.push(this.SUBRULE(this.ident));
-      },
+  /** The `implements` clause of every table that has one (docs/language.md § Article references). */
+  private implements(node: { implementsRefs: ArticleRef[] }): void {
+    const refs = this.SUBRULE(this.implementsClause);
+    this.ACTION(() => {
+      node.implementsRefs.push(...refs);
     });
-    return this.ACTION(() => names.filter((n) => n !== undefined))!;
-  });
+  }
+
+  private identList = this.RULE(
+    "identList",
+    (): Ident[] => {
+      const names: Ident[] = [];
+      this.AT_LEAST_ONE_SEP({
+        SEP: Comma,
+        DEF: () => {
+          names.push(this.SUBRULE(this.ident));
+        },
+      });
+      return this.ACTION(() => names.filter((n) => !this.isLost(n)))!;
+    },
+    this.recovers((): Ident[] => []),
+  );
 
   /** `(D)` or `(V)`. */
-  public roleInParens = this.RULE("roleInParens", (): Role | undefined => {
+  private roleInParens = this.RULE("roleInParens", (): Role | undefined => {
     this.CONSUME(LParen);
     const r = this.SUBRULE(this.role);
     this.CONSUME(RParen);
     return r;
   });
 
-  public role = this.RULE("role", (): Role | undefined => {
+  private role = this.RULE("role", (): Role | undefined => {
     const t = this.CONSUME(Identifier);
     return this.ACTION(() => {
       if (!isReal(t)) return undefined;
@@ -740,26 +837,38 @@ export class RegelParser extends EmbeddedActionsParser {
   });
 
   /** `E.f`, `E.*`, `*.*` */
-  public attributeRef = this.RULE("attributeRef", (): AttributeRef => {
-    const start = this.LA(1);
-    const e = this.OR([
-      { ALT: () => this.CONSUME(Identifier) },
-      { ALT: () => this.CONSUME(Star) },
-    ]);
-    this.CONSUME(Dot);
-    const f = this.OR2([
-      { ALT: () => this.CONSUME2(Identifier) },
-      { ALT: () => this.CONSUME2(Star) },
-    ]);
-    return this.ACTION(() => ({
-      kind: "AttributeRef" as const,
-      entity: this.id(e),
-      field: this.id(f),
-      span: this.sp(start),
-    }))!;
-  });
+  private attributeRef = this.RULE(
+    "attributeRef",
+    (): AttributeRef => {
+      const start = this.LA(1);
+      const e = this.OR([
+        { ALT: () => this.CONSUME(Identifier) },
+        { ALT: () => this.CONSUME(Star) },
+      ]);
+      this.CONSUME(Dot);
+      const f = this.OR2([
+        { ALT: () => this.CONSUME2(Identifier) },
+        { ALT: () => this.CONSUME2(Star) },
+      ]);
+      return this.ACTION(() => ({
+        kind: "AttributeRef" as const,
+        entity: this.id(e),
+        field: this.id(f),
+        span: this.sp(start),
+      }))!;
+    },
+    this.recovers((): AttributeRef => {
+      const empty = this.emptyId();
+      return {
+        kind: "AttributeRef",
+        entity: empty,
+        field: empty,
+        span: empty.span,
+      };
+    }),
+  );
 
-  // ---------------------------------------------------------------- header
+  // ---------------------------------------------------------------- header (docs/language.md § Ruleset header)
 
   public header = this.RULE("header", (): RulesetHeader => {
     const start = this.LA(1);
@@ -769,6 +878,7 @@ export class RegelParser extends EmbeddedActionsParser {
       this.begin<RulesetHeader>({
         kind: "RulesetHeader",
         span: this.sp(start),
+        // A name the parser could not read: empty, like a lost identifier.
         ref: ref ?? {
           kind: "RulesetRef",
           name: "",
@@ -788,72 +898,57 @@ export class RegelParser extends EmbeddedActionsParser {
     this.OPTION(() => {
       const t = this.SUBRULE(this.text);
       this.ACTION(() => {
-        node.title = t?.value ?? "";
+        node.title = t.value;
       });
     });
-    this.SUBRULE(this.headerClauses, { ARGS: [node] });
+    this.SUBRULE(this.clauseRules.RulesetHeader, { ARGS: [node] });
     this.ACTION(() => {
       node.span = this.sp(start);
     });
     return node;
   });
 
-  /** The clauses of a RulesetHeader; also the entry point when parsing resumes after text that is no clause. */
-  public headerClauses = this.RULE("headerClauses", (node: RulesetHeader) => {
-    const clauses = this.clauseLog(node);
-    this.MANY(() => {
-      const first = this.LA(1);
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(KW.extends);
-            const r = this.SUBRULE1(this.rulesetRef);
-            this.ACTION(() => {
-              node.extends = r;
-              clauses.push({ name: "extends", token: first });
-            });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(KW.uses);
-            this.AT_LEAST_ONE_SEP({
-              SEP: Comma,
-              DEF: () => {
-                const r = this.SUBRULE2(this.rulesetRef);
-                this.ACTION(() => {
-                  if (r) node.uses.push(r);
-                });
-              },
-            });
-            this.ACTION(() => clauses.push({ name: "uses", token: first }));
-          },
-        },
-        {
-          ALT: () => {
-            const v = this.SUBRULE(this.validClause);
-            this.ACTION(() => {
-              node.validFrom = v?.from;
-              node.validUntil = v?.until;
-              clauses.push({ name: "valid", token: first });
-            });
-          },
-        },
-        {
-          ALT: () => {
-            const s = this.SUBRULE(this.sourceDecl);
-            this.ACTION(() => {
-              if (s) node.sources.push(s);
-              clauses.push({ name: "source", token: first });
-            });
-          },
-        },
-        this.assumptionAlt(node, clauses),
-      ]);
-    });
-  });
+  static readonly headerClauses = table("RulesetHeader", "ruleset", "ordered", [
+    once("extends", "extends", RegelParser.prototype.extendsClause),
+    repeated("uses", "uses", RegelParser.prototype.usesClause),
+    once("valid", "valid from", RegelParser.prototype.validityClause),
+    repeated("source", "source", RegelParser.prototype.sourceClause),
+    repeated("assumption", "assumption", RegelParser.prototype.assumption),
+  ]);
 
-  public validClause = this.RULE(
+  /** `extends NAME@VERSION` */
+  private extendsClause(node: RulesetHeader): void {
+    this.CONSUME(KW.extends);
+    const r = this.SUBRULE1(this.rulesetRef);
+    this.ACTION(() => {
+      node.extends = r;
+    });
+  }
+
+  /** `uses NAME@VERSION, ...` */
+  private usesClause(node: RulesetHeader): void {
+    this.CONSUME(KW.uses);
+    this.AT_LEAST_ONE_SEP({
+      SEP: Comma,
+      DEF: () => {
+        const r = this.SUBRULE2(this.rulesetRef);
+        this.ACTION(() => {
+          if (r) node.uses.push(r);
+        });
+      },
+    });
+  }
+
+  /** `valid from DATE [until DATE]` */
+  private validityClause(node: RulesetHeader): void {
+    const v = this.SUBRULE(this.validClause);
+    this.ACTION(() => {
+      node.validFrom = v.from;
+      node.validUntil = v.until;
+    });
+  }
+
+  private validClause = this.RULE(
     "validClause",
     (): { from: DateLiteral | undefined; until: DateLiteral | undefined } => {
       this.CONSUME(KW.valid);
@@ -866,9 +961,18 @@ export class RegelParser extends EmbeddedActionsParser {
       });
       return { from, until };
     },
+    { recoveryValueFunc: () => ({ from: undefined, until: undefined }) },
   );
 
-  public sourceDecl = this.RULE("sourceDecl", (): SourceDecl => {
+  /** `source ALIAS "title" [url "..."]` */
+  private sourceClause(node: RulesetHeader): void {
+    const s = this.SUBRULE(this.sourceDecl);
+    this.ACTION(() => {
+      if (s) node.sources.push(s);
+    });
+  }
+
+  private sourceDecl = this.RULE("sourceDecl", (): SourceDecl => {
     const start = this.LA(1);
     this.CONSUME(KW.source);
     const alias = this.SUBRULE(this.ident);
@@ -880,8 +984,8 @@ export class RegelParser extends EmbeddedActionsParser {
     });
     return this.ACTION(() => ({
       kind: "Source" as const,
-      alias: alias ?? this.emptyId(),
-      title: title?.value ?? "",
+      alias,
+      title: title.value,
       url: url?.value,
       span: this.sp(start),
     }))!;
@@ -922,7 +1026,9 @@ export class RegelParser extends EmbeddedActionsParser {
     });
   });
 
-  public codeListDecl = this.RULE("codeListDecl", (): CodeListDecl => {
+  // ---------------------------------------------------------------- code lists (docs/language.md § Code lists)
+
+  private codeListDecl = this.RULE("codeListDecl", (): CodeListDecl => {
     const start = this.LA(1);
     this.CONSUME(KW.codelist);
     const name = this.SUBRULE(this.ident);
@@ -932,7 +1038,7 @@ export class RegelParser extends EmbeddedActionsParser {
         span: this.sp(start),
         doc: [],
         replace: false,
-        name: name ?? this.emptyId(),
+        name,
         title: undefined,
         implementsRefs: [],
         values: [],
@@ -942,46 +1048,31 @@ export class RegelParser extends EmbeddedActionsParser {
     this.OPTION(() => {
       const t = this.SUBRULE(this.text);
       this.ACTION(() => {
-        node.title = t?.value ?? "";
+        node.title = t.value;
       });
     });
-    this.SUBRULE(this.codeListClauses, { ARGS: [node] });
+    this.SUBRULE(this.clauseRules.CodeList, { ARGS: [node] });
     this.ACTION(() => {
       node.span = this.sp(start);
     });
     return node;
   });
 
-  /** The clauses of a CodeListDecl; also the entry point when parsing resumes after text that is no clause. */
-  public codeListClauses = this.RULE(
-    "codeListClauses",
-    (node: CodeListDecl) => {
-      const clauses = this.clauseLog(node);
-      this.MANY(() => {
-        this.OR([
-          {
-            ALT: () => {
-              const refs = this.SUBRULE(this.implementsClause);
-              this.ACTION(() => {
-                if (refs) node.implementsRefs.push(...refs);
-              });
-            },
-          },
-          {
-            ALT: () => {
-              const v = this.SUBRULE(this.codeValue);
-              this.ACTION(() => {
-                if (v) node.values.push(v);
-              });
-            },
-          },
-          this.assumptionAlt(node, clauses),
-        ]);
-      });
-    },
-  );
+  static readonly codeListClauses = table("CodeList", "codelist", "any order", [
+    repeated("assumption", "assumption", RegelParser.prototype.assumption),
+    repeated("implements", "implements", RegelParser.prototype.implements),
+    repeated("value", "value", RegelParser.prototype.valueClause),
+  ]);
 
-  public codeValue = this.RULE("codeValue", (): CodeValue => {
+  /** `value "CODE" ["description"]` */
+  private valueClause(node: CodeListDecl): void {
+    const v = this.SUBRULE(this.codeValue);
+    this.ACTION(() => {
+      if (v) node.values.push(v);
+    });
+  }
+
+  private codeValue = this.RULE("codeValue", (): CodeValue => {
     const start = this.LA(1);
     this.CONSUME(KW.value);
     const code = this.SUBRULE(this.text);
@@ -991,13 +1082,15 @@ export class RegelParser extends EmbeddedActionsParser {
     });
     return this.ACTION(() => ({
       kind: "CodeValue" as const,
-      code: code?.value ?? "",
+      code: code.value,
       description: description?.value,
       span: this.sp(start),
     }))!;
   });
 
-  public entityDecl = this.RULE("entityDecl", (): EntityDecl => {
+  // ---------------------------------------------------------------- entities (docs/language.md § Entities and fields)
+
+  private entityDecl = this.RULE("entityDecl", (): EntityDecl => {
     const start = this.LA(1);
     this.CONSUME(KW.entity);
     const name = this.SUBRULE(this.ident);
@@ -1007,7 +1100,7 @@ export class RegelParser extends EmbeddedActionsParser {
         span: this.sp(start),
         doc: [],
         replace: false,
-        name: name ?? this.emptyId(),
+        name,
         title: undefined,
         file: undefined,
         key: [],
@@ -1020,75 +1113,62 @@ export class RegelParser extends EmbeddedActionsParser {
     this.OPTION(() => {
       const t = this.SUBRULE(this.text);
       this.ACTION(() => {
-        node.title = t?.value ?? "";
+        node.title = t.value;
       });
     });
-    this.SUBRULE(this.entityClauses, { ARGS: [node] });
+    this.SUBRULE(this.clauseRules.Entity, { ARGS: [node] });
     this.ACTION(() => {
       node.span = this.sp(start);
     });
     return node;
   });
 
-  /** The clauses of a EntityDecl; also the entry point when parsing resumes after text that is no clause. */
-  public entityClauses = this.RULE("entityClauses", (node: EntityDecl) => {
-    const clauses = this.clauseLog(node);
-    this.MANY(() => {
-      const first = this.LA(1);
-      this.OR([
-        {
-          ALT: () => {
-            const refs = this.SUBRULE(this.implementsClause);
-            this.ACTION(() => {
-              if (refs) node.implementsRefs.push(...refs);
-            });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(KW.file);
-            const f = this.SUBRULE2(this.text);
-            this.ACTION(() => {
-              node.file = f?.value ?? "";
-              clauses.push({ name: "file", token: first });
-            });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(KW.key);
-            const names = this.SUBRULE(this.identList);
-            this.ACTION(() => {
-              node.key = names ?? [];
-              clauses.push({ name: "key", token: first });
-            });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(KW.role);
-            this.CONSUME(KW.by);
-            const f = this.SUBRULE2(this.ident);
-            this.ACTION(() => {
-              node.roleBy = f ?? this.emptyId();
-              clauses.push({ name: "role", token: first });
-            });
-          },
-        },
-        {
-          ALT: () => {
-            const f = this.SUBRULE(this.fieldDecl);
-            this.ACTION(() => {
-              if (f) node.fields.push(f);
-            });
-          },
-        },
-        this.assumptionAlt(node, clauses),
-      ]);
-    });
-  });
+  static readonly entityClauses = table("Entity", "entity", "any order", [
+    repeated("assumption", "assumption", RegelParser.prototype.assumption),
+    repeated("implements", "implements", RegelParser.prototype.implements),
+    once("file", "file", RegelParser.prototype.fileClause),
+    once("key", "key", RegelParser.prototype.entityKeyClause),
+    once("role", "role by", RegelParser.prototype.roleClause),
+    repeated("field", "field", RegelParser.prototype.fieldClause),
+  ]);
 
-  public extendEntityDecl = this.RULE(
+  /** `file "name.csv"` */
+  private fileClause(node: EntityDecl): void {
+    this.CONSUME(KW.file);
+    const f = this.SUBRULE2(this.text);
+    this.ACTION(() => {
+      node.file = f.value;
+    });
+  }
+
+  /** `key FIELD, ...` */
+  private entityKeyClause(node: EntityDecl): void {
+    this.CONSUME(KW.key);
+    const names = this.SUBRULE(this.identList);
+    this.ACTION(() => {
+      node.key = names;
+    });
+  }
+
+  /** `role by FIELD` */
+  private roleClause(node: EntityDecl): void {
+    this.CONSUME(KW.role);
+    this.CONSUME(KW.by);
+    const f = this.SUBRULE2(this.ident);
+    this.ACTION(() => {
+      node.roleBy = f;
+    });
+  }
+
+  /** `field NAME: TYPE ...` */
+  private fieldClause(node: EntityDecl): void {
+    const f = this.SUBRULE(this.fieldDecl);
+    this.ACTION(() => {
+      if (f) node.fields.push(f);
+    });
+  }
+
+  private extendEntityDecl = this.RULE(
     "extendEntityDecl",
     (): ExtendEntityDecl => {
       const start = this.LA(1);
@@ -1101,12 +1181,12 @@ export class RegelParser extends EmbeddedActionsParser {
           span: this.sp(start),
           doc: [],
           replace: false,
-          name: name ?? this.emptyId(),
+          name,
           fields: [],
           removeFields: [],
         }),
       )!;
-      this.SUBRULE(this.extendEntityClauses, { ARGS: [node] });
+      this.SUBRULE(this.clauseRules.ExtendEntity, { ARGS: [node] });
       this.ACTION(() => {
         node.span = this.sp(start);
       });
@@ -1114,49 +1194,61 @@ export class RegelParser extends EmbeddedActionsParser {
     },
   );
 
-  /** The clauses of a ExtendEntityDecl; also the entry point when parsing resumes after text that is no clause. */
-  public extendEntityClauses = this.RULE(
-    "extendEntityClauses",
-    (node: ExtendEntityDecl) => {
-      const clauses = this.clauseLog(node);
-      this.MANY(() => {
-        this.OR([
-          {
-            ALT: () => {
-              const f = this.SUBRULE(this.fieldDecl);
-              this.ACTION(() => {
-                if (f) node.fields.push(f);
-              });
-            },
-          },
-          {
-            ALT: () => {
-              const r = this.CONSUME(KW.replace);
-              const f = this.SUBRULE2(this.fieldDecl);
-              this.ACTION(() => {
-                if (!f) return;
-                f.replace = true;
-                f.span = { ...f.span, start: this.startOf(r) };
-                node.fields.push(f);
-              });
-            },
-          },
-          {
-            ALT: () => {
-              this.CONSUME(KW.remove);
-              this.CONSUME(KW.field);
-              const n = this.SUBRULE2(this.ident);
-              this.ACTION(() => {
-                if (n) node.removeFields.push(n);
-              });
-            },
-          },
-        ]);
-      });
-    },
+  static readonly extendEntityClauses = table(
+    "ExtendEntity",
+    "extend",
+    "any order",
+    [
+      repeated(
+        "field",
+        ["field", "replace field"],
+        RegelParser.prototype.extendFieldClause,
+      ),
+      repeated(
+        "remove",
+        "remove field",
+        RegelParser.prototype.removeFieldClause,
+      ),
+    ],
   );
 
-  public fieldDecl = this.RULE("fieldDecl", (): FieldDecl => {
+  /** `field NAME: TYPE ...` (added) or `replace field NAME: TYPE ...`, in source order. */
+  private extendFieldClause(node: ExtendEntityDecl): void {
+    this.OR2([
+      {
+        ALT: () => {
+          const f = this.SUBRULE(this.fieldDecl);
+          this.ACTION(() => {
+            if (f) node.fields.push(f);
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const r = this.CONSUME(KW.replace);
+          const f = this.SUBRULE2(this.fieldDecl);
+          this.ACTION(() => {
+            if (!f) return;
+            f.replace = true;
+            f.span = { ...f.span, start: this.startOf(r) };
+            node.fields.push(f);
+          });
+        },
+      },
+    ]);
+  }
+
+  /** `remove field NAME` */
+  private removeFieldClause(node: ExtendEntityDecl): void {
+    this.CONSUME(KW.remove);
+    this.CONSUME(KW.field);
+    const n = this.SUBRULE2(this.ident);
+    this.ACTION(() => {
+      if (!this.isLost(n)) node.removeFields.push(n);
+    });
+  }
+
+  private fieldDecl = this.RULE("fieldDecl", (): FieldDecl => {
     const start = this.LA(1);
     this.CONSUME(KW.field);
     const name = this.SUBRULE(this.ident);
@@ -1186,7 +1278,7 @@ export class RegelParser extends EmbeddedActionsParser {
             this.CONSUME(KW.column);
             const c = this.SUBRULE(this.text);
             this.ACTION(() => {
-              column = c?.value ?? "";
+              column = c.value;
             });
           },
         },
@@ -1194,7 +1286,7 @@ export class RegelParser extends EmbeddedActionsParser {
           ALT: () => {
             const d = this.SUBRULE2(this.text);
             this.ACTION(() => {
-              description = d?.value ?? "";
+              description = d.value;
             });
           },
         },
@@ -1214,8 +1306,8 @@ export class RegelParser extends EmbeddedActionsParser {
       span: this.sp(start),
       doc: [],
       replace: false,
-      name: name ?? this.emptyId(),
-      type: type ?? this.defaultType(),
+      name,
+      type,
       required,
       personal,
       column,
@@ -1238,83 +1330,89 @@ export class RegelParser extends EmbeddedActionsParser {
     };
   }
 
-  public typeRef = this.RULE("typeRef", (): TypeRef => {
-    const start = this.LA(1);
-    const nameTok = this.CONSUME(Identifier);
-    const args: IToken[] = [];
-    let target: Ident | undefined;
-    let targetField: Ident | undefined;
-    this.OPTION(() => {
-      this.CONSUME(LParen);
-      args.push(this.CONSUME(IntegerLit));
-      this.OPTION2(() => {
-        this.CONSUME(Comma);
-        args.push(this.CONSUME2(IntegerLit));
-      });
-      this.CONSUME(RParen);
-    });
-    this.OPTION3({
-      GATE: () => nameTok.image === "code" || nameTok.image === "ref",
-      DEF: () => {
-        target = this.SUBRULE(this.ident);
-        this.OPTION4(() => {
-          this.CONSUME(Dot);
-          targetField = this.SUBRULE2(this.ident);
+  private typeRef = this.RULE(
+    "typeRef",
+    (): TypeRef => {
+      const start = this.LA(1);
+      const nameTok = this.CONSUME(Identifier);
+      const args: IToken[] = [];
+      let target: Ident | undefined;
+      let targetField: Ident | undefined;
+      this.OPTION(() => {
+        this.CONSUME(LParen);
+        args.push(this.CONSUME(IntegerLit));
+        this.OPTION2(() => {
+          this.CONSUME(Comma);
+          args.push(this.CONSUME2(IntegerLit));
         });
-      },
-    });
-    return this.ACTION(() => {
-      const node = this.defaultType();
-      node.span = this.sp(start);
-      const written = isReal(nameTok) ? nameTok.image : "";
-      if ((TYPE_NAMES as readonly string[]).includes(written))
-        node.name = written as TypeName;
-      else if (written !== "") {
-        const suggestion = closestName(written, TYPE_NAMES);
-        this.report(
-          "REG118",
-          `unknown field type \`${written}\`; the types are ${TYPE_NAMES.map((t) => `\`${t}\``).join(", ")}`,
-          this.tsp(nameTok),
-          { suggestion },
-        );
-        if (suggestion) node.name = suggestion as TypeName;
-      }
-      const nums = args.filter(isReal).map((a) => this.int(a));
-      if (node.name === "text") node.maxLength = nums[0];
-      else if (node.name === "decimal") {
-        node.precision = nums[0];
-        node.scale = nums[1];
-      } else if (nums.length > 0) {
-        this.report(
-          "REG118",
-          `the type \`${node.name}\` takes no size in parentheses`,
-          this.sp(start),
-        );
-      }
-      if (node.name === "code") {
-        if (target) node.codeList = target;
-        else
+        this.CONSUME(RParen);
+      });
+      this.OPTION3({
+        GATE: () => nameTok.image === "code" || nameTok.image === "ref",
+        DEF: () => {
+          target = this.SUBRULE(this.ident);
+          this.OPTION4(() => {
+            this.CONSUME(Dot);
+            targetField = this.SUBRULE2(this.ident);
+          });
+        },
+      });
+      return this.ACTION(() => {
+        const node = this.defaultType();
+        node.span = this.sp(start);
+        const written = isReal(nameTok) ? nameTok.image : "";
+        if ((TYPE_NAMES as readonly string[]).includes(written))
+          node.name = written as TypeName;
+        else if (written !== "") {
+          const suggestion = closestName(written, TYPE_NAMES);
           this.report(
             "REG118",
-            "`code` needs the name of a code list: `code LIST`",
-            this.sp(start),
+            `unknown field type \`${written}\`; the types are ${TYPE_NAMES.map((t) => `\`${t}\``).join(", ")}`,
+            this.tsp(nameTok),
+            { suggestion },
           );
-      } else if (node.name === "ref") {
-        if (target && targetField) {
-          node.refEntity = target;
-          node.refField = targetField;
-        } else
+          if (suggestion) node.name = suggestion as TypeName;
+        }
+        const nums = args.filter(isReal).map((a) => this.int(a));
+        if (node.name === "text") node.maxLength = nums[0];
+        else if (node.name === "decimal") {
+          node.precision = nums[0];
+          node.scale = nums[1];
+        } else if (nums.length > 0) {
           this.report(
             "REG118",
-            "`ref` needs an entity and a field: `ref ENTITY.field`",
+            `the type \`${node.name}\` takes no size in parentheses`,
             this.sp(start),
           );
-      }
-      return node;
-    })!;
-  });
+        }
+        if (node.name === "code") {
+          if (target) node.codeList = target;
+          else
+            this.report(
+              "REG118",
+              "`code` needs the name of a code list: `code LIST`",
+              this.sp(start),
+            );
+        } else if (node.name === "ref") {
+          if (target && targetField) {
+            node.refEntity = target;
+            node.refField = targetField;
+          } else
+            this.report(
+              "REG118",
+              "`ref` needs an entity and a field: `ref ENTITY.field`",
+              this.sp(start),
+            );
+        }
+        return node;
+      })!;
+    },
+    this.recovers(() => this.defaultType()),
+  );
 
-  public ikbDecl = this.RULE("ikbDecl", (): IkbDecl => {
+  // ---------------------------------------------------------------- the IKB (docs/language.md § The IKB)
+
+  private ikbDecl = this.RULE("ikbDecl", (): IkbDecl => {
     const start = this.LA(1);
     this.CONSUME(KW.ikb);
     const node = this.ACTION(() =>
@@ -1334,61 +1432,47 @@ export class RegelParser extends EmbeddedActionsParser {
     this.OPTION(() => {
       const t = this.SUBRULE(this.text);
       this.ACTION(() => {
-        node.title = t?.value ?? "";
+        node.title = t.value;
       });
     });
-    this.SUBRULE(this.ikbClauses, { ARGS: [node] });
+    this.SUBRULE(this.clauseRules.Ikb, { ARGS: [node] });
     this.ACTION(() => {
       node.span = this.sp(start);
     });
     return node;
   });
 
-  /** The clauses of a IkbDecl; also the entry point when parsing resumes after text that is no clause. */
-  public ikbClauses = this.RULE("ikbClauses", (node: IkbDecl) => {
-    const clauses = this.clauseLog(node);
-    this.MANY(() => {
-      const first = this.LA(1);
-      this.OR([
-        {
-          ALT: () => {
-            const refs = this.SUBRULE(this.implementsClause);
-            this.ACTION(() => {
-              if (refs) node.implementsRefs.push(...refs);
-            });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(KW.key);
-            const k = this.SUBRULE(this.ident);
-            this.ACTION(() => {
-              node.key = k ?? this.emptyId();
-              clauses.push({ name: "key", token: first });
-            });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(KW.depositor);
-            const names = this.SUBRULE(this.identList);
-            this.CONSUME(KW.by);
-            const by = this.SUBRULE2(this.ident);
-            this.ACTION(() => {
-              node.depositors = names ?? [];
-              node.depositorBy = by ?? this.emptyId();
-              clauses.push({ name: "depositor", token: first });
-            });
-          },
-        },
-        this.assumptionAlt(node, clauses),
-      ]);
+  static readonly ikbClauses = table("Ikb", "ikb", "any order", [
+    repeated("assumption", "assumption", RegelParser.prototype.assumption),
+    repeated("implements", "implements", RegelParser.prototype.implements),
+    once("key", "key", RegelParser.prototype.ikbKeyClause),
+    once("depositor", "depositor", RegelParser.prototype.depositorClause),
+  ]);
+
+  /** `key FIELD` */
+  private ikbKeyClause(node: IkbDecl): void {
+    this.CONSUME(KW.key);
+    const k = this.SUBRULE(this.ident);
+    this.ACTION(() => {
+      node.key = k;
     });
-  });
+  }
 
-  // ---------------------------------------------------------------- rules
+  /** `depositor ENTITY, ... by FIELD` */
+  private depositorClause(node: IkbDecl): void {
+    this.CONSUME(KW.depositor);
+    const names = this.SUBRULE(this.identList);
+    this.CONSUME(KW.by);
+    const by = this.SUBRULE2(this.ident);
+    this.ACTION(() => {
+      node.depositors = names;
+      node.depositorBy = by;
+    });
+  }
 
-  public ruleDecl = this.RULE("ruleDecl", (): RuleDecl => {
+  // ---------------------------------------------------------------- rules (docs/language.md § Rules)
+
+  private ruleDecl = this.RULE("ruleDecl", (): RuleDecl => {
     const start = this.LA(1);
     this.CONSUME(KW.rule);
     const code = this.SUBRULE(this.ident);
@@ -1399,8 +1483,8 @@ export class RegelParser extends EmbeddedActionsParser {
         span: this.sp(start),
         doc: [],
         replace: false,
-        code: code ?? this.emptyId(),
-        title: title?.value ?? "",
+        code,
+        title: title.value,
         meaning: undefined,
         meaningFrom: [],
         assumptions: [],
@@ -1414,132 +1498,115 @@ export class RegelParser extends EmbeddedActionsParser {
         examples: [],
       }),
     )!;
-    this.SUBRULE(this.ruleClauses, { ARGS: [node] });
+    this.SUBRULE(this.clauseRules.Rule, { ARGS: [node] });
     this.ACTION(() => {
       node.span = this.sp(start);
     });
     return node;
   });
 
-  /** The clauses of a RuleDecl; also the entry point when parsing resumes after text that is no clause. */
-  public ruleClauses = this.RULE("ruleClauses", (node: RuleDecl) => {
-    const clauses = this.clauseLog(node);
-    this.MANY(() => {
-      const first = this.LA(1);
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(KW.meaning);
-            const t = this.SUBRULE1(this.text);
-            const from: ArticleRef[] = [];
-            this.OPTION(() => {
-              this.CONSUME(KW.from);
-              this.AT_LEAST_ONE_SEP2({
-                SEP: Comma,
-                DEF: () => {
-                  from.push(this.SUBRULE(this.articleRef));
-                },
-              });
-            });
-            this.ACTION(() => {
-              node.meaning = t?.value ?? "";
-              node.meaningFrom = from.filter((r) => r !== undefined);
-              clauses.push({ name: "meaning", token: first });
-            });
-          },
-        },
-        this.assumptionAlt(node, clauses),
-        {
-          ALT: () => {
-            this.CONSUME(KW.severity);
-            const s = this.SUBRULE(this.severity);
-            this.ACTION(() => {
-              node.severity = s;
-              clauses.push({ name: "severity", token: first });
-            });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(KW.applies);
-            this.CONSUME(KW.to);
-            const roles: (Role | undefined)[] = [];
-            this.AT_LEAST_ONE_SEP({
-              SEP: Comma,
-              DEF: () => {
-                roles.push(this.SUBRULE(this.role));
-              },
-            });
-            this.ACTION(() => {
-              node.roles = roles.filter(
-                (r): r is Role => r === "D" || r === "V",
-              );
-              clauses.push({ name: "applies", token: first });
-            });
-          },
-        },
-        {
-          ALT: () => {
-            const refs = this.SUBRULE(this.implementsClause);
-            this.ACTION(() => {
-              if (refs) node.implementsRefs.push(...refs);
-              clauses.push({ name: "implements", token: first });
-            });
-          },
-        },
-        {
-          ALT: () => {
-            const t = this.SUBRULE(this.target);
-            this.ACTION(() => {
-              node.target = t;
-              clauses.push({ name: "for", token: first });
-            });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(KW.when);
-            const e = this.SUBRULE(this.expr);
-            this.ACTION(() => {
-              node.when = e ?? this.errorExpr();
-              clauses.push({ name: "when", token: first });
-            });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(KW.require);
-            const r = this.SUBRULE(this.requirement);
-            this.ACTION(() => {
-              node.require = r ?? this.errorExpr();
-              clauses.push({ name: "require", token: first });
-            });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(KW.message);
-            const t = this.SUBRULE2(this.text);
-            this.ACTION(() => {
-              node.message = t?.value ?? "";
-              clauses.push({ name: "message", token: first });
-            });
-          },
-        },
-        {
-          ALT: () => {
-            const ex = this.SUBRULE(this.example);
-            this.ACTION(() => {
-              if (ex) node.examples.push(ex);
-              clauses.push({ name: "example", token: first });
-            });
-          },
-        },
-      ]);
-    });
-  });
+  static readonly ruleClauses = table("Rule", "rule", "ordered", [
+    once("meaning", "meaning", RegelParser.prototype.meaningClause),
+    repeated("assumption", "assumption", RegelParser.prototype.assumption),
+    once("severity", "severity", RegelParser.prototype.severityClause),
+    once("applies", "applies to", RegelParser.prototype.appliesClause),
+    repeated("implements", "implements", RegelParser.prototype.implements),
+    once("for", "for", RegelParser.prototype.forClause),
+    once("when", "when", RegelParser.prototype.whenClause),
+    once("require", "require", RegelParser.prototype.requireClause),
+    once("message", "message", RegelParser.prototype.messageClause),
+    repeated("example", "example", RegelParser.prototype.exampleClause),
+  ]);
 
-  public severity = this.RULE("severity", (): "blocking" | "signalling" =>
+  /** `meaning "..." [from ARTICLE, ...]` */
+  private meaningClause(node: RuleDecl): void {
+    this.CONSUME(KW.meaning);
+    const t = this.SUBRULE1(this.text);
+    const from: ArticleRef[] = [];
+    this.OPTION(() => {
+      this.CONSUME(KW.from);
+      this.AT_LEAST_ONE_SEP2({
+        SEP: Comma,
+        DEF: () => {
+          from.push(this.SUBRULE(this.articleRef));
+        },
+      });
+    });
+    this.ACTION(() => {
+      node.meaning = t.value;
+      node.meaningFrom = from.filter((r) => r !== undefined);
+    });
+  }
+
+  /** `severity blocking|signalling` */
+  private severityClause(node: RuleDecl): void {
+    this.CONSUME(KW.severity);
+    const s = this.SUBRULE(this.severity);
+    this.ACTION(() => {
+      node.severity = s;
+    });
+  }
+
+  /** `applies to D, V` */
+  private appliesClause(node: RuleDecl): void {
+    this.CONSUME(KW.applies);
+    this.CONSUME(KW.to);
+    const roles: (Role | undefined)[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: Comma,
+      DEF: () => {
+        roles.push(this.SUBRULE(this.role));
+      },
+    });
+    this.ACTION(() => {
+      node.roles = roles.filter((r): r is Role => r === "D" || r === "V");
+    });
+  }
+
+  /** `for E`, `for E.f, E.*` or `for file E` */
+  private forClause(node: RuleDecl): void {
+    const t = this.SUBRULE(this.target);
+    this.ACTION(() => {
+      node.target = t;
+    });
+  }
+
+  /** `when CONDITION` */
+  private whenClause(node: RuleDecl): void {
+    this.CONSUME(KW.when);
+    const e = this.SUBRULE(this.expr);
+    this.ACTION(() => {
+      node.when = e;
+    });
+  }
+
+  /** `require CONDITION` (or a file check) */
+  private requireClause(node: RuleDecl): void {
+    this.CONSUME(KW.require);
+    const r = this.SUBRULE(this.requirement);
+    this.ACTION(() => {
+      node.require = r;
+    });
+  }
+
+  /** `message "..."` */
+  private messageClause(node: RuleDecl): void {
+    this.CONSUME(KW.message);
+    const t = this.SUBRULE2(this.text);
+    this.ACTION(() => {
+      node.message = t.value;
+    });
+  }
+
+  /** `example pass|fail ...` (docs/language.md § Examples) */
+  private exampleClause(node: RuleDecl): void {
+    const ex = this.SUBRULE(this.example);
+    this.ACTION(() => {
+      if (ex) node.examples.push(ex);
+    });
+  }
+
+  private severity = this.RULE("severity", (): "blocking" | "signalling" =>
     this.OR([
       {
         ALT: () => {
@@ -1556,7 +1623,7 @@ export class RegelParser extends EmbeddedActionsParser {
     ]),
   );
 
-  public target = this.RULE("target", (): RuleTarget => {
+  private target = this.RULE("target", (): RuleTarget => {
     const start = this.LA(1);
     this.CONSUME(KW.for);
     return this.OR([
@@ -1566,7 +1633,7 @@ export class RegelParser extends EmbeddedActionsParser {
           const names = this.SUBRULE(this.identList);
           return this.ACTION(() => ({
             kind: "FileTarget" as const,
-            entities: names ?? [],
+            entities: names,
             span: this.sp(start),
           }))!;
         },
@@ -1660,37 +1727,40 @@ export class RegelParser extends EmbeddedActionsParser {
     return { kind: "AttributeTarget", attributes, span };
   }
 
-  public requirement = this.RULE("requirement", (): Expr | FileCheck =>
-    this.OR([
-      {
-        ALT: () => {
-          const t = this.CONSUME(KW.present);
-          return this.ACTION(() => ({
-            kind: "FileCheck" as const,
-            check: "present" as const,
-            span: this.tsp(t),
-          }))!;
+  private requirement = this.RULE(
+    "requirement",
+    (): Expr | FileCheck =>
+      this.OR([
+        {
+          ALT: () => {
+            const t = this.CONSUME(KW.present);
+            return this.ACTION(() => ({
+              kind: "FileCheck" as const,
+              check: "present" as const,
+              span: this.tsp(t),
+            }))!;
+          },
         },
-      },
-      {
-        GATE: () =>
-          this.LA(1).image === "unique" && this.LA(2).tokenType === KW.key,
-        ALT: () => {
-          const start = this.LA(1);
-          this.CONSUME(Identifier);
-          this.CONSUME(KW.key);
-          return this.ACTION(() => ({
-            kind: "FileCheck" as const,
-            check: "unique-key" as const,
-            span: this.sp(start),
-          }))!;
+        {
+          GATE: () =>
+            this.LA(1).image === "unique" && this.LA(2).tokenType === KW.key,
+          ALT: () => {
+            const start = this.LA(1);
+            this.CONSUME(Identifier);
+            this.CONSUME(KW.key);
+            return this.ACTION(() => ({
+              kind: "FileCheck" as const,
+              check: "unique-key" as const,
+              span: this.sp(start),
+            }))!;
+          },
         },
-      },
-      { ALT: () => this.SUBRULE(this.expr) },
-    ]),
+        { ALT: () => this.SUBRULE(this.expr) },
+      ]),
+    this.recovers((): Expr | FileCheck => this.errorExpr()),
   );
 
-  public example = this.RULE("example", (): Example => {
+  private example = this.RULE("example", (): Example => {
     const start = this.LA(1);
     this.CONSUME(KW.example);
     const expect = this.SUBRULE(this.expectation);
@@ -1733,9 +1803,7 @@ export class RegelParser extends EmbeddedActionsParser {
                     DEF: () => {
                       const first = this.LA(1);
                       const fields = this.SUBRULE(this.recordBody);
-                      this.ACTION(() =>
-                        rows.push({ fields: fields ?? [], start: first }),
-                      );
+                      this.ACTION(() => rows.push({ fields, start: first }));
                     },
                   });
                 },
@@ -1743,26 +1811,21 @@ export class RegelParser extends EmbeddedActionsParser {
             ],
           });
           const context = this.SUBRULE(this.withContext);
-          return this.ACTION(() => {
-            const e = entity ?? this.emptyId();
-            return {
-              kind: "FileExample" as const,
-              expect: expect ?? "pass",
-              entity: e,
-              form,
-              columns: columns
-                .filter((c) => c !== undefined)
-                .map((c) => c.value),
-              rows: rows.map((r) => ({
-                kind: "RecordLiteral" as const,
-                entity: { ...e },
-                fields: r.fields,
-                span: this.spanOfRow(r.start, r.fields),
-              })),
-              context: context ?? [],
-              span: this.sp(start),
-            };
-          })!;
+          return this.ACTION(() => ({
+            kind: "FileExample" as const,
+            expect,
+            entity,
+            form,
+            columns: columns.filter((c) => !this.isLost(c)).map((c) => c.value),
+            rows: rows.map((r) => ({
+              kind: "RecordLiteral" as const,
+              entity: { ...entity },
+              fields: r.fields,
+              span: this.spanOfRow(r.start, r.fields),
+            })),
+            context,
+            span: this.sp(start),
+          }))!;
         },
       },
       {
@@ -1776,15 +1839,10 @@ export class RegelParser extends EmbeddedActionsParser {
           const context = this.SUBRULE2(this.withContext);
           return this.ACTION(() => ({
             kind: "RecordExample" as const,
-            expect: expect ?? "pass",
+            expect,
             rrd,
-            subject: subject ?? {
-              kind: "RecordLiteral" as const,
-              entity: this.emptyId(),
-              fields: [],
-              span: this.tsp(undefined),
-            },
-            context: context ?? [],
+            subject,
+            context,
             span: this.sp(start),
           }))!;
         },
@@ -1814,25 +1872,28 @@ export class RegelParser extends EmbeddedActionsParser {
     return { file: this.file, start: s, end };
   }
 
-  public expectation = this.RULE("expectation", (): "pass" | "fail" =>
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(KW.pass);
-          return "pass" as const;
+  private expectation = this.RULE(
+    "expectation",
+    (): "pass" | "fail" =>
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(KW.pass);
+            return "pass" as const;
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(KW.fail);
-          return "fail" as const;
+        {
+          ALT: () => {
+            this.CONSUME(KW.fail);
+            return "fail" as const;
+          },
         },
-      },
-    ]),
+      ]),
+    { recoveryValueFunc: () => "pass" as const },
   );
 
   /** `with E { ... }, F { ... }` (optional; `with` may repeat). */
-  public withContext = this.RULE("withContext", (): RecordLiteral[] => {
+  private withContext = this.RULE("withContext", (): RecordLiteral[] => {
     const records: RecordLiteral[] = [];
     this.MANY(() => {
       this.CONSUME(KW.with);
@@ -1843,54 +1904,63 @@ export class RegelParser extends EmbeddedActionsParser {
         },
       });
     });
-    return this.ACTION(() => records.filter((r) => r !== undefined))!;
+    return this.ACTION(() => records.filter((r) => !this.isLost(r)))!;
   });
 
-  public recordLiteral = this.RULE("recordLiteral", (): RecordLiteral => {
-    const start = this.LA(1);
-    const entity = this.SUBRULE(this.ident);
-    const fields = this.SUBRULE(this.recordBody);
-    return this.ACTION(() => ({
-      kind: "RecordLiteral" as const,
-      entity: entity ?? this.emptyId(),
-      fields: fields ?? [],
-      span: this.sp(start),
-    }))!;
-  });
+  private recordLiteral = this.RULE(
+    "recordLiteral",
+    (): RecordLiteral => {
+      const start = this.LA(1);
+      const entity = this.SUBRULE(this.ident);
+      const fields = this.SUBRULE(this.recordBody);
+      return this.ACTION(() => ({
+        kind: "RecordLiteral" as const,
+        entity,
+        fields,
+        span: this.sp(start),
+      }))!;
+    },
+    this.recovers((): RecordLiteral => ({
+      kind: "RecordLiteral",
+      entity: this.emptyId(),
+      fields: [],
+      span: this.tsp(undefined),
+    })),
+  );
 
-  public recordBody = this.RULE("recordBody", (): FieldValue[] => {
-    const fields: FieldValue[] = [];
-    this.CONSUME(LBrace);
-    this.MANY_SEP({
-      SEP: Comma,
-      DEF: () => {
-        fields.push(this.SUBRULE(this.fieldValue));
-      },
-    });
-    this.CONSUME(RBrace);
-    return this.ACTION(() => fields.filter((f) => f !== undefined))!;
-  });
+  private recordBody = this.RULE(
+    "recordBody",
+    (): FieldValue[] => {
+      const fields: FieldValue[] = [];
+      this.CONSUME(LBrace);
+      this.MANY_SEP({
+        SEP: Comma,
+        DEF: () => {
+          fields.push(this.SUBRULE(this.fieldValue));
+        },
+      });
+      this.CONSUME(RBrace);
+      return this.ACTION(() => fields.filter((f) => f !== undefined))!;
+    },
+    this.recovers((): FieldValue[] => []),
+  );
 
-  public fieldValue = this.RULE("fieldValue", (): FieldValue => {
+  private fieldValue = this.RULE("fieldValue", (): FieldValue => {
     const start = this.LA(1);
     const name = this.SUBRULE(this.ident);
     this.CONSUME(Colon);
     const value = this.SUBRULE(this.signedLiteral);
     return this.ACTION(() => ({
       kind: "FieldValue" as const,
-      name: name ?? this.emptyId(),
-      value: value ?? {
-        kind: "String" as const,
-        value: "",
-        span: this.tsp(undefined),
-      },
+      name,
+      value,
       span: this.sp(start),
     }))!;
   });
 
-  // ---------------------------------------------------------------- categories, payouts, metrics, norms
+  // ---------------------------------------------------------------- categories and payouts (docs/language.md § Categories and payout conditions)
 
-  public categoryDecl = this.RULE("categoryDecl", (): CategoryDecl => {
+  private categoryDecl = this.RULE("categoryDecl", (): CategoryDecl => {
     const start = this.LA(1);
     this.CONSUME(KW.category);
     const name = this.SUBRULE(this.ident);
@@ -1901,8 +1971,8 @@ export class RegelParser extends EmbeddedActionsParser {
         span: this.sp(start),
         doc: [],
         replace: false,
-        name: name ?? this.emptyId(),
-        title: title?.value ?? "",
+        name,
+        title: title.value,
         blocks: undefined,
         implementsRefs: [],
         results: [],
@@ -1910,62 +1980,47 @@ export class RegelParser extends EmbeddedActionsParser {
         assumptions: [],
       }),
     )!;
-    this.SUBRULE(this.categoryClauses, { ARGS: [node] });
+    this.SUBRULE(this.clauseRules.Category, { ARGS: [node] });
     this.ACTION(() => {
       node.span = this.sp(start);
     });
     return node;
   });
 
-  /** The clauses of a CategoryDecl; also the entry point when parsing resumes after text that is no clause. */
-  public categoryClauses = this.RULE(
-    "categoryClauses",
-    (node: CategoryDecl) => {
-      const clauses = this.clauseLog(node);
-      this.MANY(() => {
-        const first = this.LA(1);
-        this.OR([
-          {
-            ALT: () => {
-              this.CONSUME(KW.blocks);
-              const b = this.SUBRULE2(this.ident);
-              this.ACTION(() => {
-                node.blocks = b ?? this.emptyId();
-                clauses.push({ name: "blocks", token: first });
-              });
-            },
-          },
-          {
-            ALT: () => {
-              const refs = this.SUBRULE(this.implementsClause);
-              this.ACTION(() => {
-                if (refs) node.implementsRefs.push(...refs);
-              });
-            },
-          },
-          {
-            ALT: () => {
-              const r = this.SUBRULE(this.categoryResult);
-              this.ACTION(() => {
-                if (r) node.results.push(r);
-              });
-            },
-          },
-          {
-            ALT: () => {
-              const m = this.SUBRULE(this.categoryMarking);
-              this.ACTION(() => {
-                if (m) node.markings.push(m);
-              });
-            },
-          },
-          this.assumptionAlt(node, clauses),
-        ]);
-      });
-    },
-  );
+  static readonly categoryClauses = table("Category", "category", "any order", [
+    repeated("assumption", "assumption", RegelParser.prototype.assumption),
+    once("blocks", "blocks", RegelParser.prototype.blocksClause),
+    repeated("implements", "implements", RegelParser.prototype.implements),
+    repeated("result", "result", RegelParser.prototype.resultClause),
+    repeated("marking", "marking", RegelParser.prototype.markingClause),
+  ]);
 
-  public categoryResult = this.RULE("categoryResult", (): CategoryResult => {
+  /** `blocks PAYOUT` */
+  private blocksClause(node: CategoryDecl): void {
+    this.CONSUME(KW.blocks);
+    const b = this.SUBRULE2(this.ident);
+    this.ACTION(() => {
+      node.blocks = b;
+    });
+  }
+
+  /** `result CODE [(D)] [on E.f, ...]` */
+  private resultClause(node: CategoryDecl): void {
+    const r = this.SUBRULE(this.categoryResult);
+    this.ACTION(() => {
+      if (r) node.results.push(r);
+    });
+  }
+
+  /** `marking E.f = "VALUE" [(D)]` */
+  private markingClause(node: CategoryDecl): void {
+    const m = this.SUBRULE(this.categoryMarking);
+    this.ACTION(() => {
+      if (m) node.markings.push(m);
+    });
+  }
+
+  private categoryResult = this.RULE("categoryResult", (): CategoryResult => {
     const start = this.LA(1);
     this.CONSUME(KW.result);
     const code = this.SUBRULE(this.ident);
@@ -1985,45 +2040,36 @@ export class RegelParser extends EmbeddedActionsParser {
     });
     return this.ACTION(() => ({
       kind: "CategoryResult" as const,
-      code: code ?? this.emptyId(),
+      code,
       role,
-      attributes: attributes.filter((a) => a !== undefined),
+      attributes: attributes.filter((a) => !this.isLost(a)),
       span: this.sp(start),
     }))!;
   });
 
-  public categoryMarking = this.RULE("categoryMarking", (): CategoryMarking => {
-    const start = this.LA(1);
-    this.CONSUME(KW.marking);
-    const attribute = this.SUBRULE(this.attributeRef);
-    this.CONSUME(Equals);
-    const value = this.SUBRULE(this.text);
-    let role: Role | undefined;
-    this.OPTION(() => {
-      role = this.SUBRULE(this.roleInParens);
-    });
-    return this.ACTION(() => {
-      const empty = this.emptyId();
-      return {
+  private categoryMarking = this.RULE(
+    "categoryMarking",
+    (): CategoryMarking => {
+      const start = this.LA(1);
+      this.CONSUME(KW.marking);
+      const attribute = this.SUBRULE(this.attributeRef);
+      this.CONSUME(Equals);
+      const value = this.SUBRULE(this.text);
+      let role: Role | undefined;
+      this.OPTION(() => {
+        role = this.SUBRULE(this.roleInParens);
+      });
+      return this.ACTION(() => ({
         kind: "CategoryMarking" as const,
-        attribute: attribute ?? {
-          kind: "AttributeRef" as const,
-          entity: empty,
-          field: empty,
-          span: empty.span,
-        },
-        value: value ?? {
-          kind: "String" as const,
-          value: "",
-          span: empty.span,
-        },
+        attribute,
+        value,
         role,
         span: this.sp(start),
-      };
-    })!;
-  });
+      }))!;
+    },
+  );
 
-  public payoutDecl = this.RULE("payoutDecl", (): PayoutDecl => {
+  private payoutDecl = this.RULE("payoutDecl", (): PayoutDecl => {
     const start = this.LA(1);
     this.CONSUME(KW.payout);
     const name = this.SUBRULE(this.ident);
@@ -2035,39 +2081,28 @@ export class RegelParser extends EmbeddedActionsParser {
         span: this.sp(start),
         doc: [],
         replace: false,
-        name: name ?? this.emptyId(),
+        name,
         number: this.int(num),
-        title: title?.value ?? "",
+        title: title.value,
         implementsRefs: [],
         assumptions: [],
       }),
     )!;
-    this.SUBRULE(this.payoutClauses, { ARGS: [node] });
+    this.SUBRULE(this.clauseRules.Payout, { ARGS: [node] });
     this.ACTION(() => {
       node.span = this.sp(start);
     });
     return node;
   });
 
-  /** The clauses of a PayoutDecl; also the entry point when parsing resumes after text that is no clause. */
-  public payoutClauses = this.RULE("payoutClauses", (node: PayoutDecl) => {
-    const clauses = this.clauseLog(node);
-    this.MANY(() => {
-      this.OR([
-        {
-          ALT: () => {
-            const refs = this.SUBRULE(this.implementsClause);
-            this.ACTION(() => {
-              if (refs) node.implementsRefs.push(...refs);
-            });
-          },
-        },
-        this.assumptionAlt(node, clauses),
-      ]);
-    });
-  });
+  static readonly payoutClauses = table("Payout", "payout", "any order", [
+    repeated("assumption", "assumption", RegelParser.prototype.assumption),
+    repeated("implements", "implements", RegelParser.prototype.implements),
+  ]);
 
-  public metricDecl = this.RULE("metricDecl", (): MetricDecl => {
+  // ---------------------------------------------------------------- metrics and norms (docs/language.md § Metrics and norms)
+
+  private metricDecl = this.RULE("metricDecl", (): MetricDecl => {
     const start = this.LA(1);
     this.CONSUME(KW.metric);
     const name = this.SUBRULE(this.ident);
@@ -2098,28 +2133,25 @@ export class RegelParser extends EmbeddedActionsParser {
         span: this.sp(start),
         doc: [],
         replace: false,
-        name: name ?? this.emptyId(),
+        name,
         type: metricType,
-        description: description?.value,
+        // A description recovery lost is no description.
+        description: this.isLost(description) ? undefined : description?.value,
         assumptions: [],
       });
     })!;
-    this.SUBRULE(this.metricClauses, { ARGS: [node] });
+    this.SUBRULE(this.clauseRules.Metric, { ARGS: [node] });
     this.ACTION(() => {
       node.span = this.sp(start);
     });
     return node;
   });
 
-  /** The clauses of a MetricDecl; also the entry point when parsing resumes after text that is no clause. */
-  public metricClauses = this.RULE("metricClauses", (node: MetricDecl) => {
-    const clauses = this.clauseLog(node);
-    this.MANY(() => {
-      this.OR([this.assumptionAlt(node, clauses)]);
-    });
-  });
+  static readonly metricClauses = table("Metric", "metric", "any order", [
+    repeated("assumption", "assumption", RegelParser.prototype.assumption),
+  ]);
 
-  public normDecl = this.RULE("normDecl", (): NormDecl => {
+  private normDecl = this.RULE("normDecl", (): NormDecl => {
     const start = this.LA(1);
     this.CONSUME(KW.norm);
     const name = this.SUBRULE(this.ident);
@@ -2129,7 +2161,7 @@ export class RegelParser extends EmbeddedActionsParser {
         span: this.sp(start),
         doc: [],
         replace: false,
-        name: name ?? this.emptyId(),
+        name,
         title: undefined,
         implementsRefs: [],
         periods: [],
@@ -2139,43 +2171,31 @@ export class RegelParser extends EmbeddedActionsParser {
     this.OPTION(() => {
       const t = this.SUBRULE(this.text);
       this.ACTION(() => {
-        node.title = t?.value ?? "";
+        node.title = t.value;
       });
     });
-    this.SUBRULE(this.normClauses, { ARGS: [node] });
+    this.SUBRULE(this.clauseRules.Norm, { ARGS: [node] });
     this.ACTION(() => {
       node.span = this.sp(start);
     });
     return node;
   });
 
-  /** The clauses of a NormDecl; also the entry point when parsing resumes after text that is no clause. */
-  public normClauses = this.RULE("normClauses", (node: NormDecl) => {
-    const clauses = this.clauseLog(node);
-    this.MANY(() => {
-      this.OR([
-        {
-          ALT: () => {
-            const refs = this.SUBRULE(this.implementsClause);
-            this.ACTION(() => {
-              if (refs) node.implementsRefs.push(...refs);
-            });
-          },
-        },
-        {
-          ALT: () => {
-            const p = this.SUBRULE(this.normPeriod);
-            this.ACTION(() => {
-              if (p) node.periods.push(p);
-            });
-          },
-        },
-        this.assumptionAlt(node, clauses),
-      ]);
-    });
-  });
+  static readonly normClauses = table("Norm", "norm", "any order", [
+    repeated("assumption", "assumption", RegelParser.prototype.assumption),
+    repeated("implements", "implements", RegelParser.prototype.implements),
+    repeated("period", ["year", "from"], RegelParser.prototype.periodClause),
+  ]);
 
-  public normPeriod = this.RULE("normPeriod", (): NormPeriod => {
+  /** `year YYYY: ...` or `from DATE [until DATE]: ...` */
+  private periodClause(node: NormDecl): void {
+    const p = this.SUBRULE(this.normPeriod);
+    this.ACTION(() => {
+      if (p) node.periods.push(p);
+    });
+  }
+
+  private normPeriod = this.RULE("normPeriod", (): NormPeriod => {
     const start = this.LA(1);
     let year: number | undefined;
     let from: DateLiteral | undefined;
@@ -2219,27 +2239,26 @@ export class RegelParser extends EmbeddedActionsParser {
     }))!;
   });
 
-  public normRequirement = this.RULE("normRequirement", (): NormRequirement => {
-    const start = this.LA(1);
-    const metric = this.SUBRULE(this.ident);
-    const op = this.SUBRULE(this.comparisonOperator);
-    const value = this.SUBRULE(this.signedLiteral);
-    return this.ACTION(() => ({
-      kind: "NormRequirement" as const,
-      metric: metric ?? this.emptyId(),
-      op: op ?? "=",
-      value: value ?? {
-        kind: "String" as const,
-        value: "",
-        span: this.tsp(undefined),
-      },
-      span: this.sp(start),
-    }))!;
-  });
+  private normRequirement = this.RULE(
+    "normRequirement",
+    (): NormRequirement => {
+      const start = this.LA(1);
+      const metric = this.SUBRULE(this.ident);
+      const op = this.SUBRULE(this.comparisonOperator);
+      const value = this.SUBRULE(this.signedLiteral);
+      return this.ACTION(() => ({
+        kind: "NormRequirement" as const,
+        metric,
+        op,
+        value,
+        span: this.sp(start),
+      }))!;
+    },
+  );
 
-  // ---------------------------------------------------------------- measures, calendars, removals
+  // ---------------------------------------------------------------- measures (docs/language.md § Enforcement measures)
 
-  public measureDecl = this.RULE("measureDecl", (): MeasureDecl => {
+  private measureDecl = this.RULE("measureDecl", (): MeasureDecl => {
     const start = this.LA(1);
     this.CONSUME(KW.measure);
     const name = this.SUBRULE(this.ident);
@@ -2250,8 +2269,8 @@ export class RegelParser extends EmbeddedActionsParser {
         span: this.sp(start),
         doc: [],
         replace: false,
-        name: name ?? this.emptyId(),
-        title: title?.value ?? "",
+        name,
+        title: title.value,
         measureKind: undefined,
         character: undefined,
         implementsRefs: [],
@@ -2260,71 +2279,62 @@ export class RegelParser extends EmbeddedActionsParser {
         assumptions: [],
       }),
     )!;
-    this.SUBRULE(this.measureClauses, { ARGS: [node] });
+    this.SUBRULE(this.clauseRules.Measure, { ARGS: [node] });
     this.ACTION(() => {
       node.span = this.sp(start);
     });
     return node;
   });
 
-  /** The clauses of a MeasureDecl; also the entry point when parsing resumes after text that is no clause. */
-  public measureClauses = this.RULE("measureClauses", (node: MeasureDecl) => {
-    const clauses = this.clauseLog(node);
-    this.MANY(() => {
-      const first = this.LA(1);
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(KW.kind);
-            const k = this.SUBRULE(this.measureKind);
-            this.ACTION(() => {
-              node.measureKind = k;
-              clauses.push({ name: "kind", token: first });
-            });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(KW.character);
-            const c = this.SUBRULE(this.measureCharacter);
-            this.ACTION(() => {
-              node.character = c;
-              clauses.push({ name: "character", token: first });
-            });
-          },
-        },
-        {
-          ALT: () => {
-            const refs = this.SUBRULE(this.implementsClause);
-            this.ACTION(() => {
-              if (refs) node.implementsRefs.push(...refs);
-            });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(KW.precondition);
-            const t = this.SUBRULE2(this.text);
-            this.ACTION(() => {
-              node.preconditions.push(t?.value ?? "");
-            });
-          },
-        },
-        {
-          ALT: () => {
-            const f = this.SUBRULE(this.fine);
-            this.ACTION(() => {
-              node.fine = f;
-              clauses.push({ name: "fine", token: first });
-            });
-          },
-        },
-        this.assumptionAlt(node, clauses),
-      ]);
-    });
-  });
+  static readonly measureClauses = table("Measure", "measure", "any order", [
+    repeated("assumption", "assumption", RegelParser.prototype.assumption),
+    once("kind", "kind", RegelParser.prototype.kindClause),
+    once("character", "character", RegelParser.prototype.characterClause),
+    repeated("implements", "implements", RegelParser.prototype.implements),
+    repeated(
+      "precondition",
+      "precondition",
+      RegelParser.prototype.preconditionClause,
+    ),
+    once("fine", "fine", RegelParser.prototype.fineClause),
+  ]);
 
-  public measureKind = this.RULE("measureKind", (): "informal" | "formal" =>
+  /** `kind informal|formal` */
+  private kindClause(node: MeasureDecl): void {
+    this.CONSUME(KW.kind);
+    const k = this.SUBRULE(this.measureKind);
+    this.ACTION(() => {
+      node.measureKind = k;
+    });
+  }
+
+  /** `character remedial|punitive` */
+  private characterClause(node: MeasureDecl): void {
+    this.CONSUME(KW.character);
+    const c = this.SUBRULE(this.measureCharacter);
+    this.ACTION(() => {
+      node.character = c;
+    });
+  }
+
+  /** `precondition "..."` */
+  private preconditionClause(node: MeasureDecl): void {
+    this.CONSUME(KW.precondition);
+    const t = this.SUBRULE2(this.text);
+    this.ACTION(() => {
+      node.preconditions.push(t.value);
+    });
+  }
+
+  /** `fine category N base AMOUNT CURRENCY` */
+  private fineClause(node: MeasureDecl): void {
+    const f = this.SUBRULE(this.fine);
+    this.ACTION(() => {
+      node.fine = f;
+    });
+  }
+
+  private measureKind = this.RULE("measureKind", (): "informal" | "formal" =>
     this.OR([
       {
         ALT: () => {
@@ -2341,7 +2351,7 @@ export class RegelParser extends EmbeddedActionsParser {
     ]),
   );
 
-  public measureCharacter = this.RULE(
+  private measureCharacter = this.RULE(
     "measureCharacter",
     (): "remedial" | "punitive" =>
       this.OR([
@@ -2360,7 +2370,7 @@ export class RegelParser extends EmbeddedActionsParser {
       ]),
   );
 
-  public fine = this.RULE("fine", (): MeasureDecl["fine"] => {
+  private fine = this.RULE("fine", (): MeasureDecl["fine"] => {
     const start = this.LA(1);
     this.CONSUME(KW.fine);
     this.CONSUME(KW.category);
@@ -2383,7 +2393,9 @@ export class RegelParser extends EmbeddedActionsParser {
     }));
   });
 
-  public calendarDecl = this.RULE("calendarDecl", (): CalendarDecl => {
+  // ---------------------------------------------------------------- calendars (docs/language.md § Calendars)
+
+  private calendarDecl = this.RULE("calendarDecl", (): CalendarDecl => {
     const start = this.LA(1);
     this.CONSUME(KW.calendar);
     const name = this.SUBRULE(this.ident);
@@ -2393,7 +2405,7 @@ export class RegelParser extends EmbeddedActionsParser {
         span: this.sp(start),
         doc: [],
         replace: false,
-        name: name ?? this.emptyId(),
+        name,
         title: undefined,
         implementsRefs: [],
         weekend: [],
@@ -2404,57 +2416,41 @@ export class RegelParser extends EmbeddedActionsParser {
     this.OPTION(() => {
       const t = this.SUBRULE(this.text);
       this.ACTION(() => {
-        node.title = t?.value ?? "";
+        node.title = t.value;
       });
     });
-    this.SUBRULE(this.calendarClauses, { ARGS: [node] });
+    this.SUBRULE(this.clauseRules.Calendar, { ARGS: [node] });
     this.ACTION(() => {
       node.span = this.sp(start);
     });
     return node;
   });
 
-  /** The clauses of a CalendarDecl; also the entry point when parsing resumes after text that is no clause. */
-  public calendarClauses = this.RULE(
-    "calendarClauses",
-    (node: CalendarDecl) => {
-      const clauses = this.clauseLog(node);
-      this.MANY(() => {
-        const first = this.LA(1);
-        this.OR([
-          {
-            ALT: () => {
-              const refs = this.SUBRULE(this.implementsClause);
-              this.ACTION(() => {
-                if (refs) node.implementsRefs.push(...refs);
-              });
-            },
-          },
-          {
-            ALT: () => {
-              this.CONSUME(KW.weekend);
-              const days = this.SUBRULE(this.identList);
-              this.ACTION(() => {
-                node.weekend = days ?? [];
-                clauses.push({ name: "weekend", token: first });
-              });
-            },
-          },
-          {
-            ALT: () => {
-              const h = this.SUBRULE(this.holiday);
-              this.ACTION(() => {
-                if (h) node.holidays.push(h);
-              });
-            },
-          },
-          this.assumptionAlt(node, clauses),
-        ]);
-      });
-    },
-  );
+  static readonly calendarClauses = table("Calendar", "calendar", "any order", [
+    repeated("assumption", "assumption", RegelParser.prototype.assumption),
+    repeated("implements", "implements", RegelParser.prototype.implements),
+    once("weekend", "weekend", RegelParser.prototype.weekendClause),
+    repeated("holiday", "holiday", RegelParser.prototype.holidayClause),
+  ]);
 
-  public holiday = this.RULE("holiday", (): HolidayDecl => {
+  /** `weekend DAY, ...` */
+  private weekendClause(node: CalendarDecl): void {
+    this.CONSUME(KW.weekend);
+    const days = this.SUBRULE(this.identList);
+    this.ACTION(() => {
+      node.weekend = days;
+    });
+  }
+
+  /** `holiday NAME "title" on DAY MONTH ...` or `... easter ±N ...` */
+  private holidayClause(node: CalendarDecl): void {
+    const h = this.SUBRULE(this.holiday);
+    this.ACTION(() => {
+      if (h) node.holidays.push(h);
+    });
+  }
+
+  private holiday = this.RULE("holiday", (): HolidayDecl => {
     const start = this.LA(1);
     this.CONSUME(KW.holiday);
     const name = this.SUBRULE(this.ident);
@@ -2486,7 +2482,7 @@ export class RegelParser extends EmbeddedActionsParser {
             offset = this.SUBRULE(this.signedInteger);
           });
           this.ACTION(() => {
-            rule = { kind: "easter", offset: offset ?? 0 };
+            rule = { kind: "easter", offset };
           });
         },
       },
@@ -2506,7 +2502,7 @@ export class RegelParser extends EmbeddedActionsParser {
             },
           );
         }
-        ifSunday = n ?? 0;
+        ifSunday = n;
       });
     });
     this.OPTION3(() => {
@@ -2533,8 +2529,8 @@ export class RegelParser extends EmbeddedActionsParser {
     });
     return this.ACTION(() => ({
       kind: "Holiday" as const,
-      name: name ?? this.emptyId(),
-      title: title?.value ?? "",
+      name,
+      title: title.value,
       rule,
       ifSunday,
       fromYear,
@@ -2559,28 +2555,34 @@ export class RegelParser extends EmbeddedActionsParser {
     return 1;
   }
 
-  public signedInteger = this.RULE("signedInteger", (): number => {
-    let sign = 1;
-    this.OPTION(() => {
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(Plus);
+  private signedInteger = this.RULE(
+    "signedInteger",
+    (): number => {
+      let sign = 1;
+      this.OPTION(() => {
+        this.OR([
+          {
+            ALT: () => {
+              this.CONSUME(Plus);
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(Minus);
-            sign = -1;
+          {
+            ALT: () => {
+              this.CONSUME(Minus);
+              sign = -1;
+            },
           },
-        },
-      ]);
-    });
-    const n = this.CONSUME(IntegerLit);
-    return this.ACTION(() => this.int(n, sign))!;
-  });
+        ]);
+      });
+      const n = this.CONSUME(IntegerLit);
+      return this.ACTION(() => this.int(n, sign))!;
+    },
+    { recoveryValueFunc: () => 0 },
+  );
 
-  public removeDecl = this.RULE("removeDecl", (): RemoveDecl => {
+  // ---------------------------------------------------------------- removals (docs/language.md § Versions)
+
+  private removeDecl = this.RULE("removeDecl", (): RemoveDecl => {
     const start = this.LA(1);
     this.CONSUME(KW.remove);
     const what = this.SUBRULE(this.removeKind);
@@ -2591,201 +2593,217 @@ export class RegelParser extends EmbeddedActionsParser {
         span: this.sp(start),
         doc: [],
         replace: false,
-        what: what ?? "rule",
-        name: name ?? this.emptyId(),
+        what,
+        name,
       }),
     )!;
   });
 
-  public removeKind = this.RULE("removeKind", (): RemoveDecl["what"] => {
-    const kinds: RemoveDecl["what"][] = [
-      "rule",
-      "category",
-      "entity",
-      "codelist",
-      "payout",
-      "norm",
-      "measure",
-      "metric",
-      "calendar",
-    ];
-    return this.OR(
-      kinds.map((k) => ({
-        ALT: () => {
-          this.CONSUME(KW[k]);
-          return k;
-        },
-      })),
-    );
-  });
+  private removeKind = this.RULE(
+    "removeKind",
+    (): RemoveDecl["what"] => {
+      const kinds: RemoveDecl["what"][] = [
+        "rule",
+        "category",
+        "entity",
+        "codelist",
+        "payout",
+        "norm",
+        "measure",
+        "metric",
+        "calendar",
+      ];
+      return this.OR(
+        kinds.map((k) => ({
+          ALT: () => {
+            this.CONSUME(KW[k]);
+            return k;
+          },
+        })),
+      );
+    },
+    { recoveryValueFunc: () => "rule" as const },
+  );
 
-  // ---------------------------------------------------------------- expressions
+  // ---------------------------------------------------------------- expressions (docs/language.md § Expressions)
   // Precedence, loosest first: or < and < not < comparison/is/in/matches < + - < * / < unary - < primary.
   // Chains of the same level are loops (left-associative), never recursion.
 
-  public expr = this.RULE("expr", (): Expr => {
-    const start = this.LA(1);
-    let left = this.SUBRULE(this.andExpr);
-    this.MANY(() => {
-      this.CONSUME(KW.or);
-      const right = this.SUBRULE2(this.andExpr);
-      this.ACTION(() => {
-        left = this.binary("or", left, right, start);
+  private expr = this.RULE(
+    "expr",
+    (): Expr => {
+      const start = this.LA(1);
+      let left = this.SUBRULE(this.andExpr);
+      this.MANY(() => {
+        this.CONSUME(KW.or);
+        const right = this.SUBRULE2(this.andExpr);
+        this.ACTION(() => {
+          left = this.binary("or", left, right, start);
+        });
       });
-    });
-    return left;
-  });
+      return left;
+    },
+    this.recovers(() => this.errorExpr()),
+  );
 
-  public andExpr = this.RULE("andExpr", (): Expr => {
-    const start = this.LA(1);
-    let left = this.SUBRULE(this.notExpr);
-    this.MANY(() => {
-      this.CONSUME(KW.and);
-      const right = this.SUBRULE2(this.notExpr);
-      this.ACTION(() => {
-        left = this.binary("and", left, right, start);
+  private andExpr = this.RULE(
+    "andExpr",
+    (): Expr => {
+      const start = this.LA(1);
+      let left = this.SUBRULE(this.notExpr);
+      this.MANY(() => {
+        this.CONSUME(KW.and);
+        const right = this.SUBRULE2(this.notExpr);
+        this.ACTION(() => {
+          left = this.binary("and", left, right, start);
+        });
       });
-    });
-    return left;
-  });
+      return left;
+    },
+    this.recovers(() => this.errorExpr()),
+  );
 
-  public notExpr = this.RULE("notExpr", (): Expr => {
-    const nots: IToken[] = [];
-    this.MANY(() => {
-      nots.push(this.CONSUME(KW.not));
-    });
-    const operand = this.SUBRULE(this.comparison);
-    return this.ACTION(() => {
-      let e = operand ?? this.errorExpr();
-      for (let i = nots.length - 1; i >= 0; i--) {
-        e = this.limit(
+  private notExpr = this.RULE(
+    "notExpr",
+    (): Expr => {
+      const nots: IToken[] = [];
+      this.MANY(() => {
+        nots.push(this.CONSUME(KW.not));
+      });
+      const operand = this.SUBRULE(this.comparison);
+      return this.ACTION(() => {
+        let e = operand;
+        for (let i = nots.length - 1; i >= 0; i--) {
+          e = this.limit(
+            {
+              kind: "Unary",
+              op: "not",
+              operand: e,
+              span: {
+                file: this.file,
+                start: this.startOf(nots[i]),
+                end: e.span.end,
+              },
+            },
+            1 + this.depth(e),
+          );
+        }
+        return e;
+      })!;
+    },
+    this.recovers(() => this.errorExpr()),
+  );
+
+  private comparison = this.RULE(
+    "comparison",
+    (): Expr => {
+      const start = this.LA(1);
+      let left = this.SUBRULE(this.additive);
+      this.OPTION(() => {
+        this.OR([
           {
-            kind: "Unary",
-            op: "not",
-            operand: e,
-            span: {
-              file: this.file,
-              start: this.startOf(nots[i]),
-              end: e.span.end,
+            ALT: () => {
+              const op = this.SUBRULE(this.comparisonOperator);
+              const right = this.SUBRULE2(this.additive);
+              this.ACTION(() => {
+                left = this.binary(op, left, right, start);
+              });
             },
           },
-          1 + this.depth(e),
-        );
-      }
-      return e;
-    })!;
-  });
+          {
+            ALT: () => {
+              this.CONSUME(KW.is);
+              let negated = false;
+              this.OPTION2(() => {
+                this.CONSUME(KW.not);
+                negated = true;
+              });
+              const test = this.SUBRULE(this.isTest);
+              this.ACTION(() => {
+                const operand = left;
+                left = this.limit(
+                  {
+                    kind: "Is",
+                    operand,
+                    negated,
+                    test,
+                    span: {
+                      file: this.file,
+                      start: operand.span.start,
+                      end: this.endOfLast(),
+                    },
+                  },
+                  1 + this.depth(operand),
+                );
+              });
+            },
+          },
+          {
+            ALT: () => {
+              let negated = false;
+              this.OPTION3(() => {
+                this.CONSUME2(KW.not);
+                negated = true;
+              });
+              this.CONSUME(KW.in);
+              this.CONSUME(LParen);
+              const values: Literal[] = [];
+              this.AT_LEAST_ONE_SEP({
+                SEP: Comma,
+                DEF: () => {
+                  values.push(this.SUBRULE(this.signedLiteral));
+                },
+              });
+              this.CONSUME(RParen);
+              this.ACTION(() => {
+                const operand = left;
+                left = this.limit(
+                  {
+                    kind: "In",
+                    operand,
+                    negated,
+                    values: values.filter((v) => !this.isLost(v)),
+                    span: {
+                      file: this.file,
+                      start: operand.span.start,
+                      end: this.endOfLast(),
+                    },
+                  },
+                  1 + this.depth(operand),
+                );
+              });
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME(KW.matches);
+              const pattern = this.SUBRULE(this.text);
+              this.ACTION(() => {
+                const operand = left;
+                left = this.limit(
+                  {
+                    kind: "Matches",
+                    operand,
+                    pattern,
+                    span: {
+                      file: this.file,
+                      start: operand.span.start,
+                      end: this.endOfLast(),
+                    },
+                  },
+                  1 + this.depth(operand),
+                );
+              });
+            },
+          },
+        ]);
+      });
+      return left;
+    },
+    this.recovers(() => this.errorExpr()),
+  );
 
-  public comparison = this.RULE("comparison", (): Expr => {
-    const start = this.LA(1);
-    let left = this.SUBRULE(this.additive);
-    this.OPTION(() => {
-      this.OR([
-        {
-          ALT: () => {
-            const op = this.SUBRULE(this.comparisonOperator);
-            const right = this.SUBRULE2(this.additive);
-            this.ACTION(() => {
-              left = this.binary(op ?? "=", left, right, start);
-            });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(KW.is);
-            let negated = false;
-            this.OPTION2(() => {
-              this.CONSUME(KW.not);
-              negated = true;
-            });
-            const test = this.SUBRULE(this.isTest);
-            this.ACTION(() => {
-              const operand = left ?? this.errorExpr();
-              left = this.limit(
-                {
-                  kind: "Is",
-                  operand,
-                  negated,
-                  test: test ?? "present",
-                  span: {
-                    file: this.file,
-                    start: operand.span.start,
-                    end: this.endOfLast(),
-                  },
-                },
-                1 + this.depth(operand),
-              );
-            });
-          },
-        },
-        {
-          ALT: () => {
-            let negated = false;
-            this.OPTION3(() => {
-              this.CONSUME2(KW.not);
-              negated = true;
-            });
-            this.CONSUME(KW.in);
-            this.CONSUME(LParen);
-            const values: Literal[] = [];
-            this.AT_LEAST_ONE_SEP({
-              SEP: Comma,
-              DEF: () => {
-                values.push(this.SUBRULE(this.signedLiteral));
-              },
-            });
-            this.CONSUME(RParen);
-            this.ACTION(() => {
-              const operand = left ?? this.errorExpr();
-              left = this.limit(
-                {
-                  kind: "In",
-                  operand,
-                  negated,
-                  values: values.filter((v) => v !== undefined),
-                  span: {
-                    file: this.file,
-                    start: operand.span.start,
-                    end: this.endOfLast(),
-                  },
-                },
-                1 + this.depth(operand),
-              );
-            });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(KW.matches);
-            const pattern = this.SUBRULE(this.text);
-            this.ACTION(() => {
-              const operand = left ?? this.errorExpr();
-              left = this.limit(
-                {
-                  kind: "Matches",
-                  operand,
-                  pattern: pattern ?? {
-                    kind: "String",
-                    value: "",
-                    span: this.tsp(undefined),
-                  },
-                  span: {
-                    file: this.file,
-                    start: operand.span.start,
-                    end: this.endOfLast(),
-                  },
-                },
-                1 + this.depth(operand),
-              );
-            });
-          },
-        },
-      ]);
-    });
-    return left;
-  });
-
-  public comparisonOperator = this.RULE(
+  private comparisonOperator = this.RULE(
     "comparisonOperator",
     (): ComparisonOp =>
       this.OR([
@@ -2826,135 +2844,150 @@ export class RegelParser extends EmbeddedActionsParser {
           },
         },
       ]),
+    { recoveryValueFunc: () => "=" as const },
   );
 
-  public isTest = this.RULE("isTest", (): "present" | "absent" | "valid" =>
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(KW.present);
-          return "present" as const;
+  private isTest = this.RULE(
+    "isTest",
+    (): "present" | "absent" | "valid" =>
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(KW.present);
+            return "present" as const;
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(KW.absent);
-          return "absent" as const;
+        {
+          ALT: () => {
+            this.CONSUME(KW.absent);
+            return "absent" as const;
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(KW.valid);
-          return "valid" as const;
+        {
+          ALT: () => {
+            this.CONSUME(KW.valid);
+            return "valid" as const;
+          },
         },
-      },
-    ]),
+      ]),
+    { recoveryValueFunc: () => "present" as const },
   );
 
-  public additive = this.RULE("additive", (): Expr => {
-    const start = this.LA(1);
-    let left = this.SUBRULE(this.multiplicative);
-    this.MANY(() => {
-      const op = this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(Plus);
-            return "+" as const;
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(Minus);
-            return "-" as const;
-          },
-        },
-      ]);
-      const right = this.SUBRULE2(this.multiplicative);
-      this.ACTION(() => {
-        left = this.binary(op, left, right, start);
-      });
-    });
-    return left;
-  });
-
-  public multiplicative = this.RULE("multiplicative", (): Expr => {
-    const start = this.LA(1);
-    let left = this.SUBRULE(this.unary);
-    this.MANY(() => {
-      const op = this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(Star);
-            return "*" as const;
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(Slash);
-            return "/" as const;
-          },
-        },
-      ]);
-      const right = this.SUBRULE2(this.unary);
-      this.ACTION(() => {
-        left = this.binary(op, left, right, start);
-      });
-    });
-    return left;
-  });
-
-  public unary = this.RULE("unary", (): Expr => {
-    const minus: IToken[] = [];
-    this.MANY(() => {
-      minus.push(this.CONSUME(Minus));
-    });
-    const operand = this.SUBRULE(this.primary);
-    return this.ACTION(() => {
-      let e = operand ?? this.errorExpr();
-      for (let i = minus.length - 1; i >= 0; i--) {
-        e = this.limit(
+  private additive = this.RULE(
+    "additive",
+    (): Expr => {
+      const start = this.LA(1);
+      let left = this.SUBRULE(this.multiplicative);
+      this.MANY(() => {
+        const op = this.OR([
           {
-            kind: "Unary",
-            op: "-",
-            operand: e,
-            span: {
-              file: this.file,
-              start: this.startOf(minus[i]),
-              end: e.span.end,
+            ALT: () => {
+              this.CONSUME(Plus);
+              return "+" as const;
             },
           },
-          1 + this.depth(e),
-        );
-      }
-      return e;
-    })!;
-  });
-
-  public primary = this.RULE("primary", (): Expr =>
-    this.OR([
-      { ALT: () => this.SUBRULE(this.literal) },
-      {
-        ALT: () => {
-          const open = this.CONSUME(LParen);
-          const e = this.SUBRULE(this.expr);
-          this.CONSUME(RParen);
-          // Parentheses only group: the node keeps its own span, widened to the parentheses.
-          return this.ACTION(() => {
-            const inner = e ?? this.errorExpr();
-            return this.limit(
-              { ...inner, span: this.sp(open) },
-              this.depth(inner),
-            );
-          })!;
-        },
-      },
-      { ALT: () => this.SUBRULE(this.aggregate) },
-      { ALT: () => this.SUBRULE(this.call) },
-      { ALT: () => this.SUBRULE(this.path) },
-    ]),
+          {
+            ALT: () => {
+              this.CONSUME(Minus);
+              return "-" as const;
+            },
+          },
+        ]);
+        const right = this.SUBRULE2(this.multiplicative);
+        this.ACTION(() => {
+          left = this.binary(op, left, right, start);
+        });
+      });
+      return left;
+    },
+    this.recovers(() => this.errorExpr()),
   );
 
-  public call = this.RULE("call", (): Expr => {
+  private multiplicative = this.RULE(
+    "multiplicative",
+    (): Expr => {
+      const start = this.LA(1);
+      let left = this.SUBRULE(this.unary);
+      this.MANY(() => {
+        const op = this.OR([
+          {
+            ALT: () => {
+              this.CONSUME(Star);
+              return "*" as const;
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME(Slash);
+              return "/" as const;
+            },
+          },
+        ]);
+        const right = this.SUBRULE2(this.unary);
+        this.ACTION(() => {
+          left = this.binary(op, left, right, start);
+        });
+      });
+      return left;
+    },
+    this.recovers(() => this.errorExpr()),
+  );
+
+  private unary = this.RULE(
+    "unary",
+    (): Expr => {
+      const minus: IToken[] = [];
+      this.MANY(() => {
+        minus.push(this.CONSUME(Minus));
+      });
+      const operand = this.SUBRULE(this.primary);
+      return this.ACTION(() => {
+        let e = operand;
+        for (let i = minus.length - 1; i >= 0; i--) {
+          e = this.limit(
+            {
+              kind: "Unary",
+              op: "-",
+              operand: e,
+              span: {
+                file: this.file,
+                start: this.startOf(minus[i]),
+                end: e.span.end,
+              },
+            },
+            1 + this.depth(e),
+          );
+        }
+        return e;
+      })!;
+    },
+    this.recovers(() => this.errorExpr()),
+  );
+
+  private primary = this.RULE(
+    "primary",
+    (): Expr =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.literal) },
+        {
+          ALT: () => {
+            const open = this.CONSUME(LParen);
+            const e = this.SUBRULE(this.expr);
+            this.CONSUME(RParen);
+            // Parentheses only group: the node keeps its own span, widened to the parentheses.
+            return this.ACTION(() => {
+              return this.limit({ ...e, span: this.sp(open) }, this.depth(e));
+            })!;
+          },
+        },
+        { ALT: () => this.SUBRULE(this.aggregate) },
+        { ALT: () => this.SUBRULE(this.call) },
+        { ALT: () => this.SUBRULE(this.path) },
+      ]),
+    this.recovers(() => this.errorExpr()),
+  );
+
+  private call = this.RULE("call", (): Expr => {
     const start = this.LA(1);
     const callee = this.OR([
       { ALT: () => this.CONSUME(Identifier) },
@@ -2969,21 +3002,20 @@ export class RegelParser extends EmbeddedActionsParser {
       },
     });
     this.CONSUME(RParen);
-    return this.ACTION(() => {
-      const all = args.map((a) => a ?? this.errorExpr());
-      return this.limit(
+    return this.ACTION(() =>
+      this.limit(
         {
           kind: "Call",
           callee: this.id(callee),
-          args: all,
+          args,
           span: this.sp(start),
         },
-        1 + all.reduce((m, a) => Math.max(m, this.depth(a)), 1),
-      );
-    })!;
+        1 + args.reduce((m, a) => Math.max(m, this.depth(a)), 1),
+      ),
+    )!;
   });
 
-  public path = this.RULE("path", (): Expr => {
+  private path = this.RULE("path", (): Expr => {
     const start = this.LA(1);
     const first = this.OR([
       { ALT: () => this.CONSUME(Identifier) },
@@ -3012,7 +3044,7 @@ export class RegelParser extends EmbeddedActionsParser {
     )!;
   });
 
-  public aggregate = this.RULE("aggregate", (): Expr => {
+  private aggregate = this.RULE("aggregate", (): Expr => {
     const start = this.LA(1);
     const op = this.OR([
       {
@@ -3049,16 +3081,19 @@ export class RegelParser extends EmbeddedActionsParser {
     this.CONSUME(RParen);
     return this.ACTION(() => {
       const span = this.sp(start);
-      if (op === "sum" && field === undefined) {
+      // A field or condition recovery lost counts as not written.
+      const sumOf = this.isLost(field) ? undefined : field;
+      const condition = this.isLost(where) ? undefined : where;
+      if (op === "sum" && sumOf === undefined) {
         this.report(
           "REG125",
           "`sum` needs a field to add up: `sum(E.field where ...)`",
           span,
         );
-      } else if (op !== "sum" && field !== undefined) {
+      } else if (op !== "sum" && sumOf !== undefined) {
         this.report(
           "REG125",
-          `\`${op}\` counts records, not fields: write \`${op}(${entity?.name ?? "E"} where ...)\``,
+          `\`${op}\` counts records, not fields: write \`${op}(${this.isLost(entity) ? "E" : entity.name} where ...)\``,
           span,
         );
       }
@@ -3066,142 +3101,149 @@ export class RegelParser extends EmbeddedActionsParser {
         {
           kind: "Aggregate",
           op,
-          entity: entity ?? this.emptyId(),
-          field: op === "sum" ? field : undefined,
-          where,
+          entity,
+          field: op === "sum" ? sumOf : undefined,
+          where: condition,
           span,
         },
-        1 + this.depth(where),
+        1 + this.depth(condition),
       );
     })!;
   });
 
   /** A literal as it appears in an expression (no sign: `-` is the unary operator there). */
-  public literal = this.RULE("literal", (): Literal =>
+  private literal = this.RULE("literal", (): Literal =>
     this.SUBRULE(this.literalBody, { ARGS: [1] }),
   );
 
   /** A literal with an optional sign, for `in (...)` lists, norm values and example fields. */
-  public signedLiteral = this.RULE("signedLiteral", (): Literal => {
-    let sign = 1;
-    let signTok: IToken | undefined;
-    this.OPTION(() => {
-      this.OR([
+  private signedLiteral = this.RULE(
+    "signedLiteral",
+    (): Literal => {
+      let sign = 1;
+      let signTok: IToken | undefined;
+      this.OPTION(() => {
+        this.OR([
+          {
+            ALT: () => {
+              signTok = this.CONSUME(Plus);
+            },
+          },
+          {
+            ALT: () => {
+              signTok = this.CONSUME(Minus);
+              sign = -1;
+            },
+          },
+        ]);
+      });
+      const lit = this.SUBRULE(this.literalBody, { ARGS: [sign] });
+      return this.ACTION(() => {
+        if (signTok && isReal(signTok))
+          lit.span = { ...lit.span, start: this.startOf(signTok) };
+        return lit;
+      })!;
+    },
+    this.recovers(() => this.emptyText()),
+  );
+
+  private literalBody = this.RULE(
+    "literalBody",
+    (sign: number = 1): Literal => {
+      const start = this.LA(1);
+      const neg = sign < 0 ? "-" : "";
+      return this.OR([
         {
           ALT: () => {
-            signTok = this.CONSUME(Plus);
+            const s = this.SUBRULE(this.text);
+            return s;
           },
         },
         {
           ALT: () => {
-            signTok = this.CONSUME(Minus);
-            sign = -1;
+            const n = this.CONSUME(IntegerLit);
+            let unit: IToken | undefined;
+            let percent = false;
+            this.OPTION(() => {
+              this.OR2([
+                {
+                  ALT: () => {
+                    unit = this.CONSUME(Identifier);
+                  },
+                },
+                {
+                  ALT: () => {
+                    this.CONSUME(Percent);
+                    percent = true;
+                  },
+                },
+              ]);
+            });
+            return this.ACTION((): Literal => {
+              const span = this.sp(start);
+              const text = isReal(n) ? n.image : "0";
+              if (percent) return { kind: "Percent", text: neg + text, span };
+              if (unit !== undefined)
+                return {
+                  kind: "Duration",
+                  amount: this.int(n, sign),
+                  unit: this.unit(unit),
+                  span,
+                };
+              return { kind: "Integer", text: neg + text, span };
+            })!;
+          },
+        },
+        {
+          ALT: () => {
+            const n = this.CONSUME(DecimalLit);
+            let percent = false;
+            this.OPTION2(() => {
+              this.CONSUME2(Percent);
+              percent = true;
+            });
+            return this.ACTION((): Literal => {
+              const text = neg + (isReal(n) ? n.image : "0");
+              return percent
+                ? { kind: "Percent", text, span: this.sp(start) }
+                : { kind: "Decimal", text, span: this.sp(start) };
+            })!;
+          },
+        },
+        { ALT: () => this.SUBRULE(this.date) },
+        {
+          ALT: () => {
+            const t = this.CONSUME(DateTimeLit);
+            return this.ACTION((): Literal => ({
+              kind: "DateTime",
+              text: isReal(t) ? t.image : "",
+              span: this.tsp(t),
+            }))!;
+          },
+        },
+        {
+          ALT: () => {
+            const t = this.CONSUME(KW.true);
+            return this.ACTION((): Literal => ({
+              kind: "Boolean",
+              value: true,
+              span: this.tsp(t),
+            }))!;
+          },
+        },
+        {
+          ALT: () => {
+            const t = this.CONSUME(KW.false);
+            return this.ACTION((): Literal => ({
+              kind: "Boolean",
+              value: false,
+              span: this.tsp(t),
+            }))!;
           },
         },
       ]);
-    });
-    const lit = this.SUBRULE(this.literalBody, { ARGS: [sign] });
-    return this.ACTION(() => {
-      if (lit && signTok && isReal(signTok))
-        lit.span = { ...lit.span, start: this.startOf(signTok) };
-      return lit;
-    })!;
-  });
-
-  public literalBody = this.RULE("literalBody", (sign: number = 1): Literal => {
-    const start = this.LA(1);
-    const neg = sign < 0 ? "-" : "";
-    return this.OR([
-      {
-        ALT: () => {
-          const s = this.SUBRULE(this.text);
-          return s;
-        },
-      },
-      {
-        ALT: () => {
-          const n = this.CONSUME(IntegerLit);
-          let unit: IToken | undefined;
-          let percent = false;
-          this.OPTION(() => {
-            this.OR2([
-              {
-                ALT: () => {
-                  unit = this.CONSUME(Identifier);
-                },
-              },
-              {
-                ALT: () => {
-                  this.CONSUME(Percent);
-                  percent = true;
-                },
-              },
-            ]);
-          });
-          return this.ACTION((): Literal => {
-            const span = this.sp(start);
-            const text = isReal(n) ? n.image : "0";
-            if (percent) return { kind: "Percent", text: neg + text, span };
-            if (unit !== undefined)
-              return {
-                kind: "Duration",
-                amount: this.int(n, sign),
-                unit: this.unit(unit),
-                span,
-              };
-            return { kind: "Integer", text: neg + text, span };
-          })!;
-        },
-      },
-      {
-        ALT: () => {
-          const n = this.CONSUME(DecimalLit);
-          let percent = false;
-          this.OPTION2(() => {
-            this.CONSUME2(Percent);
-            percent = true;
-          });
-          return this.ACTION((): Literal => {
-            const text = neg + (isReal(n) ? n.image : "0");
-            return percent
-              ? { kind: "Percent", text, span: this.sp(start) }
-              : { kind: "Decimal", text, span: this.sp(start) };
-          })!;
-        },
-      },
-      { ALT: () => this.SUBRULE(this.date) },
-      {
-        ALT: () => {
-          const t = this.CONSUME(DateTimeLit);
-          return this.ACTION((): Literal => ({
-            kind: "DateTime",
-            text: isReal(t) ? t.image : "",
-            span: this.tsp(t),
-          }))!;
-        },
-      },
-      {
-        ALT: () => {
-          const t = this.CONSUME(KW.true);
-          return this.ACTION((): Literal => ({
-            kind: "Boolean",
-            value: true,
-            span: this.tsp(t),
-          }))!;
-        },
-      },
-      {
-        ALT: () => {
-          const t = this.CONSUME(KW.false);
-          return this.ACTION((): Literal => ({
-            kind: "Boolean",
-            value: false,
-            span: this.tsp(t),
-          }))!;
-        },
-      },
-    ]);
-  });
+    },
+  );
 
   private unit(t: IToken): DurationUnit {
     if (!isReal(t)) return "days";
@@ -3218,6 +3260,61 @@ export class RegelParser extends EmbeddedActionsParser {
     );
     return (suggestion as DurationUnit | undefined) ?? "days";
   }
+
+  /** Every clause table, by node kind (exported as {@link CLAUSE_TABLES}). */
+  static readonly clauseTables = {
+    RulesetHeader: RegelParser.headerClauses,
+    CodeList: RegelParser.codeListClauses,
+    Entity: RegelParser.entityClauses,
+    ExtendEntity: RegelParser.extendEntityClauses,
+    Ikb: RegelParser.ikbClauses,
+    Rule: RegelParser.ruleClauses,
+    Category: RegelParser.categoryClauses,
+    Payout: RegelParser.payoutClauses,
+    Metric: RegelParser.metricClauses,
+    Norm: RegelParser.normClauses,
+    Measure: RegelParser.measureClauses,
+    Calendar: RegelParser.calendarClauses,
+  } as const satisfies { [K in ClauseKind]: ClauseTable<K> };
+}
+
+/**
+ * The clause table of every declaration kind (and of the header): the single description of
+ * clauses that the grammar, the clause checks, the driver's recovery, error messages and the
+ * printer all read.
+ */
+export const CLAUSE_TABLES = RegelParser.clauseTables;
+
+/** The names of the clauses of `K`, as its table lists them. */
+export type ClauseName<K extends ClauseKind> =
+  (typeof CLAUSE_TABLES)[K]["clauses"][number]["name"];
+
+/** The token of the first word of `words` (`applies` of `applies to`), which must be a keyword. */
+function keywordToken(words: string): TokenType {
+  const word = words.split(" ")[0];
+  const token = (KW as Record<string, TokenType | undefined>)[word];
+  if (token === undefined)
+    throw new Error(
+      `a clause starts with \`${word}\`, which is no keyword of lexer.ts`,
+    );
+  return token;
+}
+
+const startTokens = new Map<string, readonly TokenType[]>(
+  Object.values(CLAUSE_TABLES).map((t) => [
+    t.kind,
+    t.clauses.flatMap((c) => c.starts.map(keywordToken)),
+  ]),
+);
+
+/**
+ * The keywords that start a clause of `kind`: where the driver resumes a declaration after text
+ * that is no clause. Undefined for declarations without clauses (`remove`).
+ */
+export function clauseStarts(
+  kind: Declaration["kind"] | "RulesetHeader",
+): readonly TokenType[] | undefined {
+  return startTokens.get(kind);
 }
 
 /** Token types that can be given to {@link RegelParser} (re-exported for the driver). */

@@ -57,41 +57,6 @@ const RULE_DESCRIPTIONS: Record<string, string> = {
   holiday: "`on DAY MONTH` or `easter +N`",
 };
 
-/** Clauses per declaration keyword, for "not a clause of" messages (REG116). */
-export const CLAUSES_OF: Record<string, string[]> = {
-  ruleset: ["extends", "uses", "valid from", "source", "assumption"],
-  codelist: ["assumption", "implements", "value"],
-  entity: ["assumption", "implements", "file", "key", "role by", "field"],
-  extend: ["field", "replace field", "remove field"],
-  ikb: ["assumption", "key", "depositor", "implements"],
-  rule: [
-    "meaning",
-    "assumption",
-    "severity",
-    "applies to",
-    "implements",
-    "for",
-    "when",
-    "require",
-    "message",
-    "example",
-  ],
-  category: ["assumption", "blocks", "implements", "result", "marking"],
-  payout: ["assumption", "implements"],
-  metric: ["assumption"],
-  norm: ["assumption", "implements", "year", "from"],
-  measure: [
-    "assumption",
-    "kind",
-    "character",
-    "implements",
-    "precondition",
-    "fine",
-  ],
-  calendar: ["assumption", "implements", "weekend", "holiday"],
-  remove: [],
-};
-
 /** How each declaration is called in messages. */
 const DECLARATION_NAMES: Record<string, string> = {
   ruleset: "header",
@@ -115,6 +80,11 @@ export const messageContext = {
   declKeyword: "",
   /** The first token after the current declaration (what "end of input" really is), if any. */
   follower: undefined as IToken | undefined,
+  /**
+   * The clauses that declaration takes, as messages list them (from its clause table in
+   * parser-grammar.ts); undefined when the keyword starts no declaration.
+   */
+  clauses: undefined as readonly string[] | undefined,
 };
 
 interface Hints {
@@ -201,7 +171,7 @@ export const notPartOfTokens = new WeakSet<IToken>();
 function notPartOf(firstRedundant: IToken): string {
   notPartOfTokens.add(firstRedundant);
   const kw = messageContext.declKeyword;
-  const clauses = CLAUSES_OF[kw];
+  const clauses = messageContext.clauses;
   if (clauses === undefined)
     return `unexpected ${describeFound(firstRedundant)}`;
   const name = DECLARATION_NAMES[kw] ?? kw;

@@ -36,7 +36,7 @@ import {
   tokenize,
   tokenSpan,
 } from "./lexer.js";
-import { CLAUSE_STARTS, RegelParser } from "./parser-grammar.js";
+import { CLAUSE_TABLES, clauseStarts, RegelParser } from "./parser-grammar.js";
 import {
   messageContext,
   notPartOfTokens,
@@ -86,6 +86,14 @@ const DECLARATION_WORDS = [
   "remove",
   "replace",
 ];
+
+/** The clauses each declaration keyword takes, as messages list them (REG116); `remove` takes none. */
+const CLAUSE_WORDS = new Map<string, readonly string[]>([
+  ...Object.values(CLAUSE_TABLES).map(
+    (t) => [t.keyword, t.clauses.flatMap((c) => c.starts)] as const,
+  ),
+  ["remove", []],
+]);
 
 let instance: RegelParser | undefined;
 
@@ -439,6 +447,7 @@ function parseChunk(
   const isHeader = first.tokenType === KW.ruleset;
   const keyword = first.tokenType === KW.replace ? chunk[1] : first;
   messageContext.declKeyword = keyword?.image ?? "replace";
+  messageContext.clauses = CLAUSE_WORDS.get(messageContext.declKeyword);
   messageContext.follower = follower;
   parser.extra = [];
   parser.partial = undefined;
@@ -483,7 +492,7 @@ function parseChunk(
       if (isReal(e.token)) errorOffsets.add(e.token.startOffset);
     }
     const stop = errors.find((e) => e.name === "NotAllInputParsedException");
-    const starts = result ? CLAUSE_STARTS[result.kind] : undefined;
+    const starts = result ? clauseStarts(result.kind) : undefined;
     if (stop === undefined || result === undefined || starts === undefined)
       break;
     let j = at;

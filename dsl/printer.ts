@@ -9,28 +9,17 @@ import type {
   Assumption,
   AttributeRef,
   BinaryOp,
-  CalendarDecl,
-  CategoryDecl,
-  CodeListDecl,
   Comment,
   Declaration,
-  EntityDecl,
   Example,
   Expr,
-  ExtendEntityDecl,
   FieldDecl,
   HolidayDecl,
-  IkbDecl,
   Literal,
-  MeasureDecl,
-  MetricDecl,
-  NormDecl,
   NormPeriod,
-  PayoutDecl,
   RecordLiteral,
   RegelFile,
   RemoveDecl,
-  RuleDecl,
   RulesetHeader,
   RulesetRef,
   RuleTarget,
@@ -40,6 +29,12 @@ import type {
 import type { Diagnostic } from "./diagnostics.js";
 import { KW, KEYWORDS, tokenize } from "./lexer.js";
 import { parse } from "./parser.js";
+import {
+  CLAUSE_TABLES,
+  type ClauseKind,
+  type ClauseName,
+  type ClauseNode,
+} from "./parser-grammar.js";
 
 /** Lines longer than this wrap after a comma of a list (see {@link print}). */
 export const MAX_WIDTH = 100;
@@ -453,36 +448,6 @@ function replacePrefix(replace: boolean): string {
   return replace ? "replace " : "";
 }
 
-function headerBlock(h: RulesetHeader): Block {
-  const b = new BlockBuilder();
-  b.head(titled(`ruleset ${rulesetRef(h.ref)}`, h.title), h.doc, [h.ref.span]);
-  if (h.extends)
-    b.clause("extends", `extends ${rulesetRef(h.extends)}`, [h.extends.span]);
-  if (h.uses.length > 0) {
-    const c = b.clause(
-      "uses",
-      "uses ",
-      h.uses.map((u) => u.span),
-    );
-    c.list(h.uses, (u) => c.add(rulesetRef(u)));
-  }
-  if (h.validFrom) {
-    const until = h.validUntil ? ` until ${h.validUntil.text}` : "";
-    b.clause("valid", `valid from ${h.validFrom.text}${until}`, [
-      h.validFrom.span,
-      h.validUntil?.span,
-    ]);
-  }
-  for (const s of h.sources) {
-    const url = s.url === undefined ? "" : ` url ${quote(s.url)}`;
-    b.clause("source", `source ${s.alias.name} ${quote(s.title)}${url}`, [
-      s.span,
-    ]);
-  }
-  b.assumptions(h.assumptions);
-  return { kind: "header", span: h.span, lines: b.lines };
-}
-
 /** A field type as the canonical layout writes it: `text(70)`, `decimal(5,2)`, `code legal_capacity`, `ref NP.customer_id`. */
 export function printType(t: TypeRef): string {
   switch (t.name) {
@@ -592,164 +557,8 @@ const FILE_CHECKS = {
   references: "references",
 };
 
-function ruleBlock(d: RuleDecl): BlockBuilder {
-  const b = new BlockBuilder();
-  b.head(
-    `${replacePrefix(d.replace)}rule ${d.code.name} ${quote(d.title)}`,
-    d.doc,
-    [d.code.span],
-  );
-  if (d.meaning !== undefined) {
-    const c = b.clause("meaning", `meaning ${quote(d.meaning)}`);
-    if (d.meaningFrom.length > 0) {
-      // A long meaning puts `from ...` on a continuation line of its own.
-      c.add(" ");
-      c.breaks.push(c.text.length);
-      articleRefs(c.add("from "), d.meaningFrom);
-      b.lines[b.lines.length - 1].spans.push(
-        ...d.meaningFrom.map((r) => r.span),
-      );
-    }
-  }
-  b.assumptions(d.assumptions);
-  if (d.severity !== undefined) b.clause("severity", `severity ${d.severity}`);
-  if (d.roles.length > 0) {
-    const c = b.clause("applies", "applies to ");
-    c.list(d.roles, (r) => c.add(r));
-  }
-  b.implementsRefs(d.implementsRefs);
-  if (d.target) target(b.clause("for", "", [d.target.span]), d.target);
-  if (d.when) condition(b.clause("when", "when ", [d.when.span]), d.when);
-  if (d.require) {
-    const c = b.clause("require", "require ", [d.require.span]);
-    if (d.require.kind === "FileCheck") c.add(FILE_CHECKS[d.require.check]);
-    else condition(c, d.require);
-  }
-  if (d.message !== undefined)
-    b.clause("message", `message ${quote(d.message)}`);
-  for (const e of d.examples)
-    example(unbreakable(b.clause("example", "", [e.span])), e);
-  return b;
-}
-
-function entityBlock(d: EntityDecl): BlockBuilder {
-  const b = new BlockBuilder();
-  b.head(
-    titled(`${replacePrefix(d.replace)}entity ${d.name.name}`, d.title),
-    d.doc,
-    [d.name.span],
-  );
-  b.assumptions(d.assumptions);
-  b.implementsRefs(d.implementsRefs);
-  if (d.file !== undefined) b.clause("file", `file ${quote(d.file)}`);
-  if (d.key.length > 0) {
-    const c = b.clause(
-      "key",
-      "key ",
-      d.key.map((k) => k.span),
-    );
-    c.list(d.key, (k) => c.add(k.name));
-  }
-  if (d.roleBy) b.clause("role", `role by ${d.roleBy.name}`, [d.roleBy.span]);
-  for (const f of d.fields) fieldLine(b, f);
-  return b;
-}
-
-function extendBlock(d: ExtendEntityDecl): BlockBuilder {
-  const b = new BlockBuilder();
-  b.head(`extend entity ${d.name.name}`, d.doc, [d.name.span]);
-  for (const f of d.fields) fieldLine(b, f);
-  for (const r of d.removeFields)
-    b.clause("removefield", `remove field ${r.name}`, [r.span]);
-  return b;
-}
-
-function codeListBlock(d: CodeListDecl): BlockBuilder {
-  const b = new BlockBuilder();
-  b.head(
-    titled(`${replacePrefix(d.replace)}codelist ${d.name.name}`, d.title),
-    d.doc,
-    [d.name.span],
-  );
-  b.assumptions(d.assumptions);
-  b.implementsRefs(d.implementsRefs);
-  for (const v of d.values) {
-    const desc = v.description === undefined ? "" : ` ${quote(v.description)}`;
-    b.clause("value", `value ${quote(v.code)}${desc}`, [v.span]);
-  }
-  return b;
-}
-
-function ikbBlock(d: IkbDecl): BlockBuilder {
-  const b = new BlockBuilder();
-  b.head(titled(`${replacePrefix(d.replace)}ikb`, d.title), d.doc);
-  b.assumptions(d.assumptions);
-  b.implementsRefs(d.implementsRefs);
-  b.clause("key", `key ${d.key.name}`, [d.key.span]);
-  const c = b.clause("depositor", "depositor ", [
-    ...d.depositors.map((x) => x.span),
-    d.depositorBy.span,
-  ]);
-  c.list(d.depositors, (x) => c.add(x.name));
-  c.add(` by ${d.depositorBy.name}`);
-  return b;
-}
-
 function role(r: string | undefined): string {
   return r === undefined ? "" : ` (${r})`;
-}
-
-function categoryBlock(d: CategoryDecl): BlockBuilder {
-  const b = new BlockBuilder();
-  b.head(
-    `${replacePrefix(d.replace)}category ${d.name.name} ${quote(d.title)}`,
-    d.doc,
-    [d.name.span],
-  );
-  b.assumptions(d.assumptions);
-  if (d.blocks) b.clause("blocks", `blocks ${d.blocks.name}`, [d.blocks.span]);
-  b.implementsRefs(d.implementsRefs);
-  for (const r of d.results) {
-    const c = b.clause("result", `result ${r.code.name}${role(r.role)}`, [
-      r.span,
-    ]);
-    if (r.attributes.length > 0) {
-      c.add(" on ");
-      c.list(r.attributes, (a) => c.add(attribute(a)));
-    }
-  }
-  for (const m of d.markings) {
-    b.clause(
-      "marking",
-      `marking ${attribute(m.attribute)} = ${quote(m.value.value)}${role(m.role)}`,
-      [m.span],
-    );
-  }
-  return b;
-}
-
-function payoutBlock(d: PayoutDecl): BlockBuilder {
-  const b = new BlockBuilder();
-  b.head(
-    `${replacePrefix(d.replace)}payout ${d.name.name} ${d.number} ${quote(d.title)}`,
-    d.doc,
-    [d.name.span],
-  );
-  b.assumptions(d.assumptions);
-  b.implementsRefs(d.implementsRefs);
-  return b;
-}
-
-function metricBlock(d: MetricDecl): BlockBuilder {
-  const b = new BlockBuilder();
-  const desc = d.description === undefined ? "" : ` ${quote(d.description)}`;
-  b.head(
-    `${replacePrefix(d.replace)}metric ${d.name.name}: ${d.type}${desc}`,
-    d.doc,
-    [d.name.span],
-  );
-  b.assumptions(d.assumptions);
-  return b;
 }
 
 function period(b: BlockBuilder, p: NormPeriod): void {
@@ -769,42 +578,6 @@ function period(b: BlockBuilder, p: NormPeriod): void {
   });
 }
 
-function normBlock(d: NormDecl): BlockBuilder {
-  const b = new BlockBuilder();
-  b.head(
-    titled(`${replacePrefix(d.replace)}norm ${d.name.name}`, d.title),
-    d.doc,
-    [d.name.span],
-  );
-  b.assumptions(d.assumptions);
-  b.implementsRefs(d.implementsRefs);
-  for (const p of d.periods) period(b, p);
-  return b;
-}
-
-function measureBlock(d: MeasureDecl): BlockBuilder {
-  const b = new BlockBuilder();
-  b.head(
-    `${replacePrefix(d.replace)}measure ${d.name.name} ${quote(d.title)}`,
-    d.doc,
-    [d.name.span],
-  );
-  b.assumptions(d.assumptions);
-  if (d.measureKind) b.clause("kind", `kind ${d.measureKind}`);
-  if (d.character) b.clause("character", `character ${d.character}`);
-  b.implementsRefs(d.implementsRefs);
-  for (const p of d.preconditions)
-    b.clause("precondition", `precondition ${quote(p)}`);
-  if (d.fine) {
-    b.clause(
-      "fine",
-      `fine category ${d.fine.category} base ${d.fine.base.text} ${d.fine.currency}`,
-      [d.fine.span],
-    );
-  }
-  return b;
-}
-
 function holiday(h: HolidayDecl): string {
   let text = `holiday ${h.name.name} ${quote(h.title)}`;
   text +=
@@ -819,76 +592,341 @@ function holiday(h: HolidayDecl): string {
   return text;
 }
 
-function calendarBlock(d: CalendarDecl): BlockBuilder {
-  const b = new BlockBuilder();
-  b.head(
-    titled(`${replacePrefix(d.replace)}calendar ${d.name.name}`, d.title),
-    d.doc,
-    [d.name.span],
-  );
-  b.assumptions(d.assumptions);
-  b.implementsRefs(d.implementsRefs);
-  if (d.weekend.length > 0) {
-    const c = b.clause(
-      "weekend",
-      "weekend ",
-      d.weekend.map((w) => w.span),
-    );
-    c.list(d.weekend, (w) => c.add(w.name));
-  }
-  for (const h of d.holidays) {
-    b.clause("holiday", holiday(h), [h.span]);
-    b.assumptions(h.assumptions, INDENT + INDENT);
-  }
-  return b;
-}
-
 function removeBlock(d: RemoveDecl): BlockBuilder {
   const b = new BlockBuilder();
   b.head(`remove ${d.what} ${d.name.name}`, d.doc, [d.name.span]);
   return b;
 }
 
+/** The first line of a declaration (or of the header): its keyword, name and title. */
+const HEADS: {
+  [K in ClauseKind]: (b: BlockBuilder, d: ClauseNode<K>) => void;
+} = {
+  RulesetHeader: (b, h) =>
+    b.head(titled(`ruleset ${rulesetRef(h.ref)}`, h.title), h.doc, [
+      h.ref.span,
+    ]),
+  CodeList: (b, d) =>
+    b.head(
+      titled(`${replacePrefix(d.replace)}codelist ${d.name.name}`, d.title),
+      d.doc,
+      [d.name.span],
+    ),
+  Entity: (b, d) =>
+    b.head(
+      titled(`${replacePrefix(d.replace)}entity ${d.name.name}`, d.title),
+      d.doc,
+      [d.name.span],
+    ),
+  ExtendEntity: (b, d) =>
+    b.head(`extend entity ${d.name.name}`, d.doc, [d.name.span]),
+  Ikb: (b, d) =>
+    b.head(titled(`${replacePrefix(d.replace)}ikb`, d.title), d.doc),
+  Rule: (b, d) =>
+    b.head(
+      `${replacePrefix(d.replace)}rule ${d.code.name} ${quote(d.title)}`,
+      d.doc,
+      [d.code.span],
+    ),
+  Category: (b, d) =>
+    b.head(
+      `${replacePrefix(d.replace)}category ${d.name.name} ${quote(d.title)}`,
+      d.doc,
+      [d.name.span],
+    ),
+  Payout: (b, d) =>
+    b.head(
+      `${replacePrefix(d.replace)}payout ${d.name.name} ${d.number} ${quote(d.title)}`,
+      d.doc,
+      [d.name.span],
+    ),
+  Metric: (b, d) => {
+    const desc = d.description === undefined ? "" : ` ${quote(d.description)}`;
+    b.head(
+      `${replacePrefix(d.replace)}metric ${d.name.name}: ${d.type}${desc}`,
+      d.doc,
+      [d.name.span],
+    );
+  },
+  Norm: (b, d) =>
+    b.head(
+      titled(`${replacePrefix(d.replace)}norm ${d.name.name}`, d.title),
+      d.doc,
+      [d.name.span],
+    ),
+  Measure: (b, d) =>
+    b.head(
+      `${replacePrefix(d.replace)}measure ${d.name.name} ${quote(d.title)}`,
+      d.doc,
+      [d.name.span],
+    ),
+  Calendar: (b, d) =>
+    b.head(
+      titled(`${replacePrefix(d.replace)}calendar ${d.name.name}`, d.title),
+      d.doc,
+      [d.name.span],
+    ),
+};
+
+/**
+ * How each clause is printed, per declaration kind. A declaration's clauses are printed in the
+ * order of its clause table (`CLAUSE_TABLES` in parser-grammar.ts), so a clause added to a table
+ * needs its line here — the type checker asks for it.
+ */
+const CLAUSE_PRINTERS: {
+  [K in ClauseKind]: {
+    [N in ClauseName<K>]: (b: BlockBuilder, d: ClauseNode<K>) => void;
+  };
+} = {
+  RulesetHeader: {
+    extends: (b, h) => {
+      if (h.extends)
+        b.clause("extends", `extends ${rulesetRef(h.extends)}`, [
+          h.extends.span,
+        ]);
+    },
+    uses: (b, h) => {
+      if (h.uses.length === 0) return;
+      const c = b.clause(
+        "uses",
+        "uses ",
+        h.uses.map((u) => u.span),
+      );
+      c.list(h.uses, (u) => c.add(rulesetRef(u)));
+    },
+    valid: (b, h) => {
+      if (!h.validFrom) return;
+      const until = h.validUntil ? ` until ${h.validUntil.text}` : "";
+      b.clause("valid", `valid from ${h.validFrom.text}${until}`, [
+        h.validFrom.span,
+        h.validUntil?.span,
+      ]);
+    },
+    source: (b, h) => {
+      for (const s of h.sources) {
+        const url = s.url === undefined ? "" : ` url ${quote(s.url)}`;
+        b.clause("source", `source ${s.alias.name} ${quote(s.title)}${url}`, [
+          s.span,
+        ]);
+      }
+    },
+    assumption: (b, h) => b.assumptions(h.assumptions),
+  },
+  CodeList: {
+    assumption: (b, d) => b.assumptions(d.assumptions),
+    implements: (b, d) => b.implementsRefs(d.implementsRefs),
+    value: (b, d) => {
+      for (const v of d.values) {
+        const desc =
+          v.description === undefined ? "" : ` ${quote(v.description)}`;
+        b.clause("value", `value ${quote(v.code)}${desc}`, [v.span]);
+      }
+    },
+  },
+  Entity: {
+    assumption: (b, d) => b.assumptions(d.assumptions),
+    implements: (b, d) => b.implementsRefs(d.implementsRefs),
+    file: (b, d) => {
+      if (d.file !== undefined) b.clause("file", `file ${quote(d.file)}`);
+    },
+    key: (b, d) => {
+      if (d.key.length === 0) return;
+      const c = b.clause(
+        "key",
+        "key ",
+        d.key.map((k) => k.span),
+      );
+      c.list(d.key, (k) => c.add(k.name));
+    },
+    role: (b, d) => {
+      if (d.roleBy)
+        b.clause("role", `role by ${d.roleBy.name}`, [d.roleBy.span]);
+    },
+    field: (b, d) => {
+      for (const f of d.fields) fieldLine(b, f);
+    },
+  },
+  ExtendEntity: {
+    // Added and replaced fields, in source order.
+    field: (b, d) => {
+      for (const f of d.fields) fieldLine(b, f);
+    },
+    remove: (b, d) => {
+      for (const r of d.removeFields)
+        b.clause("removefield", `remove field ${r.name}`, [r.span]);
+    },
+  },
+  Ikb: {
+    assumption: (b, d) => b.assumptions(d.assumptions),
+    implements: (b, d) => b.implementsRefs(d.implementsRefs),
+    key: (b, d) => {
+      b.clause("key", `key ${d.key.name}`, [d.key.span]);
+    },
+    depositor: (b, d) => {
+      const c = b.clause("depositor", "depositor ", [
+        ...d.depositors.map((x) => x.span),
+        d.depositorBy.span,
+      ]);
+      c.list(d.depositors, (x) => c.add(x.name));
+      c.add(` by ${d.depositorBy.name}`);
+    },
+  },
+  Rule: {
+    meaning: (b, d) => {
+      if (d.meaning === undefined) return;
+      const c = b.clause("meaning", `meaning ${quote(d.meaning)}`);
+      if (d.meaningFrom.length > 0) {
+        // A long meaning puts `from ...` on a continuation line of its own.
+        c.add(" ");
+        c.breaks.push(c.text.length);
+        articleRefs(c.add("from "), d.meaningFrom);
+        b.lines[b.lines.length - 1].spans.push(
+          ...d.meaningFrom.map((r) => r.span),
+        );
+      }
+    },
+    assumption: (b, d) => b.assumptions(d.assumptions),
+    severity: (b, d) => {
+      if (d.severity !== undefined)
+        b.clause("severity", `severity ${d.severity}`);
+    },
+    applies: (b, d) => {
+      if (d.roles.length === 0) return;
+      const c = b.clause("applies", "applies to ");
+      c.list(d.roles, (r) => c.add(r));
+    },
+    implements: (b, d) => b.implementsRefs(d.implementsRefs),
+    for: (b, d) => {
+      if (d.target) target(b.clause("for", "", [d.target.span]), d.target);
+    },
+    when: (b, d) => {
+      if (d.when) condition(b.clause("when", "when ", [d.when.span]), d.when);
+    },
+    require: (b, d) => {
+      if (!d.require) return;
+      const c = b.clause("require", "require ", [d.require.span]);
+      if (d.require.kind === "FileCheck") c.add(FILE_CHECKS[d.require.check]);
+      else condition(c, d.require);
+    },
+    message: (b, d) => {
+      if (d.message !== undefined)
+        b.clause("message", `message ${quote(d.message)}`);
+    },
+    example: (b, d) => {
+      for (const e of d.examples)
+        example(unbreakable(b.clause("example", "", [e.span])), e);
+    },
+  },
+  Category: {
+    assumption: (b, d) => b.assumptions(d.assumptions),
+    blocks: (b, d) => {
+      if (d.blocks)
+        b.clause("blocks", `blocks ${d.blocks.name}`, [d.blocks.span]);
+    },
+    implements: (b, d) => b.implementsRefs(d.implementsRefs),
+    result: (b, d) => {
+      for (const r of d.results) {
+        const c = b.clause("result", `result ${r.code.name}${role(r.role)}`, [
+          r.span,
+        ]);
+        if (r.attributes.length > 0) {
+          c.add(" on ");
+          c.list(r.attributes, (a) => c.add(attribute(a)));
+        }
+      }
+    },
+    marking: (b, d) => {
+      for (const m of d.markings) {
+        b.clause(
+          "marking",
+          `marking ${attribute(m.attribute)} = ${quote(m.value.value)}${role(m.role)}`,
+          [m.span],
+        );
+      }
+    },
+  },
+  Payout: {
+    assumption: (b, d) => b.assumptions(d.assumptions),
+    implements: (b, d) => b.implementsRefs(d.implementsRefs),
+  },
+  Metric: {
+    assumption: (b, d) => b.assumptions(d.assumptions),
+  },
+  Norm: {
+    assumption: (b, d) => b.assumptions(d.assumptions),
+    implements: (b, d) => b.implementsRefs(d.implementsRefs),
+    period: (b, d) => {
+      for (const p of d.periods) period(b, p);
+    },
+  },
+  Measure: {
+    assumption: (b, d) => b.assumptions(d.assumptions),
+    kind: (b, d) => {
+      if (d.measureKind) b.clause("kind", `kind ${d.measureKind}`);
+    },
+    character: (b, d) => {
+      if (d.character) b.clause("character", `character ${d.character}`);
+    },
+    implements: (b, d) => b.implementsRefs(d.implementsRefs),
+    precondition: (b, d) => {
+      for (const p of d.preconditions)
+        b.clause("precondition", `precondition ${quote(p)}`);
+    },
+    fine: (b, d) => {
+      if (!d.fine) return;
+      b.clause(
+        "fine",
+        `fine category ${d.fine.category} base ${d.fine.base.text} ${d.fine.currency}`,
+        [d.fine.span],
+      );
+    },
+  },
+  Calendar: {
+    assumption: (b, d) => b.assumptions(d.assumptions),
+    implements: (b, d) => b.implementsRefs(d.implementsRefs),
+    weekend: (b, d) => {
+      if (d.weekend.length === 0) return;
+      const c = b.clause(
+        "weekend",
+        "weekend ",
+        d.weekend.map((w) => w.span),
+      );
+      c.list(d.weekend, (w) => c.add(w.name));
+    },
+    holiday: (b, d) => {
+      for (const h of d.holidays) {
+        b.clause("holiday", holiday(h), [h.span]);
+        b.assumptions(h.assumptions, INDENT + INDENT);
+      }
+    },
+  },
+};
+
+/** The head, then every clause in the order of the kind's clause table. */
+function clauseBlock<K extends ClauseKind>(
+  kind: K,
+  d: ClauseNode<K>,
+): BlockBuilder {
+  const b = new BlockBuilder();
+  HEADS[kind](b, d);
+  const printers = CLAUSE_PRINTERS[kind] as Record<
+    string,
+    (b: BlockBuilder, d: ClauseNode<K>) => void
+  >;
+  for (const clause of CLAUSE_TABLES[kind].clauses) printers[clause.name](b, d);
+  return b;
+}
+
+function headerBlock(h: RulesetHeader): Block {
+  const b = clauseBlock("RulesetHeader", h);
+  return { kind: "header", span: h.span, lines: b.lines };
+}
+
 function declarationBlock(d: Declaration): Block {
-  let b: BlockBuilder;
-  switch (d.kind) {
-    case "CodeList":
-      b = codeListBlock(d);
-      break;
-    case "Entity":
-      b = entityBlock(d);
-      break;
-    case "ExtendEntity":
-      b = extendBlock(d);
-      break;
-    case "Ikb":
-      b = ikbBlock(d);
-      break;
-    case "Rule":
-      b = ruleBlock(d);
-      break;
-    case "Category":
-      b = categoryBlock(d);
-      break;
-    case "Payout":
-      b = payoutBlock(d);
-      break;
-    case "Metric":
-      b = metricBlock(d);
-      break;
-    case "Norm":
-      b = normBlock(d);
-      break;
-    case "Measure":
-      b = measureBlock(d);
-      break;
-    case "Calendar":
-      b = calendarBlock(d);
-      break;
-    case "Remove":
-      b = removeBlock(d);
-      break;
-  }
+  const b =
+    d.kind === "Remove"
+      ? removeBlock(d)
+      : clauseBlock(d.kind, d as ClauseNode<typeof d.kind>);
   return { kind: d.kind, span: d.span, lines: b.lines };
 }
 
@@ -919,38 +957,28 @@ interface TokenEvent {
   nth: number;
 }
 
-/** Keywords that start a clause, per kind of block (for placing comments; exported for a test that keeps it in step with the parser's tables). */
-export const CLAUSE_KEYWORDS: Record<string, readonly string[]> = {
-  header: ["extends", "uses", "valid", "source", "assumption"],
-  CodeList: ["assumption", "implements", "value"],
-  Entity: ["assumption", "implements", "file", "key", "role", "field"],
-  ExtendEntity: ["field", "replace", "remove", "assumption"],
-  Ikb: ["assumption", "implements", "key", "depositor"],
-  Rule: [
-    "meaning",
-    "assumption",
-    "severity",
-    "applies",
-    "implements",
-    "for",
-    "when",
-    "require",
-    "message",
-    "example",
-  ],
-  Category: ["assumption", "blocks", "implements", "result", "marking"],
-  Payout: ["assumption", "implements"],
-  Metric: ["assumption"],
-  Norm: ["assumption", "implements", "year", "from"],
-  Measure: [
-    "assumption",
-    "kind",
-    "character",
-    "implements",
-    "precondition",
-    "fine",
-  ],
-  Calendar: ["assumption", "implements", "weekend", "holiday"],
+/**
+ * Keywords that start a line inside one clause of their own: the `assumption` lines under the
+ * fields of `extend entity` (in the other kinds `assumption` is a clause as well).
+ */
+const NESTED_KEYWORDS: Partial<Record<ClauseKind, readonly string[]>> = {
+  ExtendEntity: ["assumption"],
+};
+
+/**
+ * The keywords that start a line of a declaration, per kind of block, for placing comments: the
+ * first words of its clauses (from its clause table) and {@link NESTED_KEYWORDS}.
+ */
+const CLAUSE_KEYWORDS: Record<string, readonly string[]> = {
+  ...Object.fromEntries(
+    Object.values(CLAUSE_TABLES).map((t) => [
+      t.kind === "RulesetHeader" ? "header" : t.kind,
+      [
+        ...t.clauses.flatMap((c) => c.starts.map((w) => w.split(" ")[0])),
+        ...(NESTED_KEYWORDS[t.kind] ?? []),
+      ],
+    ]),
+  ),
   Remove: [],
 };
 

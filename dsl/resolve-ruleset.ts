@@ -10,8 +10,8 @@
 import type {
   ArticleRef,
   CalendarDecl,
-  CategoryDecl,
   CodeListDecl,
+  Declaration,
   EntityDecl,
   ExtendEntityDecl,
   FieldDecl,
@@ -23,17 +23,13 @@ import type {
   PayoutDecl,
   RegelFile,
   RulesetHeader,
+  RulesetRef,
   SourceDecl,
   Span,
 } from "./ast.js";
 import { CODES } from "./check-codes.js";
-import {
-  entityIdents,
-  missing,
-  type Reporter,
-  suggest,
-  where,
-} from "./check-context.js";
+import { missing, type Reporter, suggest, where } from "./check-context.js";
+import { Links, type Reference, type Target } from "./links.js";
 import type {
   ResolvedArticle,
   ResolvedCategory,
@@ -62,7 +58,13 @@ class Collection<T> {
     private readonly kind: string,
     inherited: Iterable<[string, T]>,
     private readonly reporter: Reporter,
-    private readonly ctx: { id: string; parent: string | undefined },
+    private readonly ctx: {
+      id: string;
+      parent: string | undefined;
+      links: Links;
+    },
+    /** What a name of this collection links to (for `remove`). */
+    private readonly target: (item: T) => Target,
   ) {
     this.items = new Map(inherited);
     this.inherited = new Set(this.items.keys());
@@ -103,13 +105,22 @@ class Collection<T> {
     return true;
   }
 
+  /** Inherited items that this file keeps (neither replaced nor removed). */
+  kept(): T[] {
+    return [...this.items]
+      .filter(([n]) => this.inherited.has(n) && !this.here.has(n))
+      .map(([, item]) => item);
+  }
+
   remove(name: Ident): void {
     if (missing(name)) return;
     const n = name.name;
     if (this.inherited.has(n) && this.items.has(n) && !this.here.has(n)) {
+      this.ctx.links.link(name, this.target(this.items.get(n)!));
       this.items.delete(n);
       return;
     }
+    this.ctx.links.unresolved(name);
     this.notInherited(name, "remove");
   }
 
@@ -131,7 +142,7 @@ class Collection<T> {
   }
 }
 
-/** What the resolver produces besides the model: which rules were declared in this very file. */
+/** What the resolver produces besides the model: the sources of this very file. */
 export interface Resolution {
   ruleset: ResolvedRuleset;
   /** Source aliases of this file, for checking `implements` of its own declarations. */
@@ -141,17 +152,27 @@ export interface Resolution {
 /**
  * Resolve one file. `parent` is the resolved version named by `extends` (undefined when there is
  * none or it could not be resolved); `used` are the resolved `uses` targets, with the header ref
- * each came from (for diagnostics).
+ * each came from (for diagnostics and links).
  */
 export function resolveRuleset(
   file: RegelFile,
   header: RulesetHeader,
   parent: ResolvedRuleset | undefined,
-  used: { ref: Span; ruleset: ResolvedRuleset }[],
+  used: { ref: RulesetRef; ruleset: ResolvedRuleset }[],
   reporter: Reporter,
 ): Resolution {
   const id = rulesetId(header);
-  const ctx = { id, parent: parent?.id };
+  const links = new Links();
+  const ctx = { id, parent: parent?.id, links };
+  if (header.extends !== undefined) {
+    if (parent === undefined) links.unresolved(header.extends);
+    else links.link(header.extends, { kind: "ruleset", ruleset: parent });
+  }
+  for (const u of header.uses ?? []) {
+    const found = used.find((x) => x.ref === u);
+    if (found === undefined) links.unresolved(u);
+    else links.link(u, { kind: "ruleset", ruleset: found.ruleset });
+  }
 
   // Sources are per file: never inherited.
   const sources = new Map<string, SourceDecl>();
@@ -176,6 +197,7 @@ export function resolveRuleset(
       refs ?? [],
       sources,
       reporter,
+      links,
       header.extends !== undefined,
     );
 
@@ -184,40 +206,62 @@ export function resolveRuleset(
     parent?.codeLists ?? [],
     reporter,
     ctx,
+    (decl) => ({ kind: "codelist", decl }),
   );
   const entities = new Collection<ResolvedEntity>(
     "entity",
     parent?.entities ?? [],
     reporter,
     ctx,
+    (entity) => ({ kind: "entity", entity }),
   );
   const rules = new Collection<ResolvedRule>(
     "rule",
     (parent?.rules ?? []).map((r) => [r.code, r]),
     reporter,
     ctx,
+    (rule) => ({ kind: "rule", rule }),
   );
   const categories = new Collection<ResolvedCategory>(
     "category",
     (parent?.categories ?? []).map((c) => [c.name, c]),
     reporter,
     ctx,
+    (category) => ({ kind: "category", category }),
   );
   const named = <T extends { name: Ident }>(
     kind: string,
     list: T[] | undefined,
+    target: (decl: T) => Target,
   ) =>
     new Collection<T>(
       kind,
       (list ?? []).map((d) => [d.name.name, d]),
       reporter,
       ctx,
+      target,
     );
-  const payouts = named<PayoutDecl>("payout", parent?.payouts);
-  const metrics = named<MetricDecl>("metric", parent?.metrics);
-  const norms = named<NormDecl>("norm", parent?.norms);
-  const measures = named<MeasureDecl>("measure", parent?.measures);
-  const calendars = named<CalendarDecl>("calendar", parent?.calendars);
+  const payouts = named<PayoutDecl>("payout", parent?.payouts, (decl) => ({
+    kind: "payout",
+    decl,
+  }));
+  const metrics = named<MetricDecl>("metric", parent?.metrics, (decl) => ({
+    kind: "metric",
+    decl,
+  }));
+  const norms = named<NormDecl>("norm", parent?.norms, (decl) => ({
+    kind: "norm",
+    decl,
+  }));
+  const measures = named<MeasureDecl>("measure", parent?.measures, (decl) => ({
+    kind: "measure",
+    decl,
+  }));
+  const calendars = named<CalendarDecl>(
+    "calendar",
+    parent?.calendars,
+    (decl) => ({ kind: "calendar", decl }),
+  );
   let ikb: IkbDecl | undefined = parent?.ikb;
   let ikbHere: IkbDecl | undefined;
   const extensions: ExtendEntityDecl[] = [];
@@ -335,11 +379,40 @@ export function resolveRuleset(
     }
   }
 
-  for (const ext of extensions) extendEntity(ext, entities, id, reporter);
+  for (const ext of extensions)
+    extendEntity(ext, entities, id, reporter, links);
+
+  // Inherited declarations keep the article links of the file that wrote them (sources are per file).
+  if (parent !== undefined) {
+    const kept: { decl: Declaration }[] = [
+      ...codeLists.kept().map((decl) => ({ decl })),
+      ...entities.kept(),
+      ...(parent.ikb !== undefined && ikbHere === undefined
+        ? [{ decl: parent.ikb }]
+        : []),
+      ...rules.kept(),
+      ...categories.kept(),
+      ...[payouts, norms, measures, calendars].flatMap((c) =>
+        c.kept().map((decl) => ({ decl })),
+      ),
+    ];
+    links.copy(
+      parent.links,
+      kept.flatMap((k) => articleSources(k.decl)),
+    );
+  }
 
   // `uses` brings calendars and metrics into scope; a name clash with a different declaration is an error.
   for (const u of used) {
-    addUsed(calendars.items, u.ruleset.calendars, "calendar", u, id, reporter);
+    const added = addUsed(
+      calendars.items,
+      u.ruleset.calendars,
+      "calendar",
+      u,
+      id,
+      reporter,
+    );
+    links.copy(u.ruleset.links, added.flatMap(articleSources));
     addUsed(metrics.items, u.ruleset.metrics, "metric", u, id, reporter);
   }
 
@@ -368,18 +441,30 @@ export function resolveRuleset(
     measures: [...measures.items.values()],
     calendars: [...calendars.items.values()],
     file: file.path,
+    header,
+    links,
   };
   return { ruleset, sources };
 }
 
+/** The source aliases of a declaration's `implements` (and a rule's `meaning ... from`). */
+function articleSources(decl: Declaration): Reference[] {
+  const refs: ArticleRef[] = [];
+  if ("implementsRefs" in decl) refs.push(...(decl.implementsRefs ?? []));
+  if (decl.kind === "Rule") refs.push(...(decl.meaningFrom ?? []));
+  return refs.filter((r) => r !== undefined).map((r) => r.source);
+}
+
+/** Bring the declarations of a used ruleset into scope; returns those it added. */
 function addUsed<T extends { name: Ident }>(
   into: Map<string, T>,
   from: T[],
   kind: string,
-  u: { ref: Span; ruleset: ResolvedRuleset },
+  u: { ref: RulesetRef; ruleset: ResolvedRuleset },
   id: string,
   reporter: Reporter,
-): void {
+): T[] {
+  const added: T[] = [];
   for (const d of from) {
     const existing = into.get(d.name.name);
     if (existing === d) continue;
@@ -387,7 +472,7 @@ function addUsed<T extends { name: Ident }>(
       reporter.report(
         CODES.duplicateName,
         `${kind} \`${d.name.name}\` of ${u.ruleset.id} clashes with the ${kind} of that name in ${id}`,
-        u.ref,
+        u.ref.span,
         {
           notes: [`the other one is declared at ${where(existing.name.span)}`],
         },
@@ -395,7 +480,9 @@ function addUsed<T extends { name: Ident }>(
       continue;
     }
     into.set(d.name.name, d);
+    added.push(d);
   }
+  return added;
 }
 
 /** Resolve `implements` aliases against the file's own sources; unknown aliases are reported and dropped. */
@@ -403,6 +490,7 @@ export function resolveArticles(
   refs: ArticleRef[],
   sources: Map<string, SourceDecl>,
   reporter: Reporter,
+  links: Links,
   extending = false,
 ): ResolvedArticle[] {
   const out: ResolvedArticle[] = [];
@@ -410,6 +498,7 @@ export function resolveArticles(
     if (ref === undefined || missing(ref.source)) continue;
     const source = sources.get(ref.source.name);
     if (source === undefined) {
+      links.unresolved(ref.source);
       reporter.report(
         CODES.unknownSource,
         `unknown source \`${ref.source.name}\`: declare it in the header with \`source ${ref.source.name} "title"\`${
@@ -422,6 +511,7 @@ export function resolveArticles(
       );
       continue;
     }
+    links.link(ref.source, { kind: "source", decl: source });
     out.push({
       sourceAlias: source.alias.name,
       sourceTitle: source.title,
@@ -465,7 +555,8 @@ function entityFrom(
     seen.set(f.name.name, f.name.span);
     fields.push(resolvedField(f, origin));
   }
-  const entity: ResolvedEntity = {
+  return {
+    decl,
     name: decl.name?.name ?? "",
     title: decl.title,
     file: decl.file,
@@ -476,12 +567,6 @@ function entityFrom(
     doc: decl.doc ?? [],
     assumptions: decl.assumptions ?? [],
   };
-  entityIdents.set(entity, {
-    name: decl.name,
-    key: decl.key ?? [],
-    roleBy: decl.roleBy,
-  });
-  return entity;
 }
 
 /** Apply `extend entity`: removes first (so a field can be removed and re-added), then adds and replaces. */
@@ -490,10 +575,12 @@ function extendEntity(
   entities: Collection<ResolvedEntity>,
   id: string,
   reporter: Reporter,
+  links: Links,
 ): void {
   if (missing(ext.name)) return;
   const base = entities.items.get(ext.name.name);
   if (base === undefined || !entities.isInherited(ext.name.name)) {
+    links.unresolved(ext.name);
     entities.notInherited(ext.name, "extend");
     return;
   }
@@ -503,6 +590,7 @@ function extendEntity(
     if (missing(r)) continue;
     const i = indexOf(r.name);
     if (i < 0) {
+      links.unresolved(r);
       reporter.report(
         CODES.notInherited,
         `cannot remove field \`${r.name}\`: entity \`${base.name}\` has no such field`,
@@ -514,6 +602,7 @@ function extendEntity(
       );
       continue;
     }
+    links.link(r, { kind: "field", entity: base, field: fields[i] });
     fields.splice(i, 1);
   }
   const added = new Map<string, Span>();
@@ -558,8 +647,7 @@ function extendEntity(
   }
   // A new object: the parent's entity stays as it was.
   const extended = { ...base, fields };
-  const idents = entityIdents.get(base);
-  if (idents !== undefined) entityIdents.set(extended, idents);
+  links.link(ext.name, { kind: "entity", entity: extended });
   entities.items.set(base.name, extended);
 }
 

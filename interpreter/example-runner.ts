@@ -32,7 +32,12 @@ import type {
   Span,
 } from "../dsl/ast.js";
 import { EXAMPLE_IKB_KEY, literalCell } from "../dsl/check-examples.js";
-import type { ResolvedRule, ResolvedRuleset } from "../dsl/model.js";
+import type {
+  ResolvedEntity,
+  ResolvedRule,
+  ResolvedRuleset,
+} from "../dsl/model.js";
+import { entityNamed } from "../dsl/named.js";
 import type { Finding } from "../compiler/contract.js";
 import {
   checkFiles,
@@ -83,27 +88,23 @@ export interface ExampleDelivery {
   subject: { row: RawRow; ikbKey: string | undefined } | undefined;
 }
 
-/** The CSV column of a field (the field name when the entity does not declare it). */
-function columnOf(
+/** The entity of a record literal (the checker linked it). */
+function entityOfLiteral(
   ruleset: ResolvedRuleset,
-  entity: string,
-  field: string,
-): string {
-  return (
-    ruleset.entities.get(entity)?.fields.find((f) => f.name === field)
-      ?.column ?? field
-  );
+  lit: RecordLiteral,
+): ResolvedEntity {
+  const entity = ruleset.links.entity(lit.entity);
+  if (entity === undefined)
+    throw new Error(`unknown entity ${lit.entity.name}`);
+  return entity;
 }
 
 /** The IKB key column of an entity; undefined without an `ikb` or when the entity lacks the key field. */
 export function ikbKeyColumn(
   ruleset: ResolvedRuleset,
-  entity: string,
+  entity: ResolvedEntity,
 ): string | undefined {
-  const key = ruleset.ikb?.key.name;
-  const e = ruleset.entities.get(entity);
-  if (key === undefined || e === undefined) return undefined;
-  return e.fields.find((f) => f.name === key)?.column;
+  return ruleset.links.field(ruleset.ikb?.key, entity)?.column;
 }
 
 /** The cells a record literal gives, by column, and which columns it gives. */
@@ -111,13 +112,12 @@ function cellsOf(
   ruleset: ResolvedRuleset,
   lit: RecordLiteral,
 ): Record<string, string> {
-  if (!ruleset.entities.has(lit.entity.name))
-    throw new Error(`unknown entity ${lit.entity.name}`);
+  const entity = entityOfLiteral(ruleset, lit);
   const row: Record<string, string> = Object.create(null);
+  // The CSV column of each field (the name as written when the entity has no such field).
   for (const fv of lit.fields)
-    row[columnOf(ruleset, lit.entity.name, fv.name.name)] = literalCell(
-      fv.value,
-    );
+    row[ruleset.links.field(fv.name, entity)?.column ?? fv.name.name] =
+      literalCell(fv.value);
   return row;
 }
 
@@ -128,7 +128,7 @@ function rowWithKey(
   key: string | undefined,
 ): Record<string, string> {
   const row = cellsOf(ruleset, lit);
-  const keyColumn = ikbKeyColumn(ruleset, lit.entity.name);
+  const keyColumn = ikbKeyColumn(ruleset, entityOfLiteral(ruleset, lit));
   if (keyColumn !== undefined && key !== undefined && !(keyColumn in row))
     row[keyColumn] = key;
   return row;
@@ -141,11 +141,12 @@ function subjectRow(
 ): Record<string, string> {
   const row = rowWithKey(ruleset, lit, EXAMPLE_IKB_KEY);
   const ikb = ruleset.ikb;
-  const entity = ruleset.entities.get(lit.entity.name);
-  const keyColumn = ikbKeyColumn(ruleset, lit.entity.name);
-  if (ikb === undefined || entity === undefined) return row;
-  const isDepositor = ikb.depositors.some((d) => d.name === entity.name);
-  const by = entity.fields.find((f) => f.name === ikb.depositorBy.name);
+  const entity = entityOfLiteral(ruleset, lit);
+  const keyColumn = ikbKeyColumn(ruleset, entity);
+  if (ikb === undefined) return row;
+  const links = ruleset.links;
+  const isDepositor = ikb.depositors.some((d) => links.entity(d) === entity);
+  const by = links.field(ikb.depositorBy, entity);
   if (isDepositor && by !== undefined && !(by.column in row))
     row[by.column] =
       keyColumn === undefined ? EXAMPLE_IKB_KEY : (row[keyColumn] ?? "");
@@ -162,14 +163,12 @@ function emptyFiles(ruleset: ResolvedRuleset): Record<string, MemoryFile> {
 }
 
 function addRow(
-  ruleset: ResolvedRuleset,
   files: Record<string, MemoryFile>,
-  entity: string,
+  entity: ResolvedEntity,
   row: RawRow,
 ): void {
-  const e = ruleset.entities.get(entity);
-  const file = (files[entity] ??= {
-    header: e?.fields.map((f) => f.column) ?? Object.keys(row),
+  const file = (files[entity.name] ??= {
+    header: entity.fields.map((f) => f.column),
     rows: [],
   });
   (file.rows as RawRow[]).push(row);
@@ -190,45 +189,43 @@ export function exampleDelivery(
   };
   const files = emptyFiles(ruleset);
   if (ex.kind === "RecordExample") {
-    const entity = ex.subject.entity.name;
+    const entity = entityOfLiteral(ruleset, ex.subject);
     const subject = subjectRow(ruleset, ex.subject);
     const keyColumn = ikbKeyColumn(ruleset, entity);
     const key =
       keyColumn === undefined || (subject[keyColumn] ?? "") === ""
         ? undefined
         : subject[keyColumn];
-    addRow(ruleset, files, entity, subject);
+    addRow(files, entity, subject);
     for (const c of ex.context)
-      addRow(ruleset, files, c.entity.name, rowWithKey(ruleset, c, key));
+      addRow(files, entityOfLiteral(ruleset, c), rowWithKey(ruleset, c, key));
     return {
       ...base,
       rrd: ex.rrd?.text ?? DEFAULT_EXAMPLE_RRD,
       files,
-      entity,
+      entity: entity.name,
       subject: { row: subject, ikbKey: key },
     };
   }
-  const entity = ex.entity.name;
-  if (!ruleset.entities.has(entity))
-    throw new Error(`unknown entity ${entity}`);
+  const entity = ruleset.links.entity(ex.entity);
+  if (entity === undefined) throw new Error(`unknown entity ${ex.entity.name}`);
   for (const c of ex.context)
     addRow(
-      ruleset,
       files,
-      c.entity.name,
+      entityOfLiteral(ruleset, c),
       rowWithKey(ruleset, c, EXAMPLE_IKB_KEY),
     );
-  if (ex.form === "missing") delete files[entity];
+  if (ex.form === "missing") delete files[entity.name];
   else if (ex.form === "columns")
-    files[entity] = { header: ex.columns, rows: [] };
+    files[entity.name] = { header: ex.columns, rows: [] };
   else
     for (const r of ex.rows)
-      addRow(ruleset, files, entity, rowWithKey(ruleset, r, EXAMPLE_IKB_KEY));
+      addRow(files, entity, rowWithKey(ruleset, r, EXAMPLE_IKB_KEY));
   return {
     ...base,
     rrd: DEFAULT_EXAMPLE_RRD,
     files,
-    entity,
+    entity: entity.name,
     subject: undefined,
   };
 }
@@ -245,7 +242,10 @@ export function exampleGroup(
   if (key === undefined) return Object.create(null);
   const group: Record<string, RawRow[]> = Object.create(null);
   for (const [entity, file] of Object.entries(d.files)) {
-    const column = ikbKeyColumn(ruleset, entity);
+    // The files are keyed by entity name.
+    const named = entityNamed(ruleset, entity);
+    const column =
+      named === undefined ? undefined : ikbKeyColumn(ruleset, named);
     if (column === undefined) continue;
     const rows = file.rows.filter((r) => r[column] === key);
     if (rows.length > 0) group[entity] = rows;
@@ -306,13 +306,8 @@ export function exampleCase(
   ruleset: ResolvedRuleset,
   ex: RecordExample,
 ): ExampleCase {
-  const rule = ruleset.rules.find((r) => r.decl.examples.includes(ex));
-  const d = exampleDelivery(
-    ruleset,
-    rule ?? ({ code: "" } as ResolvedRule),
-    ex,
-    "",
-  );
+  // The delivery's rule code is not part of the case.
+  const d = exampleDelivery(ruleset, { code: "" } as ResolvedRule, ex, "");
   const subject = d.subject!.row as Record<string, string>;
   return {
     entity: d.entity,

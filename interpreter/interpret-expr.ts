@@ -6,8 +6,13 @@
  */
 import { isValidIBAN } from "ibantools";
 import countries from "i18n-iso-countries";
-import type { CalendarDecl, Expr, Literal } from "../dsl/ast.js";
-import type { ResolvedEntity, ResolvedRuleset } from "../dsl/model.js";
+import type { AggregateExpr, CalendarDecl, Expr, Literal } from "../dsl/ast.js";
+import type { Links } from "../dsl/links.js";
+import type {
+  ResolvedEntity,
+  ResolvedField,
+  ResolvedRuleset,
+} from "../dsl/model.js";
 import { addWorkdays } from "./calendar.js";
 import {
   addMonths,
@@ -96,46 +101,58 @@ export interface Scope {
   /** The record the rule runs on. */
   record: IRecord;
   /** The attribute under test (attribute rules): `value` is this field of `record`. */
-  attribute: string | undefined;
+  attribute: ResolvedField | undefined;
   /** Reporting reference date, days since 1970-01-01. */
   rrd: number;
-  /** Decoded records of the IKB per entity name. */
-  ikb: (entity: string) => readonly IRecord[];
-  /** Records iterated by enclosing aggregates, innermost last. */
-  iterated: IRecord[];
+  /** Decoded records of the IKB of one entity. */
+  ikb: (entity: ResolvedEntity) => readonly IRecord[];
+  /** Records iterated by enclosing aggregates (and the aggregate that does), innermost last. */
+  iterated: { by: AggregateExpr; record: IRecord }[];
 }
 
 /** Where a path points: a field of a record, or a computed value (`rrd`). */
-type Place = { record: IRecord; field: string } | { value: Value };
+type Place = { record: IRecord; field: ResolvedField } | { value: Value };
 
+/** What a name reads: the checker's link (dsl/links.ts); nothing (absent) when unresolved. */
 function resolvePath(
   expr: Extract<Expr, { kind: "Path" }>,
   scope: Scope,
 ): Place {
-  const name = expr.name.name;
-  if (expr.entity === undefined) {
-    if (name === "value" && scope.attribute !== undefined)
-      return { record: scope.record, field: scope.attribute };
-    if (name === "rrd") return { value: { kind: "date", days: scope.rrd } };
-    return { record: scope.record, field: name };
+  const links = scope.model.ruleset.links;
+  const link = links.path(expr);
+  switch (link?.kind) {
+    case "rrd":
+      return { value: { kind: "date", days: scope.rrd } };
+    case "value":
+      return scope.attribute === undefined
+        ? { value: undefined }
+        : { record: scope.record, field: scope.attribute };
+    case "field": {
+      const record =
+        link.record === "current"
+          ? scope.record
+          : scope.iterated.find((i) => i.by === link.record)?.record;
+      const field =
+        record === undefined
+          ? undefined
+          : links.field(expr.name, record.entity);
+      return record === undefined || field === undefined
+        ? { value: undefined }
+        : { record, field };
+    }
+    default:
+      return { value: undefined };
   }
-  const entity = expr.entity.name;
-  for (let i = scope.iterated.length - 1; i >= 0; i--) {
-    if (scope.iterated[i].entity.name === entity)
-      return { record: scope.iterated[i], field: name };
-  }
-  return { record: scope.record, field: name };
 }
 
 /** `is valid`: the text fits the field's type, and a `required` field is not empty. */
-function fitsField(record: IRecord, field: string): boolean {
-  if (record.valid[field] === false) return false;
-  const decl = record.entity.fields.find((f) => f.name === field)?.decl;
-  return !(decl?.required === true && (record.raw[field] ?? "") === "");
+function fitsField(record: IRecord, field: ResolvedField): boolean {
+  if (record.valid[field.name] === false) return false;
+  return !(field.decl.required && (record.raw[field.name] ?? "") === "");
 }
 
 function placeValue(place: Place): Value {
-  return "value" in place ? place.value : place.record.values[place.field];
+  return "value" in place ? place.value : place.record.values[place.field.name];
 }
 
 /** The value of a literal. */
@@ -416,65 +433,66 @@ function aggregate(
   expr: Extract<Expr, { kind: "Aggregate" }>,
   scope: Scope,
 ): Value {
-  const records = scope.ikb(expr.entity.name);
+  const links = scope.model.ruleset.links;
+  const entity = links.entity(expr.entity);
+  const records = entity === undefined ? [] : scope.ikb(entity);
   const selected = records.filter(
     (r) =>
       expr.where === undefined ||
-      truthy(expr.where, { ...scope, iterated: [...scope.iterated, r] }),
+      truthy(expr.where, {
+        ...scope,
+        iterated: [...scope.iterated, { by: expr, record: r }],
+      }),
   );
   if (expr.op === "exists") return selected.length > 0;
   if (expr.op === "count") return new Dec(selected.length);
   let total = new Dec(0);
-  const field = expr.field?.name;
+  const field = links.field(expr.field, entity);
   for (const r of selected) {
-    const v = field === undefined ? undefined : r.values[field];
+    const v = field === undefined ? undefined : r.values[field.name];
     if (isDec(v)) total = total.plus(v);
   }
   return total;
 }
 
-/** The names of fields of the current record an expression reads (outside `where` scopes of the same entity). */
+/**
+ * The names of the fields of the record under test (of `entity`) an expression reads; fields of
+ * records iterated by `exists` / `count` / `sum` do not count.
+ */
 export function fieldsRead(
+  links: Links,
   expr: Expr | undefined,
   entity: ResolvedEntity,
   out: Set<string>,
-  shadowed: string[] = [],
 ): Set<string> {
   if (!expr) return out;
-  const own = (name: string) => entity.fields.some((f) => f.name === name);
   switch (expr.kind) {
-    case "Path":
-      if (expr.entity === undefined) {
-        if (
-          expr.name.name !== "value" &&
-          expr.name.name !== "rrd" &&
-          own(expr.name.name)
-        )
-          out.add(expr.name.name);
-      } else if (
-        expr.entity.name === entity.name &&
-        !shadowed.includes(entity.name) &&
-        own(expr.name.name)
-      )
-        out.add(expr.name.name);
+    case "Path": {
+      const link = links.path(expr);
+      const field =
+        link?.kind === "field" && link.record === "current"
+          ? links.field(expr.name, entity)
+          : undefined;
+      if (field !== undefined) out.add(field.name);
       break;
+    }
     case "Unary":
-      fieldsRead(expr.operand, entity, out, shadowed);
+      fieldsRead(links, expr.operand, entity, out);
       break;
     case "Binary":
-      fieldsRead(expr.left, entity, out, shadowed);
-      fieldsRead(expr.right, entity, out, shadowed);
+      fieldsRead(links, expr.left, entity, out);
+      fieldsRead(links, expr.right, entity, out);
       break;
     case "Is":
     case "In":
     case "Matches":
-      fieldsRead(expr.operand, entity, out, shadowed);
+      fieldsRead(links, expr.operand, entity, out);
       break;
     case "Call":
-      for (const a of expr.args) fieldsRead(a, entity, out, shadowed);
+      for (const a of expr.args) fieldsRead(links, a, entity, out);
       break;
     case "Aggregate":
-      fieldsRead(expr.where, entity, out, [...shadowed, expr.entity.name]);
+      fieldsRead(links, expr.where, entity, out);
       break;
     default:
       break;

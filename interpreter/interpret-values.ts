@@ -188,19 +188,14 @@ export function fieldKind(
     case "boolean":
       return { kind: "boolean" };
     case "code": {
-      const list = type.codeList
-        ? ruleset.codeLists.get(type.codeList.name)
-        : undefined;
+      const list = ruleset.links.declared(type.codeList, "codelist")?.decl;
       return {
         kind: "code",
         values: new Set(list?.values.map((v) => v.code) ?? []),
       };
     }
     case "ref": {
-      const target = type.refEntity
-        ? ruleset.entities.get(type.refEntity.name)
-        : undefined;
-      const field = target?.fields.find((f) => f.name === type.refField?.name);
+      const field = ruleset.links.field(type.refField);
       if (!field || depth > 8) return { kind: "text", maxLength: undefined };
       return fieldKind(ruleset, field.decl.type, depth + 1);
     }

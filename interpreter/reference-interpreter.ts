@@ -39,9 +39,11 @@ import type { AttributeRef, Role } from "../dsl/ast.js";
 import { placeholders } from "../dsl/message-template.js";
 import type {
   ResolvedEntity,
+  ResolvedField,
   ResolvedRule,
   ResolvedRuleset,
 } from "../dsl/model.js";
+import { entityNamed, ruleCoded } from "../dsl/named.js";
 import {
   MASK,
   type Classification,
@@ -81,8 +83,9 @@ function modelOf(ruleset: ResolvedRuleset): Model {
   return m;
 }
 
+/** The entity named by the caller (its rows are keyed by entity name). */
 function entityOf(ruleset: ResolvedRuleset, name: string): ResolvedEntity {
-  const e = ruleset.entities.get(name);
+  const e = entityNamed(ruleset, name);
   if (!e) throw new Error(`unknown entity ${name} in ${ruleset.id}`);
   return e;
 }
@@ -94,9 +97,9 @@ function ikbKeyOf(
   given: string | undefined,
 ): string | undefined {
   if (given !== undefined) return given;
-  const keyField = ruleset.ikb?.key.name;
+  const keyField = ruleset.links.field(ruleset.ikb?.key, rec.entity);
   if (keyField === undefined) return undefined;
-  return rec.text[keyField] ?? undefined;
+  return rec.text[keyField.name] ?? undefined;
 }
 
 /** `D` when the record's `role by` field equals the IKB key, `V` otherwise; undefined without `role by` or IKB key. */
@@ -131,27 +134,33 @@ function keyText(entity: ResolvedEntity, rec: IRecord): string {
   return entity.key.map((f) => `${f}=${cell(rec, f) ?? ""}`).join(";");
 }
 
-/** A rule's message with its placeholders filled in; a personal field's value shows as `***`. */
+/**
+ * A rule's message on a record of `rule`'s entity `entity`, with its placeholders filled in (the
+ * fields the checker linked them to); a personal field's value shows as `***`.
+ */
 function fillMessage(
-  template: string,
+  ruleset: ResolvedRuleset,
+  rule: ResolvedRule,
   entity: ResolvedEntity,
   rec: IRecord,
-  attribute: string | undefined,
+  attribute: ResolvedField | undefined,
 ): string {
-  const shown = (field: string): string => {
-    const text = cell(rec, field) ?? "";
-    const personal = entity.fields.find((f) => f.name === field)?.decl.personal;
-    return personal === true && text !== "" ? MASK : text;
+  const template = rule.decl.message ?? rule.decl.title;
+  const fields = ruleset.links.placeholders(rule.decl, entity);
+  const shown = (field: ResolvedField): string => {
+    const text = cell(rec, field.name) ?? "";
+    return field.decl.personal && text !== "" ? MASK : text;
   };
   let out = "";
   let last = 0;
   for (const p of placeholders(template)) {
     out += template.slice(last, p.index);
     last = p.index + p.whole.length;
-    if (p.name === "attribute") out += attribute ?? "";
+    const field = fields.get(p.name);
+    if (p.name === "attribute") out += attribute?.name ?? "";
     else if (p.name === "value")
       out += attribute === undefined ? "" : shown(attribute);
-    else if (Object.hasOwn(rec.text, p.name)) out += shown(p.name);
+    else if (field !== undefined) out += shown(field);
     else out += p.whole;
   }
   return out + template.slice(last);
@@ -162,38 +171,19 @@ export function attributesFor(
   ruleset: ResolvedRuleset,
   refs: readonly AttributeRef[],
   entity: ResolvedEntity,
-): string[] {
-  const out: string[] = [];
+): ResolvedField[] {
+  const out: ResolvedField[] = [];
   for (const ref of refs) {
-    const e = ref.entity.name;
-    if (e !== "*" && e !== entity.name) continue;
-    if (ref.field.name === "*") out.push(...entity.fields.map((f) => f.name));
-    else if (entity.fields.some((f) => f.name === ref.field.name))
-      out.push(ref.field.name);
+    // `*` is a wildcard: every entity, every field.
+    if (ref.entity.name !== "*" && ruleset.links.entity(ref.entity) !== entity)
+      continue;
+    if (ref.field.name === "*") out.push(...entity.fields);
+    else {
+      const f = ruleset.links.field(ref.field, entity);
+      if (f !== undefined) out.push(f);
+    }
   }
   return [...new Set(out)];
-}
-
-/** Entities a rule runs on (record and attribute rules), in order of first mention. */
-export function ruleEntities(
-  ruleset: ResolvedRuleset,
-  rule: ResolvedRule,
-): string[] {
-  const t = rule.decl.target;
-  if (!t) return [];
-  if (t.kind === "RecordTarget") return [t.entity.name];
-  if (t.kind === "FileTarget") return t.entities.map((e) => e.name);
-  const names: string[] = [];
-  for (const ref of t.attributes) {
-    if (ref.entity.name === "*") names.push(...ruleset.entities.keys());
-    else names.push(ref.entity.name);
-  }
-  return [...new Set(names)].filter((n) => {
-    const e = ruleset.entities.get(n);
-    return (
-      e !== undefined && attributesFor(ruleset, t.attributes, e).length > 0
-    );
-  });
 }
 
 /** State of one record evaluation, shared by all rules of the record. */
@@ -203,7 +193,7 @@ class RecordRun {
   readonly record: IRecord;
   readonly role: Role | undefined;
   private readonly rrd: number;
-  private readonly decodedIkb = new Map<string, IRecord[]>();
+  private readonly decodedIkb = new Map<ResolvedEntity, IRecord[]>();
 
   constructor(
     readonly ruleset: ResolvedRuleset,
@@ -224,14 +214,13 @@ class RecordRun {
     this.rrd = rrd;
   }
 
-  private ikb = (name: string): readonly IRecord[] => {
-    let recs = this.decodedIkb.get(name);
+  private ikb = (entity: ResolvedEntity): readonly IRecord[] => {
+    let recs = this.decodedIkb.get(entity);
     if (!recs) {
-      const e = this.ruleset.entities.get(name);
-      recs = e
-        ? own(this.ctx.ikb, name, []).map((r) => this.model.decode(e, r))
-        : [];
-      this.decodedIkb.set(name, recs);
+      recs = own(this.ctx.ikb, entity.name, []).map((r) =>
+        this.model.decode(entity, r),
+      );
+      this.decodedIkb.set(entity, recs);
     }
     return recs;
   };
@@ -258,15 +247,16 @@ class RecordRun {
     )
       return;
     const require = decl.require;
-    let attributes: (string | undefined)[];
+    const links = this.ruleset.links;
+    let attributes: (ResolvedField | undefined)[];
     if (target.kind === "RecordTarget") {
-      if (target.entity.name !== this.entity.name) return;
+      if (links.entity(target.entity) !== this.entity) return;
       attributes = [undefined];
     } else {
       attributes = attributesFor(this.ruleset, target.attributes, this.entity);
     }
-    const read = fieldsRead(require, this.entity, new Set());
-    fieldsRead(decl.when, this.entity, read);
+    const read = fieldsRead(links, require, this.entity, new Set());
+    fieldsRead(links, decl.when, this.entity, read);
     for (const attribute of attributes) {
       const scope: Scope = {
         model: this.model,
@@ -280,7 +270,7 @@ class RecordRun {
       if (truthy(require, scope)) continue;
       const values: Record<string, string | null> = {};
       for (const f of this.entity.fields) {
-        if (f.name === attribute || read.has(f.name))
+        if (f === attribute || read.has(f.name))
           values[f.name] = cell(this.record, f.name);
       }
       out.push({
@@ -288,11 +278,12 @@ class RecordRun {
         severity: decl.severity ?? "signalling",
         entity: this.entity.name,
         role: this.role,
-        attribute,
+        attribute: attribute?.name,
         key: keyText(this.entity, this.record),
         values,
         message: fillMessage(
-          decl.message ?? decl.title,
+          this.ruleset,
+          rule,
           this.entity,
           this.record,
           attribute,
@@ -327,10 +318,7 @@ export function interpretRule(
   rawRow: RawRow,
   ctx: InterpretContext,
 ): Finding[] {
-  const resolved =
-    typeof rule === "string"
-      ? ruleset.rules.find((r) => r.code === rule)
-      : rule;
+  const resolved = typeof rule === "string" ? ruleCoded(ruleset, rule) : rule;
   if (!resolved)
     throw new Error(`unknown rule ${String(rule)} in ${ruleset.id}`);
   const run = new RecordRun(ruleset, entity, rawRow, ctx);
@@ -373,12 +361,12 @@ export function classifyIkb(
     const byMarking =
       !byResult &&
       decl.markings.some((mk) => {
-        const entity = ruleset.entities.get(mk.attribute.entity.name);
-        if (!entity) return false;
+        const entity = ruleset.links.entity(mk.attribute.entity);
+        const field = ruleset.links.field(mk.attribute.field, entity);
+        if (!entity || !field) return false;
         return own(ikbRecords, entity.name, []).some((row) => {
           const rec = model.decode(entity, row);
-          if (rec.text[mk.attribute.field.name] !== mk.value.value)
-            return false;
+          if (rec.text[field.name] !== mk.value.value) return false;
           return (
             mk.role === undefined ||
             roleOf(entity, rec, ikbKeyOf(ruleset, rec, ikbKey)) === mk.role
@@ -431,7 +419,7 @@ export function checkFiles(
       continue;
     const check = decl.require.check;
     for (const ident of decl.target.entities) {
-      const entity = ruleset.entities.get(ident.name);
+      const entity = ruleset.links.entity(ident);
       if (!entity) continue;
       const file = own(files, entity.name, undefined);
       const base = {
@@ -480,7 +468,7 @@ export function checkFiles(
               attribute: undefined,
               key: k,
               values,
-              message: fillMessage(message, entity, rec, undefined),
+              message: fillMessage(ruleset, rule, entity, rec, undefined),
             });
           }
           seen.add(k);
@@ -491,10 +479,7 @@ export function checkFiles(
       for (const f of entity.fields) {
         const t = f.decl.type;
         if (t.name !== "ref" || !t.refEntity || !t.refField) continue;
-        const target = ruleset.entities.get(t.refEntity.name);
-        const targetField = target?.fields.find(
-          (g) => g.name === t.refField!.name,
-        );
+        const targetField = ruleset.links.field(t.refField);
         const known = new Set(
           (own(files, t.refEntity.name, undefined)?.rows ?? []).map((r) =>
             targetField ? (r[targetField.column] ?? "") : "",
@@ -508,7 +493,7 @@ export function checkFiles(
             attribute: f.name,
             key: keyText(entity, rec),
             values: { [f.name]: v },
-            message: fillMessage(message, entity, rec, f.name),
+            message: fillMessage(ruleset, rule, entity, rec, f),
           });
         }
       }

@@ -9,8 +9,11 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import type { NormTrace, SourceFileHash } from "../compiler/contract.js";
-import { sha256Hex } from "../compiler/source-files.js";
+import {
+  sha256Hex,
+  type NormTrace,
+  type SourceFileHash,
+} from "../compiler/contract.js";
 import { listCompiled } from "./load-compiled.js";
 import { inForce } from "./select-version.js";
 import { checkSources, type SourceCheck } from "./source-check.js";

@@ -12,12 +12,12 @@
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type {
-  CompiledRuleset,
-  RuleLaw,
-  RuleTrace,
+import {
+  sha256Hex,
+  type CompiledRuleset,
+  type RuleLaw,
+  type RuleTrace,
 } from "../compiler/contract.js";
-import { sha256Hex } from "../compiler/source-files.js";
 import { RulesetLoadError } from "./errors.js";
 import {
   checkSources,

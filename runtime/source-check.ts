@@ -9,8 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative } from "node:path";
-import type { SourceFileHash } from "../compiler/contract.js";
-import { sha256Hex } from "../compiler/source-files.js";
+import { sha256Hex, type SourceFileHash } from "../compiler/contract.js";
 
 /**
  * The outcome of comparing a module's recorded sources with the files beside its compiled root:

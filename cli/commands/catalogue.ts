@@ -77,7 +77,6 @@ async function run(paths: string[], options: Options): Promise<number> {
   }
   const files = renderCatalogue(project.rulesets, {
     readText: (file) => project.texts.get(file),
-    files: project.files,
   });
   if (options.check === true) {
     const diff = diffCatalogue(files, options.out);
