@@ -262,24 +262,32 @@ function loadLibrary(): PreludeLibrary {
     contractFile,
     readFileSync(contractFile, "utf8"),
   );
-  if (contract.imports.length > 0)
-    throw new Error(
-      "compiler/contract.ts must import nothing: its types are copied into every module",
-    );
-  const types = contract.declarations
-    .filter(
-      (d) =>
-        (ts.isInterfaceDeclaration(d.statement) ||
-          ts.isTypeAliasDeclaration(d.statement)) &&
-        !NOT_IN_MODULES.has(d.name),
-    )
-    .map((d): PreludeDeclaration => ({
-      name: d.name,
-      file: "contract",
-      text: d.text,
-      blankBefore: true,
-      uses: [],
-    }));
+  const typeDeclarations = contract.declarations.filter(
+    (d) =>
+      (ts.isInterfaceDeclaration(d.statement) ||
+        ts.isTypeAliasDeclaration(d.statement)) &&
+      !NOT_IN_MODULES.has(d.name),
+  );
+  // What the contract imports serves its functions (e.g. sha256Hex); a type that a module
+  // declares cannot use it, since the module imports nothing.
+  const imported = new Set(
+    contract.imports.flatMap((i) =>
+      i.importClause === undefined ? [] : [...referencedNames(i.importClause)],
+    ),
+  );
+  for (const d of typeDeclarations)
+    for (const n of referencedNames(d.statement))
+      if (imported.has(n))
+        throw new Error(
+          `compiler/contract.ts: type ${d.name} uses ${n}, which it imports; a generated module could not declare it`,
+        );
+  const types = typeDeclarations.map((d): PreludeDeclaration => ({
+    name: d.name,
+    file: "contract",
+    text: d.text,
+    blankBefore: true,
+    uses: [],
+  }));
 
   const read = HELPER_FILES.map((file) => {
     const path = join(root, "compiler", "helpers", `${file}.ts`);

@@ -196,7 +196,7 @@ export interface SourceFileHash {
     path: string;
     /** `name@version` the file declares. */
     ruleset: string;
-    /** sha256 of the file's text (UTF-8), lowercase hex. */
+    /** sha256 of the file's text (UTF-8), lowercase hex: {@link sha256Hex}. */
     sha256: string;
 }
 /** The delivery-level checks the runtime performs, each under the code of the rule that declares it. */
