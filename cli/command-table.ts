@@ -40,7 +40,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: "compile",
     term: "compile [options] <paths...>",
     description:
-      "Compile rulesets to self-contained TypeScript/JavaScript validator modules that record the sha256 of their .regel sources (after running every rule's examples through them)",
+      "Compile rulesets to self-contained JavaScript validator modules with their type declarations (.d.ts) that record the sha256 of their .regel sources (after running every rule's examples through them)",
     load: () => import("./commands/compile.js"),
   },
   {

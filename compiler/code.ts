@@ -191,6 +191,16 @@ export function doc(lines: readonly string[]): Code {
 }
 
 /**
+ * An inline block comment (`/* text *\/`), e.g. to mark which rule a part of an expression checks.
+ * The text may come from a ruleset: it is defused like {@link doc} text and kept on one line.
+ */
+export function comment(textValue: string): Code {
+  return make(
+    `/* ${escapeDocText(textValue.replace(/[\r\n\u2028\u2029]+/g, " "))} */`,
+  );
+}
+
+/**
  * Defuse comment terminators and tag-like text in comment lines; bidirectional control characters
  * are written as `\uXXXX` (in a comment that is only text, but the code around it displays as it runs).
  */

@@ -1,11 +1,14 @@
 /**
  * The compiler's public API: from `.regel` rulesets to one self-contained, formatted,
- * deterministic TypeScript module per ruleset version (see compiler/contract.ts for its shape),
- * plus its JavaScript (what the runtime imports) and a `trace.json`.
+ * deterministic module per ruleset version (see compiler/contract.ts for its shape): its
+ * JavaScript (what the runtime imports), its declarations (`.d.ts`, for engineers who import it)
+ * or, on request, its TypeScript source, and a `trace.json`.
  *
  * Pipeline: {@link loadProject} (parse + check) → {@link emitModule} (safe code fragments, see
  * compiler/code.ts) → one ts-morph source file created in a single pass from the statements →
- * prettier → `ts.transpileModule` for the `.js`.
+ * the prelude: contract types and the helpers that code references (compiler/prelude.ts) →
+ * prettier → `ts.transpileModule` for the `.js` and TypeScript's declaration emit for the `.d.ts`
+ * (compiler/emit-declarations.ts).
  *
  * What a generated module does, beyond compiler/contract.ts:
  * - Decoders read CSV text per field type (exact decimals as bigint, real calendar days, code-point
@@ -36,7 +39,13 @@ import {
   loadProjectFromTexts,
 } from "../dsl/project.js";
 import { escapeInvisible } from "./code.js";
+import { emitDeclarations } from "./emit-declarations.js";
 import { emitModule } from "./emit-module.js";
+import {
+  preludeDeclarations,
+  referencedNames,
+  type PreludeDeclaration,
+} from "./prelude.js";
 import { moduleSources } from "./source-files.js";
 
 /** One output file: its path (under `outDir`, forward slashes) and contents. */
@@ -49,6 +58,12 @@ export interface CompiledFile {
 export interface CompileOptions {
   /** Where the per-version folders go. Default `rulesets/compiled`. */
   outDir?: string;
+  /**
+   * Write each module's TypeScript source (`validators.ts`) instead of its declarations
+   * (`validators.d.ts`). Default false: `.js` + `.d.ts`, which a consumer's stricter compiler
+   * flags do not check inside.
+   */
+  emitTs?: boolean;
 }
 
 /** What {@link compile} returns: the files to write and the diagnostics. */
@@ -101,20 +116,42 @@ function transpile(source: string): string {
   }).outputText;
 }
 
-/** Formatted and transpiled prelude texts, by their source (a memo: the same input always gives the same output). */
-const preludeCache = new Map<string, Promise<{ ts: string; js: string }>>();
+/**
+ * Each prelude declaration formatted and transpiled, by name: a memo per process (the library is
+ * read once, and the same input always gives the same output), so any module's selection of
+ * helpers costs no formatting after the first use of each.
+ */
+const declarationCache = new Map<string, Promise<{ ts: string; js: string }>>();
 
-function cachedPrelude(source: string): Promise<{ ts: string; js: string }> {
-  let entry = preludeCache.get(source);
+function formattedDeclaration(
+  d: PreludeDeclaration,
+): Promise<{ ts: string; js: string }> {
+  let entry = declarationCache.get(d.name);
   if (entry === undefined) {
-    // The prelude's exports are types only: drop the `export {}` marker TypeScript leaves for them.
-    entry = prettier.format(source, PRETTIER).then((formatted) => ({
+    // `export {}` makes the text a module (no "use strict"); the marker is dropped again.
+    entry = prettier.format(d.text, PRETTIER).then((formatted) => ({
       ts: formatted,
-      js: transpile(formatted).replace(/^export \{\};\n/m, ""),
+      js: transpile(`${formatted}export {};\n`).replace(/^export \{\};\n/m, ""),
     }));
-    preludeCache.set(source, entry);
+    declarationCache.set(d.name, entry);
   }
   return entry;
+}
+
+/** The prelude of a module whose code references `used`, as TypeScript and JavaScript. */
+async function formattedPrelude(
+  used: Iterable<string>,
+): Promise<{ ts: string; js: string }> {
+  const declarations = preludeDeclarations(used);
+  const parts = await Promise.all(declarations.map(formattedDeclaration));
+  return {
+    ts: parts
+      .map(
+        (p, i) => `${i > 0 && declarations[i].blankBefore ? "\n" : ""}${p.ts}`,
+      )
+      .join(""),
+    js: parts.map((p) => p.js).join(""),
+  };
 }
 
 function newTsProject(): TsProject {
@@ -150,12 +187,19 @@ export async function compileRuleset(
     { overwrite: true },
   );
   const raw = sourceFile.getFullText();
+  // The helpers the module needs: the names its code and record types read (compiler/prelude.ts).
+  const used = referencedNames(sourceFile.compilerNode);
+  for (const type of emitted.types)
+    referencedNames(
+      ts.createSourceFile("types.ts", type, ts.ScriptTarget.ES2022, true),
+      used,
+    );
   project.removeSourceFile(sourceFile);
 
   // Formatting and transpiling are context-free per top-level statement, so the module is put
-  // together from parts: the prelude (shared by many modules) is done once per process, record
-  // types need no JavaScript, and the data tables are laid out by the emitter already.
-  const prelude = await cachedPrelude(emitted.prelude.join("\n"));
+  // together from parts: each prelude declaration (shared by many modules) is done once per
+  // process, record types need no JavaScript, and the data tables are laid out by the emitter.
+  const prelude = await formattedPrelude(used);
   const types = await prettier.format(emitted.types.join("\n\n"), PRETTIER);
   const code = await prettier.format(raw, PRETTIER);
   const join = (parts: string[]): string =>
@@ -179,15 +223,18 @@ export async function compileRuleset(
 
 /**
  * Compile every ruleset version found in `inputs` (paths of `.regel` files or folders, or a map
- * of path → text) to `<outDir>/<name>@<version>/validators.ts`, `validators.js` and `trace.json`.
+ * of path → text) to `<outDir>/<name>@<version>/validators.js`, `validators.d.ts` and
+ * `trace.json` (with `emitTs`, `validators.ts` instead of `validators.d.ts`).
  *
  * Nothing is written to disk: the caller (e.g. `regel compile`) writes `files`. When any
  * diagnostic is an error, `files` is empty. The output does not depend on the order of the inputs.
  *
  * @param inputs - `.regel` files or folders, or in-memory texts by path
- * @param options - `outDir` (default `rulesets/compiled`)
+ * @param options - `outDir` (default `rulesets/compiled`), `emitTs`
  * @returns the files to write and all diagnostics
  * @throws ProjectError (from dsl/project.ts) when a path does not exist or cannot be read
+ * @throws GeneratedCodeError (from compiler/emit-declarations.ts) when a generated module cannot be
+ *   declared: a compiler bug
  */
 export async function compile(
   inputs: string[] | Map<string, string>,
@@ -213,18 +260,28 @@ export async function compile(
     a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
   );
   const files: CompiledFile[] = [];
+  const sources = new Map<string, string>();
   for (const ruleset of rulesets) {
     const out = await compileRuleset(ruleset, context);
     diagnostics.push(...out.diagnostics);
     const dir = posix.join(outDir, ruleset.id);
+    sources.set(ruleset.id, out.ts);
     files.push(
-      { path: posix.join(dir, "validators.ts"), contents: out.ts },
       { path: posix.join(dir, "validators.js"), contents: out.js },
       { path: posix.join(dir, "trace.json"), contents: out.traceJson },
     );
+    if (options.emitTs === true)
+      files.push({ path: posix.join(dir, "validators.ts"), contents: out.ts });
   }
   if (hasErrors(diagnostics))
     return { files: [], diagnostics: sortDiagnostics(diagnostics) };
+  if (options.emitTs !== true)
+    for (const [id, source] of sources)
+      files.push({
+        path: posix.join(outDir, id, "validators.d.ts"),
+        // As printed by TypeScript, like the `.js`: prettier would cost a quarter of the compile.
+        contents: emitDeclarations(source, id),
+      });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, diagnostics: sortDiagnostics(diagnostics) };
 }

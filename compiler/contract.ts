@@ -1,8 +1,10 @@
 /**
  * The shape of a generated validator module: what `regel compile` emits for one ruleset version
  * and what the runtime loads. A generated module is self-contained ESM (it imports nothing); it
- * declares these types itself, structurally identical to the ones here, so that engineers can use
- * it without depending on regel.
+ * declares these types itself, so that engineers can use it without depending on regel: every
+ * exported type of this file except {@link CompiledRuleset} is copied into each module as written
+ * here, doc comments included (compiler/prelude.ts reads this file), so its types may refer only
+ * to each other (what the file imports is for its functions).
  *
  * Values inside records: text and codes are `string`; integers are `number`; decimals and money are
  * `bigint` holding the unscaled value at the field's scale (money: cents); dates are `number` days

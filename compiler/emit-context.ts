@@ -1,7 +1,7 @@
 /**
  * State shared while emitting one module: hoisted module-level constants (deduplicated, named in
- * order of first use so output is deterministic), helper functions, the prelude parts needed, and
- * compiler diagnostics.
+ * order of first use so output is deterministic), helper functions and compiler diagnostics. (The
+ * prelude helpers a module needs are found in its code, see compiler/prelude.ts.)
  *
  * @module
  */
@@ -9,9 +9,6 @@ import type { Span } from "../dsl/ast.js";
 import type { Diagnostic } from "../dsl/diagnostics.js";
 import type { ResolvedRuleset } from "../dsl/model.js";
 import { id, text, ts, type Code } from "./code.js";
-
-/** Optional prelude parts, emitted only when a rule uses them. */
-export type Feature = "calendar" | "iban" | "bsn" | "postcode" | "country";
 
 /** Thrown to abandon one expression or rule; turned into a diagnostic by the caller. */
 export class CompileError extends Error {
@@ -26,7 +23,6 @@ export class CompileError extends Error {
 
 export class ModuleContext {
   readonly diagnostics: Diagnostic[] = [];
-  readonly features = new Set<Feature>();
   /** Module-level `const` declarations, in order of first use. */
   readonly hoisted: Code[] = [];
   /** Helper functions (aggregates), in order of creation. */

@@ -505,7 +505,7 @@ function dateArithmetic(
   return out(ts`$plus(${a.code}, ${n * (UNIT_MS[d.unit] ?? 0)})`, "datetime");
 }
 
-/** A holiday as the prelude's `$Holiday` data (see compiler/prelude.ts). */
+/** A holiday as the `$Holiday` data of compiler/helpers/workdays.ts. */
 export function holidayData(h: HolidayDecl): {
   kind: 0 | 1;
   month: number;
@@ -550,7 +550,6 @@ function calendar(
       "`workdays` need a calendar in scope (declare one or `uses` a ruleset that has one)",
       span,
     );
-  scope.ctx.features.add("calendar");
   const days = [
     "sunday",
     "monday",
@@ -794,19 +793,15 @@ function compileCall(expr: CallExpr, scope: Scope): Value {
       return fail("`year` needs a date", expr.span);
     case "valid_iban":
       needText();
-      scope.ctx.features.add("iban");
       return cond(ts`$validIban(${arg.code})`);
     case "valid_bsn":
       needText();
-      scope.ctx.features.add("bsn");
       return cond(ts`$validBsn(${arg.code})`);
     case "valid_country":
       needText();
-      scope.ctx.features.add("country");
       return cond(ts`$validCountry(${arg.code})`);
     case "valid_postcode":
       needText();
-      scope.ctx.features.add("postcode");
       return cond(ts`$validPostcode(${arg.code})`);
     default:
       return fail(`unknown function \`${name}\``, expr.callee.span);

@@ -1,12 +1,11 @@
 /**
  * Module layout: puts the pieces of one generated module together, in a fixed order:
- * header, contract types, record interfaces, prelude, embedded data, hoisted constants, per-entity
- * helpers and decoders, aggregate helpers, rule functions, fused checks, classification, data exports.
+ * header, record interfaces, hoisted constants, per-entity helpers and decoders, aggregate helpers,
+ * rule functions, fused checks, classification, data exports. The prelude (contract types and the
+ * helpers this code uses, compiler/prelude.ts) goes after the header; compiler/compile.ts adds it.
  *
  * @module
  */
-import countries from "i18n-iso-countries";
-import * as ibantools from "ibantools";
 import type { ResolvedRuleset } from "../dsl/model.js";
 import {
   text as codeText,
@@ -33,39 +32,12 @@ import {
   isDecodeRule,
   type CompiledInstance,
 } from "./emit-rules.js";
-import { emitRecordInterface, entityHelper } from "./emit-types.js";
-import {
-  PRELUDE_BSN,
-  PRELUDE_CALENDAR,
-  PRELUDE_CORE,
-  PRELUDE_COUNTRY,
-  PRELUDE_IBAN,
-  PRELUDE_POSTCODE,
-  PRELUDE_TYPES,
-} from "./prelude.js";
+import { emitRecordInterface, entityHelper, recordType } from "./emit-types.js";
+import { moduleTypeNames } from "./prelude.js";
 import { ruleLawData } from "./rule-law.js";
 
-/** Type names the module declares itself; an entity may not take one of them. */
-const TAKEN_TYPE_NAMES = new Set([
-  "Severity",
-  "Role",
-  "Finding",
-  "SourceLocation",
-  "ArticleTrace",
-  "RuleLaw",
-  "RuleTrace",
-  "AssumptionSubject",
-  "AssumptionTrace",
-  "CategoryTrace",
-  "PayoutTrace",
-  "NormTrace",
-  "FieldMeta",
-  "EntityMeta",
-  "RulesetMetadata",
-  "FileRule",
-  "RuleContext",
-  "Decoder",
-  "Classification",
+/** Global type names of TypeScript an entity may not shadow (the contract's types are added: {@link takenTypeNames}). */
+const GLOBAL_TYPE_NAMES = [
   "Record",
   "Readonly",
   "ReadonlySet",
@@ -87,7 +59,12 @@ const TAKEN_TYPE_NAMES = new Set([
   "JSON",
   "Partial",
   "Required",
-]);
+];
+
+/** Type names the module declares itself (the contract's, see compiler/prelude.ts) or uses; an entity may not take one. */
+function takenTypeNames(): Set<string> {
+  return new Set([...moduleTypeNames(), ...GLOBAL_TYPE_NAMES]);
+}
 
 export interface EmittedModule {
   /** Type declarations (record interfaces): formatted, no JavaScript. */
@@ -97,8 +74,6 @@ export interface EmittedModule {
   dataJs: string[];
   /** The module's leading TSDoc comment. */
   header: string;
-  /** The prelude: contract types and runtime helpers (the same text for many modules). */
-  prelude: string[];
   /** The rest of the top-level statements, unformatted. */
   statements: string[];
   data: ModuleData;
@@ -108,10 +83,11 @@ export interface EmittedModule {
 /** Check the names that become TypeScript names; report the ones that cannot. */
 function checkNames(ctx: ModuleContext): boolean {
   let ok = true;
+  const taken = takenTypeNames();
   for (const e of ctx.ruleset.entities.values()) {
     if (
       !isSafeIdentifier(e.name) ||
-      TAKEN_TYPE_NAMES.has(e.name) ||
+      taken.has(e.name) ||
       e.name.startsWith("$")
     ) {
       ctx.error(
@@ -135,35 +111,6 @@ function checkNames(ctx: ModuleContext): boolean {
   return ok;
 }
 
-function ibanTable(): Code {
-  const specs = ibantools.countrySpecs as Record<
-    string,
-    { chars?: number; bban_regexp?: string }
-  >;
-  const rows = Object.keys(specs)
-    .sort()
-    .flatMap((cc) => {
-      const s = specs[cc];
-      if (
-        s.chars === undefined ||
-        s.bban_regexp === undefined ||
-        s.bban_regexp === null
-      )
-        return [];
-      return [ts`[${cc}, [${s.chars}, new RegExp(${s.bban_regexp})]]`];
-    });
-  return ts`/** IBAN length and BBAN format per country (embedded from ibantools at compile time). */
-const $IBAN_SPECS: ReadonlyMap<string, readonly [number, RegExp]> = new Map<string, readonly [number, RegExp]>([
-  ${join(rows, ",\n")}
-]);`;
-}
-
-function countryTable(): Code {
-  const codes = Object.keys(countries.getAlpha2Codes()).sort();
-  return ts`/** ISO 3166-1 alpha-2 codes (embedded from i18n-iso-countries at compile time). */
-const $COUNTRIES: ReadonlySet<string> = new Set<string>(${lit(codes)});`;
-}
-
 /** Build the statements of the module of one ruleset. Diagnostics land in the returned context. */
 export function emitModule(
   ruleset: ResolvedRuleset,
@@ -175,7 +122,6 @@ export function emitModule(
   if (!checkNames(ctx))
     return {
       header: "",
-      prelude: [],
       types: [],
       statements: [],
       dataTs: [],
@@ -256,16 +202,25 @@ export const laws: Readonly<Record<string, RuleLaw>> = $lawTable([${join(
   )}]);
 
 /** Decoders by entity name. */
-export const decoders = { ${join(
+export const decoders: { ${join(
+    entities.map((e) => ts`readonly ${e.name}: Decoder<${recordType(e)}>;`),
+    " ",
+  )} } = { ${join(
     entities.map((e) => ts`${e.name}: ${entityHelper("decode", e)}`),
     ", ",
-  )} } as const;
+  )} };
 
 /** Fused checks by entity name: all record and attribute rules of the entity in one pass. */
-export const checks = { ${join(
+export const checks: { ${join(
+    entities.map(
+      (e) =>
+        ts`readonly ${e.name}: (record: ${recordType(e)}, ctx: RuleContext, out: Finding[]) => boolean;`,
+    ),
+    " ",
+  )} } = { ${join(
     entities.map((e) => ts`${e.name}: ${entityHelper("check", e)}`),
     ", ",
-  )} } as const;
+  )} };
 `;
   const tables: [string, Code, unknown][] = [
     [
@@ -326,14 +281,6 @@ export const ${decl} = ${prettyLit(value)};`),
     ),
   );
 
-  const features: Code[] = [];
-  if (ctx.features.has("calendar")) features.push(PRELUDE_CALENDAR);
-  if (ctx.features.has("iban")) features.push(ibanTable(), PRELUDE_IBAN);
-  if (ctx.features.has("bsn")) features.push(PRELUDE_BSN);
-  if (ctx.features.has("postcode")) features.push(PRELUDE_POSTCODE);
-  if (ctx.features.has("country"))
-    features.push(countryTable(), PRELUDE_COUNTRY);
-
   const header = doc([
     `Validators for ${ruleset.id}${ruleset.title !== undefined ? ` (${ruleset.title})` : ""}.`,
     "",
@@ -345,7 +292,6 @@ export const ${decl} = ${prettyLit(value)};`),
   const sections: Code[] = [...ctx.hoisted, ...laws, ...body, exports];
   return {
     header: codeText(header),
-    prelude: [PRELUDE_TYPES, PRELUDE_CORE, ...features].map(codeText),
     types: entities.map((e) => codeText(emitRecordInterface(ctx, e))),
     statements: sections.map(codeText),
     dataTs,

@@ -11,7 +11,16 @@ import type {
   ResolvedField,
   ResolvedRule,
 } from "../dsl/model.js";
-import { doc, id, isSafeIdentifier, join, lit, ts, type Code } from "./code.js";
+import {
+  comment,
+  doc,
+  id,
+  isSafeIdentifier,
+  join,
+  lit,
+  ts,
+  type Code,
+} from "./code.js";
 import { CompileError, internal, type ModuleContext } from "./emit-context.js";
 import { compileCondition, CTX, not, R, type Scope } from "./emit-expr.js";
 import {
@@ -211,11 +220,16 @@ function passCode(check: CompiledCheck): Code {
     : ts`(${not(check.when)} || ${check.require})`;
 }
 
-/** The whole fast-path condition of an instance, including its `applies to` guard. */
+/**
+ * The whole fast-path condition of an instance, including its `applies to` guard, marked with the
+ * rule's code so a reader of the fused check sees which rule each part is.
+ */
 function instancePass(instance: CompiledInstance): Code {
   const all = join(instance.checks.map(passCode), " && ");
   const guard = appliesGuard(instance.rule, instance.entity);
-  return guard === undefined ? ts`(${all})` : ts`(${not(guard)} || (${all}))`;
+  const pass =
+    guard === undefined ? ts`(${all})` : ts`(${not(guard)} || (${all}))`;
+  return ts`${comment(instance.rule.code)} ${pass}`;
 }
 
 function roleLine(instance: { entity: ResolvedEntity }): Code {

@@ -55,7 +55,7 @@ describe("regel compile", () => {
     writeFileSync(src, RULESET);
 
     expect(await runCompile([src], { out, check: true })).toBe(1);
-    expect(output).toContain(`missing:  ${out}/t.cli@1.0.0/validators.ts`);
+    expect(output).toContain(`missing:  ${out}/t.cli@1.0.0/validators.d.ts`);
 
     expect(await runCompile([src], { out })).toBe(0);
     expect(output).toContain("wrote 3 file(s), 0 unchanged");
@@ -73,7 +73,7 @@ describe("regel compile", () => {
     );
     output = "";
     expect(await runCompile([src], { out, check: true })).toBe(1);
-    expect(output).toContain(`stale:    ${out}/t.cli@1.0.0/validators.ts`);
+    expect(output).toContain(`stale:    ${out}/t.cli@1.0.0/validators.js`);
     expect(
       readFileSync(join(out, "t.cli@1.0.0", "trace.json"), "utf8"),
     ).toContain("Naam ontbreekt");
@@ -84,6 +84,59 @@ describe("regel compile", () => {
     output = "";
     expect(await runCompile([src], { out, check: true })).toBe(1);
     expect(output).toContain(`obsolete: ${out}/t.cli@1.0.0/`);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("--emit-ts writes validators.ts instead of validators.d.ts; the other kind left by an earlier run is reported by --check and removed when regel wrote it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "regel-cli-"));
+    const src = join(dir, "t.regel");
+    const out = join(dir, "out");
+    const version = join(out, "t.cli@1.0.0");
+    writeFileSync(src, RULESET);
+
+    expect(await runCompile([src], { out, emitTs: true })).toBe(0);
+    expect(existsSync(join(version, "validators.ts"))).toBe(true);
+    expect(existsSync(join(version, "validators.d.ts"))).toBe(false);
+
+    // Back to the default: the old validators.ts would hide the new .d.ts from TypeScript.
+    output = "";
+    expect(await runCompile([src], { out, check: true })).toBe(1);
+    expect(output).toContain(
+      `obsolete: ${out}/t.cli@1.0.0/validators.ts (replaced by validators.d.ts; --emit-ts writes the .ts)`,
+    );
+    output = "";
+    expect(await runCompile([src], { out, check: true, json: true })).toBe(1);
+    expect(JSON.parse(output)).toMatchObject({
+      missing: [`${out}/t.cli@1.0.0/validators.d.ts`],
+      replaced: [`${out}/t.cli@1.0.0/validators.ts`],
+    });
+    output = "";
+    expect(await runCompile([src], { out })).toBe(0);
+    expect(output).toContain(
+      "wrote 1 file(s), 2 unchanged, removed 1 obsolete",
+    );
+    expect(existsSync(join(version, "validators.ts"))).toBe(false);
+    expect(existsSync(join(version, "validators.d.ts"))).toBe(true);
+    expect(await runCompile([src], { out, check: true })).toBe(0);
+
+    // --emit-ts again: now the .d.ts is the obsolete one.
+    output = "";
+    expect(await runCompile([src], { out, emitTs: true, check: true })).toBe(1);
+    expect(output).toContain(
+      `obsolete: ${out}/t.cli@1.0.0/validators.d.ts (--emit-ts writes validators.ts instead)`,
+    );
+
+    // A validators.ts that regel did not write is never removed, only reported.
+    writeFileSync(join(version, "validators.ts"), "export const mine = 1;\n");
+    output = "";
+    expect(await runCompile([src], { out })).toBe(0);
+    expect(output).toContain(
+      `note: ${out}/t.cli@1.0.0/validators.ts was not written by regel compile and is left alone`,
+    );
+    expect(readFileSync(join(version, "validators.ts"), "utf8")).toBe(
+      "export const mine = 1;\n",
+    );
+    expect(await runCompile([src], { out, check: true })).toBe(1);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -72,12 +72,32 @@ describe("compile diagnostics", () => {
     expect(errors.map((d) => d.code)).toContain("REG503");
   });
 
-  it("a clean ruleset gives three files per version and no diagnostics", async () => {
+  it("the taken type names are every type of compiler/contract.ts that a module declares (SourceFileHash too)", async () => {
+    const { files, errors } = await diagnose(header + entity("SourceFileHash"));
+    expect(files).toEqual([]);
+    expect(errors.map((d) => d.code)).toContain("REG503");
+  });
+
+  it("a clean ruleset gives three files per version and no diagnostics: the module, its declarations and the trace", async () => {
     const { files, errors } = await diagnose(
       header + entity("NP") + rule("NP", 'name matches "[A-Z]+"'),
     );
     expect(errors).toEqual([]);
     expect(files.map((f) => f.path)).toEqual([
+      "out/t.diag@1.0.0/trace.json",
+      "out/t.diag@1.0.0/validators.d.ts",
+      "out/t.diag@1.0.0/validators.js",
+    ]);
+  });
+
+  it("with emitTs, the TypeScript source instead of the declarations", async () => {
+    const result = await compile(
+      new Map([
+        ["diag.regel", header + entity("NP") + rule("NP", "name is present")],
+      ]),
+      { outDir: "out", emitTs: true },
+    );
+    expect(result.files.map((f) => f.path)).toEqual([
       "out/t.diag@1.0.0/trace.json",
       "out/t.diag@1.0.0/validators.js",
       "out/t.diag@1.0.0/validators.ts",

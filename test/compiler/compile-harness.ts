@@ -6,7 +6,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { compile, type CompileResult } from "../../compiler/compile.js";
+import {
+  compile,
+  type CompileOptions,
+  type CompileResult,
+} from "../../compiler/compile.js";
 import type {
   CompiledRuleset,
   Finding,
@@ -22,9 +26,11 @@ const root = mkdtempSync(join(tmpdir(), "regel-compile-test-"));
 /** Compile texts (path -> text); throws with the diagnostics when there is an error. */
 export async function compileTexts(
   texts: Record<string, string>,
+  options: CompileOptions = {},
 ): Promise<CompileResult> {
   const result = await compile(new Map(Object.entries(texts)), {
     outDir: "out",
+    ...options,
   });
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0) {
@@ -54,8 +60,9 @@ export function writeFiles(result: CompileResult): string {
 export async function compileAndImport(
   text: string,
   file = "test.regel",
+  options: CompileOptions = {},
 ): Promise<{ module: Module; result: CompileResult; dir: string }> {
-  const result = await compileTexts({ [file]: text });
+  const result = await compileTexts({ [file]: text }, options);
   const dir = writeFiles(result);
   const js = result.files.find((f) => f.path.endsWith("validators.js"));
   if (js === undefined) throw new Error("no validators.js");

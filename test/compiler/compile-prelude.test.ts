@@ -1,16 +1,12 @@
 /**
- * The prelude (runtime helpers emitted into every generated module), property-tested against
- * independent implementations: decimal.js for exact decimals and half-even division, `Date` for
- * calendar days and instants, interpreter/calendar.ts for Easter and working days, ibantools for IBANs.
+ * The prelude helpers (compiler/helpers/*.ts, which generated modules inline), imported directly and
+ * property-tested against independent implementations: decimal.js for exact decimals and
+ * half-even division, `Date` for calendar days and instants, interpreter/calendar.ts for Easter and
+ * working days, ibantools for IBANs.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { Decimal } from "decimal.js";
 import fc from "fast-check";
 import { isValidIBAN } from "ibantools";
-import { ts as typescript } from "ts-morph";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   addWorkdays,
@@ -19,39 +15,42 @@ import {
   isWorkday,
   toDayNumber,
 } from "../../interpreter/calendar.js";
-import { text, ts } from "../../compiler/code.js";
 import { holidayData } from "../../compiler/emit-expr.js";
+import { $validBsn } from "../../compiler/helpers/bsn.js";
+import { $addMonths } from "../../compiler/helpers/date-arithmetic.js";
+import { $yearOfDay } from "../../compiler/helpers/days.js";
+import { $div } from "../../compiler/helpers/decimal.js";
 import {
-  PRELUDE_BSN,
-  PRELUDE_CALENDAR,
-  PRELUDE_CORE,
-  PRELUDE_IBAN,
-  PRELUDE_TYPES,
-} from "../../compiler/prelude.js";
+  $parseDate,
+  $parseDateTime,
+  $parseDecimal,
+} from "../../compiler/helpers/decode.js";
+import { $validIban } from "../../compiler/helpers/iban.js";
+import { $renderDate, $renderDecimal } from "../../compiler/helpers/render.js";
+import { $cpLength } from "../../compiler/helpers/text.js";
+import {
+  $addWorkdays,
+  $easter,
+  type $Calendar,
+} from "../../compiler/helpers/workdays.js";
 import type { CalendarDecl } from "../../dsl/ast.js";
 import { loadProjectFromTexts } from "../../dsl/project.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-let P: Record<string, any>;
-
-const HELPERS = [
-  "$cpLength",
-  "$parseDate",
-  "$parseDateTime",
-  "$parseInteger",
-  "$parseDecimal",
-  "$renderDecimal",
-  "$renderDate",
-  "$div",
-  "$addMonths",
-  "$easter",
-  "$addWorkdays",
-  "$isWorkday",
-  "$validIban",
-  "$validBsn",
-  "$yearOfDay",
-  "$dayNumber",
-];
+const P = {
+  $cpLength,
+  $parseDate,
+  $parseDateTime,
+  $parseDecimal,
+  $renderDecimal,
+  $renderDate,
+  $div,
+  $addMonths,
+  $easter,
+  $addWorkdays,
+  $validIban,
+  $validBsn,
+  $yearOfDay,
+};
 
 const CALENDAR_TEXT = `ruleset t.cal@1.0.0
   source atw "Algemene termijnenwet"
@@ -74,49 +73,9 @@ calendar nl "Werkdagen"
 `;
 
 let calendar: CalendarDecl;
-let calData: unknown;
+let calData: $Calendar;
 
-beforeAll(async () => {
-  const exportsLine = `export { ${HELPERS.join(", ")} };`;
-  const source = [
-    PRELUDE_TYPES,
-    PRELUDE_CORE,
-    PRELUDE_CALENDAR,
-    ts`const $IBAN_SPECS = new Map<string, readonly [number, RegExp]>([]);`,
-    PRELUDE_IBAN,
-    PRELUDE_BSN,
-  ]
-    .map(text)
-    .join("\n");
-  const specs = (await import("ibantools")).countrySpecs as Record<
-    string,
-    { chars?: number; bban_regexp?: string }
-  >;
-  const table = Object.entries(specs)
-    .filter(
-      ([, s]) => s.chars !== undefined && typeof s.bban_regexp === "string",
-    )
-    .map(
-      ([cc, s]) =>
-        `[${JSON.stringify(cc)}, [${s.chars}, new RegExp(${JSON.stringify(s.bban_regexp)})]]`,
-    );
-  const withTable = source.replace(
-    "new Map<string, readonly [number, RegExp]>([])",
-    `new Map<string, readonly [number, RegExp]>([${table.join(",")}])`,
-  );
-  const js = typescript.transpileModule(`${withTable}\n${exportsLine}\n`, {
-    compilerOptions: {
-      target: typescript.ScriptTarget.ES2022,
-      module: typescript.ModuleKind.ESNext,
-    },
-  }).outputText;
-  const file = join(
-    mkdtempSync(join(tmpdir(), "regel-prelude-")),
-    "prelude.mjs",
-  );
-  writeFileSync(file, js);
-  P = await import(pathToFileURL(file).href);
-
+beforeAll(() => {
   const project = loadProjectFromTexts(new Map([["cal.regel", CALENDAR_TEXT]]));
   calendar = project.rulesets[0].calendars[0];
   const days = [
@@ -263,7 +222,7 @@ describe("prelude helpers agree with independent implementations", () => {
         const ty = Math.floor(total / 12);
         const tm = total - ty * 12;
         const last = new Date(Date.UTC(ty, tm + 1, 0)).getUTCDate();
-        expect(fromDayNumber(P.$addMonths(day, n))).toBe(
+        expect(fromDayNumber(P.$addMonths(day, n)!)).toBe(
           fromDayNumber(Date.UTC(ty, tm, Math.min(d, last)) / 86400000),
         );
       }),
@@ -277,7 +236,7 @@ describe("prelude helpers agree with independent implementations", () => {
     fc.assert(
       fc.property(dayArb, fc.integer({ min: -15, max: 15 }), (day, n) => {
         const date = fromDayNumber(day);
-        expect(fromDayNumber(P.$addWorkdays(day, n, calData))).toBe(
+        expect(fromDayNumber(P.$addWorkdays(day, n, calData)!)).toBe(
           addWorkdays(calendar, date, n),
         );
       }),
@@ -295,7 +254,7 @@ describe("prelude helpers agree with independent implementations", () => {
       const centre = toDayNumber(around);
       for (let day = centre - 6; day <= centre + 6; day++)
         for (let n = -3; n <= 3; n++)
-          expect(fromDayNumber(P.$addWorkdays(day, n, calData))).toBe(
+          expect(fromDayNumber(P.$addWorkdays(day, n, calData)!)).toBe(
             addWorkdays(calendar, fromDayNumber(day), n),
           );
     }

@@ -2,19 +2,22 @@
  * Safety by construction: text from a ruleset (titles, meanings, messages, descriptions, doc
  * comments, code-list values, regexes, marking values) full of quotes, backticks, `${`, `*\/`,
  * newlines, U+2028/U+2029 and non-BMP characters must reach the generated module only as data:
- * the module type-checks under `tsc --strict` and reproduces every string exactly.
+ * the module and its declarations type-check under `tsc --strict` and the module reproduces every
+ * string exactly.
  */
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { doc, id, lit, quote, text, ts } from "../../compiler/code.js";
+import { comment, doc, id, lit, quote, text, ts } from "../../compiler/code.js";
 import type { Finding } from "../../compiler/contract.js";
 import type { CompileResult } from "../../compiler/compile.js";
 import {
   compileAndImport,
+  compileTexts,
   context,
   run,
+  writeFiles,
   type Module,
 } from "./compile-harness.js";
 
@@ -96,6 +99,9 @@ category c1 ${S(NASTY)}
 let m: Module;
 let result: CompileResult;
 let dir: string;
+/** The same ruleset compiled with `emitTs`: the TypeScript source. */
+let withTs: CompileResult;
+let tsDir: string;
 
 beforeAll(async () => {
   ({
@@ -103,11 +109,14 @@ beforeAll(async () => {
     result,
     dir,
   } = await compileAndImport(RULESET, "inject.regel"));
+  withTs = await compileTexts({ "inject.regel": RULESET }, { emitTs: true });
+  tsDir = writeFiles(withTs);
 });
 
 describe("ruleset text reaches the module only as data", () => {
-  it("the generated TypeScript passes tsc --strict", () => {
-    const file = result.files.find((f) => f.path.endsWith("validators.ts"))!;
+  it("the generated TypeScript and its declarations pass tsc --strict", () => {
+    const file = withTs.files.find((f) => f.path.endsWith("validators.ts"))!;
+    const dts = result.files.find((f) => f.path.endsWith("validators.d.ts"))!;
     const tsc = join(process.cwd(), "node_modules/typescript/bin/tsc");
     const args = [
       "--ignoreConfig",
@@ -119,8 +128,8 @@ describe("ruleset text reaches the module only as data", () => {
       "es2022",
       "--module",
       "esnext",
-      "--skipLibCheck",
-      join(dir, file.path),
+      join(tsDir, file.path),
+      join(dir, dts.path),
     ];
     expect(() =>
       execFileSync(process.execPath, [tsc, ...args], { encoding: "utf8" }),
@@ -128,22 +137,23 @@ describe("ruleset text reaches the module only as data", () => {
   });
 
   it("contains no raw line separators and no comment terminator from the ruleset", () => {
-    const source = result.files.find((f) =>
-      f.path.endsWith("validators.ts"),
-    )!.contents;
-    expect(source).not.toMatch(/[\u2028\u2029]/);
-    expect(source).not.toContain("alert(1) /*");
-    expect(source).not.toContain("*/ evil");
+    for (const f of [...withTs.files, ...result.files]) {
+      const source = f.contents;
+      expect(source, f.path).not.toMatch(/[\u2028\u2029]/);
+      expect(source, f.path).not.toContain("alert(1) /*");
+      expect(source, f.path).not.toContain("*/ evil");
+    }
   });
 
   it("holds no raw bidirectional control character in any output file, though the ruleset has them raw", () => {
     expect(RULESET).toMatch(BIDI);
     expect(result.files.map((f) => f.path.split("/").pop())).toEqual([
       "trace.json",
+      "validators.d.ts",
       "validators.js",
-      "validators.ts",
     ]);
-    for (const f of result.files) expect(f.contents).not.toMatch(BIDI);
+    for (const f of [...result.files, ...withTs.files])
+      expect(f.contents, f.path).not.toMatch(BIDI);
     const trace = result.files.find((f) => f.path.endsWith("trace.json"))!;
     expect(JSON.stringify(JSON.parse(trace.contents))).toContain(
       JSON.stringify(NASTY).slice(1, -1),
@@ -241,6 +251,21 @@ describe("code fragments", () => {
           expect(inner).not.toMatch(BIDI);
         },
       ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("inline comments (the rule markers of the fused checks) cannot be closed from inside and stay on one line", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), (value) => {
+        const marker = text(comment(value));
+        expect(marker.startsWith("/* ")).toBe(true);
+        expect(marker.endsWith(" */")).toBe(true);
+        const inner = marker.slice(3, -3);
+        expect(inner).not.toContain("*/");
+        expect(inner).not.toMatch(/[\r\n\u2028\u2029]/);
+        expect(inner).not.toMatch(BIDI);
+      }),
       { numRuns: 300 },
     );
   });

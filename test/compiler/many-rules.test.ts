@@ -46,7 +46,9 @@ describe(`${RULES} rules on one entity`, () => {
   let source: string;
 
   it("compile", async () => {
-    const compiled = await compileAndImport(manyRules(RULES), "many.regel");
+    const compiled = await compileAndImport(manyRules(RULES), "many.regel", {
+      emitTs: true,
+    });
     m = compiled.module;
     source = compiled.result.files.find((f) =>
       f.path.endsWith("validators.ts"),

@@ -126,7 +126,7 @@ beforeAll(async () => {
 }, 300_000);
 
 describe("the packed tarball", () => {
-  it("holds the built package and nothing else: no tests, fixtures, caches, sources or source maps", () => {
+  it("holds the built package and nothing else: no tests, fixtures, caches or source maps, and no sources but those the compiler reads (compiler/contract.ts, compiler/helpers/*.ts)", () => {
     const paths = packed.files.map((f) => f.path).sort();
     const unexpected = paths.filter(
       (p) =>
@@ -134,6 +134,8 @@ describe("the packed tarball", () => {
           p === "package.json" ||
           p === "README.md" ||
           p === "docs/report-schema.json" ||
+          // inlined into every module `regel compile` writes (compiler/prelude.ts)
+          /^compiler\/(contract|helpers\/[a-z-]+)\.ts$/.test(p) ||
           /^rulesets\/[^/]+\/[^/]+\.regel$/.test(p) ||
           /^rulesets\/compiled\/[^/]+\/(validators\.js|validators\.d\.ts|trace\.json)$/.test(
             p,
@@ -284,5 +286,23 @@ describe("a project that installs the tarball", () => {
     );
     expect(validate.status, validate.stderr).toBe(0);
     expect(validate.stdout).toMatch(/status: ACCEPTED/);
+  });
+
+  it("compiles the project's own ruleset with the installed regel: validators.js with its .d.ts", () => {
+    const bin = join(consumer, "node_modules", ".bin", "regel");
+    const compiled = spawnSync(
+      bin,
+      [
+        "compile",
+        join(ROOT, "rulesets", "nl.werkdagen"),
+        "--out",
+        join(consumer, "own-compiled"),
+      ],
+      { encoding: "utf8", cwd: consumer },
+    );
+    expect(compiled.status, compiled.stderr).toBe(0);
+    expect(
+      readdirSync(join(consumer, "own-compiled", "nl.werkdagen@1.0.0")),
+    ).toEqual(["trace.json", "validators.d.ts", "validators.js"]);
   });
 });

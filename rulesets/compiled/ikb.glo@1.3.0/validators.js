@@ -7,21 +7,6 @@
  * @module
  */
 
-const $DAY = 86400000;
-/** Length in code points. */
-function $cpLength(s) {
-    let n = 0;
-    for (let i = 0; i < s.length; i++) {
-        const c = s.charCodeAt(i);
-        if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-            const d = s.charCodeAt(i + 1);
-            if (d >= 0xdc00 && d <= 0xdfff)
-                i++;
-        }
-        n++;
-    }
-    return n;
-}
 function $isLeap(y) {
     return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
 }
@@ -50,15 +35,22 @@ function $ymd(days) {
     const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
     return y * 10000 + m * 100 + d;
 }
-function $yearOfDay(days) {
-    return days === undefined ? undefined : Math.floor($ymd(days) / 10000);
+/** Length in code points. */
+function $cpLength(s) {
+    let n = 0;
+    for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+            const d = s.charCodeAt(i + 1);
+            if (d >= 0xdc00 && d <= 0xdfff)
+                i++;
+        }
+        n++;
+    }
+    return n;
 }
-function $yearOfMs(ms) {
-    return ms === undefined ? undefined : Math.floor($ymd(Math.floor(ms / $DAY)) / 10000);
-}
-/** Day of the week, 0 = Sunday (1970-01-01 was a Thursday). */
-function $weekday(days) {
-    return (((days + 4) % 7) + 7) % 7;
+function $matches(re, v) {
+    return v !== undefined && re.test(v);
 }
 function $digitsAt(s, from, count) {
     let n = 0;
@@ -80,29 +72,6 @@ function $parseDate(s) {
     if (y < 0 || m < 1 || m > 12 || d < 1 || d > $daysInMonth(y, m))
         return undefined;
     return $dayNumber(y, m, d);
-}
-const $DATETIME = /^([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,9}))?)?(?:(Z)|([+-])([0-9]{2}):([0-9]{2}))$/;
-/** ISO 8601 date-time with `Z` or an offset to milliseconds since the epoch (fractions below a millisecond are dropped). */
-function $parseDateTime(s) {
-    const m = $DATETIME.exec(s);
-    if (m === null)
-        return undefined;
-    const day = $parseDate(m[1]);
-    const hh = Number(m[2]);
-    const mi = Number(m[3]);
-    const ss = m[4] === undefined ? 0 : Number(m[4]);
-    const ms = m[5] === undefined ? 0 : Number((m[5] + "00").slice(0, 3));
-    if (day === undefined || hh > 23 || mi > 59 || ss > 59)
-        return undefined;
-    let offset = 0;
-    if (m[6] === undefined) {
-        const oh = Number(m[8]);
-        const om = Number(m[9]);
-        if (oh > 23 || om > 59)
-            return undefined;
-        offset = (m[7] === "-" ? -1 : 1) * (oh * 60 + om) * 60000;
-    }
-    return day * $DAY + ((hh * 60 + mi) * 60 + ss) * 1000 + ms - offset;
 }
 /** `-?[0-9]+` within the safe integer range. */
 function $parseInteger(s) {
@@ -156,10 +125,6 @@ function $renderDate(days) {
     const p = $ymd(days);
     return $pad(Math.floor(p / 10000), 4) + "-" + $pad(Math.floor(p / 100) % 100, 2) + "-" + $pad(p % 100, 2);
 }
-/** Milliseconds as ISO 8601 in UTC. */
-function $renderDateTime(ms) {
-    return ms === undefined ? null : new Date(ms).toISOString();
-}
 /** An unscaled decimal as text with exactly `scale` decimals. */
 function $renderDecimal(v, scale) {
     if (v === undefined)
@@ -176,73 +141,14 @@ function $renderText(v) {
 function $msg(v) {
     return v === null ? "" : v;
 }
-function $isTrue(v) {
-    return v === true;
-}
 function $eq(a, b) {
     return a !== undefined && b !== undefined && a === b;
-}
-function $ne(a, b) {
-    return a !== undefined && b !== undefined && a !== b;
-}
-function $lt(a, b) {
-    return a !== undefined && b !== undefined && a < b;
 }
 function $le(a, b) {
     return a !== undefined && b !== undefined && a <= b;
 }
 function $gt(a, b) {
     return a !== undefined && b !== undefined && a > b;
-}
-function $ge(a, b) {
-    return a !== undefined && b !== undefined && a >= b;
-}
-/** A safe integer as bigint (absent stays absent). */
-function $big(a) {
-    return a === undefined ? undefined : BigInt(a);
-}
-/** Multiply by a power of ten: move an unscaled value to a larger scale. */
-function $scale(a, factor) {
-    return a === undefined ? undefined : a * factor;
-}
-function $add(a, b) {
-    return a === undefined || b === undefined ? undefined : a + b;
-}
-function $sub(a, b) {
-    return a === undefined || b === undefined ? undefined : a - b;
-}
-function $mul(a, b) {
-    return a === undefined || b === undefined ? undefined : a * b;
-}
-function $neg(a) {
-    return a === undefined ? undefined : -a;
-}
-/**
- * `(a * ma) / (b * mb)` rounded half to even; absent when an operand is absent or b is zero.
- * The caller picks the powers of ten so the quotient lands on the result scale.
- */
-function $div(a, b, ma, mb) {
-    if (a === undefined || b === undefined || b === 0n)
-        return undefined;
-    const n = a * ma;
-    const d = b * mb;
-    let q = n / d;
-    const r = n % d;
-    if (r !== 0n) {
-        const twice = (r < 0n ? -r : r) * 2n;
-        const abs = d < 0n ? -d : d;
-        if (twice > abs || (twice === abs && q % 2n !== 0n))
-            q += n < 0n !== d < 0n ? -1n : 1n;
-    }
-    return q;
-}
-/** Add days or milliseconds (absent stays absent). */
-function $plus(a, n) {
-    return a === undefined ? undefined : a + n;
-}
-/** A day number as milliseconds at midnight UTC. */
-function $dayToMs(a) {
-    return a === undefined ? undefined : a * $DAY;
 }
 /** Calendar months: the 31st plus one month is the last day of the next month. */
 function $addMonths(days, months) {
@@ -254,21 +160,12 @@ function $addMonths(days, months) {
     const m = total - y * 12 + 1;
     return $dayNumber(y, m, Math.min(p % 100, $daysInMonth(y, m)));
 }
-function $addMonthsMs(ms, months) {
-    if (ms === undefined)
-        return undefined;
-    const day = Math.floor(ms / $DAY);
-    return $addMonths(day, months) * $DAY + (ms - day * $DAY);
-}
 /** The text of cell `i` ("" when the column or the cell is missing). */
 function $cell(cells, i) {
     if (i < 0)
         return "";
     const c = cells[i];
     return c === undefined ? "" : c;
-}
-function $isValid(r, field) {
-    return r.$invalid === undefined || !Object.hasOwn(r.$invalid, field);
 }
 /** The CSV text of a field that did not decode, else the rendered value. */
 function $text(r, field, rendered) {
@@ -282,6 +179,12 @@ function $markInvalid(r, cells, index, names) {
         if (c !== "" && values[names[i]] === undefined)
             (r.$invalid ??= {})[names[i]] = c;
     }
+}
+const $NO_ROWS = [];
+/** The records of one entity in the IKB (no allocation when there are none). */
+function $ikbRows(ikb, entity) {
+    const rows = ikb[entity];
+    return (rows === undefined ? $NO_ROWS : rows);
 }
 /** Append one finding (failure path only). */
 function $push(out, law, severity, entity, role, attribute, key, values, message) {
@@ -304,21 +207,6 @@ function $lawTable(laws) {
     for (const law of laws)
         table[law.code] = law;
     return Object.freeze(table);
-}
-function $matches(re, v) {
-    return v !== undefined && re.test(v);
-}
-function $in(set, v) {
-    return v !== undefined && set.has(v);
-}
-function $length(v) {
-    return v === undefined ? undefined : $cpLength(v);
-}
-const $NO_ROWS = [];
-/** The records of one entity in the IKB (no allocation when there are none). */
-function $ikbRows(ikb, entity) {
-    const rows = ikb[entity];
-    return (rows === undefined ? $NO_ROWS : rows);
 }
 /** IBAN length and BBAN format per country (embedded from ibantools at compile time). */
 const $IBAN_SPECS = new Map([
@@ -3444,48 +3332,49 @@ function $rule_omc0018_RE(r, ctx, out) {
  */
 function $check_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
-    if ((role !== "D" || r.deceased !== undefined) &&
-        r.date_of_birth !== undefined &&
+    if (
+    /* ctl0002 */ (role !== "D" || r.deceased !== undefined) &&
+        /* dmc0000 */ r.date_of_birth !== undefined &&
         r.last_name !== undefined &&
-        !$agg3(r, ctx) &&
-        (r.identification_number === undefined || !$agg4(r, ctx)) &&
-        (!(r.last_name !== undefined && r.date_of_birth !== undefined) || !$agg5(r, ctx)) &&
-        ((r.initials !== undefined && r.first_names !== undefined) ||
+        /* omc0002 */ !$agg3(r, ctx) &&
+        /* omc0008 */ (r.identification_number === undefined || !$agg4(r, ctx)) &&
+        /* omc0014 */ (!(r.last_name !== undefined && r.date_of_birth !== undefined) || !$agg5(r, ctx)) &&
+        /* smc0001 */ ((r.initials !== undefined && r.first_names !== undefined) ||
             (r.identification_number !== undefined && (r.initials !== undefined || r.first_names !== undefined))) &&
-        ((r.identification_number !== undefined && r.identification_country !== undefined) ||
+        /* smc0012 */ ((r.identification_number !== undefined && r.identification_country !== undefined) ||
             (r.identification_number === undefined && r.identification_country === undefined)) &&
-        !$eq(r.deceased, true) &&
-        (r.date_of_birth === undefined ||
+        /* smc0014 */ !$eq(r.deceased, true) &&
+        /* dmc0003 */ (r.date_of_birth === undefined ||
             (r.date_of_birth !== undefined &&
                 r.date_of_birth <= ctx.rrd &&
                 $gt(r.date_of_birth, $addMonths(ctx.rrd, -1560)))) &&
-        (r.identification_country === undefined || $validCountry(r.identification_country)) &&
-        (r.date_of_death === undefined ||
+        /* dmc0004 */ (r.identification_country === undefined || $validCountry(r.identification_country)) &&
+        /* tmc0003 */ (r.date_of_death === undefined ||
             (r.date_of_death !== undefined &&
                 r.date_of_death <= ctx.rrd &&
                 (r.date_of_birth === undefined ||
                     (r.date_of_death !== undefined &&
                         r.date_of_birth !== undefined &&
                         r.date_of_death >= r.date_of_birth)))) &&
-        (role !== "D" ||
+        /* etc0004 */ (role !== "D" ||
             !(r.customer_id !== undefined && r.ikb_id !== undefined && r.customer_id === r.ikb_id) ||
             !(r.eligibility_indicator_code === "NIET IN AANMERKING")) &&
-        (role !== "V" ||
+        /* omc0005 */ (role !== "V" ||
             !(r.customer_id !== undefined && r.ikb_id !== undefined && r.customer_id !== r.ikb_id) ||
             $agg10(r, ctx)) &&
-        (role !== "D" ||
+        /* smc0011 */ (role !== "D" ||
             !(r.customer_id !== undefined &&
                 r.ikb_id !== undefined &&
                 r.customer_id === r.ikb_id &&
                 $gt(r.date_of_birth, $addMonths(ctx.rrd, -216))) ||
             $agg14(r, ctx)) &&
-        $agg15(r, ctx) &&
-        (!(r.identification_country === "NL" && r.identification_number !== undefined) ||
+        /* smc0006 */ $agg15(r, ctx) &&
+        /* dmc0001 */ (!(r.identification_country === "NL" && r.identification_number !== undefined) ||
             $validBsn(r.identification_number)) &&
-        (r.initials === undefined || $matches($RE3, r.initials)) &&
+        /* dmc0002 */ (r.initials === undefined || $matches($RE3, r.initials)) &&
         (r.first_names === undefined || $matches($RE3, r.first_names)) &&
         (r.last_name === undefined || $matches($RE3, r.last_name)) &&
-        (($eq(r.deceased, true) && r.date_of_death !== undefined) ||
+        /* tmc0002 */ (($eq(r.deceased, true) && r.date_of_death !== undefined) ||
             (!$eq(r.deceased, true) && r.date_of_death === undefined)))
         return true;
     const before = out.length;
@@ -3514,17 +3403,18 @@ function $check_NP(r, ctx, out) {
  */
 function $check_NNP(r, ctx, out) {
     const role = $role_NNP(r, ctx);
-    if (r.legal_capacity_code !== undefined &&
-        r.registered_country !== undefined &&
+    if (
+    /* ctl0001 */ r.legal_capacity_code !== undefined &&
+        /* dmc0000 */ r.registered_country !== undefined &&
         r.registered_name !== undefined &&
         r.registered_place !== undefined &&
-        (r.registered_country === undefined || $validCountry(r.registered_country)) &&
+        /* dmc0004 */ (r.registered_country === undefined || $validCountry(r.registered_country)) &&
         (r.identification_country === undefined || $validCountry(r.identification_country)) &&
-        (role !== "D" ||
+        /* omc0012 */ (role !== "D" ||
             !(r.customer_id !== undefined && r.ikb_id !== undefined && r.customer_id === r.ikb_id) ||
             $agg13(r, ctx)) &&
-        $agg16(r, ctx) &&
-        (r.registered_country === undefined ||
+        /* smc0006 */ $agg16(r, ctx) &&
+        /* omc0019 */ (r.registered_country === undefined ||
             (r.registered_country === "NL" && (r.coc_number !== undefined || r.rsin !== undefined)) ||
             (r.registered_country !== undefined &&
                 r.registered_country !== "NL" &&
@@ -3544,10 +3434,11 @@ function $check_NNP(r, ctx, out) {
  * All record and attribute rules of RE in one pass: true when the record passes them all.
  */
 function $check_RE(r, ctx, out) {
-    if (r.type_of_representation_competence !== undefined &&
-        $agg11(r, ctx) &&
-        (r.account_id === undefined || $agg12(r, ctx)) &&
-        (!(r.represented_id !== undefined && r.representative_id !== undefined) ||
+    if (
+    /* ctl0001 */ r.type_of_representation_competence !== undefined &&
+        /* omc0006 */ $agg11(r, ctx) &&
+        /* omc0007 */ (r.account_id === undefined || $agg12(r, ctx)) &&
+        /* omc0018 */ (!(r.represented_id !== undefined && r.representative_id !== undefined) ||
             (r.representative_id !== undefined &&
                 r.represented_id !== undefined &&
                 r.representative_id !== r.represented_id)))
@@ -3563,35 +3454,37 @@ function $check_RE(r, ctx, out) {
  * All record and attribute rules of BA in one pass: true when the record passes them all.
  */
 function $check_BA(r, ctx, out) {
-    if (r.deposit_category !== undefined &&
+    if (
+    /* ctl0001 */ r.deposit_category !== undefined &&
         r.currency !== undefined &&
         r.country !== undefined &&
-        (!$eq(r.held_from_other_member_state, true) ||
+        /* ctl0004 */ (!$eq(r.held_from_other_member_state, true) ||
             (r.other_member_state !== undefined && r.account_language !== undefined)) &&
-        r.ascription !== undefined &&
+        /* dmc0000 */ r.ascription !== undefined &&
         r.balance !== undefined &&
         r.bank_account_number !== undefined &&
         r.count_of_depositors !== undefined &&
         r.interest !== undefined &&
         r.product_label !== undefined &&
-        ($agg1(r, ctx) || $agg2(r, ctx)) &&
-        (r.country === undefined || $validCountry(r.country)) &&
+        /* omc0001 */ ($agg1(r, ctx) || $agg2(r, ctx)) &&
+        /* dmc0004 */ (r.country === undefined || $validCountry(r.country)) &&
         (r.other_member_state === undefined || $validCountry(r.other_member_state)) &&
-        (!$eq(r.eligible, true) || (!$agg8(r, ctx) && !$agg9(r, ctx))) &&
-        (r.count_of_depositors === undefined ||
+        /* omc0011 */ (!$eq(r.eligible, true) || (!$agg8(r, ctx) && !$agg9(r, ctx))) &&
+        /* etc0001 */ (r.count_of_depositors === undefined ||
             (r.count_of_depositors !== undefined && r.count_of_depositors >= 1)) &&
-        (r.share_percentage === undefined ||
+        /* etc0002 */ (r.share_percentage === undefined ||
             (r.share_percentage !== undefined &&
                 r.share_percentage > 0n &&
                 r.share_percentage !== undefined &&
                 r.share_percentage <= 10000n)) &&
-        (!(r.count_of_depositors === 1 && r.share_percentage !== undefined) || r.share_percentage === 10000n) &&
-        (r.currency === undefined || $matches($RE1, r.currency)) &&
-        (!$matches($RE2, r.bank_account_number) || $validIban(r.bank_account_number)) &&
-        (!$eq(r.eligible, true) || $agg17(r, ctx) || $agg18(r, ctx)) &&
-        (!($eq(r.dormant, true) && r.last_transaction_date !== undefined) ||
+        /* etc0003 */ (!(r.count_of_depositors === 1 && r.share_percentage !== undefined) ||
+            r.share_percentage === 10000n) &&
+        /* dmc0005 */ (r.currency === undefined || $matches($RE1, r.currency)) &&
+        /* dmc0006 */ (!$matches($RE2, r.bank_account_number) || $validIban(r.bank_account_number)) &&
+        /* omc0017 */ (!$eq(r.eligible, true) || $agg17(r, ctx) || $agg18(r, ctx)) &&
+        /* tmc0005 */ (!($eq(r.dormant, true) && r.last_transaction_date !== undefined) ||
             $le(r.last_transaction_date, $addMonths(ctx.rrd, -24))) &&
-        (!(r.balance !== undefined && r.balance > 0n && r.interest !== undefined) ||
+        /* smc0010 */ (!(r.balance !== undefined && r.balance > 0n && r.interest !== undefined) ||
             (r.interest !== undefined && r.balance !== undefined && r.interest <= r.balance)))
         return true;
     const before = out.length;
@@ -3615,9 +3508,10 @@ function $check_BA(r, ctx, out) {
  * All record and attribute rules of AD in one pass: true when the record passes them all.
  */
 function $check_AD(r, ctx, out) {
-    if (r.country !== undefined &&
-        ($agg6(r, ctx) || $agg7(r, ctx)) &&
-        (r.country === undefined || $validCountry(r.country)))
+    if (
+    /* dmc0000 */ r.country !== undefined &&
+        /* omc0015 */ ($agg6(r, ctx) || $agg7(r, ctx)) &&
+        /* dmc0004 */ (r.country === undefined || $validCountry(r.country)))
         return true;
     const before = out.length;
     $rule_dmc0000_AD(r, ctx, out);
@@ -3629,11 +3523,12 @@ function $check_AD(r, ctx, out) {
  * All record and attribute rules of SA in one pass: true when the record passes them all.
  */
 function $check_SA(r, ctx, out) {
-    if (r.postal_code !== undefined &&
+    if (
+    /* dmc0000 */ r.postal_code !== undefined &&
         r.place !== undefined &&
         r.street !== undefined &&
         r.house_number !== undefined &&
-        (r.country === undefined || $validCountry(r.country)))
+        /* dmc0004 */ (r.country === undefined || $validCountry(r.country)))
         return true;
     const before = out.length;
     $rule_dmc0000_SA(r, ctx, out);
@@ -3644,7 +3539,9 @@ function $check_SA(r, ctx, out) {
  * All record and attribute rules of UA in one pass: true when the record passes them all.
  */
 function $check_UA(r, ctx, out) {
-    if (r.address_line_1 !== undefined && (r.country === undefined || $validCountry(r.country)))
+    if (
+    /* dmc0000 */ r.address_line_1 !== undefined &&
+        /* dmc0004 */ (r.country === undefined || $validCountry(r.country)))
         return true;
     const before = out.length;
     $rule_dmc0000_UA(r, ctx, out);

@@ -8,20 +8,6 @@
  */
 
 const $DAY = 86400000;
-/** Length in code points. */
-function $cpLength(s) {
-    let n = 0;
-    for (let i = 0; i < s.length; i++) {
-        const c = s.charCodeAt(i);
-        if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-            const d = s.charCodeAt(i + 1);
-            if (d >= 0xdc00 && d <= 0xdfff)
-                i++;
-        }
-        n++;
-    }
-    return n;
-}
 function $isLeap(y) {
     return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
 }
@@ -50,15 +36,22 @@ function $ymd(days) {
     const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
     return y * 10000 + m * 100 + d;
 }
-function $yearOfDay(days) {
-    return days === undefined ? undefined : Math.floor($ymd(days) / 10000);
+/** Length in code points. */
+function $cpLength(s) {
+    let n = 0;
+    for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+            const d = s.charCodeAt(i + 1);
+            if (d >= 0xdc00 && d <= 0xdfff)
+                i++;
+        }
+        n++;
+    }
+    return n;
 }
-function $yearOfMs(ms) {
-    return ms === undefined ? undefined : Math.floor($ymd(Math.floor(ms / $DAY)) / 10000);
-}
-/** Day of the week, 0 = Sunday (1970-01-01 was a Thursday). */
-function $weekday(days) {
-    return (((days + 4) % 7) + 7) % 7;
+function $matches(re, v) {
+    return v !== undefined && re.test(v);
 }
 function $digitsAt(s, from, count) {
     let n = 0;
@@ -104,48 +97,6 @@ function $parseDateTime(s) {
     }
     return day * $DAY + ((hh * 60 + mi) * 60 + ss) * 1000 + ms - offset;
 }
-/** `-?[0-9]+` within the safe integer range. */
-function $parseInteger(s) {
-    const start = s.charCodeAt(0) === 45 ? 1 : 0;
-    if (s.length === start)
-        return undefined;
-    for (let i = start; i < s.length; i++) {
-        const c = s.charCodeAt(i);
-        if (c < 48 || c > 57)
-            return undefined;
-    }
-    const n = Number(s);
-    return Number.isSafeInteger(n) ? n + 0 : undefined;
-}
-/**
- * `-?[0-9]+(\.[0-9]+)?` with at most `scale` decimals, as the unscaled value at `scale`;
- * undefined when the value needs more than `precision` digits.
- */
-function $parseDecimal(s, precision, scale) {
-    const start = s.charCodeAt(0) === 45 ? 1 : 0;
-    let point = -1;
-    for (let i = start; i < s.length; i++) {
-        const c = s.charCodeAt(i);
-        if (c === 46 && point < 0 && i > start && i + 1 < s.length)
-            point = i;
-        else if (c < 48 || c > 57)
-            return undefined;
-    }
-    if (s.length === start)
-        return undefined;
-    const whole = point < 0 ? s.slice(start) : s.slice(start, point);
-    const fraction = point < 0 ? "" : s.slice(point + 1);
-    if (fraction.length > scale)
-        return undefined;
-    const digits = (whole + fraction.padEnd(scale, "0")).replace(/^0+/, "");
-    if (digits.length > precision)
-        return undefined;
-    const v = digits === "" ? 0n : BigInt(digits);
-    return start === 1 ? -v : v;
-}
-function $parseBoolean(s) {
-    return s === "true" ? true : s === "false" ? false : undefined;
-}
 function $pad(n, width) {
     return String(n).padStart(width, "0");
 }
@@ -160,15 +111,6 @@ function $renderDate(days) {
 function $renderDateTime(ms) {
     return ms === undefined ? null : new Date(ms).toISOString();
 }
-/** An unscaled decimal as text with exactly `scale` decimals. */
-function $renderDecimal(v, scale) {
-    if (v === undefined)
-        return null;
-    const negative = v < 0n;
-    const digits = (negative ? -v : v).toString().padStart(scale + 1, "0");
-    const text = scale === 0 ? digits : digits.slice(0, digits.length - scale) + "." + digits.slice(digits.length - scale);
-    return negative ? "-" + text : text;
-}
 function $renderText(v) {
     return v === undefined ? null : String(v);
 }
@@ -176,73 +118,15 @@ function $renderText(v) {
 function $msg(v) {
     return v === null ? "" : v;
 }
-function $isTrue(v) {
-    return v === true;
-}
-function $eq(a, b) {
-    return a !== undefined && b !== undefined && a === b;
-}
-function $ne(a, b) {
-    return a !== undefined && b !== undefined && a !== b;
-}
-function $lt(a, b) {
-    return a !== undefined && b !== undefined && a < b;
-}
 function $le(a, b) {
     return a !== undefined && b !== undefined && a <= b;
-}
-function $gt(a, b) {
-    return a !== undefined && b !== undefined && a > b;
 }
 function $ge(a, b) {
     return a !== undefined && b !== undefined && a >= b;
 }
-/** A safe integer as bigint (absent stays absent). */
-function $big(a) {
-    return a === undefined ? undefined : BigInt(a);
-}
-/** Multiply by a power of ten: move an unscaled value to a larger scale. */
-function $scale(a, factor) {
-    return a === undefined ? undefined : a * factor;
-}
-function $add(a, b) {
-    return a === undefined || b === undefined ? undefined : a + b;
-}
-function $sub(a, b) {
-    return a === undefined || b === undefined ? undefined : a - b;
-}
-function $mul(a, b) {
-    return a === undefined || b === undefined ? undefined : a * b;
-}
-function $neg(a) {
-    return a === undefined ? undefined : -a;
-}
-/**
- * `(a * ma) / (b * mb)` rounded half to even; absent when an operand is absent or b is zero.
- * The caller picks the powers of ten so the quotient lands on the result scale.
- */
-function $div(a, b, ma, mb) {
-    if (a === undefined || b === undefined || b === 0n)
-        return undefined;
-    const n = a * ma;
-    const d = b * mb;
-    let q = n / d;
-    const r = n % d;
-    if (r !== 0n) {
-        const twice = (r < 0n ? -r : r) * 2n;
-        const abs = d < 0n ? -d : d;
-        if (twice > abs || (twice === abs && q % 2n !== 0n))
-            q += n < 0n !== d < 0n ? -1n : 1n;
-    }
-    return q;
-}
 /** Add days or milliseconds (absent stays absent). */
 function $plus(a, n) {
     return a === undefined ? undefined : a + n;
-}
-/** A day number as milliseconds at midnight UTC. */
-function $dayToMs(a) {
-    return a === undefined ? undefined : a * $DAY;
 }
 /** Calendar months: the 31st plus one month is the last day of the next month. */
 function $addMonths(days, months) {
@@ -254,21 +138,12 @@ function $addMonths(days, months) {
     const m = total - y * 12 + 1;
     return $dayNumber(y, m, Math.min(p % 100, $daysInMonth(y, m)));
 }
-function $addMonthsMs(ms, months) {
-    if (ms === undefined)
-        return undefined;
-    const day = Math.floor(ms / $DAY);
-    return $addMonths(day, months) * $DAY + (ms - day * $DAY);
-}
 /** The text of cell `i` ("" when the column or the cell is missing). */
 function $cell(cells, i) {
     if (i < 0)
         return "";
     const c = cells[i];
     return c === undefined ? "" : c;
-}
-function $isValid(r, field) {
-    return r.$invalid === undefined || !Object.hasOwn(r.$invalid, field);
 }
 /** The CSV text of a field that did not decode, else the rendered value. */
 function $text(r, field, rendered) {
@@ -304,21 +179,6 @@ function $lawTable(laws) {
     for (const law of laws)
         table[law.code] = law;
     return Object.freeze(table);
-}
-function $matches(re, v) {
-    return v !== undefined && re.test(v);
-}
-function $in(set, v) {
-    return v !== undefined && set.has(v);
-}
-function $length(v) {
-    return v === undefined ? undefined : $cpLength(v);
-}
-const $NO_ROWS = [];
-/** The records of one entity in the IKB (no allocation when there are none). */
-function $ikbRows(ikb, entity) {
-    const rows = ikb[entity];
-    return (rows === undefined ? $NO_ROWS : rows);
 }
 /** IBAN length and BBAN format per country (embedded from ibantools at compile time). */
 const $IBAN_SPECS = new Map([
@@ -1738,13 +1598,14 @@ function $rule_vpl008_RequestLog(r, ctx, out) {
  * All record and attribute rules of NaturalPerson in one pass: true when the record passes them all.
  */
 function $check_NaturalPerson(r, ctx, out) {
-    if (r.last_name !== undefined &&
+    if (
+    /* vpd002 */ r.last_name !== undefined &&
         r.product_number !== undefined &&
-        r.client_status !== undefined &&
+        /* vpd003 */ r.client_status !== undefined &&
         r.product_status !== undefined &&
-        (!(r.country === "NL" && r.postcode !== undefined) || $validPostcode(r.postcode)) &&
-        (r.country === undefined || $validCountry(r.country)) &&
-        (r.address_type === undefined ||
+        /* vpd004 */ (!(r.country === "NL" && r.postcode !== undefined) || $validPostcode(r.postcode)) &&
+        /* vpd006 */ (r.country === undefined || $validCountry(r.country)) &&
+        /* vpd007 */ (r.address_type === undefined ||
             (r.address_type === "HUISADRES" && r.street !== undefined && r.house_number !== undefined) ||
             (r.address_type === "POSTADRES" && (r.street !== undefined || r.po_box !== undefined))))
         return true;
@@ -1760,12 +1621,13 @@ function $check_NaturalPerson(r, ctx, out) {
  * All record and attribute rules of LegalPerson in one pass: true when the record passes them all.
  */
 function $check_LegalPerson(r, ctx, out) {
-    if (r.name !== undefined &&
+    if (
+    /* vpd002 */ r.name !== undefined &&
         r.product_number !== undefined &&
-        r.client_status !== undefined &&
+        /* vpd003 */ r.client_status !== undefined &&
         r.product_status !== undefined &&
-        (!(r.country === "NL" && r.postcode !== undefined) || $validPostcode(r.postcode)) &&
-        (r.country === undefined || $validCountry(r.country)))
+        /* vpd005 */ (!(r.country === "NL" && r.postcode !== undefined) || $validPostcode(r.postcode)) &&
+        /* vpd006 */ (r.country === undefined || $validCountry(r.country)))
         return true;
     const before = out.length;
     $rule_vpd002_LegalPerson(r, ctx, out);
@@ -1778,22 +1640,25 @@ function $check_LegalPerson(r, ctx, out) {
  * All record and attribute rules of RequestLog in one pass: true when the record passes them all.
  */
 function $check_RequestLog(r, ctx, out) {
-    if ((!(r.request_type === "BANKREKENINGNUMMERVERIFICATIE" &&
+    if (
+    /* vpl001 */ (!(r.request_type === "BANKREKENINGNUMMERVERIFICATIE" &&
         r.received_at !== undefined &&
         r.answered_at !== undefined) ||
         $le(r.answered_at, $plus(r.received_at, 5000))) &&
-        (!(r.request_type === "OVERIG" && r.received_at !== undefined && r.answered_at !== undefined) ||
+        /* vpl002 */ (!(r.request_type === "OVERIG" &&
+            r.received_at !== undefined &&
+            r.answered_at !== undefined) ||
             $le(r.answered_at, $plus(r.received_at, 30000))) &&
-        (!(r.data_as_of !== undefined && r.operational_data_as_of !== undefined) ||
+        /* vpl003 */ (!(r.data_as_of !== undefined && r.operational_data_as_of !== undefined) ||
             $ge(r.data_as_of, $plus(r.operational_data_as_of, -172800000))) &&
-        r.connected_party !== undefined &&
+        /* vpl004 */ r.connected_party !== undefined &&
         r.authority !== undefined &&
         r.legal_basis !== undefined &&
-        $ge(r.retain_until, $addMonths(r.logged_on, 60)) &&
-        (r.reference === undefined || (!$matches($RE1, r.reference) && !$validIban(r.reference))) &&
+        /* vpl005 */ $ge(r.retain_until, $addMonths(r.logged_on, 60)) &&
+        /* vpl006 */ (r.reference === undefined || (!$matches($RE1, r.reference) && !$validIban(r.reference))) &&
         (r.legal_basis === undefined || (!$matches($RE1, r.legal_basis) && !$validIban(r.legal_basis))) &&
-        (r.answered_at !== undefined || r.unavailability_reason !== undefined) &&
-        (!(r.outcome === "GEEN_GEGEVENS") ||
+        /* vpl007 */ (r.answered_at !== undefined || r.unavailability_reason !== undefined) &&
+        /* vpl008 */ (!(r.outcome === "GEEN_GEGEVENS") ||
             (r.request_data_destroyed_at !== undefined &&
                 (r.received_at === undefined ||
                     (r.request_data_destroyed_at !== undefined &&
@@ -1845,11 +1710,7 @@ export const decoders = {
     RequestLog: $decode_RequestLog,
 };
 /** Fused checks by entity name: all record and attribute rules of the entity in one pass. */
-export const checks = {
-    NaturalPerson: $check_NaturalPerson,
-    LegalPerson: $check_LegalPerson,
-    RequestLog: $check_RequestLog,
-};
+export const checks = { NaturalPerson: $check_NaturalPerson, LegalPerson: $check_LegalPerson, RequestLog: $check_RequestLog };
 
 /**
  * The ruleset version this module was compiled from.

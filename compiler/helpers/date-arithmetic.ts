@@ -1,0 +1,32 @@
+/**
+ * Date and date-time arithmetic: days, milliseconds and calendar months.
+ *
+ * Inlined into generated modules by compiler/prelude.ts, which copies each declaration the module uses
+ * (without `export`); written in the generated code's format.
+ *
+ * @module
+ */
+import { $DAY, $dayNumber, $daysInMonth, $ymd } from "./days.js";
+
+/** Add days or milliseconds (absent stays absent). */
+export function $plus(a: number | undefined, n: number): number | undefined {
+  return a === undefined ? undefined : a + n;
+}
+/** A day number as milliseconds at midnight UTC. */
+export function $dayToMs(a: number | undefined): number | undefined {
+  return a === undefined ? undefined : a * $DAY;
+}
+/** Calendar months: the 31st plus one month is the last day of the next month. */
+export function $addMonths(days: number | undefined, months: number): number | undefined {
+  if (days === undefined) return undefined;
+  const p = $ymd(days);
+  const total = Math.floor(p / 10000) * 12 + (Math.floor(p / 100) % 100) - 1 + months;
+  const y = Math.floor(total / 12);
+  const m = total - y * 12 + 1;
+  return $dayNumber(y, m, Math.min(p % 100, $daysInMonth(y, m)));
+}
+export function $addMonthsMs(ms: number | undefined, months: number): number | undefined {
+  if (ms === undefined) return undefined;
+  const day = Math.floor(ms / $DAY);
+  return ($addMonths(day, months) as number) * $DAY + (ms - day * $DAY);
+}

@@ -1,0 +1,47 @@
+/**
+ * Records: reading cells, keeping the text of cells that did not decode, the IKB's records.
+ *
+ * Inlined into generated modules by compiler/prelude.ts, which copies each declaration the module uses
+ * (without `export`); written in the generated code's format.
+ *
+ * @module
+ */
+
+/** The text of cell `i` ("" when the column or the cell is missing). */
+export function $cell(cells: readonly string[], i: number): string {
+  if (i < 0) return "";
+  const c = cells[i];
+  return c === undefined ? "" : c;
+}
+
+export function $isValid(r: { $invalid?: Record<string, string> }, field: string): boolean {
+  return r.$invalid === undefined || !Object.hasOwn(r.$invalid, field);
+}
+/** The CSV text of a field that did not decode, else the rendered value. */
+export function $text(
+  r: { $invalid?: Record<string, string> },
+  field: string,
+  rendered: string | null,
+): string | null {
+  return r.$invalid !== undefined && Object.hasOwn(r.$invalid, field) ? r.$invalid[field] : rendered;
+}
+/** Record the text of every cell that is not empty but did not decode (`names` in field order). */
+export function $markInvalid(
+  r: { $invalid?: Record<string, string> },
+  cells: readonly string[],
+  index: readonly number[],
+  names: readonly string[],
+): void {
+  const values = r as unknown as Record<string, unknown>;
+  for (let i = 0; i < names.length; i++) {
+    const c = $cell(cells, index[i]);
+    if (c !== "" && values[names[i]] === undefined) (r.$invalid ??= {})[names[i]] = c;
+  }
+}
+
+export const $NO_ROWS: readonly never[] = [];
+/** The records of one entity in the IKB (no allocation when there are none). */
+export function $ikbRows<T>(ikb: Readonly<Record<string, readonly unknown[]>>, entity: string): readonly T[] {
+  const rows = ikb[entity];
+  return (rows === undefined ? $NO_ROWS : rows) as readonly T[];
+}
