@@ -11,6 +11,8 @@
  *
  * @module
  */
+import { describeClass } from "../dsl/rule-class.js";
+import { classLine, scopeLine } from "./trace-query.js";
 import {
   existsSync,
   mkdirSync,
@@ -559,6 +561,8 @@ function rulesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
         "Code",
         "Title",
         "Severity",
+        "Class",
+        "Scope",
         "Roles",
         "Target",
         "Implements",
@@ -569,6 +573,8 @@ function rulesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
         `[${mdText(rule.code)}](#${anchor("rule", rule.code)})`,
         mdText(rule.decl.title),
         rule.decl.severity ?? "—",
+        mdText(describeClass(rule.code, rule.decl).label),
+        describeClass(rule.code, rule.decl).scope,
         rolesText(rule, r),
         mdText(targetText(rule.decl.target)),
         articlesCell(rule.articles),
@@ -597,6 +603,9 @@ function rulesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     );
     out.push(...assumptionLines(d.assumptions));
     out.push(`- **Severity:** ${d.severity ?? "—"}`);
+    const cls = describeClass(rule.code, d);
+    out.push(`- **Class:** ${mdText(classLine(cls))}`);
+    out.push(`- **Scope:** ${mdText(scopeLine(cls))}`);
     out.push(`- **Applies to:** ${rolesText(rule, r)}`);
     out.push(`- **Target:** ${mdText(targetText(d.target))}`);
     out.push(`- **Implements:** ${articlesCell(rule.articles)}`);

@@ -23,7 +23,12 @@ import type {
 import { ruleCoded } from "../dsl/named.js";
 import { printExpr } from "../dsl/printer.js";
 import { compareVersions } from "../dsl/types.js";
-import type { ArticleTrace, SourceLocation } from "../compiler/contract.js";
+import type {
+  ArticleTrace,
+  RuleClassification,
+  SourceLocation,
+} from "../compiler/contract.js";
+import { describeClass } from "../dsl/rule-class.js";
 
 /** One category entry (Bijlage 3 table row) that a finding of the rule feeds. */
 export interface TraceCategory {
@@ -65,6 +70,8 @@ export interface TraceVersion {
   /** What the rule assumes where its sources are silent. */
   assumptions: TraceAssumption[];
   severity: Severity | null;
+  /** Business rule classification and scope (docs/language.md, "Rule classes and scope"). */
+  classification: RuleClassification;
   /** Roles the rule is checked for; empty means both. */
   roles: Role[];
   target: {
@@ -199,6 +206,7 @@ function versionTrace(
       location: locationOf(a.span),
     })),
     severity: d.severity ?? null,
+    classification: describeClass(rule.code, d),
     roles: [...d.roles],
     target: targetOf(d.target),
     when: d.when === undefined ? null : printExpr(d.when),
@@ -300,6 +308,8 @@ export function traceText(trace: TraceResult): string {
         "  assumptions: none, and no article gives the meaning (see REG229)",
       );
     lines.push(`  severity:   ${v.severity ?? "(not set)"}`);
+    lines.push(`  class:      ${classLine(v.classification)}`);
+    lines.push(`  scope:      ${scopeLine(v.classification)}`);
     lines.push(
       `  roles:      ${v.roles.length === 0 ? "D, V (all)" : v.roles.join(", ")}`,
     );
@@ -335,4 +345,22 @@ export function traceText(trace: TraceResult): string {
     lines.push("");
   }
   return lines.join("\n");
+}
+
+/** `domain constraint (from the prefix dmc)`, for `regel trace`. */
+export function classLine(c: RuleClassification): string {
+  const from =
+    c.classFrom === "declared"
+      ? "declared"
+      : c.classFrom === "prefix"
+        ? "from the code prefix"
+        : c.classFrom === "prefix-inferred"
+          ? "from the code prefix; inferred, no public source defines it"
+          : "no class clause and no known prefix";
+  return `${c.label} (${from})`;
+}
+
+/** `Checked within the data delivery (declared)`, for `regel trace`. */
+export function scopeLine(c: RuleClassification): string {
+  return `${c.scopeLabel} (${c.scopeFrom === "declared" ? "declared" : "the usual scope of its class"})`;
 }

@@ -25,6 +25,7 @@ import type {
   SourceLocation,
 } from "./contract.js";
 import { printExpr } from "../dsl/printer.js";
+import { describeClass } from "../dsl/rule-class.js";
 import { assumptionsOf } from "./assumptions.js";
 import { ruleInstances } from "./emit-rules.js";
 import type { ModuleContext } from "./emit-context.js";
@@ -102,6 +103,7 @@ function ruleTrace(
     meaningFrom: articles(rule.meaningFrom),
     assumptions: (d.assumptions ?? []).map((a) => a.text),
     severity: d.severity ?? "signalling",
+    classification: describeClass(rule.code, d),
     roles: d.roles.length > 0 ? [...d.roles] : ["D", "V"],
     target:
       target?.kind === "FileTarget"

@@ -244,6 +244,13 @@ export interface RuleDecl extends DeclBase, Assumable {
    */
   meaningFrom: ArticleRef[];
   severity: Severity | undefined;
+  /**
+   * `class WORD`: the business rule classification as declared (docs/language.md § Rule classes
+   * and scope); undefined when it is taken from the code prefix.
+   */
+  classification?: Ident;
+  /** `scope within|outside delivery` as declared; undefined when the class gives it. */
+  scope?: { word: Ident; noun: Ident; span: Span };
   roles: Role[];
   implementsRefs: ArticleRef[];
   target: RuleTarget | undefined;

@@ -43,6 +43,10 @@ export const CODES = {
   personalInMessage: "REG230",
   basisNotImplemented: "REG231",
   datedHolidayModifier: "REG232",
+  classContradictsPrefix: "REG233",
+  classContradictsInferredPrefix: "REG234",
+  unknownRuleClassWord: "REG235",
+  outsideScopeReadsDelivery: "REG236",
   // ---- REG3xx: types and expressions
   incomparable: "REG301",
   notInCodeList: "REG302",
@@ -124,6 +128,13 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
     "A measure's `basis` cites an article the measure does not implement.",
   REG232:
     "A holiday `on YYYY-MM-DD` (one day of one year) with `if sunday`, `from` or `until`.",
+  REG233:
+    "A rule's `class` contradicts the class DNB's data models give its code prefix (dmc, omc, etc, tpc, spc).",
+  REG234:
+    "A rule's `class` contradicts the inferred class of its code prefix (smc, tmc) (warning).",
+  REG235: "A `class` or `scope` clause with a word the language does not know.",
+  REG236:
+    "A rule checked with data outside the delivery (declared, or an entity type constraint) whose conditions read only the delivery (warning).",
   REG301:
     "The two sides of a comparison (or `in`, or a marking) have incompatible types.",
   REG302:

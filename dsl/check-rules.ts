@@ -14,6 +14,7 @@ import {
 } from "./check-context.js";
 import { expandAttributes, lookupEntity } from "./check-decls.js";
 import { checkExamples } from "./check-examples.js";
+import { checkRuleClass } from "./check-rule-class.js";
 import { checkCondition, type ExprScope } from "./check-expr.js";
 import { Links } from "./links.js";
 import { placeholders } from "./message-template.js";
@@ -44,6 +45,7 @@ export function checkRules(
     checkRule(index, reporter, rule.decl, own, own ? undefined : drift);
     index.links = links;
     checkMeaningSource(reporter, rule);
+    checkRuleClass(reporter, rule);
     if (drift.found) {
       // An inherited rule whose types changed here (e.g. `replace field balance: decimal(18,4)`):
       // this version gets its own typed copy (linked in its own terms); the declaring version

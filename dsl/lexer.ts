@@ -68,6 +68,8 @@ export const KEYWORDS = [
   "meaning",
   "assumption",
   "severity",
+  "class",
+  "scope",
   "blocking",
   "signalling",
   "applies",

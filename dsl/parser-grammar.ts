@@ -1511,6 +1511,8 @@ export class RegelParser extends EmbeddedActionsParser {
     once("meaning", "meaning", RegelParser.prototype.meaningClause),
     repeated("assumption", "assumption", RegelParser.prototype.assumption),
     once("severity", "severity", RegelParser.prototype.severityClause),
+    once("class", "class", RegelParser.prototype.classClause),
+    once("scope", "scope", RegelParser.prototype.scopeClause),
     once("applies", "applies to", RegelParser.prototype.appliesClause),
     repeated("implements", "implements", RegelParser.prototype.implements),
     once("for", "for", RegelParser.prototype.forClause),
@@ -1546,6 +1548,25 @@ export class RegelParser extends EmbeddedActionsParser {
     const s = this.SUBRULE(this.severity);
     this.ACTION(() => {
       node.severity = s;
+    });
+  }
+
+  /** `class WORD` (docs/language.md § Rule classes and scope; the word is checked by the checker) */
+  private classClause(node: RuleDecl): void {
+    this.CONSUME(KW.class);
+    const word = this.SUBRULE5(this.ident);
+    this.ACTION(() => {
+      node.classification = word;
+    });
+  }
+
+  /** `scope within delivery` / `scope outside delivery` (the words are checked by the checker) */
+  private scopeClause(node: RuleDecl): void {
+    const start = this.CONSUME(KW.scope);
+    const word = this.SUBRULE6(this.ident);
+    const noun = this.SUBRULE7(this.ident);
+    this.ACTION(() => {
+      node.scope = { word, noun, span: this.sp(start) };
     });
   }
 

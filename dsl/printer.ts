@@ -799,6 +799,18 @@ const CLAUSE_PRINTERS: {
       if (d.severity !== undefined)
         b.clause("severity", `severity ${d.severity}`);
     },
+    class: (b, d) => {
+      if (d.classification)
+        b.clause("class", `class ${d.classification.name}`, [
+          d.classification.span,
+        ]);
+    },
+    scope: (b, d) => {
+      if (d.scope)
+        b.clause("scope", `scope ${d.scope.word.name} ${d.scope.noun.name}`, [
+          d.scope.span,
+        ]);
+    },
     applies: (b, d) => {
       if (d.roles.length === 0) return;
       const c = b.clause("applies", "applies to ");

@@ -1178,6 +1178,9 @@ class DeliveryValidator {
         title: t?.title ?? code,
         meaning: t?.meaning ?? null,
         severity: t?.severity ?? tally?.severity ?? "signalling",
+        ...(t?.classification
+          ? { classification: { ...t.classification } }
+          : {}),
         target: t?.target ?? "record",
         entities,
         origin: t?.origin ?? m.id,

@@ -178,6 +178,13 @@ ${joinHtml(rows, html`\n`)}</tbody></table>${
   }</details>`;
 }
 
+/** The rule's class and scope (docs/language.md, "Rule classes and scope"); nothing for old modules. */
+function classLine(r: RuleReport): Html | null {
+  const c = r.classification;
+  if (c === undefined) return null;
+  return html`<br><span class="muted rule-class">${c.label} · ${c.scopeLabel}</span>`;
+}
+
 function rulesTable(
   rules: readonly RuleReport[],
   first: number,
@@ -188,11 +195,11 @@ function rulesTable(
   if (rules.length === 0) return html`<p class="muted">None.</p>`;
   const rows = rules.map((r, i) => {
     const fed = categoriesOf(r.code, categories);
-    return html`<tr id="${htmlId("rule", r.code)}" data-order="${first + i}" data-code="${r.code}" data-title="${r.title}" data-severity="${r.severity}" data-entities="${r.entities.join(" ")}" data-categories="${fed.map((c) => c.name).join(" ")}" data-count="${r.count}" data-records="${r.records}" data-percentage="${r.percentage}" data-assumed="${(r.assumptions?.length ?? 0) > 0 ? "yes" : "no"}"><td class="mono code"><a href="${anchor("rule", r.code)}">${r.code}</a>${assumedMark(r)}</td><td>${r.title}${
+    return html`<tr id="${htmlId("rule", r.code)}" data-order="${first + i}" data-code="${r.code}" data-title="${r.title}" data-severity="${r.severity}" data-class="${r.classification?.class ?? ""}" data-entities="${r.entities.join(" ")}" data-categories="${fed.map((c) => c.name).join(" ")}" data-count="${r.count}" data-records="${r.records}" data-percentage="${r.percentage}" data-assumed="${(r.assumptions?.length ?? 0) > 0 ? "yes" : "no"}"><td class="mono code"><a href="${anchor("rule", r.code)}">${r.code}</a>${assumedMark(r)}</td><td>${r.title}${
       r.meaning && r.meaning !== r.title
         ? html`<br><span class="muted">${r.meaning}</span>`
         : null
-    }${assumptionLines(r)}${feeds(fed)}${samplesBlock(r, samplesDir)}</td><td class="${r.severity === "blocking" ? "blocking" : ""}">${r.severity}</td><td class="mono">${r.entities.join(", ")}</td><td class="n">${r.count}</td><td class="n">${r.records}</td><td class="n">${r.percentage}</td><td>${articleLinks(r.articles, sources)}</td><td>${sourceCell(r)}<span class="muted">${r.origin}</span></td></tr>`;
+    }${classLine(r)}${assumptionLines(r)}${feeds(fed)}${samplesBlock(r, samplesDir)}</td><td class="${r.severity === "blocking" ? "blocking" : ""}">${r.severity}</td><td class="mono">${r.entities.join(", ")}</td><td class="n">${r.count}</td><td class="n">${r.records}</td><td class="n">${r.percentage}</td><td>${articleLinks(r.articles, sources)}</td><td>${sourceCell(r)}<span class="muted">${r.origin}</span></td></tr>`;
   });
   return html`<table class="rules"><thead><tr><th>rule</th><th>title / samples</th><th>severity</th><th>entity</th><th>findings</th><th>records</th><th>%</th><th>articles</th><th>source</th></tr></thead><tbody>
 ${joinHtml(rows, html`\n`)}</tbody><tfoot hidden><tr><td colspan="9" class="muted">No rule of this table matches the filters.</td></tr></tfoot></table>`;

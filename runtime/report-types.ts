@@ -7,12 +7,13 @@
 import type {
   ArticleTrace,
   Role,
+  RuleClassification,
   Severity,
   SourceLocation,
 } from "../compiler/contract.js";
 
 /** Version of the report format (semantic; see docs/report.md). */
-export const REPORT_VERSION = "1.2.0";
+export const REPORT_VERSION = "1.3.0";
 
 /** A problem in the input itself (a file, a header, a row), not a rule finding. */
 export interface InputProblem {
@@ -59,6 +60,11 @@ export interface RuleReport {
   title: string;
   meaning: string | null;
   severity: Severity;
+  /**
+   * The rule's business rule classification and scope (docs/language.md, "Rule classes and
+   * scope"); absent for modules compiled before rules were classified. Since report version 1.3.0.
+   */
+  classification?: RuleClassification;
   target: "record" | "attribute" | "file";
   entities: string[];
   /** `name@version` of the ruleset version that declared the rule. */

@@ -65,7 +65,7 @@ export function register(program: Command): void {
   program
     .command("trace")
     .description(
-      "Show a validation code: meaning, assumptions, severity, articles, source, categories and examples per version",
+      "Show a validation code: meaning, assumptions, severity, class and scope, articles, source, categories and examples per version",
     )
     .argument("<code>", "validation code, e.g. dmc0000")
     .option(

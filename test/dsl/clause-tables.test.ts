@@ -67,6 +67,8 @@ const SAMPLES: { [K in ClauseKind]: Record<ClauseName<K>, string[]> } = {
     meaning: ['meaning "m"'],
     assumption: ['assumption "a"'],
     severity: ["severity blocking"],
+    class: ["class tuple"],
+    scope: ["scope within delivery"],
     applies: ["applies to D"],
     implements: ["implements bk 1"],
     for: ["for E"],

@@ -38,6 +38,19 @@ const NO_IKB = BASE.replace(
 
 const T = (extra: string) => ({ "t.regel": BASE + extra });
 
+/** A rule on NP with extra clauses between `severity` and `implements` (class, scope). */
+const classRule = (code: string, extra: string) => `
+rule ${code} "Test"
+  assumption "A test rule: its meaning is our own."
+  severity signalling
+${extra}
+  implements br art 2
+  for NP
+  require last_name is present
+  example fail NP { customer_id: "1" }
+  example pass NP { customer_id: "2", last_name: "J" }
+`;
+
 /** A second version of the base ruleset. */
 const child = (body: string, header = "") =>
   `ruleset t.base@1.1.0
@@ -441,6 +454,40 @@ calendar werkdagen "Werkdagen"
     at: [{ marker: "holiday brugdag" }],
     message:
       "holiday `brugdag` is one day, 2022-05-27; it takes no `if sunday`",
+  },
+  {
+    code: "REG233",
+    title: "a declared class that contradicts the code prefix",
+    files: T(classRule("dmc0100", "  class tuple")),
+    at: [{ marker: "tuple" }],
+    suggestion: "class domain",
+    message:
+      "rule `dmc0100` is declared `class tuple` (tuple constraint), but its prefix `dmc` is a domain constraint in DNB's data models",
+  },
+  {
+    code: "REG234",
+    title: "a declared class that contradicts an inferred prefix",
+    files: T(classRule("smc0100", "  class tuple")),
+    at: [{ marker: "tuple" }],
+    warning: true,
+    message:
+      "rule `smc0100` is declared `class tuple` (tuple constraint), but its prefix `smc` is taken to be a specialisation model constraint; the declared class is used",
+  },
+  {
+    code: "REG235",
+    title: "an unknown class word",
+    files: T(classRule("dmc0100", "  class domian")),
+    at: [{ marker: "domian" }],
+    suggestion: "domain",
+  },
+  {
+    code: "REG236",
+    title: "an entity type constraint that reads only the delivery",
+    files: T(classRule("etc0100", "")),
+    at: [{ marker: "etc0100" }],
+    warning: true,
+    message:
+      "rule `etc0100` is an entity type constraint, which DNB's models usually check with data outside the delivery, but its conditions read only the delivery",
   },
   // ---------------------------------------------------------------- REG3xx
   {

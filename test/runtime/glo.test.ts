@@ -112,6 +112,37 @@ describe("validate against the compiled ikb.glo rulesets", () => {
     expect(renderHtml(r)).toContain('id="rule-');
   });
 
+  it("report.json gives every rule its class and scope from the trace; the HTML shows them", async () => {
+    const rs = await selectRuleset({
+      root: compiled,
+      ruleset: "ikb.glo",
+      rrd: "2023-12-31",
+    });
+    const r = await validateDelivery(DELIVERY, rs, { rrd: "2023-12-31" });
+    const all = [...r.rules, ...r.secondaryRules];
+    const trace = new Map(rs.trace.map((t) => [t.code, t]));
+    for (const x of all) {
+      expect(x.classification, x.code).toBeDefined();
+      expect(x.classification).toEqual(trace.get(x.code)!.classification);
+    }
+    expect(all.find((x) => x.code === "fil0001")!.classification).toEqual({
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    });
+    const html = renderHtml(r);
+    const row = html
+      .slice(html.indexOf('<tr id="rule-dmc0000"'))
+      .split("</tr>")[0];
+    expect(row).toContain('data-class="domain"');
+    expect(row).toContain(
+      '<span class="muted rule-class">domain constraint · Checked within the data delivery</span>',
+    );
+  });
+
   it("report.json lists the assumptions of every rule; the HTML marks those rules beside their code", async () => {
     const rs = await selectRuleset({
       root: compiled,

@@ -72,6 +72,8 @@ export interface RuleTrace {
     /** The rule's `assumption` texts, in source order. */
     assumptions: string[];
     severity: Severity;
+    /** Class and scope; absent in modules compiled before rules were classified. */
+    classification?: RuleClassification;
     roles: Role[];
     target: "record" | "attribute" | "file";
     entities: string[];
@@ -87,6 +89,25 @@ export interface RuleTrace {
         role: Role | undefined;
         attributes: string[];
     }[];
+}
+/**
+ * A rule's business rule classification and scope, as DNB's data models give every rule one
+ * (docs/language.md, "Rule classes and scope"): from the rule's `class` / `scope` clauses or its
+ * code prefix.
+ */
+export interface RuleClassification {
+    /** `own` is regel's own check (no GLO code); `unclassified`: no clause and no known prefix. */
+    class: "domain" | "other_model" | "entity_type" | "tuple" | "specialisation" | "own" | "unclassified";
+    /** The classification as DNB's models print it, e.g. `domain constraint`. */
+    label: string;
+    /** `declared` (a `class` clause), `prefix` (found in source), `prefix-inferred` (smc, tmc) or `none`. */
+    classFrom: "declared" | "prefix" | "prefix-inferred" | "none";
+    /** Checked `within` the data delivery or with data `outside` it (e.g. the previous delivery). */
+    scope: "within" | "outside";
+    /** The scope as DNB's models print it, e.g. `Checked within the data delivery`. */
+    scopeLabel: string;
+    /** `declared` (a `scope` clause) or `class` (the class's usual scope). */
+    scopeFrom: "declared" | "class";
 }
 /** What an `assumption` can be on (docs/language.md, "Assumptions and sources of meaning"). */
 export type AssumptionSubject = "ruleset" | "codelist" | "entity" | "field" | "ikb" | "rule" | "category" | "payout" | "metric" | "norm" | "measure" | "calendar" | "holiday";
@@ -895,7 +916,7 @@ export interface UA {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, bk bijlage 4 control 3.9.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:323 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:327 (ikb.glo@1.2.0).
  *
  * The decoders report this rule while reading a row; the fused checks do not repeat it.
  *
@@ -920,7 +941,7 @@ export declare function val0001(entity: "NP" | "NNP" | "RE" | "BA" | "AD" | "SA"
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:349 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:354 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -940,7 +961,7 @@ export declare function ctl0001(entity: "NP" | "NNP" | "RE" | "BA", record: NP |
  * Severity: signalling. Applies to: D.
  * Implements: bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:372 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:378 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -961,7 +982,7 @@ export declare function ctl0002(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.6.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:389 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:396 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -982,7 +1003,7 @@ export declare function ctl0003(entity: "NNP", record: NNP, ctx: RuleContext, ou
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:407 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:415 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1002,7 +1023,7 @@ export declare function ctl0004(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:422 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:431 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1019,7 +1040,7 @@ export declare function dmc0000(entity: "NP" | "NNP" | "BA" | "UA" | "SA", recor
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:443 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:452 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1036,7 +1057,7 @@ export declare function omc0001(entity: "BA", record: BA, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:454 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:463 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1053,7 +1074,7 @@ export declare function omc0002(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:465 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:474 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1070,7 +1091,7 @@ export declare function omc0008(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:477 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:486 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1087,7 +1108,7 @@ export declare function omc0014(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:489 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:498 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1105,7 +1126,7 @@ export declare function omc0015(entity: "AD", record: AD, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:501 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:510 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1123,7 +1144,7 @@ export declare function smc0001(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:515 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:525 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1140,7 +1161,7 @@ export declare function smc0012(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:531 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:542 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1157,7 +1178,7 @@ export declare function smc0014(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:542 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:554 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1174,7 +1195,7 @@ export declare function dmc0003(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:555 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:567 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1191,7 +1212,7 @@ export declare function dmc0004(entity: "NNP" | "AD" | "SA" | "UA" | "NP" | "BA"
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:571 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:583 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1209,7 +1230,7 @@ export declare function tmc0003(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:586 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:599 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1227,7 +1248,7 @@ export declare function omc0011(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:598 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:611 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1245,7 +1266,7 @@ export declare function etc0004(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:612 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:627 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1263,7 +1284,7 @@ export declare function etc0001(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:623 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:641 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1281,7 +1302,7 @@ export declare function etc0002(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:635 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:656 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1299,7 +1320,7 @@ export declare function etc0003(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:647 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:671 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1317,7 +1338,7 @@ export declare function dmc0005(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:658 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:682 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1335,7 +1356,7 @@ export declare function dmc0006(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:672 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:696 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1353,7 +1374,7 @@ export declare function omc0005(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:684 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:708 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1371,7 +1392,7 @@ export declare function omc0006(entity: "RE", record: RE, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:694 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:718 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1389,7 +1410,7 @@ export declare function omc0007(entity: "RE", record: RE, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:705 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:729 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1407,7 +1428,7 @@ export declare function omc0012(entity: "NNP", record: NNP, ctx: RuleContext, ou
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:717 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:741 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1425,7 +1446,7 @@ export declare function smc0011(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, br art 2.2e, br art 2.2f, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:732 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:757 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record

@@ -828,13 +828,16 @@ const $LAW_omc0014 = $law("omc0014", "Mogelijk dubbele natuurlijke persoon", [$a
 const $LAW_omc0015 = $law("omc0015", "Adres van onbekende persoon", [$article8, $article2], ["omc0015 = an address belongs to a customer that is not a person of the IKB."]);
 const $LAW_smc0001 = $law("smc0001", "Identificerende gegevens natuurlijk persoon onvolledig", [$article8, $article5, $article3, $article9, $article13], [
     'smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them ("kan ... worden volstaan met ten minste de voorletters of de voornamen").',
+    'class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB\'s prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the Bijlage 3 table puts smc0001 in "Identiteit niet vastgesteld", which incomplete identifying names explain, and no text of the code is public.',
 ]);
 const $LAW_smc0012 = $law("smc0012", "Identificatienummer en land van uitgifte inconsistent", [$article8, $article5, $article3, $article9, $article13], [
     'smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: "identificatienummer ... en land van uitgifte").',
     "checked for depositors and representatives (Bijlage 4 control 3.7 d); the category table's (D) decides that only a depositor's counts for identity.",
+    "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0012 in \"Identiteit niet vastgesteld\", which an identification number without its country (or the reverse) explains; the check is a tuple constraint in DNB's terms.",
 ]);
 const $LAW_smc0014 = $law("smc0014", "Natuurlijk persoon overleden", [$article8, $article5], [
     'smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, "de levensstatus"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).',
+    'class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB\'s prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0014 in "Identiteit niet vastgesteld" (D) and "Opvragen vergoeding niet mogelijk" (V), which a deceased person explains, and no text of the code is public.',
 ]);
 const $LAW_dmc0003 = $law("dmc0003", "Geboortedatum onwaarschijnlijk", [$article8, $article5, $article3], [
     "dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).",
@@ -844,16 +847,30 @@ const $LAW_dmc0004 = $law("dmc0004", "Ongeldige landcode", [$article8, $article5
 ]);
 const $LAW_tmc0003 = $law("tmc0003", "Overlijdensdatum onmogelijk", [$article8, $article5], [
     "tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.",
+    "class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.",
 ]);
 const $LAW_omc0011 = $law("omc0011", "In aanmerking komen deposito en depositohouder tegenstrijdig", [$article8, $article7, $article14], [
     'omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: "In aanmerking komende deposito\'s en depositohouders").',
 ]);
 const $LAW_etc0004 = $law("etc0004", "Natuurlijk persoon niet in aanmerking", [$article8, $article7, $article14], [
     "etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.",
+    "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
 ]);
-const $LAW_etc0001 = $law("etc0001", "Aantal depositohouders ongeldig", [$article8, $article4, $article11], ["etc0001 = the number of depositors of a deposit is less than one."]);
-const $LAW_etc0002 = $law("etc0002", "Aandeel in deposito ongeldig", [$article8, $article4, $article11], ["etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100."]);
-const $LAW_etc0003 = $law("etc0003", "Aandeel bij een depositohouder niet 100%", [$article8, $article4, $article11], ["etc0003 = a deposit with one depositor states a share other than 100 %."]);
+const $LAW_etc0001 = $law("etc0001", "Aantal depositohouders ongeldig", [$article8, $article4, $article11], [
+    "etc0001 = the number of depositors of a deposit is less than one.",
+    "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+    "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
+]);
+const $LAW_etc0002 = $law("etc0002", "Aandeel in deposito ongeldig", [$article8, $article4, $article11], [
+    "etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.",
+    "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+    "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
+]);
+const $LAW_etc0003 = $law("etc0003", "Aandeel bij een depositohouder niet 100%", [$article8, $article4, $article11], [
+    "etc0003 = a deposit with one depositor states a share other than 100 %.",
+    "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+    "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
+]);
 const $LAW_dmc0005 = $law("dmc0005", "Ongeldige valutacode", [$article8, $article4, $article11], [
     'dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table "bevat niet alle validatieregels", so 1.3.0 keeps the rule (outside the categories).',
 ]);
@@ -866,10 +883,14 @@ const $LAW_omc0007 = $law("omc0007", "Vertegenwoordiging op onbekend deposito", 
 const $LAW_omc0012 = $law("omc0012", "Niet-natuurlijk persoon zonder vertegenwoordiger", [$article8, $article3, $article13], [
     "omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).",
 ]);
-const $LAW_smc0011 = $law("smc0011", "Minderjarige zonder vertegenwoordiger", [$article8, $article3, $article13], ["smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation."]);
+const $LAW_smc0011 = $law("smc0011", "Minderjarige zonder vertegenwoordiger", [$article8, $article3, $article13], [
+    "smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.",
+    'class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB\'s prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0011 in "Opvragen vergoeding niet mogelijk", which a minor without representative explains, and no text of the code is public.',
+]);
 const $LAW_smc0006 = $law("smc0006", "Geen adres", [$article8, $article5, $article6, $article3, $article9, $article10, $article13], [
     "smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.",
     "checked for representatives too (Bijlage 4 control 3.7 c: \"De adresgegevens inclusief het land\"); the category table's (D) decides that only a depositor's counts for notification.",
+    'class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB\'s prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0006 in "Notificatie niet mogelijk", which a missing address explains. A specialisation reading (an address with neither a structured nor an unstructured form) would fit class and category alike; it is not taken because nothing public says so.',
 ]);
 /**
  * The key of a NP record as `field=value;...`.
@@ -1567,7 +1588,7 @@ function $agg16(r, ctx) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, bk bijlage 4 control 3.9.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:323 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:327 (ikb.glo@1.2.0).
  *
  * The decoders report this rule while reading a row; the fused checks do not repeat it.
  *
@@ -1734,7 +1755,7 @@ function $rule_val0001_UA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:349 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:354 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1821,7 +1842,7 @@ function $rule_ctl0001_BA(r, ctx, out) {
  * Severity: signalling. Applies to: D.
  * Implements: bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:372 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:378 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1860,7 +1881,7 @@ function $rule_ctl0002_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.6.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:389 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:396 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1908,7 +1929,7 @@ function $rule_ctl0003_NNP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:407 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:415 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1948,7 +1969,7 @@ function $rule_ctl0004_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:422 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:431 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2055,7 +2076,7 @@ function $rule_dmc0000_SA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:443 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:452 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2087,7 +2108,7 @@ function $rule_omc0001_BA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:454 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:463 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2120,7 +2141,7 @@ function $rule_omc0002_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:465 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:474 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2157,7 +2178,7 @@ function $rule_omc0008_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:477 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:486 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2194,7 +2215,7 @@ function $rule_omc0014_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:489 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:498 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2228,7 +2249,7 @@ function $rule_omc0015_AD(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:501 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:510 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2267,7 +2288,7 @@ function $rule_smc0001_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:515 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:525 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2304,7 +2325,7 @@ function $rule_smc0012_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:531 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:542 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2337,7 +2358,7 @@ function $rule_smc0014_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:542 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:554 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2373,7 +2394,7 @@ function $rule_dmc0003_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:555 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:567 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2471,7 +2492,7 @@ function $rule_dmc0004_BA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:571 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:583 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2514,7 +2535,7 @@ function $rule_tmc0003_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:586 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:599 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2550,7 +2571,7 @@ function $rule_omc0011_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:598 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:611 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2593,7 +2614,7 @@ function $rule_etc0004_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:612 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:627 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2627,7 +2648,7 @@ function $rule_etc0001_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:623 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:641 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2664,7 +2685,7 @@ function $rule_etc0002_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:635 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:656 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2700,7 +2721,7 @@ function $rule_etc0003_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:647 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:671 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2733,7 +2754,7 @@ function $rule_dmc0005_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:658 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:682 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2766,7 +2787,7 @@ function $rule_dmc0006_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:672 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:696 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2808,7 +2829,7 @@ function $rule_omc0005_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:684 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:708 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2841,7 +2862,7 @@ function $rule_omc0006_RE(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:694 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:718 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2874,7 +2895,7 @@ function $rule_omc0007_RE(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:705 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:729 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2916,7 +2937,7 @@ function $rule_omc0012_NNP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:717 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:741 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2960,7 +2981,7 @@ function $rule_smc0011_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, br art 2.2e, br art 2.2f, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:732 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:757 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3460,7 +3481,7 @@ export const metadata = {
     {
       path: "ikb.glo/1.2.0.regel",
       ruleset: "ikb.glo@1.2.0",
-      sha256: "a07a4dec0901b6a4c99904301b4ac1fbac130bfaf6730f3c9e9df7825d44a4a7",
+      sha256: "1ae8ca2a9d4d1785ea90031e7620d3c47adc9e013b4ee0989d84f4bc4305a989",
     },
   ],
 };
@@ -4193,6 +4214,14 @@ export const trace = [
       "blocking: a delivery without one of its files is taken to be one DNB cannot process (par 2.2: \"een IKB-bestand ... dat door DNB kan worden verwerkt (zonder blokkerende fouten)\"); the sources do not say which errors block.",
     ],
     severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "file",
     entities: ["NP", "NNP", "RE", "BA", "AD", "SA", "UA"],
@@ -4211,7 +4240,7 @@ export const trace = [
     ],
     location: { file: "ikb.glo/1.2.0.regel", line: 272, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule fil0001 \"Bestand ontbreekt\"\n  meaning \"regel's own check: a CSV file of the data model is missing from the delivery.\"\n      from bk bijlage 4 control 5.3\n  assumption \"blocking: a delivery without one of its files is taken to be one DNB cannot process (par 2.2: \\\"een IKB-bestand ... dat door DNB kan worden verwerkt (zonder blokkerende fouten)\\\"); the sources do not say which errors block.\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require present\n  example fail file RE missing\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
+    source: "rule fil0001 \"Bestand ontbreekt\"\n  meaning \"regel's own check: a CSV file of the data model is missing from the delivery.\"\n      from bk bijlage 4 control 5.3\n  assumption \"blocking: a delivery without one of its files is taken to be one DNB cannot process (par 2.2: \\\"een IKB-bestand ... dat door DNB kan worden verwerkt (zonder blokkerende fouten)\\\"); the sources do not say which errors block.\"\n  severity blocking\n  class own\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require present\n  example fail file RE missing\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
     categories: [],
   },
   {
@@ -4229,6 +4258,14 @@ export const trace = [
       "blocking, as for fil0001: a file without one of its columns is taken to be one DNB cannot process; the column names are those of this data model (docs/data-model.md), not of the GLO.",
     ],
     severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "file",
     entities: ["NP", "NNP", "RE", "BA", "AD", "SA", "UA"],
@@ -4245,9 +4282,9 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 283, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 284, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule fil0002 \"Kolom ontbreekt\"\n  meaning \"regel's own check: a column of the data model is missing from the header of a CSV file.\"\n      from bk bijlage 4 control 5.3\n  assumption \"blocking, as for fil0001: a file without one of its columns is taken to be one DNB cannot process; the column names are those of this data model (docs/data-model.md), not of the GLO.\"\n  severity blocking\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require header\n  example fail file RE columns \"ikb_id\", \"representation_id\", \"representative_id\"\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
+    source: "rule fil0002 \"Kolom ontbreekt\"\n  meaning \"regel's own check: a column of the data model is missing from the header of a CSV file.\"\n      from bk bijlage 4 control 5.3\n  assumption \"blocking, as for fil0001: a file without one of its columns is taken to be one DNB cannot process; the column names are those of this data model (docs/data-model.md), not of the GLO.\"\n  severity blocking\n  class own\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require header\n  example fail file RE columns \"ikb_id\", \"representation_id\", \"representative_id\"\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
     categories: [],
   },
   {
@@ -4259,6 +4296,14 @@ export const trace = [
       "controls 3.7 a and 3.8 a ask for a unique key per representative and per deposit; that the key of every file of this data model (persons, representations, addresses) is unique, and that a duplicate blocks the delivery, is our reading.",
     ],
     severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "file",
     entities: ["NP", "NNP", "RE", "BA", "AD", "SA", "UA"],
@@ -4275,9 +4320,9 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 296, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 298, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule fil0003 \"Dubbele sleutel\"\n  meaning \"regel's own check: two records of one CSV file have the same key.\"\n  assumption \"controls 3.7 a and 3.8 a ask for a unique key per representative and per deposit; that the key of every file of this data model (persons, representations, addresses) is unique, and that a duplicate blocks the delivery, is our reading.\"\n  severity blocking\n  implements bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require unique key\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R2\" }",
+    source: "rule fil0003 \"Dubbele sleutel\"\n  meaning \"regel's own check: two records of one CSV file have the same key.\"\n  assumption \"controls 3.7 a and 3.8 a ask for a unique key per representative and per deposit; that the key of every file of this data model (persons, representations, addresses) is unique, and that a duplicate blocks the delivery, is our reading.\"\n  severity blocking\n  class own\n  implements bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require unique key\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R2\" }",
     categories: [],
   },
   {
@@ -4289,6 +4334,14 @@ export const trace = [
       "par 2.2 names missing logical relations within the IKB-bestand as what validation rules show, but no check on references; that every reference of this data model must resolve in the delivery, and that one that does not blocks it, is our reading.",
     ],
     severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "file",
     entities: ["NP", "NNP", "RE", "BA", "AD", "SA", "UA"],
@@ -4300,9 +4353,9 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 308, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 311, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule fil0004 \"Verwijzing naar onbekend record\"\n  meaning \"regel's own check: a reference to another file (representative, deposit, address) does not resolve.\"\n  assumption \"par 2.2 names missing logical relations within the IKB-bestand as what validation rules show, but no check on references; that every reference of this data model must resolve in the delivery, and that one that does not blocks it, is our reading.\"\n  severity blocking\n  implements bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require references\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
+    source: "rule fil0004 \"Verwijzing naar onbekend record\"\n  meaning \"regel's own check: a reference to another file (representative, deposit, address) does not resolve.\"\n  assumption \"par 2.2 names missing logical relations within the IKB-bestand as what validation rules show, but no check on references; that every reference of this data model must resolve in the delivery, and that one that does not blocks it, is our reading.\"\n  severity blocking\n  class own\n  implements bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require references\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
     categories: [],
   },
   {
@@ -4314,6 +4367,14 @@ export const trace = [
       "the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).",
     ],
     severity: "signalling",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "attribute",
     entities: ["NP", "NNP", "RE", "BA", "AD", "SA", "UA"],
@@ -4426,9 +4487,9 @@ export const trace = [
         locator: "bijlage 4 control 3.9",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 323, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 327, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule val0001 \"Waarde past niet bij het type\"\n  meaning \"regel's own check: a value does not fit the type of its field (length, number, date, code list).\"\n  assumption \"the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).\"\n  severity signalling\n  implements bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8, bk bijlage 4 control 3.9\n  for NP.*, NNP.*, RE.*, BA.*, AD.*, SA.*, UA.*\n  require value is valid\n  message \"{attribute} heeft een ongeldige waarde\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: \"1970-02-30\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: \"12,50\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"JA\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-02-28 }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\", type_of_representation_competence: \"ZELFSTANDIG\" }",
+    source: "rule val0001 \"Waarde past niet bij het type\"\n  meaning \"regel's own check: a value does not fit the type of its field (length, number, date, code list).\"\n  assumption \"the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).\"\n  severity signalling\n  class own\n  implements bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8, bk bijlage 4 control 3.9\n  for NP.*, NNP.*, RE.*, BA.*, AD.*, SA.*, UA.*\n  require value is valid\n  message \"{attribute} heeft een ongeldige waarde\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: \"1970-02-30\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: \"12,50\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"JA\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-02-28 }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\", type_of_representation_competence: \"ZELFSTANDIG\" }",
     categories: [],
   },
   {
@@ -4461,6 +4522,14 @@ export const trace = [
       "the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.2.0 table lists none of them for dmc0000.",
     ],
     severity: "signalling",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "attribute",
     entities: ["NP", "NNP", "RE", "BA"],
@@ -4497,9 +4566,9 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 349, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 354, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule ctl0001 \"Gegeven uit Bijlage 4 ontbreekt\"\n  meaning \"regel's own check: a datum that Bijlage 4 controls 3.5-3.8 require of every person, representation or deposit is missing.\"\n      from bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8\n  assumption \"the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.2.0 table lists none of them for dmc0000.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8\n  for NP.last_name, NNP.legal_capacity_code, RE.type_of_representation_competence, BA.product_label,\n      BA.deposit_category, BA.currency, BA.interest, BA.country, BA.count_of_depositors\n  require value is present\n  message \"{attribute} ontbreekt (Bijlage 4)\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"\" }\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", product_label: \"Spaarrekening\", deposit_category: \"SPAARREKENING\", currency: \"EUR\", country: \"NL\", count_of_depositors: 1 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", type_of_representation_competence: \"ZELFSTANDIG\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", product_label: \"Spaarrekening\", deposit_category: \"SPAARREKENING\", currency: \"EUR\", interest: 0.00, country: \"NL\", count_of_depositors: 1 }",
+    source: "rule ctl0001 \"Gegeven uit Bijlage 4 ontbreekt\"\n  meaning \"regel's own check: a datum that Bijlage 4 controls 3.5-3.8 require of every person, representation or deposit is missing.\"\n      from bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8\n  assumption \"the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.2.0 table lists none of them for dmc0000.\"\n  severity signalling\n  class own\n  applies to D, V\n  implements bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8\n  for NP.last_name, NNP.legal_capacity_code, RE.type_of_representation_competence, BA.product_label,\n      BA.deposit_category, BA.currency, BA.interest, BA.country, BA.count_of_depositors\n  require value is present\n  message \"{attribute} ontbreekt (Bijlage 4)\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"\" }\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", product_label: \"Spaarrekening\", deposit_category: \"SPAARREKENING\", currency: \"EUR\", country: \"NL\", count_of_depositors: 1 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", type_of_representation_competence: \"ZELFSTANDIG\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", product_label: \"Spaarrekening\", deposit_category: \"SPAARREKENING\", currency: \"EUR\", interest: 0.00, country: \"NL\", count_of_depositors: 1 }",
     categories: [],
   },
   {
@@ -4515,6 +4584,14 @@ export const trace = [
     ],
     assumptions: ["the life status is the deceased indicator of this data model (its name and form are ours)."],
     severity: "signalling",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D"],
     target: "attribute",
     entities: ["NP"],
@@ -4526,9 +4603,9 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 372, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 378, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule ctl0002 \"Levensstatus ontbreekt\"\n  meaning \"regel's own check: the life status of a natural person who is the depositor is missing.\"\n      from bk bijlage 4 control 3.5\n  assumption \"the life status is the deceased indicator of this data model (its name and form are ours).\"\n  severity signalling\n  applies to D\n  implements bk bijlage 4 control 3.5\n  for NP.deceased\n  require value is present\n  message \"{attribute} ontbreekt (Bijlage 4 control 3.5 item 4)\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }\n  example pass NP { ikb_id: \"C1\", customer_id: \"V1\" }",
+    source: "rule ctl0002 \"Levensstatus ontbreekt\"\n  meaning \"regel's own check: the life status of a natural person who is the depositor is missing.\"\n      from bk bijlage 4 control 3.5\n  assumption \"the life status is the deceased indicator of this data model (its name and form are ours).\"\n  severity signalling\n  class own\n  applies to D\n  implements bk bijlage 4 control 3.5\n  for NP.deceased\n  require value is present\n  message \"{attribute} ontbreekt (Bijlage 4 control 3.5 item 4)\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }\n  example pass NP { ikb_id: \"C1\", customer_id: \"V1\" }",
     categories: [],
   },
   {
@@ -4544,6 +4621,14 @@ export const trace = [
     ],
     assumptions: ["\"registered in the Netherlands\" is read from the registered country (item 2)."],
     severity: "signalling",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "record",
     entities: ["NNP"],
@@ -4555,9 +4640,9 @@ export const trace = [
         locator: "bijlage 4 control 3.6",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 389, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 396, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule ctl0003 \"Registratienummer niet-natuurlijk persoon ontbreekt\"\n  meaning \"regel's own check: a non-natural person registered in the Netherlands has neither KvK number nor RSIN, or one registered abroad has no foreign number with country of issue.\"\n      from bk bijlage 4 control 3.6\n  assumption \"\\\"registered in the Netherlands\\\" is read from the registered country (item 2).\"\n  severity signalling\n  implements bk bijlage 4 control 3.6\n  for NNP\n  when registered_country is present\n  require (registered_country = \"NL\" and (coc_number is present or rsin is present))\n      or (registered_country != \"NL\" and (identification_number is present or coc_number is present) and identification_country is present)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"DE\", identification_number: \"HRB 12345\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\", rsin: \"123456782\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"DE\", identification_number: \"HRB 12345\", identification_country: \"DE\" }",
+    source: "rule ctl0003 \"Registratienummer niet-natuurlijk persoon ontbreekt\"\n  meaning \"regel's own check: a non-natural person registered in the Netherlands has neither KvK number nor RSIN, or one registered abroad has no foreign number with country of issue.\"\n      from bk bijlage 4 control 3.6\n  assumption \"\\\"registered in the Netherlands\\\" is read from the registered country (item 2).\"\n  severity signalling\n  class own\n  implements bk bijlage 4 control 3.6\n  for NNP\n  when registered_country is present\n  require (registered_country = \"NL\" and (coc_number is present or rsin is present))\n      or (registered_country != \"NL\" and (identification_number is present or coc_number is present) and identification_country is present)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"DE\", identification_number: \"HRB 12345\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\", rsin: \"123456782\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"DE\", identification_number: \"HRB 12345\", identification_country: \"DE\" }",
     categories: [],
   },
   {
@@ -4573,6 +4658,14 @@ export const trace = [
     ],
     assumptions: [],
     severity: "signalling",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "record",
     entities: ["BA"],
@@ -4584,9 +4677,9 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 407, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 415, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule ctl0004 \"Lidstaat of taal ontbreekt\"\n  meaning \"regel's own check: a deposit held from another member state lacks that member state or the language chosen at account opening.\"\n      from bk bijlage 4 control 3.8\n  severity signalling\n  implements bk bijlage 4 control 3.8\n  for BA\n  when held_from_other_member_state = true\n  require other_member_state is present and account_language is present\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", held_from_other_member_state: true, other_member_state: \"BE\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", held_from_other_member_state: true, other_member_state: \"BE\", account_language: \"nl\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", held_from_other_member_state: false }",
+    source: "rule ctl0004 \"Lidstaat of taal ontbreekt\"\n  meaning \"regel's own check: a deposit held from another member state lacks that member state or the language chosen at account opening.\"\n      from bk bijlage 4 control 3.8\n  severity signalling\n  class own\n  implements bk bijlage 4 control 3.8\n  for BA\n  when held_from_other_member_state = true\n  require other_member_state is present and account_language is present\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", held_from_other_member_state: true, other_member_state: \"BE\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", held_from_other_member_state: true, other_member_state: \"BE\", account_language: \"nl\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", held_from_other_member_state: false }",
     categories: [],
   },
   {
@@ -4598,6 +4691,14 @@ export const trace = [
       "dmc0000 = \"Verplicht attribuut ontbreekt\" (mandatory attribute missing); the table lists it with attributes, and §2.2 says validation rules show \"het ontbreken van essentiële (verplichte) gegevens\".",
     ],
     severity: "signalling",
+    classification: {
+      class: "domain",
+      label: "domain constraint",
+      classFrom: "prefix",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "attribute",
     entities: ["NP", "NNP", "BA", "UA", "SA"],
@@ -4647,7 +4748,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 422, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 431, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule dmc0000 \"Verplicht attribuut ontbreekt\"\n  meaning \"A mandatory attribute is missing (or its value is not valid for its type).\"\n  assumption \"dmc0000 = \\\"Verplicht attribuut ontbreekt\\\" (mandatory attribute missing); the table lists it with attributes, and §2.2 says validation rules show \\\"het ontbreken van essentiële (verplichte) gegevens\\\".\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br \"art 2.2e\", br \"art 2.2f\", br art 2.4\n  for NP.date_of_birth, NNP.registered_country, NNP.registered_name, NNP.registered_place,\n      BA.ascription, BA.balance, BA.bank_account_number, UA.address_line_1, SA.postal_code,\n      SA.place, SA.street, SA.house_number, UA.country, SA.country\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\" }\n  example fail SA { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", street: \"Dorpsstraat\", house_number: \"1\", postal_code: \"1234 AB\", place: \"Amsterdam\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\", balance: 1250.00 }\n  example pass UA { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", address_line_1: \"Dorpsstraat 1\", country: \"DE\" }",
     categories: [
@@ -4691,6 +4792,14 @@ export const trace = [
       "omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects (\"de juiste logische verbanden binnen het IKB-bestand\", bk §2.2).",
     ],
     severity: "signalling",
+    classification: {
+      class: "other_model",
+      label: "other model constraint",
+      classFrom: "prefix",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "record",
     entities: ["BA"],
@@ -4707,7 +4816,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 443, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 452, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0001 \"IKB zonder depositohouder\"\n  meaning \"A deposit belongs to an IKB without a depositor: no natural or non-natural person has the IKB key as customer number.\"\n  assumption \"omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects (\\\"de juiste logische verbanden binnen het IKB-bestand\\\", bk §2.2).\"\n  severity signalling\n  implements bk bijlage 3, bk par 2.2\n  for BA\n  require exists(NP where NP.customer_id = ikb_id) or exists(NNP where NNP.customer_id = ikb_id)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } with NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } with NNP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -4719,6 +4828,14 @@ export const trace = [
     meaningFrom: [],
     assumptions: ["omc0002 = one customer number is delivered both as natural and as non-natural person."],
     severity: "signalling",
+    classification: {
+      class: "other_model",
+      label: "other model constraint",
+      classFrom: "prefix",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "record",
     entities: ["NP"],
@@ -4735,7 +4852,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 454, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 463, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0002 \"Persoon zowel NP als NNP\"\n  meaning \"A customer number occurs both as natural person and as non-natural person, so the kind of person is unclear.\"\n  assumption \"omc0002 = one customer number is delivered both as natural and as non-natural person.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk par 2.2\n  for NP\n  require not exists(NNP where NNP.customer_id = customer_id)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" } with NNP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with NNP { ikb_id: \"C1\", customer_id: \"X9\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -4747,6 +4864,14 @@ export const trace = [
     meaningFrom: [],
     assumptions: ["omc0008 = two natural persons in the IKB share an identification number (duplicate person)."],
     severity: "signalling",
+    classification: {
+      class: "other_model",
+      label: "other model constraint",
+      classFrom: "prefix",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "record",
     entities: ["NP"],
@@ -4768,7 +4893,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 465, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 474, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0008 \"Identificatienummer dubbel\"\n  meaning \"Two natural persons with different customer numbers in one IKB have the same identification number and country of issue.\"\n  assumption \"omc0008 = two natural persons in the IKB share an identification number (duplicate person).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5\n  for NP\n  when identification_number is present\n  require not exists(NP where NP.customer_id != customer_id and NP.identification_number = identification_number and NP.identification_country = identification_country)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"123456782\", identification_country: \"NL\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -4782,6 +4907,14 @@ export const trace = [
       "omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: \"controle op duplicaten\").",
     ],
     severity: "signalling",
+    classification: {
+      class: "other_model",
+      label: "other model constraint",
+      classFrom: "prefix",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "record",
     entities: ["NP"],
@@ -4798,7 +4931,7 @@ export const trace = [
         locator: "bijlage 4 control 3.1",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 477, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 486, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0014 \"Mogelijk dubbele natuurlijke persoon\"\n  meaning \"Another natural person in the same IKB has the same last name and date of birth but a different customer number.\"\n  assumption \"omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: \\\"controle op duplicaten\\\").\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.1\n  for NP\n  when last_name is present and date_of_birth is present\n  require not exists(NP where NP.customer_id != customer_id and NP.last_name = last_name and NP.date_of_birth = date_of_birth)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"Jansen\", date_of_birth: 1972-03-04 }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -4810,6 +4943,14 @@ export const trace = [
     meaningFrom: [],
     assumptions: ["omc0015 = an address belongs to a customer that is not a person of the IKB."],
     severity: "signalling",
+    classification: {
+      class: "other_model",
+      label: "other model constraint",
+      classFrom: "prefix",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "record",
     entities: ["AD"],
@@ -4826,7 +4967,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 489, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 498, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0015 \"Adres van onbekende persoon\"\n  meaning \"An address belongs to a customer number that is neither a natural nor a non-natural person in the IKB.\"\n  assumption \"omc0015 = an address belongs to a customer that is not a person of the IKB.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk par 2.2\n  for AD\n  require exists(NP where NP.customer_id = customer_id)\n      or exists(NNP where NNP.customer_id = customer_id)\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -4838,8 +4979,17 @@ export const trace = [
     meaningFrom: [],
     assumptions: [
       "smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them (\"kan ... worden volstaan met ten minste de voorletters of de voornamen\").",
+      "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the Bijlage 3 table puts smc0001 in \"Identiteit niet vastgesteld\", which incomplete identifying names explain, and no text of the code is public.",
     ],
     severity: "signalling",
+    classification: {
+      class: "specialisation",
+      label: "specialisation model constraint",
+      classFrom: "prefix-inferred",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "record",
     entities: ["NP"],
@@ -4863,9 +5013,9 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 501, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 510, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule smc0001 \"Identificerende gegevens natuurlijk persoon onvolledig\"\n  meaning \"A natural person has neither both initials and first names, nor an identification number with initials or first names.\"\n  assumption \"smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them (\\\"kan ... worden volstaan met ten minste de voorletters of de voornamen\\\").\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br \"art 2.2e\",\n      br art 2.3\n  for NP\n  require (initials is present and first_names is present)\n      or (identification_number is present and (initials is present or first_names is present))\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", first_names: \"Jan\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", identification_number: \"111222333\", identification_country: \"NL\" }",
+    source: "rule smc0001 \"Identificerende gegevens natuurlijk persoon onvolledig\"\n  meaning \"A natural person has neither both initials and first names, nor an identification number with initials or first names.\"\n  assumption \"smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them (\\\"kan ... worden volstaan met ten minste de voorletters of de voornamen\\\").\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the Bijlage 3 table puts smc0001 in \\\"Identiteit niet vastgesteld\\\", which incomplete identifying names explain, and no text of the code is public.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br \"art 2.2e\",\n      br art 2.3\n  for NP\n  require (initials is present and first_names is present)\n      or (identification_number is present and (initials is present or first_names is present))\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", first_names: \"Jan\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", identification_number: \"111222333\", identification_country: \"NL\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
   },
   {
@@ -4876,8 +5026,17 @@ export const trace = [
     assumptions: [
       "smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \"identificatienummer ... en land van uitgifte\").",
       "checked for depositors and representatives (Bijlage 4 control 3.7 d); the category table's (D) decides that only a depositor's counts for identity.",
+      "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0012 in \"Identiteit niet vastgesteld\", which an identification number without its country (or the reverse) explains; the check is a tuple constraint in DNB's terms.",
     ],
     severity: "signalling",
+    classification: {
+      class: "specialisation",
+      label: "specialisation model constraint",
+      classFrom: "prefix-inferred",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "record",
     entities: ["NP"],
@@ -4901,9 +5060,9 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 515, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 525, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule smc0012 \"Identificatienummer en land van uitgifte inconsistent\"\n  meaning \"A natural person has an identification number without a country of issue, or a country of issue without a number.\"\n  assumption \"smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \\\"identificatienummer ... en land van uitgifte\\\").\"\n  assumption \"checked for depositors and representatives (Bijlage 4 control 3.7 d); the category table's (D) decides that only a depositor's counts for identity.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br \"art 2.2e\",\n      br art 2.3\n  for NP\n  require (identification_number is present and identification_country is present)\n      or (identification_number is absent and identification_country is absent)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" }",
+    source: "rule smc0012 \"Identificatienummer en land van uitgifte inconsistent\"\n  meaning \"A natural person has an identification number without a country of issue, or a country of issue without a number.\"\n  assumption \"smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \\\"identificatienummer ... en land van uitgifte\\\").\"\n  assumption \"checked for depositors and representatives (Bijlage 4 control 3.7 d); the category table's (D) decides that only a depositor's counts for identity.\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0012 in \\\"Identiteit niet vastgesteld\\\", which an identification number without its country (or the reverse) explains; the check is a tuple constraint in DNB's terms.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br \"art 2.2e\",\n      br art 2.3\n  for NP\n  require (identification_number is present and identification_country is present)\n      or (identification_number is absent and identification_country is absent)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
   },
   {
@@ -4913,8 +5072,17 @@ export const trace = [
     meaningFrom: [],
     assumptions: [
       "smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, \"de levensstatus\"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).",
+      "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0014 in \"Identiteit niet vastgesteld\" (D) and \"Opvragen vergoeding niet mogelijk\" (V), which a deceased person explains, and no text of the code is public.",
     ],
     severity: "signalling",
+    classification: {
+      class: "specialisation",
+      label: "specialisation model constraint",
+      classFrom: "prefix-inferred",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "record",
     entities: ["NP"],
@@ -4931,9 +5099,9 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 531, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 542, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule smc0014 \"Natuurlijk persoon overleden\"\n  meaning \"A natural person is recorded as deceased.\"\n  assumption \"smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, \\\"de levensstatus\\\"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  require not (deceased = true)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }",
+    source: "rule smc0014 \"Natuurlijk persoon overleden\"\n  meaning \"A natural person is recorded as deceased.\"\n  assumption \"smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, \\\"de levensstatus\\\"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0014 in \\\"Identiteit niet vastgesteld\\\" (D) and \\\"Opvragen vergoeding niet mogelijk\\\" (V), which a deceased person explains, and no text of the code is public.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  require not (deceased = true)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }",
     categories: [
       { category: "identity", role: "D", attributes: [] },
       { category: "claim", role: "V", attributes: [] },
@@ -4948,6 +5116,14 @@ export const trace = [
       "dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).",
     ],
     severity: "signalling",
+    classification: {
+      class: "domain",
+      label: "domain constraint",
+      classFrom: "prefix",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "attribute",
     entities: ["NP"],
@@ -4969,7 +5145,7 @@ export const trace = [
         locator: "bijlage 4 control 3.7",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 542, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 554, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule dmc0003 \"Geboortedatum onwaarschijnlijk\"\n  meaning \"The date of birth of a natural person lies after the reporting reference date or more than 130 years before it.\"\n  assumption \"dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7\n  for NP.date_of_birth\n  when value is present\n  require value <= rrd and value > rrd - 130 years\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2024-06-01 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1890-06-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-06-01 }",
     categories: [
@@ -4986,6 +5162,14 @@ export const trace = [
       "dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.",
     ],
     severity: "signalling",
+    classification: {
+      class: "domain",
+      label: "domain constraint",
+      classFrom: "prefix",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "attribute",
     entities: ["NNP", "AD", "SA", "UA", "NP", "BA"],
@@ -5026,7 +5210,7 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 555, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 567, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule dmc0004 \"Ongeldige landcode\"\n  meaning \"A country attribute does not hold a valid ISO 3166-1 alpha-2 country code.\"\n  assumption \"dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  for NNP.registered_country, AD.country, SA.country, UA.country, NP.identification_country,\n      NNP.identification_country, BA.country, BA.other_member_state\n  when value is present\n  require valid_country(value)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"XX\" }\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"ZZ\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"BE\" }",
     categories: [
@@ -5041,8 +5225,17 @@ export const trace = [
     meaningFrom: [],
     assumptions: [
       "tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.",
+      "class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.",
     ],
     severity: "signalling",
+    classification: {
+      class: "tuple",
+      label: "tuple constraint",
+      classFrom: "prefix-inferred",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "record",
     entities: ["NP"],
@@ -5059,9 +5252,9 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 571, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 583, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule tmc0003 \"Overlijdensdatum onmogelijk\"\n  meaning \"The date of death of a natural person lies after the reporting reference date or before the date of birth.\"\n  assumption \"tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  when date_of_death is present\n  require date_of_death <= rrd and (date_of_birth is absent or date_of_death >= date_of_birth)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 1949-12-31 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2024-02-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 2023-12-01 }",
+    source: "rule tmc0003 \"Overlijdensdatum onmogelijk\"\n  meaning \"The date of death of a natural person lies after the reporting reference date or before the date of birth.\"\n  assumption \"tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.\"\n  assumption \"class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  when date_of_death is present\n  require date_of_death <= rrd and (date_of_birth is absent or date_of_death >= date_of_birth)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 1949-12-31 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2024-02-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 2023-12-01 }",
     categories: [
       { category: "identity", role: "D", attributes: [] },
       { category: "claim", role: "V", attributes: [] },
@@ -5076,6 +5269,14 @@ export const trace = [
       "omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: \"In aanmerking komende deposito's en depositohouders\").",
     ],
     severity: "signalling",
+    classification: {
+      class: "other_model",
+      label: "other model constraint",
+      classFrom: "prefix",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "record",
     entities: ["BA"],
@@ -5093,7 +5294,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 586, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 599, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0011 \"In aanmerking komen deposito en depositohouder tegenstrijdig\"\n  meaning \"A deposit is marked eligible while the depositor of its IKB is marked NIET IN AANMERKING.\"\n  assumption \"omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: \\\"In aanmerking komende deposito's en depositohouders\\\").\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when eligible = true\n  require not exists(NP where NP.customer_id = ikb_id and NP.eligibility_indicator_code = \"NIET IN AANMERKING\")\n      and not exists(NNP where NNP.customer_id = ikb_id and NNP.eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NNP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NNP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
@@ -5105,8 +5306,17 @@ export const trace = [
     meaningFrom: [],
     assumptions: [
       "etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.",
+      "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
     ],
     severity: "signalling",
+    classification: {
+      class: "entity_type",
+      label: "entity type constraint",
+      classFrom: "prefix",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "declared",
+    },
     roles: ["D"],
     target: "record",
     entities: ["NP"],
@@ -5124,9 +5334,9 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 598, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 611, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule etc0004 \"Natuurlijk persoon niet in aanmerking\"\n  meaning \"A natural person who is the depositor is marked NIET IN AANMERKING for DGS.\"\n  assumption \"etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for NP\n  when customer_id = ikb_id\n  require not (eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
+    source: "rule etc0004 \"Natuurlijk persoon niet in aanmerking\"\n  meaning \"A natural person who is the depositor is marked NIET IN AANMERKING for DGS.\"\n  assumption \"etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).\"\n  severity signalling\n  scope within delivery\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for NP\n  when customer_id = ikb_id\n  require not (eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
   {
@@ -5134,8 +5344,20 @@ export const trace = [
     title: "Aantal depositohouders ongeldig",
     meaning: "The count of depositors of a deposit is less than 1.",
     meaningFrom: [],
-    assumptions: ["etc0001 = the number of depositors of a deposit is less than one."],
+    assumptions: [
+      "etc0001 = the number of depositors of a deposit is less than one.",
+      "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+      "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
+    ],
     severity: "signalling",
+    classification: {
+      class: "entity_type",
+      label: "entity type constraint",
+      classFrom: "prefix",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "declared",
+    },
     roles: ["D", "V"],
     target: "attribute",
     entities: ["BA"],
@@ -5153,9 +5375,9 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 612, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 627, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule etc0001 \"Aantal depositohouders ongeldig\"\n  meaning \"The count of depositors of a deposit is less than 1.\"\n  assumption \"etc0001 = the number of depositors of a deposit is less than one.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.count_of_depositors\n  when value is present\n  require value >= 1\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 0 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2 }",
+    source: "rule etc0001 \"Aantal depositohouders ongeldig\"\n  meaning \"The count of depositors of a deposit is less than 1.\"\n  assumption \"etc0001 = the number of depositors of a deposit is less than one.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).\"\n  assumption \"class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).\"\n  severity signalling\n  scope within delivery\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.count_of_depositors\n  when value is present\n  require value >= 1\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 0 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
@@ -5163,8 +5385,20 @@ export const trace = [
     title: "Aandeel in deposito ongeldig",
     meaning: "The share percentage of the depositor in a deposit is not above 0 and at most 100.",
     meaningFrom: [],
-    assumptions: ["etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100."],
+    assumptions: [
+      "etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.",
+      "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+      "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
+    ],
     severity: "signalling",
+    classification: {
+      class: "entity_type",
+      label: "entity type constraint",
+      classFrom: "prefix",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "declared",
+    },
     roles: ["D", "V"],
     target: "attribute",
     entities: ["BA"],
@@ -5182,9 +5416,9 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 623, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 641, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule etc0002 \"Aandeel in deposito ongeldig\"\n  meaning \"The share percentage of the depositor in a deposit is not above 0 and at most 100.\"\n  assumption \"etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.share_percentage\n  when value is present\n  require value > 0 and value <= 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 120.00 }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 0.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 70.00 }",
+    source: "rule etc0002 \"Aandeel in deposito ongeldig\"\n  meaning \"The share percentage of the depositor in a deposit is not above 0 and at most 100.\"\n  assumption \"etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).\"\n  assumption \"class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).\"\n  severity signalling\n  scope within delivery\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.share_percentage\n  when value is present\n  require value > 0 and value <= 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 120.00 }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 0.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 70.00 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
@@ -5192,8 +5426,20 @@ export const trace = [
     title: "Aandeel bij een depositohouder niet 100%",
     meaning: "A deposit with a single depositor states a share percentage other than 100.",
     meaningFrom: [],
-    assumptions: ["etc0003 = a deposit with one depositor states a share other than 100 %."],
+    assumptions: [
+      "etc0003 = a deposit with one depositor states a share other than 100 %.",
+      "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+      "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
+    ],
     severity: "signalling",
+    classification: {
+      class: "entity_type",
+      label: "entity type constraint",
+      classFrom: "prefix",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "declared",
+    },
     roles: ["D", "V"],
     target: "record",
     entities: ["BA"],
@@ -5211,9 +5457,9 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 635, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 656, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule etc0003 \"Aandeel bij een depositohouder niet 100%\"\n  meaning \"A deposit with a single depositor states a share percentage other than 100.\"\n  assumption \"etc0003 = a deposit with one depositor states a share other than 100 %.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when count_of_depositors = 1 and share_percentage is present\n  require share_percentage = 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 50.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 100.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 50.00 }",
+    source: "rule etc0003 \"Aandeel bij een depositohouder niet 100%\"\n  meaning \"A deposit with a single depositor states a share percentage other than 100.\"\n  assumption \"etc0003 = a deposit with one depositor states a share other than 100 %.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).\"\n  assumption \"class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).\"\n  severity signalling\n  scope within delivery\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when count_of_depositors = 1 and share_percentage is present\n  require share_percentage = 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 50.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 100.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 50.00 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
@@ -5225,6 +5471,14 @@ export const trace = [
       "dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table \"bevat niet alle validatieregels\", so 1.3.0 keeps the rule (outside the categories).",
     ],
     severity: "signalling",
+    classification: {
+      class: "domain",
+      label: "domain constraint",
+      classFrom: "prefix",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "attribute",
     entities: ["BA"],
@@ -5242,7 +5496,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 647, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 671, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule dmc0005 \"Ongeldige valutacode\"\n  meaning \"The currency of a deposit is not a code of three capital letters (ISO 4217).\"\n  assumption \"dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table \\\"bevat niet alle validatieregels\\\", so 1.3.0 keeps the rule (outside the categories).\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.currency\n  when value is present\n  require value matches \"^[A-Z]{3}$\"\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", currency: \"eur\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", currency: \"EUR\" }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -5256,6 +5510,14 @@ export const trace = [
       "dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, \"zoals dat bij de depositohouder bekend is\").",
     ],
     severity: "signalling",
+    classification: {
+      class: "domain",
+      label: "domain constraint",
+      classFrom: "prefix",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "attribute",
     entities: ["BA"],
@@ -5273,7 +5535,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 658, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 682, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule dmc0006 \"Ongeldig IBAN\"\n  meaning \"A bank account number in IBAN form does not pass the IBAN check.\"\n  assumption \"dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, \\\"zoals dat bij de depositohouder bekend is\\\").\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.bank_account_number\n  when value matches \"^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$\"\n  require valid_iban(value)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"NL91ABNA0417164301\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"NL91ABNA0417164300\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"0417164300\" }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -5285,6 +5547,14 @@ export const trace = [
     meaningFrom: [],
     assumptions: ["omc0005 = a representative is not linked to any representation in the IKB."],
     severity: "signalling",
+    classification: {
+      class: "other_model",
+      label: "other model constraint",
+      classFrom: "prefix",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["V"],
     target: "record",
     entities: ["NP"],
@@ -5302,7 +5572,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 672, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 696, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0005 \"Vertegenwoordiger zonder vertegenwoordiging\"\n  meaning \"A natural person who is not the depositor (a representative) is not the representative of any representation in the IKB.\"\n  assumption \"omc0005 = a representative is not linked to any representation in the IKB.\"\n  severity signalling\n  applies to V\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id != ikb_id\n  require exists(RE where RE.representative_id = customer_id)\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"V1\" } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: "V", attributes: [] }],
@@ -5314,6 +5584,14 @@ export const trace = [
     meaningFrom: [],
     assumptions: ["omc0006 = a representation's representative is not a natural person in the IKB."],
     severity: "signalling",
+    classification: {
+      class: "other_model",
+      label: "other model constraint",
+      classFrom: "prefix",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "record",
     entities: ["RE"],
@@ -5331,7 +5609,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 684, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 708, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0006 \"Vertegenwoordiger niet aanwezig\"\n  meaning \"A representation refers to a representative who is not a natural person in the same IKB.\"\n  assumption \"omc0006 = a representation's representative is not a natural person in the IKB.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  require exists(NP where NP.customer_id = representative_id)\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -5345,6 +5623,14 @@ export const trace = [
       "omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB.",
     ],
     severity: "signalling",
+    classification: {
+      class: "other_model",
+      label: "other model constraint",
+      classFrom: "prefix",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "record",
     entities: ["RE"],
@@ -5362,7 +5648,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 694, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 718, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0007 \"Vertegenwoordiging op onbekend deposito\"\n  meaning \"A representation for a single deposit refers to a deposit that is not in the same IKB.\"\n  assumption \"omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  when account_id is present\n  require exists(BA where BA.account_id = account_id)\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A9\" } with BA { ikb_id: \"C1\", account_id: \"A1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\" } with BA { ikb_id: \"C1\", account_id: \"A1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -5376,6 +5662,14 @@ export const trace = [
       "omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).",
     ],
     severity: "signalling",
+    classification: {
+      class: "other_model",
+      label: "other model constraint",
+      classFrom: "prefix",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D"],
     target: "record",
     entities: ["NNP"],
@@ -5393,7 +5687,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 705, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 729, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0012 \"Niet-natuurlijk persoon zonder vertegenwoordiger\"\n  meaning \"A non-natural person who is the depositor has no representation in the IKB.\"\n  assumption \"omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NNP\n  when customer_id = ikb_id\n  require exists(RE where RE.represented_id = customer_id)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\" } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -5405,8 +5699,17 @@ export const trace = [
     meaningFrom: [],
     assumptions: [
       "smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.",
+      "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0011 in \"Opvragen vergoeding niet mogelijk\", which a minor without representative explains, and no text of the code is public.",
     ],
     severity: "signalling",
+    classification: {
+      class: "specialisation",
+      label: "specialisation model constraint",
+      classFrom: "prefix-inferred",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D"],
     target: "record",
     entities: ["NP"],
@@ -5424,9 +5727,9 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 717, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 741, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule smc0011 \"Minderjarige zonder vertegenwoordiger\"\n  meaning \"A natural person who is the depositor is younger than 18 at the reporting reference date and has no representation.\"\n  assumption \"smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id = ikb_id and date_of_birth > rrd - 18 years\n  require exists(RE where RE.represented_id = customer_id)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-05-01 }",
+    source: "rule smc0011 \"Minderjarige zonder vertegenwoordiger\"\n  meaning \"A natural person who is the depositor is younger than 18 at the reporting reference date and has no representation.\"\n  assumption \"smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0011 in \\\"Opvragen vergoeding niet mogelijk\\\", which a minor without representative explains, and no text of the code is public.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id = ikb_id and date_of_birth > rrd - 18 years\n  require exists(RE where RE.represented_id = customer_id)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-05-01 }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
   {
@@ -5437,8 +5740,17 @@ export const trace = [
     assumptions: [
       "smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.",
       "checked for representatives too (Bijlage 4 control 3.7 c: \"De adresgegevens inclusief het land\"); the category table's (D) decides that only a depositor's counts for notification.",
+      "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0006 in \"Notificatie niet mogelijk\", which a missing address explains. A specialisation reading (an address with neither a structured nor an unstructured form) would fit class and category alike; it is not taken because nothing public says so.",
     ],
     severity: "signalling",
+    classification: {
+      class: "specialisation",
+      label: "specialisation model constraint",
+      classFrom: "prefix-inferred",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
     roles: ["D", "V"],
     target: "attribute",
     entities: ["NP", "NNP"],
@@ -5468,9 +5780,9 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 732, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 757, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule smc0006 \"Geen adres\"\n  meaning \"A natural or non-natural person has no address in the IKB.\"\n  assumption \"smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.\"\n  assumption \"checked for representatives too (Bijlage 4 control 3.7 c: \\\"De adresgegevens inclusief het land\\\"); the category table's (D) decides that only a depositor's counts for notification.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, br \"art 2.2e\", br \"art 2.2f\", br art 2.3\n  for NP.customer_id, NNP.customer_id\n  require exists(AD where AD.customer_id = value)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }",
+    source: "rule smc0006 \"Geen adres\"\n  meaning \"A natural or non-natural person has no address in the IKB.\"\n  assumption \"smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.\"\n  assumption \"checked for representatives too (Bijlage 4 control 3.7 c: \\\"De adresgegevens inclusief het land\\\"); the category table's (D) decides that only a depositor's counts for notification.\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0006 in \\\"Notificatie niet mogelijk\\\", which a missing address explains. A specialisation reading (an address with neither a structured nor an unstructured form) would fit class and category alike; it is not taken because nothing public says so.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, br \"art 2.2e\", br \"art 2.2f\", br art 2.3\n  for NP.customer_id, NNP.customer_id\n  require exists(AD where AD.customer_id = value)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }",
     categories: [{ category: "notification", role: "D", attributes: [] }],
   },
 ];
@@ -5490,7 +5802,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 753, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 779, column: 1 },
     results: [
       { code: "omc0001", role: undefined, attributes: [] },
       { code: "omc0002", role: undefined, attributes: [] },
@@ -5541,7 +5853,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 777, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 803, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
       { code: "etc0004", role: undefined, attributes: [] },
@@ -5562,7 +5874,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 786, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 812, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -5588,7 +5900,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 798, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 824, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
@@ -5620,7 +5932,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 814, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 840, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {
@@ -5793,205 +6105,283 @@ export const assumptions = [
     on: "rule",
     name: "fil0002",
     text: "blocking, as for fil0001: a file without one of its columns is taken to be one DNB cannot process; the column names are those of this data model (docs/data-model.md), not of the GLO.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 286, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 287, column: 3 },
   },
   {
     on: "rule",
     name: "fil0003",
     text: "controls 3.7 a and 3.8 a ask for a unique key per representative and per deposit; that the key of every file of this data model (persons, representations, addresses) is unique, and that a duplicate blocks the delivery, is our reading.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 298, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 300, column: 3 },
   },
   {
     on: "rule",
     name: "fil0004",
     text: "par 2.2 names missing logical relations within the IKB-bestand as what validation rules show, but no check on references; that every reference of this data model must resolve in the delivery, and that one that does not blocks it, is our reading.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 310, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 313, column: 3 },
   },
   {
     on: "rule",
     name: "val0001",
     text: "the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 325, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 329, column: 3 },
   },
   {
     on: "rule",
     name: "ctl0001",
     text: "the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.2.0 table lists none of them for dmc0000.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 353, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 358, column: 3 },
   },
   {
     on: "rule",
     name: "ctl0002",
     text: "the life status is the deceased indicator of this data model (its name and form are ours).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 375, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 381, column: 3 },
   },
   {
     on: "rule",
     name: "ctl0003",
     text: "\"registered in the Netherlands\" is read from the registered country (item 2).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 392, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 399, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0000",
     text: "dmc0000 = \"Verplicht attribuut ontbreekt\" (mandatory attribute missing); the table lists it with attributes, and §2.2 says validation rules show \"het ontbreken van essentiële (verplichte) gegevens\".",
-    location: { file: "ikb.glo/1.2.0.regel", line: 424, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 433, column: 3 },
   },
   {
     on: "rule",
     name: "omc0001",
     text: "omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects (\"de juiste logische verbanden binnen het IKB-bestand\", bk §2.2).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 445, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 454, column: 3 },
   },
   {
     on: "rule",
     name: "omc0002",
     text: "omc0002 = one customer number is delivered both as natural and as non-natural person.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 456, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 465, column: 3 },
   },
   {
     on: "rule",
     name: "omc0008",
     text: "omc0008 = two natural persons in the IKB share an identification number (duplicate person).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 467, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 476, column: 3 },
   },
   {
     on: "rule",
     name: "omc0014",
     text: "omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: \"controle op duplicaten\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 479, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 488, column: 3 },
   },
   {
     on: "rule",
     name: "omc0015",
     text: "omc0015 = an address belongs to a customer that is not a person of the IKB.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 491, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 500, column: 3 },
   },
   {
     on: "rule",
     name: "smc0001",
     text: "smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them (\"kan ... worden volstaan met ten minste de voorletters of de voornamen\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 503, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 512, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0001",
+    text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the Bijlage 3 table puts smc0001 in \"Identiteit niet vastgesteld\", which incomplete identifying names explain, and no text of the code is public.",
+    location: { file: "ikb.glo/1.2.0.regel", line: 513, column: 3 },
   },
   {
     on: "rule",
     name: "smc0012",
     text: "smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \"identificatienummer ... en land van uitgifte\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 517, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 527, column: 3 },
   },
   {
     on: "rule",
     name: "smc0012",
     text: "checked for depositors and representatives (Bijlage 4 control 3.7 d); the category table's (D) decides that only a depositor's counts for identity.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 518, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 528, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0012",
+    text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0012 in \"Identiteit niet vastgesteld\", which an identification number without its country (or the reverse) explains; the check is a tuple constraint in DNB's terms.",
+    location: { file: "ikb.glo/1.2.0.regel", line: 529, column: 3 },
   },
   {
     on: "rule",
     name: "smc0014",
     text: "smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, \"de levensstatus\"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 533, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 544, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0014",
+    text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0014 in \"Identiteit niet vastgesteld\" (D) and \"Opvragen vergoeding niet mogelijk\" (V), which a deceased person explains, and no text of the code is public.",
+    location: { file: "ikb.glo/1.2.0.regel", line: 545, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0003",
     text: "dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 544, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 556, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0004",
     text: "dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 557, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 569, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0003",
     text: "tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 573, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 585, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "tmc0003",
+    text: "class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.",
+    location: { file: "ikb.glo/1.2.0.regel", line: 586, column: 3 },
   },
   {
     on: "rule",
     name: "omc0011",
     text: "omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: \"In aanmerking komende deposito's en depositohouders\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 588, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 601, column: 3 },
   },
   {
     on: "rule",
     name: "etc0004",
     text: "etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 600, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 613, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0004",
+    text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+    location: { file: "ikb.glo/1.2.0.regel", line: 614, column: 3 },
   },
   {
     on: "rule",
     name: "etc0001",
     text: "etc0001 = the number of depositors of a deposit is less than one.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 614, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 629, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0001",
+    text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+    location: { file: "ikb.glo/1.2.0.regel", line: 630, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0001",
+    text: "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
+    location: { file: "ikb.glo/1.2.0.regel", line: 631, column: 3 },
   },
   {
     on: "rule",
     name: "etc0002",
     text: "etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 625, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 643, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0002",
+    text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+    location: { file: "ikb.glo/1.2.0.regel", line: 644, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0002",
+    text: "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
+    location: { file: "ikb.glo/1.2.0.regel", line: 645, column: 3 },
   },
   {
     on: "rule",
     name: "etc0003",
     text: "etc0003 = a deposit with one depositor states a share other than 100 %.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 637, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 658, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0003",
+    text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+    location: { file: "ikb.glo/1.2.0.regel", line: 659, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0003",
+    text: "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
+    location: { file: "ikb.glo/1.2.0.regel", line: 660, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0005",
     text: "dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table \"bevat niet alle validatieregels\", so 1.3.0 keeps the rule (outside the categories).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 649, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 673, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0006",
     text: "dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, \"zoals dat bij de depositohouder bekend is\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 660, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 684, column: 3 },
   },
   {
     on: "rule",
     name: "omc0005",
     text: "omc0005 = a representative is not linked to any representation in the IKB.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 674, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 698, column: 3 },
   },
   {
     on: "rule",
     name: "omc0006",
     text: "omc0006 = a representation's representative is not a natural person in the IKB.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 686, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 710, column: 3 },
   },
   {
     on: "rule",
     name: "omc0007",
     text: "omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 696, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 720, column: 3 },
   },
   {
     on: "rule",
     name: "omc0012",
     text: "omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 707, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 731, column: 3 },
   },
   {
     on: "rule",
     name: "smc0011",
     text: "smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 719, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 743, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0011",
+    text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0011 in \"Opvragen vergoeding niet mogelijk\", which a minor without representative explains, and no text of the code is public.",
+    location: { file: "ikb.glo/1.2.0.regel", line: 744, column: 3 },
   },
   {
     on: "rule",
     name: "smc0006",
     text: "smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 734, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 759, column: 3 },
   },
   {
     on: "rule",
     name: "smc0006",
     text: "checked for representatives too (Bijlage 4 control 3.7 c: \"De adresgegevens inclusief het land\"); the category table's (D) decides that only a depositor's counts for notification.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 735, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 760, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "smc0006",
+    text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0006 in \"Notificatie niet mogelijk\", which a missing address explains. A specialisation reading (an address with neither a structured nor an unstructured form) would fit class and category alike; it is not taken because nothing public says so.",
+    location: { file: "ikb.glo/1.2.0.regel", line: 761, column: 3 },
   },
 ];
 

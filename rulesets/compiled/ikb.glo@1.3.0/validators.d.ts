@@ -72,6 +72,8 @@ export interface RuleTrace {
     /** The rule's `assumption` texts, in source order. */
     assumptions: string[];
     severity: Severity;
+    /** Class and scope; absent in modules compiled before rules were classified. */
+    classification?: RuleClassification;
     roles: Role[];
     target: "record" | "attribute" | "file";
     entities: string[];
@@ -87,6 +89,25 @@ export interface RuleTrace {
         role: Role | undefined;
         attributes: string[];
     }[];
+}
+/**
+ * A rule's business rule classification and scope, as DNB's data models give every rule one
+ * (docs/language.md, "Rule classes and scope"): from the rule's `class` / `scope` clauses or its
+ * code prefix.
+ */
+export interface RuleClassification {
+    /** `own` is regel's own check (no GLO code); `unclassified`: no clause and no known prefix. */
+    class: "domain" | "other_model" | "entity_type" | "tuple" | "specialisation" | "own" | "unclassified";
+    /** The classification as DNB's models print it, e.g. `domain constraint`. */
+    label: string;
+    /** `declared` (a `class` clause), `prefix` (found in source), `prefix-inferred` (smc, tmc) or `none`. */
+    classFrom: "declared" | "prefix" | "prefix-inferred" | "none";
+    /** Checked `within` the data delivery or with data `outside` it (e.g. the previous delivery). */
+    scope: "within" | "outside";
+    /** The scope as DNB's models print it, e.g. `Checked within the data delivery`. */
+    scopeLabel: string;
+    /** `declared` (a `scope` clause) or `class` (the class's usual scope). */
+    scopeFrom: "declared" | "class";
 }
 /** What an `assumption` can be on (docs/language.md, "Assumptions and sources of meaning"). */
 export type AssumptionSubject = "ruleset" | "codelist" | "entity" | "field" | "ikb" | "rule" | "category" | "payout" | "metric" | "norm" | "measure" | "calendar" | "holiday";
@@ -901,7 +922,7 @@ export interface UA {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, bk bijlage 4 control 3.9.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:323 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:327 (ikb.glo@1.2.0).
  *
  * The decoders report this rule while reading a row; the fused checks do not repeat it.
  *
@@ -923,7 +944,7 @@ export declare function val0001(entity: "NP" | "NNP" | "RE" | "BA" | "AD" | "SA"
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:165 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:168 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -943,7 +964,7 @@ export declare function ctl0001(entity: "NNP" | "RE" | "BA", record: NNP | RE | 
  * Severity: signalling. Applies to: D.
  * Implements: bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:372 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:378 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -964,7 +985,7 @@ export declare function ctl0002(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:407 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:415 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1003,7 +1024,7 @@ export declare function dmc0000(entity: "NP" | "NNP" | "BA" | "UA" | "SA" | "AD"
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:443 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:452 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1020,7 +1041,7 @@ export declare function omc0001(entity: "BA", record: BA, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:454 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:463 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1037,7 +1058,7 @@ export declare function omc0002(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:465 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:474 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1054,7 +1075,7 @@ export declare function omc0008(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:477 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:486 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1071,7 +1092,7 @@ export declare function omc0014(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:489 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:498 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1089,7 +1110,7 @@ export declare function omc0015(entity: "AD", record: AD, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:501 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:510 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1107,7 +1128,7 @@ export declare function smc0001(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:515 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:525 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1124,7 +1145,7 @@ export declare function smc0012(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:531 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:542 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1141,7 +1162,7 @@ export declare function smc0014(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:542 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:554 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1158,7 +1179,7 @@ export declare function dmc0003(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:555 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:567 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1175,7 +1196,7 @@ export declare function dmc0004(entity: "NNP" | "AD" | "SA" | "UA" | "NP" | "BA"
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:571 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:583 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1193,7 +1214,7 @@ export declare function tmc0003(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:586 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:599 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1211,7 +1232,7 @@ export declare function omc0011(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:598 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:611 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1229,7 +1250,7 @@ export declare function etc0004(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:612 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:627 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1247,7 +1268,7 @@ export declare function etc0001(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:623 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:641 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1265,7 +1286,7 @@ export declare function etc0002(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:635 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:656 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1283,7 +1304,7 @@ export declare function etc0003(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:647 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:671 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1301,7 +1322,7 @@ export declare function dmc0005(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:658 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:682 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1319,7 +1340,7 @@ export declare function dmc0006(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:672 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:696 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1337,7 +1358,7 @@ export declare function omc0005(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:684 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:708 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1355,7 +1376,7 @@ export declare function omc0006(entity: "RE", record: RE, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:694 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:718 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1373,7 +1394,7 @@ export declare function omc0007(entity: "RE", record: RE, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:705 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:729 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1391,7 +1412,7 @@ export declare function omc0012(entity: "NNP", record: NNP, ctx: RuleContext, ou
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:717 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:741 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1409,7 +1430,7 @@ export declare function smc0011(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, br art 2.2e, br art 2.2f, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:732 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:757 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1498,7 +1519,7 @@ export declare function tmc0002(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:112 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:113 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1516,7 +1537,7 @@ export declare function omc0017(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:124 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:125 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1534,7 +1555,7 @@ export declare function tmc0005(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:137 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:139 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1552,7 +1573,7 @@ export declare function smc0010(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:150 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:153 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record

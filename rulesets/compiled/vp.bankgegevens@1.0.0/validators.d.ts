@@ -72,6 +72,8 @@ export interface RuleTrace {
     /** The rule's `assumption` texts, in source order. */
     assumptions: string[];
     severity: Severity;
+    /** Class and scope; absent in modules compiled before rules were classified. */
+    classification?: RuleClassification;
     roles: Role[];
     target: "record" | "attribute" | "file";
     entities: string[];
@@ -87,6 +89,25 @@ export interface RuleTrace {
         role: Role | undefined;
         attributes: string[];
     }[];
+}
+/**
+ * A rule's business rule classification and scope, as DNB's data models give every rule one
+ * (docs/language.md, "Rule classes and scope"): from the rule's `class` / `scope` clauses or its
+ * code prefix.
+ */
+export interface RuleClassification {
+    /** `own` is regel's own check (no GLO code); `unclassified`: no clause and no known prefix. */
+    class: "domain" | "other_model" | "entity_type" | "tuple" | "specialisation" | "own" | "unclassified";
+    /** The classification as DNB's models print it, e.g. `domain constraint`. */
+    label: string;
+    /** `declared` (a `class` clause), `prefix` (found in source), `prefix-inferred` (smc, tmc) or `none`. */
+    classFrom: "declared" | "prefix" | "prefix-inferred" | "none";
+    /** Checked `within` the data delivery or with data `outside` it (e.g. the previous delivery). */
+    scope: "within" | "outside";
+    /** The scope as DNB's models print it, e.g. `Checked within the data delivery`. */
+    scopeLabel: string;
+    /** `declared` (a `scope` clause) or `class` (the class's usual scope). */
+    scopeFrom: "declared" | "class";
 }
 /** What an `assumption` can be on (docs/language.md, "Assumptions and sources of meaning"). */
 export type AssumptionSubject = "ruleset" | "codelist" | "entity" | "field" | "ikb" | "rule" | "category" | "payout" | "metric" | "norm" | "measure" | "calendar" | "holiday";
