@@ -944,7 +944,7 @@ export declare function val0001(entity: "NP" | "NNP" | "RE" | "BA" | "AD" | "SA"
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:168 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:169 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1007,7 +1007,7 @@ export declare function ctl0004(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:26 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:27 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1448,7 +1448,7 @@ export declare function smc0006(entity: "NP" | "NNP", record: NP | NNP, ctx: Rul
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:48 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:49 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1466,7 +1466,7 @@ export declare function dmc0001(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:64 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:65 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1484,7 +1484,7 @@ export declare function dmc0002(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.6, br art 2.2f.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:80 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:81 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1501,7 +1501,7 @@ export declare function omc0019(entity: "NNP", record: NNP, ctx: RuleContext, ou
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:94 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:95 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1519,7 +1519,7 @@ export declare function tmc0002(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:113 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:114 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1537,7 +1537,7 @@ export declare function omc0017(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:125 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:126 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1555,7 +1555,7 @@ export declare function tmc0005(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:139 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:140 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1573,7 +1573,7 @@ export declare function smc0010(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:153 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:154 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
