@@ -154,11 +154,12 @@ function addressOf(
 }
 
 const PRODUCTS = [
-  ["Betaalrekening", "BETAALREKENING"],
-  ["Spaarrekening", "SPAARREKENING"],
-  ["Internet Sparen", "SPAARREKENING"],
-  ["Deposito 1 jaar", "TERMIJNDEPOSITO"],
-  ["Kinderspaarrekening", "SPAARREKENING"],
+  // Product categories of the Handboek Gegevenslevering DGS 3.2 (code list product_category).
+  ["Betaalrekening", "REK-BETAAL"],
+  ["Spaarrekening", "REK-SPAAR"],
+  ["Internet Sparen", "REK-SPAAR"],
+  ["Deposito 1 jaar", "REK-TERMIJNDEP"],
+  ["Kinderspaarrekening", "REK-SPAAR"],
 ] as const;
 
 /** Build the n-th clean IKB. */
@@ -223,7 +224,7 @@ export function buildIkb(
   for (let a = 1; a <= accounts; a++) {
     const [label, category] =
       kind === "NNP"
-        ? (["Zakelijke rekening", "BETAALREKENING"] as const)
+        ? (["Zakelijke rekening", "REK-BETAAL"] as const)
         : random.pick(PRODUCTS);
     const joint = kind === "NP" && random.chance(0.1);
     const balanceCents = random.chance(0.05)

@@ -681,7 +681,17 @@ const $FIELDS3 = [
     "account_id",
     "type_of_representation_competence",
 ];
-const $CODES5 = new Set(["GEEN DERDENREKENING", "DERDENREKENING", "ONBEKEND"]);
+const $CODES5 = new Set([
+    "REK-BETAAL",
+    "REK-SPAAR",
+    "REK-TERMIJNDEP",
+    "REK-BELEG",
+    "REK-WONING",
+    "REK-FISCAAL",
+    "REK-CREDITCARD",
+    "REK-BOUW",
+]);
+const $CODES6 = new Set(["GEEN DERDENREKENING", "DERDENREKENING", "ONBEKEND"]);
 const $FIELDS4 = [
     "ikb_id",
     "account_id",
@@ -1164,8 +1174,8 @@ function $decode_BA(cells, index, out) {
         bank_account_number: c2 === "" ? undefined : c2.length <= 34 || $cpLength(c2) <= 34 ? c2 : undefined,
         ascription: c3 === "" ? undefined : c3.length <= 200 || $cpLength(c3) <= 200 ? c3 : undefined,
         product_label: c4 === "" ? undefined : c4.length <= 100 || $cpLength(c4) <= 100 ? c4 : undefined,
-        deposit_category: c5 === "" ? undefined : c5.length <= 40 || $cpLength(c5) <= 40 ? c5 : undefined,
-        type_of_third_party_account: c6 === "" ? undefined : $CODES5.has(c6) ? c6 : undefined,
+        deposit_category: c5 === "" ? undefined : $CODES5.has(c5) ? c5 : undefined,
+        type_of_third_party_account: c6 === "" ? undefined : $CODES6.has(c6) ? c6 : undefined,
         eligible: c7 === "" ? undefined : $parseBoolean(c7),
         other_marking: c8 === "" ? undefined : c8.length <= 40 || $cpLength(c8) <= 40 ? c8 : undefined,
         currency: c9 === "" ? undefined : c9.length <= 3 || $cpLength(c9) <= 3 ? c9 : undefined,
@@ -1661,7 +1671,7 @@ function $agg18(r, ctx) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, bk bijlage 4 control 3.9.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:327 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:345 (ikb.glo@1.2.0).
  *
  * The decoders report this rule while reading a row; the fused checks do not repeat it.
  *
@@ -1891,7 +1901,7 @@ function $rule_ctl0001_BA(r, ctx, out) {
  * Severity: signalling. Applies to: D.
  * Implements: bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:378 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:398 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1930,7 +1940,7 @@ function $rule_ctl0002_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:415 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:435 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2097,7 +2107,7 @@ function $rule_dmc0000_AD(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:452 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:472 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2129,7 +2139,7 @@ function $rule_omc0001_BA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:463 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:483 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2162,7 +2172,7 @@ function $rule_omc0002_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:474 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:494 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2199,7 +2209,7 @@ function $rule_omc0008_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:486 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:506 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2236,7 +2246,7 @@ function $rule_omc0014_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:498 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:518 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2270,7 +2280,7 @@ function $rule_omc0015_AD(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:510 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:530 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2309,7 +2319,7 @@ function $rule_smc0001_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:525 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:545 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2346,7 +2356,7 @@ function $rule_smc0012_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:542 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:562 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2379,7 +2389,7 @@ function $rule_smc0014_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:554 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:574 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2415,7 +2425,7 @@ function $rule_dmc0003_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:567 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:587 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2513,7 +2523,7 @@ function $rule_dmc0004_BA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:583 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:603 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2556,7 +2566,7 @@ function $rule_tmc0003_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:599 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:619 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2592,7 +2602,7 @@ function $rule_omc0011_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:611 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:631 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2635,7 +2645,7 @@ function $rule_etc0004_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:627 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:647 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2669,7 +2679,7 @@ function $rule_etc0001_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:641 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:661 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2706,7 +2716,7 @@ function $rule_etc0002_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:656 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:676 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2742,7 +2752,7 @@ function $rule_etc0003_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:671 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:691 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2775,7 +2785,7 @@ function $rule_dmc0005_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:682 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:702 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2808,7 +2818,7 @@ function $rule_dmc0006_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:696 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:716 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2850,7 +2860,7 @@ function $rule_omc0005_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:708 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:728 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2883,7 +2893,7 @@ function $rule_omc0006_RE(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:718 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:738 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2916,7 +2926,7 @@ function $rule_omc0007_RE(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:729 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:749 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2958,7 +2968,7 @@ function $rule_omc0012_NNP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:741 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:761 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3002,7 +3012,7 @@ function $rule_smc0011_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, br art 2.2e, br art 2.2f, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:757 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:777 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3864,12 +3874,12 @@ export const metadata = {
     {
       path: "ikb.glo/1.2.0.regel",
       ruleset: "ikb.glo@1.2.0",
-      sha256: "1ae8ca2a9d4d1785ea90031e7620d3c47adc9e013b4ee0989d84f4bc4305a989",
+      sha256: "a62214a40a9da437b5518df9035b54b7a07e5922fda72ddffcad1e4cf2d39e83",
     },
     {
       path: "ikb.glo/1.3.0.regel",
       ruleset: "ikb.glo@1.3.0",
-      sha256: "88a25832ace8dc42bea2a3a8348d770150b957d7a4f3e26d135d790d7df51fd7",
+      sha256: "eb7c6a18b743416aa5ad76974b8ab96d52af91de160acb865edc85837ac9c868",
     },
   ],
 };
@@ -4195,10 +4205,10 @@ export const entities = [
       {
         name: "deposit_category",
         column: "deposit_category",
-        type: "text(40)",
+        type: "code product_category",
         required: false,
         personal: false,
-        description: "Category of the deposit (Beleidsregel art. 5 lid 2)",
+        description: "Product category of the deposit (Handboek REK-* code; Beleidsregel art. 5 lid 2)",
       },
       {
         name: "type_of_third_party_account",
@@ -4634,7 +4644,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 272, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 290, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule fil0001 \"Bestand ontbreekt\"\n  meaning \"regel's own check: a CSV file of the data model is missing from the delivery.\"\n      from bk bijlage 4 control 5.3\n  assumption \"blocking: a delivery without one of its files is taken to be one DNB cannot process (par 2.2: \\\"een IKB-bestand ... dat door DNB kan worden verwerkt (zonder blokkerende fouten)\\\"); the sources do not say which errors block.\"\n  severity blocking\n  class own\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require present\n  example fail file RE missing\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
     categories: [],
@@ -4678,7 +4688,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 284, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 302, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule fil0002 \"Kolom ontbreekt\"\n  meaning \"regel's own check: a column of the data model is missing from the header of a CSV file.\"\n      from bk bijlage 4 control 5.3\n  assumption \"blocking, as for fil0001: a file without one of its columns is taken to be one DNB cannot process; the column names are those of this data model (docs/data-model.md), not of the GLO.\"\n  severity blocking\n  class own\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require header\n  example fail file RE columns \"ikb_id\", \"representation_id\", \"representative_id\"\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
     categories: [],
@@ -4716,7 +4726,7 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 298, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 316, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule fil0003 \"Dubbele sleutel\"\n  meaning \"regel's own check: two records of one CSV file have the same key.\"\n  assumption \"controls 3.7 a and 3.8 a ask for a unique key per representative and per deposit; that the key of every file of this data model (persons, representations, addresses) is unique, and that a duplicate blocks the delivery, is our reading.\"\n  severity blocking\n  class own\n  implements bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require unique key\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R2\" }",
     categories: [],
@@ -4749,7 +4759,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 311, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 329, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule fil0004 \"Verwijzing naar onbekend record\"\n  meaning \"regel's own check: a reference to another file (representative, deposit, address) does not resolve.\"\n  assumption \"par 2.2 names missing logical relations within the IKB-bestand as what validation rules show, but no check on references; that every reference of this data model must resolve in the delivery, and that one that does not blocks it, is our reading.\"\n  severity blocking\n  class own\n  implements bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require references\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
     categories: [],
@@ -4884,9 +4894,9 @@ export const trace = [
         locator: "bijlage 4 control 3.9",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 327, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 345, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule val0001 \"Waarde past niet bij het type\"\n  meaning \"regel's own check: a value does not fit the type of its field (length, number, date, code list).\"\n  assumption \"the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).\"\n  severity signalling\n  class own\n  implements bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8, bk bijlage 4 control 3.9\n  for NP.*, NNP.*, RE.*, BA.*, AD.*, SA.*, UA.*\n  require value is valid\n  message \"{attribute} heeft een ongeldige waarde\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: \"1970-02-30\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: \"12,50\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"JA\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-02-28 }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\", type_of_representation_competence: \"ZELFSTANDIG\" }",
+    source: "rule val0001 \"Waarde past niet bij het type\"\n  meaning \"regel's own check: a value does not fit the type of its field (length, number, date, code list).\"\n  assumption \"the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).\"\n  severity signalling\n  class own\n  implements bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8, bk bijlage 4 control 3.9\n  for NP.*, NNP.*, RE.*, BA.*, AD.*, SA.*, UA.*\n  require value is valid\n  message \"{attribute} heeft een ongeldige waarde\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: \"1970-02-30\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: \"12,50\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"JA\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"SPAARREKENING\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"REK-TERMIJNDEP\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-02-28 }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\", type_of_representation_competence: \"ZELFSTANDIG\" }",
     categories: [],
   },
   {
@@ -4951,7 +4961,7 @@ export const trace = [
     ],
     location: { file: "ikb.glo/1.3.0.regel", line: 169, column: 1 },
     origin: "ikb.glo@1.3.0",
-    source: "replace rule ctl0001 \"Gegeven uit Bijlage 4 ontbreekt\"\n  meaning \"regel's own check: a datum that Bijlage 4 controls 3.5-3.8 require of every person, representation or deposit is missing.\"\n      from bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  assumption \"the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.3.0 table lists none of them for dmc0000.\"\n  severity signalling\n  class own\n  applies to D, V\n  implements bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  for NNP.legal_capacity_code, RE.type_of_representation_competence, BA.deposit_category,\n      BA.currency, BA.country\n  require value is present\n  message \"{attribute} ontbreekt (Bijlage 4)\"\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_name: \"De Korf B.V.\" }\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"SPAARREKENING\", country: \"NL\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"MET RECHTSPERSOONLIJKHEID\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"SPAARREKENING\", currency: \"EUR\", country: \"NL\" }",
+    source: "replace rule ctl0001 \"Gegeven uit Bijlage 4 ontbreekt\"\n  meaning \"regel's own check: a datum that Bijlage 4 controls 3.5-3.8 require of every person, representation or deposit is missing.\"\n      from bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  assumption \"the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.3.0 table lists none of them for dmc0000.\"\n  severity signalling\n  class own\n  applies to D, V\n  implements bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  for NNP.legal_capacity_code, RE.type_of_representation_competence, BA.deposit_category,\n      BA.currency, BA.country\n  require value is present\n  message \"{attribute} ontbreekt (Bijlage 4)\"\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_name: \"De Korf B.V.\" }\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"REK-SPAAR\", country: \"NL\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"MET RECHTSPERSOONLIJKHEID\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"REK-SPAAR\", currency: \"EUR\", country: \"NL\" }",
     categories: [],
   },
   {
@@ -4986,7 +4996,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 378, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 398, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule ctl0002 \"Levensstatus ontbreekt\"\n  meaning \"regel's own check: the life status of a natural person who is the depositor is missing.\"\n      from bk bijlage 4 control 3.5\n  assumption \"the life status is the deceased indicator of this data model (its name and form are ours).\"\n  severity signalling\n  class own\n  applies to D\n  implements bk bijlage 4 control 3.5\n  for NP.deceased\n  require value is present\n  message \"{attribute} ontbreekt (Bijlage 4 control 3.5 item 4)\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }\n  example pass NP { ikb_id: \"C1\", customer_id: \"V1\" }",
     categories: [],
@@ -5023,7 +5033,7 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 415, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 435, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule ctl0004 \"Lidstaat of taal ontbreekt\"\n  meaning \"regel's own check: a deposit held from another member state lacks that member state or the language chosen at account opening.\"\n      from bk bijlage 4 control 3.8\n  severity signalling\n  class own\n  implements bk bijlage 4 control 3.8\n  for BA\n  when held_from_other_member_state = true\n  require other_member_state is present and account_language is present\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", held_from_other_member_state: true, other_member_state: \"BE\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", held_from_other_member_state: true, other_member_state: \"BE\", account_language: \"nl\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", held_from_other_member_state: false }",
     categories: [],
@@ -5170,7 +5180,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 452, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 472, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0001 \"IKB zonder depositohouder\"\n  meaning \"A deposit belongs to an IKB without a depositor: no natural or non-natural person has the IKB key as customer number.\"\n  assumption \"omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects (\\\"de juiste logische verbanden binnen het IKB-bestand\\\", bk §2.2).\"\n  severity signalling\n  implements bk bijlage 3, bk par 2.2\n  for BA\n  require exists(NP where NP.customer_id = ikb_id) or exists(NNP where NNP.customer_id = ikb_id)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } with NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } with NNP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -5206,7 +5216,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 463, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 483, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0002 \"Persoon zowel NP als NNP\"\n  meaning \"A customer number occurs both as natural person and as non-natural person, so the kind of person is unclear.\"\n  assumption \"omc0002 = one customer number is delivered both as natural and as non-natural person.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk par 2.2\n  for NP\n  require not exists(NNP where NNP.customer_id = customer_id)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" } with NNP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with NNP { ikb_id: \"C1\", customer_id: \"X9\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
@@ -5247,7 +5257,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 474, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 494, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0008 \"Identificatienummer dubbel\"\n  meaning \"Two natural persons with different customer numbers in one IKB have the same identification number and country of issue.\"\n  assumption \"omc0008 = two natural persons in the IKB share an identification number (duplicate person).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5\n  for NP\n  when identification_number is present\n  require not exists(NP where NP.customer_id != customer_id and NP.identification_number = identification_number and NP.identification_country = identification_country)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"123456782\", identification_country: \"NL\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -5285,7 +5295,7 @@ export const trace = [
         locator: "bijlage 4 control 3.1",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 486, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 506, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0014 \"Mogelijk dubbele natuurlijke persoon\"\n  meaning \"Another natural person in the same IKB has the same last name and date of birth but a different customer number.\"\n  assumption \"omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: \\\"controle op duplicaten\\\").\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.1\n  for NP\n  when last_name is present and date_of_birth is present\n  require not exists(NP where NP.customer_id != customer_id and NP.last_name = last_name and NP.date_of_birth = date_of_birth)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"Jansen\", date_of_birth: 1972-03-04 }",
     categories: [
@@ -5324,7 +5334,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 498, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 518, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0015 \"Adres van onbekende persoon\"\n  meaning \"An address belongs to a customer number that is neither a natural nor a non-natural person in the IKB.\"\n  assumption \"omc0015 = an address belongs to a customer that is not a person of the IKB.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk par 2.2\n  for AD\n  require exists(NP where NP.customer_id = customer_id)\n      or exists(NNP where NNP.customer_id = customer_id)\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
@@ -5370,7 +5380,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 510, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 530, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule smc0001 \"Identificerende gegevens natuurlijk persoon onvolledig\"\n  meaning \"A natural person has neither both initials and first names, nor an identification number with initials or first names.\"\n  assumption \"smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them (\\\"kan ... worden volstaan met ten minste de voorletters of de voornamen\\\").\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the Bijlage 3 table puts smc0001 in \\\"Identiteit niet vastgesteld\\\", which incomplete identifying names explain, and no text of the code is public.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br \"art 2.2e\",\n      br art 2.3\n  for NP\n  require (initials is present and first_names is present)\n      or (identification_number is present and (initials is present or first_names is present))\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", first_names: \"Jan\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", identification_number: \"111222333\", identification_country: \"NL\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -5417,7 +5427,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 525, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 545, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule smc0012 \"Identificatienummer en land van uitgifte inconsistent\"\n  meaning \"A natural person has an identification number without a country of issue, or a country of issue without a number.\"\n  assumption \"smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \\\"identificatienummer ... en land van uitgifte\\\").\"\n  assumption \"checked for depositors and representatives (Bijlage 4 control 3.7 d); the category table's (D) decides that only a depositor's counts for identity.\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0012 in \\\"Identiteit niet vastgesteld\\\", which an identification number without its country (or the reverse) explains; the check is a tuple constraint in DNB's terms.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br \"art 2.2e\",\n      br art 2.3\n  for NP\n  require (identification_number is present and identification_country is present)\n      or (identification_number is absent and identification_country is absent)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
@@ -5456,7 +5466,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 542, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 562, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule smc0014 \"Natuurlijk persoon overleden\"\n  meaning \"A natural person is recorded as deceased.\"\n  assumption \"smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, \\\"de levensstatus\\\"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0014 in \\\"Identiteit niet vastgesteld\\\" (D) and \\\"Opvragen vergoeding niet mogelijk\\\" (V), which a deceased person explains, and no text of the code is public.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  require not (deceased = true)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }",
     categories: [
@@ -5502,7 +5512,7 @@ export const trace = [
         locator: "bijlage 4 control 3.7",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 554, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 574, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule dmc0003 \"Geboortedatum onwaarschijnlijk\"\n  meaning \"The date of birth of a natural person lies after the reporting reference date or more than 130 years before it.\"\n  assumption \"dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7\n  for NP.date_of_birth\n  when value is present\n  require value <= rrd and value > rrd - 130 years\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2024-06-01 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1890-06-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-06-01 }",
     categories: [
@@ -5567,7 +5577,7 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 567, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 587, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule dmc0004 \"Ongeldige landcode\"\n  meaning \"A country attribute does not hold a valid ISO 3166-1 alpha-2 country code.\"\n  assumption \"dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  for NNP.registered_country, AD.country, SA.country, UA.country, NP.identification_country,\n      NNP.identification_country, BA.country, BA.other_member_state\n  when value is present\n  require valid_country(value)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"XX\" }\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"ZZ\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"BE\" }",
     categories: [
@@ -5609,7 +5619,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 583, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 603, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule tmc0003 \"Overlijdensdatum onmogelijk\"\n  meaning \"The date of death of a natural person lies after the reporting reference date or before the date of birth.\"\n  assumption \"tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.\"\n  assumption \"class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  when date_of_death is present\n  require date_of_death <= rrd and (date_of_birth is absent or date_of_death >= date_of_birth)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 1949-12-31 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2024-02-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 2023-12-01 }",
     categories: [
@@ -5651,7 +5661,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 599, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 619, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0011 \"In aanmerking komen deposito en depositohouder tegenstrijdig\"\n  meaning \"A deposit is marked eligible while the depositor of its IKB is marked NIET IN AANMERKING.\"\n  assumption \"omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: \\\"In aanmerking komende deposito's en depositohouders\\\").\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when eligible = true\n  require not exists(NP where NP.customer_id = ikb_id and NP.eligibility_indicator_code = \"NIET IN AANMERKING\")\n      and not exists(NNP where NNP.customer_id = ikb_id and NNP.eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NNP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NNP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
@@ -5691,7 +5701,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 611, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 631, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule etc0004 \"Natuurlijk persoon niet in aanmerking\"\n  meaning \"A natural person who is the depositor is marked NIET IN AANMERKING for DGS.\"\n  assumption \"etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).\"\n  severity signalling\n  scope within delivery\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for NP\n  when customer_id = ikb_id\n  require not (eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
@@ -5732,7 +5742,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 627, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 647, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule etc0001 \"Aantal depositohouders ongeldig\"\n  meaning \"The count of depositors of a deposit is less than 1.\"\n  assumption \"etc0001 = the number of depositors of a deposit is less than one.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).\"\n  assumption \"class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).\"\n  severity signalling\n  scope within delivery\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.count_of_depositors\n  when value is present\n  require value >= 1\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 0 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -5773,7 +5783,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 641, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 661, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule etc0002 \"Aandeel in deposito ongeldig\"\n  meaning \"The share percentage of the depositor in a deposit is not above 0 and at most 100.\"\n  assumption \"etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).\"\n  assumption \"class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).\"\n  severity signalling\n  scope within delivery\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.share_percentage\n  when value is present\n  require value > 0 and value <= 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 120.00 }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 0.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 70.00 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -5814,7 +5824,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 656, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 676, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule etc0003 \"Aandeel bij een depositohouder niet 100%\"\n  meaning \"A deposit with a single depositor states a share percentage other than 100.\"\n  assumption \"etc0003 = a deposit with one depositor states a share other than 100 %.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).\"\n  assumption \"class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).\"\n  severity signalling\n  scope within delivery\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when count_of_depositors = 1 and share_percentage is present\n  require share_percentage = 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 50.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 100.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 50.00 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -5853,7 +5863,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 671, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 691, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule dmc0005 \"Ongeldige valutacode\"\n  meaning \"The currency of a deposit is not a code of three capital letters (ISO 4217).\"\n  assumption \"dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table \\\"bevat niet alle validatieregels\\\", so 1.3.0 keeps the rule (outside the categories).\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.currency\n  when value is present\n  require value matches \"^[A-Z]{3}$\"\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", currency: \"eur\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", currency: \"EUR\" }",
     categories: [],
@@ -5892,7 +5902,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 682, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 702, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule dmc0006 \"Ongeldig IBAN\"\n  meaning \"A bank account number in IBAN form does not pass the IBAN check.\"\n  assumption \"dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, \\\"zoals dat bij de depositohouder bekend is\\\").\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.bank_account_number\n  when value matches \"^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$\"\n  require valid_iban(value)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"NL91ABNA0417164301\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"NL91ABNA0417164300\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"0417164300\" }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -5929,7 +5939,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 696, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 716, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0005 \"Vertegenwoordiger zonder vertegenwoordiging\"\n  meaning \"A natural person who is not the depositor (a representative) is not the representative of any representation in the IKB.\"\n  assumption \"omc0005 = a representative is not linked to any representation in the IKB.\"\n  severity signalling\n  applies to V\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id != ikb_id\n  require exists(RE where RE.representative_id = customer_id)\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"V1\" } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: "V", attributes: [] }],
@@ -5966,7 +5976,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 708, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 728, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0006 \"Vertegenwoordiger niet aanwezig\"\n  meaning \"A representation refers to a representative who is not a natural person in the same IKB.\"\n  assumption \"omc0006 = a representation's representative is not a natural person in the IKB.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  require exists(NP where NP.customer_id = representative_id)\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -6005,7 +6015,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 718, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 738, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0007 \"Vertegenwoordiging op onbekend deposito\"\n  meaning \"A representation for a single deposit refers to a deposit that is not in the same IKB.\"\n  assumption \"omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  when account_id is present\n  require exists(BA where BA.account_id = account_id)\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A9\" } with BA { ikb_id: \"C1\", account_id: \"A1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\" } with BA { ikb_id: \"C1\", account_id: \"A1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -6044,7 +6054,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 729, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 749, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0012 \"Niet-natuurlijk persoon zonder vertegenwoordiger\"\n  meaning \"A non-natural person who is the depositor has no representation in the IKB.\"\n  assumption \"omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NNP\n  when customer_id = ikb_id\n  require exists(RE where RE.represented_id = customer_id)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\" } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -6084,7 +6094,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 741, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 761, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule smc0011 \"Minderjarige zonder vertegenwoordiger\"\n  meaning \"A natural person who is the depositor is younger than 18 at the reporting reference date and has no representation.\"\n  assumption \"smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0011 in \\\"Opvragen vergoeding niet mogelijk\\\", which a minor without representative explains, and no text of the code is public.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id = ikb_id and date_of_birth > rrd - 18 years\n  require exists(RE where RE.represented_id = customer_id)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-05-01 }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -6137,7 +6147,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 757, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 777, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule smc0006 \"Geen adres\"\n  meaning \"A natural or non-natural person has no address in the IKB.\"\n  assumption \"smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.\"\n  assumption \"checked for representatives too (Bijlage 4 control 3.7 c: \\\"De adresgegevens inclusief het land\\\"); the category table's (D) decides that only a depositor's counts for notification.\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0006 in \\\"Notificatie niet mogelijk\\\", which a missing address explains. A specialisation reading (an address with neither a structured nor an unstructured form) would fit class and category alike; it is not taken because nothing public says so.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, br \"art 2.2e\", br \"art 2.2f\", br art 2.3\n  for NP.customer_id, NNP.customer_id\n  require exists(AD where AD.customer_id = value)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }",
     categories: [{ category: "notification", role: "D", attributes: [] }],
@@ -6766,61 +6776,79 @@ export const assumptions = [
     on: "codelist",
     name: "reliability_indicator",
     text: "the counterpart value \"BETROUWBAARHEID GEGARANDEERD\".",
-    location: { file: "ikb.glo/1.2.0.regel", line: 19, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 20, column: 3 },
   },
   {
     on: "codelist",
     name: "legal_capacity",
     text: "the spelling of the two counterpart values.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 28, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 29, column: 3 },
   },
   {
     on: "codelist",
     name: "eligibility_indicator",
     text: "the counterpart values \"IN AANMERKING\" and \"NIET IN AANMERKING\".",
-    location: { file: "ikb.glo/1.2.0.regel", line: 36, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 37, column: 3 },
   },
   {
     on: "codelist",
     name: "third_party_account_type",
     text: "the counterpart values \"GEEN DERDENREKENING\" and \"DERDENREKENING\".",
-    location: { file: "ikb.glo/1.2.0.regel", line: 44, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 45, column: 3 },
   },
   {
     on: "codelist",
     name: "representation_competence",
     text: "the counterpart values \"ZELFSTANDIG\" (may act alone) and \"GEZAMENLIJK\" (only together).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 53, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 54, column: 3 },
+  },
+  {
+    on: "codelist",
+    name: "product_category",
+    text: "the descriptions are read from the codes: the definitions of the Handboek's Bijlage 4 are not at hand.",
+    location: { file: "ikb.glo/1.2.0.regel", line: 64, column: 3 },
+  },
+  {
+    on: "codelist",
+    name: "product_category",
+    text: "the Handboek 3.2 dates from October 2021; the code list is taken to hold for the whole validity of GLO 1.2.0 and after.",
+    location: { file: "ikb.glo/1.2.0.regel", line: 65, column: 3 },
+  },
+  {
+    on: "field",
+    name: "BA.deposit_category",
+    text: "the categorisation of control 3.8 f is taken to be the product category of the Handboek Gegevenslevering DGS 3.2 (code list product_category); the GLO's name of the field is not public (docs/data-model.md).",
+    location: { file: "ikb.glo/1.2.0.regel", line: 165, column: 5 },
   },
   {
     on: "rule",
     name: "fil0001",
     text: "blocking: a delivery without one of its files is taken to be one DNB cannot process (par 2.2: \"een IKB-bestand ... dat door DNB kan worden verwerkt (zonder blokkerende fouten)\"); the sources do not say which errors block.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 275, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 293, column: 3 },
   },
   {
     on: "rule",
     name: "fil0002",
     text: "blocking, as for fil0001: a file without one of its columns is taken to be one DNB cannot process; the column names are those of this data model (docs/data-model.md), not of the GLO.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 287, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 305, column: 3 },
   },
   {
     on: "rule",
     name: "fil0003",
     text: "controls 3.7 a and 3.8 a ask for a unique key per representative and per deposit; that the key of every file of this data model (persons, representations, addresses) is unique, and that a duplicate blocks the delivery, is our reading.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 300, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 318, column: 3 },
   },
   {
     on: "rule",
     name: "fil0004",
     text: "par 2.2 names missing logical relations within the IKB-bestand as what validation rules show, but no check on references; that every reference of this data model must resolve in the delivery, and that one that does not blocks it, is our reading.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 313, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 331, column: 3 },
   },
   {
     on: "rule",
     name: "val0001",
     text: "the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 329, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 347, column: 3 },
   },
   {
     on: "rule",
@@ -6832,7 +6860,7 @@ export const assumptions = [
     on: "rule",
     name: "ctl0002",
     text: "the life status is the deceased indicator of this data model (its name and form are ours).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 381, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 401, column: 3 },
   },
   {
     on: "rule",
@@ -6844,235 +6872,235 @@ export const assumptions = [
     on: "rule",
     name: "omc0001",
     text: "omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects (\"de juiste logische verbanden binnen het IKB-bestand\", bk §2.2).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 454, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 474, column: 3 },
   },
   {
     on: "rule",
     name: "omc0002",
     text: "omc0002 = one customer number is delivered both as natural and as non-natural person.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 465, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 485, column: 3 },
   },
   {
     on: "rule",
     name: "omc0008",
     text: "omc0008 = two natural persons in the IKB share an identification number (duplicate person).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 476, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 496, column: 3 },
   },
   {
     on: "rule",
     name: "omc0014",
     text: "omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: \"controle op duplicaten\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 488, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 508, column: 3 },
   },
   {
     on: "rule",
     name: "omc0015",
     text: "omc0015 = an address belongs to a customer that is not a person of the IKB.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 500, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 520, column: 3 },
   },
   {
     on: "rule",
     name: "smc0001",
     text: "smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them (\"kan ... worden volstaan met ten minste de voorletters of de voornamen\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 512, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 532, column: 3 },
   },
   {
     on: "rule",
     name: "smc0001",
     text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the Bijlage 3 table puts smc0001 in \"Identiteit niet vastgesteld\", which incomplete identifying names explain, and no text of the code is public.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 513, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 533, column: 3 },
   },
   {
     on: "rule",
     name: "smc0012",
     text: "smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \"identificatienummer ... en land van uitgifte\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 527, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 547, column: 3 },
   },
   {
     on: "rule",
     name: "smc0012",
     text: "checked for depositors and representatives (Bijlage 4 control 3.7 d); the category table's (D) decides that only a depositor's counts for identity.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 528, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 548, column: 3 },
   },
   {
     on: "rule",
     name: "smc0012",
     text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0012 in \"Identiteit niet vastgesteld\", which an identification number without its country (or the reverse) explains; the check is a tuple constraint in DNB's terms.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 529, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 549, column: 3 },
   },
   {
     on: "rule",
     name: "smc0014",
     text: "smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, \"de levensstatus\"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 544, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 564, column: 3 },
   },
   {
     on: "rule",
     name: "smc0014",
     text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0014 in \"Identiteit niet vastgesteld\" (D) and \"Opvragen vergoeding niet mogelijk\" (V), which a deceased person explains, and no text of the code is public.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 545, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 565, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0003",
     text: "dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 556, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 576, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0004",
     text: "dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 569, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 589, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0003",
     text: "tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 585, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 605, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0003",
     text: "class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 586, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 606, column: 3 },
   },
   {
     on: "rule",
     name: "omc0011",
     text: "omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: \"In aanmerking komende deposito's en depositohouders\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 601, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 621, column: 3 },
   },
   {
     on: "rule",
     name: "etc0004",
     text: "etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 613, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 633, column: 3 },
   },
   {
     on: "rule",
     name: "etc0004",
     text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 614, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 634, column: 3 },
   },
   {
     on: "rule",
     name: "etc0001",
     text: "etc0001 = the number of depositors of a deposit is less than one.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 629, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 649, column: 3 },
   },
   {
     on: "rule",
     name: "etc0001",
     text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 630, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 650, column: 3 },
   },
   {
     on: "rule",
     name: "etc0001",
     text: "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 631, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 651, column: 3 },
   },
   {
     on: "rule",
     name: "etc0002",
     text: "etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 643, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 663, column: 3 },
   },
   {
     on: "rule",
     name: "etc0002",
     text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 644, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 664, column: 3 },
   },
   {
     on: "rule",
     name: "etc0002",
     text: "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 645, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 665, column: 3 },
   },
   {
     on: "rule",
     name: "etc0003",
     text: "etc0003 = a deposit with one depositor states a share other than 100 %.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 658, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 678, column: 3 },
   },
   {
     on: "rule",
     name: "etc0003",
     text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 659, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 679, column: 3 },
   },
   {
     on: "rule",
     name: "etc0003",
     text: "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 660, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 680, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0005",
     text: "dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table \"bevat niet alle validatieregels\", so 1.3.0 keeps the rule (outside the categories).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 673, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 693, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0006",
     text: "dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, \"zoals dat bij de depositohouder bekend is\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 684, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 704, column: 3 },
   },
   {
     on: "rule",
     name: "omc0005",
     text: "omc0005 = a representative is not linked to any representation in the IKB.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 698, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 718, column: 3 },
   },
   {
     on: "rule",
     name: "omc0006",
     text: "omc0006 = a representation's representative is not a natural person in the IKB.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 710, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 730, column: 3 },
   },
   {
     on: "rule",
     name: "omc0007",
     text: "omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 720, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 740, column: 3 },
   },
   {
     on: "rule",
     name: "omc0012",
     text: "omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 731, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 751, column: 3 },
   },
   {
     on: "rule",
     name: "smc0011",
     text: "smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 743, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 763, column: 3 },
   },
   {
     on: "rule",
     name: "smc0011",
     text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0011 in \"Opvragen vergoeding niet mogelijk\", which a minor without representative explains, and no text of the code is public.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 744, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 764, column: 3 },
   },
   {
     on: "rule",
     name: "smc0006",
     text: "smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 759, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 779, column: 3 },
   },
   {
     on: "rule",
     name: "smc0006",
     text: "checked for representatives too (Bijlage 4 control 3.7 c: \"De adresgegevens inclusief het land\"); the category table's (D) decides that only a depositor's counts for notification.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 760, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 780, column: 3 },
   },
   {
     on: "rule",
     name: "smc0006",
     text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0006 in \"Notificatie niet mogelijk\", which a missing address explains. A specialisation reading (an address with neither a structured nor an unstructured form) would fit class and category alike; it is not taken because nothing public says so.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 761, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 781, column: 3 },
   },
   {
     on: "rule",
