@@ -760,6 +760,13 @@ function compileIn(expr: InExpr, scope: Scope): Value {
 
 function compileCall(expr: CallExpr, scope: Scope): Value {
   const name = expr.callee.name;
+  if (name === "derived_from") {
+    // Two text arguments (the checker's signature): the identifier and the value it may hold.
+    const [id, value] = expr.args.map((a) => compileExpr(a, scope));
+    if (id?.kind.k !== "text" || value?.kind.k !== "text")
+      fail("`derived_from` needs two text arguments", expr.span);
+    return cond(ts`$derivedFrom(${id.code}, ${value.code})`);
+  }
   if (expr.args.length !== 1) fail(`\`${name}\` takes one argument`, expr.span);
   const arg = compileExpr(expr.args[0], scope);
   const needText = (): void => {

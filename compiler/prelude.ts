@@ -52,6 +52,7 @@ export const HELPER_FILES: readonly string[] = [
   "workdays",
   "iban",
   "bsn",
+  "identifiers",
   "postcode",
   "country",
 ];

@@ -85,6 +85,7 @@ export const BUILTINS: ReadonlyMap<string, Builtin> = new Map([
   ["valid_bsn", { params: [textArg], result: BOOLEAN }],
   ["valid_country", { params: [textArg], result: BOOLEAN }],
   ["valid_postcode", { params: [textArg], result: BOOLEAN }],
+  ["derived_from", { params: [textArg, textArg], result: BOOLEAN }],
   ["year", { params: [dateArg], result: INTEGER }],
 ]);
 

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import { isValidIBAN } from "ibantools";
 import countries from "i18n-iso-countries";
 import type { AggregateExpr, CalendarDecl, Expr, Literal } from "../dsl/ast.js";
@@ -424,6 +425,8 @@ function call(expr: Extract<Expr, { kind: "Call" }>, scope: Scope): Value {
       return x !== undefined && ALPHA2.has(textOf(x));
     case "valid_postcode":
       return x !== undefined && /^[1-9][0-9]{3} [A-Z]{2}$/.test(textOf(x));
+    case "derived_from":
+      return derivedFrom(x, args[1]);
     default:
       throw new Error(`unknown function ${expr.callee.name}`);
   }
@@ -498,4 +501,19 @@ export function fieldsRead(
       break;
   }
   return out;
+}
+
+/**
+ * `derived_from(id, value)` (docs/language.md, Functions): the identifier holds the value (6
+ * characters or more), in any letter case, or its md5, sha1 or sha256 hex digest.
+ */
+function derivedFrom(id: Value, value: Value): boolean {
+  if (id === undefined || value === undefined) return false;
+  const v = textOf(value);
+  if (v.length < 6) return false;
+  const haystack = textOf(id).toLowerCase();
+  const digests = ["md5", "sha1", "sha256"].map((a) =>
+    createHash(a).update(v, "utf8").digest("hex"),
+  );
+  return [v.toLowerCase(), ...digests].some((n) => haystack.includes(n));
 }

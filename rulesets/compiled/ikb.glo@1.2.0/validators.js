@@ -359,6 +359,33 @@ function $validIban(s) {
     }
     return 98 - rest === c0 * 10 + c1;
 }
+/** The lowercase hex digest (md5, sha1 or sha256) of a text's UTF-8 bytes, by node:crypto. */
+function $digestHex(algorithm, s) {
+    const crypto = globalThis.process.getBuiltinModule("node:crypto");
+    return crypto.createHash(algorithm).update(s, "utf8").digest("hex");
+}
+/** Values shorter than this are not looked for: a short value is found inside an identifier by chance. */
+const $MIN_DERIVED_LENGTH = 6;
+/** 32 hex digits in a row: the shortest digest looked for (md5). */
+const $HEX_RUN = /[0-9a-f]{32}/;
+/**
+ * Whether identifier `id` is derived from `value` as far as that is decidable: it contains the value
+ * (equal included; letters in any case), or the md5, sha1 or sha256 hex digest of it (any case).
+ * False when either is absent or the value is shorter than {@link $MIN_DERIVED_LENGTH}.
+ */
+function $derivedFrom(id, value) {
+    if (id === undefined || value === undefined || value.length < $MIN_DERIVED_LENGTH)
+        return false;
+    const lower = id.toLowerCase();
+    if (lower.includes(value.toLowerCase()))
+        return true;
+    // A digest is 32 (md5), 40 (sha1) or 64 (sha256) hex digits: without such a run, hash nothing.
+    if (!$HEX_RUN.test(lower))
+        return false;
+    return (lower.includes($digestHex("md5", value)) ||
+        lower.includes($digestHex("sha1", value)) ||
+        lower.includes($digestHex("sha256", value)));
+}
 /** ISO 3166-1 alpha-2 codes (embedded from i18n-iso-countries at compile time). */
 const $COUNTRIES = new Set([
     "AD",
@@ -769,36 +796,46 @@ const $article7 = {
     locator: "bijlage 4 control 3.9",
 };
 const $article8 = {
-    source: "bk",
-    sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
-    locator: "bijlage 3",
+    source: "hb",
+    sourceTitle: "Handboek Gegevenslevering DGS, versie 3.2 (oktober 2021)",
+    locator: "Rekening en rekeningbezit",
 };
 const $article9 = {
     source: "br",
     sourceTitle: "Beleidsregel Individueel Klantbeeld",
-    locator: "art 2.2e",
+    locator: "art 2.2a",
 };
 const $article10 = {
-    source: "br",
-    sourceTitle: "Beleidsregel Individueel Klantbeeld",
-    locator: "art 2.2f",
+    source: "bk",
+    sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+    locator: "bijlage 3",
 };
 const $article11 = {
     source: "br",
     sourceTitle: "Beleidsregel Individueel Klantbeeld",
-    locator: "art 2.4",
+    locator: "art 2.2e",
 };
 const $article12 = {
-    source: "bk",
-    sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
-    locator: "bijlage 4 control 3.1",
+    source: "br",
+    sourceTitle: "Beleidsregel Individueel Klantbeeld",
+    locator: "art 2.2f",
 };
 const $article13 = {
     source: "br",
     sourceTitle: "Beleidsregel Individueel Klantbeeld",
-    locator: "art 2.3",
+    locator: "art 2.4",
 };
 const $article14 = {
+    source: "bk",
+    sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+    locator: "bijlage 4 control 3.1",
+};
+const $article15 = {
+    source: "br",
+    sourceTitle: "Beleidsregel Individueel Klantbeeld",
+    locator: "art 2.3",
+};
+const $article16 = {
     source: "br",
     sourceTitle: "Beleidsregel Individueel Klantbeeld",
     locator: "art 6.1",
@@ -824,80 +861,87 @@ const $LAW_ctl0001 = $law("ctl0001", "Gegeven uit Bijlage 4 ontbreekt", [$articl
 const $LAW_ctl0002 = $law("ctl0002", "Levensstatus ontbreekt", [$article5], ["the life status is the deceased indicator of this data model (its name and form are ours)."]);
 const $LAW_ctl0003 = $law("ctl0003", "Registratienummer niet-natuurlijk persoon ontbreekt", [$article6], ['"registered in the Netherlands" is read from the registered country (item 2).']);
 const $LAW_ctl0004 = $law("ctl0004", "Lidstaat of taal ontbreekt", [$article4], []);
-const $LAW_dmc0000 = $law("dmc0000", "Verplicht attribuut ontbreekt", [$article8, $article5, $article6, $article3, $article4, $article9, $article10, $article11], [
+const $LAW_idn0001 = $law("idn0001", "Rekening-ID bevat klantgegevens", [$article8, $article4], [
+    'decidable part only: "herleidbare gegevens" is read as the account number and the BSN, held as they are (letters in any case) or as an md5, sha1 or sha256 hex digest; other encodings, salted hashes and values shorter than 6 characters are not looked for.',
+    "signalling, as dataexplorers.nl says the GLO's validation of identifiers is (\"blijft signalerend\"); the bank account identifier is this data model's account_id (control 3.8 a).",
+]);
+const $LAW_idn0002 = $law("idn0002", "BSN of rekeningnummer als klant-ID", [$article9, $article3], [
+    'dataexplorers.nl\'s statement is read for the customer numbers, the identifiers of persons (and so of IKBs) that art. 2.2 a and control 3.7 a ask for; decidable part only, as for idn0001; signalling ("blijft signalerend").',
+]);
+const $LAW_dmc0000 = $law("dmc0000", "Verplicht attribuut ontbreekt", [$article10, $article5, $article6, $article3, $article4, $article11, $article12, $article13], [
     'dmc0000 = "Verplicht attribuut ontbreekt" (mandatory attribute missing); the table lists it with attributes, and §2.2 says validation rules show "het ontbreken van essentiële (verplichte) gegevens".',
 ]);
-const $LAW_omc0001 = $law("omc0001", "IKB zonder depositohouder", [$article8, $article2], [
+const $LAW_omc0001 = $law("omc0001", "IKB zonder depositohouder", [$article10, $article2], [
     'omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects ("de juiste logische verbanden binnen het IKB-bestand", bk §2.2).',
 ]);
-const $LAW_omc0002 = $law("omc0002", "Persoon zowel NP als NNP", [$article8, $article2], ["omc0002 = one customer number is delivered both as natural and as non-natural person."]);
-const $LAW_omc0008 = $law("omc0008", "Identificatienummer dubbel", [$article8, $article12, $article5], ["omc0008 = two natural persons in the IKB share an identification number (duplicate person)."]);
-const $LAW_omc0014 = $law("omc0014", "Mogelijk dubbele natuurlijke persoon", [$article8, $article12], [
+const $LAW_omc0002 = $law("omc0002", "Persoon zowel NP als NNP", [$article10, $article2], ["omc0002 = one customer number is delivered both as natural and as non-natural person."]);
+const $LAW_omc0008 = $law("omc0008", "Identificatienummer dubbel", [$article10, $article14, $article5], ["omc0008 = two natural persons in the IKB share an identification number (duplicate person)."]);
+const $LAW_omc0014 = $law("omc0014", "Mogelijk dubbele natuurlijke persoon", [$article10, $article14], [
     'omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: "controle op duplicaten").',
 ]);
-const $LAW_omc0015 = $law("omc0015", "Adres van onbekende persoon", [$article8, $article2], ["omc0015 = an address belongs to a customer that is not a person of the IKB."]);
-const $LAW_smc0001 = $law("smc0001", "Identificerende gegevens natuurlijk persoon onvolledig", [$article8, $article5, $article3, $article9, $article13], [
+const $LAW_omc0015 = $law("omc0015", "Adres van onbekende persoon", [$article10, $article2], ["omc0015 = an address belongs to a customer that is not a person of the IKB."]);
+const $LAW_smc0001 = $law("smc0001", "Identificerende gegevens natuurlijk persoon onvolledig", [$article10, $article5, $article3, $article11, $article15], [
     'smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them ("kan ... worden volstaan met ten minste de voorletters of de voornamen").',
     'class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB\'s prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the Bijlage 3 table puts smc0001 in "Identiteit niet vastgesteld", which incomplete identifying names explain, and no text of the code is public.',
 ]);
-const $LAW_smc0012 = $law("smc0012", "Identificatienummer en land van uitgifte inconsistent", [$article8, $article5, $article3, $article9, $article13], [
+const $LAW_smc0012 = $law("smc0012", "Identificatienummer en land van uitgifte inconsistent", [$article10, $article5, $article3, $article11, $article15], [
     'smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: "identificatienummer ... en land van uitgifte").',
     "checked for depositors and representatives (Bijlage 4 control 3.7 d); the category table's (D) decides that only a depositor's counts for identity.",
     "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0012 in \"Identiteit niet vastgesteld\", which an identification number without its country (or the reverse) explains; the check is a tuple constraint in DNB's terms.",
 ]);
-const $LAW_smc0014 = $law("smc0014", "Natuurlijk persoon overleden", [$article8, $article5], [
+const $LAW_smc0014 = $law("smc0014", "Natuurlijk persoon overleden", [$article10, $article5], [
     'smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, "de levensstatus"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).',
     'class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB\'s prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0014 in "Identiteit niet vastgesteld" (D) and "Opvragen vergoeding niet mogelijk" (V), which a deceased person explains, and no text of the code is public.',
 ]);
-const $LAW_dmc0003 = $law("dmc0003", "Geboortedatum onwaarschijnlijk", [$article8, $article5, $article3], [
+const $LAW_dmc0003 = $law("dmc0003", "Geboortedatum onwaarschijnlijk", [$article10, $article5, $article3], [
     "dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).",
 ]);
-const $LAW_dmc0004 = $law("dmc0004", "Ongeldige landcode", [$article8, $article5, $article6, $article3, $article4], [
+const $LAW_dmc0004 = $law("dmc0004", "Ongeldige landcode", [$article10, $article5, $article6, $article3, $article4], [
     "dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.",
 ]);
-const $LAW_tmc0003 = $law("tmc0003", "Overlijdensdatum onmogelijk", [$article8, $article5], [
+const $LAW_tmc0003 = $law("tmc0003", "Overlijdensdatum onmogelijk", [$article10, $article5], [
     "tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.",
     "class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.",
 ]);
-const $LAW_omc0011 = $law("omc0011", "In aanmerking komen deposito en depositohouder tegenstrijdig", [$article8, $article7, $article14], [
+const $LAW_omc0011 = $law("omc0011", "In aanmerking komen deposito en depositohouder tegenstrijdig", [$article10, $article7, $article16], [
     'omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: "In aanmerking komende deposito\'s en depositohouders").',
 ]);
-const $LAW_etc0004 = $law("etc0004", "Natuurlijk persoon niet in aanmerking", [$article8, $article7, $article14], [
+const $LAW_etc0004 = $law("etc0004", "Natuurlijk persoon niet in aanmerking", [$article10, $article7, $article16], [
     "etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.",
     "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
 ]);
-const $LAW_etc0001 = $law("etc0001", "Aantal depositohouders ongeldig", [$article8, $article4, $article11], [
+const $LAW_etc0001 = $law("etc0001", "Aantal depositohouders ongeldig", [$article10, $article4, $article13], [
     "etc0001 = the number of depositors of a deposit is less than one.",
     "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
     "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
 ]);
-const $LAW_etc0002 = $law("etc0002", "Aandeel in deposito ongeldig", [$article8, $article4, $article11], [
+const $LAW_etc0002 = $law("etc0002", "Aandeel in deposito ongeldig", [$article10, $article4, $article13], [
     "etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.",
     "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
     "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
 ]);
-const $LAW_etc0003 = $law("etc0003", "Aandeel bij een depositohouder niet 100%", [$article8, $article4, $article11], [
+const $LAW_etc0003 = $law("etc0003", "Aandeel bij een depositohouder niet 100%", [$article10, $article4, $article13], [
     "etc0003 = a deposit with one depositor states a share other than 100 %.",
     "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
     "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
 ]);
-const $LAW_dmc0005 = $law("dmc0005", "Ongeldige valutacode", [$article8, $article4, $article11], [
+const $LAW_dmc0005 = $law("dmc0005", "Ongeldige valutacode", [$article10, $article4, $article13], [
     'dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table "bevat niet alle validatieregels", so 1.3.0 keeps the rule (outside the categories).',
 ]);
-const $LAW_dmc0006 = $law("dmc0006", "Ongeldig IBAN", [$article8, $article4, $article11], [
+const $LAW_dmc0006 = $law("dmc0006", "Ongeldig IBAN", [$article10, $article4, $article13], [
     'dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, "zoals dat bij de depositohouder bekend is").',
 ]);
-const $LAW_omc0005 = $law("omc0005", "Vertegenwoordiger zonder vertegenwoordiging", [$article8, $article3, $article13], ["omc0005 = a representative is not linked to any representation in the IKB."]);
-const $LAW_omc0006 = $law("omc0006", "Vertegenwoordiger niet aanwezig", [$article8, $article3, $article13], ["omc0006 = a representation's representative is not a natural person in the IKB."]);
-const $LAW_omc0007 = $law("omc0007", "Vertegenwoordiging op onbekend deposito", [$article8, $article3, $article13], ["omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB."]);
-const $LAW_omc0012 = $law("omc0012", "Niet-natuurlijk persoon zonder vertegenwoordiger", [$article8, $article3, $article13], [
+const $LAW_omc0005 = $law("omc0005", "Vertegenwoordiger zonder vertegenwoordiging", [$article10, $article3, $article15], ["omc0005 = a representative is not linked to any representation in the IKB."]);
+const $LAW_omc0006 = $law("omc0006", "Vertegenwoordiger niet aanwezig", [$article10, $article3, $article15], ["omc0006 = a representation's representative is not a natural person in the IKB."]);
+const $LAW_omc0007 = $law("omc0007", "Vertegenwoordiging op onbekend deposito", [$article10, $article3, $article15], ["omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB."]);
+const $LAW_omc0012 = $law("omc0012", "Niet-natuurlijk persoon zonder vertegenwoordiger", [$article10, $article3, $article15], [
     "omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).",
 ]);
-const $LAW_smc0011 = $law("smc0011", "Minderjarige zonder vertegenwoordiger", [$article8, $article3, $article13], [
+const $LAW_smc0011 = $law("smc0011", "Minderjarige zonder vertegenwoordiger", [$article10, $article3, $article15], [
     "smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.",
     'class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB\'s prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0011 in "Opvragen vergoeding niet mogelijk", which a minor without representative explains, and no text of the code is public.',
 ]);
-const $LAW_smc0006 = $law("smc0006", "Geen adres", [$article8, $article5, $article6, $article3, $article9, $article10, $article13], [
+const $LAW_smc0006 = $law("smc0006", "Geen adres", [$article10, $article5, $article6, $article3, $article11, $article12, $article15], [
     "smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.",
     "checked for representatives too (Bijlage 4 control 3.7 c: \"De adresgegevens inclusief het land\"); the category table's (D) decides that only a depositor's counts for notification.",
     'class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB\'s prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0006 in "Notificatie niet mogelijk", which a missing address explains. A specialisation reading (an address with neither a structured nor an unstructured form) would fit class and category alike; it is not taken because nothing public says so.',
@@ -1369,6 +1413,66 @@ function $agg1(r, ctx) {
     const $rows1 = $ikbRows(ctx.ikb, "NP");
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
+        if ($e1.identification_country === "NL" && $derivedFrom(r.account_id, $e1.identification_number))
+            return true;
+    }
+    return false;
+}
+/**
+ * exists over the NP records of the IKB
+ */
+function $agg2(r, ctx) {
+    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
+        if ($e1.identification_country === "NL" && $derivedFrom(r.customer_id, $e1.identification_number))
+            return true;
+    }
+    return false;
+}
+/**
+ * exists over the BA records of the IKB
+ */
+function $agg3(r, ctx) {
+    const $rows1 = $ikbRows(ctx.ikb, "BA");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
+        if ($derivedFrom(r.customer_id, $e1.bank_account_number))
+            return true;
+    }
+    return false;
+}
+/**
+ * exists over the NP records of the IKB
+ */
+function $agg4(r, ctx) {
+    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
+        if ($e1.identification_country === "NL" && $derivedFrom(r.customer_id, $e1.identification_number))
+            return true;
+    }
+    return false;
+}
+/**
+ * exists over the BA records of the IKB
+ */
+function $agg5(r, ctx) {
+    const $rows1 = $ikbRows(ctx.ikb, "BA");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
+        if ($derivedFrom(r.customer_id, $e1.bank_account_number))
+            return true;
+    }
+    return false;
+}
+/**
+ * exists over the NP records of the IKB
+ */
+function $agg6(r, ctx) {
+    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
+        const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.ikb_id !== undefined && $e1.customer_id === r.ikb_id)
             return true;
     }
@@ -1377,7 +1481,7 @@ function $agg1(r, ctx) {
 /**
  * exists over the NNP records of the IKB
  */
-function $agg2(r, ctx) {
+function $agg7(r, ctx) {
     const $rows1 = $ikbRows(ctx.ikb, "NNP");
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
@@ -1389,7 +1493,7 @@ function $agg2(r, ctx) {
 /**
  * exists over the NNP records of the IKB
  */
-function $agg3(r, ctx) {
+function $agg8(r, ctx) {
     const $rows1 = $ikbRows(ctx.ikb, "NNP");
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
@@ -1401,7 +1505,7 @@ function $agg3(r, ctx) {
 /**
  * exists over the NP records of the IKB
  */
-function $agg4(r, ctx) {
+function $agg9(r, ctx) {
     const $rows1 = $ikbRows(ctx.ikb, "NP");
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
@@ -1421,7 +1525,7 @@ function $agg4(r, ctx) {
 /**
  * exists over the NP records of the IKB
  */
-function $agg5(r, ctx) {
+function $agg10(r, ctx) {
     const $rows1 = $ikbRows(ctx.ikb, "NP");
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
@@ -1441,7 +1545,7 @@ function $agg5(r, ctx) {
 /**
  * exists over the NP records of the IKB
  */
-function $agg6(r, ctx) {
+function $agg11(r, ctx) {
     const $rows1 = $ikbRows(ctx.ikb, "NP");
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
@@ -1453,7 +1557,7 @@ function $agg6(r, ctx) {
 /**
  * exists over the NNP records of the IKB
  */
-function $agg7(r, ctx) {
+function $agg12(r, ctx) {
     const $rows1 = $ikbRows(ctx.ikb, "NNP");
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
@@ -1465,7 +1569,7 @@ function $agg7(r, ctx) {
 /**
  * exists over the NP records of the IKB
  */
-function $agg8(r, ctx) {
+function $agg13(r, ctx) {
     const $rows1 = $ikbRows(ctx.ikb, "NP");
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
@@ -1480,7 +1584,7 @@ function $agg8(r, ctx) {
 /**
  * exists over the NNP records of the IKB
  */
-function $agg9(r, ctx) {
+function $agg14(r, ctx) {
     const $rows1 = $ikbRows(ctx.ikb, "NNP");
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
@@ -1495,7 +1599,7 @@ function $agg9(r, ctx) {
 /**
  * exists over the RE records of the IKB
  */
-function $agg10(r, ctx) {
+function $agg15(r, ctx) {
     const $rows1 = $ikbRows(ctx.ikb, "RE");
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
@@ -1509,7 +1613,7 @@ function $agg10(r, ctx) {
 /**
  * exists over the NP records of the IKB
  */
-function $agg11(r, ctx) {
+function $agg16(r, ctx) {
     const $rows1 = $ikbRows(ctx.ikb, "NP");
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
@@ -1523,7 +1627,7 @@ function $agg11(r, ctx) {
 /**
  * exists over the BA records of the IKB
  */
-function $agg12(r, ctx) {
+function $agg17(r, ctx) {
     const $rows1 = $ikbRows(ctx.ikb, "BA");
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
@@ -1535,7 +1639,7 @@ function $agg12(r, ctx) {
 /**
  * exists over the RE records of the IKB
  */
-function $agg13(r, ctx) {
+function $agg18(r, ctx) {
     const $rows1 = $ikbRows(ctx.ikb, "RE");
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
@@ -1549,7 +1653,7 @@ function $agg13(r, ctx) {
 /**
  * exists over the RE records of the IKB
  */
-function $agg14(r, ctx) {
+function $agg19(r, ctx) {
     const $rows1 = $ikbRows(ctx.ikb, "RE");
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
@@ -1563,7 +1667,7 @@ function $agg14(r, ctx) {
 /**
  * exists over the AD records of the IKB
  */
-function $agg15(r, ctx) {
+function $agg20(r, ctx) {
     const $rows1 = $ikbRows(ctx.ikb, "AD");
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
@@ -1575,7 +1679,7 @@ function $agg15(r, ctx) {
 /**
  * exists over the AD records of the IKB
  */
-function $agg16(r, ctx) {
+function $agg21(r, ctx) {
     const $rows1 = $ikbRows(ctx.ikb, "AD");
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
@@ -1598,7 +1702,7 @@ function $agg16(r, ctx) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, bk bijlage 4 control 3.9.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:345 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:346 (ikb.glo@1.2.0).
  *
  * The decoders report this rule while reading a row; the fused checks do not repeat it.
  *
@@ -1765,7 +1869,7 @@ function $rule_val0001_UA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:374 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:375 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1852,7 +1956,7 @@ function $rule_ctl0001_BA(r, ctx, out) {
  * Severity: signalling. Applies to: D.
  * Implements: bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:398 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:399 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1891,7 +1995,7 @@ function $rule_ctl0002_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.6.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:416 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:417 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1939,7 +2043,7 @@ function $rule_ctl0003_NNP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:435 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:436 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1969,6 +2073,95 @@ function $rule_ctl0004_BA(r, ctx, out) {
     }
 }
 /**
+ * idn0001 — Rekening-ID bevat klantgegevens
+ *
+ * The identifier of a deposit holds its account number or the BSN of a natural person in the IKB, or an md5, sha1 or sha256 hash of either.
+ *
+ * Handboek 3.2, "Rekening en rekeningbezit", field Bank account identifier: "In aanvulling op de
+ * vereisten in de GLO wordt opgemerkt dat in dit veld geen naar klanten herleidbare gegevens (of
+ * hashes daarvan) mogen staan".
+ *
+ * Severity: signalling. Applies to: D, V.
+ * Implements: hb Rekening en rekeningbezit, bk bijlage 4 control 3.8.
+ * - hb: Handboek Gegevenslevering DGS, versie 3.2 (oktober 2021)
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * Source: ikb.glo/1.2.0.regel:457 (ikb.glo@1.2.0).
+ *
+ * @param entity - the entity of the record
+ * @param record - a decoded record
+ * @param ctx - the reporting reference date and the IKB
+ * @param out - findings are appended here
+ * @returns `out`
+ */
+export function idn0001(entity, record, ctx, out = []) {
+    switch (entity) {
+        case "BA":
+            $rule_idn0001_BA(record, ctx, out);
+            break;
+    }
+    return out;
+}
+/**
+ * idn0001 on BA.
+ */
+function $rule_idn0001_BA(r, ctx, out) {
+    if (!(!$derivedFrom(r.account_id, r.bank_account_number) && !$agg1(r, ctx))) {
+        $push(out, $LAW_idn0001, "signalling", "BA", undefined, undefined, $key_BA(r), {
+            account_id: $text(r, "account_id", $renderText(r.account_id)),
+            bank_account_number: $text(r, "bank_account_number", $renderText(r.bank_account_number)),
+        }, "Rekening-ID bevat klantgegevens");
+    }
+}
+/**
+ * idn0002 — BSN of rekeningnummer als klant-ID
+ *
+ * The customer number of a person holds the BSN of a natural person in the IKB or an account number of the IKB, or an md5, sha1 or sha256 hash of one.
+ *
+ * dataexplorers.nl: "BSN nummer en Bankrekeningnummer mogen niet als ID gebruikt worden in de
+ * aanlevering".
+ *
+ * Severity: signalling. Applies to: D, V.
+ * Implements: br art 2.2a, bk bijlage 4 control 3.7.
+ * - br: Beleidsregel Individueel Klantbeeld
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * Source: ikb.glo/1.2.0.regel:474 (ikb.glo@1.2.0).
+ *
+ * @param entity - the entity of the record
+ * @param record - a decoded record
+ * @param ctx - the reporting reference date and the IKB
+ * @param out - findings are appended here
+ * @returns `out`
+ */
+export function idn0002(entity, record, ctx, out = []) {
+    switch (entity) {
+        case "NP":
+            $rule_idn0002_NP(record, ctx, out);
+            break;
+        case "NNP":
+            $rule_idn0002_NNP(record, ctx, out);
+            break;
+    }
+    return out;
+}
+/**
+ * idn0002 on NP.
+ */
+function $rule_idn0002_NP(r, ctx, out) {
+    const role = $role_NP(r, ctx);
+    if (!(!$agg2(r, ctx) && !$agg3(r, ctx))) {
+        $push(out, $LAW_idn0002, "signalling", "NP", role, "customer_id", $key_NP(r), { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) }, "BSN of rekeningnummer als klant-ID");
+    }
+}
+/**
+ * idn0002 on NNP.
+ */
+function $rule_idn0002_NNP(r, ctx, out) {
+    const role = $role_NNP(r, ctx);
+    if (!(!$agg4(r, ctx) && !$agg5(r, ctx))) {
+        $push(out, $LAW_idn0002, "signalling", "NNP", role, "customer_id", $key_NNP(r), { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) }, "BSN of rekeningnummer als klant-ID");
+    }
+}
+/**
  * dmc0000 — Verplicht attribuut ontbreekt
  *
  * A mandatory attribute is missing (or its value is not valid for its type).
@@ -1979,7 +2172,7 @@ function $rule_ctl0004_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:451 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:491 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2086,7 +2279,7 @@ function $rule_dmc0000_SA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:472 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:512 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2106,7 +2299,7 @@ export function omc0001(entity, record, ctx, out = []) {
  * omc0001 on BA.
  */
 function $rule_omc0001_BA(r, ctx, out) {
-    if (!($agg1(r, ctx) || $agg2(r, ctx))) {
+    if (!($agg6(r, ctx) || $agg7(r, ctx))) {
         $push(out, $LAW_omc0001, "signalling", "BA", undefined, undefined, $key_BA(r), { ikb_id: $text(r, "ikb_id", $renderText(r.ikb_id)) }, "IKB zonder depositohouder");
     }
 }
@@ -2118,7 +2311,7 @@ function $rule_omc0001_BA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:483 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:523 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2139,7 +2332,7 @@ export function omc0002(entity, record, ctx, out = []) {
  */
 function $rule_omc0002_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
-    if (!!$agg3(r, ctx)) {
+    if (!!$agg8(r, ctx)) {
         $push(out, $LAW_omc0002, "signalling", "NP", role, undefined, $key_NP(r), { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) }, "Persoon zowel NP als NNP");
     }
 }
@@ -2151,7 +2344,7 @@ function $rule_omc0002_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:494 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:534 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2172,7 +2365,7 @@ export function omc0008(entity, record, ctx, out = []) {
  */
 function $rule_omc0008_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
-    if (r.identification_number !== undefined && !!$agg4(r, ctx)) {
+    if (r.identification_number !== undefined && !!$agg9(r, ctx)) {
         $push(out, $LAW_omc0008, "signalling", "NP", role, undefined, $key_NP(r), {
             identification_number: $text(r, "identification_number", $renderText(r.identification_number)),
             customer_id: $text(r, "customer_id", $renderText(r.customer_id)),
@@ -2188,7 +2381,7 @@ function $rule_omc0008_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:506 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:546 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2209,7 +2402,7 @@ export function omc0014(entity, record, ctx, out = []) {
  */
 function $rule_omc0014_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
-    if (r.last_name !== undefined && r.date_of_birth !== undefined && !!$agg5(r, ctx)) {
+    if (r.last_name !== undefined && r.date_of_birth !== undefined && !!$agg10(r, ctx)) {
         $push(out, $LAW_omc0014, "signalling", "NP", role, undefined, $key_NP(r), {
             last_name: $text(r, "last_name", $renderText(r.last_name)),
             date_of_birth: $text(r, "date_of_birth", $renderDate(r.date_of_birth)),
@@ -2225,7 +2418,7 @@ function $rule_omc0014_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:518 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:558 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2246,7 +2439,7 @@ export function omc0015(entity, record, ctx, out = []) {
  */
 function $rule_omc0015_AD(r, ctx, out) {
     const role = $role_AD(r, ctx);
-    if (!($agg6(r, ctx) || $agg7(r, ctx))) {
+    if (!($agg11(r, ctx) || $agg12(r, ctx))) {
         $push(out, $LAW_omc0015, "signalling", "AD", role, undefined, $key_AD(r), { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) }, "Adres van onbekende persoon");
     }
 }
@@ -2259,7 +2452,7 @@ function $rule_omc0015_AD(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:530 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:570 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2298,7 +2491,7 @@ function $rule_smc0001_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:545 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:585 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2335,7 +2528,7 @@ function $rule_smc0012_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:562 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:602 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2368,7 +2561,7 @@ function $rule_smc0014_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:574 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:614 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2404,7 +2597,7 @@ function $rule_dmc0003_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:587 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:627 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2502,7 +2695,7 @@ function $rule_dmc0004_BA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:603 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:643 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2545,7 +2738,7 @@ function $rule_tmc0003_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:619 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:659 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2565,7 +2758,7 @@ export function omc0011(entity, record, ctx, out = []) {
  * omc0011 on BA.
  */
 function $rule_omc0011_BA(r, ctx, out) {
-    if ($eq(r.eligible, true) && !(!$agg8(r, ctx) && !$agg9(r, ctx))) {
+    if ($eq(r.eligible, true) && !(!$agg13(r, ctx) && !$agg14(r, ctx))) {
         $push(out, $LAW_omc0011, "signalling", "BA", undefined, undefined, $key_BA(r), {
             eligible: $text(r, "eligible", $renderText(r.eligible)),
             ikb_id: $text(r, "ikb_id", $renderText(r.ikb_id)),
@@ -2581,7 +2774,7 @@ function $rule_omc0011_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:631 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:671 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2624,7 +2817,7 @@ function $rule_etc0004_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:647 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:687 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2658,7 +2851,7 @@ function $rule_etc0001_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:661 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:701 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2695,7 +2888,7 @@ function $rule_etc0002_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:676 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:716 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2731,7 +2924,7 @@ function $rule_etc0003_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:691 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:731 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2764,7 +2957,7 @@ function $rule_dmc0005_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:702 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:742 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2797,7 +2990,7 @@ function $rule_dmc0006_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:716 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:756 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2822,7 +3015,7 @@ function $rule_omc0005_NP(r, ctx, out) {
         if (r.customer_id !== undefined &&
             r.ikb_id !== undefined &&
             r.customer_id !== r.ikb_id &&
-            !$agg10(r, ctx)) {
+            !$agg15(r, ctx)) {
             $push(out, $LAW_omc0005, "signalling", "NP", role, undefined, $key_NP(r), {
                 customer_id: $text(r, "customer_id", $renderText(r.customer_id)),
                 ikb_id: $text(r, "ikb_id", $renderText(r.ikb_id)),
@@ -2839,7 +3032,7 @@ function $rule_omc0005_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:728 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:768 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2859,7 +3052,7 @@ export function omc0006(entity, record, ctx, out = []) {
  * omc0006 on RE.
  */
 function $rule_omc0006_RE(r, ctx, out) {
-    if (!$agg11(r, ctx)) {
+    if (!$agg16(r, ctx)) {
         $push(out, $LAW_omc0006, "signalling", "RE", undefined, undefined, $key_RE(r), { representative_id: $text(r, "representative_id", $renderText(r.representative_id)) }, "Vertegenwoordiger niet aanwezig");
     }
 }
@@ -2872,7 +3065,7 @@ function $rule_omc0006_RE(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:738 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:778 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2892,7 +3085,7 @@ export function omc0007(entity, record, ctx, out = []) {
  * omc0007 on RE.
  */
 function $rule_omc0007_RE(r, ctx, out) {
-    if (r.account_id !== undefined && !$agg12(r, ctx)) {
+    if (r.account_id !== undefined && !$agg17(r, ctx)) {
         $push(out, $LAW_omc0007, "signalling", "RE", undefined, undefined, $key_RE(r), { account_id: $text(r, "account_id", $renderText(r.account_id)) }, "Vertegenwoordiging op onbekend deposito");
     }
 }
@@ -2905,7 +3098,7 @@ function $rule_omc0007_RE(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:749 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:789 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2930,7 +3123,7 @@ function $rule_omc0012_NNP(r, ctx, out) {
         if (r.customer_id !== undefined &&
             r.ikb_id !== undefined &&
             r.customer_id === r.ikb_id &&
-            !$agg13(r, ctx)) {
+            !$agg18(r, ctx)) {
             $push(out, $LAW_omc0012, "signalling", "NNP", role, undefined, $key_NNP(r), {
                 customer_id: $text(r, "customer_id", $renderText(r.customer_id)),
                 ikb_id: $text(r, "ikb_id", $renderText(r.ikb_id)),
@@ -2947,7 +3140,7 @@ function $rule_omc0012_NNP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:761 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:801 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2973,7 +3166,7 @@ function $rule_smc0011_NP(r, ctx, out) {
             r.ikb_id !== undefined &&
             r.customer_id === r.ikb_id &&
             $gt(r.date_of_birth, $addMonths(ctx.rrd, -216)) &&
-            !$agg14(r, ctx)) {
+            !$agg19(r, ctx)) {
             $push(out, $LAW_smc0011, "signalling", "NP", role, undefined, $key_NP(r), {
                 customer_id: $text(r, "customer_id", $renderText(r.customer_id)),
                 ikb_id: $text(r, "ikb_id", $renderText(r.ikb_id)),
@@ -2991,7 +3184,7 @@ function $rule_smc0011_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, br art 2.2e, br art 2.2f, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:777 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:817 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3015,7 +3208,7 @@ export function smc0006(entity, record, ctx, out = []) {
  */
 function $rule_smc0006_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
-    if (!$agg15(r, ctx)) {
+    if (!$agg20(r, ctx)) {
         $push(out, $LAW_smc0006, "signalling", "NP", role, "customer_id", $key_NP(r), { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) }, "Geen adres");
     }
 }
@@ -3024,7 +3217,7 @@ function $rule_smc0006_NP(r, ctx, out) {
  */
 function $rule_smc0006_NNP(r, ctx, out) {
     const role = $role_NNP(r, ctx);
-    if (!$agg16(r, ctx)) {
+    if (!$agg21(r, ctx)) {
         $push(out, $LAW_smc0006, "signalling", "NNP", role, "customer_id", $key_NNP(r), { customer_id: $text(r, "customer_id", $renderText(r.customer_id)) }, "Geen adres");
     }
 }
@@ -3036,10 +3229,12 @@ function $check_NP(r, ctx, out) {
     if (
     /* ctl0001 */ r.last_name !== undefined &&
         /* ctl0002 */ (role !== "D" || r.deceased !== undefined) &&
+        /* idn0002 */ !$agg2(r, ctx) &&
+        !$agg3(r, ctx) &&
         /* dmc0000 */ r.date_of_birth !== undefined &&
-        /* omc0002 */ !$agg3(r, ctx) &&
-        /* omc0008 */ (r.identification_number === undefined || !$agg4(r, ctx)) &&
-        /* omc0014 */ (!(r.last_name !== undefined && r.date_of_birth !== undefined) || !$agg5(r, ctx)) &&
+        /* omc0002 */ !$agg8(r, ctx) &&
+        /* omc0008 */ (r.identification_number === undefined || !$agg9(r, ctx)) &&
+        /* omc0014 */ (!(r.last_name !== undefined && r.date_of_birth !== undefined) || !$agg10(r, ctx)) &&
         /* smc0001 */ ((r.initials !== undefined && r.first_names !== undefined) ||
             (r.identification_number !== undefined && (r.initials !== undefined || r.first_names !== undefined))) &&
         /* smc0012 */ ((r.identification_number !== undefined && r.identification_country !== undefined) ||
@@ -3062,18 +3257,19 @@ function $check_NP(r, ctx, out) {
             !(r.eligibility_indicator_code === "NIET IN AANMERKING")) &&
         /* omc0005 */ (role !== "V" ||
             !(r.customer_id !== undefined && r.ikb_id !== undefined && r.customer_id !== r.ikb_id) ||
-            $agg10(r, ctx)) &&
+            $agg15(r, ctx)) &&
         /* smc0011 */ (role !== "D" ||
             !(r.customer_id !== undefined &&
                 r.ikb_id !== undefined &&
                 r.customer_id === r.ikb_id &&
                 $gt(r.date_of_birth, $addMonths(ctx.rrd, -216))) ||
-            $agg14(r, ctx)) &&
-        /* smc0006 */ $agg15(r, ctx))
+            $agg19(r, ctx)) &&
+        /* smc0006 */ $agg20(r, ctx))
         return true;
     const before = out.length;
     $rule_ctl0001_NP(r, ctx, out);
     $rule_ctl0002_NP(r, ctx, out);
+    $rule_idn0002_NP(r, ctx, out);
     $rule_dmc0000_NP(r, ctx, out);
     $rule_omc0002_NP(r, ctx, out);
     $rule_omc0008_NP(r, ctx, out);
@@ -3103,6 +3299,8 @@ function $check_NNP(r, ctx, out) {
                 r.registered_country !== "NL" &&
                 (r.identification_number !== undefined || r.coc_number !== undefined) &&
                 r.identification_country !== undefined)) &&
+        /* idn0002 */ !$agg4(r, ctx) &&
+        !$agg5(r, ctx) &&
         /* dmc0000 */ r.registered_country !== undefined &&
         r.registered_name !== undefined &&
         r.registered_place !== undefined &&
@@ -3110,12 +3308,13 @@ function $check_NNP(r, ctx, out) {
         (r.identification_country === undefined || $validCountry(r.identification_country)) &&
         /* omc0012 */ (role !== "D" ||
             !(r.customer_id !== undefined && r.ikb_id !== undefined && r.customer_id === r.ikb_id) ||
-            $agg13(r, ctx)) &&
-        /* smc0006 */ $agg16(r, ctx))
+            $agg18(r, ctx)) &&
+        /* smc0006 */ $agg21(r, ctx))
         return true;
     const before = out.length;
     $rule_ctl0001_NNP(r, ctx, out);
     $rule_ctl0003_NNP(r, ctx, out);
+    $rule_idn0002_NNP(r, ctx, out);
     $rule_dmc0000_NNP(r, ctx, out);
     $rule_dmc0004_NNP(r, ctx, out);
     $rule_omc0012_NNP(r, ctx, out);
@@ -3128,8 +3327,8 @@ function $check_NNP(r, ctx, out) {
 function $check_RE(r, ctx, out) {
     if (
     /* ctl0001 */ r.type_of_representation_competence !== undefined &&
-        /* omc0006 */ $agg11(r, ctx) &&
-        /* omc0007 */ (r.account_id === undefined || $agg12(r, ctx)))
+        /* omc0006 */ $agg16(r, ctx) &&
+        /* omc0007 */ (r.account_id === undefined || $agg17(r, ctx)))
         return true;
     const before = out.length;
     $rule_ctl0001_RE(r, ctx, out);
@@ -3150,13 +3349,15 @@ function $check_BA(r, ctx, out) {
         r.count_of_depositors !== undefined &&
         /* ctl0004 */ (!$eq(r.held_from_other_member_state, true) ||
             (r.other_member_state !== undefined && r.account_language !== undefined)) &&
+        /* idn0001 */ !$derivedFrom(r.account_id, r.bank_account_number) &&
+        !$agg1(r, ctx) &&
         /* dmc0000 */ r.ascription !== undefined &&
         r.balance !== undefined &&
         r.bank_account_number !== undefined &&
-        /* omc0001 */ ($agg1(r, ctx) || $agg2(r, ctx)) &&
+        /* omc0001 */ ($agg6(r, ctx) || $agg7(r, ctx)) &&
         /* dmc0004 */ (r.country === undefined || $validCountry(r.country)) &&
         (r.other_member_state === undefined || $validCountry(r.other_member_state)) &&
-        /* omc0011 */ (!$eq(r.eligible, true) || (!$agg8(r, ctx) && !$agg9(r, ctx))) &&
+        /* omc0011 */ (!$eq(r.eligible, true) || (!$agg13(r, ctx) && !$agg14(r, ctx))) &&
         /* etc0001 */ (r.count_of_depositors === undefined ||
             (r.count_of_depositors !== undefined && r.count_of_depositors >= 1)) &&
         /* etc0002 */ (r.share_percentage === undefined ||
@@ -3172,6 +3373,7 @@ function $check_BA(r, ctx, out) {
     const before = out.length;
     $rule_ctl0001_BA(r, ctx, out);
     $rule_ctl0004_BA(r, ctx, out);
+    $rule_idn0001_BA(r, ctx, out);
     $rule_dmc0000_BA(r, ctx, out);
     $rule_omc0001_BA(r, ctx, out);
     $rule_dmc0004_BA(r, ctx, out);
@@ -3188,7 +3390,7 @@ function $check_BA(r, ctx, out) {
  */
 function $check_AD(r, ctx, out) {
     if (
-    /* omc0015 */ ($agg6(r, ctx) || $agg7(r, ctx)) &&
+    /* omc0015 */ ($agg11(r, ctx) || $agg12(r, ctx)) &&
         /* dmc0004 */ (r.country === undefined || $validCountry(r.country)))
         return true;
     const before = out.length;
@@ -3420,6 +3622,8 @@ export const laws = $lawTable([
     $LAW_ctl0002,
     $LAW_ctl0003,
     $LAW_ctl0004,
+    $LAW_idn0001,
+    $LAW_idn0002,
     $LAW_dmc0000,
     $LAW_omc0001,
     $LAW_omc0002,
@@ -3496,7 +3700,7 @@ export const metadata = {
     {
       path: "ikb.glo/1.2.0.regel",
       ruleset: "ikb.glo@1.2.0",
-      sha256: "a62214a40a9da437b5518df9035b54b7a07e5922fda72ddffcad1e4cf2d39e83",
+      sha256: "9be74a17dd31443b33d359369de4c4e7a96f231dce6380f3be13442f46b03a62",
     },
   ],
 };
@@ -4253,7 +4457,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 290, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 291, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule fil0001 \"Bestand ontbreekt\"\n  meaning \"regel's own check: a CSV file of the data model is missing from the delivery.\"\n      from bk bijlage 4 control 5.3\n  assumption \"blocking: a delivery without one of its files is taken to be one DNB cannot process (par 2.2: \\\"een IKB-bestand ... dat door DNB kan worden verwerkt (zonder blokkerende fouten)\\\"); the sources do not say which errors block.\"\n  severity blocking\n  class own\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require present\n  example fail file RE missing\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
     categories: [],
@@ -4297,7 +4501,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 302, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 303, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule fil0002 \"Kolom ontbreekt\"\n  meaning \"regel's own check: a column of the data model is missing from the header of a CSV file.\"\n      from bk bijlage 4 control 5.3\n  assumption \"blocking, as for fil0001: a file without one of its columns is taken to be one DNB cannot process; the column names are those of this data model (docs/data-model.md), not of the GLO.\"\n  severity blocking\n  class own\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require header\n  example fail file RE columns \"ikb_id\", \"representation_id\", \"representative_id\"\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
     categories: [],
@@ -4335,7 +4539,7 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 316, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 317, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule fil0003 \"Dubbele sleutel\"\n  meaning \"regel's own check: two records of one CSV file have the same key.\"\n  assumption \"controls 3.7 a and 3.8 a ask for a unique key per representative and per deposit; that the key of every file of this data model (persons, representations, addresses) is unique, and that a duplicate blocks the delivery, is our reading.\"\n  severity blocking\n  class own\n  implements bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require unique key\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R2\" }",
     categories: [],
@@ -4368,7 +4572,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 329, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 330, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule fil0004 \"Verwijzing naar onbekend record\"\n  meaning \"regel's own check: a reference to another file (representative, deposit, address) does not resolve.\"\n  assumption \"par 2.2 names missing logical relations within the IKB-bestand as what validation rules show, but no check on references; that every reference of this data model must resolve in the delivery, and that one that does not blocks it, is our reading.\"\n  severity blocking\n  class own\n  implements bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require references\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
     categories: [],
@@ -4502,7 +4706,7 @@ export const trace = [
         locator: "bijlage 4 control 3.9",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 345, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 346, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule val0001 \"Waarde past niet bij het type\"\n  meaning \"regel's own check: a value does not fit the type of its field (length, number, date, code list).\"\n  assumption \"the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).\"\n  severity signalling\n  class own\n  implements bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8, bk bijlage 4 control 3.9\n  for NP.*, NNP.*, RE.*, BA.*, AD.*, SA.*, UA.*\n  require value is valid\n  message \"{attribute} heeft een ongeldige waarde\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: \"1970-02-30\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: \"12,50\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"JA\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"SPAARREKENING\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"REK-TERMIJNDEP\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-02-28 }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\", type_of_representation_competence: \"ZELFSTANDIG\" }",
     categories: [],
@@ -4581,7 +4785,7 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 374, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 375, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule ctl0001 \"Gegeven uit Bijlage 4 ontbreekt\"\n  meaning \"regel's own check: a datum that Bijlage 4 controls 3.5-3.8 require of every person, representation or deposit is missing.\"\n      from bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8\n  assumption \"the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.2.0 table lists none of them for dmc0000.\"\n  severity signalling\n  class own\n  applies to D, V\n  implements bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8\n  for NP.last_name, NNP.legal_capacity_code, RE.type_of_representation_competence, BA.product_label,\n      BA.deposit_category, BA.currency, BA.interest, BA.country, BA.count_of_depositors\n  require value is present\n  message \"{attribute} ontbreekt (Bijlage 4)\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"\" }\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", product_label: \"Spaarrekening\", deposit_category: \"REK-SPAAR\", currency: \"EUR\", country: \"NL\", count_of_depositors: 1 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", type_of_representation_competence: \"ZELFSTANDIG\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", product_label: \"Spaarrekening\", deposit_category: \"REK-SPAAR\", currency: \"EUR\", interest: 0.00, country: \"NL\", count_of_depositors: 1 }",
     categories: [],
@@ -4618,7 +4822,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 398, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 399, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule ctl0002 \"Levensstatus ontbreekt\"\n  meaning \"regel's own check: the life status of a natural person who is the depositor is missing.\"\n      from bk bijlage 4 control 3.5\n  assumption \"the life status is the deceased indicator of this data model (its name and form are ours).\"\n  severity signalling\n  class own\n  applies to D\n  implements bk bijlage 4 control 3.5\n  for NP.deceased\n  require value is present\n  message \"{attribute} ontbreekt (Bijlage 4 control 3.5 item 4)\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }\n  example pass NP { ikb_id: \"C1\", customer_id: \"V1\" }",
     categories: [],
@@ -4655,7 +4859,7 @@ export const trace = [
         locator: "bijlage 4 control 3.6",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 416, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 417, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule ctl0003 \"Registratienummer niet-natuurlijk persoon ontbreekt\"\n  meaning \"regel's own check: a non-natural person registered in the Netherlands has neither KvK number nor RSIN, or one registered abroad has no foreign number with country of issue.\"\n      from bk bijlage 4 control 3.6\n  assumption \"\\\"registered in the Netherlands\\\" is read from the registered country (item 2).\"\n  severity signalling\n  class own\n  implements bk bijlage 4 control 3.6\n  for NNP\n  when registered_country is present\n  require (registered_country = \"NL\" and (coc_number is present or rsin is present))\n      or (registered_country != \"NL\" and (identification_number is present or coc_number is present) and identification_country is present)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"DE\", identification_number: \"HRB 12345\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\", rsin: \"123456782\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"DE\", identification_number: \"HRB 12345\", identification_country: \"DE\" }",
     categories: [],
@@ -4692,9 +4896,82 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 435, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 436, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule ctl0004 \"Lidstaat of taal ontbreekt\"\n  meaning \"regel's own check: a deposit held from another member state lacks that member state or the language chosen at account opening.\"\n      from bk bijlage 4 control 3.8\n  severity signalling\n  class own\n  implements bk bijlage 4 control 3.8\n  for BA\n  when held_from_other_member_state = true\n  require other_member_state is present and account_language is present\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", held_from_other_member_state: true, other_member_state: \"BE\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", held_from_other_member_state: true, other_member_state: \"BE\", account_language: \"nl\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", held_from_other_member_state: false }",
+    categories: [],
+  },
+  {
+    code: "idn0001",
+    title: "Rekening-ID bevat klantgegevens",
+    meaning: "The identifier of a deposit holds its account number or the BSN of a natural person in the IKB, or an md5, sha1 or sha256 hash of either.",
+    meaningFrom: [],
+    assumptions: [
+      "decidable part only: \"herleidbare gegevens\" is read as the account number and the BSN, held as they are (letters in any case) or as an md5, sha1 or sha256 hex digest; other encodings, salted hashes and values shorter than 6 characters are not looked for.",
+      "signalling, as dataexplorers.nl says the GLO's validation of identifiers is (\"blijft signalerend\"); the bank account identifier is this data model's account_id (control 3.8 a).",
+    ],
+    severity: "signalling",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "record",
+    entities: ["BA"],
+    attributes: [],
+    articles: [
+      {
+        source: "hb",
+        sourceTitle: "Handboek Gegevenslevering DGS, versie 3.2 (oktober 2021)",
+        locator: "Rekening en rekeningbezit",
+      },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.8",
+      },
+    ],
+    location: { file: "ikb.glo/1.2.0.regel", line: 457, column: 1 },
+    origin: "ikb.glo@1.2.0",
+    source: "rule idn0001 \"Rekening-ID bevat klantgegevens\"\n  meaning \"The identifier of a deposit holds its account number or the BSN of a natural person in the IKB, or an md5, sha1 or sha256 hash of either.\"\n  assumption \"decidable part only: \\\"herleidbare gegevens\\\" is read as the account number and the BSN, held as they are (letters in any case) or as an md5, sha1 or sha256 hex digest; other encodings, salted hashes and values shorter than 6 characters are not looked for.\"\n  assumption \"signalling, as dataexplorers.nl says the GLO's validation of identifiers is (\\\"blijft signalerend\\\"); the bank account identifier is this data model's account_id (control 3.8 a).\"\n  severity signalling\n  class own\n  implements hb Rekening en rekeningbezit, bk bijlage 4 control 3.8\n  for BA\n  require not derived_from(account_id, bank_account_number)\n      and not exists(NP where NP.identification_country = \"NL\" and derived_from(account_id, NP.identification_number))\n  example fail BA { ikb_id: \"C1\", account_id: \"NL91ABNA0417164300\", bank_account_number: \"NL91ABNA0417164300\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"246158292c74eda2b749311c6a41fed47d2647f5\", bank_account_number: \"NL91ABNA0417164300\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"R-2BD12A930C3012F9BB4E0EA9BEC9A3FC\" } with NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"C1-B1\", bank_account_number: \"NL91ABNA0417164300\" } with NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }",
+    categories: [],
+  },
+  {
+    code: "idn0002",
+    title: "BSN of rekeningnummer als klant-ID",
+    meaning: "The customer number of a person holds the BSN of a natural person in the IKB or an account number of the IKB, or an md5, sha1 or sha256 hash of one.",
+    meaningFrom: [],
+    assumptions: [
+      "dataexplorers.nl's statement is read for the customer numbers, the identifiers of persons (and so of IKBs) that art. 2.2 a and control 3.7 a ask for; decidable part only, as for idn0001; signalling (\"blijft signalerend\").",
+    ],
+    severity: "signalling",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "attribute",
+    entities: ["NP", "NNP"],
+    attributes: ["NP.customer_id", "NNP.customer_id"],
+    articles: [
+      { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2a" },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.7",
+      },
+    ],
+    location: { file: "ikb.glo/1.2.0.regel", line: 474, column: 1 },
+    origin: "ikb.glo@1.2.0",
+    source: "rule idn0002 \"BSN of rekeningnummer als klant-ID\"\n  meaning \"The customer number of a person holds the BSN of a natural person in the IKB or an account number of the IKB, or an md5, sha1 or sha256 hash of one.\"\n  assumption \"dataexplorers.nl's statement is read for the customer numbers, the identifiers of persons (and so of IKBs) that art. 2.2 a and control 3.7 a ask for; decidable part only, as for idn0001; signalling (\\\"blijft signalerend\\\").\"\n  severity signalling\n  class own\n  applies to D, V\n  implements br \"art 2.2a\", bk bijlage 4 control 3.7\n  for NP.customer_id, NNP.customer_id\n  require not exists(NP where NP.identification_country = \"NL\" and derived_from(value, NP.identification_number))\n      and not exists(BA where derived_from(value, BA.bank_account_number))\n  example fail NP { ikb_id: \"111222333\", customer_id: \"111222333\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"K-nl91abna0417164300\" } with BA { ikb_id: \"C1\", account_id: \"B1\", bank_account_number: \"NL91ABNA0417164300\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with BA { ikb_id: \"C1\", account_id: \"B1\", bank_account_number: \"NL91ABNA0417164300\" }",
     categories: [],
   },
   {
@@ -4763,7 +5040,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 451, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 491, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule dmc0000 \"Verplicht attribuut ontbreekt\"\n  meaning \"A mandatory attribute is missing (or its value is not valid for its type).\"\n  assumption \"dmc0000 = \\\"Verplicht attribuut ontbreekt\\\" (mandatory attribute missing); the table lists it with attributes, and §2.2 says validation rules show \\\"het ontbreken van essentiële (verplichte) gegevens\\\".\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br \"art 2.2e\", br \"art 2.2f\", br art 2.4\n  for NP.date_of_birth, NNP.registered_country, NNP.registered_name, NNP.registered_place,\n      BA.ascription, BA.balance, BA.bank_account_number, UA.address_line_1, SA.postal_code,\n      SA.place, SA.street, SA.house_number, UA.country, SA.country\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\" }\n  example fail SA { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", street: \"Dorpsstraat\", house_number: \"1\", postal_code: \"1234 AB\", place: \"Amsterdam\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\", balance: 1250.00 }\n  example pass UA { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", address_line_1: \"Dorpsstraat 1\", country: \"DE\" }",
     categories: [
@@ -4831,7 +5108,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 472, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 512, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0001 \"IKB zonder depositohouder\"\n  meaning \"A deposit belongs to an IKB without a depositor: no natural or non-natural person has the IKB key as customer number.\"\n  assumption \"omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects (\\\"de juiste logische verbanden binnen het IKB-bestand\\\", bk §2.2).\"\n  severity signalling\n  implements bk bijlage 3, bk par 2.2\n  for BA\n  require exists(NP where NP.customer_id = ikb_id) or exists(NNP where NNP.customer_id = ikb_id)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } with NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } with NNP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -4867,7 +5144,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 483, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 523, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0002 \"Persoon zowel NP als NNP\"\n  meaning \"A customer number occurs both as natural person and as non-natural person, so the kind of person is unclear.\"\n  assumption \"omc0002 = one customer number is delivered both as natural and as non-natural person.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk par 2.2\n  for NP\n  require not exists(NNP where NNP.customer_id = customer_id)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" } with NNP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with NNP { ikb_id: \"C1\", customer_id: \"X9\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -4908,7 +5185,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 494, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 534, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0008 \"Identificatienummer dubbel\"\n  meaning \"Two natural persons with different customer numbers in one IKB have the same identification number and country of issue.\"\n  assumption \"omc0008 = two natural persons in the IKB share an identification number (duplicate person).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5\n  for NP\n  when identification_number is present\n  require not exists(NP where NP.customer_id != customer_id and NP.identification_number = identification_number and NP.identification_country = identification_country)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"123456782\", identification_country: \"NL\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -4946,7 +5223,7 @@ export const trace = [
         locator: "bijlage 4 control 3.1",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 506, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 546, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0014 \"Mogelijk dubbele natuurlijke persoon\"\n  meaning \"Another natural person in the same IKB has the same last name and date of birth but a different customer number.\"\n  assumption \"omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: \\\"controle op duplicaten\\\").\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.1\n  for NP\n  when last_name is present and date_of_birth is present\n  require not exists(NP where NP.customer_id != customer_id and NP.last_name = last_name and NP.date_of_birth = date_of_birth)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"Jansen\", date_of_birth: 1972-03-04 }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -4982,7 +5259,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 518, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 558, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0015 \"Adres van onbekende persoon\"\n  meaning \"An address belongs to a customer number that is neither a natural nor a non-natural person in the IKB.\"\n  assumption \"omc0015 = an address belongs to a customer that is not a person of the IKB.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk par 2.2\n  for AD\n  require exists(NP where NP.customer_id = customer_id)\n      or exists(NNP where NNP.customer_id = customer_id)\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -5028,7 +5305,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 530, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 570, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule smc0001 \"Identificerende gegevens natuurlijk persoon onvolledig\"\n  meaning \"A natural person has neither both initials and first names, nor an identification number with initials or first names.\"\n  assumption \"smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them (\\\"kan ... worden volstaan met ten minste de voorletters of de voornamen\\\").\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the Bijlage 3 table puts smc0001 in \\\"Identiteit niet vastgesteld\\\", which incomplete identifying names explain, and no text of the code is public.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br \"art 2.2e\",\n      br art 2.3\n  for NP\n  require (initials is present and first_names is present)\n      or (identification_number is present and (initials is present or first_names is present))\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", first_names: \"Jan\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", identification_number: \"111222333\", identification_country: \"NL\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -5075,7 +5352,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 545, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 585, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule smc0012 \"Identificatienummer en land van uitgifte inconsistent\"\n  meaning \"A natural person has an identification number without a country of issue, or a country of issue without a number.\"\n  assumption \"smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \\\"identificatienummer ... en land van uitgifte\\\").\"\n  assumption \"checked for depositors and representatives (Bijlage 4 control 3.7 d); the category table's (D) decides that only a depositor's counts for identity.\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0012 in \\\"Identiteit niet vastgesteld\\\", which an identification number without its country (or the reverse) explains; the check is a tuple constraint in DNB's terms.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br \"art 2.2e\",\n      br art 2.3\n  for NP\n  require (identification_number is present and identification_country is present)\n      or (identification_number is absent and identification_country is absent)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
@@ -5114,7 +5391,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 562, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 602, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule smc0014 \"Natuurlijk persoon overleden\"\n  meaning \"A natural person is recorded as deceased.\"\n  assumption \"smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, \\\"de levensstatus\\\"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0014 in \\\"Identiteit niet vastgesteld\\\" (D) and \\\"Opvragen vergoeding niet mogelijk\\\" (V), which a deceased person explains, and no text of the code is public.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  require not (deceased = true)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }",
     categories: [
@@ -5160,7 +5437,7 @@ export const trace = [
         locator: "bijlage 4 control 3.7",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 574, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 614, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule dmc0003 \"Geboortedatum onwaarschijnlijk\"\n  meaning \"The date of birth of a natural person lies after the reporting reference date or more than 130 years before it.\"\n  assumption \"dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7\n  for NP.date_of_birth\n  when value is present\n  require value <= rrd and value > rrd - 130 years\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2024-06-01 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1890-06-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-06-01 }",
     categories: [
@@ -5225,7 +5502,7 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 587, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 627, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule dmc0004 \"Ongeldige landcode\"\n  meaning \"A country attribute does not hold a valid ISO 3166-1 alpha-2 country code.\"\n  assumption \"dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  for NNP.registered_country, AD.country, SA.country, UA.country, NP.identification_country,\n      NNP.identification_country, BA.country, BA.other_member_state\n  when value is present\n  require valid_country(value)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"XX\" }\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"ZZ\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"BE\" }",
     categories: [
@@ -5267,7 +5544,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 603, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 643, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule tmc0003 \"Overlijdensdatum onmogelijk\"\n  meaning \"The date of death of a natural person lies after the reporting reference date or before the date of birth.\"\n  assumption \"tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.\"\n  assumption \"class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  when date_of_death is present\n  require date_of_death <= rrd and (date_of_birth is absent or date_of_death >= date_of_birth)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 1949-12-31 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2024-02-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 2023-12-01 }",
     categories: [
@@ -5309,7 +5586,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 619, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 659, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0011 \"In aanmerking komen deposito en depositohouder tegenstrijdig\"\n  meaning \"A deposit is marked eligible while the depositor of its IKB is marked NIET IN AANMERKING.\"\n  assumption \"omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: \\\"In aanmerking komende deposito's en depositohouders\\\").\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when eligible = true\n  require not exists(NP where NP.customer_id = ikb_id and NP.eligibility_indicator_code = \"NIET IN AANMERKING\")\n      and not exists(NNP where NNP.customer_id = ikb_id and NNP.eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NNP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NNP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
@@ -5349,7 +5626,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 631, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 671, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule etc0004 \"Natuurlijk persoon niet in aanmerking\"\n  meaning \"A natural person who is the depositor is marked NIET IN AANMERKING for DGS.\"\n  assumption \"etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).\"\n  severity signalling\n  scope within delivery\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for NP\n  when customer_id = ikb_id\n  require not (eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
@@ -5390,7 +5667,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 647, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 687, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule etc0001 \"Aantal depositohouders ongeldig\"\n  meaning \"The count of depositors of a deposit is less than 1.\"\n  assumption \"etc0001 = the number of depositors of a deposit is less than one.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).\"\n  assumption \"class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).\"\n  severity signalling\n  scope within delivery\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.count_of_depositors\n  when value is present\n  require value >= 1\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 0 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -5431,7 +5708,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 661, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 701, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule etc0002 \"Aandeel in deposito ongeldig\"\n  meaning \"The share percentage of the depositor in a deposit is not above 0 and at most 100.\"\n  assumption \"etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).\"\n  assumption \"class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).\"\n  severity signalling\n  scope within delivery\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.share_percentage\n  when value is present\n  require value > 0 and value <= 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 120.00 }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 0.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 70.00 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -5472,7 +5749,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 676, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 716, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule etc0003 \"Aandeel bij een depositohouder niet 100%\"\n  meaning \"A deposit with a single depositor states a share percentage other than 100.\"\n  assumption \"etc0003 = a deposit with one depositor states a share other than 100 %.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).\"\n  assumption \"class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).\"\n  severity signalling\n  scope within delivery\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when count_of_depositors = 1 and share_percentage is present\n  require share_percentage = 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 50.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 100.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 50.00 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -5511,7 +5788,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 691, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 731, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule dmc0005 \"Ongeldige valutacode\"\n  meaning \"The currency of a deposit is not a code of three capital letters (ISO 4217).\"\n  assumption \"dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table \\\"bevat niet alle validatieregels\\\", so 1.3.0 keeps the rule (outside the categories).\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.currency\n  when value is present\n  require value matches \"^[A-Z]{3}$\"\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", currency: \"eur\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", currency: \"EUR\" }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -5550,7 +5827,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 702, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 742, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule dmc0006 \"Ongeldig IBAN\"\n  meaning \"A bank account number in IBAN form does not pass the IBAN check.\"\n  assumption \"dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, \\\"zoals dat bij de depositohouder bekend is\\\").\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.bank_account_number\n  when value matches \"^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$\"\n  require valid_iban(value)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"NL91ABNA0417164301\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"NL91ABNA0417164300\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"0417164300\" }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -5587,7 +5864,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 716, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 756, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0005 \"Vertegenwoordiger zonder vertegenwoordiging\"\n  meaning \"A natural person who is not the depositor (a representative) is not the representative of any representation in the IKB.\"\n  assumption \"omc0005 = a representative is not linked to any representation in the IKB.\"\n  severity signalling\n  applies to V\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id != ikb_id\n  require exists(RE where RE.representative_id = customer_id)\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"V1\" } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: "V", attributes: [] }],
@@ -5624,7 +5901,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 728, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 768, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0006 \"Vertegenwoordiger niet aanwezig\"\n  meaning \"A representation refers to a representative who is not a natural person in the same IKB.\"\n  assumption \"omc0006 = a representation's representative is not a natural person in the IKB.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  require exists(NP where NP.customer_id = representative_id)\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -5663,7 +5940,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 738, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 778, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0007 \"Vertegenwoordiging op onbekend deposito\"\n  meaning \"A representation for a single deposit refers to a deposit that is not in the same IKB.\"\n  assumption \"omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  when account_id is present\n  require exists(BA where BA.account_id = account_id)\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A9\" } with BA { ikb_id: \"C1\", account_id: \"A1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\" } with BA { ikb_id: \"C1\", account_id: \"A1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -5702,7 +5979,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 749, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 789, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0012 \"Niet-natuurlijk persoon zonder vertegenwoordiger\"\n  meaning \"A non-natural person who is the depositor has no representation in the IKB.\"\n  assumption \"omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NNP\n  when customer_id = ikb_id\n  require exists(RE where RE.represented_id = customer_id)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\" } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -5742,7 +6019,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 761, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 801, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule smc0011 \"Minderjarige zonder vertegenwoordiger\"\n  meaning \"A natural person who is the depositor is younger than 18 at the reporting reference date and has no representation.\"\n  assumption \"smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0011 in \\\"Opvragen vergoeding niet mogelijk\\\", which a minor without representative explains, and no text of the code is public.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id = ikb_id and date_of_birth > rrd - 18 years\n  require exists(RE where RE.represented_id = customer_id)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-05-01 }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -5795,7 +6072,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 777, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 817, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule smc0006 \"Geen adres\"\n  meaning \"A natural or non-natural person has no address in the IKB.\"\n  assumption \"smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.\"\n  assumption \"checked for representatives too (Bijlage 4 control 3.7 c: \\\"De adresgegevens inclusief het land\\\"); the category table's (D) decides that only a depositor's counts for notification.\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0006 in \\\"Notificatie niet mogelijk\\\", which a missing address explains. A specialisation reading (an address with neither a structured nor an unstructured form) would fit class and category alike; it is not taken because nothing public says so.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, br \"art 2.2e\", br \"art 2.2f\", br art 2.3\n  for NP.customer_id, NNP.customer_id\n  require exists(AD where AD.customer_id = value)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }",
     categories: [{ category: "notification", role: "D", attributes: [] }],
@@ -5817,7 +6094,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 799, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 839, column: 1 },
     results: [
       { code: "omc0001", role: undefined, attributes: [] },
       { code: "omc0002", role: undefined, attributes: [] },
@@ -5868,7 +6145,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 823, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 863, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
       { code: "etc0004", role: undefined, attributes: [] },
@@ -5889,7 +6166,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 832, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 872, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -5915,7 +6192,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 844, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 884, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
@@ -5947,7 +6224,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 860, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 900, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {
@@ -6077,344 +6354,368 @@ export const assumptions = [
   {
     on: "ruleset",
     name: "ikb.glo@1.2.0",
-    text: "the seed gives only the end of the validity of GLO 1.2.0 (1 July 2023); the start is set to 1 January 2020, the start of the Beoordelingskader's normering 2020-2023.",
+    text: "the url of hb is where a public copy of the Handboek 3.2 was read (5dok.net), not DNB's own address; the Handboek is not among the project's source documents, and the url is not checked.",
     location: { file: "ikb.glo/1.2.0.regel", line: 13, column: 3 },
+  },
+  {
+    on: "ruleset",
+    name: "ikb.glo@1.2.0",
+    text: "the seed gives only the end of the validity of GLO 1.2.0 (1 July 2023); the start is set to 1 January 2020, the start of the Beoordelingskader's normering 2020-2023.",
+    location: { file: "ikb.glo/1.2.0.regel", line: 14, column: 3 },
   },
   {
     on: "codelist",
     name: "reliability_indicator",
     text: "the counterpart value \"BETROUWBAARHEID GEGARANDEERD\".",
-    location: { file: "ikb.glo/1.2.0.regel", line: 20, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 21, column: 3 },
   },
   {
     on: "codelist",
     name: "legal_capacity",
     text: "the spelling of the two counterpart values.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 29, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 30, column: 3 },
   },
   {
     on: "codelist",
     name: "eligibility_indicator",
     text: "the counterpart values \"IN AANMERKING\" and \"NIET IN AANMERKING\".",
-    location: { file: "ikb.glo/1.2.0.regel", line: 37, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 38, column: 3 },
   },
   {
     on: "codelist",
     name: "third_party_account_type",
     text: "the counterpart values \"GEEN DERDENREKENING\" and \"DERDENREKENING\".",
-    location: { file: "ikb.glo/1.2.0.regel", line: 45, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 46, column: 3 },
   },
   {
     on: "codelist",
     name: "representation_competence",
     text: "the counterpart values \"ZELFSTANDIG\" (may act alone) and \"GEZAMENLIJK\" (only together).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 54, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 55, column: 3 },
   },
   {
     on: "codelist",
     name: "product_category",
     text: "the descriptions are read from the codes: the definitions of the Handboek's Bijlage 4 are not at hand.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 64, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 65, column: 3 },
   },
   {
     on: "codelist",
     name: "product_category",
     text: "the Handboek 3.2 dates from October 2021; the code list is taken to hold for the whole validity of GLO 1.2.0 and after.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 65, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 66, column: 3 },
   },
   {
     on: "field",
     name: "BA.deposit_category",
     text: "the categorisation of control 3.8 f is taken to be the product category of the Handboek Gegevenslevering DGS 3.2 (code list product_category); the GLO's name of the field is not public (docs/data-model.md).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 165, column: 5 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 166, column: 5 },
   },
   {
     on: "rule",
     name: "fil0001",
     text: "blocking: a delivery without one of its files is taken to be one DNB cannot process (par 2.2: \"een IKB-bestand ... dat door DNB kan worden verwerkt (zonder blokkerende fouten)\"); the sources do not say which errors block.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 293, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 294, column: 3 },
   },
   {
     on: "rule",
     name: "fil0002",
     text: "blocking, as for fil0001: a file without one of its columns is taken to be one DNB cannot process; the column names are those of this data model (docs/data-model.md), not of the GLO.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 305, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 306, column: 3 },
   },
   {
     on: "rule",
     name: "fil0003",
     text: "controls 3.7 a and 3.8 a ask for a unique key per representative and per deposit; that the key of every file of this data model (persons, representations, addresses) is unique, and that a duplicate blocks the delivery, is our reading.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 318, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 319, column: 3 },
   },
   {
     on: "rule",
     name: "fil0004",
     text: "par 2.2 names missing logical relations within the IKB-bestand as what validation rules show, but no check on references; that every reference of this data model must resolve in the delivery, and that one that does not blocks it, is our reading.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 331, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 332, column: 3 },
   },
   {
     on: "rule",
     name: "val0001",
     text: "the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 347, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 348, column: 3 },
   },
   {
     on: "rule",
     name: "ctl0001",
     text: "the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.2.0 table lists none of them for dmc0000.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 378, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 379, column: 3 },
   },
   {
     on: "rule",
     name: "ctl0002",
     text: "the life status is the deceased indicator of this data model (its name and form are ours).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 401, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 402, column: 3 },
   },
   {
     on: "rule",
     name: "ctl0003",
     text: "\"registered in the Netherlands\" is read from the registered country (item 2).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 419, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 420, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "idn0001",
+    text: "decidable part only: \"herleidbare gegevens\" is read as the account number and the BSN, held as they are (letters in any case) or as an md5, sha1 or sha256 hex digest; other encodings, salted hashes and values shorter than 6 characters are not looked for.",
+    location: { file: "ikb.glo/1.2.0.regel", line: 459, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "idn0001",
+    text: "signalling, as dataexplorers.nl says the GLO's validation of identifiers is (\"blijft signalerend\"); the bank account identifier is this data model's account_id (control 3.8 a).",
+    location: { file: "ikb.glo/1.2.0.regel", line: 460, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "idn0002",
+    text: "dataexplorers.nl's statement is read for the customer numbers, the identifiers of persons (and so of IKBs) that art. 2.2 a and control 3.7 a ask for; decidable part only, as for idn0001; signalling (\"blijft signalerend\").",
+    location: { file: "ikb.glo/1.2.0.regel", line: 476, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0000",
     text: "dmc0000 = \"Verplicht attribuut ontbreekt\" (mandatory attribute missing); the table lists it with attributes, and §2.2 says validation rules show \"het ontbreken van essentiële (verplichte) gegevens\".",
-    location: { file: "ikb.glo/1.2.0.regel", line: 453, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 493, column: 3 },
   },
   {
     on: "rule",
     name: "omc0001",
     text: "omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects (\"de juiste logische verbanden binnen het IKB-bestand\", bk §2.2).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 474, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 514, column: 3 },
   },
   {
     on: "rule",
     name: "omc0002",
     text: "omc0002 = one customer number is delivered both as natural and as non-natural person.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 485, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 525, column: 3 },
   },
   {
     on: "rule",
     name: "omc0008",
     text: "omc0008 = two natural persons in the IKB share an identification number (duplicate person).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 496, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 536, column: 3 },
   },
   {
     on: "rule",
     name: "omc0014",
     text: "omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: \"controle op duplicaten\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 508, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 548, column: 3 },
   },
   {
     on: "rule",
     name: "omc0015",
     text: "omc0015 = an address belongs to a customer that is not a person of the IKB.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 520, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 560, column: 3 },
   },
   {
     on: "rule",
     name: "smc0001",
     text: "smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them (\"kan ... worden volstaan met ten minste de voorletters of de voornamen\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 532, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 572, column: 3 },
   },
   {
     on: "rule",
     name: "smc0001",
     text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the Bijlage 3 table puts smc0001 in \"Identiteit niet vastgesteld\", which incomplete identifying names explain, and no text of the code is public.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 533, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 573, column: 3 },
   },
   {
     on: "rule",
     name: "smc0012",
     text: "smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \"identificatienummer ... en land van uitgifte\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 547, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 587, column: 3 },
   },
   {
     on: "rule",
     name: "smc0012",
     text: "checked for depositors and representatives (Bijlage 4 control 3.7 d); the category table's (D) decides that only a depositor's counts for identity.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 548, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 588, column: 3 },
   },
   {
     on: "rule",
     name: "smc0012",
     text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0012 in \"Identiteit niet vastgesteld\", which an identification number without its country (or the reverse) explains; the check is a tuple constraint in DNB's terms.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 549, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 589, column: 3 },
   },
   {
     on: "rule",
     name: "smc0014",
     text: "smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, \"de levensstatus\"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 564, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 604, column: 3 },
   },
   {
     on: "rule",
     name: "smc0014",
     text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0014 in \"Identiteit niet vastgesteld\" (D) and \"Opvragen vergoeding niet mogelijk\" (V), which a deceased person explains, and no text of the code is public.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 565, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 605, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0003",
     text: "dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 576, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 616, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0004",
     text: "dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 589, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 629, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0003",
     text: "tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 605, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 645, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0003",
     text: "class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 606, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 646, column: 3 },
   },
   {
     on: "rule",
     name: "omc0011",
     text: "omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: \"In aanmerking komende deposito's en depositohouders\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 621, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 661, column: 3 },
   },
   {
     on: "rule",
     name: "etc0004",
     text: "etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 633, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 673, column: 3 },
   },
   {
     on: "rule",
     name: "etc0004",
     text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 634, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 674, column: 3 },
   },
   {
     on: "rule",
     name: "etc0001",
     text: "etc0001 = the number of depositors of a deposit is less than one.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 649, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 689, column: 3 },
   },
   {
     on: "rule",
     name: "etc0001",
     text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 650, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 690, column: 3 },
   },
   {
     on: "rule",
     name: "etc0001",
     text: "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 651, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 691, column: 3 },
   },
   {
     on: "rule",
     name: "etc0002",
     text: "etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 663, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 703, column: 3 },
   },
   {
     on: "rule",
     name: "etc0002",
     text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 664, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 704, column: 3 },
   },
   {
     on: "rule",
     name: "etc0002",
     text: "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 665, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 705, column: 3 },
   },
   {
     on: "rule",
     name: "etc0003",
     text: "etc0003 = a deposit with one depositor states a share other than 100 %.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 678, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 718, column: 3 },
   },
   {
     on: "rule",
     name: "etc0003",
     text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 679, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 719, column: 3 },
   },
   {
     on: "rule",
     name: "etc0003",
     text: "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 680, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 720, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0005",
     text: "dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table \"bevat niet alle validatieregels\", so 1.3.0 keeps the rule (outside the categories).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 693, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 733, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0006",
     text: "dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, \"zoals dat bij de depositohouder bekend is\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 704, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 744, column: 3 },
   },
   {
     on: "rule",
     name: "omc0005",
     text: "omc0005 = a representative is not linked to any representation in the IKB.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 718, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 758, column: 3 },
   },
   {
     on: "rule",
     name: "omc0006",
     text: "omc0006 = a representation's representative is not a natural person in the IKB.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 730, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 770, column: 3 },
   },
   {
     on: "rule",
     name: "omc0007",
     text: "omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 740, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 780, column: 3 },
   },
   {
     on: "rule",
     name: "omc0012",
     text: "omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 751, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 791, column: 3 },
   },
   {
     on: "rule",
     name: "smc0011",
     text: "smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 763, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 803, column: 3 },
   },
   {
     on: "rule",
     name: "smc0011",
     text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0011 in \"Opvragen vergoeding niet mogelijk\", which a minor without representative explains, and no text of the code is public.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 764, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 804, column: 3 },
   },
   {
     on: "rule",
     name: "smc0006",
     text: "smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 779, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 819, column: 3 },
   },
   {
     on: "rule",
     name: "smc0006",
     text: "checked for representatives too (Bijlage 4 control 3.7 c: \"De adresgegevens inclusief het land\"); the category table's (D) decides that only a depositor's counts for notification.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 780, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 820, column: 3 },
   },
   {
     on: "rule",
     name: "smc0006",
     text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0006 in \"Notificatie niet mogelijk\", which a missing address explains. A specialisation reading (an address with neither a structured nor an unstructured form) would fit class and category alike; it is not taken because nothing public says so.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 781, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 821, column: 3 },
   },
 ];
 
