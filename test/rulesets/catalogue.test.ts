@@ -242,7 +242,7 @@ describe("writing and checking", () => {
     }
     const glo = byPath.get("ikb.glo-1.3.0.md")!;
     expect(glo).toContain(
-      "| rule | [dmc0001](#rule-dmc0001) | dmc0001 = a Dutch identification number (BSN) fails the eleven-test. | rulesets/ikb.glo/1.3.0.regel:51 |",
+      "| rule | [dmc0001](#rule-dmc0001) | dmc0001 = a Dutch identification number (BSN) fails the eleven-test. | rulesets/ikb.glo/1.3.0.regel:53 |",
     );
     expect(glo).toContain("42 of 43 rules rest on an assumption.");
     expect(glo).toMatch(

@@ -1939,7 +1939,7 @@ function $rule_val0001_UA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:169 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:171 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2175,7 +2175,7 @@ function $rule_idn0002_NNP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:27 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:29 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3251,7 +3251,7 @@ function $rule_smc0006_NNP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:49 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:51 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3290,7 +3290,7 @@ function $rule_dmc0001_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:65 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:67 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3330,7 +3330,7 @@ function $rule_dmc0002_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.6, br art 2.2f.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:81 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:83 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3374,7 +3374,7 @@ function $rule_omc0019_NNP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:95 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:97 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3412,7 +3412,7 @@ function $rule_tmc0002_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:114 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:116 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3448,7 +3448,7 @@ function $rule_omc0017_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:126 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:128 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3486,7 +3486,7 @@ function $rule_tmc0005_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:140 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:142 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3525,7 +3525,7 @@ function $rule_smc0010_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:154 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:156 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4072,6 +4072,11 @@ export const metadata = {
       url: undefined,
     },
     { alias: "br", title: "Beleidsregel Individueel Klantbeeld", url: undefined },
+    {
+      alias: "hb",
+      title: "Handboek Gegevenslevering DGS, versie 3.2 (oktober 2021)",
+      url: "https://5dok.net/document/yngnlvxp-handboek-gegevenslevering-dgs-versie-oktober.html",
+    },
   ],
   ikb: { key: "ikb_id", depositors: ["NP", "NNP"], depositorBy: "customer_id" },
   sourceFiles: [
@@ -4083,7 +4088,7 @@ export const metadata = {
     {
       path: "ikb.glo/1.3.0.regel",
       ruleset: "ikb.glo@1.3.0",
-      sha256: "eb7c6a18b743416aa5ad76974b8ab96d52af91de160acb865edc85837ac9c868",
+      sha256: "dd124385c4d68b0f28433c90cef33b98925ca6010afa8f99024f5bcace015d37",
     },
   ],
 };
@@ -5163,7 +5168,7 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 169, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 171, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "replace rule ctl0001 \"Gegeven uit Bijlage 4 ontbreekt\"\n  meaning \"regel's own check: a datum that Bijlage 4 controls 3.5-3.8 require of every person, representation or deposit is missing.\"\n      from bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  assumption \"the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.3.0 table lists none of them for dmc0000.\"\n  severity signalling\n  class own\n  applies to D, V\n  implements bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  for NNP.legal_capacity_code, RE.type_of_representation_competence, BA.deposit_category,\n      BA.currency, BA.country\n  require value is present\n  message \"{attribute} ontbreekt (Bijlage 4)\"\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_name: \"De Korf B.V.\" }\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"REK-SPAAR\", country: \"NL\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"MET RECHTSPERSOONLIJKHEID\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"REK-SPAAR\", currency: \"EUR\", country: \"NL\" }",
     categories: [],
@@ -5382,7 +5387,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 27, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 29, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "replace rule dmc0000 \"Verplicht attribuut ontbreekt\"\n  meaning \"A mandatory attribute is missing (or its value is not valid for its type).\"\n  assumption \"dmc0000 = \\\"Verplicht attribuut ontbreekt\\\" (mandatory attribute missing).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br \"art 2.2e\", br \"art 2.2f\", br art 2.4\n  for NP.date_of_birth, NP.last_name, NNP.registered_country, NNP.registered_name,\n      NNP.registered_place, BA.ascription, BA.balance, BA.bank_account_number,\n      BA.count_of_depositors, BA.interest, BA.product_label, UA.address_line_1, SA.postal_code,\n      SA.place, SA.street, SA.house_number, AD.country\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\", balance: 1250.00, count_of_depositors: 1, interest: 3.10 }\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\", balance: 1250.00, count_of_depositors: 1, interest: 3.10, product_label: \"Internetsparen\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }",
     categories: [
@@ -6470,7 +6475,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 49, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 51, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule dmc0001 \"Ongeldig BSN\"\n  meaning \"A natural person's identification number issued by the Netherlands is not a valid BSN (eleven-test).\"\n  assumption \"dmc0001 = a Dutch identification number (BSN) fails the eleven-test.\"\n  assumption \"checked for depositors and representatives (Bijlage 4 control 3.5 item 3, 3.7 d); the category table's (D) decides that only a depositor's counts for identity.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br \"art 2.2e\",\n      br art 2.3\n  for NP\n  when identification_country = \"NL\" and identification_number is present\n  require valid_bsn(identification_number)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"123456789\", identification_country: \"NL\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"123456789\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"123456789\", identification_country: \"DE\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
@@ -6516,7 +6521,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 65, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 67, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule dmc0002 \"Ongeldige tekens in naam\"\n  meaning \"The initials, first names or last name of a natural person contain characters other than letters, spaces, apostrophes, hyphens and dots.\"\n  assumption \"dmc0002 = a name of a natural person holds characters other than letters, spaces, apostrophes, hyphens and dots.\"\n  assumption \"checked for depositors and representatives (Bijlage 4 control 3.5 item 1, 3.7 b); the category table's (D) decides that only a depositor's counts for identity.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br \"art 2.2e\",\n      br art 2.3\n  for NP.initials, NP.first_names, NP.last_name\n  when value is present\n  require value matches \"^[\\\\p{L}\\\\p{M}][\\\\p{L}\\\\p{M} '.-]*$\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen1\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", initials: \"J2\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", first_names: \"?\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.P.\", first_names: \"Jan Pieter\", last_name: \"van 't Hoff-Ébène\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
@@ -6555,7 +6560,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 81, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 83, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule omc0019 \"Registratienummer niet-natuurlijk persoon ontbreekt\"\n  meaning \"A non-natural person registered in the Netherlands has neither KvK number nor RSIN, or one registered abroad has no foreign number with country of issue.\"\n  assumption \"omc0019 = a non-natural person lacks the registration numbers of Bijlage 4 control 3.6: registered in the Netherlands, a KvK number or RSIN (item 4); registered abroad, a foreign tax or KvK number with its country of issue (item 5).\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.6, br \"art 2.2f\"\n  for NNP\n  when registered_country is present\n  require (registered_country = \"NL\" and (coc_number is present or rsin is present))\n      or (registered_country != \"NL\" and (identification_number is present or coc_number is present) and identification_country is present)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"DE\", identification_number: \"HRB 12345\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\", coc_number: \"12345678\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"DE\", identification_number: \"HRB 12345\", identification_country: \"DE\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -6595,7 +6600,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 95, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 97, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule tmc0002 \"Levensstatus en overlijdensdatum tegenstrijdig\"\n  meaning \"A natural person is marked deceased without a date of death, or has a date of death without being marked deceased.\"\n  assumption \"tmc0002 = the life status and the date of death disagree.\"\n  assumption \"checked for depositors and representatives; the category table's (D) decides that only a depositor's counts for identity.\"\n  assumption \"class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  require (deceased = true and date_of_death is present)\n      or (not (deceased = true) and date_of_death is absent)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", deceased: true }\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
@@ -6632,7 +6637,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 114, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 116, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule omc0017 \"Depositohouder zonder markering in aanmerking komen\"\n  meaning \"A deposit is marked eligible while the depositor of its IKB has no eligibility marking.\"\n  assumption \"omc0017 = a deposit is marked eligible while the depositor has no eligibility marking.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when eligible = true\n  require exists(NP where NP.customer_id = ikb_id and NP.eligibility_indicator_code is present)\n      or exists(NNP where NNP.customer_id = ikb_id and NNP.eligibility_indicator_code is present)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
@@ -6672,7 +6677,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 126, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 128, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule tmc0005 \"Slapend deposito met recente transactie\"\n  meaning \"A deposit marked dormant has a last transaction within the 24 months before the reporting reference date.\"\n  assumption \"tmc0005 = a deposit marked dormant had a transaction within the 24 months before the reporting reference date (Bijlage 4 control 3.9 l).\"\n  assumption \"class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when dormant = true and last_transaction_date is present\n  require last_transaction_date <= rrd - 24 months\n  example fail rrd 2024-01-01 BA { ikb_id: \"C1\", account_id: \"A1\", dormant: true, last_transaction_date: 2023-03-15 }\n  example pass rrd 2024-01-01 BA { ikb_id: \"C1\", account_id: \"A1\", dormant: true, last_transaction_date: 2021-03-15 }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
@@ -6712,7 +6717,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 140, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 142, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule smc0010 \"Rente hoger dan saldo\"\n  meaning \"The accrued interest of a deposit with a positive balance is larger than the balance.\"\n  assumption \"smc0010 = the accrued interest of a deposit with a positive balance exceeds that balance (implausible).\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0010 in \\\"Bedrag niet te bepalen\\\", which implausible interest explains; the check is a tuple constraint in DNB's terms.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when balance > 0 and interest is present\n  require interest <= balance\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: 100.00, interest: 250.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", balance: 1000.00, interest: 2.50 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -6749,7 +6754,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 154, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 156, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule omc0018 \"Vertegenwoordiger vertegenwoordigt zichzelf\"\n  meaning \"A representation names the same customer as representative and as represented person.\"\n  assumption \"omc0018 = a representation in which the representative is the represented person.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  when represented_id is present and representative_id is present\n  require representative_id != represented_id\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"C1\", represented_id: \"C1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -6771,7 +6776,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 195, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 197, column: 1 },
     results: [
       { code: "omc0001", role: undefined, attributes: [] },
       { code: "omc0002", role: "D", attributes: [] },
@@ -6827,7 +6832,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 221, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 223, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
       { code: "omc0017", role: undefined, attributes: [] },
@@ -6850,7 +6855,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 232, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 234, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -6883,7 +6888,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 244, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 246, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
@@ -6917,7 +6922,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 260, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 262, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {
@@ -7046,8 +7051,14 @@ export const assumptions = [
   {
     on: "ruleset",
     name: "ikb.glo@1.3.0",
+    text: "the url of hb is where a public copy of the Handboek 3.2 was read (5dok.net), not DNB's own address; the Handboek is not among the project's source documents, and the url is not checked.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 13, column: 3 },
+  },
+  {
+    on: "ruleset",
+    name: "ikb.glo@1.3.0",
     text: "the third amendment round of the Beleidsregel IKB (Stcrt. 2022, 33608) removed the marking for convictions for money laundering and added the reporting and marking of dormant accounts (dnb.nl, adoption of the third round of amendments, 2022); it is taken to apply from this version, 1 July 2023, the date from which the amended text of the Beleidsregel is in force (wetten.overheid.nl, BWBR0039826). No version models a money-laundering marking (Bijlage 4 control 3.9 lists none); the dormant marking of control 3.9 l is in both versions, and this one adds the date of the last transaction and tmc0005, which checks the marking.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 12, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 14, column: 3 },
   },
   {
     on: "codelist",
@@ -7131,7 +7142,7 @@ export const assumptions = [
     on: "rule",
     name: "ctl0001",
     text: "the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.3.0 table lists none of them for dmc0000.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 172, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 174, column: 3 },
   },
   {
     on: "rule",
@@ -7161,7 +7172,7 @@ export const assumptions = [
     on: "rule",
     name: "dmc0000",
     text: "dmc0000 = \"Verplicht attribuut ontbreekt\" (mandatory attribute missing).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 29, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 31, column: 3 },
   },
   {
     on: "rule",
@@ -7401,85 +7412,85 @@ export const assumptions = [
     on: "rule",
     name: "dmc0001",
     text: "dmc0001 = a Dutch identification number (BSN) fails the eleven-test.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 51, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 53, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0001",
     text: "checked for depositors and representatives (Bijlage 4 control 3.5 item 3, 3.7 d); the category table's (D) decides that only a depositor's counts for identity.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 52, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 54, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0002",
     text: "dmc0002 = a name of a natural person holds characters other than letters, spaces, apostrophes, hyphens and dots.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 67, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 69, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0002",
     text: "checked for depositors and representatives (Bijlage 4 control 3.5 item 1, 3.7 b); the category table's (D) decides that only a depositor's counts for identity.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 68, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 70, column: 3 },
   },
   {
     on: "rule",
     name: "omc0019",
     text: "omc0019 = a non-natural person lacks the registration numbers of Bijlage 4 control 3.6: registered in the Netherlands, a KvK number or RSIN (item 4); registered abroad, a foreign tax or KvK number with its country of issue (item 5).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 83, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 85, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0002",
     text: "tmc0002 = the life status and the date of death disagree.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 97, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 99, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0002",
     text: "checked for depositors and representatives; the category table's (D) decides that only a depositor's counts for identity.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 98, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 100, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0002",
     text: "class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 99, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 101, column: 3 },
   },
   {
     on: "rule",
     name: "omc0017",
     text: "omc0017 = a deposit is marked eligible while the depositor has no eligibility marking.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 116, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 118, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0005",
     text: "tmc0005 = a deposit marked dormant had a transaction within the 24 months before the reporting reference date (Bijlage 4 control 3.9 l).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 128, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 130, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0005",
     text: "class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 129, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 131, column: 3 },
   },
   {
     on: "rule",
     name: "smc0010",
     text: "smc0010 = the accrued interest of a deposit with a positive balance exceeds that balance (implausible).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 142, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 144, column: 3 },
   },
   {
     on: "rule",
     name: "smc0010",
     text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0010 in \"Bedrag niet te bepalen\", which implausible interest explains; the check is a tuple constraint in DNB's terms.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 143, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 145, column: 3 },
   },
   {
     on: "rule",
     name: "omc0018",
     text: "omc0018 = a representation in which the representative is the represented person.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 156, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 158, column: 3 },
   },
 ];
 
