@@ -163,7 +163,8 @@ category c "C"
   },
   {
     code: "REG211",
-    title: "extends an incomplete version: one error, with the loaded version meant",
+    title:
+      "extends an incomplete version: one error, with the loaded version meant",
     files: {
       "a.regel": baseUntil2024,
       "b.regel": child(npRule("require last_name is present")).replace(
@@ -173,7 +174,8 @@ category c "C"
     },
     at: [{ file: "b.regel", marker: "t.base@1.0\n" }],
     suggestion: "t.base@1.0.0",
-    message: "`extends t.base@1.0`: a version has three numbers, MAJOR.MINOR.PATCH",
+    message:
+      "`extends t.base@1.0`: a version has three numbers, MAJOR.MINOR.PATCH",
   },
   {
     code: "REG212",
