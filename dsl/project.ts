@@ -8,7 +8,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { dirname, join, normalize, resolve } from "node:path";
 import type { RegelFile, RulesetRef } from "./ast.js";
 import { check } from "./checker.js";
-import { type Diagnostic, sortDiagnostics } from "./diagnostics.js";
+import { causeOrder, type Diagnostic, sortDiagnostics } from "./diagnostics.js";
 import type { ResolvedRuleset } from "./model.js";
 import { parse } from "./parser.js";
 import { decodeSource } from "./source-text.js";
@@ -22,8 +22,13 @@ export interface Project {
   files: RegelFile[];
   /** Resolved versions, sorted by name then version. */
   rulesets: ResolvedRuleset[];
-  /** Parse and check diagnostics, sorted (see `sortDiagnostics`). */
+  /** Parse and check diagnostics, causes first (see `sortDiagnostics`). */
   diagnostics: Diagnostic[];
+  /**
+   * The file paths in cause-first order (each after the versions it extends or uses): pass it to
+   * `sortDiagnostics` when adding diagnostics, so the order stays causes first.
+   */
+  fileOrder?: string[];
   /**
    * Files not named on the command line but loaded because a named file `extends` or `uses`
    * what they declare (`loadProject` with `chain`), in the order they were found.
@@ -146,7 +151,10 @@ export async function loadProject(
   // A file that is not UTF-8 is still parsed (its other errors are worth knowing), but it has an
   // error, so nothing is compiled or formatted from it.
   if (encoding.length > 0)
-    diagnostics = sortDiagnostics([...encoding, ...diagnostics]);
+    diagnostics = sortDiagnostics(
+      [...encoding, ...diagnostics],
+      project.fileOrder,
+    );
   return {
     ...project,
     diagnostics,
@@ -280,6 +288,7 @@ export function loadProjectFromTexts(texts: Map<string, string>): Project {
     diagnostics.push(...parsed.diagnostics);
   }
   const checked = check(files);
+  const fileOrder = causeOrder(files);
   // The parser reports a missing header itself (REG111); the checker's REG209 is for ASTs built
   // some other way, so drop it where the parser already spoke.
   const headerReported = new Set(
@@ -294,7 +303,8 @@ export function loadProjectFromTexts(texts: Map<string, string>): Project {
     texts: new Map(paths.map((p) => [p, texts.get(p)!])),
     files,
     rulesets: checked.rulesets,
-    diagnostics: sortDiagnostics(diagnostics),
+    diagnostics: sortDiagnostics(diagnostics, fileOrder),
+    fileOrder,
   };
 }
 

@@ -44,7 +44,7 @@ export function renderCheck(
 ): { output: string; exitCode: number } {
   const chain = project.chain ?? [];
   const json = format === true || format === "json";
-  const diagnostics = sortDiagnostics(project.diagnostics);
+  const diagnostics = sortDiagnostics(project.diagnostics, project.fileOrder);
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.length - errors;
   const exitCode = errors > 0 ? EXIT.failed : EXIT.ok;
@@ -102,10 +102,10 @@ export async function checkProject(
   const checked = await checkExamplesCompiled(project, options);
   return {
     ...project,
-    diagnostics: sortDiagnostics([
-      ...project.diagnostics,
-      ...checked.diagnostics,
-    ]),
+    diagnostics: sortDiagnostics(
+      [...project.diagnostics, ...checked.diagnostics],
+      project.fileOrder,
+    ),
     examples: checked.examples,
   };
 }
