@@ -59,6 +59,12 @@ export function check(files: RegelFile[]): CheckResult {
 
   const done = new Map<string, ResolvedRuleset | undefined>();
   const visiting = new Set<string>();
+  /**
+   * Versions whose `extends` or `uses` names nothing loaded (or a version in error), with the
+   * diagnostic that says so: what they inherit is unknown, so their other problems are
+   * consequences and are held back (see {@link holdBackConsequences}).
+   */
+  const waiting = new Map<string, Diagnostic | undefined>();
 
   const resolve = (entry: Entry): ResolvedRuleset | undefined => {
     if (done.has(entry.id)) return done.get(entry.id);
@@ -72,14 +78,24 @@ export function check(files: RegelFile[]): CheckResult {
         CODES.unknownExtends,
         "extends",
         reporter,
+        header.ref,
       );
       if (target !== undefined) parent = resolve(target);
-    }
+      if (target === undefined)
+        waiting.set(entry.id, reporter.diagnostics.at(-1));
+      else if (waiting.has(target.id)) waiting.set(entry.id, undefined);
+    } else if (header.extends !== undefined) waiting.set(entry.id, undefined);
     const used: { ref: RulesetRef; ruleset: ResolvedRuleset }[] = [];
     for (const u of header.uses ?? []) {
       if (u === undefined) continue;
       const target = lookupRef(entries, u, CODES.unknownUses, "uses", reporter);
-      if (target === undefined) continue;
+      if (target === undefined) {
+        if (!waiting.has(entry.id))
+          waiting.set(entry.id, reporter.diagnostics.at(-1));
+        continue;
+      }
+      if (waiting.has(target.id) && !waiting.has(entry.id))
+        waiting.set(entry.id, undefined);
       if (visiting.has(target.id)) {
         reporter.report(
           CODES.cycle,
@@ -134,7 +150,54 @@ export function check(files: RegelFile[]): CheckResult {
         : compareVersions(a.version, b.version),
   );
   checkOverlaps(rulesets, entries, reporter);
-  return { rulesets, diagnostics: sortDiagnostics(reporter.diagnostics) };
+  const diagnostics = holdBackConsequences(
+    reporter.diagnostics,
+    entries,
+    waiting,
+  );
+  return { rulesets, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/**
+ * A version whose `extends` (or `uses`) cannot be resolved is checked without what it inherits, so
+ * nearly every name in it looks unknown: 75 follow-on errors for one typo in a version number.
+ * Report only the problems of its header (the unresolved reference among them) and say how many
+ * were held back; they are checked once the reference resolves.
+ */
+function holdBackConsequences(
+  diagnostics: Diagnostic[],
+  entries: Map<string, Entry>,
+  waiting: Map<string, Diagnostic | undefined>,
+): Diagnostic[] {
+  if (waiting.size === 0) return diagnostics;
+  const headers = new Map<
+    string,
+    { header: RulesetHeader; root?: Diagnostic }
+  >();
+  for (const [id, root] of waiting) {
+    const entry = entries.get(id);
+    if (entry !== undefined)
+      headers.set(entry.file.path, { header: entry.header, root });
+  }
+  const held = new Map<string, number>();
+  const kept = diagnostics.filter((d) => {
+    const w = headers.get(d.span.file);
+    if (w === undefined || d.code === CODES.internalError) return true;
+    const { start, end } = w.header.span;
+    if (d.span.start.offset >= start.offset && d.span.start.offset < end.offset)
+      return true;
+    held.set(d.span.file, (held.get(d.span.file) ?? 0) + 1);
+    return false;
+  });
+  for (const [file, count] of held) {
+    const root = headers.get(file)?.root;
+    if (root === undefined) continue;
+    root.notes = [
+      ...(root.notes ?? []),
+      `${count} more ${count === 1 ? "problem" : "problems"} in ${file} ${count === 1 ? "is" : "are"} not shown: they may follow from this one, and are checked once it is fixed`,
+    ];
+  }
+  return kept;
 }
 
 /** Header checks and the id index: one entry per `name@version`, the first file wins. */
@@ -206,6 +269,7 @@ function lookupRef(
   code: string,
   keyword: string,
   reporter: Reporter,
+  self?: RulesetRef,
 ): Entry | undefined {
   if (!ref.name || !ref.version) return undefined;
   const id = `${ref.name}@${ref.version}`;
@@ -215,6 +279,32 @@ function lookupRef(
     .filter((e) => e.header.ref.name === ref.name)
     .map((e) => e.header.ref.version);
   versions.sort(compareVersions);
+  if (!/^\d+\.\d+\.\d+/.test(ref.version)) {
+    // `x@1.3`: the highest loaded version that starts so is what was meant.
+    // A version extends an earlier one, never itself or a later one.
+    const meant = versions
+      .filter(
+        (v) =>
+          v.startsWith(`${ref.version}.`) &&
+          (self?.name !== ref.name || compareVersions(v, self.version) < 0),
+      )
+      .at(-1);
+    reporter.report(
+      code,
+      `\`${keyword} ${id}\`: a version has three numbers, MAJOR.MINOR.PATCH`,
+      ref.span,
+      {
+        ...(meant !== undefined
+          ? { suggestion: `${ref.name}@${meant}` }
+          : suggest(id, entries.keys())),
+        notes:
+          versions.length > 0
+            ? [`loaded versions of ${ref.name}: ${versions.join(", ")}`]
+            : [`no version of ${ref.name} is loaded`],
+      },
+    );
+    return undefined;
+  }
   reporter.report(
     code,
     `\`${keyword} ${id}\`: no such ruleset version is loaded`,

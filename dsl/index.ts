@@ -22,9 +22,12 @@ export {
   loadProject,
   loadProjectFromTexts,
   ProjectError,
+  type ChainFile,
+  type LoadOptions,
   type Project,
 } from "./project.js";
 export {
+  causeOrder,
   codeFrame,
   formatDiagnostic,
   sortDiagnostics,

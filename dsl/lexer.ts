@@ -3,7 +3,9 @@
  *
  * Token order matters: comments before `/`, keywords before identifiers (each keyword has
  * `longer_alt: Identifier`, so `fileName` stays one identifier), and numbers from the most specific
- * form to the least: datetime, date, version, decimal, article number (`26a`), integer.
+ * form to the least: datetime, date, article locator (`2.2e`, `1:75`), version, decimal, article
+ * number (`26a`), integer. Habits from other languages (`==`, `<>`, `&&`, `||`, `'text'`) are
+ * tokens of their own, so `dsl/habits.ts` can report them once and read them as meant.
  *
  * Comments live in the `comments` token group, so the parser never sees them but their exact
  * offsets are kept for doc-comment attachment and for the formatter.
@@ -200,6 +202,54 @@ export const DecimalLit = createToken({
   pattern: /\d+\.\d+/,
   label: "a decimal number",
 });
+/**
+ * An article locator written as one word: `2.2e`, `1.3A`, `3.5a`, `1:75`, `7:17a` — digits with
+ * `.` or `:` groups where a letter follows a `.` group or a `:` joins two numbers. Matched by hand
+ * (not a regular expression with look-ahead) so it stays linear and Chevrotain can still index it
+ * by its first character.
+ */
+export const ArticleLocator = createToken({
+  name: "ArticleLocator",
+  pattern: { exec: matchArticleLocator },
+  line_breaks: false,
+  start_chars_hint: ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"],
+  label: "an article number",
+});
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isAlnum(c: number): boolean {
+  return isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** The custom matcher of {@link ArticleLocator}. */
+function matchArticleLocator(
+  text: string,
+  offset: number,
+): RegExpExecArray | null {
+  let i = offset;
+  if (!isDigit(text.charCodeAt(i))) return null;
+  while (isAlnum(text.charCodeAt(i))) i++;
+  let oneWord = false;
+  for (;;) {
+    const sep = text.charCodeAt(i);
+    if ((sep !== 46 && sep !== 58) || !isDigit(text.charCodeAt(i + 1))) break;
+    let j = i + 1;
+    while (isDigit(text.charCodeAt(j))) j++;
+    const lettered = isAlnum(text.charCodeAt(j));
+    while (isAlnum(text.charCodeAt(j))) j++;
+    if (sep === 58 || lettered) oneWord = true;
+    i = j;
+  }
+  if (!oneWord) return null;
+  const match = [text.slice(offset, i)] as unknown as RegExpExecArray;
+  match.index = offset;
+  match.input = text;
+  return match;
+}
+
 export const ArticleNumber = createToken({
   name: "ArticleNumber",
   pattern: /\d+[A-Za-z][A-Za-z0-9_]*/,
@@ -262,6 +312,36 @@ export const Greater = createToken({
   pattern: ">",
   label: "`>`",
 });
+/** `==` (and `===`) from other languages: regel writes `=` (REG144). */
+export const DoubleEquals = createToken({
+  name: "DoubleEquals",
+  pattern: /===?/,
+  label: "`==`",
+});
+/** `<>` from SQL and Excel: regel writes `!=` (REG144). */
+export const LessGreater = createToken({
+  name: "LessGreater",
+  pattern: "<>",
+  label: "`<>`",
+});
+/** `&&` from other languages: regel writes `and` (REG144). */
+export const AmpAmp = createToken({
+  name: "AmpAmp",
+  pattern: "&&",
+  label: "`&&`",
+});
+/** `||` from other languages: regel writes `or` (REG144). */
+export const PipePipe = createToken({
+  name: "PipePipe",
+  pattern: "||",
+  label: "`||`",
+});
+/** A text in single quotes: regel writes texts in double quotes (REG145). */
+export const SingleQuoted = createToken({
+  name: "SingleQuoted",
+  pattern: /'(?:[^'\\\r\n]|\\[^\r\n])*'/,
+  label: "a text in single quotes",
+});
 export const Equals = createToken({
   name: "Equals",
   pattern: "=",
@@ -307,6 +387,7 @@ export const allTokens: TokenType[] = [
   UnterminatedString,
   DateTimeLit,
   DateLit,
+  ArticleLocator,
   VersionLit,
   DecimalLit,
   ArticleNumber,
@@ -324,6 +405,11 @@ export const allTokens: TokenType[] = [
   Percent,
   Star,
   NotEquals,
+  DoubleEquals,
+  LessGreater,
+  AmpAmp,
+  PipePipe,
+  SingleQuoted,
   LessEq,
   GreaterEq,
   Less,
@@ -601,7 +687,10 @@ export function tokenize(text: string, file: string): TokenizeResult {
   // One scan of the whole text first: the common case (no such character) costs nothing more.
   const bidi = hasBidiControl(text);
   for (const token of result.tokens) {
-    if (bidi && tokenMatcher(token, StringLit))
+    if (
+      bidi &&
+      (tokenMatcher(token, StringLit) || token.tokenType === SingleQuoted)
+    )
       checkBidi(file, text, token, "a quoted text", diagnostics);
     if (token.tokenType === UnterminatedString) {
       diagnostics.push(

@@ -106,6 +106,7 @@ import { closestName, error, type Diagnostic } from "./diagnostics.js";
 import {
   allTokens,
   AnyWord,
+  ArticleLocator,
   ArticleNumber,
   At,
   Colon,
@@ -698,6 +699,35 @@ export class RegelParser extends EmbeddedActionsParser {
     }))!;
   });
 
+  /**
+   * `NAME@VERSION` after `extends` or `uses`: an incomplete version (`x@1.3`, `x@1`) is read as
+   * written, so the checker can name the loaded version meant (REG211, REG212) in one error.
+   */
+  private dependencyRef = this.RULE("dependencyRef", (): RulesetRef => {
+    const start = this.LA(1);
+    const parts: IToken[] = [];
+    parts.push(this.CONSUME(AnyWord));
+    this.MANY(() => {
+      this.CONSUME(Dot);
+      parts.push(this.CONSUME2(AnyWord));
+    });
+    this.CONSUME(At);
+    const v = this.OR([
+      { ALT: () => this.CONSUME(VersionLit) },
+      { ALT: () => this.CONSUME(DecimalLit) },
+      { ALT: () => this.CONSUME(IntegerLit) },
+    ]);
+    return this.ACTION(() => ({
+      kind: "RulesetRef" as const,
+      name: parts
+        .filter(isReal)
+        .map((p) => p.image)
+        .join("."),
+      version: isReal(v) ? v.image : "",
+      span: this.sp(start),
+    }))!;
+  });
+
   private articleRef = this.RULE("articleRef", (): ArticleRef => {
     const start = this.LA(1);
     const source = this.SUBRULE(this.ident);
@@ -719,6 +749,7 @@ export class RegelParser extends EmbeddedActionsParser {
                 { ALT: () => this.CONSUME(DecimalLit) },
                 { ALT: () => this.CONSUME(VersionLit) },
                 { ALT: () => this.CONSUME(ArticleNumber) },
+                { ALT: () => this.CONSUME(ArticleLocator) },
                 { ALT: () => this.CONSUME(Colon) },
               ]),
             );
@@ -920,10 +951,17 @@ export class RegelParser extends EmbeddedActionsParser {
 
   /** `extends NAME@VERSION` */
   private extendsClause(node: RulesetHeader): void {
-    this.CONSUME(KW.extends);
-    const r = this.SUBRULE1(this.rulesetRef);
+    const kw = this.CONSUME(KW.extends);
+    const r = this.SUBRULE(this.dependencyRef);
     this.ACTION(() => {
-      node.extends = r;
+      // An `extends` the parser could not read stays an (empty) extends, so the checker knows the
+      // version is a delta and does not report what it inherits as unknown.
+      node.extends = r ?? {
+        kind: "RulesetRef",
+        name: "",
+        version: "",
+        span: this.sp(kw),
+      };
     });
   }
 
@@ -933,7 +971,7 @@ export class RegelParser extends EmbeddedActionsParser {
     this.AT_LEAST_ONE_SEP({
       SEP: Comma,
       DEF: () => {
-        const r = this.SUBRULE2(this.rulesetRef);
+        const r = this.SUBRULE2(this.dependencyRef);
         this.ACTION(() => {
           if (r) node.uses.push(r);
         });

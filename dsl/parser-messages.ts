@@ -14,6 +14,7 @@ import {
   type TokenType,
 } from "chevrotain";
 import { closestName } from "./diagnostics.js";
+import { DUTCH_KEYWORDS } from "./habits.js";
 import {
   AnyWord,
   Identifier,
@@ -57,6 +58,7 @@ const RULE_DESCRIPTIONS: Record<string, string> = {
   typeRef: "a field type",
   attributeRef: "an attribute `E.field`",
   holiday: "`on DAY MONTH`, `on YYYY-MM-DD` or `easter +N`",
+  dependencyRef: "a version like `1.0.0`",
 };
 
 /** How each declaration is called in messages. */
@@ -144,10 +146,14 @@ function remember(actual: IToken, expected: TokenType[]): void {
     const keywords = expected
       .filter(isKeywordType)
       .map((t) => (t.LABEL ?? "").replace(/`/g, ""));
-    const suggestion = closestName(
-      actual.image,
-      keywords.filter((k) => k !== "" && k !== actual.image),
-    );
+    const dutch = DUTCH_KEYWORDS.get(actual.image);
+    const suggestion =
+      dutch !== undefined && keywords.includes(dutch)
+        ? dutch
+        : closestName(
+            actual.image,
+            keywords.filter((k) => k !== "" && k !== actual.image),
+          );
     if (suggestion) h.suggestion = suggestion;
     const wantsName = expected.some((t) => t === Identifier || t === AnyWord);
     if (wantsName && actual.tokenType.CATEGORIES?.includes(Keyword)) {
@@ -182,7 +188,9 @@ function notPartOf(firstRedundant: IToken): string {
       ? `: this ${name} takes ${joinAlternatives(clauses.map((c) => `\`${c}\``))}`
       : "";
   if (/^[A-Za-z_]\w*$/.test(firstRedundant.image)) {
+    // `en` is `and`, not the `in` closest in spelling (REG146 covers it inside a condition).
     const suggestion =
+      DUTCH_KEYWORDS.get(firstRedundant.image) ??
       closestName(firstRedundant.image, [
         ...clauses.map((c) => c.split(" ")[0]),
         ...(ALSO_SUGGESTED[kw] ?? []),
@@ -249,6 +257,7 @@ const MISMATCH_CONTEXT: Record<string, string> = {
   "payoutDecl:IntegerLit": "the number of the payout condition",
   "rulesetRef:VersionLit": "a version like `1.0.0`",
   "rulesetRef:At": "`@` and a version: a ruleset is named `name@1.0.0`",
+  "dependencyRef:At": "`@` and a version: a ruleset is named `name@1.0.0`",
   "fieldDecl:Colon": "`:` (a field is written `field name: type`)",
   "metricDecl:Colon": "`:` (a metric is written `metric name: type`)",
   "normPeriod:Colon": "`:` after the period",

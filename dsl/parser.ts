@@ -36,6 +36,7 @@ import {
   tokenize,
   tokenSpan,
 } from "./lexer.js";
+import { readHabits } from "./habits.js";
 import { CLAUSE_TABLES, clauseStarts, RegelParser } from "./parser-grammar.js";
 import {
   messageContext,
@@ -103,6 +104,62 @@ function parserInstance(): RegelParser {
   return instance;
 }
 
+/**
+ * Keywords of other languages that start a declaration there, and what regel writes instead
+ * (REG148). Such a word at the start of a line (column 1) is cut off as a (bad) declaration of
+ * its own, so the error points at it instead of calling it "not part of" the declaration above.
+ */
+const FOREIGN_DECLARATIONS = new Map<string, string>([
+  ...["const", "let", "var"].map(
+    (w) =>
+      [
+        w,
+        "regel has no variables: write the value in the condition that uses it",
+      ] as const,
+  ),
+  ...["function", "def", "fn", "func", "procedure"].map(
+    (w) =>
+      [
+        w,
+        "regel has no functions: a check is a `rule` with a `require` condition",
+      ] as const,
+  ),
+  ...["import", "include", "export", "module", "package"].map(
+    (w) =>
+      [
+        w,
+        "a ruleset borrows from another with `uses NAME@VERSION`, or builds on one with `extends NAME@VERSION`, in its header",
+      ] as const,
+  ),
+  ...["class", "struct", "interface", "type", "enum"].map(
+    (w) =>
+      [
+        w,
+        "records are declared with `entity`, lists of values with `codelist`",
+      ] as const,
+  ),
+  ...["return", "public", "private"].map(
+    (w) =>
+      [
+        w,
+        "a ruleset holds only declarations, each starting with its keyword",
+      ] as const,
+  ),
+]);
+
+/** A foreign keyword (`const`, `function`, ...) first on its line at column 1? */
+function startsForeignDeclaration(
+  prev: IToken | undefined,
+  token: IToken,
+): boolean {
+  return (
+    token.tokenType === Identifier &&
+    token.startColumn === 1 &&
+    FOREIGN_DECLARATIONS.has(token.image) &&
+    (prev === undefined || (prev.endLine ?? 0) < (token.startLine ?? 0))
+  );
+}
+
 /** Does `token` (between `prev` and `next`) start a declaration? */
 function startsDeclaration(
   prev: IToken | undefined,
@@ -110,6 +167,7 @@ function startsDeclaration(
   next: IToken | undefined,
 ): boolean {
   const type = token.tokenType;
+  if (startsForeignDeclaration(prev, token)) return true;
   if (!DECLARATION_KEYWORDS.has(type)) return false;
   const prevType = prev?.tokenType;
   const nextType = next?.tokenType;
@@ -399,10 +457,12 @@ interface FileState {
 /** Parse one declaration (or the header, or leading junk) and add it to the file. */
 function parseChunk(
   state: FileState,
-  chunk: IToken[],
+  written: IToken[],
   follower: IToken | undefined,
 ): void {
   const { file, out, diagnostics, parser } = state;
+  // Habits from other languages (`==`, `0,5`, `en`, ...): reported once, then read as meant.
+  const chunk = readHabits(written, file, diagnostics);
   const first = chunk[0];
   const last = chunk[chunk.length - 1];
   const chunkSpan: Span = {
@@ -417,6 +477,26 @@ function parseChunk(
     !DECLARATION_KEYWORDS.has(first.tokenType) ||
     (isFirst && !startsDeclaration(undefined, first, chunk[1] ?? follower))
   ) {
+    const foreign =
+      first.tokenType === Identifier
+        ? FOREIGN_DECLARATIONS.get(first.image)
+        : undefined;
+    if (foreign !== undefined) {
+      diagnostics.push(
+        error(
+          "REG148",
+          `\`${first.image}\` is not a regel declaration: a ruleset holds declarations (\`rule\`, \`entity\`, \`codelist\`, ...)`,
+          tokenSpan(file, first),
+          {
+            notes: [
+              foreign,
+              "everything up to the next declaration is skipped",
+            ],
+          },
+        ),
+      );
+      return;
+    }
     const suggestion = /^[A-Za-z_]\w*$/.test(first.image)
       ? closestName(first.image, DECLARATION_WORDS)
       : undefined;

@@ -137,11 +137,12 @@ export function quote(value: string): string {
 }
 
 /**
- * One token a bare locator may hold: a name, an integer, a decimal, a version or an article number.
- * The parser joins locator tokens with single spaces and glues `:` to both neighbours (`art 1:80`).
+ * One token a bare locator may hold: a name, an integer, a decimal, a version, an article number
+ * (`26a`) or an article locator (`2.2e`, `1.3A`). The parser joins locator tokens with single
+ * spaces and glues `:` to both neighbours (`art 1:80`).
  */
 const LOCATOR_TOKEN =
-  /^(?:[A-Za-z_][A-Za-z0-9_]*|\d+|\d+\.\d+|\d+\.\d+\.\d+(?:-[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)?|\d+[A-Za-z][A-Za-z0-9_]*)$/;
+  /^(?:[A-Za-z_][A-Za-z0-9_]*|\d+|\d+\.\d+|\d+\.\d+\.\d+(?:-[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)?|\d+[A-Za-z][A-Za-z0-9_]*|\d+[A-Za-z0-9]*(?:\.\d+[A-Za-z0-9]*)*\.\d+[A-Za-z][A-Za-z0-9]*)$/;
 
 /** A locator printed bare when the parser would read back the same text, quoted otherwise. */
 function locator(text: string): string {

@@ -5,10 +5,10 @@
  * @module
  */
 import { readdir, readFile, stat } from "node:fs/promises";
-import { join, normalize } from "node:path";
-import type { RegelFile } from "./ast.js";
+import { dirname, join, normalize, resolve } from "node:path";
+import type { RegelFile, RulesetRef } from "./ast.js";
 import { check } from "./checker.js";
-import { type Diagnostic, sortDiagnostics } from "./diagnostics.js";
+import { causeOrder, type Diagnostic, sortDiagnostics } from "./diagnostics.js";
 import type { ResolvedRuleset } from "./model.js";
 import { parse } from "./parser.js";
 import { decodeSource } from "./source-text.js";
@@ -22,8 +22,41 @@ export interface Project {
   files: RegelFile[];
   /** Resolved versions, sorted by name then version. */
   rulesets: ResolvedRuleset[];
-  /** Parse and check diagnostics, sorted (see `sortDiagnostics`). */
+  /** Parse and check diagnostics, causes first (see `sortDiagnostics`). */
   diagnostics: Diagnostic[];
+  /**
+   * The file paths in cause-first order (each after the versions it extends or uses): pass it to
+   * `sortDiagnostics` when adding diagnostics, so the order stays causes first.
+   */
+  fileOrder?: string[];
+  /**
+   * Files not named on the command line but loaded because a named file `extends` or `uses`
+   * what they declare (`loadProject` with `chain`), in the order they were found.
+   */
+  chain?: ChainFile[];
+}
+
+/** A file loaded for the `extends` / `uses` chain of the files named. */
+export interface ChainFile {
+  /** Its path (as found: relative when the named path was). */
+  file: string;
+  /** The `name@version` it declares. */
+  ruleset: string;
+  /** Why it was loaded: the reference that names it, e.g. `extends ikb.glo@1.2.0`. */
+  reason: string;
+  /** The `name@version` whose header holds that reference. */
+  by: string;
+}
+
+/** Options of {@link loadProject}. */
+export interface LoadOptions {
+  /**
+   * Also load, from the folder each named path sits in and that folder's parent (the rulesets
+   * root, as in `rulesets/ikb.glo/1.3.0.regel`), the files that the named ones `extends` or
+   * `uses` and are not named themselves, so one file can be checked alone. Only their errors are
+   * reported (they may cause the named file's); their warnings are not.
+   */
+  chain?: boolean;
 }
 
 /** A problem with the paths themselves (not with their content): the CLI prints it and exits 2. */
@@ -39,13 +72,18 @@ function skipFolder(dir: string, name: string): boolean {
   );
 }
 
-async function collect(dir: string, out: string[]): Promise<void> {
+async function collect(
+  dir: string,
+  out: string[],
+  depth = Infinity,
+): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     const p = join(dir, e.name);
     if (e.isDirectory()) {
-      if (!skipFolder(dir, e.name)) await collect(p, out);
+      if (!skipFolder(dir, e.name) && depth > 0)
+        await collect(p, out, depth - 1);
     } else if (e.isFile() && e.name.endsWith(".regel")) out.push(p);
   }
 }
@@ -76,32 +114,167 @@ export async function findRegelFiles(paths: string[]): Promise<string[]> {
   return unique.sort();
 }
 
+async function readText(f: string, encoding: Diagnostic[]): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(f);
+  } catch (e) {
+    throw new ProjectError(
+      `cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+  const source = decodeSource(bytes, f);
+  encoding.push(...source.diagnostics);
+  return source.text;
+}
+
 /** Read, parse and check the rulesets under `paths` (files or folders). */
-export async function loadProject(paths: string[]): Promise<Project> {
+export async function loadProject(
+  paths: string[],
+  options: LoadOptions = {},
+): Promise<Project> {
   const files = await findRegelFiles(paths);
   const texts = new Map<string, string>();
   const encoding: Diagnostic[] = [];
-  for (const f of files) {
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(f);
-    } catch (e) {
-      throw new ProjectError(
-        `cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-      );
-    }
-    const source = decodeSource(bytes, f);
-    texts.set(f, source.text);
-    encoding.push(...source.diagnostics);
-  }
+  for (const f of files) texts.set(f, await readText(f, encoding));
+  const chain =
+    options.chain === true ? await loadChain(paths, texts, encoding) : [];
   const project = loadProjectFromTexts(texts);
-  if (encoding.length === 0) return project;
+  let diagnostics = project.diagnostics;
+  if (chain.length > 0) {
+    // The chain's own warnings are not what was asked about; its errors may be the cause.
+    const loaded = new Set(chain.map((c) => c.file));
+    diagnostics = diagnostics.filter(
+      (d) => d.severity === "error" || !loaded.has(d.span.file),
+    );
+  }
   // A file that is not UTF-8 is still parsed (its other errors are worth knowing), but it has an
   // error, so nothing is compiled or formatted from it.
+  if (encoding.length > 0)
+    diagnostics = sortDiagnostics(
+      [...encoding, ...diagnostics],
+      project.fileOrder,
+    );
   return {
     ...project,
-    diagnostics: sortDiagnostics([...encoding, ...project.diagnostics]),
+    diagnostics,
+    ...(options.chain === true ? { chain } : {}),
   };
+}
+
+/** `ruleset NAME@VERSION` at the start of a line: enough to know what a file declares. */
+const HEADER_LINE =
+  /^ruleset[ \t]+([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)@([0-9][0-9A-Za-z.+-]*)/m;
+
+/**
+ * Add to `texts` the files that the `extends` / `uses` references of its files need and it does
+ * not hold, searched in the folder of each named path and that folder's parent (nearest first).
+ * A reference that names no file exactly (`x@1.3`, a version that does not exist) loads every
+ * version of that name found, so the checker can name the one meant.
+ */
+async function loadChain(
+  paths: string[],
+  texts: Map<string, string>,
+  encoding: Diagnostic[],
+): Promise<ChainFile[]> {
+  const declared = new Map<string, string>(); // name@version → file
+  const refs: { ref: RulesetRef; reason: string; by: string }[] = [];
+  const noteRefs = (file: RegelFile) => {
+    const h = file.header;
+    if (h === undefined || !h.ref.name) return;
+    const by = `${h.ref.name}@${h.ref.version}`;
+    if (h.extends !== undefined)
+      refs.push({ ref: h.extends, reason: "extends", by });
+    for (const u of h.uses) refs.push({ ref: u, reason: "uses", by });
+  };
+  for (const [path, text] of texts) {
+    const file = parse(text, path).file;
+    if (file.header?.ref.name)
+      declared.set(`${file.header.ref.name}@${file.header.ref.version}`, path);
+    noteRefs(file);
+  }
+  const missing = () =>
+    refs.filter(
+      (r) => r.ref.name && !declared.has(`${r.ref.name}@${r.ref.version}`),
+    );
+  if (missing().length === 0) return [];
+
+  // The candidates: .regel files near the named paths, nearest folder first, each file once.
+  const dirs: string[] = [];
+  for (const p of paths) {
+    let dir = p;
+    try {
+      if (!(await stat(p)).isDirectory()) dir = dirname(p);
+    } catch {
+      continue;
+    }
+    for (const d of [
+      dir,
+      dirname(resolve(dir)) === resolve(dir) ? dir : join(dir, ".."),
+    ])
+      if (!dirs.some((x) => resolve(x) === resolve(d))) dirs.push(d);
+  }
+  const seen = new Set([...texts.keys()].map((k) => resolve(k)));
+  const candidates: { file: string; id: string; name: string }[] = [];
+  for (const dir of dirs) {
+    // Two levels deep: a rulesets root holds `NAME/VERSION.regel`.
+    const found: string[] = [];
+    try {
+      await collect(dir, found, 1);
+    } catch {
+      continue;
+    }
+    for (const f of found) {
+      if (seen.has(resolve(f))) continue;
+      seen.add(resolve(f));
+      let head: string;
+      try {
+        head = (await readFile(f, "utf8")).slice(0, 1 << 16);
+      } catch {
+        continue;
+      }
+      const m = HEADER_LINE.exec(head);
+      if (m)
+        candidates.push({
+          file: normalize(f),
+          id: `${m[1]}@${m[2]}`,
+          name: m[1],
+        });
+    }
+  }
+
+  const chain: ChainFile[] = [];
+  const take = async (
+    c: (typeof candidates)[number],
+    reason: string,
+    by: string,
+  ) => {
+    if (declared.has(c.id) || texts.has(c.file)) return;
+    const text = await readText(c.file, encoding);
+    texts.set(c.file, text);
+    declared.set(c.id, c.file);
+    chain.push({ file: c.file, ruleset: c.id, reason, by });
+    noteRefs(parse(text, c.file).file);
+  };
+  for (let round = 0; round < 1000; round++) {
+    const open = missing();
+    if (open.length === 0) break;
+    let added = false;
+    for (const { ref, reason, by } of open) {
+      const id = `${ref.name}@${ref.version}`;
+      const exact = candidates.find((c) => c.id === id);
+      const chosen = exact
+        ? [exact]
+        : candidates.filter((c) => c.name === ref.name);
+      for (const c of chosen) {
+        if (declared.has(c.id)) continue;
+        await take(c, `${reason} ${id}`, by);
+        added = true;
+      }
+    }
+    if (!added) break;
+  }
+  return chain;
 }
 
 /** Parse and check texts given in memory (path → text); for tests and tools. Paths are used as given. */
@@ -115,6 +288,7 @@ export function loadProjectFromTexts(texts: Map<string, string>): Project {
     diagnostics.push(...parsed.diagnostics);
   }
   const checked = check(files);
+  const fileOrder = causeOrder(files);
   // The parser reports a missing header itself (REG111); the checker's REG209 is for ASTs built
   // some other way, so drop it where the parser already spoke.
   const headerReported = new Set(
@@ -129,7 +303,8 @@ export function loadProjectFromTexts(texts: Map<string, string>): Project {
     texts: new Map(paths.map((p) => [p, texts.get(p)!])),
     files,
     rulesets: checked.rulesets,
-    diagnostics: sortDiagnostics(diagnostics),
+    diagnostics: sortDiagnostics(diagnostics, fileOrder),
+    fileOrder,
   };
 }
 

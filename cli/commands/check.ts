@@ -40,9 +40,11 @@ const FORMATS: readonly CheckFormat[] = ["text", "json", "sarif"];
 export function renderCheck(
   project: CheckedProject,
   format: CheckFormat | boolean,
+  options: { verbose?: boolean } = {},
 ): { output: string; exitCode: number } {
+  const chain = project.chain ?? [];
   const json = format === true || format === "json";
-  const diagnostics = sortDiagnostics(project.diagnostics);
+  const diagnostics = sortDiagnostics(project.diagnostics, project.fileOrder);
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.length - errors;
   const exitCode = errors > 0 ? EXIT.failed : EXIT.ok;
@@ -58,6 +60,7 @@ export function renderCheck(
       errors,
       warnings,
       examples: project.examples ?? 0,
+      chain,
     };
     return { output: `${JSON.stringify(body, null, 2)}\n`, exitCode };
   }
@@ -68,9 +71,21 @@ export function renderCheck(
     (project.examples ?? 0) > 0
       ? `; ${project.examples} examples run through the compiled validators`
       : "";
-  const summary = `${project.files.length} files, ${project.rulesets.length} rulesets: ${errors} errors, ${warnings} warnings${ran}`;
+  const loaded =
+    chain.length > 0
+      ? ` (${chain.length} of them loaded for the extends/uses chain${options.verbose === true ? "" : "; --verbose lists them"})`
+      : "";
+  const summary = `${project.files.length} files${loaded}, ${project.rulesets.length} rulesets: ${errors} errors, ${warnings} warnings${ran}`;
+  const listed =
+    options.verbose === true && chain.length > 0
+      ? [
+          `loaded for the extends/uses chain:\n${chain.map((c) => `  ${c.file}: ${c.ruleset} (${c.reason}, in ${c.by})\n`).join("")}`,
+        ]
+      : [];
   return {
-    output: [...parts.map((p) => `${p}\n`), `${summary}\n`].join("\n"),
+    output: [...parts.map((p) => `${p}\n`), ...listed, `${summary}\n`].join(
+      "\n",
+    ),
     exitCode,
   };
 }
@@ -83,14 +98,14 @@ export async function checkProject(
   paths: string[],
   options: ExampleCheckOptions = {},
 ): Promise<CheckedProject> {
-  const project = await loadProject(paths);
+  const project = await loadProject(paths, { chain: true });
   const checked = await checkExamplesCompiled(project, options);
   return {
     ...project,
-    diagnostics: sortDiagnostics([
-      ...project.diagnostics,
-      ...checked.diagnostics,
-    ]),
+    diagnostics: sortDiagnostics(
+      [...project.diagnostics, ...checked.diagnostics],
+      project.fileOrder,
+    ),
     examples: checked.examples,
   };
 }
@@ -98,7 +113,7 @@ export async function checkProject(
 /** Run the command; returns the exit code. */
 export async function runCheck(
   paths: string[],
-  options: { json?: boolean; format?: string },
+  options: { json?: boolean; format?: string; verbose?: boolean },
 ): Promise<number> {
   const format = options.format ?? (options.json === true ? "json" : "text");
   if (!FORMATS.includes(format as CheckFormat)) {
@@ -125,7 +140,9 @@ export async function runCheck(
     printErr(`regel check: internal error: ${(e as Error).message}\n`);
     return EXIT.environment;
   }
-  const { output, exitCode } = renderCheck(project, format as CheckFormat);
+  const { output, exitCode } = renderCheck(project, format as CheckFormat, {
+    verbose: options.verbose,
+  });
   printOut(output);
   return exitCode;
 }
@@ -142,9 +159,19 @@ export function register(program: Command): void {
       "text (code frames), json, or sarif (SARIF 2.1.0, for code-scanning UIs)",
     )
     .option("--json", "print the diagnostics as JSON (--format json)")
+    .option(
+      "--verbose",
+      "also list the files loaded for the extends/uses chain of the files named",
+    )
     .addHelpText(
       "after",
       `
+A file that \`extends\` or \`uses\` a version not among the paths given is checked
+with that version loaded from the folder the file sits in, or its parent (the
+rulesets root): \`regel check rulesets/ikb.glo/1.3.0.regel\` loads
+rulesets/ikb.glo/1.2.0.regel. Of those files only errors are reported; --verbose
+(and "chain" in --json) names them.
+
 Every \`example\` runs as a delivery of one IKB through the compiled validators, as
 \`regel validate\` runs them; an example whose verdict differs is error REG408 at
 the example's file:line:column (docs/language.md, section Examples).
@@ -153,7 +180,10 @@ Compiled modules are cached by the sha256 of their sources in $REGEL_CACHE_DIR
 cache off.`,
     )
     .action(
-      async (paths: string[], options: { json?: boolean; format?: string }) => {
+      async (
+        paths: string[],
+        options: { json?: boolean; format?: string; verbose?: boolean },
+      ) => {
         process.exitCode = await runCheck(paths, options);
       },
     );

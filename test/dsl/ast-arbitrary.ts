@@ -172,7 +172,19 @@ const locatorText = fc.oneof(
     .array(
       fc.oneof(
         name,
-        fc.constantFrom("art", "2.2", "1:80", "26a", "3", "bijlage", "sub"),
+        fc.constantFrom(
+          "art",
+          "2.2",
+          "1:80",
+          "26a",
+          "3",
+          "bijlage",
+          "sub",
+          "2.2e",
+          "1.3A",
+          "3.5a",
+          "7:17a",
+        ),
       ),
       { minLength: 1, maxLength: 4 },
     )

@@ -175,6 +175,22 @@ category c "C"
     suggestion: "t.base@1.0.0",
   },
   {
+    code: "REG211",
+    title:
+      "extends an incomplete version: one error, with the loaded version meant",
+    files: {
+      "a.regel": baseUntil2024,
+      "b.regel": child(npRule("require last_name is present")).replace(
+        "extends t.base@1.0.0",
+        "extends t.base@1.0",
+      ),
+    },
+    at: [{ file: "b.regel", marker: "t.base@1.0\n" }],
+    suggestion: "t.base@1.0.0",
+    message:
+      "`extends t.base@1.0`: a version has three numbers, MAJOR.MINOR.PATCH",
+  },
+  {
     code: "REG212",
     title: "uses an unknown ruleset",
     files: {

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Span } from "../../dsl/ast.js";
 import { KEYWORDS } from "../../dsl/lexer.js";
 import { parse, parserTuning } from "../../dsl/parser.js";
+import { loadProjectFromTexts } from "../../dsl/project.js";
 import { MAX_EXPR_DEPTH } from "../../dsl/parser-grammar.js";
 
 /** Milliseconds one parse of a small input may take (generous: the machine is shared). */
@@ -151,6 +152,36 @@ const VOCABULARY = [
   "#",
   "\n",
   "\\",
+  // Habits from other languages (REG143–REG148) and article locators, so their recovery is fuzzed.
+  "==",
+  "===",
+  "<>",
+  "&&",
+  "||",
+  "'x'",
+  "'o\\'k \"q\"'",
+  "'open",
+  "en",
+  "of",
+  "niet",
+  "art",
+  "art.",
+  "Art.",
+  "0,5",
+  "1.000,50",
+  "1,",
+  ",5",
+  "2.2e",
+  "1.3A",
+  "1:75",
+  "3.5a",
+  "7:17a",
+  "x@1.3",
+  "x@1",
+  "const",
+  "let",
+  "function",
+  "import",
 ];
 
 describe("the parser never throws and always terminates", () => {
@@ -165,7 +196,7 @@ describe("the parser never throws and always terminates", () => {
 
   it("on random strings of regel characters", () => {
     const chars = fc.constantFrom(
-      ...'abcNPDV_019 \n\t"\\{}(),:.@%*=!<>+-/#;rulefiy'.split(""),
+      ..."abcNPDV_019 \n\t\"\\{}(),:.@%*=!<>+-/#;rulefiy'&|".split(""),
     );
     fc.assert(
       fc.property(fc.array(chars, { maxLength: 400 }), (cs) =>
@@ -269,6 +300,63 @@ describe("the parser never throws and always terminates", () => {
           .length,
       ).toBe(5000);
     }
+  });
+});
+
+/** Habits spliced into valid rulesets: each must be read back as meant or reported, never crash. */
+const HABITS = [
+  " == ",
+  " <> ",
+  " && ",
+  " || ",
+  " 'x' ",
+  " en ",
+  " of ",
+  " niet ",
+  " art. 2.2e",
+  " 0,5",
+  " 1.000,50",
+  " 2.2e",
+  " 1:75",
+  "\nconst x = 1\n",
+  "\nfunction f() {}\n",
+  "\nimport x\n",
+  "@1.3",
+  "@1",
+];
+
+describe("habits from other languages, fuzzed through parser and checker", () => {
+  it("never crash, never an internal error, and every diagnostic lies inside its text", () => {
+    const sources = validSources();
+    fc.assert(
+      fc.property(
+        fc.nat({ max: sources.length - 1 }),
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom(...HABITS), fc.boolean()), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        (index, splices) => {
+          let text = sources[index];
+          for (const [at, habit, replaceWord] of splices) {
+            const i = at % (text.length + 1);
+            // Either insert the habit, or put it in the place of the word that starts here.
+            const end = replaceWord
+              ? i + (/^[A-Za-z_0-9.@]*/.exec(text.slice(i))?.[0].length ?? 0)
+              : i;
+            text = text.slice(0, i) + habit + text.slice(end);
+          }
+          parsesSafely(text);
+          const project = loadProjectFromTexts(new Map([["h.regel", text]]));
+          for (const d of project.diagnostics) {
+            expect(d.code).not.toBe("REG199");
+            expect(d.code).not.toBe("REG200");
+            expect(d.message).not.toMatch(/\n\s+at /); // no stack trace
+            checkSpan(d.span, text.length, d.code);
+          }
+        },
+      ),
+      { numRuns: RUNS },
+    );
   });
 });
 
