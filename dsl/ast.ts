@@ -488,7 +488,8 @@ export type Expr =
   | InExpr
   | MatchesExpr
   | CallExpr
-  | AggregateExpr;
+  | AggregateExpr
+  | IfExpr;
 
 /** A literal value. */
 export type Literal =
@@ -602,9 +603,22 @@ export interface AggregateExpr extends ExprBase {
   kind: "Aggregate";
   op: "exists" | "count" | "sum";
   entity: Ident;
-  /** Only for `sum`. */
+  /** Only for `sum` of one field (`sum(E.f ...)`). */
   field: Ident | undefined;
+  /**
+   * Only for `sum` of a computed value (`sum(BA.balance * BA.share / 100 ...)`): the value added
+   * up per record, in the scope of `where` (`E.f` is the iterated record). `field` is then unset.
+   */
+  value?: Expr;
   where: Expr | undefined;
+}
+
+/** `if c then a else b`: `a` when the condition is true, else `b` (an absent condition is not true). */
+export interface IfExpr extends ExprBase {
+  kind: "If";
+  condition: Expr;
+  then: Expr;
+  otherwise: Expr;
 }
 
 /** Every node kind, for exhaustive switches. */

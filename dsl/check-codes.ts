@@ -43,6 +43,8 @@ export const CODES = {
   personalInMessage: "REG230",
   basisNotImplemented: "REG231",
   datedHolidayModifier: "REG232",
+  mixedTypes: "REG240",
+  badRounding: "REG241",
   // ---- REG3xx: types and expressions
   incomparable: "REG301",
   notInCodeList: "REG302",
@@ -124,6 +126,10 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
     "A measure's `basis` cites an article the measure does not implement.",
   REG232:
     "A holiday `on YYYY-MM-DD` (one day of one year) with `if sunday`, `from` or `until`.",
+  REG240:
+    "The branches of `if ... then ... else`, or the arguments of `min` / `max`, are of types that do not mix (a number and a date).",
+  REG241:
+    "`round(x, places, mode)` with places that are not a whole number from 0 to 18, or an unknown rounding mode.",
   REG301:
     "The two sides of a comparison (or `in`, or a marking) have incompatible types.",
   REG302:

@@ -112,6 +112,8 @@ export const KEYWORDS = [
   "holiday",
   "easter",
   "if",
+  "then",
+  "else",
   "replace",
   "remove",
   "and",

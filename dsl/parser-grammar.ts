@@ -3039,11 +3039,34 @@ export class RegelParser extends EmbeddedActionsParser {
           },
         },
         { ALT: () => this.SUBRULE(this.aggregate) },
+        { ALT: () => this.SUBRULE(this.ifExpr) },
         { ALT: () => this.SUBRULE(this.call) },
         { ALT: () => this.SUBRULE(this.path) },
       ]),
     this.recovers(() => this.errorExpr()),
   );
+
+  /** `if c then a else b`; the `else` branch reaches as far as an expression does. */
+  private ifExpr = this.RULE("ifExpr", (): Expr => {
+    const start = this.LA(1);
+    this.CONSUME(KW.if);
+    const condition = this.SUBRULE(this.expr);
+    this.CONSUME(KW.then);
+    const then = this.SUBRULE2(this.expr);
+    this.CONSUME(KW.else);
+    const otherwise = this.SUBRULE3(this.expr);
+    return this.ACTION(() =>
+      this.limit(
+        { kind: "If", condition, then, otherwise, span: this.sp(start) },
+        1 +
+          Math.max(
+            this.depth(condition),
+            this.depth(then),
+            this.depth(otherwise),
+          ),
+      ),
+    )!;
+  });
 
   private call = this.RULE("call", (): Expr => {
     const start = this.LA(1);
@@ -3125,12 +3148,30 @@ export class RegelParser extends EmbeddedActionsParser {
       },
     ]);
     this.CONSUME(LParen);
-    const entity = this.SUBRULE(this.ident);
+    let entity: Ident = this.emptyId();
     let field: Ident | undefined;
+    let value: Expr | undefined;
     let where: Expr | undefined;
-    this.OPTION(() => {
-      this.CONSUME(Dot);
-      field = this.SUBRULE2(this.ident);
+    this.OR2({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          // `sum(...)` adds up a value: a field `E.f` or arithmetic over the iterated record.
+          GATE: () => op === "sum",
+          ALT: () => {
+            value = this.SUBRULE(this.additive);
+          },
+        },
+        {
+          ALT: () => {
+            entity = this.SUBRULE(this.ident);
+            this.OPTION(() => {
+              this.CONSUME(Dot);
+              field = this.SUBRULE2(this.ident);
+            });
+          },
+        },
+      ],
     });
     this.OPTION2(() => {
       this.CONSUME(KW.where);
@@ -3139,8 +3180,35 @@ export class RegelParser extends EmbeddedActionsParser {
     this.CONSUME(RParen);
     return this.ACTION(() => {
       const span = this.sp(start);
+      let sumValue: Expr | undefined;
+      if (value !== undefined && !this.isLost(value)) {
+        if (value.kind === "Path") {
+          // `sum(E.f)` (and `sum(E)`, reported below): the entity and field as written.
+          entity = value.entity ?? value.name;
+          field = value.entity === undefined ? undefined : value.name;
+        } else {
+          const first = firstQualified(value);
+          if (first === undefined) {
+            this.report(
+              "REG127",
+              "`sum` of a computed value names the iterated records by their entity: write `sum(E.a * E.b where ...)`",
+              value.span,
+            );
+            entity = this.emptyId();
+          } else {
+            entity = { ...first };
+          }
+          field = undefined;
+          sumValue = value;
+        }
+      }
       // A field or condition recovery lost counts as not written.
-      const sumOf = this.isLost(field) ? undefined : field;
+      const sumOf =
+        sumValue !== undefined
+          ? sumValue
+          : this.isLost(field)
+            ? undefined
+            : field;
       const condition = this.isLost(where) ? undefined : where;
       if (op === "sum" && sumOf === undefined) {
         this.report(
@@ -3160,11 +3228,12 @@ export class RegelParser extends EmbeddedActionsParser {
           kind: "Aggregate",
           op,
           entity,
-          field: op === "sum" ? sumOf : undefined,
+          field: op === "sum" && sumValue === undefined ? field : undefined,
+          ...(sumValue === undefined ? {} : { value: sumValue }),
           where: condition,
           span,
         },
-        1 + this.depth(condition),
+        1 + Math.max(this.depth(condition), this.depth(sumValue)),
       );
     })!;
   });
@@ -3346,6 +3415,33 @@ export const CLAUSE_TABLES = RegelParser.clauseTables;
 /** The names of the clauses of `K`, as its table lists them. */
 export type ClauseName<K extends ClauseKind> =
   (typeof CLAUSE_TABLES)[K]["clauses"][number]["name"];
+
+/** The entity of the first qualified name (`E.f`) of an expression, left to right. */
+function firstQualified(e: Expr | undefined): Ident | undefined {
+  if (e === undefined) return undefined;
+  switch (e.kind) {
+    case "Path":
+      return e.entity;
+    case "Unary":
+      return firstQualified(e.operand);
+    case "Binary":
+      return firstQualified(e.left) ?? firstQualified(e.right);
+    case "Call":
+      for (const a of e.args) {
+        const q = firstQualified(a);
+        if (q !== undefined) return q;
+      }
+      return undefined;
+    case "If":
+      return (
+        firstQualified(e.condition) ??
+        firstQualified(e.then) ??
+        firstQualified(e.otherwise)
+      );
+    default:
+      return undefined;
+  }
+}
 
 /** The token of the first word of `words` (`applies` of `applies to`), which must be a keyword. */
 function keywordToken(words: string): TokenType {

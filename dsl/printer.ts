@@ -198,6 +198,8 @@ const MONTHS = [
 
 /** Binding strength: or < and < not < comparison/is/in/matches < + - < * / < unary minus < primary. */
 const enum Prec {
+  /** `if ... else x` takes everything after `else`: parenthesised wherever it is an operand. */
+  If = 0,
   Or = 1,
   And = 2,
   Not = 3,
@@ -227,6 +229,8 @@ function precedence(e: Expr): Prec {
       }
     case "Unary":
       return e.op === "not" ? Prec.Not : Prec.Neg;
+    case "If":
+      return Prec.If;
     case "Is":
     case "In":
     case "Matches":
@@ -346,8 +350,19 @@ function expr(c: Chunk, e: Expr, chain?: BinaryOp): void {
       c.list(e.args, (a) => expr(c, a));
       c.add(")");
       return;
+    case "If":
+      c.add("if ");
+      expr(c, e.condition);
+      c.add(" then ");
+      expr(c, e.then);
+      c.add(" else ");
+      expr(c, e.otherwise);
+      return;
     case "Aggregate":
-      c.add(`${e.op}(${e.entity.name}`);
+      if (e.value !== undefined) {
+        c.add(`${e.op}(`);
+        expr(c, e.value);
+      } else c.add(`${e.op}(${e.entity.name}`);
       if (e.field) c.add(`.${e.field.name}`);
       if (e.where) {
         c.add(" where ");

@@ -287,6 +287,9 @@ const CALLEES = [
   "valid_country",
   "valid_postcode",
   "year",
+  "min",
+  "max",
+  "round",
 ];
 const BINARY_OPS = [
   "=",
@@ -360,6 +363,43 @@ export const expr: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => {
         op: "sum" as const,
         ...r,
       })),
+      // `sum(E.a * E.b where ...)`: a computed value over the iterated entity.
+      fc
+        .record({
+          entity: ident,
+          a: ident,
+          b: ident,
+          op: fc.constantFrom("+", "-", "*", "/" as const),
+          where: opt(sub),
+        })
+        .map((r) => ({
+          kind: "Aggregate" as const,
+          span: SPAN,
+          op: "sum" as const,
+          entity: r.entity,
+          field: undefined,
+          value: {
+            kind: "Binary" as const,
+            span: SPAN,
+            op: r.op,
+            left: {
+              kind: "Path" as const,
+              span: SPAN,
+              entity: r.entity,
+              name: r.a,
+            },
+            right: {
+              kind: "Path" as const,
+              span: SPAN,
+              entity: r.entity,
+              name: r.b,
+            },
+          },
+          where: r.where,
+        })),
+      fc
+        .record({ condition: sub, then: sub, otherwise: sub })
+        .map((r) => ({ kind: "If" as const, span: SPAN, ...r })),
     ),
   };
 }).e;

@@ -442,6 +442,50 @@ calendar werkdagen "Werkdagen"
     message:
       "holiday `brugdag` is one day, 2022-05-27; it takes no `if sunday`",
   },
+  {
+    code: "REG240",
+    title: "branches of `if` of types that do not mix",
+    files: T(
+      npRule(
+        'require (if deceased = "J" then date_of_birth else 0) is present',
+      ),
+    ),
+    at: [{ marker: "0) is present" }],
+    message:
+      "the branches of `if` must have one type, but `then` gives date and `else` gives integer",
+  },
+  {
+    code: "REG240",
+    title: "arguments of `max` of types that do not mix",
+    files: T(npRule("require max(date_of_birth, 2024-01-01, 3) > rrd")),
+    at: [{ marker: "3)" }],
+    message:
+      "the arguments of `max` must have one type, but this one is integer after date",
+  },
+  {
+    code: "REG241",
+    title: "an unknown rounding mode",
+    files: T(
+      `${npRule("require 1 = 1").replace("for NP", "for BA")}`
+        .replace(
+          "require 1 = 1",
+          "require round(balance / 3, 2, half_evne) > 0",
+        )
+        .replace(
+          /example (fail|pass) NP \{ customer_id: "[12]" \}/g,
+          'example $1 BA { account_id: "A1" }',
+        ),
+    ),
+    at: [{ marker: "half_evne" }],
+    suggestion: "half_even",
+  },
+  {
+    code: "REG241",
+    title: "places of `round` that are not a whole number",
+    files: T(npRule("require round(1.25, 1.5, half_up) > 0")),
+    at: [{ marker: "1.5" }],
+    message: "the places of `round` are a whole number from 0 to 18",
+  },
   // ---------------------------------------------------------------- REG3xx
   {
     code: "REG301",

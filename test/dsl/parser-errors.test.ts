@@ -130,6 +130,13 @@ const GOLDEN: [
     "`sum` needs a field",
   ],
   [
+    "REG127",
+    `${HEADER}\nrule r "t"\n  require sum(balance * 2) > 0\n`,
+    5,
+    15,
+    "`sum` of a computed value names the iterated records by their entity",
+  ],
+  [
     "REG126",
     `${HEADER}\nrule r "t"\n  require ${"(".repeat(70)}x${")".repeat(70)}\n`,
     5,
