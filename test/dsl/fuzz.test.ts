@@ -103,6 +103,10 @@ function parsesSafely(text: string): void {
 
 const VOCABULARY = [
   ...new Set(KEYWORDS),
+  "min",
+  "max",
+  "round",
+  "half_even",
   "NP",
   "AD",
   "x",
