@@ -24,6 +24,7 @@ import type {
   IfExpr,
   InExpr,
   Literal,
+  ParameterDecl,
   PathExpr,
   Span,
 } from "../dsl/ast.js";
@@ -400,6 +401,8 @@ function compilePath(expr: PathExpr, scope: Scope): Value {
           expr.span,
         );
       return readField(scope, R, scope.attribute, true);
+    case "parameter":
+      return compileParameter(link.decl, scope);
     case "field": {
       if (link.record === "current") {
         const f = links.field(expr.name, scope.entity);
@@ -417,6 +420,71 @@ function compilePath(expr: PathExpr, scope: Scope): Value {
       return readField(scope, b.name, f, false);
     }
   }
+}
+
+/**
+ * A parameter: its periods embedded as data (values as literals, in the representation of its
+ * type), the one that holds the RRD chosen at run time.
+ */
+function compileParameter(decl: ParameterDecl, scope: Scope): Value {
+  const kind: Kind =
+    decl.type === "integer"
+      ? { k: "num" }
+      : decl.type === "decimal" || decl.type === "money"
+        ? {
+            k: "big",
+            scale:
+              decl.type === "money"
+                ? 2
+                : Math.max(
+                    0,
+                    ...decl.values.map((v) =>
+                      v.value.kind === "Decimal"
+                        ? decimalOf(v.value.text, v.value.span).scale
+                        : 0,
+                    ),
+                  ),
+          }
+        : decl.type === "date"
+          ? { k: "date" }
+          : decl.type === "text"
+            ? { k: "text" }
+            : decl.type === "boolean"
+              ? { k: "boolean" }
+              : fail("percentages can only be used in norms", decl.name.span);
+  const valueOf = (l: Literal): Code => {
+    if (kind.k === "big") {
+      const n = decimalOf(
+        l.kind === "Integer" || l.kind === "Decimal" ? l.text : "",
+        l.span,
+      );
+      return lit(n.unscaled * pow10(kind.scale - n.scale));
+    }
+    return compileLiteral(l).code;
+  };
+  const type =
+    kind.k === "num" || kind.k === "date"
+      ? ts`number`
+      : kind.k === "big"
+        ? ts`bigint`
+        : kind.k === "text"
+          ? ts`string`
+          : ts`boolean`;
+  const periods = decl.values.map(
+    (v) =>
+      ts`[${lit(dayNumberOf(v.from.text, v.from.span))}, ${v.until === undefined ? ts`undefined` : lit(dayNumberOf(v.until.text, v.until.span))}, ${valueOf(v.value)}]`,
+  );
+  const table = scope.ctx.hoist(
+    "PARAM",
+    ts`[${join(periods, ", ")}]`,
+    ts`readonly $Period<${type}>[]`,
+  );
+  return {
+    code: ts`$paramAt(${table}, ${prop(CTX, "rrd")})`,
+    kind,
+    absent: true,
+    simple: false,
+  };
 }
 
 // ---------------------------------------------------------------- numbers

@@ -115,6 +115,7 @@ export type Declaration =
   | NormDecl
   | MeasureDecl
   | CalendarDecl
+  | ParameterDecl
   | RemoveDecl;
 
 /** Fields shared by top-level declarations. */
@@ -374,6 +375,37 @@ export interface NormRequirement extends NodeBase {
   aim: boolean;
   metric: Ident;
   op: ComparisonOp;
+  /**
+   * The value as written; with {@link parameter}, the checker writes here the parameter's value
+   * for the period (so later passes read a literal either way).
+   */
+  value: Literal;
+  /** `metric >= automated_controls_norm`: a parameter instead of a literal. */
+  parameter?: Ident;
+}
+
+/** The type of a parameter: a number, an amount, a date, text, true/false, or a percentage (norms only). */
+export type ParameterType =
+  "integer" | "decimal" | "money" | "percent" | "date" | "text" | "boolean";
+
+/**
+ * `parameter coverage_limit: money "Dekkingslimiet"` with `from DATE [until DATE] value LITERAL`
+ * lines: a named number (or date, text) whose value depends on the reporting reference date.
+ */
+export interface ParameterDecl extends DeclBase, Assumable {
+  kind: "Parameter";
+  name: Ident;
+  type: ParameterType;
+  title: string | undefined;
+  implementsRefs: ArticleRef[];
+  values: ParameterValue[];
+}
+
+/** `from 2024-01-01 [until 2025-01-01] value 100000.00`: the value for RRDs in [from, until). */
+export interface ParameterValue extends NodeBase {
+  kind: "ParameterValue";
+  from: DateLiteral;
+  until: DateLiteral | undefined;
   value: Literal;
 }
 
@@ -449,7 +481,8 @@ export interface RemoveDecl extends DeclBase {
     | "norm"
     | "measure"
     | "metric"
-    | "calendar";
+    | "calendar"
+    | "parameter";
   name: Ident;
 }
 

@@ -10,11 +10,13 @@ import type {
   AggregateExpr,
   Expr,
   Literal,
+  ParameterDecl,
   PathExpr,
   StringLiteral,
   ValueType,
 } from "./ast.js";
 import { CODES } from "./check-codes.js";
+import { parameterType } from "./check-parameters.js";
 import {
   missing,
   type Reporter,
@@ -504,6 +506,10 @@ function pathType(p: PathExpr, scope: ExprScope): ValueType {
       index.links.linkPath(p, { kind: "value" });
       return fieldType(index, scope.attribute.field);
     }
+    const parameter = index.rs.parameters.find(
+      (x) => !missing(x.name) && x.name.name === name,
+    );
+    if (parameter !== undefined) return parameterPath(p, parameter, scope);
     if (scope.current === undefined) {
       index.links.unresolved(p.name);
       reporter.report(
@@ -550,6 +556,40 @@ function pathType(p: PathExpr, scope: ExprScope): ValueType {
     suggest(en, index.rs.entities.keys()),
   );
   return ERROR;
+}
+
+/** A parameter named in a condition: its value on the RRD (a field of the same name is ambiguous). */
+function parameterPath(
+  p: PathExpr,
+  parameter: ParameterDecl,
+  scope: ExprScope,
+): ValueType {
+  const { index, reporter } = scope;
+  const name = parameter.name.name;
+  if (
+    scope.current !== undefined &&
+    index.field(scope.current, name) !== undefined
+  ) {
+    index.links.unresolved(p.name);
+    reporter.report(
+      CODES.fieldAndParameter,
+      `\`${name}\` is both a field of \`${scope.current.name}\` and a parameter: rename one of them`,
+      p.name.span,
+      { notes: [`write \`${scope.current.name}.${name}\` for the field`] },
+    );
+    return ERROR;
+  }
+  index.links.link(p.name, { kind: "parameter", decl: parameter });
+  index.links.linkPath(p, { kind: "parameter", decl: parameter });
+  if (parameter.type === "percent" && !scope.inNorm) {
+    reporter.report(
+      CODES.percentOutsideNorm,
+      `parameter \`${name}\` is a percentage; percentages are only allowed in norms`,
+      p.name.span,
+    );
+    return ERROR;
+  }
+  return parameterType(parameter);
 }
 
 /** The type of the field `p` names on `entity` (read from `record`), linking the path. */

@@ -92,6 +92,7 @@ export const KEYWORDS = [
   "marking",
   "payout",
   "metric",
+  "parameter",
   "norm",
   "year",
   "aim",

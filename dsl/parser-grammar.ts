@@ -84,6 +84,9 @@ import type {
   MeasureDecl,
   MetricDecl,
   MetricType,
+  ParameterDecl,
+  ParameterType,
+  ParameterValue,
   NormDecl,
   NormPeriod,
   NormRequirement,
@@ -170,6 +173,17 @@ export const METRIC_TYPES: readonly MetricType[] = [
   "date",
   "integer",
   "decimal",
+  "text",
+  "boolean",
+];
+
+/** Parameter types. */
+export const PARAMETER_TYPES: readonly ParameterType[] = [
+  "integer",
+  "decimal",
+  "money",
+  "percent",
+  "date",
   "text",
   "boolean",
 ];
@@ -1014,6 +1028,7 @@ export class RegelParser extends EmbeddedActionsParser {
       { ALT: () => this.SUBRULE(this.normDecl) },
       { ALT: () => this.SUBRULE(this.measureDecl) },
       { ALT: () => this.SUBRULE(this.calendarDecl) },
+      { ALT: () => this.SUBRULE(this.parameterDecl) },
       { ALT: () => this.SUBRULE(this.removeDecl) },
     ]);
     return this.ACTION(() => {
@@ -2253,13 +2268,28 @@ export class RegelParser extends EmbeddedActionsParser {
       });
       const metric = this.SUBRULE(this.ident);
       const op = this.SUBRULE(this.comparisonOperator);
-      const value = this.SUBRULE(this.signedLiteral);
+      let value: Literal | undefined;
+      let parameter: Ident | undefined;
+      this.OR([
+        {
+          ALT: () => {
+            value = this.SUBRULE(this.signedLiteral);
+          },
+        },
+        {
+          ALT: () => {
+            parameter = this.SUBRULE2(this.ident);
+          },
+        },
+      ]);
       return this.ACTION(() => ({
         kind: "NormRequirement" as const,
         aim,
         metric,
         op,
-        value,
+        // Until the checker writes the parameter's value for the period: an empty text.
+        value: value ?? this.emptyText(),
+        ...(parameter === undefined ? {} : { parameter }),
         span: this.sp(start),
       }))!;
     },
@@ -2469,6 +2499,93 @@ export class RegelParser extends EmbeddedActionsParser {
     return node;
   });
 
+  // ---------------------------------------------------------------- parameters (docs/language.md § Parameters)
+
+  private parameterDecl = this.RULE("parameterDecl", (): ParameterDecl => {
+    const start = this.LA(1);
+    this.CONSUME(KW.parameter);
+    const name = this.SUBRULE(this.ident);
+    this.CONSUME(Colon);
+    const type = this.CONSUME(Identifier);
+    let title: StringLiteral | undefined;
+    this.OPTION(() => {
+      title = this.SUBRULE(this.text);
+    });
+    const node = this.ACTION(() => {
+      let parameterType: ParameterType = "decimal";
+      if (isReal(type)) {
+        if ((PARAMETER_TYPES as readonly string[]).includes(type.image))
+          parameterType = type.image as ParameterType;
+        else {
+          const suggestion = closestName(type.image, PARAMETER_TYPES);
+          this.report(
+            "REG128",
+            `unknown parameter type \`${type.image}\`; the types are ${PARAMETER_TYPES.map((t) => `\`${t}\``).join(", ")}`,
+            this.tsp(type),
+            { suggestion },
+          );
+          if (suggestion) parameterType = suggestion as ParameterType;
+        }
+      }
+      return this.begin<ParameterDecl>({
+        kind: "Parameter",
+        span: this.sp(start),
+        doc: [],
+        replace: false,
+        name,
+        type: parameterType,
+        title: this.isLost(title) ? undefined : title?.value,
+        implementsRefs: [],
+        assumptions: [],
+        values: [],
+      });
+    })!;
+    this.SUBRULE(this.clauseRules.Parameter, { ARGS: [node] });
+    this.ACTION(() => {
+      node.span = this.sp(start);
+    });
+    return node;
+  });
+
+  static readonly parameterClauses = table(
+    "Parameter",
+    "parameter",
+    "any order",
+    [
+      repeated("assumption", "assumption", RegelParser.prototype.assumption),
+      repeated("implements", "implements", RegelParser.prototype.implements),
+      repeated("from", "from", RegelParser.prototype.parameterValueClause),
+    ],
+  );
+
+  /** `from DATE [until DATE] value LITERAL` */
+  private parameterValueClause(node: ParameterDecl): void {
+    const v = this.SUBRULE(this.parameterValue);
+    this.ACTION(() => {
+      if (v) node.values.push(v);
+    });
+  }
+
+  private parameterValue = this.RULE("parameterValue", (): ParameterValue => {
+    const start = this.LA(1);
+    this.CONSUME(KW.from);
+    const from = this.SUBRULE(this.date);
+    let until: DateLiteral | undefined;
+    this.OPTION(() => {
+      this.CONSUME(KW.until);
+      until = this.SUBRULE2(this.date);
+    });
+    this.CONSUME(KW.value);
+    const value = this.SUBRULE(this.signedLiteral);
+    return this.ACTION(() => ({
+      kind: "ParameterValue" as const,
+      from,
+      until,
+      value,
+      span: this.sp(start),
+    }))!;
+  });
+
   static readonly calendarClauses = table("Calendar", "calendar", "any order", [
     repeated("assumption", "assumption", RegelParser.prototype.assumption),
     repeated("implements", "implements", RegelParser.prototype.implements),
@@ -2670,6 +2787,7 @@ export class RegelParser extends EmbeddedActionsParser {
         "measure",
         "metric",
         "calendar",
+        "parameter",
       ];
       return this.OR(
         kinds.map((k) => ({
@@ -3402,6 +3520,7 @@ export class RegelParser extends EmbeddedActionsParser {
     Norm: RegelParser.normClauses,
     Measure: RegelParser.measureClauses,
     Calendar: RegelParser.calendarClauses,
+    Parameter: RegelParser.parameterClauses,
   } as const satisfies { [K in ClauseKind]: ClauseTable<K> };
 }
 

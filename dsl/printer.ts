@@ -596,7 +596,8 @@ function period(b: BlockBuilder, p: NormPeriod): void {
   const c = b.clause(kw, text, [p.span]);
   c.list(p.requirements, (r) => {
     c.add(`${r.aim ? "aim " : ""}${r.metric.name} ${r.op} `);
-    literal(c, r.value);
+    if (r.parameter !== undefined) c.add(r.parameter.name);
+    else literal(c, r.value);
   });
 }
 
@@ -687,6 +688,15 @@ const HEADS: {
   Calendar: (b, d) =>
     b.head(
       titled(`${replacePrefix(d.replace)}calendar ${d.name.name}`, d.title),
+      d.doc,
+      [d.name.span],
+    ),
+  Parameter: (b, d) =>
+    b.head(
+      titled(
+        `${replacePrefix(d.replace)}parameter ${d.name.name}: ${d.type}`,
+        d.title,
+      ),
       d.doc,
       [d.name.span],
     ),
@@ -875,6 +885,20 @@ const CLAUSE_PRINTERS: {
   },
   Metric: {
     assumption: (b, d) => b.assumptions(d.assumptions),
+  },
+  Parameter: {
+    assumption: (b, d) => b.assumptions(d.assumptions),
+    implements: (b, d) => b.implementsRefs(d.implementsRefs),
+    from: (b, d) => {
+      for (const v of d.values) {
+        const c = b.clause(
+          "from",
+          `from ${v.from.text}${v.until ? ` until ${v.until.text}` : ""} value `,
+          [v.span],
+        );
+        literal(c, v.value);
+      }
+    },
   },
   Norm: {
     assumption: (b, d) => b.assumptions(d.assumptions),

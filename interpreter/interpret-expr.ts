@@ -6,7 +6,13 @@
  */
 import { isValidIBAN } from "ibantools";
 import countries from "i18n-iso-countries";
-import type { AggregateExpr, CalendarDecl, Expr, Literal } from "../dsl/ast.js";
+import type {
+  AggregateExpr,
+  CalendarDecl,
+  Expr,
+  Literal,
+  ParameterDecl,
+} from "../dsl/ast.js";
 import type { Links } from "../dsl/links.js";
 import type {
   ResolvedEntity,
@@ -124,6 +130,8 @@ function resolvePath(
   switch (link?.kind) {
     case "rrd":
       return { value: { kind: "date", days: scope.rrd } };
+    case "parameter":
+      return { value: parameterValue(link.decl, scope.rrd) };
     case "value":
       return scope.attribute === undefined
         ? { value: undefined }
@@ -144,6 +152,21 @@ function resolvePath(
     default:
       return { value: undefined };
   }
+}
+
+/**
+ * The value of a parameter on the RRD (docs/language.md, Parameters): the period with
+ * `from <= rrd < until` (an open `until` never ends); absent when no period holds the RRD.
+ */
+export function parameterValue(decl: ParameterDecl, rrd: number): Value {
+  const period = decl.values.find((v) => {
+    const from = parseDate(v.from.text);
+    const until = v.until === undefined ? undefined : parseDate(v.until.text);
+    return (
+      from !== undefined && from <= rrd && (until === undefined || rrd < until)
+    );
+  });
+  return period === undefined ? undefined : literalValue(period.value);
 }
 
 /** `is valid`: the text fits the field's type, and a `required` field is not empty. */

@@ -665,6 +665,32 @@ rule k02 "Afronden"
   require round(balance / 3, 1, half_even) = round(balance / 3, 1, half_up) and round(balance / 7, 0, half_down) != round(balance / 7, 0, up) and round(-balance / 3, 1, down) < round(balance * rate, 2, ceiling) and round(balance, 4, floor) > round(score, 0, half_up) and round(-balance / 6, 2, floor) = round(-balance / 6, 2, ceiling) - 0.01
   message "{balance}"
 
+rule p01 "Parameters"
+  severity signalling
+  implements t art 1
+  for BA
+  require (balance is absent or balance <= limiet) and (score is absent or score < grens * 4) and (opened is absent or opened >= peil - 10 years) and (blocked is absent or blocked = streng)
+  message "{balance} {score} {opened}"
+
+parameter limiet: money "Limiet"
+  implements t art 1
+  from 2020-01-01 until 2024-01-01 value 500
+  from 2024-01-01 value 750.50
+
+parameter grens: integer "Grens"
+  implements t art 1
+  from 2020-01-01 value 3
+
+parameter peil: date "Peildatum"
+  implements t art 1
+  from 2020-01-01 until 2023-07-01 value 2023-01-01
+  from 2023-07-01 value 2024-01-01
+
+parameter streng: boolean "Streng"
+  implements t art 1
+  from 2020-01-01 until 2024-01-01 value false
+  from 2024-01-01 value true
+
 rule i01 "Lijsten"
   severity signalling
   implements t art 1

@@ -486,6 +486,100 @@ calendar werkdagen "Werkdagen"
     at: [{ marker: "1.5" }],
     message: "the places of `round` are a whole number from 0 to 18",
   },
+  {
+    code: "REG242",
+    title: "a money parameter with three decimals",
+    files: T(`
+parameter limit: money "Limit"
+  assumption "test"
+  from 2023-01-01 value 100000.001
+`),
+    at: [{ marker: "100000.001" }],
+    message: "parameter `limit` is a money, but this value is not",
+  },
+  {
+    code: "REG243",
+    title: "overlapping parameter periods",
+    files: T(`
+parameter limit: money "Limit"
+  assumption "test"
+  from 2023-01-01 until 2025-01-01 value 100000.00
+  from 2024-01-01 value 120000.00
+`),
+    at: [{ marker: "from 2024-01-01 value" }],
+  },
+  {
+    code: "REG244",
+    title: "a parameter without a value for part of the validity",
+    files: T(`
+parameter limit: money "Limit"
+  assumption "test"
+  from 2024-01-01 value 100000.00
+`),
+    at: [{ marker: "limit:" }],
+    message:
+      "parameter `limit` has no value for RRDs from 2023-01-01 until 2024-01-01",
+  },
+  {
+    code: "REG245",
+    title: "a name that is both a field and a parameter",
+    files: T(
+      `
+parameter last_name: text "Name"
+  assumption "test"
+  from 2023-01-01 value "x"
+` + npRule("require last_name is present"),
+    ),
+    at: [{ marker: "last_name is present" }],
+  },
+  {
+    code: "REG246",
+    title: "a parameter without a value",
+    files: T(`
+parameter limit: money "Limit"
+  assumption "test"
+`),
+    at: [{ marker: "limit:" }],
+  },
+  {
+    code: "REG247",
+    title: "a parameter that changes within a norm period",
+    files: T(`
+parameter pass_norm: percent "Norm"
+  assumption "test"
+  from 2023-01-01 until 2023-07-01 value 90 %
+  from 2023-07-01 value 95 %
+
+norm groeipad "Groeipad"
+  implements br art 2
+  year 2023: automated_controls_pass >= pass_norm
+`),
+    at: [{ marker: "pass_norm\n" }],
+    message:
+      "parameter `pass_norm` changes its value on 2023-07-01, within year 2023",
+  },
+  {
+    code: "REG248",
+    title: "an unknown parameter in a norm",
+    files: T(`
+norm groeipad "Groeipad"
+  implements br art 2
+  year 2023: automated_controls_pass >= pass_nrom
+`),
+    at: [{ marker: "pass_nrom" }],
+  },
+  {
+    code: "REG312",
+    title: "a percent parameter in a rule",
+    files: T(
+      `
+parameter share: percent "Share"
+  assumption "test"
+  from 2023-01-01 value 50 %
+` + npRule("require length(last_name) > share"),
+    ),
+    at: [{ marker: "share\n  example" }],
+  },
   // ---------------------------------------------------------------- REG3xx
   {
     code: "REG301",

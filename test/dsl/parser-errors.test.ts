@@ -137,6 +137,13 @@ const GOLDEN: [
     "`sum` of a computed value names the iterated records by their entity",
   ],
   [
+    "REG128",
+    `${HEADER}\nparameter limit: amount\n  from 2024-01-01 value 100000\n`,
+    4,
+    18,
+    "unknown parameter type `amount`",
+  ],
+  [
     "REG126",
     `${HEADER}\nrule r "t"\n  require ${"(".repeat(70)}x${")".repeat(70)}\n`,
     5,

@@ -141,6 +141,7 @@ describe("every ```regel block of docs/language.md", () => {
       "example.arithmetic",
       "example.categories",
       "example.norms",
+      "example.parameters",
       "example.measures",
       "example.calendar",
       "example.assumptions",
@@ -1187,7 +1188,7 @@ describe("performance", () => {
     const declLines: number[] = [];
     lines.forEach((l, i) => {
       if (
-        /^(codelist|entity|ikb|rule|category|payout|metric|norm|measure|calendar|replace|remove|extend) /.test(
+        /^(codelist|entity|ikb|rule|category|payout|metric|norm|measure|calendar|parameter|replace|remove|extend) /.test(
           l,
         )
       )
