@@ -24,6 +24,7 @@ import type {
   Literal,
   MeasureDecl,
   MetricDecl,
+  ParameterDecl,
   NormDecl,
   NormPeriod,
   PayoutDecl,
@@ -743,6 +744,49 @@ const metric: fc.Arbitrary<MetricDecl> = fc
     ...d,
   }));
 
+const parameter: fc.Arbitrary<ParameterDecl> = fc
+  .record({
+    base: declBase,
+    name: ident,
+    type: fc.constantFrom(
+      "integer",
+      "decimal",
+      "money",
+      "percent",
+      "date",
+      "text",
+      "boolean" as const,
+    ),
+    title: opt(text),
+    implementsRefs: list(articleRef),
+    assumptions,
+    values: list(
+      fc
+        .record({
+          from: dateText,
+          until: opt(dateText),
+          value: fc.oneof(percentLit, signedValueLiteral),
+        })
+        .map(({ from, until, value }) => ({
+          kind: "ParameterValue" as const,
+          span: SPAN,
+          from: { kind: "Date" as const, span: SPAN, text: from },
+          until:
+            until === undefined
+              ? undefined
+              : { kind: "Date" as const, span: SPAN, text: until },
+          value,
+        })),
+      3,
+    ),
+  })
+  .map(({ base, ...d }) => ({
+    kind: "Parameter" as const,
+    span: SPAN,
+    ...base,
+    ...d,
+  }));
+
 const normPeriod: fc.Arbitrary<NormPeriod> = fc
   .record({
     when: fc.oneof(
@@ -765,8 +809,20 @@ const normPeriod: fc.Arbitrary<NormPeriod> = fc
           metric: ident,
           op: fc.constantFrom("=", "!=", "<", "<=", ">", ">=" as const),
           value: fc.oneof(percentLit, signedValueLiteral),
+          parameter: opt(ident),
         })
-        .map((r) => ({ kind: "NormRequirement" as const, span: SPAN, ...r })),
+        .map(({ parameter, ...r }) =>
+          parameter === undefined
+            ? { kind: "NormRequirement" as const, span: SPAN, ...r }
+            : {
+                kind: "NormRequirement" as const,
+                span: SPAN,
+                ...r,
+                // A parameter is printed instead of the value: the value parses back empty.
+                value: { kind: "String" as const, span: SPAN, value: "" },
+                parameter,
+              },
+        ),
       3,
       1,
     ),
@@ -889,7 +945,8 @@ const remove: fc.Arbitrary<RemoveDecl> = fc
       "norm",
       "measure",
       "metric",
-      "calendar" as const,
+      "calendar",
+      "parameter" as const,
     ),
     name: ident,
   })
@@ -907,6 +964,7 @@ export const declaration: fc.Arbitrary<Declaration> = fc.oneof(
   norm,
   measure,
   calendar,
+  parameter,
   remove,
 );
 
