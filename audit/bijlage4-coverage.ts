@@ -676,8 +676,14 @@ function collect(
     case "Call":
       for (const a of e.args) collect(a, entity, attributes, out);
       return;
+    case "If":
+      collect(e.condition, entity, attributes, out);
+      collect(e.then, entity, attributes, out);
+      collect(e.otherwise, entity, attributes, out);
+      return;
     case "Aggregate":
       if (e.field !== undefined) out.add(`${e.entity.name}.${e.field.name}`);
+      collect(e.value, e.entity.name, attributes, out);
       collect(e.where, e.entity.name, attributes, out);
       return;
     default:

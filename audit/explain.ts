@@ -159,6 +159,17 @@ function trace(
     case "Call":
       for (const a of expr.args) step.children.push(t(a, undefined));
       break;
+    case "If": {
+      const cond = t(expr.condition, undefined);
+      step.children.push(cond);
+      step.children.push(
+        t(
+          cond.value === "true" ? expr.then : expr.otherwise,
+          failing ? expectTrue : undefined,
+        ),
+      );
+      break;
+    }
     case "Aggregate": {
       const iterated = scope.model.ruleset.links.entity(expr.entity);
       const n = iterated === undefined ? 0 : scope.ikb(iterated).length;

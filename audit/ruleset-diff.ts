@@ -4,7 +4,8 @@
  * assumptions), rules added, removed and changed (condition, severity, roles, articles, target
  * attributes, examples, ...), per Bijlage 3 category the table entries and markings added, removed
  * and changed, the entries that move from one category to another, and the other declarations
- * (fields with their type and flags, code lists, payouts, metrics, norms, measures, calendars).
+ * (fields with their type and flags, code lists, payouts, metrics, norms, measures, calendars,
+ * parameters with their dated values).
  *
  * Conditions and examples are compared as printed by the canonical printer, so layout and
  * comments never count as a change. A category entry is identified by its code (a marking by its
@@ -22,6 +23,7 @@ import type {
   FieldDecl,
   MeasureDecl,
   NormDecl,
+  ParameterDecl,
 } from "../dsl/ast.js";
 import type { ResolvedRule, ResolvedRuleset } from "../dsl/model.js";
 import { printExample, printExpr, printType, quote } from "../dsl/printer.js";
@@ -126,7 +128,8 @@ export interface OtherDiff {
     | "metric"
     | "norm"
     | "measure"
-    | "calendar";
+    | "calendar"
+    | "parameter";
   added: string[];
   removed: string[];
   changed: { name: string; from: string; to: string }[];
@@ -462,6 +465,19 @@ function holidayText(h: CalendarDecl["holidays"][number]): string {
     .join(" ");
 }
 
+/** A parameter as text: type, title, articles, assumptions and every dated value. */
+export function parameterText(p: ParameterDecl): string {
+  return [
+    `${p.type} "${p.title ?? ""}"`,
+    `implements ${refs(p.implementsRefs)}`,
+    ...p.assumptions.map((a) => `assumption ${quote(a.text)}`),
+    ...p.values.map(
+      (v) =>
+        `from ${v.from.text}${v.until === undefined ? "" : ` until ${v.until.text}`} value ${printExpr(v.value)}`,
+    ),
+  ].join("; ");
+}
+
 function calendarText(c: CalendarDecl): string {
   return `${c.weekend.map((w) => w.name).join(", ")}; ${c.holidays.map(holidayText).join(", ")}`;
 }
@@ -664,6 +680,11 @@ export function diffRulesets(
       "calendar",
       byName(a.calendars, (c) => c.name.name, calendarText),
       byName(b.calendars, (c) => c.name.name, calendarText),
+    ),
+    namesDiff(
+      "parameter",
+      byName(a.parameters, (p) => p.name.name, parameterText),
+      byName(b.parameters, (p) => p.name.name, parameterText),
     ),
   ].filter((d): d is OtherDiff => d !== undefined);
   const byCode = (x: { code: string }, y: { code: string }) =>

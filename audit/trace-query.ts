@@ -10,6 +10,9 @@
 import { distance } from "fastest-levenshtein";
 import type {
   Example,
+  Expr,
+  FileCheck,
+  ParameterDecl,
   Role,
   RuleDecl,
   RuleTarget,
@@ -85,7 +88,21 @@ export interface TraceVersion {
   articles: ArticleTrace[];
   location: SourceLocation;
   categories: TraceCategory[];
+  /** The parameters its conditions name, with every dated value (docs/language.md, Parameters). */
+  parameters: TraceParameter[];
   examples: TraceExample[];
+}
+
+/** A parameter a rule reads: its values per period, the one that applies chosen by the RRD. */
+export interface TraceParameter {
+  name: string;
+  type: string;
+  title: string | null;
+  /** `source locator` of each article in its `implements`. */
+  articles: string[];
+  assumptions: string[];
+  values: { from: string; until: string | null; value: string }[];
+  location: SourceLocation;
 }
 
 export interface TraceResult {
@@ -215,12 +232,65 @@ function versionTrace(
     articles: articleTraces(rule.articles),
     location: locationOf(d.code.span),
     categories: categoriesFed(ruleset, rule),
+    parameters: parametersRead(ruleset, [d.when, d.require]),
     examples: d.examples.map((e) => ({
       expect: e.expect,
       text: exampleText(e, readText),
       location: locationOf(e.span),
     })),
   };
+}
+
+/** The parameters the expressions name, in the order first named, each once. */
+export function parametersRead(
+  ruleset: ResolvedRuleset,
+  exprs: readonly (Expr | FileCheck | undefined)[],
+): TraceParameter[] {
+  const found: ParameterDecl[] = [];
+  const walk = (e: Expr | undefined): void => {
+    if (e === undefined) return;
+    switch (e.kind) {
+      case "Path": {
+        const link = ruleset.links.path(e);
+        if (link?.kind === "parameter" && !found.includes(link.decl))
+          found.push(link.decl);
+        return;
+      }
+      case "Unary":
+      case "Is":
+      case "In":
+      case "Matches":
+        return walk(e.operand);
+      case "Binary":
+        walk(e.left);
+        return walk(e.right);
+      case "Call":
+        return e.args.forEach(walk);
+      case "Aggregate":
+        walk(e.value);
+        return walk(e.where);
+      case "If":
+        walk(e.condition);
+        walk(e.then);
+        return walk(e.otherwise);
+      default:
+        return;
+    }
+  };
+  for (const e of exprs) if (e !== undefined && e.kind !== "FileCheck") walk(e);
+  return found.map((p) => ({
+    name: p.name.name,
+    type: p.type,
+    title: p.title ?? null,
+    articles: p.implementsRefs.map((a) => `${a.source.name} ${a.locator}`),
+    assumptions: p.assumptions.map((a) => a.text),
+    values: p.values.map((v) => ({
+      from: v.from.text,
+      until: v.until?.text ?? null,
+      value: printExpr(v.value),
+    })),
+    location: locationOf(p.name.span),
+  }));
 }
 
 /** Every rule code declared in any of the rulesets, sorted. */
@@ -337,6 +407,21 @@ export function traceText(trace: TraceResult): string {
         lines.push(
           `    ${c.category}${role}${on}: ${c.title}${c.payout ? ` [blocks ${c.payout}]` : ""}`,
         );
+      }
+    }
+    if (v.parameters.length > 0) {
+      lines.push(
+        "  parameters (the value whose period holds the RRD applies):",
+      );
+      for (const p of v.parameters) {
+        lines.push(
+          `    ${p.name}: ${p.type}${p.title ? ` "${p.title}"` : ""}${p.articles.length > 0 ? ` [${p.articles.join(", ")}]` : ""}  (${p.location.file}:${p.location.line})`,
+        );
+        for (const x of p.values)
+          lines.push(
+            `      from ${x.from}${x.until === null ? "" : ` until ${x.until}`}: ${x.value}`,
+          );
+        for (const a of p.assumptions) lines.push(`      assumption: ${a}`);
       }
     }
     lines.push("  examples:");

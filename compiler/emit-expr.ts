@@ -21,8 +21,10 @@ import type {
   DurationUnit,
   Expr,
   HolidayDecl,
+  IfExpr,
   InExpr,
   Literal,
+  ParameterDecl,
   PathExpr,
   Span,
 } from "../dsl/ast.js";
@@ -198,7 +200,51 @@ export function compileExpr(expr: Expr, scope: Scope): Value {
       return compileCall(expr, scope);
     case "Aggregate":
       return compileAggregate(expr, scope);
+    case "If":
+      return compileIf(expr, scope);
   }
+}
+
+/** `if c then a else b`: both branches in one representation, `c ? a : b`. */
+function compileIf(expr: IfExpr, scope: Scope): Value {
+  const c = compileCondition(expr.condition, scope);
+  const [a, b] = branches(
+    compileExpr(expr.then, scope),
+    compileExpr(expr.otherwise, scope),
+    expr.span,
+  );
+  return {
+    code: ts`(${c} ? ${a.code} : ${b.code})`,
+    kind: a.kind,
+    absent: a.absent || b.absent,
+    simple: false,
+  };
+}
+
+/** Two values that are to stand in one place (`if` branches, `min`/`max` arguments) in one kind. */
+function branches(a: Value, b: Value, span: Span): [Value, Value] {
+  const ka = a.kind.k;
+  const kb = b.kind.k;
+  if (isNumeric(a.kind) && isNumeric(b.kind)) {
+    if (ka === "num" && kb === "num") return [a, b];
+    const s = Math.max(scaleOf(a.kind), scaleOf(b.kind));
+    const conv = (v: Value): Value => ({
+      ...v,
+      code: toBig(v, s),
+      kind: { k: "big", scale: s },
+      num: undefined,
+    });
+    return [conv(a), conv(b)];
+  }
+  const boolish = (k: string) => k === "cond" || k === "boolean";
+  if (boolish(ka) && boolish(kb)) {
+    if (ka === kb) return [a, b];
+    // A condition is never absent; as a boolean value it is the same `true` / `false`.
+    const conv = (v: Value): Value => ({ ...v, kind: { k: "boolean" } });
+    return [conv(a), conv(b)];
+  }
+  if (ka === kb && ka !== "duration") return [a, b];
+  return fail(`the two values cannot be one type (${ka}, ${kb})`, span);
 }
 
 // ---------------------------------------------------------------- literals and names
@@ -355,6 +401,8 @@ function compilePath(expr: PathExpr, scope: Scope): Value {
           expr.span,
         );
       return readField(scope, R, scope.attribute, true);
+    case "parameter":
+      return compileParameter(link.decl, scope);
     case "field": {
       if (link.record === "current") {
         const f = links.field(expr.name, scope.entity);
@@ -372,6 +420,71 @@ function compilePath(expr: PathExpr, scope: Scope): Value {
       return readField(scope, b.name, f, false);
     }
   }
+}
+
+/**
+ * A parameter: its periods embedded as data (values as literals, in the representation of its
+ * type), the one that holds the RRD chosen at run time.
+ */
+function compileParameter(decl: ParameterDecl, scope: Scope): Value {
+  const kind: Kind =
+    decl.type === "integer"
+      ? { k: "num" }
+      : decl.type === "decimal" || decl.type === "money"
+        ? {
+            k: "big",
+            scale:
+              decl.type === "money"
+                ? 2
+                : Math.max(
+                    0,
+                    ...decl.values.map((v) =>
+                      v.value.kind === "Decimal"
+                        ? decimalOf(v.value.text, v.value.span).scale
+                        : 0,
+                    ),
+                  ),
+          }
+        : decl.type === "date"
+          ? { k: "date" }
+          : decl.type === "text"
+            ? { k: "text" }
+            : decl.type === "boolean"
+              ? { k: "boolean" }
+              : fail("percentages can only be used in norms", decl.name.span);
+  const valueOf = (l: Literal): Code => {
+    if (kind.k === "big") {
+      const n = decimalOf(
+        l.kind === "Integer" || l.kind === "Decimal" ? l.text : "",
+        l.span,
+      );
+      return lit(n.unscaled * pow10(kind.scale - n.scale));
+    }
+    return compileLiteral(l).code;
+  };
+  const type =
+    kind.k === "num" || kind.k === "date"
+      ? ts`number`
+      : kind.k === "big"
+        ? ts`bigint`
+        : kind.k === "text"
+          ? ts`string`
+          : ts`boolean`;
+  const periods = decl.values.map(
+    (v) =>
+      ts`[${lit(dayNumberOf(v.from.text, v.from.span))}, ${v.until === undefined ? ts`undefined` : lit(dayNumberOf(v.until.text, v.until.span))}, ${valueOf(v.value)}]`,
+  );
+  const table = scope.ctx.hoist(
+    "PARAM",
+    ts`[${join(periods, ", ")}]`,
+    ts`readonly $Period<${type}>[]`,
+  );
+  return {
+    code: ts`$paramAt(${table}, ${prop(CTX, "rrd")})`,
+    kind,
+    absent: true,
+    simple: false,
+  };
 }
 
 // ---------------------------------------------------------------- numbers
@@ -758,6 +871,66 @@ function compileIn(expr: InExpr, scope: Scope): Value {
   return cond(expr.negated ? ts`!${test}` : test);
 }
 
+/** `min(a, b, ...)`, `max(a, b, ...)`: absent when an argument is absent. */
+function compileExtreme(expr: CallExpr, scope: Scope): Value {
+  const name = expr.callee.name;
+  if (expr.args.length < 2)
+    fail(`\`${name}\` takes two or more arguments`, expr.span);
+  let values = expr.args.map((a) => compileExpr(a, scope));
+  // Every argument in the representation they all share (decimals at the largest scale).
+  if (
+    values.every((v) => isNumeric(v.kind)) &&
+    values.some((v) => v.kind.k === "big")
+  ) {
+    const s = Math.max(...values.map((v) => scaleOf(v.kind)));
+    values = values.map((v) => ({
+      ...v,
+      code: toBig(v, s),
+      kind: { k: "big", scale: s },
+    }));
+  }
+  if (values.some((v) => v.kind.k !== values[0].kind.k))
+    fail(`the arguments of \`${name}\` cannot be one type`, expr.span);
+  const kind = values[0].kind;
+  if (
+    kind.k !== "num" &&
+    kind.k !== "big" &&
+    kind.k !== "date" &&
+    kind.k !== "datetime"
+  )
+    fail(`\`${name}\` compares numbers or dates`, expr.span);
+  return {
+    code: ts`${name === "min" ? ts`$min` : ts`$max`}([${join(
+      values.map((v) => v.code),
+      ", ",
+    )}])`,
+    kind,
+    absent: true,
+    simple: false,
+  };
+}
+
+/** `round(x, places, mode)`: exact, at the scale `places` (the checker's type). */
+function compileRound(expr: CallExpr, scope: Scope): Value {
+  const [x, places, mode] = expr.args;
+  if (
+    expr.args.length !== 3 ||
+    places.kind !== "Integer" ||
+    mode.kind !== "Path"
+  )
+    return fail("`round` takes `round(x, places, mode)`", expr.span);
+  const v = compileExpr(x, scope);
+  if (!isNumeric(v.kind)) fail("`round` needs a number", expr.span);
+  const n = Number(places.text);
+  const own = scaleOf(v.kind);
+  if (v.kind.k === "num") return v;
+  if (n >= own) return big(toBig(v, n), n);
+  return big(
+    ts`$round(${v.code}, ${lit(pow10(own - n))}, ${lit(mode.name.name)})`,
+    n,
+  );
+}
+
 function compileCall(expr: CallExpr, scope: Scope): Value {
   const name = expr.callee.name;
   if (name === "derived_from") {
@@ -767,6 +940,8 @@ function compileCall(expr: CallExpr, scope: Scope): Value {
       fail("`derived_from` needs two text arguments", expr.span);
     return cond(ts`$derivedFrom(${id.code}, ${value.code})`);
   }
+  if (name === "min" || name === "max") return compileExtreme(expr, scope);
+  if (name === "round") return compileRound(expr, scope);
   if (expr.args.length !== 1) fail(`\`${name}\` takes one argument`, expr.span);
   const arg = compileExpr(expr.args[0], scope);
   const needText = (): void => {
@@ -860,6 +1035,16 @@ function compileAggregate(expr: AggregateExpr, scope: Scope): Value {
       returnType = ts`number`;
       break;
     case "sum": {
+      if (expr.value !== undefined) {
+        const v = compileExpr(expr.value, inner);
+        if (!isNumeric(v.kind))
+          fail("`sum` needs a number to add up", expr.span);
+        const add = v.kind.k === "num" ? ts`s += BigInt(v);` : ts`s += v;`;
+        body = ts`let s = 0n; ${loop} { ${bind} ${where === undefined ? ts`` : ts`if (!(${where})) continue; `}const v = ${v.code}; if (v !== undefined) { ${add} } } return s;`;
+        kind = { k: "big", scale: scaleOf(v.kind) };
+        returnType = ts`bigint`;
+        break;
+      }
       const field = links.field(expr.field, entity);
       if (field === undefined)
         fail(

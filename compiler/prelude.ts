@@ -50,6 +50,7 @@ export const HELPER_FILES: readonly string[] = [
   "records",
   "findings",
   "workdays",
+  "parameters",
   "iban",
   "bsn",
   "identifiers",

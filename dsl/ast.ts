@@ -115,6 +115,7 @@ export type Declaration =
   | NormDecl
   | MeasureDecl
   | CalendarDecl
+  | ParameterDecl
   | RemoveDecl;
 
 /** Fields shared by top-level declarations. */
@@ -381,6 +382,37 @@ export interface NormRequirement extends NodeBase {
   aim: boolean;
   metric: Ident;
   op: ComparisonOp;
+  /**
+   * The value as written; with {@link parameter}, the checker writes here the parameter's value
+   * for the period (so later passes read a literal either way).
+   */
+  value: Literal;
+  /** `metric >= automated_controls_norm`: a parameter instead of a literal. */
+  parameter?: Ident;
+}
+
+/** The type of a parameter: a number, an amount, a date, text, true/false, or a percentage (norms only). */
+export type ParameterType =
+  "integer" | "decimal" | "money" | "percent" | "date" | "text" | "boolean";
+
+/**
+ * `parameter coverage_limit: money "Dekkingslimiet"` with `from DATE [until DATE] value LITERAL`
+ * lines: a named number (or date, text) whose value depends on the reporting reference date.
+ */
+export interface ParameterDecl extends DeclBase, Assumable {
+  kind: "Parameter";
+  name: Ident;
+  type: ParameterType;
+  title: string | undefined;
+  implementsRefs: ArticleRef[];
+  values: ParameterValue[];
+}
+
+/** `from 2024-01-01 [until 2025-01-01] value 100000.00`: the value for RRDs in [from, until). */
+export interface ParameterValue extends NodeBase {
+  kind: "ParameterValue";
+  from: DateLiteral;
+  until: DateLiteral | undefined;
   value: Literal;
 }
 
@@ -456,7 +488,8 @@ export interface RemoveDecl extends DeclBase {
     | "norm"
     | "measure"
     | "metric"
-    | "calendar";
+    | "calendar"
+    | "parameter";
   name: Ident;
 }
 
@@ -495,7 +528,8 @@ export type Expr =
   | InExpr
   | MatchesExpr
   | CallExpr
-  | AggregateExpr;
+  | AggregateExpr
+  | IfExpr;
 
 /** A literal value. */
 export type Literal =
@@ -609,9 +643,22 @@ export interface AggregateExpr extends ExprBase {
   kind: "Aggregate";
   op: "exists" | "count" | "sum";
   entity: Ident;
-  /** Only for `sum`. */
+  /** Only for `sum` of one field (`sum(E.f ...)`). */
   field: Ident | undefined;
+  /**
+   * Only for `sum` of a computed value (`sum(BA.balance * BA.share / 100 ...)`): the value added
+   * up per record, in the scope of `where` (`E.f` is the iterated record). `field` is then unset.
+   */
+  value?: Expr;
   where: Expr | undefined;
+}
+
+/** `if c then a else b`: `a` when the condition is true, else `b` (an absent condition is not true). */
+export interface IfExpr extends ExprBase {
+  kind: "If";
+  condition: Expr;
+  then: Expr;
+  otherwise: Expr;
 }
 
 /** Every node kind, for exhaustive switches. */

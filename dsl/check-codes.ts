@@ -47,6 +47,15 @@ export const CODES = {
   classContradictsInferredPrefix: "REG234",
   unknownRuleClassWord: "REG235",
   outsideScopeReadsDelivery: "REG236",
+  mixedTypes: "REG240",
+  badRounding: "REG241",
+  parameterValueType: "REG242",
+  overlappingParameterPeriods: "REG243",
+  parameterNotCovering: "REG244",
+  fieldAndParameter: "REG245",
+  parameterWithoutValue: "REG246",
+  parameterChangesInNorm: "REG247",
+  unknownParameter: "REG248",
   // ---- REG3xx: types and expressions
   incomparable: "REG301",
   notInCodeList: "REG302",
@@ -135,6 +144,20 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
   REG235: "A `class` or `scope` clause with a word the language does not know.",
   REG236:
     "A rule checked with data outside the delivery (declared, or an entity type constraint) whose conditions read only the delivery (warning).",
+  REG240:
+    "The branches of `if ... then ... else`, or the arguments of `min` / `max`, are of types that do not mix (a number and a date).",
+  REG241:
+    "`round(x, places, mode)` with places that are not a whole number from 0 to 18, or an unknown rounding mode.",
+  REG242: "A parameter value that does not fit the parameter's type.",
+  REG243: "Two periods of one parameter share days.",
+  REG244:
+    "A parameter without a value for some RRD while the ruleset version is in force.",
+  REG245:
+    "An unqualified name that is both a field of the record under test and a parameter.",
+  REG246: "A parameter without any `from ... value` line.",
+  REG247:
+    "A parameter named in a norm has no value, or changes its value, within the norm period.",
+  REG248: "Unknown parameter in a norm.",
   REG301:
     "The two sides of a comparison (or `in`, or a marking) have incompatible types.",
   REG302:

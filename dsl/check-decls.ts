@@ -5,7 +5,13 @@
  *
  * @module
  */
-import type { AttributeRef, Ident, NormDecl, NormPeriod } from "./ast.js";
+import type {
+  AttributeRef,
+  Ident,
+  Literal,
+  NormDecl,
+  NormPeriod,
+} from "./ast.js";
 import { CODES } from "./check-codes.js";
 import {
   missing,
@@ -386,6 +392,11 @@ export function checkNorms(
             suggest(r.metric.name, index.metrics.keys()),
           );
         }
+        if (r.parameter !== undefined && !missing(r.parameter)) {
+          const value = normParameterValue(r.parameter, p, index, reporter);
+          if (value === undefined) continue;
+          if (scope.annotate) r.value = value;
+        }
         if (r.value === undefined) continue;
         const t = checkExpr(r.value, scope);
         if (
@@ -403,6 +414,53 @@ export function checkNorms(
     }
     checkNormOverlaps(norm, reporter);
   }
+}
+
+/**
+ * The value a parameter named in a norm has for the whole norm period (it is read at the period's
+ * first day, and must not change before its end: REG247); links the name.
+ */
+function normParameterValue(
+  name: Ident,
+  period: NormPeriod,
+  index: RulesetIndex,
+  reporter: Reporter,
+): Literal | undefined {
+  const parameter = index.rs.parameters.find(
+    (x) => !missing(x.name) && x.name.name === name.name,
+  );
+  if (parameter === undefined) {
+    index.links.unresolved(name);
+    reporter.report(
+      CODES.unknownParameter,
+      `unknown parameter \`${name.name}\``,
+      name.span,
+      suggest(
+        name.name,
+        index.rs.parameters.map((x) => x.name.name),
+      ),
+    );
+    return undefined;
+  }
+  index.links.link(name, { kind: "parameter", decl: parameter });
+  const [from, until] = periodBounds(period);
+  const holding = (parameter.values ?? []).find(
+    (v) =>
+      v !== undefined &&
+      v.from.text <= from &&
+      (v.until === undefined || from < v.until.text),
+  );
+  if (holding === undefined || (holding.until?.text ?? "~") < until) {
+    reporter.report(
+      CODES.parameterChangesInNorm,
+      holding === undefined
+        ? `parameter \`${name.name}\` has no value on ${from}, the first day of ${periodLabel(period)}`
+        : `parameter \`${name.name}\` changes its value on ${holding.until!.text}, within ${periodLabel(period)}: split the norm period there`,
+      name.span,
+    );
+    return undefined;
+  }
+  return holding.value;
 }
 
 /** `[from, until)` of a norm period as ISO dates; open ends are "" and "~" (before and after every date). */

@@ -10,11 +10,13 @@ import type {
   AggregateExpr,
   Expr,
   Literal,
+  ParameterDecl,
   PathExpr,
   StringLiteral,
   ValueType,
 } from "./ast.js";
 import { CODES } from "./check-codes.js";
+import { parameterType } from "./check-parameters.js";
 import {
   missing,
   type Reporter,
@@ -24,6 +26,7 @@ import {
 import type { ResolvedEntity, ResolvedField } from "./model.js";
 import {
   BOOLEAN,
+  commonType,
   comparable,
   DATE,
   DATE_UNITS,
@@ -88,6 +91,9 @@ export const BUILTINS: ReadonlyMap<string, Builtin> = new Map([
   ["derived_from", { params: [textArg, textArg], result: BOOLEAN }],
   ["year", { params: [dateArg], result: INTEGER }],
 ]);
+
+/** Every function name: the built-ins with a fixed signature, then `min`, `max` and `round`. */
+const FUNCTION_NAMES = [...BUILTINS.keys(), "min", "max", "round"];
 
 /** The static type of a field, following `ref E.f` to the referenced field (cycles give error). */
 export function fieldType(
@@ -286,9 +292,134 @@ function infer(expr: Expr, scope: ExprScope): ValueType {
       return callType(expr, scope);
     case "Aggregate":
       return aggregateType(expr, scope);
+    case "If": {
+      checkCondition(expr.condition, scope, "`if`");
+      const a = checkExpr(expr.then, scope);
+      const b = checkExpr(expr.otherwise, scope);
+      const t = commonType(a, b);
+      if (t !== undefined) return t;
+      reporter.report(
+        CODES.mixedTypes,
+        `${scope.label}the branches of \`if\` must have one type, but \`then\` gives ${typeName(a)} and \`else\` gives ${typeName(b)}`,
+        expr.otherwise.span,
+        { notes: [MIXING_NOTE] },
+      );
+      return ERROR;
+    }
     default:
       return ERROR;
   }
+}
+
+const MIXING_NOTE =
+  "integers and decimals mix (the result is a decimal); a date, a number, text and true/false do not";
+
+/** The rounding modes of `round(x, places, mode)` (docs/language.md, Expressions). */
+export const ROUNDING_MODES = [
+  "half_even",
+  "half_up",
+  "half_down",
+  "up",
+  "down",
+  "ceiling",
+  "floor",
+] as const;
+
+/** `min(a, b, ...)` / `max(a, b, ...)`: numbers with numbers, dates with dates. */
+function extremeType(
+  expr: Extract<Expr, { kind: "Call" }>,
+  args: ValueType[],
+  scope: ExprScope,
+): ValueType {
+  const name = expr.callee.name;
+  if (args.length < 2) {
+    scope.reporter.report(
+      CODES.badArguments,
+      `\`${name}\` takes two or more arguments, not ${args.length}`,
+      expr.callee.span,
+    );
+    return ERROR;
+  }
+  let t: ValueType = ERROR;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a.kind !== "error" && !isNumeric(a) && !isTemporal(a)) {
+      scope.reporter.report(
+        CODES.badArguments,
+        `${scope.label}\`${name}\` compares numbers or dates, but its argument is ${typeName(a)}`,
+        expr.args[i].span,
+      );
+      return ERROR;
+    }
+    const next = commonType(t, a);
+    if (next === undefined) {
+      scope.reporter.report(
+        CODES.mixedTypes,
+        `${scope.label}the arguments of \`${name}\` must have one type, but this one is ${typeName(a)} after ${typeName(t)}`,
+        expr.args[i].span,
+        { notes: [MIXING_NOTE] },
+      );
+      return ERROR;
+    }
+    t = next;
+  }
+  return t;
+}
+
+/** `round(x, places, mode)`: x rounded to `places` decimals the stated way. */
+function roundType(
+  expr: Extract<Expr, { kind: "Call" }>,
+  scope: ExprScope,
+): ValueType {
+  const { reporter } = scope;
+  if (expr.args.length !== 3) {
+    (expr.args ?? []).forEach((a) => a !== undefined && checkExpr(a, scope));
+    reporter.report(
+      CODES.badArguments,
+      `\`round\` takes 3 arguments, not ${expr.args.length}: \`round(x, places, mode)\`, e.g. \`round(x, 2, half_even)\``,
+      expr.callee.span,
+    );
+    return ERROR;
+  }
+  const [x, places, mode] = expr.args;
+  const t = checkExpr(x, scope);
+  if (t.kind !== "error" && !isNumeric(t)) {
+    reporter.report(
+      CODES.badArguments,
+      `${scope.label}\`round\` needs a number, but its argument is ${typeName(t)}`,
+      x.span,
+    );
+  }
+  let n: number | undefined;
+  if (places?.kind === "Integer" && /^[0-9]+$/.test(places.text)) {
+    n = Number(places.text);
+    if (scope.annotate) places.type = INTEGER;
+  }
+  if (n === undefined || n > 18) {
+    reporter.report(
+      CODES.badRounding,
+      `the places of \`round\` are a whole number from 0 to 18, written as a number`,
+      places.span,
+    );
+  }
+  const modeName =
+    mode?.kind === "Path" && mode.entity === undefined && !missing(mode.name)
+      ? mode.name.name
+      : undefined;
+  if (
+    modeName === undefined ||
+    !(ROUNDING_MODES as readonly string[]).includes(modeName)
+  ) {
+    reporter.report(
+      CODES.badRounding,
+      `${modeName === undefined ? "the mode of `round`" : `\`${modeName}\``} is no rounding mode: write one of ${ROUNDING_MODES.join(", ")}`,
+      mode.span,
+      modeName === undefined ? {} : suggest(modeName, ROUNDING_MODES),
+    );
+  } else if (scope.annotate) mode.type = ERROR;
+  if (n === undefined || n > 18 || t.kind === "error" || !isNumeric(t))
+    return ERROR;
+  return t.kind === "integer" ? INTEGER : decimal(n);
 }
 
 function literalType(lit: Literal, scope: ExprScope): ValueType {
@@ -376,6 +507,10 @@ function pathType(p: PathExpr, scope: ExprScope): ValueType {
       index.links.linkPath(p, { kind: "value" });
       return fieldType(index, scope.attribute.field);
     }
+    const parameter = index.rs.parameters.find(
+      (x) => !missing(x.name) && x.name.name === name,
+    );
+    if (parameter !== undefined) return parameterPath(p, parameter, scope);
     if (scope.current === undefined) {
       index.links.unresolved(p.name);
       reporter.report(
@@ -422,6 +557,40 @@ function pathType(p: PathExpr, scope: ExprScope): ValueType {
     suggest(en, index.rs.entities.keys()),
   );
   return ERROR;
+}
+
+/** A parameter named in a condition: its value on the RRD (a field of the same name is ambiguous). */
+function parameterPath(
+  p: PathExpr,
+  parameter: ParameterDecl,
+  scope: ExprScope,
+): ValueType {
+  const { index, reporter } = scope;
+  const name = parameter.name.name;
+  if (
+    scope.current !== undefined &&
+    index.field(scope.current, name) !== undefined
+  ) {
+    index.links.unresolved(p.name);
+    reporter.report(
+      CODES.fieldAndParameter,
+      `\`${name}\` is both a field of \`${scope.current.name}\` and a parameter: rename one of them`,
+      p.name.span,
+      { notes: [`write \`${scope.current.name}.${name}\` for the field`] },
+    );
+    return ERROR;
+  }
+  index.links.link(p.name, { kind: "parameter", decl: parameter });
+  index.links.linkPath(p, { kind: "parameter", decl: parameter });
+  if (parameter.type === "percent" && !scope.inNorm) {
+    reporter.report(
+      CODES.percentOutsideNorm,
+      `parameter \`${name}\` is a percentage; percentages are only allowed in norms`,
+      p.name.span,
+    );
+    return ERROR;
+  }
+  return parameterType(parameter);
 }
 
 /** The type of the field `p` names on `entity` (read from `record`), linking the path. */
@@ -596,11 +765,14 @@ function callType(
   expr: Extract<Expr, { kind: "Call" }>,
   scope: ExprScope,
 ): ValueType {
+  if (!missing(expr.callee) && expr.callee.name === "round")
+    return roundType(expr, scope);
   const args = (expr.args ?? []).map((a) =>
     a === undefined ? ERROR : checkExpr(a, scope),
   );
   if (missing(expr.callee)) return ERROR;
   const name = expr.callee.name;
+  if (name === "min" || name === "max") return extremeType(expr, args, scope);
   const fn = BUILTINS.get(name);
   if (fn === undefined) {
     scope.reporter.report(
@@ -608,8 +780,8 @@ function callType(
       `unknown function \`${name}\``,
       expr.callee.span,
       {
-        ...suggest(name, BUILTINS.keys()),
-        notes: [`the functions are ${[...BUILTINS.keys()].join(", ")}`],
+        ...suggest(name, FUNCTION_NAMES),
+        notes: [`the functions are ${FUNCTION_NAMES.join(", ")}`],
       },
     );
     return ERROR;
@@ -717,6 +889,21 @@ function aggregateType(
     );
   }
   if (expr.op !== "sum") return result;
+  if (expr.value !== undefined && expr.value !== null) {
+    const t = checkExpr(expr.value, {
+      ...scope,
+      iterated: [...scope.iterated, { entity, by: expr }],
+    });
+    if (t.kind !== "error" && !isNumeric(t)) {
+      reporter.report(
+        CODES.sumNotNumeric,
+        `${scope.label}\`sum\` adds numbers, but this is ${typeName(t)}`,
+        expr.value.span,
+      );
+      return ERROR;
+    }
+    return t;
+  }
   if (missing(expr.field)) return ERROR;
   const f = index.field(entity, expr.field!.name);
   if (f !== undefined)

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { checkParameters } from "./check-parameters.js";
 import type { RegelFile, RulesetHeader, RulesetRef } from "./ast.js";
 import { CODES } from "./check-codes.js";
 import {
@@ -363,6 +364,7 @@ function validate(ruleset: ResolvedRuleset, reporter: Reporter): void {
   checkCategories(index, reporter);
   checkNorms(index, reporter, (n) => n.span.file === ruleset.file);
   checkMeasures(index);
+  checkParameters(index, reporter, (p) => p.span.file === ruleset.file);
 }
 
 /** Two versions of one ruleset may not be in force on the same day (`until` exclusive, open ends infinite). */

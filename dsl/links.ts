@@ -40,6 +40,7 @@ import type {
   MeasureDecl,
   MetricDecl,
   NormDecl,
+  ParameterDecl,
   PathExpr,
   PayoutDecl,
   RuleDecl,
@@ -68,6 +69,7 @@ export type Target =
   | { kind: "norm"; decl: NormDecl }
   | { kind: "measure"; decl: MeasureDecl }
   | { kind: "calendar"; decl: CalendarDecl }
+  | { kind: "parameter"; decl: ParameterDecl }
   | { kind: "ruleset"; ruleset: ResolvedRuleset };
 
 /** A node that names a declaration. */
@@ -86,6 +88,7 @@ export type DeclarationNode =
   | NormDecl
   | MeasureDecl
   | CalendarDecl
+  | ParameterDecl
   | RulesetHeader;
 
 /** The node that declares `target` (for an inherited declaration: the node in the file that wrote it). */
@@ -115,7 +118,8 @@ export function declarationOf(target: Target): DeclarationNode {
 export type PathLink =
   | { kind: "rrd" }
   | { kind: "value" }
-  | { kind: "field"; record: "current" | AggregateExpr };
+  | { kind: "field"; record: "current" | AggregateExpr }
+  | { kind: "parameter"; decl: ParameterDecl };
 
 /** The links of one ruleset version. Written by the checker; read by every later pass. */
 export class Links {

@@ -17,6 +17,7 @@ import type {
   IkbDecl,
   MeasureDecl,
   MetricDecl,
+  ParameterDecl,
   NormDecl,
   PayoutDecl,
   RuleDecl,
@@ -108,6 +109,8 @@ export interface ResolvedRuleset {
   measures: MeasureDecl[];
   /** Calendars declared here or in a `uses` ruleset. */
   calendars: CalendarDecl[];
+  /** `parameter` declarations: named values per validity period, chosen by the RRD. */
+  parameters: ParameterDecl[];
   /** The file this version was read from. */
   file: string;
   /** The header of that file. */

@@ -84,6 +84,9 @@ import type {
   MeasureDecl,
   MetricDecl,
   MetricType,
+  ParameterDecl,
+  ParameterType,
+  ParameterValue,
   NormDecl,
   NormPeriod,
   NormRequirement,
@@ -171,6 +174,17 @@ export const METRIC_TYPES: readonly MetricType[] = [
   "date",
   "integer",
   "decimal",
+  "text",
+  "boolean",
+];
+
+/** Parameter types. */
+export const PARAMETER_TYPES: readonly ParameterType[] = [
+  "integer",
+  "decimal",
+  "money",
+  "percent",
+  "date",
   "text",
   "boolean",
 ];
@@ -1052,6 +1066,7 @@ export class RegelParser extends EmbeddedActionsParser {
       { ALT: () => this.SUBRULE(this.normDecl) },
       { ALT: () => this.SUBRULE(this.measureDecl) },
       { ALT: () => this.SUBRULE(this.calendarDecl) },
+      { ALT: () => this.SUBRULE(this.parameterDecl) },
       { ALT: () => this.SUBRULE(this.removeDecl) },
     ]);
     return this.ACTION(() => {
@@ -2312,13 +2327,28 @@ export class RegelParser extends EmbeddedActionsParser {
       });
       const metric = this.SUBRULE(this.ident);
       const op = this.SUBRULE(this.comparisonOperator);
-      const value = this.SUBRULE(this.signedLiteral);
+      let value: Literal | undefined;
+      let parameter: Ident | undefined;
+      this.OR([
+        {
+          ALT: () => {
+            value = this.SUBRULE(this.signedLiteral);
+          },
+        },
+        {
+          ALT: () => {
+            parameter = this.SUBRULE2(this.ident);
+          },
+        },
+      ]);
       return this.ACTION(() => ({
         kind: "NormRequirement" as const,
         aim,
         metric,
         op,
-        value,
+        // Until the checker writes the parameter's value for the period: an empty text.
+        value: value ?? this.emptyText(),
+        ...(parameter === undefined ? {} : { parameter }),
         span: this.sp(start),
       }))!;
     },
@@ -2528,6 +2558,93 @@ export class RegelParser extends EmbeddedActionsParser {
     return node;
   });
 
+  // ---------------------------------------------------------------- parameters (docs/language.md § Parameters)
+
+  private parameterDecl = this.RULE("parameterDecl", (): ParameterDecl => {
+    const start = this.LA(1);
+    this.CONSUME(KW.parameter);
+    const name = this.SUBRULE(this.ident);
+    this.CONSUME(Colon);
+    const type = this.CONSUME(Identifier);
+    let title: StringLiteral | undefined;
+    this.OPTION(() => {
+      title = this.SUBRULE(this.text);
+    });
+    const node = this.ACTION(() => {
+      let parameterType: ParameterType = "decimal";
+      if (isReal(type)) {
+        if ((PARAMETER_TYPES as readonly string[]).includes(type.image))
+          parameterType = type.image as ParameterType;
+        else {
+          const suggestion = closestName(type.image, PARAMETER_TYPES);
+          this.report(
+            "REG128",
+            `unknown parameter type \`${type.image}\`; the types are ${PARAMETER_TYPES.map((t) => `\`${t}\``).join(", ")}`,
+            this.tsp(type),
+            { suggestion },
+          );
+          if (suggestion) parameterType = suggestion as ParameterType;
+        }
+      }
+      return this.begin<ParameterDecl>({
+        kind: "Parameter",
+        span: this.sp(start),
+        doc: [],
+        replace: false,
+        name,
+        type: parameterType,
+        title: this.isLost(title) ? undefined : title?.value,
+        implementsRefs: [],
+        assumptions: [],
+        values: [],
+      });
+    })!;
+    this.SUBRULE(this.clauseRules.Parameter, { ARGS: [node] });
+    this.ACTION(() => {
+      node.span = this.sp(start);
+    });
+    return node;
+  });
+
+  static readonly parameterClauses = table(
+    "Parameter",
+    "parameter",
+    "any order",
+    [
+      repeated("assumption", "assumption", RegelParser.prototype.assumption),
+      repeated("implements", "implements", RegelParser.prototype.implements),
+      repeated("from", "from", RegelParser.prototype.parameterValueClause),
+    ],
+  );
+
+  /** `from DATE [until DATE] value LITERAL` */
+  private parameterValueClause(node: ParameterDecl): void {
+    const v = this.SUBRULE(this.parameterValue);
+    this.ACTION(() => {
+      if (v) node.values.push(v);
+    });
+  }
+
+  private parameterValue = this.RULE("parameterValue", (): ParameterValue => {
+    const start = this.LA(1);
+    this.CONSUME(KW.from);
+    const from = this.SUBRULE(this.date);
+    let until: DateLiteral | undefined;
+    this.OPTION(() => {
+      this.CONSUME(KW.until);
+      until = this.SUBRULE2(this.date);
+    });
+    this.CONSUME(KW.value);
+    const value = this.SUBRULE(this.signedLiteral);
+    return this.ACTION(() => ({
+      kind: "ParameterValue" as const,
+      from,
+      until,
+      value,
+      span: this.sp(start),
+    }))!;
+  });
+
   static readonly calendarClauses = table("Calendar", "calendar", "any order", [
     repeated("assumption", "assumption", RegelParser.prototype.assumption),
     repeated("implements", "implements", RegelParser.prototype.implements),
@@ -2729,6 +2846,7 @@ export class RegelParser extends EmbeddedActionsParser {
         "measure",
         "metric",
         "calendar",
+        "parameter",
       ];
       return this.OR(
         kinds.map((k) => ({
@@ -3098,11 +3216,34 @@ export class RegelParser extends EmbeddedActionsParser {
           },
         },
         { ALT: () => this.SUBRULE(this.aggregate) },
+        { ALT: () => this.SUBRULE(this.ifExpr) },
         { ALT: () => this.SUBRULE(this.call) },
         { ALT: () => this.SUBRULE(this.path) },
       ]),
     this.recovers(() => this.errorExpr()),
   );
+
+  /** `if c then a else b`; the `else` branch reaches as far as an expression does. */
+  private ifExpr = this.RULE("ifExpr", (): Expr => {
+    const start = this.LA(1);
+    this.CONSUME(KW.if);
+    const condition = this.SUBRULE(this.expr);
+    this.CONSUME(KW.then);
+    const then = this.SUBRULE2(this.expr);
+    this.CONSUME(KW.else);
+    const otherwise = this.SUBRULE3(this.expr);
+    return this.ACTION(() =>
+      this.limit(
+        { kind: "If", condition, then, otherwise, span: this.sp(start) },
+        1 +
+          Math.max(
+            this.depth(condition),
+            this.depth(then),
+            this.depth(otherwise),
+          ),
+      ),
+    )!;
+  });
 
   private call = this.RULE("call", (): Expr => {
     const start = this.LA(1);
@@ -3184,12 +3325,30 @@ export class RegelParser extends EmbeddedActionsParser {
       },
     ]);
     this.CONSUME(LParen);
-    const entity = this.SUBRULE(this.ident);
+    let entity: Ident = this.emptyId();
     let field: Ident | undefined;
+    let value: Expr | undefined;
     let where: Expr | undefined;
-    this.OPTION(() => {
-      this.CONSUME(Dot);
-      field = this.SUBRULE2(this.ident);
+    this.OR2({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          // `sum(...)` adds up a value: a field `E.f` or arithmetic over the iterated record.
+          GATE: () => op === "sum",
+          ALT: () => {
+            value = this.SUBRULE(this.additive);
+          },
+        },
+        {
+          ALT: () => {
+            entity = this.SUBRULE(this.ident);
+            this.OPTION(() => {
+              this.CONSUME(Dot);
+              field = this.SUBRULE2(this.ident);
+            });
+          },
+        },
+      ],
     });
     this.OPTION2(() => {
       this.CONSUME(KW.where);
@@ -3198,8 +3357,35 @@ export class RegelParser extends EmbeddedActionsParser {
     this.CONSUME(RParen);
     return this.ACTION(() => {
       const span = this.sp(start);
+      let sumValue: Expr | undefined;
+      if (value !== undefined && !this.isLost(value)) {
+        if (value.kind === "Path") {
+          // `sum(E.f)` (and `sum(E)`, reported below): the entity and field as written.
+          entity = value.entity ?? value.name;
+          field = value.entity === undefined ? undefined : value.name;
+        } else {
+          const first = firstQualified(value);
+          if (first === undefined) {
+            this.report(
+              "REG127",
+              "`sum` of a computed value names the iterated records by their entity: write `sum(E.a * E.b where ...)`",
+              value.span,
+            );
+            entity = this.emptyId();
+          } else {
+            entity = { ...first };
+          }
+          field = undefined;
+          sumValue = value;
+        }
+      }
       // A field or condition recovery lost counts as not written.
-      const sumOf = this.isLost(field) ? undefined : field;
+      const sumOf =
+        sumValue !== undefined
+          ? sumValue
+          : this.isLost(field)
+            ? undefined
+            : field;
       const condition = this.isLost(where) ? undefined : where;
       if (op === "sum" && sumOf === undefined) {
         this.report(
@@ -3219,11 +3405,12 @@ export class RegelParser extends EmbeddedActionsParser {
           kind: "Aggregate",
           op,
           entity,
-          field: op === "sum" ? sumOf : undefined,
+          field: op === "sum" && sumValue === undefined ? field : undefined,
+          ...(sumValue === undefined ? {} : { value: sumValue }),
           where: condition,
           span,
         },
-        1 + this.depth(condition),
+        1 + Math.max(this.depth(condition), this.depth(sumValue)),
       );
     })!;
   });
@@ -3392,6 +3579,7 @@ export class RegelParser extends EmbeddedActionsParser {
     Norm: RegelParser.normClauses,
     Measure: RegelParser.measureClauses,
     Calendar: RegelParser.calendarClauses,
+    Parameter: RegelParser.parameterClauses,
   } as const satisfies { [K in ClauseKind]: ClauseTable<K> };
 }
 
@@ -3405,6 +3593,33 @@ export const CLAUSE_TABLES = RegelParser.clauseTables;
 /** The names of the clauses of `K`, as its table lists them. */
 export type ClauseName<K extends ClauseKind> =
   (typeof CLAUSE_TABLES)[K]["clauses"][number]["name"];
+
+/** The entity of the first qualified name (`E.f`) of an expression, left to right. */
+function firstQualified(e: Expr | undefined): Ident | undefined {
+  if (e === undefined) return undefined;
+  switch (e.kind) {
+    case "Path":
+      return e.entity;
+    case "Unary":
+      return firstQualified(e.operand);
+    case "Binary":
+      return firstQualified(e.left) ?? firstQualified(e.right);
+    case "Call":
+      for (const a of e.args) {
+        const q = firstQualified(a);
+        if (q !== undefined) return q;
+      }
+      return undefined;
+    case "If":
+      return (
+        firstQualified(e.condition) ??
+        firstQualified(e.then) ??
+        firstQualified(e.otherwise)
+      );
+    default:
+      return undefined;
+  }
+}
 
 /** The token of the first word of `words` (`applies` of `applies to`), which must be a keyword. */
 function keywordToken(words: string): TokenType {

@@ -66,6 +66,7 @@ const DECLARATION_KEYWORDS = new Set([
   KW.norm,
   KW.measure,
   KW.calendar,
+  KW.parameter,
   KW.remove,
   KW.replace,
 ]);
@@ -786,6 +787,17 @@ function placeholder(
         implementsRefs: [],
         weekend: [],
         holidays: [],
+      };
+    case "parameter":
+      return {
+        ...base,
+        kind: "Parameter",
+        assumptions: [],
+        name,
+        type: "decimal",
+        title: undefined,
+        implementsRefs: [],
+        values: [],
       };
     default:
       return undefined; // `remove` without a kind: nothing useful to keep

@@ -199,6 +199,8 @@ const MONTHS = [
 
 /** Binding strength: or < and < not < comparison/is/in/matches < + - < * / < unary minus < primary. */
 const enum Prec {
+  /** `if ... else x` takes everything after `else`: parenthesised wherever it is an operand. */
+  If = 0,
   Or = 1,
   And = 2,
   Not = 3,
@@ -228,6 +230,8 @@ function precedence(e: Expr): Prec {
       }
     case "Unary":
       return e.op === "not" ? Prec.Not : Prec.Neg;
+    case "If":
+      return Prec.If;
     case "Is":
     case "In":
     case "Matches":
@@ -347,8 +351,19 @@ function expr(c: Chunk, e: Expr, chain?: BinaryOp): void {
       c.list(e.args, (a) => expr(c, a));
       c.add(")");
       return;
+    case "If":
+      c.add("if ");
+      expr(c, e.condition);
+      c.add(" then ");
+      expr(c, e.then);
+      c.add(" else ");
+      expr(c, e.otherwise);
+      return;
     case "Aggregate":
-      c.add(`${e.op}(${e.entity.name}`);
+      if (e.value !== undefined) {
+        c.add(`${e.op}(`);
+        expr(c, e.value);
+      } else c.add(`${e.op}(${e.entity.name}`);
       if (e.field) c.add(`.${e.field.name}`);
       if (e.where) {
         c.add(" where ");
@@ -582,7 +597,8 @@ function period(b: BlockBuilder, p: NormPeriod): void {
   const c = b.clause(kw, text, [p.span]);
   c.list(p.requirements, (r) => {
     c.add(`${r.aim ? "aim " : ""}${r.metric.name} ${r.op} `);
-    literal(c, r.value);
+    if (r.parameter !== undefined) c.add(r.parameter.name);
+    else literal(c, r.value);
   });
 }
 
@@ -673,6 +689,15 @@ const HEADS: {
   Calendar: (b, d) =>
     b.head(
       titled(`${replacePrefix(d.replace)}calendar ${d.name.name}`, d.title),
+      d.doc,
+      [d.name.span],
+    ),
+  Parameter: (b, d) =>
+    b.head(
+      titled(
+        `${replacePrefix(d.replace)}parameter ${d.name.name}: ${d.type}`,
+        d.title,
+      ),
       d.doc,
       [d.name.span],
     ),
@@ -873,6 +898,20 @@ const CLAUSE_PRINTERS: {
   },
   Metric: {
     assumption: (b, d) => b.assumptions(d.assumptions),
+  },
+  Parameter: {
+    assumption: (b, d) => b.assumptions(d.assumptions),
+    implements: (b, d) => b.implementsRefs(d.implementsRefs),
+    from: (b, d) => {
+      for (const v of d.values) {
+        const c = b.clause(
+          "from",
+          `from ${v.from.text}${v.until ? ` until ${v.until.text}` : ""} value `,
+          [v.span],
+        );
+        literal(c, v.value);
+      }
+    },
   },
   Norm: {
     assumption: (b, d) => b.assumptions(d.assumptions),

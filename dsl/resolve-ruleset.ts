@@ -20,6 +20,7 @@ import type {
   IkbDecl,
   MeasureDecl,
   MetricDecl,
+  ParameterDecl,
   NormDecl,
   PayoutDecl,
   RegelFile,
@@ -264,6 +265,11 @@ export function resolveRuleset(
     parent?.calendars,
     (decl) => ({ kind: "calendar", decl }),
   );
+  const parameters = named<ParameterDecl>(
+    "parameter",
+    parent?.parameters,
+    (decl) => ({ kind: "parameter", decl }),
+  );
   let ikb: IkbDecl | undefined = parent?.ikb;
   let ikbHere: IkbDecl | undefined;
   const extensions: ExtendEntityDecl[] = [];
@@ -360,6 +366,10 @@ export function resolveRuleset(
         articles(decl.basis?.articles);
         checkMeasureBasis(decl, reporter);
         break;
+      case "Parameter":
+        parameters.declare(decl.name, decl, decl.replace);
+        articles(decl.implementsRefs);
+        break;
       case "Calendar":
         checkHolidays(decl, reporter);
         calendars.declare(decl.name, decl, decl.replace);
@@ -376,6 +386,7 @@ export function resolveRuleset(
           measure: measures,
           metric: metrics,
           calendar: calendars,
+          parameter: parameters,
         }[decl.what] as Collection<unknown> | undefined;
         target?.remove(decl.name);
         break;
@@ -396,7 +407,7 @@ export function resolveRuleset(
         : []),
       ...rules.kept(),
       ...categories.kept(),
-      ...[payouts, norms, measures, calendars].flatMap((c) =>
+      ...[payouts, norms, measures, calendars, parameters].flatMap((c) =>
         c.kept().map((decl) => ({ decl })),
       ),
     ];
@@ -444,6 +455,7 @@ export function resolveRuleset(
     norms: [...norms.items.values()],
     measures: [...measures.items.values()],
     calendars: [...calendars.items.values()],
+    parameters: [...parameters.items.values()],
     file: file.path,
     header,
     links,

@@ -38,6 +38,30 @@ function scaleOf(t: ValueType): number {
 }
 
 /**
+ * The one type two values of an `if ... then ... else` (or the arguments of `min` / `max`) share:
+ * integers and decimals make a decimal of the larger scale, texts and codes of different lists
+ * make text; undefined when the two cannot be one type (a number and a date, say).
+ */
+export function commonType(a: ValueType, b: ValueType): ValueType | undefined {
+  if (a.kind === "error") return b;
+  if (b.kind === "error") return a;
+  if (isNumeric(a) && isNumeric(b))
+    return a.kind === "integer" && b.kind === "integer"
+      ? INTEGER
+      : decimal(Math.max(scaleOf(a), scaleOf(b)));
+  if (isTextual(a) && isTextual(b))
+    return a.kind === "code" && b.kind === "code" && a.list === b.list
+      ? a
+      : TEXT;
+  if (
+    a.kind === b.kind &&
+    (a.kind === "date" || a.kind === "datetime" || a.kind === "boolean")
+  )
+    return a;
+  return undefined;
+}
+
+/**
  * The result type of `a op b` for numeric operands. Integers stay integers except under `/`;
  * `+`/`-` keep the larger scale, `*` adds scales, `/` keeps the larger scale plus 6 digits
  * (docs/language.md, Expressions).

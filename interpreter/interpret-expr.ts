@@ -7,13 +7,20 @@
 import { createHash } from "node:crypto";
 import { isValidIBAN } from "ibantools";
 import countries from "i18n-iso-countries";
-import type { AggregateExpr, CalendarDecl, Expr, Literal } from "../dsl/ast.js";
+import type {
+  AggregateExpr,
+  CalendarDecl,
+  Expr,
+  Literal,
+  ParameterDecl,
+} from "../dsl/ast.js";
 import type { Links } from "../dsl/links.js";
 import type {
   ResolvedEntity,
   ResolvedField,
   ResolvedRuleset,
 } from "../dsl/model.js";
+import type { Decimal } from "decimal.js";
 import { addWorkdays } from "./calendar.js";
 import {
   addMonths,
@@ -124,6 +131,8 @@ function resolvePath(
   switch (link?.kind) {
     case "rrd":
       return { value: { kind: "date", days: scope.rrd } };
+    case "parameter":
+      return { value: parameterValue(link.decl, scope.rrd) };
     case "value":
       return scope.attribute === undefined
         ? { value: undefined }
@@ -144,6 +153,21 @@ function resolvePath(
     default:
       return { value: undefined };
   }
+}
+
+/**
+ * The value of a parameter on the RRD (docs/language.md, Parameters): the period with
+ * `from <= rrd < until` (an open `until` never ends); absent when no period holds the RRD.
+ */
+export function parameterValue(decl: ParameterDecl, rrd: number): Value {
+  const period = decl.values.find((v) => {
+    const from = parseDate(v.from.text);
+    const until = v.until === undefined ? undefined : parseDate(v.until.text);
+    return (
+      from !== undefined && from <= rrd && (until === undefined || rrd < until)
+    );
+  });
+  return period === undefined ? undefined : literalValue(period.value);
 }
 
 /** `is valid`: the text fits the field's type, and a `required` field is not empty. */
@@ -354,7 +378,37 @@ export function evaluate(expr: Expr, scope: Scope): Value {
       return call(expr, scope);
     case "Aggregate":
       return aggregate(expr, scope);
+    case "If":
+      return truthy(expr.condition, scope)
+        ? evaluate(expr.then, scope)
+        : evaluate(expr.otherwise, scope);
   }
+}
+
+/** Decimal.js's rounding constant for each mode of `round(x, places, mode)`. */
+const ROUNDING: Record<string, Decimal.Rounding> = {
+  half_even: Dec.ROUND_HALF_EVEN,
+  half_up: Dec.ROUND_HALF_UP,
+  half_down: Dec.ROUND_HALF_DOWN,
+  up: Dec.ROUND_UP,
+  down: Dec.ROUND_DOWN,
+  ceiling: Dec.ROUND_CEIL,
+  floor: Dec.ROUND_FLOOR,
+};
+
+/** The least (`sign` -1) or greatest (1) of numbers, or of dates, or of datetimes; absent if one is. */
+function extreme(args: Value[], sign: 1 | -1): Value {
+  let best: Value;
+  for (const v of args) {
+    if (v === undefined) return undefined;
+    if (best === undefined) best = v;
+    else {
+      const c = compareValues(v, best);
+      if (c === undefined) return undefined;
+      if (c * sign > 0) best = v;
+    }
+  }
+  return best;
 }
 
 function binary(expr: Extract<Expr, { kind: "Binary" }>, scope: Scope): Value {
@@ -405,9 +459,20 @@ function binary(expr: Extract<Expr, { kind: "Binary" }>, scope: Scope): Value {
 }
 
 function call(expr: Extract<Expr, { kind: "Call" }>, scope: Scope): Value {
+  if (expr.callee.name === "round") {
+    const [x, places, mode] = expr.args;
+    const v = evaluate(x, scope);
+    if (!isDec(v) || places.kind !== "Integer" || mode.kind !== "Path")
+      return undefined;
+    return v.toDecimalPlaces(Number(places.text), ROUNDING[mode.name.name]);
+  }
   const args = expr.args.map((a) => evaluate(a, scope));
   const x = args[0];
   switch (expr.callee.name) {
+    case "min":
+      return extreme(args, -1);
+    case "max":
+      return extreme(args, 1);
     case "length":
       return x === undefined ? undefined : new Dec([...textOf(x)].length);
     case "year":
@@ -450,6 +515,16 @@ function aggregate(
   if (expr.op === "exists") return selected.length > 0;
   if (expr.op === "count") return new Dec(selected.length);
   let total = new Dec(0);
+  if (expr.value !== undefined) {
+    for (const r of selected) {
+      const v = evaluate(expr.value, {
+        ...scope,
+        iterated: [...scope.iterated, { by: expr, record: r }],
+      });
+      if (isDec(v)) total = total.plus(v);
+    }
+    return total;
+  }
   const field = links.field(expr.field, entity);
   for (const r of selected) {
     const v = field === undefined ? undefined : r.values[field.name];
@@ -495,7 +570,13 @@ export function fieldsRead(
       for (const a of expr.args) fieldsRead(links, a, entity, out);
       break;
     case "Aggregate":
+      fieldsRead(links, expr.value, entity, out);
       fieldsRead(links, expr.where, entity, out);
+      break;
+    case "If":
+      fieldsRead(links, expr.condition, entity, out);
+      fieldsRead(links, expr.then, entity, out);
+      fieldsRead(links, expr.otherwise, entity, out);
       break;
     default:
       break;

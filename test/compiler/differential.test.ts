@@ -84,7 +84,13 @@ function collect(expr: Expr | undefined, out: Literals): void {
       for (const a of expr.args) collect(a, out);
       break;
     case "Aggregate":
+      collect(expr.value, out);
       collect(expr.where, out);
+      break;
+    case "If":
+      collect(expr.condition, out);
+      collect(expr.then, out);
+      collect(expr.otherwise, out);
       break;
     default:
       break;
@@ -636,6 +642,54 @@ rule g02 "Geneste aggregaten"
   implements t art 1
   for BA
   require exists(NP where NP.customer_id = holder_id and count(BA where BA.holder_id = NP.customer_id and BA.account_id != account_id) = 0) or not exists(NP)
+
+rule g03 "Rekenen in aggregaten"
+  severity signalling
+  implements t art 1
+  for NP
+  require sum(BA.balance * BA.rate / 100 where BA.holder_id = customer_id) < 10 and sum(BA.score * 2 + 1) >= 3 and sum(if BA.blocked then BA.balance else 0) = 0
+  message "{customer_id}"
+
+rule k01 "Kiezen"
+  severity signalling
+  implements t art 1
+  for BA
+  require max(balance, rate, 1) >= min(score, 3) and (if blocked then balance else rate * 2) != 1.50 and min(opened, rrd - 1 years) < max(opened, 2024-01-01) and (if score > 2 then opened else rrd) < 2024-06-01
+  message "{balance} {rate} {score}"
+
+rule k02 "Afronden"
+  severity signalling
+  implements t art 1
+  for BA
+  when balance is present
+  require round(balance / 3, 1, half_even) = round(balance / 3, 1, half_up) and round(balance / 7, 0, half_down) != round(balance / 7, 0, up) and round(-balance / 3, 1, down) < round(balance * rate, 2, ceiling) and round(balance, 4, floor) > round(score, 0, half_up) and round(-balance / 6, 2, floor) = round(-balance / 6, 2, ceiling) - 0.01
+  message "{balance}"
+
+rule p01 "Parameters"
+  severity signalling
+  implements t art 1
+  for BA
+  require (balance is absent or balance <= limiet) and (score is absent or score < grens * 4) and (opened is absent or opened >= peil - 10 years) and (blocked is absent or blocked = streng)
+  message "{balance} {score} {opened}"
+
+parameter limiet: money "Limiet"
+  implements t art 1
+  from 2020-01-01 until 2024-01-01 value 500
+  from 2024-01-01 value 750.50
+
+parameter grens: integer "Grens"
+  implements t art 1
+  from 2020-01-01 value 3
+
+parameter peil: date "Peildatum"
+  implements t art 1
+  from 2020-01-01 until 2023-07-01 value 2023-01-01
+  from 2023-07-01 value 2024-01-01
+
+parameter streng: boolean "Streng"
+  implements t art 1
+  from 2020-01-01 until 2024-01-01 value false
+  from 2024-01-01 value true
 
 rule i01 "Lijsten"
   severity signalling

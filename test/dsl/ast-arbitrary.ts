@@ -24,6 +24,7 @@ import type {
   Literal,
   MeasureDecl,
   MetricDecl,
+  ParameterDecl,
   NormDecl,
   NormPeriod,
   PayoutDecl,
@@ -299,6 +300,9 @@ const CALLEES = [
   "valid_country",
   "valid_postcode",
   "year",
+  "min",
+  "max",
+  "round",
 ];
 const BINARY_OPS = [
   "=",
@@ -372,6 +376,43 @@ export const expr: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => {
         op: "sum" as const,
         ...r,
       })),
+      // `sum(E.a * E.b where ...)`: a computed value over the iterated entity.
+      fc
+        .record({
+          entity: ident,
+          a: ident,
+          b: ident,
+          op: fc.constantFrom("+", "-", "*", "/" as const),
+          where: opt(sub),
+        })
+        .map((r) => ({
+          kind: "Aggregate" as const,
+          span: SPAN,
+          op: "sum" as const,
+          entity: r.entity,
+          field: undefined,
+          value: {
+            kind: "Binary" as const,
+            span: SPAN,
+            op: r.op,
+            left: {
+              kind: "Path" as const,
+              span: SPAN,
+              entity: r.entity,
+              name: r.a,
+            },
+            right: {
+              kind: "Path" as const,
+              span: SPAN,
+              entity: r.entity,
+              name: r.b,
+            },
+          },
+          where: r.where,
+        })),
+      fc
+        .record({ condition: sub, then: sub, otherwise: sub })
+        .map((r) => ({ kind: "If" as const, span: SPAN, ...r })),
     ),
   };
 }).e;
@@ -715,6 +756,49 @@ const metric: fc.Arbitrary<MetricDecl> = fc
     ...d,
   }));
 
+const parameter: fc.Arbitrary<ParameterDecl> = fc
+  .record({
+    base: declBase,
+    name: ident,
+    type: fc.constantFrom(
+      "integer",
+      "decimal",
+      "money",
+      "percent",
+      "date",
+      "text",
+      "boolean" as const,
+    ),
+    title: opt(text),
+    implementsRefs: list(articleRef),
+    assumptions,
+    values: list(
+      fc
+        .record({
+          from: dateText,
+          until: opt(dateText),
+          value: fc.oneof(percentLit, signedValueLiteral),
+        })
+        .map(({ from, until, value }) => ({
+          kind: "ParameterValue" as const,
+          span: SPAN,
+          from: { kind: "Date" as const, span: SPAN, text: from },
+          until:
+            until === undefined
+              ? undefined
+              : { kind: "Date" as const, span: SPAN, text: until },
+          value,
+        })),
+      3,
+    ),
+  })
+  .map(({ base, ...d }) => ({
+    kind: "Parameter" as const,
+    span: SPAN,
+    ...base,
+    ...d,
+  }));
+
 const normPeriod: fc.Arbitrary<NormPeriod> = fc
   .record({
     when: fc.oneof(
@@ -737,8 +821,20 @@ const normPeriod: fc.Arbitrary<NormPeriod> = fc
           metric: ident,
           op: fc.constantFrom("=", "!=", "<", "<=", ">", ">=" as const),
           value: fc.oneof(percentLit, signedValueLiteral),
+          parameter: opt(ident),
         })
-        .map((r) => ({ kind: "NormRequirement" as const, span: SPAN, ...r })),
+        .map(({ parameter, ...r }) =>
+          parameter === undefined
+            ? { kind: "NormRequirement" as const, span: SPAN, ...r }
+            : {
+                kind: "NormRequirement" as const,
+                span: SPAN,
+                ...r,
+                // A parameter is printed instead of the value: the value parses back empty.
+                value: { kind: "String" as const, span: SPAN, value: "" },
+                parameter,
+              },
+        ),
       3,
       1,
     ),
@@ -861,7 +957,8 @@ const remove: fc.Arbitrary<RemoveDecl> = fc
       "norm",
       "measure",
       "metric",
-      "calendar" as const,
+      "calendar",
+      "parameter" as const,
     ),
     name: ident,
   })
@@ -879,6 +976,7 @@ export const declaration: fc.Arbitrary<Declaration> = fc.oneof(
   norm,
   measure,
   calendar,
+  parameter,
   remove,
 );
 

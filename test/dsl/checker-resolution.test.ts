@@ -202,6 +202,37 @@ describe("types", () => {
     expect(json).toContain('"scale":2');
   });
 
+  it("types min, max, if, round and a computed sum (integers and decimals mix to the larger scale)", () => {
+    const text =
+      BASE +
+      npRule(
+        'require min(count(BA), 2) + max(2.5, 1, 0.125) + round(1.23456, 3, half_even) + (if deceased = "J" then 1 else 2.50) + sum(BA.balance * BA.count_of_depositors / 2 where BA.holder_id = customer_id) > 0 and max(date_of_birth, rrd) <= rrd',
+      );
+    const p = load({ "t.regel": text });
+    expect(brief(p.diagnostics)).toEqual([]);
+    const rule = p.rulesets[0].rules.find((r) => r.code === "dmc0100")!;
+    const types: Record<string, unknown> = {};
+    JSON.parse(JSON.stringify(rule.decl.require), (_k, v) => {
+      if (
+        v &&
+        typeof v === "object" &&
+        (v.kind === "Call" || v.kind === "If" || v.kind === "Aggregate")
+      )
+        types[
+          v.kind === "Call" ? v.callee.name : v.kind === "If" ? "If" : v.op
+        ] ??= v.type;
+      return v;
+    });
+    expect(types).toEqual({
+      min: { kind: "integer" },
+      max: { kind: "decimal", scale: 3 },
+      round: { kind: "decimal", scale: 3 },
+      If: { kind: "decimal", scale: 2 },
+      count: { kind: "integer" },
+      sum: { kind: "decimal", scale: 8 },
+    });
+  });
+
   it("gives a version its own typed copy of an inherited rule when a field's type changed", () => {
     const base = BASE_2023.replace(
       "for NP\n  require last_name is present",

@@ -29,6 +29,7 @@ const HEADS: Record<ClauseKind, string> = {
   Norm: "norm n",
   Measure: 'measure m "t"',
   Calendar: "calendar c",
+  Parameter: "parameter p: money",
 };
 
 /** One sample per clause and per way it starts (in the order of its `starts`). */
@@ -113,6 +114,11 @@ const SAMPLES: { [K in ClauseKind]: Record<ClauseName<K>, string[]> } = {
     implements: ["implements bk 1"],
     weekend: ["weekend saturday"],
     holiday: ['holiday h "H" on 1 january'],
+  },
+  Parameter: {
+    assumption: ['assumption "a"'],
+    implements: ["implements bk 1"],
+    from: ["from 2024-01-01 value 100000.00"],
   },
 };
 

@@ -505,6 +505,144 @@ calendar werkdagen "Werkdagen"
     message:
       "rule `etc0100` is an entity type constraint, which DNB's models usually check with data outside the delivery, but its conditions read only the delivery",
   },
+  {
+    code: "REG240",
+    title: "branches of `if` of types that do not mix",
+    files: T(
+      npRule(
+        'require (if deceased = "J" then date_of_birth else 0) is present',
+      ),
+    ),
+    at: [{ marker: "0) is present" }],
+    message:
+      "the branches of `if` must have one type, but `then` gives date and `else` gives integer",
+  },
+  {
+    code: "REG240",
+    title: "arguments of `max` of types that do not mix",
+    files: T(npRule("require max(date_of_birth, 2024-01-01, 3) > rrd")),
+    at: [{ marker: "3)" }],
+    message:
+      "the arguments of `max` must have one type, but this one is integer after date",
+  },
+  {
+    code: "REG241",
+    title: "an unknown rounding mode",
+    files: T(
+      `${npRule("require 1 = 1").replace("for NP", "for BA")}`
+        .replace(
+          "require 1 = 1",
+          "require round(balance / 3, 2, half_evne) > 0",
+        )
+        .replace(
+          /example (fail|pass) NP \{ customer_id: "[12]" \}/g,
+          'example $1 BA { account_id: "A1" }',
+        ),
+    ),
+    at: [{ marker: "half_evne" }],
+    suggestion: "half_even",
+  },
+  {
+    code: "REG241",
+    title: "places of `round` that are not a whole number",
+    files: T(npRule("require round(1.25, 1.5, half_up) > 0")),
+    at: [{ marker: "1.5" }],
+    message: "the places of `round` are a whole number from 0 to 18",
+  },
+  {
+    code: "REG242",
+    title: "a money parameter with three decimals",
+    files: T(`
+parameter limit: money "Limit"
+  assumption "test"
+  from 2023-01-01 value 100000.001
+`),
+    at: [{ marker: "100000.001" }],
+    message: "parameter `limit` is a money, but this value is not",
+  },
+  {
+    code: "REG243",
+    title: "overlapping parameter periods",
+    files: T(`
+parameter limit: money "Limit"
+  assumption "test"
+  from 2023-01-01 until 2025-01-01 value 100000.00
+  from 2024-01-01 value 120000.00
+`),
+    at: [{ marker: "from 2024-01-01 value" }],
+  },
+  {
+    code: "REG244",
+    title: "a parameter without a value for part of the validity",
+    files: T(`
+parameter limit: money "Limit"
+  assumption "test"
+  from 2024-01-01 value 100000.00
+`),
+    at: [{ marker: "limit:" }],
+    message:
+      "parameter `limit` has no value for RRDs from 2023-01-01 until 2024-01-01",
+  },
+  {
+    code: "REG245",
+    title: "a name that is both a field and a parameter",
+    files: T(
+      `
+parameter last_name: text "Name"
+  assumption "test"
+  from 2023-01-01 value "x"
+` + npRule("require last_name is present"),
+    ),
+    at: [{ marker: "last_name is present" }],
+  },
+  {
+    code: "REG246",
+    title: "a parameter without a value",
+    files: T(`
+parameter limit: money "Limit"
+  assumption "test"
+`),
+    at: [{ marker: "limit:" }],
+  },
+  {
+    code: "REG247",
+    title: "a parameter that changes within a norm period",
+    files: T(`
+parameter pass_norm: percent "Norm"
+  assumption "test"
+  from 2023-01-01 until 2023-07-01 value 90 %
+  from 2023-07-01 value 95 %
+
+norm groeipad "Groeipad"
+  implements br art 2
+  year 2023: automated_controls_pass >= pass_norm
+`),
+    at: [{ marker: "pass_norm\n" }],
+    message:
+      "parameter `pass_norm` changes its value on 2023-07-01, within year 2023",
+  },
+  {
+    code: "REG248",
+    title: "an unknown parameter in a norm",
+    files: T(`
+norm groeipad "Groeipad"
+  implements br art 2
+  year 2023: automated_controls_pass >= pass_nrom
+`),
+    at: [{ marker: "pass_nrom" }],
+  },
+  {
+    code: "REG312",
+    title: "a percent parameter in a rule",
+    files: T(
+      `
+parameter share: percent "Share"
+  assumption "test"
+  from 2023-01-01 value 50 %
+` + npRule("require length(last_name) > share"),
+    ),
+    at: [{ marker: "share\n  example" }],
+  },
   // ---------------------------------------------------------------- REG3xx
   {
     code: "REG301",

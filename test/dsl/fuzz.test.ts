@@ -104,6 +104,10 @@ function parsesSafely(text: string): void {
 
 const VOCABULARY = [
   ...new Set(KEYWORDS),
+  "min",
+  "max",
+  "round",
+  "half_even",
   "NP",
   "AD",
   "x",

@@ -177,6 +177,20 @@ const GOLDEN: [
     "`const` is not a regel declaration: a ruleset holds declarations (`rule`, `entity`, `codelist`, ...)",
   ],
   [
+    "REG127",
+    `${HEADER}\nrule r "t"\n  require sum(balance * 2) > 0\n`,
+    5,
+    15,
+    "`sum` of a computed value names the iterated records by their entity",
+  ],
+  [
+    "REG128",
+    `${HEADER}\nparameter limit: amount\n  from 2024-01-01 value 100000\n`,
+    4,
+    18,
+    "unknown parameter type `amount`",
+  ],
+  [
     "REG126",
     `${HEADER}\nrule r "t"\n  require ${"(".repeat(70)}x${")".repeat(70)}\n`,
     5,

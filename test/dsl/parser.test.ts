@@ -108,7 +108,9 @@ function show(e: Expr): string {
     case "Call":
       return `${e.callee.name}(${e.args.map(show).join(", ")})`;
     case "Aggregate":
-      return `${e.op}(${e.entity.name}${e.field ? `.${e.field.name}` : ""}${e.where ? ` where ${show(e.where)}` : ""})`;
+      return `${e.op}(${e.value ? show(e.value) : e.entity.name}${e.field ? `.${e.field.name}` : ""}${e.where ? ` where ${show(e.where)}` : ""})`;
+    case "If":
+      return `(if ${show(e.condition)} then ${show(e.then)} else ${show(e.otherwise)})`;
     case "String":
       return JSON.stringify(e.value);
     case "Integer":
@@ -136,8 +138,10 @@ describe("every ```regel block of docs/language.md", () => {
       "example.codes",
       "example.entities",
       "example.rules",
+      "example.arithmetic",
       "example.categories",
       "example.norms",
+      "example.parameters",
       "example.measures",
       "example.calendar",
       "example.assumptions",
@@ -578,8 +582,40 @@ describe("expression precedence", () => {
     ["opened_at < 2024-03-01T10:00:00Z", "(opened_at < 2024-03-01T10:00:00Z)"],
     ["rrd - 3 workdays > x + 5 s", "((rrd - 3workdays) > (x + 5s))"],
     ["a = true or b = false", "((a = true) or (b = false))"],
+    [
+      "if a > 1 then b else c + 1 = d",
+      "(if (a > 1) then b else ((c + 1) = d))",
+    ],
+    ["(if a then b else c) + 1 = d", "(((if a then b else c) + 1) = d)"],
+    [
+      "if a then if b then c else d else e",
+      "(if a then (if b then c else d) else e)",
+    ],
+    ["min(a, b * 2, 3) <= max(c, d)", "(min(a, (b * 2), 3) <= max(c, d))"],
+    ["round(a / 3, 2, half_even) = b", "(round((a / 3), 2, half_even) = b)"],
+    [
+      "sum(BA.balance * BA.share / 100 where BA.holder_id = customer_id) > 0",
+      "(sum(((BA.balance * BA.share) / 100) where (BA.holder_id = customer_id)) > 0)",
+    ],
   ])("%s", (source, tree) => {
     expect(show(expr(source))).toBe(tree);
+  });
+
+  it("takes the entity of a computed sum from its first qualified name, and keeps `sum(E.f)` as a field", () => {
+    expect(expr("sum(2 * BA.balance - BA.fee) > 0")).toMatchObject({
+      left: {
+        kind: "Aggregate",
+        op: "sum",
+        entity: { name: "BA" },
+        field: undefined,
+        value: { kind: "Binary", op: "-" },
+      },
+    });
+    const plain = expr("sum(BA.balance) > 0");
+    expect(plain).toMatchObject({
+      left: { entity: { name: "BA" }, field: { name: "balance" } },
+    });
+    expect((plain as { left: { value?: unknown } }).left.value).toBeUndefined();
   });
 
   it("keeps literal forms", () => {
@@ -1152,7 +1188,7 @@ describe("performance", () => {
     const declLines: number[] = [];
     lines.forEach((l, i) => {
       if (
-        /^(codelist|entity|ikb|rule|category|payout|metric|norm|measure|calendar|replace|remove|extend) /.test(
+        /^(codelist|entity|ikb|rule|category|payout|metric|norm|measure|calendar|parameter|replace|remove|extend) /.test(
           l,
         )
       )

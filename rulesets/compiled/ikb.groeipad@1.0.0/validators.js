@@ -55,7 +55,7 @@ export const metadata = {
     {
       path: "ikb.groeipad/1.0.0.regel",
       ruleset: "ikb.groeipad@1.0.0",
-      sha256: "d7c9391de676f427bfe4746f8a203ad1dc6924b168bd63e996d152a1db622240",
+      sha256: "ca97ec601559c87ac52d0baeb60786290c4be321cd0aeb34242a87cbf3e917e3",
     },
     {
       path: "nl.werkdagen/1.0.0.regel",
@@ -114,7 +114,7 @@ export const norms = [
         locator: "par 2.4",
       },
     ],
-    location: { file: "ikb.groeipad/1.0.0.regel", line: 105, column: 1 },
+    location: { file: "ikb.groeipad/1.0.0.regel", line: 125, column: 1 },
     periods: [
       {
         year: 2020,
@@ -204,7 +204,7 @@ export const norms = [
         locator: "par 2.5",
       },
     ],
-    location: { file: "ikb.groeipad/1.0.0.regel", line: 131, column: 1 },
+    location: { file: "ikb.groeipad/1.0.0.regel", line: 152, column: 1 },
     periods: [
       {
         year: 2020,
@@ -286,7 +286,7 @@ export const norms = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 13" },
     ],
-    location: { file: "ikb.groeipad/1.0.0.regel", line: 148, column: 1 },
+    location: { file: "ikb.groeipad/1.0.0.regel", line: 169, column: 1 },
     periods: [
       {
         year: undefined,
@@ -332,19 +332,19 @@ export const assumptions = [
     on: "norm",
     name: "groeipad_ikb_bestand",
     text: "After 2023 the source states no norm: its groeipad runs 2020-2023, raising the norm every year so that banks meet all requirements before 1 January 2024 (hoofdstuk 3), and it calls 100 % correct IKBs from 1 January 2024 an aim (\"streven\"), not a norm. We keep the 2023 requirements in force from 1 January 2024 - the groeipad only ever raised its norms, so its last norm is the floor - until a version of this ruleset with the norms for 2024 and later replaces them; the 100 % is an aim: reported, never held against the bank.",
-    location: { file: "ikb.groeipad/1.0.0.regel", line: 106, column: 3 },
+    location: { file: "ikb.groeipad/1.0.0.regel", line: 126, column: 3 },
   },
   {
     on: "norm",
     name: "groeipad_audits",
     text: "\"Vanaf het verslagjaar dat eindigt op 31 maart 2022 wordt een positief oordeel van de IAD en een goedkeurende verklaring van de externe accountant verwacht\" names no end, and the five-month deadline of bk par 2.5 is yearly; both are taken to hold after the groeipad too.",
-    location: { file: "ikb.groeipad/1.0.0.regel", line: 132, column: 3 },
+    location: { file: "ikb.groeipad/1.0.0.regel", line: 153, column: 3 },
   },
   {
     on: "norm",
     name: "informing_dnb",
     text: "it continues after 2023 (br art 13 does not end with the groeipad).",
-    location: { file: "ikb.groeipad/1.0.0.regel", line: 149, column: 3 },
+    location: { file: "ikb.groeipad/1.0.0.regel", line: 170, column: 3 },
   },
   {
     on: "calendar",
