@@ -49,10 +49,11 @@ export function keywordsAt(text: string, offset: number): string[] {
   const chunk = tokens.slice(start);
   const words = new Set<string>();
   const lineStart = before.lastIndexOf("\n") + 1;
-  const atLineStart =
-    before.slice(lineStart).trim() === "" || chunk.length === 0;
-  if (atLineStart || chunk.length === 0)
-    for (const w of DECLARATION_WORDS) words.add(w);
+  // At the start of a line (but for the word being typed) a new declaration may begin; the
+  // header only in a file that has none yet.
+  if (before.slice(lineStart, typedFrom).trim() === "" || chunk.length === 0)
+    for (const w of DECLARATION_WORDS)
+      if (w !== "ruleset" || tokens.length === 0) words.add(w);
   if (chunk.length > 0) {
     const rule = chunk[0].tokenType === KW.ruleset ? "header" : "declaration";
     const parser = parserInstance();

@@ -19,6 +19,7 @@ import type {
   RuleDecl,
 } from "../dsl/index.js";
 import { keywordsAt } from "../dsl/content-assist.js";
+import { entityNamed, fieldNamed } from "../dsl/named.js";
 import { rulesetOf, type Analysis } from "./workspace.js";
 
 /** What the cursor is in, for completion. */
@@ -79,7 +80,7 @@ function namesAt(
     const entities =
       m[1] === "*"
         ? [...ruleset.entities.values()]
-        : [ruleset.entities.get(m[1])].filter((e) => e !== undefined);
+        : [entityNamed(ruleset, m[1])].filter((e) => e !== undefined);
     return { items: fieldItems(entities), exclusive: true };
   }
   if (
@@ -146,7 +147,7 @@ function codeValues(
     );
   const entities =
     m?.[1] !== undefined
-      ? [ruleset.entities.get(m[1])].filter((e) => e !== undefined)
+      ? [entityNamed(ruleset, m[1])].filter((e) => e !== undefined)
       : decl?.kind === "Rule"
         ? entitiesOf(ruleset, decl)
         : [...ruleset.entities.values()];
@@ -157,9 +158,12 @@ function codeValues(
   const items: CompletionItem[] = [];
   const seen = new Set<string>();
   for (const entity of entities) {
-    const field = entity.fields.find((f) => f.name === m?.[2]);
-    const list = field?.decl.type.codeList?.name;
-    const codes = list === undefined ? undefined : ruleset.codeLists.get(list);
+    // The field and entity names before the cursor are text being typed, not yet linked.
+    const field = m?.[2] === undefined ? undefined : fieldNamed(entity, m[2]);
+    const codes =
+      field === undefined
+        ? undefined
+        : ruleset.links.declared(field.decl.type.codeList, "codelist")?.decl;
     for (const v of codes?.values ?? []) {
       if (seen.has(v.code)) continue;
       seen.add(v.code);
