@@ -62,6 +62,7 @@ export function startServer(
 
   /** The path and cursor offset of a request. */
   const at = (uri: string, position: { line: number; character: number }) => {
+    if (!uri.startsWith("file:")) return undefined;
     const path = uriToPath(uri);
     const document = workspace.document(path);
     return document === undefined
@@ -101,11 +102,14 @@ export function startServer(
   });
 
   documents.onDidChangeContent((change) => {
+    // Only files take part in a workspace of rulesets (not an unsaved `untitled:` buffer).
+    if (!change.document.uri.startsWith("file:")) return;
     const path = uriToPath(change.document.uri);
     workspace.open(path, change.document.getText());
     validate(path);
   });
   documents.onDidClose(async (event) => {
+    if (!event.document.uri.startsWith("file:")) return;
     const path = uriToPath(event.document.uri);
     await workspace.close(path);
     connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });

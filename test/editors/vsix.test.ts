@@ -17,7 +17,7 @@ describe("npm run vsix", () => {
       timeout: 120_000,
     });
     expect(run.status, run.stdout + run.stderr).toBe(0);
-    const vsix = readFileSync(join(ROOT, "dist", "regel.vsix"));
+    const vsix = readFileSync(join(ROOT, "editors", "vscode", "regel.vsix"));
     expect(vsix.subarray(0, 2).toString("latin1")).toBe("PK"); // a zip file
     // What vsce packs (the same list it put into the .vsix).
     const list = spawnSync(

@@ -140,7 +140,7 @@ describe("the packed tarball", () => {
           /^rulesets\/compiled\/[^/]+\/(validators\.js|validators\.d\.ts|trace\.json)$/.test(
             p,
           ) ||
-          /^dist\/(runtime|compiler|dsl|interpreter|audit|cli)\/.+\.(js|d\.ts|d\.cts)$/.test(
+          /^dist\/(runtime|compiler|dsl|interpreter|audit|lsp|cli)\/.+\.(js|d\.ts|d\.cts)$/.test(
             p,
           ) ||
           /^dist\/rulesets\/[^/]+\/validators\.d\.c?ts$/.test(p) ||
