@@ -7,14 +7,16 @@
  * - compiled validators vs the reference interpreter on the same records;
  * - field-level checks of BA vs ajv on the equivalent JSON Schema (same verdict on every record);
  * - parse + check + compile of all shipped rulesets;
- * - CLI start-up: `regel --help` / `--version` against a bare `node -e ""` (bench/startup.ts).
+ * - CLI start-up: `regel --help` / `--version` against a bare `node -e ""` (bench/startup.ts);
+ * - `regel lsp`: a keystroke in the largest shipped ruleset (bench/lsp-keystroke.ts).
  *
  * Writes bench/results.md with figures, ratios, the command, the machine and the date.
  *
  * Options: `--depositors N` (default 1,000,000), `--repeats R` (default 3), `--records N` for the
  * interpreter and ajv comparisons (default 1,000,000), `--large N` (also validate one delivery of N
  * depositors once, e.g. 10,000,000), `--out FILE` (default bench/results.md), `--startup-only 1`
- * (measure only the CLI start-up and replace its rows in the results file).
+ * (measure only the CLI start-up and replace its rows in the results file), `--lsp-only 1` (measure
+only the language server's keystroke and replace its row).
  *
  * @module
  */
@@ -26,9 +28,16 @@ import { loadCompiled } from "../runtime/load-compiled.js";
 import { generateDelivery } from "../runtime/synthetic/generate.js";
 import { ikbKey } from "../runtime/synthetic/ikb-builder.js";
 import { measureStartup, startupRows, withStartupRows } from "./startup.js";
+import {
+  keystrokeRow,
+  measureKeystroke,
+  withKeystrokeRow,
+} from "./lsp-keystroke.js";
 
 /** Start-up runs are short: many of them, for a stable median. */
 const STARTUP_REPEATS = 21;
+/** Keystrokes typed into the largest shipped ruleset. */
+const KEYSTROKES = 41;
 
 interface Options {
   depositors: number;
@@ -37,6 +46,7 @@ interface Options {
   large: number | undefined;
   out: string;
   startupOnly: boolean;
+  lspOnly: boolean;
 }
 
 const RULESET = "ikb.glo@1.3.0";
@@ -54,6 +64,7 @@ function parseOptions(argv: string[]): Options {
     large: undefined,
     out: join("bench", "results.md"),
     startupOnly: false,
+    lspOnly: false,
   };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
@@ -66,6 +77,7 @@ function parseOptions(argv: string[]): Options {
     else if (flag === "--records") options.records = n;
     else if (flag === "--large") options.large = n;
     else if (flag === "--startup-only") options.startupOnly = true;
+    else if (flag === "--lsp-only") options.lspOnly = true;
     else throw new Error(`unknown option ${flag}`);
   }
   return options;
@@ -155,6 +167,18 @@ async function main(): Promise<void> {
     process.stdout.write(`${rows.join("\n")}\n`);
     return;
   }
+  if (options.lspOnly) {
+    const row = keystrokeRow(
+      await measureKeystroke("rulesets", KEYSTROKES),
+      process.cwd(),
+    );
+    const previous = existsSync(options.out)
+      ? readFileSync(options.out, "utf8")
+      : "";
+    writeFileSync(options.out, withKeystrokeRow(previous, row));
+    process.stdout.write(`${row}\n`);
+    return;
+  }
   const started = new Date();
   const { dir, rowsPerIkb } = await delivery(options.depositors);
   const lastKey = ikbKey(Math.max(1, Math.ceil(options.records / rowsPerIkb)));
@@ -183,6 +207,8 @@ async function main(): Promise<void> {
   );
   process.stderr.write("CLI start-up\n");
   const startup = measureStartup(STARTUP_REPEATS);
+  process.stderr.write("regel lsp keystroke\n");
+  const keystroke = await measureKeystroke("rulesets", KEYSTROKES);
 
   let large:
     | { depositors: number; parse: Measurement; validate: Measurement }
@@ -236,6 +262,7 @@ async function main(): Promise<void> {
     `| compile all shipped rulesets, first run in the process | ${seconds(compile.compileColdMs)} | | < 2 s | |`,
     `| compile all shipped rulesets, second run | ${seconds(compile.compileWarmMs)} | | | |`,
     ...startupRows(startup),
+    keystrokeRow(keystroke, process.cwd()),
   ];
   if (large !== undefined) {
     lines.push(

@@ -114,6 +114,13 @@ export const COMMANDS: readonly CommandEntry[] = [
       "Validate a delivery again as a report says and state whether the report reproduces exactly",
     load: () => import("./commands/verify.js"),
   },
+  {
+    name: "lsp",
+    term: "lsp [options]",
+    description:
+      "Run the language server for editors (diagnostics, hover, definitions, completion, rename, formatting) over stdio",
+    load: () => import("./commands/lsp.js"),
+  },
 ];
 
 /** The commands to register for real when `invoked` runs: it and those that extend it. */

@@ -35,7 +35,7 @@ program
     "after",
     "\nExit codes: 0 ok, 1 negative verdict (rejected, blocking findings, errors, stale),\n" +
       "2 usage error, 3 environment error (cannot write the output, full disk) or a bug.\n" +
-      "Every command takes --json for machine-readable output.",
+      "Every command but `lsp` takes --json for machine-readable output.",
   );
 
 // Only the command that runs is imported (with what it needs: the compiler, the parser, SQLite);

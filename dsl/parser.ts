@@ -72,7 +72,7 @@ const DECLARATION_KEYWORDS = new Set([
 ]);
 
 /** Keywords offered as "did you mean" for text where a declaration should start. */
-const DECLARATION_WORDS = [
+export const DECLARATION_WORDS = [
   "ruleset",
   "codelist",
   "entity",
@@ -100,7 +100,7 @@ const CLAUSE_WORDS = new Map<string, readonly string[]>([
 let instance: RegelParser | undefined;
 
 /** The one parser instance (building it costs more than parsing most files). */
-function parserInstance(): RegelParser {
+export function parserInstance(): RegelParser {
   instance ??= new RegelParser();
   return instance;
 }
@@ -162,7 +162,7 @@ function startsForeignDeclaration(
 }
 
 /** Does `token` (between `prev` and `next`) start a declaration? */
-function startsDeclaration(
+export function startsDeclaration(
   prev: IToken | undefined,
   token: IToken,
   next: IToken | undefined,

@@ -10,7 +10,7 @@ import type { RegelFile, RulesetRef } from "./ast.js";
 import { check } from "./checker.js";
 import { causeOrder, type Diagnostic, sortDiagnostics } from "./diagnostics.js";
 import type { ResolvedRuleset } from "./model.js";
-import { parse } from "./parser.js";
+import { parse, type ParseResult } from "./parser.js";
 import { decodeSource } from "./source-text.js";
 import { compareVersions } from "./types.js";
 
@@ -277,13 +277,21 @@ async function loadChain(
   return chain;
 }
 
-/** Parse and check texts given in memory (path → text); for tests and tools. Paths are used as given. */
-export function loadProjectFromTexts(texts: Map<string, string>): Project {
+/**
+ * Parse and check texts given in memory (path → text); for tests and tools. Paths are used as given.
+ *
+ * @param parseFile how a text is parsed; the language server passes a cache, so a keystroke
+ *   re-parses only the file it changed (the checker never changes the parsed files).
+ */
+export function loadProjectFromTexts(
+  texts: Map<string, string>,
+  parseFile: (text: string, path: string) => ParseResult = parse,
+): Project {
   const paths = [...texts.keys()].sort();
   const files: RegelFile[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const path of paths) {
-    const parsed = parse(texts.get(path)!, path);
+    const parsed = parseFile(texts.get(path)!, path);
     files.push(parsed.file);
     diagnostics.push(...parsed.diagnostics);
   }

@@ -16,6 +16,7 @@ export const SOURCE_FOLDERS = [
   "interpreter",
   "runtime",
   "audit",
+  "lsp",
   "cli",
   "bench",
   "scripts",

@@ -7,7 +7,7 @@
  * delivery through the public API. Nothing in the installed tree has an install script or a native
  * build.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   cpSync,
@@ -140,7 +140,7 @@ describe("the packed tarball", () => {
           /^rulesets\/compiled\/[^/]+\/(validators\.js|validators\.d\.ts|trace\.json)$/.test(
             p,
           ) ||
-          /^dist\/(runtime|compiler|dsl|interpreter|audit|cli)\/.+\.(js|d\.ts|d\.cts)$/.test(
+          /^dist\/(runtime|compiler|dsl|interpreter|audit|lsp|cli)\/.+\.(js|d\.ts|d\.cts)$/.test(
             p,
           ) ||
           /^dist\/rulesets\/[^/]+\/validators\.d\.c?ts$/.test(p) ||
@@ -287,6 +287,40 @@ describe("a project that installs the tarball", () => {
     expect(validate.status, validate.stderr).toBe(0);
     expect(validate.stdout).toMatch(/status: ACCEPTED/);
   });
+
+  it("runs the language server of the installed regel (`regel lsp --stdio`, its dependencies installed)", async () => {
+    const bin = join(consumer, "node_modules", ".bin", "regel");
+    const frame = (message: object) => {
+      const body = JSON.stringify({ jsonrpc: "2.0", ...message });
+      return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    };
+    const child = spawn(bin, ["lsp", "--stdio"], { cwd: consumer });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += String(d)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on("exit", (code) => resolve(code)),
+    );
+    const answered = new Promise<void>((resolve) =>
+      child.stdout.on("data", (d) => {
+        stdout += String(d);
+        if (stdout.includes('"id":1')) resolve();
+      }),
+    );
+    child.stdin.write(
+      frame({
+        id: 1,
+        method: "initialize",
+        params: { processId: null, rootUri: null, capabilities: {} },
+      }),
+    );
+    await answered;
+    child.stdin.write(frame({ id: 2, method: "shutdown" }));
+    child.stdin.write(frame({ method: "exit" }));
+    expect(await exited, stderr).toBe(0);
+    expect(stdout).toContain('"serverInfo":{"name":"regel"}');
+    expect(stdout).toContain('"hoverProvider":true');
+  }, 60_000);
 
   it("compiles the project's own ruleset with the installed regel: validators.js with its .d.ts", () => {
     const bin = join(consumer, "node_modules", ".bin", "regel");
