@@ -63,6 +63,7 @@ import { dateToDays, validateDelivery } from "../runtime/delivery.js";
 import { loadCompiled, type LoadedRuleset } from "../runtime/load-compiled.js";
 import type { Report } from "../runtime/report-types.js";
 import { csvCell } from "../runtime/synthetic/generate.js";
+import { cellInDialect, lineInDialect } from "../runtime/dialect.js";
 
 /** What {@link checkExamplesCompiled} found. */
 export interface ExampleCheck {
@@ -166,14 +167,38 @@ export async function writeExampleDelivery(
   for (const [name, file] of Object.entries(d.files)) {
     const entity = entityNamed(ruleset, name);
     if (entity?.file === undefined) continue;
-    const lines = [
-      file.header.map((c) => csvCell(c)).join(","),
-      ...file.rows.map((row) =>
-        file.header.map((c) => csvCell(row[c] ?? "")).join(","),
-      ),
-    ];
+    const d = entity.dialect;
     const path = join(dir, entity.file);
-    await writeFile(path, `${lines.join("\n")}\n`, "utf8");
+    if (d === undefined) {
+      const lines = [
+        file.header.map((c) => csvCell(c)).join(","),
+        ...file.rows.map((row) =>
+          file.header.map((c) => csvCell(row[c] ?? "")).join(","),
+        ),
+      ];
+      await writeFile(path, `${lines.join("\n")}\n`, "utf8");
+    } else {
+      // the file as its dialect writes it: example values are canonical text (docs/language.md)
+      const types = new Map(
+        entity.fields.map((f) => [f.column, f.decl.type?.name ?? "text"]),
+      );
+      const lines = [
+        ...(d.header ? [lineInDialect(file.header, d)] : []),
+        ...file.rows.map((row) =>
+          lineInDialect(
+            file.header.map((c) =>
+              cellInDialect(row[c] ?? "", types.get(c) ?? "text", d),
+            ),
+            d,
+          ),
+        ),
+      ];
+      const text = `${lines.join("\n")}\n`;
+      await writeFile(
+        path,
+        d.encoding === "utf-8" ? text : Buffer.from(text, "latin1"),
+      );
+    }
     written.push(path);
   }
   return written;

@@ -175,6 +175,8 @@ export function moduleData(
     name: e.name,
     title: e.title,
     file: e.file,
+    ...(e.dialect === undefined ? {} : { dialect: { ...e.dialect } }),
+    ...(e.fileOptional ? { optional: true as const } : {}),
     key: [...e.key],
     roleBy: e.roleBy,
     fields: e.fields.map((f) => ({

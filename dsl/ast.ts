@@ -146,11 +146,20 @@ export interface EntityDecl extends DeclBase, Assumable {
   name: Ident;
   title: string | undefined;
   file: string | undefined;
+  /** The options after `file "name"`: `delimiter "|"`, `header none`, `optional`, ... (checked by the checker). */
+  fileOptions?: FileOption[];
   key: Ident[];
   /** `role by customer_id`: records whose field equals the IKB key have role D, others V. */
   roleBy: Ident | undefined;
   implementsRefs: ArticleRef[];
   fields: FieldDecl[];
+}
+
+/** One option of a `file` clause: a name and, except for flags, a string or `none`. */
+export interface FileOption extends NodeBase {
+  kind: "FileOption";
+  name: Ident;
+  value: StringLiteral | "none" | undefined;
 }
 
 /** `extend entity BA` in a ruleset that `extends` another: adds, replaces or removes fields. */

@@ -20,6 +20,7 @@ import {
   valuesNote,
 } from "./check-expr.js";
 import type { ResolvedEntity, ResolvedField } from "./model.js";
+import { readFileOptions } from "./file-dialect.js";
 import { isRealDate, typeName } from "./types.js";
 
 /** Report an unknown field of `entity` at `ident` (which stays unresolved). */
@@ -131,10 +132,25 @@ export function expandAttributes(
   return out;
 }
 
+/** The diagnostic code of each kind of `file` option problem. */
+const FILE_OPTION_CODES = {
+  unknown: CODES.unknownFileOption,
+  value: CODES.badFileOptionValue,
+  duplicate: CODES.duplicateFileOption,
+  conflict: CODES.conflictingFileOptions,
+} as const;
+
 export function checkEntities(index: RulesetIndex, reporter: Reporter): void {
   for (const entity of index.rs.entities.values()) {
     // Key and role fields are identifiers in the declaration: their spans are there.
     const decl = entity.decl;
+    for (const p of readFileOptions(decl.fileOptions).problems)
+      reporter.report(
+        FILE_OPTION_CODES[p.code],
+        p.message,
+        p.span,
+        p.names === undefined ? {} : suggest(p.name, p.names),
+      );
     for (const k of decl.key ?? []) {
       if (!missing(k) && linkField(index, entity, k) === undefined)
         unknownField(index, reporter, entity, k, " (in `key`)");

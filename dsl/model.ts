@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { FileDialect } from "./file-dialect.js";
 import type {
   Assumption,
   CalendarDecl,
@@ -43,6 +44,10 @@ export interface ResolvedEntity {
   name: string;
   title: string | undefined;
   file: string | undefined;
+  /** How the file is written (its `file` options); undefined: plain CSV (docs/language.md, "File dialects"). */
+  dialect: FileDialect | undefined;
+  /** `file "x.csv" optional`: the file may be absent from a delivery. */
+  fileOptional: boolean;
   key: string[];
   roleBy: string | undefined;
   /** In declaration order: inherited fields first, then added ones. */

@@ -1134,12 +1134,46 @@ export class RegelParser extends EmbeddedActionsParser {
     repeated("field", "field", RegelParser.prototype.fieldClause),
   ]);
 
-  /** `file "name.csv"` */
+  /**
+   * `file "name.csv"` then its options, e.g. `delimiter "|" header none optional`: a name, then a
+   * string or `none` unless the option is a flag. The checker knows the names (REG135).
+   */
   private fileClause(node: EntityDecl): void {
     this.CONSUME(KW.file);
     const f = this.SUBRULE2(this.text);
     this.ACTION(() => {
       node.file = f.value;
+    });
+    this.MANY5(() => {
+      const name = this.SUBRULE3(this.ident);
+      let value: StringLiteral | "none" | undefined;
+      this.OPTION5(() => {
+        this.OR5([
+          {
+            ALT: () => {
+              const v = this.SUBRULE3(this.text);
+              this.ACTION(() => {
+                value = v;
+              });
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME5(KW.none);
+              value = "none";
+            },
+          },
+        ]);
+      });
+      this.ACTION(() => {
+        if (this.isLost(name)) return;
+        (node.fileOptions ??= []).push({
+          kind: "FileOption",
+          name,
+          value,
+          span: { ...name.span, end: this.endOfLast() },
+        });
+      });
     });
   }
 

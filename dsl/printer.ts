@@ -736,7 +736,13 @@ const CLAUSE_PRINTERS: {
     assumption: (b, d) => b.assumptions(d.assumptions),
     implements: (b, d) => b.implementsRefs(d.implementsRefs),
     file: (b, d) => {
-      if (d.file !== undefined) b.clause("file", `file ${quote(d.file)}`);
+      if (d.file === undefined) return;
+      const options = (d.fileOptions ?? []).map((o) =>
+        o.value === undefined
+          ? o.name.name
+          : `${o.name.name} ${o.value === "none" ? "none" : quote(o.value.value)}`,
+      );
+      b.clause("file", [`file ${quote(d.file)}`, ...options].join(" "));
     },
     key: (b, d) => {
       if (d.key.length === 0) return;

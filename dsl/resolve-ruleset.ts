@@ -30,6 +30,7 @@ import type {
 } from "./ast.js";
 import { CODES } from "./check-codes.js";
 import { isRealDate } from "./types.js";
+import { readFileOptions } from "./file-dialect.js";
 import { missing, type Reporter, suggest, where } from "./check-context.js";
 import { Links, type Reference, type Target } from "./links.js";
 import type {
@@ -564,6 +565,7 @@ function entityFrom(
     name: decl.name?.name ?? "",
     title: decl.title,
     file: decl.file,
+    ...dialectOf(decl),
     key: (decl.key ?? []).filter((k) => !missing(k)).map((k) => k.name),
     roleBy: missing(decl.roleBy) ? undefined : decl.roleBy!.name,
     fields,
@@ -571,6 +573,14 @@ function entityFrom(
     doc: decl.doc ?? [],
     assumptions: decl.assumptions ?? [],
   };
+}
+
+/** The valid options of an entity's `file` clause (the checker reports the others). */
+function dialectOf(
+  decl: EntityDecl,
+): Pick<ResolvedEntity, "dialect" | "fileOptional"> {
+  const { dialect, optional } = readFileOptions(decl.fileOptions);
+  return { dialect, fileOptional: optional };
 }
 
 /** Apply `extend entity`: removes first (so a field can be removed and re-added), then adds and replaces. */

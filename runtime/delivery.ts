@@ -27,10 +27,16 @@ import {
   type KeyedRow,
 } from "./assemble.js";
 import {
+  INVALID,
   readCsvFileBatches,
   type CsvEvent,
   type CsvProjection,
 } from "./csv-reader.js";
+import {
+  cellNormalizer,
+  showDelivered,
+  type CellNormalizer,
+} from "./dialect.js";
 import { readNdjsonFileBatches } from "./ndjson-reader.js";
 import { loadGroeipadNorm, type GroeipadNorm } from "./groeipad.js";
 import { InputHash } from "./input-hash.js";
@@ -129,6 +135,8 @@ interface FileState {
   roleByField: number;
   /** Line 1 was found not to be a header (`input.no-header`): it is counted as a rejected row. */
   firstLineIsData?: boolean;
+  /** Rewrites dates and decimals written in the file's dialect to canonical text (runtime/dialect.ts). */
+  normalize?: CellNormalizer;
   /** sha256 of the file, fed by the scan's reads (provenance). */
   hash: InputHash;
   sha256?: string | null;
@@ -610,6 +618,7 @@ class DeliveryValidator {
     f.keyCols = e.key.map(
       (k) => f.index[e.fields.findIndex((fd) => fd.name === k)],
     );
+    f.normalize = cellNormalizer(e, f.index);
     const uk = this.fileRule("unique-key", e.name);
     if (uk && f.keyCols.length && f.keyCols.every((c) => c >= 0))
       f.unique = {
@@ -646,23 +655,29 @@ class DeliveryValidator {
     columns: string[],
   ): void {
     const known = new Set(columns.map(loose));
-    for (const sep of [";", "\t", "|"]) {
-      const parts = cells.join(",").split(sep);
+    const declared = f.entity.dialect?.delimiter ?? ",";
+    const named = (sep: string) => (sep === "\t" ? "tab" : `\`${sep}\``);
+    const reads =
+      f.entity.dialect === undefined
+        ? "regel reads comma-separated files (RFC 4180): save it with `,` as the separator"
+        : `${f.entity.name} declares its file ${named(declared)}-separated: save it so, or change the \`file\` clause's \`delimiter\``;
+    for (const sep of [";", "\t", "|", ","].filter((x) => x !== declared)) {
+      const parts = cells.join(declared).split(sep);
       if (parts.length > 1 && parts.some((p) => known.has(loose(unquote(p))))) {
         this.problem(f, {
           code: "input.wrong-delimiter",
           severity: "blocking",
           file: f.file,
           line: 1,
-          message: `this file looks ${sep === "\t" ? "tab" : `\`${sep}\``}-separated: the header holds ${parts.length} ${sep === "\t" ? "tab" : `\`${sep}\``}-separated column names; regel reads comma-separated files (RFC 4180): save it with \`,\` as the separator`,
+          message: `this file looks ${named(sep)}-separated: the header holds ${parts.length} ${named(sep)}-separated column names; ${reads}`,
         });
         return;
       }
     }
     f.firstLineIsData = true;
-    const sepHint = [";", "\t", "|"].find((sep) =>
-      cells.some((c) => c.includes(sep)),
-    );
+    const sepHint = [";", "\t", "|", ","]
+      .filter((x) => x !== declared)
+      .find((sep) => cells.some((c) => c.includes(sep)));
     this.problem(f, {
       code: "input.no-header",
       severity: "blocking",
@@ -686,8 +701,19 @@ class DeliveryValidator {
     projection?: CsvProjection,
     onChunk?: (chunk: Uint8Array) => void,
   ): AsyncGenerator<CsvEvent[]> {
+    const d = f.entity.dialect;
     if (f.format === "csv")
       return readCsvFileBatches(f.path, {
+        ...(d === undefined
+          ? {}
+          : {
+              delimiter: d.delimiter,
+              quote: d.quote,
+              encoding: d.encoding,
+              columns: d.header
+                ? undefined
+                : f.entity.fields.map((fd) => fd.column),
+            }),
         maxFieldLength: this.opts.maxFieldLength,
         maxFields: this.opts.maxFields,
         maxRecordLength: this.opts.maxRecordLength,
@@ -757,7 +783,8 @@ class DeliveryValidator {
         }
         if (!headerSeen) {
           headerSeen = true;
-          if (ev.kind === "problem") {
+          const noHeader = f.entity.dialect?.header === false;
+          if (ev.kind === "problem" && !noHeader) {
             this.problem(f, {
               code: `input.${ev.code}`,
               severity: "blocking",
@@ -766,7 +793,12 @@ class DeliveryValidator {
               message: `header: ${ev.message}`,
             });
           }
-          if (ev.kind === "problem" || !this.header(f, ev.cells)) {
+          const cells = noHeader
+            ? f.entity.fields.map((fd) => fd.column)
+            : ev.kind === "row"
+              ? ev.cells
+              : undefined;
+          if (cells === undefined || !this.header(f, cells)) {
             f.report.readStatus = "stopped";
             if (f.firstLineIsData) {
               f.report.rowsRead++;
@@ -788,7 +820,8 @@ class DeliveryValidator {
           if (f.unique) for (const c of f.keyCols) keep[c] = 1;
           for (const c of collect) keep[c.col] = 1;
           projection.keep = keep;
-          continue;
+          // without a header row the first record is data: read it as the others
+          if (!noHeader) continue;
         }
         f.report.rowsRead++;
         if (ev.kind === "problem") {
@@ -837,7 +870,7 @@ class DeliveryValidator {
 
   /** The rows of a file that passed the scan, in file order, in batches. */
   private async *goodRows(f: FileState): AsyncGenerator<KeyedRow[]> {
-    let headerSeen = false;
+    let headerSeen = f.entity.dialect?.header === false;
     for await (const batch of this.events(f)) {
       const out: KeyedRow[] = [];
       for (const ev of batch) {
@@ -932,6 +965,8 @@ class DeliveryValidator {
   private readonly itemRow: KeyedRow[] = [];
   private readonly itemRecord: unknown[] = [];
   private readonly itemOut: Finding[][] = [];
+  /** The cells as delivered, of rows whose cells the file's dialect rewrote. */
+  private readonly itemDelivered: string[][] = [];
 
   private processIkb(
     key: string | undefined,
@@ -943,6 +978,7 @@ class DeliveryValidator {
     const itemRow = this.itemRow;
     const itemRecord = this.itemRecord;
     const itemOut = this.itemOut;
+    const itemDelivered = this.itemDelivered;
     let n = 0;
     for (let i = 0; i < files.length; i++) {
       const f = files[i];
@@ -955,6 +991,10 @@ class DeliveryValidator {
         const out: Finding[] = [];
         let record: unknown;
         try {
+          if (f.normalize) {
+            itemDelivered[n] = row.cells.slice();
+            f.normalize.normalize(row.cells);
+          }
           record = decode ? decode(row.cells, f.index, out) : {};
         } catch (e) {
           this.internalError(f, row, "decoding", e);
@@ -991,6 +1031,10 @@ class DeliveryValidator {
         for (const fd of out) {
           fd.file = f.file;
           fd.line = row.line;
+          if (f.normalize) {
+            showDelivered(fd.values, f.normalize, row.cells, itemDelivered[k]);
+            fd.message = fd.message.split(INVALID).join("");
+          }
           this.tally(fd, !codes.has(fd.rule));
           codes.add(fd.rule);
           if (fd.severity === "blocking") this.countBlocking(f, fd.rule);
