@@ -17,6 +17,7 @@
  */
 import { createReadStream } from "node:fs";
 import { isUtf8 } from "node:buffer";
+import iconv from "iconv-lite";
 
 /** One record of a CSV file with the (1-based) line it starts on. */
 export interface CsvRow {
@@ -481,30 +482,24 @@ export function decodeUtf8Marked(
   return { text, rest, invalid: true };
 }
 
-/** The five bytes Windows-1252 leaves undefined (WHATWG decodes them to C1 controls). */
-const UNDEFINED_1252 = /[\u0081\u008d\u008f\u0090\u009d]/g;
-
 /**
- * Decode a single-byte encoding. ISO-8859-1 maps every byte to the code point of its value (Node's
- * `latin1`: the WHATWG label `iso-8859-1` would mean Windows-1252); Windows-1252 is decoded by
- * `TextDecoder`, and its five undefined bytes are marked {@link INVALID}, so that the record
- * holding one is rejected, never read as a control character.
+ * Decode a single-byte encoding with iconv-lite. ISO-8859-1 maps every byte to the code point of
+ * its value; Windows-1252 maps 0x80–0x9F to its letters and signs (0x80 is €) and leaves five bytes
+ * undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D): iconv-lite decodes those to U+FFFD, marked here
+ * {@link INVALID}, so that the record holding one is rejected. (Node 20's `TextDecoder` decodes
+ * `windows-1252` as ISO-8859-1: 0x80 would become U+0080, not €.)
  */
 export function decodeSingleByte(
   b: Uint8Array,
   encoding: "iso-8859-1" | "windows-1252",
 ): { text: string; invalid: boolean } {
-  if (encoding === "iso-8859-1")
-    return {
-      text: Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString(
-        "latin1",
-      ),
-      invalid: false,
-    };
-  const text = new TextDecoder("windows-1252").decode(b);
-  UNDEFINED_1252.lastIndex = 0;
-  if (!UNDEFINED_1252.test(text)) return { text, invalid: false };
-  return { text: text.replace(UNDEFINED_1252, INVALID), invalid: true };
+  const text = iconv.decode(
+    Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+    encoding,
+  );
+  if (encoding === "iso-8859-1" || !text.includes("\uFFFD"))
+    return { text, invalid: false };
+  return { text: text.split("\uFFFD").join(INVALID), invalid: true };
 }
 
 /**
