@@ -186,6 +186,8 @@ export interface FieldMeta {
   required: boolean;
   personal: boolean;
   description: string | undefined;
+  /** `true` when the column may be left out of the file (`field x: text optional`). */
+  optionalColumn?: true;
 }
 
 /**

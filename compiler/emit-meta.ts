@@ -186,6 +186,9 @@ export function moduleData(
       required: f.decl.required,
       personal: f.decl.personal,
       description: f.decl.description,
+      ...(f.decl.optionalColumn === undefined
+        ? {}
+        : { optionalColumn: true as const }),
     })),
   }));
   const categories: CategoryTrace[] = r.categories.map((c) => ({

@@ -180,6 +180,8 @@ export interface FieldDecl extends NodeBase, Assumable {
   required: boolean;
   personal: boolean;
   column: string | undefined;
+  /** `optional`: the field's column may be left out of the file (every value is then missing). */
+  optionalColumn?: Ident;
   description: string | undefined;
 }
 

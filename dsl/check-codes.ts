@@ -15,6 +15,7 @@ export const CODES = {
   badFileOptionValue: "REG136",
   duplicateFileOption: "REG137",
   conflictingFileOptions: "REG138",
+  requiredOptionalColumn: "REG139",
   // ---- REG2xx: names and versions
   unknownField: "REG201",
   unknownEntity: "REG202",
@@ -92,6 +93,8 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
   REG137: "A `file` option given twice in one clause.",
   REG138:
     "`file` options that contradict each other: the quote character equals the delimiter.",
+  REG139:
+    "A field both `required` and `optional`: a required value needs its column in the file.",
   REG200: "Internal error of the checker (a bug in regel, not in the ruleset).",
   REG201: "Unknown field: a name that is not a field of the entity.",
   REG202: "Unknown entity.",

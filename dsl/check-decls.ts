@@ -163,6 +163,12 @@ export function checkEntities(index: RulesetIndex, reporter: Reporter): void {
       unknownField(index, reporter, entity, decl.roleBy, " (in `role by`)");
     }
     for (const f of entity.fields) {
+      if (f.decl.required && f.decl.optionalColumn !== undefined)
+        reporter.report(
+          CODES.requiredOptionalColumn,
+          `field \`${f.name}\` is \`required\` and \`optional\`: a required value needs its column; drop one of the two`,
+          f.decl.optionalColumn.span,
+        );
       const t = f.decl.type;
       if (t === undefined) continue;
       if (t.name === "code" && !missing(t.codeList)) {

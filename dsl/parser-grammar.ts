@@ -1293,6 +1293,7 @@ export class RegelParser extends EmbeddedActionsParser {
     let required = false;
     let personal = false;
     let column: string | undefined;
+    let optionalColumn: Ident | undefined;
     let description: string | undefined;
     const assumptions: Assumption[] = [];
     this.MANY(() => {
@@ -1315,6 +1316,16 @@ export class RegelParser extends EmbeddedActionsParser {
             const c = this.SUBRULE(this.text);
             this.ACTION(() => {
               column = c.value;
+            });
+          },
+        },
+        {
+          // `optional` is no reserved word: only here does a name follow a field's type
+          GATE: () => this.LA(1).image === "optional",
+          ALT: () => {
+            const o = this.SUBRULE4(this.ident);
+            this.ACTION(() => {
+              optionalColumn = o;
             });
           },
         },
@@ -1347,6 +1358,7 @@ export class RegelParser extends EmbeddedActionsParser {
       required,
       personal,
       column,
+      ...(optionalColumn === undefined ? {} : { optionalColumn }),
       description,
       assumptions,
     }))!;

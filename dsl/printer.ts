@@ -472,6 +472,7 @@ function fieldLine(b: BlockBuilder, f: FieldDecl): void {
   if (f.required) text += " required";
   if (f.personal) text += " personal";
   if (f.column !== undefined) text += ` column ${quote(f.column)}`;
+  if (f.optionalColumn !== undefined) text += " optional";
   if (f.description !== undefined) text += ` ${quote(f.description)}`;
   b.clause("field", text, [f.span], f.doc);
   b.assumptions(f.assumptions, INDENT + INDENT);

@@ -285,8 +285,7 @@ class DeliveryValidator {
         }
       this.checkHasRecords();
       for (const f of this.files)
-        if (f.report.readStatus !== "missing")
-          f.sha256 = await f.hash.digest(f.path, f.bytes);
+        if (delivered(f)) f.sha256 = await f.hash.digest(f.path, f.bytes);
       for (const f of this.files)
         if (
           f.report.readStatus === "read" &&
@@ -325,7 +324,7 @@ class DeliveryValidator {
    */
   private checkHasRecords(): void {
     if (this.files.some((f) => f.report.rowsRead > 0)) return;
-    const present = this.files.filter((f) => f.report.readStatus !== "missing");
+    const present = this.files.filter((f) => delivered(f));
     const ikb = this.rs.metadata.ikb;
     const depositorFiles = ikb
       ? this.rs.entities
@@ -390,9 +389,7 @@ class DeliveryValidator {
   /** Every entry of the delivery folder that the ruleset does not read, with the reason. */
   private filesNotRead(): FileNotRead[] {
     const read = new Set(
-      this.files
-        .filter((f) => f.report.readStatus !== "missing")
-        .map((f) => f.file),
+      this.files.filter((f) => delivered(f)).map((f) => f.file),
     );
     const out: FileNotRead[] = [];
     for (const name of this.entries) {
@@ -409,10 +406,10 @@ class DeliveryValidator {
         names(f).some((n) => n.toLowerCase() === name.toLowerCase()),
       );
       let reason: string;
-      if (exact && exact.report.readStatus !== "missing")
+      if (exact && delivered(exact))
         reason = `${exact.entity.name} is read from ${exact.file}`;
       else if (exact) reason = `${KIND_TEXT[kind]}, not a regular file`;
-      else if (near && near.report.readStatus === "missing")
+      else if (near && !delivered(near))
         reason = `not a file of ${this.rs.metadata.id}; did you mean ${near.entity.file}? (file names must match exactly)`;
       else
         reason = `${kind === "file" ? "" : `${KIND_TEXT[kind]}, `}not a file of ${this.rs.metadata.id}`;
@@ -480,6 +477,15 @@ class DeliveryValidator {
           state.file = report.file = alt;
           state.path = join(this.folder, alt);
         }
+      }
+      if (
+        !isFile(state.path) &&
+        entity.optional &&
+        entryKind(path) === "missing"
+      ) {
+        // an optional file not delivered: reported as absent, not as a problem
+        report.readStatus = "absent";
+        continue;
       }
       if (!isFile(state.path)) {
         report.readStatus = "missing";
@@ -591,7 +597,20 @@ class DeliveryValidator {
             : `${shownColumn(c, i)} is not a field of ${e.name}; it is ignored`,
       });
     });
-    const missing = e.fields.filter((_, i) => f.index[i] < 0);
+    const missing = e.fields.filter(
+      (fd, i) => f.index[i] < 0 && fd.optionalColumn !== true,
+    );
+    // an optional column left out: every value of its field is missing; said once, no problem
+    e.fields.forEach((fd, i) => {
+      if (f.index[i] >= 0 || fd.optionalColumn !== true) return;
+      this.problem(f, {
+        code: "input.absent-column",
+        severity: "signalling",
+        file: f.file,
+        line: 1,
+        message: `column ${JSON.stringify(fd.column)} (${e.name}.${fd.name}) is not in the header: its column is optional, and every value of ${e.name}.${fd.name} is missing`,
+      });
+    });
     const rule = this.fileRule("header", e.name);
     let stop = false;
     for (const fd of missing) {
@@ -1375,7 +1394,7 @@ class DeliveryValidator {
         loaded: this.loaded,
         groeipad: hasIkb ? norm : undefined,
         inputs: this.files
-          .filter((f) => f.report.readStatus !== "missing")
+          .filter((f) => delivered(f))
           .map((f) => ({
             file: f.file,
             bytes: f.bytes,
@@ -1400,6 +1419,7 @@ export const INPUT_TITLES: Readonly<Record<string, string>> = {
   "input.empty-file": "Empty file (no header)",
   "input.duplicate-column": "Column appears twice in the header",
   "input.missing-column": "Column missing from the header",
+  "input.absent-column": "Optional column not in the file",
   "input.unknown-column": "Column not in the data model",
   "input.column-count": "Row has a different number of columns than the header",
   "input.invalid-closing-quote":
@@ -1409,13 +1429,14 @@ export const INPUT_TITLES: Readonly<Record<string, string>> = {
   "input.record-too-large": "Record too large",
   "input.too-many-fields": "Too many fields in a record",
   "input.invalid-utf8": "Invalid UTF-8",
+  "input.invalid-encoding": "Bytes not valid in the file's declared encoding",
   "input.invalid-json": "NDJSON line is not a JSON object of scalar values",
   "input.unreadable": "File cannot be read",
   "input.validator-error": "The compiled validator failed on a row",
   "input.missing-ikb-key": "Row without an IKB key",
   "input.no-records": "The delivery holds no records",
   "input.no-header": "First line is not a header",
-  "input.wrong-delimiter": "File not comma-separated",
+  "input.wrong-delimiter": "File not separated as declared",
 };
 
 /**
@@ -1423,6 +1444,11 @@ export const INPUT_TITLES: Readonly<Record<string, string>> = {
  * read chunk (1 MiB); a sample kept until the report would otherwise keep its chunk alive, and
  * thousands of samples kept most of the delivery's text in memory.
  */
+/** Whether a file is in the delivery (read, or stopped while reading). */
+function delivered(f: FileState): boolean {
+  return f.report.readStatus !== "missing" && f.report.readStatus !== "absent";
+}
+
 function own(s: string): string {
   return s.length < 13 ? s : (" " + s).slice(1);
 }

@@ -87,8 +87,12 @@ export interface RuleReport {
 export interface FileReport {
   entity: string;
   file: string;
-  /** `read`: read to the end; `missing`: not in the delivery; `stopped`: a blocking problem stopped reading. */
-  readStatus: "read" | "missing" | "stopped";
+  /**
+   * `read`: read to the end; `missing`: not in the delivery; `absent`: an optional file
+   * (`file "x" optional`) not in the delivery, which is no problem; `stopped`: a blocking problem
+   * stopped reading.
+   */
+  readStatus: "read" | "missing" | "absent" | "stopped";
   /** `rejected` when the file has a blocking input problem or blocking finding. */
   status: "accepted" | "rejected";
   /** Was the file sorted by IKB key (no external sort needed)? `null` when not applicable. */

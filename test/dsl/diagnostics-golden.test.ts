@@ -122,6 +122,18 @@ entity SC "Single customer view"
     at: [{ marker: "delimiter" }],
     message: "the quote character and the delimiter are both",
   },
+  {
+    code: "REG139",
+    title: "a field both required and optional",
+    files: T(`
+entity SC "Single customer view"
+  file "scv.txt"
+  field ikb_id: text(40)
+  field note: text required optional
+`),
+    at: [{ marker: "optional" }],
+    message: "field `note` is `required` and `optional`",
+  },
   // ---------------------------------------------------------------- REG2xx
   {
     code: "REG201",
