@@ -177,6 +177,8 @@ export function moduleData(
     file: e.file,
     ...(e.dialect === undefined ? {} : { dialect: { ...e.dialect } }),
     ...(e.fileOptional ? { optional: true as const } : {}),
+    ...(e.record === undefined ? {} : { record: e.record }),
+    ...(e.single ? { single: true as const } : {}),
     key: [...e.key],
     roleBy: e.roleBy,
     fields: e.fields.map((f) => ({

@@ -199,6 +199,66 @@ export function checkEntities(index: RulesetIndex, reporter: Reporter): void {
   }
 }
 
+/**
+ * Record types: entities that read one file each take the rows of their `record` code, so they
+ * must all declare one, different ones, and the same dialect; such a file has no header row.
+ */
+export function checkRecordTypes(
+  index: RulesetIndex,
+  reporter: Reporter,
+): void {
+  const byFile = new Map<string, ResolvedEntity[]>();
+  for (const e of index.rs.entities.values()) {
+    if (e.file === undefined) continue;
+    const list = byFile.get(e.file) ?? [];
+    list.push(e);
+    byFile.set(e.file, list);
+  }
+  const at = (e: ResolvedEntity, option: string) =>
+    e.decl.fileOptions?.find((o) => o.name.name === option)?.span ??
+    e.decl.name?.span ??
+    e.span;
+  for (const [file, entities] of byFile) {
+    for (const e of entities)
+      if (e.record !== undefined && e.dialect?.header !== false)
+        reporter.report(
+          CODES.recordTypeWithHeader,
+          `entity \`${e.name}\` reads record type ${JSON.stringify(e.record)} of ${JSON.stringify(file)}, which has a header row: a file of record types has none; add \`header none\``,
+          at(e, "record"),
+        );
+    if (entities.length < 2) continue;
+    const first = entities[0];
+    const codes = new Map<string, ResolvedEntity>();
+    for (const e of entities) {
+      if (e.record === undefined) {
+        reporter.report(
+          CODES.sharedFileDiffers,
+          `entities ${entities.map((x) => `\`${x.name}\``).join(", ")} read ${JSON.stringify(file)}, but \`${e.name}\` declares no \`record\` type: say which rows are its, e.g. \`record "C"\``,
+          e.decl.name?.span ?? e.span,
+        );
+        continue;
+      }
+      const same = codes.get(e.record);
+      if (same !== undefined)
+        reporter.report(
+          CODES.duplicateRecordType,
+          `\`${e.name}\` and \`${same.name}\` both read record type ${JSON.stringify(e.record)} of ${JSON.stringify(file)}`,
+          at(e, "record"),
+        );
+      else codes.set(e.record, e);
+      if (
+        e !== first &&
+        JSON.stringify(e.dialect) !== JSON.stringify(first.dialect)
+      )
+        reporter.report(
+          CODES.sharedFileDiffers,
+          `\`${e.name}\` reads ${JSON.stringify(file)} in another dialect than \`${first.name}\`: one file is written one way; give both the same options`,
+          e.decl.name?.span ?? e.span,
+        );
+    }
+  }
+}
+
 export function checkIkb(index: RulesetIndex, reporter: Reporter): void {
   const ikb = index.rs.ikb;
   if (ikb === undefined) return;
@@ -206,6 +266,8 @@ export function checkIkb(index: RulesetIndex, reporter: Reporter): void {
   if (key !== undefined) {
     // The IKB key names the key field of every entity.
     for (const entity of index.rs.entities.values()) {
+      // a one-row entity (a file's header or trailer record) is about the file, not an IKB
+      if (entity.single) continue;
       if (linkField(index, entity, ikb.key) === undefined) {
         reporter.report(
           CODES.missingIkbKey,

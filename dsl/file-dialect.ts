@@ -40,6 +40,10 @@ export const FILE_OPTIONS = {
   dates: 'a date format of `DD`, `MM` and `YYYY`, e.g. `dates "DDMMYYYY"`',
   decimal: '`decimal ","` or `decimal "."`',
   optional: "nothing: `optional` (the file may be absent from a delivery)",
+  record:
+    'the record type code in the first field, e.g. `record "C"` (several entities read one file)',
+  single:
+    "nothing: `single` (the entity has exactly one record, e.g. a trailer)",
 } as const;
 
 /** A problem with one option: code (`dsl/check-codes.ts`), message, where. */
@@ -75,12 +79,18 @@ function isLineBreak(c: string): boolean {
 export function readFileOptions(options: readonly FileOption[] | undefined): {
   dialect: FileDialect | undefined;
   optional: boolean;
+  /** `record "C"`: the entity's records are the rows whose first field is `C`. */
+  record: string | undefined;
+  /** `single`: the entity has exactly one record. */
+  single: boolean;
   problems: FileOptionProblem[];
 } {
   const problems: FileOptionProblem[] = [];
   const d: FileDialect = { ...DEFAULT_DIALECT };
   let declared = false;
   let optional = false;
+  let single = false;
+  let record: string | undefined;
   const seen = new Set<string>();
   const bad = (o: FileOption, what: string) =>
     problems.push({
@@ -113,9 +123,10 @@ export function readFileOptions(options: readonly FileOption[] | undefined): {
     seen.add(name);
     const text =
       o.value === undefined || o.value === "none" ? undefined : o.value.value;
-    if (name === "optional") {
+    if (name === "optional" || name === "single") {
       if (o.value !== undefined) bad(o, "it takes no value");
-      else optional = true;
+      else if (name === "optional") optional = true;
+      else single = true;
       continue;
     }
     if (o.value === undefined) {
@@ -178,6 +189,11 @@ export function readFileOptions(options: readonly FileOption[] | undefined): {
           declared = true;
         }
         break;
+      case "record":
+        if (text === undefined || text === "" || /[\r\n]/.test(text))
+          bad(o, "write the code as a non-empty string");
+        else record = text;
+        break;
       case "decimal":
         if (text !== "," && text !== ".")
           bad(
@@ -204,5 +220,11 @@ export function readFileOptions(options: readonly FileOption[] | undefined): {
     d.quote =
       DEFAULT_DIALECT.quote === d.delimiter ? null : DEFAULT_DIALECT.quote;
   }
-  return { dialect: declared ? d : undefined, optional, problems };
+  return {
+    dialect: declared ? d : undefined,
+    optional,
+    record,
+    single,
+    problems,
+  };
 }

@@ -48,6 +48,10 @@ export interface ResolvedEntity {
   dialect: FileDialect | undefined;
   /** `file "x.csv" optional`: the file may be absent from a delivery. */
   fileOptional: boolean;
+  /** `record "C"`: the entity's records are the rows of its file whose first field is `C`. */
+  record: string | undefined;
+  /** `single`: the entity has exactly one record (a header or trailer record). */
+  single: boolean;
   key: string[];
   roleBy: string | undefined;
   /** In declaration order: inherited fields first, then added ones. */

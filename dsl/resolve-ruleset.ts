@@ -578,9 +578,11 @@ function entityFrom(
 /** The valid options of an entity's `file` clause (the checker reports the others). */
 function dialectOf(
   decl: EntityDecl,
-): Pick<ResolvedEntity, "dialect" | "fileOptional"> {
-  const { dialect, optional } = readFileOptions(decl.fileOptions);
-  return { dialect, fileOptional: optional };
+): Pick<ResolvedEntity, "dialect" | "fileOptional" | "record" | "single"> {
+  const { dialect, optional, record, single } = readFileOptions(
+    decl.fileOptions,
+  );
+  return { dialect, fileOptional: optional, record, single };
 }
 
 /** Apply `extend entity`: removes first (so a field can be removed and re-added), then adds and replaces. */

@@ -36,7 +36,9 @@ export type CsvProblemCode =
   /** A byte that the file's declared single-byte encoding does not define (windows-1252). */
   | "invalid-encoding"
   /** NDJSON input only: a line that is not a JSON object of scalar values. */
-  | "invalid-json";
+  | "invalid-json"
+  /** A file of record types: a record whose type code (first field) no entity declares. */
+  | "unknown-record-type";
 
 /** A record rejected by the reader. */
 export interface CsvProblem {

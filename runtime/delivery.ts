@@ -137,6 +137,12 @@ interface FileState {
   firstLineIsData?: boolean;
   /** Rewrites dates and decimals written in the file's dialect to canonical text (runtime/dialect.ts). */
   normalize?: CellNormalizer;
+  /**
+   * A file of record types (`record "C"`): the codes of every entity that reads the file, and
+   * whether this state owns the rows no entity takes and the reader's problems (the first entity
+   * of the file), so that every row is accounted for exactly once.
+   */
+  recordTypes?: { codes: ReadonlySet<string>; owner: boolean };
   /** sha256 of the file, fed by the scan's reads (provenance). */
   hash: InputHash;
   sha256?: string | null;
@@ -466,6 +472,15 @@ class DeliveryValidator {
           : -1,
         hash: new InputHash(),
       };
+      if (entity.record !== undefined) {
+        const sharing = this.rs.entities.filter(
+          (e) => e.file === entity.file && e.record !== undefined,
+        );
+        state.recordTypes = {
+          codes: new Set(sharing.map((e) => e.record!)),
+          owner: sharing[0] === entity,
+        };
+      }
       this.files.push(state);
       if (!isFile(path)) {
         const stem = entity.file.replace(/\.csv$/i, "");
@@ -712,8 +727,45 @@ class DeliveryValidator {
 
   // ---- scan pass -----------------------------------------------------------------------
 
-  /** The events of a file in batches: CSV, or NDJSON mapped onto the entity's columns. */
+  /**
+   * The events of a file in batches; for a file of record types, only the rows of this entity's
+   * type, and for the file's owner also the reader's problems and the rows of no declared type
+   * (as `unknown-record-type` problems).
+   */
   private events(
+    f: FileState,
+    onBytes?: (n: number) => void,
+    report = false,
+    projection?: CsvProjection,
+    onChunk?: (chunk: Uint8Array) => void,
+  ): AsyncGenerator<CsvEvent[]> {
+    const all = this.allEvents(f, onBytes, report, projection, onChunk);
+    const types = f.recordTypes;
+    const code = f.entity.record;
+    if (types === undefined || code === undefined) return all;
+    const codes = [...types.codes].map((c) => JSON.stringify(c)).join(", ");
+    return (async function* () {
+      for await (const batch of all) {
+        const out: CsvEvent[] = [];
+        for (const ev of batch) {
+          if (ev.kind === "problem") {
+            if (types.owner) out.push(ev);
+          } else if (ev.cells[0] === code) out.push(ev);
+          else if (types.owner && !types.codes.has(ev.cells[0]))
+            out.push({
+              kind: "problem",
+              code: "unknown-record-type",
+              line: ev.line,
+              message: `the record's type (its first field) is none of ${codes}, the record types of ${f.file}`,
+            });
+        }
+        if (out.length) yield out;
+      }
+    })();
+  }
+
+  /** The events of a file in batches: CSV, or NDJSON mapped onto the entity's columns. */
+  private allEvents(
     f: FileState,
     onBytes?: (n: number) => void,
     report = false,
@@ -787,6 +839,29 @@ class DeliveryValidator {
     const projection: CsvProjection = {};
     // after a rejected header the rest of the file is only counted: every record is read and rejected
     let countOnly = false;
+    /** Records of this entity read well (for `single`). */
+    let records = 0;
+    /** Bind the columns by the header (false: the file cannot be read further). */
+    const useHeader = (cells: string[]): boolean => {
+      if (!this.header(f, cells)) return false;
+      for (const [target, set] of this.refSets) {
+        const [ent, field] = target.split(".");
+        if (ent !== f.entity.name) continue;
+        const i = f.entity.fields.findIndex((fd) => fd.name === field);
+        if (i >= 0 && f.index[i] >= 0) collect.push({ col: f.index[i], set });
+      }
+      const keep = new Uint8Array(f.width);
+      if (f.ikbCol >= 0) keep[f.ikbCol] = 1;
+      if (f.unique) for (const c of f.keyCols) keep[c] = 1;
+      for (const c of collect) keep[c.col] = 1;
+      projection.keep = keep;
+      return true;
+    };
+    // without a header row the columns are the fields in declared order, and line 1 is a record
+    if (f.entity.dialect?.header === false) {
+      headerSeen = true;
+      useHeader(f.entity.fields.map((fd) => fd.column));
+    }
     for await (const batch of this.events(
       f,
       onBytes,
@@ -802,8 +877,7 @@ class DeliveryValidator {
         }
         if (!headerSeen) {
           headerSeen = true;
-          const noHeader = f.entity.dialect?.header === false;
-          if (ev.kind === "problem" && !noHeader) {
+          if (ev.kind === "problem") {
             this.problem(f, {
               code: `input.${ev.code}`,
               severity: "blocking",
@@ -812,12 +886,7 @@ class DeliveryValidator {
               message: `header: ${ev.message}`,
             });
           }
-          const cells = noHeader
-            ? f.entity.fields.map((fd) => fd.column)
-            : ev.kind === "row"
-              ? ev.cells
-              : undefined;
-          if (cells === undefined || !this.header(f, cells)) {
+          if (ev.kind === "problem" || !useHeader(ev.cells)) {
             f.report.readStatus = "stopped";
             if (f.firstLineIsData) {
               f.report.rowsRead++;
@@ -825,22 +894,8 @@ class DeliveryValidator {
             }
             countOnly = true;
             projection.keep = new Uint8Array(1);
-            continue;
           }
-          for (const [target, set] of this.refSets) {
-            const [ent, field] = target.split(".");
-            if (ent !== f.entity.name) continue;
-            const i = f.entity.fields.findIndex((fd) => fd.name === field);
-            if (i >= 0 && f.index[i] >= 0)
-              collect.push({ col: f.index[i], set });
-          }
-          const keep = new Uint8Array(f.width);
-          if (f.ikbCol >= 0) keep[f.ikbCol] = 1;
-          if (f.unique) for (const c of f.keyCols) keep[c] = 1;
-          for (const c of collect) keep[c.col] = 1;
-          projection.keep = keep;
-          // without a header row the first record is data: read it as the others
-          if (!noHeader) continue;
+          continue;
         }
         f.report.rowsRead++;
         if (ev.kind === "problem") {
@@ -874,7 +929,15 @@ class DeliveryValidator {
         if (f.unique) f.unique.hashes.addHash(hash53Cells(ev.cells, f.keyCols));
         for (const c of collect)
           if (ev.cells[c.col] !== "") c.set.add(ev.cells[c.col]);
+        records++;
       }
+    if (f.entity.single && f.report.readStatus === "read" && records !== 1)
+      this.problem(f, {
+        code: "input.record-count",
+        severity: "blocking",
+        file: f.file,
+        message: `${f.entity.name} is declared \`single\` (exactly one record${f.entity.record === undefined ? "" : ` of type ${JSON.stringify(f.entity.record)}`}), but ${f.file} holds ${records}`,
+      });
     if (!headerSeen) {
       this.problem(f, {
         code: "input.empty-file",
@@ -1394,7 +1457,11 @@ class DeliveryValidator {
         loaded: this.loaded,
         groeipad: hasIkb ? norm : undefined,
         inputs: this.files
-          .filter((f) => delivered(f))
+          // a file of record types is read by several entities: one input
+          .filter(
+            (f, i, all) =>
+              delivered(f) && all.findIndex((g) => g.file === f.file) === i,
+          )
           .map((f) => ({
             file: f.file,
             bytes: f.bytes,
@@ -1420,6 +1487,8 @@ export const INPUT_TITLES: Readonly<Record<string, string>> = {
   "input.duplicate-column": "Column appears twice in the header",
   "input.missing-column": "Column missing from the header",
   "input.absent-column": "Optional column not in the file",
+  "input.unknown-record-type": "Record of no declared record type",
+  "input.record-count": "Not exactly one record of a single-record entity",
   "input.unknown-column": "Column not in the data model",
   "input.column-count": "Row has a different number of columns than the header",
   "input.invalid-closing-quote":

@@ -134,6 +134,47 @@ entity SC "Single customer view"
     at: [{ marker: "optional" }],
     message: "field `note` is `required` and `optional`",
   },
+  {
+    code: "REG140",
+    title: "an entity of a shared file without a record type",
+    files: T(`
+entity CU "Customer"
+  file "scv.txt" delimiter "|" header none record "C"
+  field ikb_id: text(40)
+
+entity AC "Account"
+  file "scv.txt" delimiter "|" header none
+  field ikb_id: text(40)
+`),
+    at: [{ marker: "AC" }],
+    message: "but `AC` declares no `record` type",
+  },
+  {
+    code: "REG141",
+    title: "two entities of one file with the same record type",
+    files: T(`
+entity CU "Customer"
+  file "scv.txt" delimiter "|" header none record "C"
+  field ikb_id: text(40)
+
+entity AC "Account"
+  file "scv.txt" delimiter "|" header none record "C"
+  field ikb_id: text(40)
+`),
+    at: [{ marker: 'record "C"', nth: 1 }],
+    message: 'both read record type "C" of "scv.txt"',
+  },
+  {
+    code: "REG142",
+    title: "record types in a file with a header row",
+    files: T(`
+entity CU "Customer"
+  file "scv.txt" delimiter "|" record "C"
+  field ikb_id: text(40)
+`),
+    at: [{ marker: 'record "C"' }],
+    message: "which has a header row",
+  },
   // ---------------------------------------------------------------- REG2xx
   {
     code: "REG201",
