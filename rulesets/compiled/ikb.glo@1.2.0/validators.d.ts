@@ -189,6 +189,13 @@ export interface EntityMeta {
     dialect?: FileDialect;
     /** `true` when the file may be absent from a delivery (`file "x.csv" optional`). */
     optional?: true;
+    /**
+     * `record "C"`: the file holds several record types; this entity's records are the rows whose
+     * first field is `C` (the other rows belong to the other entities of the file).
+     */
+    record?: string;
+    /** `true`: the entity has exactly one record (`single`), e.g. a file's trailer. */
+    single?: true;
     key: string[];
     roleBy: string | undefined;
     fields: FieldMeta[];
