@@ -240,7 +240,15 @@ export interface RulesetMetadata {
   validUntil: string | undefined;
   extends: string | undefined;
   sources: { alias: string; title: string; url: string | undefined }[];
-  ikb: { key: string; depositors: string[]; depositorBy: string } | undefined;
+  ikb:
+    | {
+        key: string;
+        depositors: string[];
+        depositorBy: string;
+        /** What one group is called (`ikb ... unit "SCV record"`); absent: "IKB". */
+        unit?: string;
+      }
+    | undefined;
   /**
    * Every `.regel` file of the `extends` / `uses` chain, sorted by path: what the module was
    * compiled from (see compiler/source-files.ts). Absent in modules compiled without it.

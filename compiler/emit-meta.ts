@@ -168,6 +168,7 @@ export function moduleData(
             key: r.ikb.key.name,
             depositors: r.ikb.depositors.map((d) => d.name),
             depositorBy: r.ikb.depositorBy.name,
+            ...(r.ikb.unit === undefined ? {} : { unit: r.ikb.unit.value }),
           },
     ...(sources.files === undefined ? {} : { sourceFiles: sources.files }),
   };

@@ -219,6 +219,11 @@ export interface TypeRef extends NodeBase {
 export interface IkbDecl extends DeclBase, Assumable {
   kind: "Ikb";
   title: string | undefined;
+  /**
+   * `ikb "title" unit "SCV record"`: what one group is called in reports (default "IKB"), so that
+   * a ruleset of another scheme's file reports its own unit.
+   */
+  unit?: StringLiteral;
   key: Ident;
   depositors: Ident[];
   depositorBy: Ident;

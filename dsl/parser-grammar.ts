@@ -1483,6 +1483,17 @@ export class RegelParser extends EmbeddedActionsParser {
         node.title = t.value;
       });
     });
+    // `unit "SCV record"`: `unit` is no reserved word, only read here
+    this.OPTION2({
+      GATE: () => this.LA(1).image === "unit",
+      DEF: () => {
+        this.SUBRULE(this.ident);
+        const u = this.SUBRULE2(this.text);
+        this.ACTION(() => {
+          if (!this.isLost(u) && u.value !== "") node.unit = u;
+        });
+      },
+    });
     this.SUBRULE(this.clauseRules.Ikb, { ARGS: [node] });
     this.ACTION(() => {
       node.span = this.sp(start);

@@ -631,7 +631,11 @@ const HEADS: {
   ExtendEntity: (b, d) =>
     b.head(`extend entity ${d.name.name}`, d.doc, [d.name.span]),
   Ikb: (b, d) =>
-    b.head(titled(`${replacePrefix(d.replace)}ikb`, d.title), d.doc),
+    b.head(
+      titled(`${replacePrefix(d.replace)}ikb`, d.title) +
+        (d.unit === undefined ? "" : ` unit ${quote(d.unit.value)}`),
+      d.doc,
+    ),
   Rule: (b, d) =>
     b.head(
       `${replacePrefix(d.replace)}rule ${d.code.name} ${quote(d.title)}`,

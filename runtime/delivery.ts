@@ -201,8 +201,10 @@ export async function validateDelivery(
   loaded: LoadedRuleset,
   opts: DeliveryOptions,
 ): Promise<Report> {
+  // the groeipad is a norm on IKBs: a ruleset that names its own unit is not held against it
+  const ikb = loaded.module.metadata.ikb;
   const groeipad =
-    loaded.module.metadata.ikb === undefined
+    ikb === undefined || ikb.unit !== undefined
       ? undefined
       : loadGroeipadNorm(dirname(loaded.dir), opts.rrd);
   // compiled output older than its sources would validate with the old rules: refuse it
@@ -1392,6 +1394,7 @@ class DeliveryValidator {
       deliveryProblems: this.deliveryProblems,
       ikbs: hasIkb
         ? {
+            ...(m.ikb?.unit === undefined ? {} : { unit: m.ikb.unit }),
             count: ikbTotal,
             meetingAutomatedControls: this.ikbMeeting,
             percentage,

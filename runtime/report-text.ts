@@ -35,12 +35,15 @@ export function summaryText(r: Report, maxRules = 15): string {
   for (const p of r.deliveryProblems ?? [])
     lines.push(`${p.code} (${p.severity}): ${p.message}`);
   if (r.ikbs) {
+    const unit = r.ikbs.unit ?? "IKB";
     lines.push(
-      `IKBs: ${r.ikbs.count}; meeting the automated controls: ${r.ikbs.meetingAutomatedControls} (${r.ikbs.percentage} %)`,
+      `${unit}s: ${r.ikbs.count}; meeting the automated controls: ${r.ikbs.meetingAutomatedControls} (${r.ikbs.percentage} %)`,
     );
     if (r.ikbs.ungroupedRows)
       lines.push(
-        `  ${r.ikbs.ungroupedRows} row(s) without an IKB key, each counted as an IKB that does not meet the automated controls (input.missing-ikb-key)`,
+        unit === "IKB"
+          ? `  ${r.ikbs.ungroupedRows} row(s) without an IKB key, each counted as an IKB that does not meet the automated controls (input.missing-ikb-key)`
+          : `  ${r.ikbs.ungroupedRows} row(s) without the key of a ${unit}, each counted as one ${unit} that does not meet the automated controls (input.missing-ikb-key)`,
       );
     if (r.groeipad) {
       lines.push(

@@ -248,6 +248,11 @@ export interface Report {
   /** Problems of the delivery as a whole (since 1.1.0). */
   deliveryProblems?: DeliveryProblem[];
   ikbs: {
+    /**
+     * What one group is called when the ruleset names it (`ikb ... unit "SCV record"`); absent:
+     * an IKB. Terminal and HTML output use it (since 1.2.0, issue 12).
+     */
+    unit?: string;
     /** IKBs, counting each row without an IKB key as one IKB (see `ungroupedRows`). */
     count: number;
     meetingAutomatedControls: number;

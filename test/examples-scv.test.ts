@@ -24,6 +24,8 @@ function rows(file: string): string[][] {
 }
 
 let report: Report;
+let terminal: string;
+const out = join(work, "out");
 
 beforeAll(() => {
   ensureBuilt();
@@ -41,9 +43,50 @@ beforeAll(() => {
   ]);
   expect(v.status, v.stderr).toBe(1);
   report = JSON.parse(v.stdout) as Report;
+  const t = runCli([
+    "validate",
+    join(SCV, "delivery"),
+    "--rrd",
+    "2024-06-30",
+    "--compiled",
+    compiled,
+    "--out",
+    out,
+  ]);
+  expect(t.status, t.stderr).toBe(1);
+  terminal = t.stdout;
 }, 120_000);
 
+/** Every string value of a JSON document (its keys are the report schema's names). */
+function values(v: unknown): string[] {
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v)) return v.flatMap(values);
+  if (v !== null && typeof v === "object")
+    return Object.values(v).flatMap(values);
+  return [];
+}
+
 describe("examples/scv", () => {
+  it("is in the canonical layout (regel fmt keeps its file options and unit)", () => {
+    const f = runCli(["fmt", "--check", join(SCV, "rulesets")]);
+    expect(f.status, f.stdout + f.stderr).toBe(0);
+  });
+
+  it("names its unit, the SCV record, and mentions no IKB and no groeipad in the terminal, report.json and report.html", () => {
+    expect(terminal).toContain(
+      "SCV records: 7; meeting the automated controls: 7 (100 %)",
+    );
+    expect(report.ikbs?.unit).toBe("SCV record");
+    expect(report.groeipad).toBeNull();
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    const json = readFileSync(join(out, "report.json"), "utf8");
+    for (const text of [terminal, html, ...values(JSON.parse(json))]) {
+      expect(text).not.toMatch(/IKB/);
+      expect(text).not.toMatch(/groeipad/i);
+    }
+    expect(html).toContain("<th>SCV records</th>");
+  });
+
   it("finds exactly the findings of its ground truth, on the physical lines of scv.txt", () => {
     const found = [...report.rules, ...report.secondaryRules]
       .flatMap((r) =>
