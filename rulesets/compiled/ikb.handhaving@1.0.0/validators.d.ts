@@ -218,6 +218,8 @@ export interface RulesetMetadata {
         key: string;
         depositors: string[];
         depositorBy: string;
+        /** What one group is called (`ikb ... unit "SCV record"`); absent: "IKB". */
+        unit?: string;
     } | undefined;
     /**
      * Every `.regel` file of the `extends` / `uses` chain, sorted by path: what the module was
