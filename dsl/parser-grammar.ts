@@ -1296,57 +1296,63 @@ export class RegelParser extends EmbeddedActionsParser {
     let optionalColumn: Ident | undefined;
     let description: string | undefined;
     const assumptions: Assumption[] = [];
-    this.MANY(() => {
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(KW.required);
-            required = true;
+    // a name after the type is read only when it is `optional` (no reserved word): any other
+    // name stays an error of the declaration, as before
+    this.MANY({
+      GATE: () =>
+        this.LA(1).tokenType !== Identifier || this.LA(1).image === "optional",
+      DEF: () => {
+        this.OR([
+          {
+            ALT: () => {
+              this.CONSUME(KW.required);
+              required = true;
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(KW.personal);
-            personal = true;
+          {
+            ALT: () => {
+              this.CONSUME(KW.personal);
+              personal = true;
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(KW.column);
-            const c = this.SUBRULE(this.text);
-            this.ACTION(() => {
-              column = c.value;
-            });
+          {
+            ALT: () => {
+              this.CONSUME(KW.column);
+              const c = this.SUBRULE(this.text);
+              this.ACTION(() => {
+                column = c.value;
+              });
+            },
           },
-        },
-        {
-          // `optional` is no reserved word: only here does a name follow a field's type
-          GATE: () => this.LA(1).image === "optional",
-          ALT: () => {
-            const o = this.SUBRULE4(this.ident);
-            this.ACTION(() => {
-              optionalColumn = o;
-            });
+          {
+            // `optional` is no reserved word: only here does a name follow a field's type
+            GATE: () => this.LA(1).image === "optional",
+            ALT: () => {
+              const o = this.SUBRULE4(this.ident);
+              this.ACTION(() => {
+                optionalColumn = o;
+              });
+            },
           },
-        },
-        {
-          ALT: () => {
-            const d = this.SUBRULE2(this.text);
-            this.ACTION(() => {
-              description = d.value;
-            });
+          {
+            ALT: () => {
+              const d = this.SUBRULE2(this.text);
+              this.ACTION(() => {
+                description = d.value;
+              });
+            },
           },
-        },
-        {
-          // Greedy: an `assumption` right after a field belongs to the field.
-          ALT: () => {
-            const a = this.SUBRULE(this.assumptionClause);
-            this.ACTION(() => {
-              if (a) assumptions.push(a);
-            });
+          {
+            // Greedy: an `assumption` right after a field belongs to the field.
+            ALT: () => {
+              const a = this.SUBRULE(this.assumptionClause);
+              this.ACTION(() => {
+                if (a) assumptions.push(a);
+              });
+            },
           },
-        },
-      ]);
+        ]);
+      },
     });
     return this.ACTION(() => ({
       kind: "Field" as const,
