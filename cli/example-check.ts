@@ -63,6 +63,7 @@ import { dateToDays, validateDelivery } from "../runtime/delivery.js";
 import { loadCompiled, type LoadedRuleset } from "../runtime/load-compiled.js";
 import type { Report } from "../runtime/report-types.js";
 import { csvCell } from "../runtime/synthetic/generate.js";
+import { cellInDialect, lineInDialect } from "../runtime/dialect.js";
 
 /** What {@link checkExamplesCompiled} found. */
 export interface ExampleCheck {
@@ -163,17 +164,52 @@ export async function writeExampleDelivery(
   dir: string,
 ): Promise<string[]> {
   const written: string[] = [];
+  // the lines of each file: several entities may share one file (record types)
+  const texts = new Map<string, { lines: string[]; latin1: boolean }>();
   for (const [name, file] of Object.entries(d.files)) {
     const entity = entityNamed(ruleset, name);
     if (entity?.file === undefined) continue;
-    const lines = [
-      file.header.map((c) => csvCell(c)).join(","),
-      ...file.rows.map((row) =>
-        file.header.map((c) => csvCell(row[c] ?? "")).join(","),
-      ),
-    ];
+    // a file of record types left out for one of its entities is left out for all
+    const sharing = [...ruleset.entities.values()].filter(
+      (e) => e.file === entity.file,
+    );
+    if (sharing.some((e) => !(e.name in d.files))) continue;
     const path = join(dir, entity.file);
-    await writeFile(path, `${lines.join("\n")}\n`, "utf8");
+    const text = texts.get(path) ?? { lines: [], latin1: false };
+    texts.set(path, text);
+    const dialect = entity.dialect;
+    if (dialect === undefined) {
+      text.lines.push(
+        file.header.map((c) => csvCell(c)).join(","),
+        ...file.rows.map((row) =>
+          file.header.map((c) => csvCell(row[c] ?? "")).join(","),
+        ),
+      );
+      continue;
+    }
+    // the file as its dialect writes it: example values are canonical text (docs/language.md)
+    const types = new Map(
+      entity.fields.map((f) => [f.column, f.decl.type?.name ?? "text"]),
+    );
+    text.latin1 = dialect.encoding !== "utf-8";
+    text.lines.push(
+      ...(dialect.header ? [lineInDialect(file.header, dialect)] : []),
+      ...file.rows.map((row) =>
+        lineInDialect(
+          file.header.map((c, i) =>
+            // a record type's first field is its code
+            i === 0 && entity.record !== undefined
+              ? entity.record
+              : cellInDialect(row[c] ?? "", types.get(c) ?? "text", dialect),
+          ),
+          dialect,
+        ),
+      ),
+    );
+  }
+  for (const [path, text] of texts) {
+    const body = `${text.lines.join("\n")}\n`;
+    await writeFile(path, text.latin1 ? Buffer.from(body, "latin1") : body);
     written.push(path);
   }
   return written;
@@ -184,6 +220,24 @@ export async function writeExampleDelivery(
  * the subject (the first row of its entity's file, line 2); for a file example, those on the
  * example's entity.
  */
+/**
+ * The line of a record example's subject in the files {@link writeExampleDelivery} writes: the
+ * first row of its entity, after the header (when the file has one) and after the rows of the
+ * entities written before it into the same file (record types).
+ */
+function subjectLine(ruleset: ResolvedRuleset, d: ExampleDelivery): number {
+  const subject = entityNamed(ruleset, d.entity);
+  let line = 1;
+  for (const [name, file] of Object.entries(d.files)) {
+    const entity = entityNamed(ruleset, name);
+    if (entity?.file === undefined || entity.file !== subject?.file) continue;
+    if (entity.dialect?.header !== false) line++;
+    if (entity === subject) return line;
+    line += file.rows.length;
+  }
+  return line;
+}
+
 export function reportExampleFindings(
   ruleset: ResolvedRuleset,
   report: Report,
@@ -196,7 +250,10 @@ export function reportExampleFindings(
     if (r.code !== d.rule || rule === undefined) continue;
     for (const s of r.samples) {
       if (s.entity !== d.entity) continue;
-      if (d.subject !== undefined && (s.file !== file || s.line !== 2))
+      if (
+        d.subject !== undefined &&
+        (s.file !== file || s.line !== subjectLine(ruleset, d))
+      )
         continue;
       out.push({
         rule: r.code,

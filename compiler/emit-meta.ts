@@ -170,6 +170,7 @@ export function moduleData(
             key: r.ikb.key.name,
             depositors: r.ikb.depositors.map((d) => d.name),
             depositorBy: r.ikb.depositorBy.name,
+            ...(r.ikb.unit === undefined ? {} : { unit: r.ikb.unit.value }),
           },
     ...(sources.files === undefined ? {} : { sourceFiles: sources.files }),
   };
@@ -177,6 +178,10 @@ export function moduleData(
     name: e.name,
     title: e.title,
     file: e.file,
+    ...(e.dialect === undefined ? {} : { dialect: { ...e.dialect } }),
+    ...(e.fileOptional ? { optional: true as const } : {}),
+    ...(e.record === undefined ? {} : { record: e.record }),
+    ...(e.single ? { single: true as const } : {}),
     key: [...e.key],
     roleBy: e.roleBy,
     fields: e.fields.map((f) => ({
@@ -186,6 +191,9 @@ export function moduleData(
       required: f.decl.required,
       personal: f.decl.personal,
       description: f.decl.description,
+      ...(f.decl.optionalColumn === undefined
+        ? {}
+        : { optionalColumn: true as const }),
     })),
   }));
   const categories: CategoryTrace[] = r.categories.map((c) => ({

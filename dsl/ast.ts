@@ -147,11 +147,20 @@ export interface EntityDecl extends DeclBase, Assumable {
   name: Ident;
   title: string | undefined;
   file: string | undefined;
+  /** The options after `file "name"`: `delimiter "|"`, `header none`, `optional`, ... (checked by the checker). */
+  fileOptions?: FileOption[];
   key: Ident[];
   /** `role by customer_id`: records whose field equals the IKB key have role D, others V. */
   roleBy: Ident | undefined;
   implementsRefs: ArticleRef[];
   fields: FieldDecl[];
+}
+
+/** One option of a `file` clause: a name and, except for flags, a string or `none`. */
+export interface FileOption extends NodeBase {
+  kind: "FileOption";
+  name: Ident;
+  value: StringLiteral | "none" | undefined;
 }
 
 /** `extend entity BA` in a ruleset that `extends` another: adds, replaces or removes fields. */
@@ -172,6 +181,8 @@ export interface FieldDecl extends NodeBase, Assumable {
   required: boolean;
   personal: boolean;
   column: string | undefined;
+  /** `optional`: the field's column may be left out of the file (every value is then missing). */
+  optionalColumn?: Ident;
   description: string | undefined;
 }
 
@@ -209,6 +220,11 @@ export interface TypeRef extends NodeBase {
 export interface IkbDecl extends DeclBase, Assumable {
   kind: "Ikb";
   title: string | undefined;
+  /**
+   * `ikb "title" unit "SCV record"`: what one group is called in reports (default "IKB"), so that
+   * a ruleset of another scheme's file reports its own unit.
+   */
+  unit?: StringLiteral;
   key: Ident;
   depositors: Ident[];
   depositorBy: Ident;

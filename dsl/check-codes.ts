@@ -10,6 +10,15 @@
 export const CODES = {
   /** A bug in the checker itself, reported instead of crashing. */
   internalError: "REG200",
+  // ---- REG135–REG139: file dialects (the options of a `file` clause)
+  unknownFileOption: "REG135",
+  badFileOptionValue: "REG136",
+  duplicateFileOption: "REG137",
+  conflictingFileOptions: "REG138",
+  requiredOptionalColumn: "REG139",
+  sharedFileDiffers: "REG140",
+  duplicateRecordType: "REG141",
+  recordTypeWithHeader: "REG142",
   // ---- REG2xx: names and versions
   unknownField: "REG201",
   unknownEntity: "REG202",
@@ -93,6 +102,20 @@ export type CheckCode = (typeof CODES)[keyof typeof CODES];
 
 /** One line per code, for documentation and `--explain`-style tooling. */
 export const CODE_SUMMARIES: Record<CheckCode, string> = {
+  REG135:
+    "An option of a `file` clause that does not exist (the options are delimiter, quote, encoding, header, dates, decimal, optional, record, single).",
+  REG136:
+    "A `file` option with a value it does not take (a delimiter of two characters, an unknown encoding or date format, ...).",
+  REG137: "A `file` option given twice in one clause.",
+  REG138:
+    "`file` options that contradict each other: the quote character equals the delimiter.",
+  REG139:
+    "A field both `required` and `optional`: a required value needs its column in the file.",
+  REG140:
+    "Entities that read one file without each declaring its `record` type, or with different dialects.",
+  REG141: "Two entities of one file with the same `record` type code.",
+  REG142:
+    "`record` on a file with a header row: a file of record types has no header (`header none`).",
   REG200: "Internal error of the checker (a bug in regel, not in the ruleset).",
   REG201: "Unknown field: a name that is not a field of the entity.",
   REG202: "Unknown entity.",

@@ -26,6 +26,7 @@ import {
   valuesNote,
 } from "./check-expr.js";
 import type { ResolvedEntity, ResolvedField } from "./model.js";
+import { readFileOptions } from "./file-dialect.js";
 import { isRealDate, typeName } from "./types.js";
 
 /** Report an unknown field of `entity` at `ident` (which stays unresolved). */
@@ -137,10 +138,25 @@ export function expandAttributes(
   return out;
 }
 
+/** The diagnostic code of each kind of `file` option problem. */
+const FILE_OPTION_CODES = {
+  unknown: CODES.unknownFileOption,
+  value: CODES.badFileOptionValue,
+  duplicate: CODES.duplicateFileOption,
+  conflict: CODES.conflictingFileOptions,
+} as const;
+
 export function checkEntities(index: RulesetIndex, reporter: Reporter): void {
   for (const entity of index.rs.entities.values()) {
     // Key and role fields are identifiers in the declaration: their spans are there.
     const decl = entity.decl;
+    for (const p of readFileOptions(decl.fileOptions).problems)
+      reporter.report(
+        FILE_OPTION_CODES[p.code],
+        p.message,
+        p.span,
+        p.names === undefined ? {} : suggest(p.name, p.names),
+      );
     for (const k of decl.key ?? []) {
       if (!missing(k) && linkField(index, entity, k) === undefined)
         unknownField(index, reporter, entity, k, " (in `key`)");
@@ -153,6 +169,12 @@ export function checkEntities(index: RulesetIndex, reporter: Reporter): void {
       unknownField(index, reporter, entity, decl.roleBy, " (in `role by`)");
     }
     for (const f of entity.fields) {
+      if (f.decl.required && f.decl.optionalColumn !== undefined)
+        reporter.report(
+          CODES.requiredOptionalColumn,
+          `field \`${f.name}\` is \`required\` and \`optional\`: a required value needs its column; drop one of the two`,
+          f.decl.optionalColumn.span,
+        );
       const t = f.decl.type;
       if (t === undefined) continue;
       if (t.name === "code" && !missing(t.codeList)) {
@@ -183,6 +205,66 @@ export function checkEntities(index: RulesetIndex, reporter: Reporter): void {
   }
 }
 
+/**
+ * Record types: entities that read one file each take the rows of their `record` code, so they
+ * must all declare one, different ones, and the same dialect; such a file has no header row.
+ */
+export function checkRecordTypes(
+  index: RulesetIndex,
+  reporter: Reporter,
+): void {
+  const byFile = new Map<string, ResolvedEntity[]>();
+  for (const e of index.rs.entities.values()) {
+    if (e.file === undefined) continue;
+    const list = byFile.get(e.file) ?? [];
+    list.push(e);
+    byFile.set(e.file, list);
+  }
+  const at = (e: ResolvedEntity, option: string) =>
+    e.decl.fileOptions?.find((o) => o.name.name === option)?.span ??
+    e.decl.name?.span ??
+    e.span;
+  for (const [file, entities] of byFile) {
+    for (const e of entities)
+      if (e.record !== undefined && e.dialect?.header !== false)
+        reporter.report(
+          CODES.recordTypeWithHeader,
+          `entity \`${e.name}\` reads record type ${JSON.stringify(e.record)} of ${JSON.stringify(file)}, which has a header row: a file of record types has none; add \`header none\``,
+          at(e, "record"),
+        );
+    if (entities.length < 2) continue;
+    const first = entities[0];
+    const codes = new Map<string, ResolvedEntity>();
+    for (const e of entities) {
+      if (e.record === undefined) {
+        reporter.report(
+          CODES.sharedFileDiffers,
+          `entities ${entities.map((x) => `\`${x.name}\``).join(", ")} read ${JSON.stringify(file)}, but \`${e.name}\` declares no \`record\` type: say which rows are its, e.g. \`record "C"\``,
+          e.decl.name?.span ?? e.span,
+        );
+        continue;
+      }
+      const same = codes.get(e.record);
+      if (same !== undefined)
+        reporter.report(
+          CODES.duplicateRecordType,
+          `\`${e.name}\` and \`${same.name}\` both read record type ${JSON.stringify(e.record)} of ${JSON.stringify(file)}`,
+          at(e, "record"),
+        );
+      else codes.set(e.record, e);
+      if (
+        e !== first &&
+        JSON.stringify(e.dialect) !== JSON.stringify(first.dialect)
+      )
+        reporter.report(
+          CODES.sharedFileDiffers,
+          `\`${e.name}\` reads ${JSON.stringify(file)} in another dialect than \`${first.name}\`: one file is written one way; give both the same options`,
+          e.decl.name?.span ?? e.span,
+        );
+    }
+  }
+}
+
 export function checkIkb(index: RulesetIndex, reporter: Reporter): void {
   const ikb = index.rs.ikb;
   if (ikb === undefined) return;
@@ -190,6 +272,8 @@ export function checkIkb(index: RulesetIndex, reporter: Reporter): void {
   if (key !== undefined) {
     // The IKB key names the key field of every entity.
     for (const entity of index.rs.entities.values()) {
+      // a one-row entity (a file's header or trailer record) is about the file, not an IKB
+      if (entity.single) continue;
       if (linkField(index, entity, ikb.key) === undefined) {
         reporter.report(
           CODES.missingIkbKey,

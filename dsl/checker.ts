@@ -21,6 +21,7 @@ import {
 import {
   checkCategories,
   checkEntities,
+  checkRecordTypes,
   checkIkb,
   checkMeasures,
   checkNorms,
@@ -357,6 +358,7 @@ function findExtendsCycles(
 function validate(ruleset: ResolvedRuleset, reporter: Reporter): void {
   const index = new RulesetIndex(ruleset);
   checkEntities(index, reporter);
+  checkRecordTypes(index, reporter);
   checkIkb(index, reporter);
   // Rules before categories: a rule of this version may become a typed copy (see checkRules),
   // and a category result links to the rule as this version has it.

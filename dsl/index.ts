@@ -15,6 +15,7 @@ export { parse, type ParseResult } from "./parser.js";
 export { check, CODES, CODE_SUMMARIES, type CheckResult } from "./checker.js";
 export type { CheckCode } from "./check-codes.js";
 export { format, MAX_WIDTH, print } from "./printer.js";
+export type { FileDialect } from "./file-dialect.js";
 export {
   findRegelFiles,
   findRuleset,

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { FileDialect } from "./file-dialect.js";
 import type {
   Assumption,
   CalendarDecl,
@@ -44,6 +45,14 @@ export interface ResolvedEntity {
   name: string;
   title: string | undefined;
   file: string | undefined;
+  /** How the file is written (its `file` options); undefined: plain CSV (docs/language.md, "File dialects"). */
+  dialect: FileDialect | undefined;
+  /** `file "x.csv" optional`: the file may be absent from a delivery. */
+  fileOptional: boolean;
+  /** `record "C"`: the entity's records are the rows of its file whose first field is `C`. */
+  record: string | undefined;
+  /** `single`: the entity has exactly one record (a header or trailer record). */
+  single: boolean;
   key: string[];
   roleBy: string | undefined;
   /** In declaration order: inherited fields first, then added ones. */

@@ -1187,12 +1187,46 @@ export class RegelParser extends EmbeddedActionsParser {
     repeated("field", "field", RegelParser.prototype.fieldClause),
   ]);
 
-  /** `file "name.csv"` */
+  /**
+   * `file "name.csv"` then its options, e.g. `delimiter "|" header none optional`: a name, then a
+   * string or `none` unless the option is a flag. The checker knows the names (REG135).
+   */
   private fileClause(node: EntityDecl): void {
     this.CONSUME(KW.file);
     const f = this.SUBRULE2(this.text);
     this.ACTION(() => {
       node.file = f.value;
+    });
+    this.MANY5(() => {
+      const name = this.SUBRULE3(this.ident);
+      let value: StringLiteral | "none" | undefined;
+      this.OPTION5(() => {
+        this.OR5([
+          {
+            ALT: () => {
+              const v = this.SUBRULE3(this.text);
+              this.ACTION(() => {
+                value = v;
+              });
+            },
+          },
+          {
+            ALT: () => {
+              this.CONSUME5(KW.none);
+              value = "none";
+            },
+          },
+        ]);
+      });
+      this.ACTION(() => {
+        if (this.isLost(name)) return;
+        (node.fileOptions ??= []).push({
+          kind: "FileOption",
+          name,
+          value,
+          span: { ...name.span, end: this.endOfLast() },
+        });
+      });
     });
   }
 
@@ -1312,49 +1346,66 @@ export class RegelParser extends EmbeddedActionsParser {
     let required = false;
     let personal = false;
     let column: string | undefined;
+    let optionalColumn: Ident | undefined;
     let description: string | undefined;
     const assumptions: Assumption[] = [];
-    this.MANY(() => {
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(KW.required);
-            required = true;
+    // a name after the type is read only when it is `optional` (no reserved word): any other
+    // name stays an error of the declaration, as before
+    this.MANY({
+      GATE: () =>
+        this.LA(1).tokenType !== Identifier || this.LA(1).image === "optional",
+      DEF: () => {
+        this.OR([
+          {
+            ALT: () => {
+              this.CONSUME(KW.required);
+              required = true;
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(KW.personal);
-            personal = true;
+          {
+            ALT: () => {
+              this.CONSUME(KW.personal);
+              personal = true;
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(KW.column);
-            const c = this.SUBRULE(this.text);
-            this.ACTION(() => {
-              column = c.value;
-            });
+          {
+            ALT: () => {
+              this.CONSUME(KW.column);
+              const c = this.SUBRULE(this.text);
+              this.ACTION(() => {
+                column = c.value;
+              });
+            },
           },
-        },
-        {
-          ALT: () => {
-            const d = this.SUBRULE2(this.text);
-            this.ACTION(() => {
-              description = d.value;
-            });
+          {
+            // `optional` is no reserved word: only here does a name follow a field's type
+            GATE: () => this.LA(1).image === "optional",
+            ALT: () => {
+              const o = this.SUBRULE4(this.ident);
+              this.ACTION(() => {
+                optionalColumn = o;
+              });
+            },
           },
-        },
-        {
-          // Greedy: an `assumption` right after a field belongs to the field.
-          ALT: () => {
-            const a = this.SUBRULE(this.assumptionClause);
-            this.ACTION(() => {
-              if (a) assumptions.push(a);
-            });
+          {
+            ALT: () => {
+              const d = this.SUBRULE2(this.text);
+              this.ACTION(() => {
+                description = d.value;
+              });
+            },
           },
-        },
-      ]);
+          {
+            // Greedy: an `assumption` right after a field belongs to the field.
+            ALT: () => {
+              const a = this.SUBRULE(this.assumptionClause);
+              this.ACTION(() => {
+                if (a) assumptions.push(a);
+              });
+            },
+          },
+        ]);
+      },
     });
     return this.ACTION(() => ({
       kind: "Field" as const,
@@ -1366,6 +1417,7 @@ export class RegelParser extends EmbeddedActionsParser {
       required,
       personal,
       column,
+      ...(optionalColumn === undefined ? {} : { optionalColumn }),
       description,
       assumptions,
     }))!;
@@ -1489,6 +1541,17 @@ export class RegelParser extends EmbeddedActionsParser {
       this.ACTION(() => {
         node.title = t.value;
       });
+    });
+    // `unit "SCV record"`: `unit` is no reserved word, only read here
+    this.OPTION2({
+      GATE: () => this.LA(1).image === "unit",
+      DEF: () => {
+        this.SUBRULE(this.ident);
+        const u = this.SUBRULE2(this.text);
+        this.ACTION(() => {
+          if (!this.isLost(u) && u.value !== "") node.unit = u;
+        });
+      },
     });
     this.SUBRULE(this.clauseRules.Ikb, { ARGS: [node] });
     this.ACTION(() => {

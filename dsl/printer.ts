@@ -488,6 +488,7 @@ function fieldLine(b: BlockBuilder, f: FieldDecl): void {
   if (f.required) text += " required";
   if (f.personal) text += " personal";
   if (f.column !== undefined) text += ` column ${quote(f.column)}`;
+  if (f.optionalColumn !== undefined) text += " optional";
   if (f.description !== undefined) text += ` ${quote(f.description)}`;
   b.clause("field", text, [f.span], f.doc);
   b.assumptions(f.assumptions, INDENT + INDENT);
@@ -647,7 +648,11 @@ const HEADS: {
   ExtendEntity: (b, d) =>
     b.head(`extend entity ${d.name.name}`, d.doc, [d.name.span]),
   Ikb: (b, d) =>
-    b.head(titled(`${replacePrefix(d.replace)}ikb`, d.title), d.doc),
+    b.head(
+      titled(`${replacePrefix(d.replace)}ikb`, d.title) +
+        (d.unit === undefined ? "" : ` unit ${quote(d.unit.value)}`),
+      d.doc,
+    ),
   Rule: (b, d) =>
     b.head(
       `${replacePrefix(d.replace)}rule ${d.code.name} ${quote(d.title)}`,
@@ -762,7 +767,13 @@ const CLAUSE_PRINTERS: {
     assumption: (b, d) => b.assumptions(d.assumptions),
     implements: (b, d) => b.implementsRefs(d.implementsRefs),
     file: (b, d) => {
-      if (d.file !== undefined) b.clause("file", `file ${quote(d.file)}`);
+      if (d.file === undefined) return;
+      const options = (d.fileOptions ?? []).map((o) =>
+        o.value === undefined
+          ? o.name.name
+          : `${o.name.name} ${o.value === "none" ? "none" : quote(o.value.value)}`,
+      );
+      b.clause("file", [`file ${quote(d.file)}`, ...options].join(" "));
     },
     key: (b, d) => {
       if (d.key.length === 0) return;

@@ -31,6 +31,7 @@ import type {
 } from "./ast.js";
 import { CODES } from "./check-codes.js";
 import { isRealDate } from "./types.js";
+import { readFileOptions } from "./file-dialect.js";
 import { missing, type Reporter, suggest, where } from "./check-context.js";
 import { Links, type Reference, type Target } from "./links.js";
 import type {
@@ -576,6 +577,7 @@ function entityFrom(
     name: decl.name?.name ?? "",
     title: decl.title,
     file: decl.file,
+    ...dialectOf(decl),
     key: (decl.key ?? []).filter((k) => !missing(k)).map((k) => k.name),
     roleBy: missing(decl.roleBy) ? undefined : decl.roleBy!.name,
     fields,
@@ -583,6 +585,16 @@ function entityFrom(
     doc: decl.doc ?? [],
     assumptions: decl.assumptions ?? [],
   };
+}
+
+/** The valid options of an entity's `file` clause (the checker reports the others). */
+function dialectOf(
+  decl: EntityDecl,
+): Pick<ResolvedEntity, "dialect" | "fileOptional" | "record" | "single"> {
+  const { dialect, optional, record, single } = readFileOptions(
+    decl.fileOptions,
+  );
+  return { dialect, fileOptional: optional, record, single };
 }
 
 /** Apply `extend entity`: removes first (so a field can be removed and re-added), then adds and replaces. */

@@ -118,6 +118,14 @@ function cellsOf(
   for (const fv of lit.fields)
     row[ruleset.links.field(fv.name, entity)?.column ?? fv.name.name] =
       literalCell(fv.value);
+  // a record type's first field is its code (docs/language.md, "Record types")
+  const first = entity.fields[0];
+  if (
+    entity.record !== undefined &&
+    first !== undefined &&
+    !(first.column in row)
+  )
+    row[first.column] = entity.record;
   return row;
 }
 

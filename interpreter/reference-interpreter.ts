@@ -444,7 +444,11 @@ export function checkFiles(
       if (!file) continue;
       if (check === "header") {
         for (const f of entity.fields) {
-          if (!file.header.includes(f.column))
+          // an `optional` column may be left out (docs/language.md, "Entities and fields")
+          if (
+            !file.header.includes(f.column) &&
+            f.decl.optionalColumn === undefined
+          )
             out.push({
               ...base,
               attribute: f.name,

@@ -17,6 +17,7 @@
  */
 import { createReadStream } from "node:fs";
 import { isUtf8 } from "node:buffer";
+import iconv from "iconv-lite";
 
 /** One record of a CSV file with the (1-based) line it starts on. */
 export interface CsvRow {
@@ -32,8 +33,12 @@ export type CsvProblemCode =
   | "record-too-large"
   | "too-many-fields"
   | "invalid-utf8"
+  /** A byte that the file's declared single-byte encoding does not define (windows-1252). */
+  | "invalid-encoding"
   /** NDJSON input only: a line that is not a JSON object of scalar values. */
-  | "invalid-json";
+  | "invalid-json"
+  /** A file of record types: a record whose type code (first field) no entity declares. */
+  | "unknown-record-type";
 
 /** A record rejected by the reader. */
 export interface CsvProblem {
@@ -58,7 +63,28 @@ export const LIMITS = {
   maxRecordLength: 1_000_000,
 } as const;
 
+/** The encodings a file may declare (docs/language.md, "File dialects"). */
+export type CsvEncoding = "utf-8" | "iso-8859-1" | "windows-1252";
+
+/** How an encoding is named in messages. */
+const ENCODING_NAMES: Record<CsvEncoding, string> = {
+  "utf-8": "UTF-8",
+  "iso-8859-1": "ISO-8859-1",
+  "windows-1252": "Windows-1252",
+};
+
 export interface CsvReaderOptions {
+  /** The field separator, one character (default `,`). */
+  delimiter?: string;
+  /** The quote character (default `"`); `null`: fields are never quoted. */
+  quote?: string | null;
+  /** How the bytes are decoded (default UTF-8); never guessed. */
+  encoding?: CsvEncoding;
+  /**
+   * The column names of a file without a header row, to name columns in problems (otherwise the
+   * first record names them).
+   */
+  columns?: readonly string[];
   /** Longest field accepted, in UTF-16 code units (default {@link LIMITS}). Longer fields reject the record. */
   maxFieldLength?: number;
   /** Most fields a record may have (default {@link LIMITS}). */
@@ -86,8 +112,6 @@ export interface CsvProjection {
 /** Marks an invalid UTF-8 byte in decoded text (a noncharacter: never legitimate data). */
 export const INVALID = "\uFFFF";
 
-const QUOTE = 34;
-const COMMA = 44;
 const LF = 10;
 const CR = 13;
 
@@ -133,19 +157,38 @@ export class CsvTokenizer {
   private header: readonly string[] | undefined;
   /** Set once the decoder has marked an invalid byte, so the common path never scans cells. */
   sawInvalid = false;
+  /** The field separator and the quote character (-1: none), as character codes. */
+  private readonly comma: number;
+  private readonly quote: number;
+  /** The encoding the bytes were decoded from, to name it when a byte is not valid in it. */
+  private readonly encoding: CsvEncoding;
 
   constructor(
     private readonly emit: (e: CsvEvent) => void,
     maxFieldLength: number = LIMITS.maxFieldLength,
     private readonly projection?: CsvProjection,
-    limits: { maxFields?: number; maxRecordLength?: number } = {},
+    limits: {
+      maxFields?: number;
+      maxRecordLength?: number;
+      delimiter?: string;
+      quote?: string | null;
+      encoding?: CsvEncoding;
+      columns?: readonly string[];
+    } = {},
   ) {
+    this.header = limits.columns;
+    this.comma = (limits.delimiter ?? ",").charCodeAt(0);
+    this.quote =
+      limits.quote === null ? -1 : (limits.quote ?? '"').charCodeAt(0);
+    this.encoding = limits.encoding ?? "utf-8";
     this.maxField = maxFieldLength;
     this.maxFields = limits.maxFields ?? LIMITS.maxFields;
     this.maxRecord = limits.maxRecordLength ?? LIMITS.maxRecordLength;
   }
 
   push(text: string): void {
+    const QUOTE = this.quote;
+    const COMMA = this.comma;
     let i = 0;
     const n = text.length;
     if (!this.started && n > 0) {
@@ -360,9 +403,9 @@ export class CsvTokenizer {
     } else if (invalid >= 0) {
       this.emit({
         kind: "problem",
-        code: "invalid-utf8",
+        code: this.encoding === "utf-8" ? "invalid-utf8" : "invalid-encoding",
         line,
-        message: `${columnName(this.header, invalid)} holds bytes that are not valid UTF-8`,
+        message: `${columnName(this.header, invalid)} holds bytes that are not valid ${ENCODING_NAMES[this.encoding]}`,
       });
     } else {
       this.header ??= cells.slice();
@@ -442,6 +485,26 @@ export function decodeUtf8Marked(
 }
 
 /**
+ * Decode a single-byte encoding with iconv-lite. ISO-8859-1 maps every byte to the code point of
+ * its value; Windows-1252 maps 0x80–0x9F to its letters and signs (0x80 is €) and leaves five bytes
+ * undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D): iconv-lite decodes those to U+FFFD, marked here
+ * {@link INVALID}, so that the record holding one is rejected. (Node 20's `TextDecoder` decodes
+ * `windows-1252` as ISO-8859-1: 0x80 would become U+0080, not €.)
+ */
+export function decodeSingleByte(
+  b: Uint8Array,
+  encoding: "iso-8859-1" | "windows-1252",
+): { text: string; invalid: boolean } {
+  const text = iconv.decode(
+    Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+    encoding,
+  );
+  if (encoding === "iso-8859-1" || !text.includes("\uFFFD"))
+    return { text, invalid: false };
+  return { text: text.split("\uFFFD").join(INVALID), invalid: true };
+}
+
+/**
  * Bytes of input decoded and tokenized per batch. The rows of a batch stay alive until their IKB
  * is validated (one batch per file in the merge), so small batches mean few young objects
  * surviving a scavenge. Measured on 1.19M rows (--trace-gc): batches of 1 MiB and 64 KiB spent
@@ -467,6 +530,7 @@ export async function* readCsvBatches(
     options,
   );
   let carry: Uint8Array | undefined;
+  const encoding = options.encoding ?? "utf-8";
   for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
     if (typeof chunk === "string") {
       options.onChunk?.(Buffer.from(chunk, "utf8"));
@@ -485,12 +549,18 @@ export async function* readCsvBatches(
           ? chunk
           : chunk.subarray(off, Math.min(off + BATCH_BYTES, chunk.byteLength));
       options.onBytes?.(piece.byteLength);
-      const bytes =
-        carry && carry.length ? Buffer.concat([carry, piece]) : piece;
-      const { text, rest, invalid } = decodeUtf8Marked(bytes, false);
-      if (invalid) tok.sawInvalid = true;
-      carry = rest;
-      tok.push(text);
+      if (encoding !== "utf-8") {
+        const { text, invalid } = decodeSingleByte(piece, encoding);
+        if (invalid) tok.sawInvalid = true;
+        tok.push(text);
+      } else {
+        const bytes =
+          carry && carry.length ? Buffer.concat([carry, piece]) : piece;
+        const { text, rest, invalid } = decodeUtf8Marked(bytes, false);
+        if (invalid) tok.sawInvalid = true;
+        carry = rest;
+        tok.push(text);
+      }
       if (batch.length) {
         yield batch;
         batch = [];
@@ -543,7 +613,13 @@ export function readCsvFile(
 export function parseCsvText(
   text: string,
   maxFieldLength?: number,
-  limits: { maxFields?: number; maxRecordLength?: number } = {},
+  limits: {
+    maxFields?: number;
+    maxRecordLength?: number;
+    delimiter?: string;
+    quote?: string | null;
+    columns?: readonly string[];
+  } = {},
 ): CsvEvent[] {
   const out: CsvEvent[] = [];
   const tok = new CsvTokenizer(

@@ -27,10 +27,16 @@ import {
   type KeyedRow,
 } from "./assemble.js";
 import {
+  INVALID,
   readCsvFileBatches,
   type CsvEvent,
   type CsvProjection,
 } from "./csv-reader.js";
+import {
+  cellNormalizer,
+  showDelivered,
+  type CellNormalizer,
+} from "./dialect.js";
 import { readNdjsonFileBatches } from "./ndjson-reader.js";
 import { loadGroeipadNorm, type GroeipadNorm } from "./groeipad.js";
 import { InputHash } from "./input-hash.js";
@@ -129,6 +135,14 @@ interface FileState {
   roleByField: number;
   /** Line 1 was found not to be a header (`input.no-header`): it is counted as a rejected row. */
   firstLineIsData?: boolean;
+  /** Rewrites dates and decimals written in the file's dialect to canonical text (runtime/dialect.ts). */
+  normalize?: CellNormalizer;
+  /**
+   * A file of record types (`record "C"`): the codes of every entity that reads the file, and
+   * whether this state owns the rows no entity takes and the reader's problems (the first entity
+   * of the file), so that every row is accounted for exactly once.
+   */
+  recordTypes?: { codes: ReadonlySet<string>; owner: boolean };
   /** sha256 of the file, fed by the scan's reads (provenance). */
   hash: InputHash;
   sha256?: string | null;
@@ -187,8 +201,10 @@ export async function validateDelivery(
   loaded: LoadedRuleset,
   opts: DeliveryOptions,
 ): Promise<Report> {
+  // the groeipad is a norm on IKBs: a ruleset that names its own unit is not held against it
+  const ikb = loaded.module.metadata.ikb;
   const groeipad =
-    loaded.module.metadata.ikb === undefined
+    ikb === undefined || ikb.unit !== undefined
       ? undefined
       : loadGroeipadNorm(dirname(loaded.dir), opts.rrd);
   // compiled output older than its sources would validate with the old rules: refuse it
@@ -277,8 +293,7 @@ class DeliveryValidator {
         }
       this.checkHasRecords();
       for (const f of this.files)
-        if (f.report.readStatus !== "missing")
-          f.sha256 = await f.hash.digest(f.path, f.bytes);
+        if (delivered(f)) f.sha256 = await f.hash.digest(f.path, f.bytes);
       for (const f of this.files)
         if (
           f.report.readStatus === "read" &&
@@ -317,7 +332,7 @@ class DeliveryValidator {
    */
   private checkHasRecords(): void {
     if (this.files.some((f) => f.report.rowsRead > 0)) return;
-    const present = this.files.filter((f) => f.report.readStatus !== "missing");
+    const present = this.files.filter((f) => delivered(f));
     const ikb = this.rs.metadata.ikb;
     const depositorFiles = ikb
       ? this.rs.entities
@@ -382,9 +397,7 @@ class DeliveryValidator {
   /** Every entry of the delivery folder that the ruleset does not read, with the reason. */
   private filesNotRead(): FileNotRead[] {
     const read = new Set(
-      this.files
-        .filter((f) => f.report.readStatus !== "missing")
-        .map((f) => f.file),
+      this.files.filter((f) => delivered(f)).map((f) => f.file),
     );
     const out: FileNotRead[] = [];
     for (const name of this.entries) {
@@ -401,10 +414,10 @@ class DeliveryValidator {
         names(f).some((n) => n.toLowerCase() === name.toLowerCase()),
       );
       let reason: string;
-      if (exact && exact.report.readStatus !== "missing")
+      if (exact && delivered(exact))
         reason = `${exact.entity.name} is read from ${exact.file}`;
       else if (exact) reason = `${KIND_TEXT[kind]}, not a regular file`;
-      else if (near && near.report.readStatus === "missing")
+      else if (near && !delivered(near))
         reason = `not a file of ${this.rs.metadata.id}; did you mean ${near.entity.file}? (file names must match exactly)`;
       else
         reason = `${kind === "file" ? "" : `${KIND_TEXT[kind]}, `}not a file of ${this.rs.metadata.id}`;
@@ -461,6 +474,15 @@ class DeliveryValidator {
           : -1,
         hash: new InputHash(),
       };
+      if (entity.record !== undefined) {
+        const sharing = this.rs.entities.filter(
+          (e) => e.file === entity.file && e.record !== undefined,
+        );
+        state.recordTypes = {
+          codes: new Set(sharing.map((e) => e.record!)),
+          owner: sharing[0] === entity,
+        };
+      }
       this.files.push(state);
       if (!isFile(path)) {
         const stem = entity.file.replace(/\.csv$/i, "");
@@ -472,6 +494,15 @@ class DeliveryValidator {
           state.file = report.file = alt;
           state.path = join(this.folder, alt);
         }
+      }
+      if (
+        !isFile(state.path) &&
+        entity.optional &&
+        entryKind(path) === "missing"
+      ) {
+        // an optional file not delivered: reported as absent, not as a problem
+        report.readStatus = "absent";
+        continue;
       }
       if (!isFile(state.path)) {
         report.readStatus = "missing";
@@ -583,7 +614,20 @@ class DeliveryValidator {
             : `${shownColumn(c, i)} is not a field of ${e.name}; it is ignored`,
       });
     });
-    const missing = e.fields.filter((_, i) => f.index[i] < 0);
+    const missing = e.fields.filter(
+      (fd, i) => f.index[i] < 0 && fd.optionalColumn !== true,
+    );
+    // an optional column left out: every value of its field is missing; said once, no problem
+    e.fields.forEach((fd, i) => {
+      if (f.index[i] >= 0 || fd.optionalColumn !== true) return;
+      this.problem(f, {
+        code: "input.absent-column",
+        severity: "signalling",
+        file: f.file,
+        line: 1,
+        message: `column ${JSON.stringify(fd.column)} (${e.name}.${fd.name}) is not in the header: its column is optional, and every value of ${e.name}.${fd.name} is missing`,
+      });
+    });
     const rule = this.fileRule("header", e.name);
     let stop = false;
     for (const fd of missing) {
@@ -610,6 +654,7 @@ class DeliveryValidator {
     f.keyCols = e.key.map(
       (k) => f.index[e.fields.findIndex((fd) => fd.name === k)],
     );
+    f.normalize = cellNormalizer(e, f.index);
     const uk = this.fileRule("unique-key", e.name);
     if (uk && f.keyCols.length && f.keyCols.every((c) => c >= 0))
       f.unique = {
@@ -646,23 +691,29 @@ class DeliveryValidator {
     columns: string[],
   ): void {
     const known = new Set(columns.map(loose));
-    for (const sep of [";", "\t", "|"]) {
-      const parts = cells.join(",").split(sep);
+    const declared = f.entity.dialect?.delimiter ?? ",";
+    const named = (sep: string) => (sep === "\t" ? "tab" : `\`${sep}\``);
+    const reads =
+      f.entity.dialect === undefined
+        ? "regel reads comma-separated files (RFC 4180): save it with `,` as the separator"
+        : `${f.entity.name} declares its file ${named(declared)}-separated: save it so, or change the \`file\` clause's \`delimiter\``;
+    for (const sep of [";", "\t", "|", ","].filter((x) => x !== declared)) {
+      const parts = cells.join(declared).split(sep);
       if (parts.length > 1 && parts.some((p) => known.has(loose(unquote(p))))) {
         this.problem(f, {
           code: "input.wrong-delimiter",
           severity: "blocking",
           file: f.file,
           line: 1,
-          message: `this file looks ${sep === "\t" ? "tab" : `\`${sep}\``}-separated: the header holds ${parts.length} ${sep === "\t" ? "tab" : `\`${sep}\``}-separated column names; regel reads comma-separated files (RFC 4180): save it with \`,\` as the separator`,
+          message: `this file looks ${named(sep)}-separated: the header holds ${parts.length} ${named(sep)}-separated column names; ${reads}`,
         });
         return;
       }
     }
     f.firstLineIsData = true;
-    const sepHint = [";", "\t", "|"].find((sep) =>
-      cells.some((c) => c.includes(sep)),
-    );
+    const sepHint = [";", "\t", "|", ","]
+      .filter((x) => x !== declared)
+      .find((sep) => cells.some((c) => c.includes(sep)));
     this.problem(f, {
       code: "input.no-header",
       severity: "blocking",
@@ -678,7 +729,11 @@ class DeliveryValidator {
 
   // ---- scan pass -----------------------------------------------------------------------
 
-  /** The events of a file in batches: CSV, or NDJSON mapped onto the entity's columns. */
+  /**
+   * The events of a file in batches; for a file of record types, only the rows of this entity's
+   * type, and for the file's owner also the reader's problems and the rows of no declared type
+   * (as `unknown-record-type` problems).
+   */
   private events(
     f: FileState,
     onBytes?: (n: number) => void,
@@ -686,8 +741,52 @@ class DeliveryValidator {
     projection?: CsvProjection,
     onChunk?: (chunk: Uint8Array) => void,
   ): AsyncGenerator<CsvEvent[]> {
+    const all = this.allEvents(f, onBytes, report, projection, onChunk);
+    const types = f.recordTypes;
+    const code = f.entity.record;
+    if (types === undefined || code === undefined) return all;
+    const codes = [...types.codes].map((c) => JSON.stringify(c)).join(", ");
+    return (async function* () {
+      for await (const batch of all) {
+        const out: CsvEvent[] = [];
+        for (const ev of batch) {
+          if (ev.kind === "problem") {
+            if (types.owner) out.push(ev);
+          } else if (ev.cells[0] === code) out.push(ev);
+          else if (types.owner && !types.codes.has(ev.cells[0]))
+            out.push({
+              kind: "problem",
+              code: "unknown-record-type",
+              line: ev.line,
+              message: `the record's type (its first field) is none of ${codes}, the record types of ${f.file}`,
+            });
+        }
+        if (out.length) yield out;
+      }
+    })();
+  }
+
+  /** The events of a file in batches: CSV, or NDJSON mapped onto the entity's columns. */
+  private allEvents(
+    f: FileState,
+    onBytes?: (n: number) => void,
+    report = false,
+    projection?: CsvProjection,
+    onChunk?: (chunk: Uint8Array) => void,
+  ): AsyncGenerator<CsvEvent[]> {
+    const d = f.entity.dialect;
     if (f.format === "csv")
       return readCsvFileBatches(f.path, {
+        ...(d === undefined
+          ? {}
+          : {
+              delimiter: d.delimiter,
+              quote: d.quote,
+              encoding: d.encoding,
+              columns: d.header
+                ? undefined
+                : f.entity.fields.map((fd) => fd.column),
+            }),
         maxFieldLength: this.opts.maxFieldLength,
         maxFields: this.opts.maxFields,
         maxRecordLength: this.opts.maxRecordLength,
@@ -742,6 +841,29 @@ class DeliveryValidator {
     const projection: CsvProjection = {};
     // after a rejected header the rest of the file is only counted: every record is read and rejected
     let countOnly = false;
+    /** Records of this entity read well (for `single`). */
+    let records = 0;
+    /** Bind the columns by the header (false: the file cannot be read further). */
+    const useHeader = (cells: string[]): boolean => {
+      if (!this.header(f, cells)) return false;
+      for (const [target, set] of this.refSets) {
+        const [ent, field] = target.split(".");
+        if (ent !== f.entity.name) continue;
+        const i = f.entity.fields.findIndex((fd) => fd.name === field);
+        if (i >= 0 && f.index[i] >= 0) collect.push({ col: f.index[i], set });
+      }
+      const keep = new Uint8Array(f.width);
+      if (f.ikbCol >= 0) keep[f.ikbCol] = 1;
+      if (f.unique) for (const c of f.keyCols) keep[c] = 1;
+      for (const c of collect) keep[c.col] = 1;
+      projection.keep = keep;
+      return true;
+    };
+    // without a header row the columns are the fields in declared order, and line 1 is a record
+    if (f.entity.dialect?.header === false) {
+      headerSeen = true;
+      useHeader(f.entity.fields.map((fd) => fd.column));
+    }
     for await (const batch of this.events(
       f,
       onBytes,
@@ -766,7 +888,7 @@ class DeliveryValidator {
               message: `header: ${ev.message}`,
             });
           }
-          if (ev.kind === "problem" || !this.header(f, ev.cells)) {
+          if (ev.kind === "problem" || !useHeader(ev.cells)) {
             f.report.readStatus = "stopped";
             if (f.firstLineIsData) {
               f.report.rowsRead++;
@@ -774,20 +896,7 @@ class DeliveryValidator {
             }
             countOnly = true;
             projection.keep = new Uint8Array(1);
-            continue;
           }
-          for (const [target, set] of this.refSets) {
-            const [ent, field] = target.split(".");
-            if (ent !== f.entity.name) continue;
-            const i = f.entity.fields.findIndex((fd) => fd.name === field);
-            if (i >= 0 && f.index[i] >= 0)
-              collect.push({ col: f.index[i], set });
-          }
-          const keep = new Uint8Array(f.width);
-          if (f.ikbCol >= 0) keep[f.ikbCol] = 1;
-          if (f.unique) for (const c of f.keyCols) keep[c] = 1;
-          for (const c of collect) keep[c.col] = 1;
-          projection.keep = keep;
           continue;
         }
         f.report.rowsRead++;
@@ -822,7 +931,15 @@ class DeliveryValidator {
         if (f.unique) f.unique.hashes.addHash(hash53Cells(ev.cells, f.keyCols));
         for (const c of collect)
           if (ev.cells[c.col] !== "") c.set.add(ev.cells[c.col]);
+        records++;
       }
+    if (f.entity.single && f.report.readStatus === "read" && records !== 1)
+      this.problem(f, {
+        code: "input.record-count",
+        severity: "blocking",
+        file: f.file,
+        message: `${f.entity.name} is declared \`single\` (exactly one record${f.entity.record === undefined ? "" : ` of type ${JSON.stringify(f.entity.record)}`}), but ${f.file} holds ${records}`,
+      });
     if (!headerSeen) {
       this.problem(f, {
         code: "input.empty-file",
@@ -837,7 +954,7 @@ class DeliveryValidator {
 
   /** The rows of a file that passed the scan, in file order, in batches. */
   private async *goodRows(f: FileState): AsyncGenerator<KeyedRow[]> {
-    let headerSeen = false;
+    let headerSeen = f.entity.dialect?.header === false;
     for await (const batch of this.events(f)) {
       const out: KeyedRow[] = [];
       for (const ev of batch) {
@@ -932,6 +1049,8 @@ class DeliveryValidator {
   private readonly itemRow: KeyedRow[] = [];
   private readonly itemRecord: unknown[] = [];
   private readonly itemOut: Finding[][] = [];
+  /** The cells as delivered, of rows whose cells the file's dialect rewrote. */
+  private readonly itemDelivered: string[][] = [];
 
   private processIkb(
     key: string | undefined,
@@ -943,6 +1062,7 @@ class DeliveryValidator {
     const itemRow = this.itemRow;
     const itemRecord = this.itemRecord;
     const itemOut = this.itemOut;
+    const itemDelivered = this.itemDelivered;
     let n = 0;
     for (let i = 0; i < files.length; i++) {
       const f = files[i];
@@ -955,6 +1075,10 @@ class DeliveryValidator {
         const out: Finding[] = [];
         let record: unknown;
         try {
+          if (f.normalize) {
+            itemDelivered[n] = row.cells.slice();
+            f.normalize.normalize(row.cells);
+          }
           record = decode ? decode(row.cells, f.index, out) : {};
         } catch (e) {
           this.internalError(f, row, "decoding", e);
@@ -991,6 +1115,10 @@ class DeliveryValidator {
         for (const fd of out) {
           fd.file = f.file;
           fd.line = row.line;
+          if (f.normalize) {
+            showDelivered(fd.values, f.normalize, row.cells, itemDelivered[k]);
+            fd.message = fd.message.split(INVALID).join("");
+          }
           this.tally(fd, !codes.has(fd.rule));
           codes.add(fd.rule);
           if (fd.severity === "blocking") this.countBlocking(f, fd.rule);
@@ -1269,6 +1397,7 @@ class DeliveryValidator {
       deliveryProblems: this.deliveryProblems,
       ikbs: hasIkb
         ? {
+            ...(m.ikb?.unit === undefined ? {} : { unit: m.ikb.unit }),
             count: ikbTotal,
             meetingAutomatedControls: this.ikbMeeting,
             percentage,
@@ -1334,7 +1463,11 @@ class DeliveryValidator {
         loaded: this.loaded,
         groeipad: hasIkb ? norm : undefined,
         inputs: this.files
-          .filter((f) => f.report.readStatus !== "missing")
+          // a file of record types is read by several entities: one input
+          .filter(
+            (f, i, all) =>
+              delivered(f) && all.findIndex((g) => g.file === f.file) === i,
+          )
           .map((f) => ({
             file: f.file,
             bytes: f.bytes,
@@ -1359,6 +1492,9 @@ export const INPUT_TITLES: Readonly<Record<string, string>> = {
   "input.empty-file": "Empty file (no header)",
   "input.duplicate-column": "Column appears twice in the header",
   "input.missing-column": "Column missing from the header",
+  "input.absent-column": "Optional column not in the file",
+  "input.unknown-record-type": "Record of no declared record type",
+  "input.record-count": "Not exactly one record of a single-record entity",
   "input.unknown-column": "Column not in the data model",
   "input.column-count": "Row has a different number of columns than the header",
   "input.invalid-closing-quote":
@@ -1368,13 +1504,14 @@ export const INPUT_TITLES: Readonly<Record<string, string>> = {
   "input.record-too-large": "Record too large",
   "input.too-many-fields": "Too many fields in a record",
   "input.invalid-utf8": "Invalid UTF-8",
+  "input.invalid-encoding": "Bytes not valid in the file's declared encoding",
   "input.invalid-json": "NDJSON line is not a JSON object of scalar values",
   "input.unreadable": "File cannot be read",
   "input.validator-error": "The compiled validator failed on a row",
   "input.missing-ikb-key": "Row without an IKB key",
   "input.no-records": "The delivery holds no records",
   "input.no-header": "First line is not a header",
-  "input.wrong-delimiter": "File not comma-separated",
+  "input.wrong-delimiter": "File not separated as declared",
 };
 
 /**
@@ -1382,6 +1519,11 @@ export const INPUT_TITLES: Readonly<Record<string, string>> = {
  * read chunk (1 MiB); a sample kept until the report would otherwise keep its chunk alive, and
  * thousands of samples kept most of the delivery's text in memory.
  */
+/** Whether a file is in the delivery (read, or stopped while reading). */
+function delivered(f: FileState): boolean {
+  return f.report.readStatus !== "missing" && f.report.readStatus !== "absent";
+}
+
 function own(s: string): string {
   return s.length < 13 ? s : (" " + s).slice(1);
 }

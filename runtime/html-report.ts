@@ -251,6 +251,8 @@ function groeipadMarks(g: GroeipadVerdict | null): ChartMark[] {
 /** The groeipad section: the pass rate against its marks, and the verdict in words. */
 function groeipadSection(r: Report): Html {
   if (!r.ikbs) return html``;
+  // the groeipad is a norm on IKBs: a report of another unit has none to show
+  if (r.ikbs.unit !== undefined && r.groeipad === null) return html``;
   const g = r.groeipad;
   return html`<h2 id="groeipad">Automated controls against the groeipad</h2>
 ${passRateChart(r.ikbs.percentage, groeipadMarks(g), g === null ? null : g.meetsNorm)}
@@ -265,6 +267,11 @@ ${
   }`;
 }
 
+/** What one group of the report is called: the ruleset's unit (`ikb ... unit "..."`), else IKB. */
+function unitOf(r: Report): string {
+  return r.ikbs?.unit ?? "IKB";
+}
+
 function summarySection(r: Report): Html {
   const ikbs = r.ikbs;
   return html`<h2 id="summary">Summary</h2><table class="summary">
@@ -273,11 +280,11 @@ function summarySection(r: Report): Html {
 <tr><th>rows rejected</th><td class="n">${r.rows.rejected}</td></tr>
 ${
   ikbs
-    ? html`<tr><th>IKBs</th><td class="n">${ikbs.count}</td></tr>
-<tr><th>IKBs meeting the automated controls</th><td class="n">${ikbs.meetingAutomatedControls} (${ikbs.percentage} %)</td></tr>
+    ? html`<tr><th>${unitOf(r)}s</th><td class="n">${ikbs.count}</td></tr>
+<tr><th>${unitOf(r)}s meeting the automated controls</th><td class="n">${ikbs.meetingAutomatedControls} (${ikbs.percentage} %)</td></tr>
 ${
   ikbs.ungroupedRows
-    ? html`<tr><th>rows without an IKB key <span class="muted">(each counted above as an IKB that does not meet the automated controls; <span class="mono">input.missing-ikb-key</span> under Files)</span></th><td class="n">${ikbs.ungroupedRows}</td></tr>`
+    ? html`<tr><th>rows without ${unitOf(r) === "IKB" ? "an IKB key" : `the key of a ${unitOf(r)}`} <span class="muted">(each counted above as ${unitOf(r) === "IKB" ? "an IKB" : `one ${unitOf(r)}`} that does not meet the automated controls; <span class="mono">input.missing-ikb-key</span> under Files)</span></th><td class="n">${ikbs.ungroupedRows}</td></tr>`
     : null
 }`
     : null
@@ -304,13 +311,16 @@ ${r.blockingErrors.map(
 
 function categorySections(r: Report, sources: Sources): Html {
   if (!r.ikbs) return html``;
+  // a ruleset of another scheme without categories and payout conditions: nothing to show
+  if (r.ikbs.unit !== undefined && !r.categories.length && !r.payouts.length)
+    return html``;
   return html`<h2 id="categories">Bijlage 3 categories</h2>
-<table class="categories"><tr><th>category</th><th>title</th><th>blocks payout condition</th><th>IKBs</th><th>%</th><th>validation results and markings (Bijlage 3)</th><th>articles</th></tr>
+<table class="categories"><tr><th>category</th><th>title</th><th>blocks payout condition</th><th>${unitOf(r)}s</th><th>%</th><th>validation results and markings (Bijlage 3)</th><th>articles</th></tr>
 ${r.categories.map(
   (c) =>
     html`<tr id="${htmlId("category", c.name)}"><td class="mono">${c.name}</td><td>${c.title}</td><td>${c.payout}</td><td class="n">${c.count}</td><td class="n">${c.percentage}${shareBar(c.percentage)}</td><td>${categoryEntries(c)}</td><td>${articleLinks(c.articles, sources)}</td></tr>`,
 )}</table>
-<h2 id="payouts">Payout conditions</h2><table><tr><th>#</th><th>condition</th><th>IKBs blocked</th><th>%</th><th>articles</th></tr>
+<h2 id="payouts">Payout conditions</h2><table><tr><th>#</th><th>condition</th><th>${unitOf(r)}s blocked</th><th>%</th><th>articles</th></tr>
 ${r.payouts.map(
   (p) =>
     html`<tr><td class="n">${p.number}</td><td>${p.title} <span class="muted mono">${p.name}</span></td><td class="n">${p.ikbsBlocked}</td><td class="n">${p.percentage}${shareBar(p.percentage)}</td><td>${articleLinks(p.articles, sources)}</td></tr>`,
@@ -354,7 +364,7 @@ ${
 }
 ${ruleControls(r)}
 ${rulesTable(r.rules, 0, opts.samplesDir, r.categories, sources)}
-<h2 id="secondary">Secondary validation errors</h2><p class="muted">Signalling rules that put an IKB in no Bijlage 3 category.</p>
+<h2 id="secondary">Secondary validation errors</h2><p class="muted">${unitOf(r) === "IKB" ? "Signalling rules that put an IKB in no Bijlage 3 category." : `Signalling rules that put a ${unitOf(r)} in no category.`}</p>
 ${rulesTable(r.secondaryRules, r.rules.length, opts.samplesDir, r.categories, sources)}`;
 }
 

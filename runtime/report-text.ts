@@ -13,9 +13,12 @@ export function summaryText(r: Report, maxRules = 15): string {
   lines.push(
     `rows: ${r.rows.read} read = ${r.rows.validated} validated + ${r.rows.rejected} rejected`,
   );
+  // a file of record types is read by several entities: name the entity beside it
+  const shared = (file: string) =>
+    r.files.filter((g) => g.file === file).length > 1;
   for (const f of r.files)
     lines.push(
-      `  ${f.file}: ${f.status}${f.readStatus !== "read" ? ` (${f.readStatus})` : ""}, ${f.rowsRead} read, ${f.rowsValidated} validated, ${f.rowsRejected} rejected${
+      `  ${f.file}${shared(f.file) ? ` (${f.entity})` : ""}: ${f.status}${f.readStatus !== "read" ? ` (${f.readStatus})` : ""}, ${f.rowsRead} read, ${f.rowsValidated} validated, ${f.rowsRejected} rejected${
         f.problems.length
           ? `, ${f.problems.length + f.problemsOmitted} problem(s); first: ${f.problems[0].line !== undefined ? `line ${f.problems[0].line}: ` : ""}${f.problems[0].message}`
           : ""
@@ -32,12 +35,15 @@ export function summaryText(r: Report, maxRules = 15): string {
   for (const p of r.deliveryProblems ?? [])
     lines.push(`${p.code} (${p.severity}): ${p.message}`);
   if (r.ikbs) {
+    const unit = r.ikbs.unit ?? "IKB";
     lines.push(
-      `IKBs: ${r.ikbs.count}; meeting the automated controls: ${r.ikbs.meetingAutomatedControls} (${r.ikbs.percentage} %)`,
+      `${unit}s: ${r.ikbs.count}; meeting the automated controls: ${r.ikbs.meetingAutomatedControls} (${r.ikbs.percentage} %)`,
     );
     if (r.ikbs.ungroupedRows)
       lines.push(
-        `  ${r.ikbs.ungroupedRows} row(s) without an IKB key, each counted as an IKB that does not meet the automated controls (input.missing-ikb-key)`,
+        unit === "IKB"
+          ? `  ${r.ikbs.ungroupedRows} row(s) without an IKB key, each counted as an IKB that does not meet the automated controls (input.missing-ikb-key)`
+          : `  ${r.ikbs.ungroupedRows} row(s) without the key of a ${unit}, each counted as one ${unit} that does not meet the automated controls (input.missing-ikb-key)`,
       );
     if (r.groeipad) {
       lines.push(

@@ -93,8 +93,12 @@ export interface RuleReport {
 export interface FileReport {
   entity: string;
   file: string;
-  /** `read`: read to the end; `missing`: not in the delivery; `stopped`: a blocking problem stopped reading. */
-  readStatus: "read" | "missing" | "stopped";
+  /**
+   * `read`: read to the end; `missing`: not in the delivery; `absent`: an optional file
+   * (`file "x" optional`) not in the delivery, which is no problem; `stopped`: a blocking problem
+   * stopped reading.
+   */
+  readStatus: "read" | "missing" | "absent" | "stopped";
   /** `rejected` when the file has a blocking input problem or blocking finding. */
   status: "accepted" | "rejected";
   /** Was the file sorted by IKB key (no external sort needed)? `null` when not applicable. */
@@ -250,6 +254,11 @@ export interface Report {
   /** Problems of the delivery as a whole (since 1.1.0). */
   deliveryProblems?: DeliveryProblem[];
   ikbs: {
+    /**
+     * What one group is called when the ruleset names it (`ikb ... unit "SCV record"`); absent:
+     * an IKB. Terminal and HTML output use it (since 1.2.0, issue 12).
+     */
+    unit?: string;
     /** IKBs, counting each row without an IKB key as one IKB (see `ungroupedRows`). */
     count: number;
     meetingAutomatedControls: number;

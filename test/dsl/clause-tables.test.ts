@@ -49,10 +49,13 @@ const SAMPLES: { [K in ClauseKind]: Record<ClauseName<K>, string[]> } = {
   Entity: {
     assumption: ['assumption "a"'],
     implements: ["implements bk 1"],
-    file: ['file "e.csv"'],
+    file: [
+      // with every option of a file dialect, so that they go through the printer and recovery too
+      'file "e.txt" delimiter "|" quote none encoding "windows-1252" header none dates "DDMMYYYY" decimal "," optional',
+    ],
     key: ["key id"],
     role: ["role by id"],
-    field: ["field id: text"],
+    field: ["field id: text optional"],
   },
   ExtendEntity: {
     field: ["field x: text", "replace field x: text"],

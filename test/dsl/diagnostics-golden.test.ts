@@ -66,6 +66,128 @@ const baseUntil2024 = BASE.replace(
 );
 
 const cases: Case[] = [
+  // ---------------------------------------------------------------- REG135–REG138: file dialects
+  {
+    code: "REG135",
+    title: "unknown file option",
+    files: T(`
+entity SC "Single customer view"
+  file "scv.txt" delimeter "|"
+  field ikb_id: text(40)
+`),
+    at: [{ marker: "delimeter" }],
+    suggestion: "delimiter",
+    message: "`delimeter` is not an option of a `file` clause",
+  },
+  {
+    code: "REG136",
+    title: "an encoding that is not declared",
+    files: T(`
+entity SC "Single customer view"
+  file "scv.txt" encoding "latin-9"
+  field ikb_id: text(40)
+`),
+    at: [{ marker: "encoding" }],
+    message:
+      '`encoding` takes one of "utf-8", "iso-8859-1", "windows-1252"; "latin-9" is not one of them',
+  },
+  {
+    code: "REG136",
+    title: "a date format that is not DD, MM and YYYY",
+    files: T(`
+entity SC "Single customer view"
+  file "scv.txt" dates "DDMMYY"
+  field ikb_id: text(40)
+`),
+    at: [{ marker: "dates" }],
+    message: '"DDMMYY" is not one',
+  },
+  {
+    code: "REG136",
+    title: "a flag with a value",
+    files: T(`
+entity SC "Single customer view"
+  file "scv.txt" optional "yes"
+  field ikb_id: text(40)
+`),
+    at: [{ marker: "optional" }],
+    message: "it takes no value",
+  },
+  {
+    code: "REG137",
+    title: "a file option given twice",
+    files: T(`
+entity SC "Single customer view"
+  file "scv.txt" delimiter "|" delimiter ";"
+  field ikb_id: text(40)
+`),
+    at: [{ marker: "delimiter", nth: 1 }],
+    message: "`delimiter` is given twice",
+  },
+  {
+    code: "REG138",
+    title: "the quote character equals the delimiter",
+    files: T(`
+entity SC "Single customer view"
+  file "scv.txt" delimiter "'" quote "'"
+  field ikb_id: text(40)
+`),
+    at: [{ marker: "delimiter" }],
+    message: "the quote character and the delimiter are both",
+  },
+  {
+    code: "REG139",
+    title: "a field both required and optional",
+    files: T(`
+entity SC "Single customer view"
+  file "scv.txt"
+  field ikb_id: text(40)
+  field note: text required optional
+`),
+    at: [{ marker: "optional" }],
+    message: "field `note` is `required` and `optional`",
+  },
+  {
+    code: "REG140",
+    title: "an entity of a shared file without a record type",
+    files: T(`
+entity CU "Customer"
+  file "scv.txt" delimiter "|" header none record "C"
+  field ikb_id: text(40)
+
+entity AC "Account"
+  file "scv.txt" delimiter "|" header none
+  field ikb_id: text(40)
+`),
+    at: [{ marker: "AC" }],
+    message: "but `AC` declares no `record` type",
+  },
+  {
+    code: "REG141",
+    title: "two entities of one file with the same record type",
+    files: T(`
+entity CU "Customer"
+  file "scv.txt" delimiter "|" header none record "C"
+  field ikb_id: text(40)
+
+entity AC "Account"
+  file "scv.txt" delimiter "|" header none record "C"
+  field ikb_id: text(40)
+`),
+    at: [{ marker: 'record "C"', nth: 1 }],
+    message: 'both read record type "C" of "scv.txt"',
+  },
+  {
+    code: "REG142",
+    title: "record types in a file with a header row",
+    files: T(`
+entity CU "Customer"
+  file "scv.txt" delimiter "|" record "C"
+  field ikb_id: text(40)
+`),
+    at: [{ marker: 'record "C"' }],
+    message: "which has a header row",
+  },
   // ---------------------------------------------------------------- REG2xx
   {
     code: "REG201",

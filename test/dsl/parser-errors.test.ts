@@ -1,3 +1,4 @@
+import { CODE_SUMMARIES } from "../../dsl/check-codes.js";
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import type { RuleDecl } from "../../dsl/ast.js";
@@ -221,7 +222,11 @@ describe("one golden case per code", () => {
       new URL("../../docs/diagnostics.md", import.meta.url),
       "utf8",
     );
-    const documented = [...doc.matchAll(/^### (REG1\d\d)/gm)].map((m) => m[1]);
+    // REG135–REG142 are checker codes (file dialects), with their golden cases in
+    // diagnostics-golden.test.ts
+    const documented = [...doc.matchAll(/^### (REG1\d\d)/gm)]
+      .map((m) => m[1])
+      .filter((c) => !(c in CODE_SUMMARIES));
     expect(documented).toEqual(
       [...GOLDEN.map((g) => g[0]), "REG105", "REG199"].sort(),
     );

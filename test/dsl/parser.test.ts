@@ -137,6 +137,8 @@ describe("every ```regel block of docs/language.md", () => {
       "example.header",
       "example.codes",
       "example.entities",
+      "example.dialects",
+      "example.records",
       "example.rules",
       "example.arithmetic",
       "example.categories",

@@ -367,3 +367,179 @@ describe("csv reader: hostile input (issue 16)", () => {
     expect(peak).toBeLessThan(64 << 20);
   });
 });
+
+describe("csv reader: dialects (issue 12 item 5)", () => {
+  const read = async (
+    chunks: (Uint8Array | string)[],
+    options: Parameters<typeof readCsv>[1],
+  ) => {
+    const ev: CsvEvent[] = [];
+    for await (const e of readCsv(chunks, options)) ev.push(e);
+    return ev;
+  };
+
+  it("reads `;`, `|` and tab as the declared delimiter; a comma is then data", () => {
+    for (const d of [";", "|", "\t"]) {
+      const text = `a${d}b\n1,5${d}"x${d}y"\n${d}\n`;
+      expect(parseCsvText(text, undefined, { delimiter: d })).toEqual([
+        { kind: "row", cells: ["a", "b"], line: 1 },
+        { kind: "row", cells: ["1,5", `x${d}y`], line: 2 },
+        { kind: "row", cells: ["", ""], line: 3 },
+      ]);
+    }
+  });
+
+  it("reads the declared quote character, and no quoting at all with quote none", () => {
+    expect(
+      parseCsvText("a;b\n'x;''y';\"z\"\n", undefined, {
+        delimiter: ";",
+        quote: "'",
+      }),
+    ).toEqual([
+      { kind: "row", cells: ["a", "b"], line: 1 },
+      { kind: "row", cells: ["x;'y", '"z"'], line: 2 },
+    ]);
+    // without quoting a quote is an ordinary character, and a line break always ends the record
+    expect(
+      parseCsvText('a|b\n"x|y"\n', undefined, { delimiter: "|", quote: null }),
+    ).toEqual([
+      { kind: "row", cells: ["a", "b"], line: 1 },
+      { kind: "row", cells: ['"x', 'y"'], line: 2 },
+    ]);
+  });
+
+  it("decodes ISO-8859-1 byte by byte: 0x80 is U+0080, never guessed as the euro sign", async () => {
+    const ev = await read(
+      [Buffer.from([0x61, 0x3b, 0xe9, 0x0a, 0x80, 0x3b, 0xfc, 0x0a])],
+      {
+        delimiter: ";",
+        encoding: "iso-8859-1",
+      },
+    );
+    expect(ev).toEqual([
+      { kind: "row", cells: ["a", "é"], line: 1 },
+      { kind: "row", cells: ["\u0080", "ü"], line: 2 },
+    ]);
+  });
+
+  it("decodes Windows-1252 (0x80 is €) and rejects the record holding one of its five undefined bytes", async () => {
+    const bytes = Buffer.concat([
+      Buffer.from("a,b\n"),
+      Buffer.from([0x80, 0x2c, 0xe9, 0x0a]),
+      Buffer.from([0x31, 0x2c, 0x81, 0x0a]),
+      Buffer.from("2,3\n"),
+    ]);
+    const ev = await read([bytes], { encoding: "windows-1252" });
+    expect(ev).toEqual([
+      { kind: "row", cells: ["a", "b"], line: 1 },
+      { kind: "row", cells: ["€", "é"], line: 2 },
+      {
+        kind: "problem",
+        code: "invalid-encoding",
+        line: 3,
+        message: 'column "b" holds bytes that are not valid Windows-1252',
+      },
+      { kind: "row", cells: ["2", "3"], line: 4 },
+    ]);
+  });
+
+  it("reads UTF-8 bytes in a file declared ISO-8859-1 as what they are in ISO-8859-1 (no guessing)", async () => {
+    const ev = await read([Buffer.from("é\n", "utf8")], {
+      encoding: "iso-8859-1",
+    });
+    expect(ev).toEqual([{ kind: "row", cells: ["Ã©"], line: 1 }]);
+  });
+
+  it("names columns from the declared columns when the file has no header row, never from its first record", async () => {
+    const ev = await read(
+      [Buffer.from("Jansen|1\nde Vries|\xff\n", "latin1")],
+      {
+        delimiter: "|",
+        columns: ["name", "id"],
+      },
+    );
+    expect(ev[1]).toEqual({
+      kind: "problem",
+      code: "invalid-utf8",
+      line: 2,
+      message: 'column "id" holds bytes that are not valid UTF-8',
+    });
+  });
+
+  it("property: any table written in a dialect reads back the same, with its line numbers, whatever the chunking", async () => {
+    const dialect = fc.record({
+      delimiter: fc.constantFrom(",", ";", "|", "\t"),
+      quote: fc.constantFrom<string | null>('"', "'", null),
+      encoding: fc.constantFrom(
+        "utf-8",
+        "iso-8859-1",
+        "windows-1252",
+      ) as fc.Arbitrary<"utf-8" | "iso-8859-1" | "windows-1252">,
+    });
+    const cell = fc.string({
+      unit: fc.constantFrom(
+        "a",
+        "b",
+        ",",
+        ";",
+        "|",
+        "\t",
+        '"',
+        "'",
+        "\n",
+        " ",
+        "é",
+        "ü",
+      ),
+      maxLength: 6,
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        dialect,
+        fc.array(fc.array(cell, { minLength: 2, maxLength: 2 }), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        fc.integer({ min: 1, max: 7 }),
+        async (d, table, chunk) => {
+          // without a quote character a cell cannot hold the delimiter or a line break
+          const rows =
+            d.quote === null
+              ? table.map((r) =>
+                  r.map((c) =>
+                    c.split(d.delimiter).join("").split("\n").join(""),
+                  ),
+                )
+              : table;
+          // a record of one empty cell is an empty line, not a record
+          const kept = rows.filter((r) => !(r.length === 1 && r[0] === ""));
+          const q = (v: string) =>
+            d.quote !== null &&
+            (v.includes(d.delimiter) || v.includes(d.quote) || v.includes("\n"))
+              ? `${d.quote}${v.split(d.quote).join(d.quote + d.quote)}${d.quote}`
+              : v;
+          const text =
+            kept.map((r) => r.map(q).join(d.delimiter)).join("\n") + "\n";
+          const bytes = Buffer.from(
+            text,
+            d.encoding === "utf-8" ? "utf8" : "latin1",
+          );
+          const parts: Uint8Array[] = [];
+          for (let i = 0; i < bytes.length; i += chunk)
+            parts.push(bytes.subarray(i, i + chunk));
+          const ev = await read(parts, d);
+          expect(ev.map((e) => (e.kind === "row" ? e.cells : e.code))).toEqual(
+            kept,
+          );
+          // each record starts on the line after the line breaks of the records before it
+          let line = 1;
+          kept.forEach((r, i) => {
+            expect(ev[i].line).toBe(line);
+            line += r.map(q).join(d.delimiter).split("\n").length;
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

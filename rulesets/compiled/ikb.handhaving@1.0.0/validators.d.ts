@@ -180,12 +180,43 @@ export interface FieldMeta {
     required: boolean;
     personal: boolean;
     description: string | undefined;
+    /** `true` when the column may be left out of the file (`field x: text optional`). */
+    optionalColumn?: true;
+}
+/**
+ * How an entity's file is written, as its `file` clause declares (docs/language.md, "File
+ * dialects"). Absent: RFC 4180 CSV (`,` and `"`), UTF-8, a header row, `YYYY-MM-DD` dates and a
+ * decimal point. Nothing of it is guessed from the data.
+ */
+export interface FileDialect {
+    /** The field separator: one character. */
+    delimiter: string;
+    /** The quote character; `null`: fields are never quoted. */
+    quote: string | null;
+    encoding: "utf-8" | "iso-8859-1" | "windows-1252";
+    /** `false`: the file has no header row; its columns are the entity's fields in declared order. */
+    header: boolean;
+    /** How `date` fields are written, e.g. `DDMMYYYY` (`DD`, `MM`, `YYYY` and separators). */
+    dateFormat: string;
+    /** The decimal mark of `decimal` and `money` fields. */
+    decimalMark: "." | ",";
 }
 /** An entity of the data model: its CSV file, key, role field and fields. */
 export interface EntityMeta {
     name: string;
     title: string | undefined;
     file: string | undefined;
+    /** How the file is written; absent when the entity declares no dialect (plain CSV). */
+    dialect?: FileDialect;
+    /** `true` when the file may be absent from a delivery (`file "x.csv" optional`). */
+    optional?: true;
+    /**
+     * `record "C"`: the file holds several record types; this entity's records are the rows whose
+     * first field is `C` (the other rows belong to the other entities of the file).
+     */
+    record?: string;
+    /** `true`: the entity has exactly one record (`single`), e.g. a file's trailer. */
+    single?: true;
     key: string[];
     roleBy: string | undefined;
     fields: FieldMeta[];
@@ -208,6 +239,8 @@ export interface RulesetMetadata {
         key: string;
         depositors: string[];
         depositorBy: string;
+        /** What one group is called (`ikb ... unit "SCV record"`); absent: "IKB". */
+        unit?: string;
     } | undefined;
     /**
      * Every `.regel` file of the `extends` / `uses` chain, sorted by path: what the module was
