@@ -266,6 +266,7 @@ describe("regel lsp", () => {
     expect(labels(await complete(GLO13, T13, "implements bk", 11))).toEqual([
       "bk",
       "br",
+      "hb",
     ]);
     const codes = labels(await complete(GLO13, T13, "  result dmc0000", 9));
     expect(codes).toEqual(
