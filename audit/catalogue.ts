@@ -38,7 +38,7 @@ import type {
   ResolvedRule,
   ResolvedRuleset,
 } from "../dsl/model.js";
-import { printExpr, printType } from "../dsl/printer.js";
+import { fileCheckText, printExpr, printType } from "../dsl/printer.js";
 import {
   assumptionsOf,
   type PlacedAssumption,
@@ -615,7 +615,7 @@ function rulesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     if (d.when !== undefined) condition.push(`when ${printExpr(d.when)}`);
     if (d.require !== undefined) {
       if (d.require.kind === "FileCheck")
-        condition.push(`require ${d.require.check.replace("-", " ")}`);
+        condition.push(`require ${fileCheckText(d.require)}`);
       else condition.push(`require ${printExpr(d.require)}`);
     }
     if (condition.length > 0)

@@ -239,8 +239,32 @@ export function sha256Hex(data: string | Uint8Array): string {
 export interface FileRule {
   code: string;
   severity: Severity;
-  check: "present" | "header" | "unique-key" | "references";
+  check:
+    "present" | "header" | "unique-key" | "references" | "unique" | "one-per";
   entities: string[];
+  /** `unique`: the fields of the combination; `one-per`: the fields the records must agree on. */
+  fields?: string[];
+  /** `one-per`: the fields whose records must agree on {@link FileRule.fields}. */
+  per?: string[];
+}
+
+/**
+ * The compiled form of a whole-file check (`unique a, b`, `one a per b`): functions of one CSV
+ * row (as {@link Decoder} takes it) that the runtime calls on every row of the rule's file.
+ * `key` gives the row's combination (`unique`: the fields; `one-per`: the `per` fields) as one
+ * text that is equal for two rows exactly when every field decodes to the same value; undefined
+ * when a field is absent or does not fit its type (such a row takes no part, as an absent value
+ * takes no part in a comparison). `value` (`one-per`) gives the fields that must agree, likewise.
+ */
+export interface WholeFileProjection {
+  key: (
+    cells: readonly string[],
+    index: readonly number[],
+  ) => string | undefined;
+  value?: (
+    cells: readonly string[],
+    index: readonly number[],
+  ) => string | undefined;
 }
 
 /** Context for evaluating record rules. */
@@ -287,6 +311,11 @@ export interface CompiledRuleset {
    */
   assumptions?: readonly AssumptionTrace[];
   fileRules: readonly FileRule[];
+  /**
+   * The whole-file checks by rule code (see {@link WholeFileProjection}); absent in modules
+   * compiled before whole-file checks.
+   */
+  wholeFile?: Readonly<Record<string, WholeFileProjection>>;
   /** Decoders by entity name. */
   decoders: Readonly<Record<string, Decoder<unknown>>>;
   /**

@@ -253,10 +253,21 @@ export interface RuleDecl extends DeclBase, Assumable {
   examples: Example[];
 }
 
-/** Built-in delivery checks for `for file` rules. */
+/**
+ * Built-in delivery checks for `for file` rules. The whole-file checks name fields of the one
+ * entity of the rule: `unique a, b` (no two records share the combination) and `one a per b`
+ * (records that share `b` share `a`: the same national id under one customer number only).
+ */
 export interface FileCheck extends NodeBase {
   kind: "FileCheck";
-  check: "present" | "header" | "unique-key" | "references";
+  check:
+    "present" | "header" | "unique-key" | "references" | "unique" | "one-per";
+  /** `unique a, b`: the combination; `one a per b`: the fields that must agree (`a`). */
+  fields?: Ident[];
+  /** `one a per b, c`: the fields whose records must agree on `fields`. */
+  per?: Ident[];
+  /** The word written where `per` belongs, when it is another one (REG265). */
+  perWord?: Ident;
 }
 
 /** `example pass|fail ...` */

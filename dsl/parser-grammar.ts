@@ -1757,6 +1757,48 @@ export class RegelParser extends EmbeddedActionsParser {
             }))!;
           },
         },
+        {
+          // `unique a, b`: a name after `unique` is no expression, so this reads no condition
+          GATE: () =>
+            this.LA(1).image === "unique" &&
+            this.LA(2).tokenType === Identifier,
+          ALT: () => {
+            const start = this.LA(1);
+            this.CONSUME2(Identifier);
+            const fields = this.SUBRULE(this.identList);
+            return this.ACTION(() => ({
+              kind: "FileCheck" as const,
+              check: "unique" as const,
+              fields,
+              span: this.sp(start),
+            }))!;
+          },
+        },
+        {
+          // `one a per b`: records that share `b` share `a` (a whole-file check)
+          GATE: () =>
+            this.LA(1).image === "one" && this.LA(2).tokenType === Identifier,
+          ALT: () => {
+            const start = this.LA(1);
+            this.CONSUME3(Identifier);
+            const fields = this.SUBRULE2(this.identList);
+            const perTok = this.CONSUME4(Identifier, {
+              ERR_MSG: "`per` and the fields the records must share",
+            });
+            const per = this.SUBRULE3(this.identList);
+            return this.ACTION(() => ({
+              kind: "FileCheck" as const,
+              check: "one-per" as const,
+              fields,
+              per,
+              // another word where `per` belongs: the checker reports it (REG265)
+              ...(isReal(perTok) && perTok.image !== "per"
+                ? { perWord: this.id(perTok) }
+                : {}),
+              span: this.sp(start),
+            }))!;
+          },
+        },
         { ALT: () => this.SUBRULE(this.expr) },
       ]),
     this.recovers((): Expr | FileCheck => this.errorExpr()),

@@ -1,0 +1,218 @@
+/**
+ * The whole-file checks of one file (`require unique a, b`, `require one a per b`), within the
+ * runtime's memory bound: a hash pass, then an exact pass over the few rows that may be involved.
+ *
+ * 1. **Scan** (the delivery's scan pass): every row's combination (the module's
+ *    {@link WholeFileProjection}: the `unique` fields, or the `per` fields of `one a per b`) is
+ *    hashed into a {@link HashSet53}: 8 bytes per row, whatever the width of the fields.
+ * 2. **Seal**: the hashes that occur more than once are the candidates. A file without candidates
+ *    has no finding and is not read again.
+ * 3. **Collect** (a second read of the file, only when there are candidates): the rows whose hash
+ *    is a candidate are grouped by their exact combination (a hash collision is told apart here),
+ *    with their line and, for `one a per b`, the values that must agree.
+ * 4. **Finish**: the groups that break the rule give every row in them a finding, which
+ *    {@link WholeFileCheck.findingAt} hands to the validate pass, so that the finding counts for
+ *    its IKB like any other. Memory: the candidate rows, then the findings.
+ *
+ * A row whose combination (or value) has an absent field, or a value that does not fit its type,
+ * takes no part, as an absent value takes no part in a comparison (docs/language.md).
+ *
+ * @module
+ */
+import {
+  MASK,
+  type EntityMeta,
+  type FileRule,
+  type WholeFileProjection,
+} from "../compiler/contract.js";
+import { hash53, HashSet53 } from "./key-set.js";
+
+/** Lines named in one finding's message; the rest are counted. */
+const LINES_SHOWN = 20;
+
+/** A row of a candidate group. */
+interface Member {
+  line: number;
+  /** `one-per`: the exact text of the values that must agree. */
+  value: string | undefined;
+  /** The CSV text of the rule's fields (combination first), for the finding's values. */
+  cells: string[];
+}
+
+/** What a row that breaks a whole-file rule is told. */
+export interface WholeFileFinding {
+  message: string;
+  /** The CSV text of the rule's fields on this row. */
+  values: Record<string, string | null>;
+}
+
+/** One whole-file rule over one file. */
+export class WholeFileCheck {
+  readonly rule: FileRule;
+  private readonly projection: WholeFileProjection;
+  private readonly file: string;
+  /** Cell positions of the rule's fields (combination, then the fields that must agree). */
+  private readonly cols: number[];
+  private readonly names: string[];
+  private readonly personal: boolean[];
+  private hashes: HashSet53 | undefined = new HashSet53();
+  private candidates: Set<number> | undefined;
+  private groups: Map<string, Member[]> | undefined;
+  private readonly byLine = new Map<number, WholeFileFinding>();
+
+  /**
+   * @param index header position of each field of `entity` (-1: missing column)
+   * @param showPersonal whether messages may show the values of `personal` fields
+   */
+  constructor(
+    rule: FileRule,
+    projection: WholeFileProjection,
+    entity: EntityMeta,
+    index: readonly number[],
+    file: string,
+    private readonly showPersonal: boolean,
+  ) {
+    this.rule = rule;
+    this.projection = projection;
+    this.file = file;
+    const key = rule.check === "one-per" ? rule.per! : rule.fields!;
+    const value = rule.check === "one-per" ? rule.fields! : [];
+    this.names = [...key, ...value];
+    const fields = this.names.map((n) =>
+      entity.fields.findIndex((f) => f.name === n),
+    );
+    this.cols = fields.map((i) => (i < 0 ? -1 : index[i]));
+    this.personal = fields.map((i) => entity.fields[i]?.personal === true);
+    this.index = index;
+  }
+
+  private readonly index: readonly number[];
+
+  /** The header positions of the rule's fields that the file has (the cells the scan must keep). */
+  get columns(): number[] {
+    return this.cols.filter((c) => c >= 0);
+  }
+
+  /** The number of fields of the combination (the `per` fields of `one a per b`). */
+  private get keyWidth(): number {
+    return this.rule.check === "one-per"
+      ? this.rule.per!.length
+      : this.rule.fields!.length;
+  }
+
+  /** The row's combination; undefined when it takes no part. */
+  private keyOf(cells: readonly string[]): string | undefined {
+    const k = this.projection.key(cells, this.index);
+    if (k === undefined || this.projection.value === undefined) return k;
+    return this.projection.value(cells, this.index) === undefined
+      ? undefined
+      : k;
+  }
+
+  /** Step 1: a row of the scan pass. */
+  scan(cells: readonly string[]): void {
+    const k = this.keyOf(cells);
+    if (k !== undefined) this.hashes!.addHash(hash53(k));
+  }
+
+  /** Step 2: whether any combination may occur twice (then the file is read once more). */
+  seal(): boolean {
+    this.candidates = this.hashes!.seal();
+    this.hashes = undefined;
+    if (this.candidates.size === 0) return false;
+    this.groups = new Map();
+    return true;
+  }
+
+  /** Step 3: a row of the second read. */
+  collect(cells: readonly string[], line: number): void {
+    if (!this.groups) return;
+    const k = this.keyOf(cells);
+    if (k === undefined || !this.candidates!.has(hash53(k))) return;
+    const member: Member = {
+      line,
+      value: this.projection.value?.(cells, this.index),
+      cells: this.cols.map((c) => (c < 0 ? "" : (cells[c] ?? ""))),
+    };
+    const g = this.groups.get(k);
+    if (g) g.push(member);
+    else this.groups.set(k, [member]);
+  }
+
+  /** Step 4: the findings of the groups that break the rule. */
+  finish(): void {
+    if (!this.groups) return;
+    for (const g of this.groups.values()) {
+      if (g.length < 2) continue;
+      if (this.rule.check === "unique") this.duplicates(g);
+      else this.disagreements(g);
+    }
+    this.groups = undefined;
+    this.candidates = undefined;
+  }
+
+  /** The finding of the row at `line`, if it breaks the rule. */
+  findingAt(line: number): WholeFileFinding | undefined {
+    return this.byLine.size === 0 ? undefined : this.byLine.get(line);
+  }
+
+  private duplicates(g: Member[]): void {
+    for (const m of g) {
+      const others = g.filter((o) => o !== m).map((o) => o.line);
+      this.byLine.set(m.line, {
+        message: `${this.shown(m, 0, this.keyWidth)} also occurs at ${lines(others)} of ${this.file}`,
+        values: this.values(m),
+      });
+    }
+  }
+
+  private disagreements(g: Member[]): void {
+    const byValue = new Map<string, Member[]>();
+    for (const m of g) {
+      const list = byValue.get(m.value!);
+      if (list) list.push(m);
+      else byValue.set(m.value!, [m]);
+    }
+    if (byValue.size < 2) return;
+    const width = this.names.length - this.keyWidth;
+    const what = this.names.slice(this.keyWidth).join(", ");
+    const parts = [...byValue.values()].map(
+      (ms) =>
+        `${this.shown(ms[0], this.keyWidth, this.names.length, false)} (${lines(ms.map((x) => x.line))})`,
+    );
+    for (const m of g)
+      this.byLine.set(m.line, {
+        message: `${this.shown(m, 0, this.keyWidth)} has ${byValue.size} different ${width === 1 ? "values" : "combinations"} of ${what} in ${this.file}: ${parts.join(", ")}`,
+        values: this.values(m),
+      });
+  }
+
+  /** `a=x;b=y` for the fields `from..to` of a member (personal values masked unless shown). */
+  private shown(m: Member, from: number, to: number, named = true): string {
+    const out: string[] = [];
+    for (let i = from; i < to; i++) {
+      const v =
+        this.personal[i] && !this.showPersonal
+          ? MASK
+          : JSON.stringify(m.cells[i]);
+      out.push(named ? `${this.names[i]}=${v}` : v);
+    }
+    return out.join(named ? ";" : ", ");
+  }
+
+  private values(m: Member): Record<string, string | null> {
+    const out: Record<string, string | null> = {};
+    this.names.forEach(
+      (n, i) => (out[n] = m.cells[i] === "" ? null : m.cells[i]),
+    );
+    return out;
+  }
+}
+
+/** `line 3` / `lines 3, 7 and 12` / `lines 3, 7, ... and 40 more`. */
+export function lines(ls: readonly number[]): string {
+  if (ls.length === 1) return `line ${ls[0]}`;
+  if (ls.length > LINES_SHOWN)
+    return `lines ${ls.slice(0, LINES_SHOWN).join(", ")} and ${ls.length - LINES_SHOWN} more`;
+  return `lines ${ls.slice(0, -1).join(", ")} and ${ls[ls.length - 1]}`;
+}
