@@ -1782,9 +1782,14 @@ export class RegelParser extends EmbeddedActionsParser {
             const start = this.LA(1);
             this.CONSUME3(Identifier);
             const fields = this.SUBRULE2(this.identList);
-            const perTok = this.CONSUME4(Identifier, {
-              ERR_MSG: "`per` and the fields the records must share",
-            });
+            // `per`, or a word written in its place (`for`, `by`, `in`, `with`: REG265)
+            const perTok = this.OR2([
+              { ALT: () => this.CONSUME4(Identifier) },
+              { ALT: () => this.CONSUME(KW.for) },
+              { ALT: () => this.CONSUME(KW.by) },
+              { ALT: () => this.CONSUME(KW.in) },
+              { ALT: () => this.CONSUME(KW.with) },
+            ]);
             const per = this.SUBRULE3(this.identList);
             return this.ACTION(() => ({
               kind: "FileCheck" as const,

@@ -114,6 +114,8 @@ const VOCABULARY = [
   "april",
   "header",
   "unique",
+  "one",
+  "per",
   "text",
   "code",
   "ref",

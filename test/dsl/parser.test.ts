@@ -136,6 +136,7 @@ describe("every ```regel block of docs/language.md", () => {
       "example.codes",
       "example.entities",
       "example.rules",
+      "example.wholefile",
       "example.categories",
       "example.norms",
       "example.measures",
@@ -152,6 +153,23 @@ describe("every ```regel block of docs/language.md", () => {
       expect(file.declarations.length).toBeGreaterThanOrEqual(0);
     },
   );
+
+  it("wholefile: `require one a per b` and `require unique a, b` are whole-file checks", () => {
+    const rules = ok(blocks.get("example.wholefile")!).declarations.filter(
+      (d) => d.kind === "Rule",
+    );
+    const names = (ids: { name: string }[] | undefined) =>
+      ids?.map((i) => i.name);
+    const [one, unique] = rules.map((r) =>
+      r.require?.kind === "FileCheck" ? r.require : undefined,
+    );
+    expect(one?.check).toBe("one-per");
+    expect(names(one?.fields)).toEqual(["customer_id"]);
+    expect(names(one?.per)).toEqual(["national_id"]);
+    expect(one?.perWord).toBeUndefined();
+    expect(unique?.check).toBe("unique");
+    expect(names(unique?.fields)).toEqual(["last_name", "date_of_birth"]);
+  });
 
   it("header: name, version, title, validity, sources, doc", () => {
     const h = ok(blocks.get("example.header")!).header!;
