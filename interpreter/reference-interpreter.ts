@@ -555,7 +555,7 @@ function wholeFile(
       for (const m of g)
         broken.set(m.line, {
           rec: m.rec,
-          message: `${shown(m.rec, keyFields, true)} also occurs at ${lineList(g.filter((o) => o !== m).map((o) => o.line))} of ${entity.file ?? ""}`,
+          message: `${shown(m.rec, keyFields, true)} occurs ${g.length} times in ${entity.file ?? ""}: ${lineList(g.map((o) => o.line))}`,
         });
       continue;
     }

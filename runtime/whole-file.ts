@@ -58,7 +58,8 @@ export class WholeFileCheck {
   private hashes: HashSet53 | undefined = new HashSet53();
   private candidates: Set<number> | undefined;
   private groups: Map<string, Member[]> | undefined;
-  private readonly byLine = new Map<number, WholeFileFinding>();
+  /** The rows that break the rule: the row, and the end of its message, shared by its group. */
+  private readonly byLine = new Map<number, { member: Member; tail: string }>();
 
   /**
    * @param index header position of each field of `entity` (-1: missing column)
@@ -151,19 +152,21 @@ export class WholeFileCheck {
     this.candidates = undefined;
   }
 
-  /** The finding of the row at `line`, if it breaks the rule. */
+  /** The finding of the row at `line`, if it breaks the rule (its message built only now). */
   findingAt(line: number): WholeFileFinding | undefined {
-    return this.byLine.size === 0 ? undefined : this.byLine.get(line);
+    if (this.byLine.size === 0) return undefined;
+    const hit = this.byLine.get(line);
+    if (hit === undefined) return undefined;
+    return {
+      message: `${this.shown(hit.member, 0, this.keyWidth)} ${hit.tail}`,
+      values: this.values(hit.member),
+    };
   }
 
   private duplicates(g: Member[]): void {
-    for (const m of g) {
-      const others = g.filter((o) => o !== m).map((o) => o.line);
-      this.byLine.set(m.line, {
-        message: `${this.shown(m, 0, this.keyWidth)} also occurs at ${lines(others)} of ${this.file}`,
-        values: this.values(m),
-      });
-    }
+    // one text per group, shared by its rows: the rows are named once, not once per row
+    const tail = `occurs ${g.length} times in ${this.file}: ${lines(g.map((m) => m.line))}`;
+    for (const member of g) this.byLine.set(member.line, { member, tail });
   }
 
   private disagreements(g: Member[]): void {
@@ -180,11 +183,8 @@ export class WholeFileCheck {
       (ms) =>
         `${this.shown(ms[0], this.keyWidth, this.names.length, false)} (${lines(ms.map((x) => x.line))})`,
     );
-    for (const m of g)
-      this.byLine.set(m.line, {
-        message: `${this.shown(m, 0, this.keyWidth)} has ${byValue.size} different ${width === 1 ? "values" : "combinations"} of ${what} in ${this.file}: ${parts.join(", ")}`,
-        values: this.values(m),
-      });
+    const tail = `has ${byValue.size} different ${width === 1 ? "values" : "combinations"} of ${what} in ${this.file}: ${parts.join(", ")}`;
+    for (const member of g) this.byLine.set(member.line, { member, tail });
   }
 
   /** `a=x;b=y` for the fields `from..to` of a member (personal values masked unless shown). */

@@ -120,10 +120,13 @@ describe("whole-file checks in a delivery", () => {
     ]);
     const dup = found.filter((f) => f.rule === "dup0002");
     expect(dup.map((f) => [f.line, f.message])).toEqual([
-      [2, 'national_id=***;amount="1.5" also occurs at line 3 of customer.csv'],
+      [
+        2,
+        'national_id=***;amount="1.5" occurs 2 times in customer.csv: lines 2 and 3',
+      ],
       [
         3,
-        'national_id=***;amount="1.50" also occurs at line 2 of customer.csv',
+        'national_id=***;amount="1.50" occurs 2 times in customer.csv: lines 2 and 3',
       ],
     ]);
   });
