@@ -25,7 +25,12 @@ export function emitWholeFile(ctx: ModuleContext): {
     const t = rule.decl.target;
     const req = rule.decl.require;
     if (t?.kind !== "FileTarget" || req?.kind !== "FileCheck") return;
-    if (req.check !== "unique" && req.check !== "one-per") return;
+    if (
+      req.check !== "unique" &&
+      req.check !== "one-per" &&
+      req.check !== "count-per"
+    )
+      return;
     const entity = links.entity(t.entities[0]);
     if (entity === undefined) return;
     const keyFields = req.check === "unique" ? req.fields : req.per;
@@ -33,7 +38,22 @@ export function emitWholeFile(ctx: ModuleContext): {
     functions.push(
       projection(ctx, entity, keyFields ?? [], keyName, rule.code, "key"),
     );
-    if (req.check === "one-per") {
+    if (req.check === "count-per") {
+      const countName = internal(`wholeFileCount${n}`);
+      const all = fieldsWithKinds(ctx, entity);
+      const field = links.field(req.fields?.[0], entity);
+      const i = all.findIndex((f) => f.field === field);
+      if (i < 0) throw new Error(`unlinked field in rule ${rule.code}`);
+      functions.push(
+        ts`${doc([`The number of records a ${entity.name} row states for rule ${rule.code}.`])}function ${countName}(cells: readonly string[], index: readonly number[]): number | undefined {
+          const c = $cell(cells, index[${i}]);
+          return c === "" ? undefined : ${decodeExpr(ctx, all[i].kind, ts`c`)};
+        }`,
+      );
+      rows.push(
+        ts`${key(rule.code)}: { key: ${keyName}, count: ${countName} }`,
+      );
+    } else if (req.check === "one-per") {
       const valueName = internal(`wholeFileValue${n}`);
       functions.push(
         projection(

@@ -67,6 +67,7 @@ export const CODES = {
   wholeFilePer: "REG265",
   wholeFileEntities: "REG266",
   wholeFileRepeated: "REG267",
+  wholeFileCountNotInteger: "REG268",
   // ---- REG4xx: examples
   exampleUnknownEntity: "REG401",
   exampleUnknownField: "REG402",
@@ -160,6 +161,7 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
     "A whole-file check (`require unique a, b`, `require one a per b`) on a rule `for file` several entities.",
   REG267:
     "A field named twice in a whole-file check (`unique a, a`, or `one a per a`).",
+  REG268: "`require count per b = n` where `n` is not an `integer` field.",
   REG401: "Unknown entity in an example record.",
   REG402: "Unknown field in an example record.",
   REG403:

@@ -161,7 +161,9 @@ function checkRule(
     }
     if (
       isFileCheck(rule.require) &&
-      (rule.require.check === "unique" || rule.require.check === "one-per")
+      (rule.require.check === "unique" ||
+        rule.require.check === "one-per" ||
+        rule.require.check === "count-per")
     )
       checkWholeFile(index, reporter, rule.require, targeted);
   } else if (target?.kind === "RecordTarget") {
@@ -260,7 +262,7 @@ function checkConditions(
 }
 
 /**
- * The whole-file checks `unique a, b` and `one a per b`: one entity (fields are its own), every
+ * The whole-file checks `unique a, b`, `one a per b` and `count per b = n` (n an integer): one entity (fields are its own), every
  * name a field of it (linked), none named twice, `per` spelled so.
  */
 function checkWholeFile(
@@ -290,10 +292,21 @@ function checkWholeFile(
   const seen = new Map<string, Ident>();
   for (const ident of [...(check.fields ?? []), ...(check.per ?? [])]) {
     if (missing(ident)) continue;
-    if (linkField(index, entity, ident) === undefined) {
+    const field = linkField(index, entity, ident);
+    if (field === undefined) {
       unknownField(index, reporter, entity, ident, ` (in \`${text}\`)`);
       continue;
     }
+    if (
+      check.check === "count-per" &&
+      check.fields?.includes(ident) &&
+      field.decl.type.name !== "integer"
+    )
+      reporter.report(
+        CODES.wholeFileCountNotInteger,
+        `\`${ident.name}\` states how many records share ${(check.per ?? []).map((p) => `\`${p.name}\``).join(", ")}, so it must be an \`integer\` field, not \`${field.decl.type.name}\``,
+        ident.span,
+      );
     const first = seen.get(ident.name);
     if (first !== undefined)
       reporter.report(

@@ -1804,6 +1804,26 @@ export class RegelParser extends EmbeddedActionsParser {
             }))!;
           },
         },
+        {
+          // `count per b = n`: the records sharing `b` number `n` (a whole-file check)
+          GATE: () =>
+            this.LA(1).tokenType === KW.count && this.LA(2).image === "per",
+          ALT: () => {
+            const start = this.LA(1);
+            this.CONSUME(KW.count);
+            this.CONSUME5(Identifier);
+            const per = this.SUBRULE4(this.identList);
+            this.CONSUME(Equals);
+            const stated = this.SUBRULE2(this.ident);
+            return this.ACTION(() => ({
+              kind: "FileCheck" as const,
+              check: "count-per" as const,
+              fields: this.isLost(stated) ? [] : [stated],
+              per,
+              span: this.sp(start),
+            }))!;
+          },
+        },
         { ALT: () => this.SUBRULE(this.expr) },
       ]),
     this.recovers((): Expr | FileCheck => this.errorExpr()),

@@ -566,6 +566,7 @@ const FILE_CHECKS = {
   references: "references",
   unique: "unique",
   "one-per": "one",
+  "count-per": "count per",
 };
 
 /**
@@ -579,6 +580,8 @@ export function fileCheckText(check: FileCheck): string {
   if (check.check === "unique") return `${head} ${names(check.fields)}`;
   if (check.check === "one-per")
     return `${head} ${names(check.fields)} per ${names(check.per)}`;
+  if (check.check === "count-per")
+    return `${head} ${names(check.per)} = ${names(check.fields)}`;
   return head;
 }
 

@@ -457,7 +457,7 @@ export function checkFiles(
         continue;
       }
       const recs = file.rows.map((r) => model.decode(entity, r));
-      if (check === "unique" || check === "one-per") {
+      if (check === "unique" || check === "one-per" || check === "count-per") {
         out.push(...wholeFile(ruleset, decl.require, entity, recs, base));
         continue;
       }
@@ -511,7 +511,8 @@ export function checkFiles(
  * `unique a, b`: the records whose values of a, b are all present and valid, grouped by those
  * values; every record of a group of two or more has a finding. `one a per b`: the records whose
  * a and b are all present and valid, grouped by b; every record of a group in which a takes two or
- * more values has a finding. Row i of the file is line i + 2 (line 1 is the header); a personal
+ * more values has a finding. `count per b = n`: the records whose b and n are present and valid,
+ * grouped by b; every record whose n is not the size of its group has a finding. Row i of the file is line i + 2 (line 1 is the header); a personal
  * field's value shows as `***` in the message. Written from docs/language.md, apart from the
  * runtime's hash passes (runtime/whole-file.ts).
  */
@@ -525,8 +526,11 @@ function wholeFile(
   const fieldsOf = (ids: readonly Ident[] | undefined) =>
     (ids ?? []).map((i) => ruleset.links.field(i, entity)!);
   const one = check.check === "one-per";
-  const keyFields = fieldsOf(one ? check.per : check.fields);
-  const valueFields = one ? fieldsOf(check.fields) : [];
+  const counted = check.check === "count-per";
+  const keyFields = fieldsOf(
+    check.check === "unique" ? check.fields : check.per,
+  );
+  const valueFields = check.check === "unique" ? [] : fieldsOf(check.fields);
   const all = [...keyFields, ...valueFields];
   const textOf = (rec: IRecord, fs: readonly ResolvedField[]) =>
     fs.every((f) => rec.text[f.name] !== null)
@@ -542,7 +546,10 @@ function wholeFile(
   const groups = new Map<string, { rec: IRecord; line: number }[]>();
   recs.forEach((rec, i) => {
     const k = textOf(rec, keyFields);
-    if (k === undefined || (one && textOf(rec, valueFields) === undefined))
+    if (
+      k === undefined ||
+      (valueFields.length > 0 && textOf(rec, valueFields) === undefined)
+    )
       return;
     const g = groups.get(k) ?? [];
     g.push({ rec, line: i + 2 });
@@ -550,6 +557,18 @@ function wholeFile(
   });
   const broken = new Map<number, { rec: IRecord; message: string }>();
   for (const g of groups.values()) {
+    if (counted) {
+      // the stated number (an integer field: its canonical text is the number)
+      const field = valueFields[0];
+      for (const m of g) {
+        if (Number(m.rec.text[field.name]) === g.length) continue;
+        broken.set(m.line, {
+          rec: m.rec,
+          message: `${shown(m.rec, keyFields, true)} is on ${g.length} ${g.length === 1 ? "record" : "records"} of ${entity.file ?? ""}: ${lineList(g.map((o) => o.line))}; the row states ${shown(m.rec, valueFields, true)}`,
+        });
+      }
+      continue;
+    }
     if (g.length < 2) continue;
     if (!one) {
       for (const m of g)

@@ -76,8 +76,8 @@ export class WholeFileCheck {
     this.rule = rule;
     this.projection = projection;
     this.file = file;
-    const key = rule.check === "one-per" ? rule.per! : rule.fields!;
-    const value = rule.check === "one-per" ? rule.fields! : [];
+    const key = rule.check === "unique" ? rule.fields! : rule.per!;
+    const value = rule.check === "unique" ? [] : rule.fields!;
     this.names = [...key, ...value];
     const fields = this.names.map((n) =>
       entity.fields.findIndex((f) => f.name === n),
@@ -96,14 +96,23 @@ export class WholeFileCheck {
 
   /** The number of fields of the combination (the `per` fields of `one a per b`). */
   private get keyWidth(): number {
-    return this.rule.check === "one-per"
-      ? this.rule.per!.length
-      : this.rule.fields!.length;
+    return this.rule.check === "unique"
+      ? this.rule.fields!.length
+      : this.rule.per!.length;
   }
+
+  /** `count-per`: whether some row states another number than 1 (then the file is read again). */
+  private notOne = false;
 
   /** The row's combination; undefined when it takes no part. */
   private keyOf(cells: readonly string[]): string | undefined {
     const k = this.projection.key(cells, this.index);
+    if (k !== undefined && this.projection.count !== undefined) {
+      const n = this.projection.count(cells, this.index);
+      if (n === undefined) return undefined;
+      if (n !== 1) this.notOne = true;
+      return k;
+    }
     if (k === undefined || this.projection.value === undefined) return k;
     return this.projection.value(cells, this.index) === undefined
       ? undefined
@@ -120,7 +129,7 @@ export class WholeFileCheck {
   seal(): boolean {
     this.candidates = this.hashes!.seal();
     this.hashes = undefined;
-    if (this.candidates.size === 0) return false;
+    if (this.candidates.size === 0 && !this.notOne) return false;
     this.groups = new Map();
     return true;
   }
@@ -129,10 +138,20 @@ export class WholeFileCheck {
   collect(cells: readonly string[], line: number): void {
     if (!this.groups) return;
     const k = this.keyOf(cells);
-    if (k === undefined || !this.candidates!.has(hash53(k))) return;
+    if (k === undefined) return;
+    const stated = this.projection.count?.(cells, this.index);
+    // `count-per`: a row alone with its hash that states 1 is right; every other row is looked at
+    if (
+      !this.candidates!.has(hash53(k)) &&
+      (stated === undefined || stated === 1)
+    )
+      return;
     const member: Member = {
       line,
-      value: this.projection.value?.(cells, this.index),
+      value:
+        stated !== undefined
+          ? String(stated)
+          : this.projection.value?.(cells, this.index),
       cells: this.cols.map((c) => (c < 0 ? "" : (cells[c] ?? ""))),
     };
     const g = this.groups.get(k);
@@ -144,8 +163,9 @@ export class WholeFileCheck {
   finish(): void {
     if (!this.groups) return;
     for (const g of this.groups.values()) {
-      if (g.length < 2) continue;
-      if (this.rule.check === "unique") this.duplicates(g);
+      if (this.rule.check === "count-per") this.miscounts(g);
+      else if (g.length < 2) continue;
+      else if (this.rule.check === "unique") this.duplicates(g);
       else this.disagreements(g);
     }
     this.groups = undefined;
@@ -157,10 +177,21 @@ export class WholeFileCheck {
     if (this.byLine.size === 0) return undefined;
     const hit = this.byLine.get(line);
     if (hit === undefined) return undefined;
+    const stated =
+      this.rule.check === "count-per"
+        ? `; the row states ${this.shown(hit.member, this.keyWidth, this.names.length)}`
+        : "";
     return {
-      message: `${this.shown(hit.member, 0, this.keyWidth)} ${hit.tail}`,
+      message: `${this.shown(hit.member, 0, this.keyWidth)} ${hit.tail}${stated}`,
       values: this.values(hit.member),
     };
+  }
+
+  private miscounts(g: Member[]): void {
+    const wrong = g.filter((m) => Number(m.value) !== g.length);
+    if (wrong.length === 0) return;
+    const tail = `is on ${g.length} ${g.length === 1 ? "record" : "records"} of ${this.file}: ${lines(g.map((m) => m.line))}`;
+    for (const member of wrong) this.byLine.set(member.line, { member, tail });
   }
 
   private duplicates(g: Member[]): void {

@@ -617,6 +617,15 @@ const fileCheck: fc.Arbitrary<FileCheck> = fc.oneof(
       fields,
       per,
     })),
+  fc
+    .record({ stated: ident, per: list(ident, 3, 1) })
+    .map(({ stated, per }) => ({
+      kind: "FileCheck" as const,
+      span: SPAN,
+      check: "count-per" as const,
+      fields: [stated],
+      per,
+    })),
 );
 
 const rule: fc.Arbitrary<RuleDecl> = fc

@@ -629,6 +629,21 @@ rule dup0100 "Test"
     at: [{ marker: "last_name\n  example fail" }],
   },
   {
+    code: "REG268",
+    title: "count per b = n with n not an integer field",
+    files: T(`
+rule joint100 "Test"
+  assumption "A test rule: its meaning is our own."
+  severity blocking
+  implements br art 2
+  for file BA
+  require count per account_id = iban
+  example fail file BA rows { account_id: "A1", iban: "2" }
+  example pass file BA rows { account_id: "A1", iban: "1" }
+`),
+    at: [{ marker: "iban\n  example fail" }],
+  },
+  {
     code: "REG201",
     title: "unknown field in a whole-file check",
     files: T(`

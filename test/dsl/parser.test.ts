@@ -154,7 +154,7 @@ describe("every ```regel block of docs/language.md", () => {
     },
   );
 
-  it("wholefile: `require one a per b` and `require unique a, b` are whole-file checks", () => {
+  it("wholefile: `require one a per b`, `require unique a, b` and `require count per b = n` are whole-file checks", () => {
     const rules = ok(blocks.get("example.wholefile")!).declarations.filter(
       (d) => d.kind === "Rule",
     );
@@ -169,6 +169,12 @@ describe("every ```regel block of docs/language.md", () => {
     expect(one?.perWord).toBeUndefined();
     expect(unique?.check).toBe("unique");
     expect(names(unique?.fields)).toEqual(["last_name", "date_of_birth"]);
+    const count = rules[2].require;
+    expect(count?.kind === "FileCheck" && count.check).toBe("count-per");
+    if (count?.kind === "FileCheck") {
+      expect(names(count.per)).toEqual(["account_id"]);
+      expect(names(count.fields)).toEqual(["count_of_depositors"]);
+    }
   });
 
   it("header: name, version, title, validity, sources, doc", () => {

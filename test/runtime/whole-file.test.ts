@@ -65,10 +65,19 @@ rule dup0003 "One customer and amount per date and branch"
   require one customer_id, amount per born, branch
   example fail file CU rows { customer_id: "C1", born: 2000-01-01, branch: 1 }, { customer_id: "C2", born: 2000-01-01, branch: 1 }
   example pass file CU rows { customer_id: "C1", born: 2000-01-01, branch: 1 }, { customer_id: "C2", born: 2000-01-01, branch: 2 }
+
+rule dup0004 "Holders per national id"
+  meaning "The branch states how many records share the national id." from scv art 6
+  severity signalling
+  implements scv art 6
+  for file CU
+  require count per national_id = branch
+  example fail file CU rows { customer_id: "C1", national_id: "N1", branch: 1 }, { customer_id: "C2", national_id: "N1", branch: 2 }
+  example pass file CU rows { customer_id: "C1", national_id: "N1", branch: 2 }, { customer_id: "C2", national_id: "N1", branch: 2 }
 `;
 
 const HEADER = "ikb_id,customer_id,national_id,amount,born,branch";
-const RULES = ["dup0001", "dup0002", "dup0003"];
+const RULES = ["dup0001", "dup0002", "dup0003", "dup0004"];
 
 let loaded: LoadedRuleset;
 let ruleset: ResolvedRuleset;
@@ -131,6 +140,27 @@ describe("whole-file checks in a delivery", () => {
     ]);
   });
 
+  it("count per b = n: the records that share b against the number each states", async () => {
+    const found = await run([
+      ["K1", "C1", "N1", "", "", "2"],
+      ["K2", "C2", "N1", "", "", "3"],
+      ["K3", "C3", "N2", "", "", "1"],
+      ["K4", "C4", "N3", "", "", "2"],
+      ["K5", "C5", "N4", "", "", ""],
+    ]);
+    const dup = found.filter((f) => f.rule === "dup0004");
+    expect(dup.map((f) => [f.line, f.message])).toEqual([
+      [
+        3,
+        'national_id=*** is on 2 records of customer.csv: lines 2 and 3; the row states branch="3"',
+      ],
+      [
+        5,
+        'national_id=*** is on 1 record of customer.csv: line 5; the row states branch="2"',
+      ],
+    ]);
+  });
+
   it("shows personal values when asked", async () => {
     const found = await run(
       [
@@ -142,10 +172,10 @@ describe("whole-file checks in a delivery", () => {
     expect(found[0].message).toContain('national_id="111222333"');
   });
 
-  it("a clean file is read once: no second read without a repeated combination", async () => {
+  it("a clean file has no whole-file finding", async () => {
     const found = await run([
       ["K1", "C1", "N1", "1", "2000-01-01", "1"],
-      ["K2", "C2", "N2", "1", "2000-01-01", "2"],
+      ["K2", "C2", "N2", "1", "2000-01-02", "1"],
     ]);
     expect(found).toEqual([]);
   });
