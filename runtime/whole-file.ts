@@ -1,16 +1,19 @@
 /**
- * The whole-file checks of one file (`require unique a, b`, `require one a per b`), within the
- * runtime's memory bound: a hash pass, then an exact pass over the few rows that may be involved.
+ * The whole-file checks of one file (`require unique a, b`, `require one a per b`,
+ * `require count per b = n`), within the runtime's memory bound: a hash pass, then an exact pass
+ * over the few rows that may be involved.
  *
  * 1. **Scan** (the delivery's scan pass): every row's combination (the module's
  *    {@link WholeFileProjection}: the `unique` fields, or the `per` fields of `one a per b`) is
  *    hashed into a {@link HashSet53}: 8 bytes per row, whatever the width of the fields.
  * 2. **Seal**: the hashes that occur more than once are the candidates. A file without candidates
- *    has no finding and is not read again.
+ *    has no finding and is not read again (`count per b = n`: nor when every row states 1).
  * 3. **Collect** (a second read of the file, only when there are candidates): the rows whose hash
  *    is a candidate are grouped by their exact combination (a hash collision is told apart here),
- *    with their line and, for `one a per b`, the values that must agree.
- * 4. **Finish**: the groups that break the rule give every row in them a finding, which
+ *    with their line and, for `one a per b`, the values that must agree; for `count per b = n`
+ *    also every row that states another number than 1 (alone with its hash, it is wrong for sure).
+ * 4. **Finish**: the groups that break the rule give every row in them a finding (`count per`:
+ *    every row whose number is not the size of its group), which
  *    {@link WholeFileCheck.findingAt} hands to the validate pass, so that the finding counts for
  *    its IKB like any other. Memory: the candidate rows, then the findings.
  *
