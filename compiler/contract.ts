@@ -266,10 +266,12 @@ export interface FileRule {
  * takes no part in a comparison). `value` (`one-per`) gives the fields that must agree, likewise.
  */
 export interface WholeFileProjection {
+  /** The row's combination as one comparable text; undefined when it takes no part. */
   key: (
     cells: readonly string[],
     index: readonly number[],
   ) => string | undefined;
+  /** `one-per`: the values that must agree, as one comparable text. */
   value?: (
     cells: readonly string[],
     index: readonly number[],
