@@ -226,7 +226,9 @@ export interface FileRule {
  * takes no part in a comparison). `value` (`one-per`) gives the fields that must agree, likewise.
  */
 export interface WholeFileProjection {
+    /** The row's combination as one comparable text; undefined when it takes no part. */
     key: (cells: readonly string[], index: readonly number[]) => string | undefined;
+    /** `one-per`: the values that must agree, as one comparable text. */
     value?: (cells: readonly string[], index: readonly number[]) => string | undefined;
     /** `count-per`: the number the row states (its integer field); undefined when absent or not valid. */
     count?: (cells: readonly string[], index: readonly number[]) => number | undefined;
