@@ -40,7 +40,7 @@ import type {
   ResolvedRule,
   ResolvedRuleset,
 } from "../dsl/model.js";
-import { printExpr, printType } from "../dsl/printer.js";
+import { fileCheckText, printExpr, printType } from "../dsl/printer.js";
 import {
   assumptionsOf,
   type PlacedAssumption,
@@ -624,7 +624,7 @@ function rulesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     if (d.when !== undefined) condition.push(`when ${printExpr(d.when)}`);
     if (d.require !== undefined) {
       if (d.require.kind === "FileCheck")
-        condition.push(`require ${d.require.check.replace("-", " ")}`);
+        condition.push(`require ${fileCheckText(d.require)}`);
       else condition.push(`require ${printExpr(d.require)}`);
     }
     if (condition.length > 0)

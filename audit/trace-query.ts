@@ -24,7 +24,7 @@ import type {
   ResolvedRuleset,
 } from "../dsl/model.js";
 import { ruleCoded } from "../dsl/named.js";
-import { printExpr } from "../dsl/printer.js";
+import { fileCheckText, printExpr } from "../dsl/printer.js";
 import { compareVersions } from "../dsl/types.js";
 import type {
   ArticleTrace,
@@ -160,8 +160,7 @@ export function targetOf(
 /** The `require` clause as text: the printed expression, or the built-in file check. */
 export function requireText(decl: RuleDecl): string | null {
   if (decl.require === undefined) return null;
-  if (decl.require.kind === "FileCheck")
-    return decl.require.check.replace("-", " ");
+  if (decl.require.kind === "FileCheck") return fileCheckText(decl.require);
   return printExpr(decl.require);
 }
 

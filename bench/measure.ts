@@ -61,6 +61,7 @@ async function validateEndToEnd(
     ms: performance.now() - started,
     rows: report.rows.read,
     ikbs: report.ikbs?.count ?? 0,
+    findings: report.rules.reduce((n, r) => n + r.count, 0),
   };
 }
 

@@ -4,6 +4,8 @@
  *
  * - csv-parse merely parsing the delivery's CSV files (the baseline);
  * - `regel validate` end to end on the same files;
+ * - the same with the whole-file checks of bench/rulesets/bench.wholefile (ikb.glo@1.3.0 plus
+ *   `unique` / `one ... per` over NP and BA), against the plain validate row;
  * - compiled validators vs the reference interpreter on the same records;
  * - field-level checks of BA vs ajv on the equivalent JSON Schema (same verdict on every record);
  * - parse + check + compile of all shipped rulesets;
@@ -21,9 +23,10 @@ only the language server's keystroke and replace its row).
  * @module
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, totalmem, platform, release } from "node:os";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem, platform, release, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { compile } from "../compiler/compile.js";
 import { loadCompiled } from "../runtime/load-compiled.js";
 import { generateDelivery } from "../runtime/synthetic/generate.js";
 import { ikbKey } from "../runtime/synthetic/ikb-builder.js";
@@ -55,6 +58,25 @@ const COMPILED = join(
   process.env.REGEL_COMPILED ?? join("rulesets", "compiled"),
   RULESET,
 );
+
+/** The whole-file workload: ikb.glo@1.3.0 with whole-file checks, compiled under bench/.cache. */
+const WHOLE_FILE = "bench.wholefile@1.0.0";
+
+async function compileWholeFile(): Promise<string> {
+  // outside the source tree: its .d.ts files are no sources (test/source-format.test.ts)
+  const outDir = join(tmpdir(), "regel-bench-compiled");
+  const result = await compile(["rulesets", join("bench", "rulesets")], {
+    outDir,
+  });
+  const errors = result.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0)
+    throw new Error(errors.map((d) => `${d.code} ${d.message}`).join("\n"));
+  for (const f of result.files) {
+    mkdirSync(dirname(f.path), { recursive: true });
+    writeFileSync(f.path, f.contents);
+  }
+  return join(outDir, WHOLE_FILE);
+}
 
 function parseOptions(argv: string[]): Options {
   const options: Options = {
@@ -189,6 +211,12 @@ async function main(): Promise<void> {
     ["validate", dir, COMPILED, RRD],
     options.repeats,
   );
+  const wholeFileDir = await compileWholeFile();
+  const wholeFile = measure(
+    "validate + whole-file checks",
+    ["validate", dir, wholeFileDir, RRD],
+    options.repeats,
+  );
   const interpreter = measure(
     "interpreter",
     ["interpreter", dir, COMPILED, RRD, lastKey],
@@ -211,7 +239,12 @@ async function main(): Promise<void> {
   const keystroke = await measureKeystroke("rulesets", KEYSTROKES);
 
   let large:
-    | { depositors: number; parse: Measurement; validate: Measurement }
+    | {
+        depositors: number;
+        parse: Measurement;
+        validate: Measurement;
+        wholeFile: Measurement;
+      }
     | undefined;
   if (options.large !== undefined) {
     const big = await delivery(options.large);
@@ -221,6 +254,11 @@ async function main(): Promise<void> {
       validate: measure(
         "validate (large)",
         ["validate", big.dir, COMPILED, RRD],
+        1,
+      ),
+      wholeFile: measure(
+        "validate + whole-file checks (large)",
+        ["validate", big.dir, wholeFileDir, RRD],
         1,
       ),
     };
@@ -253,6 +291,7 @@ async function main(): Promise<void> {
     "| --- | ---: | ---: | --- | ---: |",
     `| csv-parse merely parsing the files (baseline) | ${seconds(parseOnly.ms)} | 1.00 | | ${parseOnly.peakRssMiB} |`,
     `| \`regel validate\` end to end (decode, checks, IKB assembly, file checks, report) | ${seconds(validate.ms)} | ${ratio(validate.ms, parseOnly.ms)} × csv-parse | ≤ 1.5 × | ${validate.peakRssMiB} |`,
+    `| the same with 3 whole-file checks (${WHOLE_FILE}: \`one customer_id per identification_number\`, \`unique last_name, first_names, date_of_birth\` over NP, \`one count_of_depositors per account_id\` over BA) | ${seconds(wholeFile.ms)} | ${ratio(wholeFile.ms, validate.ms)} × validate | | ${wholeFile.peakRssMiB} |`,
     `| reference interpreter, ${Math.round(interpreter.records).toLocaleString("en")} records in ${Math.round(interpreter.ikbs).toLocaleString("en")} IKBs | ${seconds(interpreter.interpreterMs)} | 1.00 | | ${interpreter.peakRssMiB} |`,
     `| compiled validators, same records (same ${Math.round(interpreter.compiledFindings)} findings) | ${seconds(interpreter.compiledMs)} | ${ratio(interpreter.interpreterMs, interpreter.compiledMs)} × faster | ≥ 10 × | |`,
     `| ajv on the equivalent JSON Schema, ${Math.round(ajv.records).toLocaleString("en")} BA records | ${seconds(ajv.ajvMs)} | 1.00 | | ${ajv.peakRssMiB} |`,
@@ -268,6 +307,7 @@ async function main(): Promise<void> {
     lines.push(
       `| csv-parse, ${large.depositors.toLocaleString("en")} depositors (${Math.round(large.validate.rows).toLocaleString("en")} data rows), once | ${seconds(large.parse.ms)} | 1.00 | | ${large.parse.peakRssMiB} |`,
       `| \`regel validate\`, ${large.depositors.toLocaleString("en")} depositors, once | ${seconds(large.validate.ms)} | ${ratio(large.validate.ms, large.parse.ms)} × csv-parse | | ${large.validate.peakRssMiB} |`,
+      `| the same with the 3 whole-file checks, once | ${seconds(large.wholeFile.ms)} | ${ratio(large.wholeFile.ms, large.validate.ms)} × validate | peak RSS < 2 GiB | ${large.wholeFile.peakRssMiB} |`,
     );
   }
   lines.push("");

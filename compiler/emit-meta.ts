@@ -248,6 +248,9 @@ export function moduleData(
         severity: rule.decl.severity ?? "signalling",
         check: req.check,
         entities: t.entities.map((e) => e.name),
+        // only whole-file checks name fields, so other modules are unchanged
+        ...(req.fields ? { fields: req.fields.map((f) => f.name) } : {}),
+        ...(req.per ? { per: req.per.map((f) => f.name) } : {}),
       },
     ];
   });

@@ -21,6 +21,7 @@ import {
 import { CompileError, ModuleContext } from "./emit-context.js";
 import { emitClassify } from "./emit-classify.js";
 import { emitDecoder } from "./emit-decoders.js";
+import { emitWholeFile } from "./emit-whole-file.js";
 import { emitKeyFunction, emitRoleFunction, lawName } from "./emit-finding.js";
 import { moduleData, type ModuleData } from "./emit-meta.js";
 import type { ModuleSources } from "./source-files.js";
@@ -136,6 +137,7 @@ export function emitModule(
 
   const perEntity: Code[] = [];
   let body: Code[] = [];
+  let wholeFile: ReturnType<typeof emitWholeFile> | undefined;
   try {
     for (const e of entities) {
       perEntity.push(emitKeyFunction(ctx, e));
@@ -166,12 +168,14 @@ export function emitModule(
       ),
     );
     const classify = emitClassify(ctx);
+    wholeFile = emitWholeFile(ctx);
     body = [
       ...perEntity,
       ...ctx.helpers,
       ...ruleFunctions,
       ...checks,
       classify,
+      ...wholeFile.functions,
     ];
   } catch (e) {
     if (!(e instanceof CompileError)) throw e;
@@ -289,7 +293,13 @@ export const ${decl} = ${prettyLit(value)};`),
     "",
     "@module",
   ]);
-  const sections: Code[] = [...ctx.hoisted, ...laws, ...body, exports];
+  const sections: Code[] = [
+    ...ctx.hoisted,
+    ...laws,
+    ...body,
+    exports,
+    ...(wholeFile?.table ? [wholeFile.table] : []),
+  ];
   return {
     header: codeText(header),
     types: entities.map((e) => codeText(emitRecordInterface(ctx, e))),

@@ -48,6 +48,7 @@ export const HELPER_FILES: readonly string[] = [
   "decimal",
   "date-arithmetic",
   "records",
+  "combination",
   "findings",
   "workdays",
   "parameters",

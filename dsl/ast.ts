@@ -277,10 +277,31 @@ export interface RuleDecl extends DeclBase, Assumable {
   examples: Example[];
 }
 
-/** Built-in delivery checks for `for file` rules. */
+/**
+ * Built-in delivery checks for `for file` rules. The whole-file checks name fields of the one
+ * entity of the rule: `unique a, b` (no two records share the combination) and `one a per b`
+ * (records that share `b` share `a`: the same national id under one customer number only) and
+ * `count per b = n` (the records that share `b` number `n`: the holders of a joint account).
+ */
 export interface FileCheck extends NodeBase {
   kind: "FileCheck";
-  check: "present" | "header" | "unique-key" | "references";
+  check:
+    | "present"
+    | "header"
+    | "unique-key"
+    | "references"
+    | "unique"
+    | "one-per"
+    | "count-per";
+  /**
+   * `unique a, b`: the combination; `one a per b`: the fields that must agree (`a`);
+   * `count per b = n`: the integer field `n` that states the number of records sharing `b`.
+   */
+  fields?: Ident[];
+  /** `one a per b, c` / `count per b, c = n`: the fields that group the records. */
+  per?: Ident[];
+  /** The word written where `per` belongs, when it is another one (REG265). */
+  perWord?: Ident;
 }
 
 /** `example pass|fail ...` */

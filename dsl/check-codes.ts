@@ -85,6 +85,11 @@ export const CODES = {
   badDateLiteral: "REG317",
   uniqueKeyWithoutKey: "REG318",
   crossRecordNeverSees: "REG319",
+  // ---- REG265-REG279: whole-file checks
+  wholeFilePer: "REG265",
+  wholeFileEntities: "REG266",
+  wholeFileRepeated: "REG267",
+  wholeFileCountNotInteger: "REG268",
   // ---- REG4xx: examples
   exampleUnknownEntity: "REG401",
   exampleUnknownField: "REG402",
@@ -203,11 +208,17 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
     "`E.f` names an entity that is neither the current record nor one iterated by exists/count/sum.",
   REG315: "`matches` applied to something that is not text.",
   REG316:
-    "A file check (`require present|header|unique key|references`) on a record rule, or an expression on a `for file` rule.",
+    "A file check (`require present|header|unique key|references|unique a, b|one a per b`) on a record rule, or an expression on a `for file` rule.",
   REG317: "A date or datetime literal that is not a real moment (2023-02-30).",
   REG318: "`require unique key` on an entity without a `key`.",
   REG319:
     "`exists` / `count` / `sum` that can never see a record on a real delivery (no `ikb` grouping, or an entity outside every IKB).",
+  REG265: "`require one a per b` with another word where `per` belongs.",
+  REG266:
+    "A whole-file check (`require unique a, b`, `require one a per b`) on a rule `for file` several entities.",
+  REG267:
+    "A field named twice in a whole-file check (`unique a, a`, or `one a per a`).",
+  REG268: "`require count per b = n` where `n` is not an `integer` field.",
   REG401: "Unknown entity in an example record.",
   REG402: "Unknown field in an example record.",
   REG403:

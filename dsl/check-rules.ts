@@ -12,7 +12,13 @@ import {
   type RulesetIndex,
   suggest,
 } from "./check-context.js";
-import { expandAttributes, lookupEntity } from "./check-decls.js";
+import {
+  expandAttributes,
+  linkField,
+  lookupEntity,
+  unknownField,
+} from "./check-decls.js";
+import { fileCheckText } from "./printer.js";
 import { checkExamples } from "./check-examples.js";
 import { checkRuleClass } from "./check-rule-class.js";
 import { checkCondition, type ExprScope } from "./check-expr.js";
@@ -140,7 +146,7 @@ function checkRule(
     ) {
       reporter.report(
         CODES.wrongCheckKind,
-        `a \`for file\` rule takes one of \`require present\`, \`require header\`, \`require unique key\`, \`require references\``,
+        `a \`for file\` rule takes one of \`require present\`, \`require header\`, \`require unique key\`, \`require references\`, \`require unique a, b\`, \`require one a per b\``,
         rule.require.span,
       );
     }
@@ -155,6 +161,13 @@ function checkRule(
         }
       }
     }
+    if (
+      isFileCheck(rule.require) &&
+      (rule.require.check === "unique" ||
+        rule.require.check === "one-per" ||
+        rule.require.check === "count-per")
+    )
+      checkWholeFile(index, reporter, rule.require, targeted);
   } else if (target?.kind === "RecordTarget") {
     const entity = lookupEntity(index, reporter, target.entity);
     if (entity !== undefined) {
@@ -244,10 +257,67 @@ function checkConditions(
   if (isFileCheck(rule.require)) {
     reporter.report(
       CODES.wrongCheckKind,
-      `\`require ${rule.require.check.replace("-", " ")}\` is a file check; it needs a \`for file\` target`,
+      `\`require ${fileCheckText(rule.require)}\` is a file check; it needs a \`for file\` target`,
       rule.require.span,
     );
   } else checkCondition(rule.require, scope, "`require`");
+}
+
+/**
+ * The whole-file checks `unique a, b`, `one a per b` and `count per b = n` (n an integer): one entity (fields are its own), every
+ * name a field of it (linked), none named twice, `per` spelled so.
+ */
+function checkWholeFile(
+  index: RulesetIndex,
+  reporter: Reporter,
+  check: FileCheck,
+  targeted: ResolvedEntity[],
+): void {
+  const text = `require ${fileCheckText(check)}`;
+  if (check.perWord !== undefined)
+    reporter.report(
+      CODES.wholeFilePer,
+      `\`one ${(check.fields ?? []).map((f) => f.name).join(", ")}\` is followed by \`per\` and the fields the records share, not \`${check.perWord.name}\``,
+      check.perWord.span,
+      { suggestion: "per" },
+    );
+  if (targeted.length > 1) {
+    reporter.report(
+      CODES.wholeFileEntities,
+      `\`${text}\` names fields of one entity, and this rule is for ${targeted.length} (${targeted.map((e) => e.name).join(", ")}): write one rule per entity`,
+      check.span,
+    );
+    return;
+  }
+  const entity = targeted[0];
+  if (entity === undefined) return;
+  const seen = new Map<string, Ident>();
+  for (const ident of [...(check.fields ?? []), ...(check.per ?? [])]) {
+    if (missing(ident)) continue;
+    const field = linkField(index, entity, ident);
+    if (field === undefined) {
+      unknownField(index, reporter, entity, ident, ` (in \`${text}\`)`);
+      continue;
+    }
+    if (
+      check.check === "count-per" &&
+      check.fields?.includes(ident) &&
+      field.decl.type.name !== "integer"
+    )
+      reporter.report(
+        CODES.wholeFileCountNotInteger,
+        `\`${ident.name}\` states how many records share ${(check.per ?? []).map((p) => `\`${p.name}\``).join(", ")}, so it must be an \`integer\` field, not \`${field.decl.type.name}\``,
+        ident.span,
+      );
+    const first = seen.get(ident.name);
+    if (first !== undefined)
+      reporter.report(
+        CODES.wholeFileRepeated,
+        `\`${ident.name}\` is named twice in \`${text}\` (first at line ${first.span.start.line}): ${check.check === "one-per" ? "a field the records share cannot also be the one they must agree on" : "name each field of the combination once"}`,
+        ident.span,
+      );
+    else seen.set(ident.name, ident);
+  }
 }
 
 /**

@@ -1894,6 +1894,73 @@ export class RegelParser extends EmbeddedActionsParser {
             }))!;
           },
         },
+        {
+          // `unique a, b`: a name after `unique` is no expression, so this reads no condition
+          GATE: () =>
+            this.LA(1).image === "unique" &&
+            this.LA(2).tokenType === Identifier,
+          ALT: () => {
+            const start = this.LA(1);
+            this.CONSUME2(Identifier);
+            const fields = this.SUBRULE(this.identList);
+            return this.ACTION(() => ({
+              kind: "FileCheck" as const,
+              check: "unique" as const,
+              fields,
+              span: this.sp(start),
+            }))!;
+          },
+        },
+        {
+          // `one a per b`: records that share `b` share `a` (a whole-file check)
+          GATE: () =>
+            this.LA(1).image === "one" && this.LA(2).tokenType === Identifier,
+          ALT: () => {
+            const start = this.LA(1);
+            this.CONSUME3(Identifier);
+            const fields = this.SUBRULE2(this.identList);
+            // `per`, or a word written in its place (`for`, `by`, `in`, `with`: REG265)
+            const perTok = this.OR2([
+              { ALT: () => this.CONSUME4(Identifier) },
+              { ALT: () => this.CONSUME(KW.for) },
+              { ALT: () => this.CONSUME(KW.by) },
+              { ALT: () => this.CONSUME(KW.in) },
+              { ALT: () => this.CONSUME(KW.with) },
+            ]);
+            const per = this.SUBRULE3(this.identList);
+            return this.ACTION(() => ({
+              kind: "FileCheck" as const,
+              check: "one-per" as const,
+              fields,
+              per,
+              // another word where `per` belongs: the checker reports it (REG265)
+              ...(isReal(perTok) && perTok.image !== "per"
+                ? { perWord: this.id(perTok) }
+                : {}),
+              span: this.sp(start),
+            }))!;
+          },
+        },
+        {
+          // `count per b = n`: the records sharing `b` number `n` (a whole-file check)
+          GATE: () =>
+            this.LA(1).tokenType === KW.count && this.LA(2).image === "per",
+          ALT: () => {
+            const start = this.LA(1);
+            this.CONSUME(KW.count);
+            this.CONSUME5(Identifier);
+            const per = this.SUBRULE4(this.identList);
+            this.CONSUME(Equals);
+            const stated = this.SUBRULE2(this.ident);
+            return this.ACTION(() => ({
+              kind: "FileCheck" as const,
+              check: "count-per" as const,
+              fields: this.isLost(stated) ? [] : [stated],
+              per,
+              span: this.sp(start),
+            }))!;
+          },
+        },
         { ALT: () => this.SUBRULE(this.expr) },
       ]),
     this.recovers((): Expr | FileCheck => this.errorExpr()),

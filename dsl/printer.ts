@@ -14,7 +14,9 @@ import type {
   Example,
   Expr,
   FieldDecl,
+  FileCheck,
   HolidayDecl,
+  Ident,
   Literal,
   NormPeriod,
   RecordLiteral,
@@ -579,7 +581,26 @@ const FILE_CHECKS = {
   header: "header",
   "unique-key": "unique key",
   references: "references",
+  unique: "unique",
+  "one-per": "one",
+  "count-per": "count per",
 };
+
+/**
+ * A `for file` rule's built-in check as written after `require`: `unique key`, `unique a, b`,
+ * `one a per b, c`.
+ */
+export function fileCheckText(check: FileCheck): string {
+  const names = (ids: readonly Ident[] | undefined) =>
+    (ids ?? []).map((i) => i.name).join(", ");
+  const head = FILE_CHECKS[check.check];
+  if (check.check === "unique") return `${head} ${names(check.fields)}`;
+  if (check.check === "one-per")
+    return `${head} ${names(check.fields)} per ${names(check.per)}`;
+  if (check.check === "count-per")
+    return `${head} ${names(check.per)} = ${names(check.fields)}`;
+  return head;
+}
 
 function role(r: string | undefined): string {
   return r === undefined ? "" : ` (${r})`;
@@ -863,7 +884,7 @@ const CLAUSE_PRINTERS: {
     require: (b, d) => {
       if (!d.require) return;
       const c = b.clause("require", "require ", [d.require.span]);
-      if (d.require.kind === "FileCheck") c.add(FILE_CHECKS[d.require.check]);
+      if (d.require.kind === "FileCheck") c.add(fileCheckText(d.require));
       else condition(c, d.require);
     },
     message: (b, d) => {

@@ -35,7 +35,7 @@
  *
  * @module
  */
-import type { AttributeRef, Role } from "../dsl/ast.js";
+import type { AttributeRef, FileCheck, Ident, Role } from "../dsl/ast.js";
 import { placeholders } from "../dsl/message-template.js";
 import type {
   ResolvedEntity,
@@ -399,8 +399,9 @@ export interface MemoryFile {
  * `present` — one finding when the file is missing; `header` — one finding per entity column
  * missing from the header (attribute = field); `unique key` — one finding per row whose key
  * repeats an earlier row's; `references` — one finding per present `ref` cell whose value is not
- * among the values of the referenced field (attribute = field). Checks other than `present` are
- * skipped for a missing file. Pass `only` to run a single rule.
+ * among the values of the referenced field (attribute = field); `unique a, b` and `one a per b`
+ * — see {@link wholeFile}. Checks other than `present` are skipped for a missing file. Pass `only`
+ * to run a single rule.
  */
 export function checkFiles(
   ruleset: ResolvedRuleset,
@@ -460,6 +461,10 @@ export function checkFiles(
         continue;
       }
       const recs = file.rows.map((r) => model.decode(entity, r));
+      if (check === "unique" || check === "one-per" || check === "count-per") {
+        out.push(...wholeFile(ruleset, decl.require, entity, recs, base));
+        continue;
+      }
       if (check === "unique-key") {
         const seen = new Set<string>();
         for (const rec of recs) {
@@ -504,4 +509,116 @@ export function checkFiles(
     }
   }
   return out;
+}
+
+/**
+ * `unique a, b`: the records whose values of a, b are all present and valid, grouped by those
+ * values; every record of a group of two or more has a finding. `one a per b`: the records whose
+ * a and b are all present and valid, grouped by b; every record of a group in which a takes two or
+ * more values has a finding. `count per b = n`: the records whose b and n are present and valid,
+ * grouped by b; every record whose n is not the size of its group has a finding. Row i of the file is line i + 2 (line 1 is the header); a personal
+ * field's value shows as `***` in the message. Written from docs/language.md, apart from the
+ * runtime's hash passes (runtime/whole-file.ts).
+ */
+function wholeFile(
+  ruleset: ResolvedRuleset,
+  check: FileCheck,
+  entity: ResolvedEntity,
+  recs: readonly IRecord[],
+  base: Omit<Finding, "attribute" | "key" | "values" | "message">,
+): Finding[] {
+  const fieldsOf = (ids: readonly Ident[] | undefined) =>
+    (ids ?? []).map((i) => ruleset.links.field(i, entity)!);
+  const one = check.check === "one-per";
+  const counted = check.check === "count-per";
+  const keyFields = fieldsOf(
+    check.check === "unique" ? check.fields : check.per,
+  );
+  const valueFields = check.check === "unique" ? [] : fieldsOf(check.fields);
+  const all = [...keyFields, ...valueFields];
+  const textOf = (rec: IRecord, fs: readonly ResolvedField[]) =>
+    fs.every((f) => rec.text[f.name] !== null)
+      ? JSON.stringify(fs.map((f) => rec.text[f.name]))
+      : undefined;
+  const shown = (rec: IRecord, fs: readonly ResolvedField[], named: boolean) =>
+    fs
+      .map((f) => {
+        const v = f.decl.personal ? MASK : JSON.stringify(rec.raw[f.name]);
+        return named ? `${f.name}=${v}` : v;
+      })
+      .join(named ? ";" : ", ");
+  const groups = new Map<string, { rec: IRecord; line: number }[]>();
+  recs.forEach((rec, i) => {
+    const k = textOf(rec, keyFields);
+    if (
+      k === undefined ||
+      (valueFields.length > 0 && textOf(rec, valueFields) === undefined)
+    )
+      return;
+    const g = groups.get(k) ?? [];
+    g.push({ rec, line: i + 2 });
+    groups.set(k, g);
+  });
+  const broken = new Map<number, { rec: IRecord; message: string }>();
+  for (const g of groups.values()) {
+    if (counted) {
+      // the stated number (an integer field: its canonical text is the number)
+      const field = valueFields[0];
+      for (const m of g) {
+        if (Number(m.rec.text[field.name]) === g.length) continue;
+        broken.set(m.line, {
+          rec: m.rec,
+          message: `${shown(m.rec, keyFields, true)} is on ${g.length} ${g.length === 1 ? "record" : "records"} of ${entity.file ?? ""}: ${lineList(g.map((o) => o.line))}; the row states ${shown(m.rec, valueFields, true)}`,
+        });
+      }
+      continue;
+    }
+    if (g.length < 2) continue;
+    if (!one) {
+      for (const m of g)
+        broken.set(m.line, {
+          rec: m.rec,
+          message: `${shown(m.rec, keyFields, true)} occurs ${g.length} times in ${entity.file ?? ""}: ${lineList(g.map((o) => o.line))}`,
+        });
+      continue;
+    }
+    const byValue = new Map<string, typeof g>();
+    for (const m of g) {
+      const v = textOf(m.rec, valueFields)!;
+      byValue.set(v, [...(byValue.get(v) ?? []), m]);
+    }
+    if (byValue.size < 2) continue;
+    const parts = [...byValue.values()].map(
+      (ms) =>
+        `${shown(ms[0].rec, valueFields, false)} (${lineList(ms.map((x) => x.line))})`,
+    );
+    for (const m of g)
+      broken.set(m.line, {
+        rec: m.rec,
+        message: `${shown(m.rec, keyFields, true)} has ${byValue.size} different ${valueFields.length === 1 ? "values" : "combinations"} of ${valueFields.map((f) => f.name).join(", ")} in ${entity.file ?? ""}: ${parts.join(", ")}`,
+      });
+  }
+  return [...broken.keys()]
+    .sort((a, b) => a - b)
+    .map((line) => {
+      const { rec, message } = broken.get(line)!;
+      const values: Record<string, string | null> = {};
+      for (const f of all) values[f.name] = rec.raw[f.name] || null;
+      return {
+        ...base,
+        attribute: undefined,
+        key: keyText(entity, rec),
+        values,
+        message,
+        line,
+      };
+    });
+}
+
+/** `line 3`, `lines 3 and 7`, at most 20 lines named and the rest counted. */
+function lineList(ls: readonly number[]): string {
+  if (ls.length === 1) return `line ${ls[0]}`;
+  if (ls.length > 20)
+    return `lines ${ls.slice(0, 20).join(", ")} and ${ls.length - 20} more`;
+  return `lines ${ls.slice(0, -1).join(", ")} and ${ls[ls.length - 1]}`;
 }

@@ -14,6 +14,7 @@ import { dirname, join } from "node:path";
 import type {
   CompiledRuleset,
   EntityMeta,
+  FileRule,
   Finding,
   RuleContext,
   RuleTrace,
@@ -41,6 +42,7 @@ import { readNdjsonFileBatches } from "./ndjson-reader.js";
 import { loadGroeipadNorm, type GroeipadNorm } from "./groeipad.js";
 import { InputHash } from "./input-hash.js";
 import { hash53Cells, HashSet53 } from "./key-set.js";
+import { WholeFileCheck } from "./whole-file.js";
 import type { LoadedRuleset } from "./load-compiled.js";
 import { maskKey, maskMessage, maskValues, personalFields } from "./mask.js";
 import { reportProvenance } from "./provenance.js";
@@ -132,6 +134,8 @@ interface FileState {
     against?: HashSet53;
   }[];
   runs?: string[];
+  /** The whole-file checks of the file (runtime/whole-file.ts). */
+  wholeFile: WholeFileCheck[];
   roleByField: number;
   /** Line 1 was found not to be a header (`input.no-header`): it is counted as a rejected row. */
   firstLineIsData?: boolean;
@@ -311,6 +315,7 @@ class DeliveryValidator {
         )
           this.completeTargets.add(target);
       }
+      await this.wholeFilePass();
       for (const f of this.files) {
         if (f.unique) f.unique.candidates = f.unique.hashes.seal();
         for (const r of f.refs)
@@ -375,10 +380,7 @@ class DeliveryValidator {
 
   // ---- files and headers ---------------------------------------------------------------
 
-  private fileRule(
-    check: "present" | "header" | "unique-key" | "references",
-    entity: string,
-  ) {
+  private fileRule(check: FileRule["check"], entity: string) {
     return this.rs.fileRules.find(
       (r) => r.check === check && r.entities.includes(entity),
     );
@@ -469,6 +471,7 @@ class DeliveryValidator {
         ikbCol: -1,
         keyCols: [],
         refs: [],
+        wholeFile: [],
         roleByField: entity.roleBy
           ? entity.fields.findIndex((f) => f.name === entity.roleBy)
           : -1,
@@ -663,6 +666,20 @@ class DeliveryValidator {
         hashes: new HashSet53(),
         seen: new Map(),
       };
+    for (const r of this.rs.fileRules) {
+      const projection = this.rs.wholeFile?.[r.code];
+      if (r.entities[0] === e.name && projection)
+        f.wholeFile.push(
+          new WholeFileCheck(
+            r,
+            projection,
+            e,
+            f.index,
+            f.file,
+            this.opts.showPersonalData === true,
+          ),
+        );
+    }
     const refRule = this.fileRule("references", e.name);
     if (refRule)
       e.fields.forEach((fd, i) => {
@@ -855,6 +872,7 @@ class DeliveryValidator {
       const keep = new Uint8Array(f.width);
       if (f.ikbCol >= 0) keep[f.ikbCol] = 1;
       if (f.unique) for (const c of f.keyCols) keep[c] = 1;
+      for (const w of f.wholeFile) for (const c of w.columns) keep[c] = 1;
       for (const c of collect) keep[c.col] = 1;
       projection.keep = keep;
       return true;
@@ -929,6 +947,7 @@ class DeliveryValidator {
           prevKey = key;
         }
         if (f.unique) f.unique.hashes.addHash(hash53Cells(ev.cells, f.keyCols));
+        for (const w of f.wholeFile) w.scan(ev.cells);
         for (const c of collect)
           if (ev.cells[c.col] !== "") c.set.add(ev.cells[c.col]);
         records++;
@@ -970,6 +989,21 @@ class DeliveryValidator {
         });
       }
       if (out.length) yield out;
+    }
+  }
+
+  /**
+   * The second read of the whole-file checks (runtime/whole-file.ts): only of a file read to the
+   * end in which some combination may occur twice; the findings then wait for the validate pass.
+   */
+  private async wholeFilePass(): Promise<void> {
+    for (const f of this.files) {
+      const pending = f.wholeFile.filter((w) => w.seal());
+      if (pending.length === 0 || f.report.readStatus !== "read") continue;
+      for await (const batch of this.goodRows(f))
+        for (const row of batch)
+          for (const w of pending) w.collect(row.cells, row.line);
+      for (const w of pending) w.finish();
     }
   }
 
@@ -1183,7 +1217,12 @@ class DeliveryValidator {
     out: Finding[],
   ): void {
     const e = f.entity;
-    if (f.refs.length === 0 && !(f.unique?.candidates?.size ?? 0)) return;
+    if (
+      f.refs.length === 0 &&
+      !(f.unique?.candidates?.size ?? 0) &&
+      f.wholeFile.length === 0
+    )
+      return;
     const role =
       f.roleByField >= 0 && ikbKey !== undefined
         ? row.cells[f.index[f.roleByField]] === ikbKey
@@ -1211,6 +1250,21 @@ class DeliveryValidator {
             law: this.rs.laws[u.code],
           });
       }
+    }
+    for (const w of f.wholeFile) {
+      const found = w.findingAt(row.line);
+      if (found)
+        out.push({
+          rule: w.rule.code,
+          severity: w.rule.severity,
+          entity: e.name,
+          role,
+          attribute: undefined,
+          key: renderKey(f, row),
+          values: found.values,
+          message: found.message,
+          law: this.rs.laws[w.rule.code],
+        });
     }
     for (const r of f.refs) {
       const value = row.cells[r.col];

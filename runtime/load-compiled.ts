@@ -103,6 +103,7 @@ export async function loadCompiled<M extends CompiledRuleset = CompiledRuleset>(
     categories: (mod.categories as CompiledRuleset["categories"]) ?? [],
     payouts: (mod.payouts as CompiledRuleset["payouts"]) ?? [],
     fileRules: (mod.fileRules as CompiledRuleset["fileRules"]) ?? [],
+    wholeFile: mod.wholeFile as CompiledRuleset["wholeFile"],
     decoders: mod.decoders as CompiledRuleset["decoders"],
     checks: mod.checks as CompiledRuleset["checks"],
     needsIkb: (mod.needsIkb as CompiledRuleset["needsIkb"]) ?? [],

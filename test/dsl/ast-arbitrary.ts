@@ -6,6 +6,7 @@
  */
 import fc from "fast-check";
 import type {
+  FileCheck,
   ArticleRef,
   Assumption,
   AttributeRef,
@@ -53,13 +54,14 @@ const RESERVED = new Set<string>(KEYWORDS);
 
 export const name: fc.Arbitrary<string> = fc
   .stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,7}$/)
-  // `header` / `references` / `unique` would read back as built-in file checks after `require`.
+  // `header` / `references` / `unique` / `one` would read back as built-in file checks after `require`.
   .filter(
     (s) =>
       !RESERVED.has(s) &&
       s !== "header" &&
       s !== "references" &&
-      s !== "unique",
+      s !== "unique" &&
+      s !== "one",
   );
 
 export const ident: fc.Arbitrary<Ident> = name.map((n) => ({
@@ -648,9 +650,36 @@ const example: fc.Arbitrary<Example> = fc.oneof(
     ),
 );
 
-const fileCheck = fc
-  .constantFrom("present", "header", "unique-key", "references" as const)
-  .map((check) => ({ kind: "FileCheck" as const, span: SPAN, check }));
+const fileCheck: fc.Arbitrary<FileCheck> = fc.oneof(
+  fc
+    .constantFrom("present", "header", "unique-key", "references" as const)
+    .map((check) => ({ kind: "FileCheck" as const, span: SPAN, check })),
+  // the whole-file checks: `unique a, b` and `one a per b, c`
+  list(ident, 3, 1).map((fields) => ({
+    kind: "FileCheck" as const,
+    span: SPAN,
+    check: "unique" as const,
+    fields,
+  })),
+  fc
+    .record({ fields: list(ident, 2, 1), per: list(ident, 3, 1) })
+    .map(({ fields, per }) => ({
+      kind: "FileCheck" as const,
+      span: SPAN,
+      check: "one-per" as const,
+      fields,
+      per,
+    })),
+  fc
+    .record({ stated: ident, per: list(ident, 3, 1) })
+    .map(({ stated, per }) => ({
+      kind: "FileCheck" as const,
+      span: SPAN,
+      check: "count-per" as const,
+      fields: [stated],
+      per,
+    })),
+);
 
 const rule: fc.Arbitrary<RuleDecl> = fc
   .record({

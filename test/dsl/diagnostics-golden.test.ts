@@ -905,6 +905,84 @@ rule fil0100 "Test"
     at: [{ marker: "unique key" }],
   },
   {
+    code: "REG265",
+    title: "one a per b with another word for per",
+    files: T(`
+rule dup0100 "Test"
+  assumption "A test rule: its meaning is our own."
+  severity blocking
+  implements br art 2
+  for file NP
+  require one customer_id for last_name
+  example fail file NP rows { customer_id: "C1", last_name: "J" }, { customer_id: "C2", last_name: "J" }
+  example pass file NP rows { customer_id: "C1", last_name: "J" }
+`),
+    at: [{ marker: "for last_name" }],
+    suggestion: "per",
+  },
+  {
+    code: "REG266",
+    title: "whole-file check on several entities",
+    files: T(`
+rule dup0100 "Test"
+  assumption "A test rule: its meaning is our own."
+  severity blocking
+  implements br art 2
+  for file NP, BA
+  require unique ikb_id
+  example fail file NP rows { customer_id: "C1", last_name: "J" }, { customer_id: "C2", last_name: "J" }
+  example pass file NP rows { customer_id: "C1", last_name: "J" }
+`),
+    at: [{ marker: "unique ikb_id" }],
+    message: "write one rule per entity",
+  },
+  {
+    code: "REG267",
+    title: "field named twice in a whole-file check",
+    files: T(`
+rule dup0100 "Test"
+  assumption "A test rule: its meaning is our own."
+  severity blocking
+  implements br art 2
+  for file NP
+  require one last_name per customer_id, last_name
+  example fail file NP rows { customer_id: "C1", last_name: "J" }, { customer_id: "C2", last_name: "J" }
+  example pass file NP rows { customer_id: "C1", last_name: "J" }
+`),
+    at: [{ marker: "last_name\n  example fail" }],
+  },
+  {
+    code: "REG268",
+    title: "count per b = n with n not an integer field",
+    files: T(`
+rule joint100 "Test"
+  assumption "A test rule: its meaning is our own."
+  severity blocking
+  implements br art 2
+  for file BA
+  require count per account_id = iban
+  example fail file BA rows { account_id: "A1", iban: "2" }
+  example pass file BA rows { account_id: "A1", iban: "1" }
+`),
+    at: [{ marker: "iban\n  example fail" }],
+  },
+  {
+    code: "REG201",
+    title: "unknown field in a whole-file check",
+    files: T(`
+rule dup0100 "Test"
+  assumption "A test rule: its meaning is our own."
+  severity blocking
+  implements br art 2
+  for file NP
+  require unique last_nam
+  example fail file NP rows { customer_id: "C1", last_name: "J" }, { customer_id: "C2", last_name: "J" }
+  example pass file NP rows { customer_id: "C1", last_name: "J" }
+`),
+    at: [{ marker: "last_nam\n  example fail" }],
+    suggestion: "last_name",
+  },
+  {
     code: "REG319",
     title: "exists in a ruleset without an ikb grouping",
     files: {

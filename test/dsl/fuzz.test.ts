@@ -119,6 +119,8 @@ const VOCABULARY = [
   "april",
   "header",
   "unique",
+  "one",
+  "per",
   "text",
   "code",
   "ref",

@@ -141,6 +141,7 @@ describe("every ```regel block of docs/language.md", () => {
       "example.records",
       "example.rules",
       "example.arithmetic",
+      "example.wholefile",
       "example.categories",
       "example.norms",
       "example.parameters",
@@ -158,6 +159,29 @@ describe("every ```regel block of docs/language.md", () => {
       expect(file.declarations.length).toBeGreaterThanOrEqual(0);
     },
   );
+
+  it("wholefile: `require one a per b`, `require unique a, b` and `require count per b = n` are whole-file checks", () => {
+    const rules = ok(blocks.get("example.wholefile")!).declarations.filter(
+      (d) => d.kind === "Rule",
+    );
+    const names = (ids: { name: string }[] | undefined) =>
+      ids?.map((i) => i.name);
+    const [one, unique] = rules.map((r) =>
+      r.require?.kind === "FileCheck" ? r.require : undefined,
+    );
+    expect(one?.check).toBe("one-per");
+    expect(names(one?.fields)).toEqual(["customer_id"]);
+    expect(names(one?.per)).toEqual(["national_id"]);
+    expect(one?.perWord).toBeUndefined();
+    expect(unique?.check).toBe("unique");
+    expect(names(unique?.fields)).toEqual(["last_name", "date_of_birth"]);
+    const count = rules[2].require;
+    expect(count?.kind === "FileCheck" && count.check).toBe("count-per");
+    if (count?.kind === "FileCheck") {
+      expect(names(count.per)).toEqual(["account_id"]);
+      expect(names(count.fields)).toEqual(["count_of_depositors"]);
+    }
+  });
 
   it("header: name, version, title, validity, sources, doc", () => {
     const h = ok(blocks.get("example.header")!).header!;

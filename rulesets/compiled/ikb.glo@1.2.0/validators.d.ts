@@ -261,8 +261,31 @@ export interface SourceFileHash {
 export interface FileRule {
     code: string;
     severity: Severity;
-    check: "present" | "header" | "unique-key" | "references";
+    check: "present" | "header" | "unique-key" | "references" | "unique" | "one-per" | "count-per";
     entities: string[];
+    /**
+     * `unique`: the fields of the combination; `one-per`: the fields the records must agree on;
+     * `count-per`: the one integer field that states how many records share the `per` fields.
+     */
+    fields?: string[];
+    /** `one-per`, `count-per`: the fields that group the records. */
+    per?: string[];
+}
+/**
+ * The compiled form of a whole-file check (`unique a, b`, `one a per b`): functions of one CSV
+ * row (as {@link Decoder} takes it) that the runtime calls on every row of the rule's file.
+ * `key` gives the row's combination (`unique`: the fields; `one-per`, `count-per`: the `per` fields) as one
+ * text that is equal for two rows exactly when every field decodes to the same value; undefined
+ * when a field is absent or does not fit its type (such a row takes no part, as an absent value
+ * takes no part in a comparison). `value` (`one-per`) gives the fields that must agree, likewise.
+ */
+export interface WholeFileProjection {
+    /** The row's combination as one comparable text; undefined when it takes no part. */
+    key: (cells: readonly string[], index: readonly number[]) => string | undefined;
+    /** `one-per`: the values that must agree, as one comparable text. */
+    value?: (cells: readonly string[], index: readonly number[]) => string | undefined;
+    /** `count-per`: the number the row states (its integer field); undefined when absent or not valid. */
+    count?: (cells: readonly string[], index: readonly number[]) => number | undefined;
 }
 /** Context for evaluating record rules. */
 export interface RuleContext {

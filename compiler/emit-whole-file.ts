@@ -1,0 +1,106 @@
+/**
+ * The compiled form of the whole-file checks (`require unique a, b`, `require one a per b`): per
+ * rule, functions of one CSV row that decode the named fields as the entity's decoder does and
+ * join them into one comparable text ({@link WholeFileProjection} in compiler/contract.ts). The
+ * runtime hashes and compares these texts; it never reads the fields' types itself.
+ *
+ * @module
+ */
+import type { Ident } from "../dsl/ast.js";
+import type { ResolvedEntity } from "../dsl/model.js";
+import { doc, id, join, key, ts, type Code } from "./code.js";
+import { internal, type ModuleContext } from "./emit-context.js";
+import { decodeExpr, fieldsWithKinds } from "./emit-types.js";
+
+/** The projection functions of every whole-file rule and the `wholeFile` table that names them. */
+export function emitWholeFile(ctx: ModuleContext): {
+  functions: Code[];
+  /** Undefined when the ruleset has no whole-file rule (its module is as before). */
+  table: Code | undefined;
+} {
+  const functions: Code[] = [];
+  const rows: Code[] = [];
+  const links = ctx.ruleset.links;
+  ctx.ruleset.rules.forEach((rule, n) => {
+    const t = rule.decl.target;
+    const req = rule.decl.require;
+    if (t?.kind !== "FileTarget" || req?.kind !== "FileCheck") return;
+    if (
+      req.check !== "unique" &&
+      req.check !== "one-per" &&
+      req.check !== "count-per"
+    )
+      return;
+    const entity = links.entity(t.entities[0]);
+    if (entity === undefined) return;
+    const keyFields = req.check === "unique" ? req.fields : req.per;
+    const keyName = internal(`wholeFileKey${n}`);
+    functions.push(
+      projection(ctx, entity, keyFields ?? [], keyName, rule.code, "key"),
+    );
+    if (req.check === "count-per") {
+      const countName = internal(`wholeFileCount${n}`);
+      const all = fieldsWithKinds(ctx, entity);
+      const field = links.field(req.fields?.[0], entity);
+      const i = all.findIndex((f) => f.field === field);
+      if (i < 0) throw new Error(`unlinked field in rule ${rule.code}`);
+      functions.push(
+        ts`${doc([`The number of records a ${entity.name} row states for rule ${rule.code}.`])}function ${countName}(cells: readonly string[], index: readonly number[]): number | undefined {
+          const c = $cell(cells, index[${i}]);
+          return c === "" ? undefined : ${decodeExpr(ctx, all[i].kind, ts`c`)};
+        }`,
+      );
+      rows.push(
+        ts`${key(rule.code)}: { key: ${keyName}, count: ${countName} }`,
+      );
+    } else if (req.check === "one-per") {
+      const valueName = internal(`wholeFileValue${n}`);
+      functions.push(
+        projection(
+          ctx,
+          entity,
+          req.fields ?? [],
+          valueName,
+          rule.code,
+          "value",
+        ),
+      );
+      rows.push(
+        ts`${key(rule.code)}: { key: ${keyName}, value: ${valueName} }`,
+      );
+    } else rows.push(ts`${key(rule.code)}: { key: ${keyName} }`);
+  });
+  if (rows.length === 0) return { functions, table: undefined };
+  const table = ts`
+/** The whole-file checks by rule code: the combination of a row (and the values that must agree). */
+export const wholeFile: Readonly<Record<string, WholeFileProjection>> = { ${join(rows, ",\n")} };
+`;
+  return { functions, table };
+}
+
+function projection(
+  ctx: ModuleContext,
+  entity: ResolvedEntity,
+  names: readonly Ident[],
+  name: Code,
+  code: string,
+  what: "key" | "value",
+): Code {
+  const all = fieldsWithKinds(ctx, entity);
+  const cells: Code[] = [];
+  const parts: Code[] = [];
+  names.forEach((ident, k) => {
+    const field = ctx.ruleset.links.field(ident, entity);
+    const i = all.findIndex((f) => f.field === field);
+    if (i < 0) throw new Error(`unlinked field ${ident.name} in rule ${code}`);
+    const c = id(`c${k}`);
+    cells.push(ts`const ${c} = $cell(cells, index[${i}]);`);
+    parts.push(
+      ts`${c} === "" ? undefined : ${decodeExpr(ctx, all[i].kind, c)}`,
+    );
+  });
+  return ts`${doc([`The ${what === "key" ? "combination" : "values that must agree"} of a ${entity.name} row for rule ${code}.`])}function ${name}(cells: readonly string[], index: readonly number[]): string | undefined {
+    ${join(cells, "\n")}
+    return $combination([${join(parts, ", ")}]);
+  }`;
+}
