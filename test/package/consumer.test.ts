@@ -26,12 +26,14 @@ import { buildPackageOnce } from "./package-build.js";
 /**
  * The budget of the tarball: raise it knowingly, in this file, when the package grows. Measured
  * 2026-12-03: 0.86 MB packed, 4.2 MB unpacked, 350 files (six ruleset versions, each shipped as
- * ES module, CommonJS and types); a ruleset version adds about 0.15 MB packed.
+ * ES module, CommonJS and types); a ruleset version adds about 0.15 MB packed. Raised on
+ * 2026-12-04 after the language server (dist/lsp), the language features of issue 12 and the rule
+ * classes: 1.18 MB packed, 5.7 MB unpacked, 513 files.
  */
 const BUDGET = {
-  packedBytes: 1_400_000,
-  unpackedBytes: 6_500_000,
-  files: 500,
+  packedBytes: 1_600_000,
+  unpackedBytes: 7_500_000,
+  files: 650,
 };
 
 const FIXTURE = join(import.meta.dirname, "fixtures", "consumer");
