@@ -2751,7 +2751,8 @@ export class RegelParser extends EmbeddedActionsParser {
   private parameterValueClause(node: ParameterDecl): void {
     const v = this.SUBRULE(this.parameterValue);
     this.ACTION(() => {
-      if (v) node.values.push(v);
+      // a line whose date error recovery lost is reported already; no later pass reads half a period
+      if (v && v.from !== undefined) node.values.push(v);
     });
   }
 

@@ -366,6 +366,23 @@ describe("habits from other languages, fuzzed through parser and checker", () =>
   });
 });
 
+describe("a parameter period whose date error recovery lost", () => {
+  it("is reported by the parser and read by no later pass (found by the habits property, seed 2095718025)", () => {
+    const block = validSources().find((t) =>
+      t.startsWith("ruleset example.parameters@"),
+    )!;
+    const text = block.replace(
+      "  from 2023-01-01 value 95 %",
+      "  from  == -01-01 value 95 %",
+    );
+    expect(text).not.toBe(block);
+    const project = loadProjectFromTexts(new Map([["p.regel", text]]));
+    const codes = project.diagnostics.map((d) => d.code);
+    expect(codes).not.toContain("REG200");
+    expect(codes.some((c) => c.startsWith("REG1"))).toBe(true);
+  });
+});
+
 describe("lexing in pieces", () => {
   it("gives the same tree and diagnostics wherever the text is cut", () => {
     const sources = validSources();
