@@ -1,0 +1,199 @@
+/**
+ * Partial edits of inherited tables (issue 12 item 6): `extend category` adds and removes single
+ * `result` / `marking` entries, `extend codelist` single values. The version that edits must
+ * resolve, compile, classify and diff exactly like the version that retypes the whole table.
+ */
+import { describe, expect, it } from "vitest";
+import { diffRulesets, diffText } from "../../audit/ruleset-diff.js";
+import { compileRuleset } from "../../compiler/compile.js";
+import { parse } from "../../dsl/parser.js";
+import { print } from "../../dsl/printer.js";
+import type { ResolvedRuleset } from "../../dsl/model.js";
+import { classifyIkb } from "../../interpreter/reference-interpreter.js";
+import { BASE, brief, load, npRule } from "./checker-helpers.js";
+
+/** The base version with a category table and a code list to edit. */
+const PARENT =
+  BASE.replace(
+    "valid from 2023-01-01",
+    "valid from 2023-01-01 until 2024-01-01",
+  ).replace('  value "N"\n', '  value "N"\n  value "O" "Onbekend"\n') +
+  npRule("require last_name is present", "dmc0100") +
+  `
+category identity "Identiteit niet vastgesteld"
+  blocks identity_established
+  implements br art 2
+  result dmc0001 (D)
+  result dmc0100 (V)
+  marking NP.deceased = "O"
+`;
+
+const HEADER = `ruleset t.base@1.1.0
+  extends t.base@1.0.0
+  valid from 2024-01-01
+  source br "Beleidsregel"
+`;
+
+/** One entry moved (dmc0100 from V to D), one added, one marking removed; one value added, one removed. */
+const EDITED = `${HEADER}
+/// The table changes in three entries only.
+extend category identity
+  remove result dmc0100 (V)
+  result dmc0100 (D)
+  result dmc0001 (V)
+  remove marking NP.deceased = "O"
+
+extend codelist yes_no
+  remove value "O"
+  value "X" "Onbekend"
+`;
+
+/** The same version with both tables retyped. */
+const RETYPED = `${HEADER}
+replace category identity "Identiteit niet vastgesteld"
+  blocks identity_established
+  implements br art 2
+  result dmc0001 (D)
+  result dmc0100 (D)
+  result dmc0001 (V)
+
+replace codelist yes_no "Ja / nee"
+  value "J"
+  value "N"
+  value "X" "Onbekend"
+`;
+
+function version(child: string, id = "t.base@1.1.0"): ResolvedRuleset {
+  const p = load({ "a.regel": PARENT, "b.regel": child });
+  expect(brief(p.diagnostics)).toEqual([]);
+  return p.rulesets.find((r) => r.id === id)!;
+}
+
+const table = (r: ResolvedRuleset) => {
+  const c = r.categories.find((x) => x.name === "identity")!.decl;
+  return {
+    title: c.title,
+    blocks: c.blocks?.name,
+    results: c.results.map(
+      (x) =>
+        `${x.code.name} ${x.role ?? "-"} ${x.attributes.map((a) => `${a.entity.name}.${a.field.name}`).join(",")}`,
+    ),
+    markings: c.markings.map(
+      (m) => `${m.attribute.field.name}=${m.value.value}`,
+    ),
+    values: r.codeLists
+      .get("yes_no")!
+      .values.map((v) => `${v.code}:${v.description ?? ""}`),
+  };
+};
+
+describe("extend category / extend codelist", () => {
+  it("resolves to the table a retyped version declares, and leaves the parent as it was", () => {
+    const edited = version(EDITED);
+    expect(table(edited)).toEqual(table(version(RETYPED)));
+    expect(table(edited).results).toEqual([
+      "dmc0001 D ",
+      "dmc0100 D ",
+      "dmc0001 V ",
+    ]);
+    const parent = version(EDITED, "t.base@1.0.0");
+    expect(table(parent).results).toEqual(["dmc0001 D ", "dmc0100 V "]);
+    expect(table(parent).markings).toEqual(["deceased=O"]);
+    expect(table(parent).values).toEqual(["J:", "N:", "O:Onbekend"]);
+  });
+
+  it("the reference interpreter classifies with the edited table", () => {
+    const edited = version(EDITED);
+    const parent = version(EDITED, "t.base@1.0.0");
+    const finding = (rule: string, role: "D" | "V", attribute?: string) => ({
+      rule,
+      severity: "signalling" as const,
+      entity: "NP",
+      role,
+      attribute,
+      key: "",
+      values: {},
+      message: "",
+      law: { articles: [], meaning: "" } as never,
+    });
+    const hit = (r: ResolvedRuleset, f: ReturnType<typeof finding>[]) =>
+      classifyIkb(r, f, {}).categories;
+    expect(hit(parent, [finding("dmc0100", "V")])).toEqual(["identity"]);
+    expect(hit(edited, [finding("dmc0100", "V")])).toEqual([]);
+    expect(hit(edited, [finding("dmc0100", "D")])).toEqual(["identity"]);
+    expect(hit(edited, [finding("dmc0001", "V")])).toEqual(["identity"]);
+    const np = { ikb_id: "K1", customer_id: "K1", deceased: "O" };
+    expect(classifyIkb(parent, [], { NP: [np] }).categories).toEqual([
+      "identity",
+    ]);
+    expect(classifyIkb(edited, [], { NP: [np] }).categories).toEqual([]);
+  });
+
+  it("compiles to the same classification code as the retyped version", async () => {
+    const classify = (js: string) => {
+      const at = js.indexOf("function classify");
+      expect(at).toBeGreaterThan(0);
+      return js.slice(at, js.indexOf("\n}\n", at));
+    };
+    const a = await compileRuleset(version(EDITED));
+    const b = await compileRuleset(version(RETYPED));
+    expect(a.diagnostics).toEqual([]);
+    expect(classify(a.js)).toEqual(classify(b.js));
+    expect(a.js).toContain('"X"');
+    expect(a.traceJson).toContain("dmc0100");
+  });
+
+  it("regel diff shows the single entries added and removed", () => {
+    const p = load({ "a.regel": PARENT, "b.regel": EDITED });
+    const [from, to] = ["t.base@1.0.0", "t.base@1.1.0"].map((id) =>
+      p.rulesets.find((r) => r.id === id)!,
+    );
+    const d = diffRulesets(from, to);
+    const cat = d.categories.find((c) => c.name === "identity")!;
+    expect(cat.resultsAdded.map((e) => e.code)).toEqual(["dmc0001"]);
+    expect(cat.resultsRemoved).toEqual([]);
+    expect(cat.resultsChanged.map((c) => [c.from.role, c.to.role])).toEqual([
+      ["V", "D"],
+    ]);
+    expect(cat.markingsRemoved.map((m) => m.value)).toEqual(["O"]);
+    expect(d.other.find((o) => o.kind === "code")).toEqual({
+      kind: "code",
+      added: ['yes_no "X"'],
+      removed: ['yes_no "O"'],
+      changed: [],
+    });
+    expect(d.other.find((o) => o.kind === "codelist")).toBeUndefined();
+    const text = diffText(d);
+    expect(text).toContain('+ code yes_no "X"');
+    expect(text).toContain('- code yes_no "O"');
+  });
+
+  it("regel fmt prints the extensions back as written", () => {
+    const file = parse(EDITED, "b.regel");
+    expect(file.diagnostics).toEqual([]);
+    expect(print(file.file)).toBe(`${HEADER}
+/// The table changes in three entries only.
+extend category identity
+  result dmc0100 (D)
+  result dmc0001 (V)
+  remove result dmc0100 (V)
+  remove marking NP.deceased = "O"
+
+extend codelist yes_no
+  value "X" "Onbekend"
+  remove value "O"
+`);
+  });
+
+  it("a removed code value is no longer a value of the list for markings and conditions", () => {
+    const p = load({
+      "a.regel": PARENT,
+      "b.regel": `${HEADER}
+extend codelist yes_no
+  remove value "O"
+`,
+    });
+    // The inherited marking NP.deceased = "O" now names a value the list lacks.
+    expect(p.diagnostics.map((d) => d.code)).toContain("REG204");
+  });
+});
