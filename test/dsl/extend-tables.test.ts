@@ -3,6 +3,7 @@
  * `result` / `marking` entries, `extend codelist` single values. The version that edits must
  * resolve, compile, classify and diff exactly like the version that retypes the whole table.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { diffRulesets, diffText } from "../../audit/ruleset-diff.js";
 import { compileRuleset } from "../../compiler/compile.js";
@@ -195,5 +196,57 @@ extend codelist yes_no
     });
     // The inherited marking NP.deceased = "O" now names a value the list lacks.
     expect(p.diagnostics.map((d) => d.code)).toContain("REG204");
+  });
+
+  it("property: the edited table is the inherited one minus the removes plus the adds, and every miss is reported", () => {
+    const results = ["dmc0001", "dmc0100"].flatMap((c) =>
+      ["", " (D)", " (V)"].map((r) => `result ${c}${r}`),
+    );
+    const markings = ["J", "N", "O"].flatMap((v) =>
+      ["", " (D)", " (V)"].map((r) => `marking NP.deceased = "${v}"${r}`),
+    );
+    const universe = [...results, ...markings];
+    const subset = fc.subarray(universe);
+    fc.assert(
+      fc.property(subset, subset, subset, (inherited, removed, added) => {
+        const parent = PARENT.replace(
+          /\ncategory identity[\s\S]*$/,
+          `\ncategory identity "Identiteit niet vastgesteld"\n  blocks identity_established\n  implements br art 2\n${inherited.map((e) => `  ${e}\n`).join("")}`,
+        );
+        const child = `${HEADER}\nextend category identity\n${[
+          ...removed.map((e) => `  remove ${e}\n`),
+          ...added.map((e) => `  ${e}\n`),
+        ].join("")}`;
+        const p = load({ "a.regel": parent, "b.regel": child });
+        const kept = inherited.filter((e) => !removed.includes(e));
+        const expected = [...kept, ...added.filter((e) => !kept.includes(e))];
+        const cat = p.rulesets
+          .find((r) => r.id === "t.base@1.1.0")!
+          .categories.find((c) => c.name === "identity")!.decl;
+        const got = [
+          ...cat.results.map(
+            (r) => `result ${r.code.name}${r.role ? ` (${r.role})` : ""}`,
+          ),
+          ...cat.markings.map(
+            (m) =>
+              `marking NP.deceased = "${m.value.value}"${m.role ? ` (${m.role})` : ""}`,
+          ),
+        ];
+        const order = (xs: string[]) => [
+          ...xs.filter((x) => x.startsWith("result")),
+          ...xs.filter((x) => x.startsWith("marking")),
+        ];
+        expect(got).toEqual(order(expected));
+        const count = (code: string) =>
+          p.diagnostics.filter((d) => d.code === code).length;
+        expect(count("REG250")).toBe(
+          removed.filter((e) => !inherited.includes(e)).length,
+        );
+        expect(count("REG249")).toBe(
+          added.filter((e) => kept.includes(e)).length,
+        );
+      }),
+      { numRuns: 40 },
+    );
   });
 });
