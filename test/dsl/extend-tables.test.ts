@@ -250,3 +250,16 @@ extend codelist yes_no
     );
   });
 });
+
+describe("editor outline", () => {
+  it("lists each extension with the values it adds", async () => {
+    const { documentSymbols } = await import("../../lsp/symbols.js");
+    const symbols = documentSymbols(parse(EDITED, "b.regel").file);
+    const names = symbols.map((s) => s.name);
+    expect(names).toContain("extend identity");
+    const list = symbols.find(
+      (s) => s.name === "extend yes_no" && s.children !== undefined,
+    )!;
+    expect(list.children!.map((c) => c.name)).toEqual(["X"]);
+  });
+});
