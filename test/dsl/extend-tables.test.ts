@@ -263,3 +263,29 @@ describe("editor outline", () => {
     expect(list.children!.map((c) => c.name)).toEqual(["X"]);
   });
 });
+
+describe("catalogue", () => {
+  it("shows the edited tables on the page of the version that edits them", async () => {
+    const { catalogueFileName, renderCatalogue } =
+      await import("../../audit/catalogue.js");
+    const p = load({ "a.regel": PARENT, "b.regel": EDITED });
+    const files = renderCatalogue(p.rulesets);
+    const page = (id: string) =>
+      files.find(
+        (f) =>
+          f.path === catalogueFileName(p.rulesets.find((r) => r.id === id)!),
+      )!.content;
+    const edited = page("t.base@1.1.0");
+    const parent = page("t.base@1.0.0");
+    expect(edited).not.toBe(parent);
+    // code list yes_no: "X" added, "O" removed
+    expect(edited).toContain("| `X` | Onbekend |");
+    expect(edited).not.toContain("| `O` | Onbekend |");
+    expect(parent).toContain("| `O` | Onbekend |");
+    // category identity: dmc0100 now for D, the marking gone
+    expect(edited).toMatch(/\[dmc0100\]\([^)]*\) \| D \|/);
+    expect(parent).toMatch(/\[dmc0100\]\([^)]*\) \| V \|/);
+    expect(parent).toContain("NP.deceased");
+    expect(edited).not.toMatch(/\| NP\.deceased \| "O"/);
+  });
+});
