@@ -2,7 +2,8 @@
  * Partial edits of inherited tables: `extend category NAME` adds and removes single `result` and
  * `marking` entries of an inherited category, `extend codelist NAME` single values of an inherited
  * code list. The result is a new declaration (the parent's stays as it was) that every later pass
- * reads as if the table had been retyped. Removes apply before adds, so an entry can be removed and
+ * reads as if the table had been retyped, located at the extension (a category's `origin` is
+ * the extending version). Removes apply before adds, so an entry can be removed and
  * added back changed (another role, other attributes). Reports REG218 (nothing inherited to
  * extend) and REG249–REG254.
  *
@@ -158,10 +159,18 @@ export function extendCategories(
       const rule = missing(r.code) ? undefined : ctx.rules.get(r.code.name);
       if (rule !== undefined) ctx.links.link(r.code, { kind: "rule", rule });
     }
-    // A new object: the parent's category stays as it was.
+    // A new object: the parent's category stays as it was. The table is this version's now: it
+    // is located at the extension, whose doc comment follows the inherited one.
     const extended: ResolvedCategory = {
       ...base,
-      decl: { ...base.decl, results, markings },
+      origin: ctx.id,
+      decl: {
+        ...base.decl,
+        span: ext.span,
+        doc: [...(base.decl.doc ?? []), ...(ext.doc ?? [])],
+        results,
+        markings,
+      },
     };
     link(ctx, ext.name, { kind: "category", category: extended });
     categories.items.set(base.name, extended);
@@ -210,7 +219,12 @@ export function extendCodeLists(
       }
       values.push(v satisfies CodeValue);
     }
-    const extended: CodeListDecl = { ...base, values };
+    const extended: CodeListDecl = {
+      ...base,
+      span: ext.span,
+      doc: [...(base.doc ?? []), ...(ext.doc ?? [])],
+      values,
+    };
     link(ctx, ext.name, { kind: "codelist", decl: extended });
     codeLists.items.set(base.name.name, extended);
   }

@@ -101,6 +101,15 @@ describe("extend category / extend codelist", () => {
     expect(table(parent).results).toEqual(["dmc0001 D ", "dmc0100 V "]);
     expect(table(parent).markings).toEqual(["deceased=O"]);
     expect(table(parent).values).toEqual(["J:", "N:", "O:Onbekend"]);
+    // The table is the extending version's: located at the extension, its doc comment appended.
+    const cat = (r: ResolvedRuleset) =>
+      r.categories.find((c) => c.name === "identity")!;
+    expect(cat(edited).origin).toBe("t.base@1.1.0");
+    expect(cat(parent).origin).toBe("t.base@1.0.0");
+    expect(cat(edited).decl.span.file).toBe("b.regel");
+    expect(cat(edited).decl.doc).toEqual([
+      "The table changes in three entries only.",
+    ]);
   });
 
   it("the reference interpreter classifies with the edited table", () => {
