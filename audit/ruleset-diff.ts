@@ -117,7 +117,8 @@ export interface HeaderChange {
  * Declarations other than rules and categories, by kind: names added and removed, and those whose
  * content changed (as canonical text). A field is named `Entity.field`; its text is its type and
  * flags (`text(10) required personal column "x" "description"`), so a changed type or flag is one
- * changed field.
+ * changed field. A code list's text is its title; each of its values is a `code` named
+ * `list "CODE"` whose text is its description, so one value added or removed is one line.
  */
 export interface OtherDiff {
   kind:
