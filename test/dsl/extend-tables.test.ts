@@ -150,7 +150,22 @@ describe("extend category / extend codelist", () => {
     expect(a.diagnostics).toEqual([]);
     expect(classify(a.js)).toEqual(classify(b.js));
     expect(a.js).toContain('"X"');
-    expect(a.traceJson).toContain("dmc0100");
+    const trace = JSON.parse(a.traceJson) as {
+      categories: {
+        name: string;
+        location: { file: string };
+        results: { code: string; role?: string }[];
+        markings: unknown[];
+      }[];
+    };
+    const identity = trace.categories.find((c) => c.name === "identity")!;
+    expect(identity.results.map((r) => `${r.code} ${r.role}`)).toEqual([
+      "dmc0001 D",
+      "dmc0100 D",
+      "dmc0001 V",
+    ]);
+    expect(identity.markings).toEqual([]);
+    expect(identity.location.file).toContain("b.regel");
   });
 
   it("regel diff shows the single entries added and removed", () => {
