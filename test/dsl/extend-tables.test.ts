@@ -210,6 +210,29 @@ extend codelist yes_no
 `);
   });
 
+  it("regel fmt keeps each comment with its line of an extension", () => {
+    const source = `${HEADER}
+extend category identity
+  // why removed
+  remove result dmc0100 (V)
+  result dmc0100 (D) // trailing
+
+extend codelist yes_no
+  remove value "O" // gone
+  value "X"
+`;
+    expect(print(parse(source, "b.regel").file, source)).toBe(`${HEADER}
+extend category identity
+  result dmc0100 (D) // trailing
+  // why removed
+  remove result dmc0100 (V)
+
+extend codelist yes_no
+  value "X"
+  remove value "O" // gone
+`);
+  });
+
   it("a removed code value is no longer a value of the list for markings and conditions", () => {
     const p = load({
       "a.regel": PARENT,
