@@ -1,7 +1,8 @@
 /**
  * Builds one {@link ResolvedRuleset} from a file, the resolved version it `extends` and the
  * versions it `uses`: inherited declarations first in their order, `replace` swaps in place,
- * `remove` drops, `extend entity` edits fields, new declarations are appended. Reports the
+ * `remove` drops, `extend entity` edits fields, `extend category` / `extend codelist` edit single
+ * entries (resolve-extensions.ts), new declarations are appended. Reports the
  * REG216–REG218 family (duplicates, redeclaring without `replace`, replacing what is not inherited)
  * and unknown source aliases of the file's own `implements` clauses.
  *

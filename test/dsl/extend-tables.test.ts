@@ -233,6 +233,17 @@ extend codelist yes_no
 `);
   });
 
+  it("a clause an extension does not take is named with the clauses it does take (REG116)", () => {
+    const d = parse(
+      `${HEADER}\nextend category identity\n  blocks x\n  result dmc0001\n`,
+      "b.regel",
+    ).diagnostics;
+    expect(d.map((x) => x.code)).toEqual(["REG116"]);
+    expect(d[0].message).toContain(
+      "this category extension takes `result`, `marking`, `remove result` or `remove marking`",
+    );
+  });
+
   it("a removed code value is no longer a value of the list for markings and conditions", () => {
     const p = load({
       "a.regel": PARENT,
