@@ -117,13 +117,15 @@ export interface HeaderChange {
  * Declarations other than rules and categories, by kind: names added and removed, and those whose
  * content changed (as canonical text). A field is named `Entity.field`; its text is its type and
  * flags (`text(10) required personal column "x" "description"`), so a changed type or flag is one
- * changed field.
+ * changed field. A code list's text is its title; each of its values is a `code` named
+ * `list "CODE"` whose text is its description, so one value added or removed is one line.
  */
 export interface OtherDiff {
   kind:
     | "entity"
     | "field"
     | "codelist"
+    | "code"
     | "payout"
     | "metric"
     | "norm"
@@ -434,6 +436,21 @@ function namesDiff(
 const refs = (r: { source: { name: string }; locator: string }[]) =>
   r.map((x) => `${x.source.name} ${x.locator}`).join(", ");
 
+/** The values of every code list, named `list "CODE"`, with their descriptions. */
+function codeValues(r: ResolvedRuleset): Map<string, string> {
+  return new Map(
+    [...r.codeLists.values()].flatMap((c) =>
+      c.values.map(
+        (v) =>
+          [
+            `${c.name.name} ${JSON.stringify(v.code)}`,
+            v.description === undefined ? "-" : quote(v.description),
+          ] as const,
+      ),
+    ),
+  );
+}
+
 /** A field's type and flags: `text(10) required personal column "x" "description"`. */
 function fieldText(f: FieldDecl): string {
   return [
@@ -632,14 +649,16 @@ export function diffRulesets(
       byName(
         [...a.codeLists.values()],
         (c) => c.name.name,
-        (c) => c.values.map((v) => JSON.stringify(v.code)).join(", "),
+        (c) => quote(c.title ?? ""),
       ),
       byName(
         [...b.codeLists.values()],
         (c) => c.name.name,
-        (c) => c.values.map((v) => JSON.stringify(v.code)).join(", "),
+        (c) => quote(c.title ?? ""),
       ),
     ),
+    // One line per value added, removed or redescribed (an `extend codelist` edits single values).
+    namesDiff("code", codeValues(a), codeValues(b)),
     namesDiff(
       "payout",
       byName(

@@ -107,6 +107,8 @@ export type Declaration =
   | CodeListDecl
   | EntityDecl
   | ExtendEntityDecl
+  | ExtendCategoryDecl
+  | ExtendCodeListDecl
   | IkbDecl
   | RuleDecl
   | CategoryDecl
@@ -169,6 +171,31 @@ export interface ExtendEntityDecl extends DeclBase {
   name: Ident;
   fields: FieldDecl[];
   removeFields: Ident[];
+}
+
+/**
+ * `extend category identity` in a ruleset that `extends` another: adds entries to the inherited
+ * table (`result ...`, `marking ...`) and removes entries as written (`remove result ...`,
+ * `remove marking ...`). Removes apply first, so an entry can be removed and re-added changed.
+ */
+export interface ExtendCategoryDecl extends DeclBase {
+  kind: "ExtendCategory";
+  name: Ident;
+  results: CategoryResult[];
+  markings: CategoryMarking[];
+  removeResults: CategoryResult[];
+  removeMarkings: CategoryMarking[];
+}
+
+/**
+ * `extend codelist product_category` in a ruleset that `extends` another: adds values
+ * (`value "CODE" ["description"]`) and removes them (`remove value "CODE"`).
+ */
+export interface ExtendCodeListDecl extends DeclBase {
+  kind: "ExtendCodeList";
+  name: Ident;
+  values: CodeValue[];
+  removeValues: StringLiteral[];
 }
 
 export interface FieldDecl extends NodeBase, Assumable {

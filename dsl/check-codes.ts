@@ -65,6 +65,12 @@ export const CODES = {
   parameterWithoutValue: "REG246",
   parameterChangesInNorm: "REG247",
   unknownParameter: "REG248",
+  entryAlreadyPresent: "REG249",
+  entryNotPresent: "REG250",
+  codeValueAlreadyPresent: "REG251",
+  codeValueNotPresent: "REG252",
+  extendedAndReplaced: "REG253",
+  extendedTwice: "REG254",
   // ---- REG3xx: types and expressions
   incomparable: "REG301",
   notInCodeList: "REG302",
@@ -186,6 +192,16 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
   REG247:
     "A parameter named in a norm has no value, or changes its value, within the norm period.",
   REG248: "Unknown parameter in a norm.",
+  REG249:
+    "`extend category` adds a `result` or `marking` entry that the inherited table already has.",
+  REG250:
+    "`extend category` removes a `result` or `marking` entry that the inherited table does not have (as written).",
+  REG251: "`extend codelist` adds a value the inherited code list already has.",
+  REG252:
+    "`extend codelist` removes a value the inherited code list does not have.",
+  REG253:
+    "A category or code list both extended and replaced (or removed) in one version.",
+  REG254: "A category or code list extended twice in one version.",
   REG301:
     "The two sides of a comparison (or `in`, or a marking) have incompatible types.",
   REG302:

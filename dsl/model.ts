@@ -87,6 +87,7 @@ export interface ResolvedCategory {
   decl: CategoryDecl;
   name: string;
   articles: ResolvedArticle[];
+  /** `name@version` of the ruleset file that declared, replaced or extended (`extend category`) the category. */
   origin: string;
 }
 

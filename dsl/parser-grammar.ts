@@ -72,6 +72,8 @@ import type {
   EntityDecl,
   Example,
   Expr,
+  ExtendCategoryDecl,
+  ExtendCodeListDecl,
   ExtendEntityDecl,
   FieldDecl,
   FieldValue,
@@ -1058,6 +1060,8 @@ export class RegelParser extends EmbeddedActionsParser {
       { ALT: () => this.SUBRULE(this.codeListDecl) },
       { ALT: () => this.SUBRULE(this.entityDecl) },
       { ALT: () => this.SUBRULE(this.extendEntityDecl) },
+      { ALT: () => this.SUBRULE(this.extendCategoryDecl) },
+      { ALT: () => this.SUBRULE(this.extendCodeListDecl) },
       { ALT: () => this.SUBRULE(this.ikbDecl) },
       { ALT: () => this.SUBRULE(this.ruleDecl) },
       { ALT: () => this.SUBRULE(this.categoryDecl) },
@@ -1120,7 +1124,7 @@ export class RegelParser extends EmbeddedActionsParser {
   ]);
 
   /** `value "CODE" ["description"]` */
-  private valueClause(node: CodeListDecl): void {
+  private valueClause(node: { values: CodeValue[] }): void {
     const v = this.SUBRULE(this.codeValue);
     this.ACTION(() => {
       if (v) node.values.push(v);
@@ -1334,6 +1338,128 @@ export class RegelParser extends EmbeddedActionsParser {
     const n = this.SUBRULE2(this.ident);
     this.ACTION(() => {
       if (!this.isLost(n)) node.removeFields.push(n);
+    });
+  }
+
+  // ---------------------------------------------------------------- partial edits (docs/language.md § Versions)
+
+  private extendCategoryDecl = this.RULE(
+    "extendCategoryDecl",
+    (): ExtendCategoryDecl => {
+      const start = this.LA(1);
+      this.CONSUME(KW.extend);
+      this.CONSUME(KW.category);
+      const name = this.SUBRULE(this.ident);
+      const node = this.ACTION(() =>
+        this.begin<ExtendCategoryDecl>({
+          kind: "ExtendCategory",
+          span: this.sp(start),
+          doc: [],
+          replace: false,
+          name,
+          results: [],
+          markings: [],
+          removeResults: [],
+          removeMarkings: [],
+        }),
+      )!;
+      this.SUBRULE(this.clauseRules.ExtendCategory, { ARGS: [node] });
+      this.ACTION(() => {
+        node.span = this.sp(start);
+      });
+      return node;
+    },
+  );
+
+  static readonly extendCategoryClauses = table(
+    "ExtendCategory",
+    "extend category",
+    "any order",
+    [
+      repeated("result", "result", RegelParser.prototype.resultClause),
+      repeated("marking", "marking", RegelParser.prototype.markingClause),
+      repeated(
+        "remove",
+        ["remove result", "remove marking"],
+        RegelParser.prototype.removeEntryClause,
+      ),
+    ],
+  );
+
+  /** `remove result CODE [(D)] [on E.f, ...]` or `remove marking E.f = "VALUE" [(D)]`, as written in the table. */
+  private removeEntryClause(node: ExtendCategoryDecl): void {
+    const r = this.CONSUME(KW.remove);
+    this.OR2([
+      {
+        ALT: () => {
+          const e = this.SUBRULE2(this.categoryResult);
+          this.ACTION(() => {
+            if (!e) return;
+            e.span = { ...e.span, start: this.startOf(r) };
+            node.removeResults.push(e);
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const m = this.SUBRULE2(this.categoryMarking);
+          this.ACTION(() => {
+            if (!m) return;
+            m.span = { ...m.span, start: this.startOf(r) };
+            node.removeMarkings.push(m);
+          });
+        },
+      },
+    ]);
+  }
+
+  private extendCodeListDecl = this.RULE(
+    "extendCodeListDecl",
+    (): ExtendCodeListDecl => {
+      const start = this.LA(1);
+      this.CONSUME(KW.extend);
+      this.CONSUME(KW.codelist);
+      const name = this.SUBRULE(this.ident);
+      const node = this.ACTION(() =>
+        this.begin<ExtendCodeListDecl>({
+          kind: "ExtendCodeList",
+          span: this.sp(start),
+          doc: [],
+          replace: false,
+          name,
+          values: [],
+          removeValues: [],
+        }),
+      )!;
+      this.SUBRULE(this.clauseRules.ExtendCodeList, { ARGS: [node] });
+      this.ACTION(() => {
+        node.span = this.sp(start);
+      });
+      return node;
+    },
+  );
+
+  static readonly extendCodeListClauses = table(
+    "ExtendCodeList",
+    "extend codelist",
+    "any order",
+    [
+      repeated("value", "value", RegelParser.prototype.valueClause),
+      repeated(
+        "remove",
+        "remove value",
+        RegelParser.prototype.removeValueClause,
+      ),
+    ],
+  );
+
+  /** `remove value "CODE"` */
+  private removeValueClause(node: ExtendCodeListDecl): void {
+    this.CONSUME(KW.remove);
+    this.CONSUME(KW.value);
+    const v = this.SUBRULE2(this.text);
+    this.ACTION(() => {
+      if (!this.isLost(v)) node.removeValues.push(v);
     });
   }
 
@@ -2211,7 +2337,7 @@ export class RegelParser extends EmbeddedActionsParser {
   }
 
   /** `result CODE [(D)] [on E.f, ...]` */
-  private resultClause(node: CategoryDecl): void {
+  private resultClause(node: { results: CategoryResult[] }): void {
     const r = this.SUBRULE(this.categoryResult);
     this.ACTION(() => {
       if (r) node.results.push(r);
@@ -2219,7 +2345,7 @@ export class RegelParser extends EmbeddedActionsParser {
   }
 
   /** `marking E.f = "VALUE" [(D)]` */
-  private markingClause(node: CategoryDecl): void {
+  private markingClause(node: { markings: CategoryMarking[] }): void {
     const m = this.SUBRULE(this.categoryMarking);
     this.ACTION(() => {
       if (m) node.markings.push(m);
@@ -3702,6 +3828,8 @@ export class RegelParser extends EmbeddedActionsParser {
     CodeList: RegelParser.codeListClauses,
     Entity: RegelParser.entityClauses,
     ExtendEntity: RegelParser.extendEntityClauses,
+    ExtendCategory: RegelParser.extendCategoryClauses,
+    ExtendCodeList: RegelParser.extendCodeListClauses,
     Ikb: RegelParser.ikbClauses,
     Rule: RegelParser.ruleClauses,
     Category: RegelParser.categoryClauses,

@@ -66,6 +66,8 @@ const DECLARATION_NAMES: Record<string, string> = {
   ruleset: "header",
   codelist: "code list",
   extend: "entity extension",
+  "extend category": "category extension",
+  "extend codelist": "code list extension",
   ikb: "IKB declaration",
   payout: "payout condition",
 };

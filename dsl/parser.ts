@@ -183,8 +183,14 @@ export function startsDeclaration(
     return false;
   // `fine category 1 base ...` inside a measure.
   if (type === KW.category && prevType === KW.fine) return false;
-  // `replace field` / `remove field` inside `extend entity`.
+  // `replace field` / `remove field` inside `extend entity`; `remove result`, `remove marking`,
+  // `remove value` inside `extend category` and `extend codelist`.
   if ((type === KW.remove || type === KW.replace) && nextType === KW.field)
+    return false;
+  if (
+    type === KW.remove &&
+    (nextType === KW.result || nextType === KW.marking || nextType === KW.value)
+  )
     return false;
   return true;
 }
@@ -527,7 +533,12 @@ function parseChunk(
 
   const isHeader = first.tokenType === KW.ruleset;
   const keyword = first.tokenType === KW.replace ? chunk[1] : first;
-  messageContext.declKeyword = keyword?.image ?? "replace";
+  const second = chunk[chunk.indexOf(keyword) + 1];
+  messageContext.declKeyword =
+    keyword?.tokenType === KW.extend &&
+    (second?.tokenType === KW.category || second?.tokenType === KW.codelist)
+      ? `extend ${second.image}`
+      : (keyword?.image ?? "replace");
   messageContext.clauses = CLAUSE_WORDS.get(messageContext.declKeyword);
   messageContext.follower = follower;
   parser.extra = [];

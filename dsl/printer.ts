@@ -12,6 +12,9 @@ import type {
   Comment,
   Declaration,
   Example,
+  CategoryMarking,
+  CategoryResult,
+  CodeValue,
   Expr,
   FieldDecl,
   FileCheck,
@@ -640,6 +643,42 @@ function holiday(h: HolidayDecl): string {
   return text;
 }
 
+/** `value "CODE" ["description"]` of a code list or its extension. */
+function valueLine(b: BlockBuilder, v: CodeValue): void {
+  const desc = v.description === undefined ? "" : ` ${quote(v.description)}`;
+  b.clause("value", `value ${quote(v.code)}${desc}`, [v.span]);
+}
+
+/** `[remove ]result CODE [(D)] [on E.f, ...]` of a category or its extension. */
+function resultLine(
+  b: BlockBuilder,
+  kw: string,
+  prefix: string,
+  r: CategoryResult,
+): void {
+  const c = b.clause(kw, `${prefix}result ${r.code.name}${role(r.role)}`, [
+    r.span,
+  ]);
+  if (r.attributes.length > 0) {
+    c.add(" on ");
+    c.list(r.attributes, (a) => c.add(attribute(a)));
+  }
+}
+
+/** `[remove ]marking E.f = "VALUE" [(D)]` of a category or its extension. */
+function markingLine(
+  b: BlockBuilder,
+  kw: string,
+  prefix: string,
+  m: CategoryMarking,
+): void {
+  b.clause(
+    kw,
+    `${prefix}marking ${attribute(m.attribute)} = ${quote(m.value.value)}${role(m.role)}`,
+    [m.span],
+  );
+}
+
 function removeBlock(d: RemoveDecl): BlockBuilder {
   const b = new BlockBuilder();
   b.head(`remove ${d.what} ${d.name.name}`, d.doc, [d.name.span]);
@@ -668,6 +707,10 @@ const HEADS: {
     ),
   ExtendEntity: (b, d) =>
     b.head(`extend entity ${d.name.name}`, d.doc, [d.name.span]),
+  ExtendCategory: (b, d) =>
+    b.head(`extend category ${d.name.name}`, d.doc, [d.name.span]),
+  ExtendCodeList: (b, d) =>
+    b.head(`extend codelist ${d.name.name}`, d.doc, [d.name.span]),
   Ikb: (b, d) =>
     b.head(
       titled(`${replacePrefix(d.replace)}ikb`, d.title) +
@@ -777,11 +820,7 @@ const CLAUSE_PRINTERS: {
     assumption: (b, d) => b.assumptions(d.assumptions),
     implements: (b, d) => b.implementsRefs(d.implementsRefs),
     value: (b, d) => {
-      for (const v of d.values) {
-        const desc =
-          v.description === undefined ? "" : ` ${quote(v.description)}`;
-        b.clause("value", `value ${quote(v.code)}${desc}`, [v.span]);
-      }
+      for (const v of d.values) valueLine(b, v);
     },
   },
   Entity: {
@@ -821,6 +860,29 @@ const CLAUSE_PRINTERS: {
     remove: (b, d) => {
       for (const r of d.removeFields)
         b.clause("removefield", `remove field ${r.name}`, [r.span]);
+    },
+  },
+  ExtendCategory: {
+    result: (b, d) => {
+      for (const r of d.results) resultLine(b, "result", "", r);
+    },
+    marking: (b, d) => {
+      for (const m of d.markings) markingLine(b, "marking", "", m);
+    },
+    remove: (b, d) => {
+      for (const r of d.removeResults)
+        resultLine(b, "removeresult", "remove ", r);
+      for (const m of d.removeMarkings)
+        markingLine(b, "removemarking", "remove ", m);
+    },
+  },
+  ExtendCodeList: {
+    value: (b, d) => {
+      for (const v of d.values) valueLine(b, v);
+    },
+    remove: (b, d) => {
+      for (const v of d.removeValues)
+        b.clause("removevalue", `remove value ${quote(v.value)}`, [v.span]);
     },
   },
   Ikb: {
@@ -904,24 +966,10 @@ const CLAUSE_PRINTERS: {
     },
     implements: (b, d) => b.implementsRefs(d.implementsRefs),
     result: (b, d) => {
-      for (const r of d.results) {
-        const c = b.clause("result", `result ${r.code.name}${role(r.role)}`, [
-          r.span,
-        ]);
-        if (r.attributes.length > 0) {
-          c.add(" on ");
-          c.list(r.attributes, (a) => c.add(attribute(a)));
-        }
-      }
+      for (const r of d.results) resultLine(b, "result", "", r);
     },
     marking: (b, d) => {
-      for (const m of d.markings) {
-        b.clause(
-          "marking",
-          `marking ${attribute(m.attribute)} = ${quote(m.value.value)}${role(m.role)}`,
-          [m.span],
-        );
-      }
+      for (const m of d.markings) markingLine(b, "marking", "", m);
     },
   },
   Payout: {
@@ -1101,6 +1149,9 @@ const DECLARATION_KEYWORDS = new Set([
   "replace",
 ]);
 
+/** What `remove` drops inside `extend entity`, `extend category` and `extend codelist`. */
+const REMOVED_ENTRIES = new Set(["field", "result", "marking", "value"]);
+
 const keywordByType = new Map(
   [...new Set(KEYWORDS)].map((w) => [KW[w], w] as const),
 );
@@ -1132,9 +1183,11 @@ function eventsFromSource(
     const startsDeclaration =
       w !== undefined &&
       DECLARATION_KEYWORDS.has(w) &&
-      (w === "replace" || w === "remove"
+      (w === "replace"
         ? next !== "field"
-        : prev !== "replace" && prev !== "remove" && prev !== "extend") &&
+        : w === "remove"
+          ? !REMOVED_ENTRIES.has(next ?? "")
+          : prev !== "replace" && prev !== "remove" && prev !== "extend") &&
       !(w === "category" && prev === "fine");
     if (startsDeclaration) {
       block++;
@@ -1146,8 +1199,14 @@ function eventsFromSource(
       block >= 0 &&
       CLAUSE_KEYWORDS[blocks[block].kind]?.includes(w)
     ) {
-      if (!(w === "field" && (prev === "replace" || prev === "remove"))) {
-        kw = w === "remove" ? "removefield" : w === "replace" ? "field" : w;
+      // `remove field`, `remove result`, ...: one clause, named by both words.
+      if (!((w === "field" && prev === "replace") || prev === "remove")) {
+        kw =
+          w === "remove"
+            ? `remove${next ?? ""}`
+            : w === "replace"
+              ? "field"
+              : w;
       }
     }
     let nth = 0;

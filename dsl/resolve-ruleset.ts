@@ -1,7 +1,8 @@
 /**
  * Builds one {@link ResolvedRuleset} from a file, the resolved version it `extends` and the
  * versions it `uses`: inherited declarations first in their order, `replace` swaps in place,
- * `remove` drops, `extend entity` edits fields, new declarations are appended. Reports the
+ * `remove` drops, `extend entity` edits fields, `extend category` / `extend codelist` edit single
+ * entries (resolve-extensions.ts), new declarations are appended. Reports the
  * REG216–REG218 family (duplicates, redeclaring without `replace`, replacing what is not inherited)
  * and unknown source aliases of the file's own `implements` clauses.
  *
@@ -13,6 +14,8 @@ import type {
   CodeListDecl,
   Declaration,
   EntityDecl,
+  ExtendCategoryDecl,
+  ExtendCodeListDecl,
   ExtendEntityDecl,
   FieldDecl,
   HolidayDecl,
@@ -33,6 +36,7 @@ import { CODES } from "./check-codes.js";
 import { isRealDate } from "./types.js";
 import { readFileOptions } from "./file-dialect.js";
 import { missing, type Reporter, suggest, where } from "./check-context.js";
+import { extendCategories, extendCodeLists } from "./resolve-extensions.js";
 import { Links, type Reference, type Target } from "./links.js";
 import type {
   ResolvedArticle,
@@ -76,6 +80,11 @@ class Collection<T> {
 
   isInherited(name: string): boolean {
     return this.inherited.has(name);
+  }
+
+  /** Declared (or replaced) by this very file. */
+  isDeclaredHere(name: string): boolean {
+    return this.here.has(name);
   }
 
   /** Add a declaration of this file. Returns false when it was a duplicate and was dropped. */
@@ -274,6 +283,8 @@ export function resolveRuleset(
   let ikb: IkbDecl | undefined = parent?.ikb;
   let ikbHere: IkbDecl | undefined;
   const extensions: ExtendEntityDecl[] = [];
+  const categoryEdits: ExtendCategoryDecl[] = [];
+  const codeListEdits: ExtendCodeListDecl[] = [];
 
   for (const decl of file.declarations ?? []) {
     if (decl === undefined || decl === null) continue;
@@ -293,6 +304,12 @@ export function resolveRuleset(
         break;
       case "ExtendEntity":
         extensions.push(decl);
+        break;
+      case "ExtendCategory":
+        categoryEdits.push(decl);
+        break;
+      case "ExtendCodeList":
+        codeListEdits.push(decl);
         break;
       case "Ikb": {
         articles(decl.implementsRefs);
@@ -397,6 +414,9 @@ export function resolveRuleset(
 
   for (const ext of extensions)
     extendEntity(ext, entities, id, reporter, links);
+  const editContext = { id, reporter, links, rules: rules.items };
+  extendCodeLists(codeListEdits, codeLists, editContext);
+  extendCategories(categoryEdits, categories, editContext);
 
   // Inherited declarations keep the article links of the file that wrote them (sources are per file).
   if (parent !== undefined) {

@@ -88,6 +88,24 @@ function declarationSymbol(d: Declaration): DocumentSymbol | undefined {
         d.name.span,
         d.title,
       );
+    case "ExtendCategory":
+      return symbol(
+        `extend ${d.name.name}`,
+        SymbolKind.Namespace,
+        d.span,
+        d.name.span,
+      );
+    case "ExtendCodeList":
+      return symbol(
+        `extend ${d.name.name}`,
+        SymbolKind.Enum,
+        d.span,
+        d.name.span,
+        undefined,
+        d.values.map((v) =>
+          symbol(v.code, SymbolKind.EnumMember, v.span, v.span, v.description),
+        ),
+      );
     case "Ikb":
       return symbol("ikb", SymbolKind.Struct, d.span, d.key.span, d.title);
     case "Remove":

@@ -17,6 +17,8 @@ import type {
   EntityDecl,
   Example,
   Expr,
+  ExtendCategoryDecl,
+  ExtendCodeListDecl,
   ExtendEntityDecl,
   FieldDecl,
   HolidayDecl,
@@ -505,19 +507,17 @@ const field = (replaceAllowed: boolean): fc.Arbitrary<FieldDecl> =>
 
 const declBase = fc.record({ doc, replace: fc.boolean() });
 
+const codeValue = fc
+  .record({ code: text, description: opt(text) })
+  .map((v) => ({ kind: "CodeValue" as const, span: SPAN, ...v }));
+
 const codeList: fc.Arbitrary<CodeListDecl> = fc
   .record({
     base: declBase,
     name: ident,
     title: opt(text),
     implementsRefs: list(articleRef),
-    values: list(
-      fc
-        .record({ code: text, description: opt(text) })
-        .map((v) => ({ kind: "CodeValue" as const, span: SPAN, ...v })),
-      4,
-      1,
-    ),
+    values: list(codeValue, 4, 1),
     assumptions,
   })
   .map(({ base, ...d }) => ({
@@ -719,6 +719,14 @@ const rule: fc.Arbitrary<RuleDecl> = fc
 
 const role = opt(fc.constantFrom("D", "V" as const));
 
+const categoryResult = fc
+  .record({ code: ident, role, attributes: list(attributeRef, 2) })
+  .map((r) => ({ kind: "CategoryResult" as const, span: SPAN, ...r }));
+
+const categoryMarking = fc
+  .record({ attribute: attributeRef, value: stringLit, role })
+  .map((m) => ({ kind: "CategoryMarking" as const, span: SPAN, ...m }));
+
 const category: fc.Arbitrary<CategoryDecl> = fc
   .record({
     base: declBase,
@@ -726,17 +734,8 @@ const category: fc.Arbitrary<CategoryDecl> = fc
     title: text,
     blocks: opt(ident),
     implementsRefs: list(articleRef),
-    results: list(
-      fc
-        .record({ code: ident, role, attributes: list(attributeRef, 2) })
-        .map((r) => ({ kind: "CategoryResult" as const, span: SPAN, ...r })),
-    ),
-    markings: list(
-      fc
-        .record({ attribute: attributeRef, value: stringLit, role })
-        .map((m) => ({ kind: "CategoryMarking" as const, span: SPAN, ...m })),
-      2,
-    ),
+    results: list(categoryResult),
+    markings: list(categoryMarking, 2),
     assumptions,
   })
   .map(({ base, ...d }) => ({
@@ -993,10 +992,42 @@ const remove: fc.Arbitrary<RemoveDecl> = fc
   })
   .map((d) => ({ kind: "Remove" as const, span: SPAN, replace: false, ...d }));
 
+const extendCategory: fc.Arbitrary<ExtendCategoryDecl> = fc
+  .record({
+    doc,
+    name: ident,
+    results: list(categoryResult, 2),
+    markings: list(categoryMarking, 2),
+    removeResults: list(categoryResult, 2),
+    removeMarkings: list(categoryMarking, 2),
+  })
+  .map((d) => ({
+    kind: "ExtendCategory" as const,
+    span: SPAN,
+    replace: false,
+    ...d,
+  }));
+
+const extendCodeList: fc.Arbitrary<ExtendCodeListDecl> = fc
+  .record({
+    doc,
+    name: ident,
+    values: list(codeValue, 2),
+    removeValues: list(stringLit, 2),
+  })
+  .map((d) => ({
+    kind: "ExtendCodeList" as const,
+    span: SPAN,
+    replace: false,
+    ...d,
+  }));
+
 export const declaration: fc.Arbitrary<Declaration> = fc.oneof(
   codeList,
   entity,
   extendEntity,
+  extendCategory,
+  extendCodeList,
   ikb,
   rule,
   category,

@@ -21,6 +21,8 @@ const HEADS: Record<ClauseKind, string> = {
   CodeList: "codelist c",
   Entity: "entity E",
   ExtendEntity: "extend entity E",
+  ExtendCategory: "extend category c",
+  ExtendCodeList: "extend codelist c",
   Ikb: "ikb",
   Rule: 'rule r "t"',
   Category: 'category c "t"',
@@ -60,6 +62,15 @@ const SAMPLES: { [K in ClauseKind]: Record<ClauseName<K>, string[]> } = {
   ExtendEntity: {
     field: ["field x: text", "replace field x: text"],
     remove: ["remove field y"],
+  },
+  ExtendCategory: {
+    result: ["result r (D) on E.x"],
+    marking: ['marking E.x = "A" (V)'],
+    remove: ["remove result r", 'remove marking E.x = "B"'],
+  },
+  ExtendCodeList: {
+    value: ['value "A" "a"'],
+    remove: ['remove value "B"'],
   },
   Ikb: {
     assumption: ['assumption "a"'],

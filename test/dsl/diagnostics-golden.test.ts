@@ -65,7 +65,86 @@ const baseUntil2024 = BASE.replace(
   "valid from 2023-01-01 until 2024-01-01",
 );
 
+/** The base version with a category table to edit (REG249–REG254). */
+const withCategory =
+  baseUntil2024 +
+  `
+category identity "Identiteit"
+  blocks identity_established
+  implements br art 2
+  result dmc0001 (D)
+`;
+
 const cases: Case[] = [
+  // ---------------------------------------------------------------- REG249–REG254: partial edits of inherited tables
+  {
+    code: "REG249",
+    title: "extend category adds an entry the table already has",
+    files: {
+      "a.regel": withCategory,
+      "b.regel": child("extend category identity\n  result dmc0001 (D)\n"),
+    },
+    at: [{ file: "b.regel", marker: "result dmc0001" }],
+    message: "category `identity` already has `result dmc0001 (D)`",
+  },
+  {
+    code: "REG250",
+    title: "extend category removes an entry the table does not have",
+    files: {
+      "a.regel": withCategory,
+      "b.regel": child(
+        "extend category identity\n  remove result dmc0001 (V)\n",
+      ),
+    },
+    at: [{ file: "b.regel", marker: "remove result" }],
+    message: "cannot remove `result dmc0001 (V)`",
+  },
+  {
+    code: "REG251",
+    title: "extend codelist adds a value the list already has",
+    files: {
+      "a.regel": withCategory,
+      "b.regel": child('extend codelist yes_no\n  value "J" "Ja"\n'),
+    },
+    at: [{ file: "b.regel", marker: 'value "J"' }],
+    message: 'code list `yes_no` already has value "J"',
+  },
+  {
+    code: "REG252",
+    title: "extend codelist removes a value the list does not have",
+    files: {
+      "a.regel": withCategory,
+      "b.regel": child('extend codelist yes_no\n  remove value "JA"\n'),
+    },
+    at: [{ file: "b.regel", marker: '"JA"' }],
+    suggestion: "J",
+    message: 'cannot remove value "JA"',
+  },
+  {
+    code: "REG253",
+    title: "a category both replaced and extended in one version",
+    files: {
+      "a.regel": withCategory,
+      "b.regel": child(
+        'replace category identity "Identiteit"\n  result dmc0001 (D)\n\nextend category identity\n  result dmc0001 (V)\n',
+      ),
+    },
+    at: [{ file: "b.regel", marker: "identity", nth: 1 }],
+    message: "both replaced and extended",
+  },
+  {
+    code: "REG254",
+    title: "a code list extended twice in one version",
+    files: {
+      "a.regel": withCategory,
+      "b.regel": child(
+        'extend codelist yes_no\n  value "X"\n\nextend codelist yes_no\n  value "Y"\n',
+      ),
+    },
+    at: [{ file: "b.regel", marker: "yes_no", nth: 1 }],
+    message: "extended twice",
+  },
+
   // ---------------------------------------------------------------- REG135–REG138: file dialects
   {
     code: "REG135",

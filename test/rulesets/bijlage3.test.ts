@@ -317,7 +317,7 @@ describe("Bijlage 3 from GLO 1.2.0 to 1.3.0", () => {
     }
   });
 
-  it("1.3.0 replaces dmc0000 and every category", () => {
+  it("1.3.0 replaces dmc0000 and replaces or extends every category", () => {
     expect(v130.rules.find((r) => r.code === "dmc0000")?.origin).toBe(
       "ikb.glo@1.3.0",
     );

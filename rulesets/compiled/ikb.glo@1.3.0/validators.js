@@ -3851,11 +3851,11 @@ function $category_eligibility(findings, ikb) {
     for (const f of findings) {
         if (f.rule === "omc0011")
             return true;
+        if (f.rule === "etc0004")
+            return true;
         if (f.rule === "omc0017")
             return true;
         if (f.rule === "tmc0005")
-            return true;
-        if (f.rule === "etc0004")
             return true;
     }
     for (const x of $ikbRows(ikb, "NP")) {
@@ -3911,19 +3911,19 @@ function $category_claim(findings, ikb) {
             return true;
         if (f.rule === "omc0012")
             return true;
-        if (f.rule === "omc0014" && f.role === "V")
-            return true;
-        if (f.rule === "omc0018")
-            return true;
         if (f.rule === "smc0011")
             return true;
         if (f.rule === "smc0014" && f.role === "V")
             return true;
+        if (f.rule === "tmc0003" && f.role === "V")
+            return true;
+        if (f.rule === "omc0014" && f.role === "V")
+            return true;
+        if (f.rule === "omc0018")
+            return true;
         if (f.rule === "dmc0000" && f.role === "V" && f.entity === "NP" && f.attribute === "date_of_birth")
             return true;
         if (f.rule === "dmc0003" && f.role === "V" && f.entity === "NP" && f.attribute === "date_of_birth")
-            return true;
-        if (f.rule === "tmc0003" && f.role === "V")
             return true;
     }
     for (const x of $ikbRows(ikb, "RE")) {
@@ -4088,7 +4088,7 @@ export const metadata = {
     {
       path: "ikb.glo/1.3.0.regel",
       ruleset: "ikb.glo@1.3.0",
-      sha256: "fa3008daaba9aba490da1aa0829dbae594ef02da64c94aafc283c60063ce285e",
+      sha256: "96b9cfa27993b6579e2de8c9d54a04444931c002ebaf0ffd7bbb6ec3e5edff37",
     },
   ],
 };
@@ -6832,12 +6832,12 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 223, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 225, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
+      { code: "etc0004", role: undefined, attributes: [] },
       { code: "omc0017", role: undefined, attributes: [] },
       { code: "tmc0005", role: undefined, attributes: [] },
-      { code: "etc0004", role: undefined, attributes: [] },
     ],
     markings: [
       { entity: "NP", field: "eligibility_indicator_code", value: "TWIJFEL", role: "D" },
@@ -6855,7 +6855,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 234, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 229, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -6888,19 +6888,19 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 246, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 243, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
       { code: "omc0007", role: undefined, attributes: [] },
       { code: "omc0012", role: undefined, attributes: [] },
-      { code: "omc0014", role: "V", attributes: [] },
-      { code: "omc0018", role: undefined, attributes: [] },
       { code: "smc0011", role: undefined, attributes: [] },
       { code: "smc0014", role: "V", attributes: [] },
+      { code: "tmc0003", role: "V", attributes: [] },
+      { code: "omc0014", role: "V", attributes: [] },
+      { code: "omc0018", role: undefined, attributes: [] },
       { code: "dmc0000", role: "V", attributes: ["NP.date_of_birth"] },
       { code: "dmc0003", role: "V", attributes: ["NP.date_of_birth"] },
-      { code: "tmc0003", role: "V", attributes: [] },
     ],
     markings: [
       {
@@ -6922,7 +6922,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 262, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 251, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {
