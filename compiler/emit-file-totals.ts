@@ -9,7 +9,7 @@
  */
 import type { Ident, ParameterDecl } from "../dsl/ast.js";
 import type { ResolvedEntity } from "../dsl/model.js";
-import { doc, join, key, lit, ts, type Code } from "./code.js";
+import { doc, id, join, key, lit, ts, type Code } from "./code.js";
 import { internal, type ModuleContext } from "./emit-context.js";
 import { decimalOf } from "./emit-expr.js";
 import { decodeExpr, fieldsWithKinds, type FieldKind } from "./emit-types.js";
@@ -73,7 +73,7 @@ export function emitFileTotals(ctx: ModuleContext): {
         ? ts`return ${lit(literal.unscaled * pow10(scale - literal.scale))};`
         : ts`return $paramAt<bigint>([${join(periods(parameter!, scale), ", ")}], rrd);`;
       functions.push(
-        ts`${doc([`The figure of rule ${rule.code} on the RRD, unscaled at ${scale} decimals.`])}function ${name}(${literal ? "_rrd" : "rrd"}: number): bigint | undefined {
+        ts`${doc([`The figure of rule ${rule.code} on the RRD, unscaled at ${scale} decimals.`])}function ${name}(${id(literal ? "_rrd" : "rrd")}: number): bigint | undefined {
     ${body}
   }`,
       );
