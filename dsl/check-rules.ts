@@ -146,7 +146,7 @@ function checkRule(
     ) {
       reporter.report(
         CODES.wrongCheckKind,
-        `a \`for file\` rule takes one of \`require present\`, \`require header\`, \`require unique key\`, \`require references\`, \`require unique a, b\`, \`require one a per b\``,
+        `a \`for file\` rule takes one of \`require present\`, \`require header\`, \`require unique key\`, \`require references\`, \`require unique a, b\`, \`require one a per b\`, \`require count per b = n\`, \`require count = x\`, \`require sum f = x\``,
         rule.require.span,
       );
     }
