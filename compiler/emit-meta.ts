@@ -24,7 +24,7 @@ import type {
   RulesetMetadata,
   SourceLocation,
 } from "./contract.js";
-import { printExpr } from "../dsl/printer.js";
+import { printExpr, totalFigureText } from "../dsl/printer.js";
 import { describeClass } from "../dsl/rule-class.js";
 import { assumptionsOf } from "./assumptions.js";
 import { ruleInstances } from "./emit-rules.js";
@@ -251,6 +251,19 @@ export function moduleData(
         // only whole-file checks name fields, so other modules are unchanged
         ...(req.fields ? { fields: req.fields.map((f) => f.name) } : {}),
         ...(req.per ? { per: req.per.map((f) => f.name) } : {}),
+        ...(req.check === "total"
+          ? {
+              total: {
+                measure: req.measure ?? "count",
+                ...(req.fields?.[0] ? { field: req.fields[0].name } : {}),
+                op: req.op ?? "=",
+                figure: totalFigureText(req.figure),
+                ...(req.figure?.entity
+                  ? { single: req.figure.entity.name }
+                  : {}),
+              },
+            }
+          : {}),
       },
     ];
   });

@@ -22,6 +22,7 @@ import { CompileError, ModuleContext } from "./emit-context.js";
 import { emitClassify } from "./emit-classify.js";
 import { emitDecoder } from "./emit-decoders.js";
 import { emitWholeFile } from "./emit-whole-file.js";
+import { emitFileTotals } from "./emit-file-totals.js";
 import { emitKeyFunction, emitRoleFunction, lawName } from "./emit-finding.js";
 import { moduleData, type ModuleData } from "./emit-meta.js";
 import type { ModuleSources } from "./source-files.js";
@@ -138,6 +139,7 @@ export function emitModule(
   const perEntity: Code[] = [];
   let body: Code[] = [];
   let wholeFile: ReturnType<typeof emitWholeFile> | undefined;
+  let fileTotals: ReturnType<typeof emitFileTotals> | undefined;
   try {
     for (const e of entities) {
       perEntity.push(emitKeyFunction(ctx, e));
@@ -169,6 +171,7 @@ export function emitModule(
     );
     const classify = emitClassify(ctx);
     wholeFile = emitWholeFile(ctx);
+    fileTotals = emitFileTotals(ctx);
     body = [
       ...perEntity,
       ...ctx.helpers,
@@ -176,6 +179,7 @@ export function emitModule(
       ...checks,
       classify,
       ...wholeFile.functions,
+      ...fileTotals.functions,
     ];
   } catch (e) {
     if (!(e instanceof CompileError)) throw e;
@@ -299,6 +303,7 @@ export const ${decl} = ${prettyLit(value)};`),
     ...body,
     exports,
     ...(wholeFile?.table ? [wholeFile.table] : []),
+    ...(fileTotals?.table ? [fileTotals.table] : []),
   ];
   return {
     header: codeText(header),

@@ -309,6 +309,8 @@ export interface RuleDecl extends DeclBase, Assumable {
  * entity of the rule: `unique a, b` (no two records share the combination) and `one a per b`
  * (records that share `b` share `a`: the same national id under one customer number only) and
  * `count per b = n` (the records that share `b` number `n`: the holders of a joint account).
+ * The file totals `count op x` and `sum f op x` compare the number of records of the rule's files,
+ * or the sum of a field over them, with a number, a parameter or a trailer's field.
  */
 export interface FileCheck extends NodeBase {
   kind: "FileCheck";
@@ -319,7 +321,8 @@ export interface FileCheck extends NodeBase {
     | "references"
     | "unique"
     | "one-per"
-    | "count-per";
+    | "count-per"
+    | "total";
   /**
    * `unique a, b`: the combination; `one a per b`: the fields that must agree (`a`);
    * `count per b = n`: the integer field `n` that states the number of records sharing `b`.
@@ -329,6 +332,26 @@ export interface FileCheck extends NodeBase {
   per?: Ident[];
   /** The word written where `per` belongs, when it is another one (REG265). */
   perWord?: Ident;
+  /**
+   * `total`: what is totalled over the rule's files: `count` (their records) or `sum` (of the
+   * one field in {@link FileCheck.fields}).
+   */
+  measure?: "count" | "sum";
+  /** `total`: how the total compares with {@link FileCheck.figure}. */
+  op?: ComparisonOp;
+  /** `total`: the figure the total is compared with. */
+  figure?: TotalFigure;
+}
+
+/**
+ * The figure a file total is compared with: a number as written, a parameter (`name`), or a
+ * field of a `single` entity (`entity.name`: a trailer's `TR.record_count`).
+ */
+export interface TotalFigure extends NodeBase {
+  kind: "TotalFigure";
+  literal?: Literal;
+  entity?: Ident;
+  name?: Ident;
 }
 
 /** `example pass|fail ...` */

@@ -96,6 +96,11 @@ export const CODES = {
   wholeFileEntities: "REG266",
   wholeFileRepeated: "REG267",
   wholeFileCountNotInteger: "REG268",
+  fileTotalSumEntities: "REG269",
+  fileTotalNotNumber: "REG270",
+  fileTotalNotSingle: "REG271",
+  fileTotalUnknownName: "REG272",
+  fileTotalFigureNotNumber: "REG273",
   // ---- REG4xx: examples
   exampleUnknownEntity: "REG401",
   exampleUnknownField: "REG402",
@@ -235,6 +240,16 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
   REG267:
     "A field named twice in a whole-file check (`unique a, a`, or `one a per a`).",
   REG268: "`require count per b = n` where `n` is not an `integer` field.",
+  REG269:
+    "A control total `require sum f op x` on a rule `for file` several entities.",
+  REG270:
+    "A file total that sums, or compares with, a field that is not an `integer`, `decimal` or `money` field.",
+  REG271:
+    "A file total compared with `E.f` where `E` is not a `single` entity (one record, such as a trailer).",
+  REG272:
+    "A file total compared with a name that is no parameter (a field of a trailer is written `E.f`).",
+  REG273:
+    "A file total compared with a literal or parameter that is not a number (integer, decimal or money).",
   REG401: "Unknown entity in an example record.",
   REG402: "Unknown field in an example record.",
   REG403:

@@ -146,7 +146,7 @@ function checkRule(
     ) {
       reporter.report(
         CODES.wrongCheckKind,
-        `a \`for file\` rule takes one of \`require present\`, \`require header\`, \`require unique key\`, \`require references\`, \`require unique a, b\`, \`require one a per b\``,
+        `a \`for file\` rule takes one of \`require present\`, \`require header\`, \`require unique key\`, \`require references\`, \`require unique a, b\`, \`require one a per b\`, \`require count per b = n\`, \`require count = x\`, \`require sum f = x\``,
         rule.require.span,
       );
     }
@@ -168,6 +168,8 @@ function checkRule(
         rule.require.check === "count-per")
     )
       checkWholeFile(index, reporter, rule.require, targeted);
+    if (isFileCheck(rule.require) && rule.require.check === "total")
+      checkFileTotal(index, reporter, rule.require, targeted);
   } else if (target?.kind === "RecordTarget") {
     const entity = lookupEntity(index, reporter, target.entity);
     if (entity !== undefined) {
@@ -318,6 +320,98 @@ function checkWholeFile(
       );
     else seen.set(ident.name, ident);
   }
+}
+
+/** The field types a file total adds or compares. */
+const NUMBER_TYPES: readonly string[] = ["integer", "decimal", "money"];
+
+/**
+ * The file totals `count op x` and `sum f op x`: `sum` over one entity and a number field of it;
+ * the figure a number, a number parameter, or a number field of a `single` entity.
+ */
+function checkFileTotal(
+  index: RulesetIndex,
+  reporter: Reporter,
+  check: FileCheck,
+  targeted: ResolvedEntity[],
+): void {
+  const text = `require ${fileCheckText(check)}`;
+  const summed = check.fields?.[0];
+  if (check.measure === "sum" && summed !== undefined && !missing(summed)) {
+    if (targeted.length > 1)
+      reporter.report(
+        CODES.fileTotalSumEntities,
+        `\`${text}\` sums a field of one entity, and this rule is for ${targeted.length} (${targeted.map((e) => e.name).join(", ")}): write one rule per entity`,
+        check.span,
+      );
+    else if (targeted[0] !== undefined) {
+      const field = linkField(index, targeted[0], summed);
+      if (field === undefined)
+        unknownField(index, reporter, targeted[0], summed, ` (in \`${text}\`)`);
+      else if (!NUMBER_TYPES.includes(field.decl.type.name))
+        reporter.report(
+          CODES.fileTotalNotNumber,
+          `\`sum ${summed.name}\` adds up a \`${field.decl.type.name}\` field; a control total sums an \`integer\`, \`decimal\` or \`money\` field`,
+          summed.span,
+        );
+    }
+  }
+  const figure = check.figure;
+  if (figure === undefined) return;
+  if (figure.literal !== undefined) {
+    if (figure.literal.kind !== "Integer" && figure.literal.kind !== "Decimal")
+      reporter.report(
+        CODES.fileTotalFigureNotNumber,
+        `a file total is compared with a number, not a ${figure.literal.kind.toLowerCase()} literal`,
+        figure.literal.span,
+      );
+    return;
+  }
+  const name = figure.name;
+  if (name === undefined || missing(name)) return;
+  if (figure.entity !== undefined) {
+    const entity = lookupEntity(index, reporter, figure.entity);
+    if (entity === undefined) return;
+    const field = linkField(index, entity, name);
+    if (field === undefined) {
+      unknownField(index, reporter, entity, name, ` (in \`${text}\`)`);
+      return;
+    }
+    if (!entity.single)
+      reporter.report(
+        CODES.fileTotalNotSingle,
+        `\`${entity.name}.${name.name}\` is one value only when \`${entity.name}\` has exactly one record: declare the entity \`single\` (a trailer), or compare with a number or a parameter`,
+        figure.entity.span,
+      );
+    if (!NUMBER_TYPES.includes(field.decl.type.name))
+      reporter.report(
+        CODES.fileTotalNotNumber,
+        `\`${entity.name}.${name.name}\` is a \`${field.decl.type.name}\` field; a file total is compared with an \`integer\`, \`decimal\` or \`money\` field`,
+        name.span,
+      );
+    return;
+  }
+  const parameter = index.rs.parameters.find((p) => p.name.name === name.name);
+  if (parameter === undefined) {
+    index.links.unresolved(name);
+    reporter.report(
+      CODES.fileTotalUnknownName,
+      `\`${name.name}\` is no parameter; a file total is compared with a number, a parameter, or a field of a \`single\` entity written \`E.f\` (\`TR.record_count\`)`,
+      name.span,
+      suggest(
+        name.name,
+        index.rs.parameters.map((p) => p.name.name),
+      ),
+    );
+    return;
+  }
+  index.links.link(name, { kind: "parameter", decl: parameter });
+  if (!NUMBER_TYPES.includes(parameter.type))
+    reporter.report(
+      CODES.fileTotalFigureNotNumber,
+      `parameter \`${name.name}\` is a \`${parameter.type}\`; a file total is compared with an \`integer\`, \`decimal\` or \`money\` parameter`,
+      name.span,
+    );
 }
 
 /**

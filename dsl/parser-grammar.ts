@@ -104,6 +104,7 @@ import type {
   SourceDecl,
   Span,
   StringLiteral,
+  TotalFigure,
   TypeName,
   TypeRef,
 } from "./ast.js";
@@ -144,6 +145,16 @@ import {
   VersionLit,
 } from "./lexer.js";
 import { errorMessageProvider } from "./parser-messages.js";
+
+/** The tokens of `=`, `!=`, `<`, `<=`, `>`, `>=` (a file total `count op x`). */
+const COMPARISON_TOKENS: readonly TokenType[] = [
+  Equals,
+  NotEquals,
+  Less,
+  LessEq,
+  Greater,
+  GreaterEq,
+];
 
 /** Units a duration may be written in. */
 export const DURATION_UNITS: readonly DurationUnit[] = [
@@ -2087,6 +2098,48 @@ export class RegelParser extends EmbeddedActionsParser {
             }))!;
           },
         },
+        {
+          // `count = TR.record_count`: the number of records of the rule's files (a file total)
+          GATE: () =>
+            this.LA(1).tokenType === KW.count &&
+            COMPARISON_TOKENS.includes(this.LA(2).tokenType),
+          ALT: () => {
+            const start = this.LA(1);
+            this.CONSUME2(KW.count);
+            const op = this.SUBRULE(this.comparisonOperator);
+            const figure = this.SUBRULE(this.totalFigure);
+            return this.ACTION(() => ({
+              kind: "FileCheck" as const,
+              check: "total" as const,
+              measure: "count" as const,
+              op,
+              figure,
+              span: this.sp(start),
+            }))!;
+          },
+        },
+        {
+          // `sum balance = TR.total_balance`: a control total over the rule's file
+          GATE: () =>
+            this.LA(1).tokenType === KW.sum &&
+            this.LA(2).tokenType === Identifier,
+          ALT: () => {
+            const start = this.LA(1);
+            this.CONSUME(KW.sum);
+            const field = this.SUBRULE3(this.ident);
+            const op = this.SUBRULE2(this.comparisonOperator);
+            const figure = this.SUBRULE2(this.totalFigure);
+            return this.ACTION(() => ({
+              kind: "FileCheck" as const,
+              check: "total" as const,
+              measure: "sum" as const,
+              fields: this.isLost(field) ? [] : [field],
+              op,
+              figure,
+              span: this.sp(start),
+            }))!;
+          },
+        },
         { ALT: () => this.SUBRULE(this.expr) },
       ]),
     this.recovers((): Expr | FileCheck => this.errorExpr()),
@@ -2567,6 +2620,38 @@ export class RegelParser extends EmbeddedActionsParser {
       from,
       until,
       requirements: requirements.filter((r) => r !== undefined),
+      span: this.sp(start),
+    }))!;
+  });
+
+  /** What a file total is compared with: a number, a parameter, or `E.f` of a `single` entity. */
+  private totalFigure = this.RULE("totalFigure", (): TotalFigure => {
+    const start = this.LA(1);
+    let literal: Literal | undefined;
+    let entity: Ident | undefined;
+    let name: Ident | undefined;
+    this.OR([
+      {
+        ALT: () => {
+          literal = this.SUBRULE(this.signedLiteral);
+        },
+      },
+      {
+        ALT: () => {
+          name = this.SUBRULE(this.ident);
+          this.OPTION(() => {
+            this.CONSUME(Dot);
+            entity = name;
+            name = this.SUBRULE2(this.ident);
+          });
+        },
+      },
+    ]);
+    return this.ACTION(() => ({
+      kind: "TotalFigure" as const,
+      ...(literal ? { literal } : {}),
+      ...(entity ? { entity } : {}),
+      ...(name ? { name } : {}),
       span: this.sp(start),
     }))!;
   });

@@ -18,6 +18,7 @@ import type {
   Expr,
   FieldDecl,
   FileCheck,
+  TotalFigure,
   HolidayDecl,
   Ident,
   Literal,
@@ -587,6 +588,7 @@ const FILE_CHECKS = {
   unique: "unique",
   "one-per": "one",
   "count-per": "count per",
+  total: "",
 };
 
 /**
@@ -602,7 +604,17 @@ export function fileCheckText(check: FileCheck): string {
     return `${head} ${names(check.fields)} per ${names(check.per)}`;
   if (check.check === "count-per")
     return `${head} ${names(check.per)} = ${names(check.fields)}`;
+  if (check.check === "total")
+    return `${check.measure === "sum" ? `sum ${names(check.fields)}` : "count"} ${check.op ?? "="} ${totalFigureText(check.figure)}`;
   return head;
+}
+
+/** The figure of a file total as written: `14`, `max_records`, `TR.record_count`. */
+export function totalFigureText(figure: TotalFigure | undefined): string {
+  if (figure === undefined) return "";
+  if (figure.literal !== undefined) return printExpr(figure.literal);
+  const name = figure.name?.name ?? "";
+  return figure.entity ? `${figure.entity.name}.${name}` : name;
 }
 
 function role(r: string | undefined): string {

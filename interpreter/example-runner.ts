@@ -353,7 +353,7 @@ function interpretDelivery(
       ikb: exampleGroup(ruleset, d),
       ikbKey: d.subject.ikbKey,
     });
-  return checkFiles(ruleset, d.files, d.rule).filter(
+  return checkFiles(ruleset, d.files, d.rule, d.rrd).filter(
     (f) => f.entity === d.entity,
   );
 }

@@ -37,6 +37,7 @@
  */
 import type { AttributeRef, FileCheck, Ident, Role } from "../dsl/ast.js";
 import { placeholders } from "../dsl/message-template.js";
+import { totalFigureText } from "../dsl/printer.js";
 import type {
   ResolvedEntity,
   ResolvedField,
@@ -407,6 +408,7 @@ export function checkFiles(
   ruleset: ResolvedRuleset,
   files: Readonly<Record<string, MemoryFile | undefined>>,
   only?: string,
+  rrd = "2024-01-01",
 ): Finding[] {
   const model = modelOf(ruleset);
   const out: Finding[] = [];
@@ -419,6 +421,11 @@ export function checkFiles(
     )
       continue;
     const check = decl.require.check;
+    if (check === "total") {
+      const found = fileTotal(ruleset, rule, decl.require, files, rrd);
+      if (found) out.push(found);
+      continue;
+    }
     for (const ident of decl.target.entities) {
       const entity = ruleset.links.entity(ident);
       if (!entity) continue;
@@ -621,4 +628,151 @@ function lineList(ls: readonly number[]): string {
   if (ls.length > 20)
     return `lines ${ls.slice(0, 20).join(", ")} and ${ls.length - 20} more`;
   return `lines ${ls.slice(0, -1).join(", ")} and ${ls[ls.length - 1]}`;
+}
+
+/**
+ * A file total (`count op x`, `sum f op x`), written from docs/language.md ("File totals"): no
+ * finding when a file of the rule or the figure's `single` file is missing, the `single` file
+ * does not hold exactly one row, or the figure is absent or not valid; `count` is the number of
+ * rows of the rule's files, `sum f` the exact sum of the valid values of `f`. One finding on the
+ * rule's first entity, at the `single` row's line (2: after the header) when it is in the same file.
+ */
+function fileTotal(
+  ruleset: ResolvedRuleset,
+  rule: ResolvedRule,
+  check: FileCheck,
+  files: Readonly<Record<string, MemoryFile | undefined>>,
+  rrd: string,
+): Finding | undefined {
+  const model = modelOf(ruleset);
+  const target = rule.decl.target;
+  if (target?.kind !== "FileTarget" || check.figure === undefined) return;
+  const entities = target.entities.map((i) => ruleset.links.entity(i)!);
+  const mine = entities.map((e) => own(files, e.name, undefined));
+  if (mine.some((f) => f === undefined)) return;
+  const figure = check.figure;
+  let figureText: string | null = null;
+  let where = "";
+  let line: number | undefined;
+  if (figure.entity !== undefined) {
+    const single = ruleset.links.entity(figure.entity)!;
+    const rows = own(files, single.name, undefined)?.rows;
+    if (rows === undefined || rows.length !== 1) return;
+    const field = ruleset.links.field(figure.name, single)!;
+    figureText = model.decode(single, rows[0]).text[field.name];
+    where = ` (${single.file ?? ""} line 2)`;
+    if (single.file === entities[0].file) line = 2;
+  } else if (figure.literal !== undefined)
+    figureText = (figure.literal as { text: string }).text;
+  else {
+    const decl = ruleset.links.declared(figure.name, "parameter")?.decl;
+    const period = decl?.values.find(
+      (v) =>
+        v.from.text <= rrd && (v.until === undefined || rrd < v.until.text),
+    );
+    figureText =
+      period === undefined ? null : (period.value as { text: string }).text;
+  }
+  if (figureText === null) return;
+  let total: Exact;
+  let rows = 0;
+  let summed = 0;
+  const field =
+    check.measure === "sum"
+      ? ruleset.links.field(check.fields![0], entities[0])!
+      : undefined;
+  if (field === undefined) {
+    for (const f of mine) rows += f!.rows.length;
+    total = exact(String(rows));
+  } else {
+    total = exact("0");
+    for (const r of mine[0]!.rows) {
+      rows++;
+      const t = model.decode(entities[0], r).text[field.name];
+      if (t === null) continue;
+      summed++;
+      total = add(total, exact(t));
+    }
+  }
+  const want = exact(figureText);
+  const scale = Math.max(
+    total.scale,
+    want.scale,
+    field ? declaredScale(field) : 0,
+  );
+  const a = at(total, scale);
+  const b = at(want, scale);
+  const op = check.op ?? "=";
+  const holds =
+    op === "="
+      ? a === b
+      : op === "!="
+        ? a !== b
+        : op === "<"
+          ? a < b
+          : op === "<="
+            ? a <= b
+            : op === ">"
+              ? a > b
+              : a >= b;
+  if (holds) return;
+  const names = entities.map((e) => e.name).join(" and ");
+  const fileNames = [...new Set(entities.map((e) => e.file ?? ""))].join(", ");
+  const measured =
+    field === undefined
+      ? `${names} ${entities.length > 1 ? "have" : "has"} ${rows} ${rows === 1 ? "record" : "records"} in ${fileNames}`
+      : `the sum of ${field.name} over ${names} in ${fileNames} is ${text(a, scale)} (${summed} of ${rows} ${rows === 1 ? "record" : "records"} with a valid ${field.name})`;
+  const figureWritten = totalFigureText(figure);
+  const against =
+    figure.literal !== undefined
+      ? ""
+      : `; ${figureWritten}${where} is ${text(b, scale)}`;
+  const wanted = `${field === undefined ? "count" : `sum ${field.name}`} ${op} ${figureWritten}`;
+  return {
+    rule: rule.code,
+    severity: rule.decl.severity ?? "signalling",
+    entity: entities[0].name,
+    role: undefined,
+    attribute: undefined,
+    key: "",
+    values: {},
+    message: `${measured}${against}: required ${wanted}`,
+    law: ruleLaw(rule),
+    ...(line === undefined ? {} : { line }),
+  };
+}
+
+/** An exact decimal: digits without the point, and the number of places after it. */
+interface Exact {
+  unscaled: bigint;
+  scale: number;
+}
+
+function exact(t: string): Exact {
+  const [whole, fraction = ""] = t.split(".");
+  return { unscaled: BigInt(whole + fraction), scale: fraction.length };
+}
+
+function at(x: Exact, scale: number): bigint {
+  return x.unscaled * 10n ** BigInt(scale - x.scale);
+}
+
+function add(x: Exact, y: Exact): Exact {
+  const scale = Math.max(x.scale, y.scale);
+  return { unscaled: at(x, scale) + at(y, scale), scale };
+}
+
+/** The places of a field's canonical text (`decimal(p, s)`: s; `money`: 2; otherwise 0). */
+function declaredScale(field: ResolvedField): number {
+  const t = field.decl.type;
+  if (t.name === "money") return 2;
+  if (t.name === "decimal") return t.scale ?? 0;
+  return 0;
+}
+
+function text(v: bigint, scale: number): string {
+  if (scale === 0) return String(v);
+  const neg = v < 0n;
+  const digits = (neg ? -v : v).toString().padStart(scale + 1, "0");
+  return `${neg ? "-" : ""}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
 }

@@ -43,6 +43,7 @@ import { loadGroeipadNorm, type GroeipadNorm } from "./groeipad.js";
 import { InputHash } from "./input-hash.js";
 import { hash53Cells, HashSet53 } from "./key-set.js";
 import { WholeFileCheck } from "./whole-file.js";
+import { FileTotals } from "./file-totals.js";
 import type { LoadedRuleset } from "./load-compiled.js";
 import { maskKey, maskMessage, maskValues, personalFields } from "./mask.js";
 import { reportProvenance } from "./provenance.js";
@@ -237,6 +238,8 @@ class DeliveryValidator {
     }
   >();
   private readonly personal: Map<string, Set<string>>;
+  /** The file totals (runtime/file-totals.ts), counted in the scan pass. */
+  private totals!: FileTotals;
   private readonly maxSamples: number;
   private readonly rrdDays: number;
   private readonly files: FileState[] = [];
@@ -264,6 +267,11 @@ class DeliveryValidator {
     private readonly groeipad: GroeipadNorm | undefined,
   ) {
     this.rs = loaded.module;
+    this.totals = new FileTotals(
+      this.rs.fileRules,
+      this.rs.fileTotals,
+      this.rs.entities,
+    );
     this.trace = new Map(loaded.trace.map((t) => [t.code, t]));
     this.personal = personalFields(this.rs.entities);
     this.maxSamples = opts.maxSamples ?? 1000;
@@ -296,6 +304,7 @@ class DeliveryValidator {
           }
         }
       this.checkHasRecords();
+      this.checkTotals();
       for (const f of this.files)
         if (delivered(f)) f.sha256 = await f.hash.digest(f.path, f.bytes);
       for (const f of this.files)
@@ -362,6 +371,29 @@ class DeliveryValidator {
           ? `; an IKB needs at least a depositor record in ${depositorFiles.join(" or ")}`
           : ""),
     });
+  }
+
+  /** The file totals that do not hold, each on the file of its rule's first entity. */
+  private checkTotals(): void {
+    const stateOf = (entity: string) =>
+      this.files.find((f) => f.entity.name === entity);
+    const found = this.totals.findings((entity) => {
+      const f = stateOf(entity);
+      return f === undefined
+        ? undefined
+        : {
+            file: f.file,
+            read: f.report.readStatus === "read",
+          };
+    }, this.rrdDays);
+    for (const t of found)
+      this.problem(stateOf(t.entity)!, {
+        code: t.rule.code,
+        severity: t.rule.severity,
+        file: t.file,
+        ...(t.line === undefined ? {} : { line: t.line }),
+        message: t.message,
+      });
   }
 
   /** Record a problem of the delivery as a whole. */
@@ -873,6 +905,7 @@ class DeliveryValidator {
       if (f.ikbCol >= 0) keep[f.ikbCol] = 1;
       if (f.unique) for (const c of f.keyCols) keep[c] = 1;
       for (const w of f.wholeFile) for (const c of w.columns) keep[c] = 1;
+      for (const c of this.totals.columns(f.entity.name, f.index)) keep[c] = 1;
       for (const c of collect) keep[c.col] = 1;
       projection.keep = keep;
       return true;
@@ -948,6 +981,7 @@ class DeliveryValidator {
         }
         if (f.unique) f.unique.hashes.addHash(hash53Cells(ev.cells, f.keyCols));
         for (const w of f.wholeFile) w.scan(ev.cells);
+        this.totals.row(f.entity.name, ev.cells, f.index, ev.line, f.normalize);
         for (const c of collect)
           if (ev.cells[c.col] !== "") c.set.add(ev.cells[c.col]);
         records++;

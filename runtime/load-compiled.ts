@@ -104,6 +104,7 @@ export async function loadCompiled<M extends CompiledRuleset = CompiledRuleset>(
     payouts: (mod.payouts as CompiledRuleset["payouts"]) ?? [],
     fileRules: (mod.fileRules as CompiledRuleset["fileRules"]) ?? [],
     wholeFile: mod.wholeFile as CompiledRuleset["wholeFile"],
+    fileTotals: mod.fileTotals as CompiledRuleset["fileTotals"],
     decoders: mod.decoders as CompiledRuleset["decoders"],
     checks: mod.checks as CompiledRuleset["checks"],
     needsIkb: (mod.needsIkb as CompiledRuleset["needsIkb"]) ?? [],

@@ -74,7 +74,7 @@ describe("examples/scv", () => {
 
   it("names its unit, the SCV record, and mentions no IKB and no groeipad in the terminal, report.json and report.html", () => {
     expect(terminal).toContain(
-      "SCV records: 7; meeting the automated controls: 7 (100 %)",
+      "SCV records: 8; meeting the automated controls: 8 (100 %)",
     );
     expect(report.ikbs?.unit).toBe("SCV record");
     expect(report.groeipad).toBeNull();
@@ -120,9 +120,23 @@ describe("examples/scv", () => {
     expect(
       report.files.map((f) => [f.entity, f.rowsRead, f.rowsRejected]),
     ).toEqual([
-      ["CR", 8, 1],
-      ["AR", 7, 0],
+      ["CR", 9, 1],
+      ["AR", 8, 0],
       ["TR", 1, 0],
     ]);
+  });
+
+  it("checks the trailer: its record count is wrong (named with the trailer's line and both figures), its total balance is right", () => {
+    const count = report.rules.find((r) => r.code === "scv010");
+    expect(count?.samples.map((s) => [s.file, s.line, s.message])).toEqual([
+      [
+        "scv.txt",
+        18,
+        "CR and AR have 16 records in scv.txt; TR.record_count (scv.txt line 18) is 17: required count = TR.record_count",
+      ],
+    ]);
+    expect(
+      report.rules.find((r) => r.code === "scv011")?.samples ?? [],
+    ).toEqual([]);
   });
 });

@@ -679,6 +679,31 @@ const fileCheck: fc.Arbitrary<FileCheck> = fc.oneof(
       fields: [stated],
       per,
     })),
+  // the file totals: `count op x` and `sum f op x` (x a number, a parameter or `E.f`)
+  fc
+    .record({
+      sum: opt(ident),
+      op: fc.constantFrom("=", "!=", "<", "<=", ">", ">=" as const),
+      figure: fc.oneof(
+        integerText.map((text) => ({
+          literal: { kind: "Integer" as const, span: SPAN, text },
+        })),
+        decimalText.map((text) => ({
+          literal: { kind: "Decimal" as const, span: SPAN, text },
+        })),
+        ident.map((name) => ({ name })),
+        fc.record({ entity: ident, name: ident }),
+      ),
+    })
+    .map(({ sum, op, figure }) => ({
+      kind: "FileCheck" as const,
+      span: SPAN,
+      check: "total" as const,
+      measure: sum === undefined ? ("count" as const) : ("sum" as const),
+      ...(sum === undefined ? {} : { fields: [sum] }),
+      op,
+      figure: { kind: "TotalFigure" as const, span: SPAN, ...figure },
+    })),
 );
 
 const rule: fc.Arbitrary<RuleDecl> = fc

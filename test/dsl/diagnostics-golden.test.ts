@@ -1046,6 +1046,83 @@ rule joint100 "Test"
     at: [{ marker: "iban\n  example fail" }],
   },
   {
+    code: "REG269",
+    title: "control total on several entities",
+    files: T(`
+rule tot0100 "Test"
+  assumption "A test rule: its meaning is our own."
+  severity blocking
+  implements br art 2
+  for file NP, BA
+  require sum balance = 10
+  example fail file BA missing
+  example pass file BA rows { account_id: "A1" }
+`),
+    at: [{ marker: "sum balance" }],
+    message: "write one rule per entity",
+  },
+  {
+    code: "REG270",
+    title: "control total of a field that is not a number",
+    files: T(`
+rule tot0100 "Test"
+  assumption "A test rule: its meaning is our own."
+  severity blocking
+  implements br art 2
+  for file BA
+  require sum iban = 10
+  example fail file BA missing
+  example pass file BA rows { account_id: "A1" }
+`),
+    at: [{ marker: "iban =" }],
+  },
+  {
+    code: "REG271",
+    title: "file total compared with a field of an entity that is not single",
+    files: T(`
+rule tot0100 "Test"
+  assumption "A test rule: its meaning is our own."
+  severity blocking
+  implements br art 2
+  for file NP
+  require count = BA.count_of_depositors
+  example fail file NP missing
+  example pass file NP rows { customer_id: "C1" }
+`),
+    at: [{ marker: "BA.count_of_depositors" }],
+    message: "declare the entity `single`",
+  },
+  {
+    code: "REG272",
+    title: "file total compared with a name that is no parameter",
+    files: T(`
+rule tot0100 "Test"
+  assumption "A test rule: its meaning is our own."
+  severity blocking
+  implements br art 2
+  for file BA
+  require count = max_rows
+  example fail file BA missing
+  example pass file BA rows { account_id: "A1" }
+`),
+    at: [{ marker: "max_rows" }],
+  },
+  {
+    code: "REG273",
+    title: "file total compared with a text",
+    files: T(`
+rule tot0100 "Test"
+  assumption "A test rule: its meaning is our own."
+  severity blocking
+  implements br art 2
+  for file BA
+  require count = "ten"
+  example fail file BA missing
+  example pass file BA rows { account_id: "A1" }
+`),
+    at: [{ marker: '"ten"' }],
+  },
+  {
     code: "REG201",
     title: "unknown field in a whole-file check",
     files: T(`

@@ -141,6 +141,7 @@ describe("every ```regel block of docs/language.md", () => {
       "example.records",
       "example.rules",
       "example.wholefile",
+      "example.totals",
       "example.arithmetic",
       "example.categories",
       "example.norms",
@@ -181,6 +182,26 @@ describe("every ```regel block of docs/language.md", () => {
       expect(names(count.per)).toEqual(["account_id"]);
       expect(names(count.fields)).toEqual(["count_of_depositors"]);
     }
+  });
+
+  it("totals: `require count = TL.record_count`, `require sum balance = TL.total_balance` and `require count <= max_accounts` are file totals", () => {
+    const checks = ok(blocks.get("example.totals")!)
+      .declarations.filter((d) => d.kind === "Rule")
+      .map((r) => (r.require?.kind === "FileCheck" ? r.require : undefined));
+    expect(
+      checks.map((c) => [
+        c?.check,
+        c?.measure,
+        c?.fields?.map((f) => f.name),
+        c?.op,
+        c?.figure?.entity?.name,
+        c?.figure?.name?.name,
+      ]),
+    ).toEqual([
+      ["total", "count", undefined, "=", "TL", "record_count"],
+      ["total", "sum", ["balance"], "=", "TL", "total_balance"],
+      ["total", "count", undefined, "<=", undefined, "max_accounts"],
+    ]);
   });
 
   it("header: name, version, title, validity, sources, doc", () => {

@@ -261,7 +261,7 @@ export interface SourceFileHash {
 export interface FileRule {
     code: string;
     severity: Severity;
-    check: "present" | "header" | "unique-key" | "references" | "unique" | "one-per" | "count-per";
+    check: "present" | "header" | "unique-key" | "references" | "unique" | "one-per" | "count-per" | "total";
     entities: string[];
     /**
      * `unique`: the fields of the combination; `one-per`: the fields the records must agree on;
@@ -270,6 +270,39 @@ export interface FileRule {
     fields?: string[];
     /** `one-per`, `count-per`: the fields that group the records. */
     per?: string[];
+    /** `total`: the file total as written (for messages); its compiled form is in `fileTotals`. */
+    total?: FileTotalRule;
+}
+/**
+ * A file total (`require count = TR.record_count`, `require sum balance = TR.total_balance`): the
+ * number of records of the rule's entities, or the sum of `field` over its one entity, compared
+ * with a figure.
+ */
+export interface FileTotalRule {
+    measure: "count" | "sum";
+    /** `sum`: the field summed. */
+    field?: string;
+    op: "=" | "!=" | "<" | "<=" | ">" | ">=";
+    /** The figure as written: `14`, `max_records`, `TR.record_count`. */
+    figure: string;
+    /** The `single` entity whose field is the figure, when it is one. */
+    single?: string;
+}
+/**
+ * The compiled form of a file total: exact numbers as unscaled bigints at one `scale`, so that
+ * the runtime adds and compares without knowing the fields' types. A value that is absent or
+ * does not fit its type is undefined (it takes no part in a sum; an undefined figure gives no
+ * finding: the value is reported by itself).
+ */
+export interface FileTotalProjection {
+    /** Decimal places of every figure (the larger of the total's and the figure's). */
+    scale: number;
+    /** `sum`: the row's value of the summed field. */
+    value?: (cells: readonly string[], index: readonly number[]) => bigint | undefined;
+    /** A figure that is a field of a `single` entity: its value on that entity's row. */
+    single?: (cells: readonly string[], index: readonly number[]) => bigint | undefined;
+    /** A figure that is a number or a parameter: its value on the RRD (days since 1970-01-01). */
+    figure?: (rrd: number) => bigint | undefined;
 }
 /**
  * The compiled form of a whole-file check (`unique a, b`, `one a per b`): functions of one CSV

@@ -1,0 +1,225 @@
+/**
+ * The file totals of a delivery (`require count = TR.record_count`, `require sum balance =
+ * TR.total_balance`, a literal or a parameter in place of the trailer's field): counted and added
+ * up during the scan pass, in constant memory per rule, and compared once every file is read.
+ *
+ * - `count`: the records of the rule's entities read from their files (a row rejected for its
+ *   shape, such as a wrong number of columns, is reported by itself and not counted).
+ * - `sum f`: the exact sum of `f` over the rows in which it is present and valid (the module's
+ *   {@link FileTotalProjection}: unscaled bigints, no floating point); a value that does not fit
+ *   its type is reported by `value is valid`, not guessed.
+ * - the figure: a `single` entity's field on its one row (with its line), or the literal's or
+ *   parameter's value on the RRD.
+ *
+ * No finding when a file of the rule is not read to the end, or the figure is absent, not valid
+ * or (a `single` entity without exactly one record) not one value: each of those is reported by
+ * itself.
+ *
+ * @module
+ */
+import type {
+  EntityMeta,
+  FileRule,
+  FileTotalProjection,
+  FileTotalRule,
+} from "../compiler/contract.js";
+import type { CellNormalizer } from "./dialect.js";
+
+/** What the delivery knows of one entity's file once the scan pass is done. */
+export interface TotalsFileState {
+  file: string;
+  /** Whether the file was read to the end. */
+  read: boolean;
+}
+
+/** A file total that does not hold: on the rule's first entity, at the figure's line. */
+export interface FileTotalFinding {
+  rule: FileRule;
+  /** The rule's first entity (whose file the finding is on). */
+  entity: string;
+  file: string;
+  /** The `single` entity's line, when it is in the same file. */
+  line: number | undefined;
+  message: string;
+}
+
+interface Total {
+  rule: FileRule;
+  total: FileTotalRule;
+  projection: FileTotalProjection;
+  sum: bigint;
+  /** Rows whose summed value was present and valid, and rows looked at. */
+  summed: number;
+  seen: number;
+  /** The `single` entity's figure and line; `records` counts its rows. */
+  figure: bigint | undefined;
+  figureLine: number | undefined;
+  records: number;
+}
+
+/** Every file total of a compiled ruleset. */
+export class FileTotals {
+  private readonly totals: Total[] = [];
+
+  constructor(
+    fileRules: readonly FileRule[],
+    projections: Readonly<Record<string, FileTotalProjection>> | undefined,
+    private readonly entities: readonly EntityMeta[],
+  ) {
+    for (const rule of fileRules) {
+      const projection = projections?.[rule.code];
+      if (rule.check !== "total" || !rule.total || !projection) continue;
+      this.totals.push({
+        rule,
+        total: rule.total,
+        projection,
+        sum: 0n,
+        summed: 0,
+        seen: 0,
+        figure: undefined,
+        figureLine: undefined,
+        records: 0,
+      });
+      if (rule.total.measure === "count")
+        for (const e of rule.entities) this.counts.set(e, 0);
+      if (rule.total.field !== undefined) this.touched.add(rule.entities[0]);
+      if (rule.total.single !== undefined) this.touched.add(rule.total.single);
+    }
+  }
+
+  /** The entities whose cells a total reads. */
+  private readonly touched = new Set<string>();
+  /** The records of each entity a `count` counts. */
+  private readonly counts = new Map<string, number>();
+
+  /** The header positions an entity's scan must keep for the totals (`index`: field → cell). */
+  columns(entity: string, index: readonly number[]): number[] {
+    const out: number[] = [];
+    for (const t of this.totals) {
+      const field =
+        t.total.field !== undefined && t.rule.entities[0] === entity
+          ? t.total.field
+          : t.total.single === entity
+            ? t.total.figure.slice(t.total.figure.indexOf(".") + 1)
+            : undefined;
+      if (field === undefined) continue;
+      const i = this.meta(entity)?.fields.findIndex((f) => f.name === field);
+      if (i !== undefined && i >= 0 && index[i] >= 0) out.push(index[i]);
+    }
+    return out;
+  }
+
+  /** A row of the scan pass that fits its file's shape. */
+  row(
+    entity: string,
+    cells: readonly string[],
+    index: readonly number[],
+    line: number,
+    normalize?: CellNormalizer,
+  ): void {
+    const n = this.counts.get(entity);
+    if (n !== undefined) this.counts.set(entity, n + 1);
+    if (!this.touched.has(entity)) return;
+    // the scan reads cells as written; a dialect's dates and decimals are decoded canonical
+    if (normalize) {
+      const copy = cells.slice();
+      normalize.normalize(copy);
+      cells = copy;
+    }
+    for (const t of this.totals) {
+      if (t.projection.value && t.rule.entities[0] === entity) {
+        t.seen++;
+        const v = t.projection.value(cells, index);
+        if (v !== undefined) {
+          t.sum += v;
+          t.summed++;
+        }
+      }
+      if (t.projection.single && t.total.single === entity) {
+        t.records++;
+        t.figure = t.projection.single(cells, index);
+        t.figureLine = line;
+      }
+    }
+  }
+
+  /** The totals that do not hold, once every file is scanned (`rrd`: days since 1970-01-01). */
+  findings(
+    state: (entity: string) => TotalsFileState | undefined,
+    rrd: number,
+  ): FileTotalFinding[] {
+    const out: FileTotalFinding[] = [];
+    for (const t of this.totals) {
+      const files = t.rule.entities.map(state);
+      if (files.some((f) => f === undefined || !f.read)) continue;
+      const scale = t.projection.scale;
+      const factor = 10n ** BigInt(scale);
+      let figure: bigint | undefined;
+      let where = "";
+      let line: number | undefined;
+      if (t.projection.single) {
+        const single = state(t.total.single!);
+        if (!single?.read || t.records !== 1) continue;
+        figure = t.figure;
+        where = ` (${single.file} line ${t.figureLine})`;
+        if (single.file === files[0]!.file) line = t.figureLine;
+      } else figure = t.projection.figure?.(rrd);
+      if (figure === undefined) continue;
+      const rows = t.rule.entities.reduce(
+        (n, e) => n + (this.counts.get(e) ?? 0),
+        0,
+      );
+      const value = t.total.measure === "count" ? BigInt(rows) * factor : t.sum;
+      if (holds(value, t.total.op, figure)) continue;
+      const names = t.rule.entities.join(" and ");
+      const fileNames = [...new Set(files.map((f) => f!.file))].join(", ");
+      const measured =
+        t.total.measure === "count"
+          ? `${names} ${t.rule.entities.length > 1 ? "have" : "has"} ${rows} ${rows === 1 ? "record" : "records"} in ${fileNames}`
+          : `the sum of ${t.total.field} over ${names} in ${fileNames} is ${decimalText(value, scale)} (${t.summed} of ${t.seen} ${t.seen === 1 ? "record" : "records"} with a valid ${t.total.field})`;
+      const against =
+        // a literal is its own figure; a trailer's field or a parameter is shown with its value
+        /^-?[0-9]/.test(t.total.figure)
+          ? ""
+          : `; ${t.total.figure}${where} is ${decimalText(figure, scale)}`;
+      const wanted = `${t.total.measure === "count" ? "count" : `sum ${t.total.field}`} ${t.total.op} ${t.total.figure}`;
+      out.push({
+        rule: t.rule,
+        entity: t.rule.entities[0],
+        file: files[0]!.file,
+        line,
+        message: `${measured}${against}: required ${wanted}`,
+      });
+    }
+    return out;
+  }
+
+  private meta(entity: string): EntityMeta | undefined {
+    return this.entities.find((e) => e.name === entity);
+  }
+}
+
+function holds(a: bigint, op: FileTotalRule["op"], b: bigint): boolean {
+  switch (op) {
+    case "=":
+      return a === b;
+    case "!=":
+      return a !== b;
+    case "<":
+      return a < b;
+    case "<=":
+      return a <= b;
+    case ">":
+      return a > b;
+    case ">=":
+      return a >= b;
+  }
+}
+
+/** An unscaled bigint as a decimal text with `scale` places: `7040100n, 2` → `70401.00`. */
+export function decimalText(v: bigint, scale: number): string {
+  if (scale === 0) return String(v);
+  const neg = v < 0n;
+  const digits = (neg ? -v : v).toString().padStart(scale + 1, "0");
+  return `${neg ? "-" : ""}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+}
