@@ -21,6 +21,7 @@ import type {
   MeasureDecl,
   MetricDecl,
   ParameterDecl,
+  TableDecl,
   NormDecl,
   PayoutDecl,
   RegelFile,
@@ -271,6 +272,10 @@ export function resolveRuleset(
     parent?.parameters,
     (decl) => ({ kind: "parameter", decl }),
   );
+  const tables = named<TableDecl>("table", parent?.tables, (decl) => ({
+    kind: "table",
+    decl,
+  }));
   let ikb: IkbDecl | undefined = parent?.ikb;
   let ikbHere: IkbDecl | undefined;
   const extensions: ExtendEntityDecl[] = [];
@@ -371,6 +376,10 @@ export function resolveRuleset(
         parameters.declare(decl.name, decl, decl.replace);
         articles(decl.implementsRefs);
         break;
+      case "Table":
+        tables.declare(decl.name, decl, decl.replace);
+        articles(decl.implementsRefs);
+        break;
       case "Calendar":
         checkHolidays(decl, reporter);
         calendars.declare(decl.name, decl, decl.replace);
@@ -388,6 +397,7 @@ export function resolveRuleset(
           metric: metrics,
           calendar: calendars,
           parameter: parameters,
+          table: tables,
         }[decl.what] as Collection<unknown> | undefined;
         target?.remove(decl.name);
         break;
@@ -408,8 +418,8 @@ export function resolveRuleset(
         : []),
       ...rules.kept(),
       ...categories.kept(),
-      ...[payouts, norms, measures, calendars, parameters].flatMap((c) =>
-        c.kept().map((decl) => ({ decl })),
+      ...[payouts, norms, measures, calendars, parameters, tables].flatMap(
+        (c) => c.kept().map((decl) => ({ decl })),
       ),
     ];
     links.copy(
@@ -457,6 +467,7 @@ export function resolveRuleset(
     measures: [...measures.items.values()],
     calendars: [...calendars.items.values()],
     parameters: [...parameters.items.values()],
+    tables: [...tables.items.values()],
     file: file.path,
     header,
     links,
