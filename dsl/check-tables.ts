@@ -343,12 +343,12 @@ function readTableFile(
     const values: Literal[] = [];
     record.forEach((cell, i) => {
       const c: TableColumn = t.columns[i]!;
-      const v = cellLiteral(cell, c.type, at(line, i + 1));
+      const v = cellLiteral(cell, c.type, at(line));
       if (v === undefined) {
         reporter.report(
           CODES.tableValueType,
-          `${JSON.stringify(cell)} in column \`${c.name.name}\` is not of its type \`${c.type}\` (${EXAMPLE[c.type]})`,
-          at(line, i + 1),
+          `${JSON.stringify(cell)} in column \`${c.name.name}\` (cell ${i + 1}) is not of its type \`${c.type}\` (${EXAMPLE[c.type]})`,
+          at(line),
         );
         ok = false;
       } else values.push(v);

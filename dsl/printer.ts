@@ -973,8 +973,8 @@ const CLAUSE_PRINTERS: {
         );
     },
     row: (b, d) => {
-      // A `file` table's rows come from its CSV (the checker writes them in): never printed.
-      if (d.file !== undefined) return;
+      // Rows the checker read from the table's CSV (it sets `path`) are not the file's text.
+      if (d.path !== undefined) return;
       for (const r of d.rows) {
         const c = b.clause("row", "row ", [r.span]);
         c.list(r.values, (v) => literal(c, v));
