@@ -303,6 +303,7 @@ function readTableFile(
       bom: false,
       info: true,
       relax_column_count: true,
+      record_delimiter: ["\r\n", "\n", "\r"],
       skip_empty_lines: true,
     }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (e) {
