@@ -1215,7 +1215,7 @@ describe("performance", () => {
     const declLines: number[] = [];
     lines.forEach((l, i) => {
       if (
-        /^(codelist|entity|ikb|rule|category|payout|metric|norm|measure|calendar|parameter|replace|remove|extend) /.test(
+        /^(codelist|entity|ikb|rule|category|payout|metric|norm|measure|calendar|parameter|table|replace|remove|extend) /.test(
           l,
         )
       )
