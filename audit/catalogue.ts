@@ -479,6 +479,7 @@ function rulesetPage(
   out.push(...measuresSection(ctx, r));
   out.push(...calendarsSection(ctx, r));
   out.push(...codeListsSection(ctx, r));
+  out.push(...tablesSection(ctx, r));
   out.push(...entitiesSection(ctx, r));
   return `${out.join("\n").trimEnd()}\n`;
 }
@@ -995,6 +996,48 @@ function codeListsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
       ),
       "",
     );
+  }
+  return out;
+}
+
+/** The rows of a table the catalogue shows; a longer table says how many it leaves out. */
+const TABLE_ROWS_SHOWN = 50;
+
+/** Reference data: each table's columns, its CSV and sha256, and its rows (docs/language.md). */
+function tablesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
+  if (r.tables.length === 0) return []; // empty sections are left out
+  const out = [`## Reference data (${r.tables.length})`, ""];
+  for (const t of [...r.tables].sort(byName((x) => x.name.name))) {
+    out.push(
+      `### <a id="${anchor("table", t.name.name)}"></a>${mdText(t.name.name)}${t.title === undefined ? "" : ` — ${mdText(t.title)}`}`,
+      "",
+    );
+    out.push(...docLines(t.doc));
+    if (t.implementsRefs.length > 0)
+      out.push(
+        `- **Implements:** ${articlesCell(t.implementsRefs.map((a) => resolveRef(r, a)))}`,
+      );
+    out.push(...assumptionLines(t.assumptions));
+    out.push(`- **Source:** ${mdText(at(ctx, t.span))}`);
+    out.push(
+      t.file === undefined
+        ? `- **Rows:** ${t.rows.length}, in the ruleset`
+        : `- **Rows:** ${t.rows.length}, from ${mdCode(t.file.value)} (sha256 ${mdCode(t.sha256 ?? "not read")})`,
+      "",
+    );
+    out.push(
+      ...table(
+        t.columns.map((c) =>
+          mdText(`${c.name.name}: ${c.type}${c.key ? " (key)" : ""}`),
+        ),
+        t.rows
+          .slice(0, TABLE_ROWS_SHOWN)
+          .map((row) => row.values.map((v) => mdCode(printExpr(v)))),
+      ),
+      "",
+    );
+    if (t.rows.length > TABLE_ROWS_SHOWN)
+      out.push(`… and ${t.rows.length - TABLE_ROWS_SHOWN} more rows.`, "");
   }
   return out;
 }

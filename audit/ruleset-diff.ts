@@ -5,7 +5,7 @@
  * attributes, examples, ...), per Bijlage 3 category the table entries and markings added, removed
  * and changed, the entries that move from one category to another, and the other declarations
  * (fields with their type and flags, code lists, payouts, metrics, norms, measures, calendars,
- * parameters with their dated values).
+ * parameters with their dated values, reference-data tables with their columns, rows and CSV hash).
  *
  * Conditions and examples are compared as printed by the canonical printer, so layout and
  * comments never count as a change. A category entry is identified by its code (a marking by its
@@ -24,6 +24,7 @@ import type {
   MeasureDecl,
   NormDecl,
   ParameterDecl,
+  TableDecl,
 } from "../dsl/ast.js";
 import type { ResolvedRule, ResolvedRuleset } from "../dsl/model.js";
 import { printExample, printExpr, printType, quote } from "../dsl/printer.js";
@@ -131,7 +132,8 @@ export interface OtherDiff {
     | "norm"
     | "measure"
     | "calendar"
-    | "parameter";
+    | "parameter"
+    | "table";
   added: string[];
   removed: string[];
   changed: { name: string; from: string; to: string }[];
@@ -495,6 +497,19 @@ export function parameterText(p: ParameterDecl): string {
   ].join("; ");
 }
 
+/** A table as text: title, columns, the CSV and its sha256, and every row (a changed cell changes it). */
+export function tableText(t: TableDecl): string {
+  return [
+    `"${t.title ?? ""}"`,
+    `columns ${t.columns.map((c) => `${c.name.name}: ${c.type}${c.key ? " key" : ""}`).join(", ")}`,
+    ...(t.file === undefined
+      ? []
+      : [`file ${quote(t.file.value)} sha256 ${t.sha256 ?? "not read"}`]),
+    `${t.rows.length} rows`,
+    ...t.rows.map((r) => `row ${r.values.map((v) => printExpr(v)).join(", ")}`),
+  ].join("; ");
+}
+
 function calendarText(c: CalendarDecl): string {
   return `${c.weekend.map((w) => w.name).join(", ")}; ${c.holidays.map(holidayText).join(", ")}`;
 }
@@ -704,6 +719,11 @@ export function diffRulesets(
       "parameter",
       byName(a.parameters, (p) => p.name.name, parameterText),
       byName(b.parameters, (p) => p.name.name, parameterText),
+    ),
+    namesDiff(
+      "table",
+      byName(a.tables, (t) => t.name.name, tableText),
+      byName(b.tables, (t) => t.name.name, tableText),
     ),
   ].filter((d): d is OtherDiff => d !== undefined);
   const byCode = (x: { code: string }, y: { code: string }) =>

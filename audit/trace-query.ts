@@ -12,8 +12,10 @@ import type {
   Example,
   Expr,
   FileCheck,
+  Ident,
   ParameterDecl,
   Role,
+  TableDecl,
   RuleDecl,
   RuleTarget,
   Severity,
@@ -90,7 +92,22 @@ export interface TraceVersion {
   categories: TraceCategory[];
   /** The parameters its conditions name, with every dated value (docs/language.md, Parameters). */
   parameters: TraceParameter[];
+  /** The reference-data tables its conditions read (`in TABLE`, `lookup`), with their CSV's sha256. */
+  tables: TraceTable[];
   examples: TraceExample[];
+}
+
+/** A reference-data table a rule reads (docs/language.md, Reference data). */
+export interface TraceTable {
+  name: string;
+  title: string | null;
+  columns: string[];
+  rows: number;
+  /** The CSV file as the checker read it; null for inline rows. */
+  file: string | null;
+  /** sha256 of the CSV's bytes; null for inline rows. */
+  sha256: string | null;
+  location: SourceLocation;
 }
 
 /** A parameter a rule reads: its values per period, the one that applies chosen by the RRD. */
@@ -232,6 +249,7 @@ function versionTrace(
     location: locationOf(d.code.span),
     categories: categoriesFed(ruleset, rule),
     parameters: parametersRead(ruleset, [d.when, d.require]),
+    tables: tablesRead(ruleset, [d.when, d.require]),
     examples: d.examples.map((e) => ({
       expect: e.expect,
       text: exampleText(e, readText),
@@ -289,6 +307,60 @@ export function parametersRead(
       value: printExpr(v.value),
     })),
     location: locationOf(p.name.span),
+  }));
+}
+
+/** The tables the expressions read (`x in T`, `lookup(T.c, k)`), in the order first named, each once. */
+export function tablesRead(
+  ruleset: ResolvedRuleset,
+  exprs: readonly (Expr | FileCheck | undefined)[],
+): TraceTable[] {
+  const found: TableDecl[] = [];
+  const note = (name: Ident | undefined): void => {
+    const t = name === undefined ? undefined : ruleset.links.target(name);
+    if (t?.kind === "table" && !found.includes(t.decl)) found.push(t.decl);
+  };
+  const walk = (e: Expr | undefined): void => {
+    if (e === undefined) return;
+    switch (e.kind) {
+      case "Unary":
+      case "Is":
+      case "Matches":
+        return walk(e.operand);
+      case "In":
+        note(e.table);
+        return walk(e.operand);
+      case "Binary":
+        walk(e.left);
+        return walk(e.right);
+      case "Call": {
+        const first = e.args[0];
+        if (e.callee.name === "lookup" && first?.kind === "Path")
+          note(first.entity);
+        return e.args.forEach(walk);
+      }
+      case "Aggregate":
+        walk(e.value);
+        return walk(e.where);
+      case "If":
+        walk(e.condition);
+        walk(e.then);
+        return walk(e.otherwise);
+      default:
+        return;
+    }
+  };
+  for (const e of exprs) if (e !== undefined && e.kind !== "FileCheck") walk(e);
+  return found.map((t) => ({
+    name: t.name.name,
+    title: t.title ?? null,
+    columns: t.columns.map(
+      (c) => `${c.name.name}: ${c.type}${c.key ? " key" : ""}`,
+    ),
+    rows: t.rows.length,
+    file: t.path ?? null,
+    sha256: t.sha256 ?? null,
+    location: locationOf(t.name.span),
   }));
 }
 
@@ -422,6 +494,13 @@ export function traceText(trace: TraceResult): string {
           );
         for (const a of p.assumptions) lines.push(`      assumption: ${a}`);
       }
+    }
+    if (v.tables.length > 0) {
+      lines.push("  tables (reference data):");
+      for (const t of v.tables)
+        lines.push(
+          `    ${t.name}${t.title ? ` "${t.title}"` : ""} (${t.columns.join(", ")}), ${t.rows} row${t.rows === 1 ? "" : "s"}${t.file === null ? " inline" : ` from ${t.file} sha256 ${t.sha256}`}  (${t.location.file}:${t.location.line})`,
+        );
     }
     lines.push("  examples:");
     for (const e of v.examples)

@@ -279,13 +279,14 @@ export interface RulesetMetadata {
       }
     | undefined;
   /**
-   * Every `.regel` file of the `extends` / `uses` chain, sorted by path: what the module was
-   * compiled from (see compiler/source-files.ts). Absent in modules compiled without it.
+   * Every `.regel` file of the `extends` / `uses` chain, and the CSV file of every reference-data
+   * `table` they declare, sorted by path: what the module was compiled from (see
+   * compiler/source-files.ts). Absent in modules compiled without it.
    */
   sourceFiles?: SourceFileHash[];
 }
 
-/** A `.regel` file a module was compiled from. */
+/** A `.regel` file (or a table's CSV file) a module was compiled from. */
 export interface SourceFileHash {
   /** Relative to the rulesets root (the folder holding `<name>/<version>.regel`), e.g. `ikb.glo/1.3.0.regel`. */
   path: string;

@@ -21,11 +21,14 @@ import type {
   DurationUnit,
   Expr,
   HolidayDecl,
+  Ident,
   IfExpr,
   InExpr,
   Literal,
   ParameterDecl,
   PathExpr,
+  TableColumn,
+  TableDecl,
   Span,
 } from "../dsl/ast.js";
 import type { ResolvedEntity, ResolvedField } from "../dsl/model.js";
@@ -808,9 +811,142 @@ function compileBinary(expr: BinaryExpr, scope: Scope): Value {
 
 // ---------------------------------------------------------------- in, calls
 
+/** The table a name was linked to by the checker. */
+function linkedTable(name: Ident, scope: Scope): TableDecl {
+  const t = scope.ctx.ruleset.links.target(name);
+  if (t?.kind !== "table") fail(`unknown table \`${name.name}\``, name.span);
+  return t.decl;
+}
+
+/** The column `name` of `table` (its key column without a name). */
+function tableColumn(
+  table: TableDecl,
+  name: Ident | undefined,
+  span: Span,
+): { column: TableColumn; index: number } {
+  const index = table.columns.findIndex((c) =>
+    name === undefined ? c.key : c.name.name === name.name,
+  );
+  if (index < 0) fail("unknown table column", span);
+  return { column: table.columns[index]!, index };
+}
+
+/** How a column's values are represented: decimals at the largest scale written in the column. */
+function columnKind(table: TableDecl, index: number): Kind {
+  const c = table.columns[index]!;
+  switch (c.type) {
+    case "integer":
+      return { k: "num" };
+    case "money":
+      return { k: "big", scale: 2 };
+    case "decimal":
+      return {
+        k: "big",
+        scale: Math.max(
+          0,
+          ...table.rows.map((r) => {
+            const v = r.values[index];
+            return v?.kind === "Decimal" ? decimalOf(v.text, v.span).scale : 0;
+          }),
+        ),
+      };
+    case "date":
+      return { k: "date" };
+    case "text":
+      return { k: "text" };
+    case "boolean":
+      return { k: "boolean" };
+  }
+}
+
+/** A table cell as code of its column's kind (through `lit`: never pasted as text). */
+function cellCode(l: Literal, kind: Kind): Code {
+  if (kind.k === "big") {
+    const n = decimalOf(
+      l.kind === "Integer" || l.kind === "Decimal" ? l.text : "",
+      l.span,
+    );
+    return lit(n.unscaled * pow10(kind.scale - n.scale));
+  }
+  return compileLiteral(l).code;
+}
+
+/** The TypeScript type of a value of `kind` in a table map. */
+function kindType(kind: Kind): Code {
+  return kind.k === "num" || kind.k === "date"
+    ? ts`number`
+    : kind.k === "big"
+      ? ts`bigint`
+      : kind.k === "text"
+        ? ts`string`
+        : ts`boolean`;
+}
+
+/**
+ * `lookup(rates.rate, key)`: the table embedded as a map from key to the column's value (keys and
+ * values as literals), read at run time.
+ */
+function compileLookup(expr: CallExpr, scope: Scope): Value {
+  const [target, keyExpr] = expr.args;
+  if (target?.kind !== "Path" || target.entity === undefined || !keyExpr)
+    fail("`lookup` takes a table column and a key", expr.span);
+  const table = linkedTable(target.entity, scope);
+  const { index: keyIndex } = tableColumn(table, undefined, expr.span);
+  const { index } = tableColumn(table, target.name, target.name.span);
+  const keyKind = columnKind(table, keyIndex);
+  const valueKind = columnKind(table, index);
+  const key = compileExpr(keyExpr, scope);
+  let keyCode: Code;
+  let keyScale = 0;
+  if (keyKind.k === "text" && key.kind.k === "text") keyCode = key.code;
+  else if (
+    (keyKind.k === "date" && key.kind.k === "date") ||
+    (keyKind.k === "num" && key.kind.k === "num")
+  )
+    keyCode = key.code;
+  else if (isNumeric(keyKind) && isNumeric(key.kind)) {
+    keyScale = Math.max(scaleOf(keyKind), scaleOf(key.kind));
+    keyCode = toBig(key, keyScale);
+  } else if (keyKind.k === "boolean" && key.kind.k === "boolean")
+    keyCode = key.code;
+  else
+    fail(
+      "the key of `lookup` must have the type of the key column",
+      keyExpr.span,
+    );
+  const mapKeyKind: Kind =
+    keyScale > 0 || (keyKind.k === "big" && isNumeric(key.kind))
+      ? { k: "big", scale: keyScale }
+      : keyKind.k === "big"
+        ? { k: "big", scale: 0 }
+        : keyKind;
+  const entries = table.rows.map(
+    (r) =>
+      ts`[${cellCode(r.values[keyIndex]!, mapKeyKind)}, ${cellCode(r.values[index]!, valueKind)}]`,
+  );
+  const map = scope.ctx.hoist(
+    "TABLE",
+    ts`new Map<${kindType(mapKeyKind)}, ${kindType(valueKind)}>([${join(entries, ", ")}])`,
+    ts`ReadonlyMap<${kindType(mapKeyKind)}, ${kindType(valueKind)}>`,
+  );
+  return {
+    code: ts`$lookup(${map}, ${keyCode})`,
+    kind: valueKind,
+    absent: true,
+    simple: false,
+  };
+}
+
 function compileIn(expr: InExpr, scope: Scope): Value {
   const v = compileExpr(expr.operand, scope);
-  const values = expr.values.map((l) => compileLiteral(l));
+  let literals = expr.values;
+  if (expr.table !== undefined) {
+    // `in rates[.column]`: the column's values, as if listed.
+    const table = linkedTable(expr.table, scope);
+    const { index } = tableColumn(table, expr.column, expr.span);
+    literals = table.rows.map((r) => r.values[index]!);
+  }
+  const values = literals.map((l) => compileLiteral(l));
   let test: Code;
   if (v.kind.k === "text" && values.every((x) => x.kind.k === "text")) {
     const set = scope.ctx.hoist(
@@ -940,6 +1076,7 @@ function compileCall(expr: CallExpr, scope: Scope): Value {
       fail("`derived_from` needs two text arguments", expr.span);
     return cond(ts`$derivedFrom(${id.code}, ${value.code})`);
   }
+  if (name === "lookup") return compileLookup(expr, scope);
   if (name === "min" || name === "max") return compileExtreme(expr, scope);
   if (name === "round") return compileRound(expr, scope);
   if (expr.args.length !== 1) fail(`\`${name}\` takes one argument`, expr.span);

@@ -73,6 +73,21 @@ export interface ModuleData {
   norms: NormTrace[];
   fileRules: FileRule[];
   assumptions: AssumptionTrace[];
+  /** Reference data (`table` declarations): columns, row count, and for a CSV its path and sha256. */
+  tables: TableTrace[];
+}
+
+/** A reference-data table as trace.json records it (its rows are in the module, as literals). */
+export interface TableTrace {
+  name: string;
+  title: string | undefined;
+  columns: { name: string; type: string; key: boolean }[];
+  rows: number;
+  /** The CSV file, relative to the rulesets root; absent for a table with inline rows. */
+  file?: string;
+  /** sha256 (lowercase hex) of the CSV file's bytes as the checker read them. */
+  sha256?: string;
+  location: SourceLocation;
 }
 
 /** The text a span covers in its file, when the file's text is known. */
@@ -276,5 +291,18 @@ export function moduleData(
     norms,
     fileRules,
     assumptions: assumptionTable(r, sources),
+    tables: r.tables.map((t) => ({
+      name: t.name.name,
+      title: t.title,
+      columns: t.columns.map((c) => ({
+        name: c.name.name,
+        type: c.type,
+        key: c.key,
+      })),
+      rows: t.rows.length,
+      ...(t.path === undefined ? {} : { file: sources.path(t.path) }),
+      ...(t.sha256 === undefined ? {} : { sha256: t.sha256 }),
+      location: location(t.name.span, sources),
+    })),
   };
 }

@@ -52,6 +52,7 @@ export const HELPER_FILES: readonly string[] = [
   "findings",
   "workdays",
   "parameters",
+  "tables",
   "iban",
   "bsn",
   "identifiers",

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { resolve } from "node:path";
+import { posix, resolve } from "node:path";
 import type { ResolvedRuleset } from "../dsl/model.js";
 import { sha256Hex, type SourceFileHash } from "./contract.js";
 
@@ -79,6 +79,23 @@ export function moduleSources(
   const names = new Map(
     chain.map((r) => [r.file, rulesetRelativePath(r.file, r.name)]),
   );
+  // A table's CSV is named from the folder of the `.regel` file that declares it.
+  for (const r of chain)
+    for (const t of r.tables)
+      if (
+        t.path !== undefined &&
+        t.file !== undefined &&
+        names.has(t.span.file)
+      )
+        names.set(
+          t.path,
+          posix.normalize(
+            posix.join(
+              posix.dirname(names.get(t.span.file)!),
+              t.file.value.replace(/\\/g, "/"),
+            ),
+          ),
+        );
   const path = (file: string): string =>
     names.get(file) ?? rulesetRelativePath(file, "");
   const complete = chain.every((r) => texts.has(r.file));
@@ -89,6 +106,23 @@ export function moduleSources(
           ruleset: r.id,
           sha256: sha256Hex(texts.get(r.file)!),
         }))
+        .concat(
+          // The CSV files of its tables: a changed CSV makes the module stale, as a changed .regel does.
+          chain.flatMap((r) =>
+            r.tables
+              .filter(
+                (t) =>
+                  t.sha256 !== undefined &&
+                  t.path !== undefined &&
+                  t.span.file === r.file,
+              )
+              .map((t) => ({
+                path: names.get(t.path!)!,
+                ruleset: r.id,
+                sha256: t.sha256!,
+              })),
+          ),
+        )
         .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     : undefined;
   return { path, files };

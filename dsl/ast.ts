@@ -118,6 +118,7 @@ export type Declaration =
   | MeasureDecl
   | CalendarDecl
   | ParameterDecl
+  | TableDecl
   | RemoveDecl;
 
 /** Fields shared by top-level declarations. */
@@ -495,6 +496,47 @@ export interface ParameterDecl extends DeclBase, Assumable {
   values: ParameterValue[];
 }
 
+/** The type of a reference-data column. */
+export type TableColumnType =
+  "integer" | "decimal" | "money" | "date" | "text" | "boolean";
+
+/**
+ * `table rates "Currency rates"` with `column NAME: TYPE [key]` lines and either `row` lines or a
+ * `file "rates.csv"` beside the ruleset: reference data that rules look values up in.
+ */
+export interface TableDecl extends DeclBase, Assumable {
+  kind: "Table";
+  name: Ident;
+  title: string | undefined;
+  implementsRefs: ArticleRef[];
+  /** `file "rates.csv"`: the CSV file, relative to the `.regel` file's folder. */
+  file: StringLiteral | undefined;
+  columns: TableColumn[];
+  /**
+   * The rows as written (`row` lines); for a `file` table the checker writes here the rows read
+   * from the CSV (their spans point into the CSV file), so later passes read literals either way.
+   */
+  rows: TableRow[];
+  /** Set by the checker for a `file` table: the sha256 (hex) of the CSV file's bytes as read. */
+  sha256?: string;
+  /** Set by the checker for a `file` table: the CSV's path as the checker read it. */
+  path?: string;
+}
+
+/** `column currency: text key` */
+export interface TableColumn extends NodeBase {
+  kind: "TableColumn";
+  name: Ident;
+  type: TableColumnType;
+  key: boolean;
+}
+
+/** `row "USD", 0.92`: one value per column, in column order. */
+export interface TableRow extends NodeBase {
+  kind: "TableRow";
+  values: Literal[];
+}
+
 /** `from 2024-01-01 [until 2025-01-01] value 100000.00`: the value for RRDs in [from, until). */
 export interface ParameterValue extends NodeBase {
   kind: "ParameterValue";
@@ -576,7 +618,8 @@ export interface RemoveDecl extends DeclBase {
     | "measure"
     | "metric"
     | "calendar"
-    | "parameter";
+    | "parameter"
+    | "table";
   name: Ident;
 }
 
@@ -703,12 +746,16 @@ export interface IsExpr extends ExprBase {
   test: "present" | "absent" | "valid";
 }
 
-/** `x [not] in ("A", "B")` */
+/** `x [not] in ("A", "B")`, or `x [not] in rates[.column]`: a value of a reference-data column. */
 export interface InExpr extends ExprBase {
   kind: "In";
   operand: Expr;
   negated: boolean;
   values: Literal[];
+  /** `in rates` (its key column) or `in rates.currency`: the table named; `values` is then empty. */
+  table?: Ident;
+  /** `in rates.currency`: the column; without it, the table's key column. */
+  column?: Ident;
 }
 
 /** `x matches "^[0-9]{4}[A-Z]{2}$"` (ECMAScript regex, `u` flag, whole-string semantics as written). */

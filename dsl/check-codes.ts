@@ -10,6 +10,18 @@
 export const CODES = {
   /** A bug in the checker itself, reported instead of crashing. */
   internalError: "REG200",
+  // ---- REG129–REG134: reference data tables (parser: REG129)
+  tableRowWidth: "REG130",
+  tableRowsAndFile: "REG131",
+  tableKey: "REG132",
+  // ---- REG337–REG349: reference data (files, values, lookups)
+  tableFileMissing: "REG337",
+  tableHeader: "REG338",
+  tableDuplicateKey: "REG339",
+  tableValueType: "REG340",
+  unknownTableColumn: "REG341",
+  unknownTable: "REG342",
+  tableLookupKeyType: "REG343",
   // ---- REG135–REG139: file dialects (the options of a `file` clause)
   unknownFileOption: "REG135",
   badFileOptionValue: "REG136",
@@ -118,6 +130,21 @@ export type CheckCode = (typeof CODES)[keyof typeof CODES];
 
 /** One line per code, for documentation and `--explain`-style tooling. */
 export const CODE_SUMMARIES: Record<CheckCode, string> = {
+  REG130:
+    "A table row (a `row` line or a line of its CSV file) with more or fewer values than the table has columns.",
+  REG131: "A table with both `row` lines and a `file`, or with neither.",
+  REG132:
+    "A table without exactly one `key` column, or with a column declared twice.",
+  REG337:
+    "A table's CSV file is not found beside the ruleset, or is not UTF-8.",
+  REG338:
+    "A table's CSV file whose header is not the declared columns in order, or that is not valid CSV.",
+  REG339: "Two rows of a table with the same key.",
+  REG340: "A table value that is not of its column's type.",
+  REG341: "A lookup names a column the table does not declare.",
+  REG342: "A lookup names a table that is not declared.",
+  REG343:
+    "A lookup key (or a value tested `in` a table column) of another type than the column.",
   REG135:
     "An option of a `file` clause that does not exist (the options are delimiter, quote, encoding, header, dates, decimal, optional, record, single).",
   REG136:

@@ -9,6 +9,7 @@
 import type {
   AggregateExpr,
   Expr,
+  Ident,
   Literal,
   ParameterDecl,
   PathExpr,
@@ -17,6 +18,7 @@ import type {
 } from "./ast.js";
 import { CODES } from "./check-codes.js";
 import { parameterType } from "./check-parameters.js";
+import { tableColumnType } from "./check-tables.js";
 import {
   missing,
   type Reporter,
@@ -254,6 +256,11 @@ function infer(expr: Expr, scope: ExprScope): ValueType {
     }
     case "In": {
       const t = checkExpr(expr.operand, scope);
+      if (expr.table !== undefined) {
+        const col = tableColumn(expr.table, expr.column, scope);
+        if (col !== undefined) compareTypes(t, col, expr.operand, expr, scope);
+        return BOOLEAN;
+      }
       for (const v of expr.values ?? []) {
         if (v === undefined) continue;
         const vt = checkExpr(v, scope);
@@ -761,12 +768,112 @@ function arithmeticHint(a: ValueType, b: ValueType): string {
   return "";
 }
 
+/**
+ * The table (linked) and column named by `in rates[.column]` or `lookup(rates.column, key)`;
+ * undefined (reported) when either is unknown. Without a column: the table's key column.
+ */
+function tableColumn(
+  table: Ident,
+  column: Ident | undefined,
+  scope: ExprScope,
+): ValueType | undefined {
+  const { index, reporter } = scope;
+  if (missing(table)) return undefined;
+  const decl = index.rs.tables.find(
+    (t) => !missing(t.name) && t.name.name === table.name,
+  );
+  if (decl === undefined) {
+    index.links.unresolved(table);
+    reporter.report(
+      CODES.unknownTable,
+      `unknown table \`${table.name}\``,
+      table.span,
+      suggest(
+        table.name,
+        index.rs.tables.map((t) => t.name.name),
+      ),
+    );
+    return undefined;
+  }
+  index.links.link(table, { kind: "table", decl });
+  const c =
+    column === undefined
+      ? decl.columns.find((x) => x.key)
+      : decl.columns.find((x) => x.name.name === column.name);
+  if (c === undefined) {
+    if (column !== undefined && !missing(column))
+      reporter.report(
+        CODES.unknownTableColumn,
+        `table \`${decl.name.name}\` has no column \`${column.name}\``,
+        column.span,
+        {
+          ...suggest(
+            column.name,
+            decl.columns.map((x) => x.name.name),
+          ),
+          notes: [
+            `its columns are ${decl.columns.map((x) => x.name.name).join(", ")}`,
+          ],
+        },
+      );
+    return undefined;
+  }
+  return tableColumnType(decl, c);
+}
+
+/**
+ * `lookup(rates.rate, currency)`: the `rate` of the row of `rates` whose key is `currency`;
+ * absent when no row has that key (or the key is absent).
+ */
+function lookupType(
+  expr: Extract<Expr, { kind: "Call" }>,
+  scope: ExprScope,
+): ValueType {
+  const [target, key] = expr.args ?? [];
+  if (
+    expr.args?.length !== 2 ||
+    target?.kind !== "Path" ||
+    target.entity === undefined
+  ) {
+    scope.reporter.report(
+      CODES.badArguments,
+      "`lookup` takes a table column and a key: `lookup(rates.rate, currency)`",
+      expr.callee.span,
+    );
+    for (const a of expr.args ?? []) if (a !== undefined) checkExpr(a, scope);
+    return ERROR;
+  }
+  const keyType = key === undefined ? ERROR : checkExpr(key, scope);
+  const result = tableColumn(target.entity, target.name, scope);
+  if (result === undefined) return ERROR;
+  const decl = scope.index.rs.tables.find(
+    (t) => t.name.name === target.entity!.name,
+  )!;
+  const keyColumn = decl.columns.find((c) => c.key)!;
+  const keyColumnType = tableColumnType(decl, keyColumn);
+  if (
+    keyType.kind !== "error" &&
+    key !== undefined &&
+    !comparable(keyType, keyColumnType)
+  ) {
+    scope.reporter.report(
+      CODES.tableLookupKeyType,
+      `${scope.label}the key of table \`${decl.name.name}\` is ${typeName(keyColumnType)} (column \`${keyColumn.name.name}\`), but this is ${typeName(keyType)}`,
+      key.span,
+    );
+  }
+  if (scope.annotate) target.type = result;
+  return result;
+}
+
 function callType(
   expr: Extract<Expr, { kind: "Call" }>,
   scope: ExprScope,
 ): ValueType {
   if (!missing(expr.callee) && expr.callee.name === "round")
     return roundType(expr, scope);
+  if (!missing(expr.callee) && expr.callee.name === "lookup")
+    return lookupType(expr, scope);
   const args = (expr.args ?? []).map((a) =>
     a === undefined ? ERROR : checkExpr(a, scope),
   );

@@ -9,6 +9,7 @@
  * @module
  */
 import { checkParameters } from "./check-parameters.js";
+import { checkTables, type DataReader } from "./check-tables.js";
 import type { RegelFile, RulesetHeader, RulesetRef } from "./ast.js";
 import { CODES } from "./check-codes.js";
 import {
@@ -54,7 +55,10 @@ interface Entry {
  * Returns every resolved ruleset version (also those with errors, so tools can show what they
  * can) and the diagnostics, sorted.
  */
-export function check(files: RegelFile[]): CheckResult {
+export function check(
+  files: RegelFile[],
+  readData: DataReader = () => undefined,
+): CheckResult {
   const reporter = new Reporter();
   const entries = indexFiles(files, reporter);
   const inCycle = findExtendsCycles(entries, reporter);
@@ -119,7 +123,7 @@ export function check(files: RegelFile[]): CheckResult {
         used,
         reporter,
       );
-      validate(ruleset, reporter);
+      validate(ruleset, reporter, readData);
       result = ruleset;
     } catch (e) {
       // A checker bug must not become a stack trace for the analyst; report it where it happened.
@@ -355,8 +359,14 @@ function findExtendsCycles(
   return inCycle;
 }
 
-function validate(ruleset: ResolvedRuleset, reporter: Reporter): void {
+function validate(
+  ruleset: ResolvedRuleset,
+  reporter: Reporter,
+  readData: DataReader,
+): void {
   const index = new RulesetIndex(ruleset);
+  // Tables first: a `file` table's rows (and so its column types) come from its CSV.
+  checkTables(index, reporter, readData, (t) => t.span.file === ruleset.file);
   checkEntities(index, reporter);
   checkRecordTypes(index, reporter);
   checkIkb(index, reporter);

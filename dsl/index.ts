@@ -14,6 +14,7 @@
 export { parse, type ParseResult } from "./parser.js";
 export { check, CODES, CODE_SUMMARIES, type CheckResult } from "./checker.js";
 export type { CheckCode } from "./check-codes.js";
+export type { DataReader } from "./check-tables.js";
 export { format, MAX_WIDTH, print } from "./printer.js";
 export type { FileDialect } from "./file-dialect.js";
 export {
@@ -23,6 +24,7 @@ export {
   loadProject,
   loadProjectFromTexts,
   ProjectError,
+  readDataFile,
   type ChainFile,
   type LoadOptions,
   type Project,

@@ -97,6 +97,8 @@ export const KEYWORDS = [
   "payout",
   "metric",
   "parameter",
+  "table",
+  "row",
   "norm",
   "year",
   "aim",

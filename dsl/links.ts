@@ -41,6 +41,7 @@ import type {
   MetricDecl,
   NormDecl,
   ParameterDecl,
+  TableDecl,
   PathExpr,
   PayoutDecl,
   RuleDecl,
@@ -70,6 +71,7 @@ export type Target =
   | { kind: "measure"; decl: MeasureDecl }
   | { kind: "calendar"; decl: CalendarDecl }
   | { kind: "parameter"; decl: ParameterDecl }
+  | { kind: "table"; decl: TableDecl }
   | { kind: "ruleset"; ruleset: ResolvedRuleset };
 
 /** A node that names a declaration. */
@@ -89,6 +91,7 @@ export type DeclarationNode =
   | MeasureDecl
   | CalendarDecl
   | ParameterDecl
+  | TableDecl
   | RulesetHeader;
 
 /** The node that declares `target` (for an inherited declaration: the node in the file that wrote it). */

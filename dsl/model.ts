@@ -19,6 +19,7 @@ import type {
   MeasureDecl,
   MetricDecl,
   ParameterDecl,
+  TableDecl,
   NormDecl,
   PayoutDecl,
   RuleDecl,
@@ -121,6 +122,8 @@ export interface ResolvedRuleset {
   calendars: CalendarDecl[];
   /** `parameter` declarations: named values per validity period, chosen by the RRD. */
   parameters: ParameterDecl[];
+  /** `table` declarations: reference data (inline rows, or a CSV read by the checker). */
+  tables: TableDecl[];
   /** The file this version was read from. */
   file: string;
   /** The header of that file. */

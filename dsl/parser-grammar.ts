@@ -89,6 +89,10 @@ import type {
   ParameterDecl,
   ParameterType,
   ParameterValue,
+  TableColumn,
+  TableColumnType,
+  TableDecl,
+  TableRow,
   NormDecl,
   NormPeriod,
   NormRequirement,
@@ -197,6 +201,16 @@ export const PARAMETER_TYPES: readonly ParameterType[] = [
   "decimal",
   "money",
   "percent",
+  "date",
+  "text",
+  "boolean",
+];
+
+/** Column types of reference-data tables. */
+export const TABLE_COLUMN_TYPES: readonly TableColumnType[] = [
+  "integer",
+  "decimal",
+  "money",
   "date",
   "text",
   "boolean",
@@ -1082,6 +1096,7 @@ export class RegelParser extends EmbeddedActionsParser {
       { ALT: () => this.SUBRULE(this.measureDecl) },
       { ALT: () => this.SUBRULE(this.calendarDecl) },
       { ALT: () => this.SUBRULE(this.parameterDecl) },
+      { ALT: () => this.SUBRULE(this.tableDecl) },
       { ALT: () => this.SUBRULE(this.removeDecl) },
     ]);
     return this.ACTION(() => {
@@ -2987,6 +3002,125 @@ export class RegelParser extends EmbeddedActionsParser {
     }))!;
   });
 
+  // ---------------------------------------------------------------- reference data (docs/language.md § Reference data)
+
+  private tableDecl = this.RULE("tableDecl", (): TableDecl => {
+    const start = this.LA(1);
+    this.CONSUME(KW.table);
+    const name = this.SUBRULE(this.ident);
+    let title: StringLiteral | undefined;
+    this.OPTION(() => {
+      title = this.SUBRULE(this.text);
+    });
+    const node = this.ACTION(() =>
+      this.begin<TableDecl>({
+        kind: "Table",
+        span: this.sp(start),
+        doc: [],
+        replace: false,
+        name,
+        title: this.isLost(title) ? undefined : title?.value,
+        implementsRefs: [],
+        assumptions: [],
+        file: undefined,
+        columns: [],
+        rows: [],
+      }),
+    )!;
+    this.SUBRULE(this.clauseRules.Table, { ARGS: [node] });
+    this.ACTION(() => {
+      node.span = this.sp(start);
+    });
+    return node;
+  });
+
+  static readonly tableClauses = table("Table", "table", "any order", [
+    repeated("assumption", "assumption", RegelParser.prototype.assumption),
+    repeated("implements", "implements", RegelParser.prototype.implements),
+    once("file", "file", RegelParser.prototype.tableFileClause),
+    repeated("column", "column", RegelParser.prototype.tableColumnClause),
+    repeated("row", "row", RegelParser.prototype.tableRowClause),
+  ]);
+
+  /** `file "rates.csv"`: the CSV beside the ruleset that holds the rows. */
+  private tableFileClause(node: TableDecl): void {
+    this.CONSUME(KW.file);
+    const f = this.SUBRULE(this.text);
+    this.ACTION(() => {
+      if (!this.isLost(f)) node.file = f;
+    });
+  }
+
+  /** `column NAME: TYPE [key]` */
+  private tableColumnClause(node: TableDecl): void {
+    const c = this.SUBRULE(this.tableColumn);
+    this.ACTION(() => {
+      if (c) node.columns.push(c);
+    });
+  }
+
+  private tableColumn = this.RULE("tableColumn", (): TableColumn => {
+    const start = this.LA(1);
+    this.CONSUME(KW.column);
+    const name = this.SUBRULE(this.ident);
+    this.CONSUME(Colon);
+    const type = this.CONSUME(Identifier);
+    let key = false;
+    this.OPTION(() => {
+      this.CONSUME(KW.key);
+      key = true;
+    });
+    return this.ACTION(() => {
+      let columnType: TableColumnType = "text";
+      if (isReal(type)) {
+        if ((TABLE_COLUMN_TYPES as readonly string[]).includes(type.image))
+          columnType = type.image as TableColumnType;
+        else {
+          const suggestion = closestName(type.image, TABLE_COLUMN_TYPES);
+          this.report(
+            "REG129",
+            `unknown column type \`${type.image}\`; the types are ${TABLE_COLUMN_TYPES.map((t) => `\`${t}\``).join(", ")}`,
+            this.tsp(type),
+            { suggestion },
+          );
+          if (suggestion) columnType = suggestion as TableColumnType;
+        }
+      }
+      return {
+        kind: "TableColumn" as const,
+        name,
+        type: columnType,
+        key,
+        span: this.sp(start),
+      };
+    })!;
+  });
+
+  /** `row LITERAL, LITERAL, ...` */
+  private tableRowClause(node: TableDecl): void {
+    const r = this.SUBRULE(this.tableRow);
+    this.ACTION(() => {
+      if (r) node.rows.push(r);
+    });
+  }
+
+  private tableRow = this.RULE("tableRow", (): TableRow => {
+    const start = this.LA(1);
+    this.CONSUME(KW.row);
+    const values: Literal[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: Comma,
+      DEF: () => {
+        values.push(this.SUBRULE(this.signedLiteral));
+      },
+    });
+    return this.ACTION(() => ({
+      kind: "TableRow" as const,
+      values: values.filter((v) => !this.isLost(v)),
+      span: this.sp(start),
+    }))!;
+  });
+
   static readonly calendarClauses = table("Calendar", "calendar", "any order", [
     repeated("assumption", "assumption", RegelParser.prototype.assumption),
     repeated("implements", "implements", RegelParser.prototype.implements),
@@ -3189,6 +3323,7 @@ export class RegelParser extends EmbeddedActionsParser {
         "metric",
         "calendar",
         "parameter",
+        "table",
       ];
       return this.OR(
         kinds.map((k) => ({
@@ -3323,15 +3458,33 @@ export class RegelParser extends EmbeddedActionsParser {
                 negated = true;
               });
               this.CONSUME(KW.in);
-              this.CONSUME(LParen);
               const values: Literal[] = [];
-              this.AT_LEAST_ONE_SEP({
-                SEP: Comma,
-                DEF: () => {
-                  values.push(this.SUBRULE(this.signedLiteral));
+              let table: Ident | undefined;
+              let column: Ident | undefined;
+              this.OR7([
+                {
+                  ALT: () => {
+                    this.CONSUME(LParen);
+                    this.AT_LEAST_ONE_SEP({
+                      SEP: Comma,
+                      DEF: () => {
+                        values.push(this.SUBRULE(this.signedLiteral));
+                      },
+                    });
+                    this.CONSUME(RParen);
+                  },
                 },
-              });
-              this.CONSUME(RParen);
+                {
+                  // `in rates` or `in rates.currency`: a column of a reference-data table
+                  ALT: () => {
+                    table = this.SUBRULE4(this.ident);
+                    this.OPTION7(() => {
+                      this.CONSUME7(Dot);
+                      column = this.SUBRULE5(this.ident);
+                    });
+                  },
+                },
+              ]);
               this.ACTION(() => {
                 const operand = left;
                 left = this.limit(
@@ -3340,6 +3493,12 @@ export class RegelParser extends EmbeddedActionsParser {
                     operand,
                     negated,
                     values: values.filter((v) => !this.isLost(v)),
+                    ...(table === undefined || this.isLost(table)
+                      ? {}
+                      : { table }),
+                    ...(column === undefined || this.isLost(column)
+                      ? {}
+                      : { column }),
                     span: {
                       file: this.file,
                       start: operand.span.start,
@@ -3924,6 +4083,7 @@ export class RegelParser extends EmbeddedActionsParser {
     Measure: RegelParser.measureClauses,
     Calendar: RegelParser.calendarClauses,
     Parameter: RegelParser.parameterClauses,
+    Table: RegelParser.tableClauses,
   } as const satisfies { [K in ClauseKind]: ClauseTable<K> };
 }
 

@@ -67,6 +67,7 @@ const DECLARATION_KEYWORDS = new Set([
   KW.measure,
   KW.calendar,
   KW.parameter,
+  KW.table,
   KW.remove,
   KW.replace,
 ]);
@@ -809,6 +810,18 @@ function placeholder(
         title: undefined,
         implementsRefs: [],
         values: [],
+      };
+    case "table":
+      return {
+        ...base,
+        kind: "Table",
+        assumptions: [],
+        name,
+        title: undefined,
+        implementsRefs: [],
+        file: undefined,
+        columns: [],
+        rows: [],
       };
     default:
       return undefined; // `remove` without a kind: nothing useful to keep

@@ -344,6 +344,12 @@ function expr(c: Chunk, e: Expr, chain?: BinaryOp): void {
       return;
     case "In":
       operand(c, e.operand, Prec.Add);
+      if (e.table !== undefined) {
+        c.add(e.negated ? " not in " : " in ");
+        c.add(e.table.name);
+        if (e.column !== undefined) c.add(`.${e.column.name}`);
+        return;
+      }
       c.add(e.negated ? " not in (" : " in (");
       c.list(e.values, (v) => literal(c, v));
       c.add(")");
@@ -773,6 +779,12 @@ const HEADS: {
       d.doc,
       [d.name.span],
     ),
+  Table: (b, d) =>
+    b.head(
+      titled(`${replacePrefix(d.replace)}table ${d.name.name}`, d.title),
+      d.doc,
+      [d.name.span],
+    ),
   Parameter: (b, d) =>
     b.head(
       titled(
@@ -1002,6 +1014,30 @@ const CLAUSE_PRINTERS: {
           [v.span],
         );
         literal(c, v.value);
+      }
+    },
+  },
+  Table: {
+    assumption: (b, d) => b.assumptions(d.assumptions),
+    implements: (b, d) => b.implementsRefs(d.implementsRefs),
+    file: (b, d) => {
+      if (d.file)
+        b.clause("file", `file ${quote(d.file.value)}`, [d.file.span]);
+    },
+    column: (b, d) => {
+      for (const col of d.columns)
+        b.clause(
+          "column",
+          `column ${col.name.name}: ${col.type}${col.key ? " key" : ""}`,
+          [col.span],
+        );
+    },
+    row: (b, d) => {
+      // Rows the checker read from the table's CSV (it sets `path`) are not the file's text.
+      if (d.path !== undefined) return;
+      for (const r of d.rows) {
+        const c = b.clause("row", "row ", [r.span]);
+        c.list(r.values, (v) => literal(c, v));
       }
     },
   },

@@ -4,10 +4,12 @@
  *
  * @module
  */
+import { readFileSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { dirname, join, normalize, resolve } from "node:path";
 import type { RegelFile, RulesetRef } from "./ast.js";
 import { check } from "./checker.js";
+import type { DataReader } from "./check-tables.js";
 import { causeOrder, type Diagnostic, sortDiagnostics } from "./diagnostics.js";
 import type { ResolvedRuleset } from "./model.js";
 import { parse, type ParseResult } from "./parser.js";
@@ -139,7 +141,7 @@ export async function loadProject(
   for (const f of files) texts.set(f, await readText(f, encoding));
   const chain =
     options.chain === true ? await loadChain(paths, texts, encoding) : [];
-  const project = loadProjectFromTexts(texts);
+  const project = loadProjectFromTexts(texts, parse, readDataFile);
   let diagnostics = project.diagnostics;
   if (chain.length > 0) {
     // The chain's own warnings are not what was asked about; its errors may be the cause.
@@ -161,6 +163,15 @@ export async function loadProject(
     ...(options.chain === true ? { chain } : {}),
   };
 }
+
+/** Reads a reference-data file (a `table`'s CSV) from disk; undefined when there is none. */
+export const readDataFile: DataReader = (path) => {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+};
 
 /** `ruleset NAME@VERSION` at the start of a line: enough to know what a file declares. */
 const HEADER_LINE =
@@ -282,11 +293,24 @@ async function loadChain(
  *
  * @param parseFile how a text is parsed; the language server passes a cache, so a keystroke
  *   re-parses only the file it changed (the checker never changes the parsed files).
+ * @param readData how the CSV file of a `table` is read (path: the `.regel` file's folder joined
+ *   with the table's `file`): a map of such paths to their text for tests, {@link readDataFile}
+ *   for files on disk. By default there are none, and a `file` table is REG337.
  */
 export function loadProjectFromTexts(
   texts: Map<string, string>,
   parseFile: (text: string, path: string) => ParseResult = parse,
+  readData: DataReader | ReadonlyMap<string, string> = () => undefined,
 ): Project {
+  const reader: DataReader =
+    typeof readData === "function"
+      ? readData
+      : (path) => {
+          const text = readData.get(path);
+          return text === undefined
+            ? undefined
+            : new TextEncoder().encode(text);
+        };
   const paths = [...texts.keys()].sort();
   const files: RegelFile[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -295,7 +319,7 @@ export function loadProjectFromTexts(
     files.push(parsed.file);
     diagnostics.push(...parsed.diagnostics);
   }
-  const checked = check(files);
+  const checked = check(files, reader);
   const fileOrder = causeOrder(files);
   // The parser reports a missing header itself (REG111); the checker's REG209 is for ASTs built
   // some other way, so drop it where the parser already spoke.

@@ -24,6 +24,7 @@ import type {
   MeasureDecl,
   MetricDecl,
   ParameterDecl,
+  TableDecl,
   NormDecl,
   PayoutDecl,
   RegelFile,
@@ -280,6 +281,10 @@ export function resolveRuleset(
     parent?.parameters,
     (decl) => ({ kind: "parameter", decl }),
   );
+  const tables = named<TableDecl>("table", parent?.tables, (decl) => ({
+    kind: "table",
+    decl,
+  }));
   let ikb: IkbDecl | undefined = parent?.ikb;
   let ikbHere: IkbDecl | undefined;
   const extensions: ExtendEntityDecl[] = [];
@@ -388,6 +393,10 @@ export function resolveRuleset(
         parameters.declare(decl.name, decl, decl.replace);
         articles(decl.implementsRefs);
         break;
+      case "Table":
+        tables.declare(decl.name, decl, decl.replace);
+        articles(decl.implementsRefs);
+        break;
       case "Calendar":
         checkHolidays(decl, reporter);
         calendars.declare(decl.name, decl, decl.replace);
@@ -405,6 +414,7 @@ export function resolveRuleset(
           metric: metrics,
           calendar: calendars,
           parameter: parameters,
+          table: tables,
         }[decl.what] as Collection<unknown> | undefined;
         target?.remove(decl.name);
         break;
@@ -428,8 +438,8 @@ export function resolveRuleset(
         : []),
       ...rules.kept(),
       ...categories.kept(),
-      ...[payouts, norms, measures, calendars, parameters].flatMap((c) =>
-        c.kept().map((decl) => ({ decl })),
+      ...[payouts, norms, measures, calendars, parameters, tables].flatMap(
+        (c) => c.kept().map((decl) => ({ decl })),
       ),
     ];
     links.copy(
@@ -477,6 +487,7 @@ export function resolveRuleset(
     measures: [...measures.items.values()],
     calendars: [...calendars.items.values()],
     parameters: [...parameters.items.values()],
+    tables: [...tables.items.values()],
     file: file.path,
     header,
     links,

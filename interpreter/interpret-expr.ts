@@ -11,6 +11,7 @@ import type {
   AggregateExpr,
   CalendarDecl,
   Expr,
+  Ident,
   Literal,
   ParameterDecl,
 } from "../dsl/ast.js";
@@ -361,9 +362,13 @@ export function evaluate(expr: Expr, scope: Scope): Value {
     }
     case "In": {
       const v = evaluate(expr.operand, scope);
+      const listed =
+        expr.table === undefined
+          ? expr.values
+          : tableCells(scope, expr.table, expr.column);
       const found =
         v !== undefined &&
-        expr.values.some((lit) => {
+        listed.some((lit) => {
           const w = literalValue(lit);
           return w !== undefined && compareValues(v, w) === 0;
         });
@@ -458,7 +463,43 @@ function binary(expr: Extract<Expr, { kind: "Binary" }>, scope: Scope): Value {
   }
 }
 
+/**
+ * The cells of one column of a reference-data table (docs/language.md, Reference data): the named
+ * column, or without a name the key column. None when the checker could not link the table.
+ */
+function tableCells(
+  scope: Scope,
+  table: Ident,
+  column: Ident | undefined,
+): Literal[] {
+  const target = scope.model.ruleset.links.target(table);
+  if (target?.kind !== "table") return [];
+  const i = target.decl.columns.findIndex((c) =>
+    column === undefined ? c.key : c.name.name === column.name,
+  );
+  return i < 0 ? [] : target.decl.rows.map((r) => r.values[i]!);
+}
+
+/**
+ * `lookup(T.c, key)`: column `c` of the row of T whose key cell equals `key` (numbers by value);
+ * absent when the key is absent or no row has it.
+ */
+function lookup(expr: Extract<Expr, { kind: "Call" }>, scope: Scope): Value {
+  const [target, keyExpr] = expr.args;
+  if (target?.kind !== "Path" || target.entity === undefined) return undefined;
+  const key = evaluate(keyExpr, scope);
+  if (key === undefined) return undefined;
+  const keys = tableCells(scope, target.entity, undefined);
+  const values = tableCells(scope, target.entity, target.name);
+  const i = keys.findIndex((k) => {
+    const w = literalValue(k);
+    return w !== undefined && compareValues(key, w) === 0;
+  });
+  return i < 0 || values[i] === undefined ? undefined : literalValue(values[i]);
+}
+
 function call(expr: Extract<Expr, { kind: "Call" }>, scope: Scope): Value {
+  if (expr.callee.name === "lookup") return lookup(expr, scope);
   if (expr.callee.name === "round") {
     const [x, places, mode] = expr.args;
     const v = evaluate(x, scope);

@@ -17,6 +17,7 @@ import {
   findRegelFiles,
   loadProjectFromTexts,
   parse,
+  readDataFile,
   type ParseResult,
   type Project,
   type RegelFile,
@@ -166,11 +167,16 @@ export class Workspace {
     if (cached !== undefined) return cached;
     const texts = new Map(known.map((p) => [p, this.files.get(p)!.text]));
     const parsed = new Map<string, ParseResult>();
-    const project = loadProjectFromTexts(texts, (_text, path) => {
-      const result = this.parse(path)!;
-      parsed.set(path, result);
-      return result;
-    });
+    const project = loadProjectFromTexts(
+      texts,
+      (_text, path) => {
+        const result = this.parse(path)!;
+        parsed.set(path, result);
+        return result;
+      },
+      // A table's CSV is read from disk beside its ruleset (it has no editor buffer).
+      readDataFile,
+    );
     const analysis: Analysis = { ...project, parsed };
     if (this.checked.size > 16) this.checked.clear();
     this.checked.set(key, analysis);

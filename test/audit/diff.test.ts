@@ -639,3 +639,32 @@ describe("regel diff (command)", () => {
     expect(r.stderr).toContain("`ikb.glo` is not name@version");
   });
 });
+
+describe("diff of reference data", () => {
+  it("a table whose CSV changed is a changed declaration, with the new hash and row", () => {
+    const text = (v: string, extra: string) => `ruleset t.rd@${v}
+  source s "S"
+${extra}
+table sectors "Sectors"
+  assumption "test"
+  file "sectors.csv"
+  column code: text key
+  column name: text
+`;
+    const load = (csv: string) =>
+      loadProjectFromTexts(
+        new Map([["t.regel", text("1.0.0", "")]]),
+        undefined,
+        new Map([["sectors.csv", csv]]),
+      ).rulesets[0]!;
+    const a = load("code,name\nS1,Banks\n");
+    const b = load("code,name\nS1,Banks\nS2,Households\n");
+    const d = diffRulesets(a, b);
+    const tables = d.other.find((o) => o.kind === "table")!;
+    expect(tables.added).toEqual([]);
+    expect(tables.changed.map((c) => c.name)).toEqual(["sectors"]);
+    expect(tables.changed[0]!.to).toContain(`sha256 ${b.tables[0]!.sha256}`);
+    expect(tables.changed[0]!.to).toContain('row "S2", "Households"');
+    expect(tables.changed[0]!.from).not.toContain("S2");
+  });
+});

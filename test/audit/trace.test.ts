@@ -184,3 +184,61 @@ describe("regel trace (command)", () => {
     expect(r.stderr).toContain("no such file or folder");
   });
 });
+
+describe("traceRule lists the reference-data tables a rule reads", () => {
+  it("an inline table and a CSV table with its sha256, in the order named", async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { createHash } = await import("node:crypto");
+    const { traceText } = await import("../../audit/trace-query.js");
+    const root = mkdtempSync(join(tmpdir(), "regel-trace-tables-"));
+    mkdirSync(join(root, "t.rd"));
+    const csv = "code,name\nS1,Banks\nS2,Households\n";
+    writeFileSync(join(root, "t.rd", "sectors.csv"), csv);
+    writeFileSync(
+      join(root, "t.rd", "1.0.0.regel"),
+      `ruleset t.rd@1.0.0
+  source bk "B"
+
+table rates "Rates"
+  column currency: text key
+  column rate: decimal
+  row "EUR", 1.0
+
+table sectors "Sectors"
+  file "sectors.csv"
+  column code: text key
+  column name: text
+
+entity BA "Account"
+  file "ba.csv"
+  key id
+  field id: text(9) required
+  field currency: text(3)
+  field sector: text(3)
+
+rule rd0001 "Bekend"
+  assumption "test"
+  severity signalling
+  implements bk 1
+  for BA
+  require sector in sectors and lookup(rates.rate, currency) > 0
+  example pass BA { id: "1", sector: "S1", currency: "EUR" }
+  example fail BA { id: "1", sector: "S9", currency: "EUR" }
+`,
+    );
+    const p = await loadProject([root]);
+    const t = traceRule(p.rulesets, "rd0001");
+    const sha = createHash("sha256").update(csv).digest("hex");
+    expect(
+      t.versions[0]!.tables.map((x) => [x.name, x.rows, x.sha256]),
+    ).toEqual([
+      ["sectors", 2, sha],
+      ["rates", 1, null],
+    ]);
+    expect(traceText(t)).toContain(
+      `sectors "Sectors" (code: text key, name: text), 2 rows from ${join(root, "t.rd", "sectors.csv")} sha256 ${sha}`,
+    );
+  });
+});

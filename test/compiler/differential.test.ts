@@ -106,6 +106,9 @@ function literalsOf(ruleset: ResolvedRuleset): Literals {
   }
   for (const cat of ruleset.categories)
     for (const m of cat.decl.markings) out.strings.push(m.value.value);
+  // Table cells, so that `in TABLE` and `lookup` find rows (and miss them).
+  for (const t of ruleset.tables)
+    for (const r of t.rows) for (const v of r.values) collect(v, out);
   return {
     strings: [...new Set(out.strings)],
     numbers: [...new Set(out.numbers)],
@@ -691,6 +694,35 @@ parameter streng: boolean "Streng"
   from 2020-01-01 until 2024-01-01 value false
   from 2024-01-01 value true
 
+rule t01 "Referentiedata"
+  severity signalling
+  implements t art 1
+  for BA
+  require (balance is absent or rate is absent or balance * lookup(koersen.koers, holder_id) < 1000 + rate) and (score is absent or score in niveaus or score not in niveaus.grens) and (opened is absent or lookup(dagen.naam, opened) != "oud") and (lookup(niveaus.naam, score) is absent or lookup(niveaus.grens, score) > 1)
+  message "{balance} {rate} {score}"
+
+table koersen "Koersen"
+  implements t art 1
+  column klant: text key
+  column koers: decimal
+  row "C1", 1.5
+  row "C2", 0.9215
+  row "x", 2
+
+table niveaus "Niveaus"
+  implements t art 1
+  file "niveaus.csv"
+  column niveau: integer key
+  column naam: text
+  column grens: money
+
+table dagen "Dagen"
+  implements t art 1
+  column dag: date key
+  column naam: text
+  row 2024-01-01, "oud"
+  row 2024-02-29, "schrikkel"
+
 rule i01 "Lijsten"
   severity signalling
   implements t art 1
@@ -758,6 +790,14 @@ category c2 "Tweede"
 const project = await loadProject(["rulesets"]);
 const features = loadProjectFromTexts(
   new Map([["test/features.regel", FEATURES]]),
+  undefined,
+  // A table beside the ruleset, given in memory; the name-like cell is a quote-breaking one.
+  new Map([
+    [
+      "test/niveaus.csv",
+      'niveau,naam,grens\n1,laag,0.50\n3,"mid""del",3\n7,"</script>${x}`",12.25\n',
+    ],
+  ]),
 );
 const targets = [
   ...project.rulesets.filter(

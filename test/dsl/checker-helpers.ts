@@ -69,7 +69,13 @@ rule ${code} "Test"
 }
 
 export function load(files: Record<string, string>): Project {
-  return loadProjectFromTexts(new Map(Object.entries(files)));
+  // `.csv` files are the CSV files of reference-data tables, read beside the rulesets.
+  const entries = Object.entries(files);
+  return loadProjectFromTexts(
+    new Map(entries.filter(([f]) => !f.endsWith(".csv"))),
+    undefined,
+    new Map(entries.filter(([f]) => f.endsWith(".csv"))),
+  );
 }
 
 /** 1-based line and column of the nth occurrence (0-based) of `needle` in `text`. */

@@ -32,6 +32,7 @@ const HEADS: Record<ClauseKind, string> = {
   Measure: 'measure m "t"',
   Calendar: "calendar c",
   Parameter: "parameter p: money",
+  Table: "table t",
 };
 
 /** One sample per clause and per way it starts (in the order of its `starts`). */
@@ -133,6 +134,13 @@ const SAMPLES: { [K in ClauseKind]: Record<ClauseName<K>, string[]> } = {
     assumption: ['assumption "a"'],
     implements: ["implements bk 1"],
     from: ["from 2024-01-01 value 100000.00"],
+  },
+  Table: {
+    assumption: ['assumption "a"'],
+    implements: ["implements bk 1"],
+    file: ['file "t.csv"'],
+    column: ["column c: text key"],
+    row: ['row "A"'],
   },
 };
 

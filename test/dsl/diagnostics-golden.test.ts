@@ -833,6 +833,182 @@ norm groeipad "Groeipad"
     at: [{ marker: "pass_nrom" }],
   },
   {
+    code: "REG130",
+    title: "a table row with fewer values than the table has columns",
+    files: T(`
+table rates "Currency rates"
+  column currency: text key
+  column rate: decimal
+  row "EUR"
+`),
+    at: [{ marker: 'row "EUR"' }],
+    message: "row has 1 value; table `rates` has 2 columns",
+  },
+  {
+    code: "REG130",
+    title: "a CSV line with more cells than the table has columns",
+    files: {
+      ...T(`
+table rates "Currency rates"
+  assumption "invented rates"
+  file "rates.csv"
+  column currency: text key
+  column rate: decimal
+`),
+      "rates.csv": "currency,rate\nEUR,1.0,x\n",
+    },
+    at: [{ marker: "EUR,1.0,x", file: "rates.csv" }],
+  },
+  {
+    code: "REG131",
+    title: "a table with both rows and a file",
+    files: T(`
+table rates "Currency rates"
+  file "rates.csv"
+  column currency: text key
+  row "EUR"
+`),
+    at: [{ marker: 'row "EUR"' }],
+  },
+  {
+    code: "REG132",
+    title: "a table without a key column",
+    files: T(`
+table rates "Currency rates"
+  column currency: text
+  row "EUR"
+`),
+    at: [{ marker: "rates" }],
+    message: "has no key column",
+  },
+  {
+    code: "REG337",
+    title: "a table whose CSV file is not beside the ruleset",
+    files: T(`
+table rates "Currency rates"
+  assumption "invented rates"
+  file "rates.csv"
+  column currency: text key
+  column rate: decimal
+`),
+    at: [{ marker: '"rates.csv"' }],
+    message: "not found",
+  },
+  {
+    code: "REG338",
+    title: "a table's CSV file with another header than the declared columns",
+    files: {
+      ...T(`
+table rates "Currency rates"
+  assumption "invented rates"
+  file "rates.csv"
+  column currency: text key
+  column rate: decimal
+`),
+      "rates.csv": "currency,koers\nEUR,1.0\n",
+    },
+    at: [{ marker: "currency,koers", file: "rates.csv" }],
+    message: "declares the columns `currency,rate`",
+  },
+  {
+    code: "REG339",
+    title: "two rows of a table's CSV file with the same key",
+    files: {
+      ...T(`
+table rates "Currency rates"
+  assumption "invented rates"
+  file "rates.csv"
+  column currency: text key
+  column rate: decimal
+`),
+      "rates.csv": "currency,rate\nEUR,1.0\nUSD,0.92\nEUR,1.1\n",
+    },
+    at: [{ marker: "EUR,1.1", file: "rates.csv" }],
+    message: "appears twice (first at line 2)",
+  },
+  {
+    code: "REG339",
+    title: "two inline rows with the same key",
+    files: T(`
+table rates "Currency rates"
+  assumption "invented rates"
+  column currency: text key
+  column rate: decimal
+  row "EUR", 1.0
+  row "USD", 0.9215
+  row "EUR", 2
+`),
+    at: [{ marker: 'row "EUR", 2' }],
+  },
+  {
+    code: "REG340",
+    title: "a CSV cell that is not of its column's type",
+    files: {
+      ...T(`
+table rates "Currency rates"
+  assumption "invented rates"
+  file "rates.csv"
+  column currency: text key
+  column rate: decimal
+`),
+      "rates.csv": 'currency,rate\nEUR,1.0\nUSD,"0,92"\n',
+    },
+    at: [{ marker: "USD", file: "rates.csv" }],
+    message: '"0,92" in column `rate` (cell 2) is not of its type `decimal`',
+  },
+  {
+    code: "REG340",
+    title: "an inline value that is not of its column's type",
+    files: T(`
+table rates "Currency rates"
+  column currency: text key
+  column rate: decimal
+  row "EUR", "1.0"
+`),
+    at: [{ marker: '"1.0"' }],
+  },
+  {
+    code: "REG341",
+    title: "a lookup of a column the table does not declare",
+    files: T(`
+table rates "Currency rates"
+  assumption "invented rates"
+  column currency: text key
+  column rate: decimal
+  row "EUR", 1.0
+  row "USD", 0.9215
+${npRule("require lookup(rates.rat, last_name) > 1")}`),
+    at: [{ marker: "rat," }],
+    suggestion: "rate",
+  },
+  {
+    code: "REG342",
+    title: "a value tested in an unknown table",
+    files: T(`
+table rates "Currency rates"
+  assumption "invented rates"
+  column currency: text key
+  column rate: decimal
+  row "EUR", 1.0
+  row "USD", 0.9215
+${npRule("require last_name in ratess")}`),
+    at: [{ marker: "ratess" }],
+    suggestion: "rates",
+  },
+  {
+    code: "REG343",
+    title: "a lookup key of another type than the key column",
+    files: T(`
+table rates "Currency rates"
+  assumption "invented rates"
+  column currency: text key
+  column rate: decimal
+  row "EUR", 1.0
+  row "USD", 0.9215
+${npRule("require lookup(rates.rate, date_of_birth) > 1")}`),
+    at: [{ marker: "date_of_birth) > 1" }],
+  },
+  {
     code: "REG312",
     title: "a percent parameter in a rule",
     files: T(

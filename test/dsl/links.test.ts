@@ -358,3 +358,42 @@ extend entity E
     expect(refs.map((r) => (r as Ident).name)).toEqual(["id"]);
   });
 });
+
+describe("reference-data tables are linked", () => {
+  it("`in TABLE` and `lookup(TABLE.column, key)` link the table; its references are both uses", () => {
+    const text = `ruleset t.links@1.0.0
+  source s "S"
+
+table rates "Rates"
+  assumption "test"
+  column currency: text key
+  column rate: decimal
+  row "EUR", 1.0
+
+entity BA "Account"
+  file "ba.csv"
+  key id
+  field id: text(9) required
+  field currency: text(3)
+
+rule r0001 "Koers"
+  assumption "test"
+  severity signalling
+  implements s 1
+  for BA
+  when currency in rates
+  require lookup(rates.rate, currency) > 0
+  example pass BA { id: "1", currency: "EUR" }
+  example fail BA { id: "1", currency: "USD" }
+`;
+    const p = loadProjectFromTexts(new Map([["t.regel", text]]));
+    const r = p.rulesets[0]!;
+    const table = r.tables[0]!;
+    const refs = r.links.references(table);
+    expect(refs.map((x) => ("span" in x ? x.span.start.line : 0))).toEqual([
+      21, 22,
+    ]);
+    for (const ref of refs)
+      expect(declarationOf(r.links.target(ref)!)).toBe(table);
+  });
+});

@@ -192,6 +192,13 @@ const GOLDEN: [
     "unknown parameter type `amount`",
   ],
   [
+    "REG129",
+    `${HEADER}\ntable rates\n  column rate: float\n`,
+    5,
+    16,
+    "unknown column type `float`",
+  ],
+  [
     "REG126",
     `${HEADER}\nrule r "t"\n  require ${"(".repeat(70)}x${")".repeat(70)}\n`,
     5,

@@ -146,6 +146,7 @@ describe("every ```regel block of docs/language.md", () => {
       "example.categories",
       "example.norms",
       "example.parameters",
+      "example.refdata",
       "example.measures",
       "example.calendar",
       "example.assumptions",
@@ -1235,7 +1236,7 @@ describe("performance", () => {
     const declLines: number[] = [];
     lines.forEach((l, i) => {
       if (
-        /^(codelist|entity|ikb|rule|category|payout|metric|norm|measure|calendar|parameter|replace|remove|extend) /.test(
+        /^(codelist|entity|ikb|rule|category|payout|metric|norm|measure|calendar|parameter|table|replace|remove|extend) /.test(
           l,
         )
       )

@@ -413,3 +413,35 @@ describe("Markdown escaping", () => {
     expect(page).toContain('id: "a\\u200fb"');
   });
 });
+
+describe("the catalogue shows reference data", () => {
+  it("a CSV table with its sha256 and its rows, cells with pipes escaped", () => {
+    const text = `ruleset t.tables@1.0.0
+  source s "S"
+
+table sectors "Sectors"
+  assumption "test"
+  file "sectors.csv"
+  column code: text key
+  column name: text
+`;
+    const csv = 'code,name\nS1,"Banks | central"\nS2,Households\n';
+    const p = loadProjectFromTexts(
+      new Map([["t.regel", text]]),
+      undefined,
+      new Map([["sectors.csv", csv]]),
+    );
+    expect(hasErrors(p.diagnostics), JSON.stringify(p.diagnostics)).toBe(false);
+    const page = renderCatalogue(p.rulesets, {
+      readText: (f) => p.texts.get(f),
+    }).find((f) => f.path === "t.tables-1.0.0.md")!.content;
+    const sha = p.rulesets[0]!.tables[0]!.sha256!;
+    expect(sha).toMatch(/^[0-9a-f]{64}$/);
+    expect(page).toContain("## Reference data (1)");
+    expect(page).toContain(
+      `- **Rows:** 2, from \`sectors.csv\` (sha256 \`${sha}\`)`,
+    );
+    expect(page).toContain("| code: text (key) | name: text |");
+    expect(page).toContain('| `"S1"` | `"Banks \\| central"` |');
+  });
+});
