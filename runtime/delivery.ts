@@ -1252,7 +1252,7 @@ class DeliveryValidator {
       }
     }
     for (const w of f.wholeFile) {
-      const found = w.findingAt(row.line);
+      const found = w.findingAt(row.line, row.cells);
       if (found)
         out.push({
           rule: w.rule.code,
