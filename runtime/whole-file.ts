@@ -183,8 +183,8 @@ export class WholeFileCheck {
 
   /** Step 2: whether any combination may occur twice (then the file is read once more). */
   seal(): boolean {
-    const all = this.hashes!.take().sort();
-    this.hashes = undefined;
+    // sorted where they are: no copy of the largest array of the check
+    const all = this.hashes!.data.subarray(0, this.hashes!.n).sort();
     const dup = new Numbers();
     for (let i = 1; i < all.length; i++)
       if (
@@ -193,6 +193,7 @@ export class WholeFileCheck {
       )
         dup.push(all[i]);
     this.candidates = dup.take();
+    this.hashes = undefined;
     if (this.candidates.length === 0 && !this.notOne) return false;
     this.collected = {
       line: new Numbers(),
