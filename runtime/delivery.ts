@@ -1286,7 +1286,7 @@ class DeliveryValidator {
       }
     }
     for (const w of f.wholeFile) {
-      const found = w.findingAt(row.line);
+      const found = w.findingAt(row.line, row.cells);
       if (found)
         out.push({
           rule: w.rule.code,

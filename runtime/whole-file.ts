@@ -1,21 +1,29 @@
 /**
  * The whole-file checks of one file (`require unique a, b`, `require one a per b`,
- * `require count per b = n`), within the runtime's memory bound: a hash pass, then an exact pass
- * over the few rows that may be involved.
+ * `require count per b = n`), within the runtime's memory bound: a hash pass, then a second pass
+ * over the rows that may be involved that keeps only numbers per row, in typed arrays.
  *
  * 1. **Scan** (the delivery's scan pass): every row's combination (the module's
  *    {@link WholeFileProjection}: the `unique` fields, or the `per` fields of `one a per b`) is
- *    hashed into a {@link HashSet53}: 8 bytes per row, whatever the width of the fields.
- * 2. **Seal**: the hashes that occur more than once are the candidates. A file without candidates
- *    has no finding and is not read again (`count per b = n`: nor when every row states 1).
- * 3. **Collect** (a second read of the file, only when there are candidates): the rows whose hash
- *    is a candidate are grouped by their exact combination (a hash collision is told apart here),
- *    with their line and, for `one a per b`, the values that must agree; for `count per b = n`
- *    also every row that states another number than 1 (alone with its hash, it is wrong for sure).
- * 4. **Finish**: the groups that break the rule give every row in them a finding (`count per`:
- *    every row whose number is not the size of its group), which
- *    {@link WholeFileCheck.findingAt} hands to the validate pass, so that the finding counts for
- *    its IKB like any other. Memory: the candidate rows, then the findings.
+ *    hashed (cyrb53, 53 bits) into a growable Float64Array: 8 bytes per row, whatever the width of
+ *    the fields.
+ * 2. **Seal**: the hashes that occur more than once are the candidates (a sorted Float64Array). A
+ *    file without candidates has no finding and is not read again (`count per b = n`: nor when
+ *    every row states 1).
+ * 3. **Collect** (a second read of the file, only when there are candidates): of every row whose
+ *    hash is a candidate (`count per`: also every row that states another number than 1) it keeps
+ *    its line, a 106-bit digest of its exact combination (two cyrb53 hashes with different seeds),
+ *    and for `one a per b` the id of its value (the value texts are interned), for `count per`
+ *    the number it states: about 40 bytes per row, no string per row.
+ * 4. **Finish**: the rows are sorted by digest and line; the groups that break the rule give their
+ *    rows a finding, kept as the row's line and its group (with the group's size and first lines).
+ *    The message and values of a finding are rebuilt in the validate pass from the cells of the
+ *    row itself ({@link WholeFileCheck.findingAt}), so that the finding counts for its IKB like any
+ *    other. Memory: about 12 bytes per row that breaks the rule, plus its group's first lines; a
+ *    `one a per b` group that breaks the rule also keeps its message's end as text.
+ *
+ * Two combinations are told apart by their 106-bit digests, not their texts: two different
+ * combinations share a digest with a probability of about n² / 2^107 (below 10^-18 for 10^7 rows).
  *
  * A row whose combination (or value) has an absent field, or a value that does not fit its type,
  * takes no part, as an absent value takes no part in a comparison (docs/language.md).
@@ -28,25 +36,67 @@ import {
   type FileRule,
   type WholeFileProjection,
 } from "../compiler/contract.js";
-import { hash53, HashSet53 } from "./key-set.js";
+import { hash53 } from "./key-set.js";
 
 /** Lines named in one finding's message; the rest are counted. */
 const LINES_SHOWN = 20;
 
-/** A row of a candidate group. */
-interface Member {
-  line: number;
-  /** `one-per`: the exact text of the values that must agree. */
-  value: string | undefined;
-  /** The CSV text of the rule's fields (combination first), for the finding's values. */
-  cells: string[];
-}
+/** The seed of the second half of a combination's digest (the first half is the scan's hash). */
+const SEED2 = 0x9e3779b9;
 
 /** What a row that breaks a whole-file rule is told. */
 export interface WholeFileFinding {
   message: string;
   /** The CSV text of the rule's fields on this row. */
   values: Record<string, string | null>;
+}
+
+/** A growable Float64Array. */
+class Numbers {
+  data = new Float64Array(1024);
+  n = 0;
+  push(x: number): void {
+    if (this.n === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.n++] = x;
+  }
+  /** The numbers pushed, trimmed (the buffer is given up). */
+  take(): Float64Array {
+    const out = this.data.slice(0, this.n);
+    this.data = new Float64Array(0);
+    this.n = 0;
+    return out;
+  }
+}
+
+/** The rows of the second read that may be involved, one number of each per row. */
+interface Collected {
+  line: Numbers;
+  /** The two halves of the combination's digest. */
+  d1: Numbers;
+  d2: Numbers;
+  /** `one-per`: the id of the value's text; `count-per`: the number the row states. */
+  aux: Numbers;
+  /** `one-per`: the id of the text shown for the value (the CSV text of its fields). */
+  shownId: Numbers;
+}
+
+/** The rows that break the rule, sorted by line, and their groups. */
+interface Found {
+  /** Lines of the rows that break the rule, ascending. */
+  lines: Float64Array;
+  /** The group of each of them. */
+  group: Uint32Array;
+  /** Per group: its size, and where its first lines start in {@link Found.groupLines}. */
+  size: Uint32Array;
+  start: Uint32Array;
+  /** The first {@link LINES_SHOWN} lines of each group. */
+  groupLines: Float64Array;
+  /** `one-per`: the end of each group's message (one text per group, shared by its rows). */
+  tails: string[] | undefined;
 }
 
 /** One whole-file rule over one file. */
@@ -58,11 +108,14 @@ export class WholeFileCheck {
   private readonly cols: number[];
   private readonly names: string[];
   private readonly personal: boolean[];
-  private hashes: HashSet53 | undefined = new HashSet53();
-  private candidates: Set<number> | undefined;
-  private groups: Map<string, Member[]> | undefined;
-  /** The rows that break the rule: the row, and the end of its message, shared by its group. */
-  private readonly byLine = new Map<number, { member: Member; tail: string }>();
+  private hashes: Numbers | undefined = new Numbers();
+  /** The hashes that occur more than once, sorted. */
+  private candidates: Float64Array | undefined;
+  private collected: Collected | undefined;
+  /** `one-per`: value texts and shown texts by id (only during the second read). */
+  private valueIds: Map<string, number> | undefined;
+  private shownIds: Map<string, number> | undefined;
+  private found: Found | undefined;
 
   /**
    * @param index header position of each field of `entity` (-1: missing column)
@@ -125,128 +178,292 @@ export class WholeFileCheck {
   /** Step 1: a row of the scan pass. */
   scan(cells: readonly string[]): void {
     const k = this.keyOf(cells);
-    if (k !== undefined) this.hashes!.addHash(hash53(k));
+    if (k !== undefined) this.hashes!.push(hash53(k));
   }
 
   /** Step 2: whether any combination may occur twice (then the file is read once more). */
   seal(): boolean {
-    this.candidates = this.hashes!.seal();
+    // sorted where they are: no copy of the largest array of the check
+    const all = this.hashes!.data.subarray(0, this.hashes!.n).sort();
+    const dup = new Numbers();
+    for (let i = 1; i < all.length; i++)
+      if (
+        all[i] === all[i - 1] &&
+        (dup.n === 0 || dup.data[dup.n - 1] !== all[i])
+      )
+        dup.push(all[i]);
+    this.candidates = dup.take();
     this.hashes = undefined;
-    if (this.candidates.size === 0 && !this.notOne) return false;
-    this.groups = new Map();
+    if (this.candidates.length === 0 && !this.notOne) return false;
+    this.collected = {
+      line: new Numbers(),
+      d1: new Numbers(),
+      d2: new Numbers(),
+      aux: new Numbers(),
+      shownId: new Numbers(),
+    };
+    if (this.rule.check === "one-per") {
+      this.valueIds = new Map();
+      this.shownIds = new Map();
+    }
     return true;
+  }
+
+  /** Whether `h` is a candidate hash (binary search). */
+  private isCandidate(h: number): boolean {
+    const d = this.candidates!;
+    let lo = 0;
+    let hi = d.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (d[mid] < h) lo = mid + 1;
+      else if (d[mid] > h) hi = mid - 1;
+      else return true;
+    }
+    return false;
   }
 
   /** Step 3: a row of the second read. */
   collect(cells: readonly string[], line: number): void {
-    if (!this.groups) return;
+    const c = this.collected;
+    if (!c) return;
     const k = this.keyOf(cells);
     if (k === undefined) return;
     const stated = this.projection.count?.(cells, this.index);
+    const h = hash53(k);
     // `count-per`: a row alone with its hash that states 1 is right; every other row is looked at
-    if (
-      !this.candidates!.has(hash53(k)) &&
-      (stated === undefined || stated === 1)
-    )
-      return;
-    const member: Member = {
-      line,
-      value:
-        stated !== undefined
-          ? String(stated)
-          : this.projection.value?.(cells, this.index),
-      cells: this.cols.map((c) => (c < 0 ? "" : (cells[c] ?? ""))),
-    };
-    const g = this.groups.get(k);
-    if (g) g.push(member);
-    else this.groups.set(k, [member]);
+    if (!this.isCandidate(h) && (stated === undefined || stated === 1)) return;
+    c.line.push(line);
+    c.d1.push(h);
+    c.d2.push(hash53(k, SEED2));
+    if (stated !== undefined) c.aux.push(stated);
+    else if (this.valueIds) {
+      c.aux.push(
+        intern(this.valueIds, this.projection.value!(cells, this.index)!),
+      );
+      // the text shown for this value is the CSV text of the row's value fields
+      const shown: string[] = [];
+      for (let i = this.keyWidth; i < this.cols.length; i++)
+        shown.push(this.cell(cells, i));
+      c.shownId.push(intern(this.shownIds!, JSON.stringify(shown)));
+    }
   }
 
   /** Step 4: the findings of the groups that break the rule. */
   finish(): void {
-    if (!this.groups) return;
-    for (const g of this.groups.values()) {
-      if (this.rule.check === "count-per") this.miscounts(g);
-      else if (g.length < 2) continue;
-      else if (this.rule.check === "unique") this.duplicates(g);
-      else this.disagreements(g);
+    const c = this.collected;
+    if (!c) return;
+    const n = c.line.n;
+    const line = c.line.data;
+    const d1 = c.d1.data;
+    const d2 = c.d2.data;
+    const aux = c.aux.data;
+    // the rows of a combination together, in file order
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) =>
+      d1[a] !== d1[b]
+        ? d1[a] - d1[b]
+        : d2[a] !== d2[b]
+          ? d2[a] - d2[b]
+          : line[a] - line[b],
+    );
+    const hitLines = new Numbers();
+    const hitGroup = new Numbers();
+    const size = new Numbers();
+    const start = new Numbers();
+    const groupLines = new Numbers();
+    const tails: string[] | undefined =
+      this.rule.check === "one-per" ? [] : undefined;
+    const shownTexts =
+      this.shownIds === undefined ? [] : [...this.shownIds.keys()];
+    for (let from = 0; from < n;) {
+      let to = from + 1;
+      while (
+        to < n &&
+        d1[order[to]] === d1[order[from]] &&
+        d2[order[to]] === d2[order[from]]
+      )
+        to++;
+      const g = order.subarray(from, to);
+      from = to;
+      let breaking: (i: number) => boolean;
+      let tail: string | undefined;
+      if (this.rule.check === "count-per") {
+        if (g.every((i) => aux[i] === g.length)) continue;
+        breaking = (i) => aux[i] !== g.length;
+      } else if (g.length < 2) continue;
+      else if (this.rule.check === "unique") breaking = () => true;
+      else {
+        tail = this.disagreement(g, line, aux, c.shownId.data, shownTexts);
+        if (tail === undefined) continue;
+        breaking = () => true;
+      }
+      const id = size.n;
+      size.push(g.length);
+      start.push(groupLines.n);
+      for (let j = 0; j < g.length && j < LINES_SHOWN; j++)
+        groupLines.push(line[g[j]]);
+      if (tails) tails.push(tail!);
+      for (const i of g)
+        if (breaking(i)) {
+          hitLines.push(line[i]);
+          hitGroup.push(id);
+        }
     }
-    this.groups = undefined;
+    this.collected = undefined;
     this.candidates = undefined;
-  }
-
-  /** The finding of the row at `line`, if it breaks the rule (its message built only now). */
-  findingAt(line: number): WholeFileFinding | undefined {
-    if (this.byLine.size === 0) return undefined;
-    const hit = this.byLine.get(line);
-    if (hit === undefined) return undefined;
-    const stated =
-      this.rule.check === "count-per"
-        ? `; the row states ${this.shown(hit.member, this.keyWidth, this.names.length)}`
-        : "";
-    return {
-      message: `${this.shown(hit.member, 0, this.keyWidth)} ${hit.tail}${stated}`,
-      values: this.values(hit.member),
+    this.valueIds = undefined;
+    this.shownIds = undefined;
+    if (hitLines.n === 0) return;
+    // by line, for the validate pass's lookups
+    const lines = hitLines.take();
+    const groups = hitGroup.take();
+    const byLine = new Uint32Array(lines.length);
+    for (let i = 0; i < byLine.length; i++) byLine[i] = i;
+    byLine.sort((a, b) => lines[a] - lines[b]);
+    const found: Found = {
+      lines: new Float64Array(lines.length),
+      group: new Uint32Array(lines.length),
+      size: Uint32Array.from(size.take()),
+      start: Uint32Array.from(start.take()),
+      groupLines: groupLines.take(),
+      tails,
     };
+    byLine.forEach((i, j) => {
+      found.lines[j] = lines[i];
+      found.group[j] = groups[i];
+    });
+    this.found = found;
   }
 
-  private miscounts(g: Member[]): void {
-    const wrong = g.filter((m) => Number(m.value) !== g.length);
-    if (wrong.length === 0) return;
-    const tail = `is on ${g.length} ${g.length === 1 ? "record" : "records"} of ${this.file}: ${lines(g.map((m) => m.line))}`;
-    for (const member of wrong) this.byLine.set(member.line, { member, tail });
-  }
-
-  private duplicates(g: Member[]): void {
-    // one text per group, shared by its rows: the rows are named once, not once per row
-    const tail = `occurs ${g.length} times in ${this.file}: ${lines(g.map((m) => m.line))}`;
-    for (const member of g) this.byLine.set(member.line, { member, tail });
-  }
-
-  private disagreements(g: Member[]): void {
-    const byValue = new Map<string, Member[]>();
-    for (const m of g) {
-      const list = byValue.get(m.value!);
-      if (list) list.push(m);
-      else byValue.set(m.value!, [m]);
+  /** `one-per`: the end of the message of a group whose rows disagree; undefined when they agree. */
+  private disagreement(
+    g: Uint32Array,
+    line: Float64Array,
+    valueId: Float64Array,
+    shownId: Float64Array,
+    shownTexts: readonly string[],
+  ): string | undefined {
+    const byValue = new Map<number, { shown: number; lines: number[] }>();
+    for (const i of g) {
+      const v = byValue.get(valueId[i]);
+      if (v) v.lines.push(line[i]);
+      else byValue.set(valueId[i], { shown: shownId[i], lines: [line[i]] });
     }
-    if (byValue.size < 2) return;
+    if (byValue.size < 2) return undefined;
     const width = this.names.length - this.keyWidth;
     const what = this.names.slice(this.keyWidth).join(", ");
     const parts = [...byValue.values()].map(
-      (ms) =>
-        `${this.shown(ms[0], this.keyWidth, this.names.length, false)} (${lines(ms.map((x) => x.line))})`,
+      (v) =>
+        `${this.shownCells(JSON.parse(shownTexts[v.shown]) as string[], this.keyWidth, false)} (${lines(v.lines)})`,
     );
-    const tail = `has ${byValue.size} different ${width === 1 ? "values" : "combinations"} of ${what} in ${this.file}: ${parts.join(", ")}`;
-    for (const member of g) this.byLine.set(member.line, { member, tail });
+    return `has ${byValue.size} different ${width === 1 ? "values" : "combinations"} of ${what} in ${this.file}: ${parts.join(", ")}`;
   }
 
-  /** `a=x;b=y` for the fields `from..to` of a member (personal values masked unless shown). */
-  private shown(m: Member, from: number, to: number, named = true): string {
+  /**
+   * The finding of the row at `line`, if it breaks the rule (its message built only now, from
+   * `cells`, the row's cells).
+   */
+  findingAt(
+    line: number,
+    cells: readonly string[],
+  ): WholeFileFinding | undefined {
+    const f = this.found;
+    if (f === undefined) return undefined;
+    let lo = 0;
+    let hi = f.lines.length - 1;
+    let at = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (f.lines[mid] < line) lo = mid + 1;
+      else if (f.lines[mid] > line) hi = mid - 1;
+      else {
+        at = mid;
+        break;
+      }
+    }
+    if (at < 0) return undefined;
+    const g = f.group[at];
+    const size = f.size[g];
+    const first = Array.from(
+      f.groupLines.subarray(
+        f.start[g],
+        f.start[g] + Math.min(size, LINES_SHOWN),
+      ),
+    );
+    const tail =
+      f.tails !== undefined
+        ? f.tails[g]
+        : this.rule.check === "count-per"
+          ? `is on ${size} ${size === 1 ? "record" : "records"} of ${this.file}: ${lines(first, size)}`
+          : `occurs ${size} times in ${this.file}: ${lines(first, size)}`;
+    const mine = this.cols.map((_, i) => this.cell(cells, i));
+    const stated =
+      this.rule.check === "count-per"
+        ? `; the row states ${this.shown(mine, this.keyWidth, this.names.length)}`
+        : "";
+    return {
+      message: `${this.shown(mine, 0, this.keyWidth)} ${tail}${stated}`,
+      values: this.values(mine),
+    };
+  }
+
+  /** The CSV text of the rule's `i`th field on a row ("" when the file lacks the column). */
+  private cell(cells: readonly string[], i: number): string {
+    const c = this.cols[i];
+    return c < 0 ? "" : (cells[c] ?? "");
+  }
+
+  /** `a=x;b=y` for the fields `from..to` of a row's field texts (personal values masked unless shown). */
+  private shown(
+    texts: readonly string[],
+    from: number,
+    to: number,
+    named = true,
+  ): string {
     const out: string[] = [];
     for (let i = from; i < to; i++) {
       const v =
         this.personal[i] && !this.showPersonal
           ? MASK
-          : JSON.stringify(m.cells[i]);
+          : JSON.stringify(texts[i]);
       out.push(named ? `${this.names[i]}=${v}` : v);
     }
     return out.join(named ? ";" : ", ");
   }
 
-  private values(m: Member): Record<string, string | null> {
+  /** {@link shown} of the value fields, given their texts only (from field `from` on). */
+  private shownCells(
+    valueTexts: readonly string[],
+    from: number,
+    named: boolean,
+  ): string {
+    const texts = [...new Array<string>(from).fill(""), ...valueTexts];
+    return this.shown(texts, from, this.names.length, named);
+  }
+
+  private values(texts: readonly string[]): Record<string, string | null> {
     const out: Record<string, string | null> = {};
-    this.names.forEach(
-      (n, i) => (out[n] = m.cells[i] === "" ? null : m.cells[i]),
-    );
+    this.names.forEach((n, i) => (out[n] = texts[i] === "" ? null : texts[i]));
     return out;
   }
 }
 
-/** `line 3` / `lines 3, 7 and 12` / `lines 3, 7, ... and 40 more`. */
-export function lines(ls: readonly number[]): string {
-  if (ls.length === 1) return `line ${ls[0]}`;
-  if (ls.length > LINES_SHOWN)
-    return `lines ${ls.slice(0, LINES_SHOWN).join(", ")} and ${ls.length - LINES_SHOWN} more`;
+/** The id of `text` in `ids` (the next id when it is new). */
+function intern(ids: Map<string, number>, text: string): number {
+  let id = ids.get(text);
+  if (id === undefined) ids.set(text, (id = ids.size));
+  return id;
+}
+
+/**
+ * `line 3` / `lines 3, 7 and 12` / `lines 3, 7, ... and 40 more`: `ls` are the first lines of
+ * `total` (at least the first {@link LINES_SHOWN} when there are more).
+ */
+export function lines(ls: readonly number[], total = ls.length): string {
+  if (total === 1) return `line ${ls[0]}`;
+  if (total > LINES_SHOWN)
+    return `lines ${ls.slice(0, LINES_SHOWN).join(", ")} and ${total - LINES_SHOWN} more`;
   return `lines ${ls.slice(0, -1).join(", ")} and ${ls[ls.length - 1]}`;
 }

@@ -1,9 +1,18 @@
 /**
  * runtime/whole-file.ts on its own: the hash pass decides whether a file is read again, and the
- * exact pass tells hash collisions apart (projections written by hand, as a module has them).
+ * exact pass tells hash collisions apart (projections written by hand, as a module has them); the
+ * engine keeps numbers per involved row, not texts, and gives the same findings as the engine
+ * that kept every involved row's texts (an oracle written here).
  */
+import { runInNewContext } from "node:vm";
+import { setFlagsFromString } from "node:v8";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { EntityMeta, FileRule } from "../../compiler/contract.js";
+import {
+  MASK,
+  type EntityMeta,
+  type FileRule,
+} from "../../compiler/contract.js";
 import { WholeFileCheck } from "../../runtime/whole-file.js";
 
 const entity: EntityMeta = {
@@ -64,11 +73,11 @@ describe("WholeFileCheck", () => {
     expect(w.seal()).toBe(true);
     rows.forEach((r, i) => w.collect(r, i + 2));
     w.finish();
-    expect(w.findingAt(3)).toBeUndefined();
-    expect(w.findingAt(2)?.message).toBe(
+    expect(w.findingAt(3, ["A2"])).toBeUndefined();
+    expect(w.findingAt(2, ["A1"])?.message).toBe(
       'account_id="A1" occurs 2 times in ba.csv: lines 2 and 4',
     );
-    expect(w.findingAt(4)?.values).toEqual({ account_id: "A1" });
+    expect(w.findingAt(4, ["A1"])?.values).toEqual({ account_id: "A1" });
   });
 
   it("a hash collision is no finding: the exact values tell the rows apart", () => {
@@ -81,7 +90,7 @@ describe("WholeFileCheck", () => {
     w.collect(["A1"], 2);
     w.collect(["B1"], 3);
     w.finish();
-    expect(w.findingAt(2)).toBeUndefined();
+    expect(w.findingAt(2, ["A1"])).toBeUndefined();
   });
 
   it("count per: rows that state 1 and are alone with their hash are not read again", () => {
@@ -112,9 +121,213 @@ describe("WholeFileCheck", () => {
     expect(w.seal()).toBe(true);
     rows.forEach((r, i) => w.collect(r, i + 2));
     w.finish();
-    expect(w.findingAt(2)).toBeUndefined();
-    expect(w.findingAt(3)?.message).toBe(
+    expect(w.findingAt(2, rows[0])).toBeUndefined();
+    expect(w.findingAt(3, rows[1])?.message).toBe(
       'account_id="A2" is on 1 record of ba.csv: line 3; the row states holders="2"',
+    );
+  });
+});
+
+/**
+ * The findings as the engine gave them before it kept rows as numbers (every involved row's
+ * texts in a Map by exact combination): the oracle of the bounded engine, which must give the
+ * same bytes.
+ */
+function oracle(
+  check: "unique" | "one-per" | "count-per",
+  rows: readonly string[][],
+  key: (c: readonly string[]) => string | undefined,
+  value: (c: readonly string[]) => string | undefined,
+  count: (c: readonly string[]) => number | undefined,
+  personalKey: boolean,
+): Map<number, { message: string; values: Record<string, string | null> }> {
+  const names = ["account_id", "holders"];
+  const keyWidth = check === "unique" ? 1 : 1;
+  const width = check === "unique" ? 1 : 2;
+  const show = (c: readonly string[], from: number, to: number, named = true) =>
+    c
+      .slice(from, to)
+      .map((v, j) => {
+        const t = from + j === 0 && personalKey ? MASK : JSON.stringify(v);
+        return named ? `${names[from + j]}=${t}` : t;
+      })
+      .join(named ? ";" : ", ");
+  const ls = (l: number[]) =>
+    l.length === 1
+      ? `line ${l[0]}`
+      : l.length > 20
+        ? `lines ${l.slice(0, 20).join(", ")} and ${l.length - 20} more`
+        : `lines ${l.slice(0, -1).join(", ")} and ${l[l.length - 1]}`;
+  const groups = new Map<string, { line: number; c: string[] }[]>();
+  rows.forEach((c, i) => {
+    const k = key(c);
+    if (k === undefined) return;
+    if (check === "one-per" && value(c) === undefined) return;
+    if (check === "count-per" && count(c) === undefined) return;
+    const g = groups.get(k) ?? [];
+    g.push({ line: i + 2, c: c.slice(0, width) });
+    groups.set(k, g);
+  });
+  const out = new Map<
+    number,
+    { message: string; values: Record<string, string | null> }
+  >();
+  const values = (c: string[]) =>
+    Object.fromEntries(
+      names.slice(0, width).map((n, i) => [n, c[i] === "" ? null : c[i]]),
+    );
+  for (const g of groups.values()) {
+    const all = g.map((m) => m.line);
+    if (check === "count-per") {
+      const tail = `is on ${g.length} ${g.length === 1 ? "record" : "records"} of ba.csv: ${ls(all)}`;
+      for (const m of g)
+        if (count(m.c) !== g.length)
+          out.set(m.line, {
+            message: `${show(m.c, 0, keyWidth)} ${tail}; the row states ${show(m.c, 1, 2)}`,
+            values: values(m.c),
+          });
+      continue;
+    }
+    if (g.length < 2) continue;
+    let tail = `occurs ${g.length} times in ba.csv: ${ls(all)}`;
+    if (check === "one-per") {
+      const byValue = new Map<string, typeof g>();
+      for (const m of g) {
+        const v = value(m.c)!;
+        byValue.set(v, [...(byValue.get(v) ?? []), m]);
+      }
+      if (byValue.size < 2) continue;
+      tail = `has ${byValue.size} different values of holders in ba.csv: ${[
+        ...byValue.values(),
+      ]
+        .map(
+          (ms) =>
+            `${show(ms[0].c, 1, 2, false)} (${ls(ms.map((m) => m.line))})`,
+        )
+        .join(", ")}`;
+    }
+    for (const m of g)
+      out.set(m.line, {
+        message: `${show(m.c, 0, keyWidth)} ${tail}`,
+        values: values(m.c),
+      });
+  }
+  return out;
+}
+
+describe("WholeFileCheck keeps numbers per row, not texts", () => {
+  // a value that differs in text but not in meaning ("01" and "1"): grouped as one, shown as written
+  const key = (c: readonly string[]) => text(c[0]);
+  const value = (c: readonly string[]) =>
+    c[1] === "" || !/^[0-9]+$/.test(c[1]) ? undefined : String(Number(c[1]));
+  const count = (c: readonly string[]) =>
+    c[1] === "" || !/^[0-9]+$/.test(c[1]) ? undefined : Number(c[1]);
+
+  function run(
+    kind: "unique" | "one-per" | "count-per",
+    rows: readonly string[][],
+    personalKey: boolean,
+  ) {
+    const e = {
+      ...entity,
+      fields: entity.fields.map((f, i) =>
+        i === 0 ? { ...f, personal: personalKey } : f,
+      ),
+    } as EntityMeta;
+    const w = new WholeFileCheck(
+      {
+        code: "w1",
+        severity: "signalling",
+        entities: ["BA"],
+        check: kind,
+        ...(kind === "unique"
+          ? { fields: ["account_id"] }
+          : { fields: ["holders"], per: ["account_id"] }),
+      } as FileRule,
+      kind === "unique"
+        ? { key }
+        : kind === "one-per"
+          ? { key, value }
+          : { key, count },
+      e,
+      index,
+      "ba.csv",
+      false,
+    );
+    for (const r of rows) w.scan(r);
+    if (w.seal()) {
+      rows.forEach((r, i) => w.collect(r, i + 2));
+      w.finish();
+    }
+    const got = new Map<number, unknown>();
+    rows.forEach((r, i) => {
+      const f = w.findingAt(i + 2, r);
+      if (f) got.set(i + 2, f);
+    });
+    return got;
+  }
+
+  const row = fc.tuple(
+    fc.constantFrom("A1", "A2", "A3", "A4", "", 'B\u00e9"1'),
+    fc.constantFrom("1", "01", "2", "3", "", "x"),
+  );
+  for (const kind of ["unique", "one-per", "count-per"] as const)
+    it(`${kind}: the same findings, byte for byte, as the engine that kept every row's texts`, () => {
+      fc.assert(
+        fc.property(
+          fc.array(row, { maxLength: 60 }),
+          fc.boolean(),
+          (rows, p) => {
+            const mutable = rows.map((r) => [...r]);
+            expect(run(kind, mutable, p)).toEqual(
+              oracle(kind, mutable, key, value, count, p),
+            );
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
+
+  it("tens of thousands of rows involved, groups longer than the lines a message names", () => {
+    // 60,000 rows in 2,000 combinations (30 rows each) and 20,000 pairs
+    const rows: string[][] = [];
+    for (let i = 0; i < 60_000; i++)
+      rows.push([`G${i % 2000}`, String(1 + (i % 3))]);
+    for (let i = 0; i < 40_000; i++) rows.push([`P${i >> 1}`, "2"]);
+    for (const kind of ["unique", "one-per", "count-per"] as const) {
+      const got = run(kind, rows, false);
+      const want = oracle(kind, rows, key, value, count, false);
+      expect(got.size).toBe(want.size);
+      expect(got).toEqual(want);
+    }
+    expect(run("unique", rows, false).get(2)).toEqual({
+      message: `account_id="G0" occurs 30 times in ba.csv: lines ${Array.from({ length: 20 }, (_, j) => 2 + j * 2000).join(", ")} and 10 more`,
+      values: { account_id: "G0" },
+    });
+  });
+});
+
+describe("WholeFileCheck memory", () => {
+  it("keeps no text of an involved row between the second read and the validate pass", () => {
+    // 100,000 involved rows whose combination is 300 characters long: the engine that kept
+    // every involved row's texts held about 30 MB of them on the heap; now only typed arrays
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const long = (i: number) =>
+      `${"x".repeat(290)}${String(i >> 1).padStart(10, "0")}`;
+    const w = check({ fields: ["account_id"] }, { key: (c) => text(c[0]) });
+    for (let i = 0; i < 100_000; i++) w.scan([long(i)]);
+    expect(w.seal()).toBe(true);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 100_000; i++) w.collect([long(i)], i + 2);
+    w.finish();
+    gc();
+    const kept = process.memoryUsage().heapUsed - before;
+    expect(kept).toBeLessThan(8 * 1024 * 1024);
+    // and the findings are still there, rebuilt from the row's own cells
+    expect(w.findingAt(100_001, [long(99_999)])?.message).toBe(
+      `account_id=${JSON.stringify(long(99_999))} occurs 2 times in ba.csv: lines 100000 and 100001`,
     );
   });
 });
