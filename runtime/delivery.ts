@@ -980,7 +980,10 @@ class DeliveryValidator {
           prevKey = key;
         }
         if (f.unique) f.unique.hashes.addHash(hash53Cells(ev.cells, f.keyCols));
-        for (const w of f.wholeFile) w.scan(ev.cells);
+        if (f.wholeFile.length > 0) {
+          const cells = canonicalCells(f, ev.cells);
+          for (const w of f.wholeFile) w.scan(cells);
+        }
         this.totals.row(f.entity.name, ev.cells, f.index, ev.line, f.normalize);
         for (const c of collect)
           if (ev.cells[c.col] !== "") c.set.add(ev.cells[c.col]);
@@ -1036,7 +1039,8 @@ class DeliveryValidator {
       if (pending.length === 0 || f.report.readStatus !== "read") continue;
       for await (const batch of this.goodRows(f))
         for (const row of batch)
-          for (const w of pending) w.collect(row.cells, row.line);
+          for (const w of pending)
+            w.collect(canonicalCells(f, row.cells), row.line);
       for (const w of pending) w.finish();
     }
   }
@@ -1679,4 +1683,16 @@ const KIND_TEXT = {
 /** Names of CSV files in a folder (for choosing a ruleset by the files present). */
 export function deliveryFiles(folder: string): string[] {
   return existsSync(folder) ? readdirSync(folder).sort() : [];
+}
+
+/**
+ * A row's cells in the canonical form the decoders read: the scan and the second read see the
+ * file as written, the validate pass decodes a file's dialect (dates, decimal comma) first, and the
+ * whole-file checks must compare the same values in all three.
+ */
+function canonicalCells(f: FileState, cells: string[]): string[] {
+  if (!f.normalize) return cells;
+  const copy = cells.slice();
+  f.normalize.normalize(copy);
+  return copy;
 }

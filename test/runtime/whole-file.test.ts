@@ -181,6 +181,40 @@ describe("whole-file checks in a delivery", () => {
   });
 });
 
+describe("whole-file checks in a file with a dialect", () => {
+  it("compare the decoded values: decimal comma and DDMMYYYY dates as the validate pass reads them", async () => {
+    const text = RULESET.replace("t.whole@1.0.0", "t.dialect@1.0.0").replace(
+      'file "customer.csv"',
+      'file "customer.csv" delimiter ";" decimal "," dates "DDMMYYYY"',
+    );
+    const { dir } = await compileAndImport(text, "d.regel");
+    const compiled = await loadCompiled(join(dir, "out", "t.dialect@1.0.0"));
+    const rows = [
+      ["K1", "C1", "N1", "1,5", "01012000", "1"],
+      ["K2", "C2", "N1", "1,50", "01012000", "1"],
+      ["K3", "C3", "N2", "2,5", "02012000", "1"],
+    ];
+    const csv =
+      [HEADER.replaceAll(",", ";"), ...rows.map((r) => r.join(";"))].join(
+        "\n",
+      ) + "\n";
+    const report = await validateDelivery(
+      delivery({ "customer.csv": csv }),
+      compiled,
+      { rrd: "2024-06-30", maxSamples: 100_000 },
+    );
+    const lines = (code: string) =>
+      report.rules
+        .find((r) => r.code === code)!
+        .samples.map((x) => x.line)
+        .sort();
+    // national id and amount: 1,5 = 1,50
+    expect(lines("dup0002")).toEqual([2, 3]);
+    // one customer per date and branch: 01012000 twice under C1 and C2
+    expect(lines("dup0003")).toEqual([2, 3]);
+  });
+});
+
 // ---------------------------------------------------------------- differential
 
 const cellArb = {
