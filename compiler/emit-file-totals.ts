@@ -33,10 +33,15 @@ export function emitFileTotals(ctx: ModuleContext): {
     // the summed field (sum) and the figure's field (a single entity's), with their kinds
     const summed =
       req.measure === "sum"
-        ? fieldOf(ctx, links.entity(t.entities[0]), req.fields?.[0], rule.code)
+        ? linkedField(
+            ctx,
+            links.entity(t.entities[0]),
+            req.fields?.[0],
+            rule.code,
+          )
         : undefined;
     const single = figure.entity
-      ? fieldOf(ctx, links.entity(figure.entity), figure.name, rule.code)
+      ? linkedField(ctx, links.entity(figure.entity), figure.name, rule.code)
       : undefined;
     const parameter =
       figure.name && !figure.entity
@@ -96,7 +101,7 @@ interface Located {
   kind: FieldKind;
 }
 
-function fieldOf(
+function linkedField(
   ctx: ModuleContext,
   entity: ResolvedEntity | undefined,
   ident: Ident | undefined,
