@@ -447,6 +447,30 @@ export class RegelParser extends EmbeddedActionsParser {
   }
 
   /** Whether a sub-rule returned `value` after error recovery: a placeholder, not something read. */
+  /**
+   * The type word of a metric, parameter or table column: one of `types`, or the closest one with
+   * `code` reported (a lost token gives `fallback` and no second error).
+   */
+  private typeWord<T extends string>(
+    type: IToken,
+    types: readonly T[],
+    fallback: T,
+    code: "REG118" | "REG128" | "REG129",
+    what: string,
+  ): T {
+    if (!isReal(type)) return fallback;
+    if ((types as readonly string[]).includes(type.image))
+      return type.image as T;
+    const suggestion = closestName(type.image, types);
+    this.report(
+      code,
+      `unknown ${what} type \`${type.image}\`; the types are ${types.map((t) => `\`${t}\``).join(", ")}`,
+      this.tsp(type),
+      { suggestion },
+    );
+    return (suggestion as T | undefined) ?? fallback;
+  }
+
   private isLost(value: object | undefined): boolean {
     return value !== undefined && this.lost.has(value);
   }
@@ -2513,21 +2537,13 @@ export class RegelParser extends EmbeddedActionsParser {
       description = this.SUBRULE(this.text);
     });
     const node = this.ACTION(() => {
-      let metricType: MetricType = "integer";
-      if (isReal(type)) {
-        if ((METRIC_TYPES as readonly string[]).includes(type.image))
-          metricType = type.image as MetricType;
-        else {
-          const suggestion = closestName(type.image, METRIC_TYPES);
-          this.report(
-            "REG118",
-            `unknown metric type \`${type.image}\`; the types are ${METRIC_TYPES.map((t) => `\`${t}\``).join(", ")}`,
-            this.tsp(type),
-            { suggestion },
-          );
-          if (suggestion) metricType = suggestion as MetricType;
-        }
-      }
+      const metricType = this.typeWord(
+        type,
+        METRIC_TYPES,
+        "integer",
+        "REG118",
+        "metric",
+      );
       return this.begin<MetricDecl>({
         kind: "Metric",
         span: this.sp(start),
@@ -2927,21 +2943,13 @@ export class RegelParser extends EmbeddedActionsParser {
       title = this.SUBRULE(this.text);
     });
     const node = this.ACTION(() => {
-      let parameterType: ParameterType = "decimal";
-      if (isReal(type)) {
-        if ((PARAMETER_TYPES as readonly string[]).includes(type.image))
-          parameterType = type.image as ParameterType;
-        else {
-          const suggestion = closestName(type.image, PARAMETER_TYPES);
-          this.report(
-            "REG128",
-            `unknown parameter type \`${type.image}\`; the types are ${PARAMETER_TYPES.map((t) => `\`${t}\``).join(", ")}`,
-            this.tsp(type),
-            { suggestion },
-          );
-          if (suggestion) parameterType = suggestion as ParameterType;
-        }
-      }
+      const parameterType = this.typeWord(
+        type,
+        PARAMETER_TYPES,
+        "decimal",
+        "REG128",
+        "parameter",
+      );
       return this.begin<ParameterDecl>({
         kind: "Parameter",
         span: this.sp(start),
@@ -3071,21 +3079,13 @@ export class RegelParser extends EmbeddedActionsParser {
       key = true;
     });
     return this.ACTION(() => {
-      let columnType: TableColumnType = "text";
-      if (isReal(type)) {
-        if ((TABLE_COLUMN_TYPES as readonly string[]).includes(type.image))
-          columnType = type.image as TableColumnType;
-        else {
-          const suggestion = closestName(type.image, TABLE_COLUMN_TYPES);
-          this.report(
-            "REG129",
-            `unknown column type \`${type.image}\`; the types are ${TABLE_COLUMN_TYPES.map((t) => `\`${t}\``).join(", ")}`,
-            this.tsp(type),
-            { suggestion },
-          );
-          if (suggestion) columnType = suggestion as TableColumnType;
-        }
-      }
+      const columnType = this.typeWord(
+        type,
+        TABLE_COLUMN_TYPES,
+        "text",
+        "REG129",
+        "column",
+      );
       return {
         kind: "TableColumn" as const,
         name,
