@@ -849,7 +849,9 @@ function lookupType(
   const decl = scope.index.rs.tables.find(
     (t) => t.name.name === target.entity!.name,
   )!;
-  const keyColumn = decl.columns.find((c) => c.key)!;
+  const keyColumn = decl.columns.find((c) => c.key);
+  // a table without its key column (lost to a parse error, or REG132) has no key type to compare
+  if (keyColumn === undefined) return result;
   const keyColumnType = tableColumnType(decl, keyColumn);
   if (
     keyType.kind !== "error" &&

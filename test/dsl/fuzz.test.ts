@@ -386,6 +386,23 @@ describe("a parameter period whose date error recovery lost", () => {
   });
 });
 
+describe("a table whose key column error recovery lost", () => {
+  it("is reported and a lookup into it does not crash the checker (found by the habits property, seed 522324802)", () => {
+    const block = validSources().find((t) =>
+      t.startsWith("ruleset example.refdata@"),
+    )!;
+    const text = block.replace(
+      "column currency: text key",
+      "column c == urrency: text key",
+    );
+    expect(text).not.toBe(block);
+    const project = loadProjectFromTexts(new Map([["t.regel", text]]));
+    const codes = project.diagnostics.map((d) => d.code);
+    expect(codes).not.toContain("REG200");
+    expect(codes.some((c) => c.startsWith("REG1"))).toBe(true);
+  });
+});
+
 describe("lexing in pieces", () => {
   it("gives the same tree and diagnostics wherever the text is cut", () => {
     const sources = validSources();
