@@ -471,6 +471,27 @@ export class RegelParser extends EmbeddedActionsParser {
     return (suggestion as T | undefined) ?? fallback;
   }
 
+  /** `operand` under its prefix operators (`not not x`, `- -x`), the innermost last in `tokens`. */
+  private prefixed(tokens: IToken[], op: "not" | "-", operand: Expr): Expr {
+    let e = operand;
+    for (let i = tokens.length - 1; i >= 0; i--) {
+      e = this.limit(
+        {
+          kind: "Unary",
+          op,
+          operand: e,
+          span: {
+            file: this.file,
+            start: this.startOf(tokens[i]),
+            end: e.span.end,
+          },
+        },
+        1 + this.depth(e),
+      );
+    }
+    return e;
+  }
+
   private isLost(value: object | undefined): boolean {
     return value !== undefined && this.lost.has(value);
   }
@@ -3383,25 +3404,7 @@ export class RegelParser extends EmbeddedActionsParser {
         nots.push(this.CONSUME(KW.not));
       });
       const operand = this.SUBRULE(this.comparison);
-      return this.ACTION(() => {
-        let e = operand;
-        for (let i = nots.length - 1; i >= 0; i--) {
-          e = this.limit(
-            {
-              kind: "Unary",
-              op: "not",
-              operand: e,
-              span: {
-                file: this.file,
-                start: this.startOf(nots[i]),
-                end: e.span.end,
-              },
-            },
-            1 + this.depth(e),
-          );
-        }
-        return e;
-      })!;
+      return this.ACTION(() => this.prefixed(nots, "not", operand))!;
     },
     this.recovers(() => this.errorExpr()),
   );
@@ -3677,25 +3680,7 @@ export class RegelParser extends EmbeddedActionsParser {
         minus.push(this.CONSUME(Minus));
       });
       const operand = this.SUBRULE(this.primary);
-      return this.ACTION(() => {
-        let e = operand;
-        for (let i = minus.length - 1; i >= 0; i--) {
-          e = this.limit(
-            {
-              kind: "Unary",
-              op: "-",
-              operand: e,
-              span: {
-                file: this.file,
-                start: this.startOf(minus[i]),
-                end: e.span.end,
-              },
-            },
-            1 + this.depth(e),
-          );
-        }
-        return e;
-      })!;
+      return this.ACTION(() => this.prefixed(minus, "-", operand))!;
     },
     this.recovers(() => this.errorExpr()),
   );
