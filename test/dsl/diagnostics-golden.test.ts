@@ -75,6 +75,16 @@ category identity "Identiteit"
   result dmc0001 (D)
 `;
 
+/** A reference-data table for the lookup cases. */
+const RATES = `
+table rates "Currency rates"
+  assumption "invented rates"
+  column currency: text key
+  column rate: decimal
+  row "EUR", 1.0
+  row "USD", 0.9215
+`;
+
 const cases: Case[] = [
   // ---------------------------------------------------------------- REG249–REG254: partial edits of inherited tables
   {
@@ -970,42 +980,23 @@ table rates "Currency rates"
   {
     code: "REG341",
     title: "a lookup of a column the table does not declare",
-    files: T(`
-table rates "Currency rates"
-  assumption "invented rates"
-  column currency: text key
-  column rate: decimal
-  row "EUR", 1.0
-  row "USD", 0.9215
-${npRule("require lookup(rates.rat, last_name) > 1")}`),
+    files: T(`${RATES}${npRule("require lookup(rates.rat, last_name) > 1")}`),
     at: [{ marker: "rat," }],
     suggestion: "rate",
   },
   {
     code: "REG342",
     title: "a value tested in an unknown table",
-    files: T(`
-table rates "Currency rates"
-  assumption "invented rates"
-  column currency: text key
-  column rate: decimal
-  row "EUR", 1.0
-  row "USD", 0.9215
-${npRule("require last_name in ratess")}`),
+    files: T(`${RATES}${npRule("require last_name in ratess")}`),
     at: [{ marker: "ratess" }],
     suggestion: "rates",
   },
   {
     code: "REG343",
     title: "a lookup key of another type than the key column",
-    files: T(`
-table rates "Currency rates"
-  assumption "invented rates"
-  column currency: text key
-  column rate: decimal
-  row "EUR", 1.0
-  row "USD", 0.9215
-${npRule("require lookup(rates.rate, date_of_birth) > 1")}`),
+    files: T(
+      `${RATES}${npRule("require lookup(rates.rate, date_of_birth) > 1")}`,
+    ),
     at: [{ marker: "date_of_birth) > 1" }],
   },
   {
