@@ -109,8 +109,21 @@ export function acquire(
   let pause = 5;
   for (;;) {
     try {
-      mkdirSync(dir, { mode: 0o700 });
-      writeOwner(join(dir, OWNER_FILE));
+      // The folder appears with its owner inside (renamed into place), so a process killed while
+      // taking the lock never leaves an ownerless lock that others must wait out.
+      const pending = `${dir}.new-${process.pid}`;
+      rmSync(pending, { recursive: true, force: true });
+      mkdirSync(pending, { mode: 0o700 });
+      writeOwner(join(pending, OWNER_FILE));
+      try {
+        renameSync(pending, dir);
+      } catch (e) {
+        rmSync(pending, { recursive: true, force: true });
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "ENOTEMPTY" || code === "EEXIST")
+          throw Object.assign(new Error("lock taken"), { code: "EEXIST" });
+        throw e;
+      }
       held.set(dir, 1);
       // Every regel process reads and writes the history only while holding this lock, so a
       // SQLite lock folder present now was left by a process killed mid-transaction.
