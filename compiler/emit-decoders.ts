@@ -31,24 +31,50 @@ export function emitDecoder(
   const cells = fields.map(
     (_, i) => ts`const ${cellVar(i)} = $cell(cells, index[${i}]);`,
   );
-  const props = fields.map(
-    ({ field, kind }, i) =>
-      ts`${key(field.name)}: ${cellVar(i)} === "" ? undefined : ${decodeExpr(ctx, kind, cellVar(i))}`,
-  );
+  // A field with `unknown` texts: such a cell has no value, is not invalid and is kept in `$unknown`.
+  const unknownTest = (field: (typeof fields)[number]["field"], i: number) => {
+    const texts = field.decl.unknownValues ?? [];
+    return texts.length === 0
+      ? undefined
+      : ts`(${join(
+          texts.map((u) => ts`${cellVar(i)} === ${lit(u.value)}`),
+          " || ",
+        )})`;
+  };
+  const props = fields.map(({ field, kind }, i) => {
+    const unknown = unknownTest(field, i);
+    const empty =
+      unknown === undefined
+        ? ts`${cellVar(i)} === ""`
+        : ts`${cellVar(i)} === "" || ${unknown}`;
+    return ts`${key(field.name)}: ${empty} ? undefined : ${decodeExpr(ctx, kind, cellVar(i))}`;
+  });
+  const marks: Code[] = [];
+  fields.forEach(({ field }, i) => {
+    const unknown = unknownTest(field, i);
+    if (unknown !== undefined)
+      marks.push(
+        ts`if (${unknown}) (${R}.$unknown ??= {})[${lit(field.name)}] = ${cellVar(i)};`,
+      );
+  });
   const bad: Code[] = [];
   fields.forEach(({ field, kind }, i) => {
     const canFail = !(kind.k === "text" && kind.maxLength === undefined);
+    const unknown = unknownTest(field, i);
     // Required: absent for any reason is a failure. Optional: only a non-empty cell that did not decode.
     if (field.decl.required) bad.push(ts`${prop(R, field.name)} === undefined`);
     else if (canFail)
       bad.push(
-        ts`(${cellVar(i)} !== "" && ${prop(R, field.name)} === undefined)`,
+        unknown === undefined
+          ? ts`(${cellVar(i)} !== "" && ${prop(R, field.name)} === undefined)`
+          : ts`(${cellVar(i)} !== "" && !${unknown} && ${prop(R, field.name)} === undefined)`,
       );
   });
   const failed = entityHelper("decodeFailed", entity);
   return ts`${doc([`Decode one CSV row of ${entity.name}. \`index[i]\` is the cell of the i-th field (-1: column missing).`])}function ${entityHelper("decode", entity)}(cells: readonly string[], index: readonly number[], out: Finding[]): ${recordType(entity)} {
     ${join(cells, "\n")}
     const ${R}: ${recordType(entity)} = { ${join(props, ",\n")} };
+    ${join(marks, "\n")}
     ${bad.length === 0 ? ts`` : ts`if (${join(bad, " || ")}) ${failed}(${R}, cells, index, out);`}
     return ${R};
   }

@@ -67,7 +67,7 @@ export interface Value {
   /** A numeric literal, for conversions at compile time. */
   num?: { unscaled: bigint; scale: number };
   /** The record field this value reads, for `is valid` (a `required` field must also be present). */
-  field?: { record: Code; name: string; required: boolean };
+  field?: { record: Code; name: string; required: boolean; unknown?: boolean };
 }
 
 /** Where an expression is evaluated. */
@@ -171,13 +171,23 @@ export function compileExpr(expr: Expr, scope: Scope): Value {
               : ts`$isValid(${v.field.record}, ${v.field.name})`;
         return cond(expr.negated ? ts`!${test}` : test);
       }
+      if (expr.test === "unknown") {
+        // `is unknown`: delivered as one of the field's `unknown` texts (kept in `$unknown`).
+        const test =
+          v.field === undefined || (v.field.unknown ?? false) === false
+            ? ts`false`
+            : ts`$isUnknown(${v.field.record}, ${v.field.name})`;
+        return cond(expr.negated ? ts`!${test}` : test);
+      }
       const present = v.absent
         ? withNegation(
             ts`(${v.code} !== undefined)`,
             ts`(${v.code} === undefined)`,
           )
         : ts`true`;
-      const wantPresent = (expr.test === "present") !== expr.negated;
+      // `is known` is `is present`: a real value, not empty, not bad, not an unknown text.
+      const wantPresent =
+        (expr.test === "present" || expr.test === "known") !== expr.negated;
       return cond(wantPresent ? present : not(present));
     }
     case "In":
@@ -376,7 +386,12 @@ function readField(
     kind: kindOfField(scope, field),
     absent: true,
     simple: true,
-    field: { record, name: field.name, required: field.decl.required },
+    field: {
+      record,
+      name: field.name,
+      required: field.decl.required,
+      unknown: (field.decl.unknownValues?.length ?? 0) > 0,
+    },
   };
 }
 

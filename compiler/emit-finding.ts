@@ -203,7 +203,15 @@ export function pushFinding(
   attribute: ResolvedField | undefined,
   values: { name: string; code: Code }[],
   message: Code,
+  ctx?: ModuleContext,
 ): Code {
   const valueEntries = values.map((v) => ts`${key(v.name)}: ${v.code}`);
-  return ts`$push(out, ${lawName(rule)}, ${ruleSeverity(rule)}, ${entity.name}, ${roleCode(entity)}, ${attribute === undefined ? ts`undefined` : lit(attribute.name)}, ${entityHelper("key", entity)}(${R}), { ${join(valueEntries, ", ")} }, ${message});`;
+  // A field with `unknown` texts: the finding says whether it was reported as unknown or missing.
+  const reported =
+    ctx !== undefined &&
+    attribute !== undefined &&
+    (attribute.decl.unknownValues?.length ?? 0) > 0
+      ? ts`, $reported(${R}, ${attribute.name}, ${renderField(ctx, attribute)})`
+      : ts``;
+  return ts`$push(out, ${lawName(rule)}, ${ruleSeverity(rule)}, ${entity.name}, ${roleCode(entity)}, ${attribute === undefined ? ts`undefined` : lit(attribute.name)}, ${entityHelper("key", entity)}(${R}), { ${join(valueEntries, ", ")} }, ${message}${reported});`;
 }

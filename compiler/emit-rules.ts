@@ -315,7 +315,7 @@ export function emitInstance(
         ? not(check.require)
         : ts`${check.when} && ${not(check.require)}`;
     return ts`if (${failed}) {
-      ${pushFinding(rule, entity, check.attribute, values, message)}
+      ${pushFinding(rule, entity, check.attribute, values, message, ctx)}
     }`;
   });
   const guard = appliesGuard(rule, entity);

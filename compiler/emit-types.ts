@@ -183,6 +183,8 @@ export function emitRecordInterface(
     ${join(members, "\n")}
     /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
     $invalid?: Record<string, string>;
+    /** The text of fields delivered as one of their "unknown" texts, by field name (set only when there are any). */
+    $unknown?: Record<string, string>;
   }`;
 }
 

@@ -211,6 +211,12 @@ export interface FieldDecl extends NodeBase, Assumable {
   column: string | undefined;
   /** `optional`: the field's column may be left out of the file (every value is then missing). */
   optionalColumn?: Ident;
+  /**
+   * `unknown "Unknown", "Non-applicable"`: texts that stand for "value not known" (or "not
+   * applicable") instead of a real value. Such a cell is reported as unknown, not as missing and
+   * not as a bad value (docs/language.md, "Unknown values").
+   */
+  unknownValues?: StringLiteral[];
   description: string | undefined;
 }
 
@@ -738,12 +744,13 @@ export interface BinaryExpr extends ExprBase {
   right: Expr;
 }
 
-/** `x is [not] present|absent|valid` */
+/** `x is [not] present|absent|valid|unknown|known` */
 export interface IsExpr extends ExprBase {
   kind: "Is";
   operand: Expr;
   negated: boolean;
-  test: "present" | "absent" | "valid";
+  /** `unknown`: delivered as one of the field's `unknown` texts; `known`: the same as `present`. */
+  test: "present" | "absent" | "valid" | "unknown" | "known";
 }
 
 /** `x [not] in ("A", "B")`, or `x [not] in rates[.column]`: a value of a reference-data column. */

@@ -68,6 +68,9 @@ export const CODES = {
   classContradictsInferredPrefix: "REG234",
   unknownRuleClassWord: "REG235",
   outsideScopeReadsDelivery: "REG236",
+  unknownOnIdentifier: "REG237",
+  badUnknownText: "REG238",
+  unknownTestNotOnUnknownField: "REG239",
   mixedTypes: "REG240",
   badRounding: "REG241",
   parameterValueType: "REG242",
@@ -210,6 +213,12 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
   REG235: "A `class` or `scope` clause with a word the language does not know.",
   REG236:
     "A rule checked with data outside the delivery (declared, or an entity type constraint) whose conditions read only the delivery (warning).",
+  REG237:
+    "`unknown` texts on a field that identifies or links records (a `key`, `role by`, `required` or `ref` field).",
+  REG238:
+    "An `unknown` text that is empty, given twice, or a value of the field's code list.",
+  REG239:
+    "`is unknown` applied to something other than a field or `value`, or to a field that declares no `unknown` texts (always false).",
   REG240:
     "The branches of `if ... then ... else`, or the arguments of `min` / `max`, are of types that do not mix (a number and a date).",
   REG241:

@@ -28,6 +28,7 @@ import {
 import type { ResolvedEntity, ResolvedField } from "./model.js";
 import { readFileOptions } from "./file-dialect.js";
 import { isRealDate, typeName } from "./types.js";
+import { checkUnknownTexts } from "./check-unknown.js";
 
 /** Report an unknown field of `entity` at `ident` (which stays unresolved). */
 export function unknownField(
@@ -175,6 +176,7 @@ export function checkEntities(index: RulesetIndex, reporter: Reporter): void {
           `field \`${f.name}\` is \`required\` and \`optional\`: a required value needs its column; drop one of the two`,
           f.decl.optionalColumn.span,
         );
+      checkUnknownTexts(index, reporter, entity, f);
       const t = f.decl.type;
       if (t === undefined) continue;
       if (t.name === "code" && !missing(t.codeList)) {

@@ -10,6 +10,7 @@ import type {
   AggregateExpr,
   Expr,
   Ident,
+  IsExpr,
   Literal,
   ParameterDecl,
   PathExpr,
@@ -252,6 +253,7 @@ function infer(expr: Expr, scope: ExprScope): ValueType {
           expr.operand?.span ?? expr.span,
         );
       }
+      if (expr.test === "unknown") unknownTestOperand(expr, scope);
       return BOOLEAN;
     }
     case "In": {
@@ -598,6 +600,33 @@ function parameterPath(
     return ERROR;
   }
   return parameterType(parameter);
+}
+
+/**
+ * REG239: `x is unknown` needs a field (or `value`) that declares `unknown` texts; anything else
+ * is never unknown, so the test would be always false.
+ */
+function unknownTestOperand(expr: IsExpr, scope: ExprScope): void {
+  const operand = expr.operand;
+  if (operand?.kind !== "Path") {
+    scope.reporter.report(
+      CODES.unknownTestNotOnUnknownField,
+      "`is unknown` tests how a field was delivered; use it on a field or on `value`",
+      operand?.span ?? expr.span,
+    );
+    return;
+  }
+  const field =
+    operand.entity === undefined && operand.name.name === "value"
+      ? scope.attribute?.field
+      : scope.index.links.field(operand.name);
+  if (field === undefined) return;
+  if ((field.decl.unknownValues?.length ?? 0) === 0)
+    scope.reporter.report(
+      CODES.unknownTestNotOnUnknownField,
+      `${scope.label}\`${field.name}\` declares no \`unknown\` texts, so \`is unknown\` is always false; add \`unknown "Unknown"\` (the texts the delivery uses) to the field`,
+      operand.span,
+    );
 }
 
 /** The type of the field `p` names on `entity` (read from `record`), linking the path. */

@@ -81,6 +81,7 @@ import type {
   HolidayDecl,
   Ident,
   IkbDecl,
+  IsExpr,
   Literal,
   MeasureBasis,
   MeasureDecl,
@@ -1544,13 +1545,16 @@ export class RegelParser extends EmbeddedActionsParser {
     let personal = false;
     let column: string | undefined;
     let optionalColumn: Ident | undefined;
+    const unknownValues: StringLiteral[] = [];
     let description: string | undefined;
     const assumptions: Assumption[] = [];
     // a name after the type is read only when it is `optional` (no reserved word): any other
     // name stays an error of the declaration, as before
     this.MANY({
       GATE: () =>
-        this.LA(1).tokenType !== Identifier || this.LA(1).image === "optional",
+        this.LA(1).tokenType !== Identifier ||
+        this.LA(1).image === "optional" ||
+        this.LA(1).image === "unknown",
       DEF: () => {
         this.OR([
           {
@@ -1585,6 +1589,22 @@ export class RegelParser extends EmbeddedActionsParser {
             },
           },
           {
+            // `unknown "Unknown", "Non-applicable"`: no reserved word either (docs/language.md)
+            GATE: () => this.LA(1).image === "unknown",
+            ALT: () => {
+              this.CONSUME2(Identifier);
+              this.AT_LEAST_ONE_SEP({
+                SEP: Comma,
+                DEF: () => {
+                  const u = this.SUBRULE3(this.text);
+                  this.ACTION(() => {
+                    if (!this.isLost(u)) unknownValues.push(u);
+                  });
+                },
+              });
+            },
+          },
+          {
             ALT: () => {
               const d = this.SUBRULE2(this.text);
               this.ACTION(() => {
@@ -1615,6 +1635,7 @@ export class RegelParser extends EmbeddedActionsParser {
       personal,
       column,
       ...(optionalColumn === undefined ? {} : { optionalColumn }),
+      ...(unknownValues.length === 0 ? {} : { unknownValues }),
       description,
       assumptions,
     }))!;
@@ -3588,7 +3609,7 @@ export class RegelParser extends EmbeddedActionsParser {
 
   private isTest = this.RULE(
     "isTest",
-    (): "present" | "absent" | "valid" =>
+    (): IsExpr["test"] =>
       this.OR([
         {
           ALT: () => {
@@ -3606,6 +3627,17 @@ export class RegelParser extends EmbeddedActionsParser {
           ALT: () => {
             this.CONSUME(KW.valid);
             return "valid" as const;
+          },
+        },
+        {
+          // `unknown` / `known` are no reserved words (docs/language.md, "Unknown values")
+          GATE: () =>
+            this.LA(1).image === "unknown" || this.LA(1).image === "known",
+          ALT: () => {
+            const t = this.CONSUME(Identifier);
+            return t.image === "known"
+              ? ("known" as const)
+              : ("unknown" as const);
           },
         },
       ]),

@@ -51,6 +51,8 @@ export interface IRecord {
   valid: Record<string, boolean>;
   /** Canonical CSV text of the decoded value per field name; `null` when absent or not valid. */
   text: Record<string, string | null>;
+  /** Fields delivered as one of their `unknown` texts (no value, but valid). */
+  unknown: Record<string, boolean>;
 }
 
 /** Decoding context shared by one evaluation: the field kinds per entity, computed once. */
@@ -82,11 +84,22 @@ export class Model {
     row: Readonly<Record<string, string>>,
   ): IRecord {
     const kinds = this.kindsOf(entity);
-    const rec: IRecord = { entity, raw: {}, values: {}, valid: {}, text: {} };
+    const rec: IRecord = {
+      entity,
+      raw: {},
+      values: {},
+      valid: {},
+      text: {},
+      unknown: {},
+    };
     for (const field of entity.fields) {
       const text = Object.hasOwn(row, field.column) ? row[field.column] : "";
       rec.raw[field.name] = text;
-      if (text === "") {
+      const unknown = (field.decl.unknownValues ?? []).some(
+        (u) => u.value === text,
+      );
+      rec.unknown[field.name] = unknown && text !== "";
+      if (text === "" || unknown) {
         rec.values[field.name] = undefined;
         rec.valid[field.name] = true;
         rec.text[field.name] = null;
@@ -354,9 +367,19 @@ export function evaluate(expr: Expr, scope: Scope): Value {
           place && "record" in place
             ? fitsField(place.record, place.field)
             : true;
+      } else if (expr.test === "unknown") {
+        const place =
+          expr.operand.kind === "Path"
+            ? resolvePath(expr.operand, scope)
+            : undefined;
+        result =
+          place !== undefined &&
+          "record" in place &&
+          place.record.unknown[place.field.name] === true;
       } else {
         const present = evaluate(expr.operand, scope) !== undefined;
-        result = expr.test === "present" ? present : !present;
+        result =
+          expr.test === "present" || expr.test === "known" ? present : !present;
       }
       return expr.negated ? !result : result;
     }

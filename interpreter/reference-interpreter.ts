@@ -127,8 +127,23 @@ function own<T, F>(
 
 /** A field as text in a finding: canonical text, or the raw CSV text when it did not fit the type (the offending text). */
 function cell(rec: IRecord, field: string): string | null {
-  if (rec.valid[field] === false) return rec.raw[field];
+  if (rec.valid[field] === false || rec.unknown[field] === true)
+    return rec.raw[field];
   return rec.text[field] ?? null;
+}
+
+/**
+ * `reported` of an attribute finding whose field declares `unknown` texts and has no value:
+ * `unknown` (delivered as one of them) or `missing` (empty); nothing otherwise.
+ */
+function reportedAs(
+  rec: IRecord,
+  attribute: ResolvedField | undefined,
+): { reported?: "unknown" | "missing" } {
+  if (attribute === undefined) return {};
+  if ((attribute.decl.unknownValues?.length ?? 0) === 0) return {};
+  if (rec.unknown[attribute.name] === true) return { reported: "unknown" };
+  return cell(rec, attribute.name) === null ? { reported: "missing" } : {};
 }
 
 function keyText(entity: ResolvedEntity, rec: IRecord): string {
@@ -290,6 +305,7 @@ class RecordRun {
           attribute,
         ),
         law: ruleLaw(rule),
+        ...reportedAs(this.record, attribute),
       });
     }
   }

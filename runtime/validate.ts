@@ -74,9 +74,10 @@ export type RowOf<M extends CompiledRuleset, E extends EntityName<M>> =
     ? RowInput
     : | {
           readonly [
-            K in Exclude<keyof RecordOf<M, E>, "$invalid"> as K extends string
-              ? K
-              : never
+            K in Exclude<
+              keyof RecordOf<M, E>,
+              "$invalid" | "$unknown"
+            > as K extends string ? K : never
           ]?: string | null | undefined;
         }
       | readonly string[];

@@ -19,8 +19,11 @@ export function $push(
   key: string,
   values: Record<string, string | null>,
   message: string,
+  reported?: "unknown" | "missing",
 ): void {
-  out.push({ rule: law.code, severity, entity, role, attribute, key, values, message, law });
+  if (reported === undefined)
+    out.push({ rule: law.code, severity, entity, role, attribute, key, values, message, law });
+  else out.push({ rule: law.code, severity, entity, role, attribute, key, values, message, law, reported });
 }
 
 /** A rule's law, frozen all the way down: one per rule, shared by all of its findings. */

@@ -17,17 +17,34 @@ export function $cell(cells: readonly string[], i: number): string {
 export function $isValid(r: { $invalid?: Record<string, string> }, field: string): boolean {
   return r.$invalid === undefined || !Object.hasOwn(r.$invalid, field);
 }
-/** The CSV text of a field that did not decode, else the rendered value. */
+/** The CSV text of a field that did not decode or was delivered as an unknown text, else the rendered value. */
 export function $text(
-  r: { $invalid?: Record<string, string> },
+  r: { $invalid?: Record<string, string>; $unknown?: Record<string, string> },
   field: string,
   rendered: string | null,
 ): string | null {
+  if (r.$unknown !== undefined && Object.hasOwn(r.$unknown, field)) return r.$unknown[field];
   return r.$invalid !== undefined && Object.hasOwn(r.$invalid, field) ? r.$invalid[field] : rendered;
 }
-/** Record the text of every cell that is not empty but did not decode (`names` in field order). */
+/** Whether a field was delivered as one of its `unknown` texts ("Unknown", "Non-applicable", ...). */
+export function $isUnknown(r: { $unknown?: Record<string, string> }, field: string): boolean {
+  return r.$unknown !== undefined && Object.hasOwn(r.$unknown, field);
+}
+/**
+ * How the attribute of a finding was reported, for a field that declares `unknown` texts:
+ * `unknown` (one of those texts), `missing` (empty), undefined when it has a value.
+ */
+export function $reported(
+  r: { $unknown?: Record<string, string> },
+  field: string,
+  rendered: string | null,
+): "unknown" | "missing" | undefined {
+  if ($isUnknown(r, field)) return "unknown";
+  return rendered === null ? "missing" : undefined;
+}
+/** Record the text of every cell that is not empty, not an unknown text and did not decode (`names` in field order). */
 export function $markInvalid(
-  r: { $invalid?: Record<string, string> },
+  r: { $invalid?: Record<string, string>; $unknown?: Record<string, string> },
   cells: readonly string[],
   index: readonly number[],
   names: readonly string[],
@@ -35,7 +52,8 @@ export function $markInvalid(
   const values = r as unknown as Record<string, unknown>;
   for (let i = 0; i < names.length; i++) {
     const c = $cell(cells, index[i]);
-    if (c !== "" && values[names[i]] === undefined) (r.$invalid ??= {})[names[i]] = c;
+    if (c !== "" && values[names[i]] === undefined && !$isUnknown(r, names[i]))
+      (r.$invalid ??= {})[names[i]] = c;
   }
 }
 

@@ -256,7 +256,22 @@ function cellFor(
     entity.roleBy === field.name ||
     field.decl.type.name === "ref";
   const t = field.decl.type;
-  const base = baseCell(ruleset, t, lits, 0);
+  const typed = baseCell(ruleset, t, lits, 0);
+  // A field with `unknown` texts: those texts, and near misses that are bad values (or plain text).
+  const texts = (field.decl.unknownValues ?? []).map((u) => u.value);
+  const base =
+    texts.length === 0
+      ? typed
+      : fc.oneof(
+          { weight: 3, arbitrary: typed },
+          { weight: 2, arbitrary: fc.constantFrom(...texts) },
+          {
+            weight: 1,
+            arbitrary: fc.constantFrom(
+              ...texts.flatMap((u) => [u.toLowerCase(), ` ${u}`]),
+            ),
+          },
+        );
   if (isId)
     return fc.oneof(
       { weight: 3, arbitrary: fc.constantFrom(...IDS) },
@@ -491,6 +506,7 @@ function norm(f: Finding): string {
     values,
     message: f.message,
     law: f.law,
+    reported: f.reported ?? null,
   });
 }
 
@@ -566,6 +582,9 @@ entity NP "Person"
   field bsn: text(9)
   field country: text(2)
   field postcode: text(7)
+  field died: date unknown "Unknown", "Non-applicable"
+  field title: text(6) unknown "Unknown"
+  field stand: code status unknown "Non-applicable"
 
 entity BA "Account"
   file "ba.csv"
@@ -765,6 +784,22 @@ rule v02 "Geldig met voorwaarde"
   require value is valid and value is present
   message "{attribute}: {value}"
 
+rule u01 "Onbekend"
+  severity signalling
+  implements t art 1
+  for NP.died, NP.title, NP.stand, NP.name
+  require value is present
+  message "{attribute}={value} {title|masked}"
+
+rule u02 "Onbekend of bekend"
+  severity signalling
+  applies to D
+  implements t art 1
+  for NP
+  when died is unknown or title is known or stand is not unknown
+  require (died is absent or died > born) and not (title is unknown and stand = "A") and (stand is known or status is present)
+  message "{died} {title|masked} {stand}"
+
 rule b01 "Booleans"
   severity signalling
   implements t art 1
@@ -785,6 +820,8 @@ category c2 "Tweede"
   blocks p1
   implements t art 1
   result f02 (D) on NP.name
+  result u01 on NP.died
+  marking NP.stand = "B"
 `;
 
 const project = await loadProject(["rulesets"]);

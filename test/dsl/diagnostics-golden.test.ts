@@ -716,6 +716,51 @@ calendar werkdagen "Werkdagen"
     message:
       "rule `etc0100` is an entity type constraint, which DNB's models usually check with data outside the delivery, but its conditions read only the delivery",
   },
+  // ---------------------------------------------------------------- REG237–REG239: unknown values
+  {
+    code: "REG237",
+    title: "unknown texts on a key field",
+    files: {
+      "t.regel": BASE.replace(
+        "field customer_id: text(40) required",
+        'field customer_id: text(40) required unknown "Unknown"',
+      ),
+    },
+    at: [{ marker: '"Unknown"' }],
+    message: "`customer_id` is a `key` field",
+  },
+  {
+    code: "REG238",
+    title: "an unknown text that is a value of the field's code list",
+    files: {
+      "t.regel": BASE.replace(
+        "field deceased: code yes_no",
+        'field deceased: code yes_no unknown "Unknown", "N"',
+      ),
+    },
+    at: [{ marker: '"N"', nth: 1 }],
+    message: '"N" is a value of code list `yes_no`',
+  },
+  {
+    code: "REG238",
+    title: "an unknown text given twice",
+    files: {
+      "t.regel": BASE.replace(
+        "field date_of_birth: date personal",
+        'field date_of_birth: date personal unknown "Unknown", "Unknown"',
+      ),
+    },
+    at: [{ marker: '"Unknown"', nth: 1 }],
+    message: '`unknown` text "Unknown" is given twice for `date_of_birth`',
+  },
+  {
+    code: "REG239",
+    title: "`is unknown` on a field without unknown texts",
+    files: T(npRule("require not (last_name is unknown)")),
+    at: [{ marker: "last_name is unknown" }],
+    message:
+      "`last_name` declares no `unknown` texts, so `is unknown` is always false",
+  },
   {
     code: "REG240",
     title: "branches of `if` of types that do not mix",

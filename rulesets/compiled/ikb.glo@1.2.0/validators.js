@@ -164,16 +164,22 @@ function $cell(cells, i) {
     const c = cells[i];
     return c === undefined ? "" : c;
 }
-/** The CSV text of a field that did not decode, else the rendered value. */
+/** The CSV text of a field that did not decode or was delivered as an unknown text, else the rendered value. */
 function $text(r, field, rendered) {
+    if (r.$unknown !== undefined && Object.hasOwn(r.$unknown, field))
+        return r.$unknown[field];
     return r.$invalid !== undefined && Object.hasOwn(r.$invalid, field) ? r.$invalid[field] : rendered;
 }
-/** Record the text of every cell that is not empty but did not decode (`names` in field order). */
+/** Whether a field was delivered as one of its `unknown` texts ("Unknown", "Non-applicable", ...). */
+function $isUnknown(r, field) {
+    return r.$unknown !== undefined && Object.hasOwn(r.$unknown, field);
+}
+/** Record the text of every cell that is not empty, not an unknown text and did not decode (`names` in field order). */
 function $markInvalid(r, cells, index, names) {
     const values = r;
     for (let i = 0; i < names.length; i++) {
         const c = $cell(cells, index[i]);
-        if (c !== "" && values[names[i]] === undefined)
+        if (c !== "" && values[names[i]] === undefined && !$isUnknown(r, names[i]))
             (r.$invalid ??= {})[names[i]] = c;
     }
 }
@@ -184,8 +190,11 @@ function $ikbRows(ikb, entity) {
     return (rows === undefined ? $NO_ROWS : rows);
 }
 /** Append one finding (failure path only). */
-function $push(out, law, severity, entity, role, attribute, key, values, message) {
-    out.push({ rule: law.code, severity, entity, role, attribute, key, values, message, law });
+function $push(out, law, severity, entity, role, attribute, key, values, message, reported) {
+    if (reported === undefined)
+        out.push({ rule: law.code, severity, entity, role, attribute, key, values, message, law });
+    else
+        out.push({ rule: law.code, severity, entity, role, attribute, key, values, message, law, reported });
 }
 /** A rule's law, frozen all the way down: one per rule, shared by all of its findings. */
 function $law(code, title, articles, assumptions) {

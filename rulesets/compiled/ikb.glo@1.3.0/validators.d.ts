@@ -37,10 +37,19 @@ export interface Finding {
     attribute: string | undefined;
     /** The record key rendered as `field=value;field=value`. */
     key: string;
-    /** The offending values, rendered as CSV text; `null` for absent. */
+    /**
+     * The offending values, rendered as CSV text; `null` for absent. A value delivered as one of its
+     * field's `unknown` texts shows that text as delivered (e.g. `Unknown`).
+     */
     values: Record<string, string | null>;
     /** The rule's message with placeholders filled in. */
     message: string;
+    /**
+     * For an attribute finding whose field declares `unknown` texts and has no value: `unknown` when
+     * the attribute was delivered as one of those texts ("reported as unknown"), `missing` when it
+     * was empty. Left out otherwise (docs/language.md, "Unknown values").
+     */
+    reported?: "unknown" | "missing";
     /**
      * The rule's title, articles and assumptions: the module's frozen `laws[rule]`, shared by every
      * finding of the rule (so `finding.law.articles` needs no join with the trace table).
@@ -440,6 +449,8 @@ export interface NP {
     eligibility_indicator_code: string | undefined;
     /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
     $invalid?: Record<string, string>;
+    /** The text of fields delivered as one of their "unknown" texts, by field name (set only when there are any). */
+    $unknown?: Record<string, string>;
 }
 /**
  * NNP: Non natural person
@@ -535,6 +546,8 @@ export interface NNP {
     eligibility_indicator_code: string | undefined;
     /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
     $invalid?: Record<string, string>;
+    /** The text of fields delivered as one of their "unknown" texts, by field name (set only when there are any). */
+    $unknown?: Record<string, string>;
 }
 /**
  * RE: Representation
@@ -584,6 +597,8 @@ export interface RE {
     type_of_representation_competence: string | undefined;
     /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
     $invalid?: Record<string, string>;
+    /** The text of fields delivered as one of their "unknown" texts, by field name (set only when there are any). */
+    $unknown?: Record<string, string>;
 }
 /**
  * BA: Bank account
@@ -833,6 +848,8 @@ export interface BA {
     last_transaction_date: number | undefined;
     /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
     $invalid?: Record<string, string>;
+    /** The text of fields delivered as one of their "unknown" texts, by field name (set only when there are any). */
+    $unknown?: Record<string, string>;
 }
 /**
  * AD: Address
@@ -869,6 +886,8 @@ export interface AD {
     country: string | undefined;
     /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
     $invalid?: Record<string, string>;
+    /** The text of fields delivered as one of their "unknown" texts, by field name (set only when there are any). */
+    $unknown?: Record<string, string>;
 }
 /**
  * SA: Structured address
@@ -936,6 +955,8 @@ export interface SA {
     country: string | undefined;
     /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
     $invalid?: Record<string, string>;
+    /** The text of fields delivered as one of their "unknown" texts, by field name (set only when there are any). */
+    $unknown?: Record<string, string>;
 }
 /**
  * UA: Unstructured address
@@ -997,6 +1018,8 @@ export interface UA {
     country: string | undefined;
     /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
     $invalid?: Record<string, string>;
+    /** The text of fields delivered as one of their "unknown" texts, by field name (set only when there are any). */
+    $unknown?: Record<string, string>;
 }
 /**
  * val0001 — Waarde past niet bij het type

@@ -37,10 +37,19 @@ export interface Finding {
     attribute: string | undefined;
     /** The record key rendered as `field=value;field=value`. */
     key: string;
-    /** The offending values, rendered as CSV text; `null` for absent. */
+    /**
+     * The offending values, rendered as CSV text; `null` for absent. A value delivered as one of its
+     * field's `unknown` texts shows that text as delivered (e.g. `Unknown`).
+     */
     values: Record<string, string | null>;
     /** The rule's message with placeholders filled in. */
     message: string;
+    /**
+     * For an attribute finding whose field declares `unknown` texts and has no value: `unknown` when
+     * the attribute was delivered as one of those texts ("reported as unknown"), `missing` when it
+     * was empty. Left out otherwise (docs/language.md, "Unknown values").
+     */
+    reported?: "unknown" | "missing";
     /**
      * The rule's title, articles and assumptions: the module's frozen `laws[rule]`, shared by every
      * finding of the rule (so `finding.law.articles` needs no join with the trace table).
