@@ -9,6 +9,11 @@
  *
  * @module
  */
+import {
+  countReported,
+  reportedOf,
+  type ReportedCounts,
+} from "./unknown-values.js";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type {
@@ -161,6 +166,8 @@ interface RuleTally {
   omitted: number;
   firstFile: string | null;
   firstLine: number | null;
+  /** Findings reported as unknown / missing (fields with `unknown` texts): runtime/unknown-values.ts. */
+  reported?: ReportedCounts;
 }
 
 const EMPTY_IKB: Readonly<Record<string, readonly unknown[]>> = Object.freeze(
@@ -1337,6 +1344,7 @@ class DeliveryValidator {
       this.tallies.set(fd.rule, t);
     }
     t.count++;
+    t.reported = countReported(t.reported, fd);
     if (newRecord) t.records++;
     if (t.samples.length < this.maxSamples) {
       const personal = this.opts.showPersonalData
@@ -1357,6 +1365,7 @@ class DeliveryValidator {
         message: own(maskMessage(fd.message, fd.values, fd.key, personal)),
         file: fd.file ?? null,
         line: fd.line ?? null,
+        ...reportedOf(fd),
       });
     } else t.omitted++;
   }
@@ -1413,6 +1422,7 @@ class DeliveryValidator {
         percentage: Math.min(100, pct(records, base)),
         samples: tally?.samples ?? [],
         samplesOmitted: tally?.omitted ?? 0,
+        ...(tally?.reported === undefined ? {} : { ...tally.reported }),
       });
     }
     const isPrimary = (r: RuleReport) =>

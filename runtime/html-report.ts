@@ -157,7 +157,7 @@ function samplesBlock(r: RuleReport, samplesDir: string | undefined): Html {
       : relativeUrl(`${samplesDir}/${sampleFileName(r.code)}`);
   const rows = r.samples.slice(0, HTML_SAMPLES).map(
     (s) =>
-      html`<tr><td class="mono">${s.file}${s.line !== null ? `:${s.line}` : null}</td><td class="mono">${s.key}</td><td>${s.role}</td><td>${s.attribute}</td><td class="mono">${joinHtml(
+      html`<tr><td class="mono">${s.file}${s.line !== null ? `:${s.line}` : null}</td><td class="mono">${s.key}</td><td>${s.role}</td><td>${s.attribute}${s.reported === "unknown" ? html` <i>(reported as unknown)</i>` : null}</td><td class="mono">${joinHtml(
         Object.keys(s.values)
           .sort()
           .map((k) => {

@@ -72,7 +72,7 @@ export function summaryText(r: Report, maxRules = 15): string {
     lines.push("findings per rule:");
     for (const x of fired.slice(0, maxRules))
       lines.push(
-        `  ${x.code.padEnd(10)} ${String(x.count).padStart(9)}  ${x.percentage} %  ${x.title}`,
+        `  ${x.code.padEnd(10)} ${String(x.count).padStart(9)}  ${x.percentage} %  ${x.title}${x.reportedUnknown ? ` (${x.reportedUnknown} reported as unknown)` : ""}`,
       );
     if (fired.length > maxRules)
       lines.push(

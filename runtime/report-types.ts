@@ -13,7 +13,7 @@ import type {
 } from "../compiler/contract.js";
 
 /** Version of the report format (semantic; see docs/report.md). */
-export const REPORT_VERSION = "1.3.0";
+export const REPORT_VERSION = "1.4.0";
 
 /** A problem in the input itself (a file, a header, a row), not a rule finding. */
 export interface InputProblem {
@@ -52,6 +52,12 @@ export interface Sample {
   message: string;
   file: string | null;
   line: number | null;
+  /**
+   * For a finding about a field that declares `unknown` texts and has no value: `unknown` when it
+   * was delivered as one of those texts, `missing` when it was empty (docs/report.md, "Unknown
+   * values"). Since report version 1.4.0.
+   */
+  reported?: "unknown" | "missing";
 }
 
 /** One rule and what it found. */
@@ -87,6 +93,12 @@ export interface RuleReport {
   /** Up to `maxSamples` findings, in input order. */
   samples: Sample[];
   samplesOmitted: number;
+  /**
+   * Of `count`, the findings about a value reported as unknown, and about an empty value of a field
+   * that declares `unknown` texts; present only when the rule has such findings. Since 1.4.0.
+   */
+  reportedUnknown?: number;
+  reportedMissing?: number;
 }
 
 /** One file of the delivery: whether it was read, its rows and its input problems. */

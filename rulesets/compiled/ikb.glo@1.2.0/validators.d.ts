@@ -1029,7 +1029,7 @@ export interface UA {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, bk bijlage 4 control 3.9.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:346 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:347 (ikb.glo@1.2.0).
  *
  * The decoders report this rule while reading a row; the fused checks do not repeat it.
  *
@@ -1054,7 +1054,7 @@ export declare function val0001(entity: "NP" | "NNP" | "RE" | "BA" | "AD" | "SA"
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:375 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:378 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1074,7 +1074,7 @@ export declare function ctl0001(entity: "NP" | "NNP" | "RE" | "BA", record: NP |
  * Severity: signalling. Applies to: D.
  * Implements: bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:399 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:402 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1095,7 +1095,7 @@ export declare function ctl0002(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.6.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:417 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:420 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1116,7 +1116,7 @@ export declare function ctl0003(entity: "NNP", record: NNP, ctx: RuleContext, ou
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:436 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:439 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1138,7 +1138,7 @@ export declare function ctl0004(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: hb Rekening en rekeningbezit, bk bijlage 4 control 3.8.
  * - hb: Handboek Gegevenslevering DGS, versie 3.2 (oktober 2021)
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:457 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:460 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1159,7 +1159,7 @@ export declare function idn0001(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: br art 2.2a, bk bijlage 4 control 3.7.
  * - br: Beleidsregel Individueel Klantbeeld
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:474 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:477 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1179,7 +1179,7 @@ export declare function idn0002(entity: "NP" | "NNP", record: NP | NNP, ctx: Rul
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:491 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:494 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1196,7 +1196,7 @@ export declare function dmc0000(entity: "NP" | "NNP" | "BA" | "UA" | "SA", recor
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:512 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:516 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1213,7 +1213,7 @@ export declare function omc0001(entity: "BA", record: BA, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:523 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:527 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1230,7 +1230,7 @@ export declare function omc0002(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:534 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:538 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1247,7 +1247,7 @@ export declare function omc0008(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:546 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:550 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1264,7 +1264,7 @@ export declare function omc0014(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:558 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:562 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1282,7 +1282,7 @@ export declare function omc0015(entity: "AD", record: AD, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:570 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:574 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1300,7 +1300,7 @@ export declare function smc0001(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:585 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:589 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1317,7 +1317,7 @@ export declare function smc0012(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:602 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:606 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1334,7 +1334,7 @@ export declare function smc0014(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:614 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:618 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1351,7 +1351,7 @@ export declare function dmc0003(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:627 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:631 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1368,7 +1368,7 @@ export declare function dmc0004(entity: "NNP" | "AD" | "SA" | "UA" | "NP" | "BA"
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:643 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:647 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1386,7 +1386,7 @@ export declare function tmc0003(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:659 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:663 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1404,7 +1404,7 @@ export declare function omc0011(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:671 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:675 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1422,7 +1422,7 @@ export declare function etc0004(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:687 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:691 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1440,7 +1440,7 @@ export declare function etc0001(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:701 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:705 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1458,7 +1458,7 @@ export declare function etc0002(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:716 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:720 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1476,7 +1476,7 @@ export declare function etc0003(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:731 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:735 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1494,7 +1494,7 @@ export declare function dmc0005(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:742 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:746 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1512,7 +1512,7 @@ export declare function dmc0006(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:756 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:760 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1530,7 +1530,7 @@ export declare function omc0005(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:768 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:772 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1548,7 +1548,7 @@ export declare function omc0006(entity: "RE", record: RE, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:778 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:782 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1566,7 +1566,7 @@ export declare function omc0007(entity: "RE", record: RE, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:789 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:793 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1584,7 +1584,7 @@ export declare function omc0012(entity: "NNP", record: NNP, ctx: RuleContext, ou
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:801 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:805 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1602,7 +1602,7 @@ export declare function smc0011(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, br art 2.2e, br art 2.2f, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:817 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:821 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record

@@ -174,6 +174,15 @@ function $text(r, field, rendered) {
 function $isUnknown(r, field) {
     return r.$unknown !== undefined && Object.hasOwn(r.$unknown, field);
 }
+/**
+ * How the attribute of a finding was reported, for a field that declares `unknown` texts:
+ * `unknown` (one of those texts), `missing` (empty), undefined when it has a value.
+ */
+function $reported(r, field, rendered) {
+    if ($isUnknown(r, field))
+        return "unknown";
+    return rendered === null ? "missing" : undefined;
+}
 /** Record the text of every cell that is not empty, not an unknown text and did not decode (`names` in field order). */
 function $markInvalid(r, cells, index, names) {
     const values = r;
@@ -994,8 +1003,12 @@ function $decode_NP(cells, index, out) {
         customer_id: c1 === "" ? undefined : c1.length <= 40 || $cpLength(c1) <= 40 ? c1 : undefined,
         initials: c2 === "" ? undefined : c2.length <= 20 || $cpLength(c2) <= 20 ? c2 : undefined,
         first_names: c3 === "" ? undefined : c3.length <= 200 || $cpLength(c3) <= 200 ? c3 : undefined,
-        last_name: c4 === "" ? undefined : c4.length <= 200 || $cpLength(c4) <= 200 ? c4 : undefined,
-        date_of_birth: c5 === "" ? undefined : $parseDate(c5),
+        last_name: c4 === "" || c4 === "Unknown" || c4 === "Non-applicable"
+            ? undefined
+            : c4.length <= 200 || $cpLength(c4) <= 200
+                ? c4
+                : undefined,
+        date_of_birth: c5 === "" || c5 === "Unknown" || c5 === "Non-applicable" ? undefined : $parseDate(c5),
         identification_number: c6 === "" ? undefined : c6.length <= 40 || $cpLength(c6) <= 40 ? c6 : undefined,
         identification_country: c7 === "" ? undefined : c7.length <= 2 || $cpLength(c7) <= 2 ? c7 : undefined,
         deceased: c8 === "" ? undefined : $parseBoolean(c8),
@@ -1003,12 +1016,16 @@ function $decode_NP(cells, index, out) {
         reliability_indicator_code: c10 === "" ? undefined : $CODES1.has(c10) ? c10 : undefined,
         eligibility_indicator_code: c11 === "" ? undefined : $CODES2.has(c11) ? c11 : undefined,
     };
+    if (c4 === "Unknown" || c4 === "Non-applicable")
+        (r.$unknown ??= {})["last_name"] = c4;
+    if (c5 === "Unknown" || c5 === "Non-applicable")
+        (r.$unknown ??= {})["date_of_birth"] = c5;
     if (r.ikb_id === undefined ||
         r.customer_id === undefined ||
         (c2 !== "" && r.initials === undefined) ||
         (c3 !== "" && r.first_names === undefined) ||
-        (c4 !== "" && r.last_name === undefined) ||
-        (c5 !== "" && r.date_of_birth === undefined) ||
+        (c4 !== "" && !(c4 === "Unknown" || c4 === "Non-applicable") && r.last_name === undefined) ||
+        (c5 !== "" && !(c5 === "Unknown" || c5 === "Non-applicable") && r.date_of_birth === undefined) ||
         (c6 !== "" && r.identification_number === undefined) ||
         (c7 !== "" && r.identification_country === undefined) ||
         (c8 !== "" && r.deceased === undefined) ||
@@ -1062,9 +1079,21 @@ function $decode_NNP(cells, index, out) {
     const r = {
         ikb_id: c0 === "" ? undefined : c0.length <= 40 || $cpLength(c0) <= 40 ? c0 : undefined,
         customer_id: c1 === "" ? undefined : c1.length <= 40 || $cpLength(c1) <= 40 ? c1 : undefined,
-        registered_name: c2 === "" ? undefined : c2.length <= 200 || $cpLength(c2) <= 200 ? c2 : undefined,
-        registered_place: c3 === "" ? undefined : c3.length <= 100 || $cpLength(c3) <= 100 ? c3 : undefined,
-        registered_country: c4 === "" ? undefined : c4.length <= 2 || $cpLength(c4) <= 2 ? c4 : undefined,
+        registered_name: c2 === "" || c2 === "Unknown" || c2 === "Non-applicable"
+            ? undefined
+            : c2.length <= 200 || $cpLength(c2) <= 200
+                ? c2
+                : undefined,
+        registered_place: c3 === "" || c3 === "Unknown" || c3 === "Non-applicable"
+            ? undefined
+            : c3.length <= 100 || $cpLength(c3) <= 100
+                ? c3
+                : undefined,
+        registered_country: c4 === "" || c4 === "Unknown" || c4 === "Non-applicable"
+            ? undefined
+            : c4.length <= 2 || $cpLength(c4) <= 2
+                ? c4
+                : undefined,
         coc_number: c5 === "" ? undefined : c5.length <= 8 || $cpLength(c5) <= 8 ? c5 : undefined,
         rsin: c6 === "" ? undefined : c6.length <= 9 || $cpLength(c6) <= 9 ? c6 : undefined,
         identification_number: c7 === "" ? undefined : c7.length <= 40 || $cpLength(c7) <= 40 ? c7 : undefined,
@@ -1073,11 +1102,17 @@ function $decode_NNP(cells, index, out) {
         reliability_indicator_code: c10 === "" ? undefined : $CODES1.has(c10) ? c10 : undefined,
         eligibility_indicator_code: c11 === "" ? undefined : $CODES2.has(c11) ? c11 : undefined,
     };
+    if (c2 === "Unknown" || c2 === "Non-applicable")
+        (r.$unknown ??= {})["registered_name"] = c2;
+    if (c3 === "Unknown" || c3 === "Non-applicable")
+        (r.$unknown ??= {})["registered_place"] = c3;
+    if (c4 === "Unknown" || c4 === "Non-applicable")
+        (r.$unknown ??= {})["registered_country"] = c4;
     if (r.ikb_id === undefined ||
         r.customer_id === undefined ||
-        (c2 !== "" && r.registered_name === undefined) ||
-        (c3 !== "" && r.registered_place === undefined) ||
-        (c4 !== "" && r.registered_country === undefined) ||
+        (c2 !== "" && !(c2 === "Unknown" || c2 === "Non-applicable") && r.registered_name === undefined) ||
+        (c3 !== "" && !(c3 === "Unknown" || c3 === "Non-applicable") && r.registered_place === undefined) ||
+        (c4 !== "" && !(c4 === "Unknown" || c4 === "Non-applicable") && r.registered_country === undefined) ||
         (c5 !== "" && r.coc_number === undefined) ||
         (c6 !== "" && r.rsin === undefined) ||
         (c7 !== "" && r.identification_number === undefined) ||
@@ -1183,18 +1218,30 @@ function $decode_BA(cells, index, out) {
     const r = {
         ikb_id: c0 === "" ? undefined : c0.length <= 40 || $cpLength(c0) <= 40 ? c0 : undefined,
         account_id: c1 === "" ? undefined : c1.length <= 40 || $cpLength(c1) <= 40 ? c1 : undefined,
-        bank_account_number: c2 === "" ? undefined : c2.length <= 34 || $cpLength(c2) <= 34 ? c2 : undefined,
-        ascription: c3 === "" ? undefined : c3.length <= 200 || $cpLength(c3) <= 200 ? c3 : undefined,
-        product_label: c4 === "" ? undefined : c4.length <= 100 || $cpLength(c4) <= 100 ? c4 : undefined,
+        bank_account_number: c2 === "" || c2 === "Unknown" || c2 === "Non-applicable"
+            ? undefined
+            : c2.length <= 34 || $cpLength(c2) <= 34
+                ? c2
+                : undefined,
+        ascription: c3 === "" || c3 === "Unknown" || c3 === "Non-applicable"
+            ? undefined
+            : c3.length <= 200 || $cpLength(c3) <= 200
+                ? c3
+                : undefined,
+        product_label: c4 === "" || c4 === "Unknown" || c4 === "Non-applicable"
+            ? undefined
+            : c4.length <= 100 || $cpLength(c4) <= 100
+                ? c4
+                : undefined,
         deposit_category: c5 === "" ? undefined : $CODES5.has(c5) ? c5 : undefined,
         type_of_third_party_account: c6 === "" ? undefined : $CODES6.has(c6) ? c6 : undefined,
         eligible: c7 === "" ? undefined : $parseBoolean(c7),
         other_marking: c8 === "" ? undefined : c8.length <= 40 || $cpLength(c8) <= 40 ? c8 : undefined,
         currency: c9 === "" ? undefined : c9.length <= 3 || $cpLength(c9) <= 3 ? c9 : undefined,
-        balance: c10 === "" ? undefined : $parseDecimal(c10, 18, 2),
-        interest: c11 === "" ? undefined : $parseDecimal(c11, 18, 2),
+        balance: c10 === "" || c10 === "Unknown" || c10 === "Non-applicable" ? undefined : $parseDecimal(c10, 18, 2),
+        interest: c11 === "" || c11 === "Unknown" || c11 === "Non-applicable" ? undefined : $parseDecimal(c11, 18, 2),
         country: c12 === "" ? undefined : c12.length <= 2 || $cpLength(c12) <= 2 ? c12 : undefined,
-        count_of_depositors: c13 === "" ? undefined : $parseInteger(c13),
+        count_of_depositors: c13 === "" || c13 === "Unknown" || c13 === "Non-applicable" ? undefined : $parseInteger(c13),
         share_percentage: c14 === "" ? undefined : $parseDecimal(c14, 5, 2),
         held_from_other_member_state: c15 === "" ? undefined : $parseBoolean(c15),
         other_member_state: c16 === "" ? undefined : c16.length <= 2 || $cpLength(c16) <= 2 ? c16 : undefined,
@@ -1211,20 +1258,32 @@ function $decode_BA(cells, index, out) {
         construction_deposit: c27 === "" ? undefined : $parseBoolean(c27),
         dormant: c28 === "" ? undefined : $parseBoolean(c28),
     };
+    if (c2 === "Unknown" || c2 === "Non-applicable")
+        (r.$unknown ??= {})["bank_account_number"] = c2;
+    if (c3 === "Unknown" || c3 === "Non-applicable")
+        (r.$unknown ??= {})["ascription"] = c3;
+    if (c4 === "Unknown" || c4 === "Non-applicable")
+        (r.$unknown ??= {})["product_label"] = c4;
+    if (c10 === "Unknown" || c10 === "Non-applicable")
+        (r.$unknown ??= {})["balance"] = c10;
+    if (c11 === "Unknown" || c11 === "Non-applicable")
+        (r.$unknown ??= {})["interest"] = c11;
+    if (c13 === "Unknown" || c13 === "Non-applicable")
+        (r.$unknown ??= {})["count_of_depositors"] = c13;
     if (r.ikb_id === undefined ||
         r.account_id === undefined ||
-        (c2 !== "" && r.bank_account_number === undefined) ||
-        (c3 !== "" && r.ascription === undefined) ||
-        (c4 !== "" && r.product_label === undefined) ||
+        (c2 !== "" && !(c2 === "Unknown" || c2 === "Non-applicable") && r.bank_account_number === undefined) ||
+        (c3 !== "" && !(c3 === "Unknown" || c3 === "Non-applicable") && r.ascription === undefined) ||
+        (c4 !== "" && !(c4 === "Unknown" || c4 === "Non-applicable") && r.product_label === undefined) ||
         (c5 !== "" && r.deposit_category === undefined) ||
         (c6 !== "" && r.type_of_third_party_account === undefined) ||
         (c7 !== "" && r.eligible === undefined) ||
         (c8 !== "" && r.other_marking === undefined) ||
         (c9 !== "" && r.currency === undefined) ||
-        (c10 !== "" && r.balance === undefined) ||
-        (c11 !== "" && r.interest === undefined) ||
+        (c10 !== "" && !(c10 === "Unknown" || c10 === "Non-applicable") && r.balance === undefined) ||
+        (c11 !== "" && !(c11 === "Unknown" || c11 === "Non-applicable") && r.interest === undefined) ||
         (c12 !== "" && r.country === undefined) ||
-        (c13 !== "" && r.count_of_depositors === undefined) ||
+        (c13 !== "" && !(c13 === "Unknown" || c13 === "Non-applicable") && r.count_of_depositors === undefined) ||
         (c14 !== "" && r.share_percentage === undefined) ||
         (c15 !== "" && r.held_from_other_member_state === undefined) ||
         (c16 !== "" && r.other_member_state === undefined) ||
@@ -1280,12 +1339,18 @@ function $decode_AD(cells, index, out) {
         ikb_id: c0 === "" ? undefined : c0.length <= 40 || $cpLength(c0) <= 40 ? c0 : undefined,
         address_id: c1 === "" ? undefined : c1.length <= 40 || $cpLength(c1) <= 40 ? c1 : undefined,
         customer_id: c2 === "" ? undefined : c2.length <= 40 || $cpLength(c2) <= 40 ? c2 : undefined,
-        country: c3 === "" ? undefined : c3.length <= 2 || $cpLength(c3) <= 2 ? c3 : undefined,
+        country: c3 === "" || c3 === "Unknown" || c3 === "Non-applicable"
+            ? undefined
+            : c3.length <= 2 || $cpLength(c3) <= 2
+                ? c3
+                : undefined,
     };
+    if (c3 === "Unknown" || c3 === "Non-applicable")
+        (r.$unknown ??= {})["country"] = c3;
     if (r.ikb_id === undefined ||
         r.address_id === undefined ||
         r.customer_id === undefined ||
-        (c3 !== "" && r.country === undefined))
+        (c3 !== "" && !(c3 === "Unknown" || c3 === "Non-applicable") && r.country === undefined))
         $decodeFailed_AD(r, cells, index, out);
     return r;
 }
@@ -1331,22 +1396,52 @@ function $decode_SA(cells, index, out) {
         ikb_id: c0 === "" ? undefined : c0.length <= 40 || $cpLength(c0) <= 40 ? c0 : undefined,
         address_id: c1 === "" ? undefined : c1.length <= 40 || $cpLength(c1) <= 40 ? c1 : undefined,
         customer_id: c2 === "" ? undefined : c2.length <= 40 || $cpLength(c2) <= 40 ? c2 : undefined,
-        street: c3 === "" ? undefined : c3.length <= 100 || $cpLength(c3) <= 100 ? c3 : undefined,
-        house_number: c4 === "" ? undefined : c4.length <= 10 || $cpLength(c4) <= 10 ? c4 : undefined,
+        street: c3 === "" || c3 === "Unknown" || c3 === "Non-applicable"
+            ? undefined
+            : c3.length <= 100 || $cpLength(c3) <= 100
+                ? c3
+                : undefined,
+        house_number: c4 === "" || c4 === "Unknown" || c4 === "Non-applicable"
+            ? undefined
+            : c4.length <= 10 || $cpLength(c4) <= 10
+                ? c4
+                : undefined,
         house_number_addition: c5 === "" ? undefined : c5.length <= 10 || $cpLength(c5) <= 10 ? c5 : undefined,
-        postal_code: c6 === "" ? undefined : c6.length <= 10 || $cpLength(c6) <= 10 ? c6 : undefined,
-        place: c7 === "" ? undefined : c7.length <= 100 || $cpLength(c7) <= 100 ? c7 : undefined,
-        country: c8 === "" ? undefined : c8.length <= 2 || $cpLength(c8) <= 2 ? c8 : undefined,
+        postal_code: c6 === "" || c6 === "Unknown" || c6 === "Non-applicable"
+            ? undefined
+            : c6.length <= 10 || $cpLength(c6) <= 10
+                ? c6
+                : undefined,
+        place: c7 === "" || c7 === "Unknown" || c7 === "Non-applicable"
+            ? undefined
+            : c7.length <= 100 || $cpLength(c7) <= 100
+                ? c7
+                : undefined,
+        country: c8 === "" || c8 === "Unknown" || c8 === "Non-applicable"
+            ? undefined
+            : c8.length <= 2 || $cpLength(c8) <= 2
+                ? c8
+                : undefined,
     };
+    if (c3 === "Unknown" || c3 === "Non-applicable")
+        (r.$unknown ??= {})["street"] = c3;
+    if (c4 === "Unknown" || c4 === "Non-applicable")
+        (r.$unknown ??= {})["house_number"] = c4;
+    if (c6 === "Unknown" || c6 === "Non-applicable")
+        (r.$unknown ??= {})["postal_code"] = c6;
+    if (c7 === "Unknown" || c7 === "Non-applicable")
+        (r.$unknown ??= {})["place"] = c7;
+    if (c8 === "Unknown" || c8 === "Non-applicable")
+        (r.$unknown ??= {})["country"] = c8;
     if (r.ikb_id === undefined ||
         r.address_id === undefined ||
         r.customer_id === undefined ||
-        (c3 !== "" && r.street === undefined) ||
-        (c4 !== "" && r.house_number === undefined) ||
+        (c3 !== "" && !(c3 === "Unknown" || c3 === "Non-applicable") && r.street === undefined) ||
+        (c4 !== "" && !(c4 === "Unknown" || c4 === "Non-applicable") && r.house_number === undefined) ||
         (c5 !== "" && r.house_number_addition === undefined) ||
-        (c6 !== "" && r.postal_code === undefined) ||
-        (c7 !== "" && r.place === undefined) ||
-        (c8 !== "" && r.country === undefined))
+        (c6 !== "" && !(c6 === "Unknown" || c6 === "Non-applicable") && r.postal_code === undefined) ||
+        (c7 !== "" && !(c7 === "Unknown" || c7 === "Non-applicable") && r.place === undefined) ||
+        (c8 !== "" && !(c8 === "Unknown" || c8 === "Non-applicable") && r.country === undefined))
         $decodeFailed_SA(r, cells, index, out);
     return r;
 }
@@ -1391,20 +1486,32 @@ function $decode_UA(cells, index, out) {
         ikb_id: c0 === "" ? undefined : c0.length <= 40 || $cpLength(c0) <= 40 ? c0 : undefined,
         address_id: c1 === "" ? undefined : c1.length <= 40 || $cpLength(c1) <= 40 ? c1 : undefined,
         customer_id: c2 === "" ? undefined : c2.length <= 40 || $cpLength(c2) <= 40 ? c2 : undefined,
-        address_line_1: c3 === "" ? undefined : c3.length <= 100 || $cpLength(c3) <= 100 ? c3 : undefined,
+        address_line_1: c3 === "" || c3 === "Unknown" || c3 === "Non-applicable"
+            ? undefined
+            : c3.length <= 100 || $cpLength(c3) <= 100
+                ? c3
+                : undefined,
         address_line_2: c4 === "" ? undefined : c4.length <= 100 || $cpLength(c4) <= 100 ? c4 : undefined,
         address_line_3: c5 === "" ? undefined : c5.length <= 100 || $cpLength(c5) <= 100 ? c5 : undefined,
         address_line_4: c6 === "" ? undefined : c6.length <= 100 || $cpLength(c6) <= 100 ? c6 : undefined,
-        country: c7 === "" ? undefined : c7.length <= 2 || $cpLength(c7) <= 2 ? c7 : undefined,
+        country: c7 === "" || c7 === "Unknown" || c7 === "Non-applicable"
+            ? undefined
+            : c7.length <= 2 || $cpLength(c7) <= 2
+                ? c7
+                : undefined,
     };
+    if (c3 === "Unknown" || c3 === "Non-applicable")
+        (r.$unknown ??= {})["address_line_1"] = c3;
+    if (c7 === "Unknown" || c7 === "Non-applicable")
+        (r.$unknown ??= {})["country"] = c7;
     if (r.ikb_id === undefined ||
         r.address_id === undefined ||
         r.customer_id === undefined ||
-        (c3 !== "" && r.address_line_1 === undefined) ||
+        (c3 !== "" && !(c3 === "Unknown" || c3 === "Non-applicable") && r.address_line_1 === undefined) ||
         (c4 !== "" && r.address_line_2 === undefined) ||
         (c5 !== "" && r.address_line_3 === undefined) ||
         (c6 !== "" && r.address_line_4 === undefined) ||
-        (c7 !== "" && r.country === undefined))
+        (c7 !== "" && !(c7 === "Unknown" || c7 === "Non-applicable") && r.country === undefined))
         $decodeFailed_UA(r, cells, index, out);
     return r;
 }
@@ -1711,7 +1818,7 @@ function $agg21(r, ctx) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, bk bijlage 4 control 3.9.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:346 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:347 (ikb.glo@1.2.0).
  *
  * The decoders report this rule while reading a row; the fused checks do not repeat it.
  *
@@ -1878,7 +1985,7 @@ function $rule_val0001_UA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:375 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:378 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1909,7 +2016,7 @@ export function ctl0001(entity, record, ctx, out = []) {
 function $rule_ctl0001_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
     if (r.last_name === undefined) {
-        $push(out, $LAW_ctl0001, "signalling", "NP", role, "last_name", $key_NP(r), { last_name: $text(r, "last_name", $renderText(r.last_name)) }, "last_name ontbreekt (Bijlage 4)");
+        $push(out, $LAW_ctl0001, "signalling", "NP", role, "last_name", $key_NP(r), { last_name: $text(r, "last_name", $renderText(r.last_name)) }, "last_name ontbreekt (Bijlage 4)", $reported(r, "last_name", $text(r, "last_name", $renderText(r.last_name))));
     }
 }
 /**
@@ -1936,7 +2043,7 @@ function $rule_ctl0001_RE(r, ctx, out) {
  */
 function $rule_ctl0001_BA(r, ctx, out) {
     if (r.product_label === undefined) {
-        $push(out, $LAW_ctl0001, "signalling", "BA", undefined, "product_label", $key_BA(r), { product_label: $text(r, "product_label", $renderText(r.product_label)) }, "product_label ontbreekt (Bijlage 4)");
+        $push(out, $LAW_ctl0001, "signalling", "BA", undefined, "product_label", $key_BA(r), { product_label: $text(r, "product_label", $renderText(r.product_label)) }, "product_label ontbreekt (Bijlage 4)", $reported(r, "product_label", $text(r, "product_label", $renderText(r.product_label))));
     }
     if (r.deposit_category === undefined) {
         $push(out, $LAW_ctl0001, "signalling", "BA", undefined, "deposit_category", $key_BA(r), { deposit_category: $text(r, "deposit_category", $renderText(r.deposit_category)) }, "deposit_category ontbreekt (Bijlage 4)");
@@ -1945,13 +2052,13 @@ function $rule_ctl0001_BA(r, ctx, out) {
         $push(out, $LAW_ctl0001, "signalling", "BA", undefined, "currency", $key_BA(r), { currency: $text(r, "currency", $renderText(r.currency)) }, "currency ontbreekt (Bijlage 4)");
     }
     if (r.interest === undefined) {
-        $push(out, $LAW_ctl0001, "signalling", "BA", undefined, "interest", $key_BA(r), { interest: $text(r, "interest", $renderDecimal(r.interest, 2)) }, "interest ontbreekt (Bijlage 4)");
+        $push(out, $LAW_ctl0001, "signalling", "BA", undefined, "interest", $key_BA(r), { interest: $text(r, "interest", $renderDecimal(r.interest, 2)) }, "interest ontbreekt (Bijlage 4)", $reported(r, "interest", $text(r, "interest", $renderDecimal(r.interest, 2))));
     }
     if (r.country === undefined) {
         $push(out, $LAW_ctl0001, "signalling", "BA", undefined, "country", $key_BA(r), { country: $text(r, "country", $renderText(r.country)) }, "country ontbreekt (Bijlage 4)");
     }
     if (r.count_of_depositors === undefined) {
-        $push(out, $LAW_ctl0001, "signalling", "BA", undefined, "count_of_depositors", $key_BA(r), { count_of_depositors: $text(r, "count_of_depositors", $renderText(r.count_of_depositors)) }, "count_of_depositors ontbreekt (Bijlage 4)");
+        $push(out, $LAW_ctl0001, "signalling", "BA", undefined, "count_of_depositors", $key_BA(r), { count_of_depositors: $text(r, "count_of_depositors", $renderText(r.count_of_depositors)) }, "count_of_depositors ontbreekt (Bijlage 4)", $reported(r, "count_of_depositors", $text(r, "count_of_depositors", $renderText(r.count_of_depositors))));
     }
 }
 /**
@@ -1965,7 +2072,7 @@ function $rule_ctl0001_BA(r, ctx, out) {
  * Severity: signalling. Applies to: D.
  * Implements: bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:399 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:402 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2004,7 +2111,7 @@ function $rule_ctl0002_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.6.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:417 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:420 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2052,7 +2159,7 @@ function $rule_ctl0003_NNP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:436 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:439 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2094,7 +2201,7 @@ function $rule_ctl0004_BA(r, ctx, out) {
  * Implements: hb Rekening en rekeningbezit, bk bijlage 4 control 3.8.
  * - hb: Handboek Gegevenslevering DGS, versie 3.2 (oktober 2021)
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:457 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:460 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2133,7 +2240,7 @@ function $rule_idn0001_BA(r, ctx, out) {
  * Implements: br art 2.2a, bk bijlage 4 control 3.7.
  * - br: Beleidsregel Individueel Klantbeeld
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:474 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:477 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2181,7 +2288,7 @@ function $rule_idn0002_NNP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:491 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:494 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2215,7 +2322,7 @@ export function dmc0000(entity, record, ctx, out = []) {
 function $rule_dmc0000_NP(r, ctx, out) {
     const role = $role_NP(r, ctx);
     if (r.date_of_birth === undefined) {
-        $push(out, $LAW_dmc0000, "signalling", "NP", role, "date_of_birth", $key_NP(r), { date_of_birth: $text(r, "date_of_birth", $renderDate(r.date_of_birth)) }, "date_of_birth ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "NP", role, "date_of_birth", $key_NP(r), { date_of_birth: $text(r, "date_of_birth", $renderDate(r.date_of_birth)) }, "date_of_birth ontbreekt", $reported(r, "date_of_birth", $text(r, "date_of_birth", $renderDate(r.date_of_birth))));
     }
 }
 /**
@@ -2224,13 +2331,13 @@ function $rule_dmc0000_NP(r, ctx, out) {
 function $rule_dmc0000_NNP(r, ctx, out) {
     const role = $role_NNP(r, ctx);
     if (r.registered_country === undefined) {
-        $push(out, $LAW_dmc0000, "signalling", "NNP", role, "registered_country", $key_NNP(r), { registered_country: $text(r, "registered_country", $renderText(r.registered_country)) }, "registered_country ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "NNP", role, "registered_country", $key_NNP(r), { registered_country: $text(r, "registered_country", $renderText(r.registered_country)) }, "registered_country ontbreekt", $reported(r, "registered_country", $text(r, "registered_country", $renderText(r.registered_country))));
     }
     if (r.registered_name === undefined) {
-        $push(out, $LAW_dmc0000, "signalling", "NNP", role, "registered_name", $key_NNP(r), { registered_name: $text(r, "registered_name", $renderText(r.registered_name)) }, "registered_name ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "NNP", role, "registered_name", $key_NNP(r), { registered_name: $text(r, "registered_name", $renderText(r.registered_name)) }, "registered_name ontbreekt", $reported(r, "registered_name", $text(r, "registered_name", $renderText(r.registered_name))));
     }
     if (r.registered_place === undefined) {
-        $push(out, $LAW_dmc0000, "signalling", "NNP", role, "registered_place", $key_NNP(r), { registered_place: $text(r, "registered_place", $renderText(r.registered_place)) }, "registered_place ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "NNP", role, "registered_place", $key_NNP(r), { registered_place: $text(r, "registered_place", $renderText(r.registered_place)) }, "registered_place ontbreekt", $reported(r, "registered_place", $text(r, "registered_place", $renderText(r.registered_place))));
     }
 }
 /**
@@ -2238,13 +2345,13 @@ function $rule_dmc0000_NNP(r, ctx, out) {
  */
 function $rule_dmc0000_BA(r, ctx, out) {
     if (r.ascription === undefined) {
-        $push(out, $LAW_dmc0000, "signalling", "BA", undefined, "ascription", $key_BA(r), { ascription: $text(r, "ascription", $renderText(r.ascription)) }, "ascription ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "BA", undefined, "ascription", $key_BA(r), { ascription: $text(r, "ascription", $renderText(r.ascription)) }, "ascription ontbreekt", $reported(r, "ascription", $text(r, "ascription", $renderText(r.ascription))));
     }
     if (r.balance === undefined) {
-        $push(out, $LAW_dmc0000, "signalling", "BA", undefined, "balance", $key_BA(r), { balance: $text(r, "balance", $renderDecimal(r.balance, 2)) }, "balance ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "BA", undefined, "balance", $key_BA(r), { balance: $text(r, "balance", $renderDecimal(r.balance, 2)) }, "balance ontbreekt", $reported(r, "balance", $text(r, "balance", $renderDecimal(r.balance, 2))));
     }
     if (r.bank_account_number === undefined) {
-        $push(out, $LAW_dmc0000, "signalling", "BA", undefined, "bank_account_number", $key_BA(r), { bank_account_number: $text(r, "bank_account_number", $renderText(r.bank_account_number)) }, "bank_account_number ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "BA", undefined, "bank_account_number", $key_BA(r), { bank_account_number: $text(r, "bank_account_number", $renderText(r.bank_account_number)) }, "bank_account_number ontbreekt", $reported(r, "bank_account_number", $text(r, "bank_account_number", $renderText(r.bank_account_number))));
     }
 }
 /**
@@ -2253,10 +2360,10 @@ function $rule_dmc0000_BA(r, ctx, out) {
 function $rule_dmc0000_UA(r, ctx, out) {
     const role = $role_UA(r, ctx);
     if (r.address_line_1 === undefined) {
-        $push(out, $LAW_dmc0000, "signalling", "UA", role, "address_line_1", $key_UA(r), { address_line_1: $text(r, "address_line_1", $renderText(r.address_line_1)) }, "address_line_1 ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "UA", role, "address_line_1", $key_UA(r), { address_line_1: $text(r, "address_line_1", $renderText(r.address_line_1)) }, "address_line_1 ontbreekt", $reported(r, "address_line_1", $text(r, "address_line_1", $renderText(r.address_line_1))));
     }
     if (r.country === undefined) {
-        $push(out, $LAW_dmc0000, "signalling", "UA", role, "country", $key_UA(r), { country: $text(r, "country", $renderText(r.country)) }, "country ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "UA", role, "country", $key_UA(r), { country: $text(r, "country", $renderText(r.country)) }, "country ontbreekt", $reported(r, "country", $text(r, "country", $renderText(r.country))));
     }
 }
 /**
@@ -2265,19 +2372,19 @@ function $rule_dmc0000_UA(r, ctx, out) {
 function $rule_dmc0000_SA(r, ctx, out) {
     const role = $role_SA(r, ctx);
     if (r.postal_code === undefined) {
-        $push(out, $LAW_dmc0000, "signalling", "SA", role, "postal_code", $key_SA(r), { postal_code: $text(r, "postal_code", $renderText(r.postal_code)) }, "postal_code ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "SA", role, "postal_code", $key_SA(r), { postal_code: $text(r, "postal_code", $renderText(r.postal_code)) }, "postal_code ontbreekt", $reported(r, "postal_code", $text(r, "postal_code", $renderText(r.postal_code))));
     }
     if (r.place === undefined) {
-        $push(out, $LAW_dmc0000, "signalling", "SA", role, "place", $key_SA(r), { place: $text(r, "place", $renderText(r.place)) }, "place ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "SA", role, "place", $key_SA(r), { place: $text(r, "place", $renderText(r.place)) }, "place ontbreekt", $reported(r, "place", $text(r, "place", $renderText(r.place))));
     }
     if (r.street === undefined) {
-        $push(out, $LAW_dmc0000, "signalling", "SA", role, "street", $key_SA(r), { street: $text(r, "street", $renderText(r.street)) }, "street ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "SA", role, "street", $key_SA(r), { street: $text(r, "street", $renderText(r.street)) }, "street ontbreekt", $reported(r, "street", $text(r, "street", $renderText(r.street))));
     }
     if (r.house_number === undefined) {
-        $push(out, $LAW_dmc0000, "signalling", "SA", role, "house_number", $key_SA(r), { house_number: $text(r, "house_number", $renderText(r.house_number)) }, "house_number ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "SA", role, "house_number", $key_SA(r), { house_number: $text(r, "house_number", $renderText(r.house_number)) }, "house_number ontbreekt", $reported(r, "house_number", $text(r, "house_number", $renderText(r.house_number))));
     }
     if (r.country === undefined) {
-        $push(out, $LAW_dmc0000, "signalling", "SA", role, "country", $key_SA(r), { country: $text(r, "country", $renderText(r.country)) }, "country ontbreekt");
+        $push(out, $LAW_dmc0000, "signalling", "SA", role, "country", $key_SA(r), { country: $text(r, "country", $renderText(r.country)) }, "country ontbreekt", $reported(r, "country", $text(r, "country", $renderText(r.country))));
     }
 }
 /**
@@ -2288,7 +2395,7 @@ function $rule_dmc0000_SA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:512 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:516 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2320,7 +2427,7 @@ function $rule_omc0001_BA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:523 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:527 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2353,7 +2460,7 @@ function $rule_omc0002_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:534 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:538 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2390,7 +2497,7 @@ function $rule_omc0008_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:546 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:550 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2427,7 +2534,7 @@ function $rule_omc0014_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:558 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:562 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2461,7 +2568,7 @@ function $rule_omc0015_AD(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:570 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:574 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2500,7 +2607,7 @@ function $rule_smc0001_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:585 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:589 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2537,7 +2644,7 @@ function $rule_smc0012_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:602 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:606 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2570,7 +2677,7 @@ function $rule_smc0014_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:614 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:618 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2595,7 +2702,7 @@ function $rule_dmc0003_NP(r, ctx, out) {
         !(r.date_of_birth !== undefined &&
             r.date_of_birth <= ctx.rrd &&
             $gt(r.date_of_birth, $addMonths(ctx.rrd, -1560)))) {
-        $push(out, $LAW_dmc0003, "signalling", "NP", role, "date_of_birth", $key_NP(r), { date_of_birth: $text(r, "date_of_birth", $renderDate(r.date_of_birth)) }, "Geboortedatum onwaarschijnlijk");
+        $push(out, $LAW_dmc0003, "signalling", "NP", role, "date_of_birth", $key_NP(r), { date_of_birth: $text(r, "date_of_birth", $renderDate(r.date_of_birth)) }, "Geboortedatum onwaarschijnlijk", $reported(r, "date_of_birth", $text(r, "date_of_birth", $renderDate(r.date_of_birth))));
     }
 }
 /**
@@ -2606,7 +2713,7 @@ function $rule_dmc0003_NP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:627 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:631 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2643,7 +2750,7 @@ export function dmc0004(entity, record, ctx, out = []) {
 function $rule_dmc0004_NNP(r, ctx, out) {
     const role = $role_NNP(r, ctx);
     if (r.registered_country !== undefined && !$validCountry(r.registered_country)) {
-        $push(out, $LAW_dmc0004, "signalling", "NNP", role, "registered_country", $key_NNP(r), { registered_country: $text(r, "registered_country", $renderText(r.registered_country)) }, "Ongeldige landcode");
+        $push(out, $LAW_dmc0004, "signalling", "NNP", role, "registered_country", $key_NNP(r), { registered_country: $text(r, "registered_country", $renderText(r.registered_country)) }, "Ongeldige landcode", $reported(r, "registered_country", $text(r, "registered_country", $renderText(r.registered_country))));
     }
     if (r.identification_country !== undefined && !$validCountry(r.identification_country)) {
         $push(out, $LAW_dmc0004, "signalling", "NNP", role, "identification_country", $key_NNP(r), { identification_country: $text(r, "identification_country", $renderText(r.identification_country)) }, "Ongeldige landcode");
@@ -2655,7 +2762,7 @@ function $rule_dmc0004_NNP(r, ctx, out) {
 function $rule_dmc0004_AD(r, ctx, out) {
     const role = $role_AD(r, ctx);
     if (r.country !== undefined && !$validCountry(r.country)) {
-        $push(out, $LAW_dmc0004, "signalling", "AD", role, "country", $key_AD(r), { country: $text(r, "country", $renderText(r.country)) }, "Ongeldige landcode");
+        $push(out, $LAW_dmc0004, "signalling", "AD", role, "country", $key_AD(r), { country: $text(r, "country", $renderText(r.country)) }, "Ongeldige landcode", $reported(r, "country", $text(r, "country", $renderText(r.country))));
     }
 }
 /**
@@ -2664,7 +2771,7 @@ function $rule_dmc0004_AD(r, ctx, out) {
 function $rule_dmc0004_SA(r, ctx, out) {
     const role = $role_SA(r, ctx);
     if (r.country !== undefined && !$validCountry(r.country)) {
-        $push(out, $LAW_dmc0004, "signalling", "SA", role, "country", $key_SA(r), { country: $text(r, "country", $renderText(r.country)) }, "Ongeldige landcode");
+        $push(out, $LAW_dmc0004, "signalling", "SA", role, "country", $key_SA(r), { country: $text(r, "country", $renderText(r.country)) }, "Ongeldige landcode", $reported(r, "country", $text(r, "country", $renderText(r.country))));
     }
 }
 /**
@@ -2673,7 +2780,7 @@ function $rule_dmc0004_SA(r, ctx, out) {
 function $rule_dmc0004_UA(r, ctx, out) {
     const role = $role_UA(r, ctx);
     if (r.country !== undefined && !$validCountry(r.country)) {
-        $push(out, $LAW_dmc0004, "signalling", "UA", role, "country", $key_UA(r), { country: $text(r, "country", $renderText(r.country)) }, "Ongeldige landcode");
+        $push(out, $LAW_dmc0004, "signalling", "UA", role, "country", $key_UA(r), { country: $text(r, "country", $renderText(r.country)) }, "Ongeldige landcode", $reported(r, "country", $text(r, "country", $renderText(r.country))));
     }
 }
 /**
@@ -2704,7 +2811,7 @@ function $rule_dmc0004_BA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:643 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:647 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2747,7 +2854,7 @@ function $rule_tmc0003_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:659 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:663 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2783,7 +2890,7 @@ function $rule_omc0011_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:671 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:675 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2826,7 +2933,7 @@ function $rule_etc0004_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:687 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:691 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2848,7 +2955,7 @@ export function etc0001(entity, record, ctx, out = []) {
 function $rule_etc0001_BA(r, ctx, out) {
     if (r.count_of_depositors !== undefined &&
         !(r.count_of_depositors !== undefined && r.count_of_depositors >= 1)) {
-        $push(out, $LAW_etc0001, "signalling", "BA", undefined, "count_of_depositors", $key_BA(r), { count_of_depositors: $text(r, "count_of_depositors", $renderText(r.count_of_depositors)) }, "Aantal depositohouders ongeldig");
+        $push(out, $LAW_etc0001, "signalling", "BA", undefined, "count_of_depositors", $key_BA(r), { count_of_depositors: $text(r, "count_of_depositors", $renderText(r.count_of_depositors)) }, "Aantal depositohouders ongeldig", $reported(r, "count_of_depositors", $text(r, "count_of_depositors", $renderText(r.count_of_depositors))));
     }
 }
 /**
@@ -2860,7 +2967,7 @@ function $rule_etc0001_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:701 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:705 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2897,7 +3004,7 @@ function $rule_etc0002_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:716 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:720 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2933,7 +3040,7 @@ function $rule_etc0003_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:731 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:735 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2966,7 +3073,7 @@ function $rule_dmc0005_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:742 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:746 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2987,7 +3094,7 @@ export function dmc0006(entity, record, ctx, out = []) {
  */
 function $rule_dmc0006_BA(r, ctx, out) {
     if ($matches($RE2, r.bank_account_number) && !$validIban(r.bank_account_number)) {
-        $push(out, $LAW_dmc0006, "signalling", "BA", undefined, "bank_account_number", $key_BA(r), { bank_account_number: $text(r, "bank_account_number", $renderText(r.bank_account_number)) }, "Ongeldig IBAN");
+        $push(out, $LAW_dmc0006, "signalling", "BA", undefined, "bank_account_number", $key_BA(r), { bank_account_number: $text(r, "bank_account_number", $renderText(r.bank_account_number)) }, "Ongeldig IBAN", $reported(r, "bank_account_number", $text(r, "bank_account_number", $renderText(r.bank_account_number))));
     }
 }
 /**
@@ -2999,7 +3106,7 @@ function $rule_dmc0006_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:756 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:760 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3041,7 +3148,7 @@ function $rule_omc0005_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:768 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:772 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3074,7 +3181,7 @@ function $rule_omc0006_RE(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:778 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:782 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3107,7 +3214,7 @@ function $rule_omc0007_RE(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:789 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:793 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3149,7 +3256,7 @@ function $rule_omc0012_NNP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:801 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:805 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3193,7 +3300,7 @@ function $rule_smc0011_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, br art 2.2e, br art 2.2f, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:817 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:821 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3709,7 +3816,7 @@ export const metadata = {
     {
       path: "ikb.glo/1.2.0.regel",
       ruleset: "ikb.glo@1.2.0",
-      sha256: "491f6bab64df04f02819f6b56e163323206a44c44e936177b3e5f6a0cc5b463b",
+      sha256: "67c22402825f2b1d1b350d71db834a43311522e01ced134f5e585517ad71a71b",
     },
   ],
 };
@@ -4466,7 +4573,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 291, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 292, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule fil0001 \"Bestand ontbreekt\"\n  meaning \"regel's own check: a CSV file of the data model is missing from the delivery.\"\n      from bk bijlage 4 control 5.3\n  assumption \"blocking: a delivery without one of its files is taken to be one DNB cannot process (par 2.2: \\\"een IKB-bestand ... dat door DNB kan worden verwerkt (zonder blokkerende fouten)\\\"); the sources do not say which errors block.\"\n  severity blocking\n  class own\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require present\n  example fail file RE missing\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
     categories: [],
@@ -4510,7 +4617,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 303, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 304, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule fil0002 \"Kolom ontbreekt\"\n  meaning \"regel's own check: a column of the data model is missing from the header of a CSV file.\"\n      from bk bijlage 4 control 5.3\n  assumption \"blocking, as for fil0001: a file without one of its columns is taken to be one DNB cannot process; the column names are those of this data model (docs/data-model.md), not of the GLO.\"\n  severity blocking\n  class own\n  implements bk bijlage 4 control 5.3, bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require header\n  example fail file RE columns \"ikb_id\", \"representation_id\", \"representative_id\"\n  example pass file RE columns \"ikb_id\", \"representation_id\", \"representative_id\", \"represented_id\", \"account_id\", \"type_of_representation_competence\"",
     categories: [],
@@ -4548,7 +4655,7 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 317, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 318, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule fil0003 \"Dubbele sleutel\"\n  meaning \"regel's own check: two records of one CSV file have the same key.\"\n  assumption \"controls 3.7 a and 3.8 a ask for a unique key per representative and per deposit; that the key of every file of this data model (persons, representations, addresses) is unique, and that a duplicate blocks the delivery, is our reading.\"\n  severity blocking\n  class own\n  implements bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require unique key\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\" }, { ikb_id: \"C1\", representation_id: \"R2\" }",
     categories: [],
@@ -4581,7 +4688,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 330, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 331, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule fil0004 \"Verwijzing naar onbekend record\"\n  meaning \"regel's own check: a reference to another file (representative, deposit, address) does not resolve.\"\n  assumption \"par 2.2 names missing logical relations within the IKB-bestand as what validation rules show, but no check on references; that every reference of this data model must resolve in the delivery, and that one that does not blocks it, is our reading.\"\n  severity blocking\n  class own\n  implements bk par 2.2\n  for file NP, NNP, RE, BA, AD, SA, UA\n  require references\n  example fail file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass file RE rows { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
     categories: [],
@@ -4715,9 +4822,9 @@ export const trace = [
         locator: "bijlage 4 control 3.9",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 346, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 347, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule val0001 \"Waarde past niet bij het type\"\n  meaning \"regel's own check: a value does not fit the type of its field (length, number, date, code list).\"\n  assumption \"the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).\"\n  severity signalling\n  class own\n  implements bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8, bk bijlage 4 control 3.9\n  for NP.*, NNP.*, RE.*, BA.*, AD.*, SA.*, UA.*\n  require value is valid\n  message \"{attribute} heeft een ongeldige waarde\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: \"1970-02-30\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: \"12,50\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"JA\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"SPAARREKENING\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"REK-TERMIJNDEP\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-02-28 }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\", type_of_representation_competence: \"ZELFSTANDIG\" }",
+    source: "rule val0001 \"Waarde past niet bij het type\"\n  meaning \"regel's own check: a value does not fit the type of its field (length, number, date, code list).\"\n  assumption \"the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).\"\n  severity signalling\n  class own\n  implements bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8, bk bijlage 4 control 3.9\n  for NP.*, NNP.*, RE.*, BA.*, AD.*, SA.*, UA.*\n  require value is valid\n  message \"{attribute} heeft een ongeldige waarde\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: \"1970-02-30\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: \"12,50\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"JA\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"SPAARREKENING\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"REK-TERMIJNDEP\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-02-28 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: \"Unknown\" }\n  example pass SA { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", house_number: \"Non-applicable\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\", type_of_representation_competence: \"ZELFSTANDIG\" }",
     categories: [],
   },
   {
@@ -4794,7 +4901,7 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 375, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 378, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule ctl0001 \"Gegeven uit Bijlage 4 ontbreekt\"\n  meaning \"regel's own check: a datum that Bijlage 4 controls 3.5-3.8 require of every person, representation or deposit is missing.\"\n      from bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8\n  assumption \"the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.2.0 table lists none of them for dmc0000.\"\n  severity signalling\n  class own\n  applies to D, V\n  implements bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7,\n      bk bijlage 4 control 3.8\n  for NP.last_name, NNP.legal_capacity_code, RE.type_of_representation_competence, BA.product_label,\n      BA.deposit_category, BA.currency, BA.interest, BA.country, BA.count_of_depositors\n  require value is present\n  message \"{attribute} ontbreekt (Bijlage 4)\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"\" }\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", product_label: \"Spaarrekening\", deposit_category: \"REK-SPAAR\", currency: \"EUR\", country: \"NL\", count_of_depositors: 1 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", type_of_representation_competence: \"ZELFSTANDIG\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", product_label: \"Spaarrekening\", deposit_category: \"REK-SPAAR\", currency: \"EUR\", interest: 0.00, country: \"NL\", count_of_depositors: 1 }",
     categories: [],
@@ -4831,7 +4938,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 399, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 402, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule ctl0002 \"Levensstatus ontbreekt\"\n  meaning \"regel's own check: the life status of a natural person who is the depositor is missing.\"\n      from bk bijlage 4 control 3.5\n  assumption \"the life status is the deceased indicator of this data model (its name and form are ours).\"\n  severity signalling\n  class own\n  applies to D\n  implements bk bijlage 4 control 3.5\n  for NP.deceased\n  require value is present\n  message \"{attribute} ontbreekt (Bijlage 4 control 3.5 item 4)\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }\n  example pass NP { ikb_id: \"C1\", customer_id: \"V1\" }",
     categories: [],
@@ -4868,7 +4975,7 @@ export const trace = [
         locator: "bijlage 4 control 3.6",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 417, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 420, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule ctl0003 \"Registratienummer niet-natuurlijk persoon ontbreekt\"\n  meaning \"regel's own check: a non-natural person registered in the Netherlands has neither KvK number nor RSIN, or one registered abroad has no foreign number with country of issue.\"\n      from bk bijlage 4 control 3.6\n  assumption \"\\\"registered in the Netherlands\\\" is read from the registered country (item 2).\"\n  severity signalling\n  class own\n  implements bk bijlage 4 control 3.6\n  for NNP\n  when registered_country is present\n  require (registered_country = \"NL\" and (coc_number is present or rsin is present))\n      or (registered_country != \"NL\" and (identification_number is present or coc_number is present) and identification_country is present)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"DE\", identification_number: \"HRB 12345\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\", rsin: \"123456782\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"DE\", identification_number: \"HRB 12345\", identification_country: \"DE\" }",
     categories: [],
@@ -4905,7 +5012,7 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 436, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 439, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule ctl0004 \"Lidstaat of taal ontbreekt\"\n  meaning \"regel's own check: a deposit held from another member state lacks that member state or the language chosen at account opening.\"\n      from bk bijlage 4 control 3.8\n  severity signalling\n  class own\n  implements bk bijlage 4 control 3.8\n  for BA\n  when held_from_other_member_state = true\n  require other_member_state is present and account_language is present\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", held_from_other_member_state: true, other_member_state: \"BE\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", held_from_other_member_state: true, other_member_state: \"BE\", account_language: \"nl\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", held_from_other_member_state: false }",
     categories: [],
@@ -4944,7 +5051,7 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 457, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 460, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule idn0001 \"Rekening-ID bevat klantgegevens\"\n  meaning \"The identifier of a deposit holds its account number or the BSN of a natural person in the IKB, or an md5, sha1 or sha256 hash of either.\"\n  assumption \"decidable part only: \\\"herleidbare gegevens\\\" is read as the account number and the BSN, held as they are (letters in any case) or as an md5, sha1 or sha256 hex digest; other encodings, salted hashes and values shorter than 6 characters are not looked for.\"\n  assumption \"signalling, as dataexplorers.nl says the GLO's validation of identifiers is (\\\"blijft signalerend\\\"); the bank account identifier is this data model's account_id (control 3.8 a).\"\n  severity signalling\n  class own\n  implements hb Rekening en rekeningbezit, bk bijlage 4 control 3.8\n  for BA\n  require not derived_from(account_id, bank_account_number)\n      and not exists(NP where NP.identification_country = \"NL\" and derived_from(account_id, NP.identification_number))\n  example fail BA { ikb_id: \"C1\", account_id: \"NL91ABNA0417164300\", bank_account_number: \"NL91ABNA0417164300\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"246158292c74eda2b749311c6a41fed47d2647f5\", bank_account_number: \"NL91ABNA0417164300\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"R-2BD12A930C3012F9BB4E0EA9BEC9A3FC\" } with NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"C1-B1\", bank_account_number: \"NL91ABNA0417164300\" } with NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }",
     categories: [],
@@ -4978,7 +5085,7 @@ export const trace = [
         locator: "bijlage 4 control 3.7",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 474, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 477, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule idn0002 \"BSN of rekeningnummer als klant-ID\"\n  meaning \"The customer number of a person holds the BSN of a natural person in the IKB or an account number of the IKB, or an md5, sha1 or sha256 hash of one.\"\n  assumption \"dataexplorers.nl's statement is read for the customer numbers, the identifiers of persons (and so of IKBs) that art. 2.2 a and control 3.7 a ask for; decidable part only, as for idn0001; signalling (\\\"blijft signalerend\\\").\"\n  severity signalling\n  class own\n  applies to D, V\n  implements br art 2.2a, bk bijlage 4 control 3.7\n  for NP.customer_id, NNP.customer_id\n  require not exists(NP where NP.identification_country = \"NL\" and derived_from(value, NP.identification_number))\n      and not exists(BA where derived_from(value, BA.bank_account_number))\n  example fail NP { ikb_id: \"111222333\", customer_id: \"111222333\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"K-nl91abna0417164300\" } with BA { ikb_id: \"C1\", account_id: \"B1\", bank_account_number: \"NL91ABNA0417164300\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with BA { ikb_id: \"C1\", account_id: \"B1\", bank_account_number: \"NL91ABNA0417164300\" }",
     categories: [],
@@ -5049,9 +5156,9 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 491, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 494, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule dmc0000 \"Verplicht attribuut ontbreekt\"\n  meaning \"A mandatory attribute is missing (or its value is not valid for its type).\"\n  assumption \"dmc0000 = \\\"Verplicht attribuut ontbreekt\\\" (mandatory attribute missing); the table lists it with attributes, and §2.2 says validation rules show \\\"het ontbreken van essentiële (verplichte) gegevens\\\".\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4\n  for NP.date_of_birth, NNP.registered_country, NNP.registered_name, NNP.registered_place,\n      BA.ascription, BA.balance, BA.bank_account_number, UA.address_line_1, SA.postal_code,\n      SA.place, SA.street, SA.house_number, UA.country, SA.country\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\" }\n  example fail SA { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", street: \"Dorpsstraat\", house_number: \"1\", postal_code: \"1234 AB\", place: \"Amsterdam\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\", balance: 1250.00 }\n  example pass UA { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", address_line_1: \"Dorpsstraat 1\", country: \"DE\" }",
+    source: "rule dmc0000 \"Verplicht attribuut ontbreekt\"\n  meaning \"A mandatory attribute is missing (or its value is not valid for its type).\"\n  assumption \"dmc0000 = \\\"Verplicht attribuut ontbreekt\\\" (mandatory attribute missing); the table lists it with attributes, and §2.2 says validation rules show \\\"het ontbreken van essentiële (verplichte) gegevens\\\".\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4\n  for NP.date_of_birth, NNP.registered_country, NNP.registered_name, NNP.registered_place,\n      BA.ascription, BA.balance, BA.bank_account_number, UA.address_line_1, SA.postal_code,\n      SA.place, SA.street, SA.house_number, UA.country, SA.country\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: \"Unknown\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\" }\n  example fail SA { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", street: \"Dorpsstraat\", house_number: \"1\", postal_code: \"1234 AB\", place: \"Amsterdam\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\", balance: 1250.00 }\n  example pass UA { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", address_line_1: \"Dorpsstraat 1\", country: \"DE\" }",
     categories: [
       {
         category: "identity",
@@ -5117,7 +5224,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 512, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 516, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0001 \"IKB zonder depositohouder\"\n  meaning \"A deposit belongs to an IKB without a depositor: no natural or non-natural person has the IKB key as customer number.\"\n  assumption \"omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects (\\\"de juiste logische verbanden binnen het IKB-bestand\\\", bk §2.2).\"\n  severity signalling\n  implements bk bijlage 3, bk par 2.2\n  for BA\n  require exists(NP where NP.customer_id = ikb_id) or exists(NNP where NNP.customer_id = ikb_id)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } with NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } with NNP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -5153,7 +5260,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 523, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 527, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0002 \"Persoon zowel NP als NNP\"\n  meaning \"A customer number occurs both as natural person and as non-natural person, so the kind of person is unclear.\"\n  assumption \"omc0002 = one customer number is delivered both as natural and as non-natural person.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk par 2.2\n  for NP\n  require not exists(NNP where NNP.customer_id = customer_id)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" } with NNP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with NNP { ikb_id: \"C1\", customer_id: \"X9\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -5194,7 +5301,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 534, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 538, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0008 \"Identificatienummer dubbel\"\n  meaning \"Two natural persons with different customer numbers in one IKB have the same identification number and country of issue.\"\n  assumption \"omc0008 = two natural persons in the IKB share an identification number (duplicate person).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5\n  for NP\n  when identification_number is present\n  require not exists(NP where NP.customer_id != customer_id and NP.identification_number = identification_number and NP.identification_country = identification_country)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"123456782\", identification_country: \"NL\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -5232,7 +5339,7 @@ export const trace = [
         locator: "bijlage 4 control 3.1",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 546, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 550, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0014 \"Mogelijk dubbele natuurlijke persoon\"\n  meaning \"Another natural person in the same IKB has the same last name and date of birth but a different customer number.\"\n  assumption \"omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: \\\"controle op duplicaten\\\").\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.1\n  for NP\n  when last_name is present and date_of_birth is present\n  require not exists(NP where NP.customer_id != customer_id and NP.last_name = last_name and NP.date_of_birth = date_of_birth)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with NP { ikb_id: \"C1\", customer_id: \"V1\", last_name: \"Jansen\", date_of_birth: 1972-03-04 }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -5268,7 +5375,7 @@ export const trace = [
         locator: "par 2.2",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 558, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 562, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0015 \"Adres van onbekende persoon\"\n  meaning \"An address belongs to a customer number that is neither a natural nor a non-natural person in the IKB.\"\n  assumption \"omc0015 = an address belongs to a customer that is not a person of the IKB.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk par 2.2\n  for AD\n  require exists(NP where NP.customer_id = customer_id)\n      or exists(NNP where NNP.customer_id = customer_id)\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" } with NP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -5314,7 +5421,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 570, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 574, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule smc0001 \"Identificerende gegevens natuurlijk persoon onvolledig\"\n  meaning \"A natural person has neither both initials and first names, nor an identification number with initials or first names.\"\n  assumption \"smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them (\\\"kan ... worden volstaan met ten minste de voorletters of de voornamen\\\").\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the Bijlage 3 table puts smc0001 in \\\"Identiteit niet vastgesteld\\\", which incomplete identifying names explain, and no text of the code is public.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e,\n      br art 2.3\n  for NP\n  require (initials is present and first_names is present)\n      or (identification_number is present and (initials is present or first_names is present))\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", first_names: \"Jan\", last_name: \"Jansen\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.\", identification_number: \"111222333\", identification_country: \"NL\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -5361,7 +5468,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 585, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 589, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule smc0012 \"Identificatienummer en land van uitgifte inconsistent\"\n  meaning \"A natural person has an identification number without a country of issue, or a country of issue without a number.\"\n  assumption \"smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \\\"identificatienummer ... en land van uitgifte\\\").\"\n  assumption \"checked for depositors and representatives (Bijlage 4 control 3.7 d); the category table's (D) decides that only a depositor's counts for identity.\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0012 in \\\"Identiteit niet vastgesteld\\\", which an identification number without its country (or the reverse) explains; the check is a tuple constraint in DNB's terms.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e,\n      br art 2.3\n  for NP\n  require (identification_number is present and identification_country is present)\n      or (identification_number is absent and identification_country is absent)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
@@ -5400,7 +5507,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 602, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 606, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule smc0014 \"Natuurlijk persoon overleden\"\n  meaning \"A natural person is recorded as deceased.\"\n  assumption \"smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, \\\"de levensstatus\\\"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0014 in \\\"Identiteit niet vastgesteld\\\" (D) and \\\"Opvragen vergoeding niet mogelijk\\\" (V), which a deceased person explains, and no text of the code is public.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  require not (deceased = true)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }",
     categories: [
@@ -5446,7 +5553,7 @@ export const trace = [
         locator: "bijlage 4 control 3.7",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 614, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 618, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule dmc0003 \"Geboortedatum onwaarschijnlijk\"\n  meaning \"The date of birth of a natural person lies after the reporting reference date or more than 130 years before it.\"\n  assumption \"dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7\n  for NP.date_of_birth\n  when value is present\n  require value <= rrd and value > rrd - 130 years\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2024-06-01 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1890-06-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-06-01 }",
     categories: [
@@ -5511,7 +5618,7 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 627, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 631, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule dmc0004 \"Ongeldige landcode\"\n  meaning \"A country attribute does not hold a valid ISO 3166-1 alpha-2 country code.\"\n  assumption \"dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  for NNP.registered_country, AD.country, SA.country, UA.country, NP.identification_country,\n      NNP.identification_country, BA.country, BA.other_member_state\n  when value is present\n  require valid_country(value)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"XX\" }\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"ZZ\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"BE\" }",
     categories: [
@@ -5553,7 +5660,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 643, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 647, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule tmc0003 \"Overlijdensdatum onmogelijk\"\n  meaning \"The date of death of a natural person lies after the reporting reference date or before the date of birth.\"\n  assumption \"tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.\"\n  assumption \"class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  when date_of_death is present\n  require date_of_death <= rrd and (date_of_birth is absent or date_of_death >= date_of_birth)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 1949-12-31 }\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2024-02-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_birth: 1950-01-01, date_of_death: 2023-12-01 }",
     categories: [
@@ -5595,7 +5702,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 659, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 663, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0011 \"In aanmerking komen deposito en depositohouder tegenstrijdig\"\n  meaning \"A deposit is marked eligible while the depositor of its IKB is marked NIET IN AANMERKING.\"\n  assumption \"omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: \\\"In aanmerking komende deposito's en depositohouders\\\").\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when eligible = true\n  require not exists(NP where NP.customer_id = ikb_id and NP.eligibility_indicator_code = \"NIET IN AANMERKING\")\n      and not exists(NNP where NNP.customer_id = ikb_id and NNP.eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NNP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NNP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
@@ -5635,7 +5742,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 671, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 675, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule etc0004 \"Natuurlijk persoon niet in aanmerking\"\n  meaning \"A natural person who is the depositor is marked NIET IN AANMERKING for DGS.\"\n  assumption \"etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).\"\n  severity signalling\n  scope within delivery\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for NP\n  when customer_id = ikb_id\n  require not (eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
@@ -5676,7 +5783,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 687, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 691, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule etc0001 \"Aantal depositohouders ongeldig\"\n  meaning \"The count of depositors of a deposit is less than 1.\"\n  assumption \"etc0001 = the number of depositors of a deposit is less than one.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).\"\n  assumption \"class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).\"\n  severity signalling\n  scope within delivery\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.count_of_depositors\n  when value is present\n  require value >= 1\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 0 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -5717,7 +5824,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 701, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 705, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule etc0002 \"Aandeel in deposito ongeldig\"\n  meaning \"The share percentage of the depositor in a deposit is not above 0 and at most 100.\"\n  assumption \"etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).\"\n  assumption \"class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).\"\n  severity signalling\n  scope within delivery\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.share_percentage\n  when value is present\n  require value > 0 and value <= 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 120.00 }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 0.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 70.00 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -5758,7 +5865,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 716, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 720, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule etc0003 \"Aandeel bij een depositohouder niet 100%\"\n  meaning \"A deposit with a single depositor states a share percentage other than 100.\"\n  assumption \"etc0003 = a deposit with one depositor states a share other than 100 %.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).\"\n  assumption \"class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).\"\n  severity signalling\n  scope within delivery\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when count_of_depositors = 1 and share_percentage is present\n  require share_percentage = 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 50.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 100.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 50.00 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -5797,7 +5904,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 731, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 735, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule dmc0005 \"Ongeldige valutacode\"\n  meaning \"The currency of a deposit is not a code of three capital letters (ISO 4217).\"\n  assumption \"dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table \\\"bevat niet alle validatieregels\\\", so 1.3.0 keeps the rule (outside the categories).\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.currency\n  when value is present\n  require value matches \"^[A-Z]{3}$\"\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", currency: \"eur\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", currency: \"EUR\" }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -5836,7 +5943,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 742, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 746, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule dmc0006 \"Ongeldig IBAN\"\n  meaning \"A bank account number in IBAN form does not pass the IBAN check.\"\n  assumption \"dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, \\\"zoals dat bij de depositohouder bekend is\\\").\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.bank_account_number\n  when value matches \"^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$\"\n  require valid_iban(value)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"NL91ABNA0417164301\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"NL91ABNA0417164300\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", bank_account_number: \"0417164300\" }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -5873,7 +5980,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 756, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 760, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0005 \"Vertegenwoordiger zonder vertegenwoordiging\"\n  meaning \"A natural person who is not the depositor (a representative) is not the representative of any representation in the IKB.\"\n  assumption \"omc0005 = a representative is not linked to any representation in the IKB.\"\n  severity signalling\n  applies to V\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id != ikb_id\n  require exists(RE where RE.representative_id = customer_id)\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"V1\" } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: "V", attributes: [] }],
@@ -5910,7 +6017,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 768, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 772, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0006 \"Vertegenwoordiger niet aanwezig\"\n  meaning \"A representation refers to a representative who is not a natural person in the same IKB.\"\n  assumption \"omc0006 = a representation's representative is not a natural person in the IKB.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  require exists(NP where NP.customer_id = representative_id)\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" } with NP { ikb_id: \"C1\", customer_id: \"V1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -5949,7 +6056,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 778, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 782, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0007 \"Vertegenwoordiging op onbekend deposito\"\n  meaning \"A representation for a single deposit refers to a deposit that is not in the same IKB.\"\n  assumption \"omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  when account_id is present\n  require exists(BA where BA.account_id = account_id)\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A9\" } with BA { ikb_id: \"C1\", account_id: \"A1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\", account_id: \"A1\" } with BA { ikb_id: \"C1\", account_id: \"A1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -5988,7 +6095,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 789, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 793, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule omc0012 \"Niet-natuurlijk persoon zonder vertegenwoordiger\"\n  meaning \"A non-natural person who is the depositor has no representation in the IKB.\"\n  assumption \"omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NNP\n  when customer_id = ikb_id\n  require exists(RE where RE.represented_id = customer_id)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\" } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -6028,7 +6135,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 801, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 805, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule smc0011 \"Minderjarige zonder vertegenwoordiger\"\n  meaning \"A natural person who is the depositor is younger than 18 at the reporting reference date and has no representation.\"\n  assumption \"smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0011 in \\\"Opvragen vergoeding niet mogelijk\\\", which a minor without representative explains, and no text of the code is public.\"\n  severity signalling\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for NP\n  when customer_id = ikb_id and date_of_birth > rrd - 18 years\n  require exists(RE where RE.represented_id = customer_id)\n  example fail rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 2015-05-01 } with RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example pass rrd 2024-01-01 NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1980-05-01 }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -6081,7 +6188,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 817, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 821, column: 1 },
     origin: "ikb.glo@1.2.0",
     source: "rule smc0006 \"Geen adres\"\n  meaning \"A natural or non-natural person has no address in the IKB.\"\n  assumption \"smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.\"\n  assumption \"checked for representatives too (Bijlage 4 control 3.7 c: \\\"De adresgegevens inclusief het land\\\"); the category table's (D) decides that only a depositor's counts for notification.\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0006 in \\\"Notificatie niet mogelijk\\\", which a missing address explains. A specialisation reading (an address with neither a structured nor an unstructured form) would fit class and category alike; it is not taken because nothing public says so.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, br art 2.2e, br art 2.2f, br art 2.3\n  for NP.customer_id, NNP.customer_id\n  require exists(AD where AD.customer_id = value)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"V1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\" } with AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }",
     categories: [{ category: "notification", role: "D", attributes: [] }],
@@ -6103,7 +6210,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 839, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 843, column: 1 },
     results: [
       { code: "omc0001", role: undefined, attributes: [] },
       { code: "omc0002", role: undefined, attributes: [] },
@@ -6154,7 +6261,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 863, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 868, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
       { code: "etc0004", role: undefined, attributes: [] },
@@ -6175,7 +6282,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 872, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 878, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -6201,7 +6308,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 884, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 891, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
@@ -6233,7 +6340,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.2.0.regel", line: 900, column: 1 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 908, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {
@@ -6373,358 +6480,394 @@ export const assumptions = [
     location: { file: "ikb.glo/1.2.0.regel", line: 14, column: 3 },
   },
   {
+    on: "ruleset",
+    name: "ikb.glo@1.2.0",
+    text: "unknown values: in DNB's published logical data models (AnaCredit GLO, CRE and RRE DDA; domain-facts §2.2) a mandatory attribute may carry the literal value \"Unknown\" or \"Non-applicable\" instead of a real one, and the dmc rules check exactly that. The DGS LDM is not public: that it follows the same house style, with these two spellings, is our reading. The texts are declared (`unknown`) on the attributes the Bijlage 3 tables list for dmc0000 in 1.2.0 or 1.3.0, the mandatory attributes; key, reference and marking fields take none.",
+    location: { file: "ikb.glo/1.2.0.regel", line: 15, column: 3 },
+  },
+  {
     on: "codelist",
     name: "reliability_indicator",
     text: "the counterpart value \"BETROUWBAARHEID GEGARANDEERD\".",
-    location: { file: "ikb.glo/1.2.0.regel", line: 21, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 22, column: 3 },
   },
   {
     on: "codelist",
     name: "legal_capacity",
     text: "the spelling of the two counterpart values.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 30, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 31, column: 3 },
   },
   {
     on: "codelist",
     name: "eligibility_indicator",
     text: "the counterpart values \"IN AANMERKING\" and \"NIET IN AANMERKING\".",
-    location: { file: "ikb.glo/1.2.0.regel", line: 38, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 39, column: 3 },
   },
   {
     on: "codelist",
     name: "third_party_account_type",
     text: "the counterpart values \"GEEN DERDENREKENING\" and \"DERDENREKENING\".",
-    location: { file: "ikb.glo/1.2.0.regel", line: 46, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 47, column: 3 },
   },
   {
     on: "codelist",
     name: "representation_competence",
     text: "the counterpart values \"ZELFSTANDIG\" (may act alone) and \"GEZAMENLIJK\" (only together).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 55, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 56, column: 3 },
   },
   {
     on: "codelist",
     name: "product_category",
     text: "the descriptions are read from the codes: the definitions of the Handboek's Bijlage 4 are not at hand.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 65, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 66, column: 3 },
   },
   {
     on: "codelist",
     name: "product_category",
     text: "the Handboek 3.2 dates from October 2021; the code list is taken to hold for the whole validity of GLO 1.2.0 and after.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 66, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 67, column: 3 },
   },
   {
     on: "field",
     name: "BA.deposit_category",
     text: "the categorisation of control 3.8 f is taken to be the product category of the Handboek Gegevenslevering DGS 3.2 (code list product_category); the GLO's name of the field is not public (docs/data-model.md).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 166, column: 5 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 167, column: 5 },
   },
   {
     on: "rule",
     name: "fil0001",
     text: "blocking: a delivery without one of its files is taken to be one DNB cannot process (par 2.2: \"een IKB-bestand ... dat door DNB kan worden verwerkt (zonder blokkerende fouten)\"); the sources do not say which errors block.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 294, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 295, column: 3 },
   },
   {
     on: "rule",
     name: "fil0002",
     text: "blocking, as for fil0001: a file without one of its columns is taken to be one DNB cannot process; the column names are those of this data model (docs/data-model.md), not of the GLO.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 306, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 307, column: 3 },
   },
   {
     on: "rule",
     name: "fil0003",
     text: "controls 3.7 a and 3.8 a ask for a unique key per representative and per deposit; that the key of every file of this data model (persons, representations, addresses) is unique, and that a duplicate blocks the delivery, is our reading.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 319, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 320, column: 3 },
   },
   {
     on: "rule",
     name: "fil0004",
     text: "par 2.2 names missing logical relations within the IKB-bestand as what validation rules show, but no check on references; that every reference of this data model must resolve in the delivery, and that one that does not blocks it, is our reading.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 332, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 333, column: 3 },
   },
   {
     on: "rule",
     name: "val0001",
     text: "the sources give no types: the types checked are those of this data model, whose names and types are assumed (docs/data-model.md).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 348, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 349, column: 3 },
   },
   {
     on: "rule",
     name: "ctl0001",
     text: "the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.2.0 table lists none of them for dmc0000.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 379, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 382, column: 3 },
   },
   {
     on: "rule",
     name: "ctl0002",
     text: "the life status is the deceased indicator of this data model (its name and form are ours).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 402, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 405, column: 3 },
   },
   {
     on: "rule",
     name: "ctl0003",
     text: "\"registered in the Netherlands\" is read from the registered country (item 2).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 420, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 423, column: 3 },
   },
   {
     on: "rule",
     name: "idn0001",
     text: "decidable part only: \"herleidbare gegevens\" is read as the account number and the BSN, held as they are (letters in any case) or as an md5, sha1 or sha256 hex digest; other encodings, salted hashes and values shorter than 6 characters are not looked for.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 459, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 462, column: 3 },
   },
   {
     on: "rule",
     name: "idn0001",
     text: "signalling, as dataexplorers.nl says the GLO's validation of identifiers is (\"blijft signalerend\"); the bank account identifier is this data model's account_id (control 3.8 a).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 460, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 463, column: 3 },
   },
   {
     on: "rule",
     name: "idn0002",
     text: "dataexplorers.nl's statement is read for the customer numbers, the identifiers of persons (and so of IKBs) that art. 2.2 a and control 3.7 a ask for; decidable part only, as for idn0001; signalling (\"blijft signalerend\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 476, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 479, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0000",
     text: "dmc0000 = \"Verplicht attribuut ontbreekt\" (mandatory attribute missing); the table lists it with attributes, and §2.2 says validation rules show \"het ontbreken van essentiële (verplichte) gegevens\".",
-    location: { file: "ikb.glo/1.2.0.regel", line: 493, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 496, column: 3 },
   },
   {
     on: "rule",
     name: "omc0001",
     text: "omc0001 = the IKB has no depositor. omc checks are taken to be checks on the relations between objects (\"de juiste logische verbanden binnen het IKB-bestand\", bk §2.2).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 514, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 518, column: 3 },
   },
   {
     on: "rule",
     name: "omc0002",
     text: "omc0002 = one customer number is delivered both as natural and as non-natural person.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 525, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 529, column: 3 },
   },
   {
     on: "rule",
     name: "omc0008",
     text: "omc0008 = two natural persons in the IKB share an identification number (duplicate person).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 536, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 540, column: 3 },
   },
   {
     on: "rule",
     name: "omc0014",
     text: "omc0014 = a possible duplicate natural person: same last name and date of birth under another customer number (Bijlage 4 control 3.1: \"controle op duplicaten\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 548, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 552, column: 3 },
   },
   {
     on: "rule",
     name: "omc0015",
     text: "omc0015 = an address belongs to a customer that is not a person of the IKB.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 560, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 564, column: 3 },
   },
   {
     on: "rule",
     name: "smc0001",
     text: "smc0001 = the identifying names of a natural person are incomplete under Bijlage 4 control 3.5 / 3.7: without an identification number both initials and first names are needed, with one at least one of them (\"kan ... worden volstaan met ten minste de voorletters of de voornamen\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 572, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 576, column: 3 },
   },
   {
     on: "rule",
     name: "smc0001",
     text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the Bijlage 3 table puts smc0001 in \"Identiteit niet vastgesteld\", which incomplete identifying names explain, and no text of the code is public.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 573, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 577, column: 3 },
   },
   {
     on: "rule",
     name: "smc0012",
     text: "smc0012 = an identification number without its country of issue, or the reverse (Bijlage 4 control 3.5 item 3: \"identificatienummer ... en land van uitgifte\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 587, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 591, column: 3 },
   },
   {
     on: "rule",
     name: "smc0012",
     text: "checked for depositors and representatives (Bijlage 4 control 3.7 d); the category table's (D) decides that only a depositor's counts for identity.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 588, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 592, column: 3 },
   },
   {
     on: "rule",
     name: "smc0012",
     text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0012 in \"Identiteit niet vastgesteld\", which an identification number without its country (or the reverse) explains; the check is a tuple constraint in DNB's terms.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 589, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 593, column: 3 },
   },
   {
     on: "rule",
     name: "smc0014",
     text: "smc0014 = the natural person is recorded as deceased (Bijlage 4 control 3.5 item 4, \"de levensstatus\"): for a depositor the entitled persons are then not established (payout 1), a deceased representative cannot claim (payout 4).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 604, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 608, column: 3 },
   },
   {
     on: "rule",
     name: "smc0014",
     text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0014 in \"Identiteit niet vastgesteld\" (D) and \"Opvragen vergoeding niet mogelijk\" (V), which a deceased person explains, and no text of the code is public.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 605, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 609, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0003",
     text: "dmc0003 = the date of birth is implausible: after the reporting reference date or more than 130 years before it. The 1.3.0 table names the attribute (NP.date_of_birth).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 616, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 620, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0004",
     text: "dmc0004 = a country is not a valid ISO 3166-1 alpha-2 code. The table names NNP.registered country and AD.country; the rule checks every country field of the model.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 629, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 633, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0003",
     text: "tmc codes are taken to be checks on dates in time (t = time); tmc0003 = the date of death is before the date of birth or after the reporting reference date.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 645, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 649, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0003",
     text: "class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 646, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 650, column: 3 },
   },
   {
     on: "rule",
     name: "omc0011",
     text: "omc0011 = a deposit marked eligible belongs to a depositor marked not eligible (Bijlage 4 control 3.9 a: \"In aanmerking komende deposito's en depositohouders\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 661, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 665, column: 3 },
   },
   {
     on: "rule",
     name: "etc0004",
     text: "etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 673, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 677, column: 3 },
   },
   {
     on: "rule",
     name: "etc0004",
     text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 674, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 678, column: 3 },
   },
   {
     on: "rule",
     name: "etc0001",
     text: "etc0001 = the number of depositors of a deposit is less than one.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 689, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 693, column: 3 },
   },
   {
     on: "rule",
     name: "etc0001",
     text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 690, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 694, column: 3 },
   },
   {
     on: "rule",
     name: "etc0001",
     text: "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 691, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 695, column: 3 },
   },
   {
     on: "rule",
     name: "etc0002",
     text: "etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 703, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 707, column: 3 },
   },
   {
     on: "rule",
     name: "etc0002",
     text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 704, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 708, column: 3 },
   },
   {
     on: "rule",
     name: "etc0002",
     text: "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 705, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 709, column: 3 },
   },
   {
     on: "rule",
     name: "etc0003",
     text: "etc0003 = a deposit with one depositor states a share other than 100 %.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 718, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 722, column: 3 },
   },
   {
     on: "rule",
     name: "etc0003",
     text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 719, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 723, column: 3 },
   },
   {
     on: "rule",
     name: "etc0003",
     text: "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 720, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 724, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0005",
     text: "dmc0005 = the currency is not a three-letter ISO 4217 code. Only the 1.2.0 table lists it; the table \"bevat niet alle validatieregels\", so 1.3.0 keeps the rule (outside the categories).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 733, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 737, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0006",
     text: "dmc0006 = an account number in IBAN form fails the IBAN check digits (account numbers not in IBAN form are allowed: control 3.8 c, \"zoals dat bij de depositohouder bekend is\").",
-    location: { file: "ikb.glo/1.2.0.regel", line: 744, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 748, column: 3 },
   },
   {
     on: "rule",
     name: "omc0005",
     text: "omc0005 = a representative is not linked to any representation in the IKB.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 758, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 762, column: 3 },
   },
   {
     on: "rule",
     name: "omc0006",
     text: "omc0006 = a representation's representative is not a natural person in the IKB.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 770, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 774, column: 3 },
   },
   {
     on: "rule",
     name: "omc0007",
     text: "omc0007 = a representation limited to one deposit refers to a deposit that is not in the IKB.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 780, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 784, column: 3 },
   },
   {
     on: "rule",
     name: "omc0012",
     text: "omc0012 = a non-natural depositor has no representation: it cannot claim itself, so without a representative no natural person can claim (payout condition 4).",
-    location: { file: "ikb.glo/1.2.0.regel", line: 791, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 795, column: 3 },
   },
   {
     on: "rule",
     name: "smc0011",
     text: "smc0011 = a depositor who is a minor (under 18 at the reporting reference date) has no representation.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 803, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 807, column: 3 },
   },
   {
     on: "rule",
     name: "smc0011",
     text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0011 in \"Opvragen vergoeding niet mogelijk\", which a minor without representative explains, and no text of the code is public.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 804, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 808, column: 3 },
   },
   {
     on: "rule",
     name: "smc0006",
     text: "smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 819, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 823, column: 3 },
   },
   {
     on: "rule",
     name: "smc0006",
     text: "checked for representatives too (Bijlage 4 control 3.7 c: \"De adresgegevens inclusief het land\"); the category table's (D) decides that only a depositor's counts for notification.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 820, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 824, column: 3 },
   },
   {
     on: "rule",
     name: "smc0006",
     text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0006 in \"Notificatie niet mogelijk\", which a missing address explains. A specialisation reading (an address with neither a structured nor an unstructured form) would fit class and category alike; it is not taken because nothing public says so.",
-    location: { file: "ikb.glo/1.2.0.regel", line: 821, column: 3 },
+    location: { file: "ikb.glo/1.2.0.regel", line: 825, column: 3 },
+  },
+  {
+    on: "category",
+    name: "identity",
+    text: "unknown values: an attribute reported as \"Unknown\" or \"Non-applicable\" (dmc0000 with reported = unknown) counts here as a missing one. Payout condition 1 asks that the identity \"onomstotelijk\" (beyond doubt) is established (bk par 2.1); a date of birth, registered name, place or country that the bank itself reports as unknown establishes nothing, and for these attributes of a depositor no person or legal entity lacks a real value, so \"Non-applicable\" cannot be right either. The report keeps the two apart (reportedUnknown), so the bank sees which IKBs it can remedy by filling in a datum it did not deliver and which by finding one it does not know.",
+    location: { file: "ikb.glo/1.2.0.regel", line: 844, column: 3 },
+  },
+  {
+    on: "category",
+    name: "eligibility",
+    text: "unknown values: no attribute with unknown texts is in this table (its entries are validation results on relations and the eligibility marking); a marking value is never an unknown text (REG238 keeps the two apart), so an unknown value puts no IKB in this category. Doubt about eligibility is the bank's TWIJFEL marking, not an \"Unknown\" attribute.",
+    location: { file: "ikb.glo/1.2.0.regel", line: 869, column: 3 },
+  },
+  {
+    on: "category",
+    name: "amount",
+    text: "unknown values: a balance, account number or ascription reported as \"Unknown\" or \"Non-applicable\" counts here as a missing one: payout condition 3 asks that the amount of the compensation can be determined (bk par 2.1), which needs the balance and the account it is on; an account without a balance has at least a zero balance, so \"Non-applicable\" is no reason to leave it out of the payout either.",
+    location: { file: "ikb.glo/1.2.0.regel", line: 879, column: 3 },
+  },
+  {
+    on: "category",
+    name: "claim",
+    text: "unknown values: the date of birth of a natural person reported as \"Unknown\" or \"Non-applicable\" counts here as a missing one: without it DNB cannot tell whether a person of age can claim (payout condition 4, bk par 2.1; smc0011 cannot run on it).",
+    location: { file: "ikb.glo/1.2.0.regel", line: 892, column: 3 },
+  },
+  {
+    on: "category",
+    name: "notification",
+    text: "unknown values: an address attribute reported as \"Unknown\" or \"Non-applicable\" counts here as a missing one: payout condition 5 asks for address data that make individual notification possible (bk par 2.1), and an unknown street, postcode, place or country does not. \"Non-applicable\" for a house number (an address without one, e.g. a houseboat's berth) would be a real value in the GLO's sense; it counts here all the same, because the sources give no rule for such addresses and a wrong notification address is the costlier error. A bank that delivers such addresses should read the reportedUnknown figures of dmc0000, not the category, for them.",
+    location: { file: "ikb.glo/1.2.0.regel", line: 909, column: 3 },
   },
 ];
 

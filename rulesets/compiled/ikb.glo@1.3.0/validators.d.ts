@@ -1035,7 +1035,7 @@ export interface UA {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, bk bijlage 4 control 3.9.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:346 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:347 (ikb.glo@1.2.0).
  *
  * The decoders report this rule while reading a row; the fused checks do not repeat it.
  *
@@ -1077,7 +1077,7 @@ export declare function ctl0001(entity: "NNP" | "RE" | "BA", record: NNP | RE | 
  * Severity: signalling. Applies to: D.
  * Implements: bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:399 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:402 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1098,7 +1098,7 @@ export declare function ctl0002(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:436 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:439 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1120,7 +1120,7 @@ export declare function ctl0004(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: hb Rekening en rekeningbezit, bk bijlage 4 control 3.8.
  * - hb: Handboek Gegevenslevering DGS, versie 3.2 (oktober 2021)
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:457 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:460 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1141,7 +1141,7 @@ export declare function idn0001(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: br art 2.2a, bk bijlage 4 control 3.7.
  * - br: Beleidsregel Individueel Klantbeeld
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:474 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:477 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1180,7 +1180,7 @@ export declare function dmc0000(entity: "NP" | "NNP" | "BA" | "UA" | "SA" | "AD"
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:512 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:516 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1197,7 +1197,7 @@ export declare function omc0001(entity: "BA", record: BA, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:523 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:527 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1214,7 +1214,7 @@ export declare function omc0002(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:534 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:538 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1231,7 +1231,7 @@ export declare function omc0008(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:546 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:550 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1248,7 +1248,7 @@ export declare function omc0014(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:558 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:562 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1266,7 +1266,7 @@ export declare function omc0015(entity: "AD", record: AD, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:570 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:574 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1284,7 +1284,7 @@ export declare function smc0001(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:585 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:589 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1301,7 +1301,7 @@ export declare function smc0012(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:602 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:606 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1318,7 +1318,7 @@ export declare function smc0014(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:614 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:618 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1335,7 +1335,7 @@ export declare function dmc0003(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:627 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:631 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1352,7 +1352,7 @@ export declare function dmc0004(entity: "NNP" | "AD" | "SA" | "UA" | "NP" | "BA"
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:643 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:647 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1370,7 +1370,7 @@ export declare function tmc0003(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:659 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:663 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1388,7 +1388,7 @@ export declare function omc0011(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:671 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:675 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1406,7 +1406,7 @@ export declare function etc0004(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:687 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:691 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1424,7 +1424,7 @@ export declare function etc0001(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:701 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:705 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1442,7 +1442,7 @@ export declare function etc0002(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:716 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:720 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1460,7 +1460,7 @@ export declare function etc0003(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:731 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:735 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1478,7 +1478,7 @@ export declare function dmc0005(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:742 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:746 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1496,7 +1496,7 @@ export declare function dmc0006(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:756 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:760 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1514,7 +1514,7 @@ export declare function omc0005(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:768 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:772 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1532,7 +1532,7 @@ export declare function omc0006(entity: "RE", record: RE, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:778 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:782 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1550,7 +1550,7 @@ export declare function omc0007(entity: "RE", record: RE, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:789 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:793 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1568,7 +1568,7 @@ export declare function omc0012(entity: "NNP", record: NNP, ctx: RuleContext, ou
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:801 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:805 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1586,7 +1586,7 @@ export declare function smc0011(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, br art 2.2e, br art 2.2f, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:817 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:821 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
