@@ -226,6 +226,8 @@ export interface FieldMeta {
   description: string | undefined;
   /** `true` when the column may be left out of the file (`field x: text optional`). */
   optionalColumn?: true;
+  /** The texts that stand for an unknown value (`unknown "Unknown", ...`); absent when none. */
+  unknownValues?: string[];
 }
 
 /**

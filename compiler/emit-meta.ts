@@ -209,6 +209,9 @@ export function moduleData(
       ...(f.decl.optionalColumn === undefined
         ? {}
         : { optionalColumn: true as const }),
+      ...((f.decl.unknownValues?.length ?? 0) === 0
+        ? {}
+        : { unknownValues: f.decl.unknownValues!.map((u) => u.value) }),
     })),
   }));
   const categories: CategoryTrace[] = r.categories.map((c) => ({

@@ -34,6 +34,8 @@ export interface InjectionContext {
   /** A natural person's customer number and an account number from an earlier IKB (resolve globally, not in this IKB). */
   earlierPersonId: string | undefined;
   earlierAccountId: string | undefined;
+  /** The `unknown` texts a field declares (empty when none). */
+  unknownTexts?: (entity: string, field: string) => readonly string[];
 }
 
 type Injector = (
@@ -106,7 +108,12 @@ const INJECTORS: Record<string, Injector> = {
     if (attributes.length === 0) return undefined;
     const [entity, field] = ctx.random.pick(attributes).split(".");
     const record = recordWith(ikb, ctx, entity, field);
-    delete record[field];
+    // A field with `unknown` texts: half the time delivered as one of them ("reported as unknown",
+    // which dmc0000 reports all the same), otherwise left empty ("missing").
+    const texts = ctx.unknownTexts?.(entity, field) ?? [];
+    if (texts.length > 0 && ctx.random.chance(0.5))
+      record[field] = ctx.random.pick([...texts]);
+    else delete record[field];
     return [finding("dmc0000", entity, record, field)];
   },
   // A BSN failing the 11-check (GLO 1.3.0).

@@ -4,7 +4,8 @@
  * with N): each IKB is built, defects are injected, and its rows are appended to the CSV files.
  *
  * Output: one CSV file per entity (as the data model binds them), `manifest.json`, and
- * `ground-truth/` with `findings.csv` (every injected finding), `ikbs.csv` (the expected
+ * `ground-truth/` with `findings.csv` (every injected finding; `reported` is `unknown` / `missing`
+ * for a finding about a field with `unknown` texts, as report.json says it), `ikbs.csv` (the expected
  * categories of every IKB) and `summary.json` (counts per rule and category, the share of IKBs
  * meeting the automated controls).
  *
@@ -105,6 +106,23 @@ function roleOf(
   return record[entity.roleBy] === ikbKey ? "D" : "V";
 }
 
+/**
+ * How report.json will say the attribute of a finding was reported (docs/report.md, "Unknown
+ * values"): for a field with `unknown` texts and no value, `unknown` or `missing`.
+ */
+function reportedOf(
+  entity: EntityMeta,
+  record: RawRecord,
+  attribute: string | undefined,
+): "unknown" | "missing" | undefined {
+  if (attribute === undefined) return undefined;
+  const texts = entity.fields.find((f) => f.name === attribute)?.unknownValues;
+  if (texts === undefined || texts.length === 0) return undefined;
+  const v = record[attribute];
+  if (v === undefined || v === "") return "missing";
+  return texts.includes(v) ? "unknown" : undefined;
+}
+
 /** Write a synthetic delivery for the compiled ruleset `ruleset` into `opts.out`. */
 export function generateDelivery(
   ruleset: CompiledRuleset,
@@ -148,7 +166,7 @@ export function generateDelivery(
   }
   const findingsSink = new CsvSink(
     join(opts.out, "ground-truth", "findings.csv"),
-    ["ikb_id", "rule", "entity", "role", "attribute", "key"],
+    ["ikb_id", "rule", "entity", "role", "attribute", "key", "reported"],
   );
   const ikbsSink = new CsvSink(join(opts.out, "ground-truth", "ikbs.csv"), [
     "ikb_id",
@@ -174,6 +192,9 @@ export function generateDelivery(
           rules,
           earlierPersonId,
           earlierAccountId,
+          unknownTexts: (entity, field) =>
+            entities.get(entity)?.fields.find((f) => f.name === field)
+              ?.unknownValues ?? [],
         });
         if (applied !== undefined) {
           expected = applied;
@@ -229,6 +250,7 @@ export function generateDelivery(
         role,
         f.attribute,
         keyOf(meta, f.record),
+        reportedOf(meta, f.record, f.attribute),
       ]);
       findingsPerRule[f.rule] = (findingsPerRule[f.rule] ?? 0) + 1;
     }

@@ -80,7 +80,7 @@ function groundTruthFindings(dir: string): Map<string, string[]> {
   const byRule = new Map<string, string[]>();
   for (const r of rows) {
     const list = byRule.get(r.rule) ?? [];
-    list.push([r.entity, r.role, r.attribute, r.key].join("|"));
+    list.push([r.entity, r.role, r.attribute, r.key, r.reported].join("|"));
     byRule.set(r.rule, list);
   }
   for (const list of byRule.values()) list.sort();
@@ -96,13 +96,22 @@ function reportedFindings(report: Report): Map<string, string[]> {
       rule.code,
       rule.samples
         .map((s) =>
-          [s.entity, s.role ?? "", s.attribute ?? "", s.key].join("|"),
+          [
+            s.entity,
+            s.role ?? "",
+            s.attribute ?? "",
+            s.key,
+            s.reported ?? "",
+          ].join("|"),
         )
         .sort(),
     );
   }
   return byRule;
 }
+
+/** Ruleset versions whose generated deliveries had a value reported as unknown ("Unknown", "Non-applicable"). */
+const reportedUnknown = new Set<string>();
 
 /** Codes injected per ruleset version over all cases: every code the generator knows must be exercised. */
 const injected = new Map<string, Set<string>>();
@@ -141,6 +150,9 @@ describe.each(CASES)(
       expect(report.rows.rejected).toBe(0);
 
       expect(reportedFindings(report)).toEqual(groundTruthFindings(dir));
+      for (const list of groundTruthFindings(dir).values())
+        for (const f of list)
+          if (f.endsWith("|unknown")) reportedUnknown.add(c.ruleset);
 
       const perCategory = Object.fromEntries(
         report.categories
@@ -161,6 +173,13 @@ describe.each(CASES)(
 );
 
 describe("oracle coverage", () => {
+  it("the generator delivered values as unknown, and the report said so, for both GLO versions", () => {
+    expect([...reportedUnknown].sort()).toEqual([
+      "ikb.glo@1.2.0",
+      "ikb.glo@1.3.0",
+    ]);
+  });
+
   it.each(["ikb.glo@1.2.0", "ikb.glo@1.3.0"])(
     "every code the generator can inject for %s was injected and found",
     async (ruleset) => {

@@ -3871,6 +3871,7 @@ export const entities = [
         required: false,
         personal: true,
         description: "Last name as in the identity document",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "date_of_birth",
@@ -3879,6 +3880,7 @@ export const entities = [
         required: false,
         personal: true,
         description: "Date of birth",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "identification_number",
@@ -3960,6 +3962,7 @@ export const entities = [
         required: false,
         personal: true,
         description: "Registered name",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "registered_place",
@@ -3968,6 +3971,7 @@ export const entities = [
         required: false,
         personal: false,
         description: "Registered place",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "registered_country",
@@ -3976,6 +3980,7 @@ export const entities = [
         required: false,
         personal: false,
         description: "Registered country (ISO 3166-1 alpha-2)",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "coc_number",
@@ -4122,6 +4127,7 @@ export const entities = [
         required: false,
         personal: true,
         description: "Account number as known to the depositor (IBAN where there is one)",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "ascription",
@@ -4130,6 +4136,7 @@ export const entities = [
         required: false,
         personal: true,
         description: "Ascription (tenaamstelling)",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "product_label",
@@ -4138,6 +4145,7 @@ export const entities = [
         required: false,
         personal: false,
         description: "Product name as known to the depositor",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "deposit_category",
@@ -4186,6 +4194,7 @@ export const entities = [
         required: false,
         personal: false,
         description: "Balance",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "interest",
@@ -4194,6 +4203,7 @@ export const entities = [
         required: false,
         personal: false,
         description: "Accrued interest not yet credited",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "country",
@@ -4210,6 +4220,7 @@ export const entities = [
         required: false,
         personal: false,
         description: "Number of depositors of the deposit",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "share_percentage",
@@ -4371,6 +4382,7 @@ export const entities = [
         required: false,
         personal: false,
         description: "Country (ISO 3166-1 alpha-2)",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
     ],
   },
@@ -4412,6 +4424,7 @@ export const entities = [
         required: false,
         personal: true,
         description: "Street",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "house_number",
@@ -4420,6 +4433,7 @@ export const entities = [
         required: false,
         personal: true,
         description: "House number",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "house_number_addition",
@@ -4436,6 +4450,7 @@ export const entities = [
         required: false,
         personal: true,
         description: "Postal code",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "place",
@@ -4444,6 +4459,7 @@ export const entities = [
         required: false,
         personal: true,
         description: "Place",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "country",
@@ -4452,6 +4468,7 @@ export const entities = [
         required: false,
         personal: false,
         description: "Country (ISO 3166-1 alpha-2)",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
     ],
   },
@@ -4493,6 +4510,7 @@ export const entities = [
         required: false,
         personal: true,
         description: "Address line 1",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "address_line_2",
@@ -4525,6 +4543,7 @@ export const entities = [
         required: false,
         personal: false,
         description: "Country (ISO 3166-1 alpha-2)",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
     ],
   },

@@ -4259,6 +4259,7 @@ export const entities = [
         required: false,
         personal: true,
         description: "Last name as in the identity document",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "date_of_birth",
@@ -4267,6 +4268,7 @@ export const entities = [
         required: false,
         personal: true,
         description: "Date of birth",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "identification_number",
@@ -4348,6 +4350,7 @@ export const entities = [
         required: false,
         personal: true,
         description: "Registered name",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "registered_place",
@@ -4356,6 +4359,7 @@ export const entities = [
         required: false,
         personal: false,
         description: "Registered place",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "registered_country",
@@ -4364,6 +4368,7 @@ export const entities = [
         required: false,
         personal: false,
         description: "Registered country (ISO 3166-1 alpha-2)",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "coc_number",
@@ -4510,6 +4515,7 @@ export const entities = [
         required: false,
         personal: true,
         description: "Account number as known to the depositor (IBAN where there is one)",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "ascription",
@@ -4518,6 +4524,7 @@ export const entities = [
         required: false,
         personal: true,
         description: "Ascription (tenaamstelling)",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "product_label",
@@ -4526,6 +4533,7 @@ export const entities = [
         required: false,
         personal: false,
         description: "Product name as known to the depositor",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "deposit_category",
@@ -4574,6 +4582,7 @@ export const entities = [
         required: false,
         personal: false,
         description: "Balance",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "interest",
@@ -4582,6 +4591,7 @@ export const entities = [
         required: false,
         personal: false,
         description: "Accrued interest not yet credited",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "country",
@@ -4598,6 +4608,7 @@ export const entities = [
         required: false,
         personal: false,
         description: "Number of depositors of the deposit",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "share_percentage",
@@ -4767,6 +4778,7 @@ export const entities = [
         required: false,
         personal: false,
         description: "Country (ISO 3166-1 alpha-2)",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
     ],
   },
@@ -4808,6 +4820,7 @@ export const entities = [
         required: false,
         personal: true,
         description: "Street",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "house_number",
@@ -4816,6 +4829,7 @@ export const entities = [
         required: false,
         personal: true,
         description: "House number",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "house_number_addition",
@@ -4832,6 +4846,7 @@ export const entities = [
         required: false,
         personal: true,
         description: "Postal code",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "place",
@@ -4840,6 +4855,7 @@ export const entities = [
         required: false,
         personal: true,
         description: "Place",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "country",
@@ -4848,6 +4864,7 @@ export const entities = [
         required: false,
         personal: false,
         description: "Country (ISO 3166-1 alpha-2)",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
     ],
   },
@@ -4889,6 +4906,7 @@ export const entities = [
         required: false,
         personal: true,
         description: "Address line 1",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
       {
         name: "address_line_2",
@@ -4921,6 +4939,7 @@ export const entities = [
         required: false,
         personal: false,
         description: "Country (ISO 3166-1 alpha-2)",
+        unknownValues: ["Unknown", "Non-applicable"],
       },
     ],
   },

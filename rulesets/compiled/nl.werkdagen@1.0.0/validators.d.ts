@@ -191,6 +191,8 @@ export interface FieldMeta {
     description: string | undefined;
     /** `true` when the column may be left out of the file (`field x: text optional`). */
     optionalColumn?: true;
+    /** The texts that stand for an unknown value (`unknown "Unknown", ...`); absent when none. */
+    unknownValues?: string[];
 }
 /**
  * How an entity's file is written, as its `file` clause declares (docs/language.md, "File
