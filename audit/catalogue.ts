@@ -283,6 +283,8 @@ const SUBJECT_NAMES: Record<PlacedAssumption["on"], string> = {
   measure: "measure",
   calendar: "calendar",
   holiday: "holiday",
+  aggregate: "aggregate",
+  reconcile: "reconciliation",
 };
 
 /** The anchor on the ruleset page that an assumption's declaration has, if any. */

@@ -49,6 +49,7 @@ import { maskKey, maskMessage, maskValues, personalFields } from "./mask.js";
 import { reportProvenance } from "./provenance.js";
 import { assertSourcesCurrent } from "./source-check.js";
 import { toolVersion } from "./tool-version.js";
+import { Aggregates } from "./aggregates.js";
 import {
   REPORT_VERSION,
   type BlockingError,
@@ -250,6 +251,8 @@ class DeliveryValidator {
   private readonly payoutCounts = new Map<string, number>();
   private ikbCount = 0;
   private ikbMeeting = 0;
+  /** The declared aggregates (runtime/aggregates.ts), added up per IKB. */
+  private readonly aggregates: Aggregates;
   /** Rows of IKB files without an IKB key: each counts as an IKB that does not meet the controls. */
   private ungroupedRows = 0;
   /** Problems of the delivery as a whole (not of one file). */
@@ -273,6 +276,7 @@ class DeliveryValidator {
       this.rs.entities,
     );
     this.trace = new Map(loaded.trace.map((t) => [t.code, t]));
+    this.aggregates = new Aggregates(this.rs.aggregates);
     this.personal = personalFields(this.rs.entities);
     this.maxSamples = opts.maxSamples ?? 1000;
     this.rrdDays = dateToDays(opts.rrd);
@@ -1224,6 +1228,7 @@ class DeliveryValidator {
       if (c.payoutsBlocked.length > 0)
         for (const p of new Set(c.payoutsBlocked))
           this.payoutCounts.set(p, (this.payoutCounts.get(p) ?? 0) + 1);
+      if (this.aggregates.any) this.aggregates.ikb(ikb, c.categories);
     }
   }
 
@@ -1551,6 +1556,13 @@ class DeliveryValidator {
         .map(([code, c]) => ({ code, severity: c.severity, count: c.count })),
       rules: ruleReports.filter(isPrimary),
       secondaryRules: ruleReports.filter((r) => !isPrimary(r)),
+      ...(this.aggregates.any
+        ? {
+            aggregates: this.aggregates.report(
+              (code) => this.tallies.get(code)?.count ?? 0,
+            ),
+          }
+        : {}),
       provenance: reportProvenance({
         loaded: this.loaded,
         groeipad: hasIkb ? norm : undefined,
