@@ -50,6 +50,7 @@ import { reportProvenance } from "./provenance.js";
 import { assertSourcesCurrent } from "./source-check.js";
 import { toolVersion } from "./tool-version.js";
 import { Aggregates } from "./aggregates.js";
+import { reconcile, type QuarterlyFigures } from "./quarterly.js";
 import {
   REPORT_VERSION,
   type BlockingError,
@@ -102,6 +103,11 @@ export interface DeliveryOptions {
    * records. For one entity read from a stream (`regel validate -`).
    */
   entities?: readonly string[];
+  /**
+   * The bank's quarterly figures (runtime/quarterly.ts `readQuarterly`), compared with the
+   * aggregates as the ruleset's `reconcile` declares: report.json `plausibility.reconciliation`.
+   */
+  quarterly?: QuarterlyFigures;
 }
 
 interface FileState {
@@ -1463,6 +1469,9 @@ class DeliveryValidator {
     const ikbTotal = this.ikbCount + this.ungroupedRows;
     const percentage = pct(this.ikbMeeting, ikbTotal);
     const norm = this.groeipad;
+    const aggregates = this.aggregates.any
+      ? this.aggregates.report((code) => this.tallies.get(code)?.count ?? 0)
+      : undefined;
 
     const report: Report = {
       reportVersion: REPORT_VERSION,
@@ -1556,11 +1565,16 @@ class DeliveryValidator {
         .map(([code, c]) => ({ code, severity: c.severity, count: c.count })),
       rules: ruleReports.filter(isPrimary),
       secondaryRules: ruleReports.filter((r) => !isPrimary(r)),
-      ...(this.aggregates.any
+      ...(aggregates === undefined ? {} : { aggregates }),
+      ...(this.opts.quarterly && rs.reconciliations?.[0]
         ? {
-            aggregates: this.aggregates.report(
-              (code) => this.tallies.get(code)?.count ?? 0,
-            ),
+            plausibility: {
+              reconciliation: reconcile(
+                rs.reconciliations[0],
+                aggregates ?? [],
+                this.opts.quarterly,
+              ),
+            },
           }
         : {}),
       provenance: reportProvenance({
