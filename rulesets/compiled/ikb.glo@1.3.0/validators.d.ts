@@ -1831,6 +1831,14 @@ export declare const fileRules: readonly FileRule[];
  */
 export declare const assumptions: readonly AssumptionTrace[];
 /**
+ * The declared aggregates: figures of the delivery as a whole.
+ */
+export declare const aggregates: readonly AggregateTrace[];
+/**
+ * The declared reconciliations with outside reports (the quarterly DGS report).
+ */
+export declare const reconciliations: readonly ReconcileTrace[];
+/**
  * Entities whose rules need the assembled IKB (they use exists / count / sum).
  */
 export declare const needsIkb: readonly string[];
