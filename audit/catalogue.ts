@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { aggregateMeasureText } from "./trace-aggregate.js";
 import { describeClass } from "../dsl/rule-class.js";
 import { classLine, scopeLine } from "./trace-query.js";
 import {
@@ -776,32 +777,6 @@ function metricsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
   return out;
 }
 
-/** What an aggregate measures, as the catalogue writes it (its measure and filters as declared). */
-function aggregateMeasure(a: ResolvedRuleset["aggregates"][number]): string {
-  const m = a.measures[0];
-  const what =
-    m === undefined
-      ? "—"
-      : m.kind === "count-ikbs"
-        ? "count ikb"
-        : m.kind === "count-records"
-          ? `count ${m.entity.name}`
-          : m.kind === "sum"
-            ? `sum ${m.attribute.entity.name}.${m.attribute.field.name}`
-            : m.kind === "share-ikbs"
-              ? "proportion ikb"
-              : `count result ${m.rule.name}`;
-  return [
-    what,
-    ...(a.category ? [`in category ${a.category.name}`] : []),
-    ...(a.marking
-      ? [
-          `with ${a.marking.attribute.entity.name}.${a.marking.attribute.field.name} = "${a.marking.value.value}"`,
-        ]
-      : []),
-  ].join(" ");
-}
-
 function aggregatesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
   if (r.aggregates.length === 0 && r.reconciliations.length === 0) return [];
   const out = [`## Aggregates (${r.aggregates.length})`, ""];
@@ -812,7 +787,7 @@ function aggregatesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
         .sort(byName((a) => a.name.name))
         .map((a) => [
           `<a id="${anchor("aggregate", a.name.name)}"></a>${mdCode(a.name.name)}`,
-          mdCode(aggregateMeasure(a)),
+          mdCode(aggregateMeasureText(a)),
           mdText(
             [describe(a.title, a.doc), ...assumptionNotes(a.assumptions)]
               .filter((x) => x !== "")
