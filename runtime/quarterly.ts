@@ -17,14 +17,19 @@ import type {
 
 /** One figure of the quarterly file: its value as written (a decimal number) and its line. */
 export interface QuarterlyFigure {
+  /** The value as the file writes it, e.g. `1250000.50`. */
   text: string;
+  /** The line of the file it is on (1-based). */
   line: number;
 }
 
 /** The quarterly file as read: the figures by name. */
 export interface QuarterlyFigures {
+  /** The file as given (`--quarterly FILE`). */
   file: string;
+  /** sha256 of its bytes, lowercase hex. */
   sha256: string;
+  /** The figures by name. */
   figures: Map<string, QuarterlyFigure>;
 }
 
