@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { aggregateMeasureText } from "./trace-aggregate.js";
 import { describeClass } from "../dsl/rule-class.js";
 import { classLine, scopeLine } from "./trace-query.js";
 import {
@@ -283,6 +284,8 @@ const SUBJECT_NAMES: Record<PlacedAssumption["on"], string> = {
   measure: "measure",
   calendar: "calendar",
   holiday: "holiday",
+  aggregate: "aggregate",
+  reconcile: "reconciliation",
 };
 
 /** The anchor on the ruleset page that an assumption's declaration has, if any. */
@@ -475,6 +478,7 @@ function rulesetPage(
   out.push(...categoriesSection(ctx, r));
   out.push(...payoutsSection(ctx, r));
   out.push(...metricsSection(ctx, r));
+  out.push(...aggregatesSection(ctx, r));
   out.push(...normsSection(ctx, r));
   out.push(...measuresSection(ctx, r));
   out.push(...calendarsSection(ctx, r));
@@ -770,6 +774,60 @@ function metricsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     ),
     "",
   );
+  return out;
+}
+
+function aggregatesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
+  if (r.aggregates.length === 0 && r.reconciliations.length === 0) return [];
+  const out = [`## Aggregates (${r.aggregates.length})`, ""];
+  out.push(
+    ...table(
+      ["Aggregate", "Measure", "Description", "Implements", "Source"],
+      [...r.aggregates]
+        .sort(byName((a) => a.name.name))
+        .map((a) => [
+          `<a id="${anchor("aggregate", a.name.name)}"></a>${mdCode(a.name.name)}`,
+          mdCode(aggregateMeasureText(a)),
+          mdText(
+            [describe(a.title, a.doc), ...assumptionNotes(a.assumptions)]
+              .filter((x) => x !== "")
+              .join(" — "),
+          ) || "—",
+          articlesCell(a.implementsRefs.map((x) => resolveRef(r, x))),
+          mdText(at(ctx, a.span)),
+        ]),
+    ),
+    "",
+  );
+  for (const d of [...r.reconciliations].sort(byName((x) => x.name.name))) {
+    out.push(
+      `### <a id="${anchor("reconcile", d.name.name)}"></a>Reconciliation ${mdText(d.name.name)}${d.title === undefined ? "" : ` — ${mdText(d.title)}`}`,
+      "",
+    );
+    out.push(...docLines(d.doc));
+    out.push(
+      `- **Implements:** ${articlesCell(d.implementsRefs.map((x) => resolveRef(r, x)))}`,
+    );
+    out.push(...assumptionLines(d.assumptions));
+    out.push(`- **Declared at:** ${mdText(at(ctx, d.span))}`, "");
+    out.push(
+      ...table(
+        ["Figure", "Aggregate", "Tolerance"],
+        d.figures.map((f) => [
+          mdCode(f.name.name),
+          `[${mdCode(f.aggregate.name)}](#${anchor("aggregate", f.aggregate.name)})`,
+          f.tolerance === undefined
+            ? "0 (equal)"
+            : mdText(
+                f.tolerance.kind === "Percent"
+                  ? `${f.tolerance.text} % of the reported figure`
+                  : f.tolerance.text,
+              ),
+        ]),
+      ),
+      "",
+    );
+  }
   return out;
 }
 

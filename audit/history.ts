@@ -43,6 +43,11 @@ export interface RunRecord {
   errors: number;
   /** Findings per rule code (rules with at least one finding). */
   findings: Record<string, number>;
+  /**
+   * The report's declared aggregates by name (those with a value; table `run_aggregates`).
+   * Absent when the run has none recorded.
+   */
+  aggregates?: Record<string, number>;
 }
 
 /** A run to record: everything but the id. */
@@ -86,6 +91,13 @@ export const DEFAULT_HISTORY = "regel-history.sqlite";
 
 const SCHEMA_VERSION = "1";
 
+/**
+ * The declared aggregates of a run (docs/history.md). Added after schema 1: a history written
+ * before it gets the table when it next records a run (the statement is idempotent), so the
+ * schema version stays 1. plaus-outliers reads it; keep the DDL exactly as it is.
+ */
+export const RUN_AGGREGATES = `CREATE TABLE IF NOT EXISTS run_aggregates (run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE, name TEXT NOT NULL, value REAL NOT NULL, PRIMARY KEY (run_id, name));`;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
@@ -110,6 +122,7 @@ CREATE TABLE IF NOT EXISTS rule_findings (
   PRIMARY KEY (run_id, rule)
 );
 CREATE INDEX IF NOT EXISTS runs_bank_rrd ON runs (bank, rrd);
+${RUN_AGGREGATES}
 `;
 
 /** The kind of an SQLite error, from its message (the WebAssembly driver has no error codes). */
@@ -284,6 +297,14 @@ export class History {
             "INSERT INTO rule_findings (run_id, rule, count) VALUES (?, ?, ?)",
             [id, rule, run.findings[rule]],
           );
+        // a history written before aggregates were recorded gets the table now
+        this.db.exec(RUN_AGGREGATES);
+        const aggregates = run.aggregates ?? {};
+        for (const name of Object.keys(aggregates).sort())
+          this.db.run(
+            "INSERT INTO run_aggregates (run_id, name, value) VALUES (?, ?, ?)",
+            [id, name, aggregates[name]],
+          );
         return id;
       }),
     );
@@ -307,7 +328,26 @@ export class History {
         list.push(f);
         byRun.set(f.run_id, list);
       }
-      return rows.map((r) => toRecord(r, byRun.get(r.id) ?? []));
+      const aggregatesByRun = new Map<number, [string, number][]>();
+      const hasAggregates =
+        this.db.get(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'run_aggregates'",
+        ) !== null;
+      if (hasAggregates)
+        for (const a of this.db.all(
+          "SELECT run_id, name, value FROM run_aggregates ORDER BY run_id, name",
+        ) as unknown as { run_id: number; name: string; value: number }[]) {
+          const list = aggregatesByRun.get(a.run_id) ?? [];
+          list.push([a.name, a.value]);
+          aggregatesByRun.set(a.run_id, list);
+        }
+      return rows.map((r) => {
+        const aggregates = aggregatesByRun.get(r.id);
+        return {
+          ...toRecord(r, byRun.get(r.id) ?? []),
+          ...(aggregates ? { aggregates: countsByRule(aggregates) } : {}),
+        };
+      });
     });
   }
 
@@ -436,5 +476,14 @@ export function runFromReport(
     blockingErrors: report.blockingErrors.reduce((n, b) => n + b.count, 0),
     errors: [...counts.values()].reduce((a, b) => a + b, 0) + inputProblems,
     findings,
+    ...(report.aggregates === undefined
+      ? {}
+      : {
+          aggregates: countsByRule(
+            report.aggregates.flatMap((a) =>
+              a.value === null ? [] : [[a.name, a.value] as const],
+            ),
+          ),
+        }),
   };
 }

@@ -15,6 +15,8 @@
  *
  * @module
  */
+import type { AggregateDecl, ReconcileDecl } from "../dsl/ast.js";
+import { aggregateMeasureText } from "./trace-aggregate.js";
 import type {
   CalendarDecl,
   CategoryDecl,
@@ -133,7 +135,9 @@ export interface OtherDiff {
     | "measure"
     | "calendar"
     | "parameter"
-    | "table";
+    | "table"
+    | "aggregate"
+    | "reconcile";
   added: string[];
   removed: string[];
   changed: { name: string; from: string; to: string }[];
@@ -725,6 +729,16 @@ export function diffRulesets(
       byName(a.tables, (t) => t.name.name, tableText),
       byName(b.tables, (t) => t.name.name, tableText),
     ),
+    namesDiff(
+      "aggregate",
+      byName(a.aggregates ?? [], (x) => x.name.name, aggregateText),
+      byName(b.aggregates ?? [], (x) => x.name.name, aggregateText),
+    ),
+    namesDiff(
+      "reconcile",
+      byName(a.reconciliations ?? [], (x) => x.name.name, reconcileText),
+      byName(b.reconciliations ?? [], (x) => x.name.name, reconcileText),
+    ),
   ].filter((d): d is OtherDiff => d !== undefined);
   const byCode = (x: { code: string }, y: { code: string }) =>
     cmp(x.code, y.code);
@@ -833,4 +847,30 @@ export function diffText(d: RulesetDiff): string {
       );
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** An aggregate as `regel diff` compares it: title, measure and filters, articles. */
+function aggregateText(x: AggregateDecl): string {
+  return [
+    quote(x.title ?? ""),
+    aggregateMeasureText(x),
+    ...x.implementsRefs.map((r) => `implements ${r.source.name} ${r.locator}`),
+  ].join(" ");
+}
+
+/** A reconciliation as `regel diff` compares it: its figures with their aggregates and tolerances. */
+function reconcileText(x: ReconcileDecl): string {
+  return [
+    quote(x.title ?? ""),
+    ...x.figures.map(
+      (f) =>
+        `figure ${f.name.name} = ${f.aggregate.name} tolerance ${
+          f.tolerance === undefined
+            ? "0"
+            : f.tolerance.kind === "Percent"
+              ? `${f.tolerance.text} %`
+              : f.tolerance.text
+        }`,
+    ),
+  ].join("; ");
 }

@@ -158,7 +158,9 @@ export type AssumptionSubject =
   | "norm"
   | "measure"
   | "calendar"
-  | "holiday";
+  | "holiday"
+  | "aggregate"
+  | "reconcile";
 
 /** One `assumption` of a ruleset version and the declaration it is on. */
 export interface AssumptionTrace {
@@ -213,6 +215,58 @@ export interface NormTrace {
      * `aim: true` marks an aim (`aim metric op value`): reported beside the norm, never a requirement.
      */
     requirements: { metric: string; op: string; value: string; aim?: true }[];
+  }[];
+}
+
+/**
+ * An `aggregate` declaration (docs/language.md, "Aggregates"): a figure of the delivery as a
+ * whole that `regel validate` computes, reports and records in the history store.
+ */
+export interface AggregateTrace {
+  name: string;
+  title: string | undefined;
+  /**
+   * `count-ikbs` (`count ikb`), `count-records` (`count E`), `sum` (`sum E.f`), `share-ikbs`
+   * (`proportion ikb`: a percentage of the IKBs) or `count-findings` (`count result CODE`).
+   */
+  measure:
+    "count-ikbs" | "count-records" | "sum" | "share-ikbs" | "count-findings";
+  /** `count E`, `sum E.f`: the entity. */
+  entity?: string;
+  /** `sum E.f`: the field. */
+  field?: string;
+  /** `sum E.f`: the field's decimal places (0 for an integer field). */
+  scale?: number;
+  /** `count result CODE`: the rule. */
+  rule?: string;
+  /** `in category NAME`: only IKBs in that category. */
+  category?: string;
+  /** `with E.f = "VALUE"`: only IKBs with a record carrying that value. */
+  marking?: { entity: string; field: string; value: string };
+  articles: ArticleTrace[];
+  assumptions: string[];
+  location: SourceLocation;
+  /** The declaration as written in its `.regel` file (doc comments excluded). */
+  source: string;
+}
+
+/**
+ * A `reconcile` declaration: the figures of an outside report (the quarterly DGS report) and the
+ * aggregate each is compared with, within a tolerance.
+ */
+export interface ReconcileTrace {
+  name: string;
+  title: string | undefined;
+  articles: ArticleTrace[];
+  assumptions: string[];
+  location: SourceLocation;
+  figures: {
+    /** The figure's name as the outside report's file writes it. */
+    name: string;
+    /** The aggregate it is compared with. */
+    aggregate: string;
+    /** The largest difference that is no finding: absolute, or a percentage of the reported figure. */
+    tolerance: { kind: "absolute" | "percent"; value: string };
   }[];
 }
 
@@ -439,6 +493,10 @@ export interface CompiledRuleset {
   payouts: readonly PayoutTrace[];
   /** Norms over time (groeipad); absent in modules compiled before norms were exported. */
   norms?: readonly NormTrace[];
+  /** The declared aggregates; absent in modules that declare none. */
+  aggregates?: readonly AggregateTrace[];
+  /** The declared reconciliations with outside reports; absent in modules that declare none. */
+  reconciliations?: readonly ReconcileTrace[];
   /**
    * The law of each rule by code (title, articles, assumptions): the frozen object that every
    * finding of the rule carries as `law`; undefined for a code that is not a rule of the module.

@@ -6,13 +6,15 @@
  *
  * @module
  */
-import type { ArticleRef, Span } from "../dsl/ast.js";
+import type { AggregateDecl, ArticleRef, Span } from "../dsl/ast.js";
 import type {
   ResolvedArticle,
   ResolvedRule,
   ResolvedRuleset,
 } from "../dsl/model.js";
 import type {
+  AggregateTrace,
+  ReconcileTrace,
   ArticleTrace,
   AssumptionTrace,
   CategoryTrace,
@@ -75,6 +77,10 @@ export interface ModuleData {
   assumptions: AssumptionTrace[];
   /** Reference data (`table` declarations): columns, row count, and for a CSV its path and sha256. */
   tables: TableTrace[];
+  /** The declared aggregates; absent when there are none (so other modules are unchanged). */
+  aggregates?: AggregateTrace[];
+  /** The declared reconciliations; absent when there are none. */
+  reconciliations?: ReconcileTrace[];
 }
 
 /** A reference-data table as trace.json records it (its rows are in the module, as literals). */
@@ -88,6 +94,48 @@ export interface TableTrace {
   /** sha256 (lowercase hex) of the CSV file's bytes as the checker read them. */
   sha256?: string;
   location: SourceLocation;
+}
+
+/** An aggregate as the module and trace.json carry it. */
+function aggregateTrace(
+  r: ResolvedRuleset,
+  a: AggregateDecl,
+  sources: ModuleSources,
+  texts: ReadonlyMap<string, string>,
+): AggregateTrace {
+  const m = a.measures[0];
+  const shape: Partial<AggregateTrace> = {};
+  if (m?.kind === "count-records") shape.entity = m.entity.name;
+  if (m?.kind === "count-findings") shape.rule = m.rule.name;
+  if (m?.kind === "sum") {
+    shape.entity = m.attribute.entity.name;
+    shape.field = m.attribute.field.name;
+    const t = r.entities
+      .get(shape.entity)
+      ?.fields.find((f) => f.name === shape.field)?.decl.type;
+    shape.scale =
+      t?.name === "money" ? 2 : t?.name === "decimal" ? (t.scale ?? 0) : 0;
+  }
+  return {
+    name: a.name.name,
+    title: a.title,
+    measure: m?.kind ?? "count-ikbs",
+    ...shape,
+    ...(a.category ? { category: a.category.name } : {}),
+    ...(a.marking
+      ? {
+          marking: {
+            entity: a.marking.attribute.entity.name,
+            field: a.marking.attribute.field.name,
+            value: a.marking.value.value,
+          },
+        }
+      : {}),
+    articles: refArticles(r, a.implementsRefs),
+    assumptions: a.assumptions.map((x) => x.text),
+    location: location(a.span, sources),
+    source: spanText(texts, a.span),
+  };
 }
 
 /** The text a span covers in its file, when the file's text is known. */
@@ -285,10 +333,36 @@ export function moduleData(
       },
     ];
   });
+  const aggregates = r.aggregates.map((a) =>
+    aggregateTrace(r, a, sources, texts),
+  );
+  const reconciliations: ReconcileTrace[] = r.reconciliations.map((d) => ({
+    name: d.name.name,
+    title: d.title,
+    articles: refArticles(r, d.implementsRefs),
+    assumptions: d.assumptions.map((a) => a.text),
+    location: location(d.span, sources),
+    figures: d.figures.map((f) => ({
+      name: f.name.name,
+      aggregate: f.aggregate.name,
+      tolerance:
+        f.tolerance === undefined
+          ? { kind: "absolute" as const, value: "0" }
+          : {
+              kind:
+                f.tolerance.kind === "Percent"
+                  ? ("percent" as const)
+                  : ("absolute" as const),
+              value: f.tolerance.text,
+            },
+    })),
+  }));
   return {
     metadata,
     entities,
     trace: r.rules.map((rule) => ruleTrace(ctx, rule, sources, texts)),
+    ...(aggregates.length > 0 ? { aggregates } : {}),
+    ...(reconciliations.length > 0 ? { reconciliations } : {}),
     categories,
     payouts,
     norms,

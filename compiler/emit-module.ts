@@ -271,6 +271,24 @@ export const checks: { ${join(
       ts`assumptions: readonly AssumptionTrace[]`,
       data.assumptions,
     ],
+    ...(data.aggregates === undefined
+      ? []
+      : [
+          [
+            "The declared aggregates: figures of the delivery as a whole.",
+            ts`aggregates: readonly AggregateTrace[]`,
+            data.aggregates,
+          ] as [string, Code, unknown],
+        ]),
+    ...(data.reconciliations === undefined
+      ? []
+      : [
+          [
+            "The declared reconciliations with outside reports (the quarterly DGS report).",
+            ts`reconciliations: readonly ReconcileTrace[]`,
+            data.reconciliations,
+          ] as [string, Code, unknown],
+        ]),
     [
       "Entities whose rules need the assembled IKB (they use exists / count / sum).",
       ts`needsIkb: readonly string[]`,

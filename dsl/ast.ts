@@ -119,6 +119,8 @@ export type Declaration =
   | CalendarDecl
   | ParameterDecl
   | TableDecl
+  | AggregateDecl
+  | ReconcileDecl
   | RemoveDecl;
 
 /** Fields shared by top-level declarations. */
@@ -543,6 +545,61 @@ export interface TableRow extends NodeBase {
   values: Literal[];
 }
 
+/**
+ * What an aggregate measures over a delivery (docs/language.md, "Aggregates"): `count ikb`,
+ * `count E`, `sum E.f`, `proportion ikb` (a percentage of the IKBs) or `count result CODE` (the
+ * findings of a rule).
+ */
+export type AggregateMeasure =
+  | { kind: "count-ikbs"; span: Span }
+  | { kind: "count-records"; span: Span; entity: Ident }
+  | { kind: "sum"; span: Span; attribute: AttributeRef }
+  | { kind: "share-ikbs"; span: Span }
+  | { kind: "count-findings"; span: Span; rule: Ident };
+
+/**
+ * `aggregate depositors "Number of depositors"` with one measure clause (`count ikb`, `sum BA.balance`,
+ * `proportion ikb`, `count result dmc0000`) and optional IKB filters (`in category identity`,
+ * `with NP.reliability_indicator_code = "..."`): a figure of the delivery as a whole, computed by
+ * `regel validate`, reported and recorded in the history store.
+ */
+export interface AggregateDecl extends DeclBase, Assumable {
+  kind: "Aggregate";
+  name: Ident;
+  title: string | undefined;
+  implementsRefs: ArticleRef[];
+  /** The measures as written: the checker asks for exactly one (REG280). */
+  measures: AggregateMeasure[];
+  /** `in category NAME`: only IKBs in that category. */
+  category: Ident | undefined;
+  /** `with E.f = "VALUE"`: only IKBs with a record carrying that marking. */
+  marking: CategoryMarking | undefined;
+}
+
+/**
+ * `reconcile quarterly "DGS-kwartaalrapportage"` with `figure NAME = AGGREGATE [tolerance N [%]]`
+ * lines: the figures of an outside report that `regel validate --quarterly FILE` compares with
+ * the delivery's aggregates.
+ */
+export interface ReconcileDecl extends DeclBase, Assumable {
+  kind: "Reconcile";
+  name: Ident;
+  title: string | undefined;
+  implementsRefs: ArticleRef[];
+  figures: ReconcileFigure[];
+}
+
+/** `figure total_deposits = total_balance tolerance 0.5 %` */
+export interface ReconcileFigure extends NodeBase {
+  kind: "ReconcileFigure";
+  /** The figure's name as the quarterly file writes it. */
+  name: Ident;
+  /** The declared aggregate it is compared with. */
+  aggregate: Ident;
+  /** The largest difference that is no finding: a number, or a percentage of the reported figure; absent: 0. */
+  tolerance: IntegerLiteral | DecimalLiteral | PercentLiteral | undefined;
+}
+
 /** `from 2024-01-01 [until 2025-01-01] value 100000.00`: the value for RRDs in [from, until). */
 export interface ParameterValue extends NodeBase {
   kind: "ParameterValue";
@@ -625,7 +682,9 @@ export interface RemoveDecl extends DeclBase {
     | "metric"
     | "calendar"
     | "parameter"
-    | "table";
+    | "table"
+    | "aggregate"
+    | "reconcile";
   name: Ident;
 }
 

@@ -116,6 +116,14 @@ export const CODES = {
   fileTotalNotSingle: "REG271",
   fileTotalUnknownName: "REG272",
   fileTotalFigureNotNumber: "REG273",
+  // ---- REG280-REG289: aggregates and reconciliation
+  aggregateMeasure: "REG280",
+  aggregateSumNotNumber: "REG281",
+  aggregateNeverSees: "REG282",
+  aggregateShareWithoutFilter: "REG283",
+  aggregateUnknownCategory: "REG284",
+  reconcileUnknownAggregate: "REG285",
+  reconcileFigureTwice: "REG286",
   // ---- REG4xx: examples
   exampleUnknownEntity: "REG401",
   exampleUnknownField: "REG402",
@@ -286,6 +294,15 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
     "A file total compared with a name that is no parameter (a field of a trailer is written `E.f`).",
   REG273:
     "A file total compared with a literal or parameter that is not a number (integer, decimal or money).",
+  REG280:
+    "An aggregate without a measure, or with more than one (`count ikb`, `count E`, `sum E.f`, `proportion ikb`, `count result RULE`).",
+  REG281: "`sum E.f` in an aggregate over a field that is not a number.",
+  REG282:
+    "An aggregate over IKBs in a ruleset without `ikb`, or over an entity whose records are in no IKB.",
+  REG283: "`proportion ikb` without `in category` or `with`: always 100 %.",
+  REG284: "`in category NAME` in an aggregate names no category.",
+  REG285: "A reconciled `figure` names no declared aggregate.",
+  REG286: "A `figure` given twice in one `reconcile`.",
   REG401: "Unknown entity in an example record.",
   REG402: "Unknown field in an example record.",
   REG403:

@@ -9,6 +9,7 @@
  * @module
  */
 import { checkParameters } from "./check-parameters.js";
+import { checkAggregates } from "./check-aggregates.js";
 import { checkTables, type DataReader } from "./check-tables.js";
 import type { RegelFile, RulesetHeader, RulesetRef } from "./ast.js";
 import { CODES } from "./check-codes.js";
@@ -377,6 +378,7 @@ function validate(
   checkNorms(index, reporter, (n) => n.span.file === ruleset.file);
   checkMeasures(index);
   checkParameters(index, reporter, (p) => p.span.file === ruleset.file);
+  checkAggregates(index, reporter, (d) => d.span.file === ruleset.file);
 }
 
 /** Two versions of one ruleset may not be in force on the same day (`until` exclusive, open ends infinite). */

@@ -138,6 +138,11 @@ export const KEYWORDS = [
   "where",
   "true",
   "false",
+  "aggregate",
+  "proportion",
+  "reconcile",
+  "figure",
+  "tolerance",
 ] as const;
 
 export type KeywordText = (typeof KEYWORDS)[number];

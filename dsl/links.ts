@@ -32,6 +32,8 @@
  * @module
  */
 import type {
+  AggregateDecl,
+  ReconcileDecl,
   AggregateExpr,
   CalendarDecl,
   CodeListDecl,
@@ -72,6 +74,8 @@ export type Target =
   | { kind: "calendar"; decl: CalendarDecl }
   | { kind: "parameter"; decl: ParameterDecl }
   | { kind: "table"; decl: TableDecl }
+  | { kind: "aggregate"; decl: AggregateDecl }
+  | { kind: "reconcile"; decl: ReconcileDecl }
   | { kind: "ruleset"; ruleset: ResolvedRuleset };
 
 /** A node that names a declaration. */
@@ -92,6 +96,8 @@ export type DeclarationNode =
   | CalendarDecl
   | ParameterDecl
   | TableDecl
+  | AggregateDecl
+  | ReconcileDecl
   | RulesetHeader;
 
 /** The node that declares `target` (for an inherited declaration: the node in the file that wrote it). */

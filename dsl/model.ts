@@ -18,6 +18,8 @@ import type {
   IkbDecl,
   MeasureDecl,
   MetricDecl,
+  AggregateDecl,
+  ReconcileDecl,
   ParameterDecl,
   TableDecl,
   NormDecl,
@@ -124,6 +126,10 @@ export interface ResolvedRuleset {
   parameters: ParameterDecl[];
   /** `table` declarations: reference data (inline rows, or a CSV read by the checker). */
   tables: TableDecl[];
+  /** `aggregate` declarations: figures of a delivery as a whole (docs/language.md, "Aggregates"). */
+  aggregates: AggregateDecl[];
+  /** `reconcile` declarations: outside reports' figures compared with the aggregates. */
+  reconciliations: ReconcileDecl[];
   /** The file this version was read from. */
   file: string;
   /** The header of that file. */

@@ -82,6 +82,10 @@ import type {
   Ident,
   IkbDecl,
   IsExpr,
+  AggregateDecl,
+  AggregateMeasure,
+  ReconcileDecl,
+  ReconcileFigure,
   Literal,
   MeasureBasis,
   MeasureDecl,
@@ -1143,6 +1147,8 @@ export class RegelParser extends EmbeddedActionsParser {
       { ALT: () => this.SUBRULE(this.calendarDecl) },
       { ALT: () => this.SUBRULE(this.parameterDecl) },
       { ALT: () => this.SUBRULE(this.tableDecl) },
+      { ALT: () => this.SUBRULE(this.aggregateDecl) },
+      { ALT: () => this.SUBRULE(this.reconcileDecl) },
       { ALT: () => this.SUBRULE(this.removeDecl) },
     ]);
     return this.ACTION(() => {
@@ -3334,6 +3340,226 @@ export class RegelParser extends EmbeddedActionsParser {
 
   // ---------------------------------------------------------------- removals (docs/language.md § Versions)
 
+  // ---------------------------------------------------------------- aggregates and reconciliation (docs/language.md § Aggregates)
+
+  private aggregateDecl = this.RULE("aggregateDecl", (): AggregateDecl => {
+    const start = this.LA(1);
+    this.CONSUME(KW.aggregate);
+    const name = this.SUBRULE(this.ident);
+    let title: StringLiteral | undefined;
+    this.OPTION(() => {
+      title = this.SUBRULE(this.text);
+    });
+    const node = this.ACTION(() =>
+      this.begin<AggregateDecl>({
+        kind: "Aggregate",
+        span: this.sp(start),
+        doc: [],
+        replace: false,
+        name,
+        title: this.isLost(title) ? undefined : title?.value,
+        implementsRefs: [],
+        assumptions: [],
+        measures: [],
+        category: undefined,
+        marking: undefined,
+      }),
+    )!;
+    this.SUBRULE(this.clauseRules.Aggregate, { ARGS: [node] });
+    this.ACTION(() => {
+      node.span = this.sp(start);
+    });
+    return node;
+  });
+
+  static readonly aggregateClauses = table(
+    "Aggregate",
+    "aggregate",
+    "any order",
+    [
+      repeated("assumption", "assumption", RegelParser.prototype.assumption),
+      repeated("implements", "implements", RegelParser.prototype.implements),
+      once("count", "count", RegelParser.prototype.aggregateCount),
+      once("sum", "sum", RegelParser.prototype.aggregateSum),
+      once("proportion", "proportion", RegelParser.prototype.aggregateShare),
+      once("in", "in category", RegelParser.prototype.aggregateCategory),
+      once("with", "with", RegelParser.prototype.aggregateMarking),
+    ],
+  );
+
+  /** A measure of an aggregate, kept as written (more than one is REG280). */
+  private setMeasure(node: AggregateDecl, m: AggregateMeasure): void {
+    node.measures.push(m);
+  }
+
+  /** `count ikb`, `count result CODE`, `count E` */
+  private aggregateCount(node: AggregateDecl): void {
+    const start = this.LA(1);
+    this.CONSUME(KW.count);
+    this.OR2([
+      {
+        ALT: () => {
+          this.CONSUME(KW.ikb);
+          this.ACTION(() =>
+            this.setMeasure(node, { kind: "count-ikbs", span: this.sp(start) }),
+          );
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(KW.result);
+          const rule = this.SUBRULE(this.ident);
+          this.ACTION(() =>
+            this.setMeasure(node, {
+              kind: "count-findings",
+              rule,
+              span: this.sp(start),
+            }),
+          );
+        },
+      },
+      {
+        ALT: () => {
+          const entity = this.SUBRULE2(this.ident);
+          this.ACTION(() =>
+            this.setMeasure(node, {
+              kind: "count-records",
+              entity,
+              span: this.sp(start),
+            }),
+          );
+        },
+      },
+    ]);
+  }
+
+  /** `sum E.f` */
+  private aggregateSum(node: AggregateDecl): void {
+    const start = this.LA(1);
+    this.CONSUME(KW.sum);
+    const attribute = this.SUBRULE(this.attributeRef);
+    this.ACTION(() =>
+      this.setMeasure(node, { kind: "sum", attribute, span: this.sp(start) }),
+    );
+  }
+
+  /** `proportion ikb`: the percentage of the IKBs that pass the filters. */
+  private aggregateShare(node: AggregateDecl): void {
+    const start = this.LA(1);
+    this.CONSUME(KW.proportion);
+    this.CONSUME2(KW.ikb);
+    this.ACTION(() =>
+      this.setMeasure(node, { kind: "share-ikbs", span: this.sp(start) }),
+    );
+  }
+
+  /** `in category NAME` */
+  private aggregateCategory(node: AggregateDecl): void {
+    this.CONSUME(KW.in);
+    this.CONSUME(KW.category);
+    const c = this.SUBRULE3(this.ident);
+    this.ACTION(() => {
+      node.category = c;
+    });
+  }
+
+  /** `with E.f = "VALUE"` */
+  private aggregateMarking(node: AggregateDecl): void {
+    const start = this.LA(1);
+    this.CONSUME(KW.with);
+    const attribute = this.SUBRULE2(this.attributeRef);
+    this.CONSUME(Equals);
+    const value = this.SUBRULE(this.text);
+    this.ACTION(() => {
+      node.marking = {
+        kind: "CategoryMarking",
+        attribute,
+        value,
+        role: undefined,
+        span: this.sp(start),
+      };
+    });
+  }
+
+  private reconcileDecl = this.RULE("reconcileDecl", (): ReconcileDecl => {
+    const start = this.LA(1);
+    this.CONSUME(KW.reconcile);
+    const name = this.SUBRULE(this.ident);
+    let title: StringLiteral | undefined;
+    this.OPTION(() => {
+      title = this.SUBRULE(this.text);
+    });
+    const node = this.ACTION(() =>
+      this.begin<ReconcileDecl>({
+        kind: "Reconcile",
+        span: this.sp(start),
+        doc: [],
+        replace: false,
+        name,
+        title: this.isLost(title) ? undefined : title?.value,
+        implementsRefs: [],
+        assumptions: [],
+        figures: [],
+      }),
+    )!;
+    this.SUBRULE(this.clauseRules.Reconcile, { ARGS: [node] });
+    this.ACTION(() => {
+      node.span = this.sp(start);
+    });
+    return node;
+  });
+
+  static readonly reconcileClauses = table(
+    "Reconcile",
+    "reconcile",
+    "any order",
+    [
+      repeated("assumption", "assumption", RegelParser.prototype.assumption),
+      repeated("implements", "implements", RegelParser.prototype.implements),
+      repeated("figure", "figure", RegelParser.prototype.figureClause),
+    ],
+  );
+
+  /** `figure NAME = AGGREGATE [tolerance N [%]]` */
+  private figureClause(node: ReconcileDecl): void {
+    const f = this.SUBRULE(this.reconcileFigure);
+    this.ACTION(() => {
+      if (f && !this.isLost(f.name)) node.figures.push(f);
+    });
+  }
+
+  private reconcileFigure = this.RULE(
+    "reconcileFigure",
+    (): ReconcileFigure => {
+      const start = this.LA(1);
+      this.CONSUME(KW.figure);
+      const name = this.SUBRULE(this.ident);
+      this.CONSUME(Equals);
+      const aggregate = this.SUBRULE2(this.ident);
+      let tolerance: Literal | undefined;
+      this.OPTION(() => {
+        this.CONSUME(KW.tolerance);
+        tolerance = this.SUBRULE(this.literal);
+      });
+      return this.ACTION((): ReconcileFigure => {
+        const t = tolerance;
+        return {
+          kind: "ReconcileFigure",
+          name,
+          aggregate,
+          tolerance:
+            t !== undefined &&
+            (t.kind === "Integer" ||
+              t.kind === "Decimal" ||
+              t.kind === "Percent")
+              ? t
+              : undefined,
+          span: this.sp(start),
+        };
+      })!;
+    },
+  );
+
   private removeDecl = this.RULE("removeDecl", (): RemoveDecl => {
     const start = this.LA(1);
     this.CONSUME(KW.remove);
@@ -3366,6 +3592,8 @@ export class RegelParser extends EmbeddedActionsParser {
         "calendar",
         "parameter",
         "table",
+        "aggregate",
+        "reconcile",
       ];
       return this.OR(
         kinds.map((k) => ({
@@ -4101,6 +4329,8 @@ export class RegelParser extends EmbeddedActionsParser {
     Calendar: RegelParser.calendarClauses,
     Parameter: RegelParser.parameterClauses,
     Table: RegelParser.tableClauses,
+    Aggregate: RegelParser.aggregateClauses,
+    Reconcile: RegelParser.reconcileClauses,
   } as const satisfies { [K in ClauseKind]: ClauseTable<K> };
 }
 

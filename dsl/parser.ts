@@ -68,6 +68,8 @@ const DECLARATION_KEYWORDS = new Set([
   KW.calendar,
   KW.parameter,
   KW.table,
+  KW.aggregate,
+  KW.reconcile,
   KW.remove,
   KW.replace,
 ]);
@@ -184,6 +186,10 @@ export function startsDeclaration(
     return false;
   // `fine category 1 base ...` inside a measure.
   if (type === KW.category && prevType === KW.fine) return false;
+  // `count ikb`, `proportion ikb`, `in category x` inside an aggregate.
+  if (type === KW.ikb && (prevType === KW.count || prevType === KW.proportion))
+    return false;
+  if (type === KW.category && prevType === KW.in) return false;
   // `replace field` / `remove field` inside `extend entity`; `remove result`, `remove marking`,
   // `remove value` inside `extend category` and `extend codelist`.
   if ((type === KW.remove || type === KW.replace) && nextType === KW.field)

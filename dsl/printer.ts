@@ -796,6 +796,18 @@ const HEADS: {
       d.doc,
       [d.name.span],
     ),
+  Aggregate: (b, d) =>
+    b.head(
+      titled(`${replacePrefix(d.replace)}aggregate ${d.name.name}`, d.title),
+      d.doc,
+      [d.name.span],
+    ),
+  Reconcile: (b, d) =>
+    b.head(
+      titled(`${replacePrefix(d.replace)}reconcile ${d.name.name}`, d.title),
+      d.doc,
+      [d.name.span],
+    ),
 };
 
 /**
@@ -1019,6 +1031,59 @@ const CLAUSE_PRINTERS: {
       }
     },
   },
+  Aggregate: {
+    assumption: (b, d) => b.assumptions(d.assumptions),
+    implements: (b, d) => b.implementsRefs(d.implementsRefs),
+    count: (b, d) => {
+      for (const m of d.measures) {
+        if (m.kind === "count-ikbs") b.clause("count", "count ikb", [m.span]);
+        if (m.kind === "count-records")
+          b.clause("count", `count ${m.entity.name}`, [m.span]);
+        if (m.kind === "count-findings")
+          b.clause("count", `count result ${m.rule.name}`, [m.span]);
+      }
+    },
+    sum: (b, d) => {
+      for (const m of d.measures)
+        if (m.kind === "sum")
+          b.clause("sum", `sum ${attribute(m.attribute)}`, [m.span]);
+    },
+    proportion: (b, d) => {
+      for (const m of d.measures)
+        if (m.kind === "share-ikbs")
+          b.clause("proportion", "proportion ikb", [m.span]);
+    },
+    in: (b, d) => {
+      if (d.category)
+        b.clause("in", `in category ${d.category.name}`, [d.category.span]);
+    },
+    with: (b, d) => {
+      const m = d.marking;
+      if (m)
+        b.clause(
+          "with",
+          `with ${attribute(m.attribute)} = ${quote(m.value.value)}`,
+          [m.span],
+        );
+    },
+  },
+  Reconcile: {
+    assumption: (b, d) => b.assumptions(d.assumptions),
+    implements: (b, d) => b.implementsRefs(d.implementsRefs),
+    figure: (b, d) => {
+      for (const f of d.figures) {
+        const c = b.clause(
+          "figure",
+          `figure ${f.name.name} = ${f.aggregate.name}`,
+          [f.span],
+        );
+        if (f.tolerance) {
+          c.add(" tolerance ");
+          literal(c, f.tolerance);
+        }
+      }
+    },
+  },
   Table: {
     assumption: (b, d) => b.assumptions(d.assumptions),
     implements: (b, d) => b.implementsRefs(d.implementsRefs),
@@ -1195,6 +1260,8 @@ const DECLARATION_KEYWORDS = new Set([
   "norm",
   "measure",
   "calendar",
+  "aggregate",
+  "reconcile",
   "remove",
   "replace",
 ]);
@@ -1238,7 +1305,9 @@ function eventsFromSource(
         : w === "remove"
           ? !REMOVED_ENTRIES.has(next ?? "")
           : prev !== "replace" && prev !== "remove" && prev !== "extend") &&
-      !(w === "category" && prev === "fine");
+      !(w === "category" && prev === "fine") &&
+      !(w === "category" && prev === "in") &&
+      !(w === "ikb" && (prev === "count" || prev === "proportion"));
     if (startsDeclaration) {
       block++;
       if (block >= blocks.length) return undefined;

@@ -23,6 +23,8 @@ import type {
   IkbDecl,
   MeasureDecl,
   MetricDecl,
+  AggregateDecl,
+  ReconcileDecl,
   ParameterDecl,
   TableDecl,
   NormDecl,
@@ -285,6 +287,16 @@ export function resolveRuleset(
     kind: "table",
     decl,
   }));
+  const aggregates = named<AggregateDecl>(
+    "aggregate",
+    parent?.aggregates,
+    (decl) => ({ kind: "aggregate", decl }),
+  );
+  const reconciliations = named<ReconcileDecl>(
+    "reconcile",
+    parent?.reconciliations,
+    (decl) => ({ kind: "reconcile", decl }),
+  );
   let ikb: IkbDecl | undefined = parent?.ikb;
   let ikbHere: IkbDecl | undefined;
   const extensions: ExtendEntityDecl[] = [];
@@ -397,6 +409,14 @@ export function resolveRuleset(
         tables.declare(decl.name, decl, decl.replace);
         articles(decl.implementsRefs);
         break;
+      case "Aggregate":
+        aggregates.declare(decl.name, decl, decl.replace);
+        articles(decl.implementsRefs);
+        break;
+      case "Reconcile":
+        reconciliations.declare(decl.name, decl, decl.replace);
+        articles(decl.implementsRefs);
+        break;
       case "Calendar":
         checkHolidays(decl, reporter);
         calendars.declare(decl.name, decl, decl.replace);
@@ -415,6 +435,8 @@ export function resolveRuleset(
           calendar: calendars,
           parameter: parameters,
           table: tables,
+          aggregate: aggregates,
+          reconcile: reconciliations,
         }[decl.what] as Collection<unknown> | undefined;
         target?.remove(decl.name);
         break;
@@ -438,9 +460,16 @@ export function resolveRuleset(
         : []),
       ...rules.kept(),
       ...categories.kept(),
-      ...[payouts, norms, measures, calendars, parameters, tables].flatMap(
-        (c) => c.kept().map((decl) => ({ decl })),
-      ),
+      ...[
+        payouts,
+        norms,
+        measures,
+        calendars,
+        parameters,
+        tables,
+        aggregates,
+        reconciliations,
+      ].flatMap((c) => c.kept().map((decl) => ({ decl }))),
     ];
     links.copy(
       parent.links,
@@ -488,6 +517,8 @@ export function resolveRuleset(
     calendars: [...calendars.items.values()],
     parameters: [...parameters.items.values()],
     tables: [...tables.items.values()],
+    aggregates: [...aggregates.items.values()],
+    reconciliations: [...reconciliations.items.values()],
     file: file.path,
     header,
     links,

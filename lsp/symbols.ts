@@ -134,6 +134,8 @@ function declarationSymbol(d: Declaration): DocumentSymbol | undefined {
       );
     case "Norm":
     case "Calendar":
+    case "Aggregate":
+    case "Reconcile":
       return symbol(
         d.name.name,
         SymbolKind.Object,

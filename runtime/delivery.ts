@@ -54,6 +54,8 @@ import { maskKey, maskMessage, maskValues, personalFields } from "./mask.js";
 import { reportProvenance } from "./provenance.js";
 import { assertSourcesCurrent } from "./source-check.js";
 import { toolVersion } from "./tool-version.js";
+import { Aggregates } from "./aggregates.js";
+import { reconcile, type QuarterlyFigures } from "./quarterly.js";
 import {
   REPORT_VERSION,
   type BlockingError,
@@ -106,6 +108,11 @@ export interface DeliveryOptions {
    * records. For one entity read from a stream (`regel validate -`).
    */
   entities?: readonly string[];
+  /**
+   * The bank's quarterly figures (runtime/quarterly.ts `readQuarterly`), compared with the
+   * aggregates as the ruleset's `reconcile` declares: report.json `plausibility.reconciliation`.
+   */
+  quarterly?: QuarterlyFigures;
 }
 
 interface FileState {
@@ -257,6 +264,8 @@ class DeliveryValidator {
   private readonly payoutCounts = new Map<string, number>();
   private ikbCount = 0;
   private ikbMeeting = 0;
+  /** The declared aggregates (runtime/aggregates.ts), added up per IKB. */
+  private readonly aggregates: Aggregates;
   /** Rows of IKB files without an IKB key: each counts as an IKB that does not meet the controls. */
   private ungroupedRows = 0;
   /** Problems of the delivery as a whole (not of one file). */
@@ -280,6 +289,7 @@ class DeliveryValidator {
       this.rs.entities,
     );
     this.trace = new Map(loaded.trace.map((t) => [t.code, t]));
+    this.aggregates = new Aggregates(this.rs.aggregates);
     this.personal = personalFields(this.rs.entities);
     this.maxSamples = opts.maxSamples ?? 1000;
     this.rrdDays = dateToDays(opts.rrd);
@@ -1231,6 +1241,7 @@ class DeliveryValidator {
       if (c.payoutsBlocked.length > 0)
         for (const p of new Set(c.payoutsBlocked))
           this.payoutCounts.set(p, (this.payoutCounts.get(p) ?? 0) + 1);
+      if (this.aggregates.any) this.aggregates.ikb(ikb, c.categories);
     }
   }
 
@@ -1468,6 +1479,9 @@ class DeliveryValidator {
     const ikbTotal = this.ikbCount + this.ungroupedRows;
     const percentage = pct(this.ikbMeeting, ikbTotal);
     const norm = this.groeipad;
+    const aggregates = this.aggregates.any
+      ? this.aggregates.report((code) => this.tallies.get(code)?.count ?? 0)
+      : undefined;
 
     const report: Report = {
       reportVersion: REPORT_VERSION,
@@ -1561,6 +1575,18 @@ class DeliveryValidator {
         .map(([code, c]) => ({ code, severity: c.severity, count: c.count })),
       rules: ruleReports.filter(isPrimary),
       secondaryRules: ruleReports.filter((r) => !isPrimary(r)),
+      ...(aggregates === undefined ? {} : { aggregates }),
+      ...(this.opts.quarterly && rs.reconciliations?.[0]
+        ? {
+            plausibility: {
+              reconciliation: reconcile(
+                rs.reconciliations[0],
+                aggregates ?? [],
+                this.opts.quarterly,
+              ),
+            },
+          }
+        : {}),
       provenance: reportProvenance({
         loaded: this.loaded,
         groeipad: hasIkb ? norm : undefined,

@@ -29,6 +29,7 @@ import {
   relativeUrl,
 } from "./html.js";
 import { provenanceHtml } from "./html-provenance.js";
+import { plausibilitySections } from "./report-plausibility.js";
 import { REPORT_SCRIPT } from "./html-report-script.js";
 import { sampleFileName } from "./report-csv.js";
 import type {
@@ -409,6 +410,7 @@ ${summarySection(r)}
 ${blockingSection(r)}
 ${groeipadSection(r)}
 ${categorySections(r, sources)}
+${plausibilitySections(r)}
 ${filesSection(r)}
 ${rulesSections(r, opts, sources)}
 ${sourcesSection(r)}

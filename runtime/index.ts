@@ -41,6 +41,12 @@ export {
   type Progress,
 } from "./delivery.js";
 export {
+  QuarterlyError,
+  readQuarterly,
+  type QuarterlyFigure,
+  type QuarterlyFigures,
+} from "./quarterly.js";
+export {
   defaultCompiledRoot,
   listCompiled,
   loadCompiled,

@@ -113,6 +113,8 @@ export async function loadCompiled<M extends CompiledRuleset = CompiledRuleset>(
       (mod.laws as CompiledRuleset["laws"] | undefined) ??
       lawsFromTrace(mod.trace as CompiledRuleset["trace"]),
     assumptions: mod.assumptions as CompiledRuleset["assumptions"],
+    aggregates: mod.aggregates as CompiledRuleset["aggregates"],
+    reconciliations: mod.reconciliations as CompiledRuleset["reconciliations"],
   };
   let trace: readonly RuleTrace[] = module.trace;
   const traceFile = join(dir, "trace.json");

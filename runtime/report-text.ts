@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { plausibilityLines } from "./report-plausibility.js";
 import type { Report } from "./report-types.js";
 
 /** A short plain-text summary (a few dozen lines at most). */
@@ -65,6 +66,7 @@ export function summaryText(r: Report, maxRules = 15): string {
         `  ${b.code} ${b.title}: ${b.count}${b.file ? ` (first: ${b.file}${b.line !== null ? `:${b.line}` : ""})` : ""}`,
       );
   }
+  lines.push(...plausibilityLines(r));
   const fired = [...r.rules, ...r.secondaryRules]
     .filter((x) => x.count > 0)
     .sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : 1));

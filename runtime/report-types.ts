@@ -292,4 +292,63 @@ export interface Report {
   secondaryRules: RuleReport[];
   /** What produced the report (reportVersion 1.1); absent in 1.0 reports. */
   provenance?: Provenance;
+  /**
+   * The ruleset's declared aggregates with their values (reportVersion 1.4); absent when the
+   * ruleset declares none.
+   */
+  aggregates?: AggregateReport[];
+  /** Plausibility checks (reportVersion 1.4): the reconciliation with an outside report. */
+  plausibility?: {
+    reconciliation?: ReconciliationReport;
+  };
+}
+
+/** A declared aggregate and its value on this delivery (docs/report.md, "Aggregates"). */
+export interface AggregateReport {
+  name: string;
+  title: string | null;
+  measure:
+    "count-ikbs" | "count-records" | "sum" | "share-ikbs" | "count-findings";
+  /** `count` (a number of IKBs, records or findings), `amount` (a sum) or `percent` (a share). */
+  unit: "count" | "amount" | "percent";
+  /** The value; `null` when it cannot be computed (a share of no IKBs). */
+  value: number | null;
+  /** The value as text: exact for a sum (`1250.00`), with numerator and denominator for a share. */
+  text: string;
+}
+
+/**
+ * The reconciliation of the delivery's aggregates with the figures of an outside report
+ * (`regel validate --quarterly FILE`; docs/report.md, "Reconciliation").
+ */
+export interface ReconciliationReport {
+  /** The `reconcile` declaration used. */
+  name: string;
+  title: string | null;
+  articles: ArticleTrace[];
+  /** The quarterly file as given, and the sha256 of its bytes. */
+  file: string;
+  sha256: string;
+  /** `reconciled`: every figure within its tolerance; `differences`: at least one is not. */
+  status: "reconciled" | "differences";
+  figures: ReconciledFigure[];
+}
+
+/** One figure of the outside report compared with the aggregate it is declared against. */
+export interface ReconciledFigure {
+  /** The figure's name in the quarterly file. */
+  name: string;
+  aggregate: string;
+  /** The figure the quarterly file reports; `null` when the file does not give it. */
+  reported: number | null;
+  /** The delivery's aggregate; `null` when it could not be computed. */
+  delivered: number | null;
+  /** delivered − reported; `null` when either is missing. */
+  difference: number | null;
+  /** The declared tolerance as written (`0`, `1000.00`, `0.5 %`). */
+  tolerance: string;
+  /** `within` tolerance, `differs` (outside it), or `missing` (the file or the delivery has no value). */
+  status: "within" | "differs" | "missing";
+  /** One sentence that names both figures. */
+  message: string;
 }

@@ -6,6 +6,11 @@
  *
  * @module
  */
+import {
+  aggregateTraceText,
+  allAggregates,
+  traceAggregate,
+} from "../../audit/trace-aggregate.js";
 import type { Command } from "commander";
 import {
   allCodes,
@@ -65,9 +70,12 @@ export function register(program: Command): void {
   program
     .command("trace")
     .description(
-      "Show a validation code: meaning, assumptions, severity, class and scope, articles, source, categories and examples per version",
+      "Show a validation code: meaning, assumptions, severity, class and scope, articles, source, categories and examples per version (or a declared aggregate: what it measures, articles, assumptions, reconciled figures)",
     )
-    .argument("<code>", "validation code, e.g. dmc0000")
+    .argument(
+      "<code>",
+      "validation code, e.g. dmc0000, or an aggregate name, e.g. depositors",
+    )
     .option(
       "--version <version>",
       "only this ruleset version (1.3.0 or ikb.glo@1.3.0)",
@@ -104,6 +112,24 @@ export async function runTrace(
     : "";
   const rulesets = loaded.project.rulesets;
   const codes = allCodes(rulesets);
+  if (!codes.includes(code) && allAggregates(rulesets).includes(code)) {
+    // a declared aggregate (docs/language.md, "Aggregates and reconciliation")
+    const t = traceAggregate(rulesets, code, options.version);
+    if (t.versions.length === 0)
+      return {
+        code: 2,
+        stdout: "",
+        stderr: `${stderr}regel trace: aggregate \`${code}\` is not in version ${options.version}\n`,
+      };
+    return {
+      code: 0,
+      stdout:
+        options.json === true
+          ? `${JSON.stringify(t, null, 2)}\n`
+          : aggregateTraceText(t),
+      stderr,
+    };
+  }
   if (!codes.includes(code)) {
     const close = similarCodes(code, codes);
     const hint =

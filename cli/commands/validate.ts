@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import type { Command } from "commander";
 import {
   dateToDays,
@@ -33,6 +33,11 @@ import { isSystemError, reportFailure } from "../failure.js";
 import { writeFileAtomic } from "../../runtime/atomic-file.js";
 import { UnknownEntityError } from "../../runtime/errors.js";
 import { reportToJunit } from "../../runtime/report-junit.js";
+import {
+  QuarterlyError,
+  readQuarterly,
+  type QuarterlyFigures,
+} from "../../runtime/quarterly.js";
 import { spoolEntity, type StreamDelivery } from "../stdin-input.js";
 import { printErr, printOut, terminalSafe } from "../terminal-text.js";
 
@@ -53,6 +58,7 @@ interface ValidateFlags {
   entity?: string;
   inputFormat?: string;
   junit?: string;
+  quarterly?: string;
 }
 
 /** The limits a delivery is read with (csv-reader.ts LIMITS), as flags. */
@@ -130,6 +136,10 @@ export function register(program: Command): void {
     .option(
       "--max-record-length <chars>",
       `most characters of field text in a record (or an NDJSON line); a longer one is rejected (default ${LIMITS.maxRecordLength})`,
+    )
+    .option(
+      "--quarterly <file>",
+      "the bank's quarterly DGS figures (CSV figure,value or a JSON object) to reconcile with the delivery's aggregates, as the ruleset's reconcile declares",
     )
     .option("--no-progress", "no progress bar")
     .action(async (folder: string, flags: ValidateFlags) => {
@@ -222,6 +232,23 @@ export function register(program: Command): void {
             : `cannot load the ruleset: ${(e as Error).message}`,
         );
       }
+      let quarterly: QuarterlyFigures | undefined;
+      if (flags.quarterly !== undefined) {
+        // read before the run, not after an hour of it
+        try {
+          quarterly = readQuarterly(
+            flags.quarterly,
+            readFileSync(flags.quarterly),
+            loaded.module.reconciliations,
+          );
+        } catch (e) {
+          return fail(
+            e instanceof QuarterlyError
+              ? e.message
+              : `--quarterly ${flags.quarterly} cannot be read: ${(e as Error).message}`,
+          );
+        }
+      }
       let stream: StreamDelivery | undefined;
       if (fromStdin) {
         const entities = loaded.module.entities.filter((e) => e.file);
@@ -275,6 +302,7 @@ export function register(program: Command): void {
             : undefined,
           rrdChosenBy: "--rrd",
           entities: fromStdin ? [flags.entity!] : undefined,
+          quarterly,
           onProgress:
             "onProgress" in bar && bar.onProgress !== undefined
               ? (p) => bar.onProgress!({ ...p, file: terminalSafe(p.file) })

@@ -33,6 +33,8 @@ const HEADS: Record<ClauseKind, string> = {
   Calendar: "calendar c",
   Parameter: "parameter p: money",
   Table: "table t",
+  Aggregate: 'aggregate a "t"',
+  Reconcile: 'reconcile q "t"',
 };
 
 /** One sample per clause and per way it starts (in the order of its `starts`). */
@@ -141,6 +143,20 @@ const SAMPLES: { [K in ClauseKind]: Record<ClauseName<K>, string[]> } = {
     file: ['file "t.csv"'],
     column: ["column c: text key"],
     row: ['row "A"'],
+  },
+  Aggregate: {
+    assumption: ['assumption "a"'],
+    implements: ["implements bk 1"],
+    count: ["count ikb"],
+    sum: ["sum E.x"],
+    proportion: ["proportion ikb"],
+    in: ["in category c"],
+    with: ['with E.x = "A"'],
+  },
+  Reconcile: {
+    assumption: ['assumption "a"'],
+    implements: ["implements bk 1"],
+    figure: ["figure f = a tolerance 0.5 %"],
   },
 };
 

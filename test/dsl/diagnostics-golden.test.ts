@@ -1488,6 +1488,103 @@ ${npRule("require count(XX) = 0")}`),
     at: [{ marker: 'BA { account_id: "A" }' }],
     message: "has no `ikb` grouping",
   },
+  {
+    code: "REG280",
+    title: "an aggregate without a measure",
+    files: T(`
+aggregate depositors "Depositors"
+  implements br art 2
+`),
+    at: [{ marker: 'depositors "Depositors"' }],
+    message: "says nothing about what it measures",
+  },
+  {
+    code: "REG280",
+    title: "an aggregate with two measures",
+    files: T(`
+aggregate depositors "Depositors"
+  implements br art 2
+  count ikb
+  sum BA.balance
+`),
+    at: [{ marker: "sum BA.balance" }],
+    message: "has 2 measures",
+  },
+  {
+    code: "REG281",
+    title: "an aggregate that adds up a text field",
+    files: T(`
+aggregate ibans "IBANs"
+  implements br art 2
+  sum BA.iban
+`),
+    at: [{ marker: "BA.iban" }],
+  },
+  {
+    code: "REG282",
+    title: "an aggregate over IKBs in a ruleset without an ikb grouping",
+    files: {
+      "t.regel":
+        NO_IKB +
+        `
+aggregate depositors "Depositors"
+  implements br art 2
+  count ikb
+`,
+    },
+    at: [{ marker: 'depositors "Depositors"' }],
+  },
+  {
+    code: "REG283",
+    title: "a share of all IKBs",
+    files: T(`
+aggregate everyone "Everyone"
+  implements br art 2
+  proportion ikb
+`),
+    at: [{ marker: "proportion ikb" }],
+  },
+  {
+    code: "REG284",
+    title: "an aggregate in an unknown category",
+    files: T(`
+aggregate depositors "Depositors"
+  implements br art 2
+  count ikb
+  in category identiy
+`),
+    at: [{ marker: "identiy" }],
+  },
+  {
+    code: "REG285",
+    title: "a reconciled figure against an unknown aggregate",
+    files: T(`
+aggregate depositors "Depositors"
+  implements br art 2
+  count ikb
+
+reconcile quarterly "Kwartaalrapportage"
+  implements br art 2
+  figure number_of_depositors = depositorz
+`),
+    at: [{ marker: "depositorz" }],
+    suggestion: "depositors",
+  },
+  {
+    code: "REG286",
+    title: "a figure given twice in a reconcile",
+    files: T(`
+aggregate depositors "Depositors"
+  implements br art 2
+  count ikb
+
+reconcile quarterly "Kwartaalrapportage"
+  implements br art 2
+  figure number_of_depositors = depositors
+  figure number_of_depositors = depositors tolerance 1
+`),
+    at: [{ marker: "number_of_depositors", nth: 1 }],
+  },
 ];
 
 describe("golden diagnostics", () => {

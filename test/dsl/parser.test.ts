@@ -147,6 +147,7 @@ describe("every ```regel block of docs/language.md", () => {
       "example.norms",
       "example.parameters",
       "example.refdata",
+      "example.aggregates",
       "example.measures",
       "example.calendar",
       "example.assumptions",
@@ -1236,7 +1237,7 @@ describe("performance", () => {
     const declLines: number[] = [];
     lines.forEach((l, i) => {
       if (
-        /^(codelist|entity|ikb|rule|category|payout|metric|norm|measure|calendar|parameter|table|replace|remove|extend) /.test(
+        /^(codelist|entity|ikb|rule|category|payout|metric|norm|measure|calendar|parameter|table|aggregate|reconcile|replace|remove|extend) /.test(
           l,
         )
       )

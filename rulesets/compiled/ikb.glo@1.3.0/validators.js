@@ -4204,7 +4204,7 @@ export const metadata = {
     {
       path: "ikb.glo/1.3.0.regel",
       ruleset: "ikb.glo@1.3.0",
-      sha256: "cd423d71cfc78e329737657f970c1949664c16b176b77fbf723d8d86053cbc86",
+      sha256: "a8abcf7d9856b09fb141d8f05dced363ee29690e1f3740a900ed5c88c66ba3d4",
     },
   ],
 };
@@ -7656,6 +7656,262 @@ export const assumptions = [
     name: "notification",
     text: "unknown values: as in 1.2.0, an address attribute reported as \"Unknown\" or \"Non-applicable\" counts here as a missing one: payout condition 5 asks for address data that make individual notification possible (bk par 2.1); a house number that is truly non-applicable (a berth without one) is counted all the same, because the sources give no rule for such addresses; the report shows those findings apart (reportedUnknown of dmc0000).",
     location: { file: "ikb.glo/1.3.0.regel", line: 254, column: 3 },
+  },
+  {
+    on: "aggregate",
+    name: "depositors",
+    text: "one IKB is one depositor (Beleidsregel: one individual customer view per depositor), so the number of IKBs is the number of depositors.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 271, column: 3 },
+  },
+  {
+    on: "aggregate",
+    name: "share_unreliable",
+    text: "the marking of a natural person stands for the IKB; a non-natural person's marking is watched through share_identity, whose category holds both.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 313, column: 3 },
+  },
+  {
+    on: "reconcile",
+    name: "quarterly",
+    text: "the layout of the quarterly DGS report is not in the sources: the figure names are regel's own, for a bank's file of figure,value lines; the covered deposits are not reconciled, because the IKB-bestand carries balances, not the covered amount per depositor.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 326, column: 3 },
+  },
+  {
+    on: "reconcile",
+    name: "quarterly",
+    text: "the tolerances are assumed: the number of depositors must agree exactly when the RRD is the quarter's reporting date, and total deposits within 0.1 % for rounding in the quarterly report.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 327, column: 3 },
+  },
+];
+
+/**
+ * The declared aggregates: figures of the delivery as a whole.
+ */
+export const aggregates = [
+  {
+    name: "depositors",
+    title: "Aantal depositohouders (IKB's)",
+    measure: "count-ikbs",
+    articles: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "par 2.2",
+      },
+    ],
+    assumptions: [
+      "one IKB is one depositor (Beleidsregel: one individual customer view per depositor), so the number of IKBs is the number of depositors.",
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 270, column: 1 },
+    source: "aggregate depositors \"Aantal depositohouders (IKB's)\"\n  assumption \"one IKB is one depositor (Beleidsregel: one individual customer view per depositor), so the number of IKBs is the number of depositors.\"\n  implements bk par 2.2\n  count ikb",
+  },
+  {
+    name: "accounts",
+    title: "Aantal deposito's",
+    measure: "count-records",
+    entity: "BA",
+    articles: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "par 2.2",
+      },
+    ],
+    assumptions: [],
+    location: { file: "ikb.glo/1.3.0.regel", line: 275, column: 1 },
+    source: "aggregate accounts \"Aantal deposito's\"\n  implements bk par 2.2\n  count BA",
+  },
+  {
+    name: "total_deposits",
+    title: "Totaal saldo van de deposito's",
+    measure: "sum",
+    entity: "BA",
+    field: "balance",
+    scale: 2,
+    articles: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "par 2.2",
+      },
+    ],
+    assumptions: [],
+    location: { file: "ikb.glo/1.3.0.regel", line: 279, column: 1 },
+    source: "aggregate total_deposits \"Totaal saldo van de deposito's\"\n  implements bk par 2.2\n  sum BA.balance",
+  },
+  {
+    name: "accrued_interest",
+    title: "Totaal aangegroeide, nog niet gecrediteerde rente",
+    measure: "sum",
+    entity: "BA",
+    field: "interest",
+    scale: 2,
+    articles: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "par 2.2",
+      },
+    ],
+    assumptions: [],
+    location: { file: "ikb.glo/1.3.0.regel", line: 283, column: 1 },
+    source: "aggregate accrued_interest \"Totaal aangegroeide, nog niet gecrediteerde rente\"\n  implements bk par 2.2\n  sum BA.interest",
+  },
+  {
+    name: "share_identity",
+    title: "Aandeel IKB's in categorie Identiteit niet vastgesteld",
+    measure: "share-ikbs",
+    category: "identity",
+    articles: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "par 2.2",
+      },
+    ],
+    assumptions: [],
+    location: { file: "ikb.glo/1.3.0.regel", line: 287, column: 1 },
+    source: "aggregate share_identity \"Aandeel IKB's in categorie Identiteit niet vastgesteld\"\n  implements bk par 2.2\n  proportion ikb\n  in category identity",
+  },
+  {
+    name: "share_eligibility",
+    title: "Aandeel IKB's in categorie Twijfel in aanmerking komen",
+    measure: "share-ikbs",
+    category: "eligibility",
+    articles: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "par 2.2",
+      },
+    ],
+    assumptions: [],
+    location: { file: "ikb.glo/1.3.0.regel", line: 292, column: 1 },
+    source: "aggregate share_eligibility \"Aandeel IKB's in categorie Twijfel in aanmerking komen\"\n  implements bk par 2.2\n  proportion ikb\n  in category eligibility",
+  },
+  {
+    name: "share_amount",
+    title: "Aandeel IKB's in categorie Bedrag niet te bepalen",
+    measure: "share-ikbs",
+    category: "amount",
+    articles: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "par 2.2",
+      },
+    ],
+    assumptions: [],
+    location: { file: "ikb.glo/1.3.0.regel", line: 297, column: 1 },
+    source: "aggregate share_amount \"Aandeel IKB's in categorie Bedrag niet te bepalen\"\n  implements bk par 2.2\n  proportion ikb\n  in category amount",
+  },
+  {
+    name: "share_claim",
+    title: "Aandeel IKB's in categorie Opvragen vergoeding niet mogelijk",
+    measure: "share-ikbs",
+    category: "claim",
+    articles: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "par 2.2",
+      },
+    ],
+    assumptions: [],
+    location: { file: "ikb.glo/1.3.0.regel", line: 302, column: 1 },
+    source: "aggregate share_claim \"Aandeel IKB's in categorie Opvragen vergoeding niet mogelijk\"\n  implements bk par 2.2\n  proportion ikb\n  in category claim",
+  },
+  {
+    name: "share_notification",
+    title: "Aandeel IKB's in categorie Notificatie niet mogelijk",
+    measure: "share-ikbs",
+    category: "notification",
+    articles: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "par 2.2",
+      },
+    ],
+    assumptions: [],
+    location: { file: "ikb.glo/1.3.0.regel", line: 307, column: 1 },
+    source: "aggregate share_notification \"Aandeel IKB's in categorie Notificatie niet mogelijk\"\n  implements bk par 2.2\n  proportion ikb\n  in category notification",
+  },
+  {
+    name: "share_unreliable",
+    title: "Aandeel IKB's met markering betrouwbaarheid niet gegarandeerd",
+    measure: "share-ikbs",
+    marking: {
+      entity: "NP",
+      field: "reliability_indicator_code",
+      value: "BETROUWBAARHEID NIET GEGARANDEERD",
+    },
+    articles: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "par 2.2",
+      },
+    ],
+    assumptions: [
+      "the marking of a natural person stands for the IKB; a non-natural person's marking is watched through share_identity, whose category holds both.",
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 312, column: 1 },
+    source: "aggregate share_unreliable \"Aandeel IKB's met markering betrouwbaarheid niet gegarandeerd\"\n  assumption \"the marking of a natural person stands for the IKB; a non-natural person's marking is watched through share_identity, whose category holds both.\"\n  implements bk par 2.2\n  proportion ikb\n  with NP.reliability_indicator_code = \"BETROUWBAARHEID NIET GEGARANDEERD\"",
+  },
+  {
+    name: "findings_dmc0000",
+    title: "Bevindingen dmc0000 (verplicht attribuut ontbreekt)",
+    measure: "count-findings",
+    rule: "dmc0000",
+    articles: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "par 2.2",
+      },
+    ],
+    assumptions: [],
+    location: { file: "ikb.glo/1.3.0.regel", line: 318, column: 1 },
+    source: "aggregate findings_dmc0000 \"Bevindingen dmc0000 (verplicht attribuut ontbreekt)\"\n  implements bk par 2.2\n  count result dmc0000",
+  },
+];
+
+/**
+ * The declared reconciliations with outside reports (the quarterly DGS report).
+ */
+export const reconciliations = [
+  {
+    name: "quarterly",
+    title: "DGS-kwartaalrapportage",
+    articles: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "par 2.2",
+      },
+    ],
+    assumptions: [
+      "the layout of the quarterly DGS report is not in the sources: the figure names are regel's own, for a bank's file of figure,value lines; the covered deposits are not reconciled, because the IKB-bestand carries balances, not the covered amount per depositor.",
+      "the tolerances are assumed: the number of depositors must agree exactly when the RRD is the quarter's reporting date, and total deposits within 0.1 % for rounding in the quarterly report.",
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 325, column: 1 },
+    figures: [
+      {
+        name: "number_of_depositors",
+        aggregate: "depositors",
+        tolerance: { kind: "absolute", value: "0" },
+      },
+      {
+        name: "number_of_deposits",
+        aggregate: "accounts",
+        tolerance: { kind: "absolute", value: "0" },
+      },
+      {
+        name: "total_deposits",
+        aggregate: "total_deposits",
+        tolerance: { kind: "percent", value: "0.1" },
+      },
+    ],
   },
 ];
 

@@ -119,7 +119,7 @@ export interface RuleClassification {
     scopeFrom: "declared" | "class";
 }
 /** What an `assumption` can be on (docs/language.md, "Assumptions and sources of meaning"). */
-export type AssumptionSubject = "ruleset" | "codelist" | "entity" | "field" | "ikb" | "rule" | "category" | "payout" | "metric" | "norm" | "measure" | "calendar" | "holiday";
+export type AssumptionSubject = "ruleset" | "codelist" | "entity" | "field" | "ikb" | "rule" | "category" | "payout" | "metric" | "norm" | "measure" | "calendar" | "holiday" | "aggregate" | "reconcile";
 /** One `assumption` of a ruleset version and the declaration it is on. */
 export interface AssumptionTrace {
     on: AssumptionSubject;
@@ -179,6 +179,62 @@ export interface NormTrace {
             value: string;
             aim?: true;
         }[];
+    }[];
+}
+/**
+ * An `aggregate` declaration (docs/language.md, "Aggregates"): a figure of the delivery as a
+ * whole that `regel validate` computes, reports and records in the history store.
+ */
+export interface AggregateTrace {
+    name: string;
+    title: string | undefined;
+    /**
+     * `count-ikbs` (`count ikb`), `count-records` (`count E`), `sum` (`sum E.f`), `share-ikbs`
+     * (`proportion ikb`: a percentage of the IKBs) or `count-findings` (`count result CODE`).
+     */
+    measure: "count-ikbs" | "count-records" | "sum" | "share-ikbs" | "count-findings";
+    /** `count E`, `sum E.f`: the entity. */
+    entity?: string;
+    /** `sum E.f`: the field. */
+    field?: string;
+    /** `sum E.f`: the field's decimal places (0 for an integer field). */
+    scale?: number;
+    /** `count result CODE`: the rule. */
+    rule?: string;
+    /** `in category NAME`: only IKBs in that category. */
+    category?: string;
+    /** `with E.f = "VALUE"`: only IKBs with a record carrying that value. */
+    marking?: {
+        entity: string;
+        field: string;
+        value: string;
+    };
+    articles: ArticleTrace[];
+    assumptions: string[];
+    location: SourceLocation;
+    /** The declaration as written in its `.regel` file (doc comments excluded). */
+    source: string;
+}
+/**
+ * A `reconcile` declaration: the figures of an outside report (the quarterly DGS report) and the
+ * aggregate each is compared with, within a tolerance.
+ */
+export interface ReconcileTrace {
+    name: string;
+    title: string | undefined;
+    articles: ArticleTrace[];
+    assumptions: string[];
+    location: SourceLocation;
+    figures: {
+        /** The figure's name as the outside report's file writes it. */
+        name: string;
+        /** The aggregate it is compared with. */
+        aggregate: string;
+        /** The largest difference that is no finding: absolute, or a percentage of the reported figure. */
+        tolerance: {
+            kind: "absolute" | "percent";
+            value: string;
+        };
     }[];
 }
 /** A field of an entity: its name, CSV column, type, and whether it is required or personal data. */

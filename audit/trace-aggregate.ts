@@ -1,0 +1,149 @@
+/**
+ * Trace a declared aggregate through every ruleset version that declares it: the data behind
+ * `regel trace NAME` for an aggregate name (docs/language.md, "Aggregates and reconciliation").
+ * Per version: its title, what it measures, the articles it implements, the assumptions it rests
+ * on, where it is declared, and the reconciled figures compared with it.
+ *
+ * @module
+ */
+import type { AggregateDecl, ArticleRef } from "../dsl/ast.js";
+import type { ResolvedRuleset } from "../dsl/model.js";
+import { compareVersions } from "../dsl/types.js";
+import type { ArticleTrace, SourceLocation } from "../compiler/contract.js";
+import { locationOf } from "./trace-query.js";
+
+/** An aggregate as one ruleset version has it. */
+export interface AggregateTraceVersion {
+  ruleset: string;
+  validFrom: string | null;
+  validUntil: string | null;
+  title: string | null;
+  /** The measure and filters as declared, e.g. `proportion ikb in category identity`. */
+  measure: string;
+  articles: ArticleTrace[];
+  assumptions: { text: string; location: SourceLocation }[];
+  location: SourceLocation;
+  /** The `reconcile` figures compared with this aggregate. */
+  reconciledAs: { reconcile: string; figure: string; tolerance: string }[];
+}
+
+export interface AggregateTraceResult {
+  aggregate: string;
+  versions: AggregateTraceVersion[];
+}
+
+/** The measure and filters of an aggregate as written. */
+export function aggregateMeasureText(a: AggregateDecl): string {
+  const m = a.measures[0];
+  const what =
+    m === undefined
+      ? "(no measure)"
+      : m.kind === "count-ikbs"
+        ? "count ikb"
+        : m.kind === "count-records"
+          ? `count ${m.entity.name}`
+          : m.kind === "sum"
+            ? `sum ${m.attribute.entity.name}.${m.attribute.field.name}`
+            : m.kind === "share-ikbs"
+              ? "proportion ikb"
+              : `count result ${m.rule.name}`;
+  return [
+    what,
+    ...(a.category ? [`in category ${a.category.name}`] : []),
+    ...(a.marking
+      ? [
+          `with ${a.marking.attribute.entity.name}.${a.marking.attribute.field.name} = ${JSON.stringify(a.marking.value.value)}`,
+        ]
+      : []),
+  ].join(" ");
+}
+
+function refArticles(r: ResolvedRuleset, refs: ArticleRef[]): ArticleTrace[] {
+  return refs.map((a) => ({
+    source: a.source.name,
+    sourceTitle:
+      r.links.declared(a.source, "source")?.decl.title ?? a.source.name,
+    locator: a.locator,
+  }));
+}
+
+/** Every aggregate name of the loaded rulesets, sorted. */
+export function allAggregates(rulesets: readonly ResolvedRuleset[]): string[] {
+  return [
+    ...new Set(rulesets.flatMap((r) => r.aggregates.map((a) => a.name.name))),
+  ].sort();
+}
+
+/** The aggregate `name` in every version that declares it (or only `version`). */
+export function traceAggregate(
+  rulesets: readonly ResolvedRuleset[],
+  name: string,
+  version?: string,
+): AggregateTraceResult {
+  const versions = rulesets
+    .filter(
+      (r) => version === undefined || r.id === version || r.version === version,
+    )
+    .sort((a, b) =>
+      a.name === b.name
+        ? compareVersions(a.version, b.version)
+        : a.name < b.name
+          ? -1
+          : 1,
+    )
+    .flatMap((r) => {
+      const a = r.aggregates.find((x) => x.name.name === name);
+      if (a === undefined) return [];
+      return [
+        {
+          ruleset: r.id,
+          validFrom: r.validFrom ?? null,
+          validUntil: r.validUntil ?? null,
+          title: a.title ?? null,
+          measure: aggregateMeasureText(a),
+          articles: refArticles(r, a.implementsRefs),
+          assumptions: a.assumptions.map((x) => ({
+            text: x.text,
+            location: locationOf(x.span),
+          })),
+          location: locationOf(a.name.span),
+          reconciledAs: r.reconciliations.flatMap((d) =>
+            d.figures
+              .filter((f) => f.aggregate.name === name)
+              .map((f) => ({
+                reconcile: d.name.name,
+                figure: f.name.name,
+                tolerance:
+                  f.tolerance === undefined
+                    ? "0"
+                    : f.tolerance.kind === "Percent"
+                      ? `${f.tolerance.text} %`
+                      : f.tolerance.text,
+              })),
+          ),
+        },
+      ];
+    });
+  return { aggregate: name, versions };
+}
+
+/** `regel trace NAME` for an aggregate, as text. */
+export function aggregateTraceText(t: AggregateTraceResult): string {
+  const out: string[] = [`aggregate ${t.aggregate}`];
+  for (const v of t.versions) {
+    out.push(
+      "",
+      `${v.ruleset} (valid ${v.validFrom ?? "…"} – ${v.validUntil ?? "…"})`,
+      `  title: ${v.title ?? "—"}`,
+      `  measures: ${v.measure}`,
+      `  implements: ${v.articles.map((a) => `${a.source} ${a.locator} (${a.sourceTitle})`).join("; ") || "—"}`,
+      `  declared at: ${v.location.file}:${v.location.line}:${v.location.column}`,
+    );
+    for (const a of v.assumptions) out.push(`  assumption: ${a.text}`);
+    for (const r of v.reconciledAs)
+      out.push(
+        `  reconciled: figure ${r.figure} of ${r.reconcile}, tolerance ${r.tolerance}`,
+      );
+  }
+  return `${out.join("\n")}\n`;
+}
