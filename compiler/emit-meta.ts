@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { readsPrevious } from "../dsl/previous.js";
 import type { ArticleRef, Span } from "../dsl/ast.js";
 import type {
   ResolvedArticle,
@@ -119,6 +120,7 @@ function ruleTrace(
     assumptions: (d.assumptions ?? []).map((a) => a.text),
     severity: d.severity ?? "signalling",
     classification: describeClass(rule.code, d),
+    ...(readsPrevious(d) ? { previous: true as const } : {}),
     roles: d.roles.length > 0 ? [...d.roles] : ["D", "V"],
     target:
       target?.kind === "FileTarget"
