@@ -13,7 +13,7 @@ import type {
 } from "../compiler/contract.js";
 
 /** Version of the report format (semantic; see docs/report.md). */
-export const REPORT_VERSION = "1.3.0";
+export const REPORT_VERSION = "1.4.0";
 
 /** A problem in the input itself (a file, a header, a row), not a rule finding. */
 export interface InputProblem {
@@ -78,6 +78,12 @@ export interface RuleReport {
    * empty when it rests on none. Since report version 1.1.0.
    */
   assumptions?: string[];
+  /**
+   * Present when the rule was not evaluated, with the reason: a rule that reads the previous
+   * delivery (`previous`) when none was given. Its `count` is then 0 and means nothing: the rule
+   * did not pass either. Since report version 1.4.0.
+   */
+  notEvaluated?: { reason: string };
   /** Findings (one per record and attribute). */
   count: number;
   /** Distinct records with at least one finding. */
@@ -280,4 +286,35 @@ export interface Report {
   secondaryRules: RuleReport[];
   /** What produced the report (reportVersion 1.1); absent in 1.0 reports. */
   provenance?: Provenance;
+  /**
+   * The previous delivery (T−1) that the rules reading `previous` compared with; present when
+   * the ruleset has such rules (docs/report.md, "The previous delivery"). Since 1.4.0.
+   */
+  previousDelivery?: PreviousDeliveryReport;
+}
+
+/** The previous delivery (T−1) of a run, or that none was given. */
+export interface PreviousDeliveryReport {
+  /** `false`: no previous delivery was given; the rules in `rules` were not evaluated. */
+  given: boolean;
+  /** The folder as given on the command line (`--previous DIR`); null when none was given. */
+  folder: string | null;
+  /** The codes of the rules that read `previous`. */
+  rules: string[];
+  /** IKBs of this delivery that the previous delivery also holds. */
+  ikbsMatched: number;
+  /** The files of T−1 read: those of the entities the rules are on. */
+  files: PreviousFileReport[];
+}
+
+/** One file of the previous delivery. */
+export interface PreviousFileReport {
+  entity: string;
+  file: string;
+  /** `missing`: not in the folder (its records read as absent in T−1); `unreadable`: no header. */
+  status: "read" | "missing" | "unreadable";
+  /** Records read (rows with an IKB key and the header's number of cells). */
+  rows: number;
+  /** Rows skipped: not a record (bad quoting, another number of cells, no IKB key). */
+  rowsSkipped: number;
 }

@@ -53,6 +53,7 @@ interface ValidateFlags {
   entity?: string;
   inputFormat?: string;
   junit?: string;
+  previous?: string;
 }
 
 /** The limits a delivery is read with (csv-reader.ts LIMITS), as flags. */
@@ -101,6 +102,10 @@ export function register(program: Command): void {
       "--junit <file>",
       "also write the findings as JUnit XML: one test case per rule, a failure for each rule with findings",
     )
+    .option(
+      "--previous <dir>",
+      "the bank's previous delivery (T−1), for the rules that compare with it (`previous` in a ruleset); without it those rules are not evaluated",
+    )
     .option("--json", "print the JSON report on stdout instead of the summary")
     .option(
       "--show-personal-data",
@@ -139,6 +144,11 @@ export function register(program: Command): void {
         (!existsSync(folder) || !statSync(folder).isDirectory())
       )
         return fail(`${folder} is not a folder`);
+      if (
+        flags.previous !== undefined &&
+        (!existsSync(flags.previous) || !statSync(flags.previous).isDirectory())
+      )
+        return fail(`--previous ${flags.previous} is not a folder`);
       if (!fromStdin && flags.entity !== undefined)
         return fail(
           "--entity is for records read from standard input: give - as the folder",
@@ -275,6 +285,7 @@ export function register(program: Command): void {
             : undefined,
           rrdChosenBy: "--rrd",
           entities: fromStdin ? [flags.entity!] : undefined,
+          previous: flags.previous,
           onProgress:
             "onProgress" in bar && bar.onProgress !== undefined
               ? (p) => bar.onProgress!({ ...p, file: terminalSafe(p.file) })
