@@ -1021,13 +1021,16 @@ const $LAW_omc0018 = $law("omc0018", "Vertegenwoordiger vertegenwoordigt zichzel
 const $LAW_etc0005 = $law("etc0005", "Geboortedatum gewijzigd sinds vorige levering", [$article17, $article5, $article11], [
     'etc0005 = a date of birth that changed since the previous delivery: the code and its text are ours (the DGS GLO\'s etc codes are not public); that a date of birth "cannot change over time" as ldm etc0036 says of its attribute is our reading. A correction is legitimate but must be explained, so the rule signals.',
     "a date absent in either delivery is not compared: a missing date of birth is dmc0000's finding.",
+    "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
 ]);
 const $LAW_etc0006 = $law("etc0006", "Identificatienummer gewijzigd sinds vorige levering", [$article17, $article5, $article11], [
     "etc0006 = an identification number (BSN for NL) that changed since the previous delivery: the code and its text are ours; a person's identification number does not change, so a change means a mix-up of persons or a correction to explain (our reading of ldm etc0036 applied to this attribute).",
     "a number absent in either delivery is not compared.",
+    "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
 ]);
 const $LAW_etc0007 = $law("etc0007", "Saldo sterk gestegen sinds vorige levering", [$article17, $article4], [
     "etc0007 = a balance that jumped since the previous delivery: the code, the factor ten and the floor of EUR 1,000 (below which a jump says little) are ours, not a source's; a jump is plausible (an inheritance, a sale) but worth a look before a payout is computed from it.",
+    "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
 ]);
 /**
  * The key of a NP record as `field=value;...`.
@@ -1982,7 +1985,7 @@ function $rule_val0001_UA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:226 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:227 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2218,7 +2221,7 @@ function $rule_idn0002_NNP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:31 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:32 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3294,7 +3297,7 @@ function $rule_smc0006_NNP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:53 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:54 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3333,7 +3336,7 @@ function $rule_dmc0001_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:69 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:70 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3373,7 +3376,7 @@ function $rule_dmc0002_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.6, br art 2.2f.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:85 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:86 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3417,7 +3420,7 @@ function $rule_omc0019_NNP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:99 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:100 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3455,7 +3458,7 @@ function $rule_tmc0002_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:118 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:119 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3491,7 +3494,7 @@ function $rule_omc0017_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:130 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:131 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3529,7 +3532,7 @@ function $rule_tmc0005_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:144 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:145 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3568,7 +3571,7 @@ function $rule_smc0010_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:158 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:159 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3612,7 +3615,7 @@ function $rule_omc0018_RE(r, ctx, out) {
  * - ldm: DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:177 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:178 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3655,7 +3658,7 @@ function $rule_etc0005_NP(r, ctx, out) {
  * - ldm: DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:194 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:195 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3696,7 +3699,7 @@ function $rule_etc0006_NP(r, ctx, out) {
  * Implements: ldm etc0036, bk bijlage 4 control 3.8.
  * - ldm: DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:209 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:210 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4279,7 +4282,7 @@ export const metadata = {
     {
       path: "ikb.glo/1.3.0.regel",
       ruleset: "ikb.glo@1.3.0",
-      sha256: "cf4866ac8227346b8574a85a27d36c509975a1cb81e85bc61c3cc8b820b04522",
+      sha256: "b44bee4c9d91f46506a453147aa1cc82a47727d2e8b9787dd893d2e4b8dfb58d",
     },
   ],
 };
@@ -5359,7 +5362,7 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 226, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 227, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "replace rule ctl0001 \"Gegeven uit Bijlage 4 ontbreekt\"\n  meaning \"regel's own check: a datum that Bijlage 4 controls 3.5-3.8 require of every person, representation or deposit is missing.\"\n      from bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  assumption \"the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.3.0 table lists none of them for dmc0000.\"\n  severity signalling\n  class own\n  applies to D, V\n  implements bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  for NNP.legal_capacity_code, RE.type_of_representation_competence, BA.deposit_category,\n      BA.currency, BA.country\n  require value is present\n  message \"{attribute} ontbreekt (Bijlage 4)\"\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_name: \"De Korf B.V.\" }\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"REK-SPAAR\", country: \"NL\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"MET RECHTSPERSOONLIJKHEID\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"REK-SPAAR\", currency: \"EUR\", country: \"NL\" }",
     categories: [],
@@ -5578,7 +5581,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 31, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 32, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "replace rule dmc0000 \"Verplicht attribuut ontbreekt\"\n  meaning \"A mandatory attribute is missing (or its value is not valid for its type).\"\n  assumption \"dmc0000 = \\\"Verplicht attribuut ontbreekt\\\" (mandatory attribute missing).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4\n  for NP.date_of_birth, NP.last_name, NNP.registered_country, NNP.registered_name,\n      NNP.registered_place, BA.ascription, BA.balance, BA.bank_account_number,\n      BA.count_of_depositors, BA.interest, BA.product_label, UA.address_line_1, SA.postal_code,\n      SA.place, SA.street, SA.house_number, AD.country\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\", balance: 1250.00, count_of_depositors: 1, interest: 3.10 }\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\", balance: 1250.00, count_of_depositors: 1, interest: 3.10, product_label: \"Internetsparen\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }",
     categories: [
@@ -6666,7 +6669,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 53, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 54, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule dmc0001 \"Ongeldig BSN\"\n  meaning \"A natural person's identification number issued by the Netherlands is not a valid BSN (eleven-test).\"\n  assumption \"dmc0001 = a Dutch identification number (BSN) fails the eleven-test.\"\n  assumption \"checked for depositors and representatives (Bijlage 4 control 3.5 item 3, 3.7 d); the category table's (D) decides that only a depositor's counts for identity.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e,\n      br art 2.3\n  for NP\n  when identification_country = \"NL\" and identification_number is present\n  require valid_bsn(identification_number)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"123456789\", identification_country: \"NL\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"123456789\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"123456789\", identification_country: \"DE\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
@@ -6712,7 +6715,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 69, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 70, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule dmc0002 \"Ongeldige tekens in naam\"\n  meaning \"The initials, first names or last name of a natural person contain characters other than letters, spaces, apostrophes, hyphens and dots.\"\n  assumption \"dmc0002 = a name of a natural person holds characters other than letters, spaces, apostrophes, hyphens and dots.\"\n  assumption \"checked for depositors and representatives (Bijlage 4 control 3.5 item 1, 3.7 b); the category table's (D) decides that only a depositor's counts for identity.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e,\n      br art 2.3\n  for NP.initials, NP.first_names, NP.last_name\n  when value is present\n  require value matches \"^[\\\\p{L}\\\\p{M}][\\\\p{L}\\\\p{M} '.-]*$\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen1\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", initials: \"J2\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", first_names: \"?\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.P.\", first_names: \"Jan Pieter\", last_name: \"van 't Hoff-Ébène\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
@@ -6751,7 +6754,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 85, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 86, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule omc0019 \"Registratienummer niet-natuurlijk persoon ontbreekt\"\n  meaning \"A non-natural person registered in the Netherlands has neither KvK number nor RSIN, or one registered abroad has no foreign number with country of issue.\"\n  assumption \"omc0019 = a non-natural person lacks the registration numbers of Bijlage 4 control 3.6: registered in the Netherlands, a KvK number or RSIN (item 4); registered abroad, a foreign tax or KvK number with its country of issue (item 5).\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.6, br art 2.2f\n  for NNP\n  when registered_country is present\n  require (registered_country = \"NL\" and (coc_number is present or rsin is present))\n      or (registered_country != \"NL\" and (identification_number is present or coc_number is present) and identification_country is present)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"DE\", identification_number: \"HRB 12345\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\", coc_number: \"12345678\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"DE\", identification_number: \"HRB 12345\", identification_country: \"DE\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -6791,7 +6794,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 99, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 100, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule tmc0002 \"Levensstatus en overlijdensdatum tegenstrijdig\"\n  meaning \"A natural person is marked deceased without a date of death, or has a date of death without being marked deceased.\"\n  assumption \"tmc0002 = the life status and the date of death disagree.\"\n  assumption \"checked for depositors and representatives; the category table's (D) decides that only a depositor's counts for identity.\"\n  assumption \"class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  require (deceased = true and date_of_death is present)\n      or (not (deceased = true) and date_of_death is absent)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", deceased: true }\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
@@ -6828,7 +6831,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 118, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 119, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule omc0017 \"Depositohouder zonder markering in aanmerking komen\"\n  meaning \"A deposit is marked eligible while the depositor of its IKB has no eligibility marking.\"\n  assumption \"omc0017 = a deposit is marked eligible while the depositor has no eligibility marking.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when eligible = true\n  require exists(NP where NP.customer_id = ikb_id and NP.eligibility_indicator_code is present)\n      or exists(NNP where NNP.customer_id = ikb_id and NNP.eligibility_indicator_code is present)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
@@ -6868,7 +6871,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 130, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 131, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule tmc0005 \"Slapend deposito met recente transactie\"\n  meaning \"A deposit marked dormant has a last transaction within the 24 months before the reporting reference date.\"\n  assumption \"tmc0005 = a deposit marked dormant had a transaction within the 24 months before the reporting reference date (Bijlage 4 control 3.9 l).\"\n  assumption \"class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when dormant = true and last_transaction_date is present\n  require last_transaction_date <= rrd - 24 months\n  example fail rrd 2024-01-01 BA { ikb_id: \"C1\", account_id: \"A1\", dormant: true, last_transaction_date: 2023-03-15 }\n  example pass rrd 2024-01-01 BA { ikb_id: \"C1\", account_id: \"A1\", dormant: true, last_transaction_date: 2021-03-15 }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
@@ -6908,7 +6911,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 144, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 145, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule smc0010 \"Rente hoger dan saldo\"\n  meaning \"The accrued interest of a deposit with a positive balance is larger than the balance.\"\n  assumption \"smc0010 = the accrued interest of a deposit with a positive balance exceeds that balance (implausible).\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0010 in \\\"Bedrag niet te bepalen\\\", which implausible interest explains; the check is a tuple constraint in DNB's terms.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when balance > 0 and interest is present\n  require interest <= balance\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: 100.00, interest: 250.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", balance: 1000.00, interest: 2.50 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -6945,7 +6948,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 158, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 159, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule omc0018 \"Vertegenwoordiger vertegenwoordigt zichzelf\"\n  meaning \"A representation names the same customer as representative and as represented person.\"\n  assumption \"omc0018 = a representation in which the representative is the represented person.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  when represented_id is present and representative_id is present\n  require representative_id != represented_id\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"C1\", represented_id: \"C1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -6954,16 +6957,11 @@ export const trace = [
     code: "etc0005",
     title: "Geboortedatum gewijzigd sinds vorige levering",
     meaning: "The date of birth of a natural person differs from the one in the bank's previous delivery (T-1).",
-    meaningFrom: [
-      {
-        source: "ldm",
-        sourceTitle: "DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)",
-        locator: "etc0036",
-      },
-    ],
+    meaningFrom: [],
     assumptions: [
       "etc0005 = a date of birth that changed since the previous delivery: the code and its text are ours (the DGS GLO's etc codes are not public); that a date of birth \"cannot change over time\" as ldm etc0036 says of its attribute is our reading. A correction is legitimate but must be explained, so the rule signals.",
       "a date absent in either delivery is not compared: a missing date of birth is dmc0000's finding.",
+      "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
     ],
     severity: "signalling",
     classification: {
@@ -6992,25 +6990,20 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 177, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 178, column: 1 },
     origin: "ikb.glo@1.3.0",
-    source: "rule etc0005 \"Geboortedatum gewijzigd sinds vorige levering\"\n  meaning \"The date of birth of a natural person differs from the one in the bank's previous delivery (T-1).\"\n      from ldm etc0036\n  assumption \"etc0005 = a date of birth that changed since the previous delivery: the code and its text are ours (the DGS GLO's etc codes are not public); that a date of birth \\\"cannot change over time\\\" as ldm etc0036 says of its attribute is our reading. A correction is legitimate but must be explained, so the rule signals.\"\n  assumption \"a date absent in either delivery is not compared: a missing date of birth is dmc0000's finding.\"\n  severity signalling\n  applies to D, V\n  implements ldm etc0036, bk bijlage 4 control 3.5, br art 2.2e\n  for NP\n  when date_of_birth is present and previous.date_of_birth is present\n  require date_of_birth = previous.date_of_birth\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 } previous NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1971-01-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 } previous NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }",
+    source: "rule etc0005 \"Geboortedatum gewijzigd sinds vorige levering\"\n  meaning \"The date of birth of a natural person differs from the one in the bank's previous delivery (T-1).\"\n  assumption \"etc0005 = a date of birth that changed since the previous delivery: the code and its text are ours (the DGS GLO's etc codes are not public); that a date of birth \\\"cannot change over time\\\" as ldm etc0036 says of its attribute is our reading. A correction is legitimate but must be explained, so the rule signals.\"\n  assumption \"a date absent in either delivery is not compared: a missing date of birth is dmc0000's finding.\"\n  assumption \"class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.\"\n  severity signalling\n  applies to D, V\n  implements ldm etc0036, bk bijlage 4 control 3.5, br art 2.2e\n  for NP\n  when date_of_birth is present and previous.date_of_birth is present\n  require date_of_birth = previous.date_of_birth\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 } previous NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1971-01-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 } previous NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }",
     categories: [],
   },
   {
     code: "etc0006",
     title: "Identificatienummer gewijzigd sinds vorige levering",
     meaning: "The national or tax identification number of a natural person differs from the one in the bank's previous delivery (T-1).",
-    meaningFrom: [
-      {
-        source: "ldm",
-        sourceTitle: "DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)",
-        locator: "etc0036",
-      },
-    ],
+    meaningFrom: [],
     assumptions: [
       "etc0006 = an identification number (BSN for NL) that changed since the previous delivery: the code and its text are ours; a person's identification number does not change, so a change means a mix-up of persons or a correction to explain (our reading of ldm etc0036 applied to this attribute).",
       "a number absent in either delivery is not compared.",
+      "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
     ],
     severity: "signalling",
     classification: {
@@ -7039,24 +7032,19 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 194, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 195, column: 1 },
     origin: "ikb.glo@1.3.0",
-    source: "rule etc0006 \"Identificatienummer gewijzigd sinds vorige levering\"\n  meaning \"The national or tax identification number of a natural person differs from the one in the bank's previous delivery (T-1).\"\n      from ldm etc0036\n  assumption \"etc0006 = an identification number (BSN for NL) that changed since the previous delivery: the code and its text are ours; a person's identification number does not change, so a change means a mix-up of persons or a correction to explain (our reading of ldm etc0036 applied to this attribute).\"\n  assumption \"a number absent in either delivery is not compared.\"\n  severity signalling\n  applies to D, V\n  implements ldm etc0036, bk bijlage 4 control 3.5, br art 2.2e\n  for NP\n  when identification_number is present and previous.identification_number is present\n  require identification_number = previous.identification_number\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" } previous NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"123456782\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" } previous NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" }",
+    source: "rule etc0006 \"Identificatienummer gewijzigd sinds vorige levering\"\n  meaning \"The national or tax identification number of a natural person differs from the one in the bank's previous delivery (T-1).\"\n  assumption \"etc0006 = an identification number (BSN for NL) that changed since the previous delivery: the code and its text are ours; a person's identification number does not change, so a change means a mix-up of persons or a correction to explain (our reading of ldm etc0036 applied to this attribute).\"\n  assumption \"a number absent in either delivery is not compared.\"\n  assumption \"class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.\"\n  severity signalling\n  applies to D, V\n  implements ldm etc0036, bk bijlage 4 control 3.5, br art 2.2e\n  for NP\n  when identification_number is present and previous.identification_number is present\n  require identification_number = previous.identification_number\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" } previous NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"123456782\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" } previous NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" }",
     categories: [],
   },
   {
     code: "etc0007",
     title: "Saldo sterk gestegen sinds vorige levering",
     meaning: "The balance of a deposit is more than ten times its balance in the bank's previous delivery (T-1), which was at least EUR 1,000.",
-    meaningFrom: [
-      {
-        source: "ldm",
-        sourceTitle: "DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)",
-        locator: "etc0036",
-      },
-    ],
+    meaningFrom: [],
     assumptions: [
       "etc0007 = a balance that jumped since the previous delivery: the code, the factor ten and the floor of EUR 1,000 (below which a jump says little) are ours, not a source's; a jump is plausible (an inheritance, a sale) but worth a look before a payout is computed from it.",
+      "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
     ],
     severity: "signalling",
     classification: {
@@ -7084,9 +7072,9 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 209, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 210, column: 1 },
     origin: "ikb.glo@1.3.0",
-    source: "rule etc0007 \"Saldo sterk gestegen sinds vorige levering\"\n  meaning \"The balance of a deposit is more than ten times its balance in the bank's previous delivery (T-1), which was at least EUR 1,000.\"\n      from ldm etc0036\n  assumption \"etc0007 = a balance that jumped since the previous delivery: the code, the factor ten and the floor of EUR 1,000 (below which a jump says little) are ours, not a source's; a jump is plausible (an inheritance, a sale) but worth a look before a payout is computed from it.\"\n  severity signalling\n  implements ldm etc0036, bk bijlage 4 control 3.8\n  for BA\n  when balance is present and previous.balance >= 1000.00\n  require balance <= previous.balance * 10\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: 50000.00 } previous BA { ikb_id: \"C1\", account_id: \"A1\", balance: 1500.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", balance: 15000.00 } previous BA { ikb_id: \"C1\", account_id: \"A1\", balance: 1500.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", balance: 50000.00 } previous BA { ikb_id: \"C1\", account_id: \"A1\", balance: 999.99 }",
+    source: "rule etc0007 \"Saldo sterk gestegen sinds vorige levering\"\n  meaning \"The balance of a deposit is more than ten times its balance in the bank's previous delivery (T-1), which was at least EUR 1,000.\"\n  assumption \"etc0007 = a balance that jumped since the previous delivery: the code, the factor ten and the floor of EUR 1,000 (below which a jump says little) are ours, not a source's; a jump is plausible (an inheritance, a sale) but worth a look before a payout is computed from it.\"\n  assumption \"class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.\"\n  severity signalling\n  implements ldm etc0036, bk bijlage 4 control 3.8\n  for BA\n  when balance is present and previous.balance >= 1000.00\n  require balance <= previous.balance * 10\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: 50000.00 } previous BA { ikb_id: \"C1\", account_id: \"A1\", balance: 1500.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", balance: 15000.00 } previous BA { ikb_id: \"C1\", account_id: \"A1\", balance: 1500.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", balance: 50000.00 } previous BA { ikb_id: \"C1\", account_id: \"A1\", balance: 999.99 }",
     categories: [],
   },
 ];
@@ -7106,7 +7094,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 252, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 253, column: 1 },
     results: [
       { code: "omc0001", role: undefined, attributes: [] },
       { code: "omc0002", role: "D", attributes: [] },
@@ -7162,7 +7150,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 280, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 281, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
       { code: "etc0004", role: undefined, attributes: [] },
@@ -7185,7 +7173,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 284, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 285, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -7218,7 +7206,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 298, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 299, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
@@ -7252,7 +7240,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 306, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 307, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {
@@ -7387,14 +7375,20 @@ export const assumptions = [
   {
     on: "ruleset",
     name: "ikb.glo@1.3.0",
-    text: "the url of hb is where a public copy of the Handboek 3.2 was read (5dok.net), not DNB's own address; the Handboek is not among the project's source documents, and the url is not checked.",
+    text: "the url of ldm is where DNB published that model (domain-facts §2.2); it is not among the project's source documents, and the url is not checked.",
     location: { file: "ikb.glo/1.3.0.regel", line: 15, column: 3 },
   },
   {
     on: "ruleset",
     name: "ikb.glo@1.3.0",
-    text: "the third amendment round of the Beleidsregel IKB (Stcrt. 2022, 33608) removed the marking for convictions for money laundering and added the reporting and marking of dormant accounts (dnb.nl, adoption of the third round of amendments, 2022); it is taken to apply from this version, 1 July 2023, the date from which the amended text of the Beleidsregel is in force (wetten.overheid.nl, BWBR0039826). No version models a money-laundering marking (Bijlage 4 control 3.9 lists none); the dormant marking of control 3.9 l is in both versions, and this one adds the date of the last transaction and tmc0005, which checks the marking.",
+    text: "the url of hb is where a public copy of the Handboek 3.2 was read (5dok.net), not DNB's own address; the Handboek is not among the project's source documents, and the url is not checked.",
     location: { file: "ikb.glo/1.3.0.regel", line: 16, column: 3 },
+  },
+  {
+    on: "ruleset",
+    name: "ikb.glo@1.3.0",
+    text: "the third amendment round of the Beleidsregel IKB (Stcrt. 2022, 33608) removed the marking for convictions for money laundering and added the reporting and marking of dormant accounts (dnb.nl, adoption of the third round of amendments, 2022); it is taken to apply from this version, 1 July 2023, the date from which the amended text of the Beleidsregel is in force (wetten.overheid.nl, BWBR0039826). No version models a money-laundering marking (Bijlage 4 control 3.9 lists none); the dormant marking of control 3.9 l is in both versions, and this one adds the date of the last transaction and tmc0005, which checks the marking.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 17, column: 3 },
   },
   {
     on: "codelist",
@@ -7478,7 +7472,7 @@ export const assumptions = [
     on: "rule",
     name: "ctl0001",
     text: "the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.3.0 table lists none of them for dmc0000.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 229, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 230, column: 3 },
   },
   {
     on: "rule",
@@ -7508,7 +7502,7 @@ export const assumptions = [
     on: "rule",
     name: "dmc0000",
     text: "dmc0000 = \"Verplicht attribuut ontbreekt\" (mandatory attribute missing).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 33, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 34, column: 3 },
   },
   {
     on: "rule",
@@ -7748,85 +7742,85 @@ export const assumptions = [
     on: "rule",
     name: "dmc0001",
     text: "dmc0001 = a Dutch identification number (BSN) fails the eleven-test.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 55, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 56, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0001",
     text: "checked for depositors and representatives (Bijlage 4 control 3.5 item 3, 3.7 d); the category table's (D) decides that only a depositor's counts for identity.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 56, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 57, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0002",
     text: "dmc0002 = a name of a natural person holds characters other than letters, spaces, apostrophes, hyphens and dots.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 71, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 72, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0002",
     text: "checked for depositors and representatives (Bijlage 4 control 3.5 item 1, 3.7 b); the category table's (D) decides that only a depositor's counts for identity.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 72, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 73, column: 3 },
   },
   {
     on: "rule",
     name: "omc0019",
     text: "omc0019 = a non-natural person lacks the registration numbers of Bijlage 4 control 3.6: registered in the Netherlands, a KvK number or RSIN (item 4); registered abroad, a foreign tax or KvK number with its country of issue (item 5).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 87, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 88, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0002",
     text: "tmc0002 = the life status and the date of death disagree.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 101, column: 3 },
-  },
-  {
-    on: "rule",
-    name: "tmc0002",
-    text: "checked for depositors and representatives; the category table's (D) decides that only a depositor's counts for identity.",
     location: { file: "ikb.glo/1.3.0.regel", line: 102, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0002",
-    text: "class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.",
+    text: "checked for depositors and representatives; the category table's (D) decides that only a depositor's counts for identity.",
     location: { file: "ikb.glo/1.3.0.regel", line: 103, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "tmc0002",
+    text: "class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 104, column: 3 },
   },
   {
     on: "rule",
     name: "omc0017",
     text: "omc0017 = a deposit is marked eligible while the depositor has no eligibility marking.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 120, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 121, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0005",
     text: "tmc0005 = a deposit marked dormant had a transaction within the 24 months before the reporting reference date (Bijlage 4 control 3.9 l).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 132, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 133, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0005",
     text: "class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 133, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 134, column: 3 },
   },
   {
     on: "rule",
     name: "smc0010",
     text: "smc0010 = the accrued interest of a deposit with a positive balance exceeds that balance (implausible).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 146, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 147, column: 3 },
   },
   {
     on: "rule",
     name: "smc0010",
     text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0010 in \"Bedrag niet te bepalen\", which implausible interest explains; the check is a tuple constraint in DNB's terms.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 147, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 148, column: 3 },
   },
   {
     on: "rule",
     name: "omc0018",
     text: "omc0018 = a representation in which the representative is the represented person.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 160, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 161, column: 3 },
   },
   {
     on: "rule",
@@ -7842,6 +7836,12 @@ export const assumptions = [
   },
   {
     on: "rule",
+    name: "etc0005",
+    text: "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 182, column: 3 },
+  },
+  {
+    on: "rule",
     name: "etc0006",
     text: "etc0006 = an identification number (BSN for NL) that changed since the previous delivery: the code and its text are ours; a person's identification number does not change, so a change means a mix-up of persons or a correction to explain (our reading of ldm etc0036 applied to this attribute).",
     location: { file: "ikb.glo/1.3.0.regel", line: 197, column: 3 },
@@ -7854,9 +7854,21 @@ export const assumptions = [
   },
   {
     on: "rule",
+    name: "etc0006",
+    text: "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 199, column: 3 },
+  },
+  {
+    on: "rule",
     name: "etc0007",
     text: "etc0007 = a balance that jumped since the previous delivery: the code, the factor ten and the floor of EUR 1,000 (below which a jump says little) are ours, not a source's; a jump is plausible (an inheritance, a sale) but worth a look before a payout is computed from it.",
     location: { file: "ikb.glo/1.3.0.regel", line: 212, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0007",
+    text: "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 213, column: 3 },
   },
 ];
 
