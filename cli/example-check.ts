@@ -150,6 +150,14 @@ export function recordExampleFindings(
     ikb,
     ikbKey: d.subject.ikbKey,
   };
+  if (d.previous !== undefined) {
+    // the IKB in the previous delivery (T−1): decoded as the runtime decodes it, findings dropped
+    const previous: Record<string, unknown[]> = Object.create(null);
+    for (const e of Object.keys(ikb)) previous[e] = [];
+    for (const [entity, rows] of Object.entries(d.previous))
+      previous[entity] = rows.map((row) => decodeRow(m, entity, row, []));
+    ctx.previous = previous;
+  }
   m.checks[d.entity]?.(subject, ctx, out);
   return out.filter((f) => f.rule === d.rule);
 }
@@ -349,7 +357,19 @@ function describeDelivery(
       : d.subject.ikbKey === undefined
         ? "a delivery in which the subject is in no IKB (it sees no other records)"
         : `a delivery of one IKB (\`${d.subject.ikbKey}\`)`;
-  return `the example ran as ${where}: ${parts.length > 0 ? parts.join(", ") : "no rows"}; RRD ${d.rrd}`;
+  const previous =
+    d.previous === undefined
+      ? ""
+      : `; previous delivery (T−1): ${
+          Object.entries(d.previous)
+            .filter(([, rows]) => rows.length > 0)
+            .map(
+              ([name, rows]) =>
+                `${entityNamed(ruleset, name)?.file ?? name} ${plural(rows.length, "row")}`,
+            )
+            .join(", ") || "the IKB is not in it"
+        }`;
+  return `the example ran as ${where}: ${parts.length > 0 ? parts.join(", ") : "no rows"}; RRD ${d.rrd}${previous}`;
 }
 
 function findingText(f: Finding): string {

@@ -100,6 +100,11 @@ export interface RuleTrace {
   severity: Severity;
   /** Class and scope; absent in modules compiled before rules were classified. */
   classification?: RuleClassification;
+  /**
+   * `true`: the rule reads the previous delivery (`previous`); without one it is not evaluated.
+   * Absent for every other rule.
+   */
+  previous?: true;
   roles: Role[];
   target: "record" | "attribute" | "file";
   entities: string[];
@@ -468,6 +473,12 @@ export interface RuleContext {
   ikb: Readonly<Record<string, readonly unknown[]>>;
   /** The IKB key of the record, when the data model has an IKB. */
   ikbKey: string | undefined;
+  /**
+   * The records of the same IKB in the previous delivery (T−1) by entity name (empty arrays when
+   * the IKB is not in it); undefined when no previous delivery is given: the rules that read
+   * `previous` are then not evaluated.
+   */
+  previous?: Readonly<Record<string, readonly unknown[]>>;
 }
 
 /** Decoding one CSV row. `index[i]` is the cell position of the i-th field of the entity (-1: column missing). */

@@ -395,6 +395,19 @@ function readField(
   };
 }
 
+/**
+ * The record under test as the previous delivery has it: the record of its entity with the same
+ * key among the IKB's records in T−1 (`ctx.previous`); undefined when there is none.
+ */
+function previousRecord(scope: Scope): Code {
+  const key = scope.ctx.hoist(
+    "KEY",
+    lit(scope.entity.key),
+    ts`readonly string[]`,
+  );
+  return ts`$previous(${CTX}.previous?.[${scope.entity.name}], ${R}, ${key})`;
+}
+
 /** A name: what the checker linked it to (dsl/links.ts). */
 function compilePath(expr: PathExpr, scope: Scope): Value {
   const links = scope.ctx.ruleset.links;
@@ -421,7 +434,28 @@ function compilePath(expr: PathExpr, scope: Scope): Value {
       return readField(scope, R, scope.attribute, true);
     case "parameter":
       return compileParameter(link.decl, scope);
+    case "previous":
+      return {
+        code: previousRecord(scope),
+        kind: { k: "text" },
+        absent: true,
+        simple: false,
+      };
     case "field": {
+      if (link.record === "previous") {
+        const f = links.field(expr.name, scope.entity);
+        if (f === undefined)
+          fail(
+            `\`${written}\` is not a field of the record under test (\`${scope.entity.name}\`)`,
+            expr.span,
+          );
+        return {
+          code: prop(ts`${previousRecord(scope)}?`, f.name),
+          kind: kindOfField(scope, f),
+          absent: true,
+          simple: false,
+        };
+      }
       if (link.record === "current") {
         const f = links.field(expr.name, scope.entity);
         if (f === undefined)

@@ -7,6 +7,7 @@
  * @module
  */
 import type { AggregateDecl, ArticleRef, Span } from "../dsl/ast.js";
+import { readsPrevious } from "../dsl/previous.js";
 import type {
   ResolvedArticle,
   ResolvedRule,
@@ -167,6 +168,7 @@ function ruleTrace(
     assumptions: (d.assumptions ?? []).map((a) => a.text),
     severity: d.severity ?? "signalling",
     classification: describeClass(rule.code, d),
+    ...(readsPrevious(d) ? { previous: true as const } : {}),
     roles: d.roles.length > 0 ? [...d.roles] : ["D", "V"],
     target:
       target?.kind === "FileTarget"

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Expr } from "../dsl/ast.js";
+import { readsPrevious } from "../dsl/previous.js";
 import type {
   ResolvedEntity,
   ResolvedField,
@@ -229,7 +230,11 @@ function instancePass(instance: CompiledInstance): Code {
   const guard = appliesGuard(instance.rule, instance.entity);
   const pass =
     guard === undefined ? ts`(${all})` : ts`(${not(guard)} || (${all}))`;
-  return ts`${comment(instance.rule.code)} ${pass}`;
+  // a rule that reads T−1 is not evaluated without a previous delivery: it does not fail either
+  const evaluated = readsPrevious(instance.rule.decl)
+    ? ts`(${CTX}.previous === undefined || ${pass})`
+    : pass;
+  return ts`${comment(instance.rule.code)} ${evaluated}`;
 }
 
 function roleLine(instance: { entity: ResolvedEntity }): Code {
@@ -325,7 +330,14 @@ export function emitInstance(
       : ts`if (${guard}) {
     ${join(body, "\n")}
   }`;
-  return ts`${doc([`${rule.code} on ${entity.name}.`])}function ${instance.impl}(${R}: ${recordType(entity)}, ${CTX}: RuleContext, out: Finding[]): void {
+  const previous = readsPrevious(rule.decl);
+  const lines = [`${rule.code} on ${entity.name}.`];
+  if (previous)
+    lines.push(
+      "Reads the previous delivery (`ctx.previous`): not evaluated without one.",
+    );
+  return ts`${doc(lines)}function ${instance.impl}(${R}: ${recordType(entity)}, ${CTX}: RuleContext, out: Finding[]): void {
+    ${previous ? ts`if (${CTX}.previous === undefined) return;` : ts``}
     ${roleLine(instance)}
     ${guarded}
   }`;

@@ -372,6 +372,11 @@ export interface RecordExample extends NodeBase {
   rrd: DateLiteral | undefined;
   subject: RecordLiteral;
   context: RecordLiteral[];
+  /**
+   * `previous E { ... }, ...`: the records of the IKB in the previous delivery (T−1), for rules
+   * that read `previous`; absent: the example has no `previous` clause.
+   */
+  previous?: RecordLiteral[];
 }
 
 export interface FileExample extends NodeBase {
@@ -783,7 +788,9 @@ export interface PercentLiteral extends ExprBase {
  */
 export interface PathExpr extends ExprBase {
   kind: "Path";
+  /** `previous.f`: the ident `previous` (a keyword) stands here; the checker links it. */
   entity: Ident | undefined;
+  /** `previous` alone (only in `previous is present|absent`) is a path named `previous`. */
   name: Ident;
 }
 

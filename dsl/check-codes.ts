@@ -106,6 +106,11 @@ export const CODES = {
   badDateLiteral: "REG317",
   uniqueKeyWithoutKey: "REG318",
   crossRecordNeverSees: "REG319",
+  // ---- REG262-REG264, REG274: the previous delivery (T−1)
+  previousAlone: "REG262",
+  previousWithoutRecord: "REG263",
+  previousWithinScope: "REG264",
+  previousIsValid: "REG274",
   // ---- REG265-REG279: whole-file checks
   wholeFilePer: "REG265",
   wholeFileEntities: "REG266",
@@ -278,6 +283,14 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
   REG318: "`require unique key` on an entity without a `key`.",
   REG319:
     "`exists` / `count` / `sum` that can never see a record on a real delivery (no `ikb` grouping, or an entity outside every IKB).",
+  REG262:
+    "`previous` alone where a value is needed: only `previous is present|absent` tests the record of the previous delivery.",
+  REG263:
+    "`previous` in a rule without a record under test that belongs to an IKB and has a key (file rules, entities outside the IKB).",
+  REG264:
+    "A rule that reads the previous delivery is declared `scope within delivery` (warning).",
+  REG274:
+    "`is valid` on `previous.f`: a value of the previous delivery that does not fit its type reads as absent.",
   REG265: "`require one a per b` with another word where `per` belongs.",
   REG266:
     "A whole-file check (`require unique a, b`, `require one a per b`) on a rule `for file` several entities.",

@@ -95,6 +95,7 @@ export function checkExamples(
         );
       }
       for (const c of ex.context ?? []) checkRecord(index, reporter, c);
+      for (const c of ex.previous ?? []) checkRecord(index, reporter, c);
       if (!fileRule) checkSameIkb(index, reporter, ex);
     } else if (ex.kind === "FileExample") {
       if (!fileRule) {

@@ -19,6 +19,7 @@ import type {
 } from "./ast.js";
 import { CODES } from "./check-codes.js";
 import { parameterType } from "./check-parameters.js";
+import { isPreviousField, isPreviousRecord } from "./previous.js";
 import { tableColumnType } from "./check-tables.js";
 import {
   missing,
@@ -245,6 +246,30 @@ function infer(expr: Expr, scope: ExprScope): ValueType {
     case "Binary":
       return binaryType(expr, scope);
     case "Is": {
+      if (
+        expr.operand?.kind === "Path" &&
+        isPreviousRecord(expr.operand) &&
+        expr.test !== "valid"
+      ) {
+        if (previousRecordOf(expr.operand, scope) !== undefined) {
+          scope.index.links.linkPath(expr.operand, { kind: "previous" });
+          if (scope.annotate) expr.operand.type = BOOLEAN;
+        }
+        return BOOLEAN;
+      }
+      if (
+        expr.test === "valid" &&
+        expr.operand?.kind === "Path" &&
+        (isPreviousField(expr.operand) || isPreviousRecord(expr.operand))
+      ) {
+        checkExpr(expr.operand, scope);
+        reporter.report(
+          CODES.previousIsValid,
+          `\`is valid\` tests the CSV text of this delivery; a value of the previous delivery that does not fit its type reads as absent: write \`previous.FIELD is present\``,
+          expr.span,
+        );
+        return BOOLEAN;
+      }
       checkExpr(expr.operand, scope);
       if (expr.test === "valid" && !(expr.operand?.kind === "Path")) {
         reporter.report(
@@ -498,7 +523,18 @@ function pathType(p: PathExpr, scope: ExprScope): ValueType {
   const { reporter, index } = scope;
   if (missing(p.name)) return ERROR;
   const name = p.name.name;
+  if (isPreviousField(p)) return previousField(p, scope);
   if (p.entity === undefined || p.entity === null) {
+    if (isPreviousRecord(p)) {
+      // the record alone has no value: it is only tested for presence (see the `Is` case)
+      index.links.unresolved(p.name);
+      reporter.report(
+        CODES.previousAlone,
+        `${scope.label}\`previous\` alone stands for the record in the previous delivery; test it with \`previous is present\` or \`previous is absent\`, or read a field: \`previous.FIELD\``,
+        p.name.span,
+      );
+      return ERROR;
+    }
     if (name === "rrd") {
       index.links.linkPath(p, { kind: "rrd" });
       return DATE;
@@ -566,6 +602,62 @@ function pathType(p: PathExpr, scope: ExprScope): ValueType {
     suggest(en, index.rs.entities.keys()),
   );
   return ERROR;
+}
+
+/**
+ * The entity whose record in T−1 `previous` names: the record under test, when its entity
+ * belongs to the IKB (the previous delivery is read IKB by IKB, by the IKB key). Reports REG263
+ * and gives undefined otherwise.
+ */
+function previousRecordOf(
+  p: PathExpr,
+  scope: ExprScope,
+): ResolvedEntity | undefined {
+  const { index, reporter } = scope;
+  const at = p.entity ?? p.name;
+  const current = scope.current;
+  const ikb = index.rs.ikb;
+  const why =
+    current === undefined
+      ? "this rule has no record under test"
+      : ikb === undefined || missing(ikb.key)
+        ? "the ruleset has no `ikb` grouping, by whose key the previous delivery is read"
+        : index.field(current, ikb.key.name) === undefined
+          ? `\`${current.name}\` has no field \`${ikb.key.name}\` (the IKB key), so its records belong to no IKB`
+          : current.key.length === 0
+            ? `\`${current.name}\` has no \`key\` that finds the same record in the previous delivery`
+            : undefined;
+  if (why === undefined) return current;
+  index.links.unresolved(at);
+  reporter.report(
+    CODES.previousWithoutRecord,
+    `${scope.label}\`previous\` is the record with the same key in the previous delivery, but ${why}`,
+    at.span,
+  );
+  return undefined;
+}
+
+/** `previous.f`: field `f` of the record under test, as the previous delivery has it. */
+function previousField(p: PathExpr, scope: ExprScope): ValueType {
+  const entity = previousRecordOf(p, scope);
+  if (entity === undefined) {
+    scope.index.links.unresolved(p.name);
+    return ERROR;
+  }
+  const f = scope.index.field(entity, p.name.name);
+  if (f === undefined) {
+    scope.index.links.unresolved(p.name);
+    scope.reporter.report(
+      CODES.unknownField,
+      `unknown field \`${p.name.name}\` on entity \`${entity.name}\` (read from the previous delivery)`,
+      p.name.span,
+      suggest(p.name.name, scope.index.fields(entity).keys()),
+    );
+    return ERROR;
+  }
+  scope.index.links.link(p.name, { kind: "field", entity, field: f });
+  scope.index.links.linkPath(p, { kind: "field", record: "previous" });
+  return fieldType(scope.index, f);
 }
 
 /** A parameter named in a condition: its value on the RRD (a field of the same name is ambiguous). */

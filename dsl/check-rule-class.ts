@@ -9,6 +9,7 @@
 import { CODES } from "./check-codes.js";
 import { missing, type Reporter, suggest } from "./check-context.js";
 import type { ResolvedRule } from "./model.js";
+import { readsPrevious } from "./previous.js";
 import {
   CLASS_LABELS,
   classify,
@@ -78,9 +79,26 @@ export function checkRuleClass(reporter: Reporter, rule: ResolvedRule): void {
       );
   }
   const c = classify(code, d);
+  if (readsPrevious(d)) {
+    // reading T−1 is what `scope outside delivery` means: only a declared `within` contradicts it
+    if (c.scope === "within" && c.scopeFrom === "declared")
+      reporter.report(
+        CODES.previousWithinScope,
+        `rule \`${code}\` reads the previous delivery (\`previous\`), but is declared \`scope within delivery\``,
+        d.scope?.span ?? d.code.span,
+        {
+          warning: true,
+          suggestion: "scope outside delivery",
+          notes: [
+            "a rule that reads `previous` is checked with data outside the delivery; drop the `scope` clause or declare `scope outside delivery`",
+          ],
+        },
+      );
+    return;
+  }
   if (c.scope === "outside") {
-    // The language has no way yet to read data outside the delivery (the previous delivery, T−1),
-    // so a rule with this scope checks something other than what its scope says.
+    // A rule with this scope that does not read `previous` (the previous delivery, T−1) checks
+    // something other than what its scope says.
     const why =
       c.scopeFrom === "declared"
         ? "is declared `scope outside delivery`"

@@ -136,6 +136,7 @@ export const KEYWORDS = [
   "count",
   "sum",
   "where",
+  "previous",
   "true",
   "false",
   "aggregate",

@@ -127,8 +127,10 @@ export function declarationOf(target: Target): DeclarationNode {
 export type PathLink =
   | { kind: "rrd" }
   | { kind: "value" }
-  | { kind: "field"; record: "current" | AggregateExpr }
-  | { kind: "parameter"; decl: ParameterDecl };
+  | { kind: "field"; record: "current" | "previous" | AggregateExpr }
+  | { kind: "parameter"; decl: ParameterDecl }
+  /** `previous` alone (`previous is present`): the record with the same key in T−1. */
+  | { kind: "previous" };
 
 /** The links of one ruleset version. Written by the checker; read by every later pass. */
 export class Links {

@@ -2309,12 +2309,28 @@ export class RegelParser extends EmbeddedActionsParser {
           });
           const subject = this.SUBRULE(this.recordLiteral);
           const context = this.SUBRULE2(this.withContext);
+          // `previous E { ... }, ...`: the IKB's records in the previous delivery (T−1)
+          const previous: RecordLiteral[] = [];
+          let hasPrevious = false;
+          this.OPTION2(() => {
+            this.CONSUME(KW.previous);
+            hasPrevious = true;
+            this.AT_LEAST_ONE_SEP3({
+              SEP: Comma,
+              DEF: () => {
+                previous.push(this.SUBRULE2(this.recordLiteral));
+              },
+            });
+          });
           return this.ACTION(() => ({
             kind: "RecordExample" as const,
             expect,
             rrd,
             subject,
             context,
+            ...(hasPrevious
+              ? { previous: previous.filter((r) => !this.isLost(r)) }
+              : {}),
             span: this.sp(start),
           }))!;
         },
@@ -4025,6 +4041,8 @@ export class RegelParser extends EmbeddedActionsParser {
       { ALT: () => this.CONSUME(Identifier) },
       { ALT: () => this.CONSUME(KW.value) },
       { ALT: () => this.CONSUME(KW.rrd) },
+      // `previous.f` / `previous`: the record with the same key in the previous delivery (T−1)
+      { ALT: () => this.CONSUME(KW.previous) },
     ]);
     let second: IToken | undefined;
     this.OPTION(() => {

@@ -535,6 +535,10 @@ function example(c: Chunk, e: Example): void {
     c.add(" ");
     recordLiteral(c, e.subject, true);
     contextRecords(c, e.context);
+    if (e.previous !== undefined && e.previous.length > 0) {
+      c.add(" previous ");
+      c.list(e.previous, (r) => recordLiteral(c, r, true));
+    }
     return;
   }
   c.add(` file ${e.entity.name}`);

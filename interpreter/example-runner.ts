@@ -38,6 +38,7 @@ import type {
   ResolvedRuleset,
 } from "../dsl/model.js";
 import { entityNamed } from "../dsl/named.js";
+import { readsPrevious } from "../dsl/previous.js";
 import type { Finding } from "../compiler/contract.js";
 import {
   checkFiles,
@@ -86,6 +87,12 @@ export interface ExampleDelivery {
   entity: string;
   /** Record examples: the subject is `files[entity].rows[0]`; `ikbKey` is its IKB, when it is in one. */
   subject: { row: RawRow; ikbKey: string | undefined } | undefined;
+  /**
+   * Record examples of a rule that reads `previous` (or with a `previous` clause): the subject's
+   * IKB in the previous delivery (T−1), rows by entity name (empty: the IKB is not in T−1).
+   * Absent: the example runs without a previous delivery.
+   */
+  previous?: Record<string, RawRow[]>;
 }
 
 /** The entity of a record literal (the checker linked it). */
@@ -207,12 +214,22 @@ export function exampleDelivery(
     addRow(files, entity, subject);
     for (const c of ex.context)
       addRow(files, entityOfLiteral(ruleset, c), rowWithKey(ruleset, c, key));
+    // `previous` records are in the subject's IKB of T−1, as `with` records are in its IKB of T
+    let previous: Record<string, RawRow[]> | undefined;
+    if (ex.previous !== undefined || (rule.decl && readsPrevious(rule.decl))) {
+      previous = Object.create(null) as Record<string, RawRow[]>;
+      for (const c of ex.previous ?? [])
+        (previous[entityOfLiteral(ruleset, c).name] ??= []).push(
+          rowWithKey(ruleset, c, key),
+        );
+    }
     return {
       ...base,
       rrd: ex.rrd?.text ?? DEFAULT_EXAMPLE_RRD,
       files,
       entity: entity.name,
       subject: { row: subject, ikbKey: key },
+      ...(previous === undefined ? {} : { previous }),
     };
   }
   const entity = ruleset.links.entity(ex.entity);
@@ -352,6 +369,7 @@ function interpretDelivery(
       rrd: d.rrd,
       ikb: exampleGroup(ruleset, d),
       ikbKey: d.subject.ikbKey,
+      previous: d.previous,
     });
   return checkFiles(ruleset, d.files, d.rule, d.rrd).filter(
     (f) => f.entity === d.entity,

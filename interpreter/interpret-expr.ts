@@ -130,6 +130,8 @@ export interface Scope {
   ikb: (entity: ResolvedEntity) => readonly IRecord[];
   /** Records iterated by enclosing aggregates (and the aggregate that does), innermost last. */
   iterated: { by: AggregateExpr; record: IRecord }[];
+  /** The record with the same key in the previous delivery (T−1); undefined when there is none. */
+  previous?: IRecord;
 }
 
 /** Where a path points: a field of a record, or a computed value (`rrd`). */
@@ -151,11 +153,16 @@ function resolvePath(
       return scope.attribute === undefined
         ? { value: undefined }
         : { record: scope.record, field: scope.attribute };
+    case "previous":
+      // only tested for presence: any value that is not absent will do
+      return { value: scope.previous === undefined ? undefined : true };
     case "field": {
       const record =
         link.record === "current"
           ? scope.record
-          : scope.iterated.find((i) => i.by === link.record)?.record;
+          : link.record === "previous"
+            ? scope.previous
+            : scope.iterated.find((i) => i.by === link.record)?.record;
       const field =
         record === undefined
           ? undefined

@@ -35,6 +35,7 @@
  *
  * @module
  */
+import { readsPrevious } from "../dsl/previous.js";
 import type { AttributeRef, FileCheck, Ident, Role } from "../dsl/ast.js";
 import { placeholders } from "../dsl/message-template.js";
 import { totalFigureText } from "../dsl/printer.js";
@@ -71,6 +72,11 @@ export interface InterpretContext {
   ikb: Readonly<Record<string, readonly RawRow[]>>;
   /** The IKB key; defaults to the record's IKB key field when the ruleset has an `ikb`. */
   ikbKey?: string;
+  /**
+   * Raw rows of the record's IKB in the previous delivery (T−1) by entity name; undefined when no
+   * previous delivery is given: rules that read `previous` are then not evaluated.
+   */
+  previous?: Readonly<Record<string, readonly RawRow[]>>;
 }
 
 /** The interpreter's state for one ruleset: decoding tables, cached by ruleset object. */
@@ -241,6 +247,21 @@ class RecordRun {
     return recs;
   };
 
+  /**
+   * The record of T−1 with the same key: the row of the record's entity in the previous IKB whose
+   * key fields decode to the same canonical text (none when a key field is absent).
+   */
+  private previousRecord(): IRecord | undefined {
+    const key = this.entity.key;
+    const mine = key.map((k) => this.record.text[k]);
+    if (mine.some((t) => t === null || t === undefined)) return undefined;
+    for (const row of own(this.ctx.previous ?? {}, this.entity.name, [])) {
+      const rec = this.model.decode(this.entity, row);
+      if (key.every((k, i) => rec.text[k] === mine[i])) return rec;
+    }
+    return undefined;
+  }
+
   runRule(rule: ResolvedRule, out: Finding[]): void {
     const { decl } = rule;
     const target = decl.target;
@@ -262,6 +283,10 @@ class RecordRun {
       (this.role === undefined || !decl.roles.includes(this.role))
     )
       return;
+    // a rule that reads T−1 is not evaluated without a previous delivery
+    const readsT1 = readsPrevious(decl);
+    if (readsT1 && this.ctx.previous === undefined) return;
+    const previous = readsT1 ? this.previousRecord() : undefined;
     const require = decl.require;
     const links = this.ruleset.links;
     let attributes: (ResolvedField | undefined)[];
@@ -281,6 +306,7 @@ class RecordRun {
         rrd: this.rrd,
         ikb: this.ikb,
         iterated: [],
+        previous,
       };
       if (decl.when && !truthy(decl.when, scope)) continue;
       if (truthy(require, scope)) continue;

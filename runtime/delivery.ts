@@ -49,6 +49,11 @@ import { InputHash } from "./input-hash.js";
 import { hash53Cells, HashSet53 } from "./key-set.js";
 import { WholeFileCheck } from "./whole-file.js";
 import { FileTotals } from "./file-totals.js";
+import {
+  NOT_EVALUATED_REASON,
+  PreviousDelivery,
+  previousRules,
+} from "./previous-delivery.js";
 import type { LoadedRuleset } from "./load-compiled.js";
 import { maskKey, maskMessage, maskValues, personalFields } from "./mask.js";
 import { reportProvenance } from "./provenance.js";
@@ -113,6 +118,11 @@ export interface DeliveryOptions {
    * aggregates as the ruleset's `reconcile` declares: report.json `plausibility.reconciliation`.
    */
   quarterly?: QuarterlyFigures;
+  /**
+   * The folder of the bank's previous delivery (T−1), for the rules that read `previous`
+   * (runtime/previous-delivery.ts); without it those rules are not evaluated.
+   */
+  previous?: string;
 }
 
 interface FileState {
@@ -274,6 +284,8 @@ class DeliveryValidator {
   private entries: string[] = [];
   private rowsDone = 0;
   private rowsTotal = 0;
+  /** The previous delivery (T−1), when given (runtime/previous-delivery.ts). */
+  private previous: PreviousDelivery | undefined;
 
   constructor(
     private readonly folder: string,
@@ -349,6 +361,13 @@ class DeliveryValidator {
             ? this.refSets.get(r.target)
             : undefined;
       }
+      if (this.opts.previous !== undefined)
+        this.previous = await PreviousDelivery.open(
+          this.rs,
+          this.opts.previous,
+          temp,
+          this.opts.sortBudget,
+        );
       await this.validateAll();
     } finally {
       await temp.dispose();
@@ -1109,7 +1128,8 @@ class DeliveryValidator {
           // no prototype: an entity may be called `toString` (the module reads ikb[entity])
           const ikb: Record<string, unknown[]> = Object.create(null);
           for (const n of names) ikb[n] = [];
-          this.processIkb(g.key, grouped, g.rows, ikb);
+          const previous = await this.previous?.seek(g.key);
+          this.processIkb(g.key, grouped, g.rows, ikb, previous);
         }
     }
     for (const f of flat) {
@@ -1146,6 +1166,7 @@ class DeliveryValidator {
     files: FileState[],
     rows: KeyedRow[][],
     ikb: Record<string, unknown[]> | undefined,
+    previous?: Record<string, unknown[]>,
   ): void {
     const itemFile = this.itemFile;
     const itemRow = this.itemRow;
@@ -1186,6 +1207,7 @@ class DeliveryValidator {
       ikb: ikb ?? EMPTY_IKB,
       ikbKey: key,
     };
+    if (previous !== undefined) ctx.previous = previous;
     const all: Finding[] = [];
     for (let k = 0; k < n; k++) {
       const f = itemFile[k];
@@ -1428,6 +1450,9 @@ class DeliveryValidator {
         source: t?.source ?? null,
         articles: t ? [...t.articles] : [],
         assumptions: t ? [...(t.assumptions ?? [])] : [],
+        ...(t?.previous === true && this.previous === undefined
+          ? { notEvaluated: { reason: NOT_EVALUATED_REASON } }
+          : {}),
         count: tally?.count ?? 0,
         records,
         percentage: Math.min(100, pct(records, base)),
@@ -1610,6 +1635,15 @@ class DeliveryValidator {
         maxRecordLength: this.opts.maxRecordLength,
       }),
     };
+    const reading = previousRules(rs).codes;
+    if (this.previous !== undefined || reading.length > 0)
+      report.previousDelivery = this.previous?.report ?? {
+        given: false,
+        folder: null,
+        rules: reading,
+        ikbsMatched: 0,
+        files: [],
+      };
     return report;
   }
 }

@@ -200,7 +200,7 @@ function rulesTable(
       r.meaning && r.meaning !== r.title
         ? html`<br><span class="muted">${r.meaning}</span>`
         : null
-    }${classLine(r)}${assumptionLines(r)}${feeds(fed)}${samplesBlock(r, samplesDir)}</td><td class="${r.severity === "blocking" ? "blocking" : ""}">${r.severity}</td><td class="mono">${r.entities.join(", ")}</td><td class="n">${r.count}</td><td class="n">${r.records}</td><td class="n">${r.percentage}</td><td>${articleLinks(r.articles, sources)}</td><td>${sourceCell(r)}<span class="muted">${r.origin}</span></td></tr>`;
+    }${classLine(r)}${r.notEvaluated === undefined ? null : html`<br><strong>not evaluated</strong>: <span class="muted">${r.notEvaluated.reason}</span>`}${assumptionLines(r)}${feeds(fed)}${samplesBlock(r, samplesDir)}</td><td class="${r.severity === "blocking" ? "blocking" : ""}">${r.severity}</td><td class="mono">${r.entities.join(", ")}</td><td class="n">${r.notEvaluated === undefined ? r.count : "not evaluated"}</td><td class="n">${r.records}</td><td class="n">${r.percentage}</td><td>${articleLinks(r.articles, sources)}</td><td>${sourceCell(r)}<span class="muted">${r.origin}</span></td></tr>`;
   });
   return html`<table class="rules"><thead><tr><th>rule</th><th>title / samples</th><th>severity</th><th>entity</th><th>findings</th><th>records</th><th>%</th><th>articles</th><th>source</th></tr></thead><tbody>
 ${joinHtml(rows, html`\n`)}</tbody><tfoot hidden><tr><td colspan="9" class="muted">No rule of this table matches the filters.</td></tr></tfoot></table>`;
@@ -354,6 +354,21 @@ ${
 }`;
 }
 
+/** The previous delivery (T−1) the rules reading `previous` compared with, or that none was given. */
+function previousNote(r: Report): Html {
+  const pd = r.previousDelivery;
+  if (pd === undefined) return html``;
+  if (!pd.given)
+    return html`<p id="previous-delivery"><strong>Not evaluated:</strong> ${pd.rules.length} rule(s) compare a record with the bank's previous delivery (T−1), and none was given (<span class="mono">regel validate --previous DIR</span>): <span class="mono">${pd.rules.join(", ")}</span>. They did not pass either.</p>`;
+  return html`<p id="previous-delivery">Compared with the previous delivery (T−1) <span class="mono">${pd.folder ?? ""}</span>: ${pd.ikbsMatched} ${unitOf(r)}s of this delivery are also in it; ${joinHtml(
+    pd.files.map(
+      (f) =>
+        html`<span class="mono">${f.file}</span> ${f.status === "read" ? `${f.rows} records read${f.rowsSkipped > 0 ? `, ${f.rowsSkipped} rows skipped` : ""}` : f.status}`,
+    ),
+    html`, `,
+  )}.</p>`;
+}
+
 function rulesSections(r: Report, opts: HtmlOptions, sources: Sources): Html {
   const all = [...r.rules, ...r.secondaryRules];
   const assumed = all.filter((x) => (x.assumptions?.length ?? 0) > 0).length;
@@ -363,6 +378,7 @@ ${
     ? null
     : html`<p>${assumed} of ${all.length} rules rest on an assumption where the sources are silent; they are marked <span class="assumed">assumed</span> and their assumptions are listed under their title.</p>`
 }
+${previousNote(r)}
 ${ruleControls(r)}
 ${rulesTable(r.rules, 0, opts.samplesDir, r.categories, sources)}
 <h2 id="secondary">Secondary validation errors</h2><p class="muted">${unitOf(r) === "IKB" ? "Signalling rules that put an IKB in no Bijlage 3 category." : `Signalling rules that put a ${unitOf(r)} in no category.`}</p>

@@ -84,6 +84,12 @@ export interface RuleReport {
    * empty when it rests on none. Since report version 1.1.0.
    */
   assumptions?: string[];
+  /**
+   * Present when the rule was not evaluated, with the reason: a rule that reads the previous
+   * delivery (`previous`) when none was given. Its `count` is then 0 and means nothing: the rule
+   * did not pass either. Since report version 1.4.0.
+   */
+  notEvaluated?: { reason: string };
   /** Findings (one per record and attribute). */
   count: number;
   /** Distinct records with at least one finding. */
@@ -301,6 +307,11 @@ export interface Report {
   plausibility?: {
     reconciliation?: ReconciliationReport;
   };
+  /**
+   * The previous delivery (T−1) that the rules reading `previous` compared with; present when
+   * the ruleset has such rules (docs/report.md, "The previous delivery"). Since 1.4.0.
+   */
+  previousDelivery?: PreviousDeliveryReport;
 }
 
 /** A declared aggregate and its value on this delivery (docs/report.md, "Aggregates"). */
@@ -351,4 +362,30 @@ export interface ReconciledFigure {
   status: "within" | "differs" | "missing";
   /** One sentence that names both figures. */
   message: string;
+}
+
+/** The previous delivery (T−1) of a run, or that none was given. */
+export interface PreviousDeliveryReport {
+  /** `false`: no previous delivery was given; the rules in `rules` were not evaluated. */
+  given: boolean;
+  /** The folder as given on the command line (`--previous DIR`); null when none was given. */
+  folder: string | null;
+  /** The codes of the rules that read `previous`. */
+  rules: string[];
+  /** IKBs of this delivery that the previous delivery also holds. */
+  ikbsMatched: number;
+  /** The files of T−1 read: those of the entities the rules are on. */
+  files: PreviousFileReport[];
+}
+
+/** One file of the previous delivery. */
+export interface PreviousFileReport {
+  entity: string;
+  file: string;
+  /** `missing`: not in the folder (its records read as absent in T−1); `unreadable`: no header. */
+  status: "read" | "missing" | "unreadable";
+  /** Records read (rows with an IKB key and the header's number of cells). */
+  rows: number;
+  /** Rows skipped: not a record (bad quoting, another number of cells, no IKB key). */
+  rowsSkipped: number;
 }

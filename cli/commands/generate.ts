@@ -23,6 +23,8 @@ interface GenerateFlags {
   out: string;
   force?: boolean;
   json?: boolean;
+  previousOut?: string;
+  changeRate: string;
 }
 
 /** What `regel generate` writes into its folder: the entity files, the ground truth, the manifest. */
@@ -106,6 +108,15 @@ export function register(program: Command): void {
       "ruleset version of the data model (default: the one in force on the RRD)",
     )
     .option(
+      "--previous-out <dir>",
+      "also write the previous delivery (T−1) there, with changes injected between it and this one; their ground truth is ground-truth/previous-findings.csv (validate with --previous <dir>)",
+    )
+    .option(
+      "--change-rate <r>",
+      "with --previous-out: share of IKBs with one change since T−1 (0..1)",
+      "0.05",
+    )
+    .option(
       "--compiled <dir>",
       "folder of compiled rulesets (default: the ones shipped with regel)",
       undefined,
@@ -128,6 +139,7 @@ export function register(program: Command): void {
         const seed = number("--seed", flags.seed);
         const defectRate = number("--defect-rate", flags.defectRate);
         const markingRate = number("--marking-rate", flags.markingRate);
+        const changeRate = number("--change-rate", flags.changeRate);
         const ignored =
           flags.compiled === undefined ? ignoredLocalCompiledRoot() : undefined;
         if (ignored !== undefined)
@@ -140,7 +152,11 @@ export function register(program: Command): void {
           rrd: flags.rrd,
         });
         // only once the flags are known to be good: --force removes the earlier delivery
-        const refused = prepareOut(flags.out, flags.force === true);
+        const refused =
+          prepareOut(flags.out, flags.force === true) ??
+          (flags.previousOut === undefined
+            ? undefined
+            : prepareOut(flags.previousOut, flags.force === true));
         if (refused !== undefined) {
           printErr(`regel generate: ${refused.message}\n`);
           process.exitCode = refused.code;
@@ -158,6 +174,8 @@ export function register(program: Command): void {
             .filter((c) => c !== ""),
           rrd: flags.rrd,
           out: flags.out,
+          previousOut: flags.previousOut,
+          changeRate,
           onProgress:
             process.stderr.isTTY && flags.json !== true
               ? (done) =>

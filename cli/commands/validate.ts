@@ -59,6 +59,7 @@ interface ValidateFlags {
   inputFormat?: string;
   junit?: string;
   quarterly?: string;
+  previous?: string;
 }
 
 /** The limits a delivery is read with (csv-reader.ts LIMITS), as flags. */
@@ -107,6 +108,10 @@ export function register(program: Command): void {
       "--junit <file>",
       "also write the findings as JUnit XML: one test case per rule, a failure for each rule with findings",
     )
+    .option(
+      "--previous <dir>",
+      "the bank's previous delivery (T−1), for the rules that compare with it (`previous` in a ruleset); without it those rules are not evaluated",
+    )
     .option("--json", "print the JSON report on stdout instead of the summary")
     .option(
       "--show-personal-data",
@@ -149,6 +154,11 @@ export function register(program: Command): void {
         (!existsSync(folder) || !statSync(folder).isDirectory())
       )
         return fail(`${folder} is not a folder`);
+      if (
+        flags.previous !== undefined &&
+        (!existsSync(flags.previous) || !statSync(flags.previous).isDirectory())
+      )
+        return fail(`--previous ${flags.previous} is not a folder`);
       if (!fromStdin && flags.entity !== undefined)
         return fail(
           "--entity is for records read from standard input: give - as the folder",
@@ -303,6 +313,7 @@ export function register(program: Command): void {
           rrdChosenBy: "--rrd",
           entities: fromStdin ? [flags.entity!] : undefined,
           quarterly,
+          previous: flags.previous,
           onProgress:
             "onProgress" in bar && bar.onProgress !== undefined
               ? (p) => bar.onProgress!({ ...p, file: terminalSafe(p.file) })

@@ -63,3 +63,24 @@ export function $ikbRows<T>(ikb: Readonly<Record<string, readonly unknown[]>>, e
   const rows = ikb[entity];
   return (rows === undefined ? $NO_ROWS : rows) as readonly T[];
 }
+
+/**
+ * The record of the previous delivery (T−1) with the same key as `r`, found among the records of
+ * `r`'s entity in its IKB there (`ctx.previous[E]`); undefined when there is none, or when a key
+ * field of `r` is absent.
+ */
+export function $previous<R>(
+  list: readonly unknown[] | undefined,
+  r: R,
+  key: readonly string[],
+): R | undefined {
+  if (list === undefined) return undefined;
+  const a = r as unknown as Record<string, unknown>;
+  for (let i = 0; i < list.length; i++) {
+    const b = list[i] as Record<string, unknown>;
+    let same = true;
+    for (let k = 0; k < key.length && same; k++) same = a[key[k]] !== undefined && a[key[k]] === b[key[k]];
+    if (same) return b as R;
+  }
+  return undefined;
+}

@@ -29,6 +29,7 @@ import { buildIkb, type RawRecord, type SyntheticIkb } from "./ikb-builder.js";
 import { inject, injectableCodes, type ExpectedFinding } from "./defects.js";
 import { expectedCategories, type ExpectedResult } from "./ground-truth.js";
 import { Random } from "./random.js";
+import { PreviousGenerator } from "./previous.js";
 
 export interface GenerateOptions {
   depositors: number;
@@ -41,6 +42,13 @@ export interface GenerateOptions {
   defects?: readonly string[];
   rrd: string;
   out: string;
+  /**
+   * Also write the previous delivery (T−1) here, with changes injected between it and this one
+   * (runtime/synthetic/previous.ts); their ground truth is `ground-truth/previous-findings.csv`.
+   */
+  previousOut?: string;
+  /** Share of IKBs with one change between T−1 and T (0..1; default 0.05). */
+  changeRate?: number;
   /** Called every `progressEvery` depositors. */
   onProgress?: (done: number) => void;
 }
@@ -57,6 +65,11 @@ export interface GenerateSummary {
   ikbsPerCategory: Record<string, number>;
   ikbsMeetingAutomatedControls: number;
   percentageMeetingAutomatedControls: number;
+  /** With `previousOut`: rows per file of T−1, and the findings its changes must give per rule. */
+  previous?: {
+    rows: Record<string, number>;
+    findingsPerRule: Record<string, number>;
+  };
 }
 
 /** Quote a CSV cell when it holds a comma, a quote or a line break (RFC 4180). */
@@ -173,6 +186,39 @@ export function generateDelivery(
     "categories",
   ]);
 
+  const changeRate = opts.changeRate ?? 0.05;
+  if (!(changeRate >= 0 && changeRate <= 1))
+    throw new Error("--change-rate must lie between 0 and 1");
+  const previous =
+    opts.previousOut === undefined
+      ? undefined
+      : {
+          gen: new PreviousGenerator(
+            opts.seed,
+            rules,
+            entities,
+            changeRate,
+            opts.rrd,
+          ),
+          sinks: new Map<string, CsvSink>(),
+          findings: new CsvSink(
+            join(opts.out, "ground-truth", "previous-findings.csv"),
+            ["ikb_id", "rule", "entity", "role", "attribute", "key"],
+          ),
+          perRule: {} as Record<string, number>,
+        };
+  if (previous !== undefined) {
+    mkdirSync(opts.previousOut!, { recursive: true });
+    for (const entity of ruleset.entities)
+      if (entity.file !== undefined)
+        previous.sinks.set(
+          entity.name,
+          new CsvSink(
+            join(opts.previousOut!, entity.file),
+            entity.fields.map((f) => f.column),
+          ),
+        );
+  }
   const random = new Random(opts.seed);
   const findingsPerRule: Record<string, number> = {};
   const ikbsPerCategory: Record<string, number> = {};
@@ -228,6 +274,28 @@ export function generateDelivery(
       }
     }
     writeIkb(ikb, ruleset.entities, sinks);
+    if (previous !== undefined) {
+      const changed: ExpectedFinding[] = [];
+      for (const before of previous.gen.previousOf(
+        ikb,
+        n,
+        opts.depositors,
+        changed,
+      ))
+        writeIkb(before, ruleset.entities, previous.sinks);
+      for (const f of changed) {
+        const meta = entities.get(f.entity)!;
+        previous.findings.write([
+          ikb.key,
+          f.rule,
+          f.entity,
+          roleOf(meta, f.record, ikb.key),
+          f.attribute,
+          keyOf(meta, f.record),
+        ]);
+        previous.perRule[f.rule] = (previous.perRule[f.rule] ?? 0) + 1;
+      }
+    }
 
     const results: ExpectedResult[] = [];
     for (const f of expected) {
@@ -277,6 +345,23 @@ export function generateDelivery(
   }
   findingsSink.close();
   ikbsSink.close();
+  let previousSummary: GenerateSummary["previous"];
+  if (previous !== undefined) {
+    const prevRows: Record<string, number> = {};
+    for (const [name, sink] of previous.sinks) {
+      sink.close();
+      prevRows[name] = sink.rows;
+    }
+    previous.findings.close();
+    previousSummary = {
+      rows: prevRows,
+      findingsPerRule: sortKeys(previous.perRule),
+    };
+    writeFileSync(
+      join(opts.previousOut!, "manifest.json"),
+      `${JSON.stringify({ generator: "regel generate", previousOf: opts.out, ruleset: ruleset.metadata.id, seed: opts.seed, depositors: opts.depositors }, null, 2)}\n`,
+    );
+  }
 
   const summary: GenerateSummary = {
     ruleset: ruleset.metadata.id,
@@ -291,6 +376,7 @@ export function generateDelivery(
     ikbsMeetingAutomatedControls: meeting,
     percentageMeetingAutomatedControls:
       Math.round((meeting / opts.depositors) * 10_000) / 100,
+    ...(previousSummary === undefined ? {} : { previous: previousSummary }),
   };
   writeFileSync(
     join(opts.out, "ground-truth", "summary.json"),

@@ -78,11 +78,11 @@ describe("traceRule on the shipped rulesets", () => {
     expect(dmc.assumptions).toEqual([
       {
         text: "dmc0001 = a Dutch identification number (BSN) fails the eleven-test.",
-        location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 53, column: 3 },
+        location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 56, column: 3 },
       },
       {
         text: "checked for depositors and representatives (Bijlage 4 control 3.5 item 3, 3.7 d); the category table's (D) decides that only a depositor's counts for identity.",
-        location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 54, column: 3 },
+        location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 57, column: 3 },
       },
     ]);
     const [vpl] = traceRule(project.rulesets, "vpl001", read).versions;
@@ -147,7 +147,7 @@ describe("regel trace (command)", () => {
   it("prints the assumptions, and where a meaning comes from", async () => {
     const glo = await runTrace("dmc0001");
     expect(glo.stdout).toContain(
-      "  assumptions:\n    dmc0001 = a Dutch identification number (BSN) fails the eleven-test.  (rulesets/ikb.glo/1.3.0.regel:53)\n",
+      "  assumptions:\n    dmc0001 = a Dutch identification number (BSN) fails the eleven-test.  (rulesets/ikb.glo/1.3.0.regel:56)\n",
     );
     const vp = await runTrace("vpl003");
     expect(vp.stdout).toContain(

@@ -762,6 +762,53 @@ calendar werkdagen "Werkdagen"
       "`last_name` declares no `unknown` texts, so `is unknown` is always false",
   },
   {
+    code: "REG262",
+    title: "`previous` alone where a value is needed",
+    files: T(npRule("require previous")),
+    at: [{ marker: "previous\n" }],
+    message:
+      "`previous` alone stands for the record in the previous delivery; test it with `previous is present` or `previous is absent`, or read a field: `previous.FIELD`",
+  },
+  {
+    code: "REG263",
+    title: "`previous` in a ruleset without an IKB grouping",
+    files: {
+      "t.regel": NO_IKB + npRule("require previous.last_name is present"),
+    },
+    at: [{ marker: "previous.last_name" }],
+    message:
+      "`previous` is the record with the same key in the previous delivery, but the ruleset has no `ikb` grouping, by whose key the previous delivery is read",
+  },
+  {
+    code: "REG264",
+    title:
+      "a rule that reads the previous delivery declared within the delivery",
+    files: T(`
+rule etc0100 "Test"
+  assumption "A test rule: its meaning is our own."
+  severity signalling
+  scope within delivery
+  implements br art 2
+  for NP
+  require last_name = previous.last_name
+  example fail NP { customer_id: "1", last_name: "A" } previous NP { customer_id: "1", last_name: "B" }
+  example pass NP { customer_id: "2" }
+`),
+    at: [{ marker: "scope within delivery" }],
+    warning: true,
+    suggestion: "scope outside delivery",
+    message:
+      "rule `etc0100` reads the previous delivery (`previous`), but is declared `scope within delivery`",
+  },
+  {
+    code: "REG274",
+    title: "`is valid` on a value of the previous delivery",
+    files: T(npRule("require previous.last_name is valid")),
+    at: [{ marker: "previous.last_name is valid" }],
+    message:
+      "`is valid` tests the CSV text of this delivery; a value of the previous delivery that does not fit its type reads as absent: write `previous.FIELD is present`",
+  },
+  {
     code: "REG240",
     title: "branches of `if` of types that do not mix",
     files: T(

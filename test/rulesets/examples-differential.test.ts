@@ -48,10 +48,23 @@ async function asDelivery(
 ) {
   const dir = await mkdtemp(join(work, "delivery-"));
   await writeExampleDelivery(ruleset, d, dir);
+  // the example's IKB in the previous delivery (T−1), as `regel validate --previous` reads it
+  let previous: string | undefined;
+  if (d.previous !== undefined) {
+    previous = await mkdtemp(join(work, "previous-"));
+    const files = Object.fromEntries(
+      Object.entries(d.files).map(([name, f]) => [
+        name,
+        { header: f.header, rows: d.previous![name] ?? [] },
+      ]),
+    );
+    await writeExampleDelivery(ruleset, { ...d, files }, previous);
+  }
   const report = await validateDelivery(dir, loaded, {
     rrd: d.rrd,
     showPersonalData: true,
     tempDir: work,
+    previous,
   });
   return { report, findings: reportExampleFindings(ruleset, report, d) };
 }

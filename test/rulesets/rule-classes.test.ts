@@ -111,7 +111,10 @@ describe("the shipped GLO rulesets", () => {
         expect(t.classification, t.code).toBeDefined();
         const c = t.classification!;
         expect(c.class, t.code).not.toBe("unclassified");
-        expect(c.scope, t.code).toBe("within");
+        // only the rules that read the previous delivery (T−1) are checked outside it
+        expect(c.scope, t.code).toBe(
+          t.previous === true ? "outside" : "within",
+        );
         if (/^(fil|val|ctl|idn)/.test(t.code)) {
           expect(c, t.code).toMatchObject({
             class: "own",
@@ -121,7 +124,20 @@ describe("the shipped GLO rulesets", () => {
           expect(c.class, t.code).toBe(prefixClass(t.code)!.class);
         }
       }
-      const etc = trace.filter((t) => t.code.startsWith("etc"));
+      const t1 = trace.filter((t) => t.previous === true);
+      expect(t1.map((t) => t.code)).toEqual(
+        v === "1.3.0" ? ["etc0005", "etc0006", "etc0007"] : [],
+      );
+      for (const t of t1)
+        expect(t.classification, t.code).toMatchObject({
+          class: "entity_type",
+          scope: "outside",
+          scopeFrom: "class",
+          scopeLabel: "Checked with data outside of the data delivery",
+        });
+      const etc = trace.filter(
+        (t) => t.code.startsWith("etc") && t.previous !== true,
+      );
       expect(etc.length).toBe(4);
       for (const t of etc)
         expect(t.classification, t.code).toMatchObject({

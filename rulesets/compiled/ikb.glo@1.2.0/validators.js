@@ -926,21 +926,21 @@ const $LAW_omc0011 = $law("omc0011", "In aanmerking komen deposito en depositoho
 ]);
 const $LAW_etc0004 = $law("etc0004", "Natuurlijk persoon niet in aanmerking", [$article10, $article7, $article16], [
     "etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.",
-    "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+    "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).",
 ]);
 const $LAW_etc0001 = $law("etc0001", "Aantal depositohouders ongeldig", [$article10, $article4, $article13], [
     "etc0001 = the number of depositors of a deposit is less than one.",
-    "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+    "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).",
     "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
 ]);
 const $LAW_etc0002 = $law("etc0002", "Aandeel in deposito ongeldig", [$article10, $article4, $article13], [
     "etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.",
-    "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+    "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).",
     "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
 ]);
 const $LAW_etc0003 = $law("etc0003", "Aandeel bij een depositohouder niet 100%", [$article10, $article4, $article13], [
     "etc0003 = a deposit with one depositor states a share other than 100 %.",
-    "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+    "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).",
     "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
 ]);
 const $LAW_dmc0005 = $law("dmc0005", "Ongeldige valutacode", [$article10, $article4, $article13], [
@@ -3816,7 +3816,7 @@ export const metadata = {
     {
       path: "ikb.glo/1.2.0.regel",
       ruleset: "ikb.glo@1.2.0",
-      sha256: "67c22402825f2b1d1b350d71db834a43311522e01ced134f5e585517ad71a71b",
+      sha256: "185ee0ae9e1c6f83d8c2930db0f6ada7a60bffcf5626554a35935e45da63a2e9",
     },
   ],
 };
@@ -5733,7 +5733,7 @@ export const trace = [
     meaningFrom: [],
     assumptions: [
       "etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.",
-      "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+      "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).",
     ],
     severity: "signalling",
     classification: {
@@ -5763,7 +5763,7 @@ export const trace = [
     ],
     location: { file: "ikb.glo/1.2.0.regel", line: 675, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule etc0004 \"Natuurlijk persoon niet in aanmerking\"\n  meaning \"A natural person who is the depositor is marked NIET IN AANMERKING for DGS.\"\n  assumption \"etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).\"\n  severity signalling\n  scope within delivery\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for NP\n  when customer_id = ikb_id\n  require not (eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
+    source: "rule etc0004 \"Natuurlijk persoon niet in aanmerking\"\n  meaning \"A natural person who is the depositor is marked NIET IN AANMERKING for DGS.\"\n  assumption \"etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).\"\n  severity signalling\n  scope within delivery\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for NP\n  when customer_id = ikb_id\n  require not (eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
   {
@@ -5773,7 +5773,7 @@ export const trace = [
     meaningFrom: [],
     assumptions: [
       "etc0001 = the number of depositors of a deposit is less than one.",
-      "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+      "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).",
       "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
     ],
     severity: "signalling",
@@ -5804,7 +5804,7 @@ export const trace = [
     ],
     location: { file: "ikb.glo/1.2.0.regel", line: 691, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule etc0001 \"Aantal depositohouders ongeldig\"\n  meaning \"The count of depositors of a deposit is less than 1.\"\n  assumption \"etc0001 = the number of depositors of a deposit is less than one.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).\"\n  assumption \"class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).\"\n  severity signalling\n  scope within delivery\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.count_of_depositors\n  when value is present\n  require value >= 1\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 0 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2 }",
+    source: "rule etc0001 \"Aantal depositohouders ongeldig\"\n  meaning \"The count of depositors of a deposit is less than 1.\"\n  assumption \"etc0001 = the number of depositors of a deposit is less than one.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).\"\n  assumption \"class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).\"\n  severity signalling\n  scope within delivery\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.count_of_depositors\n  when value is present\n  require value >= 1\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 0 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
@@ -5814,7 +5814,7 @@ export const trace = [
     meaningFrom: [],
     assumptions: [
       "etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.",
-      "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+      "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).",
       "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
     ],
     severity: "signalling",
@@ -5845,7 +5845,7 @@ export const trace = [
     ],
     location: { file: "ikb.glo/1.2.0.regel", line: 705, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule etc0002 \"Aandeel in deposito ongeldig\"\n  meaning \"The share percentage of the depositor in a deposit is not above 0 and at most 100.\"\n  assumption \"etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).\"\n  assumption \"class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).\"\n  severity signalling\n  scope within delivery\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.share_percentage\n  when value is present\n  require value > 0 and value <= 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 120.00 }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 0.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 70.00 }",
+    source: "rule etc0002 \"Aandeel in deposito ongeldig\"\n  meaning \"The share percentage of the depositor in a deposit is not above 0 and at most 100.\"\n  assumption \"etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).\"\n  assumption \"class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).\"\n  severity signalling\n  scope within delivery\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.share_percentage\n  when value is present\n  require value > 0 and value <= 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 120.00 }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 0.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 70.00 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
@@ -5855,7 +5855,7 @@ export const trace = [
     meaningFrom: [],
     assumptions: [
       "etc0003 = a deposit with one depositor states a share other than 100 %.",
-      "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+      "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).",
       "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
     ],
     severity: "signalling",
@@ -5886,7 +5886,7 @@ export const trace = [
     ],
     location: { file: "ikb.glo/1.2.0.regel", line: 720, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule etc0003 \"Aandeel bij een depositohouder niet 100%\"\n  meaning \"A deposit with a single depositor states a share percentage other than 100.\"\n  assumption \"etc0003 = a deposit with one depositor states a share other than 100 %.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).\"\n  assumption \"class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).\"\n  severity signalling\n  scope within delivery\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when count_of_depositors = 1 and share_percentage is present\n  require share_percentage = 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 50.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 100.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 50.00 }",
+    source: "rule etc0003 \"Aandeel bij een depositohouder niet 100%\"\n  meaning \"A deposit with a single depositor states a share percentage other than 100.\"\n  assumption \"etc0003 = a deposit with one depositor states a share other than 100 %.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).\"\n  assumption \"class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).\"\n  severity signalling\n  scope within delivery\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when count_of_depositors = 1 and share_percentage is present\n  require share_percentage = 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 50.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 100.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 50.00 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
@@ -6735,7 +6735,7 @@ export const assumptions = [
   {
     on: "rule",
     name: "etc0004",
-    text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+    text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).",
     location: { file: "ikb.glo/1.2.0.regel", line: 678, column: 3 },
   },
   {
@@ -6747,7 +6747,7 @@ export const assumptions = [
   {
     on: "rule",
     name: "etc0001",
-    text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+    text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).",
     location: { file: "ikb.glo/1.2.0.regel", line: 694, column: 3 },
   },
   {
@@ -6765,7 +6765,7 @@ export const assumptions = [
   {
     on: "rule",
     name: "etc0002",
-    text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+    text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).",
     location: { file: "ikb.glo/1.2.0.regel", line: 708, column: 3 },
   },
   {
@@ -6783,7 +6783,7 @@ export const assumptions = [
   {
     on: "rule",
     name: "etc0003",
-    text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+    text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).",
     location: { file: "ikb.glo/1.2.0.regel", line: 723, column: 3 },
   },
   {

@@ -83,6 +83,11 @@ export interface RuleTrace {
     severity: Severity;
     /** Class and scope; absent in modules compiled before rules were classified. */
     classification?: RuleClassification;
+    /**
+     * `true`: the rule reads the previous delivery (`previous`); without one it is not evaluated.
+     * Absent for every other rule.
+     */
+    previous?: true;
     roles: Role[];
     target: "record" | "attribute" | "file";
     entities: string[];
@@ -396,6 +401,12 @@ export interface RuleContext {
     ikb: Readonly<Record<string, readonly unknown[]>>;
     /** The IKB key of the record, when the data model has an IKB. */
     ikbKey: string | undefined;
+    /**
+     * The records of the same IKB in the previous delivery (T−1) by entity name (empty arrays when
+     * the IKB is not in it); undefined when no previous delivery is given: the rules that read
+     * `previous` are then not evaluated.
+     */
+    previous?: Readonly<Record<string, readonly unknown[]>>;
 }
 /** Decoding one CSV row. `index[i]` is the cell position of the i-th field of the entity (-1: column missing). */
 export type Decoder<R> = (cells: readonly string[], index: readonly number[], out: Finding[]) => R;
@@ -1115,7 +1126,7 @@ export declare function val0001(entity: "NP" | "NNP" | "RE" | "BA" | "AD" | "SA"
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:171 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:227 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1221,7 +1232,7 @@ export declare function idn0002(entity: "NP" | "NNP", record: NP | NNP, ctx: Rul
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:29 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:32 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1662,7 +1673,7 @@ export declare function smc0006(entity: "NP" | "NNP", record: NP | NNP, ctx: Rul
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:51 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:54 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1680,7 +1691,7 @@ export declare function dmc0001(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:67 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:70 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1698,7 +1709,7 @@ export declare function dmc0002(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.6, br art 2.2f.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:83 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:86 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1715,7 +1726,7 @@ export declare function omc0019(entity: "NNP", record: NNP, ctx: RuleContext, ou
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:97 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:100 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1733,7 +1744,7 @@ export declare function tmc0002(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:116 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:119 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1751,7 +1762,7 @@ export declare function omc0017(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:128 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:131 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1769,7 +1780,7 @@ export declare function tmc0005(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:142 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:145 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1787,7 +1798,7 @@ export declare function smc0010(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:156 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:159 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1796,6 +1807,70 @@ export declare function smc0010(entity: "BA", record: BA, ctx: RuleContext, out?
  * @returns `out`
  */
 export declare function omc0018(entity: "RE", record: RE, ctx: RuleContext, out?: Finding[]): Finding[];
+/**
+ * etc0005 — Geboortedatum gewijzigd sinds vorige levering
+ *
+ * The date of birth of a natural person differs from the one in the bank's previous delivery (T-1).
+ *
+ * Bijlage 4 control 3.5 item 1: "de geboortedatum" of every natural person; the key (ikb_id,
+ * customer_id) finds the same person in T−1.
+ *
+ * Severity: signalling. Applies to: D, V.
+ * Implements: ldm etc0036, bk bijlage 4 control 3.5, br art 2.2e.
+ * - ldm: DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
+ * Source: ikb.glo/1.3.0.regel:178 (ikb.glo@1.3.0).
+ *
+ * @param entity - the entity of the record
+ * @param record - a decoded record
+ * @param ctx - the reporting reference date and the IKB
+ * @param out - findings are appended here
+ * @returns `out`
+ */
+export declare function etc0005(entity: "NP", record: NP, ctx: RuleContext, out?: Finding[]): Finding[];
+/**
+ * etc0006 — Identificatienummer gewijzigd sinds vorige levering
+ *
+ * The national or tax identification number of a natural person differs from the one in the bank's previous delivery (T-1).
+ *
+ * Bijlage 4 control 3.5 item 3: "Het nationale identificatienummer of het fiscale
+ * identificatienummer en land van uitgifte".
+ *
+ * Severity: signalling. Applies to: D, V.
+ * Implements: ldm etc0036, bk bijlage 4 control 3.5, br art 2.2e.
+ * - ldm: DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
+ * Source: ikb.glo/1.3.0.regel:195 (ikb.glo@1.3.0).
+ *
+ * @param entity - the entity of the record
+ * @param record - a decoded record
+ * @param ctx - the reporting reference date and the IKB
+ * @param out - findings are appended here
+ * @returns `out`
+ */
+export declare function etc0006(entity: "NP", record: NP, ctx: RuleContext, out?: Finding[]): Finding[];
+/**
+ * etc0007 — Saldo sterk gestegen sinds vorige levering
+ *
+ * The balance of a deposit is more than ten times its balance in the bank's previous delivery (T-1), which was at least EUR 1,000.
+ *
+ * Bijlage 4 control 3.8 k: "Het saldo van het deposito".
+ *
+ * Severity: signalling. Applies to: D, V.
+ * Implements: ldm etc0036, bk bijlage 4 control 3.8.
+ * - ldm: DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * Source: ikb.glo/1.3.0.regel:210 (ikb.glo@1.3.0).
+ *
+ * @param entity - the entity of the record
+ * @param record - a decoded record
+ * @param ctx - the reporting reference date and the IKB
+ * @param out - findings are appended here
+ * @returns `out`
+ */
+export declare function etc0007(entity: "BA", record: BA, ctx: RuleContext, out?: Finding[]): Finding[];
 /**
  * Classify one IKB (Beoordelingskader Bijlage 3) from its findings and records: the categories it
  * falls in, the payout conditions they block, and whether it meets the automated controls (no category).

@@ -150,6 +150,12 @@ function $le(a, b) {
 function $gt(a, b) {
     return a !== undefined && b !== undefined && a > b;
 }
+function $ge(a, b) {
+    return a !== undefined && b !== undefined && a >= b;
+}
+function $mul(a, b) {
+    return a === undefined || b === undefined ? undefined : a * b;
+}
 /** Calendar months: the 31st plus one month is the last day of the next month. */
 function $addMonths(days, months) {
     if (days === undefined)
@@ -200,6 +206,25 @@ const $NO_ROWS = [];
 function $ikbRows(ikb, entity) {
     const rows = ikb[entity];
     return (rows === undefined ? $NO_ROWS : rows);
+}
+/**
+ * The record of the previous delivery (T−1) with the same key as `r`, found among the records of
+ * `r`'s entity in its IKB there (`ctx.previous[E]`); undefined when there is none, or when a key
+ * field of `r` is absent.
+ */
+function $previous(list, r, key) {
+    if (list === undefined)
+        return undefined;
+    const a = r;
+    for (let i = 0; i < list.length; i++) {
+        const b = list[i];
+        let same = true;
+        for (let k = 0; k < key.length && same; k++)
+            same = a[key[k]] !== undefined && a[key[k]] === b[key[k]];
+        if (same)
+            return b;
+    }
+    return undefined;
 }
 /** Append one finding (failure path only). */
 function $push(out, law, severity, entity, role, attribute, key, values, message, reported) {
@@ -679,6 +704,8 @@ function $validCountry(s) {
 const $RE1 = new RegExp("^(?:^[A-Z]{3}$)$", "u");
 const $RE2 = new RegExp("^(?:^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$)$", "u");
 const $RE3 = new RegExp("^(?:^[\\p{L}\\p{M}][\\p{L}\\p{M} '.-]*$)$", "u");
+const $KEY1 = ["ikb_id", "customer_id"];
+const $KEY2 = ["ikb_id", "account_id"];
 const $CODES1 = new Set([
     "BETROUWBAARHEID GEGARANDEERD",
     "BETROUWBAARHEID NIET GEGARANDEERD",
@@ -875,6 +902,11 @@ const $article16 = {
     sourceTitle: "Beleidsregel Individueel Klantbeeld",
     locator: "art 6.1",
 };
+const $article17 = {
+    source: "ldm",
+    sourceTitle: "DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)",
+    locator: "etc0036",
+};
 const $LAW_fil0001 = $law("fil0001", "Bestand ontbreekt", [$article1, $article2], [
     'blocking: a delivery without one of its files is taken to be one DNB cannot process (par 2.2: "een IKB-bestand ... dat door DNB kan worden verwerkt (zonder blokkerende fouten)"); the sources do not say which errors block.',
 ]);
@@ -940,21 +972,21 @@ const $LAW_omc0011 = $law("omc0011", "In aanmerking komen deposito en depositoho
 ]);
 const $LAW_etc0004 = $law("etc0004", "Natuurlijk persoon niet in aanmerking", [$article10, $article7, $article16], [
     "etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.",
-    "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+    "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).",
 ]);
 const $LAW_etc0001 = $law("etc0001", "Aantal depositohouders ongeldig", [$article10, $article4, $article13], [
     "etc0001 = the number of depositors of a deposit is less than one.",
-    "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+    "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).",
     "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
 ]);
 const $LAW_etc0002 = $law("etc0002", "Aandeel in deposito ongeldig", [$article10, $article4, $article13], [
     "etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.",
-    "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+    "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).",
     "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
 ]);
 const $LAW_etc0003 = $law("etc0003", "Aandeel bij een depositohouder niet 100%", [$article10, $article4, $article13], [
     "etc0003 = a deposit with one depositor states a share other than 100 %.",
-    "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+    "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).",
     "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
 ]);
 const $LAW_dmc0005 = $law("dmc0005", "Ongeldige valutacode", [$article10, $article4, $article13], [
@@ -1004,6 +1036,20 @@ const $LAW_smc0010 = $law("smc0010", "Rente hoger dan saldo", [$article10, $arti
     "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0010 in \"Bedrag niet te bepalen\", which implausible interest explains; the check is a tuple constraint in DNB's terms.",
 ]);
 const $LAW_omc0018 = $law("omc0018", "Vertegenwoordiger vertegenwoordigt zichzelf", [$article10, $article3, $article15], ["omc0018 = a representation in which the representative is the represented person."]);
+const $LAW_etc0005 = $law("etc0005", "Geboortedatum gewijzigd sinds vorige levering", [$article17, $article5, $article11], [
+    'etc0005 = a date of birth that changed since the previous delivery: the code and its text are ours (the DGS GLO\'s etc codes are not public); that a date of birth "cannot change over time" as ldm etc0036 says of its attribute is our reading. A correction is legitimate but must be explained, so the rule signals.',
+    "a date absent in either delivery is not compared: a missing date of birth is dmc0000's finding.",
+    "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
+]);
+const $LAW_etc0006 = $law("etc0006", "Identificatienummer gewijzigd sinds vorige levering", [$article17, $article5, $article11], [
+    "etc0006 = an identification number (BSN for NL) that changed since the previous delivery: the code and its text are ours; a person's identification number does not change, so a change means a mix-up of persons or a correction to explain (our reading of ldm etc0036 applied to this attribute).",
+    "a number absent in either delivery is not compared.",
+    "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
+]);
+const $LAW_etc0007 = $law("etc0007", "Saldo sterk gestegen sinds vorige levering", [$article17, $article4], [
+    "etc0007 = a balance that jumped since the previous delivery: the code, the factor ten and the floor of EUR 1,000 (below which a jump says little) are ours, not a source's; a jump is plausible (an inheritance, a sale) but worth a look before a payout is computed from it.",
+    "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
+]);
 /**
  * The key of a NP record as `field=value;...`.
  */
@@ -2055,7 +2101,7 @@ function $rule_val0001_UA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:171 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:227 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2291,7 +2337,7 @@ function $rule_idn0002_NNP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:29 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:32 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3367,7 +3413,7 @@ function $rule_smc0006_NNP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:51 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:54 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3406,7 +3452,7 @@ function $rule_dmc0001_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:67 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:70 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3446,7 +3492,7 @@ function $rule_dmc0002_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.6, br art 2.2f.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:83 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:86 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3490,7 +3536,7 @@ function $rule_omc0019_NNP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:97 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:100 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3528,7 +3574,7 @@ function $rule_tmc0002_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:116 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:119 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3564,7 +3610,7 @@ function $rule_omc0017_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:128 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:131 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3602,7 +3648,7 @@ function $rule_tmc0005_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:142 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:145 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3641,7 +3687,7 @@ function $rule_smc0010_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:156 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:159 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3670,6 +3716,132 @@ function $rule_omc0018_RE(r, ctx, out) {
             represented_id: $text(r, "represented_id", $renderText(r.represented_id)),
             representative_id: $text(r, "representative_id", $renderText(r.representative_id)),
         }, "Vertegenwoordiger vertegenwoordigt zichzelf");
+    }
+}
+/**
+ * etc0005 — Geboortedatum gewijzigd sinds vorige levering
+ *
+ * The date of birth of a natural person differs from the one in the bank's previous delivery (T-1).
+ *
+ * Bijlage 4 control 3.5 item 1: "de geboortedatum" of every natural person; the key (ikb_id,
+ * customer_id) finds the same person in T−1.
+ *
+ * Severity: signalling. Applies to: D, V.
+ * Implements: ldm etc0036, bk bijlage 4 control 3.5, br art 2.2e.
+ * - ldm: DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
+ * Source: ikb.glo/1.3.0.regel:178 (ikb.glo@1.3.0).
+ *
+ * @param entity - the entity of the record
+ * @param record - a decoded record
+ * @param ctx - the reporting reference date and the IKB
+ * @param out - findings are appended here
+ * @returns `out`
+ */
+export function etc0005(entity, record, ctx, out = []) {
+    switch (entity) {
+        case "NP":
+            $rule_etc0005_NP(record, ctx, out);
+            break;
+    }
+    return out;
+}
+/**
+ * etc0005 on NP.
+ * Reads the previous delivery (`ctx.previous`): not evaluated without one.
+ */
+function $rule_etc0005_NP(r, ctx, out) {
+    if (ctx.previous === undefined)
+        return;
+    const role = $role_NP(r, ctx);
+    if (r.date_of_birth !== undefined &&
+        $previous(ctx.previous?.["NP"], r, $KEY1)?.date_of_birth !== undefined &&
+        !$eq(r.date_of_birth, $previous(ctx.previous?.["NP"], r, $KEY1)?.date_of_birth)) {
+        $push(out, $LAW_etc0005, "signalling", "NP", role, undefined, $key_NP(r), { date_of_birth: $text(r, "date_of_birth", $renderDate(r.date_of_birth)) }, "Geboortedatum gewijzigd sinds vorige levering");
+    }
+}
+/**
+ * etc0006 — Identificatienummer gewijzigd sinds vorige levering
+ *
+ * The national or tax identification number of a natural person differs from the one in the bank's previous delivery (T-1).
+ *
+ * Bijlage 4 control 3.5 item 3: "Het nationale identificatienummer of het fiscale
+ * identificatienummer en land van uitgifte".
+ *
+ * Severity: signalling. Applies to: D, V.
+ * Implements: ldm etc0036, bk bijlage 4 control 3.5, br art 2.2e.
+ * - ldm: DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * - br: Beleidsregel Individueel Klantbeeld
+ * Source: ikb.glo/1.3.0.regel:195 (ikb.glo@1.3.0).
+ *
+ * @param entity - the entity of the record
+ * @param record - a decoded record
+ * @param ctx - the reporting reference date and the IKB
+ * @param out - findings are appended here
+ * @returns `out`
+ */
+export function etc0006(entity, record, ctx, out = []) {
+    switch (entity) {
+        case "NP":
+            $rule_etc0006_NP(record, ctx, out);
+            break;
+    }
+    return out;
+}
+/**
+ * etc0006 on NP.
+ * Reads the previous delivery (`ctx.previous`): not evaluated without one.
+ */
+function $rule_etc0006_NP(r, ctx, out) {
+    if (ctx.previous === undefined)
+        return;
+    const role = $role_NP(r, ctx);
+    if (r.identification_number !== undefined &&
+        $previous(ctx.previous?.["NP"], r, $KEY1)?.identification_number !== undefined &&
+        !$eq(r.identification_number, $previous(ctx.previous?.["NP"], r, $KEY1)?.identification_number)) {
+        $push(out, $LAW_etc0006, "signalling", "NP", role, undefined, $key_NP(r), { identification_number: $text(r, "identification_number", $renderText(r.identification_number)) }, "Identificatienummer gewijzigd sinds vorige levering");
+    }
+}
+/**
+ * etc0007 — Saldo sterk gestegen sinds vorige levering
+ *
+ * The balance of a deposit is more than ten times its balance in the bank's previous delivery (T-1), which was at least EUR 1,000.
+ *
+ * Bijlage 4 control 3.8 k: "Het saldo van het deposito".
+ *
+ * Severity: signalling. Applies to: D, V.
+ * Implements: ldm etc0036, bk bijlage 4 control 3.8.
+ * - ldm: DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * Source: ikb.glo/1.3.0.regel:210 (ikb.glo@1.3.0).
+ *
+ * @param entity - the entity of the record
+ * @param record - a decoded record
+ * @param ctx - the reporting reference date and the IKB
+ * @param out - findings are appended here
+ * @returns `out`
+ */
+export function etc0007(entity, record, ctx, out = []) {
+    switch (entity) {
+        case "BA":
+            $rule_etc0007_BA(record, ctx, out);
+            break;
+    }
+    return out;
+}
+/**
+ * etc0007 on BA.
+ * Reads the previous delivery (`ctx.previous`): not evaluated without one.
+ */
+function $rule_etc0007_BA(r, ctx, out) {
+    if (ctx.previous === undefined)
+        return;
+    if (r.balance !== undefined &&
+        $ge($previous(ctx.previous?.["BA"], r, $KEY2)?.balance, 100000n) &&
+        !$le(r.balance, $mul($previous(ctx.previous?.["BA"], r, $KEY2)?.balance, 10n))) {
+        $push(out, $LAW_etc0007, "signalling", "BA", undefined, undefined, $key_BA(r), { balance: $text(r, "balance", $renderDecimal(r.balance, 2)) }, "Saldo sterk gestegen sinds vorige levering");
     }
 }
 /**
@@ -3722,7 +3894,15 @@ function $check_NP(r, ctx, out) {
         (r.first_names === undefined || $matches($RE3, r.first_names)) &&
         (r.last_name === undefined || $matches($RE3, r.last_name)) &&
         /* tmc0002 */ (($eq(r.deceased, true) && r.date_of_death !== undefined) ||
-            (!$eq(r.deceased, true) && r.date_of_death === undefined)))
+            (!$eq(r.deceased, true) && r.date_of_death === undefined)) &&
+        /* etc0005 */ (ctx.previous === undefined ||
+            !(r.date_of_birth !== undefined &&
+                $previous(ctx.previous?.["NP"], r, $KEY1)?.date_of_birth !== undefined) ||
+            $eq(r.date_of_birth, $previous(ctx.previous?.["NP"], r, $KEY1)?.date_of_birth)) &&
+        /* etc0006 */ (ctx.previous === undefined ||
+            !(r.identification_number !== undefined &&
+                $previous(ctx.previous?.["NP"], r, $KEY1)?.identification_number !== undefined) ||
+            $eq(r.identification_number, $previous(ctx.previous?.["NP"], r, $KEY1)?.identification_number)))
         return true;
     const before = out.length;
     $rule_ctl0002_NP(r, ctx, out);
@@ -3744,6 +3924,8 @@ function $check_NP(r, ctx, out) {
     $rule_dmc0001_NP(r, ctx, out);
     $rule_dmc0002_NP(r, ctx, out);
     $rule_tmc0002_NP(r, ctx, out);
+    $rule_etc0005_NP(r, ctx, out);
+    $rule_etc0006_NP(r, ctx, out);
     return out.length === before;
 }
 /**
@@ -3838,7 +4020,10 @@ function $check_BA(r, ctx, out) {
         /* tmc0005 */ (!($eq(r.dormant, true) && r.last_transaction_date !== undefined) ||
             $le(r.last_transaction_date, $addMonths(ctx.rrd, -24))) &&
         /* smc0010 */ (!(r.balance !== undefined && r.balance > 0n && r.interest !== undefined) ||
-            (r.interest !== undefined && r.balance !== undefined && r.interest <= r.balance)))
+            (r.interest !== undefined && r.balance !== undefined && r.interest <= r.balance)) &&
+        /* etc0007 */ (ctx.previous === undefined ||
+            !(r.balance !== undefined && $ge($previous(ctx.previous?.["BA"], r, $KEY2)?.balance, 100000n)) ||
+            $le(r.balance, $mul($previous(ctx.previous?.["BA"], r, $KEY2)?.balance, 10n))))
         return true;
     const before = out.length;
     $rule_ctl0001_BA(r, ctx, out);
@@ -3856,6 +4041,7 @@ function $check_BA(r, ctx, out) {
     $rule_omc0017_BA(r, ctx, out);
     $rule_tmc0005_BA(r, ctx, out);
     $rule_smc0010_BA(r, ctx, out);
+    $rule_etc0007_BA(r, ctx, out);
     return out.length === before;
 }
 /**
@@ -4148,6 +4334,9 @@ export const laws = $lawTable([
     $LAW_tmc0005,
     $LAW_smc0010,
     $LAW_omc0018,
+    $LAW_etc0005,
+    $LAW_etc0006,
+    $LAW_etc0007,
 ]);
 /** Decoders by entity name. */
 export const decoders = {
@@ -4193,18 +4382,23 @@ export const metadata = {
       title: "Handboek Gegevenslevering DGS, versie 3.2 (oktober 2021)",
       url: "https://5dok.net/document/yngnlvxp-handboek-gegevenslevering-dgs-versie-oktober.html",
     },
+    {
+      alias: "ldm",
+      title: "DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)",
+      url: "https://www.dnb.nl/media/0cdoeajk/anacredit-glo-ldm-v2-1.zip",
+    },
   ],
   ikb: { key: "ikb_id", depositors: ["NP", "NNP"], depositorBy: "customer_id" },
   sourceFiles: [
     {
       path: "ikb.glo/1.2.0.regel",
       ruleset: "ikb.glo@1.2.0",
-      sha256: "67c22402825f2b1d1b350d71db834a43311522e01ced134f5e585517ad71a71b",
+      sha256: "185ee0ae9e1c6f83d8c2930db0f6ada7a60bffcf5626554a35935e45da63a2e9",
     },
     {
       path: "ikb.glo/1.3.0.regel",
       ruleset: "ikb.glo@1.3.0",
-      sha256: "a8abcf7d9856b09fb141d8f05dced363ee29690e1f3740a900ed5c88c66ba3d4",
+      sha256: "22e8d9a9e5efcf8005f7f7b93700f393f562a73136f090a4fb1204262f042bff",
     },
   ],
 };
@@ -5303,7 +5497,7 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 171, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 227, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "replace rule ctl0001 \"Gegeven uit Bijlage 4 ontbreekt\"\n  meaning \"regel's own check: a datum that Bijlage 4 controls 3.5-3.8 require of every person, representation or deposit is missing.\"\n      from bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  assumption \"the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.3.0 table lists none of them for dmc0000.\"\n  severity signalling\n  class own\n  applies to D, V\n  implements bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  for NNP.legal_capacity_code, RE.type_of_representation_competence, BA.deposit_category,\n      BA.currency, BA.country\n  require value is present\n  message \"{attribute} ontbreekt (Bijlage 4)\"\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_name: \"De Korf B.V.\" }\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"REK-SPAAR\", country: \"NL\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"MET RECHTSPERSOONLIJKHEID\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"REK-SPAAR\", currency: \"EUR\", country: \"NL\" }",
     categories: [],
@@ -5522,7 +5716,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 29, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 32, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "replace rule dmc0000 \"Verplicht attribuut ontbreekt\"\n  meaning \"A mandatory attribute is missing (or its value is not valid for its type).\"\n  assumption \"dmc0000 = \\\"Verplicht attribuut ontbreekt\\\" (mandatory attribute missing).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4\n  for NP.date_of_birth, NP.last_name, NNP.registered_country, NNP.registered_name,\n      NNP.registered_place, BA.ascription, BA.balance, BA.bank_account_number,\n      BA.count_of_depositors, BA.interest, BA.product_label, UA.address_line_1, SA.postal_code,\n      SA.place, SA.street, SA.house_number, AD.country\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\", balance: 1250.00, count_of_depositors: 1, interest: 3.10 }\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\", balance: 1250.00, count_of_depositors: 1, interest: 3.10, product_label: \"Internetsparen\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }",
     categories: [
@@ -6090,7 +6284,7 @@ export const trace = [
     meaningFrom: [],
     assumptions: [
       "etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.",
-      "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+      "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).",
     ],
     severity: "signalling",
     classification: {
@@ -6120,7 +6314,7 @@ export const trace = [
     ],
     location: { file: "ikb.glo/1.2.0.regel", line: 675, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule etc0004 \"Natuurlijk persoon niet in aanmerking\"\n  meaning \"A natural person who is the depositor is marked NIET IN AANMERKING for DGS.\"\n  assumption \"etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).\"\n  severity signalling\n  scope within delivery\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for NP\n  when customer_id = ikb_id\n  require not (eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
+    source: "rule etc0004 \"Natuurlijk persoon niet in aanmerking\"\n  meaning \"A natural person who is the depositor is marked NIET IN AANMERKING for DGS.\"\n  assumption \"etc codes are taken to be checks that depend on the type of entity; etc0004 = a natural-person depositor is marked not eligible, which the DGS hardly ever justifies.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).\"\n  severity signalling\n  scope within delivery\n  applies to D\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for NP\n  when customer_id = ikb_id\n  require not (eligibility_indicator_code = \"NIET IN AANMERKING\")\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"NIET IN AANMERKING\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
   {
@@ -6130,7 +6324,7 @@ export const trace = [
     meaningFrom: [],
     assumptions: [
       "etc0001 = the number of depositors of a deposit is less than one.",
-      "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+      "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).",
       "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
     ],
     severity: "signalling",
@@ -6161,7 +6355,7 @@ export const trace = [
     ],
     location: { file: "ikb.glo/1.2.0.regel", line: 691, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule etc0001 \"Aantal depositohouders ongeldig\"\n  meaning \"The count of depositors of a deposit is less than 1.\"\n  assumption \"etc0001 = the number of depositors of a deposit is less than one.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).\"\n  assumption \"class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).\"\n  severity signalling\n  scope within delivery\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.count_of_depositors\n  when value is present\n  require value >= 1\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 0 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2 }",
+    source: "rule etc0001 \"Aantal depositohouders ongeldig\"\n  meaning \"The count of depositors of a deposit is less than 1.\"\n  assumption \"etc0001 = the number of depositors of a deposit is less than one.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).\"\n  assumption \"class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).\"\n  severity signalling\n  scope within delivery\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.count_of_depositors\n  when value is present\n  require value >= 1\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 0 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
@@ -6171,7 +6365,7 @@ export const trace = [
     meaningFrom: [],
     assumptions: [
       "etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.",
-      "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+      "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).",
       "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
     ],
     severity: "signalling",
@@ -6202,7 +6396,7 @@ export const trace = [
     ],
     location: { file: "ikb.glo/1.2.0.regel", line: 705, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule etc0002 \"Aandeel in deposito ongeldig\"\n  meaning \"The share percentage of the depositor in a deposit is not above 0 and at most 100.\"\n  assumption \"etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).\"\n  assumption \"class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).\"\n  severity signalling\n  scope within delivery\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.share_percentage\n  when value is present\n  require value > 0 and value <= 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 120.00 }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 0.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 70.00 }",
+    source: "rule etc0002 \"Aandeel in deposito ongeldig\"\n  meaning \"The share percentage of the depositor in a deposit is not above 0 and at most 100.\"\n  assumption \"etc0002 = a depositor's share in a deposit is not a percentage above 0 and at most 100.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).\"\n  assumption \"class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).\"\n  severity signalling\n  scope within delivery\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA.share_percentage\n  when value is present\n  require value > 0 and value <= 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 120.00 }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 0.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 70.00 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
@@ -6212,7 +6406,7 @@ export const trace = [
     meaningFrom: [],
     assumptions: [
       "etc0003 = a deposit with one depositor states a share other than 100 %.",
-      "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+      "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).",
       "class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).",
     ],
     severity: "signalling",
@@ -6243,7 +6437,7 @@ export const trace = [
     ],
     location: { file: "ikb.glo/1.2.0.regel", line: 720, column: 1 },
     origin: "ikb.glo@1.2.0",
-    source: "rule etc0003 \"Aandeel bij een depositohouder niet 100%\"\n  meaning \"A deposit with a single depositor states a share percentage other than 100.\"\n  assumption \"etc0003 = a deposit with one depositor states a share other than 100 %.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).\"\n  assumption \"class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).\"\n  severity signalling\n  scope within delivery\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when count_of_depositors = 1 and share_percentage is present\n  require share_percentage = 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 50.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 100.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 50.00 }",
+    source: "rule etc0003 \"Aandeel bij een depositohouder niet 100%\"\n  meaning \"A deposit with a single depositor states a share percentage other than 100.\"\n  assumption \"etc0003 = a deposit with one depositor states a share other than 100 %.\"\n  assumption \"class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).\"\n  assumption \"class: an entity type constraint may also compare the records of one entity type with each other; read so, the code would check a joint account across its holders' records (shares adding up to 100 %, the count of depositors equal to the holders delivered), which needs checks across IKBs (whole-file checks, issue 12 item 1).\"\n  severity signalling\n  scope within delivery\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when count_of_depositors = 1 and share_percentage is present\n  require share_percentage = 100\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 50.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 1, share_percentage: 100.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", count_of_depositors: 2, share_percentage: 50.00 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
   },
   {
@@ -6610,7 +6804,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 51, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 54, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule dmc0001 \"Ongeldig BSN\"\n  meaning \"A natural person's identification number issued by the Netherlands is not a valid BSN (eleven-test).\"\n  assumption \"dmc0001 = a Dutch identification number (BSN) fails the eleven-test.\"\n  assumption \"checked for depositors and representatives (Bijlage 4 control 3.5 item 3, 3.7 d); the category table's (D) decides that only a depositor's counts for identity.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e,\n      br art 2.3\n  for NP\n  when identification_country = \"NL\" and identification_number is present\n  require valid_bsn(identification_number)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"123456789\", identification_country: \"NL\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"123456789\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"123456789\", identification_country: \"DE\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
@@ -6656,7 +6850,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 67, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 70, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule dmc0002 \"Ongeldige tekens in naam\"\n  meaning \"The initials, first names or last name of a natural person contain characters other than letters, spaces, apostrophes, hyphens and dots.\"\n  assumption \"dmc0002 = a name of a natural person holds characters other than letters, spaces, apostrophes, hyphens and dots.\"\n  assumption \"checked for depositors and representatives (Bijlage 4 control 3.5 item 1, 3.7 b); the category table's (D) decides that only a depositor's counts for identity.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e,\n      br art 2.3\n  for NP.initials, NP.first_names, NP.last_name\n  when value is present\n  require value matches \"^[\\\\p{L}\\\\p{M}][\\\\p{L}\\\\p{M} '.-]*$\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen1\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", initials: \"J2\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", first_names: \"?\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.P.\", first_names: \"Jan Pieter\", last_name: \"van 't Hoff-Ébène\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
@@ -6695,7 +6889,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 83, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 86, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule omc0019 \"Registratienummer niet-natuurlijk persoon ontbreekt\"\n  meaning \"A non-natural person registered in the Netherlands has neither KvK number nor RSIN, or one registered abroad has no foreign number with country of issue.\"\n  assumption \"omc0019 = a non-natural person lacks the registration numbers of Bijlage 4 control 3.6: registered in the Netherlands, a KvK number or RSIN (item 4); registered abroad, a foreign tax or KvK number with its country of issue (item 5).\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.6, br art 2.2f\n  for NNP\n  when registered_country is present\n  require (registered_country = \"NL\" and (coc_number is present or rsin is present))\n      or (registered_country != \"NL\" and (identification_number is present or coc_number is present) and identification_country is present)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"DE\", identification_number: \"HRB 12345\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\", coc_number: \"12345678\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"DE\", identification_number: \"HRB 12345\", identification_country: \"DE\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -6735,7 +6929,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 97, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 100, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule tmc0002 \"Levensstatus en overlijdensdatum tegenstrijdig\"\n  meaning \"A natural person is marked deceased without a date of death, or has a date of death without being marked deceased.\"\n  assumption \"tmc0002 = the life status and the date of death disagree.\"\n  assumption \"checked for depositors and representatives; the category table's (D) decides that only a depositor's counts for identity.\"\n  assumption \"class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  require (deceased = true and date_of_death is present)\n      or (not (deceased = true) and date_of_death is absent)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", deceased: true }\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
@@ -6772,7 +6966,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 116, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 119, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule omc0017 \"Depositohouder zonder markering in aanmerking komen\"\n  meaning \"A deposit is marked eligible while the depositor of its IKB has no eligibility marking.\"\n  assumption \"omc0017 = a deposit is marked eligible while the depositor has no eligibility marking.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when eligible = true\n  require exists(NP where NP.customer_id = ikb_id and NP.eligibility_indicator_code is present)\n      or exists(NNP where NNP.customer_id = ikb_id and NNP.eligibility_indicator_code is present)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
@@ -6812,7 +7006,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 128, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 131, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule tmc0005 \"Slapend deposito met recente transactie\"\n  meaning \"A deposit marked dormant has a last transaction within the 24 months before the reporting reference date.\"\n  assumption \"tmc0005 = a deposit marked dormant had a transaction within the 24 months before the reporting reference date (Bijlage 4 control 3.9 l).\"\n  assumption \"class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when dormant = true and last_transaction_date is present\n  require last_transaction_date <= rrd - 24 months\n  example fail rrd 2024-01-01 BA { ikb_id: \"C1\", account_id: \"A1\", dormant: true, last_transaction_date: 2023-03-15 }\n  example pass rrd 2024-01-01 BA { ikb_id: \"C1\", account_id: \"A1\", dormant: true, last_transaction_date: 2021-03-15 }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
@@ -6852,7 +7046,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 142, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 145, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule smc0010 \"Rente hoger dan saldo\"\n  meaning \"The accrued interest of a deposit with a positive balance is larger than the balance.\"\n  assumption \"smc0010 = the accrued interest of a deposit with a positive balance exceeds that balance (implausible).\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0010 in \\\"Bedrag niet te bepalen\\\", which implausible interest explains; the check is a tuple constraint in DNB's terms.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when balance > 0 and interest is present\n  require interest <= balance\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: 100.00, interest: 250.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", balance: 1000.00, interest: 2.50 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -6889,10 +7083,134 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 156, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 159, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule omc0018 \"Vertegenwoordiger vertegenwoordigt zichzelf\"\n  meaning \"A representation names the same customer as representative and as represented person.\"\n  assumption \"omc0018 = a representation in which the representative is the represented person.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  when represented_id is present and representative_id is present\n  require representative_id != represented_id\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"C1\", represented_id: \"C1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
+  },
+  {
+    code: "etc0005",
+    title: "Geboortedatum gewijzigd sinds vorige levering",
+    meaning: "The date of birth of a natural person differs from the one in the bank's previous delivery (T-1).",
+    meaningFrom: [],
+    assumptions: [
+      "etc0005 = a date of birth that changed since the previous delivery: the code and its text are ours (the DGS GLO's etc codes are not public); that a date of birth \"cannot change over time\" as ldm etc0036 says of its attribute is our reading. A correction is legitimate but must be explained, so the rule signals.",
+      "a date absent in either delivery is not compared: a missing date of birth is dmc0000's finding.",
+      "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
+    ],
+    severity: "signalling",
+    classification: {
+      class: "entity_type",
+      label: "entity type constraint",
+      classFrom: "prefix",
+      scope: "outside",
+      scopeLabel: "Checked with data outside of the data delivery",
+      scopeFrom: "class",
+    },
+    previous: true,
+    roles: ["D", "V"],
+    target: "record",
+    entities: ["NP"],
+    attributes: [],
+    articles: [
+      {
+        source: "ldm",
+        sourceTitle: "DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)",
+        locator: "etc0036",
+      },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.5",
+      },
+      { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 178, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule etc0005 \"Geboortedatum gewijzigd sinds vorige levering\"\n  meaning \"The date of birth of a natural person differs from the one in the bank's previous delivery (T-1).\"\n  assumption \"etc0005 = a date of birth that changed since the previous delivery: the code and its text are ours (the DGS GLO's etc codes are not public); that a date of birth \\\"cannot change over time\\\" as ldm etc0036 says of its attribute is our reading. A correction is legitimate but must be explained, so the rule signals.\"\n  assumption \"a date absent in either delivery is not compared: a missing date of birth is dmc0000's finding.\"\n  assumption \"class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.\"\n  severity signalling\n  applies to D, V\n  implements ldm etc0036, bk bijlage 4 control 3.5, br art 2.2e\n  for NP\n  when date_of_birth is present and previous.date_of_birth is present\n  require date_of_birth = previous.date_of_birth\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 } previous NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1971-01-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 } previous NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }",
+    categories: [],
+  },
+  {
+    code: "etc0006",
+    title: "Identificatienummer gewijzigd sinds vorige levering",
+    meaning: "The national or tax identification number of a natural person differs from the one in the bank's previous delivery (T-1).",
+    meaningFrom: [],
+    assumptions: [
+      "etc0006 = an identification number (BSN for NL) that changed since the previous delivery: the code and its text are ours; a person's identification number does not change, so a change means a mix-up of persons or a correction to explain (our reading of ldm etc0036 applied to this attribute).",
+      "a number absent in either delivery is not compared.",
+      "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
+    ],
+    severity: "signalling",
+    classification: {
+      class: "entity_type",
+      label: "entity type constraint",
+      classFrom: "prefix",
+      scope: "outside",
+      scopeLabel: "Checked with data outside of the data delivery",
+      scopeFrom: "class",
+    },
+    previous: true,
+    roles: ["D", "V"],
+    target: "record",
+    entities: ["NP"],
+    attributes: [],
+    articles: [
+      {
+        source: "ldm",
+        sourceTitle: "DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)",
+        locator: "etc0036",
+      },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.5",
+      },
+      { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 195, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule etc0006 \"Identificatienummer gewijzigd sinds vorige levering\"\n  meaning \"The national or tax identification number of a natural person differs from the one in the bank's previous delivery (T-1).\"\n  assumption \"etc0006 = an identification number (BSN for NL) that changed since the previous delivery: the code and its text are ours; a person's identification number does not change, so a change means a mix-up of persons or a correction to explain (our reading of ldm etc0036 applied to this attribute).\"\n  assumption \"a number absent in either delivery is not compared.\"\n  assumption \"class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.\"\n  severity signalling\n  applies to D, V\n  implements ldm etc0036, bk bijlage 4 control 3.5, br art 2.2e\n  for NP\n  when identification_number is present and previous.identification_number is present\n  require identification_number = previous.identification_number\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" } previous NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"123456782\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" } previous NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" }",
+    categories: [],
+  },
+  {
+    code: "etc0007",
+    title: "Saldo sterk gestegen sinds vorige levering",
+    meaning: "The balance of a deposit is more than ten times its balance in the bank's previous delivery (T-1), which was at least EUR 1,000.",
+    meaningFrom: [],
+    assumptions: [
+      "etc0007 = a balance that jumped since the previous delivery: the code, the factor ten and the floor of EUR 1,000 (below which a jump says little) are ours, not a source's; a jump is plausible (an inheritance, a sale) but worth a look before a payout is computed from it.",
+      "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
+    ],
+    severity: "signalling",
+    classification: {
+      class: "entity_type",
+      label: "entity type constraint",
+      classFrom: "prefix",
+      scope: "outside",
+      scopeLabel: "Checked with data outside of the data delivery",
+      scopeFrom: "class",
+    },
+    previous: true,
+    roles: ["D", "V"],
+    target: "record",
+    entities: ["BA"],
+    attributes: [],
+    articles: [
+      {
+        source: "ldm",
+        sourceTitle: "DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)",
+        locator: "etc0036",
+      },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.8",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 210, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule etc0007 \"Saldo sterk gestegen sinds vorige levering\"\n  meaning \"The balance of a deposit is more than ten times its balance in the bank's previous delivery (T-1), which was at least EUR 1,000.\"\n  assumption \"etc0007 = a balance that jumped since the previous delivery: the code, the factor ten and the floor of EUR 1,000 (below which a jump says little) are ours, not a source's; a jump is plausible (an inheritance, a sale) but worth a look before a payout is computed from it.\"\n  assumption \"class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.\"\n  severity signalling\n  implements ldm etc0036, bk bijlage 4 control 3.8\n  for BA\n  when balance is present and previous.balance >= 1000.00\n  require balance <= previous.balance * 10\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: 50000.00 } previous BA { ikb_id: \"C1\", account_id: \"A1\", balance: 1500.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", balance: 15000.00 } previous BA { ikb_id: \"C1\", account_id: \"A1\", balance: 1500.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", balance: 50000.00 } previous BA { ikb_id: \"C1\", account_id: \"A1\", balance: 999.99 }",
+    categories: [],
   },
 ];
 
@@ -6911,7 +7229,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 197, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 253, column: 1 },
     results: [
       { code: "omc0001", role: undefined, attributes: [] },
       { code: "omc0002", role: "D", attributes: [] },
@@ -6967,7 +7285,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 226, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 282, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
       { code: "etc0004", role: undefined, attributes: [] },
@@ -6990,7 +7308,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 230, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 286, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -7023,7 +7341,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 245, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 301, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
@@ -7057,7 +7375,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 253, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 309, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {
@@ -7186,14 +7504,26 @@ export const assumptions = [
   {
     on: "ruleset",
     name: "ikb.glo@1.3.0",
+    text: "ldm is another GLO of DNB in the same modelling house style (domain-facts §2.2, §3.1); the DGS GLO's own Logisch Datamodel is not public. Its rule etc0036 (\"amortisation type cannot change over time\", checked between \"the current reporting reference date (T) and the previous available reporting reference date (T-1)\", signalling, \"Checked with data outside of the data delivery\") is what the entity type constraints against the previous delivery below are modelled on.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 14, column: 3 },
+  },
+  {
+    on: "ruleset",
+    name: "ikb.glo@1.3.0",
+    text: "the url of ldm is where DNB published that model (domain-facts §2.2); it is not among the project's source documents, and the url is not checked.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 15, column: 3 },
+  },
+  {
+    on: "ruleset",
+    name: "ikb.glo@1.3.0",
     text: "the url of hb is where a public copy of the Handboek 3.2 was read (5dok.net), not DNB's own address; the Handboek is not among the project's source documents, and the url is not checked.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 13, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 16, column: 3 },
   },
   {
     on: "ruleset",
     name: "ikb.glo@1.3.0",
     text: "the third amendment round of the Beleidsregel IKB (Stcrt. 2022, 33608) removed the marking for convictions for money laundering and added the reporting and marking of dormant accounts (dnb.nl, adoption of the third round of amendments, 2022); it is taken to apply from this version, 1 July 2023, the date from which the amended text of the Beleidsregel is in force (wetten.overheid.nl, BWBR0039826). No version models a money-laundering marking (Bijlage 4 control 3.9 lists none); the dormant marking of control 3.9 l is in both versions, and this one adds the date of the last transaction and tmc0005, which checks the marking.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 14, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 17, column: 3 },
   },
   {
     on: "codelist",
@@ -7277,7 +7607,7 @@ export const assumptions = [
     on: "rule",
     name: "ctl0001",
     text: "the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.3.0 table lists none of them for dmc0000.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 174, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 230, column: 3 },
   },
   {
     on: "rule",
@@ -7307,7 +7637,7 @@ export const assumptions = [
     on: "rule",
     name: "dmc0000",
     text: "dmc0000 = \"Verplicht attribuut ontbreekt\" (mandatory attribute missing).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 31, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 34, column: 3 },
   },
   {
     on: "rule",
@@ -7420,7 +7750,7 @@ export const assumptions = [
   {
     on: "rule",
     name: "etc0004",
-    text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+    text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).",
     location: { file: "ikb.glo/1.2.0.regel", line: 678, column: 3 },
   },
   {
@@ -7432,7 +7762,7 @@ export const assumptions = [
   {
     on: "rule",
     name: "etc0001",
-    text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+    text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).",
     location: { file: "ikb.glo/1.2.0.regel", line: 694, column: 3 },
   },
   {
@@ -7450,7 +7780,7 @@ export const assumptions = [
   {
     on: "rule",
     name: "etc0002",
-    text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+    text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).",
     location: { file: "ikb.glo/1.2.0.regel", line: 708, column: 3 },
   },
   {
@@ -7468,7 +7798,7 @@ export const assumptions = [
   {
     on: "rule",
     name: "etc0003",
-    text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains, and regel cannot read a previous delivery yet (issue 17 item 4).",
+    text: "class: etc is an entity type constraint in DNB's data models, usually checked against the previous delivery (T-1); this meaning is checked within one record of the delivery. It stays, with `scope within delivery`, because the Bijlage 3 table puts the code in a category this meaning explains; the checks against the previous delivery are etc0005-etc0007 (from GLO 1.3.0).",
     location: { file: "ikb.glo/1.2.0.regel", line: 723, column: 3 },
   },
   {
@@ -7547,91 +7877,139 @@ export const assumptions = [
     on: "rule",
     name: "dmc0001",
     text: "dmc0001 = a Dutch identification number (BSN) fails the eleven-test.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 53, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 56, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0001",
     text: "checked for depositors and representatives (Bijlage 4 control 3.5 item 3, 3.7 d); the category table's (D) decides that only a depositor's counts for identity.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 54, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 57, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0002",
     text: "dmc0002 = a name of a natural person holds characters other than letters, spaces, apostrophes, hyphens and dots.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 69, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 72, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0002",
     text: "checked for depositors and representatives (Bijlage 4 control 3.5 item 1, 3.7 b); the category table's (D) decides that only a depositor's counts for identity.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 70, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 73, column: 3 },
   },
   {
     on: "rule",
     name: "omc0019",
     text: "omc0019 = a non-natural person lacks the registration numbers of Bijlage 4 control 3.6: registered in the Netherlands, a KvK number or RSIN (item 4); registered abroad, a foreign tax or KvK number with its country of issue (item 5).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 85, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 88, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0002",
     text: "tmc0002 = the life status and the date of death disagree.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 99, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 102, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0002",
     text: "checked for depositors and representatives; the category table's (D) decides that only a depositor's counts for identity.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 100, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 103, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0002",
     text: "class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 101, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 104, column: 3 },
   },
   {
     on: "rule",
     name: "omc0017",
     text: "omc0017 = a deposit is marked eligible while the depositor has no eligibility marking.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 118, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 121, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0005",
     text: "tmc0005 = a deposit marked dormant had a transaction within the 24 months before the reporting reference date (Bijlage 4 control 3.9 l).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 130, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 133, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0005",
     text: "class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 131, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 134, column: 3 },
   },
   {
     on: "rule",
     name: "smc0010",
     text: "smc0010 = the accrued interest of a deposit with a positive balance exceeds that balance (implausible).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 144, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 147, column: 3 },
   },
   {
     on: "rule",
     name: "smc0010",
     text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0010 in \"Bedrag niet te bepalen\", which implausible interest explains; the check is a tuple constraint in DNB's terms.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 145, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 148, column: 3 },
   },
   {
     on: "rule",
     name: "omc0018",
     text: "omc0018 = a representation in which the representative is the represented person.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 158, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 161, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0005",
+    text: "etc0005 = a date of birth that changed since the previous delivery: the code and its text are ours (the DGS GLO's etc codes are not public); that a date of birth \"cannot change over time\" as ldm etc0036 says of its attribute is our reading. A correction is legitimate but must be explained, so the rule signals.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 180, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0005",
+    text: "a date absent in either delivery is not compared: a missing date of birth is dmc0000's finding.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 181, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0005",
+    text: "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 182, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0006",
+    text: "etc0006 = an identification number (BSN for NL) that changed since the previous delivery: the code and its text are ours; a person's identification number does not change, so a change means a mix-up of persons or a correction to explain (our reading of ldm etc0036 applied to this attribute).",
+    location: { file: "ikb.glo/1.3.0.regel", line: 197, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0006",
+    text: "a number absent in either delivery is not compared.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 198, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0006",
+    text: "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 199, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0007",
+    text: "etc0007 = a balance that jumped since the previous delivery: the code, the factor ten and the floor of EUR 1,000 (below which a jump says little) are ours, not a source's; a jump is plausible (an inheritance, a sale) but worth a look before a payout is computed from it.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 212, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0007",
+    text: "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 213, column: 3 },
   },
   {
     on: "category",
     name: "identity",
     text: "unknown values: as in 1.2.0, an attribute reported as \"Unknown\" or \"Non-applicable\" (dmc0000 with reported = unknown) counts here as a missing one: payout condition 1 asks that the identity is established beyond doubt (bk par 2.1), which a last name, date of birth, registered name, place or country the bank reports as unknown does not do; none of them can be non-applicable for a depositor. The report keeps the two apart (reportedUnknown).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 198, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 254, column: 3 },
   },
   {
     on: "category",
@@ -7643,7 +8021,7 @@ export const assumptions = [
     on: "category",
     name: "amount",
     text: "unknown values: as in 1.2.0, a balance, accrued interest, count of depositors, account number, ascription or product label reported as \"Unknown\" or \"Non-applicable\" counts here as a missing one: payout condition 3 asks that the amount of the compensation can be determined (bk par 2.1), and each of these is needed to compute it or to show the depositor what it is for; a deposit without accrued interest has interest 0.00, not \"Non-applicable\".",
-    location: { file: "ikb.glo/1.3.0.regel", line: 231, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 287, column: 3 },
   },
   {
     on: "category",
@@ -7655,31 +8033,31 @@ export const assumptions = [
     on: "category",
     name: "notification",
     text: "unknown values: as in 1.2.0, an address attribute reported as \"Unknown\" or \"Non-applicable\" counts here as a missing one: payout condition 5 asks for address data that make individual notification possible (bk par 2.1); a house number that is truly non-applicable (a berth without one) is counted all the same, because the sources give no rule for such addresses; the report shows those findings apart (reportedUnknown of dmc0000).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 254, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 310, column: 3 },
   },
   {
     on: "aggregate",
     name: "depositors",
     text: "one IKB is one depositor (Beleidsregel: one individual customer view per depositor), so the number of IKBs is the number of depositors.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 271, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 327, column: 3 },
   },
   {
     on: "aggregate",
     name: "share_unreliable",
     text: "the marking of a natural person stands for the IKB; a non-natural person's marking is watched through share_identity, whose category holds both.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 313, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 369, column: 3 },
   },
   {
     on: "reconcile",
     name: "quarterly",
     text: "the layout of the quarterly DGS report is not in the sources: the figure names are regel's own, for a bank's file of figure,value lines; the covered deposits are not reconciled, because the IKB-bestand carries balances, not the covered amount per depositor.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 326, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 382, column: 3 },
   },
   {
     on: "reconcile",
     name: "quarterly",
     text: "the tolerances are assumed: the number of depositors must agree exactly when the RRD is the quarter's reporting date, and total deposits within 0.1 % for rounding in the quarterly report.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 327, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 383, column: 3 },
   },
 ];
 
@@ -7701,7 +8079,7 @@ export const aggregates = [
     assumptions: [
       "one IKB is one depositor (Beleidsregel: one individual customer view per depositor), so the number of IKBs is the number of depositors.",
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 270, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 326, column: 1 },
     source: "aggregate depositors \"Aantal depositohouders (IKB's)\"\n  assumption \"one IKB is one depositor (Beleidsregel: one individual customer view per depositor), so the number of IKBs is the number of depositors.\"\n  implements bk par 2.2\n  count ikb",
   },
   {
@@ -7717,7 +8095,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 275, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 331, column: 1 },
     source: "aggregate accounts \"Aantal deposito's\"\n  implements bk par 2.2\n  count BA",
   },
   {
@@ -7735,7 +8113,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 279, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 335, column: 1 },
     source: "aggregate total_deposits \"Totaal saldo van de deposito's\"\n  implements bk par 2.2\n  sum BA.balance",
   },
   {
@@ -7753,7 +8131,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 283, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 339, column: 1 },
     source: "aggregate accrued_interest \"Totaal aangegroeide, nog niet gecrediteerde rente\"\n  implements bk par 2.2\n  sum BA.interest",
   },
   {
@@ -7769,7 +8147,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 287, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 343, column: 1 },
     source: "aggregate share_identity \"Aandeel IKB's in categorie Identiteit niet vastgesteld\"\n  implements bk par 2.2\n  proportion ikb\n  in category identity",
   },
   {
@@ -7785,7 +8163,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 292, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 348, column: 1 },
     source: "aggregate share_eligibility \"Aandeel IKB's in categorie Twijfel in aanmerking komen\"\n  implements bk par 2.2\n  proportion ikb\n  in category eligibility",
   },
   {
@@ -7801,7 +8179,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 297, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 353, column: 1 },
     source: "aggregate share_amount \"Aandeel IKB's in categorie Bedrag niet te bepalen\"\n  implements bk par 2.2\n  proportion ikb\n  in category amount",
   },
   {
@@ -7817,7 +8195,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 302, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 358, column: 1 },
     source: "aggregate share_claim \"Aandeel IKB's in categorie Opvragen vergoeding niet mogelijk\"\n  implements bk par 2.2\n  proportion ikb\n  in category claim",
   },
   {
@@ -7833,7 +8211,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 307, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 363, column: 1 },
     source: "aggregate share_notification \"Aandeel IKB's in categorie Notificatie niet mogelijk\"\n  implements bk par 2.2\n  proportion ikb\n  in category notification",
   },
   {
@@ -7855,7 +8233,7 @@ export const aggregates = [
     assumptions: [
       "the marking of a natural person stands for the IKB; a non-natural person's marking is watched through share_identity, whose category holds both.",
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 312, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 368, column: 1 },
     source: "aggregate share_unreliable \"Aandeel IKB's met markering betrouwbaarheid niet gegarandeerd\"\n  assumption \"the marking of a natural person stands for the IKB; a non-natural person's marking is watched through share_identity, whose category holds both.\"\n  implements bk par 2.2\n  proportion ikb\n  with NP.reliability_indicator_code = \"BETROUWBAARHEID NIET GEGARANDEERD\"",
   },
   {
@@ -7871,7 +8249,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 318, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 374, column: 1 },
     source: "aggregate findings_dmc0000 \"Bevindingen dmc0000 (verplicht attribuut ontbreekt)\"\n  implements bk par 2.2\n  count result dmc0000",
   },
 ];
@@ -7894,7 +8272,7 @@ export const reconciliations = [
       "the layout of the quarterly DGS report is not in the sources: the figure names are regel's own, for a bank's file of figure,value lines; the covered deposits are not reconciled, because the IKB-bestand carries balances, not the covered amount per depositor.",
       "the tolerances are assumed: the number of depositors must agree exactly when the RRD is the quarter's reporting date, and total deposits within 0.1 % for rounding in the quarterly report.",
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 325, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 381, column: 1 },
     figures: [
       {
         name: "number_of_depositors",

@@ -1,0 +1,64 @@
+/**
+ * Rules that read the previous delivery (T−1): `previous.f` is field `f` of the record with the
+ * same key as the record under test in the bank's previous delivery, and `previous is
+ * present|absent` tests whether that record exists (docs/language.md § The previous delivery).
+ * `previous` is a keyword, so no entity or field can carry the name and a syntactic test is
+ * exact: the checker, the compiler, the interpreter and the runtime all ask this one function.
+ *
+ * @module
+ */
+import type { Expr, PathExpr, RuleDecl } from "./ast.js";
+
+/** The word that names the record in T−1. */
+export const PREVIOUS = "previous";
+
+/** `previous.f` (a field of the record in T−1). */
+export function isPreviousField(p: PathExpr): boolean {
+  return p.entity != null && p.entity.name === PREVIOUS;
+}
+
+/** `previous` alone (the record in T−1, for `previous is present|absent`). */
+export function isPreviousRecord(p: PathExpr): boolean {
+  return p.entity == null && p.name != null && p.name.name === PREVIOUS;
+}
+
+/** Whether an expression names `previous` anywhere. */
+export function exprReadsPrevious(e: Expr | undefined | null): boolean {
+  if (e == null) return false;
+  switch (e.kind) {
+    case "Path":
+      return isPreviousField(e) || isPreviousRecord(e);
+    case "Unary":
+      return exprReadsPrevious(e.operand);
+    case "Binary":
+      return exprReadsPrevious(e.left) || exprReadsPrevious(e.right);
+    case "Is":
+    case "In":
+    case "Matches":
+      return exprReadsPrevious(e.operand);
+    case "Call":
+      return (e.args ?? []).some(exprReadsPrevious);
+    case "Aggregate":
+      return exprReadsPrevious(e.value) || exprReadsPrevious(e.where);
+    case "If":
+      return (
+        exprReadsPrevious(e.condition) ||
+        exprReadsPrevious(e.then) ||
+        exprReadsPrevious(e.otherwise)
+      );
+    default:
+      return false;
+  }
+}
+
+/**
+ * Whether a rule reads the previous delivery: its `when` or `require` names `previous`. Such a
+ * rule is checked only when a previous delivery is given; without one it is "not evaluated".
+ */
+export function readsPrevious(decl: RuleDecl): boolean {
+  const req = decl.require;
+  return (
+    exprReadsPrevious(decl.when) ||
+    (req != null && req.kind !== "FileCheck" && exprReadsPrevious(req as Expr))
+  );
+}

@@ -1,0 +1,230 @@
+/**
+ * The previous delivery (T−1) for the rules that read `previous` (docs/language.md, "The previous
+ * delivery"): read once, sorted by IKB key into temporary runs (runtime/assemble.ts, the same
+ * external sort as the delivery itself), then walked in step with the delivery's IKBs — a merge
+ * join on the IKB key. Both sides arrive in the same key order, so {@link PreviousDelivery.seek}
+ * only ever moves forward, and memory holds the sort budget and one IKB of T−1, at any number of
+ * depositors.
+ *
+ * Only the files of entities that such rules are on are read. A row of T−1 that is not a record
+ * (bad quoting, another number of cells, no IKB key) is skipped and counted: that delivery was
+ * validated in its own run. Its values are decoded by the same generated decoders; a value that
+ * does not fit its type reads as absent.
+ *
+ * @module
+ */
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type {
+  CompiledRuleset,
+  EntityMeta,
+  Finding,
+} from "../compiler/contract.js";
+import {
+  groupByKey,
+  mergeRuns,
+  RunWriter,
+  type KeyGroup,
+  type TempSpace,
+} from "./assemble.js";
+import { readCsvFileBatches } from "./csv-reader.js";
+import { cellNormalizer, type CellNormalizer } from "./dialect.js";
+import type {
+  PreviousDeliveryReport,
+  PreviousFileReport,
+} from "./report-types.js";
+
+/** One file of T−1 as read. */
+interface PreviousFile {
+  entity: EntityMeta;
+  index: number[];
+  normalize: CellNormalizer | undefined;
+  runs: string[];
+}
+
+/** The reason given for every rule that reads `previous` when no previous delivery is given. */
+export const NOT_EVALUATED_REASON =
+  "the rule reads the previous delivery (T−1) and none was given (regel validate --previous DIR)";
+
+/** The codes of the rules that read `previous`, and the entities they are on, from the trace. */
+export function previousRules(rs: CompiledRuleset): {
+  codes: string[];
+  entities: string[];
+} {
+  const rules = rs.trace.filter((t) => t.previous === true);
+  const entities = new Set(rules.flatMap((t) => t.entities));
+  return {
+    codes: rules.map((t) => t.code),
+    entities: rs.entities
+      .filter((e) => entities.has(e.name) && e.file !== undefined)
+      .map((e) => e.name),
+  };
+}
+
+/** The previous delivery, read and sorted; {@link seek} gives the records of one IKB. */
+export class PreviousDelivery {
+  private readonly files: PreviousFile[] = [];
+  private groups: AsyncGenerator<KeyGroup[]> | undefined;
+  private batch: KeyGroup[] = [];
+  private at = 0;
+  private done = false;
+  readonly report: PreviousDeliveryReport;
+
+  private constructor(
+    private readonly rs: CompiledRuleset,
+    readonly folder: string,
+    entities: readonly string[],
+    rules: readonly string[],
+  ) {
+    this.report = {
+      given: true,
+      folder,
+      rules: [...rules],
+      ikbsMatched: 0,
+      files: [],
+    };
+    void entities;
+  }
+
+  /**
+   * Read the files of `entities` from `folder` and sort them by IKB key into `temp`.
+   *
+   * @throws Error when `folder` is not a folder (a usage error the CLI reports)
+   */
+  static async open(
+    rs: CompiledRuleset,
+    folder: string,
+    temp: TempSpace,
+    sortBudget?: number,
+  ): Promise<PreviousDelivery> {
+    if (!existsSync(folder) || !statSync(folder).isDirectory())
+      throw new Error(
+        `the previous delivery ${JSON.stringify(folder)} is not a folder`,
+      );
+    const { codes, entities } = previousRules(rs);
+    const p = new PreviousDelivery(rs, folder, entities, codes);
+    for (const name of entities) {
+      const entity = rs.entities.find((e) => e.name === name)!;
+      await p.read(entity, temp, sortBudget);
+    }
+    p.groups = groupByKey(p.files.map((f) => mergeRuns(f.runs)));
+    return p;
+  }
+
+  private async read(
+    entity: EntityMeta,
+    temp: TempSpace,
+    sortBudget?: number,
+  ): Promise<void> {
+    const file = entity.file!;
+    const path = join(this.folder, file);
+    const row: Omit<PreviousFileReport, "status"> = {
+      entity: entity.name,
+      file,
+      rows: 0,
+      rowsSkipped: 0,
+    };
+    if (!existsSync(path)) {
+      this.report.files.push({ ...row, status: "missing" });
+      // its records are not in T−1: `previous` reads absent for each of them
+      this.files.push({ entity, index: [], normalize: undefined, runs: [] });
+      return;
+    }
+    const d = entity.dialect;
+    const ikbKey = this.rs.metadata.ikb?.key;
+    const w = new RunWriter(temp, `previous-${entity.name}`, sortBudget);
+    let index: number[] | undefined =
+      d?.header === false ? entity.fields.map((_, i) => i) : undefined;
+    let width = index === undefined ? -1 : entity.fields.length;
+    let keyCol =
+      index === undefined
+        ? -1
+        : entity.fields.findIndex((f) => f.name === ikbKey);
+    let normalize: CellNormalizer | undefined =
+      index === undefined ? undefined : cellNormalizer(entity, index);
+    for await (const batch of readCsvFileBatches(path, {
+      delimiter: d?.delimiter,
+      quote: d?.quote,
+      encoding: d?.encoding,
+      columns:
+        d?.header === false ? entity.fields.map((f) => f.column) : undefined,
+    }))
+      for (const ev of batch) {
+        if (index === undefined) {
+          // the header row binds the columns by name (a missing column reads as absent)
+          if (ev.kind !== "row") return this.unreadable(row, file);
+          const header = ev.cells.map((c) => c.trim());
+          index = entity.fields.map((f) => header.indexOf(f.column));
+          width = ev.cells.length;
+          keyCol =
+            index[entity.fields.findIndex((f) => f.name === ikbKey)] ?? -1;
+          normalize = cellNormalizer(entity, index);
+          continue;
+        }
+        if (ev.kind !== "row") continue;
+        const key = keyCol < 0 ? "" : (ev.cells[keyCol] ?? "");
+        if (ev.cells.length !== width || key.trim() === "") {
+          row.rowsSkipped++;
+          continue;
+        }
+        row.rows++;
+        if (w.add({ key, line: ev.line, cells: ev.cells })) await w.flush();
+      }
+    await w.flush();
+    if (index === undefined) return this.unreadable(row, file);
+    this.report.files.push({ ...row, status: "read" });
+    this.files.push({ entity, index, normalize, runs: w.runs });
+  }
+
+  /** A file of T−1 without a header: none of its records is read. */
+  private unreadable(
+    row: Omit<PreviousFileReport, "status">,
+    file: string,
+  ): void {
+    void file;
+    this.report.files.push({ ...row, status: "unreadable" });
+    this.files.push({
+      entity: this.rs.entities.find((e) => e.name === row.entity)!,
+      index: [],
+      normalize: undefined,
+      runs: [],
+    });
+  }
+
+  /**
+   * The records of the IKB `key` in T−1 by entity name (empty lists when it is not there). Keys
+   * must be asked in ascending order (as `<` compares them), as the delivery's IKBs come.
+   */
+  async seek(key: string): Promise<Record<string, unknown[]>> {
+    const out: Record<string, unknown[]> = Object.create(null);
+    for (const f of this.files) out[f.entity.name] = [];
+    for (;;) {
+      if (this.at >= this.batch.length) {
+        if (this.done || this.groups === undefined) return out;
+        const next = await this.groups.next();
+        if (next.done) {
+          this.done = true;
+          return out;
+        }
+        this.batch = next.value;
+        this.at = 0;
+        continue;
+      }
+      const g = this.batch[this.at];
+      if (g.key > key) return out;
+      this.at++;
+      if (g.key < key) continue; // an IKB of T−1 that the delivery no longer has
+      this.report.ikbsMatched++;
+      g.rows.forEach((rows, i) => {
+        const f = this.files[i];
+        const decode = this.rs.decoders[f.entity.name];
+        const sink: Finding[] = [];
+        out[f.entity.name] = rows.map((r) => {
+          if (f.normalize) f.normalize.normalize(r.cells);
+          return decode ? decode(r.cells, f.index, sink) : {};
+        });
+      });
+      return out;
+    }
+  }
+}
