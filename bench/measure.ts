@@ -14,6 +14,7 @@ import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import type { Finding, RuleContext } from "../compiler/contract.js";
 import { loadCompiled } from "../runtime/load-compiled.js";
+import { readCsvFileBatches } from "../runtime/csv-reader.js";
 import { dateToDays, validateDelivery } from "../runtime/delivery.js";
 import {
   loadProject,
@@ -46,6 +47,45 @@ async function csvParseOnly(folder: string): Promise<Record<string, number>> {
     for await (const _record of parser) rows++;
   }
   return { ms: performance.now() - started, rows };
+}
+
+/**
+ * regel's own CSV reader merely reading every CSV file of the delivery (all cells, no checks),
+ * with the byte or the text tokenizer (runtime/csv-bytes.ts, runtime/csv-reader.ts).
+ */
+async function regelReadOnly(
+  folder: string,
+  tokenizer: "bytes" | "text",
+): Promise<Record<string, number>> {
+  const started = performance.now();
+  let rows = 0;
+  let cells = 0;
+  for (const file of csvFiles(folder))
+    for await (const batch of readCsvFileBatches(file, { tokenizer }))
+      for (const e of batch) {
+        rows++;
+        if (e.kind === "row") cells += e.cells.length;
+      }
+  return { ms: performance.now() - started, rows, cells };
+}
+
+/**
+ * The physical floor: read every byte of the delivery's CSV files and count the line ends
+ * (`Buffer.indexOf`), decoding nothing.
+ */
+async function rawByteScan(folder: string): Promise<Record<string, number>> {
+  const started = performance.now();
+  let lines = 0;
+  let bytes = 0;
+  for (const file of csvFiles(folder))
+    for await (const chunk of createReadStream(file, {
+      highWaterMark: 1 << 18,
+    }) as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1))
+        lines++;
+    }
+  return { ms: performance.now() - started, rows: lines, bytes };
 }
 
 /** `regel validate` end to end on a delivery folder, report included. */
@@ -331,6 +371,15 @@ async function main(): Promise<void> {
     case "csv-parse":
       result = await csvParseOnly(args[0]);
       break;
+    case "read":
+      result = await regelReadOnly(
+        args[0],
+        args[1] === "text" ? "text" : "bytes",
+      );
+      break;
+    case "byte-scan":
+      result = await rawByteScan(args[0]);
+      break;
     case "validate":
       result = await validateEndToEnd(args[0], args[1], args[2]);
       break;
@@ -354,8 +403,12 @@ async function main(): Promise<void> {
     default:
       throw new Error(`unknown task ${task}`);
   }
+  // CPU time (user + system, all threads) beside the wall time: less disturbed by other
+  // processes on a loaded machine
+  const cpu = process.cpuUsage();
+  const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
   process.stdout.write(
-    `${JSON.stringify({ task, ...result, peakRssMiB: peakRssMiB() })}\n`,
+    `${JSON.stringify({ task, ...result, cpuMs, peakRssMiB: peakRssMiB() })}\n`,
   );
 }
 
