@@ -232,8 +232,9 @@ async function main(): Promise<void> {
     options.repeats,
     measureOnce,
   );
+  const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const referenceSection = [
-    `Parse-only references and \`regel validate\` on the same files, measured interleaved (${options.repeats} rounds of one run of each, each a fresh process; medians; CPU: user + system time of the task, module imports not counted): ${started.toISOString().slice(0, 16)} UTC, commit ${gitCommit()}, ${options.depositors.toLocaleString("en")} depositors, load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after.`,
+    `\`npm run bench -- ${process.argv.slice(2).join(" ")}\` on ${machine}. Parse-only references and \`regel validate\` on the same files, measured interleaved (${options.repeats} rounds of one run of each, each a fresh process; medians; CPU: user + system time of the task, module imports not counted): ${started.toISOString().slice(0, 16)} UTC, commit ${gitCommit()}, ${options.depositors.toLocaleString("en")} depositors, load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after.`,
     "",
     ...referenceTable(referenceRows(references, dir, COMPILED, RRD)),
   ];
