@@ -10,10 +10,13 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parse } from "csv-parse";
 import { parse as parseSync } from "csv-parse/sync";
+import Papa from "papaparse";
+import { inferSchema, initParser } from "udsv";
 import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import type { Finding, RuleContext } from "../compiler/contract.js";
 import { loadCompiled } from "../runtime/load-compiled.js";
+import { readCsvFileBatches } from "../runtime/csv-reader.js";
 import { dateToDays, validateDelivery } from "../runtime/delivery.js";
 import {
   loadProject,
@@ -46,6 +49,109 @@ async function csvParseOnly(folder: string): Promise<Record<string, number>> {
     for await (const _record of parser) rows++;
   }
   return { ms: performance.now() - started, rows };
+}
+
+/** papaparse merely parsing every CSV file of the delivery (all cells as text), streamed. */
+async function papaparseOnly(folder: string): Promise<Record<string, number>> {
+  const started = performance.now();
+  let rows = 0;
+  for (const file of csvFiles(folder))
+    await new Promise<void>((resolve, reject) => {
+      Papa.parse(createReadStream(file, { encoding: "utf8" }), {
+        chunk: (results: Papa.ParseResult<unknown>) => {
+          rows += results.data.length;
+        },
+        complete: () => resolve(),
+        error: (e: Error) => reject(e),
+      });
+    });
+  return { ms: performance.now() - started, rows };
+}
+
+/** uDSV merely parsing every CSV file of the delivery into string arrays, streamed. */
+async function udsvOnly(folder: string): Promise<Record<string, number>> {
+  const started = performance.now();
+  let rows = 0;
+  const count = () => {
+    rows++;
+  };
+  for (const file of csvFiles(folder)) {
+    let parser: ReturnType<typeof initParser> | undefined;
+    for await (const text of createReadStream(file, {
+      encoding: "utf8",
+      highWaterMark: 1 << 18,
+    }) as AsyncIterable<string>) {
+      parser ??= initParser(
+        inferSchema(text, { col: ",", row: "\n", encl: '"' }),
+      );
+      parser.chunk<string[]>(text, parser.stringArrs, count);
+    }
+    parser?.end();
+    rows++; // the header row, which uDSV reads as the schema
+  }
+  return { ms: performance.now() - started, rows };
+}
+
+/**
+ * DuckDB (one thread) loading every CSV file of the delivery into a table, all columns as text
+ * (`read_csv(..., all_varchar = true)`), then dropping it.
+ */
+async function duckdbOnly(folder: string): Promise<Record<string, number>> {
+  const started = performance.now();
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const db = await DuckDBInstance.create(":memory:", { threads: "1" });
+  const con = await db.connect();
+  let rows = 0;
+  for (const file of csvFiles(folder)) {
+    const path = file.replaceAll("'", "''");
+    await con.run(
+      `CREATE TABLE t AS SELECT * FROM read_csv('${path}', all_varchar = true, header = true, delim = ',', quote = '"', escape = '"')`,
+    );
+    const result = await con.runAndReadAll("SELECT count(*) FROM t");
+    rows += Number(result.getRows()[0][0]) + 1; // and the header row
+    await con.run("DROP TABLE t");
+  }
+  con.closeSync();
+  return { ms: performance.now() - started, rows };
+}
+
+/**
+ * regel's own CSV reader merely reading every CSV file of the delivery (all cells, no checks),
+ * with the byte or the text tokenizer (runtime/csv-bytes.ts, runtime/csv-reader.ts).
+ */
+async function regelReadOnly(
+  folder: string,
+  tokenizer: "bytes" | "text",
+): Promise<Record<string, number>> {
+  const started = performance.now();
+  let rows = 0;
+  let cells = 0;
+  for (const file of csvFiles(folder))
+    for await (const batch of readCsvFileBatches(file, { tokenizer }))
+      for (const e of batch) {
+        rows++;
+        if (e.kind === "row") cells += e.cells.length;
+      }
+  return { ms: performance.now() - started, rows, cells };
+}
+
+/**
+ * The physical floor: read every byte of the delivery's CSV files and count the line ends
+ * (`Buffer.indexOf`), decoding nothing.
+ */
+async function rawByteScan(folder: string): Promise<Record<string, number>> {
+  const started = performance.now();
+  let lines = 0;
+  let bytes = 0;
+  for (const file of csvFiles(folder))
+    for await (const chunk of createReadStream(file, {
+      highWaterMark: 1 << 18,
+    }) as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1))
+        lines++;
+    }
+  return { ms: performance.now() - started, rows: lines, bytes };
 }
 
 /** `regel validate` end to end on a delivery folder, report included. */
@@ -326,10 +432,30 @@ function parseCheckMegabyte(): Record<string, number> {
 
 async function main(): Promise<void> {
   const [task, ...args] = process.argv.slice(2);
+  // the task's CPU time only (the imports above are already done)
+  const cpuBefore = process.cpuUsage();
   let result: Record<string, number>;
   switch (task) {
     case "csv-parse":
       result = await csvParseOnly(args[0]);
+      break;
+    case "papaparse":
+      result = await papaparseOnly(args[0]);
+      break;
+    case "udsv":
+      result = await udsvOnly(args[0]);
+      break;
+    case "duckdb":
+      result = await duckdbOnly(args[0]);
+      break;
+    case "read":
+      result = await regelReadOnly(
+        args[0],
+        args[1] === "text" ? "text" : "bytes",
+      );
+      break;
+    case "byte-scan":
+      result = await rawByteScan(args[0]);
       break;
     case "validate":
       result = await validateEndToEnd(args[0], args[1], args[2]);
@@ -354,8 +480,12 @@ async function main(): Promise<void> {
     default:
       throw new Error(`unknown task ${task}`);
   }
+  // CPU time (user + system, all threads) beside the wall time: less disturbed by other
+  // processes on a loaded machine (not counting the module imports)
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
   process.stdout.write(
-    `${JSON.stringify({ task, ...result, peakRssMiB: peakRssMiB() })}\n`,
+    `${JSON.stringify({ task, ...result, cpuMs, peakRssMiB: peakRssMiB() })}\n`,
   );
 }
 

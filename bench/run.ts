@@ -2,8 +2,10 @@
  * `npm run bench`: generates synthetic deliveries (cached under bench/.cache) and measures, as
  * medians over repeats, each in a fresh child process (so its peak RSS is its own):
  *
- * - csv-parse merely parsing the delivery's CSV files (the baseline);
- * - `regel validate` end to end on the same files;
+ * - csv-parse merely parsing the delivery's CSV files (the baseline), and as parse-only references
+ *   papaparse, uDSV, DuckDB's `read_csv`, regel's own reader and a raw byte scan (the physical
+ *   floor), interleaved with `regel validate` end to end on the same files
+ *   (bench/parse-references.ts);
  * - the same with the whole-file checks of bench/rulesets/bench.wholefile (ikb.glo@1.3.0 plus
  *   `unique` / `one ... per` over NP and BA), against the plain validate row;
  * - compiled validators vs the reference interpreter on the same records;
@@ -18,19 +20,26 @@
  * interpreter and ajv comparisons (default 1,000,000), `--large N` (also validate one delivery of N
  * depositors once, e.g. 10,000,000), `--out FILE` (default bench/results.md), `--startup-only 1`
  * (measure only the CLI start-up and replace its rows in the results file), `--lsp-only 1` (measure
-only the language server's keystroke and replace its row).
+only the language server's keystroke and replace its row), `--references-only 1` (measure only
+ * the parse-only references and validate, interleaved, and replace their section).
  *
  * @module
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, totalmem, platform, release, tmpdir } from "node:os";
+import { cpus, loadavg, totalmem, platform, release, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { compile } from "../compiler/compile.js";
 import { loadCompiled } from "../runtime/load-compiled.js";
 import { generateDelivery } from "../runtime/synthetic/generate.js";
 import { ikbKey } from "../runtime/synthetic/ikb-builder.js";
 import { measureStartup, startupRows, withStartupRows } from "./startup.js";
+import {
+  measureReferences,
+  referenceRows,
+  referenceTable,
+  withReferenceSection,
+} from "./parse-references.js";
 import {
   keystrokeRow,
   measureKeystroke,
@@ -50,6 +59,7 @@ interface Options {
   out: string;
   startupOnly: boolean;
   lspOnly: boolean;
+  referencesOnly: boolean;
 }
 
 const RULESET = "ikb.glo@1.3.0";
@@ -87,6 +97,7 @@ function parseOptions(argv: string[]): Options {
     out: join("bench", "results.md"),
     startupOnly: false,
     lspOnly: false,
+    referencesOnly: false,
   };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
@@ -100,6 +111,7 @@ function parseOptions(argv: string[]): Options {
     else if (flag === "--large") options.large = n;
     else if (flag === "--startup-only") options.startupOnly = true;
     else if (flag === "--lsp-only") options.lspOnly = true;
+    else if (flag === "--references-only") options.referencesOnly = true;
     else throw new Error(`unknown option ${flag}`);
   }
   return options;
@@ -175,6 +187,12 @@ function measure(label: string, args: string[], repeats: number): Measurement {
   return out;
 }
 
+function gitCommit(): string {
+  return execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+    encoding: "utf8",
+  }).trim();
+}
+
 const seconds = (ms: number): string => (ms / 1000).toFixed(2);
 const ratio = (a: number, b: number): string => (a / b).toFixed(2);
 
@@ -205,12 +223,34 @@ async function main(): Promise<void> {
   const { dir, rowsPerIkb } = await delivery(options.depositors);
   const lastKey = ikbKey(Math.max(1, Math.ceil(options.records / rowsPerIkb)));
 
-  const parseOnly = measure("csv-parse", ["csv-parse", dir], options.repeats);
-  const validate = measure(
-    "validate",
-    ["validate", dir, COMPILED, RRD],
+  // csv-parse, the other parsers and validate interleaved (bench/parse-references.ts)
+  const loadBefore = loadavg()[0];
+  const references = measureReferences(
+    dir,
+    COMPILED,
+    RRD,
     options.repeats,
+    measureOnce,
   );
+  const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const referenceSection = [
+    `\`npm run bench -- ${process.argv.slice(2).join(" ")}\` on ${machine}. Parse-only references and \`regel validate\` on the same files, measured interleaved (${options.repeats} rounds of one run of each, each a fresh process; medians; CPU: user + system time of the task, module imports not counted): ${started.toISOString().slice(0, 16)} UTC, commit ${gitCommit()}, ${options.depositors.toLocaleString("en")} depositors, load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after.`,
+    "",
+    ...referenceTable(referenceRows(references, dir, COMPILED, RRD)),
+  ];
+  if (options.referencesOnly) {
+    const previous = existsSync(options.out)
+      ? readFileSync(options.out, "utf8")
+      : "";
+    writeFileSync(
+      options.out,
+      withReferenceSection(previous, referenceSection),
+    );
+    process.stdout.write(`${referenceSection.join("\n")}\n`);
+    return;
+  }
+  const parseOnly = references.get("csv-parse")!;
+  const validate = references.get("validate")!;
   const wholeFileDir = await compileWholeFile();
   const wholeFile = measure(
     "validate + whole-file checks",
@@ -275,9 +315,7 @@ async function main(): Promise<void> {
     );
 
   const cpu = cpus();
-  const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], {
-    encoding: "utf8",
-  }).trim();
+  const commit = gitCommit();
   const lines = [
     "# Benchmark results",
     "",
@@ -317,7 +355,10 @@ async function main(): Promise<void> {
   const notes = previous.includes("\n## Notes")
     ? previous.slice(previous.indexOf("\n## Notes"))
     : "";
-  writeFileSync(options.out, `${lines.join("\n")}${notes}`);
+  writeFileSync(
+    options.out,
+    withReferenceSection(`${lines.join("\n")}${notes}`, referenceSection),
+  );
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 

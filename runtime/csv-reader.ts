@@ -18,6 +18,7 @@
 import { createReadStream } from "node:fs";
 import { isUtf8 } from "node:buffer";
 import iconv from "iconv-lite";
+import { ByteCsvTokenizer, byteTokenizerFits } from "./csv-bytes.js";
 
 /** One record of a CSV file with the (1-based) line it starts on. */
 export interface CsvRow {
@@ -97,7 +98,15 @@ export interface CsvReaderOptions {
   projection?: CsvProjection;
   /** Called with every chunk of bytes as read, in order (e.g. to hash the input while reading it). */
   onChunk?: (chunk: Uint8Array) => void;
+  /**
+   * Which tokenizer reads UTF-8 bytes: `bytes` (runtime/csv-bytes.ts) or `text` (decode, then
+   * {@link CsvTokenizer}); both give the same events. Default {@link DEFAULT_TOKENIZER}.
+   */
+  tokenizer?: "bytes" | "text";
 }
+
+/** The tokenizer of UTF-8 input (see bench/results.md, "Byte tokenizer", for the measurement). */
+export const DEFAULT_TOKENIZER: "bytes" | "text" = "bytes";
 
 /**
  * Which cells of a record the consumer needs. When `keep` is set, a cell whose column is not
@@ -297,6 +306,33 @@ export class CsvTokenizer {
       this.append(text, from, n);
   }
 
+  /**
+   * Continue at the start of a record on `line` (the byte tokenizer, runtime/csv-bytes.ts, hands
+   * over a record or the rest of its input).
+   */
+  resume(
+    line: number,
+    header: readonly string[] | undefined,
+    afterCR: boolean,
+    started: boolean,
+  ): void {
+    this.line = line;
+    this.recordLine = line;
+    this.header = header;
+    this.afterCR = afterCR;
+    this.started = started;
+  }
+
+  /** Forget a CR that ended the last record (the byte tokenizer skips the LF after it itself). */
+  clearAfterCR(): void {
+    this.afterCR = false;
+  }
+
+  /** The first row read, or the declared columns (names columns in problems). */
+  get knownHeader(): readonly string[] | undefined {
+    return this.header;
+  }
+
   /** Flush the last record. */
   end(): void {
     this.afterCR = false;
@@ -330,7 +366,9 @@ export class CsvTokenizer {
       return;
     }
     if (this.recordLen > this.maxRecord) {
-      // over the record limit: keep no more text of this record
+      // over the record limit: keep no more text of this record (but count the field's length,
+      // so that a field over its limit is found however the input was cut into chunks)
+      this.fieldLen += to - from;
       this.field = "";
       return;
     }
@@ -445,6 +483,15 @@ function seqLen(b: Uint8Array, i: number): number {
   return need + 1;
 }
 
+/** Where a possibly incomplete last UTF-8 sequence of `b` starts (`b.length` when there is none). */
+export function completeUtf8End(b: Uint8Array): number {
+  for (let k = 1; k <= 3 && b.length - k >= 0; k++) {
+    const i = b.length - k;
+    if ((b[i] & 0xc0) !== 0x80) return seqLen(b, i) === -1 ? i : b.length;
+  }
+  return b.length;
+}
+
 /**
  * Decode UTF-8, replacing every invalid byte with {@link INVALID}. Returns the text and the bytes
  * of a sequence cut off at the end (to prepend to the next chunk).
@@ -454,17 +501,7 @@ export function decodeUtf8Marked(
   final: boolean,
 ): { text: string; rest: Uint8Array; invalid: boolean } {
   const dec = new TextDecoder("utf-8", { ignoreBOM: true });
-  // Find where a possibly incomplete last sequence starts.
-  let end = b.length;
-  if (!final) {
-    for (let k = 1; k <= 3 && b.length - k >= 0; k++) {
-      const i = b.length - k;
-      if ((b[i] & 0xc0) !== 0x80) {
-        if (seqLen(b, i) === -1) end = i;
-        break;
-      }
-    }
-  }
+  const end = final ? b.length : completeUtf8End(b);
   const body = b.subarray(0, end);
   const rest = b.slice(end);
   if (isUtf8(body)) return { text: dec.decode(body), rest, invalid: false };
@@ -531,6 +568,16 @@ export async function* readCsvBatches(
   );
   let carry: Uint8Array | undefined;
   const encoding = options.encoding ?? "utf-8";
+  if (
+    (options.tokenizer ?? DEFAULT_TOKENIZER) === "bytes" &&
+    byteTokenizerFits(options)
+  ) {
+    yield* readBytesBatches(source, options, (emit) => {
+      const t = new ByteCsvTokenizer(emit, options.projection, options);
+      return t;
+    });
+    return;
+  }
   for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
     if (typeof chunk === "string") {
       options.onChunk?.(Buffer.from(chunk, "utf8"));
@@ -571,6 +618,42 @@ export async function* readCsvBatches(
     const { text } = decodeUtf8Marked(carry, true);
     tok.sawInvalid = true;
     tok.push(text);
+  }
+  tok.end();
+  if (batch.length) yield batch;
+}
+
+/** {@link readCsvBatches} with the byte tokenizer: the same batches, pieces and callbacks. */
+async function* readBytesBatches(
+  source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+  options: CsvReaderOptions,
+  make: (emit: (e: CsvEvent) => void) => ByteCsvTokenizer,
+): AsyncGenerator<CsvEvent[]> {
+  let batch: CsvEvent[] = [];
+  const tok = make((e) => batch.push(e));
+  for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
+    if (typeof chunk === "string") {
+      options.onChunk?.(Buffer.from(chunk, "utf8"));
+      tok.pushString(chunk);
+      if (batch.length) {
+        yield batch;
+        batch = [];
+      }
+      continue;
+    }
+    options.onChunk?.(chunk);
+    for (let off = 0; off < chunk.byteLength; off += BATCH_BYTES) {
+      const piece =
+        off === 0 && chunk.byteLength <= BATCH_BYTES
+          ? chunk
+          : chunk.subarray(off, Math.min(off + BATCH_BYTES, chunk.byteLength));
+      options.onBytes?.(piece.byteLength);
+      tok.push(piece);
+      if (batch.length) {
+        yield batch;
+        batch = [];
+      }
+    }
   }
   tok.end();
   if (batch.length) yield batch;

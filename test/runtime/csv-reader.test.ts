@@ -325,6 +325,26 @@ describe("csv reader: hostile input (issue 16)", () => {
     });
   });
 
+  it("a field over its limit in a record over the record limit is the same problem however the input is cut", async () => {
+    const bytes = Buffer.from("ab,cdefghijk\n", "utf8");
+    const limits = {
+      maxFieldLength: 6,
+      maxRecordLength: 1,
+      tokenizer: "text",
+    } as const;
+    const read = async (chunks: Uint8Array[]) => {
+      const out: CsvEvent[] = [];
+      for await (const e of readCsv(chunks, limits)) out.push(e);
+      return out;
+    };
+    const whole = await read([bytes]);
+    expect(whole).toEqual([
+      expect.objectContaining({ code: "field-too-large", line: 1 }),
+    ]);
+    // byte by byte the record limit was passed first, and the field's length was no longer counted
+    expect(await read([...bytes].map((b) => Uint8Array.of(b)))).toEqual(whole);
+  });
+
   it("invalid UTF-8 names the column", async () => {
     const ev: CsvEvent[] = [];
     for await (const e of readCsv([

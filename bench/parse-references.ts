@@ -1,0 +1,155 @@
+/**
+ * The parse-only reference rows of `npm run bench` (issue 15): csv-parse, papaparse, uDSV and
+ * DuckDB's `read_csv` merely parsing the delivery's CSV files, regel's own reader merely reading
+ * them (byte and text tokenizer), a raw byte scan as the physical floor, and `regel validate` end
+ * to end, measured **interleaved** (one run of each in turn, `repeats` rounds), so that on a
+ * loaded machine every ratio compares runs made at about the same time.
+ *
+ * @module
+ */
+
+/** One measurement's numbers (bench/measure.ts prints them). */
+export type Measurement = Record<string, number>;
+
+/** A task of bench/measure.ts with the label of its row. */
+interface Task {
+  key: string;
+  label: string;
+  args: string[];
+}
+
+/** The tasks, in the order of the rows. */
+function tasks(dir: string, compiled: string, rrd: string): Task[] {
+  return [
+    {
+      key: "csv-parse",
+      label: "csv-parse merely parsing the files (baseline)",
+      args: ["csv-parse", dir],
+    },
+    {
+      key: "papaparse",
+      label: "papaparse merely parsing the files (all cells as text)",
+      args: ["papaparse", dir],
+    },
+    {
+      key: "udsv",
+      label: "uDSV merely parsing the files (string arrays)",
+      args: ["udsv", dir],
+    },
+    {
+      key: "duckdb",
+      label:
+        "DuckDB `read_csv` loading the files into a table, one thread, all columns as text",
+      args: ["duckdb", dir],
+    },
+    {
+      key: "read-bytes",
+      label: "regel's CSV reader merely reading every cell (byte tokenizer)",
+      args: ["read", dir, "bytes"],
+    },
+    {
+      key: "read-text",
+      label: "regel's CSV reader merely reading every cell (text tokenizer)",
+      args: ["read", dir, "text"],
+    },
+    {
+      key: "byte-scan",
+      label:
+        "raw byte scan: every byte read, line ends counted (`Buffer.indexOf`): the physical floor",
+      args: ["byte-scan", dir],
+    },
+    {
+      key: "validate",
+      label:
+        "`regel validate` end to end (decode, checks, IKB assembly, file checks, report)",
+      args: ["validate", dir, compiled, rrd],
+    },
+  ];
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? sorted[mid]
+    : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * Run every task once per round, `repeats` rounds; the median of every number per task.
+ * `once` runs one measurement in a fresh process (bench/run.ts).
+ */
+export function measureReferences(
+  dir: string,
+  compiled: string,
+  rrd: string,
+  repeats: number,
+  once: (args: string[]) => Measurement,
+): Map<string, Measurement> {
+  const all = tasks(dir, compiled, rrd);
+  const runs = new Map<string, Measurement[]>(all.map((t) => [t.key, []]));
+  for (let r = 0; r < repeats; r++)
+    for (const t of all) {
+      process.stderr.write(`${t.key}: round ${r + 1}/${repeats}\n`);
+      runs.get(t.key)!.push(once(t.args));
+    }
+  const out = new Map<string, Measurement>();
+  for (const [key, list] of runs) {
+    const m: Measurement = {};
+    for (const k of Object.keys(list[0]))
+      if (typeof list[0][k] === "number") m[k] = median(list.map((x) => x[k]));
+    out.set(key, m);
+  }
+  return out;
+}
+
+/** The rows of the results table, every ratio against csv-parse and papaparse of the same rounds. */
+export function referenceRows(
+  measured: Map<string, Measurement>,
+  dir: string,
+  compiled: string,
+  rrd: string,
+): string[] {
+  const base = measured.get("csv-parse")!;
+  const papa = measured.get("papaparse")!;
+  const s = (ms: number) => (ms / 1000).toFixed(2);
+  const r = (a: number, b: number) => (a / b).toFixed(2);
+  return tasks(dir, compiled, rrd).map((t) => {
+    const m = measured.get(t.key)!;
+    const ratio =
+      t.key === "csv-parse"
+        ? "1.00"
+        : `${r(m.ms, base.ms)} × csv-parse, ${r(m.ms, papa.ms)} × papaparse`;
+    const target = t.key === "validate" ? "≤ 1.0 × papaparse" : "";
+    const cpu = m.cpuMs === undefined ? "" : s(m.cpuMs);
+    return `| ${t.label} | ${s(m.ms)} | ${ratio} | ${target} | ${cpu} | ${m.peakRssMiB} |`;
+  });
+}
+
+/** The table of the reference rows, with its header. */
+export function referenceTable(rows: string[]): string[] {
+  return [
+    "| measurement | time (s) | ratio | target | CPU (s) | peak RSS (MiB) |",
+    "| --- | ---: | ---: | --- | ---: | ---: |",
+    ...rows,
+  ];
+}
+
+const START = "<!-- parse-references -->";
+const END = "<!-- /parse-references -->";
+
+/** The results file with its section of reference rows replaced (or added before the notes). */
+export function withReferenceSection(
+  results: string,
+  section: string[],
+): string {
+  const block = [START, ...section, END].join("\n");
+  const from = results.indexOf(START);
+  const to = results.indexOf(END);
+  if (from >= 0 && to > from)
+    return results.slice(0, from) + block + results.slice(to + END.length);
+  const notes = results.indexOf("\n## Notes");
+  return notes >= 0
+    ? `${results.slice(0, notes)}\n${block}\n${results.slice(notes)}`
+    : `${results}\n${block}\n`;
+}

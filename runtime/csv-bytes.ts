@@ -1,0 +1,371 @@
+/**
+ * A byte tokenizer for UTF-8 CSV with exactly the events of {@link CsvTokenizer} (same rows,
+ * cells, line numbers and problems, batch for batch), faster on the common case: it scans the
+ * bytes for delimiters, quotes and line ends without decoding the input first, decodes a record's
+ * cells only when the record is complete, and leaves the cells a projection does not keep
+ * undecoded.
+ *
+ * It handles the common case itself: records of valid UTF-8 whose quoting is well formed and
+ * which are within the limits (judged on byte lengths, never smaller than lengths in UTF-16 code
+ * units). Everything else goes to the text tokenizer, so that every problem is the one today's
+ * reader reports:
+ *
+ * - a record with a bad closing quote, or over a limit by its bytes: that one record (its bytes,
+ *   decoded) is tokenized by a {@link CsvTokenizer} resumed at its line;
+ * - a piece of input that is not valid UTF-8, text (not bytes) as input, a record that grows past
+ *   {@link MAX_PENDING} bytes, and the last record of an input without a final line end: the rest
+ *   of the input goes through the text path (decoded as `readCsvBatches` decodes it).
+ *
+ * @module
+ */
+import { isAscii, isUtf8 } from "node:buffer";
+import {
+  completeUtf8End,
+  CsvTokenizer,
+  decodeUtf8Marked,
+  LIMITS,
+  type CsvEvent,
+  type CsvProjection,
+} from "./csv-reader.js";
+
+const LF = 10;
+const CR = 13;
+
+/**
+ * Bytes of one unfinished record kept between pieces. A longer record (rescanned from its start
+ * at every piece, so it would cost time quadratic in its length) sends the rest of the input to
+ * the text tokenizer, which reads past what is over a limit without keeping it.
+ */
+const MAX_PENDING = 1 << 20;
+
+/** The options of a byte tokenizer: those of {@link CsvTokenizer} (UTF-8 only). */
+export interface ByteTokenizerOptions {
+  maxFieldLength?: number;
+  maxFields?: number;
+  maxRecordLength?: number;
+  /** One ASCII character (default `,`). */
+  delimiter?: string;
+  /** One ASCII character (default `"`); `null`: fields are never quoted. */
+  quote?: string | null;
+  columns?: readonly string[];
+}
+
+/** Whether the byte tokenizer can read a file of this dialect (else use {@link CsvTokenizer}). */
+export function byteTokenizerFits(options: {
+  delimiter?: string;
+  quote?: string | null;
+  encoding?: string;
+}): boolean {
+  const ascii = (s: string) =>
+    s.length === 1 && s.charCodeAt(0) < 0x80 && s !== "\n" && s !== "\r";
+  const delimiter = options.delimiter ?? ",";
+  const quote = options.quote === undefined ? '"' : options.quote;
+  return (
+    (options.encoding ?? "utf-8") === "utf-8" &&
+    ascii(delimiter) &&
+    (quote === null || (ascii(quote) && quote !== delimiter))
+  );
+}
+
+/** Push-based byte tokenizer: {@link ByteCsvTokenizer.push} bytes, then {@link ByteCsvTokenizer.end}. */
+export class ByteCsvTokenizer {
+  private readonly comma: number;
+  private readonly quote: number;
+  /** The quote character, and twice it (how a quoted field escapes it). */
+  private readonly quoteText: string;
+  private readonly doubled: string;
+  private readonly maxField: number;
+  private readonly maxFields: number;
+  private readonly maxRecord: number;
+  /** The bytes of the unfinished record, from its first byte. */
+  private pending: Buffer | undefined;
+  private line = 1;
+  /** The last record ended with CR: a LF first in the next piece is the same line end. */
+  private afterCR = false;
+  /** The byte order mark has been looked for. */
+  private started = false;
+  /** The first row read (or the declared columns), to name columns in problems. */
+  private header: readonly string[] | undefined;
+  /** Tokenizes what the byte path does not (see the module comment). */
+  private readonly text: CsvTokenizer;
+  /** The rest of the input goes to {@link text}, decoded as readCsvBatches decodes. */
+  private fallback = false;
+  /** Bytes of a UTF-8 sequence cut off at the end of a piece, in the text path. */
+  private carry: Uint8Array | undefined;
+  // Per record: where each field's bytes start and end, and whether it was quoted (1) with `""`
+  // escapes in it (2). Reused between records, grown as needed.
+  private starts = new Int32Array(64);
+  private ends = new Int32Array(64);
+  private kinds = new Uint8Array(64);
+
+  constructor(
+    private readonly emit: (e: CsvEvent) => void,
+    private readonly projection: CsvProjection | undefined,
+    options: ByteTokenizerOptions = {},
+  ) {
+    if (!byteTokenizerFits(options))
+      throw new Error("the byte tokenizer reads UTF-8 with ASCII separators");
+    this.comma = (options.delimiter ?? ",").charCodeAt(0);
+    this.quote =
+      options.quote === null ? -1 : (options.quote ?? '"').charCodeAt(0);
+    this.quoteText = options.quote ?? '"';
+    this.doubled = this.quoteText + this.quoteText;
+    this.maxField = options.maxFieldLength ?? LIMITS.maxFieldLength;
+    this.maxFields = options.maxFields ?? LIMITS.maxFields;
+    this.maxRecord = options.maxRecordLength ?? LIMITS.maxRecordLength;
+    this.header = options.columns;
+    this.text = new CsvTokenizer(emit, this.maxField, projection, {
+      maxFields: this.maxFields,
+      maxRecordLength: this.maxRecord,
+      delimiter: options.delimiter,
+      quote: options.quote,
+      columns: options.columns,
+    });
+  }
+
+  /** Tokenize the next bytes of the input. */
+  push(chunk: Uint8Array): void {
+    if (this.fallback) return this.pushText(chunk);
+    const piece = Buffer.isBuffer(chunk)
+      ? chunk
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const b =
+      this.pending === undefined ? piece : Buffer.concat([this.pending, piece]);
+    this.pending = undefined;
+    let from = 0;
+    if (!this.started) {
+      if (b.length < 3 && isBomPrefix(b)) {
+        this.pending = Buffer.from(b);
+        return;
+      }
+      this.started = true;
+      if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) from = 3;
+    }
+    if (this.afterCR && from < b.length) {
+      this.afterCR = false;
+      if (b[from] === LF) from++;
+    }
+    // A piece that is not valid UTF-8 (apart from a sequence cut off at its end) sends the rest of
+    // the input to the text path, which marks invalid bytes and rejects their records.
+    if (!isUtf8(b.subarray(0, completeUtf8End(b)))) {
+      this.enterFallback();
+      return this.pushText(b.subarray(from));
+    }
+    const rest = this.records(b, from);
+    if (rest < b.length) {
+      if (b.length - rest > MAX_PENDING) {
+        this.enterFallback();
+        return this.pushText(b.subarray(rest));
+      }
+      this.pending = Buffer.from(b.subarray(rest));
+    }
+  }
+
+  /** Flush the last record. */
+  end(): void {
+    if (!this.fallback) {
+      if (this.pending === undefined) return;
+      // the last record without a line end (or an unclosed quote): the text path has its rules
+      this.enterFallback();
+      const rest = this.pending;
+      this.pending = undefined;
+      if (!this.started) {
+        this.started = true;
+        this.text.resume(this.line, this.header, false, false);
+      }
+      this.pushText(rest);
+    }
+    if (this.carry && this.carry.length) {
+      const { text } = decodeUtf8Marked(this.carry, true);
+      this.text.sawInvalid = true;
+      this.text.push(text);
+    }
+    this.text.end();
+  }
+
+  /** Text input (not bytes): read by the text tokenizer from here on. */
+  pushString(text: string): void {
+    if (!this.fallback) {
+      this.enterFallback();
+      if (this.pending !== undefined) {
+        const rest = this.pending;
+        this.pending = undefined;
+        this.pushText(rest);
+      }
+    }
+    this.text.push(text);
+  }
+
+  /** Hand the rest of the input to the text tokenizer, at the start of a record. */
+  private enterFallback(): void {
+    this.fallback = true;
+    // before the byte order mark was looked for, the text tokenizer looks for it itself
+    if (this.started)
+      this.text.resume(this.line, this.header, this.afterCR, true);
+    this.afterCR = false;
+  }
+
+  /** The text path for bytes, as readCsvBatches decodes them. */
+  private pushText(chunk: Uint8Array): void {
+    const bytes =
+      this.carry && this.carry.length
+        ? Buffer.concat([this.carry, chunk])
+        : chunk;
+    const { text, rest, invalid } = decodeUtf8Marked(bytes, false);
+    if (invalid) this.text.sawInvalid = true;
+    this.carry = rest;
+    this.text.push(text);
+  }
+
+  /** Tokenize the complete records of `b` from `i`; returns where the unfinished record starts. */
+  private records(b: Buffer, i: number): number {
+    const n = b.length;
+    const QUOTE = this.quote;
+    const COMMA = this.comma;
+    // ASCII bytes (most pieces of most files) are their own Latin-1 text: decoded once, sliced
+    const allAscii = isAscii(b);
+    let latin1: string | undefined;
+    while (i < n) {
+      const start = i;
+      const recordLine = this.line;
+      let line = recordLine;
+      let nf = 0;
+      let fieldBytes = 0;
+      let longest = 0;
+      let bad = false;
+      let c = 0;
+      for (;;) {
+        if (i >= n) return start;
+        c = b[i];
+        if (nf === this.starts.length) this.grow();
+        if (c === QUOTE) {
+          const s = i + 1;
+          let kind = 1;
+          let quotedCR = false;
+          i = s;
+          for (;;) {
+            if (i >= n) return start;
+            c = b[i];
+            if (c === QUOTE) {
+              if (i + 1 >= n) return start;
+              if (b[i + 1] !== QUOTE) break;
+              kind = 3;
+              quotedCR = false;
+              i += 2;
+              continue;
+            }
+            if (c === CR) {
+              line++;
+              quotedCR = true;
+            } else {
+              if (c === LF && !quotedCR) line++;
+              quotedCR = false;
+            }
+            i++;
+          }
+          this.starts[nf] = s;
+          this.ends[nf] = i;
+          this.kinds[nf] = kind;
+          if (++i >= n) return start; // past the closing quote
+          c = b[i];
+          if (c !== COMMA && c !== LF && c !== CR) {
+            // a character after the closing quote: the record is rejected by the text path; its
+            // end is found as it finds it (the rest of the field unquoted)
+            bad = true;
+            while (c !== COMMA && c !== LF && c !== CR) {
+              if (++i >= n) return start;
+              c = b[i];
+            }
+          }
+        } else {
+          const s = i;
+          while (c !== COMMA && c !== LF && c !== CR) {
+            if (++i >= n) return start;
+            c = b[i];
+          }
+          this.starts[nf] = s;
+          this.ends[nf] = i;
+          this.kinds[nf] = 0;
+        }
+        const len = this.ends[nf] - this.starts[nf];
+        fieldBytes += len;
+        if (len > longest) longest = len;
+        nf++;
+        if (c === COMMA) {
+          i++;
+          continue;
+        }
+        break; // a line end
+      }
+      // i is at the CR or LF that ends the record
+      let next = i + 1;
+      if (c === CR) {
+        if (next < n) {
+          if (b[next] === LF) next++;
+        } else this.afterCR = true;
+      }
+      if (
+        bad ||
+        longest > this.maxField ||
+        fieldBytes > this.maxRecord ||
+        nf > this.maxFields
+      ) {
+        // the text path reads this one record and reports its problem (byte lengths are never
+        // smaller than lengths in UTF-16 code units, so a record within them is within the limits)
+        this.text.resume(this.line, this.header, false, true);
+        this.text.push(b.toString("utf8", start, i + 1));
+        this.text.clearAfterCR();
+        this.header = this.text.knownHeader;
+        this.line = line + 1;
+        i = next;
+        continue;
+      }
+      this.line = line + 1;
+      i = next;
+      // an empty line is not a record
+      if (nf === 1 && this.ends[0] === this.starts[0]) continue;
+      const cells: string[] = new Array(nf);
+      const keep = this.projection?.keep;
+      const ascii = allAscii || isAscii(b.subarray(start, i));
+      if (ascii && latin1 === undefined) latin1 = b.toString("latin1", 0, n);
+      for (let f = 0; f < nf; f++) {
+        if (
+          keep !== undefined &&
+          f > 0 &&
+          (f >= keep.length || keep[f] === 0)
+        ) {
+          cells[f] = "";
+          continue;
+        }
+        const s = this.starts[f];
+        const e = this.ends[f];
+        let v = ascii ? latin1!.slice(s, e) : b.toString("utf8", s, e);
+        if (this.kinds[f] === 3) v = v.replaceAll(this.doubled, this.quoteText);
+        cells[f] = v;
+      }
+      this.header ??= cells.slice();
+      this.emit({ kind: "row", cells, line: recordLine });
+    }
+    return n;
+  }
+
+  private grow(): void {
+    const size = this.starts.length * 2;
+    const starts = new Int32Array(size);
+    const ends = new Int32Array(size);
+    const kinds = new Uint8Array(size);
+    starts.set(this.starts);
+    ends.set(this.ends);
+    kinds.set(this.kinds);
+    this.starts = starts;
+    this.ends = ends;
+    this.kinds = kinds;
+  }
+}
+
+/** The first bytes of a UTF-8 byte order mark (possibly all of it). */
+function isBomPrefix(b: Uint8Array): boolean {
+  const bom = [0xef, 0xbb, 0xbf];
+  for (let k = 0; k < b.length; k++) if (b[k] !== bom[k]) return false;
+  return true;
+}

@@ -1,0 +1,264 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import {
+  readCsvBatches,
+  type CsvEvent,
+  type CsvProjection,
+  type CsvReaderOptions,
+} from "../../runtime/csv-reader.js";
+import { byteTokenizerFits } from "../../runtime/csv-bytes.js";
+
+const utf8 = (s: string) => Buffer.from(s, "utf8");
+
+/**
+ * The batches a reader gives for `chunks`, with the consumer's habit of runtime/delivery.ts: the
+ * projection is set once the first row (the header) has been received.
+ */
+async function batches(
+  chunks: readonly Uint8Array[],
+  options: CsvReaderOptions,
+  keep: Uint8Array | undefined,
+  tokenizer: "bytes" | "text",
+): Promise<CsvEvent[][]> {
+  const projection: CsvProjection = {};
+  const out: CsvEvent[][] = [];
+  let header = false;
+  for await (const batch of readCsvBatches(chunks, {
+    ...options,
+    projection,
+    tokenizer,
+  })) {
+    out.push(batch.map((e) => (header ? blank(e, keep) : e)));
+    header ||= batch.some((e) => e.kind === "row");
+    if (keep && header) projection.keep = keep;
+  }
+  return out;
+}
+
+/**
+ * A row with the cells a projection leaves out blanked: those of a record tokenized while the
+ * projection was set may arrive in full (csv-reader.ts, CsvProjection), and the text tokenizer
+ * tokenizes an unfinished record earlier than the byte tokenizer does.
+ */
+function blank(e: CsvEvent, keep: Uint8Array | undefined): CsvEvent {
+  if (e.kind === "problem" || keep === undefined) return e;
+  const cells = e.cells.map((c, i) =>
+    i > 0 && (i >= keep.length || keep[i] === 0) ? "" : c,
+  );
+  return { ...e, cells };
+}
+
+/** Cut `bytes` at the given places (sorted, within bounds), as a stream would. */
+function cut(bytes: Uint8Array, at: readonly number[]): Uint8Array[] {
+  const places = [...new Set(at.map((p) => p % (bytes.length + 1)))].sort(
+    (a, b) => a - b,
+  );
+  const out: Uint8Array[] = [];
+  let from = 0;
+  for (const p of [...places, bytes.length]) {
+    out.push(bytes.subarray(from, p));
+    from = p;
+  }
+  return out;
+}
+
+/** Pieces of hostile CSV: separators of every dialect, quotes, line ends, multi-byte characters. */
+const validPiece = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom(",", ";", "|", "\t").map(utf8) },
+  { weight: 5, arbitrary: fc.constantFrom('"', "'").map(utf8) },
+  { weight: 5, arbitrary: fc.constantFrom("\n", "\r", "\r\n").map(utf8) },
+  {
+    weight: 8,
+    arbitrary: fc.constantFrom("a", "bc", "12", " ", "x y").map(utf8),
+  },
+  {
+    weight: 3,
+    arbitrary: fc
+      .constantFrom("é", "€", "😀", "\uFFFF", "\uFEFF", "ß")
+      .map(utf8),
+  },
+);
+
+/** ... and bytes that are not UTF-8 (which send the rest of the input to the text path). */
+const piece = fc.oneof(
+  { weight: 30, arbitrary: validPiece },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(
+        [0xff],
+        [0xc3],
+        [0x80],
+        [0xe2, 0x82],
+        [0xf0, 0x9f, 0x98],
+        [0xed, 0xa0, 0x80],
+      )
+      .map((b) => Uint8Array.from(b)),
+  },
+);
+
+const hostile = fc
+  .tuple(fc.boolean(), fc.array(piece, { maxLength: 80 }))
+  .map(([bom, parts]) =>
+    Buffer.concat([
+      bom ? Uint8Array.from([0xef, 0xbb, 0xbf]) : new Uint8Array(),
+      ...parts,
+    ]),
+  );
+
+/**
+ * Tables of plain and quoted cells in a dialect, mostly well formed (the common case the byte
+ * path handles), with the dialect.
+ */
+const dialectTable = fc
+  .record({
+    delimiter: fc.constantFrom(",", ";", "|", "\t"),
+    quote: fc.constantFrom('"', "'"),
+  })
+  .chain((d) =>
+    fc
+      .array(
+        fc.array(
+          fc.oneof(
+            fc.string({ unit: "grapheme", maxLength: 8 }),
+            fc.constantFrom(
+              "a'b",
+              'a"b',
+              "x,y",
+              "x;y|z\tw",
+              "p\r\nq",
+              "r\ns",
+              "t\ru",
+              "",
+            ),
+          ),
+          { minLength: 1, maxLength: 5 },
+        ),
+        { maxLength: 12 },
+      )
+      .chain((rows) =>
+        fc.constantFrom("\n", "\r\n", "\r").map((eol) => {
+          const special = new RegExp(`[${d.quote}${d.delimiter}\r\n]`);
+          const quote = (c: string) =>
+            special.test(c) || c === ""
+              ? `${d.quote}${c.replaceAll(d.quote, d.quote + d.quote)}${d.quote}`
+              : c;
+          return {
+            options: d,
+            bytes: utf8(
+              rows.map((r) => r.map(quote).join(d.delimiter)).join(eol) + eol,
+            ),
+          };
+        }),
+      ),
+  );
+
+/** Tables of plain and quoted cells, mostly well formed (the common case the byte path handles). */
+const table = fc
+  .array(
+    fc.array(
+      fc.oneof(
+        fc.string({ unit: "grapheme", maxLength: 8 }),
+        fc.constantFrom('a"b', "x,y", "p\r\nq", "r\ns", "t\ru", ""),
+      ),
+      { minLength: 1, maxLength: 5 },
+    ),
+    { maxLength: 12 },
+  )
+  .chain((rows) =>
+    fc
+      .tuple(fc.constantFrom("\n", "\r\n", "\r"), fc.boolean())
+      .map(([eol, last]) => {
+        const quote = (c: string) =>
+          /[",\r\n]/.test(c) || c === "" ? `"${c.replaceAll('"', '""')}"` : c;
+        const text = rows.map((r) => r.map(quote).join(",")).join(eol);
+        return utf8(last && text !== "" ? text + eol : text);
+      }),
+  );
+
+const options: fc.Arbitrary<CsvReaderOptions> = fc.record(
+  {
+    delimiter: fc.constantFrom(",", ";", "|", "\t"),
+    quote: fc.constantFrom<string | null>('"', "'", null),
+    maxFieldLength: fc.integer({ min: 1, max: 12 }),
+    maxFields: fc.integer({ min: 1, max: 6 }),
+    maxRecordLength: fc.integer({ min: 1, max: 30 }),
+    columns: fc.array(fc.constantFrom("a", "b", ""), { maxLength: 4 }),
+  },
+  { requiredKeys: [] },
+);
+
+const keep = fc.option(fc.uint8Array({ min: 0, max: 1, maxLength: 6 }), {
+  nil: undefined,
+});
+
+describe("byte tokenizer = text tokenizer (differential, issue 15)", () => {
+  it("property: the same batches of rows, problems and line numbers on hostile bytes, any chunking, dialect, limits and projection", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(hostile, table),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        options,
+        keep,
+        async (bytes, at, opts, mask) => {
+          const chunks = cut(bytes, at);
+          const text = await batches(chunks, opts, mask, "text");
+          const viaBytes = await batches(chunks, opts, mask, "bytes");
+          expect(viaBytes).toEqual(text);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("property: the same on well-formed tables with the default limits, read in one chunk or byte by byte", async () => {
+    await fc.assert(
+      fc.asyncProperty(table, keep, async (bytes, mask) => {
+        for (const chunks of [[bytes], cut(bytes, [...bytes.keys()])]) {
+          const text = await batches(chunks, {}, mask, "text");
+          expect(await batches(chunks, {}, mask, "bytes")).toEqual(text);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("property: the same on tables in a dialect (its delimiter and quote escaped by doubling), any chunking", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        dialectTable,
+        fc.array(fc.nat(), { maxLength: 8 }),
+        keep,
+        async ({ options: d, bytes }, at, mask) => {
+          const chunks = cut(bytes, at);
+          const text = await batches(chunks, d, mask, "text");
+          expect(await batches(chunks, d, mask, "bytes")).toEqual(text);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("a record longer than the byte path keeps (1 MiB) and a field over the limit: the same problems, and the lines after them stay right", async () => {
+    const big = `a,b\n1,"${"x".repeat(1_500_000)}"\n2,${"y".repeat(20_000)}\n3,"p\r\nq"\n4,é\n`;
+    const chunks = cut(utf8(big), [100, 70_000, 1_200_000, 1_500_020]);
+    const text = await batches(chunks, {}, undefined, "text");
+    const viaBytes = await batches(chunks, {}, undefined, "bytes");
+    expect(viaBytes).toEqual(text);
+    expect(viaBytes.flat().map((e) => [e.kind, e.line])).toEqual([
+      ["row", 1],
+      ["problem", 2],
+      ["problem", 3],
+      ["row", 4],
+      ["row", 6],
+    ]);
+  });
+
+  it("reads a dialect of ASCII separators in UTF-8, and leaves others to the text tokenizer", () => {
+    expect(byteTokenizerFits({ delimiter: ";", quote: "'" })).toBe(true);
+    expect(byteTokenizerFits({ delimiter: "\t", quote: null })).toBe(true);
+    expect(byteTokenizerFits({ encoding: "windows-1252" })).toBe(false);
+    expect(byteTokenizerFits({ delimiter: "§" })).toBe(false);
+    expect(byteTokenizerFits({ delimiter: '"' })).toBe(false);
+  });
+});
