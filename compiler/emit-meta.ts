@@ -276,6 +276,13 @@ export function moduleData(
                 ...(req.figure?.entity
                   ? { single: req.figure.entity.name }
                   : {}),
+                ...(req.figure?.key?.kind === "String"
+                  ? {
+                      key: req.figure.key.value,
+                      keyField: req.figure.keyField?.name ?? "",
+                    }
+                  : {}),
+                ...(rule.decl.when ? { when: printExpr(rule.decl.when) } : {}),
               },
             }
           : {}),

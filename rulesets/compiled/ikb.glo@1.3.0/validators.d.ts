@@ -286,8 +286,14 @@ export interface FileTotalRule {
     op: "=" | "!=" | "<" | "<=" | ">" | ">=";
     /** The figure as written: `14`, `max_records`, `TR.record_count`. */
     figure: string;
-    /** The `single` entity whose field is the figure, when it is one. */
+    /** The `single` entity whose field is the figure, when it is one (or the keyed entity of `key`). */
     single?: string;
+    /** `E.f where k = "KEY"`: the value KEY that picks the record of {@link FileTotalRule.single}. */
+    key?: string;
+    /** `E.f where k = "KEY"`: the field k. */
+    keyField?: string;
+    /** The rule's `when` as written: only the records that meet it are counted or summed. */
+    when?: string;
 }
 /**
  * The compiled form of a file total: exact numbers as unscaled bigints at one `scale`, so that
@@ -304,6 +310,10 @@ export interface FileTotalProjection {
     single?: (cells: readonly string[], index: readonly number[]) => bigint | undefined;
     /** A figure that is a number or a parameter: its value on the RRD (days since 1970-01-01). */
     figure?: (rrd: number) => bigint | undefined;
+    /** The rule's `when`: whether a row of its entity is counted or summed (RRD in days). */
+    when?: (cells: readonly string[], index: readonly number[], rrd: number) => boolean;
+    /** `E.f where k = "KEY"`: whether a row of E is the one whose k is KEY. */
+    match?: (cells: readonly string[], index: readonly number[]) => boolean;
 }
 /**
  * The compiled form of a whole-file check (`unique a, b`, `one a per b`): functions of one CSV
@@ -999,6 +1009,63 @@ export interface UA {
     $invalid?: Record<string, string>;
 }
 /**
+ * ETD: Entity type delivery
+ *
+ * DDA, "Validation of completeness": "The entity types 'non blocked bank account' and 'blocked
+ * bank account' do not have their own specific features, and therefore do not require physical
+ * delivery. However, the logical checksum and/or rowcount ... must be delivered", and "three
+ * records must be reported in the entity type delivery: Bank account 100,000 / Blocked bank
+ * account 1,500 / Non blocked bank account 98,500".
+ *
+ * Read from `entity_type_delivery.csv`.
+ */
+export interface ETD {
+    /**
+     * Code of the logical entity type (bank_account, blocked_bank_account, ...)
+     *
+     * Type `text(60)`, CSV column `entity_type`, required.
+     */
+    entity_type: string | undefined;
+    /**
+     * Number of rows delivered of that entity type
+     *
+     * Type `integer`, CSV column `row_count`, required.
+     */
+    row_count: number | undefined;
+    /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
+    $invalid?: Record<string, string>;
+}
+/**
+ * ATD: Attribute delivery
+ *
+ * DDA, "Check on sums": "the file attribute_delivery.csv must be reported as an empty file.
+ * Nevertheless, as for all .csv files, the header is mandatory."
+ *
+ * Read from `attribute_delivery.csv`.
+ */
+export interface ATD {
+    /**
+     * Code of the logical entity type
+     *
+     * Type `text(60)`, CSV column `entity_type`.
+     */
+    entity_type: string | undefined;
+    /**
+     * Code of the attribute
+     *
+     * Type `text(60)`, CSV column `attribute`.
+     */
+    attribute: string | undefined;
+    /**
+     * Control total of the attribute
+     *
+     * Type `decimal(18,2)`, CSV column `attribute_total`.
+     */
+    attribute_total: bigint | undefined;
+    /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
+    $invalid?: Record<string, string>;
+}
+/**
  * val0001 — Waarde past niet bij het type
  *
  * regel's own check: a value does not fit the type of its field (length, number, date, code list).
@@ -1034,7 +1101,7 @@ export declare function val0001(entity: "NP" | "NNP" | "RE" | "BA" | "AD" | "SA"
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:171 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:371 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1140,7 +1207,7 @@ export declare function idn0002(entity: "NP" | "NNP", record: NP | NNP, ctx: Rul
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:29 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:229 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1581,7 +1648,7 @@ export declare function smc0006(entity: "NP" | "NNP", record: NP | NNP, ctx: Rul
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:51 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:251 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1599,7 +1666,7 @@ export declare function dmc0001(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:67 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:267 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1617,7 +1684,7 @@ export declare function dmc0002(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.6, br art 2.2f.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:83 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:283 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1634,7 +1701,7 @@ export declare function omc0019(entity: "NNP", record: NNP, ctx: RuleContext, ou
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:97 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:297 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1652,7 +1719,7 @@ export declare function tmc0002(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:116 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:316 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1670,7 +1737,7 @@ export declare function omc0017(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:128 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:328 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1688,7 +1755,7 @@ export declare function tmc0005(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:142 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:342 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1706,7 +1773,7 @@ export declare function smc0010(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:156 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:356 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1731,6 +1798,8 @@ export declare const decoders: {
     readonly AD: Decoder<AD>;
     readonly SA: Decoder<SA>;
     readonly UA: Decoder<UA>;
+    readonly ETD: Decoder<ETD>;
+    readonly ATD: Decoder<ATD>;
 };
 /** Fused checks by entity name: all record and attribute rules of the entity in one pass. */
 export declare const checks: {
@@ -1741,7 +1810,11 @@ export declare const checks: {
     readonly AD: (record: AD, ctx: RuleContext, out: Finding[]) => boolean;
     readonly SA: (record: SA, ctx: RuleContext, out: Finding[]) => boolean;
     readonly UA: (record: UA, ctx: RuleContext, out: Finding[]) => boolean;
+    readonly ETD: (record: ETD, ctx: RuleContext, out: Finding[]) => boolean;
+    readonly ATD: (record: ATD, ctx: RuleContext, out: Finding[]) => boolean;
 };
+/** The file totals by rule code: a row's summed value and the figure it is compared with. */
+export declare const fileTotals: Readonly<Record<string, FileTotalProjection>>;
 /**
  * The ruleset version this module was compiled from.
  */

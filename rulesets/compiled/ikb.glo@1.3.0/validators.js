@@ -773,10 +773,12 @@ const $FIELDS7 = [
     "address_line_4",
     "country",
 ];
-const $FIELDS8 = ["ikb_id", "customer_id"];
-const $FIELDS9 = ["ikb_id", "representation_id"];
-const $FIELDS10 = ["ikb_id", "account_id"];
-const $FIELDS11 = ["ikb_id", "address_id", "customer_id"];
+const $FIELDS8 = ["entity_type", "row_count"];
+const $FIELDS9 = ["entity_type", "attribute", "attribute_total"];
+const $FIELDS10 = ["ikb_id", "customer_id"];
+const $FIELDS11 = ["ikb_id", "representation_id"];
+const $FIELDS12 = ["ikb_id", "account_id"];
+const $FIELDS13 = ["ikb_id", "address_id", "customer_id"];
 const $article1 = {
     source: "bk",
     sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
@@ -856,6 +858,16 @@ const $article16 = {
     source: "br",
     sourceTitle: "Beleidsregel Individueel Klantbeeld",
     locator: "art 6.1",
+};
+const $article17 = {
+    source: "dda",
+    sourceTitle: 'DGS Data Delivery Agreement (GLO), clauses "Validation of completeness" and "Check on sums" as quoted publicly',
+    locator: "Validation of completeness",
+};
+const $article18 = {
+    source: "dda",
+    sourceTitle: 'DGS Data Delivery Agreement (GLO), clauses "Validation of completeness" and "Check on sums" as quoted publicly',
+    locator: "Check on sums",
 };
 const $LAW_fil0001 = $law("fil0001", "Bestand ontbreekt", [$article1, $article2], [
     'blocking: a delivery without one of its files is taken to be one DNB cannot process (par 2.2: "een IKB-bestand ... dat door DNB kan worden verwerkt (zonder blokkerende fouten)"); the sources do not say which errors block.',
@@ -959,6 +971,38 @@ const $LAW_smc0006 = $law("smc0006", "Geen adres", [$article10, $article5, $arti
     "smc0006 = a person has no address. It runs on the customer number of both person entities, so a depositor of either kind is covered.",
     "checked for representatives too (Bijlage 4 control 3.7 c: \"De adresgegevens inclusief het land\"); the category table's (D) decides that only a depositor's counts for notification.",
     'class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB\'s prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0006 in "Notificatie niet mogelijk", which a missing address explains. A specialisation reading (an address with neither a structured nor an unstructured form) would fit class and category alike; it is not taken because nothing public says so.',
+]);
+const $LAW_fil0005 = $law("fil0005", "Metadatabestand ontbreekt", [$article17, $article18], [
+    'blocking, as for fil0001: without the row counts DNB cannot check the delivery\'s completeness ("must be delivered").',
+]);
+const $LAW_fil0006 = $law("fil0006", "Kolom ontbreekt in metadatabestand", [$article18], ["blocking, as for fil0002; the column names are assumed (entity ETD, ATD)."]);
+const $LAW_fil0007 = $law("fil0007", "attribute_delivery.csv is niet leeg", [$article18], [
+    "signalling: the clause says the file must be empty; that rows in it make the delivery unprocessable is not said.",
+]);
+const $LAW_cnt0001 = $law("cnt0001", "Aantal rijen natural_person.csv wijkt af van entity_type_delivery.csv", [$article17], [
+    "regel's own code (the GLO's code of this check is not public); blocking, as a delivery that is not complete cannot be processed.",
+]);
+const $LAW_cnt0002 = $law("cnt0002", "Aantal rijen non_natural_person.csv wijkt af van entity_type_delivery.csv", [$article17], ["regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001."]);
+const $LAW_cnt0003 = $law("cnt0003", "Aantal rijen representation.csv wijkt af van entity_type_delivery.csv", [$article17], ["regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001."]);
+const $LAW_cnt0004 = $law("cnt0004", "Aantal rijen bank_account.csv wijkt af van entity_type_delivery.csv", [$article17], ["regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001."]);
+const $LAW_cnt0005 = $law("cnt0005", "Aantal rijen address.csv wijkt af van entity_type_delivery.csv", [$article17], ["regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001."]);
+const $LAW_cnt0006 = $law("cnt0006", "Aantal rijen structured_address.csv wijkt af van entity_type_delivery.csv", [$article17], [
+    "regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001. Whether structured_address is an entity type of its own in the GLO is not confirmed (docs/data-model.md).",
+]);
+const $LAW_cnt0007 = $law("cnt0007", "Aantal rijen unstructured_address.csv wijkt af van entity_type_delivery.csv", [$article17], [
+    "regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001. Whether unstructured_address is an entity type of its own in the GLO is not confirmed (docs/data-model.md).",
+]);
+const $LAW_cnt0008 = $law("cnt0008", "Aantal geblokkeerde rekeningen wijkt af van entity_type_delivery.csv", [$article17, $article7], [
+    "a blocked bank account is a deposit with one of the blockades of Bijlage 4 control 3.9 b-f (legal dispute, restrictive measures, pledged, attached, blocked under local law); the GLO's subtype indicator is not public. Dormant accounts (3.9 l) are marked, not blocked.",
+    "regel's own code; blocking, as for cnt0001.",
+]);
+const $LAW_cnt0009 = $law("cnt0009", "Aantal niet-geblokkeerde rekeningen wijkt af van entity_type_delivery.csv", [$article17, $article7], [
+    "non-blocked is the complement of cnt0008's blockades: a deposit with none of them (a marking left empty counts as not set).",
+    "regel's own code; blocking, as for cnt0001.",
+]);
+const $LAW_cnt0010 = $law("cnt0010", "Subtypen tellen niet op tot bank_account", [$article17], [
+    "the clause's example (1,500 + 98,500 = 100,000) is read as a rule: the subtypes of bank account partition it.",
+    "regel's own code; blocking, as for cnt0001.",
 ]);
 const $LAW_dmc0001 = $law("dmc0001", "Ongeldig BSN", [$article10, $article5, $article3, $article11, $article15], [
     "dmc0001 = a Dutch identification number (BSN) fails the eleven-test.",
@@ -1450,6 +1494,62 @@ function $decodeFailed_UA(r, cells, index, out) {
     $rule_val0001_UA(r, undefined, out);
 }
 /**
+ * The key of a ETD record as `field=value;...`.
+ */
+function $key_ETD(r) {
+    return "entity_type=" + $msg($text(r, "entity_type", $renderText(r.entity_type)));
+}
+/**
+ * Decode one CSV row of ETD. `index[i]` is the cell of the i-th field (-1: column missing).
+ */
+function $decode_ETD(cells, index, out) {
+    const c0 = $cell(cells, index[0]);
+    const c1 = $cell(cells, index[1]);
+    const r = {
+        entity_type: c0 === "" ? undefined : c0.length <= 60 || $cpLength(c0) <= 60 ? c0 : undefined,
+        row_count: c1 === "" ? undefined : $parseInteger(c1),
+    };
+    if (r.entity_type === undefined || r.row_count === undefined)
+        $decodeFailed_ETD(r, cells, index, out);
+    return r;
+}
+/**
+ * Mark the fields of a ETD record that did not decode and report them.
+ */
+function $decodeFailed_ETD(r, cells, index, out) {
+    $markInvalid(r, cells, index, $FIELDS8);
+}
+/**
+ * The key of a ATD record as `field=value;...`.
+ */
+function $key_ATD(r) {
+    return "";
+}
+/**
+ * Decode one CSV row of ATD. `index[i]` is the cell of the i-th field (-1: column missing).
+ */
+function $decode_ATD(cells, index, out) {
+    const c0 = $cell(cells, index[0]);
+    const c1 = $cell(cells, index[1]);
+    const c2 = $cell(cells, index[2]);
+    const r = {
+        entity_type: c0 === "" ? undefined : c0.length <= 60 || $cpLength(c0) <= 60 ? c0 : undefined,
+        attribute: c1 === "" ? undefined : c1.length <= 60 || $cpLength(c1) <= 60 ? c1 : undefined,
+        attribute_total: c2 === "" ? undefined : $parseDecimal(c2, 18, 2),
+    };
+    if ((c0 !== "" && r.entity_type === undefined) ||
+        (c1 !== "" && r.attribute === undefined) ||
+        (c2 !== "" && r.attribute_total === undefined))
+        $decodeFailed_ATD(r, cells, index, out);
+    return r;
+}
+/**
+ * Mark the fields of a ATD record that did not decode and report them.
+ */
+function $decodeFailed_ATD(r, cells, index, out) {
+    $markInvalid(r, cells, index, $FIELDS9);
+}
+/**
  * exists over the NP records of the IKB
  */
 function $agg1(r, ctx) {
@@ -1821,7 +1921,7 @@ function $rule_val0001_NP(r, ctx, out) {
         let v;
         if (invalid !== undefined && Object.hasOwn(invalid, f))
             v = invalid[f];
-        else if ($FIELDS8.includes(f) && r[f] === undefined)
+        else if ($FIELDS10.includes(f) && r[f] === undefined)
             v = null;
         else
             continue;
@@ -1838,7 +1938,7 @@ function $rule_val0001_NNP(r, ctx, out) {
         let v;
         if (invalid !== undefined && Object.hasOwn(invalid, f))
             v = invalid[f];
-        else if ($FIELDS8.includes(f) && r[f] === undefined)
+        else if ($FIELDS10.includes(f) && r[f] === undefined)
             v = null;
         else
             continue;
@@ -1854,7 +1954,7 @@ function $rule_val0001_RE(r, ctx, out) {
         let v;
         if (invalid !== undefined && Object.hasOwn(invalid, f))
             v = invalid[f];
-        else if ($FIELDS9.includes(f) && r[f] === undefined)
+        else if ($FIELDS11.includes(f) && r[f] === undefined)
             v = null;
         else
             continue;
@@ -1870,7 +1970,7 @@ function $rule_val0001_BA(r, ctx, out) {
         let v;
         if (invalid !== undefined && Object.hasOwn(invalid, f))
             v = invalid[f];
-        else if ($FIELDS10.includes(f) && r[f] === undefined)
+        else if ($FIELDS12.includes(f) && r[f] === undefined)
             v = null;
         else
             continue;
@@ -1887,7 +1987,7 @@ function $rule_val0001_AD(r, ctx, out) {
         let v;
         if (invalid !== undefined && Object.hasOwn(invalid, f))
             v = invalid[f];
-        else if ($FIELDS11.includes(f) && r[f] === undefined)
+        else if ($FIELDS13.includes(f) && r[f] === undefined)
             v = null;
         else
             continue;
@@ -1904,7 +2004,7 @@ function $rule_val0001_SA(r, ctx, out) {
         let v;
         if (invalid !== undefined && Object.hasOwn(invalid, f))
             v = invalid[f];
-        else if ($FIELDS11.includes(f) && r[f] === undefined)
+        else if ($FIELDS13.includes(f) && r[f] === undefined)
             v = null;
         else
             continue;
@@ -1921,7 +2021,7 @@ function $rule_val0001_UA(r, ctx, out) {
         let v;
         if (invalid !== undefined && Object.hasOwn(invalid, f))
             v = invalid[f];
-        else if ($FIELDS11.includes(f) && r[f] === undefined)
+        else if ($FIELDS13.includes(f) && r[f] === undefined)
             v = null;
         else
             continue;
@@ -1939,7 +2039,7 @@ function $rule_val0001_UA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:171 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:371 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2175,7 +2275,7 @@ function $rule_idn0002_NNP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:29 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:229 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3251,7 +3351,7 @@ function $rule_smc0006_NNP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:51 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:251 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3290,7 +3390,7 @@ function $rule_dmc0001_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:67 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:267 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3330,7 +3430,7 @@ function $rule_dmc0002_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.6, br art 2.2f.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:83 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:283 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3374,7 +3474,7 @@ function $rule_omc0019_NNP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:97 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:297 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3412,7 +3512,7 @@ function $rule_tmc0002_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:116 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:316 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3448,7 +3548,7 @@ function $rule_omc0017_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:128 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:328 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3486,7 +3586,7 @@ function $rule_tmc0005_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:142 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:342 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3525,7 +3625,7 @@ function $rule_smc0010_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:156 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:356 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3787,6 +3887,18 @@ function $check_UA(r, ctx, out) {
     return out.length === before;
 }
 /**
+ * All record and attribute rules of ETD in one pass: true when the record passes them all.
+ */
+function $check_ETD(r, ctx, out) {
+    return true;
+}
+/**
+ * All record and attribute rules of ATD in one pass: true when the record passes them all.
+ */
+function $check_ATD(r, ctx, out) {
+    return true;
+}
+/**
  * Category identity: Identiteit niet vastgesteld
  */
 function $category_identity(findings, ikb) {
@@ -3987,6 +4099,214 @@ export function classify(findings, ikb) {
     }
     return { categories, payoutsBlocked, meetsAutomatedControls: categories.length === 0 };
 }
+/**
+ * The figure of rule fil0007 on the RRD, unscaled at 0 decimals.
+ */
+function $fileTotalFigure37(_rrd) {
+    return 0n;
+}
+/**
+ * The figure of a ETD row for rule cnt0001, unscaled at 0 decimals.
+ */
+function $fileTotalSingle38(cells, index) {
+    const c = $cell(cells, index[1]);
+    if (c === "")
+        return undefined;
+    const v = $parseInteger(c);
+    return v === undefined ? undefined : BigInt(v) * 1n;
+}
+/**
+ * Whether a ETD row is the one that holds the figure of rule cnt0001.
+ */
+function $fileTotalMatch38(cells, index) {
+    return $cell(cells, index[0]) === "natural_person";
+}
+/**
+ * The figure of a ETD row for rule cnt0002, unscaled at 0 decimals.
+ */
+function $fileTotalSingle39(cells, index) {
+    const c = $cell(cells, index[1]);
+    if (c === "")
+        return undefined;
+    const v = $parseInteger(c);
+    return v === undefined ? undefined : BigInt(v) * 1n;
+}
+/**
+ * Whether a ETD row is the one that holds the figure of rule cnt0002.
+ */
+function $fileTotalMatch39(cells, index) {
+    return $cell(cells, index[0]) === "non_natural_person";
+}
+/**
+ * The figure of a ETD row for rule cnt0003, unscaled at 0 decimals.
+ */
+function $fileTotalSingle40(cells, index) {
+    const c = $cell(cells, index[1]);
+    if (c === "")
+        return undefined;
+    const v = $parseInteger(c);
+    return v === undefined ? undefined : BigInt(v) * 1n;
+}
+/**
+ * Whether a ETD row is the one that holds the figure of rule cnt0003.
+ */
+function $fileTotalMatch40(cells, index) {
+    return $cell(cells, index[0]) === "representation";
+}
+/**
+ * The figure of a ETD row for rule cnt0004, unscaled at 0 decimals.
+ */
+function $fileTotalSingle41(cells, index) {
+    const c = $cell(cells, index[1]);
+    if (c === "")
+        return undefined;
+    const v = $parseInteger(c);
+    return v === undefined ? undefined : BigInt(v) * 1n;
+}
+/**
+ * Whether a ETD row is the one that holds the figure of rule cnt0004.
+ */
+function $fileTotalMatch41(cells, index) {
+    return $cell(cells, index[0]) === "bank_account";
+}
+/**
+ * The figure of a ETD row for rule cnt0005, unscaled at 0 decimals.
+ */
+function $fileTotalSingle42(cells, index) {
+    const c = $cell(cells, index[1]);
+    if (c === "")
+        return undefined;
+    const v = $parseInteger(c);
+    return v === undefined ? undefined : BigInt(v) * 1n;
+}
+/**
+ * Whether a ETD row is the one that holds the figure of rule cnt0005.
+ */
+function $fileTotalMatch42(cells, index) {
+    return $cell(cells, index[0]) === "address";
+}
+/**
+ * The figure of a ETD row for rule cnt0006, unscaled at 0 decimals.
+ */
+function $fileTotalSingle43(cells, index) {
+    const c = $cell(cells, index[1]);
+    if (c === "")
+        return undefined;
+    const v = $parseInteger(c);
+    return v === undefined ? undefined : BigInt(v) * 1n;
+}
+/**
+ * Whether a ETD row is the one that holds the figure of rule cnt0006.
+ */
+function $fileTotalMatch43(cells, index) {
+    return $cell(cells, index[0]) === "structured_address";
+}
+/**
+ * The figure of a ETD row for rule cnt0007, unscaled at 0 decimals.
+ */
+function $fileTotalSingle44(cells, index) {
+    const c = $cell(cells, index[1]);
+    if (c === "")
+        return undefined;
+    const v = $parseInteger(c);
+    return v === undefined ? undefined : BigInt(v) * 1n;
+}
+/**
+ * Whether a ETD row is the one that holds the figure of rule cnt0007.
+ */
+function $fileTotalMatch44(cells, index) {
+    return $cell(cells, index[0]) === "unstructured_address";
+}
+/**
+ * The figure of a ETD row for rule cnt0008, unscaled at 0 decimals.
+ */
+function $fileTotalSingle45(cells, index) {
+    const c = $cell(cells, index[1]);
+    if (c === "")
+        return undefined;
+    const v = $parseInteger(c);
+    return v === undefined ? undefined : BigInt(v) * 1n;
+}
+/**
+ * Whether a BA row counts for rule cnt0008 (its `when`); the row is decoded as the checks decode it.
+ */
+function $fileTotalWhen45(cells, index, rrd) {
+    const r = $decode_BA(cells, index, []);
+    const ctx = { rrd, ikb: {}, ikbKey: undefined };
+    return ($eq(r.legal_dispute, true) ||
+        $eq(r.restrictive_measures, true) ||
+        $eq(r.pledged, true) ||
+        $eq(r.attached, true) ||
+        $eq(r.blocked_by_local_law, true));
+}
+/**
+ * Whether a ETD row is the one that holds the figure of rule cnt0008.
+ */
+function $fileTotalMatch45(cells, index) {
+    return $cell(cells, index[0]) === "blocked_bank_account";
+}
+/**
+ * The figure of a ETD row for rule cnt0009, unscaled at 0 decimals.
+ */
+function $fileTotalSingle46(cells, index) {
+    const c = $cell(cells, index[1]);
+    if (c === "")
+        return undefined;
+    const v = $parseInteger(c);
+    return v === undefined ? undefined : BigInt(v) * 1n;
+}
+/**
+ * Whether a BA row counts for rule cnt0009 (its `when`); the row is decoded as the checks decode it.
+ */
+function $fileTotalWhen46(cells, index, rrd) {
+    const r = $decode_BA(cells, index, []);
+    const ctx = { rrd, ikb: {}, ikbKey: undefined };
+    return !($eq(r.legal_dispute, true) ||
+        $eq(r.restrictive_measures, true) ||
+        $eq(r.pledged, true) ||
+        $eq(r.attached, true) ||
+        $eq(r.blocked_by_local_law, true));
+}
+/**
+ * Whether a ETD row is the one that holds the figure of rule cnt0009.
+ */
+function $fileTotalMatch46(cells, index) {
+    return $cell(cells, index[0]) === "non_blocked_bank_account";
+}
+/**
+ * The summed value of a ETD row for rule cnt0010, unscaled at 0 decimals.
+ */
+function $fileTotalValue47(cells, index) {
+    const c = $cell(cells, index[1]);
+    if (c === "")
+        return undefined;
+    const v = $parseInteger(c);
+    return v === undefined ? undefined : BigInt(v) * 1n;
+}
+/**
+ * The figure of a ETD row for rule cnt0010, unscaled at 0 decimals.
+ */
+function $fileTotalSingle47(cells, index) {
+    const c = $cell(cells, index[1]);
+    if (c === "")
+        return undefined;
+    const v = $parseInteger(c);
+    return v === undefined ? undefined : BigInt(v) * 1n;
+}
+/**
+ * Whether a ETD row counts for rule cnt0010 (its `when`); the row is decoded as the checks decode it.
+ */
+function $fileTotalWhen47(cells, index, rrd) {
+    const r = $decode_ETD(cells, index, []);
+    const ctx = { rrd, ikb: {}, ikbKey: undefined };
+    return r.entity_type === "blocked_bank_account" || r.entity_type === "non_blocked_bank_account";
+}
+/**
+ * Whether a ETD row is the one that holds the figure of rule cnt0010.
+ */
+function $fileTotalMatch47(cells, index) {
+    return $cell(cells, index[0]) === "bank_account";
+}
 /** The law of each rule by code: title, articles and assumptions, as every finding of the rule carries it. */
 export const laws = $lawTable([
     $LAW_fil0001,
@@ -4024,6 +4344,19 @@ export const laws = $lawTable([
     $LAW_omc0012,
     $LAW_smc0011,
     $LAW_smc0006,
+    $LAW_fil0005,
+    $LAW_fil0006,
+    $LAW_fil0007,
+    $LAW_cnt0001,
+    $LAW_cnt0002,
+    $LAW_cnt0003,
+    $LAW_cnt0004,
+    $LAW_cnt0005,
+    $LAW_cnt0006,
+    $LAW_cnt0007,
+    $LAW_cnt0008,
+    $LAW_cnt0009,
+    $LAW_cnt0010,
     $LAW_dmc0001,
     $LAW_dmc0002,
     $LAW_omc0019,
@@ -4042,6 +4375,8 @@ export const decoders = {
     AD: $decode_AD,
     SA: $decode_SA,
     UA: $decode_UA,
+    ETD: $decode_ETD,
+    ATD: $decode_ATD,
 };
 /** Fused checks by entity name: all record and attribute rules of the entity in one pass. */
 export const checks = {
@@ -4052,6 +4387,28 @@ export const checks = {
     AD: $check_AD,
     SA: $check_SA,
     UA: $check_UA,
+    ETD: $check_ETD,
+    ATD: $check_ATD,
+};
+/** The file totals by rule code: a row's summed value and the figure it is compared with. */
+export const fileTotals = {
+    fil0007: { scale: 0, figure: $fileTotalFigure37 },
+    cnt0001: { scale: 0, single: $fileTotalSingle38, match: $fileTotalMatch38 },
+    cnt0002: { scale: 0, single: $fileTotalSingle39, match: $fileTotalMatch39 },
+    cnt0003: { scale: 0, single: $fileTotalSingle40, match: $fileTotalMatch40 },
+    cnt0004: { scale: 0, single: $fileTotalSingle41, match: $fileTotalMatch41 },
+    cnt0005: { scale: 0, single: $fileTotalSingle42, match: $fileTotalMatch42 },
+    cnt0006: { scale: 0, single: $fileTotalSingle43, match: $fileTotalMatch43 },
+    cnt0007: { scale: 0, single: $fileTotalSingle44, match: $fileTotalMatch44 },
+    cnt0008: { scale: 0, single: $fileTotalSingle45, when: $fileTotalWhen45, match: $fileTotalMatch45 },
+    cnt0009: { scale: 0, single: $fileTotalSingle46, when: $fileTotalWhen46, match: $fileTotalMatch46 },
+    cnt0010: {
+        scale: 0,
+        value: $fileTotalValue47,
+        single: $fileTotalSingle47,
+        when: $fileTotalWhen47,
+        match: $fileTotalMatch47,
+    },
 };
 
 /**
@@ -4077,6 +4434,11 @@ export const metadata = {
       title: "Handboek Gegevenslevering DGS, versie 3.2 (oktober 2021)",
       url: "https://5dok.net/document/yngnlvxp-handboek-gegevenslevering-dgs-versie-oktober.html",
     },
+    {
+      alias: "dda",
+      title: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+      url: "https://www.lawinsider.com/clause/validation-of-completeness/_4",
+    },
   ],
   ikb: { key: "ikb_id", depositors: ["NP", "NNP"], depositorBy: "customer_id" },
   sourceFiles: [
@@ -4088,7 +4450,7 @@ export const metadata = {
     {
       path: "ikb.glo/1.3.0.regel",
       ruleset: "ikb.glo@1.3.0",
-      sha256: "96b9cfa27993b6579e2de8c9d54a04444931c002ebaf0ffd7bbb6ec3e5edff37",
+      sha256: "5618864b196c868a6a4cda3eb7ca5b28f27fe678cd107f2870a92b7069ce7463",
     },
   ],
 };
@@ -4808,6 +5170,64 @@ export const entities = [
       },
     ],
   },
+  {
+    name: "ETD",
+    title: "Entity type delivery",
+    file: "entity_type_delivery.csv",
+    key: ["entity_type"],
+    roleBy: undefined,
+    fields: [
+      {
+        name: "entity_type",
+        column: "entity_type",
+        type: "text(60)",
+        required: true,
+        personal: false,
+        description: "Code of the logical entity type (bank_account, blocked_bank_account, ...)",
+      },
+      {
+        name: "row_count",
+        column: "row_count",
+        type: "integer",
+        required: true,
+        personal: false,
+        description: "Number of rows delivered of that entity type",
+      },
+    ],
+  },
+  {
+    name: "ATD",
+    title: "Attribute delivery",
+    file: "attribute_delivery.csv",
+    key: [],
+    roleBy: undefined,
+    fields: [
+      {
+        name: "entity_type",
+        column: "entity_type",
+        type: "text(60)",
+        required: false,
+        personal: false,
+        description: "Code of the logical entity type",
+      },
+      {
+        name: "attribute",
+        column: "attribute",
+        type: "text(60)",
+        required: false,
+        personal: false,
+        description: "Code of the attribute",
+      },
+      {
+        name: "attribute_total",
+        column: "attribute_total",
+        type: "decimal(18,2)",
+        required: false,
+        personal: false,
+        description: "Control total of the attribute",
+      },
+    ],
+  },
 ];
 
 /**
@@ -5168,7 +5588,7 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 171, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 371, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "replace rule ctl0001 \"Gegeven uit Bijlage 4 ontbreekt\"\n  meaning \"regel's own check: a datum that Bijlage 4 controls 3.5-3.8 require of every person, representation or deposit is missing.\"\n      from bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  assumption \"the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.3.0 table lists none of them for dmc0000.\"\n  severity signalling\n  class own\n  applies to D, V\n  implements bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  for NNP.legal_capacity_code, RE.type_of_representation_competence, BA.deposit_category,\n      BA.currency, BA.country\n  require value is present\n  message \"{attribute} ontbreekt (Bijlage 4)\"\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_name: \"De Korf B.V.\" }\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"REK-SPAAR\", country: \"NL\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"MET RECHTSPERSOONLIJKHEID\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"REK-SPAAR\", currency: \"EUR\", country: \"NL\" }",
     categories: [],
@@ -5387,7 +5807,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 29, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 229, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "replace rule dmc0000 \"Verplicht attribuut ontbreekt\"\n  meaning \"A mandatory attribute is missing (or its value is not valid for its type).\"\n  assumption \"dmc0000 = \\\"Verplicht attribuut ontbreekt\\\" (mandatory attribute missing).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4\n  for NP.date_of_birth, NP.last_name, NNP.registered_country, NNP.registered_name,\n      NNP.registered_place, BA.ascription, BA.balance, BA.bank_account_number,\n      BA.count_of_depositors, BA.interest, BA.product_label, UA.address_line_1, SA.postal_code,\n      SA.place, SA.street, SA.house_number, AD.country\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\", balance: 1250.00, count_of_depositors: 1, interest: 3.10 }\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\", balance: 1250.00, count_of_depositors: 1, interest: 3.10, product_label: \"Internetsparen\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }",
     categories: [
@@ -6435,6 +6855,526 @@ export const trace = [
     categories: [{ category: "notification", role: "D", attributes: [] }],
   },
   {
+    code: "fil0005",
+    title: "Metadatabestand ontbreekt",
+    meaning: "regel's own check: a metadata file of the delivery (entity_type_delivery.csv, attribute_delivery.csv) is missing.",
+    meaningFrom: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Check on sums",
+      },
+    ],
+    assumptions: [
+      "blocking, as for fil0001: without the row counts DNB cannot check the delivery's completeness (\"must be delivered\").",
+    ],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["ETD", "ATD"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Check on sums",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 53, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule fil0005 \"Metadatabestand ontbreekt\"\n  meaning \"regel's own check: a metadata file of the delivery (entity_type_delivery.csv, attribute_delivery.csv) is missing.\"\n      from dda Validation of completeness, dda \"Check on sums\"\n  assumption \"blocking, as for fil0001: without the row counts DNB cannot check the delivery's completeness (\\\"must be delivered\\\").\"\n  severity blocking\n  class own\n  implements dda Validation of completeness, dda \"Check on sums\"\n  for file ETD, ATD\n  require present\n  example fail file ETD missing\n  example fail file ATD missing\n  example pass file ETD rows { entity_type: \"natural_person\", row_count: 0 }\n  example pass file ATD columns \"entity_type\", \"attribute\", \"attribute_total\"",
+    categories: [],
+  },
+  {
+    code: "fil0006",
+    title: "Kolom ontbreekt in metadatabestand",
+    meaning: "regel's own check: the header of a metadata file lacks one of its columns.",
+    meaningFrom: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Check on sums",
+      },
+    ],
+    assumptions: ["blocking, as for fil0002; the column names are assumed (entity ETD, ATD)."],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["ETD", "ATD"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Check on sums",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 67, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule fil0006 \"Kolom ontbreekt in metadatabestand\"\n  meaning \"regel's own check: the header of a metadata file lacks one of its columns.\"\n      from dda \"Check on sums\"\n  assumption \"blocking, as for fil0002; the column names are assumed (entity ETD, ATD).\"\n  severity blocking\n  class own\n  implements dda \"Check on sums\"\n  for file ETD, ATD\n  require header\n  example fail file ATD columns \"entity_type\"\n  example fail file ETD columns \"entity_type\"\n  example pass file ATD columns \"entity_type\", \"attribute\", \"attribute_total\"",
+    categories: [],
+  },
+  {
+    code: "fil0007",
+    title: "attribute_delivery.csv is niet leeg",
+    meaning: "regel's own check: attribute_delivery.csv holds rows; it is delivered empty, with its header.",
+    meaningFrom: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Check on sums",
+      },
+    ],
+    assumptions: [
+      "signalling: the clause says the file must be empty; that rows in it make the delivery unprocessable is not said.",
+    ],
+    severity: "signalling",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["ATD"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Check on sums",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 80, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule fil0007 \"attribute_delivery.csv is niet leeg\"\n  meaning \"regel's own check: attribute_delivery.csv holds rows; it is delivered empty, with its header.\"\n      from dda \"Check on sums\"\n  assumption \"signalling: the clause says the file must be empty; that rows in it make the delivery unprocessable is not said.\"\n  severity signalling\n  class own\n  implements dda \"Check on sums\"\n  for file ATD\n  require count = 0\n  example fail file ATD rows { entity_type: \"bank_account\", attribute: \"balance\", attribute_total: 1250.00 }\n  example pass file ATD columns \"entity_type\", \"attribute\", \"attribute_total\"",
+    categories: [],
+  },
+  {
+    code: "cnt0001",
+    title: "Aantal rijen natural_person.csv wijkt af van entity_type_delivery.csv",
+    meaning: "The number of rows of natural_person.csv is not the row count entity_type_delivery.csv declares for natural_person.",
+    meaningFrom: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    assumptions: [
+      "regel's own code (the GLO's code of this check is not public); blocking, as a delivery that is not complete cannot be processed.",
+    ],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["NP"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 94, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule cnt0001 \"Aantal rijen natural_person.csv wijkt af van entity_type_delivery.csv\"\n  meaning \"The number of rows of natural_person.csv is not the row count entity_type_delivery.csv declares for natural_person.\"\n      from dda Validation of completeness\n  assumption \"regel's own code (the GLO's code of this check is not public); blocking, as a delivery that is not complete cannot be processed.\"\n  severity blocking\n  class own\n  implements dda Validation of completeness\n  for file NP\n  require count = ETD.row_count where entity_type = \"natural_person\"\n  example fail file NP rows { customer_id: \"C1\" } with ETD { entity_type: \"natural_person\", row_count: 2 }\n  example fail file NP rows { customer_id: \"C1\" } with ETD { entity_type: \"bank_account\", row_count: 1 }\n  example pass file NP rows { customer_id: \"C1\" }, { customer_id: \"C2\" } with ETD { entity_type: \"natural_person\", row_count: 2 }",
+    categories: [],
+  },
+  {
+    code: "cnt0002",
+    title: "Aantal rijen non_natural_person.csv wijkt af van entity_type_delivery.csv",
+    meaning: "The number of rows of non_natural_person.csv is not the row count entity_type_delivery.csv declares for non_natural_person.",
+    meaningFrom: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    assumptions: ["regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001."],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["NNP"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 107, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule cnt0002 \"Aantal rijen non_natural_person.csv wijkt af van entity_type_delivery.csv\"\n  meaning \"The number of rows of non_natural_person.csv is not the row count entity_type_delivery.csv declares for non_natural_person.\"\n      from dda Validation of completeness\n  assumption \"regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001.\"\n  severity blocking\n  class own\n  implements dda Validation of completeness\n  for file NNP\n  require count = ETD.row_count where entity_type = \"non_natural_person\"\n  example fail file NNP rows { customer_id: \"C1\" } with ETD { entity_type: \"non_natural_person\", row_count: 0 }\n  example pass file NNP rows { customer_id: \"C1\" } with ETD { entity_type: \"non_natural_person\", row_count: 1 }",
+    categories: [],
+  },
+  {
+    code: "cnt0003",
+    title: "Aantal rijen representation.csv wijkt af van entity_type_delivery.csv",
+    meaning: "The number of rows of representation.csv is not the row count entity_type_delivery.csv declares for representation.",
+    meaningFrom: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    assumptions: ["regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001."],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["RE"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 119, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule cnt0003 \"Aantal rijen representation.csv wijkt af van entity_type_delivery.csv\"\n  meaning \"The number of rows of representation.csv is not the row count entity_type_delivery.csv declares for representation.\"\n      from dda Validation of completeness\n  assumption \"regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001.\"\n  severity blocking\n  class own\n  implements dda Validation of completeness\n  for file RE\n  require count = ETD.row_count where entity_type = \"representation\"\n  example fail file RE rows { representation_id: \"R1\" } with ETD { entity_type: \"representation\", row_count: 3 }\n  example pass file RE rows { representation_id: \"R1\" } with ETD { entity_type: \"representation\", row_count: 1 }",
+    categories: [],
+  },
+  {
+    code: "cnt0004",
+    title: "Aantal rijen bank_account.csv wijkt af van entity_type_delivery.csv",
+    meaning: "The number of rows of bank_account.csv is not the row count entity_type_delivery.csv declares for bank_account.",
+    meaningFrom: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    assumptions: ["regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001."],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["BA"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 131, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule cnt0004 \"Aantal rijen bank_account.csv wijkt af van entity_type_delivery.csv\"\n  meaning \"The number of rows of bank_account.csv is not the row count entity_type_delivery.csv declares for bank_account.\"\n      from dda Validation of completeness\n  assumption \"regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001.\"\n  severity blocking\n  class own\n  implements dda Validation of completeness\n  for file BA\n  require count = ETD.row_count where entity_type = \"bank_account\"\n  example fail file BA rows { account_id: \"A1\" }, { account_id: \"A2\" } with ETD { entity_type: \"bank_account\", row_count: 1 }\n  example pass file BA rows { account_id: \"A1\" }, { account_id: \"A2\" } with ETD { entity_type: \"bank_account\", row_count: 2 }",
+    categories: [],
+  },
+  {
+    code: "cnt0005",
+    title: "Aantal rijen address.csv wijkt af van entity_type_delivery.csv",
+    meaning: "The number of rows of address.csv is not the row count entity_type_delivery.csv declares for address.",
+    meaningFrom: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    assumptions: ["regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001."],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["AD"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 143, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule cnt0005 \"Aantal rijen address.csv wijkt af van entity_type_delivery.csv\"\n  meaning \"The number of rows of address.csv is not the row count entity_type_delivery.csv declares for address.\"\n      from dda Validation of completeness\n  assumption \"regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001.\"\n  severity blocking\n  class own\n  implements dda Validation of completeness\n  for file AD\n  require count = ETD.row_count where entity_type = \"address\"\n  example fail file AD rows { address_id: \"AD1\", customer_id: \"C1\" } with ETD { entity_type: \"address\", row_count: 0 }\n  example pass file AD rows { address_id: \"AD1\", customer_id: \"C1\" } with ETD { entity_type: \"address\", row_count: 1 }",
+    categories: [],
+  },
+  {
+    code: "cnt0006",
+    title: "Aantal rijen structured_address.csv wijkt af van entity_type_delivery.csv",
+    meaning: "The number of rows of structured_address.csv is not the row count entity_type_delivery.csv declares for structured_address.",
+    meaningFrom: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    assumptions: [
+      "regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001. Whether structured_address is an entity type of its own in the GLO is not confirmed (docs/data-model.md).",
+    ],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["SA"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 155, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule cnt0006 \"Aantal rijen structured_address.csv wijkt af van entity_type_delivery.csv\"\n  meaning \"The number of rows of structured_address.csv is not the row count entity_type_delivery.csv declares for structured_address.\"\n      from dda Validation of completeness\n  assumption \"regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001. Whether structured_address is an entity type of its own in the GLO is not confirmed (docs/data-model.md).\"\n  severity blocking\n  class own\n  implements dda Validation of completeness\n  for file SA\n  require count = ETD.row_count where entity_type = \"structured_address\"\n  example fail file SA rows { address_id: \"AD1\", customer_id: \"C1\" } with ETD { entity_type: \"structured_address\", row_count: 2 }\n  example pass file SA rows { address_id: \"AD1\", customer_id: \"C1\" } with ETD { entity_type: \"structured_address\", row_count: 1 }",
+    categories: [],
+  },
+  {
+    code: "cnt0007",
+    title: "Aantal rijen unstructured_address.csv wijkt af van entity_type_delivery.csv",
+    meaning: "The number of rows of unstructured_address.csv is not the row count entity_type_delivery.csv declares for unstructured_address.",
+    meaningFrom: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    assumptions: [
+      "regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001. Whether unstructured_address is an entity type of its own in the GLO is not confirmed (docs/data-model.md).",
+    ],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["UA"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 167, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule cnt0007 \"Aantal rijen unstructured_address.csv wijkt af van entity_type_delivery.csv\"\n  meaning \"The number of rows of unstructured_address.csv is not the row count entity_type_delivery.csv declares for unstructured_address.\"\n      from dda Validation of completeness\n  assumption \"regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001. Whether unstructured_address is an entity type of its own in the GLO is not confirmed (docs/data-model.md).\"\n  severity blocking\n  class own\n  implements dda Validation of completeness\n  for file UA\n  require count = ETD.row_count where entity_type = \"unstructured_address\"\n  example fail file UA rows { address_id: \"AD1\", customer_id: \"C1\" } with ETD { entity_type: \"unstructured_address\", row_count: 0 }\n  example pass file UA rows { address_id: \"AD1\", customer_id: \"C1\" } with ETD { entity_type: \"unstructured_address\", row_count: 1 }",
+    categories: [],
+  },
+  {
+    code: "cnt0008",
+    title: "Aantal geblokkeerde rekeningen wijkt af van entity_type_delivery.csv",
+    meaning: "The number of rows of bank_account.csv with a blockade is not the row count entity_type_delivery.csv declares for blocked_bank_account.",
+    meaningFrom: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    assumptions: [
+      "a blocked bank account is a deposit with one of the blockades of Bijlage 4 control 3.9 b-f (legal dispute, restrictive measures, pledged, attached, blocked under local law); the GLO's subtype indicator is not public. Dormant accounts (3.9 l) are marked, not blocked.",
+      "regel's own code; blocking, as for cnt0001.",
+    ],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["BA"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.9",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 181, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule cnt0008 \"Aantal geblokkeerde rekeningen wijkt af van entity_type_delivery.csv\"\n  meaning \"The number of rows of bank_account.csv with a blockade is not the row count entity_type_delivery.csv declares for blocked_bank_account.\"\n      from dda Validation of completeness\n  assumption \"a blocked bank account is a deposit with one of the blockades of Bijlage 4 control 3.9 b-f (legal dispute, restrictive measures, pledged, attached, blocked under local law); the GLO's subtype indicator is not public. Dormant accounts (3.9 l) are marked, not blocked.\"\n  assumption \"regel's own code; blocking, as for cnt0001.\"\n  severity blocking\n  class own\n  implements dda Validation of completeness, bk bijlage 4 control 3.9\n  for file BA\n  when legal_dispute = true or restrictive_measures = true or pledged = true or attached = true\n      or blocked_by_local_law = true\n  require count = ETD.row_count where entity_type = \"blocked_bank_account\"\n  example fail file BA rows { account_id: \"A1\", pledged: true }, { account_id: \"A2\" } with ETD { entity_type: \"blocked_bank_account\", row_count: 2 }\n  example pass file BA rows { account_id: \"A1\", pledged: true }, { account_id: \"A2\", attached: true }, { account_id: \"A3\", dormant: true } with ETD { entity_type: \"blocked_bank_account\", row_count: 2 }",
+    categories: [],
+  },
+  {
+    code: "cnt0009",
+    title: "Aantal niet-geblokkeerde rekeningen wijkt af van entity_type_delivery.csv",
+    meaning: "The number of rows of bank_account.csv without a blockade is not the row count entity_type_delivery.csv declares for non_blocked_bank_account.",
+    meaningFrom: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    assumptions: [
+      "non-blocked is the complement of cnt0008's blockades: a deposit with none of them (a marking left empty counts as not set).",
+      "regel's own code; blocking, as for cnt0001.",
+    ],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["BA"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.9",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 196, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule cnt0009 \"Aantal niet-geblokkeerde rekeningen wijkt af van entity_type_delivery.csv\"\n  meaning \"The number of rows of bank_account.csv without a blockade is not the row count entity_type_delivery.csv declares for non_blocked_bank_account.\"\n      from dda Validation of completeness\n  assumption \"non-blocked is the complement of cnt0008's blockades: a deposit with none of them (a marking left empty counts as not set).\"\n  assumption \"regel's own code; blocking, as for cnt0001.\"\n  severity blocking\n  class own\n  implements dda Validation of completeness, bk bijlage 4 control 3.9\n  for file BA\n  when not (legal_dispute = true or restrictive_measures = true or pledged = true or attached = true or blocked_by_local_law = true)\n  require count = ETD.row_count where entity_type = \"non_blocked_bank_account\"\n  example fail file BA rows { account_id: \"A1\", pledged: true }, { account_id: \"A2\" } with ETD { entity_type: \"non_blocked_bank_account\", row_count: 2 }\n  example pass file BA rows { account_id: \"A1\", pledged: true }, { account_id: \"A2\", pledged: false }, { account_id: \"A3\" } with ETD { entity_type: \"non_blocked_bank_account\", row_count: 2 }",
+    categories: [],
+  },
+  {
+    code: "cnt0010",
+    title: "Subtypen tellen niet op tot bank_account",
+    meaning: "The row counts entity_type_delivery.csv declares for blocked_bank_account and non_blocked_bank_account do not add up to the one it declares for bank_account.",
+    meaningFrom: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    assumptions: [
+      "the clause's example (1,500 + 98,500 = 100,000) is read as a rule: the subtypes of bank account partition it.",
+      "regel's own code; blocking, as for cnt0001.",
+    ],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["ETD"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 210, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule cnt0010 \"Subtypen tellen niet op tot bank_account\"\n  meaning \"The row counts entity_type_delivery.csv declares for blocked_bank_account and non_blocked_bank_account do not add up to the one it declares for bank_account.\"\n      from dda Validation of completeness\n  assumption \"the clause's example (1,500 + 98,500 = 100,000) is read as a rule: the subtypes of bank account partition it.\"\n  assumption \"regel's own code; blocking, as for cnt0001.\"\n  severity blocking\n  class own\n  implements dda Validation of completeness\n  for file ETD\n  when entity_type = \"blocked_bank_account\" or entity_type = \"non_blocked_bank_account\"\n  require sum row_count = ETD.row_count where entity_type = \"bank_account\"\n  example fail file ETD rows { entity_type: \"bank_account\", row_count: 100000 }, { entity_type: \"blocked_bank_account\", row_count: 1500 }, { entity_type: \"non_blocked_bank_account\", row_count: 98000 }\n  example pass file ETD rows { entity_type: \"bank_account\", row_count: 100000 }, { entity_type: \"blocked_bank_account\", row_count: 1500 }, { entity_type: \"non_blocked_bank_account\", row_count: 98500 }",
+    categories: [],
+  },
+  {
     code: "dmc0001",
     title: "Ongeldig BSN",
     meaning: "A natural person's identification number issued by the Netherlands is not a valid BSN (eleven-test).",
@@ -6475,7 +7415,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 51, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 251, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule dmc0001 \"Ongeldig BSN\"\n  meaning \"A natural person's identification number issued by the Netherlands is not a valid BSN (eleven-test).\"\n  assumption \"dmc0001 = a Dutch identification number (BSN) fails the eleven-test.\"\n  assumption \"checked for depositors and representatives (Bijlage 4 control 3.5 item 3, 3.7 d); the category table's (D) decides that only a depositor's counts for identity.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e,\n      br art 2.3\n  for NP\n  when identification_country = \"NL\" and identification_number is present\n  require valid_bsn(identification_number)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"123456789\", identification_country: \"NL\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"123456789\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"123456789\", identification_country: \"DE\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
@@ -6521,7 +7461,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 67, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 267, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule dmc0002 \"Ongeldige tekens in naam\"\n  meaning \"The initials, first names or last name of a natural person contain characters other than letters, spaces, apostrophes, hyphens and dots.\"\n  assumption \"dmc0002 = a name of a natural person holds characters other than letters, spaces, apostrophes, hyphens and dots.\"\n  assumption \"checked for depositors and representatives (Bijlage 4 control 3.5 item 1, 3.7 b); the category table's (D) decides that only a depositor's counts for identity.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e,\n      br art 2.3\n  for NP.initials, NP.first_names, NP.last_name\n  when value is present\n  require value matches \"^[\\\\p{L}\\\\p{M}][\\\\p{L}\\\\p{M} '.-]*$\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen1\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", initials: \"J2\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", first_names: \"?\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.P.\", first_names: \"Jan Pieter\", last_name: \"van 't Hoff-Ébène\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
@@ -6560,7 +7500,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 83, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 283, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule omc0019 \"Registratienummer niet-natuurlijk persoon ontbreekt\"\n  meaning \"A non-natural person registered in the Netherlands has neither KvK number nor RSIN, or one registered abroad has no foreign number with country of issue.\"\n  assumption \"omc0019 = a non-natural person lacks the registration numbers of Bijlage 4 control 3.6: registered in the Netherlands, a KvK number or RSIN (item 4); registered abroad, a foreign tax or KvK number with its country of issue (item 5).\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.6, br art 2.2f\n  for NNP\n  when registered_country is present\n  require (registered_country = \"NL\" and (coc_number is present or rsin is present))\n      or (registered_country != \"NL\" and (identification_number is present or coc_number is present) and identification_country is present)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"DE\", identification_number: \"HRB 12345\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\", coc_number: \"12345678\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"DE\", identification_number: \"HRB 12345\", identification_country: \"DE\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -6600,7 +7540,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 97, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 297, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule tmc0002 \"Levensstatus en overlijdensdatum tegenstrijdig\"\n  meaning \"A natural person is marked deceased without a date of death, or has a date of death without being marked deceased.\"\n  assumption \"tmc0002 = the life status and the date of death disagree.\"\n  assumption \"checked for depositors and representatives; the category table's (D) decides that only a depositor's counts for identity.\"\n  assumption \"class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  require (deceased = true and date_of_death is present)\n      or (not (deceased = true) and date_of_death is absent)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", deceased: true }\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
@@ -6637,7 +7577,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 116, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 316, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule omc0017 \"Depositohouder zonder markering in aanmerking komen\"\n  meaning \"A deposit is marked eligible while the depositor of its IKB has no eligibility marking.\"\n  assumption \"omc0017 = a deposit is marked eligible while the depositor has no eligibility marking.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when eligible = true\n  require exists(NP where NP.customer_id = ikb_id and NP.eligibility_indicator_code is present)\n      or exists(NNP where NNP.customer_id = ikb_id and NNP.eligibility_indicator_code is present)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
@@ -6677,7 +7617,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 128, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 328, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule tmc0005 \"Slapend deposito met recente transactie\"\n  meaning \"A deposit marked dormant has a last transaction within the 24 months before the reporting reference date.\"\n  assumption \"tmc0005 = a deposit marked dormant had a transaction within the 24 months before the reporting reference date (Bijlage 4 control 3.9 l).\"\n  assumption \"class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when dormant = true and last_transaction_date is present\n  require last_transaction_date <= rrd - 24 months\n  example fail rrd 2024-01-01 BA { ikb_id: \"C1\", account_id: \"A1\", dormant: true, last_transaction_date: 2023-03-15 }\n  example pass rrd 2024-01-01 BA { ikb_id: \"C1\", account_id: \"A1\", dormant: true, last_transaction_date: 2021-03-15 }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
@@ -6717,7 +7657,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 142, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 342, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule smc0010 \"Rente hoger dan saldo\"\n  meaning \"The accrued interest of a deposit with a positive balance is larger than the balance.\"\n  assumption \"smc0010 = the accrued interest of a deposit with a positive balance exceeds that balance (implausible).\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0010 in \\\"Bedrag niet te bepalen\\\", which implausible interest explains; the check is a tuple constraint in DNB's terms.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when balance > 0 and interest is present\n  require interest <= balance\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: 100.00, interest: 250.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", balance: 1000.00, interest: 2.50 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -6754,7 +7694,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 156, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 356, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule omc0018 \"Vertegenwoordiger vertegenwoordigt zichzelf\"\n  meaning \"A representation names the same customer as representative and as represented person.\"\n  assumption \"omc0018 = a representation in which the representative is the represented person.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  when represented_id is present and representative_id is present\n  require representative_id != represented_id\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"C1\", represented_id: \"C1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -6776,7 +7716,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 197, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 397, column: 1 },
     results: [
       { code: "omc0001", role: undefined, attributes: [] },
       { code: "omc0002", role: "D", attributes: [] },
@@ -6832,7 +7772,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 225, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 425, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
       { code: "etc0004", role: undefined, attributes: [] },
@@ -6855,7 +7795,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 229, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 429, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -6888,7 +7828,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 243, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 443, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
@@ -6922,7 +7862,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 251, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 451, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {
@@ -7042,6 +7982,160 @@ export const fileRules = [
     check: "references",
     entities: ["NP", "NNP", "RE", "BA", "AD", "SA", "UA"],
   },
+  { code: "fil0005", severity: "blocking", check: "present", entities: ["ETD", "ATD"] },
+  { code: "fil0006", severity: "blocking", check: "header", entities: ["ETD", "ATD"] },
+  {
+    code: "fil0007",
+    severity: "signalling",
+    check: "total",
+    entities: ["ATD"],
+    total: { measure: "count", op: "=", figure: "0" },
+  },
+  {
+    code: "cnt0001",
+    severity: "blocking",
+    check: "total",
+    entities: ["NP"],
+    total: {
+      measure: "count",
+      op: "=",
+      figure: "ETD.row_count where entity_type = \"natural_person\"",
+      single: "ETD",
+      key: "natural_person",
+      keyField: "entity_type",
+    },
+  },
+  {
+    code: "cnt0002",
+    severity: "blocking",
+    check: "total",
+    entities: ["NNP"],
+    total: {
+      measure: "count",
+      op: "=",
+      figure: "ETD.row_count where entity_type = \"non_natural_person\"",
+      single: "ETD",
+      key: "non_natural_person",
+      keyField: "entity_type",
+    },
+  },
+  {
+    code: "cnt0003",
+    severity: "blocking",
+    check: "total",
+    entities: ["RE"],
+    total: {
+      measure: "count",
+      op: "=",
+      figure: "ETD.row_count where entity_type = \"representation\"",
+      single: "ETD",
+      key: "representation",
+      keyField: "entity_type",
+    },
+  },
+  {
+    code: "cnt0004",
+    severity: "blocking",
+    check: "total",
+    entities: ["BA"],
+    total: {
+      measure: "count",
+      op: "=",
+      figure: "ETD.row_count where entity_type = \"bank_account\"",
+      single: "ETD",
+      key: "bank_account",
+      keyField: "entity_type",
+    },
+  },
+  {
+    code: "cnt0005",
+    severity: "blocking",
+    check: "total",
+    entities: ["AD"],
+    total: {
+      measure: "count",
+      op: "=",
+      figure: "ETD.row_count where entity_type = \"address\"",
+      single: "ETD",
+      key: "address",
+      keyField: "entity_type",
+    },
+  },
+  {
+    code: "cnt0006",
+    severity: "blocking",
+    check: "total",
+    entities: ["SA"],
+    total: {
+      measure: "count",
+      op: "=",
+      figure: "ETD.row_count where entity_type = \"structured_address\"",
+      single: "ETD",
+      key: "structured_address",
+      keyField: "entity_type",
+    },
+  },
+  {
+    code: "cnt0007",
+    severity: "blocking",
+    check: "total",
+    entities: ["UA"],
+    total: {
+      measure: "count",
+      op: "=",
+      figure: "ETD.row_count where entity_type = \"unstructured_address\"",
+      single: "ETD",
+      key: "unstructured_address",
+      keyField: "entity_type",
+    },
+  },
+  {
+    code: "cnt0008",
+    severity: "blocking",
+    check: "total",
+    entities: ["BA"],
+    total: {
+      measure: "count",
+      op: "=",
+      figure: "ETD.row_count where entity_type = \"blocked_bank_account\"",
+      single: "ETD",
+      key: "blocked_bank_account",
+      keyField: "entity_type",
+      when: "legal_dispute = true or restrictive_measures = true or pledged = true or attached = true or blocked_by_local_law = true",
+    },
+  },
+  {
+    code: "cnt0009",
+    severity: "blocking",
+    check: "total",
+    entities: ["BA"],
+    total: {
+      measure: "count",
+      op: "=",
+      figure: "ETD.row_count where entity_type = \"non_blocked_bank_account\"",
+      single: "ETD",
+      key: "non_blocked_bank_account",
+      keyField: "entity_type",
+      when: "not (legal_dispute = true or restrictive_measures = true or pledged = true or attached = true or blocked_by_local_law = true)",
+    },
+  },
+  {
+    code: "cnt0010",
+    severity: "blocking",
+    check: "total",
+    entities: ["ETD"],
+    fields: ["row_count"],
+    total: {
+      measure: "sum",
+      field: "row_count",
+      op: "=",
+      figure: "ETD.row_count where entity_type = \"bank_account\"",
+      single: "ETD",
+      key: "bank_account",
+      keyField: "entity_type",
+      when: "entity_type = \"blocked_bank_account\" or entity_type = \"non_blocked_bank_account\"",
+    },
+  },
 ];
 
 /**
@@ -7052,13 +8146,19 @@ export const assumptions = [
     on: "ruleset",
     name: "ikb.glo@1.3.0",
     text: "the url of hb is where a public copy of the Handboek 3.2 was read (5dok.net), not DNB's own address; the Handboek is not among the project's source documents, and the url is not checked.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 13, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 14, column: 3 },
+  },
+  {
+    on: "ruleset",
+    name: "ikb.glo@1.3.0",
+    text: "the url of dda is where a public copy of the DGS DDA's clause \"Validation of completeness\" was read (lawinsider.com; its clause \"Check on sums\" at https://lawinsider.com/clause/check-on-sums); the DDA itself is not public and not among the project's source documents. Which GLO version the clauses come from is not stated: they are taken to hold from this version, the one in force, and are not added to 1.2.0 (/work/shared/domain-facts.md §2.1).",
+    location: { file: "ikb.glo/1.3.0.regel", line: 15, column: 3 },
   },
   {
     on: "ruleset",
     name: "ikb.glo@1.3.0",
     text: "the third amendment round of the Beleidsregel IKB (Stcrt. 2022, 33608) removed the marking for convictions for money laundering and added the reporting and marking of dormant accounts (dnb.nl, adoption of the third round of amendments, 2022); it is taken to apply from this version, 1 July 2023, the date from which the amended text of the Beleidsregel is in force (wetten.overheid.nl, BWBR0039826). No version models a money-laundering marking (Bijlage 4 control 3.9 lists none); the dormant marking of control 3.9 l is in both versions, and this one adds the date of the last transaction and tmc0005, which checks the marking.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 14, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 16, column: 3 },
   },
   {
     on: "codelist",
@@ -7109,6 +8209,30 @@ export const assumptions = [
     location: { file: "ikb.glo/1.2.0.regel", line: 166, column: 5 },
   },
   {
+    on: "entity",
+    name: "ETD",
+    text: "the file is named entity_type_delivery.csv: the clause names the metadata \"entity type delivery\" (entity_type_delivery in DNB's snake_case codes) without an extension, and \"as for all .csv files, the header is mandatory\" (clause \"Check on sums\") is read as: it is a csv file too.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 34, column: 3 },
+  },
+  {
+    on: "entity",
+    name: "ETD",
+    text: "its columns entity_type (the code of the logical entity type) and row_count (the clause's \"rowcount\") are named by us; the clause gives no column names. The logical checksum the clause also mentions is not modelled: how it is computed is not public.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 35, column: 3 },
+  },
+  {
+    on: "entity",
+    name: "ETD",
+    text: "the codes of the entity types are the snake_case codes of DNB's data models: the names of this data model's files without .csv (natural_person, bank_account, ...) and blocked_bank_account / non_blocked_bank_account for the clause's \"Blocked bank account\" / \"Non blocked bank account\".",
+    location: { file: "ikb.glo/1.3.0.regel", line: 36, column: 3 },
+  },
+  {
+    on: "entity",
+    name: "ATD",
+    text: "its columns are named by us (entity_type, attribute, attribute_total: a control total per attribute, which the clause says DNB does not ask for); only the file name and that it is empty with a header are in the source.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 46, column: 3 },
+  },
+  {
     on: "rule",
     name: "fil0001",
     text: "blocking: a delivery without one of its files is taken to be one DNB cannot process (par 2.2: \"een IKB-bestand ... dat door DNB kan worden verwerkt (zonder blokkerende fouten)\"); the sources do not say which errors block.",
@@ -7142,7 +8266,7 @@ export const assumptions = [
     on: "rule",
     name: "ctl0001",
     text: "the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.3.0 table lists none of them for dmc0000.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 174, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 374, column: 3 },
   },
   {
     on: "rule",
@@ -7172,7 +8296,7 @@ export const assumptions = [
     on: "rule",
     name: "dmc0000",
     text: "dmc0000 = \"Verplicht attribuut ontbreekt\" (mandatory attribute missing).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 31, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 231, column: 3 },
   },
   {
     on: "rule",
@@ -7410,87 +8534,183 @@ export const assumptions = [
   },
   {
     on: "rule",
+    name: "fil0005",
+    text: "blocking, as for fil0001: without the row counts DNB cannot check the delivery's completeness (\"must be delivered\").",
+    location: { file: "ikb.glo/1.3.0.regel", line: 56, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "fil0006",
+    text: "blocking, as for fil0002; the column names are assumed (entity ETD, ATD).",
+    location: { file: "ikb.glo/1.3.0.regel", line: 70, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "fil0007",
+    text: "signalling: the clause says the file must be empty; that rows in it make the delivery unprocessable is not said.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 83, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0001",
+    text: "regel's own code (the GLO's code of this check is not public); blocking, as a delivery that is not complete cannot be processed.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 97, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0002",
+    text: "regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 110, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0003",
+    text: "regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 122, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0004",
+    text: "regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 134, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0005",
+    text: "regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 146, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0006",
+    text: "regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001. Whether structured_address is an entity type of its own in the GLO is not confirmed (docs/data-model.md).",
+    location: { file: "ikb.glo/1.3.0.regel", line: 158, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0007",
+    text: "regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001. Whether unstructured_address is an entity type of its own in the GLO is not confirmed (docs/data-model.md).",
+    location: { file: "ikb.glo/1.3.0.regel", line: 170, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0008",
+    text: "a blocked bank account is a deposit with one of the blockades of Bijlage 4 control 3.9 b-f (legal dispute, restrictive measures, pledged, attached, blocked under local law); the GLO's subtype indicator is not public. Dormant accounts (3.9 l) are marked, not blocked.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 184, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0008",
+    text: "regel's own code; blocking, as for cnt0001.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 185, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0009",
+    text: "non-blocked is the complement of cnt0008's blockades: a deposit with none of them (a marking left empty counts as not set).",
+    location: { file: "ikb.glo/1.3.0.regel", line: 199, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0009",
+    text: "regel's own code; blocking, as for cnt0001.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 200, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0010",
+    text: "the clause's example (1,500 + 98,500 = 100,000) is read as a rule: the subtypes of bank account partition it.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 213, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0010",
+    text: "regel's own code; blocking, as for cnt0001.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 214, column: 3 },
+  },
+  {
+    on: "rule",
     name: "dmc0001",
     text: "dmc0001 = a Dutch identification number (BSN) fails the eleven-test.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 53, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 253, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0001",
     text: "checked for depositors and representatives (Bijlage 4 control 3.5 item 3, 3.7 d); the category table's (D) decides that only a depositor's counts for identity.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 54, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 254, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0002",
     text: "dmc0002 = a name of a natural person holds characters other than letters, spaces, apostrophes, hyphens and dots.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 69, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 269, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0002",
     text: "checked for depositors and representatives (Bijlage 4 control 3.5 item 1, 3.7 b); the category table's (D) decides that only a depositor's counts for identity.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 70, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 270, column: 3 },
   },
   {
     on: "rule",
     name: "omc0019",
     text: "omc0019 = a non-natural person lacks the registration numbers of Bijlage 4 control 3.6: registered in the Netherlands, a KvK number or RSIN (item 4); registered abroad, a foreign tax or KvK number with its country of issue (item 5).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 85, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 285, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0002",
     text: "tmc0002 = the life status and the date of death disagree.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 99, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 299, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0002",
     text: "checked for depositors and representatives; the category table's (D) decides that only a depositor's counts for identity.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 100, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 300, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0002",
     text: "class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 101, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 301, column: 3 },
   },
   {
     on: "rule",
     name: "omc0017",
     text: "omc0017 = a deposit is marked eligible while the depositor has no eligibility marking.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 118, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 318, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0005",
     text: "tmc0005 = a deposit marked dormant had a transaction within the 24 months before the reporting reference date (Bijlage 4 control 3.9 l).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 130, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 330, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0005",
     text: "class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 131, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 331, column: 3 },
   },
   {
     on: "rule",
     name: "smc0010",
     text: "smc0010 = the accrued interest of a deposit with a positive balance exceeds that balance (implausible).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 144, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 344, column: 3 },
   },
   {
     on: "rule",
     name: "smc0010",
     text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0010 in \"Bedrag niet te bepalen\", which implausible interest explains; the check is a tuple constraint in DNB's terms.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 145, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 345, column: 3 },
   },
   {
     on: "rule",
     name: "omc0018",
     text: "omc0018 = a representation in which the representative is the represented person.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 158, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 358, column: 3 },
   },
 ];
 
