@@ -197,6 +197,7 @@ export function moduleData(
     ...(e.fileOptional ? { optional: true as const } : {}),
     ...(e.record === undefined ? {} : { record: e.record }),
     ...(e.single ? { single: true as const } : {}),
+    ...(e.metadata ? { metadata: true as const } : {}),
     key: [...e.key],
     roleBy: e.roleBy,
     fields: e.fields.map((f) => ({

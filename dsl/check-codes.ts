@@ -286,7 +286,7 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
   REG260:
     "A `when` on a file total that uses `exists`, `count` or `sum` (it sees one record, not an IKB).",
   REG261:
-    "A file total compared with `E.f of \"KEY\"` where `E` has no key of one `text` field, or `KEY` is not a text.",
+    'A file total compared with `E.f of "KEY"` where `E` has no key of one `text` field, or `KEY` is not a text.',
   REG401: "Unknown entity in an example record.",
   REG402: "Unknown field in an example record.",
   REG403:

@@ -4,13 +4,7 @@
  *
  * @module
  */
-import type {
-  AggregateExpr,
-  Expr,
-  FileCheck,
-  Ident,
-  RuleDecl,
-} from "./ast.js";
+import type { AggregateExpr, Expr, FileCheck, Ident, RuleDecl } from "./ast.js";
 import { CODES } from "./check-codes.js";
 import {
   missing,
@@ -138,8 +132,7 @@ function checkRule(
       const entity = lookupEntity(index, reporter, e);
       if (entity !== undefined) targeted.push(entity);
     }
-    const total =
-      isFileCheck(rule.require) && rule.require.check === "total";
+    const total = isFileCheck(rule.require) && rule.require.check === "total";
     if (rule.when !== undefined && rule.when !== null && !total) {
       reporter.report(
         CODES.wrongCheckKind,

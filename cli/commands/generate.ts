@@ -17,6 +17,7 @@ interface GenerateFlags {
   defectRate: string;
   markingRate: string;
   defects?: string;
+  countDefects: string;
   rrd: string;
   ruleset?: string;
   compiled?: string;
@@ -97,6 +98,11 @@ export function register(program: Command): void {
       "comma-separated rule codes to inject (default: all the generator knows)",
     )
     .option(
+      "--count-defects <n>",
+      "number of row counts in entity_type_delivery.csv to state wrongly (their findings go to ground-truth/file-findings.csv)",
+      "0",
+    )
+    .option(
       "--rrd <date>",
       "reporting reference date (YYYY-MM-DD)",
       "2024-03-31",
@@ -128,6 +134,7 @@ export function register(program: Command): void {
         const seed = number("--seed", flags.seed);
         const defectRate = number("--defect-rate", flags.defectRate);
         const markingRate = number("--marking-rate", flags.markingRate);
+        const countDefects = number("--count-defects", flags.countDefects);
         const ignored =
           flags.compiled === undefined ? ignoredLocalCompiledRoot() : undefined;
         if (ignored !== undefined)
@@ -156,6 +163,7 @@ export function register(program: Command): void {
             ?.split(",")
             .map((c) => c.trim())
             .filter((c) => c !== ""),
+          countDefects,
           rrd: flags.rrd,
           out: flags.out,
           onProgress:

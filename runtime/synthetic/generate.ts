@@ -4,7 +4,9 @@
  * with N): each IKB is built, defects are injected, and its rows are appended to the CSV files.
  *
  * Output: one CSV file per entity (as the data model binds them), `manifest.json`, and
- * `ground-truth/` with `findings.csv` (every injected finding), `ikbs.csv` (the expected
+ * `ground-truth/` with `findings.csv` (every injected finding), `file-findings.csv` (the
+ * findings of the file totals: the metadata file's row counts, see ./metadata-files.ts),
+ * `ikbs.csv` (the expected
  * categories of every IKB) and `summary.json` (counts per rule and category, the share of IKBs
  * meeting the automated controls).
  *
@@ -28,6 +30,12 @@ import { buildIkb, type RawRecord, type SyntheticIkb } from "./ikb-builder.js";
 import { inject, injectableCodes, type ExpectedFinding } from "./defects.js";
 import { expectedCategories, type ExpectedResult } from "./ground-truth.js";
 import { Random } from "./random.js";
+import { MetadataCounter } from "./metadata-files.js";
+
+/** Days since 1970-01-01 of a `YYYY-MM-DD` date. */
+function daysOf(date: string): number {
+  return Math.floor(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
+}
 
 export interface GenerateOptions {
   depositors: number;
@@ -38,6 +46,11 @@ export interface GenerateOptions {
   markingRate: number;
   /** Restrict injected defects to these codes (default: every code the generator can inject). */
   defects?: readonly string[];
+  /**
+   * How many row counts of the metadata file (`entity_type_delivery.csv`) to state wrongly
+   * (default 0: every count is true). Their findings are in `ground-truth/file-findings.csv`.
+   */
+  countDefects?: number;
   rrd: string;
   out: string;
   /** Called every `progressEvery` depositors. */
@@ -56,6 +69,10 @@ export interface GenerateSummary {
   ikbsPerCategory: Record<string, number>;
   ikbsMeetingAutomatedControls: number;
   percentageMeetingAutomatedControls: number;
+  /** Row counts of the metadata file stated wrongly (`countDefects`). */
+  countDefects: number;
+  /** The expected delivery-level findings of the file totals, per rule. */
+  fileFindingsPerRule: Record<string, number>;
 }
 
 /** Quote a CSV cell when it holds a comma, a quote or a line break (RFC 4180). */
@@ -155,6 +172,8 @@ export function generateDelivery(
     "categories",
   ]);
 
+  const counter = new MetadataCounter(ruleset);
+  counter.rrd = daysOf(opts.rrd);
   const random = new Random(opts.seed);
   const findingsPerRule: Record<string, number> = {};
   const ikbsPerCategory: Record<string, number> = {};
@@ -206,7 +225,7 @@ export function generateDelivery(
         });
       }
     }
-    writeIkb(ikb, ruleset.entities, sinks);
+    writeIkb(ikb, ruleset.entities, sinks, counter);
 
     const results: ExpectedResult[] = [];
     for (const f of expected) {
@@ -248,6 +267,31 @@ export function generateDelivery(
     if (opts.onProgress !== undefined && n % 10_000 === 0) opts.onProgress(n);
   }
 
+  // the metadata files last: their counts are those of the rows written (unless made wrong);
+  // the count defects draw from their own stream, so the rows above do not depend on them
+  const countDefects = opts.countDefects ?? 0;
+  if (!(Number.isInteger(countDefects) && countDefects >= 0))
+    throw new Error("--count-defects must be a whole number of at least 0");
+  const metadata = counter.metadataRows(
+    new Random(opts.seed ^ 0x5eed),
+    countDefects,
+  );
+  for (const [name, list] of metadata.rows) {
+    const entity = entities.get(name)!;
+    const sink = sinks.get(name);
+    for (const r of list) sink?.write(entity.fields.map((f) => r[f.name]));
+  }
+  const fileFindingsSink = new CsvSink(
+    join(opts.out, "ground-truth", "file-findings.csv"),
+    ["rule", "entity", "file"],
+  );
+  const fileFindingsPerRule: Record<string, number> = {};
+  for (const f of metadata.expected) {
+    fileFindingsSink.write([f.rule, f.entity, f.file]);
+    fileFindingsPerRule[f.rule] = (fileFindingsPerRule[f.rule] ?? 0) + 1;
+  }
+  fileFindingsSink.close();
+
   const rows: Record<string, number> = {};
   for (const [name, sink] of sinks) {
     sink.close();
@@ -269,6 +313,8 @@ export function generateDelivery(
     ikbsMeetingAutomatedControls: meeting,
     percentageMeetingAutomatedControls:
       Math.round((meeting / opts.depositors) * 10_000) / 100,
+    countDefects,
+    fileFindingsPerRule: sortKeys(fileFindingsPerRule),
   };
   writeFileSync(
     join(opts.out, "ground-truth", "summary.json"),
@@ -285,12 +331,16 @@ function writeIkb(
   ikb: SyntheticIkb,
   entities: readonly EntityMeta[],
   sinks: Map<string, CsvSink>,
+  counter: MetadataCounter,
 ): void {
   for (const entity of entities) {
     const sink = sinks.get(entity.name);
     if (sink === undefined) continue;
-    for (const record of ikb.records[entity.name] ?? [])
-      sink.write(entity.fields.map((f) => record[f.name]));
+    for (const record of ikb.records[entity.name] ?? []) {
+      const cells = entity.fields.map((f) => record[f.name]);
+      sink.write(cells);
+      counter.row(entity, cells);
+    }
   }
 }
 

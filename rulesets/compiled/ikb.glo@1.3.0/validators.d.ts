@@ -217,6 +217,8 @@ export interface EntityMeta {
     record?: string;
     /** `true`: the entity has exactly one record (`single`), e.g. a file's trailer. */
     single?: true;
+    /** `true`: the file describes the delivery (`metadata`, e.g. row counts per entity type); no IKB key. */
+    metadata?: true;
     key: string[];
     roleBy: string | undefined;
     fields: FieldMeta[];

@@ -5174,6 +5174,7 @@ export const entities = [
     name: "ETD",
     title: "Entity type delivery",
     file: "entity_type_delivery.csv",
+    metadata: true,
     key: ["entity_type"],
     roleBy: undefined,
     fields: [
@@ -5199,6 +5200,7 @@ export const entities = [
     name: "ATD",
     title: "Attribute delivery",
     file: "attribute_delivery.csv",
+    metadata: true,
     key: [],
     roleBy: undefined,
     fields: [
