@@ -142,6 +142,7 @@ describe("every ```regel block of docs/language.md", () => {
       "example.rules",
       "example.wholefile",
       "example.totals",
+      "example.rowcounts",
       "example.arithmetic",
       "example.categories",
       "example.norms",
