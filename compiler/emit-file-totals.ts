@@ -113,9 +113,8 @@ export function emitFileTotals(ctx: ModuleContext): {
       const cond = compileCondition(when, scope);
       const name = internal(`fileTotalWhen${n}`);
       functions.push(
-        ts`${doc([`Whether a ${entity.name} row counts for rule ${rule.code} (its \`when\`); the row is decoded as the checks decode it.`])}function ${name}(cells: readonly string[], index: readonly number[], rrd: number): boolean {
+        ts`${doc([`Whether a ${entity.name} row counts for rule ${rule.code} (its \`when\`); the row is decoded as the checks decode it; ctx holds the RRD and no IKB.`])}function ${name}(cells: readonly string[], index: readonly number[], ${CTX}: RuleContext): boolean {
     const ${R}: ${recordType(entity)} = ${entityHelper("decode", entity)}(cells, index, []);
-    const ${CTX}: RuleContext = { rrd, ikb: {}, ikbKey: undefined };
     return ${cond};
   }`,
       );

@@ -22,6 +22,7 @@ import type {
   FileRule,
   FileTotalProjection,
   FileTotalRule,
+  RuleContext,
 } from "../compiler/contract.js";
 import type { CellNormalizer } from "./dialect.js";
 
@@ -139,7 +140,7 @@ export class FileTotals {
       // a row that does not meet the `when` is not counted or summed (it may still hold the figure)
       let meets = true;
       if (t.projection.when && t.rule.entities[0] === entity) {
-        meets = t.projection.when(cells, index, this.rrd);
+        meets = t.projection.when(cells, index, this.context);
         if (meets) t.matched++;
       }
       if (meets && t.projection.value && t.rule.entities[0] === entity) {
@@ -217,8 +218,13 @@ export class FileTotals {
     return out;
   }
 
+  /** The context of a `when`: the RRD in days (set before the scan), no IKB. */
+  private context: RuleContext = { rrd: 0, ikb: {}, ikbKey: undefined };
+
   /** The RRD in days, for a `when` that reads it (set before the scan). */
-  rrd = 0;
+  set rrd(days: number) {
+    this.context = { rrd: days, ikb: {}, ikbKey: undefined };
+  }
 
   private meta(entity: string): EntityMeta | undefined {
     return this.entities.find((e) => e.name === entity);

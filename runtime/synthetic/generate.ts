@@ -133,6 +133,9 @@ export function generateDelivery(
     throw new Error("--defect-rate must lie between 0 and 1");
   if (!(opts.markingRate >= 0 && opts.markingRate <= 1))
     throw new Error("--marking-rate must lie between 0 and 1");
+  const countDefects = opts.countDefects ?? 0;
+  if (!(Number.isInteger(countDefects) && countDefects >= 0))
+    throw new Error("--count-defects must be a whole number of at least 0");
   const rules = new Map<string, RuleTrace>(
     ruleset.trace.map((r) => [r.code, r]),
   );
@@ -269,9 +272,6 @@ export function generateDelivery(
 
   // the metadata files last: their counts are those of the rows written (unless made wrong);
   // the count defects draw from their own stream, so the rows above do not depend on them
-  const countDefects = opts.countDefects ?? 0;
-  if (!(Number.isInteger(countDefects) && countDefects >= 0))
-    throw new Error("--count-defects must be a whole number of at least 0");
   const metadata = counter.metadataRows(
     new Random(opts.seed ^ 0x5eed),
     countDefects,

@@ -14,6 +14,7 @@ import type {
   CompiledRuleset,
   EntityMeta,
   FileRule,
+  RuleContext,
 } from "../../compiler/contract.js";
 import type { Random } from "./random.js";
 
@@ -88,13 +89,17 @@ export class MetadataCounter {
           this.index.set(entity.name, index);
         }
         const c = cells.map((x) => x ?? "");
-        if (when(c, index, this.rrd))
+        if (when(c, index, this.context()))
           this.matched.set(rule.code, (this.matched.get(rule.code) ?? 0) + 1);
       }
   }
 
   /** The RRD in days, for a `when` that reads it. */
   rrd = 0;
+
+  private context(): RuleContext {
+    return { rrd: this.rrd, ikb: {}, ikbKey: undefined };
+  }
 
   /** The delivered count a rule compares with its figure. */
   private delivered(rule: FileRule): number {
@@ -156,7 +161,7 @@ export class MetadataCounter {
       let sum = 0;
       for (const r of list) {
         const cells = entity.fields.map((f) => r[f.name] ?? "");
-        if (when && !when(cells, index, this.rrd)) continue;
+        if (when && !when(cells, index, this.context())) continue;
         sum += Number(r[t.field!] ?? 0);
       }
       if (sum !== figureOf.stated) expected.push(this.on(rule));

@@ -312,8 +312,8 @@ export interface FileTotalProjection {
     single?: (cells: readonly string[], index: readonly number[]) => bigint | undefined;
     /** A figure that is a number or a parameter: its value on the RRD (days since 1970-01-01). */
     figure?: (rrd: number) => bigint | undefined;
-    /** The rule's `when`: whether a row of its entity is counted or summed (RRD in days). */
-    when?: (cells: readonly string[], index: readonly number[], rrd: number) => boolean;
+    /** The rule's `when`: whether a row of its entity is counted or summed (`ctx`: the RRD, no IKB). */
+    when?: (cells: readonly string[], index: readonly number[], ctx: RuleContext) => boolean;
     /** `E.f where k = "KEY"`: whether a row of E is the one whose k is KEY. */
     match?: (cells: readonly string[], index: readonly number[]) => boolean;
 }

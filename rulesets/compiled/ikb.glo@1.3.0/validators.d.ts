@@ -312,8 +312,8 @@ export interface FileTotalProjection {
     single?: (cells: readonly string[], index: readonly number[]) => bigint | undefined;
     /** A figure that is a number or a parameter: its value on the RRD (days since 1970-01-01). */
     figure?: (rrd: number) => bigint | undefined;
-    /** The rule's `when`: whether a row of its entity is counted or summed (RRD in days). */
-    when?: (cells: readonly string[], index: readonly number[], rrd: number) => boolean;
+    /** The rule's `when`: whether a row of its entity is counted or summed (`ctx`: the RRD, no IKB). */
+    when?: (cells: readonly string[], index: readonly number[], ctx: RuleContext) => boolean;
     /** `E.f where k = "KEY"`: whether a row of E is the one whose k is KEY. */
     match?: (cells: readonly string[], index: readonly number[]) => boolean;
 }
@@ -1641,6 +1641,25 @@ export declare function smc0011(entity: "NP", record: NP, ctx: RuleContext, out?
  * @returns `out`
  */
 export declare function smc0006(entity: "NP" | "NNP", record: NP | NNP, ctx: RuleContext, out?: Finding[]): Finding[];
+/**
+ * val0002 — Waarde in metadatabestand past niet bij het type
+ *
+ * regel's own check: a value of a metadata file does not fit the type of its column (a row count that is not a whole number, an entity type that is too long).
+ *
+ * Severity: blocking. Applies to: D, V.
+ * Implements: dda Validation of completeness, dda Check on sums.
+ * - dda: DGS Data Delivery Agreement (GLO), clauses "Validation of completeness" and "Check on sums" as quoted publicly
+ * Source: ikb.glo/1.3.0.regel:89 (ikb.glo@1.3.0).
+ *
+ * The decoders report this rule while reading a row; the fused checks do not repeat it.
+ *
+ * @param entity - the entity of the record
+ * @param record - a decoded record
+ * @param ctx - the reporting reference date and the IKB
+ * @param out - findings are appended here
+ * @returns `out`
+ */
+export declare function val0002(entity: "ETD" | "ATD", record: ETD | ATD, ctx: RuleContext, out?: Finding[]): Finding[];
 /**
  * dmc0001 — Ongeldig BSN
  *
