@@ -11,8 +11,20 @@ import type { Ident, ParameterDecl } from "../dsl/ast.js";
 import type { ResolvedEntity } from "../dsl/model.js";
 import { doc, id, join, key, lit, ts, type Code } from "./code.js";
 import { internal, type ModuleContext } from "./emit-context.js";
-import { decimalOf } from "./emit-expr.js";
-import { decodeExpr, fieldsWithKinds, type FieldKind } from "./emit-types.js";
+import {
+  compileCondition,
+  CTX,
+  decimalOf,
+  R,
+  type Scope,
+} from "./emit-expr.js";
+import {
+  decodeExpr,
+  entityHelper,
+  fieldsWithKinds,
+  recordType,
+  type FieldKind,
+} from "./emit-types.js";
 import { dayNumberOf } from "./emit-expr.js";
 
 /** The file-total functions and the `fileTotals` table that names them. */
@@ -83,6 +95,44 @@ export function emitFileTotals(ctx: ModuleContext): {
   }`,
       );
       props.push(ts`figure: ${name}`);
+    }
+    const when = rule.decl.when;
+    if (when !== undefined) {
+      // a subtype's condition: which rows of the rule's one entity are counted or summed
+      const entity = links.entity(t.entities[0]);
+      if (entity === undefined)
+        throw new Error(`unlinked file total in rule ${rule.code}`);
+      const scope: Scope = {
+        ctx,
+        entity,
+        attribute: undefined,
+        bindings: [],
+        refs: [],
+        usage: { ikb: false },
+      };
+      const cond = compileCondition(when, scope);
+      const name = internal(`fileTotalWhen${n}`);
+      functions.push(
+        ts`${doc([`Whether a ${entity.name} row counts for rule ${rule.code} (its \`when\`); the row is decoded as the checks decode it; ctx holds the RRD and no IKB.`])}function ${name}(cells: readonly string[], index: readonly number[], ${CTX}: RuleContext): boolean {
+    const ${R}: ${recordType(entity)} = ${entityHelper("decode", entity)}(cells, index, []);
+    return ${cond};
+  }`,
+      );
+      props.push(ts`when: ${name}`);
+    }
+    if (single && figure.key?.kind === "String" && figure.keyField) {
+      // `E.f where k = "KEY"`: the row of E whose k is KEY (as written in the cell)
+      const k = figure.keyField.name;
+      const i = fieldsWithKinds(ctx, single.entity).findIndex(
+        (f) => f.field.name === k,
+      );
+      const name = internal(`fileTotalMatch${n}`);
+      functions.push(
+        ts`${doc([`Whether a ${single.entity.name} row is the one that holds the figure of rule ${rule.code}.`])}function ${name}(cells: readonly string[], index: readonly number[]): boolean {
+    return $cell(cells, index[${lit(i)}]) === ${lit(figure.key.value)};
+  }`,
+      );
+      props.push(ts`match: ${name}`);
     }
     rows.push(ts`${key(rule.code)}: { ${join(props, ", ")} }`);
   });

@@ -247,6 +247,7 @@ export function moduleData(
     ...(e.fileOptional ? { optional: true as const } : {}),
     ...(e.record === undefined ? {} : { record: e.record }),
     ...(e.single ? { single: true as const } : {}),
+    ...(e.metadata ? { metadata: true as const } : {}),
     key: [...e.key],
     roleBy: e.roleBy,
     fields: e.fields.map((f) => ({
@@ -329,6 +330,13 @@ export function moduleData(
                 ...(req.figure?.entity
                   ? { single: req.figure.entity.name }
                   : {}),
+                ...(req.figure?.key?.kind === "String"
+                  ? {
+                      key: req.figure.key.value,
+                      keyField: req.figure.keyField?.name ?? "",
+                    }
+                  : {}),
+                ...(rule.decl.when ? { when: printExpr(rule.decl.when) } : {}),
               },
             }
           : {}),

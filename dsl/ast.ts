@@ -361,6 +361,14 @@ export interface TotalFigure extends NodeBase {
   literal?: Literal;
   entity?: Ident;
   name?: Ident;
+  /**
+   * `E.f where k = "KEY"`: the field `f` of the one record of `E` whose text field `k`
+   * ({@link TotalFigure.keyField}) is `KEY` (a metadata file's row per entity type:
+   * `ETD.row_count where entity_type = "bank_account"`).
+   */
+  key?: Literal;
+  /** `where k = ...`: the field that picks the record. */
+  keyField?: Ident;
 }
 
 /** `example pass|fail ...` */

@@ -129,6 +129,10 @@ export const CODES = {
   aggregateUnknownCategory: "REG284",
   reconcileUnknownAggregate: "REG285",
   reconcileFigureTwice: "REG286",
+  // ---- REG259-REG261: file totals over part of a file, figures of a metadata file
+  fileTotalWhenEntities: "REG259",
+  fileTotalWhenAggregate: "REG260",
+  fileTotalKeyedFigure: "REG261",
   // ---- REG4xx: examples
   exampleUnknownEntity: "REG401",
   exampleUnknownField: "REG402",
@@ -162,7 +166,7 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
   REG343:
     "A lookup key (or a value tested `in` a table column) of another type than the column.",
   REG135:
-    "An option of a `file` clause that does not exist (the options are delimiter, quote, encoding, header, dates, decimal, optional, record, single).",
+    "An option of a `file` clause that does not exist (the options are delimiter, quote, encoding, header, dates, decimal, optional, record, single, metadata).",
   REG136:
     "A `file` option with a value it does not take (a delimiter of two characters, an unknown encoding or date format, ...).",
   REG137: "A `file` option given twice in one clause.",
@@ -316,6 +320,12 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
   REG284: "`in category NAME` in an aggregate names no category.",
   REG285: "A reconciled `figure` names no declared aggregate.",
   REG286: "A `figure` given twice in one `reconcile`.",
+  REG259:
+    "A `when` on a file total (`require count = x`, `require sum f = x`) of a rule `for file` several entities.",
+  REG260:
+    "A `when` on a file total that uses `exists`, `count` or `sum` (it sees one record, not an IKB).",
+  REG261:
+    'A file total compared with `E.f of "KEY"` where `E` has no key of one `text` field, or `KEY` is not a text.',
   REG401: "Unknown entity in an example record.",
   REG402: "Unknown field in an example record.",
   REG403:

@@ -274,8 +274,9 @@ export function checkIkb(index: RulesetIndex, reporter: Reporter): void {
   if (key !== undefined) {
     // The IKB key names the key field of every entity.
     for (const entity of index.rs.entities.values()) {
-      // a one-row entity (a file's header or trailer record) is about the file, not an IKB
-      if (entity.single) continue;
+      // a one-row entity (a file's header or trailer record) is about the file, not an IKB;
+      // a metadata file (row counts per entity type) is about the delivery
+      if (entity.single || entity.metadata) continue;
       if (linkField(index, entity, ikb.key) === undefined) {
         reporter.report(
           CODES.missingIkbKey,

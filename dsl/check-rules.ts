@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Expr, FileCheck, Ident, RuleDecl } from "./ast.js";
+import type { AggregateExpr, Expr, FileCheck, Ident, RuleDecl } from "./ast.js";
 import { CODES } from "./check-codes.js";
 import {
   missing,
@@ -132,13 +132,15 @@ function checkRule(
       const entity = lookupEntity(index, reporter, e);
       if (entity !== undefined) targeted.push(entity);
     }
-    if (rule.when !== undefined && rule.when !== null) {
+    const total = isFileCheck(rule.require) && rule.require.check === "total";
+    if (rule.when !== undefined && rule.when !== null && !total) {
       reporter.report(
         CODES.wrongCheckKind,
-        `a \`for file\` rule checks the delivery, not records: it cannot have a \`when\` condition`,
+        `a \`for file\` rule checks the delivery, not records: it cannot have a \`when\` condition (only a file total, \`require count = x\` or \`require sum f = x\`, counts the records that meet one)`,
         rule.when.span,
       );
-    }
+    } else if (rule.when !== undefined && rule.when !== null)
+      checkTotalWhen(rule.when, { ...base, label: "" }, reporter, targeted);
     if (
       rule.require !== undefined &&
       rule.require !== null &&
@@ -322,6 +324,57 @@ function checkWholeFile(
   }
 }
 
+/**
+ * The `when` of a file total: which records of its one entity are counted or summed (a subtype's
+ * condition: `when blocked = true require count = ETD.row_count of "blocked_bank_account"`). The
+ * condition sees one record alone, so it may not use exists / count / sum (REG260).
+ */
+function checkTotalWhen(
+  when: Expr,
+  base: Omit<ExprScope, "current" | "attribute">,
+  reporter: Reporter,
+  targeted: ResolvedEntity[],
+): void {
+  if (targeted.length !== 1) {
+    if (targeted.length > 1)
+      reporter.report(
+        CODES.fileTotalWhenEntities,
+        `a \`when\` on a file total picks records of one entity, and this rule is for ${targeted.length} (${targeted.map((e) => e.name).join(", ")}): write one rule per entity`,
+        when.span,
+      );
+    return;
+  }
+  const aggregate = findAggregate(when);
+  if (aggregate !== undefined) {
+    reporter.report(
+      CODES.fileTotalWhenAggregate,
+      `the \`when\` of a file total sees one record of \`${targeted[0].name}\` at a time, not its IKB: \`${aggregate.op}(...)\` cannot be used here`,
+      aggregate.span,
+    );
+    return;
+  }
+  checkCondition(
+    when,
+    { ...base, current: targeted[0], attribute: undefined },
+    "`when`",
+  );
+}
+
+/** The first exists / count / sum in an expression. */
+function findAggregate(node: unknown): AggregateExpr | undefined {
+  if (node === null || typeof node !== "object") return undefined;
+  if ((node as { kind?: unknown }).kind === "Aggregate")
+    return node as AggregateExpr;
+  for (const [k, v] of Object.entries(node)) {
+    if (k === "span" || k === "type") continue;
+    const found = Array.isArray(v)
+      ? v.map(findAggregate).find((x) => x !== undefined)
+      : findAggregate(v);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** The field types a file total adds or compares. */
 const NUMBER_TYPES: readonly string[] = ["integer", "decimal", "money"];
 
@@ -377,10 +430,18 @@ function checkFileTotal(
       unknownField(index, reporter, entity, name, ` (in \`${text}\`)`);
       return;
     }
-    if (!entity.single)
+    if (figure.key !== undefined)
+      checkKeyedFigure(
+        index,
+        reporter,
+        entity,
+        { key: figure.key, keyField: figure.keyField },
+        `require ${fileCheckText(check)}`,
+      );
+    else if (!entity.single)
       reporter.report(
         CODES.fileTotalNotSingle,
-        `\`${entity.name}.${name.name}\` is one value only when \`${entity.name}\` has exactly one record: declare the entity \`single\` (a trailer), or compare with a number or a parameter`,
+        `\`${entity.name}.${name.name}\` is one value only when \`${entity.name}\` has exactly one record: declare the entity \`single\` (a trailer), pick one record (\`${entity.name}.${name.name} where k = "KEY"\`), or compare with a number or a parameter`,
         figure.entity.span,
       );
     if (!NUMBER_TYPES.includes(field.decl.type.name))
@@ -411,6 +472,38 @@ function checkFileTotal(
       CODES.fileTotalFigureNotNumber,
       `parameter \`${name.name}\` is a \`${parameter.type}\`; a file total is compared with an \`integer\`, \`decimal\` or \`money\` parameter`,
       name.span,
+    );
+}
+
+/**
+ * `E.f where k = "KEY"`: `k` is a `text` field of `E` and KEY a text (REG261); on a delivery the
+ * figure is `f` of the one record of `E` whose `k` is KEY (none or several: a finding).
+ */
+function checkKeyedFigure(
+  index: RulesetIndex,
+  reporter: Reporter,
+  entity: ResolvedEntity,
+  figure: { key: Expr; keyField: Ident | undefined },
+  text: string,
+): void {
+  const ident = figure.keyField;
+  if (ident === undefined || missing(ident)) return;
+  const field = linkField(index, entity, ident);
+  if (field === undefined) {
+    unknownField(index, reporter, entity, ident, ` (in \`${text}\`)`);
+    return;
+  }
+  if (field.decl.type.name !== "text")
+    reporter.report(
+      CODES.fileTotalKeyedFigure,
+      `\`where ${ident.name} = ...\` picks the record of \`${entity.name}\` by a text field, and \`${ident.name}\` is a \`${field.decl.type.name}\` field`,
+      ident.span,
+    );
+  else if (figure.key.kind !== "String")
+    reporter.report(
+      CODES.fileTotalKeyedFigure,
+      `\`${ident.name}\` is a text: write the value that picks the record in double quotes`,
+      figure.key.span,
     );
 }
 

@@ -44,6 +44,8 @@ export const FILE_OPTIONS = {
     'the record type code in the first field, e.g. `record "C"` (several entities read one file)',
   single:
     "nothing: `single` (the entity has exactly one record, e.g. a trailer)",
+  metadata:
+    "nothing: `metadata` (the file describes the delivery, e.g. its row counts: its records belong to no IKB)",
 } as const;
 
 /** A problem with one option: code (`dsl/check-codes.ts`), message, where. */
@@ -83,6 +85,8 @@ export function readFileOptions(options: readonly FileOption[] | undefined): {
   record: string | undefined;
   /** `single`: the entity has exactly one record. */
   single: boolean;
+  /** `metadata`: the file describes the delivery; its records belong to no IKB. */
+  metadata: boolean;
   problems: FileOptionProblem[];
 } {
   const problems: FileOptionProblem[] = [];
@@ -90,6 +94,7 @@ export function readFileOptions(options: readonly FileOption[] | undefined): {
   let declared = false;
   let optional = false;
   let single = false;
+  let metadata = false;
   let record: string | undefined;
   const seen = new Set<string>();
   const bad = (o: FileOption, what: string) =>
@@ -123,9 +128,10 @@ export function readFileOptions(options: readonly FileOption[] | undefined): {
     seen.add(name);
     const text =
       o.value === undefined || o.value === "none" ? undefined : o.value.value;
-    if (name === "optional" || name === "single") {
+    if (name === "optional" || name === "single" || name === "metadata") {
       if (o.value !== undefined) bad(o, "it takes no value");
       else if (name === "optional") optional = true;
+      else if (name === "metadata") metadata = true;
       else single = true;
       continue;
     }
@@ -225,6 +231,7 @@ export function readFileOptions(options: readonly FileOption[] | undefined): {
     optional,
     record,
     single,
+    metadata,
     problems,
   };
 }

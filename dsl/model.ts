@@ -56,6 +56,8 @@ export interface ResolvedEntity {
   record: string | undefined;
   /** `single`: the entity has exactly one record (a header or trailer record). */
   single: boolean;
+  /** `metadata`: the file describes the delivery (row counts per entity type); no IKB key. */
+  metadata: boolean;
   key: string[];
   roleBy: string | undefined;
   /** In declaration order: inherited fields first, then added ones. */

@@ -2725,6 +2725,8 @@ export class RegelParser extends EmbeddedActionsParser {
     let literal: Literal | undefined;
     let entity: Ident | undefined;
     let name: Ident | undefined;
+    let key: Literal | undefined;
+    let keyField: Ident | undefined;
     this.OR([
       {
         ALT: () => {
@@ -2738,6 +2740,13 @@ export class RegelParser extends EmbeddedActionsParser {
             this.CONSUME(Dot);
             entity = name;
             name = this.SUBRULE2(this.ident);
+            // `E.f where k = "KEY"`: the field of the one record of E whose k is KEY
+            this.OPTION2(() => {
+              this.CONSUME(KW.where);
+              keyField = this.SUBRULE3(this.ident);
+              this.CONSUME(Equals);
+              key = this.SUBRULE2(this.signedLiteral);
+            });
           });
         },
       },
@@ -2747,6 +2756,8 @@ export class RegelParser extends EmbeddedActionsParser {
       ...(literal ? { literal } : {}),
       ...(entity ? { entity } : {}),
       ...(name ? { name } : {}),
+      ...(key ? { key } : {}),
+      ...(keyField ? { keyField } : {}),
       span: this.sp(start),
     }))!;
   });

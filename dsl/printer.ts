@@ -626,7 +626,11 @@ export function totalFigureText(figure: TotalFigure | undefined): string {
   if (figure === undefined) return "";
   if (figure.literal !== undefined) return printExpr(figure.literal);
   const name = figure.name?.name ?? "";
-  return figure.entity ? `${figure.entity.name}.${name}` : name;
+  const key =
+    figure.key === undefined
+      ? ""
+      : ` where ${figure.keyField?.name ?? ""} = ${printExpr(figure.key)}`;
+  return figure.entity ? `${figure.entity.name}.${name}${key}` : name;
 }
 
 function role(r: string | undefined): string {

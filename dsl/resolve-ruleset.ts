@@ -652,11 +652,14 @@ function entityFrom(
 /** The valid options of an entity's `file` clause (the checker reports the others). */
 function dialectOf(
   decl: EntityDecl,
-): Pick<ResolvedEntity, "dialect" | "fileOptional" | "record" | "single"> {
-  const { dialect, optional, record, single } = readFileOptions(
+): Pick<
+  ResolvedEntity,
+  "dialect" | "fileOptional" | "record" | "single" | "metadata"
+> {
+  const { dialect, optional, record, single, metadata } = readFileOptions(
     decl.fileOptions,
   );
-  return { dialect, fileOptional: optional, record, single };
+  return { dialect, fileOptional: optional, record, single, metadata };
 }
 
 /** Apply `extend entity`: removes first (so a field can be removed and re-added), then adds and replaces. */

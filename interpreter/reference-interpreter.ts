@@ -38,7 +38,7 @@
 import { readsPrevious } from "../dsl/previous.js";
 import type { AttributeRef, FileCheck, Ident, Role } from "../dsl/ast.js";
 import { placeholders } from "../dsl/message-template.js";
-import { totalFigureText } from "../dsl/printer.js";
+import { printExpr, totalFigureText } from "../dsl/printer.js";
 import type {
   ResolvedEntity,
   ResolvedField,
@@ -696,14 +696,45 @@ function fileTotal(
   let figureText: string | null = null;
   let where = "";
   let line: number | undefined;
+  const op = check.op ?? "=";
   if (figure.entity !== undefined) {
     const single = ruleset.links.entity(figure.entity)!;
-    const rows = own(files, single.name, undefined)?.rows;
-    if (rows === undefined || rows.length !== 1) return;
+    let rows = own(files, single.name, undefined)?.rows;
+    if (rows === undefined) return;
+    let at = 0;
+    if (figure.key?.kind === "String" && figure.keyField) {
+      // `E.f where k = "KEY"`: the rows of E whose k is KEY, compared as the cell is written
+      const key = figure.key.value;
+      const k = figure.keyField.name;
+      const lines = rows.flatMap((r, i) =>
+        model.decode(single, r).raw[k] === key ? [i] : [],
+      );
+      const keyText = `${k} = ${JSON.stringify(key)}`;
+      if (lines.length !== 1) {
+        const found =
+          lines.length === 0
+            ? `${single.file ?? ""} has no ${single.name} record with ${keyText}`
+            : `${single.file ?? ""} has ${lines.length} ${single.name} records with ${keyText} (the last at line ${lines[lines.length - 1] + 2})`;
+        return {
+          rule: rule.code,
+          severity: rule.decl.severity ?? "signalling",
+          entity: entities[0].name,
+          role: undefined,
+          attribute: undefined,
+          key: "",
+          values: {},
+          message: `${found}, so ${totalFigureText(figure)} is not one figure: required ${check.measure === "sum" ? `sum ${check.fields![0].name}` : "count"} ${op} ${totalFigureText(figure)}`,
+          law: ruleLaw(rule),
+        };
+      }
+      at = lines[0];
+      rows = [rows[at]];
+    }
+    if (rows.length !== 1) return;
     const field = ruleset.links.field(figure.name, single)!;
     figureText = model.decode(single, rows[0]).text[field.name];
-    where = ` (${single.file ?? ""} line 2)`;
-    if (single.file === entities[0].file) line = 2;
+    where = ` (${single.file ?? ""} line ${at + 2})`;
+    if (single.file === entities[0].file) line = at + 2;
   } else if (figure.literal !== undefined)
     figureText = (figure.literal as { text: string }).text;
   else {
@@ -723,12 +754,27 @@ function fileTotal(
     check.measure === "sum"
       ? ruleset.links.field(check.fields![0], entities[0])!
       : undefined;
+  // a `when` (one entity only) picks the rows counted or summed
+  const when = rule.decl.when;
+  const meets = (r: RawRow): boolean => {
+    if (when === undefined) return true;
+    const rrdDays = parseDate(rrd);
+    return truthy(when, {
+      model,
+      record: model.decode(entities[0], r),
+      attribute: undefined,
+      rrd: rrdDays ?? 0,
+      ikb: () => [],
+      iterated: [],
+    });
+  };
   if (field === undefined) {
-    for (const f of mine) rows += f!.rows.length;
+    for (const f of mine) rows += f!.rows.filter(meets).length;
     total = exact(String(rows));
   } else {
     total = exact("0");
     for (const r of mine[0]!.rows) {
+      if (!meets(r)) continue;
       rows++;
       const t = model.decode(entities[0], r).text[field.name];
       if (t === null) continue;
@@ -744,7 +790,6 @@ function fileTotal(
   );
   const a = at(total, scale);
   const b = at(want, scale);
-  const op = check.op ?? "=";
   const holds =
     op === "="
       ? a === b
@@ -758,7 +803,10 @@ function fileTotal(
               ? a > b
               : a >= b;
   if (holds) return;
-  const names = entities.map((e) => e.name).join(" and ");
+  const whenText = when === undefined ? "" : printExpr(when);
+  const names =
+    entities.map((e) => e.name).join(" and ") +
+    (when === undefined ? "" : ` (records with ${whenText})`);
   const fileNames = [...new Set(entities.map((e) => e.file ?? ""))].join(", ");
   const measured =
     field === undefined
@@ -769,7 +817,7 @@ function fileTotal(
     figure.literal !== undefined
       ? ""
       : `; ${figureWritten}${where} is ${text(b, scale)}`;
-  const wanted = `${field === undefined ? "count" : `sum ${field.name}`} ${op} ${figureWritten}`;
+  const wanted = `${field === undefined ? "count" : `sum ${field.name}`} ${op} ${figureWritten}${when === undefined ? "" : ` when ${whenText}`}`;
   return {
     rule: rule.code,
     severity: rule.decl.severity ?? "signalling",

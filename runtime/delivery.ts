@@ -305,6 +305,7 @@ class DeliveryValidator {
     this.personal = personalFields(this.rs.entities);
     this.maxSamples = opts.maxSamples ?? 1000;
     this.rrdDays = dateToDays(opts.rrd);
+    this.totals.rrd = this.rrdDays;
     if (Number.isNaN(this.rrdDays))
       throw new Error(
         `invalid RRD ${JSON.stringify(opts.rrd)}: expected YYYY-MM-DD`,

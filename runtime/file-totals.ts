@@ -22,6 +22,7 @@ import type {
   FileRule,
   FileTotalProjection,
   FileTotalRule,
+  RuleContext,
 } from "../compiler/contract.js";
 import type { CellNormalizer } from "./dialect.js";
 
@@ -51,10 +52,12 @@ interface Total {
   /** Rows whose summed value was present and valid, and rows looked at. */
   summed: number;
   seen: number;
-  /** The `single` entity's figure and line; `records` counts its rows. */
+  /** The `single` entity's figure and line; `records` counts its rows (of a keyed figure: those with the key). */
   figure: bigint | undefined;
   figureLine: number | undefined;
   records: number;
+  /** With a `when`: the rows of the rule's entity that meet it. */
+  matched: number;
 }
 
 /** Every file total of a compiled ruleset. */
@@ -79,7 +82,9 @@ export class FileTotals {
         figure: undefined,
         figureLine: undefined,
         records: 0,
+        matched: 0,
       });
+      if (projection.when) this.touched.add(rule.entities[0]);
       if (rule.total.measure === "count")
         for (const e of rule.entities) this.counts.set(e, 0);
       if (rule.total.field !== undefined) this.touched.add(rule.entities[0]);
@@ -96,15 +101,20 @@ export class FileTotals {
   columns(entity: string, index: readonly number[]): number[] {
     const out: number[] = [];
     for (const t of this.totals) {
-      const field =
-        t.total.field !== undefined && t.rule.entities[0] === entity
-          ? t.total.field
-          : t.total.single === entity
-            ? t.total.figure.slice(t.total.figure.indexOf(".") + 1)
-            : undefined;
-      if (field === undefined) continue;
-      const i = this.meta(entity)?.fields.findIndex((f) => f.name === field);
-      if (i !== undefined && i >= 0 && index[i] >= 0) out.push(index[i]);
+      const fields: string[] = [];
+      if (t.total.field !== undefined && t.rule.entities[0] === entity)
+        fields.push(t.total.field);
+      if (t.total.single === entity) {
+        fields.push(figureField(t.total));
+        if (t.total.keyField !== undefined) fields.push(t.total.keyField);
+      }
+      // a `when` may read any field of the row
+      if (t.projection.when && t.rule.entities[0] === entity)
+        fields.push(...(this.meta(entity)?.fields.map((f) => f.name) ?? []));
+      for (const field of fields) {
+        const i = this.meta(entity)?.fields.findIndex((f) => f.name === field);
+        if (i !== undefined && i >= 0 && index[i] >= 0) out.push(index[i]);
+      }
     }
     return out;
   }
@@ -127,7 +137,13 @@ export class FileTotals {
       cells = copy;
     }
     for (const t of this.totals) {
-      if (t.projection.value && t.rule.entities[0] === entity) {
+      // a row that does not meet the `when` is not counted or summed (it may still hold the figure)
+      let meets = true;
+      if (t.projection.when && t.rule.entities[0] === entity) {
+        meets = t.projection.when(cells, index, this.context);
+        if (meets) t.matched++;
+      }
+      if (meets && t.projection.value && t.rule.entities[0] === entity) {
         t.seen++;
         const v = t.projection.value(cells, index);
         if (v !== undefined) {
@@ -136,6 +152,7 @@ export class FileTotals {
         }
       }
       if (t.projection.single && t.total.single === entity) {
+        if (t.projection.match && !t.projection.match(cells, index)) continue;
         t.records++;
         t.figure = t.projection.single(cells, index);
         t.figureLine = line;
@@ -159,19 +176,26 @@ export class FileTotals {
       let line: number | undefined;
       if (t.projection.single) {
         const single = state(t.total.single!);
-        if (!single?.read || t.records !== 1) continue;
+        if (!single?.read) continue;
+        if (t.total.key !== undefined && t.records !== 1) {
+          // a metadata file without the row for the key (or with two) cannot state the figure
+          out.push(keyedProblem(t, files[0]!.file, single.file));
+          continue;
+        }
+        if (t.records !== 1) continue;
         figure = t.figure;
         where = ` (${single.file} line ${t.figureLine})`;
         if (single.file === files[0]!.file) line = t.figureLine;
       } else figure = t.projection.figure?.(rrd);
       if (figure === undefined) continue;
-      const rows = t.rule.entities.reduce(
-        (n, e) => n + (this.counts.get(e) ?? 0),
-        0,
-      );
+      const rows = t.projection.when
+        ? t.matched
+        : t.rule.entities.reduce((n, e) => n + (this.counts.get(e) ?? 0), 0);
       const value = t.total.measure === "count" ? BigInt(rows) * factor : t.sum;
       if (holds(value, t.total.op, figure)) continue;
-      const names = t.rule.entities.join(" and ");
+      const names =
+        t.rule.entities.join(" and ") +
+        (t.total.when === undefined ? "" : ` (records with ${t.total.when})`);
       const fileNames = [...new Set(files.map((f) => f!.file))].join(", ");
       const measured =
         t.total.measure === "count"
@@ -182,7 +206,7 @@ export class FileTotals {
         /^-?[0-9]/.test(t.total.figure)
           ? ""
           : `; ${t.total.figure}${where} is ${decimalText(figure, scale)}`;
-      const wanted = `${t.total.measure === "count" ? "count" : `sum ${t.total.field}`} ${t.total.op} ${t.total.figure}`;
+      const wanted = `${t.total.measure === "count" ? "count" : `sum ${t.total.field}`} ${t.total.op} ${t.total.figure}${t.total.when === undefined ? "" : ` when ${t.total.when}`}`;
       out.push({
         rule: t.rule,
         entity: t.rule.entities[0],
@@ -194,9 +218,45 @@ export class FileTotals {
     return out;
   }
 
+  /** The context of a `when`: the RRD in days (set before the scan), no IKB. */
+  private context: RuleContext = { rrd: 0, ikb: {}, ikbKey: undefined };
+
+  /** The RRD in days, for a `when` that reads it (set before the scan). */
+  set rrd(days: number) {
+    this.context = { rrd: days, ikb: {}, ikbKey: undefined };
+  }
+
   private meta(entity: string): EntityMeta | undefined {
     return this.entities.find((e) => e.name === entity);
   }
+}
+
+/** The field of a figure written `E.f` or `E.f where k = "KEY"`. */
+function figureField(total: FileTotalRule): string {
+  const f = total.figure.slice(total.figure.indexOf(".") + 1);
+  const where = f.indexOf(" ");
+  return where < 0 ? f : f.slice(0, where);
+}
+
+/** A keyed figure whose record is not in its file, or is there more than once. */
+function keyedProblem(
+  t: Total,
+  file: string,
+  figureFile: string,
+): FileTotalFinding {
+  const entity = t.total.single!;
+  const keyText = `${t.total.keyField} = ${JSON.stringify(t.total.key)}`;
+  const found =
+    t.records === 0
+      ? `${figureFile} has no ${entity} record with ${keyText}`
+      : `${figureFile} has ${t.records} ${entity} records with ${keyText} (the last at line ${t.figureLine})`;
+  return {
+    rule: t.rule,
+    entity: t.rule.entities[0],
+    file,
+    line: undefined,
+    message: `${found}, so ${t.total.figure} is not one figure: required ${t.total.measure === "count" ? "count" : `sum ${t.total.field}`} ${t.total.op} ${t.total.figure}`,
+  };
 }
 
 function holds(a: bigint, op: FileTotalRule["op"], b: bigint): boolean {

@@ -49,6 +49,7 @@ describe("examples/ikb-delivery", () => {
       seed: summary.seed,
       defectRate: summary.defectRate,
       markingRate: summary.markingRate,
+      countDefects: summary.countDefects,
       rrd: summary.rrd,
       out,
     });

@@ -17,6 +17,7 @@ interface GenerateFlags {
   defectRate: string;
   markingRate: string;
   defects?: string;
+  countDefects: string;
   rrd: string;
   ruleset?: string;
   compiled?: string;
@@ -99,6 +100,11 @@ export function register(program: Command): void {
       "comma-separated rule codes to inject (default: all the generator knows)",
     )
     .option(
+      "--count-defects <n>",
+      "number of row counts in entity_type_delivery.csv to state wrongly (their findings go to ground-truth/file-findings.csv)",
+      "0",
+    )
+    .option(
       "--rrd <date>",
       "reporting reference date (YYYY-MM-DD)",
       "2024-03-31",
@@ -140,6 +146,7 @@ export function register(program: Command): void {
         const defectRate = number("--defect-rate", flags.defectRate);
         const markingRate = number("--marking-rate", flags.markingRate);
         const changeRate = number("--change-rate", flags.changeRate);
+        const countDefects = number("--count-defects", flags.countDefects);
         const ignored =
           flags.compiled === undefined ? ignoredLocalCompiledRoot() : undefined;
         if (ignored !== undefined)
@@ -172,6 +179,7 @@ export function register(program: Command): void {
             ?.split(",")
             .map((c) => c.trim())
             .filter((c) => c !== ""),
+          countDefects,
           rrd: flags.rrd,
           out: flags.out,
           previousOut: flags.previousOut,

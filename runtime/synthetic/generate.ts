@@ -5,7 +5,9 @@
  *
  * Output: one CSV file per entity (as the data model binds them), `manifest.json`, and
  * `ground-truth/` with `findings.csv` (every injected finding; `reported` is `unknown` / `missing`
- * for a finding about a field with `unknown` texts, as report.json says it), `ikbs.csv` (the expected
+ * for a finding about a field with `unknown` texts, as report.json says it), `file-findings.csv`
+ * (the findings of the file totals: the metadata file's row counts, see ./metadata-files.ts),
+ * `ikbs.csv` (the expected
  * categories of every IKB) and `summary.json` (counts per rule and category, the share of IKBs
  * meeting the automated controls).
  *
@@ -30,6 +32,12 @@ import { inject, injectableCodes, type ExpectedFinding } from "./defects.js";
 import { expectedCategories, type ExpectedResult } from "./ground-truth.js";
 import { Random } from "./random.js";
 import { PreviousGenerator } from "./previous.js";
+import { MetadataCounter } from "./metadata-files.js";
+
+/** Days since 1970-01-01 of a `YYYY-MM-DD` date. */
+function daysOf(date: string): number {
+  return Math.floor(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
+}
 
 export interface GenerateOptions {
   depositors: number;
@@ -40,6 +48,11 @@ export interface GenerateOptions {
   markingRate: number;
   /** Restrict injected defects to these codes (default: every code the generator can inject). */
   defects?: readonly string[];
+  /**
+   * How many row counts of the metadata file (`entity_type_delivery.csv`) to state wrongly
+   * (default 0: every count is true). Their findings are in `ground-truth/file-findings.csv`.
+   */
+  countDefects?: number;
   rrd: string;
   out: string;
   /**
@@ -70,6 +83,10 @@ export interface GenerateSummary {
     rows: Record<string, number>;
     findingsPerRule: Record<string, number>;
   };
+  /** Row counts of the metadata file stated wrongly (`countDefects`). */
+  countDefects: number;
+  /** The expected delivery-level findings of the file totals, per rule. */
+  fileFindingsPerRule: Record<string, number>;
 }
 
 /** Quote a CSV cell when it holds a comma, a quote or a line break (RFC 4180). */
@@ -147,6 +164,9 @@ export function generateDelivery(
     throw new Error("--defect-rate must lie between 0 and 1");
   if (!(opts.markingRate >= 0 && opts.markingRate <= 1))
     throw new Error("--marking-rate must lie between 0 and 1");
+  const countDefects = opts.countDefects ?? 0;
+  if (!(Number.isInteger(countDefects) && countDefects >= 0))
+    throw new Error("--count-defects must be a whole number of at least 0");
   const rules = new Map<string, RuleTrace>(
     ruleset.trace.map((r) => [r.code, r]),
   );
@@ -219,6 +239,8 @@ export function generateDelivery(
           ),
         );
   }
+  const counter = new MetadataCounter(ruleset);
+  counter.rrd = daysOf(opts.rrd);
   const random = new Random(opts.seed);
   const findingsPerRule: Record<string, number> = {};
   const ikbsPerCategory: Record<string, number> = {};
@@ -273,7 +295,7 @@ export function generateDelivery(
         });
       }
     }
-    writeIkb(ikb, ruleset.entities, sinks);
+    writeIkb(ikb, ruleset.entities, sinks, counter);
     if (previous !== undefined) {
       const changed: ExpectedFinding[] = [];
       for (const before of previous.gen.previousOf(
@@ -338,6 +360,28 @@ export function generateDelivery(
     if (opts.onProgress !== undefined && n % 10_000 === 0) opts.onProgress(n);
   }
 
+  // the metadata files last: their counts are those of the rows written (unless made wrong);
+  // the count defects draw from their own stream, so the rows above do not depend on them
+  const metadata = counter.metadataRows(
+    new Random(opts.seed ^ 0x5eed),
+    countDefects,
+  );
+  for (const [name, list] of metadata.rows) {
+    const entity = entities.get(name)!;
+    const sink = sinks.get(name);
+    for (const r of list) sink?.write(entity.fields.map((f) => r[f.name]));
+  }
+  const fileFindingsSink = new CsvSink(
+    join(opts.out, "ground-truth", "file-findings.csv"),
+    ["rule", "entity", "file"],
+  );
+  const fileFindingsPerRule: Record<string, number> = {};
+  for (const f of metadata.expected) {
+    fileFindingsSink.write([f.rule, f.entity, f.file]);
+    fileFindingsPerRule[f.rule] = (fileFindingsPerRule[f.rule] ?? 0) + 1;
+  }
+  fileFindingsSink.close();
+
   const rows: Record<string, number> = {};
   for (const [name, sink] of sinks) {
     sink.close();
@@ -377,6 +421,8 @@ export function generateDelivery(
     percentageMeetingAutomatedControls:
       Math.round((meeting / opts.depositors) * 10_000) / 100,
     ...(previousSummary === undefined ? {} : { previous: previousSummary }),
+    countDefects,
+    fileFindingsPerRule: sortKeys(fileFindingsPerRule),
   };
   writeFileSync(
     join(opts.out, "ground-truth", "summary.json"),
@@ -393,12 +439,16 @@ function writeIkb(
   ikb: SyntheticIkb,
   entities: readonly EntityMeta[],
   sinks: Map<string, CsvSink>,
+  counter?: MetadataCounter,
 ): void {
   for (const entity of entities) {
     const sink = sinks.get(entity.name);
     if (sink === undefined) continue;
-    for (const record of ikb.records[entity.name] ?? [])
-      sink.write(entity.fields.map((f) => record[f.name]));
+    for (const record of ikb.records[entity.name] ?? []) {
+      const cells = entity.fields.map((f) => record[f.name]);
+      sink.write(cells);
+      counter?.row(entity, cells);
+    }
   }
 }
 

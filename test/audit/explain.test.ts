@@ -367,7 +367,7 @@ describe("regel explain (command)", () => {
     const rule = await runExplain({ ...base, rule: "dmc9999", delivery });
     expect(rule.code).toBe(2);
     expect(rule.stderr).toContain(
-      "ikb.glo@1.3.0 has no rule dmc9999; rules: ctl0001, ctl0002, ctl0004, dmc0000, ",
+      "ikb.glo@1.3.0 has no rule dmc9999; rules: cnt0001, cnt0002, cnt0003, ",
     );
     const rec = await runExplain({
       ...base,

@@ -1382,6 +1382,53 @@ rule tot0100 "Test"
     at: [{ marker: '"ten"' }],
   },
   {
+    code: "REG259",
+    title: "a when on a file total of several entities",
+    files: T(`
+rule tot0100 "Test"
+  assumption "A test rule: its meaning is our own."
+  severity blocking
+  implements br art 2
+  for file NP, BA
+  when last_name is present
+  require count = 3
+  example fail file NP missing
+  example pass file NP rows { customer_id: "C1" }
+`),
+    at: [{ marker: "last_name is present" }],
+  },
+  {
+    code: "REG260",
+    title: "a when on a file total that uses exists",
+    files: T(`
+rule tot0100 "Test"
+  assumption "A test rule: its meaning is our own."
+  severity blocking
+  implements br art 2
+  for file NP
+  when exists(BA)
+  require count = 3
+  example fail file NP missing
+  example pass file NP rows { customer_id: "C1" }
+`),
+    at: [{ marker: "exists(BA)" }],
+  },
+  {
+    code: "REG261",
+    title: "a figure picked by a field that is not text",
+    files: T(`
+rule tot0100 "Test"
+  assumption "A test rule: its meaning is our own."
+  severity blocking
+  implements br art 2
+  for file NP
+  require count = BA.count_of_depositors where balance = "x"
+  example fail file NP missing
+  example pass file NP rows { customer_id: "C1" }
+`),
+    at: [{ marker: 'balance = "x"' }],
+  },
+  {
     code: "REG201",
     title: "unknown field in a whole-file check",
     files: T(`

@@ -142,6 +142,7 @@ describe("every ```regel block of docs/language.md", () => {
       "example.rules",
       "example.wholefile",
       "example.totals",
+      "example.rowcounts",
       "example.previous",
       "example.arithmetic",
       "example.categories",

@@ -88,7 +88,7 @@ describe("docs/data-model.md: confirmed and assumed names", () => {
   it("confirms only what a public source names, and cites it", () => {
     expect(
       files.filter((r) => r.status === "confirmed").map((r) => r.file),
-    ).toEqual(["bank_account.csv"]);
+    ).toEqual(["bank_account.csv", "attribute_delivery.csv"]);
     const confirmed = columns.filter((r) => r.status === "confirmed");
     for (const r of confirmed)
       expect(r.source, `${r.file} ${r.column}`).toMatch(

@@ -59,15 +59,16 @@ describe("validate against the compiled ikb.glo rulesets", () => {
     expect(await pick("2023-07-01")).toBe("ikb.glo@1.3.0");
   });
 
-  it("validates a delivery of all seven files: rows accounted, IKBs assembled, schema-valid, deterministic", async () => {
+  it("validates a delivery of all seven files and its two metadata files: rows accounted, IKBs assembled, schema-valid, deterministic", async () => {
     const rs = await selectRuleset({
       root: compiled,
       ruleset: "ikb.glo",
       rrd: "2023-12-31",
     });
     const r = await validateDelivery(DELIVERY, rs, { rrd: "2023-12-31" });
-    expect(r.files).toHaveLength(7);
-    expect(r.rows).toEqual({ read: 15, validated: 15, rejected: 0 });
+    // the seven data files and entity_type_delivery.csv (9 rows), attribute_delivery.csv (empty)
+    expect(r.files).toHaveLength(9);
+    expect(r.rows).toEqual({ read: 24, validated: 24, rejected: 0 });
     expect(r.ikbs!.count).toBe(4);
     expect(r.categories.map((c) => c.name)).toEqual([
       "identity",
@@ -202,7 +203,9 @@ describe("validate against the compiled ikb.glo rulesets", () => {
     );
     expect(r.status).toBe("rejected");
     expect(r.blockingErrors.find((b) => b.code === "fil0001")!.count).toBe(5);
-    expect(r.files.filter((f) => f.readStatus === "missing")).toHaveLength(5);
+    // the two metadata files are missing too: fil0005
+    expect(r.blockingErrors.find((b) => b.code === "fil0005")!.count).toBe(2);
+    expect(r.files.filter((f) => f.readStatus === "missing")).toHaveLength(7);
   });
 });
 

@@ -275,3 +275,66 @@ describe("generator", () => {
     );
   });
 });
+
+/** The file-total findings of a report (problems whose code is a file total rule), one per rule. */
+function reportedFileTotals(report: Report, codes: Set<string>): string[] {
+  return report.files
+    .flatMap((f) => f.problems)
+    .filter((p) => codes.has(p.code))
+    .map((p) => `${p.code}|${p.file}`)
+    .sort();
+}
+
+describe("oracle: the row counts of entity_type_delivery.csv (issue 17 item 1)", () => {
+  it.each([
+    { seed: 21, countDefects: 0 },
+    { seed: 22, countDefects: 1 },
+    { seed: 23, countDefects: 3 },
+    { seed: 24, countDefects: 9 },
+  ])(
+    "seed $seed with $countDefects wrong counts: exactly the injected count findings",
+    async ({ seed, countDefects }) => {
+      const loaded = await loadCompiled(
+        join("rulesets", "compiled", "ikb.glo@1.3.0"),
+      );
+      const dir = join(work, `counts-${seed}`);
+      const summary = generateDelivery(loaded.module, {
+        depositors: 300,
+        seed,
+        defectRate: 0.2,
+        markingRate: 0.02,
+        countDefects,
+        rrd: "2024-03-31",
+        out: dir,
+      });
+      expect(summary.countDefects).toBe(countDefects);
+      const expected = (
+        parse(readFileSync(join(dir, "ground-truth", "file-findings.csv")), {
+          columns: true,
+        }) as Record<string, string>[]
+      )
+        .map((r) => `${r.rule}|${r.file}`)
+        .sort();
+      // a wrong count is found by its own rule, and a wrong bank account figure also by the sum
+      if (countDefects > 0) expect(expected.length).toBeGreaterThanOrEqual(1);
+      else expect(expected).toEqual([]);
+      const report = await validateDelivery(dir, loaded, {
+        rrd: "2024-03-31",
+        maxSamples: 1_000_000,
+      });
+      const totals = new Set(
+        (loaded.module.fileRules ?? [])
+          .filter((r) => r.check === "total")
+          .map((r) => r.code),
+      );
+      expect(reportedFileTotals(report, totals)).toEqual(expected);
+      expect(report.status).toBe(
+        expected.length === 0 ? "accepted" : "rejected",
+      );
+      // the record findings are those of the ground truth, whatever the counts say
+      const records = reportedFindings(report);
+      for (const code of totals) records.delete(code);
+      expect(records).toEqual(groundTruthFindings(dir));
+    },
+  );
+});

@@ -289,6 +289,8 @@ export interface EntityMeta {
     record?: string;
     /** `true`: the entity has exactly one record (`single`), e.g. a file's trailer. */
     single?: true;
+    /** `true`: the file describes the delivery (`metadata`, e.g. row counts per entity type); no IKB key. */
+    metadata?: true;
     key: string[];
     roleBy: string | undefined;
     fields: FieldMeta[];
@@ -358,8 +360,14 @@ export interface FileTotalRule {
     op: "=" | "!=" | "<" | "<=" | ">" | ">=";
     /** The figure as written: `14`, `max_records`, `TR.record_count`. */
     figure: string;
-    /** The `single` entity whose field is the figure, when it is one. */
+    /** The `single` entity whose field is the figure, when it is one (or the keyed entity of `key`). */
     single?: string;
+    /** `E.f where k = "KEY"`: the value KEY that picks the record of {@link FileTotalRule.single}. */
+    key?: string;
+    /** `E.f where k = "KEY"`: the field k. */
+    keyField?: string;
+    /** The rule's `when` as written: only the records that meet it are counted or summed. */
+    when?: string;
 }
 /**
  * The compiled form of a file total: exact numbers as unscaled bigints at one `scale`, so that
@@ -376,6 +384,10 @@ export interface FileTotalProjection {
     single?: (cells: readonly string[], index: readonly number[]) => bigint | undefined;
     /** A figure that is a number or a parameter: its value on the RRD (days since 1970-01-01). */
     figure?: (rrd: number) => bigint | undefined;
+    /** The rule's `when`: whether a row of its entity is counted or summed (`ctx`: the RRD, no IKB). */
+    when?: (cells: readonly string[], index: readonly number[], ctx: RuleContext) => boolean;
+    /** `E.f where k = "KEY"`: whether a row of E is the one whose k is KEY. */
+    match?: (cells: readonly string[], index: readonly number[]) => boolean;
 }
 /**
  * The compiled form of a whole-file check (`unique a, b`, `one a per b`): functions of one CSV
@@ -1091,6 +1103,67 @@ export interface UA {
     $unknown?: Record<string, string>;
 }
 /**
+ * ETD: Entity type delivery
+ *
+ * DDA, "Validation of completeness": "The entity types 'non blocked bank account' and 'blocked
+ * bank account' do not have their own specific features, and therefore do not require physical
+ * delivery. However, the logical checksum and/or rowcount ... must be delivered", and "three
+ * records must be reported in the entity type delivery: Bank account 100,000 / Blocked bank
+ * account 1,500 / Non blocked bank account 98,500".
+ *
+ * Read from `entity_type_delivery.csv`.
+ */
+export interface ETD {
+    /**
+     * Code of the logical entity type (bank_account, blocked_bank_account, ...)
+     *
+     * Type `text(60)`, CSV column `entity_type`, required.
+     */
+    entity_type: string | undefined;
+    /**
+     * Number of rows delivered of that entity type
+     *
+     * Type `integer`, CSV column `row_count`, required.
+     */
+    row_count: number | undefined;
+    /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
+    $invalid?: Record<string, string>;
+    /** The text of fields delivered as one of their "unknown" texts, by field name (set only when there are any). */
+    $unknown?: Record<string, string>;
+}
+/**
+ * ATD: Attribute delivery
+ *
+ * DDA, "Check on sums": "the file attribute_delivery.csv must be reported as an empty file.
+ * Nevertheless, as for all .csv files, the header is mandatory."
+ *
+ * Read from `attribute_delivery.csv`.
+ */
+export interface ATD {
+    /**
+     * Code of the logical entity type
+     *
+     * Type `text(60)`, CSV column `entity_type`.
+     */
+    entity_type: string | undefined;
+    /**
+     * Code of the attribute
+     *
+     * Type `text(60)`, CSV column `attribute`.
+     */
+    attribute: string | undefined;
+    /**
+     * Control total of the attribute
+     *
+     * Type `decimal(18,2)`, CSV column `attribute_total`.
+     */
+    attribute_total: bigint | undefined;
+    /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
+    $invalid?: Record<string, string>;
+    /** The text of fields delivered as one of their "unknown" texts, by field name (set only when there are any). */
+    $unknown?: Record<string, string>;
+}
+/**
  * val0001 — Waarde past niet bij het type
  *
  * regel's own check: a value does not fit the type of its field (length, number, date, code list).
@@ -1126,7 +1199,7 @@ export declare function val0001(entity: "NP" | "NNP" | "RE" | "BA" | "AD" | "SA"
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:227 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:427 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1232,7 +1305,7 @@ export declare function idn0002(entity: "NP" | "NNP", record: NP | NNP, ctx: Rul
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:32 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:232 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1665,6 +1738,25 @@ export declare function smc0011(entity: "NP", record: NP, ctx: RuleContext, out?
  */
 export declare function smc0006(entity: "NP" | "NNP", record: NP | NNP, ctx: RuleContext, out?: Finding[]): Finding[];
 /**
+ * val0002 — Waarde in metadatabestand past niet bij het type
+ *
+ * regel's own check: a value of a metadata file does not fit the type of its column (a row count that is not a whole number, an entity type that is too long).
+ *
+ * Severity: blocking. Applies to: D, V.
+ * Implements: dda Validation of completeness, dda Check on sums.
+ * - dda: DGS Data Delivery Agreement (GLO), clauses "Validation of completeness" and "Check on sums" as quoted publicly
+ * Source: ikb.glo/1.3.0.regel:92 (ikb.glo@1.3.0).
+ *
+ * The decoders report this rule while reading a row; the fused checks do not repeat it.
+ *
+ * @param entity - the entity of the record
+ * @param record - a decoded record
+ * @param ctx - the reporting reference date and the IKB
+ * @param out - findings are appended here
+ * @returns `out`
+ */
+export declare function val0002(entity: "ETD" | "ATD", record: ETD | ATD, ctx: RuleContext, out?: Finding[]): Finding[];
+/**
  * dmc0001 — Ongeldig BSN
  *
  * A natural person's identification number issued by the Netherlands is not a valid BSN (eleven-test).
@@ -1673,7 +1765,7 @@ export declare function smc0006(entity: "NP" | "NNP", record: NP | NNP, ctx: Rul
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:54 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:254 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1691,7 +1783,7 @@ export declare function dmc0001(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:70 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:270 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1709,7 +1801,7 @@ export declare function dmc0002(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.6, br art 2.2f.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:86 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:286 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1726,7 +1818,7 @@ export declare function omc0019(entity: "NNP", record: NNP, ctx: RuleContext, ou
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:100 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:300 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1744,7 +1836,7 @@ export declare function tmc0002(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:119 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:319 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1762,7 +1854,7 @@ export declare function omc0017(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:131 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:331 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1780,7 +1872,7 @@ export declare function tmc0005(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:145 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:345 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1798,7 +1890,7 @@ export declare function smc0010(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:159 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:359 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1820,7 +1912,7 @@ export declare function omc0018(entity: "RE", record: RE, ctx: RuleContext, out?
  * - ldm: DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:178 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:378 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1842,7 +1934,7 @@ export declare function etc0005(entity: "NP", record: NP, ctx: RuleContext, out?
  * - ldm: DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:195 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:395 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1862,7 +1954,7 @@ export declare function etc0006(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: ldm etc0036, bk bijlage 4 control 3.8.
  * - ldm: DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:210 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:410 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1887,6 +1979,8 @@ export declare const decoders: {
     readonly AD: Decoder<AD>;
     readonly SA: Decoder<SA>;
     readonly UA: Decoder<UA>;
+    readonly ETD: Decoder<ETD>;
+    readonly ATD: Decoder<ATD>;
 };
 /** Fused checks by entity name: all record and attribute rules of the entity in one pass. */
 export declare const checks: {
@@ -1897,7 +1991,11 @@ export declare const checks: {
     readonly AD: (record: AD, ctx: RuleContext, out: Finding[]) => boolean;
     readonly SA: (record: SA, ctx: RuleContext, out: Finding[]) => boolean;
     readonly UA: (record: UA, ctx: RuleContext, out: Finding[]) => boolean;
+    readonly ETD: (record: ETD, ctx: RuleContext, out: Finding[]) => boolean;
+    readonly ATD: (record: ATD, ctx: RuleContext, out: Finding[]) => boolean;
 };
+/** The file totals by rule code: a row's summed value and the figure it is compared with. */
+export declare const fileTotals: Readonly<Record<string, FileTotalProjection>>;
 /**
  * The ruleset version this module was compiled from.
  */

@@ -818,10 +818,12 @@ const $FIELDS7 = [
     "address_line_4",
     "country",
 ];
-const $FIELDS8 = ["ikb_id", "customer_id"];
-const $FIELDS9 = ["ikb_id", "representation_id"];
-const $FIELDS10 = ["ikb_id", "account_id"];
-const $FIELDS11 = ["ikb_id", "address_id", "customer_id"];
+const $FIELDS8 = ["entity_type", "row_count"];
+const $FIELDS9 = ["entity_type", "attribute", "attribute_total"];
+const $FIELDS10 = ["ikb_id", "customer_id"];
+const $FIELDS11 = ["ikb_id", "representation_id"];
+const $FIELDS12 = ["ikb_id", "account_id"];
+const $FIELDS13 = ["ikb_id", "address_id", "customer_id"];
 const $article1 = {
     source: "bk",
     sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
@@ -903,6 +905,16 @@ const $article16 = {
     locator: "art 6.1",
 };
 const $article17 = {
+    source: "dda",
+    sourceTitle: 'DGS Data Delivery Agreement (GLO), clauses "Validation of completeness" and "Check on sums" as quoted publicly',
+    locator: "Validation of completeness",
+};
+const $article18 = {
+    source: "dda",
+    sourceTitle: 'DGS Data Delivery Agreement (GLO), clauses "Validation of completeness" and "Check on sums" as quoted publicly',
+    locator: "Check on sums",
+};
+const $article19 = {
     source: "ldm",
     sourceTitle: "DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)",
     locator: "etc0036",
@@ -1010,6 +1022,41 @@ const $LAW_smc0006 = $law("smc0006", "Geen adres", [$article10, $article5, $arti
     "checked for representatives too (Bijlage 4 control 3.7 c: \"De adresgegevens inclusief het land\"); the category table's (D) decides that only a depositor's counts for notification.",
     'class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB\'s prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0006 in "Notificatie niet mogelijk", which a missing address explains. A specialisation reading (an address with neither a structured nor an unstructured form) would fit class and category alike; it is not taken because nothing public says so.',
 ]);
+const $LAW_fil0005 = $law("fil0005", "Metadatabestand ontbreekt", [$article17, $article18], [
+    'blocking, as for fil0001: without the row counts DNB cannot check the delivery\'s completeness ("must be delivered").',
+]);
+const $LAW_fil0006 = $law("fil0006", "Kolom ontbreekt in metadatabestand", [$article18], ["blocking, as for fil0002; the column names are assumed (entity ETD, ATD)."]);
+const $LAW_fil0007 = $law("fil0007", "attribute_delivery.csv is niet leeg", [$article18], [
+    "signalling: the clause says the file must be empty; that rows in it make the delivery unprocessable is not said.",
+]);
+const $LAW_val0002 = $law("val0002", "Waarde in metadatabestand past niet bij het type", [$article17, $article18], [
+    'blocking: a row count that cannot be read leaves the completeness of the delivery unchecked (dda "Validation of completeness"); the types are those of this data model (entity ETD, ATD).',
+]);
+const $LAW_cnt0001 = $law("cnt0001", "Aantal rijen natural_person.csv wijkt af van entity_type_delivery.csv", [$article17], [
+    "regel's own code (the GLO's code of this check is not public); blocking, as a delivery that is not complete cannot be processed.",
+]);
+const $LAW_cnt0002 = $law("cnt0002", "Aantal rijen non_natural_person.csv wijkt af van entity_type_delivery.csv", [$article17], ["regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001."]);
+const $LAW_cnt0003 = $law("cnt0003", "Aantal rijen representation.csv wijkt af van entity_type_delivery.csv", [$article17], ["regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001."]);
+const $LAW_cnt0004 = $law("cnt0004", "Aantal rijen bank_account.csv wijkt af van entity_type_delivery.csv", [$article17], ["regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001."]);
+const $LAW_cnt0005 = $law("cnt0005", "Aantal rijen address.csv wijkt af van entity_type_delivery.csv", [$article17], ["regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001."]);
+const $LAW_cnt0006 = $law("cnt0006", "Aantal rijen structured_address.csv wijkt af van entity_type_delivery.csv", [$article17], [
+    "regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001. Whether structured_address is an entity type of its own in the GLO is not confirmed (docs/data-model.md).",
+]);
+const $LAW_cnt0007 = $law("cnt0007", "Aantal rijen unstructured_address.csv wijkt af van entity_type_delivery.csv", [$article17], [
+    "regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001. Whether unstructured_address is an entity type of its own in the GLO is not confirmed (docs/data-model.md).",
+]);
+const $LAW_cnt0008 = $law("cnt0008", "Aantal geblokkeerde rekeningen wijkt af van entity_type_delivery.csv", [$article17, $article7], [
+    "a blocked bank account is a deposit with one of the blockades of Bijlage 4 control 3.9 b-f (legal dispute, restrictive measures, pledged, attached, blocked under local law); the GLO's subtype indicator is not public. Dormant accounts (3.9 l) are marked, not blocked.",
+    "regel's own code; blocking, as for cnt0001.",
+]);
+const $LAW_cnt0009 = $law("cnt0009", "Aantal niet-geblokkeerde rekeningen wijkt af van entity_type_delivery.csv", [$article17, $article7], [
+    "non-blocked is the complement of cnt0008's blockades: a deposit with none of them (a marking left empty counts as not set).",
+    "regel's own code; blocking, as for cnt0001.",
+]);
+const $LAW_cnt0010 = $law("cnt0010", "Subtypen tellen niet op tot bank_account", [$article17], [
+    "the clause's example (1,500 + 98,500 = 100,000) is read as a rule: the subtypes of bank account partition it.",
+    "regel's own code; blocking, as for cnt0001.",
+]);
 const $LAW_dmc0001 = $law("dmc0001", "Ongeldig BSN", [$article10, $article5, $article3, $article11, $article15], [
     "dmc0001 = a Dutch identification number (BSN) fails the eleven-test.",
     "checked for depositors and representatives (Bijlage 4 control 3.5 item 3, 3.7 d); the category table's (D) decides that only a depositor's counts for identity.",
@@ -1036,17 +1083,17 @@ const $LAW_smc0010 = $law("smc0010", "Rente hoger dan saldo", [$article10, $arti
     "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0010 in \"Bedrag niet te bepalen\", which implausible interest explains; the check is a tuple constraint in DNB's terms.",
 ]);
 const $LAW_omc0018 = $law("omc0018", "Vertegenwoordiger vertegenwoordigt zichzelf", [$article10, $article3, $article15], ["omc0018 = a representation in which the representative is the represented person."]);
-const $LAW_etc0005 = $law("etc0005", "Geboortedatum gewijzigd sinds vorige levering", [$article17, $article5, $article11], [
+const $LAW_etc0005 = $law("etc0005", "Geboortedatum gewijzigd sinds vorige levering", [$article19, $article5, $article11], [
     'etc0005 = a date of birth that changed since the previous delivery: the code and its text are ours (the DGS GLO\'s etc codes are not public); that a date of birth "cannot change over time" as ldm etc0036 says of its attribute is our reading. A correction is legitimate but must be explained, so the rule signals.',
     "a date absent in either delivery is not compared: a missing date of birth is dmc0000's finding.",
     "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
 ]);
-const $LAW_etc0006 = $law("etc0006", "Identificatienummer gewijzigd sinds vorige levering", [$article17, $article5, $article11], [
+const $LAW_etc0006 = $law("etc0006", "Identificatienummer gewijzigd sinds vorige levering", [$article19, $article5, $article11], [
     "etc0006 = an identification number (BSN for NL) that changed since the previous delivery: the code and its text are ours; a person's identification number does not change, so a change means a mix-up of persons or a correction to explain (our reading of ldm etc0036 applied to this attribute).",
     "a number absent in either delivery is not compared.",
     "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
 ]);
-const $LAW_etc0007 = $law("etc0007", "Saldo sterk gestegen sinds vorige levering", [$article17, $article4], [
+const $LAW_etc0007 = $law("etc0007", "Saldo sterk gestegen sinds vorige levering", [$article19, $article4], [
     "etc0007 = a balance that jumped since the previous delivery: the code, the factor ten and the floor of EUR 1,000 (below which a jump says little) are ours, not a source's; a jump is plausible (an inheritance, a sale) but worth a look before a payout is computed from it.",
     "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
 ]);
@@ -1612,6 +1659,64 @@ function $decodeFailed_UA(r, cells, index, out) {
     $rule_val0001_UA(r, undefined, out);
 }
 /**
+ * The key of a ETD record as `field=value;...`.
+ */
+function $key_ETD(r) {
+    return "entity_type=" + $msg($text(r, "entity_type", $renderText(r.entity_type)));
+}
+/**
+ * Decode one CSV row of ETD. `index[i]` is the cell of the i-th field (-1: column missing).
+ */
+function $decode_ETD(cells, index, out) {
+    const c0 = $cell(cells, index[0]);
+    const c1 = $cell(cells, index[1]);
+    const r = {
+        entity_type: c0 === "" ? undefined : c0.length <= 60 || $cpLength(c0) <= 60 ? c0 : undefined,
+        row_count: c1 === "" ? undefined : $parseInteger(c1),
+    };
+    if (r.entity_type === undefined || r.row_count === undefined)
+        $decodeFailed_ETD(r, cells, index, out);
+    return r;
+}
+/**
+ * Mark the fields of a ETD record that did not decode and report them.
+ */
+function $decodeFailed_ETD(r, cells, index, out) {
+    $markInvalid(r, cells, index, $FIELDS8);
+    $rule_val0002_ETD(r, undefined, out);
+}
+/**
+ * The key of a ATD record as `field=value;...`.
+ */
+function $key_ATD(r) {
+    return "";
+}
+/**
+ * Decode one CSV row of ATD. `index[i]` is the cell of the i-th field (-1: column missing).
+ */
+function $decode_ATD(cells, index, out) {
+    const c0 = $cell(cells, index[0]);
+    const c1 = $cell(cells, index[1]);
+    const c2 = $cell(cells, index[2]);
+    const r = {
+        entity_type: c0 === "" ? undefined : c0.length <= 60 || $cpLength(c0) <= 60 ? c0 : undefined,
+        attribute: c1 === "" ? undefined : c1.length <= 60 || $cpLength(c1) <= 60 ? c1 : undefined,
+        attribute_total: c2 === "" ? undefined : $parseDecimal(c2, 18, 2),
+    };
+    if ((c0 !== "" && r.entity_type === undefined) ||
+        (c1 !== "" && r.attribute === undefined) ||
+        (c2 !== "" && r.attribute_total === undefined))
+        $decodeFailed_ATD(r, cells, index, out);
+    return r;
+}
+/**
+ * Mark the fields of a ATD record that did not decode and report them.
+ */
+function $decodeFailed_ATD(r, cells, index, out) {
+    $markInvalid(r, cells, index, $FIELDS9);
+    $rule_val0002_ATD(r, undefined, out);
+}
+/**
  * exists over the NP records of the IKB
  */
 function $agg1(r, ctx) {
@@ -1983,7 +2088,7 @@ function $rule_val0001_NP(r, ctx, out) {
         let v;
         if (invalid !== undefined && Object.hasOwn(invalid, f))
             v = invalid[f];
-        else if ($FIELDS8.includes(f) && r[f] === undefined)
+        else if ($FIELDS10.includes(f) && r[f] === undefined)
             v = null;
         else
             continue;
@@ -2000,7 +2105,7 @@ function $rule_val0001_NNP(r, ctx, out) {
         let v;
         if (invalid !== undefined && Object.hasOwn(invalid, f))
             v = invalid[f];
-        else if ($FIELDS8.includes(f) && r[f] === undefined)
+        else if ($FIELDS10.includes(f) && r[f] === undefined)
             v = null;
         else
             continue;
@@ -2016,7 +2121,7 @@ function $rule_val0001_RE(r, ctx, out) {
         let v;
         if (invalid !== undefined && Object.hasOwn(invalid, f))
             v = invalid[f];
-        else if ($FIELDS9.includes(f) && r[f] === undefined)
+        else if ($FIELDS11.includes(f) && r[f] === undefined)
             v = null;
         else
             continue;
@@ -2032,7 +2137,7 @@ function $rule_val0001_BA(r, ctx, out) {
         let v;
         if (invalid !== undefined && Object.hasOwn(invalid, f))
             v = invalid[f];
-        else if ($FIELDS10.includes(f) && r[f] === undefined)
+        else if ($FIELDS12.includes(f) && r[f] === undefined)
             v = null;
         else
             continue;
@@ -2049,7 +2154,7 @@ function $rule_val0001_AD(r, ctx, out) {
         let v;
         if (invalid !== undefined && Object.hasOwn(invalid, f))
             v = invalid[f];
-        else if ($FIELDS11.includes(f) && r[f] === undefined)
+        else if ($FIELDS13.includes(f) && r[f] === undefined)
             v = null;
         else
             continue;
@@ -2066,7 +2171,7 @@ function $rule_val0001_SA(r, ctx, out) {
         let v;
         if (invalid !== undefined && Object.hasOwn(invalid, f))
             v = invalid[f];
-        else if ($FIELDS11.includes(f) && r[f] === undefined)
+        else if ($FIELDS13.includes(f) && r[f] === undefined)
             v = null;
         else
             continue;
@@ -2083,7 +2188,7 @@ function $rule_val0001_UA(r, ctx, out) {
         let v;
         if (invalid !== undefined && Object.hasOwn(invalid, f))
             v = invalid[f];
-        else if ($FIELDS11.includes(f) && r[f] === undefined)
+        else if ($FIELDS13.includes(f) && r[f] === undefined)
             v = null;
         else
             continue;
@@ -2101,7 +2206,7 @@ function $rule_val0001_UA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:227 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:427 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -2337,7 +2442,7 @@ function $rule_idn0002_NNP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:32 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:232 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3405,6 +3510,69 @@ function $rule_smc0006_NNP(r, ctx, out) {
     }
 }
 /**
+ * val0002 — Waarde in metadatabestand past niet bij het type
+ *
+ * regel's own check: a value of a metadata file does not fit the type of its column (a row count that is not a whole number, an entity type that is too long).
+ *
+ * Severity: blocking. Applies to: D, V.
+ * Implements: dda Validation of completeness, dda Check on sums.
+ * - dda: DGS Data Delivery Agreement (GLO), clauses "Validation of completeness" and "Check on sums" as quoted publicly
+ * Source: ikb.glo/1.3.0.regel:92 (ikb.glo@1.3.0).
+ *
+ * The decoders report this rule while reading a row; the fused checks do not repeat it.
+ *
+ * @param entity - the entity of the record
+ * @param record - a decoded record
+ * @param ctx - the reporting reference date and the IKB
+ * @param out - findings are appended here
+ * @returns `out`
+ */
+export function val0002(entity, record, ctx, out = []) {
+    switch (entity) {
+        case "ETD":
+            $rule_val0002_ETD(record, ctx, out);
+            break;
+        case "ATD":
+            $rule_val0002_ATD(record, ctx, out);
+            break;
+    }
+    return out;
+}
+/**
+ * val0002 on ETD: fields whose text does not fit their type, and empty required fields.
+ */
+function $rule_val0002_ETD(r, ctx, out) {
+    const invalid = r.$invalid;
+    for (const f of $FIELDS8) {
+        let v;
+        if (invalid !== undefined && Object.hasOwn(invalid, f))
+            v = invalid[f];
+        else if ($FIELDS8.includes(f) && r[f] === undefined)
+            v = null;
+        else
+            continue;
+        $push(out, $LAW_val0002, "blocking", "ETD", undefined, f, $key_ETD(r), { [f]: v }, f + " heeft een ongeldige waarde");
+    }
+}
+/**
+ * val0002 on ATD: fields whose text does not fit their type, and empty required fields.
+ */
+function $rule_val0002_ATD(r, ctx, out) {
+    const invalid = r.$invalid;
+    if (invalid === undefined)
+        return;
+    for (const f of $FIELDS9) {
+        let v;
+        if (invalid !== undefined && Object.hasOwn(invalid, f))
+            v = invalid[f];
+        else if (false)
+            v = null;
+        else
+            continue;
+        $push(out, $LAW_val0002, "blocking", "ATD", undefined, f, $key_ATD(r), { [f]: v }, f + " heeft een ongeldige waarde");
+    }
+}
+/**
  * dmc0001 — Ongeldig BSN
  *
  * A natural person's identification number issued by the Netherlands is not a valid BSN (eleven-test).
@@ -3413,7 +3581,7 @@ function $rule_smc0006_NNP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:54 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:254 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3452,7 +3620,7 @@ function $rule_dmc0001_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:70 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:270 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3492,7 +3660,7 @@ function $rule_dmc0002_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.6, br art 2.2f.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:86 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:286 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3536,7 +3704,7 @@ function $rule_omc0019_NNP(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:100 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:300 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3574,7 +3742,7 @@ function $rule_tmc0002_NP(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:119 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:319 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3610,7 +3778,7 @@ function $rule_omc0017_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:131 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:331 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3648,7 +3816,7 @@ function $rule_tmc0005_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:145 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:345 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3687,7 +3855,7 @@ function $rule_smc0010_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:159 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:359 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3731,7 +3899,7 @@ function $rule_omc0018_RE(r, ctx, out) {
  * - ldm: DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:178 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:378 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3774,7 +3942,7 @@ function $rule_etc0005_NP(r, ctx, out) {
  * - ldm: DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:195 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:395 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3815,7 +3983,7 @@ function $rule_etc0006_NP(r, ctx, out) {
  * Implements: ldm etc0036, bk bijlage 4 control 3.8.
  * - ldm: DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:210 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:410 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4089,6 +4257,18 @@ function $check_UA(r, ctx, out) {
     return out.length === before;
 }
 /**
+ * All record and attribute rules of ETD in one pass: true when the record passes them all.
+ */
+function $check_ETD(r, ctx, out) {
+    return true;
+}
+/**
+ * All record and attribute rules of ATD in one pass: true when the record passes them all.
+ */
+function $check_ATD(r, ctx, out) {
+    return true;
+}
+/**
  * Category identity: Identiteit niet vastgesteld
  */
 function $category_identity(findings, ikb) {
@@ -4289,6 +4469,211 @@ export function classify(findings, ikb) {
     }
     return { categories, payoutsBlocked, meetsAutomatedControls: categories.length === 0 };
 }
+/**
+ * The figure of rule fil0007 on the RRD, unscaled at 0 decimals.
+ */
+function $fileTotalFigure37(_rrd) {
+    return 0n;
+}
+/**
+ * The figure of a ETD row for rule cnt0001, unscaled at 0 decimals.
+ */
+function $fileTotalSingle39(cells, index) {
+    const c = $cell(cells, index[1]);
+    if (c === "")
+        return undefined;
+    const v = $parseInteger(c);
+    return v === undefined ? undefined : BigInt(v) * 1n;
+}
+/**
+ * Whether a ETD row is the one that holds the figure of rule cnt0001.
+ */
+function $fileTotalMatch39(cells, index) {
+    return $cell(cells, index[0]) === "natural_person";
+}
+/**
+ * The figure of a ETD row for rule cnt0002, unscaled at 0 decimals.
+ */
+function $fileTotalSingle40(cells, index) {
+    const c = $cell(cells, index[1]);
+    if (c === "")
+        return undefined;
+    const v = $parseInteger(c);
+    return v === undefined ? undefined : BigInt(v) * 1n;
+}
+/**
+ * Whether a ETD row is the one that holds the figure of rule cnt0002.
+ */
+function $fileTotalMatch40(cells, index) {
+    return $cell(cells, index[0]) === "non_natural_person";
+}
+/**
+ * The figure of a ETD row for rule cnt0003, unscaled at 0 decimals.
+ */
+function $fileTotalSingle41(cells, index) {
+    const c = $cell(cells, index[1]);
+    if (c === "")
+        return undefined;
+    const v = $parseInteger(c);
+    return v === undefined ? undefined : BigInt(v) * 1n;
+}
+/**
+ * Whether a ETD row is the one that holds the figure of rule cnt0003.
+ */
+function $fileTotalMatch41(cells, index) {
+    return $cell(cells, index[0]) === "representation";
+}
+/**
+ * The figure of a ETD row for rule cnt0004, unscaled at 0 decimals.
+ */
+function $fileTotalSingle42(cells, index) {
+    const c = $cell(cells, index[1]);
+    if (c === "")
+        return undefined;
+    const v = $parseInteger(c);
+    return v === undefined ? undefined : BigInt(v) * 1n;
+}
+/**
+ * Whether a ETD row is the one that holds the figure of rule cnt0004.
+ */
+function $fileTotalMatch42(cells, index) {
+    return $cell(cells, index[0]) === "bank_account";
+}
+/**
+ * The figure of a ETD row for rule cnt0005, unscaled at 0 decimals.
+ */
+function $fileTotalSingle43(cells, index) {
+    const c = $cell(cells, index[1]);
+    if (c === "")
+        return undefined;
+    const v = $parseInteger(c);
+    return v === undefined ? undefined : BigInt(v) * 1n;
+}
+/**
+ * Whether a ETD row is the one that holds the figure of rule cnt0005.
+ */
+function $fileTotalMatch43(cells, index) {
+    return $cell(cells, index[0]) === "address";
+}
+/**
+ * The figure of a ETD row for rule cnt0006, unscaled at 0 decimals.
+ */
+function $fileTotalSingle44(cells, index) {
+    const c = $cell(cells, index[1]);
+    if (c === "")
+        return undefined;
+    const v = $parseInteger(c);
+    return v === undefined ? undefined : BigInt(v) * 1n;
+}
+/**
+ * Whether a ETD row is the one that holds the figure of rule cnt0006.
+ */
+function $fileTotalMatch44(cells, index) {
+    return $cell(cells, index[0]) === "structured_address";
+}
+/**
+ * The figure of a ETD row for rule cnt0007, unscaled at 0 decimals.
+ */
+function $fileTotalSingle45(cells, index) {
+    const c = $cell(cells, index[1]);
+    if (c === "")
+        return undefined;
+    const v = $parseInteger(c);
+    return v === undefined ? undefined : BigInt(v) * 1n;
+}
+/**
+ * Whether a ETD row is the one that holds the figure of rule cnt0007.
+ */
+function $fileTotalMatch45(cells, index) {
+    return $cell(cells, index[0]) === "unstructured_address";
+}
+/**
+ * The figure of a ETD row for rule cnt0008, unscaled at 0 decimals.
+ */
+function $fileTotalSingle46(cells, index) {
+    const c = $cell(cells, index[1]);
+    if (c === "")
+        return undefined;
+    const v = $parseInteger(c);
+    return v === undefined ? undefined : BigInt(v) * 1n;
+}
+/**
+ * Whether a BA row counts for rule cnt0008 (its `when`); the row is decoded as the checks decode it; ctx holds the RRD and no IKB.
+ */
+function $fileTotalWhen46(cells, index, ctx) {
+    const r = $decode_BA(cells, index, []);
+    return ($eq(r.legal_dispute, true) ||
+        $eq(r.restrictive_measures, true) ||
+        $eq(r.pledged, true) ||
+        $eq(r.attached, true) ||
+        $eq(r.blocked_by_local_law, true));
+}
+/**
+ * Whether a ETD row is the one that holds the figure of rule cnt0008.
+ */
+function $fileTotalMatch46(cells, index) {
+    return $cell(cells, index[0]) === "blocked_bank_account";
+}
+/**
+ * The figure of a ETD row for rule cnt0009, unscaled at 0 decimals.
+ */
+function $fileTotalSingle47(cells, index) {
+    const c = $cell(cells, index[1]);
+    if (c === "")
+        return undefined;
+    const v = $parseInteger(c);
+    return v === undefined ? undefined : BigInt(v) * 1n;
+}
+/**
+ * Whether a BA row counts for rule cnt0009 (its `when`); the row is decoded as the checks decode it; ctx holds the RRD and no IKB.
+ */
+function $fileTotalWhen47(cells, index, ctx) {
+    const r = $decode_BA(cells, index, []);
+    return !($eq(r.legal_dispute, true) ||
+        $eq(r.restrictive_measures, true) ||
+        $eq(r.pledged, true) ||
+        $eq(r.attached, true) ||
+        $eq(r.blocked_by_local_law, true));
+}
+/**
+ * Whether a ETD row is the one that holds the figure of rule cnt0009.
+ */
+function $fileTotalMatch47(cells, index) {
+    return $cell(cells, index[0]) === "non_blocked_bank_account";
+}
+/**
+ * The summed value of a ETD row for rule cnt0010, unscaled at 0 decimals.
+ */
+function $fileTotalValue48(cells, index) {
+    const c = $cell(cells, index[1]);
+    if (c === "")
+        return undefined;
+    const v = $parseInteger(c);
+    return v === undefined ? undefined : BigInt(v) * 1n;
+}
+/**
+ * The figure of a ETD row for rule cnt0010, unscaled at 0 decimals.
+ */
+function $fileTotalSingle48(cells, index) {
+    const c = $cell(cells, index[1]);
+    if (c === "")
+        return undefined;
+    const v = $parseInteger(c);
+    return v === undefined ? undefined : BigInt(v) * 1n;
+}
+/**
+ * Whether a ETD row counts for rule cnt0010 (its `when`); the row is decoded as the checks decode it; ctx holds the RRD and no IKB.
+ */
+function $fileTotalWhen48(cells, index, ctx) {
+    const r = $decode_ETD(cells, index, []);
+    return r.entity_type === "blocked_bank_account" || r.entity_type === "non_blocked_bank_account";
+}
+/**
+ * Whether a ETD row is the one that holds the figure of rule cnt0010.
+ */
+function $fileTotalMatch48(cells, index) {
+    return $cell(cells, index[0]) === "bank_account";
+}
 /** The law of each rule by code: title, articles and assumptions, as every finding of the rule carries it. */
 export const laws = $lawTable([
     $LAW_fil0001,
@@ -4326,6 +4711,20 @@ export const laws = $lawTable([
     $LAW_omc0012,
     $LAW_smc0011,
     $LAW_smc0006,
+    $LAW_fil0005,
+    $LAW_fil0006,
+    $LAW_fil0007,
+    $LAW_val0002,
+    $LAW_cnt0001,
+    $LAW_cnt0002,
+    $LAW_cnt0003,
+    $LAW_cnt0004,
+    $LAW_cnt0005,
+    $LAW_cnt0006,
+    $LAW_cnt0007,
+    $LAW_cnt0008,
+    $LAW_cnt0009,
+    $LAW_cnt0010,
     $LAW_dmc0001,
     $LAW_dmc0002,
     $LAW_omc0019,
@@ -4347,6 +4746,8 @@ export const decoders = {
     AD: $decode_AD,
     SA: $decode_SA,
     UA: $decode_UA,
+    ETD: $decode_ETD,
+    ATD: $decode_ATD,
 };
 /** Fused checks by entity name: all record and attribute rules of the entity in one pass. */
 export const checks = {
@@ -4357,6 +4758,28 @@ export const checks = {
     AD: $check_AD,
     SA: $check_SA,
     UA: $check_UA,
+    ETD: $check_ETD,
+    ATD: $check_ATD,
+};
+/** The file totals by rule code: a row's summed value and the figure it is compared with. */
+export const fileTotals = {
+    fil0007: { scale: 0, figure: $fileTotalFigure37 },
+    cnt0001: { scale: 0, single: $fileTotalSingle39, match: $fileTotalMatch39 },
+    cnt0002: { scale: 0, single: $fileTotalSingle40, match: $fileTotalMatch40 },
+    cnt0003: { scale: 0, single: $fileTotalSingle41, match: $fileTotalMatch41 },
+    cnt0004: { scale: 0, single: $fileTotalSingle42, match: $fileTotalMatch42 },
+    cnt0005: { scale: 0, single: $fileTotalSingle43, match: $fileTotalMatch43 },
+    cnt0006: { scale: 0, single: $fileTotalSingle44, match: $fileTotalMatch44 },
+    cnt0007: { scale: 0, single: $fileTotalSingle45, match: $fileTotalMatch45 },
+    cnt0008: { scale: 0, single: $fileTotalSingle46, when: $fileTotalWhen46, match: $fileTotalMatch46 },
+    cnt0009: { scale: 0, single: $fileTotalSingle47, when: $fileTotalWhen47, match: $fileTotalMatch47 },
+    cnt0010: {
+        scale: 0,
+        value: $fileTotalValue48,
+        single: $fileTotalSingle48,
+        when: $fileTotalWhen48,
+        match: $fileTotalMatch48,
+    },
 };
 
 /**
@@ -4387,6 +4810,11 @@ export const metadata = {
       title: "DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)",
       url: "https://www.dnb.nl/media/0cdoeajk/anacredit-glo-ldm-v2-1.zip",
     },
+    {
+      alias: "dda",
+      title: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+      url: "https://www.lawinsider.com/clause/validation-of-completeness/_4",
+    },
   ],
   ikb: { key: "ikb_id", depositors: ["NP", "NNP"], depositorBy: "customer_id" },
   sourceFiles: [
@@ -4398,7 +4826,7 @@ export const metadata = {
     {
       path: "ikb.glo/1.3.0.regel",
       ruleset: "ikb.glo@1.3.0",
-      sha256: "22e8d9a9e5efcf8005f7f7b93700f393f562a73136f090a4fb1204262f042bff",
+      sha256: "019abb0f9f96ca6ed9e8a058ac85f27d6b37b29782fba04daec064eaae8a3569",
     },
   ],
 };
@@ -5137,6 +5565,66 @@ export const entities = [
       },
     ],
   },
+  {
+    name: "ETD",
+    title: "Entity type delivery",
+    file: "entity_type_delivery.csv",
+    metadata: true,
+    key: ["entity_type"],
+    roleBy: undefined,
+    fields: [
+      {
+        name: "entity_type",
+        column: "entity_type",
+        type: "text(60)",
+        required: true,
+        personal: false,
+        description: "Code of the logical entity type (bank_account, blocked_bank_account, ...)",
+      },
+      {
+        name: "row_count",
+        column: "row_count",
+        type: "integer",
+        required: true,
+        personal: false,
+        description: "Number of rows delivered of that entity type",
+      },
+    ],
+  },
+  {
+    name: "ATD",
+    title: "Attribute delivery",
+    file: "attribute_delivery.csv",
+    metadata: true,
+    key: [],
+    roleBy: undefined,
+    fields: [
+      {
+        name: "entity_type",
+        column: "entity_type",
+        type: "text(60)",
+        required: false,
+        personal: false,
+        description: "Code of the logical entity type",
+      },
+      {
+        name: "attribute",
+        column: "attribute",
+        type: "text(60)",
+        required: false,
+        personal: false,
+        description: "Code of the attribute",
+      },
+      {
+        name: "attribute_total",
+        column: "attribute_total",
+        type: "decimal(18,2)",
+        required: false,
+        personal: false,
+        description: "Control total of the attribute",
+      },
+    ],
+  },
 ];
 
 /**
@@ -5497,7 +5985,7 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 227, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 427, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "replace rule ctl0001 \"Gegeven uit Bijlage 4 ontbreekt\"\n  meaning \"regel's own check: a datum that Bijlage 4 controls 3.5-3.8 require of every person, representation or deposit is missing.\"\n      from bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  assumption \"the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.3.0 table lists none of them for dmc0000.\"\n  severity signalling\n  class own\n  applies to D, V\n  implements bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  for NNP.legal_capacity_code, RE.type_of_representation_competence, BA.deposit_category,\n      BA.currency, BA.country\n  require value is present\n  message \"{attribute} ontbreekt (Bijlage 4)\"\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_name: \"De Korf B.V.\" }\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"REK-SPAAR\", country: \"NL\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"MET RECHTSPERSOONLIJKHEID\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"REK-SPAAR\", currency: \"EUR\", country: \"NL\" }",
     categories: [],
@@ -5716,7 +6204,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 32, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 232, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "replace rule dmc0000 \"Verplicht attribuut ontbreekt\"\n  meaning \"A mandatory attribute is missing (or its value is not valid for its type).\"\n  assumption \"dmc0000 = \\\"Verplicht attribuut ontbreekt\\\" (mandatory attribute missing).\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6,\n      bk bijlage 4 control 3.7, bk bijlage 4 control 3.8, br art 2.2e, br art 2.2f, br art 2.4\n  for NP.date_of_birth, NP.last_name, NNP.registered_country, NNP.registered_name,\n      NNP.registered_place, BA.ascription, BA.balance, BA.bank_account_number,\n      BA.count_of_depositors, BA.interest, BA.product_label, UA.address_line_1, SA.postal_code,\n      SA.place, SA.street, SA.house_number, AD.country\n  require value is present\n  message \"{attribute} ontbreekt\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\", balance: 1250.00, count_of_depositors: 1, interest: 3.10 }\n  example fail AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", ascription: \"J. Jansen\", bank_account_number: \"NL91ABNA0417164300\", balance: 1250.00, count_of_depositors: 1, interest: 3.10, product_label: \"Internetsparen\" }\n  example pass AD { ikb_id: \"C1\", address_id: \"AD1\", customer_id: \"C1\", country: \"NL\" }",
     categories: [
@@ -6764,6 +7252,481 @@ export const trace = [
     categories: [{ category: "notification", role: "D", attributes: [] }],
   },
   {
+    code: "fil0005",
+    title: "Metadatabestand ontbreekt",
+    meaning: "regel's own check: a metadata file of the delivery (entity_type_delivery.csv, attribute_delivery.csv) is missing.",
+    meaningFrom: [],
+    assumptions: [
+      "blocking, as for fil0001: without the row counts DNB cannot check the delivery's completeness (\"must be delivered\").",
+    ],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["ETD", "ATD"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Check on sums",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 56, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule fil0005 \"Metadatabestand ontbreekt\"\n  meaning \"regel's own check: a metadata file of the delivery (entity_type_delivery.csv, attribute_delivery.csv) is missing.\"\n  assumption \"blocking, as for fil0001: without the row counts DNB cannot check the delivery's completeness (\\\"must be delivered\\\").\"\n  severity blocking\n  class own\n  implements dda Validation of completeness, dda \"Check on sums\"\n  for file ETD, ATD\n  require present\n  example fail file ETD missing\n  example fail file ATD missing\n  example pass file ETD rows { entity_type: \"natural_person\", row_count: 0 }\n  example pass file ATD columns \"entity_type\", \"attribute\", \"attribute_total\"",
+    categories: [],
+  },
+  {
+    code: "fil0006",
+    title: "Kolom ontbreekt in metadatabestand",
+    meaning: "regel's own check: the header of a metadata file lacks one of its columns.",
+    meaningFrom: [],
+    assumptions: ["blocking, as for fil0002; the column names are assumed (entity ETD, ATD)."],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["ETD", "ATD"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Check on sums",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 69, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule fil0006 \"Kolom ontbreekt in metadatabestand\"\n  meaning \"regel's own check: the header of a metadata file lacks one of its columns.\"\n  assumption \"blocking, as for fil0002; the column names are assumed (entity ETD, ATD).\"\n  severity blocking\n  class own\n  implements dda \"Check on sums\"\n  for file ETD, ATD\n  require header\n  example fail file ATD columns \"entity_type\"\n  example fail file ETD columns \"entity_type\"\n  example pass file ATD columns \"entity_type\", \"attribute\", \"attribute_total\"",
+    categories: [],
+  },
+  {
+    code: "fil0007",
+    title: "attribute_delivery.csv is niet leeg",
+    meaning: "regel's own check: attribute_delivery.csv holds rows; it is delivered empty, with its header.",
+    meaningFrom: [],
+    assumptions: [
+      "signalling: the clause says the file must be empty; that rows in it make the delivery unprocessable is not said.",
+    ],
+    severity: "signalling",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["ATD"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Check on sums",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 81, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule fil0007 \"attribute_delivery.csv is niet leeg\"\n  meaning \"regel's own check: attribute_delivery.csv holds rows; it is delivered empty, with its header.\"\n  assumption \"signalling: the clause says the file must be empty; that rows in it make the delivery unprocessable is not said.\"\n  severity signalling\n  class own\n  implements dda \"Check on sums\"\n  for file ATD\n  require count = 0\n  example fail file ATD rows { entity_type: \"bank_account\", attribute: \"balance\", attribute_total: 1250.00 }\n  example pass file ATD columns \"entity_type\", \"attribute\", \"attribute_total\"",
+    categories: [],
+  },
+  {
+    code: "val0002",
+    title: "Waarde in metadatabestand past niet bij het type",
+    meaning: "regel's own check: a value of a metadata file does not fit the type of its column (a row count that is not a whole number, an entity type that is too long).",
+    meaningFrom: [],
+    assumptions: [
+      "blocking: a row count that cannot be read leaves the completeness of the delivery unchecked (dda \"Validation of completeness\"); the types are those of this data model (entity ETD, ATD).",
+    ],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "attribute",
+    entities: ["ETD", "ATD"],
+    attributes: ["ETD.entity_type", "ETD.row_count", "ATD.entity_type", "ATD.attribute", "ATD.attribute_total"],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Check on sums",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 92, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule val0002 \"Waarde in metadatabestand past niet bij het type\"\n  meaning \"regel's own check: a value of a metadata file does not fit the type of its column (a row count that is not a whole number, an entity type that is too long).\"\n  assumption \"blocking: a row count that cannot be read leaves the completeness of the delivery unchecked (dda \\\"Validation of completeness\\\"); the types are those of this data model (entity ETD, ATD).\"\n  severity blocking\n  class own\n  implements dda Validation of completeness, dda \"Check on sums\"\n  for ETD.*, ATD.*\n  require value is valid\n  message \"{attribute} heeft een ongeldige waarde\"\n  example fail ETD { entity_type: \"bank_account\", row_count: \"honderd\" }\n  example fail ATD { attribute_total: \"12,50\" }\n  example pass ETD { entity_type: \"bank_account\", row_count: 100000 }",
+    categories: [],
+  },
+  {
+    code: "cnt0001",
+    title: "Aantal rijen natural_person.csv wijkt af van entity_type_delivery.csv",
+    meaning: "The number of rows of natural_person.csv is not the row count entity_type_delivery.csv declares for natural_person.",
+    meaningFrom: [],
+    assumptions: [
+      "regel's own code (the GLO's code of this check is not public); blocking, as a delivery that is not complete cannot be processed.",
+    ],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["NP"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 107, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule cnt0001 \"Aantal rijen natural_person.csv wijkt af van entity_type_delivery.csv\"\n  meaning \"The number of rows of natural_person.csv is not the row count entity_type_delivery.csv declares for natural_person.\"\n  assumption \"regel's own code (the GLO's code of this check is not public); blocking, as a delivery that is not complete cannot be processed.\"\n  severity blocking\n  class own\n  implements dda Validation of completeness\n  for file NP\n  require count = ETD.row_count where entity_type = \"natural_person\"\n  example fail file NP rows { customer_id: \"C1\" } with ETD { entity_type: \"natural_person\", row_count: 2 }\n  example fail file NP rows { customer_id: \"C1\" } with ETD { entity_type: \"bank_account\", row_count: 1 }\n  example pass file NP rows { customer_id: \"C1\" }, { customer_id: \"C2\" } with ETD { entity_type: \"natural_person\", row_count: 2 }",
+    categories: [],
+  },
+  {
+    code: "cnt0002",
+    title: "Aantal rijen non_natural_person.csv wijkt af van entity_type_delivery.csv",
+    meaning: "The number of rows of non_natural_person.csv is not the row count entity_type_delivery.csv declares for non_natural_person.",
+    meaningFrom: [],
+    assumptions: ["regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001."],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["NNP"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 119, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule cnt0002 \"Aantal rijen non_natural_person.csv wijkt af van entity_type_delivery.csv\"\n  meaning \"The number of rows of non_natural_person.csv is not the row count entity_type_delivery.csv declares for non_natural_person.\"\n  assumption \"regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001.\"\n  severity blocking\n  class own\n  implements dda Validation of completeness\n  for file NNP\n  require count = ETD.row_count where entity_type = \"non_natural_person\"\n  example fail file NNP rows { customer_id: \"C1\" } with ETD { entity_type: \"non_natural_person\", row_count: 0 }\n  example pass file NNP rows { customer_id: \"C1\" } with ETD { entity_type: \"non_natural_person\", row_count: 1 }",
+    categories: [],
+  },
+  {
+    code: "cnt0003",
+    title: "Aantal rijen representation.csv wijkt af van entity_type_delivery.csv",
+    meaning: "The number of rows of representation.csv is not the row count entity_type_delivery.csv declares for representation.",
+    meaningFrom: [],
+    assumptions: ["regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001."],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["RE"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 130, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule cnt0003 \"Aantal rijen representation.csv wijkt af van entity_type_delivery.csv\"\n  meaning \"The number of rows of representation.csv is not the row count entity_type_delivery.csv declares for representation.\"\n  assumption \"regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001.\"\n  severity blocking\n  class own\n  implements dda Validation of completeness\n  for file RE\n  require count = ETD.row_count where entity_type = \"representation\"\n  example fail file RE rows { representation_id: \"R1\" } with ETD { entity_type: \"representation\", row_count: 3 }\n  example pass file RE rows { representation_id: \"R1\" } with ETD { entity_type: \"representation\", row_count: 1 }",
+    categories: [],
+  },
+  {
+    code: "cnt0004",
+    title: "Aantal rijen bank_account.csv wijkt af van entity_type_delivery.csv",
+    meaning: "The number of rows of bank_account.csv is not the row count entity_type_delivery.csv declares for bank_account.",
+    meaningFrom: [],
+    assumptions: ["regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001."],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["BA"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 141, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule cnt0004 \"Aantal rijen bank_account.csv wijkt af van entity_type_delivery.csv\"\n  meaning \"The number of rows of bank_account.csv is not the row count entity_type_delivery.csv declares for bank_account.\"\n  assumption \"regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001.\"\n  severity blocking\n  class own\n  implements dda Validation of completeness\n  for file BA\n  require count = ETD.row_count where entity_type = \"bank_account\"\n  example fail file BA rows { account_id: \"A1\" }, { account_id: \"A2\" } with ETD { entity_type: \"bank_account\", row_count: 1 }\n  example pass file BA rows { account_id: \"A1\" }, { account_id: \"A2\" } with ETD { entity_type: \"bank_account\", row_count: 2 }",
+    categories: [],
+  },
+  {
+    code: "cnt0005",
+    title: "Aantal rijen address.csv wijkt af van entity_type_delivery.csv",
+    meaning: "The number of rows of address.csv is not the row count entity_type_delivery.csv declares for address.",
+    meaningFrom: [],
+    assumptions: ["regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001."],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["AD"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 152, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule cnt0005 \"Aantal rijen address.csv wijkt af van entity_type_delivery.csv\"\n  meaning \"The number of rows of address.csv is not the row count entity_type_delivery.csv declares for address.\"\n  assumption \"regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001.\"\n  severity blocking\n  class own\n  implements dda Validation of completeness\n  for file AD\n  require count = ETD.row_count where entity_type = \"address\"\n  example fail file AD rows { address_id: \"AD1\", customer_id: \"C1\" } with ETD { entity_type: \"address\", row_count: 0 }\n  example pass file AD rows { address_id: \"AD1\", customer_id: \"C1\" } with ETD { entity_type: \"address\", row_count: 1 }",
+    categories: [],
+  },
+  {
+    code: "cnt0006",
+    title: "Aantal rijen structured_address.csv wijkt af van entity_type_delivery.csv",
+    meaning: "The number of rows of structured_address.csv is not the row count entity_type_delivery.csv declares for structured_address.",
+    meaningFrom: [],
+    assumptions: [
+      "regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001. Whether structured_address is an entity type of its own in the GLO is not confirmed (docs/data-model.md).",
+    ],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["SA"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 163, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule cnt0006 \"Aantal rijen structured_address.csv wijkt af van entity_type_delivery.csv\"\n  meaning \"The number of rows of structured_address.csv is not the row count entity_type_delivery.csv declares for structured_address.\"\n  assumption \"regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001. Whether structured_address is an entity type of its own in the GLO is not confirmed (docs/data-model.md).\"\n  severity blocking\n  class own\n  implements dda Validation of completeness\n  for file SA\n  require count = ETD.row_count where entity_type = \"structured_address\"\n  example fail file SA rows { address_id: \"AD1\", customer_id: \"C1\" } with ETD { entity_type: \"structured_address\", row_count: 2 }\n  example pass file SA rows { address_id: \"AD1\", customer_id: \"C1\" } with ETD { entity_type: \"structured_address\", row_count: 1 }",
+    categories: [],
+  },
+  {
+    code: "cnt0007",
+    title: "Aantal rijen unstructured_address.csv wijkt af van entity_type_delivery.csv",
+    meaning: "The number of rows of unstructured_address.csv is not the row count entity_type_delivery.csv declares for unstructured_address.",
+    meaningFrom: [],
+    assumptions: [
+      "regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001. Whether unstructured_address is an entity type of its own in the GLO is not confirmed (docs/data-model.md).",
+    ],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["UA"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 174, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule cnt0007 \"Aantal rijen unstructured_address.csv wijkt af van entity_type_delivery.csv\"\n  meaning \"The number of rows of unstructured_address.csv is not the row count entity_type_delivery.csv declares for unstructured_address.\"\n  assumption \"regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001. Whether unstructured_address is an entity type of its own in the GLO is not confirmed (docs/data-model.md).\"\n  severity blocking\n  class own\n  implements dda Validation of completeness\n  for file UA\n  require count = ETD.row_count where entity_type = \"unstructured_address\"\n  example fail file UA rows { address_id: \"AD1\", customer_id: \"C1\" } with ETD { entity_type: \"unstructured_address\", row_count: 0 }\n  example pass file UA rows { address_id: \"AD1\", customer_id: \"C1\" } with ETD { entity_type: \"unstructured_address\", row_count: 1 }",
+    categories: [],
+  },
+  {
+    code: "cnt0008",
+    title: "Aantal geblokkeerde rekeningen wijkt af van entity_type_delivery.csv",
+    meaning: "The number of rows of bank_account.csv with a blockade is not the row count entity_type_delivery.csv declares for blocked_bank_account.",
+    meaningFrom: [],
+    assumptions: [
+      "a blocked bank account is a deposit with one of the blockades of Bijlage 4 control 3.9 b-f (legal dispute, restrictive measures, pledged, attached, blocked under local law); the GLO's subtype indicator is not public. Dormant accounts (3.9 l) are marked, not blocked.",
+      "regel's own code; blocking, as for cnt0001.",
+    ],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["BA"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.9",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 187, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule cnt0008 \"Aantal geblokkeerde rekeningen wijkt af van entity_type_delivery.csv\"\n  meaning \"The number of rows of bank_account.csv with a blockade is not the row count entity_type_delivery.csv declares for blocked_bank_account.\"\n  assumption \"a blocked bank account is a deposit with one of the blockades of Bijlage 4 control 3.9 b-f (legal dispute, restrictive measures, pledged, attached, blocked under local law); the GLO's subtype indicator is not public. Dormant accounts (3.9 l) are marked, not blocked.\"\n  assumption \"regel's own code; blocking, as for cnt0001.\"\n  severity blocking\n  class own\n  implements dda Validation of completeness, bk bijlage 4 control 3.9\n  for file BA\n  when legal_dispute = true or restrictive_measures = true or pledged = true or attached = true\n      or blocked_by_local_law = true\n  require count = ETD.row_count where entity_type = \"blocked_bank_account\"\n  example fail file BA rows { account_id: \"A1\", pledged: true }, { account_id: \"A2\" } with ETD { entity_type: \"blocked_bank_account\", row_count: 2 }\n  example pass file BA rows { account_id: \"A1\", pledged: true }, { account_id: \"A2\", attached: true }, { account_id: \"A3\", dormant: true } with ETD { entity_type: \"blocked_bank_account\", row_count: 2 }",
+    categories: [],
+  },
+  {
+    code: "cnt0009",
+    title: "Aantal niet-geblokkeerde rekeningen wijkt af van entity_type_delivery.csv",
+    meaning: "The number of rows of bank_account.csv without a blockade is not the row count entity_type_delivery.csv declares for non_blocked_bank_account.",
+    meaningFrom: [],
+    assumptions: [
+      "non-blocked is the complement of cnt0008's blockades: a deposit with none of them (a marking left empty counts as not set).",
+      "regel's own code; blocking, as for cnt0001.",
+    ],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["BA"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.9",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 201, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule cnt0009 \"Aantal niet-geblokkeerde rekeningen wijkt af van entity_type_delivery.csv\"\n  meaning \"The number of rows of bank_account.csv without a blockade is not the row count entity_type_delivery.csv declares for non_blocked_bank_account.\"\n  assumption \"non-blocked is the complement of cnt0008's blockades: a deposit with none of them (a marking left empty counts as not set).\"\n  assumption \"regel's own code; blocking, as for cnt0001.\"\n  severity blocking\n  class own\n  implements dda Validation of completeness, bk bijlage 4 control 3.9\n  for file BA\n  when not (legal_dispute = true or restrictive_measures = true or pledged = true or attached = true or blocked_by_local_law = true)\n  require count = ETD.row_count where entity_type = \"non_blocked_bank_account\"\n  example fail file BA rows { account_id: \"A1\", pledged: true }, { account_id: \"A2\" } with ETD { entity_type: \"non_blocked_bank_account\", row_count: 2 }\n  example pass file BA rows { account_id: \"A1\", pledged: true }, { account_id: \"A2\", pledged: false }, { account_id: \"A3\" } with ETD { entity_type: \"non_blocked_bank_account\", row_count: 2 }",
+    categories: [],
+  },
+  {
+    code: "cnt0010",
+    title: "Subtypen tellen niet op tot bank_account",
+    meaning: "The row counts entity_type_delivery.csv declares for blocked_bank_account and non_blocked_bank_account do not add up to the one it declares for bank_account.",
+    meaningFrom: [],
+    assumptions: [
+      "the clause's example (1,500 + 98,500 = 100,000) is read as a rule: the subtypes of bank account partition it.",
+      "regel's own code; blocking, as for cnt0001.",
+    ],
+    severity: "blocking",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["ETD"],
+    attributes: [],
+    articles: [
+      {
+        source: "dda",
+        sourceTitle: "DGS Data Delivery Agreement (GLO), clauses \"Validation of completeness\" and \"Check on sums\" as quoted publicly",
+        locator: "Validation of completeness",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 214, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule cnt0010 \"Subtypen tellen niet op tot bank_account\"\n  meaning \"The row counts entity_type_delivery.csv declares for blocked_bank_account and non_blocked_bank_account do not add up to the one it declares for bank_account.\"\n  assumption \"the clause's example (1,500 + 98,500 = 100,000) is read as a rule: the subtypes of bank account partition it.\"\n  assumption \"regel's own code; blocking, as for cnt0001.\"\n  severity blocking\n  class own\n  implements dda Validation of completeness\n  for file ETD\n  when entity_type = \"blocked_bank_account\" or entity_type = \"non_blocked_bank_account\"\n  require sum row_count = ETD.row_count where entity_type = \"bank_account\"\n  example fail file ETD rows { entity_type: \"bank_account\", row_count: 100000 }, { entity_type: \"blocked_bank_account\", row_count: 1500 }, { entity_type: \"non_blocked_bank_account\", row_count: 98000 }\n  example pass file ETD rows { entity_type: \"bank_account\", row_count: 100000 }, { entity_type: \"blocked_bank_account\", row_count: 1500 }, { entity_type: \"non_blocked_bank_account\", row_count: 98500 }",
+    categories: [],
+  },
+  {
     code: "dmc0001",
     title: "Ongeldig BSN",
     meaning: "A natural person's identification number issued by the Netherlands is not a valid BSN (eleven-test).",
@@ -6804,7 +7767,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 54, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 254, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule dmc0001 \"Ongeldig BSN\"\n  meaning \"A natural person's identification number issued by the Netherlands is not a valid BSN (eleven-test).\"\n  assumption \"dmc0001 = a Dutch identification number (BSN) fails the eleven-test.\"\n  assumption \"checked for depositors and representatives (Bijlage 4 control 3.5 item 3, 3.7 d); the category table's (D) decides that only a depositor's counts for identity.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e,\n      br art 2.3\n  for NP\n  when identification_country = \"NL\" and identification_number is present\n  require valid_bsn(identification_number)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"123456789\", identification_country: \"NL\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", identification_number: \"123456789\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"123456789\", identification_country: \"DE\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
@@ -6850,7 +7813,7 @@ export const trace = [
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 70, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 270, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule dmc0002 \"Ongeldige tekens in naam\"\n  meaning \"The initials, first names or last name of a natural person contain characters other than letters, spaces, apostrophes, hyphens and dots.\"\n  assumption \"dmc0002 = a name of a natural person holds characters other than letters, spaces, apostrophes, hyphens and dots.\"\n  assumption \"checked for depositors and representatives (Bijlage 4 control 3.5 item 1, 3.7 b); the category table's (D) decides that only a depositor's counts for identity.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e,\n      br art 2.3\n  for NP.initials, NP.first_names, NP.last_name\n  when value is present\n  require value matches \"^[\\\\p{L}\\\\p{M}][\\\\p{L}\\\\p{M} '.-]*$\"\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen1\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", initials: \"J2\" }\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", first_names: \"?\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", initials: \"J.P.\", first_names: \"Jan Pieter\", last_name: \"van 't Hoff-Ébène\" }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
@@ -6889,7 +7852,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2f" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 86, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 286, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule omc0019 \"Registratienummer niet-natuurlijk persoon ontbreekt\"\n  meaning \"A non-natural person registered in the Netherlands has neither KvK number nor RSIN, or one registered abroad has no foreign number with country of issue.\"\n  assumption \"omc0019 = a non-natural person lacks the registration numbers of Bijlage 4 control 3.6: registered in the Netherlands, a KvK number or RSIN (item 4); registered abroad, a foreign tax or KvK number with its country of issue (item 5).\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.6, br art 2.2f\n  for NNP\n  when registered_country is present\n  require (registered_country = \"NL\" and (coc_number is present or rsin is present))\n      or (registered_country != \"NL\" and (identification_number is present or coc_number is present) and identification_country is present)\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\" }\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"DE\", identification_number: \"HRB 12345\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"NL\", coc_number: \"12345678\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_country: \"DE\", identification_number: \"HRB 12345\", identification_country: \"DE\" }",
     categories: [{ category: "identity", role: undefined, attributes: [] }],
@@ -6929,7 +7892,7 @@ export const trace = [
         locator: "bijlage 4 control 3.5",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 100, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 300, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule tmc0002 \"Levensstatus en overlijdensdatum tegenstrijdig\"\n  meaning \"A natural person is marked deceased without a date of death, or has a date of death without being marked deceased.\"\n  assumption \"tmc0002 = the life status and the date of death disagree.\"\n  assumption \"checked for depositors and representatives; the category table's (D) decides that only a depositor's counts for identity.\"\n  assumption \"class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.\"\n  severity signalling\n  applies to D, V\n  implements bk bijlage 3, bk bijlage 4 control 3.5\n  for NP\n  require (deceased = true and date_of_death is present)\n      or (not (deceased = true) and date_of_death is absent)\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true }\n  example fail NP { ikb_id: \"C1\", customer_id: \"V1\", deceased: true }\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: true, date_of_death: 2022-05-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", deceased: false }",
     categories: [{ category: "identity", role: "D", attributes: [] }],
@@ -6966,7 +7929,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 119, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 319, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule omc0017 \"Depositohouder zonder markering in aanmerking komen\"\n  meaning \"A deposit is marked eligible while the depositor of its IKB has no eligibility marking.\"\n  assumption \"omc0017 = a deposit is marked eligible while the depositor has no eligibility marking.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when eligible = true\n  require exists(NP where NP.customer_id = ikb_id and NP.eligibility_indicator_code is present)\n      or exists(NNP where NNP.customer_id = ikb_id and NNP.eligibility_indicator_code is present)\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NP { ikb_id: \"C1\", customer_id: \"C1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", eligible: true } with NP { ikb_id: \"C1\", customer_id: \"C1\", eligibility_indicator_code: \"IN AANMERKING\" }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
@@ -7006,7 +7969,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 131, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 331, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule tmc0005 \"Slapend deposito met recente transactie\"\n  meaning \"A deposit marked dormant has a last transaction within the 24 months before the reporting reference date.\"\n  assumption \"tmc0005 = a deposit marked dormant had a transaction within the 24 months before the reporting reference date (Bijlage 4 control 3.9 l).\"\n  assumption \"class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when dormant = true and last_transaction_date is present\n  require last_transaction_date <= rrd - 24 months\n  example fail rrd 2024-01-01 BA { ikb_id: \"C1\", account_id: \"A1\", dormant: true, last_transaction_date: 2023-03-15 }\n  example pass rrd 2024-01-01 BA { ikb_id: \"C1\", account_id: \"A1\", dormant: true, last_transaction_date: 2021-03-15 }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
@@ -7046,7 +8009,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 145, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 345, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule smc0010 \"Rente hoger dan saldo\"\n  meaning \"The accrued interest of a deposit with a positive balance is larger than the balance.\"\n  assumption \"smc0010 = the accrued interest of a deposit with a positive balance exceeds that balance (implausible).\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0010 in \\\"Bedrag niet te bepalen\\\", which implausible interest explains; the check is a tuple constraint in DNB's terms.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when balance > 0 and interest is present\n  require interest <= balance\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: 100.00, interest: 250.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", balance: 1000.00, interest: 2.50 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -7083,7 +8046,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 159, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 359, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule omc0018 \"Vertegenwoordiger vertegenwoordigt zichzelf\"\n  meaning \"A representation names the same customer as representative and as represented person.\"\n  assumption \"omc0018 = a representation in which the representative is the represented person.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  when represented_id is present and representative_id is present\n  require representative_id != represented_id\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"C1\", represented_id: \"C1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -7125,7 +8088,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 178, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 378, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule etc0005 \"Geboortedatum gewijzigd sinds vorige levering\"\n  meaning \"The date of birth of a natural person differs from the one in the bank's previous delivery (T-1).\"\n  assumption \"etc0005 = a date of birth that changed since the previous delivery: the code and its text are ours (the DGS GLO's etc codes are not public); that a date of birth \\\"cannot change over time\\\" as ldm etc0036 says of its attribute is our reading. A correction is legitimate but must be explained, so the rule signals.\"\n  assumption \"a date absent in either delivery is not compared: a missing date of birth is dmc0000's finding.\"\n  assumption \"class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.\"\n  severity signalling\n  applies to D, V\n  implements ldm etc0036, bk bijlage 4 control 3.5, br art 2.2e\n  for NP\n  when date_of_birth is present and previous.date_of_birth is present\n  require date_of_birth = previous.date_of_birth\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 } previous NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1971-01-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 } previous NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }",
     categories: [],
@@ -7167,7 +8130,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 195, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 395, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule etc0006 \"Identificatienummer gewijzigd sinds vorige levering\"\n  meaning \"The national or tax identification number of a natural person differs from the one in the bank's previous delivery (T-1).\"\n  assumption \"etc0006 = an identification number (BSN for NL) that changed since the previous delivery: the code and its text are ours; a person's identification number does not change, so a change means a mix-up of persons or a correction to explain (our reading of ldm etc0036 applied to this attribute).\"\n  assumption \"a number absent in either delivery is not compared.\"\n  assumption \"class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.\"\n  severity signalling\n  applies to D, V\n  implements ldm etc0036, bk bijlage 4 control 3.5, br art 2.2e\n  for NP\n  when identification_number is present and previous.identification_number is present\n  require identification_number = previous.identification_number\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" } previous NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"123456782\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" } previous NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" }",
     categories: [],
@@ -7207,7 +8170,7 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 210, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 410, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule etc0007 \"Saldo sterk gestegen sinds vorige levering\"\n  meaning \"The balance of a deposit is more than ten times its balance in the bank's previous delivery (T-1), which was at least EUR 1,000.\"\n  assumption \"etc0007 = a balance that jumped since the previous delivery: the code, the factor ten and the floor of EUR 1,000 (below which a jump says little) are ours, not a source's; a jump is plausible (an inheritance, a sale) but worth a look before a payout is computed from it.\"\n  assumption \"class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.\"\n  severity signalling\n  implements ldm etc0036, bk bijlage 4 control 3.8\n  for BA\n  when balance is present and previous.balance >= 1000.00\n  require balance <= previous.balance * 10\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: 50000.00 } previous BA { ikb_id: \"C1\", account_id: \"A1\", balance: 1500.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", balance: 15000.00 } previous BA { ikb_id: \"C1\", account_id: \"A1\", balance: 1500.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", balance: 50000.00 } previous BA { ikb_id: \"C1\", account_id: \"A1\", balance: 999.99 }",
     categories: [],
@@ -7229,7 +8192,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 253, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 453, column: 1 },
     results: [
       { code: "omc0001", role: undefined, attributes: [] },
       { code: "omc0002", role: "D", attributes: [] },
@@ -7285,7 +8248,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 282, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 482, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
       { code: "etc0004", role: undefined, attributes: [] },
@@ -7308,7 +8271,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 286, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 486, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -7341,7 +8304,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 301, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 501, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
@@ -7375,7 +8338,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 309, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 509, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {
@@ -7495,6 +8458,160 @@ export const fileRules = [
     check: "references",
     entities: ["NP", "NNP", "RE", "BA", "AD", "SA", "UA"],
   },
+  { code: "fil0005", severity: "blocking", check: "present", entities: ["ETD", "ATD"] },
+  { code: "fil0006", severity: "blocking", check: "header", entities: ["ETD", "ATD"] },
+  {
+    code: "fil0007",
+    severity: "signalling",
+    check: "total",
+    entities: ["ATD"],
+    total: { measure: "count", op: "=", figure: "0" },
+  },
+  {
+    code: "cnt0001",
+    severity: "blocking",
+    check: "total",
+    entities: ["NP"],
+    total: {
+      measure: "count",
+      op: "=",
+      figure: "ETD.row_count where entity_type = \"natural_person\"",
+      single: "ETD",
+      key: "natural_person",
+      keyField: "entity_type",
+    },
+  },
+  {
+    code: "cnt0002",
+    severity: "blocking",
+    check: "total",
+    entities: ["NNP"],
+    total: {
+      measure: "count",
+      op: "=",
+      figure: "ETD.row_count where entity_type = \"non_natural_person\"",
+      single: "ETD",
+      key: "non_natural_person",
+      keyField: "entity_type",
+    },
+  },
+  {
+    code: "cnt0003",
+    severity: "blocking",
+    check: "total",
+    entities: ["RE"],
+    total: {
+      measure: "count",
+      op: "=",
+      figure: "ETD.row_count where entity_type = \"representation\"",
+      single: "ETD",
+      key: "representation",
+      keyField: "entity_type",
+    },
+  },
+  {
+    code: "cnt0004",
+    severity: "blocking",
+    check: "total",
+    entities: ["BA"],
+    total: {
+      measure: "count",
+      op: "=",
+      figure: "ETD.row_count where entity_type = \"bank_account\"",
+      single: "ETD",
+      key: "bank_account",
+      keyField: "entity_type",
+    },
+  },
+  {
+    code: "cnt0005",
+    severity: "blocking",
+    check: "total",
+    entities: ["AD"],
+    total: {
+      measure: "count",
+      op: "=",
+      figure: "ETD.row_count where entity_type = \"address\"",
+      single: "ETD",
+      key: "address",
+      keyField: "entity_type",
+    },
+  },
+  {
+    code: "cnt0006",
+    severity: "blocking",
+    check: "total",
+    entities: ["SA"],
+    total: {
+      measure: "count",
+      op: "=",
+      figure: "ETD.row_count where entity_type = \"structured_address\"",
+      single: "ETD",
+      key: "structured_address",
+      keyField: "entity_type",
+    },
+  },
+  {
+    code: "cnt0007",
+    severity: "blocking",
+    check: "total",
+    entities: ["UA"],
+    total: {
+      measure: "count",
+      op: "=",
+      figure: "ETD.row_count where entity_type = \"unstructured_address\"",
+      single: "ETD",
+      key: "unstructured_address",
+      keyField: "entity_type",
+    },
+  },
+  {
+    code: "cnt0008",
+    severity: "blocking",
+    check: "total",
+    entities: ["BA"],
+    total: {
+      measure: "count",
+      op: "=",
+      figure: "ETD.row_count where entity_type = \"blocked_bank_account\"",
+      single: "ETD",
+      key: "blocked_bank_account",
+      keyField: "entity_type",
+      when: "legal_dispute = true or restrictive_measures = true or pledged = true or attached = true or blocked_by_local_law = true",
+    },
+  },
+  {
+    code: "cnt0009",
+    severity: "blocking",
+    check: "total",
+    entities: ["BA"],
+    total: {
+      measure: "count",
+      op: "=",
+      figure: "ETD.row_count where entity_type = \"non_blocked_bank_account\"",
+      single: "ETD",
+      key: "non_blocked_bank_account",
+      keyField: "entity_type",
+      when: "not (legal_dispute = true or restrictive_measures = true or pledged = true or attached = true or blocked_by_local_law = true)",
+    },
+  },
+  {
+    code: "cnt0010",
+    severity: "blocking",
+    check: "total",
+    entities: ["ETD"],
+    fields: ["row_count"],
+    total: {
+      measure: "sum",
+      field: "row_count",
+      op: "=",
+      figure: "ETD.row_count where entity_type = \"bank_account\"",
+      single: "ETD",
+      key: "bank_account",
+      keyField: "entity_type",
+      when: "entity_type = \"blocked_bank_account\" or entity_type = \"non_blocked_bank_account\"",
+    },
+  },
 ];
 
 /**
@@ -7505,25 +8622,31 @@ export const assumptions = [
     on: "ruleset",
     name: "ikb.glo@1.3.0",
     text: "ldm is another GLO of DNB in the same modelling house style (domain-facts §2.2, §3.1); the DGS GLO's own Logisch Datamodel is not public. Its rule etc0036 (\"amortisation type cannot change over time\", checked between \"the current reporting reference date (T) and the previous available reporting reference date (T-1)\", signalling, \"Checked with data outside of the data delivery\") is what the entity type constraints against the previous delivery below are modelled on.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 14, column: 3 },
-  },
-  {
-    on: "ruleset",
-    name: "ikb.glo@1.3.0",
-    text: "the url of ldm is where DNB published that model (domain-facts §2.2); it is not among the project's source documents, and the url is not checked.",
     location: { file: "ikb.glo/1.3.0.regel", line: 15, column: 3 },
   },
   {
     on: "ruleset",
     name: "ikb.glo@1.3.0",
-    text: "the url of hb is where a public copy of the Handboek 3.2 was read (5dok.net), not DNB's own address; the Handboek is not among the project's source documents, and the url is not checked.",
+    text: "the url of ldm is where DNB published that model (domain-facts §2.2); it is not among the project's source documents, and the url is not checked.",
     location: { file: "ikb.glo/1.3.0.regel", line: 16, column: 3 },
   },
   {
     on: "ruleset",
     name: "ikb.glo@1.3.0",
-    text: "the third amendment round of the Beleidsregel IKB (Stcrt. 2022, 33608) removed the marking for convictions for money laundering and added the reporting and marking of dormant accounts (dnb.nl, adoption of the third round of amendments, 2022); it is taken to apply from this version, 1 July 2023, the date from which the amended text of the Beleidsregel is in force (wetten.overheid.nl, BWBR0039826). No version models a money-laundering marking (Bijlage 4 control 3.9 lists none); the dormant marking of control 3.9 l is in both versions, and this one adds the date of the last transaction and tmc0005, which checks the marking.",
+    text: "the url of hb is where a public copy of the Handboek 3.2 was read (5dok.net), not DNB's own address; the Handboek is not among the project's source documents, and the url is not checked.",
     location: { file: "ikb.glo/1.3.0.regel", line: 17, column: 3 },
+  },
+  {
+    on: "ruleset",
+    name: "ikb.glo@1.3.0",
+    text: "the url of dda is where a public copy of the DGS DDA's clause \"Validation of completeness\" was read (lawinsider.com; its clause \"Check on sums\" at https://lawinsider.com/clause/check-on-sums); the DDA itself is not public and not among the project's source documents. Which GLO version the clauses come from is not stated: they are taken to hold from this version, the one in force, and are not added to 1.2.0 (/work/shared/domain-facts.md §2.1).",
+    location: { file: "ikb.glo/1.3.0.regel", line: 18, column: 3 },
+  },
+  {
+    on: "ruleset",
+    name: "ikb.glo@1.3.0",
+    text: "the third amendment round of the Beleidsregel IKB (Stcrt. 2022, 33608) removed the marking for convictions for money laundering and added the reporting and marking of dormant accounts (dnb.nl, adoption of the third round of amendments, 2022); it is taken to apply from this version, 1 July 2023, the date from which the amended text of the Beleidsregel is in force (wetten.overheid.nl, BWBR0039826). No version models a money-laundering marking (Bijlage 4 control 3.9 lists none); the dormant marking of control 3.9 l is in both versions, and this one adds the date of the last transaction and tmc0005, which checks the marking.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 19, column: 3 },
   },
   {
     on: "codelist",
@@ -7574,6 +8697,30 @@ export const assumptions = [
     location: { file: "ikb.glo/1.2.0.regel", line: 167, column: 5 },
   },
   {
+    on: "entity",
+    name: "ETD",
+    text: "the file is named entity_type_delivery.csv: the clause names the metadata \"entity type delivery\" (entity_type_delivery in DNB's snake_case codes) without an extension, and \"as for all .csv files, the header is mandatory\" (clause \"Check on sums\") is read as: it is a csv file too.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 37, column: 3 },
+  },
+  {
+    on: "entity",
+    name: "ETD",
+    text: "its columns entity_type (the code of the logical entity type) and row_count (the clause's \"rowcount\") are named by us; the clause gives no column names. The logical checksum the clause also mentions is not modelled: how it is computed is not public.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 38, column: 3 },
+  },
+  {
+    on: "entity",
+    name: "ETD",
+    text: "the codes of the entity types are the snake_case codes of DNB's data models: the names of this data model's files without .csv (natural_person, bank_account, ...) and blocked_bank_account / non_blocked_bank_account for the clause's \"Blocked bank account\" / \"Non blocked bank account\".",
+    location: { file: "ikb.glo/1.3.0.regel", line: 39, column: 3 },
+  },
+  {
+    on: "entity",
+    name: "ATD",
+    text: "its columns are named by us (entity_type, attribute, attribute_total: a control total per attribute, which the clause says DNB does not ask for); only the file name and that it is empty with a header are in the source.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 49, column: 3 },
+  },
+  {
     on: "rule",
     name: "fil0001",
     text: "blocking: a delivery without one of its files is taken to be one DNB cannot process (par 2.2: \"een IKB-bestand ... dat door DNB kan worden verwerkt (zonder blokkerende fouten)\"); the sources do not say which errors block.",
@@ -7607,7 +8754,7 @@ export const assumptions = [
     on: "rule",
     name: "ctl0001",
     text: "the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.3.0 table lists none of them for dmc0000.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 230, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 430, column: 3 },
   },
   {
     on: "rule",
@@ -7637,7 +8784,7 @@ export const assumptions = [
     on: "rule",
     name: "dmc0000",
     text: "dmc0000 = \"Verplicht attribuut ontbreekt\" (mandatory attribute missing).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 34, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 234, column: 3 },
   },
   {
     on: "rule",
@@ -7875,141 +9022,243 @@ export const assumptions = [
   },
   {
     on: "rule",
+    name: "fil0005",
+    text: "blocking, as for fil0001: without the row counts DNB cannot check the delivery's completeness (\"must be delivered\").",
+    location: { file: "ikb.glo/1.3.0.regel", line: 58, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "fil0006",
+    text: "blocking, as for fil0002; the column names are assumed (entity ETD, ATD).",
+    location: { file: "ikb.glo/1.3.0.regel", line: 71, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "fil0007",
+    text: "signalling: the clause says the file must be empty; that rows in it make the delivery unprocessable is not said.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 83, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "val0002",
+    text: "blocking: a row count that cannot be read leaves the completeness of the delivery unchecked (dda \"Validation of completeness\"); the types are those of this data model (entity ETD, ATD).",
+    location: { file: "ikb.glo/1.3.0.regel", line: 94, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0001",
+    text: "regel's own code (the GLO's code of this check is not public); blocking, as a delivery that is not complete cannot be processed.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 109, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0002",
+    text: "regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 121, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0003",
+    text: "regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 132, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0004",
+    text: "regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 143, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0005",
+    text: "regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 154, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0006",
+    text: "regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001. Whether structured_address is an entity type of its own in the GLO is not confirmed (docs/data-model.md).",
+    location: { file: "ikb.glo/1.3.0.regel", line: 165, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0007",
+    text: "regel's own code (the GLO's code of this check is not public); blocking, as for cnt0001. Whether unstructured_address is an entity type of its own in the GLO is not confirmed (docs/data-model.md).",
+    location: { file: "ikb.glo/1.3.0.regel", line: 176, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0008",
+    text: "a blocked bank account is a deposit with one of the blockades of Bijlage 4 control 3.9 b-f (legal dispute, restrictive measures, pledged, attached, blocked under local law); the GLO's subtype indicator is not public. Dormant accounts (3.9 l) are marked, not blocked.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 189, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0008",
+    text: "regel's own code; blocking, as for cnt0001.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 190, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0009",
+    text: "non-blocked is the complement of cnt0008's blockades: a deposit with none of them (a marking left empty counts as not set).",
+    location: { file: "ikb.glo/1.3.0.regel", line: 203, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0009",
+    text: "regel's own code; blocking, as for cnt0001.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 204, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0010",
+    text: "the clause's example (1,500 + 98,500 = 100,000) is read as a rule: the subtypes of bank account partition it.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 216, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "cnt0010",
+    text: "regel's own code; blocking, as for cnt0001.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 217, column: 3 },
+  },
+  {
+    on: "rule",
     name: "dmc0001",
     text: "dmc0001 = a Dutch identification number (BSN) fails the eleven-test.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 56, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 256, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0001",
     text: "checked for depositors and representatives (Bijlage 4 control 3.5 item 3, 3.7 d); the category table's (D) decides that only a depositor's counts for identity.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 57, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 257, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0002",
     text: "dmc0002 = a name of a natural person holds characters other than letters, spaces, apostrophes, hyphens and dots.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 72, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 272, column: 3 },
   },
   {
     on: "rule",
     name: "dmc0002",
     text: "checked for depositors and representatives (Bijlage 4 control 3.5 item 1, 3.7 b); the category table's (D) decides that only a depositor's counts for identity.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 73, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 273, column: 3 },
   },
   {
     on: "rule",
     name: "omc0019",
     text: "omc0019 = a non-natural person lacks the registration numbers of Bijlage 4 control 3.6: registered in the Netherlands, a KvK number or RSIN (item 4); registered abroad, a foreign tax or KvK number with its country of issue (item 5).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 88, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 288, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0002",
     text: "tmc0002 = the life status and the date of death disagree.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 102, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 302, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0002",
     text: "checked for depositors and representatives; the category table's (D) decides that only a depositor's counts for identity.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 103, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 303, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0002",
     text: "class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 104, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 304, column: 3 },
   },
   {
     on: "rule",
     name: "omc0017",
     text: "omc0017 = a deposit is marked eligible while the depositor has no eligibility marking.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 121, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 321, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0005",
     text: "tmc0005 = a deposit marked dormant had a transaction within the 24 months before the reporting reference date (Bijlage 4 control 3.9 l).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 133, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 333, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0005",
     text: "class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 134, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 334, column: 3 },
   },
   {
     on: "rule",
     name: "smc0010",
     text: "smc0010 = the accrued interest of a deposit with a positive balance exceeds that balance (implausible).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 147, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 347, column: 3 },
   },
   {
     on: "rule",
     name: "smc0010",
     text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0010 in \"Bedrag niet te bepalen\", which implausible interest explains; the check is a tuple constraint in DNB's terms.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 148, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 348, column: 3 },
   },
   {
     on: "rule",
     name: "omc0018",
     text: "omc0018 = a representation in which the representative is the represented person.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 161, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 361, column: 3 },
   },
   {
     on: "rule",
     name: "etc0005",
     text: "etc0005 = a date of birth that changed since the previous delivery: the code and its text are ours (the DGS GLO's etc codes are not public); that a date of birth \"cannot change over time\" as ldm etc0036 says of its attribute is our reading. A correction is legitimate but must be explained, so the rule signals.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 180, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 380, column: 3 },
   },
   {
     on: "rule",
     name: "etc0005",
     text: "a date absent in either delivery is not compared: a missing date of birth is dmc0000's finding.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 181, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 381, column: 3 },
   },
   {
     on: "rule",
     name: "etc0005",
     text: "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 182, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 382, column: 3 },
   },
   {
     on: "rule",
     name: "etc0006",
     text: "etc0006 = an identification number (BSN for NL) that changed since the previous delivery: the code and its text are ours; a person's identification number does not change, so a change means a mix-up of persons or a correction to explain (our reading of ldm etc0036 applied to this attribute).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 197, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 397, column: 3 },
   },
   {
     on: "rule",
     name: "etc0006",
     text: "a number absent in either delivery is not compared.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 198, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 398, column: 3 },
   },
   {
     on: "rule",
     name: "etc0006",
     text: "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 199, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 399, column: 3 },
   },
   {
     on: "rule",
     name: "etc0007",
     text: "etc0007 = a balance that jumped since the previous delivery: the code, the factor ten and the floor of EUR 1,000 (below which a jump says little) are ours, not a source's; a jump is plausible (an inheritance, a sale) but worth a look before a payout is computed from it.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 212, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 412, column: 3 },
   },
   {
     on: "rule",
     name: "etc0007",
     text: "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 213, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 413, column: 3 },
   },
   {
     on: "category",
     name: "identity",
     text: "unknown values: as in 1.2.0, an attribute reported as \"Unknown\" or \"Non-applicable\" (dmc0000 with reported = unknown) counts here as a missing one: payout condition 1 asks that the identity is established beyond doubt (bk par 2.1), which a last name, date of birth, registered name, place or country the bank reports as unknown does not do; none of them can be non-applicable for a depositor. The report keeps the two apart (reportedUnknown).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 254, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 454, column: 3 },
   },
   {
     on: "category",
@@ -8021,7 +9270,7 @@ export const assumptions = [
     on: "category",
     name: "amount",
     text: "unknown values: as in 1.2.0, a balance, accrued interest, count of depositors, account number, ascription or product label reported as \"Unknown\" or \"Non-applicable\" counts here as a missing one: payout condition 3 asks that the amount of the compensation can be determined (bk par 2.1), and each of these is needed to compute it or to show the depositor what it is for; a deposit without accrued interest has interest 0.00, not \"Non-applicable\".",
-    location: { file: "ikb.glo/1.3.0.regel", line: 287, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 487, column: 3 },
   },
   {
     on: "category",
@@ -8033,31 +9282,31 @@ export const assumptions = [
     on: "category",
     name: "notification",
     text: "unknown values: as in 1.2.0, an address attribute reported as \"Unknown\" or \"Non-applicable\" counts here as a missing one: payout condition 5 asks for address data that make individual notification possible (bk par 2.1); a house number that is truly non-applicable (a berth without one) is counted all the same, because the sources give no rule for such addresses; the report shows those findings apart (reportedUnknown of dmc0000).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 310, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 510, column: 3 },
   },
   {
     on: "aggregate",
     name: "depositors",
     text: "one IKB is one depositor (Beleidsregel: one individual customer view per depositor), so the number of IKBs is the number of depositors.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 327, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 527, column: 3 },
   },
   {
     on: "aggregate",
     name: "share_unreliable",
     text: "the marking of a natural person stands for the IKB; a non-natural person's marking is watched through share_identity, whose category holds both.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 369, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 569, column: 3 },
   },
   {
     on: "reconcile",
     name: "quarterly",
     text: "the layout of the quarterly DGS report is not in the sources: the figure names are regel's own, for a bank's file of figure,value lines; the covered deposits are not reconciled, because the IKB-bestand carries balances, not the covered amount per depositor.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 382, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 582, column: 3 },
   },
   {
     on: "reconcile",
     name: "quarterly",
     text: "the tolerances are assumed: the number of depositors must agree exactly when the RRD is the quarter's reporting date, and total deposits within 0.1 % for rounding in the quarterly report.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 383, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 583, column: 3 },
   },
 ];
 
@@ -8079,7 +9328,7 @@ export const aggregates = [
     assumptions: [
       "one IKB is one depositor (Beleidsregel: one individual customer view per depositor), so the number of IKBs is the number of depositors.",
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 326, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 526, column: 1 },
     source: "aggregate depositors \"Aantal depositohouders (IKB's)\"\n  assumption \"one IKB is one depositor (Beleidsregel: one individual customer view per depositor), so the number of IKBs is the number of depositors.\"\n  implements bk par 2.2\n  count ikb",
   },
   {
@@ -8095,7 +9344,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 331, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 531, column: 1 },
     source: "aggregate accounts \"Aantal deposito's\"\n  implements bk par 2.2\n  count BA",
   },
   {
@@ -8113,7 +9362,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 335, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 535, column: 1 },
     source: "aggregate total_deposits \"Totaal saldo van de deposito's\"\n  implements bk par 2.2\n  sum BA.balance",
   },
   {
@@ -8131,7 +9380,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 339, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 539, column: 1 },
     source: "aggregate accrued_interest \"Totaal aangegroeide, nog niet gecrediteerde rente\"\n  implements bk par 2.2\n  sum BA.interest",
   },
   {
@@ -8147,7 +9396,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 343, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 543, column: 1 },
     source: "aggregate share_identity \"Aandeel IKB's in categorie Identiteit niet vastgesteld\"\n  implements bk par 2.2\n  proportion ikb\n  in category identity",
   },
   {
@@ -8163,7 +9412,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 348, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 548, column: 1 },
     source: "aggregate share_eligibility \"Aandeel IKB's in categorie Twijfel in aanmerking komen\"\n  implements bk par 2.2\n  proportion ikb\n  in category eligibility",
   },
   {
@@ -8179,7 +9428,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 353, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 553, column: 1 },
     source: "aggregate share_amount \"Aandeel IKB's in categorie Bedrag niet te bepalen\"\n  implements bk par 2.2\n  proportion ikb\n  in category amount",
   },
   {
@@ -8195,7 +9444,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 358, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 558, column: 1 },
     source: "aggregate share_claim \"Aandeel IKB's in categorie Opvragen vergoeding niet mogelijk\"\n  implements bk par 2.2\n  proportion ikb\n  in category claim",
   },
   {
@@ -8211,7 +9460,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 363, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 563, column: 1 },
     source: "aggregate share_notification \"Aandeel IKB's in categorie Notificatie niet mogelijk\"\n  implements bk par 2.2\n  proportion ikb\n  in category notification",
   },
   {
@@ -8233,7 +9482,7 @@ export const aggregates = [
     assumptions: [
       "the marking of a natural person stands for the IKB; a non-natural person's marking is watched through share_identity, whose category holds both.",
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 368, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 568, column: 1 },
     source: "aggregate share_unreliable \"Aandeel IKB's met markering betrouwbaarheid niet gegarandeerd\"\n  assumption \"the marking of a natural person stands for the IKB; a non-natural person's marking is watched through share_identity, whose category holds both.\"\n  implements bk par 2.2\n  proportion ikb\n  with NP.reliability_indicator_code = \"BETROUWBAARHEID NIET GEGARANDEERD\"",
   },
   {
@@ -8249,7 +9498,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 374, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 574, column: 1 },
     source: "aggregate findings_dmc0000 \"Bevindingen dmc0000 (verplicht attribuut ontbreekt)\"\n  implements bk par 2.2\n  count result dmc0000",
   },
 ];
@@ -8272,7 +9521,7 @@ export const reconciliations = [
       "the layout of the quarterly DGS report is not in the sources: the figure names are regel's own, for a bank's file of figure,value lines; the covered deposits are not reconciled, because the IKB-bestand carries balances, not the covered amount per depositor.",
       "the tolerances are assumed: the number of depositors must agree exactly when the RRD is the quarter's reporting date, and total deposits within 0.1 % for rounding in the quarterly report.",
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 381, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 581, column: 1 },
     figures: [
       {
         name: "number_of_depositors",

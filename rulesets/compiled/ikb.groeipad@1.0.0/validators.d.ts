@@ -289,6 +289,8 @@ export interface EntityMeta {
     record?: string;
     /** `true`: the entity has exactly one record (`single`), e.g. a file's trailer. */
     single?: true;
+    /** `true`: the file describes the delivery (`metadata`, e.g. row counts per entity type); no IKB key. */
+    metadata?: true;
     key: string[];
     roleBy: string | undefined;
     fields: FieldMeta[];
@@ -358,8 +360,14 @@ export interface FileTotalRule {
     op: "=" | "!=" | "<" | "<=" | ">" | ">=";
     /** The figure as written: `14`, `max_records`, `TR.record_count`. */
     figure: string;
-    /** The `single` entity whose field is the figure, when it is one. */
+    /** The `single` entity whose field is the figure, when it is one (or the keyed entity of `key`). */
     single?: string;
+    /** `E.f where k = "KEY"`: the value KEY that picks the record of {@link FileTotalRule.single}. */
+    key?: string;
+    /** `E.f where k = "KEY"`: the field k. */
+    keyField?: string;
+    /** The rule's `when` as written: only the records that meet it are counted or summed. */
+    when?: string;
 }
 /**
  * The compiled form of a file total: exact numbers as unscaled bigints at one `scale`, so that
@@ -376,6 +384,10 @@ export interface FileTotalProjection {
     single?: (cells: readonly string[], index: readonly number[]) => bigint | undefined;
     /** A figure that is a number or a parameter: its value on the RRD (days since 1970-01-01). */
     figure?: (rrd: number) => bigint | undefined;
+    /** The rule's `when`: whether a row of its entity is counted or summed (`ctx`: the RRD, no IKB). */
+    when?: (cells: readonly string[], index: readonly number[], ctx: RuleContext) => boolean;
+    /** `E.f where k = "KEY"`: whether a row of E is the one whose k is KEY. */
+    match?: (cells: readonly string[], index: readonly number[]) => boolean;
 }
 /**
  * The compiled form of a whole-file check (`unique a, b`, `one a per b`): functions of one CSV
