@@ -113,6 +113,8 @@ export const CODES = {
   fileTotalNotSingle: "REG271",
   fileTotalUnknownName: "REG272",
   fileTotalFigureNotNumber: "REG273",
+  wholeFileNotNormalization: "REG277",
+  wholeFileNormalizeNotText: "REG278",
   // ---- REG4xx: examples
   exampleUnknownEntity: "REG401",
   exampleUnknownField: "REG402",
@@ -277,6 +279,10 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
     "A file total compared with a name that is no parameter (a field of a trailer is written `E.f`).",
   REG273:
     "A file total compared with a literal or parameter that is not a number (integer, decimal or money).",
+  REG277:
+    "A whole-file combination that applies something other than a normalisation to its fields (`unique f(a), b`).",
+  REG278:
+    "A normalisation in a whole-file combination applied to a field that is not text (`normalized_name(date_of_birth)`).",
   REG401: "Unknown entity in an example record.",
   REG402: "Unknown field in an example record.",
   REG403:
