@@ -112,7 +112,7 @@ describe("the shipped GLO rulesets", () => {
         const c = t.classification!;
         expect(c.class, t.code).not.toBe("unclassified");
         expect(c.scope, t.code).toBe("within");
-        if (/^(fil|val|ctl|idn)/.test(t.code)) {
+        if (/^(fil|val|ctl|idn|dup)/.test(t.code)) {
           expect(c, t.code).toMatchObject({
             class: "own",
             classFrom: "declared",

@@ -1742,6 +1742,8 @@ export declare const checks: {
     readonly SA: (record: SA, ctx: RuleContext, out: Finding[]) => boolean;
     readonly UA: (record: UA, ctx: RuleContext, out: Finding[]) => boolean;
 };
+/** The whole-file checks by rule code: the combination of a row (and the values that must agree). */
+export declare const wholeFile: Readonly<Record<string, WholeFileProjection>>;
 /**
  * The ruleset version this module was compiled from.
  */

@@ -186,6 +186,22 @@ function $ikbRows(ikb, entity) {
     const rows = ikb[entity];
     return (rows === undefined ? $NO_ROWS : rows);
 }
+/**
+ * One text for a combination of decoded values, equal for two combinations exactly when their
+ * values are (each part is prefixed by its length, so no separator can be forged); undefined
+ * when a value is absent: a combination with an absent value takes no part in the check.
+ */
+function $combination(values) {
+    let s = "";
+    for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (v === undefined)
+            return undefined;
+        const t = String(v);
+        s += t.length + ":" + t;
+    }
+    return s;
+}
 /** Append one finding (failure path only). */
 function $push(out, law, severity, entity, role, attribute, key, values, message) {
     out.push({ rule: law.code, severity, entity, role, attribute, key, values, message, law });
@@ -657,6 +673,96 @@ const $COUNTRIES = new Set([
 function $validCountry(s) {
     return s !== undefined && $COUNTRIES.has(s);
 }
+/** Letters that NFKD does not split into a base letter and a mark. */
+const $FOLDED = {
+    ß: "ss",
+    æ: "ae",
+    œ: "oe",
+    ø: "o",
+    ł: "l",
+    đ: "d",
+    ð: "d",
+    þ: "th",
+    ı: "i",
+};
+/**
+ * Words dropped from a name: the Dutch tussenvoegsels (and their abbreviations `v`, `vd`, `d`, `t`,
+ * `s`, written `v.d.`, `'t`, `'s`) and the common foreign name particles.
+ */
+const $NAME_PARTICLES = new Set([
+    "van",
+    "de",
+    "der",
+    "den",
+    "het",
+    "t",
+    "s",
+    "te",
+    "ten",
+    "ter",
+    "in",
+    "op",
+    "aan",
+    "bij",
+    "uit",
+    "voor",
+    "onder",
+    "over",
+    "v",
+    "vd",
+    "d",
+    "l",
+    "la",
+    "le",
+    "les",
+    "du",
+    "von",
+    "vom",
+    "zu",
+    "zum",
+    "zur",
+    "di",
+    "da",
+    "del",
+    "della",
+    "dos",
+    "das",
+    "des",
+    "do",
+]);
+/**
+ * The words of the present texts: decomposed (NFKD), marks removed, lower case, every character
+ * that is no letter or digit a separator.
+ */
+function $normalWords(texts) {
+    let s = "";
+    for (const t of texts)
+        if (t !== undefined && t !== "")
+            s += " " + t;
+    const folded = s
+        .normalize("NFKD")
+        .replace(/\p{M}+/gu, "")
+        .toLowerCase()
+        .replace(/[ßæœøłđðþı]/g, (c) => $FOLDED[c] ?? c);
+    return folded.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== "");
+}
+/**
+ * `normalized_name(a, ...)`: the words without name particles (`van den Berg`, `Berg, van den`
+ * and `v.d. Berg` are all `berg`), joined without spaces (`J.P.` and `J. P.` are `jp`). A name of
+ * particles only keeps them.
+ */
+function $normalizedName(texts) {
+    const w = $normalWords(texts);
+    if (w.length === 0)
+        return undefined;
+    const kept = w.filter((x) => !$NAME_PARTICLES.has(x));
+    return (kept.length === 0 ? w : kept).join("");
+}
+/** `normalized_code(a, ...)`: letters and digits only (`111.222.333` is `111222333`). */
+function $normalizedCode(texts) {
+    const w = $normalWords(texts);
+    return w.length === 0 ? undefined : w.join("");
+}
 
 const $RE1 = new RegExp("^(?:^[A-Z]{3}$)$", "u");
 const $RE2 = new RegExp("^(?:^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$)$", "u");
@@ -986,6 +1092,12 @@ const $LAW_smc0010 = $law("smc0010", "Rente hoger dan saldo", [$article10, $arti
     "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0010 in \"Bedrag niet te bepalen\", which implausible interest explains; the check is a tuple constraint in DNB's terms.",
 ]);
 const $LAW_omc0018 = $law("omc0018", "Vertegenwoordiger vertegenwoordigt zichzelf", [$article10, $article3, $article15], ["omc0018 = a representation in which the representative is the represented person."]);
+const $LAW_dup0001 = $law("dup0001", "Dubbele depositohouder (gouden driehoek)", [$article14], [
+    "the golden triangle (gouden driehoek) is taken to be name, date of birth and national or tax identification number (BSN for NL) with its country of issue, and the silver triangle (zilveren driehoek) name, date of birth and address, for persons without such a number. The definitions are in the amended Beleidsregel IKB (third amendment round, Stcrt. 2022, 33608), which is not among the project's sources; the Beoordelingskader only names them (L2555, L1757-1768).",
+    "the name compared is the last name, normalised: case, accents, spacing and punctuation, and tussenvoegsels in any place (van den Berg = Berg, v.d.) do not count, as a bank would compare (docs/language.md, Normalisation). Initials and first names are left out because systems write them differently (J. / Jan); the date of birth and the identification number keep the match specific. The identification number is compared on its letters and digits only (111.222.333 = 111222333).",
+    "one person under one customer number in several IKBs (a depositor who also represents another) is no duplicate: only different customer numbers are. Signalling and in no Bijlage 3 category: the control is the bank's own (Bijlage 4), and DNB's uniqueness checks on depositors are signalling (domain-facts §2.3).",
+    "the silver triangle is not checked by this version: the address is in address.csv / structured_address.csv / unstructured_address.csv, and a whole-file check compares the fields of one file. The language has the normalisation it needs (normalized_address, docs/language.md).",
+]);
 /**
  * The key of a NP record as `field=value;...`.
  */
@@ -3987,6 +4099,28 @@ export function classify(findings, ikb) {
     }
     return { categories, payoutsBlocked, meetsAutomatedControls: categories.length === 0 };
 }
+/**
+ * The combination of a NP row for rule dup0001.
+ */
+function $wholeFileKey43(cells, index) {
+    const c0 = $cell(cells, index[4]);
+    const c1 = $cell(cells, index[5]);
+    const c2 = $cell(cells, index[6]);
+    const c3 = $cell(cells, index[7]);
+    return $combination([
+        $normalizedName([c0 === "" ? undefined : c0.length <= 200 || $cpLength(c0) <= 200 ? c0 : undefined]),
+        c1 === "" ? undefined : $parseDate(c1),
+        $normalizedCode([c2 === "" ? undefined : c2.length <= 40 || $cpLength(c2) <= 40 ? c2 : undefined]),
+        c3 === "" ? undefined : c3.length <= 2 || $cpLength(c3) <= 2 ? c3 : undefined,
+    ]);
+}
+/**
+ * The values that must agree of a NP row for rule dup0001.
+ */
+function $wholeFileValue43(cells, index) {
+    const c0 = $cell(cells, index[1]);
+    return $combination([c0 === "" ? undefined : c0.length <= 40 || $cpLength(c0) <= 40 ? c0 : undefined]);
+}
 /** The law of each rule by code: title, articles and assumptions, as every finding of the rule carries it. */
 export const laws = $lawTable([
     $LAW_fil0001,
@@ -4032,6 +4166,7 @@ export const laws = $lawTable([
     $LAW_tmc0005,
     $LAW_smc0010,
     $LAW_omc0018,
+    $LAW_dup0001,
 ]);
 /** Decoders by entity name. */
 export const decoders = {
@@ -4052,6 +4187,10 @@ export const checks = {
     AD: $check_AD,
     SA: $check_SA,
     UA: $check_UA,
+};
+/** The whole-file checks by rule code: the combination of a row (and the values that must agree). */
+export const wholeFile = {
+    dup0001: { key: $wholeFileKey43, value: $wholeFileValue43 },
 };
 
 /**
@@ -4088,7 +4227,7 @@ export const metadata = {
     {
       path: "ikb.glo/1.3.0.regel",
       ruleset: "ikb.glo@1.3.0",
-      sha256: "96b9cfa27993b6579e2de8c9d54a04444931c002ebaf0ffd7bbb6ec3e5edff37",
+      sha256: "eb707f9b753b91915a1229c2bdf5d486d5f45bb7b131d267a73b424c30c99b4b",
     },
   ],
 };
@@ -6759,6 +6898,48 @@ export const trace = [
     source: "rule omc0018 \"Vertegenwoordiger vertegenwoordigt zichzelf\"\n  meaning \"A representation names the same customer as representative and as represented person.\"\n  assumption \"omc0018 = a representation in which the representative is the represented person.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  when represented_id is present and representative_id is present\n  require representative_id != represented_id\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"C1\", represented_id: \"C1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
   },
+  {
+    code: "dup0001",
+    title: "Dubbele depositohouder (gouden driehoek)",
+    meaning: "regel's own check: natural persons with the same golden triangle (name, date of birth, identification number with its country of issue, compared as a bank normalises them) are under more than one customer number.",
+    meaningFrom: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.1",
+      },
+    ],
+    assumptions: [
+      "the golden triangle (gouden driehoek) is taken to be name, date of birth and national or tax identification number (BSN for NL) with its country of issue, and the silver triangle (zilveren driehoek) name, date of birth and address, for persons without such a number. The definitions are in the amended Beleidsregel IKB (third amendment round, Stcrt. 2022, 33608), which is not among the project's sources; the Beoordelingskader only names them (L2555, L1757-1768).",
+      "the name compared is the last name, normalised: case, accents, spacing and punctuation, and tussenvoegsels in any place (van den Berg = Berg, v.d.) do not count, as a bank would compare (docs/language.md, Normalisation). Initials and first names are left out because systems write them differently (J. / Jan); the date of birth and the identification number keep the match specific. The identification number is compared on its letters and digits only (111.222.333 = 111222333).",
+      "one person under one customer number in several IKBs (a depositor who also represents another) is no duplicate: only different customer numbers are. Signalling and in no Bijlage 3 category: the control is the bank's own (Bijlage 4), and DNB's uniqueness checks on depositors are signalling (domain-facts §2.3).",
+      "the silver triangle is not checked by this version: the address is in address.csv / structured_address.csv / unstructured_address.csv, and a whole-file check compares the fields of one file. The language has the normalisation it needs (normalized_address, docs/language.md).",
+    ],
+    severity: "signalling",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["NP"],
+    attributes: [],
+    articles: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.1",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 200, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule dup0001 \"Dubbele depositohouder (gouden driehoek)\"\n  meaning \"regel's own check: natural persons with the same golden triangle (name, date of birth, identification number with its country of issue, compared as a bank normalises them) are under more than one customer number.\"\n      from bk bijlage 4 control 3.1\n  assumption \"the golden triangle (gouden driehoek) is taken to be name, date of birth and national or tax identification number (BSN for NL) with its country of issue, and the silver triangle (zilveren driehoek) name, date of birth and address, for persons without such a number. The definitions are in the amended Beleidsregel IKB (third amendment round, Stcrt. 2022, 33608), which is not among the project's sources; the Beoordelingskader only names them (L2555, L1757-1768).\"\n  assumption \"the name compared is the last name, normalised: case, accents, spacing and punctuation, and tussenvoegsels in any place (van den Berg = Berg, v.d.) do not count, as a bank would compare (docs/language.md, Normalisation). Initials and first names are left out because systems write them differently (J. / Jan); the date of birth and the identification number keep the match specific. The identification number is compared on its letters and digits only (111.222.333 = 111222333).\"\n  assumption \"one person under one customer number in several IKBs (a depositor who also represents another) is no duplicate: only different customer numbers are. Signalling and in no Bijlage 3 category: the control is the bank's own (Bijlage 4), and DNB's uniqueness checks on depositors are signalling (domain-facts §2.3).\"\n  assumption \"the silver triangle is not checked by this version: the address is in address.csv / structured_address.csv / unstructured_address.csv, and a whole-file check compares the fields of one file. The language has the normalisation it needs (normalized_address, docs/language.md).\"\n  severity signalling\n  class own\n  applies to D, V\n  implements bk bijlage 4 control 3.1\n  for file NP\n  require one customer_id per normalized_name(last_name), date_of_birth, normalized_code(identification_number), identification_country\n  example fail file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"van den Berg\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"Berg, v.d.\", date_of_birth: 1970-01-01, identification_number: \"111.222.333\", identification_country: \"NL\" }\n  example fail file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Müller\", date_of_birth: 1970-01-01, identification_number: \"DE 12 345\", identification_country: \"DE\" }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"MULLER\", date_of_birth: 1970-01-01, identification_number: \"de12345\", identification_country: \"DE\" }\n  example pass file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"van den Berg\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C2\", customer_id: \"C1\", last_name: \"Van den Berg\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"Janssen\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C3\", customer_id: \"C3\", last_name: \"Jansen\", date_of_birth: 1970-01-02, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C4\", customer_id: \"C4\", last_name: \"Jansen\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"BE\" }",
+    categories: [],
+  },
 ];
 
 /**
@@ -6776,7 +6957,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 197, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 223, column: 1 },
     results: [
       { code: "omc0001", role: undefined, attributes: [] },
       { code: "omc0002", role: "D", attributes: [] },
@@ -6832,7 +7013,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 225, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 251, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
       { code: "etc0004", role: undefined, attributes: [] },
@@ -6855,7 +7036,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 229, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 255, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -6888,7 +7069,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 243, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 269, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
@@ -6922,7 +7103,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 251, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 277, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {
@@ -7041,6 +7222,14 @@ export const fileRules = [
     severity: "blocking",
     check: "references",
     entities: ["NP", "NNP", "RE", "BA", "AD", "SA", "UA"],
+  },
+  {
+    code: "dup0001",
+    severity: "signalling",
+    check: "one-per",
+    entities: ["NP"],
+    fields: ["customer_id"],
+    per: ["last_name", "date_of_birth", "identification_number", "identification_country"],
   },
 ];
 
@@ -7491,6 +7680,30 @@ export const assumptions = [
     name: "omc0018",
     text: "omc0018 = a representation in which the representative is the represented person.",
     location: { file: "ikb.glo/1.3.0.regel", line: 158, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dup0001",
+    text: "the golden triangle (gouden driehoek) is taken to be name, date of birth and national or tax identification number (BSN for NL) with its country of issue, and the silver triangle (zilveren driehoek) name, date of birth and address, for persons without such a number. The definitions are in the amended Beleidsregel IKB (third amendment round, Stcrt. 2022, 33608), which is not among the project's sources; the Beoordelingskader only names them (L2555, L1757-1768).",
+    location: { file: "ikb.glo/1.3.0.regel", line: 203, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dup0001",
+    text: "the name compared is the last name, normalised: case, accents, spacing and punctuation, and tussenvoegsels in any place (van den Berg = Berg, v.d.) do not count, as a bank would compare (docs/language.md, Normalisation). Initials and first names are left out because systems write them differently (J. / Jan); the date of birth and the identification number keep the match specific. The identification number is compared on its letters and digits only (111.222.333 = 111222333).",
+    location: { file: "ikb.glo/1.3.0.regel", line: 204, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dup0001",
+    text: "one person under one customer number in several IKBs (a depositor who also represents another) is no duplicate: only different customer numbers are. Signalling and in no Bijlage 3 category: the control is the bank's own (Bijlage 4), and DNB's uniqueness checks on depositors are signalling (domain-facts §2.3).",
+    location: { file: "ikb.glo/1.3.0.regel", line: 205, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dup0001",
+    text: "the silver triangle is not checked by this version: the address is in address.csv / structured_address.csv / unstructured_address.csv, and a whole-file check compares the fields of one file. The language has the normalisation it needs (normalized_address, docs/language.md).",
+    location: { file: "ikb.glo/1.3.0.regel", line: 206, column: 3 },
   },
 ];
 
