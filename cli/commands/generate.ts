@@ -16,6 +16,7 @@ interface GenerateFlags {
   seed: string;
   defectRate: string;
   markingRate: string;
+  duplicateRate: string;
   defects?: string;
   rrd: string;
   ruleset?: string;
@@ -93,6 +94,11 @@ export function register(program: Command): void {
       "0.02",
     )
     .option(
+      "--duplicate-rate <r>",
+      "share of IKBs whose depositor repeats an earlier one under a new customer number (half of them near duplicates that must not match; ground-truth/near-duplicates.csv); needs dup0001 (ikb.glo 1.3.0)",
+      "0",
+    )
+    .option(
       "--defects <codes>",
       "comma-separated rule codes to inject (default: all the generator knows)",
     )
@@ -128,6 +134,7 @@ export function register(program: Command): void {
         const seed = number("--seed", flags.seed);
         const defectRate = number("--defect-rate", flags.defectRate);
         const markingRate = number("--marking-rate", flags.markingRate);
+        const duplicateRate = number("--duplicate-rate", flags.duplicateRate);
         const ignored =
           flags.compiled === undefined ? ignoredLocalCompiledRoot() : undefined;
         if (ignored !== undefined)
@@ -152,6 +159,7 @@ export function register(program: Command): void {
           seed,
           defectRate,
           markingRate,
+          duplicateRate,
           defects: flags.defects
             ?.split(",")
             .map((c) => c.trim())

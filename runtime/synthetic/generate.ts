@@ -28,6 +28,7 @@ import { buildIkb, type RawRecord, type SyntheticIkb } from "./ikb-builder.js";
 import { inject, injectableCodes, type ExpectedFinding } from "./defects.js";
 import { expectedCategories, type ExpectedResult } from "./ground-truth.js";
 import { Random } from "./random.js";
+import { injectDuplicate, type EarlierPerson } from "./duplicates.js";
 
 export interface GenerateOptions {
   depositors: number;
@@ -38,6 +39,12 @@ export interface GenerateOptions {
   markingRate: number;
   /** Restrict injected defects to these codes (default: every code the generator can inject). */
   defects?: readonly string[];
+  /**
+   * Share of IKBs (0..1) whose depositor is an earlier depositor under a new customer number, or
+   * (half of them) a near duplicate that must not match (runtime/synthetic/duplicates.ts); needs a
+   * ruleset with dup0001. Default 0: nothing else of the delivery changes.
+   */
+  duplicateRate?: number;
   rrd: string;
   out: string;
   /** Called every `progressEvery` depositors. */
@@ -116,6 +123,9 @@ export function generateDelivery(
     throw new Error("--defect-rate must lie between 0 and 1");
   if (!(opts.markingRate >= 0 && opts.markingRate <= 1))
     throw new Error("--marking-rate must lie between 0 and 1");
+  const duplicateRate = opts.duplicateRate ?? 0;
+  if (!(duplicateRate >= 0 && duplicateRate <= 1))
+    throw new Error("--duplicate-rate must lie between 0 and 1");
   const rules = new Map<string, RuleTrace>(
     ruleset.trace.map((r) => [r.code, r]),
   );
@@ -129,6 +139,10 @@ export function generateDelivery(
       );
     }
   }
+  if (duplicateRate > 0 && !rules.has("dup0001"))
+    throw new Error(
+      `--duplicate-rate needs a ruleset with dup0001 (ikb.glo 1.3.0 or later); ${ruleset.metadata.id} has none`,
+    );
   const entities = new Map(ruleset.entities.map((e) => [e.name, e]));
   const markings = ruleset.categories
     .flatMap((c) => c.markings)
@@ -154,6 +168,15 @@ export function generateDelivery(
     "ikb_id",
     "categories",
   ]);
+  const nearSink =
+    duplicateRate > 0
+      ? new CsvSink(join(opts.out, "ground-truth", "near-duplicates.csv"), [
+          "ikb_id",
+          "earlier_ikb_id",
+          "differs",
+        ])
+      : undefined;
+  let earlierPerson: EarlierPerson | undefined;
 
   const random = new Random(opts.seed);
   const findingsPerRule: Record<string, number> = {};
@@ -179,6 +202,32 @@ export function generateDelivery(
           expected = applied;
           break;
         }
+      }
+    }
+    let injected = expected.length > 0;
+    if (
+      !injected &&
+      earlierPerson !== undefined &&
+      random.chance(duplicateRate)
+    ) {
+      const outcome = injectDuplicate(
+        ikb,
+        earlierPerson,
+        random,
+        opts.rrd,
+        0.5,
+      );
+      if (outcome !== undefined) {
+        injected = true;
+        // the earlier person is in a group now: no second duplicate of it
+        earlierPerson = undefined;
+        if (outcome.kind === "duplicate") expected = outcome.findings;
+        else
+          nearSink!.write([
+            outcome.near.ikbKey,
+            outcome.near.earlierIkbKey,
+            outcome.near.differs,
+          ]);
       }
     }
     const setMarkings: {
@@ -211,19 +260,22 @@ export function generateDelivery(
     const results: ExpectedResult[] = [];
     for (const f of expected) {
       const meta = entities.get(f.entity)!;
-      const role = roleOf(meta, f.record, ikb.key);
+      const role = roleOf(meta, f.record, f.ikbKey ?? ikb.key);
       // `applies to`: a rule meant for one role does not check records of the other.
       const roles = rules.get(f.rule)?.roles ?? [];
       if (role !== undefined && roles.length > 0 && !roles.includes(role))
         continue;
-      results.push({
-        rule: f.rule,
-        entity: f.entity,
-        role,
-        attribute: f.attribute,
-      });
+      // a finding in an earlier IKB (a duplicate's first record) counts for that IKB, whose
+      // categories are written; dup0001 is in no category
+      if (f.ikbKey === undefined)
+        results.push({
+          rule: f.rule,
+          entity: f.entity,
+          role,
+          attribute: f.attribute,
+        });
       findingsSink.write([
-        ikb.key,
+        f.ikbKey ?? ikb.key,
         f.rule,
         f.entity,
         role,
@@ -244,6 +296,14 @@ export function generateDelivery(
 
     const np = ikb.records.NP[0];
     if (np !== undefined) earlierPersonId = np.customer_id;
+    // a clean depositor with an identification number can be duplicated by a later IKB
+    const depositor = ikb.records.NP.find((p) => p.customer_id === ikb.key);
+    if (
+      duplicateRate > 0 &&
+      !injected &&
+      depositor?.identification_number !== undefined
+    )
+      earlierPerson = { ikbKey: ikb.key, record: { ...depositor } };
     earlierAccountId = ikb.records.BA[0]?.account_id ?? earlierAccountId;
     if (opts.onProgress !== undefined && n % 10_000 === 0) opts.onProgress(n);
   }
@@ -255,6 +315,7 @@ export function generateDelivery(
   }
   findingsSink.close();
   ikbsSink.close();
+  nearSink?.close();
 
   const summary: GenerateSummary = {
     ruleset: ruleset.metadata.id,
