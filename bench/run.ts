@@ -8,6 +8,9 @@
  *   (bench/parse-references.ts);
  * - the same with the whole-file checks of bench/rulesets/bench.wholefile (ikb.glo@1.3.0 plus
  *   `unique` / `one ... per` over NP and BA), against the plain validate row;
+ * - the same without the duplicate check dup0001 (bench/rulesets/bench.noduplicates), so that the
+ *   plain validate row shows what the golden triangle costs (the delivery repeats 1 % of its
+ *   depositors, half of them near duplicates: `regel generate --duplicate-rate 0.01`);
  * - compiled validators vs the reference interpreter on the same records;
  * - field-level checks of BA vs ajv on the equivalent JSON Schema (same verdict on every record);
  * - parse + check + compile of all shipped rulesets;
@@ -71,6 +74,10 @@ const COMPILED = join(
 
 /** The whole-file workload: ikb.glo@1.3.0 with whole-file checks, compiled under bench/.cache. */
 const WHOLE_FILE = "bench.wholefile@1.0.0";
+/** ikb.glo@1.3.0 without dup0001: the baseline of the duplicate check. */
+const NO_DUPLICATES = "bench.noduplicates@1.0.0";
+/** Share of depositors repeated (or nearly) in the bench's deliveries. */
+const DUPLICATE_RATE = 0.01;
 
 async function compileWholeFile(): Promise<string> {
   // outside the source tree: its .d.ts files are no sources (test/source-format.test.ts)
@@ -120,7 +127,11 @@ function parseOptions(argv: string[]): Options {
 async function delivery(
   depositors: number,
 ): Promise<{ dir: string; rowsPerIkb: number }> {
-  const dir = join("bench", ".cache", `${RULESET}-${depositors}-seed1`);
+  const dir = join(
+    "bench",
+    ".cache",
+    `${RULESET}-${depositors}-seed1-dup${DUPLICATE_RATE}`,
+  );
   const summaryFile = join(dir, "ground-truth", "summary.json");
   if (!existsSync(summaryFile)) {
     process.stderr.write(
@@ -132,6 +143,7 @@ async function delivery(
       seed: 1,
       defectRate: 0.05,
       markingRate: 0.02,
+      duplicateRate: DUPLICATE_RATE,
       rrd: RRD,
       out: dir,
     });
@@ -257,6 +269,12 @@ async function main(): Promise<void> {
     ["validate", dir, wholeFileDir, RRD],
     options.repeats,
   );
+  const noDuplicatesDir = join(dirname(wholeFileDir), NO_DUPLICATES);
+  const noDuplicates = measure(
+    "validate without dup0001",
+    ["validate", dir, noDuplicatesDir, RRD],
+    options.repeats,
+  );
   const interpreter = measure(
     "interpreter",
     ["interpreter", dir, COMPILED, RRD, lastKey],
@@ -283,6 +301,7 @@ async function main(): Promise<void> {
         depositors: number;
         parse: Measurement;
         validate: Measurement;
+        noDuplicates: Measurement;
         wholeFile: Measurement;
       }
     | undefined;
@@ -294,6 +313,11 @@ async function main(): Promise<void> {
       validate: measure(
         "validate (large)",
         ["validate", big.dir, COMPILED, RRD],
+        1,
+      ),
+      noDuplicates: measure(
+        "validate without dup0001 (large)",
+        ["validate", big.dir, noDuplicatesDir, RRD],
         1,
       ),
       wholeFile: measure(
@@ -322,13 +346,14 @@ async function main(): Promise<void> {
     `Command: \`npm run bench -- ${process.argv.slice(2).join(" ")}\`  `,
     `Date: ${started.toISOString().slice(0, 10)}; commit ${commit}  `,
     `Machine: ${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${release()}, Node ${process.version}  `,
-    `Data: \`regel generate\` ${RULESET}, seed 1, ${options.depositors.toLocaleString("en")} depositors, ${Math.round(validate.rows).toLocaleString("en")} data rows in 7 CSV files; RRD ${RRD}.  `,
+    `Data: \`regel generate\` ${RULESET}, seed 1, --duplicate-rate ${DUPLICATE_RATE}, ${options.depositors.toLocaleString("en")} depositors, ${Math.round(validate.rows).toLocaleString("en")} data rows in 7 CSV files; RRD ${RRD}.  `,
     `Each figure is the median of ${options.repeats} runs, each in a fresh process; peak RSS is that process's maximum resident set size.`,
     "",
     "| measurement | time (s) | ratio | target | peak RSS (MiB) |",
     "| --- | ---: | ---: | --- | ---: |",
     `| csv-parse merely parsing the files (baseline) | ${seconds(parseOnly.ms)} | 1.00 | | ${parseOnly.peakRssMiB} |`,
     `| \`regel validate\` end to end (decode, checks, IKB assembly, file checks, report) | ${seconds(validate.ms)} | ${ratio(validate.ms, parseOnly.ms)} × csv-parse | ≤ 1.5 × | ${validate.peakRssMiB} |`,
+    `| the same without the duplicate check dup0001 (${NO_DUPLICATES}; dup0001: \`one customer_id per normalized_name(last_name), date_of_birth, normalized_code(identification_number), identification_country\` over NP) | ${seconds(noDuplicates.ms)} | validate = ${ratio(validate.ms, noDuplicates.ms)} × this | | ${noDuplicates.peakRssMiB} |`,
     `| the same with 3 whole-file checks (${WHOLE_FILE}: \`one customer_id per identification_number\`, \`unique last_name, first_names, date_of_birth\` over NP, \`one count_of_depositors per account_id\` over BA) | ${seconds(wholeFile.ms)} | ${ratio(wholeFile.ms, validate.ms)} × validate | | ${wholeFile.peakRssMiB} |`,
     `| reference interpreter, ${Math.round(interpreter.records).toLocaleString("en")} records in ${Math.round(interpreter.ikbs).toLocaleString("en")} IKBs | ${seconds(interpreter.interpreterMs)} | 1.00 | | ${interpreter.peakRssMiB} |`,
     `| compiled validators, same records (same ${Math.round(interpreter.compiledFindings)} findings) | ${seconds(interpreter.compiledMs)} | ${ratio(interpreter.interpreterMs, interpreter.compiledMs)} × faster | ≥ 10 × | |`,
@@ -344,7 +369,8 @@ async function main(): Promise<void> {
   if (large !== undefined) {
     lines.push(
       `| csv-parse, ${large.depositors.toLocaleString("en")} depositors (${Math.round(large.validate.rows).toLocaleString("en")} data rows), once | ${seconds(large.parse.ms)} | 1.00 | | ${large.parse.peakRssMiB} |`,
-      `| \`regel validate\`, ${large.depositors.toLocaleString("en")} depositors, once | ${seconds(large.validate.ms)} | ${ratio(large.validate.ms, large.parse.ms)} × csv-parse | | ${large.validate.peakRssMiB} |`,
+      `| \`regel validate\`, ${large.depositors.toLocaleString("en")} depositors, once | ${seconds(large.validate.ms)} | ${ratio(large.validate.ms, large.parse.ms)} × csv-parse | peak RSS < 2 GiB | ${large.validate.peakRssMiB} |`,
+      `| the same without dup0001, once | ${seconds(large.noDuplicates.ms)} | validate = ${ratio(large.validate.ms, large.noDuplicates.ms)} × this | | ${large.noDuplicates.peakRssMiB} |`,
       `| the same with the 3 whole-file checks, once | ${seconds(large.wholeFile.ms)} | ${ratio(large.wholeFile.ms, large.validate.ms)} × validate | peak RSS < 2 GiB | ${large.wholeFile.peakRssMiB} |`,
     );
   }

@@ -1116,6 +1116,14 @@ function compileRound(expr: CallExpr, scope: Scope): Value {
   );
 }
 
+/** The helper (compiler/helpers/normalize.ts) of each normalisation. */
+export const NORMALIZE_HELPERS: ReadonlyMap<string, Code> = new Map([
+  ["normalized_text", ts`$normalizedText`],
+  ["normalized_name", ts`$normalizedName`],
+  ["normalized_code", ts`$normalizedCode`],
+  ["normalized_address", ts`$normalizedAddress`],
+]);
+
 function compileCall(expr: CallExpr, scope: Scope): Value {
   const name = expr.callee.name;
   if (name === "derived_from") {
@@ -1127,6 +1135,22 @@ function compileCall(expr: CallExpr, scope: Scope): Value {
   }
   if (name === "lookup") return compileLookup(expr, scope);
   if (name === "min" || name === "max") return compileExtreme(expr, scope);
+  const normalize = NORMALIZE_HELPERS.get(name);
+  if (normalize !== undefined) {
+    // one or more texts (the checker's signature); an absent one is skipped by the helper
+    const args = expr.args.map((a) => compileExpr(a, scope));
+    if (args.length === 0 || args.some((a) => a.kind.k !== "text"))
+      fail(`\`${name}\` needs text arguments`, expr.span);
+    return {
+      code: ts`${normalize}([${join(
+        args.map((a) => a.code),
+        ", ",
+      )}])`,
+      kind: { k: "text" },
+      absent: true,
+      simple: false,
+    };
+  }
   if (name === "round") return compileRound(expr, scope);
   if (expr.args.length !== 1) fail(`\`${name}\` takes one argument`, expr.span);
   const arg = compileExpr(expr.args[0], scope);

@@ -6,10 +6,11 @@
  *
  * @module
  */
-import type { Ident } from "../dsl/ast.js";
+import type { CombinationItem, Ident } from "../dsl/ast.js";
 import type { ResolvedEntity } from "../dsl/model.js";
 import { doc, id, join, key, ts, type Code } from "./code.js";
 import { internal, type ModuleContext } from "./emit-context.js";
+import { NORMALIZE_HELPERS } from "./emit-expr.js";
 import { decodeExpr, fieldsWithKinds } from "./emit-types.js";
 
 /** The projection functions of every whole-file rule and the `wholeFile` table that names them. */
@@ -36,7 +37,14 @@ export function emitWholeFile(ctx: ModuleContext): {
     const keyFields = req.check === "unique" ? req.fields : req.per;
     const keyName = internal(`wholeFileKey${n}`);
     functions.push(
-      projection(ctx, entity, keyFields ?? [], keyName, rule.code, "key"),
+      projection(
+        ctx,
+        entity,
+        req.combination ?? plain(keyFields ?? []),
+        keyName,
+        rule.code,
+        "key",
+      ),
     );
     if (req.check === "count-per") {
       const countName = internal(`wholeFileCount${n}`);
@@ -59,7 +67,7 @@ export function emitWholeFile(ctx: ModuleContext): {
         projection(
           ctx,
           entity,
-          req.fields ?? [],
+          plain(req.fields ?? []),
           valueName,
           rule.code,
           "value",
@@ -78,10 +86,19 @@ export const wholeFile: Readonly<Record<string, WholeFileProjection>> = { ${join
   return { functions, table };
 }
 
+/** Plain fields as combination items. */
+function plain(names: readonly Ident[]): CombinationItem[] {
+  return names.map((f) => ({
+    kind: "CombinationItem",
+    fields: [f],
+    span: f.span,
+  }));
+}
+
 function projection(
   ctx: ModuleContext,
   entity: ResolvedEntity,
-  names: readonly Ident[],
+  items: readonly CombinationItem[],
   name: Code,
   code: string,
   what: "key" | "value",
@@ -89,16 +106,27 @@ function projection(
   const all = fieldsWithKinds(ctx, entity);
   const cells: Code[] = [];
   const parts: Code[] = [];
-  names.forEach((ident, k) => {
-    const field = ctx.ruleset.links.field(ident, entity);
-    const i = all.findIndex((f) => f.field === field);
-    if (i < 0) throw new Error(`unlinked field ${ident.name} in rule ${code}`);
-    const c = id(`c${k}`);
-    cells.push(ts`const ${c} = $cell(cells, index[${i}]);`);
-    parts.push(
-      ts`${c} === "" ? undefined : ${decodeExpr(ctx, all[i].kind, c)}`,
-    );
-  });
+  let k = 0;
+  for (const item of items) {
+    const decoded = item.fields.map((ident) => {
+      const field = ctx.ruleset.links.field(ident, entity);
+      const i = all.findIndex((f) => f.field === field);
+      if (i < 0)
+        throw new Error(`unlinked field ${ident.name} in rule ${code}`);
+      const c = id(`c${k++}`);
+      cells.push(ts`const ${c} = $cell(cells, index[${i}]);`);
+      return ts`${c} === "" ? undefined : ${decodeExpr(ctx, all[i].kind, c)}`;
+    });
+    if (item.normalize === undefined) {
+      parts.push(decoded[0]);
+      continue;
+    }
+    // a normalisation of text fields (the checker's REG278): the helper skips absent ones
+    const helper = NORMALIZE_HELPERS.get(item.normalize.name);
+    if (helper === undefined)
+      throw new Error(`unknown normalisation in rule ${code}`);
+    parts.push(ts`${helper}([${join(decoded, ", ")}])`);
+  }
   return ts`${doc([`The ${what === "key" ? "combination" : "values that must agree"} of a ${entity.name} row for rule ${code}.`])}function ${name}(cells: readonly string[], index: readonly number[]): string | undefined {
     ${join(cells, "\n")}
     return $combination([${join(parts, ", ")}]);

@@ -58,6 +58,7 @@ export const HELPER_FILES: readonly string[] = [
   "identifiers",
   "postcode",
   "country",
+  "normalize",
 ];
 
 /** Contract types that are not part of a module: `CompiledRuleset` is the module's own shape. */

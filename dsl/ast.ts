@@ -339,6 +339,14 @@ export interface FileCheck extends NodeBase {
   fields?: Ident[];
   /** `one a per b, c` / `count per b, c = n`: the fields that group the records. */
   per?: Ident[];
+  /**
+   * `unique` / `one a per`: the combination as written when it normalises some of its fields
+   * (`unique normalized_name(last_name), date_of_birth`): one item per comma, a field or a
+   * normalisation of one or more fields. {@link FileCheck.fields} (`unique`) or
+   * {@link FileCheck.per} (`one-per`) hold the same fields, flat and in order. Undefined when
+   * the combination is plain fields.
+   */
+  combination?: CombinationItem[];
   /** The word written where `per` belongs, when it is another one (REG265). */
   perWord?: Ident;
   /**
@@ -350,6 +358,17 @@ export interface FileCheck extends NodeBase {
   op?: ComparisonOp;
   /** `total`: the figure the total is compared with. */
   figure?: TotalFigure;
+}
+
+/**
+ * One item of a whole-file combination: a field (`date_of_birth`), or a normalisation of fields
+ * (`normalized_name(initials, last_name)`: docs/language.md, Normalisation).
+ */
+export interface CombinationItem extends NodeBase {
+  kind: "CombinationItem";
+  /** The normalisation applied; undefined for a plain field. */
+  normalize?: Ident;
+  fields: Ident[];
 }
 
 /**

@@ -133,6 +133,8 @@ export const CODES = {
   fileTotalWhenEntities: "REG259",
   fileTotalWhenAggregate: "REG260",
   fileTotalKeyedFigure: "REG261",
+  wholeFileNotNormalization: "REG277",
+  wholeFileNormalizeNotText: "REG278",
   // ---- REG4xx: examples
   exampleUnknownEntity: "REG401",
   exampleUnknownField: "REG402",
@@ -326,6 +328,10 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
     "A `when` on a file total that uses `exists`, `count` or `sum` (it sees one record, not an IKB).",
   REG261:
     'A file total compared with `E.f of "KEY"` where `E` has no key of one `text` field, or `KEY` is not a text.',
+  REG277:
+    "A whole-file combination that applies something other than a normalisation to its fields (`unique f(a), b`).",
+  REG278:
+    "A normalisation in a whole-file combination applied to a field that is not text (`normalized_name(date_of_birth)`).",
   REG401: "Unknown entity in an example record.",
   REG402: "Unknown field in an example record.",
   REG403:

@@ -96,8 +96,25 @@ export const BUILTINS: ReadonlyMap<string, Builtin> = new Map([
   ["year", { params: [dateArg], result: INTEGER }],
 ]);
 
+/**
+ * The normalisations (docs/language.md, Normalisation): one or more text arguments, a text
+ * result; also the only functions a whole-file combination may apply to its fields.
+ */
+export const NORMALIZATIONS: readonly string[] = [
+  "normalized_text",
+  "normalized_name",
+  "normalized_code",
+  "normalized_address",
+];
+
 /** Every function name: the built-ins with a fixed signature, then `min`, `max` and `round`. */
-const FUNCTION_NAMES = [...BUILTINS.keys(), "min", "max", "round"];
+const FUNCTION_NAMES = [
+  ...BUILTINS.keys(),
+  "min",
+  "max",
+  "round",
+  ...NORMALIZATIONS,
+];
 
 /** The static type of a field, following `ref E.f` to the referenced field (cycles give error). */
 export function fieldType(
@@ -1003,6 +1020,23 @@ function callType(
   if (missing(expr.callee)) return ERROR;
   const name = expr.callee.name;
   if (name === "min" || name === "max") return extremeType(expr, args, scope);
+  if (NORMALIZATIONS.includes(name)) {
+    if (args.length === 0)
+      scope.reporter.report(
+        CODES.badArguments,
+        `\`${name}\` takes one or more text arguments`,
+        expr.callee.span,
+      );
+    args.forEach((t, i) => {
+      if (t.kind !== "error" && !isTextual(t))
+        scope.reporter.report(
+          CODES.badArguments,
+          `${scope.label}\`${name}\` needs text, but its argument is ${typeName(t)}`,
+          expr.args[i].span,
+        );
+    });
+    return TEXT;
+  }
   const fn = BUILTINS.get(name);
   if (fn === undefined) {
     scope.reporter.report(

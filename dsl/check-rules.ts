@@ -21,7 +21,13 @@ import {
 import { fileCheckText } from "./printer.js";
 import { checkExamples } from "./check-examples.js";
 import { checkRuleClass } from "./check-rule-class.js";
-import { checkCondition, type ExprScope } from "./check-expr.js";
+import {
+  checkCondition,
+  fieldType,
+  NORMALIZATIONS,
+  type ExprScope,
+} from "./check-expr.js";
+import { isTextual } from "./types.js";
 import { Links } from "./links.js";
 import { placeholders } from "./message-template.js";
 import type { ResolvedEntity, ResolvedRule } from "./model.js";
@@ -321,6 +327,31 @@ function checkWholeFile(
         ident.span,
       );
     else seen.set(ident.name, ident);
+  }
+  for (const item of check.combination ?? []) {
+    const fn = item.normalize;
+    if (fn === undefined || missing(fn)) continue;
+    if (!NORMALIZATIONS.includes(fn.name)) {
+      reporter.report(
+        CODES.wholeFileNotNormalization,
+        `\`${fn.name}\` is not a normalisation: a combination of \`${text}\` names fields, each as it is or in one of ${NORMALIZATIONS.map((n) => `\`${n}\``).join(", ")}`,
+        fn.span,
+        suggest(fn.name, NORMALIZATIONS),
+      );
+      continue;
+    }
+    for (const ident of item.fields) {
+      if (missing(ident)) continue;
+      const field = linkField(index, entity, ident);
+      if (field === undefined) continue;
+      const t = fieldType(index, field);
+      if (t.kind !== "error" && !isTextual(t))
+        reporter.report(
+          CODES.wholeFileNormalizeNotText,
+          `\`${fn.name}\` normalises text, and \`${ident.name}\` is a \`${field.decl.type.name}\` field: name it without \`${fn.name}(...)\` (its decoded value is compared as it is)`,
+          ident.span,
+        );
+    }
   }
 }
 

@@ -74,6 +74,7 @@ import type {
   Expr,
   ExtendCategoryDecl,
   ExtendCodeListDecl,
+  CombinationItem,
   ExtendEntityDecl,
   FieldDecl,
   FieldValue,
@@ -930,6 +931,45 @@ export class RegelParser extends EmbeddedActionsParser {
       return this.ACTION(() => names.filter((n) => !this.isLost(n)))!;
     },
     this.recovers((): Ident[] => []),
+  );
+
+  /**
+   * The combination of a whole-file check: fields, each possibly normalised
+   * (`normalized_name(last_name), date_of_birth`).
+   */
+  private combinationList = this.RULE(
+    "combinationList",
+    (): CombinationItem[] => {
+      const items: CombinationItem[] = [];
+      this.AT_LEAST_ONE_SEP({
+        SEP: Comma,
+        DEF: () => {
+          const start = this.LA(1);
+          const name = this.SUBRULE(this.ident);
+          const args = this.OPTION(() => {
+            this.CONSUME(LParen);
+            const fields = this.SUBRULE(this.identList);
+            this.CONSUME(RParen);
+            return fields;
+          });
+          this.ACTION(() => {
+            if (this.isLost(name)) return;
+            items.push(
+              args === undefined
+                ? { kind: "CombinationItem", fields: [name], span: name.span }
+                : {
+                    kind: "CombinationItem",
+                    normalize: name,
+                    fields: args,
+                    span: this.sp(start),
+                  },
+            );
+          });
+        },
+      });
+      return items;
+    },
+    this.recovers((): CombinationItem[] => []),
   );
 
   /** `(D)` or `(V)`. */
@@ -2126,11 +2166,12 @@ export class RegelParser extends EmbeddedActionsParser {
           ALT: () => {
             const start = this.LA(1);
             this.CONSUME2(Identifier);
-            const fields = this.SUBRULE(this.identList);
+            const items = this.SUBRULE(this.combinationList);
             return this.ACTION(() => ({
               kind: "FileCheck" as const,
               check: "unique" as const,
-              fields,
+              fields: items.flatMap((i) => i.fields),
+              ...combinationOf(items),
               span: this.sp(start),
             }))!;
           },
@@ -2151,12 +2192,13 @@ export class RegelParser extends EmbeddedActionsParser {
               { ALT: () => this.CONSUME(KW.in) },
               { ALT: () => this.CONSUME(KW.with) },
             ]);
-            const per = this.SUBRULE3(this.identList);
+            const items = this.SUBRULE2(this.combinationList);
             return this.ACTION(() => ({
               kind: "FileCheck" as const,
               check: "one-per" as const,
               fields,
-              per,
+              per: items.flatMap((i) => i.fields),
+              ...combinationOf(items),
               // another word where `per` belongs: the checker reports it (REG265)
               ...(isReal(perTok) && perTok.image !== "per"
                 ? { perWord: this.id(perTok) }
@@ -4375,6 +4417,15 @@ export type ClauseName<K extends ClauseKind> =
   (typeof CLAUSE_TABLES)[K]["clauses"][number]["name"];
 
 /** The entity of the first qualified name (`E.f`) of an expression, left to right. */
+/** `{ combination }` when some item normalises its fields; `{}` for plain fields. */
+function combinationOf(items: CombinationItem[]): {
+  combination?: CombinationItem[];
+} {
+  return items.some((i) => i.normalize !== undefined)
+    ? { combination: items }
+    : {};
+}
+
 function firstQualified(e: Expr | undefined): Ident | undefined {
   if (e === undefined) return undefined;
   switch (e.kind) {

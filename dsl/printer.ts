@@ -611,9 +611,20 @@ export function fileCheckText(check: FileCheck): string {
   const names = (ids: readonly Ident[] | undefined) =>
     (ids ?? []).map((i) => i.name).join(", ");
   const head = FILE_CHECKS[check.check];
-  if (check.check === "unique") return `${head} ${names(check.fields)}`;
+  // a combination that normalises fields: `normalized_name(last_name), date_of_birth`
+  const combined = (ids: readonly Ident[] | undefined) =>
+    check.combination === undefined
+      ? names(ids)
+      : check.combination
+          .map((c) =>
+            c.normalize === undefined
+              ? names(c.fields)
+              : `${c.normalize.name}(${names(c.fields)})`,
+          )
+          .join(", ");
+  if (check.check === "unique") return `${head} ${combined(check.fields)}`;
   if (check.check === "one-per")
-    return `${head} ${names(check.fields)} per ${names(check.per)}`;
+    return `${head} ${names(check.fields)} per ${combined(check.per)}`;
   if (check.check === "count-per")
     return `${head} ${names(check.per)} = ${names(check.fields)}`;
   if (check.check === "total")

@@ -23,6 +23,7 @@ import type {
 } from "../dsl/model.js";
 import type { Decimal } from "decimal.js";
 import { addWorkdays } from "./calendar.js";
+import { normalize } from "./normalize.js";
 import {
   addMonths,
   civilFromDays,
@@ -539,6 +540,11 @@ function call(expr: Extract<Expr, { kind: "Call" }>, scope: Scope): Value {
   }
   const args = expr.args.map((a) => evaluate(a, scope));
   const x = args[0];
+  if (expr.callee.name.startsWith("normalized_"))
+    return normalize(
+      expr.callee.name,
+      args.map((a) => (a === undefined ? undefined : textOf(a))),
+    );
   switch (expr.callee.name) {
     case "min":
       return extreme(args, -1);

@@ -52,6 +52,7 @@ import {
   type Finding,
 } from "../compiler/contract.js";
 import { ruleLaw } from "../compiler/rule-law.js";
+import { normalize } from "./normalize.js";
 import {
   fieldsRead,
   Model,
@@ -596,9 +597,28 @@ function wholeFile(
         return named ? `${f.name}=${v}` : v;
       })
       .join(named ? ";" : ", ");
+  // a combination that normalises fields: each item's value, normalised (docs/language.md)
+  const items = check.combination;
+  const keyOf = (rec: IRecord): string | undefined => {
+    if (items === undefined) return textOf(rec, keyFields);
+    const parts: string[] = [];
+    for (const item of items) {
+      const fs = fieldsOf(item.fields);
+      const v =
+        item.normalize === undefined
+          ? (rec.text[fs[0].name] ?? undefined)
+          : normalize(
+              item.normalize.name,
+              fs.map((f) => rec.text[f.name] ?? undefined),
+            );
+      if (v === undefined) return undefined;
+      parts.push(v);
+    }
+    return JSON.stringify(parts);
+  };
   const groups = new Map<string, { rec: IRecord; line: number }[]>();
   recs.forEach((rec, i) => {
-    const k = textOf(rec, keyFields);
+    const k = keyOf(rec);
     if (
       k === undefined ||
       (valueFields.length > 0 && textOf(rec, valueFields) === undefined)

@@ -16,6 +16,7 @@ interface GenerateFlags {
   seed: string;
   defectRate: string;
   markingRate: string;
+  duplicateRate: string;
   defects?: string;
   countDefects: string;
   rrd: string;
@@ -96,6 +97,11 @@ export function register(program: Command): void {
       "0.02",
     )
     .option(
+      "--duplicate-rate <r>",
+      "share of IKBs whose depositor repeats an earlier one under a new customer number (half of them near duplicates that must not match; ground-truth/near-duplicates.csv); needs dup0001 (ikb.glo 1.3.0)",
+      "0",
+    )
+    .option(
       "--defects <codes>",
       "comma-separated rule codes to inject (default: all the generator knows)",
     )
@@ -147,6 +153,7 @@ export function register(program: Command): void {
         const markingRate = number("--marking-rate", flags.markingRate);
         const changeRate = number("--change-rate", flags.changeRate);
         const countDefects = number("--count-defects", flags.countDefects);
+        const duplicateRate = number("--duplicate-rate", flags.duplicateRate);
         const ignored =
           flags.compiled === undefined ? ignoredLocalCompiledRoot() : undefined;
         if (ignored !== undefined)
@@ -175,6 +182,7 @@ export function register(program: Command): void {
           seed,
           defectRate,
           markingRate,
+          duplicateRate,
           defects: flags.defects
             ?.split(",")
             .map((c) => c.trim())

@@ -24,6 +24,8 @@ export interface ExpectedFinding {
   entity: string;
   record: RawRecord;
   attribute: string | undefined;
+  /** The IKB of the record when it is not the IKB being built (a duplicate's earlier record). */
+  ikbKey?: string;
 }
 
 export interface InjectionContext {

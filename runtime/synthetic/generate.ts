@@ -38,6 +38,7 @@ import { MetadataCounter } from "./metadata-files.js";
 function daysOf(date: string): number {
   return Math.floor(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
 }
+import { injectDuplicate, type EarlierPerson } from "./duplicates.js";
 
 export interface GenerateOptions {
   depositors: number;
@@ -53,6 +54,12 @@ export interface GenerateOptions {
    * (default 0: every count is true). Their findings are in `ground-truth/file-findings.csv`.
    */
   countDefects?: number;
+  /**
+   * Share of IKBs (0..1) whose depositor is an earlier depositor under a new customer number, or
+   * (half of them) a near duplicate that must not match (runtime/synthetic/duplicates.ts); needs a
+   * ruleset with dup0001. Default 0: nothing else of the delivery changes.
+   */
+  duplicateRate?: number;
   rrd: string;
   out: string;
   /**
@@ -167,6 +174,9 @@ export function generateDelivery(
   const countDefects = opts.countDefects ?? 0;
   if (!(Number.isInteger(countDefects) && countDefects >= 0))
     throw new Error("--count-defects must be a whole number of at least 0");
+  const duplicateRate = opts.duplicateRate ?? 0;
+  if (!(duplicateRate >= 0 && duplicateRate <= 1))
+    throw new Error("--duplicate-rate must lie between 0 and 1");
   const rules = new Map<string, RuleTrace>(
     ruleset.trace.map((r) => [r.code, r]),
   );
@@ -180,6 +190,10 @@ export function generateDelivery(
       );
     }
   }
+  if (duplicateRate > 0 && !rules.has("dup0001"))
+    throw new Error(
+      `--duplicate-rate needs a ruleset with dup0001 (ikb.glo 1.3.0 or later); ${ruleset.metadata.id} has none`,
+    );
   const entities = new Map(ruleset.entities.map((e) => [e.name, e]));
   const markings = ruleset.categories
     .flatMap((c) => c.markings)
@@ -205,6 +219,15 @@ export function generateDelivery(
     "ikb_id",
     "categories",
   ]);
+  const nearSink =
+    duplicateRate > 0
+      ? new CsvSink(join(opts.out, "ground-truth", "near-duplicates.csv"), [
+          "ikb_id",
+          "earlier_ikb_id",
+          "differs",
+        ])
+      : undefined;
+  let earlierPerson: EarlierPerson | undefined;
 
   const changeRate = opts.changeRate ?? 0.05;
   if (!(changeRate >= 0 && changeRate <= 1))
@@ -270,6 +293,32 @@ export function generateDelivery(
         }
       }
     }
+    let injected = expected.length > 0;
+    if (
+      !injected &&
+      earlierPerson !== undefined &&
+      random.chance(duplicateRate)
+    ) {
+      const outcome = injectDuplicate(
+        ikb,
+        earlierPerson,
+        random,
+        opts.rrd,
+        0.5,
+      );
+      if (outcome !== undefined) {
+        injected = true;
+        // the earlier person is in a group now: no second duplicate of it
+        earlierPerson = undefined;
+        if (outcome.kind === "duplicate") expected = outcome.findings;
+        else
+          nearSink!.write([
+            outcome.near.ikbKey,
+            outcome.near.earlierIkbKey,
+            outcome.near.differs,
+          ]);
+      }
+    }
     const setMarkings: {
       entity: string;
       field: string;
@@ -322,19 +371,22 @@ export function generateDelivery(
     const results: ExpectedResult[] = [];
     for (const f of expected) {
       const meta = entities.get(f.entity)!;
-      const role = roleOf(meta, f.record, ikb.key);
+      const role = roleOf(meta, f.record, f.ikbKey ?? ikb.key);
       // `applies to`: a rule meant for one role does not check records of the other.
       const roles = rules.get(f.rule)?.roles ?? [];
       if (role !== undefined && roles.length > 0 && !roles.includes(role))
         continue;
-      results.push({
-        rule: f.rule,
-        entity: f.entity,
-        role,
-        attribute: f.attribute,
-      });
+      // a finding in an earlier IKB (a duplicate's first record) counts for that IKB, whose
+      // categories are written; dup0001 is in no category
+      if (f.ikbKey === undefined)
+        results.push({
+          rule: f.rule,
+          entity: f.entity,
+          role,
+          attribute: f.attribute,
+        });
       findingsSink.write([
-        ikb.key,
+        f.ikbKey ?? ikb.key,
         f.rule,
         f.entity,
         role,
@@ -356,6 +408,14 @@ export function generateDelivery(
 
     const np = ikb.records.NP[0];
     if (np !== undefined) earlierPersonId = np.customer_id;
+    // a clean depositor with an identification number can be duplicated by a later IKB
+    const depositor = ikb.records.NP.find((p) => p.customer_id === ikb.key);
+    if (
+      duplicateRate > 0 &&
+      !injected &&
+      depositor?.identification_number !== undefined
+    )
+      earlierPerson = { ikbKey: ikb.key, record: { ...depositor } };
     earlierAccountId = ikb.records.BA[0]?.account_id ?? earlierAccountId;
     if (opts.onProgress !== undefined && n % 10_000 === 0) opts.onProgress(n);
   }
@@ -406,6 +466,7 @@ export function generateDelivery(
       `${JSON.stringify({ generator: "regel generate", previousOf: opts.out, ruleset: ruleset.metadata.id, seed: opts.seed, depositors: opts.depositors }, null, 2)}\n`,
     );
   }
+  nearSink?.close();
 
   const summary: GenerateSummary = {
     ruleset: ruleset.metadata.id,

@@ -1429,6 +1429,37 @@ rule tot0100 "Test"
     at: [{ marker: 'balance = "x"' }],
   },
   {
+    code: "REG277",
+    title: "a whole-file combination that applies no normalisation",
+    files: T(`
+rule dup0100 "Test"
+  assumption "A test rule: its meaning is our own."
+  severity signalling
+  implements br art 2
+  for file NP
+  require one customer_id per normalised_name(last_name), date_of_birth
+  example fail file NP rows { customer_id: "C1", last_name: "J", date_of_birth: 1970-01-01 }, { customer_id: "C2", last_name: "J", date_of_birth: 1970-01-01 }
+  example pass file NP rows { customer_id: "C1", last_name: "J", date_of_birth: 1970-01-01 }
+`),
+    at: [{ marker: "normalised_name" }],
+    suggestion: "normalized_name",
+  },
+  {
+    code: "REG278",
+    title: "a normalisation of a field that is not text",
+    files: T(`
+rule dup0100 "Test"
+  assumption "A test rule: its meaning is our own."
+  severity signalling
+  implements br art 2
+  for file NP
+  require unique normalized_name(last_name), normalized_text(date_of_birth)
+  example fail file NP rows { customer_id: "C1", last_name: "J", date_of_birth: 1970-01-01 }, { customer_id: "C2", last_name: "J", date_of_birth: 1970-01-01 }
+  example pass file NP rows { customer_id: "C1", last_name: "J", date_of_birth: 1970-01-01 }
+`),
+    at: [{ marker: "date_of_birth)" }],
+  },
+  {
     code: "REG201",
     title: "unknown field in a whole-file check",
     files: T(`

@@ -180,12 +180,47 @@ describe("every ```regel block of docs/language.md", () => {
     expect(one?.perWord).toBeUndefined();
     expect(unique?.check).toBe("unique");
     expect(names(unique?.fields)).toEqual(["last_name", "date_of_birth"]);
-    const count = rules[2].require;
+    const count = rules[4].require;
     expect(count?.kind === "FileCheck" && count.check).toBe("count-per");
     if (count?.kind === "FileCheck") {
       expect(names(count.per)).toEqual(["account_id"]);
       expect(names(count.fields)).toEqual(["count_of_depositors"]);
     }
+  });
+
+  it("wholefile: a combination may normalise its fields (`normalized_name(last_name)`)", () => {
+    const rules = ok(blocks.get("example.wholefile")!).declarations.filter(
+      (d) => d.kind === "Rule",
+    );
+    const [golden, silver] = [rules[2], rules[3]].map((r) =>
+      r.require?.kind === "FileCheck" ? r.require : undefined,
+    );
+    const items = (c: typeof golden) =>
+      c?.combination?.map((i) =>
+        i.normalize === undefined
+          ? i.fields.map((f) => f.name).join()
+          : `${i.normalize.name}(${i.fields.map((f) => f.name).join()})`,
+      );
+    expect(golden?.check).toBe("one-per");
+    expect(golden?.per?.map((f) => f.name)).toEqual([
+      "last_name",
+      "date_of_birth",
+      "national_id",
+    ]);
+    expect(items(golden)).toEqual([
+      "normalized_name(last_name)",
+      "date_of_birth",
+      "normalized_code(national_id)",
+    ]);
+    expect(silver?.check).toBe("unique");
+    expect(items(silver)).toEqual([
+      "normalized_name(last_name)",
+      "date_of_birth",
+      "normalized_address(street,house_number,postal_code)",
+    ]);
+    // plain fields keep no combination
+    const plain = rules[1].require;
+    expect(plain?.kind === "FileCheck" && plain.combination).toBeUndefined();
   });
 
   it("totals: `require count = TL.record_count`, `require sum balance = TL.total_balance` and `require count <= max_accounts` are file totals", () => {

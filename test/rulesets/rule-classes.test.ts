@@ -115,7 +115,7 @@ describe("the shipped GLO rulesets", () => {
         expect(c.scope, t.code).toBe(
           t.previous === true ? "outside" : "within",
         );
-        if (/^(fil|val|ctl|idn|cnt)/.test(t.code)) {
+        if (/^(fil|val|ctl|idn|cnt|dup)/.test(t.code)) {
           expect(c, t.code).toMatchObject({
             class: "own",
             classFrom: "declared",

@@ -1994,6 +1994,8 @@ export declare const checks: {
     readonly ETD: (record: ETD, ctx: RuleContext, out: Finding[]) => boolean;
     readonly ATD: (record: ATD, ctx: RuleContext, out: Finding[]) => boolean;
 };
+/** The whole-file checks by rule code: the combination of a row (and the values that must agree). */
+export declare const wholeFile: Readonly<Record<string, WholeFileProjection>>;
 /** The file totals by rule code: a row's summed value and the figure it is compared with. */
 export declare const fileTotals: Readonly<Record<string, FileTotalProjection>>;
 /**

@@ -226,6 +226,22 @@ function $previous(list, r, key) {
     }
     return undefined;
 }
+/**
+ * One text for a combination of decoded values, equal for two combinations exactly when their
+ * values are (each part is prefixed by its length, so no separator can be forged); undefined
+ * when a value is absent: a combination with an absent value takes no part in the check.
+ */
+function $combination(values) {
+    let s = "";
+    for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (v === undefined)
+            return undefined;
+        const t = String(v);
+        s += t.length + ":" + t;
+    }
+    return s;
+}
 /** Append one finding (failure path only). */
 function $push(out, law, severity, entity, role, attribute, key, values, message, reported) {
     if (reported === undefined)
@@ -700,6 +716,96 @@ const $COUNTRIES = new Set([
 function $validCountry(s) {
     return s !== undefined && $COUNTRIES.has(s);
 }
+/** Letters that NFKD does not split into a base letter and a mark. */
+const $FOLDED = {
+    ß: "ss",
+    æ: "ae",
+    œ: "oe",
+    ø: "o",
+    ł: "l",
+    đ: "d",
+    ð: "d",
+    þ: "th",
+    ı: "i",
+};
+/**
+ * Words dropped from a name: the Dutch tussenvoegsels (and their abbreviations `v`, `vd`, `d`, `t`,
+ * `s`, written `v.d.`, `'t`, `'s`) and the common foreign name particles.
+ */
+const $NAME_PARTICLES = new Set([
+    "van",
+    "de",
+    "der",
+    "den",
+    "het",
+    "t",
+    "s",
+    "te",
+    "ten",
+    "ter",
+    "in",
+    "op",
+    "aan",
+    "bij",
+    "uit",
+    "voor",
+    "onder",
+    "over",
+    "v",
+    "vd",
+    "d",
+    "l",
+    "la",
+    "le",
+    "les",
+    "du",
+    "von",
+    "vom",
+    "zu",
+    "zum",
+    "zur",
+    "di",
+    "da",
+    "del",
+    "della",
+    "dos",
+    "das",
+    "des",
+    "do",
+]);
+/**
+ * The words of the present texts: decomposed (NFKD), marks removed, lower case, every character
+ * that is no letter or digit a separator.
+ */
+function $normalWords(texts) {
+    let s = "";
+    for (const t of texts)
+        if (t !== undefined && t !== "")
+            s += " " + t;
+    const folded = s
+        .normalize("NFKD")
+        .replace(/\p{M}+/gu, "")
+        .toLowerCase()
+        .replace(/[ßæœøłđðþı]/g, (c) => $FOLDED[c] ?? c);
+    return folded.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== "");
+}
+/**
+ * `normalized_name(a, ...)`: the words without name particles (`van den Berg`, `Berg, van den`
+ * and `v.d. Berg` are all `berg`), joined without spaces (`J.P.` and `J. P.` are `jp`). A name of
+ * particles only keeps them.
+ */
+function $normalizedName(texts) {
+    const w = $normalWords(texts);
+    if (w.length === 0)
+        return undefined;
+    const kept = w.filter((x) => !$NAME_PARTICLES.has(x));
+    return (kept.length === 0 ? w : kept).join("");
+}
+/** `normalized_code(a, ...)`: letters and digits only (`111.222.333` is `111222333`). */
+function $normalizedCode(texts) {
+    const w = $normalWords(texts);
+    return w.length === 0 ? undefined : w.join("");
+}
 
 const $RE1 = new RegExp("^(?:^[A-Z]{3}$)$", "u");
 const $RE2 = new RegExp("^(?:^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$)$", "u");
@@ -1096,6 +1202,12 @@ const $LAW_etc0006 = $law("etc0006", "Identificatienummer gewijzigd sinds vorige
 const $LAW_etc0007 = $law("etc0007", "Saldo sterk gestegen sinds vorige levering", [$article19, $article4], [
     "etc0007 = a balance that jumped since the previous delivery: the code, the factor ten and the floor of EUR 1,000 (below which a jump says little) are ours, not a source's; a jump is plausible (an inheritance, a sale) but worth a look before a payout is computed from it.",
     "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
+]);
+const $LAW_dup0001 = $law("dup0001", "Dubbele depositohouder (gouden driehoek)", [$article14], [
+    "the golden triangle (gouden driehoek) is taken to be name, date of birth and national or tax identification number (BSN for NL) with its country of issue, and the silver triangle (zilveren driehoek) name, date of birth and address, for persons without such a number. The definitions are in the amended Beleidsregel IKB (third amendment round, Stcrt. 2022, 33608), which is not among the project's sources; the Beoordelingskader only names them (L2555, L1757-1768).",
+    "the name compared is the last name, normalised: case, accents, spacing and punctuation, and tussenvoegsels in any place (van den Berg = Berg, v.d.) do not count, as a bank would compare (docs/language.md, Normalisation). Initials and first names are left out because systems write them differently (J. / Jan); the date of birth and the identification number keep the match specific. The identification number is compared on its letters and digits only (111.222.333 = 111222333).",
+    "one person under one customer number in several IKBs (a depositor who also represents another) is no duplicate: only different customer numbers are. Signalling and in no Bijlage 3 category: the control is the bank's own (Bijlage 4), and DNB's uniqueness checks on depositors are signalling (domain-facts §2.3).",
+    "the silver triangle is not checked by this version: the address is in address.csv / structured_address.csv / unstructured_address.csv, and a whole-file check compares the fields of one file. The language has the normalisation it needs (normalized_address, docs/language.md).",
 ]);
 /**
  * The key of a NP record as `field=value;...`.
@@ -4470,6 +4582,28 @@ export function classify(findings, ikb) {
     return { categories, payoutsBlocked, meetsAutomatedControls: categories.length === 0 };
 }
 /**
+ * The combination of a NP row for rule dup0001.
+ */
+function $wholeFileKey60(cells, index) {
+    const c0 = $cell(cells, index[4]);
+    const c1 = $cell(cells, index[5]);
+    const c2 = $cell(cells, index[6]);
+    const c3 = $cell(cells, index[7]);
+    return $combination([
+        $normalizedName([c0 === "" ? undefined : c0.length <= 200 || $cpLength(c0) <= 200 ? c0 : undefined]),
+        c1 === "" ? undefined : $parseDate(c1),
+        $normalizedCode([c2 === "" ? undefined : c2.length <= 40 || $cpLength(c2) <= 40 ? c2 : undefined]),
+        c3 === "" ? undefined : c3.length <= 2 || $cpLength(c3) <= 2 ? c3 : undefined,
+    ]);
+}
+/**
+ * The values that must agree of a NP row for rule dup0001.
+ */
+function $wholeFileValue60(cells, index) {
+    const c0 = $cell(cells, index[1]);
+    return $combination([c0 === "" ? undefined : c0.length <= 40 || $cpLength(c0) <= 40 ? c0 : undefined]);
+}
+/**
  * The figure of rule fil0007 on the RRD, unscaled at 0 decimals.
  */
 function $fileTotalFigure37(_rrd) {
@@ -4736,6 +4870,7 @@ export const laws = $lawTable([
     $LAW_etc0005,
     $LAW_etc0006,
     $LAW_etc0007,
+    $LAW_dup0001,
 ]);
 /** Decoders by entity name. */
 export const decoders = {
@@ -4760,6 +4895,10 @@ export const checks = {
     UA: $check_UA,
     ETD: $check_ETD,
     ATD: $check_ATD,
+};
+/** The whole-file checks by rule code: the combination of a row (and the values that must agree). */
+export const wholeFile = {
+    dup0001: { key: $wholeFileKey60, value: $wholeFileValue60 },
 };
 /** The file totals by rule code: a row's summed value and the figure it is compared with. */
 export const fileTotals = {
@@ -4826,7 +4965,7 @@ export const metadata = {
     {
       path: "ikb.glo/1.3.0.regel",
       ruleset: "ikb.glo@1.3.0",
-      sha256: "019abb0f9f96ca6ed9e8a058ac85f27d6b37b29782fba04daec064eaae8a3569",
+      sha256: "3fd125fe1784cd4cb56faa94c943394d010bf1e5e861682e11621aaef59e7ee1",
     },
   ],
 };
@@ -8175,6 +8314,48 @@ export const trace = [
     source: "rule etc0007 \"Saldo sterk gestegen sinds vorige levering\"\n  meaning \"The balance of a deposit is more than ten times its balance in the bank's previous delivery (T-1), which was at least EUR 1,000.\"\n  assumption \"etc0007 = a balance that jumped since the previous delivery: the code, the factor ten and the floor of EUR 1,000 (below which a jump says little) are ours, not a source's; a jump is plausible (an inheritance, a sale) but worth a look before a payout is computed from it.\"\n  assumption \"class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.\"\n  severity signalling\n  implements ldm etc0036, bk bijlage 4 control 3.8\n  for BA\n  when balance is present and previous.balance >= 1000.00\n  require balance <= previous.balance * 10\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: 50000.00 } previous BA { ikb_id: \"C1\", account_id: \"A1\", balance: 1500.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", balance: 15000.00 } previous BA { ikb_id: \"C1\", account_id: \"A1\", balance: 1500.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", balance: 50000.00 } previous BA { ikb_id: \"C1\", account_id: \"A1\", balance: 999.99 }",
     categories: [],
   },
+  {
+    code: "dup0001",
+    title: "Dubbele depositohouder (gouden driehoek)",
+    meaning: "regel's own check: natural persons with the same golden triangle (name, date of birth, identification number with its country of issue, compared as a bank normalises them) are under more than one customer number.",
+    meaningFrom: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.1",
+      },
+    ],
+    assumptions: [
+      "the golden triangle (gouden driehoek) is taken to be name, date of birth and national or tax identification number (BSN for NL) with its country of issue, and the silver triangle (zilveren driehoek) name, date of birth and address, for persons without such a number. The definitions are in the amended Beleidsregel IKB (third amendment round, Stcrt. 2022, 33608), which is not among the project's sources; the Beoordelingskader only names them (L2555, L1757-1768).",
+      "the name compared is the last name, normalised: case, accents, spacing and punctuation, and tussenvoegsels in any place (van den Berg = Berg, v.d.) do not count, as a bank would compare (docs/language.md, Normalisation). Initials and first names are left out because systems write them differently (J. / Jan); the date of birth and the identification number keep the match specific. The identification number is compared on its letters and digits only (111.222.333 = 111222333).",
+      "one person under one customer number in several IKBs (a depositor who also represents another) is no duplicate: only different customer numbers are. Signalling and in no Bijlage 3 category: the control is the bank's own (Bijlage 4), and DNB's uniqueness checks on depositors are signalling (domain-facts §2.3).",
+      "the silver triangle is not checked by this version: the address is in address.csv / structured_address.csv / unstructured_address.csv, and a whole-file check compares the fields of one file. The language has the normalisation it needs (normalized_address, docs/language.md).",
+    ],
+    severity: "signalling",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["NP"],
+    attributes: [],
+    articles: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.1",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 456, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule dup0001 \"Dubbele depositohouder (gouden driehoek)\"\n  meaning \"regel's own check: natural persons with the same golden triangle (name, date of birth, identification number with its country of issue, compared as a bank normalises them) are under more than one customer number.\"\n      from bk bijlage 4 control 3.1\n  assumption \"the golden triangle (gouden driehoek) is taken to be name, date of birth and national or tax identification number (BSN for NL) with its country of issue, and the silver triangle (zilveren driehoek) name, date of birth and address, for persons without such a number. The definitions are in the amended Beleidsregel IKB (third amendment round, Stcrt. 2022, 33608), which is not among the project's sources; the Beoordelingskader only names them (L2555, L1757-1768).\"\n  assumption \"the name compared is the last name, normalised: case, accents, spacing and punctuation, and tussenvoegsels in any place (van den Berg = Berg, v.d.) do not count, as a bank would compare (docs/language.md, Normalisation). Initials and first names are left out because systems write them differently (J. / Jan); the date of birth and the identification number keep the match specific. The identification number is compared on its letters and digits only (111.222.333 = 111222333).\"\n  assumption \"one person under one customer number in several IKBs (a depositor who also represents another) is no duplicate: only different customer numbers are. Signalling and in no Bijlage 3 category: the control is the bank's own (Bijlage 4), and DNB's uniqueness checks on depositors are signalling (domain-facts §2.3).\"\n  assumption \"the silver triangle is not checked by this version: the address is in address.csv / structured_address.csv / unstructured_address.csv, and a whole-file check compares the fields of one file. The language has the normalisation it needs (normalized_address, docs/language.md).\"\n  severity signalling\n  class own\n  applies to D, V\n  implements bk bijlage 4 control 3.1\n  for file NP\n  require one customer_id per normalized_name(last_name), date_of_birth, normalized_code(identification_number), identification_country\n  example fail file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"van den Berg\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"Berg, v.d.\", date_of_birth: 1970-01-01, identification_number: \"111.222.333\", identification_country: \"NL\" }\n  example fail file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Müller\", date_of_birth: 1970-01-01, identification_number: \"DE 12 345\", identification_country: \"DE\" }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"MULLER\", date_of_birth: 1970-01-01, identification_number: \"de12345\", identification_country: \"DE\" }\n  example pass file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"van den Berg\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C2\", customer_id: \"C1\", last_name: \"Van den Berg\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"Janssen\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C3\", customer_id: \"C3\", last_name: \"Jansen\", date_of_birth: 1970-01-02, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C4\", customer_id: \"C4\", last_name: \"Jansen\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"BE\" }",
+    categories: [],
+  },
 ];
 
 /**
@@ -8192,7 +8373,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 453, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 479, column: 1 },
     results: [
       { code: "omc0001", role: undefined, attributes: [] },
       { code: "omc0002", role: "D", attributes: [] },
@@ -8248,7 +8429,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 482, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 508, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
       { code: "etc0004", role: undefined, attributes: [] },
@@ -8271,7 +8452,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 486, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 512, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -8304,7 +8485,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 501, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 527, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
@@ -8338,7 +8519,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 509, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 535, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {
@@ -8611,6 +8792,14 @@ export const fileRules = [
       keyField: "entity_type",
       when: "entity_type = \"blocked_bank_account\" or entity_type = \"non_blocked_bank_account\"",
     },
+  },
+  {
+    code: "dup0001",
+    severity: "signalling",
+    check: "one-per",
+    entities: ["NP"],
+    fields: ["customer_id"],
+    per: ["last_name", "date_of_birth", "identification_number", "identification_country"],
   },
 ];
 
@@ -9255,10 +9444,34 @@ export const assumptions = [
     location: { file: "ikb.glo/1.3.0.regel", line: 413, column: 3 },
   },
   {
+    on: "rule",
+    name: "dup0001",
+    text: "the golden triangle (gouden driehoek) is taken to be name, date of birth and national or tax identification number (BSN for NL) with its country of issue, and the silver triangle (zilveren driehoek) name, date of birth and address, for persons without such a number. The definitions are in the amended Beleidsregel IKB (third amendment round, Stcrt. 2022, 33608), which is not among the project's sources; the Beoordelingskader only names them (L2555, L1757-1768).",
+    location: { file: "ikb.glo/1.3.0.regel", line: 459, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dup0001",
+    text: "the name compared is the last name, normalised: case, accents, spacing and punctuation, and tussenvoegsels in any place (van den Berg = Berg, v.d.) do not count, as a bank would compare (docs/language.md, Normalisation). Initials and first names are left out because systems write them differently (J. / Jan); the date of birth and the identification number keep the match specific. The identification number is compared on its letters and digits only (111.222.333 = 111222333).",
+    location: { file: "ikb.glo/1.3.0.regel", line: 460, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dup0001",
+    text: "one person under one customer number in several IKBs (a depositor who also represents another) is no duplicate: only different customer numbers are. Signalling and in no Bijlage 3 category: the control is the bank's own (Bijlage 4), and DNB's uniqueness checks on depositors are signalling (domain-facts §2.3).",
+    location: { file: "ikb.glo/1.3.0.regel", line: 461, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dup0001",
+    text: "the silver triangle is not checked by this version: the address is in address.csv / structured_address.csv / unstructured_address.csv, and a whole-file check compares the fields of one file. The language has the normalisation it needs (normalized_address, docs/language.md).",
+    location: { file: "ikb.glo/1.3.0.regel", line: 462, column: 3 },
+  },
+  {
     on: "category",
     name: "identity",
     text: "unknown values: as in 1.2.0, an attribute reported as \"Unknown\" or \"Non-applicable\" (dmc0000 with reported = unknown) counts here as a missing one: payout condition 1 asks that the identity is established beyond doubt (bk par 2.1), which a last name, date of birth, registered name, place or country the bank reports as unknown does not do; none of them can be non-applicable for a depositor. The report keeps the two apart (reportedUnknown).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 454, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 480, column: 3 },
   },
   {
     on: "category",
@@ -9270,7 +9483,7 @@ export const assumptions = [
     on: "category",
     name: "amount",
     text: "unknown values: as in 1.2.0, a balance, accrued interest, count of depositors, account number, ascription or product label reported as \"Unknown\" or \"Non-applicable\" counts here as a missing one: payout condition 3 asks that the amount of the compensation can be determined (bk par 2.1), and each of these is needed to compute it or to show the depositor what it is for; a deposit without accrued interest has interest 0.00, not \"Non-applicable\".",
-    location: { file: "ikb.glo/1.3.0.regel", line: 487, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 513, column: 3 },
   },
   {
     on: "category",
@@ -9282,31 +9495,31 @@ export const assumptions = [
     on: "category",
     name: "notification",
     text: "unknown values: as in 1.2.0, an address attribute reported as \"Unknown\" or \"Non-applicable\" counts here as a missing one: payout condition 5 asks for address data that make individual notification possible (bk par 2.1); a house number that is truly non-applicable (a berth without one) is counted all the same, because the sources give no rule for such addresses; the report shows those findings apart (reportedUnknown of dmc0000).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 510, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 536, column: 3 },
   },
   {
     on: "aggregate",
     name: "depositors",
     text: "one IKB is one depositor (Beleidsregel: one individual customer view per depositor), so the number of IKBs is the number of depositors.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 527, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 553, column: 3 },
   },
   {
     on: "aggregate",
     name: "share_unreliable",
     text: "the marking of a natural person stands for the IKB; a non-natural person's marking is watched through share_identity, whose category holds both.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 569, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 595, column: 3 },
   },
   {
     on: "reconcile",
     name: "quarterly",
     text: "the layout of the quarterly DGS report is not in the sources: the figure names are regel's own, for a bank's file of figure,value lines; the covered deposits are not reconciled, because the IKB-bestand carries balances, not the covered amount per depositor.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 582, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 608, column: 3 },
   },
   {
     on: "reconcile",
     name: "quarterly",
     text: "the tolerances are assumed: the number of depositors must agree exactly when the RRD is the quarter's reporting date, and total deposits within 0.1 % for rounding in the quarterly report.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 583, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 609, column: 3 },
   },
 ];
 
@@ -9328,7 +9541,7 @@ export const aggregates = [
     assumptions: [
       "one IKB is one depositor (Beleidsregel: one individual customer view per depositor), so the number of IKBs is the number of depositors.",
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 526, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 552, column: 1 },
     source: "aggregate depositors \"Aantal depositohouders (IKB's)\"\n  assumption \"one IKB is one depositor (Beleidsregel: one individual customer view per depositor), so the number of IKBs is the number of depositors.\"\n  implements bk par 2.2\n  count ikb",
   },
   {
@@ -9344,7 +9557,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 531, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 557, column: 1 },
     source: "aggregate accounts \"Aantal deposito's\"\n  implements bk par 2.2\n  count BA",
   },
   {
@@ -9362,7 +9575,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 535, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 561, column: 1 },
     source: "aggregate total_deposits \"Totaal saldo van de deposito's\"\n  implements bk par 2.2\n  sum BA.balance",
   },
   {
@@ -9380,7 +9593,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 539, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 565, column: 1 },
     source: "aggregate accrued_interest \"Totaal aangegroeide, nog niet gecrediteerde rente\"\n  implements bk par 2.2\n  sum BA.interest",
   },
   {
@@ -9396,7 +9609,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 543, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 569, column: 1 },
     source: "aggregate share_identity \"Aandeel IKB's in categorie Identiteit niet vastgesteld\"\n  implements bk par 2.2\n  proportion ikb\n  in category identity",
   },
   {
@@ -9412,7 +9625,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 548, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 574, column: 1 },
     source: "aggregate share_eligibility \"Aandeel IKB's in categorie Twijfel in aanmerking komen\"\n  implements bk par 2.2\n  proportion ikb\n  in category eligibility",
   },
   {
@@ -9428,7 +9641,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 553, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 579, column: 1 },
     source: "aggregate share_amount \"Aandeel IKB's in categorie Bedrag niet te bepalen\"\n  implements bk par 2.2\n  proportion ikb\n  in category amount",
   },
   {
@@ -9444,7 +9657,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 558, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 584, column: 1 },
     source: "aggregate share_claim \"Aandeel IKB's in categorie Opvragen vergoeding niet mogelijk\"\n  implements bk par 2.2\n  proportion ikb\n  in category claim",
   },
   {
@@ -9460,7 +9673,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 563, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 589, column: 1 },
     source: "aggregate share_notification \"Aandeel IKB's in categorie Notificatie niet mogelijk\"\n  implements bk par 2.2\n  proportion ikb\n  in category notification",
   },
   {
@@ -9482,7 +9695,7 @@ export const aggregates = [
     assumptions: [
       "the marking of a natural person stands for the IKB; a non-natural person's marking is watched through share_identity, whose category holds both.",
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 568, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 594, column: 1 },
     source: "aggregate share_unreliable \"Aandeel IKB's met markering betrouwbaarheid niet gegarandeerd\"\n  assumption \"the marking of a natural person stands for the IKB; a non-natural person's marking is watched through share_identity, whose category holds both.\"\n  implements bk par 2.2\n  proportion ikb\n  with NP.reliability_indicator_code = \"BETROUWBAARHEID NIET GEGARANDEERD\"",
   },
   {
@@ -9498,7 +9711,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 574, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 600, column: 1 },
     source: "aggregate findings_dmc0000 \"Bevindingen dmc0000 (verplicht attribuut ontbreekt)\"\n  implements bk par 2.2\n  count result dmc0000",
   },
 ];
@@ -9521,7 +9734,7 @@ export const reconciliations = [
       "the layout of the quarterly DGS report is not in the sources: the figure names are regel's own, for a bank's file of figure,value lines; the covered deposits are not reconciled, because the IKB-bestand carries balances, not the covered amount per depositor.",
       "the tolerances are assumed: the number of depositors must agree exactly when the RRD is the quarter's reporting date, and total deposits within 0.1 % for rounding in the quarterly report.",
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 581, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 607, column: 1 },
     figures: [
       {
         name: "number_of_depositors",

@@ -1,0 +1,137 @@
+/**
+ * The normalisations a bank applies before it compares depositors (the golden and silver
+ * triangle, docs/language.md "Normalisation"): `normalized_text`, `normalized_name`,
+ * `normalized_code` and `normalized_address`. Each takes the present texts of its arguments (an
+ * absent argument is skipped) and gives undefined when nothing is left.
+ *
+ * Inlined into generated modules by compiler/prelude.ts, which copies each declaration the module uses
+ * (without `export`); written in the generated code's format.
+ *
+ * @module
+ */
+
+/** Letters that NFKD does not split into a base letter and a mark. */
+export const $FOLDED: Readonly<Record<string, string>> = {
+  ß: "ss",
+  æ: "ae",
+  œ: "oe",
+  ø: "o",
+  ł: "l",
+  đ: "d",
+  ð: "d",
+  þ: "th",
+  ı: "i",
+};
+
+/**
+ * Words dropped from a name: the Dutch tussenvoegsels (and their abbreviations `v`, `vd`, `d`, `t`,
+ * `s`, written `v.d.`, `'t`, `'s`) and the common foreign name particles.
+ */
+export const $NAME_PARTICLES: ReadonlySet<string> = new Set([
+  "van",
+  "de",
+  "der",
+  "den",
+  "het",
+  "t",
+  "s",
+  "te",
+  "ten",
+  "ter",
+  "in",
+  "op",
+  "aan",
+  "bij",
+  "uit",
+  "voor",
+  "onder",
+  "over",
+  "v",
+  "vd",
+  "d",
+  "l",
+  "la",
+  "le",
+  "les",
+  "du",
+  "von",
+  "vom",
+  "zu",
+  "zum",
+  "zur",
+  "di",
+  "da",
+  "del",
+  "della",
+  "dos",
+  "das",
+  "des",
+  "do",
+]);
+
+/** Abbreviated address words, as a bank's systems write them, and the word they stand for. */
+export const $ADDRESS_WORDS: ReadonlyMap<string, string> = new Map([
+  ["str", "straat"],
+  ["ln", "laan"],
+  ["wg", "weg"],
+  ["pl", "plein"],
+  ["pln", "plein"],
+  ["gr", "gracht"],
+  ["kd", "kade"],
+  ["sngl", "singel"],
+  ["hn", "haven"],
+]);
+
+/**
+ * The words of the present texts: decomposed (NFKD), marks removed, lower case, every character
+ * that is no letter or digit a separator.
+ */
+export function $normalWords(texts: readonly (string | undefined)[]): string[] {
+  let s = "";
+  for (const t of texts) if (t !== undefined && t !== "") s += " " + t;
+  const folded = s
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase()
+    .replace(/[ßæœøłđðþı]/g, (c) => $FOLDED[c] ?? c);
+  return folded.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== "");
+}
+
+/** `normalized_text(a, ...)`: the words, one space between them. */
+export function $normalizedText(texts: readonly (string | undefined)[]): string | undefined {
+  const w = $normalWords(texts);
+  return w.length === 0 ? undefined : w.join(" ");
+}
+
+/**
+ * `normalized_name(a, ...)`: the words without name particles (`van den Berg`, `Berg, van den`
+ * and `v.d. Berg` are all `berg`), joined without spaces (`J.P.` and `J. P.` are `jp`). A name of
+ * particles only keeps them.
+ */
+export function $normalizedName(texts: readonly (string | undefined)[]): string | undefined {
+  const w = $normalWords(texts);
+  if (w.length === 0) return undefined;
+  const kept = w.filter((x) => !$NAME_PARTICLES.has(x));
+  return (kept.length === 0 ? w : kept).join("");
+}
+
+/** `normalized_code(a, ...)`: letters and digits only (`111.222.333` is `111222333`). */
+export function $normalizedCode(texts: readonly (string | undefined)[]): string | undefined {
+  const w = $normalWords(texts);
+  return w.length === 0 ? undefined : w.join("");
+}
+
+/**
+ * `normalized_address(a, ...)`: the words with abbreviations written out (`Kerkstr.` is
+ * `kerkstraat`, `ln` is `laan`), joined without spaces (`12 A` is `12a`, `1234 AB` and `1234AB` are `1234ab`).
+ */
+export function $normalizedAddress(texts: readonly (string | undefined)[]): string | undefined {
+  const w = $normalWords(texts);
+  if (w.length === 0) return undefined;
+  let s = "";
+  for (const x of w) {
+    const whole = $ADDRESS_WORDS.get(x);
+    s += whole ?? (x.length > 3 && x.endsWith("str") ? x.slice(0, -3) + "straat" : x);
+  }
+  return s;
+}
