@@ -479,9 +479,19 @@ export interface NormRequirement extends NodeBase {
   parameter?: Ident;
 }
 
-/** The type of a parameter: a number, an amount, a date, text, true/false, or a percentage (norms only). */
+/**
+ * The type of a parameter: a number, an amount, a date, text, true/false, a duration (`24 months`,
+ * all periods in one unit), or a percentage (norms only).
+ */
 export type ParameterType =
-  "integer" | "decimal" | "money" | "percent" | "date" | "text" | "boolean";
+  | "integer"
+  | "decimal"
+  | "money"
+  | "percent"
+  | "date"
+  | "text"
+  | "boolean"
+  | "duration";
 
 /**
  * `parameter coverage_limit: money "Dekkingslimiet"` with `from DATE [until DATE] value LITERAL`

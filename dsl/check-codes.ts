@@ -14,6 +14,7 @@ export const CODES = {
   tableRowWidth: "REG130",
   tableRowsAndFile: "REG131",
   tableKey: "REG132",
+  durationParameterUnits: "REG133",
   // ---- REG337–REG349: reference data (files, values, lookups)
   tableFileMissing: "REG337",
   tableHeader: "REG338",
@@ -135,6 +136,8 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
   REG131: "A table with both `row` lines and a `file`, or with neither.",
   REG132:
     "A table without exactly one `key` column, or with a column declared twice.",
+  REG133:
+    "A `duration` parameter whose values are written in different units (`24 months`, then `2 years`).",
   REG337:
     "A table's CSV file is not found beside the ruleset, or is not UTF-8.",
   REG338:

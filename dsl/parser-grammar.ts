@@ -204,6 +204,7 @@ export const PARAMETER_TYPES: readonly ParameterType[] = [
   "date",
   "text",
   "boolean",
+  "duration",
 ];
 
 /** Column types of reference-data tables. */

@@ -772,6 +772,19 @@ parameter limit: money "Limit"
     message: "parameter `limit` is a money, but this value is not",
   },
   {
+    code: "REG133",
+    title: "a duration parameter whose periods count in different units",
+    files: T(`
+parameter max_age: duration "Longest dormancy"
+  assumption "test"
+  from 2023-01-01 until 2025-01-01 value 24 months
+  from 2025-01-01 value 2 years
+`),
+    at: [{ marker: "2 years" }],
+    message:
+      "parameter `max_age` counts in months in its first period, but this value is in years",
+  },
+  {
     code: "REG243",
     title: "overlapping parameter periods",
     files: T(`

@@ -150,9 +150,13 @@ function $le(a, b) {
 function $gt(a, b) {
     return a !== undefined && b !== undefined && a > b;
 }
+/** A duration parameter's amount in another unit (months per year, ms per hour); absent stays absent. */
+function $times(n, factor) {
+    return n === undefined ? undefined : n * factor;
+}
 /** Calendar months: the 31st plus one month is the last day of the next month. */
 function $addMonths(days, months) {
-    if (days === undefined)
+    if (days === undefined || months === undefined)
         return undefined;
     const p = $ymd(days);
     const total = Math.floor(p / 10000) * 12 + (Math.floor(p / 100) % 100) - 1 + months;
@@ -207,6 +211,13 @@ function $lawTable(laws) {
     for (const law of laws)
         table[law.code] = law;
     return Object.freeze(table);
+}
+/** The value whose period holds `rrd`; absent when no period does (the checker proves none is missing in the validity). */
+function $paramAt(periods, rrd) {
+    for (const [from, until, value] of periods)
+        if (from <= rrd && (until === undefined || rrd < until))
+            return value;
+    return undefined;
 }
 /** IBAN length and BBAN format per country (embedded from ibantools at compile time). */
 const $IBAN_SPECS = new Map([
@@ -661,6 +672,7 @@ function $validCountry(s) {
 const $RE1 = new RegExp("^(?:^[A-Z]{3}$)$", "u");
 const $RE2 = new RegExp("^(?:^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$)$", "u");
 const $RE3 = new RegExp("^(?:^[\\p{L}\\p{M}][\\p{L}\\p{M} '.-]*$)$", "u");
+const $PARAM1 = [[19539, undefined, 24]];
 const $CODES1 = new Set([
     "BETROUWBAARHEID GEGARANDEERD",
     "BETROUWBAARHEID NIET GEGARANDEERD",
@@ -1939,7 +1951,7 @@ function $rule_val0001_UA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:171 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:178 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3448,7 +3460,7 @@ function $rule_omc0017_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:128 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:135 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3470,7 +3482,7 @@ export function tmc0005(entity, record, ctx, out = []) {
 function $rule_tmc0005_BA(r, ctx, out) {
     if ($eq(r.dormant, true) &&
         r.last_transaction_date !== undefined &&
-        !$le(r.last_transaction_date, $addMonths(ctx.rrd, -24))) {
+        !$le(r.last_transaction_date, $addMonths(ctx.rrd, $times($paramAt($PARAM1, ctx.rrd), -1)))) {
         $push(out, $LAW_tmc0005, "signalling", "BA", undefined, undefined, $key_BA(r), {
             dormant: $text(r, "dormant", $renderText(r.dormant)),
             last_transaction_date: $text(r, "last_transaction_date", $renderDate(r.last_transaction_date)),
@@ -3486,7 +3498,7 @@ function $rule_tmc0005_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:142 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:149 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3525,7 +3537,7 @@ function $rule_smc0010_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:156 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:163 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3720,7 +3732,7 @@ function $check_BA(r, ctx, out) {
         /* dmc0006 */ (!$matches($RE2, r.bank_account_number) || $validIban(r.bank_account_number)) &&
         /* omc0017 */ (!$eq(r.eligible, true) || $agg22(r, ctx) || $agg23(r, ctx)) &&
         /* tmc0005 */ (!($eq(r.dormant, true) && r.last_transaction_date !== undefined) ||
-            $le(r.last_transaction_date, $addMonths(ctx.rrd, -24))) &&
+            $le(r.last_transaction_date, $addMonths(ctx.rrd, $times($paramAt($PARAM1, ctx.rrd), -1)))) &&
         /* smc0010 */ (!(r.balance !== undefined && r.balance > 0n && r.interest !== undefined) ||
             (r.interest !== undefined && r.balance !== undefined && r.interest <= r.balance)))
         return true;
@@ -4088,7 +4100,7 @@ export const metadata = {
     {
       path: "ikb.glo/1.3.0.regel",
       ruleset: "ikb.glo@1.3.0",
-      sha256: "96b9cfa27993b6579e2de8c9d54a04444931c002ebaf0ffd7bbb6ec3e5edff37",
+      sha256: "3da419e4a8335480b017b5e09e2fd1a5de341210702ac4fa532c552e77490a42",
     },
   ],
 };
@@ -5168,7 +5180,7 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 171, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 178, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "replace rule ctl0001 \"Gegeven uit Bijlage 4 ontbreekt\"\n  meaning \"regel's own check: a datum that Bijlage 4 controls 3.5-3.8 require of every person, representation or deposit is missing.\"\n      from bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  assumption \"the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.3.0 table lists none of them for dmc0000.\"\n  severity signalling\n  class own\n  applies to D, V\n  implements bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  for NNP.legal_capacity_code, RE.type_of_representation_competence, BA.deposit_category,\n      BA.currency, BA.country\n  require value is present\n  message \"{attribute} ontbreekt (Bijlage 4)\"\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_name: \"De Korf B.V.\" }\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"REK-SPAAR\", country: \"NL\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"MET RECHTSPERSOONLIJKHEID\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"REK-SPAAR\", currency: \"EUR\", country: \"NL\" }",
     categories: [],
@@ -6677,9 +6689,9 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 128, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 135, column: 1 },
     origin: "ikb.glo@1.3.0",
-    source: "rule tmc0005 \"Slapend deposito met recente transactie\"\n  meaning \"A deposit marked dormant has a last transaction within the 24 months before the reporting reference date.\"\n  assumption \"tmc0005 = a deposit marked dormant had a transaction within the 24 months before the reporting reference date (Bijlage 4 control 3.9 l).\"\n  assumption \"class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when dormant = true and last_transaction_date is present\n  require last_transaction_date <= rrd - 24 months\n  example fail rrd 2024-01-01 BA { ikb_id: \"C1\", account_id: \"A1\", dormant: true, last_transaction_date: 2023-03-15 }\n  example pass rrd 2024-01-01 BA { ikb_id: \"C1\", account_id: \"A1\", dormant: true, last_transaction_date: 2021-03-15 }",
+    source: "rule tmc0005 \"Slapend deposito met recente transactie\"\n  meaning \"A deposit marked dormant has a last transaction within the 24 months before the reporting reference date.\"\n  assumption \"tmc0005 = a deposit marked dormant had a transaction within the 24 months before the reporting reference date (Bijlage 4 control 3.9 l).\"\n  assumption \"class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when dormant = true and last_transaction_date is present\n  require last_transaction_date <= rrd - dormancy_period\n  example fail rrd 2024-01-01 BA { ikb_id: \"C1\", account_id: \"A1\", dormant: true, last_transaction_date: 2023-03-15 }\n  example pass rrd 2024-01-01 BA { ikb_id: \"C1\", account_id: \"A1\", dormant: true, last_transaction_date: 2021-03-15 }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
   {
@@ -6717,7 +6729,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 142, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 149, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule smc0010 \"Rente hoger dan saldo\"\n  meaning \"The accrued interest of a deposit with a positive balance is larger than the balance.\"\n  assumption \"smc0010 = the accrued interest of a deposit with a positive balance exceeds that balance (implausible).\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0010 in \\\"Bedrag niet te bepalen\\\", which implausible interest explains; the check is a tuple constraint in DNB's terms.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when balance > 0 and interest is present\n  require interest <= balance\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: 100.00, interest: 250.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", balance: 1000.00, interest: 2.50 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -6754,7 +6766,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 156, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 163, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule omc0018 \"Vertegenwoordiger vertegenwoordigt zichzelf\"\n  meaning \"A representation names the same customer as representative and as represented person.\"\n  assumption \"omc0018 = a representation in which the representative is the represented person.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  when represented_id is present and representative_id is present\n  require representative_id != represented_id\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"C1\", represented_id: \"C1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -6776,7 +6788,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 197, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 204, column: 1 },
     results: [
       { code: "omc0001", role: undefined, attributes: [] },
       { code: "omc0002", role: "D", attributes: [] },
@@ -6832,7 +6844,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 225, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 232, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
       { code: "etc0004", role: undefined, attributes: [] },
@@ -6855,7 +6867,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 229, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 236, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -6888,7 +6900,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 243, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 250, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
@@ -6922,7 +6934,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 251, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 258, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {
@@ -7142,7 +7154,7 @@ export const assumptions = [
     on: "rule",
     name: "ctl0001",
     text: "the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.3.0 table lists none of them for dmc0000.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 174, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 181, column: 3 },
   },
   {
     on: "rule",
@@ -7466,31 +7478,31 @@ export const assumptions = [
     on: "rule",
     name: "tmc0005",
     text: "tmc0005 = a deposit marked dormant had a transaction within the 24 months before the reporting reference date (Bijlage 4 control 3.9 l).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 130, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 137, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0005",
     text: "class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 131, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 138, column: 3 },
   },
   {
     on: "rule",
     name: "smc0010",
     text: "smc0010 = the accrued interest of a deposit with a positive balance exceeds that balance (implausible).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 144, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 151, column: 3 },
   },
   {
     on: "rule",
     name: "smc0010",
     text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0010 in \"Bedrag niet te bepalen\", which implausible interest explains; the check is a tuple constraint in DNB's terms.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 145, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 152, column: 3 },
   },
   {
     on: "rule",
     name: "omc0018",
     text: "omc0018 = a representation in which the representative is the represented person.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 158, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 165, column: 3 },
   },
 ];
 

@@ -828,7 +828,7 @@ export declare function vpd007(entity: "NaturalPerson", record: NaturalPerson, c
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 3 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:252 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:276 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -845,7 +845,7 @@ export declare function vpl001(entity: "RequestLog", record: RequestLog, ctx: Ru
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 3 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:266 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:290 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -862,7 +862,7 @@ export declare function vpl002(entity: "RequestLog", record: RequestLog, ctx: Ru
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 9 lid 2.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:279 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:303 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -879,7 +879,7 @@ export declare function vpl003(entity: "RequestLog", record: RequestLog, ctx: Ru
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 4 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:291 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:315 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -898,7 +898,7 @@ export declare function vpl004(entity: "RequestLog", record: RequestLog, ctx: Ru
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 4 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:304 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:328 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -915,7 +915,7 @@ export declare function vpl005(entity: "RequestLog", record: RequestLog, ctx: Ru
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 4 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:317 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:341 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -932,7 +932,7 @@ export declare function vpl006(entity: "RequestLog", record: RequestLog, ctx: Ru
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 10 lid 1.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:330 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:354 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -949,7 +949,7 @@ export declare function vpl007(entity: "RequestLog", record: RequestLog, ctx: Ru
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 10 lid 2.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:344 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:368 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
