@@ -209,6 +209,9 @@ export function moduleData(
       ...(f.decl.optionalColumn === undefined
         ? {}
         : { optionalColumn: true as const }),
+      ...(f.decl.dateFormat === undefined || f.decl.type?.name !== "date"
+        ? {}
+        : { dateFormat: f.decl.dateFormat.value }),
     })),
   }));
   const categories: CategoryTrace[] = r.categories.map((c) => ({

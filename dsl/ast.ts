@@ -211,6 +211,11 @@ export interface FieldDecl extends NodeBase, Assumable {
   column: string | undefined;
   /** `optional`: the field's column may be left out of the file (every value is then missing). */
   optionalColumn?: Ident;
+  /**
+   * `format "DD-MM-YYYY"`: how this `date` field is written in the file, instead of the file's
+   * `dates` option (docs/language.md, File dialects).
+   */
+  dateFormat?: StringLiteral;
   description: string | undefined;
 }
 

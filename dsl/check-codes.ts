@@ -32,6 +32,8 @@ export const CODES = {
   sharedFileDiffers: "REG140",
   duplicateRecordType: "REG141",
   recordTypeWithHeader: "REG142",
+  formatNotOnDate: "REG134",
+  badFieldDateFormat: "REG149",
   // ---- REG2xx: names and versions
   unknownField: "REG201",
   unknownEntity: "REG202",
@@ -160,6 +162,10 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
   REG140:
     "Entities that read one file without each declaring its `record` type, or with different dialects.",
   REG141: "Two entities of one file with the same `record` type code.",
+  REG134:
+    "A field `format` on a field that is not a `date` (only dates have a format of their own).",
+  REG149:
+    "A field `format` that is not a date format (`DD`, `MM`, `YYYY` once each, one separator or none).",
   REG142:
     "`record` on a file with a header row: a file of record types has no header (`header none`).",
   REG200: "Internal error of the checker (a bug in regel, not in the ruleset).",

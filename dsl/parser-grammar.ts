@@ -1545,13 +1545,16 @@ export class RegelParser extends EmbeddedActionsParser {
     let personal = false;
     let column: string | undefined;
     let optionalColumn: Ident | undefined;
+    let dateFormat: StringLiteral | undefined;
     let description: string | undefined;
     const assumptions: Assumption[] = [];
-    // a name after the type is read only when it is `optional` (no reserved word): any other
-    // name stays an error of the declaration, as before
+    // a name after the type is read only when it is `optional` or `format` (no reserved words):
+    // any other name stays an error of the declaration, as before
     this.MANY({
       GATE: () =>
-        this.LA(1).tokenType !== Identifier || this.LA(1).image === "optional",
+        this.LA(1).tokenType !== Identifier ||
+        this.LA(1).image === "optional" ||
+        this.LA(1).image === "format",
       DEF: () => {
         this.OR([
           {
@@ -1576,12 +1579,28 @@ export class RegelParser extends EmbeddedActionsParser {
             },
           },
           {
-            // `optional` is no reserved word: only here does a name follow a field's type
-            GATE: () => this.LA(1).image === "optional",
+            // `optional` and `format` are no reserved words: only here does a name follow a
+            // field's type; `format` takes the date format in quotes
+            GATE: () =>
+              this.LA(1).image === "optional" || this.LA(1).image === "format",
             ALT: () => {
               const o = this.SUBRULE4(this.ident);
+              let f: StringLiteral | undefined;
+              this.OPTION({
+                GATE: () => o.name === "format",
+                DEF: () => {
+                  f = this.SUBRULE3(this.text);
+                },
+              });
               this.ACTION(() => {
-                optionalColumn = o;
+                if (o.name !== "format") optionalColumn = o;
+                else if (f !== undefined && !this.isLost(f)) dateFormat = f;
+                else
+                  this.report(
+                    "REG150",
+                    '`format` takes how the date is written, in quotes: e.g. `format "DD-MM-YYYY"`',
+                    o.span,
+                  );
               });
             },
           },
@@ -1616,6 +1635,7 @@ export class RegelParser extends EmbeddedActionsParser {
       personal,
       column,
       ...(optionalColumn === undefined ? {} : { optionalColumn }),
+      ...(dateFormat === undefined ? {} : { dateFormat }),
       description,
       assumptions,
     }))!;

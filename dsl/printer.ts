@@ -501,6 +501,8 @@ function fieldLine(b: BlockBuilder, f: FieldDecl): void {
   if (f.personal) text += " personal";
   if (f.column !== undefined) text += ` column ${quote(f.column)}`;
   if (f.optionalColumn !== undefined) text += " optional";
+  if (f.dateFormat !== undefined)
+    text += ` format ${quote(f.dateFormat.value)}`;
   if (f.description !== undefined) text += ` ${quote(f.description)}`;
   b.clause("field", text, [f.span], f.doc);
   b.assumptions(f.assumptions, INDENT + INDENT);

@@ -182,6 +182,8 @@ export interface FieldMeta {
     description: string | undefined;
     /** `true` when the column may be left out of the file (`field x: text optional`). */
     optionalColumn?: true;
+    /** How this `date` field is written (`format "DD-MM-YYYY"`), instead of the dialect's `dateFormat`. */
+    dateFormat?: string;
 }
 /**
  * How an entity's file is written, as its `file` clause declares (docs/language.md, "File
