@@ -64,6 +64,7 @@ import { loadCompiled, type LoadedRuleset } from "../runtime/load-compiled.js";
 import type { Report } from "../runtime/report-types.js";
 import { csvCell } from "../runtime/synthetic/generate.js";
 import { cellInDialect, lineInDialect } from "../runtime/dialect.js";
+import { DEFAULT_DIALECT } from "../dsl/file-dialect.js";
 
 /** What {@link checkExamplesCompiled} found. */
 export interface ExampleCheck {
@@ -185,7 +186,16 @@ export async function writeExampleDelivery(
     const path = join(dir, entity.file);
     const text = texts.get(path) ?? { lines: [], latin1: false };
     texts.set(path, text);
-    const dialect = entity.dialect;
+    // a date field's own `format` writes the file in a dialect even where the entity has none
+    const formats = new Map(
+      entity.fields.flatMap((f) =>
+        f.decl.dateFormat === undefined
+          ? []
+          : [[f.column, f.decl.dateFormat.value] as const],
+      ),
+    );
+    const dialect =
+      entity.dialect ?? (formats.size > 0 ? DEFAULT_DIALECT : undefined);
     if (dialect === undefined) {
       text.lines.push(
         file.header.map((c) => csvCell(c)).join(","),
@@ -208,7 +218,12 @@ export async function writeExampleDelivery(
             // a record type's first field is its code
             i === 0 && entity.record !== undefined
               ? entity.record
-              : cellInDialect(row[c] ?? "", types.get(c) ?? "text", dialect),
+              : cellInDialect(
+                  row[c] ?? "",
+                  types.get(c) ?? "text",
+                  dialect,
+                  formats.get(c),
+                ),
           ),
           dialect,
         ),

@@ -55,6 +55,8 @@ export type Kind =
       unit: DurationUnit;
       amount: number;
       calendar?: CalendarDecl;
+      /** A `duration` parameter: the amount read on the RRD (`number | undefined`), instead of `amount`. */
+      dynamic?: Code;
     };
 
 export interface Value {
@@ -479,6 +481,7 @@ function compilePath(expr: PathExpr, scope: Scope): Value {
  * type), the one that holds the RRD chosen at run time.
  */
 function compileParameter(decl: ParameterDecl, scope: Scope): Value {
+  if (decl.type === "duration") return compileDurationParameter(decl, scope);
   const kind: Kind =
     decl.type === "integer"
       ? { k: "num" }
@@ -536,6 +539,39 @@ function compileParameter(decl: ParameterDecl, scope: Scope): Value {
     kind,
     absent: true,
     simple: false,
+  };
+}
+
+/**
+ * A `duration` parameter: its amounts per period embedded as data (the unit is one for all
+ * periods, REG133), the one that holds the RRD chosen at run time; only date arithmetic reads it.
+ */
+function compileDurationParameter(decl: ParameterDecl, scope: Scope): Value {
+  const first = decl.values.find((v) => v.value.kind === "Duration")?.value;
+  if (first?.kind !== "Duration")
+    return fail("a duration parameter needs a duration value", decl.name.span);
+  const periods = decl.values.map((v) => {
+    if (v.value.kind !== "Duration" || !Number.isSafeInteger(v.value.amount))
+      fail("a duration must be a whole number", v.value.span);
+    return ts`[${lit(dayNumberOf(v.from.text, v.from.span))}, ${v.until === undefined ? ts`undefined` : lit(dayNumberOf(v.until.text, v.until.span))}, ${lit(v.value.amount)}]`;
+  });
+  const table = scope.ctx.hoist(
+    "PARAM",
+    ts`[${join(periods, ", ")}]`,
+    ts`readonly $Period<number>[]`,
+  );
+  const calendar = scope.ctx.ruleset.links.declared(first, "calendar");
+  return {
+    code: ts`0`,
+    kind: {
+      k: "duration",
+      unit: first.unit,
+      amount: 0,
+      dynamic: ts`$paramAt(${table}, ${prop(CTX, "rrd")})`,
+      ...(calendar === undefined ? {} : { calendar: calendar.decl }),
+    },
+    absent: false,
+    simple: true,
   };
 }
 
@@ -637,7 +673,13 @@ function dateArithmetic(
   scope: Scope,
   span: Span,
 ): Value {
-  const n = op === "+" ? d.amount : -d.amount;
+  const sign = op === "+" ? 1 : -1;
+  // The amount times `factor` (months per unit, ms per unit): a literal, or the parameter's
+  // amount on the RRD scaled at run time (absent when no period holds the RRD).
+  const amount = (factor: number): Code =>
+    d.dynamic === undefined
+      ? lit(sign * d.amount * factor)
+      : ts`$times(${d.dynamic}, ${lit(sign * factor)})`;
   const out = (code: Code, k: "date" | "datetime"): Value => ({
     code,
     kind: { k },
@@ -645,18 +687,23 @@ function dateArithmetic(
     simple: false,
   });
   const months =
-    d.unit === "months" ? n : d.unit === "years" ? n * 12 : undefined;
+    d.unit === "months"
+      ? amount(1)
+      : d.unit === "years"
+        ? amount(12)
+        : undefined;
   if (a.kind.k === "date") {
-    if (d.unit === "days") return out(ts`$plus(${a.code}, ${n})`, "date");
+    if (d.unit === "days")
+      return out(ts`$plus(${a.code}, ${amount(1)})`, "date");
     if (months !== undefined)
       return out(ts`$addMonths(${a.code}, ${months})`, "date");
     if (d.unit === "workdays")
       return out(
-        ts`$addWorkdays(${a.code}, ${n}, ${calendar(scope, d.calendar, span)})`,
+        ts`$addWorkdays(${a.code}, ${amount(1)}, ${calendar(scope, d.calendar, span)})`,
         "date",
       );
     return out(
-      ts`$plus($dayToMs(${a.code}), ${n * (UNIT_MS[d.unit] ?? 0)})`,
+      ts`$plus($dayToMs(${a.code}), ${amount(UNIT_MS[d.unit] ?? 0)})`,
       "datetime",
     );
   }
@@ -664,10 +711,10 @@ function dateArithmetic(
     return out(ts`$addMonthsMs(${a.code}, ${months})`, "datetime");
   if (d.unit === "workdays")
     return out(
-      ts`$addWorkdaysMs(${a.code}, ${n}, ${calendar(scope, d.calendar, span)})`,
+      ts`$addWorkdaysMs(${a.code}, ${amount(1)}, ${calendar(scope, d.calendar, span)})`,
       "datetime",
     );
-  return out(ts`$plus(${a.code}, ${n * (UNIT_MS[d.unit] ?? 0)})`, "datetime");
+  return out(ts`$plus(${a.code}, ${amount(UNIT_MS[d.unit] ?? 0)})`, "datetime");
 }
 
 /** A holiday as the `$Holiday` data of compiler/helpers/workdays.ts. */

@@ -263,6 +263,9 @@ export function moduleData(
       ...((f.decl.unknownValues?.length ?? 0) === 0
         ? {}
         : { unknownValues: f.decl.unknownValues!.map((u) => u.value) }),
+      ...(f.decl.dateFormat === undefined || f.decl.type?.name !== "date"
+        ? {}
+        : { dateFormat: f.decl.dateFormat.value }),
     })),
   }));
   const categories: CategoryTrace[] = r.categories.map((c) => ({

@@ -219,6 +219,11 @@ export interface FieldDecl extends NodeBase, Assumable {
    * not as a bad value (docs/language.md, "Unknown values").
    */
   unknownValues?: StringLiteral[];
+  /**
+   * `format "DD-MM-YYYY"`: how this `date` field is written in the file, instead of the file's
+   * `dates` option (docs/language.md, File dialects).
+   */
+  dateFormat?: StringLiteral;
   description: string | undefined;
 }
 
@@ -519,9 +524,19 @@ export interface NormRequirement extends NodeBase {
   parameter?: Ident;
 }
 
-/** The type of a parameter: a number, an amount, a date, text, true/false, or a percentage (norms only). */
+/**
+ * The type of a parameter: a number, an amount, a date, text, true/false, a duration (`24 months`,
+ * all periods in one unit), or a percentage (norms only).
+ */
 export type ParameterType =
-  "integer" | "decimal" | "money" | "percent" | "date" | "text" | "boolean";
+  | "integer"
+  | "decimal"
+  | "money"
+  | "percent"
+  | "date"
+  | "text"
+  | "boolean"
+  | "duration";
 
 /**
  * `parameter coverage_limit: money "Dekkingslimiet"` with `from DATE [until DATE] value LITERAL`

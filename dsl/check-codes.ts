@@ -14,6 +14,7 @@ export const CODES = {
   tableRowWidth: "REG130",
   tableRowsAndFile: "REG131",
   tableKey: "REG132",
+  durationParameterUnits: "REG133",
   // ---- REG337–REG349: reference data (files, values, lookups)
   tableFileMissing: "REG337",
   tableHeader: "REG338",
@@ -31,6 +32,8 @@ export const CODES = {
   sharedFileDiffers: "REG140",
   duplicateRecordType: "REG141",
   recordTypeWithHeader: "REG142",
+  formatNotOnDate: "REG134",
+  badFieldDateFormat: "REG149",
   // ---- REG2xx: names and versions
   unknownField: "REG201",
   unknownEntity: "REG202",
@@ -157,6 +160,8 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
   REG131: "A table with both `row` lines and a `file`, or with neither.",
   REG132:
     "A table without exactly one `key` column, or with a column declared twice.",
+  REG133:
+    "A `duration` parameter whose values are written in different units (`24 months`, then `2 years`).",
   REG337:
     "A table's CSV file is not found beside the ruleset, or is not UTF-8.",
   REG338:
@@ -179,6 +184,10 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
   REG140:
     "Entities that read one file without each declaring its `record` type, or with different dialects.",
   REG141: "Two entities of one file with the same `record` type code.",
+  REG134:
+    "A field `format` on a field that is not a `date` (only dates have a format of their own).",
+  REG149:
+    "A field `format` that is not a date format (`DD`, `MM`, `YYYY` once each, one separator or none).",
   REG142:
     "`record` on a file with a header row: a file of record types has no header (`header none`).",
   REG200: "Internal error of the checker (a bug in regel, not in the ruleset).",

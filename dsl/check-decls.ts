@@ -7,6 +7,7 @@
  */
 import type {
   AttributeRef,
+  FieldDecl,
   Ident,
   Literal,
   NormDecl,
@@ -26,7 +27,7 @@ import {
   valuesNote,
 } from "./check-expr.js";
 import type { ResolvedEntity, ResolvedField } from "./model.js";
-import { readFileOptions } from "./file-dialect.js";
+import { isDateFormat, readFileOptions } from "./file-dialect.js";
 import { isRealDate, typeName } from "./types.js";
 import { checkUnknownTexts } from "./check-unknown.js";
 
@@ -178,6 +179,7 @@ export function checkEntities(index: RulesetIndex, reporter: Reporter): void {
         );
       checkUnknownTexts(index, reporter, entity, f);
       const t = f.decl.type;
+      checkDateFormat(f.decl, reporter);
       if (t === undefined) continue;
       if (t.name === "code" && !missing(t.codeList)) {
         const list = index.rs.codeLists.get(t.codeList!.name);
@@ -604,4 +606,25 @@ function checkNormOverlaps(norm: NormDecl, reporter: Reporter): void {
 /** Measures hold no names to resolve; their fine amount is a literal that gets its type. */
 export function checkMeasures(index: RulesetIndex): void {
   for (const m of index.rs.measures) annotateLiteral(m.fine?.base);
+}
+
+/**
+ * A field's own `format "DD-MM-YYYY"` (docs/language.md, File dialects): only a `date` has one
+ * (REG134), and it is a date format as a file's `dates` option takes (REG149).
+ */
+function checkDateFormat(f: FieldDecl, reporter: Reporter): void {
+  const format = f.dateFormat;
+  if (format === undefined || f.type === undefined) return;
+  if (f.type.name !== "date")
+    reporter.report(
+      CODES.formatNotOnDate,
+      `\`format\` says how a date is written, but field \`${f.name.name}\` is ${f.type.name === "datetime" ? "a datetime (always ISO 8601)" : `\`${f.type.name}\``}: drop the \`format\``,
+      format.span,
+    );
+  else if (!isDateFormat(format.value))
+    reporter.report(
+      CODES.badFieldDateFormat,
+      `"${format.value}" is not a date format: write \`DD\`, \`MM\` and \`YYYY\` once each, with one separator (\`-\`, \`/\`, \`.\`, space) or none, e.g. "DD-MM-YYYY"`,
+      format.span,
+    );
 }

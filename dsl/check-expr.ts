@@ -708,7 +708,24 @@ function parameterPath(
     );
     return ERROR;
   }
-  return parameterType(parameter);
+  const t = parameterType(parameter);
+  if (t.kind === "duration" && t.unit === "workdays" && !scope.inNorm) {
+    // As a `workdays` literal: its values count with the first calendar in scope.
+    if (!scope.index.hasCalendar)
+      reporter.report(
+        CODES.noCalendar,
+        `parameter \`${name}\` counts in workdays, which need a calendar: declare one with \`calendar\` or \`uses\` a ruleset that has one`,
+        p.name.span,
+      );
+    else
+      for (const v of parameter.values ?? [])
+        if (v?.value?.kind === "Duration")
+          index.links.link(v.value, {
+            kind: "calendar",
+            decl: index.rs.calendars[0],
+          });
+  }
+  return t;
 }
 
 /**

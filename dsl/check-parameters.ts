@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Literal, ParameterDecl, ValueType } from "./ast.js";
+import type { DurationUnit, Literal, ParameterDecl, ValueType } from "./ast.js";
 import { annotateLiteral } from "./check-expr.js";
 import { CODES } from "./check-codes.js";
 import type { Reporter, RulesetIndex } from "./check-context.js";
@@ -30,6 +30,7 @@ const FITS: Record<ParameterDecl["type"], readonly Literal["kind"][]> = {
   date: ["Date"],
   text: ["String"],
   boolean: ["Boolean"],
+  duration: ["Duration"],
 };
 
 /** The static type of a parameter in an expression (a `decimal` has the largest scale of its values). */
@@ -56,7 +57,16 @@ export function parameterType(p: ParameterDecl): ValueType {
       return TEXT;
     case "boolean":
       return BOOLEAN;
+    case "duration":
+      return { kind: "duration", unit: durationUnit(p) ?? "days" };
   }
+}
+
+/** The unit of a duration parameter: that of its first duration value (REG133 when another differs). */
+export function durationUnit(p: ParameterDecl): DurationUnit | undefined {
+  for (const v of p.values ?? [])
+    if (v?.value?.kind === "Duration") return v.value.unit;
+  return undefined;
 }
 
 /** `[from, until)` as ISO dates; an open end is "~" (after every date). */
@@ -114,8 +124,30 @@ export function checkParameters(
           v.value.span,
         );
     }
+    checkDurationUnits(p, values, reporter);
     checkPeriods(p, values, index, reporter);
   }
+}
+
+/**
+ * A duration parameter counts in one unit in every period: `24 months` then `2 years` would give
+ * a rule a different kind of shift per RRD (months clamp to the month end, workdays need a
+ * calendar), so the type of `rrd - max_age` must not depend on the date.
+ */
+function checkDurationUnits(
+  p: ParameterDecl,
+  values: ParameterDecl["values"],
+  reporter: Reporter,
+): void {
+  const unit = durationUnit(p);
+  if (p.type !== "duration" || unit === undefined) return;
+  for (const v of values)
+    if (v.value?.kind === "Duration" && v.value.unit !== unit)
+      reporter.report(
+        CODES.durationParameterUnits,
+        `parameter \`${p.name.name}\` counts in ${unit} in its first period, but this value is in ${v.value.unit}: write every value in ${unit}`,
+        v.value.span,
+      );
 }
 
 function checkPeriods(

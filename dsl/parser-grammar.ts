@@ -210,6 +210,7 @@ export const PARAMETER_TYPES: readonly ParameterType[] = [
   "date",
   "text",
   "boolean",
+  "duration",
 ];
 
 /** Column types of reference-data tables. */
@@ -1592,15 +1593,17 @@ export class RegelParser extends EmbeddedActionsParser {
     let column: string | undefined;
     let optionalColumn: Ident | undefined;
     const unknownValues: StringLiteral[] = [];
+    let dateFormat: StringLiteral | undefined;
     let description: string | undefined;
     const assumptions: Assumption[] = [];
-    // a name after the type is read only when it is `optional` (no reserved word): any other
-    // name stays an error of the declaration, as before
+    // a name after the type is read only when it is `optional` or `format` (no reserved words):
+    // any other name stays an error of the declaration, as before
     this.MANY({
       GATE: () =>
         this.LA(1).tokenType !== Identifier ||
         this.LA(1).image === "optional" ||
-        this.LA(1).image === "unknown",
+        this.LA(1).image === "unknown" ||
+        this.LA(1).image === "format",
       DEF: () => {
         this.OR([
           {
@@ -1625,12 +1628,28 @@ export class RegelParser extends EmbeddedActionsParser {
             },
           },
           {
-            // `optional` is no reserved word: only here does a name follow a field's type
-            GATE: () => this.LA(1).image === "optional",
+            // `optional` and `format` are no reserved words: only here does a name follow a
+            // field's type; `format` takes the date format in quotes
+            GATE: () =>
+              this.LA(1).image === "optional" || this.LA(1).image === "format",
             ALT: () => {
               const o = this.SUBRULE4(this.ident);
+              let f: StringLiteral | undefined;
+              this.OPTION({
+                GATE: () => o.name === "format",
+                DEF: () => {
+                  f = this.SUBRULE3(this.text);
+                },
+              });
               this.ACTION(() => {
-                optionalColumn = o;
+                if (o.name !== "format") optionalColumn = o;
+                else if (f !== undefined && !this.isLost(f)) dateFormat = f;
+                else
+                  this.report(
+                    "REG150",
+                    '`format` takes how the date is written, in quotes: e.g. `format "DD-MM-YYYY"`',
+                    o.span,
+                  );
               });
             },
           },
@@ -1682,6 +1701,7 @@ export class RegelParser extends EmbeddedActionsParser {
       column,
       ...(optionalColumn === undefined ? {} : { optionalColumn }),
       ...(unknownValues.length === 0 ? {} : { unknownValues }),
+      ...(dateFormat === undefined ? {} : { dateFormat }),
       description,
       assumptions,
     }))!;

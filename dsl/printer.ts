@@ -503,6 +503,8 @@ function fieldLine(b: BlockBuilder, f: FieldDecl): void {
   if (f.optionalColumn !== undefined) text += " optional";
   if (f.unknownValues !== undefined && f.unknownValues.length > 0)
     text += ` unknown ${f.unknownValues.map((u) => quote(u.value)).join(", ")}`;
+  if (f.dateFormat !== undefined)
+    text += ` format ${quote(f.dateFormat.value)}`;
   if (f.description !== undefined) text += ` ${quote(f.description)}`;
   b.clause("field", text, [f.span], f.doc);
   b.assumptions(f.assumptions, INDENT + INDENT);

@@ -1077,7 +1077,7 @@ class DeliveryValidator {
       for await (const batch of this.goodRows(f))
         for (const row of batch)
           for (const w of pending)
-            w.collect(canonicalCells(f, row.cells), row.line);
+            w.collect(canonicalCells(f, row.cells), row.line, row.cells);
       for (const w of pending) w.finish();
     }
   }
@@ -1221,7 +1221,13 @@ class DeliveryValidator {
         this.internalError(f, row, "checking", e);
         continue;
       }
-      this.fileChecks(f, row, key, out);
+      this.fileChecks(
+        f,
+        row,
+        key,
+        out,
+        f.normalize ? itemDelivered[k] : row.cells,
+      );
       if (out.length > 0) {
         const codes = new Set<string>();
         for (const fd of out) {
@@ -1294,6 +1300,8 @@ class DeliveryValidator {
     row: KeyedRow,
     ikbKey: string | undefined,
     out: Finding[],
+    /** The row's cells as the file holds them (whole-file messages show these). */
+    delivered: readonly string[],
   ): void {
     const e = f.entity;
     if (
@@ -1331,7 +1339,7 @@ class DeliveryValidator {
       }
     }
     for (const w of f.wholeFile) {
-      const found = w.findingAt(row.line, row.cells);
+      const found = w.findingAt(row.line, delivered);
       if (found)
         out.push({
           rule: w.rule.code,

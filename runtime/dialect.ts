@@ -91,31 +91,38 @@ function isDecimalType(type: string): boolean {
   return type === "money" || type.startsWith("decimal");
 }
 
+/** The canonical date format: what a field without `format`, in a file without `dates`, holds. */
+const ISO_DATE = "YYYY-MM-DD";
+
 /**
  * The normalizer of a file's records, given where each field of the entity is (`index[i]`, -1:
- * absent); undefined when the dialect writes dates and decimals canonically.
+ * absent); undefined when the dialect (and every field's own `format`) writes dates and decimals
+ * canonically. A date field's `format` wins over the file's `dates`.
  */
 export function cellNormalizer(
   entity: EntityMeta,
   index: readonly number[],
 ): CellNormalizer | undefined {
   const d = entity.dialect;
-  if (d === undefined) return undefined;
-  const dates: number[] = [];
+  const dates: [column: number, format: string][] = [];
   const decimals: number[] = [];
   const columns = new Map<string, number>();
   entity.fields.forEach((f, i) => {
     const col = index[i];
     if (col < 0) return;
-    if (f.type === "date" && d.dateFormat !== "YYYY-MM-DD") dates.push(col);
-    else if (isDecimalType(f.type) && d.decimalMark === ",") decimals.push(col);
+    const format =
+      f.type === "date"
+        ? (f.dateFormat ?? d?.dateFormat ?? ISO_DATE)
+        : ISO_DATE;
+    if (format !== ISO_DATE) dates.push([col, format]);
+    else if (isDecimalType(f.type) && d?.decimalMark === ",")
+      decimals.push(col);
     else return;
     columns.set(f.name, col);
   });
   if (columns.size === 0) return undefined;
-  const format = d.dateFormat;
   const normalize = (cells: string[]) => {
-    for (const c of dates) {
+    for (const [c, format] of dates) {
       const v = cells[c];
       if (v === undefined || v === "") continue;
       cells[c] = dateToIso(v, format) ?? v + INVALID;
@@ -148,13 +155,17 @@ export function showDelivered(
   }
 }
 
-/** A canonical cell written as the dialect writes a field of `type` (for example files). */
+/**
+ * A canonical cell written as the dialect writes a field of `type` (for example files); a date
+ * field's own `format` (`dateFormat`) wins over the dialect's.
+ */
 export function cellInDialect(
   text: string,
   type: string,
   d: FileDialect,
+  dateFormat?: string,
 ): string {
-  if (type === "date") return isoToDate(text, d.dateFormat);
+  if (type === "date") return isoToDate(text, dateFormat ?? d.dateFormat);
   if (isDecimalType(type) && d.decimalMark === ",")
     return /^-?[0-9]+(\.[0-9]+)?$/.test(text) ? text.replace(".", ",") : text;
   return text;

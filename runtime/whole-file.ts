@@ -223,8 +223,16 @@ export class WholeFileCheck {
     return false;
   }
 
-  /** Step 3: a row of the second read. */
-  collect(cells: readonly string[], line: number): void {
+  /**
+   * Step 3: a row of the second read: `cells` as the decoders read them (what is compared), and
+   * `delivered` as the file holds them (what a message shows; the same cells in a file without a
+   * dialect).
+   */
+  collect(
+    cells: readonly string[],
+    line: number,
+    delivered: readonly string[] = cells,
+  ): void {
     const c = this.collected;
     if (!c) return;
     const k = this.keyOf(cells);
@@ -241,10 +249,11 @@ export class WholeFileCheck {
       c.aux.push(
         intern(this.valueIds, this.projection.value!(cells, this.index)!),
       );
-      // the text shown for this value is the CSV text of the row's value fields
+      // the text shown for this value is the row's value fields as delivered (the first row's
+      // text, for values equal once decoded: `1,5` and `1,50`)
       const shown: string[] = [];
       for (let i = this.keyWidth; i < this.cols.length; i++)
-        shown.push(this.cell(cells, i));
+        shown.push(this.cell(delivered, i));
       c.shownId.push(intern(this.shownIds!, JSON.stringify(shown)));
     }
   }
@@ -363,7 +372,8 @@ export class WholeFileCheck {
 
   /**
    * The finding of the row at `line`, if it breaks the rule (its message built only now, from
-   * `cells`, the row's cells).
+   * `cells`, the row's cells as the file holds them: a dialect's `01012000` and `1,5`, not the
+   * decoded text).
    */
   findingAt(
     line: number,

@@ -9,24 +9,28 @@
 import { $DAY, $dayNumber, $daysInMonth, $ymd } from "./days.js";
 
 /** Add days or milliseconds (absent stays absent). */
-export function $plus(a: number | undefined, n: number): number | undefined {
-  return a === undefined ? undefined : a + n;
+export function $plus(a: number | undefined, n: number | undefined): number | undefined {
+  return a === undefined || n === undefined ? undefined : a + n;
+}
+/** A duration parameter's amount in another unit (months per year, ms per hour); absent stays absent. */
+export function $times(n: number | undefined, factor: number): number | undefined {
+  return n === undefined ? undefined : n * factor;
 }
 /** A day number as milliseconds at midnight UTC. */
 export function $dayToMs(a: number | undefined): number | undefined {
   return a === undefined ? undefined : a * $DAY;
 }
 /** Calendar months: the 31st plus one month is the last day of the next month. */
-export function $addMonths(days: number | undefined, months: number): number | undefined {
-  if (days === undefined) return undefined;
+export function $addMonths(days: number | undefined, months: number | undefined): number | undefined {
+  if (days === undefined || months === undefined) return undefined;
   const p = $ymd(days);
   const total = Math.floor(p / 10000) * 12 + (Math.floor(p / 100) % 100) - 1 + months;
   const y = Math.floor(total / 12);
   const m = total - y * 12 + 1;
   return $dayNumber(y, m, Math.min(p % 100, $daysInMonth(y, m)));
 }
-export function $addMonthsMs(ms: number | undefined, months: number): number | undefined {
-  if (ms === undefined) return undefined;
+export function $addMonthsMs(ms: number | undefined, months: number | undefined): number | undefined {
+  if (ms === undefined || months === undefined) return undefined;
   const day = Math.floor(ms / $DAY);
   return ($addMonths(day, months) as number) * $DAY + (ms - day * $DAY);
 }

@@ -68,9 +68,13 @@ export function $isWorkday(days: number, cal: $Calendar): boolean {
 }
 
 /** Move by whole working days (negative: backwards); 0 leaves the day unchanged. */
-export function $addWorkdays(days: number | undefined, n: number, cal: $Calendar): number | undefined {
+export function $addWorkdays(
+  days: number | undefined,
+  n: number | undefined,
+  cal: $Calendar,
+): number | undefined {
   // A calendar without working days has no answer (and must not loop forever).
-  if (days === undefined || (n !== 0 && cal.weekend.length >= 7)) return undefined;
+  if (days === undefined || n === undefined || (n !== 0 && cal.weekend.length >= 7)) return undefined;
   const step = n < 0 ? -1 : 1;
   let left = Math.abs(n);
   let d = days;
@@ -80,8 +84,12 @@ export function $addWorkdays(days: number | undefined, n: number, cal: $Calendar
   }
   return d;
 }
-export function $addWorkdaysMs(ms: number | undefined, n: number, cal: $Calendar): number | undefined {
-  if (ms === undefined) return undefined;
+export function $addWorkdaysMs(
+  ms: number | undefined,
+  n: number | undefined,
+  cal: $Calendar,
+): number | undefined {
+  if (ms === undefined || n === undefined) return undefined;
   const day = Math.floor(ms / $DAY);
   const moved = $addWorkdays(day, n, cal);
   return moved === undefined ? undefined : moved * $DAY + (ms - day * $DAY);

@@ -318,7 +318,7 @@ describe("explainRule on an NDJSON delivery", () => {
     const e = x.evaluations[0];
     expect(e.outcome).toBe("finding");
     expect(e.require).toMatchObject({
-      expr: "answered_at <= received_at + 5 s",
+      expr: "answered_at <= received_at + verification_answer_time",
       failing: true,
     });
     expect(e.require!.children.map((c) => c.value)).toEqual([

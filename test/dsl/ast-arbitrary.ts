@@ -35,6 +35,8 @@ import type {
   RegelFile,
   RemoveDecl,
   RuleDecl,
+  StringLiteral,
+  TableDecl,
   RulesetHeader,
   RulesetRef,
   RuleTarget,
@@ -490,6 +492,17 @@ const typeRef: fc.Arbitrary<TypeRef> = fc
     ...t,
   }));
 
+/** A date format, mostly valid (`DD-MM-YYYY`), sometimes any text (the checker reports it). */
+const dateFormat = fc.oneof(
+  fc
+    .tuple(
+      fc.shuffledSubarray(["DD", "MM", "YYYY"], { minLength: 3 }),
+      fc.constantFrom("", "-", "/", ".", " "),
+    )
+    .map(([parts, sep]) => parts.join(sep)),
+  text,
+);
+
 const field = (replaceAllowed: boolean): fc.Arbitrary<FieldDecl> =>
   fc
     .record({
@@ -500,10 +513,91 @@ const field = (replaceAllowed: boolean): fc.Arbitrary<FieldDecl> =>
       required: fc.boolean(),
       personal: fc.boolean(),
       column: opt(text),
+      // `optional`: the column may be left out; `format "F"`: the date field's own format
+      optional: fc.boolean(),
+      dateFormat: opt(dateFormat),
       description: opt(text),
       assumptions,
     })
-    .map((f) => ({ kind: "Field" as const, span: SPAN, ...f }));
+    .map(({ optional, dateFormat, ...f }) => ({
+      kind: "Field" as const,
+      span: SPAN,
+      ...f,
+      ...(optional ? { optionalColumn: identNamed("optional") } : {}),
+      ...(dateFormat === undefined
+        ? {}
+        : {
+            dateFormat: {
+              kind: "String" as const,
+              span: SPAN,
+              value: dateFormat,
+            },
+          }),
+    }));
+
+/**
+ * The options of a `file` clause (docs/language.md, File dialects): the real ones with values
+ * they take (and some they do not), record types, `single`, `optional`, and unknown names.
+ */
+const fileOption = fc
+  .oneof(
+    fc.record({
+      name: fc.constantFrom(
+        "delimiter",
+        "quote",
+        "encoding",
+        "dates",
+        "decimal",
+        "record",
+      ),
+      value: fc
+        .oneof(
+          fc.constantFrom(
+            "|",
+            ";",
+            ",",
+            "\t",
+            "'",
+            "C",
+            "T",
+            "utf-8",
+            "windows-1252",
+            "iso-8859-1",
+          ),
+          fc.constantFrom("DDMMYYYY", "DD-MM-YYYY", "YYYYMMDD"),
+          text,
+        )
+        .map((value): FileOptionValue => ({
+          kind: "String",
+          span: SPAN,
+          value,
+        })),
+    }),
+    fc.record({
+      name: fc.constantFrom("quote", "header"),
+      value: fc.constant<FileOptionValue>("none"),
+    }),
+    fc.record({
+      name: fc.constantFrom("optional", "single"),
+      value: fc.constant<FileOptionValue>(undefined),
+    }),
+    fc.record({
+      name,
+      value: opt(
+        fc.oneof(
+          stringLit,
+          fc.constant("none" as const),
+        ) as fc.Arbitrary<FileOptionValue>,
+      ),
+    }),
+  )
+  .map(({ name: n, value }) => ({
+    kind: "FileOption" as const,
+    span: SPAN,
+    name: identNamed(n),
+    value,
+  }));
+type FileOptionValue = StringLiteral | "none" | undefined;
 
 const declBase = fc.record({ doc, replace: fc.boolean() });
 
@@ -533,17 +627,22 @@ const entity: fc.Arbitrary<EntityDecl> = fc
     name: ident,
     title: opt(text),
     file: opt(text),
+    fileOptions: list(fileOption, 4),
     key: list(ident, 3),
     roleBy: opt(ident),
     implementsRefs: list(articleRef),
     fields: list(field(false), 4),
     assumptions,
   })
-  .map(({ base, ...d }) => ({
+  .map(({ base, fileOptions, ...d }) => ({
     kind: "Entity" as const,
     span: SPAN,
     ...base,
     ...d,
+    // options follow `file "name"`: none without a file, and an empty list is no list
+    ...(d.file === undefined || fileOptions.length === 0
+      ? {}
+      : { fileOptions }),
   }));
 
 const extendEntity: fc.Arbitrary<ExtendEntityDecl> = fc
@@ -820,7 +919,8 @@ const parameter: fc.Arbitrary<ParameterDecl> = fc
       "percent",
       "date",
       "text",
-      "boolean" as const,
+      "boolean",
+      "duration" as const,
     ),
     title: opt(text),
     implementsRefs: list(articleRef),
@@ -830,7 +930,7 @@ const parameter: fc.Arbitrary<ParameterDecl> = fc
         .record({
           from: dateText,
           until: opt(dateText),
-          value: fc.oneof(percentLit, signedValueLiteral),
+          value: fc.oneof(percentLit, durationLit, signedValueLiteral),
         })
         .map(({ from, until, value }) => ({
           kind: "ParameterValue" as const,
@@ -847,6 +947,48 @@ const parameter: fc.Arbitrary<ParameterDecl> = fc
   })
   .map(({ base, ...d }) => ({
     kind: "Parameter" as const,
+    span: SPAN,
+    ...base,
+    ...d,
+  }));
+
+/** A reference-data `table`: typed columns (one `key`, or not), and `row` lines or a `file`. */
+const table: fc.Arbitrary<TableDecl> = fc
+  .record({
+    base: declBase,
+    name: ident,
+    title: opt(text),
+    implementsRefs: list(articleRef),
+    assumptions,
+    file: opt(stringLit),
+    columns: list(
+      fc
+        .record({
+          name: ident,
+          type: fc.constantFrom(
+            "integer",
+            "decimal",
+            "money",
+            "date",
+            "text",
+            "boolean" as const,
+          ),
+          key: fc.boolean(),
+        })
+        .map((c) => ({ kind: "TableColumn" as const, span: SPAN, ...c })),
+      4,
+    ),
+    rows: list(
+      list(signedValueLiteral, 4, 1).map((values) => ({
+        kind: "TableRow" as const,
+        span: SPAN,
+        values,
+      })),
+      3,
+    ),
+  })
+  .map(({ base, ...d }) => ({
+    kind: "Table" as const,
     span: SPAN,
     ...base,
     ...d,
@@ -1062,6 +1204,7 @@ export const declaration: fc.Arbitrary<Declaration> = fc.oneof(
   measure,
   calendar,
   parameter,
+  table,
   remove,
 );
 

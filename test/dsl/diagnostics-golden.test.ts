@@ -237,6 +237,31 @@ entity SC "Single customer view"
     message: "field `note` is `required` and `optional`",
   },
   {
+    code: "REG134",
+    title: "a format on a datetime field",
+    files: T(`
+entity SC "Single customer view"
+  file "scv.txt"
+  field ikb_id: text(40)
+  field opened_at: datetime format "DD-MM-YYYY"
+`),
+    at: [{ marker: '"DD-MM-YYYY"' }],
+    message:
+      "`format` says how a date is written, but field `opened_at` is a datetime (always ISO 8601): drop the `format`",
+  },
+  {
+    code: "REG149",
+    title: "a field format that is not a date format",
+    files: T(`
+entity SC "Single customer view"
+  file "scv.txt"
+  field ikb_id: text(40)
+  field opened_on: date format "D-M-YYYY"
+`),
+    at: [{ marker: '"D-M-YYYY"' }],
+    message: '"D-M-YYYY" is not a date format',
+  },
+  {
     code: "REG140",
     title: "an entity of a shared file without a record type",
     files: T(`
@@ -862,6 +887,19 @@ parameter limit: money "Limit"
 `),
     at: [{ marker: "100000.001" }],
     message: "parameter `limit` is a money, but this value is not",
+  },
+  {
+    code: "REG133",
+    title: "a duration parameter whose periods count in different units",
+    files: T(`
+parameter max_age: duration "Longest dormancy"
+  assumption "test"
+  from 2023-01-01 until 2025-01-01 value 24 months
+  from 2025-01-01 value 2 years
+`),
+    at: [{ marker: "2 years" }],
+    message:
+      "parameter `max_age` counts in months in its first period, but this value is in years",
   },
   {
     code: "REG243",

@@ -192,6 +192,13 @@ const GOLDEN: [
     "unknown parameter type `amount`",
   ],
   [
+    "REG150",
+    `${HEADER}\nentity NP\n  field opened_on: date format\n  field name: text\n`,
+    5,
+    25,
+    "`format` takes how the date is written, in quotes",
+  ],
+  [
     "REG129",
     `${HEADER}\ntable rates\n  column rate: float\n`,
     5,

@@ -213,6 +213,57 @@ describe("whole-file checks in a file with a dialect", () => {
     // one customer per date and branch: 01012000 twice under C1 and C2
     expect(lines("dup0003")).toEqual([2, 3]);
   });
+
+  it("show the values as delivered, in messages and values alike (not the decoded text)", async () => {
+    const text = RULESET.replace("t.whole@1.0.0", "t.dialect@1.0.0").replace(
+      'file "customer.csv"',
+      'file "customer.csv" delimiter ";" decimal "," dates "DDMMYYYY"',
+    );
+    const { dir } = await compileAndImport(text, "d.regel");
+    const compiled = await loadCompiled(join(dir, "out", "t.dialect@1.0.0"));
+    const rows = [
+      ["K1", "C1", "N1", "1,5", "01012000", "1"],
+      ["K2", "C2", "N1", "1,50", "01012000", "1"],
+    ];
+    const csv =
+      [HEADER.replaceAll(",", ";"), ...rows.map((r) => r.join(";"))].join(
+        "\n",
+      ) + "\n";
+    const report = await validateDelivery(
+      delivery({ "customer.csv": csv }),
+      compiled,
+      { rrd: "2024-06-30", maxSamples: 100_000, showPersonalData: true },
+    );
+    const shown = (code: string) =>
+      report.rules
+        .find((r) => r.code === code)!
+        .samples.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
+        .map((x) => [x.line, x.message, x.values]);
+    expect(shown("dup0002")).toEqual([
+      [
+        2,
+        'national_id="N1";amount="1,5" occurs 2 times in customer.csv: lines 2 and 3',
+        { national_id: "N1", amount: "1,5" },
+      ],
+      [
+        3,
+        'national_id="N1";amount="1,50" occurs 2 times in customer.csv: lines 2 and 3',
+        { national_id: "N1", amount: "1,50" },
+      ],
+    ]);
+    expect(shown("dup0003")).toEqual([
+      [
+        2,
+        'born="01012000";branch="1" has 2 different combinations of customer_id, amount in customer.csv: "C1", "1,5" (line 2), "C2", "1,50" (line 3)',
+        { born: "01012000", branch: "1", customer_id: "C1", amount: "1,5" },
+      ],
+      [
+        3,
+        'born="01012000";branch="1" has 2 different combinations of customer_id, amount in customer.csv: "C1", "1,5" (line 2), "C2", "1,50" (line 3)',
+        { born: "01012000", branch: "1", customer_id: "C2", amount: "1,50" },
+      ],
+    ]);
+  });
 });
 
 // ---------------------------------------------------------------- differential

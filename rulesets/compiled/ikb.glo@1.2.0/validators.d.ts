@@ -254,6 +254,8 @@ export interface FieldMeta {
     optionalColumn?: true;
     /** The texts that stand for an unknown value (`unknown "Unknown", ...`); absent when none. */
     unknownValues?: string[];
+    /** How this `date` field is written (`format "DD-MM-YYYY"`), instead of the dialect's `dateFormat`. */
+    dateFormat?: string;
 }
 /**
  * How an entity's file is written, as its `file` clause declares (docs/language.md, "File

@@ -149,7 +149,7 @@ function $gt(a, b) {
 }
 /** Calendar months: the 31st plus one month is the last day of the next month. */
 function $addMonths(days, months) {
-    if (days === undefined)
+    if (days === undefined || months === undefined)
         return undefined;
     const p = $ymd(days);
     const total = Math.floor(p / 10000) * 12 + (Math.floor(p / 100) % 100) - 1 + months;

@@ -254,6 +254,8 @@ export interface FieldMeta {
     optionalColumn?: true;
     /** The texts that stand for an unknown value (`unknown "Unknown", ...`); absent when none. */
     unknownValues?: string[];
+    /** How this `date` field is written (`format "DD-MM-YYYY"`), instead of the dialect's `dateFormat`. */
+    dateFormat?: string;
 }
 /**
  * How an entity's file is written, as its `file` clause declares (docs/language.md, "File
@@ -1199,7 +1201,7 @@ export declare function val0001(entity: "NP" | "NNP" | "RE" | "BA" | "AD" | "SA"
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:427 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:434 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1854,7 +1856,7 @@ export declare function omc0017(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:331 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:338 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1872,7 +1874,7 @@ export declare function tmc0005(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:345 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:352 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1890,7 +1892,7 @@ export declare function smc0010(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:359 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:366 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1912,7 +1914,7 @@ export declare function omc0018(entity: "RE", record: RE, ctx: RuleContext, out?
  * - ldm: DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:378 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:385 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1934,7 +1936,7 @@ export declare function etc0005(entity: "NP", record: NP, ctx: RuleContext, out?
  * - ldm: DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:395 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:402 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1954,7 +1956,7 @@ export declare function etc0006(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: ldm etc0036, bk bijlage 4 control 3.8.
  * - ldm: DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:410 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:417 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record

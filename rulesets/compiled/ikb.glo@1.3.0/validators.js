@@ -156,9 +156,13 @@ function $ge(a, b) {
 function $mul(a, b) {
     return a === undefined || b === undefined ? undefined : a * b;
 }
+/** A duration parameter's amount in another unit (months per year, ms per hour); absent stays absent. */
+function $times(n, factor) {
+    return n === undefined ? undefined : n * factor;
+}
 /** Calendar months: the 31st plus one month is the last day of the next month. */
 function $addMonths(days, months) {
-    if (days === undefined)
+    if (days === undefined || months === undefined)
         return undefined;
     const p = $ymd(days);
     const total = Math.floor(p / 10000) * 12 + (Math.floor(p / 100) % 100) - 1 + months;
@@ -266,6 +270,13 @@ function $lawTable(laws) {
     for (const law of laws)
         table[law.code] = law;
     return Object.freeze(table);
+}
+/** The value whose period holds `rrd`; absent when no period does (the checker proves none is missing in the validity). */
+function $paramAt(periods, rrd) {
+    for (const [from, until, value] of periods)
+        if (from <= rrd && (until === undefined || rrd < until))
+            return value;
+    return undefined;
 }
 /** IBAN length and BBAN format per country (embedded from ibantools at compile time). */
 const $IBAN_SPECS = new Map([
@@ -810,6 +821,7 @@ function $normalizedCode(texts) {
 const $RE1 = new RegExp("^(?:^[A-Z]{3}$)$", "u");
 const $RE2 = new RegExp("^(?:^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$)$", "u");
 const $RE3 = new RegExp("^(?:^[\\p{L}\\p{M}][\\p{L}\\p{M} '.-]*$)$", "u");
+const $PARAM1 = [[19539, undefined, 24]];
 const $KEY1 = ["ikb_id", "customer_id"];
 const $KEY2 = ["ikb_id", "account_id"];
 const $CODES1 = new Set([
@@ -2318,7 +2330,7 @@ function $rule_val0001_UA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:427 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:434 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3890,7 +3902,7 @@ function $rule_omc0017_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:331 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:338 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3912,7 +3924,7 @@ export function tmc0005(entity, record, ctx, out = []) {
 function $rule_tmc0005_BA(r, ctx, out) {
     if ($eq(r.dormant, true) &&
         r.last_transaction_date !== undefined &&
-        !$le(r.last_transaction_date, $addMonths(ctx.rrd, -24))) {
+        !$le(r.last_transaction_date, $addMonths(ctx.rrd, $times($paramAt($PARAM1, ctx.rrd), -1)))) {
         $push(out, $LAW_tmc0005, "signalling", "BA", undefined, undefined, $key_BA(r), {
             dormant: $text(r, "dormant", $renderText(r.dormant)),
             last_transaction_date: $text(r, "last_transaction_date", $renderDate(r.last_transaction_date)),
@@ -3928,7 +3940,7 @@ function $rule_tmc0005_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:345 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:352 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -3967,7 +3979,7 @@ function $rule_smc0010_BA(r, ctx, out) {
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:359 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:366 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4011,7 +4023,7 @@ function $rule_omc0018_RE(r, ctx, out) {
  * - ldm: DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:378 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:385 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4054,7 +4066,7 @@ function $rule_etc0005_NP(r, ctx, out) {
  * - ldm: DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:395 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:402 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4095,7 +4107,7 @@ function $rule_etc0006_NP(r, ctx, out) {
  * Implements: ldm etc0036, bk bijlage 4 control 3.8.
  * - ldm: DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:410 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:417 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4298,7 +4310,7 @@ function $check_BA(r, ctx, out) {
         /* dmc0006 */ (!$matches($RE2, r.bank_account_number) || $validIban(r.bank_account_number)) &&
         /* omc0017 */ (!$eq(r.eligible, true) || $agg22(r, ctx) || $agg23(r, ctx)) &&
         /* tmc0005 */ (!($eq(r.dormant, true) && r.last_transaction_date !== undefined) ||
-            $le(r.last_transaction_date, $addMonths(ctx.rrd, -24))) &&
+            $le(r.last_transaction_date, $addMonths(ctx.rrd, $times($paramAt($PARAM1, ctx.rrd), -1)))) &&
         /* smc0010 */ (!(r.balance !== undefined && r.balance > 0n && r.interest !== undefined) ||
             (r.interest !== undefined && r.balance !== undefined && r.interest <= r.balance)) &&
         /* etc0007 */ (ctx.previous === undefined ||
@@ -4965,7 +4977,7 @@ export const metadata = {
     {
       path: "ikb.glo/1.3.0.regel",
       ruleset: "ikb.glo@1.3.0",
-      sha256: "3fd125fe1784cd4cb56faa94c943394d010bf1e5e861682e11621aaef59e7ee1",
+      sha256: "98efc84bf754d6624ea27b2c7d90bd40e4ceffa1b7876f0ca142b0ac8c2cb479",
     },
   ],
 };
@@ -6124,7 +6136,7 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 427, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 434, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "replace rule ctl0001 \"Gegeven uit Bijlage 4 ontbreekt\"\n  meaning \"regel's own check: a datum that Bijlage 4 controls 3.5-3.8 require of every person, representation or deposit is missing.\"\n      from bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  assumption \"the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.3.0 table lists none of them for dmc0000.\"\n  severity signalling\n  class own\n  applies to D, V\n  implements bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  for NNP.legal_capacity_code, RE.type_of_representation_competence, BA.deposit_category,\n      BA.currency, BA.country\n  require value is present\n  message \"{attribute} ontbreekt (Bijlage 4)\"\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_name: \"De Korf B.V.\" }\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"REK-SPAAR\", country: \"NL\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"MET RECHTSPERSOONLIJKHEID\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"REK-SPAAR\", currency: \"EUR\", country: \"NL\" }",
     categories: [],
@@ -8108,9 +8120,9 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 6.1" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 331, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 338, column: 1 },
     origin: "ikb.glo@1.3.0",
-    source: "rule tmc0005 \"Slapend deposito met recente transactie\"\n  meaning \"A deposit marked dormant has a last transaction within the 24 months before the reporting reference date.\"\n  assumption \"tmc0005 = a deposit marked dormant had a transaction within the 24 months before the reporting reference date (Bijlage 4 control 3.9 l).\"\n  assumption \"class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when dormant = true and last_transaction_date is present\n  require last_transaction_date <= rrd - 24 months\n  example fail rrd 2024-01-01 BA { ikb_id: \"C1\", account_id: \"A1\", dormant: true, last_transaction_date: 2023-03-15 }\n  example pass rrd 2024-01-01 BA { ikb_id: \"C1\", account_id: \"A1\", dormant: true, last_transaction_date: 2021-03-15 }",
+    source: "rule tmc0005 \"Slapend deposito met recente transactie\"\n  meaning \"A deposit marked dormant has a last transaction within the 24 months before the reporting reference date.\"\n  assumption \"tmc0005 = a deposit marked dormant had a transaction within the 24 months before the reporting reference date (Bijlage 4 control 3.9 l).\"\n  assumption \"class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1\n  for BA\n  when dormant = true and last_transaction_date is present\n  require last_transaction_date <= rrd - dormancy_period\n  example fail rrd 2024-01-01 BA { ikb_id: \"C1\", account_id: \"A1\", dormant: true, last_transaction_date: 2023-03-15 }\n  example pass rrd 2024-01-01 BA { ikb_id: \"C1\", account_id: \"A1\", dormant: true, last_transaction_date: 2021-03-15 }",
     categories: [{ category: "eligibility", role: undefined, attributes: [] }],
   },
   {
@@ -8148,7 +8160,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.4" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 345, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 352, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule smc0010 \"Rente hoger dan saldo\"\n  meaning \"The accrued interest of a deposit with a positive balance is larger than the balance.\"\n  assumption \"smc0010 = the accrued interest of a deposit with a positive balance exceeds that balance (implausible).\"\n  assumption \"class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0010 in \\\"Bedrag niet te bepalen\\\", which implausible interest explains; the check is a tuple constraint in DNB's terms.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4\n  for BA\n  when balance > 0 and interest is present\n  require interest <= balance\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: 100.00, interest: 250.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", balance: 1000.00, interest: 2.50 }",
     categories: [{ category: "amount", role: undefined, attributes: [] }],
@@ -8185,7 +8197,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.3" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 359, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 366, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule omc0018 \"Vertegenwoordiger vertegenwoordigt zichzelf\"\n  meaning \"A representation names the same customer as representative and as represented person.\"\n  assumption \"omc0018 = a representation in which the representative is the represented person.\"\n  severity signalling\n  implements bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3\n  for RE\n  when represented_id is present and representative_id is present\n  require representative_id != represented_id\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"C1\", represented_id: \"C1\" }\n  example pass RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }",
     categories: [{ category: "claim", role: undefined, attributes: [] }],
@@ -8227,7 +8239,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 378, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 385, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule etc0005 \"Geboortedatum gewijzigd sinds vorige levering\"\n  meaning \"The date of birth of a natural person differs from the one in the bank's previous delivery (T-1).\"\n  assumption \"etc0005 = a date of birth that changed since the previous delivery: the code and its text are ours (the DGS GLO's etc codes are not public); that a date of birth \\\"cannot change over time\\\" as ldm etc0036 says of its attribute is our reading. A correction is legitimate but must be explained, so the rule signals.\"\n  assumption \"a date absent in either delivery is not compared: a missing date of birth is dmc0000's finding.\"\n  assumption \"class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.\"\n  severity signalling\n  applies to D, V\n  implements ldm etc0036, bk bijlage 4 control 3.5, br art 2.2e\n  for NP\n  when date_of_birth is present and previous.date_of_birth is present\n  require date_of_birth = previous.date_of_birth\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 } previous NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1971-01-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 } previous NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", date_of_birth: 1970-01-01 }",
     categories: [],
@@ -8269,7 +8281,7 @@ export const trace = [
       },
       { source: "br", sourceTitle: "Beleidsregel Individueel Klantbeeld", locator: "art 2.2e" },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 395, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 402, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule etc0006 \"Identificatienummer gewijzigd sinds vorige levering\"\n  meaning \"The national or tax identification number of a natural person differs from the one in the bank's previous delivery (T-1).\"\n  assumption \"etc0006 = an identification number (BSN for NL) that changed since the previous delivery: the code and its text are ours; a person's identification number does not change, so a change means a mix-up of persons or a correction to explain (our reading of ldm etc0036 applied to this attribute).\"\n  assumption \"a number absent in either delivery is not compared.\"\n  assumption \"class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.\"\n  severity signalling\n  applies to D, V\n  implements ldm etc0036, bk bijlage 4 control 3.5, br art 2.2e\n  for NP\n  when identification_number is present and previous.identification_number is present\n  require identification_number = previous.identification_number\n  example fail NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" } previous NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"123456782\" }\n  example pass NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" } previous NP { ikb_id: \"C1\", customer_id: \"C1\", identification_number: \"111222333\" }",
     categories: [],
@@ -8309,7 +8321,7 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 410, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 417, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule etc0007 \"Saldo sterk gestegen sinds vorige levering\"\n  meaning \"The balance of a deposit is more than ten times its balance in the bank's previous delivery (T-1), which was at least EUR 1,000.\"\n  assumption \"etc0007 = a balance that jumped since the previous delivery: the code, the factor ten and the floor of EUR 1,000 (below which a jump says little) are ours, not a source's; a jump is plausible (an inheritance, a sale) but worth a look before a payout is computed from it.\"\n  assumption \"class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.\"\n  severity signalling\n  implements ldm etc0036, bk bijlage 4 control 3.8\n  for BA\n  when balance is present and previous.balance >= 1000.00\n  require balance <= previous.balance * 10\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", balance: 50000.00 } previous BA { ikb_id: \"C1\", account_id: \"A1\", balance: 1500.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", balance: 15000.00 } previous BA { ikb_id: \"C1\", account_id: \"A1\", balance: 1500.00 }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", balance: 50000.00 } previous BA { ikb_id: \"C1\", account_id: \"A1\", balance: 999.99 }",
     categories: [],
@@ -8351,7 +8363,7 @@ export const trace = [
         locator: "bijlage 4 control 3.1",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 456, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 463, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule dup0001 \"Dubbele depositohouder (gouden driehoek)\"\n  meaning \"regel's own check: natural persons with the same golden triangle (name, date of birth, identification number with its country of issue, compared as a bank normalises them) are under more than one customer number.\"\n      from bk bijlage 4 control 3.1\n  assumption \"the golden triangle (gouden driehoek) is taken to be name, date of birth and national or tax identification number (BSN for NL) with its country of issue, and the silver triangle (zilveren driehoek) name, date of birth and address, for persons without such a number. The definitions are in the amended Beleidsregel IKB (third amendment round, Stcrt. 2022, 33608), which is not among the project's sources; the Beoordelingskader only names them (L2555, L1757-1768).\"\n  assumption \"the name compared is the last name, normalised: case, accents, spacing and punctuation, and tussenvoegsels in any place (van den Berg = Berg, v.d.) do not count, as a bank would compare (docs/language.md, Normalisation). Initials and first names are left out because systems write them differently (J. / Jan); the date of birth and the identification number keep the match specific. The identification number is compared on its letters and digits only (111.222.333 = 111222333).\"\n  assumption \"one person under one customer number in several IKBs (a depositor who also represents another) is no duplicate: only different customer numbers are. Signalling and in no Bijlage 3 category: the control is the bank's own (Bijlage 4), and DNB's uniqueness checks on depositors are signalling (domain-facts §2.3).\"\n  assumption \"the silver triangle is not checked by this version: the address is in address.csv / structured_address.csv / unstructured_address.csv, and a whole-file check compares the fields of one file. The language has the normalisation it needs (normalized_address, docs/language.md).\"\n  severity signalling\n  class own\n  applies to D, V\n  implements bk bijlage 4 control 3.1\n  for file NP\n  require one customer_id per normalized_name(last_name), date_of_birth, normalized_code(identification_number), identification_country\n  example fail file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"van den Berg\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"Berg, v.d.\", date_of_birth: 1970-01-01, identification_number: \"111.222.333\", identification_country: \"NL\" }\n  example fail file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Müller\", date_of_birth: 1970-01-01, identification_number: \"DE 12 345\", identification_country: \"DE\" }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"MULLER\", date_of_birth: 1970-01-01, identification_number: \"de12345\", identification_country: \"DE\" }\n  example pass file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"van den Berg\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C2\", customer_id: \"C1\", last_name: \"Van den Berg\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"Janssen\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C3\", customer_id: \"C3\", last_name: \"Jansen\", date_of_birth: 1970-01-02, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C4\", customer_id: \"C4\", last_name: \"Jansen\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"BE\" }",
     categories: [],
@@ -8373,7 +8385,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 479, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 486, column: 1 },
     results: [
       { code: "omc0001", role: undefined, attributes: [] },
       { code: "omc0002", role: "D", attributes: [] },
@@ -8429,7 +8441,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 508, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 515, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
       { code: "etc0004", role: undefined, attributes: [] },
@@ -8452,7 +8464,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 512, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 519, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -8485,7 +8497,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 527, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 534, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
@@ -8519,7 +8531,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 535, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 542, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {
@@ -8943,7 +8955,7 @@ export const assumptions = [
     on: "rule",
     name: "ctl0001",
     text: "the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.3.0 table lists none of them for dmc0000.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 430, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 437, column: 3 },
   },
   {
     on: "rule",
@@ -9369,109 +9381,109 @@ export const assumptions = [
     on: "rule",
     name: "tmc0005",
     text: "tmc0005 = a deposit marked dormant had a transaction within the 24 months before the reporting reference date (Bijlage 4 control 3.9 l).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 333, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 340, column: 3 },
   },
   {
     on: "rule",
     name: "tmc0005",
     text: "class: tmc is taken to be a tuple constraint (values of one record checked against each other), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is one.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 334, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 341, column: 3 },
   },
   {
     on: "rule",
     name: "smc0010",
     text: "smc0010 = the accrued interest of a deposit with a positive balance exceeds that balance (implausible).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 347, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 354, column: 3 },
   },
   {
     on: "rule",
     name: "smc0010",
     text: "class: smc is taken to be a specialisation model constraint (the subtype used must fit the record), an inference from DNB's prefixes (domain-facts §3.1, unverified); this meaning is no specialisation check. It stays: the table puts smc0010 in \"Bedrag niet te bepalen\", which implausible interest explains; the check is a tuple constraint in DNB's terms.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 348, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 355, column: 3 },
   },
   {
     on: "rule",
     name: "omc0018",
     text: "omc0018 = a representation in which the representative is the represented person.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 361, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 368, column: 3 },
   },
   {
     on: "rule",
     name: "etc0005",
     text: "etc0005 = a date of birth that changed since the previous delivery: the code and its text are ours (the DGS GLO's etc codes are not public); that a date of birth \"cannot change over time\" as ldm etc0036 says of its attribute is our reading. A correction is legitimate but must be explained, so the rule signals.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 380, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 387, column: 3 },
   },
   {
     on: "rule",
     name: "etc0005",
     text: "a date absent in either delivery is not compared: a missing date of birth is dmc0000's finding.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 381, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 388, column: 3 },
   },
   {
     on: "rule",
     name: "etc0005",
     text: "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 382, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 389, column: 3 },
   },
   {
     on: "rule",
     name: "etc0006",
     text: "etc0006 = an identification number (BSN for NL) that changed since the previous delivery: the code and its text are ours; a person's identification number does not change, so a change means a mix-up of persons or a correction to explain (our reading of ldm etc0036 applied to this attribute).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 397, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 404, column: 3 },
   },
   {
     on: "rule",
     name: "etc0006",
     text: "a number absent in either delivery is not compared.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 398, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 405, column: 3 },
   },
   {
     on: "rule",
     name: "etc0006",
     text: "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 399, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 406, column: 3 },
   },
   {
     on: "rule",
     name: "etc0007",
     text: "etc0007 = a balance that jumped since the previous delivery: the code, the factor ten and the floor of EUR 1,000 (below which a jump says little) are ours, not a source's; a jump is plausible (an inheritance, a sale) but worth a look before a payout is computed from it.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 412, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 419, column: 3 },
   },
   {
     on: "rule",
     name: "etc0007",
     text: "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 413, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 420, column: 3 },
   },
   {
     on: "rule",
     name: "dup0001",
     text: "the golden triangle (gouden driehoek) is taken to be name, date of birth and national or tax identification number (BSN for NL) with its country of issue, and the silver triangle (zilveren driehoek) name, date of birth and address, for persons without such a number. The definitions are in the amended Beleidsregel IKB (third amendment round, Stcrt. 2022, 33608), which is not among the project's sources; the Beoordelingskader only names them (L2555, L1757-1768).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 459, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 466, column: 3 },
   },
   {
     on: "rule",
     name: "dup0001",
     text: "the name compared is the last name, normalised: case, accents, spacing and punctuation, and tussenvoegsels in any place (van den Berg = Berg, v.d.) do not count, as a bank would compare (docs/language.md, Normalisation). Initials and first names are left out because systems write them differently (J. / Jan); the date of birth and the identification number keep the match specific. The identification number is compared on its letters and digits only (111.222.333 = 111222333).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 460, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 467, column: 3 },
   },
   {
     on: "rule",
     name: "dup0001",
     text: "one person under one customer number in several IKBs (a depositor who also represents another) is no duplicate: only different customer numbers are. Signalling and in no Bijlage 3 category: the control is the bank's own (Bijlage 4), and DNB's uniqueness checks on depositors are signalling (domain-facts §2.3).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 461, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 468, column: 3 },
   },
   {
     on: "rule",
     name: "dup0001",
     text: "the silver triangle is not checked by this version: the address is in address.csv / structured_address.csv / unstructured_address.csv, and a whole-file check compares the fields of one file. The language has the normalisation it needs (normalized_address, docs/language.md).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 462, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 469, column: 3 },
   },
   {
     on: "category",
     name: "identity",
     text: "unknown values: as in 1.2.0, an attribute reported as \"Unknown\" or \"Non-applicable\" (dmc0000 with reported = unknown) counts here as a missing one: payout condition 1 asks that the identity is established beyond doubt (bk par 2.1), which a last name, date of birth, registered name, place or country the bank reports as unknown does not do; none of them can be non-applicable for a depositor. The report keeps the two apart (reportedUnknown).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 480, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 487, column: 3 },
   },
   {
     on: "category",
@@ -9483,7 +9495,7 @@ export const assumptions = [
     on: "category",
     name: "amount",
     text: "unknown values: as in 1.2.0, a balance, accrued interest, count of depositors, account number, ascription or product label reported as \"Unknown\" or \"Non-applicable\" counts here as a missing one: payout condition 3 asks that the amount of the compensation can be determined (bk par 2.1), and each of these is needed to compute it or to show the depositor what it is for; a deposit without accrued interest has interest 0.00, not \"Non-applicable\".",
-    location: { file: "ikb.glo/1.3.0.regel", line: 513, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 520, column: 3 },
   },
   {
     on: "category",
@@ -9495,31 +9507,31 @@ export const assumptions = [
     on: "category",
     name: "notification",
     text: "unknown values: as in 1.2.0, an address attribute reported as \"Unknown\" or \"Non-applicable\" counts here as a missing one: payout condition 5 asks for address data that make individual notification possible (bk par 2.1); a house number that is truly non-applicable (a berth without one) is counted all the same, because the sources give no rule for such addresses; the report shows those findings apart (reportedUnknown of dmc0000).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 536, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 543, column: 3 },
   },
   {
     on: "aggregate",
     name: "depositors",
     text: "one IKB is one depositor (Beleidsregel: one individual customer view per depositor), so the number of IKBs is the number of depositors.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 553, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 560, column: 3 },
   },
   {
     on: "aggregate",
     name: "share_unreliable",
     text: "the marking of a natural person stands for the IKB; a non-natural person's marking is watched through share_identity, whose category holds both.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 595, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 602, column: 3 },
   },
   {
     on: "reconcile",
     name: "quarterly",
     text: "the layout of the quarterly DGS report is not in the sources: the figure names are regel's own, for a bank's file of figure,value lines; the covered deposits are not reconciled, because the IKB-bestand carries balances, not the covered amount per depositor.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 608, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 615, column: 3 },
   },
   {
     on: "reconcile",
     name: "quarterly",
     text: "the tolerances are assumed: the number of depositors must agree exactly when the RRD is the quarter's reporting date, and total deposits within 0.1 % for rounding in the quarterly report.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 609, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 616, column: 3 },
   },
 ];
 
@@ -9541,7 +9553,7 @@ export const aggregates = [
     assumptions: [
       "one IKB is one depositor (Beleidsregel: one individual customer view per depositor), so the number of IKBs is the number of depositors.",
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 552, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 559, column: 1 },
     source: "aggregate depositors \"Aantal depositohouders (IKB's)\"\n  assumption \"one IKB is one depositor (Beleidsregel: one individual customer view per depositor), so the number of IKBs is the number of depositors.\"\n  implements bk par 2.2\n  count ikb",
   },
   {
@@ -9557,7 +9569,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 557, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 564, column: 1 },
     source: "aggregate accounts \"Aantal deposito's\"\n  implements bk par 2.2\n  count BA",
   },
   {
@@ -9575,7 +9587,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 561, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 568, column: 1 },
     source: "aggregate total_deposits \"Totaal saldo van de deposito's\"\n  implements bk par 2.2\n  sum BA.balance",
   },
   {
@@ -9593,7 +9605,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 565, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 572, column: 1 },
     source: "aggregate accrued_interest \"Totaal aangegroeide, nog niet gecrediteerde rente\"\n  implements bk par 2.2\n  sum BA.interest",
   },
   {
@@ -9609,7 +9621,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 569, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 576, column: 1 },
     source: "aggregate share_identity \"Aandeel IKB's in categorie Identiteit niet vastgesteld\"\n  implements bk par 2.2\n  proportion ikb\n  in category identity",
   },
   {
@@ -9625,7 +9637,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 574, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 581, column: 1 },
     source: "aggregate share_eligibility \"Aandeel IKB's in categorie Twijfel in aanmerking komen\"\n  implements bk par 2.2\n  proportion ikb\n  in category eligibility",
   },
   {
@@ -9641,7 +9653,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 579, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 586, column: 1 },
     source: "aggregate share_amount \"Aandeel IKB's in categorie Bedrag niet te bepalen\"\n  implements bk par 2.2\n  proportion ikb\n  in category amount",
   },
   {
@@ -9657,7 +9669,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 584, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 591, column: 1 },
     source: "aggregate share_claim \"Aandeel IKB's in categorie Opvragen vergoeding niet mogelijk\"\n  implements bk par 2.2\n  proportion ikb\n  in category claim",
   },
   {
@@ -9673,7 +9685,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 589, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 596, column: 1 },
     source: "aggregate share_notification \"Aandeel IKB's in categorie Notificatie niet mogelijk\"\n  implements bk par 2.2\n  proportion ikb\n  in category notification",
   },
   {
@@ -9695,7 +9707,7 @@ export const aggregates = [
     assumptions: [
       "the marking of a natural person stands for the IKB; a non-natural person's marking is watched through share_identity, whose category holds both.",
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 594, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 601, column: 1 },
     source: "aggregate share_unreliable \"Aandeel IKB's met markering betrouwbaarheid niet gegarandeerd\"\n  assumption \"the marking of a natural person stands for the IKB; a non-natural person's marking is watched through share_identity, whose category holds both.\"\n  implements bk par 2.2\n  proportion ikb\n  with NP.reliability_indicator_code = \"BETROUWBAARHEID NIET GEGARANDEERD\"",
   },
   {
@@ -9711,7 +9723,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 600, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 607, column: 1 },
     source: "aggregate findings_dmc0000 \"Bevindingen dmc0000 (verplicht attribuut ontbreekt)\"\n  implements bk par 2.2\n  count result dmc0000",
   },
 ];
@@ -9734,7 +9746,7 @@ export const reconciliations = [
       "the layout of the quarterly DGS report is not in the sources: the figure names are regel's own, for a bank's file of figure,value lines; the covered deposits are not reconciled, because the IKB-bestand carries balances, not the covered amount per depositor.",
       "the tolerances are assumed: the number of depositors must agree exactly when the RRD is the quarter's reporting date, and total deposits within 0.1 % for rounding in the quarterly report.",
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 607, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 614, column: 1 },
     figures: [
       {
         name: "number_of_depositors",

@@ -254,6 +254,8 @@ export interface FieldMeta {
     optionalColumn?: true;
     /** The texts that stand for an unknown value (`unknown "Unknown", ...`); absent when none. */
     unknownValues?: string[];
+    /** How this `date` field is written (`format "DD-MM-YYYY"`), instead of the dialect's `dateFormat`. */
+    dateFormat?: string;
 }
 /**
  * How an entity's file is written, as its `file` clause declares (docs/language.md, "File
@@ -924,7 +926,7 @@ export declare function vpd007(entity: "NaturalPerson", record: NaturalPerson, c
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 3 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:252 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:276 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -941,7 +943,7 @@ export declare function vpl001(entity: "RequestLog", record: RequestLog, ctx: Ru
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 3 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:266 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:290 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -958,7 +960,7 @@ export declare function vpl002(entity: "RequestLog", record: RequestLog, ctx: Ru
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 9 lid 2.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:279 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:303 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -975,7 +977,7 @@ export declare function vpl003(entity: "RequestLog", record: RequestLog, ctx: Ru
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 4 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:291 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:315 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -994,7 +996,7 @@ export declare function vpl004(entity: "RequestLog", record: RequestLog, ctx: Ru
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 4 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:304 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:328 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1011,7 +1013,7 @@ export declare function vpl005(entity: "RequestLog", record: RequestLog, ctx: Ru
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 4 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:317 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:341 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1028,7 +1030,7 @@ export declare function vpl006(entity: "RequestLog", record: RequestLog, ctx: Ru
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 10 lid 1.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:330 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:354 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1045,7 +1047,7 @@ export declare function vpl007(entity: "RequestLog", record: RequestLog, ctx: Ru
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 10 lid 2.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:344 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:368 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record

@@ -126,11 +126,15 @@ function $ge(a, b) {
 }
 /** Add days or milliseconds (absent stays absent). */
 function $plus(a, n) {
-    return a === undefined ? undefined : a + n;
+    return a === undefined || n === undefined ? undefined : a + n;
+}
+/** A duration parameter's amount in another unit (months per year, ms per hour); absent stays absent. */
+function $times(n, factor) {
+    return n === undefined ? undefined : n * factor;
 }
 /** Calendar months: the 31st plus one month is the last day of the next month. */
 function $addMonths(days, months) {
-    if (days === undefined)
+    if (days === undefined || months === undefined)
         return undefined;
     const p = $ymd(days);
     const total = Math.floor(p / 10000) * 12 + (Math.floor(p / 100) % 100) - 1 + months;
@@ -188,6 +192,13 @@ function $lawTable(laws) {
     for (const law of laws)
         table[law.code] = law;
     return Object.freeze(table);
+}
+/** The value whose period holds `rrd`; absent when no period does (the checker proves none is missing in the validity). */
+function $paramAt(periods, rrd) {
+    for (const [from, until, value] of periods)
+        if (from <= rrd && (until === undefined || rrd < until))
+            return value;
+    return undefined;
 }
 /** IBAN length and BBAN format per country (embedded from ibantools at compile time). */
 const $IBAN_SPECS = new Map([
@@ -604,6 +615,9 @@ function $validCountry(s) {
     return s !== undefined && $COUNTRIES.has(s);
 }
 
+const $PARAM1 = [[18993, undefined, 5]];
+const $PARAM2 = [[18993, undefined, 30]];
+const $PARAM3 = [[18993, undefined, 48]];
 const $RE1 = new RegExp("^(?:.*[0-9]{9}.*)$", "u");
 const $CODES1 = new Set(["HUISADRES", "POSTADRES"]);
 const $CODES2 = new Set(["REKENINGHOUDER", "GEMACHTIGDE"]);
@@ -1310,7 +1324,7 @@ function $rule_vpd007_NaturalPerson(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 3 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:252 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:276 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1333,7 +1347,7 @@ function $rule_vpl001_RequestLog(r, ctx, out) {
     if (r.request_type === "BANKREKENINGNUMMERVERIFICATIE" &&
         r.received_at !== undefined &&
         r.answered_at !== undefined &&
-        !$le(r.answered_at, $plus(r.received_at, 5000))) {
+        !$le(r.answered_at, $plus(r.received_at, $times($paramAt($PARAM1, ctx.rrd), 1000)))) {
         $push(out, $LAW_vpl001, "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
             request_type: $text(r, "request_type", $renderText(r.request_type)),
             received_at: $text(r, "received_at", $renderDateTime(r.received_at)),
@@ -1349,7 +1363,7 @@ function $rule_vpl001_RequestLog(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 3 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:266 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:290 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1372,7 +1386,7 @@ function $rule_vpl002_RequestLog(r, ctx, out) {
     if (r.request_type === "OVERIG" &&
         r.received_at !== undefined &&
         r.answered_at !== undefined &&
-        !$le(r.answered_at, $plus(r.received_at, 30000))) {
+        !$le(r.answered_at, $plus(r.received_at, $times($paramAt($PARAM2, ctx.rrd), 1000)))) {
         $push(out, $LAW_vpl002, "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
             request_type: $text(r, "request_type", $renderText(r.request_type)),
             received_at: $text(r, "received_at", $renderDateTime(r.received_at)),
@@ -1388,7 +1402,7 @@ function $rule_vpl002_RequestLog(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 9 lid 2.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:279 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:303 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1410,7 +1424,7 @@ export function vpl003(entity, record, ctx, out = []) {
 function $rule_vpl003_RequestLog(r, ctx, out) {
     if (r.data_as_of !== undefined &&
         r.operational_data_as_of !== undefined &&
-        !$ge(r.data_as_of, $plus(r.operational_data_as_of, -172800000))) {
+        !$ge(r.data_as_of, $plus(r.operational_data_as_of, $times($paramAt($PARAM3, ctx.rrd), -3600000)))) {
         $push(out, $LAW_vpl003, "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
             data_as_of: $text(r, "data_as_of", $renderDateTime(r.data_as_of)),
             operational_data_as_of: $text(r, "operational_data_as_of", $renderDateTime(r.operational_data_as_of)),
@@ -1425,7 +1439,7 @@ function $rule_vpl003_RequestLog(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 4 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:291 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:315 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1465,7 +1479,7 @@ function $rule_vpl004_RequestLog(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 4 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:304 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:328 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1485,7 +1499,7 @@ export function vpl005(entity, record, ctx, out = []) {
  * vpl005 on RequestLog.
  */
 function $rule_vpl005_RequestLog(r, ctx, out) {
-    if (!$ge(r.retain_until, $addMonths(r.logged_on, 60))) {
+    if (!$ge(r.retain_until, $addMonths(r.logged_on, $times($paramAt($PARAM1, ctx.rrd), 12)))) {
         $push(out, $LAW_vpl005, "signalling", "RequestLog", undefined, undefined, $key_RequestLog(r), {
             retain_until: $text(r, "retain_until", $renderDate(r.retain_until)),
             logged_on: $text(r, "logged_on", $renderDate(r.logged_on)),
@@ -1500,7 +1514,7 @@ function $rule_vpl005_RequestLog(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 4 lid 4.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:317 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:341 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1535,7 +1549,7 @@ function $rule_vpl006_RequestLog(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 10 lid 1.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:330 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:354 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1570,7 +1584,7 @@ function $rule_vpl007_RequestLog(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bvb art 10 lid 2.
  * - bvb: Besluit verwijzingsportaal bankgegevens
- * Source: vp.bankgegevens/1.0.0.regel:344 (vp.bankgegevens@1.0.0).
+ * Source: vp.bankgegevens/1.0.0.regel:368 (vp.bankgegevens@1.0.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1653,17 +1667,17 @@ function $check_RequestLog(r, ctx, out) {
     /* vpl001 */ (!(r.request_type === "BANKREKENINGNUMMERVERIFICATIE" &&
         r.received_at !== undefined &&
         r.answered_at !== undefined) ||
-        $le(r.answered_at, $plus(r.received_at, 5000))) &&
+        $le(r.answered_at, $plus(r.received_at, $times($paramAt($PARAM1, ctx.rrd), 1000)))) &&
         /* vpl002 */ (!(r.request_type === "OVERIG" &&
             r.received_at !== undefined &&
             r.answered_at !== undefined) ||
-            $le(r.answered_at, $plus(r.received_at, 30000))) &&
+            $le(r.answered_at, $plus(r.received_at, $times($paramAt($PARAM2, ctx.rrd), 1000)))) &&
         /* vpl003 */ (!(r.data_as_of !== undefined && r.operational_data_as_of !== undefined) ||
-            $ge(r.data_as_of, $plus(r.operational_data_as_of, -172800000))) &&
+            $ge(r.data_as_of, $plus(r.operational_data_as_of, $times($paramAt($PARAM3, ctx.rrd), -3600000)))) &&
         /* vpl004 */ r.connected_party !== undefined &&
         r.authority !== undefined &&
         r.legal_basis !== undefined &&
-        /* vpl005 */ $ge(r.retain_until, $addMonths(r.logged_on, 60)) &&
+        /* vpl005 */ $ge(r.retain_until, $addMonths(r.logged_on, $times($paramAt($PARAM1, ctx.rrd), 12))) &&
         /* vpl006 */ (r.reference === undefined || (!$matches($RE1, r.reference) && !$validIban(r.reference))) &&
         (r.legal_basis === undefined || (!$matches($RE1, r.legal_basis) && !$validIban(r.legal_basis))) &&
         /* vpl007 */ (r.answered_at !== undefined || r.unavailability_reason !== undefined) &&
@@ -1744,7 +1758,7 @@ export const metadata = {
     {
       path: "vp.bankgegevens/1.0.0.regel",
       ruleset: "vp.bankgegevens@1.0.0",
-      sha256: "0c2b13993fe48aef6a80e0990fb99581f76b1a294a5c204ddf44280341e36cd6",
+      sha256: "aee5fe8199a9a8da77a647ca1421de040cbceee9d0699f58550d34f4d5940d36",
     },
   ],
 };
@@ -2555,9 +2569,9 @@ export const trace = [
         locator: "art 3 lid 4",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 252, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 276, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl001 \"Bankrekeningnummerverificatie niet binnen 5 seconden beantwoord\"\n  meaning \"A request for bank account number verification was answered more than five seconds after it was received.\"\n      from bvb art 3 lid 4\n  assumption \"art. 3 lid 4 requires the technical provisions to be able (\\\"kunnen worden beantwoord\\\") to answer in time; we check every logged request against the limit: each late answer is reported.\"\n  severity signalling\n  implements bvb art 3 lid 4\n  for RequestLog\n  when request_type = \"BANKREKENINGNUMMERVERIFICATIE\" and received_at is present\n      and answered_at is present\n  require answered_at <= received_at + 5 s\n  message \"Verificatieverzoek beantwoord na meer dan 5 seconden\"\n  example fail RequestLog { reference: \"K1\", request_type: \"BANKREKENINGNUMMERVERIFICATIE\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:06Z }\n  example pass RequestLog { reference: \"K1\", request_type: \"BANKREKENINGNUMMERVERIFICATIE\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:05Z }",
+    source: "rule vpl001 \"Bankrekeningnummerverificatie niet binnen 5 seconden beantwoord\"\n  meaning \"A request for bank account number verification was answered more than five seconds after it was received.\"\n      from bvb art 3 lid 4\n  assumption \"art. 3 lid 4 requires the technical provisions to be able (\\\"kunnen worden beantwoord\\\") to answer in time; we check every logged request against the limit: each late answer is reported.\"\n  severity signalling\n  implements bvb art 3 lid 4\n  for RequestLog\n  when request_type = \"BANKREKENINGNUMMERVERIFICATIE\" and received_at is present\n      and answered_at is present\n  require answered_at <= received_at + verification_answer_time\n  message \"Verificatieverzoek beantwoord na meer dan 5 seconden\"\n  example fail RequestLog { reference: \"K1\", request_type: \"BANKREKENINGNUMMERVERIFICATIE\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:06Z }\n  example pass RequestLog { reference: \"K1\", request_type: \"BANKREKENINGNUMMERVERIFICATIE\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:05Z }",
     categories: [],
   },
   {
@@ -2594,9 +2608,9 @@ export const trace = [
         locator: "art 3 lid 4",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 266, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 290, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl002 \"Vordering of verzoek niet binnen 30 seconden beantwoord\"\n  meaning \"A claim or request other than account number verification was answered more than 30 seconds after it was received.\"\n      from bvb art 3 lid 4\n  assumption \"as for vpl001: art. 3 lid 4 requires the provisions to be able to answer in time; each late answer is reported.\"\n  severity signalling\n  implements bvb art 3 lid 4\n  for RequestLog\n  when request_type = \"OVERIG\" and received_at is present and answered_at is present\n  require answered_at <= received_at + 30 s\n  message \"Vordering of verzoek beantwoord na meer dan 30 seconden\"\n  example fail RequestLog { reference: \"K2\", request_type: \"OVERIG\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:31Z }\n  example pass RequestLog { reference: \"K2\", request_type: \"OVERIG\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:29Z }",
+    source: "rule vpl002 \"Vordering of verzoek niet binnen 30 seconden beantwoord\"\n  meaning \"A claim or request other than account number verification was answered more than 30 seconds after it was received.\"\n      from bvb art 3 lid 4\n  assumption \"as for vpl001: art. 3 lid 4 requires the provisions to be able to answer in time; each late answer is reported.\"\n  severity signalling\n  implements bvb art 3 lid 4\n  for RequestLog\n  when request_type = \"OVERIG\" and received_at is present and answered_at is present\n  require answered_at <= received_at + request_answer_time\n  message \"Vordering of verzoek beantwoord na meer dan 30 seconden\"\n  example fail RequestLog { reference: \"K2\", request_type: \"OVERIG\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:31Z }\n  example pass RequestLog { reference: \"K2\", request_type: \"OVERIG\", received_at: 2024-03-01T10:00:00Z, answered_at: 2024-03-01T10:00:29Z }",
     categories: [],
   },
   {
@@ -2631,9 +2645,9 @@ export const trace = [
         locator: "art 9 lid 2",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 279, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 303, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl003 \"Verstrekte gegevens ouder dan 48 uur\"\n  meaning \"The data provided are more than 48 hours older than the current data the connected party uses in its operations.\"\n      from bvb art 9 lid 2\n  severity signalling\n  implements bvb art 9 lid 2\n  for RequestLog\n  when data_as_of is present and operational_data_as_of is present\n  require data_as_of >= operational_data_as_of - 48 h\n  message \"Verstrekte gegevens zijn meer dan 48 uur ouder dan de actuele gegevens\"\n  example fail RequestLog { reference: \"K3\", data_as_of: 2024-03-01T08:00:00Z, operational_data_as_of: 2024-03-03T09:00:00Z }\n  example pass RequestLog { reference: \"K3\", data_as_of: 2024-03-01T08:00:00Z, operational_data_as_of: 2024-03-03T08:00:00Z }",
+    source: "rule vpl003 \"Verstrekte gegevens ouder dan 48 uur\"\n  meaning \"The data provided are more than 48 hours older than the current data the connected party uses in its operations.\"\n      from bvb art 9 lid 2\n  severity signalling\n  implements bvb art 9 lid 2\n  for RequestLog\n  when data_as_of is present and operational_data_as_of is present\n  require data_as_of >= operational_data_as_of - data_max_age\n  message \"Verstrekte gegevens zijn meer dan 48 uur ouder dan de actuele gegevens\"\n  example fail RequestLog { reference: \"K3\", data_as_of: 2024-03-01T08:00:00Z, operational_data_as_of: 2024-03-03T09:00:00Z }\n  example pass RequestLog { reference: \"K3\", data_as_of: 2024-03-01T08:00:00Z, operational_data_as_of: 2024-03-03T08:00:00Z }",
     categories: [],
   },
   {
@@ -2670,7 +2684,7 @@ export const trace = [
         locator: "art 4 lid 4",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 291, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 315, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
     source: "rule vpl004 \"Kenmerk onvolledig\"\n  meaning \"The log entry does not record the connected party, the competent authority or the legal basis.\"\n      from bvb art 4 lid 4\n  assumption \"art. 4 lid 4 asks for a kenmerk from which the connected party, the authority and the legal basis can be traced; that the log records all three with the kenmerk, so that a missing one is a finding, is our reading.\"\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog.connected_party, RequestLog.authority, RequestLog.legal_basis\n  require value is present\n  message \"{attribute} ontbreekt in de vastlegging\"\n  example fail RequestLog { reference: \"K4\", connected_party: \"Bank A\", authority: \"FIOD\" }\n  example pass RequestLog { reference: \"K4\", connected_party: \"Bank A\", authority: \"FIOD\", legal_basis: \"art. 126nc Sv\" }",
     categories: [],
@@ -2709,9 +2723,9 @@ export const trace = [
         locator: "art 4 lid 4",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 304, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 328, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
-    source: "rule vpl005 \"Bewaartermijn korter dan vijf jaar\"\n  meaning \"The log entry is to be kept for less than five years after it was recorded.\"\n      from bvb art 4 lid 4\n  assumption \"the five years run from the day of recording and are a minimum (the source does not say the entry must be deleted afterwards); an entry without a retention date is not shown to be kept for five years.\"\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog\n  require retain_until >= logged_on + 5 years\n  message \"Vastlegging wordt korter dan vijf jaar bewaard\"\n  example fail RequestLog { reference: \"K5\", logged_on: 2024-03-01, retain_until: 2029-02-28 }\n  example fail RequestLog { reference: \"K5\", logged_on: 2024-03-01 }\n  example pass RequestLog { reference: \"K5\", logged_on: 2024-03-01, retain_until: 2029-03-01 }",
+    source: "rule vpl005 \"Bewaartermijn korter dan vijf jaar\"\n  meaning \"The log entry is to be kept for less than five years after it was recorded.\"\n      from bvb art 4 lid 4\n  assumption \"the five years run from the day of recording and are a minimum (the source does not say the entry must be deleted afterwards); an entry without a retention date is not shown to be kept for five years.\"\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog\n  require retain_until >= logged_on + log_retention\n  message \"Vastlegging wordt korter dan vijf jaar bewaard\"\n  example fail RequestLog { reference: \"K5\", logged_on: 2024-03-01, retain_until: 2029-02-28 }\n  example fail RequestLog { reference: \"K5\", logged_on: 2024-03-01 }\n  example pass RequestLog { reference: \"K5\", logged_on: 2024-03-01, retain_until: 2029-03-01 }",
     categories: [],
   },
   {
@@ -2742,7 +2756,7 @@ export const trace = [
         locator: "art 4 lid 4",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 317, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 341, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
     source: "rule vpl006 \"Vastlegging bevat mogelijk persoonsgegevens\"\n  meaning \"A free-text part of a log entry contains a nine-digit number or an IBAN, which may identify the person the request is about.\"\n  assumption \"a heuristic for \\\"geen gegevens die herleidbaar zijn tot personen\\\": the free-text parts of an entry must not hold a run of nine digits (a BSN-like number) or an IBAN.\"\n  severity signalling\n  implements bvb art 4 lid 4\n  for RequestLog.reference, RequestLog.legal_basis\n  when value is present\n  require not (value matches \".*[0-9]{9}.*\") and not valid_iban(value)\n  message \"{attribute} bevat mogelijk gegevens die herleidbaar zijn tot een persoon\"\n  example fail RequestLog { reference: \"K-123456782\" }\n  example fail RequestLog { reference: \"NL91ABNA0417164300\" }\n  example pass RequestLog { reference: \"K-2024-0001\" }",
     categories: [],
@@ -2781,7 +2795,7 @@ export const trace = [
         locator: "art 10 lid 1",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 330, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 354, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
     source: "rule vpl007 \"Niet beantwoord zonder aangekondigd onderhoud of overmacht\"\n  meaning \"A request was not answered while no announced maintenance or force majeure is recorded.\"\n      from bvb art 10 lid 1\n  assumption \"art. 10 lid 1 asks for access 24 hours a day \\\"tenzij sprake is van vooraf aangekondigd onderhoud of overmacht\\\"; an unanswered request is taken as a moment without access, which must have one of those two reasons recorded.\"\n  severity signalling\n  implements bvb art 10 lid 1\n  for RequestLog\n  when answered_at is absent\n  require unavailability_reason is present\n  message \"Geen antwoord en geen aangekondigd onderhoud of overmacht\"\n  example fail RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z }\n  example pass RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z, unavailability_reason: \"AANGEKONDIGD_ONDERHOUD\" }\n  example pass RequestLog { reference: \"K7\", received_at: 2024-03-01T03:00:00Z, answered_at: 2024-03-01T03:00:02Z }",
     categories: [],
@@ -2820,7 +2834,7 @@ export const trace = [
         locator: "art 10 lid 2",
       },
     ],
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 344, column: 1 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 368, column: 1 },
     origin: "vp.bankgegevens@1.0.0",
     source: "rule vpl008 \"Verzoekgegevens niet vernietigd\"\n  meaning \"The connected party had no data on the subject of a request, but the destruction of the request data is not recorded.\"\n      from bvb art 10 lid 2\n  assumption \"\\\"vernietigt die partij terstond de gegevens\\\": the source gives no number for \\\"terstond\\\", so only the recording of the destruction, not after the request was received, is checked.\"\n  severity signalling\n  implements bvb art 10 lid 2\n  for RequestLog\n  when outcome = \"GEEN_GEGEVENS\"\n  require request_data_destroyed_at is present\n      and (received_at is absent or request_data_destroyed_at >= received_at)\n  message \"Gegevens uit de vordering of het verzoek niet (aantoonbaar) vernietigd\"\n  example fail RequestLog { reference: \"K8\", outcome: \"GEEN_GEGEVENS\", received_at: 2024-03-01T10:00:00Z }\n  example pass RequestLog { reference: \"K8\", outcome: \"GEEN_GEGEVENS\", received_at: 2024-03-01T10:00:00Z, request_data_destroyed_at: 2024-03-01T10:00:03Z }\n  example pass RequestLog { reference: \"K8\", outcome: \"VERSTREKT\" }",
     categories: [],
@@ -2945,43 +2959,43 @@ export const assumptions = [
     on: "rule",
     name: "vpl001",
     text: "art. 3 lid 4 requires the technical provisions to be able (\"kunnen worden beantwoord\") to answer in time; we check every logged request against the limit: each late answer is reported.",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 255, column: 3 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 279, column: 3 },
   },
   {
     on: "rule",
     name: "vpl002",
     text: "as for vpl001: art. 3 lid 4 requires the provisions to be able to answer in time; each late answer is reported.",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 269, column: 3 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 293, column: 3 },
   },
   {
     on: "rule",
     name: "vpl004",
     text: "art. 4 lid 4 asks for a kenmerk from which the connected party, the authority and the legal basis can be traced; that the log records all three with the kenmerk, so that a missing one is a finding, is our reading.",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 294, column: 3 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 318, column: 3 },
   },
   {
     on: "rule",
     name: "vpl005",
     text: "the five years run from the day of recording and are a minimum (the source does not say the entry must be deleted afterwards); an entry without a retention date is not shown to be kept for five years.",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 307, column: 3 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 331, column: 3 },
   },
   {
     on: "rule",
     name: "vpl006",
     text: "a heuristic for \"geen gegevens die herleidbaar zijn tot personen\": the free-text parts of an entry must not hold a run of nine digits (a BSN-like number) or an IBAN.",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 319, column: 3 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 343, column: 3 },
   },
   {
     on: "rule",
     name: "vpl007",
     text: "art. 10 lid 1 asks for access 24 hours a day \"tenzij sprake is van vooraf aangekondigd onderhoud of overmacht\"; an unanswered request is taken as a moment without access, which must have one of those two reasons recorded.",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 333, column: 3 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 357, column: 3 },
   },
   {
     on: "rule",
     name: "vpl008",
     text: "\"vernietigt die partij terstond de gegevens\": the source gives no number for \"terstond\", so only the recording of the destruction, not after the request was received, is checked.",
-    location: { file: "vp.bankgegevens/1.0.0.regel", line: 347, column: 3 },
+    location: { file: "vp.bankgegevens/1.0.0.regel", line: 371, column: 3 },
   },
 ];
 
