@@ -47,6 +47,8 @@ export function assumptionsOf(r: ResolvedRuleset): PlacedAssumption[] {
   for (const m of r.metrics) add("metric", m.name.name, m.assumptions);
   for (const n of r.norms) add("norm", n.name.name, n.assumptions);
   for (const m of r.measures) add("measure", m.name.name, m.assumptions);
+  for (const p of r.plausibilities)
+    add("plausibility", p.name.name, p.assumptions);
   for (const c of r.calendars) {
     add("calendar", c.name.name, c.assumptions);
     for (const h of c.holidays)

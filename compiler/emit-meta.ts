@@ -6,7 +6,8 @@
  *
  * @module
  */
-import type { ArticleRef, Span } from "../dsl/ast.js";
+import type { ArticleRef, PlausibilityDecl, Span } from "../dsl/ast.js";
+import { PLAUSIBILITY_DEFAULTS } from "../dsl/plausibility-words.js";
 import type {
   ResolvedArticle,
   ResolvedRule,
@@ -19,6 +20,7 @@ import type {
   EntityMeta,
   FileRule,
   NormTrace,
+  PlausibilityTrace,
   PayoutTrace,
   RuleTrace,
   RulesetMetadata,
@@ -75,6 +77,8 @@ export interface ModuleData {
   assumptions: AssumptionTrace[];
   /** Reference data (`table` declarations): columns, row count, and for a CSV its path and sha256. */
   tables: TableTrace[];
+  /** `plausibility` declarations (absent when the ruleset has none, so other trace files stay as they were). */
+  plausibility?: PlausibilityTrace[];
 }
 
 /** A reference-data table as trace.json records it (its rows are in the module, as literals). */
@@ -88,6 +92,36 @@ export interface TableTrace {
   /** sha256 (lowercase hex) of the CSV file's bytes as the checker read them. */
   sha256?: string;
   location: SourceLocation;
+}
+
+/**
+ * A plausibility declaration as trace.json records it, every default filled in (see
+ * dsl/plausibility-words.ts): what `regel validate` and `regel assess` evaluate.
+ */
+export function plausibilityTrace(
+  r: ResolvedRuleset,
+  p: PlausibilityDecl,
+  sources: ModuleSources,
+): PlausibilityTrace {
+  const compare = p.compare?.name === "peers" ? "peers" : "history";
+  return {
+    name: p.name.name,
+    title: p.title,
+    compare,
+    method: "robust_z",
+    threshold:
+      p.threshold === undefined
+        ? PLAUSIBILITY_DEFAULTS.threshold
+        : Number(p.threshold.text),
+    window: p.window?.value ?? PLAUSIBILITY_DEFAULTS.window,
+    minimum: p.minimum?.value ?? PLAUSIBILITY_DEFAULTS.minimum[compare],
+    watch: p.watch.map((w) =>
+      w.name === undefined ? w.word.name : `${w.word.name} ${w.name.name}`,
+    ),
+    articles: refArticles(r, p.implementsRefs),
+    assumptions: p.assumptions.map((a) => a.text),
+    location: location(p.span, sources),
+  };
 }
 
 /** The text a span covers in its file, when the file's text is known. */
@@ -253,6 +287,9 @@ export function moduleData(
       })),
     })),
   }));
+  const plausibility = r.plausibilities.map((p) =>
+    plausibilityTrace(r, p, sources),
+  );
   const fileRules: FileRule[] = r.rules.flatMap((rule) => {
     const t = rule.decl.target;
     const req = rule.decl.require;
@@ -304,5 +341,6 @@ export function moduleData(
       ...(t.sha256 === undefined ? {} : { sha256: t.sha256 }),
       location: location(t.name.span, sources),
     })),
+    ...(plausibility.length > 0 ? { plausibility } : {}),
   };
 }

@@ -113,6 +113,11 @@ export const CODES = {
   fileTotalNotSingle: "REG271",
   fileTotalUnknownName: "REG272",
   fileTotalFigureNotNumber: "REG273",
+  // ---- REG290-REG299: plausibility (outliers against history and peers)
+  plausibilityWord: "REG290",
+  plausibilitySeries: "REG291",
+  plausibilityNumber: "REG292",
+  plausibilityNoWatch: "REG293",
   // ---- REG4xx: examples
   exampleUnknownEntity: "REG401",
   exampleUnknownField: "REG402",
@@ -277,6 +282,13 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
     "A file total compared with a name that is no parameter (a field of a trailer is written `E.f`).",
   REG273:
     "A file total compared with a literal or parameter that is not a number (integer, decimal or money).",
+  REG290:
+    "A `plausibility` with a `compare` or `method` word it does not know (`compare history|peers`, `method robust_z`).",
+  REG291:
+    "A `watch` item of a `plausibility` that is no series, or a name where the series takes none.",
+  REG292:
+    "A `plausibility` whose `window`, `minimum` or `threshold` the outlier method cannot use.",
+  REG293: "A `plausibility` without a `watch` clause.",
   REG401: "Unknown entity in an example record.",
   REG402: "Unknown field in an example record.",
   REG403:

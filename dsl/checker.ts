@@ -28,6 +28,7 @@ import {
   checkNorms,
 } from "./check-decls.js";
 import { annotateLiteral } from "./check-expr.js";
+import { checkPlausibilities } from "./check-plausibility.js";
 import { checkRules } from "./check-rules.js";
 import { type Diagnostic, sortDiagnostics } from "./diagnostics.js";
 import type { ResolvedRuleset } from "./model.js";
@@ -377,6 +378,10 @@ function validate(
   checkNorms(index, reporter, (n) => n.span.file === ruleset.file);
   checkMeasures(index);
   checkParameters(index, reporter, (p) => p.span.file === ruleset.file);
+  checkPlausibilities(
+    ruleset.plausibilities.filter((p) => p.span.file === ruleset.file),
+    reporter,
+  );
 }
 
 /** Two versions of one ruleset may not be in force on the same day (`until` exclusive, open ends infinite). */

@@ -138,6 +138,13 @@ export const KEYWORDS = [
   "where",
   "true",
   "false",
+  "plausibility",
+  "compare",
+  "window",
+  "minimum",
+  "method",
+  "threshold",
+  "watch",
 ] as const;
 
 export type KeywordText = (typeof KEYWORDS)[number];

@@ -40,6 +40,7 @@ import type {
   MeasureDecl,
   MetricDecl,
   NormDecl,
+  PlausibilityDecl,
   ParameterDecl,
   TableDecl,
   PathExpr,
@@ -72,6 +73,7 @@ export type Target =
   | { kind: "calendar"; decl: CalendarDecl }
   | { kind: "parameter"; decl: ParameterDecl }
   | { kind: "table"; decl: TableDecl }
+  | { kind: "plausibility"; decl: PlausibilityDecl }
   | { kind: "ruleset"; ruleset: ResolvedRuleset };
 
 /** A node that names a declaration. */
@@ -92,6 +94,7 @@ export type DeclarationNode =
   | CalendarDecl
   | ParameterDecl
   | TableDecl
+  | PlausibilityDecl
   | RulesetHeader;
 
 /** The node that declares `target` (for an inherited declaration: the node in the file that wrote it). */

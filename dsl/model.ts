@@ -21,6 +21,7 @@ import type {
   ParameterDecl,
   TableDecl,
   NormDecl,
+  PlausibilityDecl,
   PayoutDecl,
   RuleDecl,
   RulesetHeader,
@@ -124,6 +125,8 @@ export interface ResolvedRuleset {
   parameters: ParameterDecl[];
   /** `table` declarations: reference data (inline rows, or a CSV read by the checker). */
   tables: TableDecl[];
+  /** `plausibility` declarations: outliers against history or peers (audit/outliers.ts). */
+  plausibilities: PlausibilityDecl[];
   /** The file this version was read from. */
   file: string;
   /** The header of that file. */

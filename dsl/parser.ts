@@ -68,6 +68,7 @@ const DECLARATION_KEYWORDS = new Set([
   KW.calendar,
   KW.parameter,
   KW.table,
+  KW.plausibility,
   KW.remove,
   KW.replace,
 ]);
@@ -86,6 +87,7 @@ export const DECLARATION_WORDS = [
   "norm",
   "measure",
   "calendar",
+  "plausibility",
   "remove",
   "replace",
 ];
@@ -822,6 +824,21 @@ function placeholder(
         file: undefined,
         columns: [],
         rows: [],
+      };
+    case "plausibility":
+      return {
+        ...base,
+        kind: "Plausibility",
+        assumptions: [],
+        name,
+        title: undefined,
+        implementsRefs: [],
+        compare: undefined,
+        window: undefined,
+        minimum: undefined,
+        method: undefined,
+        threshold: undefined,
+        watch: [],
       };
     default:
       return undefined; // `remove` without a kind: nothing useful to keep

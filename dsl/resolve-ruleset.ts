@@ -26,6 +26,7 @@ import type {
   ParameterDecl,
   TableDecl,
   NormDecl,
+  PlausibilityDecl,
   PayoutDecl,
   RegelFile,
   RulesetHeader,
@@ -285,6 +286,11 @@ export function resolveRuleset(
     kind: "table",
     decl,
   }));
+  const plausibilities = named<PlausibilityDecl>(
+    "plausibility",
+    parent?.plausibilities,
+    (decl) => ({ kind: "plausibility", decl }),
+  );
   let ikb: IkbDecl | undefined = parent?.ikb;
   let ikbHere: IkbDecl | undefined;
   const extensions: ExtendEntityDecl[] = [];
@@ -397,6 +403,10 @@ export function resolveRuleset(
         tables.declare(decl.name, decl, decl.replace);
         articles(decl.implementsRefs);
         break;
+      case "Plausibility":
+        plausibilities.declare(decl.name, decl, decl.replace);
+        articles(decl.implementsRefs);
+        break;
       case "Calendar":
         checkHolidays(decl, reporter);
         calendars.declare(decl.name, decl, decl.replace);
@@ -415,6 +425,7 @@ export function resolveRuleset(
           calendar: calendars,
           parameter: parameters,
           table: tables,
+          plausibility: plausibilities,
         }[decl.what] as Collection<unknown> | undefined;
         target?.remove(decl.name);
         break;
@@ -441,6 +452,7 @@ export function resolveRuleset(
       ...[payouts, norms, measures, calendars, parameters, tables].flatMap(
         (c) => c.kept().map((decl) => ({ decl })),
       ),
+      ...plausibilities.kept().map((decl) => ({ decl })),
     ];
     links.copy(
       parent.links,
@@ -488,6 +500,7 @@ export function resolveRuleset(
     calendars: [...calendars.items.values()],
     parameters: [...parameters.items.values()],
     tables: [...tables.items.values()],
+    plausibilities: [...plausibilities.items.values()],
     file: file.path,
     header,
     links,

@@ -33,6 +33,7 @@ const HEADS: Record<ClauseKind, string> = {
   Calendar: "calendar c",
   Parameter: "parameter p: money",
   Table: "table t",
+  Plausibility: 'plausibility p "t"',
 };
 
 /** One sample per clause and per way it starts (in the order of its `starts`). */
@@ -106,6 +107,16 @@ const SAMPLES: { [K in ClauseKind]: Record<ClauseName<K>, string[]> } = {
   },
   Metric: {
     assumption: ['assumption "a"'],
+  },
+  Plausibility: {
+    assumption: ['assumption "a"'],
+    implements: ["implements bk 1"],
+    compare: ["compare peers"],
+    window: ["window 8"],
+    minimum: ["minimum 4"],
+    method: ["method robust_z"],
+    threshold: ["threshold 3.5"],
+    watch: ["watch ikbs, findings dmc0000, aggregate depositors"],
   },
   Norm: {
     assumption: ['assumption "a"'],

@@ -145,6 +145,7 @@ describe("every ```regel block of docs/language.md", () => {
       "example.arithmetic",
       "example.categories",
       "example.norms",
+      "example.plausibility",
       "example.parameters",
       "example.refdata",
       "example.measures",
@@ -1236,7 +1237,7 @@ describe("performance", () => {
     const declLines: number[] = [];
     lines.forEach((l, i) => {
       if (
-        /^(codelist|entity|ikb|rule|category|payout|metric|norm|measure|calendar|parameter|table|replace|remove|extend) /.test(
+        /^(codelist|entity|ikb|rule|category|payout|metric|norm|measure|calendar|parameter|table|plausibility|replace|remove|extend) /.test(
           l,
         )
       )

@@ -225,10 +225,13 @@ describe("writing and checking", () => {
         (r.ikb?.assumptions.length ?? 0) +
         r.rules.reduce((n, x) => n + x.decl.assumptions.length, 0) +
         r.categories.reduce((n, x) => n + x.decl.assumptions.length, 0) +
-        [...r.payouts, ...r.metrics, ...r.norms, ...r.measures].reduce(
-          (n, x) => n + x.assumptions.length,
-          0,
-        ) +
+        [
+          ...r.payouts,
+          ...r.metrics,
+          ...r.norms,
+          ...r.measures,
+          ...r.plausibilities,
+        ].reduce((n, x) => n + x.assumptions.length, 0) +
         r.calendars.reduce(
           (n, c) =>
             n +
