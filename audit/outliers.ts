@@ -20,6 +20,13 @@
  *
  * @module
  */
+import type {
+  OutlierCheck,
+  SeriesResult,
+} from "../runtime/report-plausibility.js";
+
+export { BUILT_IN_SERIES, WATCH_WORDS } from "../dsl/plausibility-words.js";
+export type { OutlierCheck, SeriesResult };
 
 /** One plausibility declaration as trace.json records it (see compiler/contract.ts). */
 export interface OutlierSpec {
@@ -55,22 +62,6 @@ export interface Observation {
   aggregates: Readonly<Record<string, number>>;
 }
 
-/** The built-in series (what the runs table records). */
-export const BUILT_IN_SERIES = [
-  "ikbs",
-  "percentage",
-  "blocking_errors",
-  "errors",
-] as const;
-
-/** What a `watch` item may start with. */
-export const WATCH_WORDS = [
-  ...BUILT_IN_SERIES,
-  "findings",
-  "aggregates",
-  "aggregate",
-] as const;
-
 /** The robust z-score's constant: the 0.75 quantile of the standard normal distribution. */
 const Q75 = 0.6745;
 /** √(π/2): mean absolute deviation → standard deviation of a normal distribution. */
@@ -88,6 +79,7 @@ export function median(values: readonly number[]): number {
 export function robustZ(
   x: number,
   values: readonly number[],
+  minScale = 0,
 ): { z: number; median: number; scale: number; mad: number } {
   const m = median(values);
   const deviations = values.map((v) => Math.abs(v - m));
@@ -98,6 +90,7 @@ export function robustZ(
     const meanAd = deviations.reduce((a, b) => a + b, 0) / values.length;
     scale = MEAN_AD * meanAd;
   }
+  scale = Math.max(scale, minScale);
   const d = x - m;
   const z = d === 0 ? 0 : scale > 0 ? d / scale : d > 0 ? Infinity : -Infinity;
   return { z, median: m, scale, mad };
@@ -109,46 +102,7 @@ export function methodText(spec: OutlierSpec): string {
     spec.compare === "history"
       ? `the bank's own last ${spec.window} deliveries (one per reporting reference date, the accepted one or else the last; at least ${spec.minimum} needed)`
       : `the other banks in the same history store at the same reporting reference date (at least ${spec.minimum} needed), every figure but the percentage taken per 1,000 IKBs so that banks of different size compare`;
-  return `Robust z-score (Iglewicz and Hoaglin): z = 0.6745 × (value − median) / MAD, MAD the median absolute deviation from the median, over ${against}. |z| > ${spec.threshold} is an outlier. When the MAD is 0 the mean absolute deviation × 1.2533 is the scale; when all comparison values are equal any other value is an outlier.`;
-}
-
-/** One watched series of one delivery. */
-export interface SeriesResult {
-  /** `ikbs`, `findings dmc0000`, `aggregate depositors`, ... */
-  series: string;
-  status: "outlier" | "usual" | "not evaluated";
-  /** The delivery's value (per 1,000 IKBs for a peer comparison of a count); null when it has none. */
-  value: number | null;
-  /** Robust z-score, rounded to 2 decimals; null when not evaluated; ±Infinity is written as null with `direction`. */
-  z: number | null;
-  /** `high` or `low` for an outlier. */
-  direction: "high" | "low" | null;
-  /** Why the series was not evaluated. */
-  reason?: string;
-  /**
-   * History only: the values compared with, oldest first, and the band median ± threshold ×
-   * scale inside which a value is usual. Absent for peers: a bank never sees other banks' figures.
-   */
-  history?: { rrd: string; deliveryId: string; value: number }[];
-  band?: { median: number; low: number; high: number };
-  /** Peers only: the bank's place among the banks from low (1) to high, and how many banks. */
-  position?: { rank: number; of: number };
-}
-
-/** A plausibility declaration evaluated for one delivery. */
-export interface OutlierCheck {
-  name: string;
-  title: string | null;
-  compare: "history" | "peers";
-  method: string;
-  threshold: number;
-  window: number;
-  minimum: number;
-  status: "evaluated" | "not evaluated";
-  reason?: string;
-  /** What the comparison used: earlier deliveries (history) or number of other banks (peers). */
-  comparedWith: number;
-  series: SeriesResult[];
+  return `Robust z-score (Iglewicz and Hoaglin): z = 0.6745 × (value − median) / MAD, MAD the median absolute deviation from the median, over ${against}. |z| > ${spec.threshold} is an outlier.${spec.compare === "history" ? " For counts (IKBs, errors, findings) the scale is at least √median (at least 1): the spread of a count that varies by chance." : ""} When the MAD is 0 the mean absolute deviation × 1.2533 is the scale; when that is 0 too (all comparison values equal, and no floor), any other value is an outlier.`;
 }
 
 const round = (n: number, d = 4): number => {
@@ -202,15 +156,35 @@ export function expandWatch(
 }
 
 /** Judge `x` against `values`. */
+/** Series that count things (the history's own counts): their spread is at least chance's. */
+function isCount(series: string): boolean {
+  return (
+    series === "ikbs" ||
+    series === "errors" ||
+    series === "blocking_errors" ||
+    series.startsWith("findings ")
+  );
+}
+
+/**
+ * The least scale of a count with this median: √median (at least 1), the standard deviation of a
+ * count that varies by chance (Poisson). Without it a rule with 1 finding in every earlier
+ * delivery would make 2 findings an outlier.
+ */
+export function countScale(values: readonly number[]): number {
+  return Math.sqrt(Math.max(median(values), 1));
+}
+
 function judge(
   x: number,
   values: readonly number[],
   threshold: number,
+  minScale = 0,
 ): Pick<SeriesResult, "status" | "z" | "direction"> & {
   median: number;
   scale: number;
 } {
-  const r = robustZ(x, values);
+  const r = robustZ(x, values, minScale);
   const outlier = Math.abs(r.z) > threshold;
   return {
     status: outlier ? "outlier" : "usual",
@@ -282,10 +256,12 @@ export function evaluateHistory(
           `recorded in only ${history.length} of the earlier deliveries; at least ${spec.minimum} needed`,
           x,
         );
+      const values = history.map((h) => h.value);
       const j = judge(
         x,
-        history.map((h) => h.value),
+        values,
         spec.threshold,
+        isCount(s) ? countScale(values) : 0,
       );
       return {
         series: s,

@@ -28,6 +28,7 @@ import {
   joinHtml,
   relativeUrl,
 } from "./html.js";
+import { plausibilitySection } from "./html-plausibility.js";
 import { provenanceHtml } from "./html-provenance.js";
 import { REPORT_SCRIPT } from "./html-report-script.js";
 import { sampleFileName } from "./report-csv.js";
@@ -408,6 +409,7 @@ ${provenanceHtml(r)}
 ${summarySection(r)}
 ${blockingSection(r)}
 ${groeipadSection(r)}
+${plausibilitySection(r)}
 ${categorySections(r, sources)}
 ${filesSection(r)}
 ${rulesSections(r, opts, sources)}

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { OutliersSection } from "./report-plausibility.js";
 import type {
   ArticleTrace,
   Role,
@@ -13,7 +14,7 @@ import type {
 } from "../compiler/contract.js";
 
 /** Version of the report format (semantic; see docs/report.md). */
-export const REPORT_VERSION = "1.3.0";
+export const REPORT_VERSION = "1.4.0";
 
 /** A problem in the input itself (a file, a header, a row), not a rule finding. */
 export interface InputProblem {
@@ -280,4 +281,9 @@ export interface Report {
   secondaryRules: RuleReport[];
   /** What produced the report (reportVersion 1.1); absent in 1.0 reports. */
   provenance?: Provenance;
+  /**
+   * Plausibility (since 1.4.0, issue 19): `outliers` against the bank's own history and its
+   * peers (runtime/report-plausibility.ts; docs/report.md § Plausibility: outliers).
+   */
+  plausibility?: { outliers?: OutliersSection };
 }

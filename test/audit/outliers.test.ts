@@ -140,6 +140,32 @@ describe("outliers against the bank's own history", () => {
     ]);
   });
 
+  it("gives a count at least the spread of chance: 1 finding every time, then 2, is usual; then 10 is not", () => {
+    const spec = { ...HISTORY, watch: ["findings omc0001"] };
+    const earlier = Array.from({ length: 6 }, (_, i) =>
+      run("bank-a", i, { findings: { omc0001: 1 } }),
+    );
+    const judged = (n: number) =>
+      evaluateHistory(
+        spec,
+        run("bank-a", 6, { findings: { omc0001: n } }),
+        earlier,
+      ).series[0];
+    expect(judged(2)).toMatchObject({ status: "usual", z: 1 });
+    expect(judged(10)).toMatchObject({
+      status: "outlier",
+      z: 9,
+      direction: "high",
+    });
+    // not a count: a share keeps the plain robust z (all equal, any change is an outlier)
+    const share = { ...HISTORY, watch: ["percentage"] };
+    const flat = earlier.map((o) => ({ ...o, percentage: 97 }));
+    expect(
+      evaluateHistory(share, run("bank-a", 6, { percentage: 96.5 }), flat)
+        .series[0],
+    ).toMatchObject({ status: "outlier", z: null, direction: "low" });
+  });
+
   it("says why it is not evaluated without enough history, never 'usual'", () => {
     const runs = [0, 1].map((i) => run("bank-a", i));
     const current = run("bank-a", 2);
