@@ -7,7 +7,7 @@
  * @module
  */
 import type { ArticleRef, PlausibilityDecl, Span } from "../dsl/ast.js";
-import { PLAUSIBILITY_DEFAULTS } from "../dsl/plausibility-words.js";
+import { plausibilitySettings } from "../dsl/plausibility-words.js";
 import type {
   ResolvedArticle,
   ResolvedRule,
@@ -103,21 +103,10 @@ export function plausibilityTrace(
   p: PlausibilityDecl,
   sources: ModuleSources,
 ): PlausibilityTrace {
-  const compare = p.compare?.name === "peers" ? "peers" : "history";
   return {
     name: p.name.name,
     title: p.title,
-    compare,
-    method: "robust_z",
-    threshold:
-      p.threshold === undefined
-        ? PLAUSIBILITY_DEFAULTS.threshold
-        : Number(p.threshold.text),
-    window: p.window?.value ?? PLAUSIBILITY_DEFAULTS.window,
-    minimum: p.minimum?.value ?? PLAUSIBILITY_DEFAULTS.minimum[compare],
-    watch: p.watch.map((w) =>
-      w.name === undefined ? w.word.name : `${w.word.name} ${w.name.name}`,
-    ),
+    ...plausibilitySettings(p),
     articles: refArticles(r, p.implementsRefs),
     assumptions: p.assumptions.map((a) => a.text),
     location: location(p.span, sources),

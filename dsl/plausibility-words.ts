@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { PlausibilityDecl } from "./ast.js";
 
 /** `compare history` (the bank's own earlier deliveries) or `compare peers` (other banks). */
 export const COMPARE_WORDS = ["history", "peers"] as const;
@@ -39,3 +40,28 @@ export const PLAUSIBILITY_DEFAULTS = {
   /** Earlier deliveries (history) or other banks (peers) needed before anything is judged. */
   minimum: { history: 4, peers: 3 },
 } as const;
+
+/** A declaration's settings with every default filled in (what trace.json records). */
+export function plausibilitySettings(p: PlausibilityDecl): {
+  compare: "history" | "peers";
+  method: "robust_z";
+  threshold: number;
+  window: number;
+  minimum: number;
+  watch: string[];
+} {
+  const compare = p.compare?.name === "peers" ? "peers" : "history";
+  return {
+    compare,
+    method: "robust_z",
+    threshold:
+      p.threshold === undefined
+        ? PLAUSIBILITY_DEFAULTS.threshold
+        : Number(p.threshold.text),
+    window: p.window?.value ?? PLAUSIBILITY_DEFAULTS.window,
+    minimum: p.minimum?.value ?? PLAUSIBILITY_DEFAULTS.minimum[compare],
+    watch: p.watch.map((w) =>
+      w.name === undefined ? w.word.name : `${w.word.name} ${w.name.name}`,
+    ),
+  };
+}

@@ -10,7 +10,10 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { assess } from "../../audit/assess.js";
+import { assessmentText } from "../../audit/assess-render.js";
 import { History } from "../../audit/history.js";
+import { findRuleset, loadProject } from "../../dsl/project.js";
 import { outliersSection } from "../../audit/plausibility-report.js";
 import type { OutliersSection } from "../../runtime/report-plausibility.js";
 import type { Report } from "../../runtime/report-types.js";
@@ -138,6 +141,46 @@ describe("outliers against the bank's own history, end to end", () => {
     );
     const quiet = readFileSync(join(dir, "bank-a-o4", "report.html"), "utf8");
     expect(quiet).not.toContain('class="chart band"');
+  });
+});
+
+describe("regel assess: the indicator 'verklaring bij uitschietende en afwijkende waarden'", () => {
+  it("lists what the bank must explain for the assessed delivery, and nothing for a quiet one", async () => {
+    const project = await loadProject([join(ROOT, "rulesets")]);
+    const groeipad = findRuleset(project, "ikb.groeipad")!;
+    const h = History.open(HISTORY);
+    const runs = h.runs({ bank: "bank-a" });
+    const aggregates = h.runAggregates();
+    h.close();
+    // the 2023 round as it stood after the jump delivery (RRD 2023-06-30)
+    const upToJump = runs.filter((r) => r.rrd <= RRDS[JUMP]);
+    const a = assess({
+      bank: "bank-a",
+      year: 2023,
+      runs: upToJump,
+      groeipad,
+      handhaving: undefined,
+      aggregates,
+    });
+    expect(a.rrd).toBe(RRDS[JUMP]);
+    expect(a.outliers.status).toBe("evaluated");
+    expect(a.outliers.deliveryId).toBe(`bank-a-${JUMP}`);
+    expect(a.outliers.explain.some((e) => e.startsWith("errors: "))).toBe(true);
+    const text = assessmentText(a);
+    expect(text).toContain(
+      `Verklaring bank bij uitschietende en afwijkende waarden in gegevens en markeringen (bk par 2.2), delivery bank-a-${JUMP}:\n  to explain: `,
+    );
+    expect(text).toContain("\n  to explain: errors: ");
+    const quiet = assess({
+      bank: "bank-a",
+      year: 2023,
+      runs: runs.filter((r) => r.rrd <= RRDS[4]),
+      groeipad,
+      handhaving: undefined,
+      aggregates,
+    });
+    expect(quiet.outliers.explain).toEqual([]);
+    expect(assessmentText(quiet)).toContain("no outliers: nothing to explain");
   });
 });
 
