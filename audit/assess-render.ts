@@ -85,6 +85,15 @@ export function assessmentText(a: Assessment): string {
     for (const p of m.preconditions) L.push(`      precondition: ${p}`);
     if (m.fine) L.push(`      fine: ${m.fine}`);
   }
+  L.push("", `${a.outliers.indicator}, delivery ${a.outliers.deliveryId}:`);
+  if (a.outliers.status === "not evaluated")
+    L.push(`  not evaluated: ${a.outliers.reason ?? ""}`);
+  else if (a.outliers.explain.length === 0)
+    L.push("  no outliers: nothing to explain");
+  else for (const e of a.outliers.explain) L.push(`  to explain: ${e}`);
+  for (const c of a.outliers.checks)
+    if (c.status === "not evaluated")
+      L.push(`  ${c.name} not evaluated: ${c.reason ?? ""}`);
   L.push("", a.maatwerk, "");
   return L.join("\n");
 }
@@ -213,6 +222,16 @@ ${n.requirements.map(
   )}</table>
 `,
 )}
+<h2>${a.outliers.indicator}</h2>
+<p>Delivery ${a.outliers.deliveryId}: ${
+    a.outliers.status === "not evaluated"
+      ? `not evaluated: ${a.outliers.reason ?? ""}`
+      : a.outliers.explain.length === 0
+        ? "no outliers, nothing to explain"
+        : `${a.outliers.explain.length} outliers for the bank to explain`
+  }</p>
+${a.outliers.explain.length > 0 ? html`<ul>${a.outliers.explain.map((e) => html`<li>${e}</li>`)}</ul>` : null}
+${a.outliers.checks.map((c) => html`<p><small>${c.name}: ${c.method}</small></p>`)}
 <h2>Enforcement measures open to the supervisor</h2>
 <p><strong>${a.maatwerk}</strong></p>
 <table><tr><th>measure</th><th>kind</th><th>character</th><th>legal basis</th><th>preconditions</th><th>fine</th></tr>

@@ -41,7 +41,9 @@ import {
   formatDate,
   parseDate,
 } from "../interpreter/interpret-values.js";
+import { plausibilitySettings } from "../dsl/plausibility-words.js";
 import type { RunRecord } from "./history.js";
+import { evaluateOutliers, toExplain, type OutlierCheck } from "./outliers.js";
 
 export type Verdict = "met" | "not met" | "no evidence";
 
@@ -151,6 +153,20 @@ export interface Assessment {
   norms: NormVerdict[];
   measures: MeasureOption[];
   chart: ChartPoint[];
+  /**
+   * Indicator "Verklaring bank bij uitschietende en afwijkende waarden in gegevens en markeringen"
+   * (bk par 2.2): the plausibility declarations of the groeipad ruleset evaluated for the
+   * assessed delivery (the accepted one of the round, or else the last) against the bank's earlier
+   * rounds and its peers at the same RRD; `explain` lists what the bank must explain.
+   */
+  outliers: {
+    indicator: string;
+    deliveryId: string;
+    status: "evaluated" | "not evaluated";
+    reason?: string;
+    checks: OutlierCheck[];
+    explain: string[];
+  };
   /** The closing statement: options, not a decision. */
   maatwerk: string;
 }
@@ -639,6 +655,8 @@ export function assess(input: {
   handhaving: ResolvedRuleset | undefined;
   /** Evidence for metrics the history cannot hold, and where it comes from (a file name). */
   evidence?: { values: Evidence; source: string };
+  /** Declared aggregates per run id (the history's run_aggregates), for the outliers. */
+  aggregates?: ReadonlyMap<number, Record<string, number>>;
 }): Assessment {
   const { bank, year, groeipad, handhaving } = input;
   const banks = [...new Set(input.runs.map((r) => r.bank))].sort();
@@ -830,6 +848,59 @@ export function assess(input: {
       ? handhaving.measures.map((m) => measureOption(m, handhaving))
       : [],
     chart,
+    outliers: outliersOf(
+      groeipad,
+      round.measuredRun,
+      input.runs,
+      input.aggregates,
+    ),
     maatwerk: MAATWERK,
+  };
+}
+
+const OUTLIER_INDICATOR =
+  "Verklaring bank bij uitschietende en afwijkende waarden in gegevens en markeringen (bk par 2.2)";
+
+/** The outlier indicator for the assessed delivery (see {@link Assessment.outliers}). */
+function outliersOf(
+  groeipad: ResolvedRuleset,
+  measured: RunRecord,
+  runs: RunRecord[],
+  aggregates: ReadonlyMap<number, Record<string, number>> | undefined,
+): Assessment["outliers"] {
+  const base = {
+    indicator: OUTLIER_INDICATOR,
+    deliveryId: measured.deliveryId,
+  };
+  if (groeipad.plausibilities.length === 0)
+    return {
+      ...base,
+      status: "not evaluated",
+      reason: `${groeipad.id} declares no plausibility check`,
+      checks: [],
+      explain: [],
+    };
+  const observe = (r: RunRecord) => ({
+    ...r,
+    aggregates: aggregates?.get(r.id) ?? {},
+  });
+  const checks = evaluateOutliers(
+    groeipad.plausibilities.map((p) => ({
+      name: p.name.name,
+      title: p.title,
+      ...plausibilitySettings(p),
+    })),
+    observe(measured),
+    runs.map(observe),
+  );
+  const evaluated = checks.some((c) => c.status === "evaluated");
+  return {
+    ...base,
+    status: evaluated ? "evaluated" : "not evaluated",
+    ...(evaluated
+      ? {}
+      : { reason: checks.map((c) => `${c.name}: ${c.reason}`).join("; ") }),
+    checks,
+    explain: toExplain(checks),
   };
 }

@@ -12,6 +12,7 @@
  * @module
  */
 import { aggregateMeasureText } from "./trace-aggregate.js";
+import { PLAUSIBILITY_DEFAULTS } from "../dsl/plausibility-words.js";
 import { describeClass } from "../dsl/rule-class.js";
 import { classLine, scopeLine } from "./trace-query.js";
 import {
@@ -286,6 +287,7 @@ const SUBJECT_NAMES: Record<PlacedAssumption["on"], string> = {
   holiday: "holiday",
   aggregate: "aggregate",
   reconcile: "reconciliation",
+  plausibility: "plausibility check",
 };
 
 /** The anchor on the ruleset page that an assumption's declaration has, if any. */
@@ -480,6 +482,7 @@ function rulesetPage(
   out.push(...metricsSection(ctx, r));
   out.push(...aggregatesSection(ctx, r));
   out.push(...normsSection(ctx, r));
+  out.push(...plausibilitySection(ctx, r));
   out.push(...measuresSection(ctx, r));
   out.push(...calendarsSection(ctx, r));
   out.push(...codeListsSection(ctx, r));
@@ -827,6 +830,30 @@ function aggregatesSection(ctx: Ctx, r: ResolvedRuleset): string[] {
       ),
       "",
     );
+  }
+  return out;
+}
+
+/** `plausibility` declarations, each with its method, numbers and watched series. */
+function plausibilitySection(ctx: Ctx, r: ResolvedRuleset): string[] {
+  if (r.plausibilities.length === 0) return []; // empty sections are left out
+  const out = [`## Plausibility (${r.plausibilities.length})`, ""];
+  for (const p of [...r.plausibilities].sort(byName((x) => x.name.name))) {
+    const compare = p.compare?.name === "peers" ? "peers" : "history";
+    out.push(
+      `### <a id="${anchor("plausibility", p.name.name)}"></a>${mdText(p.name.name)}${p.title === undefined ? "" : ` — ${mdText(p.title)}`}`,
+      "",
+    );
+    out.push(...docLines(p.doc));
+    out.push(
+      `- **Implements:** ${articlesCell(p.implementsRefs.map((a) => resolveRef(r, a)))}`,
+      `- **Compares with:** ${compare === "peers" ? "the other banks in the history store at the same RRD (per 1,000 IKBs)" : "the bank's own earlier deliveries"}`,
+      `- **Method:** ${mdText(p.method?.name ?? PLAUSIBILITY_DEFAULTS.method)}, threshold ${mdText(p.threshold?.text ?? String(PLAUSIBILITY_DEFAULTS.threshold))}, window ${p.window?.value ?? PLAUSIBILITY_DEFAULTS.window}, minimum ${p.minimum?.value ?? PLAUSIBILITY_DEFAULTS.minimum[compare]}`,
+      `- **Watches:** ${p.watch.map((w) => mdText(w.name === undefined ? w.word.name : `${w.word.name} ${w.name.name}`)).join(", ")}`,
+    );
+    out.push(...assumptionLines(p.assumptions));
+    out.push(...notesLines(ctx, p.span));
+    out.push(`- **Source:** ${mdText(at(ctx, p.span))}`, "");
   }
   return out;
 }

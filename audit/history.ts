@@ -125,6 +125,14 @@ CREATE INDEX IF NOT EXISTS runs_bank_rrd ON runs (bank, rrd);
 ${RUN_AGGREGATES}
 `;
 
+/**
+ * The declared aggregates of each run (recorded by the aggregates step of `regel record`), read
+ * by the outlier method (audit/outliers.ts). Created by whichever step needs it first, so it
+ * exists in a history written before it; exactly this statement in both places.
+ */
+const RUN_AGGREGATES_DDL =
+  "CREATE TABLE IF NOT EXISTS run_aggregates (run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE, name TEXT NOT NULL, value REAL NOT NULL, PRIMARY KEY (run_id, name));";
+
 /** The kind of an SQLite error, from its message (the WebAssembly driver has no error codes). */
 function sqliteKind(
   e: unknown,
@@ -240,6 +248,7 @@ export class History {
             );
           });
         }
+        if (create && !names.has("run_aggregates")) db.exec(RUN_AGGREGATES_DDL);
         return new History(file, db, timeoutMs);
       });
     } catch (e) {
@@ -348,6 +357,31 @@ export class History {
           ...(aggregates ? { aggregates: countsByRule(aggregates) } : {}),
         };
       });
+    });
+  }
+
+  /**
+   * The declared aggregates of every run, by run id then name (empty for a history without the
+   * run_aggregates table: one written before aggregates were recorded).
+   */
+  runAggregates(): Map<number, Record<string, number>> {
+    return this.locked("read", () => {
+      const out = new Map<number, Record<string, number>>();
+      const has = this.db.get(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'run_aggregates'",
+      );
+      if (has === null) return out;
+      for (const row of this.db.all(
+        "SELECT run_id, name, value FROM run_aggregates ORDER BY run_id, name",
+      )) {
+        const id = Number(row.run_id);
+        // no prototype: an aggregate may be called `constructor`
+        const values =
+          out.get(id) ?? (Object.create(null) as Record<string, number>);
+        values[String(row.name)] = Number(row.value);
+        out.set(id, values);
+      }
+      return out;
     });
   }
 

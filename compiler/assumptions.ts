@@ -51,6 +51,8 @@ export function assumptionsOf(r: ResolvedRuleset): PlacedAssumption[] {
     add("aggregate", a.name.name, a.assumptions);
   for (const d of r.reconciliations ?? [])
     add("reconcile", d.name.name, d.assumptions);
+  for (const p of r.plausibilities)
+    add("plausibility", p.name.name, p.assumptions);
   for (const c of r.calendars) {
     add("calendar", c.name.name, c.assumptions);
     for (const h of c.holidays)

@@ -165,7 +165,8 @@ export type AssumptionSubject =
   | "calendar"
   | "holiday"
   | "aggregate"
-  | "reconcile";
+  | "reconcile"
+  | "plausibility";
 
 /** One `assumption` of a ruleset version and the declaration it is on. */
 export interface AssumptionTrace {
@@ -273,6 +274,26 @@ export interface ReconcileTrace {
     /** The largest difference that is no finding: absolute, or a percentage of the reported figure. */
     tolerance: { kind: "absolute" | "percent"; value: string };
   }[];
+}
+
+/**
+ * A `plausibility` declaration with every default filled in: what audit/outliers.ts evaluates
+ * against the history store (docs/language.md § Plausibility).
+ */
+export interface PlausibilityTrace {
+  name: string;
+  title: string | undefined;
+  /** `history`: the bank's own earlier deliveries; `peers`: the other banks at the same RRD. */
+  compare: "history" | "peers";
+  method: "robust_z";
+  threshold: number;
+  window: number;
+  minimum: number;
+  /** `ikbs`, `percentage`, `blocking_errors`, `errors`, `findings`, `findings CODE`, `aggregates`, `aggregate NAME`. */
+  watch: string[];
+  articles: ArticleTrace[];
+  assumptions: string[];
+  location: SourceLocation;
 }
 
 /** A field of an entity: its name, CSV column, type, and whether it is required or personal data. */

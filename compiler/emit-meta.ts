@@ -6,8 +6,14 @@
  *
  * @module
  */
-import type { AggregateDecl, ArticleRef, Span } from "../dsl/ast.js";
+import type {
+  AggregateDecl,
+  ArticleRef,
+  PlausibilityDecl,
+  Span,
+} from "../dsl/ast.js";
 import { readsPrevious } from "../dsl/previous.js";
+import { plausibilitySettings } from "../dsl/plausibility-words.js";
 import type {
   ResolvedArticle,
   ResolvedRule,
@@ -22,6 +28,7 @@ import type {
   EntityMeta,
   FileRule,
   NormTrace,
+  PlausibilityTrace,
   PayoutTrace,
   RuleTrace,
   RulesetMetadata,
@@ -82,6 +89,8 @@ export interface ModuleData {
   aggregates?: AggregateTrace[];
   /** The declared reconciliations; absent when there are none. */
   reconciliations?: ReconcileTrace[];
+  /** `plausibility` declarations (absent when the ruleset has none, so other trace files stay as they were). */
+  plausibility?: PlausibilityTrace[];
 }
 
 /** A reference-data table as trace.json records it (its rows are in the module, as literals). */
@@ -136,6 +145,25 @@ function aggregateTrace(
     assumptions: a.assumptions.map((x) => x.text),
     location: location(a.span, sources),
     source: spanText(texts, a.span),
+  };
+}
+
+/**
+ * A plausibility declaration as trace.json records it, every default filled in (see
+ * dsl/plausibility-words.ts): what `regel validate` and `regel assess` evaluate.
+ */
+export function plausibilityTrace(
+  r: ResolvedRuleset,
+  p: PlausibilityDecl,
+  sources: ModuleSources,
+): PlausibilityTrace {
+  return {
+    name: p.name.name,
+    title: p.title,
+    ...plausibilitySettings(p),
+    articles: refArticles(r, p.implementsRefs),
+    assumptions: p.assumptions.map((a) => a.text),
+    location: location(p.span, sources),
   };
 }
 
@@ -310,6 +338,9 @@ export function moduleData(
       })),
     })),
   }));
+  const plausibility = r.plausibilities.map((p) =>
+    plausibilityTrace(r, p, sources),
+  );
   const fileRules: FileRule[] = r.rules.flatMap((rule) => {
     const t = rule.decl.target;
     const req = rule.decl.require;
@@ -394,5 +425,6 @@ export function moduleData(
       ...(t.sha256 === undefined ? {} : { sha256: t.sha256 }),
       location: location(t.name.span, sources),
     })),
+    ...(plausibility.length > 0 ? { plausibility } : {}),
   };
 }

@@ -121,6 +121,7 @@ export type Declaration =
   | TableDecl
   | AggregateDecl
   | ReconcileDecl
+  | PlausibilityDecl
   | RemoveDecl;
 
 /** Fields shared by top-level declarations. */
@@ -502,6 +503,36 @@ export interface NormPeriod extends NodeBase {
   requirements: NormRequirement[];
 }
 
+/**
+ * `plausibility NAME ["title"]`: outliers of a bank's figures against its own history or its
+ * peers, read from the history store (audit/outliers.ts; docs/language.md § Plausibility).
+ */
+export interface PlausibilityDecl extends DeclBase, Assumable {
+  kind: "Plausibility";
+  name: Ident;
+  title: string | undefined;
+  implementsRefs: ArticleRef[];
+  /** `compare history` or `compare peers`. */
+  compare: Ident | undefined;
+  /** `window N`: earlier deliveries compared with. */
+  window: { value: number; span: Span } | undefined;
+  /** `minimum N`: fewer earlier deliveries (or other banks) than this: not evaluated. */
+  minimum: { value: number; span: Span } | undefined;
+  /** `method robust_z`. */
+  method: Ident | undefined;
+  /** `threshold 3.5`: |z| above this is an outlier. */
+  threshold: { text: string; span: Span } | undefined;
+  /** `watch ikbs, findings, aggregate depositors, ...`. */
+  watch: PlausibilitySeries[];
+}
+
+/** One item of `watch`: a series word, and for `findings` / `aggregate` a rule code or aggregate name. */
+export interface PlausibilitySeries extends NodeBase {
+  kind: "PlausibilitySeries";
+  word: Ident;
+  name: Ident | undefined;
+}
+
 /** A comparison operator. */
 export type ComparisonOp = "=" | "!=" | "<" | "<=" | ">" | ">=";
 
@@ -731,7 +762,8 @@ export interface RemoveDecl extends DeclBase {
     | "parameter"
     | "table"
     | "aggregate"
-    | "reconcile";
+    | "reconcile"
+    | "plausibility";
   name: Ident;
 }
 

@@ -138,6 +138,11 @@ export const CODES = {
   fileTotalKeyedFigure: "REG261",
   wholeFileNotNormalization: "REG277",
   wholeFileNormalizeNotText: "REG278",
+  // ---- REG290-REG299: plausibility (outliers against history and peers)
+  plausibilityWord: "REG290",
+  plausibilitySeries: "REG291",
+  plausibilityNumber: "REG292",
+  plausibilityNoWatch: "REG293",
   // ---- REG4xx: examples
   exampleUnknownEntity: "REG401",
   exampleUnknownField: "REG402",
@@ -341,6 +346,13 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
     "A whole-file combination that applies something other than a normalisation to its fields (`unique f(a), b`).",
   REG278:
     "A normalisation in a whole-file combination applied to a field that is not text (`normalized_name(date_of_birth)`).",
+  REG290:
+    "A `plausibility` with a `compare` or `method` word it does not know (`compare history|peers`, `method robust_z`).",
+  REG291:
+    "A `watch` item of a `plausibility` that is no series, or a name where the series takes none.",
+  REG292:
+    "A `plausibility` whose `window`, `minimum` or `threshold` the outlier method cannot use.",
+  REG293: "A `plausibility` without a `watch` clause.",
   REG401: "Unknown entity in an example record.",
   REG402: "Unknown field in an example record.",
   REG403:

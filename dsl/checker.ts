@@ -29,6 +29,7 @@ import {
   checkNorms,
 } from "./check-decls.js";
 import { annotateLiteral } from "./check-expr.js";
+import { checkPlausibilities } from "./check-plausibility.js";
 import { checkRules } from "./check-rules.js";
 import { type Diagnostic, sortDiagnostics } from "./diagnostics.js";
 import type { ResolvedRuleset } from "./model.js";
@@ -379,6 +380,10 @@ function validate(
   checkMeasures(index);
   checkParameters(index, reporter, (p) => p.span.file === ruleset.file);
   checkAggregates(index, reporter, (d) => d.span.file === ruleset.file);
+  checkPlausibilities(
+    ruleset.plausibilities.filter((p) => p.span.file === ruleset.file),
+    reporter,
+  );
 }
 
 /** Two versions of one ruleset may not be in force on the same day (`until` exclusive, open ends infinite). */

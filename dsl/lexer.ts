@@ -144,6 +144,13 @@ export const KEYWORDS = [
   "reconcile",
   "figure",
   "tolerance",
+  "plausibility",
+  "compare",
+  "window",
+  "minimum",
+  "method",
+  "threshold",
+  "watch",
 ] as const;
 
 export type KeywordText = (typeof KEYWORDS)[number];

@@ -42,6 +42,7 @@ import type {
   MeasureDecl,
   MetricDecl,
   NormDecl,
+  PlausibilityDecl,
   ParameterDecl,
   TableDecl,
   PathExpr,
@@ -76,6 +77,7 @@ export type Target =
   | { kind: "table"; decl: TableDecl }
   | { kind: "aggregate"; decl: AggregateDecl }
   | { kind: "reconcile"; decl: ReconcileDecl }
+  | { kind: "plausibility"; decl: PlausibilityDecl }
   | { kind: "ruleset"; ruleset: ResolvedRuleset };
 
 /** A node that names a declaration. */
@@ -98,6 +100,7 @@ export type DeclarationNode =
   | TableDecl
   | AggregateDecl
   | ReconcileDecl
+  | PlausibilityDecl
   | RulesetHeader;
 
 /** The node that declares `target` (for an inherited declaration: the node in the file that wrote it). */

@@ -23,6 +23,7 @@ import type {
   ParameterDecl,
   TableDecl,
   NormDecl,
+  PlausibilityDecl,
   PayoutDecl,
   RuleDecl,
   RulesetHeader,
@@ -132,6 +133,8 @@ export interface ResolvedRuleset {
   aggregates: AggregateDecl[];
   /** `reconcile` declarations: outside reports' figures compared with the aggregates. */
   reconciliations: ReconcileDecl[];
+  /** `plausibility` declarations: outliers against history or peers (audit/outliers.ts). */
+  plausibilities: PlausibilityDecl[];
   /** The file this version was read from. */
   file: string;
   /** The header of that file. */

@@ -100,6 +100,8 @@ import type {
   TableDecl,
   TableRow,
   NormDecl,
+  PlausibilityDecl,
+  PlausibilitySeries,
   NormPeriod,
   NormRequirement,
   PayoutDecl,
@@ -1190,6 +1192,7 @@ export class RegelParser extends EmbeddedActionsParser {
       { ALT: () => this.SUBRULE(this.tableDecl) },
       { ALT: () => this.SUBRULE(this.aggregateDecl) },
       { ALT: () => this.SUBRULE(this.reconcileDecl) },
+      { ALT: () => this.SUBRULE(this.plausibilityDecl) },
       { ALT: () => this.SUBRULE(this.removeDecl) },
     ]);
     return this.ACTION(() => {
@@ -3034,6 +3037,148 @@ export class RegelParser extends EmbeddedActionsParser {
     }));
   });
 
+  // ---------------------------------------------------------------- plausibility (docs/language.md § Plausibility)
+
+  private plausibilityDecl = this.RULE(
+    "plausibilityDecl",
+    (): PlausibilityDecl => {
+      const start = this.LA(1);
+      this.CONSUME(KW.plausibility);
+      const name = this.SUBRULE(this.ident);
+      const node = this.ACTION(() =>
+        this.begin<PlausibilityDecl>({
+          kind: "Plausibility",
+          span: this.sp(start),
+          doc: [],
+          replace: false,
+          name,
+          title: undefined,
+          implementsRefs: [],
+          compare: undefined,
+          window: undefined,
+          minimum: undefined,
+          method: undefined,
+          threshold: undefined,
+          watch: [],
+          assumptions: [],
+        }),
+      )!;
+      this.OPTION(() => {
+        const t = this.SUBRULE(this.text);
+        this.ACTION(() => {
+          node.title = t.value;
+        });
+      });
+      this.SUBRULE(this.clauseRules.Plausibility, { ARGS: [node] });
+      this.ACTION(() => {
+        node.span = this.sp(start);
+      });
+      return node;
+    },
+  );
+
+  static readonly plausibilityClauses = table(
+    "Plausibility",
+    "plausibility",
+    "any order",
+    [
+      repeated("assumption", "assumption", RegelParser.prototype.assumption),
+      repeated("implements", "implements", RegelParser.prototype.implements),
+      once("compare", "compare", RegelParser.prototype.compareClause),
+      once("window", "window", RegelParser.prototype.windowClause),
+      once("minimum", "minimum", RegelParser.prototype.minimumClause),
+      once("method", "method", RegelParser.prototype.methodClause),
+      once("threshold", "threshold", RegelParser.prototype.thresholdClause),
+      repeated("watch", "watch", RegelParser.prototype.watchClause),
+    ],
+  );
+
+  /** `compare history|peers` (the checker knows the words). */
+  private compareClause(node: PlausibilityDecl): void {
+    this.CONSUME(KW.compare);
+    const c = this.SUBRULE(this.ident);
+    this.ACTION(() => {
+      node.compare = c;
+    });
+  }
+
+  /** `window N` */
+  private windowClause(node: PlausibilityDecl): void {
+    const start = this.LA(1);
+    this.CONSUME(KW.window);
+    const n = this.CONSUME(IntegerLit);
+    this.ACTION(() => {
+      node.window = { value: this.int(n), span: this.sp(start) };
+    });
+  }
+
+  /** `minimum N` */
+  private minimumClause(node: PlausibilityDecl): void {
+    const start = this.LA(1);
+    this.CONSUME(KW.minimum);
+    const n = this.CONSUME2(IntegerLit);
+    this.ACTION(() => {
+      node.minimum = { value: this.int(n), span: this.sp(start) };
+    });
+  }
+
+  /** `method robust_z` (the checker knows the words). */
+  private methodClause(node: PlausibilityDecl): void {
+    this.CONSUME(KW.method);
+    const m = this.SUBRULE2(this.ident);
+    this.ACTION(() => {
+      node.method = m;
+    });
+  }
+
+  /** `threshold 3.5` */
+  private thresholdClause(node: PlausibilityDecl): void {
+    const start = this.LA(1);
+    this.CONSUME(KW.threshold);
+    const t = this.OR2([
+      { ALT: () => this.CONSUME(DecimalLit) },
+      { ALT: () => this.CONSUME3(IntegerLit) },
+    ]);
+    this.ACTION(() => {
+      node.threshold = {
+        text: isReal(t) ? t.image : "",
+        span: this.sp(start),
+      };
+    });
+  }
+
+  /** `watch ikbs, findings, findings dmc0000, aggregate depositors, ...` */
+  private watchClause(node: PlausibilityDecl): void {
+    this.CONSUME(KW.watch);
+    this.AT_LEAST_ONE_SEP({
+      SEP: Comma,
+      DEF: () => {
+        const s = this.SUBRULE(this.plausibilitySeries);
+        this.ACTION(() => {
+          if (s && !this.isLost(s.word)) node.watch.push(s);
+        });
+      },
+    });
+  }
+
+  private plausibilitySeries = this.RULE(
+    "plausibilitySeries",
+    (): PlausibilitySeries => {
+      const start = this.LA(1);
+      const word = this.SUBRULE(this.ident);
+      let name: Ident | undefined;
+      this.OPTION(() => {
+        name = this.SUBRULE2(this.ident);
+      });
+      return this.ACTION(() => ({
+        kind: "PlausibilitySeries" as const,
+        word,
+        name,
+        span: this.sp(start),
+      }))!;
+    },
+  );
+
   // ---------------------------------------------------------------- calendars (docs/language.md § Calendars)
 
   private calendarDecl = this.RULE("calendarDecl", (): CalendarDecl => {
@@ -3683,6 +3828,7 @@ export class RegelParser extends EmbeddedActionsParser {
         "table",
         "aggregate",
         "reconcile",
+        "plausibility",
       ];
       return this.OR(
         kinds.map((k) => ({
@@ -4422,6 +4568,7 @@ export class RegelParser extends EmbeddedActionsParser {
     Table: RegelParser.tableClauses,
     Aggregate: RegelParser.aggregateClauses,
     Reconcile: RegelParser.reconcileClauses,
+    Plausibility: RegelParser.plausibilityClauses,
   } as const satisfies { [K in ClauseKind]: ClauseTable<K> };
 }
 

@@ -70,6 +70,7 @@ const DECLARATION_KEYWORDS = new Set([
   KW.table,
   KW.aggregate,
   KW.reconcile,
+  KW.plausibility,
   KW.remove,
   KW.replace,
 ]);
@@ -88,6 +89,7 @@ export const DECLARATION_WORDS = [
   "norm",
   "measure",
   "calendar",
+  "plausibility",
   "remove",
   "replace",
 ];
@@ -828,6 +830,21 @@ function placeholder(
         file: undefined,
         columns: [],
         rows: [],
+      };
+    case "plausibility":
+      return {
+        ...base,
+        kind: "Plausibility",
+        assumptions: [],
+        name,
+        title: undefined,
+        implementsRefs: [],
+        compare: undefined,
+        window: undefined,
+        minimum: undefined,
+        method: undefined,
+        threshold: undefined,
+        watch: [],
       };
     default:
       return undefined; // `remove` without a kind: nothing useful to keep

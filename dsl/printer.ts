@@ -829,6 +829,12 @@ const HEADS: {
       d.doc,
       [d.name.span],
     ),
+  Plausibility: (b, d) =>
+    b.head(
+      titled(`${replacePrefix(d.replace)}plausibility ${d.name.name}`, d.title),
+      d.doc,
+      [d.name.span],
+    ),
 };
 
 /**
@@ -1186,6 +1192,36 @@ const CLAUSE_PRINTERS: {
       }
     },
   },
+  Plausibility: {
+    assumption: (b, d) => b.assumptions(d.assumptions),
+    implements: (b, d) => b.implementsRefs(d.implementsRefs),
+    compare: (b, d) => {
+      if (d.compare) b.clause("compare", `compare ${d.compare.name}`);
+    },
+    window: (b, d) => {
+      if (d.window) b.clause("window", `window ${d.window.value}`);
+    },
+    minimum: (b, d) => {
+      if (d.minimum) b.clause("minimum", `minimum ${d.minimum.value}`);
+    },
+    method: (b, d) => {
+      if (d.method) b.clause("method", `method ${d.method.name}`);
+    },
+    threshold: (b, d) => {
+      if (d.threshold) b.clause("threshold", `threshold ${d.threshold.text}`);
+    },
+    watch: (b, d) => {
+      if (d.watch.length === 0) return;
+      const c = b.clause(
+        "watch",
+        "watch ",
+        d.watch.map((w) => w.span),
+      );
+      c.list(d.watch, (w) =>
+        c.add(w.name ? `${w.word.name} ${w.name.name}` : w.word.name),
+      );
+    },
+  },
 };
 
 /** The head, then every clause in the order of the kind's clause table. */
@@ -1283,6 +1319,7 @@ const DECLARATION_KEYWORDS = new Set([
   "calendar",
   "aggregate",
   "reconcile",
+  "plausibility",
   "remove",
   "replace",
 ]);

@@ -28,6 +28,7 @@ import type {
   ParameterDecl,
   TableDecl,
   NormDecl,
+  PlausibilityDecl,
   PayoutDecl,
   RegelFile,
   RulesetHeader,
@@ -297,6 +298,11 @@ export function resolveRuleset(
     parent?.reconciliations,
     (decl) => ({ kind: "reconcile", decl }),
   );
+  const plausibilities = named<PlausibilityDecl>(
+    "plausibility",
+    parent?.plausibilities,
+    (decl) => ({ kind: "plausibility", decl }),
+  );
   let ikb: IkbDecl | undefined = parent?.ikb;
   let ikbHere: IkbDecl | undefined;
   const extensions: ExtendEntityDecl[] = [];
@@ -417,6 +423,10 @@ export function resolveRuleset(
         reconciliations.declare(decl.name, decl, decl.replace);
         articles(decl.implementsRefs);
         break;
+      case "Plausibility":
+        plausibilities.declare(decl.name, decl, decl.replace);
+        articles(decl.implementsRefs);
+        break;
       case "Calendar":
         checkHolidays(decl, reporter);
         calendars.declare(decl.name, decl, decl.replace);
@@ -437,6 +447,7 @@ export function resolveRuleset(
           table: tables,
           aggregate: aggregates,
           reconcile: reconciliations,
+          plausibility: plausibilities,
         }[decl.what] as Collection<unknown> | undefined;
         target?.remove(decl.name);
         break;
@@ -470,6 +481,7 @@ export function resolveRuleset(
         aggregates,
         reconciliations,
       ].flatMap((c) => c.kept().map((decl) => ({ decl }))),
+      ...plausibilities.kept().map((decl) => ({ decl })),
     ];
     links.copy(
       parent.links,
@@ -519,6 +531,7 @@ export function resolveRuleset(
     tables: [...tables.items.values()],
     aggregates: [...aggregates.items.values()],
     reconciliations: [...reconciliations.items.values()],
+    plausibilities: [...plausibilities.items.values()],
     file: file.path,
     header,
     links,

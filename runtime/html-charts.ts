@@ -108,3 +108,50 @@ export function passRateChart(
 export function shareBar(percentage: number): Html {
   return html`<svg class="share" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" xmlns="http://www.w3.org/2000/svg"><rect width="100" height="10" fill="#eee"/><rect width="${fixed(clamp(percentage))}" height="10" fill="#4f6bed"/></svg>`;
 }
+
+const BAND = {
+  width: 320,
+  height: 96,
+  left: 8,
+  right: 250,
+  top: 12,
+  bottom: 80,
+};
+
+/**
+ * A small chart of one watched series (report.json `plausibility.outliers`): the earlier values
+ * as grey dots joined by a line, the usual band (median ± threshold × scale) as a shaded strip,
+ * and this delivery as the last dot, red when it lies outside the band, with its value beside it.
+ */
+export function bandChart(
+  series: string,
+  history: readonly { rrd: string; value: number }[],
+  band: { median: number; low: number; high: number },
+  value: number,
+  outlier: boolean,
+): Html {
+  const { width, height, left, right, top, bottom } = BAND;
+  const all = [...history.map((h) => h.value), value, band.low, band.high];
+  let lo = Math.min(...all);
+  let hi = Math.max(...all);
+  if (hi === lo) {
+    hi += 1;
+    lo -= 1;
+  }
+  const y = (v: number) =>
+    fixed(bottom - ((v - lo) * (bottom - top)) / (hi - lo));
+  const n = history.length + 1;
+  const x = (i: number) =>
+    fixed(left + (i * (right - left)) / Math.max(n - 1, 1));
+  const points = [...history.map((h) => h.value), value];
+  const path = points
+    .map((v, i) => `${i === 0 ? "M" : "L"}${x(i)} ${y(v)}`)
+    .join(" ");
+  const fill = outlier ? "#c62828" : "#1a7f37";
+  const text = Number(value.toFixed(4)).toString();
+  const description = `${series}: this delivery ${text}; usual band ${band.low} to ${band.high} over ${history.length} earlier deliveries (${history.map((h) => h.rrd).join(", ")})`;
+  return html`<svg class="chart band" role="img" aria-label="${description}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg"><title>${description}</title><rect class="band" x="${left}" y="${y(band.high)}" width="${right - left}" height="${fixed(y(band.low) - y(band.high))}" fill="#e3ecfa"/><line class="median" x1="${left}" y1="${y(band.median)}" x2="${right}" y2="${y(band.median)}" stroke="#1565c0" stroke-width="1" stroke-dasharray="4 3"/><path d="${path}" fill="none" stroke="#999" stroke-width="1.5"/>${history.map(
+    (h, i) =>
+      html`<circle cx="${x(i)}" cy="${y(h.value)}" r="2.5" fill="#777"/>`,
+  )}<circle class="current" cx="${x(n - 1)}" cy="${y(value)}" r="4" fill="${fill}"/><text class="value" x="${right + 8}" y="${fixed(Math.min(Math.max(y(value) + 4, top + 4), bottom))}" font-size="12" font-weight="600" fill="${fill}">${text}</text></svg>`;
+}

@@ -28,6 +28,7 @@ import {
   joinHtml,
   relativeUrl,
 } from "./html.js";
+import { plausibilitySection } from "./html-plausibility.js";
 import { provenanceHtml } from "./html-provenance.js";
 import { plausibilitySections } from "./report-plausibility.js";
 import { REPORT_SCRIPT } from "./html-report-script.js";
@@ -425,6 +426,7 @@ ${provenanceHtml(r)}
 ${summarySection(r)}
 ${blockingSection(r)}
 ${groeipadSection(r)}
+${plausibilitySection(r)}
 ${categorySections(r, sources)}
 ${plausibilitySections(r)}
 ${filesSection(r)}

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { OutliersSection } from "./outlier-types.js";
 import type {
   ArticleTrace,
   Role,
@@ -303,9 +304,14 @@ export interface Report {
    * ruleset declares none.
    */
   aggregates?: AggregateReport[];
-  /** Plausibility checks (reportVersion 1.4): the reconciliation with an outside report. */
+  /**
+   * Plausibility checks (reportVersion 1.4, issue 19): the `reconciliation` with an outside
+   * report, and `outliers` against the bank's own history and its peers
+   * (runtime/outlier-types.ts; docs/report.md § Plausibility: outliers).
+   */
   plausibility?: {
     reconciliation?: ReconciliationReport;
+    outliers?: OutliersSection;
   };
   /**
    * The previous delivery (T−1) that the rules reading `previous` compared with; present when

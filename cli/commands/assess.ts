@@ -103,6 +103,7 @@ export async function runAssess(
       bank: options.bank,
       year: Number(options.year),
       runs: history.runs(),
+      aggregates: history.runAggregates(),
       groeipad,
       handhaving,
       evidence,

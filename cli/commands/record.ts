@@ -153,7 +153,10 @@ export function attachToValidate(validate: Command): void {
       "--record",
       "record the run in the history database (needs --out, --bank, --delivery-id, --delivered-at)",
     )
-    .option("--bank <bank>", "with --record: the bank that delivered")
+    .option(
+      "--bank <bank>",
+      "the bank that delivered: with --record, recorded as this bank's run; also compares the delivery with the bank's recorded history and its peers (report.json plausibility.outliers)",
+    )
     .option(
       "--delivery-id <id>",
       "with --record: the delivery's id (unique per bank)",
@@ -164,7 +167,7 @@ export function attachToValidate(validate: Command): void {
     )
     .option(
       "--history <file>",
-      "with --record: history database",
+      "history database: where --record records the run, and where the outliers of --bank are read from",
       DEFAULT_HISTORY,
     )
     .hook("postAction", (_program, command) => {

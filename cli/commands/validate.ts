@@ -22,6 +22,7 @@ import {
   ignoredLocalCompiledRoot,
   RulesetLoadError,
 } from "../../runtime/load-compiled.js";
+import { addOutliers } from "../../audit/plausibility-report.js";
 import { EXIT } from "../exit-codes.js";
 import { progressBar } from "../../runtime/progress.js";
 import { reportToJson } from "../../runtime/report-json.js";
@@ -60,6 +61,10 @@ interface ValidateFlags {
   junit?: string;
   quarterly?: string;
   previous?: string;
+  /** Added by `record` (cli/commands/record.ts); also used for the outliers. */
+  bank?: string;
+  history?: string;
+  deliveryId?: string;
 }
 
 /** The limits a delivery is read with (csv-reader.ts LIMITS), as flags. */
@@ -332,6 +337,8 @@ export function register(program: Command): void {
       }
       bar.stop();
       stream?.dispose();
+      // issue 19: outliers against the bank's recorded history and its peers
+      addOutliers(report, flags.compiled ?? defaultCompiledRoot(), flags);
       let writeFailed: unknown;
       if (flags.out && !toStdout) {
         try {

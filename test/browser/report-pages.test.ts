@@ -257,6 +257,7 @@ describe("report.html in a browser", () => {
     expect(headings.map((h) => h.text)).toEqual([
       "Summary",
       "Automated controls against the groeipad",
+      "Plausibility: outliers",
       "Bijlage 3 categories",
       "Payout conditions",
       "Files",

@@ -35,6 +35,7 @@ const HEADS: Record<ClauseKind, string> = {
   Table: "table t",
   Aggregate: 'aggregate a "t"',
   Reconcile: 'reconcile q "t"',
+  Plausibility: 'plausibility p "t"',
 };
 
 /** One sample per clause and per way it starts (in the order of its `starts`). */
@@ -108,6 +109,16 @@ const SAMPLES: { [K in ClauseKind]: Record<ClauseName<K>, string[]> } = {
   },
   Metric: {
     assumption: ['assumption "a"'],
+  },
+  Plausibility: {
+    assumption: ['assumption "a"'],
+    implements: ["implements bk 1"],
+    compare: ["compare peers"],
+    window: ["window 8"],
+    minimum: ["minimum 4"],
+    method: ["method robust_z"],
+    threshold: ["threshold 3.5"],
+    watch: ["watch ikbs, findings dmc0000, aggregate depositors"],
   },
   Norm: {
     assumption: ['assumption "a"'],

@@ -626,6 +626,63 @@ rule dmc0100 "Achternaam ontbreekt"
     message: "takes its meaning from `br art 3` but does not implement it",
   },
   {
+    code: "REG290",
+    title: "unknown compare or method word in a plausibility",
+    files: T(`
+plausibility own_history
+  compare histroy
+  method robust_z
+  watch errors
+plausibility other
+  method zscore
+  watch errors
+`),
+    at: [{ marker: "histroy" }, { marker: "zscore" }],
+    suggestion: "history",
+  },
+  {
+    code: "REG291",
+    title: "not a series a plausibility can watch",
+    files: T(`
+plausibility own_history
+  watch errros, aggregate, ikbs total, findings dmc0000, aggregate covered
+`),
+    at: [{ marker: "errros" }, { marker: "aggregate," }, { marker: "total" }],
+    suggestion: "errors",
+  },
+  {
+    code: "REG292",
+    title: "a window, minimum or threshold the outlier method cannot use",
+    files: T(`
+plausibility own_history
+  window 3
+  minimum 4
+  watch errors
+plausibility bad_numbers
+  minimum 1
+  threshold 0
+  watch errors
+plausibility small_window
+  window 2
+  watch errors
+`),
+    at: [
+      { marker: "window 3" },
+      { marker: "minimum 1" },
+      { marker: "threshold 0" },
+      { marker: "window 2" },
+    ],
+  },
+  {
+    code: "REG293",
+    title: "a plausibility that watches nothing",
+    files: T(`
+plausibility own_history
+  compare peers
+`),
+    at: [{ marker: "own_history" }],
+  },
+  {
     code: "REG229",
     title: "meaning neither sourced nor marked as an assumption (warning)",
     files: T(`

@@ -147,6 +147,7 @@ describe("every ```regel block of docs/language.md", () => {
       "example.arithmetic",
       "example.categories",
       "example.norms",
+      "example.plausibility",
       "example.parameters",
       "example.refdata",
       "example.aggregates",
@@ -1274,7 +1275,7 @@ describe("performance", () => {
     const declLines: number[] = [];
     lines.forEach((l, i) => {
       if (
-        /^(codelist|entity|ikb|rule|category|payout|metric|norm|measure|calendar|parameter|table|aggregate|reconcile|replace|remove|extend) /.test(
+        /^(codelist|entity|ikb|rule|category|payout|metric|norm|measure|calendar|parameter|table|aggregate|reconcile|plausibility|replace|remove|extend) /.test(
           l,
         )
       )

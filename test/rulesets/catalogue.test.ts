@@ -232,6 +232,7 @@ describe("writing and checking", () => {
           ...r.measures,
           ...r.aggregates,
           ...r.reconciliations,
+          ...r.plausibilities,
         ].reduce((n, x) => n + x.assumptions.length, 0) +
         r.calendars.reduce(
           (n, c) =>

@@ -120,6 +120,13 @@ describe("Content-Security-Policy", () => {
         { year: 2022, percentage: 91.5, norm: 90 },
         { year: 2023, percentage: null, norm: 95 },
       ],
+      outliers: {
+        indicator: "Verklaring bank bij uitschietende en afwijkende waarden",
+        deliveryId: HOSTILE_BANK,
+        status: "evaluated",
+        checks: [],
+        explain: [`errors: ${HOSTILE_BANK}`],
+      },
       maatwerk: "options, not a decision",
     };
     const html = assessmentHtml(a);

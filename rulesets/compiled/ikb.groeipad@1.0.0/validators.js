@@ -55,7 +55,7 @@ export const metadata = {
     {
       path: "ikb.groeipad/1.0.0.regel",
       ruleset: "ikb.groeipad@1.0.0",
-      sha256: "ca97ec601559c87ac52d0baeb60786290c4be321cd0aeb34242a87cbf3e917e3",
+      sha256: "beb374dfd78d0df8c9f8f6d05e697be3f8ca9ca83ec2ecd193742d0cec258aad",
     },
     {
       path: "nl.werkdagen/1.0.0.regel",
@@ -345,6 +345,36 @@ export const assumptions = [
     name: "informing_dnb",
     text: "it continues after 2023 (br art 13 does not end with the groeipad).",
     location: { file: "ikb.groeipad/1.0.0.regel", line: 170, column: 3 },
+  },
+  {
+    on: "plausibility",
+    name: "own_history",
+    text: "the \"gebruikelijke patroon\" is the bank's last eight deliveries (two years of quarterly RRDs), one per RRD: the accepted delivery of that RRD, or else the last; the source names no window or method.",
+    location: { file: "ikb.groeipad/1.0.0.regel", line: 182, column: 3 },
+  },
+  {
+    on: "plausibility",
+    name: "own_history",
+    text: "an outlier is a robust z-score (median and median absolute deviation) above 3.5, the cut-off Iglewicz and Hoaglin recommend; with fewer than four earlier deliveries nothing is judged (not evaluated, never plausible).",
+    location: { file: "ikb.groeipad/1.0.0.regel", line: 183, column: 3 },
+  },
+  {
+    on: "plausibility",
+    name: "own_history",
+    text: "the figures watched are those the history keeps for every run (IKBs, share meeting the automated controls, blocking errors, all errors, findings per rule) and every declared aggregate the run recorded; the source names \"gegevens en markeringen\" without a list.",
+    location: { file: "ikb.groeipad/1.0.0.regel", line: 184, column: 3 },
+  },
+  {
+    on: "plausibility",
+    name: "peers",
+    text: "\"vergelijkbare instellingen\" are the other banks recorded in the same history store for the same RRD; figures are taken per 1,000 IKBs so that banks of different size compare (the share meeting the automated controls as it is); the source says neither.",
+    location: { file: "ikb.groeipad/1.0.0.regel", line: 197, column: 3 },
+  },
+  {
+    on: "plausibility",
+    name: "peers",
+    text: "at least three other banks are needed before a position means anything; the cut-off is the same robust z-score above 3.5 as for the bank's own history.",
+    location: { file: "ikb.groeipad/1.0.0.regel", line: 198, column: 3 },
   },
   {
     on: "calendar",

@@ -124,7 +124,7 @@ export interface RuleClassification {
     scopeFrom: "declared" | "class";
 }
 /** What an `assumption` can be on (docs/language.md, "Assumptions and sources of meaning"). */
-export type AssumptionSubject = "ruleset" | "codelist" | "entity" | "field" | "ikb" | "rule" | "category" | "payout" | "metric" | "norm" | "measure" | "calendar" | "holiday" | "aggregate" | "reconcile";
+export type AssumptionSubject = "ruleset" | "codelist" | "entity" | "field" | "ikb" | "rule" | "category" | "payout" | "metric" | "norm" | "measure" | "calendar" | "holiday" | "aggregate" | "reconcile" | "plausibility";
 /** One `assumption` of a ruleset version and the declaration it is on. */
 export interface AssumptionTrace {
     on: AssumptionSubject;
@@ -241,6 +241,25 @@ export interface ReconcileTrace {
             value: string;
         };
     }[];
+}
+/**
+ * A `plausibility` declaration with every default filled in: what audit/outliers.ts evaluates
+ * against the history store (docs/language.md § Plausibility).
+ */
+export interface PlausibilityTrace {
+    name: string;
+    title: string | undefined;
+    /** `history`: the bank's own earlier deliveries; `peers`: the other banks at the same RRD. */
+    compare: "history" | "peers";
+    method: "robust_z";
+    threshold: number;
+    window: number;
+    minimum: number;
+    /** `ikbs`, `percentage`, `blocking_errors`, `errors`, `findings`, `findings CODE`, `aggregates`, `aggregate NAME`. */
+    watch: string[];
+    articles: ArticleTrace[];
+    assumptions: string[];
+    location: SourceLocation;
 }
 /** A field of an entity: its name, CSV column, type, and whether it is required or personal data. */
 export interface FieldMeta {
