@@ -1664,7 +1664,7 @@ export class RegelParser extends EmbeddedActionsParser {
               this.AT_LEAST_ONE_SEP({
                 SEP: Comma,
                 DEF: () => {
-                  const u = this.SUBRULE3(this.text);
+                  const u = this.SUBRULE4(this.text);
                   this.ACTION(() => {
                     if (!this.isLost(u)) unknownValues.push(u);
                   });
