@@ -3165,7 +3165,11 @@ export class RegelParser extends EmbeddedActionsParser {
     "plausibilitySeries",
     (): PlausibilitySeries => {
       const start = this.LA(1);
-      const word = this.SUBRULE(this.ident);
+      // `aggregate NAME`: `aggregate` is a keyword (it starts a declaration), so it is taken as a word here
+      const word = this.OR([
+        { ALT: () => this.id(this.CONSUME(KW.aggregate)) },
+        { ALT: () => this.SUBRULE(this.ident) },
+      ]);
       let name: Ident | undefined;
       this.OPTION(() => {
         name = this.SUBRULE2(this.ident);

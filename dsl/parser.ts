@@ -192,6 +192,15 @@ export function startsDeclaration(
   if (type === KW.ikb && (prevType === KW.count || prevType === KW.proportion))
     return false;
   if (type === KW.category && prevType === KW.in) return false;
+  // `watch errors, aggregate depositors` inside a plausibility: a series, not a declaration
+  // (after a comma unless it starts a new line at column 1, where a declaration begins).
+  if (
+    type === KW.aggregate &&
+    (prevType === KW.watch ||
+      (prevType === Comma &&
+        (prev?.endLine === token.startLine || token.startColumn !== 1)))
+  )
+    return false;
   // `replace field` / `remove field` inside `extend entity`; `remove result`, `remove marking`,
   // `remove value` inside `extend category` and `extend codelist`.
   if ((type === KW.remove || type === KW.replace) && nextType === KW.field)

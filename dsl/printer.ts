@@ -1365,7 +1365,15 @@ function eventsFromSource(
           : prev !== "replace" && prev !== "remove" && prev !== "extend") &&
       !(w === "category" && prev === "fine") &&
       !(w === "category" && prev === "in") &&
-      !(w === "ikb" && (prev === "count" || prev === "proportion"));
+      !(w === "ikb" && (prev === "count" || prev === "proportion")) &&
+      // `watch errors, aggregate depositors`: a plausibility series
+      !(
+        w === "aggregate" &&
+        (prev === "watch" ||
+          (tokens[i - 1]?.image === "," &&
+            (tokens[i - 1]?.endLine === tokens[i].startLine ||
+              tokens[i].startColumn !== 1)))
+      );
     if (startsDeclaration) {
       block++;
       if (block >= blocks.length) return undefined;

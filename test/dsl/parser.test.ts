@@ -14,6 +14,7 @@ import type {
   MetricDecl,
   NormDecl,
   PayoutDecl,
+  PlausibilityDecl,
   RecordExample,
   RegelFile,
   RemoveDecl,
@@ -1300,5 +1301,45 @@ describe("performance", () => {
         big.slice(c.span.start.offset, c.span.end.offset),
       );
     }
+  });
+});
+
+describe("plausibility `watch ..., aggregate NAME`", () => {
+  // Regression: `aggregate` is the keyword of a declaration, and was read as the start of the
+  // next one inside `watch`, so the example of docs/language.md § Plausibility did not parse.
+  const text = `ruleset example.watch@1.0.0
+
+plausibility peers
+  watch aggregate covered_deposits, errors, // the findings
+    aggregate depositors
+
+aggregate depositors
+  count ikb
+`;
+
+  it("reads `aggregate` after `watch` or a comma as a series, and an `aggregate` on its own line as a declaration", () => {
+    const file = ok(text);
+    expect(file.declarations.map((d) => d.kind)).toEqual([
+      "Plausibility",
+      "Aggregate",
+    ]);
+    const p = file.declarations[0] as PlausibilityDecl;
+    expect(p.watch.map((w) => [w.word.name, w.name?.name])).toEqual([
+      ["aggregate", "covered_deposits"],
+      ["errors", undefined],
+      ["aggregate", "depositors"],
+    ]);
+  });
+
+  it("formats it keeping the comment and the declarations apart", () => {
+    const out = print(ok(text), text);
+    expect(out).toContain("// the findings");
+    expect(out).toContain("\naggregate depositors\n  count ikb\n");
+    const again = ok(out);
+    expect(again.declarations.map((d) => d.kind)).toEqual([
+      "Plausibility",
+      "Aggregate",
+    ]);
+    expect(print(again, out)).toBe(out);
   });
 });
