@@ -6,7 +6,12 @@
  */
 import fc from "fast-check";
 import type {
+  AggregateDecl,
+  AggregateMeasure,
+  CombinationItem,
   FileCheck,
+  PlausibilityDecl,
+  ReconcileDecl,
   ArticleRef,
   Assumption,
   AttributeRef,
@@ -297,7 +302,40 @@ const path: fc.Arbitrary<Expr> = fc.oneof(
     entity: undefined,
     name: identNamed(n),
   })),
+  // `previous.f`: the field of the same record in the previous delivery
+  ident.map((n) => ({
+    kind: "Path" as const,
+    span: SPAN,
+    entity: identNamed("previous"),
+    name: n,
+  })),
 );
+
+/** `previous is [not] present|absent`: whether the previous delivery has the record. */
+const previousIs: fc.Arbitrary<Expr> = fc
+  .record({
+    negated: fc.boolean(),
+    test: fc.constantFrom("present", "absent" as const),
+  })
+  .map((r) => ({
+    kind: "Is" as const,
+    span: SPAN,
+    operand: {
+      kind: "Path" as const,
+      span: SPAN,
+      entity: undefined,
+      name: identNamed("previous"),
+    },
+    ...r,
+  }));
+
+/** The normalisation functions (docs/language.md, Normalisation). */
+const NORMALIZERS = [
+  "normalized_text",
+  "normalized_name",
+  "normalized_code",
+  "normalized_address",
+];
 
 const CALLEES = [
   "length",
@@ -309,6 +347,7 @@ const CALLEES = [
   "min",
   "max",
   "round",
+  ...NORMALIZERS,
 ];
 const BINARY_OPS = [
   "=",
@@ -332,6 +371,7 @@ export const expr: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => {
     e: fc.oneof(
       { depthSize: "small", withCrossShrink: true },
       path,
+      previousIs,
       valueLiteral,
       durationLit,
       percentLit,
@@ -345,7 +385,13 @@ export const expr: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => {
         .record({
           operand: sub,
           negated: fc.boolean(),
-          test: fc.constantFrom("present", "absent", "valid" as const),
+          test: fc.constantFrom(
+            "present",
+            "absent",
+            "valid",
+            "unknown",
+            "known" as const,
+          ),
         })
         .map((r) => ({ kind: "Is" as const, span: SPAN, ...r })),
       fc
@@ -516,14 +562,17 @@ const field = (replaceAllowed: boolean): fc.Arbitrary<FieldDecl> =>
       // `optional`: the column may be left out; `format "F"`: the date field's own format
       optional: fc.boolean(),
       dateFormat: opt(dateFormat),
+      // `unknown "Unknown", "Non-applicable"`: the texts that stand for "not known"
+      unknownValues: opt(list(stringLit, 3, 1)),
       description: opt(text),
       assumptions,
     })
-    .map(({ optional, dateFormat, ...f }) => ({
+    .map(({ optional, dateFormat, unknownValues, ...f }) => ({
       kind: "Field" as const,
       span: SPAN,
       ...f,
       ...(optional ? { optionalColumn: identNamed("optional") } : {}),
+      ...(unknownValues === undefined ? {} : { unknownValues }),
       ...(dateFormat === undefined
         ? {}
         : {
@@ -578,7 +627,7 @@ const fileOption = fc
       value: fc.constant<FileOptionValue>("none"),
     }),
     fc.record({
-      name: fc.constantFrom("optional", "single"),
+      name: fc.constantFrom("optional", "single", "metadata"),
       value: fc.constant<FileOptionValue>(undefined),
     }),
     fc.record({
@@ -725,8 +774,15 @@ const example: fc.Arbitrary<Example> = fc.oneof(
       ),
       subject: recordLiteral(ident),
       context: list(recordLiteral(ident), 2),
+      // `previous E { ... }, ...`: the IKB's records in the previous delivery
+      previous: opt(list(recordLiteral(ident), 2, 1)),
     })
-    .map((e) => ({ kind: "RecordExample" as const, span: SPAN, ...e })),
+    .map(({ previous, ...e }) => ({
+      kind: "RecordExample" as const,
+      span: SPAN,
+      ...e,
+      ...(previous === undefined ? {} : { previous }),
+    })),
   fc
     .record({
       expect: fc.constantFrom("pass", "fail" as const),
@@ -749,6 +805,50 @@ const example: fc.Arbitrary<Example> = fc.oneof(
     ),
 );
 
+/**
+ * A whole-file combination that normalises at least one item:
+ * `normalized_name(last_name), date_of_birth`.
+ */
+const combination: fc.Arbitrary<CombinationItem[]> = fc
+  .tuple(
+    list(
+      fc
+        .record({
+          normalize: opt(fc.constantFrom(...NORMALIZERS).map(identNamed)),
+          fields: list(ident, 2, 1),
+        })
+        .map(({ normalize, fields }) =>
+          normalize === undefined
+            ? {
+                kind: "CombinationItem" as const,
+                span: SPAN,
+                fields: fields.slice(0, 1),
+              }
+            : {
+                kind: "CombinationItem" as const,
+                span: SPAN,
+                normalize,
+                fields,
+              },
+        ),
+      2,
+    ),
+    fc.record({
+      normalize: fc.constantFrom(...NORMALIZERS).map(identNamed),
+      fields: list(ident, 2, 1),
+    }),
+    fc.nat(),
+  )
+  .map(([items, normalised, at]) => {
+    const all: CombinationItem[] = [...items];
+    all.splice(at % (items.length + 1), 0, {
+      kind: "CombinationItem",
+      span: SPAN,
+      ...normalised,
+    });
+    return all;
+  });
+
 const fileCheck: fc.Arbitrary<FileCheck> = fc.oneof(
   fc
     .constantFrom("present", "header", "unique-key", "references" as const)
@@ -769,6 +869,23 @@ const fileCheck: fc.Arbitrary<FileCheck> = fc.oneof(
       fields,
       per,
     })),
+  fc
+    .record({ fields: list(ident, 2, 1), per: combination })
+    .map(({ fields, per }) => ({
+      kind: "FileCheck" as const,
+      span: SPAN,
+      check: "one-per" as const,
+      fields,
+      per: per.flatMap((i) => i.fields),
+      combination: per,
+    })),
+  combination.map((items) => ({
+    kind: "FileCheck" as const,
+    span: SPAN,
+    check: "unique" as const,
+    fields: items.flatMap((i) => i.fields),
+    combination: items,
+  })),
   fc
     .record({ stated: ident, per: list(ident, 3, 1) })
     .map(({ stated, per }) => ({
@@ -792,6 +909,13 @@ const fileCheck: fc.Arbitrary<FileCheck> = fc.oneof(
         })),
         ident.map((name) => ({ name })),
         fc.record({ entity: ident, name: ident }),
+        // `E.f where k = "KEY"`: a metadata file's row for one entity type
+        fc.record({
+          entity: ident,
+          name: ident,
+          keyField: ident,
+          key: fc.oneof(stringLit, valueLiteral),
+        }),
       ),
     })
     .map(({ sum, op, figure }) => ({
@@ -1153,7 +1277,11 @@ const remove: fc.Arbitrary<RemoveDecl> = fc
       "measure",
       "metric",
       "calendar",
-      "parameter" as const,
+      "parameter",
+      "table",
+      "aggregate",
+      "reconcile",
+      "plausibility" as const,
     ),
     name: ident,
   })
@@ -1189,6 +1317,155 @@ const extendCodeList: fc.Arbitrary<ExtendCodeListDecl> = fc
     ...d,
   }));
 
+/**
+ * An `aggregate` with at most one measure of each clause (`count`, `sum`, `proportion`: each
+ * clause is written once; two measures are REG280, still parsed) in the printer's order.
+ */
+const aggregate: fc.Arbitrary<AggregateDecl> = fc
+  .record({
+    base: declBase,
+    name: ident,
+    title: opt(text),
+    implementsRefs: list(articleRef),
+    assumptions,
+    count: opt(
+      fc.oneof(
+        fc.constant<AggregateMeasure>({ kind: "count-ikbs", span: SPAN }),
+        ident.map((entity): AggregateMeasure => ({
+          kind: "count-records",
+          span: SPAN,
+          entity,
+        })),
+        ident.map((rule): AggregateMeasure => ({
+          kind: "count-findings",
+          span: SPAN,
+          rule,
+        })),
+      ),
+    ),
+    sum: opt(
+      attributeRef.map((attribute): AggregateMeasure => ({
+        kind: "sum",
+        span: SPAN,
+        attribute,
+      })),
+    ),
+    share: fc.boolean(),
+    category: opt(ident),
+    marking: opt(
+      fc.record({ attribute: attributeRef, value: stringLit }).map((m) => ({
+        kind: "CategoryMarking" as const,
+        span: SPAN,
+        role: undefined,
+        ...m,
+      })),
+    ),
+  })
+  .map(({ base, count, sum, share, ...d }) => ({
+    kind: "Aggregate" as const,
+    span: SPAN,
+    ...base,
+    ...d,
+    measures: [
+      ...(count === undefined ? [] : [count]),
+      ...(sum === undefined ? [] : [sum]),
+      ...(share ? [{ kind: "share-ikbs" as const, span: SPAN }] : []),
+    ],
+  }));
+
+/** A `reconcile` with `figure NAME = AGGREGATE [tolerance N [%]]` lines. */
+const reconcile: fc.Arbitrary<ReconcileDecl> = fc
+  .record({
+    base: declBase,
+    name: ident,
+    title: opt(text),
+    implementsRefs: list(articleRef),
+    assumptions,
+    figures: list(
+      fc
+        .record({
+          name: ident,
+          aggregate: ident,
+          tolerance: opt(
+            fc.oneof(
+              integerText.map((t) => ({
+                kind: "Integer" as const,
+                span: SPAN,
+                text: t,
+              })),
+              decimalText.map((t) => ({
+                kind: "Decimal" as const,
+                span: SPAN,
+                text: t,
+              })),
+              percentLit,
+            ),
+          ),
+        })
+        .map((f) => ({ kind: "ReconcileFigure" as const, span: SPAN, ...f })),
+      3,
+    ),
+  })
+  .map(({ base, ...d }) => ({
+    kind: "Reconcile" as const,
+    span: SPAN,
+    ...base,
+    ...d,
+  }));
+
+/** A `plausibility`: the real words mostly, any names sometimes (the checker reports them). */
+const plausibility: fc.Arbitrary<PlausibilityDecl> = fc
+  .record({
+    base: declBase,
+    name: ident,
+    title: opt(text),
+    implementsRefs: list(articleRef),
+    assumptions,
+    compare: opt(
+      fc.oneof(fc.constantFrom("history", "peers").map(identNamed), ident),
+    ),
+    window: opt(fc.nat({ max: 40 })),
+    minimum: opt(fc.nat({ max: 40 })),
+    method: opt(fc.oneof(fc.constant(identNamed("robust_z")), ident)),
+    threshold: opt(fc.oneof(decimalText, fc.nat({ max: 10 }).map(String))),
+    watch: list(
+      fc
+        .record({
+          word: fc.oneof(
+            fc
+              .constantFrom(
+                "ikbs",
+                "percentage",
+                "blocking_errors",
+                "errors",
+                "findings",
+                "aggregates",
+                "aggregate",
+              )
+              .map(identNamed),
+            ident,
+          ),
+          name: opt(ident),
+        })
+        .map((w) => ({
+          kind: "PlausibilitySeries" as const,
+          span: SPAN,
+          ...w,
+        })),
+      4,
+    ),
+  })
+  .map(({ base, window, minimum, threshold, ...d }) => ({
+    kind: "Plausibility" as const,
+    span: SPAN,
+    ...base,
+    ...d,
+    window: window === undefined ? undefined : { value: window, span: SPAN },
+    minimum: minimum === undefined ? undefined : { value: minimum, span: SPAN },
+    threshold:
+      threshold === undefined ? undefined : { text: threshold, span: SPAN },
+  }));
+
 export const declaration: fc.Arbitrary<Declaration> = fc.oneof(
   codeList,
   entity,
@@ -1205,6 +1482,9 @@ export const declaration: fc.Arbitrary<Declaration> = fc.oneof(
   calendar,
   parameter,
   table,
+  aggregate,
+  reconcile,
+  plausibility,
   remove,
 );
 
