@@ -1196,19 +1196,26 @@ const CLAUSE_PRINTERS: {
     assumption: (b, d) => b.assumptions(d.assumptions),
     implements: (b, d) => b.implementsRefs(d.implementsRefs),
     compare: (b, d) => {
-      if (d.compare) b.clause("compare", `compare ${d.compare.name}`);
+      if (d.compare)
+        b.clause("compare", `compare ${d.compare.name}`, [d.compare.span]);
     },
     window: (b, d) => {
-      if (d.window) b.clause("window", `window ${d.window.value}`);
+      if (d.window)
+        b.clause("window", `window ${d.window.value}`, [d.window.span]);
     },
     minimum: (b, d) => {
-      if (d.minimum) b.clause("minimum", `minimum ${d.minimum.value}`);
+      if (d.minimum)
+        b.clause("minimum", `minimum ${d.minimum.value}`, [d.minimum.span]);
     },
     method: (b, d) => {
-      if (d.method) b.clause("method", `method ${d.method.name}`);
+      if (d.method)
+        b.clause("method", `method ${d.method.name}`, [d.method.span]);
     },
     threshold: (b, d) => {
-      if (d.threshold) b.clause("threshold", `threshold ${d.threshold.text}`);
+      if (d.threshold)
+        b.clause("threshold", `threshold ${d.threshold.text}`, [
+          d.threshold.span,
+        ]);
     },
     watch: (b, d) => {
       if (d.watch.length === 0) return;
@@ -1317,6 +1324,8 @@ const DECLARATION_KEYWORDS = new Set([
   "norm",
   "measure",
   "calendar",
+  "parameter",
+  "table",
   "aggregate",
   "reconcile",
   "plausibility",

@@ -502,3 +502,41 @@ describe("regel fmt", () => {
     expect(err.join("\n")).toContain("no such file or folder");
   });
 });
+
+describe("comments around the later declarations", () => {
+  // Regression (found by the comment round trip of test/dsl/roundtrip.test.ts): the formatter did
+  // not count `parameter` and `table` as declarations, so in a file with one it placed comments by
+  // spans, and the clauses of a plausibility had none: comments moved above the declaration.
+  it("keeps a comment between plausibility clauses when a parameter and a table follow", () => {
+    const text = `ruleset example.c@1.0.0
+
+plausibility own_history
+  method robust_z
+  // before the threshold
+  threshold 3.5 // after the threshold
+  watch errors
+
+parameter limit: integer
+  from 2024-01-01 value 1
+
+table rates
+  column currency: text key
+`;
+    const out = formatOk(text);
+    expect(commentTexts(out)).toEqual(commentTexts(text));
+    expect(out).toBe(text);
+  });
+
+  it("keeps a comment between measure clauses without spans when a parameter follows", () => {
+    const text = `ruleset example.c@1.0.0
+
+measure boete "Boete"
+  kind formal
+  // before the character
+  character punitive // punitive
+
+parameter limit: integer
+`;
+    expect(formatOk(text)).toBe(text);
+  });
+});
