@@ -485,3 +485,188 @@ describe("generated rulesets through parser and checker", () => {
     );
   });
 });
+
+/**
+ * The constructs merged last (`previous`, `is unknown`, normalisation, normalised combinations,
+ * keyed totals, `metadata` files, aggregates, reconciliations, plausibility) over the real names of
+ * the base ruleset, so that the checker's passes past name resolution see them, well and badly
+ * combined: never a crash or an internal error, every diagnostic inside the text.
+ */
+describe("the later constructs over resolving names", () => {
+  const NP = ["customer_id", "last_name", "date_of_birth", "deceased"];
+  const BA = ["account_id", "holder_id", "balance", "iban"];
+  const np = fc.constantFrom(...NP);
+  const ba = fc.constantFrom(...BA);
+  const norm = fc.constantFrom(
+    "normalized_text",
+    "normalized_name",
+    "normalized_code",
+    "normalized_address",
+  );
+  const atom = fc.oneof(
+    np.map((f) => `previous.${f} is present`),
+    fc.constantFrom(
+      "previous is present",
+      "previous is absent",
+      "previous is not present",
+      "previous",
+      "previous.date_of_birth is valid",
+      "previous.nope = 1",
+    ),
+    fc
+      .tuple(np, fc.constantFrom("unknown", "known", "not unknown"))
+      .map(([f, t]) => `${f} is ${t}`),
+    np.map((f) => `${f} = previous.${f}`),
+    fc
+      .tuple(norm, fc.array(np, { minLength: 1, maxLength: 2 }), np)
+      .map(([n, a, b]) => `${n}(${a.join(", ")}) != ${n}(${b})`),
+    fc.tuple(norm, np).map(([n, f]) => `${n}(${f}) is present`),
+    fc.constantFrom("normalized_name()", "normalized_code(1)"),
+  );
+  const cond = fc.oneof(
+    atom,
+    fc
+      .tuple(atom, fc.constantFrom("and", "or"), atom)
+      .map(([a, o, b]) => `${a} ${o} ${b}`),
+  );
+  const combination = fc
+    .array(
+      fc.oneof(
+        np,
+        fc
+          .tuple(norm, fc.array(np, { minLength: 1, maxLength: 2 }))
+          .map(([n, a]) => `${n}(${a.join(", ")})`),
+      ),
+      { minLength: 1, maxLength: 3 },
+    )
+    .map((items) => items.join(", "));
+  const fileCheck = fc.oneof(
+    combination.map((c) => `unique ${c}`),
+    fc.tuple(np, combination).map(([f, c]) => `one ${f} per ${c}`),
+    fc
+      .tuple(
+        fc.constantFrom("count", "sum balance"),
+        fc.constantFrom("=", "<=", ">"),
+        fc.constantFrom(
+          'MD.row_count where entity_type = "bank_account"',
+          "MD.row_count where nope = 1",
+          'MD.entity_type where row_count = "x"',
+          "MD.row_count",
+          "3",
+        ),
+      )
+      .map(([m, op, f]) => `${m} ${op} ${f}`),
+  );
+  const example = fc.oneof(
+    fc.constant(""),
+    fc
+      .tuple(np, fc.constantFrom("Unknown", "1970-01-01", "x"))
+      .map(
+        ([f, v]) =>
+          `\n  example fail NP { customer_id: "1" } previous NP { customer_id: "1", ${f}: "${v}" }`,
+      ),
+  );
+  const rule = fc
+    .tuple(
+      fc.constantFrom("NP", "BA", "file NP", "file BA", "NP.last_name"),
+      fc.option(cond, { nil: undefined }),
+      fc.oneof(cond, fileCheck),
+      example,
+      fc.integer({ min: 700, max: 999 }),
+    )
+    .map(
+      ([target, when, require, ex, code]) => `
+rule dmc${code} "Generated"
+  assumption "generated"
+  severity signalling
+  implements br art 2
+  for ${target}${when === undefined ? "" : `\n  when ${when}`}
+  require ${require}${ex}
+`,
+    );
+  const aggregateOrMore = fc.oneof(
+    fc
+      .tuple(
+        fc.constantFrom(
+          "count ikb",
+          "count NP",
+          "count result dmc0001",
+          "sum BA.balance",
+          "sum NP.last_name",
+          "proportion ikb",
+          "count ikb\n  sum BA.balance",
+        ),
+        fc.constantFrom("", "\n  in category identity", "\n  in category nope"),
+        fc.constantFrom(
+          "",
+          '\n  with NP.deceased = "J"',
+          '\n  with NP.nope = "J"',
+        ),
+      )
+      .map(([m, c, w]) => `\naggregate depositors "D"\n  ${m}${c}${w}\n`),
+    fc
+      .constantFrom(
+        "tolerance 0.5 %",
+        "tolerance 3",
+        "tolerance -1",
+        "",
+        "tolerance 2024-01-01",
+      )
+      .map(
+        (t) =>
+          `\nreconcile quarterly\n  figure total = depositors ${t}\n  figure other = nope\n`,
+      ),
+    fc
+      .tuple(
+        fc.constantFrom("history", "peers", "nope"),
+        fc.nat({ max: 5 }),
+        fc.nat({ max: 5 }),
+        fc.constantFrom("3.5", "0", "0.0"),
+        fc.constantFrom(
+          "ikbs, errors",
+          "findings dmc0001, aggregate depositors",
+          "aggregate",
+          "aggregates, nope",
+        ),
+      )
+      .map(
+        ([c, w, m, t, watch]) =>
+          `\nplausibility p\n  compare ${c}\n  window ${w}\n  minimum ${m}\n  threshold ${t}\n  watch ${watch}\n`,
+      ),
+    fc
+      .tuple(
+        fc.constantFrom("metadata", "metadata single", "single", ""),
+        fc.constantFrom(
+          ' unknown "Unknown", "n/a"',
+          ' unknown ""',
+          "",
+          ' unknown "1"',
+        ),
+      )
+      .map(
+        ([o, u]) =>
+          `\nentity MD "Metadata"\n  file "meta.csv" ${o}\n  field entity_type: text(40) required${u}\n  field row_count: integer${u}\n`,
+      ),
+  );
+  it("never crash, never an internal error, and every diagnostic lies inside its text", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(rule, aggregateOrMore), {
+          minLength: 1,
+          maxLength: 5,
+        }),
+        (parts) => {
+          const text = BASE + parts.join("");
+          const project = loadProjectFromTexts(new Map([["g.regel", text]]));
+          for (const d of project.diagnostics) {
+            expect(d.code).not.toBe("REG199");
+            expect(d.code).not.toBe("REG200");
+            expect(d.message).not.toMatch(/\n\s+at /);
+            checkSpan(d.span, text.length, d.code);
+          }
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+});
