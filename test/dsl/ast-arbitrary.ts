@@ -712,17 +712,22 @@ const ikb: fc.Arbitrary<IkbDecl> = fc
   .record({
     base: declBase,
     title: opt(text),
+    // `unit "SCV record"`: an empty unit is none
+    unit: opt(text.filter((t) => t !== "")),
     key: ident,
     depositors: list(ident, 3, 1),
     depositorBy: ident,
     implementsRefs: list(articleRef),
     assumptions,
   })
-  .map(({ base, ...d }) => ({
+  .map(({ base, unit, ...d }) => ({
     kind: "Ikb" as const,
     span: SPAN,
     ...base,
     ...d,
+    ...(unit === undefined
+      ? {}
+      : { unit: { kind: "String" as const, span: SPAN, value: unit } }),
   }));
 
 const attributeRef: fc.Arbitrary<AttributeRef> = fc
