@@ -1,8 +1,9 @@
 /**
  * Does a report reproduce? Validate the delivery again with the ruleset, RRD and options the
  * report's provenance names, and compare the new report with the report file byte for byte
- * (apart from `generatedAt`, taken over, and `sourcesChecked`, which says only whether this run
- * could find the `.regel` sources). When it does not reproduce, say which hash differs (tool
+ * (apart from `generatedAt`, taken over, `sourcesChecked`, which says only whether this run
+ * could find the `.regel` sources, and `plausibility.outliers`, which compare with the history store
+ * as it was, taken over). When it does not reproduce, say which hash differs (tool
  * version, ruleset source, compiled module, input file) and which findings and counts differ.
  *
  * @module
@@ -187,6 +188,15 @@ export async function verifyReport(input: VerifyInput): Promise<VerifyResult> {
       );
       a.sourcesChecked = b.sourcesChecked;
     }
+  // The outliers compare the delivery with the history store as it was then (audit/
+  // plausibility-report.ts), not with anything in the delivery: take them over, and say so.
+  const outliers = before.plausibility?.outliers;
+  if (outliers !== undefined) {
+    after.plausibility = { ...after.plausibility, outliers };
+    notes.push(
+      "the outliers (plausibility.outliers) compare with the history store as it was when the report was made: taken over from the report, not evaluated again",
+    );
+  }
   hashes.push(
     ...rulesetDifferences("ruleset", p.ruleset, q.ruleset),
     ...rulesetDifferences("groeipad ruleset", p.groeipad, q.groeipad),

@@ -120,9 +120,11 @@ function aggregateTrace(
   if (m?.kind === "sum") {
     shape.entity = m.attribute.entity.name;
     shape.field = m.attribute.field.name;
-    const t = r.entities
-      .get(shape.entity)
-      ?.fields.find((f) => f.name === shape.field)?.decl.type;
+    const entity = r.links.entity(m.attribute.entity);
+    const t =
+      entity === undefined
+        ? undefined
+        : r.links.field(m.attribute.field, entity)?.decl.type;
     shape.scale =
       t?.name === "money" ? 2 : t?.name === "decimal" ? (t.scale ?? 0) : 0;
   }

@@ -78,5 +78,11 @@ export { reportToJson } from "./report-json.js";
 export { writeReport } from "./report-write.js";
 export { renderHtml, type HtmlOptions } from "./html-report.js";
 export * from "./report-types.js";
+export type {
+  OutlierCheck,
+  OutlierCheckReport,
+  OutliersSection,
+  SeriesResult,
+} from "./outlier-types.js";
 export type * from "../compiler/contract.js";
 export { MASK } from "../compiler/contract.js";

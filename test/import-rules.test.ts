@@ -22,7 +22,13 @@ const MAY_IMPORT: Record<Folder, readonly string[]> = {
   compiler: ["dsl"],
   // The reference interpreter gives examples their meaning and cross-checks the compiler, so it
   // must not share the emitters' code: only the contract and the law a finding carries.
-  interpreter: ["dsl", "compiler/contract.ts", "compiler/rule-law.ts"],
+  interpreter: [
+    "dsl",
+    "compiler/contract.ts",
+    "compiler/rule-law.ts",
+    // the word lists of the normalisations: data, shared on purpose (interpreter/normalize.ts)
+    "compiler/helpers/normalize.ts",
+  ],
   // What a bank pipeline runs: it loads generated modules and never parses `.regel` text.
   runtime: ["compiler/contract.ts"],
   // The auditor's tools read the model, reports and deliveries; they do not emit code.

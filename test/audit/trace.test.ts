@@ -78,11 +78,19 @@ describe("traceRule on the shipped rulesets", () => {
     expect(dmc.assumptions).toEqual([
       {
         text: "dmc0001 = a Dutch identification number (BSN) fails the eleven-test.",
-        location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 56, column: 3 },
+        location: {
+          file: "rulesets/ikb.glo/1.3.0.regel",
+          line: 256,
+          column: 3,
+        },
       },
       {
         text: "checked for depositors and representatives (Bijlage 4 control 3.5 item 3, 3.7 d); the category table's (D) decides that only a depositor's counts for identity.",
-        location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 57, column: 3 },
+        location: {
+          file: "rulesets/ikb.glo/1.3.0.regel",
+          line: 257,
+          column: 3,
+        },
       },
     ]);
     const [vpl] = traceRule(project.rulesets, "vpl001", read).versions;
@@ -147,7 +155,7 @@ describe("regel trace (command)", () => {
   it("prints the assumptions, and where a meaning comes from", async () => {
     const glo = await runTrace("dmc0001");
     expect(glo.stdout).toContain(
-      "  assumptions:\n    dmc0001 = a Dutch identification number (BSN) fails the eleven-test.  (rulesets/ikb.glo/1.3.0.regel:56)\n",
+      "  assumptions:\n    dmc0001 = a Dutch identification number (BSN) fails the eleven-test.  (rulesets/ikb.glo/1.3.0.regel:256)\n",
     );
     const vp = await runTrace("vpl003");
     expect(vp.stdout).toContain(
@@ -168,7 +176,7 @@ describe("regel trace (command)", () => {
   it("a far-off code exits 2 and lists all known codes", async () => {
     const r = await runTrace("qqq9");
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("known codes: ctl0001, ctl0002, ctl0003, ");
+    expect(r.stderr).toContain("known codes: cnt0001, cnt0002, cnt0003, ");
     expect(r.stderr).toContain(", dmc0000, ");
   });
 

@@ -260,6 +260,7 @@ describe("report.html in a browser", () => {
       "Plausibility: outliers",
       "Bijlage 3 categories",
       "Payout conditions",
+      "Aggregates",
       "Files",
       "Rules",
       "Secondary validation errors",

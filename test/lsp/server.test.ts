@@ -267,6 +267,8 @@ describe("regel lsp", () => {
       "bk",
       "br",
       "hb",
+      "ldm",
+      "dda",
     ]);
     const codes = labels(await complete(GLO13, T13, "  result dmc0000", 9));
     expect(codes).toEqual(

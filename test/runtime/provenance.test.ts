@@ -149,7 +149,7 @@ describe("report provenance", () => {
     const html = renderHtml(report);
     const p = report.provenance!;
     expect(html).toContain(
-      `Provenance: regel ${report.generator.version}, ikb.glo@1.3.0, 7 input files`,
+      `Provenance: regel ${report.generator.version}, ikb.glo@1.3.0, 9 input files`,
     );
     expect(html).toContain(p.ruleset.compiled.sha256!);
     for (const s of p.ruleset.sources) expect(html).toContain(s.sha256);

@@ -58,7 +58,7 @@ describe("regel verify", () => {
     expect(r.stdout).toContain(
       `regel verify: reproduced — ${report} is byte for byte the report of a new validation of ${delivery}`,
     );
-    expect(r.stdout).toContain("ikb.glo@1.3.0, RRD 2024-03-31, 7 input files");
+    expect(r.stdout).toContain("ikb.glo@1.3.0, RRD 2024-03-31, 9 input files");
     expect(r.code).toBe(0);
   });
 
@@ -74,7 +74,7 @@ describe("regel verify", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("NOT reproduced");
     expect(r.stdout).toMatch(
-      /input file natural_person\.csv: sha256 [0-9a-f]{12}… in the report, [0-9a-f]{12}… now \(\d+ bytes, 342 rows in both\)/,
+      /input file natural_person\.csv: sha256 [0-9a-f]{12}… in the report, [0-9a-f]{12}… now \(\d+ bytes, 347 rows in both\)/,
     );
     expect(r.stdout).not.toContain("input file bank_account.csv");
     expect(r.stdout).toMatch(/ikbs\.count: 300 → 301/);
