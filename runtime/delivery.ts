@@ -44,7 +44,11 @@ import {
   type CellNormalizer,
 } from "./dialect.js";
 import { readNdjsonFileBatches } from "./ndjson-reader.js";
-import { loadGroeipadNorm, type GroeipadNorm } from "./groeipad.js";
+import {
+  groeipadDeclared,
+  loadGroeipadNorm,
+  type GroeipadNorm,
+} from "./groeipad.js";
 import { InputHash } from "./input-hash.js";
 import { hash53Cells, HashSet53 } from "./key-set.js";
 import { WholeFileCheck } from "./whole-file.js";
@@ -232,10 +236,13 @@ export async function validateDelivery(
 ): Promise<Report> {
   // the groeipad is a norm on IKBs: a ruleset that names its own unit is not held against it
   const ikb = loaded.module.metadata.ikb;
-  const groeipad =
-    ikb === undefined || ikb.unit !== undefined
-      ? undefined
-      : loadGroeipadNorm(dirname(loaded.dir), opts.rrd);
+  const heldToGroeipad =
+    ikb !== undefined &&
+    ikb.unit === undefined &&
+    groeipadDeclared(dirname(loaded.dir));
+  const groeipad = heldToGroeipad
+    ? loadGroeipadNorm(dirname(loaded.dir), opts.rrd)
+    : undefined;
   // compiled output older than its sources would validate with the old rules: refuse it
   assertSourcesCurrent(
     loaded.module.metadata.id,
@@ -244,7 +251,13 @@ export async function validateDelivery(
   );
   if (groeipad)
     assertSourcesCurrent(groeipad.ruleset, groeipad.dir, groeipad.sourceCheck);
-  const v = new DeliveryValidator(folder, loaded, opts, groeipad);
+  const v = new DeliveryValidator(
+    folder,
+    loaded,
+    opts,
+    groeipad,
+    heldToGroeipad,
+  );
   return v.run();
 }
 
@@ -293,6 +306,8 @@ class DeliveryValidator {
     private readonly opts: DeliveryOptions,
     /** The groeipad norm in force on the RRD, from the compiled groeipad ruleset. */
     private readonly groeipad: GroeipadNorm | undefined,
+    /** Whether a compiled ruleset beside this one declares a groeipad norm (any period). */
+    private readonly groeipadDeclared: boolean,
   ) {
     this.rs = loaded.module;
     this.totals = new FileTotals(
@@ -1573,6 +1588,7 @@ class DeliveryValidator {
                   }),
             }
           : null,
+      groeipadDeclared: hasIkb && this.groeipadDeclared,
       categories: rs.categories.map((c) => ({
         name: c.name,
         title: c.title,

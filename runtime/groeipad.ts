@@ -63,6 +63,26 @@ function percentOf(value: string): number | undefined {
 }
 
 /**
+ * Whether a compiled ruleset under `compiledRoot` declares a groeipad norm (a requirement on
+ * `automated_controls_pass`) in any period: the report shows the groeipad only then
+ * (docs/report.md, `groeipadDeclared`).
+ */
+export function groeipadDeclared(compiledRoot: string): boolean {
+  for (const dir of listCompiled(compiledRoot)) {
+    const traceFile = join(compiledRoot, dir, "trace.json");
+    if (!existsSync(traceFile)) continue;
+    const data = JSON.parse(readFileSync(traceFile, "utf8")) as {
+      norms?: NormTrace[];
+    };
+    for (const n of data.norms ?? [])
+      for (const period of n.periods)
+        for (const q of period.requirements)
+          if (q.metric === PASS_RATE_METRIC && q.aim !== true) return true;
+  }
+  return false;
+}
+
+/**
  * The norm in force on `rrd` among the compiled rulesets under `compiledRoot`, with the aim in
  * force beside it in the same ruleset; undefined when none states a norm (an aim alone is no norm).
  */

@@ -255,6 +255,8 @@ function groeipadSection(r: Report): Html {
   if (!r.ikbs) return html``;
   // the groeipad is a norm on IKBs: a report of another unit has none to show
   if (r.ikbs.unit !== undefined && r.groeipad === null) return html``;
+  // no compiled ruleset declares a groeipad norm: nothing to hold the report against
+  if (r.groeipadDeclared === false) return html``;
   const g = r.groeipad;
   return html`<h2 id="groeipad">Automated controls against the groeipad</h2>
 ${passRateChart(r.ikbs.percentage, groeipadMarks(g), g === null ? null : g.meetsNorm)}

@@ -289,6 +289,13 @@ export interface Report {
     ungroupedRows?: number;
   } | null;
   groeipad: GroeipadVerdict | null;
+  /**
+   * Since 1.4.0: whether the report is held against a groeipad at all — the ruleset has an IKB
+   * (no unit of its own) and a compiled ruleset beside it declares a groeipad norm in some
+   * period. When false the terminal and report.html show no groeipad; when true and `groeipad`
+   * is null, no norm is in force on the RRD. Absent in older reports.
+   */
+  groeipadDeclared?: boolean;
   categories: CategoryReport[];
   payouts: PayoutReport[];
   /** Input problems as pseudo-rules (`input.*`), counted over all files. */
