@@ -18,6 +18,7 @@
  * @module
  */
 import {
+  chmodSync,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -218,8 +219,18 @@ export async function buildPackage(): Promise<void> {
   await commonJs(ids);
 }
 
+/**
+ * The package's `bin` must be executable: npm makes it so when it installs regel as a dependency,
+ * but `npx regel` in this repository runs `dist/cli/main.js` as tsc wrote it (mode 644).
+ */
+function makeCliExecutable(): void {
+  const bin = join(DIST, "cli", "main.js");
+  if (existsSync(bin)) chmodSync(bin, 0o755);
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = Date.now();
+  makeCliExecutable();
   await buildPackage();
   process.stdout.write(
     `package build: ${relative(process.cwd(), DIST) || "."}/cjs, ruleset types, .d.cts (${Date.now() - started} ms)\n`,
