@@ -6,12 +6,7 @@
  *
  * @module
  */
-import type {
-  AggregateDecl,
-  AggregateMeasure,
-  CategoryMarking,
-  ReconcileDecl,
-} from "./ast.js";
+import type { AggregateDecl, AggregateMeasure, ReconcileDecl } from "./ast.js";
 import { CODES } from "./check-codes.js";
 import {
   missing,
@@ -20,8 +15,13 @@ import {
   type Reporter,
   type RulesetIndex,
 } from "./check-context.js";
-import { annotateLiteral, fieldType, valuesNote } from "./check-expr.js";
-import { linkField, lookupEntity, unknownField } from "./check-decls.js";
+import { fieldType } from "./check-expr.js";
+import {
+  checkMarking,
+  linkField,
+  lookupEntity,
+  unknownField,
+} from "./check-decls.js";
 import type { ResolvedEntity } from "./model.js";
 import { typeName } from "./types.js";
 
@@ -111,7 +111,8 @@ function checkAggregate(
       );
     }
   }
-  if (a.marking !== undefined) checkMarking(index, reporter, a.marking);
+  if (a.marking !== undefined)
+    checkMarking(index, reporter, a.marking, "`with`");
 }
 
 function checkMeasure(
@@ -185,43 +186,6 @@ function inIkb(
       a.name.span,
       { notes: [`aggregates count and add up the records of the IKBs`] },
     );
-}
-
-/** `with E.f = "VALUE"`: as a category's `marking`. */
-function checkMarking(
-  index: RulesetIndex,
-  reporter: Reporter,
-  m: CategoryMarking,
-): void {
-  if (m.attribute === undefined) return;
-  const e = lookupEntity(index, reporter, m.attribute.entity);
-  if (e === undefined || missing(m.attribute.field)) return;
-  const f = linkField(index, e, m.attribute.field);
-  if (f === undefined) {
-    unknownField(index, reporter, e, m.attribute.field);
-    return;
-  }
-  const t = fieldType(index, f);
-  if (m.value === undefined) return;
-  annotateLiteral(m.value);
-  if (t.kind === "code") {
-    const values = (index.rs.codeLists.get(t.list)?.values ?? []).map(
-      (v) => v.code,
-    );
-    if (!values.includes(m.value.value))
-      reporter.report(
-        CODES.unknownCodeValue,
-        `"${m.value.value}" is not a value of code list \`${t.list}\` (field \`${e.name}.${f.name}\`)`,
-        m.value.span,
-        { ...suggest(m.value.value, values), notes: [valuesNote(values)] },
-      );
-  } else if (t.kind !== "text" && t.kind !== "error") {
-    reporter.report(
-      CODES.incomparable,
-      `\`with\` compares a field with text, but \`${e.name}.${f.name}\` is ${typeName(t)}`,
-      m.attribute.span,
-    );
-  }
 }
 
 function checkReconcile(

@@ -7,6 +7,7 @@
  */
 import type {
   AttributeRef,
+  CategoryMarking,
   FieldDecl,
   Ident,
   Literal,
@@ -382,38 +383,49 @@ export function checkCategories(index: RulesetIndex, reporter: Reporter): void {
         }
       }
     }
-    for (const m of decl.markings ?? []) {
-      if (m === undefined || m.attribute === undefined) continue;
-      const e = lookupEntity(index, reporter, m.attribute.entity);
-      if (e === undefined || missing(m.attribute.field)) continue;
-      const f = linkField(index, e, m.attribute.field);
-      if (f === undefined) {
-        unknownField(index, reporter, e, m.attribute.field);
-        continue;
-      }
-      const t = fieldType(index, f);
-      if (m.value === undefined) continue;
-      annotateLiteral(m.value);
-      if (t.kind === "code") {
-        const values = (index.rs.codeLists.get(t.list)?.values ?? []).map(
-          (v) => v.code,
-        );
-        if (!values.includes(m.value.value)) {
-          reporter.report(
-            CODES.unknownCodeValue,
-            `"${m.value.value}" is not a value of code list \`${t.list}\` (field \`${e.name}.${f.name}\`)`,
-            m.value.span,
-            { ...suggest(m.value.value, values), notes: [valuesNote(values)] },
-          );
-        }
-      } else if (t.kind !== "text" && t.kind !== "error") {
-        reporter.report(
-          CODES.incomparable,
-          `a marking compares a field with text, but \`${e.name}.${f.name}\` is ${typeName(t)}`,
-          m.attribute.span,
-        );
-      }
-    }
+    for (const m of decl.markings ?? [])
+      if (m !== undefined) checkMarking(index, reporter, m, "a marking");
+  }
+}
+
+/**
+ * `E.f = "VALUE"` of a category's `marking` or an aggregate's `with` (`clause` names it in the
+ * message): the field exists, and the value is one of its code list's values or the field is text.
+ */
+export function checkMarking(
+  index: RulesetIndex,
+  reporter: Reporter,
+  m: CategoryMarking,
+  clause: string,
+): void {
+  if (m.attribute === undefined) return;
+  const e = lookupEntity(index, reporter, m.attribute.entity);
+  if (e === undefined || missing(m.attribute.field)) return;
+  const f = linkField(index, e, m.attribute.field);
+  if (f === undefined) {
+    unknownField(index, reporter, e, m.attribute.field);
+    return;
+  }
+  const t = fieldType(index, f);
+  if (m.value === undefined) return;
+  annotateLiteral(m.value);
+  if (t.kind === "code") {
+    const values = (index.rs.codeLists.get(t.list)?.values ?? []).map(
+      (v) => v.code,
+    );
+    if (!values.includes(m.value.value))
+      reporter.report(
+        CODES.unknownCodeValue,
+        `"${m.value.value}" is not a value of code list \`${t.list}\` (field \`${e.name}.${f.name}\`)`,
+        m.value.span,
+        { ...suggest(m.value.value, values), notes: [valuesNote(values)] },
+      );
+  } else if (t.kind !== "text" && t.kind !== "error") {
+    reporter.report(
+      CODES.incomparable,
+      `${clause} compares a field with text, but \`${e.name}.${f.name}\` is ${typeName(t)}`,
+      m.attribute.span,
+    );
   }
 }
 
