@@ -20,29 +20,24 @@
  *
  * @module
  */
+import type { PlausibilityTrace } from "../compiler/contract.js";
 import type { OutlierCheck, SeriesResult } from "../runtime/outlier-types.js";
 
 export { BUILT_IN_SERIES, WATCH_WORDS } from "../dsl/plausibility-words.js";
 export type { OutlierCheck, SeriesResult };
 
-/** One plausibility declaration as trace.json records it (see compiler/contract.ts). */
-export interface OutlierSpec {
-  name: string;
-  title: string | undefined;
-  /** `history`: the bank's own earlier deliveries; `peers`: the other banks at the same RRD. */
-  compare: "history" | "peers";
-  method: "robust_z";
-  threshold: number;
-  /** How many earlier deliveries (one per RRD) a value is compared with (history only). */
-  window: number;
-  /** Fewer earlier deliveries (history) or other banks (peers) than this: not evaluated. */
-  minimum: number;
-  /**
-   * The series watched: `ikbs`, `percentage`, `blocking_errors`, `errors`, `findings` (every
-   * rule's findings), `findings CODE`, `aggregates` (every recorded aggregate), `aggregate NAME`.
-   */
-  watch: string[];
-}
+/** What the outlier method reads of a plausibility declaration in trace.json. */
+export type OutlierSpec = Pick<
+  PlausibilityTrace,
+  | "name"
+  | "title"
+  | "compare"
+  | "method"
+  | "threshold"
+  | "window"
+  | "minimum"
+  | "watch"
+>;
 
 /** The figures of one delivery, as the history store records them. */
 export interface Observation {

@@ -253,7 +253,9 @@ export interface PlausibilityTrace {
     compare: "history" | "peers";
     method: "robust_z";
     threshold: number;
+    /** How many earlier deliveries (one per RRD) a value is compared with (history only). */
     window: number;
+    /** Fewer earlier deliveries (history) or other banks (peers) than this: not evaluated. */
     minimum: number;
     /** `ikbs`, `percentage`, `blocking_errors`, `errors`, `findings`, `findings CODE`, `aggregates`, `aggregate NAME`. */
     watch: string[];
