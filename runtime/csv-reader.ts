@@ -15,9 +15,9 @@
  *
  * @module
  */
-import { createReadStream } from "node:fs";
+import { createReadStream, readFileSync, statSync } from "node:fs";
 import { isUtf8 } from "node:buffer";
-import iconv from "iconv-lite";
+import { createRequire } from "node:module";
 import { ByteCsvTokenizer, byteTokenizerFits } from "./csv-bytes.js";
 
 /** One record of a CSV file with the (1-based) line it starts on. */
@@ -521,6 +521,12 @@ export function decodeUtf8Marked(
   return { text, rest, invalid: true };
 }
 
+/** The part of iconv-lite used here. */
+interface IconvLite {
+  decode(bytes: Buffer, encoding: string): string;
+}
+let iconv: IconvLite | undefined;
+
 /**
  * Decode a single-byte encoding with iconv-lite. ISO-8859-1 maps every byte to the code point of
  * its value; Windows-1252 maps 0x80–0x9F to its letters and signs (0x80 is €) and leaves five bytes
@@ -532,6 +538,8 @@ export function decodeSingleByte(
   b: Uint8Array,
   encoding: "iso-8859-1" | "windows-1252",
 ): { text: string; invalid: boolean } {
+  // loaded on first use: only a delivery in a single-byte encoding needs it (start-up, bench/)
+  iconv ??= createRequire(import.meta.url)("iconv-lite") as IconvLite;
   const text = iconv.decode(
     Buffer.from(b.buffer, b.byteOffset, b.byteLength),
     encoding,
@@ -670,15 +678,42 @@ export async function* readCsv(
 /** Bytes read from a file at a time. */
 const READ_CHUNK = 1 << 18;
 
+/**
+ * The bytes of the file at `path`, in chunks of up to `chunk` bytes. A file of at most one chunk
+ * is read at once, synchronously: a stream costs an open, a read, a read of the end and a close,
+ * each a round trip through libuv's thread pool, and for the small files of a small delivery
+ * those waits were most of the reading (bench/: the bundled example). A larger file is streamed,
+ * its next chunk read while this one is tokenized. Errors (a missing or unreadable file) surface
+ * at the first `next()` either way.
+ */
+export async function* fileChunks(
+  path: string,
+  chunk = READ_CHUNK,
+): AsyncGenerator<Uint8Array> {
+  let size = Infinity;
+  try {
+    const st = statSync(path);
+    if (st.isFile()) size = st.size;
+  } catch {
+    // the stream below reports it
+  }
+  if (size <= chunk) {
+    const bytes = readFileSync(path);
+    // grown meanwhile: still every byte, as one chunk (the readers take chunks of any size)
+    if (bytes.byteLength > 0) yield bytes;
+    return;
+  }
+  yield* createReadStream(path, {
+    highWaterMark: chunk,
+  }) as AsyncIterable<Buffer>;
+}
+
 /** Read a CSV file from disk, in batches. */
 export function readCsvFileBatches(
   path: string,
   options: CsvReaderOptions = {},
 ): AsyncGenerator<CsvEvent[]> {
-  return readCsvBatches(
-    createReadStream(path, { highWaterMark: READ_CHUNK }),
-    options,
-  );
+  return readCsvBatches(fileChunks(path), options);
 }
 
 /** Read a CSV file from disk. */
@@ -686,10 +721,7 @@ export function readCsvFile(
   path: string,
   options: CsvReaderOptions = {},
 ): AsyncGenerator<CsvEvent> {
-  return readCsv(
-    createReadStream(path, { highWaterMark: READ_CHUNK }),
-    options,
-  );
+  return readCsv(fileChunks(path), options);
 }
 
 /** Parse a whole CSV text at once (tests, small inputs). */

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { createReadStream } from "node:fs";
 import {
   decodeUtf8Marked,
+  fileChunks,
   INVALID,
   LIMITS,
   type CsvEvent,
@@ -172,9 +172,5 @@ export function readNdjsonFileBatches(
   columns: readonly string[],
   opts: NdjsonOptions = {},
 ): AsyncGenerator<CsvEvent[]> {
-  return readNdjsonBatches(
-    createReadStream(path, { highWaterMark: 1 << 20 }),
-    columns,
-    opts,
-  );
+  return readNdjsonBatches(fileChunks(path, 1 << 20), columns, opts);
 }

@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import fc from "fast-check";
 import {
+  fileChunks,
   parseCsvText,
   readCsv,
+  readCsvFile,
   readCsvBatches,
   type CsvEvent,
   type CsvProjection,
@@ -561,5 +564,55 @@ describe("csv reader: dialects (issue 12 item 5)", () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("csv reader: file chunks", () => {
+  const dir = mkdtempSync(join(tmpdir(), "regel-chunks-"));
+  const chunksOf = async (path: string, chunk: number) => {
+    const out: Uint8Array[] = [];
+    for await (const c of fileChunks(path, chunk)) out.push(c);
+    return out;
+  };
+
+  it("reads a file of at most one chunk at once, a larger one in chunks, an empty one as none", async () => {
+    const small = join(dir, "small.csv");
+    writeFileSync(small, "a,b\n1,2\n");
+    const big = join(dir, "big.csv");
+    const text = "a,b\n" + "1,2\n".repeat(100);
+    writeFileSync(big, text);
+    const empty = join(dir, "empty.csv");
+    writeFileSync(empty, "");
+    expect((await chunksOf(small, 8)).map((c) => c.byteLength)).toEqual([8]);
+    const chunks = await chunksOf(big, 64);
+    expect(chunks.length).toBe(Math.ceil(text.length / 64));
+    expect(Buffer.concat(chunks).toString("utf8")).toBe(text);
+    expect(await chunksOf(empty, 64)).toEqual([]);
+  });
+
+  it("the same events whether a file is read at once or streamed", async () => {
+    const path = join(dir, "quoted.csv");
+    // a quoted line break, a bad quote and a byte that is not UTF-8 (0xff), 40 times
+    writeFileSync(
+      path,
+      Buffer.from(
+        "id,t\n" + '1,"x\r\ny"\n2,"bad"x\n3,\xff\n'.repeat(40),
+        "latin1",
+      ),
+    );
+    const events = async (chunk: number) => {
+      const out: CsvEvent[] = [];
+      for await (const b of readCsvBatches(fileChunks(path, chunk)))
+        out.push(...b);
+      return out;
+    };
+    const whole = await events(1 << 20);
+    expect(whole.filter((e) => e.kind === "problem").length).toBe(80);
+    expect(await events(7)).toEqual(whole);
+  });
+
+  it("a missing file fails at the first read, as a stream does", async () => {
+    const it = readCsvFile(join(dir, "absent.csv"));
+    await expect(it.next()).rejects.toThrow(/ENOENT/);
   });
 });
