@@ -4,7 +4,8 @@
  *
  * @module
  */
-import cliProgress from "cli-progress";
+import type * as CliProgress from "cli-progress";
+import { createRequire } from "node:module";
 import { onExit } from "signal-exit";
 import type { Progress } from "./delivery.js";
 
@@ -21,7 +22,11 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr): {
   stop: () => void;
 } {
   if (!stream.isTTY) return { stop: () => undefined };
-  let bar: cliProgress.SingleBar | undefined;
+  // loaded only for a terminal: not by `--no-progress`, a pipe or a test (start-up, bench/)
+  const cliProgress = createRequire(import.meta.url)(
+    "cli-progress",
+  ) as typeof CliProgress;
+  let bar: CliProgress.SingleBar | undefined;
   let key = "";
   let t0 = 0;
   let rows0 = 0;
