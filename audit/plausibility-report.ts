@@ -7,10 +7,10 @@
  *
  * @module
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { ArticleTrace, PlausibilityTrace } from "../compiler/contract.js";
-import { listCompiled } from "../runtime/load-compiled.js";
+import { listCompiled, readTraceJson } from "../runtime/load-compiled.js";
 import type {
   OutlierCheckReport,
   OutliersSection,
@@ -35,7 +35,7 @@ export function loadPlausibility(
   for (const dir of listCompiled(root)) {
     const file = join(root, dir, "trace.json");
     if (!existsSync(file)) continue;
-    const data = JSON.parse(readFileSync(file, "utf8")) as {
+    const data = readTraceJson(file).data as {
       metadata?: { validFrom?: string | null; validUntil?: string | null };
       plausibility?: PlausibilityTrace[];
     };

@@ -8,14 +8,14 @@
  *
  * @module
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import {
   sha256Hex,
   type NormTrace,
   type SourceFileHash,
 } from "../compiler/contract.js";
-import { listCompiled } from "./load-compiled.js";
+import { listCompiled, readTraceJson } from "./load-compiled.js";
 import { inForce } from "./select-version.js";
 import { checkSources, type SourceCheck } from "./source-check.js";
 
@@ -71,7 +71,7 @@ export function groeipadDeclared(compiledRoot: string): boolean {
   for (const dir of listCompiled(compiledRoot)) {
     const traceFile = join(compiledRoot, dir, "trace.json");
     if (!existsSync(traceFile)) continue;
-    const data = JSON.parse(readFileSync(traceFile, "utf8")) as {
+    const data = readTraceJson(traceFile).data as {
       norms?: NormTrace[];
     };
     for (const n of data.norms ?? [])
@@ -93,8 +93,8 @@ export function loadGroeipadNorm(
   for (const dir of listCompiled(compiledRoot)) {
     const traceFile = join(compiledRoot, dir, "trace.json");
     if (!existsSync(traceFile)) continue;
-    const text = readFileSync(traceFile, "utf8");
-    const data = JSON.parse(text) as {
+    const { text, data: parsed } = readTraceJson(traceFile);
+    const data = parsed as {
       metadata?: { sourceFiles?: SourceFileHash[] };
       norms?: NormTrace[];
     };

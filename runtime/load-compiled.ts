@@ -73,6 +73,27 @@ function lawsFromTrace(
 
 export { RulesetLoadError };
 
+/** The `trace.json` files parsed in this process, by path, with the text each was parsed from. */
+const traceCache = new Map<string, { text: string; data: unknown }>();
+
+/**
+ * The `trace.json` at `file`: its text and the parsed value. One run reads the trace.json of
+ * every compiled ruleset several times (choosing the version, loading it, the groeipad norm, the
+ * plausibility declarations); the file is read each time, but parsed again only when its text
+ * changed. The value is shared between readers: read it, never change it.
+ *
+ * @throws the file system's error, or a SyntaxError when the file is not JSON
+ */
+export function readTraceJson(file: string): { text: string; data: unknown } {
+  const path = resolve(file);
+  const text = readFileSync(path, "utf8");
+  const hit = traceCache.get(path);
+  if (hit !== undefined && hit.text === text) return hit;
+  const entry = { text, data: JSON.parse(text) as unknown };
+  traceCache.set(path, entry);
+  return entry;
+}
+
 /**
  * Load the compiled ruleset in `dir` (the folder holding `validators.js`). Name the module's type
  * to get a typed ruleset: `loadCompiled<typeof import("regel/rulesets/ikb.glo@1.3.0")>(dir)`
@@ -119,7 +140,7 @@ export async function loadCompiled<M extends CompiledRuleset = CompiledRuleset>(
   let trace: readonly RuleTrace[] = module.trace;
   const traceFile = join(dir, "trace.json");
   if (existsSync(traceFile)) {
-    const parsed = JSON.parse(readFileSync(traceFile, "utf8")) as unknown;
+    const parsed = readTraceJson(traceFile).data;
     // trace.json may be the bare table or an object holding it under `rules` / `trace`.
     const table = Array.isArray(parsed)
       ? parsed
@@ -166,7 +187,7 @@ export function readCompiledMeta(dir: string): CompiledMeta | undefined {
   if (!existsSync(file)) return undefined;
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, "utf8"));
+    data = readTraceJson(file).data;
   } catch (e) {
     throw new RulesetLoadError(
       `${file} is not valid JSON (${(e as Error).message}); run \`regel compile\` again`,
