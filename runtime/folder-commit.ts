@@ -22,6 +22,7 @@ import {
   accessSync,
   closeSync,
   existsSync,
+  fsync,
   fsyncSync,
   lstatSync,
   openSync,
@@ -238,17 +239,51 @@ function emptyFolder(dir: string): boolean {
   return readdirSync(dir).length === 0;
 }
 
-function writeFileDurably(path: string, text: string): void {
+/** Write `text` to the new file `path`; returns its descriptor, still open, for {@link syncAndClose}. */
+function writeNewFile(path: string, text: string): number {
   const fd = openSync(path, "wx", 0o666);
   try {
     const data = Buffer.from(text, "utf8");
     let off = 0;
     while (off < data.length)
       off += writeSync(fd, data, off, data.length - off);
-    fsyncSync(fd);
-  } finally {
+  } catch (e) {
     closeSync(fd);
+    throw e;
   }
+  return fd;
+}
+
+/** Files written before their fsyncs are awaited together (and so open at once), at most. */
+const SYNC_BATCH = 64;
+
+/**
+ * fsync the files of `fds` and close them; empties `fds`. The fsyncs run side by side in libuv's
+ * thread pool instead of one after another (a report set is 20-odd files: one at a time they were
+ * a tenth of `regel validate` on the bundled example, bench/). Every descriptor is closed; the first
+ * error is thrown after that.
+ */
+async function syncAndClose(fds: number[]): Promise<void> {
+  const batch = fds.splice(0);
+  const synced = await Promise.allSettled(
+    batch.map(
+      (fd) =>
+        new Promise<void>((done, failed) =>
+          fsync(fd, (e) => (e ? failed(e) : done())),
+        ),
+    ),
+  );
+  closeAll(batch);
+  for (const r of synced) if (r.status === "rejected") throw r.reason;
+}
+
+function closeAll(fds: number[]): void {
+  for (const fd of fds.splice(0))
+    try {
+      closeSync(fd);
+    } catch {
+      // closed already
+    }
 }
 
 /**
@@ -285,6 +320,8 @@ export async function commitFolder(
     recoverSync(n);
     checkTarget(n, options.replaceable);
     const written: string[] = [];
+    // written, not yet fsynced (see syncAndClose)
+    const unsynced: number[] = [];
     try {
       await mkdir(n.tmp);
       const dirs = new Set([n.tmp]);
@@ -301,13 +338,17 @@ export async function commitFolder(
           await mkdir(dirname(path), { recursive: true });
           dirs.add(dirname(path));
         }
-        writeFileDurably(path, text);
+        unsynced.push(writeNewFile(path, text));
         written.push(join(n.dir, rel));
+        if (unsynced.length >= SYNC_BATCH) await syncAndClose(unsynced);
       }
+      // every file durable before the set is declared complete (the rename below)
+      await syncAndClose(unsynced);
       for (const d of dirs) syncDir(d);
       step("ready");
       renameSync(n.tmp, n.next);
     } catch (e) {
+      closeAll(unsynced);
       rmSync(n.tmp, { recursive: true, force: true });
       // name the folder the user asked for, not the staging one
       const err = e as NodeJS.ErrnoException;
