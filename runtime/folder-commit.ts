@@ -158,8 +158,9 @@ function takeLock(n: Names): void {
       continue;
     }
     try {
+      // not fsynced: the lock keeps live runs apart, and after a crash or a power cut its owner is
+      // gone whatever the disk holds (a lock without an owner is stale after UNOWNED_LOCK_MS)
       writeSync(fd, JSON.stringify(thisOwner()));
-      fsyncSync(fd);
     } catch (e) {
       // a full disk: no lock without an owner stays behind
       closeSync(fd);
@@ -258,23 +259,40 @@ function writeNewFile(path: string, text: string): number {
 const SYNC_BATCH = 64;
 
 /**
- * fsync the files of `fds` and close them; empties `fds`. The fsyncs run side by side in libuv's
- * thread pool instead of one after another (a report set is 20-odd files: one at a time they were
- * a tenth of `regel validate` on the bundled example, bench/). Every descriptor is closed; the first
- * error is thrown after that.
+ * fsync the files of `fds` (and the `folders`, whose errors are ignored as in {@link syncDir}) and
+ * close them; empties `fds`. The fsyncs run side by side in libuv's thread pool instead of one
+ * after another (a report set is 20-odd files: one at a time they were a tenth of `regel validate`
+ * on the bundled example, bench/). Every descriptor is closed; the first error is thrown after that.
  */
-async function syncAndClose(fds: number[]): Promise<void> {
+async function syncAndClose(
+  fds: number[],
+  folders: number[] = [],
+): Promise<void> {
   const batch = fds.splice(0);
-  const synced = await Promise.allSettled(
-    batch.map(
-      (fd) =>
-        new Promise<void>((done, failed) =>
-          fsync(fd, (e) => (e ? failed(e) : done())),
-        ),
-    ),
-  );
+  const fsynced = (fd: number) =>
+    new Promise<void>((done, failed) =>
+      fsync(fd, (e) => (e ? failed(e) : done())),
+    );
+  const [synced] = await Promise.all([
+    Promise.allSettled(batch.map(fsynced)),
+    // as syncDir: a folder that cannot be fsynced (some platforms) is skipped
+    Promise.allSettled(folders.map(fsynced)),
+  ]);
   closeAll(batch);
+  closeAll(folders);
   for (const r of synced) if (r.status === "rejected") throw r.reason;
+}
+
+/** Descriptors of the folders that can be opened for an fsync (see {@link syncDir}). */
+function openFolders(paths: Iterable<string>): number[] {
+  const fds: number[] = [];
+  for (const path of paths)
+    try {
+      fds.push(openSync(path, "r"));
+    } catch {
+      // Windows cannot open a folder: skipped, as syncDir does
+    }
+  return fds;
 }
 
 function closeAll(fds: number[]): void {
@@ -342,9 +360,8 @@ export async function commitFolder(
         written.push(join(n.dir, rel));
         if (unsynced.length >= SYNC_BATCH) await syncAndClose(unsynced);
       }
-      // every file durable before the set is declared complete (the rename below)
-      await syncAndClose(unsynced);
-      for (const d of dirs) syncDir(d);
+      // every file and folder of the set durable before it is declared complete (the rename below)
+      await syncAndClose(unsynced, openFolders(dirs));
       step("ready");
       renameSync(n.tmp, n.next);
     } catch (e) {
