@@ -14,7 +14,8 @@
  * - compiled validators vs the reference interpreter on the same records;
  * - field-level checks of BA vs ajv on the equivalent JSON Schema (same verdict on every record);
  * - parse + check + compile of all shipped rulesets;
- * - CLI start-up: `regel --help` / `--version` against a bare `node -e ""` (bench/startup.ts);
+ * - CLI start-up: `regel --help` / `--version` against a bare `node -e ""`, and `regel validate` of
+ *   the bundled example against them (bench/startup.ts);
  * - `regel lsp`: a keystroke in the largest shipped ruleset (bench/lsp-keystroke.ts).
  *
  * Writes bench/results.md with figures, ratios, the command, the machine and the date.
@@ -22,7 +23,7 @@
  * Options: `--depositors N` (default 1,000,000), `--repeats R` (default 3), `--records N` for the
  * interpreter and ajv comparisons (default 1,000,000), `--large N` (also validate one delivery of N
  * depositors once, e.g. 10,000,000), `--out FILE` (default bench/results.md), `--startup-only 1`
- * (measure only the CLI start-up and replace its rows in the results file), `--lsp-only 1` (measure
+ * (measure only the CLI start-up and the bundled example, and replace their rows in the results file), `--lsp-only 1` (measure
 only the language server's keystroke and replace its row), `--references-only 1` (measure only
  * the parse-only references and validate, interleaved, and replace their section).
  *

@@ -1,12 +1,16 @@
 /**
  * CLI start-up: wall time of `regel --help` and `regel --version` against a bare `node -e ""`,
- * medians over interleaved runs (so a busy moment of the machine hits all three alike). The
- * target is 3 × the bare node: the root help and the version import no command module (see
- * cli/command-table.ts).
+ * medians over interleaved runs (so a busy moment of the machine hits all alike). The target is
+ * 3 × the bare node: the root help and the version import no command module (see
+ * cli/command-table.ts). Beside them `regel validate` of the bundled example
+ * (examples/ikb-delivery, report written to a temporary folder), whose target is 2 × the bare
+ * `regel --version` (issue 15), with the CPU time (user + system) of its process.
  *
  * @module
  */
 import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** Medians in milliseconds. */
@@ -14,17 +18,54 @@ export interface Startup {
   bareMs: number;
   helpMs: number;
   versionMs: number;
+  /** `regel validate` of the bundled example, end to end (report folder written). */
+  exampleMs: number;
+  /** Its CPU time, user + system (undefined where /proc is not there to tell). */
+  exampleCpuMs: number | undefined;
+  /** Rows the example's report says were read. */
+  exampleRows: number;
   repeats: number;
 }
 
-function wallMs(args: string[]): number {
+/** The bundled example and its reporting reference date (examples/ikb-delivery/manifest.json). */
+export const EXAMPLE = join("examples", "ikb-delivery");
+const EXAMPLE_RRD = "2024-03-31";
+
+/**
+ * CPU time (user + system, ms) of this process's children that have been waited for, from
+ * /proc/self/stat (cutime, cstime; clock ticks of 10 ms); undefined off Linux.
+ */
+function childrenCpuMs(): number | undefined {
+  if (!existsSync("/proc/self/stat")) return undefined;
+  const stat = readFileSync("/proc/self/stat", "utf8");
+  // the fields after the command name (which may hold spaces) in parentheses
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // fields 16 and 17 of proc(5), counted from the state (field 3) here
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+/**
+ * Wall time of `node args` (and its CPU time, see {@link childrenCpuMs}); exit codes above
+ * `maxStatus` fail (validate exits 1 for a rejected delivery, still a complete run).
+ */
+function run(
+  args: string[],
+  maxStatus = 0,
+): { ms: number; cpuMs: number | undefined } {
+  const cpu0 = childrenCpuMs();
   const started = process.hrtime.bigint();
   const child = spawnSync(process.execPath, args, { encoding: "utf8" });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (child.status !== 0)
+  const cpu1 = childrenCpuMs();
+  if (child.status === null || child.status > maxStatus)
     throw new Error(`node ${args.join(" ")} failed:\n${child.stderr}`);
-  return ms;
+  return {
+    ms,
+    cpuMs: cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0,
+  };
 }
+
+const wallMs = (args: string[]): number => run(args).ms;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -41,20 +82,54 @@ export function measureStartup(repeats: number): Startup {
     bare: [] as number[],
     help: [] as number[],
     version: [] as number[],
+    example: [] as number[],
+    exampleCpu: [] as number[],
   };
-  for (let r = -1; r < repeats; r++) {
-    const bare = wallMs(["-e", ""]);
-    const help = wallMs([main, "--help"]);
-    const version = wallMs([main, "--version"]);
-    if (r < 0) continue;
-    runs.bare.push(bare);
-    runs.help.push(help);
-    runs.version.push(version);
+  const work = mkdtempSync(join(tmpdir(), "regel-bench-startup-"));
+  const out = join(work, "report");
+  const validate = [
+    main,
+    "validate",
+    EXAMPLE,
+    "--rrd",
+    EXAMPLE_RRD,
+    "--out",
+    out,
+    "--no-progress",
+  ];
+  let exampleRows = 0;
+  try {
+    for (let r = -1; r < repeats; r++) {
+      const bare = wallMs(["-e", ""]);
+      const help = wallMs([main, "--help"]);
+      const version = wallMs([main, "--version"]);
+      // a fresh folder each time: the same work each run (no earlier report to replace)
+      rmSync(out, { recursive: true, force: true });
+      const example = run(validate, 1);
+      if (r < 0) {
+        const report = JSON.parse(
+          readFileSync(join(out, "report.json"), "utf8"),
+        ) as { rows: { read: number } };
+        exampleRows = report.rows.read;
+        continue;
+      }
+      runs.bare.push(bare);
+      runs.help.push(help);
+      runs.version.push(version);
+      runs.example.push(example.ms);
+      if (example.cpuMs !== undefined) runs.exampleCpu.push(example.cpuMs);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
   return {
     bareMs: median(runs.bare),
     helpMs: median(runs.help),
     versionMs: median(runs.version),
+    exampleMs: median(runs.example),
+    exampleCpuMs:
+      runs.exampleCpu.length === repeats ? median(runs.exampleCpu) : undefined,
+    exampleRows,
     repeats,
   };
 }
@@ -63,22 +138,37 @@ export function measureStartup(repeats: number): Startup {
 export function startupRows(s: Startup): string[] {
   const row = (what: string, ms: number) =>
     `| ${what} start-up (median of ${s.repeats}; bare \`node -e ""\`: ${(s.bareMs / 1000).toFixed(3)} s) | ${(ms / 1000).toFixed(3)} | ${(ms / s.bareMs).toFixed(2)} × bare node | ≤ 3 × | |`;
+  const cpu =
+    s.exampleCpuMs === undefined
+      ? ""
+      : `; CPU user + system ${(s.exampleCpuMs / 1000).toFixed(2)} s`;
   return [
     row("`regel --help`", s.helpMs),
     row("`regel --version`", s.versionMs),
+    `| \`regel validate\` of the bundled example (${EXAMPLE}, ${s.exampleRows.toLocaleString("en")} rows, report folder written; median of ${s.repeats}, interleaved with the rows above${cpu}) | ${(s.exampleMs / 1000).toFixed(3)} | ${(s.exampleMs / s.versionMs).toFixed(2)} × \`regel --version\`, ${(s.exampleMs / s.bareMs).toFixed(2)} × bare node | ≤ 2 × \`regel --version\` | |`,
   ];
 }
 
-/** Replace the start-up rows of a results.md text (or add them at the end of its table). */
+/**
+ * Replace the start-up rows of a results.md text where they are (or add them at the end of its
+ * first table).
+ */
 export function withStartupRows(results: string, rows: string[]): string {
+  const ours = (l: string) =>
+    /^\| `regel (--help|--version)` start-up|^\| `regel validate` of the bundled example/.test(
+      l,
+    );
   const lines = results.split("\n");
-  const kept = lines.filter(
-    (l) => !/^\| `regel --(help|version)` start-up/.test(l),
-  );
-  let end = kept.findIndex(
-    (l, i) => l.startsWith("|") && !(kept[i + 1] ?? "").startsWith("|"),
-  );
-  if (end < 0) end = kept.length - 1;
-  kept.splice(end + 1, 0, ...rows);
+  const at = lines.findIndex(ours);
+  const kept = lines.filter((l) => !ours(l));
+  let end = at;
+  if (end < 0) {
+    end =
+      kept.findIndex(
+        (l, i) => l.startsWith("|") && !(kept[i + 1] ?? "").startsWith("|"),
+      ) + 1;
+    if (end <= 0) end = kept.length;
+  }
+  kept.splice(end, 0, ...rows);
   return kept.join("\n");
 }

@@ -1,0 +1,59 @@
+/**
+ * The bench's start-up rows (bench/startup.ts): `regel --help`, `regel --version` and `regel
+ * validate` of the bundled example, and how they replace the previous ones in bench/results.md.
+ * (The measurement itself spawns the built CLI 88 times: `npm run bench -- --startup-only 1`.)
+ */
+import { describe, expect, it } from "vitest";
+import { startupRows, withStartupRows } from "../../bench/startup.js";
+
+const measured = {
+  bareMs: 50,
+  helpMs: 80,
+  versionMs: 90,
+  exampleMs: 200,
+  exampleCpuMs: 230,
+  exampleRows: 1860,
+  repeats: 21,
+};
+
+describe("bench: CLI start-up rows", () => {
+  it("states the example's time against `regel --version` (the target) and bare node, with its CPU", () => {
+    const rows = startupRows(measured);
+    expect(rows).toHaveLength(3);
+    expect(rows[2]).toMatch(/^\| `regel validate` of the bundled example/);
+    expect(rows[2]).toContain("1,860 rows");
+    expect(rows[2]).toContain("CPU user + system 0.23 s");
+    expect(rows[2]).toContain(
+      "| 0.200 | 2.22 × `regel --version`, 4.00 × bare node | ≤ 2 × `regel --version` |",
+    );
+    expect(
+      startupRows({ ...measured, exampleCpuMs: undefined })[2],
+    ).not.toContain("CPU");
+  });
+
+  it("replaces the rows where they are, and adds them at the end of the first table once", () => {
+    const table = [
+      "| measurement | time (s) |",
+      "| --- | ---: |",
+      "| before | 1 |",
+      "| `regel --help` start-up old | 0.1 |",
+      "| `regel --version` start-up old | 0.1 |",
+      "| after | 2 |",
+      "",
+      "text",
+    ].join("\n");
+    const rows = startupRows(measured);
+    const once = withStartupRows(table, rows);
+    expect(once.split("\n").slice(3, 7)).toEqual([...rows, "| after | 2 |"]);
+    expect(withStartupRows(once, rows)).toBe(once);
+    const fresh = withStartupRows("| a |\n| - |\n| b |\n\ntext", rows);
+    expect(fresh.split("\n")).toEqual([
+      "| a |",
+      "| - |",
+      "| b |",
+      ...rows,
+      "",
+      "text",
+    ]);
+  });
+});
