@@ -33,13 +33,12 @@ import { StaleRulesetError } from "../../runtime/source-check.js";
 import { isSystemError, reportFailure } from "../failure.js";
 import { writeFileAtomic } from "../../runtime/atomic-file.js";
 import { UnknownEntityError } from "../../runtime/errors.js";
-import { reportToJunit } from "../../runtime/report-junit.js";
 import {
   QuarterlyError,
   readQuarterly,
   type QuarterlyFigures,
 } from "../../runtime/quarterly.js";
-import { spoolEntity, type StreamDelivery } from "../stdin-input.js";
+import type { StreamDelivery } from "../stdin-input.js";
 import { printErr, printOut, terminalSafe } from "../terminal-text.js";
 
 interface ValidateFlags {
@@ -280,6 +279,8 @@ export function register(program: Command): void {
           printErr(
             `regel validate: reading ${entity.name} records from standard input (end with Ctrl-D)\n`,
           );
+        // imported here: only a run that reads standard input needs it (start-up, bench/)
+        const { spoolEntity } = await import("../stdin-input.js");
         stream = await spoolEntity(
           process.stdin,
           entity,
@@ -351,6 +352,8 @@ export function register(program: Command): void {
       }
       if (flags.junit !== undefined && writeFailed === undefined)
         try {
+          const { reportToJunit } =
+            await import("../../runtime/report-junit.js");
           writeFileAtomic(flags.junit, reportToJunit(report));
         } catch (e) {
           writeFailed = e;
