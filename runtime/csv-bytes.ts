@@ -22,8 +22,8 @@ import { isAscii, isUtf8 } from "node:buffer";
 import {
   completeUtf8End,
   CsvTokenizer,
-  decodeUtf8Marked,
   LIMITS,
+  Utf8Feed,
   type CsvEvent,
   type CsvProjection,
 } from "./csv-reader.js";
@@ -90,8 +90,8 @@ export class ByteCsvTokenizer {
   private readonly text: CsvTokenizer;
   /** The rest of the input goes to {@link text}, decoded as readCsvBatches decodes. */
   private fallback = false;
-  /** Bytes of a UTF-8 sequence cut off at the end of a piece, in the text path. */
-  private carry: Uint8Array | undefined;
+  /** Decodes the bytes of the text path, as readCsvBatches does for the text tokenizer. */
+  private readonly utf8: Utf8Feed;
   // Per record: where each field's bytes start and end, and whether it was quoted (1) with `""`
   // escapes in it (2). Reused between records, grown as needed.
   private starts = new Int32Array(64);
@@ -121,6 +121,7 @@ export class ByteCsvTokenizer {
       quote: options.quote,
       columns: options.columns,
     });
+    this.utf8 = new Utf8Feed(this.text);
   }
 
   /** Tokenize the next bytes of the input. */
@@ -175,11 +176,7 @@ export class ByteCsvTokenizer {
       }
       this.pushText(rest);
     }
-    if (this.carry && this.carry.length) {
-      const { text } = decodeUtf8Marked(this.carry, true);
-      this.text.sawInvalid = true;
-      this.text.push(text);
-    }
+    this.utf8.flush();
     this.text.end();
   }
 
@@ -207,14 +204,7 @@ export class ByteCsvTokenizer {
 
   /** The text path for bytes, as readCsvBatches decodes them. */
   private pushText(chunk: Uint8Array): void {
-    const bytes =
-      this.carry && this.carry.length
-        ? Buffer.concat([this.carry, chunk])
-        : chunk;
-    const { text, rest, invalid } = decodeUtf8Marked(bytes, false);
-    if (invalid) this.text.sawInvalid = true;
-    this.carry = rest;
-    this.text.push(text);
+    this.utf8.push(chunk);
   }
 
   /** Tokenize the complete records of `b` from `i`; returns where the unfinished record starts. */

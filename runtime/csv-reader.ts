@@ -559,37 +559,104 @@ export function decodeSingleByte(
 const BATCH_BYTES = 1 << 15;
 
 /**
+ * UTF-8 bytes fed to a text tokenizer chunk by chunk: a sequence cut off at the end of a chunk is
+ * carried to the next one, and invalid bytes become {@link INVALID} and mark the tokenizer (so the
+ * record holding one is rejected). The text tokenizer's way of reading bytes, and the byte
+ * tokenizer's for what it hands to the text tokenizer (runtime/csv-bytes.ts).
+ */
+export class Utf8Feed {
+  private carry: Uint8Array | undefined;
+  constructor(private readonly tok: CsvTokenizer) {}
+
+  push(chunk: Uint8Array): void {
+    const bytes =
+      this.carry && this.carry.length
+        ? Buffer.concat([this.carry, chunk])
+        : chunk;
+    const { text, rest, invalid } = decodeUtf8Marked(bytes, false);
+    if (invalid) this.tok.sawInvalid = true;
+    this.carry = rest;
+    this.tok.push(text);
+  }
+
+  /** The input ended: a sequence still cut off is invalid. (The tokenizer is not ended here.) */
+  flush(): void {
+    if (!this.carry || this.carry.length === 0) return;
+    const { text } = decodeUtf8Marked(this.carry, true);
+    this.carry = undefined;
+    this.tok.sawInvalid = true;
+    this.tok.push(text);
+  }
+}
+
+/**
+ * What {@link readCsvBatches} feeds a tokenizer: pieces of bytes (at most {@link BATCH_BYTES}),
+ * chunks of text as they come, and the end. {@link ByteCsvTokenizer} takes them as they are; the
+ * text tokenizer through {@link TextSink}, which decodes the bytes first.
+ */
+interface PieceSink {
+  push(piece: Uint8Array): void;
+  pushString(text: string): void;
+  end(): void;
+}
+
+/** The text tokenizer as a {@link PieceSink}: bytes decoded as UTF-8, ISO-8859-1 or Windows-1252. */
+class TextSink implements PieceSink {
+  private readonly utf8: Utf8Feed;
+  constructor(
+    private readonly tok: CsvTokenizer,
+    private readonly encoding: CsvEncoding,
+  ) {
+    this.utf8 = new Utf8Feed(tok);
+  }
+
+  push(piece: Uint8Array): void {
+    if (this.encoding === "utf-8") return this.utf8.push(piece);
+    const { text, invalid } = decodeSingleByte(piece, this.encoding);
+    if (invalid) this.tok.sawInvalid = true;
+    this.tok.push(text);
+  }
+
+  pushString(text: string): void {
+    this.tok.push(text);
+  }
+
+  end(): void {
+    this.utf8.flush();
+    this.tok.end();
+  }
+}
+
+/**
  * Read CSV events from a stream of bytes or text, in batches (one per input chunk), so consumers
  * loop synchronously over most records. A record holding bytes that are not valid UTF-8 is
- * rejected with its line number.
+ * rejected with its line number. The byte tokenizer (runtime/csv-bytes.ts) reads UTF-8 with ASCII
+ * separators, the text tokenizer everything else (or when `options.tokenizer` asks for it); both
+ * are fed the same pieces here, with the same `onChunk` / `onBytes` calls and the same batches.
  */
 export async function* readCsvBatches(
   source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
   options: CsvReaderOptions = {},
 ): AsyncGenerator<CsvEvent[]> {
   let batch: CsvEvent[] = [];
-  const tok = new CsvTokenizer(
-    (e) => batch.push(e),
-    options.maxFieldLength,
-    options.projection,
-    options,
-  );
-  let carry: Uint8Array | undefined;
-  const encoding = options.encoding ?? "utf-8";
-  if (
+  const emit = (e: CsvEvent) => batch.push(e);
+  const sink: PieceSink =
     (options.tokenizer ?? DEFAULT_TOKENIZER) === "bytes" &&
     byteTokenizerFits(options)
-  ) {
-    yield* readBytesBatches(source, options, (emit) => {
-      const t = new ByteCsvTokenizer(emit, options.projection, options);
-      return t;
-    });
-    return;
-  }
+      ? new ByteCsvTokenizer(emit, options.projection, options)
+      : new TextSink(
+          new CsvTokenizer(
+            emit,
+            options.maxFieldLength,
+            options.projection,
+            options,
+          ),
+          options.encoding ?? "utf-8",
+        );
   for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
     if (typeof chunk === "string") {
       options.onChunk?.(Buffer.from(chunk, "utf8"));
-      tok.push(chunk);
+      sink.pushString(chunk);
       if (batch.length) {
         yield batch;
         batch = [];
@@ -604,66 +671,14 @@ export async function* readCsvBatches(
           ? chunk
           : chunk.subarray(off, Math.min(off + BATCH_BYTES, chunk.byteLength));
       options.onBytes?.(piece.byteLength);
-      if (encoding !== "utf-8") {
-        const { text, invalid } = decodeSingleByte(piece, encoding);
-        if (invalid) tok.sawInvalid = true;
-        tok.push(text);
-      } else {
-        const bytes =
-          carry && carry.length ? Buffer.concat([carry, piece]) : piece;
-        const { text, rest, invalid } = decodeUtf8Marked(bytes, false);
-        if (invalid) tok.sawInvalid = true;
-        carry = rest;
-        tok.push(text);
-      }
+      sink.push(piece);
       if (batch.length) {
         yield batch;
         batch = [];
       }
     }
   }
-  if (carry && carry.length) {
-    const { text } = decodeUtf8Marked(carry, true);
-    tok.sawInvalid = true;
-    tok.push(text);
-  }
-  tok.end();
-  if (batch.length) yield batch;
-}
-
-/** {@link readCsvBatches} with the byte tokenizer: the same batches, pieces and callbacks. */
-async function* readBytesBatches(
-  source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
-  options: CsvReaderOptions,
-  make: (emit: (e: CsvEvent) => void) => ByteCsvTokenizer,
-): AsyncGenerator<CsvEvent[]> {
-  let batch: CsvEvent[] = [];
-  const tok = make((e) => batch.push(e));
-  for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
-    if (typeof chunk === "string") {
-      options.onChunk?.(Buffer.from(chunk, "utf8"));
-      tok.pushString(chunk);
-      if (batch.length) {
-        yield batch;
-        batch = [];
-      }
-      continue;
-    }
-    options.onChunk?.(chunk);
-    for (let off = 0; off < chunk.byteLength; off += BATCH_BYTES) {
-      const piece =
-        off === 0 && chunk.byteLength <= BATCH_BYTES
-          ? chunk
-          : chunk.subarray(off, Math.min(off + BATCH_BYTES, chunk.byteLength));
-      options.onBytes?.(piece.byteLength);
-      tok.push(piece);
-      if (batch.length) {
-        yield batch;
-        batch = [];
-      }
-    }
-  }
-  tok.end();
+  sink.end();
   if (batch.length) yield batch;
 }
 
