@@ -98,6 +98,14 @@ describe("the regel command loads what the command needs", () => {
     );
     expect(run.status, run.stderr).toBe(0);
     expect(heavyIn(run.modules)).toEqual([]);
+    // what only some runs need loads when they need it (issue 15: the example within 2 × start-up):
+    // a single-byte encoding, a progress bar on a terminal, quarterly figures as CSV, --junit, -
+    const packages = packagesOf(run.modules);
+    for (const lazy of ["iconv-lite", "cli-progress", "csv-parse"])
+      expect(packages).not.toContain(lazy);
+    expect(
+      run.modules.filter((m) => /report-junit|stdin-input/.test(m)),
+    ).toEqual([]);
   });
 
   it("`regel check` loads the parser (chevrotain) and `regel history` SQLite, each only there", () => {
