@@ -185,7 +185,8 @@ function compileOne(
 
 /**
  * `for previous E ... require present`: the record of T−1 (`r`) is still delivered when the
- * delivery's IKB (`ctx.ikb`) has a record of E with the same key. The `when` reads the record of
+ * delivery's IKB (`ctx.ikb`) has a record of E with the same key (`$delivered`; a record of T−1
+ * with an absent key field counts as delivered: it cannot be found again). The `when` reads the record of
  * T−1 as any record rule reads its record.
  */
 function compileGone(
@@ -205,7 +206,7 @@ function compileGone(
   const when =
     decl.when === undefined ? undefined : compileCondition(decl.when, scope);
   const key = ctx.hoist("KEY", lit(instance.entity.key), ts`readonly string[]`);
-  const require = ts`($previous(${CTX}.ikb[${instance.entity.name}], ${R}, ${key}) !== undefined)`;
+  const require = ts`$delivered(${CTX}.ikb[${instance.entity.name}], ${R}, ${key})`;
   return { attribute: undefined, when, require, refs };
 }
 

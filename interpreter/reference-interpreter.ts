@@ -267,7 +267,8 @@ class RecordRun {
    * A `for previous E` rule on this record, which is a record of the previous delivery (T−1):
    * `ctx.ikb` is its IKB in the delivery. A finding when the rule's `when` holds for the record
    * and no record of E in the delivery's IKB has the same key (its key fields decode to the same
-   * canonical text; a record of T−1 with an absent key field is never found).
+   * canonical text; a record of T−1 with an absent key field cannot be found again and is not
+   * reported).
    */
   runGone(rule: ResolvedRule, out: Finding[]): void {
     const { decl } = rule;
@@ -295,11 +296,11 @@ class RecordRun {
     if (decl.when && !truthy(decl.when, scope)) return;
     const key = this.entity.key;
     const mine = key.map((k) => this.record.text[k]);
-    const delivered =
-      !mine.some((t) => t === null || t === undefined) &&
-      this.ikb(this.entity).some((rec) =>
-        key.every((k, i) => rec.text[k] === mine[i]),
-      );
+    // a record of T−1 with an absent key field cannot be found again: it is not reported
+    if (mine.some((t) => t === null || t === undefined)) return;
+    const delivered = this.ikb(this.entity).some((rec) =>
+      key.every((k, i) => rec.text[k] === mine[i]),
+    );
     if (delivered) return;
     const read = fieldsRead(
       this.ruleset.links,

@@ -231,6 +231,29 @@ function $previous(list, r, key) {
     return undefined;
 }
 /**
+ * Whether the delivery still has the record `r` of the previous delivery (`for previous E ...
+ * require present`): a record of `list` (the IKB's records of E in the delivery) with the same
+ * key. True also when a key field of `r` is absent: such a record cannot be found again, so it is
+ * not reported as gone.
+ */
+function $delivered(list, r, key) {
+    const a = r;
+    for (let k = 0; k < key.length; k++)
+        if (a[key[k]] === undefined)
+            return true;
+    if (list === undefined)
+        return false;
+    for (let i = 0; i < list.length; i++) {
+        const b = list[i];
+        let same = true;
+        for (let k = 0; k < key.length && same; k++)
+            same = a[key[k]] === b[key[k]];
+        if (same)
+            return true;
+    }
+    return false;
+}
+/**
  * One text for a combination of decoded values, equal for two combinations exactly when their
  * values are (each part is prefixed by its length, so no separator can be forged); undefined
  * when a value is absent: a combination with an absent value takes no part in the check.
@@ -4177,7 +4200,7 @@ export function etc0008(entity, record, ctx, out = []) {
 function $rule_etc0008_BA(r, ctx, out) {
     if (ctx.previous === undefined)
         return;
-    if (!($previous(ctx.ikb["BA"], r, $KEY2) !== undefined)) {
+    if (!$delivered(ctx.ikb["BA"], r, $KEY2)) {
         $push(out, $LAW_etc0008, "signalling", "BA", undefined, undefined, $key_BA(r), {}, "Rekening verdwenen sinds vorige levering");
     }
 }
