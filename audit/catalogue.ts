@@ -352,7 +352,9 @@ function targetText(target: RuleTarget | undefined): string {
   if (target === undefined) return "—";
   switch (target.kind) {
     case "RecordTarget":
-      return `each ${target.entity.name}`;
+      return target.previous === true
+        ? `each ${target.entity.name} of the previous delivery (T−1)`
+        : `each ${target.entity.name}`;
     case "AttributeTarget":
       return target.attributes
         .map((a) => `${a.entity.name}.${a.field.name}`)

@@ -282,6 +282,10 @@ export async function explainRule(input: {
   }
   const d = rule.decl;
   const target = d.target;
+  if (target?.kind === "RecordTarget" && target.previous === true)
+    throw new ExplainError(
+      `${rule.code} runs on the records of the previous delivery (T−1) that the delivery no longer has (\`for previous ${target.entity.name}\`), not on a record of the delivery; its findings name the record's file and line in T−1 (docs/report.md, "Records gone since the previous delivery")`,
+    );
   if (
     target === undefined ||
     target.kind === "FileTarget" ||

@@ -159,7 +159,12 @@ export function recordExampleFindings(
       previous[entity] = rows.map((row) => decodeRow(m, entity, row, []));
     ctx.previous = previous;
   }
-  m.checks[d.entity]?.(subject, ctx, out);
+  if (d.gone !== undefined) {
+    // `for previous E`: the rule runs on each record of E in the IKB of T−1, as the runtime runs it
+    const gone = m.gone?.[d.gone];
+    for (const row of d.previous?.[d.gone] ?? [])
+      gone?.(decodeRow(m, d.gone, row, []), ctx, out);
+  } else m.checks[d.entity]?.(subject, ctx, out);
   return out.filter((f) => f.rule === d.rule);
 }
 

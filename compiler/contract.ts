@@ -72,6 +72,12 @@ export interface Finding {
   /** Where the record came from; filled in by the runtime. */
   file?: string;
   line?: number;
+  /**
+   * Filled in by the runtime for a finding on a record of the previous delivery (`for previous
+   * E`, accounts that disappear): `file` and `line` are then in T−1; `ikb` the IKB key the record
+   * had there; `ikbDelivered` whether the delivery still has that IKB.
+   */
+  previous?: { ikb: string; ikbDelivered: boolean };
 }
 
 /** Where in a `.regel` file something is declared. */
@@ -578,6 +584,15 @@ export interface CompiledRuleset {
    */
   checks: Readonly<
     Record<string, (record: any, ctx: RuleContext, out: Finding[]) => boolean>
+  >;
+  /**
+   * The rules on the records of the previous delivery (`for previous E`, accounts that disappear)
+   * by entity name: called with a record of T−1, `ctx.ikb` its IKB in the delivery (empty lists
+   * when the IKB is gone) and `ctx.previous` its IKB in T−1; pushes a finding when the delivery no
+   * longer has the record. Absent in modules without such rules.
+   */
+  gone?: Readonly<
+    Record<string, (record: any, ctx: RuleContext, out: Finding[]) => void>
   >;
   /** Entity names whose rules need the assembled IKB (they use exists / count / sum). */
   needsIkb: readonly string[];

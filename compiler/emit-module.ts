@@ -165,7 +165,8 @@ export function emitModule(
       emitCheck(
         e,
         instances.filter(
-          (i: CompiledInstance) => i.entity === e && !isDecodeRule(i.rule),
+          (i: CompiledInstance) =>
+            i.entity === e && !isDecodeRule(i.rule) && !i.gone,
         ),
       ),
     );
@@ -218,6 +219,7 @@ export const decoders: { ${join(
     ", ",
   )} };
 
+${goneExport(instances)}
 /** Fused checks by entity name: all record and attribute rules of the entity in one pass. */
 export const checks: { ${join(
     entities.map(
@@ -332,4 +334,35 @@ export const ${decl} = ${prettyLit(value)};`),
     data,
     ctx,
   };
+}
+
+/**
+ * `gone[E]`: the `for previous E` rules of E in one call, run on each record of E in the previous
+ * delivery (compiler/contract.ts); nothing when the ruleset has none.
+ */
+function goneExport(instances: CompiledInstance[]): Code {
+  const gone = instances.filter((i) => i.gone);
+  if (gone.length === 0) return ts``;
+  const entities = [...new Set(gone.map((i) => i.entity))];
+  return ts`
+/** The rules on the records of the previous delivery (\`for previous E\`) by entity name. */
+export const gone: { ${join(
+    entities.map(
+      (e) =>
+        ts`readonly ${e.name}: (record: ${recordType(e)}, ctx: RuleContext, out: Finding[]) => void;`,
+    ),
+    " ",
+  )} } = { ${join(
+    entities.map(
+      (e) =>
+        ts`${e.name}: (r: ${recordType(e)}, ctx: RuleContext, out: Finding[]): void => { ${join(
+          gone
+            .filter((i) => i.entity === e)
+            .map((i) => ts`${i.impl}(r, ctx, out);`),
+          " ",
+        )} }`,
+    ),
+    ", ",
+  )} };
+`;
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Expr } from "../dsl/ast.js";
-import { readsPrevious } from "../dsl/previous.js";
+import { isGoneRule, readsPrevious } from "../dsl/previous.js";
 import type {
   ResolvedEntity,
   ResolvedField,
@@ -56,6 +56,11 @@ export interface CompiledInstance extends RuleInstance {
   decode: boolean;
   checks: CompiledCheck[];
   usesIkb: boolean;
+  /**
+   * `for previous E`: runs on the records of T−1 (exported in `gone[E]`, not in the fused
+   * `checks[E]`); its one check requires the delivery's IKB to have the record's key.
+   */
+  gone: boolean;
   /** The per-entity implementation function. */
   impl: Code;
 }
@@ -75,6 +80,7 @@ const MODULE_NAMES = new Set([
   "checks",
   "needsIkb",
   "classify",
+  "gone",
 ]);
 
 /** The exported function name of a rule: its code, or `rule_<code>` when the code is not usable as is. */
@@ -177,6 +183,33 @@ function compileOne(
   return { attribute, when, require, refs };
 }
 
+/**
+ * `for previous E ... require present`: the record of T−1 (`r`) is still delivered when the
+ * delivery's IKB (`ctx.ikb`) has a record of E with the same key (`$delivered`; a record of T−1
+ * with an absent key field counts as delivered: it cannot be found again). The `when` reads the record of
+ * T−1 as any record rule reads its record.
+ */
+function compileGone(
+  ctx: ModuleContext,
+  instance: RuleInstance,
+): CompiledCheck {
+  const refs: ResolvedField[] = [];
+  const scope: Scope = {
+    ctx,
+    entity: instance.entity,
+    attribute: undefined,
+    bindings: [],
+    refs,
+    usage: { ikb: false },
+  };
+  const decl = instance.rule.decl;
+  const when =
+    decl.when === undefined ? undefined : compileCondition(decl.when, scope);
+  const key = ctx.hoist("KEY", lit(instance.entity.key), ts`readonly string[]`);
+  const require = ts`$delivered(${CTX}.ikb[${instance.entity.name}], ${R}, ${key})`;
+  return { attribute: undefined, when, require, refs };
+}
+
 /** Compile every record / attribute rule; rules that fail to compile become diagnostics. */
 export function compileRules(ctx: ModuleContext): CompiledInstance[] {
   const out: CompiledInstance[] = [];
@@ -190,8 +223,25 @@ export function compileRules(ctx: ModuleContext): CompiledInstance[] {
           decode: true,
           checks: [],
           usesIkb: false,
+          gone: false,
           impl,
         });
+        continue;
+      }
+      if (isGoneRule(rule.decl)) {
+        try {
+          out.push({
+            ...instance,
+            decode: false,
+            checks: [compileGone(ctx, instance)],
+            usesIkb: true,
+            gone: true,
+            impl,
+          });
+        } catch (e) {
+          if (!(e instanceof CompileError)) throw e;
+          ctx.error(e.code, `rule ${rule.code}: ${e.message}`, e.span);
+        }
         continue;
       }
       try {
@@ -203,6 +253,7 @@ export function compileRules(ctx: ModuleContext): CompiledInstance[] {
           decode: false,
           checks,
           usesIkb: usage.ikb,
+          gone: false,
           impl,
         });
       } catch (e) {
@@ -332,7 +383,11 @@ export function emitInstance(
   }`;
   const previous = readsPrevious(rule.decl);
   const lines = [`${rule.code} on ${entity.name}.`];
-  if (previous)
+  if (instance.gone)
+    lines.push(
+      "Runs on a record of the previous delivery (T−1), `ctx.ikb` its IKB in the delivery: a finding when the delivery no longer has it.",
+    );
+  else if (previous)
     lines.push(
       "Reads the previous delivery (`ctx.previous`): not evaluated without one.",
     );

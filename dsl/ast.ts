@@ -287,7 +287,16 @@ export interface AttributeRef extends NodeBase {
 
 /** What a rule runs on. */
 export type RuleTarget =
-  | { kind: "RecordTarget"; span: Span; entity: Ident }
+  | {
+      kind: "RecordTarget";
+      span: Span;
+      entity: Ident;
+      /**
+       * `for previous E`: the rule runs on the records of E in the previous delivery (T−1), not on
+       * the delivery's (docs/language.md, "Accounts that disappear"). Absent for `for E`.
+       */
+      previous?: true;
+    }
   | { kind: "AttributeTarget"; span: Span; attributes: AttributeRef[] }
   | { kind: "FileTarget"; span: Span; entities: Ident[] };
 

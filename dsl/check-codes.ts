@@ -114,6 +114,10 @@ export const CODES = {
   previousWithoutRecord: "REG263",
   previousWithinScope: "REG264",
   previousIsValid: "REG274",
+  // ---- REG320-REG322: accounts that disappear (`for previous E`)
+  goneTarget: "REG320",
+  goneRequire: "REG321",
+  goneWhen: "REG322",
   // ---- REG265-REG279: whole-file checks
   wholeFilePer: "REG265",
   wholeFileEntities: "REG266",
@@ -311,6 +315,11 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
     "A rule that reads the previous delivery is declared `scope within delivery` (warning).",
   REG274:
     "`is valid` on `previous.f`: a value of the previous delivery that does not fit its type reads as absent.",
+  REG320:
+    "`for previous E` where E does not belong to an IKB or has no `key` (or the ruleset has no `ikb`).",
+  REG321: "A `for previous E` rule whose requirement is not `require present`.",
+  REG322:
+    "A `when` on a `for previous E` rule that reads more than the record of the previous delivery (`exists`, `count`, `sum`, `previous`).",
   REG265: "`require one a per b` with another word where `per` belongs.",
   REG266:
     "A whole-file check (`require unique a, b`, `require one a per b`) on a rule `for file` several entities.",

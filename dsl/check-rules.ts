@@ -28,6 +28,7 @@ import {
   type ExprScope,
 } from "./check-expr.js";
 import { isTextual } from "./types.js";
+import { exprHasAggregate, exprReadsPrevious } from "./previous.js";
 import { Links } from "./links.js";
 import { placeholders } from "./message-template.js";
 import type { ResolvedEntity, ResolvedRule } from "./model.js";
@@ -178,6 +179,17 @@ function checkRule(
       checkWholeFile(index, reporter, rule.require, targeted);
     if (isFileCheck(rule.require) && rule.require.check === "total")
       checkFileTotal(index, reporter, rule.require, targeted);
+  } else if (target?.kind === "RecordTarget" && target.previous === true) {
+    const entity = lookupEntity(index, reporter, target.entity);
+    if (entity !== undefined) {
+      targeted.push(entity);
+      checkGoneRule(
+        rule,
+        entity,
+        { ...base, current: entity, attribute: undefined, label: "" },
+        reporter,
+      );
+    }
   } else if (target?.kind === "RecordTarget") {
     const entity = lookupEntity(index, reporter, target.entity);
     if (entity !== undefined) {
@@ -256,6 +268,58 @@ function checkMeaningSource(reporter: Reporter, rule: ResolvedRule): void {
         : 'when an article the rule implements states it, add `from ALIAS LOCATOR` to the `meaning`; otherwise add `assumption "..."` saying whose reading it is',
     ],
   });
+}
+
+/**
+ * `for previous E` (docs/language.md, "Accounts that disappear"): E's records of the previous
+ * delivery are found IKB by IKB, by the IKB key, and in the delivery by E's `key` (REG320); the
+ * rule requires only that the record is still delivered, `require present` (REG321); a `when`
+ * reads the fields of the record of T−1 and nothing else (REG322).
+ */
+function checkGoneRule(
+  rule: RuleDecl,
+  entity: ResolvedEntity,
+  scope: ExprScope,
+  reporter: Reporter,
+): void {
+  const { index } = scope;
+  const ikb = index.rs.ikb;
+  const target = rule.target!;
+  const why =
+    ikb === undefined || missing(ikb.key)
+      ? "the ruleset has no `ikb` grouping, by whose key the previous delivery is read"
+      : index.field(entity, ikb.key.name) === undefined
+        ? `\`${entity.name}\` has no field \`${ikb.key.name}\` (the IKB key), so its records belong to no IKB`
+        : entity.key.length === 0
+          ? `\`${entity.name}\` has no \`key\` that finds the same record in the delivery`
+          : undefined;
+  if (why !== undefined)
+    reporter.report(
+      CODES.goneTarget,
+      `\`for previous ${entity.name}\` runs on the records of the previous delivery that the delivery no longer has, but ${why}`,
+      target.span,
+    );
+  if (rule.when !== undefined && rule.when !== null) {
+    if (exprHasAggregate(rule.when) || exprReadsPrevious(rule.when))
+      reporter.report(
+        CODES.goneWhen,
+        `the \`when\` of a \`for previous ${entity.name}\` rule reads the fields of the record of the previous delivery, and nothing else (no \`exists\`, \`count\`, \`sum\` or \`previous\`)`,
+        rule.when.span,
+      );
+    else checkCondition(rule.when, scope, "`when`");
+  }
+  const req = rule.require;
+  if (
+    req !== undefined &&
+    req !== null &&
+    !(isFileCheck(req) && req.check === "present")
+  )
+    reporter.report(
+      CODES.goneRequire,
+      `a \`for previous ${entity.name}\` rule requires that the record of the previous delivery is still delivered: write \`require present\``,
+      req.span,
+      { suggestion: "present" },
+    );
 }
 
 function checkConditions(

@@ -2065,6 +2065,19 @@ export class RegelParser extends EmbeddedActionsParser {
         },
       },
       {
+        // `for previous E`: the records of E in the previous delivery (T−1)
+        ALT: () => {
+          this.CONSUME(KW.previous);
+          const e = this.CONSUME3(Identifier);
+          return this.ACTION(() => ({
+            kind: "RecordTarget" as const,
+            entity: this.id(e),
+            previous: true as const,
+            span: this.sp(start),
+          }))!;
+        },
+      },
+      {
         ALT: () => {
           const items: {
             entity: IToken;

@@ -52,12 +52,49 @@ export function exprReadsPrevious(e: Expr | undefined | null): boolean {
 }
 
 /**
- * Whether a rule reads the previous delivery: its `when` or `require` names `previous`. Such a
- * rule is checked only when a previous delivery is given; without one it is "not evaluated".
+ * `for previous E`: a rule on the records of E in the previous delivery (T−1) that checks they are
+ * still delivered (docs/language.md, "Accounts that disappear").
+ */
+export function isGoneRule(decl: RuleDecl): boolean {
+  return decl.target?.kind === "RecordTarget" && decl.target.previous === true;
+}
+
+/** Whether an expression holds `exists`, `count` or `sum` anywhere. */
+export function exprHasAggregate(e: Expr | undefined | null): boolean {
+  if (e == null) return false;
+  switch (e.kind) {
+    case "Aggregate":
+      return true;
+    case "Unary":
+      return exprHasAggregate(e.operand);
+    case "Binary":
+      return exprHasAggregate(e.left) || exprHasAggregate(e.right);
+    case "Is":
+    case "In":
+    case "Matches":
+      return exprHasAggregate(e.operand);
+    case "Call":
+      return (e.args ?? []).some(exprHasAggregate);
+    case "If":
+      return (
+        exprHasAggregate(e.condition) ||
+        exprHasAggregate(e.then) ||
+        exprHasAggregate(e.otherwise)
+      );
+    default:
+      return false;
+  }
+}
+
+/**
+ * Whether a rule reads the previous delivery: its `when` or `require` names `previous`, or it runs
+ * on the records of T−1 (`for previous E`). Such a rule is checked only when a previous delivery
+ * is given; without one it is "not evaluated".
  */
 export function readsPrevious(decl: RuleDecl): boolean {
   const req = decl.require;
   return (
+    isGoneRule(decl) ||
     exprReadsPrevious(decl.when) ||
     (req != null && req.kind !== "FileCheck" && exprReadsPrevious(req as Expr))
   );

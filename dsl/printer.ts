@@ -566,7 +566,7 @@ function target(c: Chunk, t: RuleTarget): void {
   c.add("for ");
   switch (t.kind) {
     case "RecordTarget":
-      c.add(t.entity.name);
+      c.add(t.previous === true ? `previous ${t.entity.name}` : t.entity.name);
       return;
     case "AttributeTarget":
       c.list(t.attributes, (a) => c.add(attribute(a)));

@@ -38,10 +38,11 @@ import type {
   ResolvedRuleset,
 } from "../dsl/model.js";
 import { entityNamed } from "../dsl/named.js";
-import { readsPrevious } from "../dsl/previous.js";
+import { isGoneRule, readsPrevious } from "../dsl/previous.js";
 import type { Finding } from "../compiler/contract.js";
 import {
   checkFiles,
+  interpretGone,
   interpretRule,
   type MemoryFile,
   type RawRow,
@@ -93,6 +94,27 @@ export interface ExampleDelivery {
    * Absent: the example runs without a previous delivery.
    */
   previous?: Record<string, RawRow[]>;
+  /**
+   * A `for previous E` rule (accounts that disappear): E, whose records in {@link previous} the
+   * rule runs on; the example fails when it has a finding on any of them.
+   */
+  gone?: string;
+}
+
+/** `{ gone: E }` for a `for previous E` rule, else nothing. */
+function goneEntity(
+  ruleset: ResolvedRuleset,
+  rule: ResolvedRule,
+): { gone?: string } {
+  const t = rule.decl?.target;
+  if (
+    rule.decl === undefined ||
+    !isGoneRule(rule.decl) ||
+    t?.kind !== "RecordTarget"
+  )
+    return {};
+  const e = ruleset.links.entity(t.entity);
+  return e === undefined ? {} : { gone: e.name };
 }
 
 /** The entity of a record literal (the checker linked it). */
@@ -230,6 +252,7 @@ export function exampleDelivery(
       entity: entity.name,
       subject: { row: subject, ikbKey: key },
       ...(previous === undefined ? {} : { previous }),
+      ...goneEntity(ruleset, rule),
     };
   }
   const entity = ruleset.links.entity(ex.entity);
@@ -364,6 +387,18 @@ function interpretDelivery(
   ruleset: ResolvedRuleset,
   d: ExampleDelivery,
 ): Finding[] {
+  if (d.subject !== undefined && d.gone !== undefined) {
+    // `for previous E`: the rule runs on each record of E in the IKB of T−1
+    const ctx = {
+      rrd: d.rrd,
+      ikb: exampleGroup(ruleset, d),
+      ikbKey: d.subject.ikbKey,
+      previous: d.previous,
+    };
+    return (d.previous?.[d.gone] ?? [])
+      .flatMap((row) => interpretGone(ruleset, d.gone!, row, ctx))
+      .filter((f) => f.rule === d.rule);
+  }
   if (d.subject !== undefined)
     return interpretRule(ruleset, d.rule, d.entity, d.subject.row, {
       rrd: d.rrd,

@@ -35,7 +35,7 @@
  *
  * @module
  */
-import { readsPrevious } from "../dsl/previous.js";
+import { isGoneRule, readsPrevious } from "../dsl/previous.js";
 import type { AttributeRef, FileCheck, Ident, Role } from "../dsl/ast.js";
 import { placeholders } from "../dsl/message-template.js";
 import { printExpr, totalFigureText } from "../dsl/printer.js";
@@ -263,6 +263,73 @@ class RecordRun {
     return undefined;
   }
 
+  /**
+   * A `for previous E` rule on this record, which is a record of the previous delivery (T−1):
+   * `ctx.ikb` is its IKB in the delivery. A finding when the rule's `when` holds for the record
+   * and no record of E in the delivery's IKB has the same key (its key fields decode to the same
+   * canonical text; a record of T−1 with an absent key field cannot be found again and is not
+   * reported).
+   */
+  runGone(rule: ResolvedRule, out: Finding[]): void {
+    const { decl } = rule;
+    const target = decl.target;
+    if (target?.kind !== "RecordTarget" || target.previous !== true) return;
+    if (this.ruleset.links.entity(target.entity) !== this.entity) return;
+    if (this.ctx.previous === undefined) return;
+    const restricted =
+      decl.roles.length > 0 &&
+      !(decl.roles.includes("D") && decl.roles.includes("V"));
+    if (
+      restricted &&
+      this.entity.roleBy !== undefined &&
+      (this.role === undefined || !decl.roles.includes(this.role))
+    )
+      return;
+    const scope: Scope = {
+      model: this.model,
+      record: this.record,
+      attribute: undefined,
+      rrd: this.rrd,
+      ikb: this.ikb,
+      iterated: [],
+    };
+    if (decl.when && !truthy(decl.when, scope)) return;
+    const key = this.entity.key;
+    const mine = key.map((k) => this.record.text[k]);
+    // a record of T−1 with an absent key field cannot be found again: it is not reported
+    if (mine.some((t) => t === null || t === undefined)) return;
+    const delivered = this.ikb(this.entity).some((rec) =>
+      key.every((k, i) => rec.text[k] === mine[i]),
+    );
+    if (delivered) return;
+    const read = fieldsRead(
+      this.ruleset.links,
+      decl.when,
+      this.entity,
+      new Set(),
+    );
+    const values: Record<string, string | null> = {};
+    for (const f of this.entity.fields)
+      if (read.has(f.name)) values[f.name] = cell(this.record, f.name);
+    out.push({
+      rule: rule.code,
+      severity: decl.severity ?? "signalling",
+      entity: this.entity.name,
+      role: this.role,
+      attribute: undefined,
+      key: keyText(this.entity, this.record),
+      values,
+      message: fillMessage(
+        this.ruleset,
+        rule,
+        this.entity,
+        this.record,
+        undefined,
+      ),
+      law: ruleLaw(rule),
+    });
+  }
+
   runRule(rule: ResolvedRule, out: Finding[]): void {
     const { decl } = rule;
     const target = decl.target;
@@ -351,6 +418,26 @@ export function interpretRecord(
   const run = new RecordRun(ruleset, entity, rawRow, ctx);
   const out: Finding[] = [];
   for (const rule of ruleset.rules) run.runRule(rule, out);
+  return out;
+}
+
+/**
+ * Run the `for previous E` rules (accounts that disappear) on one CSV row of `entity` in the
+ * previous delivery (T−1): `ctx.ikb` is the row's IKB in the delivery (empty when the IKB is
+ * gone), `ctx.previous` its IKB in T−1 (undefined: no previous delivery, nothing is evaluated).
+ * `rule` limits the run to one rule.
+ */
+export function interpretGone(
+  ruleset: ResolvedRuleset,
+  entity: string,
+  rawRow: RawRow,
+  ctx: InterpretContext,
+  rule?: ResolvedRule,
+): Finding[] {
+  const run = new RecordRun(ruleset, entity, rawRow, ctx);
+  const out: Finding[] = [];
+  for (const r of rule === undefined ? ruleset.rules : [rule])
+    if (isGoneRule(r.decl)) run.runGone(r, out);
   return out;
 }
 

@@ -25,6 +25,7 @@ import type {
   RuleTrace,
   Severity,
 } from "../compiler/contract.js";
+import { MASK } from "../compiler/contract.js";
 import {
   groupByKey,
   mergeRuns,
@@ -189,6 +190,8 @@ interface RuleTally {
   firstLine: number | null;
   /** Findings reported as unknown / missing (fields with `unknown` texts): runtime/unknown-values.ts. */
   reported?: ReportedCounts;
+  /** Findings on records of the previous delivery (`for previous E`): its percentage is of T−1's records. */
+  ofPrevious?: true;
 }
 
 const EMPTY_IKB: Readonly<Record<string, readonly unknown[]>> = Object.freeze(
@@ -384,6 +387,10 @@ class DeliveryValidator {
           temp,
           this.opts.sortBudget,
         );
+      if (this.previous !== undefined && this.rs.gone !== undefined)
+        // a whole IKB of T−1 the delivery no longer has: its records are checked on their own
+        this.previous.onGone = (p) =>
+          this.goneRecords(p.key, p.records, p.lines, undefined, undefined);
       await this.validateAll();
     } finally {
       await temp.dispose();
@@ -1148,6 +1155,8 @@ class DeliveryValidator {
           this.processIkb(g.key, grouped, g.rows, ikb, previous);
         }
     }
+    // the IKBs of T−1 after the delivery's last one are gone too
+    await this.previous?.finish();
     for (const f of flat) {
       for await (const batch of this.goodRows(f))
         for (const row of batch)
@@ -1260,6 +1269,9 @@ class DeliveryValidator {
       }
       f.report.rowsValidated++;
     }
+    if (previous !== undefined && key !== undefined && this.rs.gone)
+      // the records of this IKB in T−1 that the delivery no longer has
+      this.goneRecords(key, previous, this.previous!.lines, ctx, all);
     // drop the references so that the rows of this IKB can be collected
     for (let k = 0; k < n; k++) {
       itemRow[k] = undefined as unknown as KeyedRow;
@@ -1286,6 +1298,53 @@ class DeliveryValidator {
         for (const p of new Set(c.payoutsBlocked))
           this.payoutCounts.set(p, (this.payoutCounts.get(p) ?? 0) + 1);
       if (this.aggregates.any) this.aggregates.ikb(ikb, c.categories);
+    }
+  }
+
+  /**
+   * The `for previous E` rules (accounts that disappear, `rs.gone`) on the records of one IKB of
+   * T−1. `ctx` is the IKB's context in the delivery, with its records; undefined when the whole
+   * IKB is gone (its records are then checked against an empty IKB, and their findings count in
+   * no IKB). Findings name the record's file and line in T−1 and the IKB (`finding.previous`);
+   * with `all` they join the IKB's findings (its classification).
+   */
+  private goneRecords(
+    key: string,
+    records: Record<string, unknown[]>,
+    lines: Record<string, number[]>,
+    ctx: RuleContext | undefined,
+    all: Finding[] | undefined,
+  ): void {
+    const gone = this.rs.gone!;
+    const context: RuleContext = ctx ?? {
+      rrd: this.rrdDays,
+      ikb: EMPTY_IKB,
+      ikbKey: key,
+      previous: records,
+    };
+    for (const entity of Object.keys(gone)) {
+      const check = gone[entity];
+      const list = records[entity] ?? [];
+      const file = this.rs.entities.find((e) => e.name === entity)?.file;
+      for (let i = 0; i < list.length; i++) {
+        const out: Finding[] = [];
+        try {
+          check(list[i], context, out);
+        } catch (e) {
+          throw new Error(
+            `checking ${file ?? entity} line ${lines[entity]?.[i]} of the previous delivery: ${e instanceof Error ? e.message : String(e)}`,
+          );
+        }
+        const codes = new Set<string>();
+        for (const fd of out) {
+          fd.file = file;
+          fd.line = lines[entity]?.[i];
+          fd.previous = { ikb: key, ikbDelivered: ctx !== undefined };
+          this.tally(fd, !codes.has(fd.rule));
+          codes.add(fd.rule);
+          all?.push(fd);
+        }
+      }
     }
   }
 
@@ -1386,6 +1445,16 @@ class DeliveryValidator {
     }
   }
 
+  /** An IKB key as a sample shows it: masked when the IKB key field of `entity` is personal. */
+  private maskIkb(entity: string, key: string): string {
+    const field = this.rs.metadata.ikb?.key;
+    return !this.opts.showPersonalData &&
+      field !== undefined &&
+      this.personal.get(entity)?.has(field) === true
+      ? MASK
+      : key;
+  }
+
   private tally(fd: Finding, newRecord: boolean): void {
     let t = this.tallies.get(fd.rule);
     if (!t) {
@@ -1401,6 +1470,7 @@ class DeliveryValidator {
       this.tallies.set(fd.rule, t);
     }
     t.count++;
+    if (fd.previous !== undefined) t.ofPrevious = true;
     t.reported = countReported(t.reported, fd);
     if (newRecord) t.records++;
     if (t.samples.length < this.maxSamples) {
@@ -1423,6 +1493,14 @@ class DeliveryValidator {
         file: fd.file ?? null,
         line: fd.line ?? null,
         ...reportedOf(fd),
+        ...(fd.previous === undefined
+          ? {}
+          : {
+              previous: {
+                ikb: own(this.maskIkb(fd.entity, fd.previous.ikb)),
+                ikbDelivered: fd.previous.ikbDelivered,
+              },
+            }),
       });
     } else t.omitted++;
   }
@@ -1457,7 +1535,13 @@ class DeliveryValidator {
       const entities = t
         ? [...t.entities]
         : [...new Set(tally?.samples.map((s) => s.entity) ?? [])];
-      const base = entities.reduce((a, e) => a + (validatedBy.get(e) ?? 0), 0);
+      // a rule on the records of T−1 (`for previous E`) counts against the records read there
+      const base =
+        tally?.ofPrevious === true
+          ? (this.previous?.report.files ?? [])
+              .filter((f) => entities.includes(f.entity))
+              .reduce((a, f) => a + f.rows, 0)
+          : entities.reduce((a, e) => a + (validatedBy.get(e) ?? 0), 0);
       const records = tally?.records ?? 0;
       ruleReports.push({
         code,
@@ -1667,6 +1751,7 @@ class DeliveryValidator {
         folder: null,
         rules: reading,
         ikbsMatched: 0,
+        ikbsGone: 0,
         files: [],
       };
     return report;

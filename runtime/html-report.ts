@@ -159,7 +159,11 @@ function samplesBlock(r: RuleReport, samplesDir: string | undefined): Html {
       : relativeUrl(`${samplesDir}/${sampleFileName(r.code)}`);
   const rows = r.samples.slice(0, HTML_SAMPLES).map(
     (s) =>
-      html`<tr><td class="mono">${s.file}${s.line !== null ? `:${s.line}` : null}</td><td class="mono">${s.key}</td><td>${s.role}</td><td>${s.attribute}${s.reported === "unknown" ? html` <i>(reported as unknown)</i>` : null}</td><td class="mono">${joinHtml(
+      html`<tr><td class="mono">${s.previous === undefined ? null : "T−1 "}${s.file}${s.line !== null ? `:${s.line}` : null}</td><td class="mono">${s.key}${
+        s.previous === undefined
+          ? null
+          : html`<br><i>in T−1 in IKB ${s.previous.ikb}${s.previous.ikbDelivered ? "" : ", which is no longer delivered"}</i>`
+      }</td><td>${s.role}</td><td>${s.attribute}${s.reported === "unknown" ? html` <i>(reported as unknown)</i>` : null}</td><td class="mono">${joinHtml(
         Object.keys(s.values)
           .sort()
           .map((k) => {
@@ -363,7 +367,7 @@ function previousNote(r: Report): Html {
   if (pd === undefined) return html``;
   if (!pd.given)
     return html`<p id="previous-delivery"><strong>Not evaluated:</strong> ${pd.rules.length} rule(s) compare a record with the bank's previous delivery (T−1), and none was given (<span class="mono">regel validate --previous DIR</span>): <span class="mono">${pd.rules.join(", ")}</span>. They did not pass either.</p>`;
-  return html`<p id="previous-delivery">Compared with the previous delivery (T−1) <span class="mono">${pd.folder ?? ""}</span>: ${pd.ikbsMatched} ${unitOf(r)}s of this delivery are also in it; ${joinHtml(
+  return html`<p id="previous-delivery">Compared with the previous delivery (T−1) <span class="mono">${pd.folder ?? ""}</span>: ${pd.ikbsMatched} ${unitOf(r)}s of this delivery are also in it${pd.ikbsGone ? `, ${pd.ikbsGone} of its ${unitOf(r)}s are no longer delivered` : ""}; ${joinHtml(
     pd.files.map(
       (f) =>
         html`<span class="mono">${f.file}</span> ${f.status === "read" ? `${f.rows} records read${f.rowsSkipped > 0 ? `, ${f.rowsSkipped} rows skipped` : ""}` : f.status}`,

@@ -128,6 +128,7 @@ export async function loadCompiled<M extends CompiledRuleset = CompiledRuleset>(
     fileTotals: mod.fileTotals as CompiledRuleset["fileTotals"],
     decoders: mod.decoders as CompiledRuleset["decoders"],
     checks: mod.checks as CompiledRuleset["checks"],
+    gone: mod.gone as CompiledRuleset["gone"],
     needsIkb: (mod.needsIkb as CompiledRuleset["needsIkb"]) ?? [],
     classify: mod.classify as CompiledRuleset["classify"],
     laws:

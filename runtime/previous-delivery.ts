@@ -61,6 +61,13 @@ export function previousRules(rs: CompiledRuleset): {
   };
 }
 
+/** One IKB of T−1: its records decoded, and the line of each in its file, by entity name. */
+export interface PreviousIkb {
+  key: string;
+  records: Record<string, unknown[]>;
+  lines: Record<string, number[]>;
+}
+
 /** The previous delivery, read and sorted; {@link seek} gives the records of one IKB. */
 export class PreviousDelivery {
   private readonly files: PreviousFile[] = [];
@@ -69,6 +76,13 @@ export class PreviousDelivery {
   private at = 0;
   private done = false;
   readonly report: PreviousDeliveryReport;
+  /** The lines in T−1 of the records the last {@link seek} gave, by entity name. */
+  lines: Record<string, number[]> = Object.create(null);
+  /**
+   * Called with each IKB of T−1 that the delivery no longer has (`for previous E` rules run on
+   * its records), as {@link seek} and {@link finish} pass it; one IKB at a time, nothing kept.
+   */
+  onGone: ((ikb: PreviousIkb) => void) | undefined;
 
   private constructor(
     private readonly rs: CompiledRuleset,
@@ -81,6 +95,7 @@ export class PreviousDelivery {
       folder,
       rules: [...rules],
       ikbsMatched: 0,
+      ikbsGone: 0,
       files: [],
     };
     void entities;
@@ -197,34 +212,77 @@ export class PreviousDelivery {
    */
   async seek(key: string): Promise<Record<string, unknown[]>> {
     const out: Record<string, unknown[]> = Object.create(null);
-    for (const f of this.files) out[f.entity.name] = [];
+    this.lines = Object.create(null);
+    for (const f of this.files) {
+      out[f.entity.name] = [];
+      this.lines[f.entity.name] = [];
+    }
     for (;;) {
-      if (this.at >= this.batch.length) {
-        if (this.done || this.groups === undefined) return out;
-        const next = await this.groups.next();
-        if (next.done) {
-          this.done = true;
-          return out;
-        }
-        this.batch = next.value;
-        this.at = 0;
+      const g = await this.next();
+      if (g === undefined || g.key > key) return out;
+      this.at++;
+      if (g.key < key) {
+        this.gone(g); // an IKB of T−1 that the delivery no longer has
         continue;
       }
-      const g = this.batch[this.at];
-      if (g.key > key) return out;
-      this.at++;
-      if (g.key < key) continue; // an IKB of T−1 that the delivery no longer has
       this.report.ikbsMatched++;
-      g.rows.forEach((rows, i) => {
-        const f = this.files[i];
-        const decode = this.rs.decoders[f.entity.name];
-        const sink: Finding[] = [];
-        out[f.entity.name] = rows.map((r) => {
-          if (f.normalize) f.normalize.normalize(r.cells);
-          return decode ? decode(r.cells, f.index, sink) : {};
-        });
-      });
-      return out;
+      const d = this.decode(g);
+      this.lines = d.lines;
+      return d.records;
     }
+  }
+
+  /**
+   * After the delivery's last IKB: the IKBs of T−1 that come after it are gone from the delivery
+   * too ({@link onGone}).
+   */
+  async finish(): Promise<void> {
+    for (;;) {
+      const g = await this.next();
+      if (g === undefined) return;
+      this.at++;
+      this.gone(g);
+    }
+  }
+
+  /** The next IKB of T−1 (not yet passed), or undefined at the end. */
+  private async next(): Promise<KeyGroup | undefined> {
+    while (this.at >= this.batch.length) {
+      if (this.done || this.groups === undefined) return undefined;
+      const next = await this.groups.next();
+      if (next.done) {
+        this.done = true;
+        return undefined;
+      }
+      this.batch = next.value;
+      this.at = 0;
+    }
+    return this.batch[this.at];
+  }
+
+  private gone(g: KeyGroup): void {
+    this.report.ikbsGone++;
+    if (this.onGone !== undefined) this.onGone(this.decode(g));
+  }
+
+  /** The records of one IKB of T−1, decoded (decode findings dropped), with their lines. */
+  private decode(g: KeyGroup): PreviousIkb {
+    const records: Record<string, unknown[]> = Object.create(null);
+    const lines: Record<string, number[]> = Object.create(null);
+    for (const f of this.files) {
+      records[f.entity.name] = [];
+      lines[f.entity.name] = [];
+    }
+    g.rows.forEach((rows, i) => {
+      const f = this.files[i];
+      const decode = this.rs.decoders[f.entity.name];
+      const sink: Finding[] = [];
+      records[f.entity.name] = rows.map((r) => {
+        if (f.normalize) f.normalize.normalize(r.cells);
+        return decode ? decode(r.cells, f.index, sink) : {};
+      });
+      lines[f.entity.name] = rows.map((r) => r.line);
+    });
+    return { key: g.key, records, lines };
   }
 }

@@ -71,7 +71,7 @@ export function summaryText(r: Report, maxRules = 15): string {
   if (pd !== undefined)
     lines.push(
       pd.given
-        ? `previous delivery (T−1): ${pd.folder}; ${pd.ikbsMatched} ${r.ikbs?.unit ?? "IKB"}s also in it; ${pd.files.map((f) => `${f.file} ${f.status === "read" ? `${f.rows} read${f.rowsSkipped ? `, ${f.rowsSkipped} skipped` : ""}` : f.status}`).join(", ") || "no files read"}`
+        ? `previous delivery (T−1): ${pd.folder}; ${pd.ikbsMatched} ${r.ikbs?.unit ?? "IKB"}s also in it${pd.ikbsGone ? `, ${pd.ikbsGone} of its ${r.ikbs?.unit ?? "IKB"}s no longer delivered` : ""}; ${pd.files.map((f) => `${f.file} ${f.status === "read" ? `${f.rows} read${f.rowsSkipped ? `, ${f.rowsSkipped} skipped` : ""}` : f.status}`).join(", ") || "no files read"}`
         : `NOT EVALUATED (${pd.rules.length} rule(s) compare with the previous delivery, and none was given: --previous DIR): ${pd.rules.join(", ")}`,
     );
   const fired = [...r.rules, ...r.secondaryRules]

@@ -59,6 +59,14 @@ export interface Sample {
    * values"). Since report version 1.4.0.
    */
   reported?: "unknown" | "missing";
+  /**
+   * A finding on a record of the previous delivery (T−1) that this delivery no longer has (`for
+   * previous E`): `file` and `line` are then in T−1; `ikb` is the IKB the record belonged to there
+   * (masked like the key when the IKB key field is personal), `ikbDelivered` whether this delivery
+   * still has that IKB (`false`: the whole IKB is gone, and the finding counts in no IKB). Since
+   * report version 1.4.0.
+   */
+  previous?: { ikb: string; ikbDelivered: boolean };
 }
 
 /** One rule and what it found. */
@@ -387,6 +395,11 @@ export interface PreviousDeliveryReport {
   rules: string[];
   /** IKBs of this delivery that the previous delivery also holds. */
   ikbsMatched: number;
+  /**
+   * IKBs of the previous delivery that this delivery no longer holds (the `for previous E` rules
+   * ran on their records: docs/report.md, "Records gone since the previous delivery").
+   */
+  ikbsGone: number;
   /** The files of T−1 read: those of the entities the rules are on. */
   files: PreviousFileReport[];
 }

@@ -84,3 +84,22 @@ export function $previous<R>(
   }
   return undefined;
 }
+
+/**
+ * Whether the delivery still has the record `r` of the previous delivery (`for previous E ...
+ * require present`): a record of `list` (the IKB's records of E in the delivery) with the same
+ * key. True also when a key field of `r` is absent: such a record cannot be found again, so it is
+ * not reported as gone.
+ */
+export function $delivered<R>(list: readonly unknown[] | undefined, r: R, key: readonly string[]): boolean {
+  const a = r as unknown as Record<string, unknown>;
+  for (let k = 0; k < key.length; k++) if (a[key[k]] === undefined) return true;
+  if (list === undefined) return false;
+  for (let i = 0; i < list.length; i++) {
+    const b = list[i] as Record<string, unknown>;
+    let same = true;
+    for (let k = 0; k < key.length && same; k++) same = a[key[k]] === b[key[k]];
+    if (same) return true;
+  }
+  return false;
+}

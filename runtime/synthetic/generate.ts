@@ -249,8 +249,11 @@ export function generateDelivery(
             ["ikb_id", "rule", "entity", "role", "attribute", "key"],
           ),
           perRule: {} as Record<string, number>,
+          // T−1's own metadata files: its row counts, stated true
+          counter: new MetadataCounter(ruleset),
         };
   if (previous !== undefined) {
+    previous.counter.rrd = daysOf(opts.rrd);
     mkdirSync(opts.previousOut!, { recursive: true });
     for (const entity of ruleset.entities)
       if (entity.file !== undefined)
@@ -353,14 +356,14 @@ export function generateDelivery(
         opts.depositors,
         changed,
       ))
-        writeIkb(before, ruleset.entities, previous.sinks);
+        writeIkb(before, ruleset.entities, previous.sinks, previous.counter);
       for (const f of changed) {
         const meta = entities.get(f.entity)!;
         previous.findings.write([
-          ikb.key,
+          f.ikbKey ?? ikb.key,
           f.rule,
           f.entity,
-          roleOf(meta, f.record, ikb.key),
+          roleOf(meta, f.record, f.ikbKey ?? ikb.key),
           f.attribute,
           keyOf(meta, f.record),
         ]);
@@ -451,6 +454,15 @@ export function generateDelivery(
   ikbsSink.close();
   let previousSummary: GenerateSummary["previous"];
   if (previous !== undefined) {
+    const prevMetadata = previous.counter.metadataRows(
+      new Random(opts.seed ^ 0x5eed),
+      0,
+    );
+    for (const [name, list] of prevMetadata.rows) {
+      const entity = entities.get(name)!;
+      const sink = previous.sinks.get(name);
+      for (const r of list) sink?.write(entity.fields.map((f) => r[f.name]));
+    }
     const prevRows: Record<string, number> = {};
     for (const [name, sink] of previous.sinks) {
       sink.close();

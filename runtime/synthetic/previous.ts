@@ -10,10 +10,13 @@
  * same reason. Some IKBs of T are new (not in T−1) and some IKBs of T−1 are gone from T, so the
  * merge join meets both.
  *
- * The changes know the rules of the shipped GLO 1.3.0 (etc0005–etc0007, rulesets/ikb.glo):
+ * The changes know the rules of the shipped GLO 1.3.0 (etc0005–etc0008, rulesets/ikb.glo):
  * - etc0005: the depositor's date of birth in T−1 is a year earlier;
  * - etc0006: the depositor's identification number in T−1 is another one;
- * - etc0007: a balance above EUR 10,000.00 in T was EUR 1,000.00 in T−1 (a more than tenfold jump).
+ * - etc0007: a balance above EUR 10,000.00 in T was EUR 1,000.00 in T−1 (a more than tenfold jump);
+ * - etc0008 (accounts that disappear): an IKB that stays has in T−1 one more account, closed since
+ *   (a copy of one of its accounts under a new account identifier); and every account of an IKB
+ *   of T−1 that is gone from T is gone too, so each is an expected finding.
  *
  * @module
  */
@@ -28,7 +31,12 @@ import type { ExpectedFinding } from "./defects.js";
 import { Random } from "./random.js";
 
 /** The changes this module can inject, by the rule that finds them. */
-export const PREVIOUS_CHANGES = ["etc0005", "etc0006", "etc0007"] as const;
+export const PREVIOUS_CHANGES = [
+  "etc0005",
+  "etc0006",
+  "etc0007",
+  "etc0008",
+] as const;
 
 /** Share of IKBs of T that are new (not in T−1), and of extra IKBs of T−1 that are gone from T. */
 const NEW_RATE = 0.01;
@@ -57,6 +65,11 @@ function uniqueKey(
 ): boolean {
   const same = (r: RawRecord) => entity.key.every((k) => r[k] === record[k]);
   return (ikb.records[entity.name] ?? []).filter(same).length === 1;
+}
+
+/** Whether every key field of `record` has a value (a record without one is never found gone). */
+function hasKey(entity: EntityMeta, record: RawRecord): boolean {
+  return entity.key.every((k) => (record[k] ?? "").trim() !== "");
 }
 
 /** The previous delivery of one generation run. */
@@ -91,8 +104,21 @@ export class PreviousGenerator {
     expected: ExpectedFinding[],
   ): SyntheticIkb[] {
     const out: SyntheticIkb[] = [];
-    if (this.random.chance(GONE_RATE))
-      out.push(buildIkb(this.random, depositors + n, { rrd: this.rrd }));
+    if (this.random.chance(GONE_RATE)) {
+      const gone = buildIkb(this.random, depositors + n, { rrd: this.rrd });
+      out.push(gone);
+      // the whole IKB is gone from T: each of its accounts is (etc0008)
+      if (this.codes.includes("etc0008"))
+        for (const r of gone.records.BA ?? [])
+          if (hasKey(this.entities.get("BA")!, r))
+            expected.push({
+              rule: "etc0008",
+              entity: "BA",
+              record: r,
+              attribute: undefined,
+              ikbKey: gone.key,
+            });
+    }
     if (this.random.chance(NEW_RATE)) return out;
     const copy = copyIkb(ikb);
     if (this.codes.length > 0 && this.random.chance(this.changeRate))
@@ -129,6 +155,19 @@ export class PreviousGenerator {
           id === "999999990" ? "999999981" : "999999990";
       }
       return { rule: code, entity: "NP", record: now, attribute: undefined };
+    }
+    if (code === "etc0008") {
+      // an account of T−1 closed since: a copy of one of the IKB's accounts under a new key
+      const template = ikb.records.BA.find((r) => hasKey(ba, r));
+      if (template === undefined) return undefined;
+      const closed = {
+        ...template,
+        account_id: `${ikb.key}-X${ikb.records.BA.length + 1}`,
+      };
+      if (ikb.records.BA.some((r) => r.account_id === closed.account_id))
+        return undefined;
+      copy.records.BA.push(closed);
+      return { rule: code, entity: "BA", record: closed, attribute: undefined };
     }
     // etc0007: a balance of more than ten times EUR 1,000.00
     const candidates = ikb.records.BA.map((r, i) => ({ r, i })).filter(

@@ -205,6 +205,19 @@ describe("explainRule", () => {
     }
   });
 
+  it("does not explain a rule on the records of the previous delivery on a record of the delivery", async () => {
+    await expect(
+      explainRule({
+        ruleset: glo,
+        rule: "etc0008",
+        key: "ikb_id=C1;account_id=A1",
+        folder: delivery,
+        rrd: "2024-03-31",
+        entity: "BA",
+      }),
+    ).rejects.toThrow(/runs on the records of the previous delivery/);
+  });
+
   it("agrees with the reference interpreter for every record rule on every record of the delivery", async () => {
     const csv = (file: string) => {
       const [head, ...lines] = readFileSync(join(delivery, file), "utf8")
@@ -224,6 +237,8 @@ describe("explainRule", () => {
     for (const rule of glo.rules) {
       const t = rule.decl.target;
       if (!t || t.kind === "FileTarget") continue;
+      // `for previous E` runs on records of T−1, not of the delivery (see below)
+      if (t.kind === "RecordTarget" && t.previous === true) continue;
       for (const [entity, list] of rows) {
         const e = glo.entities.get(entity)!;
         for (const raw of list) {

@@ -743,6 +743,13 @@ const target: fc.Arbitrary<RuleTarget> = fc.oneof(
     span: SPAN,
     entity,
   })),
+  // `for previous E`: the records of E in the previous delivery (accounts that disappear)
+  ident.map((entity) => ({
+    kind: "RecordTarget" as const,
+    span: SPAN,
+    entity,
+    previous: true as const,
+  })),
   list(attributeRef, 3, 1).map((attributes) => ({
     kind: "AttributeTarget" as const,
     span: SPAN,

@@ -38,6 +38,21 @@ const NO_IKB = BASE.replace(
 
 const T = (extra: string) => ({ "t.regel": BASE + extra });
 
+/** A `for previous BA` rule (accounts that disappear) with the given clauses. */
+const goneRule = (
+  clauses: string,
+  fail = 'BA { account_id: "A2" } previous BA { account_id: "A1", balance: 1.00 }',
+) => `
+rule etc0100 "Test"
+  assumption "A test rule: its meaning is our own."
+  severity signalling
+  implements br art 2
+  for previous BA
+  ${clauses}
+  example fail ${fail}
+  example pass BA { account_id: "A1" } previous BA { account_id: "A1" }
+`;
+
 /** A rule on NP with extra clauses between `severity` and `implements` (class, scope). */
 const classRule = (code: string, extra: string) => `
 rule ${code} "Test"
@@ -881,6 +896,40 @@ rule etc0100 "Test"
     suggestion: "scope outside delivery",
     message:
       "rule `etc0100` reads the previous delivery (`previous`), but is declared `scope within delivery`",
+  },
+  // ---------------------------------------------------------------- REG320–REG322: `for previous E`
+  {
+    code: "REG320",
+    title: "`for previous E` in a ruleset without an IKB grouping",
+    files: {
+      "t.regel":
+        NO_IKB +
+        goneRule(
+          "require present",
+          'BA { account_id: "A2" } previous BA { account_id: "A1" }',
+        ),
+    },
+    at: [{ marker: "for previous BA" }],
+    message:
+      "`for previous BA` runs on the records of the previous delivery that the delivery no longer has, but the ruleset has no `ikb` grouping",
+  },
+  {
+    code: "REG321",
+    title:
+      "a `for previous E` rule that requires something else than `present`",
+    files: T(goneRule("require balance > 0")),
+    at: [{ marker: "balance > 0" }],
+    suggestion: "present",
+    message:
+      "a `for previous BA` rule requires that the record of the previous delivery is still delivered: write `require present`",
+  },
+  {
+    code: "REG322",
+    title: "a `when` on a `for previous E` rule that reads `previous`",
+    files: T(goneRule("when previous.balance > 0\n  require present")),
+    at: [{ marker: "previous.balance > 0" }],
+    message:
+      "the `when` of a `for previous BA` rule reads the fields of the record of the previous delivery, and nothing else",
   },
   {
     code: "REG274",

@@ -145,6 +145,7 @@ describe("every ```regel block of docs/language.md", () => {
       "example.totals",
       "example.rowcounts",
       "example.previous",
+      "example.gone",
       "example.arithmetic",
       "example.categories",
       "example.norms",

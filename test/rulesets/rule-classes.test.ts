@@ -126,7 +126,7 @@ describe("the shipped GLO rulesets", () => {
       }
       const t1 = trace.filter((t) => t.previous === true);
       expect(t1.map((t) => t.code)).toEqual(
-        v === "1.3.0" ? ["etc0005", "etc0006", "etc0007"] : [],
+        v === "1.3.0" ? ["etc0005", "etc0006", "etc0007", "etc0008"] : [],
       );
       for (const t of t1)
         expect(t.classification, t.code).toMatchObject({

@@ -106,6 +106,7 @@ describe("the previous delivery", () => {
       folder: expect.any(String),
       rules: ["etc0101", "etc0102"],
       ikbsMatched: 2,
+      ikbsGone: 1,
       files: [
         {
           entity: "NP",
@@ -153,6 +154,7 @@ describe("the previous delivery", () => {
       folder: null,
       rules: ["etc0101", "etc0102"],
       ikbsMatched: 0,
+      ikbsGone: 0,
       files: [],
     });
     expect(summaryText(r)).toContain(

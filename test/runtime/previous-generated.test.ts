@@ -2,8 +2,9 @@
  * A previous-delivery check over two generated deliveries: `regel generate --previous-out` writes
  * T and T−1 with changes injected between them (runtime/synthetic/previous.ts), and validating T
  * with T−1 finds exactly the changes of the ground truth (`ground-truth/previous-findings.csv`)
- * with the shipped GLO 1.3.0 rules etc0005–etc0007 — no more, no fewer; T itself is the delivery
- * generated without T−1.
+ * with the shipped GLO 1.3.0 rules etc0005–etc0008 — no more, no fewer (etc0008: accounts of T−1
+ * gone from T, within an IKB that stays and with a whole IKB); T itself is the delivery generated
+ * without T−1, and T−1 validated on its own states its own row counts.
  */
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,13 +16,14 @@ import { loadCompiled } from "../../runtime/load-compiled.js";
 import type { Report } from "../../runtime/report-types.js";
 import { generateDelivery } from "../../runtime/synthetic/generate.js";
 
-const CODES = ["etc0005", "etc0006", "etc0007"];
+const CODES = ["etc0005", "etc0006", "etc0007", "etc0008"];
 const RRD = "2024-03-31";
 const tmp = () => mkdtempSync(join(tmpdir(), "regel-previous-"));
 const T = tmp();
 const T1 = tmp();
 const PLAIN = tmp();
 let report: Report;
+let previousAlone: Report;
 
 beforeAll(async () => {
   const loaded = await loadCompiled(
@@ -47,6 +49,7 @@ beforeAll(async () => {
     maxSamples: 100_000,
     sortBudget: 1 << 20,
   });
+  previousAlone = await validateDelivery(T1, loaded, { rrd: RRD });
 }, 300_000);
 
 describe("a previous-delivery check over two generated deliveries", () => {
@@ -67,6 +70,47 @@ describe("a previous-delivery check over two generated deliveries", () => {
     expect(new Set(truth.map((t) => t.split(" ")[0]))).toEqual(new Set(CODES));
     expect(truth.length).toBeGreaterThan(30);
     expect(found).toEqual(truth);
+  });
+
+  it("finds the accounts gone from T: in IKBs that stay and with whole IKBs", () => {
+    const gone = [...report.rules, ...report.secondaryRules].find(
+      (r) => r.code === "etc0008",
+    )!;
+    expect(gone.samplesOmitted).toBe(0);
+    const within = gone.samples.filter((s) => s.previous?.ikbDelivered);
+    const whole = gone.samples.filter(
+      (s) => s.previous?.ikbDelivered === false,
+    );
+    expect(within.length).toBeGreaterThan(5);
+    expect(whole.length).toBeGreaterThan(5);
+    expect(within.length + whole.length).toBe(gone.samples.length);
+    // the IKBs whose accounts are gone with them are those T−1 has and T has not
+    expect(new Set(whole.map((s) => s.previous!.ikb)).size).toBe(
+      report.previousDelivery!.ikbsGone,
+    );
+    // each names its record in T−1: the file and line there, and the IKB it belonged to
+    const lines = readFileSync(join(T1, "bank_account.csv"), "utf8").split(
+      "\n",
+    );
+    for (const s of gone.samples) {
+      expect(s.file).toBe("bank_account.csv");
+      const [ikb, account] = lines[s.line! - 1].split(",");
+      expect(s.key).toBe(`ikb_id=${ikb};account_id=${account}`);
+      expect(s.previous!.ikb).toBe(ikb);
+    }
+  });
+
+  it("writes T−1's own row counts: T−1 validated on its own has no count findings", () => {
+    const etd = readFileSync(join(T1, "entity_type_delivery.csv"), "utf8")
+      .trim()
+      .split("\n");
+    expect(etd.length).toBeGreaterThan(2);
+    const fileRules = [
+      ...previousAlone.rules,
+      ...previousAlone.secondaryRules,
+    ].filter((r) => r.target === "file");
+    expect(fileRules.length).toBeGreaterThan(0);
+    expect(fileRules.filter((r) => r.count > 0).map((r) => r.code)).toEqual([]);
   });
 
   it("meets IKBs that are new in T and IKBs that are gone from T", () => {

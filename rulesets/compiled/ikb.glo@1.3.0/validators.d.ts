@@ -58,6 +58,15 @@ export interface Finding {
     /** Where the record came from; filled in by the runtime. */
     file?: string;
     line?: number;
+    /**
+     * Filled in by the runtime for a finding on a record of the previous delivery (`for previous
+     * E`, accounts that disappear): `file` and `line` are then in T−1; `ikb` the IKB key the record
+     * had there; `ikbDelivered` whether the delivery still has that IKB.
+     */
+    previous?: {
+        ikb: string;
+        ikbDelivered: boolean;
+    };
 }
 /** Where in a `.regel` file something is declared. */
 export interface SourceLocation {
@@ -1222,7 +1231,7 @@ export declare function val0001(entity: "NP" | "NNP" | "RE" | "BA" | "AD" | "SA"
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:434 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:450 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1987,6 +1996,28 @@ export declare function etc0006(entity: "NP", record: NP, ctx: RuleContext, out?
  */
 export declare function etc0007(entity: "BA", record: BA, ctx: RuleContext, out?: Finding[]): Finding[];
 /**
+ * etc0008 — Rekening verdwenen sinds vorige levering
+ *
+ * A bank account of the bank's previous delivery (T-1) is not in this delivery: its key (IKB and account identifier) is no longer delivered.
+ *
+ * Bijlage 4 control 3.8 a: "Een unieke identificerende sleutel voor elk deposito"; the key
+ * (ikb_id, account_id) finds the same account in T−1. Accounts that disappear, both within an IKB
+ * that is still delivered and with the whole IKB.
+ *
+ * Severity: signalling. Applies to: D, V.
+ * Implements: ldm etc0036, bk bijlage 4 control 3.8.
+ * - ldm: DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * Source: ikb.glo/1.3.0.regel:433 (ikb.glo@1.3.0).
+ *
+ * @param entity - the entity of the record
+ * @param record - a decoded record
+ * @param ctx - the reporting reference date and the IKB
+ * @param out - findings are appended here
+ * @returns `out`
+ */
+export declare function etc0008(entity: "BA", record: BA, ctx: RuleContext, out?: Finding[]): Finding[];
+/**
  * Classify one IKB (Beoordelingskader Bijlage 3) from its findings and records: the categories it
  * falls in, the payout conditions they block, and whether it meets the automated controls (no category).
  */
@@ -2004,6 +2035,10 @@ export declare const decoders: {
     readonly UA: Decoder<UA>;
     readonly ETD: Decoder<ETD>;
     readonly ATD: Decoder<ATD>;
+};
+/** The rules on the records of the previous delivery (`for previous E`) by entity name. */
+export declare const gone: {
+    readonly BA: (record: BA, ctx: RuleContext, out: Finding[]) => void;
 };
 /** Fused checks by entity name: all record and attribute rules of the entity in one pass. */
 export declare const checks: {

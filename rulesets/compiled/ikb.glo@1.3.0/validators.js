@@ -231,6 +231,29 @@ function $previous(list, r, key) {
     return undefined;
 }
 /**
+ * Whether the delivery still has the record `r` of the previous delivery (`for previous E ...
+ * require present`): a record of `list` (the IKB's records of E in the delivery) with the same
+ * key. True also when a key field of `r` is absent: such a record cannot be found again, so it is
+ * not reported as gone.
+ */
+function $delivered(list, r, key) {
+    const a = r;
+    for (let k = 0; k < key.length; k++)
+        if (a[key[k]] === undefined)
+            return true;
+    if (list === undefined)
+        return false;
+    for (let i = 0; i < list.length; i++) {
+        const b = list[i];
+        let same = true;
+        for (let k = 0; k < key.length && same; k++)
+            same = a[key[k]] === b[key[k]];
+        if (same)
+            return true;
+    }
+    return false;
+}
+/**
  * One text for a combination of decoded values, equal for two combinations exactly when their
  * values are (each part is prefixed by its length, so no separator can be forged); undefined
  * when a value is absent: a combination with an absent value takes no part in the check.
@@ -1213,6 +1236,11 @@ const $LAW_etc0006 = $law("etc0006", "Identificatienummer gewijzigd sinds vorige
 ]);
 const $LAW_etc0007 = $law("etc0007", "Saldo sterk gestegen sinds vorige levering", [$article19, $article4], [
     "etc0007 = a balance that jumped since the previous delivery: the code, the factor ten and the floor of EUR 1,000 (below which a jump says little) are ours, not a source's; a jump is plausible (an inheritance, a sale) but worth a look before a payout is computed from it.",
+    "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
+]);
+const $LAW_etc0008 = $law("etc0008", "Rekening verdwenen sinds vorige levering", [$article19, $article4], [
+    "etc0008 = an account that disappeared since the previous delivery: the code and its text are ours (the DGS GLO's etc codes are not public); that an account is the same one when its key is (ldm etc0036 compares records by key between T and T-1) is our reading. A closed account is legitimate but must be explained, so the rule signals.",
+    "an account whose key changed (moved to another IKB, a new account identifier) counts as gone; the new key is a new account.",
     "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
 ]);
 const $LAW_dup0001 = $law("dup0001", "Dubbele depositohouder (gouden driehoek)", [$article14], [
@@ -2330,7 +2358,7 @@ function $rule_val0001_UA(r, ctx, out) {
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.3.0.regel:434 (ikb.glo@1.3.0).
+ * Source: ikb.glo/1.3.0.regel:450 (ikb.glo@1.3.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -4137,6 +4165,46 @@ function $rule_etc0007_BA(r, ctx, out) {
     }
 }
 /**
+ * etc0008 — Rekening verdwenen sinds vorige levering
+ *
+ * A bank account of the bank's previous delivery (T-1) is not in this delivery: its key (IKB and account identifier) is no longer delivered.
+ *
+ * Bijlage 4 control 3.8 a: "Een unieke identificerende sleutel voor elk deposito"; the key
+ * (ikb_id, account_id) finds the same account in T−1. Accounts that disappear, both within an IKB
+ * that is still delivered and with the whole IKB.
+ *
+ * Severity: signalling. Applies to: D, V.
+ * Implements: ldm etc0036, bk bijlage 4 control 3.8.
+ * - ldm: DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)
+ * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
+ * Source: ikb.glo/1.3.0.regel:433 (ikb.glo@1.3.0).
+ *
+ * @param entity - the entity of the record
+ * @param record - a decoded record
+ * @param ctx - the reporting reference date and the IKB
+ * @param out - findings are appended here
+ * @returns `out`
+ */
+export function etc0008(entity, record, ctx, out = []) {
+    switch (entity) {
+        case "BA":
+            $rule_etc0008_BA(record, ctx, out);
+            break;
+    }
+    return out;
+}
+/**
+ * etc0008 on BA.
+ * Runs on a record of the previous delivery (T−1), `ctx.ikb` its IKB in the delivery: a finding when the delivery no longer has it.
+ */
+function $rule_etc0008_BA(r, ctx, out) {
+    if (ctx.previous === undefined)
+        return;
+    if (!$delivered(ctx.ikb["BA"], r, $KEY2)) {
+        $push(out, $LAW_etc0008, "signalling", "BA", undefined, undefined, $key_BA(r), {}, "Rekening verdwenen sinds vorige levering");
+    }
+}
+/**
  * All record and attribute rules of NP in one pass: true when the record passes them all.
  */
 function $check_NP(r, ctx, out) {
@@ -4596,7 +4664,7 @@ export function classify(findings, ikb) {
 /**
  * The combination of a NP row for rule dup0001.
  */
-function $wholeFileKey60(cells, index) {
+function $wholeFileKey61(cells, index) {
     const c0 = $cell(cells, index[4]);
     const c1 = $cell(cells, index[5]);
     const c2 = $cell(cells, index[6]);
@@ -4611,7 +4679,7 @@ function $wholeFileKey60(cells, index) {
 /**
  * The values that must agree of a NP row for rule dup0001.
  */
-function $wholeFileValue60(cells, index) {
+function $wholeFileValue61(cells, index) {
     const c0 = $cell(cells, index[1]);
     return $combination([c0 === "" ? undefined : c0.length <= 40 || $cpLength(c0) <= 40 ? c0 : undefined]);
 }
@@ -4882,6 +4950,7 @@ export const laws = $lawTable([
     $LAW_etc0005,
     $LAW_etc0006,
     $LAW_etc0007,
+    $LAW_etc0008,
     $LAW_dup0001,
 ]);
 /** Decoders by entity name. */
@@ -4895,6 +4964,12 @@ export const decoders = {
     UA: $decode_UA,
     ETD: $decode_ETD,
     ATD: $decode_ATD,
+};
+/** The rules on the records of the previous delivery (`for previous E`) by entity name. */
+export const gone = {
+    BA: (r, ctx, out) => {
+        $rule_etc0008_BA(r, ctx, out);
+    },
 };
 /** Fused checks by entity name: all record and attribute rules of the entity in one pass. */
 export const checks = {
@@ -4910,7 +4985,7 @@ export const checks = {
 };
 /** The whole-file checks by rule code: the combination of a row (and the values that must agree). */
 export const wholeFile = {
-    dup0001: { key: $wholeFileKey60, value: $wholeFileValue60 },
+    dup0001: { key: $wholeFileKey61, value: $wholeFileValue61 },
 };
 /** The file totals by rule code: a row's summed value and the figure it is compared with. */
 export const fileTotals = {
@@ -4977,7 +5052,7 @@ export const metadata = {
     {
       path: "ikb.glo/1.3.0.regel",
       ruleset: "ikb.glo@1.3.0",
-      sha256: "98efc84bf754d6624ea27b2c7d90bd40e4ceffa1b7876f0ca142b0ac8c2cb479",
+      sha256: "2fa7a7046ae35e0e4d4f0637a0c715c0bfa138097aab1ff3d9e6cf8fa3c8ba66",
     },
   ],
 };
@@ -6136,7 +6211,7 @@ export const trace = [
         locator: "bijlage 4 control 3.8",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 434, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 450, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "replace rule ctl0001 \"Gegeven uit Bijlage 4 ontbreekt\"\n  meaning \"regel's own check: a datum that Bijlage 4 controls 3.5-3.8 require of every person, representation or deposit is missing.\"\n      from bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  assumption \"the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.3.0 table lists none of them for dmc0000.\"\n  severity signalling\n  class own\n  applies to D, V\n  implements bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8\n  for NNP.legal_capacity_code, RE.type_of_representation_competence, BA.deposit_category,\n      BA.currency, BA.country\n  require value is present\n  message \"{attribute} ontbreekt (Bijlage 4)\"\n  example fail NNP { ikb_id: \"C1\", customer_id: \"C1\", registered_name: \"De Korf B.V.\" }\n  example fail RE { ikb_id: \"C1\", representation_id: \"R1\", representative_id: \"V1\", represented_id: \"C1\" }\n  example fail BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"REK-SPAAR\", country: \"NL\" }\n  example pass NNP { ikb_id: \"C1\", customer_id: \"C1\", legal_capacity_code: \"MET RECHTSPERSOONLIJKHEID\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\", deposit_category: \"REK-SPAAR\", currency: \"EUR\", country: \"NL\" }",
     categories: [],
@@ -8327,6 +8402,47 @@ export const trace = [
     categories: [],
   },
   {
+    code: "etc0008",
+    title: "Rekening verdwenen sinds vorige levering",
+    meaning: "A bank account of the bank's previous delivery (T-1) is not in this delivery: its key (IKB and account identifier) is no longer delivered.",
+    meaningFrom: [],
+    assumptions: [
+      "etc0008 = an account that disappeared since the previous delivery: the code and its text are ours (the DGS GLO's etc codes are not public); that an account is the same one when its key is (ldm etc0036 compares records by key between T and T-1) is our reading. A closed account is legitimate but must be explained, so the rule signals.",
+      "an account whose key changed (moved to another IKB, a new account identifier) counts as gone; the new key is a new account.",
+      "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
+    ],
+    severity: "signalling",
+    classification: {
+      class: "entity_type",
+      label: "entity type constraint",
+      classFrom: "prefix",
+      scope: "outside",
+      scopeLabel: "Checked with data outside of the data delivery",
+      scopeFrom: "class",
+    },
+    previous: true,
+    roles: ["D", "V"],
+    target: "record",
+    entities: ["BA"],
+    attributes: [],
+    articles: [
+      {
+        source: "ldm",
+        sourceTitle: "DNB, AnaCredit GLO 2.1, Logisch Datamodel (html report)",
+        locator: "etc0036",
+      },
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.8",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 433, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule etc0008 \"Rekening verdwenen sinds vorige levering\"\n  meaning \"A bank account of the bank's previous delivery (T-1) is not in this delivery: its key (IKB and account identifier) is no longer delivered.\"\n  assumption \"etc0008 = an account that disappeared since the previous delivery: the code and its text are ours (the DGS GLO's etc codes are not public); that an account is the same one when its key is (ldm etc0036 compares records by key between T and T-1) is our reading. A closed account is legitimate but must be explained, so the rule signals.\"\n  assumption \"an account whose key changed (moved to another IKB, a new account identifier) counts as gone; the new key is a new account.\"\n  assumption \"class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.\"\n  severity signalling\n  implements ldm etc0036, bk bijlage 4 control 3.8\n  for previous BA\n  require present\n  example fail BA { ikb_id: \"C1\", account_id: \"A2\" } previous BA { ikb_id: \"C1\", account_id: \"A1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" } previous BA { ikb_id: \"C1\", account_id: \"A1\" }\n  example pass BA { ikb_id: \"C1\", account_id: \"A1\" }",
+    categories: [],
+  },
+  {
     code: "dup0001",
     title: "Dubbele depositohouder (gouden driehoek)",
     meaning: "regel's own check: natural persons with the same golden triangle (name, date of birth, identification number with its country of issue, compared as a bank normalises them) are under more than one customer number.",
@@ -8363,7 +8479,7 @@ export const trace = [
         locator: "bijlage 4 control 3.1",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 463, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 479, column: 1 },
     origin: "ikb.glo@1.3.0",
     source: "rule dup0001 \"Dubbele depositohouder (gouden driehoek)\"\n  meaning \"regel's own check: natural persons with the same golden triangle (name, date of birth, identification number with its country of issue, compared as a bank normalises them) are under more than one customer number.\"\n      from bk bijlage 4 control 3.1\n  assumption \"the golden triangle (gouden driehoek) is taken to be name, date of birth and national or tax identification number (BSN for NL) with its country of issue, and the silver triangle (zilveren driehoek) name, date of birth and address, for persons without such a number. The definitions are in the amended Beleidsregel IKB (third amendment round, Stcrt. 2022, 33608), which is not among the project's sources; the Beoordelingskader only names them (L2555, L1757-1768).\"\n  assumption \"the name compared is the last name, normalised: case, accents, spacing and punctuation, and tussenvoegsels in any place (van den Berg = Berg, v.d.) do not count, as a bank would compare (docs/language.md, Normalisation). Initials and first names are left out because systems write them differently (J. / Jan); the date of birth and the identification number keep the match specific. The identification number is compared on its letters and digits only (111.222.333 = 111222333).\"\n  assumption \"one person under one customer number in several IKBs (a depositor who also represents another) is no duplicate: only different customer numbers are. Signalling and in no Bijlage 3 category: the control is the bank's own (Bijlage 4), and DNB's uniqueness checks on depositors are signalling (domain-facts §2.3).\"\n  assumption \"the silver triangle is not checked by this version: the address is in address.csv / structured_address.csv / unstructured_address.csv, and a whole-file check compares the fields of one file. The language has the normalisation it needs (normalized_address, docs/language.md).\"\n  severity signalling\n  class own\n  applies to D, V\n  implements bk bijlage 4 control 3.1\n  for file NP\n  require one customer_id per normalized_name(last_name), date_of_birth, normalized_code(identification_number), identification_country\n  example fail file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"van den Berg\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"Berg, v.d.\", date_of_birth: 1970-01-01, identification_number: \"111.222.333\", identification_country: \"NL\" }\n  example fail file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Müller\", date_of_birth: 1970-01-01, identification_number: \"DE 12 345\", identification_country: \"DE\" }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"MULLER\", date_of_birth: 1970-01-01, identification_number: \"de12345\", identification_country: \"DE\" }\n  example pass file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"van den Berg\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C2\", customer_id: \"C1\", last_name: \"Van den Berg\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"Janssen\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C3\", customer_id: \"C3\", last_name: \"Jansen\", date_of_birth: 1970-01-02, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C4\", customer_id: \"C4\", last_name: \"Jansen\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"BE\" }",
     categories: [],
@@ -8385,7 +8501,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 486, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 502, column: 1 },
     results: [
       { code: "omc0001", role: undefined, attributes: [] },
       { code: "omc0002", role: "D", attributes: [] },
@@ -8441,7 +8557,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 515, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 531, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
       { code: "etc0004", role: undefined, attributes: [] },
@@ -8464,7 +8580,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 519, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 535, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -8497,7 +8613,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 534, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 550, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
@@ -8531,7 +8647,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 542, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 558, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {
@@ -8955,7 +9071,7 @@ export const assumptions = [
     on: "rule",
     name: "ctl0001",
     text: "the controls require these data to be complete; that each is required of every record of its entity (and not only where the GLO says so, which is not public) is our reading. Signalling and in no Bijlage 3 category: the 1.3.0 table lists none of them for dmc0000.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 437, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 453, column: 3 },
   },
   {
     on: "rule",
@@ -9457,33 +9573,51 @@ export const assumptions = [
   },
   {
     on: "rule",
+    name: "etc0008",
+    text: "etc0008 = an account that disappeared since the previous delivery: the code and its text are ours (the DGS GLO's etc codes are not public); that an account is the same one when its key is (ldm etc0036 compares records by key between T and T-1) is our reading. A closed account is legitimate but must be explained, so the rule signals.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 435, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0008",
+    text: "an account whose key changed (moved to another IKB, a new account identifier) counts as gone; the new key is a new account.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 436, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "etc0008",
+    text: "class: an entity type constraint checked against the previous delivery (T-1), as DNB's models usually check them: scope outside the delivery.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 437, column: 3 },
+  },
+  {
+    on: "rule",
     name: "dup0001",
     text: "the golden triangle (gouden driehoek) is taken to be name, date of birth and national or tax identification number (BSN for NL) with its country of issue, and the silver triangle (zilveren driehoek) name, date of birth and address, for persons without such a number. The definitions are in the amended Beleidsregel IKB (third amendment round, Stcrt. 2022, 33608), which is not among the project's sources; the Beoordelingskader only names them (L2555, L1757-1768).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 466, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 482, column: 3 },
   },
   {
     on: "rule",
     name: "dup0001",
     text: "the name compared is the last name, normalised: case, accents, spacing and punctuation, and tussenvoegsels in any place (van den Berg = Berg, v.d.) do not count, as a bank would compare (docs/language.md, Normalisation). Initials and first names are left out because systems write them differently (J. / Jan); the date of birth and the identification number keep the match specific. The identification number is compared on its letters and digits only (111.222.333 = 111222333).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 467, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 483, column: 3 },
   },
   {
     on: "rule",
     name: "dup0001",
     text: "one person under one customer number in several IKBs (a depositor who also represents another) is no duplicate: only different customer numbers are. Signalling and in no Bijlage 3 category: the control is the bank's own (Bijlage 4), and DNB's uniqueness checks on depositors are signalling (domain-facts §2.3).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 468, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 484, column: 3 },
   },
   {
     on: "rule",
     name: "dup0001",
     text: "the silver triangle is not checked by this version: the address is in address.csv / structured_address.csv / unstructured_address.csv, and a whole-file check compares the fields of one file. The language has the normalisation it needs (normalized_address, docs/language.md).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 469, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 485, column: 3 },
   },
   {
     on: "category",
     name: "identity",
     text: "unknown values: as in 1.2.0, an attribute reported as \"Unknown\" or \"Non-applicable\" (dmc0000 with reported = unknown) counts here as a missing one: payout condition 1 asks that the identity is established beyond doubt (bk par 2.1), which a last name, date of birth, registered name, place or country the bank reports as unknown does not do; none of them can be non-applicable for a depositor. The report keeps the two apart (reportedUnknown).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 487, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 503, column: 3 },
   },
   {
     on: "category",
@@ -9495,7 +9629,7 @@ export const assumptions = [
     on: "category",
     name: "amount",
     text: "unknown values: as in 1.2.0, a balance, accrued interest, count of depositors, account number, ascription or product label reported as \"Unknown\" or \"Non-applicable\" counts here as a missing one: payout condition 3 asks that the amount of the compensation can be determined (bk par 2.1), and each of these is needed to compute it or to show the depositor what it is for; a deposit without accrued interest has interest 0.00, not \"Non-applicable\".",
-    location: { file: "ikb.glo/1.3.0.regel", line: 520, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 536, column: 3 },
   },
   {
     on: "category",
@@ -9507,31 +9641,31 @@ export const assumptions = [
     on: "category",
     name: "notification",
     text: "unknown values: as in 1.2.0, an address attribute reported as \"Unknown\" or \"Non-applicable\" counts here as a missing one: payout condition 5 asks for address data that make individual notification possible (bk par 2.1); a house number that is truly non-applicable (a berth without one) is counted all the same, because the sources give no rule for such addresses; the report shows those findings apart (reportedUnknown of dmc0000).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 543, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 559, column: 3 },
   },
   {
     on: "aggregate",
     name: "depositors",
     text: "one IKB is one depositor (Beleidsregel: one individual customer view per depositor), so the number of IKBs is the number of depositors.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 560, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 576, column: 3 },
   },
   {
     on: "aggregate",
     name: "share_unreliable",
     text: "the marking of a natural person stands for the IKB; a non-natural person's marking is watched through share_identity, whose category holds both.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 602, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 618, column: 3 },
   },
   {
     on: "reconcile",
     name: "quarterly",
     text: "the layout of the quarterly DGS report is not in the sources: the figure names are regel's own, for a bank's file of figure,value lines; the covered deposits are not reconciled, because the IKB-bestand carries balances, not the covered amount per depositor.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 615, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 631, column: 3 },
   },
   {
     on: "reconcile",
     name: "quarterly",
     text: "the tolerances are assumed: the number of depositors must agree exactly when the RRD is the quarter's reporting date, and total deposits within 0.1 % for rounding in the quarterly report.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 616, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 632, column: 3 },
   },
 ];
 
@@ -9553,7 +9687,7 @@ export const aggregates = [
     assumptions: [
       "one IKB is one depositor (Beleidsregel: one individual customer view per depositor), so the number of IKBs is the number of depositors.",
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 559, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 575, column: 1 },
     source: "aggregate depositors \"Aantal depositohouders (IKB's)\"\n  assumption \"one IKB is one depositor (Beleidsregel: one individual customer view per depositor), so the number of IKBs is the number of depositors.\"\n  implements bk par 2.2\n  count ikb",
   },
   {
@@ -9569,7 +9703,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 564, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 580, column: 1 },
     source: "aggregate accounts \"Aantal deposito's\"\n  implements bk par 2.2\n  count BA",
   },
   {
@@ -9587,7 +9721,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 568, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 584, column: 1 },
     source: "aggregate total_deposits \"Totaal saldo van de deposito's\"\n  implements bk par 2.2\n  sum BA.balance",
   },
   {
@@ -9605,7 +9739,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 572, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 588, column: 1 },
     source: "aggregate accrued_interest \"Totaal aangegroeide, nog niet gecrediteerde rente\"\n  implements bk par 2.2\n  sum BA.interest",
   },
   {
@@ -9621,7 +9755,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 576, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 592, column: 1 },
     source: "aggregate share_identity \"Aandeel IKB's in categorie Identiteit niet vastgesteld\"\n  implements bk par 2.2\n  proportion ikb\n  in category identity",
   },
   {
@@ -9637,7 +9771,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 581, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 597, column: 1 },
     source: "aggregate share_eligibility \"Aandeel IKB's in categorie Twijfel in aanmerking komen\"\n  implements bk par 2.2\n  proportion ikb\n  in category eligibility",
   },
   {
@@ -9653,7 +9787,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 586, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 602, column: 1 },
     source: "aggregate share_amount \"Aandeel IKB's in categorie Bedrag niet te bepalen\"\n  implements bk par 2.2\n  proportion ikb\n  in category amount",
   },
   {
@@ -9669,7 +9803,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 591, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 607, column: 1 },
     source: "aggregate share_claim \"Aandeel IKB's in categorie Opvragen vergoeding niet mogelijk\"\n  implements bk par 2.2\n  proportion ikb\n  in category claim",
   },
   {
@@ -9685,7 +9819,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 596, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 612, column: 1 },
     source: "aggregate share_notification \"Aandeel IKB's in categorie Notificatie niet mogelijk\"\n  implements bk par 2.2\n  proportion ikb\n  in category notification",
   },
   {
@@ -9707,7 +9841,7 @@ export const aggregates = [
     assumptions: [
       "the marking of a natural person stands for the IKB; a non-natural person's marking is watched through share_identity, whose category holds both.",
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 601, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 617, column: 1 },
     source: "aggregate share_unreliable \"Aandeel IKB's met markering betrouwbaarheid niet gegarandeerd\"\n  assumption \"the marking of a natural person stands for the IKB; a non-natural person's marking is watched through share_identity, whose category holds both.\"\n  implements bk par 2.2\n  proportion ikb\n  with NP.reliability_indicator_code = \"BETROUWBAARHEID NIET GEGARANDEERD\"",
   },
   {
@@ -9723,7 +9857,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 607, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 623, column: 1 },
     source: "aggregate findings_dmc0000 \"Bevindingen dmc0000 (verplicht attribuut ontbreekt)\"\n  implements bk par 2.2\n  count result dmc0000",
   },
 ];
@@ -9746,7 +9880,7 @@ export const reconciliations = [
       "the layout of the quarterly DGS report is not in the sources: the figure names are regel's own, for a bank's file of figure,value lines; the covered deposits are not reconciled, because the IKB-bestand carries balances, not the covered amount per depositor.",
       "the tolerances are assumed: the number of depositors must agree exactly when the RRD is the quarter's reporting date, and total deposits within 0.1 % for rounding in the quarterly report.",
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 614, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 630, column: 1 },
     figures: [
       {
         name: "number_of_depositors",

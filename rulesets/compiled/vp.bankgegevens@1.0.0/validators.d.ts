@@ -58,6 +58,15 @@ export interface Finding {
     /** Where the record came from; filled in by the runtime. */
     file?: string;
     line?: number;
+    /**
+     * Filled in by the runtime for a finding on a record of the previous delivery (`for previous
+     * E`, accounts that disappear): `file` and `line` are then in T−1; `ikb` the IKB key the record
+     * had there; `ikbDelivered` whether the delivery still has that IKB.
+     */
+    previous?: {
+        ikb: string;
+        ikbDelivered: boolean;
+    };
 }
 /** Where in a `.regel` file something is declared. */
 export interface SourceLocation {
