@@ -784,18 +784,6 @@ const $NAME_PARTICLES = new Set([
     "des",
     "do",
 ]);
-/** Abbreviated address words, as a bank's systems write them, and the word they stand for. */
-const $ADDRESS_WORDS = new Map([
-    ["str", "straat"],
-    ["ln", "laan"],
-    ["wg", "weg"],
-    ["pl", "plein"],
-    ["pln", "plein"],
-    ["gr", "gracht"],
-    ["kd", "kade"],
-    ["sngl", "singel"],
-    ["hn", "haven"],
-]);
 /**
  * The words of the present texts: decomposed (NFKD), marks removed, lower case, every character
  * that is no letter or digit a separator.
@@ -828,21 +816,6 @@ function $normalizedName(texts) {
 function $normalizedCode(texts) {
     const w = $normalWords(texts);
     return w.length === 0 ? undefined : w.join("");
-}
-/**
- * `normalized_address(a, ...)`: the words with abbreviations written out (`Kerkstr.` is
- * `kerkstraat`, `ln` is `laan`), joined without spaces (`12 A` is `12a`, `1234 AB` and `1234AB` are `1234ab`).
- */
-function $normalizedAddress(texts) {
-    const w = $normalWords(texts);
-    if (w.length === 0)
-        return undefined;
-    let s = "";
-    for (const x of w) {
-        const whole = $ADDRESS_WORDS.get(x);
-        s += whole ?? (x.length > 3 && x.endsWith("str") ? x.slice(0, -3) + "straat" : x);
-    }
-    return s;
 }
 
 const $RE1 = new RegExp("^(?:^[A-Z]{3}$)$", "u");
@@ -1250,7 +1223,7 @@ const $LAW_dup0001 = $law("dup0001", "Dubbele depositohouder (gouden driehoek)",
 ]);
 const $LAW_dup0002 = $law("dup0002", "Dubbele depositohouder (zilveren driehoek)", [$article14], [
     "the silver triangle (zilveren driehoek) is taken to be name, date of birth and address, as dup0001 says: the definition is in the amended Beleidsregel IKB (Stcrt. 2022, 33608), which is not among the project's sources; the Beoordelingskader only names it (L2555, L1757-1768). The identification number is left out, so that persons with none, or with another one, are compared too.",
-    "the name compared is the last name, normalised as in dup0001. The address compared is postal code, house number and house number addition of the person's structured address (structured_address.csv, the records of its customer number in its IKB), normalised as one text: case, spacing and punctuation do not count (1234 AB 12 a = 1234ab 12A). Street and place are left out: postal code and house number fix a Dutch address, and banks write street names differently. House number 1 with addition 2 and house number 12 without one compare alike; additions are mostly letters or words (a, bis, hs).",
+    "the name compared is the last name, normalised as in dup0001. The address compared is postal code, house number and house number addition of the person's structured address (structured_address.csv, the records of its customer number in its IKB), normalised as one code (normalized_code: letters and digits, lower case): case, spacing and punctuation do not count (1234 AB 12 a = 1234ab 12A). Not normalized_address: it writes out street abbreviations, and would read the letters of postal code 6546 LN as laan. Street and place are left out: postal code and house number fix a Dutch address, and banks write street names differently. House number 1 with addition 2 and house number 12 without one compare alike; additions are mostly letters or words (a, bis, hs).",
     "a person with several structured addresses is compared by each of them; a person with none (no address, or an unstructured one only: its lines cannot be split reliably into postal code and house number) is not compared by this triangle. As in dup0001, one customer number in several IKBs is no duplicate; signalling and in no Bijlage 3 category.",
 ]);
 /**
@@ -4659,7 +4632,7 @@ function $wholeFileKey61(cells, index) {
     return $combination([
         $normalizedName([c0 === "" ? undefined : c0.length <= 200 || $cpLength(c0) <= 200 ? c0 : undefined]),
         c1 === "" ? undefined : $parseDate(c1),
-        $normalizedAddress([
+        $normalizedCode([
             c2 === "" ? undefined : c2.length <= 10 || $cpLength(c2) <= 10 ? c2 : undefined,
             c3 === "" ? undefined : c3.length <= 10 || $cpLength(c3) <= 10 ? c3 : undefined,
             c4 === "" ? undefined : c4.length <= 10 || $cpLength(c4) <= 10 ? c4 : undefined,
@@ -5037,7 +5010,7 @@ export const metadata = {
     {
       path: "ikb.glo/1.3.0.regel",
       ruleset: "ikb.glo@1.3.0",
-      sha256: "b6e758a91368513f71554c30f939cdc4ca96ec94b2bef6f7f9dcab7acd5d7c70",
+      sha256: "bb5847f94e3c03cd64324661ceb0ab1e2dbf47b6f76ef455bbb3ee76f764530e",
     },
   ],
 };
@@ -8441,7 +8414,7 @@ export const trace = [
     ],
     assumptions: [
       "the silver triangle (zilveren driehoek) is taken to be name, date of birth and address, as dup0001 says: the definition is in the amended Beleidsregel IKB (Stcrt. 2022, 33608), which is not among the project's sources; the Beoordelingskader only names it (L2555, L1757-1768). The identification number is left out, so that persons with none, or with another one, are compared too.",
-      "the name compared is the last name, normalised as in dup0001. The address compared is postal code, house number and house number addition of the person's structured address (structured_address.csv, the records of its customer number in its IKB), normalised as one text: case, spacing and punctuation do not count (1234 AB 12 a = 1234ab 12A). Street and place are left out: postal code and house number fix a Dutch address, and banks write street names differently. House number 1 with addition 2 and house number 12 without one compare alike; additions are mostly letters or words (a, bis, hs).",
+      "the name compared is the last name, normalised as in dup0001. The address compared is postal code, house number and house number addition of the person's structured address (structured_address.csv, the records of its customer number in its IKB), normalised as one code (normalized_code: letters and digits, lower case): case, spacing and punctuation do not count (1234 AB 12 a = 1234ab 12A). Not normalized_address: it writes out street abbreviations, and would read the letters of postal code 6546 LN as laan. Street and place are left out: postal code and house number fix a Dutch address, and banks write street names differently. House number 1 with addition 2 and house number 12 without one compare alike; additions are mostly letters or words (a, bis, hs).",
       "a person with several structured addresses is compared by each of them; a person with none (no address, or an unstructured one only: its lines cannot be split reliably into postal code and house number) is not compared by this triangle. As in dup0001, one customer number in several IKBs is no duplicate; signalling and in no Bijlage 3 category.",
     ],
     severity: "signalling",
@@ -8466,7 +8439,7 @@ export const trace = [
     ],
     location: { file: "ikb.glo/1.3.0.regel", line: 485, column: 1 },
     origin: "ikb.glo@1.3.0",
-    source: "rule dup0002 \"Dubbele depositohouder (zilveren driehoek)\"\n  meaning \"regel's own check: natural persons with the same silver triangle (name, date of birth and address, compared as a bank normalises them) are under more than one customer number.\"\n      from bk bijlage 4 control 3.1\n  assumption \"the silver triangle (zilveren driehoek) is taken to be name, date of birth and address, as dup0001 says: the definition is in the amended Beleidsregel IKB (Stcrt. 2022, 33608), which is not among the project's sources; the Beoordelingskader only names it (L2555, L1757-1768). The identification number is left out, so that persons with none, or with another one, are compared too.\"\n  assumption \"the name compared is the last name, normalised as in dup0001. The address compared is postal code, house number and house number addition of the person's structured address (structured_address.csv, the records of its customer number in its IKB), normalised as one text: case, spacing and punctuation do not count (1234 AB 12 a = 1234ab 12A). Street and place are left out: postal code and house number fix a Dutch address, and banks write street names differently. House number 1 with addition 2 and house number 12 without one compare alike; additions are mostly letters or words (a, bis, hs).\"\n  assumption \"a person with several structured addresses is compared by each of them; a person with none (no address, or an unstructured one only: its lines cannot be split reliably into postal code and house number) is not compared by this triangle. As in dup0001, one customer number in several IKBs is no duplicate; signalling and in no Bijlage 3 category.\"\n  severity signalling\n  class own\n  applies to D, V\n  implements bk bijlage 4 control 3.1\n  for file NP with SA by customer_id\n  require one customer_id per normalized_name(last_name), date_of_birth, normalized_address(SA.postal_code, SA.house_number, SA.house_number_addition)\n  example fail file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"JANSEN\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" } with SA { ikb_id: \"C1\", address_id: \"A1\", customer_id: \"C1\", postal_code: \"1234 AB\", house_number: \"12\", house_number_addition: \"a\" }, SA { ikb_id: \"C2\", address_id: \"A2\", customer_id: \"C2\", postal_code: \"1234ab\", house_number: \"12A\" }\n  example fail file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"van den Berg\", date_of_birth: 1970-01-01 }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"Berg, v.d.\", date_of_birth: 1970-01-01 } with SA { ikb_id: \"C1\", address_id: \"A1\", customer_id: \"C1\", postal_code: \"9999 ZZ\", house_number: \"1\" }, SA { ikb_id: \"C1\", address_id: \"A2\", customer_id: \"C1\", postal_code: \"1234AB\", house_number: \"12\" }, SA { ikb_id: \"C2\", address_id: \"A3\", customer_id: \"C2\", postal_code: \"1234 ab\", house_number: \"12\" }\n  example pass file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }, { ikb_id: \"C3\", customer_id: \"C3\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with SA { ikb_id: \"C1\", address_id: \"A1\", customer_id: \"C1\", postal_code: \"1234 AB\", house_number: \"12\" }, SA { ikb_id: \"C2\", address_id: \"A2\", customer_id: \"C2\", postal_code: \"1234 AB\", house_number: \"14\" }\n  example pass file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"Jansen\", date_of_birth: 1971-01-01 }, { ikb_id: \"C3\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }, { ikb_id: \"C4\", customer_id: \"C4\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with SA { ikb_id: \"C1\", address_id: \"A1\", customer_id: \"C1\", postal_code: \"1234 AB\", house_number: \"12\" }, SA { ikb_id: \"C2\", address_id: \"A2\", customer_id: \"C2\", postal_code: \"1234AB\", house_number: \"12\" }, SA { ikb_id: \"C3\", address_id: \"A3\", customer_id: \"C1\", postal_code: \"1234AB\", house_number: \"12\" }, SA { ikb_id: \"C1\", address_id: \"A4\", customer_id: \"C4\", postal_code: \"1234AB\", house_number: \"12\" }",
+    source: "rule dup0002 \"Dubbele depositohouder (zilveren driehoek)\"\n  meaning \"regel's own check: natural persons with the same silver triangle (name, date of birth and address, compared as a bank normalises them) are under more than one customer number.\"\n      from bk bijlage 4 control 3.1\n  assumption \"the silver triangle (zilveren driehoek) is taken to be name, date of birth and address, as dup0001 says: the definition is in the amended Beleidsregel IKB (Stcrt. 2022, 33608), which is not among the project's sources; the Beoordelingskader only names it (L2555, L1757-1768). The identification number is left out, so that persons with none, or with another one, are compared too.\"\n  assumption \"the name compared is the last name, normalised as in dup0001. The address compared is postal code, house number and house number addition of the person's structured address (structured_address.csv, the records of its customer number in its IKB), normalised as one code (normalized_code: letters and digits, lower case): case, spacing and punctuation do not count (1234 AB 12 a = 1234ab 12A). Not normalized_address: it writes out street abbreviations, and would read the letters of postal code 6546 LN as laan. Street and place are left out: postal code and house number fix a Dutch address, and banks write street names differently. House number 1 with addition 2 and house number 12 without one compare alike; additions are mostly letters or words (a, bis, hs).\"\n  assumption \"a person with several structured addresses is compared by each of them; a person with none (no address, or an unstructured one only: its lines cannot be split reliably into postal code and house number) is not compared by this triangle. As in dup0001, one customer number in several IKBs is no duplicate; signalling and in no Bijlage 3 category.\"\n  severity signalling\n  class own\n  applies to D, V\n  implements bk bijlage 4 control 3.1\n  for file NP with SA by customer_id\n  require one customer_id per normalized_name(last_name), date_of_birth, normalized_code(SA.postal_code, SA.house_number, SA.house_number_addition)\n  example fail file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"JANSEN\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" } with SA { ikb_id: \"C1\", address_id: \"A1\", customer_id: \"C1\", postal_code: \"1234 AB\", house_number: \"12\", house_number_addition: \"a\" }, SA { ikb_id: \"C2\", address_id: \"A2\", customer_id: \"C2\", postal_code: \"1234ab\", house_number: \"12A\" }\n  example fail file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"van den Berg\", date_of_birth: 1970-01-01 }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"Berg, v.d.\", date_of_birth: 1970-01-01 } with SA { ikb_id: \"C1\", address_id: \"A1\", customer_id: \"C1\", postal_code: \"9999 ZZ\", house_number: \"1\" }, SA { ikb_id: \"C1\", address_id: \"A2\", customer_id: \"C1\", postal_code: \"1234AB\", house_number: \"12\" }, SA { ikb_id: \"C2\", address_id: \"A3\", customer_id: \"C2\", postal_code: \"1234 ab\", house_number: \"12\" }\n  example pass file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }, { ikb_id: \"C3\", customer_id: \"C3\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with SA { ikb_id: \"C1\", address_id: \"A1\", customer_id: \"C1\", postal_code: \"1234 AB\", house_number: \"12\" }, SA { ikb_id: \"C2\", address_id: \"A2\", customer_id: \"C2\", postal_code: \"1234 AB\", house_number: \"14\" }\n  example pass file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"Jansen\", date_of_birth: 1971-01-01 }, { ikb_id: \"C3\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }, { ikb_id: \"C4\", customer_id: \"C4\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with SA { ikb_id: \"C1\", address_id: \"A1\", customer_id: \"C1\", postal_code: \"1234 AB\", house_number: \"12\" }, SA { ikb_id: \"C2\", address_id: \"A2\", customer_id: \"C2\", postal_code: \"1234AB\", house_number: \"12\" }, SA { ikb_id: \"C3\", address_id: \"A3\", customer_id: \"C1\", postal_code: \"1234AB\", house_number: \"12\" }, SA { ikb_id: \"C1\", address_id: \"A4\", customer_id: \"C4\", postal_code: \"1234AB\", house_number: \"12\" }",
     categories: [],
   },
 ];
@@ -9598,7 +9571,7 @@ export const assumptions = [
   {
     on: "rule",
     name: "dup0002",
-    text: "the name compared is the last name, normalised as in dup0001. The address compared is postal code, house number and house number addition of the person's structured address (structured_address.csv, the records of its customer number in its IKB), normalised as one text: case, spacing and punctuation do not count (1234 AB 12 a = 1234ab 12A). Street and place are left out: postal code and house number fix a Dutch address, and banks write street names differently. House number 1 with addition 2 and house number 12 without one compare alike; additions are mostly letters or words (a, bis, hs).",
+    text: "the name compared is the last name, normalised as in dup0001. The address compared is postal code, house number and house number addition of the person's structured address (structured_address.csv, the records of its customer number in its IKB), normalised as one code (normalized_code: letters and digits, lower case): case, spacing and punctuation do not count (1234 AB 12 a = 1234ab 12A). Not normalized_address: it writes out street abbreviations, and would read the letters of postal code 6546 LN as laan. Street and place are left out: postal code and house number fix a Dutch address, and banks write street names differently. House number 1 with addition 2 and house number 12 without one compare alike; additions are mostly letters or words (a, bis, hs).",
     location: { file: "ikb.glo/1.3.0.regel", line: 489, column: 3 },
   },
   {
