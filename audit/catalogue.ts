@@ -360,7 +360,7 @@ function targetText(target: RuleTarget | undefined): string {
         .map((a) => `${a.entity.name}.${a.field.name}`)
         .join(", ");
     case "FileTarget":
-      return `file ${target.entities.map((e) => e.name).join(", ")}`;
+      return `file ${target.entities.map((e) => e.name).join(", ")}${target.join === undefined ? "" : ` with ${target.join.entity.name} by ${target.join.by.name}`}`;
   }
 }
 

@@ -9,6 +9,8 @@
 import type {
   AggregateDecl,
   ArticleRef,
+  FileCheck,
+  Ident,
   PlausibilityDecl,
   Span,
 } from "../dsl/ast.js";
@@ -355,7 +357,10 @@ export function moduleData(
         entities: t.entities.map((e) => e.name),
         // only whole-file checks name fields, so other modules are unchanged
         ...(req.fields ? { fields: req.fields.map((f) => f.name) } : {}),
-        ...(req.per ? { per: req.per.map((f) => f.name) } : {}),
+        ...(req.per ? { per: req.per.map((f) => qualified(req, f)) } : {}),
+        ...(t.join
+          ? { join: { entity: t.join.entity.name, by: t.join.by.name } }
+          : {}),
         ...(req.check === "total"
           ? {
               total: {
@@ -429,4 +434,15 @@ export function moduleData(
     })),
     ...(plausibility.length > 0 ? { plausibility } : {}),
   };
+}
+
+/** A field of a whole-file combination as the runtime names it: `SA.postal_code` when joined. */
+function qualified(req: FileCheck, field: Ident): string {
+  for (const item of req.combination ?? []) {
+    const i = item.fields.indexOf(field);
+    const of = i < 0 ? undefined : item.of?.[i];
+    if (i >= 0)
+      return of === undefined ? field.name : `${of.name}.${field.name}`;
+  }
+  return field.name;
 }

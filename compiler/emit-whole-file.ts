@@ -36,6 +36,9 @@ export function emitWholeFile(ctx: ModuleContext): {
     if (entity === undefined) return;
     const keyFields = req.check === "unique" ? req.fields : req.per;
     const keyName = internal(`wholeFileKey${n}`);
+    // `with SA by customer_id`: the joined entity's fields come after the entity's own
+    const joined =
+      t.join === undefined ? undefined : links.entity(t.join.entity);
     functions.push(
       projection(
         ctx,
@@ -44,6 +47,7 @@ export function emitWholeFile(ctx: ModuleContext): {
         keyName,
         rule.code,
         "key",
+        joined,
       ),
     );
     if (req.check === "count-per") {
@@ -102,20 +106,27 @@ function projection(
   name: Code,
   code: string,
   what: "key" | "value",
+  joined?: ResolvedEntity,
 ): Code {
   const all = fieldsWithKinds(ctx, entity);
+  // the joined records' fields: their index positions follow the entity's own
+  const other = joined === undefined ? [] : fieldsWithKinds(ctx, joined);
   const cells: Code[] = [];
   const parts: Code[] = [];
   let k = 0;
   for (const item of items) {
-    const decoded = item.fields.map((ident) => {
-      const field = ctx.ruleset.links.field(ident, entity);
-      const i = all.findIndex((f) => f.field === field);
-      if (i < 0)
+    const decoded = item.fields.map((ident, j) => {
+      const isJoined = item.of?.[j] !== undefined;
+      const from = isJoined ? other : all;
+      const field = ctx.ruleset.links.field(ident, isJoined ? joined : entity);
+      const at = from.findIndex((f) => f.field === field);
+      if (at < 0)
         throw new Error(`unlinked field ${ident.name} in rule ${code}`);
+      const i = isJoined ? all.length + at : at;
+      const kind = from[at].kind;
       const c = id(`c${k++}`);
       cells.push(ts`const ${c} = $cell(cells, index[${i}]);`);
-      return ts`${c} === "" ? undefined : ${decodeExpr(ctx, all[i].kind, c)}`;
+      return ts`${c} === "" ? undefined : ${decodeExpr(ctx, kind, c)}`;
     });
     if (item.normalize === undefined) {
       parts.push(decoded[0]);

@@ -298,7 +298,24 @@ export type RuleTarget =
       previous?: true;
     }
   | { kind: "AttributeTarget"; span: Span; attributes: AttributeRef[] }
-  | { kind: "FileTarget"; span: Span; entities: Ident[] };
+  | {
+      kind: "FileTarget";
+      span: Span;
+      entities: Ident[];
+      /** `for file NP with SA by customer_id`: the records of another entity joined to each record. */
+      join?: FileJoin;
+    };
+
+/**
+ * `with SA by customer_id` after `for file NP`: each record of the rule's entity is joined to the
+ * records of `entity` in the same IKB whose field `by` has the same value; a whole-file
+ * combination names their fields as `SA.postal_code` (docs/language.md, "Joined records").
+ */
+export interface FileJoin extends NodeBase {
+  kind: "FileJoin";
+  entity: Ident;
+  by: Ident;
+}
 
 export interface RuleDecl extends DeclBase, Assumable {
   kind: "Rule";
@@ -384,6 +401,11 @@ export interface CombinationItem extends NodeBase {
   /** The normalisation applied; undefined for a plain field. */
   normalize?: Ident;
   fields: Ident[];
+  /**
+   * Per field, the entity written before it (`SA.postal_code`: a field of the joined records);
+   * undefined when no field is written so.
+   */
+  of?: (Ident | undefined)[];
 }
 
 /**

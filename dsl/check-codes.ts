@@ -142,6 +142,13 @@ export const CODES = {
   fileTotalKeyedFigure: "REG261",
   wholeFileNotNormalization: "REG277",
   wholeFileNormalizeNotText: "REG278",
+  // ---- REG325-REG331: joined records in whole-file checks (`for file NP with SA by customer_id`)
+  joinNeedsOnePer: "REG325",
+  joinField: "REG326",
+  joinQualifier: "REG327",
+  joinOutsideIkb: "REG328",
+  joinUnused: "REG329",
+  joinSelf: "REG330",
   // ---- REG290-REG299: plausibility (outliers against history and peers)
   plausibilityWord: "REG290",
   plausibilitySeries: "REG291",
@@ -355,6 +362,16 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
     "A whole-file combination that applies something other than a normalisation to its fields (`unique f(a), b`).",
   REG278:
     "A normalisation in a whole-file combination applied to a field that is not text (`normalized_name(date_of_birth)`).",
+  REG325:
+    "`for file E with J by f` on a rule whose check is not `require one a per b`, or that is for several entities.",
+  REG326:
+    "The field a join is `by` is not a field of both entities, or has another type in one of them.",
+  REG327:
+    "`X.f` in a whole-file combination where `X` is not the entity joined by `with X by f`.",
+  REG328:
+    "A join outside the IKB: the ruleset has no `ikb`, or one of the entities has no field of the IKB key.",
+  REG329: "A `with J by f` whose combination names no field of `J`.",
+  REG330: "A rule joined to its own entity (`for file NP with NP by f`).",
   REG290:
     "A `plausibility` with a `compare` or `method` word it does not know (`compare history|peers`, `method robust_z`).",
   REG291:

@@ -4,7 +4,14 @@
  *
  * @module
  */
-import type { AggregateExpr, Expr, FileCheck, Ident, RuleDecl } from "./ast.js";
+import type {
+  AggregateExpr,
+  Expr,
+  FileCheck,
+  FileJoin,
+  Ident,
+  RuleDecl,
+} from "./ast.js";
 import { CODES } from "./check-codes.js";
 import {
   missing,
@@ -170,13 +177,23 @@ function checkRule(
         }
       }
     }
+    const joined =
+      target.join === undefined
+        ? undefined
+        : checkJoin(index, reporter, target.join, rule.require, targeted);
     if (
       isFileCheck(rule.require) &&
       (rule.require.check === "unique" ||
         rule.require.check === "one-per" ||
         rule.require.check === "count-per")
     )
-      checkWholeFile(index, reporter, rule.require, targeted);
+      checkWholeFile(
+        index,
+        reporter,
+        rule.require,
+        targeted,
+        joined ?? (target.join === undefined ? undefined : "failed"),
+      );
     if (isFileCheck(rule.require) && rule.require.check === "total")
       checkFileTotal(index, reporter, rule.require, targeted);
   } else if (target?.kind === "RecordTarget" && target.previous === true) {
@@ -341,12 +358,104 @@ function checkConditions(
  * The whole-file checks `unique a, b`, `one a per b` and `count per b = n` (n an integer): one entity (fields are its own), every
  * name a field of it (linked), none named twice, `per` spelled so.
  */
+/**
+ * `for file NP with SA by customer_id`: the joined entity (linked), when the join can be made: a
+ * `one a per b` check of one entity, another entity, a field `by` of both with the same type, and
+ * both entities in the IKB (REG325, REG326, REG328, REG330). Undefined when it cannot.
+ */
+function checkJoin(
+  index: RulesetIndex,
+  reporter: Reporter,
+  join: FileJoin,
+  require: RuleDecl["require"],
+  targeted: ResolvedEntity[],
+): ResolvedEntity | undefined {
+  const joined = lookupEntity(index, reporter, join.entity);
+  if (joined === undefined) return undefined;
+  if (
+    !isFileCheck(require) ||
+    require.check !== "one-per" ||
+    targeted.length !== 1
+  ) {
+    reporter.report(
+      CODES.joinNeedsOnePer,
+      `\`with ${joined.name} by ${join.by.name}\` joins records to the records of one entity for \`require one a per b\`: ${targeted.length !== 1 ? `this rule is for ${targeted.length} entities` : "this rule has another check"}`,
+      join.span,
+    );
+    return undefined;
+  }
+  const own = targeted[0];
+  if (own === joined) {
+    reporter.report(
+      CODES.joinSelf,
+      `\`${own.name}\` is joined to itself: a join names another entity (a person's address: \`with SA by customer_id\`)`,
+      join.entity.span,
+    );
+    return undefined;
+  }
+  const mine = missing(join.by) ? undefined : index.field(own, join.by.name);
+  const theirs = missing(join.by)
+    ? undefined
+    : index.field(joined, join.by.name);
+  if (mine === undefined || theirs === undefined) {
+    if (!missing(join.by)) {
+      index.links.unresolved(join.by);
+      reporter.report(
+        CODES.joinField,
+        `\`${join.by.name}\` is not a field of ${mine === undefined ? `\`${own.name}\`` : ""}${mine === undefined && theirs === undefined ? " and " : ""}${theirs === undefined ? `\`${joined.name}\`` : ""}: the records are joined by a field both entities have`,
+        join.by.span,
+        suggest(join.by.name, [...joined.fields.map((f) => f.name)]),
+      );
+    }
+    return undefined;
+  }
+  index.links.link(join.by, { kind: "field", entity: joined, field: theirs });
+  if (mine.decl.type.name !== theirs.decl.type.name) {
+    reporter.report(
+      CODES.joinField,
+      `\`${join.by.name}\` is \`${mine.decl.type.name}\` in \`${own.name}\` and \`${theirs.decl.type.name}\` in \`${joined.name}\`: a join compares the field as text, so it has one type in both`,
+      join.by.span,
+    );
+    return undefined;
+  }
+  const ikb = index.rs.ikb;
+  const key = ikb === undefined || missing(ikb.key) ? undefined : ikb.key.name;
+  const outside = [own, joined].filter(
+    (e) => key === undefined || index.field(e, key) === undefined,
+  );
+  if (outside.length > 0) {
+    reporter.report(
+      CODES.joinOutsideIkb,
+      key === undefined
+        ? `a join is made within an IKB, and this ruleset declares no \`ikb\``
+        : `a join is made within an IKB, and ${outside.map((e) => `\`${e.name}\``).join(" and ")} ${outside.length === 1 ? "has" : "have"} no field \`${key}\` (the IKB key)`,
+      join.span,
+    );
+    return undefined;
+  }
+  const check = require as FileCheck;
+  if (
+    !(check.combination ?? []).some((item) =>
+      (item.of ?? []).some((of) => of !== undefined),
+    )
+  )
+    reporter.report(
+      CODES.joinUnused,
+      `\`with ${joined.name} by ${join.by.name}\` joins records that the combination does not read: name their fields as \`${joined.name}.field\` after \`per\`, or leave the join out`,
+      join.span,
+    );
+  return joined;
+}
+
 function checkWholeFile(
   index: RulesetIndex,
   reporter: Reporter,
   check: FileCheck,
   targeted: ResolvedEntity[],
+  /** The joined entity; `failed` when the join was reported (its fields are then not checked). */
+  joinedOrFailed?: ResolvedEntity | "failed",
 ): void {
+  const joined = joinedOrFailed === "failed" ? undefined : joinedOrFailed;
   const text = `require ${fileCheckText(check)}`;
   if (check.perWord !== undefined)
     reporter.report(
@@ -365,9 +474,52 @@ function checkWholeFile(
   }
   const entity = targeted[0];
   if (entity === undefined) return;
+  // `SA.postal_code`: a field of the joined records, linked to the joined entity (REG327)
+  const of = new Map<Ident, Ident>();
+  for (const item of check.combination ?? [])
+    item.fields.forEach((f, i) => {
+      const q = item.of?.[i];
+      if (q !== undefined) of.set(f, q);
+    });
   const seen = new Map<string, Ident>();
   for (const ident of [...(check.fields ?? []), ...(check.per ?? [])]) {
     if (missing(ident)) continue;
+    const qualifier = of.get(ident);
+    if (qualifier !== undefined) {
+      if (missing(qualifier) || joinedOrFailed === "failed") {
+        index.links.unresolved(ident);
+        continue;
+      }
+      if (joined === undefined || qualifier.name !== joined.name) {
+        index.links.unresolved(qualifier);
+        index.links.unresolved(ident);
+        reporter.report(
+          CODES.joinQualifier,
+          joined === undefined
+            ? `\`${qualifier.name}.${ident.name}\` names a field of joined records, and this rule joins none: write \`for file ${entity.name} with ${qualifier.name} by FIELD\``
+            : `\`${qualifier.name}\` is not the entity this rule joins (\`${joined.name}\`): write \`${joined.name}.${ident.name}\``,
+          qualifier.span,
+          joined === undefined ? undefined : { suggestion: joined.name },
+        );
+        continue;
+      }
+      index.links.link(qualifier, { kind: "entity", entity: joined });
+      const field = linkField(index, joined, ident);
+      if (field === undefined) {
+        unknownField(index, reporter, joined, ident, ` (in \`${text}\`)`);
+        continue;
+      }
+      const name = `${joined.name}.${ident.name}`;
+      const first = seen.get(name);
+      if (first !== undefined)
+        reporter.report(
+          CODES.wholeFileRepeated,
+          `\`${name}\` is named twice in \`${text}\` (first at line ${first.span.start.line}): name each field of the combination once`,
+          ident.span,
+        );
+      else seen.set(name, ident);
+      continue;
+    }
     const field = linkField(index, entity, ident);
     if (field === undefined) {
       unknownField(index, reporter, entity, ident, ` (in \`${text}\`)`);
@@ -404,10 +556,13 @@ function checkWholeFile(
       );
       continue;
     }
-    for (const ident of item.fields) {
-      if (missing(ident)) continue;
-      const field = linkField(index, entity, ident);
-      if (field === undefined) continue;
+    item.fields.forEach((ident, i) => {
+      if (missing(ident)) return;
+      const field =
+        item.of?.[i] === undefined
+          ? linkField(index, entity, ident)
+          : index.links.field(ident);
+      if (field === undefined) return;
       const t = fieldType(index, field);
       if (t.kind !== "error" && !isTextual(t))
         reporter.report(
@@ -415,7 +570,7 @@ function checkWholeFile(
           `\`${fn.name}\` normalises text, and \`${ident.name}\` is a \`${field.decl.type.name}\` field: name it without \`${fn.name}(...)\` (its decoded value is compared as it is)`,
           ident.span,
         );
-    }
+    });
   }
 }
 

@@ -949,24 +949,54 @@ export class RegelParser extends EmbeddedActionsParser {
         DEF: () => {
           const start = this.LA(1);
           const name = this.SUBRULE(this.ident);
+          // `SA.postal_code`: a field of the joined records
+          const qualified = this.OPTION2(() => {
+            this.CONSUME(Dot);
+            return this.SUBRULE2(this.ident);
+          });
           const args = this.OPTION(() => {
             this.CONSUME(LParen);
-            const fields = this.SUBRULE(this.identList);
+            const fields: { field: Ident; of?: Ident }[] = [];
+            this.AT_LEAST_ONE_SEP2({
+              SEP: Comma,
+              DEF: () => {
+                const first = this.SUBRULE3(this.ident);
+                const second = this.OPTION3(() => {
+                  this.CONSUME2(Dot);
+                  return this.SUBRULE4(this.ident);
+                });
+                this.ACTION(() => {
+                  if (this.isLost(first)) return;
+                  if (second === undefined) fields.push({ field: first });
+                  else if (!this.isLost(second))
+                    fields.push({ field: second, of: first });
+                });
+              },
+            });
             this.CONSUME(RParen);
             return fields;
           });
           this.ACTION(() => {
             if (this.isLost(name)) return;
-            items.push(
-              args === undefined
-                ? { kind: "CombinationItem", fields: [name], span: name.span }
-                : {
-                    kind: "CombinationItem",
-                    normalize: name,
-                    fields: args,
-                    span: this.sp(start),
-                  },
-            );
+            if (args === undefined) {
+              const plain = qualified === undefined || this.isLost(qualified);
+              items.push({
+                kind: "CombinationItem",
+                fields: [plain ? name : qualified],
+                ...(plain ? {} : { of: [name] }),
+                span: this.sp(start),
+              });
+              return;
+            }
+            items.push({
+              kind: "CombinationItem",
+              normalize: name,
+              fields: args.map((a) => a.field),
+              ...(args.some((a) => a.of !== undefined)
+                ? { of: args.map((a) => a.of) }
+                : {}),
+              span: this.sp(start),
+            });
           });
         },
       });
@@ -2057,9 +2087,28 @@ export class RegelParser extends EmbeddedActionsParser {
         ALT: () => {
           this.CONSUME(KW.file);
           const names = this.SUBRULE(this.identList);
+          // `with SA by customer_id`: the records of SA joined to each record (same IKB, same field)
+          const join = this.OPTION9(() => {
+            const from = this.LA(1);
+            this.CONSUME(KW.with);
+            const entity = this.SUBRULE(this.ident);
+            this.CONSUME(KW.by);
+            const by = this.SUBRULE2(this.ident);
+            return this.ACTION(() => ({
+              kind: "FileJoin" as const,
+              entity,
+              by,
+              span: this.sp(from),
+            }));
+          });
           return this.ACTION(() => ({
             kind: "FileTarget" as const,
             entities: names,
+            ...(join === undefined ||
+            this.isLost(join.entity) ||
+            this.isLost(join.by)
+              ? {}
+              : { join }),
             span: this.sp(start),
           }))!;
         },
@@ -4601,11 +4650,14 @@ export type ClauseName<K extends ClauseKind> =
   (typeof CLAUSE_TABLES)[K]["clauses"][number]["name"];
 
 /** The entity of the first qualified name (`E.f`) of an expression, left to right. */
-/** `{ combination }` when some item normalises its fields; `{}` for plain fields. */
+/**
+ * `{ combination }` when some item normalises its fields or names a joined record's field;
+ * `{}` for plain fields.
+ */
 function combinationOf(items: CombinationItem[]): {
   combination?: CombinationItem[];
 } {
-  return items.some((i) => i.normalize !== undefined)
+  return items.some((i) => i.normalize !== undefined || i.of !== undefined)
     ? { combination: items }
     : {};
 }

@@ -9,6 +9,7 @@ import type {
   Assumption,
   AttributeRef,
   BinaryOp,
+  CombinationItem,
   Comment,
   Declaration,
   Example,
@@ -574,6 +575,8 @@ function target(c: Chunk, t: RuleTarget): void {
     case "FileTarget":
       c.add("file ");
       c.list(t.entities, (e) => c.add(e.name));
+      if (t.join !== undefined)
+        c.add(` with ${t.join.entity.name} by ${t.join.by.name}`);
       return;
   }
 }
@@ -614,14 +617,22 @@ export function fileCheckText(check: FileCheck): string {
     (ids ?? []).map((i) => i.name).join(", ");
   const head = FILE_CHECKS[check.check];
   // a combination that normalises fields: `normalized_name(last_name), date_of_birth`
+  // a field of the joined records is written with its entity: `SA.postal_code`
+  const itemNames = (c: CombinationItem) =>
+    c.fields
+      .map((f, i) => {
+        const of = c.of?.[i];
+        return of === undefined ? f.name : `${of.name}.${f.name}`;
+      })
+      .join(", ");
   const combined = (ids: readonly Ident[] | undefined) =>
     check.combination === undefined
       ? names(ids)
       : check.combination
           .map((c) =>
             c.normalize === undefined
-              ? names(c.fields)
-              : `${c.normalize.name}(${names(c.fields)})`,
+              ? itemNames(c)
+              : `${c.normalize.name}(${itemNames(c)})`,
           )
           .join(", ");
   if (check.check === "unique") return `${head} ${combined(check.fields)}`;

@@ -599,7 +599,23 @@ export function checkFiles(
       }
       const recs = file.rows.map((r) => model.decode(entity, r));
       if (check === "unique" || check === "one-per" || check === "count-per") {
-        out.push(...wholeFile(ruleset, decl.require, entity, recs, base));
+        // `with SA by customer_id`: the joined entity's records (docs/language.md, "Joined records")
+        const joinedEntity =
+          decl.target.join === undefined
+            ? undefined
+            : ruleset.links.entity(decl.target.join.entity);
+        const joined =
+          joinedEntity === undefined || decl.target.join === undefined
+            ? undefined
+            : {
+                by: decl.target.join.by.name,
+                recs: (
+                  own(files, joinedEntity.name, undefined)?.rows ?? []
+                ).map((r) => model.decode(joinedEntity, r)),
+              };
+        out.push(
+          ...wholeFile(ruleset, decl.require, entity, recs, base, joined),
+        );
         continue;
       }
       if (check === "unique-key") {
@@ -663,9 +679,18 @@ function wholeFile(
   entity: ResolvedEntity,
   recs: readonly IRecord[],
   base: Omit<Finding, "attribute" | "key" | "values" | "message">,
+  joined?: { by: string; recs: readonly IRecord[] },
 ): Finding[] {
+  // a field of the joined records (`SA.postal_code`): its entity as written, by the field's name
+  const joinedOf = new Map<Ident, string>();
+  for (const item of check.combination ?? [])
+    item.fields.forEach((f, i) => {
+      const of = item.of?.[i];
+      if (of !== undefined) joinedOf.set(f, of.name);
+    });
   const fieldsOf = (ids: readonly Ident[] | undefined) =>
-    (ids ?? []).map((i) => ruleset.links.field(i, entity)!);
+    (ids ?? []).map((i) => ruleset.links.field(i)!);
+  const keyIdents = (check.check === "unique" ? check.fields : check.per) ?? [];
   const one = check.check === "one-per";
   const counted = check.check === "count-per";
   const keyFields = fieldsOf(
@@ -679,24 +704,33 @@ function wholeFile(
       : undefined;
   const shown = (rec: IRecord, fs: readonly ResolvedField[], named: boolean) =>
     fs
-      .map((f) => {
-        const v = f.decl.personal ? MASK : JSON.stringify(rec.raw[f.name]);
-        return named ? `${f.name}=${v}` : v;
+      .map((f, i) => {
+        // the joined record's fields are not shown (they are in the other file)
+        const of = fs === keyFields ? joinedOf.get(keyIdents[i]) : undefined;
+        const v =
+          f.decl.personal || of !== undefined
+            ? MASK
+            : JSON.stringify(rec.raw[f.name]);
+        const name = of === undefined ? f.name : `${of}.${f.name}`;
+        return named ? `${name}=${v}` : v;
       })
       .join(named ? ";" : ", ");
   // a combination that normalises fields: each item's value, normalised (docs/language.md)
   const items = check.combination;
-  const keyOf = (rec: IRecord): string | undefined => {
+  const keyOf = (rec: IRecord, partner?: IRecord): string | undefined => {
     if (items === undefined) return textOf(rec, keyFields);
     const parts: string[] = [];
     for (const item of items) {
       const fs = fieldsOf(item.fields);
+      const textAt = (j: number) =>
+        (item.of?.[j] === undefined ? rec : partner!).text[fs[j].name] ??
+        undefined;
       const v =
         item.normalize === undefined
-          ? (rec.text[fs[0].name] ?? undefined)
+          ? textAt(0)
           : normalize(
               item.normalize.name,
-              fs.map((f) => rec.text[f.name] ?? undefined),
+              fs.map((_, j) => textAt(j)),
             );
       if (v === undefined) return undefined;
       parts.push(v);
@@ -704,16 +738,29 @@ function wholeFile(
     return JSON.stringify(parts);
   };
   const groups = new Map<string, { rec: IRecord; line: number }[]>();
+  const ikbKey = ruleset.ikb?.key.name;
+  // the joined records of a record: of its IKB, with the same (non-empty) text of `by`
+  const partners = (rec: IRecord): (IRecord | undefined)[] => {
+    if (joined === undefined) return [undefined];
+    const key = ikbKey === undefined ? "" : (rec.raw[ikbKey] ?? "");
+    const by = rec.raw[joined.by] ?? "";
+    if (key.trim() === "" || by === "") return [];
+    return joined.recs.filter(
+      (p) => p.raw[ikbKey!] === key && p.raw[joined.by] === by,
+    );
+  };
   recs.forEach((rec, i) => {
-    const k = keyOf(rec);
-    if (
-      k === undefined ||
-      (valueFields.length > 0 && textOf(rec, valueFields) === undefined)
-    )
-      return;
-    const g = groups.get(k) ?? [];
-    g.push({ rec, line: i + 2 });
-    groups.set(k, g);
+    for (const partner of partners(rec)) {
+      const k = keyOf(rec, partner);
+      if (
+        k === undefined ||
+        (valueFields.length > 0 && textOf(rec, valueFields) === undefined)
+      )
+        continue;
+      const g = groups.get(k) ?? [];
+      g.push({ rec, line: i + 2 });
+      groups.set(k, g);
+    }
   });
   const broken = new Map<number, { rec: IRecord; message: string }>();
   for (const g of groups.values()) {
@@ -741,7 +788,10 @@ function wholeFile(
     const byValue = new Map<string, typeof g>();
     for (const m of g) {
       const v = textOf(m.rec, valueFields)!;
-      byValue.set(v, [...(byValue.get(v) ?? []), m]);
+      const ms = byValue.get(v) ?? [];
+      // a record joined twice into one combination is named once
+      if (!ms.some((o) => o.line === m.line)) ms.push(m);
+      byValue.set(v, ms);
     }
     if (byValue.size < 2) continue;
     const parts = [...byValue.values()].map(
@@ -759,7 +809,11 @@ function wholeFile(
     .map((line) => {
       const { rec, message } = broken.get(line)!;
       const values: Record<string, string | null> = {};
-      for (const f of all) values[f.name] = rec.raw[f.name] || null;
+      all.forEach((f, i) => {
+        // a joined record's field is not among the finding's values
+        if (i < keyFields.length && joinedOf.has(keyIdents[i])) return;
+        values[f.name] = rec.raw[f.name] || null;
+      });
       return {
         ...base,
         attribute: undefined,

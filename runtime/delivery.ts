@@ -759,7 +759,8 @@ class DeliveryValidator {
       };
     for (const r of this.rs.fileRules) {
       const projection = this.rs.wholeFile?.[r.code];
-      if (r.entities[0] === e.name && projection)
+      // a joined check (`with SA by customer_id`) reads the IKBs: see joinedPass
+      if (r.entities[0] === e.name && projection && r.join === undefined)
         f.wholeFile.push(
           new WholeFileCheck(
             r,
@@ -1102,6 +1103,103 @@ class DeliveryValidator {
             w.collect(canonicalCells(f, row.cells), row.line, row.cells);
       for (const w of pending) w.finish();
     }
+    await this.joinedPass();
+  }
+
+  /**
+   * The whole-file checks over joined records (`for file NP with SA by customer_id`): the two
+   * files are read together, one IKB at a time (sorted as for the validate pass), and each record
+   * is paired with the joined entity's records of its IKB whose `by` cell is the same text; every
+   * pair is one row of the check (its line the record's). A hash pass over the pairs and, when
+   * some combination may occur twice, a second one that collects the candidates: the memory is
+   * that of {@link WholeFileCheck} plus one IKB of the two files, never a table of the joined
+   * file. A missing or unreadable file of either entity, or one without the IKB key, gives no
+   * finding (the file is reported by itself).
+   */
+  private async joinedPass(): Promise<void> {
+    for (const r of this.rs.fileRules) {
+      const join = r.join;
+      const projection = this.rs.wholeFile?.[r.code];
+      if (join === undefined || projection === undefined) continue;
+      const own = this.files.find((f) => f.entity.name === r.entities[0]);
+      const other = this.files.find((f) => f.entity.name === join.entity);
+      if (
+        own === undefined ||
+        other === undefined ||
+        own.report.readStatus !== "read" ||
+        other.report.readStatus !== "read" ||
+        own.ikbCol < 0 ||
+        other.ikbCol < 0
+      )
+        continue;
+      const col = (f: FileState) =>
+        f.index[f.entity.fields.findIndex((fd) => fd.name === join.by)] ?? -1;
+      const byOwn = col(own);
+      const byOther = col(other);
+      if (byOwn < 0 || byOther < 0) continue;
+      // one row of the check: the record's fields, then the joined record's as `SA.field`
+      const entity: EntityMeta = {
+        ...own.entity,
+        fields: [
+          ...own.entity.fields,
+          ...other.entity.fields.map((fd) => ({
+            ...fd,
+            name: `${other.entity.name}.${fd.name}`,
+          })),
+        ],
+      };
+      const index = [
+        ...own.index,
+        ...other.index.map((i) => (i < 0 ? -1 : i + own.width)),
+      ];
+      const w = new WholeFileCheck(
+        r,
+        projection,
+        entity,
+        index,
+        own.file,
+        this.opts.showPersonalData === true,
+        own.width,
+      );
+      await this.eachPair(own, other, byOwn, byOther, (cells) => w.scan(cells));
+      if (w.seal()) {
+        await this.eachPair(own, other, byOwn, byOther, (cells, line, raw) =>
+          w.collect(cells, line, raw),
+        );
+        w.finish();
+      }
+      own.wholeFile.push(w);
+    }
+  }
+
+  /** Every record of `own` with each record of `other` in its IKB whose `by` cell is the same. */
+  private async eachPair(
+    own: FileState,
+    other: FileState,
+    byOwn: number,
+    byOther: number,
+    fn: (cells: string[], line: number, delivered: string[]) => void,
+  ): Promise<void> {
+    const source = (f: FileState) =>
+      f.runs ? mergeRuns(f.runs) : this.goodRows(f);
+    for await (const groups of groupByKey([source(own), source(other)]))
+      for (const g of groups) {
+        const [mine, theirs] = g.rows;
+        if (g.key.trim() === "" || mine.length === 0 || theirs.length === 0)
+          continue;
+        for (const a of mine) {
+          const by = a.cells[byOwn];
+          if (by === "") continue;
+          const cells = canonicalCells(own, a.cells);
+          for (const b of theirs)
+            if (b.cells[byOther] === by)
+              fn(
+                cells.concat(canonicalCells(other, b.cells)),
+                a.line,
+                a.cells.concat(b.cells),
+              );
+        }
+      }
   }
 
   private async sort(f: FileState, temp: TempSpace): Promise<void> {

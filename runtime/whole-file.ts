@@ -128,6 +128,11 @@ export class WholeFileCheck {
     index: readonly number[],
     file: string,
     private readonly showPersonal: boolean,
+    /**
+     * A joined check (`for file NP with SA by customer_id`): the cells of the record's own file;
+     * the cells after them are the joined record's, which a finding does not show (`***`).
+     */
+    private readonly ownWidth = Infinity,
   ) {
     this.rule = rule;
     this.projection = projection;
@@ -357,8 +362,10 @@ export class WholeFileCheck {
     const byValue = new Map<number, { shown: number; lines: number[] }>();
     for (const i of g) {
       const v = byValue.get(valueId[i]);
-      if (v) v.lines.push(line[i]);
-      else byValue.set(valueId[i], { shown: shownId[i], lines: [line[i]] });
+      // a joined record with two joined rows of one combination is named once
+      if (v) {
+        if (v.lines[v.lines.length - 1] !== line[i]) v.lines.push(line[i]);
+      } else byValue.set(valueId[i], { shown: shownId[i], lines: [line[i]] });
     }
     if (byValue.size < 2) return undefined;
     const width = this.names.length - this.keyWidth;
@@ -435,7 +442,7 @@ export class WholeFileCheck {
     const out: string[] = [];
     for (let i = from; i < to; i++) {
       const v =
-        this.personal[i] && !this.showPersonal
+        (this.personal[i] && !this.showPersonal) || this.joinedAt(i)
           ? MASK
           : JSON.stringify(texts[i]);
       out.push(named ? `${this.names[i]}=${v}` : v);
@@ -455,8 +462,15 @@ export class WholeFileCheck {
 
   private values(texts: readonly string[]): Record<string, string | null> {
     const out: Record<string, string | null> = {};
-    this.names.forEach((n, i) => (out[n] = texts[i] === "" ? null : texts[i]));
+    this.names.forEach((n, i) => {
+      if (!this.joinedAt(i)) out[n] = texts[i] === "" ? null : texts[i];
+    });
     return out;
+  }
+
+  /** Whether the rule's `i`th field is a joined record's (not in the cells a finding is built from). */
+  private joinedAt(i: number): boolean {
+    return this.cols[i] >= this.ownWidth;
   }
 }
 

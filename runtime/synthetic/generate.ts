@@ -57,7 +57,8 @@ export interface GenerateOptions {
   /**
    * Share of IKBs (0..1) whose depositor is an earlier depositor under a new customer number, or
    * (half of them) a near duplicate that must not match (runtime/synthetic/duplicates.ts); needs a
-   * ruleset with dup0001. Default 0: nothing else of the delivery changes.
+   * ruleset with dup0001. Where the ruleset has dup0002, half of them are by the silver triangle
+   * (name, date of birth, address). Default 0: nothing else of the delivery changes.
    */
   duplicateRate?: number;
   rrd: string;
@@ -225,6 +226,7 @@ export function generateDelivery(
           "ikb_id",
           "earlier_ikb_id",
           "differs",
+          "triangle",
         ])
       : undefined;
   let earlierPerson: EarlierPerson | undefined;
@@ -308,6 +310,8 @@ export function generateDelivery(
         random,
         opts.rrd,
         0.5,
+        // half of them by the silver triangle, where the ruleset checks it (dup0002)
+        rules.has("dup0002") ? 0.5 : 0,
       );
       if (outcome !== undefined) {
         injected = true;
@@ -319,6 +323,7 @@ export function generateDelivery(
             outcome.near.ikbKey,
             outcome.near.earlierIkbKey,
             outcome.near.differs,
+            outcome.near.triangle,
           ]);
       }
     }
@@ -417,8 +422,14 @@ export function generateDelivery(
       duplicateRate > 0 &&
       !injected &&
       depositor?.identification_number !== undefined
-    )
-      earlierPerson = { ikbKey: ikb.key, record: { ...depositor } };
+    ) {
+      const address = ikb.records.SA.find((a) => a.customer_id === ikb.key);
+      earlierPerson = {
+        ikbKey: ikb.key,
+        record: { ...depositor },
+        ...(address === undefined ? {} : { address: { ...address } }),
+      };
+    }
     earlierAccountId = ikb.records.BA[0]?.account_id ?? earlierAccountId;
     if (opts.onProgress !== undefined && n % 10_000 === 0) opts.onProgress(n);
   }

@@ -760,6 +760,15 @@ const target: fc.Arbitrary<RuleTarget> = fc.oneof(
     span: SPAN,
     entities,
   })),
+  // `for file NP with SA by customer_id`: joined records
+  fc
+    .record({ entities: list(ident, 3, 1), entity: ident, by: ident })
+    .map(({ entities, entity, by }) => ({
+      kind: "FileTarget" as const,
+      span: SPAN,
+      entities,
+      join: { kind: "FileJoin" as const, span: SPAN, entity, by },
+    })),
 );
 
 const recordLiteral = (
@@ -861,6 +870,24 @@ const combination: fc.Arbitrary<CombinationItem[]> = fc
     return all;
   });
 
+/**
+ * A combination in which some fields are the joined records' (`SA.postal_code`): `of` names the
+ * entity of each field written so (undefined for the record's own).
+ */
+const joinedCombination: fc.Arbitrary<CombinationItem[]> = fc
+  .tuple(
+    combination,
+    ident,
+    fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+  )
+  .map(([items, entity, picks]) => {
+    let k = 0;
+    return items.map((item) => {
+      const of = item.fields.map(() => (picks[k++ % 8] ? entity : undefined));
+      return of.some((o) => o !== undefined) ? { ...item, of } : item;
+    });
+  });
+
 const fileCheck: fc.Arbitrary<FileCheck> = fc.oneof(
   fc
     .constantFrom("present", "header", "unique-key", "references" as const)
@@ -883,6 +910,16 @@ const fileCheck: fc.Arbitrary<FileCheck> = fc.oneof(
     })),
   fc
     .record({ fields: list(ident, 2, 1), per: combination })
+    .map(({ fields, per }) => ({
+      kind: "FileCheck" as const,
+      span: SPAN,
+      check: "one-per" as const,
+      fields,
+      per: per.flatMap((i) => i.fields),
+      combination: per,
+    })),
+  fc
+    .record({ fields: list(ident, 2, 1), per: joinedCombination })
     .map(({ fields, per }) => ({
       kind: "FileCheck" as const,
       span: SPAN,

@@ -52,6 +52,27 @@ rule etc0100 "Test"
   example fail ${fail}
   example pass BA { account_id: "A1" } previous BA { account_id: "A1" }
 `;
+/** An address entity and a rule `for file NP` joined to it (docs/language.md, "Joined records"). */
+const J = (target: string, require: string) =>
+  T(`
+entity AD "Address"
+  file "ad.csv"
+  key ikb_id, address_id
+  field ikb_id: text(40) required
+  field address_id: text(40) required
+  field customer_id: text(40) required
+  field postal_code: text(10) personal
+  field other_id: integer
+
+rule dup0100 "Test"
+  assumption "A test rule: its meaning is our own."
+  severity signalling
+  implements br art 2
+  ${target}
+  ${require}
+  example fail file NP rows { customer_id: "C1", last_name: "J" }, { customer_id: "C2", last_name: "J" }
+  example pass file NP rows { customer_id: "C1", last_name: "J" }
+`);
 
 /** A rule on NP with extra clauses between `severity` and `implements` (class, scope). */
 const classRule = (code: string, extra: string) => `
@@ -1602,6 +1623,62 @@ rule dup0100 "Test"
   example pass file NP rows { customer_id: "C1", last_name: "J", date_of_birth: 1970-01-01 }
 `),
     at: [{ marker: "date_of_birth)" }],
+  },
+  {
+    code: "REG325",
+    title: "a join on a rule that is not one a per b",
+    files: J("for file NP with AD by customer_id", "require unique last_name"),
+    at: [{ marker: "with AD by customer_id" }],
+  },
+  {
+    code: "REG326",
+    title: "a join by a field one entity lacks",
+    files: J(
+      "for file NP with AD by other_id",
+      "require one customer_id per last_name, AD.postal_code",
+    ),
+    at: [{ marker: "other_id\n" }],
+  },
+  {
+    code: "REG327",
+    title: "a joined field of another entity than the joined one",
+    files: J(
+      "for file NP with AD by customer_id",
+      "require one customer_id per last_name, AD.postal_code, BA.iban",
+    ),
+    at: [{ marker: "BA.iban" }],
+    suggestion: "AD",
+  },
+  {
+    code: "REG328",
+    title: "a join in a ruleset without an ikb",
+    files: {
+      "t.regel":
+        NO_IKB +
+        J(
+          "for file NP with AD by customer_id",
+          "require one customer_id per last_name, AD.postal_code",
+        )["t.regel"].slice(BASE.length),
+    },
+    at: [{ marker: "with AD by customer_id" }],
+  },
+  {
+    code: "REG329",
+    title: "a join the combination does not read",
+    files: J(
+      "for file NP with AD by customer_id",
+      "require one customer_id per last_name, date_of_birth",
+    ),
+    at: [{ marker: "with AD by customer_id" }],
+  },
+  {
+    code: "REG330",
+    title: "a rule joined to its own entity",
+    files: J(
+      "for file NP with NP by customer_id",
+      "require one customer_id per last_name",
+    ),
+    at: [{ marker: "NP by customer_id\n  require" }],
   },
   {
     code: "REG201",

@@ -142,6 +142,7 @@ describe("every ```regel block of docs/language.md", () => {
       "example.records",
       "example.rules",
       "example.wholefile",
+      "example.joined",
       "example.totals",
       "example.rowcounts",
       "example.previous",

@@ -1,9 +1,11 @@
 /**
  * Duplicate depositors end to end: `regel generate --duplicate-rate` repeats earlier depositors
  * under new customer numbers (respelled as another system writes them) and adds near duplicates
- * that must not match; validating the delivery with ikb.glo 1.3.0 finds exactly the ground
- * truth (every record of every duplicate group, dup0001 and every other rule alike) and no near
- * duplicate (docs/language.md, Normalisation; rulesets/ikb.glo/1.3.0.regel, dup0001).
+ * that must not match, by the golden triangle (dup0001) and the silver one (dup0002, the address
+ * joined from structured_address.csv); validating the delivery with ikb.glo 1.3.0 finds exactly
+ * the ground truth (every record of every duplicate group, dup0001, dup0002 and every other rule
+ * alike) and no near duplicate (docs/language.md, Normalisation and Joined records;
+ * rulesets/ikb.glo/1.3.0.regel, dup0001 and dup0002).
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -88,11 +90,27 @@ describe("duplicate depositors in a generated delivery", () => {
     const near = csv(join(dir, "ground-truth", "near-duplicates.csv"));
     const truth = groundTruth(dir);
     const dups = truth.get("dup0001") ?? [];
-    // not vacuous: groups and near duplicates of every kind
-    expect(summary.findingsPerRule.dup0001).toBeGreaterThan(40);
+    const silver = truth.get("dup0002") ?? [];
+    // not vacuous: groups and near duplicates of every kind, by both triangles
+    expect(summary.findingsPerRule.dup0001).toBeGreaterThan(20);
     expect(dups.length).toBe(summary.findingsPerRule.dup0001);
+    expect(summary.findingsPerRule.dup0002).toBeGreaterThan(20);
+    expect(silver.length).toBe(summary.findingsPerRule.dup0002);
     expect(new Set(near.map((n) => n.differs))).toEqual(
-      new Set(["last_name", "date_of_birth", "identification_number"]),
+      new Set([
+        "last_name",
+        "date_of_birth",
+        "identification_number",
+        "address",
+      ]),
+    );
+    expect(new Set(near.map((n) => `${n.triangle} ${n.differs}`))).toEqual(
+      new Set([
+        "golden last_name",
+        "golden date_of_birth",
+        "golden identification_number",
+        "silver address",
+      ]),
     );
 
     const report = await validateDelivery(dir, loaded, {
@@ -108,7 +126,16 @@ describe("duplicate depositors in a generated delivery", () => {
       expect(s.message).toMatch(
         /^last_name=\*\*\*;date_of_birth=\*\*\*;identification_number=\*\*\*;identification_country="[A-Z]{2}" has 2 different values of customer_id in natural_person\.csv: "C\d+" \(line \d+\), "C\d+" \(line \d+\)$/,
       );
-    const flagged = new Set(rule.samples.map((s) => s.key));
+    const silverRule = report.rules.find((r) => r.code === "dup0002")!;
+    expect(silverRule.samples.length).toBe(silver.length);
+    for (const s of silverRule.samples)
+      expect(s.message).toMatch(
+        /^last_name=\*\*\*;date_of_birth=\*\*\*;SA\.postal_code=\*\*\*;SA\.house_number=\*\*\*;SA\.house_number_addition=\*\*\* has 2 different values of customer_id in natural_person\.csv: "C\d+" \(line \d+\), "C\d+" \(line \d+\)$/,
+      );
+    // a near duplicate is flagged by neither triangle
+    const flagged = new Set(
+      [...rule.samples, ...silverRule.samples].map((s) => s.key),
+    );
     for (const n of near) {
       expect(flagged.has(`ikb_id=${n.ikb_id};customer_id=${n.ikb_id}`)).toBe(
         false,

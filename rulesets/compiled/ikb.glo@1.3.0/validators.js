@@ -1247,7 +1247,12 @@ const $LAW_dup0001 = $law("dup0001", "Dubbele depositohouder (gouden driehoek)",
     "the golden triangle (gouden driehoek) is taken to be name, date of birth and national or tax identification number (BSN for NL) with its country of issue, and the silver triangle (zilveren driehoek) name, date of birth and address, for persons without such a number. The definitions are in the amended Beleidsregel IKB (third amendment round, Stcrt. 2022, 33608), which is not among the project's sources; the Beoordelingskader only names them (L2555, L1757-1768).",
     "the name compared is the last name, normalised: case, accents, spacing and punctuation, and tussenvoegsels in any place (van den Berg = Berg, v.d.) do not count, as a bank would compare (docs/language.md, Normalisation). Initials and first names are left out because systems write them differently (J. / Jan); the date of birth and the identification number keep the match specific. The identification number is compared on its letters and digits only (111.222.333 = 111222333).",
     "one person under one customer number in several IKBs (a depositor who also represents another) is no duplicate: only different customer numbers are. Signalling and in no Bijlage 3 category: the control is the bank's own (Bijlage 4), and DNB's uniqueness checks on depositors are signalling (domain-facts §2.3).",
-    "the silver triangle is not checked by this version: the address is in address.csv / structured_address.csv / unstructured_address.csv, and a whole-file check compares the fields of one file. The language has the normalisation it needs (normalized_address, docs/language.md).",
+    "the silver triangle is checked by dup0002, over the person's structured address (structured_address.csv) joined within the IKB; a person found by both triangles has a finding of each rule.",
+]);
+const $LAW_dup0002 = $law("dup0002", "Dubbele depositohouder (zilveren driehoek)", [$article14], [
+    "the silver triangle (zilveren driehoek) is taken to be name, date of birth and address, as dup0001 says: the definition is in the amended Beleidsregel IKB (Stcrt. 2022, 33608), which is not among the project's sources; the Beoordelingskader only names it (L2555, L1757-1768). The identification number is left out, so that persons with none, or with another one, are compared too.",
+    "the name compared is the last name, normalised as in dup0001. The address compared is postal code, house number and house number addition of the person's structured address (structured_address.csv, the records of its customer number in its IKB), normalised as one code (normalized_code: letters and digits, lower case): case, spacing and punctuation do not count (1234 AB 12 a = 1234ab 12A). Not normalized_address: it writes out street abbreviations, and would read the letters of postal code 6546 LN as laan. Street and place are left out: postal code and house number fix a Dutch address, and banks write street names differently. House number 1 with addition 2 and house number 12 without one compare alike; additions are mostly letters or words (a, bis, hs).",
+    "a person with several structured addresses is compared by each of them; a person with none (no address, or an unstructured one only: its lines cannot be split reliably into postal code and house number) is not compared by this triangle. As in dup0001, one customer number in several IKBs is no duplicate; signalling and in no Bijlage 3 category.",
 ]);
 /**
  * The key of a NP record as `field=value;...`.
@@ -4684,6 +4689,32 @@ function $wholeFileValue61(cells, index) {
     return $combination([c0 === "" ? undefined : c0.length <= 40 || $cpLength(c0) <= 40 ? c0 : undefined]);
 }
 /**
+ * The combination of a NP row for rule dup0002.
+ */
+function $wholeFileKey62(cells, index) {
+    const c0 = $cell(cells, index[4]);
+    const c1 = $cell(cells, index[5]);
+    const c2 = $cell(cells, index[18]);
+    const c3 = $cell(cells, index[16]);
+    const c4 = $cell(cells, index[17]);
+    return $combination([
+        $normalizedName([c0 === "" ? undefined : c0.length <= 200 || $cpLength(c0) <= 200 ? c0 : undefined]),
+        c1 === "" ? undefined : $parseDate(c1),
+        $normalizedCode([
+            c2 === "" ? undefined : c2.length <= 10 || $cpLength(c2) <= 10 ? c2 : undefined,
+            c3 === "" ? undefined : c3.length <= 10 || $cpLength(c3) <= 10 ? c3 : undefined,
+            c4 === "" ? undefined : c4.length <= 10 || $cpLength(c4) <= 10 ? c4 : undefined,
+        ]),
+    ]);
+}
+/**
+ * The values that must agree of a NP row for rule dup0002.
+ */
+function $wholeFileValue62(cells, index) {
+    const c0 = $cell(cells, index[1]);
+    return $combination([c0 === "" ? undefined : c0.length <= 40 || $cpLength(c0) <= 40 ? c0 : undefined]);
+}
+/**
  * The figure of rule fil0007 on the RRD, unscaled at 0 decimals.
  */
 function $fileTotalFigure37(_rrd) {
@@ -4952,6 +4983,7 @@ export const laws = $lawTable([
     $LAW_etc0007,
     $LAW_etc0008,
     $LAW_dup0001,
+    $LAW_dup0002,
 ]);
 /** Decoders by entity name. */
 export const decoders = {
@@ -4986,6 +5018,7 @@ export const checks = {
 /** The whole-file checks by rule code: the combination of a row (and the values that must agree). */
 export const wholeFile = {
     dup0001: { key: $wholeFileKey61, value: $wholeFileValue61 },
+    dup0002: { key: $wholeFileKey62, value: $wholeFileValue62 },
 };
 /** The file totals by rule code: a row's summed value and the figure it is compared with. */
 export const fileTotals = {
@@ -5052,7 +5085,7 @@ export const metadata = {
     {
       path: "ikb.glo/1.3.0.regel",
       ruleset: "ikb.glo@1.3.0",
-      sha256: "2fa7a7046ae35e0e4d4f0637a0c715c0bfa138097aab1ff3d9e6cf8fa3c8ba66",
+      sha256: "3f97205ca0fbbea24fe23f71d4ec9beb1aeeac34e1ab1f50772f0dc86cbb889f",
     },
   ],
 };
@@ -8457,7 +8490,7 @@ export const trace = [
       "the golden triangle (gouden driehoek) is taken to be name, date of birth and national or tax identification number (BSN for NL) with its country of issue, and the silver triangle (zilveren driehoek) name, date of birth and address, for persons without such a number. The definitions are in the amended Beleidsregel IKB (third amendment round, Stcrt. 2022, 33608), which is not among the project's sources; the Beoordelingskader only names them (L2555, L1757-1768).",
       "the name compared is the last name, normalised: case, accents, spacing and punctuation, and tussenvoegsels in any place (van den Berg = Berg, v.d.) do not count, as a bank would compare (docs/language.md, Normalisation). Initials and first names are left out because systems write them differently (J. / Jan); the date of birth and the identification number keep the match specific. The identification number is compared on its letters and digits only (111.222.333 = 111222333).",
       "one person under one customer number in several IKBs (a depositor who also represents another) is no duplicate: only different customer numbers are. Signalling and in no Bijlage 3 category: the control is the bank's own (Bijlage 4), and DNB's uniqueness checks on depositors are signalling (domain-facts §2.3).",
-      "the silver triangle is not checked by this version: the address is in address.csv / structured_address.csv / unstructured_address.csv, and a whole-file check compares the fields of one file. The language has the normalisation it needs (normalized_address, docs/language.md).",
+      "the silver triangle is checked by dup0002, over the person's structured address (structured_address.csv) joined within the IKB; a person found by both triangles has a finding of each rule.",
     ],
     severity: "signalling",
     classification: {
@@ -8481,7 +8514,48 @@ export const trace = [
     ],
     location: { file: "ikb.glo/1.3.0.regel", line: 479, column: 1 },
     origin: "ikb.glo@1.3.0",
-    source: "rule dup0001 \"Dubbele depositohouder (gouden driehoek)\"\n  meaning \"regel's own check: natural persons with the same golden triangle (name, date of birth, identification number with its country of issue, compared as a bank normalises them) are under more than one customer number.\"\n      from bk bijlage 4 control 3.1\n  assumption \"the golden triangle (gouden driehoek) is taken to be name, date of birth and national or tax identification number (BSN for NL) with its country of issue, and the silver triangle (zilveren driehoek) name, date of birth and address, for persons without such a number. The definitions are in the amended Beleidsregel IKB (third amendment round, Stcrt. 2022, 33608), which is not among the project's sources; the Beoordelingskader only names them (L2555, L1757-1768).\"\n  assumption \"the name compared is the last name, normalised: case, accents, spacing and punctuation, and tussenvoegsels in any place (van den Berg = Berg, v.d.) do not count, as a bank would compare (docs/language.md, Normalisation). Initials and first names are left out because systems write them differently (J. / Jan); the date of birth and the identification number keep the match specific. The identification number is compared on its letters and digits only (111.222.333 = 111222333).\"\n  assumption \"one person under one customer number in several IKBs (a depositor who also represents another) is no duplicate: only different customer numbers are. Signalling and in no Bijlage 3 category: the control is the bank's own (Bijlage 4), and DNB's uniqueness checks on depositors are signalling (domain-facts §2.3).\"\n  assumption \"the silver triangle is not checked by this version: the address is in address.csv / structured_address.csv / unstructured_address.csv, and a whole-file check compares the fields of one file. The language has the normalisation it needs (normalized_address, docs/language.md).\"\n  severity signalling\n  class own\n  applies to D, V\n  implements bk bijlage 4 control 3.1\n  for file NP\n  require one customer_id per normalized_name(last_name), date_of_birth, normalized_code(identification_number), identification_country\n  example fail file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"van den Berg\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"Berg, v.d.\", date_of_birth: 1970-01-01, identification_number: \"111.222.333\", identification_country: \"NL\" }\n  example fail file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Müller\", date_of_birth: 1970-01-01, identification_number: \"DE 12 345\", identification_country: \"DE\" }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"MULLER\", date_of_birth: 1970-01-01, identification_number: \"de12345\", identification_country: \"DE\" }\n  example pass file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"van den Berg\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C2\", customer_id: \"C1\", last_name: \"Van den Berg\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"Janssen\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C3\", customer_id: \"C3\", last_name: \"Jansen\", date_of_birth: 1970-01-02, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C4\", customer_id: \"C4\", last_name: \"Jansen\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"BE\" }",
+    source: "rule dup0001 \"Dubbele depositohouder (gouden driehoek)\"\n  meaning \"regel's own check: natural persons with the same golden triangle (name, date of birth, identification number with its country of issue, compared as a bank normalises them) are under more than one customer number.\"\n      from bk bijlage 4 control 3.1\n  assumption \"the golden triangle (gouden driehoek) is taken to be name, date of birth and national or tax identification number (BSN for NL) with its country of issue, and the silver triangle (zilveren driehoek) name, date of birth and address, for persons without such a number. The definitions are in the amended Beleidsregel IKB (third amendment round, Stcrt. 2022, 33608), which is not among the project's sources; the Beoordelingskader only names them (L2555, L1757-1768).\"\n  assumption \"the name compared is the last name, normalised: case, accents, spacing and punctuation, and tussenvoegsels in any place (van den Berg = Berg, v.d.) do not count, as a bank would compare (docs/language.md, Normalisation). Initials and first names are left out because systems write them differently (J. / Jan); the date of birth and the identification number keep the match specific. The identification number is compared on its letters and digits only (111.222.333 = 111222333).\"\n  assumption \"one person under one customer number in several IKBs (a depositor who also represents another) is no duplicate: only different customer numbers are. Signalling and in no Bijlage 3 category: the control is the bank's own (Bijlage 4), and DNB's uniqueness checks on depositors are signalling (domain-facts §2.3).\"\n  assumption \"the silver triangle is checked by dup0002, over the person's structured address (structured_address.csv) joined within the IKB; a person found by both triangles has a finding of each rule.\"\n  severity signalling\n  class own\n  applies to D, V\n  implements bk bijlage 4 control 3.1\n  for file NP\n  require one customer_id per normalized_name(last_name), date_of_birth, normalized_code(identification_number), identification_country\n  example fail file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"van den Berg\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"Berg, v.d.\", date_of_birth: 1970-01-01, identification_number: \"111.222.333\", identification_country: \"NL\" }\n  example fail file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Müller\", date_of_birth: 1970-01-01, identification_number: \"DE 12 345\", identification_country: \"DE\" }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"MULLER\", date_of_birth: 1970-01-01, identification_number: \"de12345\", identification_country: \"DE\" }\n  example pass file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"van den Berg\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C2\", customer_id: \"C1\", last_name: \"Van den Berg\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }\n  example pass file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"Janssen\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C3\", customer_id: \"C3\", last_name: \"Jansen\", date_of_birth: 1970-01-02, identification_number: \"111222333\", identification_country: \"NL\" }, { ikb_id: \"C4\", customer_id: \"C4\", last_name: \"Jansen\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"BE\" }",
+    categories: [],
+  },
+  {
+    code: "dup0002",
+    title: "Dubbele depositohouder (zilveren driehoek)",
+    meaning: "regel's own check: natural persons with the same silver triangle (name, date of birth and address, compared as a bank normalises them) are under more than one customer number.",
+    meaningFrom: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.1",
+      },
+    ],
+    assumptions: [
+      "the silver triangle (zilveren driehoek) is taken to be name, date of birth and address, as dup0001 says: the definition is in the amended Beleidsregel IKB (Stcrt. 2022, 33608), which is not among the project's sources; the Beoordelingskader only names it (L2555, L1757-1768). The identification number is left out, so that persons with none, or with another one, are compared too.",
+      "the name compared is the last name, normalised as in dup0001. The address compared is postal code, house number and house number addition of the person's structured address (structured_address.csv, the records of its customer number in its IKB), normalised as one code (normalized_code: letters and digits, lower case): case, spacing and punctuation do not count (1234 AB 12 a = 1234ab 12A). Not normalized_address: it writes out street abbreviations, and would read the letters of postal code 6546 LN as laan. Street and place are left out: postal code and house number fix a Dutch address, and banks write street names differently. House number 1 with addition 2 and house number 12 without one compare alike; additions are mostly letters or words (a, bis, hs).",
+      "a person with several structured addresses is compared by each of them; a person with none (no address, or an unstructured one only: its lines cannot be split reliably into postal code and house number) is not compared by this triangle. As in dup0001, one customer number in several IKBs is no duplicate; signalling and in no Bijlage 3 category.",
+    ],
+    severity: "signalling",
+    classification: {
+      class: "own",
+      label: "regel's own check (no GLO code)",
+      classFrom: "declared",
+      scope: "within",
+      scopeLabel: "Checked within the data delivery",
+      scopeFrom: "class",
+    },
+    roles: ["D", "V"],
+    target: "file",
+    entities: ["NP"],
+    attributes: [],
+    articles: [
+      {
+        source: "bk",
+        sourceTitle: "Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld",
+        locator: "bijlage 4 control 3.1",
+      },
+    ],
+    location: { file: "ikb.glo/1.3.0.regel", line: 501, column: 1 },
+    origin: "ikb.glo@1.3.0",
+    source: "rule dup0002 \"Dubbele depositohouder (zilveren driehoek)\"\n  meaning \"regel's own check: natural persons with the same silver triangle (name, date of birth and address, compared as a bank normalises them) are under more than one customer number.\"\n      from bk bijlage 4 control 3.1\n  assumption \"the silver triangle (zilveren driehoek) is taken to be name, date of birth and address, as dup0001 says: the definition is in the amended Beleidsregel IKB (Stcrt. 2022, 33608), which is not among the project's sources; the Beoordelingskader only names it (L2555, L1757-1768). The identification number is left out, so that persons with none, or with another one, are compared too.\"\n  assumption \"the name compared is the last name, normalised as in dup0001. The address compared is postal code, house number and house number addition of the person's structured address (structured_address.csv, the records of its customer number in its IKB), normalised as one code (normalized_code: letters and digits, lower case): case, spacing and punctuation do not count (1234 AB 12 a = 1234ab 12A). Not normalized_address: it writes out street abbreviations, and would read the letters of postal code 6546 LN as laan. Street and place are left out: postal code and house number fix a Dutch address, and banks write street names differently. House number 1 with addition 2 and house number 12 without one compare alike; additions are mostly letters or words (a, bis, hs).\"\n  assumption \"a person with several structured addresses is compared by each of them; a person with none (no address, or an unstructured one only: its lines cannot be split reliably into postal code and house number) is not compared by this triangle. As in dup0001, one customer number in several IKBs is no duplicate; signalling and in no Bijlage 3 category.\"\n  severity signalling\n  class own\n  applies to D, V\n  implements bk bijlage 4 control 3.1\n  for file NP with SA by customer_id\n  require one customer_id per normalized_name(last_name), date_of_birth, normalized_code(SA.postal_code, SA.house_number, SA.house_number_addition)\n  example fail file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"JANSEN\", date_of_birth: 1970-01-01, identification_number: \"111222333\", identification_country: \"NL\" } with SA { ikb_id: \"C1\", address_id: \"A1\", customer_id: \"C1\", postal_code: \"1234 AB\", house_number: \"12\", house_number_addition: \"a\" }, SA { ikb_id: \"C2\", address_id: \"A2\", customer_id: \"C2\", postal_code: \"1234ab\", house_number: \"12A\" }\n  example fail file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"van den Berg\", date_of_birth: 1970-01-01 }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"Berg, v.d.\", date_of_birth: 1970-01-01 } with SA { ikb_id: \"C1\", address_id: \"A1\", customer_id: \"C1\", postal_code: \"9999 ZZ\", house_number: \"1\" }, SA { ikb_id: \"C1\", address_id: \"A2\", customer_id: \"C1\", postal_code: \"1234AB\", house_number: \"12\" }, SA { ikb_id: \"C2\", address_id: \"A3\", customer_id: \"C2\", postal_code: \"1234 ab\", house_number: \"12\" }\n  example pass file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }, { ikb_id: \"C3\", customer_id: \"C3\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with SA { ikb_id: \"C1\", address_id: \"A1\", customer_id: \"C1\", postal_code: \"1234 AB\", house_number: \"12\" }, SA { ikb_id: \"C2\", address_id: \"A2\", customer_id: \"C2\", postal_code: \"1234 AB\", house_number: \"14\" }\n  example pass file NP rows { ikb_id: \"C1\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }, { ikb_id: \"C2\", customer_id: \"C2\", last_name: \"Jansen\", date_of_birth: 1971-01-01 }, { ikb_id: \"C3\", customer_id: \"C1\", last_name: \"Jansen\", date_of_birth: 1970-01-01 }, { ikb_id: \"C4\", customer_id: \"C4\", last_name: \"Jansen\", date_of_birth: 1970-01-01 } with SA { ikb_id: \"C1\", address_id: \"A1\", customer_id: \"C1\", postal_code: \"1234 AB\", house_number: \"12\" }, SA { ikb_id: \"C2\", address_id: \"A2\", customer_id: \"C2\", postal_code: \"1234AB\", house_number: \"12\" }, SA { ikb_id: \"C3\", address_id: \"A3\", customer_id: \"C1\", postal_code: \"1234AB\", house_number: \"12\" }, SA { ikb_id: \"C1\", address_id: \"A4\", customer_id: \"C4\", postal_code: \"1234AB\", house_number: \"12\" }",
     categories: [],
   },
 ];
@@ -8501,7 +8575,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 502, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 523, column: 1 },
     results: [
       { code: "omc0001", role: undefined, attributes: [] },
       { code: "omc0002", role: "D", attributes: [] },
@@ -8557,7 +8631,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 531, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 552, column: 1 },
     results: [
       { code: "omc0011", role: undefined, attributes: [] },
       { code: "etc0004", role: undefined, attributes: [] },
@@ -8580,7 +8654,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 535, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 556, column: 1 },
     results: [
       { code: "etc0001", role: undefined, attributes: [] },
       { code: "etc0002", role: undefined, attributes: [] },
@@ -8613,7 +8687,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 550, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 571, column: 1 },
     results: [
       { code: "omc0005", role: "V", attributes: [] },
       { code: "omc0006", role: undefined, attributes: [] },
@@ -8647,7 +8721,7 @@ export const categories = [
         locator: "bijlage 3",
       },
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 558, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 579, column: 1 },
     results: [
       { code: "smc0006", role: "D", attributes: [] },
       {
@@ -8928,6 +9002,15 @@ export const fileRules = [
     entities: ["NP"],
     fields: ["customer_id"],
     per: ["last_name", "date_of_birth", "identification_number", "identification_country"],
+  },
+  {
+    code: "dup0002",
+    severity: "signalling",
+    check: "one-per",
+    entities: ["NP"],
+    fields: ["customer_id"],
+    per: ["last_name", "date_of_birth", "SA.postal_code", "SA.house_number", "SA.house_number_addition"],
+    join: { entity: "SA", by: "customer_id" },
   },
 ];
 
@@ -9610,14 +9693,32 @@ export const assumptions = [
   {
     on: "rule",
     name: "dup0001",
-    text: "the silver triangle is not checked by this version: the address is in address.csv / structured_address.csv / unstructured_address.csv, and a whole-file check compares the fields of one file. The language has the normalisation it needs (normalized_address, docs/language.md).",
+    text: "the silver triangle is checked by dup0002, over the person's structured address (structured_address.csv) joined within the IKB; a person found by both triangles has a finding of each rule.",
     location: { file: "ikb.glo/1.3.0.regel", line: 485, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dup0002",
+    text: "the silver triangle (zilveren driehoek) is taken to be name, date of birth and address, as dup0001 says: the definition is in the amended Beleidsregel IKB (Stcrt. 2022, 33608), which is not among the project's sources; the Beoordelingskader only names it (L2555, L1757-1768). The identification number is left out, so that persons with none, or with another one, are compared too.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 504, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dup0002",
+    text: "the name compared is the last name, normalised as in dup0001. The address compared is postal code, house number and house number addition of the person's structured address (structured_address.csv, the records of its customer number in its IKB), normalised as one code (normalized_code: letters and digits, lower case): case, spacing and punctuation do not count (1234 AB 12 a = 1234ab 12A). Not normalized_address: it writes out street abbreviations, and would read the letters of postal code 6546 LN as laan. Street and place are left out: postal code and house number fix a Dutch address, and banks write street names differently. House number 1 with addition 2 and house number 12 without one compare alike; additions are mostly letters or words (a, bis, hs).",
+    location: { file: "ikb.glo/1.3.0.regel", line: 505, column: 3 },
+  },
+  {
+    on: "rule",
+    name: "dup0002",
+    text: "a person with several structured addresses is compared by each of them; a person with none (no address, or an unstructured one only: its lines cannot be split reliably into postal code and house number) is not compared by this triangle. As in dup0001, one customer number in several IKBs is no duplicate; signalling and in no Bijlage 3 category.",
+    location: { file: "ikb.glo/1.3.0.regel", line: 506, column: 3 },
   },
   {
     on: "category",
     name: "identity",
     text: "unknown values: as in 1.2.0, an attribute reported as \"Unknown\" or \"Non-applicable\" (dmc0000 with reported = unknown) counts here as a missing one: payout condition 1 asks that the identity is established beyond doubt (bk par 2.1), which a last name, date of birth, registered name, place or country the bank reports as unknown does not do; none of them can be non-applicable for a depositor. The report keeps the two apart (reportedUnknown).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 503, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 524, column: 3 },
   },
   {
     on: "category",
@@ -9629,7 +9730,7 @@ export const assumptions = [
     on: "category",
     name: "amount",
     text: "unknown values: as in 1.2.0, a balance, accrued interest, count of depositors, account number, ascription or product label reported as \"Unknown\" or \"Non-applicable\" counts here as a missing one: payout condition 3 asks that the amount of the compensation can be determined (bk par 2.1), and each of these is needed to compute it or to show the depositor what it is for; a deposit without accrued interest has interest 0.00, not \"Non-applicable\".",
-    location: { file: "ikb.glo/1.3.0.regel", line: 536, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 557, column: 3 },
   },
   {
     on: "category",
@@ -9641,31 +9742,31 @@ export const assumptions = [
     on: "category",
     name: "notification",
     text: "unknown values: as in 1.2.0, an address attribute reported as \"Unknown\" or \"Non-applicable\" counts here as a missing one: payout condition 5 asks for address data that make individual notification possible (bk par 2.1); a house number that is truly non-applicable (a berth without one) is counted all the same, because the sources give no rule for such addresses; the report shows those findings apart (reportedUnknown of dmc0000).",
-    location: { file: "ikb.glo/1.3.0.regel", line: 559, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 580, column: 3 },
   },
   {
     on: "aggregate",
     name: "depositors",
     text: "one IKB is one depositor (Beleidsregel: one individual customer view per depositor), so the number of IKBs is the number of depositors.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 576, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 597, column: 3 },
   },
   {
     on: "aggregate",
     name: "share_unreliable",
     text: "the marking of a natural person stands for the IKB; a non-natural person's marking is watched through share_identity, whose category holds both.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 618, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 639, column: 3 },
   },
   {
     on: "reconcile",
     name: "quarterly",
     text: "the layout of the quarterly DGS report is not in the sources: the figure names are regel's own, for a bank's file of figure,value lines; the covered deposits are not reconciled, because the IKB-bestand carries balances, not the covered amount per depositor.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 631, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 652, column: 3 },
   },
   {
     on: "reconcile",
     name: "quarterly",
     text: "the tolerances are assumed: the number of depositors must agree exactly when the RRD is the quarter's reporting date, and total deposits within 0.1 % for rounding in the quarterly report.",
-    location: { file: "ikb.glo/1.3.0.regel", line: 632, column: 3 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 653, column: 3 },
   },
 ];
 
@@ -9687,7 +9788,7 @@ export const aggregates = [
     assumptions: [
       "one IKB is one depositor (Beleidsregel: one individual customer view per depositor), so the number of IKBs is the number of depositors.",
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 575, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 596, column: 1 },
     source: "aggregate depositors \"Aantal depositohouders (IKB's)\"\n  assumption \"one IKB is one depositor (Beleidsregel: one individual customer view per depositor), so the number of IKBs is the number of depositors.\"\n  implements bk par 2.2\n  count ikb",
   },
   {
@@ -9703,7 +9804,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 580, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 601, column: 1 },
     source: "aggregate accounts \"Aantal deposito's\"\n  implements bk par 2.2\n  count BA",
   },
   {
@@ -9721,7 +9822,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 584, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 605, column: 1 },
     source: "aggregate total_deposits \"Totaal saldo van de deposito's\"\n  implements bk par 2.2\n  sum BA.balance",
   },
   {
@@ -9739,7 +9840,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 588, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 609, column: 1 },
     source: "aggregate accrued_interest \"Totaal aangegroeide, nog niet gecrediteerde rente\"\n  implements bk par 2.2\n  sum BA.interest",
   },
   {
@@ -9755,7 +9856,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 592, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 613, column: 1 },
     source: "aggregate share_identity \"Aandeel IKB's in categorie Identiteit niet vastgesteld\"\n  implements bk par 2.2\n  proportion ikb\n  in category identity",
   },
   {
@@ -9771,7 +9872,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 597, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 618, column: 1 },
     source: "aggregate share_eligibility \"Aandeel IKB's in categorie Twijfel in aanmerking komen\"\n  implements bk par 2.2\n  proportion ikb\n  in category eligibility",
   },
   {
@@ -9787,7 +9888,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 602, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 623, column: 1 },
     source: "aggregate share_amount \"Aandeel IKB's in categorie Bedrag niet te bepalen\"\n  implements bk par 2.2\n  proportion ikb\n  in category amount",
   },
   {
@@ -9803,7 +9904,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 607, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 628, column: 1 },
     source: "aggregate share_claim \"Aandeel IKB's in categorie Opvragen vergoeding niet mogelijk\"\n  implements bk par 2.2\n  proportion ikb\n  in category claim",
   },
   {
@@ -9819,7 +9920,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 612, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 633, column: 1 },
     source: "aggregate share_notification \"Aandeel IKB's in categorie Notificatie niet mogelijk\"\n  implements bk par 2.2\n  proportion ikb\n  in category notification",
   },
   {
@@ -9841,7 +9942,7 @@ export const aggregates = [
     assumptions: [
       "the marking of a natural person stands for the IKB; a non-natural person's marking is watched through share_identity, whose category holds both.",
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 617, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 638, column: 1 },
     source: "aggregate share_unreliable \"Aandeel IKB's met markering betrouwbaarheid niet gegarandeerd\"\n  assumption \"the marking of a natural person stands for the IKB; a non-natural person's marking is watched through share_identity, whose category holds both.\"\n  implements bk par 2.2\n  proportion ikb\n  with NP.reliability_indicator_code = \"BETROUWBAARHEID NIET GEGARANDEERD\"",
   },
   {
@@ -9857,7 +9958,7 @@ export const aggregates = [
       },
     ],
     assumptions: [],
-    location: { file: "ikb.glo/1.3.0.regel", line: 623, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 644, column: 1 },
     source: "aggregate findings_dmc0000 \"Bevindingen dmc0000 (verplicht attribuut ontbreekt)\"\n  implements bk par 2.2\n  count result dmc0000",
   },
 ];
@@ -9880,7 +9981,7 @@ export const reconciliations = [
       "the layout of the quarterly DGS report is not in the sources: the figure names are regel's own, for a bank's file of figure,value lines; the covered deposits are not reconciled, because the IKB-bestand carries balances, not the covered amount per depositor.",
       "the tolerances are assumed: the number of depositors must agree exactly when the RRD is the quarter's reporting date, and total deposits within 0.1 % for rounding in the quarterly report.",
     ],
-    location: { file: "ikb.glo/1.3.0.regel", line: 630, column: 1 },
+    location: { file: "ikb.glo/1.3.0.regel", line: 651, column: 1 },
     figures: [
       {
         name: "number_of_depositors",

@@ -375,8 +375,22 @@ export interface FileRule {
      * `count-per`: the one integer field that states how many records share the `per` fields.
      */
     fields?: string[];
-    /** `one-per`, `count-per`: the fields that group the records. */
+    /**
+     * `one-per`, `count-per`: the fields that group the records; a field of the joined records is
+     * named with its entity (`SA.postal_code`).
+     */
     per?: string[];
+    /**
+     * `for file NP with SA by customer_id`: each record is joined to the records of `entity` in the
+     * same IKB with the same value of `by`; every pair is one combination (docs/language.md,
+     * "Joined records"). The projection then reads the cells of both: the rule's entity's fields
+     * first, the joined entity's after them (`index` holds both, the joined ones after the
+     * entity's own).
+     */
+    join?: {
+        entity: string;
+        by: string;
+    };
     /** `total`: the file total as written (for messages); its compiled form is in `fileTotals`. */
     total?: FileTotalRule;
 }
