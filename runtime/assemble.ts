@@ -205,6 +205,8 @@ async function writeRun(
     out.on("finish", resolve);
     out.on("error", reject);
   });
+  // observed below; until then a write error must not become an unhandled rejection
+  done.catch(() => undefined);
   try {
     for await (const batch of batches) {
       let text = "";

@@ -1,7 +1,7 @@
 /**
  * The previous delivery (T−1) for the rules that read `previous` (docs/language.md, "The previous
  * delivery"): a first read of its IKB keys only counts the records and sees whether a file is in
- * key order already; a file that is (as every delivery `regel generate` writes) is read again in
+ * key order already; a file that is (as a bank's own extract usually is) is read again in
  * step with the delivery, one batch at a time, and any other is sorted by IKB key into temporary
  * runs (runtime/assemble.ts, the same external sort as the delivery itself, at most
  * {@link MERGE_FAN_IN} runs merged at once). Both are walked in step with the delivery's IKBs — a
@@ -228,6 +228,13 @@ export class PreviousDelivery {
     // the records and to see whether the file is in key order already
     const layout = new Layout(entity, this.rs.metadata.ikb?.key);
     const projection: CsvProjection = {};
+    const keepKey = (): void => {
+      if (layout.keyCol < 0) return;
+      const keep = new Uint8Array(layout.keyCol + 1);
+      keep[layout.keyCol] = 1;
+      projection.keep = keep;
+    };
+    if (layout.bound) keepKey(); // a file without a header: bound by position already
     let sorted = true;
     let last: string | undefined;
     for await (const batch of readCsvFileBatches(path, {
@@ -238,11 +245,7 @@ export class PreviousDelivery {
         if (!layout.bound) {
           if (ev.kind !== "row") return this.unreadable(row, file);
           layout.bind(ev.cells);
-          if (layout.keyCol >= 0) {
-            const keep = new Uint8Array(layout.keyCol + 1);
-            keep[layout.keyCol] = 1;
-            projection.keep = keep;
-          }
+          keepKey();
           continue;
         }
         const key = layout.keyOf(ev);
@@ -258,8 +261,8 @@ export class PreviousDelivery {
     this.report.files.push({ ...row, status: "read" });
     const { index, normalize } = layout;
     if (sorted) {
-      // in key order (as every delivery `regel generate` writes): read again in step with the
-      // delivery, one batch at a time — no sort, no temporary files
+      // in key order (as a bank's own extract usually is; `regel generate`'s T−1 is not): read
+      // again in step with the delivery, one batch at a time — no sort, no temporary files
       this.files.push({
         entity,
         index,
