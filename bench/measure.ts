@@ -154,20 +154,32 @@ async function rawByteScan(folder: string): Promise<Record<string, number>> {
   return { ms: performance.now() - started, rows: lines, bytes };
 }
 
-/** `regel validate` end to end on a delivery folder, report included. */
+/**
+ * `regel validate` end to end on a delivery folder, report included; with `previous`, against
+ * that previous delivery (T−1), and then also the findings of every rule as `rule:<code>`.
+ */
 async function validateEndToEnd(
   folder: string,
   compiledDir: string,
   rrd: string,
+  previous?: string,
 ): Promise<Record<string, number>> {
   const started = performance.now();
   const loaded = await loadCompiled(compiledDir);
-  const report = await validateDelivery(folder, loaded, { rrd });
+  const report = await validateDelivery(folder, loaded, {
+    rrd,
+    ...(previous === undefined ? {} : { previous }),
+  });
+  const perRule: Record<string, number> = {};
+  if (previous !== undefined)
+    for (const r of [...report.rules, ...report.secondaryRules])
+      perRule[`rule:${r.code}`] = r.count;
   return {
     ms: performance.now() - started,
     rows: report.rows.read,
     ikbs: report.ikbs?.count ?? 0,
     findings: report.rules.reduce((n, r) => n + r.count, 0),
+    ...perRule,
   };
 }
 
@@ -458,7 +470,7 @@ async function main(): Promise<void> {
       result = await rawByteScan(args[0]);
       break;
     case "validate":
-      result = await validateEndToEnd(args[0], args[1], args[2]);
+      result = await validateEndToEnd(args[0], args[1], args[2], args[3]);
       break;
     case "interpreter":
       result = await compiledVsInterpreter(args[0], args[1], args[2], args[3]);

@@ -4,12 +4,13 @@
  * and a k-way merge over those streams yields one IKB at a time.
  *
  * Memory is bounded by the sort budget (rows held before a run is written), one open read buffer
- * per run, and the largest single IKB.
+ * per run — at most {@link MERGE_FAN_IN} runs per file, longer lists are merged in passes first —
+ * and the largest single IKB.
  *
  * @module
  */
-import { createReadStream, rmSync } from "node:fs";
-import { chmod, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { createReadStream, createWriteStream, rmSync } from "node:fs";
+import { chmod, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { onExit } from "signal-exit";
@@ -150,12 +151,81 @@ export class RunWriter {
     this.held = 0;
     rows.sort(compareKeyed);
     const path = await this.temp.file(this.prefix);
-    const parts: string[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++)
-      parts[i] = JSON.stringify([rows[i].key, rows[i].line, rows[i].cells]);
-    await writeFile(path, parts.join("\n") + "\n", { mode: 0o600 });
+    // written a slice at a time: the run's text is never held whole beside its rows
+    await writeRun(path, slices(rows, 4096));
     this.runs.push(path);
   }
+
+  /**
+   * Write the last run, then merge runs {@link MERGE_FAN_IN} at a time into longer ones until at
+   * most that many are left: the final merge then holds a bounded number of read buffers however
+   * large the file (each merge pass reads and writes the file once more).
+   */
+  async finish(fanIn = MERGE_FAN_IN): Promise<void> {
+    await this.flush();
+    while (this.runs.length > fanIn) {
+      const runs = this.runs.splice(0);
+      for (let i = 0; i < runs.length; i += fanIn) {
+        const group = runs.slice(i, i + fanIn);
+        if (group.length === 1) {
+          this.runs.push(group[0]);
+          continue;
+        }
+        const path = await this.temp.file(this.prefix);
+        await writeRun(path, mergeRuns(group));
+        await Promise.all(group.map((p) => rm(p, { force: true })));
+        this.runs.push(path);
+      }
+    }
+  }
+}
+
+/**
+ * Most runs merged at once (the final merge's fan-in). Each open run holds a read buffer of
+ * {@link RUN_READ_BUFFER} bytes and the rows parsed from it; 16 bound that at a few MB, where
+ * one buffer per run grew with the file (bench/results.md, "The previous delivery").
+ */
+export const MERGE_FAN_IN = 16;
+
+/** Bytes read from a run at a time. */
+const RUN_READ_BUFFER = 1 << 16;
+
+/** The rows in slices of `n` (a sorted run as a stream of batches). */
+function* slices(rows: KeyedRow[], n: number): Generator<KeyedRow[]> {
+  for (let i = 0; i < rows.length; i += n) yield rows.slice(i, i + n);
+}
+
+/** Write a stream of sorted batches as one run file (NDJSON `[key, line, cells]`, mode 0600). */
+async function writeRun(
+  path: string,
+  batches: AsyncIterable<KeyedRow[]> | Iterable<KeyedRow[]>,
+): Promise<void> {
+  const out = createWriteStream(path, { mode: 0o600 });
+  const done = new Promise<void>((resolve, reject) => {
+    out.on("finish", resolve);
+    out.on("error", reject);
+  });
+  // observed below; until then a write error must not become an unhandled rejection
+  done.catch(() => undefined);
+  try {
+    for await (const batch of batches) {
+      let text = "";
+      for (const r of batch)
+        text += JSON.stringify([r.key, r.line, r.cells]) + "\n";
+      if (!out.write(text))
+        await new Promise<void>((resolve, reject) => {
+          const onError = (e: Error): void => reject(e);
+          out.once("drain", () => {
+            out.off("error", onError);
+            resolve();
+          });
+          out.once("error", onError);
+        });
+    }
+  } finally {
+    out.end();
+  }
+  await done;
 }
 
 /** Read a run file in batches (one per read chunk). */
@@ -163,7 +233,7 @@ async function* readRun(path: string): AsyncGenerator<KeyedRow[]> {
   let rest = "";
   for await (const chunk of createReadStream(path, {
     encoding: "utf8",
-    highWaterMark: 1 << 18,
+    highWaterMark: RUN_READ_BUFFER,
   })) {
     const text = rest + (chunk as string);
     const lines = text.split("\n");

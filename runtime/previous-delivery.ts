@@ -1,10 +1,14 @@
 /**
  * The previous delivery (T−1) for the rules that read `previous` (docs/language.md, "The previous
- * delivery"): read once, sorted by IKB key into temporary runs (runtime/assemble.ts, the same
- * external sort as the delivery itself), then walked in step with the delivery's IKBs — a merge
- * join on the IKB key. Both sides arrive in the same key order, so {@link PreviousDelivery.seek}
- * only ever moves forward, and memory holds the sort budget and one IKB of T−1, at any number of
- * depositors.
+ * delivery"): a first read of its IKB keys only counts the records and sees whether a file is in
+ * key order already; a file that is (as a bank's own extract usually is) is read again in
+ * step with the delivery, one batch at a time, and any other is sorted by IKB key into temporary
+ * runs (runtime/assemble.ts, the same external sort as the delivery itself, at most
+ * {@link MERGE_FAN_IN} runs merged at once). Both are walked in step with the delivery's IKBs — a
+ * merge join on the IKB key. Both sides arrive in the same key order, so
+ * {@link PreviousDelivery.seek} only ever moves forward, and memory holds a read batch per file
+ * (or the sort budget and {@link MERGE_FAN_IN} run buffers per file) and one IKB of T−1, at any
+ * number of depositors.
  *
  * Only the files of entities that such rules are on are read. A row of T−1 that is not a record
  * (bad quoting, another number of cells, no IKB key) is skipped and counted: that delivery was
@@ -22,12 +26,19 @@ import type {
 } from "../compiler/contract.js";
 import {
   groupByKey,
+  MERGE_FAN_IN,
   mergeRuns,
   RunWriter,
+  type KeyedRow,
   type KeyGroup,
   type TempSpace,
 } from "./assemble.js";
-import { readCsvFileBatches } from "./csv-reader.js";
+import {
+  readCsvFileBatches,
+  type CsvEvent,
+  type CsvProjection,
+  type CsvReaderOptions,
+} from "./csv-reader.js";
 import { cellNormalizer, type CellNormalizer } from "./dialect.js";
 import type {
   PreviousDeliveryReport,
@@ -39,7 +50,86 @@ interface PreviousFile {
   entity: EntityMeta;
   index: number[];
   normalize: CellNormalizer | undefined;
-  runs: string[];
+  /** Its sorted runs, or (a file already in key order) how to read it again in that order. */
+  source: string[] | (() => AsyncGenerator<KeyedRow[]>);
+}
+
+/** The reader options of an entity's file (its dialect). */
+function readOptions(entity: EntityMeta): CsvReaderOptions {
+  const d = entity.dialect;
+  return {
+    delimiter: d?.delimiter,
+    quote: d?.quote,
+    encoding: d?.encoding,
+    columns:
+      d?.header === false ? entity.fields.map((f) => f.column) : undefined,
+  };
+}
+
+/**
+ * How the records of a file of T−1 are bound to the entity's fields: by the header row, or (a
+ * file without one) by position. A record counts when it has the header's number of cells and a
+ * non-blank IKB key.
+ */
+class Layout {
+  index: number[] = [];
+  width = -1;
+  keyCol = -1;
+  normalize: CellNormalizer | undefined;
+  bound = false;
+  constructor(
+    private readonly entity: EntityMeta,
+    private readonly ikbKey: string | undefined,
+  ) {
+    if (entity.dialect?.header === false) {
+      this.index = entity.fields.map((_, i) => i);
+      this.width = entity.fields.length;
+      this.keyCol = entity.fields.findIndex((f) => f.name === ikbKey);
+      this.normalize = cellNormalizer(entity, this.index);
+      this.bound = true;
+    }
+  }
+  /** Bind the columns by the header's names (a missing column reads as absent). */
+  bind(cells: readonly string[]): void {
+    const header = cells.map((c) => c.trim());
+    this.index = this.entity.fields.map((f) => header.indexOf(f.column));
+    this.width = cells.length;
+    this.keyCol =
+      this.index[this.entity.fields.findIndex((f) => f.name === this.ikbKey)] ??
+      -1;
+    this.normalize = cellNormalizer(this.entity, this.index);
+    this.bound = true;
+  }
+  /** The IKB key of a record that counts, undefined for anything else (a problem, a bad row). */
+  keyOf(ev: CsvEvent): string | undefined {
+    if (ev.kind !== "row") return undefined;
+    const key = this.keyCol < 0 ? "" : (ev.cells[this.keyCol] ?? "");
+    if (ev.cells.length !== this.width || key.trim() === "") return undefined;
+    return key;
+  }
+}
+
+/** The records of a file of T−1 that count, in file order, as keyed rows (one batch per read batch). */
+async function* keyedRows(
+  path: string,
+  entity: EntityMeta,
+  ikbKey: string | undefined,
+): AsyncGenerator<KeyedRow[]> {
+  const layout = new Layout(entity, ikbKey);
+  for await (const batch of readCsvFileBatches(path, readOptions(entity))) {
+    const out: KeyedRow[] = [];
+    for (const ev of batch) {
+      if (!layout.bound) {
+        if (ev.kind !== "row") return;
+        layout.bind(ev.cells);
+        continue;
+      }
+      const key = layout.keyOf(ev);
+      if (key !== undefined && ev.kind === "row")
+        out.push({ key, line: ev.line, cells: ev.cells });
+    }
+    if (out.length) yield out;
+  }
 }
 
 /** The reason given for every rule that reads `previous` when no previous delivery is given. */
@@ -122,7 +212,11 @@ export class PreviousDelivery {
       const entity = rs.entities.find((e) => e.name === name)!;
       await p.read(entity, temp, sortBudget);
     }
-    p.groups = groupByKey(p.files.map((f) => mergeRuns(f.runs)));
+    p.groups = groupByKey(
+      p.files.map((f) =>
+        typeof f.source === "function" ? f.source() : mergeRuns(f.source),
+      ),
+    );
     return p;
   }
 
@@ -142,53 +236,66 @@ export class PreviousDelivery {
     if (!existsSync(path)) {
       this.report.files.push({ ...row, status: "missing" });
       // its records are not in T−1: `previous` reads absent for each of them
-      this.files.push({ entity, index: [], normalize: undefined, runs: [] });
+      this.files.push({ entity, index: [], normalize: undefined, source: [] });
       return;
     }
-    const d = entity.dialect;
-    const ikbKey = this.rs.metadata.ikb?.key;
-    const w = new RunWriter(temp, `previous-${entity.name}`, sortBudget);
-    let index: number[] | undefined =
-      d?.header === false ? entity.fields.map((_, i) => i) : undefined;
-    let width = index === undefined ? -1 : entity.fields.length;
-    let keyCol =
-      index === undefined
-        ? -1
-        : entity.fields.findIndex((f) => f.name === ikbKey);
-    let normalize: CellNormalizer | undefined =
-      index === undefined ? undefined : cellNormalizer(entity, index);
+    // first read: the IKB keys only (a projection: the other cells are never decoded), to count
+    // the records and to see whether the file is in key order already
+    const layout = new Layout(entity, this.rs.metadata.ikb?.key);
+    const projection: CsvProjection = {};
+    const keepKey = (): void => {
+      if (layout.keyCol < 0) return;
+      const keep = new Uint8Array(layout.keyCol + 1);
+      keep[layout.keyCol] = 1;
+      projection.keep = keep;
+    };
+    if (layout.bound) keepKey(); // a file without a header: bound by position already
+    let sorted = true;
+    let last: string | undefined;
     for await (const batch of readCsvFileBatches(path, {
-      delimiter: d?.delimiter,
-      quote: d?.quote,
-      encoding: d?.encoding,
-      columns:
-        d?.header === false ? entity.fields.map((f) => f.column) : undefined,
+      ...readOptions(entity),
+      projection,
     }))
       for (const ev of batch) {
-        if (index === undefined) {
-          // the header row binds the columns by name (a missing column reads as absent)
+        if (!layout.bound) {
           if (ev.kind !== "row") return this.unreadable(row, file);
-          const header = ev.cells.map((c) => c.trim());
-          index = entity.fields.map((f) => header.indexOf(f.column));
-          width = ev.cells.length;
-          keyCol =
-            index[entity.fields.findIndex((f) => f.name === ikbKey)] ?? -1;
-          normalize = cellNormalizer(entity, index);
+          layout.bind(ev.cells);
+          keepKey();
           continue;
         }
-        if (ev.kind !== "row") continue;
-        const key = keyCol < 0 ? "" : (ev.cells[keyCol] ?? "");
-        if (ev.cells.length !== width || key.trim() === "") {
-          row.rowsSkipped++;
+        const key = layout.keyOf(ev);
+        if (key === undefined) {
+          if (ev.kind === "row") row.rowsSkipped++;
           continue;
         }
         row.rows++;
-        if (w.add({ key, line: ev.line, cells: ev.cells })) await w.flush();
+        if (last !== undefined && key < last) sorted = false;
+        last = key;
       }
-    await w.flush();
-    if (index === undefined) return this.unreadable(row, file);
+    if (!layout.bound) return this.unreadable(row, file);
     this.report.files.push({ ...row, status: "read" });
-    this.files.push({ entity, index, normalize, runs: w.runs });
+    const { index, normalize } = layout;
+    if (sorted) {
+      // in key order (as a bank's own extract usually is; `regel generate`'s T−1 is not): read
+      // again in step with the delivery, one batch at a time — no sort, no temporary files
+      this.files.push({
+        entity,
+        index,
+        normalize,
+        source: () => keyedRows(path, entity, this.rs.metadata.ikb?.key),
+      });
+      return;
+    }
+    // otherwise sort it into runs (the same external sort as the delivery's files)
+    const w = new RunWriter(temp, `previous-${entity.name}`, sortBudget);
+    for await (const batch of keyedRows(
+      path,
+      entity,
+      this.rs.metadata.ikb?.key,
+    ))
+      for (const r of batch) if (w.add(r)) await w.flush();
+    await w.finish();
+    this.files.push({ entity, index, normalize, source: w.runs });
   }
 
   /** A file of T−1 without a header: none of its records is read. */
@@ -202,7 +309,7 @@ export class PreviousDelivery {
       entity: this.rs.entities.find((e) => e.name === row.entity)!,
       index: [],
       normalize: undefined,
-      runs: [],
+      source: [],
     });
   }
 

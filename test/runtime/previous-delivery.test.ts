@@ -133,6 +133,67 @@ describe("the previous delivery", () => {
     expect(found(await run(true, 64))).toEqual(found(await run(true)));
   });
 
+  it("reads a T−1 already in key order in step with the delivery: the same findings and counts", async () => {
+    const unsorted = await run(true);
+    const sorted = await validateDelivery(current(), loaded, {
+      rrd: "2024-06-30",
+      maxSamples: 1000,
+      showPersonalData: true,
+      previous: delivery({
+        "natural_person.csv":
+          NP +
+          "C0,C0,1960-06-06\nC1,C1,1971-01-01\nC1,V1,1990-09-09\nC2,C2,1975-05-05\n",
+        "bank_account.csv":
+          BA + "C0,A0,99.00\nC1,A1,1500.00\nC1,A9,broken\nC2,A2,1500.00\n",
+      }),
+    });
+    expect(found(sorted)).toEqual(found(unsorted));
+    expect({ ...sorted.previousDelivery, folder: "" }).toEqual({
+      ...unsorted.previousDelivery,
+      folder: "",
+    });
+  });
+
+  it("merges T−1 in passes when it is sorted into more runs than are merged at once", async () => {
+    // 60 IKBs, T−1 in reverse order: with a budget of one row per run, 60 runs per file (more
+    // than MERGE_FAN_IN), merged in passes; every third date of birth changed since T−1
+    const ids = Array.from(
+      { length: 60 },
+      (_, i) => `K${String(i).padStart(3, "0")}`,
+    );
+    const t = delivery({
+      "natural_person.csv":
+        NP + ids.map((k) => `${k},${k},1980-01-01\n`).join(""),
+      "bank_account.csv": BA + ids.map((k) => `${k},A${k},10.00\n`).join(""),
+    });
+    const t1 = delivery({
+      "natural_person.csv":
+        NP +
+        [...ids]
+          .reverse()
+          .map((k, i) => `${k},${k},${i % 3 === 0 ? "1981" : "1980"}-01-01\n`)
+          .join(""),
+      "bank_account.csv":
+        BA +
+        [...ids]
+          .reverse()
+          .map((k) => `${k},A${k},10.00\n`)
+          .join(""),
+    });
+    const go = (sortBudget?: number) =>
+      validateDelivery(t, loaded, {
+        rrd: "2024-06-30",
+        maxSamples: 1000,
+        showPersonalData: true,
+        previous: t1,
+        sortBudget,
+      });
+    const many = await go(1);
+    expect(found(many)).toEqual(found(await go()));
+    expect(found(many)).toHaveLength(20);
+    expect(many.previousDelivery?.ikbsMatched).toBe(60);
+  });
+
   it("without a previous delivery the rules are not evaluated, never passed", async () => {
     const r = await run(false);
     expect(found(r)).toEqual([]);

@@ -145,6 +145,37 @@ describe("accounts that disappear, validated with the previous delivery", () => 
     );
   });
 
+  it("gives the same findings when T−1 is already in key order (read in step, without a sort)", async () => {
+    const inOrder = delivery({
+      "natural_person.csv": NP + "C1,C1\nC2,C2\nC3,C3\nC4,C4\nC6,C6\n",
+      "bank_account.csv":
+        BA +
+        [
+          "C1,X1,1.00",
+          "C2,A1,10.00",
+          "C3,Y1,3.00",
+          "C3,Y2,0.00",
+          "C4,B1,5.00",
+          "C4,B2,7.00",
+          "C4,B3,0.00",
+          "C6,F1,6.00",
+        ].join("\n") +
+        "\n",
+    });
+    const r = await validateDelivery(current(), loaded, {
+      rrd: "2024-06-30",
+      maxSamples: 1000,
+      previous: inOrder,
+    });
+    const withoutLines = (x: Report) =>
+      gone(x)
+        .map((g) => `${g.key} ${g.previous?.ikb} ${g.previous?.ikbDelivered}`)
+        .sort();
+    expect(withoutLines(r)).toEqual(withoutLines(await run(true)));
+    expect(withoutLines(r)).toHaveLength(4);
+    expect(r.previousDelivery).toMatchObject({ ikbsMatched: 2, ikbsGone: 3 });
+  });
+
   it("report.json fits the schema; the terminal and report.html say where the record was", async () => {
     const r = await run(true);
     validateSchema(JSON.parse(reportToJson(r)));
