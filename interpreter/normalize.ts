@@ -54,7 +54,11 @@ export function normalize(
     }
     case "normalized_address":
       return w
-        .map((x) => {
+        .map((x, i) => {
+          const afterPostcodeDigits =
+            i > 0 && w[i - 1].length === 4 && /^[0-9]+$/.test(w[i - 1]);
+          if (afterPostcodeDigits && x.length === 2 && /^[a-z]+$/.test(x))
+            return x;
           const whole = $ADDRESS_WORDS.get(x);
           if (whole !== undefined) return whole;
           return x.length > 3 && x.endsWith("str")

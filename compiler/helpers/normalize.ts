@@ -123,15 +123,21 @@ export function $normalizedCode(texts: readonly (string | undefined)[]): string 
 
 /**
  * `normalized_address(a, ...)`: the words with abbreviations written out (`Kerkstr.` is
- * `kerkstraat`, `ln` is `laan`), joined without spaces (`12 A` is `12a`, `1234 AB` and `1234AB` are `1234ab`).
+ * `kerkstraat`, `ln` is `laan`), joined without spaces (`12 A` is `12a`, `1234 AB` and `1234AB` are `1234ab`). Two letters after four
+ * digits are a postcode's and stay as they are (`6546 LN` is `6546ln`, not `6546laan`).
  */
 export function $normalizedAddress(texts: readonly (string | undefined)[]): string | undefined {
   const w = $normalWords(texts);
   if (w.length === 0) return undefined;
   let s = "";
-  for (const x of w) {
-    const whole = $ADDRESS_WORDS.get(x);
-    s += whole ?? (x.length > 3 && x.endsWith("str") ? x.slice(0, -3) + "straat" : x);
+  for (let i = 0; i < w.length; i++) {
+    const x = w[i];
+    // the letters of a Dutch postcode (`6546 LN`) are no abbreviated street word
+    if (i > 0 && /^[a-z]{2}$/.test(x) && /^\d{4}$/.test(w[i - 1])) s += x;
+    else {
+      const whole = $ADDRESS_WORDS.get(x);
+      s += whole ?? (x.length > 3 && x.endsWith("str") ? x.slice(0, -3) + "straat" : x);
+    }
   }
   return s;
 }

@@ -72,6 +72,11 @@ describe("normalisations", () => {
       $normalizedAddress(["Kerkstr.", "12", "a", "1234AB", "Amsterdam"]),
     ).toBe($normalizedAddress(["KERKSTRAAT", "12A", "1234 ab", "AMSTERDAM"]));
     expect($normalizedAddress(["Dorps ln", "3"])).toBe("dorpslaan3");
+    // the letters of a postcode are not a street word, apart or together
+    expect($normalizedAddress(["6546 LN"])).toBe("6546ln");
+    expect($normalizedAddress(["Dorps ln 3", "6546 LN"])).toBe(
+      $normalizedAddress(["dorpslaan 3", "6546ln"]),
+    );
     expect($normalizedAddress(["Kerkstraat", "12"])).not.toBe(
       $normalizedAddress(["Kerkstraat", "21"]),
     );
@@ -95,6 +100,8 @@ describe("normalisations", () => {
         "½",
         "Berg",
         "12-A",
+        "6546",
+        "LN",
         " ",
         ",",
       ),
