@@ -11,6 +11,7 @@ import type { ResolvedRuleset } from "../dsl/model.js";
 import { compareVersions } from "../dsl/types.js";
 import type { ArticleTrace, SourceLocation } from "../compiler/contract.js";
 import { locationOf } from "./trace-query.js";
+import { toleranceText } from "./trace-plausibility.js";
 
 /** An aggregate as one ruleset version has it. */
 export interface AggregateTraceVersion {
@@ -113,12 +114,7 @@ export function traceAggregate(
               .map((f) => ({
                 reconcile: d.name.name,
                 figure: f.name.name,
-                tolerance:
-                  f.tolerance === undefined
-                    ? "0"
-                    : f.tolerance.kind === "Percent"
-                      ? `${f.tolerance.text} %`
-                      : f.tolerance.text,
+                tolerance: toleranceText(f),
               })),
           ),
         },
