@@ -71,6 +71,8 @@ export function rulesetDifferences(
 export function inputDifferences(
   before: readonly InputProvenance[],
   now: readonly InputProvenance[],
+  what = "input file",
+  where = "the delivery",
 ): string[] {
   const out: string[] = [];
   const nowBy = new Map(now.map((i) => [i.file, i]));
@@ -79,11 +81,11 @@ export function inputDifferences(
     const n = nowBy.get(b.file);
     if (n === undefined)
       out.push(
-        `input file ${b.file}: in the report (${b.bytes} bytes), not in the delivery now`,
+        `${what} ${b.file}: in the report (${b.bytes} bytes), not in ${where} now`,
       );
     else if (n.sha256 !== b.sha256 || n.bytes !== b.bytes)
       out.push(
-        `input file ${b.file}: sha256 ${short(b.sha256)} in the report, ${short(n.sha256)} now (${
+        `${what} ${b.file}: sha256 ${short(b.sha256)} in the report, ${short(n.sha256)} now (${
           b.bytes === n.bytes && b.rows === n.rows
             ? `${b.bytes} bytes, ${b.rows} rows in both`
             : `${b.bytes} → ${n.bytes} bytes, ${b.rows} → ${n.rows} rows`
@@ -93,7 +95,7 @@ export function inputDifferences(
   for (const n of now)
     if (!beforeBy.has(n.file))
       out.push(
-        `input file ${n.file}: not in the report, read now (${n.bytes} bytes, ${n.rows} rows)`,
+        `${what} ${n.file}: not in the report, read now (${n.bytes} bytes, ${n.rows} rows)`,
       );
   return out;
 }

@@ -15,8 +15,14 @@
  *
  * @module
  */
-import type { AggregateDecl, ReconcileDecl } from "../dsl/ast.js";
+import type {
+  AggregateDecl,
+  PlausibilityDecl,
+  ReconcileDecl,
+} from "../dsl/ast.js";
+import { plausibilitySettings } from "../dsl/plausibility-words.js";
 import { aggregateMeasureText } from "./trace-aggregate.js";
+import { toleranceText } from "./trace-plausibility.js";
 import type {
   CalendarDecl,
   CategoryDecl,
@@ -137,7 +143,8 @@ export interface OtherDiff {
     | "parameter"
     | "table"
     | "aggregate"
-    | "reconcile";
+    | "reconcile"
+    | "plausibility";
   added: string[];
   removed: string[];
   changed: { name: string; from: string; to: string }[];
@@ -739,6 +746,11 @@ export function diffRulesets(
       byName(a.reconciliations ?? [], (x) => x.name.name, reconcileText),
       byName(b.reconciliations ?? [], (x) => x.name.name, reconcileText),
     ),
+    namesDiff(
+      "plausibility",
+      byName(a.plausibilities ?? [], (x) => x.name.name, plausibilityText),
+      byName(b.plausibilities ?? [], (x) => x.name.name, plausibilityText),
+    ),
   ].filter((d): d is OtherDiff => d !== undefined);
   const byCode = (x: { code: string }, y: { code: string }) =>
     cmp(x.code, y.code);
@@ -864,13 +876,26 @@ function reconcileText(x: ReconcileDecl): string {
     quote(x.title ?? ""),
     ...x.figures.map(
       (f) =>
-        `figure ${f.name.name} = ${f.aggregate.name} tolerance ${
-          f.tolerance === undefined
-            ? "0"
-            : f.tolerance.kind === "Percent"
-              ? `${f.tolerance.text} %`
-              : f.tolerance.text
-        }`,
+        `figure ${f.name.name} = ${f.aggregate.name} tolerance ${toleranceText(f)}`,
     ),
+    ...x.implementsRefs.map((r) => `implements ${r.source.name} ${r.locator}`),
+  ].join("; ");
+}
+
+/**
+ * A plausibility check as `regel diff` compares it: title, comparison, method, threshold, window,
+ * minimum (defaults filled in, so writing out a default is no change), watched series, articles.
+ */
+function plausibilityText(x: PlausibilityDecl): string {
+  const s = plausibilitySettings(x);
+  return [
+    quote(x.title ?? ""),
+    `compare ${s.compare}`,
+    `method ${s.method}`,
+    `threshold ${s.threshold}`,
+    `window ${s.window}`,
+    `minimum ${s.minimum}`,
+    `watch ${s.watch.join(", ")}`,
+    ...x.implementsRefs.map((r) => `implements ${r.source.name} ${r.locator}`),
   ].join("; ");
 }

@@ -6,11 +6,13 @@
  *
  * @module
  */
-import type { AggregateDecl, ArticleRef } from "../dsl/ast.js";
+import type { ArticleRef } from "../dsl/ast.js";
+import { aggregateMeasureText } from "../dsl/aggregate-text.js";
 import type { ResolvedRuleset } from "../dsl/model.js";
 import { compareVersions } from "../dsl/types.js";
 import type { ArticleTrace, SourceLocation } from "../compiler/contract.js";
 import { locationOf } from "./trace-query.js";
+import { toleranceText } from "./trace-plausibility.js";
 
 /** An aggregate as one ruleset version has it. */
 export interface AggregateTraceVersion {
@@ -32,31 +34,8 @@ export interface AggregateTraceResult {
   versions: AggregateTraceVersion[];
 }
 
-/** The measure and filters of an aggregate as written. */
-export function aggregateMeasureText(a: AggregateDecl): string {
-  const m = a.measures[0];
-  const what =
-    m === undefined
-      ? "(no measure)"
-      : m.kind === "count-ikbs"
-        ? "count ikb"
-        : m.kind === "count-records"
-          ? `count ${m.entity.name}`
-          : m.kind === "sum"
-            ? `sum ${m.attribute.entity.name}.${m.attribute.field.name}`
-            : m.kind === "share-ikbs"
-              ? "proportion ikb"
-              : `count result ${m.rule.name}`;
-  return [
-    what,
-    ...(a.category ? [`in category ${a.category.name}`] : []),
-    ...(a.marking
-      ? [
-          `with ${a.marking.attribute.entity.name}.${a.marking.attribute.field.name} = ${JSON.stringify(a.marking.value.value)}`,
-        ]
-      : []),
-  ].join(" ");
-}
+/** The measure and filters of an aggregate as written (dsl/aggregate-text.ts). */
+export { aggregateMeasureText };
 
 function refArticles(r: ResolvedRuleset, refs: ArticleRef[]): ArticleTrace[] {
   return refs.map((a) => ({
@@ -113,12 +92,7 @@ export function traceAggregate(
               .map((f) => ({
                 reconcile: d.name.name,
                 figure: f.name.name,
-                tolerance:
-                  f.tolerance === undefined
-                    ? "0"
-                    : f.tolerance.kind === "Percent"
-                      ? `${f.tolerance.text} %`
-                      : f.tolerance.text,
+                tolerance: toleranceText(f),
               })),
           ),
         },

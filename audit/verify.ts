@@ -3,17 +3,26 @@
  * report's provenance names, and compare the new report with the report file byte for byte
  * (apart from `generatedAt`, taken over, `sourcesChecked`, which says only whether this run
  * could find the `.regel` sources, and `plausibility.outliers`, which compare with the history store
- * as it was, taken over). When it does not reproduce, say which hash differs (tool
- * version, ruleset source, compiled module, input file) and which findings and counts differ.
+ * as it was, taken over). A report reconciled with a quarterly file (`--quarterly`) or compared
+ * with a previous delivery (`--previous`) needs that file or folder again: verify refuses without
+ * it, naming what the report read. When it does not reproduce, say which hash differs (tool
+ * version, ruleset source, compiled module, input file, quarterly file, previous delivery file) and
+ * which findings and counts differ.
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { validateDelivery } from "../runtime/delivery.js";
 import { InputHash } from "../runtime/input-hash.js";
 import { loadCompiled, RulesetLoadError } from "../runtime/load-compiled.js";
 import { rulesetProvenance } from "../runtime/provenance.js";
+import {
+  QuarterlyError,
+  readQuarterly,
+  type QuarterlyFigures,
+} from "../runtime/quarterly.js";
 import {
   contentDifferences,
   inputDifferences,
@@ -40,12 +49,16 @@ export interface VerifyInput {
   compiledRoot: string;
   /** Folder for temporary sort runs. */
   tempDir?: string;
+  /** The quarterly file, when the report was reconciled with one (`--quarterly FILE`). */
+  quarterly?: string;
+  /** The previous delivery folder, when the report compared with one (`--previous DIR`). */
+  previous?: string;
 }
 
 /** The verdict. */
 export interface VerifyResult {
   reproduced: boolean;
-  /** What produced the report and differs now: tool version, ruleset sources, compiled modules, input files. */
+  /** What produced the report and differs now: tool version, ruleset sources, compiled modules, input files, the quarterly file, previous delivery files. */
   hashes: string[];
   /** Findings and counts that differ, `path: in the report → now`. */
   differences: string[];
@@ -123,6 +136,18 @@ export async function verifyReport(input: VerifyInput): Promise<VerifyResult> {
       `tool version: regel ${before.generator?.version} made the report, this is regel ${version}`,
     );
 
+  const quarterly = readRecordedQuarterly(p, input, loaded, hashes, notes);
+  const previous = recordedPrevious(p, input, notes);
+  if (typeof quarterly === "string")
+    return {
+      reproduced: false,
+      hashes,
+      differences: [],
+      notRun: quarterly,
+      notes,
+      report: undefined,
+    };
+
   let after: Report | undefined;
   let notRun: string | undefined;
   try {
@@ -136,6 +161,8 @@ export async function verifyReport(input: VerifyInput): Promise<VerifyResult> {
       maxRecordLength: p.options.maxRecordLength,
       generatedAt: before.generatedAt,
       tempDir: input.tempDir,
+      quarterly,
+      previous,
     });
   } catch (e) {
     if (!(e instanceof StaleRulesetError)) throw e;
@@ -165,6 +192,15 @@ export async function verifyReport(input: VerifyInput): Promise<VerifyResult> {
     hashes.push(
       ...inputDifferences(p.inputs, await hashInputs(input.delivery, p.inputs)),
     );
+    if (p.previous !== undefined && previous !== undefined)
+      hashes.push(
+        ...inputDifferences(
+          p.previous.files,
+          await hashInputs(previous, p.previous.files),
+          "previous delivery file",
+          `the previous delivery ${previous}`,
+        ),
+      );
     return {
       reproduced: false,
       hashes,
@@ -197,10 +233,23 @@ export async function verifyReport(input: VerifyInput): Promise<VerifyResult> {
       "the outliers (plausibility.outliers) compare with the history store as it was when the report was made: taken over from the report, not evaluated again",
     );
   }
+  // The previous delivery's folder is named as given: take the name over when it is given
+  // under another path now (its files are compared by their hashes).
+  if (p.previous !== undefined && q.previous !== undefined) {
+    q.previous.folder = p.previous.folder;
+    if (after.previousDelivery?.folder != null)
+      after.previousDelivery.folder = p.previous.folder;
+  }
   hashes.push(
     ...rulesetDifferences("ruleset", p.ruleset, q.ruleset),
     ...rulesetDifferences("groeipad ruleset", p.groeipad, q.groeipad),
     ...inputDifferences(p.inputs, q.inputs),
+    ...inputDifferences(
+      p.previous?.files ?? [],
+      q.previous?.files ?? [],
+      "previous delivery file",
+      `the previous delivery ${previous ?? ""}`,
+    ),
   );
   const reproduced = reportToJson(after) === input.reportText;
   const differences = reproduced ? [] : contentDifferences(before, after);
@@ -216,6 +265,91 @@ export async function verifyReport(input: VerifyInput): Promise<VerifyResult> {
     notes,
     report: after,
   };
+}
+
+/**
+ * The quarterly file the report was reconciled with, read again under the name the report gives
+ * it (so that an unchanged file reproduces wherever it is now). A changed file is named in
+ * `hashes`; a file that cannot be used now is the reason the delivery is not validated again
+ * (the string returned). Undefined when the report has no quarterly file.
+ */
+function readRecordedQuarterly(
+  p: Provenance,
+  input: VerifyInput,
+  loaded: Awaited<ReturnType<typeof loadCompiled>>,
+  hashes: string[],
+  notes: string[],
+): QuarterlyFigures | string | undefined {
+  const recorded = p.quarterly;
+  if (recorded === undefined) {
+    if (input.quarterly !== undefined)
+      throw new VerifyError(
+        `the report was not reconciled with a quarterly file: leave out --quarterly ${input.quarterly}`,
+      );
+    return undefined;
+  }
+  if (input.quarterly === undefined)
+    throw new VerifyError(
+      `the report was reconciled with the quarterly file ${recorded.file} (${recorded.bytes} bytes, sha256 ${recorded.sha256}): give it with --quarterly FILE`,
+    );
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(input.quarterly);
+  } catch (e) {
+    throw new VerifyError(
+      `cannot read --quarterly ${input.quarterly}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+  if (input.quarterly !== recorded.file)
+    notes.push(
+      `the quarterly file is given as ${input.quarterly}; the report names it ${recorded.file}: compared by its sha256`,
+    );
+  const q = qProvenance(bytes);
+  if (q.sha256 !== recorded.sha256 || q.bytes !== recorded.bytes)
+    hashes.push(
+      `quarterly file ${recorded.file}: sha256 ${recorded.sha256.slice(0, 12)}… in the report, ${q.sha256.slice(0, 12)}… now (${recorded.bytes} → ${q.bytes} bytes)`,
+    );
+  try {
+    return readQuarterly(recorded.file, bytes, loaded.module.reconciliations);
+  } catch (e) {
+    if (e instanceof QuarterlyError)
+      return `the quarterly file ${input.quarterly} cannot be used now: ${e.message}`;
+    throw e;
+  }
+}
+
+function qProvenance(bytes: Uint8Array): { sha256: string; bytes: number } {
+  return {
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    bytes: bytes.byteLength,
+  };
+}
+
+/** The previous delivery folder to validate with, when the report compared with one. */
+function recordedPrevious(
+  p: Provenance,
+  input: VerifyInput,
+  notes: string[],
+): string | undefined {
+  const recorded = p.previous;
+  if (recorded === undefined) {
+    if (input.previous !== undefined)
+      throw new VerifyError(
+        `the report was not compared with a previous delivery: leave out --previous ${input.previous}`,
+      );
+    return undefined;
+  }
+  if (input.previous === undefined)
+    throw new VerifyError(
+      `the report was compared with the previous delivery ${recorded.folder} (${recorded.files.map((f) => `${f.file} sha256 ${f.sha256 ?? "unreadable"}`).join(", ") || "no files read"}): give it with --previous DIR`,
+    );
+  if (!existsSync(input.previous) || !statSync(input.previous).isDirectory())
+    throw new VerifyError(`--previous ${input.previous} is not a folder`);
+  if (input.previous !== recorded.folder)
+    notes.push(
+      `the previous delivery is given as ${input.previous}; the report names it ${recorded.folder}: its files are compared by their sha256`,
+    );
+  return input.previous;
 }
 
 /** Read a report file for {@link verifyReport}; a {@link VerifyError} when it cannot be read. */

@@ -70,7 +70,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: "trace",
     term: "trace [options] <code>",
     description:
-      "Show a validation code: meaning, assumptions, severity, class and scope, articles, source, categories and examples per version (or a declared aggregate: what it measures, articles, assumptions, reconciled figures)",
+      "Show a validation code: meaning, assumptions, severity, class and scope, articles, source, categories and examples per version (or a declared aggregate, reconcile or plausibility name: what it measures or compares, its method, window, threshold and watched series, tolerances, articles, assumptions, source)",
     load: () => import("./commands/trace.js"),
   },
   {

@@ -2,8 +2,9 @@
  * Completion in context: the keywords the grammar accepts at the cursor (`dsl/content-assist.ts`,
  * Chevrotain's `computeContentAssist` on the parser itself), and the names the checked model
  * offers there — the fields of the entity in scope (after `NP.` or in a rule's conditions and
- * examples), entities, code lists, rule codes, source aliases, and the values of a code list
- * inside the quotes compared with a code field.
+ * examples), entities, code lists, rule codes, source aliases, the values of a code list
+ * inside the quotes compared with a code field, and aggregate names after `figure NAME =` in a
+ * `reconcile` and after `aggregate` in a plausibility check's `watch` (rule codes after `findings`).
  *
  * @module
  */
@@ -95,6 +96,14 @@ function namesAt(
       })),
       exclusive: true,
     };
+  // `figure NAME = AGGREGATE` in a reconcile; `watch ..., aggregate NAME` / `findings CODE`
+  if (
+    (decl?.kind === "Reconcile" && /^\s*figure\s+\w+\s*=\s*\w*$/.test(p)) ||
+    (decl?.kind === "Plausibility" && /\baggregate\s+\w*$/.test(p))
+  )
+    return { items: aggregateItems(ruleset), exclusive: true };
+  if (decl?.kind === "Plausibility" && /\bfindings\s+\w*$/.test(p))
+    return { items: ruleItems(ruleset), exclusive: true };
   if (/\b(remove|replace)\s+rule\s+\w*$/.test(p) || /^\s*result\s+\w*$/.test(p))
     return { items: ruleItems(ruleset), exclusive: true };
   if (/\bcode\s+\w*$/.test(p) && decl?.kind !== "Rule")
@@ -231,6 +240,14 @@ function entityItems(ruleset: ResolvedRuleset): CompletionItem[] {
     label: e.name,
     kind: CompletionItemKind.Class,
     detail: e.title,
+  }));
+}
+
+function aggregateItems(ruleset: ResolvedRuleset): CompletionItem[] {
+  return ruleset.aggregates.map((a) => ({
+    label: a.name.name,
+    kind: CompletionItemKind.Variable,
+    detail: a.title,
   }));
 }
 

@@ -1,18 +1,23 @@
 /**
  * Hover: what a name stands for, from the checked model. A field: its entity, type, flags and
  * description; a rule: its title, meaning, severity, the articles it implements with their
- * source's title, and its assumptions; an article locator: the source's title and URL.
+ * source's title, and its assumptions; an aggregate: what it measures; a reconciliation: its
+ * figures and tolerances; a plausibility check: its method, numbers and watched series; an
+ * article locator: the source's title and URL.
  *
  * @module
  */
 import { MarkupKind, type Hover } from "vscode-languageserver";
 import type {
+  ArticleRef,
   Assumption,
   ResolvedArticle,
   SourceDecl,
   Target,
 } from "../dsl/index.js";
 import { printType } from "../dsl/printer.js";
+import { aggregateMeasureText } from "../dsl/aggregate-text.js";
+import { plausibilitySettings } from "../dsl/plausibility-words.js";
 import { articleRefsIn, nameAt } from "./names.js";
 import { toRange, touches } from "./positions.js";
 import type { Analysis } from "./workspace.js";
@@ -138,6 +143,43 @@ export function describe(target: Target): string {
         ...r.sources.map((s) => `source \`${s.alias.name}\`: ${s.title}`),
       ].join("\n\n");
     }
+    case "aggregate": {
+      const d = target.decl;
+      return [
+        `**aggregate** \`${d.name.name}\`${d.title === undefined ? "" : ` — ${d.title}`}`,
+        `measures \`${aggregateMeasureText(d)}\``,
+        ...refs(d.implementsRefs),
+        ...d.doc,
+        ...assumptions(d.assumptions),
+      ].join("\n\n");
+    }
+    case "reconcile": {
+      const d = target.decl;
+      return [
+        `**reconcile** \`${d.name.name}\`${d.title === undefined ? "" : ` — ${d.title}`}`,
+        d.figures
+          .map(
+            (f) =>
+              `- figure \`${f.name.name}\` = aggregate \`${f.aggregate.name}\`, tolerance ${f.tolerance === undefined ? "0" : f.tolerance.kind === "Percent" ? `${f.tolerance.text} %` : f.tolerance.text}`,
+          )
+          .join("\n"),
+        ...refs(d.implementsRefs),
+        ...d.doc,
+        ...assumptions(d.assumptions),
+      ].join("\n\n");
+    }
+    case "plausibility": {
+      const d = target.decl;
+      const s = plausibilitySettings(d);
+      return [
+        `**plausibility** \`${d.name.name}\`${d.title === undefined ? "" : ` — ${d.title}`}`,
+        `compare ${s.compare} · method ${s.method} · threshold ${s.threshold} · window ${s.window} · minimum ${s.minimum}`,
+        `watch ${s.watch.join(", ")}`,
+        ...refs(d.implementsRefs),
+        ...d.doc,
+        ...assumptions(d.assumptions),
+      ].join("\n\n");
+    }
     default: {
       const d = target.decl;
       const title =
@@ -158,6 +200,14 @@ function articles(label: string, list: readonly ResolvedArticle[]): string[] {
   if (list.length === 0) return [];
   return [
     `${label}:\n${list.map((a) => `- ${a.sourceAlias} ${a.locator} (${a.sourceTitle})`).join("\n")}`,
+  ];
+}
+
+/** `implements` references as written (the source's title is in the hover of the locator). */
+function refs(list: readonly ArticleRef[]): string[] {
+  if (list.length === 0) return [];
+  return [
+    `implements ${list.map((a) => `${a.source.name} ${a.locator}`).join(", ")}`,
   ];
 }
 

@@ -52,6 +52,11 @@ export function targetsOf(ruleset: ResolvedRuleset): Target[] {
   for (const decl of ruleset.norms) out.push({ kind: "norm", decl });
   for (const decl of ruleset.measures) out.push({ kind: "measure", decl });
   for (const decl of ruleset.calendars) out.push({ kind: "calendar", decl });
+  for (const decl of ruleset.aggregates) out.push({ kind: "aggregate", decl });
+  for (const decl of ruleset.reconciliations)
+    out.push({ kind: "reconcile", decl });
+  for (const decl of ruleset.plausibilities)
+    out.push({ kind: "plausibility", decl });
   return out;
 }
 

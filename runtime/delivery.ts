@@ -61,7 +61,7 @@ import {
 } from "./previous-delivery.js";
 import type { LoadedRuleset } from "./load-compiled.js";
 import { maskKey, maskMessage, maskValues, personalFields } from "./mask.js";
-import { reportProvenance } from "./provenance.js";
+import { previousProvenance, reportProvenance } from "./provenance.js";
 import { assertSourcesCurrent } from "./source-check.js";
 import { toolVersion } from "./tool-version.js";
 import { Aggregates } from "./aggregates.js";
@@ -73,6 +73,7 @@ import {
   type FileNotRead,
   type FileReport,
   type InputProblem,
+  type PreviousProvenance,
   type Report,
   type RuleReport,
   type Sample,
@@ -302,6 +303,8 @@ class DeliveryValidator {
   private rowsTotal = 0;
   /** The previous delivery (T−1), when given (runtime/previous-delivery.ts). */
   private previous: PreviousDelivery | undefined;
+  /** The previous delivery's files with their hashes, for the provenance. */
+  private previousInputs: PreviousProvenance | undefined;
 
   constructor(
     private readonly folder: string,
@@ -395,6 +398,8 @@ class DeliveryValidator {
         this.previous.onGone = (p) =>
           this.goneRecords(p.key, p.records, p.lines, undefined, undefined);
       await this.validateAll();
+      if (this.previous !== undefined)
+        this.previousInputs = await previousProvenance(this.previous.report);
     } finally {
       await temp.dispose();
     }
@@ -1843,6 +1848,11 @@ class DeliveryValidator {
         maxFieldLength: this.opts.maxFieldLength,
         maxFields: this.opts.maxFields,
         maxRecordLength: this.opts.maxRecordLength,
+        quarterly:
+          this.opts.quarterly && rs.reconciliations?.[0]
+            ? this.opts.quarterly
+            : undefined,
+        previous: this.previousInputs,
       }),
     };
     const reading = previousRules(rs).codes;

@@ -1,8 +1,10 @@
 /**
- * The plausibility section of report.html (report.json `plausibility.outliers`): per declaration
- * its method in words and its status, a table of the outliers the bank must explain, and for each
- * series flagged against the bank's own history a small chart of this delivery against the
- * history band (runtime/html-charts.ts). A peer comparison shows the bank's position only.
+ * The one Plausibility section of report.html: the reconciliation with the quarterly DGS report,
+ * the outliers (report.json `plausibility.outliers`) and the declared aggregates, under one
+ * heading. The outliers: per declaration its method in words and its status, a table of the
+ * outliers the bank must explain, and for each series flagged against the bank's own history a
+ * small chart of this delivery against the history band (runtime/html-charts.ts). A peer
+ * comparison shows the bank's position only.
  *
  * @module
  */
@@ -10,6 +12,7 @@ import { bandChart } from "./html-charts.js";
 import { html, type Html } from "./html.js";
 import type { OutliersSection, SeriesResult } from "./outlier-types.js";
 import type { Report } from "./report-types.js";
+import { aggregatesHtml, reconciliationHtml } from "./report-plausibility.js";
 
 function zText(s: SeriesResult): string {
   if (s.z !== null) return String(s.z);
@@ -22,7 +25,7 @@ function outliersHtml(o: OutliersSection): Html {
   return html`${o.checks.map((c) => {
     const flagged = c.series.filter((s) => s.status === "outlier");
     const skipped = c.series.filter((s) => s.status === "not evaluated");
-    return html`<h3 id="plausibility-${c.name}">${c.title ?? c.name} <span class="muted">(${c.name}, ${c.compare === "history" ? "against the bank's own history" : "against peers"}; ${c.ruleset}, ${c.articles.join(", ")})</span></h3>
+    return html`<h4 id="plausibility-${c.name}">${c.title ?? c.name} <span class="muted">(${c.name}, ${c.compare === "history" ? "against the bank's own history" : "against peers"}; ${c.ruleset}, ${c.articles.join(", ")})</span></h4>
 <p class="muted">${c.method}</p>
 ${
   c.status === "not evaluated"
@@ -62,10 +65,21 @@ ${flagged.map(
   }`;
 }
 
-/** The plausibility section; empty when the report has none. */
+/**
+ * The Plausibility section: reconciliation, outliers, aggregates, each only when the report has
+ * it; empty when it has none of them.
+ */
 export function plausibilitySection(r: Report): Html {
   const o = r.plausibility?.outliers;
-  if (o === undefined) return html``;
-  return html`<h2 id="plausibility">Plausibility: outliers</h2>
-${outliersHtml(o)}`;
+  const reconciliation = reconciliationHtml(r);
+  const aggregates = aggregatesHtml(r);
+  if (o === undefined && reconciliation === null && aggregates === null)
+    return html``;
+  return html`<h2 id="plausibility">Plausibility</h2>
+${reconciliation}${
+    o === undefined
+      ? null
+      : html`<h3 id="outliers">Outliers</h3>
+${outliersHtml(o)}`
+  }${aggregates}`;
 }

@@ -7,7 +7,24 @@
  * @module
  */
 import { html, type Html } from "./html.js";
-import type { Report, RulesetProvenance } from "./report-types.js";
+import type { Provenance, Report, RulesetProvenance } from "./report-types.js";
+
+/** The quarterly file (`--quarterly`): name, size, sha256 and the figures read. */
+function quarterlyHtml(p: Provenance): Html | null {
+  const q = p.quarterly;
+  if (q === undefined) return null;
+  return html`<table><tr><th>quarterly file</th><th>bytes</th><th>figures</th><th>sha256</th></tr><tr><td class="mono">${q.file}</td><td class="n">${q.bytes}</td><td class="mono">${q.figures.map((f) => `${f.name} ${f.value}`).join(", ")}</td><td class="mono">${q.sha256}</td></tr></table>`;
+}
+
+/** The previous delivery (`--previous`): the folder as given and each file read. */
+function previousHtml(p: Provenance): Html | null {
+  const v = p.previous;
+  if (v === undefined) return null;
+  return html`<table><tr><th>previous delivery ${v.folder}</th><th>bytes</th><th>rows</th><th>sha256</th></tr>${v.files.map(
+    (i) =>
+      html`<tr><td class="mono">${i.file}</td><td class="n">${i.bytes}</td><td class="n">${i.rows}</td><td class="mono">${i.sha256 ?? "could not be read"}</td></tr>`,
+  )}</table>`;
+}
 
 const CHECKED: Readonly<Record<RulesetProvenance["sourcesChecked"], string>> = {
   current: "checked: the sources beside the compiled rulesets match",
@@ -44,5 +61,5 @@ export function provenanceHtml(r: Report): Html {
   }</table><table><tr><th>input file</th><th>bytes</th><th>rows</th><th>sha256</th></tr>${p.inputs.map(
     (i) =>
       html`<tr><td class="mono">${i.file}</td><td class="n">${i.bytes}</td><td class="n">${i.rows}</td><td class="mono">${i.sha256 ?? "could not be read"}</td></tr>`,
-  )}</table><p>RRD ${r.rrd}: ${Object.hasOwn(RRD_BY, p.rrdChosenBy) ? RRD_BY[p.rrdChosenBy] : p.rrdChosenBy} · personal data ${o.showPersonalData ? "shown" : "masked"} · at most ${o.maxSamples} samples per rule · fields up to ${o.maxFieldLength} characters${limits}</p></details>`;
+  )}</table>${quarterlyHtml(p)}${previousHtml(p)}<p>RRD ${r.rrd}: ${Object.hasOwn(RRD_BY, p.rrdChosenBy) ? RRD_BY[p.rrdChosenBy] : p.rrdChosenBy} · personal data ${o.showPersonalData ? "shown" : "masked"} · at most ${o.maxSamples} samples per rule · fields up to ${o.maxFieldLength} characters${limits}</p></details>`;
 }

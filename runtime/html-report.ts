@@ -30,7 +30,6 @@ import {
 } from "./html.js";
 import { plausibilitySection } from "./html-plausibility.js";
 import { provenanceHtml } from "./html-provenance.js";
-import { plausibilitySections } from "./report-plausibility.js";
 import { REPORT_SCRIPT } from "./html-report-script.js";
 import { sampleFileName } from "./report-csv.js";
 import type {
@@ -434,7 +433,6 @@ ${blockingSection(r)}
 ${groeipadSection(r)}
 ${plausibilitySection(r)}
 ${categorySections(r, sources)}
-${plausibilitySections(r)}
 ${filesSection(r)}
 ${rulesSections(r, opts, sources)}
 ${sourcesSection(r)}

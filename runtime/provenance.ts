@@ -5,14 +5,20 @@
  *
  * @module
  */
-import { basename } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import { InputHash } from "./input-hash.js";
 import { LIMITS } from "./csv-reader.js";
 import type { SourceFileHash } from "../compiler/contract.js";
 import type { GroeipadNorm } from "./groeipad.js";
 import type { LoadedRuleset } from "./load-compiled.js";
+import type { QuarterlyFigures } from "./quarterly.js";
 import type {
   InputProvenance,
+  PreviousDeliveryReport,
+  PreviousProvenance,
   Provenance,
+  QuarterlyProvenance,
   RulesetProvenance,
 } from "./report-types.js";
 import type { SourceCheck } from "./source-check.js";
@@ -72,6 +78,47 @@ export interface ProvenanceInput {
   maxFieldLength: number | undefined;
   maxFields: number | undefined;
   maxRecordLength: number | undefined;
+  /** The quarterly file, when the delivery was reconciled with one. */
+  quarterly?: QuarterlyFigures;
+  /** The previous delivery, when one was given. */
+  previous?: PreviousProvenance;
+}
+
+/** The quarterly file's provenance: name as given, size, sha256 and the figures read. */
+export function quarterlyProvenance(q: QuarterlyFigures): QuarterlyProvenance {
+  return {
+    file: q.file,
+    bytes: q.bytes,
+    sha256: q.sha256,
+    figures: [...q.figures].map(([name, f]) => ({ name, value: f.text })),
+  };
+}
+
+/**
+ * The previous delivery's provenance: every file of `report.files` that was read from the folder,
+ * once, with its size, sha256 and the records read (hashed here, after the run has read it).
+ */
+export async function previousProvenance(
+  report: PreviousDeliveryReport,
+): Promise<PreviousProvenance | undefined> {
+  if (!report.given || report.folder === null) return undefined;
+  const files: InputProvenance[] = [];
+  for (const f of report.files) {
+    if (f.status === "missing" || files.some((x) => x.file === f.file))
+      continue;
+    const path = join(report.folder, f.file);
+    const bytes = existsSync(path) ? statSync(path).size : 0;
+    const rows = report.files
+      .filter((g) => g.file === f.file)
+      .reduce((n, g) => n + g.rows, 0);
+    files.push({
+      file: f.file,
+      bytes,
+      sha256: await new InputHash().digest(path, bytes),
+      rows,
+    });
+  }
+  return { folder: report.folder, files };
 }
 
 /** The report's `provenance` section. */
@@ -88,5 +135,9 @@ export function reportProvenance(p: ProvenanceInput): Provenance {
       maxFields: p.maxFields ?? LIMITS.maxFields,
       maxRecordLength: p.maxRecordLength ?? LIMITS.maxRecordLength,
     },
+    ...(p.quarterly === undefined
+      ? {}
+      : { quarterly: quarterlyProvenance(p.quarterly) }),
+    ...(p.previous === undefined ? {} : { previous: p.previous }),
   };
 }

@@ -30,6 +30,8 @@ export interface QuarterlyFigures {
   file: string;
   /** sha256 of its bytes, lowercase hex. */
   sha256: string;
+  /** Its size in bytes. */
+  bytes: number;
   /** The figures by name. */
   figures: Map<string, QuarterlyFigure>;
 }
@@ -95,7 +97,7 @@ export function readQuarterly(
       );
     figures.set(e.name, { text: e.value, line: e.line });
   }
-  return { file, sha256: sha256Hex(bytes), figures };
+  return { file, sha256: sha256Hex(bytes), bytes: bytes.byteLength, figures };
 }
 
 interface Entry {

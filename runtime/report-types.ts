@@ -252,6 +252,35 @@ export interface Provenance {
     /** Most characters of field text in a record (absent in reports written before). */
     maxRecordLength?: number;
   };
+  /**
+   * The quarterly file the delivery was reconciled with (`--quarterly FILE`); absent without it.
+   * Since 1.4.0.
+   */
+  quarterly?: QuarterlyProvenance;
+  /**
+   * The previous delivery (T−1) the rules reading `previous` compared with (`--previous DIR`);
+   * absent without it. Since 1.4.0.
+   */
+  previous?: PreviousProvenance;
+}
+
+/** The quarterly file as read: enough to name it, prove it unchanged and see what it said. */
+export interface QuarterlyProvenance {
+  /** The file as given on the command line. */
+  file: string;
+  bytes: number;
+  /** sha256 of the file's bytes. */
+  sha256: string;
+  /** The figures read, in the file's order, each value as the file writes it. */
+  figures: { name: string; value: string }[];
+}
+
+/** The previous delivery as read: the folder as given and every file read from it. */
+export interface PreviousProvenance {
+  /** The folder as given on the command line. */
+  folder: string;
+  /** Each file read (not the missing ones), in the order of `previousDelivery.files`; rows: records read. */
+  files: InputProvenance[];
 }
 
 /** The validation report of one delivery: the shape of `report.json` (docs/report-schema.json). */

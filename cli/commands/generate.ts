@@ -2,6 +2,8 @@ import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { generateDelivery } from "../../runtime/synthetic/generate.js";
+import { writeQuarterlyFigures } from "../../runtime/synthetic/quarterly.js";
+import { validateDelivery } from "../../runtime/delivery.js";
 import {
   defaultCompiledRoot,
   ignoredLocalCompiledRoot,
@@ -27,6 +29,8 @@ interface GenerateFlags {
   json?: boolean;
   previousOut?: string;
   changeRate: string;
+  quarterlyOut?: string;
+  quarterlyWrong: string;
 }
 
 /** What `regel generate` writes into its folder: the entity files, the ground truth, the manifest. */
@@ -129,6 +133,15 @@ export function register(program: Command): void {
       "0.05",
     )
     .option(
+      "--quarterly-out <file>",
+      "also write the bank's quarterly figures there (figure,value: the figures the ruleset's reconcile declares, as the generated delivery has them; validate with --quarterly <file>)",
+    )
+    .option(
+      "--quarterly-wrong <n>",
+      "with --quarterly-out: number of figures to write wrongly, beyond their tolerance (ground-truth/quarterly-wrong.csv)",
+      "0",
+    )
+    .option(
       "--compiled <dir>",
       "folder of compiled rulesets (default: the ones shipped with regel)",
       undefined,
@@ -154,6 +167,16 @@ export function register(program: Command): void {
         const changeRate = number("--change-rate", flags.changeRate);
         const countDefects = number("--count-defects", flags.countDefects);
         const duplicateRate = number("--duplicate-rate", flags.duplicateRate);
+        const quarterlyWrong = number(
+          "--quarterly-wrong",
+          flags.quarterlyWrong,
+        );
+        if (quarterlyWrong !== 0 && flags.quarterlyOut === undefined)
+          throw new Error("--quarterly-wrong needs --quarterly-out <file>");
+        if (!Number.isInteger(quarterlyWrong) || quarterlyWrong < 0)
+          throw new Error(
+            `--quarterly-wrong must be a whole number of figures, got ${flags.quarterlyWrong}`,
+          );
         const ignored =
           flags.compiled === undefined ? ignoredLocalCompiledRoot() : undefined;
         if (ignored !== undefined)
@@ -165,6 +188,18 @@ export function register(program: Command): void {
           ruleset: flags.ruleset ?? "ikb.glo",
           rrd: flags.rrd,
         });
+        const reconcile = loaded.module.reconciliations?.[0];
+        if (flags.quarterlyOut !== undefined && reconcile === undefined)
+          throw new Error(
+            `--quarterly-out: ${loaded.module.metadata.id} declares no reconcile, so there are no quarterly figures to write`,
+          );
+        if (
+          reconcile !== undefined &&
+          quarterlyWrong > reconcile.figures.length
+        )
+          throw new Error(
+            `--quarterly-wrong ${quarterlyWrong}: reconcile ${reconcile.name} has ${reconcile.figures.length} figures`,
+          );
         // only once the flags are known to be good: --force removes the earlier delivery
         const refused =
           prepareOut(flags.out, flags.force === true) ??
@@ -202,9 +237,28 @@ export function register(program: Command): void {
               : undefined,
         });
         if (process.stderr.isTTY && flags.json !== true) printErr("\n");
+        let quarterly:
+          | { file: string; wrong: ReturnType<typeof writeQuarterlyFigures> }
+          | undefined;
+        if (flags.quarterlyOut !== undefined && reconcile !== undefined) {
+          // the figures as `regel validate` computes the aggregates of this delivery
+          const report = await validateDelivery(flags.out, loaded, {
+            rrd: flags.rrd,
+            maxSamples: 0,
+          });
+          quarterly = {
+            file: flags.quarterlyOut,
+            wrong: writeQuarterlyFigures(reconcile, report.aggregates ?? [], {
+              file: flags.quarterlyOut,
+              wrong: quarterlyWrong,
+              seed,
+              out: flags.out,
+            }),
+          };
+        }
         if (flags.json === true) {
           printOut(
-            `${JSON.stringify({ out: flags.out, ...summary }, null, 2)}\n`,
+            `${JSON.stringify({ out: flags.out, ...summary, ...(quarterly === undefined ? {} : { quarterly }) }, null, 2)}\n`,
           );
           return;
         }
@@ -213,7 +267,10 @@ export function register(program: Command): void {
         printOut(
           `${summary.ruleset}: ${summary.depositors} depositors, ${rows} rows in ${seconds.toFixed(1)} s -> ${flags.out}\n` +
             `injected findings: ${Object.values(summary.findingsPerRule).reduce((a, b) => a + b, 0)}; ` +
-            `IKBs meeting the automated controls: ${summary.ikbsMeetingAutomatedControls} (${summary.percentageMeetingAutomatedControls} %)\n`,
+            `IKBs meeting the automated controls: ${summary.ikbsMeetingAutomatedControls} (${summary.percentageMeetingAutomatedControls} %)\n` +
+            (quarterly === undefined
+              ? ""
+              : `quarterly figures -> ${quarterly.file}: ${quarterly.wrong.length} written wrongly${quarterly.wrong.length === 0 ? "" : ` (${quarterly.wrong.map((w) => w.figure).join(", ")})`}\n`),
         );
       } catch (error) {
         if (isSystemError(error)) {

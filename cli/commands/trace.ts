@@ -11,6 +11,14 @@ import {
   allAggregates,
   traceAggregate,
 } from "../../audit/trace-aggregate.js";
+import {
+  allPlausibilities,
+  allReconciliations,
+  plausibilityTraceText,
+  reconcileTraceText,
+  tracePlausibility,
+  traceReconcile,
+} from "../../audit/trace-plausibility.js";
 import type { Command } from "commander";
 import {
   allCodes,
@@ -70,11 +78,11 @@ export function register(program: Command): void {
   program
     .command("trace")
     .description(
-      "Show a validation code: meaning, assumptions, severity, class and scope, articles, source, categories and examples per version (or a declared aggregate: what it measures, articles, assumptions, reconciled figures)",
+      "Show a validation code: meaning, assumptions, severity, class and scope, articles, source, categories and examples per version (or a declared aggregate, reconcile or plausibility name: what it measures or compares, its method, window, threshold and watched series, tolerances, articles, assumptions, source)",
     )
     .argument(
       "<code>",
-      "validation code, e.g. dmc0000, or an aggregate name, e.g. depositors",
+      "validation code, e.g. dmc0000, or an aggregate, reconcile or plausibility name, e.g. depositors, quarterly, own_history",
     )
     .option(
       "--version <version>",
@@ -129,6 +137,38 @@ export async function runTrace(
           : aggregateTraceText(t),
       stderr,
     };
+  }
+  if (!codes.includes(code)) {
+    // a reconciliation or a plausibility check (docs/language.md, "Plausibility")
+    const declared = allReconciliations(rulesets).includes(code)
+      ? {
+          kind: "reconcile",
+          trace: traceReconcile(rulesets, code, options.version),
+          text: reconcileTraceText,
+        }
+      : allPlausibilities(rulesets).includes(code)
+        ? {
+            kind: "plausibility",
+            trace: tracePlausibility(rulesets, code, options.version),
+            text: plausibilityTraceText,
+          }
+        : undefined;
+    if (declared !== undefined) {
+      if (declared.trace.versions.length === 0)
+        return {
+          code: 2,
+          stdout: "",
+          stderr: `${stderr}regel trace: ${declared.kind} \`${code}\` is not in version ${options.version}\n`,
+        };
+      return {
+        code: 0,
+        stdout:
+          options.json === true
+            ? `${JSON.stringify(declared.trace, null, 2)}\n`
+            : (declared.text as (t: unknown) => string)(declared.trace),
+        stderr,
+      };
+    }
   }
   if (!codes.includes(code)) {
     const close = similarCodes(code, codes);

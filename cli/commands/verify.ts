@@ -1,5 +1,5 @@
 /**
- * `regel verify <report.json> --delivery DIR [--compiled DIR]`: validate the delivery again with
+ * `regel verify <report.json> --delivery DIR [--compiled DIR] [--quarterly FILE] [--previous DIR]`: validate the delivery again with
  * the ruleset, RRD and options the report names and state whether the report reproduces exactly
  * (byte for byte apart from timing); when it does not, which hash differs (an input file, a
  * ruleset source, the compiled module, the tool version) and which findings and counts differ.
@@ -24,6 +24,8 @@ interface Options {
   delivery?: string;
   compiled?: string;
   tempDir?: string;
+  quarterly?: string;
+  previous?: string;
   json?: boolean;
 }
 
@@ -109,6 +111,8 @@ export async function runVerify(
       delivery,
       compiledRoot,
       tempDir: options.tempDir,
+      quarterly: options.quarterly,
+      previous: options.previous,
     });
     return {
       code: result.reproduced ? EXIT.ok : EXIT.failed,
@@ -142,6 +146,14 @@ export function register(program: Command): void {
       "folder with compiled rulesets (default: rulesets/compiled)",
     )
     .option("--temp-dir <dir>", "folder for temporary sort files")
+    .option(
+      "--quarterly <file>",
+      "the quarterly file the report was reconciled with (needed when the report records one)",
+    )
+    .option(
+      "--previous <dir>",
+      "the previous delivery the report compared with (needed when the report records one)",
+    )
     .option("--json", "print the verdict and what differs as JSON")
     // exit 1 means "not reproduced": a usage error (a missing argument) must not look like one
     .exitOverride((err) => {

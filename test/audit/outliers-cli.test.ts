@@ -135,7 +135,13 @@ describe("outliers against the bank's own history, end to end", () => {
       join(dir, `bank-a-o${JUMP}`, "report.html"),
       "utf8",
     );
-    expect(page).toContain('<h2 id="plausibility">Plausibility: outliers</h2>');
+    // one Plausibility section: the outliers under it (with the aggregates the run recorded)
+    expect(page).toContain('<h2 id="plausibility">Plausibility</h2>');
+    expect(page).toContain('<h3 id="outliers">Outliers</h3>');
+    expect(page.indexOf('<h3 id="outliers">')).toBeGreaterThan(
+      page.indexOf('<h2 id="plausibility">'),
+    );
+    expect(page.match(/<h2 id="plausibility">/g)).toHaveLength(1);
     expect(page).toMatch(
       /<svg class="chart band"[^>]*aria-label="errors: this delivery/,
     );

@@ -257,10 +257,9 @@ describe("report.html in a browser", () => {
     expect(headings.map((h) => h.text)).toEqual([
       "Summary",
       "Automated controls against the groeipad",
-      "Plausibility: outliers",
+      "Plausibility",
       "Bijlage 3 categories",
       "Payout conditions",
-      "Aggregates",
       "Files",
       "Rules",
       "Secondary validation errors",

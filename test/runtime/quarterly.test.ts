@@ -150,8 +150,26 @@ describe("reconciliation", () => {
     );
     expect(text).not.toContain("  covered_deposits: the quarterly");
     const page = renderHtml(report);
-    expect(page).toContain('<h2 id="reconciliation">');
-    expect(page).toContain('<h2 id="aggregates">');
+    // one Plausibility section: the reconciliation, then the aggregates, under one heading
+    const section = page.indexOf('<h2 id="plausibility">Plausibility</h2>');
+    expect(section).toBeGreaterThan(0);
+    expect(page.indexOf('<h3 id="reconciliation">')).toBeGreaterThan(section);
+    expect(page.indexOf('<h3 id="aggregates">')).toBeGreaterThan(
+      page.indexOf('<h3 id="reconciliation">'),
+    );
+    // before the categories, not after the payout conditions
+    expect(page.indexOf('<h3 id="aggregates">')).toBeLessThan(
+      page.indexOf('<h2 id="categories">') < 0
+        ? Infinity
+        : page.indexOf('<h2 id="categories">'),
+    );
+    expect(page.indexOf('<h2 id="files">')).toBeGreaterThan(
+      page.indexOf('<h3 id="aggregates">'),
+    );
+    // the text summary in the same order
+    expect(text.indexOf("reconciliation with")).toBeLessThan(
+      text.indexOf("aggregates:"),
+    );
   });
 
   it("a figure the file does not give is missing, never reconciled", () => {
