@@ -1,0 +1,296 @@
+/**
+ * The state of one validation run (runtime/delivery.ts), in one typed object that the stages of
+ * the pipeline pass along: what the read stage found per file (`files`, `refSets`, `totals`), the
+ * per-rule and per-IKB counts the validate stage adds to (`tallies`, `inputCounts`,
+ * `categoryCounts`, …), and what the report stage reads back. Each field says which stage fills
+ * it. No stage keeps state of its own between calls.
+ *
+ * @module
+ */
+import type {
+  CompiledRuleset,
+  EntityMeta,
+  Finding,
+  RuleTrace,
+  Severity,
+} from "../compiler/contract.js";
+import type { KeyedRow } from "./assemble.js";
+import type { CellNormalizer } from "./dialect.js";
+import type { GroeipadNorm } from "./groeipad.js";
+import type { InputHash } from "./input-hash.js";
+import type { HashSet53 } from "./key-set.js";
+import type { WholeFileCheck } from "./whole-file.js";
+import { FileTotals } from "./file-totals.js";
+import type { PreviousDelivery } from "./previous-delivery.js";
+import type { LoadedRuleset } from "./load-compiled.js";
+import { personalFields } from "./mask.js";
+import { Aggregates } from "./aggregates.js";
+import type { QuarterlyFigures } from "./quarterly.js";
+import type { ReportedCounts } from "./unknown-values.js";
+import type {
+  DeliveryProblem,
+  FileReport,
+  PreviousProvenance,
+  Sample,
+} from "./report-types.js";
+
+/** Progress of a long run: `scan` and `sort` count bytes, `validate` counts rows. */
+export interface Progress {
+  phase: "scan" | "sort" | "validate";
+  file: string;
+  done: number;
+  total: number;
+  rows: number;
+}
+
+/** How a delivery is validated: the RRD, what the report shows, and the limits of the reader. */
+export interface DeliveryOptions {
+  /** Reporting reference date, YYYY-MM-DD. */
+  rrd: string;
+  /** Show BSN, names and dates of birth in samples (default: masked). */
+  showPersonalData?: boolean;
+  /** Samples per rule (default 1,000, as the GLO report). */
+  maxSamples?: number;
+  /** Put a timestamp in the report (omitted by default so reports are byte-identical). */
+  generatedAt?: string;
+  /** Folder for temporary sort runs (default: the OS temp folder). */
+  tempDir?: string;
+  /** Characters held in memory per sort run (default 64 M). */
+  sortBudget?: number;
+  /** Longest accepted field, in characters (default 10,000: csv-reader.ts LIMITS). */
+  maxFieldLength?: number;
+  /** Most fields in a record (default 10,000). */
+  maxFields?: number;
+  /** Most characters of field text in a record, or of an NDJSON line (default 1,000,000). */
+  maxRecordLength?: number;
+  /** Called as the run goes on (bytes scanned and sorted, rows validated), e.g. for a progress bar. */
+  onProgress?: (p: Progress) => void;
+  generatorVersion?: string;
+  /** How the RRD was given, for the report's provenance (default `option`: this option). */
+  rrdChosenBy?: "--rrd" | "option" | "valid-from";
+  /**
+   * Validate only the files of these entities (default: all): the others are not expected, so
+   * none is reported missing. Rules that look at other entities of the IKB see none of their
+   * records. For one entity read from a stream (`regel validate -`).
+   */
+  entities?: readonly string[];
+  /**
+   * The bank's quarterly figures (runtime/quarterly.ts `readQuarterly`), compared with the
+   * aggregates as the ruleset's `reconcile` declares: report.json `plausibility.reconciliation`.
+   */
+  quarterly?: QuarterlyFigures;
+  /**
+   * The folder of the bank's previous delivery (T−1), for the rules that read `previous`
+   * (runtime/previous-delivery.ts); without it those rules are not evaluated.
+   */
+  previous?: string;
+}
+
+export interface FileState {
+  entity: EntityMeta;
+  /** Blocking errors per code. */
+  blocking: Map<string, number>;
+  /** `ndjson` when the delivery holds `<stem>.ndjson` / `<stem>.jsonl` instead of the CSV file. */
+  format: "csv" | "ndjson";
+  file: string;
+  path: string;
+  report: FileReport;
+  bytes: number;
+  width: number;
+  /** index[i]: header position of the i-th field (-1: missing). */
+  index: number[];
+  ikbCol: number;
+  keyCols: number[];
+  unique?: {
+    code: string;
+    severity: Severity;
+    hashes: HashSet53;
+    candidates?: Set<number>;
+    seen: Map<string, number>;
+  };
+  refs: {
+    code: string;
+    severity: Severity;
+    field: string;
+    col: number;
+    target: string;
+    /** The target's key set when the target file was read to the end (set before validating). */
+    against?: HashSet53;
+  }[];
+  runs?: string[];
+  /** The whole-file checks of the file (runtime/whole-file.ts). */
+  wholeFile: WholeFileCheck[];
+  roleByField: number;
+  /** Line 1 was found not to be a header (`input.no-header`): it is counted as a rejected row. */
+  firstLineIsData?: boolean;
+  /** Rewrites dates and decimals written in the file's dialect to canonical text (runtime/dialect.ts). */
+  normalize?: CellNormalizer;
+  /**
+   * A file of record types (`record "C"`): the codes of every entity that reads the file, and
+   * whether this state owns the rows no entity takes and the reader's problems (the first entity
+   * of the file), so that every row is accounted for exactly once.
+   */
+  recordTypes?: { codes: ReadonlySet<string>; owner: boolean };
+  /** sha256 of the file, fed by the scan's reads (provenance). */
+  hash: InputHash;
+  sha256?: string | null;
+}
+
+export interface RuleTally {
+  severity: Severity;
+  count: number;
+  records: number;
+  samples: Sample[];
+  omitted: number;
+  firstFile: string | null;
+  firstLine: number | null;
+  /** Findings reported as unknown / missing (fields with `unknown` texts): runtime/unknown-values.ts. */
+  reported?: ReportedCounts;
+  /** Findings on records of the previous delivery (`for previous E`): its percentage is of T−1's records. */
+  ofPrevious?: true;
+}
+
+/** Days since 1970-01-01 of a YYYY-MM-DD date; NaN when invalid. */
+export function dateToDays(iso: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) return NaN;
+  const t = Date.UTC(+m[1], +m[2] - 1, +m[3]);
+  const d = new Date(t);
+  if (
+    d.getUTCFullYear() !== +m[1] ||
+    d.getUTCMonth() !== +m[2] - 1 ||
+    d.getUTCDate() !== +m[3]
+  )
+    return NaN;
+  return t / 86400000;
+}
+
+/** Whether a file is in the delivery (read, or stopped while reading). */
+export function delivered(f: FileState): boolean {
+  return f.report.readStatus !== "missing" && f.report.readStatus !== "absent";
+}
+
+/** The count of one input problem code, with its first file and line. */
+export interface InputCount {
+  severity: Severity;
+  count: number;
+  file: string | null;
+  line: number | null;
+}
+
+/** One validation run: the inputs, and what each stage adds for the next. */
+export interface DeliveryRun {
+  /** The delivery folder. */
+  readonly folder: string;
+  readonly loaded: LoadedRuleset;
+  readonly opts: DeliveryOptions;
+  /** The groeipad norm in force on the RRD, from the compiled groeipad ruleset. */
+  readonly groeipad: GroeipadNorm | undefined;
+  /** Whether a compiled ruleset beside this one declares a groeipad norm (any period). */
+  readonly groeipadDeclared: boolean;
+  readonly rs: CompiledRuleset;
+  readonly trace: Map<string, RuleTrace>;
+  readonly personal: Map<string, Set<string>>;
+  readonly maxSamples: number;
+  readonly rrdDays: number;
+
+  // ---- read stage (runtime/stage-read.ts) ----
+  /** The entries of the delivery folder, sorted. */
+  entries: string[];
+  /** One state per entity with a file, in the ruleset's order. */
+  readonly files: FileState[];
+  /** Key sets of the referenced fields (`E.f`), filled while their entity's file is scanned. */
+  readonly refSets: Map<string, HashSet53>;
+  /** The file totals (runtime/file-totals.ts), counted in the scan pass. */
+  readonly totals: FileTotals;
+  /** Rows that passed the scan: the total of the validate stage's progress. */
+  rowsTotal: number;
+  /** The previous delivery (T−1), when given (runtime/previous-delivery.ts). */
+  previous: PreviousDelivery | undefined;
+
+  // ---- validate stage (runtime/stage-validate.ts) ----
+  /** Ref targets (`E.f`) whose file was read to the end. */
+  readonly completeTargets: Set<string>;
+  rowsDone: number;
+  /** Per-IKB scratch lists, reused so that a row costs no wrapper object. */
+  readonly itemFile: FileState[];
+  readonly itemRow: KeyedRow[];
+  readonly itemRecord: unknown[];
+  readonly itemOut: Finding[][];
+  /** The cells as delivered, of rows whose cells the file's dialect rewrote. */
+  readonly itemDelivered: string[][];
+
+  // ---- tally stage (runtime/stage-tally.ts), added to by every stage ----
+  readonly tallies: Map<string, RuleTally>;
+  readonly inputCounts: Map<string, InputCount>;
+  /** Problems of the delivery as a whole (not of one file). */
+  readonly deliveryProblems: DeliveryProblem[];
+  readonly categoryCounts: Map<string, number>;
+  readonly payoutCounts: Map<string, number>;
+  ikbCount: number;
+  ikbMeeting: number;
+  /** Rows of IKB files without an IKB key: each counts as an IKB that does not meet the controls. */
+  ungroupedRows: number;
+  /** The declared aggregates (runtime/aggregates.ts), added up per IKB. */
+  readonly aggregates: Aggregates;
+
+  // ---- report stage (runtime/stage-report.ts) ----
+  /** The previous delivery's files with their hashes, for the provenance. */
+  previousInputs: PreviousProvenance | undefined;
+}
+
+/** A new run, before any stage. @throws Error on an RRD that is not YYYY-MM-DD. */
+export function createRun(
+  folder: string,
+  loaded: LoadedRuleset,
+  opts: DeliveryOptions,
+  groeipad: GroeipadNorm | undefined,
+  groeipadDeclared: boolean,
+): DeliveryRun {
+  const rs = loaded.module;
+  const totals = new FileTotals(rs.fileRules, rs.fileTotals, rs.entities);
+  const trace = new Map(loaded.trace.map((t) => [t.code, t]));
+  const aggregates = new Aggregates(rs.aggregates);
+  const personal = personalFields(rs.entities);
+  const rrdDays = dateToDays(opts.rrd);
+  totals.rrd = rrdDays;
+  if (Number.isNaN(rrdDays))
+    throw new Error(
+      `invalid RRD ${JSON.stringify(opts.rrd)}: expected YYYY-MM-DD`,
+    );
+  return {
+    folder,
+    loaded,
+    opts,
+    groeipad,
+    groeipadDeclared,
+    rs,
+    trace,
+    personal,
+    maxSamples: opts.maxSamples ?? 1000,
+    rrdDays,
+    entries: [],
+    files: [],
+    refSets: new Map(),
+    totals,
+    rowsTotal: 0,
+    previous: undefined,
+    completeTargets: new Set(),
+    rowsDone: 0,
+    itemFile: [],
+    itemRow: [],
+    itemRecord: [],
+    itemOut: [],
+    itemDelivered: [],
+    tallies: new Map(),
+    inputCounts: new Map(),
+    deliveryProblems: [],
+    categoryCounts: new Map(),
+    payoutCounts: new Map(),
+    ikbCount: 0,
+    ikbMeeting: 0,
+    ungroupedRows: 0,
+    aggregates,
+    previousInputs: undefined,
+  };
+}

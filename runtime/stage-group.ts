@@ -1,0 +1,63 @@
+/**
+ * Stage 2 of the pipeline (runtime/delivery.ts), **group**: the IKB files that the read stage
+ * found not sorted by IKB key are sorted externally into temporary runs (runtime/assemble.ts),
+ * so that {@link rowsByIkbKey} gives every IKB file's good rows in IKB key order: from its runs,
+ * merged, or read again. The validate stage merges these streams by IKB key (`groupByKey`) and
+ * holds one IKB at a time. Fills `runs` of the {@link FileState}s.
+ *
+ * @module
+ */
+import {
+  mergeRuns,
+  RunWriter,
+  type KeyedRow,
+  type TempSpace,
+} from "./assemble.js";
+import type { DeliveryRun, FileState } from "./delivery-state.js";
+import { goodRows } from "./stage-read.js";
+
+/** The group stage: sort each readable IKB file that is not in IKB key order. */
+export async function groupStage(
+  s: DeliveryRun,
+  temp: TempSpace,
+): Promise<void> {
+  for (const f of s.files)
+    if (
+      f.report.readStatus === "read" &&
+      f.ikbCol >= 0 &&
+      f.report.sortedByIkbKey === false
+    )
+      await sortFile(s, f, temp);
+}
+
+/** The good rows of an IKB file in IKB key order: its sorted runs merged, or the file itself. */
+export function rowsByIkbKey(
+  s: DeliveryRun,
+  f: FileState,
+): AsyncGenerator<KeyedRow[]> {
+  return f.runs ? mergeRuns(f.runs) : goodRows(s, f);
+}
+
+async function sortFile(
+  s: DeliveryRun,
+  f: FileState,
+  temp: TempSpace,
+): Promise<void> {
+  const w = new RunWriter(temp, f.entity.name, s.opts.sortBudget);
+  let n = 0;
+  const total = f.report.rowsRead;
+  for await (const batch of goodRows(s, f))
+    for (const row of batch) {
+      if (w.add(row)) await w.flush();
+      if (s.opts.onProgress && (++n & 0xffff) === 0)
+        s.opts.onProgress({
+          phase: "sort",
+          file: f.file,
+          done: n,
+          total,
+          rows: n,
+        });
+    }
+  await w.finish();
+  f.runs = w.runs;
+}

@@ -1,0 +1,761 @@
+/**
+ * Stage 1 of the pipeline (runtime/delivery.ts), **read**: list the delivery folder, bind each
+ * entity to its file (CSV or NDJSON; missing, absent or not a regular file), read T−1 when given,
+ * and scan every file once: header and row-structure problems, whether it is sorted by IKB key,
+ * compact hash sets for the unique-key and references checks, the whole-file checks' first pass
+ * and the file totals. Then the checks of the delivery as a whole (any records at all, file
+ * totals) and each file's sha256. Fills `files`, `entries`, `refSets`, `totals`, `rowsTotal` and
+ * `previous` of the {@link DeliveryRun}; {@link goodRows} reads a file's good rows again for the
+ * later stages.
+ *
+ * @module
+ */
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { FileRule, Severity } from "../compiler/contract.js";
+import type { KeyedRow, TempSpace } from "./assemble.js";
+import {
+  readCsvFileBatches,
+  type CsvEvent,
+  type CsvProjection,
+} from "./csv-reader.js";
+import { cellNormalizer } from "./dialect.js";
+import { readNdjsonFileBatches } from "./ndjson-reader.js";
+import { InputHash } from "./input-hash.js";
+import { hash53Cells, HashSet53 } from "./key-set.js";
+import { WholeFileCheck } from "./whole-file.js";
+import { PreviousDelivery } from "./previous-delivery.js";
+import type { FileReport } from "./report-types.js";
+import {
+  delivered,
+  type DeliveryRun,
+  type FileState,
+} from "./delivery-state.js";
+import { deliveryProblem, problem } from "./stage-tally.js";
+
+/**
+ * The read stage: T−1 first (when given), then the delivery's files, the checks of the delivery
+ * as a whole, and the hashes of the files read.
+ */
+export async function readStage(
+  s: DeliveryRun,
+  temp: TempSpace,
+): Promise<void> {
+  // T−1 is read and sorted first, while nothing of the delivery is held yet: its sort budget
+  // and the delivery's key sets are never in memory together (bench/results.md, "The
+  // previous delivery"); until the validate pass it waits in run files
+  if (s.opts.previous !== undefined)
+    s.previous = await PreviousDelivery.open(
+      s.rs,
+      s.opts.previous,
+      temp,
+      s.opts.sortBudget,
+    );
+  prepareFiles(s);
+  for (const f of s.files)
+    if (f.report.readStatus === "read") {
+      try {
+        await scan(s, f);
+      } catch (e) {
+        // an unreadable file (permissions, I/O error) stops that file, not the run
+        f.report.readStatus = "stopped";
+        // rows read before the error are not validated: they count as rejected
+        f.report.rowsRejected = f.report.rowsRead;
+        problem(s, f, {
+          code: "input.unreadable",
+          severity: "blocking",
+          file: f.file,
+          message: `file ${f.file} cannot be read: ${(e as Error).message}`,
+        });
+      }
+    }
+  checkHasRecords(s);
+  checkTotals(s);
+  for (const f of s.files)
+    if (delivered(f)) f.sha256 = await f.hash.digest(f.path, f.bytes);
+}
+
+/**
+ * A delivery without a single record is not accepted as "nothing wrong": there is nothing to
+ * assess (Bijlage 4 control 5.3 asks for files "gegenereerd en gevuld"). Rows that were read
+ * but rejected count as records here: they are reported by themselves.
+ */
+function checkHasRecords(s: DeliveryRun): void {
+  if (s.files.some((f) => f.report.rowsRead > 0)) return;
+  const present = s.files.filter((f) => delivered(f));
+  const ikb = s.rs.metadata.ikb;
+  const depositorFiles = ikb
+    ? s.rs.entities
+        .filter((e) => ikb.depositors.includes(e.name) && e.file)
+        .map((e) => e.file!)
+    : [];
+  const id = s.rs.metadata.id;
+  const missing = s.files.length - present.length;
+  const what =
+    present.length === 0
+      ? `none of the files of ${id} is in the delivery`
+      : `${present.map((f) => f.file).join(", ")} ${present.length === 1 ? "is" : "are"} empty or header-only` +
+        (missing > 0
+          ? ` and the other ${missing} file${missing === 1 ? "" : "s"} of ${id} ${missing === 1 ? "is" : "are"} missing`
+          : "");
+  deliveryProblem(s, {
+    code: "input.no-records",
+    severity: "blocking",
+    message:
+      `the delivery holds no records: ${what}. ${id} reads its records from ${s.files.map((f) => f.entity.file).join(", ")}` +
+      (depositorFiles.length
+        ? `; an IKB needs at least a depositor record in ${depositorFiles.join(" or ")}`
+        : ""),
+  });
+}
+
+/** The file totals that do not hold, each on the file of its rule's first entity. */
+function checkTotals(s: DeliveryRun): void {
+  const stateOf = (entity: string) =>
+    s.files.find((f) => f.entity.name === entity);
+  const found = s.totals.findings((entity) => {
+    const f = stateOf(entity);
+    return f === undefined
+      ? undefined
+      : {
+          file: f.file,
+          read: f.report.readStatus === "read",
+        };
+  }, s.rrdDays);
+  for (const t of found)
+    problem(s, stateOf(t.entity)!, {
+      code: t.rule.code,
+      severity: t.rule.severity,
+      file: t.file,
+      ...(t.line === undefined ? {} : { line: t.line }),
+      message: t.message,
+    });
+}
+
+// ---- files and headers ---------------------------------------------------------------
+
+function fileRule(s: DeliveryRun, check: FileRule["check"], entity: string) {
+  return s.rs.fileRules.find(
+    (r) => r.check === check && r.entities.includes(entity),
+  );
+}
+
+/** `; the delivery holds "X"` when an entry differs from `file` only in case. */
+function nearName(s: DeliveryRun, file: string): string {
+  const near = s.entries.find(
+    (n) => n !== file && n.toLowerCase() === file.toLowerCase(),
+  );
+  return near === undefined
+    ? ""
+    : `; the delivery holds ${JSON.stringify(near)}: file names must match exactly, in case too`;
+}
+
+function prepareFiles(s: DeliveryRun): void {
+  s.entries = deliveryFiles(s.folder);
+  const ikbKey = s.rs.metadata.ikb?.key;
+  // key sets of referenced fields are filled while their own entity is scanned, so create them first
+  for (const entity of s.rs.entities)
+    if (fileRule(s, "references", entity.name))
+      for (const fd of entity.fields) {
+        const target = refTarget(fd.type);
+        if (target && !s.refSets.has(target))
+          s.refSets.set(target, new HashSet53());
+      }
+  for (const entity of s.rs.entities) {
+    if (!entity.file) continue;
+    if (s.opts.entities && !s.opts.entities.includes(entity.name)) continue;
+    const path = join(s.folder, entity.file);
+    const report: FileReport = {
+      entity: entity.name,
+      file: entity.file,
+      readStatus: "read",
+      status: "accepted",
+      sortedByIkbKey: null,
+      rowsRead: 0,
+      rowsValidated: 0,
+      rowsRejected: 0,
+      blockingErrors: 0,
+      problems: [],
+      problemsOmitted: 0,
+      blockingByCode: [],
+    };
+    const state: FileState = {
+      entity,
+      blocking: new Map(),
+      format: "csv",
+      file: entity.file,
+      path,
+      report,
+      bytes: 0,
+      width: 0,
+      index: [],
+      ikbCol: -1,
+      keyCols: [],
+      refs: [],
+      wholeFile: [],
+      roleByField: entity.roleBy
+        ? entity.fields.findIndex((f) => f.name === entity.roleBy)
+        : -1,
+      hash: new InputHash(),
+    };
+    if (entity.record !== undefined) {
+      const sharing = s.rs.entities.filter(
+        (e) => e.file === entity.file && e.record !== undefined,
+      );
+      state.recordTypes = {
+        codes: new Set(sharing.map((e) => e.record!)),
+        owner: sharing[0] === entity,
+      };
+    }
+    s.files.push(state);
+    if (!isFile(path)) {
+      const stem = entity.file.replace(/\.csv$/i, "");
+      const alt = [`${stem}.ndjson`, `${stem}.jsonl`].find((n) =>
+        isFile(join(s.folder, n)),
+      );
+      if (alt) {
+        state.format = "ndjson";
+        state.file = report.file = alt;
+        state.path = join(s.folder, alt);
+      }
+    }
+    if (
+      !isFile(state.path) &&
+      entity.optional &&
+      entryKind(path) === "missing"
+    ) {
+      // an optional file not delivered: reported as absent, not as a problem
+      report.readStatus = "absent";
+      continue;
+    }
+    if (!isFile(state.path)) {
+      report.readStatus = "missing";
+      const rule = fileRule(s, "present", entity.name);
+      // a folder or a FIFO under the file's name is not the file: say what it is (and never
+      // open a FIFO, which would wait for a writer forever)
+      const kind = entryKind(path);
+      problem(s, state, {
+        code: rule?.code ?? "input.missing-file",
+        severity: rule?.severity ?? "signalling",
+        file: entity.file,
+        message:
+          kind === "missing"
+            ? `file ${entity.file} (${entity.name}) is not in the delivery${nearName(s, entity.file)}`
+            : `${entity.file} (${entity.name}) is ${KIND_TEXT[kind]}, not a regular file: it is not read; put the CSV file itself in the delivery`,
+      });
+      continue;
+    }
+    state.bytes = statSync(state.path).size;
+    if (ikbKey && entity.fields.some((f) => f.name === ikbKey))
+      report.sortedByIkbKey = true;
+  }
+}
+
+/**
+ * Validate the header; returns false when the file cannot be read further. A header cell is
+ * shown in a message only when it is a column name: when no cell names a column of the entity,
+ * the first line is most likely a data row (a file without a header), and its cells (names,
+ * dates of birth, BSNs) are never echoed; see {@link shownColumn}.
+ */
+function header(s: DeliveryRun, f: FileState, cells: string[]): boolean {
+  const e = f.entity;
+  const columns = e.fields.map((fd) => fd.column);
+  const known = new Set(columns);
+  const byLoose = new Map(columns.map((c) => [loose(c), c]));
+  /** The column a cell was probably meant to be: equal but for case and surrounding spaces. */
+  const meant = (c: string) =>
+    known.has(c) ? undefined : byLoose.get(loose(c));
+  f.width = cells.length;
+  if (!cells.some((c) => known.has(c) || meant(c) !== undefined)) {
+    unrecognisedHeader(s, f, cells, columns);
+    return false;
+  }
+  const pos = new Map<string, number>();
+  const dups: number[] = [];
+  cells.forEach((c, i) => (pos.has(c) ? dups.push(i) : pos.set(c, i)));
+  if (dups.length) {
+    problem(s, f, {
+      code: "input.duplicate-column",
+      severity: "blocking",
+      file: f.file,
+      line: 1,
+      message: `${dups.map((i) => shownColumn(cells[i], i)).join(", ")} appear${dups.length === 1 ? "s" : ""} more than once in the header`,
+    });
+    return false;
+  }
+  f.index = e.fields.map((fd) => pos.get(fd.column) ?? -1);
+  cells.forEach((c, i) => {
+    if (known.has(c)) return;
+    const m = meant(c);
+    problem(s, f, {
+      code: "input.unknown-column",
+      severity: "signalling",
+      file: f.file,
+      line: 1,
+      message:
+        m !== undefined
+          ? `column ${JSON.stringify(c)} is not a field of ${e.name}; did you mean ${JSON.stringify(m)}? (column names must match exactly, in case and spaces too); it is ignored`
+          : `${shownColumn(c, i)} is not a field of ${e.name}; it is ignored`,
+    });
+  });
+  const missing = e.fields.filter(
+    (fd, i) => f.index[i] < 0 && fd.optionalColumn !== true,
+  );
+  // an optional column left out: every value of its field is missing; said once, no problem
+  e.fields.forEach((fd, i) => {
+    if (f.index[i] >= 0 || fd.optionalColumn !== true) return;
+    problem(s, f, {
+      code: "input.absent-column",
+      severity: "signalling",
+      file: f.file,
+      line: 1,
+      message: `column ${JSON.stringify(fd.column)} (${e.name}.${fd.name}) is not in the header: its column is optional, and every value of ${e.name}.${fd.name} is missing`,
+    });
+  });
+  const rule = fileRule(s, "header", e.name);
+  let stop = false;
+  for (const fd of missing) {
+    const severity: Severity =
+      rule?.severity ?? (fd.required ? "blocking" : "signalling");
+    if (severity === "blocking") stop = true;
+    const near = cells.findIndex((c) => meant(c) === fd.column);
+    problem(s, f, {
+      code: rule?.code ?? "input.missing-column",
+      severity,
+      file: f.file,
+      line: 1,
+      message: `column ${JSON.stringify(fd.column)} (${e.name}.${fd.name}) is missing from the header${
+        near >= 0
+          ? ` (column ${near + 1} is ${JSON.stringify(cells[near])}: names must match exactly, in case and spaces too)`
+          : ""
+      }`,
+    });
+  }
+  if (stop) return false;
+  const ikbKey = s.rs.metadata.ikb?.key;
+  if (f.report.sortedByIkbKey !== null && ikbKey)
+    f.ikbCol = f.index[e.fields.findIndex((fd) => fd.name === ikbKey)];
+  f.keyCols = e.key.map(
+    (k) => f.index[e.fields.findIndex((fd) => fd.name === k)],
+  );
+  f.normalize = cellNormalizer(e, f.index);
+  const uk = fileRule(s, "unique-key", e.name);
+  if (uk && f.keyCols.length && f.keyCols.every((c) => c >= 0))
+    f.unique = {
+      code: uk.code,
+      severity: uk.severity,
+      hashes: new HashSet53(),
+      seen: new Map(),
+    };
+  for (const r of s.rs.fileRules) {
+    const projection = s.rs.wholeFile?.[r.code];
+    // a joined check (`with SA by customer_id`) reads the IKBs: see joinedPass
+    if (r.entities[0] === e.name && projection && r.join === undefined)
+      f.wholeFile.push(
+        new WholeFileCheck(
+          r,
+          projection,
+          e,
+          f.index,
+          f.file,
+          s.opts.showPersonalData === true,
+        ),
+      );
+  }
+  const refRule = fileRule(s, "references", e.name);
+  if (refRule)
+    e.fields.forEach((fd, i) => {
+      const target = refTarget(fd.type);
+      if (target && f.index[i] >= 0) {
+        f.refs.push({
+          code: refRule.code,
+          severity: refRule.severity,
+          field: fd.name,
+          col: f.index[i],
+          target,
+        });
+      }
+    });
+  return true;
+}
+
+/**
+ * A first line in which no cell names a column: either the file is separated by another
+ * character (one cell holding `;`-separated column names), or it has no header row at all.
+ * Nothing of the line is shown but its shape: it is probably a data row.
+ */
+function unrecognisedHeader(
+  s: DeliveryRun,
+  f: FileState,
+  cells: string[],
+  columns: string[],
+): void {
+  const known = new Set(columns.map(loose));
+  const declared = f.entity.dialect?.delimiter ?? ",";
+  const named = (sep: string) => (sep === "\t" ? "tab" : `\`${sep}\``);
+  const reads =
+    f.entity.dialect === undefined
+      ? "regel reads comma-separated files (RFC 4180): save it with `,` as the separator"
+      : `${f.entity.name} declares its file ${named(declared)}-separated: save it so, or change the \`file\` clause's \`delimiter\``;
+  for (const sep of [";", "\t", "|", ","].filter((x) => x !== declared)) {
+    const parts = cells.join(declared).split(sep);
+    if (parts.length > 1 && parts.some((p) => known.has(loose(unquote(p))))) {
+      problem(s, f, {
+        code: "input.wrong-delimiter",
+        severity: "blocking",
+        file: f.file,
+        line: 1,
+        message: `this file looks ${named(sep)}-separated: the header holds ${parts.length} ${named(sep)}-separated column names; ${reads}`,
+      });
+      return;
+    }
+  }
+  f.firstLineIsData = true;
+  const sepHint = [";", "\t", "|", ","]
+    .filter((x) => x !== declared)
+    .find((sep) => cells.some((c) => c.includes(sep)));
+  problem(s, f, {
+    code: "input.no-header",
+    severity: "blocking",
+    file: f.file,
+    line: 1,
+    message: `line 1 is not a header: none of its ${cells.length} cell${cells.length === 1 ? "" : "s"} is a column of ${f.entity.name} (expected ${columns.join(", ")}). Does the file start without a header row? Its cells are not shown: they may be personal data${
+      sepHint
+        ? `. The line holds ${sepHint === "\t" ? "tabs" : `\`${sepHint}\``}: is the file separated by it?`
+        : ""
+    }`,
+  });
+}
+
+// ---- scan pass -----------------------------------------------------------------------
+
+/**
+ * The events of a file in batches; for a file of record types, only the rows of this entity's
+ * type, and for the file's owner also the reader's problems and the rows of no declared type
+ * (as `unknown-record-type` problems).
+ */
+function events(
+  s: DeliveryRun,
+  f: FileState,
+  onBytes?: (n: number) => void,
+  report = false,
+  projection?: CsvProjection,
+  onChunk?: (chunk: Uint8Array) => void,
+): AsyncGenerator<CsvEvent[]> {
+  const all = allEvents(s, f, onBytes, report, projection, onChunk);
+  const types = f.recordTypes;
+  const code = f.entity.record;
+  if (types === undefined || code === undefined) return all;
+  const codes = [...types.codes].map((c) => JSON.stringify(c)).join(", ");
+  return (async function* () {
+    for await (const batch of all) {
+      const out: CsvEvent[] = [];
+      for (const ev of batch) {
+        if (ev.kind === "problem") {
+          if (types.owner) out.push(ev);
+        } else if (ev.cells[0] === code) out.push(ev);
+        else if (types.owner && !types.codes.has(ev.cells[0]))
+          out.push({
+            kind: "problem",
+            code: "unknown-record-type",
+            line: ev.line,
+            message: `the record's type (its first field) is none of ${codes}, the record types of ${f.file}`,
+          });
+      }
+      if (out.length) yield out;
+    }
+  })();
+}
+
+/** The events of a file in batches: CSV, or NDJSON mapped onto the entity's columns. */
+function allEvents(
+  s: DeliveryRun,
+  f: FileState,
+  onBytes?: (n: number) => void,
+  report = false,
+  projection?: CsvProjection,
+  onChunk?: (chunk: Uint8Array) => void,
+): AsyncGenerator<CsvEvent[]> {
+  const d = f.entity.dialect;
+  if (f.format === "csv")
+    return readCsvFileBatches(f.path, {
+      ...(d === undefined
+        ? {}
+        : {
+            delimiter: d.delimiter,
+            quote: d.quote,
+            encoding: d.encoding,
+            columns: d.header
+              ? undefined
+              : f.entity.fields.map((fd) => fd.column),
+          }),
+      maxFieldLength: s.opts.maxFieldLength,
+      maxFields: s.opts.maxFields,
+      maxRecordLength: s.opts.maxRecordLength,
+      onBytes,
+      projection,
+      onChunk,
+    });
+  return readNdjsonFileBatches(
+    f.path,
+    f.entity.fields.map((fd) => fd.column),
+    {
+      maxRecordLength: s.opts.maxRecordLength,
+      maxFieldLength: s.opts.maxFieldLength,
+      onBytes,
+      onChunk,
+      onUnknownKey: report
+        ? (key, line) =>
+            problem(s, f, {
+              code: "input.unknown-column",
+              severity: "signalling",
+              file: f.file,
+              line,
+              message: `key ${JSON.stringify(key)} is not a field of ${f.entity.name}; it is ignored`,
+            })
+        : undefined,
+    },
+  );
+}
+
+async function scan(s: DeliveryRun, f: FileState): Promise<void> {
+  let headerSeen = false;
+  let prevKey: string | undefined;
+  // ref targets that live in this entity
+  const collect: { col: number; set: HashSet53 }[] = [];
+  let done = 0;
+  const progress = s.opts.onProgress;
+  const onBytes = progress
+    ? (n: number) =>
+        progress({
+          phase: "scan",
+          file: f.file,
+          done: (done += n),
+          total: f.bytes,
+          rows: f.report.rowsRead,
+        })
+    : undefined;
+  // the scan needs only the IKB key, key and referenced columns: the others are not materialized
+  const projection: CsvProjection = {};
+  // after a rejected header the rest of the file is only counted: every record is read and rejected
+  let countOnly = false;
+  /** Records of this entity read well (for `single`). */
+  let records = 0;
+  /** Bind the columns by the header (false: the file cannot be read further). */
+  const useHeader = (cells: string[]): boolean => {
+    if (!header(s, f, cells)) return false;
+    for (const [target, set] of s.refSets) {
+      const [ent, field] = target.split(".");
+      if (ent !== f.entity.name) continue;
+      const i = f.entity.fields.findIndex((fd) => fd.name === field);
+      if (i >= 0 && f.index[i] >= 0) collect.push({ col: f.index[i], set });
+    }
+    const keep = new Uint8Array(f.width);
+    if (f.ikbCol >= 0) keep[f.ikbCol] = 1;
+    if (f.unique) for (const c of f.keyCols) keep[c] = 1;
+    for (const w of f.wholeFile) for (const c of w.columns) keep[c] = 1;
+    for (const c of s.totals.columns(f.entity.name, f.index)) keep[c] = 1;
+    for (const c of collect) keep[c.col] = 1;
+    projection.keep = keep;
+    return true;
+  };
+  // without a header row the columns are the fields in declared order, and line 1 is a record
+  if (f.entity.dialect?.header === false) {
+    headerSeen = true;
+    useHeader(f.entity.fields.map((fd) => fd.column));
+  }
+  for await (const batch of events(
+    s,
+    f,
+    onBytes,
+    true,
+    projection,
+    f.hash.update,
+  ))
+    for (const ev of batch) {
+      if (countOnly) {
+        f.report.rowsRead++;
+        f.report.rowsRejected++;
+        continue;
+      }
+      if (!headerSeen) {
+        headerSeen = true;
+        if (ev.kind === "problem") {
+          problem(s, f, {
+            code: `input.${ev.code}`,
+            severity: "blocking",
+            file: f.file,
+            line: ev.line,
+            message: `header: ${ev.message}`,
+          });
+        }
+        if (ev.kind === "problem" || !useHeader(ev.cells)) {
+          f.report.readStatus = "stopped";
+          if (f.firstLineIsData) {
+            f.report.rowsRead++;
+            f.report.rowsRejected++;
+          }
+          countOnly = true;
+          projection.keep = new Uint8Array(1);
+        }
+        continue;
+      }
+      f.report.rowsRead++;
+      if (ev.kind === "problem") {
+        f.report.rowsRejected++;
+        problem(s, f, {
+          code: `input.${ev.code}`,
+          severity: "blocking",
+          file: f.file,
+          line: ev.line,
+          message: ev.message,
+        });
+        continue;
+      }
+      if (ev.cells.length !== f.width) {
+        f.report.rowsRejected++;
+        problem(s, f, {
+          code: "input.column-count",
+          severity: "blocking",
+          file: f.file,
+          line: ev.line,
+          message: `the row has ${ev.cells.length} columns; the header has ${f.width}`,
+        });
+        continue;
+      }
+      if (f.ikbCol >= 0) {
+        const key = ev.cells[f.ikbCol];
+        if (prevKey !== undefined && key < prevKey)
+          f.report.sortedByIkbKey = false;
+        prevKey = key;
+      }
+      if (f.unique) f.unique.hashes.addHash(hash53Cells(ev.cells, f.keyCols));
+      if (f.wholeFile.length > 0) {
+        const cells = canonicalCells(f, ev.cells);
+        for (const w of f.wholeFile) w.scan(cells);
+      }
+      s.totals.row(f.entity.name, ev.cells, f.index, ev.line, f.normalize);
+      for (const c of collect)
+        if (ev.cells[c.col] !== "") c.set.add(ev.cells[c.col]);
+      records++;
+    }
+  if (f.entity.single && f.report.readStatus === "read" && records !== 1)
+    problem(s, f, {
+      code: "input.record-count",
+      severity: "blocking",
+      file: f.file,
+      message: `${f.entity.name} is declared \`single\` (exactly one record${f.entity.record === undefined ? "" : ` of type ${JSON.stringify(f.entity.record)}`}), but ${f.file} holds ${records}`,
+    });
+  if (!headerSeen) {
+    problem(s, f, {
+      code: "input.empty-file",
+      severity: "blocking",
+      file: f.file,
+      message: `file ${f.file} is empty (no header)`,
+    });
+    f.report.readStatus = "stopped";
+  }
+  s.rowsTotal += f.report.rowsRead - f.report.rowsRejected;
+}
+
+/** The rows of a file that passed the scan, in file order, in batches. */
+export async function* goodRows(
+  s: DeliveryRun,
+  f: FileState,
+): AsyncGenerator<KeyedRow[]> {
+  let headerSeen = f.entity.dialect?.header === false;
+  for await (const batch of events(s, f)) {
+    const out: KeyedRow[] = [];
+    for (const ev of batch) {
+      if (!headerSeen) {
+        headerSeen = true;
+        continue;
+      }
+      if (ev.kind === "problem" || ev.cells.length !== f.width) continue;
+      out.push({
+        key: f.ikbCol >= 0 ? ev.cells[f.ikbCol] : "",
+        line: ev.line,
+        cells: ev.cells,
+      });
+    }
+    if (out.length) yield out;
+  }
+}
+
+/** Parse the target of a `ref E.f` field type. */
+function refTarget(type: string): string | undefined {
+  const m = /^ref\s+([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(
+    type.trim(),
+  );
+  return m ? `${m[1]}.${m[2]}` : undefined;
+}
+
+function isFile(path: string): boolean {
+  return existsSync(path) && statSync(path).isFile();
+}
+
+/** A name compared loosely: case and surrounding white space ignored. */
+function loose(name: string): string {
+  return name.trim().toLowerCase();
+}
+
+/** A cell without surrounding white space and quotes (for a header split by another separator). */
+function unquote(cell: string): string {
+  return cell.trim().replace(/^"(.*)"$/s, "$1");
+}
+
+/**
+ * A header cell for a message: quoted when it looks like a column name (letters, digits, `_`,
+ * `.`, `-`, single spaces; no run of three digits, which a BSN, date or IBAN would have), else
+ * only its position and length, so that a data row taken for a header never shows its values.
+ */
+export function shownColumn(cell: string, index: number): string {
+  return /^[A-Za-z_](?:[A-Za-z0-9_.-]| (?! ))*$/.test(cell) &&
+    cell.length <= 64 &&
+    !/[0-9]{3}/.test(cell)
+    ? `column ${JSON.stringify(cell)}`
+    : `column ${index + 1} (${cell.length} character${cell.length === 1 ? "" : "s"}, not shown: not a column name)`;
+}
+
+/** What is at `path` (following symbolic links). */
+export function entryKind(
+  path: string,
+): "file" | "folder" | "fifo" | "other" | "missing" {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return "missing";
+  }
+  return st.isFile()
+    ? "file"
+    : st.isDirectory()
+      ? "folder"
+      : st.isFIFO()
+        ? "fifo"
+        : "other";
+}
+
+export const KIND_TEXT = {
+  file: "a file",
+  folder: "a folder",
+  fifo: "a FIFO (named pipe)",
+  other: "a device or socket",
+} as const;
+
+/** Names of CSV files in a folder (for choosing a ruleset by the files present). */
+export function deliveryFiles(folder: string): string[] {
+  return existsSync(folder) ? readdirSync(folder).sort() : [];
+}
+
+/**
+ * A row's cells in the canonical form the decoders read: the scan and the second read see the
+ * file as written, the validate pass decodes a file's dialect (dates, decimal comma) first, and the
+ * whole-file checks must compare the same values in all three.
+ */
+export function canonicalCells(f: FileState, cells: string[]): string[] {
+  if (!f.normalize) return cells;
+  const copy = cells.slice();
+  f.normalize.normalize(copy);
+  return copy;
+}

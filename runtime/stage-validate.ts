@@ -1,0 +1,492 @@
+/**
+ * Stage 3 of the pipeline (runtime/delivery.ts), **validate**: seal the key sets of the read
+ * stage, finish the whole-file checks (a second read where a combination may occur twice, and the
+ * joined checks), then merge the IKB files by IKB key (stage-group.ts) and, one IKB at a time,
+ * decode its records, run the compiled checks, the unique-key, references and whole-file checks
+ * of each row, the `for previous E` checks on the IKB's records in T−1, and classify the IKB
+ * (Bijlage 3). Every finding and problem goes to the tally stage (stage-tally.ts); the IKB's
+ * classification is counted in `ikbCount`, `categoryCounts`, `payoutCounts` and `aggregates`.
+ *
+ * @module
+ */
+import type { EntityMeta, Finding, RuleContext } from "../compiler/contract.js";
+import { groupByKey, type KeyedRow } from "./assemble.js";
+import { INVALID } from "./csv-reader.js";
+import { showDelivered } from "./dialect.js";
+import { hash53Cells } from "./key-set.js";
+import { WholeFileCheck } from "./whole-file.js";
+import type { DeliveryRun, FileState } from "./delivery-state.js";
+import { canonicalCells, goodRows } from "./stage-read.js";
+import { rowsByIkbKey } from "./stage-group.js";
+import { countBlocking, problem, tally } from "./stage-tally.js";
+
+/**
+ * The validate stage: the file checks made ready (key sets sealed, whole-file checks finished),
+ * then every IKB, and the records outside IKBs, validated.
+ */
+export async function validateStage(s: DeliveryRun): Promise<void> {
+  for (const [target, set] of s.refSets) {
+    set.seal();
+    const entity = target.slice(0, target.indexOf("."));
+    if (
+      s.files.some(
+        (f) => f.entity.name === entity && f.report.readStatus === "read",
+      )
+    )
+      s.completeTargets.add(target);
+  }
+  await wholeFilePass(s);
+  for (const f of s.files) {
+    if (f.unique) f.unique.candidates = f.unique.hashes.seal();
+    for (const r of f.refs)
+      r.against = s.completeTargets.has(r.target)
+        ? s.refSets.get(r.target)
+        : undefined;
+  }
+  if (s.previous !== undefined && s.rs.gone !== undefined)
+    // a whole IKB of T−1 the delivery no longer has: its records are checked on their own
+    s.previous.onGone = (p) =>
+      goneRecords(s, p.key, p.records, p.lines, undefined, undefined);
+  await validateAll(s);
+}
+
+const EMPTY_IKB: Readonly<Record<string, readonly unknown[]>> = Object.freeze(
+  Object.create(null),
+);
+
+/**
+ * The second read of the whole-file checks (runtime/whole-file.ts): only of a file read to the
+ * end in which some combination may occur twice; the findings then wait for the validate pass.
+ */
+async function wholeFilePass(s: DeliveryRun): Promise<void> {
+  for (const f of s.files) {
+    const pending = f.wholeFile.filter((w) => w.seal());
+    if (pending.length === 0 || f.report.readStatus !== "read") continue;
+    for await (const batch of goodRows(s, f))
+      for (const row of batch)
+        for (const w of pending)
+          w.collect(canonicalCells(f, row.cells), row.line, row.cells);
+    for (const w of pending) w.finish();
+  }
+  await joinedPass(s);
+}
+
+/**
+ * The whole-file checks over joined records (`for file NP with SA by customer_id`): the two
+ * files are read together, one IKB at a time (sorted as for the validate pass), and each record
+ * is paired with the joined entity's records of its IKB whose `by` cell is the same text; every
+ * pair is one row of the check (its line the record's). A hash pass over the pairs and, when
+ * some combination may occur twice, a second one that collects the candidates: the memory is
+ * that of {@link WholeFileCheck} plus one IKB of the two files, never a table of the joined
+ * file. A missing or unreadable file of either entity, or one without the IKB key, gives no
+ * finding (the file is reported by itself).
+ */
+async function joinedPass(s: DeliveryRun): Promise<void> {
+  for (const r of s.rs.fileRules) {
+    const join = r.join;
+    const projection = s.rs.wholeFile?.[r.code];
+    if (join === undefined || projection === undefined) continue;
+    const own = s.files.find((f) => f.entity.name === r.entities[0]);
+    const other = s.files.find((f) => f.entity.name === join.entity);
+    if (
+      own === undefined ||
+      other === undefined ||
+      own.report.readStatus !== "read" ||
+      other.report.readStatus !== "read" ||
+      own.ikbCol < 0 ||
+      other.ikbCol < 0
+    )
+      continue;
+    const col = (f: FileState) =>
+      f.index[f.entity.fields.findIndex((fd) => fd.name === join.by)] ?? -1;
+    const byOwn = col(own);
+    const byOther = col(other);
+    if (byOwn < 0 || byOther < 0) continue;
+    // one row of the check: the record's fields, then the joined record's as `SA.field`
+    const entity: EntityMeta = {
+      ...own.entity,
+      fields: [
+        ...own.entity.fields,
+        ...other.entity.fields.map((fd) => ({
+          ...fd,
+          name: `${other.entity.name}.${fd.name}`,
+        })),
+      ],
+    };
+    const index = [
+      ...own.index,
+      ...other.index.map((i) => (i < 0 ? -1 : i + own.width)),
+    ];
+    const w = new WholeFileCheck(
+      r,
+      projection,
+      entity,
+      index,
+      own.file,
+      s.opts.showPersonalData === true,
+      own.width,
+    );
+    await eachPair(s, own, other, byOwn, byOther, (cells) => w.scan(cells));
+    if (w.seal()) {
+      await eachPair(s, own, other, byOwn, byOther, (cells, line, raw) =>
+        w.collect(cells, line, raw),
+      );
+      w.finish();
+    }
+    own.wholeFile.push(w);
+  }
+}
+
+/** Every record of `own` with each record of `other` in its IKB whose `by` cell is the same. */
+async function eachPair(
+  s: DeliveryRun,
+  own: FileState,
+  other: FileState,
+  byOwn: number,
+  byOther: number,
+  fn: (cells: string[], line: number, delivered: string[]) => void,
+): Promise<void> {
+  const source = (f: FileState) => rowsByIkbKey(s, f);
+  for await (const groups of groupByKey([source(own), source(other)]))
+    for (const g of groups) {
+      const [mine, theirs] = g.rows;
+      if (g.key.trim() === "" || mine.length === 0 || theirs.length === 0)
+        continue;
+      for (const a of mine) {
+        const by = a.cells[byOwn];
+        if (by === "") continue;
+        const cells = canonicalCells(own, a.cells);
+        for (const b of theirs)
+          if (b.cells[byOther] === by)
+            fn(
+              cells.concat(canonicalCells(other, b.cells)),
+              a.line,
+              a.cells.concat(b.cells),
+            );
+      }
+    }
+}
+
+// ---- validate pass -------------------------------------------------------------------
+
+async function validateAll(s: DeliveryRun): Promise<void> {
+  const readable = s.files.filter((f) => f.report.readStatus === "read");
+  const grouped = readable.filter((f) => f.ikbCol >= 0);
+  const flat = readable.filter((f) => f.ikbCol < 0);
+  if (grouped.length) {
+    const sources = grouped.map((f) => rowsByIkbKey(s, f));
+    const names = s.rs.entities
+      .filter((e) => e.file && grouped.some((g) => g.entity === e))
+      .map((e) => e.name);
+    for await (const groups of groupByKey(sources))
+      for (const g of groups) {
+        if (g.key.trim() === "") {
+          // A row without an IKB key belongs to no IKB that can be named: it is checked on its
+          // own and counts as one IKB that does not meet the automated controls (docs/report.md,
+          // "Rows without an IKB key"): a row never leaves the denominator.
+          g.rows.forEach((rows, i) => {
+            for (const row of rows) ungrouped(s, grouped[i], row);
+          });
+          continue;
+        }
+        // no prototype: an entity may be called `toString` (the module reads ikb[entity])
+        const ikb: Record<string, unknown[]> = Object.create(null);
+        for (const n of names) ikb[n] = [];
+        const previous = await s.previous?.seek(g.key);
+        processIkb(s, g.key, grouped, g.rows, ikb, previous);
+      }
+  }
+  // the IKBs of T−1 after the delivery's last one are gone too
+  await s.previous?.finish();
+  for (const f of flat) {
+    for await (const batch of goodRows(s, f))
+      for (const row of batch)
+        processIkb(s, undefined, [f], [[row]], undefined);
+  }
+}
+
+/** A row of an IKB file whose IKB key is empty (or only white space). */
+function ungrouped(s: DeliveryRun, f: FileState, row: KeyedRow): void {
+  const key = s.rs.metadata.ikb!.key;
+  s.ungroupedRows++;
+  problem(s, f, {
+    code: "input.missing-ikb-key",
+    severity: "blocking",
+    file: f.file,
+    line: row.line,
+    message: `the row has no IKB key (${f.entity.name}.${key} is ${row.key === "" ? "empty" : "white space only"}): it belongs to no IKB and counts as an IKB that does not meet the automated controls`,
+  });
+  processIkb(s, undefined, [f], [[row]], undefined);
+}
+
+function processIkb(
+  s: DeliveryRun,
+  key: string | undefined,
+  files: FileState[],
+  rows: KeyedRow[][],
+  ikb: Record<string, unknown[]> | undefined,
+  previous?: Record<string, unknown[]>,
+): void {
+  const itemFile = s.itemFile;
+  const itemRow = s.itemRow;
+  const itemRecord = s.itemRecord;
+  const itemOut = s.itemOut;
+  const itemDelivered = s.itemDelivered;
+  let n = 0;
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i];
+    const fileRows = rows[i];
+    if (fileRows.length === 0) continue;
+    const decode = s.rs.decoders[f.entity.name];
+    const list = ikb ? (ikb[f.entity.name] ??= []) : undefined;
+    for (let j = 0; j < fileRows.length; j++) {
+      const row = fileRows[j];
+      const out: Finding[] = [];
+      let record: unknown;
+      try {
+        if (f.normalize) {
+          itemDelivered[n] = row.cells.slice();
+          f.normalize.normalize(row.cells);
+        }
+        record = decode ? decode(row.cells, f.index, out) : {};
+      } catch (e) {
+        internalError(s, f, row, "decoding", e);
+        continue;
+      }
+      if (list) list.push(record);
+      itemFile[n] = f;
+      itemRow[n] = row;
+      itemRecord[n] = record;
+      itemOut[n] = out;
+      n++;
+    }
+  }
+  const ctx: RuleContext = {
+    rrd: s.rrdDays,
+    ikb: ikb ?? EMPTY_IKB,
+    ikbKey: key,
+  };
+  if (previous !== undefined) ctx.previous = previous;
+  const all: Finding[] = [];
+  for (let k = 0; k < n; k++) {
+    const f = itemFile[k];
+    const row = itemRow[k];
+    const out = itemOut[k];
+    const check = s.rs.checks[f.entity.name];
+    try {
+      if (check) check(itemRecord[k], ctx, out);
+    } catch (e) {
+      internalError(s, f, row, "checking", e);
+      continue;
+    }
+    fileChecks(s, f, row, key, out, f.normalize ? itemDelivered[k] : row.cells);
+    if (out.length > 0) {
+      const codes = new Set<string>();
+      for (const fd of out) {
+        fd.file = f.file;
+        fd.line = row.line;
+        if (f.normalize) {
+          showDelivered(fd.values, f.normalize, row.cells, itemDelivered[k]);
+          fd.message = fd.message.split(INVALID).join("");
+        }
+        tally(s, fd, !codes.has(fd.rule));
+        codes.add(fd.rule);
+        if (fd.severity === "blocking") countBlocking(s, f, fd.rule);
+        all.push(fd);
+      }
+    }
+    f.report.rowsValidated++;
+  }
+  if (previous !== undefined && key !== undefined && s.rs.gone)
+    // the records of this IKB in T−1 that the delivery no longer has
+    goneRecords(s, key, previous, s.previous!.lines, ctx, all);
+  // drop the references so that the rows of this IKB can be collected
+  for (let k = 0; k < n; k++) {
+    itemRow[k] = undefined as unknown as KeyedRow;
+    itemRecord[k] = undefined;
+    itemOut[k] = undefined as unknown as Finding[];
+  }
+  s.rowsDone += n;
+  if (s.opts.onProgress && (s.rowsDone & 0x3fff) < n)
+    s.opts.onProgress({
+      phase: "validate",
+      file: files.map((f) => f.file).join(", "),
+      done: s.rowsDone,
+      total: s.rowsTotal,
+      rows: s.rowsDone,
+    });
+  if (ikb) {
+    s.ikbCount++;
+    const c = s.rs.classify(all, ikb);
+    if (c.meetsAutomatedControls) s.ikbMeeting++;
+    if (c.categories.length > 0)
+      for (const cat of new Set(c.categories))
+        s.categoryCounts.set(cat, (s.categoryCounts.get(cat) ?? 0) + 1);
+    if (c.payoutsBlocked.length > 0)
+      for (const p of new Set(c.payoutsBlocked))
+        s.payoutCounts.set(p, (s.payoutCounts.get(p) ?? 0) + 1);
+    if (s.aggregates.any) s.aggregates.ikb(ikb, c.categories);
+  }
+}
+
+/**
+ * The `for previous E` rules (accounts that disappear, `rs.gone`) on the records of one IKB of
+ * T−1. `ctx` is the IKB's context in the delivery, with its records; undefined when the whole
+ * IKB is gone (its records are then checked against an empty IKB, and their findings count in
+ * no IKB). Findings name the record's file and line in T−1 and the IKB (`finding.previous`);
+ * with `all` they join the IKB's findings (its classification).
+ */
+function goneRecords(
+  s: DeliveryRun,
+  key: string,
+  records: Record<string, unknown[]>,
+  lines: Record<string, number[]>,
+  ctx: RuleContext | undefined,
+  all: Finding[] | undefined,
+): void {
+  const gone = s.rs.gone!;
+  const context: RuleContext = ctx ?? {
+    rrd: s.rrdDays,
+    ikb: EMPTY_IKB,
+    ikbKey: key,
+    previous: records,
+  };
+  for (const entity of Object.keys(gone)) {
+    const check = gone[entity];
+    const list = records[entity] ?? [];
+    const file = s.rs.entities.find((e) => e.name === entity)?.file;
+    for (let i = 0; i < list.length; i++) {
+      const out: Finding[] = [];
+      try {
+        check(list[i], context, out);
+      } catch (e) {
+        throw new Error(
+          `checking ${file ?? entity} line ${lines[entity]?.[i]} of the previous delivery: ${e instanceof Error ? e.message : String(e)}`,
+        );
+      }
+      const codes = new Set<string>();
+      for (const fd of out) {
+        fd.file = file;
+        fd.line = lines[entity]?.[i];
+        fd.previous = { ikb: key, ikbDelivered: ctx !== undefined };
+        tally(s, fd, !codes.has(fd.rule));
+        codes.add(fd.rule);
+        all?.push(fd);
+      }
+    }
+  }
+}
+
+/**
+ * A compiled decoder or check threw on a row (a bug in generated code, or input it did not
+ * expect): the row is rejected with the file, line and message, and the run goes on.
+ */
+function internalError(
+  s: DeliveryRun,
+  f: FileState,
+  row: KeyedRow,
+  what: string,
+  e: unknown,
+): void {
+  f.report.rowsRejected++;
+  problem(s, f, {
+    code: "input.validator-error",
+    severity: "blocking",
+    file: f.file,
+    line: row.line,
+    message: `the compiled validator failed while ${what} this row: ${(e as Error)?.message ?? String(e)}`,
+  });
+}
+
+/** Unique-key and references checks of one row. */
+function fileChecks(
+  s: DeliveryRun,
+  f: FileState,
+  row: KeyedRow,
+  ikbKey: string | undefined,
+  out: Finding[],
+  /** The row's cells as the file holds them (whole-file messages show these). */
+  delivered: readonly string[],
+): void {
+  const e = f.entity;
+  if (
+    f.refs.length === 0 &&
+    !(f.unique?.candidates?.size ?? 0) &&
+    f.wholeFile.length === 0
+  )
+    return;
+  const role =
+    f.roleByField >= 0 && ikbKey !== undefined
+      ? row.cells[f.index[f.roleByField]] === ikbKey
+        ? ("D" as const)
+        : ("V" as const)
+      : undefined;
+  const u = f.unique;
+  if (u && u.candidates && u.candidates.size > 0) {
+    if (u.candidates.has(hash53Cells(row.cells, f.keyCols))) {
+      const kt = keyText(s, f, row.cells);
+      const first = u.seen.get(kt);
+      if (first === undefined) u.seen.set(kt, row.line);
+      else
+        out.push({
+          rule: u.code,
+          severity: u.severity,
+          entity: e.name,
+          role,
+          attribute: undefined,
+          key: renderKey(f, row),
+          values: Object.fromEntries(
+            e.key.map((k, i) => [k, row.cells[f.keyCols[i]] ?? null]),
+          ),
+          message: `the key ${renderKey(f, row)} also occurs at line ${first}`,
+          law: s.rs.laws[u.code],
+        });
+    }
+  }
+  for (const w of f.wholeFile) {
+    const found = w.findingAt(row.line, delivered);
+    if (found)
+      out.push({
+        rule: w.rule.code,
+        severity: w.rule.severity,
+        entity: e.name,
+        role,
+        attribute: undefined,
+        key: renderKey(f, row),
+        values: found.values,
+        message: found.message,
+        law: s.rs.laws[w.rule.code],
+      });
+  }
+  for (const r of f.refs) {
+    const value = row.cells[r.col];
+    // only against a target file read to the end (a missing one is reported by itself)
+    if (value !== "" && r.against !== undefined && !r.against.has(value))
+      out.push({
+        rule: r.code,
+        severity: r.severity,
+        entity: e.name,
+        role,
+        attribute: r.field,
+        key: renderKey(f, row),
+        values: { [r.field]: value },
+        message: `${e.name}.${r.field} = ${JSON.stringify(value)} does not match any ${r.target}`,
+        law: s.rs.laws[r.code],
+      });
+  }
+}
+
+function keyText(
+  s: DeliveryRun,
+  f: FileState,
+  cells: readonly string[],
+): string {
+  return f.keyCols.map((c) => cells[c]).join("\u001f");
+}
+
+/** A record's key as `field=value;field=value`, for findings. */
+function renderKey(f: FileState, row: KeyedRow): string {
+  return f.entity.key
+    .map((k, i) => `${k}=${row.cells[f.keyCols[i]] ?? ""}`)
+    .join(";");
+}
