@@ -1,5 +1,5 @@
 /**
- * Stage 5 of the pipeline (runtime/delivery.ts), **report**: the {@link Report} from the run's
+ * Stage 4 of the pipeline (runtime/delivery.ts), **report**: the {@link Report} from the run's
  * counts: each file's status, the rules with their counts, percentages and samples (primary and
  * secondary), the blocking errors, the IKBs that meet the automated controls, the groeipad, the
  * categories and payouts, the aggregates and their reconciliation with the quarterly figures, the

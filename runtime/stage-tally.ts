@@ -1,8 +1,9 @@
 /**
- * Stage 4 of the pipeline (runtime/delivery.ts), **tally**: where every stage counts what it
- * found. An input problem is kept (up to the sample limit) on its file and counted per code; a
- * finding is counted per rule (findings, records, first file and line, unknown / missing values)
- * with its sample masked as the report shows it (runtime/mask.ts). The counts wait in the
+ * The **tally** of the pipeline (runtime/delivery.ts), beside the stages rather than after them:
+ * where the read and validate stages count what they find. An input problem is kept (up to the
+ * sample limit) on its file and counted per code; a finding is counted per rule (findings,
+ * records, first file and line, unknown / missing values) with its sample masked as the report
+ * shows it (runtime/mask.ts). The counts wait in the
  * {@link DeliveryRun} (`tallies`, `inputCounts`, `deliveryProblems`) for the report stage.
  *
  * @module

@@ -11,8 +11,8 @@ import { byteTokenizerFits } from "../../runtime/csv-bytes.js";
 const utf8 = (s: string) => Buffer.from(s, "utf8");
 
 /**
- * The batches a reader gives for `chunks`, with the consumer's habit of runtime/delivery.ts: the
- * projection is set once the first row (the header) has been received.
+ * The batches a reader gives for `chunks`, with the consumer's habit of the scan in
+ * runtime/stage-read.ts: the projection is set once the first row (the header) has been received.
  */
 async function batches(
   chunks: readonly Uint8Array[],
