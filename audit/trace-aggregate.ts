@@ -9,10 +9,9 @@
 import type { ArticleRef } from "../dsl/ast.js";
 import { aggregateMeasureText } from "../dsl/aggregate-text.js";
 import type { ResolvedRuleset } from "../dsl/model.js";
-import { compareVersions } from "../dsl/types.js";
 import type { ArticleTrace, SourceLocation } from "../compiler/contract.js";
 import { locationOf } from "./trace-query.js";
-import { toleranceText } from "./trace-plausibility.js";
+import { toleranceText, versionsInOrder } from "./trace-plausibility.js";
 
 /** An aggregate as one ruleset version has it. */
 export interface AggregateTraceVersion {
@@ -59,45 +58,34 @@ export function traceAggregate(
   name: string,
   version?: string,
 ): AggregateTraceResult {
-  const versions = rulesets
-    .filter(
-      (r) => version === undefined || r.id === version || r.version === version,
-    )
-    .sort((a, b) =>
-      a.name === b.name
-        ? compareVersions(a.version, b.version)
-        : a.name < b.name
-          ? -1
-          : 1,
-    )
-    .flatMap((r) => {
-      const a = r.aggregates.find((x) => x.name.name === name);
-      if (a === undefined) return [];
-      return [
-        {
-          ruleset: r.id,
-          validFrom: r.validFrom ?? null,
-          validUntil: r.validUntil ?? null,
-          title: a.title ?? null,
-          measure: aggregateMeasureText(a),
-          articles: refArticles(r, a.implementsRefs),
-          assumptions: a.assumptions.map((x) => ({
-            text: x.text,
-            location: locationOf(x.span),
-          })),
-          location: locationOf(a.name.span),
-          reconciledAs: r.reconciliations.flatMap((d) =>
-            d.figures
-              .filter((f) => f.aggregate.name === name)
-              .map((f) => ({
-                reconcile: d.name.name,
-                figure: f.name.name,
-                tolerance: toleranceText(f),
-              })),
-          ),
-        },
-      ];
-    });
+  const versions = versionsInOrder(rulesets, version).flatMap((r) => {
+    const a = r.aggregates.find((x) => x.name.name === name);
+    if (a === undefined) return [];
+    return [
+      {
+        ruleset: r.id,
+        validFrom: r.validFrom ?? null,
+        validUntil: r.validUntil ?? null,
+        title: a.title ?? null,
+        measure: aggregateMeasureText(a),
+        articles: refArticles(r, a.implementsRefs),
+        assumptions: a.assumptions.map((x) => ({
+          text: x.text,
+          location: locationOf(x.span),
+        })),
+        location: locationOf(a.name.span),
+        reconciledAs: r.reconciliations.flatMap((d) =>
+          d.figures
+            .filter((f) => f.aggregate.name === name)
+            .map((f) => ({
+              reconcile: d.name.name,
+              figure: f.name.name,
+              tolerance: toleranceText(f),
+            })),
+        ),
+      },
+    ];
+  });
   return { aggregate: name, versions };
 }
 

@@ -68,8 +68,8 @@ function refArticles(r: ResolvedRuleset, refs: ArticleRef[]): ArticleTrace[] {
   }));
 }
 
-/** The versions to trace, in order: by ruleset name, then version. */
-function inOrder(
+/** The versions to trace (all, or those matching `version`), in order: by ruleset name, then version. */
+export function versionsInOrder(
   rulesets: readonly ResolvedRuleset[],
   version: string | undefined,
 ): ResolvedRuleset[] {
@@ -114,7 +114,7 @@ export function tracePlausibility(
   name: string,
   version?: string,
 ): PlausibilityTraceResult {
-  const versions = inOrder(rulesets, version).flatMap((r) => {
+  const versions = versionsInOrder(rulesets, version).flatMap((r) => {
     const p = r.plausibilities.find((x) => x.name.name === name);
     if (p === undefined) return [];
     return [
@@ -142,7 +142,7 @@ export function traceReconcile(
   name: string,
   version?: string,
 ): ReconcileTraceResult {
-  const versions = inOrder(rulesets, version).flatMap((r) => {
+  const versions = versionsInOrder(rulesets, version).flatMap((r) => {
     const d = r.reconciliations.find((x) => x.name.name === name);
     if (d === undefined) return [];
     return [

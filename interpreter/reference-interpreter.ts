@@ -270,21 +270,27 @@ class RecordRun {
    * canonical text; a record of T−1 with an absent key field cannot be found again and is not
    * reported).
    */
+  /**
+   * `applies to` filters records of entities with `role by`; a record whose role is unknown (no
+   * IKB key) has none of the listed roles, so a rule for D only (or V only) skips it.
+   */
+  private hasRoleOf(roles: readonly Role[]): boolean {
+    const restricted =
+      roles.length > 0 && !(roles.includes("D") && roles.includes("V"));
+    return (
+      !restricted ||
+      this.entity.roleBy === undefined ||
+      (this.role !== undefined && roles.includes(this.role))
+    );
+  }
+
   runGone(rule: ResolvedRule, out: Finding[]): void {
     const { decl } = rule;
     const target = decl.target;
     if (target?.kind !== "RecordTarget" || target.previous !== true) return;
     if (this.ruleset.links.entity(target.entity) !== this.entity) return;
     if (this.ctx.previous === undefined) return;
-    const restricted =
-      decl.roles.length > 0 &&
-      !(decl.roles.includes("D") && decl.roles.includes("V"));
-    if (
-      restricted &&
-      this.entity.roleBy !== undefined &&
-      (this.role === undefined || !decl.roles.includes(this.role))
-    )
-      return;
+    if (!this.hasRoleOf(decl.roles)) return;
     const scope: Scope = {
       model: this.model,
       record: this.record,
@@ -340,17 +346,7 @@ class RecordRun {
       decl.require.kind === "FileCheck"
     )
       return;
-    // `applies to` filters records of entities with `role by`; a record whose role is unknown (no
-    // IKB key) has none of the listed roles, so a rule for D only (or V only) skips it.
-    const restricted =
-      decl.roles.length > 0 &&
-      !(decl.roles.includes("D") && decl.roles.includes("V"));
-    if (
-      restricted &&
-      this.entity.roleBy !== undefined &&
-      (this.role === undefined || !decl.roles.includes(this.role))
-    )
-      return;
+    if (!this.hasRoleOf(decl.roles)) return;
     // a rule that reads T−1 is not evaluated without a previous delivery
     const readsT1 = readsPrevious(decl);
     if (readsT1 && this.ctx.previous === undefined) return;
