@@ -6,24 +6,20 @@
  *
  * @module
  */
-import type { ArticleRef } from "../dsl/ast.js";
 import { aggregateMeasureText } from "../dsl/aggregate-text.js";
 import type { ResolvedRuleset } from "../dsl/model.js";
-import type { ArticleTrace, SourceLocation } from "../compiler/contract.js";
-import { locationOf } from "./trace-query.js";
-import { toleranceText, versionsInOrder } from "./trace-plausibility.js";
+import {
+  declHead,
+  declTail,
+  toleranceText,
+  versionsInOrder,
+  type DeclTraceVersion,
+} from "./trace-plausibility.js";
 
 /** An aggregate as one ruleset version has it. */
-export interface AggregateTraceVersion {
-  ruleset: string;
-  validFrom: string | null;
-  validUntil: string | null;
-  title: string | null;
+export interface AggregateTraceVersion extends DeclTraceVersion {
   /** The measure and filters as declared, e.g. `proportion ikb in category identity`. */
   measure: string;
-  articles: ArticleTrace[];
-  assumptions: { text: string; location: SourceLocation }[];
-  location: SourceLocation;
   /** The `reconcile` figures compared with this aggregate. */
   reconciledAs: { reconcile: string; figure: string; tolerance: string }[];
 }
@@ -35,15 +31,6 @@ export interface AggregateTraceResult {
 
 /** The measure and filters of an aggregate as written (dsl/aggregate-text.ts). */
 export { aggregateMeasureText };
-
-function refArticles(r: ResolvedRuleset, refs: ArticleRef[]): ArticleTrace[] {
-  return refs.map((a) => ({
-    source: a.source.name,
-    sourceTitle:
-      r.links.declared(a.source, "source")?.decl.title ?? a.source.name,
-    locator: a.locator,
-  }));
-}
 
 /** Every aggregate name of the loaded rulesets, sorted. */
 export function allAggregates(rulesets: readonly ResolvedRuleset[]): string[] {
@@ -63,17 +50,9 @@ export function traceAggregate(
     if (a === undefined) return [];
     return [
       {
-        ruleset: r.id,
-        validFrom: r.validFrom ?? null,
-        validUntil: r.validUntil ?? null,
-        title: a.title ?? null,
+        ...declHead(r, a),
         measure: aggregateMeasureText(a),
-        articles: refArticles(r, a.implementsRefs),
-        assumptions: a.assumptions.map((x) => ({
-          text: x.text,
-          location: locationOf(x.span),
-        })),
-        location: locationOf(a.name.span),
+        ...declTail(r, a),
         reconciledAs: r.reconciliations.flatMap((d) =>
           d.figures
             .filter((f) => f.aggregate.name === name)

@@ -8,14 +8,20 @@
  *
  * @module
  */
-import type { ArticleRef, ReconcileFigure } from "../dsl/ast.js";
+import type {
+  ArticleRef,
+  Assumable,
+  Ident,
+  ReconcileFigure,
+} from "../dsl/ast.js";
 import type { ResolvedRuleset } from "../dsl/model.js";
 import { compareVersions } from "../dsl/types.js";
 import { plausibilitySettings } from "../dsl/plausibility-words.js";
 import type { ArticleTrace, SourceLocation } from "../compiler/contract.js";
 import { locationOf } from "./trace-query.js";
 
-interface DeclTraceVersion {
+/** What every traced declaration (aggregate, reconciliation, plausibility check) has per version. */
+export interface DeclTraceVersion {
   ruleset: string;
   validFrom: string | null;
   validUntil: string | null;
@@ -66,6 +72,41 @@ function refArticles(r: ResolvedRuleset, refs: ArticleRef[]): ArticleTrace[] {
       r.links.declared(a.source, "source")?.decl.title ?? a.source.name,
     locator: a.locator,
   }));
+}
+
+/** A declaration that `regel trace NAME` follows through the versions. */
+type TracedDecl = Assumable & {
+  name: Ident;
+  title: string | undefined;
+  implementsRefs: ArticleRef[];
+};
+
+/** The fields before a traced declaration's own: its version, that version's validity, its title. */
+export function declHead(
+  r: ResolvedRuleset,
+  d: TracedDecl,
+): Pick<DeclTraceVersion, "ruleset" | "validFrom" | "validUntil" | "title"> {
+  return {
+    ruleset: r.id,
+    validFrom: r.validFrom ?? null,
+    validUntil: r.validUntil ?? null,
+    title: d.title ?? null,
+  };
+}
+
+/** The fields after a traced declaration's own: its articles, its assumptions, where it is declared. */
+export function declTail(
+  r: ResolvedRuleset,
+  d: TracedDecl,
+): Pick<DeclTraceVersion, "articles" | "assumptions" | "location"> {
+  return {
+    articles: refArticles(r, d.implementsRefs),
+    assumptions: d.assumptions.map((x) => ({
+      text: x.text,
+      location: locationOf(x.span),
+    })),
+    location: locationOf(d.name.span),
+  };
 }
 
 /** The versions to trace (all, or those matching `version`), in order: by ruleset name, then version. */
@@ -119,17 +160,9 @@ export function tracePlausibility(
     if (p === undefined) return [];
     return [
       {
-        ruleset: r.id,
-        validFrom: r.validFrom ?? null,
-        validUntil: r.validUntil ?? null,
-        title: p.title ?? null,
+        ...declHead(r, p),
         ...plausibilitySettings(p),
-        articles: refArticles(r, p.implementsRefs),
-        assumptions: p.assumptions.map((x) => ({
-          text: x.text,
-          location: locationOf(x.span),
-        })),
-        location: locationOf(p.name.span),
+        ...declTail(r, p),
       },
     ];
   });
@@ -147,21 +180,13 @@ export function traceReconcile(
     if (d === undefined) return [];
     return [
       {
-        ruleset: r.id,
-        validFrom: r.validFrom ?? null,
-        validUntil: r.validUntil ?? null,
-        title: d.title ?? null,
+        ...declHead(r, d),
         figures: d.figures.map((f) => ({
           figure: f.name.name,
           aggregate: f.aggregate.name,
           tolerance: toleranceText(f),
         })),
-        articles: refArticles(r, d.implementsRefs),
-        assumptions: d.assumptions.map((x) => ({
-          text: x.text,
-          location: locationOf(x.span),
-        })),
-        location: locationOf(d.name.span),
+        ...declTail(r, d),
       },
     ];
   });
