@@ -318,15 +318,14 @@ export class PreviousDelivery {
    * must be asked in ascending order (as `<` compares them), as the delivery's IKBs come.
    */
   async seek(key: string): Promise<Record<string, unknown[]>> {
-    const out: Record<string, unknown[]> = Object.create(null);
-    this.lines = Object.create(null);
-    for (const f of this.files) {
-      out[f.entity.name] = [];
-      this.lines[f.entity.name] = [];
-    }
     for (;;) {
       const g = await this.next();
-      if (g === undefined || g.key > key) return out;
+      if (g === undefined || g.key > key) {
+        // not in T−1: `previous` reads absent for each of its records
+        const none = this.empty(key);
+        this.lines = none.lines;
+        return none.records;
+      }
       this.at++;
       if (g.key < key) {
         this.gone(g); // an IKB of T−1 that the delivery no longer has
@@ -372,14 +371,20 @@ export class PreviousDelivery {
     if (this.onGone !== undefined) this.onGone(this.decode(g));
   }
 
-  /** The records of one IKB of T−1, decoded (decode findings dropped), with their lines. */
-  private decode(g: KeyGroup): PreviousIkb {
+  /** An IKB with no records in any file read. */
+  private empty(key: string): PreviousIkb {
     const records: Record<string, unknown[]> = Object.create(null);
     const lines: Record<string, number[]> = Object.create(null);
     for (const f of this.files) {
       records[f.entity.name] = [];
       lines[f.entity.name] = [];
     }
+    return { key, records, lines };
+  }
+
+  /** The records of one IKB of T−1, decoded (decode findings dropped), with their lines. */
+  private decode(g: KeyGroup): PreviousIkb {
+    const { records, lines } = this.empty(g.key);
     g.rows.forEach((rows, i) => {
       const f = this.files[i];
       const decode = this.rs.decoders[f.entity.name];
