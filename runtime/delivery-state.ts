@@ -170,6 +170,11 @@ export function delivered(f: FileState): boolean {
   return f.report.readStatus !== "missing" && f.report.readStatus !== "absent";
 }
 
+/** The column of an entity's field in its file (after the header is bound), −1 when it has none. */
+export function columnOf(f: FileState, field: string): number {
+  return f.index[f.entity.fields.findIndex((fd) => fd.name === field)] ?? -1;
+}
+
 /** The count of one input problem code, with its first file and line. */
 export interface InputCount {
   severity: Severity;

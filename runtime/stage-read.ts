@@ -27,6 +27,7 @@ import { WholeFileCheck } from "./whole-file.js";
 import { PreviousDelivery } from "./previous-delivery.js";
 import type { FileReport } from "./report-types.js";
 import {
+  columnOf,
   delivered,
   type DeliveryRun,
   type FileState,
@@ -334,10 +335,8 @@ function header(s: DeliveryRun, f: FileState, cells: string[]): boolean {
   if (stop) return false;
   const ikbKey = s.rs.metadata.ikb?.key;
   if (f.report.sortedByIkbKey !== null && ikbKey)
-    f.ikbCol = f.index[e.fields.findIndex((fd) => fd.name === ikbKey)];
-  f.keyCols = e.key.map(
-    (k) => f.index[e.fields.findIndex((fd) => fd.name === k)],
-  );
+    f.ikbCol = columnOf(f, ikbKey);
+  f.keyCols = e.key.map((k) => columnOf(f, k));
   f.normalize = cellNormalizer(e, f.index);
   const uk = fileRule(s, "unique-key", e.name);
   if (uk && f.keyCols.length && f.keyCols.every((c) => c >= 0))
@@ -547,8 +546,8 @@ async function scan(s: DeliveryRun, f: FileState): Promise<void> {
     for (const [target, set] of s.refSets) {
       const [ent, field] = target.split(".");
       if (ent !== f.entity.name) continue;
-      const i = f.entity.fields.findIndex((fd) => fd.name === field);
-      if (i >= 0 && f.index[i] >= 0) collect.push({ col: f.index[i], set });
+      const col = columnOf(f, field);
+      if (col >= 0) collect.push({ col, set });
     }
     const keep = new Uint8Array(f.width);
     if (f.ikbCol >= 0) keep[f.ikbCol] = 1;

@@ -15,7 +15,11 @@ import { INVALID } from "./csv-reader.js";
 import { showDelivered } from "./dialect.js";
 import { hash53Cells } from "./key-set.js";
 import { WholeFileCheck } from "./whole-file.js";
-import type { DeliveryRun, FileState } from "./delivery-state.js";
+import {
+  columnOf,
+  type DeliveryRun,
+  type FileState,
+} from "./delivery-state.js";
 import { canonicalCells, goodRows } from "./stage-read.js";
 import { rowsByIkbKey } from "./stage-group.js";
 import { countBlocking, problem, tally } from "./stage-tally.js";
@@ -97,10 +101,8 @@ async function joinedPass(s: DeliveryRun): Promise<void> {
       other.ikbCol < 0
     )
       continue;
-    const col = (f: FileState) =>
-      f.index[f.entity.fields.findIndex((fd) => fd.name === join.by)] ?? -1;
-    const byOwn = col(own);
-    const byOther = col(other);
+    const byOwn = columnOf(own, join.by);
+    const byOther = columnOf(other, join.by);
     if (byOwn < 0 || byOther < 0) continue;
     // one row of the check: the record's fields, then the joined record's as `SA.field`
     const entity: EntityMeta = {
