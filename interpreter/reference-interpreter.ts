@@ -314,15 +314,26 @@ class RecordRun {
       this.entity,
       new Set(),
     );
+    out.push(this.finding(rule, undefined, read));
+  }
+
+  /** The finding of `rule` on this record: its values are the attribute's and the fields read. */
+  private finding(
+    rule: ResolvedRule,
+    attribute: ResolvedField | undefined,
+    read: ReadonlySet<string>,
+  ): Finding {
     const values: Record<string, string | null> = {};
-    for (const f of this.entity.fields)
-      if (read.has(f.name)) values[f.name] = cell(this.record, f.name);
-    out.push({
+    for (const f of this.entity.fields) {
+      if (f === attribute || read.has(f.name))
+        values[f.name] = cell(this.record, f.name);
+    }
+    return {
       rule: rule.code,
-      severity: decl.severity ?? "signalling",
+      severity: rule.decl.severity ?? "signalling",
       entity: this.entity.name,
       role: this.role,
-      attribute: undefined,
+      attribute: attribute?.name,
       key: keyText(this.entity, this.record),
       values,
       message: fillMessage(
@@ -330,10 +341,11 @@ class RecordRun {
         rule,
         this.entity,
         this.record,
-        undefined,
+        attribute,
       ),
       law: ruleLaw(rule),
-    });
+      ...reportedAs(this.record, attribute),
+    };
   }
 
   runRule(rule: ResolvedRule, out: Finding[]): void {
@@ -374,29 +386,7 @@ class RecordRun {
       };
       if (decl.when && !truthy(decl.when, scope)) continue;
       if (truthy(require, scope)) continue;
-      const values: Record<string, string | null> = {};
-      for (const f of this.entity.fields) {
-        if (f === attribute || read.has(f.name))
-          values[f.name] = cell(this.record, f.name);
-      }
-      out.push({
-        rule: rule.code,
-        severity: decl.severity ?? "signalling",
-        entity: this.entity.name,
-        role: this.role,
-        attribute: attribute?.name,
-        key: keyText(this.entity, this.record),
-        values,
-        message: fillMessage(
-          this.ruleset,
-          rule,
-          this.entity,
-          this.record,
-          attribute,
-        ),
-        law: ruleLaw(rule),
-        ...reportedAs(this.record, attribute),
-      });
+      out.push(this.finding(rule, attribute, read));
     }
   }
 }
