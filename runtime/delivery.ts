@@ -78,8 +78,11 @@ export async function validateDelivery(
     await readStage(s, temp);
     await groupStage(s, temp);
     await validateStage(s);
-    if (s.previous !== undefined)
-      s.previousInputs = await previousProvenance(s.previous.report);
+    const previous = s.previous;
+    if (previous !== undefined)
+      s.previousInputs = await previousProvenance(previous.report, (file) =>
+        previous.sha256(file),
+      );
   } finally {
     await temp.dispose();
   }

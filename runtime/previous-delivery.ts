@@ -40,6 +40,7 @@ import {
   type CsvReaderOptions,
 } from "./csv-reader.js";
 import { cellNormalizer, type CellNormalizer } from "./dialect.js";
+import { InputHash } from "./input-hash.js";
 import type {
   PreviousDeliveryReport,
   PreviousFileReport,
@@ -166,6 +167,11 @@ export class PreviousDelivery {
   private at = 0;
   private done = false;
   readonly report: PreviousDeliveryReport;
+  /** The hash of each file of T−1 read, fed by its first read. */
+  private readonly hashes = new Map<
+    string,
+    { path: string; hash: InputHash }
+  >();
   /** The lines in T−1 of the records the last {@link seek} gave, by entity name. */
   lines: Record<string, number[]> = Object.create(null);
   /**
@@ -252,9 +258,13 @@ export class PreviousDelivery {
     if (layout.bound) keepKey(); // a file without a header: bound by position already
     let sorted = true;
     let last: string | undefined;
+    // the first read of a file also hashes it for the report's provenance (never a read of its own)
+    const hash = new InputHash();
+    if (!this.hashes.has(file)) this.hashes.set(file, { path, hash });
     for await (const batch of readCsvFileBatches(path, {
       ...readOptions(entity),
       projection,
+      onChunk: hash.update,
     }))
       for (const ev of batch) {
         if (!layout.bound) {
@@ -336,6 +346,17 @@ export class PreviousDelivery {
       this.lines = d.lines;
       return d.records;
     }
+  }
+
+  /**
+   * The sha256 of the file `file` of T−1, from the bytes its first read took in (the rest read
+   * here only when that read stopped early); null when it was not read or cannot be.
+   */
+  async sha256(file: string): Promise<string | null> {
+    const h = this.hashes.get(file);
+    if (h === undefined) return null;
+    const size = existsSync(h.path) ? statSync(h.path).size : 0;
+    return h.hash.digest(h.path, size);
   }
 
   /**

@@ -7,7 +7,6 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
-import { InputHash } from "./input-hash.js";
 import { LIMITS } from "./csv-reader.js";
 import type { SourceFileHash } from "../compiler/contract.js";
 import type { GroeipadNorm } from "./groeipad.js";
@@ -96,10 +95,11 @@ export function quarterlyProvenance(q: QuarterlyFigures): QuarterlyProvenance {
 
 /**
  * The previous delivery's provenance: every file of `report.files` that was read from the folder,
- * once, with its size, sha256 and the records read (hashed here, after the run has read it).
+ * once, with its size, sha256 (`sha256Of`: hashed as the run read it) and the records read.
  */
 export async function previousProvenance(
   report: PreviousDeliveryReport,
+  sha256Of: (file: string) => Promise<string | null>,
 ): Promise<PreviousProvenance | undefined> {
   if (!report.given || report.folder === null) return undefined;
   const files: InputProvenance[] = [];
@@ -114,7 +114,7 @@ export async function previousProvenance(
     files.push({
       file: f.file,
       bytes,
-      sha256: await new InputHash().digest(path, bytes),
+      sha256: await sha256Of(f.file),
       rows,
     });
   }
