@@ -22,33 +22,43 @@ export function isPreviousRecord(p: PathExpr): boolean {
   return p.entity == null && p.name != null && p.name.name === PREVIOUS;
 }
 
-/** Whether an expression names `previous` anywhere. */
-export function exprReadsPrevious(e: Expr | undefined | null): boolean {
+/**
+ * Whether `test` holds for `e` or for an expression inside it (operands, arguments, an
+ * aggregate's value and `where`, the branches of `if`).
+ */
+function anyExpr(
+  e: Expr | undefined | null,
+  test: (x: Expr) => boolean,
+): boolean {
   if (e == null) return false;
+  if (test(e)) return true;
+  const inner = (x: Expr | undefined | null): boolean => anyExpr(x, test);
   switch (e.kind) {
-    case "Path":
-      return isPreviousField(e) || isPreviousRecord(e);
     case "Unary":
-      return exprReadsPrevious(e.operand);
+      return inner(e.operand);
     case "Binary":
-      return exprReadsPrevious(e.left) || exprReadsPrevious(e.right);
+      return inner(e.left) || inner(e.right);
     case "Is":
     case "In":
     case "Matches":
-      return exprReadsPrevious(e.operand);
+      return inner(e.operand);
     case "Call":
-      return (e.args ?? []).some(exprReadsPrevious);
+      return (e.args ?? []).some(inner);
     case "Aggregate":
-      return exprReadsPrevious(e.value) || exprReadsPrevious(e.where);
+      return inner(e.value) || inner(e.where);
     case "If":
-      return (
-        exprReadsPrevious(e.condition) ||
-        exprReadsPrevious(e.then) ||
-        exprReadsPrevious(e.otherwise)
-      );
+      return inner(e.condition) || inner(e.then) || inner(e.otherwise);
     default:
       return false;
   }
+}
+
+/** Whether an expression names `previous` anywhere. */
+export function exprReadsPrevious(e: Expr | undefined | null): boolean {
+  return anyExpr(
+    e,
+    (x) => x.kind === "Path" && (isPreviousField(x) || isPreviousRecord(x)),
+  );
 }
 
 /**
@@ -61,29 +71,7 @@ export function isGoneRule(decl: RuleDecl): boolean {
 
 /** Whether an expression holds `exists`, `count` or `sum` anywhere. */
 export function exprHasAggregate(e: Expr | undefined | null): boolean {
-  if (e == null) return false;
-  switch (e.kind) {
-    case "Aggregate":
-      return true;
-    case "Unary":
-      return exprHasAggregate(e.operand);
-    case "Binary":
-      return exprHasAggregate(e.left) || exprHasAggregate(e.right);
-    case "Is":
-    case "In":
-    case "Matches":
-      return exprHasAggregate(e.operand);
-    case "Call":
-      return (e.args ?? []).some(exprHasAggregate);
-    case "If":
-      return (
-        exprHasAggregate(e.condition) ||
-        exprHasAggregate(e.then) ||
-        exprHasAggregate(e.otherwise)
-      );
-    default:
-      return false;
-  }
+  return anyExpr(e, (x) => x.kind === "Aggregate");
 }
 
 /**
