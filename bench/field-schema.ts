@@ -5,7 +5,9 @@
  * built from the resolved ruleset, so that ajv and the compiled validators judge the same rules.
  *
  * Records reach ajv as objects of CSV text (absent cells left out), the same text the compiled
- * decoders read.
+ * decoders read. A field's `unknown` texts ("Unknown", "Non-applicable") are no bad value of its
+ * type, but a mandatory attribute delivered as one counts as missing (docs/language.md, "Unknown
+ * values"): the schema says both.
  *
  * @module
  */
@@ -76,6 +78,13 @@ export function fieldSchema(
   if (dmc0000?.decl.target?.kind === "AttributeTarget") {
     for (const a of dmc0000.decl.target.attributes)
       if (a.entity.name === entityName) required.add(a.field.name);
+  }
+  for (const field of entity.fields) {
+    const unknown = (field.decl.unknownValues ?? []).map((u) => u.value);
+    if (unknown.length === 0) continue;
+    properties[field.name] = required.has(field.name)
+      ? { allOf: [{ not: { enum: unknown } }, properties[field.name]] }
+      : { anyOf: [{ enum: unknown }, properties[field.name]] };
   }
   if (entityName === "BA") {
     // dmc0005: three capital letters; etc0001: at least one depositor.
