@@ -86,26 +86,47 @@ function $parseInteger(s) {
     const n = Number(s);
     return Number.isSafeInteger(n) ? n + 0 : undefined;
 }
+/** Powers of ten that are exact doubles (10^0 .. 10^15), for {@link $parseDecimal}'s fast path. */
+const $POW10 = [
+    1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
 /**
  * `-?[0-9]+(\.[0-9]+)?` with at most `scale` decimals, as the unscaled value at `scale`;
- * undefined when the value needs more than `precision` digits.
+ * undefined when the value needs more than `precision` digits. A value of at most 15 digits at
+ * `scale` (the usual amount) is summed as a double, exact below 2^53, without building a string.
  */
 function $parseDecimal(s, precision, scale) {
     const start = s.charCodeAt(0) === 45 ? 1 : 0;
     let point = -1;
+    let n = 0;
     for (let i = start; i < s.length; i++) {
         const c = s.charCodeAt(i);
         if (c === 46 && point < 0 && i > start && i + 1 < s.length)
             point = i;
         else if (c < 48 || c > 57)
             return undefined;
+        else
+            n = n * 10 + (c - 48);
     }
     if (s.length === start)
         return undefined;
+    const decimals = point < 0 ? 0 : s.length - point - 1;
+    if (decimals > scale)
+        return undefined;
+    // digits before the point plus `scale`: at most 15, so every partial sum above was exact
+    if ((point < 0 ? s.length - start : point - start) + scale <= 15) {
+        const v = n * $POW10[scale - decimals];
+        // the value's digits without leading zeros (none for 0)
+        let width = 0;
+        while (width < 16 && v >= $POW10[width])
+            width++;
+        if (width > precision)
+            return undefined;
+        const big = BigInt(v);
+        return start === 1 ? -big : big;
+    }
     const whole = point < 0 ? s.slice(start) : s.slice(start, point);
     const fraction = point < 0 ? "" : s.slice(point + 1);
-    if (fraction.length > scale)
-        return undefined;
     const digits = (whole + fraction.padEnd(scale, "0")).replace(/^0+/, "");
     if (digits.length > precision)
         return undefined;
@@ -809,9 +830,48 @@ const $NAME_PARTICLES = new Set([
 ]);
 /**
  * The words of the present texts: decomposed (NFKD), marks removed, lower case, every character
- * that is no letter or digit a separator.
+ * that is no letter or digit a separator. Texts of ASCII only (NFKD and the marks change nothing
+ * there, and the letters and digits are `A-Z`, `a-z`, `0-9`) are split by a loop over their
+ * characters; any other goes through the Unicode steps.
  */
 function $normalWords(texts) {
+    for (let k = 0; k < texts.length; k++) {
+        const t = texts[k];
+        if (t === undefined)
+            continue;
+        for (let i = 0; i < t.length; i++)
+            if (t.charCodeAt(i) > 0x7f)
+                return $unicodeWords(texts);
+    }
+    const words = [];
+    for (let k = 0; k < texts.length; k++) {
+        const t = texts[k];
+        if (t === undefined)
+            continue;
+        let from = -1;
+        let upper = false;
+        for (let i = 0; i <= t.length; i++) {
+            const c = i < t.length ? t.charCodeAt(i) : 0;
+            const lower = (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+            const capital = c >= 65 && c <= 90;
+            if (lower || capital) {
+                if (from < 0)
+                    from = i;
+                if (capital)
+                    upper = true;
+            }
+            else if (from >= 0) {
+                const w = t.slice(from, i);
+                words.push(upper ? w.toLowerCase() : w);
+                from = -1;
+                upper = false;
+            }
+        }
+    }
+    return words;
+}
+/** {@link $normalWords} of texts that are not all ASCII. */
+function $unicodeWords(texts) {
     let s = "";
     for (const t of texts)
         if (t !== undefined && t !== "")
