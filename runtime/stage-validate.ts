@@ -67,9 +67,17 @@ async function wholeFilePass(s: DeliveryRun): Promise<void> {
     const pending = f.wholeFile.filter((w) => w.seal());
     if (pending.length === 0 || f.report.readStatus !== "read") continue;
     for await (const batch of goodRows(s, f))
-      for (const row of batch)
+      for (const row of batch) {
+        // the rows of the scan, in its order: a row it found cannot be involved is not decoded
+        let cells: string[] | undefined;
         for (const w of pending)
-          w.collect(canonicalCells(f, row.cells), row.line, row.cells);
+          if (!w.skip())
+            w.take(
+              (cells ??= canonicalCells(f, row.cells)),
+              row.line,
+              row.cells,
+            );
+      }
     for (const w of pending) w.finish();
   }
   await joinedPass(s);
@@ -128,45 +136,87 @@ async function joinedPass(s: DeliveryRun): Promise<void> {
       s.opts.showPersonalData === true,
       own.width,
     );
-    await eachPair(s, own, other, byOwn, byOther, (cells) => w.scan(cells));
+    const pair = new PairCells(own, other);
+    await eachPair(s, own, other, byOwn, byOther, (a, b) => {
+      pair.fill(a, b);
+      w.scan(pair.cells);
+    });
     if (w.seal()) {
-      await eachPair(s, own, other, byOwn, byOther, (cells, line, raw) =>
-        w.collect(cells, line, raw),
-      );
+      // the pairs again, in the same order: only those the scan found may be involved are built
+      await eachPair(s, own, other, byOwn, byOther, (a, b) => {
+        if (w.skip()) return;
+        pair.fill(a, b);
+        w.take(pair.cells, a.line, pair.delivered);
+      });
       w.finish();
     }
     own.wholeFile.push(w);
   }
 }
 
-/** Every record of `own` with each record of `other` in its IKB whose `by` cell is the same. */
+/**
+ * Every record of `own` with each record of `other` in its IKB whose `by` cell is the same, in
+ * the same order on every call (IKB key, then the records' lines).
+ */
 async function eachPair(
   s: DeliveryRun,
   own: FileState,
   other: FileState,
   byOwn: number,
   byOther: number,
-  fn: (cells: string[], line: number, delivered: string[]) => void,
+  fn: (a: KeyedRow, b: KeyedRow) => void,
 ): Promise<void> {
   const source = (f: FileState) => rowsByIkbKey(s, f);
   for await (const groups of groupByKey([source(own), source(other)]))
     for (const g of groups) {
       const [mine, theirs] = g.rows;
-      if (g.key.trim() === "" || mine.length === 0 || theirs.length === 0)
+      if (mine.length === 0 || theirs.length === 0 || g.key.trim() === "")
         continue;
       for (const a of mine) {
         const by = a.cells[byOwn];
         if (by === "") continue;
-        const cells = canonicalCells(own, a.cells);
-        for (const b of theirs)
-          if (b.cells[byOther] === by)
-            fn(
-              cells.concat(canonicalCells(other, b.cells)),
-              a.line,
-              a.cells.concat(b.cells),
-            );
+        for (const b of theirs) if (b.cells[byOther] === by) fn(a, b);
       }
     }
+}
+
+/**
+ * The cells of one pair of {@link eachPair} (the record's, then the joined record's), in arrays
+ * that each pair reuses: a whole-file check keeps no cells, only what it derives from them.
+ */
+class PairCells {
+  /** As the decoders read them (a file's dialect decoded). */
+  readonly cells: string[];
+  /** As the files hold them (the same array when neither file has a dialect). */
+  readonly delivered: string[];
+  private readonly ownWidth: number;
+  private readonly own: FileState;
+  private readonly other: FileState;
+
+  constructor(own: FileState, other: FileState) {
+    this.own = own;
+    this.other = other;
+    this.ownWidth = own.width;
+    this.cells = new Array<string>(own.width + other.width).fill("");
+    this.delivered =
+      own.normalize || other.normalize
+        ? new Array<string>(own.width + other.width).fill("")
+        : this.cells;
+  }
+
+  fill(a: KeyedRow, b: KeyedRow): void {
+    const n = this.ownWidth;
+    if (this.delivered !== this.cells) {
+      copyInto(this.delivered, a.cells, 0);
+      copyInto(this.delivered, b.cells, n);
+    }
+    copyInto(this.cells, canonicalCells(this.own, a.cells), 0);
+    copyInto(this.cells, canonicalCells(this.other, b.cells), n);
+  }
+}
+
+function copyInto(to: string[], from: readonly string[], at: number): void {
+  for (let i = 0; i < from.length; i++) to[at + i] = from[i];
 }
 
 // ---- validate pass -------------------------------------------------------------------
