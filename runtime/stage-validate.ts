@@ -61,26 +61,36 @@ const EMPTY_IKB: Readonly<Record<string, readonly unknown[]>> = Object.freeze(
 /**
  * The second read of the whole-file checks (runtime/whole-file.ts): only of a file read to the
  * end in which some combination may occur twice; the findings then wait for the validate pass.
+ * A file in IKB key order that the joined pass reads anyway is not read for them by itself.
  */
 async function wholeFilePass(s: DeliveryRun): Promise<void> {
+  const pending = new Map<FileState, WholeFileCheck[]>();
   for (const f of s.files) {
-    const pending = f.wholeFile.filter((w) => w.seal());
-    if (pending.length === 0 || f.report.readStatus !== "read") continue;
-    for await (const batch of goodRows(s, f))
-      for (const row of batch) {
-        // the rows of the scan, in its order: a row it found cannot be involved is not decoded
-        let cells: string[] | undefined;
-        for (const w of pending)
-          if (!w.skip())
-            w.take(
-              (cells ??= canonicalCells(f, row.cells)),
-              row.line,
-              row.cells,
-            );
-      }
-    for (const w of pending) w.finish();
+    const sealed = f.wholeFile.filter((w) => w.seal());
+    if (sealed.length > 0 && f.report.readStatus === "read")
+      pending.set(f, sealed);
   }
-  await joinedPass(s);
+  await joinedPass(s, pending);
+  for (const [f, checks] of pending) {
+    for await (const batch of goodRows(s, f))
+      for (const row of batch) collectRow(f, checks, row);
+    for (const w of checks) w.finish();
+  }
+}
+
+/**
+ * A row of the second read, for each check: the rows of the scan, in its order; a row the scan
+ * found cannot be involved is not even decoded.
+ */
+function collectRow(
+  f: FileState,
+  checks: readonly WholeFileCheck[],
+  row: KeyedRow,
+): void {
+  let cells: string[] | undefined;
+  for (const w of checks)
+    if (!w.skip())
+      w.take((cells ??= canonicalCells(f, row.cells)), row.line, row.cells);
 }
 
 /**
@@ -92,8 +102,15 @@ async function wholeFilePass(s: DeliveryRun): Promise<void> {
  * that of {@link WholeFileCheck} plus one IKB of the two files, never a table of the joined
  * file. A missing or unreadable file of either entity, or one without the IKB key, gives no
  * finding (the file is reported by itself).
+ *
+ * The hash pass also does the second read of the record's file for the checks of its own rows
+ * (`pending`, taken out of it) when that file was in IKB key order: the pass then sees its rows in
+ * file order, as the scan did.
  */
-async function joinedPass(s: DeliveryRun): Promise<void> {
+async function joinedPass(
+  s: DeliveryRun,
+  pending: Map<FileState, WholeFileCheck[]>,
+): Promise<void> {
   for (const r of s.rs.fileRules) {
     const join = r.join;
     const projection = s.rs.wholeFile?.[r.code];
@@ -137,10 +154,24 @@ async function joinedPass(s: DeliveryRun): Promise<void> {
       own.width,
     );
     const pair = new PairCells(own, other);
-    await eachPair(s, own, other, byOwn, byOther, (a, b) => {
-      pair.fill(a, b);
-      w.scan(pair.cells);
-    });
+    const ownChecks =
+      own.runs === undefined && own.report.sortedByIkbKey !== false
+        ? pending.get(own)
+        : undefined;
+    if (ownChecks) pending.delete(own);
+    await eachPair(
+      s,
+      own,
+      other,
+      byOwn,
+      byOther,
+      (a, b) => {
+        pair.fill(a, b);
+        w.scan(pair.cells);
+      },
+      ownChecks && ((a) => collectRow(own, ownChecks, a)),
+    );
+    if (ownChecks) for (const c of ownChecks) c.finish();
     if (w.seal()) {
       // the pairs again, in the same order: only those the scan found may be involved are built
       await eachPair(s, own, other, byOwn, byOther, (a, b) => {
@@ -156,7 +187,8 @@ async function joinedPass(s: DeliveryRun): Promise<void> {
 
 /**
  * Every record of `own` with each record of `other` in its IKB whose `by` cell is the same, in
- * the same order on every call (IKB key, then the records' lines).
+ * the same order on every call (IKB key, then the records' lines); `eachOwn` sees every good row
+ * of `own` first, in the order {@link rowsByIkbKey} gives them.
  */
 async function eachPair(
   s: DeliveryRun,
@@ -165,11 +197,13 @@ async function eachPair(
   byOwn: number,
   byOther: number,
   fn: (a: KeyedRow, b: KeyedRow) => void,
+  eachOwn?: (a: KeyedRow) => void,
 ): Promise<void> {
   const source = (f: FileState) => rowsByIkbKey(s, f);
   for await (const groups of groupByKey([source(own), source(other)]))
     for (const g of groups) {
       const [mine, theirs] = g.rows;
+      if (eachOwn) for (const a of mine) eachOwn(a);
       if (mine.length === 0 || theirs.length === 0 || g.key.trim() === "")
         continue;
       for (const a of mine) {
