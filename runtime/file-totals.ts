@@ -136,11 +136,24 @@ export class FileTotals {
       normalize.normalize(copy);
       cells = copy;
     }
+    // the row decoded once for every `when` of its entity (the same decode function)
+    let decodedBy: FileTotalProjection["decode"];
+    let decoded: unknown;
     for (const t of this.totals) {
       // a row that does not meet the `when` is not counted or summed (it may still hold the figure)
       let meets = true;
       if (t.projection.when && t.rule.entities[0] === entity) {
-        meets = t.projection.when(cells, index, this.context);
+        const decode = t.projection.decode;
+        if (decode !== undefined && decode !== decodedBy) {
+          decoded = decode(cells, index);
+          decodedBy = decode;
+        }
+        meets = t.projection.when(
+          cells,
+          index,
+          this.context,
+          decode === undefined ? undefined : decoded,
+        );
         if (meets) t.matched++;
       }
       if (meets && t.projection.value && t.rule.entities[0] === entity) {

@@ -4950,15 +4950,21 @@ function $fileTotalSingle46(cells, index) {
     return v === undefined ? undefined : BigInt(v) * 1n;
 }
 /**
- * Whether a BA row counts for rule cnt0008 (its `when`); the row is decoded as the checks decode it; ctx holds the RRD and no IKB.
+ * Whether a BA row counts for rule cnt0008 (its `when`); the row is decoded as the checks decode it (or given so decoded); ctx holds the RRD and no IKB.
  */
-function $fileTotalWhen46(cells, index, ctx) {
-    const r = $decode_BA(cells, index, []);
+function $fileTotalWhen46(cells, index, ctx, record) {
+    const r = (record ?? $decode_BA(cells, index, []));
     return ($eq(r.legal_dispute, true) ||
         $eq(r.restrictive_measures, true) ||
         $eq(r.pledged, true) ||
         $eq(r.attached, true) ||
         $eq(r.blocked_by_local_law, true));
+}
+/**
+ * A BA row decoded as the checks decode it (its findings dropped), for the `when` of its file totals.
+ */
+function $fileTotalRecord_BA(cells, index) {
+    return $decode_BA(cells, index, []);
 }
 /**
  * Whether a ETD row is the one that holds the figure of rule cnt0008.
@@ -4977,10 +4983,10 @@ function $fileTotalSingle47(cells, index) {
     return v === undefined ? undefined : BigInt(v) * 1n;
 }
 /**
- * Whether a BA row counts for rule cnt0009 (its `when`); the row is decoded as the checks decode it; ctx holds the RRD and no IKB.
+ * Whether a BA row counts for rule cnt0009 (its `when`); the row is decoded as the checks decode it (or given so decoded); ctx holds the RRD and no IKB.
  */
-function $fileTotalWhen47(cells, index, ctx) {
-    const r = $decode_BA(cells, index, []);
+function $fileTotalWhen47(cells, index, ctx, record) {
+    const r = (record ?? $decode_BA(cells, index, []));
     return !($eq(r.legal_dispute, true) ||
         $eq(r.restrictive_measures, true) ||
         $eq(r.pledged, true) ||
@@ -5014,11 +5020,17 @@ function $fileTotalSingle48(cells, index) {
     return v === undefined ? undefined : BigInt(v) * 1n;
 }
 /**
- * Whether a ETD row counts for rule cnt0010 (its `when`); the row is decoded as the checks decode it; ctx holds the RRD and no IKB.
+ * Whether a ETD row counts for rule cnt0010 (its `when`); the row is decoded as the checks decode it (or given so decoded); ctx holds the RRD and no IKB.
  */
-function $fileTotalWhen48(cells, index, ctx) {
-    const r = $decode_ETD(cells, index, []);
+function $fileTotalWhen48(cells, index, ctx, record) {
+    const r = (record ?? $decode_ETD(cells, index, []));
     return r.entity_type === "blocked_bank_account" || r.entity_type === "non_blocked_bank_account";
+}
+/**
+ * A ETD row decoded as the checks decode it (its findings dropped), for the `when` of its file totals.
+ */
+function $fileTotalRecord_ETD(cells, index) {
+    return $decode_ETD(cells, index, []);
 }
 /**
  * Whether a ETD row is the one that holds the figure of rule cnt0010.
@@ -5137,13 +5149,26 @@ export const fileTotals = {
     cnt0005: { scale: 0, single: $fileTotalSingle43, match: $fileTotalMatch43 },
     cnt0006: { scale: 0, single: $fileTotalSingle44, match: $fileTotalMatch44 },
     cnt0007: { scale: 0, single: $fileTotalSingle45, match: $fileTotalMatch45 },
-    cnt0008: { scale: 0, single: $fileTotalSingle46, when: $fileTotalWhen46, match: $fileTotalMatch46 },
-    cnt0009: { scale: 0, single: $fileTotalSingle47, when: $fileTotalWhen47, match: $fileTotalMatch47 },
+    cnt0008: {
+        scale: 0,
+        single: $fileTotalSingle46,
+        when: $fileTotalWhen46,
+        decode: $fileTotalRecord_BA,
+        match: $fileTotalMatch46,
+    },
+    cnt0009: {
+        scale: 0,
+        single: $fileTotalSingle47,
+        when: $fileTotalWhen47,
+        decode: $fileTotalRecord_BA,
+        match: $fileTotalMatch47,
+    },
     cnt0010: {
         scale: 0,
         value: $fileTotalValue48,
         single: $fileTotalSingle48,
         when: $fileTotalWhen48,
+        decode: $fileTotalRecord_ETD,
         match: $fileTotalMatch48,
     },
 };
