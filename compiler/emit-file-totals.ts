@@ -130,6 +130,19 @@ export function emitFileTotals(ctx: ModuleContext): {
         );
       }
       props.push(ts`when: ${name}`, ts`decode: ${record}`);
+      // the fields the condition reads, so that the scan slices only their cells
+      if (!scope.usage.ikb) {
+        const read = new Set(scope.refs);
+        const names = fieldsWithKinds(ctx, entity)
+          .filter((f) => read.has(f.field))
+          .map((f) => f.field.name);
+        props.push(
+          ts`whenFields: [${join(
+            names.map((n) => lit(n)),
+            ", ",
+          )}]`,
+        );
+      }
     }
     if (single && figure.key?.kind === "String" && figure.keyField) {
       // `E.f where k = "KEY"`: the row of E whose k is KEY (as written in the cell)

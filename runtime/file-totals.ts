@@ -108,9 +108,13 @@ export class FileTotals {
         fields.push(figureField(t.total));
         if (t.total.keyField !== undefined) fields.push(t.total.keyField);
       }
-      // a `when` may read any field of the row
+      // a `when` reads the fields the module names (any field of the row, when it names none)
       if (t.projection.when && t.rule.entities[0] === entity)
-        fields.push(...(this.meta(entity)?.fields.map((f) => f.name) ?? []));
+        fields.push(
+          ...(t.projection.whenFields ??
+            this.meta(entity)?.fields.map((f) => f.name) ??
+            []),
+        );
       for (const field of fields) {
         const i = this.meta(entity)?.fields.findIndex((f) => f.name === field);
         if (i !== undefined && i >= 0 && index[i] >= 0) out.push(index[i]);

@@ -5154,6 +5154,7 @@ export const fileTotals = {
         single: $fileTotalSingle46,
         when: $fileTotalWhen46,
         decode: $fileTotalRecord_BA,
+        whenFields: ["legal_dispute", "restrictive_measures", "pledged", "attached", "blocked_by_local_law"],
         match: $fileTotalMatch46,
     },
     cnt0009: {
@@ -5161,6 +5162,7 @@ export const fileTotals = {
         single: $fileTotalSingle47,
         when: $fileTotalWhen47,
         decode: $fileTotalRecord_BA,
+        whenFields: ["legal_dispute", "restrictive_measures", "pledged", "attached", "blocked_by_local_law"],
         match: $fileTotalMatch47,
     },
     cnt0010: {
@@ -5169,6 +5171,7 @@ export const fileTotals = {
         single: $fileTotalSingle48,
         when: $fileTotalWhen48,
         decode: $fileTotalRecord_ETD,
+        whenFields: ["entity_type"],
         match: $fileTotalMatch48,
     },
 };

@@ -442,6 +442,11 @@ export interface FileTotalProjection {
      * once for all of them. Absent in modules compiled before it.
      */
     decode?: (cells: readonly string[], index: readonly number[]) => unknown;
+    /**
+     * The fields `when` reads (of the row, in declared order): a scan may leave the other cells
+     * empty. Absent when it may read any (a `when` over the IKB), and in modules compiled before it.
+     */
+    whenFields?: readonly string[];
     /** `E.f where k = "KEY"`: whether a row of E is the one whose k is KEY. */
     match?: (cells: readonly string[], index: readonly number[]) => boolean;
 }
