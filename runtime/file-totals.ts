@@ -96,6 +96,8 @@ export class FileTotals {
   private readonly touched = new Set<string>();
   /** The records of each entity a `count` counts. */
   private readonly counts = new Map<string, number>();
+  /** Per entity, the totals whose rule is on it or whose figure is its (in rule order). */
+  private readonly byEntity = new Map<string, Total[]>();
 
   /** The header positions an entity's scan must keep for the totals (`index`: field → cell). */
   columns(entity: string, index: readonly number[]): number[] {
@@ -140,10 +142,18 @@ export class FileTotals {
       normalize.normalize(copy);
       cells = copy;
     }
+    let mine = this.byEntity.get(entity);
+    if (mine === undefined)
+      this.byEntity.set(
+        entity,
+        (mine = this.totals.filter(
+          (t) => t.rule.entities[0] === entity || t.total.single === entity,
+        )),
+      );
     // the row decoded once for every `when` of its entity (the same decode function)
     let decodedBy: FileTotalProjection["decode"];
     let decoded: unknown;
-    for (const t of this.totals) {
+    for (const t of mine) {
       // a row that does not meet the `when` is not counted or summed (it may still hold the figure)
       let meets = true;
       if (t.projection.when && t.rule.entities[0] === entity) {
