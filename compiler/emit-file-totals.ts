@@ -36,6 +36,8 @@ export function emitFileTotals(ctx: ModuleContext): {
   const functions: Code[] = [];
   const rows: Code[] = [];
   const links = ctx.ruleset.links;
+  /** Entities whose record helper (`decode` of their `when`s) is emitted. */
+  const recordHelpers = new Set<string>();
   ctx.ruleset.rules.forEach((rule, n) => {
     const t = rule.decl.target;
     const req = rule.decl.require;
@@ -112,13 +114,35 @@ export function emitFileTotals(ctx: ModuleContext): {
       };
       const cond = compileCondition(when, scope);
       const name = internal(`fileTotalWhen${n}`);
+      const record = internal(`fileTotalRecord_${entity.name}`);
       functions.push(
-        ts`${doc([`Whether a ${entity.name} row counts for rule ${rule.code} (its \`when\`); the row is decoded as the checks decode it; ctx holds the RRD and no IKB.`])}function ${name}(cells: readonly string[], index: readonly number[], ${CTX}: RuleContext): boolean {
-    const ${R}: ${recordType(entity)} = ${entityHelper("decode", entity)}(cells, index, []);
+        ts`${doc([`Whether a ${entity.name} row counts for rule ${rule.code} (its \`when\`); the row is decoded as the checks decode it (or given so decoded); ctx holds the RRD and no IKB.`])}function ${name}(cells: readonly string[], index: readonly number[], ${CTX}: RuleContext, record?: unknown): boolean {
+    const ${R} = (record ?? ${entityHelper("decode", entity)}(cells, index, [])) as ${recordType(entity)};
     return ${cond};
   }`,
       );
-      props.push(ts`when: ${name}`);
+      if (!recordHelpers.has(entity.name)) {
+        recordHelpers.add(entity.name);
+        functions.push(
+          ts`${doc([`A ${entity.name} row decoded as the checks decode it (its findings dropped), for the \`when\` of its file totals.`])}function ${record}(cells: readonly string[], index: readonly number[]): ${recordType(entity)} {
+    return ${entityHelper("decode", entity)}(cells, index, []);
+  }`,
+        );
+      }
+      props.push(ts`when: ${name}`, ts`decode: ${record}`);
+      // the fields the condition reads, so that the scan slices only their cells
+      if (!scope.usage.ikb) {
+        const read = new Set(scope.refs);
+        const names = fieldsWithKinds(ctx, entity)
+          .filter((f) => read.has(f.field))
+          .map((f) => f.field.name);
+        props.push(
+          ts`whenFields: [${join(
+            names.map((n) => lit(n)),
+            ", ",
+          )}]`,
+        );
+      }
     }
     if (single && figure.key?.kind === "String" && figure.keyField) {
       // `E.f where k = "KEY"`: the row of E whose k is KEY (as written in the cell)

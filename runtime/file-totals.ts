@@ -96,6 +96,8 @@ export class FileTotals {
   private readonly touched = new Set<string>();
   /** The records of each entity a `count` counts. */
   private readonly counts = new Map<string, number>();
+  /** Per entity, the totals whose rule is on it or whose figure is its (in rule order). */
+  private readonly byEntity = new Map<string, Total[]>();
 
   /** The header positions an entity's scan must keep for the totals (`index`: field → cell). */
   columns(entity: string, index: readonly number[]): number[] {
@@ -108,9 +110,13 @@ export class FileTotals {
         fields.push(figureField(t.total));
         if (t.total.keyField !== undefined) fields.push(t.total.keyField);
       }
-      // a `when` may read any field of the row
+      // a `when` reads the fields the module names (any field of the row, when it names none)
       if (t.projection.when && t.rule.entities[0] === entity)
-        fields.push(...(this.meta(entity)?.fields.map((f) => f.name) ?? []));
+        fields.push(
+          ...(t.projection.whenFields ??
+            this.meta(entity)?.fields.map((f) => f.name) ??
+            []),
+        );
       for (const field of fields) {
         const i = this.meta(entity)?.fields.findIndex((f) => f.name === field);
         if (i !== undefined && i >= 0 && index[i] >= 0) out.push(index[i]);
@@ -136,11 +142,32 @@ export class FileTotals {
       normalize.normalize(copy);
       cells = copy;
     }
-    for (const t of this.totals) {
+    let mine = this.byEntity.get(entity);
+    if (mine === undefined)
+      this.byEntity.set(
+        entity,
+        (mine = this.totals.filter(
+          (t) => t.rule.entities[0] === entity || t.total.single === entity,
+        )),
+      );
+    // the row decoded once for every `when` of its entity (the same decode function)
+    let decodedBy: FileTotalProjection["decode"];
+    let decoded: unknown;
+    for (const t of mine) {
       // a row that does not meet the `when` is not counted or summed (it may still hold the figure)
       let meets = true;
       if (t.projection.when && t.rule.entities[0] === entity) {
-        meets = t.projection.when(cells, index, this.context);
+        const decode = t.projection.decode;
+        if (decode !== undefined && decode !== decodedBy) {
+          decoded = decode(cells, index);
+          decodedBy = decode;
+        }
+        meets = t.projection.when(
+          cells,
+          index,
+          this.context,
+          decode === undefined ? undefined : decoded,
+        );
         if (meets) t.matched++;
       }
       if (meets && t.projection.value && t.rule.entities[0] === entity) {

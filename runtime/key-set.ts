@@ -78,12 +78,11 @@ export class HashSet53 {
 
   /** Sort, trim, and return the hashes that occur more than once. */
   seal(): Set<number> {
-    this.data = this.data.slice(0, this.n).sort();
+    this.data = this.sortByBucket();
     this.sealed = true;
     const dup = new Set<number>();
     for (let i = 1; i < this.n; i++)
       if (this.data[i] === this.data[i - 1]) dup.add(this.data[i]);
-    this.buildIndex();
     return dup;
   }
 
@@ -94,20 +93,46 @@ export class HashSet53 {
   private index = new Uint32Array(2);
   private shift = 2 ** 53;
 
-  private buildIndex(): void {
-    let bits = 0;
-    while (bits < 26 && 2 ** (bits + 1) <= this.n) bits++;
-    const buckets = 2 ** bits;
-    this.shift = 2 ** (53 - bits);
-    const index = new Uint32Array(buckets + 1);
+  /**
+   * The hashes sorted, and {@link index} built, in one counting sort by bucket: a bucket holds
+   * about one hash, so the sort within it is an insertion sort of a few (a large bucket, of many
+   * equal hashes, is sorted as a whole). The result is that of `Float64Array.prototype.sort`.
+   */
+  private sortByBucket(): Float64Array<ArrayBuffer> {
+    const n = this.n;
     const d = this.data;
-    let b = 0;
-    for (let i = 0; i < this.n; i++) {
-      const bucket = Math.floor(d[i] / this.shift);
-      while (b <= bucket) index[b++] = i;
+    let bits = 0;
+    while (bits < 26 && 2 ** (bits + 1) <= n) bits++;
+    const buckets = 2 ** bits;
+    const shift = 2 ** (53 - bits);
+    this.shift = shift;
+    // index[b + 1]: the hashes in bucket b, then summed into where each bucket starts
+    const index = new Uint32Array(buckets + 1);
+    for (let i = 0; i < n; i++) index[Math.floor(d[i] / shift) + 1]++;
+    for (let b = 0; b < buckets; b++) index[b + 1] += index[b];
+    const next = index.slice(0, buckets);
+    const sorted = new Float64Array(n);
+    for (let i = 0; i < n; i++) sorted[next[Math.floor(d[i] / shift)]++] = d[i];
+    for (let b = 0; b < buckets; b++) {
+      const lo = index[b];
+      const hi = index[b + 1];
+      if (hi - lo < 2) continue;
+      if (hi - lo > 16) {
+        sorted.subarray(lo, hi).sort();
+        continue;
+      }
+      for (let i = lo + 1; i < hi; i++) {
+        const x = sorted[i];
+        let j = i - 1;
+        while (j >= lo && sorted[j] > x) {
+          sorted[j + 1] = sorted[j];
+          j--;
+        }
+        sorted[j + 1] = x;
+      }
     }
-    while (b <= buckets) index[b++] = this.n;
     this.index = index;
+    return sorted;
   }
 
   /** Is the key (probably) in the set? Exact for absence. */

@@ -61,18 +61,36 @@ const EMPTY_IKB: Readonly<Record<string, readonly unknown[]>> = Object.freeze(
 /**
  * The second read of the whole-file checks (runtime/whole-file.ts): only of a file read to the
  * end in which some combination may occur twice; the findings then wait for the validate pass.
+ * A file in IKB key order that the joined pass reads anyway is not read for them by itself.
  */
 async function wholeFilePass(s: DeliveryRun): Promise<void> {
+  const pending = new Map<FileState, WholeFileCheck[]>();
   for (const f of s.files) {
-    const pending = f.wholeFile.filter((w) => w.seal());
-    if (pending.length === 0 || f.report.readStatus !== "read") continue;
-    for await (const batch of goodRows(s, f))
-      for (const row of batch)
-        for (const w of pending)
-          w.collect(canonicalCells(f, row.cells), row.line, row.cells);
-    for (const w of pending) w.finish();
+    const sealed = f.wholeFile.filter((w) => w.seal());
+    if (sealed.length > 0 && f.report.readStatus === "read")
+      pending.set(f, sealed);
   }
-  await joinedPass(s);
+  await joinedPass(s, pending);
+  for (const [f, checks] of pending) {
+    for await (const batch of goodRows(s, f))
+      for (const row of batch) collectRow(f, checks, row);
+    for (const w of checks) w.finish();
+  }
+}
+
+/**
+ * A row of the second read, for each check: the rows of the scan, in its order; a row the scan
+ * found cannot be involved is not even decoded.
+ */
+function collectRow(
+  f: FileState,
+  checks: readonly WholeFileCheck[],
+  row: KeyedRow,
+): void {
+  let cells: string[] | undefined;
+  for (const w of checks)
+    if (!w.skip())
+      w.take((cells ??= canonicalCells(f, row.cells)), row.line, row.cells);
 }
 
 /**
@@ -84,8 +102,15 @@ async function wholeFilePass(s: DeliveryRun): Promise<void> {
  * that of {@link WholeFileCheck} plus one IKB of the two files, never a table of the joined
  * file. A missing or unreadable file of either entity, or one without the IKB key, gives no
  * finding (the file is reported by itself).
+ *
+ * The hash pass also does the second read of the record's file for the checks of its own rows
+ * (`pending`, taken out of it) when that file was in IKB key order: the pass then sees its rows in
+ * file order, as the scan did.
  */
-async function joinedPass(s: DeliveryRun): Promise<void> {
+async function joinedPass(
+  s: DeliveryRun,
+  pending: Map<FileState, WholeFileCheck[]>,
+): Promise<void> {
   for (const r of s.rs.fileRules) {
     const join = r.join;
     const projection = s.rs.wholeFile?.[r.code];
@@ -128,45 +153,104 @@ async function joinedPass(s: DeliveryRun): Promise<void> {
       s.opts.showPersonalData === true,
       own.width,
     );
-    await eachPair(s, own, other, byOwn, byOther, (cells) => w.scan(cells));
+    const pair = new PairCells(own, other);
+    const ownChecks =
+      own.runs === undefined && own.report.sortedByIkbKey !== false
+        ? pending.get(own)
+        : undefined;
+    if (ownChecks) pending.delete(own);
+    await eachPair(
+      s,
+      own,
+      other,
+      byOwn,
+      byOther,
+      (a, b) => {
+        pair.fill(a, b);
+        w.scan(pair.cells);
+      },
+      ownChecks && ((a) => collectRow(own, ownChecks, a)),
+    );
+    if (ownChecks) for (const c of ownChecks) c.finish();
     if (w.seal()) {
-      await eachPair(s, own, other, byOwn, byOther, (cells, line, raw) =>
-        w.collect(cells, line, raw),
-      );
+      // the pairs again, in the same order: only those the scan found may be involved are built
+      await eachPair(s, own, other, byOwn, byOther, (a, b) => {
+        if (w.skip()) return;
+        pair.fill(a, b);
+        w.take(pair.cells, a.line, pair.delivered);
+      });
       w.finish();
     }
     own.wholeFile.push(w);
   }
 }
 
-/** Every record of `own` with each record of `other` in its IKB whose `by` cell is the same. */
+/**
+ * Every record of `own` with each record of `other` in its IKB whose `by` cell is the same, in
+ * the same order on every call (IKB key, then the records' lines); `eachOwn` sees every good row
+ * of `own` first, in the order {@link rowsByIkbKey} gives them.
+ */
 async function eachPair(
   s: DeliveryRun,
   own: FileState,
   other: FileState,
   byOwn: number,
   byOther: number,
-  fn: (cells: string[], line: number, delivered: string[]) => void,
+  fn: (a: KeyedRow, b: KeyedRow) => void,
+  eachOwn?: (a: KeyedRow) => void,
 ): Promise<void> {
   const source = (f: FileState) => rowsByIkbKey(s, f);
   for await (const groups of groupByKey([source(own), source(other)]))
     for (const g of groups) {
       const [mine, theirs] = g.rows;
-      if (g.key.trim() === "" || mine.length === 0 || theirs.length === 0)
+      if (eachOwn) for (const a of mine) eachOwn(a);
+      if (mine.length === 0 || theirs.length === 0 || g.key.trim() === "")
         continue;
       for (const a of mine) {
         const by = a.cells[byOwn];
         if (by === "") continue;
-        const cells = canonicalCells(own, a.cells);
-        for (const b of theirs)
-          if (b.cells[byOther] === by)
-            fn(
-              cells.concat(canonicalCells(other, b.cells)),
-              a.line,
-              a.cells.concat(b.cells),
-            );
+        for (const b of theirs) if (b.cells[byOther] === by) fn(a, b);
       }
     }
+}
+
+/**
+ * The cells of one pair of {@link eachPair} (the record's, then the joined record's), in arrays
+ * that each pair reuses: a whole-file check keeps no cells, only what it derives from them.
+ */
+class PairCells {
+  /** As the decoders read them (a file's dialect decoded). */
+  readonly cells: string[];
+  /** As the files hold them (the same array when neither file has a dialect). */
+  readonly delivered: string[];
+  private readonly ownWidth: number;
+  private readonly own: FileState;
+  private readonly other: FileState;
+
+  constructor(own: FileState, other: FileState) {
+    this.own = own;
+    this.other = other;
+    this.ownWidth = own.width;
+    this.cells = new Array<string>(own.width + other.width).fill("");
+    this.delivered =
+      own.normalize || other.normalize
+        ? new Array<string>(own.width + other.width).fill("")
+        : this.cells;
+  }
+
+  fill(a: KeyedRow, b: KeyedRow): void {
+    const n = this.ownWidth;
+    if (this.delivered !== this.cells) {
+      copyInto(this.delivered, a.cells, 0);
+      copyInto(this.delivered, b.cells, n);
+    }
+    copyInto(this.cells, canonicalCells(this.own, a.cells), 0);
+    copyInto(this.cells, canonicalCells(this.other, b.cells), n);
+  }
+}
+
+function copyInto(to: string[], from: readonly string[], at: number): void {
+  for (let i = 0; i < from.length; i++) to[at + i] = from[i];
 }
 
 // ---- validate pass -------------------------------------------------------------------

@@ -9,8 +9,11 @@
  *    the fields.
  * 2. **Seal**: the hashes that occur more than once are the candidates (a sorted Float64Array). A
  *    file without candidates has no finding and is not read again (`count per b = n`: nor when
- *    every row states 1).
- * 3. **Collect** (a second read of the file, only when there are candidates): of every row whose
+ *    every row states 1). The scan's hashes, in row order, give one bit per row: whether the row
+ *    may be involved (its hash a candidate, or it states another number than 1).
+ * 3. **Collect** (a second read of the file, only when there are candidates; the same rows in the
+ *    same order as the scan, so a row's bit says whether its combination need be built at all):
+ *    of every row whose
  *    hash is a candidate (`count per`: also every row that states another number than 1) it keeps
  *    its line, a 106-bit digest of its exact combination (two cyrb53 hashes with different seeds),
  *    and for `one a per b` the id of its value (the value texts are interned), for `count per`
@@ -108,9 +111,17 @@ export class WholeFileCheck {
   private readonly cols: number[];
   private readonly names: string[];
   private readonly personal: boolean[];
+  /** The scan's hash of each row, in row order (NaN: the row takes no part). */
   private hashes: Numbers | undefined = new Numbers();
+  /** `count-per`: the scan's rows (their places in row order) that state another number than 1. */
+  private notOneRows: Numbers | undefined;
   /** The hashes that occur more than once, sorted. */
   private candidates: Float64Array | undefined;
+  /** One bit per row of the scan: whether the second read must look at the row. */
+  private involved: Uint8Array | undefined;
+  /** The number of rows of the scan, and the place of the second read's next row among them. */
+  private scanned = 0;
+  private row = 0;
   private collected: Collected | undefined;
   /** `one-per`: value texts and shown texts by id (only during the second read). */
   private valueIds: Map<string, number> | undefined;
@@ -171,7 +182,10 @@ export class WholeFileCheck {
     if (k !== undefined && this.projection.count !== undefined) {
       const n = this.projection.count(cells, this.index);
       if (n === undefined) return undefined;
-      if (n !== 1) this.notOne = true;
+      if (n !== 1 && this.hashes !== undefined) {
+        this.notOne = true;
+        (this.notOneRows ??= new Numbers()).push(this.hashes.n);
+      }
       return k;
     }
     if (k === undefined || this.projection.value === undefined) return k;
@@ -183,13 +197,15 @@ export class WholeFileCheck {
   /** Step 1: a row of the scan pass. */
   scan(cells: readonly string[]): void {
     const k = this.keyOf(cells);
-    if (k !== undefined) this.hashes!.push(hash53(k));
+    this.hashes!.push(k === undefined ? NaN : hash53(k));
   }
 
   /** Step 2: whether any combination may occur twice (then the file is read once more). */
   seal(): boolean {
-    // sorted where they are: no copy of the largest array of the check
-    const all = this.hashes!.data.subarray(0, this.hashes!.n).sort();
+    const n = this.hashes!.n;
+    const inOrder = this.hashes!.data.subarray(0, n);
+    // NaN (no part) sorts last and equals nothing
+    const all = inOrder.slice().sort();
     const dup = new Numbers();
     for (let i = 1; i < all.length; i++)
       if (
@@ -200,6 +216,21 @@ export class WholeFileCheck {
     this.candidates = dup.take();
     this.hashes = undefined;
     if (this.candidates.length === 0 && !this.notOne) return false;
+    const involved = new Uint8Array((n >>> 3) + 1);
+    if (this.candidates.length > 0)
+      for (let i = 0; i < n; i++)
+        // NaN (no part) is no candidate, but the binary search would take it for one
+        if (inOrder[i] === inOrder[i] && this.isCandidate(inOrder[i]))
+          involved[i >>> 3] |= 1 << (i & 7);
+    if (this.notOneRows !== undefined) {
+      const rows = this.notOneRows.data;
+      for (let j = 0; j < this.notOneRows.n; j++)
+        involved[rows[j] >>> 3] |= 1 << (rows[j] & 7);
+      this.notOneRows = undefined;
+    }
+    this.involved = involved;
+    this.scanned = n;
+    this.row = 0;
     this.collected = {
       line: new Numbers(),
       d1: new Numbers(),
@@ -231,9 +262,31 @@ export class WholeFileCheck {
   /**
    * Step 3: a row of the second read: `cells` as the decoders read them (what is compared), and
    * `delivered` as the file holds them (what a message shows; the same cells in a file without a
-   * dialect).
+   * dialect). The rows must be the scan's, in its order.
    */
   collect(
+    cells: readonly string[],
+    line: number,
+    delivered: readonly string[] = cells,
+  ): void {
+    if (!this.skip()) this.take(cells, line, delivered);
+  }
+
+  /**
+   * Step 3 in two parts, for a caller that builds a row's cells only when they are needed: move
+   * to the next row of the second read, and tell whether the scan found that it cannot be
+   * involved (then {@link take} need not be called for it).
+   */
+  skip(): boolean {
+    if (this.collected === undefined) return true;
+    const i = this.row++;
+    // a row beyond the scan's (a caller's mistake) is looked at, as without the bits
+    if (i >= this.scanned) return false;
+    return (this.involved![i >>> 3] & (1 << (i & 7))) === 0;
+  }
+
+  /** Step 3 for the row {@link skip} moved to: what {@link collect} does with a row the bits do not rule out. */
+  take(
     cells: readonly string[],
     line: number,
     delivered: readonly string[] = cells,
@@ -327,6 +380,7 @@ export class WholeFileCheck {
     }
     this.collected = undefined;
     this.candidates = undefined;
+    this.involved = undefined;
     this.valueIds = undefined;
     this.shownIds = undefined;
     if (hitLines.n === 0) return;

@@ -63,22 +63,41 @@ export function $parseInteger(s: string): number | undefined {
   return Number.isSafeInteger(n) ? n + 0 : undefined;
 }
 
+/** Powers of ten that are exact doubles (10^0 .. 10^15), for {@link $parseDecimal}'s fast path. */
+export const $POW10: readonly number[] = [
+  1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
 /**
  * `-?[0-9]+(\.[0-9]+)?` with at most `scale` decimals, as the unscaled value at `scale`;
- * undefined when the value needs more than `precision` digits.
+ * undefined when the value needs more than `precision` digits. A value of at most 15 digits at
+ * `scale` (the usual amount) is summed as a double, exact below 2^53, without building a string.
  */
 export function $parseDecimal(s: string, precision: number, scale: number): bigint | undefined {
   const start = s.charCodeAt(0) === 45 ? 1 : 0;
   let point = -1;
+  let n = 0;
   for (let i = start; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 46 && point < 0 && i > start && i + 1 < s.length) point = i;
     else if (c < 48 || c > 57) return undefined;
+    else n = n * 10 + (c - 48);
   }
   if (s.length === start) return undefined;
+  const decimals = point < 0 ? 0 : s.length - point - 1;
+  if (decimals > scale) return undefined;
+  // digits before the point plus `scale`: at most 15, so every partial sum above was exact
+  if ((point < 0 ? s.length - start : point - start) + scale <= 15) {
+    const v = n * $POW10[scale - decimals];
+    // the value's digits without leading zeros (none for 0)
+    let width = 0;
+    while (width < 16 && v >= $POW10[width]) width++;
+    if (width > precision) return undefined;
+    const big = BigInt(v);
+    return start === 1 ? -big : big;
+  }
   const whole = point < 0 ? s.slice(start) : s.slice(start, point);
   const fraction = point < 0 ? "" : s.slice(point + 1);
-  if (fraction.length > scale) return undefined;
   const digits = (whole + fraction.padEnd(scale, "0")).replace(/^0+/, "");
   if (digits.length > precision) return undefined;
   const v = digits === "" ? 0n : BigInt(digits);

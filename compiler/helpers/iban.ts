@@ -29,18 +29,13 @@ export function $validIban(s: string | undefined): boolean {
   const c0 = s.charCodeAt(2) - 48;
   const c1 = s.charCodeAt(3) - 48;
   if (c0 < 0 || c0 > 9 || c1 < 0 || c1 > 9) return false;
-  const bban = s.slice(4);
-  if (!spec[1].test(bban)) return false;
-  const rearranged = bban + s.slice(0, 2) + "00";
+  if (!spec[1].test(s.slice(4))) return false;
+  // ISO 7064 mod 97-10 of the BBAN, then the country code, then "00" (no rearranged copy)
   let rest = 0;
-  for (let i = 0; i < rearranged.length; i++) {
-    const code = rearranged.charCodeAt(i);
-    if (code >= 65) {
-      const v = code - 55;
-      rest = (rest * 100 + v) % 97;
-    } else {
-      rest = (rest * 10 + (code - 48)) % 97;
-    }
+  for (let i = 4; i < s.length + 2; i++) {
+    const code = i < s.length ? s.charCodeAt(i) : s.charCodeAt(i - s.length);
+    rest = code >= 65 ? (rest * 100 + (code - 55)) % 97 : (rest * 10 + (code - 48)) % 97;
   }
+  rest = (rest * 100) % 97;
   return 98 - rest === c0 * 10 + c1;
 }

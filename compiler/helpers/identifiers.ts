@@ -33,17 +33,66 @@ export const $HEX_RUN = /[0-9a-f]{32}/;
 /**
  * Whether identifier `id` is derived from `value` as far as that is decidable: it contains the value
  * (equal included; letters in any case), or the md5, sha1 or sha256 hex digest of it (any case).
- * False when either is absent or the value is shorter than {@link $MIN_DERIVED_LENGTH}.
+ * False when either is absent or the value is shorter than {@link $MIN_DERIVED_LENGTH}. Texts of
+ * ASCII only (the usual ones) are compared without lower-case copies or a regular expression.
  */
 export function $derivedFrom(id: string | undefined, value: string | undefined): boolean {
   if (id === undefined || value === undefined || value.length < $MIN_DERIVED_LENGTH) return false;
+  if (!$isAscii(id) || !$isAscii(value)) return $derivedFromText(id, value);
+  if ($includesAnyCase(id, value)) return true;
+  // A digest is 32 (md5), 40 (sha1) or 64 (sha256) hex digits: without such a run, hash nothing.
+  if (!$hasHexRun(id)) return false;
+  const lower = id.toLowerCase();
+  return (
+    lower.includes($digestHex("md5", value)) ||
+    lower.includes($digestHex("sha1", value)) ||
+    lower.includes($digestHex("sha256", value))
+  );
+}
+
+/** {@link $derivedFrom} of texts that are not all ASCII (lower case as Unicode has it). */
+export function $derivedFromText(id: string, value: string): boolean {
   const lower = id.toLowerCase();
   if (lower.includes(value.toLowerCase())) return true;
-  // A digest is 32 (md5), 40 (sha1) or 64 (sha256) hex digits: without such a run, hash nothing.
   if (!$HEX_RUN.test(lower)) return false;
   return (
     lower.includes($digestHex("md5", value)) ||
     lower.includes($digestHex("sha1", value)) ||
     lower.includes($digestHex("sha256", value))
   );
+}
+
+export function $isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** An ASCII letter's lower case (`A-Z` to `a-z`); any other code unit as it is. */
+export function $asciiLower(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+/** Whether ASCII `text` contains ASCII `part`, letters in any case (`includes` of both lower-cased). */
+export function $includesAnyCase(text: string, part: string): boolean {
+  const last = text.length - part.length;
+  const first = $asciiLower(part.charCodeAt(0));
+  for (let i = 0; i <= last; i++) {
+    if ($asciiLower(text.charCodeAt(i)) !== first) continue;
+    let j = 1;
+    while (j < part.length && $asciiLower(text.charCodeAt(i + j)) === $asciiLower(part.charCodeAt(j))) j++;
+    if (j === part.length) return true;
+  }
+  return false;
+}
+
+/** Whether ASCII `s` has 32 hex digits in a row, letters in any case ({@link $HEX_RUN} of its lower case). */
+export function $hasHexRun(s: string): boolean {
+  let run = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = $asciiLower(s.charCodeAt(i));
+    if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102)) {
+      if (++run === 32) return true;
+    } else run = 0;
+  }
+  return false;
 }

@@ -84,9 +84,42 @@ export const $ADDRESS_WORDS: ReadonlyMap<string, string> = new Map([
 
 /**
  * The words of the present texts: decomposed (NFKD), marks removed, lower case, every character
- * that is no letter or digit a separator.
+ * that is no letter or digit a separator. Texts of ASCII only (NFKD and the marks change nothing
+ * there, and the letters and digits are `A-Z`, `a-z`, `0-9`) are split by a loop over their
+ * characters; any other goes through the Unicode steps.
  */
 export function $normalWords(texts: readonly (string | undefined)[]): string[] {
+  for (let k = 0; k < texts.length; k++) {
+    const t = texts[k];
+    if (t === undefined) continue;
+    for (let i = 0; i < t.length; i++) if (t.charCodeAt(i) > 0x7f) return $unicodeWords(texts);
+  }
+  const words: string[] = [];
+  for (let k = 0; k < texts.length; k++) {
+    const t = texts[k];
+    if (t === undefined) continue;
+    let from = -1;
+    let upper = false;
+    for (let i = 0; i <= t.length; i++) {
+      const c = i < t.length ? t.charCodeAt(i) : 0;
+      const lower = (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+      const capital = c >= 65 && c <= 90;
+      if (lower || capital) {
+        if (from < 0) from = i;
+        if (capital) upper = true;
+      } else if (from >= 0) {
+        const w = t.slice(from, i);
+        words.push(upper ? w.toLowerCase() : w);
+        from = -1;
+        upper = false;
+      }
+    }
+  }
+  return words;
+}
+
+/** {@link $normalWords} of texts that are not all ASCII. */
+export function $unicodeWords(texts: readonly (string | undefined)[]): string[] {
   let s = "";
   for (const t of texts) if (t !== undefined && t !== "") s += " " + t;
   const folded = s

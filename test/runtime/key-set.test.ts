@@ -44,4 +44,27 @@ describe("key set", () => {
       { numRuns: 200 },
     );
   });
+
+  it("property: seal sorts the hashes as Float64Array.prototype.sort does, many equal ones too", () => {
+    const hash = fc.oneof(
+      fc.integer({ min: 0, max: 2 ** 53 - 1 }),
+      fc.constantFrom(0, 1, 2 ** 52, 2 ** 53 - 1),
+      fc.integer({ min: 0, max: 40 }),
+    );
+    fc.assert(
+      fc.property(fc.array(hash, { maxLength: 3000 }), (hashes) => {
+        const s = new HashSet53();
+        for (const h of hashes) s.addHash(h);
+        const dup = s.seal();
+        const want = Float64Array.from(hashes).sort();
+        const got = (s as unknown as { data: Float64Array }).data;
+        expect(Array.from(got)).toEqual(Array.from(want));
+        const seen = new Set<number>();
+        const wantDup = new Set<number>();
+        for (const h of hashes) (seen.has(h) ? wantDup : seen).add(h);
+        expect(dup).toEqual(wantDup);
+      }),
+      { numRuns: 200 },
+    );
+  });
 });

@@ -161,6 +161,22 @@ describe("row counts of a metadata file", () => {
     ]);
   });
 
+  it("a `when` names the fields it reads, so the scan keeps only their cells, and one decode serves both of a row's", () => {
+    const totals = loaded.module.fileTotals!;
+    expect(totals.cnt002.whenFields).toEqual(["pledged", "attached"]);
+    expect(totals.cnt003.whenFields).toEqual(["entity_type"]);
+    expect(totals.cnt001.whenFields).toBeUndefined();
+    expect(totals.cnt002.decode).toBeTypeOf("function");
+    // the record the decode gives is what the `when` decodes by itself
+    const cells = ["I1", "A1", "", "true"];
+    const index = [0, 1, 2, 3];
+    const ctx = { rrd: 0, ikb: {}, ikbKey: undefined };
+    const record = totals.cnt002.decode!(cells, index);
+    expect(totals.cnt002.when!(cells, index, ctx, record)).toBe(true);
+    expect(totals.cnt002.when!(cells, index, ctx)).toBe(true);
+    expect(totals.cnt002.when!(["I1", "A1", "", ""], index, ctx)).toBe(false);
+  });
+
   it("hold when the counts agree", async () => {
     expect(
       await run(

@@ -80,6 +80,32 @@ describe("WholeFileCheck", () => {
     expect(w.findingAt(4, ["A1"])?.values).toEqual({ account_id: "A1" });
   });
 
+  it("the second read looks only at the rows whose scan hash is a candidate, or that state another number than 1", () => {
+    const u = check({ fields: ["account_id"] }, { key: (c) => text(c[0]) });
+    const rows = [["A1"], ["A2"], [""], ["A1"]];
+    for (const r of rows) u.scan(r);
+    expect(u.seal()).toBe(true);
+    expect(rows.map(() => u.skip())).toEqual([false, true, true, false]);
+    // a row beyond the scan's is looked at
+    expect(u.skip()).toBe(false);
+    const c = check(
+      { check: "count-per", fields: ["holders"], per: ["account_id"] },
+      {
+        key: (x) => text(x[0]),
+        count: (x) => (x[1] ? Number(x[1]) : undefined),
+      },
+    );
+    const counted = [
+      ["A1", "1"],
+      ["A2", "2"],
+      ["A3", "1"],
+      ["A3", "1"],
+    ];
+    for (const r of counted) c.scan(r);
+    expect(c.seal()).toBe(true);
+    expect(counted.map(() => c.skip())).toEqual([true, false, false, false]);
+  });
+
   it("a hash collision is no finding: the exact values tell the rows apart", () => {
     // a projection whose texts differ but which the test makes collide: equal hashes are only candidates
     const w = check({ fields: ["account_id"] }, { key: (c) => text(c[0]) });

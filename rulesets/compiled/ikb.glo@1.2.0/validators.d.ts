@@ -430,8 +430,23 @@ export interface FileTotalProjection {
     single?: (cells: readonly string[], index: readonly number[]) => bigint | undefined;
     /** A figure that is a number or a parameter: its value on the RRD (days since 1970-01-01). */
     figure?: (rrd: number) => bigint | undefined;
-    /** The rule's `when`: whether a row of its entity is counted or summed (`ctx`: the RRD, no IKB). */
-    when?: (cells: readonly string[], index: readonly number[], ctx: RuleContext) => boolean;
+    /**
+     * The rule's `when`: whether a row of its entity is counted or summed (`ctx`: the RRD, no IKB).
+     * `record` is the row as {@link FileTotalProjection.decode} gives it, when the caller has it
+     * (one decode serves every `when` of the row); without it the row is decoded here.
+     */
+    when?: (cells: readonly string[], index: readonly number[], ctx: RuleContext, record?: unknown) => boolean;
+    /**
+     * With `when`: the row decoded as the checks decode it (the entity's {@link Decoder}, findings
+     * dropped), the same function for every rule of the entity, so that a caller can decode a row
+     * once for all of them. Absent in modules compiled before it.
+     */
+    decode?: (cells: readonly string[], index: readonly number[]) => unknown;
+    /**
+     * The fields `when` reads (of the row, in declared order): a scan may leave the other cells
+     * empty. Absent when it may read any (a `when` over the IKB), and in modules compiled before it.
+     */
+    whenFields?: readonly string[];
     /** `E.f where k = "KEY"`: whether a row of E is the one whose k is KEY. */
     match?: (cells: readonly string[], index: readonly number[]) => boolean;
 }

@@ -86,26 +86,47 @@ function $parseInteger(s) {
     const n = Number(s);
     return Number.isSafeInteger(n) ? n + 0 : undefined;
 }
+/** Powers of ten that are exact doubles (10^0 .. 10^15), for {@link $parseDecimal}'s fast path. */
+const $POW10 = [
+    1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
 /**
  * `-?[0-9]+(\.[0-9]+)?` with at most `scale` decimals, as the unscaled value at `scale`;
- * undefined when the value needs more than `precision` digits.
+ * undefined when the value needs more than `precision` digits. A value of at most 15 digits at
+ * `scale` (the usual amount) is summed as a double, exact below 2^53, without building a string.
  */
 function $parseDecimal(s, precision, scale) {
     const start = s.charCodeAt(0) === 45 ? 1 : 0;
     let point = -1;
+    let n = 0;
     for (let i = start; i < s.length; i++) {
         const c = s.charCodeAt(i);
         if (c === 46 && point < 0 && i > start && i + 1 < s.length)
             point = i;
         else if (c < 48 || c > 57)
             return undefined;
+        else
+            n = n * 10 + (c - 48);
     }
     if (s.length === start)
         return undefined;
+    const decimals = point < 0 ? 0 : s.length - point - 1;
+    if (decimals > scale)
+        return undefined;
+    // digits before the point plus `scale`: at most 15, so every partial sum above was exact
+    if ((point < 0 ? s.length - start : point - start) + scale <= 15) {
+        const v = n * $POW10[scale - decimals];
+        // the value's digits without leading zeros (none for 0)
+        let width = 0;
+        while (width < 16 && v >= $POW10[width])
+            width++;
+        if (width > precision)
+            return undefined;
+        const big = BigInt(v);
+        return start === 1 ? -big : big;
+    }
     const whole = point < 0 ? s.slice(start) : s.slice(start, point);
     const fraction = point < 0 ? "" : s.slice(point + 1);
-    if (fraction.length > scale)
-        return undefined;
     const digits = (whole + fraction.padEnd(scale, "0")).replace(/^0+/, "");
     if (digits.length > precision)
         return undefined;
@@ -360,21 +381,15 @@ function $validIban(s) {
     const c1 = s.charCodeAt(3) - 48;
     if (c0 < 0 || c0 > 9 || c1 < 0 || c1 > 9)
         return false;
-    const bban = s.slice(4);
-    if (!spec[1].test(bban))
+    if (!spec[1].test(s.slice(4)))
         return false;
-    const rearranged = bban + s.slice(0, 2) + "00";
+    // ISO 7064 mod 97-10 of the BBAN, then the country code, then "00" (no rearranged copy)
     let rest = 0;
-    for (let i = 0; i < rearranged.length; i++) {
-        const code = rearranged.charCodeAt(i);
-        if (code >= 65) {
-            const v = code - 55;
-            rest = (rest * 100 + v) % 97;
-        }
-        else {
-            rest = (rest * 10 + (code - 48)) % 97;
-        }
+    for (let i = 4; i < s.length + 2; i++) {
+        const code = i < s.length ? s.charCodeAt(i) : s.charCodeAt(i - s.length);
+        rest = code >= 65 ? (rest * 100 + (code - 55)) % 97 : (rest * 10 + (code - 48)) % 97;
     }
+    rest = (rest * 100) % 97;
     return 98 - rest === c0 * 10 + c1;
 }
 /** The lowercase hex digest (md5, sha1 or sha256) of a text's UTF-8 bytes, by node:crypto. */
@@ -389,20 +404,73 @@ const $HEX_RUN = /[0-9a-f]{32}/;
 /**
  * Whether identifier `id` is derived from `value` as far as that is decidable: it contains the value
  * (equal included; letters in any case), or the md5, sha1 or sha256 hex digest of it (any case).
- * False when either is absent or the value is shorter than {@link $MIN_DERIVED_LENGTH}.
+ * False when either is absent or the value is shorter than {@link $MIN_DERIVED_LENGTH}. Texts of
+ * ASCII only (the usual ones) are compared without lower-case copies or a regular expression.
  */
 function $derivedFrom(id, value) {
     if (id === undefined || value === undefined || value.length < $MIN_DERIVED_LENGTH)
         return false;
+    if (!$isAscii(id) || !$isAscii(value))
+        return $derivedFromText(id, value);
+    if ($includesAnyCase(id, value))
+        return true;
+    // A digest is 32 (md5), 40 (sha1) or 64 (sha256) hex digits: without such a run, hash nothing.
+    if (!$hasHexRun(id))
+        return false;
+    const lower = id.toLowerCase();
+    return (lower.includes($digestHex("md5", value)) ||
+        lower.includes($digestHex("sha1", value)) ||
+        lower.includes($digestHex("sha256", value)));
+}
+/** {@link $derivedFrom} of texts that are not all ASCII (lower case as Unicode has it). */
+function $derivedFromText(id, value) {
     const lower = id.toLowerCase();
     if (lower.includes(value.toLowerCase()))
         return true;
-    // A digest is 32 (md5), 40 (sha1) or 64 (sha256) hex digits: without such a run, hash nothing.
     if (!$HEX_RUN.test(lower))
         return false;
     return (lower.includes($digestHex("md5", value)) ||
         lower.includes($digestHex("sha1", value)) ||
         lower.includes($digestHex("sha256", value)));
+}
+function $isAscii(s) {
+    for (let i = 0; i < s.length; i++)
+        if (s.charCodeAt(i) > 0x7f)
+            return false;
+    return true;
+}
+/** An ASCII letter's lower case (`A-Z` to `a-z`); any other code unit as it is. */
+function $asciiLower(c) {
+    return c >= 65 && c <= 90 ? c + 32 : c;
+}
+/** Whether ASCII `text` contains ASCII `part`, letters in any case (`includes` of both lower-cased). */
+function $includesAnyCase(text, part) {
+    const last = text.length - part.length;
+    const first = $asciiLower(part.charCodeAt(0));
+    for (let i = 0; i <= last; i++) {
+        if ($asciiLower(text.charCodeAt(i)) !== first)
+            continue;
+        let j = 1;
+        while (j < part.length && $asciiLower(text.charCodeAt(i + j)) === $asciiLower(part.charCodeAt(j)))
+            j++;
+        if (j === part.length)
+            return true;
+    }
+    return false;
+}
+/** Whether ASCII `s` has 32 hex digits in a row, letters in any case ({@link $HEX_RUN} of its lower case). */
+function $hasHexRun(s) {
+    let run = 0;
+    for (let i = 0; i < s.length; i++) {
+        const c = $asciiLower(s.charCodeAt(i));
+        if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102)) {
+            if (++run === 32)
+                return true;
+        }
+        else
+            run = 0;
+    }
+    return false;
 }
 /** ISO 3166-1 alpha-2 codes (embedded from i18n-iso-countries at compile time). */
 const $COUNTRIES = new Set([

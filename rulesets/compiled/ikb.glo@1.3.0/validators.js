@@ -86,26 +86,47 @@ function $parseInteger(s) {
     const n = Number(s);
     return Number.isSafeInteger(n) ? n + 0 : undefined;
 }
+/** Powers of ten that are exact doubles (10^0 .. 10^15), for {@link $parseDecimal}'s fast path. */
+const $POW10 = [
+    1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
 /**
  * `-?[0-9]+(\.[0-9]+)?` with at most `scale` decimals, as the unscaled value at `scale`;
- * undefined when the value needs more than `precision` digits.
+ * undefined when the value needs more than `precision` digits. A value of at most 15 digits at
+ * `scale` (the usual amount) is summed as a double, exact below 2^53, without building a string.
  */
 function $parseDecimal(s, precision, scale) {
     const start = s.charCodeAt(0) === 45 ? 1 : 0;
     let point = -1;
+    let n = 0;
     for (let i = start; i < s.length; i++) {
         const c = s.charCodeAt(i);
         if (c === 46 && point < 0 && i > start && i + 1 < s.length)
             point = i;
         else if (c < 48 || c > 57)
             return undefined;
+        else
+            n = n * 10 + (c - 48);
     }
     if (s.length === start)
         return undefined;
+    const decimals = point < 0 ? 0 : s.length - point - 1;
+    if (decimals > scale)
+        return undefined;
+    // digits before the point plus `scale`: at most 15, so every partial sum above was exact
+    if ((point < 0 ? s.length - start : point - start) + scale <= 15) {
+        const v = n * $POW10[scale - decimals];
+        // the value's digits without leading zeros (none for 0)
+        let width = 0;
+        while (width < 16 && v >= $POW10[width])
+            width++;
+        if (width > precision)
+            return undefined;
+        const big = BigInt(v);
+        return start === 1 ? -big : big;
+    }
     const whole = point < 0 ? s.slice(start) : s.slice(start, point);
     const fraction = point < 0 ? "" : s.slice(point + 1);
-    if (fraction.length > scale)
-        return undefined;
     const digits = (whole + fraction.padEnd(scale, "0")).replace(/^0+/, "");
     if (digits.length > precision)
         return undefined;
@@ -438,21 +459,15 @@ function $validIban(s) {
     const c1 = s.charCodeAt(3) - 48;
     if (c0 < 0 || c0 > 9 || c1 < 0 || c1 > 9)
         return false;
-    const bban = s.slice(4);
-    if (!spec[1].test(bban))
+    if (!spec[1].test(s.slice(4)))
         return false;
-    const rearranged = bban + s.slice(0, 2) + "00";
+    // ISO 7064 mod 97-10 of the BBAN, then the country code, then "00" (no rearranged copy)
     let rest = 0;
-    for (let i = 0; i < rearranged.length; i++) {
-        const code = rearranged.charCodeAt(i);
-        if (code >= 65) {
-            const v = code - 55;
-            rest = (rest * 100 + v) % 97;
-        }
-        else {
-            rest = (rest * 10 + (code - 48)) % 97;
-        }
+    for (let i = 4; i < s.length + 2; i++) {
+        const code = i < s.length ? s.charCodeAt(i) : s.charCodeAt(i - s.length);
+        rest = code >= 65 ? (rest * 100 + (code - 55)) % 97 : (rest * 10 + (code - 48)) % 97;
     }
+    rest = (rest * 100) % 97;
     return 98 - rest === c0 * 10 + c1;
 }
 function $validBsn(s) {
@@ -479,20 +494,73 @@ const $HEX_RUN = /[0-9a-f]{32}/;
 /**
  * Whether identifier `id` is derived from `value` as far as that is decidable: it contains the value
  * (equal included; letters in any case), or the md5, sha1 or sha256 hex digest of it (any case).
- * False when either is absent or the value is shorter than {@link $MIN_DERIVED_LENGTH}.
+ * False when either is absent or the value is shorter than {@link $MIN_DERIVED_LENGTH}. Texts of
+ * ASCII only (the usual ones) are compared without lower-case copies or a regular expression.
  */
 function $derivedFrom(id, value) {
     if (id === undefined || value === undefined || value.length < $MIN_DERIVED_LENGTH)
         return false;
+    if (!$isAscii(id) || !$isAscii(value))
+        return $derivedFromText(id, value);
+    if ($includesAnyCase(id, value))
+        return true;
+    // A digest is 32 (md5), 40 (sha1) or 64 (sha256) hex digits: without such a run, hash nothing.
+    if (!$hasHexRun(id))
+        return false;
+    const lower = id.toLowerCase();
+    return (lower.includes($digestHex("md5", value)) ||
+        lower.includes($digestHex("sha1", value)) ||
+        lower.includes($digestHex("sha256", value)));
+}
+/** {@link $derivedFrom} of texts that are not all ASCII (lower case as Unicode has it). */
+function $derivedFromText(id, value) {
     const lower = id.toLowerCase();
     if (lower.includes(value.toLowerCase()))
         return true;
-    // A digest is 32 (md5), 40 (sha1) or 64 (sha256) hex digits: without such a run, hash nothing.
     if (!$HEX_RUN.test(lower))
         return false;
     return (lower.includes($digestHex("md5", value)) ||
         lower.includes($digestHex("sha1", value)) ||
         lower.includes($digestHex("sha256", value)));
+}
+function $isAscii(s) {
+    for (let i = 0; i < s.length; i++)
+        if (s.charCodeAt(i) > 0x7f)
+            return false;
+    return true;
+}
+/** An ASCII letter's lower case (`A-Z` to `a-z`); any other code unit as it is. */
+function $asciiLower(c) {
+    return c >= 65 && c <= 90 ? c + 32 : c;
+}
+/** Whether ASCII `text` contains ASCII `part`, letters in any case (`includes` of both lower-cased). */
+function $includesAnyCase(text, part) {
+    const last = text.length - part.length;
+    const first = $asciiLower(part.charCodeAt(0));
+    for (let i = 0; i <= last; i++) {
+        if ($asciiLower(text.charCodeAt(i)) !== first)
+            continue;
+        let j = 1;
+        while (j < part.length && $asciiLower(text.charCodeAt(i + j)) === $asciiLower(part.charCodeAt(j)))
+            j++;
+        if (j === part.length)
+            return true;
+    }
+    return false;
+}
+/** Whether ASCII `s` has 32 hex digits in a row, letters in any case ({@link $HEX_RUN} of its lower case). */
+function $hasHexRun(s) {
+    let run = 0;
+    for (let i = 0; i < s.length; i++) {
+        const c = $asciiLower(s.charCodeAt(i));
+        if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102)) {
+            if (++run === 32)
+                return true;
+        }
+        else
+            run = 0;
+    }
+    return false;
 }
 /** ISO 3166-1 alpha-2 codes (embedded from i18n-iso-countries at compile time). */
 const $COUNTRIES = new Set([
@@ -809,9 +877,48 @@ const $NAME_PARTICLES = new Set([
 ]);
 /**
  * The words of the present texts: decomposed (NFKD), marks removed, lower case, every character
- * that is no letter or digit a separator.
+ * that is no letter or digit a separator. Texts of ASCII only (NFKD and the marks change nothing
+ * there, and the letters and digits are `A-Z`, `a-z`, `0-9`) are split by a loop over their
+ * characters; any other goes through the Unicode steps.
  */
 function $normalWords(texts) {
+    for (let k = 0; k < texts.length; k++) {
+        const t = texts[k];
+        if (t === undefined)
+            continue;
+        for (let i = 0; i < t.length; i++)
+            if (t.charCodeAt(i) > 0x7f)
+                return $unicodeWords(texts);
+    }
+    const words = [];
+    for (let k = 0; k < texts.length; k++) {
+        const t = texts[k];
+        if (t === undefined)
+            continue;
+        let from = -1;
+        let upper = false;
+        for (let i = 0; i <= t.length; i++) {
+            const c = i < t.length ? t.charCodeAt(i) : 0;
+            const lower = (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+            const capital = c >= 65 && c <= 90;
+            if (lower || capital) {
+                if (from < 0)
+                    from = i;
+                if (capital)
+                    upper = true;
+            }
+            else if (from >= 0) {
+                const w = t.slice(from, i);
+                words.push(upper ? w.toLowerCase() : w);
+                from = -1;
+                upper = false;
+            }
+        }
+    }
+    return words;
+}
+/** {@link $normalWords} of texts that are not all ASCII. */
+function $unicodeWords(texts) {
     let s = "";
     for (const t of texts)
         if (t !== undefined && t !== "")
@@ -4843,15 +4950,21 @@ function $fileTotalSingle46(cells, index) {
     return v === undefined ? undefined : BigInt(v) * 1n;
 }
 /**
- * Whether a BA row counts for rule cnt0008 (its `when`); the row is decoded as the checks decode it; ctx holds the RRD and no IKB.
+ * Whether a BA row counts for rule cnt0008 (its `when`); the row is decoded as the checks decode it (or given so decoded); ctx holds the RRD and no IKB.
  */
-function $fileTotalWhen46(cells, index, ctx) {
-    const r = $decode_BA(cells, index, []);
+function $fileTotalWhen46(cells, index, ctx, record) {
+    const r = (record ?? $decode_BA(cells, index, []));
     return ($eq(r.legal_dispute, true) ||
         $eq(r.restrictive_measures, true) ||
         $eq(r.pledged, true) ||
         $eq(r.attached, true) ||
         $eq(r.blocked_by_local_law, true));
+}
+/**
+ * A BA row decoded as the checks decode it (its findings dropped), for the `when` of its file totals.
+ */
+function $fileTotalRecord_BA(cells, index) {
+    return $decode_BA(cells, index, []);
 }
 /**
  * Whether a ETD row is the one that holds the figure of rule cnt0008.
@@ -4870,10 +4983,10 @@ function $fileTotalSingle47(cells, index) {
     return v === undefined ? undefined : BigInt(v) * 1n;
 }
 /**
- * Whether a BA row counts for rule cnt0009 (its `when`); the row is decoded as the checks decode it; ctx holds the RRD and no IKB.
+ * Whether a BA row counts for rule cnt0009 (its `when`); the row is decoded as the checks decode it (or given so decoded); ctx holds the RRD and no IKB.
  */
-function $fileTotalWhen47(cells, index, ctx) {
-    const r = $decode_BA(cells, index, []);
+function $fileTotalWhen47(cells, index, ctx, record) {
+    const r = (record ?? $decode_BA(cells, index, []));
     return !($eq(r.legal_dispute, true) ||
         $eq(r.restrictive_measures, true) ||
         $eq(r.pledged, true) ||
@@ -4907,11 +5020,17 @@ function $fileTotalSingle48(cells, index) {
     return v === undefined ? undefined : BigInt(v) * 1n;
 }
 /**
- * Whether a ETD row counts for rule cnt0010 (its `when`); the row is decoded as the checks decode it; ctx holds the RRD and no IKB.
+ * Whether a ETD row counts for rule cnt0010 (its `when`); the row is decoded as the checks decode it (or given so decoded); ctx holds the RRD and no IKB.
  */
-function $fileTotalWhen48(cells, index, ctx) {
-    const r = $decode_ETD(cells, index, []);
+function $fileTotalWhen48(cells, index, ctx, record) {
+    const r = (record ?? $decode_ETD(cells, index, []));
     return r.entity_type === "blocked_bank_account" || r.entity_type === "non_blocked_bank_account";
+}
+/**
+ * A ETD row decoded as the checks decode it (its findings dropped), for the `when` of its file totals.
+ */
+function $fileTotalRecord_ETD(cells, index) {
+    return $decode_ETD(cells, index, []);
 }
 /**
  * Whether a ETD row is the one that holds the figure of rule cnt0010.
@@ -5030,13 +5149,29 @@ export const fileTotals = {
     cnt0005: { scale: 0, single: $fileTotalSingle43, match: $fileTotalMatch43 },
     cnt0006: { scale: 0, single: $fileTotalSingle44, match: $fileTotalMatch44 },
     cnt0007: { scale: 0, single: $fileTotalSingle45, match: $fileTotalMatch45 },
-    cnt0008: { scale: 0, single: $fileTotalSingle46, when: $fileTotalWhen46, match: $fileTotalMatch46 },
-    cnt0009: { scale: 0, single: $fileTotalSingle47, when: $fileTotalWhen47, match: $fileTotalMatch47 },
+    cnt0008: {
+        scale: 0,
+        single: $fileTotalSingle46,
+        when: $fileTotalWhen46,
+        decode: $fileTotalRecord_BA,
+        whenFields: ["legal_dispute", "restrictive_measures", "pledged", "attached", "blocked_by_local_law"],
+        match: $fileTotalMatch46,
+    },
+    cnt0009: {
+        scale: 0,
+        single: $fileTotalSingle47,
+        when: $fileTotalWhen47,
+        decode: $fileTotalRecord_BA,
+        whenFields: ["legal_dispute", "restrictive_measures", "pledged", "attached", "blocked_by_local_law"],
+        match: $fileTotalMatch47,
+    },
     cnt0010: {
         scale: 0,
         value: $fileTotalValue48,
         single: $fileTotalSingle48,
         when: $fileTotalWhen48,
+        decode: $fileTotalRecord_ETD,
+        whenFields: ["entity_type"],
         match: $fileTotalMatch48,
     },
 };

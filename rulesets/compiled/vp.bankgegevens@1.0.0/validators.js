@@ -337,21 +337,15 @@ function $validIban(s) {
     const c1 = s.charCodeAt(3) - 48;
     if (c0 < 0 || c0 > 9 || c1 < 0 || c1 > 9)
         return false;
-    const bban = s.slice(4);
-    if (!spec[1].test(bban))
+    if (!spec[1].test(s.slice(4)))
         return false;
-    const rearranged = bban + s.slice(0, 2) + "00";
+    // ISO 7064 mod 97-10 of the BBAN, then the country code, then "00" (no rearranged copy)
     let rest = 0;
-    for (let i = 0; i < rearranged.length; i++) {
-        const code = rearranged.charCodeAt(i);
-        if (code >= 65) {
-            const v = code - 55;
-            rest = (rest * 100 + v) % 97;
-        }
-        else {
-            rest = (rest * 10 + (code - 48)) % 97;
-        }
+    for (let i = 4; i < s.length + 2; i++) {
+        const code = i < s.length ? s.charCodeAt(i) : s.charCodeAt(i - s.length);
+        rest = code >= 65 ? (rest * 100 + (code - 55)) % 97 : (rest * 10 + (code - 48)) % 97;
     }
+    rest = (rest * 100) % 97;
     return 98 - rest === c0 * 10 + c1;
 }
 const $POSTCODE = /^[1-9][0-9]{3} [A-Z]{2}$/;

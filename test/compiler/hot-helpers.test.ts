@@ -1,0 +1,232 @@
+/**
+ * The fast paths of prelude helpers that run on every row ($normalWords' ASCII loop,
+ * $parseDecimal's sum as a double, $derivedFrom's ASCII loops, $validIban's sum without a copy)
+ * against the plain implementations they replace, kept here as the reference (ibantools for
+ * IBANs): the results must be the same on any text.
+ */
+import fc from "fast-check";
+import { composeIBAN, isValidIBAN } from "ibantools";
+import { describe, expect, it } from "vitest";
+import { $parseDecimal } from "../../compiler/helpers/decode.js";
+import { $validIban } from "../../compiler/helpers/iban.js";
+import {
+  $derivedFrom,
+  $digestHex,
+  $HEX_RUN,
+  $MIN_DERIVED_LENGTH,
+} from "../../compiler/helpers/identifiers.js";
+import { $FOLDED, $normalWords } from "../../compiler/helpers/normalize.js";
+
+/** The Unicode steps for every text (the implementation before the ASCII loop). */
+function referenceWords(texts: readonly (string | undefined)[]): string[] {
+  let s = "";
+  for (const t of texts) if (t !== undefined && t !== "") s += " " + t;
+  const folded = s
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase()
+    .replace(/[ßæœøłđðþı]/g, (c) => $FOLDED[c] ?? c);
+  return folded.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== "");
+}
+
+/** Digits and strings through BigInt (the implementation before the fast path). */
+function referenceDecimal(
+  s: string,
+  precision: number,
+  scale: number,
+): bigint | undefined {
+  const start = s.charCodeAt(0) === 45 ? 1 : 0;
+  let point = -1;
+  for (let i = start; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46 && point < 0 && i > start && i + 1 < s.length) point = i;
+    else if (c < 48 || c > 57) return undefined;
+  }
+  if (s.length === start) return undefined;
+  const whole = point < 0 ? s.slice(start) : s.slice(start, point);
+  const fraction = point < 0 ? "" : s.slice(point + 1);
+  if (fraction.length > scale) return undefined;
+  const digits = (whole + fraction.padEnd(scale, "0")).replace(/^0+/, "");
+  if (digits.length > precision) return undefined;
+  const v = digits === "" ? 0n : BigInt(digits);
+  return start === 1 ? -v : v;
+}
+
+/** Lower case, `includes` and a regular expression on every text (the implementation before the ASCII loops). */
+function referenceDerivedFrom(
+  id: string | undefined,
+  value: string | undefined,
+): boolean {
+  if (
+    id === undefined ||
+    value === undefined ||
+    value.length < $MIN_DERIVED_LENGTH
+  )
+    return false;
+  const lower = id.toLowerCase();
+  if (lower.includes(value.toLowerCase())) return true;
+  if (!$HEX_RUN.test(lower)) return false;
+  return (
+    lower.includes($digestHex("md5", value)) ||
+    lower.includes($digestHex("sha1", value)) ||
+    lower.includes($digestHex("sha256", value))
+  );
+}
+
+/** Texts mostly of ASCII names and codes, now and then with a character from elsewhere. */
+const nameChar = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom(..."aAzZ09 .,-'/_\t()".split("")) },
+  {
+    weight: 6,
+    arbitrary: fc.string({ unit: "binary-ascii", minLength: 1, maxLength: 1 }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(..."éÉüÜßæŒøŁđÐþıİﬁ²①Ⅻ٣ǅ\u0301\u00a0".split("")),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 1 }),
+  },
+);
+const text = fc.option(fc.string({ unit: nameChar, maxLength: 24 }), {
+  nil: undefined,
+});
+
+describe("hot prelude helpers give what their plain implementations give", () => {
+  it("$normalWords: the ASCII loop and the Unicode steps split alike", () => {
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 4 }), (texts) => {
+        expect($normalWords(texts)).toEqual(referenceWords(texts));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const texts of [
+      ["van den Berg", "J.P."],
+      ["1234 AB", "12", "a"],
+      ["", undefined, "  "],
+      ["MÜLLER"],
+      ["ABC", "déf"],
+      ["Straße 1"],
+    ])
+      expect($normalWords(texts)).toEqual(referenceWords(texts));
+  });
+
+  it("$parseDecimal: the sum as a double and the digits through BigInt agree", () => {
+    const decimalText = fc.oneof(
+      fc
+        .tuple(
+          fc.constantFrom("", "-", "--", "+"),
+          fc.stringMatching(/^[0-9]{0,20}$/),
+          fc.option(fc.stringMatching(/^[0-9]{0,6}$/)),
+          fc.constantFrom("", "", "", "x", "."),
+        )
+        .map(
+          ([sign, whole, frac, tail]) =>
+            `${sign}${whole}${frac === null ? "" : `.${frac}`}${tail}`,
+        ),
+      fc.string({
+        unit: fc.constantFrom(..."0123456789.-e ".split("")),
+        maxLength: 20,
+      }),
+    );
+    fc.assert(
+      fc.property(
+        decimalText,
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 0, max: 6 }),
+        (s, precision, scale) => {
+          expect($parseDecimal(s, precision, scale)).toBe(
+            referenceDecimal(s, precision, scale),
+          );
+        },
+      ),
+      { numRuns: 20000 },
+    );
+    for (const [s, p, sc] of [
+      ["0", 1, 0],
+      ["0.00", 1, 2],
+      ["-0", 3, 2],
+      ["999999999999999", 15, 0],
+      ["9999999999999.99", 15, 2],
+      ["99999999999999.99", 18, 2],
+      ["1000000000000000", 15, 0],
+      ["00000000000000000012.5", 3, 2],
+      ["123456789012.34", 14, 2],
+      ["123456789012.34", 13, 2],
+    ] as const)
+      expect($parseDecimal(s, p, sc)).toBe(referenceDecimal(s, p, sc));
+  });
+
+  it("$derivedFrom: the ASCII loops and lower case with a regular expression agree", () => {
+    const idChar = fc.oneof(
+      {
+        weight: 6,
+        arbitrary: fc.constantFrom(
+          ..."0123456789abcdefABCDEFxyzXYZ-_ ".split(""),
+        ),
+      },
+      { weight: 1, arbitrary: fc.constantFrom(..."İıÄäẞß\u212a".split("")) },
+    );
+    const value = fc.option(
+      fc.string({ unit: idChar, minLength: 4, maxLength: 12 }),
+      { nil: undefined },
+    );
+    const id = fc.oneof(
+      fc.option(fc.string({ unit: idChar, maxLength: 80 }), { nil: undefined }),
+      // ids built from the value: itself in another case, or with one of its digests
+      fc
+        .tuple(
+          value,
+          fc.constantFrom("same", "upper", "md5", "sha1", "sha256", "MD5"),
+          fc.string({ unit: idChar, maxLength: 6 }),
+        )
+        .map(([v, how, pad]) => {
+          if (v === undefined) return undefined;
+          const core =
+            how === "same"
+              ? v
+              : how === "upper"
+                ? v.toUpperCase()
+                : how === "MD5"
+                  ? $digestHex("md5", v).toUpperCase()
+                  : $digestHex(how, v);
+          return pad + core + pad;
+        }),
+    );
+    fc.assert(
+      fc.property(id, value, (i, v) => {
+        expect($derivedFrom(i, v)).toBe(referenceDerivedFrom(i, v));
+      }),
+      { numRuns: 5000 },
+    );
+    const sha = $digestHex("sha256", "123456789");
+    for (const [i, v] of [
+      ["NL91ABNA0417164300", "nl91abna0417164300"],
+      [`x${sha}`, "123456789"],
+      [`x${sha.toUpperCase()}`, "123456789"],
+      ["C0000000001-B1", "NL25ASNB2179760268"],
+      ["ab", "abcdefgh"],
+    ] as const)
+      expect($derivedFrom(i, v)).toBe(referenceDerivedFrom(i, v));
+    expect($derivedFrom(`x${sha}`, "123456789")).toBe(true);
+  });
+
+  it("$validIban: the check digits summed without a rearranged copy, as ibantools has them", () => {
+    const bban = fc.oneof(
+      fc.stringMatching(/^[A-Z]{4}[0-9]{10}$/).map((b) => ["NL", b] as const),
+      fc.stringMatching(/^[0-9]{18}$/).map((b) => ["DE", b] as const),
+      fc.stringMatching(/^[A-Z]{4}[0-9]{14}$/).map((b) => ["GB", b] as const),
+    );
+    fc.assert(
+      fc.property(bban, fc.nat(99), ([countryCode, b], wrong) => {
+        const iban = composeIBAN({ countryCode, bban: b })!;
+        expect($validIban(iban)).toBe(true);
+        const other =
+          iban.slice(0, 2) + String(wrong).padStart(2, "0") + iban.slice(4);
+        expect($validIban(other)).toBe(isValidIBAN(other));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
