@@ -1,12 +1,11 @@
 /**
  * A short `regel validate` without V8's optimizing compiler. Validating a small delivery (the
  * bundled example: 1,860 rows) runs most of its code only a few hundred times: TurboFan compiles
- * the hottest functions of the runtime and of the compiled ruleset (on a second thread, about 70 ms
- * of CPU for the example) and the run is over before the optimized code pays that back. Below
+ * the hottest functions of the runtime and of the compiled ruleset (about 75 ms of CPU for the
+ * example, on a second thread) and the run is over before the optimized code pays that back. Up to
  * {@link SMALL_DELIVERY_BYTES} the process turns TurboFan off before the command runs (the
  * interpreter and the baseline compiler, Sparkplug, still run); a larger delivery runs as V8
- * decides. Output is the same either way; bench/results.md has the measurements and the
- * break-even.
+ * decides. Output is the same either way; bench/results.md has the measurements.
  *
  * @module
  */
@@ -16,10 +15,11 @@ import type { Command } from "commander";
 
 /**
  * The largest delivery (bytes of its files, with those of `--previous`) validated without the
- * optimizing compiler. Measured break-even: between 3.3 MB (4,000 depositors, still faster without)
- * and 4.9 MB (6,000, slower); this keeps a margin below it.
+ * optimizing compiler. Measured (bench/results.md): without it the CPU time is lower up to about
+ * 3.3 MB, but with a core to spare TurboFan compiles beside the main thread, and the wall time is
+ * the same at 0.8 MB and longer at 1.6 MB (+40 ms). The example (0.26 MB) is faster either way.
  */
-export const SMALL_DELIVERY_BYTES = 2 * 1024 * 1024;
+export const SMALL_DELIVERY_BYTES = 1024 * 1024;
 
 /**
  * The bytes of the files directly in each folder together, counted up to just above `limit`;
