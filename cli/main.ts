@@ -12,6 +12,7 @@ import {
   exitQuietlyOnClosedPipe,
   reportFailure,
 } from "./failure.js";
+import { tuneForShortRun } from "./short-run.js";
 import { printErr, printOut } from "./terminal-text.js";
 import { toolVersion } from "../runtime/tool-version.js";
 
@@ -31,6 +32,10 @@ program
   .version(toolVersion())
   // commander echoes arguments in its errors ("unknown option ..."): made safe like all output
   .configureOutput({ writeOut: printOut, writeErr: printErr })
+  // a small delivery is validated before optimized code would pay back its compiling
+  .hook("preAction", async (_program, action) => {
+    await tuneForShortRun(action);
+  })
   .addHelpText(
     "after",
     "\nExit codes: 0 ok, 1 negative verdict (rejected, blocking findings, errors, stale),\n" +

@@ -12,13 +12,13 @@
  * - `.d.cts` beside every `.d.ts` of the public entry points' folders: the same declarations for
  *   a CommonJS consumer (under `moduleResolution: nodenext` a `.d.ts` in this `type: module`
  *   package describes an ES module).
+ * - `dist/bin/`: the `regel` command bundled (the package's `bin`; scripts/bundle-cli.ts).
  *
  * Run by `npm run build`; the tarball test (test/package/consumer.test.ts) runs it too.
  *
  * @module
  */
 import {
-  chmodSync,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -31,6 +31,7 @@ import {
 } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundleCli, CLI_BUNDLE_ENTRY } from "./bundle-cli.js";
 
 /** The package root: dist/scripts/build-package.js → two folders up. */
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -191,6 +192,7 @@ function mtime(path: string): number {
 export function packageBuildIsCurrent(): boolean {
   const ids = compiledIds();
   const outputs = [
+    join(ROOT, CLI_BUNDLE_ENTRY),
     ...Object.keys(CJS_ENTRIES).map((n) => join(DIST, "cjs", `${n}.cjs`)),
     ...ids.flatMap((id) => [
       join(DIST, "rulesets", id, "validators.d.cts"),
@@ -200,7 +202,9 @@ export function packageBuildIsCurrent(): boolean {
   const oldestOutput = Math.min(...outputs.map(mtime));
   if (oldestOutput === 0) return false;
   const inputs = [
-    ...TYPED_FOLDERS.flatMap((f) => files(join(DIST, f), ".js")),
+    ...[...TYPED_FOLDERS, "cli", "lsp"].flatMap((f) =>
+      files(join(DIST, f), ".js"),
+    ),
     ...ids.flatMap((id) =>
       ["validators.js", "validators.ts", "validators.d.ts"].map((f) =>
         join(COMPILED, id, f),
@@ -217,22 +221,14 @@ export async function buildPackage(): Promise<void> {
   await rulesetDeclarations(ids);
   ctsDeclarations();
   await commonJs(ids);
-}
-
-/**
- * The package's `bin` must be executable: npm makes it so when it installs regel as a dependency,
- * but `npx regel` in this repository runs `dist/cli/main.js` as tsc wrote it (mode 644).
- */
-function makeCliExecutable(): void {
-  const bin = join(DIST, "cli", "main.js");
-  if (existsSync(bin)) chmodSync(bin, 0o755);
+  await bundleCli(ROOT);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = Date.now();
-  makeCliExecutable();
   await buildPackage();
+  const dist = relative(process.cwd(), DIST) || ".";
   process.stdout.write(
-    `package build: ${relative(process.cwd(), DIST) || "."}/cjs, ruleset types, .d.cts (${Date.now() - started} ms)\n`,
+    `package build: ${dist}/bin (the regel command), ${dist}/cjs, ruleset types, .d.cts (${Date.now() - started} ms)\n`,
   );
 }

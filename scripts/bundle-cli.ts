@@ -1,0 +1,167 @@
+/**
+ * The `regel` command as users run it (the package's `bin`, `dist/bin/regel.js`): tsc's ES modules
+ * of the CLI bundled by rolldown into `dist/bin/` — the entry and, beside it, a chunk per lazily
+ * imported command (cli/command-table.ts) and per group of modules that commands share. For
+ * `regel validate` of the bundled example that is about 20 modules to load instead of the ~60 of
+ * `dist/cli/main.js` and its dependencies, each of which costs the module loader a resolution, a
+ * read and a compile (bench/results.md, "`regel validate` of the bundled example").
+ *
+ * - Dependencies stay imports of `node_modules`, except the few that every command loads at
+ *   start-up ({@link INLINED}), which are bundled in.
+ * - `dist/bin/` is one folder below the package root, like `dist/cli/`, so the modules that find
+ *   the package from `import.meta.url` (its package.json, `rulesets/compiled`, the compiler's
+ *   helper sources, docs/report-schema.json) find it from a chunk too.
+ * - A module started by URL, `new URL("./x.js", import.meta.url)` (how `new Worker` is given its
+ *   entry), becomes a chunk of its own, `dist/bin/x.js`: where that URL points from every chunk.
+ * - The source maps go through tsc's maps to the TypeScript sources: with
+ *   `node --enable-source-maps`, a stack trace (`REGEL_DEBUG=1`, cli/failure.ts) names
+ *   `runtime/….ts`. The package ships no maps (package.json `files`).
+ *
+ * The library (`import "regel"`, the exports map) stays tsc's unbundled output in dist/.
+ *
+ * @module
+ */
+import {
+  chmodSync,
+  existsSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from "node:fs";
+import { basename, dirname, join, resolve, sep } from "node:path";
+import type { Plugin } from "rolldown";
+
+/** The folder of the bundled command, relative to the package root. */
+export const CLI_BUNDLE_DIR = join("dist", "bin");
+/** Its entry, the package's `bin` (package.json). */
+export const CLI_BUNDLE_ENTRY = join(CLI_BUNDLE_DIR, "regel.js");
+
+/**
+ * Dependencies bundled into the command: commander, which every command loads (8 CommonJS
+ * modules), and the two small ones `regel validate` loads besides it. Bundled, they cost no
+ * package resolution and no loader round trip per module; measured in bench/results.md.
+ */
+export const INLINED: readonly string[] = [
+  "commander",
+  "signal-exit",
+  "fastest-levenshtein",
+];
+
+/** tsc's `.js.map` of a module it emitted, handed to rolldown, which chains it into the bundle's. */
+function tscSourceMaps(): Plugin {
+  return {
+    name: "regel:tsc-source-maps",
+    load(id) {
+      if (!id.endsWith(".js") || id.includes(`${sep}node_modules${sep}`))
+        return null;
+      const mapFile = `${id}.map`;
+      if (!existsSync(mapFile)) return null;
+      const code = readFileSync(id, "utf8").replace(
+        /\n\/\/# sourceMappingURL=\S+\s*$/,
+        "\n",
+      );
+      const map = JSON.parse(readFileSync(mapFile, "utf8")) as {
+        sources: string[];
+        sourceRoot?: string;
+      };
+      // tsc's sources are relative to its map's folder; rolldown relates them to the bundle's
+      map.sources = map.sources.map((s) =>
+        resolve(dirname(id), map.sourceRoot ?? "", s),
+      );
+      delete map.sourceRoot;
+      return { code, map: JSON.stringify(map) };
+    },
+  };
+}
+
+/** `new URL("<specifier>", import.meta.url)`. */
+const URL_OF_MODULE =
+  /new\s+URL\(\s*(["'])([^"']+)\1\s*,\s*import\.meta\.url\s*\)/g;
+
+/**
+ * Each module named by `new URL("./x.js", import.meta.url)` becomes the chunk `x.js` of the
+ * bundle's one folder, where the URL points from whichever chunk holds the code.
+ */
+function urlEntries(): Plugin {
+  const emitted = new Map<string, string>();
+  return {
+    name: "regel:url-entries",
+    transform(code, id) {
+      for (const m of code.matchAll(URL_OF_MODULE)) {
+        const specifier = m[2];
+        if (!/\.[cm]?js$/.test(specifier)) continue;
+        if (!/^\.\/[^/]+\.js$/.test(specifier))
+          throw new Error(
+            `${id}: new URL(${JSON.stringify(specifier)}, import.meta.url): the bundled command (scripts/bundle-cli.ts) starts only a module "./name.js" beside its importer`,
+          );
+        const target = resolve(dirname(id), specifier);
+        const fileName = basename(specifier);
+        const earlier = emitted.get(fileName);
+        if (earlier === target) continue;
+        if (earlier !== undefined || fileName === basename(CLI_BUNDLE_ENTRY))
+          throw new Error(
+            `${target} cannot be the bundle's ${fileName}: ${earlier ?? "the entry"} is`,
+          );
+        emitted.set(fileName, target);
+        this.emitFile({ type: "chunk", id: target, fileName });
+      }
+      return null;
+    },
+  };
+}
+
+/**
+ * Bundle `dist/cli/main.js` (tsc's output, which must be current) into `dist/bin/` under `root`.
+ * Built aside and moved in place, so a reader never sees half a bundle. `entry` and `outDir`
+ * (tests) bundle another program.
+ */
+export async function bundleCli(
+  root: string,
+  options: { entry?: string; outDir?: string } = {},
+): Promise<void> {
+  const { build } = await import("rolldown");
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+    dependencies?: Record<string, string>;
+  };
+  const external = Object.keys(pkg.dependencies ?? {}).filter(
+    (d) => !INLINED.includes(d),
+  );
+  const target = options.outDir ?? join(root, CLI_BUNDLE_DIR);
+  const aside = `${target}.build-${process.pid}`;
+  rmSync(aside, { recursive: true, force: true });
+  await build({
+    input: {
+      [basename(CLI_BUNDLE_ENTRY, ".js")]:
+        options.entry ?? join(root, "dist", "cli", "main.js"),
+    },
+    // the module comments in the bundle name paths relative to it: the same from any folder
+    cwd: root,
+    platform: "node",
+    logLevel: "warn",
+    external: (id) =>
+      id.startsWith("node:") ||
+      external.some((d) => id === d || id.startsWith(`${d}/`)),
+    plugins: [tscSourceMaps(), urlEntries()],
+    output: {
+      dir: aside,
+      format: "esm",
+      entryFileNames: "[name].js",
+      chunkFileNames: "[name]-[hash].js",
+      sourcemap: true,
+      // the same map on every system
+      sourcemapPathTransform: (source) => source.split(sep).join("/"),
+    },
+  });
+  // `npx regel` in this repository runs the file as it is (npm makes an installed bin executable)
+  chmodSync(join(aside, basename(CLI_BUNDLE_ENTRY)), 0o755);
+  // Two builds at once (test workers) may swap in turn: the last one wins, both are the same.
+  for (let attempt = 0; ; attempt++) {
+    rmSync(target, { recursive: true, force: true });
+    try {
+      renameSync(aside, target);
+      return;
+    } catch (e) {
+      if (attempt >= 5) throw e;
+    }
+  }
+}

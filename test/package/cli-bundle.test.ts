@@ -1,0 +1,80 @@
+/**
+ * The bundling of the `regel` command (scripts/bundle-cli.ts): a module started by
+ * `new URL("./x.js", import.meta.url)` — a worker — is bundled beside the entry where the URL
+ * points; a URL out of the module's folder is refused at build time; the build is deterministic.
+ */
+import { spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureBuilt, ROOT } from "../source-folders.js";
+
+const FIXTURES = join(import.meta.dirname, "fixtures");
+
+interface BundleCli {
+  bundleCli: (
+    root: string,
+    options?: { entry?: string; outDir?: string },
+  ) => Promise<void>;
+}
+
+let bundler: BundleCli;
+let work: string;
+
+beforeAll(async () => {
+  ensureBuilt();
+  bundler = (await import(
+    pathToFileURL(join(ROOT, "dist", "scripts", "bundle-cli.js")).href
+  )) as BundleCli;
+  work = mkdtempSync(join(tmpdir(), "regel-cli-bundle-"));
+});
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("the bundled command", () => {
+  it("bundles a worker started by new URL('./x.js', import.meta.url) as x.js beside the entry, and it runs", async () => {
+    const out = join(work, "url-entry");
+    await bundler.bundleCli(ROOT, {
+      entry: join(FIXTURES, "url-entry", "main.js"),
+      outDir: out,
+    });
+    expect(existsSync(join(out, "work.js"))).toBe(true);
+    // the worker's module is no longer beside the code that starts it in the fixture's layout
+    expect(existsSync(join(out, "runtime"))).toBe(false);
+    const run = spawnSync(process.execPath, [join(out, "regel.js")], {
+      encoding: "utf8",
+    });
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe("42 1\n");
+  });
+
+  it("refuses a module started from outside its importer's folder", async () => {
+    await expect(
+      bundler.bundleCli(ROOT, {
+        entry: join(FIXTURES, "url-entry-outside", "main.js"),
+        outDir: join(work, "outside"),
+      }),
+    ).rejects.toThrow(/only a module "\.\/name\.js" beside its importer/);
+  });
+
+  it("is deterministic: two builds of the command write the same files", async () => {
+    const js = (dir: string) =>
+      readdirSync(dir)
+        .filter((f) => f.endsWith(".js"))
+        .sort()
+        .map((f) => [f, readFileSync(join(dir, f), "utf8")]);
+    await bundler.bundleCli(ROOT, { outDir: join(work, "one") });
+    await bundler.bundleCli(ROOT, { outDir: join(work, "two") });
+    const one = js(join(work, "one"));
+    expect(one.length).toBeGreaterThan(10);
+    expect(js(join(work, "two"))).toEqual(one);
+  }, 60_000);
+});
