@@ -23,6 +23,8 @@ import {
 import { canonicalCells, goodRows } from "./stage-read.js";
 import { rowsByIkbKey } from "./stage-group.js";
 import { countBlocking, problem, tally } from "./stage-tally.js";
+import { parallelPlan } from "./stage-partition.js";
+import { validateInWorkers } from "./parallel-validate.js";
 
 /**
  * The validate stage: the file checks made ready (key sets sealed, whole-file checks finished),
@@ -176,27 +178,19 @@ async function validateAll(s: DeliveryRun): Promise<void> {
   const grouped = readable.filter((f) => f.ikbCol >= 0);
   const flat = readable.filter((f) => f.ikbCol < 0);
   if (grouped.length) {
-    const sources = grouped.map((f) => rowsByIkbKey(s, f));
-    const names = s.rs.entities
-      .filter((e) => e.file && grouped.some((g) => g.entity === e))
-      .map((e) => e.name);
-    for await (const groups of groupByKey(sources))
-      for (const g of groups) {
-        if (g.key.trim() === "") {
-          // A row without an IKB key belongs to no IKB that can be named: it is checked on its
-          // own and counts as one IKB that does not meet the automated controls (docs/report.md,
-          // "Rows without an IKB key"): a row never leaves the denominator.
-          g.rows.forEach((rows, i) => {
-            for (const row of rows) ungrouped(s, grouped[i], row);
-          });
-          continue;
-        }
-        // no prototype: an entity may be called `toString` (the module reads ikb[entity])
-        const ikb: Record<string, unknown[]> = Object.create(null);
-        for (const n of names) ikb[n] = [];
-        const previous = await s.previous?.seek(g.key);
-        processIkb(s, g.key, grouped, g.rows, ikb, previous);
-      }
+    // worker threads, one range of IKB keys each, when the delivery is one they cover
+    const plan = parallelPlan(s, grouped);
+    s.opts.onThreads?.(
+      typeof plan === "string" ? 1 : plan.ranges.length,
+      typeof plan === "string" ? plan : undefined,
+    );
+    if (typeof plan !== "string") await validateInWorkers(s, grouped, plan);
+    else
+      await validateGrouped(
+        s,
+        grouped,
+        grouped.map((f) => rowsByIkbKey(s, f)),
+      );
   }
   // the IKBs of T−1 after the delivery's last one are gone too
   await s.previous?.finish();
@@ -205,6 +199,37 @@ async function validateAll(s: DeliveryRun): Promise<void> {
       for (const row of batch)
         processIkb(s, undefined, [f], [[row]], undefined);
   }
+}
+
+/**
+ * Validate the IKBs of the IKB files `grouped`, whose good rows `sources` gives in IKB key order
+ * (all of them, or one range of keys in a worker: runtime/validate-worker.ts).
+ */
+export async function validateGrouped(
+  s: DeliveryRun,
+  grouped: readonly FileState[],
+  sources: readonly AsyncIterator<KeyedRow[]>[],
+): Promise<void> {
+  const names = s.rs.entities
+    .filter((e) => e.file && grouped.some((g) => g.entity === e))
+    .map((e) => e.name);
+  for await (const groups of groupByKey(sources))
+    for (const g of groups) {
+      if (g.key.trim() === "") {
+        // A row without an IKB key belongs to no IKB that can be named: it is checked on its
+        // own and counts as one IKB that does not meet the automated controls (docs/report.md,
+        // "Rows without an IKB key"): a row never leaves the denominator.
+        g.rows.forEach((rows, i) => {
+          for (const row of rows) ungrouped(s, grouped[i], row);
+        });
+        continue;
+      }
+      // no prototype: an entity may be called `toString` (the module reads ikb[entity])
+      const ikb: Record<string, unknown[]> = Object.create(null);
+      for (const n of names) ikb[n] = [];
+      const previous = await s.previous?.seek(g.key);
+      processIkb(s, g.key, grouped, g.rows, ikb, previous);
+    }
 }
 
 /** A row of an IKB file whose IKB key is empty (or only white space). */
@@ -224,7 +249,7 @@ function ungrouped(s: DeliveryRun, f: FileState, row: KeyedRow): void {
 function processIkb(
   s: DeliveryRun,
   key: string | undefined,
-  files: FileState[],
+  files: readonly FileState[],
   rows: KeyedRow[][],
   ikb: Record<string, unknown[]> | undefined,
   previous?: Record<string, unknown[]>,
@@ -478,7 +503,7 @@ function fileChecks(
   }
 }
 
-function keyText(
+export function keyText(
   s: DeliveryRun,
   f: FileState,
   cells: readonly string[],
