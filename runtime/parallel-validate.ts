@@ -5,8 +5,9 @@
  * (runtime/merge-partials.ts), so that the report is byte-identical to a single-threaded run.
  *
  * The unique-key check reports every occurrence of a key after the first, citing the first
- * line; a key may occur in two ranges. When a file has unique-key candidates (hashes seen more
- * than once in the scan), each worker but the last first collects the first line of every
+ * line; a key may occur in two ranges, unless it holds the IKB key. When a file whose key does not
+ * hold the IKB key has unique-key candidates (hashes seen more than once in the scan), each
+ * worker but the last first collects the first line of every
  * candidate key text in its range (reading the key columns only); the main thread hands each
  * worker the key texts first seen in an earlier range, with their lines, and only then do the
  * workers validate. Exact: key texts are compared, never only their hashes.
@@ -21,14 +22,16 @@ import { Worker } from "node:worker_threads";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
 import { mergePartial } from "./merge-partials.js";
 import type { ParallelPlan } from "./stage-partition.js";
-import {
-  JOB_KIND,
-  type FirstLines,
-  type SeenMessage,
-  type WorkerFile,
-  type WorkerJob,
-  type WorkerMessage,
+import type {
+  FirstLines,
+  SeenMessage,
+  WorkerFile,
+  WorkerJob,
+  WorkerMessage,
 } from "./validate-worker.js";
+
+/** The {@link WorkerJob.kind} of a job. */
+export const JOB_KIND = "regel-validate-range";
 
 /**
  * The built worker entry: beside this module (dist/runtime), beside the CommonJS bundle's
@@ -74,7 +77,7 @@ export async function validateInWorkers(
     t,
     s.refSets.get(t)!,
   ]);
-  const exchange = grouped.some((f) => (f.unique?.candidates?.size ?? 0) > 0);
+  const exchange = grouped.some(keysMaySpanRanges);
   const last = plan.ranges.length - 1;
   const rows = plan.ranges.map(() => 0);
   const progress = s.opts.onProgress;
@@ -134,6 +137,15 @@ export async function validateInWorkers(
   } finally {
     await Promise.all(links.map((l) => l.stop()));
   }
+}
+
+/**
+ * Whether a repeated unique key of `f` may have its first occurrence in an earlier range: it has
+ * candidates, and its key does not hold the IKB key (a key that does repeats only within its IKB,
+ * and an IKB is never split between ranges).
+ */
+export function keysMaySpanRanges(f: FileState): boolean {
+  return (f.unique?.candidates?.size ?? 0) > 0 && !f.keyCols.includes(f.ikbCol);
 }
 
 /** A file's state as plain data for a worker. */

@@ -31,6 +31,7 @@ import { InputHash } from "./input-hash.js";
 import { hash53Cells, HashSet53 } from "./key-set.js";
 import { loadCompiled } from "./load-compiled.js";
 import { partialOf, type PartialState } from "./merge-partials.js";
+import { JOB_KIND, keysMaySpanRanges } from "./parallel-validate.js";
 import type { KeyRange, StartPoint } from "./stage-partition.js";
 import { keyText, validateGrouped } from "./stage-validate.js";
 import { WholeFileCheck } from "./whole-file.js";
@@ -93,9 +94,6 @@ export interface WorkerJob {
   collectUnique: boolean;
 }
 
-/** The {@link WorkerJob.kind} of a job. */
-export const JOB_KIND = "regel-validate-range";
-
 /** Per file index: key texts and the line each was first seen on. */
 export type FirstLines = [number, [string, number][]][];
 
@@ -111,12 +109,16 @@ export interface SeenMessage {
   before: FirstLines;
 }
 
-/** An object structured-cloned from a `T` (which lost its prototype on the way), as a `T` again. */
+/**
+ * An object structured-cloned from a `T` (which lost its prototype on the way), as a `T` again:
+ * its fields copied onto a new object of the class's prototype (`Object.setPrototypeOf` on the
+ * clone would leave it in V8's slow dictionary mode, and the lookups of the validate pass with it).
+ */
 function revive<T extends object>(
   data: object,
   klass: abstract new (...args: never[]) => T,
 ): T {
-  return Object.setPrototypeOf(data, klass.prototype) as T;
+  return Object.assign(Object.create(klass.prototype) as T, data);
 }
 
 function fileState(
@@ -233,7 +235,7 @@ async function firstLines(
   for (let i = 0; i < files.length; i++) {
     const f = files[i];
     const candidates = f.unique?.candidates;
-    if (candidates === undefined || candidates.size === 0) continue;
+    if (candidates === undefined || !keysMaySpanRanges(f)) continue;
     const keep = new Uint8Array(f.width);
     keep[f.ikbCol] = 1;
     for (const c of f.keyCols) keep[c] = 1;

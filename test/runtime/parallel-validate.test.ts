@@ -24,6 +24,7 @@ import {
 import { writeReport } from "../../runtime/report-write.js";
 import { ensureBuilt } from "../source-folders.js";
 import { compileAndImport } from "../compiler/compile-harness.js";
+import { generateDelivery } from "../../runtime/synthetic/generate.js";
 
 const RULESET = `ruleset t.threads@1.0.0
   valid from 2020-01-01
@@ -250,6 +251,42 @@ describe("validate over worker threads", () => {
     },
     120_000,
   );
+
+  it("ikb.glo@1.3.0 with duplicate depositors (dup0001, joined dup0002) and a repeated row: the same report folder over 1, 2 and 4 threads", async () => {
+    const glo = await loadCompiled(
+      join("rulesets", "compiled", "ikb.glo@1.3.0"),
+    );
+    const dir = join(work, "glo");
+    generateDelivery(glo.module, {
+      depositors: 3000,
+      seed: 11,
+      defectRate: 0.1,
+      markingRate: 0.02,
+      duplicateRate: 0.05,
+      rrd: "2024-03-31",
+      out: dir,
+    });
+    // a repeated row: its unique key (ikb_id, account_id) twice, within its IKB
+    const path = join(dir, "bank_account.csv");
+    const lines = readFileSync(path, "utf8").split("\n");
+    lines.splice(1000, 0, lines[1000]);
+    writeFileSync(path, lines.join("\n"));
+    const one = await reportFiles(dir, 1, { maxSamples: 20 }, glo);
+    const json = JSON.parse(
+      Buffer.from(one.files.get("report.json")!, "base64").toString(),
+    ) as Record<"rules" | "secondaryRules", { code: string; count: number }[]>;
+    const rules = [...json.rules, ...json.secondaryRules];
+    for (const code of ["dup0001", "dup0002", "fil0003"])
+      expect(
+        rules.find((r) => r.code === code)?.count ?? 0,
+        code,
+      ).toBeGreaterThan(0);
+    for (const threads of [2, 4]) {
+      const many = await reportFiles(dir, threads, { maxSamples: 20 }, glo);
+      expect(many.used).toBeGreaterThan(1);
+      expect(many.files).toEqual(one.files);
+    }
+  }, 120_000);
 
   it("validates a file not in IKB key order in one thread, with the same report", async () => {
     const dir = generate({
