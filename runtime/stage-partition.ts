@@ -27,11 +27,12 @@ import { workerScript } from "./parallel-validate.js";
 export const MAX_AUTO_THREADS = 16;
 
 /**
- * Bytes of IKB files below which `threads: "auto"` stays in one thread: starting a worker
- * (loading the compiled ruleset) and the unique-key exchange cost more than they save on a
- * smaller delivery (bench/results.md, "Worker threads").
+ * Bytes of IKB files below which `threads: "auto"` stays in one thread: a worker costs about
+ * 0.3 s of CPU to start and warm up, and the validate pass takes more CPU over workers than in one
+ * thread; below about 64 MB (80,000 depositors) that is more than two threads save
+ * (bench/results.md, "Worker threads").
  */
-export const AUTO_MIN_BYTES = 16 << 20;
+export const AUTO_MIN_BYTES = 64 << 20;
 
 /** Where a worker starts reading one file: a resume point, or null for the file's start. */
 export type StartPoint = { offset: number; line: number } | null;
