@@ -113,9 +113,11 @@ export async function validateInWorkers(
       exchange,
       collectUnique: exchange && k < last,
     };
-    return new WorkerLink(new Worker(script, { workerData: job }), k, (n) =>
-      onRows(k, n),
-    );
+    const worker = new Worker(script, {
+      workerData: job,
+      execArgv: workerExecArgv(process.execArgv),
+    });
+    return new WorkerLink(worker, k, (n) => onRows(k, n));
   });
   try {
     if (exchange) {
@@ -146,6 +148,26 @@ export async function validateInWorkers(
  */
 export function keysMaySpanRanges(f: FileState): boolean {
   return (f.unique?.candidates?.size ?? 0) > 0 && !f.keyCols.includes(f.ikbCol);
+}
+
+/** Options of the main entry only: a worker started with them fails (`--input-type`) or runs code. */
+const ENTRY_ONLY = new Set(["--input-type", "-e", "--eval", "-p", "--print"]);
+
+/**
+ * The Node options of this process a worker inherits, without those about the main entry
+ * (`node --input-type=module -e …` running `validateDelivery`: a worker given `--input-type`
+ * does not start).
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i];
+    const name = arg.split("=")[0];
+    if (!ENTRY_ONLY.has(name)) out.push(arg);
+    // the option's value as the next argument
+    else if (!arg.includes("=")) i++;
+  }
+  return out;
 }
 
 /** A file's state as plain data for a worker. */

@@ -12,8 +12,10 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateDelivery } from "../../runtime/delivery.js";
 import type { DeliveryOptions } from "../../runtime/delivery-state.js";
@@ -22,7 +24,8 @@ import {
   type LoadedRuleset,
 } from "../../runtime/load-compiled.js";
 import { writeReport } from "../../runtime/report-write.js";
-import { ensureBuilt } from "../source-folders.js";
+import { ensureBuilt, ROOT } from "../source-folders.js";
+import { workerExecArgv } from "../../runtime/parallel-validate.js";
 import { compileAndImport } from "../compiler/compile-harness.js";
 import { generateDelivery } from "../../runtime/synthetic/generate.js";
 
@@ -331,6 +334,39 @@ describe("validate over worker threads", () => {
       onThreads: (n) => (used = n),
     });
     expect(used).toBe(1);
+  });
+
+  it("workers start from `node --input-type=module -e …` too (the entry's options are not theirs)", () => {
+    expect(
+      workerExecArgv([
+        "--input-type=module",
+        "-e",
+        "code",
+        "--max-old-space-size=100",
+        "--input-type",
+        "module",
+        "--enable-source-maps",
+      ]),
+    ).toEqual(["--max-old-space-size=100", "--enable-source-maps"]);
+    const dir = generate({ seed: 9, ikbs: 2000, duplicates: 0, defects: 0.1 });
+    const dist = (m: string) =>
+      JSON.stringify(pathToFileURL(join(ROOT, "dist", "runtime", m)).href);
+    const run = spawnSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `const { loadCompiled } = await import(${dist("load-compiled.js")});
+         const { validateDelivery } = await import(${dist("delivery.js")});
+         const loaded = await loadCompiled(${JSON.stringify(loaded.dir)});
+         let used = 0;
+         await validateDelivery(${JSON.stringify(dir)}, loaded, { rrd: "2024-03-31", threads: 2, onThreads: (n) => (used = n) });
+         console.log(used);`,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(run.stderr).toBe("");
+    expect(run.stdout.trim()).toBe("2");
   });
 
   it("a failing worker fails the run with its error (no hang)", async () => {
