@@ -75,7 +75,7 @@ export async function validateInWorkers(
   );
   const refSets: [string, object][] = [...targets].map((t) => [
     t,
-    s.refSets.get(t)!,
+    shareLarge(s.refSets.get(t)!),
   ]);
   const exchange = grouped.some(keysMaySpanRanges);
   const last = plan.ranges.length - 1;
@@ -150,6 +150,36 @@ export function keysMaySpanRanges(f: FileState): boolean {
   return (f.unique?.candidates?.size ?? 0) > 0 && !f.keyCols.includes(f.ikbCol);
 }
 
+/** Typed arrays at least this large go to the workers as one shared copy. */
+const SHARE_BYTES = 1 << 16;
+
+/**
+ * A copy of `value` (an object of plain data) whose large typed arrays live in
+ * SharedArrayBuffers: every worker reads the one copy instead of a structured clone of its own
+ * (the key sets are 8 to 12 bytes per key; copied per worker they would grow with the threads).
+ */
+function shareLarge<T>(value: T): T {
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    if (
+      value.byteLength < SHARE_BYTES ||
+      value.buffer instanceof SharedArrayBuffer
+    )
+      return value;
+    const shared = new SharedArrayBuffer(value.byteLength);
+    new Uint8Array(shared).set(
+      new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
+    );
+    const Kind = value.constructor as new (buffer: SharedArrayBuffer) => T;
+    return new Kind(shared);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    return value;
+  if (value instanceof Map || value instanceof Set) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = shareLarge(v);
+  return out as T;
+}
+
 /** Options of the main entry only: a worker started with them fails (`--input-type`) or runs code. */
 const ENTRY_ONLY = new Set(["--input-type", "-e", "--eval", "-p", "--print"]);
 
@@ -200,7 +230,9 @@ function describe(s: DeliveryRun, f: FileState): WorkerFile {
         r.against !== undefined && s.refSets.get(r.target) === r.against,
     })),
     // the projection holds the module's functions: the worker takes it from its own module
-    wholeFile: f.wholeFile.map((w) => ({ ...w, projection: undefined })),
+    wholeFile: f.wholeFile.map((w) =>
+      shareLarge({ ...w, projection: undefined }),
+    ),
   };
 }
 
