@@ -49,8 +49,9 @@ export interface ByteTokenizerOptions {
   quote?: string | null;
   columns?: readonly string[];
   /**
-   * The input starts at a record boundary inside a file, on this line (a {@link ResumePoint} of
-   * an earlier read): no byte order mark is looked for, and lines count from here.
+   * The input starts at a record boundary inside a file, on this line (a resume point of an
+   * earlier read, {@link ByteCsvTokenizer.resumable}): no byte order mark is looked for, and
+   * lines count from here.
    */
   startLine?: number;
 }

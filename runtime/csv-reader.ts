@@ -104,7 +104,8 @@ export interface CsvReaderOptions {
    */
   tokenizer?: "bytes" | "text";
   /**
-   * Start at a record boundary inside the file, recorded by an earlier read in {@link resumePoint}
+   * Start at a record boundary inside the file, recorded by an earlier read in
+   * {@link CsvReaderOptions.resumePoint}
    * (byte tokenizer only: the UTF-8 dialects of {@link byteTokenizerFits}).
    */
   start?: { offset: number; line: number };
