@@ -6,6 +6,8 @@
  * of each row, the `for previous E` checks on the IKB's records in T−1, and classify the IKB
  * (Bijlage 3). Every finding and problem goes to the tally stage (stage-tally.ts); the IKB's
  * classification is counted in `ikbCount`, `categoryCounts`, `payoutCounts` and `aggregates`.
+ * With `threads` the IKBs are split by key range over worker threads (stage-partition.ts,
+ * parallel-validate.ts), each running {@link validateGrouped} on its range.
  *
  * @module
  */
@@ -503,6 +505,7 @@ function fileChecks(
   }
 }
 
+/** A record's unique key as one text (its key cells joined by U+001F), compared exactly. */
 export function keyText(
   s: DeliveryRun,
   f: FileState,
