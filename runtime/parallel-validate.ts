@@ -60,7 +60,7 @@ export function workerScript(): URL | undefined {
  * Validate the IKB files `grouped` in worker threads, one per range of `plan`, and merge their
  * partial states into `s`.
  *
- * @throws Error when a worker fails (its message, and the range it validated)
+ * @throws Error when a worker fails (which worker, and its error)
  */
 export async function validateInWorkers(
   s: DeliveryRun,

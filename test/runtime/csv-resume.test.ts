@@ -95,8 +95,8 @@ describe("resume points of the CSV reader", () => {
           writeFileSync(path, bytes);
           const options: CsvReaderOptions = { maxFieldLength: 40 };
           const { all, points } = await events(path, options);
-          // not after the text path took over (a bare CR at a piece's end, invalid UTF-8)
-          expect(points.length).toBeGreaterThan(0);
+          // a file of records has resume points (one of empty lines only has no batch at all)
+          if (all.length > 0) expect(points.length).toBeGreaterThan(0);
           for (const p of points) {
             const rest: CsvEvent[] = [];
             for await (const batch of readCsvFileBatches(path, {
