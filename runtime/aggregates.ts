@@ -20,6 +20,12 @@ interface Running {
   values: number;
 }
 
+/** The running counts of an {@link Aggregates}, as plain data (structured-cloneable). */
+export interface AggregatesState {
+  ikbs: number;
+  running: { count: number; sum: bigint; values: number }[];
+}
+
 /**
  * Computes the aggregates of one delivery. Call {@link ikb} once per IKB (its records by entity
  * and the categories it is in), then {@link report}.
@@ -75,6 +81,29 @@ export class Aggregates {
           break;
       }
     }
+  }
+
+  /** The running counts, as plain data: what a worker thread hands back ({@link merge}). */
+  state(): AggregatesState {
+    return {
+      ikbs: this.ikbs,
+      running: this.running.map((r) => ({
+        count: r.count,
+        sum: r.sum,
+        values: r.values,
+      })),
+    };
+  }
+
+  /** Add the counts of another run of the same ruleset over other IKBs (a worker's {@link state}). */
+  merge(other: AggregatesState): void {
+    this.ikbs += other.ikbs;
+    this.running.forEach((r, i) => {
+      const o = other.running[i];
+      r.count += o.count;
+      r.sum += o.sum;
+      r.values += o.values;
+    });
   }
 
   /**

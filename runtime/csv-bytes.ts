@@ -48,6 +48,12 @@ export interface ByteTokenizerOptions {
   /** One ASCII character (default `"`); `null`: fields are never quoted. */
   quote?: string | null;
   columns?: readonly string[];
+  /**
+   * The input starts at a record boundary inside a file, on this line (a resume point of an
+   * earlier read, {@link ByteCsvTokenizer.resumable}): no byte order mark is looked for, and
+   * lines count from here.
+   */
+  startLine?: number;
 }
 
 /** Whether the byte tokenizer can read a file of this dialect (else use {@link CsvTokenizer}). */
@@ -114,6 +120,10 @@ export class ByteCsvTokenizer {
     this.maxFields = options.maxFields ?? LIMITS.maxFields;
     this.maxRecord = options.maxRecordLength ?? LIMITS.maxRecordLength;
     this.header = options.columns;
+    if (options.startLine !== undefined) {
+      this.line = options.startLine;
+      this.started = true;
+    }
     this.text = new CsvTokenizer(emit, this.maxField, projection, {
       maxFields: this.maxFields,
       maxRecordLength: this.maxRecord,
@@ -191,6 +201,17 @@ export class ByteCsvTokenizer {
       }
     }
     this.text.push(text);
+  }
+
+  /**
+   * Bytes pushed but not yet tokenized (the start of an unfinished record), and the line the
+   * next record starts on, when reading could resume right after the bytes tokenized so far
+   * with a new tokenizer (`startLine`); undefined when it could not (the text path reads, a line
+   * end may continue in the next piece, or the byte order mark is not settled yet).
+   */
+  resumable(): { pendingBytes: number; line: number } | undefined {
+    if (this.fallback || this.afterCR || !this.started) return undefined;
+    return { pendingBytes: this.pending?.length ?? 0, line: this.line };
   }
 
   /** Hand the rest of the input to the text tokenizer, at the start of a record. */

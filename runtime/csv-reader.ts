@@ -103,6 +103,18 @@ export interface CsvReaderOptions {
    * {@link CsvTokenizer}); both give the same events. Default {@link DEFAULT_TOKENIZER}.
    */
   tokenizer?: "bytes" | "text";
+  /**
+   * Start at a record boundary inside the file, recorded by an earlier read in
+   * {@link CsvReaderOptions.resumePoint}
+   * (byte tokenizer only: the UTF-8 dialects of {@link byteTokenizerFits}).
+   */
+  start?: { offset: number; line: number };
+  /**
+   * Kept up to date while reading: before each batch is handed out, where a later read could
+   * start ({@link CsvReaderOptions.start}) to read exactly the records after that batch;
+   * `offset` is −1 while there is no such place (byte tokenizer only).
+   */
+  resumePoint?: { offset: number; line: number };
 }
 
 /** The tokenizer of UTF-8 input (see bench/results.md, "Byte tokenizer", for the measurement). */
@@ -640,23 +652,35 @@ export async function* readCsvBatches(
 ): AsyncGenerator<CsvEvent[]> {
   let batch: CsvEvent[] = [];
   const emit = (e: CsvEvent) => batch.push(e);
-  const sink: PieceSink =
+  const bytes =
     (options.tokenizer ?? DEFAULT_TOKENIZER) === "bytes" &&
     byteTokenizerFits(options)
-      ? new ByteCsvTokenizer(emit, options.projection, options)
-      : new TextSink(
-          new CsvTokenizer(
-            emit,
-            options.maxFieldLength,
-            options.projection,
-            options,
-          ),
-          options.encoding ?? "utf-8",
-        );
+      ? new ByteCsvTokenizer(emit, options.projection, {
+          ...options,
+          startLine: options.start?.line,
+        })
+      : undefined;
+  if (options.start !== undefined && bytes === undefined)
+    throw new Error("only the byte tokenizer starts inside a file");
+  const resume = options.resumePoint;
+  /** Bytes pushed to the tokenizer so far, from the start of the file. */
+  let pushed = options.start?.offset ?? 0;
+  const sink: PieceSink =
+    bytes ??
+    new TextSink(
+      new CsvTokenizer(
+        emit,
+        options.maxFieldLength,
+        options.projection,
+        options,
+      ),
+      options.encoding ?? "utf-8",
+    );
   for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
     if (typeof chunk === "string") {
       options.onChunk?.(Buffer.from(chunk, "utf8"));
       sink.pushString(chunk);
+      if (resume !== undefined) resume.offset = -1;
       if (batch.length) {
         yield batch;
         batch = [];
@@ -672,6 +696,12 @@ export async function* readCsvBatches(
           : chunk.subarray(off, Math.min(off + BATCH_BYTES, chunk.byteLength));
       options.onBytes?.(piece.byteLength);
       sink.push(piece);
+      pushed += piece.byteLength;
+      if (resume !== undefined) {
+        const at = bytes?.resumable();
+        resume.offset = at === undefined ? -1 : pushed - at.pendingBytes;
+        resume.line = at?.line ?? 0;
+      }
       if (batch.length) {
         yield batch;
         batch = [];
@@ -704,7 +734,15 @@ const READ_CHUNK = 1 << 18;
 export async function* fileChunks(
   path: string,
   chunk = READ_CHUNK,
+  start = 0,
 ): AsyncGenerator<Uint8Array> {
+  if (start > 0) {
+    yield* createReadStream(path, {
+      highWaterMark: chunk,
+      start,
+    }) as AsyncIterable<Buffer>;
+    return;
+  }
   let size = Infinity;
   try {
     const st = statSync(path);
@@ -728,7 +766,10 @@ export function readCsvFileBatches(
   path: string,
   options: CsvReaderOptions = {},
 ): AsyncGenerator<CsvEvent[]> {
-  return readCsvBatches(fileChunks(path), options);
+  return readCsvBatches(
+    fileChunks(path, READ_CHUNK, options.start?.offset),
+    options,
+  );
 }
 
 /** Read a CSV file from disk. */

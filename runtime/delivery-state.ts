@@ -84,6 +84,18 @@ export interface DeliveryOptions {
    * (runtime/previous-delivery.ts); without it those rules are not evaluated.
    */
   previous?: string;
+  /**
+   * Worker threads for the validate pass (default 1: this thread only). `"auto"`: the machine's
+   * parallelism, at most 16, and 1 for a delivery too small to gain from workers. Deliveries the
+   * parallel pass does not cover (runtime/stage-partition.ts `parallelPlan`) are validated in
+   * this thread whatever the number. The report does not depend on it.
+   */
+  threads?: number | "auto";
+  /**
+   * Called once, before the IKBs are validated, with the number of threads that validate them
+   * and, when one thread does, why (one asked for, a delivery the parallel pass does not cover).
+   */
+  onThreads?: (threads: number, why: string | undefined) => void;
 }
 
 export interface FileState {
@@ -118,6 +130,12 @@ export interface FileState {
     against?: HashSet53;
   }[];
   runs?: string[];
+  /**
+   * Where reading may resume in a file sorted by IKB key (the scan's resume points, every
+   * 32 KiB to 4 MiB): the byte offset of a record's start, its line, and the IKB key of the
+   * last good row before it (null: none). Absent when none was recorded.
+   */
+  resume?: ResumeEntry[];
   /** The whole-file checks of the file (runtime/whole-file.ts). */
   wholeFile: WholeFileCheck[];
   roleByField: number;
@@ -134,6 +152,13 @@ export interface FileState {
   /** sha256 of the file, fed by the scan's reads (provenance). */
   hash: InputHash;
   sha256?: string | null;
+}
+
+/** A place where a read of a sorted file may start (see {@link FileState.resume}). */
+export interface ResumeEntry {
+  offset: number;
+  line: number;
+  lastKey: string | null;
 }
 
 export interface RuleTally {

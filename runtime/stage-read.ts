@@ -440,8 +440,17 @@ function events(
   report = false,
   projection?: CsvProjection,
   onChunk?: (chunk: Uint8Array) => void,
+  resumePoint?: { offset: number; line: number },
 ): AsyncGenerator<CsvEvent[]> {
-  const all = allEvents(s, f, onBytes, report, projection, onChunk);
+  const all = allEvents(
+    s,
+    f,
+    onBytes,
+    report,
+    projection,
+    onChunk,
+    resumePoint,
+  );
   const types = f.recordTypes;
   const code = f.entity.record;
   if (types === undefined || code === undefined) return all;
@@ -474,6 +483,7 @@ function allEvents(
   report = false,
   projection?: CsvProjection,
   onChunk?: (chunk: Uint8Array) => void,
+  resumePoint?: { offset: number; line: number },
 ): AsyncGenerator<CsvEvent[]> {
   const d = f.entity.dialect;
   if (f.format === "csv")
@@ -494,6 +504,7 @@ function allEvents(
       onBytes,
       projection,
       onChunk,
+      resumePoint,
     });
   return readNdjsonFileBatches(
     f.path,
@@ -563,6 +574,19 @@ async function scan(s: DeliveryRun, f: FileState): Promise<void> {
     headerSeen = true;
     useHeader(f.entity.fields.map((fd) => fd.column));
   }
+  // where a worker of the validate pass may start reading (runtime/stage-partition.ts): a
+  // plain UTF-8 CSV file of one entity, read by the byte tokenizer
+  const resumePoint =
+    f.format === "csv" &&
+    f.entity.dialect === undefined &&
+    f.recordTypes === undefined
+      ? { offset: -1, line: 0 }
+      : undefined;
+  const resumeStep = Math.min(
+    RESUME_STEP_MAX,
+    Math.max(RESUME_STEP_MIN, Math.floor(f.bytes / RESUME_POINTS)),
+  );
+  let lastResume = 0;
   for await (const batch of events(
     s,
     f,
@@ -570,7 +594,8 @@ async function scan(s: DeliveryRun, f: FileState): Promise<void> {
     true,
     projection,
     f.hash.update,
-  ))
+    resumePoint,
+  )) {
     for (const ev of batch) {
       if (countOnly) {
         f.report.rowsRead++;
@@ -638,6 +663,21 @@ async function scan(s: DeliveryRun, f: FileState): Promise<void> {
         if (ev.cells[c.col] !== "") c.set.add(ev.cells[c.col]);
       records++;
     }
+    if (
+      resumePoint !== undefined &&
+      resumePoint.offset - lastResume >= resumeStep &&
+      f.ikbCol >= 0 &&
+      !countOnly &&
+      f.report.sortedByIkbKey === true
+    ) {
+      lastResume = resumePoint.offset;
+      (f.resume ??= []).push({
+        offset: resumePoint.offset,
+        line: resumePoint.line,
+        lastKey: prevKey ?? null,
+      });
+    }
+  }
   if (f.entity.single && f.report.readStatus === "read" && records !== 1)
     problem(s, f, {
       code: "input.record-count",
@@ -656,6 +696,12 @@ async function scan(s: DeliveryRun, f: FileState): Promise<void> {
   }
   s.rowsTotal += f.report.rowsRead - f.report.rowsRejected;
 }
+
+/** About how many resume points the scan records per file (runtime/stage-partition.ts). */
+const RESUME_POINTS = 512;
+/** Bytes between two resume points: at least one batch of the reader, at most 4 MiB. */
+const RESUME_STEP_MIN = 1 << 15;
+const RESUME_STEP_MAX = 4 << 20;
 
 /** The rows of a file that passed the scan, in file order, in batches. */
 export async function* goodRows(

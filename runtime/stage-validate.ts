@@ -6,6 +6,8 @@
  * of each row, the `for previous E` checks on the IKB's records in T−1, and classify the IKB
  * (Bijlage 3). Every finding and problem goes to the tally stage (stage-tally.ts); the IKB's
  * classification is counted in `ikbCount`, `categoryCounts`, `payoutCounts` and `aggregates`.
+ * With `threads` the IKBs are split by key range over worker threads (stage-partition.ts,
+ * parallel-validate.ts), each running {@link validateGrouped} on its range.
  *
  * @module
  */
@@ -23,6 +25,8 @@ import {
 import { canonicalCells, goodRows } from "./stage-read.js";
 import { rowsByIkbKey } from "./stage-group.js";
 import { countBlocking, problem, tally } from "./stage-tally.js";
+import { parallelPlan } from "./stage-partition.js";
+import { validateInWorkers } from "./parallel-validate.js";
 
 /**
  * The validate stage: the file checks made ready (key sets sealed, whole-file checks finished),
@@ -260,27 +264,19 @@ async function validateAll(s: DeliveryRun): Promise<void> {
   const grouped = readable.filter((f) => f.ikbCol >= 0);
   const flat = readable.filter((f) => f.ikbCol < 0);
   if (grouped.length) {
-    const sources = grouped.map((f) => rowsByIkbKey(s, f));
-    const names = s.rs.entities
-      .filter((e) => e.file && grouped.some((g) => g.entity === e))
-      .map((e) => e.name);
-    for await (const groups of groupByKey(sources))
-      for (const g of groups) {
-        if (g.key.trim() === "") {
-          // A row without an IKB key belongs to no IKB that can be named: it is checked on its
-          // own and counts as one IKB that does not meet the automated controls (docs/report.md,
-          // "Rows without an IKB key"): a row never leaves the denominator.
-          g.rows.forEach((rows, i) => {
-            for (const row of rows) ungrouped(s, grouped[i], row);
-          });
-          continue;
-        }
-        // no prototype: an entity may be called `toString` (the module reads ikb[entity])
-        const ikb: Record<string, unknown[]> = Object.create(null);
-        for (const n of names) ikb[n] = [];
-        const previous = await s.previous?.seek(g.key);
-        processIkb(s, g.key, grouped, g.rows, ikb, previous);
-      }
+    // worker threads, one range of IKB keys each, when the delivery is one they cover
+    const plan = parallelPlan(s, grouped);
+    s.opts.onThreads?.(
+      typeof plan === "string" ? 1 : plan.ranges.length,
+      typeof plan === "string" ? plan : undefined,
+    );
+    if (typeof plan !== "string") await validateInWorkers(s, grouped, plan);
+    else
+      await validateGrouped(
+        s,
+        grouped,
+        grouped.map((f) => rowsByIkbKey(s, f)),
+      );
   }
   // the IKBs of T−1 after the delivery's last one are gone too
   await s.previous?.finish();
@@ -289,6 +285,37 @@ async function validateAll(s: DeliveryRun): Promise<void> {
       for (const row of batch)
         processIkb(s, undefined, [f], [[row]], undefined);
   }
+}
+
+/**
+ * Validate the IKBs of the IKB files `grouped`, whose good rows `sources` gives in IKB key order
+ * (all of them, or one range of keys in a worker: runtime/validate-worker.ts).
+ */
+export async function validateGrouped(
+  s: DeliveryRun,
+  grouped: readonly FileState[],
+  sources: readonly AsyncIterator<KeyedRow[]>[],
+): Promise<void> {
+  const names = s.rs.entities
+    .filter((e) => e.file && grouped.some((g) => g.entity === e))
+    .map((e) => e.name);
+  for await (const groups of groupByKey(sources))
+    for (const g of groups) {
+      if (g.key.trim() === "") {
+        // A row without an IKB key belongs to no IKB that can be named: it is checked on its
+        // own and counts as one IKB that does not meet the automated controls (docs/report.md,
+        // "Rows without an IKB key"): a row never leaves the denominator.
+        g.rows.forEach((rows, i) => {
+          for (const row of rows) ungrouped(s, grouped[i], row);
+        });
+        continue;
+      }
+      // no prototype: an entity may be called `toString` (the module reads ikb[entity])
+      const ikb: Record<string, unknown[]> = Object.create(null);
+      for (const n of names) ikb[n] = [];
+      const previous = await s.previous?.seek(g.key);
+      processIkb(s, g.key, grouped, g.rows, ikb, previous);
+    }
 }
 
 /** A row of an IKB file whose IKB key is empty (or only white space). */
@@ -308,7 +335,7 @@ function ungrouped(s: DeliveryRun, f: FileState, row: KeyedRow): void {
 function processIkb(
   s: DeliveryRun,
   key: string | undefined,
-  files: FileState[],
+  files: readonly FileState[],
   rows: KeyedRow[][],
   ikb: Record<string, unknown[]> | undefined,
   previous?: Record<string, unknown[]>,
@@ -562,7 +589,8 @@ function fileChecks(
   }
 }
 
-function keyText(
+/** A record's unique key as one text (its key cells joined by U+001F), compared exactly. */
+export function keyText(
   s: DeliveryRun,
   f: FileState,
   cells: readonly string[],

@@ -52,6 +52,7 @@ interface ValidateFlags {
   tempDir?: string;
   progress?: boolean;
   sortBudget?: string;
+  threads?: string;
   maxFieldLength?: string;
   maxFields?: string;
   maxRecordLength?: string;
@@ -135,6 +136,10 @@ export function register(program: Command): void {
       "characters of rows held in memory per external-sort run (default 64000000)",
     )
     .option(
+      "--threads <n|auto>",
+      "threads that validate the IKBs: a number, or auto (the machine's cores, at most 16; one for a delivery under 64 MB of IKB files). Only a delivery whose IKB files are plain UTF-8 CSV in IKB-key order, without --previous, is split over threads; any other is validated in one thread. The report is the same whatever the number (default 1)",
+    )
+    .option(
       "--max-field-length <chars>",
       `longest field read; a record with a longer one is rejected (default ${LIMITS.maxFieldLength})`,
     )
@@ -198,6 +203,18 @@ export function register(program: Command): void {
       )
         return fail(
           `--sort-budget ${flags.sortBudget}: expected a positive integer`,
+        );
+      const threads = flags.threads ?? "1";
+      if (
+        threads !== "auto" &&
+        !(
+          Number.isSafeInteger(Number(threads)) &&
+          Number(threads) >= 1 &&
+          Number(threads) <= 256
+        )
+      )
+        return fail(
+          `--threads ${threads}: expected auto or a number from 1 to 256`,
         );
       for (const [key, flag] of LIMIT_FLAGS) {
         const value = flags[key];
@@ -309,6 +326,15 @@ export function register(program: Command): void {
           generatedAt: flags.generatedAt,
           tempDir: flags.tempDir,
           sortBudget: flags.sortBudget ? Number(flags.sortBudget) : undefined,
+          threads: threads === "auto" ? "auto" : Number(threads),
+          // more than one thread asked for by name, and one validates: say why
+          onThreads: (n, why) => {
+            if (n === 1 && flags.threads !== undefined && threads !== "auto")
+              if (Number(threads) > 1)
+                printErr(
+                  `regel validate: note: the IKBs are validated in one thread: ${why}\n`,
+                );
+          },
           maxFieldLength: flags.maxFieldLength
             ? Number(flags.maxFieldLength)
             : undefined,

@@ -113,4 +113,30 @@ describe("regel validate limits", () => {
       );
     }
   });
+
+  it("--threads takes auto or a number; the same report over threads; a delivery the threads do not cover says so", () => {
+    for (const value of ["0", "many", "1.5", "257"]) {
+      const r = validate("bad", "--threads", value);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `regel validate: --threads ${value}: expected auto or a number from 1 to 256\n`,
+      );
+    }
+    const one = validate("one", "--threads", "1");
+    const three = validate("three", "--threads", "3");
+    expect(three.stderr).not.toMatch(/note/);
+    expect(three.report).toEqual(one.report);
+    // the parallel pass does not cover a run with a previous delivery
+    const previous = validate(
+      "previous",
+      "--threads",
+      "3",
+      "--previous",
+      delivery,
+    );
+    expect(previous.stderr).toMatch(
+      /^regel validate: note: the IKBs are validated in one thread: a previous delivery is read\n/,
+    );
+    expect(validate("auto", "--threads", "auto").stderr).not.toMatch(/note/);
+  });
 });

@@ -296,7 +296,38 @@ describe("a project that installs the tarball", () => {
     );
     expect(validate.status, validate.stderr).toBe(0);
     expect(validate.stdout).toMatch(/status: ACCEPTED/);
-  });
+    // the worker threads of the validate pass start from the installed package
+    const generated = join(consumer, "generated");
+    const gen = spawnSync(
+      bin,
+      ["generate", "--depositors", "3000", "--seed", "1", "--out", generated],
+      { encoding: "utf8", cwd: consumer },
+    );
+    expect(gen.status, gen.stderr).toBe(0);
+    const reports = [1, 2].map((threads) => {
+      const out = join(consumer, `report-${threads}`);
+      const run = spawnSync(
+        bin,
+        [
+          "validate",
+          generated,
+          "--rrd",
+          "2024-03-31",
+          "--no-progress",
+          "--threads",
+          String(threads),
+          "--out",
+          out,
+        ],
+        { encoding: "utf8", cwd: consumer },
+      );
+      // no note that the IKBs were validated in one thread
+      expect(run.stderr).toMatch(/^wrote \d+ files to .*\n$/);
+      expect([0, 1]).toContain(run.status);
+      return readFileSync(join(out, "report.json"), "utf8");
+    });
+    expect(reports[1]).toBe(reports[0]);
+  }, 120_000);
 
   it("runs the language server of the installed regel (`regel lsp --stdio`, its dependencies installed)", async () => {
     const bin = join(consumer, "node_modules", ".bin", "regel");

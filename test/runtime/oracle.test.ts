@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "csv-parse/sync";
 import { loadCompiled } from "../../runtime/load-compiled.js";
 import { validateDelivery } from "../../runtime/delivery.js";
@@ -18,7 +18,11 @@ import {
 import type { Report } from "../../runtime/report-types.js";
 import { injectableCodes } from "../../runtime/synthetic/defects.js";
 
+import { ensureBuilt } from "../source-folders.js";
+
 const work = mkdtempSync(join(tmpdir(), "regel-oracle-"));
+// the multi-threaded runs start the built worker entry (dist/runtime/validate-worker.js)
+beforeAll(() => ensureBuilt(), 300_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 interface Case {
@@ -141,7 +145,18 @@ describe.each(CASES)(
       const report = await validateDelivery(dir, loaded, {
         rrd: c.rrd,
         maxSamples: 1_000_000,
+        threads: 1,
       });
+      // multi-threaded (runtime/parallel-validate.ts): the same report, byte for byte
+      let threads = 0;
+      const parallel = await validateDelivery(dir, loaded, {
+        rrd: c.rrd,
+        maxSamples: 1_000_000,
+        threads: 3,
+        onThreads: (n) => (threads = n),
+      });
+      expect(threads, "validated over more than one thread").toBeGreaterThan(1);
+      expect(JSON.stringify(parallel)).toBe(JSON.stringify(report));
 
       expect(report.status).toBe("accepted");
       expect(report.rows.read).toBe(

@@ -1,0 +1,315 @@
+/**
+ * The validate pass over worker threads (issue 15): one worker per range of IKB keys
+ * (runtime/stage-partition.ts), each validating its IKBs as the main thread would
+ * (runtime/validate-worker.ts), their partial states merged in range order
+ * (runtime/merge-partials.ts), so that the report is byte-identical to a single-threaded run.
+ *
+ * The unique-key check reports every occurrence of a key after the first, citing the first
+ * line; a key may occur in two ranges, unless it holds the IKB key. When a file whose key does not
+ * hold the IKB key has unique-key candidates (hashes seen more than once in the scan), each
+ * worker but the last first collects the first line of every
+ * candidate key text in its range (reading the key columns only); the main thread hands each
+ * worker the key texts first seen in an earlier range, with their lines, and only then do the
+ * workers validate. Exact: key texts are compared, never only their hashes.
+ *
+ * A worker that throws or exits early fails the run with its error; the others are stopped.
+ *
+ * @module
+ */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { DeliveryRun, FileState } from "./delivery-state.js";
+import { mergePartial } from "./merge-partials.js";
+import type { ParallelPlan } from "./stage-partition.js";
+import type {
+  FirstLines,
+  SeenMessage,
+  WorkerFile,
+  WorkerJob,
+  WorkerMessage,
+} from "./validate-worker.js";
+
+/** The {@link WorkerJob.kind} of a job. */
+export const JOB_KIND = "regel-validate-range";
+
+/**
+ * The built worker entry: beside this module (dist/runtime), beside the CommonJS bundle's
+ * folder (dist/cjs → dist/runtime), or, when this module runs from its TypeScript source
+ * (tests), the built one in dist/. Undefined when there is none (then one thread validates).
+ */
+export function workerScript(): URL | undefined {
+  let here: string;
+  try {
+    here = import.meta.url;
+  } catch {
+    return undefined;
+  }
+  for (const candidate of [
+    "./validate-worker.js",
+    "../runtime/validate-worker.js",
+    "../dist/runtime/validate-worker.js",
+  ]) {
+    const url = new URL(candidate, here);
+    if (existsSync(fileURLToPath(url))) return url;
+  }
+  return undefined;
+}
+
+/**
+ * Validate the IKB files `grouped` in worker threads, one per range of `plan`, and merge their
+ * partial states into `s`.
+ *
+ * @throws Error when a worker fails (which worker, and its error)
+ */
+export async function validateInWorkers(
+  s: DeliveryRun,
+  grouped: readonly FileState[],
+  plan: ParallelPlan,
+): Promise<void> {
+  const script = workerScript();
+  if (script === undefined) throw new Error("validate-worker.js is not built");
+  const files = grouped.map((f) => describe(s, f));
+  const targets = new Set(
+    files.flatMap((f) => f.refs.filter((r) => r.complete).map((r) => r.target)),
+  );
+  const refSets: [string, object][] = [...targets].map((t) => [
+    t,
+    shareLarge(s.refSets.get(t)!),
+  ]);
+  const exchange = grouped.some(keysMaySpanRanges);
+  const last = plan.ranges.length - 1;
+  const rows = plan.ranges.map(() => 0);
+  const progress = s.opts.onProgress;
+  const onRows = (k: number, n: number) => {
+    rows[k] = n;
+    if (progress === undefined) return;
+    const done = s.rowsDone + rows.reduce((a, b) => a + b, 0);
+    progress({
+      phase: "validate",
+      file: grouped.map((f) => f.file).join(", "),
+      done,
+      total: s.rowsTotal,
+      rows: done,
+    });
+  };
+  const links = plan.ranges.map((range, k) => {
+    const job: WorkerJob = {
+      kind: JOB_KIND,
+      compiledDir: s.loaded.dir,
+      compiledSha256: s.loaded.compiledSha256!,
+      folder: s.folder,
+      opts: {
+        rrd: s.opts.rrd,
+        showPersonalData: s.opts.showPersonalData,
+        maxSamples: s.opts.maxSamples,
+        maxFieldLength: s.opts.maxFieldLength,
+        maxFields: s.opts.maxFields,
+        maxRecordLength: s.opts.maxRecordLength,
+      },
+      files,
+      refSets,
+      range,
+      exchange,
+      collectUnique: exchange && k < last,
+    };
+    const worker = new Worker(script, {
+      workerData: job,
+      execArgv: workerExecArgv(process.execArgv),
+    });
+    return new WorkerLink(worker, k, (n) => onRows(k, n));
+  });
+  try {
+    if (exchange) {
+      const firsts = await Promise.all(links.map((l) => l.next("unique")));
+      // per file: each candidate key text with the line of its first occurrence so far
+      const before = grouped.map(() => new Map<string, number>());
+      firsts.forEach((m, k) => {
+        const known: FirstLines = before.flatMap((seen, i) =>
+          seen.size > 0 ? [[i, [...seen]]] : [],
+        );
+        links[k].send({ type: "seen", before: known });
+        for (const [i, entries] of m.firsts)
+          for (const [key, line] of entries)
+            if (!before[i].has(key)) before[i].set(key, line);
+      });
+    }
+    const partials = await Promise.all(links.map((l) => l.next("done")));
+    for (const p of partials) mergePartial(s, grouped, p.partial);
+  } finally {
+    await Promise.all(links.map((l) => l.stop()));
+  }
+}
+
+/**
+ * Whether a repeated unique key of `f` may have its first occurrence in an earlier range: it has
+ * candidates, and its key does not hold the IKB key (a key that does repeats only within its IKB,
+ * and an IKB is never split between ranges).
+ */
+export function keysMaySpanRanges(f: FileState): boolean {
+  return (f.unique?.candidates?.size ?? 0) > 0 && !f.keyCols.includes(f.ikbCol);
+}
+
+/** Typed arrays at least this large go to the workers as one shared copy. */
+const SHARE_BYTES = 1 << 16;
+
+/**
+ * A copy of `value` (an object of plain data) whose large typed arrays live in
+ * SharedArrayBuffers: every worker reads the one copy instead of a structured clone of its own
+ * (the key sets are 8 to 12 bytes per key; copied per worker they would grow with the threads).
+ */
+function shareLarge<T>(value: T): T {
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    if (
+      value.byteLength < SHARE_BYTES ||
+      value.buffer instanceof SharedArrayBuffer
+    )
+      return value;
+    const shared = new SharedArrayBuffer(value.byteLength);
+    new Uint8Array(shared).set(
+      new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
+    );
+    const Kind = value.constructor as new (buffer: SharedArrayBuffer) => T;
+    return new Kind(shared);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    return value;
+  if (value instanceof Map || value instanceof Set) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = shareLarge(v);
+  return out as T;
+}
+
+/** Options of the main entry only: a worker started with them fails (`--input-type`) or runs code. */
+const ENTRY_ONLY = new Set(["--input-type", "-e", "--eval", "-p", "--print"]);
+
+/**
+ * The Node options of this process a worker inherits, without those about the main entry
+ * (`node --input-type=module -e …` running `validateDelivery`: a worker given `--input-type`
+ * does not start).
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i];
+    const name = arg.split("=")[0];
+    if (!ENTRY_ONLY.has(name)) out.push(arg);
+    // the option's value as the next argument
+    else if (!arg.includes("=")) i++;
+  }
+  return out;
+}
+
+/** A file's state as plain data for a worker. */
+function describe(s: DeliveryRun, f: FileState): WorkerFile {
+  return {
+    entity: f.entity.name,
+    file: f.file,
+    path: f.path,
+    bytes: f.bytes,
+    width: f.width,
+    index: f.index,
+    ikbCol: f.ikbCol,
+    keyCols: f.keyCols,
+    roleByField: f.roleByField,
+    unique:
+      f.unique === undefined
+        ? undefined
+        : {
+            code: f.unique.code,
+            severity: f.unique.severity,
+            candidates: [...(f.unique.candidates ?? [])],
+          },
+    refs: f.refs.map((r) => ({
+      code: r.code,
+      severity: r.severity,
+      field: r.field,
+      col: r.col,
+      target: r.target,
+      complete:
+        r.against !== undefined && s.refSets.get(r.target) === r.against,
+    })),
+    // the projection holds the module's functions: the worker takes it from its own module
+    wholeFile: f.wholeFile.map((w) =>
+      shareLarge({ ...w, projection: undefined }),
+    ),
+  };
+}
+
+/** One worker: its messages in order, and its failure as a rejected {@link next}. */
+class WorkerLink {
+  private readonly queue: WorkerMessage[] = [];
+  private waiting:
+    | { resolve: (m: WorkerMessage) => void; reject: (e: Error) => void }
+    | undefined;
+  private failure: Error | undefined;
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly k: number,
+    onRows: (rows: number) => void,
+  ) {
+    worker.on("message", (m: WorkerMessage) => {
+      if (m.type === "progress") onRows(m.rows);
+      else this.deliver(m);
+    });
+    worker.on("error", (e: Error) =>
+      this.fail(
+        new Error(`worker ${k + 1} of the validate pass failed: ${e.message}`, {
+          cause: e,
+        }),
+      ),
+    );
+    worker.on("exit", (code) =>
+      this.fail(
+        new Error(
+          `worker ${k + 1} of the validate pass stopped (exit code ${code}) before it finished`,
+        ),
+      ),
+    );
+  }
+
+  /** The worker's next message, which must be of type `type`. */
+  next<T extends WorkerMessage["type"]>(
+    type: T,
+  ): Promise<Extract<WorkerMessage, { type: T }>> {
+    const check = (m: WorkerMessage) => {
+      if (m.type !== type)
+        throw new Error(
+          `worker ${this.k + 1} of the validate pass sent ${m.type}, expected ${type}`,
+        );
+      return m as Extract<WorkerMessage, { type: T }>;
+    };
+    const queued = this.queue.shift();
+    if (queued !== undefined) return Promise.resolve(queued).then(check);
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return new Promise<WorkerMessage>((resolve, reject) => {
+      this.waiting = { resolve, reject };
+    }).then(check);
+  }
+
+  send(m: SeenMessage): void {
+    this.worker.postMessage(m);
+  }
+
+  /** Stop the worker (it has handed back its state, or the run failed). */
+  async stop(): Promise<void> {
+    this.failure ??= new Error("stopped");
+    await this.worker.terminate();
+  }
+
+  private deliver(m: WorkerMessage): void {
+    const w = this.waiting;
+    this.waiting = undefined;
+    if (w) w.resolve(m);
+    else this.queue.push(m);
+  }
+
+  private fail(e: Error): void {
+    // the first reason counts (an error is followed by an exit)
+    this.failure ??= e;
+    const w = this.waiting;
+    this.waiting = undefined;
+    w?.reject(this.failure);
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * Which deliveries the validate pass splits over worker threads, and how (runtime/
+ * parallel-validate.ts): the IKB key space is cut into contiguous ranges of about equal bytes,
+ * worker k validating the IKBs whose key is in [lo_k, lo_{k+1}). Every IKB of range k comes
+ * before every IKB of range k + 1 in the single-threaded order (`groupByKey` compares keys as
+ * JavaScript strings, as the scan's sortedness check does), so the partial states merged in range
+ * order (runtime/merge-partials.ts) are the single-threaded state.
+ *
+ * The cut points come from the scan's resume points ({@link FileState.resume}: byte offset, line,
+ * last IKB key before it). A cut is placed right after a resume point: `lo` is the smallest
+ * string above the point's last key, so a worker starts each file exactly at the last resume
+ * point whose last key is below its `lo`, skips the rows below `lo` and stops at the first row at
+ * or above the next range's `lo`.
+ *
+ * Covered (first version): every IKB file a plain UTF-8 CSV file of one entity (no dialect, no
+ * cell normalisation, no record types, not NDJSON) that the scan found in IKB key order (no sort
+ * runs), and no previous delivery (T−1). Anything else is validated in the main thread, exactly
+ * as with one thread.
+ *
+ * @module
+ */
+import { availableParallelism } from "node:os";
+import type { DeliveryRun, FileState } from "./delivery-state.js";
+import { workerScript } from "./parallel-validate.js";
+
+/** Workers `threads: "auto"` starts at most. */
+export const MAX_AUTO_THREADS = 16;
+
+/**
+ * Bytes of IKB files below which `threads: "auto"` stays in one thread: a worker costs about
+ * 0.3 s of CPU to start and warm up, and the validate pass takes more CPU over workers than in one
+ * thread; below about 64 MB (80,000 depositors) that is more than two threads save
+ * (bench/results.md, "Worker threads").
+ */
+export const AUTO_MIN_BYTES = 64 << 20;
+
+/** Where a worker starts reading one file: a resume point, or null for the file's start. */
+export type StartPoint = { offset: number; line: number } | null;
+
+/** One range of IKB keys: [lo, hi), null for no bound. */
+export interface KeyRange {
+  lo: string | null;
+  hi: string | null;
+  /** Per IKB file (in the order of the files planned), where to start reading. */
+  starts: StartPoint[];
+}
+
+/** How the IKB files are split: one range per worker, in key order (at least two). */
+export interface ParallelPlan {
+  ranges: KeyRange[];
+}
+
+/** The number of threads the options ask for, for IKB files of `bytes` bytes. */
+export function threadsWanted(
+  threads: DeliveryRun["opts"]["threads"],
+  bytes: number,
+): number {
+  if (threads === undefined) return 1;
+  if (threads === "auto")
+    return bytes < AUTO_MIN_BYTES
+      ? 1
+      : Math.min(MAX_AUTO_THREADS, availableParallelism());
+  return Math.max(1, Math.floor(threads));
+}
+
+/**
+ * Whether the IKB files `grouped` can be validated in parallel, and the ranges; a text: why
+ * they are validated in this thread (one thread asked for, a delivery not covered, no cut point).
+ */
+export function parallelPlan(
+  s: DeliveryRun,
+  grouped: readonly FileState[],
+): ParallelPlan | string {
+  const bytes = grouped.reduce((n, f) => n + f.bytes, 0);
+  const n = threadsWanted(s.opts.threads, bytes);
+  if (n < 2)
+    return s.opts.threads === "auto"
+      ? "the delivery is too small to gain from more threads"
+      : "one thread asked for";
+  const why = notCovered(s, grouped);
+  if (why !== undefined) return why;
+  if (workerScript() === undefined)
+    return "the worker entry (validate-worker.js) is not built";
+  const cuts = cutKeys(grouped, bytes, n);
+  if (cuts.length === 0) return "the IKB files are too small to split";
+  const los: (string | null)[] = [null, ...cuts];
+  return {
+    ranges: los.map((lo, k) => ({
+      lo,
+      hi: los[k + 1] ?? null,
+      starts: grouped.map((f) => startOf(f, lo)),
+    })),
+  };
+}
+
+/** Why the parallel pass does not cover the delivery (see the module comment), if it does not. */
+function notCovered(
+  s: DeliveryRun,
+  grouped: readonly FileState[],
+): string | undefined {
+  if (s.previous !== undefined) return "a previous delivery is read";
+  if (s.loaded.compiledSha256 === undefined)
+    return "the ruleset was not loaded from its compiled folder";
+  for (const f of grouped) {
+    if (f.format !== "csv") return `${f.file} is NDJSON`;
+    if (f.entity.dialect !== undefined || f.normalize !== undefined)
+      return `${f.file} has a dialect`;
+    if (f.recordTypes !== undefined) return `${f.file} holds record types`;
+    if (f.runs !== undefined || f.report.sortedByIkbKey !== true)
+      return `${f.file} is not in IKB key order`;
+  }
+  return undefined;
+}
+
+/**
+ * Up to n − 1 cut keys, ascending, each right after a resume point, the k-th placed where about
+ * k/n of the files' bytes lie below it.
+ */
+function cutKeys(
+  files: readonly FileState[],
+  bytes: number,
+  n: number,
+): string[] {
+  const keys = [
+    ...new Set(
+      files.flatMap((f) =>
+        (f.resume ?? []).flatMap((r) =>
+          r.lastKey === null ? [] : [r.lastKey],
+        ),
+      ),
+    ),
+  ].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const cuts: string[] = [];
+  let from = 0;
+  for (let k = 1; k < n; k++) {
+    const target = (bytes * k) / n;
+    let best = -1;
+    let bestDistance = Infinity;
+    for (let i = from; i < keys.length; i++) {
+      const distance = Math.abs(bytesBelow(files, after(keys[i])) - target);
+      if (distance < bestDistance) {
+        best = i;
+        bestDistance = distance;
+      }
+    }
+    if (best < 0) break;
+    cuts.push(after(keys[best]));
+    from = best + 1;
+  }
+  return cuts;
+}
+
+/** The smallest string above `key`. */
+function after(key: string): string {
+  return key + "\u0000";
+}
+
+/** About the bytes of the files' rows whose key is below `lo`: up to their start points. */
+function bytesBelow(files: readonly FileState[], lo: string): number {
+  let n = 0;
+  for (const f of files) n += startOf(f, lo)?.offset ?? 0;
+  return n;
+}
+
+/** The last resume point of `f` whose last key is below `lo` (null: the file's start). */
+function startOf(f: FileState, lo: string | null): StartPoint {
+  if (lo === null || f.resume === undefined) return null;
+  const points = f.resume;
+  // last keys ascend with the offsets (the file is sorted): binary search
+  let a = 0;
+  let b = points.length - 1;
+  let found = -1;
+  while (a <= b) {
+    const mid = (a + b) >>> 1;
+    const last = points[mid].lastKey;
+    if (last === null || last < lo) {
+      found = mid;
+      a = mid + 1;
+    } else b = mid - 1;
+  }
+  return found < 0
+    ? null
+    : { offset: points[found].offset, line: points[found].line };
+}

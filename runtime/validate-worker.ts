@@ -1,0 +1,318 @@
+/**
+ * The entry of a worker thread of the parallel validate pass (runtime/parallel-validate.ts
+ * starts it; runtime/stage-partition.ts plans its range). It loads the compiled ruleset itself
+ * from the same folder (only plain data crosses threads), rebuilds the states of the IKB files
+ * from their descriptions, and validates the IKBs whose key is in its range exactly as the main
+ * thread would (stage-validate.ts `validateGrouped`), starting each file at its resume point.
+ * It hands back its partial state (runtime/merge-partials.ts).
+ *
+ * Messages: to the main thread `unique` (the first line of each unique-key candidate in its
+ * range, when the main thread asks for it), `progress` (rows validated), `done` (the partial
+ * state); from it `seen` (the candidates first seen in earlier ranges, with their lines).
+ *
+ * @module
+ */
+import {
+  isMainThread,
+  parentPort,
+  workerData,
+  type MessagePort,
+} from "node:worker_threads";
+import type { Severity } from "../compiler/contract.js";
+import type { KeyedRow } from "./assemble.js";
+import { readCsvFileBatches, type CsvProjection } from "./csv-reader.js";
+import {
+  createRun,
+  type DeliveryOptions,
+  type DeliveryRun,
+  type FileState,
+} from "./delivery-state.js";
+import { InputHash } from "./input-hash.js";
+import { hash53Cells, HashSet53 } from "./key-set.js";
+import { loadCompiled } from "./load-compiled.js";
+import { partialOf, type PartialState } from "./merge-partials.js";
+import { JOB_KIND, keysMaySpanRanges } from "./parallel-validate.js";
+import type { KeyRange, StartPoint } from "./stage-partition.js";
+import { keyText, validateGrouped } from "./stage-validate.js";
+import { WholeFileCheck } from "./whole-file.js";
+
+/** An IKB file as the main thread describes it to a worker (after the read stage). */
+export interface WorkerFile {
+  entity: string;
+  file: string;
+  path: string;
+  bytes: number;
+  width: number;
+  index: number[];
+  ikbCol: number;
+  keyCols: number[];
+  roleByField: number;
+  unique?: { code: string; severity: Severity; candidates: number[] };
+  refs: {
+    code: string;
+    severity: Severity;
+    field: string;
+    col: number;
+    target: string;
+    /** Whether the target was read to the end (its key set is in {@link WorkerJob.refSets}). */
+    complete: boolean;
+  }[];
+  /**
+   * The file's whole-file checks after `finish()`, structured-cloned without their projection
+   * (functions of the compiled module, which the worker takes from its own).
+   */
+  wholeFile: object[];
+}
+
+/** The options of the run a worker needs (plain data). */
+export type WorkerOptions = Pick<
+  DeliveryOptions,
+  | "rrd"
+  | "showPersonalData"
+  | "maxSamples"
+  | "maxFieldLength"
+  | "maxFields"
+  | "maxRecordLength"
+>;
+
+/** What a worker is started with (its `workerData`). */
+export interface WorkerJob {
+  /** Marks the `workerData` of this entry (another thread's data is never taken for a job). */
+  kind: typeof JOB_KIND;
+  compiledDir: string;
+  /** sha256 of validators.js as the main thread loaded it: the worker must run the same code. */
+  compiledSha256: string;
+  folder: string;
+  opts: WorkerOptions;
+  files: WorkerFile[];
+  /** Sealed key sets of the reference targets read to the end, structured-cloned. */
+  refSets: [string, object][];
+  range: KeyRange;
+  /** Whether the main thread exchanges unique-key candidates before the validate pass. */
+  exchange: boolean;
+  /** Whether to collect this range's first lines of the candidates (not for the last range). */
+  collectUnique: boolean;
+}
+
+/** Per file index: key texts and the line each was first seen on. */
+export type FirstLines = [number, [string, number][]][];
+
+/** A message of a worker to the main thread. */
+export type WorkerMessage =
+  | { type: "unique"; firsts: FirstLines }
+  | { type: "progress"; rows: number }
+  | { type: "done"; partial: PartialState };
+
+/** The main thread's answer to `unique`. */
+export interface SeenMessage {
+  type: "seen";
+  before: FirstLines;
+}
+
+/**
+ * An object structured-cloned from a `T` (which lost its prototype on the way), as a `T` again:
+ * its fields copied onto a new object of the class's prototype (`Object.setPrototypeOf` on the
+ * clone would leave it in V8's slow dictionary mode, and the lookups of the validate pass with it).
+ */
+function revive<T extends object>(
+  data: object,
+  klass: abstract new (...args: never[]) => T,
+): T {
+  return Object.assign(Object.create(klass.prototype) as T, data);
+}
+
+function fileState(
+  s: DeliveryRun,
+  d: WorkerFile,
+  sets: ReadonlyMap<string, HashSet53>,
+): FileState {
+  const entity = s.rs.entities.find((e) => e.name === d.entity);
+  if (entity === undefined)
+    throw new Error(`the compiled ruleset has no entity ${d.entity}`);
+  return {
+    entity,
+    blocking: new Map(),
+    format: "csv",
+    file: d.file,
+    path: d.path,
+    report: {
+      entity: d.entity,
+      file: d.file,
+      readStatus: "read",
+      status: "accepted",
+      sortedByIkbKey: true,
+      rowsRead: 0,
+      rowsValidated: 0,
+      rowsRejected: 0,
+      blockingErrors: 0,
+      blockingByCode: [],
+      problems: [],
+      problemsOmitted: 0,
+    },
+    bytes: d.bytes,
+    width: d.width,
+    index: d.index,
+    ikbCol: d.ikbCol,
+    keyCols: d.keyCols,
+    unique:
+      d.unique === undefined
+        ? undefined
+        : {
+            code: d.unique.code,
+            severity: d.unique.severity,
+            hashes: new HashSet53(),
+            candidates: new Set(d.unique.candidates),
+            seen: new Map(),
+          },
+    refs: d.refs.map((r) => ({
+      code: r.code,
+      severity: r.severity,
+      field: r.field,
+      col: r.col,
+      target: r.target,
+      against: r.complete ? sets.get(r.target) : undefined,
+    })),
+    wholeFile: d.wholeFile.map((w) => {
+      const check = revive(w, WholeFileCheck);
+      Object.assign(check, { projection: s.rs.wholeFile?.[check.rule.code] });
+      return check;
+    }),
+    roleByField: d.roleByField,
+    hash: new InputHash(),
+  };
+}
+
+/**
+ * The good rows of a sorted file whose IKB key is in [lo, hi), in batches, read from `start`
+ * (a resume point before the range) or from the file's start; as `goodRows` (stage-read.ts)
+ * gives them, rows with problems skipped (the scan reported them).
+ */
+export async function* rangeRows(
+  s: DeliveryRun,
+  f: FileState,
+  start: StartPoint,
+  lo: string | null,
+  hi: string | null,
+  projection?: CsvProjection,
+): AsyncGenerator<KeyedRow[]> {
+  let headerSeen = start !== null;
+  for await (const batch of readCsvFileBatches(f.path, {
+    maxFieldLength: s.opts.maxFieldLength,
+    maxFields: s.opts.maxFields,
+    maxRecordLength: s.opts.maxRecordLength,
+    start: start ?? undefined,
+    projection,
+  })) {
+    const out: KeyedRow[] = [];
+    for (const ev of batch) {
+      if (!headerSeen) {
+        headerSeen = true;
+        continue;
+      }
+      if (ev.kind === "problem" || ev.cells.length !== f.width) continue;
+      const key = ev.cells[f.ikbCol];
+      if (lo !== null && key < lo) continue;
+      if (hi !== null && key >= hi) {
+        if (out.length) yield out;
+        return;
+      }
+      out.push({ key, line: ev.line, cells: ev.cells });
+    }
+    if (out.length) yield out;
+  }
+}
+
+/**
+ * The first line of each unique-key candidate in the range, per file that has candidates: the
+ * key columns only are decoded.
+ */
+async function firstLines(
+  s: DeliveryRun,
+  files: readonly FileState[],
+  range: KeyRange,
+): Promise<FirstLines> {
+  const out: FirstLines = [];
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i];
+    const candidates = f.unique?.candidates;
+    if (candidates === undefined || !keysMaySpanRanges(f)) continue;
+    const keep = new Uint8Array(f.width);
+    keep[f.ikbCol] = 1;
+    for (const c of f.keyCols) keep[c] = 1;
+    const first = new Map<string, number>();
+    for await (const batch of rangeRows(
+      s,
+      f,
+      range.starts[i],
+      range.lo,
+      range.hi,
+      { keep },
+    ))
+      for (const row of batch)
+        if (candidates.has(hash53Cells(row.cells, f.keyCols))) {
+          const kt = keyText(s, f, row.cells);
+          if (!first.has(kt)) first.set(kt, row.line);
+        }
+    out.push([i, [...first]]);
+  }
+  return out;
+}
+
+function nextMessage(port: MessagePort): Promise<SeenMessage> {
+  return new Promise((resolve) =>
+    port.once("message", (m: SeenMessage) => resolve(m)),
+  );
+}
+
+/** Validate the job's range and hand back the partial state. */
+async function work(port: MessagePort, job: WorkerJob): Promise<void> {
+  const loaded = await loadCompiled(job.compiledDir);
+  if (loaded.compiledSha256 !== job.compiledSha256)
+    throw new Error(
+      `${job.compiledDir}/validators.js changed while the delivery was validated`,
+    );
+  const s = createRun(
+    job.folder,
+    loaded,
+    {
+      ...job.opts,
+      onProgress: (p) => port.postMessage({ type: "progress", rows: p.rows }),
+    },
+    undefined,
+    false,
+  );
+  const sets = new Map(
+    job.refSets.map(([target, set]) => [target, revive(set, HashSet53)]),
+  );
+  const files = job.files.map((d) => fileState(s, d, sets));
+  s.files.push(...files);
+  const range = job.range;
+  if (job.exchange) {
+    const firsts = job.collectUnique ? await firstLines(s, files, range) : [];
+    const seen = nextMessage(port);
+    port.postMessage({ type: "unique", firsts } satisfies WorkerMessage);
+    for (const [i, entries] of (await seen).before)
+      files[i].unique!.seen = new Map(entries);
+  }
+  await validateGrouped(
+    s,
+    files,
+    files.map((f, i) => rangeRows(s, f, range.starts[i], range.lo, range.hi)),
+  );
+  port.postMessage({
+    type: "done",
+    partial: partialOf(s, files),
+  } satisfies WorkerMessage);
+}
+
+if (
+  !isMainThread &&
+  parentPort !== null &&
+  (workerData as Partial<WorkerJob> | null)?.kind === JOB_KIND
+)
+  // thrown outside the promise: the main thread gets it as the worker's `error` event
+  work(parentPort, workerData as WorkerJob).catch((e: unknown) =>
+    setImmediate(() => {
+      throw e;
+    }),
+  );
