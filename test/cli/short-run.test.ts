@@ -109,7 +109,7 @@ describe("a short validation", () => {
     });
   });
 
-  it("is how the bin validates the bundled example: nothing compiled by TurboFan (--trace-opt), unlike the same rows beside 3 MiB more", async () => {
+  it("is how the bin validates the bundled example: next to nothing compiled by TurboFan (--trace-opt), unlike the same rows beside 3 MiB more", async () => {
     ensureBuilt();
     await buildPackageOnce();
     const padded = join(work, "padded");
@@ -141,7 +141,9 @@ describe("a short validation", () => {
         .split("\n")
         .filter((l) => /^\[compiling method .*turbofan/i.test(l)).length;
     };
-    expect(turbofanLines(EXAMPLE, "report-short")).toBe(0);
-    expect(turbofanLines(padded, "report-padded")).toBeGreaterThan(0);
+    // Unloaded the short run compiles nothing (the padded one about 35 functions); under load a
+    // function marked during start-up can still be compiled once or twice before the hook runs.
+    expect(turbofanLines(EXAMPLE, "report-short")).toBeLessThanOrEqual(2);
+    expect(turbofanLines(padded, "report-padded")).toBeGreaterThan(10);
   }, 60_000);
 });
