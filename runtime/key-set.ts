@@ -54,7 +54,7 @@ export function hash53Cells(
 
 /** A growable list of hashes; {@link HashSet53.seal} sorts it for lookups. */
 export class HashSet53 {
-  private data = new Float64Array(1024);
+  private data: Float64Array<ArrayBufferLike> = new Float64Array(1024);
   private n = 0;
   private sealed = false;
 
@@ -90,8 +90,19 @@ export class HashSet53 {
    * Bucket starts by the top `bits` bits of the 53-bit hash (hashes are uniform), so a lookup
    * searches a bucket of about one hash instead of the whole array: 4 bytes per key at most.
    */
-  private index = new Uint32Array(2);
+  private index: Uint32Array<ArrayBufferLike> = new Uint32Array(2);
   private shift = 2 ** 53;
+
+  /**
+   * Seal the set and move its hashes and index into SharedArrayBuffers, in place: worker threads
+   * (runtime/parallel-validate.ts) then read this one copy, and no private copy stays behind in
+   * the main thread (at 10 M depositors the key sets are hundreds of MB).
+   */
+  share(): void {
+    if (!this.sealed) this.seal();
+    this.data = sharedCopy(this.data);
+    this.index = sharedCopy(this.index);
+  }
 
   /**
    * The hashes sorted, and {@link index} built, in one counting sort by bucket: a bucket holds
@@ -151,4 +162,13 @@ export class HashSet53 {
     }
     return false;
   }
+}
+
+function sharedCopy<T extends Float64Array | Uint32Array>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const shared = new SharedArrayBuffer(a.byteLength);
+  const Kind = a.constructor as new (buffer: SharedArrayBuffer) => T;
+  const copy = new Kind(shared);
+  copy.set(a);
+  return copy;
 }

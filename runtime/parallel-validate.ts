@@ -73,10 +73,11 @@ export async function validateInWorkers(
   const targets = new Set(
     files.flatMap((f) => f.refs.filter((r) => r.complete).map((r) => r.target)),
   );
-  const refSets: [string, object][] = [...targets].map((t) => [
-    t,
-    shareLarge(s.refSets.get(t)!),
-  ]);
+  const refSets: [string, object][] = [...targets].map((t) => {
+    const set = s.refSets.get(t)!;
+    set.share();
+    return [t, shareLarge(set)];
+  });
   const exchange = grouped.some(keysMaySpanRanges);
   const last = plan.ranges.length - 1;
   const rows = plan.ranges.map(() => 0);

@@ -15,7 +15,7 @@ import type { EntityMeta, Finding, RuleContext } from "../compiler/contract.js";
 import { groupByKey, type KeyedRow } from "./assemble.js";
 import { INVALID } from "./csv-reader.js";
 import { showDelivered } from "./dialect.js";
-import { hash53Cells } from "./key-set.js";
+import { HashSet53, hash53Cells } from "./key-set.js";
 import { WholeFileCheck } from "./whole-file.js";
 import {
   columnOf,
@@ -45,7 +45,11 @@ export async function validateStage(s: DeliveryRun): Promise<void> {
   }
   await wholeFilePass(s);
   for (const f of s.files) {
-    if (f.unique) f.unique.candidates = f.unique.hashes.seal();
+    if (f.unique) {
+      f.unique.candidates = f.unique.hashes.seal();
+      // only the candidates are read from here on: the sorted hashes (8 bytes a row) can go
+      f.unique.hashes = new HashSet53();
+    }
     for (const r of f.refs)
       r.against = s.completeTargets.has(r.target)
         ? s.refSets.get(r.target)
