@@ -70,6 +70,10 @@ async function events(
 
 describe("resume points of the CSV reader", () => {
   it("property: read from a resume point, a file gives the events after its batch", async () => {
+    // Not every file has a resume point: none after invalid UTF-8 (the text tokenizer reads the
+    // rest), none where every batch ends just after a CR, no batch at all for blank lines only
+    // (`""` lines, say). Most random files have several; the property must not pass vacuously.
+    let runsWithPoints = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.tuple(record, lineEnd), { minLength: 1, maxLength: 60 }),
@@ -95,8 +99,7 @@ describe("resume points of the CSV reader", () => {
           writeFileSync(path, bytes);
           const options: CsvReaderOptions = { maxFieldLength: 40 };
           const { all, points } = await events(path, options);
-          // a file of records has resume points (one of empty lines only has no batch at all)
-          if (all.length > 0) expect(points.length).toBeGreaterThan(0);
+          if (points.length > 0) runsWithPoints++;
           for (const p of points) {
             const rest: CsvEvent[] = [];
             for await (const batch of readCsvFileBatches(path, {
@@ -112,6 +115,7 @@ describe("resume points of the CSV reader", () => {
       ),
       { numRuns: 25 },
     );
+    expect(runsWithPoints).toBeGreaterThan(10);
   }, 120_000);
 
   it("a file of more than one batch has resume points", async () => {
