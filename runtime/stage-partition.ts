@@ -29,10 +29,11 @@ export const MAX_AUTO_THREADS = 16;
 /**
  * Bytes of IKB files below which `threads: "auto"` stays in one thread: a worker costs about
  * 0.3 s of CPU to start and warm up, and the validate pass takes more CPU over workers than in one
- * thread; below about 64 MB (80,000 depositors) that is more than two threads save
- * (bench/results.md, "Worker threads").
+ * thread. Measured on an idle 2-core machine (bench/results.md, "Worker threads on an idle
+ * machine"): two threads gave nothing at 159 MB (200,000 depositors), 1.11 × at 311 MB and 1.23 ×
+ * at 776 MB; below 256 MB they are not worth their memory.
  */
-export const AUTO_MIN_BYTES = 64 << 20;
+export const AUTO_MIN_BYTES = 256 << 20;
 
 /** Where a worker starts reading one file: a resume point, or null for the file's start. */
 export type StartPoint = { offset: number; line: number } | null;
