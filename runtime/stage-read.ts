@@ -704,12 +704,33 @@ const RESUME_STEP_MIN = 1 << 15;
 const RESUME_STEP_MAX = 4 << 20;
 
 /** The rows of a file that passed the scan, in file order, in batches. */
-export async function* goodRows(
+export function goodRows(
   s: DeliveryRun,
   f: FileState,
 ): AsyncGenerator<KeyedRow[]> {
-  let headerSeen = f.entity.dialect?.header === false;
-  for await (const batch of events(s, f)) {
+  return keyedRows(
+    events(s, f),
+    f,
+    f.entity.dialect?.header === false,
+    null,
+    null,
+  );
+}
+
+/**
+ * The rows of `batches` (a read of `f`'s file) that passed the scan, with their IKB key, in
+ * batches: the header (unless `headerSeen`) and the rows the scan reported skipped. With `lo` /
+ * `hi` (a file in IKB key order, runtime/validate-worker.ts) only the rows whose key is in
+ * [lo, hi); the read stops at the first row at or above `hi`.
+ */
+export async function* keyedRows(
+  batches: AsyncIterable<CsvEvent[]>,
+  f: FileState,
+  headerSeen: boolean,
+  lo: string | null,
+  hi: string | null,
+): AsyncGenerator<KeyedRow[]> {
+  for await (const batch of batches) {
     const out: KeyedRow[] = [];
     for (const ev of batch) {
       if (!headerSeen) {
@@ -717,11 +738,13 @@ export async function* goodRows(
         continue;
       }
       if (ev.kind === "problem" || ev.cells.length !== f.width) continue;
-      out.push({
-        key: f.ikbCol >= 0 ? ev.cells[f.ikbCol] : "",
-        line: ev.line,
-        cells: ev.cells,
-      });
+      const key = f.ikbCol >= 0 ? ev.cells[f.ikbCol] : "";
+      if (lo !== null && key < lo) continue;
+      if (hi !== null && key >= hi) {
+        if (out.length) yield out;
+        return;
+      }
+      out.push({ key, line: ev.line, cells: ev.cells });
     }
     if (out.length) yield out;
   }

@@ -33,6 +33,7 @@ import { loadCompiled } from "./load-compiled.js";
 import { partialOf, type PartialState } from "./merge-partials.js";
 import { JOB_KIND, keysMaySpanRanges } from "./parallel-validate.js";
 import type { KeyRange, StartPoint } from "./stage-partition.js";
+import { keyedRows } from "./stage-read.js";
 import { keyText, validateGrouped } from "./stage-validate.js";
 import { WholeFileCheck } from "./whole-file.js";
 
@@ -187,7 +188,7 @@ function fileState(
  * (a resume point before the range) or from the file's start; as `goodRows` (stage-read.ts)
  * gives them, rows with problems skipped (the scan reported them).
  */
-export async function* rangeRows(
+export function rangeRows(
   s: DeliveryRun,
   f: FileState,
   start: StartPoint,
@@ -195,31 +196,15 @@ export async function* rangeRows(
   hi: string | null,
   projection?: CsvProjection,
 ): AsyncGenerator<KeyedRow[]> {
-  let headerSeen = start !== null;
-  for await (const batch of readCsvFileBatches(f.path, {
+  const batches = readCsvFileBatches(f.path, {
     maxFieldLength: s.opts.maxFieldLength,
     maxFields: s.opts.maxFields,
     maxRecordLength: s.opts.maxRecordLength,
     start: start ?? undefined,
     projection,
-  })) {
-    const out: KeyedRow[] = [];
-    for (const ev of batch) {
-      if (!headerSeen) {
-        headerSeen = true;
-        continue;
-      }
-      if (ev.kind === "problem" || ev.cells.length !== f.width) continue;
-      const key = ev.cells[f.ikbCol];
-      if (lo !== null && key < lo) continue;
-      if (hi !== null && key >= hi) {
-        if (out.length) yield out;
-        return;
-      }
-      out.push({ key, line: ev.line, cells: ev.cells });
-    }
-    if (out.length) yield out;
-  }
+  });
+  // from a resume point the first record is data; from the file's start it is the header
+  return keyedRows(batches, f, start !== null, lo, hi);
 }
 
 /**
