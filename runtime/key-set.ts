@@ -164,11 +164,16 @@ export class HashSet53 {
   }
 }
 
-function sharedCopy<T extends Float64Array | Uint32Array>(a: T): T {
+/**
+ * A typed array's copy in a SharedArrayBuffer, of the same kind (the array itself when it is in
+ * one already): what worker threads read without a copy of their own each.
+ */
+export function sharedCopy<T extends ArrayBufferView>(a: T): T {
   if (a.buffer instanceof SharedArrayBuffer) return a;
   const shared = new SharedArrayBuffer(a.byteLength);
+  new Uint8Array(shared).set(
+    new Uint8Array(a.buffer, a.byteOffset, a.byteLength),
+  );
   const Kind = a.constructor as new (buffer: SharedArrayBuffer) => T;
-  const copy = new Kind(shared);
-  copy.set(a);
-  return copy;
+  return new Kind(shared);
 }

@@ -20,6 +20,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
+import { sharedCopy } from "./key-set.js";
 import { mergePartial } from "./merge-partials.js";
 import type { ParallelPlan } from "./stage-partition.js";
 import type {
@@ -160,19 +161,8 @@ const SHARE_BYTES = 1 << 16;
  * (the key sets are 8 to 12 bytes per key; copied per worker they would grow with the threads).
  */
 function shareLarge<T>(value: T): T {
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    if (
-      value.byteLength < SHARE_BYTES ||
-      value.buffer instanceof SharedArrayBuffer
-    )
-      return value;
-    const shared = new SharedArrayBuffer(value.byteLength);
-    new Uint8Array(shared).set(
-      new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
-    );
-    const Kind = value.constructor as new (buffer: SharedArrayBuffer) => T;
-    return new Kind(shared);
-  }
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+    return value.byteLength < SHARE_BYTES ? value : sharedCopy(value);
   if (value === null || typeof value !== "object" || Array.isArray(value))
     return value;
   if (value instanceof Map || value instanceof Set) return value;
