@@ -10,6 +10,8 @@
  * @module
  */
 
+import { $isAscii } from "./text.js";
+
 /** The lowercase hex digest (md5, sha1 or sha256) of a text's UTF-8 bytes, by node:crypto. */
 export function $digestHex(algorithm: "md5" | "sha1" | "sha256", s: string): string {
   const crypto = (
@@ -60,11 +62,6 @@ export function $derivedFromText(id: string, value: string): boolean {
     lower.includes($digestHex("sha1", value)) ||
     lower.includes($digestHex("sha256", value))
   );
-}
-
-export function $isAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
-  return true;
 }
 
 /** An ASCII letter's lower case (`A-Z` to `a-z`); any other code unit as it is. */

@@ -10,6 +10,8 @@
  * @module
  */
 
+import { $isAscii } from "./text.js";
+
 /** Letters that NFKD does not split into a base letter and a mark. */
 export const $FOLDED: Readonly<Record<string, string>> = {
   ß: "ss",
@@ -91,8 +93,7 @@ export const $ADDRESS_WORDS: ReadonlyMap<string, string> = new Map([
 export function $normalWords(texts: readonly (string | undefined)[]): string[] {
   for (let k = 0; k < texts.length; k++) {
     const t = texts[k];
-    if (t === undefined) continue;
-    for (let i = 0; i < t.length; i++) if (t.charCodeAt(i) > 0x7f) return $unicodeWords(texts);
+    if (t !== undefined && !$isAscii(t)) return $unicodeWords(texts);
   }
   const words: string[] = [];
   for (let k = 0; k < texts.length; k++) {

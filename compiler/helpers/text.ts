@@ -1,5 +1,6 @@
 /**
- * Text: length in code points and whole-text patterns.
+ * Text: length in code points, whole-text patterns, and whether a text is ASCII (the fast paths
+ * of the helpers that compare texts).
  *
  * Inlined into generated modules by compiler/prelude.ts, which copies each declaration the module uses
  * (without `export`); written in the generated code's format.
@@ -25,4 +26,10 @@ export function $length(v: string | undefined): number | undefined {
 }
 export function $matches(re: RegExp, v: string | undefined): boolean {
   return v !== undefined && re.test(v);
+}
+
+/** Whether every code unit of `s` is ASCII. */
+export function $isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
 }

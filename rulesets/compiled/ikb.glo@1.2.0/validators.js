@@ -52,6 +52,13 @@ function $cpLength(s) {
 function $matches(re, v) {
     return v !== undefined && re.test(v);
 }
+/** Whether every code unit of `s` is ASCII. */
+function $isAscii(s) {
+    for (let i = 0; i < s.length; i++)
+        if (s.charCodeAt(i) > 0x7f)
+            return false;
+    return true;
+}
 function $digitsAt(s, from, count) {
     let n = 0;
     for (let i = from; i < from + count; i++) {
@@ -432,12 +439,6 @@ function $derivedFromText(id, value) {
     return (lower.includes($digestHex("md5", value)) ||
         lower.includes($digestHex("sha1", value)) ||
         lower.includes($digestHex("sha256", value)));
-}
-function $isAscii(s) {
-    for (let i = 0; i < s.length; i++)
-        if (s.charCodeAt(i) > 0x7f)
-            return false;
-    return true;
 }
 /** An ASCII letter's lower case (`A-Z` to `a-z`); any other code unit as it is. */
 function $asciiLower(c) {

@@ -52,6 +52,13 @@ function $cpLength(s) {
 function $matches(re, v) {
     return v !== undefined && re.test(v);
 }
+/** Whether every code unit of `s` is ASCII. */
+function $isAscii(s) {
+    for (let i = 0; i < s.length; i++)
+        if (s.charCodeAt(i) > 0x7f)
+            return false;
+    return true;
+}
 function $digitsAt(s, from, count) {
     let n = 0;
     for (let i = from; i < from + count; i++) {
@@ -523,12 +530,6 @@ function $derivedFromText(id, value) {
         lower.includes($digestHex("sha1", value)) ||
         lower.includes($digestHex("sha256", value)));
 }
-function $isAscii(s) {
-    for (let i = 0; i < s.length; i++)
-        if (s.charCodeAt(i) > 0x7f)
-            return false;
-    return true;
-}
 /** An ASCII letter's lower case (`A-Z` to `a-z`); any other code unit as it is. */
 function $asciiLower(c) {
     return c >= 65 && c <= 90 ? c + 32 : c;
@@ -884,11 +885,8 @@ const $NAME_PARTICLES = new Set([
 function $normalWords(texts) {
     for (let k = 0; k < texts.length; k++) {
         const t = texts[k];
-        if (t === undefined)
-            continue;
-        for (let i = 0; i < t.length; i++)
-            if (t.charCodeAt(i) > 0x7f)
-                return $unicodeWords(texts);
+        if (t !== undefined && !$isAscii(t))
+            return $unicodeWords(texts);
     }
     const words = [];
     for (let k = 0; k < texts.length; k++) {
