@@ -329,11 +329,10 @@ export function register(program: Command): void {
           threads: threads === "auto" ? "auto" : Number(threads),
           // more than one thread asked for by name, and one validates: say why
           onThreads: (n, why) => {
-            if (n === 1 && flags.threads !== undefined && threads !== "auto")
-              if (Number(threads) > 1)
-                printErr(
-                  `regel validate: note: the IKBs are validated in one thread: ${why}\n`,
-                );
+            if (n === 1 && threads !== "auto" && Number(threads) > 1)
+              printErr(
+                `regel validate: note: the IKBs are validated in one thread: ${why}\n`,
+              );
           },
           maxFieldLength: flags.maxFieldLength
             ? Number(flags.maxFieldLength)
