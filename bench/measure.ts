@@ -163,11 +163,13 @@ async function validateEndToEnd(
   compiledDir: string,
   rrd: string,
   previous?: string,
+  threads = 1,
 ): Promise<Record<string, number>> {
   const started = performance.now();
   const loaded = await loadCompiled(compiledDir);
   const report = await validateDelivery(folder, loaded, {
     rrd,
+    threads,
     ...(previous === undefined ? {} : { previous }),
   });
   const perRule: Record<string, number> = {};
@@ -471,6 +473,15 @@ async function main(): Promise<void> {
       break;
     case "validate":
       result = await validateEndToEnd(args[0], args[1], args[2], args[3]);
+      break;
+    case "validate-threads":
+      result = await validateEndToEnd(
+        args[0],
+        args[1],
+        args[2],
+        undefined,
+        Number(args[3]),
+      );
       break;
     case "interpreter":
       result = await compiledVsInterpreter(args[0], args[1], args[2], args[3]);

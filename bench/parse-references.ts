@@ -8,6 +8,8 @@
  * @module
  */
 
+import { availableParallelism } from "node:os";
+
 /** One measurement's numbers (bench/measure.ts prints them). */
 export type Measurement = Record<string, number>;
 
@@ -64,8 +66,16 @@ function tasks(dir: string, compiled: string, rrd: string): Task[] {
         "`regel validate` end to end (decode, checks, IKB assembly, file checks, report)",
       args: ["validate", dir, compiled, rrd],
     },
+    {
+      key: "validate-threads",
+      label: `\`regel validate --threads ${THREADS}\` end to end: worker threads, the same report`,
+      args: ["validate-threads", dir, compiled, rrd, String(THREADS)],
+    },
   ];
 }
+
+/** Worker threads of the threads row: every core of the machine, at least 2, at most 16. */
+export const THREADS = Math.min(16, Math.max(2, availableParallelism()));
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -112,6 +122,13 @@ export function referenceRows(
 ): string[] {
   const base = measured.get("csv-parse")!;
   const papa = measured.get("papaparse")!;
+  const one = measured.get("validate")!;
+  const many = measured.get("validate-threads")!;
+  for (const k of ["rows", "ikbs", "findings"])
+    if (one[k] !== many[k])
+      throw new Error(
+        `validate with ${THREADS} threads and with one differ in ${k}: ${many[k]} against ${one[k]}`,
+      );
   const s = (ms: number) => (ms / 1000).toFixed(2);
   const r = (a: number, b: number) => (a / b).toFixed(2);
   return tasks(dir, compiled, rrd).map((t) => {
@@ -119,8 +136,15 @@ export function referenceRows(
     const ratio =
       t.key === "csv-parse"
         ? "1.00"
-        : `${r(m.ms, base.ms)} × csv-parse, ${r(m.ms, papa.ms)} × papaparse`;
-    const target = t.key === "validate" ? "≤ 1.0 × papaparse" : "";
+        : t.key === "validate-threads"
+          ? `${r(one.ms, m.ms)} × one thread's throughput, ${r(m.ms, papa.ms)} × papaparse`
+          : `${r(m.ms, base.ms)} × csv-parse, ${r(m.ms, papa.ms)} × papaparse`;
+    const target =
+      t.key === "validate"
+        ? "≤ 1.0 × papaparse"
+        : t.key === "validate-threads"
+          ? "≥ 1.8 × one thread (2 cores)"
+          : "";
     const cpu = m.cpuMs === undefined ? "" : s(m.cpuMs);
     return `| ${t.label} | ${s(m.ms)} | ${ratio} | ${target} | ${cpu} | ${m.peakRssMiB} |`;
   });

@@ -4,8 +4,8 @@
  *
  * - csv-parse merely parsing the delivery's CSV files (the baseline), and as parse-only references
  *   papaparse, uDSV, DuckDB's `read_csv`, regel's own reader and a raw byte scan (the physical
- *   floor), interleaved with `regel validate` end to end on the same files
- *   (bench/parse-references.ts);
+ *   floor), interleaved with `regel validate` end to end on the same files, in one thread and with
+ *   `--threads` (every core, at least 2; bench/parse-references.ts);
  * - the same with the whole-file checks of bench/rulesets/bench.wholefile (ikb.glo@1.3.0 plus
  *   `unique` / `one ... per` over NP and BA), against the plain validate row;
  * - the same without the duplicate check dup0001 (bench/rulesets/bench.noduplicates), so that the
@@ -41,6 +41,7 @@ import { measureStartup, startupRows, withStartupRows } from "./startup.js";
 import {
   measureReferences,
   referenceRows,
+  THREADS,
   referenceTable,
   withReferenceSection,
 } from "./parse-references.js";
@@ -302,6 +303,7 @@ async function main(): Promise<void> {
         depositors: number;
         parse: Measurement;
         validate: Measurement;
+        threads: Measurement;
         noDuplicates: Measurement;
         wholeFile: Measurement;
       }
@@ -314,6 +316,11 @@ async function main(): Promise<void> {
       validate: measure(
         "validate (large)",
         ["validate", big.dir, COMPILED, RRD],
+        1,
+      ),
+      threads: measure(
+        `validate --threads ${THREADS} (large)`,
+        ["validate-threads", big.dir, COMPILED, RRD, String(THREADS)],
         1,
       ),
       noDuplicates: measure(
@@ -371,6 +378,7 @@ async function main(): Promise<void> {
     lines.push(
       `| csv-parse, ${large.depositors.toLocaleString("en")} depositors (${Math.round(large.validate.rows).toLocaleString("en")} data rows), once | ${seconds(large.parse.ms)} | 1.00 | | ${large.parse.peakRssMiB} |`,
       `| \`regel validate\`, ${large.depositors.toLocaleString("en")} depositors, once | ${seconds(large.validate.ms)} | ${ratio(large.validate.ms, large.parse.ms)} × csv-parse | peak RSS < 2 GiB | ${large.validate.peakRssMiB} |`,
+      `| \`regel validate --threads ${THREADS}\`, the same delivery, once (same findings: ${large.threads.findings === large.validate.findings ? "yes" : "NO"}) | ${seconds(large.threads.ms)} | ${ratio(large.validate.ms, large.threads.ms)} × one thread's throughput | < 2 min at 10 M | ${large.threads.peakRssMiB} |`,
       `| the same without dup0001, once | ${seconds(large.noDuplicates.ms)} | validate = ${ratio(large.validate.ms, large.noDuplicates.ms)} × this | | ${large.noDuplicates.peakRssMiB} |`,
       `| the same with the 3 whole-file checks, once | ${seconds(large.wholeFile.ms)} | ${ratio(large.wholeFile.ms, large.validate.ms)} × validate | peak RSS < 2 GiB | ${large.wholeFile.peakRssMiB} |`,
     );

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   referenceRows,
   referenceTable,
+  THREADS,
   withReferenceSection,
   type Measurement,
 } from "../../bench/parse-references.js";
@@ -15,20 +16,50 @@ const measured = new Map<string, Measurement>(
     "read-bytes": { ms: 3_000, cpuMs: 3_100, peakRssMiB: 160 },
     "read-text": { ms: 3_600, cpuMs: 3_700, peakRssMiB: 160 },
     "byte-scan": { ms: 300, cpuMs: 400, peakRssMiB: 150 },
-    validate: { ms: 8_000, cpuMs: 8_500, peakRssMiB: 390 },
+    validate: {
+      ms: 8_000,
+      cpuMs: 8_500,
+      peakRssMiB: 390,
+      rows: 100,
+      ikbs: 10,
+      findings: 7,
+    },
+    "validate-threads": {
+      ms: 5_000,
+      cpuMs: 9_500,
+      peakRssMiB: 520,
+      rows: 100,
+      ikbs: 10,
+      findings: 7,
+    },
   }),
 );
 
 describe("bench: parse-only references (issue 15)", () => {
   it("gives every row its ratio against csv-parse and papaparse of the same rounds, and validate its target", () => {
     const rows = referenceRows(measured, "d", "c", "2024-03-31");
-    expect(rows).toHaveLength(8);
+    expect(rows).toHaveLength(9);
     expect(rows[0]).toBe(
       "| csv-parse merely parsing the files (baseline) | 20.00 | 1.00 |  | 21.00 | 160 |",
     );
     expect(rows[2]).toContain("| 2.00 | 0.10 × csv-parse, 0.50 × papaparse |");
     expect(rows[7]).toMatch(
       /^\| `regel validate` end to end .* \| 8\.00 \| 0\.40 × csv-parse, 2\.00 × papaparse \| ≤ 1\.0 × papaparse \| 8\.50 \| 390 \|$/,
+    );
+    // the threads row: its speed-up over the one-thread row of the same rounds
+    expect(rows[8]).toBe(
+      `| \`regel validate --threads ${THREADS}\` end to end: worker threads, the same report | 5.00 | 1.60 × one thread's throughput, 1.25 × papaparse | ≥ 1.8 × one thread (2 cores) | 9.50 | 520 |`,
+    );
+  });
+
+  it("refuses a threads row whose findings are not those of one thread", () => {
+    const wrong = new Map(measured);
+    wrong.set("validate-threads", {
+      ...measured.get("validate-threads")!,
+      findings: 6,
+    });
+    expect(() => referenceRows(wrong, "d", "c", "2024-03-31")).toThrow(
+      /differ in findings: 6 against 7/,
     );
   });
 
