@@ -303,6 +303,7 @@ export async function validateGrouped(
   const names = s.rs.entities
     .filter((e) => e.file && grouped.some((g) => g.entity === e))
     .map((e) => e.name);
+  const ikbRecords = new IkbRecords(names);
   for await (const groups of groupByKey(sources))
     for (const g of groups) {
       if (g.key.trim() === "") {
@@ -314,12 +315,30 @@ export async function validateGrouped(
         });
         continue;
       }
-      // no prototype: an entity may be called `toString` (the module reads ikb[entity])
-      const ikb: Record<string, unknown[]> = Object.create(null);
-      for (const n of names) ikb[n] = [];
-      const previous = await s.previous?.seek(g.key);
+      const ikb = ikbRecords.next();
+      // no await without a previous delivery: a promise turn per IKB costs more than its checks
+      const previous =
+        s.previous === undefined ? undefined : await s.previous.seek(g.key);
       processIkb(s, g.key, grouped, g.rows, ikb, previous);
     }
+}
+
+/**
+ * The records of one IKB by entity, as the compiled module reads them (`ikb.NP`): an object of
+ * the same shape for every IKB, so that those reads are fast property loads. Its prototype has
+ * no properties and no prototype itself: an entity may be called `toString` or `constructor`.
+ * (An `Object.create(null)` object is a hash table in V8, looked up by name on every read.)
+ */
+class IkbRecords {
+  private readonly proto: object = Object.freeze(Object.create(null));
+  constructor(private readonly names: readonly string[]) {}
+
+  /** A new object with an empty list per entity, its properties added in the same order. */
+  next(): Record<string, unknown[]> {
+    const ikb = Object.create(this.proto) as Record<string, unknown[]>;
+    for (let i = 0; i < this.names.length; i++) ikb[this.names[i]] = [];
+    return ikb;
+  }
 }
 
 /** A row of an IKB file whose IKB key is empty (or only white space). */
@@ -358,7 +377,10 @@ function processIkb(
     const list = ikb ? (ikb[f.entity.name] ??= []) : undefined;
     for (let j = 0; j < fileRows.length; j++) {
       const row = fileRows[j];
-      const out: Finding[] = [];
+      // the findings lists are reused from IKB to IKB (findings are taken out of them)
+      let out = itemOut[n];
+      if (out === undefined) itemOut[n] = out = [];
+      else if (out.length !== 0) out.length = 0;
       let record: unknown;
       try {
         if (f.normalize) {
@@ -374,7 +396,6 @@ function processIkb(
       itemFile[n] = f;
       itemRow[n] = row;
       itemRecord[n] = record;
-      itemOut[n] = out;
       n++;
     }
   }
@@ -421,7 +442,7 @@ function processIkb(
   for (let k = 0; k < n; k++) {
     itemRow[k] = undefined as unknown as KeyedRow;
     itemRecord[k] = undefined;
-    itemOut[k] = undefined as unknown as Finding[];
+    if (itemOut[k].length > 0) itemOut[k].length = 0;
   }
   s.rowsDone += n;
   if (s.opts.onProgress && (s.rowsDone & 0x3fff) < n)
