@@ -333,12 +333,25 @@ class IkbRecords {
   private readonly proto: object = Object.freeze(Object.create(null));
   constructor(private readonly names: readonly string[]) {}
 
-  /** A new object with an empty list per entity, its properties added in the same order. */
+  /**
+   * A new object with a list per entity, its properties added in the same order: the shared
+   * empty {@link NO_RECORDS} until the IKB has a record of the entity ({@link recordsOf}).
+   */
   next(): Record<string, unknown[]> {
     const ikb = Object.create(this.proto) as Record<string, unknown[]>;
-    for (let i = 0; i < this.names.length; i++) ikb[this.names[i]] = [];
+    for (let i = 0; i < this.names.length; i++) ikb[this.names[i]] = NO_RECORDS;
     return ikb;
   }
+}
+
+/** The records of an entity of which an IKB has none (frozen: shared by every IKB). */
+const NO_RECORDS = Object.freeze([]) as unknown as unknown[];
+
+/** The list of an IKB's records of an entity, to add to (made when the first one comes). */
+function recordsOf(ikb: Record<string, unknown[]>, entity: string): unknown[] {
+  let list = ikb[entity];
+  if (list === undefined || list === NO_RECORDS) ikb[entity] = list = [];
+  return list;
 }
 
 /** A row of an IKB file whose IKB key is empty (or only white space). */
@@ -374,7 +387,7 @@ function processIkb(
     const fileRows = rows[i];
     if (fileRows.length === 0) continue;
     const decode = s.rs.decoders[f.entity.name];
-    const list = ikb ? (ikb[f.entity.name] ??= []) : undefined;
+    const list = ikb ? recordsOf(ikb, f.entity.name) : undefined;
     for (let j = 0; j < fileRows.length; j++) {
       const row = fileRows[j];
       // the findings lists are reused from IKB to IKB (findings are taken out of them)
