@@ -14,14 +14,8 @@ interface Running {
   readonly decl: AggregateTrace;
   /** IKBs that pass the filters (count ikb, proportion ikb), or records counted (count E). */
   count: number;
-  /** `sum E.f`: the exact sum, unscaled at `decl.scale` (with {@link Running.partial}). */
+  /** `sum E.f`: the exact sum, unscaled at `decl.scale`. */
   sum: bigint;
-  /**
-   * `sum E.f`: values added since the last flush into {@link Running.sum}, as a double: exact,
-   * because every value is an integer and the partial sum is kept below 2^53. Adding to a bigint
-   * allocates one per value (two per bank account of a delivery).
-   */
-  partial: number;
   /** `sum E.f`: how many values took part (present and valid). */
   values: number;
 }
@@ -46,18 +40,8 @@ export class Aggregates {
       decl,
       count: 0,
       sum: 0n,
-      partial: 0,
       values: 0,
     }));
-  }
-
-  /** Move the partial sums into the exact ones. */
-  private flush(): void {
-    for (const r of this.running)
-      if (r.partial !== 0) {
-        r.sum += BigInt(r.partial);
-        r.partial = 0;
-      }
   }
 
   /** Whether the ruleset declares any aggregate (so callers can skip the per-IKB call). */
@@ -88,26 +72,11 @@ export class Aggregates {
         case "sum":
           for (const rec of records[d.entity!] ?? []) {
             const v = (rec as Record<string, unknown>)[d.field!];
-            let n: number;
-            if (typeof v === "bigint") {
-              if (v > MAX_PART || v < -MAX_PART) {
-                r.sum += v;
-                r.values++;
-                continue;
-              }
-              n = Number(v);
-            } else if (typeof v === "number" && Number.isInteger(v)) n = v;
+            if (typeof v === "bigint") r.sum += v;
+            else if (typeof v === "number" && Number.isInteger(v))
+              r.sum += BigInt(v);
             else continue;
             r.values++;
-            if (n > MAX_PARTIAL || n < -MAX_PARTIAL) r.sum += BigInt(n);
-            else {
-              const next = r.partial + n;
-              // both below 2^52 in size: the sum is exact, and flushed before it could not be
-              if (next > MAX_PARTIAL || next < -MAX_PARTIAL) {
-                r.sum += BigInt(r.partial);
-                r.partial = n;
-              } else r.partial = next;
-            }
           }
           break;
       }
@@ -116,7 +85,6 @@ export class Aggregates {
 
   /** The running counts, as plain data: what a worker thread hands back ({@link merge}). */
   state(): AggregatesState {
-    this.flush();
     return {
       ikbs: this.ikbs,
       running: this.running.map((r) => ({
@@ -143,7 +111,6 @@ export class Aggregates {
    * denominator is the number of IKBs (groups with a key: a row without an IKB key is in none).
    */
   report(findings: (code: string) => number): AggregateReport[] {
-    this.flush();
     const ikbs = this.ikbs;
     return this.running.map((r) => {
       const d = r.decl;
@@ -184,10 +151,6 @@ export class Aggregates {
     });
   }
 }
-
-/** The largest size of a value or partial sum kept as a double (2^52: the sum of two is exact). */
-const MAX_PARTIAL = 2 ** 52;
-const MAX_PART = BigInt(MAX_PARTIAL);
 
 /** Does a record of the IKB carry the marking? */
 function hasMarking(
