@@ -257,7 +257,8 @@ async function* readRun(path: string): AsyncGenerator<KeyedRow[]> {
  * up does the caller `await refill()`, so most rows cost no promise.
  */
 export class Cursor {
-  private buf: KeyedRow[] = [];
+  /** The current batch; a row handed out is cleared from it (see {@link Cursor.advance}). */
+  private buf: (KeyedRow | undefined)[] = [];
   private pos = 0;
   private done = false;
   constructor(private readonly it: AsyncIterator<KeyedRow[]>) {}
@@ -278,8 +279,12 @@ export class Cursor {
   head(): KeyedRow | undefined {
     return this.buf[this.pos];
   }
+  /**
+   * Past the current row. Its slot is cleared: a row the consumer is done with can then be
+   * collected before the rest of its batch (fewer young objects surviving a scavenge).
+   */
   advance(): void {
-    this.pos++;
+    this.buf[this.pos++] = undefined;
   }
 }
 
@@ -375,8 +380,12 @@ const GROUP_BATCH = 64;
 /** One IKB: its key and, per source index, the rows with that key. */
 export interface KeyGroup {
   key: string;
+  /** Per source, its rows with the key: read them, do not change the lists (empty ones are shared). */
   rows: KeyedRow[][];
 }
+
+/** The rows of a source that has none with a group's key (frozen: one list for all groups). */
+const NO_ROWS = Object.freeze([]) as unknown as KeyedRow[];
 
 /**
  * K-way merge of per-entity streams of row batches, each sorted by key, into groups with the same
@@ -395,9 +404,10 @@ export async function* groupByKey(
       if (h && (min === undefined || h.key < min)) min = h.key;
     }
     if (min === undefined) break;
-    const rows: KeyedRow[][] = cursors.map(() => []);
+    const rows: KeyedRow[][] = new Array<KeyedRow[]>(cursors.length);
     for (let i = 0; i < cursors.length; i++) {
       const c = cursors[i];
+      let list: KeyedRow[] | undefined;
       for (;;) {
         if (!c.ready()) await c.refill();
         const h = c.head();
@@ -408,9 +418,11 @@ export async function* groupByKey(
             );
           break;
         }
-        rows[i].push(h);
+        if (list === undefined) list = [h];
+        else list.push(h);
         c.advance();
       }
+      rows[i] = list ?? NO_ROWS;
     }
     out.push({ key: min, rows });
     if (out.length >= GROUP_BATCH) {

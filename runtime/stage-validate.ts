@@ -303,6 +303,7 @@ export async function validateGrouped(
   const names = s.rs.entities
     .filter((e) => e.file && grouped.some((g) => g.entity === e))
     .map((e) => e.name);
+  const ikbRecords = new IkbRecords(names);
   for await (const groups of groupByKey(sources))
     for (const g of groups) {
       if (g.key.trim() === "") {
@@ -314,12 +315,43 @@ export async function validateGrouped(
         });
         continue;
       }
-      // no prototype: an entity may be called `toString` (the module reads ikb[entity])
-      const ikb: Record<string, unknown[]> = Object.create(null);
-      for (const n of names) ikb[n] = [];
-      const previous = await s.previous?.seek(g.key);
+      const ikb = ikbRecords.next();
+      // no await without a previous delivery: a promise turn per IKB costs more than its checks
+      const previous =
+        s.previous === undefined ? undefined : await s.previous.seek(g.key);
       processIkb(s, g.key, grouped, g.rows, ikb, previous);
     }
+}
+
+/**
+ * The records of one IKB by entity, as the compiled module reads them (`ikb.NP`): an object of
+ * the same shape for every IKB, so that those reads are fast property loads. Its prototype has
+ * no properties and no prototype itself: an entity may be called `toString` or `constructor`.
+ * (An `Object.create(null)` object is a hash table in V8, looked up by name on every read.)
+ */
+class IkbRecords {
+  private readonly proto: object = Object.freeze(Object.create(null));
+  constructor(private readonly names: readonly string[]) {}
+
+  /**
+   * A new object with a list per entity, its properties added in the same order: the shared
+   * empty {@link NO_RECORDS} until the IKB has a record of the entity ({@link recordsOf}).
+   */
+  next(): Record<string, unknown[]> {
+    const ikb = Object.create(this.proto) as Record<string, unknown[]>;
+    for (let i = 0; i < this.names.length; i++) ikb[this.names[i]] = NO_RECORDS;
+    return ikb;
+  }
+}
+
+/** The records of an entity of which an IKB has none (frozen: shared by every IKB). */
+const NO_RECORDS = Object.freeze([]) as unknown as unknown[];
+
+/** The list of an IKB's records of an entity, to add to (made when the first one comes). */
+function recordsOf(ikb: Record<string, unknown[]>, entity: string): unknown[] {
+  let list = ikb[entity];
+  if (list === undefined || list === NO_RECORDS) ikb[entity] = list = [];
+  return list;
 }
 
 /** A row of an IKB file whose IKB key is empty (or only white space). */
@@ -355,10 +387,13 @@ function processIkb(
     const fileRows = rows[i];
     if (fileRows.length === 0) continue;
     const decode = s.rs.decoders[f.entity.name];
-    const list = ikb ? (ikb[f.entity.name] ??= []) : undefined;
+    const list = ikb ? recordsOf(ikb, f.entity.name) : undefined;
     for (let j = 0; j < fileRows.length; j++) {
       const row = fileRows[j];
-      const out: Finding[] = [];
+      // the findings lists are reused from IKB to IKB (findings are taken out of them)
+      let out = itemOut[n];
+      if (out === undefined) itemOut[n] = out = [];
+      else if (out.length !== 0) out.length = 0;
       let record: unknown;
       try {
         if (f.normalize) {
@@ -374,7 +409,6 @@ function processIkb(
       itemFile[n] = f;
       itemRow[n] = row;
       itemRecord[n] = record;
-      itemOut[n] = out;
       n++;
     }
   }
@@ -421,7 +455,7 @@ function processIkb(
   for (let k = 0; k < n; k++) {
     itemRow[k] = undefined as unknown as KeyedRow;
     itemRecord[k] = undefined;
-    itemOut[k] = undefined as unknown as Finding[];
+    if (itemOut[k].length > 0) itemOut[k].length = 0;
   }
   s.rowsDone += n;
   if (s.opts.onProgress && (s.rowsDone & 0x3fff) < n)
