@@ -5,18 +5,50 @@
  * joined checks (`for file NP with SA by customer_id`), which read two files together by IKB.
  * The findings wait in the checks for the validate pass (`WholeFileCheck.findingAt`).
  *
+ * **Worker threads.** With `threads` above 1 (as the validate pass counts them), the files these
+ * passes read that are plain UTF-8 CSV in IKB key order are read over worker threads
+ * (runtime/whole-file-worker.ts), one range of IKB keys each, cut at the scan's resume points as
+ * for the validate pass (runtime/stage-partition.ts `rangePlan`). An IKB is never split, so the
+ * pairs of a joined check, and the rows of a file, of range k all come before those of range
+ * k + 1 in the single-threaded order. Round 1: each worker hashes the pairs of its range (and
+ * does the second read of the own-file checks over its rows, from the row number its resume point
+ * holds); the main thread adds the parts in range order (the serial order) and seals the
+ * checks. Round 2, only for a joined check with candidates: each worker collects the candidate
+ * pairs of its range, numbered on from the pairs of the earlier ranges; the main thread adds
+ * them in range order and finishes. The findings are those of one thread, exactly. Anything not
+ * covered (a dialect, a file not in key order, `--previous`) is read in this thread.
+ *
  * @module
  */
-import type { EntityMeta } from "../compiler/contract.js";
+import { Worker } from "node:worker_threads";
+import type { EntityMeta, FileRule } from "../compiler/contract.js";
 import { groupByKey, type KeyedRow } from "./assemble.js";
-import { WholeFileCheck } from "./whole-file.js";
+import { readCsvFileBatches } from "./csv-reader.js";
+import {
+  WholeFileCheck,
+  type WholeFileCollectedPart,
+  type WholeFileScanPart,
+  type WholeFileSealedPart,
+} from "./whole-file.js";
 import {
   columnOf,
   type DeliveryRun,
   type FileState,
 } from "./delivery-state.js";
-import { canonicalCells, goodRows } from "./stage-read.js";
+import { canonicalCells, goodRows, keyedRows } from "./stage-read.js";
 import { rowsByIkbKey } from "./stage-group.js";
+import {
+  rangePlan,
+  threadsWanted,
+  type ParallelPlan,
+  type StartPoint,
+} from "./stage-partition.js";
+import {
+  WorkerLink,
+  workerExecArgv,
+  workerScript,
+} from "./parallel-validate.js";
+import type { WorkerOptions } from "./validate-worker.js";
 
 /**
  * The second read of the whole-file checks (runtime/whole-file.ts): only of a file read to the
@@ -30,19 +62,28 @@ export async function wholeFilePass(s: DeliveryRun): Promise<void> {
     if (sealed.length > 0 && f.report.readStatus === "read")
       pending.set(f, sealed);
   }
-  await joinedPass(s, pending);
+  const joins = s.rs.fileRules.flatMap((r) => {
+    const j = joinedCheck(s, r, s.files);
+    return j === undefined ? [] : [j];
+  });
+  const parallel = parallelWork(s, joins, pending);
+  if (parallel !== undefined) await inWorkers(s, parallel, pending);
+  for (const j of joins)
+    if (!parallel?.joins.includes(j)) await joinedPass(s, j, pending);
   for (const [f, checks] of pending) {
-    for await (const batch of goodRows(s, f))
+    for await (const batch of fileRows(s, f, checkColumns(f, checks)))
       for (const row of batch) collectRow(f, checks, row);
     for (const w of checks) w.finish();
   }
+  // the joined checks after the file's own, in the order of the rules (as findings are listed)
+  for (const j of joins) j.own.wholeFile.push(j.w);
 }
 
 /**
  * A row of the second read, for each check: the rows of the scan, in its order; a row the scan
  * found cannot be involved is not even decoded.
  */
-function collectRow(
+export function collectRow(
   f: FileState,
   checks: readonly WholeFileCheck[],
   row: KeyedRow,
@@ -53,15 +94,78 @@ function collectRow(
       w.take((cells ??= canonicalCells(f, row.cells)), row.line, row.cells);
 }
 
+/** A joined check (`for file NP with SA by customer_id`) over two files of the delivery. */
+export interface JoinedCheck {
+  rule: FileRule;
+  own: FileState;
+  other: FileState;
+  /** The column of the `by` field in each file. */
+  byOwn: number;
+  byOther: number;
+  w: WholeFileCheck;
+}
+
 /**
- * The whole-file checks over joined records (`for file NP with SA by customer_id`): the two
- * files are read together, one IKB at a time (sorted as for the validate pass), and each record
- * is paired with the joined entity's records of its IKB whose `by` cell is the same text; every
- * pair is one row of the check (its line the record's). A hash pass over the pairs and, when
- * some combination may occur twice, a second one that collects the candidates: the memory is
- * that of {@link WholeFileCheck} plus one IKB of the two files, never a table of the joined
- * file. A missing or unreadable file of either entity, or one without the IKB key, gives no
- * finding (the file is reported by itself).
+ * The joined check of rule `r` over `files`; undefined when `r` is not joined, or when a file of
+ * either entity is missing, unreadable or without the IKB key or the `by` field (it gives no
+ * finding: the file is reported by itself).
+ */
+export function joinedCheck(
+  s: DeliveryRun,
+  r: FileRule,
+  files: readonly FileState[],
+): JoinedCheck | undefined {
+  const join = r.join;
+  const projection = s.rs.wholeFile?.[r.code];
+  if (join === undefined || projection === undefined) return undefined;
+  const own = files.find((f) => f.entity.name === r.entities[0]);
+  const other = files.find((f) => f.entity.name === join.entity);
+  if (
+    own === undefined ||
+    other === undefined ||
+    own.report.readStatus !== "read" ||
+    other.report.readStatus !== "read" ||
+    own.ikbCol < 0 ||
+    other.ikbCol < 0
+  )
+    return undefined;
+  const byOwn = columnOf(own, join.by);
+  const byOther = columnOf(other, join.by);
+  if (byOwn < 0 || byOther < 0) return undefined;
+  // one row of the check: the record's fields, then the joined record's as `SA.field`
+  const entity: EntityMeta = {
+    ...own.entity,
+    fields: [
+      ...own.entity.fields,
+      ...other.entity.fields.map((fd) => ({
+        ...fd,
+        name: `${other.entity.name}.${fd.name}`,
+      })),
+    ],
+  };
+  const index = [
+    ...own.index,
+    ...other.index.map((i) => (i < 0 ? -1 : i + own.width)),
+  ];
+  const w = new WholeFileCheck(
+    r,
+    projection,
+    entity,
+    index,
+    own.file,
+    s.opts.showPersonalData === true,
+    own.width,
+  );
+  return { rule: r, own, other, byOwn, byOther, w };
+}
+
+/**
+ * The whole-file checks over joined records: the two files are read together, one IKB at a time
+ * (sorted as for the validate pass), and each record is paired with the joined entity's records
+ * of its IKB whose `by` cell is the same text; every pair is one row of the check (its line the
+ * record's). A hash pass over the pairs and, when some combination may occur twice, a second one
+ * that collects the candidates: the memory is that of {@link WholeFileCheck} plus one IKB of the
+ * two files, never a table of the joined file.
  *
  * The hash pass also does the second read of the record's file for the checks of its own rows
  * (`pending`, taken out of it) when that file was in IKB key order: the pass then sees its rows in
@@ -69,98 +173,56 @@ function collectRow(
  */
 async function joinedPass(
   s: DeliveryRun,
+  j: JoinedCheck,
   pending: Map<FileState, WholeFileCheck[]>,
 ): Promise<void> {
-  for (const r of s.rs.fileRules) {
-    const join = r.join;
-    const projection = s.rs.wholeFile?.[r.code];
-    if (join === undefined || projection === undefined) continue;
-    const own = s.files.find((f) => f.entity.name === r.entities[0]);
-    const other = s.files.find((f) => f.entity.name === join.entity);
-    if (
-      own === undefined ||
-      other === undefined ||
-      own.report.readStatus !== "read" ||
-      other.report.readStatus !== "read" ||
-      own.ikbCol < 0 ||
-      other.ikbCol < 0
-    )
-      continue;
-    const byOwn = columnOf(own, join.by);
-    const byOther = columnOf(other, join.by);
-    if (byOwn < 0 || byOther < 0) continue;
-    // one row of the check: the record's fields, then the joined record's as `SA.field`
-    const entity: EntityMeta = {
-      ...own.entity,
-      fields: [
-        ...own.entity.fields,
-        ...other.entity.fields.map((fd) => ({
-          ...fd,
-          name: `${other.entity.name}.${fd.name}`,
-        })),
-      ],
-    };
-    const index = [
-      ...own.index,
-      ...other.index.map((i) => (i < 0 ? -1 : i + own.width)),
-    ];
-    const w = new WholeFileCheck(
-      r,
-      projection,
-      entity,
-      index,
-      own.file,
-      s.opts.showPersonalData === true,
-      own.width,
-    );
-    const pair = new PairCells(own, other);
-    const ownChecks =
-      own.runs === undefined && own.report.sortedByIkbKey !== false
-        ? pending.get(own)
-        : undefined;
-    if (ownChecks) pending.delete(own);
-    await eachPair(
-      s,
-      own,
-      other,
-      byOwn,
-      byOther,
-      (a, b) => {
-        pair.fill(a, b);
-        w.scan(pair.cells);
-      },
-      ownChecks && ((a) => collectRow(own, ownChecks, a)),
-    );
-    if (ownChecks) for (const c of ownChecks) c.finish();
-    if (w.seal()) {
-      // the pairs again, in the same order: only those the scan found may be involved are built
-      await eachPair(s, own, other, byOwn, byOther, (a, b) => {
-        if (w.skip()) return;
-        pair.fill(a, b);
-        w.take(pair.cells, a.line, pair.delivered);
-      });
-      w.finish();
-    }
-    own.wholeFile.push(w);
+  const { own, other, w } = j;
+  const pair = new PairCells(own, other);
+  const ownChecks =
+    own.runs === undefined && own.report.sortedByIkbKey !== false
+      ? pending.get(own)
+      : undefined;
+  if (ownChecks) pending.delete(own);
+  const [keepOwn, keepOther] = joinColumns(j, ownChecks ?? []);
+  const sources = () => [
+    sortedRows(s, own, keepOwn),
+    sortedRows(s, other, keepOther),
+  ];
+  await eachPair(
+    sources(),
+    j,
+    (a, b) => {
+      pair.fill(a, b);
+      w.scan(pair.cells);
+    },
+    ownChecks && ((a) => collectRow(own, ownChecks, a)),
+  );
+  if (ownChecks) for (const c of ownChecks) c.finish();
+  if (w.seal()) {
+    // the pairs again, in the same order: only those the scan found may be involved are built
+    await eachPair(sources(), j, (a, b) => {
+      if (w.skip()) return;
+      pair.fill(a, b);
+      w.take(pair.cells, a.line, pair.delivered);
+    });
+    w.finish();
   }
 }
 
 /**
- * Every record of `own` with each record of `other` in its IKB whose `by` cell is the same, in
- * the same order on every call (IKB key, then the records' lines); `eachOwn` sees every good row
- * of `own` first, in the order {@link rowsByIkbKey} gives them.
+ * Every record of the joined check's own file with each record of the other file in its IKB
+ * whose `by` cell is the same, in the same order on every call (IKB key, then the records'
+ * lines); `eachOwn` sees every good row of the own file first, in the order `sources` gives them
+ * (the own file's rows, then the other's, in IKB key order).
  */
-async function eachPair(
-  s: DeliveryRun,
-  own: FileState,
-  other: FileState,
-  byOwn: number,
-  byOther: number,
+export async function eachPair(
+  sources: readonly AsyncIterator<KeyedRow[]>[],
+  j: JoinedCheck,
   fn: (a: KeyedRow, b: KeyedRow) => void,
   eachOwn?: (a: KeyedRow) => void,
 ): Promise<void> {
-  const source = (f: FileState) => rowsByIkbKey(s, f);
-  for await (const groups of groupByKey([source(own), source(other)]))
+  const { byOwn, byOther } = j;
+  for await (const groups of groupByKey(sources))
     for (const g of groups) {
       const [mine, theirs] = g.rows;
       if (eachOwn) for (const a of mine) eachOwn(a);
@@ -178,7 +240,7 @@ async function eachPair(
  * The cells of one pair of {@link eachPair} (the record's, then the joined record's), in arrays
  * that each pair reuses: a whole-file check keeps no cells, only what it derives from them.
  */
-class PairCells {
+export class PairCells {
   /** As the decoders read them (a file's dialect decoded). */
   readonly cells: string[];
   /** As the files hold them (the same array when neither file has a dialect). */
@@ -211,4 +273,333 @@ class PairCells {
 
 function copyInto(to: string[], from: readonly string[], at: number): void {
   for (let i = 0; i < from.length; i++) to[at + i] = from[i];
+}
+
+// ---- reading only the cells the checks need ---------------------------------------------
+
+/**
+ * Whether `f` is a plain UTF-8 CSV file of one entity (no dialect, no record types): then its
+ * rows can be read with only some cells decoded, and from a resume point.
+ */
+function plain(f: FileState): boolean {
+  return (
+    f.format === "csv" &&
+    f.entity.dialect === undefined &&
+    f.normalize === undefined &&
+    f.recordTypes === undefined
+  );
+}
+
+/** The cells a joined check reads of each file (and the own-file checks read with it). */
+export function joinColumns(
+  j: JoinedCheck,
+  ownChecks: readonly WholeFileCheck[],
+): [Uint8Array, Uint8Array] {
+  const keepOwn = new Uint8Array(j.own.width);
+  const keepOther = new Uint8Array(j.other.width);
+  keepOwn[j.own.ikbCol] = 1;
+  keepOwn[j.byOwn] = 1;
+  keepOther[j.other.ikbCol] = 1;
+  keepOther[j.byOther] = 1;
+  for (const c of j.w.columns)
+    if (c < j.own.width) keepOwn[c] = 1;
+    else keepOther[c - j.own.width] = 1;
+  for (const w of ownChecks) for (const c of w.columns) keepOwn[c] = 1;
+  return [keepOwn, keepOther];
+}
+
+/** The cells the checks `checks` of `f` read (and its IKB key). */
+export function checkColumns(
+  f: FileState,
+  checks: readonly WholeFileCheck[],
+): Uint8Array {
+  const keep = new Uint8Array(f.width);
+  if (f.ikbCol >= 0) keep[f.ikbCol] = 1;
+  for (const w of checks) for (const c of w.columns) keep[c] = 1;
+  return keep;
+}
+
+/**
+ * The good rows of `f` in file order (as `goodRows` gives them), from `start` (a resume point;
+ * null: the file's start), with only the cells `keep` marks decoded when the file is plain (the
+ * others are ""); up to the first row whose IKB key is at or above `hi`.
+ */
+export function plainRows(
+  s: DeliveryRun,
+  f: FileState,
+  keep: Uint8Array,
+  start: StartPoint = null,
+  hi: string | null = null,
+): AsyncGenerator<KeyedRow[]> {
+  const batches = readCsvFileBatches(f.path, {
+    maxFieldLength: s.opts.maxFieldLength,
+    maxFields: s.opts.maxFields,
+    maxRecordLength: s.opts.maxRecordLength,
+    start: start ?? undefined,
+    projection: { keep },
+  });
+  // from a resume point the first record is data; from the file's start it is the header
+  return keyedRows(batches, f, start !== null, null, hi);
+}
+
+/** The good rows of `f` in file order, only the cells `keep` marks decoded where it can. */
+function fileRows(
+  s: DeliveryRun,
+  f: FileState,
+  keep: Uint8Array,
+): AsyncGenerator<KeyedRow[]> {
+  return plain(f) ? plainRows(s, f, keep) : goodRows(s, f);
+}
+
+/** The good rows of an IKB file in IKB key order, only the cells `keep` marks decoded where it can. */
+function sortedRows(
+  s: DeliveryRun,
+  f: FileState,
+  keep: Uint8Array,
+): AsyncGenerator<KeyedRow[]> {
+  return plain(f) && f.runs === undefined && f.report.sortedByIkbKey === true
+    ? plainRows(s, f, keep)
+    : rowsByIkbKey(s, f);
+}
+
+// ---- over worker threads ------------------------------------------------------------
+
+/** The {@link WholeFileJob.kind} of a job. */
+export const WHOLE_FILE_JOB_KIND = "regel-whole-file-range";
+
+/** A file as the main thread describes it to a worker of the whole-file pass. */
+export interface WholeFileWorkerFile {
+  entity: string;
+  file: string;
+  path: string;
+  width: number;
+  index: number[];
+  ikbCol: number;
+  /** Where the worker starts reading, and the good rows of the file before that point. */
+  start: StartPoint;
+  startRow: number;
+}
+
+/** A sealed own-file check a worker collects over its range (by its rule's code). */
+export interface SealedCheck {
+  code: string;
+  sealed: WholeFileSealedPart;
+}
+
+/** What a worker of the whole-file pass is started with (its `workerData`). */
+export interface WholeFileJob {
+  kind: typeof WHOLE_FILE_JOB_KIND;
+  compiledDir: string;
+  /** sha256 of validators.js as the main thread loaded it: the worker must run the same code. */
+  compiledSha256: string;
+  folder: string;
+  opts: WorkerOptions;
+  files: WholeFileWorkerFile[];
+  /** The range of IKB keys: [lo, hi), null for no bound. */
+  lo: string | null;
+  hi: string | null;
+  /** The joined checks (indexes into `files`), with the own file's checks read along. */
+  joins: {
+    code: string;
+    own: number;
+    other: number;
+    ownChecks: SealedCheck[];
+  }[];
+  /** The own-file checks of files no joined check reads. */
+  collects: { file: number; checks: SealedCheck[] }[];
+}
+
+/** A message of a whole-file worker to the main thread. */
+export type WholeFileMessage =
+  | {
+      type: "scanned";
+      /** Per joined check: its hash pass over the range, its pairs, its own checks' rows. */
+      joins: {
+        scan: WholeFileScanPart;
+        pairs: number;
+        own: WholeFileCollectedPart[];
+      }[];
+      collects: WholeFileCollectedPart[][];
+    }
+  | { type: "collected"; joins: (WholeFileCollectedPart | null)[] };
+
+/** The main thread's answer to `scanned`: per joined check, its sealed state (null: no candidate). */
+export interface WholeFileSealedMessage {
+  type: "sealed";
+  joins: ({ sealed: WholeFileSealedPart; row: number } | null)[];
+}
+
+/** What goes over worker threads: joined checks, and files whose own checks are read alone. */
+interface ParallelWork {
+  joins: JoinedCheck[];
+  /** Per joined check, the own file's checks read along (taken out of `pending`). */
+  ownChecks: WholeFileCheck[][];
+  collects: [FileState, WholeFileCheck[]][];
+  files: FileState[];
+  plan: ParallelPlan;
+}
+
+/**
+ * The part of the whole-file passes that goes over worker threads, if any: the joined checks
+ * over two files, and the own-file checks of files, in IKB key order and plain UTF-8 CSV.
+ */
+function parallelWork(
+  s: DeliveryRun,
+  joins: readonly JoinedCheck[],
+  pending: ReadonlyMap<FileState, WholeFileCheck[]>,
+): ParallelWork | undefined {
+  const grouped = s.files.filter(
+    (f) => f.report.readStatus === "read" && f.ikbCol >= 0,
+  );
+  const n = threadsWanted(
+    s.opts.threads,
+    grouped.reduce((k, f) => k + f.bytes, 0),
+  );
+  if (n < 2) return undefined;
+  const covered = (f: FileState) =>
+    f.ikbCol >= 0 &&
+    plain(f) &&
+    f.runs === undefined &&
+    f.report.sortedByIkbKey === true &&
+    f.resume !== undefined;
+  const parallelJoins = joins.filter((j) => covered(j.own) && covered(j.other));
+  const taken = new Set<FileState>();
+  const ownChecks = parallelJoins.map((j) => {
+    const checks = taken.has(j.own) ? undefined : pending.get(j.own);
+    if (checks === undefined) return [];
+    taken.add(j.own);
+    return checks;
+  });
+  const collects = [...pending].filter(([f]) => !taken.has(f) && covered(f));
+  if (parallelJoins.length === 0 && collects.length === 0) return undefined;
+  const files = [
+    ...new Set([
+      ...parallelJoins.flatMap((j) => [j.own, j.other]),
+      ...collects.map(([f]) => f),
+    ]),
+  ];
+  const plan = rangePlan(s, files, n);
+  if (typeof plan === "string") return undefined;
+  return { joins: parallelJoins, ownChecks, collects, files, plan };
+}
+
+/** The good rows of `f` before `start` (a resume point of its scan). */
+function rowsBefore(f: FileState, start: StartPoint): number {
+  if (start === null) return 0;
+  const point = f.resume?.find((r) => r.offset === start.offset);
+  if (point === undefined)
+    throw new Error(`${f.file}: no resume point at byte ${start.offset}`);
+  return point.row;
+}
+
+/**
+ * The whole-file passes of `work` over worker threads, one per range of its plan (see the module
+ * comment); the checks read are taken out of `pending`, and finished.
+ *
+ * @throws Error when a worker fails (which worker, and its error)
+ */
+async function inWorkers(
+  s: DeliveryRun,
+  work: ParallelWork,
+  pending: Map<FileState, WholeFileCheck[]>,
+): Promise<void> {
+  const script = workerScript();
+  if (script === undefined) throw new Error("validate-worker.js is not built");
+  const { joins, ownChecks, collects, files, plan } = work;
+  joins.forEach((j, i) => {
+    if (ownChecks[i].length > 0) pending.delete(j.own);
+  });
+  for (const [f] of collects) pending.delete(f);
+  const sealed = (checks: readonly WholeFileCheck[]): SealedCheck[] =>
+    checks.map((w) => ({ code: w.rule.code, sealed: w.sealedPart() }));
+  const links = plan.ranges.map((range, k) => {
+    const job: WholeFileJob = {
+      kind: WHOLE_FILE_JOB_KIND,
+      compiledDir: s.loaded.dir,
+      compiledSha256: s.loaded.compiledSha256!,
+      folder: s.folder,
+      opts: {
+        rrd: s.opts.rrd,
+        showPersonalData: s.opts.showPersonalData,
+        maxFieldLength: s.opts.maxFieldLength,
+        maxFields: s.opts.maxFields,
+        maxRecordLength: s.opts.maxRecordLength,
+      },
+      files: files.map((f, i) => ({
+        entity: f.entity.name,
+        file: f.file,
+        path: f.path,
+        width: f.width,
+        index: f.index,
+        ikbCol: f.ikbCol,
+        start: range.starts[i],
+        startRow: rowsBefore(f, range.starts[i]),
+      })),
+      lo: range.lo,
+      hi: range.hi,
+      joins: joins.map((j, i) => ({
+        code: j.rule.code,
+        own: files.indexOf(j.own),
+        other: files.indexOf(j.other),
+        ownChecks: sealed(ownChecks[i]),
+      })),
+      collects: collects.map(([f, checks]) => ({
+        file: files.indexOf(f),
+        checks: sealed(checks),
+      })),
+    };
+    const worker = new Worker(script, {
+      workerData: job,
+      execArgv: workerExecArgv(process.execArgv),
+    });
+    return new WorkerLink<WholeFileMessage, WholeFileSealedMessage>(
+      worker,
+      k,
+      () => {},
+      "the whole-file pass",
+    );
+  });
+  try {
+    const scans = await Promise.all(links.map((l) => l.next("scanned")));
+    // round 1, in range order: the own-file checks are collected, the joined checks scanned
+    collects.forEach(([, checks], i) =>
+      checks.forEach((w, c) => {
+        for (const m of scans) w.addCollectedPart(m.collects[i][c]);
+        w.finish();
+      }),
+    );
+    const firstPair = scans.map(() => joins.map(() => 0));
+    joins.forEach((j, i) => {
+      ownChecks[i].forEach((w, c) => {
+        for (const m of scans) w.addCollectedPart(m.joins[i].own[c]);
+        w.finish();
+      });
+      let pairs = 0;
+      scans.forEach((m, k) => {
+        firstPair[k][i] = pairs;
+        pairs += m.joins[i].pairs;
+        j.w.addScanPart(m.joins[i].scan);
+      });
+    });
+    const candidates = joins.map((j) => j.w.seal());
+    links.forEach((l, k) =>
+      l.send({
+        type: "sealed",
+        joins: joins.map((j, i) =>
+          candidates[i]
+            ? { sealed: j.w.sealedPart(), row: firstPair[k][i] }
+            : null,
+        ),
+      }),
+    );
+    // round 2, in range order: the candidate pairs of the joined checks
+    const collected = await Promise.all(links.map((l) => l.next("collected")));
+    joins.forEach((j, i) => {
+      if (!candidates[i]) return;
+      for (const m of collected) j.w.addCollectedPart(m.joins[i]!);
+      j.w.finish();
+    });
+  } finally {
+    await Promise.all(links.map((l) => l.stop()));
+  }
 }
