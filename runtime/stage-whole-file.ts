@@ -6,9 +6,10 @@
  * The findings wait in the checks for the validate pass (`WholeFileCheck.findingAt`).
  *
  * **Worker threads.** With `threads` above 1 (as the validate pass counts them), the files these
- * passes read that are plain UTF-8 CSV in IKB key order are read over worker threads
- * (runtime/whole-file-worker.ts), one range of IKB keys each, cut at the scan's resume points as
- * for the validate pass (runtime/stage-partition.ts `rangePlan`). An IKB is never split, so the
+ * passes read that are plain UTF-8 CSV in IKB key order are read by range of IKB keys, cut at the
+ * scan's resume points as for the validate pass (runtime/stage-partition.ts `rangePlan`): the
+ * first range in this thread ({@link RangeWork}), each other one in a worker thread
+ * (runtime/whole-file-worker.ts). An IKB is never split, so the
  * pairs of a joined check, and the rows of a file, of range k all come before those of range
  * k + 1 in the single-threaded order. Round 1: each worker hashes the pairs of its range (and
  * does the second read of the own-file checks over its rows, from the row number its resume point
@@ -493,8 +494,9 @@ function rowsBefore(f: FileState, start: StartPoint): number {
 }
 
 /**
- * The whole-file passes of `work` over worker threads, one per range of its plan (see the module
- * comment); the checks read are taken out of `pending`, and finished.
+ * The whole-file passes of `work` over worker threads, one per range of its plan but the first,
+ * which this thread reads meanwhile (see the module comment); the checks read are taken out of
+ * `pending`, and finished.
  *
  * @throws Error when a worker fails (which worker, and its error)
  */
@@ -512,42 +514,43 @@ async function inWorkers(
   for (const [f] of collects) pending.delete(f);
   const sealed = (checks: readonly WholeFileCheck[]): SealedCheck[] =>
     checks.map((w) => ({ code: w.rule.code, sealed: w.sealedPart() }));
-  const links = plan.ranges.map((range, k) => {
-    const job: WholeFileJob = {
-      kind: WHOLE_FILE_JOB_KIND,
-      compiledDir: s.loaded.dir,
-      compiledSha256: s.loaded.compiledSha256!,
-      folder: s.folder,
-      opts: {
-        rrd: s.opts.rrd,
-        showPersonalData: s.opts.showPersonalData,
-        maxFieldLength: s.opts.maxFieldLength,
-        maxFields: s.opts.maxFields,
-        maxRecordLength: s.opts.maxRecordLength,
-      },
-      files: files.map((f, i) => ({
-        entity: f.entity.name,
-        file: f.file,
-        path: f.path,
-        width: f.width,
-        index: f.index,
-        ikbCol: f.ikbCol,
-        start: range.starts[i],
-        startRow: rowsBefore(f, range.starts[i]),
-      })),
-      lo: range.lo,
-      hi: range.hi,
-      joins: joins.map((j, i) => ({
-        code: j.rule.code,
-        own: files.indexOf(j.own),
-        other: files.indexOf(j.other),
-        ownChecks: sealed(ownChecks[i]),
-      })),
-      collects: collects.map(([f, checks]) => ({
-        file: files.indexOf(f),
-        checks: sealed(checks),
-      })),
-    };
+  const jobs = plan.ranges.map((range): WholeFileJob => ({
+    kind: WHOLE_FILE_JOB_KIND,
+    compiledDir: s.loaded.dir,
+    compiledSha256: s.loaded.compiledSha256!,
+    folder: s.folder,
+    opts: {
+      rrd: s.opts.rrd,
+      showPersonalData: s.opts.showPersonalData,
+      maxFieldLength: s.opts.maxFieldLength,
+      maxFields: s.opts.maxFields,
+      maxRecordLength: s.opts.maxRecordLength,
+    },
+    files: files.map((f, i) => ({
+      entity: f.entity.name,
+      file: f.file,
+      path: f.path,
+      width: f.width,
+      index: f.index,
+      ikbCol: f.ikbCol,
+      start: range.starts[i],
+      startRow: rowsBefore(f, range.starts[i]),
+    })),
+    lo: range.lo,
+    hi: range.hi,
+    joins: joins.map((j, i) => ({
+      code: j.rule.code,
+      own: files.indexOf(j.own),
+      other: files.indexOf(j.other),
+      ownChecks: sealed(ownChecks[i]),
+    })),
+    collects: collects.map(([f, checks]) => ({
+      file: files.indexOf(f),
+      checks: sealed(checks),
+    })),
+  }));
+  // the first range in this thread (its code is warm, and it has nothing else to do meanwhile)
+  const links = jobs.slice(1).map((job, k) => {
     const worker = new Worker(script, {
       workerData: job,
       execArgv: workerExecArgv(process.execArgv),
@@ -560,7 +563,11 @@ async function inWorkers(
     );
   });
   try {
-    const scans = await Promise.all(links.map((l) => l.next("scanned")));
+    const local = new RangeWork(s, files, jobs[0]);
+    const scans = await Promise.all([
+      local.round1(),
+      ...links.map((l) => l.next("scanned")),
+    ]);
     // round 1, in range order: the own-file checks are collected, the joined checks scanned
     collects.forEach(([, checks], i) =>
       checks.forEach((w, c) => {
@@ -582,18 +589,20 @@ async function inWorkers(
       });
     });
     const candidates = joins.map((j) => j.w.seal());
-    links.forEach((l, k) =>
-      l.send({
-        type: "sealed",
-        joins: joins.map((j, i) =>
-          candidates[i]
-            ? { sealed: j.w.sealedPart(), row: firstPair[k][i] }
-            : null,
-        ),
-      }),
-    );
+    const answers = scans.map((_, k): WholeFileSealedMessage => ({
+      type: "sealed",
+      joins: joins.map((j, i) =>
+        candidates[i]
+          ? { sealed: j.w.sealedPart(), row: firstPair[k][i] }
+          : null,
+      ),
+    }));
+    links.forEach((l, k) => l.send(answers[k + 1]));
     // round 2, in range order: the candidate pairs of the joined checks
-    const collected = await Promise.all(links.map((l) => l.next("collected")));
+    const collected = await Promise.all([
+      local.round2(answers[0]),
+      ...links.map((l) => l.next("collected")),
+    ]);
     joins.forEach((j, i) => {
       if (!candidates[i]) return;
       for (const m of collected) j.w.addCollectedPart(m.joins[i]!);
@@ -603,3 +612,193 @@ async function inWorkers(
     await Promise.all(links.map((l) => l.stop()));
   }
 }
+
+/** An own-file check of `f`, sealed as in the main thread, collecting from the range's first row. */
+function ownCheck(
+  s: DeliveryRun,
+  f: FileState,
+  d: WholeFileWorkerFile,
+  c: SealedCheck,
+): WholeFileCheck {
+  const rule = s.rs.fileRules.find(
+    (r) => r.code === c.code && r.join === undefined,
+  );
+  const projection = s.rs.wholeFile?.[c.code];
+  if (rule === undefined || projection === undefined)
+    throw new Error(`the compiled ruleset has no whole-file check ${c.code}`);
+  const w = new WholeFileCheck(
+    rule,
+    projection,
+    f.entity,
+    f.index,
+    f.file,
+    s.opts.showPersonalData === true,
+  );
+  w.adoptSealed(c.sealed, d.startRow);
+  return w;
+}
+
+/**
+ * The good rows of `f` whose IKB key is in [lo, hi), read from `start`; `below` is called for
+ * each good row before the range (read from the resume point, not the range's).
+ */
+async function* rangeRows(
+  s: DeliveryRun,
+  f: FileState,
+  keep: Uint8Array,
+  start: StartPoint,
+  lo: string | null,
+  hi: string | null,
+  below?: () => void,
+): AsyncGenerator<KeyedRow[]> {
+  let inRange = lo === null;
+  for await (const batch of plainRows(s, f, keep, start, hi)) {
+    if (inRange) {
+      yield batch;
+      continue;
+    }
+    // the file is in key order: once a row is in the range, so are the rows after it
+    let i = 0;
+    while (i < batch.length && batch[i].key < lo!) {
+      below?.();
+      i++;
+    }
+    if (i === batch.length) continue;
+    inRange = true;
+    yield i === 0 ? batch : batch.slice(i);
+  }
+}
+
+/**
+ * The two rounds of the whole-file passes over one range of IKB keys (see the module comment):
+ * in a worker (runtime/whole-file-worker.ts), or in the main thread for the first range.
+ */
+export class RangeWork {
+  private readonly joins: JoinedCheck[];
+
+  constructor(
+    private readonly s: DeliveryRun,
+    /** The files of the job, as `job.files` describes them. */
+    private readonly files: readonly FileState[],
+    private readonly job: RangeJob,
+  ) {
+    this.joins = job.joins.map((d) => {
+      const rule = s.rs.fileRules.find((r) => r.code === d.code);
+      const j = rule && joinedCheck(s, rule, [files[d.own], files[d.other]]);
+      if (j === undefined)
+        throw new Error(`the compiled ruleset has no joined check ${d.code}`);
+      return j;
+    });
+  }
+
+  private read(
+    i: number,
+    keep: Uint8Array,
+    below?: () => void,
+  ): AsyncGenerator<KeyedRow[]> {
+    const d = this.job.files[i];
+    return rangeRows(
+      this.s,
+      this.files[i],
+      keep,
+      d.start,
+      this.job.lo,
+      this.job.hi,
+      below,
+    );
+  }
+
+  /** Round 1: the joined checks' hash pass over the range's pairs, and the own-file checks. */
+  async round1(): Promise<Extract<WholeFileMessage, { type: "scanned" }>> {
+    const { s, job } = this;
+    const scanned: Extract<WholeFileMessage, { type: "scanned" }> = {
+      type: "scanned",
+      joins: [],
+      collects: [],
+    };
+    for (let i = 0; i < this.joins.length; i++) {
+      const j = this.joins[i];
+      const d = job.joins[i];
+      const checks = d.ownChecks.map((c) =>
+        ownCheck(s, j.own, job.files[d.own], c),
+      );
+      const keep = joinColumns(j, checks);
+      const pair = new PairCells(j.own, j.other);
+      let pairs = 0;
+      await eachPair(
+        [
+          this.read(d.own, keep[0], () => {
+            for (const c of checks) c.skip();
+          }),
+          this.read(d.other, keep[1]),
+        ],
+        j,
+        (a, b) => {
+          pair.fill(a, b);
+          j.w.scan(pair.cells);
+          pairs++;
+        },
+        checks.length > 0 ? (a) => collectRow(j.own, checks, a) : undefined,
+      );
+      scanned.joins.push({
+        scan: j.w.scanPart(),
+        pairs,
+        own: checks.map((c) => c.collectedPart()),
+      });
+    }
+    for (const d of job.collects) {
+      const f = this.files[d.file];
+      const checks = d.checks.map((c) => ownCheck(s, f, job.files[d.file], c));
+      const below = () => {
+        for (const c of checks) c.skip();
+      };
+      for await (const batch of this.read(
+        d.file,
+        checkColumns(f, checks),
+        below,
+      ))
+        for (const row of batch) collectRow(f, checks, row);
+      scanned.collects.push(checks.map((c) => c.collectedPart()));
+    }
+    return scanned;
+  }
+
+  /** Round 2: the candidate pairs of the joined checks the main thread sealed with candidates. */
+  async round2(
+    answer: WholeFileSealedMessage,
+  ): Promise<Extract<WholeFileMessage, { type: "collected" }>> {
+    const out: Extract<WholeFileMessage, { type: "collected" }> = {
+      type: "collected",
+      joins: [],
+    };
+    for (let i = 0; i < this.joins.length; i++) {
+      const part = answer.joins[i];
+      if (part === null) {
+        out.joins.push(null);
+        continue;
+      }
+      const j = this.joins[i];
+      const d = this.job.joins[i];
+      j.w.adoptSealed(part.sealed, part.row);
+      const pair = new PairCells(j.own, j.other);
+      const keep = joinColumns(j, []);
+      await eachPair(
+        [this.read(d.own, keep[0]), this.read(d.other, keep[1])],
+        j,
+        (a, b) => {
+          if (j.w.skip()) return;
+          pair.fill(a, b);
+          j.w.take(pair.cells, a.line, pair.delivered);
+        },
+      );
+      out.joins.push(j.w.collectedPart());
+    }
+    return out;
+  }
+}
+
+/** What {@link RangeWork} reads of a job: its files, its range, its checks. */
+export type RangeJob = Pick<
+  WholeFileJob,
+  "files" | "lo" | "hi" | "joins" | "collects"
+>;

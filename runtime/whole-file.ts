@@ -549,7 +549,14 @@ export class WholeFileCheck {
   addScanPart(part: WholeFileScanPart): void {
     const h = this.hashes!;
     const base = h.n;
-    for (let i = 0; i < part.hashes.length; i++) h.push(part.hashes[i]);
+    const n = part.hashes.length;
+    if (base + n > h.data.length) {
+      const bigger = new Float64Array(Math.max(h.data.length * 2, base + n));
+      bigger.set(h.data.subarray(0, base));
+      h.data = bigger;
+    }
+    h.data.set(part.hashes, base);
+    h.n = base + n;
     if (part.notOneRows !== undefined)
       for (let i = 0; i < part.notOneRows.length; i++)
         (this.notOneRows ??= new Numbers()).push(base + part.notOneRows[i]);
