@@ -562,8 +562,9 @@ async function inWorkers(
       "the whole-file pass",
     );
   });
+  let local: RangeWork | undefined;
   try {
-    const local = new RangeWork(s, files, jobs[0]);
+    local = new RangeWork(s, files, jobs[0]);
     const scans = await Promise.all([
       local.round1(),
       ...links.map((l) => l.next("scanned")),
@@ -609,6 +610,7 @@ async function inWorkers(
       j.w.finish();
     });
   } finally {
+    local?.stop();
     await Promise.all(links.map((l) => l.stop()));
   }
 }
@@ -650,9 +652,11 @@ async function* rangeRows(
   lo: string | null,
   hi: string | null,
   below?: () => void,
+  stopped?: () => boolean,
 ): AsyncGenerator<KeyedRow[]> {
   let inRange = lo === null;
   for await (const batch of plainRows(s, f, keep, start, hi)) {
+    if (stopped?.()) throw new Error("stopped");
     if (inRange) {
       yield batch;
       continue;
@@ -705,7 +709,16 @@ export class RangeWork {
       this.job.lo,
       this.job.hi,
       below,
+      () => this.stopped,
     );
+  }
+
+  /** Whether {@link stop} was called: the reads then throw. */
+  private stopped = false;
+
+  /** Stop reading (another range failed; the run fails with its error). */
+  stop(): void {
+    this.stopped = true;
   }
 
   /** Round 1: the joined checks' hash pass over the range's pairs, and the own-file checks. */
