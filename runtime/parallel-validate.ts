@@ -160,7 +160,7 @@ const SHARE_BYTES = 1 << 16;
  * SharedArrayBuffers: every worker reads the one copy instead of a structured clone of its own
  * (the key sets are 8 to 12 bytes per key; copied per worker they would grow with the threads).
  */
-export function shareLarge<T>(value: T): T {
+function shareLarge<T>(value: T): T {
   if (ArrayBuffer.isView(value) && !(value instanceof DataView))
     return value.byteLength < SHARE_BYTES ? value : sharedCopy(value);
   if (value === null || typeof value !== "object" || Array.isArray(value))
