@@ -132,8 +132,9 @@ export interface FileState {
   runs?: string[];
   /**
    * Where reading may resume in a file sorted by IKB key (the scan's resume points, every
-   * 32 KiB to 4 MiB): the byte offset of a record's start, its line, and the IKB key of the
-   * last good row before it (null: none). Absent when none was recorded.
+   * 32 KiB to 4 MiB): the byte offset of a record's start, its line, the IKB key of the
+   * last good row before it (null: none) and the number of good rows before it. Absent when none
+   * was recorded.
    */
   resume?: ResumeEntry[];
   /** The whole-file checks of the file (runtime/whole-file.ts). */
@@ -159,6 +160,11 @@ export interface ResumeEntry {
   offset: number;
   line: number;
   lastKey: string | null;
+  /**
+   * The good rows of the file before this point (the rows the scan passed, as `goodRows` gives
+   * them): the place of the next row in the whole-file checks' per-row bits.
+   */
+  row: number;
 }
 
 export interface RuleTally {

@@ -227,26 +227,32 @@ function describe(s: DeliveryRun, f: FileState): WorkerFile {
   };
 }
 
-/** One worker: its messages in order, and its failure as a rejected {@link next}. */
-class WorkerLink {
-  private readonly queue: WorkerMessage[] = [];
+/**
+ * One worker: its messages in order, and its failure as a rejected {@link next}. `M`: the
+ * messages it sends, `S`: those it is sent; `pass` names its work in errors.
+ */
+export class WorkerLink<
+  M extends { type: string } = WorkerMessage,
+  S = SeenMessage,
+> {
+  private readonly queue: M[] = [];
   private waiting:
-    | { resolve: (m: WorkerMessage) => void; reject: (e: Error) => void }
-    | undefined;
+    { resolve: (m: M) => void; reject: (e: Error) => void } | undefined;
   private failure: Error | undefined;
 
   constructor(
     private readonly worker: Worker,
     private readonly k: number,
     onRows: (rows: number) => void,
+    private readonly pass = "the validate pass",
   ) {
-    worker.on("message", (m: WorkerMessage) => {
-      if (m.type === "progress") onRows(m.rows);
-      else this.deliver(m);
+    worker.on("message", (m: M | { type: "progress"; rows: number }) => {
+      if (m.type === "progress") onRows((m as { rows: number }).rows);
+      else this.deliver(m as M);
     });
     worker.on("error", (e: Error) =>
       this.fail(
-        new Error(`worker ${k + 1} of the validate pass failed: ${e.message}`, {
+        new Error(`worker ${k + 1} of ${pass} failed: ${e.message}`, {
           cause: e,
         }),
       ),
@@ -254,32 +260,30 @@ class WorkerLink {
     worker.on("exit", (code) =>
       this.fail(
         new Error(
-          `worker ${k + 1} of the validate pass stopped (exit code ${code}) before it finished`,
+          `worker ${k + 1} of ${pass} stopped (exit code ${code}) before it finished`,
         ),
       ),
     );
   }
 
   /** The worker's next message, which must be of type `type`. */
-  next<T extends WorkerMessage["type"]>(
-    type: T,
-  ): Promise<Extract<WorkerMessage, { type: T }>> {
-    const check = (m: WorkerMessage) => {
+  next<T extends M["type"]>(type: T): Promise<Extract<M, { type: T }>> {
+    const check = (m: M) => {
       if (m.type !== type)
         throw new Error(
-          `worker ${this.k + 1} of the validate pass sent ${m.type}, expected ${type}`,
+          `worker ${this.k + 1} of ${this.pass} sent ${m.type}, expected ${type}`,
         );
-      return m as Extract<WorkerMessage, { type: T }>;
+      return m as Extract<M, { type: T }>;
     };
     const queued = this.queue.shift();
     if (queued !== undefined) return Promise.resolve(queued).then(check);
     if (this.failure !== undefined) return Promise.reject(this.failure);
-    return new Promise<WorkerMessage>((resolve, reject) => {
+    return new Promise<M>((resolve, reject) => {
       this.waiting = { resolve, reject };
     }).then(check);
   }
 
-  send(m: SeenMessage): void {
+  send(m: S): void {
     this.worker.postMessage(m);
   }
 
@@ -289,7 +293,7 @@ class WorkerLink {
     await this.worker.terminate();
   }
 
-  private deliver(m: WorkerMessage): void {
+  private deliver(m: M): void {
     const w = this.waiting;
     this.waiting = undefined;
     if (w) w.resolve(m);

@@ -183,3 +183,31 @@ function startOf(f: FileState, lo: string | null): StartPoint {
     ? null
     : { offset: points[found].offset, line: points[found].line };
 }
+
+/**
+ * The ranges for `n` workers over the IKB files `files` only (the whole-file passes,
+ * runtime/stage-whole-file.ts, which read a few of the IKB files), cut as {@link parallelPlan}
+ * cuts them; a text: why they are read in this thread.
+ */
+export function rangePlan(
+  s: DeliveryRun,
+  files: readonly FileState[],
+  n: number,
+): ParallelPlan | string {
+  if (n < 2) return "one thread";
+  const why = notCovered(s, files);
+  if (why !== undefined) return why;
+  if (workerScript() === undefined)
+    return "the worker entry (validate-worker.js) is not built";
+  const bytes = files.reduce((k, f) => k + f.bytes, 0);
+  const cuts = cutKeys(files, bytes, n);
+  if (cuts.length === 0) return "the files are too small to split";
+  const los: (string | null)[] = [null, ...cuts];
+  return {
+    ranges: los.map((lo, k) => ({
+      lo,
+      hi: los[k + 1] ?? null,
+      starts: files.map((f) => startOf(f, lo)),
+    })),
+  };
+}

@@ -675,6 +675,7 @@ async function scan(s: DeliveryRun, f: FileState): Promise<void> {
         offset: resumePoint.offset,
         line: resumePoint.line,
         lastKey: prevKey ?? null,
+        row: records,
       });
     }
   }

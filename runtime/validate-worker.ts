@@ -6,6 +6,8 @@
  * thread would (stage-validate.ts `validateGrouped`), starting each file at its resume point.
  * It hands back its partial state (runtime/merge-partials.ts).
  *
+ * The same script runs the whole-file passes' jobs (runtime/whole-file-worker.ts).
+ *
  * Messages: to the main thread `unique` (the first line of each unique-key candidate in its
  * range, when the main thread asks for it), `progress` (rows validated), `done` (the partial
  * state); from it `seen` (the candidates first seen in earlier ranges, with their lines).
@@ -36,6 +38,8 @@ import type { KeyRange, StartPoint } from "./stage-partition.js";
 import { keyedRows } from "./stage-read.js";
 import { keyText, validateGrouped } from "./stage-validate.js";
 import { WholeFileCheck } from "./whole-file.js";
+import { WHOLE_FILE_JOB_KIND, type WholeFileJob } from "./stage-whole-file.js";
+import { wholeFileWork } from "./whole-file-worker.js";
 
 /** An IKB file as the main thread describes it to a worker (after the read stage). */
 export interface WorkerFile {
@@ -290,14 +294,18 @@ async function work(port: MessagePort, job: WorkerJob): Promise<void> {
   } satisfies WorkerMessage);
 }
 
-if (
-  !isMainThread &&
-  parentPort !== null &&
-  (workerData as Partial<WorkerJob> | null)?.kind === JOB_KIND
-)
-  // thrown outside the promise: the main thread gets it as the worker's `error` event
-  work(parentPort, workerData as WorkerJob).catch((e: unknown) =>
-    setImmediate(() => {
-      throw e;
-    }),
-  );
+/** Thrown outside the promise: the main thread gets it as the worker's `error` event. */
+function rethrow(e: unknown): void {
+  setImmediate(() => {
+    throw e;
+  });
+}
+
+if (!isMainThread && parentPort !== null) {
+  const kind = (workerData as Partial<WorkerJob> | null)?.kind as string;
+  if (kind === JOB_KIND)
+    work(parentPort, workerData as WorkerJob).catch(rethrow);
+  // the whole-file passes over key ranges (runtime/whole-file-worker.ts)
+  else if (kind === WHOLE_FILE_JOB_KIND)
+    wholeFileWork(parentPort, workerData as WholeFileJob).catch(rethrow);
+}

@@ -526,6 +526,144 @@ export class WholeFileCheck {
   private joinedAt(i: number): boolean {
     return this.cols[i] >= this.ownWidth;
   }
+
+  // ---- partial states: the passes over key ranges in worker threads (stage-whole-file.ts) ----
+
+  /**
+   * Step 1 of one range (a worker): the hashes scanned so far, in row order, handed over; the
+   * check scans no more. Rows are numbered from the range's first row.
+   */
+  scanPart(): WholeFileScanPart {
+    const h = this.hashes!;
+    const part: WholeFileScanPart = {
+      hashes: h.data.slice(0, h.n),
+      notOneRows: this.notOneRows?.take(),
+      notOne: this.notOne,
+    };
+    this.hashes = undefined;
+    this.notOneRows = undefined;
+    return part;
+  }
+
+  /** Step 1 from the ranges' parts, added in range order (before {@link seal}). */
+  addScanPart(part: WholeFileScanPart): void {
+    const h = this.hashes!;
+    const base = h.n;
+    const n = part.hashes.length;
+    if (base + n > h.data.length) {
+      const bigger = new Float64Array(Math.max(h.data.length * 2, base + n));
+      bigger.set(h.data.subarray(0, base));
+      h.data = bigger;
+    }
+    h.data.set(part.hashes, base);
+    h.n = base + n;
+    if (part.notOneRows !== undefined)
+      for (let i = 0; i < part.notOneRows.length; i++)
+        (this.notOneRows ??= new Numbers()).push(base + part.notOneRows[i]);
+    if (part.notOne) this.notOne = true;
+  }
+
+  /** What a worker needs of a sealed check for step 3 over its range (see {@link adoptSealed}). */
+  sealedPart(): WholeFileSealedPart {
+    return {
+      candidates: this.candidates!,
+      involved: this.involved!,
+      scanned: this.scanned,
+    };
+  }
+
+  /**
+   * In a worker: step 3 from row `row` of the scan on, with the sealed state of the main thread's
+   * check ({@link sealedPart}); {@link collectedPart} then hands the rows taken back.
+   */
+  adoptSealed(part: WholeFileSealedPart, row: number): void {
+    this.hashes = undefined;
+    this.notOneRows = undefined;
+    this.candidates = part.candidates;
+    this.involved = part.involved;
+    this.scanned = part.scanned;
+    this.row = row;
+    this.collected = {
+      line: new Numbers(),
+      d1: new Numbers(),
+      d2: new Numbers(),
+      aux: new Numbers(),
+      shownId: new Numbers(),
+    };
+    if (this.rule.check === "one-per") {
+      this.valueIds = new Map();
+      this.shownIds = new Map();
+    }
+  }
+
+  /** In a worker: the rows step 3 took over its range, handed over (ids as texts). */
+  collectedPart(): WholeFileCollectedPart {
+    const c = this.collected!;
+    const part: WholeFileCollectedPart = {
+      line: c.line.take(),
+      d1: c.d1.take(),
+      d2: c.d2.take(),
+      aux: c.aux.take(),
+      shownId: c.shownId.take(),
+      valueTexts: this.valueIds === undefined ? [] : [...this.valueIds.keys()],
+      shownTexts: this.shownIds === undefined ? [] : [...this.shownIds.keys()],
+    };
+    this.collected = undefined;
+    this.valueIds = undefined;
+    this.shownIds = undefined;
+    return part;
+  }
+
+  /**
+   * Step 3 from the ranges' parts, added in range order (before {@link finish}): the texts are
+   * interned again in the order a single read would have met them.
+   */
+  addCollectedPart(part: WholeFileCollectedPart): void {
+    const c = this.collected;
+    if (c === undefined) return;
+    for (let i = 0; i < part.line.length; i++) {
+      c.line.push(part.line[i]);
+      c.d1.push(part.d1[i]);
+      c.d2.push(part.d2[i]);
+    }
+    for (let i = 0; i < part.aux.length; i++)
+      c.aux.push(
+        this.valueIds === undefined
+          ? part.aux[i]
+          : intern(this.valueIds, part.valueTexts[part.aux[i]]),
+      );
+    for (let i = 0; i < part.shownId.length; i++)
+      c.shownId.push(intern(this.shownIds!, part.shownTexts[part.shownId[i]]));
+  }
+}
+
+/** Step 1 of a whole-file check over one range of rows ({@link WholeFileCheck.scanPart}). */
+export interface WholeFileScanPart {
+  /** The hash of each row, in row order (NaN: the row takes no part). */
+  hashes: Float64Array;
+  /** `count-per`: the rows (numbered from the range's first) that state another number than 1. */
+  notOneRows: Float64Array | undefined;
+  notOne: boolean;
+}
+
+/** A sealed whole-file check, as a worker's step 3 needs it ({@link WholeFileCheck.sealedPart}). */
+export interface WholeFileSealedPart {
+  candidates: Float64Array;
+  involved: Uint8Array;
+  scanned: number;
+}
+
+/** The rows step 3 took over one range ({@link WholeFileCheck.collectedPart}). */
+export interface WholeFileCollectedPart {
+  line: Float64Array;
+  d1: Float64Array;
+  d2: Float64Array;
+  /** `one-per`: ids into `valueTexts`; `count-per`: the number each row states. */
+  aux: Float64Array;
+  /** `one-per`: ids into `shownTexts`. */
+  shownId: Float64Array;
+  valueTexts: string[];
+  shownTexts: string[];
 }
 
 /** The id of `text` in `ids` (the next id when it is new). */

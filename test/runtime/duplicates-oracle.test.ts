@@ -4,7 +4,8 @@
  * that must not match, by the golden triangle (dup0001) and the silver one (dup0002, the address
  * joined from structured_address.csv); validating the delivery with ikb.glo 1.3.0 finds exactly
  * the ground truth (every record of every duplicate group, dup0001, dup0002 and every other rule
- * alike) and no near duplicate (docs/language.md, Normalisation and Joined records;
+ * alike, with one thread and over worker threads) and no near duplicate (docs/language.md,
+ * Normalisation and Joined records;
  * rulesets/ikb.glo/1.3.0.regel, dup0001 and dup0002).
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -20,6 +21,7 @@ import { generateDelivery } from "../../runtime/synthetic/generate.js";
 import { LAST_NAMES } from "../../runtime/synthetic/identifiers.js";
 import { Random } from "../../runtime/synthetic/random.js";
 import { $normalizedName } from "../../compiler/helpers/normalize.js";
+import { ensureBuilt } from "../source-folders.js";
 
 const work = mkdtempSync(join(tmpdir(), "regel-duplicates-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -119,6 +121,17 @@ describe("duplicate depositors in a generated delivery", () => {
     });
     expect(report.rows.rejected).toBe(0);
     expect(reported(report)).toEqual(truth);
+    // the same over worker threads (the whole-file passes by IKB-key range, the workers of
+    // dist/runtime/validate-worker.js)
+    ensureBuilt();
+    for (const threads of [2, 3]) {
+      const many = await validateDelivery(dir, loaded, {
+        rrd,
+        maxSamples: 1_000_000,
+        threads,
+      });
+      expect(reported(many), `${threads} threads`).toEqual(truth);
+    }
 
     // every finding names the line of the other record of its group
     const rule = report.rules.find((r) => r.code === "dup0001")!;

@@ -1,0 +1,817 @@
+/**
+ * The whole-file passes of the validate stage (runtime/stage-validate.ts calls
+ * {@link wholeFilePass} before the IKBs are validated): the second read of a file whose
+ * whole-file checks (runtime/whole-file.ts) found combinations that may occur twice, and the
+ * joined checks (`for file NP with SA by customer_id`), which read two files together by IKB.
+ * The findings wait in the checks for the validate pass (`WholeFileCheck.findingAt`).
+ *
+ * **Worker threads.** With `threads` above 1 (as the validate pass counts them), the files these
+ * passes read that are plain UTF-8 CSV in IKB key order are read by range of IKB keys, cut at the
+ * scan's resume points as for the validate pass (runtime/stage-partition.ts `rangePlan`): the
+ * first range in this thread ({@link RangeWork}), each other one in a worker thread
+ * (runtime/whole-file-worker.ts). An IKB is never split, so the
+ * pairs of a joined check, and the rows of a file, of range k all come before those of range
+ * k + 1 in the single-threaded order. Round 1: each worker hashes the pairs of its range (and
+ * does the second read of the own-file checks over its rows, from the row number its resume point
+ * holds); the main thread adds the parts in range order (the serial order) and seals the
+ * checks. Round 2, only for a joined check with candidates: each worker collects the candidate
+ * pairs of its range, numbered on from the pairs of the earlier ranges; the main thread adds
+ * them in range order and finishes. The findings are those of one thread, exactly. Anything not
+ * covered (a dialect, a file not in key order, `--previous`) is read in this thread.
+ *
+ * @module
+ */
+import { Worker } from "node:worker_threads";
+import type { EntityMeta, FileRule } from "../compiler/contract.js";
+import { groupByKey, type KeyedRow } from "./assemble.js";
+import { readCsvFileBatches } from "./csv-reader.js";
+import {
+  WholeFileCheck,
+  type WholeFileCollectedPart,
+  type WholeFileScanPart,
+  type WholeFileSealedPart,
+} from "./whole-file.js";
+import {
+  columnOf,
+  type DeliveryRun,
+  type FileState,
+} from "./delivery-state.js";
+import { canonicalCells, goodRows, keyedRows } from "./stage-read.js";
+import { rowsByIkbKey } from "./stage-group.js";
+import {
+  rangePlan,
+  threadsWanted,
+  type ParallelPlan,
+  type StartPoint,
+} from "./stage-partition.js";
+import {
+  WorkerLink,
+  workerExecArgv,
+  workerScript,
+} from "./parallel-validate.js";
+import type { WorkerOptions } from "./validate-worker.js";
+
+/**
+ * The second read of the whole-file checks (runtime/whole-file.ts): only of a file read to the
+ * end in which some combination may occur twice; the findings then wait for the validate pass.
+ * A file in IKB key order that the joined pass reads anyway is not read for them by itself.
+ */
+export async function wholeFilePass(s: DeliveryRun): Promise<void> {
+  const pending = new Map<FileState, WholeFileCheck[]>();
+  for (const f of s.files) {
+    const sealed = f.wholeFile.filter((w) => w.seal());
+    if (sealed.length > 0 && f.report.readStatus === "read")
+      pending.set(f, sealed);
+  }
+  const joins = s.rs.fileRules.flatMap((r) => {
+    const j = joinedCheck(s, r, s.files);
+    return j === undefined ? [] : [j];
+  });
+  const parallel = parallelWork(s, joins, pending);
+  if (parallel !== undefined) await inWorkers(s, parallel, pending);
+  for (const j of joins)
+    if (!parallel?.joins.includes(j)) await joinedPass(s, j, pending);
+  for (const [f, checks] of pending) {
+    for await (const batch of fileRows(s, f, checkColumns(f, checks)))
+      for (const row of batch) collectRow(f, checks, row);
+    for (const w of checks) w.finish();
+  }
+  // the joined checks after the file's own, in the order of the rules (as findings are listed)
+  for (const j of joins) j.own.wholeFile.push(j.w);
+}
+
+/**
+ * A row of the second read, for each check: the rows of the scan, in its order; a row the scan
+ * found cannot be involved is not even decoded.
+ */
+export function collectRow(
+  f: FileState,
+  checks: readonly WholeFileCheck[],
+  row: KeyedRow,
+): void {
+  let cells: string[] | undefined;
+  for (const w of checks)
+    if (!w.skip())
+      w.take((cells ??= canonicalCells(f, row.cells)), row.line, row.cells);
+}
+
+/** A joined check (`for file NP with SA by customer_id`) over two files of the delivery. */
+export interface JoinedCheck {
+  rule: FileRule;
+  own: FileState;
+  other: FileState;
+  /** The column of the `by` field in each file. */
+  byOwn: number;
+  byOther: number;
+  w: WholeFileCheck;
+}
+
+/**
+ * The joined check of rule `r` over `files`; undefined when `r` is not joined, or when a file of
+ * either entity is missing, unreadable or without the IKB key or the `by` field (it gives no
+ * finding: the file is reported by itself).
+ */
+export function joinedCheck(
+  s: DeliveryRun,
+  r: FileRule,
+  files: readonly FileState[],
+): JoinedCheck | undefined {
+  const join = r.join;
+  const projection = s.rs.wholeFile?.[r.code];
+  if (join === undefined || projection === undefined) return undefined;
+  const own = files.find((f) => f.entity.name === r.entities[0]);
+  const other = files.find((f) => f.entity.name === join.entity);
+  if (
+    own === undefined ||
+    other === undefined ||
+    own.report.readStatus !== "read" ||
+    other.report.readStatus !== "read" ||
+    own.ikbCol < 0 ||
+    other.ikbCol < 0
+  )
+    return undefined;
+  const byOwn = columnOf(own, join.by);
+  const byOther = columnOf(other, join.by);
+  if (byOwn < 0 || byOther < 0) return undefined;
+  // one row of the check: the record's fields, then the joined record's as `SA.field`
+  const entity: EntityMeta = {
+    ...own.entity,
+    fields: [
+      ...own.entity.fields,
+      ...other.entity.fields.map((fd) => ({
+        ...fd,
+        name: `${other.entity.name}.${fd.name}`,
+      })),
+    ],
+  };
+  const index = [
+    ...own.index,
+    ...other.index.map((i) => (i < 0 ? -1 : i + own.width)),
+  ];
+  const w = new WholeFileCheck(
+    r,
+    projection,
+    entity,
+    index,
+    own.file,
+    s.opts.showPersonalData === true,
+    own.width,
+  );
+  return { rule: r, own, other, byOwn, byOther, w };
+}
+
+/**
+ * The whole-file checks over joined records: the two files are read together, one IKB at a time
+ * (sorted as for the validate pass), and each record is paired with the joined entity's records
+ * of its IKB whose `by` cell is the same text; every pair is one row of the check (its line the
+ * record's). A hash pass over the pairs and, when some combination may occur twice, a second one
+ * that collects the candidates: the memory is that of {@link WholeFileCheck} plus one IKB of the
+ * two files, never a table of the joined file.
+ *
+ * The hash pass also does the second read of the record's file for the checks of its own rows
+ * (`pending`, taken out of it) when that file was in IKB key order: the pass then sees its rows in
+ * file order, as the scan did.
+ */
+async function joinedPass(
+  s: DeliveryRun,
+  j: JoinedCheck,
+  pending: Map<FileState, WholeFileCheck[]>,
+): Promise<void> {
+  const { own, other, w } = j;
+  const pair = new PairCells(own, other);
+  const ownChecks =
+    own.runs === undefined && own.report.sortedByIkbKey !== false
+      ? pending.get(own)
+      : undefined;
+  if (ownChecks) pending.delete(own);
+  const [keepOwn, keepOther] = joinColumns(j, ownChecks ?? []);
+  const sources = () => [
+    sortedRows(s, own, keepOwn),
+    sortedRows(s, other, keepOther),
+  ];
+  await eachPair(
+    sources(),
+    j,
+    (a, b) => {
+      pair.fill(a, b);
+      w.scan(pair.cells);
+    },
+    ownChecks && ((a) => collectRow(own, ownChecks, a)),
+  );
+  if (ownChecks) for (const c of ownChecks) c.finish();
+  if (w.seal()) {
+    // the pairs again, in the same order: only those the scan found may be involved are built
+    await eachPair(sources(), j, (a, b) => {
+      if (w.skip()) return;
+      pair.fill(a, b);
+      w.take(pair.cells, a.line, pair.delivered);
+    });
+    w.finish();
+  }
+}
+
+/**
+ * Every record of the joined check's own file with each record of the other file in its IKB
+ * whose `by` cell is the same, in the same order on every call (IKB key, then the records'
+ * lines); `eachOwn` sees every good row of the own file first, in the order `sources` gives them
+ * (the own file's rows, then the other's, in IKB key order).
+ */
+export async function eachPair(
+  sources: readonly AsyncIterator<KeyedRow[]>[],
+  j: JoinedCheck,
+  fn: (a: KeyedRow, b: KeyedRow) => void,
+  eachOwn?: (a: KeyedRow) => void,
+): Promise<void> {
+  const { byOwn, byOther } = j;
+  for await (const groups of groupByKey(sources))
+    for (const g of groups) {
+      const [mine, theirs] = g.rows;
+      if (eachOwn) for (const a of mine) eachOwn(a);
+      if (mine.length === 0 || theirs.length === 0 || g.key.trim() === "")
+        continue;
+      for (const a of mine) {
+        const by = a.cells[byOwn];
+        if (by === "") continue;
+        for (const b of theirs) if (b.cells[byOther] === by) fn(a, b);
+      }
+    }
+}
+
+/**
+ * The cells of one pair of {@link eachPair} (the record's, then the joined record's), in arrays
+ * that each pair reuses: a whole-file check keeps no cells, only what it derives from them.
+ */
+export class PairCells {
+  /** As the decoders read them (a file's dialect decoded). */
+  readonly cells: string[];
+  /** As the files hold them (the same array when neither file has a dialect). */
+  readonly delivered: string[];
+  private readonly ownWidth: number;
+  private readonly own: FileState;
+  private readonly other: FileState;
+
+  constructor(own: FileState, other: FileState) {
+    this.own = own;
+    this.other = other;
+    this.ownWidth = own.width;
+    this.cells = new Array<string>(own.width + other.width).fill("");
+    this.delivered =
+      own.normalize || other.normalize
+        ? new Array<string>(own.width + other.width).fill("")
+        : this.cells;
+  }
+
+  fill(a: KeyedRow, b: KeyedRow): void {
+    const n = this.ownWidth;
+    if (this.delivered !== this.cells) {
+      copyInto(this.delivered, a.cells, 0);
+      copyInto(this.delivered, b.cells, n);
+    }
+    copyInto(this.cells, canonicalCells(this.own, a.cells), 0);
+    copyInto(this.cells, canonicalCells(this.other, b.cells), n);
+  }
+}
+
+function copyInto(to: string[], from: readonly string[], at: number): void {
+  for (let i = 0; i < from.length; i++) to[at + i] = from[i];
+}
+
+// ---- reading only the cells the checks need ---------------------------------------------
+
+/**
+ * Whether `f` is a plain UTF-8 CSV file of one entity (no dialect, no record types): then its
+ * rows can be read with only some cells decoded, and from a resume point.
+ */
+function plain(f: FileState): boolean {
+  return (
+    f.format === "csv" &&
+    f.entity.dialect === undefined &&
+    f.normalize === undefined &&
+    f.recordTypes === undefined
+  );
+}
+
+/** The cells a joined check reads of each file (and the own-file checks read with it). */
+export function joinColumns(
+  j: JoinedCheck,
+  ownChecks: readonly WholeFileCheck[],
+): [Uint8Array, Uint8Array] {
+  const keepOwn = new Uint8Array(j.own.width);
+  const keepOther = new Uint8Array(j.other.width);
+  keepOwn[j.own.ikbCol] = 1;
+  keepOwn[j.byOwn] = 1;
+  keepOther[j.other.ikbCol] = 1;
+  keepOther[j.byOther] = 1;
+  for (const c of j.w.columns)
+    if (c < j.own.width) keepOwn[c] = 1;
+    else keepOther[c - j.own.width] = 1;
+  for (const w of ownChecks) for (const c of w.columns) keepOwn[c] = 1;
+  return [keepOwn, keepOther];
+}
+
+/** The cells the checks `checks` of `f` read (and its IKB key). */
+export function checkColumns(
+  f: FileState,
+  checks: readonly WholeFileCheck[],
+): Uint8Array {
+  const keep = new Uint8Array(f.width);
+  if (f.ikbCol >= 0) keep[f.ikbCol] = 1;
+  for (const w of checks) for (const c of w.columns) keep[c] = 1;
+  return keep;
+}
+
+/**
+ * The good rows of `f` in file order (as `goodRows` gives them), from `start` (a resume point;
+ * null: the file's start), with only the cells `keep` marks decoded when the file is plain (the
+ * others are ""); up to the first row whose IKB key is at or above `hi`.
+ */
+export function plainRows(
+  s: DeliveryRun,
+  f: FileState,
+  keep: Uint8Array,
+  start: StartPoint = null,
+  hi: string | null = null,
+): AsyncGenerator<KeyedRow[]> {
+  const batches = readCsvFileBatches(f.path, {
+    maxFieldLength: s.opts.maxFieldLength,
+    maxFields: s.opts.maxFields,
+    maxRecordLength: s.opts.maxRecordLength,
+    start: start ?? undefined,
+    projection: { keep },
+  });
+  // from a resume point the first record is data; from the file's start it is the header
+  return keyedRows(batches, f, start !== null, null, hi);
+}
+
+/** The good rows of `f` in file order, only the cells `keep` marks decoded where it can. */
+function fileRows(
+  s: DeliveryRun,
+  f: FileState,
+  keep: Uint8Array,
+): AsyncGenerator<KeyedRow[]> {
+  return plain(f) ? plainRows(s, f, keep) : goodRows(s, f);
+}
+
+/** The good rows of an IKB file in IKB key order, only the cells `keep` marks decoded where it can. */
+function sortedRows(
+  s: DeliveryRun,
+  f: FileState,
+  keep: Uint8Array,
+): AsyncGenerator<KeyedRow[]> {
+  return plain(f) && f.runs === undefined && f.report.sortedByIkbKey === true
+    ? plainRows(s, f, keep)
+    : rowsByIkbKey(s, f);
+}
+
+// ---- over worker threads ------------------------------------------------------------
+
+/** The {@link WholeFileJob.kind} of a job. */
+export const WHOLE_FILE_JOB_KIND = "regel-whole-file-range";
+
+/** A file as the main thread describes it to a worker of the whole-file pass. */
+export interface WholeFileWorkerFile {
+  entity: string;
+  file: string;
+  path: string;
+  width: number;
+  index: number[];
+  ikbCol: number;
+  /** Where the worker starts reading, and the good rows of the file before that point. */
+  start: StartPoint;
+  startRow: number;
+}
+
+/** A sealed own-file check a worker collects over its range (by its rule's code). */
+export interface SealedCheck {
+  code: string;
+  sealed: WholeFileSealedPart;
+}
+
+/** What a worker of the whole-file pass is started with (its `workerData`). */
+export interface WholeFileJob {
+  kind: typeof WHOLE_FILE_JOB_KIND;
+  compiledDir: string;
+  /** sha256 of validators.js as the main thread loaded it: the worker must run the same code. */
+  compiledSha256: string;
+  folder: string;
+  opts: WorkerOptions;
+  files: WholeFileWorkerFile[];
+  /** The range of IKB keys: [lo, hi), null for no bound. */
+  lo: string | null;
+  hi: string | null;
+  /** The joined checks (indexes into `files`), with the own file's checks read along. */
+  joins: {
+    code: string;
+    own: number;
+    other: number;
+    ownChecks: SealedCheck[];
+  }[];
+  /** The own-file checks of files no joined check reads. */
+  collects: { file: number; checks: SealedCheck[] }[];
+}
+
+/** A message of a whole-file worker to the main thread. */
+export type WholeFileMessage =
+  | {
+      type: "scanned";
+      /** Per joined check: its hash pass over the range, its pairs, its own checks' rows. */
+      joins: {
+        scan: WholeFileScanPart;
+        pairs: number;
+        own: WholeFileCollectedPart[];
+      }[];
+      collects: WholeFileCollectedPart[][];
+    }
+  | { type: "collected"; joins: (WholeFileCollectedPart | null)[] };
+
+/** The main thread's answer to `scanned`: per joined check, its sealed state (null: no candidate). */
+export interface WholeFileSealedMessage {
+  type: "sealed";
+  joins: ({ sealed: WholeFileSealedPart; row: number } | null)[];
+}
+
+/** What goes over worker threads: joined checks, and files whose own checks are read alone. */
+interface ParallelWork {
+  joins: JoinedCheck[];
+  /** Per joined check, the own file's checks read along (taken out of `pending`). */
+  ownChecks: WholeFileCheck[][];
+  collects: [FileState, WholeFileCheck[]][];
+  files: FileState[];
+  plan: ParallelPlan;
+}
+
+/**
+ * The part of the whole-file passes that goes over worker threads, if any: the joined checks
+ * over two files, and the own-file checks of files, in IKB key order and plain UTF-8 CSV.
+ */
+function parallelWork(
+  s: DeliveryRun,
+  joins: readonly JoinedCheck[],
+  pending: ReadonlyMap<FileState, WholeFileCheck[]>,
+): ParallelWork | undefined {
+  const grouped = s.files.filter(
+    (f) => f.report.readStatus === "read" && f.ikbCol >= 0,
+  );
+  const n = threadsWanted(
+    s.opts.threads,
+    grouped.reduce((k, f) => k + f.bytes, 0),
+  );
+  if (n < 2) return undefined;
+  const covered = (f: FileState) =>
+    f.ikbCol >= 0 &&
+    plain(f) &&
+    f.runs === undefined &&
+    f.report.sortedByIkbKey === true &&
+    f.resume !== undefined;
+  const parallelJoins = joins.filter((j) => covered(j.own) && covered(j.other));
+  const taken = new Set<FileState>();
+  const ownChecks = parallelJoins.map((j) => {
+    const checks = taken.has(j.own) ? undefined : pending.get(j.own);
+    if (checks === undefined) return [];
+    taken.add(j.own);
+    return checks;
+  });
+  const collects = [...pending].filter(([f]) => !taken.has(f) && covered(f));
+  if (parallelJoins.length === 0 && collects.length === 0) return undefined;
+  const files = [
+    ...new Set([
+      ...parallelJoins.flatMap((j) => [j.own, j.other]),
+      ...collects.map(([f]) => f),
+    ]),
+  ];
+  const plan = rangePlan(s, files, n);
+  if (typeof plan === "string") return undefined;
+  return { joins: parallelJoins, ownChecks, collects, files, plan };
+}
+
+/** The good rows of `f` before `start` (a resume point of its scan). */
+function rowsBefore(f: FileState, start: StartPoint): number {
+  if (start === null) return 0;
+  const point = f.resume?.find((r) => r.offset === start.offset);
+  if (point === undefined)
+    throw new Error(`${f.file}: no resume point at byte ${start.offset}`);
+  return point.row;
+}
+
+/**
+ * The whole-file passes of `work` over worker threads, one per range of its plan but the first,
+ * which this thread reads meanwhile (see the module comment); the checks read are taken out of
+ * `pending`, and finished.
+ *
+ * @throws Error when a worker fails (which worker, and its error)
+ */
+async function inWorkers(
+  s: DeliveryRun,
+  work: ParallelWork,
+  pending: Map<FileState, WholeFileCheck[]>,
+): Promise<void> {
+  const script = workerScript();
+  if (script === undefined) throw new Error("validate-worker.js is not built");
+  const { joins, ownChecks, collects, files, plan } = work;
+  joins.forEach((j, i) => {
+    if (ownChecks[i].length > 0) pending.delete(j.own);
+  });
+  for (const [f] of collects) pending.delete(f);
+  const sealed = (checks: readonly WholeFileCheck[]): SealedCheck[] =>
+    checks.map((w) => ({ code: w.rule.code, sealed: w.sealedPart() }));
+  const jobs = plan.ranges.map((range): WholeFileJob => ({
+    kind: WHOLE_FILE_JOB_KIND,
+    compiledDir: s.loaded.dir,
+    compiledSha256: s.loaded.compiledSha256!,
+    folder: s.folder,
+    opts: {
+      rrd: s.opts.rrd,
+      showPersonalData: s.opts.showPersonalData,
+      maxFieldLength: s.opts.maxFieldLength,
+      maxFields: s.opts.maxFields,
+      maxRecordLength: s.opts.maxRecordLength,
+    },
+    files: files.map((f, i) => ({
+      entity: f.entity.name,
+      file: f.file,
+      path: f.path,
+      width: f.width,
+      index: f.index,
+      ikbCol: f.ikbCol,
+      start: range.starts[i],
+      startRow: rowsBefore(f, range.starts[i]),
+    })),
+    lo: range.lo,
+    hi: range.hi,
+    joins: joins.map((j, i) => ({
+      code: j.rule.code,
+      own: files.indexOf(j.own),
+      other: files.indexOf(j.other),
+      ownChecks: sealed(ownChecks[i]),
+    })),
+    collects: collects.map(([f, checks]) => ({
+      file: files.indexOf(f),
+      checks: sealed(checks),
+    })),
+  }));
+  // the first range in this thread (its code is warm, and it has nothing else to do meanwhile)
+  const links = jobs.slice(1).map((job, k) => {
+    const worker = new Worker(script, {
+      workerData: job,
+      execArgv: workerExecArgv(process.execArgv),
+    });
+    return new WorkerLink<WholeFileMessage, WholeFileSealedMessage>(
+      worker,
+      k,
+      () => {},
+      "the whole-file pass",
+    );
+  });
+  let local: RangeWork | undefined;
+  try {
+    local = new RangeWork(s, files, jobs[0]);
+    const scans = await Promise.all([
+      local.round1(),
+      ...links.map((l) => l.next("scanned")),
+    ]);
+    // round 1, in range order: the own-file checks are collected, the joined checks scanned
+    collects.forEach(([, checks], i) =>
+      checks.forEach((w, c) => {
+        for (const m of scans) w.addCollectedPart(m.collects[i][c]);
+        w.finish();
+      }),
+    );
+    const firstPair = scans.map(() => joins.map(() => 0));
+    joins.forEach((j, i) => {
+      ownChecks[i].forEach((w, c) => {
+        for (const m of scans) w.addCollectedPart(m.joins[i].own[c]);
+        w.finish();
+      });
+      let pairs = 0;
+      scans.forEach((m, k) => {
+        firstPair[k][i] = pairs;
+        pairs += m.joins[i].pairs;
+        j.w.addScanPart(m.joins[i].scan);
+      });
+    });
+    const candidates = joins.map((j) => j.w.seal());
+    const answers = scans.map((_, k): WholeFileSealedMessage => ({
+      type: "sealed",
+      joins: joins.map((j, i) =>
+        candidates[i]
+          ? { sealed: j.w.sealedPart(), row: firstPair[k][i] }
+          : null,
+      ),
+    }));
+    links.forEach((l, k) => l.send(answers[k + 1]));
+    // round 2, in range order: the candidate pairs of the joined checks
+    const collected = await Promise.all([
+      local.round2(answers[0]),
+      ...links.map((l) => l.next("collected")),
+    ]);
+    joins.forEach((j, i) => {
+      if (!candidates[i]) return;
+      for (const m of collected) j.w.addCollectedPart(m.joins[i]!);
+      j.w.finish();
+    });
+  } finally {
+    local?.stop();
+    await Promise.all(links.map((l) => l.stop()));
+  }
+}
+
+/** An own-file check of `f`, sealed as in the main thread, collecting from the range's first row. */
+function ownCheck(
+  s: DeliveryRun,
+  f: FileState,
+  d: WholeFileWorkerFile,
+  c: SealedCheck,
+): WholeFileCheck {
+  const rule = s.rs.fileRules.find(
+    (r) => r.code === c.code && r.join === undefined,
+  );
+  const projection = s.rs.wholeFile?.[c.code];
+  if (rule === undefined || projection === undefined)
+    throw new Error(`the compiled ruleset has no whole-file check ${c.code}`);
+  const w = new WholeFileCheck(
+    rule,
+    projection,
+    f.entity,
+    f.index,
+    f.file,
+    s.opts.showPersonalData === true,
+  );
+  w.adoptSealed(c.sealed, d.startRow);
+  return w;
+}
+
+/**
+ * The good rows of `f` whose IKB key is in [lo, hi), read from `start`; `below` is called for
+ * each good row before the range (read from the resume point, not the range's).
+ */
+async function* rangeRows(
+  s: DeliveryRun,
+  f: FileState,
+  keep: Uint8Array,
+  start: StartPoint,
+  lo: string | null,
+  hi: string | null,
+  below?: () => void,
+  stopped?: () => boolean,
+): AsyncGenerator<KeyedRow[]> {
+  let inRange = lo === null;
+  for await (const batch of plainRows(s, f, keep, start, hi)) {
+    if (stopped?.()) throw new Error("stopped");
+    if (inRange) {
+      yield batch;
+      continue;
+    }
+    // the file is in key order: once a row is in the range, so are the rows after it
+    let i = 0;
+    while (i < batch.length && batch[i].key < lo!) {
+      below?.();
+      i++;
+    }
+    if (i === batch.length) continue;
+    inRange = true;
+    yield i === 0 ? batch : batch.slice(i);
+  }
+}
+
+/**
+ * The two rounds of the whole-file passes over one range of IKB keys (see the module comment):
+ * in a worker (runtime/whole-file-worker.ts), or in the main thread for the first range.
+ */
+export class RangeWork {
+  private readonly joins: JoinedCheck[];
+
+  constructor(
+    private readonly s: DeliveryRun,
+    /** The files of the job, as `job.files` describes them. */
+    private readonly files: readonly FileState[],
+    private readonly job: RangeJob,
+  ) {
+    this.joins = job.joins.map((d) => {
+      const rule = s.rs.fileRules.find((r) => r.code === d.code);
+      const j = rule && joinedCheck(s, rule, [files[d.own], files[d.other]]);
+      if (j === undefined)
+        throw new Error(`the compiled ruleset has no joined check ${d.code}`);
+      return j;
+    });
+  }
+
+  private read(
+    i: number,
+    keep: Uint8Array,
+    below?: () => void,
+  ): AsyncGenerator<KeyedRow[]> {
+    const d = this.job.files[i];
+    return rangeRows(
+      this.s,
+      this.files[i],
+      keep,
+      d.start,
+      this.job.lo,
+      this.job.hi,
+      below,
+      () => this.stopped,
+    );
+  }
+
+  /** Whether {@link stop} was called: the reads then throw. */
+  private stopped = false;
+
+  /** Stop reading (another range failed; the run fails with its error). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Round 1: the joined checks' hash pass over the range's pairs, and the own-file checks. */
+  async round1(): Promise<Extract<WholeFileMessage, { type: "scanned" }>> {
+    const { s, job } = this;
+    const scanned: Extract<WholeFileMessage, { type: "scanned" }> = {
+      type: "scanned",
+      joins: [],
+      collects: [],
+    };
+    for (let i = 0; i < this.joins.length; i++) {
+      const j = this.joins[i];
+      const d = job.joins[i];
+      const checks = d.ownChecks.map((c) =>
+        ownCheck(s, j.own, job.files[d.own], c),
+      );
+      const keep = joinColumns(j, checks);
+      const pair = new PairCells(j.own, j.other);
+      let pairs = 0;
+      await eachPair(
+        [
+          this.read(d.own, keep[0], () => {
+            for (const c of checks) c.skip();
+          }),
+          this.read(d.other, keep[1]),
+        ],
+        j,
+        (a, b) => {
+          pair.fill(a, b);
+          j.w.scan(pair.cells);
+          pairs++;
+        },
+        checks.length > 0 ? (a) => collectRow(j.own, checks, a) : undefined,
+      );
+      scanned.joins.push({
+        scan: j.w.scanPart(),
+        pairs,
+        own: checks.map((c) => c.collectedPart()),
+      });
+    }
+    for (const d of job.collects) {
+      const f = this.files[d.file];
+      const checks = d.checks.map((c) => ownCheck(s, f, job.files[d.file], c));
+      const below = () => {
+        for (const c of checks) c.skip();
+      };
+      for await (const batch of this.read(
+        d.file,
+        checkColumns(f, checks),
+        below,
+      ))
+        for (const row of batch) collectRow(f, checks, row);
+      scanned.collects.push(checks.map((c) => c.collectedPart()));
+    }
+    return scanned;
+  }
+
+  /** Round 2: the candidate pairs of the joined checks the main thread sealed with candidates. */
+  async round2(
+    answer: WholeFileSealedMessage,
+  ): Promise<Extract<WholeFileMessage, { type: "collected" }>> {
+    const out: Extract<WholeFileMessage, { type: "collected" }> = {
+      type: "collected",
+      joins: [],
+    };
+    for (let i = 0; i < this.joins.length; i++) {
+      const part = answer.joins[i];
+      if (part === null) {
+        out.joins.push(null);
+        continue;
+      }
+      const j = this.joins[i];
+      const d = this.job.joins[i];
+      j.w.adoptSealed(part.sealed, part.row);
+      const pair = new PairCells(j.own, j.other);
+      const keep = joinColumns(j, []);
+      await eachPair(
+        [this.read(d.own, keep[0]), this.read(d.other, keep[1])],
+        j,
+        (a, b) => {
+          if (j.w.skip()) return;
+          pair.fill(a, b);
+          j.w.take(pair.cells, a.line, pair.delivered);
+        },
+      );
+      out.joins.push(j.w.collectedPart());
+    }
+    return out;
+  }
+}
+
+/** What {@link RangeWork} reads of a job: its files, its range, its checks. */
+export type RangeJob = Pick<
+  WholeFileJob,
+  "files" | "lo" | "hi" | "joins" | "collects"
+>;
