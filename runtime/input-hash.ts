@@ -19,6 +19,23 @@ export class InputHash {
   };
 
   /**
+   * Read and hash the rest of the file (of `size` bytes) now, e.g. while worker threads scan it
+   * (runtime/parallel-scan.ts); a read error is left for {@link digest} to meet again.
+   */
+  async catchUp(path: string, size: number): Promise<void> {
+    if (this.hashed >= size) return;
+    try {
+      for await (const chunk of createReadStream(path, {
+        start: this.hashed,
+        highWaterMark: 1 << 20,
+      }))
+        this.update(chunk as Buffer);
+    } catch {
+      // digest reads from where this stopped, and returns null if it fails too
+    }
+  }
+
+  /**
    * The hex digest of the whole file of `size` bytes at `path`. When the reader stopped before the
    * end (a header problem stops a file), the rest is read here. Null when the file cannot be read.
    */

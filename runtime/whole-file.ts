@@ -526,6 +526,43 @@ export class WholeFileCheck {
   private joinedAt(i: number): boolean {
     return this.cols[i] >= this.ownWidth;
   }
+
+  /**
+   * Step 1's state as plain data, for a check that scanned one range of its file (a worker of the
+   * parallel scan, runtime/parallel-scan.ts): the rows' hashes in order, and (`count-per`) the
+   * places among them of the rows that state another number than 1.
+   */
+  scanPart(): WholeFileScanPart {
+    const hashes = this.hashes!;
+    return {
+      hashes: hashes.data.slice(0, hashes.n),
+      notOneRows:
+        this.notOneRows === undefined
+          ? undefined
+          : this.notOneRows.data.slice(0, this.notOneRows.n),
+      notOne: this.notOne,
+    };
+  }
+
+  /** Step 1 for the rows of a later range of the file, scanned elsewhere ({@link scanPart}). */
+  appendScan(part: WholeFileScanPart): void {
+    const hashes = this.hashes!;
+    const base = hashes.n;
+    for (let i = 0; i < part.hashes.length; i++) hashes.push(part.hashes[i]);
+    if (part.notOneRows !== undefined) {
+      const rows = (this.notOneRows ??= new Numbers());
+      for (let i = 0; i < part.notOneRows.length; i++)
+        rows.push(base + part.notOneRows[i]);
+    }
+    if (part.notOne) this.notOne = true;
+  }
+}
+
+/** The scan of one range of a file by a whole-file check ({@link WholeFileCheck.scanPart}). */
+export interface WholeFileScanPart {
+  hashes: Float64Array;
+  notOneRows: Float64Array | undefined;
+  notOne: boolean;
 }
 
 /** The id of `text` in `ids` (the next id when it is new). */
