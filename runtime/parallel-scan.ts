@@ -500,6 +500,7 @@ class RangeMerge {
       offset: p.offset,
       line: p.line + shift,
       lastKey: p.lastKey ?? keyBefore ?? null,
+      records: this.records + p.records,
       sorted:
         sortedBefore &&
         p.sorted &&
@@ -551,6 +552,8 @@ interface Resolved {
   offset: number;
   line: number;
   lastKey: string | null;
+  /** The file's good rows before the point (the rows the whole-file checks scanned). */
+  records: number;
   sorted: boolean;
 }
 
