@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
 
 /** Hashes the bytes of one file as a reader streams them. */
 export class InputHash {
@@ -25,11 +26,24 @@ export class InputHash {
   async catchUp(path: string, size: number): Promise<void> {
     if (this.hashed >= size) return;
     try {
-      for await (const chunk of createReadStream(path, {
-        start: this.hashed,
-        highWaterMark: 1 << 20,
-      }))
-        this.update(chunk as Buffer);
+      const handle = await open(path, "r");
+      try {
+        // one buffer, read into again and again: hashing consumes it at once, and a new buffer
+        // per read would be garbage for the thread's collector while it scans
+        const buffer = Buffer.allocUnsafeSlow(1 << 20);
+        while (this.hashed < size) {
+          const { bytesRead } = await handle.read(
+            buffer,
+            0,
+            Math.min(buffer.length, size - this.hashed),
+            this.hashed,
+          );
+          if (bytesRead === 0) break;
+          this.update(buffer.subarray(0, bytesRead));
+        }
+      } finally {
+        await handle.close();
+      }
     } catch {
       // digest reads from where this stopped, and returns null if it fails too
     }
