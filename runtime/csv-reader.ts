@@ -16,6 +16,7 @@
  * @module
  */
 import { createReadStream, readFileSync, statSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { isUtf8 } from "node:buffer";
 import { createRequire } from "node:module";
 import { ByteCsvTokenizer, byteTokenizerFits } from "./csv-bytes.js";
@@ -109,6 +110,13 @@ export interface CsvReaderOptions {
    * (byte tokenizer only: the UTF-8 dialects of {@link byteTokenizerFits}).
    */
   start?: { offset: number; line: number };
+  /**
+   * Stop at this byte offset of the file (exclusive), without flushing the record still open
+   * there (byte tokenizer only): a read of the range [start, end) of a file, by a worker of the
+   * parallel scan (runtime/parallel-scan.ts). The range ended exactly on a record boundary with
+   * nothing pending when {@link CsvReaderOptions.resumePoint} ends at `offset === end`.
+   */
+  end?: number;
   /**
    * Kept up to date while reading: before each batch is handed out, where a later read could
    * start ({@link CsvReaderOptions.start}) to read exactly the records after that batch;
@@ -660,8 +668,11 @@ export async function* readCsvBatches(
           startLine: options.start?.line,
         })
       : undefined;
-  if (options.start !== undefined && bytes === undefined)
-    throw new Error("only the byte tokenizer starts inside a file");
+  if (
+    (options.start !== undefined || options.end !== undefined) &&
+    bytes === undefined
+  )
+    throw new Error("only the byte tokenizer reads a range of a file");
   const resume = options.resumePoint;
   /** Bytes pushed to the tokenizer so far, from the start of the file. */
   let pushed = options.start?.offset ?? 0;
@@ -688,12 +699,18 @@ export async function* readCsvBatches(
       continue;
     }
     options.onChunk?.(chunk);
-    // big reads, small batches: see BATCH_BYTES
-    for (let off = 0; off < chunk.byteLength; off += BATCH_BYTES) {
+    // big reads, small batches: see BATCH_BYTES. Pieces end at multiples of BATCH_BYTES of the
+    // file's offsets (and at the ends of chunks), wherever the read started: a read of a range
+    // (runtime/parallel-scan.ts) then ends its batches where a read of the whole file does, so
+    // their resume points are the same
+    for (let off = 0; off < chunk.byteLength;) {
+      const to = Math.min(
+        chunk.byteLength,
+        off + BATCH_BYTES - ((pushed + BATCH_BYTES) % BATCH_BYTES),
+      );
       const piece =
-        off === 0 && chunk.byteLength <= BATCH_BYTES
-          ? chunk
-          : chunk.subarray(off, Math.min(off + BATCH_BYTES, chunk.byteLength));
+        off === 0 && to === chunk.byteLength ? chunk : chunk.subarray(off, to);
+      off = to;
       options.onBytes?.(piece.byteLength);
       sink.push(piece);
       pushed += piece.byteLength;
@@ -708,7 +725,9 @@ export async function* readCsvBatches(
       }
     }
   }
-  sink.end();
+  // a range of a file: the record open at its end is the next range's (or the range was cut
+  // inside a record, which the resume point tells)
+  if (options.end === undefined) sink.end();
   if (batch.length) yield batch;
 }
 
@@ -735,12 +754,10 @@ export async function* fileChunks(
   path: string,
   chunk = READ_CHUNK,
   start = 0,
+  end?: number,
 ): AsyncGenerator<Uint8Array> {
-  if (start > 0) {
-    yield* createReadStream(path, {
-      highWaterMark: chunk,
-      start,
-    }) as AsyncIterable<Buffer>;
+  if (start > 0 || end !== undefined) {
+    yield* alignedChunks(path, chunk, start, end);
     return;
   }
   let size = Infinity;
@@ -761,13 +778,49 @@ export async function* fileChunks(
   }) as AsyncIterable<Buffer>;
 }
 
+/**
+ * The bytes [start, end) of a file (to its end without `end`) in chunks that end at multiples of
+ * `chunk` of the file's offsets, as a read from the file's start has them; the next chunk is
+ * read while this one is used.
+ */
+async function* alignedChunks(
+  path: string,
+  chunk: number,
+  start: number,
+  end: number | undefined,
+): AsyncGenerator<Uint8Array> {
+  const handle = await open(path, "r");
+  const readAt = async (at: number): Promise<Buffer | undefined> => {
+    const to = Math.floor(at / chunk) * chunk + chunk;
+    const length = (end === undefined ? to : Math.min(to, end)) - at;
+    if (length <= 0) return undefined;
+    const buffer = Buffer.allocUnsafeSlow(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, at);
+    return bytesRead === 0 ? undefined : buffer.subarray(0, bytesRead);
+  };
+  let next = readAt(start);
+  try {
+    for (let at = start; ;) {
+      const bytes = await next;
+      if (bytes === undefined) return;
+      at += bytes.byteLength;
+      next = readAt(at);
+      yield bytes;
+    }
+  } finally {
+    // a read still under way when the consumer stopped: let it end before the file is closed
+    await next.catch(() => undefined);
+    await handle.close();
+  }
+}
+
 /** Read a CSV file from disk, in batches. */
 export function readCsvFileBatches(
   path: string,
   options: CsvReaderOptions = {},
 ): AsyncGenerator<CsvEvent[]> {
   return readCsvBatches(
-    fileChunks(path, READ_CHUNK, options.start?.offset),
+    fileChunks(path, READ_CHUNK, options.start?.offset, options.end),
     options,
   );
 }

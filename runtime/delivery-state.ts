@@ -96,6 +96,11 @@ export interface DeliveryOptions {
    * and, when one thread does, why (one asked for, a delivery the parallel pass does not cover).
    */
   onThreads?: (threads: number, why: string | undefined) => void;
+  /**
+   * With `threads`, the smallest file whose scan is split over the worker threads by byte range
+   * (default 8 MiB, runtime/parallel-scan.ts `SCAN_SPLIT_BYTES`); for tests of small files.
+   */
+  scanSplitBytes?: number;
 }
 
 export interface FileState {

@@ -256,6 +256,62 @@ export class FileTotals {
   private meta(entity: string): EntityMeta | undefined {
     return this.entities.find((e) => e.name === entity);
   }
+
+  /**
+   * What the rows seen so far added, as plain data: the totals of one range of a file, counted by
+   * a worker of the parallel scan (runtime/parallel-scan.ts) in totals of its own.
+   */
+  partial(): FileTotalsPart {
+    return {
+      totals: this.totals.map((t) => ({
+        sum: t.sum,
+        summed: t.summed,
+        seen: t.seen,
+        figure: t.figure,
+        figureLine: t.figureLine,
+        records: t.records,
+        matched: t.matched,
+      })),
+      counts: [...this.counts],
+    };
+  }
+
+  /**
+   * Add the rows of a later range ({@link partial}, of totals of the same ruleset) as if this
+   * object had seen them: sums and counts added, the figure the range's last; its lines are
+   * counted from the range's start, `lineShift` lines before the file's.
+   */
+  addPartial(part: FileTotalsPart, lineShift: number): void {
+    part.totals.forEach((p, i) => {
+      const t = this.totals[i];
+      t.sum += p.sum;
+      t.summed += p.summed;
+      t.seen += p.seen;
+      t.matched += p.matched;
+      if (p.records > 0) {
+        t.figure = p.figure;
+        t.figureLine =
+          p.figureLine === undefined ? undefined : p.figureLine + lineShift;
+      }
+      t.records += p.records;
+    });
+    for (const [entity, n] of part.counts)
+      this.counts.set(entity, (this.counts.get(entity) ?? 0) + n);
+  }
+}
+
+/** What {@link FileTotals.partial} hands over (structured-cloneable: bigints, numbers). */
+export interface FileTotalsPart {
+  totals: {
+    sum: bigint;
+    summed: number;
+    seen: number;
+    figure: bigint | undefined;
+    figureLine: number | undefined;
+    records: number;
+    matched: number;
+  }[];
+  counts: [string, number][];
 }
 
 /** The field of a figure written `E.f` or `E.f where k = "KEY"`. */

@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
 
 /** Hashes the bytes of one file as a reader streams them. */
 export class InputHash {
@@ -17,6 +18,36 @@ export class InputHash {
     this.hash.update(chunk);
     this.hashed += chunk.byteLength;
   };
+
+  /**
+   * Read and hash the rest of the file (of `size` bytes) now, e.g. while worker threads scan it
+   * (runtime/parallel-scan.ts); a read error is left for {@link digest} to meet again.
+   */
+  async catchUp(path: string, size: number): Promise<void> {
+    if (this.hashed >= size) return;
+    try {
+      const handle = await open(path, "r");
+      try {
+        // one buffer, read into again and again: hashing consumes it at once, and a new buffer
+        // per read would be garbage for the thread's collector while it scans
+        const buffer = Buffer.allocUnsafeSlow(1 << 20);
+        while (this.hashed < size) {
+          const { bytesRead } = await handle.read(
+            buffer,
+            0,
+            Math.min(buffer.length, size - this.hashed),
+            this.hashed,
+          );
+          if (bytesRead === 0) break;
+          this.update(buffer.subarray(0, bytesRead));
+        }
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      // digest reads from where this stopped, and returns null if it fails too
+    }
+  }
 
   /**
    * The hex digest of the whole file of `size` bytes at `path`. When the reader stopped before the

@@ -76,6 +76,29 @@ export class HashSet53 {
     return this.n;
   }
 
+  /**
+   * The hashes added so far, in the order added, as a copy (before {@link seal}): what a worker
+   * of the parallel scan hands back for its range of a file (runtime/parallel-scan.ts).
+   */
+  added(): Float64Array<ArrayBuffer> {
+    if (this.sealed) throw new Error("the key set is sealed");
+    return this.data.slice(0, this.n);
+  }
+
+  /** Add the hashes of another set ({@link added}), after those added so far. */
+  addAll(hashes: Float64Array): void {
+    if (this.sealed) throw new Error("the key set is sealed");
+    if (this.n + hashes.length > this.data.length) {
+      let size = this.data.length;
+      while (size < this.n + hashes.length) size *= 2;
+      const bigger = new Float64Array(size);
+      bigger.set(this.data.subarray(0, this.n));
+      this.data = bigger;
+    }
+    this.data.set(hashes, this.n);
+    this.n += hashes.length;
+  }
+
   /** Sort, trim, and return the hashes that occur more than once. */
   seal(): Set<number> {
     this.data = this.sortByBucket();

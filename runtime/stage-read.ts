@@ -33,6 +33,16 @@ import {
   type FileState,
 } from "./delivery-state.js";
 import { deliveryProblem, problem } from "./stage-tally.js";
+import {
+  describeForScan,
+  SCAN_SPLIT_BYTES,
+  ScanPool,
+  ScanWorkerError,
+  scanInWorkers,
+  scanWorkerScript,
+  type ScanRunner,
+} from "./parallel-scan.js";
+import { threadsWanted } from "./stage-partition.js";
 
 /**
  * The read stage: T−1 first (when given), then the delivery's files, the checks of the delivery
@@ -41,6 +51,7 @@ import { deliveryProblem, problem } from "./stage-tally.js";
 export async function readStage(
   s: DeliveryRun,
   temp: TempSpace,
+  runner?: ScanRunner,
 ): Promise<void> {
   // T−1 is read and sorted first, while nothing of the delivery is held yet: its sort budget
   // and the delivery's key sets are never in memory together (bench/results.md, "The
@@ -53,27 +64,83 @@ export async function readStage(
       s.opts.sortBudget,
     );
   prepareFiles(s);
-  for (const f of s.files)
-    if (f.report.readStatus === "read") {
-      try {
-        await scan(s, f);
-      } catch (e) {
-        // an unreadable file (permissions, I/O error) stops that file, not the run
-        f.report.readStatus = "stopped";
-        // rows read before the error are not validated: they count as rejected
-        f.report.rowsRejected = f.report.rowsRead;
-        problem(s, f, {
-          code: "input.unreadable",
-          severity: "blocking",
-          file: f.file,
-          message: `file ${f.file} cannot be read: ${(e as Error).message}`,
-        });
-      }
-    }
+  const workers = new ScanWorkers(s, runner);
+  try {
+    for (const f of s.files)
+      if (f.report.readStatus === "read") await scanFile(s, f, workers);
+  } finally {
+    await workers.stop();
+  }
   checkHasRecords(s);
   checkTotals(s);
   for (const f of s.files)
     if (delivered(f)) f.sha256 = await f.hash.digest(f.path, f.bytes);
+}
+
+/** Scan one file; an unreadable file is reported (a failing worker fails the run). */
+async function scanFile(
+  s: DeliveryRun,
+  f: FileState,
+  workers: ScanWorkers,
+): Promise<void> {
+  try {
+    await scan(s, f, workers);
+  } catch (e) {
+    if (e instanceof ScanWorkerError) throw e;
+    // an unreadable file (permissions, I/O error) stops that file, not the run
+    f.report.readStatus = "stopped";
+    // rows read before the error are not validated: they count as rejected
+    f.report.rowsRejected = f.report.rowsRead;
+    problem(s, f, {
+      code: "input.unreadable",
+      severity: "blocking",
+      file: f.file,
+      message: `file ${f.file} cannot be read: ${(e as Error).message}`,
+    });
+  }
+}
+
+/**
+ * The scan's worker threads (runtime/parallel-scan.ts), started when the first file that they
+ * scan is reached: with `threads` above one, for the delivery's plain UTF-8 CSV files of one
+ * entity of at least {@link SCAN_SPLIT_BYTES} bytes.
+ */
+class ScanWorkers {
+  private pool: ScanPool | undefined;
+  /** The workers to start (below 2: none). */
+  private readonly threads: number;
+  /** The smallest file that is split. */
+  readonly minBytes: number;
+
+  /** @param runner scans the ranges instead of worker threads (tests) */
+  constructor(
+    private readonly s: DeliveryRun,
+    private readonly runner?: ScanRunner,
+  ) {
+    const bytes = s.files.reduce((n, f) => n + f.bytes, 0);
+    this.threads =
+      runner?.size ??
+      (s.loaded.compiledSha256 === undefined || scanWorkerScript() === undefined
+        ? 1
+        : threadsWanted(s.opts.threads, bytes));
+    this.minBytes = s.opts.scanSplitBytes ?? SCAN_SPLIT_BYTES;
+  }
+
+  /** Whether the rest of `f` from `offset` is scanned in ranges. */
+  splits(f: FileState, offset: number): boolean {
+    return this.threads > 1 && f.bytes - offset >= this.minBytes;
+  }
+
+  get(): ScanRunner {
+    return (
+      this.runner ??
+      (this.pool ??= new ScanPool(this.s, scanWorkerScript()!, this.threads))
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.pool?.stop();
+  }
 }
 
 /**
@@ -528,23 +595,29 @@ function allEvents(
   );
 }
 
-async function scan(s: DeliveryRun, f: FileState): Promise<void> {
+async function scan(
+  s: DeliveryRun,
+  f: FileState,
+  workers?: ScanWorkers,
+): Promise<void> {
   let headerSeen = false;
   let prevKey: string | undefined;
   // ref targets that live in this entity
   const collect: { col: number; set: HashSet53 }[] = [];
   let done = 0;
   const progress = s.opts.onProgress;
-  const onBytes = progress
-    ? (n: number) =>
-        progress({
-          phase: "scan",
-          file: f.file,
-          done: (done += n),
-          total: f.bytes,
-          rows: f.report.rowsRead,
-        })
-    : undefined;
+  const onBytes = (n: number) => {
+    done += n;
+    progress?.({
+      phase: "scan",
+      file: f.file,
+      done,
+      total: f.bytes,
+      rows: f.report.rowsRead,
+    });
+  };
+  /** The header's cells (the reader names columns by them), when it was bound. */
+  let headerCells: string[] | undefined;
   // the scan needs only the IKB key, key and referenced columns: the others are not materialized
   const projection: CsvProjection = {};
   // after a rejected header the rest of the file is only counted: every record is read and rejected
@@ -587,6 +660,8 @@ async function scan(s: DeliveryRun, f: FileState): Promise<void> {
     Math.max(RESUME_STEP_MIN, Math.floor(f.bytes / RESUME_POINTS)),
   );
   let lastResume = 0;
+  /** Where the workers take over (undefined: this thread reads the file to its end). */
+  let split: { offset: number; line: number } | undefined;
   for await (const batch of events(
     s,
     f,
@@ -613,6 +688,7 @@ async function scan(s: DeliveryRun, f: FileState): Promise<void> {
             message: `header: ${ev.message}`,
           });
         }
+        if (ev.kind === "row") headerCells = ev.cells;
         if (ev.kind === "problem" || !useHeader(ev.cells)) {
           f.report.readStatus = "stopped";
           if (f.firstLineIsData) {
@@ -678,6 +754,39 @@ async function scan(s: DeliveryRun, f: FileState): Promise<void> {
         row: records,
       });
     }
+    // the rest of a large file over the worker threads, from the first record boundary after
+    // the header (runtime/parallel-scan.ts)
+    if (
+      workers !== undefined &&
+      resumePoint !== undefined &&
+      resumePoint.offset >= 0 &&
+      headerCells !== undefined &&
+      !countOnly &&
+      f.normalize === undefined &&
+      workers.splits(f, resumePoint.offset)
+    ) {
+      split = { offset: resumePoint.offset, line: resumePoint.line };
+      break;
+    }
+  }
+  if (split !== undefined) {
+    const sets = collect.map((c) => c.set);
+    records = await scanInWorkers(
+      s,
+      f,
+      describeForScan(s, f, collect, projection.keep!, headerCells!),
+      {
+        offset: split.offset,
+        line: split.line,
+        pieceEnd: done,
+        prevKey,
+        lastResume,
+        resumeStep,
+        records,
+        sets,
+      },
+      workers!.get(),
+    );
   }
   if (f.entity.single && f.report.readStatus === "read" && records !== 1)
     problem(s, f, {

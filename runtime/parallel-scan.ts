@@ -1,0 +1,785 @@
+/**
+ * The read stage's scan pass over worker threads, by byte range (issue 15). A large plain UTF-8
+ * CSV file is cut into about as many ranges as there are workers; each worker scans its range as
+ * the main thread would ({@link scanRange}: the same reader, line numbers counted from the
+ * range's start) and hands back what the scan found there as plain data ({@link RangeResult});
+ * the main thread merges the ranges in file order into the file's state ({@link scanInWorkers}),
+ * so that everything the scan fills is what one thread fills, and the report is byte-identical.
+ *
+ * **Speculative, verified.** A cut is moved to just after a line feed, a candidate record
+ * boundary; it may still fall inside a record (a quoted field holding a line break). Each range
+ * is read up to its end without flushing the record still open there, and tells whether the
+ * reader ended exactly at its end with nothing pending (the byte tokenizer's `resumable()`).
+ * Range k + 1 counts only when range k so ended: then the reader of one thread is at a record
+ * boundary there too, on the line the earlier ranges counted to. Otherwise the file is scanned
+ * again from the start of range k, the last boundary known, to its end in one job.
+ *
+ * What a range gives and how it merges, in range order: the rows read and rejected, the problems
+ * (their lines shifted; the first `maxSamples` of the range and of each code in full, the rest
+ * counted, which is all {@link problem} keeps of them), sortedness by IKB key (the range's own,
+ * its first and last key), the candidate resume points (every piece of the reader, grouped as a
+ * read of the whole file cuts its pieces), the key hashes of the unique-key and references checks
+ * ({@link HashSet53.addAll}), the whole-file checks' first pass
+ * ({@link WholeFileCheck.addScanPart}) and the file totals ({@link FileTotals.addPartial}).
+ * The file's sha256 is computed by the main thread meanwhile.
+ *
+ * @module
+ */
+import { closeSync, existsSync, openSync, readSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { readCsvFileBatches } from "./csv-reader.js";
+import { cellNormalizer } from "./dialect.js";
+import type { DeliveryRun, FileState } from "./delivery-state.js";
+import { FileTotals, type FileTotalsPart } from "./file-totals.js";
+import { hash53Cells, HashSet53 } from "./key-set.js";
+import { workerExecArgv } from "./parallel-validate.js";
+import { problem } from "./stage-tally.js";
+import { WholeFileCheck, type WholeFileScanPart } from "./whole-file.js";
+
+/** The {@link ScanWorkerData.kind} of the scan's workers. */
+export const SCAN_JOB_KIND = "regel-scan-range";
+
+/**
+ * Files smaller than this are scanned in the main thread whole: a range costs a few
+ * milliseconds of planning and messages, and a file this small scans in well under 0.1 s.
+ */
+export const SCAN_SPLIT_BYTES = 8 << 20;
+
+/** The reader's piece size (csv-reader.ts `BATCH_BYTES`): where a read of the whole file yields. */
+const PIECE = 1 << 15;
+
+/** A file's state after its header, as plain data for a range's scan. */
+export interface ScanFile {
+  entity: string;
+  file: string;
+  path: string;
+  bytes: number;
+  width: number;
+  index: number[];
+  ikbCol: number;
+  keyCols: number[];
+  /** Whether the unique-key check hashes the key columns. */
+  unique: boolean;
+  /** The places in the ruleset's `fileRules` of the file's whole-file checks, in order. */
+  wholeFile: number[];
+  /** Columns whose non-empty values go to a references key set, in order. */
+  collect: number[];
+  /** The cells the scan decodes (the reader's projection). */
+  keep: Uint8Array;
+  /** The header's cells: how the reader names columns in its problems. */
+  header: string[];
+}
+
+/** A problem of a range, its line counted from the range's start. */
+export interface RangeProblem {
+  code: string;
+  line: number;
+  message: string;
+}
+
+/** The state of a range's scan at the end of one piece of the reader. */
+export interface PieceEnd {
+  /** Where the piece ends (a byte offset of the file). */
+  end: number;
+  /** Whether the piece gave records or problems (a read of the whole file yields a batch then). */
+  events: boolean;
+  /** The reader's resume point there (−1: none), its line counted from the range's start. */
+  offset: number;
+  line: number;
+  /** The IKB key of the range's last good row so far (null: none yet). */
+  lastKey: string | null;
+  /** Whether the range's good rows so far are in IKB key order. */
+  sorted: boolean;
+  /** The range's good rows so far. */
+  records: number;
+}
+
+/** What the scan of one range found. */
+export interface RangeResult {
+  start: number;
+  /** The range's end (exclusive), undefined: the end of the file. */
+  end: number | undefined;
+  /** Whether the reader ended exactly at `end` at a record boundary (always, at the file's end). */
+  confirmed: boolean;
+  /** Lines the range holds (its last line end counted), when confirmed. */
+  lines: number;
+  rowsRead: number;
+  rowsRejected: number;
+  /** Rows that fit the header (`single`'s records). */
+  records: number;
+  problems: RangeProblem[];
+  /** Problems not kept in full, per code. */
+  counted: [string, number][];
+  firstKey: string | null;
+  lastKey: string | null;
+  sorted: boolean;
+  /** The pieces that gave events, and the first piece. */
+  pieces: PieceEnd[];
+  unique: Float64Array | undefined;
+  collected: Float64Array[];
+  wholeFile: WholeFileScanPart[];
+  totals: FileTotalsPart;
+}
+
+/** A file's bound state as {@link ScanFile}. */
+export function describeForScan(
+  s: DeliveryRun,
+  f: FileState,
+  collect: readonly { col: number }[],
+  keep: Uint8Array,
+  header: readonly string[],
+): ScanFile {
+  return {
+    entity: f.entity.name,
+    file: f.file,
+    path: f.path,
+    bytes: f.bytes,
+    width: f.width,
+    index: f.index,
+    ikbCol: f.ikbCol,
+    keyCols: f.keyCols,
+    unique: f.unique !== undefined,
+    wholeFile: f.wholeFile.map((w) => s.rs.fileRules.indexOf(w.rule)),
+    collect: collect.map((c) => c.col),
+    keep,
+    header: [...header],
+  };
+}
+
+/**
+ * Scan the bytes [start, end) of a file (to its end when `end` is undefined), starting at a
+ * record boundary, as {@link RangeResult}. Does not change `s` (its ruleset and options are read).
+ */
+export async function scanRange(
+  s: DeliveryRun,
+  d: ScanFile,
+  start: number,
+  end: number | undefined,
+  onBytes?: (n: number) => void,
+): Promise<RangeResult> {
+  const entity = s.rs.entities.find((e) => e.name === d.entity);
+  if (entity === undefined)
+    throw new Error(`the compiled ruleset has no entity ${d.entity}`);
+  const checks = d.wholeFile.map((i) => {
+    const rule = s.rs.fileRules[i];
+    return new WholeFileCheck(
+      rule,
+      s.rs.wholeFile![rule.code],
+      entity,
+      d.index,
+      d.file,
+      s.opts.showPersonalData === true,
+    );
+  });
+  const totals = new FileTotals(s.rs.fileRules, s.rs.fileTotals, s.rs.entities);
+  totals.rrd = s.rrdDays;
+  const unique = d.unique ? new HashSet53() : undefined;
+  const sets = d.collect.map(() => new HashSet53());
+  const normalize = cellNormalizer(entity, d.index);
+  const max = s.maxSamples;
+  const perCode = new Map<string, number>();
+  const counted = new Map<string, number>();
+  const problems: RangeProblem[] = [];
+  let all = 0;
+  const record = (code: string, line: number, message: string) => {
+    const n = perCode.get(code) ?? 0;
+    perCode.set(code, n + 1);
+    // what problem() may keep of it: among the first samples of the file or of its code
+    if (all++ < max || n < max) problems.push({ code, line, message });
+    else counted.set(code, (counted.get(code) ?? 0) + 1);
+  };
+  const r: RangeResult = {
+    start,
+    end,
+    confirmed: false,
+    lines: 0,
+    rowsRead: 0,
+    rowsRejected: 0,
+    records: 0,
+    problems,
+    counted: [],
+    firstKey: null,
+    lastKey: null,
+    sorted: true,
+    pieces: [],
+    unique: undefined,
+    collected: [],
+    wholeFile: [],
+    totals: totals.partial(),
+  };
+  const resume = { offset: -1, line: 0 };
+  let at = start;
+  let events = false;
+  let prevKey: string | null = null;
+  /** The state at the end of the piece read last (the reader reads the next one now). */
+  const pieceEnd = () => {
+    if (at === start) return;
+    if (events || r.pieces.length === 0)
+      r.pieces.push({
+        end: at,
+        events,
+        offset: resume.offset,
+        line: resume.line,
+        lastKey: prevKey,
+        sorted: r.sorted,
+        records: r.records,
+      });
+    events = false;
+  };
+  const { ikbCol, width, keyCols } = d;
+  const name = entity.name;
+  for await (const batch of readCsvFileBatches(d.path, {
+    maxFieldLength: s.opts.maxFieldLength,
+    maxFields: s.opts.maxFields,
+    maxRecordLength: s.opts.maxRecordLength,
+    projection: { keep: d.keep },
+    columns: d.header,
+    start: { offset: start, line: 1 },
+    end,
+    resumePoint: resume,
+    onBytes: (n) => {
+      pieceEnd();
+      at += n;
+      onBytes?.(n);
+    },
+  })) {
+    events = true;
+    for (const ev of batch) {
+      r.rowsRead++;
+      if (ev.kind === "problem") {
+        r.rowsRejected++;
+        record(`input.${ev.code}`, ev.line, ev.message);
+        continue;
+      }
+      if (ev.cells.length !== width) {
+        r.rowsRejected++;
+        record(
+          "input.column-count",
+          ev.line,
+          `the row has ${ev.cells.length} columns; the header has ${width}`,
+        );
+        continue;
+      }
+      if (ikbCol >= 0) {
+        const key = ev.cells[ikbCol];
+        if (prevKey === null) r.firstKey = key;
+        else if (key < prevKey) r.sorted = false;
+        prevKey = key;
+      }
+      if (unique) unique.addHash(hash53Cells(ev.cells, keyCols));
+      if (checks.length > 0) {
+        let cells = ev.cells;
+        if (normalize) {
+          cells = cells.slice();
+          normalize.normalize(cells);
+        }
+        for (const w of checks) w.scan(cells);
+      }
+      totals.row(name, ev.cells, d.index, ev.line, normalize);
+      for (let i = 0; i < sets.length; i++) {
+        const v = ev.cells[d.collect[i]];
+        if (v !== "") sets[i].add(v);
+      }
+      r.records++;
+    }
+  }
+  pieceEnd();
+  r.lastKey = prevKey;
+  r.confirmed = end === undefined || resume.offset === end;
+  r.lines = resume.line - 1;
+  r.counted = [...counted];
+  r.unique = unique?.added();
+  r.collected = sets.map((set) => set.added());
+  r.wholeFile = checks.map((w) => w.scanPart());
+  r.totals = totals.partial();
+  return r;
+}
+
+/** The typed arrays of a result, to transfer rather than copy. */
+export function transferables(r: RangeResult): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  const add = (a: Float64Array | undefined) => {
+    if (a !== undefined && a.buffer instanceof ArrayBuffer) out.push(a.buffer);
+  };
+  add(r.unique);
+  r.collected.forEach(add);
+  for (const w of r.wholeFile) {
+    add(w.hashes);
+    add(w.notOneRows);
+  }
+  return out;
+}
+
+/** What the scan of a file had done in the main thread when it handed the rest to the workers. */
+export interface ScanCursor {
+  /** Where the rest starts: a record boundary, and its line. */
+  offset: number;
+  line: number;
+  /** The end of the last piece the main thread read (its resume point is decided). */
+  pieceEnd: number;
+  /** The IKB key of the last good row (undefined: none). */
+  prevKey: string | undefined;
+  /** The offset of the last resume point recorded (0: none). */
+  lastResume: number;
+  /** Bytes between two resume points (stage-read.ts). */
+  resumeStep: number;
+  /** Good rows so far. */
+  records: number;
+  /** The key sets the file's references collect, in {@link ScanFile.collect}'s order. */
+  sets: HashSet53[];
+}
+
+/** Where the ranges of a file are scanned: {@link ScanPool}, or (tests) this thread. */
+export interface ScanRunner {
+  /** How many ranges a file is cut into. */
+  readonly size: number;
+  /** Scan [start, end) of a file (to its end when `end` is undefined). */
+  run(
+    file: ScanFile,
+    start: number,
+    end: number | undefined,
+    onBytes: ((n: number) => void) | undefined,
+  ): Promise<RangeResult>;
+  /** Where to cut [from, size) of the file at `path` (default {@link cutPoints}). */
+  cuts?(path: string, from: number, size: number): number[];
+  /**
+   * The first range is scanned by the calling thread (which hashes the file too), the others by
+   * {@link run}.
+   */
+  readonly firstHere?: boolean;
+}
+
+/**
+ * The share of a range the main thread scans, against a worker's: it hashes the file meanwhile
+ * (sha256 with the CPU's SHA extensions: about an eighth of the scan's time per byte).
+ */
+const FIRST_RANGE_WEIGHT = 0.85;
+
+/**
+ * Scan the rest of `f` (from `cursor`) in ranges and merge it into `f` and `s`. Returns the
+ * good rows of the whole file (the cursor's and the rest's).
+ */
+export async function scanInWorkers(
+  s: DeliveryRun,
+  f: FileState,
+  d: ScanFile,
+  cursor: ScanCursor,
+  pool: ScanRunner,
+): Promise<number> {
+  const cuts =
+    pool.cuts?.(f.path, cursor.offset, f.bytes) ??
+    cutPoints(
+      f.path,
+      cursor.offset,
+      f.bytes,
+      pool.size,
+      pool.firstHere === true ? FIRST_RANGE_WEIGHT : 1,
+    );
+  let done = cursor.offset;
+  const progress = s.opts.onProgress;
+  const onBytes = progress
+    ? (n: number) =>
+        progress({
+          phase: "scan",
+          file: f.file,
+          done: (done += n),
+          total: f.bytes,
+          rows: f.report.rowsRead,
+        })
+    : undefined;
+  const bounds = [cursor.offset, ...cuts];
+  const [results] = await Promise.all([
+    Promise.all(
+      bounds.map((from, k) =>
+        k === 0 && pool.firstHere === true
+          ? scanRange(s, d, from, bounds[1], onBytes)
+          : pool.run(d, from, bounds[k + 1], onBytes),
+      ),
+    ),
+    f.hash.catchUp(f.path, f.bytes),
+  ]);
+  const merge = new RangeMerge(s, f, cursor);
+  for (let k = 0; k < results.length; k++) {
+    const r = results[k];
+    if (r.confirmed) {
+      merge.add(r);
+      continue;
+    }
+    // the cut after this range was inside a record: the rest again, from this range's start
+    merge.add(await pool.run(d, r.start, undefined, undefined));
+    break;
+  }
+  return merge.records;
+}
+
+/** Merges ranges in file order into a file's state (see the module comment). */
+class RangeMerge {
+  /** The line the next range starts on. */
+  private line: number;
+  private prevKey: string | undefined;
+  private lastResume: number;
+  /** The end of the last piece whose resume point was decided. */
+  private decided: number;
+  /** The last piece of the previous range, when it ended inside a piece of a whole read. */
+  private open: Resolved | undefined;
+  records: number;
+
+  constructor(
+    private readonly s: DeliveryRun,
+    private readonly f: FileState,
+    private readonly cursor: ScanCursor,
+  ) {
+    this.line = cursor.line;
+    this.prevKey = cursor.prevKey;
+    this.lastResume = cursor.lastResume;
+    this.decided = cursor.pieceEnd;
+    this.records = cursor.records;
+  }
+
+  add(r: RangeResult): void {
+    const { s, f } = this;
+    const shift = this.line - 1;
+    f.report.rowsRead += r.rowsRead;
+    f.report.rowsRejected += r.rowsRejected;
+    for (const p of r.problems)
+      problem(s, f, {
+        code: p.code,
+        severity: "blocking",
+        file: f.file,
+        line: p.line + shift,
+        message:
+          p.code === "input.unclosed-quote"
+            ? p.message.replace(
+                `at line ${p.line} `,
+                `at line ${p.line + shift} `,
+              )
+            : p.message,
+      });
+    // past the samples of the file and of their code: counted only (their text is never kept)
+    for (const [code, n] of r.counted)
+      for (let i = 0; i < n; i++)
+        problem(s, f, {
+          code,
+          severity: "blocking",
+          file: f.file,
+          message: "",
+        });
+    this.resumePoints(r, shift);
+    if (f.ikbCol >= 0 && r.firstKey !== null) {
+      if (
+        !r.sorted ||
+        (this.prevKey !== undefined && r.firstKey < this.prevKey)
+      )
+        f.report.sortedByIkbKey = false;
+      this.prevKey = r.lastKey!;
+    }
+    if (r.unique !== undefined) f.unique!.hashes.addAll(r.unique);
+    r.collected.forEach((h, i) => this.cursor.sets[i].addAll(h));
+    r.wholeFile.forEach((part, i) => f.wholeFile[i].addScanPart(part));
+    s.totals.addPartial(r.totals, shift);
+    this.records += r.records;
+    this.line += r.lines;
+  }
+
+  /**
+   * The resume points a read of the whole file records in this range: at the end of each of its
+   * pieces (every 32 KiB of the file's offsets) that gave events, when far enough from the last
+   * one, while the file is in key order. A range's first piece and the previous range's last
+   * are one piece of a whole read when the cut between them is not at a piece's end.
+   */
+  private resumePoints(r: RangeResult, shift: number): void {
+    const f = this.f;
+    if (f.ikbCol < 0) return;
+    const sortedBefore = f.report.sortedByIkbKey === true;
+    const keyBefore = this.prevKey;
+    /** A piece's state as the whole file's: its line, last key and sortedness. */
+    const resolve = (p: PieceEnd): Resolved => ({
+      end: p.end,
+      events: p.events,
+      offset: p.offset,
+      line: p.line + shift,
+      lastKey: p.lastKey ?? keyBefore ?? null,
+      records: this.records + p.records,
+      sorted:
+        sortedBefore &&
+        p.sorted &&
+        (p.lastKey === null ||
+          keyBefore === undefined ||
+          r.firstKey! >= keyBefore),
+    });
+    for (const piece of r.pieces) {
+      const p = resolve(piece);
+      const whole = pieceOf(p.end, f.bytes);
+      // the main thread's pieces, and those of earlier ranges, are decided
+      if (whole <= this.decided) continue;
+      const open = this.open;
+      if (open !== undefined && pieceOf(open.end, f.bytes) !== whole) {
+        this.take(open);
+        this.open = undefined;
+      }
+      // pieces of ranges cut inside one piece of a whole read are that piece: it gave events
+      // when any of them did, and ends in the state of the last
+      this.open =
+        this.open === undefined
+          ? p
+          : { ...p, events: p.events || this.open.events };
+      if (p.end === whole) {
+        this.take(this.open);
+        this.open = undefined;
+      }
+    }
+  }
+
+  /** Record the resume point at the end of a piece of a whole read, as the scan does. */
+  private take(p: Resolved): void {
+    this.decided = pieceOf(p.end, this.f.bytes);
+    if (!p.events || !p.sorted) return;
+    if (p.offset - this.lastResume < this.cursor.resumeStep) return;
+    this.lastResume = p.offset;
+    (this.f.resume ??= []).push({
+      offset: p.offset,
+      line: p.line,
+      lastKey: p.lastKey,
+      row: p.records,
+    });
+  }
+}
+
+/** A {@link PieceEnd} as the whole file's state. */
+interface Resolved {
+  end: number;
+  events: boolean;
+  offset: number;
+  line: number;
+  lastKey: string | null;
+  /** The file's good rows before the point (the rows the whole-file checks scanned). */
+  records: number;
+  sorted: boolean;
+}
+
+/** The end of the piece of a whole read of a file of `size` bytes that holds the offset before `end`. */
+function pieceOf(end: number, size: number): number {
+  return Math.min(size, Math.ceil(end / PIECE) * PIECE);
+}
+
+/**
+ * Up to `n − 1` cuts of [from, size) into about equal ranges (the first `firstWeight` times as
+ * large as the others), each just after a line feed (a candidate record boundary), ascending.
+ */
+export function cutPoints(
+  path: string,
+  from: number,
+  size: number,
+  n: number,
+  firstWeight = 1,
+): number[] {
+  const cuts: number[] = [];
+  const fd = openSync(path, "r");
+  try {
+    const window = Buffer.allocUnsafe(1 << 16);
+    for (let k = 1; k < n; k++) {
+      let at = Math.max(
+        from +
+          Math.floor(
+            ((size - from) * (firstWeight + k - 1)) / (firstWeight + n - 1),
+          ),
+        cuts[cuts.length - 1] ?? from,
+      );
+      let cut = -1;
+      while (cut < 0 && at < size) {
+        const got = readSync(fd, window, 0, window.length, at);
+        if (got === 0) break;
+        const lf = window.subarray(0, got).indexOf(10);
+        if (lf >= 0) cut = at + lf + 1;
+        else at += got;
+      }
+      if (cut < 0 || cut >= size) break;
+      if (cut > (cuts[cuts.length - 1] ?? from)) cuts.push(cut);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return cuts;
+}
+
+/**
+ * The built worker entry (see parallel-validate.ts `workerScript`); undefined when there is none
+ * (then the main thread scans).
+ */
+export function scanWorkerScript(): URL | undefined {
+  let here: string;
+  try {
+    here = import.meta.url;
+  } catch {
+    return undefined;
+  }
+  for (const candidate of [
+    "./scan-worker.js",
+    "../runtime/scan-worker.js",
+    "../dist/runtime/scan-worker.js",
+  ]) {
+    const url = new URL(candidate, here);
+    if (existsSync(fileURLToPath(url))) return url;
+  }
+  return undefined;
+}
+
+/** What a scan worker is started with (its `workerData`). */
+export interface ScanWorkerData {
+  kind: typeof SCAN_JOB_KIND;
+  compiledDir: string;
+  /** sha256 of validators.js as the main thread loaded it: the worker must run the same code. */
+  compiledSha256: string;
+  folder: string;
+  opts: Pick<
+    DeliveryRun["opts"],
+    | "rrd"
+    | "showPersonalData"
+    | "maxSamples"
+    | "maxFieldLength"
+    | "maxFields"
+    | "maxRecordLength"
+  >;
+}
+
+/** A job for a scan worker. */
+export interface ScanJobMessage {
+  type: "job";
+  id: number;
+  file: ScanFile;
+  start: number;
+  end: number | undefined;
+}
+
+/** A scan worker's message to the main thread. */
+export type ScanWorkerMessage =
+  | { type: "progress"; id: number; bytes: number }
+  | { type: "done"; id: number; result: RangeResult };
+
+/**
+ * The scan's workers for one read stage: started once, given ranges one at a time each, stopped
+ * at the end of the stage. A file is cut into `size` ranges: the main thread scans the first, the
+ * `size − 1` workers the others. A worker that fails fails every job (and so the run) with its
+ * error.
+ */
+export class ScanPool implements ScanRunner {
+  readonly firstHere = true;
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly queue: (() => void)[] = [];
+  private readonly jobs = new Map<
+    number,
+    {
+      resolve: (r: RangeResult) => void;
+      reject: (e: Error) => void;
+      onBytes?: (n: number) => void;
+    }
+  >();
+  private nextId = 0;
+  private failure: Error | undefined;
+
+  constructor(
+    s: DeliveryRun,
+    script: URL,
+    readonly size: number,
+  ) {
+    const data: ScanWorkerData = {
+      kind: SCAN_JOB_KIND,
+      compiledDir: s.loaded.dir,
+      compiledSha256: s.loaded.compiledSha256!,
+      folder: s.folder,
+      opts: {
+        rrd: s.opts.rrd,
+        showPersonalData: s.opts.showPersonalData,
+        maxSamples: s.opts.maxSamples,
+        maxFieldLength: s.opts.maxFieldLength,
+        maxFields: s.opts.maxFields,
+        maxRecordLength: s.opts.maxRecordLength,
+      },
+    };
+    for (let k = 0; k < size - 1; k++) {
+      const worker = new Worker(script, {
+        workerData: data,
+        execArgv: workerExecArgv(process.execArgv),
+      });
+      worker.on("message", (m: ScanWorkerMessage) => {
+        const job = this.jobs.get(m.id);
+        if (job === undefined) return;
+        if (m.type === "progress") job.onBytes?.(m.bytes);
+        else {
+          this.jobs.delete(m.id);
+          this.release(worker);
+          job.resolve(m.result);
+        }
+      });
+      worker.on("error", (e: Error) =>
+        this.fail(
+          new ScanWorkerError(
+            `worker ${k + 1} of the scan failed: ${e.message}`,
+            { cause: e },
+          ),
+        ),
+      );
+      worker.on("exit", (code) =>
+        this.fail(
+          new ScanWorkerError(
+            `worker ${k + 1} of the scan stopped (exit code ${code}) before it finished`,
+          ),
+        ),
+      );
+      this.workers.push(worker);
+      this.idle.push(worker);
+    }
+  }
+
+  /** Scan [start, end) of the file in the next free worker. */
+  run(
+    file: ScanFile,
+    start: number,
+    end: number | undefined,
+    onBytes: ((n: number) => void) | undefined,
+  ): Promise<RangeResult> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return new Promise<RangeResult>((resolve, reject) => {
+      const send = () => {
+        if (this.failure !== undefined) return reject(this.failure);
+        const worker = this.idle.pop()!;
+        const id = this.nextId++;
+        this.jobs.set(id, { resolve, reject, onBytes });
+        worker.postMessage({
+          type: "job",
+          id,
+          file,
+          start,
+          end,
+        } satisfies ScanJobMessage);
+      };
+      if (this.idle.length > 0) send();
+      else this.queue.push(send);
+    });
+  }
+
+  /** Stop the workers (the stage is done, or failed). */
+  async stop(): Promise<void> {
+    this.failure ??= new ScanWorkerError("the scan's workers were stopped");
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private release(worker: Worker): void {
+    this.idle.push(worker);
+    this.queue.shift()?.();
+  }
+
+  private fail(e: ScanWorkerError): void {
+    // the first reason counts (an error is followed by an exit)
+    if (this.failure !== undefined) return;
+    this.failure = e;
+    for (const job of this.jobs.values()) job.reject(e);
+    this.jobs.clear();
+    for (const send of this.queue.splice(0)) send();
+  }
+}
+
+/** A worker of the scan failed: the run fails (it is not a problem of the file read). */
+export class ScanWorkerError extends Error {}

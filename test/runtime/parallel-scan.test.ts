@@ -1,0 +1,488 @@
+/**
+ * The scan pass by byte range (runtime/parallel-scan.ts): whatever a file holds (quoted fields
+ * with line breaks and `""`, stray quotes, invalid UTF-8, CRLF and lone CR, a byte order mark,
+ * wrong column counts, blank lines, empty IKB keys, keys out of order, repeated unique keys) and
+ * wherever it is cut, the ranges merged give exactly the scan of one thread: counts, problems
+ * with their lines, sortedness, resume points, key sets, whole-file state, file totals. Over
+ * worker threads the report folder is byte-identical to one thread's; a failing worker fails the
+ * run.
+ */
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TempSpace } from "../../runtime/assemble.js";
+import { validateDelivery } from "../../runtime/delivery.js";
+import {
+  createRun,
+  type DeliveryOptions,
+  type DeliveryRun,
+} from "../../runtime/delivery-state.js";
+import {
+  loadCompiled,
+  type LoadedRuleset,
+} from "../../runtime/load-compiled.js";
+import {
+  scanRange,
+  type RangeResult,
+  type ScanRunner,
+} from "../../runtime/parallel-scan.js";
+import { writeReport } from "../../runtime/report-write.js";
+import { readStage } from "../../runtime/stage-read.js";
+import { compileAndImport } from "../compiler/compile-harness.js";
+import { ensureBuilt } from "../source-folders.js";
+
+const RULESET = `ruleset t.scan@1.0.0
+  valid from 2020-01-01
+  source br "Beleidsregel Individueel Klantbeeld"
+
+entity NP "Natural person"
+  file "natural_person.csv"
+  key customer_id
+  field ikb_id: text(40) required
+  field customer_id: text(40) required
+  field last_name: text(200) personal
+  field date_of_birth: date personal
+  field national_id: text(20)
+  field branch: integer
+  field amount: decimal(9,2)
+
+entity AD "Address"
+  file "address.csv"
+  key address_id
+  field ikb_id: text(40) required
+  field address_id: text(40) required
+  field customer_id: ref NP.customer_id
+  field country: text(2)
+
+entity TL "Trailer"
+  file "trailer.csv" single
+  field records: integer
+  field total: decimal(12,2)
+
+ikb "Individueel klantbeeld"
+  key ikb_id
+  depositor NP by customer_id
+
+rule fil0003 "Dubbele sleutel"
+  meaning "Two records of a file share a key." from br art 2.2
+  severity blocking
+  implements br art 2.2
+  for file NP, AD
+  require unique key
+  example fail file NP rows { ikb_id: "K1", customer_id: "C1" }, { ikb_id: "K2", customer_id: "C1" }
+  example pass file NP rows { ikb_id: "K1", customer_id: "C1" }, { ikb_id: "K1", customer_id: "C2" }
+
+rule fil0004 "Verwijzing naar niets"
+  meaning "A reference does not resolve." from br art 2.2
+  severity blocking
+  implements br art 2.2
+  for file AD
+  require references
+  example fail file AD rows { ikb_id: "K1", address_id: "A1", customer_id: "C1" }
+  example pass file AD rows { ikb_id: "K1", address_id: "A1", customer_id: "C1" } with NP { ikb_id: "K1", customer_id: "C1" }
+
+rule dup0001 "Een persoon onder twee klantnummers"
+  meaning "A person has one customer number." from br art 4
+  severity signalling
+  implements br art 4
+  for file NP
+  require one customer_id per last_name, date_of_birth
+  example fail file NP rows { customer_id: "C1", last_name: "Jansen", date_of_birth: 1970-01-01 }, { customer_id: "C2", last_name: "Jansen", date_of_birth: 1970-01-01 }
+  example pass file NP rows { customer_id: "C1", last_name: "Jansen", date_of_birth: 1970-01-01 }, { customer_id: "C1", last_name: "Jansen", date_of_birth: 1970-01-01 }
+
+rule dup0004 "Holders per national id"
+  meaning "The branch states how many records share the national id." from br art 4
+  severity signalling
+  implements br art 4
+  for file NP
+  require count per national_id = branch
+  example fail file NP rows { customer_id: "C1", national_id: "N1", branch: 1 }, { customer_id: "C2", national_id: "N1", branch: 2 }
+  example pass file NP rows { customer_id: "C1", national_id: "N1", branch: 2 }, { customer_id: "C2", national_id: "N1", branch: 2 }
+
+rule tot001 "Record count"
+  meaning "The trailer counts the person records." from br art 6
+  severity blocking
+  implements br art 6
+  for file NP
+  require count = TL.records
+  example fail file NP rows { customer_id: "C1" } with TL { records: 2 }
+  example pass file NP rows { customer_id: "C1" } with TL { records: 1 }
+
+rule tot002 "Control total"
+  meaning "The trailer's total is the sum of the amounts." from br art 6
+  severity blocking
+  implements br art 6
+  for file NP
+  require sum amount = TL.total
+  example fail file NP rows { customer_id: "C1", amount: 0.10 } with TL { total: 0.31 }
+  example pass file NP rows { customer_id: "C1", amount: 0.10 } with TL { total: 0.10 }
+
+rule dmc0000 "Verplicht attribuut ontbreekt"
+  meaning "A mandatory attribute is missing." from br art 2.2
+  severity signalling
+  implements br art 2.2
+  for NP.date_of_birth, NP.last_name
+  require value is present
+  example fail NP { last_name: "Jansen" }
+  example pass NP { last_name: "Jansen", date_of_birth: 1970-01-01 }
+`;
+
+const work = mkdtempSync(join(tmpdir(), "regel-scan-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+let loaded: LoadedRuleset;
+beforeAll(async () => {
+  // the workers run the built entry (dist/runtime/scan-worker.js)
+  ensureBuilt();
+  const { dir } = await compileAndImport(RULESET, "t.regel");
+  loaded = await loadCompiled(join(dir, "out", "t.scan@1.0.0"));
+}, 300_000);
+
+/** A small seeded generator (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** How hostile a generated file is: the share of rows of each kind of trouble. */
+interface Hostility {
+  seed: number;
+  rows: number;
+  /** Quoted cells with line breaks, `""`, separators. */
+  quoted: number;
+  /** Rows with a stray or bad quote, invalid UTF-8, a wrong number of cells, an empty key. */
+  broken: number;
+  /** Rows whose IKB key is out of order, and repeated customer numbers. */
+  unsorted: number;
+  duplicates: number;
+  /** Line ends: LF only, CRLF, or a mix with lone CR. */
+  ends: "lf" | "crlf" | "mixed";
+  bom: boolean;
+}
+
+/** Bytes of a file, with `\u0001` standing for an invalid UTF-8 byte. */
+function bytesOf(text: string): Buffer {
+  const b = Buffer.from(text, "utf8");
+  for (let i = 0; i < b.length; i++) if (b[i] === 1) b[i] = 0xff;
+  return b;
+}
+
+/** A delivery of NP, AD and TL files made as hostile as `h` says. */
+function hostileDelivery(h: Hostility, quotedAt: number[] = []): string {
+  const rnd = random(h.seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
+  const end = () =>
+    h.ends === "lf"
+      ? "\n"
+      : h.ends === "crlf"
+        ? "\r\n"
+        : pick(["\n", "\r\n", "\r", "\n"]);
+  const quotedCell = () =>
+    '"' +
+    Array.from({ length: 1 + Math.floor(rnd() * 6) }, () =>
+      pick(["a", ",", "\n", "\r\n", "\r", '""', "ü", "é"]),
+    ).join("") +
+    '"';
+  const names = ["Jansen", "de Vries", "Bakker", "Visser", "Smit"];
+  const np: string[] = [];
+  const ad: string[] = [];
+  const customers: string[] = [];
+  let amount = 0n;
+  let records = 0;
+  let npText =
+    (h.bom ? "\uFEFF" : "") +
+    "ikb_id,customer_id,last_name,date_of_birth,national_id,branch,amount" +
+    end();
+  let quoted = 0;
+  for (let i = 1; i <= h.rows; i++) {
+    let ikb = `K${String(i).padStart(7, "0")}`;
+    if (rnd() < h.unsorted)
+      ikb = `K${String(Math.floor(rnd() * i)).padStart(7, "0")}`;
+    if (rnd() < h.broken / 4) ikb = "";
+    const own = `C${i}`;
+    const id =
+      customers.length > 3 && rnd() < h.duplicates ? pick(customers) : own;
+    customers.push(own);
+    let name: string = pick(names);
+    if (rnd() < h.quoted) name = quotedCell();
+    // now and then a record longer than a piece of the reader (pieces without a record)
+    if (rnd() < h.quoted / 20)
+      name = `"${"x\n".repeat(10000 + Math.floor(rnd() * 20000))}"`;
+    // a quoted line break where a cut is planned (see the report test)
+    if (quoted < quotedAt.length && npText.length >= quotedAt[quoted]) {
+      name = `"${"line\n".repeat(400)}"`;
+      quoted++;
+    }
+    const dob =
+      rnd() < 0.1
+        ? ""
+        : `19${50 + Math.floor(rnd() * 40)}-0${1 + Math.floor(rnd() * 9)}-1${Math.floor(rnd() * 9)}`;
+    const national = `N${Math.floor(rnd() * h.rows)}`;
+    const branch = String(rnd() < 0.9 ? 1 : 2);
+    const cents = BigInt(Math.floor(rnd() * 100000));
+    const amountText = `${cents / 100n}.${String(cents % 100n).padStart(2, "0")}`;
+    let cells = [ikb, id, name, dob, national, branch, amountText];
+    if (rnd() < h.broken) {
+      const trouble = pick(["stray", "bad", "utf8", "count", "long"]);
+      if (trouble === "stray") cells[2] = `Jan"sen`;
+      else if (trouble === "bad") cells[2] = `"Jan"x`;
+      else if (trouble === "utf8") cells[2] = `Jan\u0001sen`;
+      else if (trouble === "count") cells = cells.slice(0, 5);
+      else cells[2] = "z".repeat(250);
+    }
+    npText += cells.join(",") + end();
+    if (rnd() < 0.02) npText += end();
+    np.push(ikb);
+    amount += cents;
+    records++;
+    if (rnd() < 0.8)
+      ad.push(
+        `${ikb},A${i},${rnd() < 0.02 ? "C-nobody" : own},${pick(["NL", "BE", "Nederland"])}`,
+      );
+  }
+  const dir = mkdtempSync(join(work, "d-"));
+  writeFileSync(join(dir, "natural_person.csv"), bytesOf(npText));
+  writeFileSync(
+    join(dir, "address.csv"),
+    "ikb_id,address_id,customer_id,country\r\n" + ad.join("\r\n") + "\r\n",
+  );
+  const total = amount + (rnd() < 0.5 ? 1n : 0n);
+  writeFileSync(
+    join(dir, "trailer.csv"),
+    `records,total\n${records + (rnd() < 0.5 ? 1 : 0)},${total / 100n}.${String(total % 100n).padStart(2, "0")}\n`,
+  );
+  return dir;
+}
+
+/** Everything the read stage leaves in the run, as plain data to compare. */
+function snapshot(s: DeliveryRun): unknown {
+  return {
+    files: s.files.map((f) => ({
+      report: f.report,
+      blocking: [...f.blocking],
+      width: f.width,
+      resume: f.resume,
+      unique: f.unique === undefined ? undefined : [...f.unique.hashes.added()],
+      wholeFile: f.wholeFile.map((w) => {
+        const p = w.scanPart();
+        return {
+          hashes: [...p.hashes],
+          notOneRows: p.notOneRows && [...p.notOneRows],
+          notOne: p.notOne,
+        };
+      }),
+      sha256: f.sha256,
+    })),
+    refSets: [...s.refSets].map(([t, set]) => [t, [...set.added()]]),
+    totals: s.totals.partial(),
+    rowsTotal: s.rowsTotal,
+    inputCounts: [...s.inputCounts],
+    tallies: [...s.tallies],
+    deliveryProblems: s.deliveryProblems,
+  };
+}
+
+/** Ranges scanned in this thread, cut where `cuts` says (fractions of the rest of a file). */
+function inThread(
+  s: DeliveryRun,
+  cuts: { at: number; snap: "raw" | "lf" | "long" }[],
+  seen: { unconfirmed: number; ranges: number },
+): ScanRunner {
+  return {
+    size: cuts.length + 1,
+    run: async (file, start, end) => {
+      const r: RangeResult = await scanRange(s, file, start, end);
+      seen.ranges++;
+      if (!r.confirmed) seen.unconfirmed++;
+      return r;
+    },
+    cuts: (path, from, size) => {
+      const bytes = readFileSync(path);
+      const out: number[] = [];
+      for (const c of cuts) {
+        let at = from + Math.floor((size - from) * c.at);
+        if (c.snap === "lf") {
+          // just after a line feed, as the workers cut
+          const lf = bytes.indexOf(10, at);
+          at = lf < 0 ? size : lf + 1;
+        } else if (c.snap === "long") {
+          // at the start of the next record longer than a piece of the reader
+          const long = bytes.indexOf('"x\nx\nx\n', at);
+          at = long < 0 ? size : bytes.lastIndexOf(10, long) + 1;
+        }
+        if (at > (out[out.length - 1] ?? from) && at < size) out.push(at);
+      }
+      return out;
+    },
+  };
+}
+
+async function readOnce(
+  dir: string,
+  opts: Partial<DeliveryOptions>,
+  runner?: ScanRunner | ((s: DeliveryRun) => ScanRunner),
+): Promise<unknown> {
+  const s = createRun(
+    dir,
+    loaded,
+    { rrd: "2024-03-31", scanSplitBytes: 0, ...opts },
+    undefined,
+    false,
+  );
+  await readStage(
+    s,
+    undefined as unknown as TempSpace,
+    typeof runner === "function" ? runner(s) : runner,
+  );
+  return snapshot(s);
+}
+
+describe("the scan by byte range", () => {
+  it("gives exactly the scan of one thread, wherever a hostile file is cut", async () => {
+    const seen = { unconfirmed: 0, ranges: 0 };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          seed: fc.integer({ min: 1, max: 1_000_000 }),
+          rows: fc.integer({ min: 0, max: 4000 }),
+          quoted: fc.constantFrom(0, 0.01, 0.2, 0.2),
+          // an empty IKB key is out of order too: most files are sorted
+          broken: fc.constantFrom(0, 0, 0.01, 0.1),
+          unsorted: fc.constantFrom(0, 0, 0.001, 0.05),
+          duplicates: fc.constantFrom(0, 0.01, 0.1),
+          ends: fc.constantFrom(
+            "lf" as const,
+            "crlf" as const,
+            "mixed" as const,
+          ),
+          bom: fc.boolean(),
+        }),
+        fc.array(
+          fc.record({
+            at: fc.double({ min: 0, max: 1, noNaN: true }),
+            snap: fc.constantFrom(
+              "raw" as const,
+              "lf" as const,
+              "long" as const,
+            ),
+          }),
+          { minLength: 1, maxLength: 6 },
+        ),
+        fc.constantFrom(undefined, 3, 50),
+        async (h, cuts, maxSamples) => {
+          const dir = hostileDelivery(h);
+          const sorted = [...cuts].sort((a, b) => a.at - b.at);
+          const opts = maxSamples === undefined ? {} : { maxSamples };
+          const one = await readOnce(dir, opts);
+          const ranged = await readOnce(dir, opts, (s) =>
+            inThread(s, sorted, seen),
+          );
+          expect(ranged).toEqual(one);
+          rmSync(dir, { recursive: true, force: true });
+        },
+      ),
+      { numRuns: 120 },
+    );
+    // the runs cut files inside records too, and those ranges were scanned again
+    expect(seen.ranges).toBeGreaterThan(100);
+    expect(seen.unconfirmed).toBeGreaterThan(0);
+  }, 300_000);
+});
+
+/** Validate with `threads` and write the report folder; its files (name → bytes). */
+async function reportFiles(
+  dir: string,
+  threads: number,
+  opts: Partial<DeliveryOptions> = {},
+): Promise<Map<string, string>> {
+  const report = await validateDelivery(dir, loaded, {
+    rrd: "2024-03-31",
+    threads,
+    scanSplitBytes: 1,
+    ...opts,
+  });
+  const out = mkdtempSync(join(work, "r-"));
+  rmSync(out, { recursive: true });
+  await writeReport(report, out);
+  const files = new Map<string, string>();
+  const walk = (sub: string) => {
+    for (const e of readdirSync(join(out, sub), { withFileTypes: true }))
+      if (e.isDirectory()) walk(join(sub, e.name));
+      else
+        files.set(
+          join(sub, e.name),
+          readFileSync(join(out, sub, e.name)).toString("base64"),
+        );
+  };
+  walk("");
+  return files;
+}
+
+describe("the scan over worker threads", () => {
+  const base: Hostility = {
+    seed: 7,
+    rows: 6000,
+    quoted: 0.01,
+    broken: 0.01,
+    unsorted: 0,
+    duplicates: 0.01,
+    ends: "lf",
+    bom: false,
+  };
+  it.each([
+    { name: "sorted", h: base },
+    { name: "not in key order", h: { ...base, seed: 8, unsorted: 0.01 } },
+    {
+      name: "hostile, CR line ends",
+      h: { ...base, seed: 9, broken: 0.1, ends: "mixed" as const, bom: true },
+    },
+  ])(
+    "the report folder is byte-identical with 1, 2 and 3 threads ($name)",
+    async ({ h }) => {
+      // quoted line breaks where 2 and 3 threads cut natural_person.csv (about 1/2, 1/3, 2/3)
+      const probe = hostileDelivery(h);
+      const size = readFileSync(join(probe, "natural_person.csv")).length;
+      const dir = hostileDelivery(
+        h,
+        [1 / 3, 1 / 2, 2 / 3].map(
+          (x) => Math.floor(32768 + (size - 32768) * x) - 1500,
+        ),
+      );
+      const one = await reportFiles(dir, 1, { maxSamples: 20 });
+      for (const threads of [2, 3]) {
+        const many = await reportFiles(dir, threads, { maxSamples: 20 });
+        expect([...many.keys()]).toEqual([...one.keys()]);
+        for (const [name, bytes] of one)
+          expect(many.get(name), `${name} with ${threads} threads`).toBe(bytes);
+      }
+    },
+    120_000,
+  );
+
+  it("a failing worker fails the run with its error (no hang)", async () => {
+    const dir = hostileDelivery({ ...base, seed: 10 });
+    // a worker refuses a compiled module other than the one the main thread loaded
+    const other = { ...loaded, compiledSha256: "0".repeat(64) };
+    await expect(
+      validateDelivery(dir, other, {
+        rrd: "2024-03-31",
+        threads: 2,
+        scanSplitBytes: 1,
+      }),
+    ).rejects.toThrow(/worker \d of the scan failed: .*changed/);
+  });
+});
