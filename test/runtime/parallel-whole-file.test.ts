@@ -240,6 +240,19 @@ describe("the whole-file passes over worker threads", () => {
       ).toEqual(one);
   }, 300_000);
 
+  it("with the scan split by byte range too (every file, runtime/parallel-scan.ts): the same report folder over 2 and 3 threads, for both rulesets", async () => {
+    // the whole-file readers start at the resume points the merged scan recorded, with their
+    // good-row counts: a wrong count misplaces the per-row bits of dup0001 and wfb0001
+    for (const l of [glo, wholeFile]) {
+      const one = await reportFiles(delivery, 1, l);
+      for (const threads of [2, 3])
+        expect(
+          await reportFiles(delivery, threads, l, { scanSplitBytes: 1 }),
+          `${l.module.metadata.id}, ${threads}`,
+        ).toEqual(one);
+    }
+  }, 300_000);
+
   it("a file not in IKB key order is read in the main thread, with the same report", async () => {
     for (const file of ["structured_address.csv", "natural_person.csv"]) {
       // the last row first: the file is sorted through runs
