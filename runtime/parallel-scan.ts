@@ -27,13 +27,13 @@
  */
 import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { readCsvFileBatches } from "./csv-reader.js";
 import { cellNormalizer } from "./dialect.js";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
 import { FileTotals, type FileTotalsPart } from "./file-totals.js";
 import { hash53Cells, HashSet53 } from "./key-set.js";
-import { workerExecArgv } from "./parallel-validate.js";
+import { startWorker } from "./worker-start.js";
 import { problem } from "./stage-tally.js";
 import { WholeFileCheck, type WholeFileScanPart } from "./whole-file.js";
 
@@ -699,10 +699,7 @@ export class ScanPool implements ScanRunner {
       },
     };
     for (let k = 0; k < size - 1; k++) {
-      const worker = new Worker(script, {
-        workerData: data,
-        execArgv: workerExecArgv(process.execArgv),
-      });
+      const worker = startWorker(script, data);
       worker.on("message", (m: ScanWorkerMessage) => {
         const job = this.jobs.get(m.id);
         if (job === undefined) return;

@@ -22,6 +22,7 @@ import { Worker } from "node:worker_threads";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
 import { sharedCopy } from "./key-set.js";
 import { mergePartial } from "./merge-partials.js";
+import { startWorker } from "./worker-start.js";
 import type { ParallelPlan } from "./stage-partition.js";
 import type {
   FirstLines,
@@ -115,10 +116,7 @@ export async function validateInWorkers(
       exchange,
       collectUnique: exchange && k < last,
     };
-    const worker = new Worker(script, {
-      workerData: job,
-      execArgv: workerExecArgv(process.execArgv),
-    });
+    const worker = startWorker(script, job);
     return new WorkerLink(worker, k, (n) => onRows(k, n));
   });
   try {
@@ -169,26 +167,6 @@ function shareLarge<T>(value: T): T {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = shareLarge(v);
   return out as T;
-}
-
-/** Options of the main entry only: a worker started with them fails (`--input-type`) or runs code. */
-const ENTRY_ONLY = new Set(["--input-type", "-e", "--eval", "-p", "--print"]);
-
-/**
- * The Node options of this process a worker inherits, without those about the main entry
- * (`node --input-type=module -e …` running `validateDelivery`: a worker given `--input-type`
- * does not start).
- */
-export function workerExecArgv(execArgv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < execArgv.length; i++) {
-    const arg = execArgv[i];
-    const name = arg.split("=")[0];
-    if (!ENTRY_ONLY.has(name)) out.push(arg);
-    // the option's value as the next argument
-    else if (!arg.includes("=")) i++;
-  }
-  return out;
 }
 
 /** A file's state as plain data for a worker. */

@@ -21,7 +21,6 @@
  *
  * @module
  */
-import { Worker } from "node:worker_threads";
 import type { EntityMeta, FileRule } from "../compiler/contract.js";
 import { groupByKey, type KeyedRow } from "./assemble.js";
 import { readCsvFileBatches } from "./csv-reader.js";
@@ -44,12 +43,9 @@ import {
   type ParallelPlan,
   type StartPoint,
 } from "./stage-partition.js";
-import {
-  WorkerLink,
-  workerExecArgv,
-  workerScript,
-} from "./parallel-validate.js";
+import { WorkerLink, workerScript } from "./parallel-validate.js";
 import type { WorkerOptions } from "./validate-worker.js";
+import { startWorker } from "./worker-start.js";
 
 /**
  * The second read of the whole-file checks (runtime/whole-file.ts): only of a file read to the
@@ -551,10 +547,7 @@ async function inWorkers(
   }));
   // the first range in this thread (its code is warm, and it has nothing else to do meanwhile)
   const links = jobs.slice(1).map((job, k) => {
-    const worker = new Worker(script, {
-      workerData: job,
-      execArgv: workerExecArgv(process.execArgv),
-    });
+    const worker = startWorker(script, job);
     return new WorkerLink<WholeFileMessage, WholeFileSealedMessage>(
       worker,
       k,

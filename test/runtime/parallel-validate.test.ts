@@ -25,7 +25,7 @@ import {
 } from "../../runtime/load-compiled.js";
 import { writeReport } from "../../runtime/report-write.js";
 import { ensureBuilt, ROOT } from "../source-folders.js";
-import { workerExecArgv } from "../../runtime/parallel-validate.js";
+import { refusedOptions, workerExecArgv } from "../../runtime/worker-start.js";
 import { compileAndImport } from "../compiler/compile-harness.js";
 import { generateDelivery } from "../../runtime/synthetic/generate.js";
 
@@ -367,6 +367,52 @@ describe("validate over worker threads", () => {
     );
     expect(run.stderr).toBe("");
     expect(run.stdout.trim()).toBe("2");
+  });
+
+  it("workers of all three passes start from a process given V8 options (`--max-old-space-size`), which Node refuses for a worker", async () => {
+    expect(
+      refusedOptions(
+        Object.assign(
+          new Error(
+            "Initiated Worker with invalid execArgv flags: --max-old-space-size=4096, --no-opt",
+          ),
+          { code: "ERR_WORKER_INVALID_EXEC_ARGV" },
+        ),
+      ),
+    ).toEqual(["--max-old-space-size=4096", "--no-opt"]);
+    expect(refusedOptions(new Error("a: b"))).toEqual([]);
+    const dir = generate({
+      seed: 10,
+      ikbs: 2000,
+      duplicates: 0.05,
+      defects: 0.1,
+    });
+    const one = await validateDelivery(dir, loaded, { rrd: "2024-03-31" });
+    const dist = (m: string) =>
+      JSON.stringify(pathToFileURL(join(ROOT, "dist", "runtime", m)).href);
+    const run = spawnSync(
+      process.execPath,
+      [
+        "--max-old-space-size=4096",
+        "--max-semi-space-size=16",
+        "--enable-source-maps",
+        "--input-type=module",
+        "-e",
+        // every file's scan split too (scanSplitBytes), and duplicates for the whole-file pass
+        `const { loadCompiled } = await import(${dist("load-compiled.js")});
+         const { validateDelivery } = await import(${dist("delivery.js")});
+         const loaded = await loadCompiled(${JSON.stringify(loaded.dir)});
+         let used = 0;
+         const report = await validateDelivery(${JSON.stringify(dir)}, loaded, { rrd: "2024-03-31", threads: 2, scanSplitBytes: 1, onThreads: (n) => (used = n) });
+         console.log(JSON.stringify({ used, rules: report.rules.map((r) => [r.code, r.count]) }));`,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(run.stderr).toBe("");
+    const out = JSON.parse(run.stdout) as { used: number; rules: unknown };
+    expect(out.used).toBe(2);
+    expect(out.rules).toEqual(one.rules.map((r) => [r.code, r.count]));
+    expect(out.rules).toContainEqual(["dup0001", expect.any(Number)]);
   });
 
   it("a failing worker fails the run with its error (no hang)", async () => {

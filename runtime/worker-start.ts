@@ -1,0 +1,66 @@
+/**
+ * Starting a worker thread of the parallel passes (runtime/parallel-scan.ts,
+ * runtime/stage-whole-file.ts, runtime/parallel-validate.ts) with the Node options of this
+ * process that a worker can take. Node refuses a worker given an option about the main entry
+ * (`--input-type`: `node --input-type=module -e …` running `validateDelivery`), a V8 option
+ * (`--max-old-space-size`, `--no-opt`) or an option of the whole process (`--title`); the last two
+ * are in force for every thread of the process already, so leaving them out changes nothing.
+ *
+ * @module
+ */
+import { Worker } from "node:worker_threads";
+
+/** Options of the main entry only: a worker started with them fails (`--input-type`) or runs code. */
+const ENTRY_ONLY = new Set(["--input-type", "-e", "--eval", "-p", "--print"]);
+
+/**
+ * The Node options of this process a worker inherits, without those about the main entry
+ * (`node --input-type=module -e …` running `validateDelivery`: a worker given `--input-type`
+ * does not start).
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i];
+    const name = arg.split("=")[0];
+    if (!ENTRY_ONLY.has(name)) out.push(arg);
+    // the option's value as the next argument
+    else if (!arg.includes("=")) i++;
+  }
+  return out;
+}
+
+/**
+ * The options Node refused for a worker, as its error names them (`ERR_WORKER_INVALID_EXEC_ARGV`:
+ * "Initiated Worker with invalid execArgv flags: --a, --b"); empty when the error is another.
+ */
+export function refusedOptions(error: unknown): string[] {
+  if (
+    !(error instanceof Error) ||
+    (error as NodeJS.ErrnoException).code !== "ERR_WORKER_INVALID_EXEC_ARGV"
+  )
+    return [];
+  const colon = error.message.indexOf(": ");
+  return colon < 0 ? [] : error.message.slice(colon + 2).split(", ");
+}
+
+/**
+ * A worker running `script` with `workerData`, given this process's Node options
+ * ({@link workerExecArgv}) less those Node refuses for a worker (V8 options and options of the
+ * whole process, which are in force for the worker anyway).
+ */
+export function startWorker(script: URL, workerData: unknown): Worker {
+  const execArgv = workerExecArgv(process.execArgv);
+  try {
+    return new Worker(script, { workerData, execArgv });
+  } catch (e) {
+    const refused = new Set(refusedOptions(e));
+    if (refused.size === 0) throw e;
+    // unrecognised names refused: start with none of this process's options rather than fail
+    const kept = execArgv.filter((a) => !refused.has(a));
+    return new Worker(script, {
+      workerData,
+      execArgv: kept.length === execArgv.length - refused.size ? kept : [],
+    });
+  }
+}
