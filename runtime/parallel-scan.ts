@@ -25,15 +25,14 @@
  *
  * @module
  */
-import { closeSync, existsSync, openSync, readSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { closeSync, openSync, readSync } from "node:fs";
 import type { Worker } from "node:worker_threads";
 import { readCsvFileBatches } from "./csv-reader.js";
 import { cellNormalizer } from "./dialect.js";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
 import { FileTotals, type FileTotalsPart } from "./file-totals.js";
 import { hash53Cells, HashSet53 } from "./key-set.js";
-import { startWorker } from "./worker-start.js";
+import { builtWorkerScript, startWorker } from "./worker-start.js";
 import { problem } from "./stage-tally.js";
 import { WholeFileCheck, type WholeFileScanPart } from "./whole-file.js";
 
@@ -603,26 +602,9 @@ export function cutPoints(
   return cuts;
 }
 
-/**
- * The built worker entry (see parallel-validate.ts `workerScript`); undefined when there is none
- * (then the main thread scans).
- */
+/** The built entry of the scan's workers (undefined: the main thread scans). */
 export function scanWorkerScript(): URL | undefined {
-  let here: string;
-  try {
-    here = import.meta.url;
-  } catch {
-    return undefined;
-  }
-  for (const candidate of [
-    "./scan-worker.js",
-    "../runtime/scan-worker.js",
-    "../dist/runtime/scan-worker.js",
-  ]) {
-    const url = new URL(candidate, here);
-    if (existsSync(fileURLToPath(url))) return url;
-  }
-  return undefined;
+  return builtWorkerScript("scan-worker.js");
 }
 
 /** What a scan worker is started with (its `workerData`). */

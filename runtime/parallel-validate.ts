@@ -16,13 +16,11 @@
  *
  * @module
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
 import { sharedCopy } from "./key-set.js";
 import { mergePartial } from "./merge-partials.js";
-import { startWorker } from "./worker-start.js";
+import { builtWorkerScript, startWorker } from "./worker-start.js";
 import type { ParallelPlan } from "./stage-partition.js";
 import type {
   FirstLines,
@@ -35,27 +33,9 @@ import type {
 /** The {@link WorkerJob.kind} of a job. */
 export const JOB_KIND = "regel-validate-range";
 
-/**
- * The built worker entry: beside this module (dist/runtime), beside the CommonJS bundle's
- * folder (dist/cjs → dist/runtime), or, when this module runs from its TypeScript source
- * (tests), the built one in dist/. Undefined when there is none (then one thread validates).
- */
+/** The built entry of the validate pass's workers (undefined: one thread validates). */
 export function workerScript(): URL | undefined {
-  let here: string;
-  try {
-    here = import.meta.url;
-  } catch {
-    return undefined;
-  }
-  for (const candidate of [
-    "./validate-worker.js",
-    "../runtime/validate-worker.js",
-    "../dist/runtime/validate-worker.js",
-  ]) {
-    const url = new URL(candidate, here);
-    if (existsSync(fileURLToPath(url))) return url;
-  }
-  return undefined;
+  return builtWorkerScript("validate-worker.js");
 }
 
 /**

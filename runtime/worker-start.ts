@@ -8,6 +8,8 @@
  *
  * @module
  */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 
 /** Options of the main entry only: a worker started with them fails (`--input-type`) or runs code. */
@@ -63,4 +65,28 @@ export function startWorker(script: URL, workerData: unknown): Worker {
       execArgv: kept.length === execArgv.length - refused.size ? kept : [],
     });
   }
+}
+
+/**
+ * A built worker entry, `entry` of dist/runtime: beside this module (dist/runtime, or a chunk of
+ * the bundled command in dist/bin), beside the CommonJS bundle's folder (dist/cjs → dist/runtime),
+ * or, when this module runs from its TypeScript source (tests), the built one in dist/. Undefined
+ * when there is none (then the main thread does the work).
+ */
+export function builtWorkerScript(entry: string): URL | undefined {
+  let here: string;
+  try {
+    here = import.meta.url;
+  } catch {
+    return undefined;
+  }
+  for (const candidate of [
+    `./${entry}`,
+    `../runtime/${entry}`,
+    `../dist/runtime/${entry}`,
+  ]) {
+    const url = new URL(candidate, here);
+    if (existsSync(fileURLToPath(url))) return url;
+  }
+  return undefined;
 }
