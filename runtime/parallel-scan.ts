@@ -33,6 +33,7 @@ import type { DeliveryRun, FileState } from "./delivery-state.js";
 import { FileTotals, type FileTotalsPart } from "./file-totals.js";
 import { hash53Cells, HashSet53 } from "./key-set.js";
 import { builtWorkerScript, startWorker } from "./worker-start.js";
+import { workerRunData, type WorkerRunData } from "./worker-run.js";
 import { problem } from "./stage-tally.js";
 import { WholeFileCheck, type WholeFileScanPart } from "./whole-file.js";
 
@@ -608,21 +609,8 @@ export function scanWorkerScript(): URL | undefined {
 }
 
 /** What a scan worker is started with (its `workerData`). */
-export interface ScanWorkerData {
+export interface ScanWorkerData extends WorkerRunData {
   kind: typeof SCAN_JOB_KIND;
-  compiledDir: string;
-  /** sha256 of validators.js as the main thread loaded it: the worker must run the same code. */
-  compiledSha256: string;
-  folder: string;
-  opts: Pick<
-    DeliveryRun["opts"],
-    | "rrd"
-    | "showPersonalData"
-    | "maxSamples"
-    | "maxFieldLength"
-    | "maxFields"
-    | "maxRecordLength"
-  >;
 }
 
 /** A job for a scan worker. */
@@ -666,20 +654,7 @@ export class ScanPool implements ScanRunner {
     script: URL,
     readonly size: number,
   ) {
-    const data: ScanWorkerData = {
-      kind: SCAN_JOB_KIND,
-      compiledDir: s.loaded.dir,
-      compiledSha256: s.loaded.compiledSha256!,
-      folder: s.folder,
-      opts: {
-        rrd: s.opts.rrd,
-        showPersonalData: s.opts.showPersonalData,
-        maxSamples: s.opts.maxSamples,
-        maxFieldLength: s.opts.maxFieldLength,
-        maxFields: s.opts.maxFields,
-        maxRecordLength: s.opts.maxRecordLength,
-      },
-    };
+    const data: ScanWorkerData = { kind: SCAN_JOB_KIND, ...workerRunData(s) };
     for (let k = 0; k < size - 1; k++) {
       const worker = startWorker(script, data);
       worker.on("message", (m: ScanWorkerMessage) => {

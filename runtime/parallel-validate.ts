@@ -21,6 +21,7 @@ import type { DeliveryRun, FileState } from "./delivery-state.js";
 import { sharedCopy } from "./key-set.js";
 import { mergePartial } from "./merge-partials.js";
 import { builtWorkerScript, startWorker } from "./worker-start.js";
+import { workerRunData } from "./worker-run.js";
 import type { ParallelPlan } from "./stage-partition.js";
 import type {
   FirstLines,
@@ -79,17 +80,7 @@ export async function validateInWorkers(
   const links = plan.ranges.map((range, k) => {
     const job: WorkerJob = {
       kind: JOB_KIND,
-      compiledDir: s.loaded.dir,
-      compiledSha256: s.loaded.compiledSha256!,
-      folder: s.folder,
-      opts: {
-        rrd: s.opts.rrd,
-        showPersonalData: s.opts.showPersonalData,
-        maxSamples: s.opts.maxSamples,
-        maxFieldLength: s.opts.maxFieldLength,
-        maxFields: s.opts.maxFields,
-        maxRecordLength: s.opts.maxRecordLength,
-      },
+      ...workerRunData(s),
       files,
       refSets,
       range,

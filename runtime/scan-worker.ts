@@ -14,8 +14,7 @@ import {
   workerData,
   type MessagePort,
 } from "node:worker_threads";
-import { createRun } from "./delivery-state.js";
-import { loadCompiled } from "./load-compiled.js";
+import { openWorkerRun } from "./worker-run.js";
 import {
   SCAN_JOB_KIND,
   scanRange,
@@ -29,12 +28,7 @@ import {
 const PROGRESS_BYTES = 4 << 20;
 
 async function work(port: MessagePort, data: ScanWorkerData): Promise<void> {
-  const loaded = await loadCompiled(data.compiledDir);
-  if (loaded.compiledSha256 !== data.compiledSha256)
-    throw new Error(
-      `${data.compiledDir}/validators.js changed while the delivery was validated`,
-    );
-  const s = createRun(data.folder, loaded, data.opts, undefined, false);
+  const s = await openWorkerRun(data);
   // one job at a time: the main thread sends the next when this one is done
   const jobs: ScanJobMessage[] = [];
   let running = false;

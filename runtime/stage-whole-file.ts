@@ -44,7 +44,7 @@ import {
   type StartPoint,
 } from "./stage-partition.js";
 import { WorkerLink, workerScript } from "./parallel-validate.js";
-import type { WorkerOptions } from "./validate-worker.js";
+import { workerRunData, type WorkerRunData } from "./worker-run.js";
 import { startWorker } from "./worker-start.js";
 
 /**
@@ -384,13 +384,8 @@ export interface SealedCheck {
 }
 
 /** What a worker of the whole-file pass is started with (its `workerData`). */
-export interface WholeFileJob {
+export interface WholeFileJob extends WorkerRunData {
   kind: typeof WHOLE_FILE_JOB_KIND;
-  compiledDir: string;
-  /** sha256 of validators.js as the main thread loaded it: the worker must run the same code. */
-  compiledSha256: string;
-  folder: string;
-  opts: WorkerOptions;
   files: WholeFileWorkerFile[];
   /** The range of IKB keys: [lo, hi), null for no bound. */
   lo: string | null;
@@ -512,16 +507,7 @@ async function inWorkers(
     checks.map((w) => ({ code: w.rule.code, sealed: w.sealedPart() }));
   const jobs = plan.ranges.map((range): WholeFileJob => ({
     kind: WHOLE_FILE_JOB_KIND,
-    compiledDir: s.loaded.dir,
-    compiledSha256: s.loaded.compiledSha256!,
-    folder: s.folder,
-    opts: {
-      rrd: s.opts.rrd,
-      showPersonalData: s.opts.showPersonalData,
-      maxFieldLength: s.opts.maxFieldLength,
-      maxFields: s.opts.maxFields,
-      maxRecordLength: s.opts.maxRecordLength,
-    },
+    ...workerRunData(s),
     files: files.map((f, i) => ({
       entity: f.entity.name,
       file: f.file,

@@ -23,15 +23,13 @@ import {
 import type { Severity } from "../compiler/contract.js";
 import type { KeyedRow } from "./assemble.js";
 import { readCsvFileBatches, type CsvProjection } from "./csv-reader.js";
+import type { DeliveryRun, FileState } from "./delivery-state.js";
 import {
-  createRun,
-  type DeliveryOptions,
-  type DeliveryRun,
-  type FileState,
-} from "./delivery-state.js";
-import { InputHash } from "./input-hash.js";
+  openWorkerRun,
+  workerFileState,
+  type WorkerRunData,
+} from "./worker-run.js";
 import { hash53Cells, HashSet53 } from "./key-set.js";
-import { loadCompiled } from "./load-compiled.js";
 import { partialOf, type PartialState } from "./merge-partials.js";
 import { JOB_KIND, keysMaySpanRanges } from "./parallel-validate.js";
 import type { KeyRange, StartPoint } from "./stage-partition.js";
@@ -69,26 +67,10 @@ export interface WorkerFile {
   wholeFile: object[];
 }
 
-/** The options of the run a worker needs (plain data). */
-export type WorkerOptions = Pick<
-  DeliveryOptions,
-  | "rrd"
-  | "showPersonalData"
-  | "maxSamples"
-  | "maxFieldLength"
-  | "maxFields"
-  | "maxRecordLength"
->;
-
 /** What a worker is started with (its `workerData`). */
-export interface WorkerJob {
+export interface WorkerJob extends WorkerRunData {
   /** Marks the `workerData` of this entry (another thread's data is never taken for a job). */
   kind: typeof JOB_KIND;
-  compiledDir: string;
-  /** sha256 of validators.js as the main thread loaded it: the worker must run the same code. */
-  compiledSha256: string;
-  folder: string;
-  opts: WorkerOptions;
   files: WorkerFile[];
   /** Sealed key sets of the reference targets read to the end, structured-cloned. */
   refSets: [string, object][];
@@ -131,33 +113,8 @@ function fileState(
   d: WorkerFile,
   sets: ReadonlyMap<string, HashSet53>,
 ): FileState {
-  const entity = s.rs.entities.find((e) => e.name === d.entity);
-  if (entity === undefined)
-    throw new Error(`the compiled ruleset has no entity ${d.entity}`);
   return {
-    entity,
-    blocking: new Map(),
-    format: "csv",
-    file: d.file,
-    path: d.path,
-    report: {
-      entity: d.entity,
-      file: d.file,
-      readStatus: "read",
-      status: "accepted",
-      sortedByIkbKey: true,
-      rowsRead: 0,
-      rowsValidated: 0,
-      rowsRejected: 0,
-      blockingErrors: 0,
-      blockingByCode: [],
-      problems: [],
-      problemsOmitted: 0,
-    },
-    bytes: d.bytes,
-    width: d.width,
-    index: d.index,
-    ikbCol: d.ikbCol,
+    ...workerFileState(s, d, d.bytes),
     keyCols: d.keyCols,
     unique:
       d.unique === undefined
@@ -183,7 +140,6 @@ function fileState(
       return check;
     }),
     roleByField: d.roleByField,
-    hash: new InputHash(),
   };
 }
 
@@ -255,21 +211,9 @@ function nextMessage(port: MessagePort): Promise<SeenMessage> {
 
 /** Validate the job's range and hand back the partial state. */
 async function work(port: MessagePort, job: WorkerJob): Promise<void> {
-  const loaded = await loadCompiled(job.compiledDir);
-  if (loaded.compiledSha256 !== job.compiledSha256)
-    throw new Error(
-      `${job.compiledDir}/validators.js changed while the delivery was validated`,
-    );
-  const s = createRun(
-    job.folder,
-    loaded,
-    {
-      ...job.opts,
-      onProgress: (p) => port.postMessage({ type: "progress", rows: p.rows }),
-    },
-    undefined,
-    false,
-  );
+  const s = await openWorkerRun(job, {
+    onProgress: (p) => port.postMessage({ type: "progress", rows: p.rows }),
+  });
   const sets = new Map(
     job.refSets.map(([target, set]) => [target, revive(set, HashSet53)]),
   );

@@ -14,57 +14,13 @@
  * @module
  */
 import type { MessagePort } from "node:worker_threads";
-import {
-  createRun,
-  type DeliveryRun,
-  type FileState,
-} from "./delivery-state.js";
-import { InputHash } from "./input-hash.js";
-import { loadCompiled } from "./load-compiled.js";
+import { openWorkerRun, workerFileState } from "./worker-run.js";
 import {
   RangeWork,
   type WholeFileJob,
   type WholeFileMessage,
   type WholeFileSealedMessage,
-  type WholeFileWorkerFile,
 } from "./stage-whole-file.js";
-
-/** A file of the job as a state the shared functions of stage-whole-file.ts read. */
-function fileState(s: DeliveryRun, d: WholeFileWorkerFile): FileState {
-  const entity = s.rs.entities.find((e) => e.name === d.entity);
-  if (entity === undefined)
-    throw new Error(`the compiled ruleset has no entity ${d.entity}`);
-  return {
-    entity,
-    blocking: new Map(),
-    format: "csv",
-    file: d.file,
-    path: d.path,
-    report: {
-      entity: d.entity,
-      file: d.file,
-      readStatus: "read",
-      status: "accepted",
-      sortedByIkbKey: true,
-      rowsRead: 0,
-      rowsValidated: 0,
-      rowsRejected: 0,
-      blockingErrors: 0,
-      blockingByCode: [],
-      problems: [],
-      problemsOmitted: 0,
-    },
-    bytes: 0,
-    width: d.width,
-    index: d.index,
-    ikbCol: d.ikbCol,
-    keyCols: [],
-    refs: [],
-    wholeFile: [],
-    roleByField: -1,
-    hash: new InputHash(),
-  };
-}
 
 function nextMessage(port: MessagePort): Promise<WholeFileSealedMessage> {
   return new Promise((resolve) =>
@@ -77,15 +33,10 @@ export async function wholeFileWork(
   port: MessagePort,
   job: WholeFileJob,
 ): Promise<void> {
-  const loaded = await loadCompiled(job.compiledDir);
-  if (loaded.compiledSha256 !== job.compiledSha256)
-    throw new Error(
-      `${job.compiledDir}/validators.js changed while the delivery was validated`,
-    );
-  const s = createRun(job.folder, loaded, job.opts, undefined, false);
+  const s = await openWorkerRun(job);
   const work = new RangeWork(
     s,
-    job.files.map((d) => fileState(s, d)),
+    job.files.map((d) => workerFileState(s, d)),
     job,
   );
   const sealed = nextMessage(port);
