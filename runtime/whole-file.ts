@@ -66,6 +66,18 @@ class Numbers {
     }
     this.data[this.n++] = x;
   }
+  /** Push all of `xs` (one copy, the buffer grown at most once). */
+  pushAll(xs: Float64Array): void {
+    if (this.n + xs.length > this.data.length) {
+      const bigger = new Float64Array(
+        Math.max(this.data.length * 2, this.n + xs.length),
+      );
+      bigger.set(this.data.subarray(0, this.n));
+      this.data = bigger;
+    }
+    this.data.set(xs, this.n);
+    this.n += xs.length;
+  }
   /** The numbers pushed, trimmed (the buffer is given up). */
   take(): Float64Array {
     const out = this.data.slice(0, this.n);
@@ -230,18 +242,7 @@ export class WholeFileCheck {
     }
     this.involved = involved;
     this.scanned = n;
-    this.row = 0;
-    this.collected = {
-      line: new Numbers(),
-      d1: new Numbers(),
-      d2: new Numbers(),
-      aux: new Numbers(),
-      shownId: new Numbers(),
-    };
-    if (this.rule.check === "one-per") {
-      this.valueIds = new Map();
-      this.shownIds = new Map();
-    }
+    this.startCollecting(0);
     return true;
   }
 
@@ -534,9 +535,8 @@ export class WholeFileCheck {
    * check scans no more. Rows are numbered from the range's first row.
    */
   scanPart(): WholeFileScanPart {
-    const h = this.hashes!;
     const part: WholeFileScanPart = {
-      hashes: h.data.slice(0, h.n),
+      hashes: this.hashes!.take(),
       notOneRows: this.notOneRows?.take(),
       notOne: this.notOne,
     };
@@ -547,16 +547,8 @@ export class WholeFileCheck {
 
   /** Step 1 from the ranges' parts, added in range order (before {@link seal}). */
   addScanPart(part: WholeFileScanPart): void {
-    const h = this.hashes!;
-    const base = h.n;
-    const n = part.hashes.length;
-    if (base + n > h.data.length) {
-      const bigger = new Float64Array(Math.max(h.data.length * 2, base + n));
-      bigger.set(h.data.subarray(0, base));
-      h.data = bigger;
-    }
-    h.data.set(part.hashes, base);
-    h.n = base + n;
+    const base = this.hashes!.n;
+    this.hashes!.pushAll(part.hashes);
     if (part.notOneRows !== undefined)
       for (let i = 0; i < part.notOneRows.length; i++)
         (this.notOneRows ??= new Numbers()).push(base + part.notOneRows[i]);
@@ -582,6 +574,11 @@ export class WholeFileCheck {
     this.candidates = part.candidates;
     this.involved = part.involved;
     this.scanned = part.scanned;
+    this.startCollecting(row);
+  }
+
+  /** Step 3 begins at row `row` of the scan, with nothing collected yet. */
+  private startCollecting(row: number): void {
     this.row = row;
     this.collected = {
       line: new Numbers(),
