@@ -23,6 +23,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import chromium from "@sparticuz/chromium";
 import puppeteer, { type Browser } from "puppeteer-core";
+import { HOST_TMPDIR_VARIABLE } from "../global-setup.js";
 
 const require = createRequire(import.meta.url);
 
@@ -64,7 +65,11 @@ const ARGS = [
 
 /** Unpack the binary and its fonts once per package version; the folder holding them. */
 async function unpacked(): Promise<string> {
-  const home = join(tmpdir(), `regel-chromium-${CHROMIUM_PACKAGE_VERSION}`);
+  // the machine's temporary folder, not the test run's (removed after the run): unpacked once
+  const home = join(
+    process.env[HOST_TMPDIR_VARIABLE] ?? tmpdir(),
+    `regel-chromium-${CHROMIUM_PACKAGE_VERSION}`,
+  );
   if (existsSync(join(home, "chromium"))) return home;
   const staging = mkdtempSync(`${home}-`);
   const saved = process.env.TMPDIR;
