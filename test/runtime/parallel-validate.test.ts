@@ -104,7 +104,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 let loaded: LoadedRuleset;
 beforeAll(async () => {
-  // the workers run the built entry (dist/runtime/validate-worker.js)
+  // the workers run the built entry (dist/runtime/pool-worker.js)
   ensureBuilt();
   const { dir } = await compileAndImport(RULESET, "t.regel");
   loaded = await loadCompiled(join(dir, "out", "t.threads@1.0.0"));
