@@ -165,7 +165,14 @@ export class WorkerPool {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const resolve of this.waiting.splice(0)) resolve();
-    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    // an idle worker is unref'd, and ref() before terminate() does not keep the process alive
+    // until its exit (Node 20): a timer does
+    const alive = setInterval(() => {}, 1 << 30);
+    try {
+      await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    } finally {
+      clearInterval(alive);
+    }
   }
 
   private free(): PoolWorker | undefined {

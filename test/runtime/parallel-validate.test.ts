@@ -409,6 +409,9 @@ describe("validate over worker threads", () => {
       { encoding: "utf8" },
     );
     expect(run.stderr).toBe("");
+    // the pool's workers stopped, and the process ended with the run (not with a top-level
+    // await left unsettled: exit code 13)
+    expect(run.status).toBe(0);
     const out = JSON.parse(run.stdout) as { used: number; rules: unknown };
     expect(out.used).toBe(2);
     expect(out.rules).toEqual(one.rules.map((r) => [r.code, r.count]));
