@@ -1,9 +1,11 @@
 /**
  * The run of a job of the parallel passes on a worker thread (runtime/scan-worker.ts,
  * runtime/validate-worker.ts, runtime/whole-file-worker.ts, on the run's pool:
- * runtime/worker-pool.ts): what the main thread hands every worker of its run ({@link workerRunData}: the compiled ruleset's folder and sha256, the delivery
- * folder, the options that change a result), the worker's own run rebuilt from it
- * ({@link openWorkerRun}), and a file's state as the main thread bound it ({@link workerFileState}).
+ * runtime/worker-pool.ts): what the main thread hands every worker of its run
+ * ({@link workerRunData}: the compiled ruleset's folder and sha256, the delivery folder, the
+ * options that change a result), the job's own run rebuilt from it ({@link openWorkerRun}, the
+ * ruleset loaded once per thread), and a file's state as the main thread bound it
+ * ({@link workerFileState}).
  *
  * @module
  */
