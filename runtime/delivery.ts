@@ -35,6 +35,7 @@ import { readStage } from "./stage-read.js";
 import { groupStage } from "./stage-group.js";
 import { validateStage } from "./stage-validate.js";
 import { buildReport } from "./stage-report.js";
+import { closeRunPool } from "./worker-pool.js";
 
 export {
   dateToDays,
@@ -84,6 +85,8 @@ export async function validateDelivery(
         previous.sha256(file),
       );
   } finally {
+    // the worker threads of the parallel passes, if any started (runtime/worker-pool.ts)
+    await closeRunPool(s);
     await temp.dispose();
   }
   return buildReport(s);

@@ -26,18 +26,23 @@
  * @module
  */
 import { closeSync, openSync, readSync } from "node:fs";
-import type { Worker } from "node:worker_threads";
 import { readCsvFileBatches } from "./csv-reader.js";
 import { cellNormalizer } from "./dialect.js";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
 import { FileTotals, type FileTotalsPart } from "./file-totals.js";
 import { hash53Cells, HashSet53 } from "./key-set.js";
-import { builtWorkerScript, startWorker } from "./worker-start.js";
 import { workerRunData, type WorkerRunData } from "./worker-run.js";
+import {
+  failureError,
+  poolWorkerScript,
+  runPool,
+  type PoolJob,
+  type WorkerPool,
+} from "./worker-pool.js";
 import { problem } from "./stage-tally.js";
 import { WholeFileCheck, type WholeFileScanPart } from "./whole-file.js";
 
-/** The {@link ScanWorkerData.kind} of the scan's workers. */
+/** The kind of a scan job on a worker of the pool (runtime/worker-pool.ts). */
 export const SCAN_JOB_KIND = "regel-scan-range";
 
 /**
@@ -603,135 +608,89 @@ export function cutPoints(
   return cuts;
 }
 
-/** The built entry of the scan's workers (undefined: the main thread scans). */
+/** The built entry of the pool's workers, which scan (undefined: the main thread scans). */
 export function scanWorkerScript(): URL | undefined {
-  return builtWorkerScript("scan-worker.js");
+  return poolWorkerScript();
 }
 
-/** What a scan worker is started with (its `workerData`). */
-export interface ScanWorkerData extends WorkerRunData {
-  kind: typeof SCAN_JOB_KIND;
-}
-
-/** A job for a scan worker. */
-export interface ScanJobMessage {
-  type: "job";
-  id: number;
+/** A range of a file for a worker of the run's pool to scan (runtime/scan-worker.ts). */
+export interface ScanJob extends WorkerRunData {
   file: ScanFile;
   start: number;
   end: number | undefined;
 }
 
-/** A scan worker's message to the main thread. */
+/** A scan job's message to the main thread. */
 export type ScanWorkerMessage =
-  | { type: "progress"; id: number; bytes: number }
-  | { type: "done"; id: number; result: RangeResult };
+  { type: "progress"; bytes: number } | { type: "done"; result: RangeResult };
 
 /**
- * The scan's workers for one read stage: started once, given ranges one at a time each, stopped
- * at the end of the stage. A file is cut into `size` ranges: the main thread scans the first, the
- * `size − 1` workers the others. A worker that fails fails every job (and so the run) with its
- * error.
+ * The scan's share of the run's worker pool (runtime/worker-pool.ts) for one read stage. A file
+ * is cut into `size` ranges: the main thread scans the first, the pool's `size − 1` workers the
+ * others, each range a job on the next free worker. A worker that fails fails every job (and so
+ * the run) with its error.
  */
 export class ScanPool implements ScanRunner {
   readonly firstHere = true;
-  private readonly workers: Worker[] = [];
-  private readonly idle: Worker[] = [];
-  private readonly queue: (() => void)[] = [];
-  private readonly jobs = new Map<
-    number,
-    {
-      resolve: (r: RangeResult) => void;
-      reject: (e: Error) => void;
-      onBytes?: (n: number) => void;
-    }
-  >();
-  private nextId = 0;
+  private readonly pool: WorkerPool;
+  private readonly data: WorkerRunData;
+  private readonly jobs = new Set<PoolJob>();
   private failure: Error | undefined;
+  private nextWorker = 0;
 
+  /** @param _script unused: the pool's workers run its entry */
   constructor(
     s: DeliveryRun,
-    script: URL,
+    _script: URL,
     readonly size: number,
   ) {
-    const data: ScanWorkerData = { kind: SCAN_JOB_KIND, ...workerRunData(s) };
-    for (let k = 0; k < size - 1; k++) {
-      const worker = startWorker(script, data);
-      worker.on("message", (m: ScanWorkerMessage) => {
-        const job = this.jobs.get(m.id);
-        if (job === undefined) return;
-        if (m.type === "progress") job.onBytes?.(m.bytes);
-        else {
-          this.jobs.delete(m.id);
-          this.release(worker);
-          job.resolve(m.result);
-        }
-      });
-      worker.on("error", (e: Error) =>
-        this.fail(
-          new ScanWorkerError(
-            `worker ${k + 1} of the scan failed: ${e.message}`,
-            { cause: e },
-          ),
-        ),
-      );
-      worker.on("exit", (code) =>
-        this.fail(
-          new ScanWorkerError(
-            `worker ${k + 1} of the scan stopped (exit code ${code}) before it finished`,
-          ),
-        ),
-      );
-      this.workers.push(worker);
-      this.idle.push(worker);
-    }
+    const pool = runPool(s, size - 1);
+    if (pool === undefined) throw new Error("pool-worker.js is not built");
+    this.pool = pool;
+    this.data = workerRunData(s);
   }
 
   /** Scan [start, end) of the file in the next free worker. */
-  run(
+  async run(
     file: ScanFile,
     start: number,
     end: number | undefined,
     onBytes: ((n: number) => void) | undefined,
   ): Promise<RangeResult> {
-    if (this.failure !== undefined) return Promise.reject(this.failure);
-    return new Promise<RangeResult>((resolve, reject) => {
-      const send = () => {
-        if (this.failure !== undefined) return reject(this.failure);
-        const worker = this.idle.pop()!;
-        const id = this.nextId++;
-        this.jobs.set(id, { resolve, reject, onBytes });
-        worker.postMessage({
-          type: "job",
-          id,
-          file,
-          start,
-          end,
-        } satisfies ScanJobMessage);
-      };
-      if (this.idle.length > 0) send();
-      else this.queue.push(send);
-    });
+    if (this.failure !== undefined) throw this.failure;
+    const k = this.nextWorker++ % Math.max(1, this.size - 1);
+    const job = await this.pool.run(SCAN_JOB_KIND, {
+      ...this.data,
+      file,
+      start,
+      end,
+    } satisfies ScanJob);
+    this.jobs.add(job);
+    try {
+      return await new Promise<RangeResult>((resolve, reject) => {
+        job.onFailure((f) => {
+          this.failure ??= new ScanWorkerError(
+            failureError(f, k, "the scan").message,
+            "error" in f ? { cause: f.error } : undefined,
+          );
+          reject(this.failure);
+        });
+        job.port.on("message", (m: ScanWorkerMessage) => {
+          if (m.type === "progress") onBytes?.(m.bytes);
+          else resolve(m.result);
+        });
+      });
+    } finally {
+      this.jobs.delete(job);
+      job.close();
+    }
   }
 
-  /** Stop the workers (the stage is done, or failed). */
+  /** The stage is done, or failed: the jobs still running are left (the pool stops them). */
   async stop(): Promise<void> {
     this.failure ??= new ScanWorkerError("the scan's workers were stopped");
-    await Promise.all(this.workers.map((w) => w.terminate()));
-  }
-
-  private release(worker: Worker): void {
-    this.idle.push(worker);
-    this.queue.shift()?.();
-  }
-
-  private fail(e: ScanWorkerError): void {
-    // the first reason counts (an error is followed by an exit)
-    if (this.failure !== undefined) return;
-    this.failure = e;
-    for (const job of this.jobs.values()) job.reject(e);
+    for (const job of this.jobs) job.close();
     this.jobs.clear();
-    for (const send of this.queue.splice(0)) send();
   }
 }
 

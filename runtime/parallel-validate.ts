@@ -16,27 +16,33 @@
  *
  * @module
  */
-import { Worker } from "node:worker_threads";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
 import { sharedCopy } from "./key-set.js";
 import { mergePartial } from "./merge-partials.js";
-import { builtWorkerScript, startWorker } from "./worker-start.js";
 import { workerRunData } from "./worker-run.js";
+import {
+  failureError,
+  localJob,
+  poolWorkerScript,
+  runPool,
+  type PoolJob,
+} from "./worker-pool.js";
 import type { ParallelPlan } from "./stage-partition.js";
-import type {
-  FirstLines,
-  SeenMessage,
-  WorkerFile,
-  WorkerJob,
-  WorkerMessage,
+import {
+  validateWork,
+  type FirstLines,
+  type SeenMessage,
+  type WorkerFile,
+  type WorkerJob,
+  type WorkerMessage,
 } from "./validate-worker.js";
 
-/** The {@link WorkerJob.kind} of a job. */
+/** The kind of a validate job on a worker of the pool (runtime/worker-pool.ts). */
 export const JOB_KIND = "regel-validate-range";
 
-/** The built entry of the validate pass's workers (undefined: one thread validates). */
+/** The built entry of the pool's workers (undefined: one thread validates). */
 export function workerScript(): URL | undefined {
-  return builtWorkerScript("validate-worker.js");
+  return poolWorkerScript();
 }
 
 /**
@@ -50,8 +56,6 @@ export async function validateInWorkers(
   grouped: readonly FileState[],
   plan: ParallelPlan,
 ): Promise<void> {
-  const script = workerScript();
-  if (script === undefined) throw new Error("validate-worker.js is not built");
   const files = grouped.map((f) => describe(s, f));
   const targets = new Set(
     files.flatMap((f) => f.refs.filter((r) => r.complete).map((r) => r.target)),
@@ -77,20 +81,35 @@ export async function validateInWorkers(
       rows: done,
     });
   };
-  const links = plan.ranges.map((range, k) => {
-    const job: WorkerJob = {
-      kind: JOB_KIND,
-      ...workerRunData(s),
-      files,
-      refSets,
-      range,
-      exchange,
-      collectUnique: exchange && k < last,
-    };
-    const worker = startWorker(script, job);
-    return new WorkerLink(worker, k, (n) => onRows(k, n));
-  });
+  const jobs = plan.ranges.map((range, k): WorkerJob => ({
+    ...workerRunData(s),
+    files,
+    refSets,
+    range,
+    exchange,
+    collectUnique: exchange && k < last,
+  }));
+  const pool = runPool(s, jobs.length - 1);
+  if (pool === undefined) throw new Error("pool-worker.js is not built");
+  // the first range in this thread, with the workers' code, over a channel of its own (its
+  // job structured-cloned as a worker's is); the others on the run's pool of workers
+  let stopped = false;
+  const links = [
+    new WorkerLink(
+      localJob((port) =>
+        validateWork(port, structuredClone(jobs[0]), s.loaded, () => stopped),
+      ),
+      0,
+      (n) => onRows(0, n),
+    ),
+  ];
   try {
+    for (let k = 1; k < jobs.length; k++)
+      links.push(
+        new WorkerLink(await pool.run(JOB_KIND, jobs[k]), k, (n) =>
+          onRows(k, n),
+        ),
+      );
     if (exchange) {
       const firsts = await Promise.all(links.map((l) => l.next("unique")));
       // per file: each candidate key text with the line of its first occurrence so far
@@ -108,6 +127,7 @@ export async function validateInWorkers(
     const partials = await Promise.all(links.map((l) => l.next("done")));
     for (const p of partials) mergePartial(s, grouped, p.partial);
   } finally {
+    stopped = true;
     await Promise.all(links.map((l) => l.stop()));
   }
 }
@@ -190,29 +210,16 @@ export class WorkerLink<
   private failure: Error | undefined;
 
   constructor(
-    private readonly worker: Worker,
+    private readonly job: PoolJob,
     private readonly k: number,
     onRows: (rows: number) => void,
     private readonly pass = "the validate pass",
   ) {
-    worker.on("message", (m: M | { type: "progress"; rows: number }) => {
+    job.port.on("message", (m: M | { type: "progress"; rows: number }) => {
       if (m.type === "progress") onRows((m as { rows: number }).rows);
       else this.deliver(m as M);
     });
-    worker.on("error", (e: Error) =>
-      this.fail(
-        new Error(`worker ${k + 1} of ${pass} failed: ${e.message}`, {
-          cause: e,
-        }),
-      ),
-    );
-    worker.on("exit", (code) =>
-      this.fail(
-        new Error(
-          `worker ${k + 1} of ${pass} stopped (exit code ${code}) before it finished`,
-        ),
-      ),
-    );
+    job.onFailure((f) => this.fail(failureError(f, k, pass)));
   }
 
   /** The worker's next message, which must be of type `type`. */
@@ -233,13 +240,16 @@ export class WorkerLink<
   }
 
   send(m: S): void {
-    this.worker.postMessage(m);
+    this.job.port.postMessage(m);
   }
 
-  /** Stop the worker (it has handed back its state, or the run failed). */
+  /**
+   * The main thread is done with the job (it has handed back its state, or the run failed; a
+   * job still running then ends with the run's pool).
+   */
   async stop(): Promise<void> {
     this.failure ??= new Error("stopped");
-    await this.worker.terminate();
+    this.job.close();
   }
 
   private deliver(m: M): void {
@@ -250,7 +260,7 @@ export class WorkerLink<
   }
 
   private fail(e: Error): void {
-    // the first reason counts (an error is followed by an exit)
+    // the first reason counts
     this.failure ??= e;
     const w = this.waiting;
     this.waiting = undefined;

@@ -81,7 +81,7 @@ export function parallelPlan(
   const why = notCovered(s, grouped);
   if (why !== undefined) return why;
   if (workerScript() === undefined)
-    return "the worker entry (validate-worker.js) is not built";
+    return "the worker entry (pool-worker.js) is not built";
   const cuts = cutKeys(grouped, bytes, n);
   if (cuts.length === 0) return "the IKB files are too small to split";
   const los: (string | null)[] = [null, ...cuts];
@@ -198,7 +198,7 @@ export function rangePlan(
   const why = notCovered(s, files);
   if (why !== undefined) return why;
   if (workerScript() === undefined)
-    return "the worker entry (validate-worker.js) is not built";
+    return "the worker entry (pool-worker.js) is not built";
   const bytes = files.reduce((k, f) => k + f.bytes, 0);
   const cuts = cutKeys(files, bytes, n);
   if (cuts.length === 0) return "the files are too small to split";

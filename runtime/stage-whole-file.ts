@@ -43,9 +43,9 @@ import {
   type ParallelPlan,
   type StartPoint,
 } from "./stage-partition.js";
-import { WorkerLink, workerScript } from "./parallel-validate.js";
+import { WorkerLink } from "./parallel-validate.js";
 import { workerRunData, type WorkerRunData } from "./worker-run.js";
-import { startWorker } from "./worker-start.js";
+import { runPool } from "./worker-pool.js";
 
 /**
  * The second read of the whole-file checks (runtime/whole-file.ts): only of a file read to the
@@ -385,7 +385,6 @@ export interface SealedCheck {
 
 /** What a worker of the whole-file pass is started with (its `workerData`). */
 export interface WholeFileJob extends WorkerRunData {
-  kind: typeof WHOLE_FILE_JOB_KIND;
   files: WholeFileWorkerFile[];
   /** The range of IKB keys: [lo, hi), null for no bound. */
   lo: string | null;
@@ -496,8 +495,8 @@ async function inWorkers(
   work: ParallelWork,
   pending: Map<FileState, WholeFileCheck[]>,
 ): Promise<void> {
-  const script = workerScript();
-  if (script === undefined) throw new Error("validate-worker.js is not built");
+  const pool = runPool(s, work.plan.ranges.length - 1);
+  if (pool === undefined) throw new Error("pool-worker.js is not built");
   const { joins, ownChecks, collects, files, plan } = work;
   joins.forEach((j, i) => {
     if (ownChecks[i].length > 0) pending.delete(j.own);
@@ -506,7 +505,6 @@ async function inWorkers(
   const sealed = (checks: readonly WholeFileCheck[]): SealedCheck[] =>
     checks.map((w) => ({ code: w.rule.code, sealed: w.sealedPart() }));
   const jobs = plan.ranges.map((range): WholeFileJob => ({
-    kind: WHOLE_FILE_JOB_KIND,
     ...workerRunData(s),
     files: files.map((f, i) => ({
       entity: f.entity.name,
@@ -532,17 +530,19 @@ async function inWorkers(
     })),
   }));
   // the first range in this thread (its code is warm, and it has nothing else to do meanwhile)
-  const links = jobs.slice(1).map((job, k) => {
-    const worker = startWorker(script, job);
-    return new WorkerLink<WholeFileMessage, WholeFileSealedMessage>(
-      worker,
-      k,
-      () => {},
-      "the whole-file pass",
-    );
-  });
+  const links: WorkerLink<WholeFileMessage, WholeFileSealedMessage>[] = [];
   let local: RangeWork | undefined;
   try {
+    // the other ranges on the run's pool of workers, each a job on the next free one
+    for (const [k, job] of jobs.slice(1).entries())
+      links.push(
+        new WorkerLink<WholeFileMessage, WholeFileSealedMessage>(
+          await pool.run(WHOLE_FILE_JOB_KIND, job),
+          k,
+          () => {},
+          "the whole-file pass",
+        ),
+      );
     local = new RangeWork(s, files, jobs[0]);
     const scans = await Promise.all([
       local.round1(),

@@ -1,12 +1,12 @@
 /**
- * The entry of a worker thread of the parallel validate pass (runtime/parallel-validate.ts
- * starts it; runtime/stage-partition.ts plans its range). It loads the compiled ruleset itself
- * from the same folder (only plain data crosses threads), rebuilds the states of the IKB files
- * from their descriptions, and validates the IKBs whose key is in its range exactly as the main
- * thread would (stage-validate.ts `validateGrouped`), starting each file at its resume point.
- * It hands back its partial state (runtime/merge-partials.ts).
- *
- * The same script runs the whole-file passes' jobs (runtime/whole-file-worker.ts).
+ * The validate pass's job on a worker of the run's pool (runtime/worker-pool.ts; the entry is
+ * runtime/pool-worker.ts), sent by runtime/parallel-validate.ts for a range that
+ * runtime/stage-partition.ts planned ({@link validateWork}). It rebuilds the states of the IKB
+ * files from their descriptions (only plain data crosses threads), and validates the IKBs whose
+ * key is in its range exactly as the main thread would (stage-validate.ts `validateGrouped`),
+ * starting each file at its resume point. It hands back its partial state
+ * (runtime/merge-partials.ts). The main thread runs the first range's job itself, over a
+ * channel of its own, with the same code.
  *
  * Messages: to the main thread `unique` (the first line of each unique-key candidate in its
  * range, when the main thread asks for it), `progress` (rows validated), `done` (the partial
@@ -14,12 +14,7 @@
  *
  * @module
  */
-import {
-  isMainThread,
-  parentPort,
-  workerData,
-  type MessagePort,
-} from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
 import type { Severity } from "../compiler/contract.js";
 import type { KeyedRow } from "./assemble.js";
 import { readCsvFileBatches, type CsvProjection } from "./csv-reader.js";
@@ -29,15 +24,14 @@ import {
   workerFileState,
   type WorkerRunData,
 } from "./worker-run.js";
+import type { LoadedRuleset } from "./load-compiled.js";
 import { hash53Cells, HashSet53 } from "./key-set.js";
 import { partialOf, type PartialState } from "./merge-partials.js";
-import { JOB_KIND, keysMaySpanRanges } from "./parallel-validate.js";
+import { keysMaySpanRanges } from "./parallel-validate.js";
 import type { KeyRange, StartPoint } from "./stage-partition.js";
 import { keyedRows } from "./stage-read.js";
 import { keyText, validateGrouped } from "./stage-validate.js";
 import { WholeFileCheck } from "./whole-file.js";
-import { WHOLE_FILE_JOB_KIND, type WholeFileJob } from "./stage-whole-file.js";
-import { wholeFileWork } from "./whole-file-worker.js";
 
 /** An IKB file as the main thread describes it to a worker (after the read stage). */
 export interface WorkerFile {
@@ -69,8 +63,6 @@ export interface WorkerFile {
 
 /** What a worker is started with (its `workerData`). */
 export interface WorkerJob extends WorkerRunData {
-  /** Marks the `workerData` of this entry (another thread's data is never taken for a job). */
-  kind: typeof JOB_KIND;
   files: WorkerFile[];
   /** Sealed key sets of the reference targets read to the end, structured-cloned. */
   refSets: [string, object][];
@@ -209,11 +201,24 @@ function nextMessage(port: MessagePort): Promise<SeenMessage> {
   );
 }
 
-/** Validate the job's range and hand back the partial state. */
-async function work(port: MessagePort, job: WorkerJob): Promise<void> {
-  const s = await openWorkerRun(job, {
-    onProgress: (p) => port.postMessage({ type: "progress", rows: p.rows }),
-  });
+/**
+ * Validate the job's range and hand back the partial state: in a worker of the pool, or in the
+ * main thread for the first range (`loaded`: its compiled ruleset; `stopped`: whether another
+ * range failed, and the reads should stop).
+ */
+export async function validateWork(
+  port: MessagePort,
+  job: WorkerJob,
+  loaded?: LoadedRuleset,
+  stopped?: () => boolean,
+): Promise<void> {
+  const s = await openWorkerRun(
+    job,
+    {
+      onProgress: (p) => port.postMessage({ type: "progress", rows: p.rows }),
+    },
+    loaded,
+  );
   const sets = new Map(
     job.refSets.map(([target, set]) => [target, revive(set, HashSet53)]),
   );
@@ -230,7 +235,10 @@ async function work(port: MessagePort, job: WorkerJob): Promise<void> {
   await validateGrouped(
     s,
     files,
-    files.map((f, i) => rangeRows(s, f, range.starts[i], range.lo, range.hi)),
+    files.map((f, i) => {
+      const rows = rangeRows(s, f, range.starts[i], range.lo, range.hi);
+      return stopped === undefined ? rows : unlessStopped(rows, stopped);
+    }),
   );
   port.postMessage({
     type: "done",
@@ -238,18 +246,13 @@ async function work(port: MessagePort, job: WorkerJob): Promise<void> {
   } satisfies WorkerMessage);
 }
 
-/** Thrown outside the promise: the main thread gets it as the worker's `error` event. */
-function rethrow(e: unknown): void {
-  setImmediate(() => {
-    throw e;
-  });
-}
-
-if (!isMainThread && parentPort !== null) {
-  const kind = (workerData as Partial<WorkerJob> | null)?.kind as string;
-  if (kind === JOB_KIND)
-    work(parentPort, workerData as WorkerJob).catch(rethrow);
-  // the whole-file passes over key ranges (runtime/whole-file-worker.ts)
-  else if (kind === WHOLE_FILE_JOB_KIND)
-    wholeFileWork(parentPort, workerData as WholeFileJob).catch(rethrow);
+/** The batches of `rows` until `stopped` says otherwise (then the read throws). */
+async function* unlessStopped<T>(
+  rows: AsyncGenerator<T>,
+  stopped: () => boolean,
+): AsyncGenerator<T> {
+  for await (const batch of rows) {
+    if (stopped()) throw new Error("stopped");
+    yield batch;
+  }
 }

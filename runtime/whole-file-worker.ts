@@ -1,9 +1,9 @@
 /**
- * A worker thread of the whole-file passes over key ranges (runtime/stage-whole-file.ts starts
- * it; its entry is runtime/validate-worker.ts, which runs {@link wholeFileWork} for a job of kind
- * `WHOLE_FILE_JOB_KIND`: one built worker script, found as the validate pass finds it). It loads
- * the compiled ruleset itself (the checks' projections are functions of the module), rebuilds
- * the files and checks from plain data, and reads only the rows of its range of IKB keys.
+ * The whole-file passes' job over a range of IKB keys (runtime/stage-whole-file.ts sends it) on a
+ * worker of the run's pool (runtime/worker-pool.ts; the entry, runtime/pool-worker.ts, runs
+ * {@link wholeFileWork} for a job of kind `WHOLE_FILE_JOB_KIND`). It uses the compiled ruleset its
+ * worker loaded (the checks' projections are functions of the module), rebuilds the files and
+ * checks from plain data, and reads only the rows of its range of IKB keys.
  *
  * Round 1: per joined check, the hashes of the pairs of its range in order (and the second read
  * of the own file's checks along, from the row number of its resume point); then the own-file

@@ -1,9 +1,11 @@
 /**
- * The run of a worker thread of the parallel passes (runtime/scan-worker.ts,
- * runtime/validate-worker.ts, runtime/whole-file-worker.ts): what the main thread hands every
- * worker of its run ({@link workerRunData}: the compiled ruleset's folder and sha256, the delivery
- * folder, the options that change a result), the worker's own run rebuilt from it
- * ({@link openWorkerRun}), and a file's state as the main thread bound it ({@link workerFileState}).
+ * The run of a job of the parallel passes on a worker thread (runtime/scan-worker.ts,
+ * runtime/validate-worker.ts, runtime/whole-file-worker.ts, on the run's pool:
+ * runtime/worker-pool.ts): what the main thread hands every worker of its run
+ * ({@link workerRunData}: the compiled ruleset's folder and sha256, the delivery folder, the
+ * options that change a result), the job's own run rebuilt from it ({@link openWorkerRun}, the
+ * ruleset loaded once per thread), and a file's state as the main thread bound it
+ * ({@link workerFileState}).
  *
  * @module
  */
@@ -14,7 +16,7 @@ import {
   type FileState,
 } from "./delivery-state.js";
 import { InputHash } from "./input-hash.js";
-import { loadCompiled } from "./load-compiled.js";
+import { loadCompiled, type LoadedRuleset } from "./load-compiled.js";
 
 /** The options of the run a worker needs (plain data). */
 export type WorkerOptions = Pick<
@@ -53,20 +55,50 @@ export function workerRunData(s: DeliveryRun): WorkerRunData {
   };
 }
 
+/** The compiled ruleset this thread loaded for its jobs (a pool worker runs many). */
+let loading:
+  { dir: string; sha256: string; loaded: Promise<LoadedRuleset> } | undefined;
+
 /**
- * The worker's own run: the compiled ruleset loaded from the same folder (refused when it is not
- * the code the main thread loaded), with `more` options of the worker's (progress).
+ * The compiled ruleset from the folder the main thread loaded it from, refused when it is not the
+ * code the main thread loaded; loaded once per thread (the jobs of a pool worker share it, and
+ * with it their warm code).
+ */
+export function loadWorkerRuleset(d: WorkerRunData): Promise<LoadedRuleset> {
+  if (
+    loading === undefined ||
+    loading.dir !== d.compiledDir ||
+    loading.sha256 !== d.compiledSha256
+  ) {
+    const loaded = loadCompiled(d.compiledDir).then((l) => {
+      if (l.compiledSha256 !== d.compiledSha256)
+        throw new Error(
+          `${d.compiledDir}/validators.js changed while the delivery was validated`,
+        );
+      return l;
+    });
+    loading = { dir: d.compiledDir, sha256: d.compiledSha256, loaded };
+  }
+  return loading.loaded;
+}
+
+/**
+ * The worker's own run: the compiled ruleset loaded from the same folder
+ * ({@link loadWorkerRuleset}; `loaded`: the main thread's, for a job it runs itself), with `more`
+ * options of the worker's (progress).
  */
 export async function openWorkerRun(
   d: WorkerRunData,
   more: Partial<DeliveryOptions> = {},
+  loaded?: LoadedRuleset,
 ): Promise<DeliveryRun> {
-  const loaded = await loadCompiled(d.compiledDir);
-  if (loaded.compiledSha256 !== d.compiledSha256)
-    throw new Error(
-      `${d.compiledDir}/validators.js changed while the delivery was validated`,
-    );
-  return createRun(d.folder, loaded, { ...d.opts, ...more }, undefined, false);
+  return createRun(
+    d.folder,
+    loaded ?? (await loadWorkerRuleset(d)),
+    { ...d.opts, ...more },
+    undefined,
+    false,
+  );
 }
 
 /** What a worker thread is told of a file of the delivery (plain data from the main thread). */

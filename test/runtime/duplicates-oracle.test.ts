@@ -122,7 +122,7 @@ describe("duplicate depositors in a generated delivery", () => {
     expect(report.rows.rejected).toBe(0);
     expect(reported(report)).toEqual(truth);
     // the same over worker threads (the whole-file passes by IKB-key range, the workers of
-    // dist/runtime/validate-worker.js)
+    // dist/runtime/pool-worker.js)
     ensureBuilt();
     for (const threads of [2, 3]) {
       const many = await validateDelivery(dir, loaded, {

@@ -21,7 +21,7 @@ import { injectableCodes } from "../../runtime/synthetic/defects.js";
 import { ensureBuilt } from "../source-folders.js";
 
 const work = mkdtempSync(join(tmpdir(), "regel-oracle-"));
-// the multi-threaded runs start the built worker entry (dist/runtime/validate-worker.js)
+// the multi-threaded runs start the built worker entry (dist/runtime/pool-worker.js)
 beforeAll(() => ensureBuilt(), 300_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -140,7 +140,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 let loaded: LoadedRuleset;
 beforeAll(async () => {
-  // the workers run the built entry (dist/runtime/scan-worker.js)
+  // the workers run the built entry (dist/runtime/pool-worker.js)
   ensureBuilt();
   const { dir } = await compileAndImport(RULESET, "t.regel");
   loaded = await loadCompiled(join(dir, "out", "t.scan@1.0.0"));

@@ -104,7 +104,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 let loaded: LoadedRuleset;
 beforeAll(async () => {
-  // the workers run the built entry (dist/runtime/validate-worker.js)
+  // the workers run the built entry (dist/runtime/pool-worker.js)
   ensureBuilt();
   const { dir } = await compileAndImport(RULESET, "t.regel");
   loaded = await loadCompiled(join(dir, "out", "t.threads@1.0.0"));
@@ -409,6 +409,9 @@ describe("validate over worker threads", () => {
       { encoding: "utf8" },
     );
     expect(run.stderr).toBe("");
+    // the pool's workers stopped, and the process ended with the run (not with a top-level
+    // await left unsettled: exit code 13)
+    expect(run.status).toBe(0);
     const out = JSON.parse(run.stdout) as { used: number; rules: unknown };
     expect(out.used).toBe(2);
     expect(out.rules).toEqual(one.rules.map((r) => [r.code, r.count]));

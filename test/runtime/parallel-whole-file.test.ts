@@ -37,7 +37,7 @@ let wholeFile: LoadedRuleset;
 let delivery: string;
 
 beforeAll(async () => {
-  // the workers run the built entry (dist/runtime/validate-worker.js)
+  // the workers run the built entry (dist/runtime/pool-worker.js)
   ensureBuilt();
   glo = await loadCompiled(join("rulesets", "compiled", "ikb.glo@1.3.0"));
   // ikb.glo@1.3.0 with three more whole-file checks, one over bank_account.csv (as the bench)

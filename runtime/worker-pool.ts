@@ -1,0 +1,263 @@
+/**
+ * The worker threads of one run of `validateDelivery` (issue 15): one pool, started when the
+ * first parallel pass asks for it (the scan of the first large file, early in the read stage), and
+ * reused by the scan (runtime/parallel-scan.ts), the whole-file passes
+ * (runtime/stage-whole-file.ts) and the validate pass (runtime/parallel-validate.ts). Each worker
+ * loads the compiled ruleset once and keeps its warm code from pass to pass; before the pool,
+ * every pass started workers of its own, each loading the ruleset and warming up from scratch.
+ *
+ * One built entry (runtime/pool-worker.ts) runs every kind of job. A job gets a message
+ * channel of its own ({@link PoolJob}), so each pass talks to its worker as it did to a worker of
+ * its own; a worker runs one job at a time, and a job waits for a free worker. An idle worker does
+ * not keep the process alive (`unref`); `validateDelivery` stops the pool at its end, whether the
+ * run succeeded or failed ({@link closeRunPool}). A worker that fails (an error, or an exit before
+ * the pool was stopped) fails its job and every later job of the run: the run fails.
+ *
+ * @module
+ */
+import {
+  MessageChannel,
+  type MessagePort,
+  type Transferable,
+  type Worker,
+} from "node:worker_threads";
+import type { DeliveryRun } from "./delivery-state.js";
+import { builtWorkerScript, startWorker } from "./worker-start.js";
+import { workerRunData, type WorkerRunData } from "./worker-run.js";
+
+/** The `kind` of a pool worker's `workerData`. */
+export const POOL_KIND = "regel-worker-pool";
+
+/** The built entry of the pool's workers (undefined: the main thread does the work). */
+export function poolWorkerScript(): URL | undefined {
+  return builtWorkerScript("pool-worker.js");
+}
+
+/** What a pool worker is started with (its `workerData`). */
+export interface PoolWorkerData extends WorkerRunData {
+  kind: typeof POOL_KIND;
+}
+
+/** A job for a pool worker: its kind, its data, and the worker's end of the job's channel. */
+export interface PoolJobMessage {
+  type: "job";
+  kind: string;
+  job: unknown;
+  port: MessagePort;
+}
+
+/** A pool worker's message to the pool: it finished its job and is free. */
+export interface PoolFreeMessage {
+  type: "free";
+}
+
+/** Why a worker failed: its error, or its exit code when it stopped before the pool did. */
+export type WorkerFailure = { error: Error } | { exitCode: number };
+
+/**
+ * One job on a worker of the pool, as the main thread sees it: the main thread's end of its
+ * channel, and the worker's failure.
+ */
+export interface PoolJob {
+  readonly port: MessagePort;
+  /** Called once if the worker fails (now, when it had failed already). */
+  onFailure(listener: (f: WorkerFailure) => void): void;
+  /** The main thread is done with the job (its answer came, or the run failed). */
+  close(): void;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  /** The job running (undefined: idle). */
+  job: RunningJob | undefined;
+}
+
+interface RunningJob {
+  port: MessagePort;
+  listeners: ((f: WorkerFailure) => void)[];
+  failure: WorkerFailure | undefined;
+}
+
+/** The worker threads of one run (see the module comment). */
+export class WorkerPool {
+  private readonly workers: PoolWorker[] = [];
+  private readonly waiting: (() => void)[] = [];
+  private failure: WorkerFailure | undefined;
+  private stopped = false;
+  private readonly data: PoolWorkerData;
+
+  constructor(
+    s: DeliveryRun,
+    private readonly script: URL,
+  ) {
+    this.data = { kind: POOL_KIND, ...workerRunData(s) };
+  }
+
+  /** The workers started. */
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Start workers until there are `n`. */
+  grow(n: number): void {
+    while (!this.stopped && this.workers.length < n) this.start();
+  }
+
+  private start(): void {
+    const worker = startWorker(this.script, this.data);
+    worker.unref();
+    const w: PoolWorker = { worker, job: undefined };
+    worker.on("message", (m: PoolFreeMessage) => {
+      if (m.type !== "free") return;
+      w.job = undefined;
+      worker.unref();
+      this.waiting.shift()?.();
+    });
+    worker.on("error", (error: Error) => this.fail(w, { error }));
+    worker.on("exit", (exitCode) => {
+      if (!this.stopped) this.fail(w, { exitCode });
+    });
+    this.workers.push(w);
+  }
+
+  /**
+   * Run a job of `kind` on the next free worker (`transfer`: what its data hands over rather
+   * than copies). The job's messages go over its own channel ({@link PoolJob.port}).
+   */
+  async run(
+    kind: string,
+    job: unknown,
+    transfer: readonly Transferable[] = [],
+  ): Promise<PoolJob> {
+    if (this.workers.length === 0) this.grow(1);
+    let w = this.free();
+    while (w === undefined && this.failure === undefined && !this.stopped) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      w = this.free();
+    }
+    const { port1, port2 } = new MessageChannel();
+    const running: RunningJob = {
+      port: port1,
+      listeners: [],
+      failure: this.failure ?? (this.stopped ? { exitCode: 1 } : undefined),
+    };
+    if (w !== undefined && running.failure === undefined) {
+      w.job = running;
+      w.worker.ref();
+      w.worker.postMessage(
+        { type: "job", kind, job, port: port2 } satisfies PoolJobMessage,
+        [port2, ...transfer],
+      );
+    }
+    return {
+      port: port1,
+      onFailure(listener) {
+        if (running.failure !== undefined) listener(running.failure);
+        else running.listeners.push(listener);
+      },
+      close() {
+        port1.close();
+      },
+    };
+  }
+
+  /** Stop the workers (the run is done, or failed). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const resolve of this.waiting.splice(0)) resolve();
+    // an idle worker is unref'd, and ref() before terminate() does not keep the process alive
+    // until its exit (Node 20): a timer does
+    const alive = setInterval(() => {}, 1 << 30);
+    try {
+      await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    } finally {
+      clearInterval(alive);
+    }
+  }
+
+  private free(): PoolWorker | undefined {
+    if (this.failure !== undefined || this.stopped) return undefined;
+    return this.workers.find((w) => w.job === undefined);
+  }
+
+  private fail(w: PoolWorker, f: WorkerFailure): void {
+    // the first reason counts (an error is followed by an exit)
+    this.failure ??= f;
+    const job = w.job;
+    if (job !== undefined && job.failure === undefined) {
+      job.failure = f;
+      for (const listener of job.listeners.splice(0)) listener(f);
+    }
+    // jobs waiting for a worker fail with it
+    for (const resolve of this.waiting.splice(0)) resolve();
+  }
+}
+
+const pools = new WeakMap<DeliveryRun, WorkerPool>();
+
+/**
+ * The worker pool of the run `s`, started with `workers` workers (grown to as many when it was
+ * started with fewer); undefined when the worker entry is not built or the ruleset was not loaded
+ * from its compiled folder (then the main thread does the work).
+ */
+export function runPool(
+  s: DeliveryRun,
+  workers: number,
+): WorkerPool | undefined {
+  let pool = pools.get(s);
+  if (pool === undefined) {
+    const script = poolWorkerScript();
+    if (script === undefined || s.loaded.compiledSha256 === undefined)
+      return undefined;
+    pool = new WorkerPool(s, script);
+    pools.set(s, pool);
+  }
+  pool.grow(workers);
+  return pool;
+}
+
+/** Stop the worker pool of the run `s`, if it has one. */
+export async function closeRunPool(s: DeliveryRun): Promise<void> {
+  const pool = pools.get(s);
+  pools.delete(s);
+  await pool?.stop();
+}
+
+/** Describes a worker's failure in an error of the pass `pass` (worker `k` counted from 0). */
+export function failureError(f: WorkerFailure, k: number, pass: string): Error {
+  return "error" in f
+    ? new Error(`worker ${k + 1} of ${pass} failed: ${f.error.message}`, {
+        cause: f.error,
+      })
+    : new Error(
+        `worker ${k + 1} of ${pass} stopped (exit code ${f.exitCode}) before it finished`,
+      );
+}
+
+/**
+ * A job the main thread runs itself, with a worker's code, over a channel of its own (`run` gets
+ * the worker's end): its messages are structured-cloned as a worker's are, and its error is its
+ * failure.
+ */
+export function localJob(run: (port: MessagePort) => Promise<void>): PoolJob {
+  const { port1, port2 } = new MessageChannel();
+  const listeners: ((f: WorkerFailure) => void)[] = [];
+  let failure: WorkerFailure | undefined;
+  run(port2).catch((error: unknown) => {
+    failure = {
+      error: error instanceof Error ? error : new Error(String(error)),
+    };
+    for (const listener of listeners.splice(0)) listener(failure);
+  });
+  return {
+    port: port1,
+    onFailure(listener) {
+      if (failure !== undefined) listener(failure);
+      else listeners.push(listener);
+    },
+    close() {
+      port1.close();
+      port2.close();
+    },
+  };
+}

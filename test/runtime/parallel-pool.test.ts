@@ -1,0 +1,95 @@
+/**
+ * One pool of worker threads per run (runtime/worker-pool.ts): with N threads, the scan (every
+ * file split: `scanSplitBytes`), the whole-file passes and the validate pass together start N − 1
+ * workers, not some per pass; the report is the one thread's; the pool is stopped at the end of
+ * the run, whether it succeeded or failed.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Worker } from "node:worker_threads";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { validateDelivery } from "../../runtime/delivery.js";
+import {
+  loadCompiled,
+  type LoadedRuleset,
+} from "../../runtime/load-compiled.js";
+import { generateDelivery } from "../../runtime/synthetic/generate.js";
+import { ensureBuilt } from "../source-folders.js";
+
+/** Every worker the run starts, kept to count them and to see that they exited. */
+const started: Worker[] = [];
+vi.mock("../../runtime/worker-start.js", async (importOriginal) => {
+  const original =
+    await importOriginal<typeof import("../../runtime/worker-start.js")>();
+  return {
+    ...original,
+    startWorker: (script: URL, data: unknown) => {
+      const worker = original.startWorker(script, data);
+      started.push(worker);
+      return worker;
+    },
+  };
+});
+
+const work = mkdtempSync(join(tmpdir(), "regel-pool-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+let glo: LoadedRuleset;
+let delivery: string;
+beforeAll(async () => {
+  // the workers run the built entry (dist/runtime/pool-worker.js)
+  ensureBuilt();
+  glo = await loadCompiled(join("rulesets", "compiled", "ikb.glo@1.3.0"));
+  delivery = join(work, "d");
+  generateDelivery(glo.module, {
+    depositors: 1500,
+    seed: 31,
+    defectRate: 0.1,
+    markingRate: 0.02,
+    duplicateRate: 0.1,
+    rrd: "2024-03-31",
+    out: delivery,
+  });
+}, 300_000);
+
+/** Whether `worker` has exited (its thread id is −1 then). */
+const exited = (worker: Worker) => worker.threadId === -1;
+
+describe("one worker pool per run", () => {
+  it("N threads start N − 1 workers for the three passes, stopped at the end, with the one thread's report", async () => {
+    const one = await validateDelivery(delivery, glo, { rrd: "2024-03-31" });
+    for (const threads of [2, 3]) {
+      started.length = 0;
+      let used = 0;
+      const many = await validateDelivery(delivery, glo, {
+        rrd: "2024-03-31",
+        threads,
+        scanSplitBytes: 1,
+        onThreads: (n) => (used = n),
+      });
+      // the validate pass went over the threads (the scan and the whole-file passes too: the
+      // files are split from 1 byte, and dup0001/dup0002 have duplicates)
+      expect(used).toBe(threads);
+      expect(many.rules).toEqual(one.rules);
+      expect(many.inputProblems).toEqual(one.inputProblems);
+      expect(started.length, `${threads} threads`).toBe(threads - 1);
+      expect(started.every(exited)).toBe(true);
+    }
+  }, 120_000);
+
+  it("a failing run stops its pool", async () => {
+    started.length = 0;
+    // the workers refuse a compiled module other than the one the main thread loaded
+    const other = { ...glo, compiledSha256: "0".repeat(64) };
+    await expect(
+      validateDelivery(delivery, other, {
+        rrd: "2024-03-31",
+        threads: 3,
+        scanSplitBytes: 1,
+      }),
+    ).rejects.toThrow(/worker \d of the scan failed: .*changed/);
+    expect(started.length).toBeGreaterThan(0);
+    expect(started.every(exited)).toBe(true);
+  }, 120_000);
+});
