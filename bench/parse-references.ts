@@ -55,6 +55,11 @@ function tasks(dir: string, compiled: string, rrd: string): Task[] {
       args: ["read", dir, "text"],
     },
     {
+      key: "read-threads",
+      label: `regel's CSV reader, ${THREADS} threads at once, each reading every cell of every file (nothing shared or merged): the machine's ceiling for parallel work of this kind`,
+      args: ["read-threads", dir, String(THREADS)],
+    },
+    {
       key: "byte-scan",
       label:
         "raw byte scan: every byte read, line ends counted (`Buffer.indexOf`): the physical floor",
@@ -124,6 +129,12 @@ export function referenceRows(
   const papa = measured.get("papaparse")!;
   const one = measured.get("validate")!;
   const many = measured.get("validate-threads")!;
+  const reader = measured.get("read-bytes")!;
+  const readers = measured.get("read-threads")!;
+  if (readers.rows !== THREADS * reader.rows)
+    throw new Error(
+      `the ${THREADS} reading threads read ${readers.rows} rows, not ${THREADS} × ${reader.rows}`,
+    );
   for (const k of ["rows", "ikbs", "findings"])
     if (one[k] !== many[k])
       throw new Error(
@@ -138,7 +149,9 @@ export function referenceRows(
         ? "1.00"
         : t.key === "validate-threads"
           ? `${r(one.ms, m.ms)} × one thread's throughput, ${r(m.ms, papa.ms)} × papaparse`
-          : `${r(m.ms, base.ms)} × csv-parse, ${r(m.ms, papa.ms)} × papaparse`;
+          : t.key === "read-threads"
+            ? `${r(THREADS * reader.ms, m.ms)} × one reader's throughput`
+            : `${r(m.ms, base.ms)} × csv-parse, ${r(m.ms, papa.ms)} × papaparse`;
     const target =
       t.key === "validate"
         ? "≤ 1.0 × papaparse"

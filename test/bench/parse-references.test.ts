@@ -13,8 +13,14 @@ const measured = new Map<string, Measurement>(
     papaparse: { ms: 4_000, cpuMs: 4_100, peakRssMiB: 150 },
     udsv: { ms: 2_000, cpuMs: 2_100, peakRssMiB: 190 },
     duckdb: { ms: 6_000, cpuMs: 6_100, peakRssMiB: 440 },
-    "read-bytes": { ms: 3_000, cpuMs: 3_100, peakRssMiB: 160 },
+    "read-bytes": { ms: 3_000, cpuMs: 3_100, peakRssMiB: 160, rows: 100 },
     "read-text": { ms: 3_600, cpuMs: 3_700, peakRssMiB: 160 },
+    "read-threads": {
+      ms: 3_750,
+      cpuMs: 7_400,
+      peakRssMiB: 300,
+      rows: 100 * THREADS,
+    },
     "byte-scan": { ms: 300, cpuMs: 400, peakRssMiB: 150 },
     validate: {
       ms: 8_000,
@@ -38,16 +44,20 @@ const measured = new Map<string, Measurement>(
 describe("bench: parse-only references (issue 15)", () => {
   it("gives every row its ratio against csv-parse and papaparse of the same rounds, and validate its target", () => {
     const rows = referenceRows(measured, "d", "c", "2024-03-31");
-    expect(rows).toHaveLength(9);
+    expect(rows).toHaveLength(10);
     expect(rows[0]).toBe(
       "| csv-parse merely parsing the files (baseline) | 20.00 | 1.00 |  | 21.00 | 160 |",
     );
     expect(rows[2]).toContain("| 2.00 | 0.10 × csv-parse, 0.50 × papaparse |");
-    expect(rows[7]).toMatch(
+    // the machine's ceiling: THREADS reads at once against one read alone
+    expect(rows[6]).toBe(
+      `| regel's CSV reader, ${THREADS} threads at once, each reading every cell of every file (nothing shared or merged): the machine's ceiling for parallel work of this kind | 3.75 | ${((THREADS * 3_000) / 3_750).toFixed(2)} × one reader's throughput |  | 7.40 | 300 |`,
+    );
+    expect(rows[8]).toMatch(
       /^\| `regel validate` end to end .* \| 8\.00 \| 0\.40 × csv-parse, 2\.00 × papaparse \| ≤ 1\.0 × papaparse \| 8\.50 \| 390 \|$/,
     );
     // the threads row: its speed-up over the one-thread row of the same rounds
-    expect(rows[8]).toBe(
+    expect(rows[9]).toBe(
       `| \`regel validate --threads ${THREADS}\` end to end: worker threads, the same report | 5.00 | 1.60 × one thread's throughput, 1.25 × papaparse | ≥ 1.8 × one thread (2 cores) | 9.50 | 520 |`,
     );
   });
@@ -60,6 +70,14 @@ describe("bench: parse-only references (issue 15)", () => {
     });
     expect(() => referenceRows(wrong, "d", "c", "2024-03-31")).toThrow(
       /differ in findings: 6 against 7/,
+    );
+  });
+
+  it("refuses a ceiling row whose threads did not each read every row", () => {
+    const wrong = new Map(measured);
+    wrong.set("read-threads", { ...measured.get("read-threads")!, rows: 150 });
+    expect(() => referenceRows(wrong, "d", "c", "2024-03-31")).toThrow(
+      /reading threads read 150 rows, not/,
     );
   });
 
