@@ -103,6 +103,15 @@ export class ByteCsvTokenizer {
   private starts = new Int32Array(64);
   private ends = new Int32Array(64);
   private kinds = new Uint8Array(64);
+  /**
+   * Per column (the first {@link REUSE_COLUMNS}), the last short cell text made: an equal cell
+   * of a later record reuses it. Most cells of a delivery repeat their column's value of the
+   * record before (codes, booleans, currencies, countries), and a string per cell was most of
+   * the bytes a read allocates.
+   */
+  private readonly previous: (string | undefined)[] = new Array<
+    string | undefined
+  >(REUSE_COLUMNS).fill(undefined);
 
   constructor(
     private readonly emit: (e: CsvEvent) => void,
@@ -337,6 +346,7 @@ export class ByteCsvTokenizer {
       if (nf === 1 && this.ends[0] === this.starts[0]) continue;
       const cells: string[] = new Array(nf);
       const keep = this.projection?.keep;
+      const previous = this.previous;
       const ascii = allAscii || isAscii(b.subarray(start, i));
       if (ascii && latin1 === undefined) latin1 = b.toString("latin1", 0, n);
       for (let f = 0; f < nf; f++) {
@@ -350,9 +360,20 @@ export class ByteCsvTokenizer {
         }
         const s = this.starts[f];
         const e = this.ends[f];
+        const kind = this.kinds[f];
+        // a short ASCII cell equal to the column's cell in the previous record (a code, a
+        // boolean, a currency) is that same string: no new string for it
+        if (ascii && kind !== 3 && e - s <= REUSE_MAX && f < previous.length) {
+          const last = previous[f];
+          if (last !== undefined && sameAscii(last, b, s, e)) {
+            cells[f] = last;
+            continue;
+          }
+        }
         let v = ascii ? latin1!.slice(s, e) : b.toString("utf8", s, e);
-        if (this.kinds[f] === 3) v = v.replaceAll(this.doubled, this.quoteText);
+        if (kind === 3) v = v.replaceAll(this.doubled, this.quoteText);
         cells[f] = v;
+        if (f < previous.length) previous[f] = v;
       }
       this.header ??= cells.slice();
       this.emit({ kind: "row", cells, line: recordLine });
@@ -372,6 +393,19 @@ export class ByteCsvTokenizer {
     this.ends = ends;
     this.kinds = kinds;
   }
+}
+
+/** Cells of at most this many bytes are compared with the column's previous cell. */
+const REUSE_MAX = 12;
+/** Columns whose previous short cell is remembered. */
+const REUSE_COLUMNS = 256;
+
+/** Whether the ASCII bytes `b[s, e)` are the text `t`. */
+function sameAscii(t: string, b: Buffer, s: number, e: number): boolean {
+  if (t.length !== e - s) return false;
+  for (let k = 0; k < t.length; k++)
+    if (t.charCodeAt(k) !== b[s + k]) return false;
+  return true;
 }
 
 /** The first bytes of a UTF-8 byte order mark (possibly all of it). */

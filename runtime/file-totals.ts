@@ -153,7 +153,8 @@ export class FileTotals {
     // the row decoded once for every `when` of its entity (the same decode function)
     let decodedBy: FileTotalProjection["decode"];
     let decoded: unknown;
-    for (const t of mine) {
+    for (let k = 0; k < mine.length; k++) {
+      const t = mine[k];
       // a row that does not meet the `when` is not counted or summed (it may still hold the figure)
       let meets = true;
       if (t.projection.when && t.rule.entities[0] === entity) {
