@@ -280,6 +280,27 @@ export class Cursor {
     return this.buf[this.pos];
   }
   /**
+   * The rows with `key` from the current one on in this batch, added to `into` (a new list of
+   * exactly their number when undefined; `into` as it is when there are none), and past them.
+   * Their slots are cleared, as by {@link advance}.
+   */
+  takeKey(key: string, into: KeyedRow[] | undefined): KeyedRow[] | undefined {
+    const buf = this.buf;
+    const from = this.pos;
+    let end = from;
+    while (end < buf.length && buf[end]!.key === key) end++;
+    if (end === from) return into;
+    let list: KeyedRow[];
+    if (into === undefined) list = buf.slice(from, end) as KeyedRow[];
+    else {
+      list = into;
+      for (let i = from; i < end; i++) list.push(buf[i]!);
+    }
+    for (let i = from; i < end; i++) buf[i] = undefined;
+    this.pos = end;
+    return list;
+  }
+  /**
    * Past the current row. Its slot is cleared: a row the consumer is done with can then be
    * collected before the rest of its batch (fewer young objects surviving a scavenge).
    */
@@ -476,17 +497,15 @@ class Grouper {
             rows[this.at] = list as KeyedRow[];
             return GROUPS_REFILL;
           }
+          list = c.takeKey(min, list);
           const h = c.head();
-          if (h === undefined || h.key !== min) {
-            if (h !== undefined && h.key < min)
-              throw new Error(
-                `source ${this.at} is not sorted by key at line ${h.line}`,
-              );
-            break;
-          }
-          if (list === undefined) list = [h];
-          else list.push(h);
-          c.advance();
+          // the batch used up: the key's rows may go on in the next one
+          if (h === undefined && !c.ready()) continue;
+          if (h !== undefined && h.key < min)
+            throw new Error(
+              `source ${this.at} is not sorted by key at line ${h.line}`,
+            );
+          break;
         }
         rows[this.at] = list ?? NO_ROWS;
       }

@@ -104,14 +104,17 @@ export class ByteCsvTokenizer {
   private ends = new Int32Array(64);
   private kinds = new Uint8Array(64);
   /**
-   * Per column (the first {@link REUSE_COLUMNS}), the last short cell text made: an equal cell
-   * of a later record reuses it. Most cells of a delivery repeat their column's value of the
-   * record before (codes, booleans, currencies, countries), and a string per cell was most of
-   * the bytes a read allocates.
+   * Per column (the first {@link REUSE_COLUMNS}), the last short ASCII cell text made, and where
+   * its bytes are in the piece being tokenized (`prevAt` −1: not in this piece): an equal cell of
+   * a later record of the piece reuses the text. Most cells of a delivery repeat their column's
+   * value of the record before (codes, booleans, currencies, countries), and a string per cell
+   * was most of the bytes a read allocates.
    */
-  private readonly previous: (string | undefined)[] = new Array<
-    string | undefined
-  >(REUSE_COLUMNS).fill(undefined);
+  private readonly previous: string[] = new Array<string>(REUSE_COLUMNS).fill(
+    "",
+  );
+  private readonly prevAt = new Int32Array(REUSE_COLUMNS);
+  private readonly prevLen = new Int32Array(REUSE_COLUMNS);
 
   constructor(
     private readonly emit: (e: CsvEvent) => void,
@@ -245,6 +248,8 @@ export class ByteCsvTokenizer {
     // ASCII bytes (most pieces of most files) are their own Latin-1 text: decoded once, sliced
     const allAscii = isAscii(b);
     let latin1: string | undefined;
+    // the cells remembered for reuse were in the piece before
+    this.prevAt.fill(-1);
     while (i < n) {
       const start = i;
       const recordLine = this.line;
@@ -347,6 +352,8 @@ export class ByteCsvTokenizer {
       const cells: string[] = new Array(nf);
       const keep = this.projection?.keep;
       const previous = this.previous;
+      const prevAt = this.prevAt;
+      const prevLen = this.prevLen;
       const ascii = allAscii || isAscii(b.subarray(start, i));
       if (ascii && latin1 === undefined) latin1 = b.toString("latin1", 0, n);
       for (let f = 0; f < nf; f++) {
@@ -361,19 +368,29 @@ export class ByteCsvTokenizer {
         const s = this.starts[f];
         const e = this.ends[f];
         const kind = this.kinds[f];
-        // a short ASCII cell equal to the column's cell in the previous record (a code, a
-        // boolean, a currency) is that same string: no new string for it
-        if (ascii && kind !== 3 && e - s <= REUSE_MAX && f < previous.length) {
-          const last = previous[f];
-          if (last !== undefined && sameAscii(last, b, s, e)) {
-            cells[f] = last;
-            continue;
+        // a short ASCII cell equal to the column's last one in this piece (a code, a boolean, a
+        // currency) is that same text: no new string for it
+        const reuse =
+          ascii && kind !== 3 && e - s <= REUSE_MAX && f < REUSE_COLUMNS;
+        if (reuse) {
+          const at = prevAt[f];
+          if (at >= 0 && prevLen[f] === e - s) {
+            let k = 0;
+            while (k < e - s && b[s + k] === b[at + k]) k++;
+            if (k === e - s) {
+              cells[f] = previous[f];
+              continue;
+            }
           }
         }
         let v = ascii ? latin1!.slice(s, e) : b.toString("utf8", s, e);
         if (kind === 3) v = v.replaceAll(this.doubled, this.quoteText);
         cells[f] = v;
-        if (f < previous.length) previous[f] = v;
+        if (reuse) {
+          previous[f] = v;
+          prevAt[f] = s;
+          prevLen[f] = e - s;
+        }
       }
       this.header ??= cells.slice();
       this.emit({ kind: "row", cells, line: recordLine });
@@ -399,14 +416,6 @@ export class ByteCsvTokenizer {
 const REUSE_MAX = 12;
 /** Columns whose previous short cell is remembered. */
 const REUSE_COLUMNS = 256;
-
-/** Whether the ASCII bytes `b[s, e)` are the text `t`. */
-function sameAscii(t: string, b: Buffer, s: number, e: number): boolean {
-  if (t.length !== e - s) return false;
-  for (let k = 0; k < t.length; k++)
-    if (t.charCodeAt(k) !== b[s + k]) return false;
-  return true;
-}
 
 /** The first bytes of a UTF-8 byte order mark (possibly all of it). */
 function isBomPrefix(b: Uint8Array): boolean {
