@@ -115,6 +115,12 @@ export class ByteCsvTokenizer {
   );
   private readonly prevAt = new Int32Array(REUSE_COLUMNS);
   private readonly prevLen = new Int32Array(REUSE_COLUMNS);
+  /**
+   * Per column, the comparisons in a row that found a different cell in this piece: a column of
+   * values that do not repeat (identifiers, amounts, dates) is not compared again in the piece
+   * after {@link REUSE_MISSES}.
+   */
+  private readonly misses = new Uint8Array(REUSE_COLUMNS);
 
   constructor(
     private readonly emit: (e: CsvEvent) => void,
@@ -250,6 +256,7 @@ export class ByteCsvTokenizer {
     let latin1: string | undefined;
     // the cells remembered for reuse were in the piece before
     this.prevAt.fill(-1);
+    this.misses.fill(0);
     while (i < n) {
       const start = i;
       const recordLine = this.line;
@@ -354,6 +361,7 @@ export class ByteCsvTokenizer {
       const previous = this.previous;
       const prevAt = this.prevAt;
       const prevLen = this.prevLen;
+      const misses = this.misses;
       const ascii = allAscii || isAscii(b.subarray(start, i));
       if (ascii && latin1 === undefined) latin1 = b.toString("latin1", 0, n);
       for (let f = 0; f < nf; f++) {
@@ -372,16 +380,18 @@ export class ByteCsvTokenizer {
         // currency) is that same text: no new string for it
         const reuse =
           ascii && kind !== 3 && e - s <= REUSE_MAX && f < REUSE_COLUMNS;
-        if (reuse) {
+        if (reuse && misses[f] < REUSE_MISSES) {
           const at = prevAt[f];
           if (at >= 0 && prevLen[f] === e - s) {
             let k = 0;
             while (k < e - s && b[s + k] === b[at + k]) k++;
             if (k === e - s) {
               cells[f] = previous[f];
+              misses[f] = 0;
               continue;
             }
           }
+          misses[f]++;
         }
         let v = ascii ? latin1!.slice(s, e) : b.toString("utf8", s, e);
         if (kind === 3) v = v.replaceAll(this.doubled, this.quoteText);
@@ -414,6 +424,8 @@ export class ByteCsvTokenizer {
 
 /** Cells of at most this many bytes are compared with the column's previous cell. */
 const REUSE_MAX = 12;
+/** Comparisons in a row that miss before a column is no longer compared in a piece. */
+const REUSE_MISSES = 4;
 /** Columns whose previous short cell is remembered. */
 const REUSE_COLUMNS = 256;
 
