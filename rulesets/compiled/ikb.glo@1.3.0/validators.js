@@ -5017,10 +5017,28 @@ function $fileTotalWhen46(cells, index, ctx, record) {
         $eq(r.blocked_by_local_law, true));
 }
 /**
- * A BA row decoded as the checks decode it (its findings dropped), for the `when` of its file totals.
+ * The fields of a BA row that the `when`s of its file totals read, decoded as the checks decode them (findings dropped); the other fields are absent.
  */
 function $fileTotalRecord_BA(cells, index) {
-    return $decode_BA(cells, index, []);
+    const c18 = $cell(cells, index[18]);
+    const c19 = $cell(cells, index[19]);
+    const c20 = $cell(cells, index[20]);
+    const c21 = $cell(cells, index[21]);
+    const c22 = $cell(cells, index[22]);
+    const r = {
+        legal_dispute: c18 === "" ? undefined : $parseBoolean(c18),
+        restrictive_measures: c19 === "" ? undefined : $parseBoolean(c19),
+        pledged: c20 === "" ? undefined : $parseBoolean(c20),
+        attached: c21 === "" ? undefined : $parseBoolean(c21),
+        blocked_by_local_law: c22 === "" ? undefined : $parseBoolean(c22),
+    };
+    if ((c18 !== "" && r.legal_dispute === undefined) ||
+        (c19 !== "" && r.restrictive_measures === undefined) ||
+        (c20 !== "" && r.pledged === undefined) ||
+        (c21 !== "" && r.attached === undefined) ||
+        (c22 !== "" && r.blocked_by_local_law === undefined))
+        $markInvalid(r, cells, [index[18], index[19], index[20], index[21], index[22]], ["legal_dispute", "restrictive_measures", "pledged", "attached", "blocked_by_local_law"]);
+    return r;
 }
 /**
  * Whether a ETD row is the one that holds the figure of rule cnt0008.
@@ -5083,10 +5101,16 @@ function $fileTotalWhen48(cells, index, ctx, record) {
     return r.entity_type === "blocked_bank_account" || r.entity_type === "non_blocked_bank_account";
 }
 /**
- * A ETD row decoded as the checks decode it (its findings dropped), for the `when` of its file totals.
+ * The fields of a ETD row that the `when`s of its file totals read, decoded as the checks decode them (findings dropped); the other fields are absent.
  */
 function $fileTotalRecord_ETD(cells, index) {
-    return $decode_ETD(cells, index, []);
+    const c0 = $cell(cells, index[0]);
+    const r = {
+        entity_type: c0 === "" ? undefined : c0.length <= 60 || $cpLength(c0) <= 60 ? c0 : undefined,
+    };
+    if (r.entity_type === undefined)
+        $markInvalid(r, cells, [index[0]], ["entity_type"]);
+    return r;
 }
 /**
  * Whether a ETD row is the one that holds the figure of rule cnt0010.
