@@ -427,7 +427,7 @@ describe("the record a file total's `when` reads", () => {
             ),
           )!;
           const index = entity.fields.map((_, i) => i);
-          const ctx = { rrd: 19813, ikb: {} };
+          const ctx = { rrd: 19813, ikb: {}, ikbKey: undefined };
           const full = glo.decoders[entity.name](cells, index, []) as Record<
             string,
             unknown
