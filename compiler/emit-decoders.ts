@@ -28,11 +28,37 @@ export function emitDecoder(
   decodeRules: CompiledInstance[],
 ): Code {
   const fields = fieldsWithKinds(ctx, entity);
+  const { cells, props, marks, bad } = decodeParts(ctx, fields);
+  const failed = entityHelper("decodeFailed", entity);
+  return ts`${doc([`Decode one CSV row of ${entity.name}. \`index[i]\` is the cell of the i-th field (-1: column missing).`])}function ${entityHelper("decode", entity)}(cells: readonly string[], index: readonly number[], out: Finding[]): ${recordType(entity)} {
+    ${join(cells, "\n")}
+    const ${R}: ${recordType(entity)} = { ${join(props, ",\n")} };
+    ${join(marks, "\n")}
+    ${bad.length === 0 ? ts`` : ts`if (${join(bad, " || ")}) ${failed}(${R}, cells, index, out);`}
+    return ${R};
+  }
+
+  ${emitDecodeFailed(ctx, entity, decodeRules)}`;
+}
+
+type DecodedField = ReturnType<typeof fieldsWithKinds>[number];
+
+/**
+ * The parts of a decoder for `fields` (each with its position among the entity's fields): the
+ * cells read, the record's properties, the `$unknown` marks and the tests of a field that did not
+ * decode.
+ */
+function decodeParts(
+  ctx: ModuleContext,
+  fields: readonly DecodedField[],
+  positions: readonly number[] = fields.map((_, i) => i),
+): { cells: Code[]; props: Code[]; marks: Code[]; bad: Code[] } {
   const cells = fields.map(
-    (_, i) => ts`const ${cellVar(i)} = $cell(cells, index[${i}]);`,
+    (_, j) =>
+      ts`const ${cellVar(positions[j])} = $cell(cells, index[${positions[j]}]);`,
   );
   // A field with `unknown` texts: such a cell has no value, is not invalid and is kept in `$unknown`.
-  const unknownTest = (field: (typeof fields)[number]["field"], i: number) => {
+  const unknownTest = (field: DecodedField["field"], i: number) => {
     const texts = field.decl.unknownValues ?? [];
     return texts.length === 0
       ? undefined
@@ -41,7 +67,8 @@ export function emitDecoder(
           " || ",
         )})`;
   };
-  const props = fields.map(({ field, kind }, i) => {
+  const props = fields.map(({ field, kind }, j) => {
+    const i = positions[j];
     const unknown = unknownTest(field, i);
     const empty =
       unknown === undefined
@@ -50,7 +77,8 @@ export function emitDecoder(
     return ts`${key(field.name)}: ${empty} ? undefined : ${decodeExpr(ctx, kind, cellVar(i))}`;
   });
   const marks: Code[] = [];
-  fields.forEach(({ field }, i) => {
+  fields.forEach(({ field }, j) => {
+    const i = positions[j];
     const unknown = unknownTest(field, i);
     if (unknown !== undefined)
       marks.push(
@@ -58,7 +86,8 @@ export function emitDecoder(
       );
   });
   const bad: Code[] = [];
-  fields.forEach(({ field, kind }, i) => {
+  fields.forEach(({ field, kind }, j) => {
+    const i = positions[j];
     const canFail = !(kind.k === "text" && kind.maxLength === undefined);
     const unknown = unknownTest(field, i);
     // Required: absent for any reason is a failure. Optional: only a non-empty cell that did not decode.
@@ -70,16 +99,39 @@ export function emitDecoder(
           : ts`(${cellVar(i)} !== "" && !${unknown} && ${prop(R, field.name)} === undefined)`,
       );
   });
-  const failed = entityHelper("decodeFailed", entity);
-  return ts`${doc([`Decode one CSV row of ${entity.name}. \`index[i]\` is the cell of the i-th field (-1: column missing).`])}function ${entityHelper("decode", entity)}(cells: readonly string[], index: readonly number[], out: Finding[]): ${recordType(entity)} {
-    ${join(cells, "\n")}
-    const ${R}: ${recordType(entity)} = { ${join(props, ",\n")} };
-    ${join(marks, "\n")}
-    ${bad.length === 0 ? ts`` : ts`if (${join(bad, " || ")}) ${failed}(${R}, cells, index, out);`}
-    return ${R};
-  }
+  return { cells, props, marks, bad };
+}
 
-  ${emitDecodeFailed(ctx, entity, decodeRules)}`;
+/**
+ * A decoder of only the fields `names` of a row (the others absent from the record), each decoded
+ * and marked (`$unknown`, `$invalid`) as the entity's decoder has it; no findings. For a
+ * condition that reads only those fields (a file total's `when` in the scan).
+ */
+export function emitPartialDecoder(
+  ctx: ModuleContext,
+  entity: ResolvedEntity,
+  names: ReadonlySet<string>,
+  name: Code,
+  comment: string,
+): Code {
+  const all = fieldsWithKinds(ctx, entity);
+  const positions = all.flatMap((f, i) => (names.has(f.field.name) ? [i] : []));
+  const fields = positions.map((i) => all[i]);
+  const { cells, props, marks, bad } = decodeParts(ctx, fields, positions);
+  const invalid =
+    bad.length === 0
+      ? ts``
+      : ts`if (${join(bad, " || ")}) $markInvalid(${R}, cells, [${join(
+          positions.map((i) => ts`index[${i}]`),
+          ", ",
+        )}], ${lit(fields.map((f) => f.field.name))});`;
+  return ts`${doc([comment])}function ${name}(cells: readonly string[], index: readonly number[]): ${recordType(entity)} {
+    ${join(cells, "\n")}
+    const ${R} = { ${join(props, ",\n")} } as ${recordType(entity)};
+    ${join(marks, "\n")}
+    ${invalid}
+    return ${R};
+  }`;
 }
 
 function emitDecodeFailed(

@@ -26,6 +26,7 @@ import {
   type FieldKind,
 } from "./emit-types.js";
 import { dayNumberOf } from "./emit-expr.js";
+import { emitPartialDecoder } from "./emit-decoders.js";
 
 /** The file-total functions and the `fileTotals` table that names them. */
 export function emitFileTotals(ctx: ModuleContext): {
@@ -36,8 +37,14 @@ export function emitFileTotals(ctx: ModuleContext): {
   const functions: Code[] = [];
   const rows: Code[] = [];
   const links = ctx.ruleset.links;
-  /** Entities whose record helper (`decode` of their `when`s) is emitted. */
-  const recordHelpers = new Set<string>();
+  /**
+   * Per entity with a `when`, its record helper (the `decode` of its `when`s): its place among
+   * `functions`, and the fields its conditions read (undefined: any, a condition over the IKB).
+   */
+  const recordHelpers = new Map<
+    string,
+    { at: number; entity: ResolvedEntity; fields: Set<string> | undefined }
+  >();
   ctx.ruleset.rules.forEach((rule, n) => {
     const t = rule.decl.target;
     const req = rule.decl.require;
@@ -121,13 +128,11 @@ export function emitFileTotals(ctx: ModuleContext): {
     return ${cond};
   }`,
       );
-      if (!recordHelpers.has(entity.name)) {
-        recordHelpers.add(entity.name);
-        functions.push(
-          ts`${doc([`A ${entity.name} row decoded as the checks decode it (its findings dropped), for the \`when\` of its file totals.`])}function ${record}(cells: readonly string[], index: readonly number[]): ${recordType(entity)} {
-    return ${entityHelper("decode", entity)}(cells, index, []);
-  }`,
-        );
+      let helper = recordHelpers.get(entity.name);
+      if (helper === undefined) {
+        helper = { at: functions.length, entity, fields: new Set() };
+        recordHelpers.set(entity.name, helper);
+        functions.push(ts``); // the helper, once the fields of every condition are known
       }
       props.push(ts`when: ${name}`, ts`decode: ${record}`);
       // the fields the condition reads, so that the scan slices only their cells
@@ -136,13 +141,14 @@ export function emitFileTotals(ctx: ModuleContext): {
         const names = fieldsWithKinds(ctx, entity)
           .filter((f) => read.has(f.field))
           .map((f) => f.field.name);
+        for (const n of names) helper.fields?.add(n);
         props.push(
           ts`whenFields: [${join(
             names.map((n) => lit(n)),
             ", ",
           )}]`,
         );
-      }
+      } else helper.fields = undefined;
     }
     if (single && figure.key?.kind === "String" && figure.keyField) {
       // `E.f where k = "KEY"`: the row of E whose k is KEY (as written in the cell)
@@ -160,6 +166,23 @@ export function emitFileTotals(ctx: ModuleContext): {
     }
     rows.push(ts`${key(rule.code)}: { ${join(props, ", ")} }`);
   });
+  // a record helper decodes only the fields its conditions read (the scan leaves the other
+  // cells empty anyway): the whole record, 30 fields for BA, was most of a scanned row's garbage
+  for (const [name, { at, entity, fields }] of recordHelpers) {
+    const record = internal(`fileTotalRecord_${name}`);
+    functions[at] =
+      fields === undefined
+        ? ts`${doc([`A ${name} row decoded as the checks decode it (its findings dropped), for the \`when\` of its file totals.`])}function ${record}(cells: readonly string[], index: readonly number[]): ${recordType(entity)} {
+    return ${entityHelper("decode", entity)}(cells, index, []);
+  }`
+        : emitPartialDecoder(
+            ctx,
+            entity,
+            fields,
+            record,
+            `The fields of a ${name} row that the \`when\`s of its file totals read, decoded as the checks decode them (findings dropped); the other fields are absent.`,
+          );
+  }
   if (rows.length === 0) return { functions, table: undefined };
   const table = ts`
 /** The file totals by rule code: a row's summed value and the figure it is compared with. */

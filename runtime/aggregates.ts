@@ -55,7 +55,9 @@ export class Aggregates {
     categories: readonly string[],
   ): void {
     this.ikbs++;
-    for (const r of this.running) {
+    // indexed loops: called once per IKB, where an array iterator is an object per loop
+    for (let k = 0; k < this.running.length; k++) {
+      const r = this.running[k];
       const d = r.decl;
       if (d.measure === "count-findings") continue;
       if (d.category !== undefined && !categories.includes(d.category))
@@ -69,9 +71,10 @@ export class Aggregates {
         case "count-records":
           r.count += records[d.entity!]?.length ?? 0;
           break;
-        case "sum":
-          for (const rec of records[d.entity!] ?? []) {
-            const v = (rec as Record<string, unknown>)[d.field!];
+        case "sum": {
+          const list = records[d.entity!] ?? [];
+          for (let i = 0; i < list.length; i++) {
+            const v = (list[i] as Record<string, unknown>)[d.field!];
             if (typeof v === "bigint") r.sum += v;
             else if (typeof v === "number" && Number.isInteger(v))
               r.sum += BigInt(v);
@@ -79,6 +82,7 @@ export class Aggregates {
             r.values++;
           }
           break;
+        }
       }
     }
   }
@@ -157,8 +161,9 @@ function hasMarking(
   records: Readonly<Record<string, readonly unknown[]>>,
   m: NonNullable<AggregateTrace["marking"]>,
 ): boolean {
-  for (const rec of records[m.entity] ?? [])
-    if ((rec as Record<string, unknown>)[m.field] === m.value) return true;
+  const list = records[m.entity] ?? [];
+  for (let i = 0; i < list.length; i++)
+    if ((list[i] as Record<string, unknown>)[m.field] === m.value) return true;
   return false;
 }
 

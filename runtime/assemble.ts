@@ -280,6 +280,27 @@ export class Cursor {
     return this.buf[this.pos];
   }
   /**
+   * The rows with `key` from the current one on in this batch, added to `into` (a new list of
+   * exactly their number when undefined; `into` as it is when there are none), and past them.
+   * Their slots are cleared, as by {@link advance}.
+   */
+  takeKey(key: string, into: KeyedRow[] | undefined): KeyedRow[] | undefined {
+    const buf = this.buf;
+    const from = this.pos;
+    let end = from;
+    while (end < buf.length && buf[end]!.key === key) end++;
+    if (end === from) return into;
+    let list: KeyedRow[];
+    if (into === undefined) list = buf.slice(from, end) as KeyedRow[];
+    else {
+      list = into;
+      for (let i = from; i < end; i++) list.push(buf[i]!);
+    }
+    for (let i = from; i < end; i++) buf[i] = undefined;
+    this.pos = end;
+    return list;
+  }
+  /**
    * Past the current row. Its slot is cleared: a row the consumer is done with can then be
    * collected before the rest of its batch (fewer young objects surviving a scavenge).
    */
@@ -394,41 +415,102 @@ const NO_ROWS = Object.freeze([]) as unknown as KeyedRow[];
 export async function* groupByKey(
   sources: readonly AsyncIterator<KeyedRow[]>[],
 ): AsyncGenerator<KeyGroup[]> {
-  const cursors = sources.map((s) => new Cursor(s));
-  let out: KeyGroup[] = [];
+  const grouper = new Grouper(sources.map((s) => new Cursor(s)));
   for (;;) {
-    for (const c of cursors) if (!c.ready()) await c.refill();
-    let min: string | undefined;
-    for (const c of cursors) {
-      const h = c.head();
-      if (h && (min === undefined || h.key < min)) min = h.key;
+    const state = grouper.fill();
+    if (state === GROUPS_END) break;
+    if (state === GROUPS_FULL) {
+      yield grouper.take();
+      continue;
     }
-    if (min === undefined) break;
-    const rows: KeyedRow[][] = new Array<KeyedRow[]>(cursors.length);
-    for (let i = 0; i < cursors.length; i++) {
-      const c = cursors[i];
-      let list: KeyedRow[] | undefined;
-      for (;;) {
-        if (!c.ready()) await c.refill();
-        const h = c.head();
-        if (!h || h.key !== min) {
-          if (h && h.key < min)
+    // a cursor's batch is used up: wait for its next one, then go on
+    await grouper.refill();
+  }
+  const rest = grouper.take();
+  if (rest.length) yield rest;
+}
+
+/** Why {@link Grouper.fill} returned. */
+const GROUPS_FULL = 0;
+const GROUPS_END = 1;
+const GROUPS_REFILL = 2;
+
+/**
+ * The groups of {@link groupByKey}, formed from the cursors' current batches by a plain
+ * (synchronous) method, so that the optimizing compiler takes its loop (an async generator's
+ * loop it does not); the generator only awaits the refills.
+ */
+class Grouper {
+  private out: KeyGroup[] = [];
+  /** The group being formed when a cursor had to be refilled: its key, rows, next cursor. */
+  private min = "";
+  private rows: KeyedRow[][] | undefined;
+  private at = 0;
+
+  constructor(private readonly cursors: readonly Cursor[]) {}
+
+  /** The groups formed so far. */
+  take(): KeyGroup[] {
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+
+  /** Refill every cursor whose batch is used up. */
+  async refill(): Promise<void> {
+    for (let i = 0; i < this.cursors.length; i++)
+      if (!this.cursors[i].ready()) await this.cursors[i].refill();
+  }
+
+  /**
+   * Form groups until {@link GROUP_BATCH} are waiting (GROUPS_FULL), every cursor is at its end
+   * (GROUPS_END), or a cursor must be refilled first (GROUPS_REFILL; a group half formed then
+   * goes on at the next call).
+   */
+  fill(): number {
+    const cursors = this.cursors;
+    const k = cursors.length;
+    const out = this.out;
+    for (;;) {
+      let rows = this.rows;
+      if (rows === undefined) {
+        if (out.length >= GROUP_BATCH) return GROUPS_FULL;
+        for (let i = 0; i < k; i++)
+          if (!cursors[i].ready()) return GROUPS_REFILL;
+        let min: string | undefined;
+        for (let i = 0; i < k; i++) {
+          const h = cursors[i].head();
+          if (h !== undefined && (min === undefined || h.key < min))
+            min = h.key;
+        }
+        if (min === undefined) return GROUPS_END;
+        this.min = min;
+        this.rows = rows = new Array<KeyedRow[]>(k);
+        this.at = 0;
+      }
+      const min = this.min;
+      for (; this.at < k; this.at++) {
+        const c = cursors[this.at];
+        let list: KeyedRow[] | undefined = rows[this.at];
+        for (;;) {
+          if (!c.ready()) {
+            rows[this.at] = list as KeyedRow[];
+            return GROUPS_REFILL;
+          }
+          list = c.takeKey(min, list);
+          const h = c.head();
+          // the batch used up: the key's rows may go on in the next one
+          if (h === undefined && !c.ready()) continue;
+          if (h !== undefined && h.key < min)
             throw new Error(
-              `source ${i} is not sorted by key at line ${h.line}`,
+              `source ${this.at} is not sorted by key at line ${h.line}`,
             );
           break;
         }
-        if (list === undefined) list = [h];
-        else list.push(h);
-        c.advance();
+        rows[this.at] = list ?? NO_ROWS;
       }
-      rows[i] = list ?? NO_ROWS;
-    }
-    out.push({ key: min, rows });
-    if (out.length >= GROUP_BATCH) {
-      yield out;
-      out = [];
+      this.rows = undefined;
+      out.push({ key: min, rows });
     }
   }
-  if (out.length) yield out;
 }

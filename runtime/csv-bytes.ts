@@ -103,6 +103,24 @@ export class ByteCsvTokenizer {
   private starts = new Int32Array(64);
   private ends = new Int32Array(64);
   private kinds = new Uint8Array(64);
+  /**
+   * Per column (the first {@link REUSE_COLUMNS}), the last short ASCII cell text made, and where
+   * its bytes are in the piece being tokenized (`prevAt` −1: not in this piece): an equal cell of
+   * a later record of the piece reuses the text. Most cells of a delivery repeat their column's
+   * value of the record before (codes, booleans, currencies, countries), and a string per cell
+   * was most of the bytes a read allocates.
+   */
+  private readonly previous: string[] = new Array<string>(REUSE_COLUMNS).fill(
+    "",
+  );
+  private readonly prevAt = new Int32Array(REUSE_COLUMNS);
+  private readonly prevLen = new Int32Array(REUSE_COLUMNS);
+  /**
+   * Per column, the comparisons in a row that found a different cell in this piece: a column of
+   * values that do not repeat (identifiers, amounts, dates) is not compared again in the piece
+   * after {@link REUSE_MISSES}.
+   */
+  private readonly misses = new Uint8Array(REUSE_COLUMNS);
 
   constructor(
     private readonly emit: (e: CsvEvent) => void,
@@ -236,6 +254,9 @@ export class ByteCsvTokenizer {
     // ASCII bytes (most pieces of most files) are their own Latin-1 text: decoded once, sliced
     const allAscii = isAscii(b);
     let latin1: string | undefined;
+    // the cells remembered for reuse were in the piece before
+    this.prevAt.fill(-1);
+    this.misses.fill(0);
     while (i < n) {
       const start = i;
       const recordLine = this.line;
@@ -337,6 +358,10 @@ export class ByteCsvTokenizer {
       if (nf === 1 && this.ends[0] === this.starts[0]) continue;
       const cells: string[] = new Array(nf);
       const keep = this.projection?.keep;
+      const previous = this.previous;
+      const prevAt = this.prevAt;
+      const prevLen = this.prevLen;
+      const misses = this.misses;
       const ascii = allAscii || isAscii(b.subarray(start, i));
       if (ascii && latin1 === undefined) latin1 = b.toString("latin1", 0, n);
       for (let f = 0; f < nf; f++) {
@@ -350,9 +375,32 @@ export class ByteCsvTokenizer {
         }
         const s = this.starts[f];
         const e = this.ends[f];
+        const kind = this.kinds[f];
+        // a short ASCII cell equal to the column's last one in this piece (a code, a boolean, a
+        // currency) is that same text: no new string for it
+        const reuse =
+          ascii && kind !== 3 && e - s <= REUSE_MAX && f < REUSE_COLUMNS;
+        if (reuse && misses[f] < REUSE_MISSES) {
+          const at = prevAt[f];
+          if (at >= 0 && prevLen[f] === e - s) {
+            let k = 0;
+            while (k < e - s && b[s + k] === b[at + k]) k++;
+            if (k === e - s) {
+              cells[f] = previous[f];
+              misses[f] = 0;
+              continue;
+            }
+          }
+          misses[f]++;
+        }
         let v = ascii ? latin1!.slice(s, e) : b.toString("utf8", s, e);
-        if (this.kinds[f] === 3) v = v.replaceAll(this.doubled, this.quoteText);
+        if (kind === 3) v = v.replaceAll(this.doubled, this.quoteText);
         cells[f] = v;
+        if (reuse) {
+          previous[f] = v;
+          prevAt[f] = s;
+          prevLen[f] = e - s;
+        }
       }
       this.header ??= cells.slice();
       this.emit({ kind: "row", cells, line: recordLine });
@@ -373,6 +421,13 @@ export class ByteCsvTokenizer {
     this.kinds = kinds;
   }
 }
+
+/** Cells of at most this many bytes are compared with the column's previous cell. */
+const REUSE_MAX = 12;
+/** Comparisons in a row that miss before a column is no longer compared in a piece. */
+const REUSE_MISSES = 4;
+/** Columns whose previous short cell is remembered. */
+const REUSE_COLUMNS = 256;
 
 /** The first bytes of a UTF-8 byte order mark (possibly all of it). */
 function isBomPrefix(b: Uint8Array): boolean {

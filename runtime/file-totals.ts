@@ -96,8 +96,24 @@ export class FileTotals {
   private readonly touched = new Set<string>();
   /** The records of each entity a `count` counts. */
   private readonly counts = new Map<string, number>();
-  /** Per entity, the totals whose rule is on it or whose figure is its (in rule order). */
-  private readonly byEntity = new Map<string, Total[]>();
+  /**
+   * Per entity whose rows were seen: whether a `count` counts them and the rows not yet added to
+   * {@link counts} ({@link addRows}), whether a total reads their cells, and the totals whose
+   * rule is on it or whose figure is its (in rule order).
+   */
+  private readonly byEntity = new Map<
+    string,
+    { counted: boolean; rows: number; touched: boolean; mine: Total[] }
+  >();
+
+  /** The rows counted by {@link row} added to {@link counts}. */
+  private addRows(): void {
+    for (const [entity, e] of this.byEntity)
+      if (e.rows > 0) {
+        this.counts.set(entity, (this.counts.get(entity) ?? 0) + e.rows);
+        e.rows = 0;
+      }
+  }
 
   /** The header positions an entity's scan must keep for the totals (`index`: field → cell). */
   columns(entity: string, index: readonly number[]): number[] {
@@ -133,27 +149,33 @@ export class FileTotals {
     line: number,
     normalize?: CellNormalizer,
   ): void {
-    const n = this.counts.get(entity);
-    if (n !== undefined) this.counts.set(entity, n + 1);
-    if (!this.touched.has(entity)) return;
+    // one lookup per row: what the totals do with this entity's rows
+    let e = this.byEntity.get(entity);
+    if (e === undefined) {
+      e = {
+        counted: this.counts.has(entity),
+        rows: 0,
+        touched: this.touched.has(entity),
+        mine: this.totals.filter(
+          (t) => t.rule.entities[0] === entity || t.total.single === entity,
+        ),
+      };
+      this.byEntity.set(entity, e);
+    }
+    if (e.counted) e.rows++;
+    if (!e.touched) return;
     // the scan reads cells as written; a dialect's dates and decimals are decoded canonical
     if (normalize) {
       const copy = cells.slice();
       normalize.normalize(copy);
       cells = copy;
     }
-    let mine = this.byEntity.get(entity);
-    if (mine === undefined)
-      this.byEntity.set(
-        entity,
-        (mine = this.totals.filter(
-          (t) => t.rule.entities[0] === entity || t.total.single === entity,
-        )),
-      );
+    const mine = e.mine;
     // the row decoded once for every `when` of its entity (the same decode function)
     let decodedBy: FileTotalProjection["decode"];
     let decoded: unknown;
-    for (const t of mine) {
+    for (let k = 0; k < mine.length; k++) {
+      const t = mine[k];
       // a row that does not meet the `when` is not counted or summed (it may still hold the figure)
       let meets = true;
       if (t.projection.when && t.rule.entities[0] === entity) {
@@ -192,6 +214,7 @@ export class FileTotals {
     state: (entity: string) => TotalsFileState | undefined,
     rrd: number,
   ): FileTotalFinding[] {
+    this.addRows();
     const out: FileTotalFinding[] = [];
     for (const t of this.totals) {
       const files = t.rule.entities.map(state);
@@ -262,6 +285,7 @@ export class FileTotals {
    * a worker of the parallel scan (runtime/parallel-scan.ts) in totals of its own.
    */
   partial(): FileTotalsPart {
+    this.addRows();
     return {
       totals: this.totals.map((t) => ({
         sum: t.sum,
@@ -295,6 +319,7 @@ export class FileTotals {
       }
       t.records += p.records;
     });
+    this.addRows();
     for (const [entity, n] of part.counts)
       this.counts.set(entity, (this.counts.get(entity) ?? 0) + n);
   }

@@ -662,16 +662,14 @@ async function scan(
   let lastResume = 0;
   /** Where the workers take over (undefined: this thread reads the file to its end). */
   let split: { offset: number; line: number } | undefined;
-  for await (const batch of events(
-    s,
-    f,
-    onBytes,
-    true,
-    projection,
-    f.hash.update,
-    resumePoint,
-  )) {
-    for (const ev of batch) {
+  /**
+   * The rows of one batch. A plain function called per batch, so that the optimizing compiler
+   * takes this loop (the loop of an async function it does not).
+   */
+  const scanBatch = (batch: CsvEvent[]): void => {
+    const wholeFile = f.wholeFile;
+    for (let b = 0; b < batch.length; b++) {
+      const ev = batch[b];
       if (countOnly) {
         f.report.rowsRead++;
         f.report.rowsRejected++;
@@ -732,13 +730,26 @@ async function scan(
       if (f.unique) f.unique.hashes.addHash(hash53Cells(ev.cells, f.keyCols));
       if (f.wholeFile.length > 0) {
         const cells = canonicalCells(f, ev.cells);
-        for (const w of f.wholeFile) w.scan(cells);
+        for (let w = 0; w < wholeFile.length; w++) wholeFile[w].scan(cells);
       }
       s.totals.row(f.entity.name, ev.cells, f.index, ev.line, f.normalize);
-      for (const c of collect)
+      for (let k = 0; k < collect.length; k++) {
+        const c = collect[k];
         if (ev.cells[c.col] !== "") c.set.add(ev.cells[c.col]);
+      }
       records++;
     }
+  };
+  for await (const batch of events(
+    s,
+    f,
+    onBytes,
+    true,
+    projection,
+    f.hash.update,
+    resumePoint,
+  )) {
+    scanBatch(batch);
     if (
       resumePoint !== undefined &&
       resumePoint.offset - lastResume >= resumeStep &&
@@ -840,24 +851,54 @@ export async function* keyedRows(
   lo: string | null,
   hi: string | null,
 ): AsyncGenerator<KeyedRow[]> {
+  const at: KeyedBatchState = { headerSeen, past: false };
   for await (const batch of batches) {
-    const out: KeyedRow[] = [];
-    for (const ev of batch) {
-      if (!headerSeen) {
-        headerSeen = true;
-        continue;
-      }
-      if (ev.kind === "problem" || ev.cells.length !== f.width) continue;
-      const key = f.ikbCol >= 0 ? ev.cells[f.ikbCol] : "";
-      if (lo !== null && key < lo) continue;
-      if (hi !== null && key >= hi) {
-        if (out.length) yield out;
-        return;
-      }
-      out.push({ key, line: ev.line, cells: ev.cells });
-    }
+    const out = keyedBatch(batch, f, at, lo, hi);
     if (out.length) yield out;
+    if (at.past) return;
   }
+}
+
+/** Where {@link keyedRows} is: past the header; past `hi` (the read stops). */
+interface KeyedBatchState {
+  headerSeen: boolean;
+  past: boolean;
+}
+
+/**
+ * The keyed rows of one batch of {@link keyedRows}, written over the batch's own array (which
+ * the reader hands over and never uses again): no second array per batch. A plain function,
+ * so that the optimizing compiler takes this loop (an async generator's loop it does not).
+ */
+function keyedBatch(
+  batch: CsvEvent[],
+  f: FileState,
+  at: KeyedBatchState,
+  lo: string | null,
+  hi: string | null,
+): KeyedRow[] {
+  const out = batch as unknown as KeyedRow[];
+  const width = f.width;
+  const ikbCol = f.ikbCol;
+  let n = 0;
+  let i = 0;
+  for (; i < batch.length; i++) {
+    const ev = batch[i];
+    if (!at.headerSeen) {
+      at.headerSeen = true;
+      continue;
+    }
+    if (ev.kind === "problem" || ev.cells.length !== width) continue;
+    const key = ikbCol >= 0 ? ev.cells[ikbCol] : "";
+    if (lo !== null && key < lo) continue;
+    if (hi !== null && key >= hi) {
+      at.past = true;
+      break;
+    }
+    out[n++] = { key, line: ev.line, cells: ev.cells };
+  }
+  out.length = n;
+  return out;
 }
 
 /** Parse the target of a `ref E.f` field type. */

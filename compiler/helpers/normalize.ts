@@ -91,11 +91,33 @@ export const $ADDRESS_WORDS: ReadonlyMap<string, string> = new Map([
  * characters; any other goes through the Unicode steps.
  */
 export function $normalWords(texts: readonly (string | undefined)[]): string[] {
+  const words: string[] = [];
+  $wordsInto(texts, words);
+  return words;
+}
+
+/**
+ * Scratch list of the helpers that join the words of a value ({@link $normalizedName},
+ * {@link $normalizedCode}): those run once per row of a whole-file check, and a new list per
+ * call (room for 17 words at the first) was most of what they allocated. Only its first places
+ * (as many as {@link $wordsInto} returned) are read; it is never shrunk.
+ */
+export const $WORD_LIST: string[] = [];
+
+/**
+ * {@link $normalWords} of `texts` written into `out` from its start (past the end of `out` when
+ * it is shorter); returns the number of words.
+ */
+export function $wordsInto(texts: readonly (string | undefined)[], out: string[]): number {
   for (let k = 0; k < texts.length; k++) {
     const t = texts[k];
-    if (t !== undefined && !$isAscii(t)) return $unicodeWords(texts);
+    if (t !== undefined && !$isAscii(t)) {
+      const words = $unicodeWords(texts);
+      for (let i = 0; i < words.length; i++) out[i] = words[i];
+      return words.length;
+    }
   }
-  const words: string[] = [];
+  let n = 0;
   for (let k = 0; k < texts.length; k++) {
     const t = texts[k];
     if (t === undefined) continue;
@@ -110,13 +132,13 @@ export function $normalWords(texts: readonly (string | undefined)[]): string[] {
         if (capital) upper = true;
       } else if (from >= 0) {
         const w = t.slice(from, i);
-        words.push(upper ? w.toLowerCase() : w);
+        out[n++] = upper ? w.toLowerCase() : w;
         from = -1;
         upper = false;
       }
     }
   }
-  return words;
+  return n;
 }
 
 /** {@link $normalWords} of texts that are not all ASCII. */
@@ -143,16 +165,26 @@ export function $normalizedText(texts: readonly (string | undefined)[]): string 
  * particles only keeps them.
  */
 export function $normalizedName(texts: readonly (string | undefined)[]): string | undefined {
-  const w = $normalWords(texts);
-  if (w.length === 0) return undefined;
-  const kept = w.filter((x) => !$NAME_PARTICLES.has(x));
-  return (kept.length === 0 ? w : kept).join("");
+  const w = $WORD_LIST;
+  const n = $wordsInto(texts, w);
+  if (n === 0) return undefined;
+  // words are never empty: nothing kept is the empty text
+  let kept = "";
+  for (let i = 0; i < n; i++) if (!$NAME_PARTICLES.has(w[i])) kept += w[i];
+  if (kept !== "") return kept;
+  let all = "";
+  for (let i = 0; i < n; i++) all += w[i];
+  return all;
 }
 
 /** `normalized_code(a, ...)`: letters and digits only (`111.222.333` is `111222333`). */
 export function $normalizedCode(texts: readonly (string | undefined)[]): string | undefined {
-  const w = $normalWords(texts);
-  return w.length === 0 ? undefined : w.join("");
+  const w = $WORD_LIST;
+  const n = $wordsInto(texts, w);
+  if (n === 0) return undefined;
+  let s = w[0];
+  for (let i = 1; i < n; i++) s += w[i];
+  return s;
 }
 
 /**

@@ -15,7 +15,13 @@ import {
   $HEX_RUN,
   $MIN_DERIVED_LENGTH,
 } from "../../compiler/helpers/identifiers.js";
-import { $FOLDED, $normalWords } from "../../compiler/helpers/normalize.js";
+import {
+  $FOLDED,
+  $NAME_PARTICLES,
+  $normalizedCode,
+  $normalizedName,
+  $normalWords,
+} from "../../compiler/helpers/normalize.js";
 
 /** The Unicode steps for every text (the implementation before the ASCII loop). */
 function referenceWords(texts: readonly (string | undefined)[]): string[] {
@@ -110,6 +116,45 @@ describe("hot prelude helpers give what their plain implementations give", () =>
       ["Straße 1"],
     ])
       expect($normalWords(texts)).toEqual(referenceWords(texts));
+  });
+
+  it("$normalizedName and $normalizedCode: the words joined from a scratch list, as filtered and joined lists of them", () => {
+    const name = (texts: readonly (string | undefined)[]) => {
+      const w = referenceWords(texts);
+      if (w.length === 0) return undefined;
+      const kept = w.filter((x) => !$NAME_PARTICLES.has(x));
+      return (kept.length === 0 ? w : kept).join("");
+    };
+    const code = (texts: readonly (string | undefined)[]) => {
+      const w = referenceWords(texts);
+      return w.length === 0 ? undefined : w.join("");
+    };
+    const values = fc.array(fc.option(text, { nil: undefined }), {
+      maxLength: 4,
+    });
+    // calls of both, one after the other: a longer list of words before leaves nothing behind
+    fc.assert(
+      fc.property(fc.array(values, { minLength: 1, maxLength: 4 }), (calls) => {
+        for (const texts of calls) {
+          expect($normalizedName(texts)).toBe(name(texts));
+          expect($normalizedCode(texts)).toBe(code(texts));
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    for (const texts of [
+      ["van den Berg"],
+      ["van der", "de"],
+      ["Berg, van den", "J. P."],
+      ["v.d. Berg"],
+      ["111.222.333"],
+      ["MÜLLER-Lüdenscheid"],
+      ["", undefined],
+      ["de", "Vries", "van"],
+    ]) {
+      expect($normalizedName(texts)).toBe(name(texts));
+      expect($normalizedCode(texts)).toBe(code(texts));
+    }
   });
 
   it("$parseDecimal: the sum as a double and the digits through BigInt agree", () => {

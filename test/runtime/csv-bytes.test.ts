@@ -254,6 +254,45 @@ describe("byte tokenizer = text tokenizer (differential, issue 15)", () => {
     ]);
   });
 
+  it("a short cell equal to its column's cell in the record before is the same text, however either was written", async () => {
+    // quoted and unquoted, with `""` escapes, non-ASCII, other lengths, a column past the
+    // previous record's width, a record over a limit between them
+    const csv =
+      "h1,h2,h3\n" +
+      'EUR,true,"a""b"\n' +
+      'EUR,"true",a"b\n' +
+      '"EUR",tru,"a""b"\n' +
+      "EURO,true,é\n" +
+      "EUR,true,é,x\n" +
+      'EUR,"true""",e\n' +
+      `EUR,${"z".repeat(30)},e\n` +
+      "EUR,true,e\n" +
+      ",true,e\n" +
+      "EUR,,e\n";
+    for (const at of [[], [5, 17, 40], [1, 2, 3, 60, 61]]) {
+      const chunks = cut(utf8(csv), at);
+      const options: CsvReaderOptions = { maxFieldLength: 20 };
+      const text = await batches(chunks, options, undefined, "text");
+      const viaBytes = await batches(chunks, options, undefined, "bytes");
+      expect(viaBytes).toEqual(text);
+      expect(
+        viaBytes.flat().map((e) => (e.kind === "row" ? e.cells : e.code)),
+      ).toEqual([
+        ["h1", "h2", "h3"],
+        ["EUR", "true", 'a"b'],
+        ["EUR", "true", 'a"b'],
+        ["EUR", "tru", 'a"b'],
+        ["EURO", "true", "é"],
+        ["EUR", "true", "é", "x"],
+        ["EUR", 'true"', "e"],
+        "field-too-large",
+        ["EUR", "true", "e"],
+        ["", "true", "e"],
+        ["EUR", "", "e"],
+      ]);
+    }
+  });
+
   it("reads a dialect of ASCII separators in UTF-8, and leaves others to the text tokenizer", () => {
     expect(byteTokenizerFits({ delimiter: ";", quote: "'" })).toBe(true);
     expect(byteTokenizerFits({ delimiter: "\t", quote: null })).toBe(true);

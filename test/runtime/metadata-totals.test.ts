@@ -396,3 +396,59 @@ describe("ikb.glo 1.3.0: a missing or malformed metadata file", () => {
     ]);
   });
 });
+
+describe("the record a file total's `when` reads", () => {
+  it("decodes the fields the conditions read as the entity's decoder does (the shipped ikb.glo@1.3.0)", async () => {
+    const { module: glo } = await loadCompiled(
+      join(import.meta.dirname, "../../rulesets/compiled/ikb.glo@1.3.0"),
+    );
+    const totals = Object.values(glo.fileTotals ?? {}).filter(
+      (t) => t.when !== undefined && t.decode !== undefined,
+    );
+    expect(totals.length).toBeGreaterThan(0);
+    const cell = fc.constantFrom(
+      "",
+      "true",
+      "false",
+      "TRUE",
+      "1",
+      "x",
+      "Unknown",
+      "blocked_bank_account",
+      "non_blocked_bank_account",
+      "é",
+    );
+    fc.assert(
+      fc.property(fc.array(cell, { minLength: 40, maxLength: 40 }), (cells) => {
+        for (const t of totals) {
+          const entity = glo.entities.find((e) =>
+            (t.whenFields ?? []).every((n) =>
+              e.fields.some((f) => f.name === n),
+            ),
+          )!;
+          const index = entity.fields.map((_, i) => i);
+          const ctx = { rrd: 19813, ikb: {}, ikbKey: undefined };
+          const full = glo.decoders[entity.name](cells, index, []) as Record<
+            string,
+            unknown
+          >;
+          const part = t.decode!(cells, index) as Record<string, unknown>;
+          // the condition on the partial record, and on the whole one the decoder gives
+          expect(t.when!(cells, index, ctx, part)).toBe(
+            t.when!(cells, index, ctx, full),
+          );
+          for (const n of t.whenFields ?? []) {
+            expect(part[n]).toEqual(full[n]);
+            for (const marks of ["$invalid", "$unknown"])
+              expect(
+                (part[marks] as Record<string, unknown> | undefined)?.[n],
+              ).toEqual(
+                (full[marks] as Record<string, unknown> | undefined)?.[n],
+              );
+          }
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -3618,7 +3618,8 @@ function $check_UA(r, ctx, out) {
  * Category identity: Identiteit niet vastgesteld
  */
 function $category_identity(findings, ikb) {
-    for (const f of findings) {
+    for (let i = 0; i < findings.length; i++) {
+        const f = findings[i];
         if (f.rule === "omc0001")
             return true;
         if (f.rule === "omc0002")
@@ -3649,17 +3650,29 @@ function $category_identity(findings, ikb) {
         if (f.rule === "tmc0003" && f.role === "D")
             return true;
     }
-    for (const x of $ikbRows(ikb, "NP")) {
-        if (x.reliability_indicator_code === "BETROUWBAARHEID NIET GEGARANDEERD")
-            return true;
+    {
+        const rows = $ikbRows(ikb, "NP");
+        for (let i = 0; i < rows.length; i++) {
+            const x = rows[i];
+            if (x.reliability_indicator_code === "BETROUWBAARHEID NIET GEGARANDEERD")
+                return true;
+        }
     }
-    for (const x of $ikbRows(ikb, "NNP")) {
-        if (x.reliability_indicator_code === "BETROUWBAARHEID NIET GEGARANDEERD")
-            return true;
+    {
+        const rows = $ikbRows(ikb, "NNP");
+        for (let i = 0; i < rows.length; i++) {
+            const x = rows[i];
+            if (x.reliability_indicator_code === "BETROUWBAARHEID NIET GEGARANDEERD")
+                return true;
+        }
     }
-    for (const x of $ikbRows(ikb, "NNP")) {
-        if (x.legal_capacity_code === "ONBEKEND")
-            return true;
+    {
+        const rows = $ikbRows(ikb, "NNP");
+        for (let i = 0; i < rows.length; i++) {
+            const x = rows[i];
+            if (x.legal_capacity_code === "ONBEKEND")
+                return true;
+        }
     }
     return false;
 }
@@ -3667,19 +3680,28 @@ function $category_identity(findings, ikb) {
  * Category eligibility: Twijfel in aanmerking komen
  */
 function $category_eligibility(findings, ikb) {
-    for (const f of findings) {
+    for (let i = 0; i < findings.length; i++) {
+        const f = findings[i];
         if (f.rule === "omc0011")
             return true;
         if (f.rule === "etc0004")
             return true;
     }
-    for (const x of $ikbRows(ikb, "NP")) {
-        if (x.eligibility_indicator_code === "TWIJFEL" && $role_NP(x, undefined) === "D")
-            return true;
+    {
+        const rows = $ikbRows(ikb, "NP");
+        for (let i = 0; i < rows.length; i++) {
+            const x = rows[i];
+            if (x.eligibility_indicator_code === "TWIJFEL" && $role_NP(x, undefined) === "D")
+                return true;
+        }
     }
-    for (const x of $ikbRows(ikb, "NNP")) {
-        if (x.eligibility_indicator_code === "TWIJFEL" && $role_NNP(x, undefined) === "D")
-            return true;
+    {
+        const rows = $ikbRows(ikb, "NNP");
+        for (let i = 0; i < rows.length; i++) {
+            const x = rows[i];
+            if (x.eligibility_indicator_code === "TWIJFEL" && $role_NNP(x, undefined) === "D")
+                return true;
+        }
     }
     return false;
 }
@@ -3687,7 +3709,8 @@ function $category_eligibility(findings, ikb) {
  * Category amount: Bedrag niet te bepalen
  */
 function $category_amount(findings, ikb) {
-    for (const f of findings) {
+    for (let i = 0; i < findings.length; i++) {
+        const f = findings[i];
         if (f.rule === "etc0001")
             return true;
         if (f.rule === "etc0002")
@@ -3704,9 +3727,13 @@ function $category_amount(findings, ikb) {
                 (f.entity === "BA" && f.attribute === "bank_account_number")))
             return true;
     }
-    for (const x of $ikbRows(ikb, "BA")) {
-        if (x.type_of_third_party_account === "ONBEKEND")
-            return true;
+    {
+        const rows = $ikbRows(ikb, "BA");
+        for (let i = 0; i < rows.length; i++) {
+            const x = rows[i];
+            if (x.type_of_third_party_account === "ONBEKEND")
+                return true;
+        }
     }
     return false;
 }
@@ -3714,7 +3741,8 @@ function $category_amount(findings, ikb) {
  * Category claim: Opvragen vergoeding niet mogelijk
  */
 function $category_claim(findings, ikb) {
-    for (const f of findings) {
+    for (let i = 0; i < findings.length; i++) {
+        const f = findings[i];
         if (f.rule === "omc0005" && f.role === "V")
             return true;
         if (f.rule === "omc0006")
@@ -3734,9 +3762,13 @@ function $category_claim(findings, ikb) {
         if (f.rule === "tmc0003" && f.role === "V")
             return true;
     }
-    for (const x of $ikbRows(ikb, "RE")) {
-        if (x.type_of_representation_competence === "ONBEKEND")
-            return true;
+    {
+        const rows = $ikbRows(ikb, "RE");
+        for (let i = 0; i < rows.length; i++) {
+            const x = rows[i];
+            if (x.type_of_representation_competence === "ONBEKEND")
+                return true;
+        }
     }
     return false;
 }
@@ -3744,7 +3776,8 @@ function $category_claim(findings, ikb) {
  * Category notification: Notificatie niet mogelijk
  */
 function $category_notification(findings, ikb) {
-    for (const f of findings) {
+    for (let i = 0; i < findings.length; i++) {
+        const f = findings[i];
         if (f.rule === "smc0006" && f.role === "D")
             return true;
         if (f.rule === "dmc0000" &&

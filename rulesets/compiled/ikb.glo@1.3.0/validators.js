@@ -877,18 +877,27 @@ const $NAME_PARTICLES = new Set([
     "do",
 ]);
 /**
- * The words of the present texts: decomposed (NFKD), marks removed, lower case, every character
- * that is no letter or digit a separator. Texts of ASCII only (NFKD and the marks change nothing
- * there, and the letters and digits are `A-Z`, `a-z`, `0-9`) are split by a loop over their
- * characters; any other goes through the Unicode steps.
+ * Scratch list of the helpers that join the words of a value ({@link $normalizedName},
+ * {@link $normalizedCode}): those run once per row of a whole-file check, and a new list per
+ * call (room for 17 words at the first) was most of what they allocated. Only its first places
+ * (as many as {@link $wordsInto} returned) are read; it is never shrunk.
  */
-function $normalWords(texts) {
+const $WORD_LIST = [];
+/**
+ * {@link $normalWords} of `texts` written into `out` from its start (past the end of `out` when
+ * it is shorter); returns the number of words.
+ */
+function $wordsInto(texts, out) {
     for (let k = 0; k < texts.length; k++) {
         const t = texts[k];
-        if (t !== undefined && !$isAscii(t))
-            return $unicodeWords(texts);
+        if (t !== undefined && !$isAscii(t)) {
+            const words = $unicodeWords(texts);
+            for (let i = 0; i < words.length; i++)
+                out[i] = words[i];
+            return words.length;
+        }
     }
-    const words = [];
+    let n = 0;
     for (let k = 0; k < texts.length; k++) {
         const t = texts[k];
         if (t === undefined)
@@ -907,13 +916,13 @@ function $normalWords(texts) {
             }
             else if (from >= 0) {
                 const w = t.slice(from, i);
-                words.push(upper ? w.toLowerCase() : w);
+                out[n++] = upper ? w.toLowerCase() : w;
                 from = -1;
                 upper = false;
             }
         }
     }
-    return words;
+    return n;
 }
 /** {@link $normalWords} of texts that are not all ASCII. */
 function $unicodeWords(texts) {
@@ -934,16 +943,32 @@ function $unicodeWords(texts) {
  * particles only keeps them.
  */
 function $normalizedName(texts) {
-    const w = $normalWords(texts);
-    if (w.length === 0)
+    const w = $WORD_LIST;
+    const n = $wordsInto(texts, w);
+    if (n === 0)
         return undefined;
-    const kept = w.filter((x) => !$NAME_PARTICLES.has(x));
-    return (kept.length === 0 ? w : kept).join("");
+    // words are never empty: nothing kept is the empty text
+    let kept = "";
+    for (let i = 0; i < n; i++)
+        if (!$NAME_PARTICLES.has(w[i]))
+            kept += w[i];
+    if (kept !== "")
+        return kept;
+    let all = "";
+    for (let i = 0; i < n; i++)
+        all += w[i];
+    return all;
 }
 /** `normalized_code(a, ...)`: letters and digits only (`111.222.333` is `111222333`). */
 function $normalizedCode(texts) {
-    const w = $normalWords(texts);
-    return w.length === 0 ? undefined : w.join("");
+    const w = $WORD_LIST;
+    const n = $wordsInto(texts, w);
+    if (n === 0)
+        return undefined;
+    let s = w[0];
+    for (let i = 1; i < n; i++)
+        s += w[i];
+    return s;
 }
 
 const $RE1 = new RegExp("^(?:^[A-Z]{3}$)$", "u");
@@ -4574,7 +4599,8 @@ function $check_ATD(r, ctx, out) {
  * Category identity: Identiteit niet vastgesteld
  */
 function $category_identity(findings, ikb) {
-    for (const f of findings) {
+    for (let i = 0; i < findings.length; i++) {
+        const f = findings[i];
         if (f.rule === "omc0001")
             return true;
         if (f.rule === "omc0002" && f.role === "D")
@@ -4614,17 +4640,29 @@ function $category_identity(findings, ikb) {
         if (f.rule === "tmc0003" && f.role === "D")
             return true;
     }
-    for (const x of $ikbRows(ikb, "NP")) {
-        if (x.reliability_indicator_code === "BETROUWBAARHEID NIET GEGARANDEERD")
-            return true;
+    {
+        const rows = $ikbRows(ikb, "NP");
+        for (let i = 0; i < rows.length; i++) {
+            const x = rows[i];
+            if (x.reliability_indicator_code === "BETROUWBAARHEID NIET GEGARANDEERD")
+                return true;
+        }
     }
-    for (const x of $ikbRows(ikb, "NNP")) {
-        if (x.reliability_indicator_code === "BETROUWBAARHEID NIET GEGARANDEERD")
-            return true;
+    {
+        const rows = $ikbRows(ikb, "NNP");
+        for (let i = 0; i < rows.length; i++) {
+            const x = rows[i];
+            if (x.reliability_indicator_code === "BETROUWBAARHEID NIET GEGARANDEERD")
+                return true;
+        }
     }
-    for (const x of $ikbRows(ikb, "NNP")) {
-        if (x.legal_capacity_code === "ONBEKEND")
-            return true;
+    {
+        const rows = $ikbRows(ikb, "NNP");
+        for (let i = 0; i < rows.length; i++) {
+            const x = rows[i];
+            if (x.legal_capacity_code === "ONBEKEND")
+                return true;
+        }
     }
     return false;
 }
@@ -4632,7 +4670,8 @@ function $category_identity(findings, ikb) {
  * Category eligibility: Twijfel in aanmerking komen
  */
 function $category_eligibility(findings, ikb) {
-    for (const f of findings) {
+    for (let i = 0; i < findings.length; i++) {
+        const f = findings[i];
         if (f.rule === "omc0011")
             return true;
         if (f.rule === "etc0004")
@@ -4642,13 +4681,21 @@ function $category_eligibility(findings, ikb) {
         if (f.rule === "tmc0005")
             return true;
     }
-    for (const x of $ikbRows(ikb, "NP")) {
-        if (x.eligibility_indicator_code === "TWIJFEL" && $role_NP(x, undefined) === "D")
-            return true;
+    {
+        const rows = $ikbRows(ikb, "NP");
+        for (let i = 0; i < rows.length; i++) {
+            const x = rows[i];
+            if (x.eligibility_indicator_code === "TWIJFEL" && $role_NP(x, undefined) === "D")
+                return true;
+        }
     }
-    for (const x of $ikbRows(ikb, "NNP")) {
-        if (x.eligibility_indicator_code === "TWIJFEL" && $role_NNP(x, undefined) === "D")
-            return true;
+    {
+        const rows = $ikbRows(ikb, "NNP");
+        for (let i = 0; i < rows.length; i++) {
+            const x = rows[i];
+            if (x.eligibility_indicator_code === "TWIJFEL" && $role_NNP(x, undefined) === "D")
+                return true;
+        }
     }
     return false;
 }
@@ -4656,7 +4703,8 @@ function $category_eligibility(findings, ikb) {
  * Category amount: Bedrag niet te bepalen
  */
 function $category_amount(findings, ikb) {
-    for (const f of findings) {
+    for (let i = 0; i < findings.length; i++) {
+        const f = findings[i];
         if (f.rule === "etc0001")
             return true;
         if (f.rule === "etc0002")
@@ -4676,9 +4724,13 @@ function $category_amount(findings, ikb) {
                 (f.entity === "BA" && f.attribute === "product_label")))
             return true;
     }
-    for (const x of $ikbRows(ikb, "BA")) {
-        if (x.type_of_third_party_account === "ONBEKEND")
-            return true;
+    {
+        const rows = $ikbRows(ikb, "BA");
+        for (let i = 0; i < rows.length; i++) {
+            const x = rows[i];
+            if (x.type_of_third_party_account === "ONBEKEND")
+                return true;
+        }
     }
     return false;
 }
@@ -4686,7 +4738,8 @@ function $category_amount(findings, ikb) {
  * Category claim: Opvragen vergoeding niet mogelijk
  */
 function $category_claim(findings, ikb) {
-    for (const f of findings) {
+    for (let i = 0; i < findings.length; i++) {
+        const f = findings[i];
         if (f.rule === "omc0005" && f.role === "V")
             return true;
         if (f.rule === "omc0006")
@@ -4710,9 +4763,13 @@ function $category_claim(findings, ikb) {
         if (f.rule === "dmc0003" && f.role === "V" && f.entity === "NP" && f.attribute === "date_of_birth")
             return true;
     }
-    for (const x of $ikbRows(ikb, "RE")) {
-        if (x.type_of_representation_competence === "ONBEKEND")
-            return true;
+    {
+        const rows = $ikbRows(ikb, "RE");
+        for (let i = 0; i < rows.length; i++) {
+            const x = rows[i];
+            if (x.type_of_representation_competence === "ONBEKEND")
+                return true;
+        }
     }
     return false;
 }
@@ -4720,7 +4777,8 @@ function $category_claim(findings, ikb) {
  * Category notification: Notificatie niet mogelijk
  */
 function $category_notification(findings, ikb) {
-    for (const f of findings) {
+    for (let i = 0; i < findings.length; i++) {
+        const f = findings[i];
         if (f.rule === "smc0006" && f.role === "D")
             return true;
         if (f.rule === "dmc0000" &&
@@ -4959,10 +5017,28 @@ function $fileTotalWhen46(cells, index, ctx, record) {
         $eq(r.blocked_by_local_law, true));
 }
 /**
- * A BA row decoded as the checks decode it (its findings dropped), for the `when` of its file totals.
+ * The fields of a BA row that the `when`s of its file totals read, decoded as the checks decode them (findings dropped); the other fields are absent.
  */
 function $fileTotalRecord_BA(cells, index) {
-    return $decode_BA(cells, index, []);
+    const c18 = $cell(cells, index[18]);
+    const c19 = $cell(cells, index[19]);
+    const c20 = $cell(cells, index[20]);
+    const c21 = $cell(cells, index[21]);
+    const c22 = $cell(cells, index[22]);
+    const r = {
+        legal_dispute: c18 === "" ? undefined : $parseBoolean(c18),
+        restrictive_measures: c19 === "" ? undefined : $parseBoolean(c19),
+        pledged: c20 === "" ? undefined : $parseBoolean(c20),
+        attached: c21 === "" ? undefined : $parseBoolean(c21),
+        blocked_by_local_law: c22 === "" ? undefined : $parseBoolean(c22),
+    };
+    if ((c18 !== "" && r.legal_dispute === undefined) ||
+        (c19 !== "" && r.restrictive_measures === undefined) ||
+        (c20 !== "" && r.pledged === undefined) ||
+        (c21 !== "" && r.attached === undefined) ||
+        (c22 !== "" && r.blocked_by_local_law === undefined))
+        $markInvalid(r, cells, [index[18], index[19], index[20], index[21], index[22]], ["legal_dispute", "restrictive_measures", "pledged", "attached", "blocked_by_local_law"]);
+    return r;
 }
 /**
  * Whether a ETD row is the one that holds the figure of rule cnt0008.
@@ -5025,10 +5101,16 @@ function $fileTotalWhen48(cells, index, ctx, record) {
     return r.entity_type === "blocked_bank_account" || r.entity_type === "non_blocked_bank_account";
 }
 /**
- * A ETD row decoded as the checks decode it (its findings dropped), for the `when` of its file totals.
+ * The fields of a ETD row that the `when`s of its file totals read, decoded as the checks decode them (findings dropped); the other fields are absent.
  */
 function $fileTotalRecord_ETD(cells, index) {
-    return $decode_ETD(cells, index, []);
+    const c0 = $cell(cells, index[0]);
+    const r = {
+        entity_type: c0 === "" ? undefined : c0.length <= 60 || $cpLength(c0) <= 60 ? c0 : undefined,
+    };
+    if (r.entity_type === undefined)
+        $markInvalid(r, cells, [index[0]], ["entity_type"]);
+    return r;
 }
 /**
  * Whether a ETD row is the one that holds the figure of rule cnt0010.

@@ -439,7 +439,9 @@ export interface FileTotalProjection {
     /**
      * With `when`: the row decoded as the checks decode it (the entity's {@link Decoder}, findings
      * dropped), the same function for every rule of the entity, so that a caller can decode a row
-     * once for all of them. Absent in modules compiled before it.
+     * once for all of them. When every `when` of the entity names its fields ({@link whenFields}),
+     * only the fields they name are decoded (the others are absent from the record). Absent in
+     * modules compiled before it.
      */
     decode?: (cells: readonly string[], index: readonly number[]) => unknown;
     /**
