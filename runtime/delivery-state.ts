@@ -101,6 +101,11 @@ export interface DeliveryOptions {
    * (default 8 MiB, runtime/parallel-scan.ts `SCAN_SPLIT_BYTES`); for tests of small files.
    */
   scanSplitBytes?: number;
+  /**
+   * With `threads`, the fewest key hashes in all whose sorts are dealt out to the worker threads
+   * (default 1 M, runtime/seal-key-sets.ts `SEAL_SPLIT_HASHES`); for tests of small deliveries.
+   */
+  sealSplitHashes?: number;
 }
 
 export interface FileState {

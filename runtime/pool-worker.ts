@@ -4,7 +4,7 @@
  * than the main thread's fails before its first job), then runs the jobs it is sent, one at a
  * time, each over a channel of its own, and says when it is free again: a range of the scan
  * (runtime/scan-worker.ts), of the whole-file passes (runtime/whole-file-worker.ts) or of the
- * validate pass (runtime/validate-worker.ts). Its code stays warm from job to job. A job that
+ * validate pass (runtime/validate-worker.ts), or key sets to sort (runtime/seal-key-sets.ts). Its code stays warm from job to job. A job that
  * throws fails the worker: the main thread gets the error, and the run fails.
  *
  * @module
@@ -18,6 +18,7 @@ import {
 import { SCAN_JOB_KIND } from "./parallel-scan.js";
 import { JOB_KIND } from "./parallel-validate.js";
 import { scanWork } from "./scan-worker.js";
+import { SEAL_JOB_KIND, sealWork } from "./seal-key-sets.js";
 import { WHOLE_FILE_JOB_KIND } from "./stage-whole-file.js";
 import { validateWork } from "./validate-worker.js";
 import { wholeFileWork } from "./whole-file-worker.js";
@@ -43,6 +44,7 @@ function poolWorker(parent: MessagePort, data: PoolWorkerData): void {
       [SCAN_JOB_KIND]: scanWork,
       [WHOLE_FILE_JOB_KIND]: wholeFileWork,
       [JOB_KIND]: validateWork,
+      [SEAL_JOB_KIND]: sealWork,
     };
   loadWorkerRuleset(data).catch(rethrow);
   parent.on("message", (m: PoolJobMessage) => {

@@ -23,14 +23,18 @@ import { countBlocking, problem, tally } from "./stage-tally.js";
 import { parallelPlan } from "./stage-partition.js";
 import { validateInWorkers } from "./parallel-validate.js";
 import { wholeFilePass } from "./stage-whole-file.js";
+import { sealKeySets } from "./seal-key-sets.js";
 
 /**
  * The validate stage: the file checks made ready (key sets sealed, whole-file checks finished),
  * then every IKB, and the records outside IKBs, validated.
  */
 export async function validateStage(s: DeliveryRun): Promise<void> {
-  for (const [target, set] of s.refSets) {
-    set.seal();
+  await sealKeySets(s, [
+    ...s.refSets.values(),
+    ...s.files.flatMap((f) => (f.unique ? [f.unique.hashes] : [])),
+  ]);
+  for (const target of s.refSets.keys()) {
     const entity = target.slice(0, target.indexOf("."));
     if (
       s.files.some(
@@ -39,13 +43,14 @@ export async function validateStage(s: DeliveryRun): Promise<void> {
     )
       s.completeTargets.add(target);
   }
-  await wholeFilePass(s);
-  for (const f of s.files) {
+  for (const f of s.files)
     if (f.unique) {
       f.unique.candidates = f.unique.hashes.seal();
       // only the candidates are read from here on: the sorted hashes (8 bytes a row) can go
       f.unique.hashes = new HashSet53();
     }
+  await wholeFilePass(s);
+  for (const f of s.files) {
     for (const r of f.refs)
       r.against = s.completeTargets.has(r.target)
         ? s.refSets.get(r.target)

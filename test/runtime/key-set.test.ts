@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { hash53, hash53Cells, HashSet53 } from "../../runtime/key-set.js";
+import {
+  hash53,
+  hash53Cells,
+  HashSet53,
+  sortHashes,
+} from "../../runtime/key-set.js";
 
 describe("key set", () => {
   it("property: hash53Cells is hash53 of the cells joined with U+001F", () => {
@@ -65,6 +70,46 @@ describe("key set", () => {
         expect(dup).toEqual(wantDup);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it("property: a set sorted elsewhere (takeUnsorted, sortHashes over a structured clone, adoptSorted) is the set sealed in place", () => {
+    const key = fc.string({ maxLength: 6 });
+    fc.assert(
+      fc.property(
+        fc.array(key, { maxLength: 2000 }),
+        fc.array(key, { maxLength: 50 }),
+        (added, probes) => {
+          const here = new HashSet53();
+          const there = new HashSet53();
+          for (const k of added) {
+            here.add(k);
+            there.add(k);
+          }
+          const dup = here.seal();
+          // as a worker gets it: the first n hashes of the buffer, sorted and cloned back
+          const { hashes, n } = there.takeUnsorted();
+          expect(there.size).toBe(added.length);
+          there.adoptSorted(
+            structuredClone(sortHashes(structuredClone(hashes), n)),
+          );
+          expect(there.seal()).toEqual(dup);
+          for (const k of [...added, ...probes])
+            expect(there.has(k)).toBe(here.has(k));
+          expect(() => there.takeUnsorted()).toThrow(/sealed/);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("refuses sorted hashes of another size", () => {
+    const s = new HashSet53();
+    s.add("a");
+    s.add("b");
+    const { hashes } = s.takeUnsorted();
+    expect(() => s.adoptSorted(sortHashes(hashes, 1))).toThrow(
+      /1 sorted hashes for a set of 2/,
     );
   });
 });

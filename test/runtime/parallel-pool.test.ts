@@ -1,6 +1,7 @@
 /**
  * One pool of worker threads per run (runtime/worker-pool.ts): with N threads, the scan (every
- * file split: `scanSplitBytes`), the whole-file passes and the validate pass together start N − 1
+ * file split: `scanSplitBytes`), the key sets' sorts (`sealSplitHashes`), the whole-file passes
+ * and the validate pass together start N − 1
  * workers, not some per pass; the report is the one thread's; the pool is stopped at the end of
  * the run, whether it succeeded or failed.
  */
@@ -10,6 +11,7 @@ import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { validateDelivery } from "../../runtime/delivery.js";
+import { HashSet53 } from "../../runtime/key-set.js";
 import {
   loadCompiled,
   type LoadedRuleset,
@@ -59,15 +61,20 @@ const exited = (worker: Worker) => worker.threadId === -1;
 describe("one worker pool per run", () => {
   it("N threads start N − 1 workers for the three passes, stopped at the end, with the one thread's report", async () => {
     const one = await validateDelivery(delivery, glo, { rrd: "2024-03-31" });
+    const handedOver = vi.spyOn(HashSet53.prototype, "takeUnsorted");
     for (const threads of [2, 3]) {
       started.length = 0;
+      handedOver.mockClear();
       let used = 0;
       const many = await validateDelivery(delivery, glo, {
         rrd: "2024-03-31",
         threads,
         scanSplitBytes: 1,
+        sealSplitHashes: 1,
         onThreads: (n) => (used = n),
       });
+      // key sets were sorted in the workers too (runtime/seal-key-sets.ts)
+      expect(handedOver).toHaveBeenCalled();
       // the validate pass went over the threads (the scan and the whole-file passes too: the
       // files are split from 1 byte, and dup0001/dup0002 have duplicates)
       expect(used).toBe(threads);
