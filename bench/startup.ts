@@ -160,9 +160,15 @@ export function startupRows(s: Startup): string[] {
 
 /**
  * Replace the start-up rows of a results.md text where they are (or add them at the end of its
- * first table).
+ * first table). Only the table before the notes is touched: a row of the notes may start the same
+ * way (the targets table names the bundled example too).
  */
 export function withStartupRows(results: string, rows: string[]): string {
+  const notesAt = results.indexOf("\n## Notes");
+  if (notesAt >= 0)
+    return (
+      withStartupRows(results.slice(0, notesAt), rows) + results.slice(notesAt)
+    );
   const ours = (l: string) =>
     /^\| `regel (--help|--version)` start-up|^\| `regel validate` of the bundled example/.test(
       l,

@@ -56,4 +56,18 @@ describe("bench: CLI start-up rows", () => {
       "text",
     ]);
   });
+
+  it("leaves the notes alone, though a row there names the bundled example too", () => {
+    const rows = startupRows(measured);
+    const notes =
+      "## Notes\n\n| target | measured |\n| --- | --- |\n| `regel validate` of the bundled example ≤ 2 × | 2.5 × |\n";
+    const results = `| a |\n| - |\n| \`regel --version\` start-up old | 0.1 |\n\n${notes}`;
+    const updated = withStartupRows(results, rows);
+    expect(updated.endsWith(`\n${notes}`)).toBe(true);
+    expect(updated.split("\n").slice(0, 5)).toEqual([
+      "| a |",
+      "| - |",
+      ...rows,
+    ]);
+  });
 });
