@@ -1,17 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { groupByKey, type KeyedRow } from "../../runtime/assemble.js";
-
-/** A tiny deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "./helpers.js";
 
 /** Sorted rows of one source, cut into batches of random sizes (empty batches too). */
 function source(
@@ -43,7 +32,7 @@ async function* stream(batches: KeyedRow[][]): AsyncGenerator<KeyedRow[]> {
 describe("groupByKey", () => {
   it("groups the rows of every source by key, in key order, whatever the batches", async () => {
     for (let seed = 1; seed <= 60; seed++) {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const keys = Array.from(
         { length: 1 + Math.floor(next() * 150) },
         (_, i) => `K${String(i).padStart(4, "0")}`,

@@ -24,3 +24,15 @@ export function delivery(files: Record<string, string | Buffer>): string {
 export const NP_HEADER =
   "ikb_id,customer_id,last_name,date_of_birth,reliability_indicator_code\n";
 export const BA_HEADER = "ikb_id,account_id,holder_id,balance\n";
+
+/** A small seeded generator of numbers in [0, 1) (mulberry32): the same sequence for a seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

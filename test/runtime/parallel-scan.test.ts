@@ -38,6 +38,7 @@ import { writeReport } from "../../runtime/report-write.js";
 import { readStage } from "../../runtime/stage-read.js";
 import { compileAndImport } from "../compiler/compile-harness.js";
 import { ensureBuilt } from "../source-folders.js";
+import { seededRandom } from "./helpers.js";
 
 const RULESET = `ruleset t.scan@1.0.0
   valid from 2020-01-01
@@ -146,18 +147,6 @@ beforeAll(async () => {
   loaded = await loadCompiled(join(dir, "out", "t.scan@1.0.0"));
 }, 300_000);
 
-/** A small seeded generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** How hostile a generated file is: the share of rows of each kind of trouble. */
 interface Hostility {
   seed: number;
@@ -183,7 +172,7 @@ function bytesOf(text: string): Buffer {
 
 /** A delivery of NP, AD and TL files made as hostile as `h` says. */
 function hostileDelivery(h: Hostility, quotedAt: number[] = []): string {
-  const rnd = random(h.seed);
+  const rnd = seededRandom(h.seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
   const end = () =>
     h.ends === "lf"

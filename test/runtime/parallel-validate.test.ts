@@ -28,6 +28,7 @@ import { ensureBuilt, ROOT } from "../source-folders.js";
 import { refusedOptions, workerExecArgv } from "../../runtime/worker-start.js";
 import { compileAndImport } from "../compiler/compile-harness.js";
 import { generateDelivery } from "../../runtime/synthetic/generate.js";
+import { seededRandom } from "./helpers.js";
 
 const RULESET = `ruleset t.threads@1.0.0
   valid from 2020-01-01
@@ -110,18 +111,6 @@ beforeAll(async () => {
   loaded = await loadCompiled(join(dir, "out", "t.threads@1.0.0"));
 }, 300_000);
 
-/** A small seeded generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Shape {
   seed: number;
   ikbs: number;
@@ -133,7 +122,7 @@ interface Shape {
 
 /** A delivery sorted by IKB key, with the findings and problems the test is about. */
 function generate(shape: Shape): string {
-  const rnd = random(shape.seed);
+  const rnd = seededRandom(shape.seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
   const names = ["Jansen", "de Vries", "Bakker", "Visser", "Smit", "Mulder"];
   const np: string[] = ["ikb_id,customer_id,last_name,date_of_birth"];
