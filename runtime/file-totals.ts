@@ -44,10 +44,8 @@ export interface FileTotalFinding {
   message: string;
 }
 
-interface Total {
-  rule: FileRule;
-  total: FileTotalRule;
-  projection: FileTotalProjection;
+/** A file total's running figures: what a range's part hands over ({@link FileTotalsPart}). */
+export interface TotalFigures {
   sum: bigint;
   /** Rows whose summed value was present and valid, and rows looked at. */
   summed: number;
@@ -58,6 +56,12 @@ interface Total {
   records: number;
   /** With a `when`: the rows of the rule's entity that meet it. */
   matched: number;
+}
+
+interface Total extends TotalFigures {
+  rule: FileRule;
+  total: FileTotalRule;
+  projection: FileTotalProjection;
 }
 
 /** Every file total of a compiled ruleset. */
@@ -327,15 +331,7 @@ export class FileTotals {
 
 /** What {@link FileTotals.partial} hands over (structured-cloneable: bigints, numbers). */
 export interface FileTotalsPart {
-  totals: {
-    sum: bigint;
-    summed: number;
-    seen: number;
-    figure: bigint | undefined;
-    figureLine: number | undefined;
-    records: number;
-    matched: number;
-  }[];
+  totals: TotalFigures[];
   counts: [string, number][];
 }
 

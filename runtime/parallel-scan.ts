@@ -31,7 +31,12 @@ import { cellNormalizer } from "./dialect.js";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
 import { FileTotals, type FileTotalsPart } from "./file-totals.js";
 import { hash53Cells, HashSet53 } from "./key-set.js";
-import { workerRunData, type WorkerRunData } from "./worker-run.js";
+import {
+  workerFile,
+  workerRunData,
+  type WorkerFileBase,
+  type WorkerRunData,
+} from "./worker-run.js";
 import {
   failureError,
   poolWorkerScript,
@@ -55,14 +60,8 @@ export const SCAN_SPLIT_BYTES = 8 << 20;
 const PIECE = 1 << 15;
 
 /** A file's state after its header, as plain data for a range's scan. */
-export interface ScanFile {
-  entity: string;
-  file: string;
-  path: string;
+export interface ScanFile extends WorkerFileBase {
   bytes: number;
-  width: number;
-  index: number[];
-  ikbCol: number;
   keyCols: number[];
   /** Whether the unique-key check hashes the key columns. */
   unique: boolean;
@@ -136,13 +135,8 @@ export function describeForScan(
   header: readonly string[],
 ): ScanFile {
   return {
-    entity: f.entity.name,
-    file: f.file,
-    path: f.path,
+    ...workerFile(f),
     bytes: f.bytes,
-    width: f.width,
-    index: f.index,
-    ikbCol: f.ikbCol,
     keyCols: f.keyCols,
     unique: f.unique !== undefined,
     wholeFile: f.wholeFile.map((w) => s.rs.fileRules.indexOf(w.rule)),

@@ -19,7 +19,7 @@
 import type { DeliveryRun, FileState } from "./delivery-state.js";
 import { sharedCopy } from "./key-set.js";
 import { mergePartial } from "./merge-partials.js";
-import { workerRunData } from "./worker-run.js";
+import { workerFile, workerRunData } from "./worker-run.js";
 import {
   failureError,
   localJob,
@@ -163,13 +163,8 @@ function shareLarge<T>(value: T): T {
 /** A file's state as plain data for a worker. */
 function describe(s: DeliveryRun, f: FileState): WorkerFile {
   return {
-    entity: f.entity.name,
-    file: f.file,
-    path: f.path,
+    ...workerFile(f),
     bytes: f.bytes,
-    width: f.width,
-    index: f.index,
-    ikbCol: f.ikbCol,
     keyCols: f.keyCols,
     roleByField: f.roleByField,
     unique:

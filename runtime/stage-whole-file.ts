@@ -44,7 +44,7 @@ import {
   type StartPoint,
 } from "./stage-partition.js";
 import { WorkerLink } from "./parallel-validate.js";
-import { workerRunData, type WorkerRunData } from "./worker-run.js";
+import { workerFile, workerRunData, type WorkerRunData } from "./worker-run.js";
 import { runPool } from "./worker-pool.js";
 
 /**
@@ -507,12 +507,7 @@ async function inWorkers(
   const jobs = plan.ranges.map((range): WholeFileJob => ({
     ...workerRunData(s),
     files: files.map((f, i) => ({
-      entity: f.entity.name,
-      file: f.file,
-      path: f.path,
-      width: f.width,
-      index: f.index,
-      ikbCol: f.ikbCol,
+      ...workerFile(f),
       start: range.starts[i],
       startRow: rowsBefore(f, range.starts[i]),
     })),

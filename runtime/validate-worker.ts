@@ -22,6 +22,7 @@ import type { DeliveryRun, FileState } from "./delivery-state.js";
 import {
   openWorkerRun,
   workerFileState,
+  type WorkerFileBase,
   type WorkerRunData,
 } from "./worker-run.js";
 import type { LoadedRuleset } from "./load-compiled.js";
@@ -34,14 +35,8 @@ import { keyText, validateGrouped } from "./stage-validate.js";
 import { WholeFileCheck } from "./whole-file.js";
 
 /** An IKB file as the main thread describes it to a worker (after the read stage). */
-export interface WorkerFile {
-  entity: string;
-  file: string;
-  path: string;
+export interface WorkerFile extends WorkerFileBase {
   bytes: number;
-  width: number;
-  index: number[];
-  ikbCol: number;
   keyCols: number[];
   roleByField: number;
   unique?: { code: string; severity: Severity; candidates: number[] };

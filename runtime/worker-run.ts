@@ -111,6 +111,18 @@ export interface WorkerFileBase {
   ikbCol: number;
 }
 
+/** What a worker is told of the file `f` ({@link WorkerFileBase}): its columns as bound here. */
+export function workerFile(f: FileState): WorkerFileBase {
+  return {
+    entity: f.entity.name,
+    file: f.file,
+    path: f.path,
+    width: f.width,
+    index: f.index,
+    ikbCol: f.ikbCol,
+  };
+}
+
 /**
  * A file's state in a worker thread (runtime/validate-worker.ts, runtime/whole-file-worker.ts):
  * the columns as the main thread bound them, a fresh report (the worker's counts are merged into
