@@ -1,10 +1,18 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   loadCompiled,
   type LoadedRuleset,
 } from "../../runtime/load-compiled.js";
+import type { Report } from "../../runtime/report-types.js";
+import { writeReport } from "../../runtime/report-write.js";
 
 export const FIXTURES = join(import.meta.dirname, "fixtures");
 export const COMPILED = join(FIXTURES, "compiled");
@@ -35,4 +43,30 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * Write `report` into a new folder under `parent` and read the folder back: each file by its
+ * path in the folder, its bytes as `encoding` (to compare report folders whole).
+ */
+export async function writtenReportFiles(
+  report: Report,
+  parent: string,
+  encoding: "utf8" | "base64",
+): Promise<Map<string, string>> {
+  const out = mkdtempSync(join(parent, "r-"));
+  rmSync(out, { recursive: true });
+  await writeReport(report, out);
+  const files = new Map<string, string>();
+  const walk = (sub: string) => {
+    for (const e of readdirSync(join(out, sub), { withFileTypes: true }))
+      if (e.isDirectory()) walk(join(sub, e.name));
+      else
+        files.set(
+          join(sub, e.name),
+          readFileSync(join(out, sub, e.name)).toString(encoding),
+        );
+  };
+  walk("");
+  return files;
 }

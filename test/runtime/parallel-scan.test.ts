@@ -7,13 +7,7 @@
  * worker threads the report folder is byte-identical to one thread's; a failing worker fails the
  * run.
  */
-import {
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -34,11 +28,10 @@ import {
   type RangeResult,
   type ScanRunner,
 } from "../../runtime/parallel-scan.js";
-import { writeReport } from "../../runtime/report-write.js";
 import { readStage } from "../../runtime/stage-read.js";
 import { compileAndImport } from "../compiler/compile-harness.js";
 import { ensureBuilt } from "../source-folders.js";
-import { seededRandom } from "./helpers.js";
+import { seededRandom, writtenReportFiles } from "./helpers.js";
 
 const RULESET = `ruleset t.scan@1.0.0
   valid from 2020-01-01
@@ -404,20 +397,7 @@ async function reportFiles(
     scanSplitBytes: 1,
     ...opts,
   });
-  const out = mkdtempSync(join(work, "r-"));
-  rmSync(out, { recursive: true });
-  await writeReport(report, out);
-  const files = new Map<string, string>();
-  const walk = (sub: string) => {
-    for (const e of readdirSync(join(out, sub), { withFileTypes: true }))
-      if (e.isDirectory()) walk(join(sub, e.name));
-      else
-        files.set(
-          join(sub, e.name),
-          readFileSync(join(out, sub, e.name)).toString("base64"),
-        );
-  };
-  walk("");
+  const files = await writtenReportFiles(report, work, "base64");
   return files;
 }
 

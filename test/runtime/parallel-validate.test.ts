@@ -5,13 +5,7 @@
  * rows the reader rejects, broken references and whole-file findings; deliveries the parallel
  * pass does not cover are validated in one thread (and say so); a failing worker fails the run.
  */
-import {
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,12 +17,11 @@ import {
   loadCompiled,
   type LoadedRuleset,
 } from "../../runtime/load-compiled.js";
-import { writeReport } from "../../runtime/report-write.js";
 import { ensureBuilt, ROOT } from "../source-folders.js";
 import { refusedOptions, workerExecArgv } from "../../runtime/worker-start.js";
 import { compileAndImport } from "../compiler/compile-harness.js";
 import { generateDelivery } from "../../runtime/synthetic/generate.js";
-import { seededRandom } from "./helpers.js";
+import { seededRandom, writtenReportFiles } from "./helpers.js";
 
 const RULESET = `ruleset t.threads@1.0.0
   valid from 2020-01-01
@@ -179,20 +172,7 @@ async function reportFiles(
     },
     ...opts,
   });
-  const out = mkdtempSync(join(work, "r-"));
-  rmSync(out, { recursive: true });
-  await writeReport(report, out);
-  const files = new Map<string, string>();
-  const walk = (sub: string) => {
-    for (const e of readdirSync(join(out, sub), { withFileTypes: true }))
-      if (e.isDirectory()) walk(join(sub, e.name));
-      else
-        files.set(
-          join(sub, e.name),
-          readFileSync(join(out, sub, e.name)).toString("base64"),
-        );
-  };
-  walk("");
+  const files = await writtenReportFiles(report, work, "base64");
   return { files, used, why };
 }
 

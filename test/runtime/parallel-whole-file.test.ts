@@ -25,7 +25,7 @@ import {
   loadCompiled,
   type LoadedRuleset,
 } from "../../runtime/load-compiled.js";
-import { writeReport } from "../../runtime/report-write.js";
+import { writtenReportFiles } from "./helpers.js";
 import { generateDelivery } from "../../runtime/synthetic/generate.js";
 import { ensureBuilt } from "../source-folders.js";
 
@@ -144,20 +144,7 @@ async function reportFiles(
     maxSamples: 100_000,
     ...opts,
   });
-  const out = mkdtempSync(join(work, "r-"));
-  rmSync(out, { recursive: true });
-  await writeReport(report, out);
-  const files = new Map<string, string>();
-  const walk = (sub: string) => {
-    for (const e of readdirSync(join(out, sub), { withFileTypes: true }))
-      if (e.isDirectory()) walk(join(sub, e.name));
-      else
-        files.set(
-          join(sub, e.name),
-          readFileSync(join(out, sub, e.name), "utf8"),
-        );
-  };
-  walk("");
+  const files = await writtenReportFiles(report, work, "utf8");
   return files;
 }
 
