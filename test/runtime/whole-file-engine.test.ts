@@ -13,7 +13,7 @@ import {
   type EntityMeta,
   type FileRule,
 } from "../../compiler/contract.js";
-import { WholeFileCheck } from "../../runtime/whole-file.js";
+import { repeatedHashes, WholeFileCheck } from "../../runtime/whole-file.js";
 
 const entity: EntityMeta = {
   name: "BA",
@@ -240,6 +240,61 @@ function oracle(
   }
   return out;
 }
+
+describe("repeatedHashes (the seal's look for repeated hashes)", () => {
+  /** What the seal did before: a sorted copy, and a search of each row's hash among the repeated ones. */
+  function oracle(hashes: readonly number[]): {
+    candidates: number[];
+    rows: number[];
+  } {
+    const count = new Map<number, number>();
+    for (const h of hashes)
+      if (!Number.isNaN(h)) count.set(h, (count.get(h) ?? 0) + 1);
+    const candidates = [...count]
+      .filter(([, k]) => k > 1)
+      .map(([h]) => h)
+      .sort((a, b) => a - b);
+    const rows = hashes.flatMap((h, i) => ((count.get(h) ?? 0) > 1 ? [i] : []));
+    return { candidates, rows };
+  }
+  const setRows = (bits: Uint8Array | undefined, n: number): number[] =>
+    bits === undefined
+      ? []
+      : Array.from({ length: n }, (_, i) => i).filter(
+          (i) => (bits[i >>> 3] & (1 << (i & 7))) !== 0,
+        );
+
+  it("finds every repeated hash and every row that has one, NaN equal to nothing", () => {
+    // few distinct values so that buckets hold runs, big ones above the small-bucket sort, and
+    // hashes that share their top bits (one bucket) but differ below
+    const hash = fc.oneof(
+      fc.constant(Number.NaN),
+      fc.integer({ min: 0, max: 5 }).map((k) => k * 2 ** 40 + 7),
+      fc.integer({ min: 0, max: 2 ** 20 }).map((k) => 2 ** 52 + k),
+      fc.integer({ min: 0, max: 2 ** 53 - 1 }),
+    );
+    fc.assert(
+      fc.property(fc.array(hash, { maxLength: 300 }), (hashes) => {
+        const got = repeatedHashes(Float64Array.from(hashes));
+        const want = oracle(hashes);
+        expect(Array.from(got.candidates)).toEqual(want.candidates);
+        expect(setRows(got.rows, hashes.length)).toEqual(want.rows);
+        if (want.rows.length === 0) expect(got.rows).toBeUndefined();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("a hash on tens of thousands of rows, among distinct ones (a bucket sorted, not compared pairwise)", () => {
+    const n = 60_000;
+    const hashes = new Float64Array(n);
+    for (let i = 0; i < n; i++)
+      hashes[i] = i % 3 === 0 ? 12345 : i * 1_000_003 + 1;
+    const got = repeatedHashes(hashes);
+    expect(Array.from(got.candidates)).toEqual([12345]);
+    expect(setRows(got.rows, n)).toEqual(oracle(Array.from(hashes)).rows);
+  });
+});
 
 describe("WholeFileCheck keeps numbers per row, not texts", () => {
   // a value that differs in text but not in meaning ("01" and "1"): grouped as one, shown as written
