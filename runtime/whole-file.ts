@@ -28,6 +28,8 @@
  *
  * Two combinations are told apart by their 106-bit digests, not their texts: two different
  * combinations share a digest with a probability of about n² / 2^107 (below 10^-18 for 10^7 rows).
+ * A joined check's pairs have an 85-bit digest (53 + 32: round 1 keeps 4 bytes of the second
+ * half per pair, so that its collect reads the record's file alone): n² / 2^86, below 10^-11.
  *
  * A row whose combination (or value) has an absent field, or a value that does not fit its type,
  * takes no part, as an absent value takes no part in a comparison (docs/language.md).
@@ -88,6 +90,45 @@ class Numbers {
   }
 }
 
+/** A growable Uint32Array. */
+class Words {
+  data = new Uint32Array(1024);
+  n = 0;
+  push(x: number): void {
+    if (this.n === this.data.length) {
+      const bigger = new Uint32Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.n++] = x;
+  }
+}
+
+/**
+ * A joined check's pairs per record of its own file, in the order the records were paired: one
+ * byte a record (most have one pair, or none), a map for the few with 255 or more.
+ */
+class PairCounts {
+  private data = new Uint8Array(1024);
+  private n = 0;
+  private readonly many = new Map<number, number>();
+  push(pairs: number): void {
+    if (this.n === this.data.length) {
+      const bigger = new Uint8Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    if (pairs >= 255) this.many.set(this.n, pairs);
+    this.data[this.n++] = Math.min(pairs, 255);
+  }
+  /** The pairs of the `i`th record (0 beyond the records pushed). */
+  at(i: number): number {
+    if (i >= this.n) return 0;
+    const k = this.data[i];
+    return k === 255 ? this.many.get(i)! : k;
+  }
+}
+
 /** The rows of the second read that may be involved, one number of each per row. */
 interface Collected {
   line: Numbers;
@@ -135,6 +176,21 @@ export class WholeFileCheck {
   /** The number of rows of the scan, and the place of the second read's next row among them. */
   private scanned = 0;
   private row = 0;
+  /**
+   * A joined check (`ownWidth` finite): per pair of round 1 (numbered from {@link firstPair}), the
+   * low 32 bits of the second half of its digest, and per record of the own file its number of
+   * pairs ({@link scanOwn}); kept by the check that paired them, for round 2
+   * ({@link takeOwn}), which then reads the own file alone. The digest of a joined check's
+   * combination is so 85 bits (53 + 32): n² / 2^86 for two of n combinations to share one.
+   */
+  private second: Words | undefined;
+  private pairCounts: PairCounts | undefined;
+  private firstPair = 0;
+  /** Round 2 of a joined check: the own record next read, and the next involved pair's place in {@link involvedHashes}. */
+  private ownRow = 0;
+  private nextInvolved = 0;
+  /** A sealed joined check: the scan's hash of each pair that may be involved, in pair order. */
+  private involvedHashes: Float64Array | undefined;
   private collected: Collected | undefined;
   /** `one-per`: value texts and shown texts by id (only during the second read). */
   private valueIds: Map<string, number> | undefined;
@@ -170,6 +226,10 @@ export class WholeFileCheck {
     this.cols = fields.map((i) => (i < 0 ? -1 : index[i]));
     this.personal = fields.map((i) => entity.fields[i]?.personal === true);
     this.index = index;
+    if (ownWidth !== Infinity) {
+      this.second = new Words();
+      this.pairCounts = new PairCounts();
+    }
   }
 
   private readonly index: readonly number[];
@@ -177,6 +237,14 @@ export class WholeFileCheck {
   /** The header positions of the rule's fields that the file has (the cells the scan must keep). */
   get columns(): number[] {
     return this.cols.filter((c) => c >= 0);
+  }
+
+  /**
+   * The header positions of the fields round 2 of a joined check reads of a record ({@link
+   * takeOwn}): the values (`one a per b`) or the number stated (`count per`), not the combination.
+   */
+  get valueColumns(): number[] {
+    return this.cols.slice(this.keyWidth).filter((c) => c >= 0);
   }
 
   /** The number of fields of the combination (the `per` fields of `one a per b`). */
@@ -211,15 +279,30 @@ export class WholeFileCheck {
   scan(cells: readonly string[]): void {
     const k = this.keyOf(cells);
     this.hashes!.push(k === undefined ? NaN : hash53(k));
+    // a joined check keeps the digest's second half for round 2, which reads no joined record
+    if (this.second !== undefined)
+      this.second.push(k === undefined ? 0 : hash53(k, SEED2) % 2 ** 32);
+  }
+
+  /**
+   * Step 1 of a joined check: the record of the own file whose pairs were just {@link scan}ned
+   * has `pairs` of them (called for every good record of the own file, in the order of round 2's
+   * read of it, pairs or not).
+   */
+  scanOwn(pairs: number): void {
+    this.pairCounts!.push(pairs);
   }
 
   /** Step 2: whether any combination may occur twice (then the file is read once more). */
   seal(): boolean {
     const n = this.hashes!.n;
-    const repeated = repeatedHashes(this.hashes!.data.subarray(0, n));
+    const inOrder = this.hashes!.data.subarray(0, n);
+    const repeated = repeatedHashes(inOrder);
     this.candidates = repeated.candidates;
-    this.hashes = undefined;
-    if (this.candidates.length === 0 && !this.notOne) return false;
+    if (this.candidates.length === 0 && !this.notOne) {
+      this.hashes = undefined;
+      return false;
+    }
     const involved = repeated.rows ?? new Uint8Array((n >>> 3) + 1);
     if (this.notOneRows !== undefined) {
       const rows = this.notOneRows.data;
@@ -227,6 +310,14 @@ export class WholeFileCheck {
         involved[rows[j] >>> 3] |= 1 << (rows[j] & 7);
       this.notOneRows = undefined;
     }
+    if (this.ownWidth !== Infinity) {
+      const hashes = new Numbers();
+      for (let i = 0; i < n; i++)
+        if ((involved[i >>> 3] & (1 << (i & 7))) !== 0) hashes.push(inOrder[i]);
+      this.involvedHashes = hashes.take();
+      this.nextInvolved = 0;
+    }
+    this.hashes = undefined;
     this.involved = involved;
     this.scanned = n;
     this.startCollecting(0);
@@ -290,6 +381,42 @@ export class WholeFileCheck {
     c.line.push(line);
     c.d1.push(h);
     c.d2.push(hash53(k, SEED2));
+    this.pushValue(c, cells, delivered);
+  }
+
+  /**
+   * Step 3 of a joined check, from the own file alone: the next record of round 1's order (the
+   * same good records, in the same order: `cells` decoded, `delivered` as the file holds them)
+   * and those of its pairs the seal found may be involved. A pair's line, value and number are
+   * its own record's; its digest is round 1's. What {@link take} collects of the same pairs
+   * built with the joined records, without reading the joined file again.
+   */
+  takeOwn(
+    cells: readonly string[],
+    line: number,
+    delivered: readonly string[] = cells,
+  ): void {
+    const pairs = this.pairCounts!.at(this.ownRow++);
+    const c = this.collected;
+    if (c === undefined || pairs === 0) return;
+    const involved = this.involved!;
+    for (let p = 0; p < pairs; p++) {
+      const i = this.row++;
+      if ((involved[i >>> 3] & (1 << (i & 7))) === 0) continue;
+      c.line.push(line);
+      c.d1.push(this.involvedHashes![this.nextInvolved++]);
+      c.d2.push(this.second!.data[i - this.firstPair]);
+      this.pushValue(c, cells, delivered);
+    }
+  }
+
+  /** `count-per`: the number the row states; `one-per`: the ids of its value and of the text shown. */
+  private pushValue(
+    c: Collected,
+    cells: readonly string[],
+    delivered: readonly string[],
+  ): void {
+    const stated = this.projection.count?.(cells, this.index);
     if (stated !== undefined) c.aux.push(stated);
     else if (this.valueIds) {
       c.aux.push(
@@ -548,6 +675,7 @@ export class WholeFileCheck {
       candidates: this.candidates!,
       involved: this.involved!,
       scanned: this.scanned,
+      involvedHashes: this.involvedHashes,
     };
   }
 
@@ -561,12 +689,20 @@ export class WholeFileCheck {
     this.candidates = part.candidates;
     this.involved = part.involved;
     this.scanned = part.scanned;
+    this.involvedHashes = part.involvedHashes;
+    this.firstPair = row;
+    // the involved pairs of the earlier ranges come first in involvedHashes
+    let before = 0;
+    for (let i = 0; i < row && i < part.scanned; i++)
+      if ((part.involved[i >>> 3] & (1 << (i & 7))) !== 0) before++;
+    this.nextInvolved = before;
     this.startCollecting(row);
   }
 
   /** Step 3 begins at row `row` of the scan, with nothing collected yet. */
   private startCollecting(row: number): void {
     this.row = row;
+    this.ownRow = 0;
     this.collected = {
       line: new Numbers(),
       d1: new Numbers(),
@@ -635,6 +771,8 @@ export interface WholeFileSealedPart {
   candidates: Float64Array;
   involved: Uint8Array;
   scanned: number;
+  /** A joined check: the scan's hash of each pair that may be involved, in pair order. */
+  involvedHashes: Float64Array | undefined;
 }
 
 /** The rows step 3 took over one range ({@link WholeFileCheck.collectedPart}). */
