@@ -257,31 +257,44 @@ export class WholeFileCheck {
   /** `count-per`: whether some row states another number than 1 (then the file is read again). */
   private notOne = false;
 
-  /** The row's combination; undefined when it takes no part. */
-  private keyOf(cells: readonly string[]): string | undefined {
-    const k = this.projection.key(cells, this.index);
-    if (k !== undefined && this.projection.count !== undefined) {
-      const n = this.projection.count(cells, this.index);
-      if (n === undefined) return undefined;
+  /** The two halves of the digest of the row {@link digestOf} last looked at. */
+  private readonly digest = new Float64Array(2);
+
+  /**
+   * Whether the row takes part; then its combination's two hashes are in {@link digest} (the
+   * second only when `both`, or when the module hashes the combination itself: `hash` of its
+   * {@link WholeFileProjection}, which builds no text; a module compiled before it gives the text).
+   */
+  private digestOf(cells: readonly string[], both: boolean): boolean {
+    const p = this.projection;
+    const d = this.digest;
+    if (p.hash !== undefined) {
+      if (!p.hash(cells, this.index, d)) return false;
+    } else {
+      const k = p.key(cells, this.index);
+      if (k === undefined) return false;
+      d[0] = hash53(k);
+      if (both) d[1] = hash53(k, SEED2);
+    }
+    if (p.count !== undefined) {
+      const n = p.count(cells, this.index);
+      if (n === undefined) return false;
       if (n !== 1 && this.hashes !== undefined) {
         this.notOne = true;
         (this.notOneRows ??= new Numbers()).push(this.hashes.n);
       }
-      return k;
+      return true;
     }
-    if (k === undefined || this.projection.value === undefined) return k;
-    return this.projection.value(cells, this.index) === undefined
-      ? undefined
-      : k;
+    return p.value === undefined || p.value(cells, this.index) !== undefined;
   }
 
   /** Step 1: a row of the scan pass. */
   scan(cells: readonly string[]): void {
-    const k = this.keyOf(cells);
-    this.hashes!.push(k === undefined ? NaN : hash53(k));
+    const second = this.second;
+    const part = this.digestOf(cells, second !== undefined);
+    this.hashes!.push(part ? this.digest[0] : NaN);
     // a joined check keeps the digest's second half for round 2, which reads no joined record
-    if (this.second !== undefined)
-      this.second.push(k === undefined ? 0 : hash53(k, SEED2) % 2 ** 32);
+    if (second !== undefined) second.push(part ? this.digest[1] % 2 ** 32 : 0);
   }
 
   /**
@@ -372,15 +385,14 @@ export class WholeFileCheck {
   ): void {
     const c = this.collected;
     if (!c) return;
-    const k = this.keyOf(cells);
-    if (k === undefined) return;
+    if (!this.digestOf(cells, true)) return;
     const stated = this.projection.count?.(cells, this.index);
-    const h = hash53(k);
+    const h = this.digest[0];
     // `count-per`: a row alone with its hash that states 1 is right; every other row is looked at
     if (!this.isCandidate(h) && (stated === undefined || stated === 1)) return;
     c.line.push(line);
     c.d1.push(h);
-    c.d2.push(hash53(k, SEED2));
+    c.d2.push(this.digest[1]);
     this.pushValue(c, cells, delivered);
   }
 
