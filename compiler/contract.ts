@@ -530,8 +530,9 @@ export interface WholeFileProjection {
     index: readonly number[],
   ) => string | undefined;
   /**
-   * The two hashes the runtime takes of {@link key}'s text (cyrb53, seeds 0 and 0x9e3779b9, into
-   * `out[0]` and `out[1]`), computed without building the text; false when `key` is undefined.
+   * The hashes the runtime takes of {@link key}'s text (cyrb53 with seed 0 into `out[0]` and, when
+   * `out` has room for it, seed 0x9e3779b9 into `out[1]`), computed without building the text;
+   * false when `key` is undefined.
    * Absent in modules compiled before it (the runtime then hashes `key`).
    */
   hash?: (

@@ -259,17 +259,20 @@ export class WholeFileCheck {
 
   /** The two halves of the digest of the row {@link digestOf} last looked at. */
   private readonly digest = new Float64Array(2);
+  private readonly digest1 = new Float64Array(1);
 
   /**
-   * Whether the row takes part; then its combination's two hashes are in {@link digest} (the
-   * second only when `both`, or when the module hashes the combination itself: `hash` of its
-   * {@link WholeFileProjection}, which builds no text; a module compiled before it gives the text).
+   * Whether the row takes part; then its combination's hashes are in {@link digest} (the second
+   * only when `both`). The module hashes the combination itself (`hash` of its
+   * {@link WholeFileProjection}, which builds no text); a module compiled before it gives the text.
    */
   private digestOf(cells: readonly string[], both: boolean): boolean {
     const p = this.projection;
     const d = this.digest;
     if (p.hash !== undefined) {
-      if (!p.hash(cells, this.index, d)) return false;
+      // the second hash only when asked for (the module computes as many as `out` holds)
+      if (!p.hash(cells, this.index, both ? d : this.digest1)) return false;
+      if (!both) d[0] = this.digest1[0];
     } else {
       const k = p.key(cells, this.index);
       if (k === undefined) return false;

@@ -28,6 +28,7 @@ describe("$combinationHash", () => {
       fc.string({ maxLength: 30 }),
       fc.string({ unit: "grapheme", maxLength: 12 }),
       fc.string({ minLength: 95, maxLength: 130 }),
+      fc.string({ minLength: 999, maxLength: 1001 }),
       fc.integer(),
       fc.double({ noNaN: true }),
       fc.bigInt(),
@@ -40,6 +41,10 @@ describe("$combinationHash", () => {
         const want = hashesOfText($combination(values));
         expect(ok ? Array.from(out) : undefined).toEqual(want);
         if (!ok) expect(Array.from(out)).toEqual([-1, -1]);
+        // room for one: the first only
+        const first = new Float64Array([-1]);
+        expect($combinationHash(values, first)).toBe(ok);
+        expect(first[0]).toBe(ok ? want![0] : -1);
       }),
       { numRuns: 2000 },
     );
