@@ -241,6 +241,80 @@ function oracle(
   return out;
 }
 
+describe("a joined check's collect from its own file alone (takeOwn)", () => {
+  // own cells: account_id, holders; the joined record's code after them (cell 2)
+  const joinedEntity = {
+    ...entity,
+    fields: [
+      ...entity.fields,
+      {
+        name: "X.code",
+        column: "code",
+        type: "text",
+        required: false,
+        personal: false,
+      },
+    ],
+  } as unknown as EntityMeta;
+  const joined = () =>
+    new WholeFileCheck(
+      {
+        code: "w2",
+        severity: "signalling",
+        entities: ["BA"],
+        check: "one-per",
+        fields: ["holders"],
+        per: ["X.code"],
+      } as unknown as FileRule,
+      { key: (c) => text(c[2]), value: (c) => text(c[1]) },
+      joinedEntity,
+      [0, 1, 2],
+      "ba.csv",
+      true,
+      2,
+    );
+  // records with 300 pairs (past one byte's count), none, one, and two
+  const records: { cells: string[]; line: number; codes: string[] }[] = [
+    {
+      cells: ["A0", "1"],
+      line: 2,
+      codes: Array.from({ length: 300 }, (_, i) => `K${i}`),
+    },
+    { cells: ["A1", "3"], line: 3, codes: [] },
+    { cells: ["A2", "2"], line: 4, codes: ["K150"] },
+    { cells: ["A3", "1"], line: 5, codes: ["K7", "Z"] },
+    { cells: ["A4", "5"], line: 6, codes: ["K299", "Y"] },
+  ];
+
+  it("finds what the collect over the pairs finds", () => {
+    const viaPairs = joined();
+    const viaOwn = joined();
+    for (const w of [viaPairs, viaOwn]) {
+      for (const r of records) {
+        for (const code of r.codes) w.scan([...r.cells, code]);
+        w.scanOwn(r.codes.length);
+      }
+      expect(w.seal()).toBe(true);
+    }
+    for (const r of records)
+      for (const code of r.codes)
+        if (!viaPairs.skip()) viaPairs.take([...r.cells, code], r.line);
+    for (const r of records) viaOwn.takeOwn(r.cells, r.line);
+    viaPairs.finish();
+    viaOwn.finish();
+    const findings = (w: WholeFileCheck) =>
+      records.map((r) => w.findingAt(r.line, r.cells)?.message);
+    expect(findings(viaOwn)).toEqual(findings(viaPairs));
+    expect(findings(viaOwn)).toEqual([
+      'X.code=*** has 2 different values of holders in ba.csv: "1" (line 2), "2" (line 4)',
+      undefined,
+      'X.code=*** has 2 different values of holders in ba.csv: "1" (line 2), "2" (line 4)',
+      undefined,
+      'X.code=*** has 2 different values of holders in ba.csv: "1" (line 2), "5" (line 6)',
+    ]);
+  });
+});
+
 describe("repeatedHashes (the seal's look for repeated hashes)", () => {
   /** What the seal did before: a sorted copy, and a search of each row's hash among the repeated ones. */
   function oracle(hashes: readonly number[]): {
