@@ -317,6 +317,7 @@ export class WholeFileCheck {
     this.candidates = repeated.candidates;
     if (this.candidates.length === 0 && !this.notOne) {
       this.hashes = undefined;
+      this.dropPairs();
       return false;
     }
     const involved = repeated.rows ?? new Uint8Array((n >>> 3) + 1);
@@ -513,6 +514,7 @@ export class WholeFileCheck {
     this.involved = undefined;
     this.valueIds = undefined;
     this.shownIds = undefined;
+    this.dropPairs();
     if (hitLines.n === 0) return;
     // by line, for the validate pass's lookups
     const lines = hitLines.take();
@@ -746,7 +748,15 @@ export class WholeFileCheck {
     this.collected = undefined;
     this.valueIds = undefined;
     this.shownIds = undefined;
+    this.dropPairs();
     return part;
+  }
+
+  /** A joined check's numbers per pair and per record, once round 2 is done (or not needed). */
+  private dropPairs(): void {
+    this.second = undefined;
+    this.pairCounts = undefined;
+    this.involvedHashes = undefined;
   }
 
   /**
