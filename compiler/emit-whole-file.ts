@@ -1,8 +1,9 @@
 /**
  * The compiled form of the whole-file checks (`require unique a, b`, `require one a per b`): per
  * rule, functions of one CSV row that decode the named fields as the entity's decoder does and
- * join them into one comparable text ({@link WholeFileProjection} in compiler/contract.ts). The
- * runtime hashes and compares these texts; it never reads the fields' types itself.
+ * join them into one comparable text ({@link WholeFileProjection} in compiler/contract.ts), or
+ * hash that text without building it (`hash`, what the runtime calls per row). The runtime
+ * hashes and compares these texts; it never reads the fields' types itself.
  *
  * @module
  */
@@ -36,20 +37,26 @@ export function emitWholeFile(ctx: ModuleContext): {
     if (entity === undefined) return;
     const keyFields = req.check === "unique" ? req.fields : req.per;
     const keyName = internal(`wholeFileKey${n}`);
+    const hashName = internal(`wholeFileHash${n}`);
     // `with SA by customer_id`: the joined entity's fields come after the entity's own
     const joined =
       t.join === undefined ? undefined : links.entity(t.join.entity);
-    functions.push(
-      projection(
-        ctx,
-        entity,
-        req.combination ?? plain(keyFields ?? []),
-        keyName,
-        rule.code,
-        "key",
-        joined,
-      ),
-    );
+    for (const [name, what] of [
+      [keyName, "key"],
+      [hashName, "hash"],
+    ] as const)
+      functions.push(
+        projection(
+          ctx,
+          entity,
+          req.combination ?? plain(keyFields ?? []),
+          name,
+          rule.code,
+          what,
+          joined,
+        ),
+      );
+    const key2 = ts`key: ${keyName}, hash: ${hashName}`;
     if (req.check === "count-per") {
       const countName = internal(`wholeFileCount${n}`);
       const all = fieldsWithKinds(ctx, entity);
@@ -62,9 +69,7 @@ export function emitWholeFile(ctx: ModuleContext): {
           return c === "" ? undefined : ${decodeExpr(ctx, all[i].kind, ts`c`)};
         }`,
       );
-      rows.push(
-        ts`${key(rule.code)}: { key: ${keyName}, count: ${countName} }`,
-      );
+      rows.push(ts`${key(rule.code)}: { ${key2}, count: ${countName} }`);
     } else if (req.check === "one-per") {
       const valueName = internal(`wholeFileValue${n}`);
       functions.push(
@@ -77,10 +82,8 @@ export function emitWholeFile(ctx: ModuleContext): {
           "value",
         ),
       );
-      rows.push(
-        ts`${key(rule.code)}: { key: ${keyName}, value: ${valueName} }`,
-      );
-    } else rows.push(ts`${key(rule.code)}: { key: ${keyName} }`);
+      rows.push(ts`${key(rule.code)}: { ${key2}, value: ${valueName} }`);
+    } else rows.push(ts`${key(rule.code)}: { ${key2} }`);
   });
   if (rows.length === 0) return { functions, table: undefined };
   const table = ts`
@@ -105,7 +108,8 @@ function projection(
   items: readonly CombinationItem[],
   name: Code,
   code: string,
-  what: "key" | "value",
+  /** `hash`: the key's two hashes into `out` (`$combinationHash`), without its text. */
+  what: "key" | "hash" | "value",
   joined?: ResolvedEntity,
 ): Code {
   const all = fieldsWithKinds(ctx, entity);
@@ -138,6 +142,11 @@ function projection(
       throw new Error(`unknown normalisation in rule ${code}`);
     parts.push(ts`${helper}([${join(decoded, ", ")}])`);
   }
+  if (what === "hash")
+    return ts`${doc([`The two hashes of the combination of a ${entity.name} row for rule ${code} (false: it takes no part).`])}function ${name}(cells: readonly string[], index: readonly number[], out: Float64Array): boolean {
+    ${join(cells, "\n")}
+    return $combinationHash([${join(parts, ", ")}], out);
+  }`;
   return ts`${doc([`The ${what === "key" ? "combination" : "values that must agree"} of a ${entity.name} row for rule ${code}.`])}function ${name}(cells: readonly string[], index: readonly number[]): string | undefined {
     ${join(cells, "\n")}
     return $combination([${join(parts, ", ")}]);

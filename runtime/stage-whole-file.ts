@@ -14,8 +14,9 @@
  * k + 1 in the single-threaded order. Round 1: each worker hashes the pairs of its range (and
  * does the second read of the own-file checks over its rows, from the row number its resume point
  * holds); the main thread adds the parts in range order (the serial order) and seals the
- * checks. Round 2, only for a joined check with candidates: each worker collects the candidate
- * pairs of its range, numbered on from the pairs of the earlier ranges; the main thread adds
+ * checks. Round 2, only for a joined check with candidates: each worker reads its range of the
+ * check's own file alone (round 1 kept what the pairs need of the joined records) and collects
+ * the candidate pairs, numbered on from the pairs of the earlier ranges; the main thread adds
  * them in range order and finishes. The findings are those of one thread, exactly. Anything not
  * covered (a dialect, a file not in key order, `--previous`) is read in this thread.
  *
@@ -160,9 +161,11 @@ export function joinedCheck(
  * The whole-file checks over joined records: the two files are read together, one IKB at a time
  * (sorted as for the validate pass), and each record is paired with the joined entity's records
  * of its IKB whose `by` cell is the same text; every pair is one row of the check (its line the
- * record's). A hash pass over the pairs and, when some combination may occur twice, a second one
- * that collects the candidates: the memory is that of {@link WholeFileCheck} plus one IKB of the
- * two files, never a table of the joined file.
+ * record's). A hash pass over the pairs and, when some combination may occur twice, a second read
+ * of the record's file alone that collects the candidates (the hash pass kept, per pair, the
+ * second half of its digest and, per record, its number of pairs: `WholeFileCheck.takeOwn`): the
+ * memory is that of {@link WholeFileCheck} plus one IKB of the two files, never a table of the
+ * joined file.
  *
  * The hash pass also does the second read of the record's file for the checks of its own rows
  * (`pending`, taken out of it) when that file was in IKB key order: the pass then sees its rows in
@@ -193,42 +196,56 @@ async function joinedPass(
       w.scan(pair.cells);
     },
     ownChecks && ((a) => collectRow(own, ownChecks, a)),
+    (pairs) => w.scanOwn(pairs),
   );
   if (ownChecks) for (const c of ownChecks) c.finish();
   if (w.seal()) {
-    // the pairs again, in the same order: only those the scan found may be involved are built
-    await eachPair(sources(), j, (a, b) => {
-      if (w.skip()) return;
-      pair.fill(a, b);
-      w.take(pair.cells, a.line, pair.delivered);
-    });
+    // the own file again, in the same order, alone: round 1 kept what the pairs need of the
+    // joined records
+    for await (const batch of sortedRows(s, own, valueColumns(j)))
+      for (const a of batch) takeOwn(j, a);
     w.finish();
   }
+}
+
+/** Round 2 of a joined check: a record of its own file (see `WholeFileCheck.takeOwn`). */
+function takeOwn(j: JoinedCheck, a: KeyedRow): void {
+  j.w.takeOwn(canonicalCells(j.own, a.cells), a.line, a.cells);
 }
 
 /**
  * Every record of the joined check's own file with each record of the other file in its IKB
  * whose `by` cell is the same, in the same order on every call (IKB key, then the records'
  * lines); `eachOwn` sees every good row of the own file first, in the order `sources` gives them
- * (the own file's rows, then the other's, in IKB key order).
+ * (the own file's rows, then the other's, in IKB key order); `pairsOf` is told, after the pairs of
+ * each good row of the own file (in the same order), how many it had.
  */
 export async function eachPair(
   sources: readonly AsyncIterator<KeyedRow[]>[],
   j: JoinedCheck,
   fn: (a: KeyedRow, b: KeyedRow) => void,
   eachOwn?: (a: KeyedRow) => void,
+  pairsOf?: (pairs: number) => void,
 ): Promise<void> {
   const { byOwn, byOther } = j;
   for await (const groups of groupByKey(sources))
     for (const g of groups) {
       const [mine, theirs] = g.rows;
       if (eachOwn) for (const a of mine) eachOwn(a);
-      if (mine.length === 0 || theirs.length === 0 || g.key.trim() === "")
+      if (mine.length === 0 || theirs.length === 0 || g.key.trim() === "") {
+        if (pairsOf) for (let i = 0; i < mine.length; i++) pairsOf(0);
         continue;
+      }
       for (const a of mine) {
         const by = a.cells[byOwn];
-        if (by === "") continue;
-        for (const b of theirs) if (b.cells[byOther] === by) fn(a, b);
+        let pairs = 0;
+        if (by !== "")
+          for (const b of theirs)
+            if (b.cells[byOther] === by) {
+              fn(a, b);
+              pairs++;
+            }
+        pairsOf?.(pairs);
       }
     }
 }
@@ -303,6 +320,14 @@ export function joinColumns(
     else keepOther[c - j.own.width] = 1;
   for (const w of ownChecks) for (const c of w.columns) keepOwn[c] = 1;
   return [keepOwn, keepOther];
+}
+
+/** The cells round 2 of a joined check reads of its own file (and its IKB key). */
+function valueColumns(j: JoinedCheck): Uint8Array {
+  const keep = new Uint8Array(j.own.width);
+  keep[j.own.ikbCol] = 1;
+  for (const c of j.w.valueColumns) keep[c] = 1;
+  return keep;
 }
 
 /** The cells the checks `checks` of `f` read (and its IKB key). */
@@ -726,6 +751,7 @@ export class RangeWork {
           pairs++;
         },
         checks.length > 0 ? (a) => collectRow(j.own, checks, a) : undefined,
+        (n) => j.w.scanOwn(n),
       );
       scanned.joins.push({
         scan: j.w.scanPart(),
@@ -767,17 +793,9 @@ export class RangeWork {
       const j = this.joins[i];
       const d = this.job.joins[i];
       j.w.adoptSealed(part.sealed, part.row);
-      const pair = new PairCells(j.own, j.other);
-      const keep = joinColumns(j, []);
-      await eachPair(
-        [this.read(d.own, keep[0]), this.read(d.other, keep[1])],
-        j,
-        (a, b) => {
-          if (j.w.skip()) return;
-          pair.fill(a, b);
-          j.w.take(pair.cells, a.line, pair.delivered);
-        },
-      );
+      // the range's records of the own file alone, as round 1 paired them
+      for await (const batch of this.read(d.own, valueColumns(j)))
+        for (const a of batch) takeOwn(j, a);
       out.joins.push(j.w.collectedPart());
     }
     return out;

@@ -7,7 +7,8 @@
  *    {@link WholeFileProjection}: the `unique` fields, or the `per` fields of `one a per b`) is
  *    hashed (cyrb53, 53 bits) into a growable Float64Array: 8 bytes per row, whatever the width of
  *    the fields.
- * 2. **Seal**: the hashes that occur more than once are the candidates (a sorted Float64Array). A
+ * 2. **Seal**: the hashes that occur more than once are the candidates (a sorted Float64Array,
+ *    found by spreading the rows over buckets by their hashes' top bits: {@link repeatedHashes}). A
  *    file without candidates has no finding and is not read again (`count per b = n`: nor when
  *    every row states 1). The scan's hashes, in row order, give one bit per row: whether the row
  *    may be involved (its hash a candidate, or it states another number than 1).
@@ -27,6 +28,8 @@
  *
  * Two combinations are told apart by their 106-bit digests, not their texts: two different
  * combinations share a digest with a probability of about n² / 2^107 (below 10^-18 for 10^7 rows).
+ * A joined check's pairs have an 85-bit digest (53 + 32: round 1 keeps 4 bytes of the second
+ * half per pair, so that its collect reads the record's file alone): n² / 2^86, below 10^-11.
  *
  * A row whose combination (or value) has an absent field, or a value that does not fit its type,
  * takes no part, as an absent value takes no part in a comparison (docs/language.md).
@@ -87,6 +90,45 @@ class Numbers {
   }
 }
 
+/** A growable Uint32Array. */
+class Words {
+  data = new Uint32Array(1024);
+  n = 0;
+  push(x: number): void {
+    if (this.n === this.data.length) {
+      const bigger = new Uint32Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.n++] = x;
+  }
+}
+
+/**
+ * A joined check's pairs per record of its own file, in the order the records were paired: one
+ * byte a record (most have one pair, or none), a map for the few with 255 or more.
+ */
+class PairCounts {
+  private data = new Uint8Array(1024);
+  private n = 0;
+  private readonly many = new Map<number, number>();
+  push(pairs: number): void {
+    if (this.n === this.data.length) {
+      const bigger = new Uint8Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    if (pairs >= 255) this.many.set(this.n, pairs);
+    this.data[this.n++] = Math.min(pairs, 255);
+  }
+  /** The pairs of the `i`th record (0 beyond the records pushed). */
+  at(i: number): number {
+    if (i >= this.n) return 0;
+    const k = this.data[i];
+    return k === 255 ? this.many.get(i)! : k;
+  }
+}
+
 /** The rows of the second read that may be involved, one number of each per row. */
 interface Collected {
   line: Numbers;
@@ -134,6 +176,21 @@ export class WholeFileCheck {
   /** The number of rows of the scan, and the place of the second read's next row among them. */
   private scanned = 0;
   private row = 0;
+  /**
+   * A joined check (`ownWidth` finite): per pair of round 1 (numbered from {@link firstPair}), the
+   * low 32 bits of the second half of its digest, and per record of the own file its number of
+   * pairs ({@link scanOwn}); kept by the check that paired them, for round 2
+   * ({@link takeOwn}), which then reads the own file alone. The digest of a joined check's
+   * combination is so 85 bits (53 + 32): n² / 2^86 for two of n combinations to share one.
+   */
+  private second: Words | undefined;
+  private pairCounts: PairCounts | undefined;
+  private firstPair = 0;
+  /** Round 2 of a joined check: the own record next read, and the next involved pair's place in {@link involvedHashes}. */
+  private ownRow = 0;
+  private nextInvolved = 0;
+  /** A sealed joined check: the scan's hash of each pair that may be involved, in pair order. */
+  private involvedHashes: Float64Array | undefined;
   private collected: Collected | undefined;
   /** `one-per`: value texts and shown texts by id (only during the second read). */
   private valueIds: Map<string, number> | undefined;
@@ -169,6 +226,10 @@ export class WholeFileCheck {
     this.cols = fields.map((i) => (i < 0 ? -1 : index[i]));
     this.personal = fields.map((i) => entity.fields[i]?.personal === true);
     this.index = index;
+    if (ownWidth !== Infinity) {
+      this.second = new Words();
+      this.pairCounts = new PairCounts();
+    }
   }
 
   private readonly index: readonly number[];
@@ -176,6 +237,14 @@ export class WholeFileCheck {
   /** The header positions of the rule's fields that the file has (the cells the scan must keep). */
   get columns(): number[] {
     return this.cols.filter((c) => c >= 0);
+  }
+
+  /**
+   * The header positions of the fields round 2 of a joined check reads of a record ({@link
+   * takeOwn}): the values (`one a per b`) or the number stated (`count per`), not the combination.
+   */
+  get valueColumns(): number[] {
+    return this.cols.slice(this.keyWidth).filter((c) => c >= 0);
   }
 
   /** The number of fields of the combination (the `per` fields of `one a per b`). */
@@ -188,58 +257,84 @@ export class WholeFileCheck {
   /** `count-per`: whether some row states another number than 1 (then the file is read again). */
   private notOne = false;
 
-  /** The row's combination; undefined when it takes no part. */
-  private keyOf(cells: readonly string[]): string | undefined {
-    const k = this.projection.key(cells, this.index);
-    if (k !== undefined && this.projection.count !== undefined) {
-      const n = this.projection.count(cells, this.index);
-      if (n === undefined) return undefined;
+  /** The two halves of the digest of the row {@link digestOf} last looked at. */
+  private readonly digest = new Float64Array(2);
+  private readonly digest1 = new Float64Array(1);
+
+  /**
+   * Whether the row takes part; then its combination's hashes are in {@link digest} (the second
+   * only when `both`). The module hashes the combination itself (`hash` of its
+   * {@link WholeFileProjection}, which builds no text); a module compiled before it gives the text.
+   */
+  private digestOf(cells: readonly string[], both: boolean): boolean {
+    const p = this.projection;
+    const d = this.digest;
+    if (p.hash !== undefined) {
+      // the second hash only when asked for (the module computes as many as `out` holds)
+      if (!p.hash(cells, this.index, both ? d : this.digest1)) return false;
+      if (!both) d[0] = this.digest1[0];
+    } else {
+      const k = p.key(cells, this.index);
+      if (k === undefined) return false;
+      d[0] = hash53(k);
+      if (both) d[1] = hash53(k, SEED2);
+    }
+    if (p.count !== undefined) {
+      const n = p.count(cells, this.index);
+      if (n === undefined) return false;
       if (n !== 1 && this.hashes !== undefined) {
         this.notOne = true;
         (this.notOneRows ??= new Numbers()).push(this.hashes.n);
       }
-      return k;
+      return true;
     }
-    if (k === undefined || this.projection.value === undefined) return k;
-    return this.projection.value(cells, this.index) === undefined
-      ? undefined
-      : k;
+    return p.value === undefined || p.value(cells, this.index) !== undefined;
   }
 
   /** Step 1: a row of the scan pass. */
   scan(cells: readonly string[]): void {
-    const k = this.keyOf(cells);
-    this.hashes!.push(k === undefined ? NaN : hash53(k));
+    const second = this.second;
+    const part = this.digestOf(cells, second !== undefined);
+    this.hashes!.push(part ? this.digest[0] : NaN);
+    // a joined check keeps the digest's second half for round 2, which reads no joined record
+    if (second !== undefined) second.push(part ? this.digest[1] % 2 ** 32 : 0);
+  }
+
+  /**
+   * Step 1 of a joined check: the record of the own file whose pairs were just {@link scan}ned
+   * has `pairs` of them (called for every good record of the own file, in the order of round 2's
+   * read of it, pairs or not).
+   */
+  scanOwn(pairs: number): void {
+    this.pairCounts!.push(pairs);
   }
 
   /** Step 2: whether any combination may occur twice (then the file is read once more). */
   seal(): boolean {
     const n = this.hashes!.n;
     const inOrder = this.hashes!.data.subarray(0, n);
-    // NaN (no part) sorts last and equals nothing
-    const all = inOrder.slice().sort();
-    const dup = new Numbers();
-    for (let i = 1; i < all.length; i++)
-      if (
-        all[i] === all[i - 1] &&
-        (dup.n === 0 || dup.data[dup.n - 1] !== all[i])
-      )
-        dup.push(all[i]);
-    this.candidates = dup.take();
-    this.hashes = undefined;
-    if (this.candidates.length === 0 && !this.notOne) return false;
-    const involved = new Uint8Array((n >>> 3) + 1);
-    if (this.candidates.length > 0)
-      for (let i = 0; i < n; i++)
-        // NaN (no part) is no candidate, but the binary search would take it for one
-        if (inOrder[i] === inOrder[i] && this.isCandidate(inOrder[i]))
-          involved[i >>> 3] |= 1 << (i & 7);
+    const repeated = repeatedHashes(inOrder);
+    this.candidates = repeated.candidates;
+    if (this.candidates.length === 0 && !this.notOne) {
+      this.hashes = undefined;
+      this.dropPairs();
+      return false;
+    }
+    const involved = repeated.rows ?? new Uint8Array((n >>> 3) + 1);
     if (this.notOneRows !== undefined) {
       const rows = this.notOneRows.data;
       for (let j = 0; j < this.notOneRows.n; j++)
         involved[rows[j] >>> 3] |= 1 << (rows[j] & 7);
       this.notOneRows = undefined;
     }
+    if (this.ownWidth !== Infinity) {
+      const hashes = new Numbers();
+      for (let i = 0; i < n; i++)
+        if ((involved[i >>> 3] & (1 << (i & 7))) !== 0) hashes.push(inOrder[i]);
+      this.involvedHashes = hashes.take();
+      this.nextInvolved = 0;
+    }
+    this.hashes = undefined;
     this.involved = involved;
     this.scanned = n;
     this.startCollecting(0);
@@ -294,15 +389,50 @@ export class WholeFileCheck {
   ): void {
     const c = this.collected;
     if (!c) return;
-    const k = this.keyOf(cells);
-    if (k === undefined) return;
+    if (!this.digestOf(cells, true)) return;
     const stated = this.projection.count?.(cells, this.index);
-    const h = hash53(k);
+    const h = this.digest[0];
     // `count-per`: a row alone with its hash that states 1 is right; every other row is looked at
     if (!this.isCandidate(h) && (stated === undefined || stated === 1)) return;
     c.line.push(line);
     c.d1.push(h);
-    c.d2.push(hash53(k, SEED2));
+    c.d2.push(this.digest[1]);
+    this.pushValue(c, cells, delivered);
+  }
+
+  /**
+   * Step 3 of a joined check, from the own file alone: the next record of round 1's order (the
+   * same good records, in the same order: `cells` decoded, `delivered` as the file holds them)
+   * and those of its pairs the seal found may be involved. A pair's line, value and number are
+   * its own record's; its digest is round 1's. What {@link take} collects of the same pairs
+   * built with the joined records, without reading the joined file again.
+   */
+  takeOwn(
+    cells: readonly string[],
+    line: number,
+    delivered: readonly string[] = cells,
+  ): void {
+    const pairs = this.pairCounts!.at(this.ownRow++);
+    const c = this.collected;
+    if (c === undefined || pairs === 0) return;
+    const involved = this.involved!;
+    for (let p = 0; p < pairs; p++) {
+      const i = this.row++;
+      if ((involved[i >>> 3] & (1 << (i & 7))) === 0) continue;
+      c.line.push(line);
+      c.d1.push(this.involvedHashes![this.nextInvolved++]);
+      c.d2.push(this.second!.data[i - this.firstPair]);
+      this.pushValue(c, cells, delivered);
+    }
+  }
+
+  /** `count-per`: the number the row states; `one-per`: the ids of its value and of the text shown. */
+  private pushValue(
+    c: Collected,
+    cells: readonly string[],
+    delivered: readonly string[],
+  ): void {
+    const stated = this.projection.count?.(cells, this.index);
     if (stated !== undefined) c.aux.push(stated);
     else if (this.valueIds) {
       c.aux.push(
@@ -384,6 +514,7 @@ export class WholeFileCheck {
     this.involved = undefined;
     this.valueIds = undefined;
     this.shownIds = undefined;
+    this.dropPairs();
     if (hitLines.n === 0) return;
     // by line, for the validate pass's lookups
     const lines = hitLines.take();
@@ -561,6 +692,7 @@ export class WholeFileCheck {
       candidates: this.candidates!,
       involved: this.involved!,
       scanned: this.scanned,
+      involvedHashes: this.involvedHashes,
     };
   }
 
@@ -574,12 +706,20 @@ export class WholeFileCheck {
     this.candidates = part.candidates;
     this.involved = part.involved;
     this.scanned = part.scanned;
+    this.involvedHashes = part.involvedHashes;
+    this.firstPair = row;
+    // the involved pairs of the earlier ranges come first in involvedHashes
+    let before = 0;
+    for (let i = 0; i < row && i < part.scanned; i++)
+      if ((part.involved[i >>> 3] & (1 << (i & 7))) !== 0) before++;
+    this.nextInvolved = before;
     this.startCollecting(row);
   }
 
   /** Step 3 begins at row `row` of the scan, with nothing collected yet. */
   private startCollecting(row: number): void {
     this.row = row;
+    this.ownRow = 0;
     this.collected = {
       line: new Numbers(),
       d1: new Numbers(),
@@ -608,7 +748,15 @@ export class WholeFileCheck {
     this.collected = undefined;
     this.valueIds = undefined;
     this.shownIds = undefined;
+    this.dropPairs();
     return part;
+  }
+
+  /** A joined check's numbers per pair and per record, once round 2 is done (or not needed). */
+  private dropPairs(): void {
+    this.second = undefined;
+    this.pairCounts = undefined;
+    this.involvedHashes = undefined;
   }
 
   /**
@@ -648,6 +796,8 @@ export interface WholeFileSealedPart {
   candidates: Float64Array;
   involved: Uint8Array;
   scanned: number;
+  /** A joined check: the scan's hash of each pair that may be involved, in pair order. */
+  involvedHashes: Float64Array | undefined;
 }
 
 /** The rows step 3 took over one range ({@link WholeFileCheck.collectedPart}). */
@@ -661,6 +811,76 @@ export interface WholeFileCollectedPart {
   shownId: Float64Array;
   valueTexts: string[];
   shownTexts: string[];
+}
+
+/** Rows of a bucket above which {@link repeatedHashes} sorts it instead of comparing every two. */
+const SMALL_BUCKET = 12;
+
+/**
+ * The hashes that occur more than once in `hashes` (NaN: a row that takes no part, equal to
+ * nothing), sorted, and one bit per row (by place in `hashes`) that is set when the row's hash is
+ * one of them (undefined when none is). The rows are spread over about n / 2 buckets by their
+ * hashes' top bits (the hashes are uniform): a count, a scatter of row numbers, and a look within
+ * each bucket, instead of sorting all the hashes and searching each row's among the repeated
+ * ones; 4 bytes per row meanwhile, where a sorted copy took 8.
+ */
+export function repeatedHashes(hashes: Float64Array): {
+  candidates: Float64Array;
+  rows: Uint8Array | undefined;
+} {
+  const n = hashes.length;
+  let bits = 1;
+  while (bits < 21 && 2 ** (bits + 1) <= n) bits++;
+  const buckets = 2 ** bits;
+  // a 53-bit hash's top `bits` bits (exact: a division by a power of two)
+  const scale = 2 ** (53 - bits);
+  const start = new Uint32Array(buckets + 1);
+  for (let i = 0; i < n; i++) {
+    const h = hashes[i];
+    if (h === h) start[Math.floor(h / scale) + 1]++;
+  }
+  for (let b = 0; b < buckets; b++) start[b + 1] += start[b];
+  const next = start.slice(0, buckets);
+  const order = new Uint32Array(start[buckets]);
+  for (let i = 0; i < n; i++) {
+    const h = hashes[i];
+    if (h === h) order[next[Math.floor(h / scale)]++] = i;
+  }
+  const found = new Numbers();
+  let rows: Uint8Array | undefined;
+  const byHash = (a: number, b: number) => hashes[a] - hashes[b];
+  for (let b = 0; b < buckets; b++) {
+    const lo = start[b];
+    const hi = start[b + 1];
+    if (hi - lo < 2) continue;
+    if (hi - lo > SMALL_BUCKET) order.subarray(lo, hi).sort(byHash);
+    else
+      for (let i = lo + 1; i < hi; i++) {
+        // insertion sort of a small bucket
+        const r = order[i];
+        const h = hashes[r];
+        let j = i - 1;
+        while (j >= lo && hashes[order[j]] > h) {
+          order[j + 1] = order[j];
+          j--;
+        }
+        order[j + 1] = r;
+      }
+    for (let from = lo; from < hi;) {
+      const h = hashes[order[from]];
+      let to = from + 1;
+      while (to < hi && hashes[order[to]] === h) to++;
+      if (to - from > 1) {
+        found.push(h);
+        rows ??= new Uint8Array((n >>> 3) + 1);
+        for (let i = from; i < to; i++)
+          rows[order[i] >>> 3] |= 1 << (order[i] & 7);
+      }
+      from = to;
+    }
+  }
+  // in bucket order, so ascending (a bucket holds a range of hashes)
+  return { candidates: found.take(), rows };
 }
 
 /** The id of `text` in `ids` (the next id when it is new). */

@@ -13,7 +13,7 @@ import {
   type EntityMeta,
   type FileRule,
 } from "../../compiler/contract.js";
-import { WholeFileCheck } from "../../runtime/whole-file.js";
+import { repeatedHashes, WholeFileCheck } from "../../runtime/whole-file.js";
 
 const entity: EntityMeta = {
   name: "BA",
@@ -240,6 +240,135 @@ function oracle(
   }
   return out;
 }
+
+describe("a joined check's collect from its own file alone (takeOwn)", () => {
+  // own cells: account_id, holders; the joined record's code after them (cell 2)
+  const joinedEntity = {
+    ...entity,
+    fields: [
+      ...entity.fields,
+      {
+        name: "X.code",
+        column: "code",
+        type: "text",
+        required: false,
+        personal: false,
+      },
+    ],
+  } as unknown as EntityMeta;
+  const joined = () =>
+    new WholeFileCheck(
+      {
+        code: "w2",
+        severity: "signalling",
+        entities: ["BA"],
+        check: "one-per",
+        fields: ["holders"],
+        per: ["X.code"],
+      } as unknown as FileRule,
+      { key: (c) => text(c[2]), value: (c) => text(c[1]) },
+      joinedEntity,
+      [0, 1, 2],
+      "ba.csv",
+      true,
+      2,
+    );
+  // records with 300 pairs (past one byte's count), none, one, and two
+  const records: { cells: string[]; line: number; codes: string[] }[] = [
+    {
+      cells: ["A0", "1"],
+      line: 2,
+      codes: Array.from({ length: 300 }, (_, i) => `K${i}`),
+    },
+    { cells: ["A1", "3"], line: 3, codes: [] },
+    { cells: ["A2", "2"], line: 4, codes: ["K150"] },
+    { cells: ["A3", "1"], line: 5, codes: ["K7", "Z"] },
+    { cells: ["A4", "5"], line: 6, codes: ["K299", "Y"] },
+  ];
+
+  it("finds what the collect over the pairs finds", () => {
+    const viaPairs = joined();
+    const viaOwn = joined();
+    for (const w of [viaPairs, viaOwn]) {
+      for (const r of records) {
+        for (const code of r.codes) w.scan([...r.cells, code]);
+        w.scanOwn(r.codes.length);
+      }
+      expect(w.seal()).toBe(true);
+    }
+    for (const r of records)
+      for (const code of r.codes)
+        if (!viaPairs.skip()) viaPairs.take([...r.cells, code], r.line);
+    for (const r of records) viaOwn.takeOwn(r.cells, r.line);
+    viaPairs.finish();
+    viaOwn.finish();
+    const findings = (w: WholeFileCheck) =>
+      records.map((r) => w.findingAt(r.line, r.cells)?.message);
+    expect(findings(viaOwn)).toEqual(findings(viaPairs));
+    expect(findings(viaOwn)).toEqual([
+      'X.code=*** has 2 different values of holders in ba.csv: "1" (line 2), "2" (line 4)',
+      undefined,
+      'X.code=*** has 2 different values of holders in ba.csv: "1" (line 2), "2" (line 4)',
+      undefined,
+      'X.code=*** has 2 different values of holders in ba.csv: "1" (line 2), "5" (line 6)',
+    ]);
+  });
+});
+
+describe("repeatedHashes (the seal's look for repeated hashes)", () => {
+  /** What the seal did before: a sorted copy, and a search of each row's hash among the repeated ones. */
+  function oracle(hashes: readonly number[]): {
+    candidates: number[];
+    rows: number[];
+  } {
+    const count = new Map<number, number>();
+    for (const h of hashes)
+      if (!Number.isNaN(h)) count.set(h, (count.get(h) ?? 0) + 1);
+    const candidates = [...count]
+      .filter(([, k]) => k > 1)
+      .map(([h]) => h)
+      .sort((a, b) => a - b);
+    const rows = hashes.flatMap((h, i) => ((count.get(h) ?? 0) > 1 ? [i] : []));
+    return { candidates, rows };
+  }
+  const setRows = (bits: Uint8Array | undefined, n: number): number[] =>
+    bits === undefined
+      ? []
+      : Array.from({ length: n }, (_, i) => i).filter(
+          (i) => (bits[i >>> 3] & (1 << (i & 7))) !== 0,
+        );
+
+  it("finds every repeated hash and every row that has one, NaN equal to nothing", () => {
+    // few distinct values so that buckets hold runs, big ones above the small-bucket sort, and
+    // hashes that share their top bits (one bucket) but differ below
+    const hash = fc.oneof(
+      fc.constant(Number.NaN),
+      fc.integer({ min: 0, max: 5 }).map((k) => k * 2 ** 40 + 7),
+      fc.integer({ min: 0, max: 2 ** 20 }).map((k) => 2 ** 52 + k),
+      fc.integer({ min: 0, max: 2 ** 53 - 1 }),
+    );
+    fc.assert(
+      fc.property(fc.array(hash, { maxLength: 300 }), (hashes) => {
+        const got = repeatedHashes(Float64Array.from(hashes));
+        const want = oracle(hashes);
+        expect(Array.from(got.candidates)).toEqual(want.candidates);
+        expect(setRows(got.rows, hashes.length)).toEqual(want.rows);
+        if (want.rows.length === 0) expect(got.rows).toBeUndefined();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("a hash on tens of thousands of rows, among distinct ones (a bucket sorted, not compared pairwise)", () => {
+    const n = 60_000;
+    const hashes = new Float64Array(n);
+    for (let i = 0; i < n; i++)
+      hashes[i] = i % 3 === 0 ? 12345 : i * 1_000_003 + 1;
+    const got = repeatedHashes(hashes);
+    expect(Array.from(got.candidates)).toEqual([12345]);
+    expect(setRows(got.rows, n)).toEqual(oracle(Array.from(hashes)).rows);
+  });
+});
 
 describe("WholeFileCheck keeps numbers per row, not texts", () => {
   // a value that differs in text but not in meaning ("01" and "1"): grouped as one, shown as written

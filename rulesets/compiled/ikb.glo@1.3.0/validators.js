@@ -297,6 +297,62 @@ function $combination(values) {
     }
     return s;
 }
+/**
+ * The hashes the runtime takes of {@link $combination}'s text (runtime/whole-file.ts: cyrb53,
+ * runtime/key-set.ts `hash53`, with seed 0 into `out[0]` and, when `out` has room for it, seed
+ * 0x9e3779b9 into `out[1]`), computed over the values without building the text; false (and
+ * `out` untouched) when a value is absent. The same numbers as hashing the text, so that modules
+ * with and without it agree.
+ */
+function $combinationHash(values, out) {
+    for (let i = 0; i < values.length; i++)
+        if (values[i] === undefined)
+            return false;
+    const both = out.length > 1;
+    let a1 = 0xdeadbeef;
+    let a2 = 0x41c6ce57;
+    let b1 = 0xdeadbeef ^ 0x9e3779b9;
+    let b2 = 0x41c6ce57 ^ 0x9e3779b9;
+    for (let i = 0; i < values.length; i++) {
+        const t = String(values[i]);
+        const n = t.length;
+        // the length's decimal digits, most significant first, then ":", then the text
+        let p = 1;
+        let digits = 1;
+        for (; p * 10 <= n; digits++)
+            p *= 10;
+        for (let j = -1 - digits; j < n; j++) {
+            let ch;
+            if (j >= 0)
+                ch = t.charCodeAt(j);
+            else if (j === -1)
+                ch = 58;
+            else {
+                ch = 48 + (Math.floor(n / p) % 10);
+                p /= 10;
+            }
+            a1 = Math.imul(a1 ^ ch, 2654435761);
+            a2 = Math.imul(a2 ^ ch, 1597334677);
+            if (both) {
+                b1 = Math.imul(b1 ^ ch, 2654435761);
+                b2 = Math.imul(b2 ^ ch, 1597334677);
+            }
+        }
+    }
+    a1 = Math.imul(a1 ^ (a1 >>> 16), 2246822507);
+    a1 ^= Math.imul(a2 ^ (a2 >>> 13), 3266489909);
+    a2 = Math.imul(a2 ^ (a2 >>> 16), 2246822507);
+    a2 ^= Math.imul(a1 ^ (a1 >>> 13), 3266489909);
+    out[0] = 4294967296 * (2097151 & a2) + (a1 >>> 0);
+    if (both) {
+        b1 = Math.imul(b1 ^ (b1 >>> 16), 2246822507);
+        b1 ^= Math.imul(b2 ^ (b2 >>> 13), 3266489909);
+        b2 = Math.imul(b2 ^ (b2 >>> 16), 2246822507);
+        b2 ^= Math.imul(b1 ^ (b1 >>> 13), 3266489909);
+        out[1] = 4294967296 * (2097151 & b2) + (b1 >>> 0);
+    }
+    return true;
+}
 /** Append one finding (failure path only). */
 function $push(out, law, severity, entity, role, attribute, key, values, message, reported) {
     if (reported === undefined)
@@ -4845,6 +4901,21 @@ function $wholeFileKey61(cells, index) {
     ]);
 }
 /**
+ * The two hashes of the combination of a NP row for rule dup0001 (false: it takes no part).
+ */
+function $wholeFileHash61(cells, index, out) {
+    const c0 = $cell(cells, index[4]);
+    const c1 = $cell(cells, index[5]);
+    const c2 = $cell(cells, index[6]);
+    const c3 = $cell(cells, index[7]);
+    return $combinationHash([
+        $normalizedName([c0 === "" ? undefined : c0.length <= 200 || $cpLength(c0) <= 200 ? c0 : undefined]),
+        c1 === "" ? undefined : $parseDate(c1),
+        $normalizedCode([c2 === "" ? undefined : c2.length <= 40 || $cpLength(c2) <= 40 ? c2 : undefined]),
+        c3 === "" ? undefined : c3.length <= 2 || $cpLength(c3) <= 2 ? c3 : undefined,
+    ], out);
+}
+/**
  * The values that must agree of a NP row for rule dup0001.
  */
 function $wholeFileValue61(cells, index) {
@@ -4869,6 +4940,25 @@ function $wholeFileKey62(cells, index) {
             c4 === "" ? undefined : c4.length <= 10 || $cpLength(c4) <= 10 ? c4 : undefined,
         ]),
     ]);
+}
+/**
+ * The two hashes of the combination of a NP row for rule dup0002 (false: it takes no part).
+ */
+function $wholeFileHash62(cells, index, out) {
+    const c0 = $cell(cells, index[4]);
+    const c1 = $cell(cells, index[5]);
+    const c2 = $cell(cells, index[18]);
+    const c3 = $cell(cells, index[16]);
+    const c4 = $cell(cells, index[17]);
+    return $combinationHash([
+        $normalizedName([c0 === "" ? undefined : c0.length <= 200 || $cpLength(c0) <= 200 ? c0 : undefined]),
+        c1 === "" ? undefined : $parseDate(c1),
+        $normalizedCode([
+            c2 === "" ? undefined : c2.length <= 10 || $cpLength(c2) <= 10 ? c2 : undefined,
+            c3 === "" ? undefined : c3.length <= 10 || $cpLength(c3) <= 10 ? c3 : undefined,
+            c4 === "" ? undefined : c4.length <= 10 || $cpLength(c4) <= 10 ? c4 : undefined,
+        ]),
+    ], out);
 }
 /**
  * The values that must agree of a NP row for rule dup0002.
@@ -5216,8 +5306,8 @@ export const checks = {
 };
 /** The whole-file checks by rule code: the combination of a row (and the values that must agree). */
 export const wholeFile = {
-    dup0001: { key: $wholeFileKey61, value: $wholeFileValue61 },
-    dup0002: { key: $wholeFileKey62, value: $wholeFileValue62 },
+    dup0001: { key: $wholeFileKey61, hash: $wholeFileHash61, value: $wholeFileValue61 },
+    dup0002: { key: $wholeFileKey62, hash: $wholeFileHash62, value: $wholeFileValue62 },
 };
 /** The file totals by rule code: a row's summed value and the figure it is compared with. */
 export const fileTotals = {

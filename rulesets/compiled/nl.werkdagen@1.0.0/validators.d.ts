@@ -463,6 +463,13 @@ export interface FileTotalProjection {
 export interface WholeFileProjection {
     /** The row's combination as one comparable text; undefined when it takes no part. */
     key: (cells: readonly string[], index: readonly number[]) => string | undefined;
+    /**
+     * The hashes the runtime takes of {@link key}'s text (cyrb53 with seed 0 into `out[0]` and, when
+     * `out` has room for it, seed 0x9e3779b9 into `out[1]`), computed without building the text;
+     * false when `key` is undefined.
+     * Absent in modules compiled before it (the runtime then hashes `key`).
+     */
+    hash?: (cells: readonly string[], index: readonly number[], out: Float64Array) => boolean;
     /** `one-per`: the values that must agree, as one comparable text. */
     value?: (cells: readonly string[], index: readonly number[]) => string | undefined;
     /** `count-per`: the number the row states (its integer field); undefined when absent or not valid. */
