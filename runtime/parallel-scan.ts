@@ -438,7 +438,10 @@ export async function scanInWorkers(
   let merged = 0;
   /** The first range whose reader did not end at its end (the cut after it was in a record). */
   let broken: RangeResult | undefined;
+  /** A range failed (a read error, a failed worker): the ranges still under way are dropped. */
+  let failed = false;
   const arrived = (k: number, r: RangeResult) => {
+    if (failed) return;
     // the ranges after an unconfirmed one are scanned again: deal out no more
     if (!r.confirmed) dealer.stop();
     waiting.set(k, r);
@@ -474,6 +477,9 @@ export async function scanInWorkers(
       ...Array.from({ length: lanes }, (_, t) => lane(here && t === 0)),
       f.hash.catchUp(f.path, f.bytes),
     ]);
+  } catch (e) {
+    failed = true;
+    throw e;
   } finally {
     dealer.close();
   }

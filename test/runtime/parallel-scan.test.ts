@@ -457,6 +457,57 @@ describe("the scan over worker threads", () => {
   });
 });
 
+describe("a range that fails", () => {
+  it("stops the file, and the ranges still under way are not merged into it", async () => {
+    const dir = hostileDelivery({
+      seed: 11,
+      rows: 3000,
+      quoted: 0,
+      broken: 0,
+      unsorted: 0,
+      duplicates: 0,
+      ends: "lf",
+      bom: false,
+    });
+    const s = createRun(
+      dir,
+      loaded,
+      { rrd: "2024-03-31", scanSplitBytes: 0 },
+      undefined,
+      false,
+    );
+    let late: Promise<unknown> = Promise.resolve();
+    const runner: ScanRunner = {
+      size: 2,
+      // just after a line feed: the first range is confirmed, and would be merged
+      cuts: (path, from, size) => [
+        readFileSync(path).indexOf(10, from + Math.floor((size - from) / 2)) +
+          1,
+      ],
+      run: (file, start, end) => {
+        // the first range comes in after the second failed
+        if (end !== undefined) {
+          const r = new Promise<RangeResult>((resolve) =>
+            setTimeout(() => resolve(scanRange(s, file, start, end)), 50),
+          );
+          late = r;
+          return r;
+        }
+        return Promise.reject(new Error("EIO: the disk failed"));
+      },
+    };
+    await readStage(s, undefined as unknown as TempSpace, runner);
+    await late;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const np = s.files.find((f) => f.file === "natural_person.csv")!;
+    expect(np.report.readStatus).toBe("stopped");
+    expect(np.report.rowsRead).toBeLessThan(3000);
+    expect(np.report.rowsRejected).toBe(np.report.rowsRead);
+    expect(np.report.problems.map((p) => p.code)).toContain("input.unreadable");
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe("the ranges of a file dealt out to the threads", () => {
   /** Every range the dealer gives until it gives none. */
   const dealAll = (d: RangeDealer) => {
