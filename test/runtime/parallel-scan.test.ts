@@ -24,6 +24,7 @@ import {
   type LoadedRuleset,
 } from "../../runtime/load-compiled.js";
 import {
+  RangeDealer,
   scanRange,
   type RangeResult,
   type ScanRunner,
@@ -453,5 +454,130 @@ describe("the scan over worker threads", () => {
         scanSplitBytes: 1,
       }),
     ).rejects.toThrow(/worker \d of the scan failed: .*changed/);
+  });
+});
+
+describe("a range that fails", () => {
+  it("stops the file, and the ranges still under way are not merged into it", async () => {
+    const dir = hostileDelivery({
+      seed: 11,
+      rows: 3000,
+      quoted: 0,
+      broken: 0,
+      unsorted: 0,
+      duplicates: 0,
+      ends: "lf",
+      bom: false,
+    });
+    const s = createRun(
+      dir,
+      loaded,
+      { rrd: "2024-03-31", scanSplitBytes: 0 },
+      undefined,
+      false,
+    );
+    let late: Promise<unknown> = Promise.resolve();
+    const runner: ScanRunner = {
+      size: 2,
+      // just after a line feed: the first range is confirmed, and would be merged
+      cuts: (path, from, size) => [
+        readFileSync(path).indexOf(10, from + Math.floor((size - from) / 2)) +
+          1,
+      ],
+      run: (file, start, end) => {
+        // the first range comes in after the second failed
+        if (end !== undefined) {
+          const r = new Promise<RangeResult>((resolve) =>
+            setTimeout(() => resolve(scanRange(s, file, start, end)), 50),
+          );
+          late = r;
+          return r;
+        }
+        return Promise.reject(new Error("EIO: the disk failed"));
+      },
+    };
+    await readStage(s, undefined as unknown as TempSpace, runner);
+    await late;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const np = s.files.find((f) => f.file === "natural_person.csv")!;
+    expect(np.report.readStatus).toBe("stopped");
+    expect(np.report.rowsRead).toBeLessThan(3000);
+    expect(np.report.rowsRejected).toBe(np.report.rowsRead);
+    expect(np.report.problems.map((p) => p.code)).toContain("input.unreadable");
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe("the ranges of a file dealt out to the threads", () => {
+  /** Every range the dealer gives until it gives none. */
+  const dealAll = (d: RangeDealer) => {
+    const out: { k: number; start: number; end: number | undefined }[] = [];
+    for (let r = d.next(); r !== undefined; r = d.next()) out.push(r);
+    d.close();
+    return out;
+  };
+
+  it("cover the rest of the file in order, each cut after a line feed, large ones first", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 20_000 }),
+        (seed, lanes, least) => {
+          const random = seededRandom(seed);
+          const lines: string[] = [];
+          // lines of 1 to 300 bytes, and now and then one longer than the dealer's window
+          for (let i = 0; i < 2000; i++)
+            lines.push(
+              "x".repeat(
+                random() < 0.01 ? 70_000 : 1 + Math.floor(random() * 300),
+              ),
+            );
+          const bytes = Buffer.from(lines.join("\n") + "\n");
+          const path = join(work, `deal-${seed}.csv`);
+          writeFileSync(path, bytes);
+          const from = bytes.indexOf(10) + 1;
+          const ranges = dealAll(
+            new RangeDealer(path, from, bytes.length, lanes, least),
+          );
+          expect(ranges.map((r) => r.k)).toEqual(ranges.map((_, k) => k));
+          expect(ranges[0].start).toBe(from);
+          expect(ranges[ranges.length - 1].end).toBeUndefined();
+          for (let k = 0; k + 1 < ranges.length; k++) {
+            const { start, end } = ranges[k];
+            expect(end).toBe(ranges[k + 1].start);
+            expect(bytes[end! - 1]).toBe(10);
+            // at least `least` bytes, and about 1 / (2 × lanes) of what was left
+            expect(end! - start).toBeGreaterThanOrEqual(
+              Math.max(least, Math.floor((bytes.length - start) / (2 * lanes))),
+            );
+          }
+          // what is left after a range is never smaller than `least`
+          for (const r of ranges.slice(0, -1))
+            expect(bytes.length - r.end!).toBeGreaterThanOrEqual(least);
+          rmSync(path);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it("give the ranges between given cuts, and none once stopped", () => {
+    const path = join(work, "deal-cuts.csv");
+    writeFileSync(path, "h\n" + "a,b\n".repeat(100));
+    const size = 2 + 4 * 100;
+    expect(
+      dealAll(new RangeDealer(path, 2, size, 2, 1, [10, 50, 300])),
+    ).toEqual([
+      { k: 0, start: 2, end: 10 },
+      { k: 1, start: 10, end: 50 },
+      { k: 2, start: 50, end: 300 },
+      { k: 3, start: 300, end: undefined },
+    ]);
+    const stopped = new RangeDealer(path, 2, size, 2, 1);
+    expect(stopped.next()?.k).toBe(0);
+    stopped.stop();
+    expect(stopped.next()).toBeUndefined();
+    stopped.close();
   });
 });
