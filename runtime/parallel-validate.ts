@@ -23,8 +23,8 @@ import { workerFile, workerRunData } from "./worker-run.js";
 import {
   failureError,
   localJob,
-  poolWorkerScript,
   runPool,
+  WorkerLink,
   type PoolJob,
 } from "./worker-pool.js";
 import type { ParallelPlan } from "./stage-partition.js";
@@ -40,10 +40,8 @@ import {
 /** The kind of a validate job on a worker of the pool (runtime/worker-pool.ts). */
 export const JOB_KIND = "regel-validate-range";
 
-/** The built entry of the pool's workers (undefined: one thread validates). */
-export function workerScript(): URL | undefined {
-  return poolWorkerScript();
-}
+/** The validate pass, as errors of its workers name it. */
+const VALIDATE_PASS = "the validate pass";
 
 /**
  * Validate the IKB files `grouped` in worker threads, one per range of `plan`, and merge their
@@ -95,19 +93,23 @@ export async function validateInWorkers(
   // job structured-cloned as a worker's is); the others on the run's pool of workers
   let stopped = false;
   const links = [
-    new WorkerLink(
+    new WorkerLink<WorkerMessage, SeenMessage>(
       localJob((port) =>
         validateWork(port, structuredClone(jobs[0]), s.loaded, () => stopped),
       ),
       0,
       (n) => onRows(0, n),
+      VALIDATE_PASS,
     ),
   ];
   try {
     for (let k = 1; k < jobs.length; k++)
       links.push(
-        new WorkerLink(await pool.run(JOB_KIND, jobs[k]), k, (n) =>
-          onRows(k, n),
+        new WorkerLink<WorkerMessage, SeenMessage>(
+          await pool.run(JOB_KIND, jobs[k]),
+          k,
+          (n) => onRows(k, n),
+          VALIDATE_PASS,
         ),
       );
     if (exchange) {
@@ -189,76 +191,4 @@ function describe(s: DeliveryRun, f: FileState): WorkerFile {
       shareLarge({ ...w, projection: undefined }),
     ),
   };
-}
-
-/**
- * One worker: its messages in order, and its failure as a rejected {@link next}. `M`: the
- * messages it sends, `S`: those it is sent; `pass` names its work in errors.
- */
-export class WorkerLink<
-  M extends { type: string } = WorkerMessage,
-  S = SeenMessage,
-> {
-  private readonly queue: M[] = [];
-  private waiting:
-    { resolve: (m: M) => void; reject: (e: Error) => void } | undefined;
-  private failure: Error | undefined;
-
-  constructor(
-    private readonly job: PoolJob,
-    private readonly k: number,
-    onRows: (rows: number) => void,
-    private readonly pass = "the validate pass",
-  ) {
-    job.port.on("message", (m: M | { type: "progress"; rows: number }) => {
-      if (m.type === "progress") onRows((m as { rows: number }).rows);
-      else this.deliver(m as M);
-    });
-    job.onFailure((f) => this.fail(failureError(f, k, pass)));
-  }
-
-  /** The worker's next message, which must be of type `type`. */
-  next<T extends M["type"]>(type: T): Promise<Extract<M, { type: T }>> {
-    const check = (m: M) => {
-      if (m.type !== type)
-        throw new Error(
-          `worker ${this.k + 1} of ${this.pass} sent ${m.type}, expected ${type}`,
-        );
-      return m as Extract<M, { type: T }>;
-    };
-    const queued = this.queue.shift();
-    if (queued !== undefined) return Promise.resolve(queued).then(check);
-    if (this.failure !== undefined) return Promise.reject(this.failure);
-    return new Promise<M>((resolve, reject) => {
-      this.waiting = { resolve, reject };
-    }).then(check);
-  }
-
-  send(m: S): void {
-    this.job.port.postMessage(m);
-  }
-
-  /**
-   * The main thread is done with the job (it has handed back its state, or the run failed; a
-   * job still running then ends with the run's pool).
-   */
-  async stop(): Promise<void> {
-    this.failure ??= new Error("stopped");
-    this.job.close();
-  }
-
-  private deliver(m: M): void {
-    const w = this.waiting;
-    this.waiting = undefined;
-    if (w) w.resolve(m);
-    else this.queue.push(m);
-  }
-
-  private fail(e: Error): void {
-    // the first reason counts
-    this.failure ??= e;
-    const w = this.waiting;
-    this.waiting = undefined;
-    w?.reject(this.failure);
-  }
 }

@@ -12,9 +12,8 @@
 import type { MessagePort } from "node:worker_threads";
 import type { DeliveryRun } from "./delivery-state.js";
 import { sortHashes, type HashSet53, type SortedHashes } from "./key-set.js";
-import { WorkerLink } from "./parallel-validate.js";
 import { threadsWanted } from "./stage-partition.js";
-import { runPool } from "./worker-pool.js";
+import { runPool, WorkerLink } from "./worker-pool.js";
 
 /** The kind of a seal job on a worker of the pool. */
 export const SEAL_JOB_KIND = "regel-seal-key-sets";

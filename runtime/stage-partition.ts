@@ -21,7 +21,7 @@
  */
 import { availableParallelism } from "node:os";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
-import { workerScript } from "./parallel-validate.js";
+import { poolWorkerScript } from "./worker-pool.js";
 
 /** Workers `threads: "auto"` starts at most. */
 export const MAX_AUTO_THREADS = 16;
@@ -80,7 +80,7 @@ export function parallelPlan(
       : "one thread asked for";
   const why = notCovered(s, grouped);
   if (why !== undefined) return why;
-  if (workerScript() === undefined)
+  if (poolWorkerScript() === undefined)
     return "the worker entry (pool-worker.js) is not built";
   const cuts = cutKeys(grouped, bytes, n);
   if (cuts.length === 0) return "the IKB files are too small to split";
@@ -197,7 +197,7 @@ export function rangePlan(
   if (n < 2) return "one thread";
   const why = notCovered(s, files);
   if (why !== undefined) return why;
-  if (workerScript() === undefined)
+  if (poolWorkerScript() === undefined)
     return "the worker entry (pool-worker.js) is not built";
   const bytes = files.reduce((k, f) => k + f.bytes, 0);
   const cuts = cutKeys(files, bytes, n);

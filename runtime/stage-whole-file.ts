@@ -44,9 +44,8 @@ import {
   type ParallelPlan,
   type StartPoint,
 } from "./stage-partition.js";
-import { WorkerLink } from "./parallel-validate.js";
 import { workerFile, workerRunData, type WorkerRunData } from "./worker-run.js";
-import { runPool } from "./worker-pool.js";
+import { runPool, WorkerLink } from "./worker-pool.js";
 
 /**
  * The second read of the whole-file checks (runtime/whole-file.ts): only of a file read to the

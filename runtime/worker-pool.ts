@@ -12,6 +12,7 @@
  * not keep the process alive (`unref`); `validateDelivery` stops the pool at its end, whether the
  * run succeeded or failed ({@link closeRunPool}). A worker that fails (an error, or an exit before
  * the pool was stopped) fails its job and every later job of the run: the run fails.
+ * The main thread reads a job's messages in order through a {@link WorkerLink}.
  *
  * @module
  */
@@ -260,4 +261,73 @@ export function localJob(run: (port: MessagePort) => Promise<void>): PoolJob {
       port2.close();
     },
   };
+}
+
+/**
+ * One worker: its messages in order, and its failure as a rejected {@link next}. `M`: the
+ * messages it sends, `S`: those it is sent; `pass` names its work in errors.
+ */
+export class WorkerLink<M extends { type: string }, S> {
+  private readonly queue: M[] = [];
+  private waiting:
+    { resolve: (m: M) => void; reject: (e: Error) => void } | undefined;
+  private failure: Error | undefined;
+
+  constructor(
+    private readonly job: PoolJob,
+    private readonly k: number,
+    onRows: (rows: number) => void,
+    private readonly pass: string,
+  ) {
+    job.port.on("message", (m: M | { type: "progress"; rows: number }) => {
+      if (m.type === "progress") onRows((m as { rows: number }).rows);
+      else this.deliver(m as M);
+    });
+    job.onFailure((f) => this.fail(failureError(f, k, pass)));
+  }
+
+  /** The worker's next message, which must be of type `type`. */
+  next<T extends M["type"]>(type: T): Promise<Extract<M, { type: T }>> {
+    const check = (m: M) => {
+      if (m.type !== type)
+        throw new Error(
+          `worker ${this.k + 1} of ${this.pass} sent ${m.type}, expected ${type}`,
+        );
+      return m as Extract<M, { type: T }>;
+    };
+    const queued = this.queue.shift();
+    if (queued !== undefined) return Promise.resolve(queued).then(check);
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return new Promise<M>((resolve, reject) => {
+      this.waiting = { resolve, reject };
+    }).then(check);
+  }
+
+  send(m: S): void {
+    this.job.port.postMessage(m);
+  }
+
+  /**
+   * The main thread is done with the job (it has handed back its state, or the run failed; a
+   * job still running then ends with the run's pool).
+   */
+  async stop(): Promise<void> {
+    this.failure ??= new Error("stopped");
+    this.job.close();
+  }
+
+  private deliver(m: M): void {
+    const w = this.waiting;
+    this.waiting = undefined;
+    if (w) w.resolve(m);
+    else this.queue.push(m);
+  }
+
+  private fail(e: Error): void {
+    // the first reason counts
+    this.failure ??= e;
+    const w = this.waiting;
+    this.waiting = undefined;
+    w?.reject(this.failure);
+  }
 }
