@@ -1,10 +1,11 @@
 /**
  * The read stage's scan pass over worker threads, by byte range (issue 15). A large plain UTF-8
  * CSV file is cut into ranges dealt out to the threads as they come free (large ones first,
- * small ones last: {@link RangeDealer}); each thread scans its range as one thread would ({@link scanRange}: the same reader, line numbers counted from the
- * range's start) and hands back what the scan found there as plain data ({@link RangeResult});
- * the main thread merges the ranges in file order into the file's state ({@link scanInWorkers}),
- * so that everything the scan fills is what one thread fills, and the report is byte-identical.
+ * small ones last: {@link RangeDealer}); each thread scans its range as one thread would
+ * ({@link scanRange}: the same reader, line numbers counted from the range's start) and hands
+ * back what the scan found there as plain data ({@link RangeResult}); the main thread merges the
+ * ranges in file order into the file's state ({@link scanInWorkers}), so that everything the scan
+ * fills is what one thread fills, and the report is byte-identical.
  *
  * **Speculative, verified.** A cut is moved to just after a line feed, a candidate record
  * boundary; it may still fall inside a record (a quoted field holding a line break). Each range
@@ -39,7 +40,6 @@ import {
 } from "./worker-run.js";
 import {
   failureError,
-  poolWorkerScript,
   runPool,
   type PoolJob,
   type WorkerPool,
@@ -707,11 +707,6 @@ function pieceOf(end: number, size: number): number {
   return Math.min(size, Math.ceil(end / PIECE) * PIECE);
 }
 
-/** The built entry of the pool's workers, which scan (undefined: the main thread scans). */
-export function scanWorkerScript(): URL | undefined {
-  return poolWorkerScript();
-}
-
 /** A range of a file for a worker of the run's pool to scan (runtime/scan-worker.ts). */
 export interface ScanJob extends WorkerRunData {
   file: ScanFile;
@@ -726,8 +721,8 @@ export type ScanWorkerMessage =
 /**
  * The scan's share of the run's worker pool (runtime/worker-pool.ts) for one read stage. A file's
  * ranges are scanned by `size` threads: the main thread and the pool's `size − 1` workers, each
- * taking the next range when free ({@link scanInWorkers}), a range a job on a free worker. A worker that fails fails every job (and so
- * the run) with its error.
+ * taking the next range when free ({@link scanInWorkers}), a range a job on a free worker. A
+ * worker that fails fails every job (and so the run) with its error.
  */
 export class ScanPool implements ScanRunner {
   readonly firstHere = true;

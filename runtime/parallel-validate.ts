@@ -20,13 +20,7 @@ import type { DeliveryRun, FileState } from "./delivery-state.js";
 import { sharedCopy } from "./key-set.js";
 import { mergePartial } from "./merge-partials.js";
 import { workerFile, workerRunData } from "./worker-run.js";
-import {
-  failureError,
-  localJob,
-  runPool,
-  WorkerLink,
-  type PoolJob,
-} from "./worker-pool.js";
+import { localJob, runPool, WorkerLink } from "./worker-pool.js";
 import type { ParallelPlan } from "./stage-partition.js";
 import {
   validateWork,

@@ -39,9 +39,9 @@ import {
   ScanPool,
   ScanWorkerError,
   scanInWorkers,
-  scanWorkerScript,
   type ScanRunner,
 } from "./parallel-scan.js";
+import { poolWorkerScript } from "./worker-pool.js";
 import { threadsWanted } from "./stage-partition.js";
 
 /**
@@ -120,7 +120,7 @@ class ScanWorkers {
     const bytes = s.files.reduce((n, f) => n + f.bytes, 0);
     this.threads =
       runner?.size ??
-      (s.loaded.compiledSha256 === undefined || scanWorkerScript() === undefined
+      (s.loaded.compiledSha256 === undefined || poolWorkerScript() === undefined
         ? 1
         : threadsWanted(s.opts.threads, bytes));
     this.minBytes = s.opts.scanSplitBytes ?? SCAN_SPLIT_BYTES;
@@ -134,7 +134,7 @@ class ScanWorkers {
   get(): ScanRunner {
     return (
       this.runner ??
-      (this.pool ??= new ScanPool(this.s, scanWorkerScript()!, this.threads))
+      (this.pool ??= new ScanPool(this.s, poolWorkerScript()!, this.threads))
     );
   }
 
