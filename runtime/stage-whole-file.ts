@@ -250,14 +250,13 @@ export async function eachPair(
 }
 
 /**
- * The cells of one pair of {@link eachPair} (the record's, then the joined record's), in arrays
- * that each pair reuses: a whole-file check keeps no cells, only what it derives from them.
+ * The cells of one pair of {@link eachPair} (the record's, then the joined record's), as the
+ * decoders read them, in an array each pair reuses: a whole-file check keeps no cells, only what
+ * it derives from them.
  */
 export class PairCells {
-  /** As the decoders read them (a file's dialect decoded). */
+  /** A file's dialect decoded. */
   readonly cells: string[];
-  /** As the files hold them (the same array when neither file has a dialect). */
-  readonly delivered: string[];
   private readonly ownWidth: number;
   private readonly own: FileState;
   private readonly other: FileState;
@@ -267,18 +266,10 @@ export class PairCells {
     this.other = other;
     this.ownWidth = own.width;
     this.cells = new Array<string>(own.width + other.width).fill("");
-    this.delivered =
-      own.normalize || other.normalize
-        ? new Array<string>(own.width + other.width).fill("")
-        : this.cells;
   }
 
   fill(a: KeyedRow, b: KeyedRow): void {
     const n = this.ownWidth;
-    if (this.delivered !== this.cells) {
-      copyInto(this.delivered, a.cells, 0);
-      copyInto(this.delivered, b.cells, n);
-    }
     copyInto(this.cells, canonicalCells(this.own, a.cells), 0);
     copyInto(this.cells, canonicalCells(this.other, b.cells), n);
   }
