@@ -121,6 +121,20 @@ export class ByteCsvTokenizer {
    * after {@link REUSE_MISSES}.
    */
   private readonly misses = new Uint8Array(REUSE_COLUMNS);
+  /** The piece being tokenized is all ASCII. */
+  private allAscii = false;
+  /** Its Latin-1 text (made when the first ASCII record of the piece needs it). */
+  private latin1: string | undefined;
+  /**
+   * A line of at most this many bytes is within every limit, whatever its fields (no field, no
+   * record is longer, and it has at most one field more than bytes).
+   */
+  private readonly plainMax: number;
+  /**
+   * Empty cells as many as the last record had: a record's cells are a copy of it (one
+   * allocation, the array packed), filled in.
+   */
+  private template: string[] = [];
 
   constructor(
     private readonly emit: (e: CsvEvent) => void,
@@ -137,6 +151,7 @@ export class ByteCsvTokenizer {
     this.maxField = options.maxFieldLength ?? LIMITS.maxFieldLength;
     this.maxFields = options.maxFields ?? LIMITS.maxFields;
     this.maxRecord = options.maxRecordLength ?? LIMITS.maxRecordLength;
+    this.plainMax = Math.min(this.maxField, this.maxRecord, this.maxFields - 1);
     this.header = options.columns;
     if (options.startLine !== undefined) {
       this.line = options.startLine;
@@ -249,165 +264,288 @@ export class ByteCsvTokenizer {
   /** Tokenize the complete records of `b` from `i`; returns where the unfinished record starts. */
   private records(b: Buffer, i: number): number {
     const n = b.length;
-    const QUOTE = this.quote;
     const COMMA = this.comma;
     // ASCII bytes (most pieces of most files) are their own Latin-1 text: decoded once, sliced
-    const allAscii = isAscii(b);
-    let latin1: string | undefined;
+    this.allAscii = isAscii(b);
+    this.latin1 = undefined;
     // the cells remembered for reuse were in the piece before
     this.prevAt.fill(-1);
     this.misses.fill(0);
+    // Where the next quote and the next CR are (n: none in the rest of the piece), each found
+    // once with a native search: a line that holds neither has no quoted field and ends at its
+    // LF, found the same way, so it is split on the delimiter with one compare per byte.
+    let quoteAt = this.quote < 0 ? n : byteAt(b, this.quote, i);
+    let crAt = byteAt(b, CR, i);
     while (i < n) {
-      const start = i;
-      const recordLine = this.line;
-      let line = recordLine;
-      let nf = 0;
-      let fieldBytes = 0;
-      let longest = 0;
-      let bad = false;
-      let c = 0;
-      for (;;) {
-        if (i >= n) return start;
-        c = b[i];
-        if (nf === this.starts.length) this.grow();
-        if (c === QUOTE) {
-          const s = i + 1;
-          let kind = 1;
-          let quotedCR = false;
-          i = s;
-          for (;;) {
-            if (i >= n) return start;
-            c = b[i];
-            if (c === QUOTE) {
-              if (i + 1 >= n) return start;
-              if (b[i + 1] !== QUOTE) break;
-              kind = 3;
-              quotedCR = false;
-              i += 2;
-              continue;
-            }
-            if (c === CR) {
-              line++;
-              quotedCR = true;
-            } else {
-              if (c === LF && !quotedCR) line++;
-              quotedCR = false;
-            }
-            i++;
-          }
-          this.starts[nf] = s;
-          this.ends[nf] = i;
-          this.kinds[nf] = kind;
-          if (++i >= n) return start; // past the closing quote
-          c = b[i];
-          if (c !== COMMA && c !== LF && c !== CR) {
-            // a character after the closing quote: the record is rejected by the text path; its
-            // end is found as it finds it (the rest of the field unquoted)
-            bad = true;
-            while (c !== COMMA && c !== LF && c !== CR) {
-              if (++i >= n) return start;
-              c = b[i];
-            }
-          }
-        } else {
-          const s = i;
-          while (c !== COMMA && c !== LF && c !== CR) {
-            if (++i >= n) return start;
-            c = b[i];
-          }
-          this.starts[nf] = s;
-          this.ends[nf] = i;
-          this.kinds[nf] = 0;
-        }
-        const len = this.ends[nf] - this.starts[nf];
-        fieldBytes += len;
-        if (len > longest) longest = len;
-        nf++;
-        if (c === COMMA) {
-          i++;
-          continue;
-        }
-        break; // a line end
+      if (crAt < i) crAt = byteAt(b, CR, i);
+      const lf = byteAt(b, LF, i);
+      const end = crAt < lf ? crAt : lf;
+      if (end === n) return i; // no line end: the record is unfinished
+      if (quoteAt < i) quoteAt = byteAt(b, this.quote, i);
+      if (quoteAt < end) {
+        const next = this.quotedRecord(b, i);
+        if (next < 0) return i;
+        i = next;
+        continue;
       }
-      // i is at the CR or LF that ends the record
-      let next = i + 1;
-      if (c === CR) {
+      let next = end + 1;
+      if (end === crAt) {
         if (next < n) {
           if (b[next] === LF) next++;
         } else this.afterCR = true;
       }
-      if (
-        bad ||
-        longest > this.maxField ||
-        fieldBytes > this.maxRecord ||
-        nf > this.maxFields
-      ) {
-        // the text path reads this one record and reports its problem (byte lengths are never
-        // smaller than lengths in UTF-16 code units, so a record within them is within the limits)
-        this.text.resume(this.line, this.header, false, true);
-        this.text.push(b.toString("utf8", start, i + 1));
-        this.text.clearAfterCR();
-        this.header = this.text.knownHeader;
-        this.line = line + 1;
-        i = next;
-        continue;
+      const length = end - i;
+      if (length > this.plainMax) this.plainRecord(b, i, end);
+      else if (length === 0)
+        this.line++; // an empty line is not a record
+      else {
+        // within every limit whatever its fields: its cells are made as its delimiters are found
+        const ascii = this.allAscii || isAscii(b.subarray(i, end));
+        if (ascii && this.latin1 === undefined)
+          this.latin1 = b.toString("latin1", 0, n);
+        const keep = this.projection?.keep;
+        const cells = this.template.slice();
+        const width = cells.length;
+        let f = 0;
+        for (let s = i; ; f++) {
+          let k = s;
+          while (k < end && b[k] !== COMMA) k++;
+          const v =
+            keep !== undefined && f > 0 && (f >= keep.length || keep[f] === 0)
+              ? ""
+              : this.plainCell(b, f, s, k, ascii);
+          if (f < width) cells[f] = v;
+          else cells.push(v);
+          if (k === end) break;
+          s = k + 1;
+        }
+        f++;
+        if (f !== width) {
+          if (f < width) cells.length = f;
+          this.template = blankCells(f);
+        }
+        this.header ??= cells.slice();
+        this.emit({ kind: "row", cells, line: this.line++ });
       }
-      this.line = line + 1;
       i = next;
-      // an empty line is not a record
-      if (nf === 1 && this.ends[0] === this.starts[0]) continue;
-      const cells: string[] = new Array(nf);
-      const keep = this.projection?.keep;
-      const previous = this.previous;
-      const prevAt = this.prevAt;
-      const prevLen = this.prevLen;
-      const misses = this.misses;
-      const ascii = allAscii || isAscii(b.subarray(start, i));
-      if (ascii && latin1 === undefined) latin1 = b.toString("latin1", 0, n);
-      for (let f = 0; f < nf; f++) {
-        if (
-          keep !== undefined &&
-          f > 0 &&
-          (f >= keep.length || keep[f] === 0)
-        ) {
-          cells[f] = "";
-          continue;
-        }
-        const s = this.starts[f];
-        const e = this.ends[f];
-        const kind = this.kinds[f];
-        // a short ASCII cell equal to the column's last one in this piece (a code, a boolean, a
-        // currency) is that same text: no new string for it
-        const reuse =
-          ascii && kind !== 3 && e - s <= REUSE_MAX && f < REUSE_COLUMNS;
-        if (reuse && misses[f] < REUSE_MISSES) {
-          const at = prevAt[f];
-          if (at >= 0 && prevLen[f] === e - s) {
-            let k = 0;
-            while (k < e - s && b[s + k] === b[at + k]) k++;
-            if (k === e - s) {
-              cells[f] = previous[f];
-              misses[f] = 0;
-              continue;
-            }
-          }
-          misses[f]++;
-        }
-        let v = ascii ? latin1!.slice(s, e) : b.toString("utf8", s, e);
-        if (kind === 3) v = v.replaceAll(this.doubled, this.quoteText);
-        cells[f] = v;
-        if (reuse) {
-          previous[f] = v;
-          prevAt[f] = s;
-          prevLen[f] = e - s;
-        }
-      }
-      this.header ??= cells.slice();
-      this.emit({ kind: "row", cells, line: recordLine });
     }
     return n;
   }
 
+  /**
+   * Tokenize the record of `b` from `start` to its line end at `end`, which has no quote (a long
+   * line: it may be over a limit).
+   */
+  private plainRecord(b: Buffer, start: number, end: number): void {
+    const COMMA = this.comma;
+    let nf = 0;
+    let longest = 0;
+    let s = start;
+    for (let k = start; k <= end; k++) {
+      if (k < end && b[k] !== COMMA) continue;
+      if (nf === this.starts.length) this.grow();
+      this.starts[nf] = s;
+      this.ends[nf] = k;
+      nf++;
+      if (k - s > longest) longest = k - s;
+      s = k + 1;
+    }
+    this.finish(
+      b,
+      start,
+      end,
+      this.line,
+      nf,
+      longest,
+      end - start - (nf - 1),
+      false,
+      false,
+    );
+  }
+
+  /**
+   * The text of the unquoted (or quoted, without `""`) cell of column `f` in `b` from `s` to
+   * `e`: a short ASCII cell equal to the column's last one in this piece (a code, a boolean, a
+   * currency) is that same text, no new string for it.
+   */
+  private plainCell(
+    b: Buffer,
+    f: number,
+    s: number,
+    e: number,
+    ascii: boolean,
+  ): string {
+    if (!ascii) return b.toString("utf8", s, e);
+    const length = e - s;
+    if (length > REUSE_MAX || f >= REUSE_COLUMNS)
+      return this.latin1!.slice(s, e);
+    const misses = this.misses;
+    if (misses[f] < REUSE_MISSES) {
+      const at = this.prevAt[f];
+      if (at >= 0 && this.prevLen[f] === length) {
+        let k = 0;
+        while (k < length && b[s + k] === b[at + k]) k++;
+        if (k === length) {
+          misses[f] = 0;
+          return this.previous[f];
+        }
+      }
+      misses[f]++;
+    }
+    const v = this.latin1!.slice(s, e);
+    this.previous[f] = v;
+    this.prevAt[f] = s;
+    this.prevLen[f] = length;
+    return v;
+  }
+
+  /**
+   * Tokenize the record at `start`, which has a quote before its line end; returns where the
+   * next record starts, or −1 when this one does not end in `b`.
+   */
+  private quotedRecord(b: Buffer, start: number): number {
+    const n = b.length;
+    const QUOTE = this.quote;
+    const COMMA = this.comma;
+    let i = start;
+    let line = this.line;
+    let nf = 0;
+    let fieldBytes = 0;
+    let longest = 0;
+    let bad = false;
+    let c = 0;
+    for (;;) {
+      if (i >= n) return -1;
+      c = b[i];
+      if (nf === this.starts.length) this.grow();
+      if (c === QUOTE) {
+        const s = i + 1;
+        let kind = 1;
+        let quotedCR = false;
+        i = s;
+        for (;;) {
+          if (i >= n) return -1;
+          c = b[i];
+          if (c === QUOTE) {
+            if (i + 1 >= n) return -1;
+            if (b[i + 1] !== QUOTE) break;
+            kind = 3;
+            quotedCR = false;
+            i += 2;
+            continue;
+          }
+          if (c === CR) {
+            line++;
+            quotedCR = true;
+          } else {
+            if (c === LF && !quotedCR) line++;
+            quotedCR = false;
+          }
+          i++;
+        }
+        this.starts[nf] = s;
+        this.ends[nf] = i;
+        this.kinds[nf] = kind;
+        if (++i >= n) return -1; // past the closing quote
+        c = b[i];
+        if (c !== COMMA && c !== LF && c !== CR) {
+          // a character after the closing quote: the record is rejected by the text path; its
+          // end is found as it finds it (the rest of the field unquoted)
+          bad = true;
+          while (c !== COMMA && c !== LF && c !== CR) {
+            if (++i >= n) return -1;
+            c = b[i];
+          }
+        }
+      } else {
+        const s = i;
+        while (c !== COMMA && c !== LF && c !== CR) {
+          if (++i >= n) return -1;
+          c = b[i];
+        }
+        this.starts[nf] = s;
+        this.ends[nf] = i;
+        this.kinds[nf] = 0;
+      }
+      const len = this.ends[nf] - this.starts[nf];
+      fieldBytes += len;
+      if (len > longest) longest = len;
+      nf++;
+      if (c === COMMA) {
+        i++;
+        continue;
+      }
+      break; // a line end
+    }
+    // i is at the CR or LF that ends the record
+    let next = i + 1;
+    if (c === CR) {
+      if (next < n) {
+        if (b[next] === LF) next++;
+      } else this.afterCR = true;
+    }
+    this.finish(b, start, i, line, nf, longest, fieldBytes, bad, true);
+    return next;
+  }
+
+  /**
+   * Emit the record of `b` from `start` to its line end at `end` (its fields in starts/ends,
+   * kinds when `quoted`), which ends on `line`; or hand it to the text path when it is rejected
+   * or over a limit.
+   */
+  private finish(
+    b: Buffer,
+    start: number,
+    end: number,
+    line: number,
+    nf: number,
+    longest: number,
+    fieldBytes: number,
+    bad: boolean,
+    quoted: boolean,
+  ): void {
+    if (
+      bad ||
+      longest > this.maxField ||
+      fieldBytes > this.maxRecord ||
+      nf > this.maxFields
+    ) {
+      // the text path reads this one record and reports its problem (byte lengths are never
+      // smaller than lengths in UTF-16 code units, so a record within them is within the limits)
+      this.text.resume(this.line, this.header, false, true);
+      this.text.push(b.toString("utf8", start, end + 1));
+      this.text.clearAfterCR();
+      this.header = this.text.knownHeader;
+      this.line = line + 1;
+      return;
+    }
+    const recordLine = this.line;
+    this.line = line + 1;
+    // an empty line is not a record
+    if (nf === 1 && this.ends[0] === this.starts[0]) return;
+    const cells: string[] = new Array(nf);
+    const keep = this.projection?.keep;
+    const starts = this.starts;
+    const ends = this.ends;
+    const kinds = this.kinds;
+    const ascii = this.allAscii || isAscii(b.subarray(start, end));
+    if (ascii && this.latin1 === undefined)
+      this.latin1 = b.toString("latin1", 0, b.length);
+    for (let f = 0; f < nf; f++) {
+      if (keep !== undefined && f > 0 && (f >= keep.length || keep[f] === 0)) {
+        cells[f] = "";
+        continue;
+      }
+      if (quoted && kinds[f] === 3) {
+        const v = ascii
+          ? this.latin1!.slice(starts[f], ends[f])
+          : b.toString("utf8", starts[f], ends[f]);
+        cells[f] = v.replaceAll(this.doubled, this.quoteText);
+      } else cells[f] = this.plainCell(b, f, starts[f], ends[f], ascii);
+    }
+    this.header ??= cells.slice();
+    this.emit({ kind: "row", cells, line: recordLine });
+  }
   private grow(): void {
     const size = this.starts.length * 2;
     const starts = new Int32Array(size);
@@ -428,6 +566,19 @@ const REUSE_MAX = 12;
 const REUSE_MISSES = 4;
 /** Columns whose previous short cell is remembered. */
 const REUSE_COLUMNS = 256;
+
+/** `n` empty cells, in a packed array. */
+function blankCells(n: number): string[] {
+  const cells: string[] = [];
+  for (let k = 0; k < n; k++) cells.push("");
+  return cells;
+}
+
+/** Where the next `byte` of `b` at or after `from` is; `b.length` when there is none. */
+function byteAt(b: Buffer, byte: number, from: number): number {
+  const at = b.indexOf(byte, from);
+  return at < 0 ? b.length : at;
+}
 
 /** The first bytes of a UTF-8 byte order mark (possibly all of it). */
 function isBomPrefix(b: Uint8Array): boolean {
