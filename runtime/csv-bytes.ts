@@ -135,6 +135,9 @@ export class ByteCsvTokenizer {
    * allocation, the array packed), filled in.
    */
   private template: string[] = [];
+  /** A projection's `keep` seen last, and the last column it keeps ({@link lastKept}). */
+  private keepSeen: Uint8Array | undefined;
+  private keepLast = 0;
 
   constructor(
     private readonly emit: (e: CsvEvent) => void,
@@ -173,6 +176,21 @@ export class ByteCsvTokenizer {
     const piece = Buffer.isBuffer(chunk)
       ? chunk
       : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.pending !== undefined && this.started) {
+      // the unfinished record nearly always ends at the piece's first line end: only the bytes up
+      // to it are joined to it, the rest of the piece is tokenized where it is (not copied)
+      const lf = piece.indexOf(LF);
+      if (lf >= 0 && lf + 1 < piece.length) {
+        this.tokenize(piece.subarray(0, lf + 1));
+        const rest = piece.subarray(lf + 1);
+        return this.fallback ? this.pushText(rest) : this.tokenize(rest);
+      }
+    }
+    this.tokenize(piece);
+  }
+
+  /** Tokenize the next bytes of the input, after the unfinished record if there is one. */
+  private tokenize(piece: Buffer): void {
     const b =
       this.pending === undefined ? piece : Buffer.concat([this.pending, piece]);
     this.pending = undefined;
@@ -304,24 +322,34 @@ export class ByteCsvTokenizer {
         if (ascii && this.latin1 === undefined)
           this.latin1 = b.toString("latin1", 0, n);
         const keep = this.projection?.keep;
+        // the columns past the last one a projection keeps are only counted
+        const last = keep === undefined ? end : this.lastKept(keep);
         const cells = this.template.slice();
         const width = cells.length;
         let f = 0;
         for (let s = i; ; f++) {
+          if (f > last) {
+            for (let k = s; k < end; k++) if (b[k] === COMMA) f++;
+            break;
+          }
           let k = s;
           while (k < end && b[k] !== COMMA) k++;
-          const v =
-            keep !== undefined && f > 0 && (f >= keep.length || keep[f] === 0)
-              ? ""
-              : this.plainCell(b, f, s, k, ascii);
-          if (f < width) cells[f] = v;
-          else cells.push(v);
+          // (the copy of the template has every cell a projection drops: "")
+          if (keep === undefined || f === 0 || keep[f] !== 0) {
+            const v = this.plainCell(b, f, s, k, ascii);
+            if (f < width) cells[f] = v;
+            else {
+              while (cells.length < f) cells.push("");
+              cells.push(v);
+            }
+          }
           if (k === end) break;
           s = k + 1;
         }
-        f++;
+        f++; // the number of fields
         if (f !== width) {
           if (f < width) cells.length = f;
+          else while (cells.length < f) cells.push("");
           this.template = blankCells(f);
         }
         this.header ??= cells.slice();
@@ -330,6 +358,17 @@ export class ByteCsvTokenizer {
       i = next;
     }
     return n;
+  }
+
+  /** The last column `keep` keeps (0, which is always kept, when it keeps none after it). */
+  private lastKept(keep: Uint8Array): number {
+    if (keep !== this.keepSeen) {
+      this.keepSeen = keep;
+      let last = keep.length - 1;
+      while (last > 0 && keep[last] === 0) last--;
+      this.keepLast = Math.max(last, 0);
+    }
+    return this.keepLast;
   }
 
   /**

@@ -239,6 +239,49 @@ describe("byte tokenizer = text tokenizer (differential, issue 15)", () => {
     );
   });
 
+  it("property: the same on lines with and without quotes, each with its own line end, of varying widths, near the limits, any projection and chunking", async () => {
+    // the byte path splits a line with no quote and no CR before its LF on the delimiter alone
+    // (and judges the limits from its length when it is short), other lines field by field
+    const cell = fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom("a", "bc", "12345", "NL", "") },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom('"q"', '"x,y"', '"a""b"', '"p\r\nq"'),
+      },
+      { weight: 1, arbitrary: fc.constantFrom("é", "€uro", 'a"b', '"bad"x') },
+    );
+    const line = fc.tuple(
+      fc.array(cell, { minLength: 1, maxLength: 7 }),
+      fc.constantFrom("\n", "\r\n", "\r"),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(line, { maxLength: 16 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.record(
+          {
+            maxFieldLength: fc.integer({ min: 3, max: 8 }),
+            maxFields: fc.integer({ min: 2, max: 8 }),
+            maxRecordLength: fc.integer({ min: 4, max: 30 }),
+          },
+          { requiredKeys: [] },
+        ),
+        fc.option(fc.uint8Array({ min: 0, max: 1, maxLength: 9 }), {
+          nil: undefined,
+        }),
+        async (lines, at, opts, mask) => {
+          const bytes = utf8(
+            lines.map(([c, eol]) => c.join(",") + eol).join(""),
+          );
+          const chunks = cut(bytes, at);
+          const text = await batches(chunks, opts, mask, "text");
+          expect(await batches(chunks, opts, mask, "bytes")).toEqual(text);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it("a record longer than the byte path keeps (1 MiB) and a field over the limit: the same problems, and the lines after them stay right", async () => {
     const big = `a,b\n1,"${"x".repeat(1_500_000)}"\n2,${"y".repeat(20_000)}\n3,"p\r\nq"\n4,é\n`;
     const chunks = cut(utf8(big), [100, 70_000, 1_200_000, 1_500_020]);
