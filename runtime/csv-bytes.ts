@@ -332,8 +332,7 @@ export class ByteCsvTokenizer {
             for (let k = s; k < end; k++) if (b[k] === COMMA) f++;
             break;
           }
-          let k = s;
-          while (k < end && b[k] !== COMMA) k++;
+          const k = delimiterAt(b, COMMA, s, end);
           // (the copy of the template has every cell a projection drops: "")
           if (keep === undefined || f === 0 || keep[f] !== 0) {
             const v = this.plainCell(b, f, s, k, ascii);
@@ -605,6 +604,28 @@ const REUSE_MAX = 12;
 const REUSE_MISSES = 4;
 /** Columns whose previous short cell is remembered. */
 const REUSE_COLUMNS = 256;
+
+/**
+ * Where the first `delimiter` of `b` from `s` before `end` is; `end` when there is none. Four
+ * bytes a step: a quarter fewer instructions per byte than one at a time (bench: ~20 % of this
+ * loop), which every byte of a line goes through.
+ */
+function delimiterAt(
+  b: Buffer,
+  delimiter: number,
+  s: number,
+  end: number,
+): number {
+  let k = s;
+  for (; k + 3 < end; k += 4) {
+    if (b[k] === delimiter) return k;
+    if (b[k + 1] === delimiter) return k + 1;
+    if (b[k + 2] === delimiter) return k + 2;
+    if (b[k + 3] === delimiter) return k + 3;
+  }
+  while (k < end && b[k] !== delimiter) k++;
+  return k;
+}
 
 /** `n` empty cells, in a packed array. */
 function blankCells(n: number): string[] {
