@@ -121,7 +121,7 @@ export class ByteCsvTokenizer {
    * after {@link REUSE_MISSES}.
    */
   private readonly misses = new Uint8Array(REUSE_COLUMNS);
-  /** The piece being tokenized is all ASCII. */
+  /** The piece being tokenized is all ASCII (set before {@link records} is called). */
   private allAscii = false;
   /** Its Latin-1 text (made when the first ASCII record of the piece needs it). */
   private latin1: string | undefined;
@@ -207,9 +207,11 @@ export class ByteCsvTokenizer {
       this.afterCR = false;
       if (b[from] === LF) from++;
     }
+    // ASCII bytes (most pieces of most files) are their own Latin-1 text: decoded once, sliced
+    this.allAscii = isAscii(b);
     // A piece that is not valid UTF-8 (apart from a sequence cut off at its end) sends the rest of
     // the input to the text path, which marks invalid bytes and rejects their records.
-    if (!isUtf8(b.subarray(0, completeUtf8End(b)))) {
+    if (!this.allAscii && !isUtf8(b.subarray(0, completeUtf8End(b)))) {
       this.enterFallback();
       return this.pushText(b.subarray(from));
     }
@@ -283,8 +285,6 @@ export class ByteCsvTokenizer {
   private records(b: Buffer, i: number): number {
     const n = b.length;
     const COMMA = this.comma;
-    // ASCII bytes (most pieces of most files) are their own Latin-1 text: decoded once, sliced
-    this.allAscii = isAscii(b);
     this.latin1 = undefined;
     // the cells remembered for reuse were in the piece before
     this.prevAt.fill(-1);
