@@ -5,6 +5,12 @@
  * cells only when the record is complete, and leaves the cells a projection does not keep
  * undecoded.
  *
+ * Most lines hold no quote and no CR: for those (the next quote, CR and LF of a piece are found
+ * with `Buffer.indexOf`, a native search) the line is split on the delimiter alone, one compare
+ * per byte, and each cell is made as its delimiter is found; a line shorter than every limit is
+ * not measured field by field, and the columns past the last one a projection keeps are only
+ * counted. Other lines are tokenized field by field (quotes, `""` escapes, line ends in quotes).
+ *
  * It handles the common case itself: records of valid UTF-8 whose quoting is well formed and
  * which are within the limits (judged on byte lengths, never smaller than lengths in UTF-16 code
  * units). Everything else goes to the text tokenizer, so that every problem is the one today's
