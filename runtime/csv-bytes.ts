@@ -129,7 +129,7 @@ export class ByteCsvTokenizer {
   private readonly misses = new Uint8Array(REUSE_COLUMNS);
   /** The piece being tokenized is all ASCII (set before {@link records} is called). */
   private allAscii = false;
-  /** Its Latin-1 text (made when the first ASCII record of the piece needs it). */
+  /** Its Latin-1 text. */
   private latin1: string | undefined;
   /**
    * A line of at most this many bytes is within every limit, whatever its fields (no field, no
@@ -291,7 +291,8 @@ export class ByteCsvTokenizer {
   private records(b: Buffer, i: number): number {
     const n = b.length;
     const COMMA = this.comma;
-    this.latin1 = undefined;
+    // an ASCII cell (every cell of most pieces) is a slice of the piece's Latin-1 text
+    this.latin1 = b.toString("latin1", 0, n);
     // the cells remembered for reuse were in the piece before
     this.prevAt.fill(-1);
     this.misses.fill(0);
@@ -324,10 +325,10 @@ export class ByteCsvTokenizer {
         this.line++; // an empty line is not a record
       else {
         // within every limit whatever its fields: its cells are made as its delimiters are found
-        const ascii = this.allAscii || isAscii(b.subarray(i, end));
-        if (ascii && this.latin1 === undefined)
-          this.latin1 = b.toString("latin1", 0, n);
         const keep = this.projection?.keep;
+        // in a piece that is not all ASCII: the record, or with a projection the cells it keeps
+        const ascii =
+          this.allAscii || (keep === undefined && isAscii(b.subarray(i, end)));
         // the columns past the last one a projection keeps are only counted
         const last = keep === undefined ? end : this.lastKept(keep);
         const cells = this.template.slice();
@@ -341,7 +342,7 @@ export class ByteCsvTokenizer {
           const k = delimiterAt(b, COMMA, s, end);
           // (the copy of the template has every cell a projection drops: "")
           if (keep === undefined || f === 0 || keep[f] !== 0) {
-            const v = this.plainCell(b, f, s, k, ascii);
+            const v = this.plainCell(b, f, s, k, ascii || asciiBytes(b, s, k));
             if (f < width) cells[f] = v;
             else {
               while (cells.length < f) cells.push("");
@@ -573,8 +574,6 @@ export class ByteCsvTokenizer {
     const ends = this.ends;
     const kinds = this.kinds;
     const ascii = this.allAscii || isAscii(b.subarray(start, end));
-    if (ascii && this.latin1 === undefined)
-      this.latin1 = b.toString("latin1", 0, b.length);
     for (let f = 0; f < nf; f++) {
       if (keep !== undefined && f > 0 && (f >= keep.length || keep[f] === 0)) {
         cells[f] = "";
@@ -631,6 +630,12 @@ function delimiterAt(
   }
   while (k < end && b[k] !== delimiter) k++;
   return k;
+}
+
+/** Whether the bytes of `b` from `s` to `e` are all ASCII (a cell: a few bytes). */
+function asciiBytes(b: Buffer, s: number, e: number): boolean {
+  for (let k = s; k < e; k++) if (b[k] >= 0x80) return false;
+  return true;
 }
 
 /** `n` empty cells, in a packed array. */
