@@ -336,7 +336,8 @@ export class ByteCsvTokenizer {
         let f = 0;
         for (let s = i; ; f++) {
           if (f > last) {
-            for (let k = s; k < end; k++) if (b[k] === COMMA) f++;
+            for (let k = delimiterAt(b, COMMA, s, end); k < end; f++)
+              k = delimiterAt(b, COMMA, k + 1, end);
             break;
           }
           const k = delimiterAt(b, COMMA, s, end);
