@@ -184,21 +184,35 @@ export class ByteCsvTokenizer {
       : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (this.pending !== undefined && this.started) {
       // the unfinished record nearly always ends at the piece's first line end: only the bytes up
-      // to it are joined to it, the rest of the piece is tokenized where it is (not copied)
+      // to it are joined to it, the rest of the piece is tokenized where it is (not copied). Not
+      // when the rest is not valid UTF-8: the whole then goes to the text path, as one piece
+      // would (which reads a U+FFFF as an invalid byte's mark)
       const lf = piece.indexOf(LF);
       if (lf >= 0 && lf + 1 < piece.length) {
-        this.tokenize(piece.subarray(0, lf + 1));
         const rest = piece.subarray(lf + 1);
-        return this.fallback ? this.pushText(rest) : this.tokenize(rest);
+        const ascii = isAscii(rest);
+        if (ascii || isUtf8(rest.subarray(0, completeUtf8End(rest)))) {
+          this.tokenize(piece.subarray(0, lf + 1));
+          return this.fallback
+            ? this.pushText(rest)
+            : this.tokenize(rest, ascii);
+        }
       }
     }
     this.tokenize(piece);
   }
 
-  /** Tokenize the next bytes of the input, after the unfinished record if there is one. */
-  private tokenize(piece: Buffer): void {
-    const b =
-      this.pending === undefined ? piece : Buffer.concat([this.pending, piece]);
+  /**
+   * Tokenize the next bytes of the input, after the unfinished record if there is one
+   * (`ascii`: the piece is known to be all ASCII).
+   */
+  private tokenize(piece: Buffer, ascii?: boolean): void {
+    let known = ascii;
+    let b = piece;
+    if (this.pending !== undefined) {
+      b = Buffer.concat([this.pending, piece]);
+      known = undefined;
+    }
     this.pending = undefined;
     let from = 0;
     if (!this.started) {
@@ -214,7 +228,7 @@ export class ByteCsvTokenizer {
       if (b[from] === LF) from++;
     }
     // ASCII bytes (most pieces of most files) are their own Latin-1 text: decoded once, sliced
-    this.allAscii = isAscii(b);
+    this.allAscii = known ?? isAscii(b);
     // A piece that is not valid UTF-8 (apart from a sequence cut off at its end) sends the rest of
     // the input to the text path, which marks invalid bytes and rejects their records.
     if (!this.allAscii && !isUtf8(b.subarray(0, completeUtf8End(b)))) {

@@ -282,6 +282,17 @@ describe("byte tokenizer = text tokenizer (differential, issue 15)", () => {
     );
   });
 
+  it("an unfinished record completed by a piece with bytes that are not UTF-8 after it: read with them by the text path, as the text tokenizer reads it", async () => {
+    // U+FFFF, a line end, an invalid byte, cut inside the U+FFFF: the text path reads a U+FFFF
+    // as an invalid byte's mark, so which path reads the first record shows
+    const bytes = Uint8Array.from([0xef, 0xbf, 0xbf, 0x0a, 0xff]);
+    for (const at of [[2], [1], [3, 4]]) {
+      const chunks = cut(bytes, at);
+      const text = await batches(chunks, {}, undefined, "text");
+      expect(await batches(chunks, {}, undefined, "bytes")).toEqual(text);
+    }
+  });
+
   it("a record longer than the byte path keeps (1 MiB) and a field over the limit: the same problems, and the lines after them stay right", async () => {
     const big = `a,b\n1,"${"x".repeat(1_500_000)}"\n2,${"y".repeat(20_000)}\n3,"p\r\nq"\n4,é\n`;
     const chunks = cut(utf8(big), [100, 70_000, 1_200_000, 1_500_020]);
