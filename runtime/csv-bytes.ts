@@ -310,15 +310,16 @@ export class ByteCsvTokenizer {
     // the cells remembered for reuse were in the piece before
     this.prevAt.fill(-1);
     this.misses.fill(0);
-    // Where the next quote and the next CR are (n: none in the rest of the piece), each found
-    // once with a native search: a line that holds neither has no quoted field and ends at its
-    // LF, found the same way, so it is split on the delimiter with one compare per byte.
+    // Where the next quote, CR and LF are (n: none in the rest of the piece), each found once
+    // with a native search: a line that holds no quote and no CR has no quoted field and ends at
+    // its LF, so it is split on the delimiter with one compare per byte.
     let quoteAt = this.quote < 0 ? n : byteAt(b, this.quote, i);
     let crAt = byteAt(b, CR, i);
+    let lfAt = byteAt(b, LF, i);
     while (i < n) {
       if (crAt < i) crAt = byteAt(b, CR, i);
-      const lf = byteAt(b, LF, i);
-      const end = crAt < lf ? crAt : lf;
+      if (lfAt < i) lfAt = byteAt(b, LF, i);
+      const end = crAt < lfAt ? crAt : lfAt;
       if (end === n) return i; // no line end: the record is unfinished
       if (quoteAt < i) quoteAt = byteAt(b, this.quote, i);
       if (quoteAt < end) {
