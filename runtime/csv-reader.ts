@@ -133,6 +133,8 @@ export const DEFAULT_TOKENIZER: "bytes" | "text" = "bytes";
  * marked in it arrives as `""` (never sliced out of the text, so never allocated); records,
  * lines, cell counts and problems are exactly those of a full read. Set it only after the
  * header has been received: the header and every record tokenized before are read in full.
+ * Change it by setting a new array, not by writing into the one set (the byte tokenizer keeps
+ * the last column an array keeps, per array).
  */
 export interface CsvProjection {
   keep?: Uint8Array;
