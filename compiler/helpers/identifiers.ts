@@ -40,36 +40,20 @@ export const $HEX_RUN = /[0-9a-f]{32}/;
  */
 export function $derivedFrom(id: string | undefined, value: string | undefined): boolean {
   if (id === undefined || value === undefined || value.length < $MIN_DERIVED_LENGTH) return false;
-  const kind = $identifierKind(id);
-  if (kind === 0 || !$isAscii(value)) return $derivedFromText(id, value);
+  // An ASCII identifier too short for a digest holds no longer value, in any case: no code
+  // point's lower case is shorter than itself (test/compiler/hot-helpers.test.ts), so whether
+  // `value` is ASCII need not be asked.
+  if (value.length > id.length && id.length < 32 && $isAscii(id)) return false;
+  if (!$isAscii(id) || !$isAscii(value)) return $derivedFromText(id, value);
   if ($includesAnyCase(id, value)) return true;
   // A digest is 32 (md5), 40 (sha1) or 64 (sha256) hex digits: without such a run, hash nothing.
-  if (kind === 1) return false;
+  if (!$hasHexRun(id)) return false;
   const lower = id.toLowerCase();
   return (
     lower.includes($digestHex("md5", value)) ||
     lower.includes($digestHex("sha1", value)) ||
     lower.includes($digestHex("sha256", value))
   );
-}
-
-/**
- * The identifier {@link $derivedFrom} looked at last and its kind ({@link $identifierKind}): a rule
- * looks for the values of every record of an IKB in the same identifier, one call after another.
- */
-export const $LAST_IDENTIFIER = { id: "", kind: 1 };
-
-/**
- * 0: `id` is not all ASCII; 1: ASCII without 32 hex digits in a row; 2: ASCII with such a run
- * ({@link $hasHexRun}). Remembered for the last identifier asked about.
- */
-export function $identifierKind(id: string): number {
-  const last = $LAST_IDENTIFIER;
-  if (id !== last.id) {
-    last.id = id;
-    last.kind = !$isAscii(id) ? 0 : $hasHexRun(id) ? 2 : 1;
-  }
-  return last.kind;
 }
 
 /** {@link $derivedFrom} of texts that are not all ASCII (lower case as Unicode has it). */
@@ -104,7 +88,7 @@ export function $includesAnyCase(text: string, part: string): boolean {
 
 /** Whether ASCII `s` has 32 hex digits in a row, letters in any case ({@link $HEX_RUN} of its lower case). */
 export function $hasHexRun(s: string): boolean {
-  if (s.length < 32) return false;
+  if (s.length < 32) return false; // shorter than any run
   let run = 0;
   for (let i = 0; i < s.length; i++) {
     const c = $asciiLower(s.charCodeAt(i));

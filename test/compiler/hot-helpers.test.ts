@@ -245,8 +245,8 @@ describe("hot prelude helpers give what their plain implementations give", () =>
       }),
       { numRuns: 5000 },
     );
-    // one identifier asked about several values in a row (what it found of the identifier is
-    // remembered), then another identifier, and back
+    // one identifier asked about several values in a row, then another identifier, and back
+    // (values longer and shorter than the identifier)
     fc.assert(
       fc.property(id, id, fc.array(value, { maxLength: 4 }), (i, j, values) => {
         for (const who of [i, j, i])
@@ -265,6 +265,17 @@ describe("hot prelude helpers give what their plain implementations give", () =>
     ] as const)
       expect($derivedFrom(i, v)).toBe(referenceDerivedFrom(i, v));
     expect($derivedFrom(`x${sha}`, "123456789")).toBe(true);
+  });
+
+  it("$derivedFrom: no code point's lower case is shorter than itself (a longer value is never in a shorter identifier)", () => {
+    for (let c = 0; c <= 0x10ffff; c++) {
+      const s = String.fromCodePoint(c);
+      if (s.toLowerCase().length < s.length)
+        expect(c.toString(16)).toBe("none shorter");
+    }
+    expect($derivedFrom("C0000000001", "NL25ASNB2179760268")).toBe(false);
+    expect($derivedFrom("C0000000001", "c00000000010")).toBe(false);
+    expect($derivedFrom("xC0000000001", "c0000000001")).toBe(true);
   });
 
   it("$validIban: the check digits summed without a rearranged copy, as ibantools has them", () => {

@@ -325,28 +325,36 @@ function $combinationHash(values, out) {
     for (let i = 0; i < values.length; i++) {
         const t = String(values[i]);
         const n = t.length;
-        // the length's decimal digits, most significant first, then ":", then the text
+        // the length's decimal digits, most significant first, then ":" (58); then the text, in a
+        // loop of its own (the text is most of what is hashed)
         let p = 1;
-        let digits = 1;
-        for (; p * 10 <= n; digits++)
+        while (p * 10 <= n)
             p *= 10;
-        for (let j = -1 - digits; j < n; j++) {
-            let ch;
-            if (j >= 0)
-                ch = t.charCodeAt(j);
-            else if (j === -1)
-                ch = 58;
-            else {
-                ch = 48 + (Math.floor(n / p) % 10);
-                p /= 10;
-            }
+        for (; p >= 1; p /= 10) {
+            const ch = 48 + (Math.floor(n / p) % 10);
             a1 = Math.imul(a1 ^ ch, 2654435761);
             a2 = Math.imul(a2 ^ ch, 1597334677);
-            if (both) {
+            b1 = Math.imul(b1 ^ ch, 2654435761);
+            b2 = Math.imul(b2 ^ ch, 1597334677);
+        }
+        a1 = Math.imul(a1 ^ 58, 2654435761);
+        a2 = Math.imul(a2 ^ 58, 1597334677);
+        b1 = Math.imul(b1 ^ 58, 2654435761);
+        b2 = Math.imul(b2 ^ 58, 1597334677);
+        if (both)
+            for (let j = 0; j < n; j++) {
+                const ch = t.charCodeAt(j);
+                a1 = Math.imul(a1 ^ ch, 2654435761);
+                a2 = Math.imul(a2 ^ ch, 1597334677);
                 b1 = Math.imul(b1 ^ ch, 2654435761);
                 b2 = Math.imul(b2 ^ ch, 1597334677);
             }
-        }
+        else
+            for (let j = 0; j < n; j++) {
+                const ch = t.charCodeAt(j);
+                a1 = Math.imul(a1 ^ ch, 2654435761);
+                a2 = Math.imul(a2 ^ ch, 1597334677);
+            }
     }
     a1 = Math.imul(a1 ^ (a1 >>> 16), 2246822507);
     a1 ^= Math.imul(a2 ^ (a2 >>> 13), 3266489909);
@@ -592,35 +600,22 @@ const $HEX_RUN = /[0-9a-f]{32}/;
 function $derivedFrom(id, value) {
     if (id === undefined || value === undefined || value.length < $MIN_DERIVED_LENGTH)
         return false;
-    const kind = $identifierKind(id);
-    if (kind === 0 || !$isAscii(value))
+    // An ASCII identifier too short for a digest holds no longer value, in any case: no code
+    // point's lower case is shorter than itself (test/compiler/hot-helpers.test.ts), so whether
+    // `value` is ASCII need not be asked.
+    if (value.length > id.length && id.length < 32 && $isAscii(id))
+        return false;
+    if (!$isAscii(id) || !$isAscii(value))
         return $derivedFromText(id, value);
     if ($includesAnyCase(id, value))
         return true;
     // A digest is 32 (md5), 40 (sha1) or 64 (sha256) hex digits: without such a run, hash nothing.
-    if (kind === 1)
+    if (!$hasHexRun(id))
         return false;
     const lower = id.toLowerCase();
     return (lower.includes($digestHex("md5", value)) ||
         lower.includes($digestHex("sha1", value)) ||
         lower.includes($digestHex("sha256", value)));
-}
-/**
- * The identifier {@link $derivedFrom} looked at last and its kind ({@link $identifierKind}): a rule
- * looks for the values of every record of an IKB in the same identifier, one call after another.
- */
-const $LAST_IDENTIFIER = { id: "", kind: 1 };
-/**
- * 0: `id` is not all ASCII; 1: ASCII without 32 hex digits in a row; 2: ASCII with such a run
- * ({@link $hasHexRun}). Remembered for the last identifier asked about.
- */
-function $identifierKind(id) {
-    const last = $LAST_IDENTIFIER;
-    if (id !== last.id) {
-        last.id = id;
-        last.kind = !$isAscii(id) ? 0 : $hasHexRun(id) ? 2 : 1;
-    }
-    return last.kind;
 }
 /** {@link $derivedFrom} of texts that are not all ASCII (lower case as Unicode has it). */
 function $derivedFromText(id, value) {
@@ -655,7 +650,7 @@ function $includesAnyCase(text, part) {
 /** Whether ASCII `s` has 32 hex digits in a row, letters in any case ({@link $HEX_RUN} of its lower case). */
 function $hasHexRun(s) {
     if (s.length < 32)
-        return false;
+        return false; // shorter than any run
     let run = 0;
     for (let i = 0; i < s.length; i++) {
         const c = $asciiLower(s.charCodeAt(i));
