@@ -1037,6 +1037,8 @@ function $unicodeWords(texts) {
         .replace(/[ßæœøłđðþı]/g, (c) => $FOLDED[c] ?? c);
     return folded.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== "");
 }
+/** The length of the longest of {@link $NAME_PARTICLES}: a longer word is none (not looked up). */
+const $LONGEST_PARTICLE = Math.max(...[...$NAME_PARTICLES].map((p) => p.length));
 /**
  * `normalized_name(a, ...)`: the words without name particles (`van den Berg`, `Berg, van den`
  * and `v.d. Berg` are all `berg`), joined without spaces (`J.P.` and `J. P.` are `jp`). A name of
@@ -1050,7 +1052,7 @@ function $normalizedName(texts) {
     // words are never empty: nothing kept is the empty text
     let kept = "";
     for (let i = 0; i < n; i++)
-        if (!$NAME_PARTICLES.has(w[i]))
+        if (w[i].length > $LONGEST_PARTICLE || !$NAME_PARTICLES.has(w[i]))
             kept += w[i];
     if (kept !== "")
         return kept;
