@@ -1305,7 +1305,9 @@ function compileAggregate(expr: AggregateExpr, scope: Scope): Value {
   const helper = scope.ctx.fresh("agg");
   const rows = id(`$rows${scope.bindings.length + 1}`);
   const index = id(`$i${scope.bindings.length + 1}`);
-  const loop = ts`const ${rows} = $ikbRows<${recordType(entity)}>(${prop(CTX, "ikb")}, ${entity.name});
+  // the IKB's list read at the site by its constant name (one shape at each site: a fast load),
+  // where a shared $ikbRows reads every entity's name through one look-up
+  const loop = ts`const ${rows} = (${prop(CTX, "ikb")}[${entity.name}] ?? $NO_ROWS) as readonly ${recordType(entity)}[];
     for (let ${index} = 0; ${index} < ${rows}.length; ${index}++)`;
   const bind = ts`const ${name} = ${rows}[${index}];`;
   let body: Code;
@@ -1320,7 +1322,7 @@ function compileAggregate(expr: AggregateExpr, scope: Scope): Value {
     case "count":
       body =
         expr.where === undefined
-          ? ts`return $ikbRows(${prop(CTX, "ikb")}, ${entity.name}).length;`
+          ? ts`return (${prop(CTX, "ikb")}[${entity.name}] ?? $NO_ROWS).length;`
           : ts`let n = 0; ${loop} { ${bind} if (${where}) n++; } return n;`;
       kind = { k: "num" };
       returnType = ts`number`;

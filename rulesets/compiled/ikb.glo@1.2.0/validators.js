@@ -1691,7 +1691,7 @@ function $decodeFailed_UA(r, cells, index, out) {
  * exists over the NP records of the IKB
  */
 function $agg1(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.identification_country === "NL" && $derivedFrom(r.account_id, $e1.identification_number))
@@ -1703,7 +1703,7 @@ function $agg1(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg2(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.identification_country === "NL" && $derivedFrom(r.customer_id, $e1.identification_number))
@@ -1715,7 +1715,7 @@ function $agg2(r, ctx) {
  * exists over the BA records of the IKB
  */
 function $agg3(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "BA");
+    const $rows1 = (ctx.ikb["BA"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($derivedFrom(r.customer_id, $e1.bank_account_number))
@@ -1727,7 +1727,7 @@ function $agg3(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg4(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.identification_country === "NL" && $derivedFrom(r.customer_id, $e1.identification_number))
@@ -1739,7 +1739,7 @@ function $agg4(r, ctx) {
  * exists over the BA records of the IKB
  */
 function $agg5(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "BA");
+    const $rows1 = (ctx.ikb["BA"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($derivedFrom(r.customer_id, $e1.bank_account_number))
@@ -1751,7 +1751,7 @@ function $agg5(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg6(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.ikb_id !== undefined && $e1.customer_id === r.ikb_id)
@@ -1763,7 +1763,7 @@ function $agg6(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg7(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NNP");
+    const $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.ikb_id !== undefined && $e1.customer_id === r.ikb_id)
@@ -1775,7 +1775,7 @@ function $agg7(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg8(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NNP");
+    const $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
@@ -1787,7 +1787,7 @@ function $agg8(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg9(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -1807,7 +1807,7 @@ function $agg9(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg10(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -1827,7 +1827,7 @@ function $agg10(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg11(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
@@ -1839,7 +1839,7 @@ function $agg11(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg12(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NNP");
+    const $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
@@ -1851,7 +1851,7 @@ function $agg12(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg13(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -1866,7 +1866,7 @@ function $agg13(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg14(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NNP");
+    const $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -1881,7 +1881,7 @@ function $agg14(r, ctx) {
  * exists over the RE records of the IKB
  */
 function $agg15(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "RE");
+    const $rows1 = (ctx.ikb["RE"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.representative_id !== undefined &&
@@ -1895,7 +1895,7 @@ function $agg15(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg16(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -1909,7 +1909,7 @@ function $agg16(r, ctx) {
  * exists over the BA records of the IKB
  */
 function $agg17(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "BA");
+    const $rows1 = (ctx.ikb["BA"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.account_id !== undefined && r.account_id !== undefined && $e1.account_id === r.account_id)
@@ -1921,7 +1921,7 @@ function $agg17(r, ctx) {
  * exists over the RE records of the IKB
  */
 function $agg18(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "RE");
+    const $rows1 = (ctx.ikb["RE"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.represented_id !== undefined &&
@@ -1935,7 +1935,7 @@ function $agg18(r, ctx) {
  * exists over the RE records of the IKB
  */
 function $agg19(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "RE");
+    const $rows1 = (ctx.ikb["RE"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.represented_id !== undefined &&
@@ -1949,7 +1949,7 @@ function $agg19(r, ctx) {
  * exists over the AD records of the IKB
  */
 function $agg20(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "AD");
+    const $rows1 = (ctx.ikb["AD"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
@@ -1961,7 +1961,7 @@ function $agg20(r, ctx) {
  * exists over the AD records of the IKB
  */
 function $agg21(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "AD");
+    const $rows1 = (ctx.ikb["AD"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)

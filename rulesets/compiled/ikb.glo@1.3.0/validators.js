@@ -2170,7 +2170,7 @@ function $decodeFailed_ATD(r, cells, index, out) {
  * exists over the NP records of the IKB
  */
 function $agg1(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.identification_country === "NL" && $derivedFrom(r.account_id, $e1.identification_number))
@@ -2182,7 +2182,7 @@ function $agg1(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg2(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.identification_country === "NL" && $derivedFrom(r.customer_id, $e1.identification_number))
@@ -2194,7 +2194,7 @@ function $agg2(r, ctx) {
  * exists over the BA records of the IKB
  */
 function $agg3(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "BA");
+    const $rows1 = (ctx.ikb["BA"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($derivedFrom(r.customer_id, $e1.bank_account_number))
@@ -2206,7 +2206,7 @@ function $agg3(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg4(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.identification_country === "NL" && $derivedFrom(r.customer_id, $e1.identification_number))
@@ -2218,7 +2218,7 @@ function $agg4(r, ctx) {
  * exists over the BA records of the IKB
  */
 function $agg5(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "BA");
+    const $rows1 = (ctx.ikb["BA"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($derivedFrom(r.customer_id, $e1.bank_account_number))
@@ -2230,7 +2230,7 @@ function $agg5(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg6(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.ikb_id !== undefined && $e1.customer_id === r.ikb_id)
@@ -2242,7 +2242,7 @@ function $agg6(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg7(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NNP");
+    const $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.ikb_id !== undefined && $e1.customer_id === r.ikb_id)
@@ -2254,7 +2254,7 @@ function $agg7(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg8(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NNP");
+    const $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
@@ -2266,7 +2266,7 @@ function $agg8(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg9(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -2286,7 +2286,7 @@ function $agg9(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg10(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -2306,7 +2306,7 @@ function $agg10(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg11(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
@@ -2318,7 +2318,7 @@ function $agg11(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg12(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NNP");
+    const $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
@@ -2330,7 +2330,7 @@ function $agg12(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg13(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -2345,7 +2345,7 @@ function $agg13(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg14(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NNP");
+    const $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -2360,7 +2360,7 @@ function $agg14(r, ctx) {
  * exists over the RE records of the IKB
  */
 function $agg15(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "RE");
+    const $rows1 = (ctx.ikb["RE"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.representative_id !== undefined &&
@@ -2374,7 +2374,7 @@ function $agg15(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg16(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -2388,7 +2388,7 @@ function $agg16(r, ctx) {
  * exists over the BA records of the IKB
  */
 function $agg17(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "BA");
+    const $rows1 = (ctx.ikb["BA"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.account_id !== undefined && r.account_id !== undefined && $e1.account_id === r.account_id)
@@ -2400,7 +2400,7 @@ function $agg17(r, ctx) {
  * exists over the RE records of the IKB
  */
 function $agg18(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "RE");
+    const $rows1 = (ctx.ikb["RE"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.represented_id !== undefined &&
@@ -2414,7 +2414,7 @@ function $agg18(r, ctx) {
  * exists over the RE records of the IKB
  */
 function $agg19(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "RE");
+    const $rows1 = (ctx.ikb["RE"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.represented_id !== undefined &&
@@ -2428,7 +2428,7 @@ function $agg19(r, ctx) {
  * exists over the AD records of the IKB
  */
 function $agg20(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "AD");
+    const $rows1 = (ctx.ikb["AD"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
@@ -2440,7 +2440,7 @@ function $agg20(r, ctx) {
  * exists over the AD records of the IKB
  */
 function $agg21(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "AD");
+    const $rows1 = (ctx.ikb["AD"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
@@ -2452,7 +2452,7 @@ function $agg21(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg22(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -2467,7 +2467,7 @@ function $agg22(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg23(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NNP");
+    const $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
