@@ -54,6 +54,21 @@ export class ModuleContext {
     return name;
   }
 
+  /**
+   * Hoist a module-level constant made by `declare` from its fresh name `$<prefix><n>`, once per
+   * distinct `key` (for constants whose initialiser alone does not tell them apart, such as the
+   * memo of an expression) and return its name.
+   */
+  hoistOnce(prefix: string, key: string, declare: (name: Code) => Code): Code {
+    const k = `${prefix}\u0001${key}`;
+    const existing = this.constNames.get(k);
+    if (existing !== undefined) return existing;
+    const name = this.fresh(prefix);
+    this.hoisted.push(declare(name));
+    this.constNames.set(k, name);
+    return name;
+  }
+
   error(code: string, message: string, span: Span): void {
     this.diagnostics.push({ code, severity: "error", message, span });
   }

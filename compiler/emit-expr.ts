@@ -32,7 +32,7 @@ import type {
   Span,
 } from "../dsl/ast.js";
 import type { ResolvedEntity, ResolvedField } from "../dsl/model.js";
-import { doc, id, join, lit, prop, ts, type Code } from "./code.js";
+import { doc, id, join, lit, prop, text, ts, type Code } from "./code.js";
 import { CompileError, type ModuleContext } from "./emit-context.js";
 import { fieldKind, recordType } from "./emit-types.js";
 
@@ -666,7 +666,41 @@ function arithmetic(
 
 // ---------------------------------------------------------------- dates
 
+/** The reporting reference date of the run, as generated code reads it. */
+const RRD = prop(CTX, "rrd");
+
+/**
+ * `expr`, a date computed from the RRD alone, through a hoisted memo of its value for the last
+ * RRD (`$memoRrd`): computed once per run, where every record would compute it again.
+ */
+function perRrd(ctx: ModuleContext, expr: Code): Code {
+  const memo = ctx.hoistOnce(
+    "rrdMemo",
+    text(expr),
+    (name) =>
+      ts`const ${name}: { rrd: number; value: number | undefined } = { rrd: Number.NaN, value: undefined };`,
+  );
+  return ts`(${memo}.rrd === ${RRD} ? ${memo}.value : $memoRrd(${memo}, ${RRD}, ${expr}))`;
+}
+
+/**
+ * A date or date-time plus or minus a duration; through {@link perRrd} when the date is the RRD
+ * (the duration is a literal or a parameter on the RRD: the same date for every record of a run).
+ */
 function dateArithmetic(
+  op: "+" | "-",
+  a: Value,
+  d: Extract<Kind, { k: "duration" }>,
+  scope: Scope,
+  span: Span,
+): Value {
+  const value = dateArithmeticOf(op, a, d, scope, span);
+  return a.kind.k === "date" && text(a.code) === text(RRD)
+    ? { ...value, code: perRrd(scope.ctx, value.code) }
+    : value;
+}
+
+function dateArithmeticOf(
   op: "+" | "-",
   a: Value,
   d: Extract<Kind, { k: "duration" }>,
@@ -1271,7 +1305,9 @@ function compileAggregate(expr: AggregateExpr, scope: Scope): Value {
   const helper = scope.ctx.fresh("agg");
   const rows = id(`$rows${scope.bindings.length + 1}`);
   const index = id(`$i${scope.bindings.length + 1}`);
-  const loop = ts`const ${rows} = $ikbRows<${recordType(entity)}>(${prop(CTX, "ikb")}, ${entity.name});
+  // the IKB's list read at the site by its constant name (one shape at each site: a fast load),
+  // where a shared $ikbRows reads every entity's name through one look-up
+  const loop = ts`const ${rows} = (${prop(CTX, "ikb")}[${entity.name}] ?? $NO_ROWS) as readonly ${recordType(entity)}[];
     for (let ${index} = 0; ${index} < ${rows}.length; ${index}++)`;
   const bind = ts`const ${name} = ${rows}[${index}];`;
   let body: Code;
@@ -1286,7 +1322,7 @@ function compileAggregate(expr: AggregateExpr, scope: Scope): Value {
     case "count":
       body =
         expr.where === undefined
-          ? ts`return $ikbRows(${prop(CTX, "ikb")}, ${entity.name}).length;`
+          ? ts`return (${prop(CTX, "ikb")}[${entity.name}] ?? $NO_ROWS).length;`
           : ts`let n = 0; ${loop} { ${bind} if (${where}) n++; } return n;`;
       kind = { k: "num" };
       returnType = ts`number`;

@@ -45,25 +45,35 @@ export function $combinationHash(
   for (let i = 0; i < values.length; i++) {
     const t = String(values[i]);
     const n = t.length;
-    // the length's decimal digits, most significant first, then ":", then the text
+    // the length's decimal digits, most significant first, then ":" (58); then the text, in a
+    // loop of its own (the text is most of what is hashed)
     let p = 1;
-    let digits = 1;
-    for (; p * 10 <= n; digits++) p *= 10;
-    for (let j = -1 - digits; j < n; j++) {
-      let ch: number;
-      if (j >= 0) ch = t.charCodeAt(j);
-      else if (j === -1) ch = 58;
-      else {
-        ch = 48 + (Math.floor(n / p) % 10);
-        p /= 10;
-      }
+    while (p * 10 <= n) p *= 10;
+    for (; p >= 1; p /= 10) {
+      const ch = 48 + (Math.floor(n / p) % 10);
       a1 = Math.imul(a1 ^ ch, 2654435761);
       a2 = Math.imul(a2 ^ ch, 1597334677);
-      if (both) {
+      b1 = Math.imul(b1 ^ ch, 2654435761);
+      b2 = Math.imul(b2 ^ ch, 1597334677);
+    }
+    a1 = Math.imul(a1 ^ 58, 2654435761);
+    a2 = Math.imul(a2 ^ 58, 1597334677);
+    b1 = Math.imul(b1 ^ 58, 2654435761);
+    b2 = Math.imul(b2 ^ 58, 1597334677);
+    if (both)
+      for (let j = 0; j < n; j++) {
+        const ch = t.charCodeAt(j);
+        a1 = Math.imul(a1 ^ ch, 2654435761);
+        a2 = Math.imul(a2 ^ ch, 1597334677);
         b1 = Math.imul(b1 ^ ch, 2654435761);
         b2 = Math.imul(b2 ^ ch, 1597334677);
       }
-    }
+    else
+      for (let j = 0; j < n; j++) {
+        const ch = t.charCodeAt(j);
+        a1 = Math.imul(a1 ^ ch, 2654435761);
+        a2 = Math.imul(a2 ^ ch, 1597334677);
+      }
   }
   a1 = Math.imul(a1 ^ (a1 >>> 16), 2246822507);
   a1 ^= Math.imul(a2 ^ (a2 >>> 13), 3266489909);

@@ -34,3 +34,17 @@ export function $addMonthsMs(ms: number | undefined, months: number | undefined)
   const day = Math.floor(ms / $DAY);
   return ($addMonths(day, months) as number) * $DAY + (ms - day * $DAY);
 }
+
+/**
+ * Remember `value`, a date computed from the RRD alone, as the memo's value for `rrd`, and return
+ * it: generated code reads `memo.value` while the RRD is `memo.rrd` (one run has one RRD).
+ */
+export function $memoRrd(
+  memo: { rrd: number; value: number | undefined },
+  rrd: number,
+  value: number | undefined,
+): number | undefined {
+  memo.rrd = rrd;
+  memo.value = value;
+  return value;
+}

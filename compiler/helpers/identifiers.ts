@@ -40,6 +40,10 @@ export const $HEX_RUN = /[0-9a-f]{32}/;
  */
 export function $derivedFrom(id: string | undefined, value: string | undefined): boolean {
   if (id === undefined || value === undefined || value.length < $MIN_DERIVED_LENGTH) return false;
+  // An ASCII identifier too short for a digest holds no longer value, in any case: no code
+  // point's lower case is shorter than itself (test/compiler/hot-helpers.test.ts), so whether
+  // `value` is ASCII need not be asked.
+  if (value.length > id.length && id.length < 32 && $isAscii(id)) return false;
   if (!$isAscii(id) || !$isAscii(value)) return $derivedFromText(id, value);
   if ($includesAnyCase(id, value)) return true;
   // A digest is 32 (md5), 40 (sha1) or 64 (sha256) hex digits: without such a run, hash nothing.
@@ -84,6 +88,7 @@ export function $includesAnyCase(text: string, part: string): boolean {
 
 /** Whether ASCII `s` has 32 hex digits in a row, letters in any case ({@link $HEX_RUN} of its lower case). */
 export function $hasHexRun(s: string): boolean {
+  if (s.length < 32) return false; // shorter than any run
   let run = 0;
   for (let i = 0; i < s.length; i++) {
     const c = $asciiLower(s.charCodeAt(i));

@@ -159,6 +159,9 @@ export function $normalizedText(texts: readonly (string | undefined)[]): string 
   return w.length === 0 ? undefined : w.join(" ");
 }
 
+/** The length of the longest of {@link $NAME_PARTICLES}: a longer word is none (not looked up). */
+export const $LONGEST_PARTICLE: number = Math.max(...[...$NAME_PARTICLES].map((p) => p.length));
+
 /**
  * `normalized_name(a, ...)`: the words without name particles (`van den Berg`, `Berg, van den`
  * and `v.d. Berg` are all `berg`), joined without spaces (`J.P.` and `J. P.` are `jp`). A name of
@@ -170,7 +173,7 @@ export function $normalizedName(texts: readonly (string | undefined)[]): string 
   if (n === 0) return undefined;
   // words are never empty: nothing kept is the empty text
   let kept = "";
-  for (let i = 0; i < n; i++) if (!$NAME_PARTICLES.has(w[i])) kept += w[i];
+  for (let i = 0; i < n; i++) if (w[i].length > $LONGEST_PARTICLE || !$NAME_PARTICLES.has(w[i])) kept += w[i];
   if (kept !== "") return kept;
   let all = "";
   for (let i = 0; i < n; i++) all += w[i];

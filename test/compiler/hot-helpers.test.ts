@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { composeIBAN, isValidIBAN } from "ibantools";
 import { describe, expect, it } from "vitest";
 import { $parseDecimal } from "../../compiler/helpers/decode.js";
-import { $validIban } from "../../compiler/helpers/iban.js";
+import { $IBAN_SPECS, $validIban } from "../../compiler/helpers/iban.js";
 import {
   $derivedFrom,
   $digestHex,
@@ -245,6 +245,16 @@ describe("hot prelude helpers give what their plain implementations give", () =>
       }),
       { numRuns: 5000 },
     );
+    // one identifier asked about several values in a row, then another identifier, and back
+    // (values longer and shorter than the identifier)
+    fc.assert(
+      fc.property(id, id, fc.array(value, { maxLength: 4 }), (i, j, values) => {
+        for (const who of [i, j, i])
+          for (const v of values)
+            expect($derivedFrom(who, v)).toBe(referenceDerivedFrom(who, v));
+      }),
+      { numRuns: 3000 },
+    );
     const sha = $digestHex("sha256", "123456789");
     for (const [i, v] of [
       ["NL91ABNA0417164300", "nl91abna0417164300"],
@@ -255,6 +265,17 @@ describe("hot prelude helpers give what their plain implementations give", () =>
     ] as const)
       expect($derivedFrom(i, v)).toBe(referenceDerivedFrom(i, v));
     expect($derivedFrom(`x${sha}`, "123456789")).toBe(true);
+  });
+
+  it("$derivedFrom: no code point's lower case is shorter than itself (a longer value is never in a shorter identifier)", () => {
+    for (let c = 0; c <= 0x10ffff; c++) {
+      const s = String.fromCodePoint(c);
+      if (s.toLowerCase().length < s.length)
+        expect(c.toString(16)).toBe("none shorter");
+    }
+    expect($derivedFrom("C0000000001", "NL25ASNB2179760268")).toBe(false);
+    expect($derivedFrom("C0000000001", "c00000000010")).toBe(false);
+    expect($derivedFrom("xC0000000001", "c0000000001")).toBe(true);
   });
 
   it("$validIban: the check digits summed without a rearranged copy, as ibantools has them", () => {
@@ -273,5 +294,72 @@ describe("hot prelude helpers give what their plain implementations give", () =>
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it("$validIban: the rest taken only before it leaves int32, as the rest taken at every step", () => {
+    // the plain mod 97-10 of the BBAN, the country code and "00", the rest taken at every step
+    const reference = (s: string): boolean => {
+      if (s.length < 5) return false;
+      const spec = $IBAN_SPECS.get(s.slice(0, 2));
+      if (spec === undefined || spec[0] !== s.length) return false;
+      if (!/^[0-9]{2}$/.test(s.slice(2, 4))) return false;
+      if (!spec[1].test(s.slice(4))) return false;
+      let rest = 0;
+      for (const c of s.slice(4) + s.slice(0, 2)) {
+        const code = c.charCodeAt(0);
+        rest =
+          code >= 65
+            ? (rest * 100 + (code - 55)) % 97
+            : (rest * 10 + (code - 48)) % 97;
+      }
+      return 98 - ((rest * 100) % 97) === Number(s.slice(2, 4));
+    };
+    const countries = [...$IBAN_SPECS.keys()];
+    const unit = fc.constantFrom(
+      ..."0123456789ABCDEFXYZaz -/:@\u00e9".split(""),
+    );
+    const iban = fc
+      .tuple(
+        fc.constantFrom(...countries, "nl", "N1", "ZZ"),
+        fc.string({ unit, minLength: 0, maxLength: 34 }),
+      )
+      .map(([cc, rest]) => cc + rest);
+    fc.assert(
+      fc.property(iban, (s) => {
+        expect($validIban(s)).toBe(reference(s));
+      }),
+      { numRuns: 20000 },
+    );
+    // valid IBANs of every country, and the same with other check digits
+    for (const [cc, [chars, re]] of $IBAN_SPECS) {
+      const sample = fc.sample(fc.stringMatching(re), {
+        numRuns: 20,
+        seed: chars,
+      });
+      for (const b of sample) {
+        const bban = b.length === chars - 4 ? b : undefined;
+        if (bban === undefined) continue;
+        const good = composeIBAN({ countryCode: cc, bban });
+        if (good === null || good === undefined) continue;
+        expect($validIban(good)).toBe(reference(good));
+        const other = good.slice(0, 2) + "00" + good.slice(4);
+        expect($validIban(other)).toBe(reference(other));
+      }
+    }
+  });
+
+  it("$validIban: every BBAN format admits only 0-9, A-Z and a-z, and its whole length", () => {
+    // what lets $validIban take the rest only now and then: no code unit below "0" gets that far
+    for (const [cc, [chars, re]] of $IBAN_SPECS) {
+      const parts = re.source.replace(/^\^/, "").replace(/\$$/, "");
+      expect(parts, cc).toMatch(/^(\[(0-9|A-Z|a-z)+\]\{\d+\})+$/);
+      // without both anchors, the counts fill the BBAN exactly
+      const total = [...parts.matchAll(/\{(\d+)\}/g)].reduce(
+        (n, m) => n + Number(m[1]),
+        0,
+      );
+      if (!re.source.startsWith("^") || !re.source.endsWith("$"))
+        expect(total, cc).toBe(chars - 4);
+    }
   });
 });

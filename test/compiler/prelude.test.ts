@@ -112,6 +112,8 @@ describe("the helper library", () => {
     ]);
     expect(helperClosure(["$validIban", "notAHelper"])).toEqual([
       "$IBAN_SPECS",
+      "$IBAN_BY_LETTERS",
+      "$ibanByLetters",
       "$validIban",
     ]);
   });

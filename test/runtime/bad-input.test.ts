@@ -425,6 +425,32 @@ describe("references", () => {
     });
     expect(r.rules.find((x) => x.code === "fil0004")!.count).toBe(1);
   });
+  it("find a value among the IKB's own records or anywhere in the referenced file, and nowhere else", async () => {
+    const r = await run({
+      "natural_person.csv":
+        NP_HEADER +
+        "I1,C1,Jansen,1970-01-01,\n" +
+        "I2,C2,Smit,1970-01-01,\n" +
+        // a row the reader rejects (a column too many): its customer is no record and in no key set
+        "I3,C3,Smit,1970-01-01,,x\n" +
+        "I3,C4,Smit,1970-01-01,\n",
+      "bank_account.csv":
+        BA_HEADER +
+        "I1,A1,C1,10.00\n" + // the IKB's own person
+        "I1,A2,C2,10.00\n" + // a person of another IKB
+        "I2,A3,C9,10.00\n" + // nobody
+        "I3,A4,C3,10.00\n" + // the rejected row's customer
+        "I3,A5,C4,10.00\n", // the IKB's own person again
+    });
+    expect(r.rules.find((x) => x.code === "fil0004")!.count).toBe(2);
+    expect(JSON.stringify(r)).toContain(
+      '\\"C9\\" does not match any NP.customer_id',
+    );
+    expect(JSON.stringify(r)).toContain(
+      '\\"C3\\" does not match any NP.customer_id',
+    );
+    expect(JSON.stringify(r)).not.toContain('\\"C2\\" does not match');
+  });
   it("are not checked against a missing file (that is reported by itself)", async () => {
     const r = await run({ "bank_account.csv": BA_OK });
     expect(r.rules.find((x) => x.code === "fil0004")!.count).toBe(0);

@@ -198,6 +198,15 @@ function $addMonths(days, months) {
     const m = total - y * 12 + 1;
     return $dayNumber(y, m, Math.min(p % 100, $daysInMonth(y, m)));
 }
+/**
+ * Remember `value`, a date computed from the RRD alone, as the memo's value for `rrd`, and return
+ * it: generated code reads `memo.value` while the RRD is `memo.rrd` (one run has one RRD).
+ */
+function $memoRrd(memo, rrd, value) {
+    memo.rrd = rrd;
+    memo.value = value;
+    return value;
+}
 /** The text of cell `i` ("" when the column or the cell is missing). */
 function $cell(cells, i) {
     if (i < 0)
@@ -316,28 +325,36 @@ function $combinationHash(values, out) {
     for (let i = 0; i < values.length; i++) {
         const t = String(values[i]);
         const n = t.length;
-        // the length's decimal digits, most significant first, then ":", then the text
+        // the length's decimal digits, most significant first, then ":" (58); then the text, in a
+        // loop of its own (the text is most of what is hashed)
         let p = 1;
-        let digits = 1;
-        for (; p * 10 <= n; digits++)
+        while (p * 10 <= n)
             p *= 10;
-        for (let j = -1 - digits; j < n; j++) {
-            let ch;
-            if (j >= 0)
-                ch = t.charCodeAt(j);
-            else if (j === -1)
-                ch = 58;
-            else {
-                ch = 48 + (Math.floor(n / p) % 10);
-                p /= 10;
-            }
+        for (; p >= 1; p /= 10) {
+            const ch = 48 + (Math.floor(n / p) % 10);
             a1 = Math.imul(a1 ^ ch, 2654435761);
             a2 = Math.imul(a2 ^ ch, 1597334677);
-            if (both) {
+            b1 = Math.imul(b1 ^ ch, 2654435761);
+            b2 = Math.imul(b2 ^ ch, 1597334677);
+        }
+        a1 = Math.imul(a1 ^ 58, 2654435761);
+        a2 = Math.imul(a2 ^ 58, 1597334677);
+        b1 = Math.imul(b1 ^ 58, 2654435761);
+        b2 = Math.imul(b2 ^ 58, 1597334677);
+        if (both)
+            for (let j = 0; j < n; j++) {
+                const ch = t.charCodeAt(j);
+                a1 = Math.imul(a1 ^ ch, 2654435761);
+                a2 = Math.imul(a2 ^ ch, 1597334677);
                 b1 = Math.imul(b1 ^ ch, 2654435761);
                 b2 = Math.imul(b2 ^ ch, 1597334677);
             }
-        }
+        else
+            for (let j = 0; j < n; j++) {
+                const ch = t.charCodeAt(j);
+                a1 = Math.imul(a1 ^ ch, 2654435761);
+                a2 = Math.imul(a2 ^ ch, 1597334677);
+            }
     }
     a1 = Math.imul(a1 ^ (a1 >>> 16), 2246822507);
     a1 ^= Math.imul(a2 ^ (a2 >>> 13), 3266489909);
@@ -512,10 +529,26 @@ const $IBAN_SPECS = new Map([
     ["YE", [30, new RegExp("[A-Z]{4}[0-9]{4}[0-9A-Z]{18}")]],
     ["YT", [27, new RegExp("^[0-9]{10}[A-Z0-9]{11}[0-9]{2}$")]],
 ]);
+/**
+ * {@link $IBAN_SPECS} by the letters of the country code, at `(first - 65) * 26 + (second - 65)`
+ * (`A` is 65): found from the IBAN's first two code units, without a copy of them to look up.
+ */
+const $IBAN_BY_LETTERS = $ibanByLetters($IBAN_SPECS);
+/** The table {@link $IBAN_BY_LETTERS} of `specs`, whose country codes are two letters `A-Z`. */
+function $ibanByLetters(specs) {
+    const table = new Array(26 * 26).fill(undefined);
+    for (const [cc, spec] of specs)
+        table[(cc.charCodeAt(0) - 65) * 26 + (cc.charCodeAt(1) - 65)] = spec;
+    return table;
+}
 function $validIban(s) {
     if (s === undefined || s.length < 5)
         return false;
-    const spec = $IBAN_SPECS.get(s.slice(0, 2));
+    const l0 = s.charCodeAt(0) - 65;
+    const l1 = s.charCodeAt(1) - 65;
+    if (l0 < 0 || l0 > 25 || l1 < 0 || l1 > 25)
+        return false;
+    const spec = $IBAN_BY_LETTERS[l0 * 26 + l1];
     if (spec === undefined || spec[0] !== s.length)
         return false;
     const c0 = s.charCodeAt(2) - 48;
@@ -524,11 +557,15 @@ function $validIban(s) {
         return false;
     if (!spec[1].test(s.slice(4)))
         return false;
-    // ISO 7064 mod 97-10 of the BBAN, then the country code, then "00" (no rearranged copy)
+    // ISO 7064 mod 97-10 of the BBAN, then the country code, then "00" (no rearranged copy). Every
+    // BBAN format admits only `0-9A-Za-z` (test/compiler/hot-helpers.test.ts), so each step adds a
+    // number >= 0 and the rest need only be taken while it still fits an int32 (fewer divisions).
     let rest = 0;
     for (let i = 4; i < s.length + 2; i++) {
         const code = i < s.length ? s.charCodeAt(i) : s.charCodeAt(i - s.length);
-        rest = code >= 65 ? (rest * 100 + (code - 55)) % 97 : (rest * 10 + (code - 48)) % 97;
+        rest = code >= 65 ? rest * 100 + (code - 55) : rest * 10 + (code - 48);
+        if (rest >= 10000000)
+            rest %= 97;
     }
     rest = (rest * 100) % 97;
     return 98 - rest === c0 * 10 + c1;
@@ -562,6 +599,11 @@ const $HEX_RUN = /[0-9a-f]{32}/;
  */
 function $derivedFrom(id, value) {
     if (id === undefined || value === undefined || value.length < $MIN_DERIVED_LENGTH)
+        return false;
+    // An ASCII identifier too short for a digest holds no longer value, in any case: no code
+    // point's lower case is shorter than itself (test/compiler/hot-helpers.test.ts), so whether
+    // `value` is ASCII need not be asked.
+    if (value.length > id.length && id.length < 32 && $isAscii(id))
         return false;
     if (!$isAscii(id) || !$isAscii(value))
         return $derivedFromText(id, value);
@@ -607,6 +649,8 @@ function $includesAnyCase(text, part) {
 }
 /** Whether ASCII `s` has 32 hex digits in a row, letters in any case ({@link $HEX_RUN} of its lower case). */
 function $hasHexRun(s) {
+    if (s.length < 32)
+        return false; // shorter than any run
     let run = 0;
     for (let i = 0; i < s.length; i++) {
         const c = $asciiLower(s.charCodeAt(i));
@@ -993,6 +1037,8 @@ function $unicodeWords(texts) {
         .replace(/[ßæœøłđðþı]/g, (c) => $FOLDED[c] ?? c);
     return folded.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== "");
 }
+/** The length of the longest of {@link $NAME_PARTICLES}: a longer word is none (not looked up). */
+const $LONGEST_PARTICLE = Math.max(...[...$NAME_PARTICLES].map((p) => p.length));
 /**
  * `normalized_name(a, ...)`: the words without name particles (`van den Berg`, `Berg, van den`
  * and `v.d. Berg` are all `berg`), joined without spaces (`J.P.` and `J. P.` are `jp`). A name of
@@ -1006,7 +1052,7 @@ function $normalizedName(texts) {
     // words are never empty: nothing kept is the empty text
     let kept = "";
     for (let i = 0; i < n; i++)
-        if (!$NAME_PARTICLES.has(w[i]))
+        if (w[i].length > $LONGEST_PARTICLE || !$NAME_PARTICLES.has(w[i]))
             kept += w[i];
     if (kept !== "")
         return kept;
@@ -1027,17 +1073,37 @@ function $normalizedCode(texts) {
     return s;
 }
 
+const $rrdMemo1 = { rrd: Number.NaN, value: undefined };
 const $RE1 = new RegExp("^(?:^[A-Z]{3}$)$", "u");
 const $RE2 = new RegExp("^(?:^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$)$", "u");
+const $rrdMemo2 = { rrd: Number.NaN, value: undefined };
 const $RE3 = new RegExp("^(?:^[\\p{L}\\p{M}][\\p{L}\\p{M} '.-]*$)$", "u");
 const $PARAM1 = [[19539, undefined, 24]];
+const $rrdMemo3 = { rrd: Number.NaN, value: undefined };
 const $KEY1 = ["ikb_id", "customer_id"];
 const $KEY2 = ["ikb_id", "account_id"];
-const $CODES1 = new Set([
-    "BETROUWBAARHEID GEGARANDEERD",
-    "BETROUWBAARHEID NIET GEGARANDEERD",
-]);
-const $CODES2 = new Set(["IN AANMERKING", "NIET IN AANMERKING", "TWIJFEL"]);
+const $code1 = (s) => {
+    switch (s) {
+        case "BETROUWBAARHEID GEGARANDEERD":
+            return "BETROUWBAARHEID GEGARANDEERD";
+        case "BETROUWBAARHEID NIET GEGARANDEERD":
+            return "BETROUWBAARHEID NIET GEGARANDEERD";
+        default:
+            return undefined;
+    }
+};
+const $code2 = (s) => {
+    switch (s) {
+        case "IN AANMERKING":
+            return "IN AANMERKING";
+        case "NIET IN AANMERKING":
+            return "NIET IN AANMERKING";
+        case "TWIJFEL":
+            return "TWIJFEL";
+        default:
+            return undefined;
+    }
+};
 const $FIELDS1 = [
     "ikb_id",
     "customer_id",
@@ -1052,11 +1118,18 @@ const $FIELDS1 = [
     "reliability_indicator_code",
     "eligibility_indicator_code",
 ];
-const $CODES3 = new Set([
-    "MET RECHTSPERSOONLIJKHEID",
-    "ZONDER RECHTSPERSOONLIJKHEID",
-    "ONBEKEND",
-]);
+const $code3 = (s) => {
+    switch (s) {
+        case "MET RECHTSPERSOONLIJKHEID":
+            return "MET RECHTSPERSOONLIJKHEID";
+        case "ZONDER RECHTSPERSOONLIJKHEID":
+            return "ZONDER RECHTSPERSOONLIJKHEID";
+        case "ONBEKEND":
+            return "ONBEKEND";
+        default:
+            return undefined;
+    }
+};
 const $FIELDS2 = [
     "ikb_id",
     "customer_id",
@@ -1071,7 +1144,18 @@ const $FIELDS2 = [
     "reliability_indicator_code",
     "eligibility_indicator_code",
 ];
-const $CODES4 = new Set(["ZELFSTANDIG", "GEZAMENLIJK", "ONBEKEND"]);
+const $code4 = (s) => {
+    switch (s) {
+        case "ZELFSTANDIG":
+            return "ZELFSTANDIG";
+        case "GEZAMENLIJK":
+            return "GEZAMENLIJK";
+        case "ONBEKEND":
+            return "ONBEKEND";
+        default:
+            return undefined;
+    }
+};
 const $FIELDS3 = [
     "ikb_id",
     "representation_id",
@@ -1080,17 +1164,40 @@ const $FIELDS3 = [
     "account_id",
     "type_of_representation_competence",
 ];
-const $CODES5 = new Set([
-    "REK-BETAAL",
-    "REK-SPAAR",
-    "REK-TERMIJNDEP",
-    "REK-BELEG",
-    "REK-WONING",
-    "REK-FISCAAL",
-    "REK-CREDITCARD",
-    "REK-BOUW",
-]);
-const $CODES6 = new Set(["GEEN DERDENREKENING", "DERDENREKENING", "ONBEKEND"]);
+const $code5 = (s) => {
+    switch (s) {
+        case "REK-BETAAL":
+            return "REK-BETAAL";
+        case "REK-SPAAR":
+            return "REK-SPAAR";
+        case "REK-TERMIJNDEP":
+            return "REK-TERMIJNDEP";
+        case "REK-BELEG":
+            return "REK-BELEG";
+        case "REK-WONING":
+            return "REK-WONING";
+        case "REK-FISCAAL":
+            return "REK-FISCAAL";
+        case "REK-CREDITCARD":
+            return "REK-CREDITCARD";
+        case "REK-BOUW":
+            return "REK-BOUW";
+        default:
+            return undefined;
+    }
+};
+const $code6 = (s) => {
+    switch (s) {
+        case "GEEN DERDENREKENING":
+            return "GEEN DERDENREKENING";
+        case "DERDENREKENING":
+            return "DERDENREKENING";
+        case "ONBEKEND":
+            return "ONBEKEND";
+        default:
+            return undefined;
+    }
+};
 const $FIELDS4 = [
     "ikb_id",
     "account_id",
@@ -1489,8 +1596,8 @@ function $decode_NP(cells, index, out) {
         identification_country: c7 === "" ? undefined : c7.length <= 2 || $cpLength(c7) <= 2 ? c7 : undefined,
         deceased: c8 === "" ? undefined : $parseBoolean(c8),
         date_of_death: c9 === "" ? undefined : $parseDate(c9),
-        reliability_indicator_code: c10 === "" ? undefined : $CODES1.has(c10) ? c10 : undefined,
-        eligibility_indicator_code: c11 === "" ? undefined : $CODES2.has(c11) ? c11 : undefined,
+        reliability_indicator_code: c10 === "" ? undefined : $code1(c10),
+        eligibility_indicator_code: c11 === "" ? undefined : $code2(c11),
     };
     if (c4 === "Unknown" || c4 === "Non-applicable")
         (r.$unknown ??= {})["last_name"] = c4;
@@ -1574,9 +1681,9 @@ function $decode_NNP(cells, index, out) {
         rsin: c6 === "" ? undefined : c6.length <= 9 || $cpLength(c6) <= 9 ? c6 : undefined,
         identification_number: c7 === "" ? undefined : c7.length <= 40 || $cpLength(c7) <= 40 ? c7 : undefined,
         identification_country: c8 === "" ? undefined : c8.length <= 2 || $cpLength(c8) <= 2 ? c8 : undefined,
-        legal_capacity_code: c9 === "" ? undefined : $CODES3.has(c9) ? c9 : undefined,
-        reliability_indicator_code: c10 === "" ? undefined : $CODES1.has(c10) ? c10 : undefined,
-        eligibility_indicator_code: c11 === "" ? undefined : $CODES2.has(c11) ? c11 : undefined,
+        legal_capacity_code: c9 === "" ? undefined : $code3(c9),
+        reliability_indicator_code: c10 === "" ? undefined : $code1(c10),
+        eligibility_indicator_code: c11 === "" ? undefined : $code2(c11),
     };
     if (c2 === "Unknown" || c2 === "Non-applicable")
         (r.$unknown ??= {})["registered_name"] = c2;
@@ -1631,7 +1738,7 @@ function $decode_RE(cells, index, out) {
         representative_id: c2 === "" ? undefined : c2.length <= 40 || $cpLength(c2) <= 40 ? c2 : undefined,
         represented_id: c3 === "" ? undefined : c3.length <= 40 || $cpLength(c3) <= 40 ? c3 : undefined,
         account_id: c4 === "" ? undefined : c4.length <= 40 || $cpLength(c4) <= 40 ? c4 : undefined,
-        type_of_representation_competence: c5 === "" ? undefined : $CODES4.has(c5) ? c5 : undefined,
+        type_of_representation_competence: c5 === "" ? undefined : $code4(c5),
     };
     if (r.ikb_id === undefined ||
         r.representation_id === undefined ||
@@ -1710,8 +1817,8 @@ function $decode_BA(cells, index, out) {
             : c4.length <= 100 || $cpLength(c4) <= 100
                 ? c4
                 : undefined,
-        deposit_category: c5 === "" ? undefined : $CODES5.has(c5) ? c5 : undefined,
-        type_of_third_party_account: c6 === "" ? undefined : $CODES6.has(c6) ? c6 : undefined,
+        deposit_category: c5 === "" ? undefined : $code5(c5),
+        type_of_third_party_account: c6 === "" ? undefined : $code6(c6),
         eligible: c7 === "" ? undefined : $parseBoolean(c7),
         other_marking: c8 === "" ? undefined : c8.length <= 40 || $cpLength(c8) <= 40 ? c8 : undefined,
         currency: c9 === "" ? undefined : c9.length <= 3 || $cpLength(c9) <= 3 ? c9 : undefined,
@@ -2063,7 +2170,7 @@ function $decodeFailed_ATD(r, cells, index, out) {
  * exists over the NP records of the IKB
  */
 function $agg1(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.identification_country === "NL" && $derivedFrom(r.account_id, $e1.identification_number))
@@ -2075,7 +2182,7 @@ function $agg1(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg2(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.identification_country === "NL" && $derivedFrom(r.customer_id, $e1.identification_number))
@@ -2087,7 +2194,7 @@ function $agg2(r, ctx) {
  * exists over the BA records of the IKB
  */
 function $agg3(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "BA");
+    const $rows1 = (ctx.ikb["BA"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($derivedFrom(r.customer_id, $e1.bank_account_number))
@@ -2099,7 +2206,7 @@ function $agg3(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg4(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.identification_country === "NL" && $derivedFrom(r.customer_id, $e1.identification_number))
@@ -2111,7 +2218,7 @@ function $agg4(r, ctx) {
  * exists over the BA records of the IKB
  */
 function $agg5(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "BA");
+    const $rows1 = (ctx.ikb["BA"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($derivedFrom(r.customer_id, $e1.bank_account_number))
@@ -2123,7 +2230,7 @@ function $agg5(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg6(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.ikb_id !== undefined && $e1.customer_id === r.ikb_id)
@@ -2135,7 +2242,7 @@ function $agg6(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg7(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NNP");
+    const $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.ikb_id !== undefined && $e1.customer_id === r.ikb_id)
@@ -2147,7 +2254,7 @@ function $agg7(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg8(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NNP");
+    const $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
@@ -2159,7 +2266,7 @@ function $agg8(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg9(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -2179,7 +2286,7 @@ function $agg9(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg10(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -2199,7 +2306,7 @@ function $agg10(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg11(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
@@ -2211,7 +2318,7 @@ function $agg11(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg12(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NNP");
+    const $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
@@ -2223,7 +2330,7 @@ function $agg12(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg13(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -2238,7 +2345,7 @@ function $agg13(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg14(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NNP");
+    const $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -2253,7 +2360,7 @@ function $agg14(r, ctx) {
  * exists over the RE records of the IKB
  */
 function $agg15(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "RE");
+    const $rows1 = (ctx.ikb["RE"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.representative_id !== undefined &&
@@ -2267,7 +2374,7 @@ function $agg15(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg16(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -2281,7 +2388,7 @@ function $agg16(r, ctx) {
  * exists over the BA records of the IKB
  */
 function $agg17(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "BA");
+    const $rows1 = (ctx.ikb["BA"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.account_id !== undefined && r.account_id !== undefined && $e1.account_id === r.account_id)
@@ -2293,7 +2400,7 @@ function $agg17(r, ctx) {
  * exists over the RE records of the IKB
  */
 function $agg18(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "RE");
+    const $rows1 = (ctx.ikb["RE"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.represented_id !== undefined &&
@@ -2307,7 +2414,7 @@ function $agg18(r, ctx) {
  * exists over the RE records of the IKB
  */
 function $agg19(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "RE");
+    const $rows1 = (ctx.ikb["RE"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.represented_id !== undefined &&
@@ -2321,7 +2428,7 @@ function $agg19(r, ctx) {
  * exists over the AD records of the IKB
  */
 function $agg20(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "AD");
+    const $rows1 = (ctx.ikb["AD"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
@@ -2333,7 +2440,7 @@ function $agg20(r, ctx) {
  * exists over the AD records of the IKB
  */
 function $agg21(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "AD");
+    const $rows1 = (ctx.ikb["AD"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
@@ -2345,7 +2452,7 @@ function $agg21(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg22(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NP");
+    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -2360,7 +2467,7 @@ function $agg22(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg23(r, ctx) {
-    const $rows1 = $ikbRows(ctx.ikb, "NNP");
+    const $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -3216,7 +3323,9 @@ function $rule_dmc0003_NP(r, ctx, out) {
     if (r.date_of_birth !== undefined &&
         !(r.date_of_birth !== undefined &&
             r.date_of_birth <= ctx.rrd &&
-            $gt(r.date_of_birth, $addMonths(ctx.rrd, -1560)))) {
+            $gt(r.date_of_birth, $rrdMemo1.rrd === ctx.rrd
+                ? $rrdMemo1.value
+                : $memoRrd($rrdMemo1, ctx.rrd, $addMonths(ctx.rrd, -1560))))) {
         $push(out, $LAW_dmc0003, "signalling", "NP", role, "date_of_birth", $key_NP(r), { date_of_birth: $text(r, "date_of_birth", $renderDate(r.date_of_birth)) }, "Geboortedatum onwaarschijnlijk", $reported(r, "date_of_birth", $text(r, "date_of_birth", $renderDate(r.date_of_birth))));
     }
 }
@@ -3796,7 +3905,7 @@ function $rule_smc0011_NP(r, ctx, out) {
         if (r.customer_id !== undefined &&
             r.ikb_id !== undefined &&
             r.customer_id === r.ikb_id &&
-            $gt(r.date_of_birth, $addMonths(ctx.rrd, -216)) &&
+            $gt(r.date_of_birth, $rrdMemo2.rrd === ctx.rrd ? $rrdMemo2.value : $memoRrd($rrdMemo2, ctx.rrd, $addMonths(ctx.rrd, -216))) &&
             !$agg19(r, ctx)) {
             $push(out, $LAW_smc0011, "signalling", "NP", role, undefined, $key_NP(r), {
                 customer_id: $text(r, "customer_id", $renderText(r.customer_id)),
@@ -4143,7 +4252,9 @@ export function tmc0005(entity, record, ctx, out = []) {
 function $rule_tmc0005_BA(r, ctx, out) {
     if ($eq(r.dormant, true) &&
         r.last_transaction_date !== undefined &&
-        !$le(r.last_transaction_date, $addMonths(ctx.rrd, $times($paramAt($PARAM1, ctx.rrd), -1)))) {
+        !$le(r.last_transaction_date, $rrdMemo3.rrd === ctx.rrd
+            ? $rrdMemo3.value
+            : $memoRrd($rrdMemo3, ctx.rrd, $addMonths(ctx.rrd, $times($paramAt($PARAM1, ctx.rrd), -1))))) {
         $push(out, $LAW_tmc0005, "signalling", "BA", undefined, undefined, $key_BA(r), {
             dormant: $text(r, "dormant", $renderText(r.dormant)),
             last_transaction_date: $text(r, "last_transaction_date", $renderDate(r.last_transaction_date)),
@@ -4417,7 +4528,9 @@ function $check_NP(r, ctx, out) {
         /* dmc0003 */ (r.date_of_birth === undefined ||
             (r.date_of_birth !== undefined &&
                 r.date_of_birth <= ctx.rrd &&
-                $gt(r.date_of_birth, $addMonths(ctx.rrd, -1560)))) &&
+                $gt(r.date_of_birth, $rrdMemo1.rrd === ctx.rrd
+                    ? $rrdMemo1.value
+                    : $memoRrd($rrdMemo1, ctx.rrd, $addMonths(ctx.rrd, -1560))))) &&
         /* dmc0004 */ (r.identification_country === undefined || $validCountry(r.identification_country)) &&
         /* tmc0003 */ (r.date_of_death === undefined ||
             (r.date_of_death !== undefined &&
@@ -4436,7 +4549,9 @@ function $check_NP(r, ctx, out) {
             !(r.customer_id !== undefined &&
                 r.ikb_id !== undefined &&
                 r.customer_id === r.ikb_id &&
-                $gt(r.date_of_birth, $addMonths(ctx.rrd, -216))) ||
+                $gt(r.date_of_birth, $rrdMemo2.rrd === ctx.rrd
+                    ? $rrdMemo2.value
+                    : $memoRrd($rrdMemo2, ctx.rrd, $addMonths(ctx.rrd, -216)))) ||
             $agg19(r, ctx)) &&
         /* smc0006 */ $agg20(r, ctx) &&
         /* dmc0001 */ (!(r.identification_country === "NL" && r.identification_number !== undefined) ||
@@ -4569,7 +4684,9 @@ function $check_BA(r, ctx, out) {
         /* dmc0006 */ (!$matches($RE2, r.bank_account_number) || $validIban(r.bank_account_number)) &&
         /* omc0017 */ (!$eq(r.eligible, true) || $agg22(r, ctx) || $agg23(r, ctx)) &&
         /* tmc0005 */ (!($eq(r.dormant, true) && r.last_transaction_date !== undefined) ||
-            $le(r.last_transaction_date, $addMonths(ctx.rrd, $times($paramAt($PARAM1, ctx.rrd), -1)))) &&
+            $le(r.last_transaction_date, $rrdMemo3.rrd === ctx.rrd
+                ? $rrdMemo3.value
+                : $memoRrd($rrdMemo3, ctx.rrd, $addMonths(ctx.rrd, $times($paramAt($PARAM1, ctx.rrd), -1))))) &&
         /* smc0010 */ (!(r.balance !== undefined && r.balance > 0n && r.interest !== undefined) ||
             (r.interest !== undefined && r.balance !== undefined && r.interest <= r.balance)) &&
         /* etc0007 */ (ctx.previous === undefined ||
