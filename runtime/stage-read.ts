@@ -43,6 +43,13 @@ import {
 } from "./parallel-scan.js";
 import { poolWorkerScript } from "./worker-pool.js";
 import { threadsWanted } from "./stage-partition.js";
+import { ReadReplay, REPLAY_BYTES } from "./read-replay.js";
+
+/**
+ * The reads of the files of small deliveries kept for the later passes of their run
+ * (runtime/read-replay.ts), by file.
+ */
+export const readReplay = new ReadReplay<FileState>();
 
 /**
  * The read stage: T−1 first (when given), then the delivery's files, the checks of the delivery
@@ -64,6 +71,9 @@ export async function readStage(
       s.opts.sortBudget,
     );
   prepareFiles(s);
+  // a small delivery is tokenized once: the scan's reads are kept for the later passes
+  if (s.files.reduce((n, f) => n + f.bytes, 0) <= REPLAY_BYTES)
+    for (const f of s.files) readReplay.keep(f);
   const workers = new ScanWorkers(s, runner);
   try {
     for (const f of s.files)
@@ -554,25 +564,29 @@ function allEvents(
 ): AsyncGenerator<CsvEvent[]> {
   const d = f.entity.dialect;
   if (f.format === "csv")
-    return readCsvFileBatches(f.path, {
-      ...(d === undefined
-        ? {}
-        : {
-            delimiter: d.delimiter,
-            quote: d.quote,
-            encoding: d.encoding,
-            columns: d.header
-              ? undefined
-              : f.entity.fields.map((fd) => fd.column),
-          }),
-      maxFieldLength: s.opts.maxFieldLength,
-      maxFields: s.opts.maxFields,
-      maxRecordLength: s.opts.maxRecordLength,
-      onBytes,
-      projection,
-      onChunk,
-      resumePoint,
-    });
+    return readReplay.read(
+      f,
+      {
+        ...(d === undefined
+          ? {}
+          : {
+              delimiter: d.delimiter,
+              quote: d.quote,
+              encoding: d.encoding,
+              columns: d.header
+                ? undefined
+                : f.entity.fields.map((fd) => fd.column),
+            }),
+        maxFieldLength: s.opts.maxFieldLength,
+        maxFields: s.opts.maxFields,
+        maxRecordLength: s.opts.maxRecordLength,
+        onBytes,
+        projection,
+        onChunk,
+        resumePoint,
+      },
+      (options) => readCsvFileBatches(f.path, options),
+    );
   return readNdjsonFileBatches(
     f.path,
     f.entity.fields.map((fd) => fd.column),

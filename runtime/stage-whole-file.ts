@@ -36,7 +36,12 @@ import {
   type DeliveryRun,
   type FileState,
 } from "./delivery-state.js";
-import { canonicalCells, goodRows, keyedRows } from "./stage-read.js";
+import {
+  canonicalCells,
+  goodRows,
+  keyedRows,
+  readReplay,
+} from "./stage-read.js";
 import { rowsByIkbKey } from "./stage-group.js";
 import {
   rangePlan,
@@ -343,13 +348,17 @@ export function plainRows(
   start: StartPoint = null,
   hi: string | null = null,
 ): AsyncGenerator<KeyedRow[]> {
-  const batches = readCsvFileBatches(f.path, {
-    maxFieldLength: s.opts.maxFieldLength,
-    maxFields: s.opts.maxFields,
-    maxRecordLength: s.opts.maxRecordLength,
-    start: start ?? undefined,
-    projection: { keep },
-  });
+  const batches = readReplay.read(
+    f,
+    {
+      maxFieldLength: s.opts.maxFieldLength,
+      maxFields: s.opts.maxFields,
+      maxRecordLength: s.opts.maxRecordLength,
+      start: start ?? undefined,
+      projection: { keep },
+    },
+    (options) => readCsvFileBatches(f.path, options),
+  );
   // from a resume point the first record is data; from the file's start it is the header
   return keyedRows(batches, f, start !== null, null, hi);
 }

@@ -19,6 +19,7 @@ import {
 import { LIMITS } from "../../runtime/csv-reader.js";
 import {
   defaultCompiledRoot,
+  holdTraceFiles,
   ignoredLocalCompiledRoot,
   RulesetLoadError,
 } from "../../runtime/load-compiled.js";
@@ -157,6 +158,8 @@ export function register(program: Command): void {
     )
     .option("--no-progress", "no progress bar")
     .action(async (folder: string, flags: ValidateFlags) => {
+      // one run, then the process exits: each compiled ruleset's trace.json is read once
+      holdTraceFiles();
       const fromStdin = folder === "-";
       if (
         !fromStdin &&

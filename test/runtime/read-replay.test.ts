@@ -1,0 +1,199 @@
+/**
+ * A small delivery tokenized once (runtime/read-replay.ts): the first read of a file, kept, and
+ * every replay of it give exactly the batches a read of the file gives (rows, cells, lines,
+ * problems), with a projection set from the start or after the header as a read applies it,
+ * in fresh arrays each time; a read that stopped early is not kept; reads that want the bytes
+ * (hashing, progress) or a range read the file.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  readCsvFileBatches,
+  type CsvEvent,
+  type CsvProjection,
+  type CsvReaderOptions,
+} from "../../runtime/csv-reader.js";
+import { ReadReplay } from "../../runtime/read-replay.js";
+
+const work = mkdtempSync(join(tmpdir(), "regel-replay-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** One cell: plain, quoted with separators and line breaks, or broken. */
+const cell = fc.oneof(
+  { weight: 6, arbitrary: fc.stringMatching(/^[a-z0-9 é€]{0,12}$/) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .array(fc.constantFrom("a", ",", "\n", "\r\n", '""', "ü"), {
+        maxLength: 6,
+      })
+      .map((parts) => `"${parts.join("")}"`),
+  },
+  { weight: 1, arbitrary: fc.constantFrom('"bad"x', "z".repeat(40)) },
+);
+const record = fc.array(cell, { minLength: 1, maxLength: 5 });
+
+/**
+ * The batches of a read, as the consumer sees them; `keep` is set on the projection after the
+ * first batch (a consumer that read the header) unless `fromStart`.
+ */
+async function consume(
+  batches: AsyncGenerator<CsvEvent[]>,
+  projection: CsvProjection,
+  keep: Uint8Array | undefined,
+  fromStart: boolean,
+): Promise<CsvEvent[][]> {
+  if (fromStart) projection.keep = keep;
+  const out: CsvEvent[][] = [];
+  for await (const batch of batches) {
+    out.push(batch);
+    projection.keep = keep;
+  }
+  return out;
+}
+
+/** A fresh read of `path` with the projection, as the reader gives it. */
+function read(path: string, options: CsvReaderOptions) {
+  return readCsvFileBatches(path, options);
+}
+
+describe("ReadReplay", () => {
+  it("gives the events of a read: the kept read and every replay, with any projection", async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(record, { minLength: 0, maxLength: 60 }),
+        fc.array(fc.boolean(), { minLength: 0, maxLength: 6 }),
+        fc.boolean(),
+        fc.boolean(),
+        async (records, keepBits, firstFromStart, replayFromStart) => {
+          const path = join(work, `f${n++}.csv`);
+          // small limits, so that records over them are problems too
+          const limits = { maxFieldLength: 30, maxRecordLength: 80 };
+          writeFileSync(path, records.map((r) => r.join(",")).join("\n"));
+          const keep =
+            keepBits.length === 0
+              ? undefined
+              : Uint8Array.from(keepBits, (b) => (b ? 1 : 0));
+          const file = {};
+          const replay = new ReadReplay<object>();
+          replay.keep(file);
+          const asRead = async (fromStart: boolean) => {
+            const projection: CsvProjection = {};
+            return consume(
+              read(path, { ...limits, projection }),
+              projection,
+              keep,
+              fromStart,
+            );
+          };
+          const viaReplay = async (fromStart: boolean) => {
+            const projection: CsvProjection = {};
+            return consume(
+              replay.read(file, { ...limits, projection }, (o) =>
+                read(path, o),
+              ),
+              projection,
+              keep,
+              fromStart,
+            );
+          };
+          // the first read is kept, the second and third replayed
+          expect(await viaReplay(firstFromStart)).toEqual(
+            await asRead(firstFromStart),
+          );
+          const second = await viaReplay(replayFromStart);
+          expect(second).toEqual(await asRead(replayFromStart));
+          const third = await viaReplay(replayFromStart);
+          expect(third).toEqual(second);
+          // fresh arrays: the consumer may write over them
+          for (let b = 0; b < second.length; b++) {
+            expect(third[b]).not.toBe(second[b]);
+            second[b].forEach((ev, i) => {
+              if (ev.kind === "row")
+                expect((third[b][i] as typeof ev).cells).not.toBe(ev.cells);
+            });
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("keeps only a read to the end, and only when asked", async () => {
+    const path = join(work, "stop.csv");
+    writeFileSync(
+      path,
+      "a,b\n" + Array.from({ length: 20_000 }, (_, i) => `${i},x`).join("\n"),
+    );
+    let reads = 0;
+    const counting = (o: CsvReaderOptions) => {
+      reads++;
+      return read(path, o);
+    };
+    const replay = new ReadReplay<object>();
+    const file = {};
+    // not asked for: every read reads the file
+    for await (const _ of replay.read(file, {}, counting)) break;
+    for await (const _ of replay.read(file, {}, counting));
+    expect(reads).toBe(2);
+    // asked for, but the first read stops after one batch: not kept, the next read reads
+    replay.keep(file);
+    for await (const _ of replay.read(file, {}, counting)) break;
+    for await (const _ of replay.read(file, {}, counting));
+    expect(reads).toBe(4);
+    // asked for again and read to the end: the later reads are replays
+    replay.keep(file);
+    let rows = 0;
+    for await (const batch of replay.read(file, {}, counting))
+      rows += batch.length;
+    const replayed: CsvEvent[] = [];
+    for await (const batch of replay.read(file, {}, counting))
+      replayed.push(...batch);
+    expect(reads).toBe(5);
+    expect(replayed.length).toBe(rows);
+    expect(replayed.at(-1)).toEqual({
+      kind: "row",
+      cells: ["19999", "x"],
+      line: 20_001,
+    });
+  });
+
+  it("reads the file for a read that hashes, counts bytes, records resume points or reads a range", async () => {
+    const path = join(work, "hooks.csv");
+    writeFileSync(path, "a,b\n1,2\n3,4\n");
+    let reads = 0;
+    const counting = (o: CsvReaderOptions) => {
+      reads++;
+      return read(path, o);
+    };
+    const replay = new ReadReplay<object>();
+    const file = {};
+    replay.keep(file);
+    // kept: a read that hashes keeps its events (the hook sees every chunk)
+    let hashed = 0;
+    for await (const _ of replay.read(
+      file,
+      { onChunk: (c) => (hashed += c.byteLength) },
+      counting,
+    ));
+    expect(hashed).toBe(12);
+    expect(reads).toBe(1);
+    for (const options of [
+      { onChunk: () => undefined },
+      { onBytes: () => undefined },
+      { resumePoint: { offset: -1, line: 0 } },
+      { start: { offset: 4, line: 2 } },
+      { tokenizer: "text" as const },
+      { encoding: "iso-8859-1" as const },
+    ]) {
+      for await (const _ of replay.read(file, options, counting));
+    }
+    expect(reads).toBe(7);
+    for await (const _ of replay.read(file, {}, counting));
+    expect(reads).toBe(7);
+  });
+});
