@@ -81,6 +81,18 @@ function literalText(value: unknown): string {
 }
 
 /**
+ * Plain JSON data as `JSON.parse("…")`: V8 parses a large table faster as JSON text than as an
+ * object literal (the 180 KB trace table of ikb.glo imports about 1.5 ms faster, issue 15).
+ * Properties whose value is undefined are left out, as JSON leaves them out; values JSON cannot
+ * carry (bigint, non-finite numbers) are refused.
+ */
+export function jsonLit(value: unknown): Code {
+  // refuses a non-finite number (JSON.stringify would write null) and other non-data
+  literalText(value);
+  return make(`JSON.parse(${quote(JSON.stringify(value))})`);
+}
+
+/**
  * Plain data as a literal laid out over lines (two-space indentation, trailing commas), so that
  * large data tables can be marked `// prettier-ignore` and need no formatting pass. Values that
  * fit in `width` columns stay on one line.

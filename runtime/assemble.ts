@@ -81,14 +81,21 @@ function removeNow(dir: string): void {
  * A private temporary folder for sort runs (mode 0700, files 0600): the runs hold unmasked rows
  * (names, IBANs). It is removed by {@link TempSpace.dispose}, and also when the process exits
  * another way (an error, `process.exit`, SIGINT / SIGTERM / SIGHUP). After a SIGKILL the owner
- * marker lets the next run remove it ({@link removeLeftoverSortDirs}).
+ * marker lets the next run remove it ({@link removeLeftoverSortDirs}). That sweep of leftovers
+ * starts when the TempSpace is made, so that listing a crowded temporary folder overlaps the
+ * run's reading; {@link TempSpace.dispose} (or the first sort folder) waits for it.
  */
 export class TempSpace {
   private dir: string | undefined;
   private n = 0;
   private removeExitHook: (() => void) | undefined;
-  private swept = false;
-  constructor(private readonly base: string = tmpdir()) {}
+  /** Leftovers of killed runs go once per run, whether or not this run sorts. */
+  private readonly sweeping: Promise<unknown>;
+  constructor(private readonly base: string = tmpdir()) {
+    this.sweeping = removeLeftoverSortDirs(base);
+    // a failure is reported where the sweep is awaited, not as an unhandled rejection meanwhile
+    this.sweeping.catch(() => undefined);
+  }
   async file(prefix: string): Promise<string> {
     this.dir ??= await this.create();
     return join(
@@ -97,7 +104,7 @@ export class TempSpace {
     );
   }
   private async create(): Promise<string> {
-    await this.sweep();
+    await this.sweeping;
     const dir = await mkdtemp(join(this.base, SORT_DIR_PREFIX));
     // mkdtemp makes it 0700 on POSIX already; say so explicitly (no-op on Windows)
     await chmod(dir, 0o700);
@@ -105,15 +112,9 @@ export class TempSpace {
     writeOwner(join(dir, OWNER_FILE));
     return dir;
   }
-  /** Leftovers of killed runs go once per run, whether or not this run sorts. */
-  private async sweep(): Promise<void> {
-    if (this.swept) return;
-    this.swept = true;
-    await removeLeftoverSortDirs(this.base);
-  }
   async dispose(): Promise<void> {
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
-    await this.sweep();
+    await this.sweeping;
     this.removeExitHook?.();
     this.removeExitHook = undefined;
     this.dir = undefined;

@@ -16,14 +16,13 @@
  *
  * @module
  */
-import {
-  MessageChannel,
-  type MessagePort,
-  type Transferable,
-  type Worker,
-} from "node:worker_threads";
+import type { MessagePort, Transferable, Worker } from "node:worker_threads";
 import type { DeliveryRun } from "./delivery-state.js";
-import { builtWorkerScript, startWorker } from "./worker-start.js";
+import {
+  builtWorkerScript,
+  startWorker,
+  workerThreads,
+} from "./worker-start.js";
 import { workerRunData, type WorkerRunData } from "./worker-run.js";
 
 /** The `kind` of a pool worker's `workerData`. */
@@ -136,7 +135,7 @@ export class WorkerPool {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
       w = this.free();
     }
-    const { port1, port2 } = new MessageChannel();
+    const { port1, port2 } = new (workerThreads().MessageChannel)();
     const running: RunningJob = {
       port: port1,
       listeners: [],
@@ -241,7 +240,7 @@ export function failureError(f: WorkerFailure, k: number, pass: string): Error {
  * failure.
  */
 export function localJob(run: (port: MessagePort) => Promise<void>): PoolJob {
-  const { port1, port2 } = new MessageChannel();
+  const { port1, port2 } = new (workerThreads().MessageChannel)();
   const listeners: ((f: WorkerFailure) => void)[] = [];
   let failure: WorkerFailure | undefined;
   run(port2).catch((error: unknown) => {

@@ -10,7 +10,16 @@
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+
+/**
+ * `node:worker_threads`, loaded when a run first starts a worker or opens a channel: a run on one
+ * thread never does, and loading the module (or touching the global `MessageChannel`) costs about
+ * a millisecond of a short run's start (issue 15). `process.getBuiltinModule`: Node 20.16 and later.
+ */
+export function workerThreads(): typeof import("node:worker_threads") {
+  return process.getBuiltinModule("node:worker_threads");
+}
 
 /** Options of the main entry only: a worker started with them fails (`--input-type`) or runs code. */
 const ENTRY_ONLY = new Set(["--input-type", "-e", "--eval", "-p", "--print"]);
@@ -54,13 +63,13 @@ export function refusedOptions(error: unknown): string[] {
 export function startWorker(script: URL, workerData: unknown): Worker {
   const execArgv = workerExecArgv(process.execArgv);
   try {
-    return new Worker(script, { workerData, execArgv });
+    return new (workerThreads().Worker)(script, { workerData, execArgv });
   } catch (e) {
     const refused = new Set(refusedOptions(e));
     if (refused.size === 0) throw e;
     // unrecognised names refused: start with none of this process's options rather than fail
     const kept = execArgv.filter((a) => !refused.has(a));
-    return new Worker(script, {
+    return new (workerThreads().Worker)(script, {
       workerData,
       execArgv: kept.length === execArgv.length - refused.size ? kept : [],
     });

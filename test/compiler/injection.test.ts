@@ -9,7 +9,16 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { comment, doc, id, lit, quote, text, ts } from "../../compiler/code.js";
+import {
+  comment,
+  doc,
+  id,
+  jsonLit,
+  lit,
+  quote,
+  text,
+  ts,
+} from "../../compiler/code.js";
 import type { Finding } from "../../compiler/contract.js";
 import type { CompileResult } from "../../compiler/compile.js";
 import {
@@ -230,6 +239,25 @@ describe("code fragments", () => {
     expect(text(lit({ a: ["x", 1, 2n, undefined, true] }))).toBe(
       '{ a: ["x", 1, 2n, undefined, true] }',
     );
+  });
+
+  it("jsonLit() is JSON.parse of one string literal that gives the data back, undefined properties left out", () => {
+    const data = [
+      { title: NASTY, n: 1.5, ok: false, none: null, gone: undefined },
+    ];
+    const code = text(jsonLit(data));
+    const prefix = "JSON.parse(";
+    expect(code.startsWith(prefix) && code.endsWith(")")).toBe(true);
+    const literal = code.slice(prefix.length, -1);
+    // one string literal, no raw line separator or bidirectional control (as quote())
+    expect(literal).toBe(quote(JSON.stringify(data)));
+    expect(literal).not.toMatch(/[\u2028\u2029\n\r]/);
+    expect(literal).not.toMatch(BIDI);
+    expect(JSON.parse(JSON.parse(literal) as string)).toStrictEqual([
+      { title: NASTY, n: 1.5, ok: false, none: null },
+    ]);
+    expect(() => jsonLit({ n: Number.NaN })).toThrow();
+    expect(() => jsonLit({ n: 1n })).toThrow();
   });
 
   it("identifiers must be plain and not reserved", () => {

@@ -73,7 +73,7 @@ export const entities = [];
 /**
  * The trace table: for every rule its articles, source location and the categories it feeds.
  */
-export const trace = [];
+export const trace = JSON.parse("[]");
 
 /**
  * The categories of Bijlage 3 with the results and markings that put an IKB in them.
