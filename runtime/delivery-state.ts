@@ -135,7 +135,10 @@ export interface FileState {
     severity: Severity;
     field: string;
     col: number;
+    /** The referenced field, `E.f`, and its entity and field apart. */
     target: string;
+    targetEntity: string;
+    targetField: string;
     /** The target's key set when the target file was read to the end (set before validating). */
     against?: HashSet53;
   }[];
@@ -150,6 +153,12 @@ export interface FileState {
   /** The whole-file checks of the file (runtime/whole-file.ts). */
   wholeFile: WholeFileCheck[];
   roleByField: number;
+  /**
+   * The compiled module's decoder and fused check of the entity (undefined: it has none), taken
+   * once per file: the validate pass calls them for every row.
+   */
+  decode: CompiledRuleset["decoders"][string] | undefined;
+  check: CompiledRuleset["checks"][string] | undefined;
   /** Line 1 was found not to be a header (`input.no-header`): it is counted as a rejected row. */
   firstLineIsData?: boolean;
   /** Rewrites dates and decimals written in the file's dialect to canonical text (runtime/dialect.ts). */

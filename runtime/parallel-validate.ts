@@ -177,6 +177,8 @@ function describe(s: DeliveryRun, f: FileState): WorkerFile {
       field: r.field,
       col: r.col,
       target: r.target,
+      targetEntity: r.targetEntity,
+      targetField: r.targetField,
       complete:
         r.against !== undefined && s.refSets.get(r.target) === r.against,
     })),

@@ -235,7 +235,7 @@ function prepareFiles(s: DeliveryRun): void {
   for (const entity of s.rs.entities)
     if (fileRule(s, "references", entity.name))
       for (const fd of entity.fields) {
-        const target = refTarget(fd.type);
+        const target = refTarget(fd.type)?.target;
         if (target && !s.refSets.has(target))
           s.refSets.set(target, new HashSet53());
       }
@@ -274,6 +274,8 @@ function prepareFiles(s: DeliveryRun): void {
       roleByField: entity.roleBy
         ? entity.fields.findIndex((f) => f.name === entity.roleBy)
         : -1,
+      decode: s.rs.decoders[entity.name],
+      check: s.rs.checks[entity.name],
       hash: new InputHash(),
     };
     if (entity.record !== undefined) {
@@ -448,7 +450,9 @@ function header(s: DeliveryRun, f: FileState, cells: string[]): boolean {
           severity: refRule.severity,
           field: fd.name,
           col: f.index[i],
-          target,
+          target: target.target,
+          targetEntity: target.entity,
+          targetField: target.field,
         });
       }
     });
@@ -915,12 +919,16 @@ function keyedBatch(
   return out;
 }
 
-/** Parse the target of a `ref E.f` field type. */
-function refTarget(type: string): string | undefined {
+/** Parse the target of a `ref E.f` field type: `E.f`, and `E` and `f` apart. */
+function refTarget(
+  type: string,
+): { target: string; entity: string; field: string } | undefined {
   const m = /^ref\s+([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(
     type.trim(),
   );
-  return m ? `${m[1]}.${m[2]}` : undefined;
+  return m
+    ? { target: `${m[1]}.${m[2]}`, entity: m[1], field: m[2] }
+    : undefined;
 }
 
 function isFile(path: string): boolean {

@@ -215,43 +215,6 @@ function ungrouped(s: DeliveryRun, f: FileState, row: KeyedRow): void {
   processIkb(s, undefined, [f], [[row]], undefined);
 }
 
-type Decode = DeliveryRun["rs"]["decoders"][string];
-type Check = DeliveryRun["rs"]["checks"][string];
-
-/**
- * The compiled decoder and check of each file of a list of files, by its place in the list:
- * {@link processIkb} is given the same list for every IKB of a run, and looks the functions up
- * by entity name once for the list (a look-up by a name that varies is a hash look-up).
- */
-interface FileFunctions {
-  files: readonly FileState[];
-  rs: DeliveryRun["rs"];
-  decode: (Decode | undefined)[];
-  check: (Check | undefined)[];
-}
-
-let lastFunctions: FileFunctions | undefined;
-
-function functionsOf(
-  s: DeliveryRun,
-  files: readonly FileState[],
-): FileFunctions {
-  const last = lastFunctions;
-  if (last !== undefined && last.files === files && last.rs === s.rs)
-    return last;
-  const made: FileFunctions = {
-    files,
-    rs: s.rs,
-    decode: files.map((f) => s.rs.decoders[f.entity.name]),
-    check: files.map((f) => s.rs.checks[f.entity.name]),
-  };
-  lastFunctions = made;
-  return made;
-}
-
-/** The check of each row of the IKB being validated (beside `s.itemFile` and the others). */
-const itemCheck: (Check | undefined)[] = [];
-
 function processIkb(
   s: DeliveryRun,
   key: string | undefined,
@@ -265,14 +228,12 @@ function processIkb(
   const itemRecord = s.itemRecord;
   const itemOut = s.itemOut;
   const itemDelivered = s.itemDelivered;
-  const functions = functionsOf(s, files);
   let n = 0;
   for (let i = 0; i < files.length; i++) {
     const f = files[i];
     const fileRows = rows[i];
     if (fileRows.length === 0) continue;
-    const decode = functions.decode[i];
-    const check = functions.check[i];
+    const decode = f.decode;
     const list = ikb
       ? recordsOf(ikb, f.entity.name, fileRows.length)
       : undefined;
@@ -295,7 +256,6 @@ function processIkb(
         continue;
       }
       if (list) list[at++] = record;
-      itemCheck[n] = check;
       itemFile[n] = f;
       itemRow[n] = row;
       itemRecord[n] = record;
@@ -315,7 +275,7 @@ function processIkb(
     const f = itemFile[k];
     const row = itemRow[k];
     const out = itemOut[k];
-    const check = itemCheck[k];
+    const check = f.check;
     try {
       if (check) check(itemRecord[k], ctx, out);
     } catch (e) {
@@ -519,7 +479,7 @@ function fileChecks(
     if (
       value !== "" &&
       r.against !== undefined &&
-      !inIkb(ikb, r.target, value) &&
+      !inIkb(ikb, r.targetEntity, r.targetField, value) &&
       !r.against.has(value)
     )
       out.push({
@@ -536,31 +496,23 @@ function fileChecks(
   }
 }
 
-/** The entity and field of a reference target `E.f`, by the target (a few per ruleset). */
-const targetParts = new Map<string, readonly [string, string]>();
-
 /**
- * Whether a record of the IKB has `value` in the referenced field (`target`, `E.f`): then a row
+ * Whether a record of the IKB has `value` in the referenced field (`entity.field`): then a row
  * of the target file holds it, and the target's key set would say so too (it has every such
  * cell). The records of an IKB are a few, in memory; a look-up in the key set of a large file
  * waits for memory twice (its bucket index, then its hashes), for most references in vain.
  */
 function inIkb(
   ikb: Record<string, unknown[]> | undefined,
-  target: string,
+  entity: string,
+  field: string,
   value: string,
 ): boolean {
   if (ikb === undefined) return false;
-  let parts = targetParts.get(target);
-  if (parts === undefined) {
-    const dot = target.indexOf(".");
-    parts = [target.slice(0, dot), target.slice(dot + 1)];
-    targetParts.set(target, parts);
-  }
-  const records = ikb[parts[0]] as Record<string, unknown>[] | undefined;
+  const records = ikb[entity] as Record<string, unknown>[] | undefined;
   if (records === undefined) return false;
   for (let i = 0; i < records.length; i++)
-    if (records[i][parts[1]] === value) return true;
+    if (records[i][field] === value) return true;
   return false;
 }
 

@@ -46,6 +46,8 @@ export interface WorkerFile extends WorkerFileBase {
     field: string;
     col: number;
     target: string;
+    targetEntity: string;
+    targetField: string;
     /** Whether the target was read to the end (its key set is in {@link WorkerJob.refSets}). */
     complete: boolean;
   }[];
@@ -119,6 +121,8 @@ function fileState(
       field: r.field,
       col: r.col,
       target: r.target,
+      targetEntity: r.targetEntity,
+      targetField: r.targetField,
       against: r.complete ? sets.get(r.target) : undefined,
     })),
     wholeFile: d.wholeFile.map((w) => {

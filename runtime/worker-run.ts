@@ -164,6 +164,8 @@ export function workerFileState(
     refs: [],
     wholeFile: [],
     roleByField: -1,
+    decode: s.rs.decoders[entity.name],
+    check: s.rs.checks[entity.name],
     hash: new InputHash(),
   };
 }
