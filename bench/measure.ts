@@ -18,6 +18,7 @@ import addFormatsModule from "ajv-formats";
 import type { Finding, RuleContext } from "../compiler/contract.js";
 import { loadCompiled } from "../runtime/load-compiled.js";
 import { csvFiles, regelReadOnly } from "./read-only.js";
+import { oneReadFloor } from "./one-read-floor.js";
 import { dateToDays, validateDelivery } from "../runtime/delivery.js";
 import {
   loadProject,
@@ -488,6 +489,9 @@ async function main(): Promise<void> {
       break;
     case "validate":
       result = await validateEndToEnd(args[0], args[1], args[2], args[3]);
+      break;
+    case "one-read-floor":
+      result = await oneReadFloor(args[0], args[1], args[2]);
       break;
     case "validate-threads":
       result = await validateEndToEnd(

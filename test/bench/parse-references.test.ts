@@ -22,6 +22,15 @@ const measured = new Map<string, Measurement>(
       rows: 100 * THREADS,
     },
     "byte-scan": { ms: 300, cpuMs: 400, peakRssMiB: 150 },
+    "one-read-floor": {
+      ms: 6_000,
+      compiledMs: 2_500,
+      cpuMs: 6_200,
+      peakRssMiB: 240,
+      rows: 90,
+      ikbs: 10,
+      findings: 5,
+    },
     validate: {
       ms: 8_000,
       cpuMs: 8_500,
@@ -44,7 +53,7 @@ const measured = new Map<string, Measurement>(
 describe("bench: parse-only references (issue 15)", () => {
   it("gives every row its ratio against csv-parse and papaparse of the same rounds, and validate its target", () => {
     const rows = referenceRows(measured, "d", "c", "2024-03-31");
-    expect(rows).toHaveLength(10);
+    expect(rows).toHaveLength(12);
     expect(rows[0]).toBe(
       "| csv-parse merely parsing the files (baseline) | 20.00 | 1.00 |  | 21.00 | 160 |",
     );
@@ -53,11 +62,18 @@ describe("bench: parse-only references (issue 15)", () => {
     expect(rows[6]).toBe(
       `| regel's CSV reader, ${THREADS} threads at once, each reading every cell of every file (nothing shared or merged): the machine's ceiling for parallel work of this kind | 3.75 | ${((THREADS * 3_000) / 3_750).toFixed(2)} × one reader's throughput |  | 7.40 | 300 |`,
     );
+    // the one-read floor, and the compiled ruleset's share of the same runs on a row of its own
     expect(rows[8]).toMatch(
+      /^\| the floor of a one-read design: .* \| 6\.00 \| 0\.30 × csv-parse, 1\.50 × papaparse \|  \| 6\.20 \| 240 \|$/,
+    );
+    expect(rows[9]).toBe(
+      "| of which the compiled ruleset alone (decoding, row checks, classification; timed over batches of IKBs) | 2.50 | 0.13 × csv-parse, 0.63 × papaparse |  |  |  |",
+    );
+    expect(rows[10]).toMatch(
       /^\| `regel validate` end to end .* \| 8\.00 \| 0\.40 × csv-parse, 2\.00 × papaparse \| ≤ 1\.0 × papaparse \| 8\.50 \| 390 \|$/,
     );
     // the threads row: its speed-up over the one-thread row of the same rounds
-    expect(rows[9]).toBe(
+    expect(rows[11]).toBe(
       `| \`regel validate --threads ${THREADS}\` end to end: worker threads, the same report | 5.00 | 1.60 × one thread's throughput, 1.25 × papaparse | ≥ 1.8 × one thread (2 cores) | 9.50 | 520 |`,
     );
   });
@@ -70,6 +86,17 @@ describe("bench: parse-only references (issue 15)", () => {
     });
     expect(() => referenceRows(wrong, "d", "c", "2024-03-31")).toThrow(
       /differ in findings: 6 against 7/,
+    );
+  });
+
+  it("refuses a one-read floor that assembled other IKBs than validate", () => {
+    const wrong = new Map(measured);
+    wrong.set("one-read-floor", {
+      ...measured.get("one-read-floor")!,
+      ikbs: 9,
+    });
+    expect(() => referenceRows(wrong, "d", "c", "2024-03-31")).toThrow(
+      /one-read floor assembled 9 IKBs, validate 10/,
     );
   });
 
