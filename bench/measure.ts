@@ -122,6 +122,29 @@ async function regelReadParallel(
   folder: string,
   threads: number,
 ): Promise<Record<string, number>> {
+  return inThreads("read-worker.js", { readFolder: folder }, threads);
+}
+
+/**
+ * The one-read floor (bench/one-read-floor.ts) in `threads` worker threads at once, each over the
+ * whole delivery, nothing shared or merged: the most this machine's cores give work of the kind
+ * `regel validate` does (reading, allocating, checking), against which its threads row compares.
+ */
+async function oneReadFloorParallel(
+  folder: string,
+  compiled: string,
+  rrd: string,
+  threads: number,
+): Promise<Record<string, number>> {
+  return inThreads("floor-worker.js", { folder, compiled, rrd }, threads);
+}
+
+/** `threads` workers of `entry` (beside this file) started at once; their rows and IKBs summed. */
+async function inThreads(
+  entry: string,
+  workerData: Record<string, string>,
+  threads: number,
+): Promise<Record<string, number>> {
   const started = performance.now();
   const each = await Promise.all(
     Array.from(
@@ -129,13 +152,10 @@ async function regelReadParallel(
       () =>
         new Promise<Record<string, number>>((done, fail) => {
           // no execArgv: Node refuses V8 options (--max-old-space-size) for a worker
-          const worker = new Worker(
-            new URL("read-worker.js", import.meta.url),
-            {
-              workerData: { readFolder: folder },
-              execArgv: [],
-            },
-          );
+          const worker = new Worker(new URL(entry, import.meta.url), {
+            workerData,
+            execArgv: [],
+          });
           worker.once("message", done);
           worker.once("error", fail);
         }),
@@ -144,6 +164,7 @@ async function regelReadParallel(
   return {
     ms: performance.now() - started,
     rows: each.reduce((n, r) => n + r.rows, 0),
+    ikbs: each.reduce((n, r) => n + (r.ikbs ?? 0), 0),
     threads,
   };
 }
@@ -492,6 +513,14 @@ async function main(): Promise<void> {
       break;
     case "one-read-floor":
       result = await oneReadFloor(args[0], args[1], args[2]);
+      break;
+    case "one-read-floor-threads":
+      result = await oneReadFloorParallel(
+        args[0],
+        args[1],
+        args[2],
+        Number(args[3]),
+      );
       break;
     case "validate-threads":
       result = await validateEndToEnd(

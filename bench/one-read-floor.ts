@@ -21,7 +21,7 @@ import { dateToDays } from "../runtime/delivery.js";
 import { loadCompiled } from "../runtime/load-compiled.js";
 
 /** IKBs handed to the compiled ruleset at once (its time is taken per batch, not per IKB). */
-const BATCH = 512;
+const BATCH = 32;
 
 /** One IKB file read in key order: its current row and that row's IKB key. */
 class KeyedCursor {

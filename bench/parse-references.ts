@@ -72,6 +72,11 @@ function tasks(dir: string, compiled: string, rrd: string): Task[] {
       args: ["one-read-floor", dir, compiled, rrd],
     },
     {
+      key: "one-read-floor-threads",
+      label: `the one-read floor, ${THREADS} threads at once, each over the whole delivery (nothing shared or merged): the machine's ceiling for work of the kind \`regel validate\` does`,
+      args: ["one-read-floor-threads", dir, compiled, rrd, String(THREADS)],
+    },
+    {
       key: "validate",
       label:
         "`regel validate` end to end (decode, checks, IKB assembly, file checks, report)",
@@ -151,6 +156,11 @@ export function referenceRows(
     throw new Error(
       `the one-read floor assembled ${floor.ikbs} IKBs, validate ${one.ikbs}`,
     );
+  const floors = measured.get("one-read-floor-threads")!;
+  if (floors.ikbs !== THREADS * floor.ikbs)
+    throw new Error(
+      `the ${THREADS} floor threads assembled ${floors.ikbs} IKBs, not ${THREADS} × ${floor.ikbs}`,
+    );
   const s = (ms: number) => (ms / 1000).toFixed(2);
   const r = (a: number, b: number) => (a / b).toFixed(2);
   return tasks(dir, compiled, rrd).flatMap((t) => {
@@ -162,7 +172,9 @@ export function referenceRows(
           ? `${r(one.ms, m.ms)} × one thread's throughput, ${r(m.ms, papa.ms)} × papaparse`
           : t.key === "read-threads"
             ? `${r(THREADS * reader.ms, m.ms)} × one reader's throughput`
-            : `${r(m.ms, base.ms)} × csv-parse, ${r(m.ms, papa.ms)} × papaparse`;
+            : t.key === "one-read-floor-threads"
+              ? `${r(THREADS * floor.ms, m.ms)} × one floor's throughput`
+              : `${r(m.ms, base.ms)} × csv-parse, ${r(m.ms, papa.ms)} × papaparse`;
     const target =
       t.key === "validate"
         ? "≤ 1.0 × papaparse"

@@ -31,6 +31,13 @@ const measured = new Map<string, Measurement>(
       ikbs: 10,
       findings: 5,
     },
+    "one-read-floor-threads": {
+      ms: 7_500,
+      cpuMs: 14_000,
+      peakRssMiB: 400,
+      rows: 90 * THREADS,
+      ikbs: 10 * THREADS,
+    },
     validate: {
       ms: 8_000,
       cpuMs: 8_500,
@@ -53,7 +60,7 @@ const measured = new Map<string, Measurement>(
 describe("bench: parse-only references (issue 15)", () => {
   it("gives every row its ratio against csv-parse and papaparse of the same rounds, and validate its target", () => {
     const rows = referenceRows(measured, "d", "c", "2024-03-31");
-    expect(rows).toHaveLength(12);
+    expect(rows).toHaveLength(13);
     expect(rows[0]).toBe(
       "| csv-parse merely parsing the files (baseline) | 20.00 | 1.00 |  | 21.00 | 160 |",
     );
@@ -69,11 +76,15 @@ describe("bench: parse-only references (issue 15)", () => {
     expect(rows[9]).toBe(
       "| of which the compiled ruleset alone (decoding, row checks, classification; timed over batches of IKBs) | 2.50 | 0.13 × csv-parse, 0.63 × papaparse |  |  |  |",
     );
-    expect(rows[10]).toMatch(
+    // the ceiling for validate's kind of work: THREADS floors at once against one alone
+    expect(rows[10]).toBe(
+      `| the one-read floor, ${THREADS} threads at once, each over the whole delivery (nothing shared or merged): the machine's ceiling for work of the kind \`regel validate\` does | 7.50 | ${((THREADS * 6_000) / 7_500).toFixed(2)} × one floor's throughput |  | 14.00 | 400 |`,
+    );
+    expect(rows[11]).toMatch(
       /^\| `regel validate` end to end .* \| 8\.00 \| 0\.40 × csv-parse, 2\.00 × papaparse \| ≤ 1\.0 × papaparse \| 8\.50 \| 390 \|$/,
     );
     // the threads row: its speed-up over the one-thread row of the same rounds
-    expect(rows[11]).toBe(
+    expect(rows[12]).toBe(
       `| \`regel validate --threads ${THREADS}\` end to end: worker threads, the same report | 5.00 | 1.60 × one thread's throughput, 1.25 × papaparse | ≥ 1.8 × one thread (2 cores) | 9.50 | 520 |`,
     );
   });
@@ -97,6 +108,17 @@ describe("bench: parse-only references (issue 15)", () => {
     });
     expect(() => referenceRows(wrong, "d", "c", "2024-03-31")).toThrow(
       /one-read floor assembled 9 IKBs, validate 10/,
+    );
+  });
+
+  it("refuses a floor threads row whose threads did not each assemble every IKB", () => {
+    const wrong = new Map(measured);
+    wrong.set("one-read-floor-threads", {
+      ...measured.get("one-read-floor-threads")!,
+      ikbs: 15,
+    });
+    expect(() => referenceRows(wrong, "d", "c", "2024-03-31")).toThrow(
+      /floor threads assembled 15 IKBs, not/,
     );
   });
 
