@@ -52,7 +52,7 @@ const HTML_SPECIAL = new RegExp(
  * character references and invisible control characters a visible `\uXXXX`.
  */
 export function escapeHtml(value: unknown): string {
-  // most values of a report page need nothing: one search instead of two passes (start-up, bench/)
+  // most values of a report page need nothing: one search instead of two passes over each
   if (typeof value === "string" && !HTML_SPECIAL.test(value)) return value;
   return showInvisible(String(value ?? "")).replace(
     /[&<>"'`]/g,
