@@ -224,6 +224,30 @@ describe("validate over worker threads", () => {
     120_000,
   );
 
+  it("a delivery without unique-key candidates (no exchange before the ranges validate), samples over the limit: the same report folder over 1, 2 and 3 threads", async () => {
+    // no repeated customer: no unique-key candidates, so the ranges validate at once and their
+    // partial states carry the samples of every rule up to the limit, merged in range order
+    const dir = generate({
+      seed: 12,
+      ikbs: 25_000,
+      duplicates: 0,
+      defects: 0.2,
+    });
+    const opts = { maxSamples: 4 };
+    const one = await reportFiles(dir, 1, opts);
+    const json = JSON.parse(
+      Buffer.from(one.files.get("report.json")!, "base64").toString(),
+    ) as Record<"rules" | "secondaryRules", { samplesOmitted: number }[]>;
+    expect(
+      [...json.rules, ...json.secondaryRules].some((r) => r.samplesOmitted > 0),
+    ).toBe(true);
+    for (const threads of [2, 3]) {
+      const many = await reportFiles(dir, threads, opts);
+      expect(many.used).toBe(threads);
+      expect(many.files).toEqual(one.files);
+    }
+  }, 120_000);
+
   it("ikb.glo@1.3.0 with duplicate depositors (dup0001, joined dup0002) and a repeated row: the same report folder over 1, 2 and 4 threads", async () => {
     const glo = await loadCompiled(
       join("rulesets", "compiled", "ikb.glo@1.3.0"),
