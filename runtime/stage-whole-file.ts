@@ -181,7 +181,7 @@ async function joinedPass(
   pending: Map<FileState, WholeFileCheck[]>,
 ): Promise<void> {
   const { own, other, w } = j;
-  const pair = new PairCells(own, other);
+  const pair = new PairCells(own, other, w.columns);
   const ownChecks =
     own.runs === undefined && own.report.sortedByIkbKey !== false
       ? pending.get(own)
@@ -257,7 +257,7 @@ export async function eachPair(
 /**
  * The cells of one pair of {@link eachPair} (the record's, then the joined record's), as the
  * decoders read them, in an array each pair reuses: a whole-file check keeps no cells, only what
- * it derives from them.
+ * it derives from them. Only the cells the check reads are copied (the others stay "").
  */
 export class PairCells {
   /** A file's dialect decoded. */
@@ -265,23 +265,32 @@ export class PairCells {
   private readonly ownWidth: number;
   private readonly own: FileState;
   private readonly other: FileState;
+  /** The check's columns in each file (the other file's numbered from its own start). */
+  private readonly ownCols: Int32Array;
+  private readonly otherCols: Int32Array;
 
-  constructor(own: FileState, other: FileState) {
+  constructor(own: FileState, other: FileState, columns: readonly number[]) {
     this.own = own;
     this.other = other;
     this.ownWidth = own.width;
     this.cells = new Array<string>(own.width + other.width).fill("");
+    this.ownCols = Int32Array.from(columns.filter((c) => c < own.width));
+    this.otherCols = Int32Array.from(
+      columns.filter((c) => c >= own.width).map((c) => c - own.width),
+    );
   }
 
   fill(a: KeyedRow, b: KeyedRow): void {
+    const cells = this.cells;
+    const mine = canonicalCells(this.own, a.cells);
+    const theirs = canonicalCells(this.other, b.cells);
+    const ownCols = this.ownCols;
+    const otherCols = this.otherCols;
+    for (let i = 0; i < ownCols.length; i++) cells[ownCols[i]] = mine[ownCols[i]];
     const n = this.ownWidth;
-    copyInto(this.cells, canonicalCells(this.own, a.cells), 0);
-    copyInto(this.cells, canonicalCells(this.other, b.cells), n);
+    for (let i = 0; i < otherCols.length; i++)
+      cells[n + otherCols[i]] = theirs[otherCols[i]];
   }
-}
-
-function copyInto(to: string[], from: readonly string[], at: number): void {
-  for (let i = 0; i < from.length; i++) to[at + i] = from[i];
 }
 
 // ---- reading only the cells the checks need ---------------------------------------------
@@ -734,7 +743,7 @@ export class RangeWork {
         ownCheck(s, j.own, job.files[d.own], c),
       );
       const keep = joinColumns(j, checks);
-      const pair = new PairCells(j.own, j.other);
+      const pair = new PairCells(j.own, j.other, j.w.columns);
       let pairs = 0;
       await eachPair(
         [
