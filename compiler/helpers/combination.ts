@@ -8,7 +8,6 @@
  */
 
 import { $isParticleAt, $normalizedCode, $normalizedName } from "./normalize.js";
-import { $isAscii } from "./text.js";
 
 /**
  * One text for a combination of decoded values, equal for two combinations exactly when their
@@ -212,6 +211,13 @@ export function $hashAsciiWordChars(t: string, from: number, to: number, both: b
   s[3] = b2;
 }
 
+/** {@link $hashPart} of `v` and true, or false (nothing hashed) when `v` is undefined. */
+export function $hashPartOf(v: string | undefined, both: boolean): boolean {
+  if (v === undefined) return false;
+  $hashPart(v, both);
+  return true;
+}
+
 /**
  * `$hashPart($normalizedCode(texts), both)`, false (nothing hashed) when that is undefined. Texts
  * of ASCII only are hashed from their letters and digits, in lower case, without building the
@@ -222,13 +228,11 @@ export function $hashNormalizedCode(texts: readonly (string | undefined)[], both
   for (let k = 0; k < texts.length; k++) {
     const t = texts[k];
     if (t === undefined) continue;
-    if (!$isAscii(t)) {
-      const v = $normalizedCode(texts);
-      if (v === undefined) return false;
-      $hashPart(v, both);
-      return true;
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if ($isAsciiWordChar(c)) n++;
+      else if (c > 0x7f) return $hashPartOf($normalizedCode(texts), both);
     }
-    for (let i = 0; i < t.length; i++) if ($isAsciiWordChar(t.charCodeAt(i))) n++;
   }
   if (n === 0) return false;
   $hashLength(n);
@@ -251,20 +255,18 @@ export function $hashNormalizedName(texts: readonly (string | undefined)[], both
   for (let k = 0; k < texts.length; k++) {
     const t = texts[k];
     if (t === undefined) continue;
-    if (!$isAscii(t)) {
-      const v = $normalizedName(texts);
-      if (v === undefined) return false;
-      $hashPart(v, both);
-      return true;
-    }
     let from = -1;
     for (let i = 0; i <= t.length; i++) {
-      if (i < t.length && $isAsciiWordChar(t.charCodeAt(i))) {
+      const c = i < t.length ? t.charCodeAt(i) : 0;
+      if ($isAsciiWordChar(c)) {
         if (from < 0) from = i;
-      } else if (from >= 0) {
-        all += i - from;
-        if (!$isParticleAt(t, from, i)) kept += i - from;
-        from = -1;
+      } else {
+        if (c > 0x7f) return $hashPartOf($normalizedName(texts), both);
+        if (from >= 0) {
+          all += i - from;
+          if (!$isParticleAt(t, from, i)) kept += i - from;
+          from = -1;
+        }
       }
     }
   }

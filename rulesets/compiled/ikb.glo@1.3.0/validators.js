@@ -467,6 +467,13 @@ function $hashAsciiWordChars(t, from, to, both) {
     s[2] = b1;
     s[3] = b2;
 }
+/** {@link $hashPart} of `v` and true, or false (nothing hashed) when `v` is undefined. */
+function $hashPartOf(v, both) {
+    if (v === undefined)
+        return false;
+    $hashPart(v, both);
+    return true;
+}
 /**
  * `$hashPart($normalizedCode(texts), both)`, false (nothing hashed) when that is undefined. Texts
  * of ASCII only are hashed from their letters and digits, in lower case, without building the
@@ -478,16 +485,13 @@ function $hashNormalizedCode(texts, both) {
         const t = texts[k];
         if (t === undefined)
             continue;
-        if (!$isAscii(t)) {
-            const v = $normalizedCode(texts);
-            if (v === undefined)
-                return false;
-            $hashPart(v, both);
-            return true;
-        }
-        for (let i = 0; i < t.length; i++)
-            if ($isAsciiWordChar(t.charCodeAt(i)))
+        for (let i = 0; i < t.length; i++) {
+            const c = t.charCodeAt(i);
+            if ($isAsciiWordChar(c))
                 n++;
+            else if (c > 0x7f)
+                return $hashPartOf($normalizedCode(texts), both);
+        }
     }
     if (n === 0)
         return false;
@@ -512,24 +516,22 @@ function $hashNormalizedName(texts, both) {
         const t = texts[k];
         if (t === undefined)
             continue;
-        if (!$isAscii(t)) {
-            const v = $normalizedName(texts);
-            if (v === undefined)
-                return false;
-            $hashPart(v, both);
-            return true;
-        }
         let from = -1;
         for (let i = 0; i <= t.length; i++) {
-            if (i < t.length && $isAsciiWordChar(t.charCodeAt(i))) {
+            const c = i < t.length ? t.charCodeAt(i) : 0;
+            if ($isAsciiWordChar(c)) {
                 if (from < 0)
                     from = i;
             }
-            else if (from >= 0) {
-                all += i - from;
-                if (!$isParticleAt(t, from, i))
-                    kept += i - from;
-                from = -1;
+            else {
+                if (c > 0x7f)
+                    return $hashPartOf($normalizedName(texts), both);
+                if (from >= 0) {
+                    all += i - from;
+                    if (!$isParticleAt(t, from, i))
+                        kept += i - from;
+                    from = -1;
+                }
             }
         }
     }
