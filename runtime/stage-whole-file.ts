@@ -23,7 +23,7 @@
  * @module
  */
 import type { EntityMeta, FileRule } from "../compiler/contract.js";
-import { groupByKey, type KeyedRow } from "./assemble.js";
+import { Cursor, type KeyedRow } from "./assemble.js";
 import { readCsvFileBatches } from "./csv-reader.js";
 import {
   WholeFileCheck,
@@ -232,26 +232,47 @@ export async function eachPair(
   pairsOf?: (pairs: number) => void,
 ): Promise<void> {
   const { byOwn, byOther } = j;
-  for await (const groups of groupByKey(sources))
-    for (const g of groups) {
-      const [mine, theirs] = g.rows;
-      if (eachOwn) for (const a of mine) eachOwn(a);
-      if (mine.length === 0 || theirs.length === 0 || g.key.trim() === "") {
-        if (pairsOf) for (let i = 0; i < mine.length; i++) pairsOf(0);
-        continue;
-      }
-      for (const a of mine) {
-        const by = a.cells[byOwn];
-        let pairs = 0;
-        if (by !== "")
-          for (const b of theirs)
-            if (b.cells[byOther] === by) {
-              fn(a, b);
-              pairs++;
-            }
-        pairsOf?.(pairs);
-      }
+  // a merge of the two sorted streams by IKB key: the rows of one IKB of each file in two lists
+  // reused from IKB to IKB (the joined file's rows of IKBs without a record are passed over)
+  const own = new Cursor(sources[0]);
+  const other = new Cursor(sources[1]);
+  const mine: KeyedRow[] = [];
+  const theirs: KeyedRow[] = [];
+  await own.refill();
+  for (let a = own.head(); a !== undefined; ) {
+    const key = a.key;
+    mine.length = 0;
+    do {
+      mine.push(a);
+      own.advance();
+      if (!own.ready()) await own.refill();
+      a = own.head();
+    } while (a !== undefined && a.key === key);
+    theirs.length = 0;
+    for (;;) {
+      if (!other.ready()) await other.refill();
+      const b = other.head();
+      if (b === undefined || b.key > key) break;
+      if (b.key === key) theirs.push(b);
+      other.advance();
     }
+    if (eachOwn) for (const r of mine) eachOwn(r);
+    if (theirs.length === 0 || key.trim() === "") {
+      if (pairsOf) for (let i = 0; i < mine.length; i++) pairsOf(0);
+      continue;
+    }
+    for (const r of mine) {
+      const by = r.cells[byOwn];
+      let pairs = 0;
+      if (by !== "")
+        for (const t of theirs)
+          if (t.cells[byOther] === by) {
+            fn(r, t);
+            pairs++;
+          }
+      pairsOf?.(pairs);
+    }
+  }
 }
 
 /**
