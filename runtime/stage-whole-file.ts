@@ -236,38 +236,40 @@ export async function eachPair(
   // reused from IKB to IKB (the joined file's rows of IKBs without a record are passed over)
   const own = new Cursor(sources[0]);
   const other = new Cursor(sources[1]);
+  // their first nMine / nTheirs places (set, not shrunk: `length = 0` is a call of its own)
   const mine: KeyedRow[] = [];
   const theirs: KeyedRow[] = [];
   await own.refill();
   for (let a = own.head(); a !== undefined; ) {
     const key = a.key;
-    mine.length = 0;
+    let nMine = 0;
     do {
-      mine.push(a);
+      mine[nMine++] = a;
       own.advance();
       if (!own.ready()) await own.refill();
       a = own.head();
     } while (a !== undefined && a.key === key);
-    theirs.length = 0;
+    let nTheirs = 0;
     for (;;) {
       if (!other.ready()) await other.refill();
       const b = other.head();
       if (b === undefined || b.key > key) break;
-      if (b.key === key) theirs.push(b);
+      if (b.key === key) theirs[nTheirs++] = b;
       other.advance();
     }
-    if (eachOwn) for (const r of mine) eachOwn(r);
-    if (theirs.length === 0 || key.trim() === "") {
-      if (pairsOf) for (let i = 0; i < mine.length; i++) pairsOf(0);
+    if (eachOwn) for (let i = 0; i < nMine; i++) eachOwn(mine[i]);
+    if (nTheirs === 0 || key.trim() === "") {
+      if (pairsOf) for (let i = 0; i < nMine; i++) pairsOf(0);
       continue;
     }
-    for (const r of mine) {
+    for (let i = 0; i < nMine; i++) {
+      const r = mine[i];
       const by = r.cells[byOwn];
       let pairs = 0;
       if (by !== "")
-        for (const t of theirs)
-          if (t.cells[byOther] === by) {
-            fn(r, t);
+        for (let k = 0; k < nTheirs; k++)
+          if (theirs[k].cells[byOther] === by) {
+            fn(r, theirs[k]);
             pairs++;
           }
       pairsOf?.(pairs);

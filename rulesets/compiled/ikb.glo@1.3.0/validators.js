@@ -292,8 +292,11 @@ function $delivered(list, r, key) {
 }
 /**
  * One text for a combination of decoded values, equal for two combinations exactly when their
- * values are (each part is prefixed by its length, so no separator can be forged); undefined
- * when a value is absent: a combination with an absent value takes no part in the check.
+ * values are (each part is followed by ":" and its length, so no separator can be forged: read
+ * from the end, the last ":" ends a part's text, whose length is the digits after it);
+ * undefined when a value is absent: a combination with an absent value takes no part in the
+ * check. The length follows the text so that {@link $combinationHash} can take a normalised
+ * part's hash in one pass over it, counting its length as it goes.
  */
 function $combination(values) {
     let s = "";
@@ -302,7 +305,7 @@ function $combination(values) {
         if (v === undefined)
             return undefined;
         const t = String(v);
-        s += t.length + ":" + t;
+        s += t + ":" + t.length;
     }
     return s;
 }
@@ -322,41 +325,28 @@ function $hashStart() {
     s[3] = 0x41c6ce57 ^ 0x9e3779b9;
 }
 /**
- * One value of the combination, hashed as its part of {@link $combination}'s text (the length of
- * `String(v)` in decimal, ":", then the text); the second hash's lanes too when `both`. A safe
- * integer (a date's day number) is hashed from its digits, without building its text.
+ * One value of the combination, hashed as its part of {@link $combination}'s text (`String(v)`,
+ * ":", then its length in decimal); the second hash's lanes too when `both`. A safe integer (a
+ * date's day number) is hashed from its digits, without building its text.
  */
 function $hashPart(v, both) {
-    let t = "";
-    let digits = 0;
-    let negative = false;
-    let n;
-    if (typeof v === "number" && Number.isSafeInteger(v)) {
-        // String(v) is the sign and the digits (-0 is "0")
-        negative = v < 0;
-        let m = negative ? -v : v;
-        const d = $HASH_DIGITS;
-        do {
-            const r = m % 10;
-            d[digits++] = r;
-            m = (m - r) / 10;
-        } while (m > 0);
-        n = digits + (negative ? 1 : 0);
-    }
-    else {
-        t = String(v);
-        n = t.length;
-    }
-    // the length's decimal digits and ":", then the text, in a loop of its own (the text is most
-    // of what is hashed)
-    $hashLength(n);
     const s = $HASH_LANES;
     let a1 = s[0];
     let a2 = s[1];
     let b1 = s[2];
     let b2 = s[3];
-    if (digits > 0) {
+    let n;
+    if (typeof v === "number" && Number.isSafeInteger(v)) {
+        // String(v) is the sign and the digits (-0 is "0")
+        const negative = v < 0;
+        let m = negative ? -v : v;
         const d = $HASH_DIGITS;
+        let digits = 0;
+        do {
+            const r = m % 10;
+            d[digits++] = r;
+            m = (m - r) / 10;
+        } while (m > 0);
         if (negative) {
             a1 = Math.imul(a1 ^ 45, 2654435761);
             a2 = Math.imul(a2 ^ 45, 1597334677);
@@ -370,25 +360,26 @@ function $hashPart(v, both) {
             b1 = Math.imul(b1 ^ ch, 2654435761);
             b2 = Math.imul(b2 ^ ch, 1597334677);
         }
+        n = digits + (negative ? 1 : 0);
     }
-    else if (both)
+    else {
+        const t = String(v);
+        n = t.length;
         for (let j = 0; j < n; j++) {
             const ch = t.charCodeAt(j);
             a1 = Math.imul(a1 ^ ch, 2654435761);
             a2 = Math.imul(a2 ^ ch, 1597334677);
-            b1 = Math.imul(b1 ^ ch, 2654435761);
-            b2 = Math.imul(b2 ^ ch, 1597334677);
+            if (both) {
+                b1 = Math.imul(b1 ^ ch, 2654435761);
+                b2 = Math.imul(b2 ^ ch, 1597334677);
+            }
         }
-    else
-        for (let j = 0; j < n; j++) {
-            const ch = t.charCodeAt(j);
-            a1 = Math.imul(a1 ^ ch, 2654435761);
-            a2 = Math.imul(a2 ^ ch, 1597334677);
-        }
+    }
     s[0] = a1;
     s[1] = a2;
     s[2] = b1;
     s[3] = b2;
+    $hashLength(n);
 }
 /**
  * The hashes of the combination {@link $hashStart} began: seed 0 into `out[0]` and, when `out`
@@ -413,13 +404,13 @@ function $hashEnd(out) {
         out[1] = 4294967296 * (2097151 & b2) + (b1 >>> 0);
     }
 }
-/** The length prefix of a part of {@link $combination}'s text: `n`'s decimal digits, most significant first, then ":". */
+/** The end of a part of {@link $combination}'s text: ":", then `n` (its length) in decimal, most significant digit first. */
 function $hashLength(n) {
     const s = $HASH_LANES;
-    let a1 = s[0];
-    let a2 = s[1];
-    let b1 = s[2];
-    let b2 = s[3];
+    let a1 = Math.imul(s[0] ^ 58, 2654435761);
+    let a2 = Math.imul(s[1] ^ 58, 1597334677);
+    let b1 = Math.imul(s[2] ^ 58, 2654435761);
+    let b2 = Math.imul(s[3] ^ 58, 1597334677);
     let p = 1;
     while (p * 10 <= n)
         p *= 10;
@@ -430,17 +421,17 @@ function $hashLength(n) {
         b1 = Math.imul(b1 ^ ch, 2654435761);
         b2 = Math.imul(b2 ^ ch, 1597334677);
     }
-    s[0] = Math.imul(a1 ^ 58, 2654435761);
-    s[1] = Math.imul(a2 ^ 58, 1597334677);
-    s[2] = Math.imul(b1 ^ 58, 2654435761);
-    s[3] = Math.imul(b2 ^ 58, 1597334677);
+    s[0] = a1;
+    s[1] = a2;
+    s[2] = b1;
+    s[3] = b2;
 }
 /** Whether the character code is an ASCII letter or digit (what `$wordsInto` keeps of ASCII text). */
 function $isAsciiWordChar(c) {
     return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
 }
 /**
- * Hash the characters `from..to` of the ASCII text `t` that are letters or digits, in lower case,
+ * Hash the characters `from..to` of the ASCII text `t`, letters and digits only, in lower case,
  * into the lanes (the second hash's too when `both`).
  */
 function $hashAsciiWordChars(t, from, to, both) {
@@ -467,7 +458,7 @@ function $hashAsciiWordChars(t, from, to, both) {
     s[2] = b1;
     s[3] = b2;
 }
-/** {@link $hashPart} of `v` and true, or false (nothing hashed) when `v` is undefined. */
+/** {@link $hashPart} of `v` and true, or false when `v` is undefined. */
 function $hashPartOf(v, both) {
     if (v === undefined)
         return false;
@@ -475,41 +466,60 @@ function $hashPartOf(v, both) {
     return true;
 }
 /**
- * `$hashPart($normalizedCode(texts), both)`, false (nothing hashed) when that is undefined. Texts
- * of ASCII only are hashed from their letters and digits, in lower case, without building the
- * words or the code.
+ * `$hashPartOf($normalizedCode(texts), both)`. Texts of ASCII only are hashed in one pass over
+ * their letters and digits, in lower case, without building the words or the code (the lanes
+ * are written only at the end: a text that is not ASCII goes the long way, from the start).
  */
 function $hashNormalizedCode(texts, both) {
+    const s = $HASH_LANES;
+    let a1 = s[0];
+    let a2 = s[1];
+    let b1 = s[2];
+    let b2 = s[3];
     let n = 0;
     for (let k = 0; k < texts.length; k++) {
         const t = texts[k];
         if (t === undefined)
             continue;
         for (let i = 0; i < t.length; i++) {
-            const c = t.charCodeAt(i);
-            if ($isAsciiWordChar(c))
-                n++;
-            else if (c > 0x7f)
-                return $hashPartOf($normalizedCode(texts), both);
+            let ch = t.charCodeAt(i);
+            if (!$isAsciiWordChar(ch)) {
+                if (ch > 0x7f)
+                    return $hashPartOf($normalizedCode(texts), both);
+                continue;
+            }
+            if (ch <= 90 && ch >= 65)
+                ch += 32;
+            n++;
+            a1 = Math.imul(a1 ^ ch, 2654435761);
+            a2 = Math.imul(a2 ^ ch, 1597334677);
+            if (both) {
+                b1 = Math.imul(b1 ^ ch, 2654435761);
+                b2 = Math.imul(b2 ^ ch, 1597334677);
+            }
         }
     }
     if (n === 0)
         return false;
+    s[0] = a1;
+    s[1] = a2;
+    s[2] = b1;
+    s[3] = b2;
     $hashLength(n);
-    for (let k = 0; k < texts.length; k++) {
-        const t = texts[k];
-        if (t !== undefined)
-            $hashAsciiWordChars(t, 0, t.length, both);
-    }
     return true;
 }
 /**
- * `$hashPart($normalizedName(texts), both)`, false (nothing hashed) when that is undefined. Texts
- * of ASCII only are hashed from the letters and digits of their words that are no name particles
- * (of all their words when every word is one), in lower case, without building the words or the
- * name.
+ * `$hashPartOf($normalizedName(texts), both)`. Texts of ASCII only are hashed in one pass over
+ * their words that are no name particles, letters and digits in lower case, without building
+ * the words or the name; a name of particles only is hashed again from the start with all of
+ * them, and a text that is not ASCII goes the long way.
  */
 function $hashNormalizedName(texts, both) {
+    const s = $HASH_LANES;
+    const s0 = s[0];
+    const s1 = s[1];
+    const s2 = s[2];
+    const s3 = s[3];
     let kept = 0;
     let all = 0;
     for (let k = 0; k < texts.length; k++) {
@@ -524,12 +534,19 @@ function $hashNormalizedName(texts, both) {
                     from = i;
             }
             else {
-                if (c > 0x7f)
+                if (c > 0x7f) {
+                    s[0] = s0;
+                    s[1] = s1;
+                    s[2] = s2;
+                    s[3] = s3;
                     return $hashPartOf($normalizedName(texts), both);
+                }
                 if (from >= 0) {
                     all += i - from;
-                    if (!$isParticleAt(t, from, i))
+                    if (!$isParticleAt(t, from, i)) {
                         kept += i - from;
+                        $hashAsciiWordChars(t, from, i, both);
+                    }
                     from = -1;
                 }
             }
@@ -537,26 +554,19 @@ function $hashNormalizedName(texts, both) {
     }
     if (all === 0)
         return false;
-    // a name of particles only keeps them
-    const keepAll = kept === 0;
-    $hashLength(keepAll ? all : kept);
-    for (let k = 0; k < texts.length; k++) {
-        const t = texts[k];
-        if (t === undefined)
-            continue;
-        let from = -1;
-        for (let i = 0; i <= t.length; i++) {
-            if (i < t.length && $isAsciiWordChar(t.charCodeAt(i))) {
-                if (from < 0)
-                    from = i;
-            }
-            else if (from >= 0) {
-                if (keepAll || !$isParticleAt(t, from, i))
-                    $hashAsciiWordChars(t, from, i, both);
-                from = -1;
-            }
+    if (kept === 0) {
+        // a name of particles only keeps them
+        s[0] = s0;
+        s[1] = s1;
+        s[2] = s2;
+        s[3] = s3;
+        for (let k = 0; k < texts.length; k++) {
+            const t = texts[k];
+            if (t !== undefined)
+                $hashAsciiWordChars(t, 0, t.length, both);
         }
     }
+    $hashLength(kept === 0 ? all : kept);
     return true;
 }
 /** Append one finding (failure path only). */
