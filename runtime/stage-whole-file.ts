@@ -240,7 +240,7 @@ export async function eachPair(
   const mine: KeyedRow[] = [];
   const theirs: KeyedRow[] = [];
   await own.refill();
-  for (let a = own.head(); a !== undefined; ) {
+  for (let a = own.head(); a !== undefined;) {
     const key = a.key;
     let nMine = 0;
     do {
@@ -309,7 +309,8 @@ export class PairCells {
     const theirs = canonicalCells(this.other, b.cells);
     const ownCols = this.ownCols;
     const otherCols = this.otherCols;
-    for (let i = 0; i < ownCols.length; i++) cells[ownCols[i]] = mine[ownCols[i]];
+    for (let i = 0; i < ownCols.length; i++)
+      cells[ownCols[i]] = mine[ownCols[i]];
     const n = this.ownWidth;
     for (let i = 0; i < otherCols.length; i++)
       cells[n + otherCols[i]] = theirs[otherCols[i]];

@@ -174,7 +174,9 @@ export function $wordCode(t: string, from: number, to: number): number {
 }
 
 /** The {@link $NAME_PARTICLES} as numbers of their characters ({@link $wordCode}). */
-export const $PARTICLE_CODES: ReadonlySet<number> = new Set([...$NAME_PARTICLES].map((p) => $wordCode(p, 0, p.length)));
+export const $PARTICLE_CODES: ReadonlySet<number> = new Set(
+  [...$NAME_PARTICLES].map((p) => $wordCode(p, 0, p.length)),
+);
 
 /** Whether the ASCII word `t[from..to)` (letters and digits, any case) is a name particle. */
 export function $isParticleAt(t: string, from: number, to: number): boolean {

@@ -43,7 +43,13 @@ describe("$combinationHash", () => {
       // hashed from its digits (a date's day number), up to the safe integers' ends, and -0
       fc.maxSafeInteger(),
       fc.integer({ min: -100, max: 100 }),
-      fc.constantFrom(-0, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 2 ** 53, 1e21),
+      fc.constantFrom(
+        -0,
+        Number.MAX_SAFE_INTEGER,
+        Number.MIN_SAFE_INTEGER,
+        2 ** 53,
+        1e21,
+      ),
       fc.double({ noNaN: true }),
       fc.bigInt(),
       fc.boolean(),
@@ -118,7 +124,17 @@ describe("the hashes of a normalised name or code, taken without building it", (
   it("$hashNormalizedName and $hashNormalizedCode hash what $normalizedName and $normalizedCode give", () => {
     const word = fc.oneof(
       fc.constantFrom(...$NAME_PARTICLES),
-      fc.constantFrom("VAN", "Den", "v.d.", "'t", "Berg", "Müller", "ß", "12", "a1B2"),
+      fc.constantFrom(
+        "VAN",
+        "Den",
+        "v.d.",
+        "'t",
+        "Berg",
+        "Müller",
+        "ß",
+        "12",
+        "a1B2",
+      ),
       fc.stringMatching(/^[A-Za-z0-9]{1,7}$/),
     );
     const text = fc.oneof(
@@ -154,11 +170,19 @@ describe("the hashes of a normalised name or code, taken without building it", (
   });
 
   it("names of particles only keep them; a particle in capitals is one", () => {
-    for (const name of ["van den Berg", "Berg, V.D.", "VAN DER", "de", "Vanderberg", "van 1 de"]) {
+    for (const name of [
+      "van den Berg",
+      "Berg, V.D.",
+      "VAN DER",
+      "de",
+      "Vanderberg",
+      "van 1 de",
+    ]) {
       const want = $normalizedName([name])!;
-      expect(hashed((both) => $hashNormalizedName([name], both)), name).toEqual(
-        hashed((both) => ($hashPart(want, both), true)),
-      );
+      expect(
+        hashed((both) => $hashNormalizedName([name], both)),
+        name,
+      ).toEqual(hashed((both) => ($hashPart(want, both), true)));
     }
     expect($normalizedName(["VAN DER"])).toBe("vander");
   });

@@ -44,8 +44,14 @@ describe("eachPair", () => {
       fc.asyncProperty(
         fc.array(row, { maxLength: 30 }),
         fc.array(row, { maxLength: 30 }),
-        fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 }),
-        fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.integer({ min: 1, max: 5 }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        fc.array(fc.integer({ min: 1, max: 5 }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
         async (ownRows, otherRows, ownSizes, otherSizes) => {
           const own = keyed(ownRows, 2);
           const other = keyed(otherRows, 1000);
