@@ -93,6 +93,15 @@ export const wholeFile: Readonly<Record<string, WholeFileProjection>> = { ${join
   return { functions, table };
 }
 
+/**
+ * The normalisations whose hash a module takes without building their text:
+ * `$hashPart($normalizedName(texts), both)` in one helper (compiler/helpers/combination.ts).
+ */
+const FUSED_HASH_HELPERS: ReadonlyMap<string, Code> = new Map([
+  ["normalized_name", ts`$hashNormalizedName`],
+  ["normalized_code", ts`$hashNormalizedCode`],
+]);
+
 /** Plain fields as combination items. */
 function plain(names: readonly Ident[]): CombinationItem[] {
   return names.map((f) => ({
@@ -108,7 +117,7 @@ function projection(
   items: readonly CombinationItem[],
   name: Code,
   code: string,
-  /** `hash`: the key's two hashes into `out` (`$combinationHash`), without its text. */
+  /** `hash`: the key's two hashes into `out` (those of `$combinationHash`), without its text. */
   what: "key" | "hash" | "value",
   joined?: ResolvedEntity,
 ): Code {
@@ -117,6 +126,14 @@ function projection(
   const other = joined === undefined ? [] : fieldsWithKinds(ctx, joined);
   const cells: Code[] = [];
   const parts: Code[] = [];
+  // `hash`: each part hashed as soon as it is decoded (see below)
+  const hashSteps: Code[] = [];
+  const hashValue = (part: Code) => {
+    const v = id(`v${hashSteps.length}`);
+    hashSteps.push(ts`const ${v} = ${part};
+    if (${v} === undefined) return false;
+    $hashPart(${v}, both);`);
+  };
   let k = 0;
   for (const item of items) {
     const decoded = item.fields.map((ident, j) => {
@@ -134,6 +151,7 @@ function projection(
     });
     if (item.normalize === undefined) {
       parts.push(decoded[0]);
+      hashValue(decoded[0]);
       continue;
     }
     // a normalisation of text fields (the checker's REG278): the helper skips absent ones
@@ -141,11 +159,24 @@ function projection(
     if (helper === undefined)
       throw new Error(`unknown normalisation in rule ${code}`);
     parts.push(ts`${helper}([${join(decoded, ", ")}])`);
+    // names and codes are hashed from their texts, without building the words or the result
+    const fused = FUSED_HASH_HELPERS.get(item.normalize.name);
+    if (fused !== undefined)
+      hashSteps.push(
+        ts`if (!${fused}([${join(decoded, ", ")}], both)) return false;`,
+      );
+    else hashValue(parts[parts.length - 1]);
   }
   if (what === "hash")
+    // `$combinationHash` of the parts, part by part: no array per row, and none decoded after an
+    // absent one (the parts are pure: the row takes no part either way; `out` is written last)
     return ts`${doc([`The two hashes of the combination of a ${entity.name} row for rule ${code} (false: it takes no part).`])}function ${name}(cells: readonly string[], index: readonly number[], out: Float64Array): boolean {
     ${join(cells, "\n")}
-    return $combinationHash([${join(parts, ", ")}], out);
+    const both = out.length > 1;
+    $hashStart();
+    ${join(hashSteps, "\n")}
+    $hashEnd(out);
+    return true;
   }`;
   return ts`${doc([`The ${what === "key" ? "combination" : "values that must agree"} of a ${entity.name} row for rule ${code}.`])}function ${name}(cells: readonly string[], index: readonly number[]): string | undefined {
     ${join(cells, "\n")}

@@ -23,7 +23,7 @@
  * @module
  */
 import type { EntityMeta, FileRule } from "../compiler/contract.js";
-import { groupByKey, type KeyedRow } from "./assemble.js";
+import { Cursor, type KeyedRow } from "./assemble.js";
 import { readCsvFileBatches } from "./csv-reader.js";
 import {
   WholeFileCheck,
@@ -181,7 +181,7 @@ async function joinedPass(
   pending: Map<FileState, WholeFileCheck[]>,
 ): Promise<void> {
   const { own, other, w } = j;
-  const pair = new PairCells(own, other);
+  const pair = new PairCells(own, other, w.columns);
   const ownChecks =
     own.runs === undefined && own.report.sortedByIkbKey !== false
       ? pending.get(own)
@@ -232,32 +232,55 @@ export async function eachPair(
   pairsOf?: (pairs: number) => void,
 ): Promise<void> {
   const { byOwn, byOther } = j;
-  for await (const groups of groupByKey(sources))
-    for (const g of groups) {
-      const [mine, theirs] = g.rows;
-      if (eachOwn) for (const a of mine) eachOwn(a);
-      if (mine.length === 0 || theirs.length === 0 || g.key.trim() === "") {
-        if (pairsOf) for (let i = 0; i < mine.length; i++) pairsOf(0);
-        continue;
-      }
-      for (const a of mine) {
-        const by = a.cells[byOwn];
-        let pairs = 0;
-        if (by !== "")
-          for (const b of theirs)
-            if (b.cells[byOther] === by) {
-              fn(a, b);
-              pairs++;
-            }
-        pairsOf?.(pairs);
-      }
+  // a merge of the two sorted streams by IKB key: the rows of one IKB of each file in two lists
+  // reused from IKB to IKB (the joined file's rows of IKBs without a record are passed over)
+  const own = new Cursor(sources[0]);
+  const other = new Cursor(sources[1]);
+  // their first nMine / nTheirs places (set, not shrunk: `length = 0` is a call of its own)
+  const mine: KeyedRow[] = [];
+  const theirs: KeyedRow[] = [];
+  await own.refill();
+  for (let a = own.head(); a !== undefined;) {
+    const key = a.key;
+    let nMine = 0;
+    do {
+      mine[nMine++] = a;
+      own.advance();
+      if (!own.ready()) await own.refill();
+      a = own.head();
+    } while (a !== undefined && a.key === key);
+    let nTheirs = 0;
+    for (;;) {
+      if (!other.ready()) await other.refill();
+      const b = other.head();
+      if (b === undefined || b.key > key) break;
+      if (b.key === key) theirs[nTheirs++] = b;
+      other.advance();
     }
+    if (eachOwn) for (let i = 0; i < nMine; i++) eachOwn(mine[i]);
+    if (nTheirs === 0 || key.trim() === "") {
+      if (pairsOf) for (let i = 0; i < nMine; i++) pairsOf(0);
+      continue;
+    }
+    for (let i = 0; i < nMine; i++) {
+      const r = mine[i];
+      const by = r.cells[byOwn];
+      let pairs = 0;
+      if (by !== "")
+        for (let k = 0; k < nTheirs; k++)
+          if (theirs[k].cells[byOther] === by) {
+            fn(r, theirs[k]);
+            pairs++;
+          }
+      pairsOf?.(pairs);
+    }
+  }
 }
 
 /**
  * The cells of one pair of {@link eachPair} (the record's, then the joined record's), as the
  * decoders read them, in an array each pair reuses: a whole-file check keeps no cells, only what
- * it derives from them.
+ * it derives from them. Only the cells the check reads are copied (the others stay "").
  */
 export class PairCells {
   /** A file's dialect decoded. */
@@ -265,23 +288,33 @@ export class PairCells {
   private readonly ownWidth: number;
   private readonly own: FileState;
   private readonly other: FileState;
+  /** The check's columns in each file (the other file's numbered from its own start). */
+  private readonly ownCols: Int32Array;
+  private readonly otherCols: Int32Array;
 
-  constructor(own: FileState, other: FileState) {
+  constructor(own: FileState, other: FileState, columns: readonly number[]) {
     this.own = own;
     this.other = other;
     this.ownWidth = own.width;
     this.cells = new Array<string>(own.width + other.width).fill("");
+    this.ownCols = Int32Array.from(columns.filter((c) => c < own.width));
+    this.otherCols = Int32Array.from(
+      columns.filter((c) => c >= own.width).map((c) => c - own.width),
+    );
   }
 
   fill(a: KeyedRow, b: KeyedRow): void {
+    const cells = this.cells;
+    const mine = canonicalCells(this.own, a.cells);
+    const theirs = canonicalCells(this.other, b.cells);
+    const ownCols = this.ownCols;
+    const otherCols = this.otherCols;
+    for (let i = 0; i < ownCols.length; i++)
+      cells[ownCols[i]] = mine[ownCols[i]];
     const n = this.ownWidth;
-    copyInto(this.cells, canonicalCells(this.own, a.cells), 0);
-    copyInto(this.cells, canonicalCells(this.other, b.cells), n);
+    for (let i = 0; i < otherCols.length; i++)
+      cells[n + otherCols[i]] = theirs[otherCols[i]];
   }
-}
-
-function copyInto(to: string[], from: readonly string[], at: number): void {
-  for (let i = 0; i < from.length; i++) to[at + i] = from[i];
 }
 
 // ---- reading only the cells the checks need ---------------------------------------------
@@ -734,7 +767,7 @@ export class RangeWork {
         ownCheck(s, j.own, job.files[d.own], c),
       );
       const keep = joinColumns(j, checks);
-      const pair = new PairCells(j.own, j.other);
+      const pair = new PairCells(j.own, j.other, j.w.columns);
       let pairs = 0;
       await eachPair(
         [

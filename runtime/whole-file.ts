@@ -819,10 +819,12 @@ const SMALL_BUCKET = 12;
 /**
  * The hashes that occur more than once in `hashes` (NaN: a row that takes no part, equal to
  * nothing), sorted, and one bit per row (by place in `hashes`) that is set when the row's hash is
- * one of them (undefined when none is). The rows are spread over about n / 2 buckets by their
- * hashes' top bits (the hashes are uniform): a count, a scatter of row numbers, and a look within
- * each bucket, instead of sorting all the hashes and searching each row's among the repeated
- * ones; 4 bytes per row meanwhile, where a sorted copy took 8.
+ * one of them (undefined when none is). The hashes' low 32 bits are spread over about n / 2
+ * buckets by their top bits (the hashes are uniform): a count and a scatter, then a look within
+ * each bucket, in order, for two equal ones, which marks the bucket. Only the rows of marked
+ * buckets (the repeated hashes', and the few that merely share their bucket and low bits) are
+ * then sorted by their whole hash. 4 bytes per row meanwhile; the look within the buckets reads
+ * the scattered numbers in order, where looking up each row's hash by its number did not.
  */
 export function repeatedHashes(hashes: Float64Array): {
   candidates: Float64Array;
@@ -841,45 +843,62 @@ export function repeatedHashes(hashes: Float64Array): {
   }
   for (let b = 0; b < buckets; b++) start[b + 1] += start[b];
   const next = start.slice(0, buckets);
-  const order = new Uint32Array(start[buckets]);
+  // the low 32 bits of each hash (ToUint32 of an integer below 2^53 is exact), by bucket
+  const low = new Uint32Array(start[buckets]);
   for (let i = 0; i < n; i++) {
     const h = hashes[i];
-    if (h === h) order[next[Math.floor(h / scale)]++] = i;
+    if (h === h) low[next[Math.floor(h / scale)]++] = h >>> 0;
   }
-  const found = new Numbers();
-  let rows: Uint8Array | undefined;
-  const byHash = (a: number, b: number) => hashes[a] - hashes[b];
+  // the buckets that hold two equal low parts: a repeated hash is in one of them
+  const marked = new Uint8Array((buckets >>> 3) + 1);
+  let anyMarked = false;
   for (let b = 0; b < buckets; b++) {
     const lo = start[b];
     const hi = start[b + 1];
     if (hi - lo < 2) continue;
-    if (hi - lo > SMALL_BUCKET) order.subarray(lo, hi).sort(byHash);
-    else
-      for (let i = lo + 1; i < hi; i++) {
-        // insertion sort of a small bucket
-        const r = order[i];
-        const h = hashes[r];
-        let j = i - 1;
-        while (j >= lo && hashes[order[j]] > h) {
-          order[j + 1] = order[j];
-          j--;
-        }
-        order[j + 1] = r;
-      }
-    for (let from = lo; from < hi;) {
-      const h = hashes[order[from]];
-      let to = from + 1;
-      while (to < hi && hashes[order[to]] === h) to++;
-      if (to - from > 1) {
-        found.push(h);
-        rows ??= new Uint8Array((n >>> 3) + 1);
-        for (let i = from; i < to; i++)
-          rows[order[i] >>> 3] |= 1 << (order[i] & 7);
-      }
-      from = to;
+    let twice = false;
+    if (hi - lo > SMALL_BUCKET) {
+      const sorted = low.subarray(lo, hi).sort();
+      for (let i = 1; i < sorted.length && !twice; i++)
+        twice = sorted[i] === sorted[i - 1];
+    } else
+      for (let i = lo; i < hi - 1 && !twice; i++)
+        for (let j = i + 1; j < hi; j++)
+          if (low[i] === low[j]) {
+            twice = true;
+            break;
+          }
+    if (twice) {
+      marked[b >>> 3] |= 1 << (b & 7);
+      anyMarked = true;
     }
   }
-  // in bucket order, so ascending (a bucket holds a range of hashes)
+  const found = new Numbers();
+  if (!anyMarked) return { candidates: found.take(), rows: undefined };
+  // the rows of the marked buckets, by their whole hash
+  const suspects = new Words();
+  for (let i = 0; i < n; i++) {
+    const h = hashes[i];
+    if (h !== h) continue;
+    const b = Math.floor(h / scale);
+    if ((marked[b >>> 3] & (1 << (b & 7))) !== 0) suspects.push(i);
+  }
+  const order = suspects.data.subarray(0, suspects.n);
+  order.sort((a, b) => hashes[a] - hashes[b]);
+  let rows: Uint8Array | undefined;
+  for (let from = 0; from < order.length;) {
+    const h = hashes[order[from]];
+    let to = from + 1;
+    while (to < order.length && hashes[order[to]] === h) to++;
+    if (to - from > 1) {
+      found.push(h);
+      rows ??= new Uint8Array((n >>> 3) + 1);
+      for (let i = from; i < to; i++)
+        rows[order[i] >>> 3] |= 1 << (order[i] & 7);
+    }
+    from = to;
+  }
+  // ascending: the rows were sorted by hash
   return { candidates: found.take(), rows };
 }
 

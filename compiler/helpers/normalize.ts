@@ -162,6 +162,27 @@ export function $normalizedText(texts: readonly (string | undefined)[]): string 
 /** The length of the longest of {@link $NAME_PARTICLES}: a longer word is none (not looked up). */
 export const $LONGEST_PARTICLE: number = Math.max(...[...$NAME_PARTICLES].map((p) => p.length));
 
+/** A number for the ASCII word `t[from..to)` (letters and digits, either case), the same for its lower case. */
+export function $wordCode(t: string, from: number, to: number): number {
+  let code = 0;
+  for (let i = from; i < to; i++) {
+    const c = t.charCodeAt(i);
+    // 0-9 are 1..10, a-z (or A-Z) 11..36: base 37, at most $LONGEST_PARTICLE (5) places
+    code = code * 37 + (c <= 57 ? c - 47 : (c | 32) - 86);
+  }
+  return code;
+}
+
+/** The {@link $NAME_PARTICLES} as numbers of their characters ({@link $wordCode}). */
+export const $PARTICLE_CODES: ReadonlySet<number> = new Set(
+  [...$NAME_PARTICLES].map((p) => $wordCode(p, 0, p.length)),
+);
+
+/** Whether the ASCII word `t[from..to)` (letters and digits, any case) is a name particle. */
+export function $isParticleAt(t: string, from: number, to: number): boolean {
+  return to - from <= $LONGEST_PARTICLE && $PARTICLE_CODES.has($wordCode(t, from, to));
+}
+
 /**
  * `normalized_name(a, ...)`: the words without name particles (`van den Berg`, `Berg, van den`
  * and `v.d. Berg` are all `berg`), joined without spaces (`J.P.` and `J. P.` are `jp`). A name of

@@ -10,7 +10,17 @@ import { describe, expect, it } from "vitest";
 import {
   $combination,
   $combinationHash,
+  $hashEnd,
+  $hashNormalizedCode,
+  $hashNormalizedName,
+  $hashPart,
+  $hashStart,
 } from "../../compiler/helpers/combination.js";
+import {
+  $NAME_PARTICLES,
+  $normalizedCode,
+  $normalizedName,
+} from "../../compiler/helpers/normalize.js";
 import { hash53 } from "../../runtime/key-set.js";
 import { loadCompiled } from "../../runtime/load-compiled.js";
 
@@ -30,6 +40,16 @@ describe("$combinationHash", () => {
       fc.string({ minLength: 95, maxLength: 130 }),
       fc.string({ minLength: 999, maxLength: 1001 }),
       fc.integer(),
+      // hashed from its digits (a date's day number), up to the safe integers' ends, and -0
+      fc.maxSafeInteger(),
+      fc.integer({ min: -100, max: 100 }),
+      fc.constantFrom(
+        -0,
+        Number.MAX_SAFE_INTEGER,
+        Number.MIN_SAFE_INTEGER,
+        2 ** 53,
+        1e21,
+      ),
       fc.double({ noNaN: true }),
       fc.bigInt(),
       fc.boolean(),
@@ -88,5 +108,82 @@ describe("a module's whole-file hash", () => {
       ),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe("the hashes of a normalised name or code, taken without building it", () => {
+  /** The hashes of a combination of one part, hashed by `step` (undefined: it returned false). */
+  function hashed(step: (both: boolean) => boolean): number[] | undefined {
+    const out = new Float64Array([-1, -1]);
+    $hashStart();
+    if (!step(true)) return undefined;
+    $hashEnd(out);
+    return Array.from(out);
+  }
+
+  it("$hashNormalizedName and $hashNormalizedCode hash what $normalizedName and $normalizedCode give", () => {
+    const word = fc.oneof(
+      fc.constantFrom(...$NAME_PARTICLES),
+      fc.constantFrom(
+        "VAN",
+        "Den",
+        "v.d.",
+        "'t",
+        "Berg",
+        "Müller",
+        "ß",
+        "12",
+        "a1B2",
+      ),
+      fc.stringMatching(/^[A-Za-z0-9]{1,7}$/),
+    );
+    const text = fc.oneof(
+      fc.constant(undefined),
+      fc.constant(""),
+      fc
+        .tuple(
+          fc.array(word, { maxLength: 5 }),
+          fc.array(fc.constantFrom(" ", ".", ", ", "-", "'", "  "), {
+            minLength: 5,
+            maxLength: 5,
+          }),
+        )
+        .map(([ws, seps]) => ws.map((w, i) => w + seps[i]).join("")),
+      fc.string({ maxLength: 12 }),
+    );
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 3 }), (texts) => {
+        for (const [fused, normalise] of [
+          [$hashNormalizedName, $normalizedName],
+          [$hashNormalizedCode, $normalizedCode],
+        ] as const) {
+          const want = normalise(texts);
+          expect(hashed((both) => fused(texts, both))).toEqual(
+            want === undefined
+              ? undefined
+              : hashed((both) => ($hashPart(want, both), true)),
+          );
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("names of particles only keep them; a particle in capitals is one", () => {
+    for (const name of [
+      "van den Berg",
+      "Berg, V.D.",
+      "VAN DER",
+      "de",
+      "Vanderberg",
+      "van 1 de",
+    ]) {
+      const want = $normalizedName([name])!;
+      expect(
+        hashed((both) => $hashNormalizedName([name], both)),
+        name,
+      ).toEqual(hashed((both) => ($hashPart(want, both), true)));
+    }
+    expect($normalizedName(["VAN DER"])).toBe("vander");
   });
 });

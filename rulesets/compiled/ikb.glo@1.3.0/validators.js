@@ -292,8 +292,11 @@ function $delivered(list, r, key) {
 }
 /**
  * One text for a combination of decoded values, equal for two combinations exactly when their
- * values are (each part is prefixed by its length, so no separator can be forged); undefined
- * when a value is absent: a combination with an absent value takes no part in the check.
+ * values are (each part is followed by ":" and its length, so no separator can be forged: read
+ * from the end, the last ":" ends a part's text, whose length is the digits after it);
+ * undefined when a value is absent: a combination with an absent value takes no part in the
+ * check. The length follows the text so that {@link $combinationHash} can take a normalised
+ * part's hash in one pass over it, counting its length as it goes.
  */
 function $combination(values) {
     let s = "";
@@ -302,72 +305,268 @@ function $combination(values) {
         if (v === undefined)
             return undefined;
         const t = String(v);
-        s += t.length + ":" + t;
+        s += t + ":" + t.length;
     }
     return s;
 }
 /**
- * The hashes the runtime takes of {@link $combination}'s text (runtime/whole-file.ts: cyrb53,
- * runtime/key-set.ts `hash53`, with seed 0 into `out[0]` and, when `out` has room for it, seed
- * 0x9e3779b9 into `out[1]`), computed over the values without building the text; false (and
- * `out` untouched) when a value is absent. The same numbers as hashing the text, so that modules
- * with and without it agree.
+ * The four 32-bit lanes of the two cyrb53 hashes of the combination being hashed (seed 0: lanes
+ * 0 and 1; seed 0x9e3779b9: lanes 2 and 3), between {@link $hashStart} and {@link $hashEnd}.
  */
-function $combinationHash(values, out) {
-    for (let i = 0; i < values.length; i++)
-        if (values[i] === undefined)
-            return false;
-    const both = out.length > 1;
-    let a1 = 0xdeadbeef;
-    let a2 = 0x41c6ce57;
-    let b1 = 0xdeadbeef ^ 0x9e3779b9;
-    let b2 = 0x41c6ce57 ^ 0x9e3779b9;
-    for (let i = 0; i < values.length; i++) {
-        const t = String(values[i]);
-        const n = t.length;
-        // the length's decimal digits, most significant first, then ":" (58); then the text, in a
-        // loop of its own (the text is most of what is hashed)
-        let p = 1;
-        while (p * 10 <= n)
-            p *= 10;
-        for (; p >= 1; p /= 10) {
-            const ch = 48 + (Math.floor(n / p) % 10);
+const $HASH_LANES = new Int32Array(4);
+/** The decimal digits of an integer {@link $hashPart} hashes, least significant first. */
+const $HASH_DIGITS = new Uint8Array(16);
+/** Begin the hashes of a combination: then {@link $hashPart} of each value, then {@link $hashEnd}. */
+function $hashStart() {
+    const s = $HASH_LANES;
+    s[0] = 0xdeadbeef;
+    s[1] = 0x41c6ce57;
+    s[2] = 0xdeadbeef ^ 0x9e3779b9;
+    s[3] = 0x41c6ce57 ^ 0x9e3779b9;
+}
+/**
+ * One value of the combination, hashed as its part of {@link $combination}'s text (`String(v)`,
+ * ":", then its length in decimal); the second hash's lanes too when `both`. A safe integer (a
+ * date's day number) is hashed from its digits, without building its text.
+ */
+function $hashPart(v, both) {
+    const s = $HASH_LANES;
+    let a1 = s[0];
+    let a2 = s[1];
+    let b1 = s[2];
+    let b2 = s[3];
+    let n;
+    if (typeof v === "number" && Number.isSafeInteger(v)) {
+        // String(v) is the sign and the digits (-0 is "0")
+        const negative = v < 0;
+        let m = negative ? -v : v;
+        const d = $HASH_DIGITS;
+        let digits = 0;
+        do {
+            const r = m % 10;
+            d[digits++] = r;
+            m = (m - r) / 10;
+        } while (m > 0);
+        if (negative) {
+            a1 = Math.imul(a1 ^ 45, 2654435761);
+            a2 = Math.imul(a2 ^ 45, 1597334677);
+            b1 = Math.imul(b1 ^ 45, 2654435761);
+            b2 = Math.imul(b2 ^ 45, 1597334677);
+        }
+        for (let j = digits - 1; j >= 0; j--) {
+            const ch = 48 + d[j];
             a1 = Math.imul(a1 ^ ch, 2654435761);
             a2 = Math.imul(a2 ^ ch, 1597334677);
             b1 = Math.imul(b1 ^ ch, 2654435761);
             b2 = Math.imul(b2 ^ ch, 1597334677);
         }
-        a1 = Math.imul(a1 ^ 58, 2654435761);
-        a2 = Math.imul(a2 ^ 58, 1597334677);
-        b1 = Math.imul(b1 ^ 58, 2654435761);
-        b2 = Math.imul(b2 ^ 58, 1597334677);
-        if (both)
-            for (let j = 0; j < n; j++) {
-                const ch = t.charCodeAt(j);
-                a1 = Math.imul(a1 ^ ch, 2654435761);
-                a2 = Math.imul(a2 ^ ch, 1597334677);
+        n = digits + (negative ? 1 : 0);
+    }
+    else {
+        const t = String(v);
+        n = t.length;
+        for (let j = 0; j < n; j++) {
+            const ch = t.charCodeAt(j);
+            a1 = Math.imul(a1 ^ ch, 2654435761);
+            a2 = Math.imul(a2 ^ ch, 1597334677);
+            if (both) {
                 b1 = Math.imul(b1 ^ ch, 2654435761);
                 b2 = Math.imul(b2 ^ ch, 1597334677);
             }
-        else
-            for (let j = 0; j < n; j++) {
-                const ch = t.charCodeAt(j);
-                a1 = Math.imul(a1 ^ ch, 2654435761);
-                a2 = Math.imul(a2 ^ ch, 1597334677);
-            }
+        }
     }
+    s[0] = a1;
+    s[1] = a2;
+    s[2] = b1;
+    s[3] = b2;
+    $hashLength(n);
+}
+/**
+ * The hashes of the combination {@link $hashStart} began: seed 0 into `out[0]` and, when `out`
+ * has room for it, seed 0x9e3779b9 into `out[1]`.
+ */
+function $hashEnd(out) {
+    const s = $HASH_LANES;
+    let a1 = s[0];
+    let a2 = s[1];
     a1 = Math.imul(a1 ^ (a1 >>> 16), 2246822507);
     a1 ^= Math.imul(a2 ^ (a2 >>> 13), 3266489909);
     a2 = Math.imul(a2 ^ (a2 >>> 16), 2246822507);
     a2 ^= Math.imul(a1 ^ (a1 >>> 13), 3266489909);
     out[0] = 4294967296 * (2097151 & a2) + (a1 >>> 0);
-    if (both) {
+    if (out.length > 1) {
+        let b1 = s[2];
+        let b2 = s[3];
         b1 = Math.imul(b1 ^ (b1 >>> 16), 2246822507);
         b1 ^= Math.imul(b2 ^ (b2 >>> 13), 3266489909);
         b2 = Math.imul(b2 ^ (b2 >>> 16), 2246822507);
         b2 ^= Math.imul(b1 ^ (b1 >>> 13), 3266489909);
         out[1] = 4294967296 * (2097151 & b2) + (b1 >>> 0);
     }
+}
+/** The end of a part of {@link $combination}'s text: ":", then `n` (its length) in decimal, most significant digit first. */
+function $hashLength(n) {
+    const s = $HASH_LANES;
+    let a1 = Math.imul(s[0] ^ 58, 2654435761);
+    let a2 = Math.imul(s[1] ^ 58, 1597334677);
+    let b1 = Math.imul(s[2] ^ 58, 2654435761);
+    let b2 = Math.imul(s[3] ^ 58, 1597334677);
+    let p = 1;
+    while (p * 10 <= n)
+        p *= 10;
+    for (; p >= 1; p /= 10) {
+        const ch = 48 + (Math.floor(n / p) % 10);
+        a1 = Math.imul(a1 ^ ch, 2654435761);
+        a2 = Math.imul(a2 ^ ch, 1597334677);
+        b1 = Math.imul(b1 ^ ch, 2654435761);
+        b2 = Math.imul(b2 ^ ch, 1597334677);
+    }
+    s[0] = a1;
+    s[1] = a2;
+    s[2] = b1;
+    s[3] = b2;
+}
+/** Whether the character code is an ASCII letter or digit (what `$wordsInto` keeps of ASCII text). */
+function $isAsciiWordChar(c) {
+    return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
+}
+/**
+ * Hash the characters `from..to` of the ASCII text `t`, letters and digits only, in lower case,
+ * into the lanes (the second hash's too when `both`).
+ */
+function $hashAsciiWordChars(t, from, to, both) {
+    const s = $HASH_LANES;
+    let a1 = s[0];
+    let a2 = s[1];
+    let b1 = s[2];
+    let b2 = s[3];
+    for (let i = from; i < to; i++) {
+        let ch = t.charCodeAt(i);
+        if (!$isAsciiWordChar(ch))
+            continue;
+        if (ch <= 90 && ch >= 65)
+            ch += 32;
+        a1 = Math.imul(a1 ^ ch, 2654435761);
+        a2 = Math.imul(a2 ^ ch, 1597334677);
+        if (both) {
+            b1 = Math.imul(b1 ^ ch, 2654435761);
+            b2 = Math.imul(b2 ^ ch, 1597334677);
+        }
+    }
+    s[0] = a1;
+    s[1] = a2;
+    s[2] = b1;
+    s[3] = b2;
+}
+/** {@link $hashPart} of `v` and true, or false when `v` is undefined. */
+function $hashPartOf(v, both) {
+    if (v === undefined)
+        return false;
+    $hashPart(v, both);
+    return true;
+}
+/**
+ * `$hashPartOf($normalizedCode(texts), both)`. Texts of ASCII only are hashed in one pass over
+ * their letters and digits, in lower case, without building the words or the code (the lanes
+ * are written only at the end: a text that is not ASCII goes the long way, from the start).
+ */
+function $hashNormalizedCode(texts, both) {
+    const s = $HASH_LANES;
+    let a1 = s[0];
+    let a2 = s[1];
+    let b1 = s[2];
+    let b2 = s[3];
+    let n = 0;
+    for (let k = 0; k < texts.length; k++) {
+        const t = texts[k];
+        if (t === undefined)
+            continue;
+        for (let i = 0; i < t.length; i++) {
+            let ch = t.charCodeAt(i);
+            if (!$isAsciiWordChar(ch)) {
+                if (ch > 0x7f)
+                    return $hashPartOf($normalizedCode(texts), both);
+                continue;
+            }
+            if (ch <= 90 && ch >= 65)
+                ch += 32;
+            n++;
+            a1 = Math.imul(a1 ^ ch, 2654435761);
+            a2 = Math.imul(a2 ^ ch, 1597334677);
+            if (both) {
+                b1 = Math.imul(b1 ^ ch, 2654435761);
+                b2 = Math.imul(b2 ^ ch, 1597334677);
+            }
+        }
+    }
+    if (n === 0)
+        return false;
+    s[0] = a1;
+    s[1] = a2;
+    s[2] = b1;
+    s[3] = b2;
+    $hashLength(n);
+    return true;
+}
+/**
+ * `$hashPartOf($normalizedName(texts), both)`. Texts of ASCII only are hashed in one pass over
+ * their words that are no name particles, letters and digits in lower case, without building
+ * the words or the name; a name of particles only is hashed again from the start with all of
+ * them, and a text that is not ASCII goes the long way.
+ */
+function $hashNormalizedName(texts, both) {
+    const s = $HASH_LANES;
+    const s0 = s[0];
+    const s1 = s[1];
+    const s2 = s[2];
+    const s3 = s[3];
+    let kept = 0;
+    let all = 0;
+    for (let k = 0; k < texts.length; k++) {
+        const t = texts[k];
+        if (t === undefined)
+            continue;
+        let from = -1;
+        for (let i = 0; i <= t.length; i++) {
+            const c = i < t.length ? t.charCodeAt(i) : 0;
+            if ($isAsciiWordChar(c)) {
+                if (from < 0)
+                    from = i;
+            }
+            else {
+                if (c > 0x7f) {
+                    s[0] = s0;
+                    s[1] = s1;
+                    s[2] = s2;
+                    s[3] = s3;
+                    return $hashPartOf($normalizedName(texts), both);
+                }
+                if (from >= 0) {
+                    all += i - from;
+                    if (!$isParticleAt(t, from, i)) {
+                        kept += i - from;
+                        $hashAsciiWordChars(t, from, i, both);
+                    }
+                    from = -1;
+                }
+            }
+        }
+    }
+    if (all === 0)
+        return false;
+    if (kept === 0) {
+        // a name of particles only keeps them
+        s[0] = s0;
+        s[1] = s1;
+        s[2] = s2;
+        s[3] = s3;
+        for (let k = 0; k < texts.length; k++) {
+            const t = texts[k];
+            if (t !== undefined)
+                $hashAsciiWordChars(t, 0, t.length, both);
+        }
+    }
+    $hashLength(kept === 0 ? all : kept);
     return true;
 }
 /** Append one finding (failure path only). */
@@ -1039,6 +1238,22 @@ function $unicodeWords(texts) {
 }
 /** The length of the longest of {@link $NAME_PARTICLES}: a longer word is none (not looked up). */
 const $LONGEST_PARTICLE = Math.max(...[...$NAME_PARTICLES].map((p) => p.length));
+/** A number for the ASCII word `t[from..to)` (letters and digits, either case), the same for its lower case. */
+function $wordCode(t, from, to) {
+    let code = 0;
+    for (let i = from; i < to; i++) {
+        const c = t.charCodeAt(i);
+        // 0-9 are 1..10, a-z (or A-Z) 11..36: base 37, at most $LONGEST_PARTICLE (5) places
+        code = code * 37 + (c <= 57 ? c - 47 : (c | 32) - 86);
+    }
+    return code;
+}
+/** The {@link $NAME_PARTICLES} as numbers of their characters ({@link $wordCode}). */
+const $PARTICLE_CODES = new Set([...$NAME_PARTICLES].map((p) => $wordCode(p, 0, p.length)));
+/** Whether the ASCII word `t[from..to)` (letters and digits, any case) is a name particle. */
+function $isParticleAt(t, from, to) {
+    return to - from <= $LONGEST_PARTICLE && $PARTICLE_CODES.has($wordCode(t, from, to));
+}
 /**
  * `normalized_name(a, ...)`: the words without name particles (`van den Berg`, `Berg, van den`
  * and `v.d. Berg` are all `berg`), joined without spaces (`J.P.` and `J. P.` are `jp`). A name of
@@ -5025,12 +5240,22 @@ function $wholeFileHash61(cells, index, out) {
     const c1 = $cell(cells, index[5]);
     const c2 = $cell(cells, index[6]);
     const c3 = $cell(cells, index[7]);
-    return $combinationHash([
-        $normalizedName([c0 === "" ? undefined : c0.length <= 200 || $cpLength(c0) <= 200 ? c0 : undefined]),
-        c1 === "" ? undefined : $parseDate(c1),
-        $normalizedCode([c2 === "" ? undefined : c2.length <= 40 || $cpLength(c2) <= 40 ? c2 : undefined]),
-        c3 === "" ? undefined : c3.length <= 2 || $cpLength(c3) <= 2 ? c3 : undefined,
-    ], out);
+    const both = out.length > 1;
+    $hashStart();
+    if (!$hashNormalizedName([c0 === "" ? undefined : c0.length <= 200 || $cpLength(c0) <= 200 ? c0 : undefined], both))
+        return false;
+    const v1 = c1 === "" ? undefined : $parseDate(c1);
+    if (v1 === undefined)
+        return false;
+    $hashPart(v1, both);
+    if (!$hashNormalizedCode([c2 === "" ? undefined : c2.length <= 40 || $cpLength(c2) <= 40 ? c2 : undefined], both))
+        return false;
+    const v3 = c3 === "" ? undefined : c3.length <= 2 || $cpLength(c3) <= 2 ? c3 : undefined;
+    if (v3 === undefined)
+        return false;
+    $hashPart(v3, both);
+    $hashEnd(out);
+    return true;
 }
 /**
  * The values that must agree of a NP row for rule dup0001.
@@ -5067,15 +5292,22 @@ function $wholeFileHash62(cells, index, out) {
     const c2 = $cell(cells, index[18]);
     const c3 = $cell(cells, index[16]);
     const c4 = $cell(cells, index[17]);
-    return $combinationHash([
-        $normalizedName([c0 === "" ? undefined : c0.length <= 200 || $cpLength(c0) <= 200 ? c0 : undefined]),
-        c1 === "" ? undefined : $parseDate(c1),
-        $normalizedCode([
-            c2 === "" ? undefined : c2.length <= 10 || $cpLength(c2) <= 10 ? c2 : undefined,
-            c3 === "" ? undefined : c3.length <= 10 || $cpLength(c3) <= 10 ? c3 : undefined,
-            c4 === "" ? undefined : c4.length <= 10 || $cpLength(c4) <= 10 ? c4 : undefined,
-        ]),
-    ], out);
+    const both = out.length > 1;
+    $hashStart();
+    if (!$hashNormalizedName([c0 === "" ? undefined : c0.length <= 200 || $cpLength(c0) <= 200 ? c0 : undefined], both))
+        return false;
+    const v1 = c1 === "" ? undefined : $parseDate(c1);
+    if (v1 === undefined)
+        return false;
+    $hashPart(v1, both);
+    if (!$hashNormalizedCode([
+        c2 === "" ? undefined : c2.length <= 10 || $cpLength(c2) <= 10 ? c2 : undefined,
+        c3 === "" ? undefined : c3.length <= 10 || $cpLength(c3) <= 10 ? c3 : undefined,
+        c4 === "" ? undefined : c4.length <= 10 || $cpLength(c4) <= 10 ? c4 : undefined,
+    ], both))
+        return false;
+    $hashEnd(out);
+    return true;
 }
 /**
  * The values that must agree of a NP row for rule dup0002.
