@@ -27,10 +27,8 @@ export const BIDI_CONTROL_CLASS =
  * make a value display in another order than it is stored). The same set the CLI escapes on a
  * terminal (cli/terminal-text.ts).
  */
-const INVISIBLE = new RegExp(
-  `[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROL_CLASS}]`,
-  "g",
-);
+const INVISIBLE_CLASS = `\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROL_CLASS}`;
+const INVISIBLE = new RegExp(`[${INVISIBLE_CLASS}]`, "g");
 
 /** `text` with every invisible control character (see above) written as a visible `\uXXXX`. */
 export function showInvisible(text: string): string {
@@ -43,9 +41,7 @@ export function showInvisible(text: string): string {
 }
 
 /** Any character {@link escapeHtml} changes: a markup character or an invisible one. */
-const HTML_SPECIAL = new RegExp(
-  `[&<>"'\`\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROL_CLASS}]`,
-);
+const HTML_SPECIAL = new RegExp(`[&<>"'\`${INVISIBLE_CLASS}]`);
 
 /**
  * Escape text for HTML element content and quoted attribute values: markup characters become
