@@ -49,8 +49,9 @@ class KeyedCursor {
     if (!(await this.advance())) return;
     const header = this.cells!;
     this.index = this.entity.fields.map((f) => header.indexOf(f.column));
-    const keyField = this.entity.fields.find((f) => f.name === this.ikbKey);
-    this.keyIndex = header.indexOf(keyField?.column ?? this.ikbKey);
+    // oneReadFloor reads only entities that declare the IKB key field
+    const keyField = this.entity.fields.find((f) => f.name === this.ikbKey)!;
+    this.keyIndex = header.indexOf(keyField.column);
     if (this.keyIndex < 0)
       throw new Error(`${this.entity.file} has no column ${this.ikbKey}`);
     this.rows = 0;
