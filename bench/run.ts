@@ -15,7 +15,8 @@
  * - field-level checks of BA vs ajv on the equivalent JSON Schema (same verdict on every record);
  * - parse + check + compile of all shipped rulesets;
  * - CLI start-up: `regel --help` / `--version` against a bare `node -e ""`, and `regel validate` of
- *   the bundled example against them (bench/startup.ts);
+ *   the bundled example against them, and the example's one-read floor run cold (bench/startup.ts,
+ *   bench/floor-cold.ts);
  * - `regel lsp`: a keystroke in the largest shipped ruleset (bench/lsp-keystroke.ts).
  *
  * Writes bench/results.md with figures, ratios, the command, the machine and the date.
@@ -37,7 +38,12 @@ import { compile } from "../compiler/compile.js";
 import { loadCompiled } from "../runtime/load-compiled.js";
 import { generateDelivery } from "../runtime/synthetic/generate.js";
 import { ikbKey } from "../runtime/synthetic/ikb-builder.js";
-import { measureStartup, startupRows, withStartupRows } from "./startup.js";
+import {
+  bundleColdFloor,
+  measureStartup,
+  startupRows,
+  withStartupRows,
+} from "./startup.js";
 import {
   measureReferences,
   referenceRows,
@@ -213,7 +219,9 @@ const ratio = (a: number, b: number): string => (a / b).toFixed(2);
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (options.startupOnly) {
-    const rows = startupRows(measureStartup(STARTUP_REPEATS));
+    const rows = startupRows(
+      measureStartup(STARTUP_REPEATS, await bundleColdFloor()),
+    );
     const previous = existsSync(options.out)
       ? readFileSync(options.out, "utf8")
       : "";
@@ -294,7 +302,7 @@ async function main(): Promise<void> {
     options.repeats,
   );
   process.stderr.write("CLI start-up\n");
-  const startup = measureStartup(STARTUP_REPEATS);
+  const startup = measureStartup(STARTUP_REPEATS, await bundleColdFloor());
   process.stderr.write("regel lsp keystroke\n");
   const keystroke = await measureKeystroke("rulesets", KEYSTROKES);
 

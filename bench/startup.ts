@@ -5,7 +5,10 @@
  * all alike). The target is 3 × the bare node: the root help and the version import no command
  * module (see cli/command-table.ts). Beside them `regel validate` of the bundled example
  * (examples/ikb-delivery, report written to a temporary folder), whose target is 2 × the bare
- * `regel --version` (issue 15), with the CPU time (user + system) of its process.
+ * `regel --version` (issue 15), with the CPU time (user + system) of its process. Beside that, the
+ * one-read floor of the same delivery run cold (bench/floor-cold.ts, bundled into one file): a
+ * process that only loads the ruleset, reads the files once and checks every row, the part of the
+ * example's time that is the work itself.
  *
  * @module
  */
@@ -25,12 +28,21 @@ export interface Startup {
   exampleCpuMs: number | undefined;
   /** Rows the example's report says were read. */
   exampleRows: number;
+  /**
+   * The example's one-read floor in a fresh process (bench/floor-cold.ts, bundled); undefined
+   * when it was not measured.
+   */
+  floorMs?: number;
+  /** The IKBs the floor assembled (the example's report counts the same). */
+  floorIkbs?: number;
   repeats: number;
 }
 
 /** The bundled example and its reporting reference date (examples/ikb-delivery/manifest.json). */
 export const EXAMPLE = join("examples", "ikb-delivery");
 const EXAMPLE_RRD = "2024-03-31";
+/** The compiled ruleset `regel validate` chooses for the example at that date. */
+const EXAMPLE_RULESET = "ikb.glo@1.3.0";
 
 /**
  * CPU time (user + system, ms) of this process's children that have been waited for, from
@@ -52,7 +64,7 @@ function childrenCpuMs(): number | undefined {
 function run(
   args: string[],
   maxStatus = 0,
-): { ms: number; cpuMs: number | undefined } {
+): { ms: number; cpuMs: number | undefined; stdout: string } {
   const cpu0 = childrenCpuMs();
   const started = process.hrtime.bigint();
   const child = spawnSync(process.execPath, args, { encoding: "utf8" });
@@ -63,6 +75,7 @@ function run(
   return {
     ms,
     cpuMs: cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0,
+    stdout: child.stdout,
   };
 }
 
@@ -84,8 +97,30 @@ export function regelBin(): string {
   return pkg.bin.regel;
 }
 
-/** Measure start-up `repeats` times each (after one warm-up run of each, not counted). */
-export function measureStartup(repeats: number): Startup {
+/** Where {@link bundleColdFloor} writes the bundled floor (beside the compiled bench). */
+const COLD_FLOOR_BUNDLE = join("dist", "bench", "floor-cold.bundle.js");
+
+/**
+ * Bundle the cold floor's entry (dist/bench/floor-cold.js, built by `npm run build`) with its
+ * imports into one file, as the CLI is bundled (scripts/bundle-cli.ts), so that its process loads
+ * one module besides the compiled ruleset; returns the bundle's path.
+ */
+export async function bundleColdFloor(): Promise<string> {
+  const { build } = await import("rolldown");
+  await build({
+    input: join("dist", "bench", "floor-cold.js"),
+    platform: "node",
+    logLevel: "silent",
+    output: { file: COLD_FLOOR_BUNDLE, format: "esm", sourcemap: false },
+  });
+  return COLD_FLOOR_BUNDLE;
+}
+
+/**
+ * Measure start-up `repeats` times each (after one warm-up run of each, not counted); with
+ * `floorBundle` (from {@link bundleColdFloor}) the example's cold floor too, in the same rounds.
+ */
+export function measureStartup(repeats: number, floorBundle?: string): Startup {
   const main = regelBin();
   const runs = {
     bare: [] as number[],
@@ -93,6 +128,7 @@ export function measureStartup(repeats: number): Startup {
     version: [] as number[],
     example: [] as number[],
     exampleCpu: [] as number[],
+    floor: [] as number[],
   };
   const work = mkdtempSync(join(tmpdir(), "regel-bench-startup-"));
   const out = join(work, "report");
@@ -106,7 +142,17 @@ export function measureStartup(repeats: number): Startup {
     out,
     "--no-progress",
   ];
+  const floorArgs =
+    floorBundle === undefined
+      ? undefined
+      : [
+          floorBundle,
+          EXAMPLE,
+          join("rulesets", "compiled", EXAMPLE_RULESET),
+          EXAMPLE_RRD,
+        ];
   let exampleRows = 0;
+  let floorIkbs: number | undefined;
   try {
     for (let r = -1; r < repeats; r++) {
       const bare = wallMs(["-e", ""]);
@@ -115,13 +161,23 @@ export function measureStartup(repeats: number): Startup {
       // a fresh folder each time: the same work each run (no earlier report to replace)
       rmSync(out, { recursive: true, force: true });
       const example = run(validate, 1);
+      const floor = floorArgs === undefined ? undefined : run(floorArgs);
       if (r < 0) {
         const report = JSON.parse(
           readFileSync(join(out, "report.json"), "utf8"),
-        ) as { rows: { read: number } };
+        ) as { rows: { read: number }; ikbs: { count: number } };
         exampleRows = report.rows.read;
+        if (floor !== undefined) {
+          floorIkbs = (JSON.parse(floor.stdout) as { ikbs: number }).ikbs;
+          // the floor must do the example's work: every IKB the report counts
+          if (floorIkbs !== report.ikbs.count)
+            throw new Error(
+              `the cold floor assembled ${floorIkbs} IKBs, the example's report counts ${report.ikbs.count}`,
+            );
+        }
         continue;
       }
+      if (floor !== undefined) runs.floor.push(floor.ms);
       runs.bare.push(bare);
       runs.help.push(help);
       runs.version.push(version);
@@ -139,6 +195,8 @@ export function measureStartup(repeats: number): Startup {
     exampleCpuMs:
       runs.exampleCpu.length === repeats ? median(runs.exampleCpu) : undefined,
     exampleRows,
+    floorMs: runs.floor.length > 0 ? median(runs.floor) : undefined,
+    floorIkbs,
     repeats,
   };
 }
@@ -155,6 +213,11 @@ export function startupRows(s: Startup): string[] {
     row("`regel --help`", s.helpMs),
     row("`regel --version`", s.versionMs),
     `| \`regel validate\` of the bundled example (${EXAMPLE}, ${s.exampleRows.toLocaleString("en")} rows, report folder written; median of ${s.repeats}, interleaved with the rows above${cpu}) | ${(s.exampleMs / 1000).toFixed(3)} | ${(s.exampleMs / s.versionMs).toFixed(2)} × \`regel --version\`, ${(s.exampleMs / s.bareMs).toFixed(2)} × bare node | ≤ 2 × \`regel --version\` | |`,
+    ...(s.floorMs === undefined
+      ? []
+      : [
+          `| the example's one-read floor, cold (bench/floor-cold.ts bundled into one file, a fresh process: the ruleset loaded, every IKB file read once, every row decoded and checked, ${s.floorIkbs?.toLocaleString("en")} IKBs classified; no command line, scan, key sets, whole-file checks, tallies or report; median of ${s.repeats}, interleaved) | ${(s.floorMs / 1000).toFixed(3)} | ${(s.floorMs / s.versionMs).toFixed(2)} × \`regel --version\`; the example is ${(s.exampleMs / s.floorMs).toFixed(2)} × it | reference | |`,
+        ]),
   ];
 }
 
@@ -170,7 +233,7 @@ export function withStartupRows(results: string, rows: string[]): string {
       withStartupRows(results.slice(0, notesAt), rows) + results.slice(notesAt)
     );
   const ours = (l: string) =>
-    /^\| `regel (--help|--version)` start-up|^\| `regel validate` of the bundled example/.test(
+    /^\| `regel (--help|--version)` start-up|^\| `regel validate` of the bundled example|^\| the example's one-read floor, cold/.test(
       l,
     );
   const lines = results.split("\n");

@@ -31,6 +31,22 @@ describe("bench: CLI start-up rows", () => {
     ).not.toContain("CPU");
   });
 
+  it("adds the example's cold floor against `regel --version`, and the example against the floor", () => {
+    const rows = startupRows({ ...measured, floorMs: 125, floorIkbs: 300 });
+    expect(rows).toHaveLength(4);
+    expect(rows[3]).toMatch(/^\| the example's one-read floor, cold/);
+    expect(rows[3]).toContain("300 IKBs classified");
+    expect(rows[3]).toContain(
+      "| 0.125 | 1.39 × `regel --version`; the example is 1.60 × it | reference |",
+    );
+    // the floor's row is replaced like the others
+    const table = withStartupRows("| a |\n| - |\n| b |\n\ntext", rows);
+    expect(withStartupRows(table, rows)).toBe(table);
+    expect(withStartupRows(table, startupRows(measured))).toBe(
+      withStartupRows("| a |\n| - |\n| b |\n\ntext", startupRows(measured)),
+    );
+  });
+
   it("replaces the rows where they are, and adds them at the end of the first table once", () => {
     const table = [
       "| measurement | time (s) |",
