@@ -11,9 +11,10 @@
  * not measured field by field, and the columns past the last one a projection keeps are only
  * counted. Other lines are tokenized field by field (quotes, `""` escapes, line ends in quotes).
  *
- * With `splitLines` (a small delivery's one read, runtime/read-replay.ts), the lines of an
- * all-ASCII piece that hold no quote and no CR are split with native `String.prototype.split`
- * instead: a short run executes unoptimized, where the byte loop costs several times the split.
+ * With `splitLines` (a small delivery's one read, runtime/read-replay.ts), the lines of a piece
+ * of valid UTF-8 that hold no quote and no CR are decoded and split with native
+ * `String.prototype.split` instead: a short run executes unoptimized, where the byte loop costs
+ * several times the split.
  *
  * It handles the common case itself: records of valid UTF-8 whose quoting is well formed and
  * which are within the limits (judged on byte lengths, never smaller than lengths in UTF-16 code
@@ -59,7 +60,7 @@ export interface ByteTokenizerOptions {
   quote?: string | null;
   columns?: readonly string[];
   /**
-   * Split the runs of lines of an all-ASCII piece that hold no quote and no CR with native
+   * Split the runs of lines of a piece that hold no quote and no CR, decoded, with native
    * `String.prototype.split` (see {@link ByteCsvTokenizer.splitRun}): the same events, faster on
    * a short run (in the interpreter), slower on a long one (TurboFan makes the byte loop fast,
    * and a split makes every cell, kept or not). Default false.
@@ -345,12 +346,19 @@ export class ByteCsvTokenizer {
       if (crAt < i) crAt = byteAt(b, CR, i);
       if (lfAt < i) lfAt = byteAt(b, LF, i);
       if (quoteAt < i) quoteAt = byteAt(b, this.quote, i);
-      if (this.splitLines && this.allAscii) {
+      if (this.splitLines) {
         // the lines before the next quote or CR, up to the last LF before it, split natively
         const plainEnd = quoteAt < crAt ? quoteAt : crAt;
         if (lfAt < plainEnd) {
           const last = b.lastIndexOf(LF, plainEnd - 1);
-          this.splitRun(b, i, last);
+          // (valid UTF-8: the piece was checked, and no sequence holds an LF)
+          this.splitRun(
+            b,
+            i,
+            this.allAscii
+              ? this.latin1!.slice(i, last)
+              : b.toString("utf8", i, last),
+          );
           i = last + 1;
           continue;
         }
@@ -418,14 +426,17 @@ export class ByteCsvTokenizer {
   }
 
   /**
-   * Tokenize the lines of an all-ASCII `b` from `start` to the LF at `last`, which hold no quote
-   * and no CR: the Latin-1 text (ASCII) is split on LF and each line on the delimiter, both in
-   * native code, where the byte loop of {@link records} runs in the interpreter on a short run.
-   * A line longer than {@link plainMax} is measured by {@link plainRecord} (it may be over a
+   * Tokenize the lines of `b` from `start` that hold no quote and no CR, decoded as `text` (up to
+   * the last one's LF): the text is split on LF and each line on the delimiter, both in native
+   * code, where the byte loop of {@link records} runs in the interpreter on a short run. A line
+   * longer than {@link plainMax} in UTF-16 code units (never more than its bytes: a shorter one
+   * is within every limit) is measured by {@link plainRecord} on its bytes (it may be over a
    * limit); the cells a projection drops are made, then blanked.
    */
-  private splitRun(b: Buffer, start: number, last: number): void {
-    const lines = this.latin1!.slice(start, last).split("\n");
+  private splitRun(b: Buffer, start: number, text: string): void {
+    const lines = text.split("\n");
+    // ASCII text: a character is a byte (else bytes are counted, for a long line only)
+    const ascii = this.allAscii;
     const keep = this.projection?.keep;
     const lastKept = keep === undefined ? 0 : this.lastKept(keep);
     const delimiter = this.delimiterText;
@@ -434,14 +445,23 @@ export class ByteCsvTokenizer {
     const active = this.splitActive;
     // the columns compared with their last cell: all at first, then those that repeat
     let compared = -1;
-    let at = start;
+    /** Where the line starts in `text`. */
+    let at = 0;
     for (let l = 0; l < lines.length; l++) {
       const line = lines[l];
       const length = line.length;
       if (length === 0)
         this.line++; // an empty line is not a record
-      else if (length > this.plainMax) this.plainRecord(b, at, at + length);
-      else {
+      else if (length > this.plainMax) {
+        const from = ascii
+          ? start + at
+          : start + Buffer.byteLength(text.slice(0, at));
+        this.plainRecord(
+          b,
+          from,
+          from + (ascii ? length : Buffer.byteLength(line)),
+        );
+      } else {
         const cells = line.split(delimiter);
         const width = cells.length;
         if (compared < 0) {

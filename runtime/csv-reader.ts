@@ -105,7 +105,7 @@ export interface CsvReaderOptions {
    */
   tokenizer?: "bytes" | "text";
   /**
-   * The byte tokenizer splits runs of plain ASCII lines with native `split`
+   * The byte tokenizer splits runs of lines without quotes or CR with native `split`
    * (runtime/csv-bytes.ts, `ByteTokenizerOptions.splitLines`): the same events, faster on a small
    * delivery read once in a short run (runtime/read-replay.ts). Default false.
    */

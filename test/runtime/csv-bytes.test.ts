@@ -292,13 +292,15 @@ describe("byte tokenizer = text tokenizer (differential, issue 15)", () => {
     );
   });
 
-  it("property: the same on runs of plain ASCII lines (what splitLines splits natively) broken by quotes, CR, non-ASCII and invalid bytes, a BOM, empty lines, an unfinished last line, lengths near the limits, any projection and chunking", async () => {
+  it("property: the same on runs of plain lines (what splitLines splits natively), ASCII or not, broken by quotes, CR and invalid bytes, a BOM, empty lines, an unfinished last line, lengths near the limits, any projection and chunking", async () => {
     const cell = fc.oneof(
       {
         weight: 12,
         arbitrary: fc.constantFrom("a", "bc", "12345", "NL", "", "EUR", "x y"),
       },
       { weight: 2, arbitrary: fc.stringMatching(/^[a-z0-9 ]{0,14}$/) },
+      // non-ASCII (a piece of valid UTF-8 is split as decoded text)
+      { weight: 2, arbitrary: fc.stringMatching(/^[a-zé€ß😀\uFEFF]{0,6}$/) },
       {
         weight: 1,
         // (no U+FFFF: the text path reads it as an invalid byte's mark, and the byte path
