@@ -447,15 +447,20 @@ export class ByteCsvTokenizer {
     let compared = -1;
     /** Where the line starts in `text`. */
     let at = 0;
+    // non-ASCII text: the bytes of text[0, counted) (counted on from there: linear in the run)
+    let counted = 0;
+    let countedBytes = 0;
     for (let l = 0; l < lines.length; l++) {
       const line = lines[l];
       const length = line.length;
       if (length === 0)
         this.line++; // an empty line is not a record
       else if (length > this.plainMax) {
-        const from = ascii
-          ? start + at
-          : start + Buffer.byteLength(text.slice(0, at));
+        if (!ascii) {
+          countedBytes += Buffer.byteLength(text.slice(counted, at));
+          counted = at;
+        }
+        const from = start + (ascii ? at : countedBytes);
         this.plainRecord(
           b,
           from,
