@@ -11,6 +11,11 @@
  * not measured field by field, and the columns past the last one a projection keeps are only
  * counted. Other lines are tokenized field by field (quotes, `""` escapes, line ends in quotes).
  *
+ * With `splitLines` (a small delivery's one read, runtime/read-replay.ts), the lines of a piece
+ * of valid UTF-8 that hold no quote and no CR are decoded and split with native
+ * `String.prototype.split` instead: a short run executes unoptimized, where the byte loop costs
+ * several times the split.
+ *
  * It handles the common case itself: records of valid UTF-8 whose quoting is well formed and
  * which are within the limits (judged on byte lengths, never smaller than lengths in UTF-16 code
  * units). Everything else goes to the text tokenizer, so that every problem is the one today's
@@ -54,6 +59,13 @@ export interface ByteTokenizerOptions {
   /** One ASCII character (default `"`); `null`: fields are never quoted. */
   quote?: string | null;
   columns?: readonly string[];
+  /**
+   * Split the runs of lines of a piece that hold no quote and no CR, decoded, with native
+   * `String.prototype.split` (see {@link ByteCsvTokenizer.splitRun}): the same events, faster on
+   * a short run (in the interpreter), slower on a long one (TurboFan makes the byte loop fast,
+   * and a split makes every cell, kept or not). Default false.
+   */
+  splitLines?: boolean;
   /**
    * The input starts at a record boundary inside a file, on this line (a resume point of an
    * earlier read, {@link ByteCsvTokenizer.resumable}): no byte order mark is looked for, and
@@ -144,6 +156,18 @@ export class ByteCsvTokenizer {
   /** A projection's `keep` seen last, and the last column it keeps ({@link lastKept}). */
   private keepSeen: Uint8Array | undefined;
   private keepLast = 0;
+  /** {@link ByteTokenizerOptions.splitLines}, and the delimiter as text (for `split`). */
+  private readonly splitLines: boolean;
+  private readonly delimiterText: string;
+  /**
+   * Per column, the last cell {@link splitRun} made: like {@link previous}, without positions
+   * (a split cell is text, not bytes of the piece), so kept from piece to piece.
+   */
+  private readonly splitSeen: string[] = new Array<string>(REUSE_COLUMNS).fill(
+    "",
+  );
+  /** The columns {@link splitRun} compares (see {@link misses}: it uses them too). */
+  private readonly splitActive = new Int32Array(REUSE_COLUMNS);
 
   constructor(
     private readonly emit: (e: CsvEvent) => void,
@@ -161,6 +185,8 @@ export class ByteCsvTokenizer {
     this.maxFields = options.maxFields ?? LIMITS.maxFields;
     this.maxRecord = options.maxRecordLength ?? LIMITS.maxRecordLength;
     this.plainMax = Math.min(this.maxField, this.maxRecord, this.maxFields - 1);
+    this.splitLines = options.splitLines ?? false;
+    this.delimiterText = options.delimiter ?? ",";
     this.header = options.columns;
     if (options.startLine !== undefined) {
       this.line = options.startLine;
@@ -319,9 +345,26 @@ export class ByteCsvTokenizer {
     while (i < n) {
       if (crAt < i) crAt = byteAt(b, CR, i);
       if (lfAt < i) lfAt = byteAt(b, LF, i);
+      if (quoteAt < i) quoteAt = byteAt(b, this.quote, i);
+      if (this.splitLines) {
+        // the lines before the next quote or CR, up to the last LF before it, split natively
+        const plainEnd = quoteAt < crAt ? quoteAt : crAt;
+        if (lfAt < plainEnd) {
+          const last = b.lastIndexOf(LF, plainEnd - 1);
+          // (valid UTF-8: the piece was checked, and no sequence holds an LF)
+          this.splitRun(
+            b,
+            i,
+            this.allAscii
+              ? this.latin1!.slice(i, last)
+              : b.toString("utf8", i, last),
+          );
+          i = last + 1;
+          continue;
+        }
+      }
       const end = crAt < lfAt ? crAt : lfAt;
       if (end === n) return i; // no line end: the record is unfinished
-      if (quoteAt < i) quoteAt = byteAt(b, this.quote, i);
       if (quoteAt < end) {
         const next = this.quotedRecord(b, i);
         if (next < 0) return i;
@@ -380,6 +423,81 @@ export class ByteCsvTokenizer {
       i = next;
     }
     return n;
+  }
+
+  /**
+   * Tokenize the lines of `b` from `start` that hold no quote and no CR, decoded as `text` (up to
+   * the last one's LF): the text is split on LF and each line on the delimiter, both in native
+   * code, where the byte loop of {@link records} runs in the interpreter on a short run. A line
+   * longer than {@link plainMax} in UTF-16 code units (never more than its bytes: a shorter one
+   * is within every limit) is measured by {@link plainRecord} on its bytes (it may be over a
+   * limit); the cells a projection drops are made, then blanked.
+   */
+  private splitRun(b: Buffer, start: number, text: string): void {
+    const lines = text.split("\n");
+    // ASCII text: a character is a byte (else bytes are counted, for a long line only)
+    const ascii = this.allAscii;
+    const keep = this.projection?.keep;
+    const lastKept = keep === undefined ? 0 : this.lastKept(keep);
+    const delimiter = this.delimiterText;
+    const seen = this.splitSeen;
+    const misses = this.misses;
+    const active = this.splitActive;
+    // the columns compared with their last cell: all at first, then those that repeat
+    let compared = -1;
+    /** Where the line starts in `text`. */
+    let at = 0;
+    // non-ASCII text: the bytes of text[0, counted) (counted on from there: linear in the run)
+    let counted = 0;
+    let countedBytes = 0;
+    for (let l = 0; l < lines.length; l++) {
+      const line = lines[l];
+      const length = line.length;
+      if (length === 0)
+        this.line++; // an empty line is not a record
+      else if (length > this.plainMax) {
+        if (!ascii) {
+          countedBytes += Buffer.byteLength(text.slice(counted, at));
+          counted = at;
+        }
+        const from = start + (ascii ? at : countedBytes);
+        this.plainRecord(
+          b,
+          from,
+          from + (ascii ? length : Buffer.byteLength(line)),
+        );
+      } else {
+        const cells = line.split(delimiter);
+        const width = cells.length;
+        if (compared < 0) {
+          compared = width < REUSE_COLUMNS ? width : REUSE_COLUMNS;
+          for (let f = 0; f < compared; f++) active[f] = f;
+          misses.fill(0);
+        }
+        // a cell equal to its column's last one is that text (the new one dies young, and a
+        // small delivery's cells are kept for the run: runtime/read-replay.ts)
+        for (let r = 0; r < compared;) {
+          const f = active[r];
+          const v = cells[f];
+          if (v === undefined) r++;
+          else if (v === seen[f]) {
+            cells[f] = seen[f];
+            misses[f] = 0;
+            r++;
+          } else {
+            seen[f] = v;
+            if (++misses[f] < REUSE_MISSES) r++;
+            else active[r] = active[--compared];
+          }
+        }
+        if (keep !== undefined)
+          for (let f = 1; f < width; f++)
+            if (f > lastKept || keep[f] === 0) cells[f] = "";
+        this.header ??= cells.slice();
+        this.emit({ kind: "row", cells, line: this.line++ });
+      }
+      at += length + 1;
+    }
   }
 
   /** The last column `keep` keeps (0, which is always kept, when it keeps none after it). */

@@ -105,6 +105,12 @@ export interface CsvReaderOptions {
    */
   tokenizer?: "bytes" | "text";
   /**
+   * The byte tokenizer splits runs of lines without quotes or CR with native `split`
+   * (runtime/csv-bytes.ts, `ByteTokenizerOptions.splitLines`): the same events, faster on a small
+   * delivery read once in a short run (runtime/read-replay.ts). Default false.
+   */
+  splitLines?: boolean;
+  /**
    * Start at a record boundary inside the file, recorded by an earlier read in
    * {@link CsvReaderOptions.resumePoint}
    * (byte tokenizer only: the UTF-8 dialects of {@link byteTokenizerFits}).

@@ -92,9 +92,10 @@ export class ReadReplay<File extends object> {
       !early
     ) {
       this.wanted.delete(file);
+      // read once in a short run: runs of plain lines split natively (runtime/csv-bytes.ts)
       yield* this.record(
         file,
-        readFile({ ...options, projection: undefined }),
+        readFile({ ...options, projection: undefined, splitLines: true }),
         options.projection,
       );
     } else yield* readFile(options);

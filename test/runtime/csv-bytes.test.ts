@@ -11,6 +11,12 @@ import { byteTokenizerFits } from "../../runtime/csv-bytes.js";
 const utf8 = (s: string) => Buffer.from(s, "utf8");
 
 /**
+ * How a file is tokenized: by the text tokenizer, the byte tokenizer, or the byte tokenizer
+ * splitting runs of plain ASCII lines natively (`splitLines`, a small delivery's read).
+ */
+type Reader = "text" | "bytes" | "split";
+
+/**
  * The batches a reader gives for `chunks`, with the consumer's habit of the scan in
  * runtime/stage-read.ts: the projection is set once the first row (the header) has been received.
  */
@@ -18,7 +24,7 @@ async function batches(
   chunks: readonly Uint8Array[],
   options: CsvReaderOptions,
   keep: Uint8Array | undefined,
-  tokenizer: "bytes" | "text",
+  reader: Reader,
 ): Promise<CsvEvent[][]> {
   const projection: CsvProjection = {};
   const out: CsvEvent[][] = [];
@@ -26,7 +32,8 @@ async function batches(
   for await (const batch of readCsvBatches(chunks, {
     ...options,
     projection,
-    tokenizer,
+    tokenizer: reader === "text" ? "text" : "bytes",
+    splitLines: reader === "split",
   })) {
     out.push(batch.map((e) => (header ? blank(e, keep) : e)));
     header ||= batch.some((e) => e.kind === "row");
@@ -46,6 +53,18 @@ function blank(e: CsvEvent, keep: Uint8Array | undefined): CsvEvent {
     i > 0 && (i >= keep.length || keep[i] === 0) ? "" : c,
   );
   return { ...e, cells };
+}
+
+/** The byte readers (with and without `splitLines`) give the text tokenizer's batches. */
+async function expectSameAsText(
+  chunks: readonly Uint8Array[],
+  options: CsvReaderOptions,
+  keep: Uint8Array | undefined,
+): Promise<CsvEvent[][]> {
+  const text = await batches(chunks, options, keep, "text");
+  expect(await batches(chunks, options, keep, "bytes")).toEqual(text);
+  expect(await batches(chunks, options, keep, "split")).toEqual(text);
+  return text;
 }
 
 /** Cut `bytes` at the given places (sorted, within bounds), as a stream would. */
@@ -201,10 +220,7 @@ describe("byte tokenizer = text tokenizer (differential, issue 15)", () => {
         options,
         keep,
         async (bytes, at, opts, mask) => {
-          const chunks = cut(bytes, at);
-          const text = await batches(chunks, opts, mask, "text");
-          const viaBytes = await batches(chunks, opts, mask, "bytes");
-          expect(viaBytes).toEqual(text);
+          await expectSameAsText(cut(bytes, at), opts, mask);
         },
       ),
       { numRuns: 3000 },
@@ -214,10 +230,8 @@ describe("byte tokenizer = text tokenizer (differential, issue 15)", () => {
   it("property: the same on well-formed tables with the default limits, read in one chunk or byte by byte", async () => {
     await fc.assert(
       fc.asyncProperty(table, keep, async (bytes, mask) => {
-        for (const chunks of [[bytes], cut(bytes, [...bytes.keys()])]) {
-          const text = await batches(chunks, {}, mask, "text");
-          expect(await batches(chunks, {}, mask, "bytes")).toEqual(text);
-        }
+        for (const chunks of [[bytes], cut(bytes, [...bytes.keys()])])
+          await expectSameAsText(chunks, {}, mask);
       }),
       { numRuns: 300 },
     );
@@ -230,9 +244,7 @@ describe("byte tokenizer = text tokenizer (differential, issue 15)", () => {
         fc.array(fc.nat(), { maxLength: 8 }),
         keep,
         async ({ options: d, bytes }, at, mask) => {
-          const chunks = cut(bytes, at);
-          const text = await batches(chunks, d, mask, "text");
-          expect(await batches(chunks, d, mask, "bytes")).toEqual(text);
+          await expectSameAsText(cut(bytes, at), d, mask);
         },
       ),
       { numRuns: 1000 },
@@ -273,13 +285,142 @@ describe("byte tokenizer = text tokenizer (differential, issue 15)", () => {
           const bytes = utf8(
             lines.map(([c, eol]) => c.join(",") + eol).join(""),
           );
-          const chunks = cut(bytes, at);
-          const text = await batches(chunks, opts, mask, "text");
-          expect(await batches(chunks, opts, mask, "bytes")).toEqual(text);
+          await expectSameAsText(cut(bytes, at), opts, mask);
         },
       ),
       { numRuns: 2000 },
     );
+  });
+
+  it("property: the same on runs of plain lines (what splitLines splits natively), ASCII or not, broken by quotes, CR and invalid bytes, a BOM, empty lines, an unfinished last line, lengths near the limits, any projection and chunking", async () => {
+    const cell = fc.oneof(
+      {
+        weight: 12,
+        arbitrary: fc.constantFrom("a", "bc", "12345", "NL", "", "EUR", "x y"),
+      },
+      { weight: 2, arbitrary: fc.stringMatching(/^[a-z0-9 ]{0,14}$/) },
+      // non-ASCII (a piece of valid UTF-8 is split as decoded text)
+      { weight: 2, arbitrary: fc.stringMatching(/^[a-zé€ß😀\uFEFF]{0,6}$/) },
+      {
+        weight: 1,
+        // (no U+FFFF: the text path reads it as an invalid byte's mark, and the byte path
+        // differs from it on one next to an invalid byte in a projected cell, a case of its own)
+        arbitrary: fc.constantFrom('"q"', '"a""b"', 'a"b', "é", "\t"),
+      },
+    );
+    const line = fc.oneof(
+      {
+        weight: 12,
+        arbitrary: fc
+          .array(cell, { minLength: 1, maxLength: 9 })
+          .map((c) => utf8(c.join(",") + "\n")),
+      },
+      { weight: 2, arbitrary: fc.constant(utf8("\n")) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .array(cell, { minLength: 1, maxLength: 4 })
+          .map((c) => utf8(c.join(",") + "\r\n")),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.constant(Uint8Array.from([0x61, 0xff, 0x0a])),
+      },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.boolean(),
+        fc.array(line, { maxLength: 40 }),
+        fc.option(fc.stringMatching(/^[a-z,]{1,6}$/), { nil: undefined }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.record(
+          {
+            maxFieldLength: fc.integer({ min: 2, max: 16 }),
+            maxFields: fc.integer({ min: 2, max: 10 }),
+            maxRecordLength: fc.integer({ min: 3, max: 40 }),
+          },
+          { requiredKeys: [] },
+        ),
+        keep,
+        async (bom, lines, unfinished, at, opts, mask) => {
+          const bytes = Buffer.concat([
+            bom ? Uint8Array.from([0xef, 0xbb, 0xbf]) : new Uint8Array(),
+            ...lines,
+            unfinished === undefined ? new Uint8Array() : utf8(unfinished),
+          ]);
+          await expectSameAsText(cut(bytes, at), opts, mask);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("property: splitLines with a projection from the first record: exactly the byte path's cells (dropped ones, past the projection's end too, as \"\")", async () => {
+    const line = fc
+      .array(fc.constantFrom("a", "bc", "EUR", "", "12345", '"q"', "é"), {
+        minLength: 1,
+        maxLength: 9,
+      })
+      .map((c) => c.join(","));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(line, { maxLength: 30 }),
+        fc.uint8Array({ min: 0, max: 1, maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        async (lines, mask, at) => {
+          const chunks = cut(utf8(lines.join("\n") + "\n"), at);
+          const read = async (splitLines: boolean) => {
+            const out: CsvEvent[] = [];
+            for await (const batch of readCsvBatches(chunks, {
+              projection: { keep: mask },
+              splitLines,
+            }))
+              out.push(...batch);
+            return out;
+          };
+          const viaSplit = await read(true);
+          expect(viaSplit).toEqual(await read(false));
+          for (const e of viaSplit)
+            if (e.kind === "row")
+              e.cells.forEach((c, i) => {
+                if (i > 0 && !(mask[i] === 1)) expect(c).toBe("");
+              });
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("splitLines: the rows, line numbers, header and problems of a plain file with a BOM, empty lines, a long line, a quoted line, a CR line end and an unfinished last line", async () => {
+    const csv =
+      "\uFEFFid,code,amount\n" +
+      "1,EUR,10\n" +
+      "\n" +
+      "2,EUR,20\n" +
+      `3,${"z".repeat(12)},30\n` +
+      '4,"E,UR",40\n' +
+      "5,EUR,50\r\n" +
+      "6,EUR\n" +
+      "7,EUR,70";
+    for (const at of [[], [7, 20], [1, 2, 3, 30, 31, 60]]) {
+      const text = await expectSameAsText(
+        cut(utf8(csv), at),
+        { maxFieldLength: 10 },
+        undefined,
+      );
+      expect(
+        text.flat().map((e) => [e.line, e.kind === "row" ? e.cells : e.code]),
+      ).toEqual([
+        [1, ["id", "code", "amount"]],
+        [2, ["1", "EUR", "10"]],
+        [4, ["2", "EUR", "20"]],
+        [5, "field-too-large"],
+        [6, ["4", "E,UR", "40"]],
+        [7, ["5", "EUR", "50"]],
+        [8, ["6", "EUR"]],
+        [9, ["7", "EUR", "70"]],
+      ]);
+    }
   });
 
   it("an unfinished record completed by a piece with bytes that are not UTF-8 after it: read with them by the text path, as the text tokenizer reads it", async () => {
@@ -287,19 +428,15 @@ describe("byte tokenizer = text tokenizer (differential, issue 15)", () => {
     // as an invalid byte's mark, so which path reads the first record shows
     const bytes = Uint8Array.from([0xef, 0xbf, 0xbf, 0x0a, 0xff]);
     for (const at of [[2], [1], [3, 4]]) {
-      const chunks = cut(bytes, at);
-      const text = await batches(chunks, {}, undefined, "text");
-      expect(await batches(chunks, {}, undefined, "bytes")).toEqual(text);
+      await expectSameAsText(cut(bytes, at), {}, undefined);
     }
   });
 
   it("a record longer than the byte path keeps (1 MiB) and a field over the limit: the same problems, and the lines after them stay right", async () => {
     const big = `a,b\n1,"${"x".repeat(1_500_000)}"\n2,${"y".repeat(20_000)}\n3,"p\r\nq"\n4,é\n`;
     const chunks = cut(utf8(big), [100, 70_000, 1_200_000, 1_500_020]);
-    const text = await batches(chunks, {}, undefined, "text");
-    const viaBytes = await batches(chunks, {}, undefined, "bytes");
-    expect(viaBytes).toEqual(text);
-    expect(viaBytes.flat().map((e) => [e.kind, e.line])).toEqual([
+    const viaText = await expectSameAsText(chunks, {}, undefined);
+    expect(viaText.flat().map((e) => [e.kind, e.line])).toEqual([
       ["row", 1],
       ["problem", 2],
       ["problem", 3],
@@ -326,11 +463,9 @@ describe("byte tokenizer = text tokenizer (differential, issue 15)", () => {
     for (const at of [[], [5, 17, 40], [1, 2, 3, 60, 61]]) {
       const chunks = cut(utf8(csv), at);
       const options: CsvReaderOptions = { maxFieldLength: 20 };
-      const text = await batches(chunks, options, undefined, "text");
-      const viaBytes = await batches(chunks, options, undefined, "bytes");
-      expect(viaBytes).toEqual(text);
+      const viaText = await expectSameAsText(chunks, options, undefined);
       expect(
-        viaBytes.flat().map((e) => (e.kind === "row" ? e.cells : e.code)),
+        viaText.flat().map((e) => (e.kind === "row" ? e.cells : e.code)),
       ).toEqual([
         ["h1", "h2", "h3"],
         ["EUR", "true", 'a"b'],

@@ -24,6 +24,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 /** One cell: plain, quoted with separators and line breaks, or broken. */
 const cell = fc.oneof(
   { weight: 6, arbitrary: fc.stringMatching(/^[a-z0-9 é€]{0,12}$/) },
+  // ASCII only: files of them are read by the kept read's split of plain lines (splitLines)
+  { weight: 12, arbitrary: fc.stringMatching(/^[a-z0-9 ]{0,12}$/) },
   {
     weight: 2,
     arbitrary: fc
@@ -121,6 +123,44 @@ describe("ReadReplay", () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it("the kept read splits runs of plain ASCII lines natively (splitLines), with the events of a read", async () => {
+    const path = join(work, "plain.csv");
+    writeFileSync(
+      path,
+      '\uFEFFid,code,note\n1,EUR,x\n\n2,EUR,"a,b"\n3,USD,y\r\n' +
+        `4,EUR,${"z".repeat(40)}\n5,EUR`,
+    );
+    const limits = { maxFieldLength: 30 };
+    const asked: CsvReaderOptions[] = [];
+    const replay = new ReadReplay<object>();
+    const file = {};
+    replay.keep(file);
+    const viaReplay = () =>
+      consume(
+        replay.read(file, limits, (o) => {
+          asked.push(o);
+          return read(path, o);
+        }),
+        {},
+        undefined,
+        false,
+      );
+    const asRead = await consume(read(path, limits), {}, undefined, false);
+    expect(await viaReplay()).toEqual(asRead);
+    expect(await viaReplay()).toEqual(asRead);
+    expect(asked.map((o) => o.splitLines)).toEqual([true]);
+    expect(
+      asRead.flat().map((e) => [e.line, e.kind === "row" ? e.cells : e.code]),
+    ).toEqual([
+      [1, ["id", "code", "note"]],
+      [2, ["1", "EUR", "x"]],
+      [4, ["2", "EUR", "a,b"]],
+      [5, ["3", "USD", "y"]],
+      [6, "field-too-large"],
+      [7, ["5", "EUR"]],
+    ]);
   });
 
   it("keeps only a read to the end, and only when asked", async () => {
