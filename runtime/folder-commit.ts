@@ -25,6 +25,7 @@ import {
   fsync,
   fsyncSync,
   lstatSync,
+  mkdirSync,
   openSync,
   readdirSync,
   realpathSync,
@@ -34,7 +35,6 @@ import {
   writeSync,
 } from "node:fs";
 import { constants } from "node:fs";
-import { mkdir } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { onExit } from "signal-exit";
 import { ownerIsGone, readOwner, thisOwner } from "./owner.js";
@@ -240,7 +240,7 @@ function emptyFolder(dir: string): boolean {
   return readdirSync(dir).length === 0;
 }
 
-/** Write `text` to the new file `path`; returns its descriptor, still open, for {@link syncAndClose}. */
+/** Write `text` to the new file `path`; returns its descriptor, still open, for {@link Syncs}. */
 function writeNewFile(path: string, text: string): number {
   const fd = openSync(path, "wx", 0o666);
   try {
@@ -258,29 +258,60 @@ function writeNewFile(path: string, text: string): number {
 /** Files written before their fsyncs are awaited together (and so open at once), at most. */
 const SYNC_BATCH = 64;
 
+/** fsync `fd` in libuv's thread pool. */
+function fsynced(fd: number): Promise<void> {
+  return new Promise<void>((done, failed) =>
+    fsync(fd, (e) => (e ? failed(e) : done())),
+  );
+}
+
 /**
- * fsync the files of `fds` (and the `folders`, whose errors are ignored as in {@link syncDir}) and
- * close them; empties `fds`. The fsyncs run side by side in libuv's thread pool instead of one
- * after another (a report set is 20-odd files: one at a time they were a tenth of `regel validate`
- * on the bundled example, bench/). Every descriptor is closed; the first error is thrown after that.
+ * Files written, to be fsynced in libuv's thread pool, side by side (a report set is 20-odd files:
+ * one at a time they were a tenth of `regel validate` on the bundled example, bench/) and beside
+ * the main thread while it makes the next files' texts. The fsyncs start in batches, not after each
+ * write: an fsync under way made each following file's creation about three times as slow.
  */
-async function syncAndClose(
-  fds: number[],
-  folders: number[] = [],
-): Promise<void> {
-  const batch = fds.splice(0);
-  const fsynced = (fd: number) =>
-    new Promise<void>((done, failed) =>
-      fsync(fd, (e) => (e ? failed(e) : done())),
-    );
-  const [synced] = await Promise.all([
-    Promise.allSettled(batch.map(fsynced)),
-    // as syncDir: a folder that cannot be fsynced (some platforms) is skipped
-    Promise.allSettled(folders.map(fsynced)),
-  ]);
-  closeAll(batch);
-  closeAll(folders);
-  for (const r of synced) if (r.status === "rejected") throw r.reason;
+class Syncs {
+  private readonly fds: number[] = [];
+  private readonly running: Promise<void>[] = [];
+
+  get size(): number {
+    return this.fds.length;
+  }
+
+  /** The written file `fd`, to be fsynced; closed by {@link settle} or {@link abandon}. */
+  add(fd: number): void {
+    this.fds.push(fd);
+  }
+
+  /** Start the fsyncs of the files added since the last call. */
+  start(): void {
+    for (const fd of this.fds.slice(this.running.length))
+      this.running.push(fsynced(fd));
+  }
+
+  /**
+   * Wait for the fsyncs of all files added (and those of the `folders`, whose errors are ignored
+   * as in {@link syncDir}) and close every descriptor; the first error of a file is thrown after that.
+   */
+  async settle(folders: number[] = []): Promise<void> {
+    this.start();
+    const [synced] = await Promise.all([
+      Promise.allSettled(this.running),
+      // as syncDir: a folder that cannot be fsynced (some platforms) is skipped
+      Promise.allSettled(folders.map(fsynced)),
+    ]);
+    this.running.length = 0;
+    closeAll(this.fds);
+    closeAll(folders);
+    for (const r of synced) if (r.status === "rejected") throw r.reason;
+  }
+
+  /** After an error: wait for the fsyncs in flight (their errors ignored), then close. */
+  async abandon(): Promise<void> {
+    await Promise.allSettled(this.running.splice(0));
+    closeAll(this.fds);
+  }
 }
 
 /** Descriptors of the folders that can be opened for an fsync (see {@link syncDir}). */
@@ -305,21 +336,28 @@ function closeAll(fds: number[]): void {
 }
 
 /**
- * Replace the contents of `dir` with `files` (relative path → text; a path ending in `/` is a
- * folder that exists even when empty) as one set; see the module
- * comment for the protocol. Creates `dir` and its parents when absent. Returns the paths written,
+ * The text of a file of a set, or a function that makes it: called when the file is due, after the
+ * files before it were written, so that making it overlaps their fsyncs.
+ */
+export type FileText = string | (() => string);
+
+/**
+ * Replace the contents of `dir` with `files` (relative path → text, see {@link FileText}; a path
+ * ending in `/` is a folder that exists even when empty) as one set, written in the map's order;
+ * see the module comment for the protocol. Creates `dir` and its parents when absent. Returns the paths written,
  * sorted. Throws {@link OutputFolderError} when `dir` cannot be replaced (a file, foreign contents,
  * read-only, another writer) and the file system's error (ENOSPC, EROFS, EACCES…) when a write
  * fails; in both cases the previous contents are left as they were.
  */
 export async function commitFolder(
   dir: string,
-  files: ReadonlyMap<string, string>,
+  files: ReadonlyMap<string, FileText>,
   options: CommitOptions = {},
 ): Promise<string[]> {
   const step = options.onStep ?? (() => undefined);
   const n = names(dir);
-  await mkdir(n.parent, { recursive: true });
+  // synchronous: a round trip through the thread pool costs more than the system call
+  mkdirSync(n.parent, { recursive: true });
   step("lock");
   takeLock(n);
   let swapping = false;
@@ -338,34 +376,41 @@ export async function commitFolder(
     recoverSync(n);
     checkTarget(n, options.replaceable);
     const written: string[] = [];
-    // written, not yet fsynced (see syncAndClose)
-    const unsynced: number[] = [];
+    // written, fsync started (see Syncs)
+    const unsynced = new Syncs();
     try {
-      await mkdir(n.tmp);
+      mkdirSync(n.tmp);
       const dirs = new Set([n.tmp]);
-      for (const [rel, text] of files) {
+      for (const [rel, entry] of files) {
         if (rel.endsWith("/")) {
           // a folder that exists even when empty
-          await mkdir(join(n.tmp, rel), { recursive: true });
+          mkdirSync(join(n.tmp, rel), { recursive: true });
           dirs.add(join(n.tmp, rel.slice(0, -1)));
           continue;
+        }
+        let text: string;
+        if (typeof entry === "string") text = entry;
+        else {
+          // the files before it are fsynced while the text is made
+          unsynced.start();
+          text = entry();
         }
         step("write", rel);
         const path = join(n.tmp, rel);
         if (!dirs.has(dirname(path))) {
-          await mkdir(dirname(path), { recursive: true });
+          mkdirSync(dirname(path), { recursive: true });
           dirs.add(dirname(path));
         }
-        unsynced.push(writeNewFile(path, text));
+        unsynced.add(writeNewFile(path, text));
         written.push(join(n.dir, rel));
-        if (unsynced.length >= SYNC_BATCH) await syncAndClose(unsynced);
+        if (unsynced.size >= SYNC_BATCH) await unsynced.settle();
       }
       // every file and folder of the set durable before it is declared complete (the rename below)
-      await syncAndClose(unsynced, openFolders(dirs));
+      await unsynced.settle(openFolders(dirs));
       step("ready");
       renameSync(n.tmp, n.next);
     } catch (e) {
-      closeAll(unsynced);
+      await unsynced.abandon();
       rmSync(n.tmp, { recursive: true, force: true });
       // name the folder the user asked for, not the staging one
       const err = e as NodeJS.ErrnoException;
