@@ -32,6 +32,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  unlinkSync,
   writeSync,
 } from "node:fs";
 import { constants } from "node:fs";
@@ -133,6 +134,15 @@ function recoverSync(n: Names): boolean {
   return changed;
 }
 
+/** Remove the lock file, if it is there (unlinkSync: rmSync costs 0.4 ms the first time, see commitFolder). */
+function removeLock(n: Names): void {
+  try {
+    unlinkSync(n.lock);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+}
+
 function takeLock(n: Names): void {
   for (let attempt = 0; ; attempt++) {
     let fd: number;
@@ -154,7 +164,7 @@ function takeLock(n: Names): void {
         stale = age > UNOWNED_LOCK_MS;
       }
       if (!stale) throw busy(n);
-      rmSync(n.lock, { force: true });
+      removeLock(n);
       continue;
     }
     try {
@@ -164,7 +174,7 @@ function takeLock(n: Names): void {
     } catch (e) {
       // a full disk: no lock without an owner stays behind
       closeSync(fd);
-      rmSync(n.lock, { force: true });
+      removeLock(n);
       throw e;
     }
     closeSync(fd);
@@ -192,7 +202,7 @@ export async function recoverFolder(dir: string): Promise<boolean> {
   try {
     return recoverSync(n);
   } finally {
-    rmSync(n.lock, { force: true });
+    removeLock(n);
   }
 }
 
@@ -367,7 +377,7 @@ export async function commitFolder(
     try {
       if (swapping) recoverSync(n);
       else rmSync(n.tmp, { recursive: true, force: true });
-      rmSync(n.lock, { force: true });
+      removeLock(n);
     } catch {
       // the next run finishes the job
     }
@@ -429,7 +439,8 @@ export async function commitFolder(
     syncDir(n.parent);
     swapping = false;
     step("clean");
-    rmSync(n.old, { recursive: true, force: true });
+    // rmSync loads Node's recursive remover the first time (0.4 ms): not for a folder that is absent
+    if (existsSync(n.old)) rmSync(n.old, { recursive: true, force: true });
     return written.sort();
   } catch (e) {
     if (swapping)
@@ -442,6 +453,6 @@ export async function commitFolder(
   } finally {
     removeExitHook();
     step("unlock");
-    rmSync(n.lock, { force: true });
+    removeLock(n);
   }
 }
