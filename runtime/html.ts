@@ -129,45 +129,10 @@ const URL_ATTRIBUTES = new Set([
 /** Elements whose content is not markup. */
 const RAW_TEXT = new Set(["script", "style", "textarea", "xmp", "iframe"]);
 
-const holesOf = new WeakMap<readonly string[], Hole[]>();
+const holesOf = new WeakMap<TemplateStringsArray, Hole[]>();
 
-/** A character of the regular-expression class `\s` (compared, not matched: this runs per character). */
-function isSpace(c: string): boolean {
-  return (
-    c === " " ||
-    c === "\n" ||
-    c === "\t" ||
-    c === "\r" ||
-    c === "\f" ||
-    c === "\v" ||
-    (c > "\x7f" && /\s/.test(c))
-  );
-}
-
-/**
- * `text` lower-cased one UTF-16 unit at a time, as the scan character by character did (a whole
- * string lower-cases a final Σ to ς, one character alone to σ).
- */
-function lowerUnits(text: string): string {
-  if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase();
-  let out = "";
-  for (let i = 0; i < text.length; i++) out += text[i].toLowerCase();
-  return out;
-}
-
-/** A letter A-Z or a-z. */
-function isAsciiLetter(c: string | undefined): boolean {
-  return c !== undefined && ((c >= "A" && c <= "Z") || (c >= "a" && c <= "z"));
-}
-
-/**
- * Read the template's literal parts once, like a browser would, and say where each value stands.
- * Runs once per template of a page, the first time: text, attribute values, comments and raw text
- * are skipped to their end by `indexOf` instead of character by character.
- *
- * @internal exported for the tests (the same holes and errors as a scan character by character)
- */
-export function templateHoles(strings: readonly string[]): Hole[] {
+/** Read the template's literal parts once, like a browser would, and say where each value stands. */
+function scan(strings: TemplateStringsArray): Hole[] {
   const cached = holesOf.get(strings);
   if (cached !== undefined) return cached;
   const holes: Hole[] = [];
@@ -197,69 +162,41 @@ export function templateHoles(strings: readonly string[]): Hole[] {
     for (let j = 0; j < s.length; j++) {
       const c = s[j];
       switch (state) {
-        case "text": {
-          const lt = c === "<" ? j : s.indexOf("<", j);
-          if (lt === -1) {
-            j = s.length;
-            break;
-          }
-          j = lt;
+        case "text":
+          if (c !== "<") break;
           if (s.startsWith("<!--", j)) {
             state = "comment";
             j += 3;
           } else if (s[j + 1] === "!") state = "declaration";
-          else if (s[j + 1] === "/" || isAsciiLetter(s[j + 1])) {
+          else if (/[A-Za-z/]/.test(s[j + 1] ?? "")) {
             closing = s[j + 1] === "/";
             if (closing) j++;
             state = "tag-name";
             tag = "";
           }
           break;
-        }
-        case "comment": {
-          const end = s.indexOf("-->", j);
-          if (end === -1) j = s.length;
-          else {
+        case "comment":
+          if (s.startsWith("-->", j)) {
             state = "text";
-            j = end + 2;
+            j += 2;
           }
           break;
-        }
-        case "declaration": {
-          const gt = s.indexOf(">", j);
-          if (gt === -1) j = s.length;
-          else {
-            state = "text";
-            j = gt;
-          }
+        case "declaration":
+          if (c === ">") state = "text";
           break;
-        }
-        case "raw": {
-          // the end tag, in any case, starts with "<"
-          let lt = s.indexOf("<", j);
-          while (
-            lt !== -1 &&
-            s.slice(lt, lt + rawEnd.length).toLowerCase() !== rawEnd
-          )
-            lt = s.indexOf("<", lt + 1);
-          if (lt === -1) j = s.length;
-          else {
+        case "raw":
+          if (s.slice(j, j + rawEnd.length).toLowerCase() === rawEnd) {
             state = "tag";
             closing = true;
-            j = lt + rawEnd.length - 1;
+            j += rawEnd.length - 1;
           }
           break;
-        }
-        case "tag-name": {
-          let k = j;
-          while (k < s.length && s[k] !== "/" && s[k] !== ">" && !isSpace(s[k]))
-            k++;
-          tag += lowerUnits(s.slice(j, k));
-          if (k < s.length) state = "tag";
-          // the character that ended the name is read again in the tag
-          j = k - 1;
+        case "tag-name":
+          if (/[\s/>]/.test(c)) {
+            state = "tag";
+            j--;
+          } else tag += c.toLowerCase();
           break;
-        }
         case "tag":
           if (c === ">") {
             if (tag === "title") inTitle = !closing;
@@ -267,34 +204,22 @@ export function templateHoles(strings: readonly string[]): Hole[] {
               state = "raw";
               rawEnd = `</${tag}`;
             } else state = "text";
-          } else if (c !== "/" && !isSpace(c)) {
+          } else if (!/[\s/]/.test(c)) {
             state = "attribute-name";
             attribute = c.toLowerCase();
           }
           break;
-        case "attribute-name": {
-          let k = j;
-          while (
-            k < s.length &&
-            s[k] !== "=" &&
-            s[k] !== ">" &&
-            s[k] !== "/" &&
-            !isSpace(s[k])
-          )
-            k++;
-          attribute += lowerUnits(s.slice(j, k));
-          j = k;
-          if (k === s.length) break;
-          if (s[k] === "=") state = "before-value";
-          else if (s[k] === ">" || s[k] === "/") {
+        case "attribute-name":
+          if (c === "=") state = "before-value";
+          else if (/\s/.test(c)) state = "after-attribute-name";
+          else if (c === ">" || c === "/") {
             state = "tag";
             j--;
-          } else state = "after-attribute-name";
+          } else attribute += c.toLowerCase();
           break;
-        }
         case "after-attribute-name":
           if (c === "=") state = "before-value";
-          else if (!isSpace(c)) {
+          else if (!/\s/.test(c)) {
             state = "tag";
             j--;
           }
@@ -305,22 +230,16 @@ export function templateHoles(strings: readonly string[]): Hole[] {
             quote = c;
             valueStart = true;
             continue;
-          } else if (!isSpace(c)) {
+          } else if (!/\s/.test(c)) {
             state = "unquoted-value";
             j--;
           }
           break;
-        case "value": {
-          const end = s.indexOf(quote, j);
-          if (end === -1) j = s.length;
-          else {
-            state = "tag";
-            j = end;
-          }
+        case "value":
+          if (c === quote) state = "tag";
           break;
-        }
         case "unquoted-value":
-          if (isSpace(c)) state = "tag";
+          if (/\s/.test(c)) state = "tag";
           else if (c === ">") {
             state = "tag";
             j--;
@@ -416,7 +335,7 @@ export function html(
   strings: TemplateStringsArray,
   ...values: readonly HtmlValue[]
 ): Html {
-  const holes = templateHoles(strings);
+  const holes = scan(strings);
   let out = strings[0];
   for (let i = 0; i < values.length; i++)
     out += valueText(values[i], holes[i]) + strings[i + 1];
