@@ -92,7 +92,12 @@ export function joinHtml(
   parts: readonly Html[],
   separator: Html = make(""),
 ): Html {
-  return make(parts.map((p) => p[HTML]).join(separator[HTML]));
+  // `+`, not Array#join: V8 links the pieces (a rope) instead of copying them at every level of
+  // the page; the page is copied once, when it is written
+  let out = "";
+  for (let i = 0; i < parts.length; i++)
+    out = i === 0 ? parts[i][HTML] : out + separator[HTML] + parts[i][HTML];
+  return make(out);
 }
 
 /** Where an interpolated value stands in its template. */
@@ -295,8 +300,12 @@ function scan(strings: TemplateStringsArray): Hole[] {
 
 function valueText(value: HtmlValue, hole: Hole): string {
   if (value === null || value === undefined) return "";
-  if (Array.isArray(value))
-    return value.map((v: HtmlValue) => valueText(v, hole)).join("");
+  if (Array.isArray(value)) {
+    // concatenated, not joined: see joinHtml
+    let out = "";
+    for (const v of value as readonly HtmlValue[]) out += valueText(v, hole);
+    return out;
+  }
   if (isHtml(value)) {
     if (hole.kind !== "text")
       throw new Error(

@@ -11,6 +11,7 @@ import {
   checkFolder,
   commitFolder,
   type CommitOptions,
+  type FileText,
 } from "./folder-commit.js";
 import { renderHtml } from "./html-report.js";
 import { sampleFiles } from "./report-csv.js";
@@ -48,12 +49,14 @@ export async function writeReport(
   dir: string,
   options: Pick<CommitOptions, "onStep"> = {},
 ): Promise<string[]> {
-  const files = new Map<string, string>();
-  files.set("report.json", reportToJson(report));
-  files.set("report.html", renderHtml(report, { samplesDir: "samples" }));
+  const files = new Map<string, FileText>();
+  // the small sample files first; report.json and report.html are made while the files written
+  // before them are fsynced (in libuv's thread pool), which then overlaps the main thread's work
   files.set("samples/", "");
   for (const [name, text] of sampleFiles(report))
     files.set(`samples/${name}`, text);
+  files.set("report.json", () => reportToJson(report));
+  files.set("report.html", () => renderHtml(report, { samplesDir: "samples" }));
   return commitFolder(dir, files, {
     replaceable: isReportFolder,
     onStep: options.onStep,
