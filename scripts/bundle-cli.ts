@@ -74,6 +74,45 @@ function tscSourceMaps(): Plugin {
   };
 }
 
+/** The name of the chunk that holds what `regel validate` loads beyond start-up (see {@link validateRunChunk}). */
+export const VALIDATE_RUN_CHUNK = "validate-run";
+
+/**
+ * One chunk for the modules `regel validate` imports statically — its own and those of `record`,
+ * which adds options to it (cli/command-table.ts) — less those every command loads at start-up.
+ * Left to itself rolldown splits them by which commands share them: a dozen chunks for the
+ * bundled example, each a resolution, a read and a compile of its own. Other commands that share
+ * some of these modules (verify, explain, …) load the whole chunk. The plugin finds the modules
+ * once the module graph is built; the group's `test` asks it.
+ */
+function validateRunChunk(entries: {
+  main: string;
+  validate: readonly string[];
+}): { plugin: Plugin; test: (id: string) => boolean } {
+  const members = new Set<string>();
+  const plugin: Plugin = {
+    name: "regel:validate-run-chunk",
+    buildEnd() {
+      const reach = (from: readonly string[]): Set<string> => {
+        const seen = new Set<string>();
+        const todo = [...from];
+        for (let id = todo.pop(); id !== undefined; id = todo.pop()) {
+          if (seen.has(id)) continue;
+          const info = this.getModuleInfo(id);
+          if (info === null) continue;
+          seen.add(id);
+          todo.push(...info.importedIds);
+        }
+        return seen;
+      };
+      const startUp = reach([entries.main]);
+      for (const id of reach(entries.validate))
+        if (!startUp.has(id)) members.add(id);
+    },
+  };
+  return { plugin, test: (id) => members.has(id) };
+}
+
 /** `new URL("<specifier>", import.meta.url)`. */
 const URL_OF_MODULE =
   /new\s+URL\(\s*(["'])([^"']+)\1\s*,\s*import\.meta\.url\s*\)/g;
@@ -126,14 +165,21 @@ export async function bundleCli(
   const external = Object.keys(pkg.dependencies ?? {}).filter(
     (d) => !INLINED.includes(d),
   );
+  const entry = options.entry ?? join(root, "dist", "cli", "main.js");
+  const commands = join(dirname(entry), "commands");
+  const validateRun = validateRunChunk({
+    main: entry,
+    validate: ["validate.js", "record.js"]
+      .map((f) => join(commands, f))
+      .filter((f) => existsSync(f)),
+  });
   const target = options.outDir ?? join(root, CLI_BUNDLE_DIR);
   const aside = `${target}.build-${process.pid}`;
   rmSync(aside, { recursive: true, force: true });
   await build({
-    input: {
-      [basename(CLI_BUNDLE_ENTRY, ".js")]:
-        options.entry ?? join(root, "dist", "cli", "main.js"),
-    },
+    input: { [basename(CLI_BUNDLE_ENTRY, ".js")]: entry },
+    // the validate-run chunk may export more than one command's module: entries import from it
+    preserveEntrySignatures: "allow-extension",
     // the module comments in the bundle name paths relative to it: the same from any folder
     cwd: root,
     platform: "node",
@@ -141,13 +187,23 @@ export async function bundleCli(
     external: (id) =>
       id.startsWith("node:") ||
       external.some((d) => id === d || id.startsWith(`${d}/`)),
-    plugins: [tscSourceMaps(), urlEntries()],
+    plugins: [tscSourceMaps(), urlEntries(), validateRun.plugin],
     output: {
       dir: aside,
       format: "esm",
       entryFileNames: "[name].js",
       chunkFileNames: "[name]-[hash].js",
       sourcemap: true,
+      codeSplitting: {
+        groups: [
+          {
+            name: VALIDATE_RUN_CHUNK,
+            test: validateRun.test,
+            // only the modules found: their imports that start-up loads stay where they are
+            includeDependenciesRecursively: false,
+          },
+        ],
+      },
       // the same map on every system
       sourcemapPathTransform: (source) => source.split(sep).join("/"),
     },
