@@ -1,10 +1,12 @@
 /**
  * The `regel` command as users run it (the package's `bin`, `dist/bin/regel.js`): tsc's ES modules
  * of the CLI bundled by rolldown into `dist/bin/` — the entry and, beside it, a chunk per lazily
- * imported command (cli/command-table.ts) and per group of modules that commands share. For
- * `regel validate` of the bundled example that is about 20 modules to load instead of the ~60 of
- * `dist/cli/main.js` and its dependencies, each of which costs the module loader a resolution, a
- * read and a compile (bench/results.md, "`regel validate` of the bundled example").
+ * imported command (cli/command-table.ts), per group of modules that commands share, and one
+ * chunk for what `regel validate` loads beyond start-up ({@link VALIDATE_RUN_CHUNK}). For
+ * `regel validate` of the bundled example that is 10 modules to load (and the compiled ruleset)
+ * instead of the ~60 of `dist/cli/main.js` and its dependencies, each of which costs the module
+ * loader a resolution, a read and a compile (bench/results.md, "`regel validate` of the bundled
+ * example").
  *
  * - Dependencies stay imports of `node_modules`, except the few that every command loads at
  *   start-up ({@link INLINED}), which are bundled in.
