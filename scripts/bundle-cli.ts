@@ -3,7 +3,7 @@
  * of the CLI bundled by rolldown into `dist/bin/` — the entry and, beside it, a chunk per lazily
  * imported command (cli/command-table.ts), per group of modules that commands share, and two
  * chunks for what `regel validate` loads beyond start-up ({@link validateRunChunks}). For
- * `regel validate` of the bundled example that is 11 modules to load (and the compiled ruleset)
+ * `regel validate` of the bundled example that is 12 modules to load (and the compiled ruleset)
  * instead of the ~60 of `dist/cli/main.js` and its dependencies, each of which costs the module
  * loader a resolution, a read and a compile (bench/results.md, "`regel validate` of the bundled
  * example").
