@@ -49,8 +49,6 @@ export const COMMANDS: readonly CommandEntry[] = [
     description:
       "Validate an IKB-bestand (a folder of CSV files) and report the findings",
     load: () => import("./commands/validate.js"),
-    // `regel validate --record` comes from the record command
-    with: ["record"],
   },
   {
     name: "generate",

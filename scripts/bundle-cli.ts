@@ -1,10 +1,12 @@
 /**
  * The `regel` command as users run it (the package's `bin`, `dist/bin/regel.js`): tsc's ES modules
  * of the CLI bundled by rolldown into `dist/bin/` — the entry and, beside it, a chunk per lazily
- * imported command (cli/command-table.ts) and per group of modules that commands share. For
- * `regel validate` of the bundled example that is about 20 modules to load instead of the ~60 of
- * `dist/cli/main.js` and its dependencies, each of which costs the module loader a resolution, a
- * read and a compile (bench/results.md, "`regel validate` of the bundled example").
+ * imported command (cli/command-table.ts), per group of modules that commands share, and two
+ * chunks for what `regel validate` loads beyond start-up ({@link validateRunChunks}). For
+ * `regel validate` of the bundled example that is 12 modules to load (and the compiled ruleset)
+ * instead of the ~60 of `dist/cli/main.js` and its dependencies, each of which costs the module
+ * loader a resolution, a read and a compile (bench/results.md, "`regel validate` of the bundled
+ * example").
  *
  * - Dependencies stay imports of `node_modules`, except the few that every command loads at
  *   start-up ({@link INLINED}), which are bundled in.
@@ -74,6 +76,65 @@ function tscSourceMaps(): Plugin {
   };
 }
 
+/** The name of the chunk that holds what `regel validate` loads beyond start-up (see {@link validateRunChunks}). */
+export const VALIDATE_RUN_CHUNK = "validate-run";
+/** The chunk of what `regel validate` shares with commands that validate nothing (see {@link validateRunChunks}). */
+export const VALIDATE_SHARED_CHUNK = "validate-shared";
+
+/**
+ * The modules `regel validate` imports statically beyond those every command loads at start-up,
+ * in two chunks instead of the dozen rolldown makes of them by which commands share them (each
+ * chunk a resolution, a read and a compile for the module loader):
+ * - {@link VALIDATE_RUN_CHUNK}: those that only commands which validate import (their modules
+ *   import `runtime/delivery` too: check, compile, verify, generate), which need most of it;
+ * - {@link VALIDATE_SHARED_CHUNK}: those that a command which validates nothing imports as well
+ *   (the history for `history` and `assess`, the report's HTML for `assess`, small helpers for
+ *   `fmt`, `trace`, `diff`, `catalogue`): such a command loads this chunk, not the large one.
+ *
+ * The plugin finds the modules once the module graph is built (the commands are the modules the
+ * command table imports); the groups' `test`s ask it.
+ */
+function validateRunChunks(files: {
+  main: string;
+  commandTable: string;
+  validate: string;
+  delivery: string;
+}): { plugin: Plugin; run: Set<string>; shared: Set<string> } {
+  const run = new Set<string>();
+  const shared = new Set<string>();
+  const plugin: Plugin = {
+    name: "regel:validate-run-chunks",
+    buildEnd() {
+      const reach = (from: string): Set<string> => {
+        const seen = new Set<string>();
+        const todo = [from];
+        for (let id = todo.pop(); id !== undefined; id = todo.pop()) {
+          if (seen.has(id)) continue;
+          const info = this.getModuleInfo(id);
+          if (info === null) continue;
+          seen.add(id);
+          todo.push(...info.importedIds);
+        }
+        return seen;
+      };
+      if (this.getModuleInfo(files.validate) === null) return;
+      const startUp = reach(files.main);
+      const others = (
+        this.getModuleInfo(files.commandTable)?.dynamicallyImportedIds ?? []
+      )
+        .filter((id) => id !== files.validate)
+        .map(reach)
+        .filter((graph) => !graph.has(files.delivery));
+      for (const id of reach(files.validate)) {
+        if (startUp.has(id)) continue;
+        if (others.some((graph) => graph.has(id))) shared.add(id);
+        else run.add(id);
+      }
+    },
+  };
+  return { plugin, run, shared };
+}
+
 /** `new URL("<specifier>", import.meta.url)`. */
 const URL_OF_MODULE =
   /new\s+URL\(\s*(["'])([^"']+)\1\s*,\s*import\.meta\.url\s*\)/g;
@@ -126,14 +187,20 @@ export async function bundleCli(
   const external = Object.keys(pkg.dependencies ?? {}).filter(
     (d) => !INLINED.includes(d),
   );
+  const entry = resolve(options.entry ?? join(root, "dist", "cli", "main.js"));
+  const validateRun = validateRunChunks({
+    main: entry,
+    commandTable: join(dirname(entry), "command-table.js"),
+    validate: join(dirname(entry), "commands", "validate.js"),
+    delivery: join(dirname(entry), "..", "runtime", "delivery.js"),
+  });
   const target = options.outDir ?? join(root, CLI_BUNDLE_DIR);
   const aside = `${target}.build-${process.pid}`;
   rmSync(aside, { recursive: true, force: true });
   await build({
-    input: {
-      [basename(CLI_BUNDLE_ENTRY, ".js")]:
-        options.entry ?? join(root, "dist", "cli", "main.js"),
-    },
+    input: { [basename(CLI_BUNDLE_ENTRY, ".js")]: entry },
+    // the validate chunks hold command modules: those commands' entries import from them
+    preserveEntrySignatures: "allow-extension",
     // the module comments in the bundle name paths relative to it: the same from any folder
     cwd: root,
     platform: "node",
@@ -141,13 +208,27 @@ export async function bundleCli(
     external: (id) =>
       id.startsWith("node:") ||
       external.some((d) => id === d || id.startsWith(`${d}/`)),
-    plugins: [tscSourceMaps(), urlEntries()],
+    plugins: [tscSourceMaps(), urlEntries(), validateRun.plugin],
     output: {
       dir: aside,
       format: "esm",
       entryFileNames: "[name].js",
       chunkFileNames: "[name]-[hash].js",
       sourcemap: true,
+      codeSplitting: {
+        // only the modules found: their imports that start-up loads stay where they are
+        includeDependenciesRecursively: false,
+        groups: [
+          {
+            name: VALIDATE_RUN_CHUNK,
+            test: (id) => validateRun.run.has(id),
+          },
+          {
+            name: VALIDATE_SHARED_CHUNK,
+            test: (id) => validateRun.shared.has(id),
+          },
+        ],
+      },
       // the same map on every system
       sourcemapPathTransform: (source) => source.split(sep).join("/"),
     },

@@ -5,8 +5,8 @@
  * docs/report-schema.json: every problem with its path) or a history problem (nothing written),
  * 3 a broken installation (the schema is missing).
  *
- * Also adds `--record` to `regel validate` (without touching that command's file): after a run
- * with `--out DIR`, the report `DIR/report.json` is recorded the same way.
+ * Also gives `regel validate` its `--record` ({@link attachToValidate}, which validate's module
+ * calls): after a run with `--out DIR`, the report `DIR/report.json` is recorded the same way.
  *
  * @module
  */
@@ -36,10 +36,8 @@ interface Options {
   json?: boolean;
 }
 
-/** Register the `record` command (and `--record` on `validate`, when that is registered first). */
+/** Register the `record` command. */
 export function register(program: Command): void {
-  const validate = program.commands.find((c) => c.name() === "validate");
-  if (validate !== undefined) attachToValidate(validate);
   program
     .command("record")
     .description(

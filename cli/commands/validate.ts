@@ -41,6 +41,7 @@ import {
 } from "../../runtime/quarterly.js";
 import type { StreamDelivery } from "../stdin-input.js";
 import { printErr, printOut, terminalSafe } from "../terminal-text.js";
+import { attachToValidate } from "./record.js";
 
 interface ValidateFlags {
   rrd?: string;
@@ -62,7 +63,7 @@ interface ValidateFlags {
   junit?: string;
   quarterly?: string;
   previous?: string;
-  /** Added by `record` (cli/commands/record.ts); also used for the outliers. */
+  /** Added from cli/commands/record.ts (`attachToValidate`); also used for the outliers. */
   bank?: string;
   history?: string;
   deliveryId?: string;
@@ -81,7 +82,7 @@ function fail(message: string): void {
 }
 
 export function register(program: Command): void {
-  program
+  const validate = program
     .command("validate")
     .description(
       "Validate an IKB-bestand (a folder of CSV files) and report the findings",
@@ -397,4 +398,7 @@ export function register(program: Command): void {
             ? EXIT.ok
             : EXIT.failed;
     });
+  // `--record` and the options it needs come from the record command's module; registered here,
+  // so that a run of validate imports no other command's module (bench/results.md)
+  attachToValidate(validate);
 }

@@ -1,7 +1,9 @@
 /**
  * The bundling of the `regel` command (scripts/bundle-cli.ts): a module started by
  * `new URL("./x.js", import.meta.url)` — a worker — is bundled beside the entry where the URL
- * points; a URL out of the module's folder is refused at build time; the build is deterministic.
+ * points; a URL out of the module's folder is refused at build time; the build is deterministic;
+ * what `regel validate` loads beyond start-up is two chunks, of which a command that validates
+ * nothing loads only the small one.
  */
 import { spawnSync } from "node:child_process";
 import {
@@ -76,5 +78,46 @@ describe("the bundled command", () => {
     const one = js(join(work, "one"));
     expect(one.length).toBeGreaterThan(10);
     expect(js(join(work, "two"))).toEqual(one);
+  }, 60_000);
+
+  it("puts what `regel validate` imports beyond start-up into two chunks: what only commands that validate import, and the rest", async () => {
+    const out = join(work, "one");
+    if (!existsSync(out)) await bundler.bundleCli(ROOT, { outDir: out });
+    /** The chunks a chunk imports statically, transitively, itself included. */
+    const graph = (file: string, seen = new Set<string>()): Set<string> => {
+      if (seen.has(file)) return seen;
+      seen.add(file);
+      const text = readFileSync(join(out, file), "utf8");
+      for (const m of text.matchAll(
+        /^(?:import|export)\b[^;]*?from "\.\/([^"]+)"/gm,
+      ))
+        graph(m[1], seen);
+      return seen;
+    };
+    const entry = readFileSync(join(out, "regel.js"), "utf8");
+    const chunkOf = (command: string) =>
+      new RegExp(`name: "${command}",[^]*?import\\("\\.\\/([^"]+)"\\)`).exec(
+        entry,
+      )![1];
+    const startUp = graph("regel.js");
+    const validate = [
+      ...graph(chunkOf("validate")),
+      ...graph(chunkOf("record")),
+    ].filter((f) => !startUp.has(f));
+    const extra = [...new Set(validate)].filter(
+      (f) => f !== chunkOf("validate") && f !== chunkOf("record"),
+    );
+    expect(extra.map((f) => f.replace(/-[\w-]{8}\.js$/, "")).sort()).toEqual([
+      "validate-run",
+      "validate-shared",
+    ]);
+    // a command that validates nothing does not load the large chunk
+    for (const command of ["trace", "fmt", "history", "catalogue", "diff"])
+      expect(
+        [...graph(chunkOf(command))].filter((f) =>
+          f.startsWith("validate-run-"),
+        ),
+        command,
+      ).toEqual([]);
   }, 60_000);
 });
