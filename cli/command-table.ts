@@ -16,8 +16,6 @@ export interface CommandEntry {
   term: string;
   description: string;
   load: () => Promise<{ register(program: Command): void }>;
-  /** Other commands whose modules add options to this one (registered with it when it runs). */
-  with?: readonly string[];
 }
 
 /** Every subcommand, in the order of the root help. */
@@ -121,10 +119,14 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
 ];
 
-/** The commands to register for real when `invoked` runs: it and those that extend it. */
+/**
+ * The commands to register for real when `invoked` runs: it alone. A command's module registers
+ * all of its options itself (`validate` takes its `--record` from the record command's module),
+ * so that a run imports no other command's module.
+ */
 export function commandsToLoad(invoked: string | undefined): Set<string> {
   const entry = COMMANDS.find((c) => c.name === invoked);
-  return new Set(entry ? [entry.name, ...(entry.with ?? [])] : []);
+  return new Set(entry ? [entry.name] : []);
 }
 
 /**

@@ -48,12 +48,12 @@ describe("the command table", () => {
     expect(invokedCommand(argv("valdate"))).toBeUndefined();
   });
 
-  it("loads the modules that add options to a command with it; `validate` has its `--record` (from the record command's module) on its own", async () => {
+  it("loads the invoked command's module alone, which registers every option the command has; `validate` has its `--record` (from the record command's module) on its own", async () => {
     expect([...commandsToLoad("validate")]).toEqual(["validate"]);
     expect([...commandsToLoad("trace")]).toEqual(["trace"]);
     expect([...commandsToLoad(undefined)]).toEqual([]);
-    // every option a module adds to another command is declared in the table: a command
-    // registered with its companions alone has the options it has in the full program
+    // a command registered alone has the options it has in the full program: no module adds
+    // options to another command
     const alone = new Map<string, string[]>();
     for (const entry of COMMANDS) {
       const program = new Command();
