@@ -224,8 +224,7 @@ export class ByteCsvTokenizer {
   }
 
   /**
-   * Tokenize the next bytes of the input, after the unfinished record if there is one
-   * (`ascii`: the piece is known to be all ASCII).
+   * Tokenize the next bytes of the input, after the unfinished record if there is one.
    */
   private tokenize(piece: Buffer): void {
     let b = piece;
