@@ -23,9 +23,11 @@
  *
  * - a record with a bad closing quote, or over a limit by its bytes: that one record (its bytes,
  *   decoded) is tokenized by a {@link CsvTokenizer} resumed at its line;
- * - a piece of input that is not valid UTF-8, text (not bytes) as input, a record that grows past
- *   {@link MAX_PENDING} bytes, and the last record of an input without a final line end: the rest
- *   of the input goes through the text path (decoded as `readCsvBatches` decodes it).
+ * - a piece of input that is not valid UTF-8 or holds a U+FFFF (which the text path reads as an
+ *   invalid byte's mark, `INVALID` in csv-reader.ts, and rejects its record), text (not bytes) as
+ *   input, a record that grows past {@link MAX_PENDING} bytes, and the last record of an input
+ *   without a final line end: the rest of the input goes through the text path (decoded as
+ *   `readCsvBatches` decodes it).
  *
  * @module
  */
@@ -210,35 +212,23 @@ export class ByteCsvTokenizer {
       : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (this.pending !== undefined && this.started) {
       // the unfinished record nearly always ends at the piece's first line end: only the bytes up
-      // to it are joined to it, the rest of the piece is tokenized where it is (not copied). Not
-      // when the rest is not valid UTF-8: the whole then goes to the text path, as one piece
-      // would (which reads a U+FFFF as an invalid byte's mark)
+      // to it are joined to it, the rest of the piece is tokenized where it is (not copied)
       const lf = piece.indexOf(LF);
       if (lf >= 0 && lf + 1 < piece.length) {
         const rest = piece.subarray(lf + 1);
-        const ascii = isAscii(rest);
-        if (ascii || isUtf8(rest.subarray(0, completeUtf8End(rest)))) {
-          this.tokenize(piece.subarray(0, lf + 1));
-          return this.fallback
-            ? this.pushText(rest)
-            : this.tokenize(rest, ascii);
-        }
+        this.tokenize(piece.subarray(0, lf + 1));
+        return this.fallback ? this.pushText(rest) : this.tokenize(rest);
       }
     }
     this.tokenize(piece);
   }
 
   /**
-   * Tokenize the next bytes of the input, after the unfinished record if there is one
-   * (`ascii`: the piece is known to be all ASCII).
+   * Tokenize the next bytes of the input, after the unfinished record if there is one.
    */
-  private tokenize(piece: Buffer, ascii?: boolean): void {
-    let known = ascii;
+  private tokenize(piece: Buffer): void {
     let b = piece;
-    if (this.pending !== undefined) {
-      b = Buffer.concat([this.pending, piece]);
-      known = undefined;
-    }
+    if (this.pending !== undefined) b = Buffer.concat([this.pending, piece]);
     this.pending = undefined;
     let from = 0;
     if (!this.started) {
@@ -254,10 +244,15 @@ export class ByteCsvTokenizer {
       if (b[from] === LF) from++;
     }
     // ASCII bytes (most pieces of most files) are their own Latin-1 text: decoded once, sliced
-    this.allAscii = known ?? isAscii(b);
+    this.allAscii = isAscii(b);
     // A piece that is not valid UTF-8 (apart from a sequence cut off at its end) sends the rest of
-    // the input to the text path, which marks invalid bytes and rejects their records.
-    if (!this.allAscii && !isUtf8(b.subarray(0, completeUtf8End(b)))) {
+    // the input to the text path, which marks invalid bytes and rejects their records; so does a
+    // U+FFFF, which it reads as a mark (a sequence of it cut off at the end is in the unfinished
+    // record, looked at again with the next piece)
+    if (
+      !this.allAscii &&
+      (!isUtf8(b.subarray(0, completeUtf8End(b))) || holdsUFFFF(b))
+    ) {
       this.enterFallback();
       return this.pushText(b.subarray(from));
     }
@@ -783,6 +778,16 @@ function blankCells(n: number): string[] {
 function byteAt(b: Buffer, byte: number, from: number): number {
   const at = b.indexOf(byte, from);
   return at < 0 ? b.length : at;
+}
+
+/**
+ * Whether `b` holds the UTF-8 bytes of U+FFFF (EF BF BF). Found from its first byte with a native
+ * search (`memchr`): EF starts only U+F000–U+FFFF (and the byte order mark), rare in a delivery.
+ */
+function holdsUFFFF(b: Buffer): boolean {
+  for (let at = b.indexOf(0xef); at >= 0; at = b.indexOf(0xef, at + 1))
+    if (b[at + 1] === 0xbf && b[at + 2] === 0xbf) return true;
+  return false;
 }
 
 /** The first bytes of a UTF-8 byte order mark (possibly all of it). */

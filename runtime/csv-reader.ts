@@ -146,7 +146,12 @@ export interface CsvProjection {
   keep?: Uint8Array;
 }
 
-/** Marks an invalid UTF-8 byte in decoded text (a noncharacter: never legitimate data). */
+/**
+ * Marks an invalid byte in decoded text (a noncharacter: never legitimate data). A record whose
+ * text holds it, marked or written as such (UTF-8 bytes EF BF BF), is rejected: after decoding
+ * the two cannot be told apart, so a U+FFFF in the input is read as invalid text, whatever the
+ * projection and wherever the input is cut (docs/report.md, "Reading the delivery").
+ */
 export const INVALID = "\uFFFF";
 
 const LF = 10;
@@ -192,8 +197,14 @@ export class CsvTokenizer {
   private readonly maxRecord: number;
   /** The first record read (the header), to name columns in problems. */
   private header: readonly string[] | undefined;
-  /** Set once the decoder has marked an invalid byte, so the common path never scans cells. */
-  sawInvalid = false;
+  /**
+   * Where the next {@link INVALID} is in the text being pushed (its length: none), and the index
+   * of the first field of this record holding one (−1: none). Every character of a field, kept
+   * or dropped by the projection, passes {@link append}, which looks for it there: so whether a
+   * record is rejected never depends on the projection or on where the input was cut.
+   */
+  private markAt = 0;
+  private invalidField = -1;
   /** The field separator and the quote character (-1: none), as character codes. */
   private readonly comma: number;
   private readonly quote: number;
@@ -232,6 +243,8 @@ export class CsvTokenizer {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) i = 1;
     }
+    const mark = text.indexOf(INVALID);
+    this.markAt = mark < 0 ? n : mark;
     // `from` marks the start of the pending slice of the current field within `text`.
     let from = i;
     while (i < n) {
@@ -385,6 +398,7 @@ export class CsvTokenizer {
 
   private append(text: string, from: number, to: number): void {
     if (to <= from) return;
+    if (this.markAt < to) this.findInvalid(text, from, to);
     // counted before the projection, so that a projection never changes a problem
     this.recordLen += to - from;
     if (this.tooLarge >= 0) return;
@@ -402,13 +416,25 @@ export class CsvTokenizer {
     }
     this.fieldLen += to - from;
     const keep = this.projection?.keep;
-    // invalid UTF-8 is found by looking into the cells, so once it is seen every cell is kept
     // the first cell is always kept: a record of one empty cell is an empty line, not a record
-    if (keep !== undefined && !this.sawInvalid) {
+    if (keep !== undefined) {
       const col = this.cells.length;
       if (col > 0 && (col >= keep.length || keep[col] === 0)) return;
     }
     this.field += text.slice(from, to);
+  }
+
+  /** Note a field holding {@link INVALID} in `text` from `from` to `to`, and find the next one. */
+  private findInvalid(text: string, from: number, to: number): void {
+    let at = this.markAt;
+    // (a mark before the field is a separator: a dialect may choose U+FFFF)
+    if (at < from) at = text.indexOf(INVALID, from);
+    if (at >= 0 && at < to) {
+      if (this.invalidField < 0)
+        this.invalidField = this.cells.length + this.fieldsOver;
+      at = text.indexOf(INVALID, to);
+    }
+    this.markAt = at < 0 ? text.length : at;
   }
 
   private addField(text: string, from: number, to: number): void {
@@ -437,10 +463,7 @@ export class CsvTokenizer {
     this.state = S.FieldStart;
     const line = this.recordLine;
     const fields = cells.length + this.fieldsOver;
-    const invalid =
-      this.sawInvalid && this.tooLarge < 0
-        ? cells.findIndex((v) => v.includes(INVALID))
-        : -1;
+    const invalid = this.invalidField;
     if (this.problem) {
       this.emit({ kind: "problem", ...this.problem });
     } else if (this.tooLarge >= 0) {
@@ -478,6 +501,7 @@ export class CsvTokenizer {
       this.emit({ kind: "row", cells, line });
     }
     this.problem = undefined;
+    this.invalidField = -1;
     this.tooLarge = -1;
     this.recordLen = 0;
     this.fieldsOver = 0;
@@ -588,8 +612,8 @@ const BATCH_BYTES = 1 << 15;
 
 /**
  * UTF-8 bytes fed to a text tokenizer chunk by chunk: a sequence cut off at the end of a chunk is
- * carried to the next one, and invalid bytes become {@link INVALID} and mark the tokenizer (so the
- * record holding one is rejected). The text tokenizer's way of reading bytes, and the byte
+ * carried to the next one, and invalid bytes become {@link INVALID} (so that the tokenizer rejects
+ * the record holding one). The text tokenizer's way of reading bytes, and the byte
  * tokenizer's for what it hands to the text tokenizer (runtime/csv-bytes.ts).
  */
 export class Utf8Feed {
@@ -601,8 +625,7 @@ export class Utf8Feed {
       this.carry && this.carry.length
         ? Buffer.concat([this.carry, chunk])
         : chunk;
-    const { text, rest, invalid } = decodeUtf8Marked(bytes, false);
-    if (invalid) this.tok.sawInvalid = true;
+    const { text, rest } = decodeUtf8Marked(bytes, false);
     this.carry = rest;
     this.tok.push(text);
   }
@@ -612,7 +635,6 @@ export class Utf8Feed {
     if (!this.carry || this.carry.length === 0) return;
     const { text } = decodeUtf8Marked(this.carry, true);
     this.carry = undefined;
-    this.tok.sawInvalid = true;
     this.tok.push(text);
   }
 }
@@ -640,9 +662,7 @@ class TextSink implements PieceSink {
 
   push(piece: Uint8Array): void {
     if (this.encoding === "utf-8") return this.utf8.push(piece);
-    const { text, invalid } = decodeSingleByte(piece, this.encoding);
-    if (invalid) this.tok.sawInvalid = true;
-    this.tok.push(text);
+    this.tok.push(decodeSingleByte(piece, this.encoding).text);
   }
 
   pushString(text: string): void {

@@ -366,6 +366,70 @@ describe("csv reader: hostile input (issue 16)", () => {
     });
   });
 
+  it("a U+FFFF, in text or bytes, and an undefined Windows-1252 byte reject their record in a column the projection drops too, whatever the chunking", async () => {
+    const read = async (
+      chunks: (Uint8Array | string)[],
+      options: Parameters<typeof readCsvBatches>[1],
+    ) => {
+      const projection: CsvProjection = {};
+      const out: unknown[] = [];
+      for await (const batch of readCsvBatches(chunks, {
+        ...options,
+        projection,
+      }))
+        for (const e of batch) {
+          // (a row's dropped cells arrive in full when it shares the header's batch)
+          out.push(
+            e.kind === "problem"
+              ? [e.line, e.code, e.message]
+              : e.line === 1
+                ? [e.line, e.cells]
+                : [e.line, "row"],
+          );
+          projection.keep = Uint8Array.of(1, 0);
+        }
+      return out;
+    };
+    const text = "id,note\n1,a\uFFFFb\n2,ok\n";
+    const expected = [
+      [1, ["id", "note"]],
+      [2, "invalid-utf8", 'column "note" holds bytes that are not valid UTF-8'],
+      [3, "row"],
+    ];
+    for (const tokenizer of ["text", "bytes"] as const) {
+      expect(
+        await read(["id,note\n", "1,a\uFFFF", "b\n2,ok\n"], { tokenizer }),
+      ).toEqual(expected);
+      const bytes = Buffer.from(text, "utf8");
+      for (let at = 0; at <= bytes.length; at++)
+        expect(
+          await read([bytes.subarray(0, at), bytes.subarray(at)], {
+            tokenizer,
+          }),
+        ).toEqual(expected);
+    }
+    expect(
+      await read(
+        [
+          Buffer.from("id,note\n1,a", "latin1"),
+          Uint8Array.of(0x81),
+          Buffer.from("\n2,ok\n", "latin1"),
+        ],
+        {
+          encoding: "windows-1252",
+        },
+      ),
+    ).toEqual([
+      [1, ["id", "note"]],
+      [
+        2,
+        "invalid-encoding",
+        'column "note" holds bytes that are not valid Windows-1252',
+      ],
+      [3, "row"],
+    ]);
+  });
+
   it("30 million commas after one row: one rejected record, memory bounded (no cell kept past the limit)", async () => {
     const commas = ",".repeat(1 << 20);
     const before = process.memoryUsage().heapUsed;
