@@ -164,6 +164,21 @@ const enum S {
   QuoteInQuoted,
 }
 
+/**
+ * The message of a record rejected for its text: `subject` (a column, a key) holds bytes the
+ * encoding does not define. In UTF-8 that includes the character U+FFFF, which is valid UTF-8:
+ * decoding marks an invalid byte with it ({@link INVALID}), so a U+FFFF of the file cannot be told
+ * from one, and the message says so rather than call valid bytes invalid.
+ */
+export function invalidTextMessage(
+  subject: string,
+  encoding: CsvEncoding = "utf-8",
+): string {
+  return encoding === "utf-8"
+    ? `${subject} holds bytes that are not valid UTF-8, or U+FFFF (which stands for such bytes)`
+    : `${subject} holds bytes that are not valid ${ENCODING_NAMES[encoding]}`;
+}
+
 /** `column "name"` (from the header), or `field 3` before the header is known. */
 function columnName(header: readonly string[] | undefined, i: number): string {
   const name = header?.[i];
@@ -494,7 +509,10 @@ export class CsvTokenizer {
         kind: "problem",
         code: this.encoding === "utf-8" ? "invalid-utf8" : "invalid-encoding",
         line,
-        message: `${columnName(this.header, invalid)} holds bytes that are not valid ${ENCODING_NAMES[this.encoding]}`,
+        message: invalidTextMessage(
+          columnName(this.header, invalid),
+          this.encoding,
+        ),
       });
     } else {
       this.header ??= cells.slice();

@@ -9,6 +9,7 @@ import {
   decodeUtf8Marked,
   fileChunks,
   INVALID,
+  invalidTextMessage,
   LIMITS,
   type CsvEvent,
 } from "./csv-reader.js";
@@ -69,8 +70,8 @@ export async function* readNdjsonBatches(
         line,
         message:
           key === undefined
-            ? "the line contains bytes that are not valid UTF-8"
-            : `key ${JSON.stringify(key)} holds bytes that are not valid UTF-8`,
+            ? "the line contains bytes that are not valid UTF-8, or U+FFFF (which stands for such bytes)"
+            : invalidTextMessage(`key ${JSON.stringify(key)}`),
       });
       return;
     }

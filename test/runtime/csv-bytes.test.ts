@@ -484,13 +484,13 @@ describe("byte tokenizer = text tokenizer (differential, issue 15)", () => {
               2,
               "problem",
               "invalid-utf8",
-              "field 2 holds bytes that are not valid UTF-8",
+              "field 2 holds bytes that are not valid UTF-8, or U+FFFF (which stands for such bytes)",
             ],
             [
               3,
               "problem",
               "invalid-utf8",
-              'column "a" holds bytes that are not valid UTF-8',
+              'column "a" holds bytes that are not valid UTF-8, or U+FFFF (which stands for such bytes)',
             ],
             [4, "row", ["a", "", ""]],
           ]);
@@ -516,19 +516,19 @@ describe("byte tokenizer = text tokenizer (differential, issue 15)", () => {
               2,
               "problem",
               "invalid-utf8",
-              'column "name" holds bytes that are not valid UTF-8',
+              'column "name" holds bytes that are not valid UTF-8, or U+FFFF (which stands for such bytes)',
             ],
             [
               3,
               "problem",
               "invalid-utf8",
-              'column "note" holds bytes that are not valid UTF-8',
+              'column "note" holds bytes that are not valid UTF-8, or U+FFFF (which stands for such bytes)',
             ],
             [
               4,
               "problem",
               "invalid-utf8",
-              'column "name" holds bytes that are not valid UTF-8',
+              'column "name" holds bytes that are not valid UTF-8, or U+FFFF (which stands for such bytes)',
             ],
             [5, "row"],
             ...(tail.length
@@ -537,7 +537,7 @@ describe("byte tokenizer = text tokenizer (differential, issue 15)", () => {
                     6,
                     "problem",
                     "invalid-utf8",
-                    'column "id" holds bytes that are not valid UTF-8',
+                    'column "id" holds bytes that are not valid UTF-8, or U+FFFF (which stands for such bytes)',
                   ],
                 ]
               : []),

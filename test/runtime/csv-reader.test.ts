@@ -362,7 +362,8 @@ describe("csv reader: hostile input (issue 16)", () => {
       kind: "problem",
       code: "invalid-utf8",
       line: 2,
-      message: 'column "last_name" holds bytes that are not valid UTF-8',
+      message:
+        'column "last_name" holds bytes that are not valid UTF-8, or U+FFFF (which stands for such bytes)',
     });
   });
 
@@ -393,7 +394,11 @@ describe("csv reader: hostile input (issue 16)", () => {
     const text = "id,note\n1,a\uFFFFb\n2,ok\n";
     const expected = [
       [1, ["id", "note"]],
-      [2, "invalid-utf8", 'column "note" holds bytes that are not valid UTF-8'],
+      [
+        2,
+        "invalid-utf8",
+        'column "note" holds bytes that are not valid UTF-8, or U+FFFF (which stands for such bytes)',
+      ],
       [3, "row"],
     ];
     for (const tokenizer of ["text", "bytes"] as const) {
@@ -549,7 +554,8 @@ describe("csv reader: dialects (issue 12 item 5)", () => {
       kind: "problem",
       code: "invalid-utf8",
       line: 2,
-      message: 'column "id" holds bytes that are not valid UTF-8',
+      message:
+        'column "id" holds bytes that are not valid UTF-8, or U+FFFF (which stands for such bytes)',
     });
   });
 
