@@ -96,13 +96,15 @@ export class HashSet53 {
    * their text (`cols.map((c) => cells[c] ?? "").join("\u001f")`, what that hash hashes).
    */
   addCells(cells: readonly string[], cols: readonly number[]): void {
-    if (this.keys === undefined) this.addHash(hash53Cells(cells, cols));
-    else
-      this.add(
-        cols.length === 1
-          ? (cells[cols[0]] ?? "")
-          : cols.map((c) => cells[c] ?? "").join("\u001f"),
-      );
+    if (this.keys === undefined) {
+      this.addHash(hash53Cells(cells, cols));
+      return;
+    }
+    // joined by hand: no closure and no array per row
+    let text = cells[cols[0]] ?? "";
+    for (let k = 1; k < cols.length; k++)
+      text += "\u001f" + (cells[cols[k]] ?? "");
+    this.add(text);
   }
 
   /** Add a hash computed by the caller ({@link hash53} or {@link hash53Cells}). */
