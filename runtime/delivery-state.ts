@@ -256,6 +256,11 @@ export interface DeliveryRun {
   readonly files: FileState[];
   /** Key sets of the referenced fields (`E.f`), filled while their entity's file is scanned. */
   readonly refSets: Map<string, HashSet53>;
+  /**
+   * Whether the key sets (`refSets`, the unique keys) hold the keys themselves: a small delivery
+   * read in one thread (runtime/key-set.ts, `HashSet53`).
+   */
+  exactKeySets: boolean;
   /** The file totals (runtime/file-totals.ts), counted in the scan pass. */
   readonly totals: FileTotals;
   /** Rows that passed the scan: the total of the validate stage's progress. */
@@ -327,6 +332,7 @@ export function createRun(
     entries: [],
     files: [],
     refSets: new Map(),
+    exactKeySets: false,
     totals,
     rowsTotal: 0,
     previous: undefined,

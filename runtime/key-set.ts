@@ -52,18 +52,64 @@ export function hash53Cells(
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
-/** A growable list of hashes; {@link HashSet53.seal} sorts it for lookups. */
+/**
+ * A growable list of hashes; {@link HashSet53.seal} sorts it for lookups.
+ *
+ * A set made `exact` (a small delivery read in one thread) holds the keys themselves instead, in
+ * native `Set`s: its answers are those of the hashes (without their rare false "present"), and
+ * a key costs one native look-up instead of a hash computed in JavaScript, which a short run
+ * executes in the interpreter, and a sort (the bundled example: about 3 ms of its run). The
+ * methods that hand hashes over to worker threads turn such a set into hashes first.
+ */
 export class HashSet53 {
   private data: Float64Array<ArrayBufferLike> = new Float64Array(1024);
   private n = 0;
   private sealed = false;
+  /** An exact set: every key added (undefined: the set holds hashes). */
+  private keys: Set<string> | undefined;
+  /** An exact set: the keys added more than once, and how many times more. */
+  private repeated: Map<string, number> | undefined;
+
+  /** @param exact hold the keys themselves (for a small delivery: see the class). */
+  constructor(exact = false) {
+    if (exact) {
+      this.keys = new Set();
+      this.repeated = new Map();
+    }
+  }
 
   add(key: string): void {
-    this.addHash(hash53(key));
+    const keys = this.keys;
+    if (keys === undefined) {
+      this.addHash(hash53(key));
+      return;
+    }
+    const before = keys.size;
+    keys.add(key);
+    if (keys.size === before)
+      this.repeated!.set(key, (this.repeated!.get(key) ?? 0) + 1);
+    this.n++;
+  }
+
+  /**
+   * Add the key of the cells `cols` of a row: {@link hash53Cells} of them, or in an exact set
+   * their text (`cols.map((c) => cells[c] ?? "").join("\u001f")`, what that hash hashes).
+   */
+  addCells(cells: readonly string[], cols: readonly number[]): void {
+    if (this.keys === undefined) {
+      this.addHash(hash53Cells(cells, cols));
+      return;
+    }
+    // joined by hand: no closure and no array per row
+    let text = cells[cols[0]] ?? "";
+    for (let k = 1; k < cols.length; k++)
+      text += "\u001f" + (cells[cols[k]] ?? "");
+    this.add(text);
   }
 
   /** Add a hash computed by the caller ({@link hash53} or {@link hash53Cells}). */
   addHash(h: number): void {
+    if (this.keys !== undefined) this.hashed();
     if (this.n === this.data.length) {
       const bigger = new Float64Array(this.data.length * 2);
       bigger.set(this.data);
@@ -81,12 +127,14 @@ export class HashSet53 {
    * of the parallel scan hands back for its range of a file (runtime/parallel-scan.ts).
    */
   added(): Float64Array<ArrayBuffer> {
+    this.hashed();
     if (this.sealed) throw new Error("the key set is sealed");
     return this.data.slice(0, this.n);
   }
 
   /** Add the hashes of another set ({@link added}), after those added so far. */
   addAll(hashes: Float64Array): void {
+    this.hashed();
     if (this.sealed) throw new Error("the key set is sealed");
     if (this.n + hashes.length > this.data.length) {
       let size = this.data.length;
@@ -99,8 +147,36 @@ export class HashSet53 {
     this.n += hashes.length;
   }
 
-  /** Sort, trim, and return the hashes that occur more than once. */
+  /**
+   * An exact set as hashes: the hash of each key as many times as it was added (the hashes of
+   * a set that held hashes from the start, in another order).
+   */
+  private hashed(): void {
+    const keys = this.keys;
+    if (keys === undefined) return;
+    const repeated = this.repeated!;
+    this.keys = undefined;
+    this.repeated = undefined;
+    this.n = 0;
+    let n = keys.size;
+    for (const more of repeated.values()) n += more;
+    this.data = new Float64Array(Math.max(1024, n));
+    for (const k of keys) this.data[this.n++] = hash53(k);
+    for (const [k, more] of repeated)
+      for (let i = 0; i < more; i++) this.data[this.n++] = hash53(k);
+  }
+
+  /**
+   * Sort, trim, and return the hashes that occur more than once (of an exact set: the
+   * {@link hash53} of each key added more than once, a key's {@link hash53Cells} for
+   * {@link addCells}).
+   */
   seal(): Set<number> {
+    if (this.repeated !== undefined) {
+      const dup = new Set<number>();
+      for (const k of this.repeated.keys()) dup.add(hash53(k));
+      return dup;
+    }
     if (!this.sealed) this.adoptSorted(sortHashes(this.data, this.n));
     const d = this.data;
     const dup = new Set<number>();
@@ -113,6 +189,7 @@ export class HashSet53 {
    * transferred): the first `n` of `hashes`. The set is empty until {@link adoptSorted}.
    */
   takeUnsorted(): { hashes: Float64Array<ArrayBuffer>; n: number } {
+    this.hashed();
     if (this.sealed) throw new Error("the key set is sealed");
     const hashes = this.data as Float64Array<ArrayBuffer>;
     this.data = new Float64Array(0);
@@ -144,6 +221,7 @@ export class HashSet53 {
    * the main thread (at 10 M depositors the key sets are hundreds of MB).
    */
   share(): void {
+    this.hashed();
     if (!this.sealed) this.seal();
     this.data = sharedCopy(this.data);
     this.index = sharedCopy(this.index);
@@ -151,6 +229,7 @@ export class HashSet53 {
 
   /** Is the key (probably) in the set? Exact for absence. */
   has(key: string): boolean {
+    if (this.keys !== undefined) return this.keys.has(key);
     if (!this.sealed) this.seal();
     const h = hash53(key);
     const bucket = Math.floor(h / this.shift);

@@ -109,10 +109,12 @@ export class ReadReplay<File extends object> {
     const kept: CsvEvent[][] = [];
     let problems = false;
     for await (const batch of batches) {
-      kept.push(batch.slice());
-      problems ||= batch.some((ev) => ev.kind === "problem");
+      // (the reader's batch: a new array each time, handed to no one else)
+      kept.push(batch);
       // the projection as it is now: a consumer sets it once it has read the header
-      yield copyBatch(batch, projection?.keep);
+      const copy = copyBatch(batch, projection?.keep);
+      problems ||= copied.problems;
+      yield copy;
     }
     // only a read to the end is kept (a consumer that stops early never gets here)
     this.kept.set(file, { batches: kept, problems });
@@ -147,31 +149,74 @@ async function* replay(
   for (const batch of kept) yield copyBatch(batch, projection?.keep);
 }
 
+/** What the last {@link copyBatch} saw: whether its batch held a problem. */
+const copied = { problems: false };
+
 /** A batch in a new array, rows with new cell arrays holding the cells `keep` keeps. */
 function copyBatch(
   batch: readonly CsvEvent[],
   keep: Uint8Array | undefined,
 ): CsvEvent[] {
   const out: CsvEvent[] = new Array(batch.length);
+  const columns = keep === undefined ? undefined : keptColumns(keep);
+  let problems = false;
   for (let i = 0; i < batch.length; i++) {
     const ev = batch[i];
-    out[i] =
-      ev.kind === "row"
-        ? { kind: "row", cells: projected(ev.cells, keep), line: ev.line }
-        : ev;
+    if (ev.kind === "row")
+      out[i] = {
+        kind: "row",
+        cells:
+          columns === undefined
+            ? ev.cells.slice()
+            : projected(ev.cells, columns),
+        line: ev.line,
+      };
+    else {
+      out[i] = ev;
+      problems = true;
+    }
   }
+  copied.problems = problems;
   return out;
 }
 
-/** `cells` copied, those a projection does not keep as `""` (the first is always kept). */
-function projected(
-  cells: readonly string[],
-  keep: Uint8Array | undefined,
-): string[] {
-  if (keep === undefined) return cells.slice();
-  const out: string[] = new Array(cells.length);
+/** The columns after the first that a projection's `keep` keeps, by `keep` (set once, never written). */
+const keptByKeep = new WeakMap<Uint8Array, Int32Array>();
+
+function keptColumns(keep: Uint8Array): Int32Array {
+  let columns = keptByKeep.get(keep);
+  if (columns === undefined) {
+    const list: number[] = [];
+    for (let c = 1; c < keep.length; c++) if (keep[c] !== 0) list.push(c);
+    columns = Int32Array.from(list);
+    keptByKeep.set(keep, columns);
+  }
+  return columns;
+}
+
+/** `n` empty cells, by `n` up to {@link BLANK_ROWS}: copied for each projected row. */
+const blankRows: string[][] = [];
+const BLANK_ROWS = 256;
+
+/**
+ * `cells` copied, those a projection does not keep as `""` (the first is always kept; `columns`:
+ * the others it keeps, {@link keptColumns}). Only the kept cells are visited: a projection
+ * keeps a few columns of many.
+ */
+function projected(cells: readonly string[], columns: Int32Array): string[] {
+  const n = cells.length;
+  let blank = blankRows[n];
+  if (blank === undefined) {
+    blank = [];
+    for (let c = 0; c < n; c++) blank.push("");
+    if (n <= BLANK_ROWS) blankRows[n] = blank;
+  }
+  const out = blank.slice();
   out[0] = cells[0];
-  for (let c = 1; c < cells.length; c++)
-    out[c] = c < keep.length && keep[c] !== 0 ? cells[c] : "";
+  for (let k = 0; k < columns.length; k++) {
+    const c = columns[k];
+    if (c >= n) break;
+    out[c] = cells[c];
+  }
   return out;
 }

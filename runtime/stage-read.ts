@@ -22,7 +22,7 @@ import {
 import { cellNormalizer } from "./dialect.js";
 import { readNdjsonFileBatches } from "./ndjson-reader.js";
 import { InputHash } from "./input-hash.js";
-import { hash53Cells, HashSet53 } from "./key-set.js";
+import { HashSet53 } from "./key-set.js";
 import { WholeFileCheck } from "./whole-file.js";
 import { PreviousDelivery } from "./previous-delivery.js";
 import type { FileReport } from "./report-types.js";
@@ -72,8 +72,18 @@ export async function readStage(
     );
   prepareFiles(s);
   // a small delivery is tokenized once: the scan's reads are kept for the later passes
-  if (s.files.reduce((n, f) => n + f.bytes, 0) <= REPLAY_BYTES)
-    for (const f of s.files) readReplay.keep(f);
+  const bytes = s.files.reduce((n, f) => n + f.bytes, 0);
+  if (bytes <= REPLAY_BYTES) for (const f of s.files) readReplay.keep(f);
+  // and read in one thread, its key sets hold the keys (a native look-up, no hash in JavaScript)
+  if (
+    bytes <= REPLAY_BYTES &&
+    runner === undefined &&
+    threadsWanted(s.opts.threads, bytes) === 1
+  ) {
+    s.exactKeySets = true;
+    for (const target of s.refSets.keys())
+      s.refSets.set(target, new HashSet53(true));
+  }
   const workers = new ScanWorkers(s, runner);
   try {
     for (const f of s.files)
@@ -422,7 +432,7 @@ function header(s: DeliveryRun, f: FileState, cells: string[]): boolean {
     f.unique = {
       code: uk.code,
       severity: uk.severity,
-      hashes: new HashSet53(),
+      hashes: new HashSet53(s.exactKeySets),
       seen: new Map(),
     };
   for (const r of s.rs.fileRules) {
@@ -745,7 +755,7 @@ async function scan(
           f.report.sortedByIkbKey = false;
         prevKey = key;
       }
-      if (f.unique) f.unique.hashes.addHash(hash53Cells(ev.cells, f.keyCols));
+      if (f.unique) f.unique.hashes.addCells(ev.cells, f.keyCols);
       if (f.wholeFile.length > 0) {
         const cells = canonicalCells(f, ev.cells);
         for (let w = 0; w < wholeFile.length; w++) wholeFile[w].scan(cells);

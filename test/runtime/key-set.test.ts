@@ -112,4 +112,63 @@ describe("key set", () => {
       /1 sorted hashes for a set of 2/,
     );
   });
+
+  it("property: an exact set answers as a set of hashes (has, seal, addCells)", () => {
+    const key = fc.string({ maxLength: 4 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(key, { minLength: 3, maxLength: 3 }), {
+          maxLength: 200,
+        }),
+        fc.array(key, { maxLength: 30 }),
+        fc.constantFrom([0], [1, 2], [2, 0, 5]),
+        (rows, probes, cols) => {
+          const exact = new HashSet53(true);
+          const hashed = new HashSet53();
+          for (const cells of rows) {
+            exact.addCells(cells, cols);
+            hashed.addCells(cells, cols);
+          }
+          expect(exact.size).toBe(hashed.size);
+          expect([...exact.seal()].sort()).toEqual([...hashed.seal()].sort());
+          const texts = rows.map((cells) =>
+            cols.map((c) => cells[c] ?? "").join("\u001f"),
+          );
+          for (const k of [...texts, ...probes])
+            expect(exact.has(k)).toBe(hashed.has(k));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("an exact set handed to threads turns into hashes: repeated keys stay repeated", () => {
+    const keys = ["a", "b", "a", "c", "a", "b"];
+    const sealedElsewhere = new HashSet53(true);
+    const shared = new HashSet53(true);
+    const merged = new HashSet53(true);
+    for (const k of keys) {
+      sealedElsewhere.add(k);
+      shared.add(k);
+    }
+    merged.add("a");
+    const worker = new HashSet53();
+    worker.add("a");
+    worker.add("d");
+    merged.addAll(worker.added());
+    const threeTimes = new HashSet53(true);
+    for (const k of keys) threeTimes.add(k);
+    expect([...threeTimes.added()].sort()).toEqual(
+      keys.map((k) => hash53(k)).sort(),
+    );
+    const { hashes, n } = sealedElsewhere.takeUnsorted();
+    sealedElsewhere.adoptSorted(sortHashes(hashes, n));
+    shared.share();
+    for (const s of [sealedElsewhere, shared]) {
+      expect(s.seal()).toEqual(new Set([hash53("a"), hash53("b")]));
+      expect(s.has("c") && !s.has("d")).toBe(true);
+    }
+    expect(merged.seal()).toEqual(new Set([hash53("a")]));
+    expect(merged.has("d") && !merged.has("b")).toBe(true);
+  });
 });

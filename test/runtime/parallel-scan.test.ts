@@ -251,6 +251,11 @@ function hostileDelivery(h: Hostility, quotedAt: number[] = []): string {
   return dir;
 }
 
+/** Hashes in ascending order. */
+function sorted(hashes: Float64Array): number[] {
+  return [...hashes].sort((a, b) => a - b);
+}
+
 /** Everything the read stage leaves in the run, as plain data to compare. */
 function snapshot(s: DeliveryRun): unknown {
   return {
@@ -259,7 +264,9 @@ function snapshot(s: DeliveryRun): unknown {
       blocking: [...f.blocking],
       width: f.width,
       resume: f.resume,
-      unique: f.unique === undefined ? undefined : [...f.unique.hashes.added()],
+      // a set's hashes in any order (one thread's small run holds the keys: runtime/key-set.ts)
+      unique:
+        f.unique === undefined ? undefined : sorted(f.unique.hashes.added()),
       wholeFile: f.wholeFile.map((w) => {
         const p = w.scanPart();
         return {
@@ -270,7 +277,7 @@ function snapshot(s: DeliveryRun): unknown {
       }),
       sha256: f.sha256,
     })),
-    refSets: [...s.refSets].map(([t, set]) => [t, [...set.added()]]),
+    refSets: [...s.refSets].map(([t, set]) => [t, sorted(set.added())]),
     totals: s.totals.partial(),
     rowsTotal: s.rowsTotal,
     inputCounts: [...s.inputCounts],
