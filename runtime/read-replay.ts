@@ -112,9 +112,8 @@ export class ReadReplay<File extends object> {
       // (the reader's batch: a new array each time, handed to no one else)
       kept.push(batch);
       // the projection as it is now: a consumer sets it once it has read the header
-      const copy = copyBatch(batch, projection?.keep);
-      problems ||= copied.problems;
-      yield copy;
+      problems ||= batch.some((ev) => ev.kind === "problem");
+      yield copyBatch(batch, projection?.keep);
     }
     // only a read to the end is kept (a consumer that stops early never gets here)
     this.kept.set(file, { batches: kept, problems });
@@ -149,9 +148,6 @@ async function* replay(
   for (const batch of kept) yield copyBatch(batch, projection?.keep);
 }
 
-/** What the last {@link copyBatch} saw: whether its batch held a problem. */
-const copied = { problems: false };
-
 /** A batch in a new array, rows with new cell arrays holding the cells `keep` keeps. */
 function copyBatch(
   batch: readonly CsvEvent[],
@@ -159,7 +155,6 @@ function copyBatch(
 ): CsvEvent[] {
   const out: CsvEvent[] = new Array(batch.length);
   const columns = keep === undefined ? undefined : keptColumns(keep);
-  let problems = false;
   for (let i = 0; i < batch.length; i++) {
     const ev = batch[i];
     if (ev.kind === "row")
@@ -171,12 +166,8 @@ function copyBatch(
             : projected(ev.cells, columns),
         line: ev.line,
       };
-    else {
-      out[i] = ev;
-      problems = true;
-    }
+    else out[i] = ev;
   }
-  copied.problems = problems;
   return out;
 }
 
