@@ -569,12 +569,12 @@ export function completeUtf8End(b: Uint8Array): number {
 export function decodeUtf8Marked(
   b: Uint8Array,
   final: boolean,
-): { text: string; rest: Uint8Array; invalid: boolean } {
+): { text: string; rest: Uint8Array } {
   const dec = new TextDecoder("utf-8", { ignoreBOM: true });
   const end = final ? b.length : completeUtf8End(b);
   const body = b.subarray(0, end);
   const rest = b.slice(end);
-  if (isUtf8(body)) return { text: dec.decode(body), rest, invalid: false };
+  if (isUtf8(body)) return { text: dec.decode(body), rest };
   let text = "";
   let from = 0;
   let i = 0;
@@ -588,7 +588,7 @@ export function decodeUtf8Marked(
     }
   }
   text += dec.decode(body.subarray(from));
-  return { text, rest, invalid: true };
+  return { text, rest };
 }
 
 /** The part of iconv-lite used here. */
@@ -607,16 +607,15 @@ let iconv: IconvLite | undefined;
 export function decodeSingleByte(
   b: Uint8Array,
   encoding: "iso-8859-1" | "windows-1252",
-): { text: string; invalid: boolean } {
+): string {
   // loaded on first use: only a delivery in a single-byte encoding needs it (start-up, bench/)
   iconv ??= createRequire(import.meta.url)("iconv-lite") as IconvLite;
   const text = iconv.decode(
     Buffer.from(b.buffer, b.byteOffset, b.byteLength),
     encoding,
   );
-  if (encoding === "iso-8859-1" || !text.includes("\uFFFD"))
-    return { text, invalid: false };
-  return { text: text.split("\uFFFD").join(INVALID), invalid: true };
+  if (encoding === "iso-8859-1" || !text.includes("\uFFFD")) return text;
+  return text.split("\uFFFD").join(INVALID);
 }
 
 /**
@@ -680,7 +679,7 @@ class TextSink implements PieceSink {
 
   push(piece: Uint8Array): void {
     if (this.encoding === "utf-8") return this.utf8.push(piece);
-    this.tok.push(decodeSingleByte(piece, this.encoding).text);
+    this.tok.push(decodeSingleByte(piece, this.encoding));
   }
 
   pushString(text: string): void {
