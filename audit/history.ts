@@ -497,7 +497,7 @@ export function runFromReport(
     if (r.count > 0) counts.set(r.code, (counts.get(r.code) ?? 0) + r.count);
   const findings = countsByRule(counts);
   const inputProblems = report.inputProblems.reduce((n, p) => n + p.count, 0);
-  return {
+  const run: NewRun = {
     bank: meta.bank,
     deliveryId: meta.deliveryId,
     rrd: report.rrd,
@@ -520,4 +520,32 @@ export function runFromReport(
           ),
         }),
   };
+  assertCountable(run);
+  return run;
+}
+
+/**
+ * Refuses a run whose whole numbers (counts, their sums, whole-number aggregates) are beyond
+ * 2^53 − 1: JavaScript cannot hold them exactly, SQLite stores them as 64-bit integers that read
+ * back as bigints, and `regel history --json` could then not print the history. A report regel
+ * wrote never has them; a hand-edited one is refused before anything is written.
+ */
+function assertCountable(run: NewRun): void {
+  const numbers: [string, number | null][] = [
+    ...Object.entries(run.findings).map(
+      ([rule, n]) => [`findings of ${rule}`, n] as [string, number],
+    ),
+    ["blocking errors", run.blockingErrors],
+    ["errors", run.errors],
+    ["ikbs", run.ikbs],
+    ["ikbs meeting the controls", run.ikbsMeetingControls],
+    ...Object.entries(run.aggregates ?? {}).map(
+      ([name, n]) => [`aggregate ${name}`, n] as [string, number],
+    ),
+  ];
+  for (const [what, n] of numbers)
+    if (n !== null && Number.isInteger(n) && !Number.isSafeInteger(n))
+      throw new HistoryError(
+        `the report's ${what} (${n}) is beyond the whole numbers that can be counted exactly (2^53 - 1); a report regel wrote never has such a count`,
+      );
 }

@@ -137,6 +137,48 @@ describe("what regel record accepts, regel history reads", () => {
     }
   });
 
+  it("refuses counts beyond 2^53 - 1, alone or added up, which history could not print back", () => {
+    const history = join(dir, "huge.sqlite");
+    const code = (report.rules as { code: string }[])[0].code;
+    const cases: [string, (r: Record<string, unknown>) => void, string][] = [
+      [
+        "one count",
+        (r) => ((r.rules as { count: number }[])[0].count = 2 ** 60),
+        `findings of ${code}`,
+      ],
+      [
+        "two counts adding up",
+        (r) => {
+          const rules = r.rules as { count: number }[];
+          rules[0].count = 2 ** 52;
+          rules[1].count = 2 ** 52;
+        },
+        "errors",
+      ],
+    ];
+    for (const [name, mutate, what] of cases) {
+      const mutated = structuredClone(report);
+      mutate(mutated);
+      const rec = runRecord(
+        reportFile(`huge-${name}`, mutated),
+        meta(name, history),
+      );
+      expect(rec.code, name).toBe(2);
+      expect(rec.stderr, name).toContain(`the report's ${what} (`);
+      expect(hasStackTrace(rec.stderr)).toBe(false);
+    }
+    // nothing was written: the history has no runs, and prints
+    const ok = runRecord(good, meta("fine", history));
+    expect(ok.code).toBe(0);
+    const h = runHistory({ history, json: true });
+    expect(h.code).toBe(0);
+    expect(
+      (JSON.parse(h.stdout) as { deliveryId: string }[]).map(
+        (r) => r.deliveryId,
+      ),
+    ).toEqual(["fine"]);
+  });
+
   it("property: every mutated report that record accepts is listed by history, with whole-number counts", () => {
     const history = join(dir, "property.sqlite");
     const paths = [
