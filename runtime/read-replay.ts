@@ -141,8 +141,6 @@ function replayable(options: CsvReaderOptions): boolean {
 }
 
 /** The kept batches, each in a new array (the events shared: see the module's comment). */
-async function* replay(
-  kept: Kept["batches"],
-): AsyncGenerator<CsvEvent[]> {
+async function* replay(kept: Kept["batches"]): AsyncGenerator<CsvEvent[]> {
   for (const batch of kept) yield batch.slice();
 }

@@ -128,12 +128,7 @@ describe("ReadReplay", () => {
               fromStart,
             );
           };
-          const full = await consume(
-            read(path, limits),
-            {},
-            undefined,
-            false,
-          );
+          const full = await consume(read(path, limits), {}, undefined, false);
           // the first read is kept (unless its projection is set from the start), the later ones
           // replayed: what the consumer reads is a read's; a served read holds every cell
           const first = await viaReplay(firstFromStart);
