@@ -6,11 +6,14 @@
  * bundled example: three tokenizations of 0.26 MB were a tenth of its run).
  *
  * A replay gives what a read of the file gives: the same batches, events, line numbers and
- * problems, with the cells a projection does not keep as `""` (as the byte tokenizer leaves them,
- * runtime/csv-bytes.ts), in fresh arrays each time (consumers write over a batch's array, and the
- * validate pass normalizes a dialect's cells in place). Only reads by the byte tokenizer from the
- * start to the end of a file, without `onChunk`, `onBytes` or a resume point, are replayed; the
- * others read the file as before.
+ * problems, each batch in a fresh array (a consumer may write over it: `keyedRows` does). The
+ * events themselves, and their cells, are those of the kept read, shared by every read of the
+ * file that it serves: a consumer must not write into them (the validate pass normalizes a
+ * dialect's cells in a copy). Copying them for every pass was about a tenth of a short run's
+ * garbage. A served read holds every cell of a row whatever its projection: the projection says
+ * which cells its consumer needs (a read by the tokenizer leaves the others `""`), and a consumer
+ * reads no other. Only reads by the byte tokenizer from the start to the end of a file, without
+ * `onChunk`, `onBytes` or a resume point, are replayed; the others read the file as before.
  *
  * @module
  */
@@ -18,7 +21,6 @@ import { byteTokenizerFits } from "./csv-bytes.js";
 import {
   DEFAULT_TOKENIZER,
   type CsvEvent,
-  type CsvProjection,
   type CsvReaderOptions,
 } from "./csv-reader.js";
 
@@ -56,8 +58,8 @@ export class ReadReplay<File extends object> {
   /**
    * The events of a read of `file` with `options`, by `readFile` (a read of the file with the
    * options it is given): replayed when an earlier read of the file was kept and this one can be
-   * replayed; else read, in full (without the projection, applied here) and kept when asked for by
-   * {@link keep} and read to its end.
+   * replayed; else read, in full (without the projection: a served read holds every cell) and kept
+   * when asked for by {@link keep} and read to its end.
    */
   read(
     file: File,
@@ -84,7 +86,7 @@ export class ReadReplay<File extends object> {
     // it had no problems, and such a read is not kept (a later one is)
     const early = options.projection?.keep !== undefined;
     if (kept !== undefined && replayable(options) && !(kept.problems && early))
-      yield* replay(kept.batches, options.projection);
+      yield* replay(kept.batches);
     else if (
       kept === undefined &&
       this.wanted.has(file) &&
@@ -96,7 +98,6 @@ export class ReadReplay<File extends object> {
       yield* this.record(
         file,
         readFile({ ...options, projection: undefined, splitLines: true }),
-        options.projection,
       );
     } else yield* readFile(options);
   }
@@ -104,16 +105,15 @@ export class ReadReplay<File extends object> {
   private async *record(
     file: File,
     batches: AsyncGenerator<CsvEvent[]>,
-    projection: CsvProjection | undefined,
   ): AsyncGenerator<CsvEvent[]> {
     const kept: CsvEvent[][] = [];
     let problems = false;
     for await (const batch of batches) {
       // (the reader's batch: a new array each time, handed to no one else)
       kept.push(batch);
-      // the projection as it is now: a consumer sets it once it has read the header
       problems ||= batch.some((ev) => ev.kind === "problem");
-      yield copyBatch(batch, projection?.keep);
+      // the same events in a new array: the kept one is never handed out
+      yield batch.slice();
     }
     // only a read to the end is kept (a consumer that stops early never gets here)
     this.kept.set(file, { batches: kept, problems });
@@ -140,74 +140,7 @@ function replayable(options: CsvReaderOptions): boolean {
   );
 }
 
-/** The kept batches, as a read with `projection` gives them. */
-async function* replay(
-  kept: Kept["batches"],
-  projection: CsvProjection | undefined,
-): AsyncGenerator<CsvEvent[]> {
-  for (const batch of kept) yield copyBatch(batch, projection?.keep);
-}
-
-/** A batch in a new array, rows with new cell arrays holding the cells `keep` keeps. */
-function copyBatch(
-  batch: readonly CsvEvent[],
-  keep: Uint8Array | undefined,
-): CsvEvent[] {
-  const out: CsvEvent[] = new Array(batch.length);
-  const columns = keep === undefined ? undefined : keptColumns(keep);
-  for (let i = 0; i < batch.length; i++) {
-    const ev = batch[i];
-    if (ev.kind === "row")
-      out[i] = {
-        kind: "row",
-        cells:
-          columns === undefined
-            ? ev.cells.slice()
-            : projected(ev.cells, columns),
-        line: ev.line,
-      };
-    else out[i] = ev;
-  }
-  return out;
-}
-
-/** The columns after the first that a projection's `keep` keeps, by `keep` (set once, never written). */
-const keptByKeep = new WeakMap<Uint8Array, Int32Array>();
-
-function keptColumns(keep: Uint8Array): Int32Array {
-  let columns = keptByKeep.get(keep);
-  if (columns === undefined) {
-    const list: number[] = [];
-    for (let c = 1; c < keep.length; c++) if (keep[c] !== 0) list.push(c);
-    columns = Int32Array.from(list);
-    keptByKeep.set(keep, columns);
-  }
-  return columns;
-}
-
-/** `n` empty cells, by `n` up to {@link BLANK_ROWS}: copied for each projected row. */
-const blankRows: string[][] = [];
-const BLANK_ROWS = 256;
-
-/**
- * `cells` copied, those a projection does not keep as `""` (the first is always kept; `columns`:
- * the others it keeps, {@link keptColumns}). Only the kept cells are visited: a projection
- * keeps a few columns of many.
- */
-function projected(cells: readonly string[], columns: Int32Array): string[] {
-  const n = cells.length;
-  let blank = blankRows[n];
-  if (blank === undefined) {
-    blank = [];
-    for (let c = 0; c < n; c++) blank.push("");
-    if (n <= BLANK_ROWS) blankRows[n] = blank;
-  }
-  const out = blank.slice();
-  out[0] = cells[0];
-  for (let k = 0; k < columns.length; k++) {
-    const c = columns[k];
-    if (c >= n) break;
-    out[c] = cells[c];
-  }
-  return out;
+/** The kept batches, each in a new array (the events shared: see the module's comment). */
+async function* replay(kept: Kept["batches"]): AsyncGenerator<CsvEvent[]> {
+  for (const batch of kept) yield batch.slice();
 }

@@ -247,7 +247,10 @@ function processIkb(
       let record: unknown;
       try {
         if (f.normalize) {
-          itemDelivered[n] = row.cells.slice();
+          // normalized in a copy: the delivered cells may be a kept read's, which later reads
+          // share (runtime/read-replay.ts)
+          itemDelivered[n] = row.cells;
+          row.cells = row.cells.slice();
           f.normalize.normalize(row.cells);
         }
         record = decode ? decode(row.cells, f.index, out) : {};

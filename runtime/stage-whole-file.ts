@@ -371,8 +371,9 @@ export function checkColumns(
 
 /**
  * The good rows of `f` in file order (as `goodRows` gives them), from `start` (a resume point;
- * null: the file's start), with only the cells `keep` marks decoded when the file is plain (the
- * others are ""); up to the first row whose IKB key is at or above `hi`.
+ * null: the file's start), with only the cells `keep` marks decoded when the file is plain and
+ * read (the others are ""; a small delivery's kept read, replayed, holds them all); up to the
+ * first row whose IKB key is at or above `hi`.
  */
 export function plainRows(
   s: DeliveryRun,
