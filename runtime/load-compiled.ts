@@ -353,8 +353,26 @@ export async function loadCompiled<M extends CompiledRuleset = CompiledRuleset>(
   return { module: module as M, dir, trace, compiledSha256, sourceCheck };
 }
 
-/** The folders `<name>@<version>` under a compiled-rulesets root, sorted. */
+/** The listings made in this process after {@link holdTraceFiles}, by resolved root. */
+const listingCache = new Map<string, readonly string[]>();
+
+/**
+ * The folders `<name>@<version>` under a compiled-rulesets root, sorted. After
+ * {@link holdTraceFiles} a root is listed once per process (choosing the ruleset, the groeipad
+ * norm and the plausibility declarations each ask).
+ */
 export function listCompiled(root: string): string[] {
+  if (!traceFilesHeld) return listFolders(root);
+  const key = resolve(root);
+  let listing = listingCache.get(key);
+  if (listing === undefined) {
+    listing = listFolders(root);
+    listingCache.set(key, listing);
+  }
+  return [...listing];
+}
+
+function listFolders(root: string): string[] {
   if (!existsSync(root)) return [];
   return readdirSync(root)
     .filter((d) => /^[A-Za-z0-9_.-]+@[0-9]+\.[0-9]+\.[0-9]+/.test(d))
