@@ -96,10 +96,10 @@ let traceFilesHeld = false;
 /**
  * For a process that runs one command and exits (the `regel` CLI): from now on
  * {@link readTraceJson} reads each `trace.json` once and gives the value it parsed then, without
- * reading the file again, and the header line of each module (see {@link readCompiledMeta}) is
- * read once too. One run asks for them several times (choosing the version, the groeipad norm,
- * the plausibility declarations). A long-lived process (a language server, a watch) leaves this
- * off, so that a ruleset compiled again is seen.
+ * reading the file again. One run asks for some of them more than once (the groeipad ruleset's
+ * for its norm and for its plausibility declarations; every one for a module compiled without a
+ * header). A long-lived process (a language server, a watch) leaves this off, so that a ruleset
+ * compiled again is seen.
  */
 export function holdTraceFiles(): void {
   traceFilesHeld = true;
@@ -204,9 +204,6 @@ function headerOf(head: Buffer, file: string): RulesetHeader | undefined {
   };
 }
 
-/** The headers read in this process after {@link holdTraceFiles}, by path of the module. */
-const headerCache = new Map<string, RulesetHeader | undefined>();
-
 /** The first `bytes` bytes of `file` (fewer when it is shorter). */
 function readHead(file: string, bytes: number): Buffer {
   const head = Buffer.allocUnsafe(bytes);
@@ -218,20 +215,13 @@ function readHead(file: string, bytes: number): Buffer {
   }
 }
 
-/**
- * The header of the module `file`, read from its first bytes only (see {@link headerOf}); read
- * once per process after {@link holdTraceFiles}, like the trace.json files.
- */
+/** The header of the module `file`, read from its first bytes only (see {@link headerOf}). */
 function readHeader(file: string): RulesetHeader | undefined {
-  const path = resolve(file);
-  if (traceFilesHeld && headerCache.has(path)) return headerCache.get(path);
-  let head = readHead(path, 4096);
+  let head = readHead(file, 4096);
   // a header longer than the first read (many files) is read again up to its bound
   if (head.length === 4096 && head.indexOf(10) < 0)
-    head = readHead(path, HEADER_MAX_BYTES);
-  const header = headerOf(head, file);
-  if (traceFilesHeld) headerCache.set(path, header);
-  return header;
+    head = readHead(file, HEADER_MAX_BYTES);
+  return headerOf(head, file);
 }
 
 /**
@@ -353,26 +343,8 @@ export async function loadCompiled<M extends CompiledRuleset = CompiledRuleset>(
   return { module: module as M, dir, trace, compiledSha256, sourceCheck };
 }
 
-/** The listings made in this process after {@link holdTraceFiles}, by resolved root. */
-const listingCache = new Map<string, readonly string[]>();
-
-/**
- * The folders `<name>@<version>` under a compiled-rulesets root, sorted. After
- * {@link holdTraceFiles} a root is listed once per process (choosing the ruleset, the groeipad
- * norm and the plausibility declarations each ask).
- */
+/** The folders `<name>@<version>` under a compiled-rulesets root, sorted. */
 export function listCompiled(root: string): string[] {
-  if (!traceFilesHeld) return listFolders(root);
-  const key = resolve(root);
-  let listing = listingCache.get(key);
-  if (listing === undefined) {
-    listing = listFolders(root);
-    listingCache.set(key, listing);
-  }
-  return [...listing];
-}
-
-function listFolders(root: string): string[] {
   if (!existsSync(root)) return [];
   return readdirSync(root)
     .filter((d) => /^[A-Za-z0-9_.-]+@[0-9]+\.[0-9]+\.[0-9]+/.test(d))
