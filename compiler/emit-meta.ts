@@ -466,7 +466,7 @@ export interface RulesetHeader {
   trace: string;
 }
 
-/** The header line (with its newline) of a module whose data is `data` and whose trace.json is `traceJson`. */
+/** The header line (with its newline) of a module with `data`, compiled with `traceJson`. */
 export function rulesetHeaderLine(data: ModuleData, traceJson: string): string {
   const m = data.metadata;
   const metrics = new Set<string>();

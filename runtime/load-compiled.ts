@@ -4,9 +4,9 @@
  *
  * Importing a module runs its code, so only the one module a run uses is ever imported: choosing
  * among compiled rulesets reads the header line of each module, or its `trace.json` (data, see
- * {@link readCompiledMeta}), and the
- * default root is the package's own (see {@link defaultCompiledRoot}), never a folder that merely
- * happens to sit under the working directory.
+ * {@link readCompiledMeta}), and the default root is the package's own (see
+ * {@link defaultCompiledRoot}), never a folder that merely happens to sit under the working
+ * directory.
  *
  * @module
  */
@@ -131,6 +131,8 @@ export function readTraceJson(file: string): { text: string; data: unknown } {
 /**
  * The first line of a `validators.js` compiled by this regel (compiler/emit-meta.ts,
  * `rulesetHeaderLine`): what choosing a ruleset needs to know of the module, as JSON in a comment.
+ * Spelled here and there (the runtime imports only compiler/contract.ts of the compiler);
+ * test/runtime/ruleset-header.test.ts reads what the compiler writes.
  */
 const HEADER_PREFIX = "// regel-ruleset ";
 
