@@ -10,7 +10,11 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { ArticleTrace, PlausibilityTrace } from "../compiler/contract.js";
-import { listCompiled, readTraceJson } from "../runtime/load-compiled.js";
+import {
+  compiledHeader,
+  listCompiled,
+  readTraceJson,
+} from "../runtime/load-compiled.js";
 import type {
   OutlierCheckReport,
   OutliersSection,
@@ -35,6 +39,14 @@ export function loadPlausibility(
   for (const dir of listCompiled(root)) {
     const file = join(root, dir, "trace.json");
     if (!existsSync(file)) continue;
+    // the module's header says whether it is in force and declares any: else trace.json is not read
+    const header = compiledHeader(join(root, dir));
+    if (
+      header !== undefined &&
+      (header.plausibility === 0 ||
+        !inForce(rrd, header.validFrom, header.validUntil))
+    )
+      continue;
     const data = readTraceJson(file).data as {
       metadata?: { validFrom?: string | null; validUntil?: string | null };
       plausibility?: PlausibilityTrace[];

@@ -40,6 +40,7 @@ import {
 } from "../dsl/project.js";
 import { escapeInvisible } from "./code.js";
 import { emitDeclarations } from "./emit-declarations.js";
+import { rulesetHeaderLine } from "./emit-meta.js";
 import { emitModule } from "./emit-module.js";
 import {
   preludeDeclarations,
@@ -78,7 +79,10 @@ export interface CompileResult {
 export interface CompiledRuleset {
   /** The formatted TypeScript module. */
   ts: string;
-  /** The same module transpiled to ES2022 JavaScript (ESM). */
+  /**
+   * The same module transpiled to ES2022 JavaScript (ESM), after one comment line that says what
+   * choosing a ruleset needs to know of it (compiler/emit-meta.ts, `rulesetHeaderLine`).
+   */
   js: string;
   /** The trace table and metadata as JSON. */
   traceJson: string;
@@ -218,7 +222,13 @@ export async function compileRuleset(
     `${emitted.dataJs.join("\n\n")}\n`,
   ]);
   const traceJson = `${escapeInvisible(JSON.stringify(emitted.data, null, 2))}\n`;
-  return { ts: formatted, js, traceJson, diagnostics };
+  // the first line says what choosing a ruleset needs, so that choosing parses no trace.json
+  return {
+    ts: formatted,
+    js: `${rulesetHeaderLine(emitted.data, traceJson)}${js}`,
+    traceJson,
+    diagnostics,
+  };
 }
 
 /**

@@ -36,6 +36,7 @@ import type {
   RulesetMetadata,
   SourceLocation,
 } from "./contract.js";
+import { sha256Hex } from "./contract.js";
 import { printExpr, totalFigureText } from "../dsl/printer.js";
 import { describeClass } from "../dsl/rule-class.js";
 import { assumptionsOf } from "./assumptions.js";
@@ -434,6 +435,61 @@ export function moduleData(
     })),
     ...(plausibility.length > 0 ? { plausibility } : {}),
   };
+}
+
+/**
+ * The first line of a compiled `validators.js`: what choosing a ruleset needs to know of it, as
+ * one line of JSON in a comment, so that `regel validate` learns the name, version, validity
+ * dates and files of every compiled ruleset by reading the first bytes of each module, without
+ * parsing each `trace.json` (runtime/load-compiled.ts, `readCompiledMeta`). It is part of the
+ * module it describes (a module compiled again by a regel that writes no header has none, and is
+ * then read from its `trace.json` as before); `trace` is the sha256 of the `trace.json` compiled
+ * with it, checked when the module is loaded. ASCII only, one line.
+ */
+export const RULESET_HEADER_PREFIX = "// regel-ruleset ";
+
+/** What the {@link RULESET_HEADER_PREFIX} line holds (`format` 1). */
+export interface RulesetHeader {
+  format: 1;
+  id: string;
+  name: string;
+  version: string;
+  validFrom?: string;
+  validUntil?: string;
+  /** The files of the data model (`entity.file`), in entity order. */
+  files: string[];
+  /** The metrics that a norm of the ruleset sets a requirement on (aims not counted), sorted. */
+  normMetrics: string[];
+  /** How many `plausibility` declarations the ruleset has. */
+  plausibility: number;
+  /** sha256 (lowercase hex) of the `trace.json` compiled with the module. */
+  trace: string;
+}
+
+/** The header line (with its newline) of a module with `data`, compiled with `traceJson`. */
+export function rulesetHeaderLine(data: ModuleData, traceJson: string): string {
+  const m = data.metadata;
+  const metrics = new Set<string>();
+  for (const n of data.norms)
+    for (const p of n.periods)
+      for (const q of p.requirements) if (q.aim !== true) metrics.add(q.metric);
+  const header: RulesetHeader = {
+    format: 1,
+    id: m.id,
+    name: m.name,
+    version: m.version,
+    ...(m.validFrom !== undefined ? { validFrom: m.validFrom } : {}),
+    ...(m.validUntil !== undefined ? { validUntil: m.validUntil } : {}),
+    files: data.entities.flatMap((e) => (e.file === undefined ? [] : [e.file])),
+    normMetrics: [...metrics].sort(),
+    plausibility: data.plausibility?.length ?? 0,
+    trace: sha256Hex(traceJson),
+  };
+  const json = JSON.stringify(header).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  return `${RULESET_HEADER_PREFIX}${json}\n`;
 }
 
 /** A field of a whole-file combination as the runtime names it: `SA.postal_code` when joined. */

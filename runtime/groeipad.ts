@@ -15,7 +15,11 @@ import {
   type NormTrace,
   type SourceFileHash,
 } from "../compiler/contract.js";
-import { listCompiled, readTraceJson } from "./load-compiled.js";
+import {
+  compiledHeader,
+  listCompiled,
+  readTraceJson,
+} from "./load-compiled.js";
 import { inForce } from "./select-version.js";
 import { checkSources, type SourceCheck } from "./source-check.js";
 
@@ -71,6 +75,11 @@ export function groeipadDeclared(compiledRoot: string): boolean {
   for (const dir of listCompiled(compiledRoot)) {
     const traceFile = join(compiledRoot, dir, "trace.json");
     if (!existsSync(traceFile)) continue;
+    const header = compiledHeader(join(compiledRoot, dir));
+    if (header !== undefined) {
+      if (header.normMetrics.includes(PASS_RATE_METRIC)) return true;
+      continue;
+    }
     const data = readTraceJson(traceFile).data as {
       norms?: NormTrace[];
     };
@@ -93,6 +102,13 @@ export function loadGroeipadNorm(
   for (const dir of listCompiled(compiledRoot)) {
     const traceFile = join(compiledRoot, dir, "trace.json");
     if (!existsSync(traceFile)) continue;
+    // a module whose header names no norm on the pass rate has none: its trace.json is not read
+    if (
+      compiledHeader(join(compiledRoot, dir))?.normMetrics.includes(
+        PASS_RATE_METRIC,
+      ) === false
+    )
+      continue;
     const { text, data: parsed } = readTraceJson(traceFile);
     const data = parsed as {
       metadata?: { sourceFiles?: SourceFileHash[] };

@@ -3,18 +3,28 @@
  * Modules are loaded with dynamic `import()` of their file URL; nothing is evaluated from text.
  *
  * Importing a module runs its code, so only the one module a run uses is ever imported: choosing
- * among compiled rulesets reads their `trace.json` (data, see {@link readCompiledMeta}), and the
- * default root is the package's own (see {@link defaultCompiledRoot}), never a folder that merely
- * happens to sit under the working directory.
+ * among compiled rulesets reads the header line of each module, or its `trace.json` (data, see
+ * {@link readCompiledMeta}), and the default root is the package's own (see
+ * {@link defaultCompiledRoot}), never a folder that merely happens to sit under the working
+ * directory.
  *
  * @module
  */
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  readSync,
+  readdirSync,
+  statSync,
+} from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   sha256Hex,
   type CompiledRuleset,
+  type NormTrace,
   type RuleLaw,
   type RuleTrace,
 } from "../compiler/contract.js";
@@ -33,7 +43,11 @@ export interface LoadedRuleset<M extends CompiledRuleset = CompiledRuleset> {
   module: M;
   /** The folder holding `validators.js`. */
   dir: string;
-  /** The trace table: `trace.json` when present, else the module's own `trace` export. */
+  /**
+   * The trace table: the module's own `trace` export, which is `trace.json`'s table (the module's
+   * header records the sha256 of the trace.json compiled with it, checked at load); for a module
+   * without a header (an older regel), `trace.json`'s table when present and not shorter.
+   */
   trace: readonly RuleTrace[];
   /** sha256 of `validators.js` as loaded (absent when not loaded by {@link loadCompiled}). */
   compiledSha256?: string;
@@ -82,10 +96,10 @@ let traceFilesHeld = false;
 /**
  * For a process that runs one command and exits (the `regel` CLI): from now on
  * {@link readTraceJson} reads each `trace.json` once and gives the value it parsed then, without
- * reading the file again. One run reads the trace.json of every compiled ruleset several times
- * (choosing the version, loading it, the groeipad norm, the plausibility declarations): for the
- * bundled example 19 reads of 0.6 MB in all, about 3 ms beyond the first reads. A long-lived
- * process (a language server, a watch) leaves this off, so that a ruleset compiled again is seen.
+ * reading the file again. One run asks for some of them more than once (the groeipad ruleset's
+ * for its norm and for its plausibility declarations; every one for a module compiled without a
+ * header). A long-lived process (a language server, a watch) leaves this off, so that a ruleset
+ * compiled again is seen.
  */
 export function holdTraceFiles(): void {
   traceFilesHeld = true;
@@ -115,6 +129,146 @@ export function readTraceJson(file: string): { text: string; data: unknown } {
 }
 
 /**
+ * The first line of a `validators.js` compiled by this regel (compiler/emit-meta.ts,
+ * `rulesetHeaderLine`): what choosing a ruleset needs to know of the module, as JSON in a comment.
+ * Spelled here and there (the runtime imports only compiler/contract.ts of the compiler);
+ * test/runtime/ruleset-header.test.ts reads what the compiler writes.
+ */
+const HEADER_PREFIX = "// regel-ruleset ";
+
+/** The longest header line read; a longer first line is no header. */
+const HEADER_MAX_BYTES = 16384;
+
+/** What a module's header line says of it (format 1; see compiler/emit-meta.ts, `RulesetHeader`). */
+interface RulesetHeader {
+  id: string;
+  name: string;
+  version: string;
+  validFrom: string | undefined;
+  validUntil: string | undefined;
+  files: string[];
+  normMetrics: string[];
+  plausibility: number;
+  /** sha256 of the `trace.json` compiled with the module. */
+  trace: string;
+}
+
+/**
+ * The header of the module whose first bytes are `head`: undefined when the module has none
+ * (compiled by an older regel, or written by hand).
+ *
+ * @throws RulesetLoadError when it has a header line that is not one (damaged, edited by hand)
+ */
+function headerOf(head: Buffer, file: string): RulesetHeader | undefined {
+  const prefix = head.toString("latin1", 0, HEADER_PREFIX.length);
+  if (prefix !== HEADER_PREFIX) return undefined;
+  const end = head.indexOf(10);
+  const damaged = (why: string) =>
+    new RulesetLoadError(
+      `the first line of ${file} is a damaged ruleset header (${why}); run \`regel compile\` again`,
+    );
+  if (end < 0) throw damaged("no end of line");
+  let h: Partial<Record<string, unknown>>;
+  try {
+    h = JSON.parse(
+      head.toString("latin1", HEADER_PREFIX.length, end),
+    ) as Partial<Record<string, unknown>>;
+  } catch (e) {
+    throw damaged((e as Error).message);
+  }
+  const text = (v: unknown) => typeof v === "string";
+  const texts = (v: unknown) => Array.isArray(v) && v.every(text);
+  if (
+    typeof h !== "object" ||
+    h === null ||
+    h.format !== 1 ||
+    !text(h.id) ||
+    !text(h.name) ||
+    !text(h.version) ||
+    !(h.validFrom === undefined || text(h.validFrom)) ||
+    !(h.validUntil === undefined || text(h.validUntil)) ||
+    !texts(h.files) ||
+    !texts(h.normMetrics) ||
+    typeof h.plausibility !== "number" ||
+    !(typeof h.trace === "string" && /^[0-9a-f]{64}$/.test(h.trace))
+  )
+    throw damaged("not the fields of format 1");
+  return {
+    id: h.id as string,
+    name: h.name as string,
+    version: h.version as string,
+    validFrom: h.validFrom as string | undefined,
+    validUntil: h.validUntil as string | undefined,
+    files: h.files as string[],
+    normMetrics: h.normMetrics as string[],
+    plausibility: h.plausibility,
+    trace: h.trace,
+  };
+}
+
+/** The first `bytes` bytes of `file` (fewer when it is shorter). */
+function readHead(file: string, bytes: number): Buffer {
+  const head = Buffer.allocUnsafe(bytes);
+  const fd = openSync(file, "r");
+  try {
+    return head.subarray(0, readSync(fd, head, 0, bytes, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The header of the module `file`, read from its first bytes only (see {@link headerOf}). */
+function readHeader(file: string): RulesetHeader | undefined {
+  let head = readHead(file, 4096);
+  // a header longer than the first read (many files) is read again up to its bound
+  if (head.length === 4096 && head.indexOf(10) < 0)
+    head = readHead(file, HEADER_MAX_BYTES);
+  return headerOf(head, file);
+}
+
+/**
+ * Check the `trace.json` beside a module with a header against the sha256 the header records:
+ * a damaged or foreign trace.json fails the load at once, without parsing it when it is intact.
+ */
+function checkTraceFile(traceFile: string, header: RulesetHeader): void {
+  const bytes = readFileSync(traceFile);
+  if (sha256Hex(bytes) === header.trace) return;
+  try {
+    JSON.parse(bytes.toString("utf8"));
+  } catch (e) {
+    throw new RulesetLoadError(
+      `${traceFile} is not valid JSON (${(e as Error).message}); run \`regel compile\` again`,
+    );
+  }
+  throw new RulesetLoadError(
+    `${traceFile} is not the trace.json compiled with ${join(dirname(traceFile), "validators.js")} (its sha256 differs from the one the module records); run \`regel compile\` again`,
+  );
+}
+
+/** Where the module's header and its exports disagree (a module edited by hand), or undefined. */
+function headerDisagreement(
+  header: RulesetHeader,
+  module: CompiledRuleset,
+): string | undefined {
+  const m = module.metadata;
+  const files = module.entities.flatMap((e) =>
+    e.file === undefined ? [] : [e.file],
+  );
+  const pairs: [string, unknown, unknown][] = [
+    ["id", header.id, m.id],
+    ["name", header.name, m.name],
+    ["version", header.version, m.version],
+    ["validFrom", header.validFrom, m.validFrom ?? undefined],
+    ["validUntil", header.validUntil, m.validUntil ?? undefined],
+    ["files", header.files.join(", "), files.join(", ")],
+  ];
+  for (const [what, said, is] of pairs)
+    if (said !== is)
+      return `its header says ${what} ${JSON.stringify(said)}, its metadata ${JSON.stringify(is)}`;
+  return undefined;
+}
+
+/**
  * Load the compiled ruleset in `dir` (the folder holding `validators.js`). Name the module's type
  * to get a typed ruleset: `loadCompiled<typeof import("regel/rulesets/ikb.glo@1.3.0")>(dir)`
  * (not checked: the folder must hold that ruleset).
@@ -128,7 +282,13 @@ export async function loadCompiled<M extends CompiledRuleset = CompiledRuleset>(
   const file = join(dir, "validators.js");
   if (!existsSync(file))
     throw new RulesetLoadError(`no compiled validators at ${file}`);
-  const compiledSha256 = sha256Hex(readFileSync(file));
+  const bytes = readFileSync(file);
+  const compiledSha256 = sha256Hex(bytes);
+  const header = headerOf(bytes.subarray(0, HEADER_MAX_BYTES), file);
+  const traceFile = join(dir, "trace.json");
+  const hasTraceFile = existsSync(traceFile);
+  // before any code of the module runs: a damaged trace.json fails the load at once
+  if (header !== undefined && hasTraceFile) checkTraceFile(traceFile, header);
   // The hash in the URL makes a module compiled again since an earlier load in this process a
   // new module, not the cached old one: what runs is what was hashed.
   const url = `${pathToFileURL(resolve(file)).href}?sha256=${compiledSha256}`;
@@ -158,9 +318,17 @@ export async function loadCompiled<M extends CompiledRuleset = CompiledRuleset>(
     aggregates: mod.aggregates as CompiledRuleset["aggregates"],
     reconciliations: mod.reconciliations as CompiledRuleset["reconciliations"],
   };
+  if (header !== undefined) {
+    const disagreement = headerDisagreement(header, module);
+    if (disagreement !== undefined)
+      throw new RulesetLoadError(
+        `${file} does not agree with itself (${disagreement}); run \`regel compile\` again`,
+      );
+  }
   let trace: readonly RuleTrace[] = module.trace;
-  const traceFile = join(dir, "trace.json");
-  if (existsSync(traceFile)) {
+  // A module with a header was compiled with the trace.json checked above, whose table is the
+  // module's own; an older one may have a richer table in trace.json.
+  if (header === undefined && hasTraceFile) {
     const parsed = readTraceJson(traceFile).data;
     // trace.json may be the bare table or an object holding it under `rules` / `trace`.
     const table = Array.isArray(parsed)
@@ -190,7 +358,11 @@ export function listCompiled(root: string): string[] {
     .sort();
 }
 
-/** What selection needs to know of a compiled ruleset, read from its `trace.json` (no code runs). */
+/**
+ * What selection needs to know of a compiled ruleset (no code runs): from the header line of its
+ * `validators.js` (compiler/emit-meta.ts, `rulesetHeaderLine`), or, for a module without one
+ * (compiled by an older regel), from its `trace.json`.
+ */
 export interface CompiledMeta {
   /** `name@version`, the folder name. */
   id: string;
@@ -200,12 +372,28 @@ export interface CompiledMeta {
   validUntil: string | undefined;
   /** The files of its data model (`entity.file`), in entity order. */
   files: string[];
+  /** The metrics that a norm of the ruleset sets a requirement on (aims not counted), sorted. */
+  normMetrics: string[];
+  /** How many `plausibility` declarations the ruleset has. */
+  plausibility: number;
+  /** The file this was read from: `validators.js` (its header) or `trace.json`. */
+  readFrom: string;
 }
 
-/** Read the metadata of the compiled ruleset in `dir` from its `trace.json`; undefined when it has none. */
+/**
+ * Read the metadata of the compiled ruleset in `dir`: from the first line of its `validators.js`
+ * when that is a ruleset header (only the first bytes are read; the header's record of
+ * `trace.json` is checked when the module is loaded), else from its `trace.json`. Undefined when
+ * the folder has no `trace.json`.
+ *
+ * @throws RulesetLoadError when the header is damaged, or the trace.json read instead is not JSON
+ *   or names no ruleset
+ */
 export function readCompiledMeta(dir: string): CompiledMeta | undefined {
   const file = join(dir, "trace.json");
   if (!existsSync(file)) return undefined;
+  const fromHeader = compiledHeader(dir);
+  if (fromHeader !== undefined) return fromHeader;
   let data: unknown;
   try {
     data = readTraceJson(file).data;
@@ -217,6 +405,8 @@ export function readCompiledMeta(dir: string): CompiledMeta | undefined {
   const d = data as {
     metadata?: Partial<Record<string, unknown>>;
     entities?: { file?: unknown }[];
+    norms?: NormTrace[];
+    plausibility?: unknown[];
   };
   const m = d?.metadata;
   const text = (v: unknown) => (typeof v === "string" ? v : undefined);
@@ -229,6 +419,12 @@ export function readCompiledMeta(dir: string): CompiledMeta | undefined {
     throw new RulesetLoadError(
       `${file} has no ruleset metadata (name, version); run \`regel compile\` again`,
     );
+  const metrics = new Set<string>();
+  for (const n of Array.isArray(d.norms) ? d.norms : [])
+    for (const p of n?.periods ?? [])
+      for (const q of p?.requirements ?? [])
+        if (q?.aim !== true && typeof q?.metric === "string")
+          metrics.add(q.metric);
   return {
     id: `${m.name}@${m.version}`,
     name: m.name as string,
@@ -238,6 +434,32 @@ export function readCompiledMeta(dir: string): CompiledMeta | undefined {
     files: (Array.isArray(d.entities) ? d.entities : [])
       .map((e) => text(e?.file))
       .filter((f): f is string => f !== undefined),
+    normMetrics: [...metrics].sort(),
+    plausibility: Array.isArray(d.plausibility) ? d.plausibility.length : 0,
+    readFrom: file,
+  };
+}
+
+/**
+ * The header of the module in `dir` (see {@link readCompiledMeta}) when it has one: what the
+ * groeipad norm and the plausibility declarations look at first, to skip the `trace.json` of a
+ * ruleset that has neither. Undefined for a module without a header (then read its trace.json).
+ */
+export function compiledHeader(dir: string): CompiledMeta | undefined {
+  const moduleFile = join(dir, "validators.js");
+  if (!existsSync(moduleFile)) return undefined;
+  const header = readHeader(moduleFile);
+  if (header === undefined) return undefined;
+  return {
+    id: `${header.name}@${header.version}`,
+    name: header.name,
+    version: header.version,
+    validFrom: header.validFrom,
+    validUntil: header.validUntil,
+    files: header.files,
+    normMetrics: header.normMetrics,
+    plausibility: header.plausibility,
+    readFrom: moduleFile,
   };
 }
 

@@ -85,8 +85,9 @@ export function filesRead(
  * compiled rulesets in force on the RRD (the highest version per name; only `name` when given),
  * the one whose data model reads files of the delivery: when more than one does, or none does
  * and there is more than one, it refuses with a {@link RulesetLoadError} that names the
- * candidates and asks for the ruleset. Choosing reads each candidate's `trace.json`; only the
- * chosen module is imported.
+ * candidates and asks for the ruleset. Choosing reads the header line of each candidate's
+ * `validators.js` (its `trace.json` for a module compiled without one; see
+ * {@link readCompiledMeta}); only the chosen module is imported.
  */
 export async function selectRuleset(
   opts: SelectOptions,
@@ -117,7 +118,7 @@ export async function selectRuleset(
     }
     if (meta.id !== d)
       throw new RulesetLoadError(
-        `${join(opts.root, d, "trace.json")} describes ${meta.id}, not ${d}; run \`regel compile\` again`,
+        `${meta.readFrom} describes ${meta.id}, not ${d}; run \`regel compile\` again`,
       );
     if (!inForce(rrd, meta.validFrom, meta.validUntil)) continue;
     if (meta.files.length === 0) continue;

@@ -1,3 +1,4 @@
+// regel-ruleset {"format":1,"id":"ikb.glo@1.2.0","name":"ikb.glo","version":"1.2.0","validFrom":"2020-01-01","validUntil":"2023-07-01","files":["natural_person.csv","non_natural_person.csv","representation.csv","bank_account.csv","address.csv","structured_address.csv","unstructured_address.csv"],"normMetrics":[],"plausibility":0,"trace":"c0f3efd89d60d87f2b69e25a573646de2f1bb2bb5925200e48e9d5f935904a4a"}
 /**
  * Validators for ikb.glo@1.2.0 (GLO 1.2.0 - Individueel klantbeeld).
  *

@@ -1,3 +1,4 @@
+// regel-ruleset {"format":1,"id":"ikb.glo@1.3.0","name":"ikb.glo","version":"1.3.0","validFrom":"2023-07-01","files":["natural_person.csv","non_natural_person.csv","representation.csv","bank_account.csv","address.csv","structured_address.csv","unstructured_address.csv","entity_type_delivery.csv","attribute_delivery.csv"],"normMetrics":[],"plausibility":0,"trace":"18230b401193f81122507b6827962010be5b50f272007d71e5b78682f1f0373e"}
 /**
  * Validators for ikb.glo@1.3.0 (GLO 1.3.0 - Individueel klantbeeld).
  *

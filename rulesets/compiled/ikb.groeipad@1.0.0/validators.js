@@ -1,3 +1,4 @@
+// regel-ruleset {"format":1,"id":"ikb.groeipad@1.0.0","name":"ikb.groeipad","version":"1.0.0","validFrom":"2020-01-01","files":[],"normMetrics":["accepted_within","audit_reports_delay","audit_reports_delivered_on","audit_year_end","auditor_unqualified_opinion","automated_controls_pass","completeness_statement","delivery_accepted","dnb_informed_proactively","dnb_notified_timely","error_reduction","findings_measures_taken","iad_positive_opinion","isae3402_type","manual_findings_resolved","prior_findings_resolved_on"],"plausibility":2,"trace":"55fa534ac345238a9e8aba9f32ef899b95c3ffde20a39ff19ff588aa8c8692b6"}
 /**
  * Validators for ikb.groeipad@1.0.0 (Groeipad IKB 2020-2023).
  *

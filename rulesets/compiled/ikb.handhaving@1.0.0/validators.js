@@ -1,3 +1,4 @@
+// regel-ruleset {"format":1,"id":"ikb.handhaving@1.0.0","name":"ikb.handhaving","version":"1.0.0","files":[],"normMetrics":[],"plausibility":0,"trace":"7e285e3effa800286f8b0b89a9f76fc0566b997d954d86e0453455a78900ad6c"}
 /**
  * Validators for ikb.handhaving@1.0.0 (Handhaving IKB-regelgeving).
  *

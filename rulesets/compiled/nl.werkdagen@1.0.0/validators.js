@@ -1,3 +1,4 @@
+// regel-ruleset {"format":1,"id":"nl.werkdagen@1.0.0","name":"nl.werkdagen","version":"1.0.0","files":[],"normMetrics":[],"plausibility":0,"trace":"986b7f88b113beba42cbcc288c1b9c47618dfd68855122ca448dd7b4e84e7646"}
 /**
  * Validators for nl.werkdagen@1.0.0 (Werkdagen in Nederland (Algemene termijnenwet)).
  *

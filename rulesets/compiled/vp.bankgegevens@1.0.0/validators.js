@@ -1,3 +1,4 @@
+// regel-ruleset {"format":1,"id":"vp.bankgegevens@1.0.0","name":"vp.bankgegevens","version":"1.0.0","validFrom":"2022-01-01","files":["vp_natural_person.csv","vp_legal_person.csv","vp_request_log.csv"],"normMetrics":[],"plausibility":0,"trace":"1a5a5ec80316d28e1a1cef5a929b1f34aa86ee22cbc43cd100560dbe9b360fe6"}
 /**
  * Validators for vp.bankgegevens@1.0.0 (Besluit verwijzingsportaal bankgegevens).
  *
