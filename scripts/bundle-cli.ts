@@ -15,8 +15,6 @@
  *   helper sources, docs/report-schema.json) find it from a chunk too.
  * - A module started by URL, `new URL("./x.js", import.meta.url)` (how `new Worker` is given its
  *   entry), becomes a chunk of its own, `dist/bin/x.js`: where that URL points from every chunk.
- * - Every chunk is ASCII ({@link asciiChunks}): node hands V8 a one-byte source, which it decodes
- *   and scans faster than the two-byte string that one "—" in a comment makes of a whole chunk.
  * - The source maps go through tsc's maps to the TypeScript sources: with
  *   `node --enable-source-maps`, a stack trace (`REGEL_DEBUG=1`, cli/failure.ts) names
  *   `runtime/….ts`. The package ships no maps (package.json `files`).
@@ -28,19 +26,12 @@
 import {
   chmodSync,
   existsSync,
-  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
-  writeFileSync,
 } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import type { Plugin } from "rolldown";
-import {
-  applyEdits,
-  asciiSourceEdits,
-  type AsciiEdit,
-} from "../compiler/ascii-source.js";
 
 /** The folder of the bundled command, relative to the package root. */
 export const CLI_BUNDLE_DIR = join("dist", "bin");
@@ -181,120 +172,6 @@ function urlEntries(): Plugin {
 }
 
 /**
- * Tags of tagged templates in the CLI that read only the cooked strings, so their literal text may
- * be escaped (runtime/html.ts `html`; its `css` and `js` read `strings.raw` and stay as written).
- */
-export const COOKED_TAGS: readonly string[] = ["html"];
-
-const BASE64 =
-  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/** The numbers of one segment of a source map's `mappings` (base64 VLQ). */
-function decodeSegment(segment: string): number[] {
-  const values: number[] = [];
-  let value = 0;
-  let shift = 0;
-  for (const ch of segment) {
-    const digit = BASE64.indexOf(ch);
-    value += (digit & 31) << shift;
-    if (digit & 32) shift += 5;
-    else {
-      values.push(value & 1 ? -(value >>> 1) : value >>> 1);
-      value = 0;
-      shift = 0;
-    }
-  }
-  return values;
-}
-
-function encodeNumber(n: number): string {
-  let value = n < 0 ? (-n << 1) | 1 : n << 1;
-  let out = "";
-  do {
-    const digit = value & 31;
-    value >>>= 5;
-    out += BASE64[digit | (value > 0 ? 32 : 0)];
-  } while (value > 0);
-  return out;
-}
-
-/**
- * A source map's `mappings` after `edits` (each within one line, sorted) were applied to its
- * generated code: each segment's generated column moves by what the edits before it on its line
- * added. Only a segment's first number (its column, relative within the line) changes.
- */
-function shiftMappings(
-  mappings: string,
-  code: string,
-  edits: readonly AsciiEdit[],
-): string {
-  const shifts = new Map<number, { column: number; delta: number }[]>();
-  let line = 0;
-  let lineStart = 0;
-  for (const e of edits) {
-    for (let nl = code.indexOf("\n", lineStart); nl !== -1 && nl < e.start;) {
-      line++;
-      lineStart = nl + 1;
-      nl = code.indexOf("\n", lineStart);
-    }
-    const list = shifts.get(line) ?? [];
-    list.push({
-      column: e.end - lineStart,
-      delta: e.text.length - (e.end - e.start),
-    });
-    shifts.set(line, list);
-  }
-  return mappings
-    .split(";")
-    .map((segments, lineIndex) => {
-      const list = shifts.get(lineIndex);
-      if (list === undefined || segments === "") return segments;
-      let column = 0;
-      let shifted = 0;
-      return segments
-        .split(",")
-        .map((segment) => {
-          const values = decodeSegment(segment);
-          column += values[0];
-          let delta = 0;
-          for (const s of list) if (s.column <= column) delta += s.delta;
-          const moved = column + delta;
-          values[0] = moved - shifted;
-          shifted = moved;
-          return values.map(encodeNumber).join("");
-        })
-        .join(",");
-    })
-    .join(";");
-}
-
-/**
- * Every chunk in `dir` made ASCII (compiler/ascii-source.ts) and its source map moved to match.
- * rolldown's `charset: "ascii"` escapes literals, regular expressions and identifiers already; it
- * leaves comments and tagged templates, which this pass escapes ({@link COOKED_TAGS}).
- */
-function asciiChunks(dir: string): void {
-  for (const name of readdirSync(dir).sort()) {
-    if (!name.endsWith(".js")) continue;
-    const file = join(dir, name);
-    const code = readFileSync(file, "utf8");
-    const edits = asciiSourceEdits(code, {
-      cookedTags: COOKED_TAGS,
-      fileName: name,
-    });
-    if (edits.length === 0) continue;
-    writeFileSync(file, applyEdits(code, edits));
-    const mapFile = `${file}.map`;
-    if (!existsSync(mapFile)) continue;
-    const map = JSON.parse(readFileSync(mapFile, "utf8")) as {
-      mappings: string;
-    };
-    map.mappings = shiftMappings(map.mappings, code, edits);
-    writeFileSync(mapFile, JSON.stringify(map));
-  }
-}
-
-/**
  * Bundle `dist/cli/main.js` (tsc's output, which must be current) into `dist/bin/` under `root`.
  * Built aside and moved in place, so a reader never sees half a bundle. `entry` and `outDir`
  * (tests) bundle another program.
@@ -335,8 +212,6 @@ export async function bundleCli(
     output: {
       dir: aside,
       format: "esm",
-      // literals, regular expressions and identifiers as escapes; the rest: asciiChunks
-      charset: "ascii",
       entryFileNames: "[name].js",
       chunkFileNames: "[name]-[hash].js",
       sourcemap: true,
@@ -358,7 +233,6 @@ export async function bundleCli(
       sourcemapPathTransform: (source) => source.split(sep).join("/"),
     },
   });
-  asciiChunks(aside);
   // `npx regel` in this repository runs the file as it is (npm makes an installed bin executable)
   chmodSync(join(aside, basename(CLI_BUNDLE_ENTRY)), 0o755);
   // Two builds at once (test workers) may swap in turn: the last one wins, both are the same.
