@@ -87,7 +87,7 @@ export function filesRead(
  * and there is more than one, it refuses with a {@link RulesetLoadError} that names the
  * candidates and asks for the ruleset. Choosing reads the header line of each candidate's
  * `validators.js` (its `trace.json` for a module compiled without one; see
- * {@link readCompiledMeta}); only the chosen module is imported.
+ * `readCompiledMeta` in runtime/load-compiled.ts); only the chosen module is imported.
  */
 export async function selectRuleset(
   opts: SelectOptions,
