@@ -5,15 +5,6 @@
  * @module
  */
 
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-  "`": "&#96;",
-};
-
 /**
  * The bidirectional control characters of "trojan source" (the list of dsl/bidi.ts; the runtime
  * does not import the language front end, a test keeps the two equal).
@@ -50,10 +41,15 @@ const HTML_SPECIAL = new RegExp(`[&<>"'\`${INVISIBLE_CLASS}]`);
 export function escapeHtml(value: unknown): string {
   // most values of a report page need nothing: one search instead of two passes over each
   if (typeof value === "string" && !HTML_SPECIAL.test(value)) return value;
-  return showInvisible(String(value ?? "")).replace(
-    /[&<>"'`]/g,
-    (c) => HTML_ESCAPES[c],
-  );
+  // one native pass per markup character instead of a callback per match: a rule's source text
+  // in the report page holds dozens of quotes (`&` first, so no reference made here is escaped again)
+  return showInvisible(String(value ?? ""))
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;")
+    .replace(/`/g, "&#96;");
 }
 
 /** An `id` attribute value made only of safe characters. */
