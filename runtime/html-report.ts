@@ -33,6 +33,7 @@ import { plausibilitySection } from "./html-plausibility.js";
 import { provenanceHtml } from "./html-provenance.js";
 import { REPORT_SCRIPT } from "./html-report-script.js";
 import { sampleFileName } from "./report-csv.js";
+import { sortNames } from "./report-json.js";
 import type {
   CategoryReport,
   GroeipadVerdict,
@@ -87,10 +88,13 @@ function articleLinks(
   sources: Sources,
 ): Html {
   const bySource = new Map<string, ArticleTrace[]>();
-  for (const a of articles)
-    bySource.set(a.source, [...(bySource.get(a.source) ?? []), a]);
+  for (const a of articles) {
+    const list = bySource.get(a.source);
+    if (list === undefined) bySource.set(a.source, [a]);
+    else list.push(a);
+  }
   return joinHtml(
-    [...bySource].map(([alias, list]) => {
+    Array.from(bySource, ([alias, list]) => {
       const declared = sources.get(alias);
       const url = declared === undefined ? undefined : declared.link;
       const entry = declared?.entry ?? anchor("source", alias);
@@ -179,12 +183,10 @@ function samplesBlock(r: RuleReport, samplesDir: string | undefined): Html {
           ? null
           : html`<br><i>in T−1 in IKB ${s.previous.ikb}${s.previous.ikbDelivered ? "" : ", which is no longer delivered"}</i>`
       }</td><td>${s.role}</td><td>${s.attribute}${s.reported === "unknown" ? html` <i>(reported as unknown)</i>` : null}</td><td class="mono">${joinHtml(
-        Object.keys(s.values)
-          .sort()
-          .map((k) => {
-            const v = s.values[k];
-            return html`${k}=${v === null ? html`<i>absent</i>` : v}`;
-          }),
+        sortNames(Object.keys(s.values)).map((k) => {
+          const v = s.values[k];
+          return html`${k}=${v === null ? html`<i>absent</i>` : v}`;
+        }),
         html`<br>`,
       )}</td><td>${s.message}</td></tr>`,
   );

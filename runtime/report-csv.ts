@@ -5,6 +5,7 @@
  * @module
  */
 import { csvLine } from "./escape.js";
+import { sortNames } from "./report-json.js";
 import type { Report, RuleReport } from "./report-types.js";
 
 /** File name of a rule's sample file (the code, with unsafe characters replaced). */
@@ -30,8 +31,7 @@ const HEADER = [
 export function ruleSamplesCsv(rule: RuleReport): string {
   let out = csvLine(HEADER);
   for (const s of rule.samples) {
-    const values = Object.keys(s.values)
-      .sort()
+    const values = sortNames(Object.keys(s.values))
       .map((k) => `${k}=${s.values[k] ?? ""}`)
       .join("; ");
     out += csvLine([
