@@ -385,11 +385,6 @@ export function templateHoles(strings: TemplateStringsArray): Hole[] {
 }
 
 function valueText(value: HtmlValue, hole: Hole): string {
-  // strings first: most values of a page are (the checks below are the same, in another order)
-  if (typeof value === "string") {
-    if (hole.kind === "url") throw notAUrl(hole.name, value);
-    return escapeHtml(value);
-  }
   if (value === null || value === undefined) return "";
   if (Array.isArray(value)) {
     // concatenated, not joined: see joinHtml
@@ -405,19 +400,17 @@ function valueText(value: HtmlValue, hole: Hole): string {
     return value[HTML];
   }
   if (isUrl(value)) return escapeHtml(value[URL_TEXT]);
-  if (hole.kind === "url") throw notAUrl(hole.name, value);
+  if (hole.kind === "url")
+    throw new Error(
+      `html: the ${hole.name} attribute takes only a Url (fragmentUrl, httpUrl, relativeUrl), not ${typeof value}`,
+    );
   if (typeof value === "number") {
     if (!Number.isFinite(value))
       throw new Error(`html: cannot show the number ${value}`);
     return String(value);
   }
+  if (typeof value === "string") return escapeHtml(value);
   throw new Error(`html: cannot show a ${typeof value}`);
-}
-
-function notAUrl(attribute: string, value: unknown): Error {
-  return new Error(
-    `html: the ${attribute} attribute takes only a Url (fragmentUrl, httpUrl, relativeUrl), not ${typeof value}`,
-  );
 }
 
 /**
