@@ -57,9 +57,15 @@ function isUrl(value: unknown): value is Url {
   return typeof value === "object" && value !== null && URL_TEXT in value;
 }
 
+/** An element id {@link fragmentUrl} links to (made once: a literal in the function is a new object per call). */
+const SAFE_ID = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+
+/** A segment of a {@link relativeUrl}. */
+const PLAIN_SEGMENT = /^[A-Za-z0-9_.-]+$/;
+
 /** The link to the element with id `id` in the same page; the id must be one {@link htmlId} makes. */
 export function fragmentUrl(id: string): Url {
-  if (!/^[A-Za-z][A-Za-z0-9_.-]*$/.test(id))
+  if (!SAFE_ID.test(id))
     throw new Error(`not a safe element id: ${JSON.stringify(id)}`);
   return { [URL_TEXT]: `#${id}` };
 }
@@ -82,7 +88,7 @@ export function httpUrl(url: string | null | undefined): Url | undefined {
 export function relativeUrl(path: string): Url | undefined {
   const segments = path.split("/");
   const ok = segments.every(
-    (s) => /^[A-Za-z0-9_.-]+$/.test(s) && s !== "." && s !== "..",
+    (s) => PLAIN_SEGMENT.test(s) && s !== "." && s !== "..",
   );
   return ok ? { [URL_TEXT]: path } : undefined;
 }
