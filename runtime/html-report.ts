@@ -27,11 +27,13 @@ import {
   inlineElement,
   joinHtml,
   relativeUrl,
+  type Url,
 } from "./html.js";
 import { plausibilitySection } from "./html-plausibility.js";
 import { provenanceHtml } from "./html-provenance.js";
 import { REPORT_SCRIPT } from "./html-report-script.js";
 import { sampleFileName } from "./report-csv.js";
+import { sortNames } from "./report-json.js";
 import type {
   CategoryReport,
   GroeipadVerdict,
@@ -60,8 +62,22 @@ svg.chart{display:block;max-width:100%;height:auto;margin:.5rem 0}svg.share{disp
 @media print{.controls{display:none}}
 `;
 
-/** The sources of the report's ruleset by alias (title and URL, as the ruleset declares them). */
-type Sources = ReadonlyMap<string, { title: string; url: string | null }>;
+/**
+ * A source of the report's ruleset as the page shows it: its title and URL as the ruleset declares
+ * them, and the two links made from them once per page, not in every cell that cites the source
+ * (`new URL` and the id checks, 130-odd times for the bundled example).
+ */
+interface PageSource {
+  title: string;
+  url: string | null;
+  /** The link to the source's entry in the Sources list. */
+  entry: Url;
+  /** The source's own http(s) URL as a link; undefined when it has none that may be linked. */
+  link: Url | undefined;
+}
+
+/** The sources of the report's ruleset by alias. */
+type Sources = ReadonlyMap<string, PageSource>;
 
 /**
  * A cell of article references: per source, its articles (each linking to the source in the
@@ -72,16 +88,20 @@ function articleLinks(
   sources: Sources,
 ): Html {
   const bySource = new Map<string, ArticleTrace[]>();
-  for (const a of articles)
-    bySource.set(a.source, [...(bySource.get(a.source) ?? []), a]);
+  for (const a of articles) {
+    const list = bySource.get(a.source);
+    if (list === undefined) bySource.set(a.source, [a]);
+    else list.push(a);
+  }
   return joinHtml(
-    [...bySource].map(([alias, list]) => {
+    Array.from(bySource, ([alias, list]) => {
       const declared = sources.get(alias);
-      const url = httpUrl(declared?.url);
+      const url = declared === undefined ? undefined : declared.link;
+      const entry = declared?.entry ?? anchor("source", alias);
       const links = joinHtml(
         list.map(
           (a) =>
-            html`<a href="${anchor("source", a.source)}" title="${a.sourceTitle}">${a.source} ${a.locator}</a>`,
+            html`<a href="${entry}" title="${a.sourceTitle}">${a.source} ${a.locator}</a>`,
         ),
         html`, `,
       );
@@ -163,12 +183,10 @@ function samplesBlock(r: RuleReport, samplesDir: string | undefined): Html {
           ? null
           : html`<br><i>in T−1 in IKB ${s.previous.ikb}${s.previous.ikbDelivered ? "" : ", which is no longer delivered"}</i>`
       }</td><td>${s.role}</td><td>${s.attribute}${s.reported === "unknown" ? html` <i>(reported as unknown)</i>` : null}</td><td class="mono">${joinHtml(
-        Object.keys(s.values)
-          .sort()
-          .map((k) => {
-            const v = s.values[k];
-            return html`${k}=${v === null ? html`<i>absent</i>` : v}`;
-          }),
+        sortNames(Object.keys(s.values)).map((k) => {
+          const v = s.values[k];
+          return html`${k}=${v === null ? html`<i>absent</i>` : v}`;
+        }),
         html`<br>`,
       )}</td><td>${s.message}</td></tr>`,
   );
@@ -417,7 +435,15 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
   const r = report;
   const title = `Validation report — ${r.ruleset.id} — RRD ${r.rrd}`;
   const sources: Sources = new Map(
-    r.ruleset.sources.map((s) => [s.alias, { title: s.title, url: s.url }]),
+    r.ruleset.sources.map((s) => [
+      s.alias,
+      {
+        title: s.title,
+        url: s.url,
+        entry: anchor("source", s.alias),
+        link: httpUrl(s.url),
+      },
+    ]),
   );
   const page = html`${pageHead(title, [CSS], [REPORT_SCRIPT])}
 <body>

@@ -57,9 +57,15 @@ function isUrl(value: unknown): value is Url {
   return typeof value === "object" && value !== null && URL_TEXT in value;
 }
 
+/** An element id {@link fragmentUrl} links to (made once: a literal in the function is a new object per call). */
+const SAFE_ID = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+
+/** A segment of a {@link relativeUrl}. */
+const PLAIN_SEGMENT = /^[A-Za-z0-9_.-]+$/;
+
 /** The link to the element with id `id` in the same page; the id must be one {@link htmlId} makes. */
 export function fragmentUrl(id: string): Url {
-  if (!/^[A-Za-z][A-Za-z0-9_.-]*$/.test(id))
+  if (!SAFE_ID.test(id))
     throw new Error(`not a safe element id: ${JSON.stringify(id)}`);
   return { [URL_TEXT]: `#${id}` };
 }
@@ -82,7 +88,7 @@ export function httpUrl(url: string | null | undefined): Url | undefined {
 export function relativeUrl(path: string): Url | undefined {
   const segments = path.split("/");
   const ok = segments.every(
-    (s) => /^[A-Za-z0-9_.-]+$/.test(s) && s !== "." && s !== "..",
+    (s) => PLAIN_SEGMENT.test(s) && s !== "." && s !== "..",
   );
   return ok ? { [URL_TEXT]: path } : undefined;
 }
@@ -101,7 +107,7 @@ export function joinHtml(
 }
 
 /** Where an interpolated value stands in its template. */
-type Hole =
+export type Hole =
   | { kind: "text" }
   | { kind: "title" }
   | { kind: "attribute"; name: string }
@@ -131,23 +137,61 @@ const RAW_TEXT = new Set(["script", "style", "textarea", "xmp", "iframe"]);
 
 const holesOf = new WeakMap<TemplateStringsArray, Hole[]>();
 
-/** Read the template's literal parts once, like a browser would, and say where each value stands. */
-function scan(strings: TemplateStringsArray): Hole[] {
+/** States of the template reader ({@link templateHoles}), numbered: compared once per character. */
+const TEXT = 0,
+  TAG_NAME = 1,
+  TAG = 2,
+  ATTRIBUTE_NAME = 3,
+  AFTER_ATTRIBUTE_NAME = 4,
+  BEFORE_VALUE = 5,
+  VALUE = 6,
+  UNQUOTED_VALUE = 7,
+  COMMENT = 8,
+  DECLARATION = 9,
+  RAW = 10;
+
+/** The white space of a JavaScript `\s`, asked of one UTF-16 code unit. */
+const SPACE = /\s/;
+function isSpace(code: number): boolean {
+  return (
+    code === 32 ||
+    (code >= 9 && code <= 13) ||
+    (code >= 0xa0 && SPACE.test(String.fromCharCode(code)))
+  );
+}
+
+/** A letter A-Z or a-z. */
+function isAsciiLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/**
+ * `s.slice(from, to)` in lower case, character by character as the name was read (for ASCII, the
+ * same as one `toLowerCase` of the slice; a context-dependent mapping such as a final sigma is not).
+ */
+function lowerName(s: string, from: number, to: number): string {
+  let ascii = true;
+  for (let k = from; k < to; k++)
+    if (s.charCodeAt(k) > 127) {
+      ascii = false;
+      break;
+    }
+  if (ascii) return s.slice(from, to).toLowerCase();
+  let out = "";
+  for (let k = from; k < to; k++) out += s[k].toLowerCase();
+  return out;
+}
+
+/**
+ * Read a template's literal parts once, like a browser would, and say where each value stands
+ * (cached per template; exported for the tests). Runs of text, attribute values and comments are
+ * skipped with `indexOf`: the page's 70-odd templates are read at every run of `regel validate`.
+ */
+export function templateHoles(strings: TemplateStringsArray): Hole[] {
   const cached = holesOf.get(strings);
   if (cached !== undefined) return cached;
   const holes: Hole[] = [];
-  let state:
-    | "text"
-    | "tag-name"
-    | "tag"
-    | "attribute-name"
-    | "after-attribute-name"
-    | "before-value"
-    | "value"
-    | "unquoted-value"
-    | "comment"
-    | "declaration"
-    | "raw" = "text";
+  let state = TEXT;
   let tag = "";
   let closing = false;
   let attribute = "";
@@ -159,106 +203,154 @@ function scan(strings: TemplateStringsArray): Hole[] {
     `${JSON.stringify(strings.slice(0, i + 1).join("${…}"))}`;
   for (let i = 0; i < strings.length; i++) {
     const s = strings[i];
-    for (let j = 0; j < s.length; j++) {
-      const c = s[j];
+    const n = s.length;
+    for (let j = 0; j < n; j++) {
+      const c = s.charCodeAt(j);
+      // true only right after the opening quote of a value (see the URL attribute check)
+      valueStart = false;
       switch (state) {
-        case "text":
-          if (c !== "<") break;
-          if (s.startsWith("<!--", j)) {
-            state = "comment";
-            j += 3;
-          } else if (s[j + 1] === "!") state = "declaration";
-          else if (/[A-Za-z/]/.test(s[j + 1] ?? "")) {
-            closing = s[j + 1] === "/";
+        case TEXT: {
+          if (c !== 60 /* < */) {
+            const next = s.indexOf("<", j + 1);
+            if (next < 0) j = n;
+            else j = next - 1;
+            break;
+          }
+          const c1 = j + 1 < n ? s.charCodeAt(j + 1) : -1;
+          if (c1 === 33 /* ! */) {
+            if (s.startsWith("<!--", j)) {
+              state = COMMENT;
+              j += 3;
+            } else state = DECLARATION;
+          } else if (isAsciiLetter(c1) || c1 === 47 /* / */) {
+            closing = c1 === 47;
             if (closing) j++;
-            state = "tag-name";
+            state = TAG_NAME;
             tag = "";
           }
           break;
-        case "comment":
-          if (s.startsWith("-->", j)) {
-            state = "text";
-            j += 2;
+        }
+        case COMMENT: {
+          const end = s.indexOf("-->", j);
+          if (end < 0) j = n;
+          else {
+            state = TEXT;
+            j = end + 2;
           }
           break;
-        case "declaration":
-          if (c === ">") state = "text";
+        }
+        case DECLARATION: {
+          const end = s.indexOf(">", j);
+          if (end < 0) j = n;
+          else {
+            state = TEXT;
+            j = end;
+          }
           break;
-        case "raw":
+        }
+        case RAW: {
+          // rawEnd starts with "<": only there can it match
+          const at = c === 60 ? j : s.indexOf("<", j);
+          if (at < 0) {
+            j = n;
+            break;
+          }
+          j = at;
           if (s.slice(j, j + rawEnd.length).toLowerCase() === rawEnd) {
-            state = "tag";
+            state = TAG;
             closing = true;
             j += rawEnd.length - 1;
           }
           break;
-        case "tag-name":
-          if (/[\s/>]/.test(c)) {
-            state = "tag";
-            j--;
-          } else tag += c.toLowerCase();
+        }
+        case TAG_NAME: {
+          let end = j;
+          for (; end < n; end++) {
+            const e = s.charCodeAt(end);
+            if (isSpace(e) || e === 47 || e === 62) break;
+          }
+          tag += lowerName(s, j, end);
+          if (end < n) state = TAG;
+          j = end - 1;
           break;
-        case "tag":
-          if (c === ">") {
+        }
+        case TAG:
+          if (c === 62 /* > */) {
             if (tag === "title") inTitle = !closing;
             if (!closing && RAW_TEXT.has(tag)) {
-              state = "raw";
+              state = RAW;
               rawEnd = `</${tag}`;
-            } else state = "text";
-          } else if (!/[\s/]/.test(c)) {
-            state = "attribute-name";
-            attribute = c.toLowerCase();
+            } else state = TEXT;
+          } else if (!isSpace(c) && c !== 47) {
+            state = ATTRIBUTE_NAME;
+            attribute = lowerName(s, j, j + 1);
           }
           break;
-        case "attribute-name":
-          if (c === "=") state = "before-value";
-          else if (/\s/.test(c)) state = "after-attribute-name";
-          else if (c === ">" || c === "/") {
-            state = "tag";
-            j--;
-          } else attribute += c.toLowerCase();
-          break;
-        case "after-attribute-name":
-          if (c === "=") state = "before-value";
-          else if (!/\s/.test(c)) {
-            state = "tag";
+        case ATTRIBUTE_NAME: {
+          let end = j;
+          for (; end < n; end++) {
+            const e = s.charCodeAt(end);
+            if (e === 61 || isSpace(e) || e === 62 || e === 47) break;
+          }
+          attribute += lowerName(s, j, end);
+          j = end;
+          if (end === n) break;
+          const e = s.charCodeAt(end);
+          if (e === 61) state = BEFORE_VALUE;
+          else if (isSpace(e)) state = AFTER_ATTRIBUTE_NAME;
+          else {
+            state = TAG;
             j--;
           }
           break;
-        case "before-value":
-          if (c === '"' || c === "'") {
-            state = "value";
-            quote = c;
+        }
+        case AFTER_ATTRIBUTE_NAME:
+          if (c === 61) state = BEFORE_VALUE;
+          else if (!isSpace(c)) {
+            state = TAG;
+            j--;
+          }
+          break;
+        case BEFORE_VALUE:
+          if (c === 34 || c === 39) {
+            state = VALUE;
+            quote = s[j];
             valueStart = true;
             continue;
-          } else if (!/\s/.test(c)) {
-            state = "unquoted-value";
+          } else if (!isSpace(c)) {
+            state = UNQUOTED_VALUE;
             j--;
           }
           break;
-        case "value":
-          if (c === quote) state = "tag";
+        case VALUE: {
+          const end = s.indexOf(quote, j);
+          if (end < 0) j = n;
+          else {
+            state = TAG;
+            j = end;
+          }
           break;
-        case "unquoted-value":
-          if (/\s/.test(c)) state = "tag";
-          else if (c === ">") {
-            state = "tag";
+        }
+        case UNQUOTED_VALUE:
+          if (isSpace(c)) state = TAG;
+          else if (c === 62) {
+            state = TAG;
             j--;
           }
           break;
       }
-      valueStart = false;
     }
     if (i === strings.length - 1) break;
     // strings[i] ends where value i stands
     switch (state) {
-      case "text":
+      case TEXT:
         if (/<\/?!?$|&#?[A-Za-z0-9]*$/.test(strings[i]))
           throw new Error(
             `html: a value cannot start a tag or complete a character reference: ${where(i)}`,
           );
         holes.push(inTitle ? { kind: "title" } : { kind: "text" });
         break;
-      case "value": {
+      case VALUE: {
         if (
           /^on/.test(attribute) ||
           attribute === "style" ||
@@ -276,11 +368,11 @@ function scan(strings: TemplateStringsArray): Hole[] {
         } else holes.push({ kind: "attribute", name: attribute });
         break;
       }
-      case "raw":
+      case RAW:
         throw new Error(
           `html: a value inside <${tag}> is not allowed (use css/js constants): ${where(i)}`,
         );
-      case "comment":
+      case COMMENT:
         throw new Error(
           `html: a value inside a comment is not allowed: ${where(i)}`,
         );
@@ -290,7 +382,7 @@ function scan(strings: TemplateStringsArray): Hole[] {
         );
     }
   }
-  if (state !== "text")
+  if (state !== TEXT)
     throw new Error(
       `html: the template ends inside a tag, attribute, comment or <${tag}>: ${where(strings.length - 1)}`,
     );
@@ -335,7 +427,7 @@ export function html(
   strings: TemplateStringsArray,
   ...values: readonly HtmlValue[]
 ): Html {
-  const holes = scan(strings);
+  const holes = templateHoles(strings);
   let out = strings[0];
   for (let i = 0; i < values.length; i++)
     out += valueText(values[i], holes[i]) + strings[i + 1];

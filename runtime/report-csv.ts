@@ -5,11 +5,15 @@
  * @module
  */
 import { csvLine } from "./escape.js";
+import { sortNames } from "./report-json.js";
 import type { Report, RuleReport } from "./report-types.js";
+
+/** A character not kept in a sample file's name (made once, as the module's other patterns). */
+const NOT_IN_NAME = /[^A-Za-z0-9_.-]/g;
 
 /** File name of a rule's sample file (the code, with unsafe characters replaced). */
 export function sampleFileName(code: string): string {
-  return `${code.replace(/[^A-Za-z0-9_.-]/g, "_")}.csv`;
+  return `${code.replace(NOT_IN_NAME, "_")}.csv`;
 }
 
 const HEADER = [
@@ -30,8 +34,7 @@ const HEADER = [
 export function ruleSamplesCsv(rule: RuleReport): string {
   let out = csvLine(HEADER);
   for (const s of rule.samples) {
-    const values = Object.keys(s.values)
-      .sort()
+    const values = sortNames(Object.keys(s.values))
       .map((k) => `${k}=${s.values[k] ?? ""}`)
       .join("; ");
     out += csvLine([
