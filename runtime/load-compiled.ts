@@ -140,15 +140,7 @@ const HEADER_PREFIX = "// regel-ruleset ";
 const HEADER_MAX_BYTES = 16384;
 
 /** What a module's header line says of it (format 1; see compiler/emit-meta.ts, `RulesetHeader`). */
-interface RulesetHeader {
-  id: string;
-  name: string;
-  version: string;
-  validFrom: string | undefined;
-  validUntil: string | undefined;
-  files: string[];
-  normMetrics: string[];
-  plausibility: number;
+interface RulesetHeader extends Omit<CompiledMeta, "readFrom"> {
   /** sha256 of the `trace.json` compiled with the module. */
   trace: string;
 }
