@@ -435,13 +435,22 @@ function toRecord(
     deliveredAt: r.delivered_at,
     accepted: r.accepted === 1,
     ruleset: r.ruleset,
-    ikbs: r.ikbs,
-    ikbsMeetingControls: r.ikbs_meeting_controls,
+    ikbs: whole(r.ikbs),
+    ikbsMeetingControls: whole(r.ikbs_meeting_controls),
     percentage: r.percentage,
-    blockingErrors: r.blocking_errors,
-    errors: r.errors,
-    findings: countsByRule(findings.map((f) => [f.rule, f.count])),
+    blockingErrors: whole(r.blocking_errors),
+    errors: whole(r.errors),
+    findings: countsByRule(findings.map((f) => [f.rule, whole(f.count)])),
   };
+}
+
+/**
+ * A whole number as SQLite gives it back: a bigint (beyond 2^53 - 1, in a history written before
+ * `regel record` refused such counts) as the nearest number, so that the history stays readable
+ * and printable as JSON.
+ */
+function whole<T extends number | null>(value: T): T {
+  return (typeof value === "bigint" ? Number(value) : value) as T;
 }
 
 /** Counts per rule code as an object without a prototype, so that no code is special. */
@@ -525,10 +534,10 @@ export function runFromReport(
 }
 
 /**
- * Refuses a run whose whole numbers (counts, their sums, whole-number aggregates) are beyond
- * 2^53 − 1: JavaScript cannot hold them exactly, SQLite stores them as 64-bit integers that read
- * back as bigints, and `regel history --json` could then not print the history. A report regel
- * wrote never has them; a hand-edited one is refused before anything is written.
+ * Refuses a run whose counts, or their sums, are beyond 2^53 − 1: JavaScript cannot hold them
+ * exactly, and SQLite stores them as 64-bit integers that read back as bigints. A report regel
+ * wrote never has them; a hand-edited one is refused before anything is written. (Aggregates are
+ * stored as REAL, as any number.)
  */
 function assertCountable(run: NewRun): void {
   const numbers: [string, number | null][] = [
@@ -539,9 +548,6 @@ function assertCountable(run: NewRun): void {
     ["errors", run.errors],
     ["ikbs", run.ikbs],
     ["ikbs meeting the controls", run.ikbsMeetingControls],
-    ...Object.entries(run.aggregates ?? {}).map(
-      ([name, n]) => [`aggregate ${name}`, n] as [string, number],
-    ),
   ];
   for (const [what, n] of numbers)
     if (n !== null && Number.isInteger(n) && !Number.isSafeInteger(n))

@@ -5,6 +5,7 @@
  * "records" into a history that is gone when it ends (`--history ""` or `:memory:`).
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -177,6 +178,34 @@ describe("what regel record accepts, regel history reads", () => {
         (r) => r.deliveryId,
       ),
     ).toEqual(["fine"]);
+  });
+
+  it("reads a history written before that refusal, whose counts read back as bigints, as numbers", () => {
+    const history = join(dir, "old-huge.sqlite");
+    expect(runRecord(good, meta("old", history)).code).toBe(0);
+    // what record wrote before it refused such counts: 64-bit integers beyond 2^53 - 1
+    const { Database } = createRequire(import.meta.url)(
+      "node-sqlite3-wasm",
+    ) as {
+      Database: new (file: string) => {
+        exec(sql: string): void;
+        close(): void;
+      };
+    };
+    const db = new Database(history);
+    db.exec("UPDATE runs SET errors = 9007199254740993");
+    db.exec("UPDATE rule_findings SET count = 9007199254740995");
+    db.close();
+    const h = runHistory({ history, json: true });
+    expect(h.stderr).toBe("");
+    expect(h.code).toBe(0);
+    const [run] = JSON.parse(h.stdout) as {
+      errors: number;
+      findings: Record<string, number>;
+    }[];
+    expect(run.errors).toBe(2 ** 53);
+    expect(Object.values(run.findings)).toContain(9007199254740996);
+    expect(runHistory({ history }).code).toBe(0);
   });
 
   it("property: every mutated report that record accepts is listed by history, with whole-number counts", () => {
