@@ -84,17 +84,12 @@ function literalText(value: unknown): string {
  * Plain JSON data as `JSON.parse("…")`: V8 parses a large table faster as JSON text than as an
  * object literal (the 180 KB trace table of ikb.glo imports about 1.5 ms faster, issue 15).
  * Properties whose value is undefined are left out, as JSON leaves them out; values JSON cannot
- * carry (bigint, non-finite numbers) are refused. The JSON text is ASCII (other characters as
- * `\uXXXX` escapes of JSON), so the string JSON.parse reads is a one-byte string.
+ * carry (bigint, non-finite numbers) are refused.
  */
 export function jsonLit(value: unknown): Code {
   // refuses a non-finite number (JSON.stringify would write null) and other non-data
   literalText(value);
-  const json = JSON.stringify(value).replace(
-    /[^\x00-\x7f]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-  return make(`JSON.parse(${quote(json)})`);
+  return make(`JSON.parse(${quote(JSON.stringify(value))})`);
 }
 
 /**

@@ -8,9 +8,7 @@
  * compiler/code.ts) → one ts-morph source file created in a single pass from the statements →
  * the prelude: contract types and the helpers that code references (compiler/prelude.ts) →
  * prettier → `ts.transpileModule` for the `.js` and TypeScript's declaration emit for the `.d.ts`
- * (compiler/emit-declarations.ts). The `.js` is ASCII: every other character of its literals,
- * regular expressions, identifiers and comments is written as an escape (compiler/ascii-source.ts),
- * so that node hands V8 a one-byte source; the `.ts` and `.d.ts` keep the characters.
+ * (compiler/emit-declarations.ts).
  *
  * What a generated module does, beyond compiler/contract.ts:
  * - Decoders read CSV text per field type (exact decimals as bigint, real calendar days, code-point
@@ -40,7 +38,6 @@ import {
   loadProject,
   loadProjectFromTexts,
 } from "../dsl/project.js";
-import { asciiSource } from "./ascii-source.js";
 import { escapeInvisible } from "./code.js";
 import { emitDeclarations } from "./emit-declarations.js";
 import { rulesetHeaderLine } from "./emit-meta.js";
@@ -218,17 +215,12 @@ export async function compileRuleset(
     code,
     `${emitted.dataTs.join("\n\n")}\n`,
   ]);
-  // ASCII, so that node hands V8 a one-byte source (compiler/ascii-source.ts): the texts of the
-  // ruleset and the helpers' comments are Dutch and typographic, their escapes mean the same.
-  const js = asciiSource(
-    join([
-      emitted.header,
-      prelude.js,
-      transpile(code),
-      `${emitted.dataJs.join("\n\n")}\n`,
-    ]),
-    { fileName: `${ruleset.id}/validators.js` },
-  );
+  const js = join([
+    emitted.header,
+    prelude.js,
+    transpile(code),
+    `${emitted.dataJs.join("\n\n")}\n`,
+  ]);
   const traceJson = `${escapeInvisible(JSON.stringify(emitted.data, null, 2))}\n`;
   // the first line says what choosing a ruleset needs, so that choosing parses no trace.json
   return {
