@@ -3,10 +3,15 @@
  *
  * Generated code is assembled from {@link Code} values made by the {@link ts} tagged template.
  * An interpolated `Code` is spliced as is; an interpolated string, number, bigint or boolean
- * becomes a literal (strings JSON-quoted with U+2028/U+2029 and the bidirectional controls
- * escaped), so text from a ruleset can only ever reach the output as a quoted literal. Names pass {@link id}, which accepts only plain
- * identifiers. Comment text goes through {@link doc}, which cannot close the comment.
- * (ajv's lesson: injection impossible by construction, not by remembering to escape.)
+ * becomes a literal (strings JSON-quoted with every non-ASCII character escaped), so text from a
+ * ruleset can only ever reach the output as a quoted literal. Names pass {@link id}, which accepts
+ * only plain (ASCII) identifiers. Comment text goes through {@link doc}, which cannot close the
+ * comment. (ajv's lesson: injection impossible by construction, not by remembering to escape.)
+ *
+ * The literals are ASCII by construction, so that a compiled `validators.js` is ASCII (the
+ * comments too, see {@link asciiComments}): node decodes a module with one non-ASCII byte into a
+ * two-byte string, which its loader and V8's scanner read more slowly than a one-byte one (issue 15:
+ * about 1.3 ms of `regel validate` of the bundled example).
  *
  * @module
  */
@@ -40,12 +45,31 @@ export function isCode(value: unknown): value is Code {
 export type Interpolation =
   Code | string | number | bigint | boolean | undefined | null;
 
+const NON_ASCII = /[^\x00-\x7f]/g;
+
+/** `\uXXXX` of one UTF-16 code unit (four lower-case hex digits, as JSON.stringify writes them). */
+function unitEscape(unit: string): string {
+  return `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
+
 /**
- * A string as a TypeScript string literal: JSON-quoted, with U+2028, U+2029 and the bidirectional
- * control characters escaped too (see {@link escapeInvisible}).
+ * `value` with every non-ASCII UTF-16 code unit written as `\uXXXX` (an astral character as its
+ * two surrogates). In JSON text and inside a JavaScript string literal the escape means the same
+ * code unit; in a comment it is only text. Not for other JavaScript text: a backslash before a
+ * non-ASCII character, a tagged template's raw strings, a regular expression with the `u` flag.
+ */
+export function escapeNonAscii(value: string): string {
+  NON_ASCII.lastIndex = 0;
+  return NON_ASCII.test(value) ? value.replace(NON_ASCII, unitEscape) : value;
+}
+
+/**
+ * A string as a TypeScript string literal: JSON-quoted, with every non-ASCII character escaped
+ * too (`\uXXXX`, the same value), so the literal is ASCII: U+2028, U+2029 and the bidirectional
+ * control characters (see {@link escapeInvisible}) included.
  */
 export function quote(value: string): string {
-  return escapeInvisible(JSON.stringify(value));
+  return escapeNonAscii(JSON.stringify(value));
 }
 
 /** Any value as a literal fragment. Plain data only (JSON-like plus bigint and undefined). */
@@ -84,12 +108,13 @@ function literalText(value: unknown): string {
  * Plain JSON data as `JSON.parse("…")`: V8 parses a large table faster as JSON text than as an
  * object literal (the 180 KB trace table of ikb.glo imports about 1.5 ms faster, issue 15).
  * Properties whose value is undefined are left out, as JSON leaves them out; values JSON cannot
- * carry (bigint, non-finite numbers) are refused.
+ * carry (bigint, non-finite numbers) are refused. The JSON text is ASCII (other characters as
+ * JSON's `\uXXXX` escapes), so the string that JSON.parse reads is a one-byte string too.
  */
 export function jsonLit(value: unknown): Code {
   // refuses a non-finite number (JSON.stringify would write null) and other non-data
   literalText(value);
-  return make(`JSON.parse(${quote(JSON.stringify(value))})`);
+  return make(`JSON.parse(${quote(escapeNonAscii(JSON.stringify(value)))})`);
 }
 
 /**

@@ -8,7 +8,9 @@
  * compiler/code.ts) → one ts-morph source file created in a single pass from the statements →
  * the prelude: contract types and the helpers that code references (compiler/prelude.ts) →
  * prettier → `ts.transpileModule` for the `.js` and TypeScript's declaration emit for the `.d.ts`
- * (compiler/emit-declarations.ts).
+ * (compiler/emit-declarations.ts). The `.js` is ASCII by construction: string literals escape
+ * every other character (compiler/code.ts `quote`), the helpers are ASCII at the source, and the
+ * comments are escaped in the `.js` alone.
  *
  * What a generated module does, beyond compiler/contract.ts:
  * - Decoders read CSV text per field type (exact decimals as bigint, real calendar days, code-point
@@ -38,7 +40,7 @@ import {
   loadProject,
   loadProjectFromTexts,
 } from "../dsl/project.js";
-import { escapeInvisible } from "./code.js";
+import { escapeInvisible, escapeNonAscii } from "./code.js";
 import { emitDeclarations } from "./emit-declarations.js";
 import { rulesetHeaderLine } from "./emit-meta.js";
 import { emitModule } from "./emit-module.js";
@@ -215,12 +217,18 @@ export async function compileRuleset(
     code,
     `${emitted.dataTs.join("\n\n")}\n`,
   ]);
-  const js = join([
-    emitted.header,
-    prelude.js,
-    transpile(code),
-    `${emitted.dataJs.join("\n\n")}\n`,
-  ]);
+  // ASCII, so that node hands V8 a one-byte source (issue 15). Its literals are ASCII already
+  // (compiler/code.ts `quote`, `jsonLit`; the helpers are ASCII at the source), so what is left
+  // to escape is comment text, rule titles and Dutch prose: written as `\uXXXX` in the JavaScript
+  // only, the `.ts` and `.d.ts` keep it readable.
+  const js = escapeNonAscii(
+    join([
+      emitted.header,
+      prelude.js,
+      transpile(code),
+      `${emitted.dataJs.join("\n\n")}\n`,
+    ]),
+  );
   const traceJson = `${escapeInvisible(JSON.stringify(emitted.data, null, 2))}\n`;
   // the first line says what choosing a ruleset needs, so that choosing parses no trace.json
   return {

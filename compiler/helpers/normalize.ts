@@ -12,17 +12,20 @@
 
 import { $isAscii } from "./text.js";
 
-/** Letters that NFKD does not split into a base letter and a mark. */
+/**
+ * Letters that NFKD does not split into a base letter and a mark (escaped: the helpers are ASCII,
+ * test/compiler/ascii.test.ts).
+ */
 export const $FOLDED: Readonly<Record<string, string>> = {
-  ß: "ss",
-  æ: "ae",
-  œ: "oe",
-  ø: "o",
-  ł: "l",
-  đ: "d",
-  ð: "d",
-  þ: "th",
-  ı: "i",
+  "\u00df": "ss", // sharp s
+  "\u00e6": "ae", // ae ligature
+  "\u0153": "oe", // oe ligature
+  "\u00f8": "o", // o with stroke
+  "\u0142": "l", // l with stroke
+  "\u0111": "d", // d with stroke
+  "\u00f0": "d", // eth
+  "\u00fe": "th", // thorn
+  "\u0131": "i", // dotless i
 };
 
 /**
@@ -149,7 +152,7 @@ export function $unicodeWords(texts: readonly (string | undefined)[]): string[] 
     .normalize("NFKD")
     .replace(/\p{M}+/gu, "")
     .toLowerCase()
-    .replace(/[ßæœøłđðþı]/g, (c) => $FOLDED[c] ?? c);
+    .replace(/[\u00df\u00e6\u0153\u00f8\u0142\u0111\u00f0\u00fe\u0131]/g, (c) => $FOLDED[c] ?? c);
   return folded.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== "");
 }
 

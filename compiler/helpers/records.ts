@@ -65,7 +65,7 @@ export function $ikbRows<T>(ikb: Readonly<Record<string, readonly unknown[]>>, e
 }
 
 /**
- * The record of the previous delivery (T−1) with the same key as `r`, found among the records of
+ * The record of the previous delivery (T-1) with the same key as `r`, found among the records of
  * `r`'s entity in its IKB there (`ctx.previous[E]`); undefined when there is none, or when a key
  * field of `r` is absent.
  */

@@ -8,6 +8,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import fc from "fast-check";
+import { ts as typescript } from "ts-morph";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   comment,
@@ -105,6 +106,29 @@ category c1 ${S(NASTY)}
   marking NP.sort = ${S(CODE_VALUE)}
 `;
 
+/** The text, as written, of every string, template and regular expression literal of a source. */
+function literalTexts(source: string, fileName: string): string[] {
+  const file = typescript.createSourceFile(
+    fileName,
+    source,
+    typescript.ScriptTarget.ES2022,
+    true,
+  );
+  const found: string[] = [];
+  const visit = (node: typescript.Node): void => {
+    if (
+      typescript.isStringLiteral(node) ||
+      typescript.isNoSubstitutionTemplateLiteral(node) ||
+      typescript.isTemplateLiteralToken(node) ||
+      typescript.isRegularExpressionLiteral(node)
+    )
+      found.push(node.getText(file));
+    typescript.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}
+
 let m: Module;
 let result: CompileResult;
 let dir: string;
@@ -170,6 +194,28 @@ describe("ruleset text reaches the module only as data", () => {
     expect(result.diagnostics.map((d) => d.code)).toContain("REG104");
   });
 
+  it("writes the module's JavaScript in ASCII, though the ruleset's texts are not; the .ts keeps its comments readable", () => {
+    expect(RULESET).toMatch(/[^\x00-\x7f]/);
+    const js = result.files.find((f) => f.path.endsWith("validators.js"))!;
+    expect(js.contents).toMatch(/^[\x00-\x7f]*$/);
+    // the TypeScript source is not escaped as a whole: its comments still hold the emoji
+    const source = withTs.files.find((f) => f.path.endsWith("validators.ts"))!;
+    expect(source.contents).toContain("\u{1F600}");
+  });
+
+  it("writes every string literal in ASCII, and prettier and ts.transpileModule keep the escapes as written", () => {
+    const source = withTs.files.find((f) => f.path.endsWith("validators.ts"))!;
+    const js = result.files.find((f) => f.path.endsWith("validators.js"))!;
+    // the .ts is the text after prettier: a literal it had unescaped would hold a raw character
+    const tsLiterals = literalTexts(source.contents, "validators.ts");
+    expect(tsLiterals.some((l) => l.includes("\\u"))).toBe(true);
+    for (const l of tsLiterals) expect(l).toMatch(/^[\x00-\x7f]*$/);
+    // the .js is ts.transpileModule's output of that text: its literals are the .ts's, as written
+    const known = new Set(tsLiterals);
+    for (const l of literalTexts(js.contents, "validators.js"))
+      expect(known.has(l), l).toBe(true);
+  });
+
   it("reproduces titles, meanings, sources, descriptions and code values exactly", () => {
     expect(m.metadata.title).toBe(NASTY);
     expect(m.metadata.sources).toEqual([
@@ -225,6 +271,7 @@ describe("code fragments", () => {
     fc.assert(
       fc.property(fc.string({ unit: "binary" }), (s) => {
         const q = quote(s);
+        expect(q).toMatch(/^[\x20-\x7e]*$/);
         expect(q).not.toMatch(/[\u2028\u2029\n\r]/);
         expect(q).not.toMatch(BIDI);
         expect(JSON.parse(q)).toBe(s);
@@ -249,10 +296,10 @@ describe("code fragments", () => {
     const prefix = "JSON.parse(";
     expect(code.startsWith(prefix) && code.endsWith(")")).toBe(true);
     const literal = code.slice(prefix.length, -1);
-    // one string literal, no raw line separator or bidirectional control (as quote())
-    expect(literal).toBe(quote(JSON.stringify(data)));
-    expect(literal).not.toMatch(/[\u2028\u2029\n\r]/);
-    expect(literal).not.toMatch(BIDI);
+    // one string literal whose JSON text is ASCII too (so no raw line separator or bidirectional
+    // control either): JSON.parse reads a one-byte string
+    expect(literal).toMatch(/^"[\x20-\x7e]*"$/);
+    expect(JSON.parse(literal) as string).toMatch(/^[\x20-\x7e]*$/);
     expect(JSON.parse(JSON.parse(literal) as string)).toStrictEqual([
       { title: NASTY, n: 1.5, ok: false, none: null },
     ]);

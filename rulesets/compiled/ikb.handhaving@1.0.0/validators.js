@@ -50,7 +50,7 @@ export const metadata = {
       url: undefined,
     },
     { alias: "wft", title: "Wet op het financieel toezicht", url: undefined },
-    { alias: "bpr", title: "Besluit prudentiële regels Wft", url: undefined },
+    { alias: "bpr", title: "Besluit prudenti\u00eble regels Wft", url: undefined },
   ],
   ikb: undefined,
   sourceFiles: [
