@@ -23,7 +23,8 @@
  * (a new file goes into {@link HELPER_FILES}), importing what it uses from the other helper files,
  * and call it by name in the code an emitter builds; nothing else records it. The helper files are
  * formatted as generated code is (printWidth 110, `.prettierrc.json`), so the inlined text reads
- * the same.
+ * the same, and are ASCII (`\u00e9` in strings and regular expressions, plain comments), so that
+ * a compiled `validators.js` is ASCII (test/compiler/ascii.test.ts).
  *
  * @module
  */
