@@ -98,7 +98,7 @@ export interface DeliveryOptions {
   onThreads?: (threads: number, why: string | undefined) => void;
   /**
    * With `threads`, the smallest file whose scan is split over the worker threads by byte range
-   * (default 2 MiB, runtime/parallel-scan.ts `SCAN_SPLIT_BYTES`); for tests of small files.
+   * (default 2 MiB, runtime/stage-partition.ts `SCAN_SPLIT_BYTES`); for tests of small files.
    */
   scanSplitBytes?: number;
   /**

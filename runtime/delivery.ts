@@ -35,7 +35,7 @@ import { readStage } from "./stage-read.js";
 import { groupStage } from "./stage-group.js";
 import { validateStage } from "./stage-validate.js";
 import { buildReport } from "./stage-report.js";
-import { closeRunPool } from "./worker-pool.js";
+import { closeRunPool } from "./worker-start.js";
 
 export {
   dateToDays,

@@ -45,19 +45,14 @@ import {
   type WorkerPool,
 } from "./worker-pool.js";
 import { problem } from "./stage-tally.js";
+import { SCAN_SPLIT_BYTES } from "./stage-partition.js";
 import { WholeFileCheck, type WholeFileScanPart } from "./whole-file.js";
 
 /** The kind of a scan job on a worker of the pool (runtime/worker-pool.ts). */
 export const SCAN_JOB_KIND = "regel-scan-range";
 
-/**
- * Files smaller than this are scanned in the main thread whole: a file this small scans in
- * about 10 ms. Its half is the smallest range ({@link RangeDealer}): a range costs well under a
- * millisecond (792 ranges of 1 MB and 6 of a whole file scanned the 1 M delivery in the same CPU
- * time), and small last ranges let the threads end a file together (at 1 M, 2 MiB against 8 MiB:
- * the scan 3 % shorter with two threads).
- */
-export const SCAN_SPLIT_BYTES = 2 << 20;
+// kept with the threads' planning, which a run without threads loads too
+export { SCAN_SPLIT_BYTES };
 
 /** The reader's piece size (csv-reader.ts `BATCH_BYTES`): where a read of the whole file yields. */
 const PIECE = 1 << 15;

@@ -41,6 +41,7 @@ import {
 } from "./csv-reader.js";
 import { cellNormalizer, type CellNormalizer } from "./dialect.js";
 import { InputHash } from "./input-hash.js";
+import { NOT_EVALUATED_REASON, previousRules } from "./previous-rules.js";
 import type {
   PreviousDeliveryReport,
   PreviousFileReport,
@@ -133,24 +134,9 @@ async function* keyedRows(
   }
 }
 
-/** The reason given for every rule that reads `previous` when no previous delivery is given. */
-export const NOT_EVALUATED_REASON =
-  "the rule reads the previous delivery (T−1) and none was given (regel validate --previous DIR)";
-
-/** The codes of the rules that read `previous`, and the entities they are on, from the trace. */
-export function previousRules(rs: CompiledRuleset): {
-  codes: string[];
-  entities: string[];
-} {
-  const rules = rs.trace.filter((t) => t.previous === true);
-  const entities = new Set(rules.flatMap((t) => t.entities));
-  return {
-    codes: rules.map((t) => t.code),
-    entities: rs.entities
-      .filter((e) => entities.has(e.name) && e.file !== undefined)
-      .map((e) => e.name),
-  };
-}
+// the rules that read T−1 are listed in every run's report, with or without T−1: a module of
+// their own, so that a run without T−1 does not load this one
+export { NOT_EVALUATED_REASON, previousRules };
 
 /** One IKB of T−1: its records decoded, and the line of each in its file, by entity name. */
 export interface PreviousIkb {

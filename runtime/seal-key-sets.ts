@@ -13,7 +13,7 @@ import type { MessagePort } from "node:worker_threads";
 import type { DeliveryRun } from "./delivery-state.js";
 import { sortHashes, type HashSet53, type SortedHashes } from "./key-set.js";
 import { threadsWanted } from "./stage-partition.js";
-import { runPool, WorkerLink } from "./worker-pool.js";
+import type { WorkerLink } from "./worker-pool.js";
 
 /** The kind of a seal job on a worker of the pool. */
 export const SEAL_JOB_KIND = "regel-seal-key-sets";
@@ -59,9 +59,14 @@ export async function sealKeySets(
     s.opts.threads,
     s.files.reduce((n, f) => n + f.bytes, 0),
   );
-  const pool =
-    threads > 1 && total >= splitHashes ? runPool(s, threads - 1) : undefined;
-  if (pool === undefined) {
+  // the pool's module is loaded only by a run that uses threads (a chunk of its own in the
+  // bundled command)
+  const pools =
+    threads > 1 && total >= splitHashes
+      ? await import("./worker-pool.js")
+      : undefined;
+  const pool = pools?.runPool(s, threads - 1);
+  if (pools === undefined || pool === undefined) {
     for (const set of sets) set.seal();
     return;
   }
@@ -84,7 +89,12 @@ export async function sealKeySets(
         job.sets.map((set) => set.hashes.buffer),
       );
       links.push([
-        new WorkerLink<SealMessage, never>(run, t - 1, () => {}, "the seal"),
+        new pools.WorkerLink<SealMessage, never>(
+          run,
+          t - 1,
+          () => {},
+          "the seal",
+        ),
         parts[t],
       ]);
     }

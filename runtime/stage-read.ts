@@ -24,7 +24,6 @@ import { readNdjsonFileBatches } from "./ndjson-reader.js";
 import { InputHash } from "./input-hash.js";
 import { HashSet53 } from "./key-set.js";
 import { WholeFileCheck } from "./whole-file.js";
-import { PreviousDelivery } from "./previous-delivery.js";
 import type { FileReport } from "./report-types.js";
 import {
   columnOf,
@@ -33,16 +32,9 @@ import {
   type FileState,
 } from "./delivery-state.js";
 import { deliveryProblem, problem } from "./stage-tally.js";
-import {
-  describeForScan,
-  SCAN_SPLIT_BYTES,
-  ScanPool,
-  ScanWorkerError,
-  scanInWorkers,
-  type ScanRunner,
-} from "./parallel-scan.js";
-import { poolWorkerScript } from "./worker-pool.js";
-import { threadsWanted } from "./stage-partition.js";
+import type { ScanPool, ScanRunner } from "./parallel-scan.js";
+import { poolWorkerScript } from "./worker-start.js";
+import { SCAN_SPLIT_BYTES, threadsWanted } from "./stage-partition.js";
 import { ReadReplay, REPLAY_BYTES } from "./read-replay.js";
 
 /**
@@ -63,13 +55,11 @@ export async function readStage(
   // T−1 is read and sorted first, while nothing of the delivery is held yet: its sort budget
   // and the delivery's key sets are never in memory together (bench/results.md, "The
   // previous delivery"); until the validate pass it waits in run files
+  // loaded only by a run given T−1 (a chunk of its own in the bundled command)
   if (s.opts.previous !== undefined)
-    s.previous = await PreviousDelivery.open(
-      s.rs,
-      s.opts.previous,
-      temp,
-      s.opts.sortBudget,
-    );
+    s.previous = await (
+      await import("./previous-delivery.js")
+    ).PreviousDelivery.open(s.rs, s.opts.previous, temp, s.opts.sortBudget);
   prepareFiles(s);
   // a small delivery is tokenized once: the scan's reads are kept for the later passes
   const bytes = s.files.reduce((n, f) => n + f.bytes, 0);
@@ -106,7 +96,7 @@ async function scanFile(
   try {
     await scan(s, f, workers);
   } catch (e) {
-    if (e instanceof ScanWorkerError) throw e;
+    if (workers.failed(e)) throw e;
     // an unreadable file (permissions, I/O error) stops that file, not the run
     f.report.readStatus = "stopped";
     // rows read before the error are not validated: they count as rejected
@@ -126,6 +116,8 @@ async function scanFile(
  * entity of at least {@link SCAN_SPLIT_BYTES} bytes.
  */
 class ScanWorkers {
+  /** The scan's threads, loaded when a file is first split (a chunk of its own in the bundled command). */
+  private threadsModule: typeof import("./parallel-scan.js") | undefined;
   private pool: ScanPool | undefined;
   /** The workers to start (below 2: none). */
   private readonly threads: number;
@@ -151,10 +143,26 @@ class ScanWorkers {
     return this.threads > 1 && f.bytes - offset >= this.minBytes;
   }
 
-  get(): ScanRunner {
+  /** The module of the scan's threads (runtime/parallel-scan.ts). */
+  async module(): Promise<typeof import("./parallel-scan.js")> {
+    return (this.threadsModule ??= await import("./parallel-scan.js"));
+  }
+
+  async get(): Promise<ScanRunner> {
+    if (this.runner !== undefined) return this.runner;
+    const { ScanPool } = await this.module();
+    return (this.pool ??= new ScanPool(
+      this.s,
+      poolWorkerScript()!,
+      this.threads,
+    ));
+  }
+
+  /** Whether `e` is a failure of the scan's threads (which fails the run). */
+  failed(e: unknown): boolean {
     return (
-      this.runner ??
-      (this.pool ??= new ScanPool(this.s, poolWorkerScript()!, this.threads))
+      this.threadsModule !== undefined &&
+      e instanceof this.threadsModule.ScanWorkerError
     );
   }
 
@@ -810,6 +818,7 @@ async function scan(
   }
   if (split !== undefined) {
     const sets = collect.map((c) => c.set);
+    const { scanInWorkers, describeForScan } = await workers!.module();
     records = await scanInWorkers(
       s,
       f,
@@ -824,7 +833,7 @@ async function scan(
         records,
         sets,
       },
-      workers!.get(),
+      await workers!.get(),
     );
   }
   if (f.entity.single && f.report.readStatus === "read" && records !== 1)

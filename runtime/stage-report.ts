@@ -9,10 +9,9 @@
  * @module
  */
 import { join } from "node:path";
-import { NOT_EVALUATED_REASON, previousRules } from "./previous-delivery.js";
+import { NOT_EVALUATED_REASON, previousRules } from "./previous-rules.js";
 import { reportProvenance } from "./provenance.js";
 import { toolVersion } from "./tool-version.js";
-import { reconcile } from "./quarterly.js";
 import {
   REPORT_VERSION,
   type BlockingError,
@@ -57,7 +56,12 @@ function filesNotRead(s: DeliveryRun): FileNotRead[] {
   return out;
 }
 
-export function buildReport(s: DeliveryRun): Report {
+export async function buildReport(s: DeliveryRun): Promise<Report> {
+  // loaded only by a run given quarterly figures (a chunk of its own in the bundled command)
+  const reconcile =
+    s.opts.quarterly && s.rs.reconciliations?.[0]
+      ? (await import("./quarterly.js")).reconcile
+      : undefined;
   const rs = s.rs;
   const m = rs.metadata;
   const validatedBy = new Map<string, number>();
@@ -255,7 +259,7 @@ export function buildReport(s: DeliveryRun): Report {
     rules: ruleReports.filter(isPrimary),
     secondaryRules: ruleReports.filter((r) => !isPrimary(r)),
     ...(aggregates === undefined ? {} : { aggregates }),
-    ...(s.opts.quarterly && rs.reconciliations?.[0]
+    ...(s.opts.quarterly && rs.reconciliations?.[0] && reconcile
       ? {
           plausibility: {
             reconciliation: reconcile(

@@ -21,7 +21,6 @@ import { goodRows } from "./stage-read.js";
 import { rowsByIkbKey } from "./stage-group.js";
 import { countBlocking, problem, tally } from "./stage-tally.js";
 import { parallelPlan } from "./stage-partition.js";
-import { validateInWorkers } from "./parallel-validate.js";
 import { wholeFilePass } from "./stage-whole-file.js";
 import { sealKeySets } from "./seal-key-sets.js";
 
@@ -80,8 +79,11 @@ async function validateAll(s: DeliveryRun): Promise<void> {
       typeof plan === "string" ? 1 : plan.ranges.length,
       typeof plan === "string" ? plan : undefined,
     );
-    if (typeof plan !== "string") await validateInWorkers(s, grouped, plan);
-    else
+    if (typeof plan !== "string") {
+      // loaded only by a run that uses threads (a chunk of its own in the bundled command)
+      const { validateInWorkers } = await import("./parallel-validate.js");
+      await validateInWorkers(s, grouped, plan);
+    } else
       await validateGrouped(
         s,
         grouped,

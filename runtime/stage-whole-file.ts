@@ -49,8 +49,8 @@ import {
   type ParallelPlan,
   type StartPoint,
 } from "./stage-partition.js";
-import { workerFile, workerRunData, type WorkerRunData } from "./worker-run.js";
-import { runPool, WorkerLink } from "./worker-pool.js";
+import type { WorkerRunData } from "./worker-run.js";
+import type { WorkerLink } from "./worker-pool.js";
 
 /**
  * The second read of the whole-file checks (runtime/whole-file.ts): only of a file read to the
@@ -553,7 +553,12 @@ async function inWorkers(
   work: ParallelWork,
   pending: Map<FileState, WholeFileCheck[]>,
 ): Promise<void> {
-  const pool = runPool(s, work.plan.ranges.length - 1);
+  // loaded only by a run that uses threads (a chunk of its own in the bundled command)
+  const [pools, { workerFile, workerRunData }] = await Promise.all([
+    import("./worker-pool.js"),
+    import("./worker-run.js"),
+  ]);
+  const pool = pools.runPool(s, work.plan.ranges.length - 1);
   if (pool === undefined) throw new Error("pool-worker.js is not built");
   const { joins, ownChecks, collects, files, plan } = work;
   joins.forEach((j, i) => {
@@ -589,7 +594,7 @@ async function inWorkers(
     // the other ranges on the run's pool of workers, each a job on the next free one
     for (const [k, job] of jobs.slice(1).entries())
       links.push(
-        new WorkerLink<WholeFileMessage, WholeFileSealedMessage>(
+        new pools.WorkerLink<WholeFileMessage, WholeFileSealedMessage>(
           await pool.run(WHOLE_FILE_JOB_KIND, job),
           k,
           () => {},

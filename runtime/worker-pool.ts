@@ -19,7 +19,9 @@
 import type { MessagePort, Transferable, Worker } from "node:worker_threads";
 import type { DeliveryRun } from "./delivery-state.js";
 import {
-  builtWorkerScript,
+  closeRunPool,
+  poolWorkerScript,
+  runPools,
   startWorker,
   workerThreads,
 } from "./worker-start.js";
@@ -28,10 +30,7 @@ import { workerRunData, type WorkerRunData } from "./worker-run.js";
 /** The `kind` of a pool worker's `workerData`. */
 export const POOL_KIND = "regel-worker-pool";
 
-/** The built entry of the pool's workers (undefined: the main thread does the work). */
-export function poolWorkerScript(): URL | undefined {
-  return builtWorkerScript("pool-worker.js");
-}
+export { closeRunPool, poolWorkerScript };
 
 /** What a pool worker is started with (its `workerData`). */
 export interface PoolWorkerData extends WorkerRunData {
@@ -193,8 +192,6 @@ export class WorkerPool {
   }
 }
 
-const pools = new WeakMap<DeliveryRun, WorkerPool>();
-
 /**
  * The worker pool of the run `s`, started with `workers` workers (grown to as many when it was
  * started with fewer); undefined when the worker entry is not built or the ruleset was not loaded
@@ -204,23 +201,17 @@ export function runPool(
   s: DeliveryRun,
   workers: number,
 ): WorkerPool | undefined {
-  let pool = pools.get(s);
+  // only pools of this module are kept there
+  let pool = runPools.get(s) as WorkerPool | undefined;
   if (pool === undefined) {
     const script = poolWorkerScript();
     if (script === undefined || s.loaded.compiledSha256 === undefined)
       return undefined;
     pool = new WorkerPool(s, script);
-    pools.set(s, pool);
+    runPools.set(s, pool);
   }
   pool.grow(workers);
   return pool;
-}
-
-/** Stop the worker pool of the run `s`, if it has one. */
-export async function closeRunPool(s: DeliveryRun): Promise<void> {
-  const pool = pools.get(s);
-  pools.delete(s);
-  await pool?.stop();
 }
 
 /** Describes a worker's failure in an error of the pass `pass` (worker `k` counted from 0). */

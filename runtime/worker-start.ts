@@ -11,6 +11,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Worker } from "node:worker_threads";
+import type { DeliveryRun } from "./delivery-state.js";
 
 /**
  * `node:worker_threads`, loaded when a run first starts a worker or opens a channel: a run on one
@@ -98,4 +99,22 @@ export function builtWorkerScript(entry: string): URL | undefined {
     if (existsSync(fileURLToPath(url))) return url;
   }
   return undefined;
+}
+
+/** The built entry of the worker pool's workers (undefined: the main thread does the work). */
+export function poolWorkerScript(): URL | undefined {
+  return builtWorkerScript("pool-worker.js");
+}
+
+/**
+ * The worker pool of each run that started one (runtime/worker-pool.ts keeps them here): a run
+ * that started none closes without loading the pool's module, which a short run never loads.
+ */
+export const runPools = new WeakMap<DeliveryRun, { stop(): Promise<void> }>();
+
+/** Stop the worker pool of the run `s`, if it has one. */
+export async function closeRunPool(s: DeliveryRun): Promise<void> {
+  const pool = runPools.get(s);
+  runPools.delete(s);
+  await pool?.stop();
 }

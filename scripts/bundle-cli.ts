@@ -92,7 +92,9 @@ export const VALIDATE_SHARED_CHUNK = "validate-shared";
  *   `fmt`, `trace`, `diff`, `catalogue`): such a command loads this chunk, not the large one.
  *
  * The plugin finds the modules once the module graph is built (the commands are the modules the
- * command table imports); the groups' `test`s ask it.
+ * command table imports); the groups' `test`s ask it. It follows static imports only: a module
+ * that a run imports when it uses it (the threads' modules, T−1, the quarterly figures: each at
+ * the one place that decides to use it) gets a chunk of its own, which a short run never loads.
  */
 function validateRunChunks(files: {
   main: string;

@@ -34,11 +34,7 @@ import { StaleRulesetError } from "../../runtime/source-check.js";
 import { isSystemError, reportFailure } from "../failure.js";
 import { writeFileAtomic } from "../../runtime/atomic-file.js";
 import { UnknownEntityError } from "../../runtime/errors.js";
-import {
-  QuarterlyError,
-  readQuarterly,
-  type QuarterlyFigures,
-} from "../../runtime/quarterly.js";
+import type { QuarterlyFigures } from "../../runtime/quarterly.js";
 import type { StreamDelivery } from "../stdin-input.js";
 import { printErr, printOut, terminalSafe } from "../terminal-text.js";
 import { attachToValidate } from "./record.js";
@@ -269,7 +265,10 @@ export function register(program: Command): void {
       }
       let quarterly: QuarterlyFigures | undefined;
       if (flags.quarterly !== undefined) {
-        // read before the run, not after an hour of it
+        // read before the run, not after an hour of it; loaded only by a run given the figures
+        // (a chunk of its own in the bundled command)
+        const { QuarterlyError, readQuarterly } =
+          await import("../../runtime/quarterly.js");
         try {
           quarterly = readQuarterly(
             flags.quarterly,

@@ -3,7 +3,8 @@
  * `new URL("./x.js", import.meta.url)` — a worker — is bundled beside the entry where the URL
  * points; a URL out of the module's folder is refused at build time; the build is deterministic;
  * what `regel validate` loads beyond start-up is two chunks, of which a command that validates
- * nothing loads only the small one.
+ * nothing loads only the small one, and what only a run with threads, T−1 or quarterly figures
+ * uses is in chunks it loads when it uses them.
  */
 import { spawnSync } from "node:child_process";
 import {
@@ -119,5 +120,32 @@ describe("the bundled command", () => {
         ),
         command,
       ).toEqual([]);
+    // what only a run with threads, T−1 or quarterly figures uses is in chunks of its own, which
+    // `regel validate` imports when it uses them, not at its start
+    const modulesOf = (files: Iterable<string>) =>
+      [...files].flatMap((f) =>
+        [
+          ...readFileSync(join(out, f), "utf8").matchAll(
+            /^\/\/ dist\/(\S+)\.js$/gm,
+          ),
+        ].map((m) => m[1]),
+      );
+    const loadedByValidate = new Set(modulesOf(validate));
+    const all = new Set(
+      modulesOf(readdirSync(out).filter((f) => f.endsWith(".js"))),
+    );
+    for (const lazy of [
+      "runtime/parallel-scan",
+      "runtime/parallel-validate",
+      "runtime/validate-worker",
+      "runtime/merge-partials",
+      "runtime/worker-pool",
+      "runtime/worker-run",
+      "runtime/previous-delivery",
+      "runtime/quarterly",
+    ]) {
+      expect(all.has(lazy), lazy).toBe(true);
+      expect(loadedByValidate.has(lazy), lazy).toBe(false);
+    }
   }, 60_000);
 });
