@@ -36,6 +36,7 @@ import type {
   RulesetMetadata,
   SourceLocation,
 } from "./contract.js";
+import { escapeNonAscii } from "./code.js";
 import { sha256Hex } from "./contract.js";
 import { printExpr, totalFigureText } from "../dsl/printer.js";
 import { describeClass } from "../dsl/rule-class.js";
@@ -485,11 +486,8 @@ export function rulesetHeaderLine(data: ModuleData, traceJson: string): string {
     plausibility: data.plausibility?.length ?? 0,
     trace: sha256Hex(traceJson),
   };
-  const json = JSON.stringify(header).replace(
-    /[\u007f-\uffff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-  return `${RULESET_HEADER_PREFIX}${json}\n`;
+  // ASCII, as the rest of the module: a U+2028 would end the comment line
+  return `${RULESET_HEADER_PREFIX}${escapeNonAscii(JSON.stringify(header))}\n`;
 }
 
 /** A field of a whole-file combination as the runtime names it: `SA.postal_code` when joined. */
