@@ -51,9 +51,6 @@ import { WholeFileCheck, type WholeFileScanPart } from "./whole-file.js";
 /** The kind of a scan job on a worker of the pool (runtime/worker-pool.ts). */
 export const SCAN_JOB_KIND = "regel-scan-range";
 
-// kept with the threads' planning, which a run without threads loads too
-export { SCAN_SPLIT_BYTES };
-
 /** The reader's piece size (csv-reader.ts `BATCH_BYTES`): where a read of the whole file yields. */
 const PIECE = 1 << 15;
 

@@ -41,7 +41,7 @@ import {
 } from "./csv-reader.js";
 import { cellNormalizer, type CellNormalizer } from "./dialect.js";
 import { InputHash } from "./input-hash.js";
-import { NOT_EVALUATED_REASON, previousRules } from "./previous-rules.js";
+import { previousRules } from "./previous-rules.js";
 import type {
   PreviousDeliveryReport,
   PreviousFileReport,
@@ -133,10 +133,6 @@ async function* keyedRows(
     if (out.length) yield out;
   }
 }
-
-// the rules that read T−1 are listed in every run's report, with or without T−1: a module of
-// their own, so that a run without T−1 does not load this one
-export { NOT_EVALUATED_REASON, previousRules };
 
 /** One IKB of T−1: its records decoded, and the line of each in its file, by entity name. */
 export interface PreviousIkb {

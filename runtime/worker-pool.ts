@@ -10,8 +10,9 @@
  * channel of its own ({@link PoolJob}), so each pass talks to its worker as it did to a worker of
  * its own; a worker runs one job at a time, and a job waits for a free worker. An idle worker does
  * not keep the process alive (`unref`); `validateDelivery` stops the pool at its end, whether the
- * run succeeded or failed ({@link closeRunPool}). A worker that fails (an error, or an exit before
- * the pool was stopped) fails its job and every later job of the run: the run fails.
+ * run succeeded or failed (`closeRunPool` in runtime/worker-start.ts). A worker that fails (an
+ * error, or an exit before the pool was stopped) fails its job and every later job of the run: the
+ * run fails.
  * The main thread reads a job's messages in order through a {@link WorkerLink}.
  *
  * @module
@@ -19,7 +20,6 @@
 import type { MessagePort, Transferable, Worker } from "node:worker_threads";
 import type { DeliveryRun } from "./delivery-state.js";
 import {
-  closeRunPool,
   poolWorkerScript,
   runPools,
   startWorker,
@@ -29,8 +29,6 @@ import { workerRunData, type WorkerRunData } from "./worker-run.js";
 
 /** The `kind` of a pool worker's `workerData`. */
 export const POOL_KIND = "regel-worker-pool";
-
-export { closeRunPool, poolWorkerScript };
 
 /** What a pool worker is started with (its `workerData`). */
 export interface PoolWorkerData extends WorkerRunData {
