@@ -12,6 +12,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -187,6 +188,17 @@ process.stdout.write("finished after " + n + " steps");
       while (!cond() && performance.now() - t0 < ms);
       return performance.now();
     };
+    // The lock is created, then its owner written: a kill between the two leaves a lock without an
+    // owner, which every run treats as live for a few seconds (folder-commit's UNOWNED_LOCK_MS). The
+    // kills below wait for the owner, so that recovery right after them can take the lock.
+    const owned = (): boolean => {
+      try {
+        return statSync(lock).size > 0;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") return false;
+        throw e;
+      }
+    };
     // how long the commit takes here: from the lock appearing to it going
     const probe = spawn(process.execPath, args(newStamp), { stdio: "ignore" });
     const probeEnd = new Promise((r) => probe.on("exit", r));
@@ -221,16 +233,16 @@ process.stdout.write("finished after " + n + " steps");
       const fraction = rng.int(0, 1000) / 1000;
       await killAfter(`2024-03-0${seed}T00:00:00Z`, () => {
         if (inCommit) {
-          until(() => existsSync(lock), 30_000);
+          until(owned, 30_000);
           until(() => false, fraction * 1.5 * commitMs);
         } else until(() => false, fraction * 1_000);
       });
     }
     // On a loaded machine the commit can take far longer or shorter than the probe's, and every
-    // seeded kill can miss it; then kill right after the lock appears until one lands inside.
+    // seeded kill can miss it; then kill right after the lock has its owner until one lands inside.
     for (let extra = 0; midCommit === 0 && extra < 5; extra++)
       await killAfter(`2024-03-1${extra}T00:00:00Z`, () => {
-        until(() => existsSync(lock), 30_000);
+        until(owned, 30_000);
       });
     expect(midCommit).toBeGreaterThan(0);
     rmSync(out, { recursive: true, force: true });
