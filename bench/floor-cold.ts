@@ -1,8 +1,8 @@
 /**
  * The one-read floor of a small delivery run cold (bench/startup.ts; issue 15, target 4): a fresh
  * process that loads the compiled ruleset, reads every IKB file once and decodes, checks and
- * classifies every row (bench/one-read-floor.ts), with V8's optimizing compiler off as in a short
- * `regel validate` (cli/short-run.ts). The bench bundles this entry into one file
+ * classifies every row (bench/one-read-floor.ts), with the V8 flags of a short `regel validate`
+ * (cli/v8-tuning.ts: no optimizing compiler). The bench bundles this entry into one file
  * ({@link bundleColdFloor}) and times its process beside `regel --version` and `regel validate` of
  * the same delivery: what the work itself costs a process, without the command line, the scan,
  * the key sets, the whole-file checks, the tallies and the report.
@@ -11,10 +11,14 @@
  *
  * @module
  */
-import { setFlagsFromString } from "node:v8";
+import {
+  setV8Flags,
+  SHORT_VALIDATION_V8_FLAGS,
+  VALIDATION_V8_FLAGS,
+} from "../runtime/v8-flags.js";
 import { oneReadFloor } from "./one-read-floor.js";
 
-setFlagsFromString("--no-opt");
+await setV8Flags([...VALIDATION_V8_FLAGS, ...SHORT_VALIDATION_V8_FLAGS]);
 const [folder, compiledDir, rrd] = process.argv.slice(2);
 if (folder === undefined || compiledDir === undefined || rrd === undefined) {
   process.stderr.write("usage: node floor-cold.js FOLDER COMPILED_DIR RRD\n");

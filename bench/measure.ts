@@ -19,6 +19,7 @@ import type { Finding, RuleContext } from "../compiler/contract.js";
 import { loadCompiled } from "../runtime/load-compiled.js";
 import { csvFiles, regelReadOnly } from "./read-only.js";
 import { oneReadFloor } from "./one-read-floor.js";
+import { setV8Flags, VALIDATION_V8_FLAGS } from "../runtime/v8-flags.js";
 import { dateToDays, validateDelivery } from "../runtime/delivery.js";
 import {
   loadProject,
@@ -509,12 +510,16 @@ async function main(): Promise<void> {
       result = await rawByteScan(args[0]);
       break;
     case "validate":
+      // the flags `regel validate` sets for itself (cli/v8-tuning.ts), here and in the floors
+      await setV8Flags(VALIDATION_V8_FLAGS);
       result = await validateEndToEnd(args[0], args[1], args[2], args[3]);
       break;
     case "one-read-floor":
+      await setV8Flags(VALIDATION_V8_FLAGS);
       result = await oneReadFloor(args[0], args[1], args[2]);
       break;
     case "one-read-floor-threads":
+      await setV8Flags(VALIDATION_V8_FLAGS);
       result = await oneReadFloorParallel(
         args[0],
         args[1],
@@ -523,6 +528,7 @@ async function main(): Promise<void> {
       );
       break;
     case "validate-threads":
+      await setV8Flags(VALIDATION_V8_FLAGS);
       result = await validateEndToEnd(
         args[0],
         args[1],

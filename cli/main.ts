@@ -12,7 +12,7 @@ import {
   exitQuietlyOnClosedPipe,
   reportFailure,
 } from "./failure.js";
-import { tuneForShortRun } from "./short-run.js";
+import { tuneV8ForRun } from "./v8-tuning.js";
 import { printErr, printOut } from "./terminal-text.js";
 import { toolVersion } from "../runtime/tool-version.js";
 
@@ -32,9 +32,10 @@ program
   .version(toolVersion())
   // commander echoes arguments in its errors ("unknown option ..."): made safe like all output
   .configureOutput({ writeOut: printOut, writeErr: printErr })
-  // a small delivery is validated before optimized code would pay back its compiling
+  // V8 flags for a validation: no pretenuring of streamed rows; for a small delivery, no
+  // optimized code that would not pay back its compiling
   .hook("preAction", async (_program, action) => {
-    await tuneForShortRun(action);
+    await tuneV8ForRun(action);
   })
   .addHelpText(
     "after",

@@ -26,7 +26,7 @@ import {
 
 /**
  * The largest delivery (bytes of its files together) whose files' events are kept from their
- * first read: the size of a short run (cli/short-run.ts). Its events take a few times its bytes
+ * first read: the size of a short run (cli/v8-tuning.ts). Its events take a few times its bytes
  * of memory until the run ends.
  */
 export const REPLAY_BYTES = 1024 * 1024;

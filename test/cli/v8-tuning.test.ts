@@ -1,7 +1,8 @@
 /**
- * A short `regel validate` runs without V8's optimizing compiler (cli/short-run.ts): which
- * deliveries count as short, and that the flag is set — seen through V8's own optimization status
- * of a hot function in a child process — for a short one only.
+ * The V8 flags `regel validate` sets for itself (cli/v8-tuning.ts): which deliveries count as
+ * short, and that the flags are set — seen in a child process through V8's own optimization status
+ * of a hot function (no TurboFan for a short one only) and the generation a surviving allocation
+ * site's next object lands in (no pretenuring for every validation).
  */
 import { spawnSync } from "node:child_process";
 import {
@@ -21,7 +22,7 @@ import {
   folderBytes,
   isShortValidation,
   SMALL_DELIVERY_BYTES,
-} from "../../cli/short-run.js";
+} from "../../cli/v8-tuning.js";
 import { buildPackageOnce } from "../package/package-build.js";
 import { ensureBuilt, ROOT } from "../source-folders.js";
 
@@ -62,10 +63,10 @@ describe("a short validation", () => {
     expect(isShortValidation(EXAMPLE, join(work, "missing"))).toBe(false);
   });
 
-  it("turns off V8's optimizing compiler for a short `regel validate` only", () => {
+  it("turns off pretenuring for every `regel validate`, and V8's optimizing compiler for a short one only", () => {
     ensureBuilt();
     const module = pathToFileURL(
-      join(ROOT, "dist", "cli", "short-run.js"),
+      join(ROOT, "dist", "cli", "v8-tuning.js"),
     ).href;
     const large = folderOf("large-2", SMALL_DELIVERY_BYTES * 2);
     const status = (command: string, folder: string) => {
@@ -77,35 +78,52 @@ describe("a short validation", () => {
           "-e",
           `
           import { Command } from "commander";
-          const { tuneForShortRun } = await import(${JSON.stringify(module)});
+          const { tuneV8ForRun } = await import(${JSON.stringify(module)});
           const action = new Command(${JSON.stringify(command)});
           action.args = [${JSON.stringify(folder)}];
-          const tuned = await tuneForShortRun(action);
+          const flags = await tuneV8ForRun(action);
           function hot(x) { return x * 2 + 1; }
           %PrepareFunctionForOptimization(hot);
           hot(1);
           %OptimizeFunctionOnNextCall(hot);
           hot(2);
+          // every object of this site survives: with pretenuring V8 allocates its next ones old
+          function pair(i) { return [i, i + 1]; }
+          const kept = [];
+          for (let i = 0; i < 1_000_000; i++) kept.push(pair(i));
+          let young = 0;
+          for (let i = 0; i < 100; i++) if (%InYoungGeneration(pair(i))) young++;
           // V8's OptimizationStatus: bit 6 TurboFanned
-          console.log(JSON.stringify({ tuned, turbofanned: (%GetOptimizationStatus(hot) & 64) !== 0 }));
+          console.log(JSON.stringify({ flags, turbofanned: (%GetOptimizationStatus(hot) & 64) !== 0, young }));
           `,
         ],
         { cwd: ROOT, encoding: "utf8" },
       );
       expect(run.stderr).toBe("");
-      return JSON.parse(run.stdout) as { tuned: boolean; turbofanned: boolean };
+      return JSON.parse(run.stdout) as {
+        flags: string[];
+        turbofanned: boolean;
+        young: number;
+      };
     };
     expect(status("validate", EXAMPLE)).toEqual({
-      tuned: true,
+      flags: [
+        "--no-allocation-site-pretenuring",
+        "--no-opt",
+        "--no-minor-gc-task",
+      ],
       turbofanned: false,
+      young: 100,
     });
     expect(status("validate", large)).toEqual({
-      tuned: false,
+      flags: ["--no-allocation-site-pretenuring"],
       turbofanned: true,
+      young: 100,
     });
     expect(status("check", EXAMPLE)).toEqual({
-      tuned: false,
+      flags: [],
       turbofanned: true,
+      young: 0,
     });
   });
 

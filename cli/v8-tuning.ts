@@ -1,0 +1,97 @@
+/**
+ * The V8 flags `regel validate` sets for itself once the command line is read (a flag on node's
+ * own command line would cost more: node then drops its built-in code cache, about 25 ms).
+ *
+ * - **Every validation: no allocation-site pretenuring.** V8 watches how many objects of each
+ *   allocation site survive a scavenge and, above a rate, allocates that site's objects in the old
+ *   generation from then on. A validation streams rows in batches, and whether a batch's rows are
+ *   still held when a scavenge comes is a matter of timing: in about half the runs of a
+ *   1,000,000-depositor delivery V8 pretenured the rows, the old generation filled every 70 ms and
+ *   the run took 15.4–16.5 s instead of 11.9–12.9 s (user CPU 19–21 s against 13–14 s, main-thread
+ *   GC 2.9 s against 0.5 s). Without pretenuring the rows die young, every run.
+ * - **A short validation (up to {@link SMALL_DELIVERY_BYTES}): no optimizing compiler.** Validating
+ *   a small delivery (the bundled example: 1,860 rows) runs most of its code only a few hundred
+ *   times: TurboFan compiles the hottest functions of the runtime and of the compiled ruleset
+ *   (about 75 ms of CPU for the example, on a second thread) and the run is over before the
+ *   optimized code pays that back (the interpreter and the baseline compiler, Sparkplug, still
+ *   run); a larger delivery runs as V8 decides. V8's scavenge task is off too (see
+ *   {@link tuneV8ForRun}).
+ *
+ * Output is the same either way; bench/results.md has the measurements.
+ *
+ * @module
+ */
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { Command } from "commander";
+import {
+  setV8Flags,
+  SHORT_VALIDATION_V8_FLAGS,
+  VALIDATION_V8_FLAGS,
+} from "../runtime/v8-flags.js";
+
+/**
+ * The largest delivery (bytes of its files, with those of `--previous`) validated without the
+ * optimizing compiler. Measured (bench/results.md): without it the CPU time is lower up to about
+ * 3.3 MB, but with a core to spare TurboFan compiles beside the main thread, and the wall time is
+ * the same at 0.8 MB and longer at 1.6 MB (+40 ms). The example (0.26 MB) is faster either way.
+ */
+export const SMALL_DELIVERY_BYTES = 1024 * 1024;
+
+/**
+ * The bytes of the files directly in each folder together, counted up to just above `limit`;
+ * undefined when a folder cannot be listed (standard input `-`, a missing folder: the command
+ * reports that itself).
+ */
+export function folderBytes(
+  folders: readonly string[],
+  limit: number,
+): number | undefined {
+  let total = 0;
+  try {
+    for (const folder of folders)
+      for (const entry of readdirSync(folder, { withFileTypes: true })) {
+        if (!entry.isFile()) continue;
+        total += statSync(join(folder, entry.name)).size;
+        if (total > limit) return total;
+      }
+  } catch {
+    return undefined;
+  }
+  return total;
+}
+
+/** Is `regel validate` of `folder` (and its T−1 `previous`) short enough to run unoptimized? */
+export function isShortValidation(
+  folder: string,
+  previous: string | undefined,
+): boolean {
+  const bytes = folderBytes(
+    previous === undefined ? [folder] : [folder, previous],
+    SMALL_DELIVERY_BYTES,
+  );
+  return bytes !== undefined && bytes <= SMALL_DELIVERY_BYTES;
+}
+
+/**
+ * Before a command runs (commander's `preAction`): for `regel validate`, set
+ * {@link VALIDATION_V8_FLAGS}, and {@link SHORT_VALIDATION_V8_FLAGS} too for a short one. Returns
+ * the flags it set (none for another command).
+ */
+export async function tuneV8ForRun(action: Command): Promise<string[]> {
+  if (action.name() !== "validate") return [];
+  const [folder] = action.args;
+  const { previous } = action.opts<{ previous?: unknown }>();
+  const short =
+    folder !== undefined &&
+    isShortValidation(
+      folder,
+      typeof previous === "string" ? previous : undefined,
+    );
+  const flags = [
+    ...VALIDATION_V8_FLAGS,
+    ...(short ? SHORT_VALIDATION_V8_FLAGS : []),
+  ];
+  await setV8Flags(flags);
+  return flags;
+}
