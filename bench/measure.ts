@@ -6,6 +6,7 @@
  * @module
  */
 import { createReadStream, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -19,7 +20,7 @@ import type { Finding, RuleContext } from "../compiler/contract.js";
 import { loadCompiled } from "../runtime/load-compiled.js";
 import { csvFiles, regelReadOnly } from "./read-only.js";
 import { oneReadFloor } from "./one-read-floor.js";
-import { setV8Flags, VALIDATION_V8_FLAGS } from "../runtime/v8-flags.js";
+import { setV8Flags, validationV8Flags } from "../runtime/v8-flags.js";
 import { dateToDays, validateDelivery } from "../runtime/delivery.js";
 import {
   loadProject,
@@ -511,15 +512,17 @@ async function main(): Promise<void> {
       break;
     case "validate":
       // the flags `regel validate` sets for itself (cli/v8-tuning.ts), here and in the floors
-      await setV8Flags(VALIDATION_V8_FLAGS);
+      await setV8Flags(validationV8Flags(false, 1, availableParallelism()));
       result = await validateEndToEnd(args[0], args[1], args[2], args[3]);
       break;
     case "one-read-floor":
-      await setV8Flags(VALIDATION_V8_FLAGS);
+      await setV8Flags(validationV8Flags(false, 1, availableParallelism()));
       result = await oneReadFloor(args[0], args[1], args[2]);
       break;
     case "one-read-floor-threads":
-      await setV8Flags(VALIDATION_V8_FLAGS);
+      await setV8Flags(
+        validationV8Flags(false, Number(args[3]), availableParallelism()),
+      );
       result = await oneReadFloorParallel(
         args[0],
         args[1],
@@ -528,7 +531,9 @@ async function main(): Promise<void> {
       );
       break;
     case "validate-threads":
-      await setV8Flags(VALIDATION_V8_FLAGS);
+      await setV8Flags(
+        validationV8Flags(false, Number(args[3]), availableParallelism()),
+      );
       result = await validateEndToEnd(
         args[0],
         args[1],

@@ -5,30 +5,30 @@
  * - **Every validation: no allocation-site pretenuring.** V8 watches how many objects of each
  *   allocation site survive a scavenge and, above a rate, allocates that site's objects in the old
  *   generation from then on. A validation streams rows in batches, and whether a batch's rows are
- *   still held when a scavenge comes is a matter of timing: in about half the runs of a
+ *   still held when a scavenge comes is a matter of timing: in 6 of 21 one-thread runs of a
  *   1,000,000-depositor delivery V8 pretenured the rows, the old generation filled every 70 ms and
- *   the run took 15.4–16.5 s instead of 11.9–12.9 s (user CPU 19–21 s against 13–14 s, main-thread
- *   GC 2.9 s against 0.5 s). Without pretenuring the rows die young, every run.
+ *   the run took 14.4–16.5 s instead of 11.2–12.9 s (user CPU 17.5–20.6 s against 12–14 s; in one
+ *   such run main-thread GC took 2.9 s against 0.5 s). Without pretenuring the rows die young,
+ *   every run (24 of 24).
  * - **A short validation (up to {@link SMALL_DELIVERY_BYTES}): no optimizing compiler.** Validating
  *   a small delivery (the bundled example: 1,860 rows) runs most of its code only a few hundred
  *   times: TurboFan compiles the hottest functions of the runtime and of the compiled ruleset
  *   (about 75 ms of CPU for the example, on a second thread) and the run is over before the
  *   optimized code pays that back (the interpreter and the baseline compiler, Sparkplug, still
  *   run); a larger delivery runs as V8 decides. V8's scavenge task is off too (see
- *   {@link tuneV8ForRun}).
+ *   runtime/v8-flags.ts).
+ * - **Threads on every core: no parallel scavenge.** Its helper threads would only wait for the
+ *   cores the validating threads hold.
  *
  * Output is the same either way; bench/results.md has the measurements.
  *
  * @module
  */
 import { readdirSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
-import {
-  setV8Flags,
-  SHORT_VALIDATION_V8_FLAGS,
-  VALIDATION_V8_FLAGS,
-} from "../runtime/v8-flags.js";
+import { setV8Flags, validationV8Flags } from "../runtime/v8-flags.js";
 
 /**
  * The largest delivery (bytes of its files, with those of `--previous`) validated without the
@@ -74,24 +74,45 @@ export function isShortValidation(
 }
 
 /**
- * Before a command runs (commander's `preAction`): for `regel validate`, set
- * {@link VALIDATION_V8_FLAGS}, and {@link SHORT_VALIDATION_V8_FLAGS} too for a short one. Returns
- * the flags it set (none for another command).
+ * The threads `regel validate` of `folder` asks for with `--threads` (`auto`: as many as the run
+ * will take, runtime/stage-partition.ts `threadsWanted`); 1 for a value the command refuses.
+ */
+async function threadsAskedFor(
+  folder: string,
+  threads: unknown,
+): Promise<number> {
+  if (threads === "auto") {
+    // only for `auto`: the module is not loaded otherwise
+    const { AUTO_MIN_BYTES, threadsWanted } =
+      await import("../runtime/stage-partition.js");
+    return threadsWanted("auto", folderBytes([folder], AUTO_MIN_BYTES) ?? 0);
+  }
+  const n = Number(threads);
+  return Number.isSafeInteger(n) && n >= 1 ? n : 1;
+}
+
+/**
+ * Before a command runs (commander's `preAction`): for `regel validate`, set the V8 flags of
+ * runtime/v8-flags.ts `validationV8Flags` — every validation's, a short one's, and those of one
+ * whose threads take every core. Returns the flags it set (none for another command).
  */
 export async function tuneV8ForRun(action: Command): Promise<string[]> {
   if (action.name() !== "validate") return [];
   const [folder] = action.args;
-  const { previous } = action.opts<{ previous?: unknown }>();
-  const short =
-    folder !== undefined &&
-    isShortValidation(
-      folder,
-      typeof previous === "string" ? previous : undefined,
-    );
-  const flags = [
-    ...VALIDATION_V8_FLAGS,
-    ...(short ? SHORT_VALIDATION_V8_FLAGS : []),
-  ];
+  const { previous, threads } = action.opts<{
+    previous?: unknown;
+    threads?: unknown;
+  }>();
+  if (folder === undefined) return [];
+  const short = isShortValidation(
+    folder,
+    typeof previous === "string" ? previous : undefined,
+  );
+  const flags = validationV8Flags(
+    short,
+    await threadsAskedFor(folder, threads),
+    availableParallelism(),
+  );
   await setV8Flags(flags);
   return flags;
 }

@@ -14,7 +14,7 @@ import {
   openSync,
   rmSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,6 +23,7 @@ import {
   isShortValidation,
   SMALL_DELIVERY_BYTES,
 } from "../../cli/v8-tuning.js";
+import { validationV8Flags } from "../../runtime/v8-flags.js";
 import { buildPackageOnce } from "../package/package-build.js";
 import { ensureBuilt, ROOT } from "../source-folders.js";
 
@@ -43,6 +44,29 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "regel-short-run-"));
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("the V8 flags of a validation", () => {
+  it("adds a short run's flags, and no parallel scavenge when the threads take every core", () => {
+    const every = ["--no-allocation-site-pretenuring"];
+    expect(validationV8Flags(false, 1, 2)).toEqual(every);
+    expect(validationV8Flags(true, 1, 2)).toEqual([
+      ...every,
+      "--no-opt",
+      "--no-minor-gc-task",
+    ]);
+    expect(validationV8Flags(false, 2, 2)).toEqual([
+      ...every,
+      "--no-parallel-scavenge",
+    ]);
+    expect(validationV8Flags(false, 4, 2)).toEqual([
+      ...every,
+      "--no-parallel-scavenge",
+    ]);
+    // cores to spare for the collector's helpers, or one thread on one core
+    expect(validationV8Flags(false, 2, 8)).toEqual(every);
+    expect(validationV8Flags(false, 1, 1)).toEqual(every);
+  });
+});
 
 describe("a short validation", () => {
   it("is a delivery of at most SMALL_DELIVERY_BYTES, with its T−1: the bundled example is one", () => {
@@ -69,7 +93,7 @@ describe("a short validation", () => {
       join(ROOT, "dist", "cli", "v8-tuning.js"),
     ).href;
     const large = folderOf("large-2", SMALL_DELIVERY_BYTES * 2);
-    const status = (command: string, folder: string) => {
+    const status = (command: string, folder: string, threads?: string) => {
       const run = spawnSync(
         process.execPath,
         [
@@ -81,6 +105,8 @@ describe("a short validation", () => {
           const { tuneV8ForRun } = await import(${JSON.stringify(module)});
           const action = new Command(${JSON.stringify(command)});
           action.args = [${JSON.stringify(folder)}];
+          action.option("--threads <n|auto>");
+          if (${JSON.stringify(threads ?? null)} !== null) action.setOptionValue("threads", ${JSON.stringify(threads ?? null)});
           const flags = await tuneV8ForRun(action);
           function hot(x) { return x * 2 + 1; }
           %PrepareFunctionForOptimization(hot);
@@ -120,6 +146,19 @@ describe("a short validation", () => {
       turbofanned: true,
       young: 100,
     });
+    // threads on every core: no parallel scavenge either (at least 2, whatever this machine has)
+    const everyCore = String(Math.max(2, availableParallelism()));
+    expect(status("validate", large, everyCore).flags).toEqual([
+      "--no-allocation-site-pretenuring",
+      "--no-parallel-scavenge",
+    ]);
+    expect(status("validate", large, "1").flags).toEqual([
+      "--no-allocation-site-pretenuring",
+    ]);
+    // auto takes one thread below 256 MB of files
+    expect(status("validate", large, "auto").flags).toEqual([
+      "--no-allocation-site-pretenuring",
+    ]);
     expect(status("check", EXAMPLE)).toEqual({
       flags: [],
       turbofanned: true,
