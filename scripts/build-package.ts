@@ -153,6 +153,10 @@ async function commonJs(ids: string[]): Promise<void> {
     input,
     platform: "node",
     logLevel: "warn",
+    // The runtime imports some modules lazily so that the CLI's chunks leave them out
+    // (scripts/bundle-cli.ts); runtime/index.ts exports them, so here they cannot be split off,
+    // which is expected and not worth a warning on every build (`npm ci` included).
+    checks: { ineffectiveDynamicImport: false },
     external: (id) =>
       id.startsWith("node:") ||
       (!bundled(id) && deps.some((d) => id === d || id.startsWith(`${d}/`))),
