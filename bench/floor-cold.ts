@@ -11,14 +11,12 @@
  *
  * @module
  */
-import {
-  setV8Flags,
-  SHORT_VALIDATION_V8_FLAGS,
-  VALIDATION_V8_FLAGS,
-} from "../runtime/v8-flags.js";
+import { availableParallelism } from "node:os";
+import { setV8Flags, validationV8Flags } from "../runtime/v8-flags.js";
 import { oneReadFloor } from "./one-read-floor.js";
 
-await setV8Flags([...VALIDATION_V8_FLAGS, ...SHORT_VALIDATION_V8_FLAGS]);
+// a short run's flags, in this one thread
+await setV8Flags(validationV8Flags(true, 1, availableParallelism()));
 const [folder, compiledDir, rrd] = process.argv.slice(2);
 if (folder === undefined || compiledDir === undefined || rrd === undefined) {
   process.stderr.write("usage: node floor-cold.js FOLDER COMPILED_DIR RRD\n");

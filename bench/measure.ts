@@ -480,6 +480,14 @@ function parseCheckMegabyte(): Record<string, number> {
   };
 }
 
+/**
+ * Set the V8 flags `regel validate` sets for itself (cli/v8-tuning.ts) on a large delivery in
+ * `threads` threads: the validate tasks and the floors run as it does.
+ */
+function flagsOfValidation(threads: number): Promise<void> {
+  return setV8Flags(validationV8Flags(false, threads, availableParallelism()));
+}
+
 async function main(): Promise<void> {
   const [task, ...args] = process.argv.slice(2);
   // the task's CPU time only (the imports above are already done)
@@ -511,18 +519,15 @@ async function main(): Promise<void> {
       result = await rawByteScan(args[0]);
       break;
     case "validate":
-      // the flags `regel validate` sets for itself (cli/v8-tuning.ts), here and in the floors
-      await setV8Flags(validationV8Flags(false, 1, availableParallelism()));
+      await flagsOfValidation(1);
       result = await validateEndToEnd(args[0], args[1], args[2], args[3]);
       break;
     case "one-read-floor":
-      await setV8Flags(validationV8Flags(false, 1, availableParallelism()));
+      await flagsOfValidation(1);
       result = await oneReadFloor(args[0], args[1], args[2]);
       break;
     case "one-read-floor-threads":
-      await setV8Flags(
-        validationV8Flags(false, Number(args[3]), availableParallelism()),
-      );
+      await flagsOfValidation(Number(args[3]));
       result = await oneReadFloorParallel(
         args[0],
         args[1],
@@ -531,9 +536,7 @@ async function main(): Promise<void> {
       );
       break;
     case "validate-threads":
-      await setV8Flags(
-        validationV8Flags(false, Number(args[3]), availableParallelism()),
-      );
+      await flagsOfValidation(Number(args[3]));
       result = await validateEndToEnd(
         args[0],
         args[1],

@@ -6,7 +6,7 @@
  * @module
  */
 /** What every `regel validate` sets: rows streamed in batches are not pretenured. */
-export const VALIDATION_V8_FLAGS: readonly string[] = [
+const VALIDATION_V8_FLAGS: readonly string[] = [
   "--no-allocation-site-pretenuring",
 ];
 
@@ -15,7 +15,7 @@ export const VALIDATION_V8_FLAGS: readonly string[] = [
  * generation is 80 % full (a short run ends soon after, and the example's ended in one, 1-1.5 ms,
  * while its report was written; scavenges still happen when the young generation is full).
  */
-export const SHORT_VALIDATION_V8_FLAGS: readonly string[] = [
+const SHORT_VALIDATION_V8_FLAGS: readonly string[] = [
   "--no-opt",
   "--no-minor-gc-task",
 ];
@@ -25,7 +25,7 @@ export const SHORT_VALIDATION_V8_FLAGS: readonly string[] = [
  * helper threads would wait for cores the validating threads hold; on 2 cores with 2 threads the
  * 1 M delivery ran 0.1–0.35 s shorter without it (bench/results.md).
  */
-export const ALL_CORES_V8_FLAGS: readonly string[] = ["--no-parallel-scavenge"];
+const ALL_CORES_V8_FLAGS: readonly string[] = ["--no-parallel-scavenge"];
 
 /**
  * The V8 flags of a validation: {@link VALIDATION_V8_FLAGS}; {@link SHORT_VALIDATION_V8_FLAGS} too
