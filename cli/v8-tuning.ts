@@ -29,6 +29,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { setV8Flags, validationV8Flags } from "../runtime/v8-flags.js";
+import { threadsOption } from "./threads-option.js";
 
 /**
  * The largest delivery (bytes of its files, with those of `--previous`) validated without the
@@ -81,14 +82,14 @@ async function threadsAskedFor(
   folder: string,
   threads: unknown,
 ): Promise<number> {
-  if (threads === "auto") {
+  const asked = threadsOption(threads);
+  if (asked === "auto") {
     // only for `auto`: the module is not loaded otherwise
     const { AUTO_MIN_BYTES, threadsWanted } =
       await import("../runtime/stage-partition.js");
     return threadsWanted("auto", folderBytes([folder], AUTO_MIN_BYTES) ?? 0);
   }
-  const n = Number(threads);
-  return Number.isSafeInteger(n) && n >= 1 ? n : 1;
+  return asked ?? 1;
 }
 
 /**

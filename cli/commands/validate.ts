@@ -38,6 +38,7 @@ import type { QuarterlyFigures } from "../../runtime/quarterly.js";
 import type { StreamDelivery } from "../stdin-input.js";
 import { printErr, printOut, terminalSafe } from "../terminal-text.js";
 import { attachToValidate } from "./record.js";
+import { MAX_THREADS_OPTION, threadsOption } from "../threads-option.js";
 
 interface ValidateFlags {
   rrd?: string;
@@ -204,17 +205,10 @@ export function register(program: Command): void {
         return fail(
           `--sort-budget ${flags.sortBudget}: expected a positive integer`,
         );
-      const threads = flags.threads ?? "1";
-      if (
-        threads !== "auto" &&
-        !(
-          Number.isSafeInteger(Number(threads)) &&
-          Number(threads) >= 1 &&
-          Number(threads) <= 256
-        )
-      )
+      const threads = threadsOption(flags.threads);
+      if (threads === undefined)
         return fail(
-          `--threads ${threads}: expected auto or a number from 1 to 256`,
+          `--threads ${flags.threads}: expected auto or a number from 1 to ${MAX_THREADS_OPTION}`,
         );
       for (const [key, flag] of LIMIT_FLAGS) {
         const value = flags[key];
@@ -329,10 +323,10 @@ export function register(program: Command): void {
           generatedAt: flags.generatedAt,
           tempDir: flags.tempDir,
           sortBudget: flags.sortBudget ? Number(flags.sortBudget) : undefined,
-          threads: threads === "auto" ? "auto" : Number(threads),
+          threads,
           // more than one thread asked for by name, and one validates: say why
           onThreads: (n, why) => {
-            if (n === 1 && threads !== "auto" && Number(threads) > 1)
+            if (n === 1 && threads !== "auto" && threads > 1)
               printErr(
                 `regel validate: note: the IKBs are validated in one thread: ${why}\n`,
               );

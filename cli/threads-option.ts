@@ -1,0 +1,19 @@
+/**
+ * The value of `regel validate --threads`: `auto`, or a whole number from 1 to
+ * {@link MAX_THREADS_OPTION}. Read by the command itself and, before it runs, by cli/v8-tuning.ts.
+ *
+ * @module
+ */
+
+/** The most threads `--threads` takes. */
+export const MAX_THREADS_OPTION = 256;
+
+/** `--threads` as given (default 1): `"auto"`, the number, or undefined when it is neither. */
+export function threadsOption(value: unknown): number | "auto" | undefined {
+  if (value === undefined) return 1;
+  if (value === "auto") return "auto";
+  const n = Number(value);
+  return Number.isSafeInteger(n) && n >= 1 && n <= MAX_THREADS_OPTION
+    ? n
+    : undefined;
+}
