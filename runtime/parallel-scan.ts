@@ -256,8 +256,7 @@ export async function scanRange(
   r.lines = resume.line - 1;
   r.counted = [...counted];
   r.unique = unique?.added();
-  r.collected = sets.map((set) => set.added());
-  r.wholeFile = checks.map((w) => w.scanPart());
+  rows.finish();
   r.totals = totals.partial();
   return r;
 }
@@ -270,6 +269,14 @@ export async function scanRange(
 class RangeRows {
   /** The IKB key of the range's last good row so far (null: none yet). */
   prevKey: string | null = null;
+  /**
+   * How many whole-file checks and key sets there are, and the sets' columns as a typed array:
+   * an empty array has another map than a full one, and a file without checks or sets would
+   * otherwise deoptimize {@link scan} (compiled for the files before it) on their `length`.
+   */
+  private readonly nChecks: number;
+  private readonly nSets: number;
+  private readonly collectCols: Int32Array;
 
   constructor(
     private readonly d: ScanFile,
@@ -285,10 +292,29 @@ class RangeRows {
     private readonly checks: WholeFileCheck[],
     private readonly totals: FileTotals,
     private readonly normalize: ReturnType<typeof cellNormalizer>,
-  ) {}
+  ) {
+    this.nChecks = checks.length;
+    this.collectCols = Int32Array.from(d.collect);
+    this.nSets = this.collectCols.length;
+  }
+
+  /**
+   * The key sets' and whole-file checks' parts of the range, into its result. By the counts, as
+   * {@link scan}: a `map` over the arrays, inlined into {@link scanRange}, deoptimized its loop.
+   */
+  finish(): void {
+    const { r, sets, checks, nSets, nChecks } = this;
+    const collected: Float64Array[] = [];
+    for (let i = 0; i < nSets; i++) collected.push(sets[i].added());
+    const parts: WholeFileScanPart[] = [];
+    for (let w = 0; w < nChecks; w++) parts.push(checks[w].scanPart());
+    r.collected = collected;
+    r.wholeFile = parts;
+  }
 
   scan(batch: CsvEvent[]): void {
     const { d, r, unique, sets, checks, totals, normalize } = this;
+    const { nChecks, nSets, collectCols } = this;
     const { ikbCol, width, keyCols } = d;
     for (let b = 0; b < batch.length; b++) {
       const ev = batch[b];
@@ -314,17 +340,17 @@ class RangeRows {
         this.prevKey = key;
       }
       if (unique) unique.addHash(hash53Cells(ev.cells, keyCols));
-      if (checks.length > 0) {
+      if (nChecks > 0) {
         let cells = ev.cells;
         if (normalize) {
           cells = cells.slice();
           normalize.normalize(cells);
         }
-        for (let w = 0; w < checks.length; w++) checks[w].scan(cells);
+        for (let w = 0; w < nChecks; w++) checks[w].scan(cells);
       }
       totals.row(this.entity, ev.cells, d.index, ev.line, normalize);
-      for (let i = 0; i < sets.length; i++) {
-        const v = ev.cells[d.collect[i]];
+      for (let i = 0; i < nSets; i++) {
+        const v = ev.cells[collectCols[i]];
         if (v !== "") sets[i].add(v);
       }
       r.records++;

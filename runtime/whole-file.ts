@@ -830,26 +830,65 @@ export function repeatedHashes(hashes: Float64Array): {
   candidates: Float64Array;
   rows: Uint8Array | undefined;
 } {
+  // each loop a function of its own: in one function, the optimizing compiler compiled it on
+  // the first loop, before the others had run, and it was deoptimized at each next loop
+  // ("insufficient type feedback") and compiled again
   const n = hashes.length;
   let bits = 1;
   while (bits < 21 && 2 ** (bits + 1) <= n) bits++;
   const buckets = 2 ** bits;
   // a 53-bit hash's top `bits` bits (exact: a division by a power of two)
   const scale = 2 ** (53 - bits);
+  const start = bucketStarts(hashes, buckets, scale);
+  const low = lowByBucket(hashes, start, buckets, scale);
+  const marked = markedBuckets(start, low, buckets);
+  if (marked === undefined)
+    return { candidates: new Numbers().take(), rows: undefined };
+  return repeatedIn(hashes, suspectRows(hashes, marked, scale));
+}
+
+/** Where each bucket starts in the rows grouped by bucket (one more: the end). */
+function bucketStarts(
+  hashes: Float64Array,
+  buckets: number,
+  scale: number,
+): Uint32Array {
+  const n = hashes.length;
   const start = new Uint32Array(buckets + 1);
   for (let i = 0; i < n; i++) {
     const h = hashes[i];
     if (h === h) start[Math.floor(h / scale) + 1]++;
   }
   for (let b = 0; b < buckets; b++) start[b + 1] += start[b];
+  return start;
+}
+
+/** The low 32 bits of each hash (ToUint32 of an integer below 2^53 is exact), by bucket. */
+function lowByBucket(
+  hashes: Float64Array,
+  start: Uint32Array,
+  buckets: number,
+  scale: number,
+): Uint32Array {
+  const n = hashes.length;
   const next = start.slice(0, buckets);
-  // the low 32 bits of each hash (ToUint32 of an integer below 2^53 is exact), by bucket
   const low = new Uint32Array(start[buckets]);
   for (let i = 0; i < n; i++) {
     const h = hashes[i];
     if (h === h) low[next[Math.floor(h / scale)]++] = h >>> 0;
   }
-  // the buckets that hold two equal low parts: a repeated hash is in one of them
+  return low;
+}
+
+/**
+ * The buckets that hold two equal low parts, one bit each (a repeated hash is in one of them);
+ * undefined when none does.
+ */
+function markedBuckets(
+  start: Uint32Array,
+  low: Uint32Array,
+  buckets: number,
+): Uint8Array | undefined {
   const marked = new Uint8Array((buckets >>> 3) + 1);
   let anyMarked = false;
   for (let b = 0; b < buckets; b++) {
@@ -873,9 +912,16 @@ export function repeatedHashes(hashes: Float64Array): {
       anyMarked = true;
     }
   }
-  const found = new Numbers();
-  if (!anyMarked) return { candidates: found.take(), rows: undefined };
-  // the rows of the marked buckets, by their whole hash
+  return anyMarked ? marked : undefined;
+}
+
+/** The rows (places in `hashes`) of the marked buckets, in order. */
+function suspectRows(
+  hashes: Float64Array,
+  marked: Uint8Array,
+  scale: number,
+): Uint32Array {
+  const n = hashes.length;
   const suspects = new Words();
   for (let i = 0; i < n; i++) {
     const h = hashes[i];
@@ -883,7 +929,16 @@ export function repeatedHashes(hashes: Float64Array): {
     const b = Math.floor(h / scale);
     if ((marked[b >>> 3] & (1 << (b & 7))) !== 0) suspects.push(i);
   }
-  const order = suspects.data.subarray(0, suspects.n);
+  return suspects.data.subarray(0, suspects.n);
+}
+
+/** {@link repeatedHashes} of the `suspects` rows: sorted by their whole hash, the equal ones. */
+function repeatedIn(
+  hashes: Float64Array,
+  order: Uint32Array,
+): { candidates: Float64Array; rows: Uint8Array | undefined } {
+  const n = hashes.length;
+  const found = new Numbers();
   order.sort((a, b) => hashes[a] - hashes[b]);
   let rows: Uint8Array | undefined;
   for (let from = 0; from < order.length;) {
