@@ -155,21 +155,28 @@ export async function scanRange(
   const entity = s.rs.entities.find((e) => e.name === d.entity);
   if (entity === undefined)
     throw new Error(`the compiled ruleset has no entity ${d.entity}`);
-  const checks = d.wholeFile.map((i) => {
+  // the checks and sets pushed onto empty arrays, not made by `map`: an array `map` builds in
+  // optimized code has another elements kind than one it builds unoptimized, and RangeRows.scan,
+  // compiled on the one, was deoptimized by the other
+  const checks: WholeFileCheck[] = [];
+  for (const i of d.wholeFile) {
     const rule = s.rs.fileRules[i];
-    return new WholeFileCheck(
-      rule,
-      s.rs.wholeFile![rule.code],
-      entity,
-      d.index,
-      d.file,
-      s.opts.showPersonalData === true,
+    checks.push(
+      new WholeFileCheck(
+        rule,
+        s.rs.wholeFile![rule.code],
+        entity,
+        d.index,
+        d.file,
+        s.opts.showPersonalData === true,
+      ),
     );
-  });
+  }
   const totals = new FileTotals(s.rs.fileRules, s.rs.fileTotals, s.rs.entities);
   totals.rrd = s.rrdDays;
   const unique = d.unique ? new HashSet53() : undefined;
-  const sets = d.collect.map(() => new HashSet53());
+  const sets: HashSet53[] = [];
+  for (let i = 0; i < d.collect.length; i++) sets.push(new HashSet53());
   const normalize = cellNormalizer(entity, d.index);
   const max = s.maxSamples;
   const perCode = new Map<string, number>();
