@@ -183,8 +183,26 @@ class IkbRecords {
   }
 }
 
-/** The records of an entity of which an IKB has none (frozen: shared by every IKB). */
-const NO_RECORDS = Object.freeze([]) as unknown as unknown[];
+/**
+ * The records of an entity of which an IKB has none, shared by every IKB: never written to
+ * ({@link recordsOf} replaces it). Not frozen, and of the elements kind of the lists that
+ * {@link recordsOf} makes (holey, of objects), so that the compiled module's loops over an IKB's
+ * records (`ikb.NP.length`, `ikb.NP[i]`) see one kind of array: a frozen empty array has a map of
+ * its own, and the first IKB without a record of an entity sent every such loop back to the
+ * interpreter.
+ */
+const NO_RECORDS: unknown[] = emptyRecordList();
+
+/**
+ * An empty array of the elements kind that every list of records ends with (holey, of objects:
+ * `new Array(n)` is of small integers until a record is stored in it).
+ */
+function emptyRecordList(): unknown[] {
+  const list = new Array<unknown>(1);
+  list[0] = list;
+  list.length = 0;
+  return list;
+}
 
 /**
  * The list of an IKB's records of an entity, grown by `more` places for the records to come
@@ -269,12 +287,14 @@ function processIkb(
     // a row that did not decode has no record
     if (list !== undefined && at < list.length) list.length = at;
   }
+  // every context has the same properties in the same order (`previous` too, undefined without
+  // a previous delivery), so that the compiled checks see one shape of context
   const ctx: RuleContext = {
     rrd: s.rrdDays,
     ikb: ikb ?? EMPTY_IKB,
     ikbKey: key,
+    previous,
   };
-  if (previous !== undefined) ctx.previous = previous;
   const all: Finding[] = [];
   for (let k = 0; k < n; k++) {
     const f = itemFile[k];
