@@ -693,6 +693,17 @@ class TextSink implements PieceSink {
 }
 
 /**
+ * An empty batch of events, an array of objects from the start (an empty `[]` is one of small
+ * integers until its first event: the tokenizer, which pushes the events, was optimized for
+ * one kind and left again for the other).
+ */
+function newBatch(): CsvEvent[] {
+  const batch = [undefined] as unknown as CsvEvent[];
+  batch.length = 0;
+  return batch;
+}
+
+/**
  * Read CSV events from a stream of bytes or text, in batches (one per input chunk), so consumers
  * loop synchronously over most records. A record holding bytes that are not valid UTF-8 is
  * rejected with its line number. The byte tokenizer (runtime/csv-bytes.ts) reads UTF-8 with ASCII
@@ -703,7 +714,7 @@ export async function* readCsvBatches(
   source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
   options: CsvReaderOptions = {},
 ): AsyncGenerator<CsvEvent[]> {
-  let batch: CsvEvent[] = [];
+  let batch = newBatch();
   const emit = (e: CsvEvent) => batch.push(e);
   const bytes =
     (options.tokenizer ?? DEFAULT_TOKENIZER) === "bytes" &&
@@ -739,7 +750,7 @@ export async function* readCsvBatches(
       if (resume !== undefined) resume.offset = -1;
       if (batch.length) {
         yield batch;
-        batch = [];
+        batch = newBatch();
       }
       continue;
     }
@@ -766,7 +777,7 @@ export async function* readCsvBatches(
       }
       if (batch.length) {
         yield batch;
-        batch = [];
+        batch = newBatch();
       }
     }
   }
