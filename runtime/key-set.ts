@@ -288,13 +288,14 @@ export function sortHashes(
   // Each pass is a function of its own: one function of many loops is optimized on the stack in
   // its first loop, before the later loops have run, and left again at each of them (every set
   // sorted, as the compiled code is kept); a function per loop is optimized once, as it is.
+  // the counts and places as small integers (`1 << b`; `2 ** b` is a double to the compiler)
   let bits = 0;
-  while (bits < 24 && 2 ** (bits + 3) <= n) bits++;
-  const buckets = 2 ** bits;
+  while (bits < 24 && 1 << (bits + 3) <= n) bits++;
+  const buckets = 1 << bits;
   const shift = 2 ** (53 - bits);
   // pass 1, by the top `high` bits: parts[p] is where part p starts
   const high = Math.min(bits, 12);
-  const partCount = 2 ** high;
+  const partCount = 1 << high;
   const partShift = 2 ** (53 - high);
   const parts = new Uint32Array(partCount + 1);
   countBuckets(d, 0, n, parts, partShift, 0);
@@ -303,7 +304,7 @@ export function sortHashes(
   const sorted = new Float64Array(n);
   scatter(d, 0, n, sorted, next, partShift, 0);
   // pass 2, within each part by the rest of the bucket bits; index[b]: where bucket b starts
-  const width = 2 ** (bits - high);
+  const width = 1 << (bits - high);
   let index: Uint32Array<ArrayBuffer>;
   if (width === 1) index = parts;
   else {
