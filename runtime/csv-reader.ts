@@ -716,6 +716,11 @@ export async function* readCsvBatches(
 ): AsyncGenerator<CsvEvent[]> {
   let batch = newBatch();
   const emit = (e: CsvEvent) => batch.push(e);
+  // the options read once: their objects have many shapes (one per caller), which the loop below
+  // would meet at every chunk
+  const onChunk = options.onChunk;
+  const onBytes = options.onBytes;
+  const toEnd = options.end === undefined;
   const bytes =
     (options.tokenizer ?? DEFAULT_TOKENIZER) === "bytes" &&
     byteTokenizerFits(options)
@@ -745,7 +750,7 @@ export async function* readCsvBatches(
     );
   for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
     if (typeof chunk === "string") {
-      options.onChunk?.(Buffer.from(chunk, "utf8"));
+      onChunk?.(Buffer.from(chunk, "utf8"));
       sink.pushString(chunk);
       if (resume !== undefined) resume.offset = -1;
       if (batch.length) {
@@ -754,7 +759,7 @@ export async function* readCsvBatches(
       }
       continue;
     }
-    options.onChunk?.(chunk);
+    onChunk?.(chunk);
     // big reads, small batches: see BATCH_BYTES. Pieces end at multiples of BATCH_BYTES of the
     // file's offsets (and at the ends of chunks), wherever the read started: a read of a range
     // (runtime/parallel-scan.ts) then ends its batches where a read of the whole file does, so
@@ -767,7 +772,7 @@ export async function* readCsvBatches(
       const piece =
         off === 0 && to === chunk.byteLength ? chunk : chunk.subarray(off, to);
       off = to;
-      options.onBytes?.(piece.byteLength);
+      onBytes?.(piece.byteLength);
       sink.push(piece);
       pushed += piece.byteLength;
       if (resume !== undefined) {
@@ -783,7 +788,7 @@ export async function* readCsvBatches(
   }
   // a range of a file: the record open at its end is the next range's (or the range was cut
   // inside a record, which the resume point tells)
-  if (options.end === undefined) sink.end();
+  if (toEnd) sink.end();
   if (batch.length) yield batch;
 }
 
