@@ -83,7 +83,9 @@ function decodeParts(
   // a rarely taken branch of its own per field would leave the optimized decoder on the first
   // such cell of each field, where this branch does once (the helper's loop warms for them all).
   const withUnknown = fields.flatMap(({ field }, j) =>
-    (field.decl.unknownValues ?? []).length > 0 ? [{ field, i: positions[j] }] : [],
+    (field.decl.unknownValues ?? []).length > 0
+      ? [{ field, i: positions[j] }]
+      : [],
   );
   const marks: Code[] =
     withUnknown.length === 0

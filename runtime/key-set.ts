@@ -327,7 +327,8 @@ function countBuckets(
   shift: number,
   first: number,
 ): void {
-  for (let i = from; i < to; i++) counts[Math.floor(d[i] / shift) - first + 1]++;
+  for (let i = from; i < to; i++)
+    counts[Math.floor(d[i] / shift) - first + 1]++;
 }
 
 /** Running sums of `counts[from..to]`: then `counts[b]` is where bucket `b` starts. */

@@ -74,7 +74,10 @@ describe("a decoded record", () => {
     expect(plain.$unknown).toBeUndefined();
     expect(plain.$invalid).toBeUndefined();
     const unknown = decode(m, "NP", row("Non-applicable", "Unknown", "x"));
-    expect(unknown.$unknown).toEqual({ born: "Non-applicable", title: "Unknown" });
+    expect(unknown.$unknown).toEqual({
+      born: "Non-applicable",
+      title: "Unknown",
+    });
     expect(unknown.$invalid).toEqual({ score: "x" });
     expect(unknown.born).toBeUndefined();
     expect(unknown.title).toBeUndefined();
