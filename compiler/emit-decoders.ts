@@ -76,15 +76,36 @@ function decodeParts(
         : ts`${cellVar(i)} === "" || ${unknown}`;
     return ts`${key(field.name)}: ${empty} ? undefined : ${decodeExpr(ctx, kind, cellVar(i))}`;
   });
-  const marks: Code[] = [];
-  fields.forEach(({ field }, j) => {
-    const i = positions[j];
-    const unknown = unknownTest(field, i);
-    if (unknown !== undefined)
-      marks.push(
-        ts`if (${unknown}) (${R}.$unknown ??= {})[${lit(field.name)}] = ${cellVar(i)};`,
-      );
-  });
+  // present (undefined) in every record, so that every record of the entity has one shape (map):
+  // the compiled checks, which read records of the entity, then see only that one
+  props.push(ts`$invalid: undefined`, ts`$unknown: undefined`);
+  // One call for all the fields with `unknown` texts, taken only when one of them is such a text:
+  // a rarely taken branch of its own per field would leave the optimized decoder on the first
+  // such cell of each field, where this branch does once (the helper's loop warms for them all).
+  const withUnknown = fields.flatMap(({ field }, j) =>
+    (field.decl.unknownValues ?? []).length > 0
+      ? [{ field, i: positions[j] }]
+      : [],
+  );
+  const marks: Code[] =
+    withUnknown.length === 0
+      ? []
+      : [
+          ts`if (${join(
+            withUnknown.map(({ field, i }) => unknownTest(field, i)!),
+            " || ",
+          )}) $markUnknown(${R}, cells, index, ${ctx.hoist(
+            "UNKNOWN",
+            lit(
+              withUnknown.map(({ field, i }) => [
+                i,
+                field.name,
+                (field.decl.unknownValues ?? []).map((u) => u.value),
+              ]),
+            ),
+            ts`readonly (readonly [number, string, readonly string[]])[]`,
+          )});`,
+        ];
   const bad: Code[] = [];
   fields.forEach(({ field, kind }, j) => {
     const i = positions[j];

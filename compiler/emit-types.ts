@@ -207,9 +207,9 @@ export function emitRecordInterface(
   );
   return ts`${doc(lines)}export interface ${recordType(entity)} {
     ${join(members, "\n")}
-    /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
+    /** The CSV text of fields that did not fit their type, by field name (undefined when there are none). */
     $invalid?: Record<string, string>;
-    /** The text of fields delivered as one of their "unknown" texts, by field name (set only when there are any). */
+    /** The text of fields delivered as one of their "unknown" texts, by field name (undefined when there are none). */
     $unknown?: Record<string, string>;
   }`;
 }

@@ -406,8 +406,21 @@ export interface KeyGroup {
   rows: KeyedRow[][];
 }
 
-/** The rows of a source that has none with a group's key (frozen: one list for all groups). */
-const NO_ROWS = Object.freeze([]) as unknown as KeyedRow[];
+/** The rows of a source that has none with a group's key (one list for all groups, never written to). */
+const NO_ROWS: KeyedRow[] = emptyObjectArray();
+
+/**
+ * An empty array of objects (an empty `[]` is one of small integers until an object is stored in
+ * it, a frozen one has a map of its own): the empty list of rows is of the kind of every other
+ * (a slice of a batch), and the groups' list of the kind it has once it has one, so that the loops
+ * over them (here, and over an IKB's rows in runtime/stage-validate.ts) see one kind of array and
+ * stay optimized. Not frozen: never written to.
+ */
+function emptyObjectArray<T>(): T[] {
+  const list = [undefined] as unknown as T[];
+  list.length = 0;
+  return list;
+}
 
 /**
  * K-way merge of per-entity streams of row batches, each sorted by key, into groups with the same
@@ -442,7 +455,7 @@ const GROUPS_REFILL = 2;
  * loop it does not); the generator only awaits the refills.
  */
 class Grouper {
-  private out: KeyGroup[] = [];
+  private out: KeyGroup[] = emptyObjectArray();
   /** The group being formed when a cursor had to be refilled: its key, rows, next cursor. */
   private min = "";
   private rows: KeyedRow[][] | undefined;
@@ -453,7 +466,7 @@ class Grouper {
   /** The groups formed so far. */
   take(): KeyGroup[] {
     const out = this.out;
-    this.out = [];
+    this.out = emptyObjectArray();
     return out;
   }
 

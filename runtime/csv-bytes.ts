@@ -154,7 +154,7 @@ export class ByteCsvTokenizer {
    * Empty cells as many as the last record had: a record's cells are a copy of it (one
    * allocation, the array packed), filled in.
    */
-  private template: string[] = [];
+  private template: string[] = blankCells(0);
   /** A projection's `keep` seen last, and the last column it keeps ({@link lastKept}). */
   private keepSeen: Uint8Array | undefined;
   private keepLast = 0;
@@ -769,8 +769,12 @@ function asciiBytes(b: Buffer, s: number, e: number): boolean {
 
 /** `n` empty cells, in a packed array. */
 function blankCells(n: number): string[] {
-  const cells: string[] = [];
-  for (let k = 0; k < n; k++) cells.push("");
+  // begun with a string, so that even an empty one is an array of objects, as every record's
+  // cells are (an empty `[]` is an array of small integers: the first record's copy of it had
+  // another elements kind, and storing its first cell left the optimized tokenizer)
+  const cells: string[] = [""];
+  for (let k = 1; k < n; k++) cells.push("");
+  if (n === 0) cells.length = 0;
   return cells;
 }
 

@@ -693,6 +693,17 @@ class TextSink implements PieceSink {
 }
 
 /**
+ * An empty batch of events, an array of objects from the start (an empty `[]` is one of small
+ * integers until its first event: the tokenizer, which pushes the events, was optimized for
+ * one kind and left again for the other).
+ */
+function newBatch(): CsvEvent[] {
+  const batch = [undefined] as unknown as CsvEvent[];
+  batch.length = 0;
+  return batch;
+}
+
+/**
  * Read CSV events from a stream of bytes or text, in batches (one per input chunk), so consumers
  * loop synchronously over most records. A record holding bytes that are not valid UTF-8 is
  * rejected with its line number. The byte tokenizer (runtime/csv-bytes.ts) reads UTF-8 with ASCII
@@ -703,8 +714,13 @@ export async function* readCsvBatches(
   source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
   options: CsvReaderOptions = {},
 ): AsyncGenerator<CsvEvent[]> {
-  let batch: CsvEvent[] = [];
+  let batch = newBatch();
   const emit = (e: CsvEvent) => batch.push(e);
+  // the options read once: their objects have many shapes (one per caller), which the loop below
+  // would meet at every chunk
+  const onChunk = options.onChunk;
+  const onBytes = options.onBytes;
+  const toEnd = options.end === undefined;
   const bytes =
     (options.tokenizer ?? DEFAULT_TOKENIZER) === "bytes" &&
     byteTokenizerFits(options)
@@ -734,16 +750,16 @@ export async function* readCsvBatches(
     );
   for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
     if (typeof chunk === "string") {
-      options.onChunk?.(Buffer.from(chunk, "utf8"));
+      onChunk?.(Buffer.from(chunk, "utf8"));
       sink.pushString(chunk);
       if (resume !== undefined) resume.offset = -1;
       if (batch.length) {
         yield batch;
-        batch = [];
+        batch = newBatch();
       }
       continue;
     }
-    options.onChunk?.(chunk);
+    onChunk?.(chunk);
     // big reads, small batches: see BATCH_BYTES. Pieces end at multiples of BATCH_BYTES of the
     // file's offsets (and at the ends of chunks), wherever the read started: a read of a range
     // (runtime/parallel-scan.ts) then ends its batches where a read of the whole file does, so
@@ -756,7 +772,7 @@ export async function* readCsvBatches(
       const piece =
         off === 0 && to === chunk.byteLength ? chunk : chunk.subarray(off, to);
       off = to;
-      options.onBytes?.(piece.byteLength);
+      onBytes?.(piece.byteLength);
       sink.push(piece);
       pushed += piece.byteLength;
       if (resume !== undefined) {
@@ -766,13 +782,13 @@ export async function* readCsvBatches(
       }
       if (batch.length) {
         yield batch;
-        batch = [];
+        batch = newBatch();
       }
     }
   }
   // a range of a file: the record open at its end is the next range's (or the range was cut
   // inside a record, which the resume point tells)
-  if (options.end === undefined) sink.end();
+  if (toEnd) sink.end();
   if (batch.length) yield batch;
 }
 

@@ -285,56 +285,110 @@ export function sortHashes(
   d: Float64Array<ArrayBufferLike>,
   n: number,
 ): SortedHashes {
+  // Each pass is a function of its own: one function of many loops is optimized on the stack in
+  // its first loop, before the later loops have run, and left again at each of them (every set
+  // sorted, as the compiled code is kept); a function per loop is optimized once, as it is.
+  // the counts and places as small integers (`1 << b`; `2 ** b` is a double to the compiler)
   let bits = 0;
-  while (bits < 24 && 2 ** (bits + 3) <= n) bits++;
-  const buckets = 2 ** bits;
+  while (bits < 24 && 1 << (bits + 3) <= n) bits++;
+  const buckets = 1 << bits;
   const shift = 2 ** (53 - bits);
   // pass 1, by the top `high` bits: parts[p] is where part p starts
   const high = Math.min(bits, 12);
-  const partCount = 2 ** high;
+  const partCount = 1 << high;
   const partShift = 2 ** (53 - high);
   const parts = new Uint32Array(partCount + 1);
-  for (let i = 0; i < n; i++) parts[Math.floor(d[i] / partShift) + 1]++;
-  for (let p = 0; p < partCount; p++) parts[p + 1] += parts[p];
+  countBuckets(d, 0, n, parts, partShift, 0);
+  sumCounts(parts, 0, partCount);
   const next = parts.slice(0, partCount);
   const sorted = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const x = d[i];
-    sorted[next[Math.floor(x / partShift)]++] = x;
-  }
+  scatter(d, 0, n, sorted, next, partShift, 0);
   // pass 2, within each part by the rest of the bucket bits; index[b]: where bucket b starts
-  const width = 2 ** (bits - high);
+  const width = 1 << (bits - high);
   let index: Uint32Array<ArrayBuffer>;
   if (width === 1) index = parts;
   else {
     index = new Uint32Array(buckets + 1);
-    let largest = 0;
-    for (let p = 0; p < partCount; p++)
-      if (parts[p + 1] - parts[p] > largest) largest = parts[p + 1] - parts[p];
-    const part = new Float64Array(largest);
+    const part = new Float64Array(largestPart(parts, partCount));
     const at = new Uint32Array(width);
-    for (let p = 0; p < partCount; p++) {
-      const lo = parts[p];
-      const hi = parts[p + 1];
-      const first = p * width;
-      // counts at index[b + 1], summed from the part's start (index[first + width] is the
-      // next part's start: its own counts go to the places after it)
-      index[first] = lo;
-      for (let i = lo; i < hi; i++) index[Math.floor(sorted[i] / shift) + 1]++;
-      for (let b = first; b < first + width; b++) index[b + 1] += index[b];
-      if (hi - lo < 2) continue;
-      part.set(sorted.subarray(lo, hi));
-      for (let k = 0; k < width; k++) at[k] = index[first + k];
-      for (let i = 0; i < hi - lo; i++) {
-        const x = part[i];
-        sorted[at[Math.floor(x / shift) - first]++] = x;
-      }
-      // while the part is in the caches
-      sortBuckets(sorted, index, first, first + width);
-    }
+    for (let p = 0; p < partCount; p++)
+      sortPart(sorted, parts, p, width, shift, index, part, at);
   }
   if (width === 1) sortBuckets(sorted, index, 0, buckets);
   return { sorted, index, shift };
+}
+
+/** Count the hashes `d[from..to)` by bucket (`x / shift` less `first`) at `counts[bucket + 1]`. */
+function countBuckets(
+  d: Float64Array<ArrayBufferLike>,
+  from: number,
+  to: number,
+  counts: Uint32Array,
+  shift: number,
+  first: number,
+): void {
+  for (let i = from; i < to; i++)
+    counts[Math.floor(d[i] / shift) - first + 1]++;
+}
+
+/** Running sums of `counts[from..to]`: then `counts[b]` is where bucket `b` starts. */
+function sumCounts(counts: Uint32Array, from: number, to: number): void {
+  for (let b = from; b < to; b++) counts[b + 1] += counts[b];
+}
+
+/** Put each hash of `d[from..to)` at `next[bucket]` (`x / shift` less `first`), moved on. */
+function scatter(
+  d: Float64Array<ArrayBufferLike>,
+  from: number,
+  to: number,
+  sorted: Float64Array,
+  next: Uint32Array,
+  shift: number,
+  first: number,
+): void {
+  for (let i = from; i < to; i++) {
+    const x = d[i];
+    sorted[next[Math.floor(x / shift) - first]++] = x;
+  }
+}
+
+/** The number of hashes in the largest part. */
+function largestPart(parts: Uint32Array, partCount: number): number {
+  let largest = 0;
+  for (let p = 0; p < partCount; p++)
+    if (parts[p + 1] - parts[p] > largest) largest = parts[p + 1] - parts[p];
+  return largest;
+}
+
+/**
+ * Sort part `p` (its hashes at `parts[p]` to `parts[p + 1]` of `sorted`) by the buckets of
+ * `width` it has, and within them; `index[b]` is where bucket `b` starts. `part` and `at` are
+ * room for the part's hashes and its buckets' places.
+ */
+function sortPart(
+  sorted: Float64Array,
+  parts: Uint32Array,
+  p: number,
+  width: number,
+  shift: number,
+  index: Uint32Array,
+  part: Float64Array,
+  at: Uint32Array,
+): void {
+  const lo = parts[p];
+  const hi = parts[p + 1];
+  const first = p * width;
+  // counts at index[b + 1], summed from the part's start (index[first + width] is the next
+  // part's start: its own counts go to the places after it)
+  index[first] = lo;
+  countBuckets(sorted, lo, hi, index, shift, 0);
+  sumCounts(index, first, first + width);
+  if (hi - lo < 2) return;
+  part.set(sorted.subarray(lo, hi));
+  for (let k = 0; k < width; k++) at[k] = index[first + k];
+  scatter(part, 0, hi - lo, sorted, at, shift, first);
+  // while the part is in the caches
+  sortBuckets(sorted, index, first, first + width);
 }
 
 /** Sort the hashes within each of the buckets `from` to `to` (`index` gives where each starts). */

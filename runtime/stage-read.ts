@@ -275,6 +275,8 @@ function prepareFiles(s: DeliveryRun): void {
       problemsOmitted: 0,
       blockingByCode: [],
     };
+    // every property, the optional ones too (undefined until set), so that every file's state
+    // has one shape: the hot loops that take a file's state (scan, assembly, validation) see one
     const state: FileState = {
       entity,
       blocking: new Map(),
@@ -287,14 +289,21 @@ function prepareFiles(s: DeliveryRun): void {
       index: [],
       ikbCol: -1,
       keyCols: [],
+      unique: undefined,
       refs: [],
+      runs: undefined,
+      resume: undefined,
       wholeFile: [],
       roleByField: entity.roleBy
         ? entity.fields.findIndex((f) => f.name === entity.roleBy)
         : -1,
       decode: s.rs.decoders[entity.name],
       check: s.rs.checks[entity.name],
+      firstLineIsData: undefined,
+      normalize: undefined,
+      recordTypes: undefined,
       hash: new InputHash(),
+      sha256: undefined,
     };
     if (entity.record !== undefined) {
       const sharing = s.rs.entities.filter(
@@ -655,7 +664,8 @@ async function scan(
   /** The header's cells (the reader names columns by them), when it was bound. */
   let headerCells: string[] | undefined;
   // the scan needs only the IKB key, key and referenced columns: the others are not materialized
-  const projection: CsvProjection = {};
+  // `keep` present from the start (set by the header): every projection has one shape
+  const projection: CsvProjection = { keep: undefined };
   // after a rejected header the rest of the file is only counted: every record is read and rejected
   let countOnly = false;
   /** Records of this entity read well (for `single`). */

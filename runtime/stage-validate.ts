@@ -95,7 +95,7 @@ async function validateAll(s: DeliveryRun): Promise<void> {
   for (const f of flat) {
     for await (const batch of goodRows(s, f))
       for (const row of batch)
-        processIkb(s, undefined, [f], [[row]], undefined);
+        processIkb(s, undefined, [f], rowsOfOne(row), undefined);
   }
 }
 
@@ -120,7 +120,7 @@ export async function validateGrouped(
     }
     for (const g of groups) {
       if (g.key.trim() === "") {
-        ungroupedRows(s, grouped, g);
+        ungroupedRows(s, grouped, g, ikbRecords.empty);
         continue;
       }
       const ikb = ikbRecords.next();
@@ -142,7 +142,7 @@ function processGroups(
 ): void {
   for (let i = 0; i < groups.length; i++) {
     const g = groups[i];
-    if (g.key.trim() === "") ungroupedRows(s, grouped, g);
+    if (g.key.trim() === "") ungroupedRows(s, grouped, g, ikbRecords.empty);
     else processIkb(s, g.key, grouped, g.rows, ikbRecords.next());
   }
 }
@@ -156,9 +156,10 @@ function ungroupedRows(
   s: DeliveryRun,
   grouped: readonly FileState[],
   g: KeyGroup,
+  emptyIkb: Record<string, unknown[]>,
 ): void {
   g.rows.forEach((rows, i) => {
-    for (const row of rows) ungrouped(s, grouped[i], row);
+    for (const row of rows) ungrouped(s, grouped[i], row, emptyIkb);
   });
 }
 
@@ -170,7 +171,14 @@ function ungroupedRows(
  */
 class IkbRecords {
   private readonly proto: object = Object.freeze(Object.create(null));
-  constructor(private readonly names: readonly string[]) {}
+  /**
+   * The records of a row without an IKB key (no IKB: none): of the shape of every IKB's, so that
+   * the compiled checks, which read `ctx.ikb`, see one shape. Never written to.
+   */
+  readonly empty: Record<string, unknown[]>;
+  constructor(private readonly names: readonly string[]) {
+    this.empty = this.next();
+  }
 
   /**
    * A new object with a list per entity, its properties added in the same order: the shared
@@ -183,8 +191,26 @@ class IkbRecords {
   }
 }
 
-/** The records of an entity of which an IKB has none (frozen: shared by every IKB). */
-const NO_RECORDS = Object.freeze([]) as unknown as unknown[];
+/**
+ * The records of an entity of which an IKB has none, shared by every IKB: never written to
+ * ({@link recordsOf} replaces it). Not frozen, and of the elements kind of the lists that
+ * {@link recordsOf} makes (holey, of objects), so that the compiled module's loops over an IKB's
+ * records (`ikb.NP.length`, `ikb.NP[i]`) see one kind of array: a frozen empty array has a map of
+ * its own, and the first IKB without a record of an entity sent every such loop back to the
+ * interpreter.
+ */
+const NO_RECORDS: unknown[] = emptyRecordList();
+
+/**
+ * An empty array of the elements kind that every list of records ends with (holey, of objects:
+ * `new Array(n)` is of small integers until a record is stored in it).
+ */
+function emptyRecordList(): unknown[] {
+  const list = new Array<unknown>(1);
+  list[0] = list;
+  list.length = 0;
+  return list;
+}
 
 /**
  * The list of an IKB's records of an entity, grown by `more` places for the records to come
@@ -204,7 +230,12 @@ function recordsOf(
 }
 
 /** A row of an IKB file whose IKB key is empty (or only white space). */
-function ungrouped(s: DeliveryRun, f: FileState, row: KeyedRow): void {
+function ungrouped(
+  s: DeliveryRun,
+  f: FileState,
+  row: KeyedRow,
+  emptyIkb: Record<string, unknown[]>,
+): void {
   const key = s.rs.metadata.ikb!.key;
   s.ungroupedRows++;
   problem(s, f, {
@@ -214,7 +245,17 @@ function ungrouped(s: DeliveryRun, f: FileState, row: KeyedRow): void {
     line: row.line,
     message: `the row has no IKB key (${f.entity.name}.${key} is ${row.key === "" ? "empty" : "white space only"}): it belongs to no IKB and counts as an IKB that does not meet the automated controls`,
   });
-  processIkb(s, undefined, [f], [[row]], undefined);
+  processIkb(s, undefined, [f], rowsOfOne(row), undefined, undefined, emptyIkb);
+}
+
+/**
+ * The rows of one file for {@link processIkb}: `row` alone, in an array of the kind of a group's
+ * (holey: runtime/assemble.ts), so that processIkb's loops see one kind of array.
+ */
+function rowsOfOne(row: KeyedRow): KeyedRow[][] {
+  const rows = new Array<KeyedRow[]>(1);
+  rows[0] = [row];
+  return rows;
 }
 
 function processIkb(
@@ -224,6 +265,7 @@ function processIkb(
   rows: KeyedRow[][],
   ikb: Record<string, unknown[]> | undefined,
   previous?: Record<string, unknown[]>,
+  emptyIkb: Readonly<Record<string, readonly unknown[]>> = EMPTY_IKB,
 ): void {
   const itemFile = s.itemFile;
   const itemRow = s.itemRow;
@@ -269,12 +311,14 @@ function processIkb(
     // a row that did not decode has no record
     if (list !== undefined && at < list.length) list.length = at;
   }
+  // every context has the same properties in the same order (`previous` too, undefined without
+  // a previous delivery), so that the compiled checks see one shape of context
   const ctx: RuleContext = {
     rrd: s.rrdDays,
-    ikb: ikb ?? EMPTY_IKB,
+    ikb: ikb ?? emptyIkb,
     ikbKey: key,
+    previous,
   };
-  if (previous !== undefined) ctx.previous = previous;
   const all: Finding[] = [];
   for (let k = 0; k < n; k++) {
     const f = itemFile[k];

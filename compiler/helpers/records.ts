@@ -42,6 +42,23 @@ export function $reported(
   if ($isUnknown(r, field)) return "unknown";
   return rendered === null ? "missing" : undefined;
 }
+/**
+ * Keep in `r.$unknown` the text of every cell delivered as one of its field's `unknown` texts
+ * (`fields`: each field's position in `index`, name and texts). One loop for all the fields, so
+ * that it is warm for each of them once one has come (docs in compiler/emit-decoders.ts).
+ */
+export function $markUnknown(
+  r: { $unknown?: Record<string, string> },
+  cells: readonly string[],
+  index: readonly number[],
+  fields: readonly (readonly [number, string, readonly string[]])[],
+): void {
+  for (let i = 0; i < fields.length; i++) {
+    const [position, name, texts] = fields[i];
+    const c = $cell(cells, index[position]);
+    if (texts.includes(c)) (r.$unknown ??= {})[name] = c;
+  }
+}
 /** Record the text of every cell that is not empty, not an unknown text and did not decode (`names` in field order). */
 export function $markInvalid(
   r: { $invalid?: Record<string, string>; $unknown?: Record<string, string> },

@@ -598,9 +598,9 @@ export interface NP {
      * Type `code eligibility_indicator`, CSV column `eligibility_indicator_code`.
      */
     eligibility_indicator_code: string | undefined;
-    /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
+    /** The CSV text of fields that did not fit their type, by field name (undefined when there are none). */
     $invalid?: Record<string, string>;
-    /** The text of fields delivered as one of their "unknown" texts, by field name (set only when there are any). */
+    /** The text of fields delivered as one of their "unknown" texts, by field name (undefined when there are none). */
     $unknown?: Record<string, string>;
 }
 /**
@@ -695,9 +695,9 @@ export interface NNP {
      * Type `code eligibility_indicator`, CSV column `eligibility_indicator_code`.
      */
     eligibility_indicator_code: string | undefined;
-    /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
+    /** The CSV text of fields that did not fit their type, by field name (undefined when there are none). */
     $invalid?: Record<string, string>;
-    /** The text of fields delivered as one of their "unknown" texts, by field name (set only when there are any). */
+    /** The text of fields delivered as one of their "unknown" texts, by field name (undefined when there are none). */
     $unknown?: Record<string, string>;
 }
 /**
@@ -746,9 +746,9 @@ export interface RE {
      * Type `code representation_competence`, CSV column `type_of_representation_competence`.
      */
     type_of_representation_competence: string | undefined;
-    /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
+    /** The CSV text of fields that did not fit their type, by field name (undefined when there are none). */
     $invalid?: Record<string, string>;
-    /** The text of fields delivered as one of their "unknown" texts, by field name (set only when there are any). */
+    /** The text of fields delivered as one of their "unknown" texts, by field name (undefined when there are none). */
     $unknown?: Record<string, string>;
 }
 /**
@@ -997,9 +997,9 @@ export interface BA {
      * Type `date`, CSV column `last_transaction_date`.
      */
     last_transaction_date: number | undefined;
-    /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
+    /** The CSV text of fields that did not fit their type, by field name (undefined when there are none). */
     $invalid?: Record<string, string>;
-    /** The text of fields delivered as one of their "unknown" texts, by field name (set only when there are any). */
+    /** The text of fields delivered as one of their "unknown" texts, by field name (undefined when there are none). */
     $unknown?: Record<string, string>;
 }
 /**
@@ -1035,9 +1035,9 @@ export interface AD {
      * Type `text(2)`, CSV column `country`.
      */
     country: string | undefined;
-    /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
+    /** The CSV text of fields that did not fit their type, by field name (undefined when there are none). */
     $invalid?: Record<string, string>;
-    /** The text of fields delivered as one of their "unknown" texts, by field name (set only when there are any). */
+    /** The text of fields delivered as one of their "unknown" texts, by field name (undefined when there are none). */
     $unknown?: Record<string, string>;
 }
 /**
@@ -1104,9 +1104,9 @@ export interface SA {
      * Type `text(2)`, CSV column `country`.
      */
     country: string | undefined;
-    /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
+    /** The CSV text of fields that did not fit their type, by field name (undefined when there are none). */
     $invalid?: Record<string, string>;
-    /** The text of fields delivered as one of their "unknown" texts, by field name (set only when there are any). */
+    /** The text of fields delivered as one of their "unknown" texts, by field name (undefined when there are none). */
     $unknown?: Record<string, string>;
 }
 /**
@@ -1167,9 +1167,9 @@ export interface UA {
      * Type `text(2)`, CSV column `country`.
      */
     country: string | undefined;
-    /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
+    /** The CSV text of fields that did not fit their type, by field name (undefined when there are none). */
     $invalid?: Record<string, string>;
-    /** The text of fields delivered as one of their "unknown" texts, by field name (set only when there are any). */
+    /** The text of fields delivered as one of their "unknown" texts, by field name (undefined when there are none). */
     $unknown?: Record<string, string>;
 }
 /**
@@ -1196,9 +1196,9 @@ export interface ETD {
      * Type `integer`, CSV column `row_count`, required.
      */
     row_count: number | undefined;
-    /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
+    /** The CSV text of fields that did not fit their type, by field name (undefined when there are none). */
     $invalid?: Record<string, string>;
-    /** The text of fields delivered as one of their "unknown" texts, by field name (set only when there are any). */
+    /** The text of fields delivered as one of their "unknown" texts, by field name (undefined when there are none). */
     $unknown?: Record<string, string>;
 }
 /**
@@ -1228,9 +1228,9 @@ export interface ATD {
      * Type `decimal(18,2)`, CSV column `attribute_total`.
      */
     attribute_total: bigint | undefined;
-    /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
+    /** The CSV text of fields that did not fit their type, by field name (undefined when there are none). */
     $invalid?: Record<string, string>;
-    /** The text of fields delivered as one of their "unknown" texts, by field name (set only when there are any). */
+    /** The text of fields delivered as one of their "unknown" texts, by field name (undefined when there are none). */
     $unknown?: Record<string, string>;
 }
 /**

@@ -234,6 +234,19 @@ function $reported(r, field, rendered) {
         return "unknown";
     return rendered === null ? "missing" : undefined;
 }
+/**
+ * Keep in `r.$unknown` the text of every cell delivered as one of its field's `unknown` texts
+ * (`fields`: each field's position in `index`, name and texts). One loop for all the fields, so
+ * that it is warm for each of them once one has come (docs in compiler/emit-decoders.ts).
+ */
+function $markUnknown(r, cells, index, fields) {
+    for (let i = 0; i < fields.length; i++) {
+        const [position, name, texts] = fields[i];
+        const c = $cell(cells, index[position]);
+        if (texts.includes(c))
+            (r.$unknown ??= {})[name] = c;
+    }
+}
 /** Record the text of every cell that is not empty, not an unknown text and did not decode (`names` in field order). */
 function $markInvalid(r, cells, index, names) {
     const values = r;
@@ -1323,6 +1336,10 @@ const $code2 = (s) => {
             return undefined;
     }
 };
+const $UNKNOWN1 = [
+    [4, "last_name", ["Unknown", "Non-applicable"]],
+    [5, "date_of_birth", ["Unknown", "Non-applicable"]],
+];
 const $FIELDS1 = [
     "ikb_id",
     "customer_id",
@@ -1349,6 +1366,11 @@ const $code3 = (s) => {
             return undefined;
     }
 };
+const $UNKNOWN2 = [
+    [2, "registered_name", ["Unknown", "Non-applicable"]],
+    [3, "registered_place", ["Unknown", "Non-applicable"]],
+    [4, "registered_country", ["Unknown", "Non-applicable"]],
+];
 const $FIELDS2 = [
     "ikb_id",
     "customer_id",
@@ -1417,6 +1439,14 @@ const $code6 = (s) => {
             return undefined;
     }
 };
+const $UNKNOWN3 = [
+    [2, "bank_account_number", ["Unknown", "Non-applicable"]],
+    [3, "ascription", ["Unknown", "Non-applicable"]],
+    [4, "product_label", ["Unknown", "Non-applicable"]],
+    [10, "balance", ["Unknown", "Non-applicable"]],
+    [11, "interest", ["Unknown", "Non-applicable"]],
+    [13, "count_of_depositors", ["Unknown", "Non-applicable"]],
+];
 const $FIELDS4 = [
     "ikb_id",
     "account_id",
@@ -1449,7 +1479,17 @@ const $FIELDS4 = [
     "dormant",
     "last_transaction_date",
 ];
+const $UNKNOWN4 = [
+    [3, "country", ["Unknown", "Non-applicable"]],
+];
 const $FIELDS5 = ["ikb_id", "address_id", "customer_id", "country"];
+const $UNKNOWN5 = [
+    [3, "street", ["Unknown", "Non-applicable"]],
+    [4, "house_number", ["Unknown", "Non-applicable"]],
+    [6, "postal_code", ["Unknown", "Non-applicable"]],
+    [7, "place", ["Unknown", "Non-applicable"]],
+    [8, "country", ["Unknown", "Non-applicable"]],
+];
 const $FIELDS6 = [
     "ikb_id",
     "address_id",
@@ -1460,6 +1500,10 @@ const $FIELDS6 = [
     "postal_code",
     "place",
     "country",
+];
+const $UNKNOWN6 = [
+    [3, "address_line_1", ["Unknown", "Non-applicable"]],
+    [7, "country", ["Unknown", "Non-applicable"]],
 ];
 const $FIELDS7 = [
     "ikb_id",
@@ -1817,11 +1861,11 @@ function $decode_NP(cells, index, out) {
         date_of_death: c9 === "" ? undefined : $parseDate(c9),
         reliability_indicator_code: c10 === "" ? undefined : $code1(c10),
         eligibility_indicator_code: c11 === "" ? undefined : $code2(c11),
+        $invalid: undefined,
+        $unknown: undefined,
     };
-    if (c4 === "Unknown" || c4 === "Non-applicable")
-        (r.$unknown ??= {})["last_name"] = c4;
-    if (c5 === "Unknown" || c5 === "Non-applicable")
-        (r.$unknown ??= {})["date_of_birth"] = c5;
+    if (c4 === "Unknown" || c4 === "Non-applicable" || c5 === "Unknown" || c5 === "Non-applicable")
+        $markUnknown(r, cells, index, $UNKNOWN1);
     if (r.ikb_id === undefined ||
         r.customer_id === undefined ||
         (c2 !== "" && r.initials === undefined) ||
@@ -1903,13 +1947,16 @@ function $decode_NNP(cells, index, out) {
         legal_capacity_code: c9 === "" ? undefined : $code3(c9),
         reliability_indicator_code: c10 === "" ? undefined : $code1(c10),
         eligibility_indicator_code: c11 === "" ? undefined : $code2(c11),
+        $invalid: undefined,
+        $unknown: undefined,
     };
-    if (c2 === "Unknown" || c2 === "Non-applicable")
-        (r.$unknown ??= {})["registered_name"] = c2;
-    if (c3 === "Unknown" || c3 === "Non-applicable")
-        (r.$unknown ??= {})["registered_place"] = c3;
-    if (c4 === "Unknown" || c4 === "Non-applicable")
-        (r.$unknown ??= {})["registered_country"] = c4;
+    if (c2 === "Unknown" ||
+        c2 === "Non-applicable" ||
+        c3 === "Unknown" ||
+        c3 === "Non-applicable" ||
+        c4 === "Unknown" ||
+        c4 === "Non-applicable")
+        $markUnknown(r, cells, index, $UNKNOWN2);
     if (r.ikb_id === undefined ||
         r.customer_id === undefined ||
         (c2 !== "" && !(c2 === "Unknown" || c2 === "Non-applicable") && r.registered_name === undefined) ||
@@ -1958,6 +2005,8 @@ function $decode_RE(cells, index, out) {
         represented_id: c3 === "" ? undefined : c3.length <= 40 || $cpLength(c3) <= 40 ? c3 : undefined,
         account_id: c4 === "" ? undefined : c4.length <= 40 || $cpLength(c4) <= 40 ? c4 : undefined,
         type_of_representation_competence: c5 === "" ? undefined : $code4(c5),
+        $invalid: undefined,
+        $unknown: undefined,
     };
     if (r.ikb_id === undefined ||
         r.representation_id === undefined ||
@@ -2061,19 +2110,22 @@ function $decode_BA(cells, index, out) {
         construction_deposit: c27 === "" ? undefined : $parseBoolean(c27),
         dormant: c28 === "" ? undefined : $parseBoolean(c28),
         last_transaction_date: c29 === "" ? undefined : $parseDate(c29),
+        $invalid: undefined,
+        $unknown: undefined,
     };
-    if (c2 === "Unknown" || c2 === "Non-applicable")
-        (r.$unknown ??= {})["bank_account_number"] = c2;
-    if (c3 === "Unknown" || c3 === "Non-applicable")
-        (r.$unknown ??= {})["ascription"] = c3;
-    if (c4 === "Unknown" || c4 === "Non-applicable")
-        (r.$unknown ??= {})["product_label"] = c4;
-    if (c10 === "Unknown" || c10 === "Non-applicable")
-        (r.$unknown ??= {})["balance"] = c10;
-    if (c11 === "Unknown" || c11 === "Non-applicable")
-        (r.$unknown ??= {})["interest"] = c11;
-    if (c13 === "Unknown" || c13 === "Non-applicable")
-        (r.$unknown ??= {})["count_of_depositors"] = c13;
+    if (c2 === "Unknown" ||
+        c2 === "Non-applicable" ||
+        c3 === "Unknown" ||
+        c3 === "Non-applicable" ||
+        c4 === "Unknown" ||
+        c4 === "Non-applicable" ||
+        c10 === "Unknown" ||
+        c10 === "Non-applicable" ||
+        c11 === "Unknown" ||
+        c11 === "Non-applicable" ||
+        c13 === "Unknown" ||
+        c13 === "Non-applicable")
+        $markUnknown(r, cells, index, $UNKNOWN3);
     if (r.ikb_id === undefined ||
         r.account_id === undefined ||
         (c2 !== "" && !(c2 === "Unknown" || c2 === "Non-applicable") && r.bank_account_number === undefined) ||
@@ -2149,9 +2201,11 @@ function $decode_AD(cells, index, out) {
             : c3.length <= 2 || $cpLength(c3) <= 2
                 ? c3
                 : undefined,
+        $invalid: undefined,
+        $unknown: undefined,
     };
     if (c3 === "Unknown" || c3 === "Non-applicable")
-        (r.$unknown ??= {})["country"] = c3;
+        $markUnknown(r, cells, index, $UNKNOWN4);
     if (r.ikb_id === undefined ||
         r.address_id === undefined ||
         r.customer_id === undefined ||
@@ -2227,17 +2281,20 @@ function $decode_SA(cells, index, out) {
             : c8.length <= 2 || $cpLength(c8) <= 2
                 ? c8
                 : undefined,
+        $invalid: undefined,
+        $unknown: undefined,
     };
-    if (c3 === "Unknown" || c3 === "Non-applicable")
-        (r.$unknown ??= {})["street"] = c3;
-    if (c4 === "Unknown" || c4 === "Non-applicable")
-        (r.$unknown ??= {})["house_number"] = c4;
-    if (c6 === "Unknown" || c6 === "Non-applicable")
-        (r.$unknown ??= {})["postal_code"] = c6;
-    if (c7 === "Unknown" || c7 === "Non-applicable")
-        (r.$unknown ??= {})["place"] = c7;
-    if (c8 === "Unknown" || c8 === "Non-applicable")
-        (r.$unknown ??= {})["country"] = c8;
+    if (c3 === "Unknown" ||
+        c3 === "Non-applicable" ||
+        c4 === "Unknown" ||
+        c4 === "Non-applicable" ||
+        c6 === "Unknown" ||
+        c6 === "Non-applicable" ||
+        c7 === "Unknown" ||
+        c7 === "Non-applicable" ||
+        c8 === "Unknown" ||
+        c8 === "Non-applicable")
+        $markUnknown(r, cells, index, $UNKNOWN5);
     if (r.ikb_id === undefined ||
         r.address_id === undefined ||
         r.customer_id === undefined ||
@@ -2304,11 +2361,11 @@ function $decode_UA(cells, index, out) {
             : c7.length <= 2 || $cpLength(c7) <= 2
                 ? c7
                 : undefined,
+        $invalid: undefined,
+        $unknown: undefined,
     };
-    if (c3 === "Unknown" || c3 === "Non-applicable")
-        (r.$unknown ??= {})["address_line_1"] = c3;
-    if (c7 === "Unknown" || c7 === "Non-applicable")
-        (r.$unknown ??= {})["country"] = c7;
+    if (c3 === "Unknown" || c3 === "Non-applicable" || c7 === "Unknown" || c7 === "Non-applicable")
+        $markUnknown(r, cells, index, $UNKNOWN6);
     if (r.ikb_id === undefined ||
         r.address_id === undefined ||
         r.customer_id === undefined ||
@@ -2342,6 +2399,8 @@ function $decode_ETD(cells, index, out) {
     const r = {
         entity_type: c0 === "" ? undefined : c0.length <= 60 || $cpLength(c0) <= 60 ? c0 : undefined,
         row_count: c1 === "" ? undefined : $parseInteger(c1),
+        $invalid: undefined,
+        $unknown: undefined,
     };
     if (r.entity_type === undefined || r.row_count === undefined)
         $decodeFailed_ETD(r, cells, index, out);
@@ -2371,6 +2430,8 @@ function $decode_ATD(cells, index, out) {
         entity_type: c0 === "" ? undefined : c0.length <= 60 || $cpLength(c0) <= 60 ? c0 : undefined,
         attribute: c1 === "" ? undefined : c1.length <= 60 || $cpLength(c1) <= 60 ? c1 : undefined,
         attribute_total: c2 === "" ? undefined : $parseDecimal(c2, 18, 2),
+        $invalid: undefined,
+        $unknown: undefined,
     };
     if ((c0 !== "" && r.entity_type === undefined) ||
         (c1 !== "" && r.attribute === undefined) ||
@@ -5474,6 +5535,8 @@ function $fileTotalRecord_BA(cells, index) {
         pledged: c20 === "" ? undefined : $parseBoolean(c20),
         attached: c21 === "" ? undefined : $parseBoolean(c21),
         blocked_by_local_law: c22 === "" ? undefined : $parseBoolean(c22),
+        $invalid: undefined,
+        $unknown: undefined,
     };
     if ((c18 !== "" && r.legal_dispute === undefined) ||
         (c19 !== "" && r.restrictive_measures === undefined) ||
@@ -5550,6 +5613,8 @@ function $fileTotalRecord_ETD(cells, index) {
     const c0 = $cell(cells, index[0]);
     const r = {
         entity_type: c0 === "" ? undefined : c0.length <= 60 || $cpLength(c0) <= 60 ? c0 : undefined,
+        $invalid: undefined,
+        $unknown: undefined,
     };
     if (r.entity_type === undefined)
         $markInvalid(r, cells, [index[0]], ["entity_type"]);

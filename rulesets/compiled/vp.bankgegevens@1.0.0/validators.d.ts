@@ -642,9 +642,9 @@ export interface NaturalPerson {
      * Type `text(200)`, CSV column `contract_party`.
      */
     contract_party: string | undefined;
-    /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
+    /** The CSV text of fields that did not fit their type, by field name (undefined when there are none). */
     $invalid?: Record<string, string>;
-    /** The text of fields delivered as one of their "unknown" texts, by field name (set only when there are any). */
+    /** The text of fields delivered as one of their "unknown" texts, by field name (undefined when there are none). */
     $unknown?: Record<string, string>;
 }
 /**
@@ -753,9 +753,9 @@ export interface LegalPerson {
      * Type `code product_status`, CSV column `product_status`.
      */
     product_status: string | undefined;
-    /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
+    /** The CSV text of fields that did not fit their type, by field name (undefined when there are none). */
     $invalid?: Record<string, string>;
-    /** The text of fields delivered as one of their "unknown" texts, by field name (set only when there are any). */
+    /** The text of fields delivered as one of their "unknown" texts, by field name (undefined when there are none). */
     $unknown?: Record<string, string>;
 }
 /**
@@ -860,9 +860,9 @@ export interface RequestLog {
      * Type `datetime`, CSV column `request_data_destroyed_at`.
      */
     request_data_destroyed_at: number | undefined;
-    /** The CSV text of fields that did not fit their type, by field name (set by the decoder only when there are any). */
+    /** The CSV text of fields that did not fit their type, by field name (undefined when there are none). */
     $invalid?: Record<string, string>;
-    /** The text of fields delivered as one of their "unknown" texts, by field name (set only when there are any). */
+    /** The text of fields delivered as one of their "unknown" texts, by field name (undefined when there are none). */
     $unknown?: Record<string, string>;
 }
 /**

@@ -941,6 +941,8 @@ function $decode_NaturalPerson(cells, index, out) {
         product_status: c19 === "" ? undefined : $code4(c19),
         allowance_payment_account: c20 === "" ? undefined : $code5(c20),
         contract_party: c21 === "" ? undefined : c21.length <= 200 || $cpLength(c21) <= 200 ? c21 : undefined,
+        $invalid: undefined,
+        $unknown: undefined,
     };
     if (r.record_id === undefined ||
         (c1 !== "" && r.initials === undefined) ||
@@ -1017,6 +1019,8 @@ function $decode_LegalPerson(cells, index, out) {
         product_number: c13 === "" ? undefined : c13.length <= 40 || $cpLength(c13) <= 40 ? c13 : undefined,
         product_type: c14 === "" ? undefined : c14.length <= 100 || $cpLength(c14) <= 100 ? c14 : undefined,
         product_status: c15 === "" ? undefined : $code4(c15),
+        $invalid: undefined,
+        $unknown: undefined,
     };
     if (r.record_id === undefined ||
         (c1 !== "" && r.name === undefined) ||
@@ -1085,6 +1089,8 @@ function $decode_RequestLog(cells, index, out) {
         retain_until: c12 === "" ? undefined : $parseDate(c12),
         unavailability_reason: c13 === "" ? undefined : $code10(c13),
         request_data_destroyed_at: c14 === "" ? undefined : $parseDateTime(c14),
+        $invalid: undefined,
+        $unknown: undefined,
     };
     if (r.reference === undefined ||
         (c1 !== "" && r.request_kind === undefined) ||
