@@ -43,15 +43,22 @@ export function maskKey(
   personal: ReadonlySet<string> | undefined,
 ): string {
   if (!personal || personal.size === 0) return key;
-  return key
-    .split(";")
-    .map((part) => {
-      const eq = part.indexOf("=");
-      return eq > 0 && personal.has(part.slice(0, eq))
+  // a loop over the parts, not split / map / join: the array a map builds in optimized code has
+  // another elements kind than one it builds unoptimized, and the caller (tally) was left at the
+  // join of the other
+  let out = "";
+  for (let from = 0; ;) {
+    const end = key.indexOf(";", from);
+    const part = end < 0 ? key.slice(from) : key.slice(from, end);
+    const eq = part.indexOf("=");
+    out +=
+      eq > 0 && personal.has(part.slice(0, eq))
         ? `${part.slice(0, eq)}=${MASK}`
         : part;
-    })
-    .join(";");
+    if (end < 0) return out;
+    out += ";";
+    from = end + 1;
+  }
 }
 
 /**
