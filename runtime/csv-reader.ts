@@ -703,24 +703,19 @@ function newBatch(): CsvEvent[] {
   return batch;
 }
 
-/**
- * Read CSV events from a stream of bytes or text, in batches (one per input chunk), so consumers
- * loop synchronously over most records. A record holding bytes that are not valid UTF-8 is
- * rejected with its line number. The byte tokenizer (runtime/csv-bytes.ts) reads UTF-8 with ASCII
- * separators, the text tokenizer everything else (or when `options.tokenizer` asks for it); both
- * are fed the same pieces here, with the same `onChunk` / `onBytes` calls and the same batches.
- */
-export async function* readCsvBatches(
-  source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
-  options: CsvReaderOptions = {},
-): AsyncGenerator<CsvEvent[]> {
-  let batch = newBatch();
-  const emit = (e: CsvEvent) => batch.push(e);
-  // the options read once: their objects have many shapes (one per caller), which the loop below
-  // would meet at every chunk
-  const onChunk = options.onChunk;
-  const onBytes = options.onBytes;
-  const toEnd = options.end === undefined;
+/** What {@link readCsvBatches} takes from its options, in an object of one shape. */
+function readerSetup(
+  options: CsvReaderOptions,
+  emit: (e: CsvEvent) => void,
+): {
+  onChunk: ((chunk: Uint8Array) => void) | undefined;
+  onBytes: ((n: number) => void) | undefined;
+  toEnd: boolean;
+  bytes: ByteCsvTokenizer | undefined;
+  resume: { offset: number; line: number } | undefined;
+  start: number;
+  sink: PieceSink;
+} {
   const bytes =
     (options.tokenizer ?? DEFAULT_TOKENIZER) === "bytes" &&
     byteTokenizerFits(options)
@@ -734,9 +729,6 @@ export async function* readCsvBatches(
     bytes === undefined
   )
     throw new Error("only the byte tokenizer reads a range of a file");
-  const resume = options.resumePoint;
-  /** Bytes pushed to the tokenizer so far, from the start of the file. */
-  let pushed = options.start?.offset ?? 0;
   const sink: PieceSink =
     bytes ??
     new TextSink(
@@ -748,6 +740,38 @@ export async function* readCsvBatches(
       ),
       options.encoding ?? "utf-8",
     );
+  return {
+    onChunk: options.onChunk,
+    onBytes: options.onBytes,
+    toEnd: options.end === undefined,
+    bytes,
+    resume: options.resumePoint,
+    start: options.start?.offset ?? 0,
+    sink,
+  };
+}
+
+/**
+ * Read CSV events from a stream of bytes or text, in batches (one per input chunk), so consumers
+ * loop synchronously over most records. A record holding bytes that are not valid UTF-8 is
+ * rejected with its line number. The byte tokenizer (runtime/csv-bytes.ts) reads UTF-8 with ASCII
+ * separators, the text tokenizer everything else (or when `options.tokenizer` asks for it); both
+ * are fed the same pieces here, with the same `onChunk` / `onBytes` calls and the same batches.
+ */
+export async function* readCsvBatches(
+  source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+  options: CsvReaderOptions = {},
+): AsyncGenerator<CsvEvent[]> {
+  let batch = newBatch();
+  const emit = (e: CsvEvent) => batch.push(e);
+  // the options read in a function of their own: their objects have many shapes (one per
+  // caller), which this generator, optimized once for all its calls, would meet at each start
+  const { onChunk, onBytes, toEnd, bytes, resume, start, sink } = readerSetup(
+    options,
+    emit,
+  );
+  /** Bytes pushed to the tokenizer so far, from the start of the file. */
+  let pushed = start;
   for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
     if (typeof chunk === "string") {
       onChunk?.(Buffer.from(chunk, "utf8"));
