@@ -708,40 +708,47 @@ async function scan(
   let lastResume = 0;
   /** Where the workers take over (undefined: this thread reads the file to its end). */
   let split: { offset: number; line: number } | undefined;
+  // read here, not in scanBatch: the entities are objects of several shapes (scanBatch, one
+  // function for all files, was left at the first file of another)
+  const entityName = f.entity.name;
   /**
-   * The rows of one batch. A plain function called per batch, so that the optimizing compiler
-   * takes this loop (the loop of an async function it does not).
+   * The file's first event, its header (or the problem that took its place). Taken before
+   * {@link scanBatch}: its call of the file's own `useHeader` would leave scanBatch, one function
+   * for all files, at the next file's ("wrong call target").
    */
-  const scanBatch = (batch: CsvEvent[]): void => {
+  const takeHeader = (ev: CsvEvent): void => {
+    headerSeen = true;
+    if (ev.kind === "problem") {
+      problem(s, f, {
+        code: `input.${ev.code}`,
+        severity: "blocking",
+        file: f.file,
+        line: ev.line,
+        message: `header: ${ev.message}`,
+      });
+    }
+    if (ev.kind === "row") headerCells = ev.cells;
+    if (ev.kind === "problem" || !useHeader(ev.cells)) {
+      f.report.readStatus = "stopped";
+      if (f.firstLineIsData) {
+        f.report.rowsRead++;
+        f.report.rowsRejected++;
+      }
+      countOnly = true;
+      projection.keep = new Uint8Array(1);
+    }
+  };
+  /**
+   * The rows of one batch, from its event `from`. A plain function called per batch, so that the
+   * optimizing compiler takes this loop (the loop of an async function it does not).
+   */
+  const scanBatch = (batch: CsvEvent[], from: number): void => {
     const wholeFile = f.wholeFile;
-    for (let b = 0; b < batch.length; b++) {
+    for (let b = from; b < batch.length; b++) {
       const ev = batch[b];
       if (countOnly) {
         f.report.rowsRead++;
         f.report.rowsRejected++;
-        continue;
-      }
-      if (!headerSeen) {
-        headerSeen = true;
-        if (ev.kind === "problem") {
-          problem(s, f, {
-            code: `input.${ev.code}`,
-            severity: "blocking",
-            file: f.file,
-            line: ev.line,
-            message: `header: ${ev.message}`,
-          });
-        }
-        if (ev.kind === "row") headerCells = ev.cells;
-        if (ev.kind === "problem" || !useHeader(ev.cells)) {
-          f.report.readStatus = "stopped";
-          if (f.firstLineIsData) {
-            f.report.rowsRead++;
-            f.report.rowsRejected++;
-          }
-          countOnly = true;
-          projection.keep = new Uint8Array(1);
-        }
         continue;
       }
       f.report.rowsRead++;
@@ -778,7 +785,7 @@ async function scan(
         const cells = canonicalCells(f, ev.cells);
         for (let w = 0; w < wholeFile.length; w++) wholeFile[w].scan(cells);
       }
-      s.totals.row(f.entity.name, ev.cells, f.index, ev.line, f.normalize);
+      s.totals.row(entityName, ev.cells, f.index, ev.line, f.normalize);
       for (let k = 0; k < collect.length; k++) {
         const c = collect[k];
         if (ev.cells[c.col] !== "") c.set.add(ev.cells[c.col]);
@@ -795,7 +802,12 @@ async function scan(
     f.hash.update,
     resumePoint,
   )) {
-    scanBatch(batch);
+    let from = 0;
+    if (!headerSeen && batch.length > 0) {
+      takeHeader(batch[0]);
+      from = 1;
+    }
+    scanBatch(batch, from);
     if (
       resumePoint !== undefined &&
       resumePoint.offset - lastResume >= resumeStep &&
