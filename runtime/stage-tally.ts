@@ -95,6 +95,9 @@ export function tally(s: DeliveryRun, fd: Finding, newRecord: boolean): void {
       omitted: 0,
       firstFile: fd.file ?? null,
       firstLine: fd.line ?? null,
+      // present from the start: every rule's tally has one shape
+      reported: undefined,
+      ofPrevious: undefined,
     };
     s.tallies.set(fd.rule, t);
   }
@@ -102,7 +105,11 @@ export function tally(s: DeliveryRun, fd: Finding, newRecord: boolean): void {
   if (fd.previous !== undefined) t.ofPrevious = true;
   t.reported = countReported(t.reported, fd);
   if (newRecord) t.records++;
-  if (t.samples.length < s.maxSamples) {
+  const room = t.samples.length < s.maxSamples;
+  // counted on every finding, not in a branch taken only once the samples are full: tally,
+  // optimized before that, was left at the first finding past them
+  t.omitted += room ? 0 : 1;
+  if (room) {
     const personal = s.opts.showPersonalData
       ? undefined
       : s.personal.get(fd.entity);
@@ -131,7 +138,7 @@ export function tally(s: DeliveryRun, fd: Finding, newRecord: boolean): void {
             },
           }),
     });
-  } else t.omitted++;
+  }
 }
 
 /**
