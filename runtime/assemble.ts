@@ -14,6 +14,7 @@ import { chmod, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { onExit } from "signal-exit";
+import { emptyObjectArray } from "./object-arrays.js";
 import { ownerIsGone, readOwner, writeOwner } from "./owner.js";
 
 /** A CSV row tagged with its IKB key and line. */
@@ -408,19 +409,6 @@ export interface KeyGroup {
 
 /** The rows of a source that has none with a group's key (one list for all groups, never written to). */
 const NO_ROWS: KeyedRow[] = emptyObjectArray();
-
-/**
- * An empty array of objects (an empty `[]` is one of small integers until an object is stored in
- * it, a frozen one has a map of its own): the empty list of rows is of the kind of every other
- * (a slice of a batch), and the groups' list of the kind it has once it has one, so that the loops
- * over them (here, and over an IKB's rows in runtime/stage-validate.ts) see one kind of array and
- * stay optimized. Not frozen: never written to.
- */
-function emptyObjectArray<T>(): T[] {
-  const list = [undefined] as unknown as T[];
-  list.length = 0;
-  return list;
-}
 
 /**
  * K-way merge of per-entity streams of row batches, each sorted by key, into groups with the same

@@ -20,6 +20,7 @@ import { open } from "node:fs/promises";
 import { isUtf8 } from "node:buffer";
 import { createRequire } from "node:module";
 import { ByteCsvTokenizer, byteTokenizerFits } from "./csv-bytes.js";
+import { emptyObjectArray } from "./object-arrays.js";
 
 /** One record of a CSV file with the (1-based) line it starts on. */
 export interface CsvRow {
@@ -693,14 +694,11 @@ class TextSink implements PieceSink {
 }
 
 /**
- * An empty batch of events, an array of objects from the start (an empty `[]` is one of small
- * integers until its first event: the tokenizer, which pushes the events, was optimized for
- * one kind and left again for the other).
+ * An empty batch of events, an array of objects from the start: the tokenizer, which pushes the
+ * events, stays optimized for one kind of batch.
  */
 function newBatch(): CsvEvent[] {
-  const batch = [undefined] as unknown as CsvEvent[];
-  batch.length = 0;
-  return batch;
+  return emptyObjectArray<CsvEvent>();
 }
 
 /** What {@link readCsvBatches} takes from its options, in an object of one shape. */

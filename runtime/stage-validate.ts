@@ -16,6 +16,7 @@ import { groupByKey, type KeyGroup, type KeyedRow } from "./assemble.js";
 import { INVALID } from "./csv-reader.js";
 import { showDelivered } from "./dialect.js";
 import { HashSet53, hash53Cells } from "./key-set.js";
+import { emptyHoleyObjectArray } from "./object-arrays.js";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
 import { goodRows } from "./stage-read.js";
 import { rowsByIkbKey } from "./stage-group.js";
@@ -199,18 +200,7 @@ class IkbRecords {
  * its own, and the first IKB without a record of an entity sent every such loop back to the
  * interpreter.
  */
-const NO_RECORDS: unknown[] = emptyRecordList();
-
-/**
- * An empty array of the elements kind that every list of records ends with (holey, of objects:
- * `new Array(n)` is of small integers until a record is stored in it).
- */
-function emptyRecordList(): unknown[] {
-  const list = new Array<unknown>(1);
-  list[0] = list;
-  list.length = 0;
-  return list;
-}
+const NO_RECORDS: unknown[] = emptyHoleyObjectArray();
 
 /**
  * The list of an IKB's records of an entity, grown by `more` places for the records to come
