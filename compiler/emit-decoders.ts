@@ -82,17 +82,16 @@ function decodeParts(
   // One call for all the fields with `unknown` texts, taken only when one of them is such a text:
   // a rarely taken branch of its own per field would leave the optimized decoder on the first
   // such cell of each field, where this branch does once (the helper's loop warms for them all).
-  const withUnknown = fields.flatMap(({ field }, j) =>
-    (field.decl.unknownValues ?? []).length > 0
-      ? [{ field, i: positions[j] }]
-      : [],
-  );
+  const withUnknown = fields.flatMap(({ field }, j) => {
+    const test = unknownTest(field, positions[j]);
+    return test === undefined ? [] : [{ field, i: positions[j], test }];
+  });
   const marks: Code[] =
     withUnknown.length === 0
       ? []
       : [
           ts`if (${join(
-            withUnknown.map(({ field, i }) => unknownTest(field, i)!),
+            withUnknown.map(({ test }) => test),
             " || ",
           )}) $markUnknown(${R}, cells, index, ${ctx.hoist(
             "UNKNOWN",
