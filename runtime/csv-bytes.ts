@@ -40,6 +40,7 @@ import {
   type CsvEvent,
   type CsvProjection,
 } from "./csv-reader.js";
+import { emptyObjectArray } from "./object-arrays.js";
 
 const LF = 10;
 const CR = 13;
@@ -769,12 +770,10 @@ function asciiBytes(b: Buffer, s: number, e: number): boolean {
 
 /** `n` empty cells, in a packed array. */
 function blankCells(n: number): string[] {
-  // begun with a string, so that even an empty one is an array of objects, as every record's
-  // cells are (an empty `[]` is an array of small integers: the first record's copy of it had
-  // another elements kind, and storing its first cell left the optimized tokenizer)
-  const cells: string[] = [""];
-  for (let k = 1; k < n; k++) cells.push("");
-  if (n === 0) cells.length = 0;
+  // of objects even when empty, as every record's cells are (the first record's copy of an empty
+  // `[]` had another elements kind, and storing its first cell left the optimized tokenizer)
+  const cells = emptyObjectArray<string>();
+  for (let k = 0; k < n; k++) cells.push("");
   return cells;
 }
 
