@@ -173,12 +173,13 @@ export function startsDeclaration(
   next: IToken | undefined,
 ): boolean {
   const type = token.tokenType;
-  if (startsForeignDeclaration(prev, token)) return true;
-  if (!DECLARATION_KEYWORDS.has(type)) return false;
   const prevType = prev?.tokenType;
   const nextType = next?.tokenType;
-  // A keyword inside a dotted ruleset name: `ruleset example.calendar@1.0.0`.
+  // A word inside a dotted name, a keyword or a foreign one, even at column 1 after a comment:
+  // `ruleset example.calendar@1.0.0`, `ref A.fn`.
   if (prevType === Dot || nextType === Dot || nextType === At) return false;
+  if (startsForeignDeclaration(prev, token)) return true;
+  if (!DECLARATION_KEYWORDS.has(type)) return false;
   // `remove rule x`, `replace rule x`, `extend entity X`: the second keyword belongs to the first.
   if (
     prevType === KW.remove ||

@@ -189,6 +189,21 @@ describe("habits from other languages", () => {
     expect(file.declarations.map((d) => d.kind)).toEqual(["Entity", "Rule"]);
   });
 
+  it("a foreign keyword at column 1 inside a dotted name is still a name (a comment before it)", () => {
+    const entities = `ruleset a@1.0.0\nentity A\n  field fn: text\nentity B\n  field a: ref A.`;
+    const inName = parse(`${entities} // the field\nfn\n`, "d.regel");
+    expect(inName.diagnostics).toEqual([]);
+    expect(inName.file.declarations.map((d) => d.kind)).toEqual([
+      "Entity",
+      "Entity",
+    ]);
+    // the same word after a complete declaration starts one of its own
+    const after = parse(`${entities}fn\nfn\n`, "e.regel");
+    expect(after.diagnostics.map((d) => [d.code, d.span.start.line])).toEqual([
+      ["REG148", 6],
+    ]);
+  });
+
   it("an indented `type` or a `type` inside a condition is still a name", () => {
     const { diagnostics } = parse(
       `ruleset a@1.0.0\nrule r "t"\n  require a and\n  type is present\n`,
