@@ -21,7 +21,8 @@ import { loadCompiled } from "../runtime/load-compiled.js";
 import { csvFiles, regelReadOnly } from "./read-only.js";
 import { oneReadFloor } from "./one-read-floor.js";
 import { setV8Flags, validationV8Flags } from "../runtime/v8-flags.js";
-import { dateToDays, validateDelivery } from "../runtime/delivery.js";
+import { dateToDays } from "../runtime/delivery.js";
+import { validateEndToEnd } from "./validate-end-to-end.js";
 import {
   loadProject,
   loadProjectFromTexts,
@@ -141,6 +142,21 @@ async function oneReadFloorParallel(
   return inThreads("floor-worker.js", { folder, compiled, rrd }, threads);
 }
 
+/**
+ * `regel validate` with one thread, in `threads` worker threads at once, each over the whole
+ * delivery, nothing shared or merged: what this machine's cores give `regel validate`'s own work
+ * when nothing is split, handed over or waited for. No design of the threads row that keeps the
+ * work of one thread can gain more.
+ */
+async function validateSideBySide(
+  folder: string,
+  compiled: string,
+  rrd: string,
+  threads: number,
+): Promise<Record<string, number>> {
+  return inThreads("validate-thread.js", { folder, compiled, rrd }, threads);
+}
+
 /** `threads` workers of `entry` (beside this file) started at once; their rows and IKBs summed. */
 async function inThreads(
   entry: string,
@@ -167,6 +183,7 @@ async function inThreads(
     ms: performance.now() - started,
     rows: each.reduce((n, r) => n + r.rows, 0),
     ikbs: each.reduce((n, r) => n + (r.ikbs ?? 0), 0),
+    findings: each.reduce((n, r) => n + (r.findings ?? 0), 0),
     threads,
   };
 }
@@ -188,37 +205,6 @@ async function rawByteScan(folder: string): Promise<Record<string, number>> {
         lines++;
     }
   return { ms: performance.now() - started, rows: lines, bytes };
-}
-
-/**
- * `regel validate` end to end on a delivery folder, report included; with `previous`, against
- * that previous delivery (T−1), and then also the findings of every rule as `rule:<code>`.
- */
-async function validateEndToEnd(
-  folder: string,
-  compiledDir: string,
-  rrd: string,
-  previous?: string,
-  threads = 1,
-): Promise<Record<string, number>> {
-  const started = performance.now();
-  const loaded = await loadCompiled(compiledDir);
-  const report = await validateDelivery(folder, loaded, {
-    rrd,
-    threads,
-    ...(previous === undefined ? {} : { previous }),
-  });
-  const perRule: Record<string, number> = {};
-  if (previous !== undefined)
-    for (const r of [...report.rules, ...report.secondaryRules])
-      perRule[`rule:${r.code}`] = r.count;
-  return {
-    ms: performance.now() - started,
-    rows: report.rows.read,
-    ikbs: report.ikbs?.count ?? 0,
-    findings: report.rules.reduce((n, r) => n + r.count, 0),
-    ...perRule,
-  };
 }
 
 interface Ikb {
@@ -529,6 +515,15 @@ async function main(): Promise<void> {
     case "one-read-floor-threads":
       await flagsOfValidation(Number(args[3]));
       result = await oneReadFloorParallel(
+        args[0],
+        args[1],
+        args[2],
+        Number(args[3]),
+      );
+      break;
+    case "validate-side-by-side":
+      await flagsOfValidation(Number(args[3]));
+      result = await validateSideBySide(
         args[0],
         args[1],
         args[2],

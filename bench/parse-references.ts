@@ -2,7 +2,9 @@
  * The parse-only reference rows of `npm run bench` (issue 15): csv-parse, papaparse, uDSV and
  * DuckDB's `read_csv` merely parsing the delivery's CSV files, regel's own reader merely reading
  * them (byte and text tokenizer), a raw byte scan as the physical floor, the floor of a one-read
- * design (bench/one-read-floor.ts) and `regel validate` end to end, measured **interleaved** (one run of each in turn, `repeats` rounds), so that on a
+ * design (bench/one-read-floor.ts), `regel validate` end to end (one thread, worker threads, and
+ * one-thread runs side by side: what the machine's cores give its work when nothing is split),
+ * measured **interleaved** (one run of each in turn, `repeats` rounds), so that on a
  * loaded machine every ratio compares runs made at about the same time. One row is derived from
  * two others, not run: one read of every cell plus the compiled ruleset alone, the least a design
  * takes that keeps today's reader and compiled checks (target 1 asks for less).
@@ -89,6 +91,11 @@ function tasks(dir: string, compiled: string, rrd: string): Task[] {
       label: `\`regel validate --threads ${THREADS}\` end to end: worker threads, the same report`,
       args: ["validate-threads", dir, compiled, rrd, String(THREADS)],
     },
+    {
+      key: "validate-side-by-side",
+      label: `\`regel validate\` with one thread, ${THREADS} runs at once (worker threads of one process, each over the whole delivery, nothing shared or merged): the machine's ceiling for \`regel validate\`'s own work`,
+      args: ["validate-side-by-side", dir, compiled, rrd, String(THREADS)],
+    },
   ];
 }
 
@@ -163,6 +170,12 @@ export function referenceRows(
     throw new Error(
       `the ${THREADS} floor threads assembled ${floors.ikbs} IKBs, not ${THREADS} × ${floor.ikbs}`,
     );
+  const copies = measured.get("validate-side-by-side")!;
+  for (const k of ["rows", "ikbs", "findings"])
+    if (copies[k] !== THREADS * one[k])
+      throw new Error(
+        `the ${THREADS} validate runs side by side found ${copies[k]} ${k}, not ${THREADS} × ${one[k]}`,
+      );
   const s = (ms: number) => (ms / 1000).toFixed(2);
   const r = (a: number, b: number) => (a / b).toFixed(2);
   return tasks(dir, compiled, rrd).flatMap((t) => {
@@ -172,11 +185,13 @@ export function referenceRows(
         ? "1.00"
         : t.key === "validate-threads"
           ? `${r(one.ms, m.ms)} × one thread's throughput, ${r(m.ms, papa.ms)} × papaparse`
-          : t.key === "read-threads"
-            ? `${r(THREADS * reader.ms, m.ms)} × one reader's throughput`
-            : t.key === "one-read-floor-threads"
-              ? `${r(THREADS * floor.ms, m.ms)} × one floor's throughput`
-              : `${r(m.ms, base.ms)} × csv-parse, ${r(m.ms, papa.ms)} × papaparse`;
+          : t.key === "validate-side-by-side"
+            ? `${r(THREADS * one.ms, m.ms)} × one thread's throughput: the threads row without splits, hand-overs or waits`
+            : t.key === "read-threads"
+              ? `${r(THREADS * reader.ms, m.ms)} × one reader's throughput`
+              : t.key === "one-read-floor-threads"
+                ? `${r(THREADS * floor.ms, m.ms)} × one floor's throughput`
+                : `${r(m.ms, base.ms)} × csv-parse, ${r(m.ms, papa.ms)} × papaparse`;
     const target =
       t.key === "validate"
         ? "≤ 1.0 × papaparse"

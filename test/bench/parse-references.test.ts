@@ -54,13 +54,21 @@ const measured = new Map<string, Measurement>(
       ikbs: 10,
       findings: 7,
     },
+    "validate-side-by-side": {
+      ms: 9_000,
+      cpuMs: 17_000,
+      peakRssMiB: 700,
+      rows: 100 * THREADS,
+      ikbs: 10 * THREADS,
+      findings: 7 * THREADS,
+    },
   }),
 );
 
 describe("bench: parse-only references (issue 15)", () => {
   it("gives every row its ratio against csv-parse and papaparse of the same rounds, and validate its target", () => {
     const rows = referenceRows(measured, "d", "c", "2024-03-31");
-    expect(rows).toHaveLength(14);
+    expect(rows).toHaveLength(15);
     expect(rows[0]).toBe(
       "| csv-parse merely parsing the files (baseline) | 20.00 | 1.00 |  | 21.00 | 160 |",
     );
@@ -90,6 +98,10 @@ describe("bench: parse-only references (issue 15)", () => {
     // the threads row: its speed-up over the one-thread row of the same rounds
     expect(rows[13]).toBe(
       `| \`regel validate --threads ${THREADS}\` end to end: worker threads, the same report | 5.00 | 1.60 × one thread's throughput, 1.25 × papaparse | ≥ 1.8 × one thread (2 cores) | 9.50 | 520 |`,
+    );
+    // the ceiling for validate's own work: THREADS one-thread runs at once against one alone
+    expect(rows[14]).toBe(
+      `| \`regel validate\` with one thread, ${THREADS} runs at once (worker threads of one process, each over the whole delivery, nothing shared or merged): the machine's ceiling for \`regel validate\`'s own work | 9.00 | ${((THREADS * 8_000) / 9_000).toFixed(2)} × one thread's throughput: the threads row without splits, hand-overs or waits |  | 17.00 | 700 |`,
     );
   });
 
@@ -131,6 +143,17 @@ describe("bench: parse-only references (issue 15)", () => {
     wrong.set("read-threads", { ...measured.get("read-threads")!, rows: 150 });
     expect(() => referenceRows(wrong, "d", "c", "2024-03-31")).toThrow(
       /reading threads read 150 rows, not/,
+    );
+  });
+
+  it("refuses a side-by-side row whose runs did not each find every finding", () => {
+    const wrong = new Map(measured);
+    wrong.set("validate-side-by-side", {
+      ...measured.get("validate-side-by-side")!,
+      findings: 7 * THREADS - 1,
+    });
+    expect(() => referenceRows(wrong, "d", "c", "2024-03-31")).toThrow(
+      new RegExp(`side by side found ${7 * THREADS - 1} findings, not`),
     );
   });
 
