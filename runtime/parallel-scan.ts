@@ -590,6 +590,8 @@ class RangeMerge {
   private lastResume: number;
   /** The end of the last piece whose resume point was decided. */
   private decided: number;
+  /** Whether {@link reserve} ran. */
+  private reserved = false;
   /** The last piece of the previous range, when it ended inside a piece of a whole read. */
   private open: Resolved | undefined;
   records: number;
@@ -608,6 +610,7 @@ class RangeMerge {
 
   add(r: RangeResult): void {
     const { s, f } = this;
+    if (!this.reserved) this.reserve(r);
     const shift = this.line - 1;
     f.report.rowsRead += r.rowsRead;
     f.report.rowsRejected += r.rowsRejected;
@@ -649,6 +652,25 @@ class RangeMerge {
     s.totals.addPartial(r.totals, shift);
     this.records += r.records;
     this.line += r.lines;
+  }
+
+  /**
+   * Before the first range's hashes are added, room in the key sets and the whole-file checks
+   * for about the rest of the file's, estimated from that range's by bytes (10 % more): one
+   * growth each, not a copy at every doubling while the worker waits (the dealer's first range
+   * is about a quarter of the file with two threads; a low estimate grows as before).
+   */
+  private reserve(r: RangeResult): void {
+    this.reserved = true;
+    if (r.end === undefined) return;
+    const scale = ((this.f.bytes - r.start) / (r.end - r.start)) * 1.1;
+    const more = (n: number) => Math.ceil(n * scale);
+    if (r.unique !== undefined)
+      this.f.unique!.hashes.reserve(more(r.unique.length));
+    r.collected.forEach((h, i) => this.cursor.sets[i].reserve(more(h.length)));
+    r.wholeFile.forEach((part, i) =>
+      this.f.wholeFile[i].reserveScan(more(part.hashes.length)),
+    );
   }
 
   /**

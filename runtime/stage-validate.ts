@@ -30,10 +30,14 @@ import { sealKeySets } from "./seal-key-sets.js";
  * then every IKB, and the records outside IKBs, validated.
  */
 export async function validateStage(s: DeliveryRun): Promise<void> {
-  await sealKeySets(s, [
-    ...s.refSets.values(),
-    ...s.files.flatMap((f) => (f.unique ? [f.unique.hashes] : [])),
-  ]);
+  await sealKeySets(
+    s,
+    [
+      ...s.refSets.values(),
+      ...s.files.flatMap((f) => (f.unique ? [f.unique.hashes] : [])),
+    ],
+    s.files.flatMap((f) => f.wholeFile),
+  );
   for (const target of s.refSets.keys()) {
     const entity = target.slice(0, target.indexOf("."));
     if (

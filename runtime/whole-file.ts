@@ -42,7 +42,7 @@ import {
   type FileRule,
   type WholeFileProjection,
 } from "../compiler/contract.js";
-import { hash53 } from "./key-set.js";
+import { hash53, type HashSet53 } from "./key-set.js";
 
 /** Lines named in one finding's message; the rest are counted. */
 const LINES_SHOWN = 20;
@@ -71,15 +71,17 @@ class Numbers {
   }
   /** Push all of `xs` (one copy, the buffer grown at most once). */
   pushAll(xs: Float64Array): void {
-    if (this.n + xs.length > this.data.length) {
-      const bigger = new Float64Array(
-        Math.max(this.data.length * 2, this.n + xs.length),
-      );
-      bigger.set(this.data.subarray(0, this.n));
-      this.data = bigger;
-    }
+    if (this.n + xs.length > this.data.length)
+      this.reserve(Math.max(this.data.length, xs.length));
     this.data.set(xs, this.n);
     this.n += xs.length;
+  }
+  /** Room for at least `more` numbers after those pushed (the buffer grown at most once). */
+  reserve(more: number): void {
+    if (this.n + more <= this.data.length) return;
+    const bigger = new Float64Array(this.n + more);
+    bigger.set(this.data.subarray(0, this.n));
+    this.data = bigger;
   }
   /** The numbers pushed, trimmed (the buffer is given up). */
   take(): Float64Array {
@@ -309,11 +311,53 @@ export class WholeFileCheck {
     this.pairCounts!.push(pairs);
   }
 
-  /** Step 2: whether any combination may occur twice (then the file is read once more). */
-  seal(): boolean {
-    const n = this.hashes!.n;
-    const inOrder = this.hashes!.data.subarray(0, n);
-    const repeated = repeatedHashes(inOrder);
+  /**
+   * Step 2's input handed over, for {@link repeatedHashes} in another thread
+   * (runtime/seal-key-sets.ts): the scan's hashes in row order, the check's own array (not
+   * copied: the check no longer reads it); {@link seal} then takes what that thread found. Not
+   * for a joined check, whose seal reads its hashes again.
+   */
+  takeScanHashes(): Float64Array {
+    if (this.ownWidth !== Infinity)
+      throw new Error("a joined check seals its hashes itself");
+    const hashes = this.hashes!.data.subarray(0, this.hashes!.n);
+    this.handedOver = hashes.length;
+    this.hashes = undefined;
+    return hashes;
+  }
+
+  /** The rows the scan hashed so far (0 once they are handed over or sealed). */
+  get scanRows(): number {
+    return this.hashes?.n ?? 0;
+  }
+
+  /** The rows whose hashes {@link takeScanHashes} handed over (undefined: none were). */
+  private handedOver: number | undefined;
+  /** What {@link seal} answered (undefined: not sealed yet). */
+  private sealAnswer: boolean | undefined;
+
+  /**
+   * Step 2: whether any combination may occur twice (then the file is read once more). With
+   * `repeated`, the {@link repeatedHashes} of the hashes {@link takeScanHashes} handed over;
+   * without, of the scan's hashes here. A check sealed before gives the same answer again.
+   */
+  seal(repeated?: RepeatedHashes): boolean {
+    if (this.sealAnswer !== undefined) return this.sealAnswer;
+    this.sealAnswer = this.sealOnce(repeated);
+    return this.sealAnswer;
+  }
+
+  private sealOnce(given: RepeatedHashes | undefined): boolean {
+    if ((given === undefined) !== (this.handedOver === undefined))
+      throw new Error(
+        "a check's repeated hashes come from its own hashes or from those it handed over",
+      );
+    const inOrder =
+      given === undefined
+        ? this.hashes!.data.subarray(0, this.hashes!.n)
+        : undefined;
+    const n = inOrder?.length ?? this.handedOver!;
+    const repeated = given ?? repeatedHashes(inOrder!);
     this.candidates = repeated.candidates;
     if (this.candidates.length === 0 && !this.notOne) {
       this.hashes = undefined;
@@ -330,7 +374,8 @@ export class WholeFileCheck {
     if (this.ownWidth !== Infinity) {
       const hashes = new Numbers();
       for (let i = 0; i < n; i++)
-        if ((involved[i >>> 3] & (1 << (i & 7))) !== 0) hashes.push(inOrder[i]);
+        if ((involved[i >>> 3] & (1 << (i & 7))) !== 0)
+          hashes.push(inOrder![i]);
       this.involvedHashes = hashes.take();
       this.nextInvolved = 0;
     }
@@ -676,6 +721,11 @@ export class WholeFileCheck {
     return part;
   }
 
+  /** Room for at least `more` rows of step 1's hashes (see {@link HashSet53.reserve}). */
+  reserveScan(more: number): void {
+    this.hashes?.reserve(more);
+  }
+
   /** Step 1 from the ranges' parts, added in range order (before {@link seal}). */
   addScanPart(part: WholeFileScanPart): void {
     const base = this.hashes!.n;
@@ -813,6 +863,14 @@ export interface WholeFileCollectedPart {
   shownTexts: string[];
 }
 
+/** What {@link repeatedHashes} finds. */
+export interface RepeatedHashes {
+  /** The hashes that occur more than once, ascending. */
+  candidates: Float64Array;
+  /** One bit per row, set when its hash is a candidate (undefined when none is). */
+  rows: Uint8Array | undefined;
+}
+
 /** Rows of a bucket above which {@link repeatedHashes} sorts it instead of comparing every two. */
 const SMALL_BUCKET = 12;
 
@@ -826,10 +884,7 @@ const SMALL_BUCKET = 12;
  * then sorted by their whole hash. 4 bytes per row meanwhile; the look within the buckets reads
  * the scattered numbers in order, where looking up each row's hash by its number did not.
  */
-export function repeatedHashes(hashes: Float64Array): {
-  candidates: Float64Array;
-  rows: Uint8Array | undefined;
-} {
+export function repeatedHashes(hashes: Float64Array): RepeatedHashes {
   // each loop a function of its own: in one function, the optimizing compiler compiled it on
   // the first loop, before the others had run, and it was deoptimized at each next loop
   // ("insufficient type feedback") and compiled again
@@ -933,10 +988,7 @@ function suspectRows(
 }
 
 /** {@link repeatedHashes} of the `suspects` rows: sorted by their whole hash, the equal ones. */
-function repeatedIn(
-  hashes: Float64Array,
-  order: Uint32Array,
-): { candidates: Float64Array; rows: Uint8Array | undefined } {
+function repeatedIn(hashes: Float64Array, order: Uint32Array): RepeatedHashes {
   const n = hashes.length;
   const found = new Numbers();
   order.sort((a, b) => hashes[a] - hashes[b]);

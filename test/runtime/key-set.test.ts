@@ -73,6 +73,42 @@ describe("key set", () => {
     );
   });
 
+  it("property: room reserved (as the parallel scan does) keeps every hash, added one by one or whole", () => {
+    const hash = fc.oneof(
+      fc.integer({ min: 0, max: 2 ** 53 - 1 }),
+      fc.integer({ min: 0, max: 30 }),
+    );
+    // each step: one hash added, an array of them added whole, or room reserved
+    const step = fc.oneof(
+      hash.map((h) => ({ one: h })),
+      fc.array(hash, { maxLength: 300 }).map((hs) => ({ all: hs })),
+      fc.nat({ max: 5000 }).map((room) => ({ room })),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+        const reserved = new HashSet53();
+        const plain = new HashSet53();
+        const all: number[] = [];
+        for (const st of steps)
+          if ("room" in st) reserved.reserve(st.room);
+          else {
+            const hs = "one" in st ? [st.one] : st.all;
+            all.push(...hs);
+            reserved.addAll(Float64Array.from(hs));
+            for (const h of hs) plain.addHash(h);
+          }
+        expect(reserved.size).toBe(all.length);
+        expect(Array.from(reserved.added())).toEqual(all);
+        expect(reserved.seal()).toEqual(plain.seal());
+        for (const h of all.slice(0, 20))
+          expect(
+            (reserved as unknown as { data: Float64Array }).data.includes(h),
+          ).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("property: a set sorted elsewhere (takeUnsorted, sortHashes over a structured clone, adoptSorted) is the set sealed in place", () => {
     const key = fc.string({ maxLength: 6 });
     fc.assert(

@@ -12,6 +12,7 @@ import type { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { validateDelivery } from "../../runtime/delivery.js";
 import { HashSet53 } from "../../runtime/key-set.js";
+import { WholeFileCheck } from "../../runtime/whole-file.js";
 import {
   loadCompiled,
   type LoadedRuleset,
@@ -62,9 +63,14 @@ describe("one worker pool per run", () => {
   it("N threads start N − 1 workers for the three passes, stopped at the end, with the one thread's report", async () => {
     const one = await validateDelivery(delivery, glo, { rrd: "2024-03-31" });
     const handedOver = vi.spyOn(HashSet53.prototype, "takeUnsorted");
+    const checksHandedOver = vi.spyOn(
+      WholeFileCheck.prototype,
+      "takeScanHashes",
+    );
     for (const threads of [2, 3]) {
       started.length = 0;
       handedOver.mockClear();
+      checksHandedOver.mockClear();
       let used = 0;
       const many = await validateDelivery(delivery, glo, {
         rrd: "2024-03-31",
@@ -73,8 +79,10 @@ describe("one worker pool per run", () => {
         sealSplitHashes: 1,
         onThreads: (n) => (used = n),
       });
-      // key sets were sorted in the workers too (runtime/seal-key-sets.ts)
+      // key sets were sorted in the workers too (runtime/seal-key-sets.ts); with 3 threads the
+      // sizes of this delivery deal dup0001's seal to a worker (with 2, to this thread)
       expect(handedOver).toHaveBeenCalled();
+      expect(checksHandedOver).toHaveBeenCalledTimes(threads === 3 ? 1 : 0);
       // the validate pass went over the threads (the scan and the whole-file passes too: the
       // files are split from 1 byte, and dup0001/dup0002 have duplicates)
       expect(used).toBe(threads);
