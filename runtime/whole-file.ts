@@ -42,7 +42,7 @@ import {
   type FileRule,
   type WholeFileProjection,
 } from "../compiler/contract.js";
-import { hash53, type HashSet53 } from "./key-set.js";
+import { hash53 } from "./key-set.js";
 
 /** Lines named in one finding's message; the rest are counted. */
 const LINES_SHOWN = 20;
@@ -721,7 +721,7 @@ export class WholeFileCheck {
     return part;
   }
 
-  /** Room for at least `more` rows of step 1's hashes (see {@link HashSet53.reserve}). */
+  /** Room for at least `more` rows of step 1's hashes (as `HashSet53.reserve` makes room). */
   reserveScan(more: number): void {
     this.hashes?.reserve(more);
   }
