@@ -145,8 +145,7 @@ async function oneReadFloorParallel(
 /**
  * `regel validate` with one thread, in `threads` worker threads at once, each over the whole
  * delivery, nothing shared or merged: what this machine's cores give `regel validate`'s own work
- * when nothing is split, handed over or waited for. No design of the threads row that keeps the
- * work of one thread can gain more.
+ * when nothing is split, handed over or waited for, beside which the threads row is read.
  */
 async function validateSideBySide(
   folder: string,
@@ -157,7 +156,10 @@ async function validateSideBySide(
   return inThreads("validate-thread.js", { folder, compiled, rrd }, threads);
 }
 
-/** `threads` workers of `entry` (beside this file) started at once; their rows and IKBs summed. */
+/**
+ * `threads` workers of `entry` (beside this file) started at once; their rows, IKBs and findings
+ * summed.
+ */
 async function inThreads(
   entry: string,
   workerData: Record<string, string>,

@@ -150,13 +150,9 @@ export class HashSet53 {
   addAll(hashes: Float64Array): void {
     this.hashed();
     if (this.sealed) throw new Error("the key set is sealed");
-    if (this.n + hashes.length > this.data.length) {
-      let size = this.data.length;
-      while (size < this.n + hashes.length) size *= 2;
-      const bigger = new Float64Array(size);
-      bigger.set(this.data.subarray(0, this.n));
-      this.data = bigger;
-    }
+    // at least doubled when it grows here, so that many small adds copy little
+    if (this.n + hashes.length > this.data.length)
+      this.reserve(Math.max(this.data.length, hashes.length));
     this.data.set(hashes, this.n);
     this.n += hashes.length;
   }
