@@ -31,7 +31,9 @@ import {
   rmSync,
 } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
+import MagicString from "magic-string";
 import type { Plugin } from "rolldown";
+import { parseAst } from "rolldown/parseAst";
 
 /** The folder of the bundled command, relative to the package root. */
 export const CLI_BUNDLE_DIR = join("dist", "bin");
@@ -72,6 +74,67 @@ function tscSourceMaps(): Plugin {
       );
       delete map.sourceRoot;
       return { code, map: JSON.stringify(map) };
+    },
+  };
+}
+
+/** Tags whose templates are taken raw (runtime/html.ts `css`, `js`, with rolldown's renamings; `String.raw`). */
+const RAW_TAG = /^(?:(?:css|js)(?:\$\d+)?|String\.raw)$/;
+
+/**
+ * Every chunk in ASCII. Node decodes a module's source into a string of two bytes per character
+ * when it holds one character beyond ASCII, and a comment's dash is enough: the validate chunks
+ * then take twice the memory and a slower scan to compile (measured in bench/results.md, "The
+ * command's chunks in ASCII"). rolldown's `charset: "ascii"` escapes strings, regular expressions
+ * and names; this escapes what it leaves, comments and the text of templates, as `\uXXXX` (the
+ * same characters once a template is read). A template taken raw (`css`, `js`, `String.raw`)
+ * would change, so one beyond ASCII stops the build, as does a line separator (U+2028, U+2029),
+ * which ends a line comment where its escape would not.
+ */
+function asciiOutput(): Plugin {
+  return {
+    name: "regel:ascii-output",
+    renderChunk(code, chunk) {
+      if (!/[^\0-\x7f]/.test(code)) return null;
+      const fail = (at: number, why: string): never => {
+        const line = code.slice(0, at).split("\n").length;
+        throw new Error(`${chunk.fileName}:${line}: ${why}`);
+      };
+      const separator = code.search(/[\u2028\u2029]/);
+      if (separator >= 0)
+        fail(separator, "a line separator (U+2028, U+2029) outside a string");
+      const visit = (node: unknown): void => {
+        if (typeof node !== "object" || node === null) return;
+        if (Array.isArray(node)) {
+          for (const child of node) visit(child);
+          return;
+        }
+        const n = node as {
+          type?: string;
+          tag?: { start: number; end: number };
+          start?: number;
+          end?: number;
+        };
+        if (n.type === "TaggedTemplateExpression" && n.tag !== undefined) {
+          const tag = code.slice(n.tag.start, n.tag.end);
+          const at = code.slice(n.start, n.end).search(/[^\0-\x7f]/);
+          if (RAW_TAG.test(tag) && at >= 0)
+            fail(
+              (n.start ?? 0) + at,
+              `the ${tag} template is taken raw: write its text in ASCII`,
+            );
+        }
+        for (const [key, value] of Object.entries(node))
+          if (key !== "parent") visit(value);
+      };
+      visit(parseAst(code));
+      const out = new MagicString(code);
+      for (let i = 0; i < code.length; i++) {
+        const unit = code.charCodeAt(i);
+        if (unit > 0x7f)
+          out.overwrite(i, i + 1, `\\u${unit.toString(16).padStart(4, "0")}`);
+      }
+      return { code: out.toString(), map: out.generateMap({ hires: true }) };
     },
   };
 }
@@ -210,10 +273,11 @@ export async function bundleCli(
     external: (id) =>
       id.startsWith("node:") ||
       external.some((d) => id === d || id.startsWith(`${d}/`)),
-    plugins: [tscSourceMaps(), urlEntries(), validateRun.plugin],
+    plugins: [tscSourceMaps(), urlEntries(), validateRun.plugin, asciiOutput()],
     output: {
       dir: aside,
       format: "esm",
+      charset: "ascii",
       entryFileNames: "[name].js",
       chunkFileNames: "[name]-[hash].js",
       sourcemap: true,

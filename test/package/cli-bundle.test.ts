@@ -4,7 +4,8 @@
  * points; a URL out of the module's folder is refused at build time; the build is deterministic;
  * what `regel validate` loads beyond start-up is two chunks, of which a command that validates
  * nothing loads only the small one, and what only a run with threads, T−1 or quarterly figures
- * uses is in chunks it loads when it uses them.
+ * uses is in chunks it loads when it uses them; every chunk is ASCII and says what its source says,
+ * and a template taken raw beyond ASCII stops the build.
  */
 import { spawnSync } from "node:child_process";
 import {
@@ -66,6 +67,44 @@ describe("the bundled command", () => {
         outDir: join(work, "outside"),
       }),
     ).rejects.toThrow(/only a module "\.\/name\.js" beside its importer/);
+  });
+
+  it("writes every chunk in ASCII, and the program says what its source says", async () => {
+    const out = join(work, "beyond-ascii");
+    await bundler.bundleCli(ROOT, {
+      entry: join(FIXTURES, "beyond-ascii", "main.js"),
+      outDir: out,
+    });
+    const code = readFileSync(join(out, "regel.js"), "utf8");
+    expect(code).not.toMatch(/[^\0-\x7f]/);
+    const run = spawnSync(process.execPath, [join(out, "regel.js")], {
+      encoding: "utf8",
+    });
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual([
+      "één · T−1 — 😀 €",
+      "≤ 3 ×",
+      true,
+      2,
+    ]);
+  });
+
+  it("refuses a template taken raw (css, js) that holds a character beyond ASCII", async () => {
+    await expect(
+      bundler.bundleCli(ROOT, {
+        entry: join(FIXTURES, "raw-beyond-ascii", "main.js"),
+        outDir: join(work, "raw-beyond-ascii"),
+      }),
+    ).rejects.toThrow(/the css template is taken raw: write its text in ASCII/);
+  });
+
+  it("writes the chunks of the regel command in ASCII", () => {
+    const dir = join(ROOT, "dist", "bin");
+    for (const file of readdirSync(dir).filter((f) => f.endsWith(".js")))
+      expect(
+        readFileSync(join(dir, file), "utf8").search(/[^\0-\x7f]/),
+        file,
+      ).toBe(-1);
   });
 
   it("is deterministic: two builds of the command write the same files", async () => {
