@@ -180,18 +180,22 @@ export function referenceRows(
   const r = (a: number, b: number) => (a / b).toFixed(2);
   return tasks(dir, compiled, rrd).flatMap((t) => {
     const m = measured.get(t.key)!;
-    const ratio =
-      t.key === "csv-parse"
-        ? "1.00"
-        : t.key === "validate-threads"
-          ? `${r(one.ms, m.ms)} × one thread's throughput, ${r(m.ms, papa.ms)} × papaparse`
-          : t.key === "validate-side-by-side"
-            ? `${r(THREADS * one.ms, m.ms)} × one thread's throughput: the threads row without splits, hand-overs or waits`
-            : t.key === "read-threads"
-              ? `${r(THREADS * reader.ms, m.ms)} × one reader's throughput`
-              : t.key === "one-read-floor-threads"
-                ? `${r(THREADS * floor.ms, m.ms)} × one floor's throughput`
-                : `${r(m.ms, base.ms)} × csv-parse, ${r(m.ms, papa.ms)} × papaparse`;
+    const ratio = (() => {
+      switch (t.key) {
+        case "csv-parse":
+          return "1.00";
+        case "validate-threads":
+          return `${r(one.ms, m.ms)} × one thread's throughput, ${r(m.ms, papa.ms)} × papaparse`;
+        case "validate-side-by-side":
+          return `${r(THREADS * one.ms, m.ms)} × one thread's throughput: the threads row without splits, hand-overs or waits`;
+        case "read-threads":
+          return `${r(THREADS * reader.ms, m.ms)} × one reader's throughput`;
+        case "one-read-floor-threads":
+          return `${r(THREADS * floor.ms, m.ms)} × one floor's throughput`;
+        default:
+          return `${r(m.ms, base.ms)} × csv-parse, ${r(m.ms, papa.ms)} × papaparse`;
+      }
+    })();
     const target =
       t.key === "validate"
         ? "≤ 1.0 × papaparse"
