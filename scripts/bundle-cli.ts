@@ -117,8 +117,10 @@ function asciiOutput(): Plugin {
         };
         if (n.type === "TaggedTemplateExpression" && n.tag !== undefined) {
           const tag = code.slice(n.tag.start, n.tag.end);
-          const at = code.slice(n.start, n.end).search(/[^\0-\x7f]/);
-          if (RAW_TAG.test(tag) && at >= 0)
+          const at = RAW_TAG.test(tag)
+            ? code.slice(n.start, n.end).search(/[^\0-\x7f]/)
+            : -1;
+          if (at >= 0)
             fail(
               (n.start ?? 0) + at,
               `the ${tag} template is taken raw: write its text in ASCII`,
