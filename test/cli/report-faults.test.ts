@@ -143,6 +143,22 @@ process.stdout.write("finished after " + n + " steps");
     expect(outcomes.join(" ")).toMatch(/^(old )+(new ?)+$/);
   }, 60_000);
 
+  it("killed after the new set is staged but before the swap: the staged set is what the folder becomes", async () => {
+    // the state a kill between steps 1 and 2 of the commit leaves (runtime/folder-commit.ts): the
+    // old set still in place and the complete new one beside it as .report.regel-new
+    const out = await outWithOldReport();
+    const staged = join(out, "..", ".report.regel-new");
+    await writeReport(
+      JSON.parse(readFileSync(newReportPath, "utf8")) as Report,
+      staged,
+    );
+    expect(completeReportSet(out)).toBe(OLD);
+    expect(stateAfterKill(out)).toEqual({ staged: newStamp });
+    await recoverFolder(out);
+    expect(completeReportSet(out)).toBe(newStamp);
+    noLeftovers(out);
+  });
+
   it("a rerun into the same folder leaves no sample of the previous run", async () => {
     const out = await outWithOldReport();
     const next = sampleFiles(

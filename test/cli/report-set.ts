@@ -38,15 +38,18 @@ export function completeReportSet(dir: string): string {
 }
 
 /**
- * The state of an `--out` folder after a kill: a complete set, or — only in the instant between
- * the two renames of the swap — no folder and a complete new set staged beside it.
+ * The state of an `--out` folder after a kill: a complete set, and — from the staged set's rename
+ * to `.B.regel-new` until the swap ends (runtime/folder-commit.ts, steps 1 and 2) — a complete new
+ * set staged beside it, which recovery moves into place: then the state is the staged set, and
+ * the folder, if it is still there, must be complete too.
  */
 export function stateAfterKill(
   dir: string,
 ): { set: string } | { staged: string } {
-  if (existsSync(dir)) return { set: completeReportSet(dir) };
+  const set = existsSync(dir) ? completeReportSet(dir) : undefined;
   const staged = join(dir, "..", `.${dir.split(/[\\/]/).pop()}.regel-new`);
-  if (!existsSync(staged))
+  if (existsSync(staged)) return { staged: completeReportSet(staged) };
+  if (set === undefined)
     throw new Error(`${dir} is gone and no complete set is staged`);
-  return { staged: completeReportSet(staged) };
+  return { set };
 }
