@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { doubling, grownFloat64 } from "./float64-list.js";
 
 /** cyrb53: a fast 53-bit string hash (public domain, bryc). */
 export function hash53(s: string, seed = 0): number {
@@ -110,11 +111,8 @@ export class HashSet53 {
   /** Add a hash computed by the caller ({@link hash53} or {@link hash53Cells}). */
   addHash(h: number): void {
     if (this.keys !== undefined) this.hashed();
-    if (this.n === this.data.length) {
-      const bigger = new Float64Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
+    if (this.n === this.data.length)
+      this.data = grownFloat64(this.data, this.n, doubling(this.data.length));
     this.data[this.n++] = h;
   }
 
@@ -141,9 +139,7 @@ export class HashSet53 {
   reserve(more: number): void {
     this.hashed();
     if (this.sealed || this.n + more <= this.data.length) return;
-    const bigger = new Float64Array(this.n + more);
-    bigger.set(this.data.subarray(0, this.n));
-    this.data = bigger;
+    this.data = grownFloat64(this.data, this.n, more);
   }
 
   /** Add the hashes of another set ({@link added}), after those added so far. */

@@ -42,6 +42,7 @@ import {
   type FileRule,
   type WholeFileProjection,
 } from "../compiler/contract.js";
+import { Float64List } from "./float64-list.js";
 import { hash53 } from "./key-set.js";
 
 /** Lines named in one finding's message; the rest are counted. */
@@ -55,41 +56,6 @@ export interface WholeFileFinding {
   message: string;
   /** The CSV text of the rule's fields on this row. */
   values: Record<string, string | null>;
-}
-
-/** A growable Float64Array. */
-class Numbers {
-  data = new Float64Array(1024);
-  n = 0;
-  push(x: number): void {
-    if (this.n === this.data.length) {
-      const bigger = new Float64Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.n++] = x;
-  }
-  /** Push all of `xs` (one copy, the buffer grown at most once). */
-  pushAll(xs: Float64Array): void {
-    if (this.n + xs.length > this.data.length)
-      this.reserve(Math.max(this.data.length, xs.length));
-    this.data.set(xs, this.n);
-    this.n += xs.length;
-  }
-  /** Room for at least `more` numbers after those pushed (the buffer grown at most once). */
-  reserve(more: number): void {
-    if (this.n + more <= this.data.length) return;
-    const bigger = new Float64Array(this.n + more);
-    bigger.set(this.data.subarray(0, this.n));
-    this.data = bigger;
-  }
-  /** The numbers pushed, trimmed (the buffer is given up). */
-  take(): Float64Array {
-    const out = this.data.slice(0, this.n);
-    this.data = new Float64Array(0);
-    this.n = 0;
-    return out;
-  }
 }
 
 /** A growable Uint32Array. */
@@ -133,14 +99,14 @@ class PairCounts {
 
 /** The rows of the second read that may be involved, one number of each per row. */
 interface Collected {
-  line: Numbers;
+  line: Float64List;
   /** The two halves of the combination's digest. */
-  d1: Numbers;
-  d2: Numbers;
+  d1: Float64List;
+  d2: Float64List;
   /** `one-per`: the id of the value's text; `count-per`: the number the row states. */
-  aux: Numbers;
+  aux: Float64List;
   /** `one-per`: the id of the text shown for the value (the CSV text of its fields). */
-  shownId: Numbers;
+  shownId: Float64List;
 }
 
 /** The rows that break the rule, sorted by line, and their groups. */
@@ -168,9 +134,9 @@ export class WholeFileCheck {
   private readonly names: string[];
   private readonly personal: boolean[];
   /** The scan's hash of each row, in row order (NaN: the row takes no part). */
-  private hashes: Numbers | undefined = new Numbers();
+  private hashes: Float64List | undefined = new Float64List();
   /** `count-per`: the scan's rows (their places in row order) that state another number than 1. */
-  private notOneRows: Numbers | undefined;
+  private notOneRows: Float64List | undefined;
   /** The hashes that occur more than once, sorted. */
   private candidates: Float64Array | undefined;
   /** One bit per row of the scan: whether the second read must look at the row. */
@@ -286,7 +252,7 @@ export class WholeFileCheck {
       if (n === undefined) return false;
       if (n !== 1 && this.hashes !== undefined) {
         this.notOne = true;
-        (this.notOneRows ??= new Numbers()).push(this.hashes.n);
+        (this.notOneRows ??= new Float64List()).push(this.hashes.n);
       }
       return true;
     }
@@ -372,7 +338,7 @@ export class WholeFileCheck {
       this.notOneRows = undefined;
     }
     if (this.ownWidth !== Infinity) {
-      const hashes = new Numbers();
+      const hashes = new Float64List();
       for (let i = 0; i < n; i++)
         if ((involved[i >>> 3] & (1 << (i & 7))) !== 0)
           hashes.push(inOrder![i]);
@@ -511,11 +477,11 @@ export class WholeFileCheck {
           ? d2[a] - d2[b]
           : line[a] - line[b],
     );
-    const hitLines = new Numbers();
-    const hitGroup = new Numbers();
-    const size = new Numbers();
-    const start = new Numbers();
-    const groupLines = new Numbers();
+    const hitLines = new Float64List();
+    const hitGroup = new Float64List();
+    const size = new Float64List();
+    const start = new Float64List();
+    const groupLines = new Float64List();
     const tails: string[] | undefined =
       this.rule.check === "one-per" ? [] : undefined;
     const shownTexts =
@@ -732,7 +698,7 @@ export class WholeFileCheck {
     this.hashes!.pushAll(part.hashes);
     if (part.notOneRows !== undefined)
       for (let i = 0; i < part.notOneRows.length; i++)
-        (this.notOneRows ??= new Numbers()).push(base + part.notOneRows[i]);
+        (this.notOneRows ??= new Float64List()).push(base + part.notOneRows[i]);
     if (part.notOne) this.notOne = true;
   }
 
@@ -771,11 +737,11 @@ export class WholeFileCheck {
     this.row = row;
     this.ownRow = 0;
     this.collected = {
-      line: new Numbers(),
-      d1: new Numbers(),
-      d2: new Numbers(),
-      aux: new Numbers(),
-      shownId: new Numbers(),
+      line: new Float64List(),
+      d1: new Float64List(),
+      d2: new Float64List(),
+      aux: new Float64List(),
+      shownId: new Float64List(),
     };
     if (this.rule.check === "one-per") {
       this.valueIds = new Map();
@@ -898,7 +864,7 @@ export function repeatedHashes(hashes: Float64Array): RepeatedHashes {
   const low = lowByBucket(hashes, start, buckets, scale);
   const marked = markedBuckets(start, low, buckets);
   if (marked === undefined)
-    return { candidates: new Numbers().take(), rows: undefined };
+    return { candidates: new Float64List().take(), rows: undefined };
   return repeatedIn(hashes, suspectRows(hashes, marked, scale));
 }
 
@@ -990,7 +956,7 @@ function suspectRows(
 /** {@link repeatedHashes} of the `suspects` rows: sorted by their whole hash, the equal ones. */
 function repeatedIn(hashes: Float64Array, order: Uint32Array): RepeatedHashes {
   const n = hashes.length;
-  const found = new Numbers();
+  const found = new Float64List();
   order.sort((a, b) => hashes[a] - hashes[b]);
   let rows: Uint8Array | undefined;
   for (let from = 0; from < order.length;) {
