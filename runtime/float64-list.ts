@@ -1,6 +1,7 @@
 /**
  * Growable lists of numbers in a `Float64Array`: the whole-file checks' rows (runtime/whole-file.ts)
- * and, through {@link grownFloat64}, the key sets' hashes (runtime/key-set.ts `HashSet53`).
+ * and, through {@link grownFloat64} and {@link appendedFloat64}, the key sets' hashes
+ * (runtime/key-set.ts `HashSet53`).
  *
  * @module
  */
@@ -17,6 +18,23 @@ export function grownFloat64(
   const bigger = new Float64Array(n + more);
   bigger.set(data.subarray(0, n));
   return bigger;
+}
+
+/**
+ * `data` with `xs` written after its first `n` numbers: `data` itself when it has the room, else
+ * a copy grown once, by at least as much again (so that many small appends copy little).
+ */
+export function appendedFloat64<B extends ArrayBufferLike>(
+  data: Float64Array<B>,
+  n: number,
+  xs: Float64Array,
+): Float64Array<B | ArrayBuffer> {
+  const out: Float64Array<B | ArrayBuffer> =
+    n + xs.length > data.length
+      ? grownFloat64(data, n, Math.max(data.length, xs.length))
+      : data;
+  out.set(xs, n);
+  return out;
 }
 
 /**
@@ -40,9 +58,7 @@ export class Float64List {
 
   /** Push all of `xs` (one copy, the buffer grown at most once). */
   pushAll(xs: Float64Array): void {
-    if (this.n + xs.length > this.data.length)
-      this.reserve(Math.max(this.data.length, xs.length));
-    this.data.set(xs, this.n);
+    this.data = appendedFloat64(this.data, this.n, xs);
     this.n += xs.length;
   }
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { doubling, grownFloat64 } from "./float64-list.js";
+import { appendedFloat64, doubling, grownFloat64 } from "./float64-list.js";
 
 /** cyrb53: a fast 53-bit string hash (public domain, bryc). */
 export function hash53(s: string, seed = 0): number {
@@ -146,10 +146,7 @@ export class HashSet53 {
   addAll(hashes: Float64Array): void {
     this.hashed();
     if (this.sealed) throw new Error("the key set is sealed");
-    // at least doubled when it grows here, so that many small adds copy little
-    if (this.n + hashes.length > this.data.length)
-      this.reserve(Math.max(this.data.length, hashes.length));
-    this.data.set(hashes, this.n);
+    this.data = appendedFloat64(this.data, this.n, hashes);
     this.n += hashes.length;
   }
 

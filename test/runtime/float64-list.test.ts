@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { Float64List, grownFloat64 } from "../../runtime/float64-list.js";
+import {
+  appendedFloat64,
+  Float64List,
+  grownFloat64,
+} from "../../runtime/float64-list.js";
 
 /** One step on a list: push a number, push several, reserve room, or take what it holds. */
 const step = fc.oneof(
@@ -64,5 +68,15 @@ describe("Float64List", () => {
     const grown = grownFloat64(Float64Array.of(1, 2, 3, 4), 3, 5);
     expect(grown.length).toBe(8);
     expect(Array.from(grown)).toEqual([1, 2, 3, 0, 0, 0, 0, 0]);
+  });
+
+  it("appendedFloat64 writes in place when there is room, else into a copy at least doubled", () => {
+    const data = Float64Array.of(1, 2, 0, 0);
+    expect(appendedFloat64(data, 2, Float64Array.of(3))).toBe(data);
+    expect(Array.from(data)).toEqual([1, 2, 3, 0]);
+    const grown = appendedFloat64(data, 3, Float64Array.of(4, 5));
+    expect(grown).not.toBe(data);
+    expect(grown.length).toBe(7);
+    expect(Array.from(grown.subarray(0, 5))).toEqual([1, 2, 3, 4, 5]);
   });
 });
