@@ -10,6 +10,11 @@
  * process that only loads the ruleset, reads the files once and checks every row, the part of the
  * example's time that is the work itself.
  *
+ * Every process runs without the environment variables that make node work before any script
+ * ({@link startupEnv}): a machine that sets `NODE_EXTRA_CA_CERTS` adds the parse of its
+ * certificates to every start (about 40 ms on the machine of bench/results.md), which would hide
+ * the command's own start-up in the ratios. What the environment as it is adds is reported beside.
+ *
  * @module
  */
 import { spawnSync } from "node:child_process";
@@ -20,6 +25,12 @@ import { join } from "node:path";
 /** Medians in milliseconds. */
 export interface Startup {
   bareMs: number;
+  /**
+   * Bare `node -e ""` with the environment as it is, when it sets a variable {@link startupEnv}
+   * leaves out (their names in `leftOut`); undefined otherwise.
+   */
+  bareAsIsMs?: number;
+  leftOut?: string[];
   helpMs: number;
   versionMs: number;
   /** `regel validate` of the bundled example, end to end (report folder written). */
@@ -58,16 +69,35 @@ function childrenCpuMs(): number | undefined {
 }
 
 /**
+ * Variables that make node do work before any script runs, whatever the script:
+ * `NODE_EXTRA_CA_CERTS` (node reads and parses the certificate file at start-up, in Node 20) and
+ * `NODE_OPTIONS` (flags, preloaded modules).
+ */
+export const START_UP_VARIABLES: readonly string[] = [
+  "NODE_EXTRA_CA_CERTS",
+  "NODE_OPTIONS",
+];
+
+/** `env` without {@link START_UP_VARIABLES}: the environment the start-up rows are measured in. */
+export function startupEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const clean = { ...env };
+  for (const name of START_UP_VARIABLES) delete clean[name];
+  return clean;
+}
+
+/**
  * Wall time of `node args` (and its CPU time, see {@link childrenCpuMs}); exit codes above
- * `maxStatus` fail (validate exits 1 for a rejected delivery, still a complete run).
+ * `maxStatus` fail (validate exits 1 for a rejected delivery, still a complete run). Run in
+ * {@link startupEnv} unless `env` is given.
  */
 function run(
   args: string[],
   maxStatus = 0,
+  env: NodeJS.ProcessEnv = startupEnv(process.env),
 ): { ms: number; cpuMs: number | undefined; stdout: string } {
   const cpu0 = childrenCpuMs();
   const started = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, args, { encoding: "utf8" });
+  const child = spawnSync(process.execPath, args, { encoding: "utf8", env });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const cpu1 = childrenCpuMs();
   if (child.status === null || child.status > maxStatus)
@@ -124,6 +154,7 @@ export function measureStartup(repeats: number, floorBundle?: string): Startup {
   const main = regelBin();
   const runs = {
     bare: [] as number[],
+    bareAsIs: [] as number[],
     help: [] as number[],
     version: [] as number[],
     example: [] as number[],
@@ -153,9 +184,14 @@ export function measureStartup(repeats: number, floorBundle?: string): Startup {
         ];
   let exampleRows = 0;
   let floorIkbs: number | undefined;
+  const leftOut = START_UP_VARIABLES.filter(
+    (name) => process.env[name] !== undefined,
+  );
   try {
     for (let r = -1; r < repeats; r++) {
       const bare = wallMs(["-e", ""]);
+      const bareAsIs =
+        leftOut.length > 0 ? run(["-e", ""], 0, process.env).ms : undefined;
       const help = wallMs([main, "--help"]);
       const version = wallMs([main, "--version"]);
       // a fresh folder each time: the same work each run (no earlier report to replace)
@@ -179,6 +215,7 @@ export function measureStartup(repeats: number, floorBundle?: string): Startup {
       }
       if (floor !== undefined) runs.floor.push(floor.ms);
       runs.bare.push(bare);
+      if (bareAsIs !== undefined) runs.bareAsIs.push(bareAsIs);
       runs.help.push(help);
       runs.version.push(version);
       runs.example.push(example.ms);
@@ -189,6 +226,9 @@ export function measureStartup(repeats: number, floorBundle?: string): Startup {
   }
   return {
     bareMs: median(runs.bare),
+    ...(leftOut.length > 0
+      ? { bareAsIsMs: median(runs.bareAsIs), leftOut }
+      : {}),
     helpMs: median(runs.help),
     versionMs: median(runs.version),
     exampleMs: median(runs.example),
@@ -203,8 +243,12 @@ export function measureStartup(repeats: number, floorBundle?: string): Startup {
 
 /** The rows of bench/results.md for start-up. */
 export function startupRows(s: Startup): string[] {
+  const asIs =
+    s.bareAsIsMs === undefined || s.leftOut === undefined
+      ? ""
+      : `; every process without this environment's ${s.leftOut.join(" and ")}, with which a bare node takes ${(s.bareAsIsMs / 1000).toFixed(3)} s`;
   const row = (what: string, ms: number) =>
-    `| ${what} start-up (median of ${s.repeats}; bare \`node -e ""\`: ${(s.bareMs / 1000).toFixed(3)} s) | ${(ms / 1000).toFixed(3)} | ${(ms / s.bareMs).toFixed(2)} × bare node | ≤ 3 × | |`;
+    `| ${what} start-up (median of ${s.repeats}; bare \`node -e ""\`: ${(s.bareMs / 1000).toFixed(3)} s${asIs}) | ${(ms / 1000).toFixed(3)} | ${(ms / s.bareMs).toFixed(2)} × bare node | ≤ 3 × | |`;
   const cpu =
     s.exampleCpuMs === undefined
       ? ""

@@ -4,7 +4,11 @@
  * (The measurement itself spawns the built CLI 88 times: `npm run bench -- --startup-only 1`.)
  */
 import { describe, expect, it } from "vitest";
-import { startupRows, withStartupRows } from "../../bench/startup.js";
+import {
+  startupEnv,
+  startupRows,
+  withStartupRows,
+} from "../../bench/startup.js";
 
 const measured = {
   bareMs: 50,
@@ -29,6 +33,27 @@ describe("bench: CLI start-up rows", () => {
     expect(
       startupRows({ ...measured, exampleCpuMs: undefined })[2],
     ).not.toContain("CPU");
+  });
+
+  it("measures without the variables that make node work before any script, and says what they cost", () => {
+    const env = {
+      PATH: "/usr/bin",
+      NODE_EXTRA_CA_CERTS: "/etc/ssl/certs/ca-certificates.crt",
+      NODE_OPTIONS: "--require x",
+    };
+    expect(startupEnv(env)).toEqual({ PATH: "/usr/bin" });
+    // the environment itself is left as it was
+    expect(env.NODE_EXTRA_CA_CERTS).toBe("/etc/ssl/certs/ca-certificates.crt");
+    expect(startupRows(measured)[0]).not.toContain("without");
+    const rows = startupRows({
+      ...measured,
+      bareMs: 25,
+      bareAsIsMs: 66,
+      leftOut: ["NODE_EXTRA_CA_CERTS"],
+    });
+    expect(rows[1]).toContain(
+      'bare `node -e ""`: 0.025 s; every process without this environment\'s NODE_EXTRA_CA_CERTS, with which a bare node takes 0.066 s) | 0.090 | 3.60 × bare node |',
+    );
   });
 
   it("adds the example's cold floor against `regel --version`, and the example against the floor", () => {
