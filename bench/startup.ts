@@ -30,6 +30,7 @@ export interface Startup {
    * leaves out (their names in `leftOut`); undefined otherwise.
    */
   bareAsIsMs?: number;
+  /** The variables of {@link START_UP_VARIABLES} this environment sets. */
   leftOut?: string[];
   helpMs: number;
   versionMs: number;
