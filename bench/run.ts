@@ -16,7 +16,7 @@
  * - parse + check + compile of all shipped rulesets;
  * - CLI start-up: `regel --help` / `--version` against a bare `node -e ""`, and `regel validate` of
  *   the bundled example against them, and the example's one-read floor run cold (bench/startup.ts,
- *   bench/floor-cold.ts);
+ *   bench/floor-cold.ts), every process without `NODE_EXTRA_CA_CERTS` and `NODE_OPTIONS`;
  * - `regel lsp`: a keystroke in the largest shipped ruleset (bench/lsp-keystroke.ts).
  *
  * Writes bench/results.md with figures, ratios, the command, the machine and the date.
@@ -24,9 +24,10 @@
  * Options: `--depositors N` (default 1,000,000), `--repeats R` (default 3), `--records N` for the
  * interpreter and ajv comparisons (default 1,000,000), `--large N` (also validate one delivery of N
  * depositors once, e.g. 10,000,000), `--out FILE` (default bench/results.md), `--startup-only 1`
- * (measure only the CLI start-up and the bundled example, and replace their rows in the results file), `--lsp-only 1` (measure
-only the language server's keystroke and replace its row), `--references-only 1` (measure only
- * the parse-only references and validate, interleaved, and replace their section).
+ * (measure only the CLI start-up and the bundled example, and replace their rows in the results
+ * file), `--lsp-only 1` (measure only the language server's keystroke and replace its row),
+ * `--references-only 1` (measure only the parse-only references and validate, interleaved, and
+ * replace their section).
  *
  * @module
  */
