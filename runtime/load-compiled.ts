@@ -455,18 +455,27 @@ export function compiledHeader(dir: string): CompiledMeta | undefined {
   };
 }
 
-/** The regel package's own compiled rulesets (`<package>/rulesets/compiled`), if it has them. */
-export function packageCompiledRoot(): string | undefined {
+/** The regel package's own rulesets folder (`<package>/rulesets`: sources and compiled), if it has one. */
+export function packageRulesetsRoot(): string | undefined {
   // dist/runtime/load-compiled.js or runtime/load-compiled.ts -> package root
   let here = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 4; i++) {
     if (existsSync(join(here, "package.json"))) {
-      const candidate = join(here, "rulesets", "compiled");
+      const candidate = join(here, "rulesets");
       return existsSync(candidate) ? candidate : undefined;
     }
     here = dirname(here);
   }
   return undefined;
+}
+
+/** The regel package's own compiled rulesets (`<package>/rulesets/compiled`), if it has them. */
+export function packageCompiledRoot(): string | undefined {
+  const root = packageRulesetsRoot();
+  const candidate = root === undefined ? undefined : join(root, "compiled");
+  return candidate !== undefined && existsSync(candidate)
+    ? candidate
+    : undefined;
 }
 
 /**

@@ -18,6 +18,7 @@ import { EXIT } from "../exit-codes.js";
 import { isSystemError, systemErrorMessage } from "../failure.js";
 import { type CommandOutput, loadRulesets } from "./trace.js";
 import { printErr, printOut } from "../terminal-text.js";
+import { RULESETS_OPTION_HELP, rulesetsFolder } from "../rulesets-folder.js";
 
 interface Options {
   bank: string;
@@ -50,8 +51,7 @@ export function register(program: Command): void {
     )
     .option(
       "--rulesets <dir>",
-      "ruleset folder (ikb.groeipad, ikb.handhaving, nl.werkdagen)",
-      "rulesets",
+      `${RULESETS_OPTION_HELP}: ikb.groeipad, ikb.handhaving, nl.werkdagen`,
     )
     .action(async (options: Options) => {
       const out = await runAssess(options);
@@ -72,13 +72,14 @@ export async function runAssess(
   });
   if (!/^\d{4}$/.test(options.year))
     return fail(`--year ${options.year}: expected a year such as 2022`);
-  const loaded = await loadRulesets([options.rulesets ?? "rulesets"]);
+  const { folder: rulesetsDir, note: rulesetsNote } = rulesetsFolder(
+    options.rulesets,
+  );
+  const loaded = await loadRulesets([rulesetsDir]);
   if ("error" in loaded) return fail(loaded.error);
   const groeipad = findRuleset(loaded.project, "ikb.groeipad");
   if (groeipad === undefined)
-    return fail(
-      `no ikb.groeipad ruleset under ${options.rulesets ?? "rulesets"}`,
-    );
+    return fail(`no ikb.groeipad ruleset under ${rulesetsDir}`);
   const handhaving = findRuleset(loaded.project, "ikb.handhaving");
   let evidence: { values: Evidence; source: string } | undefined;
   if (options.evidence !== undefined) {
@@ -127,9 +128,9 @@ export async function runAssess(
       options.json === true
         ? `${JSON.stringify(assessment, null, 2)}\n`
         : assessmentText(assessment);
-    const warn = loaded.warning
-      ? `regel assess: warning: ${loaded.warning}\n`
-      : "";
+    const warn =
+      (rulesetsNote ? `regel assess: note: ${rulesetsNote}\n` : "") +
+      (loaded.warning ? `regel assess: warning: ${loaded.warning}\n` : "");
     const note = handhaving
       ? ""
       : "regel assess: warning: no ikb.handhaving ruleset; no enforcement measures listed\n";

@@ -11,6 +11,7 @@ import { diffRulesets, diffText } from "../../audit/ruleset-diff.js";
 import { findRuleset } from "../../dsl/project.js";
 import { type CommandOutput, loadRulesets } from "./trace.js";
 import { printErr, printOut } from "../terminal-text.js";
+import { RULESETS_OPTION_HELP, rulesetsFolder } from "../rulesets-folder.js";
 
 interface Options {
   json?: boolean;
@@ -27,7 +28,7 @@ export function register(program: Command): void {
     .argument("<from>", "ruleset version, e.g. ikb.glo@1.2.0")
     .argument("<to>", "ruleset version, e.g. ikb.glo@1.3.0")
     .option("--json", "print JSON")
-    .option("--rulesets <dir>", "ruleset folder", "rulesets")
+    .option("--rulesets <dir>", RULESETS_OPTION_HELP)
     .action(async (from: string, to: string, options: Options) => {
       const out = await runDiff(from, to, options);
       printOut(out.stdout);
@@ -42,10 +43,13 @@ export async function runDiff(
   to: string,
   options: Partial<Options> = {},
 ): Promise<CommandOutput> {
-  const loaded = await loadRulesets([options.rulesets ?? "rulesets"]);
+  const { folder, note } = rulesetsFolder(options.rulesets);
+  const loaded = await loadRulesets([folder]);
   if ("error" in loaded)
     return { code: 2, stdout: "", stderr: `regel diff: ${loaded.error}\n` };
-  let stderr = loaded.warning ? `regel diff: warning: ${loaded.warning}\n` : "";
+  let stderr =
+    (note ? `regel diff: note: ${note}\n` : "") +
+    (loaded.warning ? `regel diff: warning: ${loaded.warning}\n` : "");
   const { project } = loaded;
   const found = [from, to].map((ref) => {
     if (!/^[A-Za-z_][\w.]*@\d+\.\d+\.\d+(-[\w.]+)?$/.test(ref)) {

@@ -19,6 +19,7 @@ import { sourceDifferences } from "../../audit/report-diff.js";
 import { readReport } from "./record.js";
 import { type CommandOutput, loadRulesets } from "./trace.js";
 import { printErr, printOut } from "../terminal-text.js";
+import { RULESETS_OPTION_HELP, rulesetsFolder } from "../rulesets-folder.js";
 
 interface Options {
   report: string;
@@ -57,7 +58,7 @@ export function register(program: Command): void {
     )
     .option("--json", "print JSON")
     .option("--show-personal-data", "do not mask personal fields")
-    .option("--rulesets <dir>", "ruleset folder", "rulesets")
+    .option("--rulesets <dir>", RULESETS_OPTION_HELP)
     .action(async (options: Options) => {
       const out = await runExplain(options);
       printOut(out.stdout);
@@ -89,18 +90,21 @@ export async function runExplain(
     );
   if (!existsSync(folder) || !statSync(folder).isDirectory())
     return fail(`${folder} is not a folder`);
-  const loaded = await loadRulesets([options.rulesets ?? "rulesets"]);
+  const { folder: rulesetsDir, note: rulesetsNote } = rulesetsFolder(
+    options.rulesets,
+  );
+  const loaded = await loadRulesets([rulesetsDir]);
   if ("error" in loaded) return fail(loaded.error);
   const ruleset = findRuleset(loaded.project, report.ruleset.id);
   if (ruleset === undefined) {
     return fail(
-      `the report was made with ${report.ruleset.id}, which is not under ${options.rulesets ?? "rulesets"}; rulesets: ${loaded.project.rulesets.map((r) => r.id).join(", ")}`,
+      `the report was made with ${report.ruleset.id}, which is not under ${rulesetsDir}; rulesets: ${loaded.project.rulesets.map((r) => r.id).join(", ")}`,
     );
   }
   const recorded = report.provenance?.ruleset.sources;
-  let note = "";
+  let note = rulesetsNote ? `note: ${rulesetsNote}\n` : "";
   if (recorded === undefined || recorded.length === 0)
-    note = `note: the report (reportVersion ${report.reportVersion}) records no source hashes; cannot confirm that the rulesets under ${options.rulesets ?? "rulesets"} are the ones it was made with\n`;
+    note += `note: the report (reportVersion ${report.reportVersion}) records no source hashes; cannot confirm that the rulesets under ${rulesetsDir} are the ones it was made with\n`;
   else {
     const now =
       moduleSources(ruleset, loaded.project.rulesets, loaded.project.texts)
@@ -109,11 +113,11 @@ export async function runExplain(
       "ruleset",
       recorded,
       now,
-      `under ${options.rulesets ?? "rulesets"}`,
+      `under ${rulesetsDir}`,
     );
     if (differ.length > 0)
       return fail(
-        `the rulesets under ${options.rulesets ?? "rulesets"} are not the ones the report was made with:\n${differ.map((d) => `  ${d}\n`).join("")}explaining would evaluate other rules than the report ran (it could answer "pass" for a record the report lists as failing); give --rulesets DIR with the sources of ${report.ruleset.id} the report was made with (regel verify checks a whole report)`,
+        `the rulesets under ${rulesetsDir} are not the ones the report was made with:\n${differ.map((d) => `  ${d}\n`).join("")}explaining would evaluate other rules than the report ran (it could answer "pass" for a record the report lists as failing); give --rulesets DIR with the sources of ${report.ruleset.id} the report was made with (regel verify checks a whole report)`,
       );
   }
   const reported = [...report.rules, ...report.secondaryRules].find(

@@ -34,6 +34,7 @@ import {
   ProjectError,
 } from "../../dsl/project.js";
 import { printErr, printOut } from "../terminal-text.js";
+import { RULESETS_OPTION_HELP, rulesetsFolder } from "../rulesets-folder.js";
 
 interface Options {
   version?: string;
@@ -89,7 +90,7 @@ export function register(program: Command): void {
       "only this ruleset version (1.3.0 or ikb.glo@1.3.0)",
     )
     .option("--json", "print JSON")
-    .option("--rulesets <dir>", "ruleset folder", "rulesets")
+    .option("--rulesets <dir>", RULESETS_OPTION_HELP)
     .action(async (code: string, options: Options) => {
       const out = await runTrace(code, options);
       printOut(out.stdout);
@@ -112,12 +113,13 @@ export async function runTrace(
   code: string,
   options: Partial<Options> = {},
 ): Promise<CommandOutput> {
-  const loaded = await loadRulesets([options.rulesets ?? "rulesets"]);
+  const { folder, note } = rulesetsFolder(options.rulesets);
+  const loaded = await loadRulesets([folder]);
   if ("error" in loaded)
     return { code: 2, stdout: "", stderr: `regel trace: ${loaded.error}\n` };
-  const stderr = loaded.warning
-    ? `regel trace: warning: ${loaded.warning}\n`
-    : "";
+  const stderr =
+    (note ? `regel trace: note: ${note}\n` : "") +
+    (loaded.warning ? `regel trace: warning: ${loaded.warning}\n` : "");
   const rulesets = loaded.project.rulesets;
   const codes = allCodes(rulesets);
   if (!codes.includes(code) && allAggregates(rulesets).includes(code)) {
