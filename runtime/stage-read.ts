@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { FileRule, Severity } from "../compiler/contract.js";
 import type { KeyedRow, TempSpace } from "./assemble.js";
@@ -239,11 +239,34 @@ function fileRule(s: DeliveryRun, check: FileRule["check"], entity: string) {
 /** `; the delivery holds "X"` when an entry differs from `file` only in case. */
 function nearName(s: DeliveryRun, file: string): string {
   const near = s.entries.find(
-    (n) => n !== file && n.toLowerCase() === file.toLowerCase(),
+    (n) => n !== file && looseFileName(n) === looseFileName(file),
   );
   return near === undefined
     ? ""
-    : `; the delivery holds ${JSON.stringify(near)}: file names must match exactly, in case too`;
+    : `; the delivery holds "${visibleFileName(near)}": file names must match exactly, in case, spaces and invisible characters too`;
+}
+
+/**
+ * A file name as a near miss is found: without case, white space and invisible (format)
+ * characters, which a name copied from a mail or a spreadsheet picks up unseen.
+ */
+export function looseFileName(name: string): string {
+  return name
+    .normalize("NFC")
+    .replace(/[\s\p{Cf}]/gu, "")
+    .toLowerCase();
+}
+
+/**
+ * `name` with what cannot be seen written as `\u{…}`: invisible (format) characters, white space
+ * other than a space, and a space at either end.
+ */
+export function visibleFileName(name: string): string {
+  return name.replace(/[^\S ]|\p{Cf}|^ +| +$/gu, (run) =>
+    [...run]
+      .map((c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`)
+      .join(""),
+  );
 }
 
 function prepareFiles(s: DeliveryRun): void {
@@ -329,7 +352,8 @@ function prepareFiles(s: DeliveryRun): void {
     if (
       !isFile(state.path) &&
       entity.optional &&
-      entryKind(path) === "missing"
+      entryKind(path) === "missing" &&
+      !isSymbolicLink(path)
     ) {
       // an optional file not delivered: reported as absent, not as a problem
       report.readStatus = "absent";
@@ -346,9 +370,9 @@ function prepareFiles(s: DeliveryRun): void {
         severity: rule?.severity ?? "signalling",
         file: entity.file,
         message:
-          kind === "missing"
+          kind === "missing" && !isSymbolicLink(path)
             ? `file ${entity.file} (${entity.name}) is not in the delivery${nearName(s, entity.file)}`
-            : `${entity.file} (${entity.name}) is ${KIND_TEXT[kind]}, not a regular file: it is not read; put the CSV file itself in the delivery`,
+            : `${entity.file} (${entity.name}) is ${entryText(path, kind)}, not a regular file: it is not read; put the CSV file itself in the delivery`,
       });
       continue;
     }
@@ -1024,6 +1048,29 @@ export const KIND_TEXT = {
   fifo: "a FIFO (named pipe)",
   other: "a device or socket",
 } as const;
+
+/** Whether `path` is a symbolic link (followed or not). */
+function isSymbolicLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What the entry at `path` is, in words: {@link KIND_TEXT} of its `kind` ({@link entryKind}),
+ * and for one that cannot be followed, what it is itself (a link that points nowhere or in a loop).
+ */
+export function entryText(
+  path: string,
+  kind: ReturnType<typeof entryKind>,
+): string {
+  if (kind !== "missing") return KIND_TEXT[kind];
+  return isSymbolicLink(path)
+    ? "a symbolic link that cannot be followed (its target is missing, or links loop)"
+    : "an entry that cannot be read";
+}
 
 /** Names of CSV files in a folder (for choosing a ruleset by the files present). */
 export function deliveryFiles(folder: string): string[] {

@@ -24,7 +24,12 @@ import {
   type DeliveryRun,
   type FileState,
 } from "./delivery-state.js";
-import { entryKind, KIND_TEXT } from "./stage-read.js";
+import {
+  entryKind,
+  entryText,
+  looseFileName,
+  visibleFileName,
+} from "./stage-read.js";
 
 /** Every entry of the delivery folder that the ruleset does not read, with the reason. */
 function filesNotRead(s: DeliveryRun): FileNotRead[] {
@@ -34,6 +39,7 @@ function filesNotRead(s: DeliveryRun): FileNotRead[] {
     if (read.has(name)) continue;
     const k = entryKind(join(s.folder, name));
     const kind = k === "missing" ? "other" : k;
+    const what = entryText(join(s.folder, name), k);
     // the names under which each entity of the data model could be delivered
     const names = (f: FileState) => {
       const stem = f.entity.file!.replace(/\.csv$/i, "");
@@ -41,16 +47,16 @@ function filesNotRead(s: DeliveryRun): FileNotRead[] {
     };
     const exact = s.files.find((f) => names(f).includes(name));
     const near = s.files.find((f) =>
-      names(f).some((n) => n.toLowerCase() === name.toLowerCase()),
+      names(f).some((n) => looseFileName(n) === looseFileName(name)),
     );
     let reason: string;
     if (exact && delivered(exact))
       reason = `${exact.entity.name} is read from ${exact.file}`;
-    else if (exact) reason = `${KIND_TEXT[kind]}, not a regular file`;
+    else if (exact) reason = `${what}, not a regular file`;
     else if (near && !delivered(near))
-      reason = `not a file of ${s.rs.metadata.id}; did you mean ${near.entity.file}? (file names must match exactly)`;
+      reason = `not a file of ${s.rs.metadata.id}; did you mean ${near.entity.file}? (file names must match exactly; this one is "${visibleFileName(name)}")`;
     else
-      reason = `${kind === "file" ? "" : `${KIND_TEXT[kind]}, `}not a file of ${s.rs.metadata.id}`;
+      reason = `${kind === "file" ? "" : `${what}, `}not a file of ${s.rs.metadata.id}`;
     out.push({ name, kind, reason });
   }
   return out;

@@ -12,6 +12,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -351,10 +352,57 @@ describe("clear messages for common mistakes", () => {
       "bank_account.csv": BA,
     });
     expect(r.files[0].problems[0].message).toBe(
-      'file natural_person.csv (NP) is not in the delivery; the delivery holds "Natural_Person.csv": file names must match exactly, in case too',
+      'file natural_person.csv (NP) is not in the delivery; the delivery holds "Natural_Person.csv": file names must match exactly, in case, spaces and invisible characters too',
     );
     expect(summaryText(r)).toContain(
-      "Natural_Person.csv (not a file of fake.ikb@1.0.0; did you mean natural_person.csv? (file names must match exactly))",
+      'Natural_Person.csv (not a file of fake.ikb@1.0.0; did you mean natural_person.csv? (file names must match exactly; this one is "Natural_Person.csv"))',
     );
+  });
+
+  it("a file name with a trailing space or an invisible character: did you mean, with what cannot be seen written out", async () => {
+    for (const [name, shown] of [
+      ["natural_person.csv ", "natural_person.csv\\u{20}"],
+      ["natural_person.csv\u200b", "natural_person.csv\\u{200B}"],
+      ["\ufeffnatural_person.csv", "\\u{FEFF}natural_person.csv"],
+    ]) {
+      const r = await run({
+        [name]: NP_HEADER + "I1,I1,Jansen,1970-01-01,\n",
+        "bank_account.csv": BA,
+      });
+      expect(r.files[0].problems[0].message).toBe(
+        `file natural_person.csv (NP) is not in the delivery; the delivery holds "${shown}": file names must match exactly, in case, spaces and invisible characters too`,
+      );
+      expect(r.filesNotRead).toContainEqual({
+        name,
+        kind: "file",
+        reason: `not a file of fake.ikb@1.0.0; did you mean natural_person.csv? (file names must match exactly; this one is "${shown}")`,
+      });
+    }
+  });
+
+  it("a symbolic link that cannot be followed: says so, not 'missing' or 'a device'", async () => {
+    const dir = delivery({ "bank_account.csv": BA });
+    symlinkSync("natural_person.csv", join(dir, "natural_person.csv"));
+    symlinkSync(join(dir, "nowhere.csv"), join(dir, "extra.csv"));
+    const r = await validateDelivery(dir, await fake(), { rrd: "2022-12-31" });
+    const np = r.files.find((f) => f.file === "natural_person.csv")!;
+    expect(np.readStatus).toBe("missing");
+    expect(np.problems[0].message).toBe(
+      "natural_person.csv (NP) is a symbolic link that cannot be followed (its target is missing, or links loop), not a regular file: it is not read; put the CSV file itself in the delivery",
+    );
+    expect(r.filesNotRead).toEqual([
+      {
+        name: "extra.csv",
+        kind: "other",
+        reason:
+          "a symbolic link that cannot be followed (its target is missing, or links loop), not a file of fake.ikb@1.0.0",
+      },
+      {
+        name: "natural_person.csv",
+        kind: "other",
+        reason:
+          "a symbolic link that cannot be followed (its target is missing, or links loop), not a regular file",
+      },
+    ]);
   });
 });

@@ -274,7 +274,7 @@ describe("ruleset selection never picks a ruleset that does not fit the delivery
         name: "Natural_Person.CSV",
         kind: "file",
         reason:
-          "not a file of fake.ikb@1.0.0; did you mean natural_person.csv? (file names must match exactly)",
+          'not a file of fake.ikb@1.0.0; did you mean natural_person.csv? (file names must match exactly; this one is "Natural_Person.CSV")',
       },
     ]);
   });
