@@ -1,7 +1,9 @@
 /**
  * Read NDJSON (one JSON object per line; `.ndjson` / `.jsonl`) as the same events as the CSV
  * reader: a header of the given columns first, then one row per line with the cells in that
- * order. Used for verwijzingsportaal request logs, which systems often write as NDJSON.
+ * order. A string, number or boolean becomes the cell text, a number exactly as written
+ * (`100.000000000000001`, `1e3`, `-0`); `null` is an empty cell. Used for verwijzingsportaal
+ * request logs, which systems often write as NDJSON, and for any entity of a delivery folder.
  *
  * @module
  */
@@ -13,6 +15,7 @@ import {
   LIMITS,
   type CsvEvent,
 } from "./csv-reader.js";
+import { memberNumberTexts } from "./json-number-text.js";
 
 export interface NdjsonOptions {
   /** Longest accepted line, in characters (default: the CSV reader's record limit, {@link LIMITS}). */
@@ -97,6 +100,7 @@ export async function* readNdjsonBatches(
       return;
     }
     const cells = columns.map(() => "");
+    let numberTexts: Map<string, string> | undefined;
     for (const [k, v] of Object.entries(obj)) {
       const i = pos.get(k);
       if (i === undefined) {
@@ -116,8 +120,12 @@ export async function* readNdjsonBatches(
         });
         return;
       }
-      const text = String(v);
-      if (text.length > maxField) {
+      // a number as written, as a CSV cell would be: JSON.parse made it a double
+      const cell =
+        typeof v === "number"
+          ? (numberTexts ??= memberNumberTexts(text)).get(k)!
+          : String(v);
+      if (cell.length > maxField) {
         out.push({
           kind: "problem",
           code: "field-too-large",
@@ -126,7 +134,7 @@ export async function* readNdjsonBatches(
         });
         return;
       }
-      cells[i] = text;
+      cells[i] = cell;
     }
     out.push({ kind: "row", cells, line });
   };

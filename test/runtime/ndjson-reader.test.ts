@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readNdjsonBatches } from "../../runtime/ndjson-reader.js";
 import type { CsvEvent } from "../../runtime/csv-reader.js";
@@ -88,5 +89,116 @@ describe("NDJSON reader", () => {
       ],
       [3, ["ok", "short"]],
     ]);
+  });
+
+  it("keeps a JSON number as its source text, as a CSV cell would be", async () => {
+    const { out } = await events([
+      '{"a":100.000000000000001,"b":12345678901234567890}\n',
+      '{"a":1e3,"b":-0}\n',
+      '{ "a" : -1.50E+2 , "b" :\t0.10 }\n',
+      '{"a":9007199254740993,"b":1234567890123456.78}\n',
+    ]);
+    expect(out.slice(1).map((e) => (e.kind === "row" ? e.cells : e))).toEqual([
+      ["100.000000000000001", "12345678901234567890"],
+      ["1e3", "-0"],
+      ["-1.50E+2", "0.10"],
+      ["9007199254740993", "1234567890123456.78"],
+    ]);
+  });
+
+  it("takes a number's text from its own key, not from strings, escaped keys or nested values", async () => {
+    const { out, unknown } = await events([
+      '{"a":"x \\"b\\":2.0, 3.0}","b":3.10}\n',
+      '{"\\u0061":1.0,"b":"7.00"}\n',
+      '{"c":{"a":1.5,"b":[2.0,{"a":3}]},"a":4.00}\n',
+      '{"a":1.0,"a":2.00,"b":1.0,"b":"s"}\n',
+      '{"a":true,"b":null}\n',
+    ]);
+    expect(out.slice(1).map((e) => (e.kind === "row" ? e.cells : e))).toEqual([
+      ['x "b":2.0, 3.0}', "3.10"],
+      ["1.0", "7.00"],
+      ["4.00", ""],
+      // a key given twice: the last value, as JSON.parse takes it
+      ["2.00", "s"],
+      ["true", ""],
+    ]);
+    expect(unknown).toEqual([["c", 3]]);
+  });
+
+  it("holds a number's source text to the field limit", async () => {
+    const { out } = await events([`{"a":1.${"0".repeat(20)}}\n`], 1000, 20);
+    expect(
+      out.slice(1).map((e) => (e.kind === "row" ? e.cells : e.code)),
+    ).toEqual(["field-too-large"]);
+  });
+
+  it("gives every number cell the number's source text (property)", async () => {
+    const columns = ["k0", "k1", "k2", "k3"];
+    const digits = (min: number) =>
+      fc.stringMatching(new RegExp(`^[0-9]{${min},25}$`));
+    const numberText = fc
+      .tuple(
+        fc.constantFrom("", "-"),
+        fc.oneof(
+          fc.constant("0"),
+          fc
+            .tuple(fc.integer({ min: 1, max: 9 }), digits(0))
+            .map(([d, r]) => `${d}${r}`),
+        ),
+        fc.option(
+          digits(1).map((f) => `.${f}`),
+          { nil: "" },
+        ),
+        fc.option(
+          fc
+            .tuple(
+              fc.constantFrom("e", "E"),
+              fc.constantFrom("", "+", "-"),
+              digits(1),
+            )
+            .map((p) => p.join("")),
+          { nil: "" },
+        ),
+      )
+      .map((p) => p.join(""));
+    const cell = fc.oneof(
+      numberText.map((text) => ({ text, json: text })),
+      fc
+        .string({ unit: "grapheme", maxLength: 12 })
+        .filter((s) => !s.includes("\uffff"))
+        .map((text) => ({ text, json: JSON.stringify(text) })),
+    );
+    const space = fc.constantFrom("", " ", "\t", "  ");
+    const record = fc.uniqueArray(
+      fc.tuple(fc.constantFrom(...columns), cell, space, space),
+      { selector: ([key]) => key, maxLength: columns.length },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(record, { minLength: 1, maxLength: 5 }),
+        async (records) => {
+          const text = records
+            .map(
+              (r) =>
+                `{${r.map(([k, c, s1, s2]) => `${s1}"${k}"${s2}:${s1}${c.json}${s2}`).join(",")}}`,
+            )
+            .join("\n");
+          const events: CsvEvent[] = [];
+          for await (const batch of readNdjsonBatches(
+            [Buffer.from(text)],
+            columns,
+          ))
+            events.push(...batch);
+          const rows = events
+            .slice(1)
+            .map((e) => (e.kind === "row" ? e.cells : [e.message]));
+          expect(rows).toEqual(
+            records.map((r) =>
+              columns.map((col) => r.find(([k]) => k === col)?.[1].text ?? ""),
+            ),
+          );
+        },
+      ),
+    );
   });
 });

@@ -1,0 +1,84 @@
+/**
+ * The source text of JSON numbers. `JSON.parse` turns a number into a double (`100.000000000000001`
+ * becomes `100`, `-0` becomes `0`), and Node 20 gives a reviver no source text, so the readers of
+ * JSON input (NDJSON, the quarterly figures) take each number's text from the JSON itself: no value
+ * is ever a floating-point number (docs/language.md).
+ *
+ * @module
+ */
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+
+/**
+ * The source text of every number that is a member value of the outermost object of `json`, by
+ * member name (`{"a": 1e3, "b": {"c": 2}}` gives `a` → `1e3`; numbers in nested values and in
+ * strings are not members). A name given twice keeps its last value, as `JSON.parse` does.
+ *
+ * @param json - text that `JSON.parse` has accepted as an object; other text gives no useful map.
+ */
+export function memberNumberTexts(json: string): Map<string, string> {
+  const texts = new Map<string, string>();
+  let depth = 0;
+  let expectingName = false;
+  let name = "";
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (c === QUOTE) {
+      const end = closingQuote(json, i);
+      if (depth === 1 && expectingName) {
+        const raw = json.slice(i + 1, end);
+        name = raw.includes("\\")
+          ? (JSON.parse(json.slice(i, end + 1)) as string)
+          : raw;
+        expectingName = false;
+      }
+      i = end;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      depth++;
+      if (depth === 1) expectingName = true;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
+    else if (c === COMMA) {
+      if (depth === 1) expectingName = true;
+    } else if (depth === 1 && (c === MINUS || (c >= ZERO && c <= NINE))) {
+      // names are strings, so a number at the outermost level is a member's value
+      let end = i + 1;
+      while (end < json.length && isNumberChar(json.charCodeAt(end))) end++;
+      texts.set(name, json.slice(i, end));
+      i = end - 1;
+    }
+  }
+  return texts;
+}
+
+/** The index of the quote that closes the string opening at `open`. */
+function closingQuote(json: string, open: number): number {
+  for (let i = open + 1; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (c === BACKSLASH) i++;
+    else if (c === QUOTE) return i;
+  }
+  return json.length;
+}
+
+/** A character that can follow the first one of a JSON number (digits, `.`, `e`, signs). */
+function isNumberChar(c: number): boolean {
+  return (
+    (c >= ZERO && c <= NINE) ||
+    c === DOT ||
+    c === 0x65 /* e */ ||
+    c === 0x45 /* E */ ||
+    c === PLUS ||
+    c === MINUS
+  );
+}

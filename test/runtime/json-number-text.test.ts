@@ -1,0 +1,36 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { memberNumberTexts } from "../../runtime/json-number-text.js";
+
+describe("memberNumberTexts", () => {
+  it("gives the text of the outermost object's number members only", () => {
+    expect([
+      ...memberNumberTexts(
+        '{"a":-0,"s":"1.0,\\"b\\":2","n":{"c":3,"d":[4,{"e":5}]},"\\u0066":1E+3,"t":true,"z":null}',
+      ),
+    ]).toEqual([
+      ["a", "-0"],
+      ["f", "1E+3"],
+    ]);
+  });
+
+  it("finds exactly the number members of any JSON object, in any layout (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string(), fc.jsonValue()),
+        fc.constantFrom(undefined, 2, "\t"),
+        (object, indent) => {
+          const texts = memberNumberTexts(JSON.stringify(object, null, indent));
+          const numbers = Object.entries(object).filter(
+            ([, v]) => typeof v === "number",
+          );
+          expect([...texts.keys()].sort()).toEqual(
+            numbers.map(([k]) => k).sort(),
+          );
+          for (const [k, v] of numbers)
+            expect(JSON.parse(texts.get(k)!)).toBe(v);
+        },
+      ),
+    );
+  });
+});
