@@ -15,6 +15,7 @@ import type {
   ReconciledFigure,
   ReconciliationReport,
 } from "./report-types.js";
+import { memberNumberTexts } from "./json-number-text.js";
 
 /** One figure of the quarterly file: its value as written (a decimal number) and its line. */
 export interface QuarterlyFigure {
@@ -168,6 +169,7 @@ function jsonEntries(file: string, text: string): Entry[] {
       "REG332",
       `${file} line 1: expected a JSON object of figure names to numbers, e.g. {"number_of_depositors": 1250}`,
     );
+  const numberTexts = memberNumberTexts(text);
   return Object.entries(parsed as Record<string, unknown>).map(([k, v]) => {
     const line = keyLine(text, k);
     if (typeof v !== "number" && typeof v !== "string")
@@ -178,19 +180,11 @@ function jsonEntries(file: string, text: string): Entry[] {
     return {
       name: k,
       // a JSON number as the file writes it, so that 0.1 stays 0.1 (not a binary fraction)
-      value: typeof v === "string" ? v.trim() : numberText(text, k, v),
+      value: typeof v === "string" ? v.trim() : numberTexts.get(k)!,
       line,
       field: k,
     };
   });
-}
-
-/** The number as written after `"key":` in the text, when it is a plain decimal; else its JS text. */
-function numberText(text: string, key: string, v: number): string {
-  const m = new RegExp(
-    `${escapeRegex(JSON.stringify(key))}\\s*:\\s*(-?[0-9]+(?:\\.[0-9]+)?)\\s*[,}]`,
-  ).exec(text);
-  return m ? m[1] : String(v);
 }
 
 function keyLine(text: string, key: string): number {
@@ -203,10 +197,6 @@ function lineAt(text: string, offset: number): number {
   for (let i = 0; i < offset && i < text.length; i++)
     if (text.charCodeAt(i) === 10) line++;
   return line;
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** The closest name (Levenshtein distance at most 3), for "did you mean". */

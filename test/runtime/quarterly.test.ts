@@ -69,6 +69,30 @@ describe("the quarterly file", () => {
     expect(json.figures.get("covered_deposits")?.line).toBe(3);
   });
 
+  it("keeps a JSON number as written, as the NDJSON reader does, whatever the key's spelling", () => {
+    const json = read(
+      '{"total\\u005fdeposits": 100.000000000000001, "number_of_depositors": 12345678901234567890}',
+      "q.json",
+    );
+    expect(json.figures.get("total_deposits")?.text).toBe(
+      "100.000000000000001",
+    );
+    expect(json.figures.get("number_of_depositors")?.text).toBe(
+      "12345678901234567890",
+    );
+    // a key given twice: the value JSON.parse keeps, the last
+    expect(
+      read(
+        '{"total_deposits": 1.50, "total_deposits": 2.50}',
+        "q.json",
+      ).figures.get("total_deposits")?.text,
+    ).toBe("2.50");
+    // an exponent is refused as it is in the CSV file, not turned into 1000
+    expect(refused('{"total_deposits": 1e3}', "q.json")).toBe(
+      'REG334 q.json line 1, field total_deposits: "1e3" is not a number (write it as 1250000 or 1250000.50: no thousands separators, currency or percent sign)',
+    );
+  });
+
   it("refuses what it cannot use, with the line and the field", () => {
     expect(refused("name,amount\nx,1\n")).toBe(
       'REG332 q.csv line 1: the header must be "figure,value", found "name,amount"',
