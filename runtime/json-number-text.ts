@@ -31,16 +31,17 @@ export function memberNumberTexts(json: string): Map<string, string> {
   const texts = new Map<string, string>();
   let depth = 0;
   let expectingName = false;
-  let name = "";
+  // where the current member's name is, quotes included: most members are not numbers, so a
+  // name is only sliced out for one that is
+  let nameStart = 0;
+  let nameEnd = 0;
   for (let i = 0; i < json.length; i++) {
     const c = json.charCodeAt(i);
     if (c === QUOTE) {
       const end = closingQuote(json, i);
       if (depth === 1 && expectingName) {
-        const raw = json.slice(i + 1, end);
-        name = raw.includes("\\")
-          ? (JSON.parse(json.slice(i, end + 1)) as string)
-          : raw;
+        nameStart = i;
+        nameEnd = end + 1;
         expectingName = false;
       }
       i = end;
@@ -54,7 +55,13 @@ export function memberNumberTexts(json: string): Map<string, string> {
       // names are strings, so a number at the outermost level is a member's value
       let end = i + 1;
       while (end < json.length && isNumberChar(json.charCodeAt(end))) end++;
-      texts.set(name, json.slice(i, end));
+      const name = json.slice(nameStart + 1, nameEnd - 1);
+      texts.set(
+        name.includes("\\")
+          ? (JSON.parse(json.slice(nameStart, nameEnd)) as string)
+          : name,
+        json.slice(i, end),
+      );
       i = end - 1;
     }
   }
@@ -63,10 +70,14 @@ export function memberNumberTexts(json: string): Map<string, string> {
 
 /** The index of the quote that closes the string opening at `open`. */
 function closingQuote(json: string, open: number): number {
-  for (let i = open + 1; i < json.length; i++) {
-    const c = json.charCodeAt(i);
-    if (c === BACKSLASH) i++;
-    else if (c === QUOTE) return i;
+  let quote = json.indexOf('"', open + 1);
+  while (quote > 0) {
+    // a quote after an odd number of backslashes is escaped
+    let backslashes = 0;
+    while (json.charCodeAt(quote - 1 - backslashes) === BACKSLASH)
+      backslashes++;
+    if (backslashes % 2 === 0) return quote;
+    quote = json.indexOf('"', quote + 1);
   }
   return json.length;
 }

@@ -14,6 +14,15 @@ describe("memberNumberTexts", () => {
     ]);
   });
 
+  it("ends a string at a quote after an even number of backslashes", () => {
+    const json = JSON.stringify({ s: "x\\", t: '\\"', a: 1 }).replace(
+      '"a":1',
+      '"a":1.10',
+    );
+    expect(json).toBe(String.raw`{"s":"x\\","t":"\\\"","a":1.10}`);
+    expect([...memberNumberTexts(json)]).toEqual([["a", "1.10"]]);
+  });
+
   it("finds exactly the number members of any JSON object, in any layout (property)", () => {
     fc.assert(
       fc.property(
