@@ -2,7 +2,8 @@
  * The bidirectional control characters of "trojan source" (CVE-2021-42574): invisible characters
  * that make a text display in another order than it is stored, so that what a reader sees is not
  * what a program reads. The lexer warns about them (REG104), the code emitter and the catalogue
- * escape them ({@link escapeInvisible}), and the CLI shows them escaped on a terminal.
+ * escape them ({@link escapeInvisible}), `regel fmt` writes them as `\u{...}` escapes
+ * ({@link isInvisibleInText}), and the CLI shows them escaped on a terminal.
  *
  * @module
  */
@@ -33,6 +34,22 @@ export const BIDI_RE = new RegExp(`[${BIDI_CLASS}]`, "g");
 export function hasBidiControl(text: string): boolean {
   BIDI_RE.lastIndex = 0;
   return BIDI_RE.test(text);
+}
+
+/** Controls, format characters, line and paragraph separators, white space, lone surrogates. */
+const INVISIBLE_CATEGORY = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Zs}\p{Cs}]/u;
+
+/**
+ * Whether a quoted text of a `.regel` file must hold the code point `cp` as a `\u{...}` escape
+ * because an editor would not show it: every bidirectional control character (REG104) and every
+ * other control or format character (zero-width space, byte-order mark, soft hyphen), line and
+ * paragraph separator, white space other than the plain space, and lone surrogate.
+ */
+export function isInvisibleInText(cp: number): boolean {
+  if (cp >= 0x20 && cp < 0x7f) return false; // printable ASCII and the space: the common case
+  return (
+    BIDI_CONTROLS.has(cp) || INVISIBLE_CATEGORY.test(String.fromCodePoint(cp))
+  );
 }
 
 /** `U+202E (RIGHT-TO-LEFT OVERRIDE)`: how a message names such a character. */

@@ -34,6 +34,7 @@ import type {
   TypeRef,
 } from "./ast.js";
 import type { Diagnostic } from "./diagnostics.js";
+import { isInvisibleInText } from "./bidi.js";
 import { KW, KEYWORDS, tokenize } from "./lexer.js";
 import { parse } from "./parser.js";
 import {
@@ -119,8 +120,10 @@ function wrap(indent: string, chunk: Chunk): string[] {
 }
 
 /**
- * A string literal with minimal escapes: `\"`, `\\`, `\n`, `\t`, and `\u{...}` for other control
- * characters, U+2028/U+2029 and lone surrogates. Everything else is printed as itself.
+ * A string literal with minimal escapes: `\"`, `\\`, `\n`, `\t`, and `\u{...}` for every other
+ * character an editor would not show ({@link isInvisibleInText}: controls, bidirectional controls,
+ * zero-width and other format characters, separators, white space other than the space, lone
+ * surrogates). Everything else, such as `é`, `€` or `中`, is printed as itself.
  */
 export function quote(value: string): string {
   let out = '"';
@@ -130,13 +133,7 @@ export function quote(value: string): string {
     else if (ch === "\\") out += "\\\\";
     else if (ch === "\n") out += "\\n";
     else if (ch === "\t") out += "\\t";
-    else if (
-      cp < 0x20 ||
-      (cp >= 0x7f && cp <= 0x9f) ||
-      cp === 0x2028 ||
-      cp === 0x2029 ||
-      (cp >= 0xd800 && cp <= 0xdfff)
-    )
+    else if (isInvisibleInText(cp))
       out += `\\u{${cp.toString(16).toUpperCase()}}`;
     else out += ch;
   }

@@ -19,6 +19,7 @@ import {
   quote,
 } from "../../dsl/printer.js";
 import { runFmt } from "../../cli/commands/fmt.js";
+import { BIDI_CONTROLS } from "../../dsl/bidi.js";
 import { SPAN, stripAst } from "./ast-arbitrary.js";
 import {
   ASSUMED,
@@ -96,6 +97,74 @@ describe("quote", () => {
     );
     expect(diagnostics).toEqual([]);
     expect(file.header?.title).toBe(value);
+  });
+
+  it("escapes every character REG104 warns about", () => {
+    for (const cp of BIDI_CONTROLS.keys()) {
+      const escape = `\\u{${cp.toString(16).toUpperCase()}}`;
+      expect(quote(`a${String.fromCodePoint(cp)}b`)).toBe(`"a${escape}b"`);
+    }
+  });
+
+  it("escapes invisible format characters and white space other than the space", () => {
+    expect(quote("zero\u200Bwidth")).toBe('"zero\\u{200B}width"');
+    expect(quote("\uFEFFbom")).toBe('"\\u{FEFF}bom"');
+    expect(quote("soft\u00ADhyphen")).toBe('"soft\\u{AD}hyphen"');
+    expect(quote("j\u200Doin w\u2060j")).toBe('"j\\u{200D}oin w\\u{2060}j"');
+    expect(quote("nbsp\u00A0ideo\u3000thin\u2009")).toBe(
+      '"nbsp\\u{A0}ideo\\u{3000}thin\\u{2009}"',
+    );
+    expect(quote("nel\u0085tag\u{E0041}")).toBe('"nel\\u{85}tag\\u{E0041}"');
+  });
+
+  it("keeps visible characters and the plain space raw", () => {
+    expect(quote("é ü € 中文 😀 ∑")).toBe('"é ü € 中文 😀 ∑"');
+  });
+});
+
+describe("format and invisible characters", () => {
+  const header = (title: string) => `ruleset nl.werkdagen@1.0.0 ${title}\n`;
+
+  it("keeps the escapes of bidirectional controls and zero-width spaces (no trojan source)", () => {
+    const text = header('"Werkdagen \\u{202E}in\\u{200B} Nederland"');
+    const formatted = format(text, "w.regel");
+    expect(formatted.text).toBe(text);
+    const { diagnostics } = parse(formatted.text, "w.regel");
+    expect(diagnostics.filter((d) => d.code === "REG104")).toEqual([]);
+  });
+
+  it("writes raw invisible characters in texts as escapes", () => {
+    const formatted = format(
+      header('"a\u202Eb\uFEFFc\u00ADd\u00A0e é"'),
+      "w.regel",
+    );
+    expect(formatted.text).toBe(
+      header('"a\\u{202E}b\\u{FEFF}c\\u{AD}d\\u{A0}e é"'),
+    );
+  });
+
+  it("escapes them in every kind of text: meanings, assumptions, messages, example values", () => {
+    const rule = (zwsp: string, rlo: string) =>
+      [
+        `rule r1 "title${zwsp}"`,
+        `  meaning "meaning${rlo}"`,
+        `  assumption "assumption${zwsp}"`,
+        "  for CU",
+        `  require CU.note != "note${rlo}"`,
+        `  message "message${zwsp}"`,
+        `  example fail CU { note: "value${rlo}" }`,
+        "",
+      ].join("\n");
+    const formatted = format(
+      `${header('"t"')}\n${rule("\u200B", "\u202E")}`,
+      "w.regel",
+    );
+    expect(formatted.diagnostics.filter((d) => d.severity === "error")).toEqual(
+      [],
+    );
+    expect(formatted.text).toBe(
+      `${header('"t"')}\n${rule("\\u{200B}", "\\u{202E}")}`,
+    );
   });
 });
 

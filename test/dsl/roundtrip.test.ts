@@ -47,6 +47,24 @@ describe("round trip", () => {
   });
 });
 
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Zs}]/u;
+
+/** The invisible characters of `text` (controls, format characters, separators) but line ends and spaces. */
+function rawInvisible(text: string): string[] {
+  return [...text].filter((c) => c !== "\n" && c !== " " && INVISIBLE.test(c));
+}
+
+describe("invisible characters", () => {
+  it("print writes none raw: texts hold them as escapes", () => {
+    fc.assert(
+      fc.property(regelFile, (ast) => {
+        expect(rawInvisible(print(ast))).toEqual([]);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+});
+
 describe("idempotency", () => {
   it("format(format(x)) === format(x) for generated files", () => {
     fc.assert(
