@@ -7,6 +7,10 @@
  * A field without a `column` clause is read from the column of its name: renaming it changes
  * the column read too (docs/guides/analyst.md says so).
  *
+ * A new name already declared in the same scope is refused: another field of the entity, or
+ * another rule of the version, in any version the rename reaches (one that inherits the field or
+ * rule, or extends its entity), since the renamed files would no longer check (REG216).
+ *
  * @module
  */
 import {
@@ -17,6 +21,7 @@ import {
 } from "vscode-languageserver";
 import { KEYWORDS } from "../dsl/lexer.js";
 import { nameAt } from "./names.js";
+import type { Reference } from "../dsl/index.js";
 import { referenceNodes } from "./navigation.js";
 import { pathToUri, toRange } from "./positions.js";
 import type { Analysis } from "./workspace.js";
@@ -61,6 +66,9 @@ export function renameAt(
       `\`${newName}\` is no valid name: a letter or \`_\`, then letters, digits or \`_\`, and no keyword`,
     );
   const nodes = referenceNodes(file, all, path, offset, true);
+  const clash = clashOf(all, nodes, newName);
+  if (clash !== undefined)
+    return new ResponseError(0, `cannot rename to \`${newName}\`: ${clash}`);
   const changes: Record<string, TextEdit[]> = {};
   for (const node of nodes) {
     if (node.kind !== "Ident") continue;
@@ -68,4 +76,38 @@ export function renameAt(
     (changes[uri] ??= []).push({ range: toRange(node.span), newText: newName });
   }
   return { changes };
+}
+
+/**
+ * Why renaming the names `renamed` to `newName` would declare a name twice: another field of an
+ * entity that has a renamed field, or another rule of a version that has a renamed rule.
+ * Undefined when nothing clashes.
+ */
+function clashOf(
+  all: Analysis,
+  renamed: readonly Reference[],
+  newName: string,
+): string | undefined {
+  const keys = new Set(renamed.map(spanKey));
+  const isRenamed = (name: Reference): boolean => keys.has(spanKey(name));
+  for (const ruleset of all.rulesets) {
+    for (const entity of ruleset.entities.values()) {
+      if (!entity.fields.some((f) => isRenamed(f.decl.name))) continue;
+      if (
+        entity.fields.some((f) => f.name === newName && !isRenamed(f.decl.name))
+      )
+        return `entity \`${entity.name}\` already has a field \`${newName}\` in ${ruleset.id}`;
+    }
+    if (!ruleset.rules.some((r) => isRenamed(r.decl.code))) continue;
+    if (
+      ruleset.rules.some((r) => r.code === newName && !isRenamed(r.decl.code))
+    )
+      return `${ruleset.id} already has a rule \`${newName}\``;
+  }
+  return undefined;
+}
+
+/** A name's place: the same name node may be a different object in another checked project. */
+function spanKey(name: Reference): string {
+  return `${name.span.file}:${name.span.start.offset}`;
 }

@@ -377,5 +377,18 @@ describe("regel lsp", () => {
         newName: "rule",
       }),
     ).rejects.toThrow(/no valid name/);
+    // A name already taken in the same scope would declare it twice (REG216).
+    await expect(
+      lsp.connection.sendRequest(RenameRequest.type, {
+        ...at(GLO13, T13, "NP.date_of_birth", 5),
+        newName: "customer_id",
+      }),
+    ).rejects.toThrow(/entity `NP` already has a field `customer_id`/);
+    await expect(
+      lsp.connection.sendRequest(RenameRequest.type, {
+        ...at(GLO13, T13, "rule tmc0005", 6),
+        newName: "tmc0002",
+      }),
+    ).rejects.toThrow(/ikb\.glo@1\.3\.0 already has a rule `tmc0002`/);
   });
 });
