@@ -9,7 +9,9 @@
  *
  * A new name already declared in the same scope is refused: another field of the entity, or
  * another rule of the version, in any version the rename reaches (one that inherits the field or
- * rule, or extends its entity), since the renamed files would no longer check (REG216).
+ * rule, or extends its entity), since the renamed files would no longer check (REG216). So is the
+ * rename of a field or rule that an extending version replaces, or of the replacing one: the
+ * rename would reach only one side of the `replace`.
  *
  * @module
  */
@@ -21,7 +23,7 @@ import {
 } from "vscode-languageserver";
 import { KEYWORDS } from "../dsl/lexer.js";
 import { nameAt } from "./names.js";
-import type { Reference } from "../dsl/index.js";
+import type { Reference, ResolvedRuleset } from "../dsl/index.js";
 import { referenceNodes } from "./navigation.js";
 import { pathToUri, toRange } from "./positions.js";
 import type { Analysis } from "./workspace.js";
@@ -79,9 +81,8 @@ export function renameAt(
 }
 
 /**
- * Why renaming the names `renamed` to `newName` would declare a name twice: another field of an
- * entity that has a renamed field, or another rule of a version that has a renamed rule.
- * Undefined when nothing clashes.
+ * Why renaming the names `renamed` to `newName` would leave a version that no longer checks, or
+ * undefined: see {@link takenIn} and {@link partedIn}.
  */
 function clashOf(
   all: Analysis,
@@ -90,19 +91,70 @@ function clashOf(
 ): string | undefined {
   const keys = new Set(renamed.map(spanKey));
   const isRenamed = (name: Reference): boolean => keys.has(spanKey(name));
+  const byId = new Map(all.rulesets.map((r) => [r.id, r]));
   for (const ruleset of all.rulesets) {
-    for (const entity of ruleset.entities.values()) {
-      if (!entity.fields.some((f) => isRenamed(f.decl.name))) continue;
-      if (
-        entity.fields.some((f) => f.name === newName && !isRenamed(f.decl.name))
-      )
-        return `entity \`${entity.name}\` already has a field \`${newName}\` in ${ruleset.id}`;
-    }
-    if (!ruleset.rules.some((r) => isRenamed(r.decl.code))) continue;
+    const parent =
+      ruleset.extends === undefined ? undefined : byId.get(ruleset.extends);
+    const clash =
+      takenIn(ruleset, isRenamed, newName) ??
+      (parent === undefined ? undefined : partedIn(ruleset, parent, isRenamed));
+    if (clash !== undefined) return clash;
+  }
+  return undefined;
+}
+
+/**
+ * `newName` is already another field of an entity of `ruleset` that has a renamed field, or
+ * another rule of `ruleset` when it has a renamed rule (REG216 after the rename).
+ */
+function takenIn(
+  ruleset: ResolvedRuleset,
+  isRenamed: (name: Reference) => boolean,
+  newName: string,
+): string | undefined {
+  for (const entity of ruleset.entities.values())
     if (
-      ruleset.rules.some((r) => r.code === newName && !isRenamed(r.decl.code))
+      entity.fields.some((f) => isRenamed(f.decl.name)) &&
+      entity.fields.some((f) => f.name === newName && !isRenamed(f.decl.name))
     )
-      return `${ruleset.id} already has a rule \`${newName}\``;
+      return `entity \`${entity.name}\` already has a field \`${newName}\` in ${ruleset.id}`;
+  if (
+    ruleset.rules.some((r) => isRenamed(r.decl.code)) &&
+    ruleset.rules.some((r) => r.code === newName && !isRenamed(r.decl.code))
+  )
+    return `${ruleset.id} already has a rule \`${newName}\``;
+  return undefined;
+}
+
+/**
+ * A field or rule `ruleset` replaces is renamed on one side of the `replace` only: a `replace`
+ * is a declaration of its own, not a link to what it replaces, so the rename would part them.
+ */
+function partedIn(
+  ruleset: ResolvedRuleset,
+  parent: ResolvedRuleset,
+  isRenamed: (name: Reference) => boolean,
+): string | undefined {
+  const parted =
+    "and a rename does not follow `replace`: rename it in each version";
+  for (const entity of ruleset.entities.values())
+    for (const field of entity.fields) {
+      const inherited = parent.entities
+        .get(entity.name)
+        ?.fields.find((f) => f.name === field.name);
+      if (
+        inherited !== undefined &&
+        isRenamed(inherited.decl.name) !== isRenamed(field.decl.name)
+      )
+        return `field \`${field.name}\` of entity \`${entity.name}\` is replaced in ${ruleset.id}, ${parted}`;
+    }
+  for (const rule of ruleset.rules) {
+    const inherited = parent.rules.find((r) => r.code === rule.code);
+    if (
+      inherited !== undefined &&
+      isRenamed(inherited.decl.code) !== isRenamed(rule.decl.code)
+    )
+      return `rule \`${rule.code}\` is replaced in ${ruleset.id}, ${parted}`;
   }
   return undefined;
 }

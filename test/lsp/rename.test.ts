@@ -27,10 +27,20 @@ extend entity NP
   field nationality: text(2) "Nationality"
 ${npRule("require nationality is present", "dmc0002")}`;
 
-function workspace(): Workspace {
+/** Extends BASE: replaces a field of NP and a rule. */
+const REPLACING = `ruleset t.base@1.1.0 "Base, 2024"
+  extends t.base@1.0.0
+  valid from 2024-01-01
+  source br "Beleidsregel"
+
+extend entity NP
+  replace field last_name: text(100) personal
+${npRule("require last_name is present", "dmc0001").replace("rule dmc0001", "replace rule dmc0001")}`;
+
+function workspace(child = CHILD): Workspace {
   const ws = new Workspace();
   ws.put(BASE_PATH, BASE_2023);
-  ws.put(CHILD_PATH, CHILD);
+  ws.put(CHILD_PATH, child);
   return ws;
 }
 
@@ -40,8 +50,9 @@ function rename(
   needle: string,
   shift: number,
   newName: string,
+  child = CHILD,
 ): WorkspaceEdit | ResponseError<void> {
-  const ws = workspace();
+  const ws = workspace(child);
   const text = ws.text(path)!;
   const offset = text.indexOf(needle);
   expect(offset).toBeGreaterThanOrEqual(0);
@@ -136,5 +147,46 @@ describe("rename refuses a name already declared in the same scope", () => {
     expect(
       rename(BASE_PATH, "field date_of_birth", 6, "date_of_birth"),
     ).not.toBeInstanceOf(ResponseError);
+  });
+});
+
+describe("rename refuses to part a declaration from the `replace` of it in another version", () => {
+  it("the workspace is clean before any rename", () => {
+    expect(workspace(REPLACING).analyseAll().diagnostics).toEqual([]);
+  });
+
+  it("a field that a later version replaces, and the replacing field", () => {
+    expect(
+      refusal(rename(BASE_PATH, "field last_name", 6, "surname", REPLACING)),
+    ).toMatch(
+      /field `last_name` of entity `NP` is replaced in t\.base@1\.1\.0/,
+    );
+    expect(
+      refusal(rename(CHILD_PATH, "field last_name", 6, "surname", REPLACING)),
+    ).toMatch(
+      /field `last_name` of entity `NP` is replaced in t\.base@1\.1\.0/,
+    );
+  });
+
+  it("a rule that a later version replaces, and the replacing rule", () => {
+    expect(
+      refusal(rename(BASE_PATH, "rule dmc0001", 5, "dmc0009", REPLACING)),
+    ).toMatch(/rule `dmc0001` is replaced in t\.base@1\.1\.0/);
+    expect(
+      refusal(
+        rename(CHILD_PATH, "replace rule dmc0001", 13, "dmc0009", REPLACING),
+      ),
+    ).toMatch(/rule `dmc0001` is replaced in t\.base@1\.1\.0/);
+  });
+
+  it("but renames a field the later version leaves alone", () => {
+    const field = rename(
+      BASE_PATH,
+      "field date_of_birth",
+      6,
+      "born",
+      REPLACING,
+    );
+    expect(field).not.toBeInstanceOf(ResponseError);
   });
 });

@@ -390,5 +390,12 @@ describe("regel lsp", () => {
         newName: "tmc0002",
       }),
     ).rejects.toThrow(/ikb\.glo@1\.3\.0 already has a rule `tmc0002`/);
+    // 1.3.0 replaces dmc0000 of 1.2.0: a rename would reach one of the two only.
+    await expect(
+      lsp.connection.sendRequest(RenameRequest.type, {
+        ...at(GLO13, T13, "replace rule dmc0000", 13),
+        newName: "dmc0099",
+      }),
+    ).rejects.toThrow(/rule `dmc0000` is replaced in ikb\.glo@1\.3\.0/);
   });
 });
