@@ -103,10 +103,14 @@ export function neutraliseFormula(value: string): string {
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
-/** One CSV cell: formula-neutralised, then quoted when needed (RFC 4180). */
+/**
+ * One CSV cell: invisible control characters written as a visible `\uXXXX` (as in the HTML page
+ * and on the terminal: a NUL or an escape sequence of the delivery never reaches a sample file
+ * raw), then formula-neutralised, then quoted when needed (RFC 4180).
+ */
 export function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return "";
-  const v = neutraliseFormula(String(value));
+  const v = neutraliseFormula(showInvisible(String(value)));
   return CSV_SPECIAL.test(v) ? `"${v.replace(QUOTE, '""')}"` : v;
 }
 

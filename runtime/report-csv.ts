@@ -1,6 +1,7 @@
 /**
  * The sample records of the report as CSV files: one file per rule with findings, plus one for the
- * input problems. Every cell is formula-neutralised (see {@link neutraliseFormula}).
+ * input problems. Every cell shows its control characters as `\uXXXX` and is formula-neutralised
+ * (see {@link csvCell}).
  *
  * @module
  */

@@ -4,6 +4,7 @@ import {
   escapeHtml,
   neutraliseFormula,
   safeUrl,
+  showInvisible,
 } from "../../runtime/escape.js";
 import { validateDelivery } from "../../runtime/delivery.js";
 import { renderHtml } from "../../runtime/html-report.js";
@@ -69,7 +70,8 @@ describe("escaping primitives", () => {
         expect(escapeHtml(s)).not.toMatch(/[<>"'`]/);
         const ev = parseCsvText(`${csvCell(s)},end\n`);
         const back = ev[0] && ev[0].kind === "row" ? ev[0].cells[0] : "";
-        expect(back === s || back === `'${s}`).toBe(true);
+        const shown = showInvisible(s);
+        expect(back === shown || back === `'${shown}`).toBe(true);
         expect(back).not.toMatch(/^[=+@\t\r]/);
       }),
       { numRuns: 300 },
@@ -143,6 +145,34 @@ describe("hostile values in the reports", () => {
     );
     // the key column holds the hostile account id, neutralised where it starts a cell
     expect(rows.some((r) => r[6].includes("<script>"))).toBe(true);
+  });
+
+  it("CSV samples: control characters are written as \\uXXXX, never raw, formulas still neutralised", async () => {
+    expect(csvCell("Jan\u0000sen\u001b[2J")).toBe("Jan\\u0000sen\\u001b[2J");
+    expect(csvCell("=1+2\u0000")).toBe("'=1+2\\u0000");
+    expect(csvCell("\u0085x")).toBe("\\u0085x");
+    expect(csvCell("a\u007f")).toBe("a\\u007f");
+    // a leading CR is shown, so it starts no formula; a tab is kept and neutralised as before
+    expect(csvCell("\r=x")).toBe("\\u000d=x");
+    expect(csvCell("\t=x")).toBe("'\t=x");
+    const r = await validateDelivery(
+      delivery({
+        "natural_person.csv": NP_HEADER + "I1,I1,Jansen,1970-01-01,\n",
+        "bank_account.csv":
+          BA_HEADER + "I1,A1,I\u00009\u001b[2J,10.00\nI1,A2,=X\u0000,10.00\n",
+      }),
+      await fake(),
+      { rrd: "2022-12-31" },
+    );
+    const files = sampleFiles(r);
+    expect(files.size).toBeGreaterThan(0);
+    for (const [name, text] of files)
+      expect(text, name).not.toMatch(
+        /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/,
+      );
+    const text = files.get("fil0004.csv")!;
+    expect(text).toContain("holder_id=I\\u00009\\u001b[2J");
+    expect(text).toContain("holder_id==X\\u0000");
   });
 
   it("terminal summary prints counts and rows read = validated + rejected", async () => {
