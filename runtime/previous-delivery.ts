@@ -40,6 +40,7 @@ import {
   type CsvReaderOptions,
 } from "./csv-reader.js";
 import { cellNormalizer, type CellNormalizer } from "./dialect.js";
+import { unusableIkbKey } from "./ikb-key.js";
 import { InputHash } from "./input-hash.js";
 import { previousRules } from "./previous-rules.js";
 import type {
@@ -71,7 +72,7 @@ function readOptions(entity: EntityMeta): CsvReaderOptions {
 /**
  * How the records of a file of T−1 are bound to the entity's fields: by the header row, or (a
  * file without one) by position. A record counts when it has the header's number of cells and a
- * non-blank IKB key.
+ * usable IKB key ({@link unusableIkbKey}).
  */
 class Layout {
   index: number[] = [];
@@ -106,7 +107,7 @@ class Layout {
   keyOf(ev: CsvEvent): string | undefined {
     if (ev.kind !== "row") return undefined;
     const key = this.keyCol < 0 ? "" : (ev.cells[this.keyCol] ?? "");
-    if (ev.cells.length !== this.width || key.trim() === "") return undefined;
+    if (ev.cells.length !== this.width || unusableIkbKey(key)) return undefined;
     return key;
   }
 }

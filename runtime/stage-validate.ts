@@ -15,6 +15,7 @@ import type { Finding, RuleContext } from "../compiler/contract.js";
 import { groupByKey, type KeyGroup, type KeyedRow } from "./assemble.js";
 import { INVALID } from "./csv-reader.js";
 import { showDelivered } from "./dialect.js";
+import { ikbKeyDefect, unusableIkbKey } from "./ikb-key.js";
 import { HashSet53, hash53Cells } from "./key-set.js";
 import { emptyHoleyObjectArray } from "./object-arrays.js";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
@@ -124,7 +125,7 @@ export async function validateGrouped(
       continue;
     }
     for (const g of groups) {
-      if (g.key.trim() === "") {
+      if (unusableIkbKey(g.key)) {
         ungroupedRows(s, grouped, g, ikbRecords.empty);
         continue;
       }
@@ -147,7 +148,7 @@ function processGroups(
 ): void {
   for (let i = 0; i < groups.length; i++) {
     const g = groups[i];
-    if (g.key.trim() === "") ungroupedRows(s, grouped, g, ikbRecords.empty);
+    if (unusableIkbKey(g.key)) ungroupedRows(s, grouped, g, ikbRecords.empty);
     else processIkb(s, g.key, grouped, g.rows, ikbRecords.next());
   }
 }
@@ -223,7 +224,10 @@ function recordsOf(
   return list;
 }
 
-/** A row of an IKB file whose IKB key is empty (or only white space). */
+/**
+ * A row of an IKB file whose IKB key is unusable: empty, only invisible characters, or holding a
+ * control character ({@link unusableIkbKey}).
+ */
 function ungrouped(
   s: DeliveryRun,
   f: FileState,
@@ -237,7 +241,7 @@ function ungrouped(
     severity: "blocking",
     file: f.file,
     line: row.line,
-    message: `the row has no IKB key (${f.entity.name}.${key} is ${row.key === "" ? "empty" : "white space only"}): it belongs to no IKB and counts as an IKB that does not meet the automated controls`,
+    message: `the row has no usable IKB key (${f.entity.name}.${key} ${ikbKeyDefect(row.key)}): it belongs to no IKB and counts as an IKB that does not meet the automated controls`,
   });
   processIkb(s, undefined, [f], rowsOfOne(row), undefined, undefined, emptyIkb);
 }

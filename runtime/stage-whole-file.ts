@@ -42,6 +42,7 @@ import {
   keyedRows,
   readReplay,
 } from "./stage-read.js";
+import { unusableIkbKey } from "./ikb-key.js";
 import { rowsByIkbKey } from "./stage-group.js";
 import {
   rangePlan,
@@ -258,7 +259,7 @@ export async function eachPair(
       other.advance();
     }
     if (eachOwn) for (let i = 0; i < nMine; i++) eachOwn(mine[i]);
-    if (nTheirs === 0 || key.trim() === "") {
+    if (nTheirs === 0 || unusableIkbKey(key)) {
       if (pairsOf) for (let i = 0; i < nMine; i++) pairsOf(0);
       continue;
     }

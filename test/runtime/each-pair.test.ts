@@ -1,7 +1,8 @@
 /**
  * `eachPair` (runtime/stage-whole-file.ts): the pairs of a joined check, read from two streams
  * sorted by IKB key, against a plain reference: every record of the own file with each record of
- * the other file in its IKB whose `by` cell is the same text (not empty, not in a blank IKB), in
+ * the other file in its IKB whose `by` cell is the same text (not empty, not in an IKB whose key
+ * is blank, holds a control character or is only invisible characters), in
  * the order IKB key, record, joined record; every own record seen once, in order, and told its
  * number of pairs. The streams come in batches cut anywhere, so that an IKB spans batches.
  */
@@ -24,7 +25,7 @@ async function* batches(
 }
 
 const row = fc.record({
-  key: fc.constantFrom("", " ", "A", "B", "C", "D", "E"),
+  key: fc.constantFrom("", " ", "A", "A\u0000", "\u200b", "B", "C", "D", "E"),
   by: fc.constantFrom("", "c1", "c2", "c3"),
 });
 
@@ -36,6 +37,9 @@ function keyed(
     .map((r, i) => ({ key: r.key, line: firstLine + i, cells: [r.key, r.by] }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.line - b.line));
 }
+
+/** The keys of `row` that name no IKB: blank, holding a control character, only invisible. */
+const NO_KEY = new Set(["", " ", "A\u0000", "\u200b"]);
 
 describe("eachPair", () => {
   it("gives the pairs, the own records and their numbers of pairs of a plain nested loop", async () => {
@@ -72,7 +76,7 @@ describe("eachPair", () => {
             for (const a of mine) want.push(`own ${a.line}`);
             for (const a of mine) {
               let n = 0;
-              if (key.trim() !== "" && a.cells[1] !== "")
+              if (!NO_KEY.has(key) && a.cells[1] !== "")
                 for (const b of theirs)
                   if (b.cells[1] === a.cells[1]) {
                     want.push(`pair ${a.line} ${b.line}`);

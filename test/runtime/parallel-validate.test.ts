@@ -284,6 +284,72 @@ describe("validate over worker threads", () => {
     }
   }, 120_000);
 
+  it("ikb.glo@1.3.0 with IKB keys holding a control character or only invisible characters: rows without a key, the same report folder over 1, 2 and 4 threads", async () => {
+    const glo = await loadCompiled(
+      join("rulesets", "compiled", "ikb.glo@1.3.0"),
+    );
+    const dir = join(work, "glo-control-keys");
+    generateDelivery(glo.module, {
+      depositors: 3000,
+      seed: 13,
+      defectRate: 0.05,
+      markingRate: 0.02,
+      duplicateRate: 0.05,
+      rrd: "2024-03-31",
+      out: dir,
+    });
+    /** After the last row of the IKB of line `at`, a copy of it with its key `key(ikb)`: the file stays in key order. */
+    const insert = (file: string, at: number, key: (ikb: string) => string) => {
+      const path = join(dir, file);
+      const lines = readFileSync(path, "utf8").split("\n");
+      const ikb = lines[at].split(",")[0];
+      let last = at;
+      while (lines[last + 1]?.split(",")[0] === ikb) last++;
+      const copy = lines[last].split(",");
+      copy[0] = key(ikb);
+      lines.splice(last + 1, 0, copy.join(","));
+      writeFileSync(path, lines.join("\n"));
+    };
+    // keys far apart, so in different ranges; the invisible ones sort after every letter
+    insert("natural_person.csv", 100, (k) => `${k}\u0000`);
+    insert("natural_person.csv", 2000, (k) => `${k}\u001b[2J`);
+    insert("bank_account.csv", 3000, (k) => `${k}\u0085`);
+    const np = join(dir, "natural_person.csv");
+    const last = readFileSync(np, "utf8").trimEnd().split("\n").pop()!;
+    const rest = last.slice(last.indexOf(","));
+    writeFileSync(
+      np,
+      readFileSync(np, "utf8").trimEnd() +
+        `\n\u200b${rest}\n\u3000\u2060${rest}\n\ufeff${rest}\n`,
+    );
+    const one = await reportFiles(dir, 1, {}, glo);
+    const json = JSON.parse(
+      Buffer.from(one.files.get("report.json")!, "base64").toString(),
+    ) as {
+      ikbs: { ungroupedRows: number };
+      files: { problems: { code: string; message: string }[] }[];
+    };
+    expect(json.ikbs.ungroupedRows).toBe(6);
+    const messages = json.files
+      .flatMap((f) => f.problems)
+      .filter((p) => p.code === "input.missing-ikb-key")
+      .map((p) => /ikb_id (.*?)\)/.exec(p.message)![1])
+      .sort();
+    expect(messages).toEqual([
+      "holds the control character U+0000",
+      "holds the control character U+001B",
+      "holds the control character U+0085",
+      "is only invisible characters: U+200B",
+      "is only invisible characters: U+2060",
+      "is white space only",
+    ]);
+    for (const threads of [2, 4]) {
+      const many = await reportFiles(dir, threads, {}, glo);
+      expect(many.used).toBeGreaterThan(1);
+      expect(many.files).toEqual(one.files);
+    }
+  }, 120_000);
+
   it("validates a file not in IKB key order in one thread, with the same report", async () => {
     const dir = generate({
       seed: 4,

@@ -129,6 +129,28 @@ describe("the previous delivery", () => {
     expect(summaryText(r)).toContain("previous delivery (T−1): ");
   });
 
+  it("skips a T−1 record whose IKB key holds a control character or is only invisible characters, as one without a key", async () => {
+    const r = await validateDelivery(current(), loaded, {
+      rrd: "2024-06-30",
+      maxSamples: 1000,
+      showPersonalData: true,
+      previous: delivery({
+        "natural_person.csv":
+          NP +
+          "C2,C2,1975-05-05\nC0,C0,1960-06-06\nC1,C1,1971-01-01\nC1,V1,1990-09-09\n" +
+          "C9\u0000,C9,1960-06-06\n\u200b,C8,1960-06-06\n",
+        "bank_account.csv":
+          BA + "C1,A1,1500.00\nC0,A0,99.00\nC2,A2,1500.00\nC1,A9,broken\n",
+      }),
+    });
+    expect(found(r)).toEqual(found(await run(true)));
+    expect(r.previousDelivery).toMatchObject({ ikbsMatched: 2, ikbsGone: 1 });
+    expect(r.previousDelivery!.files[0]).toMatchObject({
+      rows: 4,
+      rowsSkipped: 2,
+    });
+  });
+
   it("gives the same findings when both deliveries are sorted in many small runs", async () => {
     expect(found(await run(true, 64))).toEqual(found(await run(true)));
   });

@@ -25,6 +25,7 @@ import { loadCompiled } from "../../runtime/load-compiled.js";
 import { selectRuleset } from "../../runtime/select-version.js";
 import { summaryText } from "../../runtime/report-text.js";
 import { renderHtml } from "../../runtime/html-report.js";
+import { sampleFiles } from "../../runtime/report-csv.js";
 import { register } from "../../cli/commands/validate.js";
 import type { Report } from "../../runtime/report-types.js";
 import { BA_HEADER, COMPILED, delivery, fake, NP_HEADER } from "./helpers.js";
@@ -123,6 +124,96 @@ describe("rows without an IKB key stay in the denominator", () => {
       ungroupedRows: 1,
     });
     expect(keyProblems(r)).toEqual(["natural_person.csv:3"]);
+  });
+
+  it("a key holding a control character, or made only of invisible characters, is no key; the message names the character", async () => {
+    const r = await validateDelivery(
+      delivery({
+        "natural_person.csv":
+          NP_HEADER +
+          "I1,I1,Jansen,1970-01-01,\n" +
+          // a control character after a real key: without the check, an IKB of its own
+          "I1\u0000,C2,X,,\n" +
+          "\u200b,C3,X,,\n" +
+          " \u2060\u200d,C4,X,,\n" +
+          "I\u007f5,C5,X,,\n" +
+          "I\u00856,C6,X,,\n" +
+          "\u001b[2J,C7,X,,\n" +
+          // visible characters around a zero-width one: a key (odd, but not invisible)
+          "I\u200c8,C8,X,,\n",
+        "bank_account.csv": BA_HEADER + "I1,A1,I1,10.00\n",
+      }),
+      await fake(),
+      { rrd: "2022-12-31" },
+    );
+    expect(r.ikbs).toMatchObject({
+      count: 8,
+      meetingAutomatedControls: 2,
+      ungroupedRows: 6,
+    });
+    expect(r.status).toBe("rejected");
+    const messages = r.files[0].problems
+      .filter((p) => p.code === "input.missing-ikb-key")
+      .map((p) => [p.line, p.message.replace(/\): it belongs .*/, ")")])
+      .sort((a, b) => Number(a[0]) - Number(b[0]));
+    expect(messages).toEqual([
+      [
+        3,
+        "the row has no usable IKB key (NP.ikb_id holds the control character U+0000)",
+      ],
+      [
+        4,
+        "the row has no usable IKB key (NP.ikb_id is only invisible characters: U+200B)",
+      ],
+      [
+        5,
+        "the row has no usable IKB key (NP.ikb_id is only invisible characters: U+2060)",
+      ],
+      [
+        6,
+        "the row has no usable IKB key (NP.ikb_id holds the control character U+007F)",
+      ],
+      [
+        7,
+        "the row has no usable IKB key (NP.ikb_id holds the control character U+0085)",
+      ],
+      [
+        8,
+        "the row has no usable IKB key (NP.ikb_id holds the control character U+001B)",
+      ],
+    ]);
+    accounted(r);
+  });
+
+  it("the tester's delivery: a NUL after an IKB key of the example is a row without a key, and no output holds a raw control character", async () => {
+    const dir = join(work, "nul-keys");
+    cpSync(EXAMPLE, dir, { recursive: true });
+    rmSync(join(dir, "ground-truth"), { recursive: true });
+    rmSync(join(dir, "manifest.json"));
+    const path = join(dir, "natural_person.csv");
+    const lines = readFileSync(path, "utf8").split("\n");
+    const second = lines[1].split(",");
+    second[4] = "Jan\u0000sen\u001b[2J";
+    lines[1] = second.join(",");
+    const third = lines[2].split(",");
+    third[0] += "\u0000";
+    lines[2] = third.join(",");
+    writeFileSync(path, lines.join("\n"));
+    const r = await validateDelivery(
+      dir,
+      await loadCompiled(join(SHIPPED, "ikb.glo@1.3.0")),
+      { rrd: "2024-03-31" },
+    );
+    // today: ACCEPTED, 301 IKBs (the NUL key one of its own), no input problem
+    expect(r.status).toBe("rejected");
+    expect(r.ikbs).toMatchObject({ count: 301, ungroupedRows: 1 });
+    expect(keyProblems(r)).toEqual(["natural_person.csv:3"]);
+    const files = sampleFiles(r);
+    for (const [name, text] of files)
+      expect(text, name).not.toMatch(
+        /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/,
+      );
+    accounted(r);
   });
 
   it("property: blanking keys never lowers the number of IKBs or of IKBs failing the controls, and every blanked row is reported", async () => {

@@ -1,0 +1,49 @@
+/**
+ * Whether an IKB key names an IKB: the one test of the validate pass, the joined checks and the
+ * previous delivery, so that they agree on which rows have no key (docs/report.md, "Rows without
+ * an IKB key").
+ *
+ * @module
+ */
+
+/** C0 controls, DEL and C1 controls: no depositor's key holds one, and none can be seen. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Characters that show nothing: white space (JavaScript's `\s`, U+FEFF among it), the zero-width
+ * space, non-joiner and joiner and the word joiner.
+ */
+const ONLY_INVISIBLE = /^[\s\u200b-\u200d\u2060\ufeff]*$/;
+
+/** Both tests in one search: runs once per IKB, on the hot path of the validate pass. */
+const UNUSABLE =
+  /^[\s\u200b-\u200d\u2060\ufeff]*$|[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * True when `key` names no IKB: empty, made only of invisible characters (white space,
+ * zero-width ones), or holding a control character (C0, DEL, C1). Such a row is one without an
+ * IKB key.
+ */
+export function unusableIkbKey(key: string): boolean {
+  return UNUSABLE.test(key);
+}
+
+/**
+ * Why {@link unusableIkbKey} holds for `key`, as the end of a sentence about the key column
+ * ("is empty", "holds the control character U+0000"); undefined for a usable key.
+ */
+export function ikbKeyDefect(key: string): string | undefined {
+  if (key === "") return "is empty";
+  const control = CONTROL.exec(key);
+  if (control) return `holds the control character ${codePoint(control[0])}`;
+  if (key.trim() === "") return "is white space only";
+  if (!ONLY_INVISIBLE.test(key)) return undefined;
+  // the first character that is not white space: a zero-width one
+  const invisible = [...key].find((c) => c.trim() !== "")!;
+  return `is only invisible characters: ${codePoint(invisible)}`;
+}
+
+/** `U+0000` for a character. */
+function codePoint(c: string): string {
+  return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+}
