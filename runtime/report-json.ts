@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { showInvisible } from "./escape.js";
 import type { Report } from "./report-types.js";
 
 /**
@@ -76,7 +77,12 @@ export function stableStringify(v: unknown): string {
   return JSON.stringify(sortKeys(v), null, 2) + "\n";
 }
 
-/** The report as JSON text. */
+/**
+ * The report as JSON text. The invisible characters JSON.stringify leaves raw (DEL, C1 controls,
+ * line and paragraph separators, bidirectional controls) are written as `\uXXXX` escapes too, as
+ * report.html shows them: a value of the delivery reaches no output file raw. They occur only
+ * inside strings, so the text parses to the same report.
+ */
 export function reportToJson(report: Report): string {
-  return stableStringify(report);
+  return showInvisible(stableStringify(report));
 }

@@ -12,6 +12,7 @@ import { REPORT_SCRIPT } from "../../runtime/html-report-script.js";
 import { ruleSamplesCsv, sampleFiles } from "../../runtime/report-csv.js";
 import { parseCsvText } from "../../runtime/csv-reader.js";
 import { summaryText } from "../../runtime/report-text.js";
+import { reportToJson, stableStringify } from "../../runtime/report-json.js";
 import { BA_HEADER, delivery, fake, NP_HEADER } from "./helpers.js";
 import fc from "fast-check";
 
@@ -173,6 +174,24 @@ describe("hostile values in the reports", () => {
     const text = files.get("fil0004.csv")!;
     expect(text).toContain("holder_id=I\\u00009\\u001b[2J");
     expect(text).toContain("holder_id==X\\u0000");
+  });
+
+  it("report.json: DEL, C1 controls, line separators and bidirectional controls are JSON escapes, never raw; the parsed report is the same", async () => {
+    const r = await validateDelivery(
+      delivery({
+        "natural_person.csv": NP_HEADER + "I1,I1,Jansen,1970-01-01,\n",
+        "bank_account.csv":
+          BA_HEADER + "I1,A1,I\u0085\u007f\u2028\u202e9\u0000,10.00\n",
+      }),
+      await fake(),
+      { rrd: "2022-12-31" },
+    );
+    const text = reportToJson(r);
+    expect(text).not.toMatch(
+      /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202e]/,
+    );
+    expect(text).toContain("I\\u0085\\u007f\\u2028\\u202e9\\u0000");
+    expect(JSON.parse(text)).toEqual(JSON.parse(stableStringify(r)));
   });
 
   it("terminal summary prints counts and rows read = validated + rejected", async () => {
