@@ -42,7 +42,8 @@ import {
   parseDate,
 } from "../interpreter/interpret-values.js";
 import { plausibilitySettings } from "../dsl/plausibility-words.js";
-import type { RunRecord } from "./history.js";
+import { dateProblem } from "../runtime/calendar-date.js";
+import { isIsoDateTime, type RunRecord } from "./history.js";
 import { evaluateOutliers, toExplain, type OutlierCheck } from "./outliers.js";
 
 export type Verdict = "met" | "not met" | "no evidence";
@@ -644,8 +645,28 @@ function passNorm(norms: NormDecl[], year: number, aim = false): number | null {
 }
 
 /**
+ * Refuses a recorded run whose RRD or delivered-at is no real date (a history written by hand or
+ * by a regel before `regel record` checked them): the working days are counted from them.
+ */
+function assertRealDates(r: RunRecord): void {
+  const row = `run ${r.id} in the history (bank ${r.bank}, delivery ${r.deliveryId})`;
+  const rrdProblem = dateProblem(r.rrd);
+  const problem =
+    rrdProblem !== undefined
+      ? `rrd ${JSON.stringify(r.rrd)}: ${rrdProblem}`
+      : isIsoDateTime(r.deliveredAt)
+        ? undefined
+        : `delivered-at ${JSON.stringify(r.deliveredAt)}: not an ISO date-time with offset`;
+  if (problem !== undefined)
+    throw new AssessError(
+      `${row} has ${problem}; the bank cannot be assessed with it: record its deliveries from their report.json into a new history (--history FILE)`,
+    );
+}
+
+/**
  * Assess `bank` for `year`. `runs` are all recorded runs (of any bank); throws
- * {@link AssessError} for an unknown bank or a year without norms or without deliveries.
+ * {@link AssessError} for an unknown bank, a year without norms or without deliveries, or a run of
+ * the bank whose RRD or delivered-at is no real date.
  */
 export function assess(input: {
   bank: string;
@@ -685,6 +706,7 @@ export function assess(input: {
     }
   }
   const runs = input.runs.filter((r) => r.bank === bank);
+  for (const r of runs) assertRealDates(r);
   const normsOfYear = groeipad.norms
     .map((n) => ({
       n,

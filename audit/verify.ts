@@ -14,6 +14,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { dateProblem } from "../runtime/calendar-date.js";
 import { validateDelivery } from "../runtime/delivery.js";
 import { InputHash } from "../runtime/input-hash.js";
 import { loadCompiled, RulesetLoadError } from "../runtime/load-compiled.js";
@@ -114,6 +115,12 @@ export async function verifyReport(input: VerifyInput): Promise<VerifyResult> {
   )
     throw new VerifyError(
       "the report's provenance is incomplete (it needs ruleset.id, inputs, options and the rrd): it is not a report regel wrote",
+    );
+  // regel writes only real days; another would fail deep inside the validation as a bug
+  const rrdProblem = dateProblem(before.rrd);
+  if (rrdProblem !== undefined)
+    throw new VerifyError(
+      `the report's rrd ${JSON.stringify(before.rrd)}: ${rrdProblem}; it is not a report regel wrote`,
     );
   const dir = join(input.compiledRoot, p.ruleset.id);
   if (!existsSync(join(dir, "validators.js")))

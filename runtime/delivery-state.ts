@@ -25,6 +25,7 @@ import type { PreviousDelivery } from "./previous-delivery.js";
 import type { LoadedRuleset } from "./load-compiled.js";
 import { personalFields } from "./mask.js";
 import { Aggregates } from "./aggregates.js";
+import { dateProblem, dateToDays } from "./calendar-date.js";
 import type { QuarterlyFigures } from "./quarterly.js";
 import type { ReportedCounts } from "./unknown-values.js";
 import type {
@@ -33,6 +34,9 @@ import type {
   PreviousProvenance,
   Sample,
 } from "./report-types.js";
+
+// where the rest of the runtime has always found it
+export { dateToDays };
 
 /** Progress of a long run: `scan` and `sort` count bytes, `validate` counts rows. */
 export interface Progress {
@@ -200,21 +204,6 @@ export interface RuleTally {
   ofPrevious?: true;
 }
 
-/** Days since 1970-01-01 of a YYYY-MM-DD date; NaN when invalid. */
-export function dateToDays(iso: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  if (!m) return NaN;
-  const t = Date.UTC(+m[1], +m[2] - 1, +m[3]);
-  const d = new Date(t);
-  if (
-    d.getUTCFullYear() !== +m[1] ||
-    d.getUTCMonth() !== +m[2] - 1 ||
-    d.getUTCDate() !== +m[3]
-  )
-    return NaN;
-  return t / 86400000;
-}
-
 /** Whether a file is in the delivery (read, or stopped while reading). */
 export function delivered(f: FileState): boolean {
   return f.report.readStatus !== "missing" && f.report.readStatus !== "absent";
@@ -316,7 +305,7 @@ export function createRun(
   totals.rrd = rrdDays;
   if (Number.isNaN(rrdDays))
     throw new Error(
-      `invalid RRD ${JSON.stringify(opts.rrd)}: expected YYYY-MM-DD`,
+      `invalid RRD ${JSON.stringify(opts.rrd)}: ${dateProblem(opts.rrd)}`,
     );
   return {
     folder,

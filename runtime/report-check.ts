@@ -15,6 +15,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { dateProblem } from "./calendar-date.js";
 
 /** The report schema could not be found or compiled: the installation is broken (exit 3). */
 export class ReportSchemaError extends Error {
@@ -139,12 +140,25 @@ function branchNoise(e: AjvError, all: readonly AjvError[]): boolean {
 }
 
 /**
+ * The RRD of a report that matches the schema as a calendar day: the schema's pattern has checked
+ * its form but lets `2024-02-30` through, and the history's readers (`regel assess` counts working
+ * days from it) need a real day.
+ */
+function rrdProblems(report: unknown): string[] {
+  const rrd = (report as { rrd: string }).rrd;
+  const problem = dateProblem(rrd);
+  return problem === undefined
+    ? []
+    : [`rrd: ${JSON.stringify(rrd)} is ${problem}`];
+}
+
+/**
  * What is wrong with `data` as a regel JSON report (reportVersion 1.x): one line per problem
  * (`path: what`), at most five and then how many more. Empty when it is a valid report.
  */
 export function reportProblems(data: unknown): string[] {
   const validate = validator();
-  if (validate(data)) return [];
+  if (validate(data)) return rrdProblems(data);
   const errors = (validate.errors ?? []).filter(
     (e, _, all) => !branchNoise(e, all),
   );

@@ -2,7 +2,8 @@
  * `regel assess --bank B --year Y [--json] [--html FILE] [--history FILE]`: the groeipad verdict
  * of a bank for a year, with its evidence from the validation history, and the enforcement
  * measures open to the supervisor (options, not a decision). Exit codes: 0 assessed (whatever the
- * verdict), 2 unknown bank or year, or a history or ruleset problem, 3 the `--html` page cannot be
+ * verdict), 2 unknown bank or year, a history or ruleset problem, or a recorded run of the bank
+ * whose RRD or delivered-at is no real date (named), 3 the `--html` page cannot be
  * written (it is replaced atomically).
  *
  * @module

@@ -2,7 +2,8 @@
  * `regel record <report.json> --bank B --delivery-id ID --delivered-at ISO [--history FILE]`:
  * record a validation run (from the JSON report `regel validate --out` wrote) in the history
  * database. Exit codes: 0 recorded, 2 bad input (a report that does not match
- * docs/report-schema.json: every problem with its path; counts, or their sums, beyond 2^53 - 1,
+ * docs/report-schema.json: every problem with its path, an `rrd` that is not a calendar day among
+ * them; counts, or their sums, beyond 2^53 - 1,
  * which JavaScript cannot hold exactly) or a history problem (nothing written),
  * 3 a broken installation (the schema is missing).
  *
