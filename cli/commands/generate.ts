@@ -12,6 +12,7 @@ import { selectRuleset } from "../../runtime/select-version.js";
 import { printErr, printOut } from "../terminal-text.js";
 import { EXIT } from "../exit-codes.js";
 import { isSystemError, reportFailure } from "../failure.js";
+import { dateOptionProblem } from "../date-options.js";
 
 interface GenerateFlags {
   depositors: string;
@@ -116,7 +117,7 @@ export function register(program: Command): void {
     )
     .option(
       "--rrd <date>",
-      "reporting reference date (YYYY-MM-DD)",
+      "reporting reference date (YYYY-MM-DD, a calendar day)",
       "2024-03-31",
     )
     .option(
@@ -167,6 +168,8 @@ export function register(program: Command): void {
         const changeRate = number("--change-rate", flags.changeRate);
         const countDefects = number("--count-defects", flags.countDefects);
         const duplicateRate = number("--duplicate-rate", flags.duplicateRate);
+        const rrdProblem = dateOptionProblem("--rrd", flags.rrd);
+        if (rrdProblem !== undefined) throw new Error(rrdProblem);
         const quarterlyWrong = number(
           "--quarterly-wrong",
           flags.quarterlyWrong,

@@ -11,11 +11,7 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import type { Command } from "commander";
-import {
-  dateToDays,
-  deliveryFiles,
-  validateDelivery,
-} from "../../runtime/delivery.js";
+import { deliveryFiles, validateDelivery } from "../../runtime/delivery.js";
 import { LIMITS } from "../../runtime/csv-reader.js";
 import {
   defaultCompiledRoot,
@@ -39,6 +35,7 @@ import type { StreamDelivery } from "../stdin-input.js";
 import { printErr, printOut, terminalSafe } from "../terminal-text.js";
 import { attachToValidate } from "./record.js";
 import { MAX_THREADS_OPTION, threadsOption } from "../threads-option.js";
+import { dateOptionProblem, dateTimeOptionProblem } from "../date-options.js";
 
 interface ValidateFlags {
   rrd?: string;
@@ -127,7 +124,7 @@ export function register(program: Command): void {
     )
     .option(
       "--generated-at <timestamp>",
-      "put this timestamp in the report (omitted by default)",
+      "put this timestamp in the report, an ISO 8601 date-time with offset, e.g. 2024-04-03T14:05:00+02:00 (omitted by default)",
     )
     .option("--temp-dir <dir>", "folder for temporary sort files")
     .option(
@@ -193,8 +190,14 @@ export function register(program: Command): void {
           `--input-format ${flags.inputFormat}: use csv or ndjson (or leave it out to tell by the first character)`,
         );
       const toStdout = flags.out === "-";
-      if (flags.rrd !== undefined && Number.isNaN(dateToDays(flags.rrd)))
-        return fail(`--rrd ${flags.rrd}: expected a date YYYY-MM-DD`);
+      const dateOptions =
+        (flags.rrd === undefined
+          ? undefined
+          : dateOptionProblem("--rrd", flags.rrd)) ??
+        (flags.generatedAt === undefined
+          ? undefined
+          : dateTimeOptionProblem("--generated-at", flags.generatedAt));
+      if (dateOptions !== undefined) return fail(dateOptions);
       if (
         flags.sortBudget !== undefined &&
         !(

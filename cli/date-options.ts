@@ -1,0 +1,28 @@
+/**
+ * The date and date-time options of every command (`--rrd`, `--generated-at`), checked in one
+ * place so that each says the same thing: a wrong form asks for the form, a day that does not
+ * exist (`2024-02-30`) is named as such.
+ *
+ * @module
+ */
+import { dateProblem } from "../runtime/calendar-date.js";
+import { isIsoDateTime } from "../audit/history.js";
+
+/** What is wrong with a `YYYY-MM-DD` option, as `--rrd 2024-02-30: not a calendar day (…)`; undefined when it is a calendar day. */
+export function dateOptionProblem(
+  flag: string,
+  value: string,
+): string | undefined {
+  const problem = dateProblem(value);
+  return problem === undefined ? undefined : `${flag} ${value}: ${problem}`;
+}
+
+/** What is wrong with an ISO 8601 date-time option (with its offset, so that it is one instant); undefined when it is one. */
+export function dateTimeOptionProblem(
+  flag: string,
+  value: string,
+): string | undefined {
+  return isIsoDateTime(value)
+    ? undefined
+    : `${flag} ${value}: expected an ISO date-time with offset, e.g. 2024-04-03T14:05:00+02:00`;
+}
