@@ -1,5 +1,21 @@
-import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import {
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  statSync,
+} from "node:fs";
+import {
+  basename,
+  dirname,
+  isAbsolute,
+  join,
+  relative,
+  resolve,
+  sep,
+} from "node:path";
 import type { Command } from "commander";
 import { generateDelivery } from "../../runtime/synthetic/generate.js";
 import { writeQuarterlyFigures } from "../../runtime/synthetic/quarterly.js";
@@ -71,6 +87,48 @@ function prepareOut(
   return undefined;
 }
 
+/**
+ * The absolute path of a folder with its symbolic links resolved, also those of a part that does
+ * not exist yet (a link to a folder the run would create). `hops` stops a loop of links.
+ */
+function realFolder(path: string, hops = 0): string {
+  const absolute = resolve(path);
+  if (existsSync(absolute)) return realpathSync(absolute);
+  if (
+    hops < 40 &&
+    lstatSync(absolute, { throwIfNoEntry: false })?.isSymbolicLink()
+  )
+    return realFolder(
+      resolve(dirname(absolute), readlinkSync(absolute)),
+      hops + 1,
+    );
+  const parent = dirname(absolute);
+  return parent === absolute
+    ? absolute
+    : join(realFolder(parent, hops), basename(absolute));
+}
+
+/**
+ * Why `--previous-out` cannot go with `--out`: the same folder, or one inside the other, would
+ * mix the two deliveries' files (and `--force` would remove the other's).
+ */
+function overlapProblem(out: string, previousOut: string): string | undefined {
+  const a = realFolder(out);
+  const b = realFolder(previousOut);
+  const inside = (inner: string, outer: string) => {
+    const r = relative(outer, inner);
+    return (
+      r !== "" && r !== ".." && !r.startsWith(`..${sep}`) && !isAbsolute(r)
+    );
+  };
+  const both = `--out ${out} and --previous-out ${previousOut}`;
+  if (a === b)
+    return `${both} are the same folder; give the previous delivery (T−1) a folder of its own`;
+  if (inside(b, a) || inside(a, b))
+    return `${both}: one is inside the other; give the previous delivery (T−1) a folder of its own, beside --out`;
+  return undefined;
+}
+
 function number(flag: string, text: string): number {
   const value = Number(text);
   if (text.trim() === "" || !Number.isFinite(value))
@@ -126,7 +184,7 @@ export function register(program: Command): void {
     )
     .option(
       "--previous-out <dir>",
-      "also write the previous delivery (T−1) there, with changes injected between it and this one; their ground truth is ground-truth/previous-findings.csv (validate with --previous <dir>)",
+      "also write the previous delivery (T−1) there, a folder of its own (not --out, nor inside or around it), with changes injected between it and this one; their ground truth is ground-truth/previous-findings.csv (validate with --previous <dir>)",
     )
     .option(
       "--change-rate <r>",
@@ -170,6 +228,11 @@ export function register(program: Command): void {
         const duplicateRate = number("--duplicate-rate", flags.duplicateRate);
         const rrdProblem = dateOptionProblem("--rrd", flags.rrd);
         if (rrdProblem !== undefined) throw new Error(rrdProblem);
+        const overlap =
+          flags.previousOut === undefined
+            ? undefined
+            : overlapProblem(flags.out, flags.previousOut);
+        if (overlap !== undefined) throw new Error(overlap);
         const quarterlyWrong = number(
           "--quarterly-wrong",
           flags.quarterlyWrong,
