@@ -1,7 +1,7 @@
 /**
- * The date and date-time options of every command (`--rrd`, `--generated-at`), checked in one
- * place so that each says the same thing: a wrong form asks for the form, a day that does not
- * exist (`2024-02-30`) is named as such.
+ * The date and date-time options of every command (`--rrd`, `--generated-at`, `regel validate
+ * --record`'s `--delivered-at`), checked in one place so that each says the same thing: a wrong
+ * form asks for the form, a day that does not exist (`2024-02-30`) is named as such.
  *
  * @module
  */

@@ -59,6 +59,8 @@ interface ValidateFlags {
   previous?: string;
   /** Added from cli/commands/record.ts (`attachToValidate`); also used for the outliers. */
   bank?: string;
+  /** Added from cli/commands/record.ts (`attachToValidate`), checked here: before the run, not after it. */
+  deliveredAt?: string;
   history?: string;
   deliveryId?: string;
 }
@@ -196,7 +198,10 @@ export function register(program: Command): void {
           : dateOptionProblem("--rrd", flags.rrd)) ??
         (flags.generatedAt === undefined
           ? undefined
-          : dateTimeOptionProblem("--generated-at", flags.generatedAt));
+          : dateTimeOptionProblem("--generated-at", flags.generatedAt)) ??
+        (flags.deliveredAt === undefined
+          ? undefined
+          : dateTimeOptionProblem("--delivered-at", flags.deliveredAt));
       if (dateOptions !== undefined) return fail(dateOptions);
       if (
         flags.sortBudget !== undefined &&

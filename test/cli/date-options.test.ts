@@ -74,4 +74,31 @@ describe("date options", () => {
     );
     expect(existsSync(out)).toBe(false);
   });
+
+  it("validate --record --delivered-at yesterday is refused before the run, not after it", () => {
+    const out = join(dir, "delivered-at");
+    const r = regel([
+      "validate",
+      delivery,
+      "--rrd",
+      "2024-03-31",
+      "--out",
+      out,
+      "--record",
+      "--bank",
+      "X",
+      "--delivery-id",
+      "d1",
+      "--delivered-at",
+      "yesterday",
+      "--history",
+      join(dir, "delivered-at.sqlite"),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "regel validate: --delivered-at yesterday: expected an ISO date-time with offset, e.g. 2024-04-03T14:05:00+02:00\n" +
+        "regel validate --record: the validation did not complete; nothing recorded\n",
+    );
+    expect(existsSync(out)).toBe(false);
+  });
 });
