@@ -17,13 +17,13 @@ import { describeClass } from "../dsl/rule-class.js";
 import { classLine, scopeLine } from "./trace-query.js";
 import {
   existsSync,
-  mkdirSync,
   readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
 import * as path from "node:path";
+import { makeFolderSync } from "../runtime/make-folder.js";
 import { coverageCounts, coverageMatrix } from "./bijlage4-coverage.js";
 import type {
   ArticleRef,
@@ -1602,7 +1602,7 @@ export function writeCatalogue(
   outDir: string,
 ): CatalogueDiff {
   const diff = diffCatalogue(files, outDir);
-  mkdirSync(outDir, { recursive: true });
+  makeFolderSync(outDir);
   for (const f of files)
     if (diff.changed.includes(f.path) || diff.missing.includes(f.path))
       writeFileSync(path.join(outDir, f.path), f.content);

@@ -27,7 +27,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import {
-  mkdir,
   mkdtemp,
   readdir,
   rename,
@@ -60,6 +59,7 @@ import type { ResolvedRuleset } from "../dsl/model.js";
 import { entityNamed, ruleCoded } from "../dsl/named.js";
 import type { Project } from "../dsl/project.js";
 import { dateToDays, validateDelivery } from "../runtime/delivery.js";
+import { makeFolderSync } from "../runtime/make-folder.js";
 import { loadCompiled, type LoadedRuleset } from "../runtime/load-compiled.js";
 import type { Report } from "../runtime/report-types.js";
 import { csvCell } from "../runtime/synthetic/generate.js";
@@ -507,7 +507,7 @@ function cacheKey(
 
 /** Write a module folder: `validators.js` plus a `package.json` that makes it ESM wherever it is. */
 async function writeModule(dir: string, js: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  makeFolderSync(dir, 0o700);
   await writeFile(join(dir, "package.json"), '{ "type": "module" }\n');
   await writeFile(join(dir, "validators.js"), js);
 }

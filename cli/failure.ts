@@ -10,6 +10,7 @@ import { accessSync, constants, existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { CommanderError } from "commander";
 import { OutputFolderError } from "../runtime/folder-commit.js";
+import { whyNoFolder } from "../runtime/make-folder.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import { printErr } from "./terminal-text.js";
 
@@ -68,20 +69,27 @@ export function systemErrorMessage(
   path?: string,
 ): string {
   let code = e.code ?? "";
-  if (e.syscall === "mkdir" && code === "ENOENT" && e.path) {
-    // `mkdir -p` under a read-only or forbidden folder says ENOENT; name the real cause
-    let probe = dirname(e.path);
-    while (!existsSync(probe) && dirname(probe) !== probe)
-      probe = dirname(probe);
-    try {
-      accessSync(probe, constants.W_OK);
-    } catch (cause) {
-      code = (cause as NodeJS.ErrnoException).code ?? code;
+  let inTheWay: string | undefined;
+  if (e.syscall === "mkdir" && e.path) {
+    // ENOENT, EEXIST, ENOTDIR say little: name what is in the way (a file, a dangling link)
+    inTheWay = whyNoFolder(e.path, code);
+    if (code === "ENOENT") {
+      // under a read-only or forbidden folder: name the real cause
+      let probe = dirname(e.path);
+      while (!existsSync(probe) && dirname(probe) !== probe)
+        probe = dirname(probe);
+      try {
+        accessSync(probe, constants.W_OK);
+      } catch (cause) {
+        code = (cause as NodeJS.ErrnoException).code ?? code;
+        inTheWay = undefined;
+      }
     }
   }
   const verb = SYSCALL_VERBS[e.syscall ?? ""] ?? e.syscall ?? "use";
   const where = e.path ?? path;
-  const what = ERRNO_WORDS[code] ?? e.message.replace(/^E[A-Z0-9]+: /, "");
+  const what =
+    inTheWay ?? ERRNO_WORDS[code] ?? e.message.replace(/^E[A-Z0-9]+: /, "");
   return `cannot ${verb}${where ? ` ${where}` : ""}: ${what} (${code})`;
 }
 

@@ -39,6 +39,7 @@ import {
 import { constants } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { onExit } from "signal-exit";
+import { makeFolderSync } from "./make-folder.js";
 import { ownerIsGone, readOwner, thisOwner } from "./owner.js";
 
 /** A step of `commitFolder`, in order; `write` comes once per file. */
@@ -396,7 +397,7 @@ export async function commitFolder(
   const step = options.onStep ?? (() => undefined);
   const n = names(dir);
   // synchronous: a round trip through the thread pool costs more than the system call
-  mkdirSync(n.parent, { recursive: true });
+  makeFolderSync(n.parent);
   step("lock");
   takeLock(n);
   let swapping = false;
@@ -443,7 +444,7 @@ export async function commitFolder(
         const path = join(n.tmp, rel);
         const folder = rel.endsWith("/") ? path.slice(0, -1) : dirname(path);
         if (!dirs.has(folder)) {
-          mkdirSync(folder, { recursive: true });
+          makeFolderSync(folder);
           dirs.add(folder);
         }
         // a path ending in "/" is a folder that exists even when empty

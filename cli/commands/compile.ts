@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { mkdir, readdir, readFile, rm } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import { basename, dirname, join, posix } from "node:path";
 import type { Command } from "commander";
 import {
@@ -35,6 +35,7 @@ import {
 } from "../../dsl/diagnostics.js";
 import { loadProject, ProjectError } from "../../dsl/project.js";
 import { checkExamplesCompiled } from "../example-check.js";
+import { makeFolderSync } from "../../runtime/make-folder.js";
 import { EXIT } from "../exit-codes.js";
 import { printErr, printOut } from "../terminal-text.js";
 import { writeFileAtomic } from "../../runtime/atomic-file.js";
@@ -263,7 +264,7 @@ export async function runCompile(
   try {
     for (const f of result.files) {
       if (!changed.has(f.path)) continue;
-      await mkdir(dirname(f.path), { recursive: true });
+      makeFolderSync(dirname(f.path));
       // atomic per file: a full disk never leaves a truncated module for `regel validate` to load
       writeFileAtomic(f.path, f.contents);
     }

@@ -13,14 +13,9 @@
  *
  * @module
  */
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  writeFileSync,
-  writeSync,
-} from "node:fs";
+import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { makeFolderSync } from "../make-folder.js";
 import type {
   CompiledRuleset,
   EntityMeta,
@@ -200,7 +195,7 @@ export function generateDelivery(
     .flatMap((c) => c.markings)
     .filter((m) => entities.has(m.entity));
 
-  mkdirSync(join(opts.out, "ground-truth"), { recursive: true });
+  makeFolderSync(join(opts.out, "ground-truth"));
   const sinks = new Map<string, CsvSink>();
   for (const entity of ruleset.entities) {
     if (entity.file === undefined) continue;
@@ -256,7 +251,7 @@ export function generateDelivery(
         };
   if (previous !== undefined) {
     previous.counter.rrd = daysOf(opts.rrd);
-    mkdirSync(opts.previousOut!, { recursive: true });
+    makeFolderSync(opts.previousOut!);
     for (const entity of ruleset.entities)
       if (entity.file !== undefined)
         previous.sinks.set(

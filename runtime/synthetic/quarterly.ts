@@ -8,8 +8,9 @@
  *
  * @module
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { makeFolderSync } from "../make-folder.js";
 import type { ReconcileTrace } from "../../compiler/contract.js";
 import type { AggregateReport } from "../report-types.js";
 import { Random } from "./random.js";
@@ -119,7 +120,7 @@ export function writeQuarterlyFigures(
   });
   writeFileSync(opts.file, `${lines.join("\n")}\n`);
   const truth = join(opts.out, "ground-truth");
-  mkdirSync(truth, { recursive: true });
+  makeFolderSync(truth);
   writeFileSync(
     join(truth, "quarterly-wrong.csv"),
     `${["figure,aggregate,delivered,written", ...wrong.map((w) => `${w.figure},${w.aggregate},${w.delivered},${w.written}`)].join("\n")}\n`,
