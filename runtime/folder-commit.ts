@@ -31,6 +31,7 @@ import {
   readdirSync,
   realpathSync,
   renameSync,
+  rmdirSync,
   rmSync,
   statSync,
   unlinkSync,
@@ -39,7 +40,7 @@ import {
 import { constants } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { onExit } from "signal-exit";
-import { makeFolderSync } from "./make-folder.js";
+import { makeFolderSync, whyNoFolder } from "./make-folder.js";
 import { ownerIsGone, readOwner, thisOwner } from "./owner.js";
 
 /** A step of `commitFolder`, in order; `write` comes once per file. */
@@ -50,7 +51,7 @@ export type CommitStep =
 export class OutputFolderError extends Error {
   constructor(
     message: string,
-    /** `file`: a file is in the way; `foreign`: files regel did not write; `busy`: another run holds the lock; `read-only`. */
+    /** `file`: a file, or a symbolic link to nothing, is in the way; `foreign`: files regel did not write; `busy`: another run holds the lock; `read-only`. */
     readonly reason: "file" | "foreign" | "busy" | "read-only",
   ) {
     super(message);
@@ -208,8 +209,45 @@ export async function recoverFolder(dir: string): Promise<boolean> {
   }
 }
 
+/**
+ * Throw {@link OutputFolderError} when something is in the way of the absent folder `n.dir`: a
+ * file above it, or a symbolic link (it, or one above it) to nothing — the swap would rename onto
+ * the link and fail only after the whole run.
+ */
+function checkNothingInTheWay(n: Names): void {
+  if (existsSync(n.dir)) return;
+  const inTheWay = whyNoFolder(n.dir);
+  if (inTheWay === undefined) return;
+  throw new OutputFolderError(
+    inTheWay.startsWith(`${n.dir} `)
+      ? `${inTheWay}; create that folder, or give another one for the output`
+      : `cannot create ${n.dir}: ${inTheWay}`,
+    "file",
+  );
+}
+
+/**
+ * Create and remove a folder of a name of this process's own where the first absent folder of
+ * `n.dir` would go: a folder that exists but allows no new one (procfs says ENOENT) is found
+ * now, not at the lock file or after the run. Throws the `mkdir` error, naming `n.dir`.
+ */
+function tryCreating(n: Names): void {
+  if (existsSync(n.dir)) return;
+  let above = dirname(n.dir);
+  while (!existsSync(above) && dirname(above) !== above) above = dirname(above);
+  const probe = join(above, `.${basename(n.dir)}.regel-probe-${process.pid}`);
+  try {
+    mkdirSync(probe);
+  } catch (e) {
+    (e as NodeJS.ErrnoException).path = n.dir;
+    throw e;
+  }
+  rmdirSync(probe);
+}
+
 /** Throw {@link OutputFolderError} when `n.dir` cannot be replaced. */
 function checkTarget(n: Names, replaceable = emptyFolder): void {
+  checkNothingInTheWay(n);
   if (existsSync(n.dir)) {
     if (!statSync(n.dir).isDirectory())
       throw new OutputFolderError(
@@ -234,11 +272,14 @@ function checkTarget(n: Names, replaceable = emptyFolder): void {
         "read-only",
       );
     }
+  tryCreating(n);
 }
 
 /**
  * Check, before a long run, that {@link commitFolder} could replace `dir`: throws
- * {@link OutputFolderError} when it is a file, holds foreign files or is read-only.
+ * {@link OutputFolderError} when it is a file, holds foreign files or is read-only, or when a file
+ * or a symbolic link to nothing is in the way of an absent `dir`; throws the `mkdir` error (its
+ * `path` is `dir`) when the folder above allows no new folder. Leaves nothing behind.
  */
 export function checkFolder(
   dir: string,
@@ -385,8 +426,8 @@ export type FileText = string | (() => string);
  * Replace the contents of `dir` with `files` (relative path → text, see {@link FileText}; a path
  * ending in `/` is a folder that exists even when empty) as one set, written in the map's order;
  * see the module comment for the protocol. Creates `dir` and its parents when absent. Returns the paths written,
- * sorted. Throws {@link OutputFolderError} when `dir` cannot be replaced (a file, foreign contents,
- * read-only, another writer) and the file system's error (ENOSPC, EROFS, EACCES…) when a write
+ * sorted. Throws {@link OutputFolderError} when `dir` cannot be replaced (a file, a file above it
+ * or a symbolic link to nothing, foreign contents, read-only, another writer) and the file system's error (ENOSPC, EROFS, EACCES…) when a write
  * fails; in both cases the previous contents are left as they were.
  */
 export async function commitFolder(
@@ -396,6 +437,9 @@ export async function commitFolder(
 ): Promise<string[]> {
   const step = options.onStep ?? (() => undefined);
   const n = names(dir);
+  // before the lock file: a link to nothing, or a file above, would fail at the lock or the swap
+  checkNothingInTheWay(n);
+  tryCreating(n);
   // synchronous: a round trip through the thread pool costs more than the system call
   makeFolderSync(n.parent);
   step("lock");

@@ -4,12 +4,21 @@
  * never a hang, and leave nothing behind.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, MAIN, ROOT, STACK_TRACE } from "./built-cli.js";
 
+const DELIVERY = join(ROOT, "examples", "ikb-delivery");
 const WERKDAGEN = join(ROOT, "rulesets", "nl.werkdagen", "1.0.0.regel");
 let work: string;
 
@@ -26,6 +35,8 @@ beforeAll(() => {
   ensureBuilt();
   work = mkdtempSync(join(tmpdir(), "regel-out-paths-"));
 }, 120_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe.runIf(existsSync("/proc/self"))("an --out under /proc", () => {
   it("compile, generate and catalogue end with exit 3 and the cause, not a hang", () => {
@@ -45,4 +56,64 @@ describe.runIf(existsSync("/proc/self"))("an --out under /proc", () => {
       expect(r.stderr).not.toMatch(STACK_TRACE);
     }
   }, 60_000);
+});
+
+describe("regel validate --out checked before the validation", () => {
+  /** `regel validate` of the example into `out`. */
+  const validate = (out: string) =>
+    regel([
+      "validate",
+      DELIVERY,
+      "--rrd",
+      "2024-03-31",
+      "--out",
+      out,
+      "--no-progress",
+    ]);
+
+  /** Exit 3, one line on stderr, no summary on stdout: the validation never started. */
+  function refusedBeforeTheRun(r: ReturnType<typeof regel>, words: string) {
+    expect(r.signal).toBeNull();
+    expect(r.status, r.stderr).toBe(3);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(`regel validate: ${words}\n`);
+  }
+
+  it("a symbolic link to nothing: named with its target; no staging folder or lock left", () => {
+    const dir = join(work, "dangling-case");
+    mkdirSync(dir);
+    symlinkSync("/nonexistent/target", join(dir, "dangling"));
+    refusedBeforeTheRun(
+      validate(join(dir, "dangling")),
+      `${join(dir, "dangling")} is a symbolic link to /nonexistent/target that does not exist; create that folder, or give another one for the output`,
+    );
+    expect(readdirSync(dir)).toEqual(["dangling"]);
+  });
+
+  it("a folder under a file: the file is named", () => {
+    const dir = join(work, "file-case");
+    mkdirSync(join(dir, "out1"), { recursive: true });
+    writeFileSync(join(dir, "out1", "report.json"), "{}");
+    const out = join(dir, "out1", "report.json", "x");
+    refusedBeforeTheRun(
+      validate(out),
+      `cannot create ${out}: ${join(dir, "out1", "report.json")} is a file`,
+    );
+    expect(readdirSync(dir)).toEqual(["out1"]);
+    expect(readdirSync(join(dir, "out1"))).toEqual(["report.json"]);
+  });
+
+  it.runIf(existsSync("/proc/self"))(
+    "a folder under /proc: the folder that allows no new one is named, no lock file",
+    () => {
+      refusedBeforeTheRun(
+        validate("/proc/regel-x"),
+        "cannot create the folder /proc/regel-x: /proc does not allow a new folder in it (ENOENT)",
+      );
+      refusedBeforeTheRun(
+        validate("/proc/regel-x/y"),
+        "cannot create the folder /proc/regel-x/y: /proc does not allow a new folder in it (ENOENT)",
+      );
+    },
+  );
 });

@@ -1,8 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { commitFolder } from "../../runtime/folder-commit.js";
+import {
+  checkFolder,
+  commitFolder,
+  OutputFolderError,
+} from "../../runtime/folder-commit.js";
 
 describe("commitFolder", () => {
   it("writes a set of more files than are fsynced together, every byte, and nothing beside it", async () => {
@@ -42,4 +53,50 @@ describe("commitFolder", () => {
     expect(readFileSync(join(out, "report.json"), "utf8")).toBe("old");
     expect(readdirSync(parent)).toEqual(["report"]);
   });
+
+  it("a symbolic link to nothing is refused before anything is written: no staging folder, no lock", async () => {
+    const parent = mkdtempSync(join(tmpdir(), "regel-commit-"));
+    const link = join(parent, "dangling");
+    symlinkSync("/nonexistent/target", link);
+    const refusal =
+      /dangling is a symbolic link to \/nonexistent\/target that does not exist/;
+    expect(() => checkFolder(link)).toThrow(refusal);
+    const commit = commitFolder(link, new Map([["report.json", "{}"]]));
+    await expect(commit).rejects.toThrow(OutputFolderError);
+    await expect(commit).rejects.toThrow(refusal);
+    expect(readdirSync(parent)).toEqual(["dangling"]);
+  });
+
+  it("a file above the folder is named, before anything is written", async () => {
+    const parent = mkdtempSync(join(tmpdir(), "regel-commit-"));
+    const file = join(parent, "report.json");
+    writeFileSync(file, "{}");
+    const out = join(file, "x");
+    const refusal = `cannot create ${out}: ${file} is a file`;
+    expect(() => checkFolder(out)).toThrow(refusal);
+    await expect(
+      commitFolder(out, new Map([["report.json", "{}"]])),
+    ).rejects.toThrow(refusal);
+    expect(readdirSync(parent)).toEqual(["report.json"]);
+  });
+
+  it.runIf(existsSync("/proc/self"))(
+    "a folder under /proc is found by checkFolder (ENOENT naming it), no lock file tried",
+    async () => {
+      const out = "/proc/regel-no-such";
+      let error: NodeJS.ErrnoException | undefined;
+      try {
+        checkFolder(out);
+      } catch (e) {
+        error = e as NodeJS.ErrnoException;
+      }
+      expect(error?.code).toBe("ENOENT");
+      expect(error?.syscall).toBe("mkdir");
+      expect(error?.path).toBe(out);
+      await expect(
+        commitFolder(out, new Map([["report.json", "{}"]])),
+      ).rejects.toMatchObject({ syscall: "mkdir", path: out });
+    },
+    5_000,
+  );
 });
