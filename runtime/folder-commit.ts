@@ -13,8 +13,9 @@
  * Only in the instant between the two renames of step 2 is `B` absent. Whoever comes next — the
  * exit hook of this process (SIGINT, SIGTERM, an error), or the next run after a SIGKILL — finishes
  * an interrupted swap ({@link recoverFolder}): a complete `.B.regel-new` is moved into place, and
- * `.B.regel-tmp` / `.B.regel-old` are removed. A lock file `P/.B.regel-lock` (pid and host of the
- * writer) keeps two runs from writing the same folder; a lock whose process is gone is taken over.
+ * `.B.regel-tmp` / `.B.regel-old` (and a `.B.regel-probe`, see `tryCreating`) are removed. A lock
+ * file `P/.B.regel-lock` (pid and host of the writer) keeps two runs from writing the same folder;
+ * a lock whose process is gone is taken over.
  *
  * @module
  */
@@ -80,6 +81,8 @@ interface Names {
   next: string;
   old: string;
   lock: string;
+  /** Made and removed at once by {@link tryCreating}; left only by a kill in between. */
+  probe: string;
 }
 
 function names(dir: string): Names {
@@ -100,6 +103,7 @@ function names(dir: string): Names {
     next: side("new"),
     old: side("old"),
     lock: side("lock"),
+    probe: side("probe"),
   };
 }
 
@@ -129,7 +133,7 @@ function recoverSync(n: Names): boolean {
     syncDir(n.parent);
     changed = true;
   }
-  for (const leftover of [n.old, n.tmp])
+  for (const leftover of [n.old, n.tmp, n.probe])
     if (existsSync(leftover)) {
       rmSync(leftover, { recursive: true, force: true });
       changed = true;
@@ -227,22 +231,29 @@ function checkNothingInTheWay(n: Names): void {
 }
 
 /**
- * Create and remove a folder of a name of this process's own where the first absent folder of
- * `n.dir` would go: a folder that exists but allows no new one (procfs says ENOENT) is found
- * now, not at the lock file or after the run. Throws the `mkdir` error, naming `n.dir`.
+ * Create and remove a folder `.B.regel-probe` where the first absent folder of `n.dir` would go:
+ * a folder that exists but allows no new one (procfs says ENOENT) is found now, not at the lock
+ * file or after the run. Throws the `mkdir` error, naming `n.dir`.
  */
 function tryCreating(n: Names): void {
   if (existsSync(n.dir)) return;
   let above = dirname(n.dir);
   while (!existsSync(above) && dirname(above) !== above) above = dirname(above);
-  const probe = join(above, `.${basename(n.dir)}.regel-probe-${process.pid}`);
+  const probe = join(above, basename(n.probe));
   try {
     mkdirSync(probe);
   } catch (e) {
+    // another run's probe, or one left by a kill: a folder could be made there
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") return;
     (e as NodeJS.ErrnoException).path = n.dir;
     throw e;
   }
-  rmdirSync(probe);
+  try {
+    rmdirSync(probe);
+  } catch (e) {
+    // removed by a run recovering the folder meanwhile
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
 }
 
 /** Throw {@link OutputFolderError} when `n.dir` cannot be replaced. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -99,4 +100,13 @@ describe("commitFolder", () => {
     },
     5_000,
   );
+
+  it("a probe folder left by a kill is no obstacle, and the next commit removes it", async () => {
+    const parent = mkdtempSync(join(tmpdir(), "regel-commit-"));
+    const out = join(parent, "report");
+    mkdirSync(join(parent, ".report.regel-probe"));
+    checkFolder(out);
+    await commitFolder(out, new Map([["report.json", "{}"]]));
+    expect(readdirSync(parent)).toEqual(["report"]);
+  });
 });
