@@ -22,6 +22,7 @@ import {
   type WorkspaceEdit,
 } from "vscode-languageserver";
 import { KEYWORDS } from "../dsl/lexer.js";
+import { entityNamed, fieldNamed, ruleCoded } from "../dsl/named.js";
 import { nameAt } from "./names.js";
 import type { Reference, ResolvedRuleset } from "../dsl/index.js";
 import { referenceNodes } from "./navigation.js";
@@ -112,15 +113,21 @@ function takenIn(
   isRenamed: (name: Reference) => boolean,
   newName: string,
 ): string | undefined {
-  for (const entity of ruleset.entities.values())
+  // the new name comes from the editor, not from a ruleset: looked up as a name from data
+  for (const entity of ruleset.entities.values()) {
+    const taken = fieldNamed(entity, newName);
     if (
-      entity.fields.some((f) => isRenamed(f.decl.name)) &&
-      entity.fields.some((f) => f.name === newName && !isRenamed(f.decl.name))
+      taken !== undefined &&
+      !isRenamed(taken.decl.name) &&
+      entity.fields.some((f) => isRenamed(f.decl.name))
     )
       return `entity \`${entity.name}\` already has a field \`${newName}\` in ${ruleset.id}`;
+  }
+  const taken = ruleCoded(ruleset, newName);
   if (
-    ruleset.rules.some((r) => isRenamed(r.decl.code)) &&
-    ruleset.rules.some((r) => r.code === newName && !isRenamed(r.decl.code))
+    taken !== undefined &&
+    !isRenamed(taken.decl.code) &&
+    ruleset.rules.some((r) => isRenamed(r.decl.code))
   )
     return `${ruleset.id} already has a rule \`${newName}\``;
   return undefined;
@@ -137,11 +144,14 @@ function partedIn(
 ): string | undefined {
   const parted =
     "and a rename does not follow `replace`: rename it in each version";
+  // a `replace` has no link to what it replaces (see above): it is found by its name
   for (const entity of ruleset.entities.values())
     for (const field of entity.fields) {
-      const inherited = parent.entities
-        .get(entity.name)
-        ?.fields.find((f) => f.name === field.name);
+      const parentEntity = entityNamed(parent, entity.name);
+      const inherited =
+        parentEntity === undefined
+          ? undefined
+          : fieldNamed(parentEntity, field.name);
       if (
         inherited !== undefined &&
         isRenamed(inherited.decl.name) !== isRenamed(field.decl.name)
@@ -149,7 +159,7 @@ function partedIn(
         return `field \`${field.name}\` of entity \`${entity.name}\` is replaced in ${ruleset.id}, ${parted}`;
     }
   for (const rule of ruleset.rules) {
-    const inherited = parent.rules.find((r) => r.code === rule.code);
+    const inherited = ruleCoded(parent, rule.code);
     if (
       inherited !== undefined &&
       isRenamed(inherited.decl.code) !== isRenamed(rule.decl.code)

@@ -103,7 +103,8 @@ describe("the regel bin", () => {
     await built();
     const work = mkdtempSync(join(tmpdir(), "regel-bin-"));
     try {
-      // the report's folder cannot be made inside a file: an environment error, with its stack
+      // the JUnit file cannot be written inside a file: an environment error, with its stack
+      // (a report folder there is refused before the run, with no stack to show)
       writeFileSync(join(work, "a-file"), "");
       const run = spawnSync(
         process.execPath,
@@ -115,7 +116,9 @@ describe("the regel bin", () => {
           "--rrd",
           "2024-03-31",
           "--out",
-          join(work, "a-file", "report"),
+          join(work, "report"),
+          "--junit",
+          join(work, "a-file", "junit.xml"),
           "--no-progress",
         ],
         {
