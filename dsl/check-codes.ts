@@ -97,6 +97,7 @@ export const CODES = {
   valueOutsideAttributeRule: "REG305",
   validNotOnField: "REG306",
   badRegex: "REG307",
+  exponentialRegex: "REG350",
   unknownFunction: "REG308",
   badArguments: "REG309",
   notBoolean: "REG310",
@@ -298,6 +299,8 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
   REG305: "`value` used outside an attribute rule (`for E.f, ...`).",
   REG306: "`is valid` applied to something other than a field or `value`.",
   REG307: "`matches` with an invalid regular expression.",
+  REG350:
+    "`matches` with a pattern that repeats a repetition (`(a+)+`): a value can make it run for hours.",
   REG308: "Unknown function.",
   REG309: "A function called with the wrong number or types of arguments.",
   REG310:

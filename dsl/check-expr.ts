@@ -52,6 +52,7 @@ import {
   TEXT,
   typeName,
 } from "./types.js";
+import { nestedRepetition } from "./regex-backtracking.js";
 
 /** Where an expression is checked. */
 export interface ExprScope {
@@ -336,6 +337,18 @@ function infer(expr: Expr, scope: ExprScope): ValueType {
             expr.pattern.span,
           );
         }
+        const nested = nestedRepetition(expr.pattern.value);
+        if (nested !== undefined)
+          reporter.report(
+            CODES.exponentialRegex,
+            `\`${nested}\` repeats a part that itself repeats a varying number of times: a value such as a long run of one character followed by one that does not fit makes the test try every way of splitting the run, for hours (a delivery's values come from outside)`,
+            expr.pattern.span,
+            {
+              notes: [
+                "write the pattern so that each character can be matched one way only, e.g. `a+b` for `(a+)+b`, or `[a-z]+( [a-z]+)*` for `([a-z]+ ?)+`",
+              ],
+            },
+          );
       }
       return BOOLEAN;
     }

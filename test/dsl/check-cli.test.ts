@@ -152,6 +152,38 @@ describe("regel check", () => {
 });
 
 // Make sure the compiled CLI really is ours (guards against a stale placeholder).
+describe("a pattern a value can make run for hours", () => {
+  it("is refused (REG350) before any example runs on it, where `check` hung before", () => {
+    const dir = mkdtempSync(join(tmpdir(), "regel-check-redos-"));
+    // forty `a` and a `c`: about 2^40 tries for `(a+)+b`
+    writeFileSync(
+      join(dir, "t.regel"),
+      BASE +
+        `
+rule dmc0100 "Test"
+  assumption "A test rule: its meaning is our own."
+  severity signalling
+  implements br art 2
+  for NP
+  require last_name matches "^(a+)+b$"
+  example fail NP { customer_id: "1", last_name: "${"a".repeat(40)}c" }
+  example pass NP { customer_id: "2", last_name: "aab" }
+`,
+    );
+    const r = spawnSync("node", [MAIN, "check", "t.regel"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, REGEL_CACHE_DIR: CACHE },
+      timeout: 30_000,
+    });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(
+      "error REG350: `(a+)+` repeats a part that itself repeats a varying number of times",
+    );
+  });
+});
+
 describe("build", () => {
   it("has the check command", () => {
     const help = execFileSync("node", [MAIN, "check", "--help"], {

@@ -1315,6 +1315,13 @@ parameter share: percent "Share"
     message: "invalid regular expression: Unterminated character class",
   },
   {
+    code: "REG350",
+    title: "a pattern that repeats a repetition",
+    files: T(npRule('require last_name matches "^(a+)+b$"')),
+    at: [{ marker: '"^(a+)+b$"' }],
+    message: "`(a+)+` repeats a part that itself repeats",
+  },
+  {
     code: "REG308",
     title: "unknown function",
     files: T(npRule("require lenght(last_name) > 2")),
