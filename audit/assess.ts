@@ -688,7 +688,10 @@ export function assess(input: {
   }
   if (input.evidence !== undefined) {
     const known = new Set(groeipad.metrics.map((m) => m.name.name));
-    for (const name of Object.keys(input.evidence.values)) {
+    const dates = new Set(
+      groeipad.metrics.filter((m) => m.type === "date").map((m) => m.name.name),
+    );
+    for (const [name, value] of Object.entries(input.evidence.values)) {
       if (HISTORY_METRICS.includes(name))
         throw new AssessError(
           `${input.evidence.source}: ${name} is measured from the history and cannot be given as evidence`,
@@ -703,6 +706,16 @@ export function assess(input: {
             .join(", ")}`,
         );
       }
+      // a date the norm compares must be one: "2024-02-30" or "soon" would only turn into "no evidence"
+      const problem = !dates.has(name)
+        ? undefined
+        : typeof value === "string"
+          ? dateProblem(value)
+          : "expected a date YYYY-MM-DD";
+      if (problem !== undefined)
+        throw new AssessError(
+          `${input.evidence.source}: ${name} = ${JSON.stringify(value)}: ${problem}`,
+        );
     }
   }
   const runs = input.runs.filter((r) => r.bank === bank);

@@ -534,6 +534,31 @@ describe("assess with evidence from the supervisor's file", () => {
     ).toBe("not met");
   });
 
+  it("refuses a date metric in the evidence that is no calendar day, naming the file and the metric", () => {
+    for (const [value, problem] of [
+      ["2024-02-30", "not a calendar day (2024-02 has no day 30)"],
+      ["soon", "expected a date YYYY-MM-DD"],
+      [20240830, "expected a date YYYY-MM-DD"],
+    ] as const)
+      expect(() =>
+        assess({
+          bank: "BANK1",
+          year: 2023,
+          runs: runs2023(),
+          groeipad,
+          handhaving,
+          evidence: {
+            values: { ...audits2023, audit_reports_delivered_on: value },
+            source: "e.json",
+          },
+        }),
+      ).toThrow(
+        new AssessError(
+          `e.json: audit_reports_delivered_on = ${JSON.stringify(value)}: ${problem}`,
+        ),
+      );
+  });
+
   it("from 2024 the five-month deadline is derived from the two audit dates", () => {
     const runs = [
       ...runs2023(),
