@@ -1,5 +1,6 @@
 /**
- * The source text of JSON numbers. `JSON.parse` turns a number into a double (`100.000000000000001`
+ * What `JSON.parse` does not say of a JSON object line: the source text of its numbers, and a
+ * member name given twice. `JSON.parse` turns a number into a double (`100.000000000000001`
  * becomes `100`, `-0` becomes `0`), and Node 20 gives a reviver no source text, so the readers of
  * JSON input (NDJSON, the quarterly figures) take each number's text from the JSON itself: no value
  * is ever a floating-point number (docs/language.md).
@@ -66,6 +67,40 @@ export function memberNumberTexts(json: string): Map<string, string> {
     }
   }
   return texts;
+}
+
+/**
+ * The first member name of the outermost object of `json` that occurs twice, decoded; undefined
+ * when every name occurs once. `JSON.parse` keeps the last value of such a name without a word,
+ * so a reader would take one of two values silently.
+ *
+ * @param json - text that `JSON.parse` has accepted as an object.
+ */
+export function repeatedMemberName(json: string): string | undefined {
+  const names = new Set<string>();
+  let depth = 0;
+  let expectingName = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (c === QUOTE) {
+      const end = closingQuote(json, i);
+      if (depth === 1 && expectingName) {
+        const raw = json.slice(i + 1, end);
+        const name = raw.includes("\\")
+          ? (JSON.parse(json.slice(i, end + 1)) as string)
+          : raw;
+        if (names.has(name)) return name;
+        names.add(name);
+        expectingName = false;
+      }
+      i = end;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      depth++;
+      if (depth === 1) expectingName = true;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
+    else if (c === COMMA && depth === 1) expectingName = true;
+  }
+  return undefined;
 }
 
 /** The index of the quote that closes the string opening at `open`. */

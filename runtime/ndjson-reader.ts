@@ -15,7 +15,7 @@ import {
   LIMITS,
   type CsvEvent,
 } from "./csv-reader.js";
-import { memberNumberTexts } from "./json-number-text.js";
+import { memberNumberTexts, repeatedMemberName } from "./json-number-text.js";
 
 export interface NdjsonOptions {
   /** Longest accepted line, in characters (default: the CSV reader's record limit, {@link LIMITS}). */
@@ -96,6 +96,16 @@ export async function* readNdjsonBatches(
         code: "invalid-json",
         line,
         message: "the line is not a JSON object",
+      });
+      return;
+    }
+    const repeated = repeatedMemberName(text);
+    if (repeated !== undefined) {
+      out.push({
+        kind: "problem",
+        code: "invalid-json",
+        line,
+        message: `key ${JSON.stringify(repeated)} is given twice: which value is meant is not clear (JSON keeps the last without a word); the line is not read`,
       });
       return;
     }

@@ -1,6 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { memberNumberTexts } from "../../runtime/json-number-text.js";
+import {
+  memberNumberTexts,
+  repeatedMemberName,
+} from "../../runtime/json-number-text.js";
 
 describe("memberNumberTexts", () => {
   it("gives the text of the outermost object's number members only", () => {
@@ -40,6 +43,29 @@ describe("memberNumberTexts", () => {
             expect(JSON.parse(texts.get(k)!)).toBe(v);
         },
       ),
+    );
+  });
+});
+
+describe("repeatedMemberName", () => {
+  it("finds a name the outermost object gives twice, in any layout, and none where each is once (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string(), fc.jsonValue(), { minKeys: 1 }),
+        fc.constantFrom(undefined, 2, "\t"),
+        fc.nat(),
+        (object, indent, pick) => {
+          const json = JSON.stringify(object, null, indent);
+          expect(repeatedMemberName(json)).toBeUndefined();
+          const keys = Object.keys(object);
+          const again = keys[pick % keys.length];
+          // the name once more at the end, with any value
+          const twice = `${json.slice(0, json.lastIndexOf("}"))},${JSON.stringify(again)}:null}`;
+          expect(JSON.parse(twice)[again]).toBeNull();
+          expect(repeatedMemberName(twice)).toBe(again);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

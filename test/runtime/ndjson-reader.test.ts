@@ -118,11 +118,43 @@ describe("NDJSON reader", () => {
       ['x "b":2.0, 3.0}', "3.10"],
       ["1.0", "7.00"],
       ["4.00", ""],
-      // a key given twice: the last value, as JSON.parse takes it
-      ["2.00", "s"],
+      // a key given twice: not read (JSON.parse would keep the last value without a word)
+      {
+        kind: "problem",
+        code: "invalid-json",
+        line: 4,
+        message:
+          'key "a" is given twice: which value is meant is not clear (JSON keeps the last without a word); the line is not read',
+      },
       ["true", ""],
     ]);
     expect(unknown).toEqual([["c", 3]]);
+  });
+
+  it("does not read a line that gives a key twice, however it is written", async () => {
+    const { out } = await events([
+      '{"a":"1","b":"2","a":"1000000"}\n',
+      '{"a":"1","\\u0061":"2"}\n',
+      '{"c":{"b":1,"b":2},"b":"x"}\n',
+      '{"a":"\\"a\\":","b":"a"}\n',
+    ]);
+    expect(
+      out
+        .slice(1)
+        .map((e) =>
+          e.kind === "row"
+            ? e.cells
+            : e.kind === "problem"
+              ? `${e.line}: ${e.message.slice(0, 22)}`
+              : e,
+        ),
+    ).toEqual([
+      '1: key "a" is given twice',
+      '2: key "a" is given twice',
+      // a name repeated in a nested object, or in a string, is no member of the line
+      ["", "x"],
+      ['"a":', "a"],
+    ]);
   });
 
   it("holds a number's source text to the field limit", async () => {
