@@ -30,42 +30,20 @@ const NINE = 0x39;
  */
 export function memberNumberTexts(json: string): Map<string, string> {
   const texts = new Map<string, string>();
-  let depth = 0;
-  let expectingName = false;
   // where the current member's name is, quotes included: most members are not numbers, so a
   // name is only sliced out for one that is
   let nameStart = 0;
   let nameEnd = 0;
-  for (let i = 0; i < json.length; i++) {
-    const c = json.charCodeAt(i);
-    if (c === QUOTE) {
-      const end = closingQuote(json, i);
-      if (depth === 1 && expectingName) {
-        nameStart = i;
-        nameEnd = end + 1;
-        expectingName = false;
-      }
-      i = end;
-    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      depth++;
-      if (depth === 1) expectingName = true;
-    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
-    else if (c === COMMA) {
-      if (depth === 1) expectingName = true;
-    } else if (depth === 1 && (c === MINUS || (c >= ZERO && c <= NINE))) {
-      // names are strings, so a number at the outermost level is a member's value
-      let end = i + 1;
-      while (end < json.length && isNumberChar(json.charCodeAt(end))) end++;
-      const name = json.slice(nameStart + 1, nameEnd - 1);
-      texts.set(
-        name.includes("\\")
-          ? (JSON.parse(json.slice(nameStart, nameEnd)) as string)
-          : name,
-        json.slice(i, end),
-      );
-      i = end - 1;
-    }
-  }
+  walkMembers(
+    json,
+    (start, end) => {
+      nameStart = start;
+      nameEnd = end;
+      return false;
+    },
+    (start, end) =>
+      texts.set(nameAt(json, nameStart, nameEnd), json.slice(start, end)),
+  );
   return texts;
 }
 
@@ -78,6 +56,26 @@ export function memberNumberTexts(json: string): Map<string, string> {
  */
 export function repeatedMemberName(json: string): string | undefined {
   const names = new Set<string>();
+  let repeated: string | undefined;
+  walkMembers(json, (start, end) => {
+    const name = nameAt(json, start, end);
+    if (names.has(name)) repeated = name;
+    names.add(name);
+    return repeated !== undefined;
+  });
+  return repeated;
+}
+
+/**
+ * Walk the members of the outermost object of `json`, stepping over strings and nested values:
+ * `onName(start, end)` for each member's name (its quotes at `start` and `end - 1`; the walk ends
+ * when it returns true), `onNumber(start, end)` for a number that is a member's value.
+ */
+function walkMembers(
+  json: string,
+  onName: (start: number, end: number) => boolean,
+  onNumber?: (start: number, end: number) => void,
+): void {
   let depth = 0;
   let expectingName = false;
   for (let i = 0; i < json.length; i++) {
@@ -85,22 +83,36 @@ export function repeatedMemberName(json: string): string | undefined {
     if (c === QUOTE) {
       const end = closingQuote(json, i);
       if (depth === 1 && expectingName) {
-        const raw = json.slice(i + 1, end);
-        const name = raw.includes("\\")
-          ? (JSON.parse(json.slice(i, end + 1)) as string)
-          : raw;
-        if (names.has(name)) return name;
-        names.add(name);
         expectingName = false;
+        if (onName(i, end + 1)) return;
       }
       i = end;
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       depth++;
       if (depth === 1) expectingName = true;
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
-    else if (c === COMMA && depth === 1) expectingName = true;
+    else if (c === COMMA) {
+      if (depth === 1) expectingName = true;
+    } else if (
+      onNumber !== undefined &&
+      depth === 1 &&
+      (c === MINUS || (c >= ZERO && c <= NINE))
+    ) {
+      // names are strings, so a number at the outermost level is a member's value
+      let end = i + 1;
+      while (end < json.length && isNumberChar(json.charCodeAt(end))) end++;
+      onNumber(i, end);
+      i = end - 1;
+    }
   }
-  return undefined;
+}
+
+/** The member name whose quotes are at `start` and `end - 1`, its escapes decoded. */
+function nameAt(json: string, start: number, end: number): string {
+  const raw = json.slice(start + 1, end - 1);
+  return raw.includes("\\")
+    ? (JSON.parse(json.slice(start, end)) as string)
+    : raw;
 }
 
 /** The index of the quote that closes the string opening at `open`. */
