@@ -46,6 +46,11 @@ export function referencesAt(
   );
 }
 
+/** A name's place: the same name node may be a different object in another checked project. */
+export function spanKey(name: Reference): string {
+  return `${name.span.file}:${name.span.start.offset}`;
+}
+
 /** The reference nodes behind {@link referencesAt} (rename edits them). */
 export function referenceNodes(
   file: Analysis,
@@ -59,7 +64,7 @@ export function referenceNodes(
   const out: Reference[] = [];
   const seen = new Set<string>();
   const add = (node: Reference): void => {
-    const key = `${node.span.file}:${node.span.start.offset}`;
+    const key = spanKey(node);
     if (seen.has(key)) return;
     seen.add(key);
     out.push(node);

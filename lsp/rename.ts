@@ -25,7 +25,7 @@ import { KEYWORDS } from "../dsl/lexer.js";
 import { entityNamed, fieldNamed, ruleCoded } from "../dsl/named.js";
 import { nameAt } from "./names.js";
 import type { Reference, ResolvedRuleset } from "../dsl/index.js";
-import { referenceNodes } from "./navigation.js";
+import { referenceNodes, spanKey } from "./navigation.js";
 import { pathToUri, toRange } from "./positions.js";
 import type { Analysis } from "./workspace.js";
 
@@ -167,9 +167,4 @@ function partedIn(
       return `rule \`${rule.code}\` is replaced in ${ruleset.id}, ${parted}`;
   }
   return undefined;
-}
-
-/** A name's place: the same name node may be a different object in another checked project. */
-function spanKey(name: Reference): string {
-  return `${name.span.file}:${name.span.start.offset}`;
 }
