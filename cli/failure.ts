@@ -6,11 +6,11 @@
  *
  * @module
  */
-import { accessSync, constants, existsSync } from "node:fs";
+import { accessSync, constants } from "node:fs";
 import { dirname } from "node:path";
 import { CommanderError } from "commander";
 import { OutputFolderError } from "../runtime/folder-commit.js";
-import { whyNoFolder } from "../runtime/make-folder.js";
+import { nearestExisting, whyNoFolder } from "../runtime/make-folder.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import { printErr } from "./terminal-text.js";
 
@@ -75,11 +75,8 @@ export function systemErrorMessage(
     inTheWay = whyNoFolder(e.path, code);
     if (code === "ENOENT") {
       // under a read-only or forbidden folder: name the real cause
-      let probe = dirname(e.path);
-      while (!existsSync(probe) && dirname(probe) !== probe)
-        probe = dirname(probe);
       try {
-        accessSync(probe, constants.W_OK);
+        accessSync(nearestExisting(dirname(e.path)), constants.W_OK);
       } catch (cause) {
         code = (cause as NodeJS.ErrnoException).code ?? code;
         inTheWay = undefined;

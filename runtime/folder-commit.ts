@@ -41,7 +41,7 @@ import {
 import { constants } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { onExit } from "signal-exit";
-import { makeFolderSync, whyNoFolder } from "./make-folder.js";
+import { makeFolderSync, nearestExisting, whyNoFolder } from "./make-folder.js";
 import { ownerIsGone, readOwner, thisOwner } from "./owner.js";
 
 /** A step of `commitFolder`, in order; `write` comes once per file. */
@@ -237,9 +237,7 @@ function checkNothingInTheWay(n: Names): void {
  */
 function tryCreating(n: Names): void {
   if (existsSync(n.dir)) return;
-  let above = dirname(n.dir);
-  while (!existsSync(above) && dirname(above) !== above) above = dirname(above);
-  const probe = join(above, basename(n.probe));
+  const probe = join(nearestExisting(dirname(n.dir)), basename(n.probe));
   try {
     mkdirSync(probe);
   } catch (e) {
@@ -256,9 +254,12 @@ function tryCreating(n: Names): void {
   }
 }
 
-/** Throw {@link OutputFolderError} when `n.dir` cannot be replaced. */
+/**
+ * Throw {@link OutputFolderError} when `n.dir` cannot be replaced: a file, foreign contents, or a
+ * folder that cannot be written. (What is in the way of an absent `n.dir` is for
+ * {@link checkNothingInTheWay} and {@link tryCreating}, which `commitFolder` runs before its lock.)
+ */
 function checkTarget(n: Names, replaceable = emptyFolder): void {
-  checkNothingInTheWay(n);
   if (existsSync(n.dir)) {
     if (!statSync(n.dir).isDirectory())
       throw new OutputFolderError(
@@ -272,8 +273,7 @@ function checkTarget(n: Names, replaceable = emptyFolder): void {
       );
   }
   // the set is written beside the folder and swapped in: the folder that holds it must be writable
-  let probe = existsSync(n.dir) ? n.dir : n.parent;
-  while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
+  const probe = nearestExisting(existsSync(n.dir) ? n.dir : n.parent);
   for (const p of new Set([probe, existsSync(n.dir) ? n.parent : probe]))
     try {
       accessSync(p, constants.W_OK);
@@ -283,7 +283,6 @@ function checkTarget(n: Names, replaceable = emptyFolder): void {
         "read-only",
       );
     }
-  tryCreating(n);
 }
 
 /**
@@ -296,7 +295,10 @@ export function checkFolder(
   dir: string,
   options: Pick<CommitOptions, "replaceable"> = {},
 ): void {
-  checkTarget(names(dir), options.replaceable);
+  const n = names(dir);
+  checkNothingInTheWay(n);
+  checkTarget(n, options.replaceable);
+  tryCreating(n);
 }
 
 /** True when the folder `dir` is empty. */

@@ -7,7 +7,13 @@
  *
  * @module
  */
-import { lstatSync, mkdirSync, readlinkSync, statSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readlinkSync,
+  statSync,
+} from "node:fs";
 import { dirname, resolve } from "node:path";
 
 /**
@@ -50,6 +56,13 @@ export function makeFolderSync(path: string, mode?: number): void {
       throw e;
     }
   }
+}
+
+/** `path` when it exists, else the nearest folder above it that does (the root at the least). */
+export function nearestExisting(path: string): string {
+  let at = path;
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+  return at;
 }
 
 function isFolder(path: string): boolean {
