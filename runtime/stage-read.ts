@@ -352,8 +352,7 @@ function prepareFiles(s: DeliveryRun): void {
     if (
       !isFile(state.path) &&
       entity.optional &&
-      entryKind(path) === "missing" &&
-      !isSymbolicLink(path)
+      entryKind(path) === "missing"
     ) {
       // an optional file not delivered: reported as absent, not as a problem
       report.readStatus = "absent";
@@ -370,9 +369,9 @@ function prepareFiles(s: DeliveryRun): void {
         severity: rule?.severity ?? "signalling",
         file: entity.file,
         message:
-          kind === "missing" && !isSymbolicLink(path)
+          kind === "missing"
             ? `file ${entity.file} (${entity.name}) is not in the delivery${nearName(s, entity.file)}`
-            : `${entity.file} (${entity.name}) is ${entryText(path, kind)}, not a regular file: it is not read; put the CSV file itself in the delivery`,
+            : `${entity.file} (${entity.name}) is ${KIND_TEXT[kind]}, not a regular file: it is not read; put the CSV file itself in the delivery`,
       });
       continue;
     }
@@ -1023,15 +1022,22 @@ export function shownColumn(cell: string, index: number): string {
     : `column ${index + 1} (${cell.length} character${cell.length === 1 ? "" : "s"}, not shown: not a column name)`;
 }
 
-/** What is at `path` (following symbolic links). */
+/**
+ * What is at `path` (following symbolic links): `broken-link` for a symbolic link that cannot be
+ * followed (its target missing, or links in a loop), `missing` for nothing at all.
+ */
 export function entryKind(
   path: string,
-): "file" | "folder" | "fifo" | "other" | "missing" {
+): "file" | "folder" | "fifo" | "other" | "broken-link" | "missing" {
   let st;
   try {
     st = statSync(path);
   } catch {
-    return "missing";
+    try {
+      return lstatSync(path).isSymbolicLink() ? "broken-link" : "missing";
+    } catch {
+      return "missing";
+    }
   }
   return st.isFile()
     ? "file"
@@ -1042,35 +1048,16 @@ export function entryKind(
         : "other";
 }
 
+/** {@link entryKind} in words; `missing` for an entry listed in a folder that cannot be read. */
 export const KIND_TEXT = {
   file: "a file",
   folder: "a folder",
   fifo: "a FIFO (named pipe)",
   other: "a device or socket",
+  "broken-link":
+    "a symbolic link that cannot be followed (its target is missing, or links loop)",
+  missing: "an entry that cannot be read",
 } as const;
-
-/** Whether `path` is a symbolic link (followed or not). */
-function isSymbolicLink(path: string): boolean {
-  try {
-    return lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
-  }
-}
-
-/**
- * What the entry at `path` is, in words: {@link KIND_TEXT} of its `kind` ({@link entryKind}),
- * and for one that cannot be followed, what it is itself (a link that points nowhere or in a loop).
- */
-export function entryText(
-  path: string,
-  kind: ReturnType<typeof entryKind>,
-): string {
-  if (kind !== "missing") return KIND_TEXT[kind];
-  return isSymbolicLink(path)
-    ? "a symbolic link that cannot be followed (its target is missing, or links loop)"
-    : "an entry that cannot be read";
-}
 
 /** Names of CSV files in a folder (for choosing a ruleset by the files present). */
 export function deliveryFiles(folder: string): string[] {

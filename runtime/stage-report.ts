@@ -26,7 +26,7 @@ import {
 } from "./delivery-state.js";
 import {
   entryKind,
-  entryText,
+  KIND_TEXT,
   looseFileName,
   visibleFileName,
 } from "./stage-read.js";
@@ -38,8 +38,9 @@ function filesNotRead(s: DeliveryRun): FileNotRead[] {
   for (const name of s.entries) {
     if (read.has(name)) continue;
     const k = entryKind(join(s.folder, name));
-    const kind = k === "missing" ? "other" : k;
-    const what = entryText(join(s.folder, name), k);
+    // the report's kinds: what cannot be followed or read counts as "other"
+    const kind = k === "missing" || k === "broken-link" ? "other" : k;
+    const what = KIND_TEXT[k];
     // the names under which each entity of the data model could be delivered
     const names = (f: FileState) => {
       const stem = f.entity.file!.replace(/\.csv$/i, "");
