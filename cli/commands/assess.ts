@@ -17,9 +17,9 @@ import { DEFAULT_HISTORY, History, HistoryError } from "../../audit/history.js";
 import { writeFileAtomic } from "../../runtime/atomic-file.js";
 import { EXIT } from "../exit-codes.js";
 import { isSystemError, systemErrorMessage } from "../failure.js";
-import { type CommandOutput, loadRulesets } from "./trace.js";
+import { type CommandOutput, loadNotices, loadRulesets } from "./trace.js";
 import { printErr, printOut } from "../terminal-text.js";
-import { RULESETS_OPTION_HELP, rulesetsFolder } from "../rulesets-folder.js";
+import { RULESETS_OPTION_HELP } from "../rulesets-folder.js";
 
 interface Options {
   bank: string;
@@ -73,14 +73,11 @@ export async function runAssess(
   });
   if (!/^\d{4}$/.test(options.year))
     return fail(`--year ${options.year}: expected a year such as 2022`);
-  const { folder: rulesetsDir, note: rulesetsNote } = rulesetsFolder(
-    options.rulesets,
-  );
-  const loaded = await loadRulesets([rulesetsDir]);
+  const loaded = await loadRulesets(options.rulesets);
   if ("error" in loaded) return fail(loaded.error);
   const groeipad = findRuleset(loaded.project, "ikb.groeipad");
   if (groeipad === undefined)
-    return fail(`no ikb.groeipad ruleset under ${rulesetsDir}`);
+    return fail(`no ikb.groeipad ruleset under ${loaded.folder}`);
   const handhaving = findRuleset(loaded.project, "ikb.handhaving");
   let evidence: { values: Evidence; source: string } | undefined;
   if (options.evidence !== undefined) {
@@ -129,9 +126,7 @@ export async function runAssess(
       options.json === true
         ? `${JSON.stringify(assessment, null, 2)}\n`
         : assessmentText(assessment);
-    const warn =
-      (rulesetsNote ? `regel assess: note: ${rulesetsNote}\n` : "") +
-      (loaded.warning ? `regel assess: warning: ${loaded.warning}\n` : "");
+    const warn = loadNotices("assess", loaded);
     const note = handhaving
       ? ""
       : "regel assess: warning: no ikb.handhaving ruleset; no enforcement measures listed\n";

@@ -9,9 +9,9 @@
 import type { Command } from "commander";
 import { diffRulesets, diffText } from "../../audit/ruleset-diff.js";
 import { findRuleset } from "../../dsl/project.js";
-import { type CommandOutput, loadRulesets } from "./trace.js";
+import { type CommandOutput, loadNotices, loadRulesets } from "./trace.js";
 import { printErr, printOut } from "../terminal-text.js";
-import { RULESETS_OPTION_HELP, rulesetsFolder } from "../rulesets-folder.js";
+import { RULESETS_OPTION_HELP } from "../rulesets-folder.js";
 
 interface Options {
   json?: boolean;
@@ -43,13 +43,10 @@ export async function runDiff(
   to: string,
   options: Partial<Options> = {},
 ): Promise<CommandOutput> {
-  const { folder, note } = rulesetsFolder(options.rulesets);
-  const loaded = await loadRulesets([folder]);
+  const loaded = await loadRulesets(options.rulesets);
   if ("error" in loaded)
     return { code: 2, stdout: "", stderr: `regel diff: ${loaded.error}\n` };
-  let stderr =
-    (note ? `regel diff: note: ${note}\n` : "") +
-    (loaded.warning ? `regel diff: warning: ${loaded.warning}\n` : "");
+  let stderr = loadNotices("diff", loaded);
   const { project } = loaded;
   const found = [from, to].map((ref) => {
     if (!/^[A-Za-z_][\w.]*@\d+\.\d+\.\d+(-[\w.]+)?$/.test(ref)) {

@@ -19,7 +19,7 @@ import { sourceDifferences } from "../../audit/report-diff.js";
 import { readReport } from "./record.js";
 import { type CommandOutput, loadRulesets } from "./trace.js";
 import { printErr, printOut } from "../terminal-text.js";
-import { RULESETS_OPTION_HELP, rulesetsFolder } from "../rulesets-folder.js";
+import { RULESETS_OPTION_HELP } from "../rulesets-folder.js";
 
 interface Options {
   report: string;
@@ -90,11 +90,9 @@ export async function runExplain(
     );
   if (!existsSync(folder) || !statSync(folder).isDirectory())
     return fail(`${folder} is not a folder`);
-  const { folder: rulesetsDir, note: rulesetsNote } = rulesetsFolder(
-    options.rulesets,
-  );
-  const loaded = await loadRulesets([rulesetsDir]);
+  const loaded = await loadRulesets(options.rulesets);
   if ("error" in loaded) return fail(loaded.error);
+  const rulesetsDir = loaded.folder;
   const ruleset = findRuleset(loaded.project, report.ruleset.id);
   if (ruleset === undefined) {
     return fail(
@@ -102,7 +100,7 @@ export async function runExplain(
     );
   }
   const recorded = report.provenance?.ruleset.sources;
-  let note = rulesetsNote ? `note: ${rulesetsNote}\n` : "";
+  let note = loaded.note ? `note: ${loaded.note}\n` : "";
   if (recorded === undefined || recorded.length === 0)
     note += `note: the report (reportVersion ${report.reportVersion}) records no source hashes; cannot confirm that the rulesets under ${rulesetsDir} are the ones it was made with\n`;
   else {

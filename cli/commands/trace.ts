@@ -50,25 +50,42 @@ export interface CommandOutput {
 }
 
 /**
- * Load the rulesets under `paths` for a read-only command. A project with errors still yields
- * the versions that resolved; the caller is told so through `warning`.
+ * Load the rulesets of a read-only command: under `--rulesets` when `named`, else where
+ * {@link rulesetsFolder} finds them (with the `note` that says so). A project with errors still
+ * yields the versions that resolved; the caller is told so through `warning`.
  */
-export async function loadRulesets(
-  paths: string[],
-): Promise<
-  { project: Project; warning: string | undefined } | { error: string }
+export async function loadRulesets(named: string | undefined): Promise<
+  | {
+      project: Project;
+      folder: string;
+      note: string | undefined;
+      warning: string | undefined;
+    }
+  | { error: string }
 > {
+  const { folder, note } = rulesetsFolder(named);
   let project: Project;
   try {
-    project = await loadProject(paths);
+    project = await loadProject([folder]);
   } catch (e) {
     if (e instanceof ProjectError) return { error: e.message };
     throw e;
   }
   const warning = hasErrors(project.diagnostics)
-    ? `the rulesets under ${paths.join(", ")} have errors (run \`regel check\`); showing what resolved`
+    ? `the rulesets under ${folder} have errors (run \`regel check\`); showing what resolved`
     : undefined;
-  return { project, warning };
+  return { project, folder, note, warning };
+}
+
+/** The note and the warning of {@link loadRulesets}, as `regel COMMAND:` lines for standard error. */
+export function loadNotices(
+  command: string,
+  loaded: { note: string | undefined; warning: string | undefined },
+): string {
+  return (
+    (loaded.note ? `regel ${command}: note: ${loaded.note}\n` : "") +
+    (loaded.warning ? `regel ${command}: warning: ${loaded.warning}\n` : "")
+  );
 }
 
 /** Register the `trace` command. */
@@ -113,13 +130,10 @@ export async function runTrace(
   code: string,
   options: Partial<Options> = {},
 ): Promise<CommandOutput> {
-  const { folder, note } = rulesetsFolder(options.rulesets);
-  const loaded = await loadRulesets([folder]);
+  const loaded = await loadRulesets(options.rulesets);
   if ("error" in loaded)
     return { code: 2, stdout: "", stderr: `regel trace: ${loaded.error}\n` };
-  const stderr =
-    (note ? `regel trace: note: ${note}\n` : "") +
-    (loaded.warning ? `regel trace: warning: ${loaded.warning}\n` : "");
+  const stderr = loadNotices("trace", loaded);
   const rulesets = loaded.project.rulesets;
   const codes = allCodes(rulesets);
   if (!codes.includes(code) && allAggregates(rulesets).includes(code)) {

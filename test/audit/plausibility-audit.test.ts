@@ -208,7 +208,7 @@ describe("regel trace NAME for a reconciliation", () => {
   });
   it("traceReconcile gives every figure of ikb.glo 1.3.0 with its assumption", async () => {
     const { loadRulesets } = await import("../../cli/commands/trace.js");
-    const loaded = await loadRulesets([join(ROOT, "rulesets")]);
+    const loaded = await loadRulesets(join(ROOT, "rulesets"));
     if ("error" in loaded) throw new Error(loaded.error);
     const t = traceReconcile(loaded.project.rulesets, "quarterly");
     expect(t.versions.map((v) => v.ruleset)).toEqual(["ikb.glo@1.3.0"]);
