@@ -482,6 +482,19 @@ export function isIsoDateTime(text: string): boolean {
 }
 
 /**
+ * What is wrong with the ISO 8601 date-time `value` given as `flag` (with its offset, so that it
+ * is one instant), as `--delivered-at …: expected …`; undefined when it is one.
+ */
+export function dateTimeOptionProblem(
+  flag: string,
+  value: string,
+): string | undefined {
+  return isIsoDateTime(value)
+    ? undefined
+    : `${flag} ${value}: expected an ISO date-time with offset, e.g. 2024-04-03T14:05:00+02:00`;
+}
+
+/**
  * The run to record for a validation report: its counts, and the findings per rule. `errors` (shown
  * by `regel history`) is all findings of all rules plus all input problems; the groeipad's error
  * reduction does not use it, but the findings per rule of an accepted delivery (its signalling
@@ -495,11 +508,8 @@ export function runFromReport(
     throw new HistoryError("--bank must not be empty");
   if (meta.deliveryId.trim() === "")
     throw new HistoryError("--delivery-id must not be empty");
-  if (!isIsoDateTime(meta.deliveredAt)) {
-    throw new HistoryError(
-      `--delivered-at ${meta.deliveredAt}: expected an ISO date-time with offset, e.g. 2024-04-03T14:05:00+02:00`,
-    );
-  }
+  const deliveredAt = dateTimeOptionProblem("--delivered-at", meta.deliveredAt);
+  if (deliveredAt !== undefined) throw new HistoryError(deliveredAt);
   // A Map: rule codes are names from a ruleset, and `constructor` or `__proto__` is one too.
   const counts = new Map<string, number>();
   for (const r of [...report.rules, ...report.secondaryRules])

@@ -6,7 +6,6 @@
  * @module
  */
 import { dateProblem } from "../runtime/calendar-date.js";
-import { isIsoDateTime } from "../audit/history.js";
 
 /** What is wrong with a `YYYY-MM-DD` option, as `--rrd 2024-02-30: not a calendar day (…)`; undefined when it is a calendar day. */
 export function dateOptionProblem(
@@ -17,12 +16,5 @@ export function dateOptionProblem(
   return problem === undefined ? undefined : `${flag} ${value}: ${problem}`;
 }
 
-/** What is wrong with an ISO 8601 date-time option (with its offset, so that it is one instant); undefined when it is one. */
-export function dateTimeOptionProblem(
-  flag: string,
-  value: string,
-): string | undefined {
-  return isIsoDateTime(value)
-    ? undefined
-    : `${flag} ${value}: expected an ISO date-time with offset, e.g. 2024-04-03T14:05:00+02:00`;
-}
+/** The date-time options, checked as `regel record` checks its `--delivered-at`. */
+export { dateTimeOptionProblem } from "../audit/history.js";
