@@ -10,12 +10,9 @@
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
- * Characters that show nothing: white space (JavaScript's `\s`, U+FEFF among it), the zero-width
- * space, non-joiner and joiner and the word joiner.
+ * A character that shows nothing: white space (JavaScript's `\s`, U+FEFF among it), the
+ * zero-width space, non-joiner and joiner and the word joiner.
  */
-const ONLY_INVISIBLE = /^[\s\u200b-\u200d\u2060\ufeff]*$/;
-
-/** One character of {@link ONLY_INVISIBLE}. */
 const INVISIBLE = /^[\s\u200b-\u200d\u2060\ufeff]$/;
 
 /**
@@ -41,12 +38,12 @@ export function unusableIkbKey(key: string): boolean {
  * ("is empty", "holds the control character U+0000"); undefined for a usable key.
  */
 export function ikbKeyDefect(key: string): string | undefined {
+  if (!unusableIkbKey(key)) return undefined;
   if (key === "") return "is empty";
   const control = CONTROL.exec(key);
   if (control) return `holds the control character ${codePoint(control[0])}`;
   if (key.trim() === "") return "is white space only";
-  if (!ONLY_INVISIBLE.test(key)) return undefined;
-  // the first character that is not white space: a zero-width one
+  // only invisible characters; the first that is not white space is a zero-width one
   const invisible = [...key].find((c) => c.trim() !== "")!;
   return `is only invisible characters: ${codePoint(invisible)}`;
 }
