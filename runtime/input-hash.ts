@@ -7,11 +7,41 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
+import type { MessagePort } from "node:worker_threads";
+
+/**
+ * The kind of a job on a worker of the run's pool (runtime/worker-pool.ts) that hashes a whole
+ * file ({@link hashWork}), so that the main thread need not while the workers scan it
+ * (runtime/parallel-scan.ts).
+ */
+export const HASH_JOB_KIND = "regel-hash-file";
+
+/** A hash job: the file, and its size when the run listed it. */
+export interface HashJob {
+  path: string;
+  size: number;
+}
+
+/** A hash job's message to the main thread: the digest, null when the file cannot be read. */
+export interface HashWorkerMessage {
+  type: "done";
+  sha256: string | null;
+}
 
 /** Hashes the bytes of one file as a reader streams them. */
 export class InputHash {
   private readonly hash = createHash("sha256");
   private hashed = 0;
+  /** The digest of the whole file, computed elsewhere ({@link adopt}). */
+  private whole: string | undefined;
+
+  /**
+   * Take the digest of the whole file from elsewhere (a worker that read it all: {@link hashWork});
+   * {@link digest} then reads nothing. Null (that read failed) leaves the file to this hash.
+   */
+  adopt(sha256: string | null): void {
+    if (sha256 !== null) this.whole = sha256;
+  }
 
   /** Feed the next chunk of the file, in order (pass as the readers' `onChunk`). */
   readonly update = (chunk: Uint8Array): void => {
@@ -54,6 +84,7 @@ export class InputHash {
    * end (a header problem stops a file), the rest is read here. Null when the file cannot be read.
    */
   async digest(path: string, size: number): Promise<string | null> {
+    if (this.whole !== undefined) return this.whole;
     if (this.hashed < size) {
       try {
         for await (const chunk of createReadStream(path, {
@@ -66,4 +97,14 @@ export class InputHash {
     }
     return this.hash.digest("hex");
   }
+}
+
+/** Hash a whole file on a worker of the pool and send the digest back (a {@link HASH_JOB_KIND} job). */
+export async function hashWork(port: MessagePort, job: HashJob): Promise<void> {
+  const hash = new InputHash();
+  await hash.catchUp(job.path, job.size);
+  port.postMessage({
+    type: "done",
+    sha256: await hash.digest(job.path, job.size),
+  } satisfies HashWorkerMessage);
 }

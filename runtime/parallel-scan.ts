@@ -22,7 +22,8 @@
  * read of the whole file cuts its pieces), the key hashes of the unique-key and references checks
  * ({@link HashSet53.addAll}), the whole-file checks' first pass
  * ({@link WholeFileCheck.addScanPart}) and the file totals ({@link FileTotals.addPartial}).
- * The file's sha256 is computed by the main thread meanwhile.
+ * The file's sha256 is computed meanwhile by a worker, as its first job of the file
+ * ({@link ScanRunner.hash}), or else by the main thread.
  *
  * @module
  */
@@ -44,6 +45,11 @@ import {
   type PoolJob,
   type WorkerPool,
 } from "./worker-pool.js";
+import {
+  HASH_JOB_KIND,
+  type HashJob,
+  type HashWorkerMessage,
+} from "./input-hash.js";
 import { problem } from "./stage-tally.js";
 import { SCAN_SPLIT_BYTES } from "./stage-partition.js";
 import { WholeFileCheck, type WholeFileScanPart } from "./whole-file.js";
@@ -413,10 +419,15 @@ export interface ScanRunner {
   /** Where to cut [from, size) of the file at `path` (default: {@link RangeDealer}'s cuts). */
   cuts?(path: string, from: number, size: number): number[];
   /**
-   * One of the threads is the calling thread (which hashes the file too): it scans its ranges
-   * itself, the others by {@link run}.
+   * One of the threads is the calling thread: it scans its ranges itself, the others by
+   * {@link run}.
    */
   readonly firstHere?: boolean;
+  /**
+   * The sha256 of the whole file at `path`, computed by one of the other threads (null: it could
+   * not be read). Without it, the calling thread hashes the file while the ranges are scanned.
+   */
+  hash?(path: string, size: number): Promise<string | null>;
 }
 
 /**
@@ -424,10 +435,12 @@ export interface ScanRunner {
  * good rows of the whole file (the cursor's and the rest's).
  *
  * The ranges are dealt out as the threads come free ({@link RangeDealer}): each thread (this
- * one, which hashes the file meanwhile, and every worker) takes the next range when it has
- * scanned its last, so a worker that starts late, a thread slowed by the other, or the hashing
- * shifts ranges to the other threads instead of leaving one waiting at the file's end. Ranges
- * are merged in file order as soon as the ranges before them are in.
+ * one and every worker) takes the next range when it has scanned its last, so a worker that
+ * starts late, a thread slowed by the other, or the hashing shifts ranges to the other threads
+ * instead of leaving one waiting at the file's end. The file is hashed by the first worker before
+ * its first range (with {@link ScanRunner.hash}; else by this thread meanwhile): this thread
+ * starts at once on the first range, and no thread is left hashing once the ranges are done.
+ * Ranges are merged in file order as soon as the ranges before them are in.
  */
 export async function scanInWorkers(
   s: DeliveryRun,
@@ -480,7 +493,8 @@ export async function scanInWorkers(
       else broken = next;
     }
   };
-  const lane = async (here: boolean) => {
+  const lane = async (here: boolean, hashes: boolean) => {
+    if (hashes) f.hash.adopt(await pool.hash!(f.path, f.bytes));
     for (
       let range = dealer.next();
       range !== undefined;
@@ -498,9 +512,13 @@ export async function scanInWorkers(
   try {
     // this thread's lane first: it takes the first range, which it can start at once
     const here = pool.firstHere === true;
+    // the first worker's lane hashes the file, when there is a worker to do it
+    const hasher = here && pool.hash !== undefined && lanes > 1 ? 1 : -1;
     await Promise.all([
-      ...Array.from({ length: lanes }, (_, t) => lane(here && t === 0)),
-      f.hash.catchUp(f.path, f.bytes),
+      ...Array.from({ length: lanes }, (_, t) =>
+        lane(here && t === 0, t === hasher),
+      ),
+      hasher < 0 ? f.hash.catchUp(f.path, f.bytes) : undefined,
     ]);
   } catch (e) {
     failed = true;
@@ -792,23 +810,43 @@ export class ScanPool implements ScanRunner {
   }
 
   /** Scan [start, end) of the file in the next free worker. */
-  async run(
+  run(
     file: ScanFile,
     start: number,
     end: number | undefined,
     onBytes: ((n: number) => void) | undefined,
   ): Promise<RangeResult> {
+    return this.job<ScanWorkerMessage, RangeResult>(
+      SCAN_JOB_KIND,
+      { ...this.data, file, start, end } satisfies ScanJob,
+      (m, resolve) => {
+        if (m.type === "progress") onBytes?.(m.bytes);
+        else resolve(m.result);
+      },
+    );
+  }
+
+  /** Hash the whole file in the next free worker (runtime/input-hash.ts). */
+  hash(path: string, size: number): Promise<string | null> {
+    return this.job<HashWorkerMessage, string | null>(
+      HASH_JOB_KIND,
+      { path, size } satisfies HashJob,
+      (m, resolve) => resolve(m.sha256),
+    );
+  }
+
+  /** Run a job of `kind` in the next free worker; `answer` reads its messages. */
+  private async job<M, T>(
+    kind: string,
+    data: unknown,
+    answer: (m: M, resolve: (value: T) => void) => void,
+  ): Promise<T> {
     if (this.failure !== undefined) throw this.failure;
     const k = this.nextWorker++ % Math.max(1, this.size - 1);
-    const job = await this.pool.run(SCAN_JOB_KIND, {
-      ...this.data,
-      file,
-      start,
-      end,
-    } satisfies ScanJob);
+    const job = await this.pool.run(kind, data);
     this.jobs.add(job);
     try {
-      return await new Promise<RangeResult>((resolve, reject) => {
+      return await new Promise<T>((resolve, reject) => {
         job.onFailure((f) => {
           this.failure ??= new ScanWorkerError(
             failureError(f, k, "the scan").message,
@@ -816,10 +854,7 @@ export class ScanPool implements ScanRunner {
           );
           reject(this.failure);
         });
-        job.port.on("message", (m: ScanWorkerMessage) => {
-          if (m.type === "progress") onBytes?.(m.bytes);
-          else resolve(m.result);
-        });
+        job.port.on("message", (m: M) => answer(m, resolve));
       });
     } finally {
       this.jobs.delete(job);

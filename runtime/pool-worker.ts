@@ -4,7 +4,8 @@
  * than the main thread's fails before its first job), then runs the jobs it is sent, one at a
  * time, each over a channel of its own, and says when it is free again: a range of the scan
  * (runtime/scan-worker.ts), of the whole-file passes (runtime/whole-file-worker.ts) or of the
- * validate pass (runtime/validate-worker.ts), or key sets to sort (runtime/seal-key-sets.ts). Its code stays warm from job to job. A job that
+ * validate pass (runtime/validate-worker.ts), key sets to sort (runtime/seal-key-sets.ts), or a
+ * whole file to hash (runtime/input-hash.ts). Its code stays warm from job to job. A job that
  * throws fails the worker: the main thread gets the error, and the run fails.
  *
  * @module
@@ -15,6 +16,7 @@ import {
   workerData,
   type MessagePort,
 } from "node:worker_threads";
+import { HASH_JOB_KIND, hashWork } from "./input-hash.js";
 import { SCAN_JOB_KIND } from "./parallel-scan.js";
 import { JOB_KIND } from "./parallel-validate.js";
 import { scanWork } from "./scan-worker.js";
@@ -45,6 +47,7 @@ function poolWorker(parent: MessagePort, data: PoolWorkerData): void {
       [WHOLE_FILE_JOB_KIND]: wholeFileWork,
       [JOB_KIND]: validateWork,
       [SEAL_JOB_KIND]: sealWork,
+      [HASH_JOB_KIND]: hashWork,
     };
   loadWorkerRuleset(data).catch(rethrow);
   parent.on("message", (m: PoolJobMessage) => {

@@ -7,9 +7,10 @@
  * worker threads the report folder is byte-identical to one thread's; a failing worker fails the
  * run.
  */
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TempSpace } from "../../runtime/assemble.js";
@@ -461,6 +462,78 @@ describe("the scan over worker threads", () => {
         scanSplitBytes: 1,
       }),
     ).rejects.toThrow(/worker \d of the scan failed: .*changed/);
+  });
+});
+
+describe("the file's sha256 during a scan by range", () => {
+  const h: Hostility = {
+    seed: 12,
+    rows: 3000,
+    quoted: 0.01,
+    broken: 0.01,
+    unsorted: 0,
+    duplicates: 0.01,
+    ends: "lf",
+    bom: false,
+  };
+  /**
+   * Two threads, this one first; the other hashes a file by `hash` before its ranges. `seen`
+   * gets the files the other thread hashed, and those it scanned ranges of.
+   */
+  const hashing =
+    (
+      hash: (path: string) => string | null,
+      seen = { hashed: new Set<string>(), ranged: new Set<string>() },
+    ) =>
+    (s: DeliveryRun): ScanRunner => ({
+      size: 2,
+      firstHere: true,
+      run: (file, start, end) => {
+        seen.ranged.add(file.file);
+        return scanRange(s, file, start, end);
+      },
+      hash: async (path) => {
+        seen.hashed.add(basename(path));
+        return hash(path);
+      },
+    });
+  const sha256Of = (path: string) =>
+    createHash("sha256").update(readFileSync(path)).digest("hex");
+
+  it("is the other thread's digest of the whole file, and the scan is one thread's", async () => {
+    const dir = hostileDelivery(h);
+    const one = await readOnce(dir, {});
+    const seen = { hashed: new Set<string>(), ranged: new Set<string>() };
+    const ranged = await readOnce(dir, {}, hashing(sha256Of, seen));
+    expect(ranged).toEqual(one);
+    // every file whose ranges it scanned was hashed by the other thread, before them
+    expect(seen.ranged.size).toBeGreaterThan(0);
+    for (const file of seen.ranged) expect(seen.hashed).toContain(file);
+    // the digest is the one it gives (this thread did not hash those files itself)
+    const adopted = (await readOnce(
+      dir,
+      {},
+      hashing((path) => `other thread: ${basename(path)}`),
+    )) as { files: { report: { file: string }; sha256: string }[] };
+    for (const f of adopted.files)
+      expect(f.sha256).toBe(
+        seen.hashed.has(f.report.file)
+          ? `other thread: ${f.report.file}`
+          : sha256Of(join(dir, f.report.file)),
+      );
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("is hashed by this thread when the other cannot read the file", async () => {
+    const dir = hostileDelivery(h);
+    const one = await readOnce(dir, {});
+    const ranged = await readOnce(
+      dir,
+      {},
+      hashing(() => null),
+    );
+    expect(ranged).toEqual(one);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 
