@@ -7,26 +7,6 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
-import type { MessagePort } from "node:worker_threads";
-
-/**
- * The kind of a job on a worker of the run's pool (runtime/worker-pool.ts) that hashes a whole
- * file ({@link hashWork}), so that the main thread need not while the workers scan it
- * (runtime/parallel-scan.ts).
- */
-export const HASH_JOB_KIND = "regel-hash-file";
-
-/** A hash job: the file, and its size when the run listed it. */
-export interface HashJob {
-  path: string;
-  size: number;
-}
-
-/** A hash job's message to the main thread: the digest, null when the file cannot be read. */
-export interface HashWorkerMessage {
-  type: "done";
-  sha256: string | null;
-}
 
 /** Hashes the bytes of one file as a reader streams them. */
 export class InputHash {
@@ -36,7 +16,7 @@ export class InputHash {
   private whole: string | undefined;
 
   /**
-   * Take the digest of the whole file from elsewhere (a worker that read it all: {@link hashWork});
+   * Take the digest of the whole file from elsewhere (a worker that read it all: runtime/hash-worker.ts);
    * {@link digest} then reads nothing. Null (that read failed) leaves the file to this hash.
    */
   adopt(sha256: string | null): void {
@@ -97,14 +77,4 @@ export class InputHash {
     }
     return this.hash.digest("hex");
   }
-}
-
-/** Hash a whole file on a worker of the pool and send the digest back (a {@link HASH_JOB_KIND} job). */
-export async function hashWork(port: MessagePort, job: HashJob): Promise<void> {
-  const hash = new InputHash();
-  await hash.catchUp(job.path, job.size);
-  port.postMessage({
-    type: "done",
-    sha256: await hash.digest(job.path, job.size),
-  } satisfies HashWorkerMessage);
 }

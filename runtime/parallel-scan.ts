@@ -49,7 +49,7 @@ import {
   HASH_JOB_KIND,
   type HashJob,
   type HashWorkerMessage,
-} from "./input-hash.js";
+} from "./hash-worker.js";
 import { problem } from "./stage-tally.js";
 import { SCAN_SPLIT_BYTES } from "./stage-partition.js";
 import { WholeFileCheck, type WholeFileScanPart } from "./whole-file.js";
@@ -826,11 +826,11 @@ export class ScanPool implements ScanRunner {
     );
   }
 
-  /** Hash the whole file in the next free worker (runtime/input-hash.ts). */
+  /** Hash the whole file in the next free worker (runtime/hash-worker.ts). */
   hash(path: string, size: number): Promise<string | null> {
     return this.job<HashWorkerMessage, string | null>(
       HASH_JOB_KIND,
-      { path, size } satisfies HashJob,
+      { ...this.data, path, size } satisfies HashJob,
       (m, resolve) => resolve(m.sha256),
     );
   }

@@ -5,7 +5,7 @@
  * time, each over a channel of its own, and says when it is free again: a range of the scan
  * (runtime/scan-worker.ts), of the whole-file passes (runtime/whole-file-worker.ts) or of the
  * validate pass (runtime/validate-worker.ts), key sets to sort (runtime/seal-key-sets.ts), or a
- * whole file to hash (runtime/input-hash.ts). Its code stays warm from job to job. A job that
+ * whole file to hash (runtime/hash-worker.ts). Its code stays warm from job to job. A job that
  * throws fails the worker: the main thread gets the error, and the run fails.
  *
  * @module
@@ -16,7 +16,7 @@ import {
   workerData,
   type MessagePort,
 } from "node:worker_threads";
-import { HASH_JOB_KIND, hashWork } from "./input-hash.js";
+import { HASH_JOB_KIND, hashWork } from "./hash-worker.js";
 import { SCAN_JOB_KIND } from "./parallel-scan.js";
 import { JOB_KIND } from "./parallel-validate.js";
 import { scanWork } from "./scan-worker.js";
