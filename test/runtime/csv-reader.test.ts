@@ -641,7 +641,8 @@ describe("csv reader: file chunks", () => {
   const dir = mkdtempSync(join(tmpdir(), "regel-chunks-"));
   const chunksOf = async (path: string, chunk: number) => {
     const out: Uint8Array[] = [];
-    for await (const c of fileChunks(path, chunk)) out.push(c);
+    // copied: a chunk's bytes are the reader's once the next one is asked for
+    for await (const c of fileChunks(path, chunk)) out.push(Buffer.from(c));
     return out;
   };
 
@@ -662,12 +663,18 @@ describe("csv reader: file chunks", () => {
 
   it("the same events whether a file is read at once or streamed", async () => {
     const path = join(dir, "quoted.csv");
-    // a quoted line break, a bad quote and a byte that is not UTF-8 (0xff), 40 times
+    // a quoted line break, a bad quote, a byte that is not UTF-8 (0xff) and characters of 2, 3
+    // and 4 bytes (cut between chunks: the bytes of a sequence carried to the next one), 40 times
     writeFileSync(
       path,
-      Buffer.from(
-        "id,t\n" + '1,"x\r\ny"\n2,"bad"x\n3,\xff\n'.repeat(40),
-        "latin1",
+      Buffer.concat(
+        Array.from({ length: 40 }, (_, i) =>
+          Buffer.concat([
+            Buffer.from(i === 0 ? "id,t\n" : "", "latin1"),
+            Buffer.from('1,"x\r\ny"\n2,"bad"x\n3,\xff\n', "latin1"),
+            Buffer.from(`4,é€𝄞${"ab".slice(0, i % 3)}\n`, "utf8"),
+          ]),
+        ),
       ),
     );
     const events = async (chunk: number) => {
@@ -678,7 +685,11 @@ describe("csv reader: file chunks", () => {
     };
     const whole = await events(1 << 20);
     expect(whole.filter((e) => e.kind === "problem").length).toBe(80);
-    expect(await events(7)).toEqual(whole);
+    expect(
+      whole.filter((e) => e.kind === "row" && e.cells[1].startsWith("é€𝄞"))
+        .length,
+    ).toBe(40);
+    for (const chunk of [5, 7, 11]) expect(await events(chunk)).toEqual(whole);
   });
 
   it("a missing file fails at the first read, as a stream does", async () => {
