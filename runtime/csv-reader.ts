@@ -15,8 +15,7 @@
  *
  * @module
  */
-import { readFileSync, statSync } from "node:fs";
-import { open } from "node:fs/promises";
+import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { isUtf8 } from "node:buffer";
 import { createRequire } from "node:module";
 import { ByteCsvTokenizer, byteTokenizerFits } from "./csv-bytes.js";
@@ -831,11 +830,9 @@ const READ_CHUNK = 1 << 18;
  * is read at once, synchronously: a stream costs an open, a read, a read of the end and a close,
  * each a round trip through libuv's thread pool, and for the small files of a small delivery
  * those waits were most of the reading (bench/: the bundled example). A larger file is read in
- * chunks, its next chunk read while this one is tokenized, into two buffers used in turn: **a
- * chunk's bytes may be overwritten as soon as the next chunk is asked for**, so a consumer copies
- * what it keeps of them first. (A fresh buffer per chunk cost the kernel a page
- * fault per 4 KiB: 1 M depositors read once with one thread, 0.5 s shorter with the two.) Errors
- * (a missing or unreadable file) surface at the first `next()` either way.
+ * chunks, synchronously, into one buffer ({@link alignedChunks}): **a chunk's bytes are
+ * overwritten when the next chunk is asked for**, so a consumer copies what it keeps of them
+ * first. Errors (a missing or unreadable file) surface at the first `next()` either way.
  */
 export async function* fileChunks(
   path: string,
@@ -864,9 +861,26 @@ export async function* fileChunks(
 }
 
 /**
+/**
+ * How long the readers of a thread read ({@link alignedChunks}) before they let the event loop
+ * turn, for the thread's other work: a worker's message to the main thread, the progress bar, a
+ * signal.
+ */
+const TURN_MS = 10;
+/** When a reader of this thread last let the event loop turn. */
+let lastTurn = 0;
+
+/**
  * The bytes [start, end) of a file (to its end without `end`) in chunks that end at multiples of
- * `chunk` of the file's offsets, as a read from the file's start has them; the next chunk is
- * read while this one is used, into the other of two buffers (see {@link fileChunks}).
+ * `chunk` of the file's offsets, as a read from the file's start has them, read into one buffer
+ * (see {@link fileChunks}). The reads are synchronous, and the event loop turns every
+ * {@link TURN_MS}: a read through libuv's thread pool per chunk, the event loop turning at each,
+ * and a fresh buffer per chunk (a page fault per 4 KiB) cost more than the copy itself. Measured
+ * at 1 M depositors (bench/results.md, "The hash on a worker, and reads without waits"): one and
+ * two threads each about 0.5 s shorter than reads of two buffers in turn through the thread pool,
+ * which were 0.5 s shorter with one thread than a fresh buffer per chunk; turning the event loop
+ * after every chunk gave back all of it with one thread. The kernel's read-ahead keeps reading the
+ * file while a chunk is tokenized.
  */
 async function* alignedChunks(
   path: string,
@@ -874,33 +888,24 @@ async function* alignedChunks(
   start: number,
   end: number | undefined,
 ): AsyncGenerator<Uint8Array> {
-  const handle = await open(path, "r");
-  const buffers = [
-    Buffer.allocUnsafeSlow(chunk),
-    Buffer.allocUnsafeSlow(chunk),
-  ];
-  let turn = 0;
-  const readAt = async (at: number): Promise<Buffer | undefined> => {
-    const to = Math.floor(at / chunk) * chunk + chunk;
-    const length = (end === undefined ? to : Math.min(to, end)) - at;
-    if (length <= 0) return undefined;
-    const buffer = buffers[turn++ & 1];
-    const { bytesRead } = await handle.read(buffer, 0, length, at);
-    return bytesRead === 0 ? undefined : buffer.subarray(0, bytesRead);
-  };
-  let next = readAt(start);
+  const fd = openSync(path, "r");
+  const buffer = Buffer.allocUnsafeSlow(chunk);
   try {
     for (let at = start; ;) {
-      const bytes = await next;
-      if (bytes === undefined) return;
-      at += bytes.byteLength;
-      next = readAt(at);
-      yield bytes;
+      const to = Math.floor(at / chunk) * chunk + chunk;
+      const length = (end === undefined ? to : Math.min(to, end)) - at;
+      if (length <= 0) return;
+      const bytesRead = readSync(fd, buffer, 0, length, at);
+      if (bytesRead === 0) return;
+      at += bytesRead;
+      if (performance.now() - lastTurn >= TURN_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastTurn = performance.now();
+      }
+      yield buffer.subarray(0, bytesRead);
     }
   } finally {
-    // a read still under way when the consumer stopped: let it end before the file is closed
-    await next.catch(() => undefined);
-    await handle.close();
+    closeSync(fd);
   }
 }
 
