@@ -861,7 +861,6 @@ export async function* fileChunks(
 }
 
 /**
-/**
  * How long the readers of a thread read ({@link alignedChunks}) before they let the event loop
  * turn, for the thread's other work: a worker's message to the main thread, the progress bar, a
  * signal.

@@ -1,6 +1,8 @@
 /**
  * The sha256 of an input file, computed from the chunks the CSV / NDJSON readers read anyway
- * (their `onChunk` hook), so a delivery is not read a second time for its provenance.
+ * (their `onChunk` hook), so a delivery is not read a second time for its provenance. A file
+ * scanned in ranges over worker threads is hashed whole by one of them instead
+ * (runtime/hash-worker.ts, {@link InputHash.adopt}).
  *
  * @module
  */
@@ -16,8 +18,9 @@ export class InputHash {
   private whole: string | undefined;
 
   /**
-   * Take the digest of the whole file from elsewhere (a worker that read it all: runtime/hash-worker.ts);
-   * {@link digest} then reads nothing. Null (that read failed) leaves the file to this hash.
+   * Take the digest of the whole file from elsewhere (a worker that read it all:
+   * runtime/hash-worker.ts); {@link digest} then reads nothing. Null (that read failed) leaves the
+   * file to this hash.
    */
   adopt(sha256: string | null): void {
     if (sha256 !== null) this.whole = sha256;
