@@ -410,17 +410,20 @@ async function reportFiles(
   return files;
 }
 
+/** A delivery with a few quoted, broken and repeated rows, in key order. */
+const mild: Hostility = {
+  seed: 7,
+  rows: 6000,
+  quoted: 0.01,
+  broken: 0.01,
+  unsorted: 0,
+  duplicates: 0.01,
+  ends: "lf",
+  bom: false,
+};
+
 describe("the scan over worker threads", () => {
-  const base: Hostility = {
-    seed: 7,
-    rows: 6000,
-    quoted: 0.01,
-    broken: 0.01,
-    unsorted: 0,
-    duplicates: 0.01,
-    ends: "lf",
-    bom: false,
-  };
+  const base = mild;
   it.each([
     { name: "sorted", h: base },
     { name: "not in key order", h: { ...base, seed: 8, unsorted: 0.01 } },
@@ -466,16 +469,7 @@ describe("the scan over worker threads", () => {
 });
 
 describe("the file's sha256 during a scan by range", () => {
-  const h: Hostility = {
-    seed: 12,
-    rows: 3000,
-    quoted: 0.01,
-    broken: 0.01,
-    unsorted: 0,
-    duplicates: 0.01,
-    ends: "lf",
-    bom: false,
-  };
+  const h: Hostility = { ...mild, seed: 12, rows: 3000 };
   /**
    * Two threads, this one first; the other hashes a file by `hash` before its ranges. `seen`
    * gets the files the other thread hashed, and those it scanned ranges of.
