@@ -415,8 +415,9 @@ export interface FolderOptions extends DeliveryOptions {
  * Validate a delivery folder end to end and return the report. The ruleset is chosen as by
  * `regel validate` ({@link selectRuleset}): a folder whose files fit more than one ruleset in
  * force on the RRD is refused with a `RulesetLoadError` that names the candidates. The files are
- * read synchronously, the event loop turning about every 10 ms (runtime/csv-reader.ts): call it
- * in a worker thread where a longer wait of the caller's event loop matters.
+ * read synchronously, the event loop turning about every 10 ms while they are read
+ * (runtime/csv-reader.ts), and the key sets are sealed and the report built without a turn: call
+ * it in a worker thread where the caller's event loop must keep answering.
  *
  * @throws UnknownRulesetError when `opts.ruleset` names no compiled ruleset
  * @throws RulesetLoadError when no ruleset fits, or the compiled module cannot be loaded
