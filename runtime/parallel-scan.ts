@@ -495,18 +495,34 @@ export async function scanInWorkers(
   };
   const lane = async (here: boolean, hashes: boolean) => {
     if (hashes) f.hash.adopt(await pool.hash!(f.path, f.bytes));
-    for (
-      let range = dealer.next();
-      range !== undefined;
-      range = dealer.next()
-    ) {
-      const { k, start, end } = range;
-      arrived(
-        k,
-        here
-          ? await scanRange(s, d, start, end, onBytes)
-          : await pool.run(d, start, end, onBytes),
-      );
+    if (here) {
+      for (
+        let range = dealer.next();
+        range !== undefined;
+        range = dealer.next()
+      )
+        arrived(
+          range.k,
+          await scanRange(s, d, range.start, range.end, onBytes),
+        );
+      return;
+    }
+    // a worker's next range is dealt out before its last one is merged here: the worker does not
+    // wait for the merge (after a range that did not end at its cut, the one dealt is not merged)
+    const run = (r: { start: number; end: number | undefined }) => {
+      const result = pool.run(d, r.start, r.end, onBytes);
+      // awaited below; until then a failure is not unhandled
+      result.catch(() => undefined);
+      return result;
+    };
+    let range = dealer.next();
+    let result = range && run(range);
+    while (range !== undefined) {
+      const scanned = await result!;
+      const k = range.k;
+      range = dealer.next();
+      result = range && run(range);
+      arrived(k, scanned);
     }
   };
   try {
