@@ -440,7 +440,8 @@ export interface ScanRunner {
  * instead of leaving one waiting at the file's end. The file is hashed by the first worker before
  * its first range (with {@link ScanRunner.hash}; else by this thread meanwhile): this thread
  * starts at once on the first range, and no thread is left hashing once the ranges are done.
- * Ranges are merged in file order as soon as the ranges before them are in.
+ * Ranges are merged in file order as soon as the ranges before them are in; a worker is dealt its
+ * next range before the one it finished is merged.
  */
 export async function scanInWorkers(
   s: DeliveryRun,
