@@ -145,19 +145,18 @@ function partedIn(
   const parted =
     "and a rename does not follow `replace`: rename it in each version";
   // a `replace` has no link to what it replaces (see above): it is found by its name
-  for (const entity of ruleset.entities.values())
+  for (const entity of ruleset.entities.values()) {
+    const parentEntity = entityNamed(parent, entity.name);
+    if (parentEntity === undefined) continue;
     for (const field of entity.fields) {
-      const parentEntity = entityNamed(parent, entity.name);
-      const inherited =
-        parentEntity === undefined
-          ? undefined
-          : fieldNamed(parentEntity, field.name);
+      const inherited = fieldNamed(parentEntity, field.name);
       if (
         inherited !== undefined &&
         isRenamed(inherited.decl.name) !== isRenamed(field.decl.name)
       )
         return `field \`${field.name}\` of entity \`${entity.name}\` is replaced in ${ruleset.id}, ${parted}`;
     }
+  }
   for (const rule of ruleset.rules) {
     const inherited = ruleCoded(parent, rule.code);
     if (
