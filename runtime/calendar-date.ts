@@ -5,8 +5,6 @@
  *
  * @module
  */
-// the compiled validators' own calendar (compiler/prelude.ts copies it into every module)
-import { $dayNumber, $daysInMonth } from "../compiler/helpers/days.js";
 
 /**
  * What is wrong with `text` as a `YYYY-MM-DD` calendar day (proleptic Gregorian, years 0000 to
@@ -20,13 +18,27 @@ export function dateProblem(text: string): string | undefined {
   if (month < 1 || month > 12)
     return `not a calendar day (there is no month ${m[2]})`;
   const day = +m[3];
-  if (day < 1 || day > $daysInMonth(+m[1], month))
+  if (day < 1 || day > daysInMonth(+m[1], month))
     return `not a calendar day (${m[1]}-${m[2]} has no day ${m[3]})`;
   return undefined;
+}
+
+function daysInMonth(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2
+    ? leap
+      ? 29
+      : 28
+    : [4, 6, 9, 11].includes(month)
+      ? 30
+      : 31;
 }
 
 /** Days since 1970-01-01 of a YYYY-MM-DD date; NaN when it is not a calendar day ({@link dateProblem}). */
 export function dateToDays(iso: string): number {
   if (dateProblem(iso) !== undefined) return NaN;
-  return $dayNumber(+iso.slice(0, 4), +iso.slice(5, 7), +iso.slice(8, 10));
+  // setUTCFullYear, not Date.UTC: Date.UTC reads the years 0 to 99 as 1900 to 1999
+  const d = new Date(0);
+  d.setUTCFullYear(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10));
+  return d.getTime() / 86400000;
 }
