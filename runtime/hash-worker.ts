@@ -30,7 +30,8 @@ export interface HashWorkerMessage {
 export async function hashWork(port: MessagePort, job: HashJob): Promise<void> {
   await loadWorkerRuleset(job);
   const hash = new InputHash();
-  await hash.catchUp(job.path, job.size);
+  // the worker does nothing else meanwhile: no event-loop turn is needed between reads
+  hash.readRest(job.path, job.size);
   port.postMessage({
     type: "done",
     sha256: await hash.digest(job.path, job.size),
