@@ -409,12 +409,16 @@ export interface ScanCursor {
 export interface ScanRunner {
   /** How many threads scan a file's ranges at once (each takes the next range when free). */
   readonly size: number;
-  /** Scan [start, end) of a file (to its end when `end` is undefined). */
+  /**
+   * Scan [start, end) of a file (to its end when `end` is undefined); `queued`: the range may
+   * wait behind another one on the same thread.
+   */
   run(
     file: ScanFile,
     start: number,
     end: number | undefined,
     onBytes: ((n: number) => void) | undefined,
+    queued?: boolean,
   ): Promise<RangeResult>;
   /** Where to cut [from, size) of the file at `path` (default: {@link RangeDealer}'s cuts). */
   cuts?(path: string, from: number, size: number): number[];
@@ -435,7 +439,8 @@ export interface ScanRunner {
  * good rows of the whole file (the cursor's and the rest's).
  *
  * The ranges are dealt out as the threads come free ({@link RangeDealer}): each thread (this
- * one and every worker) takes the next range when it has scanned its last, so a worker that
+ * one and every worker) takes the next range when it has scanned its last (a worker holds one
+ * more, queued: it is dealt a range each time it finishes one), so a worker that
  * starts late, a thread slowed by the other, or the hashing shifts ranges to the other threads
  * instead of leaving one waiting at the file's end. The file is hashed by the first worker before
  * its first range (with {@link ScanRunner.hash}; else by this thread meanwhile): this thread
@@ -508,21 +513,26 @@ export async function scanInWorkers(
         );
       return;
     }
-    // a worker's next range is dealt out before its last one is merged here: the worker does not
-    // wait for the merge (after a range that did not end at its cut, the one dealt is not merged)
-    const run = (r: { start: number; end: number | undefined }) => {
-      const result = pool.run(d, r.start, r.end, onBytes);
+    // A worker holds two ranges: the one it scans and the next, queued behind it, which it
+    // starts the moment the first ends instead of waiting for this thread's event loop (up to
+    // TURN_MS of runtime/csv-reader.ts while this thread reads). Its next range is dealt out
+    // before its last one is merged here. (After a range that did not end at its cut, the ones
+    // dealt are not merged.)
+    const inFlight: { k: number; result: Promise<RangeResult> }[] = [];
+    const deal = (queued: boolean) => {
+      const r = dealer.next();
+      if (r === undefined) return;
+      const result = pool.run(d, r.start, r.end, onBytes, queued);
       // awaited below; until then a failure is not unhandled
       result.catch(() => undefined);
-      return result;
+      inFlight.push({ k: r.k, result });
     };
-    let range = dealer.next();
-    let result = range && run(range);
-    while (range !== undefined) {
-      const scanned = await result!;
-      const k = range.k;
-      range = dealer.next();
-      result = range && run(range);
+    deal(false);
+    deal(true);
+    while (inFlight.length > 0) {
+      const scanned = await inFlight[0].result;
+      const { k } = inFlight.shift()!;
+      deal(true);
       arrived(k, scanned);
     }
   };
@@ -826,12 +836,13 @@ export class ScanPool implements ScanRunner {
     this.data = workerRunData(s);
   }
 
-  /** Scan [start, end) of the file in the next free worker. */
+  /** Scan [start, end) of the file in the next free worker (`queued`: or behind a range). */
   run(
     file: ScanFile,
     start: number,
     end: number | undefined,
     onBytes: ((n: number) => void) | undefined,
+    queued = false,
   ): Promise<RangeResult> {
     return this.job<ScanWorkerMessage, RangeResult>(
       SCAN_JOB_KIND,
@@ -840,6 +851,7 @@ export class ScanPool implements ScanRunner {
         if (m.type === "progress") onBytes?.(m.bytes);
         else resolve(m.result);
       },
+      queued,
     );
   }
 
@@ -857,10 +869,11 @@ export class ScanPool implements ScanRunner {
     kind: string,
     data: unknown,
     answer: (m: M, resolve: (value: T) => void) => void,
+    queued = false,
   ): Promise<T> {
     if (this.failure !== undefined) throw this.failure;
     const k = this.nextWorker++ % Math.max(1, this.size - 1);
-    const job = await this.pool.run(kind, data);
+    const job = await this.pool.run(kind, data, [], queued);
     this.jobs.add(job);
     try {
       return await new Promise<T>((resolve, reject) => {

@@ -2,7 +2,8 @@
  * The entry of the worker threads of a run's pool (runtime/worker-pool.ts). A worker loads the
  * compiled ruleset from the folder the main thread loaded it from, once (a worker given other code
  * than the main thread's fails before its first job), then runs the jobs it is sent, one at a
- * time, each over a channel of its own, and says when it is free again: a range of the scan
+ * time in the order they came (a job may be queued behind the one running), each over a channel
+ * of its own, and says when each is done: a range of the scan
  * (runtime/scan-worker.ts), of the whole-file passes (runtime/whole-file-worker.ts) or of the
  * validate pass (runtime/validate-worker.ts), key sets to sort (runtime/seal-key-sets.ts), or a
  * whole file to hash (runtime/hash-worker.ts). Its code stays warm from job to job. A job that
@@ -50,16 +51,20 @@ function poolWorker(parent: MessagePort, data: PoolWorkerData): void {
       [HASH_JOB_KIND]: hashWork,
     };
   loadWorkerRuleset(data).catch(rethrow);
+  /** The jobs sent so far, one after the other. */
+  let queue: Promise<void> = Promise.resolve();
   parent.on("message", (m: PoolJobMessage) => {
     const run = jobs[m.kind];
     if (run === undefined) {
       rethrow(new Error(`no job of kind ${m.kind}`));
       return;
     }
-    run(m.port, m.job as never).then(
-      () => parent.postMessage({ type: "free" } satisfies PoolFreeMessage),
-      rethrow,
-    );
+    queue = queue
+      .then(() => run(m.port, m.job as never))
+      .then(
+        () => parent.postMessage({ type: "free" } satisfies PoolFreeMessage),
+        rethrow,
+      );
   });
 }
 

@@ -8,7 +8,10 @@
  *
  * One built entry (runtime/pool-worker.ts) runs every kind of job. A job gets a message
  * channel of its own ({@link PoolJob}), so each pass talks to its worker as it did to a worker of
- * its own; a worker runs one job at a time, and a job waits for a free worker. An idle worker does
+ * its own; a worker runs one job at a time, in the order it was sent them, and a job waits for a
+ * free worker, or (`queued`) for a worker with at most one job: a job queued behind the one a
+ * worker runs starts the moment that one ends, without waiting for the main thread to turn its
+ * event loop and hand it out (the scan's ranges, runtime/parallel-scan.ts). An idle worker does
  * not keep the process alive (`unref`); `validateDelivery` stops the pool at its end, whether the
  * run succeeded or failed (`closeRunPool` in runtime/worker-start.ts). A worker that fails (an
  * error, or an exit before the pool was stopped) fails its job and every later job of the run: the
@@ -65,9 +68,12 @@ export interface PoolJob {
 
 interface PoolWorker {
   worker: Worker;
-  /** The job running (undefined: idle). */
-  job: RunningJob | undefined;
+  /** The job running first, then those queued behind it (none: idle). */
+  jobs: RunningJob[];
 }
+
+/** How many jobs a worker holds at most: the one it runs, and one queued. */
+const QUEUE_DEPTH = 2;
 
 interface RunningJob {
   port: MessagePort;
@@ -103,11 +109,11 @@ export class WorkerPool {
   private start(): void {
     const worker = startWorker(this.script, this.data);
     worker.unref();
-    const w: PoolWorker = { worker, job: undefined };
+    const w: PoolWorker = { worker, jobs: [] };
     worker.on("message", (m: PoolFreeMessage) => {
       if (m.type !== "free") return;
-      w.job = undefined;
-      worker.unref();
+      w.jobs.shift();
+      if (w.jobs.length === 0) worker.unref();
       this.waiting.shift()?.();
     });
     worker.on("error", (error: Error) => this.fail(w, { error }));
@@ -119,18 +125,21 @@ export class WorkerPool {
 
   /**
    * Run a job of `kind` on the next free worker (`transfer`: what its data hands over rather
-   * than copies). The job's messages go over its own channel ({@link PoolJob.port}).
+   * than copies); `queued`: or behind the job of a worker that runs only one. The job's messages
+   * go over its own channel ({@link PoolJob.port}).
    */
   async run(
     kind: string,
     job: unknown,
     transfer: readonly Transferable[] = [],
+    queued = false,
   ): Promise<PoolJob> {
     if (this.workers.length === 0) this.grow(1);
-    let w = this.free();
+    const depth = queued ? QUEUE_DEPTH : 1;
+    let w = this.free(depth);
     while (w === undefined && this.failure === undefined && !this.stopped) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
-      w = this.free();
+      w = this.free(depth);
     }
     const { port1, port2 } = new (workerThreads().MessageChannel)();
     const running: RunningJob = {
@@ -139,7 +148,7 @@ export class WorkerPool {
       failure: this.failure ?? (this.stopped ? { exitCode: 1 } : undefined),
     };
     if (w !== undefined && running.failure === undefined) {
-      w.job = running;
+      w.jobs.push(running);
       w.worker.ref();
       w.worker.postMessage(
         { type: "job", kind, job, port: port2 } satisfies PoolJobMessage,
@@ -172,19 +181,23 @@ export class WorkerPool {
     }
   }
 
-  private free(): PoolWorker | undefined {
+  /** The worker with the fewest jobs, if it holds fewer than `depth`. */
+  private free(depth: number): PoolWorker | undefined {
     if (this.failure !== undefined || this.stopped) return undefined;
-    return this.workers.find((w) => w.job === undefined);
+    let best: PoolWorker | undefined;
+    for (const w of this.workers)
+      if (w.jobs.length < (best?.jobs.length ?? depth)) best = w;
+    return best;
   }
 
   private fail(w: PoolWorker, f: WorkerFailure): void {
     // the first reason counts (an error is followed by an exit)
     this.failure ??= f;
-    const job = w.job;
-    if (job !== undefined && job.failure === undefined) {
-      job.failure = f;
-      for (const listener of job.listeners.splice(0)) listener(f);
-    }
+    for (const job of w.jobs)
+      if (job.failure === undefined) {
+        job.failure = f;
+        for (const listener of job.listeners.splice(0)) listener(f);
+      }
     // jobs waiting for a worker fail with it
     for (const resolve of this.waiting.splice(0)) resolve();
   }

@@ -5,12 +5,22 @@
  * workers, not some per pass; the report is the one thread's; the pool is stopped at the end of
  * the run, whether it succeeded or failed.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { validateDelivery } from "../../runtime/delivery.js";
+import { createRun } from "../../runtime/delivery-state.js";
+import {
+  HASH_JOB_KIND,
+  type HashJob,
+  type HashWorkerMessage,
+} from "../../runtime/hash-worker.js";
+import { runPool, type PoolJob } from "../../runtime/worker-pool.js";
+import { closeRunPool } from "../../runtime/worker-start.js";
+import { workerRunData } from "../../runtime/worker-run.js";
 import { HashSet53 } from "../../runtime/key-set.js";
 import { WholeFileCheck } from "../../runtime/whole-file.js";
 import {
@@ -90,6 +100,65 @@ describe("one worker pool per run", () => {
       expect(many.inputProblems).toEqual(one.inputProblems);
       expect(started.length, `${threads} threads`).toBe(threads - 1);
       expect(started.every(exited)).toBe(true);
+    }
+  }, 120_000);
+
+  it("a queued job is sent to a busy worker at once and runs after the job before it; a third waits for a free place", async () => {
+    const s = createRun(
+      delivery,
+      glo,
+      { rrd: "2024-03-31", threads: 2 },
+      undefined,
+      false,
+    );
+    started.length = 0;
+    const pool = runPool(s, 1)!;
+    // what the one worker is sent (jobs) and says (free), in the order the main thread sees it
+    const seen: string[] = [];
+    const worker = started[0];
+    const post = worker.postMessage.bind(worker);
+    worker.postMessage = (m: { type: string }, transfer?: never) => {
+      if (m.type === "job") seen.push("job");
+      post(m, transfer);
+    };
+    let frees = 0;
+    const allFree = new Promise<void>((resolve) =>
+      worker.on("message", (m: { type: string }) => {
+        if (m.type !== "free") return;
+        seen.push("free");
+        if (++frees === 3) resolve();
+      }),
+    );
+    const hashJob = (file: string): HashJob => {
+      const path = join(delivery, file);
+      return { ...workerRunData(s), path, size: statSync(path).size };
+    };
+    const answer = (job: PoolJob) =>
+      new Promise<string | null>((resolve) =>
+        job.port.once("message", (m: HashWorkerMessage) => resolve(m.sha256)),
+      );
+    const files = ["bank_account.csv", "natural_person.csv", "address.csv"];
+    try {
+      const first = await pool.run(HASH_JOB_KIND, hashJob(files[0]));
+      // the worker runs the first job (it is still loading the ruleset): the second is queued
+      // behind it, not held back here
+      const second = await pool.run(HASH_JOB_KIND, hashJob(files[1]), [], true);
+      expect(seen).toEqual(["job", "job"]);
+      // the worker holds two jobs: a third, even queued, waits until one of them is done
+      const third = await pool.run(HASH_JOB_KIND, hashJob(files[2]), [], true);
+      const digests = await Promise.all([first, second, third].map(answer));
+      await allFree;
+      expect(seen).toEqual(["job", "job", "free", "job", "free", "free"]);
+      // each job answered for its own file, in order
+      expect(digests).toEqual(
+        files.map((f) =>
+          createHash("sha256")
+            .update(readFileSync(join(delivery, f)))
+            .digest("hex"),
+        ),
+      );
+    } finally {
+      await closeRunPool(s);
     }
   }, 120_000);
 
