@@ -107,7 +107,9 @@ export interface DeliveryOptions {
   scanSplitBytes?: number;
   /**
    * With `threads`, the fewest key hashes in all whose sorts are dealt out to the worker threads
-   * (default 1 M, runtime/seal-key-sets.ts `SEAL_SPLIT_HASHES`); for tests of small deliveries.
+   * (default 1 M, runtime/seal-key-sets.ts `SEAL_SPLIT_HASHES`), and the fewest pair hashes of a
+   * joined check whose seal is split with a worker (default 256 k, runtime/stage-whole-file.ts
+   * `SPLIT_SEAL_HASHES`); for tests of small deliveries.
    */
   sealSplitHashes?: number;
 }

@@ -26,7 +26,11 @@ import type { EntityMeta, FileRule } from "../compiler/contract.js";
 import { Cursor, type KeyedRow } from "./assemble.js";
 import { readCsvFileBatches } from "./csv-reader.js";
 import {
+  joinRepeated,
+  repeatedHashes,
   WholeFileCheck,
+  type HashPart,
+  type RepeatedHashes,
   type WholeFileCollectedPart,
   type WholeFileScanPart,
   type WholeFileSealedPart,
@@ -471,13 +475,35 @@ export type WholeFileMessage =
       }[];
       collects: WholeFileCollectedPart[][];
     }
-  | { type: "collected"; joins: (WholeFileCollectedPart | null)[] };
+  | { type: "collected"; joins: (WholeFileCollectedPart | null)[] }
+  | { type: "repeated"; repeated: RepeatedHashes };
 
 /** The main thread's answer to `scanned`: per joined check, its sealed state (null: no candidate). */
 export interface WholeFileSealedMessage {
   type: "sealed";
   joins: ({ sealed: WholeFileSealedPart; row: number } | null)[];
 }
+
+/**
+ * Between `scanned` and `sealed`, to the first worker: look for the repeated hashes of `part` of
+ * a joined check's pair hashes (shared memory, in pair order), answered by `repeated`.
+ */
+export interface WholeFileRepeatMessage {
+  type: "repeat";
+  hashes: Float64Array;
+  part: HashPart;
+}
+
+/** What the main thread sends a worker of the whole-file passes. */
+export type WholeFileToWorker = WholeFileSealedMessage | WholeFileRepeatMessage;
+
+/**
+ * Joined checks with fewer pair hashes than this (or the run's `sealSplitHashes`) are sealed in
+ * the main thread alone; with more,
+ * half of the look for repeated hashes goes to the first worker (at 1 M, 1.2 M hashes: the
+ * worker waited 110–180 ms for the main thread's seal).
+ */
+const SPLIT_SEAL_HASHES = 1 << 18;
 
 /** What goes over worker threads: joined checks, and files whose own checks are read alone. */
 interface ParallelWork {
@@ -589,13 +615,13 @@ async function inWorkers(
     })),
   }));
   // the first range in this thread (its code is warm, and it has nothing else to do meanwhile)
-  const links: WorkerLink<WholeFileMessage, WholeFileSealedMessage>[] = [];
+  const links: WorkerLink<WholeFileMessage, WholeFileToWorker>[] = [];
   let local: RangeWork | undefined;
   try {
     // the other ranges on the run's pool of workers, each a job on the next free one
     for (const [k, job] of jobs.slice(1).entries())
       links.push(
-        new pools.WorkerLink<WholeFileMessage, WholeFileSealedMessage>(
+        new pools.WorkerLink<WholeFileMessage, WholeFileToWorker>(
           await pool.run(WHOLE_FILE_JOB_KIND, job),
           k,
           () => {},
@@ -627,7 +653,14 @@ async function inWorkers(
         j.w.addScanPart(m.joins[i].scan);
       });
     });
-    const candidates = joins.map((j) => j.w.seal());
+    const candidates: boolean[] = [];
+    for (const j of joins)
+      candidates.push(
+        links.length > 0 &&
+          j.w.scanRows >= (s.opts.sealSplitHashes ?? SPLIT_SEAL_HASHES)
+          ? await sealSplit(j.w, links[0])
+          : j.w.seal(),
+      );
     const answers = scans.map((_, k): WholeFileSealedMessage => ({
       type: "sealed",
       joins: joins.map((j, i) =>
@@ -651,6 +684,22 @@ async function inWorkers(
     local?.stop();
     await Promise.all(links.map((l) => l.stop()));
   }
+}
+
+/**
+ * Seal the joined check `w` with the look for its repeated hashes in two halves by value: the
+ * upper in the worker of `link` (it waits for `sealed` meanwhile), the lower here at the same
+ * time. The same candidates and rows as {@link repeatedHashes} of all of them.
+ */
+async function sealSplit(
+  w: WholeFileCheck,
+  link: WorkerLink<WholeFileMessage, WholeFileToWorker>,
+): Promise<boolean> {
+  const hashes = w.joinedHashes();
+  link.send({ type: "repeat", hashes, part: { k: 1, of: 2 } });
+  const lower = repeatedHashes(hashes, { k: 0, of: 2 });
+  const { repeated: upper } = await link.next("repeated");
+  return w.seal(joinRepeated([lower, upper], hashes.length));
 }
 
 /** An own-file check of `f`, sealed as in the main thread, collecting from the range's first row. */

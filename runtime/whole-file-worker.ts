@@ -7,7 +7,8 @@
  *
  * Round 1: per joined check, the hashes of the pairs of its range in order (and the second read
  * of the own file's checks along, from the row number of its resume point); then the own-file
- * checks of the other files; message `scanned`. It waits for `sealed` (the main thread's sealed
+ * checks of the other files; message `scanned`. It waits for `sealed` (meanwhile answering a
+ * `repeat`: half of the look for a joined check's repeated hashes) (the main thread's sealed
  * joined checks, with the number of the range's first pair), reads its records of the own file
  * again (alone) for those with candidates, and sends `collected`.
  *
@@ -20,12 +21,32 @@ import {
   type WholeFileJob,
   type WholeFileMessage,
   type WholeFileSealedMessage,
+  type WholeFileToWorker,
 } from "./stage-whole-file.js";
+import { repeatedHashes } from "./whole-file.js";
 
-function nextMessage(port: MessagePort): Promise<WholeFileSealedMessage> {
-  return new Promise((resolve) =>
-    port.once("message", (m: WholeFileSealedMessage) => resolve(m)),
-  );
+/**
+ * The main thread's `sealed`; a `repeat` before it is answered at once (a half of the look for a
+ * joined check's repeated hashes, runtime/stage-whole-file.ts `sealSplit`).
+ */
+function sealedMessage(port: MessagePort): Promise<WholeFileSealedMessage> {
+  return new Promise((resolve) => {
+    const onMessage = (m: WholeFileToWorker) => {
+      if (m.type === "sealed") {
+        port.off("message", onMessage);
+        resolve(m);
+        return;
+      }
+      const repeated = repeatedHashes(m.hashes, m.part);
+      port.postMessage(
+        { type: "repeated", repeated } satisfies WholeFileMessage,
+        [repeated.candidates, ...(repeated.rows ? [repeated.rows] : [])].map(
+          (a) => a.buffer as ArrayBuffer,
+        ),
+      );
+    };
+    port.on("message", onMessage);
+  });
 }
 
 /** Run the job's two rounds over its range (see the module comment). */
@@ -39,7 +60,7 @@ export async function wholeFileWork(
     job.files.map((d) => workerFileState(s, d)),
     job,
   );
-  const sealed = nextMessage(port);
+  const sealed = sealedMessage(port);
   port.postMessage((await work.round1()) satisfies WholeFileMessage);
   port.postMessage(
     (await work.round2(await sealed)) satisfies WholeFileMessage,

@@ -43,7 +43,7 @@ import {
   type WholeFileProjection,
 } from "../compiler/contract.js";
 import { Float64List } from "./float64-list.js";
-import { hash53 } from "./key-set.js";
+import { hash53, sharedCopy } from "./key-set.js";
 
 /** Lines named in one finding's message; the rest are counted. */
 const LINES_SHOWN = 20;
@@ -292,6 +292,17 @@ export class WholeFileCheck {
     return hashes;
   }
 
+  /**
+   * A joined check's hashes of its pairs in order, copied into shared memory: for
+   * {@link repeatedHashes} of a part of them in another thread (runtime/stage-whole-file.ts),
+   * whose answers together are then given to {@link seal}.
+   */
+  joinedHashes(): Float64Array {
+    if (this.ownWidth === Infinity)
+      throw new Error("only a joined check keeps its hashes for its seal");
+    return sharedCopy(this.hashes!.data.subarray(0, this.hashes!.n));
+  }
+
   /** The rows the scan hashed so far (0 once they are handed over or sealed). */
   get scanRows(): number {
     return this.hashes?.n ?? 0;
@@ -304,8 +315,9 @@ export class WholeFileCheck {
 
   /**
    * Step 2: whether any combination may occur twice (then the file is read once more). With
-   * `repeated`, the {@link repeatedHashes} of the hashes {@link takeScanHashes} handed over;
-   * without, of the scan's hashes here. A check sealed before gives the same answer again.
+   * `repeated`, the {@link repeatedHashes} of the hashes {@link takeScanHashes} handed over, or
+   * (a joined check) of {@link joinedHashes}, found elsewhere; without, of the scan's hashes
+   * here. A check sealed before gives the same answer again.
    */
   seal(repeated?: RepeatedHashes): boolean {
     if (this.sealAnswer !== undefined) return this.sealAnswer;
@@ -314,13 +326,19 @@ export class WholeFileCheck {
   }
 
   private sealOnce(given: RepeatedHashes | undefined): boolean {
-    if ((given === undefined) !== (this.handedOver === undefined))
+    // a joined check keeps its hashes (its seal reads them again); another check's, once handed
+    // over, are gone
+    const joined = this.ownWidth !== Infinity;
+    if (
+      (given === undefined && this.handedOver !== undefined) ||
+      (given !== undefined && this.handedOver === undefined && !joined)
+    )
       throw new Error(
         "a check's repeated hashes come from its own hashes or from those it handed over",
       );
     const inOrder =
-      given === undefined
-        ? this.hashes!.data.subarray(0, this.hashes!.n)
+      this.hashes !== undefined
+        ? this.hashes.data.subarray(0, this.hashes.n)
         : undefined;
     const n = inOrder?.length ?? this.handedOver!;
     const repeated = given ?? repeatedHashes(inOrder!);
@@ -841,31 +859,75 @@ export interface RepeatedHashes {
 const SMALL_BUCKET = 12;
 
 /**
+ * A part of the hashes' values, for {@link repeatedHashes} split over threads: part `k` of `of`
+ * (a power of two) holds the hashes whose top log2(`of`) bits are `k`. A hash repeats within its
+ * part, so the parts' answers together ({@link joinRepeated}) are the whole's.
+ */
+export interface HashPart {
+  k: number;
+  of: number;
+}
+
+/** Every hash: the one part of one. */
+const WHOLE: HashPart = { k: 0, of: 1 };
+
+/**
  * The hashes that occur more than once in `hashes` (NaN: a row that takes no part, equal to
  * nothing), sorted, and one bit per row (by place in `hashes`) that is set when the row's hash is
- * one of them (undefined when none is). The hashes' low 32 bits are spread over about n / 2
+ * one of them (undefined when none is); with `part`, only the hashes of that part are looked at.
+ * The hashes' low 32 bits are spread over about n / 2
  * buckets by their top bits (the hashes are uniform): a count and a scatter, then a look within
  * each bucket, in order, for two equal ones, which marks the bucket. Only the rows of marked
  * buckets (the repeated hashes', and the few that merely share their bucket and low bits) are
  * then sorted by their whole hash. 4 bytes per row meanwhile; the look within the buckets reads
  * the scattered numbers in order, where looking up each row's hash by its number did not.
  */
-export function repeatedHashes(hashes: Float64Array): RepeatedHashes {
+export function repeatedHashes(
+  hashes: Float64Array,
+  part: HashPart = WHOLE,
+): RepeatedHashes {
   // each loop a function of its own: in one function, the optimizing compiler compiled it on
   // the first loop, before the others had run, and it was deoptimized at each next loop
   // ("insufficient type feedback") and compiled again
   const n = hashes.length;
+  // the part holds about n / of of them (the hashes are uniform)
   let bits = 1;
-  while (bits < 21 && 2 ** (bits + 1) <= n) bits++;
+  while (bits < 21 && 2 ** (bits + 1) * part.of <= n) bits++;
   const buckets = 2 ** bits;
-  // a 53-bit hash's top `bits` bits (exact: a division by a power of two)
-  const scale = 2 ** (53 - bits);
-  const start = bucketStarts(hashes, buckets, scale);
-  const low = lowByBucket(hashes, start, buckets, scale);
+  // a 53-bit hash's top bits: its part's and then `bits` more (exact: powers of two)
+  const scale = 2 ** 53 / (part.of * buckets);
+  // the part's first bucket among all parts' buckets
+  const first = part.k * buckets;
+  const start = bucketStarts(hashes, buckets, scale, first);
+  const low = lowByBucket(hashes, start, buckets, scale, first);
   const marked = markedBuckets(start, low, buckets);
   if (marked === undefined)
     return { candidates: new Float64List().take(), rows: undefined };
-  return repeatedIn(hashes, suspectRows(hashes, marked, scale));
+  return repeatedIn(hashes, suspectRows(hashes, marked, buckets, scale, first));
+}
+
+/**
+ * The {@link repeatedHashes} of all `n` hashes from those of their parts, given in part order
+ * (k = 0, 1, …): the candidates one after the other (each part's are above the one's before),
+ * the rows' bits together.
+ */
+export function joinRepeated(
+  parts: readonly RepeatedHashes[],
+  n: number,
+): RepeatedHashes {
+  const candidates = new Float64Array(
+    parts.reduce((m, p) => m + p.candidates.length, 0),
+  );
+  let at = 0;
+  let rows: Uint8Array | undefined;
+  for (const p of parts) {
+    candidates.set(p.candidates, at);
+    at += p.candidates.length;
+    if (p.rows === undefined) continue;
+    rows ??= new Uint8Array((n >>> 3) + 1);
+    for (let i = 0; i < rows.length; i++) rows[i] |= p.rows[i];
+  }
+  return { candidates, rows };
 }
 
 /** Where each bucket starts in the rows grouped by bucket (one more: the end). */
@@ -873,12 +935,14 @@ function bucketStarts(
   hashes: Float64Array,
   buckets: number,
   scale: number,
+  first: number,
 ): Uint32Array {
   const n = hashes.length;
   const start = new Uint32Array(buckets + 1);
   for (let i = 0; i < n; i++) {
-    const h = hashes[i];
-    if (h === h) start[Math.floor(h / scale) + 1]++;
+    // NaN, or a hash of another part: no bucket
+    const b = Math.floor(hashes[i] / scale) - first;
+    if (b >= 0 && b < buckets) start[b + 1]++;
   }
   for (let b = 0; b < buckets; b++) start[b + 1] += start[b];
   return start;
@@ -890,13 +954,15 @@ function lowByBucket(
   start: Uint32Array,
   buckets: number,
   scale: number,
+  first: number,
 ): Uint32Array {
   const n = hashes.length;
   const next = start.slice(0, buckets);
   const low = new Uint32Array(start[buckets]);
   for (let i = 0; i < n; i++) {
     const h = hashes[i];
-    if (h === h) low[next[Math.floor(h / scale)]++] = h >>> 0;
+    const b = Math.floor(h / scale) - first;
+    if (b >= 0 && b < buckets) low[next[b]++] = h >>> 0;
   }
   return low;
 }
@@ -940,14 +1006,15 @@ function markedBuckets(
 function suspectRows(
   hashes: Float64Array,
   marked: Uint8Array,
+  buckets: number,
   scale: number,
+  first: number,
 ): Uint32Array {
   const n = hashes.length;
   const suspects = new Words();
   for (let i = 0; i < n; i++) {
-    const h = hashes[i];
-    if (h !== h) continue;
-    const b = Math.floor(h / scale);
+    const b = Math.floor(hashes[i] / scale) - first;
+    if (!(b >= 0 && b < buckets)) continue;
     if ((marked[b >>> 3] & (1 << (b & 7))) !== 0) suspects.push(i);
   }
   return suspects.data.subarray(0, suspects.n);

@@ -17,7 +17,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { compile } from "../../compiler/compile.js";
 import { validateDelivery } from "../../runtime/delivery.js";
 import type { DeliveryOptions } from "../../runtime/delivery-state.js";
@@ -25,6 +25,7 @@ import {
   loadCompiled,
   type LoadedRuleset,
 } from "../../runtime/load-compiled.js";
+import { WholeFileCheck } from "../../runtime/whole-file.js";
 import { writtenReportFiles } from "./helpers.js";
 import { generateDelivery } from "../../runtime/synthetic/generate.js";
 import { ensureBuilt } from "../source-folders.js";
@@ -227,17 +228,26 @@ describe("the whole-file passes over worker threads", () => {
       ).toEqual(one);
   }, 300_000);
 
-  it("with the scan split by byte range too (every file, runtime/parallel-scan.ts): the same report folder over 2 and 3 threads, for both rulesets", async () => {
+  it("with the scan split by byte range (every file, runtime/parallel-scan.ts) and every seal split over the threads too: the same report folder over 2 and 3 threads, for both rulesets", async () => {
     // the whole-file readers start at the resume points the merged scan recorded, with their
-    // good-row counts: a wrong count misplaces the per-row bits of dup0001 and wfb0001
+    // good-row counts: a wrong count misplaces the per-row bits of dup0001 and wfb0001; the
+    // joined check's (dup0002) repeated hashes are looked for in two halves, one in a worker
+    const split = vi.spyOn(WholeFileCheck.prototype, "joinedHashes");
     for (const l of [glo, wholeFile]) {
       const one = await reportFiles(delivery, 1, l);
-      for (const threads of [2, 3])
+      for (const threads of [2, 3]) {
+        split.mockClear();
         expect(
-          await reportFiles(delivery, threads, l, { scanSplitBytes: 1 }),
+          await reportFiles(delivery, threads, l, {
+            scanSplitBytes: 1,
+            sealSplitHashes: 1,
+          }),
           `${l.module.metadata.id}, ${threads}`,
         ).toEqual(one);
+        expect(split).toHaveBeenCalled();
+      }
     }
+    split.mockRestore();
   }, 300_000);
 
   it("a file not in IKB key order is read in the main thread, with the same report", async () => {

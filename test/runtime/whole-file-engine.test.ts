@@ -13,7 +13,11 @@ import {
   type EntityMeta,
   type FileRule,
 } from "../../compiler/contract.js";
-import { repeatedHashes, WholeFileCheck } from "../../runtime/whole-file.js";
+import {
+  joinRepeated,
+  repeatedHashes,
+  WholeFileCheck,
+} from "../../runtime/whole-file.js";
 
 const entity: EntityMeta = {
   name: "BA",
@@ -358,6 +362,36 @@ describe("repeatedHashes (the seal's look for repeated hashes)", () => {
         expect(setRows(got.rows, hashes.length)).toEqual(want.rows);
         if (want.rows.length === 0) expect(got.rows).toBeUndefined();
       }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("split into parts by value (2 or 4), the parts' answers joined are the whole's", () => {
+    const hash = fc.oneof(
+      fc.constant(Number.NaN),
+      fc.integer({ min: 0, max: 5 }).map((k) => k * 2 ** 40 + 7),
+      // around the halves' and quarters' borders
+      fc.integer({ min: -3, max: 3 }).map((k) => 2 ** 52 + k),
+      fc.integer({ min: -3, max: 3 }).map((k) => 2 ** 51 + k),
+      fc.integer({ min: 0, max: 3 }).map((k) => 2 ** 53 - 1 - k),
+      fc.integer({ min: 0, max: 2 ** 53 - 1 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(hash, { maxLength: 400 }),
+        fc.constantFrom(2, 4),
+        (list, of) => {
+          const hashes = Float64Array.from(list);
+          const parts = Array.from({ length: of }, (_, k) =>
+            repeatedHashes(hashes, { k, of }),
+          );
+          const got = joinRepeated(parts, hashes.length);
+          const want = oracle(list);
+          expect(Array.from(got.candidates)).toEqual(want.candidates);
+          expect(setRows(got.rows, hashes.length)).toEqual(want.rows);
+          if (want.rows.length === 0) expect(got.rows).toBeUndefined();
+        },
+      ),
       { numRuns: 300 },
     );
   });
