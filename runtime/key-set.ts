@@ -170,18 +170,17 @@ export class HashSet53 {
   }
 
   /**
-   * Sort, trim, and return the hashes that occur more than once (`shared`: sorted into
-   * SharedArrayBuffers, so that {@link share} copies nothing) (of an exact set: the
+   * Sort, trim, and return the hashes that occur more than once (of an exact set: the
    * {@link hash53} of each key added more than once, a key's {@link hash53Cells} for
    * {@link addCells}).
    */
-  seal(shared = false): Set<number> {
+  seal(): Set<number> {
     if (this.repeated !== undefined) {
       const dup = new Set<number>();
       for (const k of this.repeated.keys()) dup.add(hash53(k));
       return dup;
     }
-    if (!this.sealed) this.adoptSorted(sortHashes(this.data, this.n, shared));
+    if (!this.sealed) this.adoptSorted(sortHashes(this.data, this.n));
     const d = this.data;
     const dup = new Set<number>();
     for (let i = 1; i < this.n; i++) if (d[i] === d[i - 1]) dup.add(d[i]);
@@ -266,9 +265,9 @@ export function sharedCopy<T extends ArrayBufferView>(a: T): T {
 
 /** A set's hashes sorted, with the bucket index its lookups search ({@link sortHashes}). */
 export interface SortedHashes {
-  sorted: Float64Array<ArrayBufferLike>;
+  sorted: Float64Array<ArrayBuffer>;
   /** Where each bucket of hashes starts in `sorted` (one more entry than buckets). */
-  index: Uint32Array<ArrayBufferLike>;
+  index: Uint32Array<ArrayBuffer>;
   /** A hash's bucket is `Math.floor(hash / shift)`. */
   shift: number;
 }
@@ -288,7 +287,6 @@ export interface SortedHashes {
 export function sortHashes(
   d: Float64Array<ArrayBufferLike>,
   n: number,
-  shared = false,
 ): SortedHashes {
   // Each pass is a function of its own: one function of many loops is optimized on the stack in
   // its first loop, before the later loops have run, and left again at each of them (every set
@@ -306,18 +304,14 @@ export function sortHashes(
   countBuckets(d, 0, n, parts, partShift, 0);
   sumCounts(parts, 0, partCount);
   const next = parts.slice(0, partCount);
-  // a run with worker threads shares its sets with them (runtime/parallel-validate.ts): sorted
-  // straight into shared memory, they are not copied there (56 ms at 1 M while the worker waited)
-  const memory = (bytes: number) =>
-    shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
-  const sorted = new Float64Array(memory(n * 8));
+  const sorted = new Float64Array(n);
   scatter(d, 0, n, sorted, next, partShift, 0);
   // pass 2, within each part by the rest of the bucket bits; index[b]: where bucket b starts
   const width = 1 << (bits - high);
-  let index: Uint32Array<ArrayBufferLike>;
-  if (width === 1) index = shared ? sharedCopy(parts) : parts;
+  let index: Uint32Array<ArrayBuffer>;
+  if (width === 1) index = parts;
   else {
-    index = new Uint32Array(memory((buckets + 1) * 4));
+    index = new Uint32Array(buckets + 1);
     const part = new Float64Array(largestPart(parts, partCount));
     const at = new Uint32Array(width);
     for (let p = 0; p < partCount; p++)

@@ -8,9 +8,7 @@
  * and the checks are dealt out by size to the main thread and the run's pool
  * (runtime/worker-pool.ts): a worker is handed a set's buffer or a check's hashes (transferred,
  * not copied), runs the same {@link sortHashes} or {@link repeatedHashes} and hands the result
- * back. The sets and the checks come out the same in any thread. On this path the sets are sorted
- * into SharedArrayBuffers, in whichever thread: the validate pass's workers read them there
- * (`HashSet53.share` copies nothing then).
+ * back. The sets and the checks come out the same in any thread.
  *
  * @module
  */
@@ -52,16 +50,10 @@ export interface SealMessage {
 
 /** Seal the sets and checks of a seal job and hand them back (a worker of the pool runs it). */
 export async function sealWork(port: MessagePort, job: SealJob): Promise<void> {
-  // into shared memory, as the main thread sorts its part: the run's workers share the sets
-  const sorted = job.sets.map((set) => sortHashes(set.hashes, set.n, true));
+  const sorted = job.sets.map((set) => sortHashes(set.hashes, set.n));
   const repeated = job.checks.map((hashes) => repeatedHashes(hashes));
   port.postMessage({ type: "sorted", sorted, repeated } satisfies SealMessage, [
-    // shared memory is shared, not transferred
-    ...sorted.flatMap((r) =>
-      [r.sorted.buffer, r.index.buffer].filter(
-        (b): b is ArrayBuffer => b instanceof ArrayBuffer,
-      ),
-    ),
+    ...sorted.flatMap((r) => [r.sorted.buffer, r.index.buffer]),
     // the worker's own new arrays (repeatedHashes makes them)
     ...repeated.flatMap((r) =>
       [r.candidates, ...(r.rows === undefined ? [] : [r.rows])].map(
@@ -144,9 +136,8 @@ export async function sealKeySets(
         parts[t],
       ]);
     }
-    // into shared memory: the validate pass's workers read these sets (runtime/parallel-validate.ts)
     for (const item of parts[0])
-      if ("set" in item) item.set.seal(true);
+      if ("set" in item) item.set.seal();
       else item.check.seal();
     for (const [link, mine] of links) {
       const { sorted, repeated } = await link.next("sorted");

@@ -139,36 +139,6 @@ describe("key set", () => {
     );
   });
 
-  it("property: hashes sorted into shared memory are those sorted privately, and share() then copies nothing", () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.string({ maxLength: 5 }), { maxLength: 3000 }),
-        (added) => {
-          const hashes = new Float64Array(Math.max(1024, added.length));
-          added.forEach((k, i) => (hashes[i] = hash53(k)));
-          const plain = sortHashes(hashes, added.length);
-          const shared = sortHashes(hashes, added.length, true);
-          expect(plain.sorted.buffer).toBeInstanceOf(ArrayBuffer);
-          expect(shared.sorted.buffer).toBeInstanceOf(SharedArrayBuffer);
-          expect(shared.index.buffer).toBeInstanceOf(SharedArrayBuffer);
-          expect(Array.from(shared.sorted)).toEqual(Array.from(plain.sorted));
-          expect(Array.from(shared.index)).toEqual(Array.from(plain.index));
-          expect(shared.shift).toBe(plain.shift);
-          // a set sealed into shared memory keeps the very arrays when shared
-          const set = new HashSet53();
-          for (const k of added) set.add(k);
-          set.seal(true);
-          const inner = set as unknown as { data: Float64Array };
-          const before = inner.data;
-          set.share();
-          expect(inner.data).toBe(before);
-          for (const k of added) expect(set.has(k)).toBe(true);
-        },
-      ),
-      { numRuns: 100 },
-    );
-  });
-
   it("refuses sorted hashes of another size", () => {
     const s = new HashSet53();
     s.add("a");
