@@ -14,10 +14,11 @@
  * k + 1 in the single-threaded order. Round 1: each worker hashes the pairs of its range (and
  * does the second read of the own-file checks over its rows, from the row number its resume point
  * holds); the main thread adds the parts in range order (the serial order) and seals the
- * checks. Round 2, only for a joined check with candidates: each worker reads its range of the
- * check's own file alone (round 1 kept what the pairs need of the joined records) and collects
- * the candidate pairs, numbered on from the pairs of the earlier ranges; the main thread adds
- * them in range order and finishes. The findings are those of one thread, exactly. Anything not
+ * checks (a large joined check's look for repeated hashes in two halves by value, the upper in
+ * the first worker: {@link sealSplit}). Round 2, only for a joined check with candidates: each
+ * worker reads its range of the check's own file alone (round 1 kept what the pairs need of the
+ * joined records) and collects the candidate pairs, numbered on from the pairs of the earlier
+ * ranges; the main thread adds them in range order and finishes. The findings are those of one thread, exactly. Anything not
  * covered (a dialect, a file not in key order, `--previous`) is read in this thread.
  *
  * @module
@@ -499,9 +500,8 @@ export type WholeFileToWorker = WholeFileSealedMessage | WholeFileRepeatMessage;
 
 /**
  * Joined checks with fewer pair hashes than this (or the run's `sealSplitHashes`) are sealed in
- * the main thread alone; with more,
- * half of the look for repeated hashes goes to the first worker (at 1 M, 1.2 M hashes: the
- * worker waited 110–180 ms for the main thread's seal).
+ * the main thread alone; with more, half of the look for repeated hashes goes to the first
+ * worker (at 1 M, 1.2 M hashes: the worker waited 110–180 ms for the main thread's seal).
  */
 const SPLIT_SEAL_HASHES = 1 << 18;
 

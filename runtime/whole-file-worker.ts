@@ -7,10 +7,10 @@
  *
  * Round 1: per joined check, the hashes of the pairs of its range in order (and the second read
  * of the own file's checks along, from the row number of its resume point); then the own-file
- * checks of the other files; message `scanned`. It waits for `sealed` (meanwhile answering a
- * `repeat`: half of the look for a joined check's repeated hashes) (the main thread's sealed
- * joined checks, with the number of the range's first pair), reads its records of the own file
- * again (alone) for those with candidates, and sends `collected`.
+ * checks of the other files; message `scanned`. It waits for `sealed`, the main thread's sealed
+ * joined checks with the number of the range's first pair (meanwhile it answers `repeat`: half of
+ * the look for a joined check's repeated hashes), reads its records of the own file again
+ * (alone) for those with candidates, and sends `collected`.
  *
  * @module
  */

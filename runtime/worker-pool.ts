@@ -114,7 +114,9 @@ export class WorkerPool {
       if (m.type !== "free") return;
       w.jobs.shift();
       if (w.jobs.length === 0) worker.unref();
-      this.waiting.shift()?.();
+      // every waiting job looks again: one waiting for a free worker may still find none where
+      // one that may be queued would
+      for (const resolve of this.waiting.splice(0)) resolve();
     });
     worker.on("error", (error: Error) => this.fail(w, { error }));
     worker.on("exit", (exitCode) => {
