@@ -73,6 +73,37 @@ describe("key set", () => {
     );
   });
 
+  it("property: sorted in place (a large set), the hashes come out as from a sort into a new array, in the input's own buffer", () => {
+    const hash = fc.oneof(
+      fc.integer({ min: 0, max: 2 ** 53 - 1 }),
+      fc.constantFrom(0, 1, 2 ** 52, 2 ** 53 - 1),
+      fc.integer({ min: 0, max: 40 }),
+    );
+    fc.assert(
+      fc.property(
+        // lengths up to the maximum (fast-check's default size keeps arrays short): many parts
+        fc.array(hash, { maxLength: 5000, size: "max" }),
+        fc.nat(20),
+        (hashes, slack) => {
+          // the set's array has room past its n hashes, as a grown one does
+          const n = hashes.length;
+          const d = new Float64Array(n + slack);
+          d.set(hashes);
+          const copied = sortHashes(Float64Array.from(hashes), n, n + 1);
+          const inPlace = sortHashes(d, n, 0);
+          expect(inPlace.sorted.buffer).toBe(d.buffer);
+          expect(copied.sorted.buffer).not.toBe(d.buffer);
+          expect(Array.from(inPlace.sorted)).toEqual(
+            Array.from(Float64Array.from(hashes).sort()),
+          );
+          expect(inPlace.shift).toBe(copied.shift);
+          expect(Array.from(inPlace.index)).toEqual(Array.from(copied.index));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it("property: room reserved (as the parallel scan does) keeps every hash, added one by one or whole", () => {
     const hash = fc.oneof(
       fc.integer({ min: 0, max: 2 ** 53 - 1 }),
