@@ -4,6 +4,7 @@ import {
   hash53,
   hash53Cells,
   HashSet53,
+  SORT_IN_PLACE_HASHES,
   sortHashes,
 } from "../../runtime/key-set.js";
 
@@ -102,6 +103,24 @@ describe("key set", () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  it("a set large enough to be sorted in place finds its keys and its repeated ones", () => {
+    const n = SORT_IN_PLACE_HASHES + 1000;
+    const s = new HashSet53();
+    for (let i = 0; i < n; i++) s.add(`k${i}`);
+    const repeated = [0, 1, 777_777, n - 1].map((i) => `k${i}`);
+    for (const k of repeated) s.add(k);
+    const dup = s.seal();
+    expect(dup).toEqual(new Set(repeated.map((k) => hash53(k))));
+    // sorted in its own array, which has room past its hashes (it grew by doubling)
+    const data = (s as unknown as { data: Float64Array }).data;
+    expect(data.length).toBe(n + repeated.length);
+    expect(data.buffer.byteLength).toBeGreaterThan(data.byteLength);
+    for (let i = 1; i < data.length; i++)
+      if (data[i] < data[i - 1]) expect.fail(`not sorted at ${i}`);
+    for (let i = 0; i < n; i += 9973) expect(s.has(`k${i}`)).toBe(true);
+    for (let i = 0; i < 1000; i++) expect(s.has(`x${i}`)).toBe(false);
   });
 
   it("property: room reserved (as the parallel scan does) keeps every hash, added one by one or whole", () => {
