@@ -264,10 +264,11 @@ export function sharedCopy<T extends ArrayBufferView>(a: T): T {
 }
 
 /**
- * From this many hashes on (32 MiB) {@link sortHashes} sorts in place: a sort into a new array
- * held both at once, and at 10 M depositors, where the sets hold about 70 M hashes, the seal was
- * the run's peak of memory. Moving them in place takes about twice as long (1.5 s against 0.7 s
- * for 20 M hashes), so a smaller set (every set up to 2 M depositors) is sorted into a new one.
+ * From this many hashes on (32 MiB) {@link sortHashes} sorts in place. A sort into a new array
+ * holds the set twice: at 10 M depositors, whose sets hold about 70 M hashes, the seal was the
+ * run's peak of memory (1.75–1.97 GiB; 1.35–1.39 GiB in place). Moving the hashes in place takes
+ * about twice as long (1.5 s against 0.7 s for 20 M), so a smaller set, as every set of a delivery
+ * of up to about 2 M depositors is, is sorted into a new array.
  */
 export const SORT_IN_PLACE_HASHES = 1 << 22;
 
@@ -318,6 +319,7 @@ export function sortHashes(
   let sorted: Float64Array<ArrayBuffer>;
   if (n >= inPlaceFrom) {
     permuteParts(d, parts, partCount, partShift);
+    // (a set's own array: shared memory only once it is sealed, HashSet53.share)
     sorted = (
       d.length === n ? d : d.subarray(0, n)
     ) as Float64Array<ArrayBuffer>;
