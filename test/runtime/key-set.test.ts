@@ -8,6 +8,13 @@ import {
   sortHashes,
 } from "../../runtime/key-set.js";
 
+/** Any 53-bit hash, the extremes, and small ones that repeat often. */
+const hash = fc.oneof(
+  fc.integer({ min: 0, max: 2 ** 53 - 1 }),
+  fc.constantFrom(0, 1, 2 ** 52, 2 ** 53 - 1),
+  fc.integer({ min: 0, max: 40 }),
+);
+
 describe("key set", () => {
   it("property: hash53Cells is hash53 of the cells joined with U+001F", () => {
     fc.assert(
@@ -52,11 +59,6 @@ describe("key set", () => {
   });
 
   it("property: seal sorts the hashes as Float64Array.prototype.sort does, many equal ones too", () => {
-    const hash = fc.oneof(
-      fc.integer({ min: 0, max: 2 ** 53 - 1 }),
-      fc.constantFrom(0, 1, 2 ** 52, 2 ** 53 - 1),
-      fc.integer({ min: 0, max: 40 }),
-    );
     fc.assert(
       fc.property(fc.array(hash, { maxLength: 3000 }), (hashes) => {
         const s = new HashSet53();
@@ -75,11 +77,6 @@ describe("key set", () => {
   });
 
   it("property: sorted in place (a large set), the hashes come out as from a sort into a new array, in the input's own buffer", () => {
-    const hash = fc.oneof(
-      fc.integer({ min: 0, max: 2 ** 53 - 1 }),
-      fc.constantFrom(0, 1, 2 ** 52, 2 ** 53 - 1),
-      fc.integer({ min: 0, max: 40 }),
-    );
     fc.assert(
       fc.property(
         // lengths up to the maximum (fast-check's default size keeps arrays short): many parts
