@@ -16,6 +16,7 @@ import type { MessagePort } from "node:worker_threads";
 import type { DeliveryRun } from "./delivery-state.js";
 import { sortHashes, type HashSet53, type SortedHashes } from "./key-set.js";
 import {
+  repeatedBuffers,
   repeatedHashes,
   type RepeatedHashes,
   type WholeFileCheck,
@@ -54,12 +55,7 @@ export async function sealWork(port: MessagePort, job: SealJob): Promise<void> {
   const repeated = job.checks.map((hashes) => repeatedHashes(hashes));
   port.postMessage({ type: "sorted", sorted, repeated } satisfies SealMessage, [
     ...sorted.flatMap((r) => [r.sorted.buffer, r.index.buffer]),
-    // the worker's own new arrays (repeatedHashes makes them)
-    ...repeated.flatMap((r) =>
-      [r.candidates, ...(r.rows === undefined ? [] : [r.rows])].map(
-        (a) => a.buffer as ArrayBuffer,
-      ),
-    ),
+    ...repeated.flatMap(repeatedBuffers),
   ]);
 }
 

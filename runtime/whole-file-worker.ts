@@ -23,7 +23,7 @@ import {
   type WholeFileSealedMessage,
   type WholeFileToWorker,
 } from "./stage-whole-file.js";
-import { repeatedHashes } from "./whole-file.js";
+import { repeatedBuffers, repeatedHashes } from "./whole-file.js";
 
 /**
  * The main thread's `sealed`; a `repeat` before it is answered at once (a half of the look for a
@@ -40,9 +40,7 @@ function sealedMessage(port: MessagePort): Promise<WholeFileSealedMessage> {
       const repeated = repeatedHashes(m.hashes, m.part);
       port.postMessage(
         { type: "repeated", repeated } satisfies WholeFileMessage,
-        [repeated.candidates, ...(repeated.rows ? [repeated.rows] : [])].map(
-          (a) => a.buffer as ArrayBuffer,
-        ),
+        repeatedBuffers(repeated),
       );
     };
     port.on("message", onMessage);

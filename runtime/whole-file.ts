@@ -855,6 +855,16 @@ export interface RepeatedHashes {
   rows: Uint8Array | undefined;
 }
 
+/**
+ * The buffers of a {@link RepeatedHashes} that a worker hands over (transfers, not copies) with
+ * it: the arrays {@link repeatedHashes} made.
+ */
+export function repeatedBuffers(r: RepeatedHashes): ArrayBuffer[] {
+  return [r.candidates, ...(r.rows === undefined ? [] : [r.rows])].map(
+    (a) => a.buffer as ArrayBuffer,
+  );
+}
+
 /** Rows of a bucket above which {@link repeatedHashes} sorts it instead of comparing every two. */
 const SMALL_BUCKET = 12;
 
