@@ -18,8 +18,9 @@
  * the first worker: {@link sealSplit}). Round 2, only for a joined check with candidates: each
  * worker reads its range of the check's own file alone (round 1 kept what the pairs need of the
  * joined records) and collects the candidate pairs, numbered on from the pairs of the earlier
- * ranges; the main thread adds them in range order and finishes. The findings are those of one thread, exactly. Anything not
- * covered (a dialect, a file not in key order, `--previous`) is read in this thread.
+ * ranges; the main thread adds them in range order and finishes. The findings are those of one
+ * thread, exactly. Anything not covered (a dialect, a file not in key order, `--previous`) is
+ * read in this thread.
  *
  * @module
  */

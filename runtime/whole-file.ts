@@ -887,9 +887,8 @@ const WHOLE: HashPart = { k: 0, of: 1 };
  * one of them (undefined when none is); with `part`, only the hashes of that part are looked at.
  * The hashes' low 32 bits are spread over about n / 2 buckets by their top bits (the hashes are
  * uniform): a count and a scatter, then a look within each bucket, in order, for two equal ones,
- * which marks the bucket. Only the rows of marked
- * buckets (the repeated hashes', and the few that merely share their bucket and low bits) are
- * then sorted by their whole hash. 4 bytes per row meanwhile; the look within the buckets reads
+ * which marks the bucket. Only the rows of marked buckets (the repeated hashes', and the few that
+ * merely share their bucket and low bits) are then sorted by their whole hash. 4 bytes per row meanwhile; the look within the buckets reads
  * the scattered numbers in order, where looking up each row's hash by its number did not.
  */
 export function repeatedHashes(
