@@ -8,9 +8,12 @@
 /** The most threads `--threads` takes. */
 export const MAX_THREADS_OPTION = 256;
 
-/** `--threads` as given (default 1): `"auto"`, the number, or undefined when it is neither. */
+/**
+ * `--threads` as given (default `"auto"`: one thread below 256 MB of IKB files, every core
+ * above): `"auto"`, the number, or undefined when it is neither.
+ */
 export function threadsOption(value: unknown): number | "auto" | undefined {
-  if (value === undefined) return 1;
+  if (value === undefined) return "auto";
   if (value === "auto") return "auto";
   const n = Number(value);
   return Number.isSafeInteger(n) && n >= 1 && n <= MAX_THREADS_OPTION

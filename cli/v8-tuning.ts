@@ -75,16 +75,19 @@ export function isShortValidation(
 }
 
 /**
- * The threads `regel validate` of `folder` asks for with `--threads` (`auto`: as many as the run
- * will take, runtime/stage-partition.ts `threadsWanted`); 1 for a value the command refuses.
+ * The threads `regel validate` of `folder` asks for with `--threads` (`auto`, the default: as many
+ * as the run will take, runtime/stage-partition.ts `threadsWanted`; one for a `short` run); 1 for
+ * a value the command refuses.
  */
 async function threadsAskedFor(
   folder: string,
   threads: unknown,
+  short: boolean,
 ): Promise<number> {
   const asked = threadsOption(threads);
   if (asked === "auto") {
-    // only for `auto`: the module is not loaded otherwise
+    // a short run is far below AUTO_MIN_BYTES: its start does not load the module
+    if (short) return 1;
     const { AUTO_MIN_BYTES, threadsWanted } =
       await import("../runtime/stage-partition.js");
     return threadsWanted("auto", folderBytes([folder], AUTO_MIN_BYTES) ?? 0);
@@ -111,7 +114,7 @@ export async function tuneV8ForRun(action: Command): Promise<string[]> {
   );
   const flags = validationV8Flags(
     short,
-    await threadsAskedFor(folder, threads),
+    await threadsAskedFor(folder, threads, short),
     availableParallelism(),
   );
   await setV8Flags(flags);

@@ -23,6 +23,10 @@ import {
   isShortValidation,
   SMALL_DELIVERY_BYTES,
 } from "../../cli/v8-tuning.js";
+import {
+  AUTO_MIN_BYTES,
+  MAX_AUTO_THREADS,
+} from "../../runtime/stage-partition.js";
 import { validationV8Flags } from "../../runtime/v8-flags.js";
 import { buildPackageOnce } from "../package/package-build.js";
 import { ensureBuilt, ROOT } from "../source-folders.js";
@@ -164,6 +168,19 @@ describe("a short validation", () => {
         turbofanned: true,
         young: 100,
       });
+    // `auto` is the default: from 256 MB of files on, every core (at most 16), so no parallel
+    // scavenge on a machine of two cores or more
+    const huge = folderOf("huge", AUTO_MIN_BYTES);
+    const cores = availableParallelism();
+    const auto = validationV8Flags(
+      false,
+      Math.min(MAX_AUTO_THREADS, cores),
+      cores,
+    );
+    if (cores >= 2) expect(auto).toContain("--no-parallel-scavenge");
+    for (const threads of [undefined, "auto"])
+      expect(status("validate", huge, threads).flags).toEqual(auto);
+    expect(status("validate", huge, "1").flags).toEqual(pretenuringOff);
     // without the flag V8 may or may not pretenure (the next test): only the flags are certain
     const check = status("check", EXAMPLE);
     expect(check.flags).toEqual([]);
