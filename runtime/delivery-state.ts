@@ -90,10 +90,11 @@ export interface DeliveryOptions {
   previous?: string;
   /**
    * Worker threads for the validate pass (default 1: this thread only; `regel validate`'s
-   * default is `"auto"`). `"auto"`: the machine's parallelism, at most 16, and 1 for a delivery
-   * too small to gain from workers. Deliveries the
-   * parallel pass does not cover (runtime/stage-partition.ts `parallelPlan`) are validated in
-   * this thread whatever the number. The report does not depend on it.
+   * default is `"auto"`). `"auto"`: the machine's parallelism, at most 16 and one per 512 MiB
+   * of the memory the process may use, and 1 for a delivery too small to gain from workers
+   * (runtime/stage-partition.ts `autoThreads`). Deliveries the parallel pass does not cover
+   * (runtime/stage-partition.ts `parallelPlan`) are validated in this thread whatever the
+   * number. The report does not depend on it.
    */
   threads?: number | "auto";
   /**

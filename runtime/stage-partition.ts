@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { availableParallelism } from "node:os";
+import { availableParallelism, totalmem } from "node:os";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
 import { poolWorkerScript } from "./worker-start.js";
 
@@ -60,6 +60,15 @@ export interface ParallelPlan {
   ranges: KeyRange[];
 }
 
+/**
+ * Memory `threads: "auto"` counts per thread: it takes no more threads than the memory the
+ * process may use holds of these. Measured peaks (bench/results.md, "`auto` the default"): 10 M
+ * depositors (7.6 GB) 1.4 GB with two threads, and about 115 MiB more per thread past the second,
+ * so 16 threads need about 3 GB there and are given them from 8 GiB; 1 M depositors 271 MiB with
+ * one thread, 65 MiB more per thread.
+ */
+export const AUTO_MEMORY_PER_THREAD = 512 << 20;
+
 /** The number of threads the options ask for, for IKB files of `bytes` bytes. */
 export function threadsWanted(
   threads: DeliveryRun["opts"]["threads"],
@@ -67,10 +76,33 @@ export function threadsWanted(
 ): number {
   if (threads === undefined) return 1;
   if (threads === "auto")
-    return bytes < AUTO_MIN_BYTES
-      ? 1
-      : Math.min(MAX_AUTO_THREADS, availableParallelism());
+    return autoThreads(bytes, availableParallelism(), memoryLimit());
   return Math.max(1, Math.floor(threads));
+}
+
+/**
+ * The threads `auto` takes for IKB files of `bytes` bytes on a machine of `cores` cores where the
+ * process may use `memory` bytes: one below {@link AUTO_MIN_BYTES}, else the cores, at most
+ * {@link MAX_AUTO_THREADS} and one per {@link AUTO_MEMORY_PER_THREAD}.
+ */
+export function autoThreads(
+  bytes: number,
+  cores: number,
+  memory: number,
+): number {
+  if (bytes < AUTO_MIN_BYTES) return 1;
+  const fit = Math.floor(memory / AUTO_MEMORY_PER_THREAD);
+  return Math.max(1, Math.min(MAX_AUTO_THREADS, cores, fit));
+}
+
+/**
+ * The memory this process may use: the machine's, or a control group's limit below it (a
+ * container's; `process.constrainedMemory` gives 0 or a huge number where there is none).
+ */
+function memoryLimit(): number {
+  const total = totalmem();
+  const constrained = process.constrainedMemory();
+  return constrained > 0 && constrained < total ? constrained : total;
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   openSync,
   rmSync,
 } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,8 +24,9 @@ import {
   SMALL_DELIVERY_BYTES,
 } from "../../cli/v8-tuning.js";
 import {
+  AUTO_MEMORY_PER_THREAD,
   AUTO_MIN_BYTES,
-  MAX_AUTO_THREADS,
+  threadsWanted,
 } from "../../runtime/stage-partition.js";
 import { validationV8Flags } from "../../runtime/v8-flags.js";
 import { buildPackageOnce } from "../package/package-build.js";
@@ -168,16 +169,17 @@ describe("a short validation", () => {
         turbofanned: true,
         young: 100,
       });
-    // `auto` is the default: from 256 MB of files on, every core (at most 16), so no parallel
-    // scavenge on a machine of two cores or more
+    // `auto` is the default: from 256 MB of files on, every core (at most 16, and as memory
+    // allows), so no parallel scavenge on a machine of two cores or more
     const huge = folderOf("huge", AUTO_MIN_BYTES);
     const cores = availableParallelism();
     const auto = validationV8Flags(
       false,
-      Math.min(MAX_AUTO_THREADS, cores),
+      threadsWanted("auto", AUTO_MIN_BYTES),
       cores,
     );
-    if (cores >= 2) expect(auto).toContain("--no-parallel-scavenge");
+    if (cores >= 2 && totalmem() >= 2 * AUTO_MEMORY_PER_THREAD)
+      expect(auto).toContain("--no-parallel-scavenge");
     for (const threads of [undefined, "auto"])
       expect(status("validate", huge, threads).flags).toEqual(auto);
     expect(status("validate", huge, "1").flags).toEqual(pretenuringOff);
