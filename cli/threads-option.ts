@@ -9,8 +9,8 @@
 export const MAX_THREADS_OPTION = 256;
 
 /**
- * `--threads` as given (default `"auto"`: one thread below 256 MB of IKB files, every core
- * above): `"auto"`, the number, or undefined when it is neither.
+ * `--threads` as given (default `"auto"`: runtime/stage-partition.ts `autoThreads`): `"auto"`,
+ * the number, or undefined when it is neither.
  */
 export function threadsOption(value: unknown): number | "auto" | undefined {
   if (value === undefined) return "auto";
