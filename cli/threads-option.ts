@@ -13,8 +13,7 @@ export const MAX_THREADS_OPTION = 256;
  * the number, or undefined when it is neither.
  */
 export function threadsOption(value: unknown): number | "auto" | undefined {
-  if (value === undefined) return "auto";
-  if (value === "auto") return "auto";
+  if (value === undefined || value === "auto") return "auto";
   const n = Number(value);
   return Number.isSafeInteger(n) && n >= 1 && n <= MAX_THREADS_OPTION
     ? n

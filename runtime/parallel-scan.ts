@@ -438,15 +438,15 @@ export interface ScanRunner {
  * Scan the rest of `f` (from `cursor`) in ranges and merge it into `f` and `s`. Returns the
  * good rows of the whole file (the cursor's and the rest's).
  *
- * The ranges are dealt out as the threads come free ({@link RangeDealer}): each thread (this
- * one and every worker) takes the next range when it has scanned its last (a worker holds one
- * more, queued: it is dealt a range each time it finishes one), so a worker that starts late, a
- * thread slowed by the other, or the hashing shifts ranges to the other threads instead of
- * leaving one waiting at the file's end. The file is hashed by the first worker before
- * its first range (with {@link ScanRunner.hash}; else by this thread meanwhile): this thread
- * starts at once on the first range, and no thread is left hashing once the ranges are done.
- * Ranges are merged in file order as soon as the ranges before them are in; a worker is dealt its
- * next range before the one it finished is merged.
+ * The ranges are dealt out as the threads come free ({@link RangeDealer}): each thread (this one
+ * and every worker) takes the next range when it has scanned its last (a worker holds one more,
+ * queued: it is dealt a range each time it finishes one), so a worker that starts late, a thread
+ * slowed by the other, or the hashing shifts ranges to the other threads instead of leaving one
+ * waiting at the file's end. The file is hashed by the first worker before its first range (with
+ * {@link ScanRunner.hash}; else by this thread meanwhile): this thread starts at once on the first
+ * range, and no thread is left hashing once the ranges are done. Ranges are merged in file order
+ * as soon as the ranges before them are in; a worker is dealt its next range before the one it
+ * finished is merged.
  */
 export async function scanInWorkers(
   s: DeliveryRun,

@@ -888,8 +888,9 @@ const WHOLE: HashPart = { k: 0, of: 1 };
  * The hashes' low 32 bits are spread over about n / 2 buckets by their top bits (the hashes are
  * uniform): a count and a scatter, then a look within each bucket, in order, for two equal ones,
  * which marks the bucket. Only the rows of marked buckets (the repeated hashes', and the few that
- * merely share their bucket and low bits) are then sorted by their whole hash. 4 bytes per row meanwhile; the look within the buckets reads
- * the scattered numbers in order, where looking up each row's hash by its number did not.
+ * merely share their bucket and low bits) are then sorted by their whole hash. 4 bytes per row
+ * meanwhile; the look within the buckets reads the scattered numbers in order, where looking up
+ * each row's hash by its number did not.
  */
 export function repeatedHashes(
   hashes: Float64Array,
