@@ -25,7 +25,6 @@
  * @module
  */
 import { readdirSync, statSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { setV8Flags, validationV8Flags } from "../runtime/v8-flags.js";
@@ -112,11 +111,11 @@ export async function tuneV8ForRun(action: Command): Promise<string[]> {
     folder,
     typeof previous === "string" ? previous : undefined,
   );
-  const flags = validationV8Flags(
-    short,
-    await threadsAskedFor(folder, threads, short),
-    availableParallelism(),
-  );
+  const asked = await threadsAskedFor(folder, threads, short);
+  // the cores matter to a run of more than one thread only (loaded for it alone)
+  const cores =
+    asked < 2 ? 1 : (await import("../runtime/cpu-quota.js")).availableCores();
+  const flags = validationV8Flags(short, asked, cores);
   await setV8Flags(flags);
   return flags;
 }

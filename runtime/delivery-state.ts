@@ -90,7 +90,8 @@ export interface DeliveryOptions {
   previous?: string;
   /**
    * Worker threads for the validate pass (default 1: this thread only; `regel validate`'s
-   * default is `"auto"`). `"auto"`: the machine's parallelism, at most 16 and one per 512 MiB
+   * default is `"auto"`). `"auto"`: the machine's parallelism (fewer under a container's CPU
+   * quota: runtime/cpu-quota.ts), at most 16 and one per 512 MiB
    * of the memory the process may use, and 1 for a delivery too small to gain from workers
    * (runtime/stage-partition.ts `autoThreads`). Deliveries the parallel pass does not cover
    * (runtime/stage-partition.ts `parallelPlan`) are validated in this thread whatever the

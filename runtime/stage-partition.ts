@@ -19,7 +19,8 @@
  *
  * @module
  */
-import { availableParallelism, totalmem } from "node:os";
+import { totalmem } from "node:os";
+import { availableCores } from "./cpu-quota.js";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
 import { poolWorkerScript } from "./worker-start.js";
 
@@ -76,7 +77,7 @@ export function threadsWanted(
 ): number {
   if (threads === undefined) return 1;
   if (threads === "auto")
-    return autoThreads(bytes, availableParallelism(), memoryLimit());
+    return autoThreads(bytes, availableCores(), memoryLimit());
   return Math.max(1, Math.floor(threads));
 }
 

@@ -28,6 +28,7 @@ import {
   AUTO_MIN_BYTES,
   threadsWanted,
 } from "../../runtime/stage-partition.js";
+import { availableCores } from "../../runtime/cpu-quota.js";
 import { validationV8Flags } from "../../runtime/v8-flags.js";
 import { buildPackageOnce } from "../package/package-build.js";
 import { ensureBuilt, ROOT } from "../source-folders.js";
@@ -172,7 +173,7 @@ describe("a short validation", () => {
     // `auto` is the default: from 256 MB of files on, every core (at most 16, and as memory
     // allows), so no parallel scavenge on a machine of two cores or more
     const huge = folderOf("huge", AUTO_MIN_BYTES);
-    const cores = availableParallelism();
+    const cores = availableCores();
     const auto = validationV8Flags(
       false,
       threadsWanted("auto", AUTO_MIN_BYTES),

@@ -33,10 +33,12 @@ import { buildPackageOnce } from "./package-build.js";
  * (dist/bin, the `bin` since issue 15: 1.36 MB unpacked in 55 files, beside tsc's dist/cli and
  * dist/lsp, which the package still holds): 1.84 MB packed, 8.5 MB unpacked, 678 files. Since
  * then the package no longer holds dist/cli and dist/lsp (the bundle has them): 1.84 MB packed,
- * 8.5 MB unpacked, 618 files (2026-12-04).
+ * 8.5 MB unpacked, 618 files (2026-12-04). Raised on 2026-12-06, when runtime/cpu-quota.ts (the
+ * CPU quota `threads: "auto"` reads) took the tarball from 2.092 to 2.102 MB packed (the module is
+ * in dist/runtime, dist/cjs and dist/bin, each with its types or map): 9.35 MB unpacked, 700 files.
  */
 const BUDGET = {
-  packedBytes: 2_100_000,
+  packedBytes: 2_150_000,
   unpackedBytes: 9_500_000,
   files: 750,
 };
