@@ -100,7 +100,9 @@ export interface DeliveryOptions {
   threads?: number | "auto";
   /**
    * Called once, before the IKBs are validated, with the number of threads that validate them
-   * and, when one thread does, why (one asked for, a delivery the parallel pass does not cover).
+   * and, when one thread does, why (one asked for, a delivery the parallel pass does not cover);
+   * or, when the system refused worker threads, why fewer validate than asked (the text starts
+   * "worker threads could not be started"; the report is the same).
    */
   onThreads?: (threads: number, why: string | undefined) => void;
   /**
@@ -261,6 +263,12 @@ export interface DeliveryRun {
   rowsTotal: number;
   /** The previous delivery (T−1), when given (runtime/previous-delivery.ts). */
   previous: PreviousDelivery | undefined;
+  /**
+   * The most threads the run has, once the system refused a worker thread (a container's limit
+   * on processes or threads; runtime/worker-pool.ts `runPool`): the workers that started and this
+   * thread, and why. Undefined: the threads asked for.
+   */
+  threadsLimit: { threads: number; why: string } | undefined;
 
   // ---- validate stage (runtime/stage-validate.ts) ----
   /** Ref targets (`E.f`) whose file was read to the end. */
@@ -330,6 +338,7 @@ export function createRun(
     totals,
     rowsTotal: 0,
     previous: undefined,
+    threadsLimit: undefined,
     completeTargets: new Set(),
     rowsDone: 0,
     itemFile: [],

@@ -823,16 +823,15 @@ export class ScanPool implements ScanRunner {
   private readonly jobs = new Set<PoolJob>();
   private failure: Error | undefined;
   private nextWorker = 0;
+  /** The threads that scan: `size` asked for, fewer when the system refused workers. */
+  readonly size: number;
 
   /** @param _script unused: the pool's workers run its entry */
-  constructor(
-    s: DeliveryRun,
-    _script: URL,
-    readonly size: number,
-  ) {
+  constructor(s: DeliveryRun, _script: URL, size: number) {
     const pool = runPool(s, size - 1);
     if (pool === undefined) throw new Error("pool-worker.js is not built");
     this.pool = pool;
+    this.size = Math.min(size, pool.size + 1);
     this.data = workerRunData(s);
   }
 

@@ -21,7 +21,7 @@ import {
   type RepeatedHashes,
   type WholeFileCheck,
 } from "./whole-file.js";
-import { threadsWanted } from "./stage-partition.js";
+import { runThreads } from "./stage-partition.js";
 import type { WorkerLink } from "./worker-pool.js";
 
 /** The kind of a seal job on a worker of the pool. */
@@ -81,21 +81,23 @@ export async function sealKeySets(
     ...checks.map((check) => ({ check, size: check.scanRows })),
   ];
   const total = items.reduce((n, item) => n + item.size, 0);
-  const threads = threadsWanted(
-    s.opts.threads,
+  const asked = runThreads(
+    s,
     s.files.reduce((n, f) => n + f.bytes, 0),
   );
   // the pool's module is loaded only by a run that uses threads (a chunk of its own in the
   // bundled command)
   const pools =
-    threads > 1 && total >= splitHashes
+    asked > 1 && total >= splitHashes
       ? await import("./worker-pool.js")
       : undefined;
-  const pool = pools?.runPool(s, threads - 1);
-  if (pools === undefined || pool === undefined) {
+  const pool = pools?.runPool(s, asked - 1);
+  // no workers (none built, or the system refused them all): the sets in this thread
+  if (pools === undefined || pool === undefined || pool.size === 0) {
     for (const set of sets) set.seal();
     return;
   }
+  const threads = Math.min(asked, pool.size + 1);
   // thread 0 is this one; each item to the thread with the least to seal so far
   const parts: Sealable[][] = Array.from({ length: threads }, () => []);
   const load = new Array<number>(threads).fill(0);

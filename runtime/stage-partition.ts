@@ -70,6 +70,18 @@ export interface ParallelPlan {
  */
 export const AUTO_MEMORY_PER_THREAD = 512 << 20;
 
+/** How the reason starts when the system refused worker threads (`DeliveryRun.threadsLimit`). */
+export const WORKERS_REFUSED = "worker threads could not be started";
+
+/**
+ * The threads a pass of the run `s` over files of `bytes` bytes takes: as the options ask
+ * ({@link threadsWanted}), and no more than the run could start (`threadsLimit`).
+ */
+export function runThreads(s: DeliveryRun, bytes: number): number {
+  const n = threadsWanted(s.opts.threads, bytes);
+  return s.threadsLimit === undefined ? n : Math.min(n, s.threadsLimit.threads);
+}
+
 /** The number of threads the options ask for, for IKB files of `bytes` bytes. */
 export function threadsWanted(
   threads: DeliveryRun["opts"]["threads"],
@@ -115,11 +127,14 @@ export function parallelPlan(
   grouped: readonly FileState[],
 ): ParallelPlan | string {
   const bytes = grouped.reduce((n, f) => n + f.bytes, 0);
-  const n = threadsWanted(s.opts.threads, bytes);
+  const n = runThreads(s, bytes);
   if (n < 2)
-    return s.opts.threads === "auto"
-      ? "the delivery is too small to gain from more threads"
-      : "one thread asked for";
+    return s.threadsLimit !== undefined &&
+      threadsWanted(s.opts.threads, bytes) > 1
+      ? s.threadsLimit.why
+      : s.opts.threads === "auto"
+        ? "the delivery is too small to gain from more threads"
+        : "one thread asked for";
   const why = notCovered(s, grouped);
   if (why !== undefined) return why;
   if (poolWorkerScript() === undefined)

@@ -34,7 +34,7 @@ import {
 import { deliveryProblem, problem } from "./stage-tally.js";
 import type { ScanPool, ScanRunner } from "./parallel-scan.js";
 import { poolWorkerScript } from "./worker-start.js";
-import { SCAN_SPLIT_BYTES, threadsWanted } from "./stage-partition.js";
+import { runThreads, SCAN_SPLIT_BYTES } from "./stage-partition.js";
 import { ReadReplay, REPLAY_BYTES } from "./read-replay.js";
 
 /**
@@ -68,7 +68,7 @@ export async function readStage(
   if (
     bytes <= REPLAY_BYTES &&
     runner === undefined &&
-    threadsWanted(s.opts.threads, bytes) === 1
+    runThreads(s, bytes) === 1
   ) {
     s.exactKeySets = true;
     for (const target of s.refSets.keys())
@@ -119,8 +119,8 @@ class ScanWorkers {
   /** The scan's threads, loaded when a file is first split (a chunk of its own in the bundled command). */
   private threadsModule: typeof import("./parallel-scan.js") | undefined;
   private pool: ScanPool | undefined;
-  /** The workers to start (below 2: none). */
-  private readonly threads: number;
+  /** The workers to start (below 2: none; 1 once none could be started). */
+  private threads: number;
   /** The smallest file that is split. */
   readonly minBytes: number;
 
@@ -134,13 +134,21 @@ class ScanWorkers {
       runner?.size ??
       (s.loaded.compiledSha256 === undefined || poolWorkerScript() === undefined
         ? 1
-        : threadsWanted(s.opts.threads, bytes));
+        : runThreads(s, bytes));
     this.minBytes = s.opts.scanSplitBytes ?? SCAN_SPLIT_BYTES;
   }
 
   /** Whether the rest of `f` from `offset` is scanned in ranges. */
   splits(f: FileState, offset: number): boolean {
     return this.threads > 1 && f.bytes - offset >= this.minBytes;
+  }
+
+  /**
+   * Start the threads before a file is split: when the system refuses every worker, the files
+   * are scanned in this thread (the run's `threadsLimit` says why).
+   */
+  async start(): Promise<void> {
+    if ((await this.get()).size < 2) this.threads = 1;
   }
 
   /** The module of the scan's threads (runtime/parallel-scan.ts). */
@@ -728,6 +736,9 @@ async function scan(
     RESUME_STEP_MAX,
     Math.max(RESUME_STEP_MIN, Math.floor(f.bytes / RESUME_POINTS)),
   );
+  // the threads of a file that may be split start before it is read: a file is split only over
+  // threads that run (the system may refuse them: ScanWorkers.start)
+  if (resumePoint !== undefined && workers?.splits(f, 0)) await workers.start();
   let lastResume = 0;
   /** Where the workers take over (undefined: this thread reads the file to its end). */
   let split: { offset: number; line: number } | undefined;

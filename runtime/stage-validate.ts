@@ -80,10 +80,19 @@ async function validateAll(s: DeliveryRun): Promise<void> {
   const flat = readable.filter((f) => f.ikbCol < 0);
   if (grouped.length) {
     // worker threads, one range of IKB keys each, when the delivery is one they cover
-    const plan = parallelPlan(s, grouped);
+    let plan = parallelPlan(s, grouped);
+    // fewer workers than planned for (the system refused some): planned again with those that run
+    if (
+      typeof plan !== "string" &&
+      !(await import("./worker-pool.js")).workersStarted(
+        s,
+        plan.ranges.length - 1,
+      )
+    )
+      plan = parallelPlan(s, grouped);
     s.opts.onThreads?.(
       typeof plan === "string" ? 1 : plan.ranges.length,
-      typeof plan === "string" ? plan : undefined,
+      typeof plan === "string" ? plan : s.threadsLimit?.why,
     );
     if (typeof plan !== "string") {
       // loaded only by a run that uses threads (a chunk of its own in the bundled command)

@@ -52,7 +52,7 @@ import { unusableIkbKey } from "./ikb-key.js";
 import { rowsByIkbKey } from "./stage-group.js";
 import {
   rangePlan,
-  threadsWanted,
+  runThreads,
   type ParallelPlan,
   type StartPoint,
 } from "./stage-partition.js";
@@ -75,7 +75,16 @@ export async function wholeFilePass(s: DeliveryRun): Promise<void> {
     const j = joinedCheck(s, r, s.files);
     return j === undefined ? [] : [j];
   });
-  const parallel = parallelWork(s, joins, pending);
+  let parallel = parallelWork(s, joins, pending);
+  // fewer workers than planned for (the system refused some): planned again with those that run
+  if (
+    parallel !== undefined &&
+    !(await import("./worker-pool.js")).workersStarted(
+      s,
+      parallel.plan.ranges.length - 1,
+    )
+  )
+    parallel = parallelWork(s, joins, pending);
   if (parallel !== undefined) await inWorkers(s, parallel, pending);
   for (const j of joins)
     if (!parallel?.joins.includes(j)) await joinedPass(s, j, pending);
@@ -528,8 +537,8 @@ function parallelWork(
   const grouped = s.files.filter(
     (f) => f.report.readStatus === "read" && f.ikbCol >= 0,
   );
-  const n = threadsWanted(
-    s.opts.threads,
+  const n = runThreads(
+    s,
     grouped.reduce((k, f) => k + f.bytes, 0),
   );
   if (n < 2) return undefined;

@@ -29,6 +29,7 @@ import {
   workerThreads,
 } from "./worker-start.js";
 import { workerRunData, type WorkerRunData } from "./worker-run.js";
+import { WORKERS_REFUSED } from "./stage-partition.js";
 
 /** The `kind` of a pool worker's `workerData`. */
 export const POOL_KIND = "regel-worker-pool";
@@ -88,6 +89,11 @@ export class WorkerPool {
   private failure: WorkerFailure | undefined;
   private stopped = false;
   private readonly data: PoolWorkerData;
+  /**
+   * Why a worker could not be started (`new Worker` threw: the system refused a thread,
+   * ERR_WORKER_INIT_FAILED); the pool then keeps the workers it has and starts no more.
+   */
+  startError: Error | undefined;
 
   constructor(
     s: DeliveryRun,
@@ -101,13 +107,25 @@ export class WorkerPool {
     return this.workers.length;
   }
 
-  /** Start workers until there are `n`. */
+  /** Start workers until there are `n`, or until one cannot be started ({@link startError}). */
   grow(n: number): void {
-    while (!this.stopped && this.workers.length < n) this.start();
+    while (
+      !this.stopped &&
+      this.startError === undefined &&
+      this.workers.length < n
+    )
+      this.start();
   }
 
   private start(): void {
-    const worker = startWorker(this.script, this.data);
+    let worker: Worker;
+    try {
+      worker = startWorker(this.script, this.data);
+    } catch (e) {
+      // a container's limit on processes (pids.max) or threads: fewer workers, not a failed run
+      this.startError = e instanceof Error ? e : new Error(String(e));
+      return;
+    }
     worker.unref();
     const w: PoolWorker = { worker, jobs: [] };
     worker.on("message", (m: PoolFreeMessage) => {
@@ -137,6 +155,11 @@ export class WorkerPool {
     queued = false,
   ): Promise<PoolJob> {
     if (this.workers.length === 0) this.grow(1);
+    // no worker to wait for: the callers ask for the pool's size first (runPool)
+    if (this.workers.length === 0)
+      throw new Error(
+        `no worker thread could be started: ${this.startError?.message ?? "the pool is stopped"}`,
+      );
     const depth = queued ? QUEUE_DEPTH : 1;
     let w = this.free(depth);
     while (w === undefined && this.failure === undefined && !this.stopped) {
@@ -224,7 +247,26 @@ export function runPool(
     runPools.set(s, pool);
   }
   pool.grow(workers);
+  const error = pool.startError;
+  if (
+    error !== undefined &&
+    pool.size + 1 < (s.threadsLimit?.threads ?? Infinity)
+  )
+    s.threadsLimit = {
+      threads: pool.size + 1,
+      why: `${WORKERS_REFUSED} (${"code" in error ? `${String(error.code)}: ` : ""}${error.message}): ${pool.size + 1} thread${pool.size === 0 ? "" : "s"} used`,
+    };
   return pool;
+}
+
+/**
+ * Start the run's pool with `workers` workers (or find it started with as many); false when the
+ * system refused some ({@link WorkerPool.startError}): the run's `threadsLimit` then says how many
+ * threads it has, and a pass plans again with that many (runtime/stage-partition.ts `runThreads`).
+ */
+export function workersStarted(s: DeliveryRun, workers: number): boolean {
+  const pool = runPool(s, workers);
+  return pool !== undefined && pool.size >= workers;
 }
 
 /** Describes a worker's failure in an error of the pass `pass` (worker `k` counted from 0). */

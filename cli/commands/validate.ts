@@ -35,6 +35,7 @@ import type { StreamDelivery } from "../stdin-input.js";
 import { printErr, printOut, terminalSafe } from "../terminal-text.js";
 import { attachToValidate } from "./record.js";
 import { MAX_THREADS_OPTION, threadsOption } from "../threads-option.js";
+import { WORKERS_REFUSED } from "../../runtime/stage-partition.js";
 import { dateOptionProblem, dateTimeOptionProblem } from "../date-options.js";
 
 interface ValidateFlags {
@@ -332,9 +333,14 @@ export function register(program: Command): void {
           tempDir: flags.tempDir,
           sortBudget: flags.sortBudget ? Number(flags.sortBudget) : undefined,
           threads,
-          // more than one thread asked for by name, and one validates: say why
+          // the system refused worker threads, or more than one thread was asked for by name
+          // and one validates: say why
           onThreads: (n, why) => {
-            if (n === 1 && threads !== "auto" && threads > 1)
+            if (why?.startsWith(WORKERS_REFUSED))
+              printErr(
+                `regel validate: note: ${why}; the report is the same as with more\n`,
+              );
+            else if (n === 1 && threads !== "auto" && threads > 1)
               printErr(
                 `regel validate: note: the IKBs are validated in one thread: ${why}\n`,
               );

@@ -32,12 +32,21 @@ import { ensureBuilt } from "../source-folders.js";
 
 /** Every worker the run starts, kept to count them and to see that they exited. */
 const started: Worker[] = [];
+/**
+ * How many workers the system lets the process start (`started` counted): past it `new Worker`
+ * throws, as Node's does when a container's pids.max refuses a thread.
+ */
+const system = { threads: Infinity };
 vi.mock("../../runtime/worker-start.js", async (importOriginal) => {
   const original =
     await importOriginal<typeof import("../../runtime/worker-start.js")>();
   return {
     ...original,
     startWorker: (script: URL, data: unknown) => {
+      if (started.length >= system.threads)
+        throw Object.assign(new Error("EAGAIN"), {
+          code: "ERR_WORKER_INIT_FAILED",
+        });
       const worker = original.startWorker(script, data);
       started.push(worker);
       return worker;
@@ -161,6 +170,79 @@ describe("one worker pool per run", () => {
       await closeRunPool(s);
     }
   }, 120_000);
+
+  it("a system that refuses worker threads: the run takes those that start (none: one thread), says why, and reports as one thread", async () => {
+    const one = await validateDelivery(delivery, glo, { rrd: "2024-03-31" });
+    try {
+      for (const [allowed, threads, expected] of [
+        [0, 3, 1],
+        [1, 3, 2],
+        [0, 2, 1],
+      ] as const) {
+        system.threads = allowed;
+        started.length = 0;
+        let used = 0;
+        let why: string | undefined;
+        const many = await validateDelivery(delivery, glo, {
+          rrd: "2024-03-31",
+          threads,
+          // every pass would split: the scan's, the seal's, the whole-file passes' and the
+          // validate pass's threads all meet the refusal
+          scanSplitBytes: 1,
+          sealSplitHashes: 1,
+          onThreads: (n, w) => {
+            used = n;
+            why = w;
+          },
+        });
+        const what = `${allowed} allowed, threads ${threads}`;
+        expect(started.length, what).toBe(allowed);
+        expect(used, what).toBe(expected);
+        expect(why, what).toBe(
+          `worker threads could not be started (ERR_WORKER_INIT_FAILED: EAGAIN): ${expected} thread${expected === 1 ? "" : "s"} used`,
+        );
+        expect(many.status).toBe(one.status);
+        expect(many.files).toEqual(one.files);
+        expect(many.rules).toEqual(one.rules);
+        expect(many.inputProblems).toEqual(one.inputProblems);
+        expect(many.ikbs).toEqual(one.ikbs);
+        expect(started.every(exited)).toBe(true);
+      }
+    } finally {
+      system.threads = Infinity;
+    }
+  }, 120_000);
+
+  it("a pool the system refuses every worker has none, limits its run to one thread, and fails a job at once rather than wait", async () => {
+    const s = createRun(
+      delivery,
+      glo,
+      { rrd: "2024-03-31", threads: 3 },
+      undefined,
+      false,
+    );
+    system.threads = 0;
+    started.length = 0;
+    try {
+      const pool = runPool(s, 2)!;
+      expect(pool.size).toBe(0);
+      expect(pool.startError?.message).toBe("EAGAIN");
+      expect(s.threadsLimit?.threads).toBe(1);
+      await expect(
+        pool.run(HASH_JOB_KIND, {
+          ...workerRunData(s),
+          path: join(delivery, "bank_account.csv"),
+          size: 0,
+        } satisfies HashJob),
+      ).rejects.toThrow("no worker thread could be started: EAGAIN");
+      // the system allows threads again: the pool does not try again within the run
+      system.threads = Infinity;
+      expect(runPool(s, 2)!.size).toBe(0);
+    } finally {
+      system.threads = Infinity;
+      await closeRunPool(s);
+    }
+  });
 
   it("a failing run stops its pool", async () => {
     started.length = 0;
