@@ -53,6 +53,17 @@ export type CsvEvent =
   ({ kind: "row" } & CsvRow) | ({ kind: "problem" } & CsvProblem);
 
 /**
+ * What a problem's message adds when its record runs on for `below` lines past its first: the
+ * bad quote's place and the lines read as the record (none for a record of one line).
+ */
+function linesTaken(below: number): string {
+  if (below <= 0) return "";
+  const lines = (n: number) =>
+    `${n.toLocaleString("en")} line${n === 1 ? "" : "s"}`;
+  return ` ${lines(below)} below the record's first line: a quoted field ran on over them, so ${lines(below + 1)} are read as this one record`;
+}
+
+/**
  * The default limits of a record. No field of the shipped data models holds more than 200
  * characters; 10,000 leaves room and keeps a report's 1,000 samples per rule small (a 1 MB value
  * in 596 rows once made the JSON report longer than a JavaScript string can be). A record may
@@ -342,10 +353,17 @@ export class CsvTokenizer {
             this.endRecord(c);
             from = i + 1;
           } else {
+            // at the line the record starts on, as every problem of a record; when a quoted field
+            // carried it over lines (a stray quote takes the lines after it into its field), the
+            // message says how many lines went into this one record: counted from the record's
+            // first line, not as line numbers, which a range of a file split over threads only
+            // learns when the ranges before it are merged (the problem's line is moved then)
             this.problem ??= {
               code: "invalid-closing-quote",
-              line: this.line,
-              message: `${columnName(this.header, this.cells.length + this.fieldsOver)}: unexpected character ${JSON.stringify(String.fromCharCode(c))} after a closing quote`,
+              line: this.recordLine,
+              message:
+                `${columnName(this.header, this.cells.length + this.fieldsOver)}: unexpected character ${JSON.stringify(String.fromCharCode(c))} after a closing quote` +
+                linesTaken(this.line - this.recordLine),
             };
             // The record is rejected, but where it ends is read as usual: the rest of this field
             // as unquoted text, later fields quoted or not, so that a quoted line break further

@@ -275,6 +275,34 @@ describe("csv reader: hostile input (issue 16)", () => {
     });
   });
 
+  it("a stray quote takes the lines after it into its field: the record is reported at its first line, and the message names the lines it took", async () => {
+    const text =
+      'ikb_id,account_id,x\nK1,A1,v\nK2,A2,v\nK3,"A3,v\nK4,A4,v\nK5,A5,v\r\nK6,A6,v\nK7,A7,v\nK8,"A8,v\nK9,A9,v\n';
+    const expected = [
+      [1, "ikb_id", "account_id", "x"],
+      [2, "K1", "A1", "v"],
+      [3, "K2", "A2", "v"],
+      [4, "invalid-closing-quote"],
+      [10, "K9", "A9", "v"],
+    ];
+    const message =
+      'column "account_id": unexpected character "A" after a closing quote 5 lines below the record\'s first line: a quoted field ran on over them, so 6 lines are read as this one record';
+    const text1 = parseCsvText(text);
+    expect(brief(text1)).toEqual(expected);
+    expect(text1[3]).toMatchObject({ message });
+    // the byte tokenizer (bytes in any cut) hands the record to the text path: the same event
+    const bytes = Buffer.from(text);
+    for (const chunk of [1, 7, 16, bytes.length]) {
+      const pieces: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += chunk)
+        pieces.push(bytes.subarray(i, i + chunk));
+      const ev: CsvEvent[] = [];
+      for await (const batch of readCsvBatches(pieces)) ev.push(...batch);
+      expect(brief(ev), `chunks of ${chunk}`).toEqual(expected);
+      expect(ev[3]).toMatchObject({ message });
+    }
+  });
+
   it("a field over the limit rejects its record, names the column, and is never kept", () => {
     const ev = parseCsvText(
       `ikb_id,product_label\nI1,${"x".repeat(30)}\nI2,"${"y".repeat(30)}"\nI3,ok\n`,

@@ -221,8 +221,11 @@ function hostileDelivery(h: Hostility, quotedAt: number[] = []): string {
     const amountText = `${cents / 100n}.${String(cents % 100n).padStart(2, "0")}`;
     let cells = [ikb, id, name, dob, national, branch, amountText];
     if (rnd() < h.broken) {
-      const trouble = pick(["stray", "bad", "utf8", "count", "long"]);
+      const trouble = pick(["stray", "bad", "utf8", "count", "long", "open"]);
       if (trouble === "stray") cells[2] = `Jan"sen`;
+      // a quote that opens the field and is not closed on its line: the lines after it are in
+      // the field up to the next quote (a record over many lines, cut anywhere by the ranges)
+      else if (trouble === "open") cells[2] = `"Jan`;
       else if (trouble === "bad") cells[2] = `"Jan"x`;
       else if (trouble === "utf8") cells[2] = `Jan\u0001sen`;
       else if (trouble === "count") cells = cells.slice(0, 5);
