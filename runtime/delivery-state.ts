@@ -264,6 +264,11 @@ export interface DeliveryRun {
   /** The previous delivery (T−1), when given (runtime/previous-delivery.ts). */
   previous: PreviousDelivery | undefined;
   /**
+   * The size and modification time of each delivered file (by path) when the folder was listed:
+   * a file that changes during the run fails it (runtime/stage-read.ts `checkUnchanged`).
+   */
+  readonly listed: Map<string, { size: number; modifiedMs: number }>;
+  /**
    * The most threads the run has, once the system refused a worker thread (a container's limit
    * on processes or threads; runtime/worker-pool.ts `runPool`): the workers that started and this
    * thread, and why. Undefined: the threads asked for.
@@ -338,6 +343,7 @@ export function createRun(
     totals,
     rowsTotal: 0,
     previous: undefined,
+    listed: new Map(),
     threadsLimit: undefined,
     completeTargets: new Set(),
     rowsDone: 0,

@@ -31,7 +31,7 @@ import { previousProvenance } from "./provenance.js";
 import { assertSourcesCurrent } from "./source-check.js";
 import type { Report } from "./report-types.js";
 import { createRun, type DeliveryOptions } from "./delivery-state.js";
-import { readStage } from "./stage-read.js";
+import { checkUnchanged, readStage } from "./stage-read.js";
 import { groupStage } from "./stage-group.js";
 import { validateStage } from "./stage-validate.js";
 import { buildReport } from "./stage-report.js";
@@ -50,6 +50,8 @@ export { INPUT_TITLES, pct } from "./stage-report.js";
  *
  * @throws StaleRulesetError (runtime/source-check.ts) when the compiled ruleset, or the one the
  *   groeipad norm comes from, is older than the `.regel` sources beside its compiled root
+ * @throws Error when a delivered file changed during the run (its size or modification time):
+ *   its passes may have read different contents (runtime/stage-read.ts `checkUnchanged`)
  */
 export async function validateDelivery(
   folder: string,
@@ -79,6 +81,8 @@ export async function validateDelivery(
     await readStage(s, temp);
     await groupStage(s, temp);
     await validateStage(s);
+    // a file written or replaced while it was read: no report that mixes two versions
+    checkUnchanged(s);
     const previous = s.previous;
     if (previous !== undefined)
       s.previousInputs = await previousProvenance(previous.report, (file) =>

@@ -87,6 +87,36 @@ export async function readStage(
     if (delivered(f)) f.sha256 = await f.hash.digest(f.path, f.bytes);
 }
 
+/**
+ * Fail the run when a delivered file changed since the folder was listed (its size or its
+ * modification time): the scan, the whole-file passes and the validate pass each read it, so
+ * they may have read different contents, and the report's sha256 would vouch for one of them
+ * (a file still being written, or replaced, while it is validated).
+ *
+ * @throws Error naming the file, what it was and what it is
+ */
+export function checkUnchanged(s: DeliveryRun): void {
+  for (const f of s.files) {
+    const was = s.listed.get(f.path);
+    if (was === undefined) continue;
+    let now: { size: number; mtimeMs: number } | undefined;
+    try {
+      now = statSync(f.path);
+    } catch {
+      now = undefined;
+    }
+    if (now?.size === was.size && now.mtimeMs === was.modifiedMs) continue;
+    const at = (ms: number) => new Date(ms).toISOString();
+    throw new Error(
+      `${f.file} changed during the run (${was.size} bytes, modified ${at(was.modifiedMs)}, when it began; ` +
+        (now === undefined
+          ? "now gone or unreadable"
+          : `now ${now.size} bytes, modified ${at(now.mtimeMs)}`) +
+        "): its passes may have read different contents, so no report is made; validate it again once it is complete",
+    );
+  }
+}
+
 /** Scan one file; an unreadable file is reported (a failing worker fails the run). */
 async function scanFile(
   s: DeliveryRun,
@@ -383,7 +413,9 @@ function prepareFiles(s: DeliveryRun): void {
       });
       continue;
     }
-    state.bytes = statSync(state.path).size;
+    const stat = statSync(state.path);
+    state.bytes = stat.size;
+    s.listed.set(state.path, { size: stat.size, modifiedMs: stat.mtimeMs });
     if (ikbKey && entity.fields.some((f) => f.name === ikbKey))
       report.sortedByIkbKey = true;
   }
