@@ -50,8 +50,9 @@ export { INPUT_TITLES, pct } from "./stage-report.js";
  *
  * @throws StaleRulesetError (runtime/source-check.ts) when the compiled ruleset, or the one the
  *   groeipad norm comes from, is older than the `.regel` sources beside its compiled root
- * @throws Error when a delivered file changed during the run (its size or modification time):
- *   its passes may have read different contents (runtime/stage-read.ts `checkUnchanged`)
+ * @throws Error when a delivered file, or one of T−1, changed during the run (its size or
+ *   modification time): its passes may have read different contents (runtime/stage-read.ts
+ *   `checkUnchanged`)
  */
 export async function validateDelivery(
   folder: string,

@@ -150,10 +150,13 @@ export class PreviousDelivery {
   private at = 0;
   private done = false;
   readonly report: PreviousDeliveryReport;
-  /** The hash of each file of T−1 read, fed by its first read. */
+  /**
+   * The hash of each file of T−1 read, fed by its first read, and the file's size and
+   * modification time then (runtime/stage-read.ts `checkUnchanged`).
+   */
   private readonly hashes = new Map<
     string,
-    { path: string; hash: InputHash }
+    { path: string; hash: InputHash; size: number; modifiedMs: number }
   >();
   /** The lines in T−1 of the records the last {@link seek} gave, by entity name. */
   lines: Record<string, number[]> = Object.create(null);
@@ -243,7 +246,15 @@ export class PreviousDelivery {
     let last: string | undefined;
     // the first read of a file also hashes it for the report's provenance (never a read of its own)
     const hash = new InputHash();
-    if (!this.hashes.has(file)) this.hashes.set(file, { path, hash });
+    if (!this.hashes.has(file)) {
+      const stat = statSync(path);
+      this.hashes.set(file, {
+        path,
+        hash,
+        size: stat.size,
+        modifiedMs: stat.mtimeMs,
+      });
+    }
     for await (const batch of readCsvFileBatches(path, {
       ...readOptions(entity),
       projection,
@@ -329,6 +340,16 @@ export class PreviousDelivery {
       this.lines = d.lines;
       return d.records;
     }
+  }
+
+  /** The files of T−1 read, with their size and modification time when first read. */
+  listed(): { file: string; path: string; size: number; modifiedMs: number }[] {
+    return [...this.hashes].map(([file, h]) => ({
+      file,
+      path: h.path,
+      size: h.size,
+      modifiedMs: h.modifiedMs,
+    }));
   }
 
   /**

@@ -88,27 +88,35 @@ export async function readStage(
 }
 
 /**
- * Fail the run when a delivered file changed since the folder was listed (its size or its
- * modification time): the scan, the whole-file passes and the validate pass each read it, so
- * they may have read different contents, and the report's sha256 would vouch for one of them
- * (a file still being written, or replaced, while it is validated).
+ * Fail the run when a delivered file changed since the folder was listed, or a file of the
+ * previous delivery since it was first read (its size or its modification time): the passes each
+ * read it, so they may have read different contents, and the report's sha256 would vouch for one
+ * of them (a file still being written, or replaced, while it is validated).
  *
  * @throws Error naming the file, what it was and what it is
  */
 export function checkUnchanged(s: DeliveryRun): void {
-  for (const f of s.files) {
-    const was = s.listed.get(f.path);
-    if (was === undefined) continue;
+  const inputs = [
+    ...s.files.flatMap((f) => {
+      const was = s.listed.get(f.path);
+      return was === undefined ? [] : [{ name: f.file, path: f.path, ...was }];
+    }),
+    ...(s.previous?.listed() ?? []).map((p) => ({
+      ...p,
+      name: `${p.file} of the previous delivery`,
+    })),
+  ];
+  for (const input of inputs) {
     let now: { size: number; mtimeMs: number } | undefined;
     try {
-      now = statSync(f.path);
+      now = statSync(input.path);
     } catch {
       now = undefined;
     }
-    if (now?.size === was.size && now.mtimeMs === was.modifiedMs) continue;
+    if (now?.size === input.size && now.mtimeMs === input.modifiedMs) continue;
     const at = (ms: number) => new Date(ms).toISOString();
     throw new Error(
-      `${f.file} changed during the run (${was.size} bytes, modified ${at(was.modifiedMs)}, when it began; ` +
+      `${input.name} changed during the run (${input.size} bytes, modified ${at(input.modifiedMs)}, when it was first read; ` +
         (now === undefined
           ? "now gone or unreadable"
           : `now ${now.size} bytes, modified ${at(now.mtimeMs)}`) +

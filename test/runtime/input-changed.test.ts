@@ -31,12 +31,13 @@ beforeAll(async () => {
 });
 
 /** A copy of the bundled example, and `change` done to it once the run has begun reading. */
-async function run(change?: (dir: string) => void) {
+async function run(change?: (dir: string) => void, previous?: string) {
   const dir = mkdtempSync(join(work, "d-"));
   cpSync(join(ROOT, "examples", "ikb-delivery"), dir, { recursive: true });
   let changed = false;
   return validateDelivery(dir, glo, {
     rrd: "2024-03-31",
+    previous,
     onProgress: (p: Progress) => {
       if (change !== undefined && !changed && p.phase === "scan") {
         changed = true;
@@ -55,7 +56,7 @@ describe("a delivered file that changes during the run", () => {
     await expect(
       run((dir) => appendFileSync(join(dir, "bank_account.csv"), "B1,A1\n")),
     ).rejects.toThrow(
-      /^bank_account\.csv changed during the run \(\d+ bytes, modified .+, when it began; now \d+ bytes, modified .+\): its passes may have read different contents, so no report is made/,
+      /^bank_account\.csv changed during the run \(\d+ bytes, modified .+, when it was first read; now \d+ bytes, modified .+\): its passes may have read different contents, so no report is made/,
     );
   });
 
@@ -67,6 +68,23 @@ describe("a delivered file that changes during the run", () => {
         utimesSync(path, later, later);
       }),
     ).rejects.toThrow(/^natural_person\.csv changed during the run/);
+  });
+
+  it("a file of the previous delivery changed after its first read fails it, named as T−1's", async () => {
+    const previous = mkdtempSync(join(work, "t1-"));
+    cpSync(join(ROOT, "examples", "ikb-delivery"), previous, {
+      recursive: true,
+    });
+    // the same delivery as its own T−1: nothing changed, a report
+    expect((await run(undefined, previous)).status).toBe("accepted");
+    await expect(
+      run(
+        () => appendFileSync(join(previous, "natural_person.csv"), "\n"),
+        previous,
+      ),
+    ).rejects.toThrow(
+      /^natural_person\.csv of the previous delivery changed during the run/,
+    );
   });
 
   it("a file removed during the run fails it", async () => {
