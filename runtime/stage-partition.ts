@@ -89,7 +89,11 @@ export function threadsWanted(
 ): number {
   if (threads === undefined) return 1;
   if (threads === "auto")
-    return autoThreads(bytes, availableCores(), memoryLimit());
+    // below the size one thread: the cores and the memory, read from a control group's files,
+    // are not looked up for it (a small delivery's run asks several times)
+    return bytes < AUTO_MIN_BYTES
+      ? 1
+      : autoThreads(bytes, availableCores(), memoryLimit());
   return Math.max(1, Math.floor(threads));
 }
 

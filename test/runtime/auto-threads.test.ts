@@ -3,7 +3,7 @@
  * small delivery, else the cores, at most 16 and no more than the memory the process may use
  * holds at 512 MiB a thread (a container's limit, not the host's).
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   AUTO_MEMORY_PER_THREAD,
   AUTO_MIN_BYTES,
@@ -13,6 +13,20 @@ import {
 } from "../../runtime/stage-partition.js";
 
 const GiB = 1024 ** 3;
+
+/** How often `threadsWanted` looked up the cores (a control group's files, runtime/cpu-quota.ts). */
+const lookups = vi.hoisted(() => ({ cores: 0 }));
+vi.mock("../../runtime/cpu-quota.js", async (importOriginal) => {
+  const original =
+    await importOriginal<typeof import("../../runtime/cpu-quota.js")>();
+  return {
+    ...original,
+    availableCores: () => {
+      lookups.cores++;
+      return original.availableCores();
+    },
+  };
+});
 
 describe("threads: auto", () => {
   it("stays in one thread below 256 MB of IKB files, whatever the machine", () => {
@@ -45,5 +59,14 @@ describe("threads: auto", () => {
     expect(threadsWanted(3, 0)).toBe(3);
     expect(threadsWanted(2.7, 0)).toBe(2);
     expect(threadsWanted(undefined, 10 * GiB)).toBe(1);
+  });
+
+  it("looks the cores up only for a delivery large enough to take more than one thread", () => {
+    lookups.cores = 0;
+    expect(threadsWanted("auto", AUTO_MIN_BYTES - 1)).toBe(1);
+    expect(threadsWanted("auto", 0)).toBe(1);
+    expect(lookups.cores).toBe(0);
+    threadsWanted("auto", AUTO_MIN_BYTES);
+    expect(lookups.cores).toBe(1);
   });
 });
