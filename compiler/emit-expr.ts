@@ -1283,6 +1283,94 @@ function compileCall(expr: CallExpr, scope: Scope): Value {
 
 // ---------------------------------------------------------------- aggregates
 
+/** Kinds whose `=` is JavaScript's `===` of the two values (compiler `compare`). */
+const STRICT_EQUAL_KINDS: ReadonlySet<Kind["k"]> = new Set([
+  "text",
+  "num",
+  "date",
+  "datetime",
+]);
+
+/**
+ * The records of the aggregate's list `rows` worth looking at, picked through an index
+ * (compiler/helpers/records.ts `$INDEX_FROM`) by conditions its `where` requires (joined by `and`
+ * at its top): every `E.f = x` with `x` a field of the record under test or of an enclosing
+ * `where` record (the index keyed by all of them), else `derived_from(x, E.f)`. Every record that
+ * meets `where` is among them, in their order, so `exists`, `count` and `sum` are as over the
+ * whole list. Undefined when `where` requires neither.
+ */
+function indexedRows(
+  expr: AggregateExpr,
+  inner: Scope,
+  rows: Code,
+): Code | undefined {
+  if (expr.where === undefined) return undefined;
+  const links = inner.ctx.ruleset.links;
+  const required: Expr[] = [];
+  const conditions = (e: Expr): void => {
+    if (e.kind === "Binary" && e.op === "and") {
+      conditions(e.left);
+      conditions(e.right);
+    } else required.push(e);
+  };
+  conditions(expr.where);
+  const own = (e: Expr): e is PathExpr => {
+    if (e.kind !== "Path") return false;
+    const link = links.path(e);
+    return link?.kind === "field" && link.record === expr;
+  };
+  // a field of the record under test or of an enclosing `where` record, or `value`
+  const outer = (e: Expr): e is PathExpr => {
+    if (e.kind !== "Path") return false;
+    const link = links.path(e);
+    return (
+      link?.kind === "value" ||
+      (link?.kind === "field" &&
+        link.record !== "previous" &&
+        link.record !== expr)
+    );
+  };
+  // compiled again for the index, apart: the reads it records are those of `where` already
+  const value = (e: Expr): Value =>
+    compileExpr(e, { ...inner, refs: [], usage: { ikb: false } });
+  // the index's name: one per helper, entity and fields in a context
+  const name = (helper: string, fields: readonly string[]) =>
+    lit(`${helper}:${expr.entity.name}.${fields.join(",")}`);
+  const equal: { field: string; probe: Code }[] = [];
+  for (const c of required) {
+    if (c.kind !== "Binary" || c.op !== "=") continue;
+    const [field, other] = own(c.left) ? [c.left, c.right] : [c.right, c.left];
+    if (!own(field) || !outer(other)) continue;
+    const a = value(field);
+    const b = value(other);
+    if (a.kind.k !== b.kind.k || !STRICT_EQUAL_KINDS.has(a.kind.k)) continue;
+    if (!equal.some((e) => e.field === a.field!.name))
+      equal.push({ field: a.field!.name, probe: b.code });
+  }
+  const fields = equal.map((e) => e.field);
+  if (equal.length === 1)
+    return ts`$rowsEqual(${CTX}, ${rows}, ${name("$rowsEqual", fields)}, ${lit(fields[0])}, ${equal[0].probe})`;
+  if (equal.length > 1) {
+    const probes = join(
+      equal.map((e) => e.probe),
+      ", ",
+    );
+    return ts`$rowsEqualAll(${CTX}, ${rows}, ${name("$rowsEqualAll", fields)}, ${lit(fields)}, [${probes}])`;
+  }
+  for (const c of required)
+    if (
+      c.kind === "Call" &&
+      c.callee.name === "derived_from" &&
+      c.args.length === 2 &&
+      outer(c.args[0]) &&
+      own(c.args[1])
+    ) {
+      const field = value(c.args[1]).field!.name;
+      return ts`$rowsDerivedInto(${CTX}, ${rows}, ${name("$rowsDerivedInto", [field])}, ${lit(field)}, ${value(c.args[0]).code})`;
+    }
+  return undefined;
+}
+
 function compileAggregate(expr: AggregateExpr, scope: Scope): Value {
   const links = scope.ctx.ruleset.links;
   const entity = links.entity(expr.entity);
@@ -1307,7 +1395,15 @@ function compileAggregate(expr: AggregateExpr, scope: Scope): Value {
   const index = id(`$i${scope.bindings.length + 1}`);
   // the IKB's list read at the site by its constant name (one shape at each site: a fast load),
   // where a shared $ikbRows reads every entity's name through one look-up
-  const loop = ts`const ${rows} = (${prop(CTX, "ikb")}[${entity.name}] ?? $NO_ROWS) as readonly ${recordType(entity)}[];
+  const list = ts`(${prop(CTX, "ikb")}[${entity.name}] ?? $NO_ROWS) as readonly ${recordType(entity)}[]`;
+  // a long list: only the records an index picks by a condition `where` requires
+  const picked = indexedRows(expr, inner, rows);
+  const loop = ts`${
+    picked === undefined
+      ? ts`const ${rows} = ${list};`
+      : ts`let ${rows} = ${list};
+    if (${rows}.length >= $INDEX_FROM) ${rows} = ${picked};`
+  }
     for (let ${index} = 0; ${index} < ${rows}.length; ${index}++)`;
   const bind = ts`const ${name} = ${rows}[${index}];`;
   let body: Code;

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { $ikbIndex, $NO_ROWS } from "./records.js";
 import { $isAscii } from "./text.js";
 
 /** The lowercase hex digest (md5, sha1 or sha256) of a text's UTF-8 bytes, by node:crypto. */
@@ -97,4 +98,88 @@ export function $hasHexRun(s: string): boolean {
     } else run = 0;
   }
   return false;
+}
+
+/**
+ * Where the values of an IKB list are found by {@link $rowsDerivedInto}: positions of the records
+ * by the lower case of their value (values shorter than {@link $MIN_DERIVED_LENGTH} left out), the
+ * lengths of those lower cases, and positions by the values' hex digests (made when an identifier
+ * first has a run of hex digits).
+ */
+export interface $DerivedIndex {
+  byText: Map<string, number[]>;
+  lengths: number[];
+  byDigest: Map<string, number[]> | undefined;
+}
+
+/**
+ * The records of `rows` (an IKB list of context `ctx`, `key` naming its entity and field) whose
+ * `field` identifier `id` may be derived from ({@link $derivedFrom}): whose value's lower case is
+ * in `id`'s, or its md5, sha1 or sha256 digest; in their order, none when `id` is absent. Every
+ * record for which `$derivedFrom(id, value)` holds is among them (an aggregate whose `where`
+ * requires it looks at these alone); `$derivedFrom` still decides.
+ */
+export function $rowsDerivedInto<T>(
+  ctx: object,
+  rows: readonly T[],
+  key: string,
+  field: string,
+  id: string | undefined,
+): readonly T[] {
+  if (id === undefined) return $NO_ROWS;
+  const index = $ikbIndex<$DerivedIndex>(ctx, rows, key, () => {
+    const byText = new Map<string, number[]>();
+    const lengths = new Set<number>();
+    for (let i = 0; i < rows.length; i++) {
+      const v = (rows[i] as Record<string, unknown>)[field];
+      if (typeof v !== "string" || v.length < $MIN_DERIVED_LENGTH) continue;
+      const lower = v.toLowerCase();
+      lengths.add(lower.length);
+      const at = byText.get(lower);
+      if (at === undefined) byText.set(lower, [i]);
+      else at.push(i);
+    }
+    return { byText, lengths: [...lengths].sort((a, b) => a - b), byDigest: undefined };
+  });
+  const lower = id.toLowerCase();
+  const found: number[] = [];
+  $positionsIn(lower, index.byText, index.lengths, found);
+  if ($HEX_RUN.test(lower)) {
+    if (index.byDigest === undefined) {
+      const byDigest = new Map<string, number[]>();
+      for (const [, at] of index.byText)
+        for (const i of at) {
+          const v = (rows[i] as Record<string, unknown>)[field] as string;
+          for (const digest of [$digestHex("md5", v), $digestHex("sha1", v), $digestHex("sha256", v)]) {
+            const same = byDigest.get(digest);
+            if (same === undefined) byDigest.set(digest, [i]);
+            else same.push(i);
+          }
+        }
+      index.byDigest = byDigest;
+    }
+    $positionsIn(lower, index.byDigest, [32, 40, 64], found);
+  }
+  if (found.length === 0) return $NO_ROWS;
+  found.sort((a, b) => a - b);
+  const picked: T[] = [];
+  for (let k = 0; k < found.length; k++)
+    if (k === 0 || found[k] !== found[k - 1]) picked.push(rows[found[k]]);
+  return picked;
+}
+
+/** Add to `found` the positions `byText` holds for every piece of `text` as long as one of `lengths`. */
+export function $positionsIn(
+  text: string,
+  byText: Map<string, number[]>,
+  lengths: readonly number[],
+  found: number[],
+): void {
+  for (let l = 0; l < lengths.length; l++) {
+    const length = lengths[l];
+    for (let p = 0; p + length <= text.length; p++) {
+      const at = byText.get(text.slice(p, p + length));
+      if (at !== undefined) for (let k = 0; k < at.length; k++) found.push(at[k]);
+    }
+  }
 }

@@ -75,6 +75,91 @@ export function $markInvalid(
 }
 
 export const $NO_ROWS: readonly never[] = [];
+
+/**
+ * An aggregate over an IKB list at least this long (`exists(NP where NP.customer_id =
+ * customer_id ...)`) looks only at the records an index picks ({@link $rowsEqual},
+ * `$rowsDerivedInto`): looking at every record of the list for each record of the IKB takes time
+ * quadratic in the IKB, hours for a delivery whose rows all carry one IKB key. A list this short
+ * is looked through as it is (most IKBs have a few records).
+ */
+export const $INDEX_FROM = 64;
+
+/**
+ * The indexes made for one rule context (one IKB), by name: each with the list it was made of
+ * and that list's length then, so that a list changed since is indexed again.
+ */
+export const $IKB_INDEXES = new WeakMap<
+  object,
+  Map<string, { rows: readonly unknown[]; length: number; index: unknown }>
+>();
+
+/** The index named `name` of the list `rows` of context `ctx`: made by `make` when first asked for. */
+export function $ikbIndex<I>(ctx: object, rows: readonly unknown[], name: string, make: () => I): I {
+  let made = $IKB_INDEXES.get(ctx);
+  if (made === undefined) $IKB_INDEXES.set(ctx, (made = new Map()));
+  const had = made.get(name);
+  if (had !== undefined && had.rows === rows && had.length === rows.length) return had.index as I;
+  const index = make();
+  made.set(name, { rows, length: rows.length, index });
+  return index;
+}
+
+/**
+ * The records of `rows` (an IKB list of context `ctx`, `key` naming its entity and field) whose
+ * `field` is `value` (`===`), in their order; none when `value` is absent. An aggregate whose
+ * `where` requires that equality looks at these alone: the records it leaves out fail it.
+ */
+export function $rowsEqual<T>(
+  ctx: object,
+  rows: readonly T[],
+  key: string,
+  field: string,
+  value: unknown,
+): readonly T[] {
+  if (value === undefined) return $NO_ROWS;
+  const index = $ikbIndex(ctx, rows, key, () => {
+    const byValue = new Map<unknown, T[]>();
+    for (let i = 0; i < rows.length; i++) {
+      const v = (rows[i] as Record<string, unknown>)[field];
+      if (v === undefined) continue;
+      const same = byValue.get(v);
+      if (same === undefined) byValue.set(v, [rows[i]]);
+      else same.push(rows[i]);
+    }
+    return byValue;
+  });
+  return index.get(value) ?? $NO_ROWS;
+}
+
+/**
+ * {@link $rowsEqual} of several fields: the records of `rows` whose `fields` are `values`, each
+ * (`===`), in their order; none when a value is absent. The values are keyed by their JSON text:
+ * values that are `===` have the same.
+ */
+export function $rowsEqualAll<T>(
+  ctx: object,
+  rows: readonly T[],
+  key: string,
+  fields: readonly string[],
+  values: readonly unknown[],
+): readonly T[] {
+  for (let f = 0; f < values.length; f++) if (values[f] === undefined) return $NO_ROWS;
+  const index = $ikbIndex(ctx, rows, key, () => {
+    const byValues = new Map<string, T[]>();
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as Record<string, unknown>;
+      const of = fields.map((f) => row[f]);
+      if (of.includes(undefined)) continue;
+      const text = JSON.stringify(of);
+      const same = byValues.get(text);
+      if (same === undefined) byValues.set(text, [rows[i]]);
+      else same.push(rows[i]);
+    }
+    return byValues;
+  });
+  return index.get(JSON.stringify(values)) ?? $NO_ROWS;
+}
 /** The records of one entity in the IKB (no allocation when there are none). */
 export function $ikbRows<T>(ikb: Readonly<Record<string, readonly unknown[]>>, entity: string): readonly T[] {
   const rows = ikb[entity];
@@ -93,6 +178,7 @@ export function $previous<R>(
 ): R | undefined {
   if (list === undefined) return undefined;
   const a = r as unknown as Record<string, unknown>;
+  if (list.length >= $INDEX_FROM) return $sameKey(list, a, key) as R | undefined;
   for (let i = 0; i < list.length; i++) {
     const b = list[i] as Record<string, unknown>;
     let same = true;
@@ -112,6 +198,7 @@ export function $delivered<R>(list: readonly unknown[] | undefined, r: R, key: r
   const a = r as unknown as Record<string, unknown>;
   for (let k = 0; k < key.length; k++) if (a[key[k]] === undefined) return true;
   if (list === undefined) return false;
+  if (list.length >= $INDEX_FROM) return $sameKey(list, a, key) !== undefined;
   for (let i = 0; i < list.length; i++) {
     const b = list[i] as Record<string, unknown>;
     let same = true;
@@ -119,4 +206,52 @@ export function $delivered<R>(list: readonly unknown[] | undefined, r: R, key: r
     if (same) return true;
   }
   return false;
+}
+
+/**
+ * The records of each long list of an IKB ({@link $previous}, {@link $delivered}) by the JSON text
+ * of their key fields' values (records with an absent key field left out), with the list's length
+ * and the key when made.
+ */
+export const $KEYED_LISTS = new WeakMap<
+  readonly unknown[],
+  { length: number; key: readonly string[]; byKey: Map<string, Record<string, unknown>[]> }
+>();
+
+/**
+ * The first record of `list` whose `key` fields are those of `a` (`===`, each present), through an
+ * index of the list made once (a long list: looking through it for every record of the IKB takes
+ * time quadratic in the IKB); undefined when there is none.
+ */
+export function $sameKey(
+  list: readonly unknown[],
+  a: Record<string, unknown>,
+  key: readonly string[],
+): Record<string, unknown> | undefined {
+  const values = key.map((k) => a[k]);
+  if (values.includes(undefined)) return undefined;
+  let made = $KEYED_LISTS.get(list);
+  if (
+    made === undefined ||
+    made.length !== list.length ||
+    made.key.length !== key.length ||
+    made.key.some((k, i) => k !== key[i])
+  ) {
+    const byKey = new Map<string, Record<string, unknown>[]>();
+    for (let i = 0; i < list.length; i++) {
+      const b = list[i] as Record<string, unknown>;
+      const of = key.map((k) => b[k]);
+      if (of.includes(undefined)) continue;
+      const text = JSON.stringify(of);
+      const same = byKey.get(text);
+      if (same === undefined) byKey.set(text, [b]);
+      else same.push(b);
+    }
+    made = { length: list.length, key, byKey };
+    $KEYED_LISTS.set(list, made);
+  }
+  const candidates = made.byKey.get(JSON.stringify(values));
+  if (candidates === undefined) return undefined;
+  for (const b of candidates) if (key.every((k, i) => b[k] === values[i])) return b;
+  return undefined;
 }

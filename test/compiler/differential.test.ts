@@ -487,6 +487,21 @@ function randomCaseFor(
     });
 }
 
+/**
+ * `c` with every list of its IKB that has records grown to `size` by copies of them, in turn
+ * (the subject's entity's too: the subject repeats).
+ */
+function padded(c: Case, size: number): Case {
+  const ikb: Record<string, Record<string, string>[]> = {};
+  for (const [name, rows] of Object.entries(c.ikb)) {
+    const grown = [...rows];
+    for (let i = 0; rows.length > 0 && grown.length < size; i++)
+      grown.push({ ...rows[i % rows.length] });
+    ikb[name] = grown;
+  }
+  return { ...c, ikb };
+}
+
 // ---------------------------------------------------------------- both sides
 
 type Row = Record<string, string>;
@@ -967,6 +982,33 @@ describe("compiled validators agree with the reference interpreter", () => {
           }),
           { numRuns: RUNS, seed: SEED },
         );
+      });
+    }
+  }
+
+  // IKB lists of $INDEX_FROM (64) records and more: the aggregates look at the records an index
+  // picks (compiler/emit-expr.ts `indexedRows`), the interpreter at every record
+  const large = targets.find((r) => r.id === "ikb.glo@1.3.0");
+  if (large !== undefined) {
+    const lits = literalsOf(large);
+    for (const entity of large.entities.values()) {
+      it(`${large.id} ${entity.name}, IKB lists of 64 records and more`, () => {
+        const l = loaded.get(large.id)!;
+        let agreed = 0;
+        fc.assert(
+          fc.property(
+            caseFor(large, entity, lits),
+            fc.integer({ min: 64, max: 90 }),
+            (c, size) => {
+              const r = runBoth(l, padded(c, size));
+              expect(r.compiled).toEqual(r.interpreted);
+              expect(r.compiledClass).toEqual(r.interpretedClass);
+              agreed++;
+            },
+          ),
+          { numRuns: Math.max(4, RUNS >> 2), seed: SEED },
+        );
+        expect(agreed).toBeGreaterThan(0);
       });
     }
   }

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import {
   $derivedFrom,
   $digestHex,
+  $rowsDerivedInto,
 } from "../../compiler/helpers/identifiers.js";
 import { loadProjectFromTexts } from "../../dsl/project.js";
 import { interpretRule } from "../../interpreter/reference-interpreter.js";
@@ -105,5 +106,76 @@ rule d01 "Afgeleid"
         },
       ),
     );
+  });
+
+  it("through an IKB list's index, picks every record an identifier is derived from, in order", () => {
+    // values of a few shapes, some repeated, some shorter than six characters, some not ASCII
+    const value = fc.oneof(
+      fc.constantFrom("111222333", "999888777", "NL91ABNA0417164300", "12345"),
+      fc.string({ minLength: 0, maxLength: 12 }),
+      fc.string({ unit: "grapheme", minLength: 6, maxLength: 8 }),
+    );
+    let found = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.option(value, { nil: undefined }), {
+          minLength: 64,
+          maxLength: 90,
+        }),
+        fc.array(
+          fc.record({
+            at: fc.nat(),
+            how: fc.constantFrom("plain", "md5", "sha1", "sha256", "none"),
+            upper: fc.boolean(),
+            before: fc.string({ maxLength: 4 }),
+          }),
+          { minLength: 1, maxLength: 4 },
+        ),
+        (values, ids) => {
+          const rows = values.map((v) => ({ identification_number: v }));
+          // one context for all the identifiers: the index is made once and asked again
+          const ctx = {};
+          for (const { at, how, upper, before } of ids) {
+            const v = values[at % values.length] ?? "";
+            const inner =
+              how === "plain" ? v : how === "none" ? "" : hex(how, v);
+            const id = `${before}${upper ? inner.toUpperCase() : inner}-x`;
+            const picked = $rowsDerivedInto(
+              ctx,
+              rows,
+              "NP.identification_number",
+              "identification_number",
+              id,
+            );
+            const expected = rows.filter((r) =>
+              $derivedFrom(id, r.identification_number),
+            );
+            // every record derived_from holds for, in order (others may be picked: it decides)
+            expect(picked.filter((r) => expected.includes(r))).toEqual(
+              expected,
+            );
+            expect(new Set(picked).size).toBe(picked.length);
+            expect(
+              picked.every(
+                (r, i) =>
+                  i === 0 || rows.indexOf(picked[i - 1]) < rows.indexOf(r),
+              ),
+            ).toBe(true);
+            found += expected.length;
+          }
+          expect(
+            $rowsDerivedInto(
+              ctx,
+              rows,
+              "NP.identification_number",
+              "identification_number",
+              undefined,
+            ),
+          ).toEqual([]);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(found).toBeGreaterThan(100);
   });
 });

@@ -244,6 +244,82 @@ function $markInvalid(r, cells, index, names) {
     }
 }
 const $NO_ROWS = [];
+/**
+ * An aggregate over an IKB list at least this long (`exists(NP where NP.customer_id =
+ * customer_id ...)`) looks only at the records an index picks ({@link $rowsEqual},
+ * `$rowsDerivedInto`): looking at every record of the list for each record of the IKB takes time
+ * quadratic in the IKB, hours for a delivery whose rows all carry one IKB key. A list this short
+ * is looked through as it is (most IKBs have a few records).
+ */
+const $INDEX_FROM = 64;
+/**
+ * The indexes made for one rule context (one IKB), by name: each with the list it was made of
+ * and that list's length then, so that a list changed since is indexed again.
+ */
+const $IKB_INDEXES = new WeakMap();
+/** The index named `name` of the list `rows` of context `ctx`: made by `make` when first asked for. */
+function $ikbIndex(ctx, rows, name, make) {
+    let made = $IKB_INDEXES.get(ctx);
+    if (made === undefined)
+        $IKB_INDEXES.set(ctx, (made = new Map()));
+    const had = made.get(name);
+    if (had !== undefined && had.rows === rows && had.length === rows.length)
+        return had.index;
+    const index = make();
+    made.set(name, { rows, length: rows.length, index });
+    return index;
+}
+/**
+ * The records of `rows` (an IKB list of context `ctx`, `key` naming its entity and field) whose
+ * `field` is `value` (`===`), in their order; none when `value` is absent. An aggregate whose
+ * `where` requires that equality looks at these alone: the records it leaves out fail it.
+ */
+function $rowsEqual(ctx, rows, key, field, value) {
+    if (value === undefined)
+        return $NO_ROWS;
+    const index = $ikbIndex(ctx, rows, key, () => {
+        const byValue = new Map();
+        for (let i = 0; i < rows.length; i++) {
+            const v = rows[i][field];
+            if (v === undefined)
+                continue;
+            const same = byValue.get(v);
+            if (same === undefined)
+                byValue.set(v, [rows[i]]);
+            else
+                same.push(rows[i]);
+        }
+        return byValue;
+    });
+    return index.get(value) ?? $NO_ROWS;
+}
+/**
+ * {@link $rowsEqual} of several fields: the records of `rows` whose `fields` are `values`, each
+ * (`===`), in their order; none when a value is absent. The values are keyed by their JSON text:
+ * values that are `===` have the same.
+ */
+function $rowsEqualAll(ctx, rows, key, fields, values) {
+    for (let f = 0; f < values.length; f++)
+        if (values[f] === undefined)
+            return $NO_ROWS;
+    const index = $ikbIndex(ctx, rows, key, () => {
+        const byValues = new Map();
+        for (let i = 0; i < rows.length; i++) {
+            const row = rows[i];
+            const of = fields.map((f) => row[f]);
+            if (of.includes(undefined))
+                continue;
+            const text = JSON.stringify(of);
+            const same = byValues.get(text);
+            if (same === undefined)
+                byValues.set(text, [rows[i]]);
+            else
+                same.push(rows[i]);
+        }
+        return byValues;
+    });
+    return index.get(JSON.stringify(values)) ?? $NO_ROWS;
+}
 /** The records of one entity in the IKB (no allocation when there are none). */
 function $ikbRows(ikb, entity) {
     const rows = ikb[entity];
@@ -522,6 +598,75 @@ function $hasHexRun(s) {
             run = 0;
     }
     return false;
+}
+/**
+ * The records of `rows` (an IKB list of context `ctx`, `key` naming its entity and field) whose
+ * `field` identifier `id` may be derived from ({@link $derivedFrom}): whose value's lower case is
+ * in `id`'s, or its md5, sha1 or sha256 digest; in their order, none when `id` is absent. Every
+ * record for which `$derivedFrom(id, value)` holds is among them (an aggregate whose `where`
+ * requires it looks at these alone); `$derivedFrom` still decides.
+ */
+function $rowsDerivedInto(ctx, rows, key, field, id) {
+    if (id === undefined)
+        return $NO_ROWS;
+    const index = $ikbIndex(ctx, rows, key, () => {
+        const byText = new Map();
+        const lengths = new Set();
+        for (let i = 0; i < rows.length; i++) {
+            const v = rows[i][field];
+            if (typeof v !== "string" || v.length < $MIN_DERIVED_LENGTH)
+                continue;
+            const lower = v.toLowerCase();
+            lengths.add(lower.length);
+            const at = byText.get(lower);
+            if (at === undefined)
+                byText.set(lower, [i]);
+            else
+                at.push(i);
+        }
+        return { byText, lengths: [...lengths].sort((a, b) => a - b), byDigest: undefined };
+    });
+    const lower = id.toLowerCase();
+    const found = [];
+    $positionsIn(lower, index.byText, index.lengths, found);
+    if ($HEX_RUN.test(lower)) {
+        if (index.byDigest === undefined) {
+            const byDigest = new Map();
+            for (const [, at] of index.byText)
+                for (const i of at) {
+                    const v = rows[i][field];
+                    for (const digest of [$digestHex("md5", v), $digestHex("sha1", v), $digestHex("sha256", v)]) {
+                        const same = byDigest.get(digest);
+                        if (same === undefined)
+                            byDigest.set(digest, [i]);
+                        else
+                            same.push(i);
+                    }
+                }
+            index.byDigest = byDigest;
+        }
+        $positionsIn(lower, index.byDigest, [32, 40, 64], found);
+    }
+    if (found.length === 0)
+        return $NO_ROWS;
+    found.sort((a, b) => a - b);
+    const picked = [];
+    for (let k = 0; k < found.length; k++)
+        if (k === 0 || found[k] !== found[k - 1])
+            picked.push(rows[found[k]]);
+    return picked;
+}
+/** Add to `found` the positions `byText` holds for every piece of `text` as long as one of `lengths`. */
+function $positionsIn(text, byText, lengths, found) {
+    for (let l = 0; l < lengths.length; l++) {
+        const length = lengths[l];
+        for (let p = 0; p + length <= text.length; p++) {
+            const at = byText.get(text.slice(p, p + length));
+            if (at !== undefined)
+                for (let k = 0; k < at.length; k++)
+                    found.push(at[k]);
+        }
+    }
 }
 /** ISO 3166-1 alpha-2 codes (embedded from i18n-iso-countries at compile time). */
 const $COUNTRIES = new Set([
@@ -1749,7 +1894,9 @@ function $decodeFailed_UA(r, cells, index, out) {
  * exists over the NP records of the IKB
  */
 function $agg1(r, ctx) {
-    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsDerivedInto(ctx, $rows1, "$rowsDerivedInto:NP.identification_number", "identification_number", r.account_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.identification_country === "NL" && $derivedFrom(r.account_id, $e1.identification_number))
@@ -1761,7 +1908,9 @@ function $agg1(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg2(r, ctx) {
-    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsDerivedInto(ctx, $rows1, "$rowsDerivedInto:NP.identification_number", "identification_number", r.customer_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.identification_country === "NL" && $derivedFrom(r.customer_id, $e1.identification_number))
@@ -1773,7 +1922,9 @@ function $agg2(r, ctx) {
  * exists over the BA records of the IKB
  */
 function $agg3(r, ctx) {
-    const $rows1 = (ctx.ikb["BA"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["BA"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsDerivedInto(ctx, $rows1, "$rowsDerivedInto:BA.bank_account_number", "bank_account_number", r.customer_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($derivedFrom(r.customer_id, $e1.bank_account_number))
@@ -1785,7 +1936,9 @@ function $agg3(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg4(r, ctx) {
-    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsDerivedInto(ctx, $rows1, "$rowsDerivedInto:NP.identification_number", "identification_number", r.customer_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.identification_country === "NL" && $derivedFrom(r.customer_id, $e1.identification_number))
@@ -1797,7 +1950,9 @@ function $agg4(r, ctx) {
  * exists over the BA records of the IKB
  */
 function $agg5(r, ctx) {
-    const $rows1 = (ctx.ikb["BA"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["BA"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsDerivedInto(ctx, $rows1, "$rowsDerivedInto:BA.bank_account_number", "bank_account_number", r.customer_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($derivedFrom(r.customer_id, $e1.bank_account_number))
@@ -1809,7 +1964,9 @@ function $agg5(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg6(r, ctx) {
-    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:NP.customer_id", "customer_id", r.ikb_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.ikb_id !== undefined && $e1.customer_id === r.ikb_id)
@@ -1821,7 +1978,9 @@ function $agg6(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg7(r, ctx) {
-    const $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:NNP.customer_id", "customer_id", r.ikb_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.ikb_id !== undefined && $e1.customer_id === r.ikb_id)
@@ -1833,7 +1992,9 @@ function $agg7(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg8(r, ctx) {
-    const $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:NNP.customer_id", "customer_id", r.customer_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
@@ -1845,7 +2006,9 @@ function $agg8(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg9(r, ctx) {
-    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqualAll(ctx, $rows1, "$rowsEqualAll:NP.identification_number,identification_country", ["identification_number", "identification_country"], [r.identification_number, r.identification_country]);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -1865,7 +2028,9 @@ function $agg9(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg10(r, ctx) {
-    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqualAll(ctx, $rows1, "$rowsEqualAll:NP.last_name,date_of_birth", ["last_name", "date_of_birth"], [r.last_name, r.date_of_birth]);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -1885,7 +2050,9 @@ function $agg10(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg11(r, ctx) {
-    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:NP.customer_id", "customer_id", r.customer_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
@@ -1897,7 +2064,9 @@ function $agg11(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg12(r, ctx) {
-    const $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:NNP.customer_id", "customer_id", r.customer_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
@@ -1909,7 +2078,9 @@ function $agg12(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg13(r, ctx) {
-    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:NP.customer_id", "customer_id", r.ikb_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -1924,7 +2095,9 @@ function $agg13(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg14(r, ctx) {
-    const $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:NNP.customer_id", "customer_id", r.ikb_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -1939,7 +2112,9 @@ function $agg14(r, ctx) {
  * exists over the RE records of the IKB
  */
 function $agg15(r, ctx) {
-    const $rows1 = (ctx.ikb["RE"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["RE"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:RE.representative_id", "representative_id", r.customer_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.representative_id !== undefined &&
@@ -1953,7 +2128,9 @@ function $agg15(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg16(r, ctx) {
-    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:NP.customer_id", "customer_id", r.representative_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -1967,7 +2144,9 @@ function $agg16(r, ctx) {
  * exists over the BA records of the IKB
  */
 function $agg17(r, ctx) {
-    const $rows1 = (ctx.ikb["BA"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["BA"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:BA.account_id", "account_id", r.account_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.account_id !== undefined && r.account_id !== undefined && $e1.account_id === r.account_id)
@@ -1979,7 +2158,9 @@ function $agg17(r, ctx) {
  * exists over the RE records of the IKB
  */
 function $agg18(r, ctx) {
-    const $rows1 = (ctx.ikb["RE"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["RE"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:RE.represented_id", "represented_id", r.customer_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.represented_id !== undefined &&
@@ -1993,7 +2174,9 @@ function $agg18(r, ctx) {
  * exists over the RE records of the IKB
  */
 function $agg19(r, ctx) {
-    const $rows1 = (ctx.ikb["RE"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["RE"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:RE.represented_id", "represented_id", r.customer_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.represented_id !== undefined &&
@@ -2007,7 +2190,9 @@ function $agg19(r, ctx) {
  * exists over the AD records of the IKB
  */
 function $agg20(r, ctx) {
-    const $rows1 = (ctx.ikb["AD"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["AD"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:AD.customer_id", "customer_id", r.customer_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
@@ -2019,7 +2204,9 @@ function $agg20(r, ctx) {
  * exists over the AD records of the IKB
  */
 function $agg21(r, ctx) {
-    const $rows1 = (ctx.ikb["AD"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["AD"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:AD.customer_id", "customer_id", r.customer_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)

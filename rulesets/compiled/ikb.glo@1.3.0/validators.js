@@ -257,6 +257,82 @@ function $markInvalid(r, cells, index, names) {
     }
 }
 const $NO_ROWS = [];
+/**
+ * An aggregate over an IKB list at least this long (`exists(NP where NP.customer_id =
+ * customer_id ...)`) looks only at the records an index picks ({@link $rowsEqual},
+ * `$rowsDerivedInto`): looking at every record of the list for each record of the IKB takes time
+ * quadratic in the IKB, hours for a delivery whose rows all carry one IKB key. A list this short
+ * is looked through as it is (most IKBs have a few records).
+ */
+const $INDEX_FROM = 64;
+/**
+ * The indexes made for one rule context (one IKB), by name: each with the list it was made of
+ * and that list's length then, so that a list changed since is indexed again.
+ */
+const $IKB_INDEXES = new WeakMap();
+/** The index named `name` of the list `rows` of context `ctx`: made by `make` when first asked for. */
+function $ikbIndex(ctx, rows, name, make) {
+    let made = $IKB_INDEXES.get(ctx);
+    if (made === undefined)
+        $IKB_INDEXES.set(ctx, (made = new Map()));
+    const had = made.get(name);
+    if (had !== undefined && had.rows === rows && had.length === rows.length)
+        return had.index;
+    const index = make();
+    made.set(name, { rows, length: rows.length, index });
+    return index;
+}
+/**
+ * The records of `rows` (an IKB list of context `ctx`, `key` naming its entity and field) whose
+ * `field` is `value` (`===`), in their order; none when `value` is absent. An aggregate whose
+ * `where` requires that equality looks at these alone: the records it leaves out fail it.
+ */
+function $rowsEqual(ctx, rows, key, field, value) {
+    if (value === undefined)
+        return $NO_ROWS;
+    const index = $ikbIndex(ctx, rows, key, () => {
+        const byValue = new Map();
+        for (let i = 0; i < rows.length; i++) {
+            const v = rows[i][field];
+            if (v === undefined)
+                continue;
+            const same = byValue.get(v);
+            if (same === undefined)
+                byValue.set(v, [rows[i]]);
+            else
+                same.push(rows[i]);
+        }
+        return byValue;
+    });
+    return index.get(value) ?? $NO_ROWS;
+}
+/**
+ * {@link $rowsEqual} of several fields: the records of `rows` whose `fields` are `values`, each
+ * (`===`), in their order; none when a value is absent. The values are keyed by their JSON text:
+ * values that are `===` have the same.
+ */
+function $rowsEqualAll(ctx, rows, key, fields, values) {
+    for (let f = 0; f < values.length; f++)
+        if (values[f] === undefined)
+            return $NO_ROWS;
+    const index = $ikbIndex(ctx, rows, key, () => {
+        const byValues = new Map();
+        for (let i = 0; i < rows.length; i++) {
+            const row = rows[i];
+            const of = fields.map((f) => row[f]);
+            if (of.includes(undefined))
+                continue;
+            const text = JSON.stringify(of);
+            const same = byValues.get(text);
+            if (same === undefined)
+                byValues.set(text, [rows[i]]);
+            else
+                same.push(rows[i]);
+        }
+        return byValues;
+    });
+    return index.get(JSON.stringify(values)) ?? $NO_ROWS;
+}
 /** The records of one entity in the IKB (no allocation when there are none). */
 function $ikbRows(ikb, entity) {
     const rows = ikb[entity];
@@ -271,6 +347,8 @@ function $previous(list, r, key) {
     if (list === undefined)
         return undefined;
     const a = r;
+    if (list.length >= $INDEX_FROM)
+        return $sameKey(list, a, key);
     for (let i = 0; i < list.length; i++) {
         const b = list[i];
         let same = true;
@@ -294,6 +372,8 @@ function $delivered(list, r, key) {
             return true;
     if (list === undefined)
         return false;
+    if (list.length >= $INDEX_FROM)
+        return $sameKey(list, a, key) !== undefined;
     for (let i = 0; i < list.length; i++) {
         const b = list[i];
         let same = true;
@@ -303,6 +383,50 @@ function $delivered(list, r, key) {
             return true;
     }
     return false;
+}
+/**
+ * The records of each long list of an IKB ({@link $previous}, {@link $delivered}) by the JSON text
+ * of their key fields' values (records with an absent key field left out), with the list's length
+ * and the key when made.
+ */
+const $KEYED_LISTS = new WeakMap();
+/**
+ * The first record of `list` whose `key` fields are those of `a` (`===`, each present), through an
+ * index of the list made once (a long list: looking through it for every record of the IKB takes
+ * time quadratic in the IKB); undefined when there is none.
+ */
+function $sameKey(list, a, key) {
+    const values = key.map((k) => a[k]);
+    if (values.includes(undefined))
+        return undefined;
+    let made = $KEYED_LISTS.get(list);
+    if (made === undefined ||
+        made.length !== list.length ||
+        made.key.length !== key.length ||
+        made.key.some((k, i) => k !== key[i])) {
+        const byKey = new Map();
+        for (let i = 0; i < list.length; i++) {
+            const b = list[i];
+            const of = key.map((k) => b[k]);
+            if (of.includes(undefined))
+                continue;
+            const text = JSON.stringify(of);
+            const same = byKey.get(text);
+            if (same === undefined)
+                byKey.set(text, [b]);
+            else
+                same.push(b);
+        }
+        made = { length: list.length, key, byKey };
+        $KEYED_LISTS.set(list, made);
+    }
+    const candidates = made.byKey.get(JSON.stringify(values));
+    if (candidates === undefined)
+        return undefined;
+    for (const b of candidates)
+        if (key.every((k, i) => b[k] === values[i]))
+            return b;
+    return undefined;
 }
 /**
  * One text for a combination of decoded values, equal for two combinations exactly when their
@@ -875,6 +999,75 @@ function $hasHexRun(s) {
             run = 0;
     }
     return false;
+}
+/**
+ * The records of `rows` (an IKB list of context `ctx`, `key` naming its entity and field) whose
+ * `field` identifier `id` may be derived from ({@link $derivedFrom}): whose value's lower case is
+ * in `id`'s, or its md5, sha1 or sha256 digest; in their order, none when `id` is absent. Every
+ * record for which `$derivedFrom(id, value)` holds is among them (an aggregate whose `where`
+ * requires it looks at these alone); `$derivedFrom` still decides.
+ */
+function $rowsDerivedInto(ctx, rows, key, field, id) {
+    if (id === undefined)
+        return $NO_ROWS;
+    const index = $ikbIndex(ctx, rows, key, () => {
+        const byText = new Map();
+        const lengths = new Set();
+        for (let i = 0; i < rows.length; i++) {
+            const v = rows[i][field];
+            if (typeof v !== "string" || v.length < $MIN_DERIVED_LENGTH)
+                continue;
+            const lower = v.toLowerCase();
+            lengths.add(lower.length);
+            const at = byText.get(lower);
+            if (at === undefined)
+                byText.set(lower, [i]);
+            else
+                at.push(i);
+        }
+        return { byText, lengths: [...lengths].sort((a, b) => a - b), byDigest: undefined };
+    });
+    const lower = id.toLowerCase();
+    const found = [];
+    $positionsIn(lower, index.byText, index.lengths, found);
+    if ($HEX_RUN.test(lower)) {
+        if (index.byDigest === undefined) {
+            const byDigest = new Map();
+            for (const [, at] of index.byText)
+                for (const i of at) {
+                    const v = rows[i][field];
+                    for (const digest of [$digestHex("md5", v), $digestHex("sha1", v), $digestHex("sha256", v)]) {
+                        const same = byDigest.get(digest);
+                        if (same === undefined)
+                            byDigest.set(digest, [i]);
+                        else
+                            same.push(i);
+                    }
+                }
+            index.byDigest = byDigest;
+        }
+        $positionsIn(lower, index.byDigest, [32, 40, 64], found);
+    }
+    if (found.length === 0)
+        return $NO_ROWS;
+    found.sort((a, b) => a - b);
+    const picked = [];
+    for (let k = 0; k < found.length; k++)
+        if (k === 0 || found[k] !== found[k - 1])
+            picked.push(rows[found[k]]);
+    return picked;
+}
+/** Add to `found` the positions `byText` holds for every piece of `text` as long as one of `lengths`. */
+function $positionsIn(text, byText, lengths, found) {
+    for (let l = 0; l < lengths.length; l++) {
+        const length = lengths[l];
+        for (let p = 0; p + length <= text.length; p++) {
+            const at = byText.get(text.slice(p, p + length));
+            if (at !== undefined)
+                for (let k = 0; k < at.length; k++)
+                    found.push(at[k]);
+        }
+    }
 }
 /** ISO 3166-1 alpha-2 codes (embedded from i18n-iso-countries at compile time). */
 const $COUNTRIES = new Set([
@@ -2450,7 +2643,9 @@ function $decodeFailed_ATD(r, cells, index, out) {
  * exists over the NP records of the IKB
  */
 function $agg1(r, ctx) {
-    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsDerivedInto(ctx, $rows1, "$rowsDerivedInto:NP.identification_number", "identification_number", r.account_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.identification_country === "NL" && $derivedFrom(r.account_id, $e1.identification_number))
@@ -2462,7 +2657,9 @@ function $agg1(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg2(r, ctx) {
-    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsDerivedInto(ctx, $rows1, "$rowsDerivedInto:NP.identification_number", "identification_number", r.customer_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.identification_country === "NL" && $derivedFrom(r.customer_id, $e1.identification_number))
@@ -2474,7 +2671,9 @@ function $agg2(r, ctx) {
  * exists over the BA records of the IKB
  */
 function $agg3(r, ctx) {
-    const $rows1 = (ctx.ikb["BA"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["BA"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsDerivedInto(ctx, $rows1, "$rowsDerivedInto:BA.bank_account_number", "bank_account_number", r.customer_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($derivedFrom(r.customer_id, $e1.bank_account_number))
@@ -2486,7 +2685,9 @@ function $agg3(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg4(r, ctx) {
-    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsDerivedInto(ctx, $rows1, "$rowsDerivedInto:NP.identification_number", "identification_number", r.customer_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.identification_country === "NL" && $derivedFrom(r.customer_id, $e1.identification_number))
@@ -2498,7 +2699,9 @@ function $agg4(r, ctx) {
  * exists over the BA records of the IKB
  */
 function $agg5(r, ctx) {
-    const $rows1 = (ctx.ikb["BA"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["BA"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsDerivedInto(ctx, $rows1, "$rowsDerivedInto:BA.bank_account_number", "bank_account_number", r.customer_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($derivedFrom(r.customer_id, $e1.bank_account_number))
@@ -2510,7 +2713,9 @@ function $agg5(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg6(r, ctx) {
-    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:NP.customer_id", "customer_id", r.ikb_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.ikb_id !== undefined && $e1.customer_id === r.ikb_id)
@@ -2522,7 +2727,9 @@ function $agg6(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg7(r, ctx) {
-    const $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:NNP.customer_id", "customer_id", r.ikb_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.ikb_id !== undefined && $e1.customer_id === r.ikb_id)
@@ -2534,7 +2741,9 @@ function $agg7(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg8(r, ctx) {
-    const $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:NNP.customer_id", "customer_id", r.customer_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
@@ -2546,7 +2755,9 @@ function $agg8(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg9(r, ctx) {
-    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqualAll(ctx, $rows1, "$rowsEqualAll:NP.identification_number,identification_country", ["identification_number", "identification_country"], [r.identification_number, r.identification_country]);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -2566,7 +2777,9 @@ function $agg9(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg10(r, ctx) {
-    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqualAll(ctx, $rows1, "$rowsEqualAll:NP.last_name,date_of_birth", ["last_name", "date_of_birth"], [r.last_name, r.date_of_birth]);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -2586,7 +2799,9 @@ function $agg10(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg11(r, ctx) {
-    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:NP.customer_id", "customer_id", r.customer_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
@@ -2598,7 +2813,9 @@ function $agg11(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg12(r, ctx) {
-    const $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:NNP.customer_id", "customer_id", r.customer_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
@@ -2610,7 +2827,9 @@ function $agg12(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg13(r, ctx) {
-    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:NP.customer_id", "customer_id", r.ikb_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -2625,7 +2844,9 @@ function $agg13(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg14(r, ctx) {
-    const $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:NNP.customer_id", "customer_id", r.ikb_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -2640,7 +2861,9 @@ function $agg14(r, ctx) {
  * exists over the RE records of the IKB
  */
 function $agg15(r, ctx) {
-    const $rows1 = (ctx.ikb["RE"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["RE"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:RE.representative_id", "representative_id", r.customer_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.representative_id !== undefined &&
@@ -2654,7 +2877,9 @@ function $agg15(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg16(r, ctx) {
-    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:NP.customer_id", "customer_id", r.representative_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -2668,7 +2893,9 @@ function $agg16(r, ctx) {
  * exists over the BA records of the IKB
  */
 function $agg17(r, ctx) {
-    const $rows1 = (ctx.ikb["BA"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["BA"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:BA.account_id", "account_id", r.account_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.account_id !== undefined && r.account_id !== undefined && $e1.account_id === r.account_id)
@@ -2680,7 +2907,9 @@ function $agg17(r, ctx) {
  * exists over the RE records of the IKB
  */
 function $agg18(r, ctx) {
-    const $rows1 = (ctx.ikb["RE"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["RE"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:RE.represented_id", "represented_id", r.customer_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.represented_id !== undefined &&
@@ -2694,7 +2923,9 @@ function $agg18(r, ctx) {
  * exists over the RE records of the IKB
  */
 function $agg19(r, ctx) {
-    const $rows1 = (ctx.ikb["RE"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["RE"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:RE.represented_id", "represented_id", r.customer_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.represented_id !== undefined &&
@@ -2708,7 +2939,9 @@ function $agg19(r, ctx) {
  * exists over the AD records of the IKB
  */
 function $agg20(r, ctx) {
-    const $rows1 = (ctx.ikb["AD"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["AD"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:AD.customer_id", "customer_id", r.customer_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
@@ -2720,7 +2953,9 @@ function $agg20(r, ctx) {
  * exists over the AD records of the IKB
  */
 function $agg21(r, ctx) {
-    const $rows1 = (ctx.ikb["AD"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["AD"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:AD.customer_id", "customer_id", r.customer_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined && r.customer_id !== undefined && $e1.customer_id === r.customer_id)
@@ -2732,7 +2967,9 @@ function $agg21(r, ctx) {
  * exists over the NP records of the IKB
  */
 function $agg22(r, ctx) {
-    const $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:NP.customer_id", "customer_id", r.ikb_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
@@ -2747,7 +2984,9 @@ function $agg22(r, ctx) {
  * exists over the NNP records of the IKB
  */
 function $agg23(r, ctx) {
-    const $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
+    let $rows1 = (ctx.ikb["NNP"] ?? $NO_ROWS);
+    if ($rows1.length >= $INDEX_FROM)
+        $rows1 = $rowsEqual(ctx, $rows1, "$rowsEqual:NNP.customer_id", "customer_id", r.ikb_id);
     for (let $i1 = 0; $i1 < $rows1.length; $i1++) {
         const $e1 = $rows1[$i1];
         if ($e1.customer_id !== undefined &&
