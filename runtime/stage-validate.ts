@@ -17,6 +17,7 @@ import { INVALID } from "./csv-reader.js";
 import { showDelivered } from "./dialect.js";
 import { ikbKeyDefect, unusableIkbKey } from "./ikb-key.js";
 import { HashSet53, hash53Cells } from "./key-set.js";
+import { inIkb } from "./ikb-lookup.js";
 import { emptyHoleyObjectArray } from "./object-arrays.js";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
 import { goodRows } from "./stage-read.js";
@@ -550,26 +551,6 @@ function fileChecks(
         law: s.rs.laws[r.code],
       });
   }
-}
-
-/**
- * Whether a record of the IKB has `value` in the referenced field (`entity.field`): then a row
- * of the target file holds it, and the target's key set would say so too (it has every such
- * cell). The records of an IKB are a few, in memory; a look-up in the key set of a large file
- * waits for memory twice (its bucket index, then its hashes), for most references in vain.
- */
-function inIkb(
-  ikb: Record<string, unknown[]> | undefined,
-  entity: string,
-  field: string,
-  value: string,
-): boolean {
-  if (ikb === undefined) return false;
-  const records = ikb[entity] as Record<string, unknown>[] | undefined;
-  if (records === undefined) return false;
-  for (let i = 0; i < records.length; i++)
-    if (records[i][field] === value) return true;
-  return false;
 }
 
 /** A record's unique key as one text (its key cells joined by U+001F), compared exactly. */

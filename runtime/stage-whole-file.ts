@@ -234,6 +234,29 @@ function takeOwn(j: JoinedCheck, a: KeyedRow): void {
 }
 
 /**
+ * Rows of one IKB from which {@link eachPair} finds the pairs through an index: comparing every
+ * row of the IKB with every joined row takes time quadratic in the IKB, hours for a delivery whose
+ * rows all carry one IKB key.
+ */
+const PAIRS_INDEX_FROM = 4096;
+
+/** The first `n` rows of `rows` by their cell `column`, each list in the rows' order. */
+function rowsByCell(
+  rows: readonly KeyedRow[],
+  n: number,
+  column: number,
+): Map<string, KeyedRow[]> {
+  const byCell = new Map<string, KeyedRow[]>();
+  for (let k = 0; k < n; k++) {
+    const cell = rows[k].cells[column];
+    const same = byCell.get(cell);
+    if (same === undefined) byCell.set(cell, [rows[k]]);
+    else same.push(rows[k]);
+  }
+  return byCell;
+}
+
+/**
  * Every record of the joined check's own file with each record of the other file in its IKB
  * whose `by` cell is the same, in the same order on every call (IKB key, then the records'
  * lines); `eachOwn` sees every good row of the own file first, in the order `sources` gives them
@@ -278,11 +301,24 @@ export async function eachPair(
       if (pairsOf) for (let i = 0; i < nMine; i++) pairsOf(0);
       continue;
     }
+    // a large IKB: the joined rows by their `by` cell, in their order (the pairs the loop below
+    // finds, in its order, without comparing every row with every row)
+    const byCell =
+      nMine * nTheirs >= PAIRS_INDEX_FROM
+        ? rowsByCell(theirs, nTheirs, byOther)
+        : undefined;
     for (let i = 0; i < nMine; i++) {
       const r = mine[i];
       const by = r.cells[byOwn];
       let pairs = 0;
-      if (by !== "")
+      if (by !== "" && byCell !== undefined) {
+        const same = byCell.get(by);
+        if (same !== undefined)
+          for (let k = 0; k < same.length; k++) {
+            fn(r, same[k]);
+            pairs++;
+          }
+      } else if (by !== "")
         for (let k = 0; k < nTheirs; k++)
           if (theirs[k].cells[byOther] === by) {
             fn(r, theirs[k]);
