@@ -14,6 +14,7 @@ import { chmod, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { onExit } from "signal-exit";
+import { unusableIkbKey } from "./ikb-key.js";
 import { emptyObjectArray } from "./object-arrays.js";
 import { ownerIsGone, readOwner, writeOwner } from "./owner.js";
 
@@ -407,17 +408,69 @@ export interface KeyGroup {
   rows: KeyedRow[][];
 }
 
+/**
+ * The rows one IKB may have, in all its files together. Every row of an IKB, and its record, is in
+ * memory while the IKB is checked: about 1.5 KB each (a delivery of 100,000 depositors whose
+ * 650,000 rows carry one IKB key peaked at 1.0 GB), so an IKB this large takes about 1.5 GB, and a
+ * larger one would run the process out of memory and kill it (6.27 M rows did after 67 s, at
+ * 4.4 GB). No depositor has an IKB this large: a delivery with one is an export that wrote one
+ * key for all the rows.
+ */
+export const MAX_IKB_ROWS = 1_000_000;
+
+/** An IKB with more rows than it may have: its key, the source whose rows passed the limit, the limit. */
+export class LargeIkbError extends Error {
+  constructor(
+    readonly key: string,
+    readonly source: number,
+    readonly maxRows: number,
+  ) {
+    super(
+      `the rows of IKB key ${JSON.stringify(key.slice(0, 40))} are more than ${maxRows.toLocaleString("en")}`,
+    );
+  }
+}
+
+/**
+ * Why a run stops at a {@link LargeIkbError}: `e`'s message, the `files` whose rows made the IKB
+ * (`what` the part of the run that holds them), and what to check (`keyColumn`, the IKB key field).
+ */
+export function largeIkbMessage(
+  e: LargeIkbError,
+  files: readonly string[],
+  what: string,
+  keyColumn: string,
+): string {
+  return `${e.message} (in ${files.join(", ")}${files.length > 1 ? " together" : ""}): every row of an IKB is held in memory while ${what}, so an IKB of more rows is not validated; no depositor has one, so the delivery most likely wrote one IKB key for rows of many depositors: check its ${keyColumn} column`;
+}
+
+/**
+ * The fewest rows without a usable IKB key that {@link groupByKey} hands over as one piece: all
+ * of them in one group held 3.7 GB at 1 M depositors whose rows all had an empty key.
+ */
+export const UNGROUPED_PIECE = 65_536;
+
 /** The rows of a source that has none with a group's key (one list for all groups, never written to). */
 const NO_ROWS: KeyedRow[] = emptyObjectArray();
 
 /**
  * K-way merge of per-entity streams of row batches, each sorted by key, into groups with the same
- * key. Throws if a stream turns out not to be sorted (callers sort first).
+ * key. Throws if a stream turns out not to be sorted (callers sort first), and
+ * {@link LargeIkbError} for a group of more than `maxRows` rows with a usable IKB key. With
+ * `pieces`, the rows without a usable key (each checked on its own) come in groups of at least
+ * {@link UNGROUPED_PIECE} rows, one after the other with the same key, in the order one group
+ * would hold them, instead of one group of all of them.
  */
 export async function* groupByKey(
   sources: readonly AsyncIterator<KeyedRow[]>[],
+  maxRows = MAX_IKB_ROWS,
+  pieces = false,
 ): AsyncGenerator<KeyGroup[]> {
-  const grouper = new Grouper(sources.map((s) => new Cursor(s)));
+  const grouper = new Grouper(
+    sources.map((s) => new Cursor(s)),
+    maxRows,
+    pieces,
+  );
   for (;;) {
     const state = grouper.fill();
     if (state === GROUPS_END) break;
@@ -449,7 +502,29 @@ class Grouper {
   private rows: KeyedRow[][] | undefined;
   private at = 0;
 
-  constructor(private readonly cursors: readonly Cursor[]) {}
+  /** Rows without a usable IKB key are handed over in pieces ({@link groupByKey}'s `pieces`). */
+  private readonly piecesOf: boolean;
+
+  constructor(
+    private readonly cursors: readonly Cursor[],
+    private readonly maxRows: number,
+    pieces: boolean,
+  ) {
+    this.piecesOf = pieces;
+  }
+
+  /**
+   * Throws {@link LargeIkbError} when the group being formed, whose rows from cursor `at` are
+   * `list` (so far), has more rows than it may ({@link MAX_IKB_ROWS}): checked as its rows go on
+   * past a batch, and when it is formed.
+   */
+  private holdable(rows: KeyedRow[][], at: number, list: KeyedRow[]): void {
+    let n = list.length;
+    for (let i = 0; i < at; i++) n += rows[i].length;
+    // (rows without a usable key are checked one by one, each as an IKB of its own)
+    if (n > this.maxRows && !unusableIkbKey(this.min))
+      throw new LargeIkbError(this.min, at, this.maxRows);
+  }
 
   /** The groups formed so far. */
   take(): KeyGroup[] {
@@ -502,7 +577,20 @@ class Grouper {
           list = c.takeKey(min, list);
           const h = c.head();
           // the batch used up: the key's rows may go on in the next one
-          if (h === undefined && !c.ready()) continue;
+          if (h === undefined && !c.ready()) {
+            if (list === undefined) continue;
+            if (this.piecesOf && list.length >= UNGROUPED_PIECE) {
+              // rows without a usable key are checked one by one: handed over in pieces
+              for (let i = this.at + 1; i < k; i++) rows[i] = NO_ROWS;
+              rows[this.at] = list;
+              out.push({ key: min, rows });
+              this.rows = rows = new Array<KeyedRow[]>(k);
+              for (let i = 0; i < this.at; i++) rows[i] = NO_ROWS;
+              return GROUPS_FULL;
+            }
+            this.holdable(rows, this.at, list);
+            continue;
+          }
           if (h !== undefined && h.key < min)
             throw new Error(
               `source ${this.at} is not sorted by key at line ${h.line}`,
@@ -512,6 +600,7 @@ class Grouper {
         rows[this.at] = list ?? NO_ROWS;
       }
       this.rows = undefined;
+      this.holdable(rows, k - 1, rows[k - 1]);
       out.push({ key: min, rows });
     }
   }

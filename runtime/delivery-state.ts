@@ -117,6 +117,13 @@ export interface DeliveryOptions {
    * `SPLIT_SEAL_HASHES`); for tests of small deliveries.
    */
   sealSplitHashes?: number;
+  /**
+   * The rows one IKB may have in all its files (default 1,000,000, runtime/assemble.ts
+   * `MAX_IKB_ROWS`): every row of an IKB is in memory while it is checked, so a delivery with a
+   * larger one (one IKB key written for all its rows) stops with an error instead of running out
+   * of memory. Rows without a usable IKB key are not counted (each is checked on its own).
+   */
+  maxIkbRows?: number;
 }
 
 export interface FileState {

@@ -26,6 +26,8 @@ import type {
 } from "../compiler/contract.js";
 import {
   groupByKey,
+  largeIkbMessage,
+  LargeIkbError,
   MERGE_FAN_IN,
   mergeRuns,
   RunWriter,
@@ -184,7 +186,8 @@ export class PreviousDelivery {
   }
 
   /**
-   * Read the files of `entities` from `folder` and sort them by IKB key into `temp`.
+   * Read the files of `entities` from `folder` and sort them by IKB key into `temp`; an IKB of
+   * more than `maxIkbRows` rows stops the run when it is reached (`DeliveryOptions.maxIkbRows`).
    *
    * @throws Error when `folder` is not a folder (a usage error the CLI reports)
    */
@@ -193,6 +196,7 @@ export class PreviousDelivery {
     folder: string,
     temp: TempSpace,
     sortBudget?: number,
+    maxIkbRows?: number,
   ): Promise<PreviousDelivery> {
     if (!existsSync(folder) || !statSync(folder).isDirectory())
       throw new Error(
@@ -208,6 +212,7 @@ export class PreviousDelivery {
       p.files.map((f) =>
         typeof f.source === "function" ? f.source() : mergeRuns(f.source),
       ),
+      maxIkbRows,
     );
     return p;
   }
@@ -380,7 +385,19 @@ export class PreviousDelivery {
   private async next(): Promise<KeyGroup | undefined> {
     while (this.at >= this.batch.length) {
       if (this.done || this.groups === undefined) return undefined;
-      const next = await this.groups.next();
+      let next: IteratorResult<KeyGroup[]>;
+      try {
+        next = await this.groups.next();
+      } catch (e) {
+        if (!(e instanceof LargeIkbError)) throw e;
+        const files = this.files
+          .slice(0, e.source + 1)
+          .map((f) => f.entity.file!);
+        const key = this.rs.metadata.ikb!.key;
+        throw new Error(
+          `the previous delivery: ${largeIkbMessage(e, files, "it is compared", key)}`,
+        );
+      }
       if (next.done) {
         this.done = true;
         return undefined;

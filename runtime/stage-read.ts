@@ -59,7 +59,13 @@ export async function readStage(
   if (s.opts.previous !== undefined)
     s.previous = await (
       await import("./previous-delivery.js")
-    ).PreviousDelivery.open(s.rs, s.opts.previous, temp, s.opts.sortBudget);
+    ).PreviousDelivery.open(
+      s.rs,
+      s.opts.previous,
+      temp,
+      s.opts.sortBudget,
+      s.opts.maxIkbRows,
+    );
   prepareFiles(s);
   // a small delivery is tokenized once: the scan's reads are kept for the later passes
   const bytes = s.files.reduce((n, f) => n + f.bytes, 0);

@@ -12,7 +12,14 @@
  * @module
  */
 import type { Finding, RuleContext } from "../compiler/contract.js";
-import { groupByKey, type KeyGroup, type KeyedRow } from "./assemble.js";
+import {
+  groupByKey,
+  largeIkbMessage,
+  LargeIkbError,
+  MAX_IKB_ROWS,
+  type KeyGroup,
+  type KeyedRow,
+} from "./assemble.js";
 import { INVALID } from "./csv-reader.js";
 import { showDelivered } from "./dialect.js";
 import { ikbKeyDefect, unusableIkbKey } from "./ikb-key.js";
@@ -128,7 +135,34 @@ export async function validateGrouped(
     .filter((e) => e.file && grouped.some((g) => g.entity === e))
     .map((e) => e.name);
   const ikbRecords = new IkbRecords(names);
-  for await (const groups of groupByKey(sources)) {
+  try {
+    await validateGroups(s, grouped, sources, ikbRecords);
+  } catch (e) {
+    if (!(e instanceof LargeIkbError)) throw e;
+    throw new Error(
+      largeIkbMessage(
+        e,
+        grouped.slice(0, e.source + 1).map((f) => f.file),
+        "it is checked",
+        s.rs.metadata.ikb!.key,
+      ),
+    );
+  }
+}
+
+/** The groups of {@link validateGrouped}, validated. */
+async function validateGroups(
+  s: DeliveryRun,
+  grouped: readonly FileState[],
+  sources: readonly AsyncIterator<KeyedRow[]>[],
+  ikbRecords: IkbRecords,
+): Promise<void> {
+  // rows without a usable key in pieces: each is checked on its own
+  for await (const groups of groupByKey(
+    sources,
+    s.opts.maxIkbRows ?? MAX_IKB_ROWS,
+    true,
+  )) {
     // no await without a previous delivery: a promise turn per IKB costs more than its checks
     if (s.previous === undefined) {
       processGroups(s, grouped, groups, ikbRecords);

@@ -25,7 +25,13 @@
  * @module
  */
 import type { EntityMeta, FileRule } from "../compiler/contract.js";
-import { Cursor, type KeyedRow } from "./assemble.js";
+import {
+  Cursor,
+  largeIkbMessage,
+  LargeIkbError,
+  MAX_IKB_ROWS,
+  type KeyedRow,
+} from "./assemble.js";
 import { readCsvFileBatches } from "./csv-reader.js";
 import {
   joinRepeated,
@@ -121,6 +127,10 @@ export interface JoinedCheck {
   byOwn: number;
   byOther: number;
   w: WholeFileCheck;
+  /** The rows an IKB may have in the two files together (`DeliveryOptions.maxIkbRows`). */
+  maxRows: number;
+  /** The IKB key field, for the error past `maxRows`. */
+  keyField: string;
 }
 
 /**
@@ -174,7 +184,9 @@ export function joinedCheck(
     s.opts.showPersonalData === true,
     own.width,
   );
-  return { rule: r, own, other, byOwn, byOther, w };
+  const maxRows = s.opts.maxIkbRows ?? MAX_IKB_ROWS;
+  const keyField = s.rs.metadata.ikb?.key ?? "IKB key";
+  return { rule: r, own, other, byOwn, byOther, w, maxRows, keyField };
 }
 
 /**
@@ -256,6 +268,13 @@ function rowsByCell(
   return byCell;
 }
 
+/** Stops the run: the IKB `key` has more rows in the two files of `j` than they may. */
+function tooLarge(j: JoinedCheck, key: string): never {
+  const e = new LargeIkbError(key, 1, j.maxRows);
+  const files = [j.own.file, j.other.file];
+  throw new Error(largeIkbMessage(e, files, "they are compared", j.keyField));
+}
+
 /**
  * Every record of the joined check's own file with each record of the other file in its IKB
  * whose `by` cell is the same, in the same order on every call (IKB key, then the records'
@@ -281,9 +300,13 @@ export async function eachPair(
   await own.refill();
   for (let a = own.head(); a !== undefined;) {
     const key = a.key;
+    // rows without a usable key pair with none: seen one by one, not held (there may be millions)
+    const unusable = unusableIkbKey(key);
     let nMine = 0;
     do {
-      mine[nMine++] = a;
+      if (unusable) eachOwn?.(a);
+      else mine[nMine] = a;
+      if (++nMine > j.maxRows && !unusable) tooLarge(j, key);
       own.advance();
       if (!own.ready()) await own.refill();
       a = own.head();
@@ -293,11 +316,18 @@ export async function eachPair(
       if (!other.ready()) await other.refill();
       const b = other.head();
       if (b === undefined || b.key > key) break;
-      if (b.key === key) theirs[nTheirs++] = b;
+      if (b.key === key && !unusable) {
+        theirs[nTheirs++] = b;
+        if (nMine + nTheirs > j.maxRows) tooLarge(j, key);
+      }
       other.advance();
     }
+    if (unusable) {
+      if (pairsOf) for (let i = 0; i < nMine; i++) pairsOf(0);
+      continue;
+    }
     if (eachOwn) for (let i = 0; i < nMine; i++) eachOwn(mine[i]);
-    if (nTheirs === 0 || unusableIkbKey(key)) {
+    if (nTheirs === 0) {
       if (pairsOf) for (let i = 0; i < nMine; i++) pairsOf(0);
       continue;
     }

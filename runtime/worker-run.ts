@@ -27,6 +27,7 @@ export type WorkerOptions = Pick<
   | "maxFieldLength"
   | "maxFields"
   | "maxRecordLength"
+  | "maxIkbRows"
 >;
 
 /** What every worker of a run is started with, besides its job. */
@@ -51,6 +52,7 @@ export function workerRunData(s: DeliveryRun): WorkerRunData {
       maxFieldLength: s.opts.maxFieldLength,
       maxFields: s.opts.maxFields,
       maxRecordLength: s.opts.maxRecordLength,
+      maxIkbRows: s.opts.maxIkbRows,
     },
   };
 }

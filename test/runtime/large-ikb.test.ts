@@ -2,11 +2,34 @@
  * Large IKBs (a delivery whose rows all carry one IKB key): the runtime's look-ups within an IKB
  * go through an index past a size, and give what looking through every record gives: a
  * reference's look-up among the IKB's records (runtime/ikb-lookup.ts `inIkb`), and the pairs of a
- * joined check (runtime/stage-whole-file.ts `eachPair`), in the same order.
+ * joined check (runtime/stage-whole-file.ts `eachPair`), in the same order. An IKB of more rows
+ * than `maxIkbRows` (all of them in memory at once) stops the run with an error that says why,
+ * in the delivery and in T−1, with one thread and over several; rows without a usable IKB key
+ * are not held together and do not count.
  */
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
-import type { KeyedRow } from "../../runtime/assemble.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  groupByKey,
+  LargeIkbError,
+  type KeyedRow,
+} from "../../runtime/assemble.js";
+import { validateDelivery } from "../../runtime/delivery.js";
+import {
+  loadCompiled,
+  type LoadedRuleset,
+} from "../../runtime/load-compiled.js";
+import { generateDelivery } from "../../runtime/synthetic/generate.js";
+import { ensureBuilt } from "../source-folders.js";
 import { inIkb } from "../../runtime/ikb-lookup.js";
 import { eachPair, type JoinedCheck } from "../../runtime/stage-whole-file.js";
 
@@ -96,6 +119,7 @@ describe("the pairs of a joined check", () => {
           const j = { byOwn: 1, byOther: 1 } as JoinedCheck;
           const pairs: string[] = [];
           const counts: number[] = [];
+          const seen: number[] = [];
           await eachPair(
             [
               batches(own, size)[Symbol.asyncIterator](),
@@ -103,9 +127,11 @@ describe("the pairs of a joined check", () => {
             ],
             j,
             (a, b) => pairs.push(`${a.line}-${b.line}`),
-            undefined,
+            (a) => seen.push(a.line),
             (n) => counts.push(n),
           );
+          // every own row seen, in order (those without a usable key too)
+          expect(seen).toEqual(own.map((r) => r.line));
           // every row of the own file with each row of the other with its key (not empty) and its
           // by cell (not empty), in the order of the own rows, then of the other's
           const expected: string[] = [];
@@ -133,4 +159,161 @@ describe("the pairs of a joined check", () => {
     // some IKBs were large enough for the index
     expect(large).toBeGreaterThan(10);
   });
+});
+
+describe("an IKB too large to hold", () => {
+  const rows = (key: string, n: number, from = 2): KeyedRow[] =>
+    Array.from({ length: n }, (_, i) => ({
+      key,
+      line: from + i,
+      cells: [key],
+    }));
+  const groups = async (
+    sources: KeyedRow[][],
+    max: number,
+    size: number,
+  ): Promise<number> => {
+    let n = 0;
+    for await (const batch of groupByKey(
+      sources.map((s) => batches(s, size)[Symbol.asyncIterator]()),
+      max,
+    ))
+      n += batch.length;
+    return n;
+  };
+
+  it("is found as its rows come, whether they end a batch or not, and names the file that passed the limit", async () => {
+    for (const size of [7, 1000]) {
+      const error = await groups(
+        [rows("K1", 30), [...rows("K1", 25), ...rows("K2", 3, 27)]],
+        50,
+        size,
+      ).catch((e: unknown) => e);
+      expect(error, `batches of ${size}`).toBeInstanceOf(LargeIkbError);
+      expect((error as LargeIkbError).source).toBe(1);
+      expect((error as LargeIkbError).key).toBe("K1");
+      // at the limit: held
+      expect(await groups([rows("K1", 30), rows("K1", 20)], 50, size)).toBe(1);
+    }
+    // rows without a usable key: each is checked on its own, however many
+    expect(await groups([rows("", 80), rows(" ", 80)], 50, 7)).toBe(2);
+  });
+
+  it("rows without a usable key come in pieces, when asked for, in the order of one group", async () => {
+    const blank = [rows("", 150_000), rows("", 70_000, 10), rows("K1", 2)];
+    const pieces: KeyedRow[][][] = [];
+    for await (const batch of groupByKey(
+      blank.map((s) => batches(s, 4096)[Symbol.asyncIterator]()),
+      50,
+      true,
+    ))
+      for (const g of batch) pieces.push(g.rows);
+    // more than one piece of "", then K1
+    expect(pieces.length).toBeGreaterThan(2);
+    const lines = (source: number) =>
+      pieces.slice(0, -1).flatMap((p) => p[source].map((r) => r.line));
+    expect(lines(0)).toEqual(blank[0].map((r) => r.line));
+    expect(lines(1)).toEqual(blank[1].map((r) => r.line));
+    expect(pieces.at(-1)![2].map((r) => r.line)).toEqual([2, 3]);
+  });
+
+  const work = mkdtempSync(join(tmpdir(), "regel-large-ikb-"));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  let glo: LoadedRuleset;
+  let glo12: LoadedRuleset;
+  beforeAll(async () => {
+    ensureBuilt();
+    glo = await loadCompiled(join("rulesets", "compiled", "ikb.glo@1.3.0"));
+    glo12 = await loadCompiled(join("rulesets", "compiled", "ikb.glo@1.2.0"));
+  }, 300_000);
+
+  /** A generated delivery (and its T−1) whose IKB files' rows all carry the IKB key `key`. */
+  const oneKey = (key: string, which: "delivery" | "previous") => {
+    const dir = mkdtempSync(join(work, "d-"));
+    const previous = mkdtempSync(join(work, "p-"));
+    rmSync(dir, { recursive: true });
+    rmSync(previous, { recursive: true });
+    generateDelivery(glo.module, {
+      depositors: 300,
+      seed: 5,
+      defectRate: 0.05,
+      markingRate: 0.02,
+      rrd: "2024-03-31",
+      out: dir,
+      previousOut: previous,
+    });
+    const folder = which === "delivery" ? dir : previous;
+    for (const f of readdirSync(folder).filter((f) => f.endsWith(".csv"))) {
+      const lines = readFileSync(join(folder, f), "utf8").split("\n");
+      if (!lines[0].startsWith("ikb_id,")) continue;
+      for (let i = 1; i < lines.length; i++)
+        if (lines[i] !== "")
+          lines[i] = key + lines[i].slice(lines[i].indexOf(","));
+      writeFileSync(join(folder, f), lines.join("\n"));
+    }
+    return { dir, previous };
+  };
+
+  it("stops the run with an error that says why, with one thread and over three: the joined check's pass, or the validate pass", async () => {
+    const { dir } = oneKey("IKB-ALL", "delivery");
+    // ikb.glo@1.3.0 has a joined check (dup0002), whose pass holds the IKB first; 1.2.0 has none
+    const passes = [
+      {
+        l: glo,
+        where:
+          "in natural_person\\.csv, structured_address\\.csv together\\): every row of an IKB is held in memory while they are compared",
+      },
+      {
+        l: glo12,
+        where:
+          // the files in the order the IKB is assembled, up to the one whose rows passed the limit
+          "in natural_person\\.csv, non_natural_person\\.csv, representation\\.csv, bank_account\\.csv together\\): every row of an IKB is held in memory while it is checked",
+      },
+    ];
+    for (const { l, where } of passes)
+      for (const threads of [1, 3]) {
+        const run = validateDelivery(dir, l, {
+          rrd: "2024-03-31",
+          threads,
+          scanSplitBytes: 1,
+          maxIkbRows: 500,
+        });
+        await expect(
+          run,
+          `${l.module.metadata.id}, ${threads} threads`,
+        ).rejects.toThrow(
+          new RegExp(
+            `the rows of IKB key "IKB-ALL" are more than 500 \\(${where}.*: check its ikb_id column`,
+          ),
+        );
+      }
+    // within the limit: validated, as one IKB
+    const report = await validateDelivery(dir, glo, {
+      rrd: "2024-03-31",
+      maxIkbRows: 1_000_000,
+    });
+    expect(report.ikbs?.count).toBe(1);
+  }, 120_000);
+
+  it("in T−1 too", async () => {
+    const { dir, previous } = oneKey("IKB-ALL", "previous");
+    await expect(
+      validateDelivery(dir, glo, {
+        rrd: "2024-03-31",
+        previous,
+        maxIkbRows: 500,
+      }),
+    ).rejects.toThrow(
+      /^the previous delivery: the rows of IKB key "IKB-ALL" are more than 500/,
+    );
+  }, 120_000);
+
+  it("not for rows without an IKB key: each is checked on its own", async () => {
+    const { dir } = oneKey("", "delivery");
+    const report = await validateDelivery(dir, glo, {
+      rrd: "2024-03-31",
+      maxIkbRows: 500,
+    });
+    expect(report.ikbs?.count).toBeGreaterThan(500);
+  }, 120_000);
 });
