@@ -10,7 +10,7 @@
  * @module
  */
 
-import { $ikbIndex, $NO_ROWS } from "./records.js";
+import { $addTo, $ikbIndex, $NO_ROWS } from "./records.js";
 import { $isAscii } from "./text.js";
 
 /** The lowercase hex digest (md5, sha1 or sha256) of a text's UTF-8 bytes, by node:crypto. */
@@ -135,9 +135,7 @@ export function $rowsDerivedInto<T>(
       if (typeof v !== "string" || v.length < $MIN_DERIVED_LENGTH) continue;
       const lower = v.toLowerCase();
       lengths.add(lower.length);
-      const at = byText.get(lower);
-      if (at === undefined) byText.set(lower, [i]);
-      else at.push(i);
+      $addTo(byText, lower, i);
     }
     return { byText, lengths: [...lengths].sort((a, b) => a - b), byDigest: undefined };
   });
@@ -151,9 +149,7 @@ export function $rowsDerivedInto<T>(
         for (const i of at) {
           const v = (rows[i] as Record<string, unknown>)[field] as string;
           for (const digest of [$digestHex("md5", v), $digestHex("sha1", v), $digestHex("sha256", v)]) {
-            const same = byDigest.get(digest);
-            if (same === undefined) byDigest.set(digest, [i]);
-            else same.push(i);
+            $addTo(byDigest, digest, i);
           }
         }
       index.byDigest = byDigest;

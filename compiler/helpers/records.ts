@@ -105,6 +105,13 @@ export function $ikbIndex<I>(ctx: object, rows: readonly unknown[], name: string
   return index;
 }
 
+/** Add `item` to the list of `key` in `lists` (made when the key comes first). */
+export function $addTo<K, V>(lists: Map<K, V[]>, key: K, item: V): void {
+  const same = lists.get(key);
+  if (same === undefined) lists.set(key, [item]);
+  else same.push(item);
+}
+
 /**
  * The records of `rows` (an IKB list of context `ctx`, `key` naming its entity and field) whose
  * `field` is `value` (`===`), in their order; none when `value` is absent. An aggregate whose
@@ -123,9 +130,7 @@ export function $rowsEqual<T>(
     for (let i = 0; i < rows.length; i++) {
       const v = (rows[i] as Record<string, unknown>)[field];
       if (v === undefined) continue;
-      const same = byValue.get(v);
-      if (same === undefined) byValue.set(v, [rows[i]]);
-      else same.push(rows[i]);
+      $addTo(byValue, v, rows[i]);
     }
     return byValue;
   });
@@ -152,9 +157,7 @@ export function $rowsEqualAll<T>(
       const of = fields.map((f) => row[f]);
       if (of.includes(undefined)) continue;
       const text = JSON.stringify(of);
-      const same = byValues.get(text);
-      if (same === undefined) byValues.set(text, [rows[i]]);
-      else same.push(rows[i]);
+      $addTo(byValues, text, rows[i]);
     }
     return byValues;
   });
@@ -243,9 +246,7 @@ export function $sameKey(
       const of = key.map((k) => b[k]);
       if (of.includes(undefined)) continue;
       const text = JSON.stringify(of);
-      const same = byKey.get(text);
-      if (same === undefined) byKey.set(text, [b]);
-      else same.push(b);
+      $addTo(byKey, text, b);
     }
     made = { length: list.length, key, byKey };
     $KEYED_LISTS.set(list, made);

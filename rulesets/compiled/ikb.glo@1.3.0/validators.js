@@ -282,6 +282,14 @@ function $ikbIndex(ctx, rows, name, make) {
     made.set(name, { rows, length: rows.length, index });
     return index;
 }
+/** Add `item` to the list of `key` in `lists` (made when the key comes first). */
+function $addTo(lists, key, item) {
+    const same = lists.get(key);
+    if (same === undefined)
+        lists.set(key, [item]);
+    else
+        same.push(item);
+}
 /**
  * The records of `rows` (an IKB list of context `ctx`, `key` naming its entity and field) whose
  * `field` is `value` (`===`), in their order; none when `value` is absent. An aggregate whose
@@ -296,11 +304,7 @@ function $rowsEqual(ctx, rows, key, field, value) {
             const v = rows[i][field];
             if (v === undefined)
                 continue;
-            const same = byValue.get(v);
-            if (same === undefined)
-                byValue.set(v, [rows[i]]);
-            else
-                same.push(rows[i]);
+            $addTo(byValue, v, rows[i]);
         }
         return byValue;
     });
@@ -323,11 +327,7 @@ function $rowsEqualAll(ctx, rows, key, fields, values) {
             if (of.includes(undefined))
                 continue;
             const text = JSON.stringify(of);
-            const same = byValues.get(text);
-            if (same === undefined)
-                byValues.set(text, [rows[i]]);
-            else
-                same.push(rows[i]);
+            $addTo(byValues, text, rows[i]);
         }
         return byValues;
     });
@@ -411,11 +411,7 @@ function $sameKey(list, a, key) {
             if (of.includes(undefined))
                 continue;
             const text = JSON.stringify(of);
-            const same = byKey.get(text);
-            if (same === undefined)
-                byKey.set(text, [b]);
-            else
-                same.push(b);
+            $addTo(byKey, text, b);
         }
         made = { length: list.length, key, byKey };
         $KEYED_LISTS.set(list, made);
@@ -1019,11 +1015,7 @@ function $rowsDerivedInto(ctx, rows, key, field, id) {
                 continue;
             const lower = v.toLowerCase();
             lengths.add(lower.length);
-            const at = byText.get(lower);
-            if (at === undefined)
-                byText.set(lower, [i]);
-            else
-                at.push(i);
+            $addTo(byText, lower, i);
         }
         return { byText, lengths: [...lengths].sort((a, b) => a - b), byDigest: undefined };
     });
@@ -1037,11 +1029,7 @@ function $rowsDerivedInto(ctx, rows, key, field, id) {
                 for (const i of at) {
                     const v = rows[i][field];
                     for (const digest of [$digestHex("md5", v), $digestHex("sha1", v), $digestHex("sha256", v)]) {
-                        const same = byDigest.get(digest);
-                        if (same === undefined)
-                            byDigest.set(digest, [i]);
-                        else
-                            same.push(i);
+                        $addTo(byDigest, digest, i);
                     }
                 }
             index.byDigest = byDigest;
