@@ -502,16 +502,12 @@ class Grouper {
   private rows: KeyedRow[][] | undefined;
   private at = 0;
 
-  /** Rows without a usable IKB key are handed over in pieces ({@link groupByKey}'s `pieces`). */
-  private readonly piecesOf: boolean;
-
+  /** `pieces`: rows without a usable IKB key are handed over in pieces ({@link groupByKey}). */
   constructor(
     private readonly cursors: readonly Cursor[],
     private readonly maxRows: number,
-    pieces: boolean,
-  ) {
-    this.piecesOf = pieces;
-  }
+    private readonly pieces: boolean,
+  ) {}
 
   /**
    * Throws {@link LargeIkbError} when the group being formed, whose rows from cursor `at` are
@@ -579,7 +575,7 @@ class Grouper {
           // the batch used up: the key's rows may go on in the next one
           if (h === undefined && !c.ready()) {
             if (list === undefined) continue;
-            if (this.piecesOf && list.length >= UNGROUPED_PIECE) {
+            if (this.pieces && list.length >= UNGROUPED_PIECE) {
               // rows without a usable key are checked one by one: handed over in pieces
               for (let i = this.at + 1; i < k; i++) rows[i] = NO_ROWS;
               rows[this.at] = list;

@@ -212,19 +212,9 @@ export function $delivered<R>(list: readonly unknown[] | undefined, r: R, key: r
 }
 
 /**
- * The records of each long list of an IKB ({@link $previous}, {@link $delivered}) by the JSON text
- * of their key fields' values (records with an absent key field left out), with the list's length
- * and the key when made.
- */
-export const $KEYED_LISTS = new WeakMap<
-  readonly unknown[],
-  { length: number; key: readonly string[]; byKey: Map<string, Record<string, unknown>[]> }
->();
-
-/**
- * The first record of `list` whose `key` fields are those of `a` (`===`, each present), through an
- * index of the list made once (a long list: looking through it for every record of the IKB takes
- * time quadratic in the IKB); undefined when there is none.
+ * The first record of `list` whose `key` fields are those of `a` (`===`, each present), through
+ * the list's index by those fields ({@link $rowsEqualAll}, the list its own context: made once per
+ * list); undefined when there is none.
  */
 export function $sameKey(
   list: readonly unknown[],
@@ -232,27 +222,13 @@ export function $sameKey(
   key: readonly string[],
 ): Record<string, unknown> | undefined {
   const values = key.map((k) => a[k]);
-  if (values.includes(undefined)) return undefined;
-  let made = $KEYED_LISTS.get(list);
-  if (
-    made === undefined ||
-    made.length !== list.length ||
-    made.key.length !== key.length ||
-    made.key.some((k, i) => k !== key[i])
-  ) {
-    const byKey = new Map<string, Record<string, unknown>[]>();
-    for (let i = 0; i < list.length; i++) {
-      const b = list[i] as Record<string, unknown>;
-      const of = key.map((k) => b[k]);
-      if (of.includes(undefined)) continue;
-      const text = JSON.stringify(of);
-      $addTo(byKey, text, b);
-    }
-    made = { length: list.length, key, byKey };
-    $KEYED_LISTS.set(list, made);
-  }
-  const candidates = made.byKey.get(JSON.stringify(values));
-  if (candidates === undefined) return undefined;
+  const candidates = $rowsEqualAll(
+    list,
+    list as readonly Record<string, unknown>[],
+    `$sameKey:${key.join(",")}`,
+    key,
+    values,
+  );
   for (const b of candidates) if (key.every((k, i) => b[k] === values[i])) return b;
   return undefined;
 }
