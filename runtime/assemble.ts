@@ -9,14 +9,16 @@
  *
  * @module
  */
-import { createReadStream, createWriteStream, rmSync } from "node:fs";
+import { createWriteStream, rmSync } from "node:fs";
 import { chmod, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { onExit } from "signal-exit";
 import { unusableIkbKey } from "./ikb-key.js";
 import { emptyObjectArray } from "./object-arrays.js";
+import { fileChunks, readCsvBatches } from "./csv-reader.js";
 import { ownerIsGone, readOwner, writeOwner } from "./owner.js";
+import { RUN_HEADER, runRecord, runRows } from "./run-format.js";
 
 /** A CSV row tagged with its IKB key and line. */
 export interface KeyedRow {
@@ -26,7 +28,10 @@ export interface KeyedRow {
 }
 
 /** Order by key (UTF-16 code units, as `<` compares strings), then by line. */
-export function compareKeyed(a: KeyedRow, b: KeyedRow): number {
+export function compareKeyed(
+  a: { key: string; line: number },
+  b: { key: string; line: number },
+): number {
   return a.key < b.key ? -1 : a.key > b.key ? 1 : a.line - b.line;
 }
 
@@ -79,6 +84,28 @@ function removeNow(dir: string): void {
     }
 }
 
+/** Where a {@link RunWriter} writes its runs: a new file's path per call. */
+export interface RunFiles {
+  file(prefix: string): Promise<string>;
+}
+
+/** The `n`-th run file of `prefix` in the sort folder `dir`. */
+function runFileName(dir: string, prefix: string, n: number): string {
+  return join(dir, `${prefix}-${String(n).padStart(5, "0")}.csv`);
+}
+
+/**
+ * Run files in a sort folder that the main thread's {@link TempSpace} made (and removes): a worker
+ * of the run writes its runs there, under a prefix no other writer uses.
+ */
+export class RunFolder implements RunFiles {
+  private n = 0;
+  constructor(private readonly dir: string) {}
+  async file(prefix: string): Promise<string> {
+    return runFileName(this.dir, prefix, this.n++);
+  }
+}
+
 /**
  * A private temporary folder for sort runs (mode 0700, files 0600): the runs hold unmasked rows
  * (names, IBANs). It is removed by {@link TempSpace.dispose}, and also when the process exits
@@ -87,7 +114,7 @@ function removeNow(dir: string): void {
  * starts when the TempSpace is made, so that listing a crowded temporary folder overlaps the
  * run's reading; {@link TempSpace.dispose} (or the first sort folder) waits for it.
  */
-export class TempSpace {
+export class TempSpace implements RunFiles {
   private dir: string | undefined;
   private n = 0;
   private removeExitHook: (() => void) | undefined;
@@ -99,11 +126,12 @@ export class TempSpace {
     this.sweeping.catch(() => undefined);
   }
   async file(prefix: string): Promise<string> {
+    return runFileName(await this.folder(), prefix, this.n++);
+  }
+  /** The sort folder, made now if it was not yet (a worker of the run writes runs into it). */
+  async folder(): Promise<string> {
     this.dir ??= await this.create();
-    return join(
-      this.dir,
-      `${prefix}-${String(this.n++).padStart(5, "0")}.ndjson`,
-    );
+    return this.dir;
   }
   private async create(): Promise<string> {
     await this.sweeping;
@@ -123,39 +151,50 @@ export class TempSpace {
   }
 }
 
+/** Characters of run records a {@link RunWriter} holds when no sort budget is given. */
+export const SORT_BUDGET = 64 * 1024 * 1024;
+
+/** A row held by a {@link RunWriter}: its key and line, and its record in the run format. */
+interface RunEntry {
+  key: string;
+  line: number;
+  record: string;
+}
+
 /**
- * Collects rows and writes them as sorted runs (NDJSON `[key, line, cells]`) whenever the budget of
- * characters held in memory is reached.
+ * Collects rows and writes them as sorted runs (runtime/run-format.ts) whenever the budget of
+ * characters held in memory is reached. A row is held as its record's text, not its cells: one
+ * string instead of one per cell, so that the cells die young (on a shuffled delivery of 1 M
+ * depositors, rows held as cells took a quarter of the run in garbage collection).
  */
 export class RunWriter {
   readonly runs: string[] = [];
-  private rows: KeyedRow[] = [];
+  private entries: RunEntry[] = [];
   private held = 0;
   constructor(
-    private readonly temp: TempSpace,
+    private readonly files: RunFiles,
     private readonly prefix: string,
-    /** Characters of cell text held before a run is written (default 64 M). */
-    private readonly budget = 64 * 1024 * 1024,
+    /** Characters of run records held before a run is written. */
+    private readonly budget = SORT_BUDGET,
   ) {}
 
   /** Add a row; returns true when the budget is full and {@link RunWriter.flush} should be awaited. */
   add(row: KeyedRow): boolean {
-    this.rows.push(row);
-    let size = 64 + row.key.length;
-    for (const c of row.cells) size += c.length + 16;
-    this.held += size;
+    const record = runRecord(row);
+    this.entries.push({ key: row.key, line: row.line, record });
+    this.held += record.length + 64;
     return this.held >= this.budget;
   }
 
   async flush(): Promise<void> {
-    if (this.rows.length === 0) return;
-    const rows = this.rows;
-    this.rows = [];
+    if (this.entries.length === 0) return;
+    const entries = this.entries;
+    this.entries = [];
     this.held = 0;
-    rows.sort(compareKeyed);
-    const path = await this.temp.file(this.prefix);
+    entries.sort(compareKeyed);
+    const path = await this.files.file(this.prefix);
     // written a slice at a time: the run's text is never held whole beside its rows
-    await writeRun(path, slices(rows, 4096));
+    await writeRun(path, recordSlices(entries, 4096));
     this.runs.push(path);
   }
 
@@ -166,42 +205,77 @@ export class RunWriter {
    */
   async finish(fanIn = MERGE_FAN_IN): Promise<void> {
     await this.flush();
-    while (this.runs.length > fanIn) {
-      const runs = this.runs.splice(0);
-      for (let i = 0; i < runs.length; i += fanIn) {
-        const group = runs.slice(i, i + fanIn);
-        if (group.length === 1) {
-          this.runs.push(group[0]);
-          continue;
-        }
-        const path = await this.temp.file(this.prefix);
-        await writeRun(path, mergeRuns(group));
-        await Promise.all(group.map((p) => rm(p, { force: true })));
-        this.runs.push(path);
-      }
-    }
+    const runs = await reduceRuns(this.files, this.prefix, this.runs, fanIn);
+    this.runs.splice(0, this.runs.length, ...runs);
   }
 }
 
 /**
- * Most runs merged at once (the final merge's fan-in). Each open run holds a read buffer of
- * {@link RUN_READ_BUFFER} bytes and the rows parsed from it; 16 bound that at a few MB, where
- * one buffer per run grew with the file (bench/results.md, "The previous delivery").
+ * Merge `runs` {@link MERGE_FAN_IN} at a time into longer ones (removing those merged) until at
+ * most that many are left; returns them.
  */
-export const MERGE_FAN_IN = 16;
+export async function reduceRuns(
+  files: RunFiles,
+  prefix: string,
+  runs: readonly string[],
+  fanIn = MERGE_FAN_IN,
+): Promise<string[]> {
+  let left = [...runs];
+  while (left.length > fanIn) {
+    const merged: string[] = [];
+    for (let i = 0; i < left.length; i += fanIn) {
+      const group = left.slice(i, i + fanIn);
+      if (group.length === 1) {
+        merged.push(group[0]);
+        continue;
+      }
+      const path = await files.file(prefix);
+      await writeRun(path, recordsOf(mergeRuns(group)));
+      await Promise.all(group.map((p) => rm(p, { force: true })));
+      merged.push(path);
+    }
+    left = merged;
+  }
+  return left;
+}
+
+/**
+ * Most runs merged at once (the final merge's fan-in). Each open run holds a read buffer of
+ * {@link RUN_READ_BUFFER} bytes and the rows of one batch; 64 bound that at a few MB, where one
+ * buffer per run grew with the file (bench/results.md, "The previous delivery"). At 16, the 2 M
+ * rows of a shuffled bank_account.csv at 1 M depositors (23 runs) were merged in an extra pass,
+ * written and read once more: 10 s of a 72 s run ("Unsorted deliveries").
+ */
+export const MERGE_FAN_IN = 64;
 
 /** Bytes read from a run at a time. */
 const RUN_READ_BUFFER = 1 << 16;
 
-/** The rows in slices of `n` (a sorted run as a stream of batches). */
-function* slices(rows: KeyedRow[], n: number): Generator<KeyedRow[]> {
-  for (let i = 0; i < rows.length; i += n) yield rows.slice(i, i + n);
+/** The records of `entries` joined in slices of `n` (a sorted run as a stream of texts). */
+function* recordSlices(entries: RunEntry[], n: number): Generator<string> {
+  for (let i = 0; i < entries.length; i += n) {
+    let text = "";
+    const end = Math.min(entries.length, i + n);
+    for (let k = i; k < end; k++) text += entries[k].record;
+    yield text;
+  }
 }
 
-/** Write a stream of sorted batches as one run file (NDJSON `[key, line, cells]`, mode 0600). */
+/** The records of a stream of row batches, a text per batch. */
+async function* recordsOf(
+  batches: AsyncIterable<KeyedRow[]>,
+): AsyncGenerator<string> {
+  for await (const batch of batches) {
+    let text = "";
+    for (const r of batch) text += runRecord(r);
+    yield text;
+  }
+}
+
+/** Write a sorted run's records as one run file (runtime/run-format.ts, mode 0600). */
 async function writeRun(
   path: string,
-  batches: AsyncIterable<KeyedRow[]> | Iterable<KeyedRow[]>,
+  records: AsyncIterable<string> | Iterable<string>,
 ): Promise<void> {
   const out = createWriteStream(path, { mode: 0o600 });
   const done = new Promise<void>((resolve, reject) => {
@@ -211,11 +285,9 @@ async function writeRun(
   // observed below; until then a write error must not become an unhandled rejection
   done.catch(() => undefined);
   try {
-    for await (const batch of batches) {
-      let text = "";
-      for (const r of batch)
-        text += JSON.stringify([r.key, r.line, r.cells]) + "\n";
-      if (!out.write(text))
+    let text = RUN_HEADER;
+    for await (const piece of records) {
+      if (!out.write(text + piece))
         await new Promise<void>((resolve, reject) => {
           const onError = (e: Error): void => reject(e);
           out.once("drain", () => {
@@ -224,34 +296,40 @@ async function writeRun(
           });
           out.once("error", onError);
         });
+      text = "";
     }
+    if (text) out.write(text);
   } finally {
     out.end();
   }
   await done;
 }
 
-/** Read a run file in batches (one per read chunk). */
+/** No limit: a run's records are rows that passed the delivery's limits, with two cells more. */
+const UNLIMITED = Number.MAX_SAFE_INTEGER;
+
+/** Read a run file in batches (one per batch of the reader). */
 async function* readRun(path: string): AsyncGenerator<KeyedRow[]> {
-  let rest = "";
-  for await (const chunk of createReadStream(path, {
-    encoding: "utf8",
-    highWaterMark: RUN_READ_BUFFER,
+  let header = true;
+  for await (const events of readCsvBatches(fileChunks(path, RUN_READ_BUFFER), {
+    maxFieldLength: UNLIMITED,
+    maxFields: UNLIMITED,
+    maxRecordLength: UNLIMITED,
   })) {
-    const text = rest + (chunk as string);
-    const lines = text.split("\n");
-    rest = lines.pop() ?? "";
-    const batch: KeyedRow[] = [];
-    for (const l of lines) {
-      if (!l) continue;
-      const [key, line, cells] = JSON.parse(l) as [string, number, string[]];
-      batch.push({ key, line, cells });
+    let batch = events;
+    if (header) {
+      header = false;
+      const first = events[0];
+      if (
+        first?.kind !== "row" ||
+        first.cells.length !== 1 ||
+        `${first.cells[0]}\n` !== RUN_HEADER
+      )
+        throw new Error(`sort run ${path} is not a run of this version`);
+      batch = events.slice(1);
     }
-    if (batch.length) yield batch;
-  }
-  if (rest) {
-    const [key, line, cells] = JSON.parse(rest) as [string, number, string[]];
-    yield [{ key, line, cells }];
+    const rows = runRows(batch, path);
+    if (rows.length) yield rows;
   }
 }
 

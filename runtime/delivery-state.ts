@@ -118,6 +118,11 @@ export interface DeliveryOptions {
    */
   sealSplitHashes?: number;
   /**
+   * With `threads`, the smallest piece of an IKB file not in IKB key order that one thread sorts
+   * (default 16 MiB, runtime/parallel-sort.ts `SORT_PIECE_BYTES`); for tests of small files.
+   */
+  sortPieceBytes?: number;
+  /**
    * The rows one IKB may have in all its files (default 1,000,000, runtime/assemble.ts
    * `MAX_IKB_ROWS`): every row of an IKB is in memory while it is checked, so a delivery with a
    * larger one (one IKB key written for all its rows) stops with an error instead of running out
@@ -168,6 +173,12 @@ export interface FileState {
    * was recorded.
    */
   resume?: ResumeEntry[];
+  /**
+   * Record boundaries of the file at the same steps, whether or not it is in IKB key order (the
+   * byte offset of a record's start and its line): where the group stage cuts a file that is not
+   * into pieces to sort in parallel (runtime/parallel-sort.ts). Absent when none was recorded.
+   */
+  cuts?: { offset: number; line: number }[];
   /** The whole-file checks of the file (runtime/whole-file.ts). */
   wholeFile: WholeFileCheck[];
   roleByField: number;

@@ -397,6 +397,8 @@ export interface ScanCursor {
   prevKey: string | undefined;
   /** The offset of the last resume point recorded (0: none). */
   lastResume: number;
+  /** The offset of the last cut recorded ({@link FileState.cuts}; 0: none). */
+  lastCut: number;
   /** Bytes between two resume points (stage-read.ts). */
   resumeStep: number;
   /** Good rows so far. */
@@ -633,6 +635,7 @@ class RangeMerge {
   private line: number;
   private prevKey: string | undefined;
   private lastResume: number;
+  private lastCut: number;
   /** The end of the last piece whose resume point was decided. */
   private decided: number;
   /** Whether {@link reserve} ran. */
@@ -649,6 +652,7 @@ class RangeMerge {
     this.line = cursor.line;
     this.prevKey = cursor.prevKey;
     this.lastResume = cursor.lastResume;
+    this.lastCut = cursor.lastCut;
     this.decided = cursor.pieceEnd;
     this.records = cursor.records;
   }
@@ -767,10 +771,15 @@ class RangeMerge {
     }
   }
 
-  /** Record the resume point at the end of a piece of a whole read, as the scan does. */
+  /** Record the resume point and cut at the end of a piece of a whole read, as the scan does. */
   private take(p: Resolved): void {
     this.decided = pieceOf(p.end, this.f.bytes);
-    if (!p.events || !p.sorted) return;
+    if (!p.events) return;
+    if (p.offset - this.lastCut >= this.cursor.resumeStep) {
+      this.lastCut = p.offset;
+      (this.f.cuts ??= []).push({ offset: p.offset, line: p.line });
+    }
+    if (!p.sorted) return;
     if (p.offset - this.lastResume < this.cursor.resumeStep) return;
     this.lastResume = p.offset;
     (this.f.resume ??= []).push({

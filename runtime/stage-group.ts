@@ -14,6 +14,7 @@ import {
   type TempSpace,
 } from "./assemble.js";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
+import { runThreads } from "./stage-partition.js";
 import { goodRows } from "./stage-read.js";
 
 /** The group stage: sort each readable IKB file that is not in IKB key order. */
@@ -21,13 +22,25 @@ export async function groupStage(
   s: DeliveryRun,
   temp: TempSpace,
 ): Promise<void> {
-  for (const f of s.files)
-    if (
+  const unsorted = s.files.filter(
+    (f) =>
       f.report.readStatus === "read" &&
       f.ikbCol >= 0 &&
-      f.report.sortedByIkbKey === false
-    )
-      await sortFile(s, f, temp);
+      f.report.sortedByIkbKey === false,
+  );
+  if (unsorted.length === 0) return;
+  // the module of the threads only for a run that uses them (a chunk of its own in the command)
+  if (
+    runThreads(
+      s,
+      unsorted.reduce((n, f) => n + f.bytes, 0),
+    ) > 1 &&
+    (await (
+      await import("./parallel-sort.js")
+    ).sortInParallel(s, unsorted, temp))
+  )
+    return;
+  for (const f of unsorted) await sortFile(s, f, temp);
 }
 
 /** The good rows of an IKB file in IKB key order: its sorted runs merged, or the file itself. */

@@ -786,6 +786,7 @@ async function scan(
   // threads that run (the system may refuse them: ScanWorkers.start)
   if (resumePoint !== undefined && workers?.splits(f, 0)) await workers.start();
   let lastResume = 0;
+  let lastCut = 0;
   /** Where the workers take over (undefined: this thread reads the file to its end). */
   let split: { offset: number; line: number } | undefined;
   // read here, not in scanBatch: the entities are objects of several shapes (scanBatch, one
@@ -890,6 +891,18 @@ async function scan(
     scanBatch(batch, from);
     if (
       resumePoint !== undefined &&
+      resumePoint.offset - lastCut >= resumeStep &&
+      f.ikbCol >= 0 &&
+      !countOnly
+    ) {
+      lastCut = resumePoint.offset;
+      (f.cuts ??= []).push({
+        offset: resumePoint.offset,
+        line: resumePoint.line,
+      });
+    }
+    if (
+      resumePoint !== undefined &&
       resumePoint.offset - lastResume >= resumeStep &&
       f.ikbCol >= 0 &&
       !countOnly &&
@@ -931,6 +944,7 @@ async function scan(
         pieceEnd: done,
         prevKey,
         lastResume,
+        lastCut,
         resumeStep,
         records,
         sets,
@@ -985,7 +999,7 @@ export function goodRows(
  */
 export async function* keyedRows(
   batches: AsyncIterable<CsvEvent[]>,
-  f: FileState,
+  f: Pick<FileState, "width" | "ikbCol">,
   headerSeen: boolean,
   lo: string | null,
   hi: string | null,
@@ -1011,7 +1025,7 @@ interface KeyedBatchState {
  */
 function keyedBatch(
   batch: CsvEvent[],
-  f: FileState,
+  f: Pick<FileState, "width" | "ikbCol">,
   at: KeyedBatchState,
   lo: string | null,
   hi: string | null,

@@ -91,7 +91,7 @@ async function stopMidSort(signal: NodeJS.Signals): Promise<Stopped> {
     const dir = readdirSync(tempBase).find((n) => n.startsWith("regel-sort-"));
     if (dir) {
       const runs = readdirSync(join(tempBase, dir)).filter((n) =>
-        n.endsWith(".ndjson"),
+        n.endsWith(".csv"),
       );
       if (runs.length >= 3) {
         dirMode = statSync(join(tempBase, dir)).mode & 0o777;

@@ -36,10 +36,12 @@ import { buildPackageOnce } from "./package-build.js";
  * 8.5 MB unpacked, 618 files (2026-12-04). Raised on 2026-12-06, when runtime/cpu-quota.ts (the
  * CPU quota `threads: "auto"` reads) took the tarball from 2.092 to 2.102 MB packed (the module is
  * in dist/runtime, dist/cjs and dist/bin, each with its types or map): 9.35 MB unpacked, 700 files.
+ * Raised on 2026-12-06 for the sort of unsorted files over the threads (runtime/parallel-sort.ts,
+ * sort-worker.ts, run-format.ts): 2.147 MB packed, 9.52 MB unpacked, 715 files.
  */
 const BUDGET = {
-  packedBytes: 2_150_000,
-  unpackedBytes: 9_500_000,
+  packedBytes: 2_200_000,
+  unpackedBytes: 9_600_000,
   files: 750,
 };
 

@@ -52,7 +52,7 @@ describe("the external sort's merge", () => {
     const dir = join(w.runs[0], "..");
     expect(
       readdirSync(dir)
-        .filter((f) => f.endsWith(".ndjson"))
+        .filter((f) => f.endsWith(".csv"))
         .sort(),
     ).toEqual(w.runs.map((p) => p.slice(dir.length + 1)).sort());
   });

@@ -2,7 +2,8 @@
  * The whole run over worker threads on hostile deliveries: a generated ikb.glo@1.3.0 delivery
  * (and its T−1), its files broken the ways a bank's export or a hand edit breaks them, gives the
  * same report folder, byte for byte, with one thread and with three, every pass split (the scan
- * from 1 byte, the key sets' and joined checks' seals from one hash). The scan alone is tested on
+ * from 1 byte, the key sets' and joined checks' seals from one hash, the sort of a file out of key
+ * order in pieces). The scan alone is tested on
  * cut files in parallel-scan.test.ts; this test runs every pass after it too (the seal, the
  * whole-file passes, the validate pass by key range, the merges and the report).
  */
@@ -249,6 +250,7 @@ describe("a hostile delivery over worker threads", () => {
               threads,
               scanSplitBytes,
               sealSplitHashes: 1,
+              sortPieceBytes: scanSplitBytes,
               onThreads: (n) => (used = n),
             });
             return {

@@ -1,0 +1,163 @@
+/**
+ * The group stage's sort over worker threads (issue 15): the IKB files that are not in IKB key
+ * order are cut into pieces at the scan's cuts ({@link FileState.cuts}, record boundaries), and
+ * each thread — this one and the workers of the run's pool — sorts the next piece into runs of its
+ * own (runtime/sort-worker.ts) until none is left. A file's runs are then those of its pieces:
+ * the merge orders every row by key, then line (`compareKeyed`), which no two rows of a file
+ * share, so the validate pass sees the rows in the order one thread's sort gives them, whichever
+ * thread sorted which piece.
+ *
+ * Covered: every file to sort a plain UTF-8 CSV file of one entity (no dialect, no cell
+ * normalisation, no record types, not NDJSON), as the parallel validate pass requires
+ * (runtime/stage-partition.ts); anything else is sorted in this thread.
+ *
+ * @module
+ */
+import { reduceRuns, SORT_BUDGET, type TempSpace } from "./assemble.js";
+import type { DeliveryRun, FileState } from "./delivery-state.js";
+import { runThreads } from "./stage-partition.js";
+import { poolWorkerScript } from "./worker-start.js";
+import { workerRunData } from "./worker-run.js";
+import {
+  SORT_JOB_KIND,
+  sortWork,
+  type SortJob,
+  type SortMessage,
+} from "./sort-worker.js";
+
+/** A piece is at least this large: each ends in a run of its own. */
+export const SORT_PIECE_BYTES = 16 << 20;
+
+/** Pieces per thread, about: enough that the threads end together, few enough runs. */
+const PIECES_PER_THREAD = 4;
+
+/** Why `files` are sorted in this thread, if they are. */
+function notCovered(
+  s: DeliveryRun,
+  files: readonly FileState[],
+): string | undefined {
+  if (s.loaded.compiledSha256 === undefined)
+    return "the ruleset was not loaded from its compiled folder";
+  if (poolWorkerScript() === undefined)
+    return "the worker entry (pool-worker.js) is not built";
+  for (const f of files) {
+    if (f.format !== "csv") return `${f.file} is NDJSON`;
+    if (f.entity.dialect !== undefined || f.normalize !== undefined)
+      return `${f.file} has a dialect`;
+    if (f.recordTypes !== undefined) return `${f.file} holds record types`;
+  }
+  return undefined;
+}
+
+/** One piece of a file: [start, end) in bytes (null: the file's start, its end). */
+interface Piece {
+  file: number;
+  start: { offset: number; line: number } | null;
+  end: number | null;
+  bytes: number;
+}
+
+/** `f` cut at its cuts into pieces of at least `size` bytes, in file order. */
+function piecesOf(f: FileState, file: number, size: number): Piece[] {
+  const out: Piece[] = [];
+  let start: Piece["start"] = null;
+  for (const cut of f.cuts ?? []) {
+    const from = start?.offset ?? 0;
+    if (cut.offset - from < size || f.bytes - cut.offset < size) continue;
+    out.push({ file, start, end: cut.offset, bytes: cut.offset - from });
+    start = cut;
+  }
+  out.push({ file, start, end: null, bytes: f.bytes - (start?.offset ?? 0) });
+  return out;
+}
+
+/**
+ * Sort `files` (IKB files not in IKB key order) into runs over the run's threads, filling their
+ * `runs`; false when they are to be sorted in this thread (one thread asked for or available,
+ * a file not covered).
+ */
+export async function sortInParallel(
+  s: DeliveryRun,
+  files: readonly FileState[],
+  temp: TempSpace,
+): Promise<boolean> {
+  const bytes = files.reduce((n, f) => n + f.bytes, 0);
+  const asked = runThreads(s, bytes);
+  if (asked < 2 || notCovered(s, files) !== undefined) return false;
+  const pools = await import("./worker-pool.js");
+  const pool = pools.runPool(s, asked - 1);
+  if (pool === undefined || pool.size === 0) return false;
+  const threads = Math.min(asked, pool.size + 1);
+  const size = Math.max(
+    s.opts.sortPieceBytes ?? SORT_PIECE_BYTES,
+    Math.ceil(bytes / (threads * PIECES_PER_THREAD)),
+  );
+  const pieces = files.flatMap((f, i) => piecesOf(f, i, size));
+  const dir = await temp.folder();
+  const jobs = pieces.map((p, k): SortJob => ({
+    ...workerRunData(s),
+    path: files[p.file].path,
+    width: files[p.file].width,
+    ikbCol: files[p.file].ikbCol,
+    start: p.start,
+    end: p.end,
+    dir,
+    prefix: `${files[p.file].entity.name}-piece${k}`,
+    // the budget shared between the threads: the memory of one thread's sort
+    budget: Math.max(
+      1,
+      Math.floor((s.opts.sortBudget ?? SORT_BUDGET) / threads),
+    ),
+  }));
+  // the largest pieces first, so that the threads end together
+  const order = pieces
+    .map((p, k) => k)
+    .sort((a, b) => pieces[b].bytes - pieces[a].bytes || a - b);
+  const runs: string[][] = pieces.map(() => []);
+  const rows = new Array<number>(pieces.length).fill(0);
+  const total = files.reduce((n, f) => n + f.report.rowsRead, 0);
+  const names = files.map((f) => f.file).join(", ");
+  const onRows = (k: number, n: number) => {
+    rows[k] = n;
+    const done = rows.reduce((a, b) => a + b, 0);
+    s.opts.onProgress?.({
+      phase: "sort",
+      file: names,
+      done,
+      total,
+      rows: done,
+    });
+  };
+  let next = 0;
+  let failed = false;
+  const thread = async (t: number): Promise<void> => {
+    while (!failed && next < order.length) {
+      const k = order[next++];
+      const job =
+        t === 0
+          ? pools.localJob((port) => sortWork(port, jobs[k], true))
+          : await pool.run(SORT_JOB_KIND, jobs[k]);
+      const link = new pools.WorkerLink<SortMessage, never>(
+        job,
+        t,
+        (n) => onRows(k, n),
+        "the sort",
+      );
+      try {
+        runs[k] = (await link.next("done")).runs;
+      } catch (e) {
+        failed = true;
+        throw e;
+      } finally {
+        await link.stop();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: threads }, (_, t) => thread(t)));
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i];
+    const own = pieces.flatMap((p, k) => (p.file === i ? runs[k] : []));
+    f.runs = await reduceRuns(temp, f.entity.name, own);
+  }
+  return true;
+}

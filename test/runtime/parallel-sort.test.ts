@@ -1,0 +1,115 @@
+/**
+ * The group stage's sort over worker threads (runtime/parallel-sort.ts): a delivery whose IKB
+ * files are not in IKB key order (its rows shuffled, some with quoted line breaks, so that a
+ * piece's reader starts at a record boundary the scan recorded and not at any line feed) gives
+ * the report folder of one thread, byte for byte, when its files are sorted in pieces by three
+ * threads; and the scan records the cuts it sorts them at, whether the file is sorted or not.
+ */
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { validateDelivery } from "../../runtime/delivery.js";
+import {
+  loadCompiled,
+  type LoadedRuleset,
+} from "../../runtime/load-compiled.js";
+import { generateDelivery } from "../../runtime/synthetic/generate.js";
+import { ensureBuilt } from "../source-folders.js";
+import { writtenReportFiles } from "./helpers.js";
+
+const work = mkdtempSync(join(tmpdir(), "regel-parallel-sort-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+let glo: LoadedRuleset;
+beforeAll(async () => {
+  // the workers run the built entry (dist/runtime/pool-worker.js)
+  ensureBuilt();
+  glo = await loadCompiled(join("rulesets", "compiled", "ikb.glo@1.3.0"));
+}, 300_000);
+
+/** A small deterministic generator (xorshift). */
+function random(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x / 4294967296;
+  };
+}
+
+/**
+ * The data rows of every CSV file of `dir` shuffled (the header kept), and every 7th row of the
+ * files given a quoted last field with a line break in it.
+ */
+function shuffleFiles(dir: string, seed: number): void {
+  const r = random(seed);
+  for (const name of readdirSync(dir).filter((f) => f.endsWith(".csv"))) {
+    const path = join(dir, name);
+    const [header, ...rows] = readFileSync(path, "utf8")
+      .split("\n")
+      .filter((l) => l !== "");
+    for (let i = rows.length - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      [rows[i], rows[j]] = [rows[j], rows[i]];
+    }
+    const broken = rows.map((row, i) => {
+      if (i % 7 !== 3) return row;
+      const cells = row.split(",");
+      cells[cells.length - 1] = `"${cells[cells.length - 1]}\nsecond line"`;
+      return cells.join(",");
+    });
+    writeFileSync(path, [header, ...broken, ""].join("\n"));
+  }
+}
+
+describe("the sort over worker threads", () => {
+  it.each([11, 12, 13])(
+    "gives one thread's report folder, byte for byte, with three threads sorting pieces (seed %i)",
+    async (seed) => {
+      const dir = join(work, `d${seed}`);
+      generateDelivery(glo.module, {
+        depositors: 1500,
+        seed,
+        defectRate: 0.1,
+        markingRate: 0.05,
+        duplicateRate: 0.05,
+        rrd: "2024-03-31",
+        out: dir,
+      });
+      shuffleFiles(dir, seed);
+      const run = async (threads: number) => {
+        const report = await validateDelivery(dir, glo, {
+          rrd: "2024-03-31",
+          threads,
+          scanSplitBytes: 1,
+          sealSplitHashes: 1,
+          sortPieceBytes: 1,
+        });
+        return {
+          report,
+          files: await writtenReportFiles(report, work, "utf8"),
+        };
+      };
+      const one = await run(1);
+      const many = await run(3);
+      const unsorted = one.report.files.filter(
+        (f) => f.sortedByIkbKey === false,
+      );
+      expect(unsorted.length).toBeGreaterThan(3);
+      expect([...many.files.keys()]).toEqual([...one.files.keys()]);
+      for (const [name, text] of one.files)
+        expect(many.files.get(name), name).toBe(text);
+    },
+    120_000,
+  );
+});
