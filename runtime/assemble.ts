@@ -168,7 +168,10 @@ interface RunEntry {
  * depositors, rows held as cells took a quarter of the run in garbage collection).
  */
 export class RunWriter {
+  /** The runs written, of every range. */
   readonly runs: string[] = [];
+  /** The runs by range of keys ({@link cuts}): `byRange[k]` holds rows in [cuts[k − 1], cuts[k]). */
+  readonly byRange: string[][];
   private entries: RunEntry[] = [];
   private held = 0;
   constructor(
@@ -176,7 +179,14 @@ export class RunWriter {
     private readonly prefix: string,
     /** Characters of run records held before a run is written. */
     private readonly budget = SORT_BUDGET,
-  ) {}
+    /**
+     * Keys, ascending, that split each run into one file per range of keys (none: one range), so
+     * that each range's rows can be merged apart (runtime/parallel-sort.ts).
+     */
+    private readonly cuts: readonly string[] = [],
+  ) {
+    this.byRange = Array.from({ length: cuts.length + 1 }, () => []);
+  }
 
   /** Add a row; returns true when the budget is full and {@link RunWriter.flush} should be awaited. */
   add(row: KeyedRow): boolean {
@@ -192,21 +202,36 @@ export class RunWriter {
     this.entries = [];
     this.held = 0;
     entries.sort(compareKeyed);
-    const path = await this.files.file(this.prefix);
-    // written a slice at a time: the run's text is never held whole beside its rows
-    await writeRun(path, recordSlices(entries, 4096));
-    this.runs.push(path);
+    let from = 0;
+    for (let k = 0; k <= this.cuts.length; k++) {
+      let end = entries.length;
+      if (k < this.cuts.length) {
+        const cut = this.cuts[k];
+        end = from;
+        while (end < entries.length && entries[end].key < cut) end++;
+      }
+      if (end === from) continue;
+      const path = await this.files.file(this.prefix);
+      // written a slice at a time: the run's text is never held whole beside its rows
+      await writeRun(path, recordSlices(entries, from, end, 4096));
+      this.runs.push(path);
+      this.byRange[k].push(path);
+      from = end;
+    }
   }
 
   /**
-   * Write the last run, then merge runs {@link MERGE_FAN_IN} at a time into longer ones until at
-   * most that many are left: the final merge then holds a bounded number of read buffers however
-   * large the file (each merge pass reads and writes the file once more).
+   * Write the last run, then merge the runs of each range {@link MERGE_FAN_IN} at a time into
+   * longer ones until at most that many are left: the final merge then holds a bounded number of
+   * read buffers however large the file (each merge pass reads and writes the file once more).
    */
   async finish(fanIn = MERGE_FAN_IN): Promise<void> {
     await this.flush();
-    const runs = await reduceRuns(this.files, this.prefix, this.runs, fanIn);
-    this.runs.splice(0, this.runs.length, ...runs);
+    for (const range of this.byRange) {
+      const runs = await reduceRuns(this.files, this.prefix, range, fanIn);
+      range.splice(0, range.length, ...runs);
+    }
+    this.runs.splice(0, this.runs.length, ...this.byRange.flat());
   }
 }
 
@@ -251,11 +276,16 @@ export const MERGE_FAN_IN = 64;
 /** Bytes read from a run at a time. */
 const RUN_READ_BUFFER = 1 << 16;
 
-/** The records of `entries` joined in slices of `n` (a sorted run as a stream of texts). */
-function* recordSlices(entries: RunEntry[], n: number): Generator<string> {
-  for (let i = 0; i < entries.length; i += n) {
+/** The records of `entries` [from, to) joined in slices of `n` (a sorted run as a stream of texts). */
+function* recordSlices(
+  entries: RunEntry[],
+  from: number,
+  to: number,
+  n: number,
+): Generator<string> {
+  for (let i = from; i < to; i += n) {
     let text = "";
-    const end = Math.min(entries.length, i + n);
+    const end = Math.min(to, i + n);
     for (let k = i; k < end; k++) text += entries[k].record;
     yield text;
   }

@@ -165,7 +165,14 @@ export interface FileState {
     /** The target's key set when the target file was read to the end (set before validating). */
     against?: HashSet53;
   }[];
+  /** The sorted runs of a file not in IKB key order (the group stage), all of them. */
   runs?: string[];
+  /**
+   * The same runs by range of IKB keys, when the group stage sorted the file over the threads:
+   * `runs[k]` holds the rows whose key is in [cuts[k − 1], cuts[k]) (no bound at the ends), the
+   * ranges the validate pass splits the delivery into (runtime/stage-partition.ts).
+   */
+  rangeRuns?: RangeRuns;
   /**
    * Where reading may resume in a file sorted by IKB key (the scan's resume points, every
    * 32 KiB to 4 MiB): the byte offset of a record's start, its line, the IKB key of the
@@ -175,10 +182,12 @@ export interface FileState {
   resume?: ResumeEntry[];
   /**
    * Record boundaries of the file at the same steps, whether or not it is in IKB key order (the
-   * byte offset of a record's start and its line): where the group stage cuts a file that is not
-   * into pieces to sort in parallel (runtime/parallel-sort.ts). Absent when none was recorded.
+   * byte offset of a record's start, its line, and the IKB key of the last good row before it):
+   * where the group stage cuts a file that is not into pieces to sort in parallel
+   * (runtime/parallel-sort.ts), and a sample of its keys by bytes, for the ranges of IKB keys.
+   * Absent when none was recorded.
    */
-  cuts?: { offset: number; line: number }[];
+  cuts?: CutPoint[];
   /** The whole-file checks of the file (runtime/whole-file.ts). */
   wholeFile: WholeFileCheck[];
   roleByField: number;
@@ -201,6 +210,20 @@ export interface FileState {
   /** sha256 of the file, fed by the scan's reads (provenance). */
   hash: InputHash;
   sha256?: string | null;
+}
+
+/** A record boundary of a file ({@link FileState.cuts}). */
+export interface CutPoint {
+  offset: number;
+  line: number;
+  lastKey: string | null;
+}
+
+/** A file's runs by range of IKB keys ({@link FileState.rangeRuns}). */
+export interface RangeRuns {
+  /** The ranges' lower bounds but the first's, ascending; the same array for every file. */
+  cuts: readonly string[];
+  runs: string[][];
 }
 
 /** A place where a read of a sorted file may start (see {@link FileState.resume}). */

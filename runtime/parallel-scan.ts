@@ -777,7 +777,11 @@ class RangeMerge {
     if (!p.events) return;
     if (p.offset - this.lastCut >= this.cursor.resumeStep) {
       this.lastCut = p.offset;
-      (this.f.cuts ??= []).push({ offset: p.offset, line: p.line });
+      (this.f.cuts ??= []).push({
+        offset: p.offset,
+        line: p.line,
+        lastKey: p.lastKey,
+      });
     }
     if (!p.sorted) return;
     if (p.offset - this.lastResume < this.cursor.resumeStep) return;

@@ -5,7 +5,10 @@
  * own (runtime/sort-worker.ts) until none is left. A file's runs are then those of its pieces:
  * the merge orders every row by key, then line (`compareKeyed`), which no two rows of a file
  * share, so the validate pass sees the rows in the order one thread's sort gives them, whichever
- * thread sorted which piece.
+ * thread sorted which piece. Each piece's runs are split by range of IKB keys (cut where the
+ * scan's sample of the keys puts about equal bytes in each, runtime/stage-partition.ts
+ * `sampledCutKeys`), one range per thread: the validate pass then validates each range on a
+ * thread of its own, merging only that range's runs ({@link FileState.rangeRuns}).
  *
  * Covered: every file to sort a plain UTF-8 CSV file of one entity (no dialect, no cell
  * normalisation, no record types, not NDJSON), as the parallel validate pass requires
@@ -15,7 +18,7 @@
  */
 import { reduceRuns, SORT_BUDGET, type TempSpace } from "./assemble.js";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
-import { runThreads } from "./stage-partition.js";
+import { runThreads, sampledCutKeys } from "./stage-partition.js";
 import { poolWorkerScript } from "./worker-start.js";
 import { workerRunData } from "./worker-run.js";
 import {
@@ -93,6 +96,12 @@ export async function sortInParallel(
     Math.ceil(bytes / (threads * PIECES_PER_THREAD)),
   );
   const pieces = files.flatMap((f, i) => piecesOf(f, i, size));
+  // the ranges of IKB keys the validate pass will split the delivery into: every piece's runs
+  // are split at them, so that each range's rows are merged on a thread of their own
+  const cuts = sampledCutKeys(
+    s.files.filter((f) => f.report.readStatus === "read" && f.ikbCol >= 0),
+    threads,
+  );
   const dir = await temp.folder();
   const jobs = pieces.map((p, k): SortJob => ({
     ...workerRunData(s),
@@ -103,6 +112,7 @@ export async function sortInParallel(
     end: p.end,
     dir,
     prefix: `${files[p.file].entity.name}-piece${k}`,
+    cuts,
     // the budget shared between the threads: the memory of one thread's sort
     budget: Math.max(
       1,
@@ -113,7 +123,7 @@ export async function sortInParallel(
   const order = pieces
     .map((p, k) => k)
     .sort((a, b) => pieces[b].bytes - pieces[a].bytes || a - b);
-  const runs: string[][] = pieces.map(() => []);
+  const runs: string[][][] = pieces.map(() => []);
   const rows = new Array<number>(pieces.length).fill(0);
   const total = files.reduce((n, f) => n + f.report.rowsRead, 0);
   const names = files.map((f) => f.file).join(", ");
@@ -156,8 +166,13 @@ export async function sortInParallel(
   await Promise.all(Array.from({ length: threads }, (_, t) => thread(t)));
   for (let i = 0; i < files.length; i++) {
     const f = files[i];
-    const own = pieces.flatMap((p, k) => (p.file === i ? runs[k] : []));
-    f.runs = await reduceRuns(temp, f.entity.name, own);
+    const byRange: string[][] = [];
+    for (let r = 0; r <= cuts.length; r++) {
+      const own = pieces.flatMap((p, k) => (p.file === i ? runs[k][r] : []));
+      byRange.push(await reduceRuns(temp, f.entity.name, own));
+    }
+    f.runs = byRange.flat();
+    f.rangeRuns = { cuts, runs: byRange };
   }
   return true;
 }

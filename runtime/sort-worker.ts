@@ -6,8 +6,8 @@
  * sort reads (stage-read.ts `goodRows`): the file is plain CSV, read from a record boundary. The
  * main thread sorts pieces too, with the same code.
  *
- * Messages to the main thread: `progress` (rows sorted), `done` (the runs, in no order that
- * matters: a merge orders rows by key, then line).
+ * Messages to the main thread: `progress` (rows sorted), `done` (the runs by range of keys, in no
+ * order within a range that matters: a merge orders rows by key, then line).
  *
  * @module
  */
@@ -31,13 +31,15 @@ export interface SortJob extends WorkerRunData {
   /** The run's sort folder, and the name its runs start with (no other piece's). */
   dir: string;
   prefix: string;
-  /** Characters of run records held before a run is written (undefined: the default). */
-  budget: number | undefined;
+  /** Characters of run records held before a run is written. */
+  budget: number;
+  /** The keys that split the runs by range (runtime/stage-partition.ts `sampledCutKeys`). */
+  cuts: string[];
 }
 
 /** A sort job's message to the main thread. */
 export type SortMessage =
-  { type: "progress"; rows: number } | { type: "done"; runs: string[] };
+  { type: "progress"; rows: number } | { type: "done"; runs: string[][] };
 
 /** Rows between two progress messages. */
 const PROGRESS_ROWS = 1 << 16;
@@ -52,7 +54,12 @@ export async function sortWork(
   local = false,
 ): Promise<void> {
   if (!local) await loadWorkerRuleset(job);
-  const w = new RunWriter(new RunFolder(job.dir), job.prefix, job.budget);
+  const w = new RunWriter(
+    new RunFolder(job.dir),
+    job.prefix,
+    job.budget,
+    job.cuts,
+  );
   const batches = readCsvFileBatches(job.path, {
     maxFieldLength: job.opts.maxFieldLength,
     maxFields: job.opts.maxFields,
@@ -75,5 +82,5 @@ export async function sortWork(
         port.postMessage({ type: "progress", rows } satisfies SortMessage);
     }
   await w.finish();
-  port.postMessage({ type: "done", runs: w.runs } satisfies SortMessage);
+  port.postMessage({ type: "done", runs: w.byRange } satisfies SortMessage);
 }

@@ -48,7 +48,13 @@ export function rowsByIkbKey(
   s: DeliveryRun,
   f: FileState,
 ): AsyncGenerator<KeyedRow[]> {
+  if (f.rangeRuns !== undefined) return byRange(f.rangeRuns.runs);
   return f.runs ? mergeRuns(f.runs) : goodRows(s, f);
+}
+
+/** The runs of each range merged, range after range: the ranges are in key order. */
+async function* byRange(runs: readonly string[][]): AsyncGenerator<KeyedRow[]> {
+  for (const range of runs) yield* mergeRuns(range);
 }
 
 async function sortFile(

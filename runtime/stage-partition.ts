@@ -12,10 +12,15 @@
  * point whose last key is below its `lo`, skips the rows below `lo` and stops at the first row at
  * or above the next range's `lo`.
  *
- * Covered (first version): every IKB file a plain UTF-8 CSV file of one entity (no dialect, no
- * cell normalisation, no record types, not NDJSON) that the scan found in IKB key order (no sort
- * runs), and no previous delivery (T−1). Anything else is validated in the main thread, exactly
- * as with one thread.
+ * A delivery with files out of IKB key order that the group stage sorted over the threads
+ * (runtime/parallel-sort.ts) is cut where their runs were split ({@link sampledCutKeys}, from the
+ * keys the scan sampled at its cuts): a range reads those files from its runs, and the sorted
+ * files from their resume points as above.
+ *
+ * Covered: every IKB file a plain UTF-8 CSV file of one entity (no dialect, no cell
+ * normalisation, no record types, not NDJSON), in IKB key order or with runs split by range, and
+ * no previous delivery (T−1). Anything else is validated in the main thread, exactly as with one
+ * thread.
  *
  * @module
  */
@@ -54,6 +59,11 @@ export interface KeyRange {
   hi: string | null;
   /** Per IKB file (in the order of the files planned), where to start reading. */
   starts: StartPoint[];
+  /**
+   * Per IKB file, the runs holding its rows of the range, for a file the group stage sorted over
+   * the threads (null: the file is read from its start point); absent: none is.
+   */
+  runs?: (string[] | null)[];
 }
 
 /** How the IKB files are split: one range per worker, in key order (at least two). */
@@ -139,26 +149,35 @@ export function parallelPlan(
       : s.opts.threads === "auto"
         ? "the delivery is too small to gain from more threads"
         : "one thread asked for";
-  const why = notCovered(s, grouped);
+  // files the group stage sorted over the threads: their runs are split at these keys already
+  const partition = grouped.find((f) => f.rangeRuns !== undefined)?.rangeRuns;
+  const why = notCovered(s, grouped, partition?.cuts);
   if (why !== undefined) return why;
   if (poolWorkerScript() === undefined)
     return "the worker entry (pool-worker.js) is not built";
-  const cuts = cutKeys(grouped, bytes, n);
+  const cuts = partition?.cuts ?? cutKeys(grouped, bytes, n);
   if (cuts.length === 0) return "the IKB files are too small to split";
   const los: (string | null)[] = [null, ...cuts];
   return {
     ranges: los.map((lo, k) => ({
       lo,
       hi: los[k + 1] ?? null,
-      starts: grouped.map((f) => startOf(f, lo)),
+      starts: grouped.map((f) =>
+        f.rangeRuns === undefined ? startOf(f, lo) : null,
+      ),
+      runs: grouped.map((f) => f.rangeRuns?.runs[k] ?? null),
     })),
   };
 }
 
-/** Why the parallel pass does not cover the delivery (see the module comment), if it does not. */
+/**
+ * Why the parallel pass does not cover the delivery (see the module comment), if it does not;
+ * `partition`: a file with runs is covered when they are split at these keys.
+ */
 function notCovered(
   s: DeliveryRun,
   grouped: readonly FileState[],
+  partition?: readonly string[],
 ): string | undefined {
   if (s.previous !== undefined) return "a previous delivery is read";
   if (s.loaded.compiledSha256 === undefined)
@@ -168,6 +187,12 @@ function notCovered(
     if (f.entity.dialect !== undefined || f.normalize !== undefined)
       return `${f.file} has a dialect`;
     if (f.recordTypes !== undefined) return `${f.file} holds record types`;
+    if (
+      partition !== undefined &&
+      f.rangeRuns !== undefined &&
+      f.rangeRuns.cuts === partition
+    )
+      continue;
     if (f.runs !== undefined || f.report.sortedByIkbKey !== true)
       return `${f.file} is not in IKB key order`;
   }
@@ -208,6 +233,41 @@ function cutKeys(
     if (best < 0) break;
     cuts.push(after(keys[best]));
     from = best + 1;
+  }
+  return cuts;
+}
+
+/**
+ * Up to n − 1 cut keys, ascending, for IKB files in any order: the keys at the scan's cuts
+ * ({@link FileState.cuts}: the last key before each, a sample of a file's keys spread over its
+ * bytes), each weighing the bytes since the cut before it, the k-th placed where about k/n of
+ * the weight lies below it (runtime/parallel-sort.ts splits its runs at them).
+ */
+export function sampledCutKeys(
+  files: readonly FileState[],
+  n: number,
+): string[] {
+  const samples: { key: string; bytes: number }[] = [];
+  for (const f of files) {
+    let from = 0;
+    for (const c of f.cuts ?? []) {
+      if (c.lastKey !== null)
+        samples.push({ key: c.lastKey, bytes: c.offset - from });
+      from = c.offset;
+    }
+  }
+  samples.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const total = samples.reduce((t, x) => t + x.bytes, 0);
+  const cuts: string[] = [];
+  let below = 0;
+  let k = 1;
+  for (const x of samples) {
+    below += x.bytes;
+    if (k >= n) break;
+    if (below < (total * k) / n) continue;
+    const cut = after(x.key);
+    if (cuts.length === 0 || cut > cuts[cuts.length - 1]) cuts.push(cut);
+    while (k < n && below >= (total * k) / n) k++;
   }
   return cuts;
 }

@@ -899,6 +899,7 @@ async function scan(
       (f.cuts ??= []).push({
         offset: resumePoint.offset,
         line: resumePoint.line,
+        lastKey: prevKey ?? null,
       });
     }
     if (

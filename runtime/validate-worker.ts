@@ -4,7 +4,8 @@
  * runtime/stage-partition.ts planned ({@link validateWork}). It rebuilds the states of the IKB
  * files from their descriptions (only plain data crosses threads), and validates the IKBs whose
  * key is in its range exactly as the main thread would (stage-validate.ts `validateGrouped`),
- * starting each file at its resume point. It hands back its partial state
+ * starting each file at its resume point (or merging the range's runs of a file the group stage
+ * sorted over the threads). It hands back its partial state
  * (runtime/merge-partials.ts). The main thread runs the first range's job itself, over a
  * channel of its own, with the same code.
  *
@@ -16,7 +17,7 @@
  */
 import type { MessagePort } from "node:worker_threads";
 import type { Severity } from "../compiler/contract.js";
-import type { KeyedRow } from "./assemble.js";
+import { mergeRuns, type KeyedRow } from "./assemble.js";
 import { readCsvFileBatches, type CsvProjection } from "./csv-reader.js";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
 import {
@@ -159,6 +160,23 @@ export function rangeRows(
 }
 
 /**
+ * The good rows of the `i`-th file whose IKB key is in `range`, in batches: merged from the
+ * range's runs of a file the group stage sorted over the threads, else read from the file
+ * ({@link rangeRows}; `projection` for that read).
+ */
+function rowsOfRange(
+  s: DeliveryRun,
+  f: FileState,
+  range: KeyRange,
+  i: number,
+  projection?: CsvProjection,
+): AsyncGenerator<KeyedRow[]> {
+  const runs = range.runs?.[i];
+  if (runs !== undefined && runs !== null) return mergeRuns(runs);
+  return rangeRows(s, f, range.starts[i], range.lo, range.hi, projection);
+}
+
+/**
  * The first line of each unique-key candidate in the range, per file that has candidates: the
  * key columns only are decoded.
  */
@@ -176,14 +194,7 @@ async function firstLines(
     keep[f.ikbCol] = 1;
     for (const c of f.keyCols) keep[c] = 1;
     const first = new Map<string, number>();
-    for await (const batch of rangeRows(
-      s,
-      f,
-      range.starts[i],
-      range.lo,
-      range.hi,
-      { keep },
-    ))
+    for await (const batch of rowsOfRange(s, f, range, i, { keep }))
       for (const row of batch)
         if (candidates.has(hash53Cells(row.cells, f.keyCols))) {
           const kt = keyText(s, f, row.cells);
@@ -235,7 +246,7 @@ export async function validateWork(
     s,
     files,
     files.map((f, i) => {
-      const rows = rangeRows(s, f, range.starts[i], range.lo, range.hi);
+      const rows = rowsOfRange(s, f, range, i);
       return stopped === undefined ? rows : unlessStopped(rows, stopped);
     }),
   );

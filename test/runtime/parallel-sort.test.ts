@@ -3,7 +3,8 @@
  * files are not in IKB key order (its rows shuffled, some with quoted line breaks, so that a
  * piece's reader starts at a record boundary the scan recorded and not at any line feed) gives
  * the report folder of one thread, byte for byte, when its files are sorted in pieces by three
- * threads; and the scan records the cuts it sorts them at, whether the file is sorted or not.
+ * threads, which also validate its IKBs by key range from runs split at keys the scan sampled
+ * (`sampledCutKeys`, which puts about equal bytes below each cut).
  */
 import {
   mkdtempSync,
@@ -20,6 +21,8 @@ import {
   loadCompiled,
   type LoadedRuleset,
 } from "../../runtime/load-compiled.js";
+import type { FileState } from "../../runtime/delivery-state.js";
+import { sampledCutKeys } from "../../runtime/stage-partition.js";
 import { generateDelivery } from "../../runtime/synthetic/generate.js";
 import { ensureBuilt } from "../source-folders.js";
 import { writtenReportFiles } from "./helpers.js";
@@ -112,4 +115,61 @@ describe("the sort over worker threads", () => {
     },
     120_000,
   );
+});
+
+describe("sampledCutKeys", () => {
+  /** A file whose scan recorded a cut every `step` bytes after the rows of `keys`. */
+  const file = (keys: (string | null)[], step: number) =>
+    ({
+      cuts: keys.map((lastKey, i) => ({
+        offset: (i + 1) * step,
+        line: i + 2,
+        lastKey,
+      })),
+    }) as unknown as FileState;
+
+  it("cuts ascending, each with about k/n of the sampled bytes below it", () => {
+    const r = random(7);
+    const key = () => `K${String(Math.floor(r() * 1e6)).padStart(7, "0")}`;
+    const files = [
+      file(Array.from({ length: 300 }, key), 1000),
+      file(Array.from({ length: 100 }, key), 3000),
+      file([null, ...Array.from({ length: 50 }, key)], 500),
+    ];
+    const samples = files.flatMap((f) =>
+      f.cuts!.flatMap((c, i) =>
+        c.lastKey === null
+          ? []
+          : [
+              {
+                key: c.lastKey,
+                bytes: c.offset - (f.cuts![i - 1]?.offset ?? 0),
+              },
+            ],
+      ),
+    );
+    const total = samples.reduce((t, x) => t + x.bytes, 0);
+    for (const n of [2, 3, 4, 16]) {
+      const cuts = sampledCutKeys(files, n);
+      expect(cuts).toHaveLength(n - 1);
+      cuts.forEach((cut, k) => {
+        if (k > 0) expect(cut > cuts[k - 1]).toBe(true);
+        const below = samples
+          .filter((x) => x.key < cut)
+          .reduce((t, x) => t + x.bytes, 0);
+        // within the largest sample of the k-th share
+        expect(Math.abs(below - (total * (k + 1)) / n)).toBeLessThanOrEqual(
+          3000,
+        );
+      });
+    }
+  });
+
+  it("gives fewer cuts where the keys do not allow more, and none without samples", () => {
+    expect(sampledCutKeys([file(["A", "A", "A", "A"], 10)], 4)).toEqual([
+      "A\u0000",
+    ]);
+    expect(sampledCutKeys([file([null, null], 10)], 4)).toEqual([]);
+    expect(sampledCutKeys([], 2)).toEqual([]);
+  });
 });
