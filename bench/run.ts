@@ -8,6 +8,8 @@
  *   `--threads` (every core, at least 2; bench/parse-references.ts);
  * - the same with the whole-file checks of bench/rulesets/bench.wholefile (ikb.glo@1.3.0 plus
  *   `unique` / `one ... per` over NP and BA), against the plain validate row;
+ * - the same delivery with the rows of every file shuffled (bench/shuffle.ts), in one thread and
+ *   with `--threads`: a delivery in no IKB key order, sorted through runs;
  * - the same without the duplicate check dup0001 (bench/rulesets/bench.noduplicates), so that the
  *   plain validate row shows what the golden triangle costs (the delivery repeats 1 % of its
  *   depositors, half of them near duplicates: `regel generate --duplicate-rate 0.01`);
@@ -52,6 +54,7 @@ import {
   referenceTable,
   withReferenceSection,
 } from "./parse-references.js";
+import { shuffledCopy } from "./shuffle.js";
 import {
   keystrokeRow,
   measureKeystroke,
@@ -286,6 +289,27 @@ async function main(): Promise<void> {
     ["validate", dir, noDuplicatesDir, RRD],
     options.repeats,
   );
+  const shuffled = `${dir}-shuffled`;
+  if (!existsSync(join(shuffled, "natural_person.csv"))) {
+    process.stderr.write(`shuffling its rows into ${shuffled} ...\n`);
+    await shuffledCopy(dir, shuffled);
+  }
+  const unsorted = measure(
+    "validate, rows shuffled",
+    ["validate", shuffled, COMPILED, RRD],
+    options.repeats,
+  );
+  const unsortedThreads = measure(
+    `validate --threads ${THREADS}, rows shuffled`,
+    ["validate-threads", shuffled, COMPILED, RRD, String(THREADS)],
+    options.repeats,
+  );
+  for (const m of [unsorted, unsortedThreads])
+    for (const k of ["rows", "ikbs", "findings"])
+      if (m[k] !== validate[k])
+        throw new Error(
+          `validate of the shuffled delivery and of the delivery differ in ${k}: ${m[k]} against ${validate[k]}`,
+        );
   const interpreter = measure(
     "interpreter",
     ["interpreter", dir, COMPILED, RRD, lastKey],
@@ -372,6 +396,8 @@ async function main(): Promise<void> {
     `| \`regel validate\` end to end (decode, checks, IKB assembly, file checks, report) | ${seconds(validate.ms)} | ${ratio(validate.ms, parseOnly.ms)} × csv-parse | ≤ 1.5 × | ${validate.peakRssMiB} |`,
     `| the same without the duplicate check dup0001 (${NO_DUPLICATES}; dup0001: \`one customer_id per normalized_name(last_name), date_of_birth, normalized_code(identification_number), identification_country\` over NP) | ${seconds(noDuplicates.ms)} | validate = ${ratio(validate.ms, noDuplicates.ms)} × this | | ${noDuplicates.peakRssMiB} |`,
     `| the same with 3 whole-file checks (${WHOLE_FILE}: \`one customer_id per identification_number\`, \`unique last_name, first_names, date_of_birth\` over NP, \`one count_of_depositors per account_id\` over BA) | ${seconds(wholeFile.ms)} | ${ratio(wholeFile.ms, validate.ms)} × validate | | ${wholeFile.peakRssMiB} |`,
+    `| the same delivery, the data rows of every file shuffled (bench/shuffle.ts: no IKB file in key order, each sorted through runs), one thread (same findings) | ${seconds(unsorted.ms)} | ${ratio(unsorted.ms, validate.ms)} × validate | | ${unsorted.peakRssMiB} |`,
+    `| the same, \`--threads ${THREADS}\` (the sort in pieces, the validate pass by key range over the threads; same findings) | ${seconds(unsortedThreads.ms)} | ${ratio(unsorted.ms, unsortedThreads.ms)} × one thread's throughput | | ${unsortedThreads.peakRssMiB} |`,
     `| reference interpreter, ${Math.round(interpreter.records).toLocaleString("en")} records in ${Math.round(interpreter.ikbs).toLocaleString("en")} IKBs | ${seconds(interpreter.interpreterMs)} | 1.00 | | ${interpreter.peakRssMiB} |`,
     `| compiled validators, same records (same ${Math.round(interpreter.compiledFindings)} findings) | ${seconds(interpreter.compiledMs)} | ${ratio(interpreter.interpreterMs, interpreter.compiledMs)} × faster | ≥ 10 × | |`,
     `| ajv on the equivalent JSON Schema, ${Math.round(ajv.records).toLocaleString("en")} BA records | ${seconds(ajv.ajvMs)} | 1.00 | | ${ajv.peakRssMiB} |`,

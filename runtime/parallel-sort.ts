@@ -18,7 +18,7 @@
  */
 import { reduceRuns, SORT_BUDGET, type TempSpace } from "./assemble.js";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
-import { runThreads, sampledCutKeys } from "./stage-partition.js";
+import { notPlain, runThreads, sampledCutKeys } from "./stage-partition.js";
 import { poolWorkerScript } from "./worker-start.js";
 import { workerRunData } from "./worker-run.js";
 import {
@@ -44,10 +44,8 @@ function notCovered(
   if (poolWorkerScript() === undefined)
     return "the worker entry (pool-worker.js) is not built";
   for (const f of files) {
-    if (f.format !== "csv") return `${f.file} is NDJSON`;
-    if (f.entity.dialect !== undefined || f.normalize !== undefined)
-      return `${f.file} has a dialect`;
-    if (f.recordTypes !== undefined) return `${f.file} holds record types`;
+    const why = notPlain(f);
+    if (why !== undefined) return why;
   }
   return undefined;
 }

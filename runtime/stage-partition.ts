@@ -183,10 +183,8 @@ function notCovered(
   if (s.loaded.compiledSha256 === undefined)
     return "the ruleset was not loaded from its compiled folder";
   for (const f of grouped) {
-    if (f.format !== "csv") return `${f.file} is NDJSON`;
-    if (f.entity.dialect !== undefined || f.normalize !== undefined)
-      return `${f.file} has a dialect`;
-    if (f.recordTypes !== undefined) return `${f.file} holds record types`;
+    const why = notPlain(f);
+    if (why !== undefined) return why;
     if (
       partition !== undefined &&
       f.rangeRuns !== undefined &&
@@ -196,6 +194,18 @@ function notCovered(
     if (f.runs !== undefined || f.report.sortedByIkbKey !== true)
       return `${f.file} is not in IKB key order`;
   }
+  return undefined;
+}
+
+/**
+ * Why a worker cannot read `f` from a record boundary as this thread reads it, if it cannot: it
+ * is not a plain UTF-8 CSV file of one entity (NDJSON, a dialect, record types).
+ */
+export function notPlain(f: FileState): string | undefined {
+  if (f.format !== "csv") return `${f.file} is NDJSON`;
+  if (f.entity.dialect !== undefined || f.normalize !== undefined)
+    return `${f.file} has a dialect`;
+  if (f.recordTypes !== undefined) return `${f.file} holds record types`;
   return undefined;
 }
 
