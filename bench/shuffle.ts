@@ -16,19 +16,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-
-/** xorshift32: a fixed sequence for a seed. */
-function random(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
-}
+import { Random } from "../runtime/synthetic/random.js";
 
 /** Write a copy of the CSV files of `from` into `to`, their data rows shuffled. */
 export async function shuffledCopy(
@@ -37,7 +25,7 @@ export async function shuffledCopy(
   seed = 1,
 ): Promise<void> {
   mkdirSync(to, { recursive: true });
-  const r = random(seed);
+  const r = new Random(seed);
   for (const name of readdirSync(from)
     .filter((f) => f.endsWith(".csv"))
     .sort()) {
@@ -49,7 +37,7 @@ export async function shuffledCopy(
       lines.push(line);
     const header = lines.shift();
     for (let i = lines.length - 1; i > 0; i--) {
-      const j = Math.floor(r() * (i + 1));
+      const j = r.int(0, i);
       const t = lines[i];
       lines[i] = lines[j];
       lines[j] = t;

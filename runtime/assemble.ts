@@ -361,6 +361,7 @@ async function* readRun(path: string): AsyncGenerator<KeyedRow[]> {
     const rows = runRows(batch, path);
     if (rows.length) yield rows;
   }
+  if (header) throw new Error(`sort run ${path} is empty`);
 }
 
 /**

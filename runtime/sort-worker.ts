@@ -1,7 +1,7 @@
 /**
  * The group stage's job on a worker of the run's pool (runtime/worker-pool.ts; the entry is
  * runtime/pool-worker.ts), sent by runtime/parallel-sort.ts: the good rows of one piece of an IKB
- * file that is not in IKB key order — the bytes between two of the scan's resume points — sorted
+ * file that is not in IKB key order — the bytes between two of the scan's cuts — sorted
  * into runs in the run's sort folder ({@link sortWork}). The rows are those the main thread's
  * sort reads (stage-read.ts `goodRows`): the file is plain CSV, read from a record boundary. The
  * main thread sorts pieces too, with the same code.

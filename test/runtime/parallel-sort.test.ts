@@ -24,6 +24,7 @@ import {
 import type { FileState } from "../../runtime/delivery-state.js";
 import { sampledCutKeys } from "../../runtime/stage-partition.js";
 import { generateDelivery } from "../../runtime/synthetic/generate.js";
+import { Random } from "../../runtime/synthetic/random.js";
 import { ensureBuilt } from "../source-folders.js";
 import { writtenReportFiles } from "./helpers.js";
 
@@ -37,32 +38,19 @@ beforeAll(async () => {
   glo = await loadCompiled(join("rulesets", "compiled", "ikb.glo@1.3.0"));
 }, 300_000);
 
-/** A small deterministic generator (xorshift). */
-function random(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
-}
-
 /**
  * The data rows of every CSV file of `dir` shuffled (the header kept), and every 7th row of the
  * files given a quoted last field with a line break in it.
  */
 function shuffleFiles(dir: string, seed: number): void {
-  const r = random(seed);
+  const r = new Random(seed);
   for (const name of readdirSync(dir).filter((f) => f.endsWith(".csv"))) {
     const path = join(dir, name);
     const [header, ...rows] = readFileSync(path, "utf8")
       .split("\n")
       .filter((l) => l !== "");
     for (let i = rows.length - 1; i > 0; i--) {
-      const j = Math.floor(r() * (i + 1));
+      const j = r.int(0, i);
       [rows[i], rows[j]] = [rows[j], rows[i]];
     }
     const broken = rows.map((row, i) => {
@@ -129,8 +117,8 @@ describe("sampledCutKeys", () => {
     }) as unknown as FileState;
 
   it("cuts ascending, each with about k/n of the sampled bytes below it", () => {
-    const r = random(7);
-    const key = () => `K${String(Math.floor(r() * 1e6)).padStart(7, "0")}`;
+    const r = new Random(7);
+    const key = () => `K${String(r.int(0, 999_999)).padStart(7, "0")}`;
     const files = [
       file(Array.from({ length: 300 }, key), 1000),
       file(Array.from({ length: 100 }, key), 3000),

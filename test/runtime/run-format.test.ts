@@ -121,6 +121,8 @@ describe("the sort's run files", () => {
     await expect(read()).rejects.toThrow(/not a run of this version/);
     writeFileSync(path, `${RUN_HEADER}"K,a,K,2\n`);
     await expect(read()).rejects.toThrow(/is damaged/);
+    writeFileSync(path, "");
+    await expect(read()).rejects.toThrow(/is empty/);
     expect(readdirSync(join(path, "..")).some((n) => n.endsWith(".csv"))).toBe(
       true,
     );
