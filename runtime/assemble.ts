@@ -221,9 +221,9 @@ export class RunWriter {
   }
 
   /**
-   * Write the last run, then merge the runs of each range {@link MERGE_FAN_IN} at a time into
-   * longer ones until at most that many are left: the final merge then holds a bounded number of
-   * read buffers however large the file (each merge pass reads and writes the file once more).
+   * Write the last run, then merge runs of each range into longer ones until at most
+   * {@link MERGE_FAN_IN} are left ({@link reduceRuns}): the final merge then holds a bounded number
+   * of read buffers however large the file (each run merged is read and written once more).
    */
   async finish(fanIn = MERGE_FAN_IN): Promise<void> {
     await this.flush();
@@ -236,8 +236,11 @@ export class RunWriter {
 }
 
 /**
- * Merge `runs` {@link MERGE_FAN_IN} at a time into longer ones (removing those merged) until at
- * most that many are left; returns them.
+ * Merge runs of `runs` into longer ones (removing those merged) until at most `fanIn` are left;
+ * returns them. Only as many as that takes are merged: the first `fanIn` runs, or fewer for the
+ * last merge, each merged run put last, so that one of the runs written first is merged again
+ * only when every run given has been. 80 runs take one merge of 17, where merging them all in
+ * groups of 64 wrote all 80 again.
  */
 export async function reduceRuns(
   files: RunFiles,
@@ -245,21 +248,17 @@ export async function reduceRuns(
   runs: readonly string[],
   fanIn = MERGE_FAN_IN,
 ): Promise<string[]> {
-  let left = [...runs];
+  const left = [...runs];
   while (left.length > fanIn) {
-    const merged: string[] = [];
-    for (let i = 0; i < left.length; i += fanIn) {
-      const group = left.slice(i, i + fanIn);
-      if (group.length === 1) {
-        merged.push(group[0]);
-        continue;
-      }
-      const path = await files.file(prefix);
-      await writeRun(path, recordsOf(mergeRuns(group)));
-      await Promise.all(group.map((p) => rm(p, { force: true })));
-      merged.push(path);
-    }
-    left = merged;
+    // merging g runs into one leaves g − 1 fewer
+    const group = left.splice(
+      0,
+      Math.max(2, Math.min(fanIn, left.length - fanIn + 1)),
+    );
+    const path = await files.file(prefix);
+    await writeRun(path, recordsOf(mergeRuns(group)));
+    await Promise.all(group.map((p) => rm(p, { force: true })));
+    left.push(path);
   }
   return left;
 }

@@ -74,4 +74,24 @@ describe("the external sort's merge", () => {
       rows(MERGE_FAN_IN * 4 + 1).sort(compareKeyed),
     );
   });
+
+  it("merges only as many runs as it takes to leave the fan-in, each once where it can", async () => {
+    temp = new TempSpace(mkdtempSync(join(tmpdir(), "regel-test-")));
+    const input = rows(80);
+    const w = new RunWriter(temp, "t", 1); // one row per run: 80 runs
+    for (const r of input) if (w.add(r)) await w.flush();
+    const before = [...w.runs];
+    await w.finish(64);
+    // one merge of 17 runs: the other 63 are left as they were
+    expect(w.runs).toHaveLength(64);
+    expect(w.runs.slice(0, 63)).toEqual(before.slice(17));
+    expect(before.slice(0, 17).some((p) => existsSync(p))).toBe(false);
+    expect(await all(w.runs)).toEqual([...input].sort(compareKeyed));
+    // a fan-in of one still ends, with one run
+    const one = new RunWriter(temp, "u", 1);
+    for (const r of input.slice(0, 5)) if (one.add(r)) await one.flush();
+    await one.finish(1);
+    expect(one.runs).toHaveLength(1);
+    expect(await all(one.runs)).toEqual(input.slice(0, 5).sort(compareKeyed));
+  });
 });
