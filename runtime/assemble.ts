@@ -168,8 +168,6 @@ interface RunEntry {
  * depositors, rows held as cells took a quarter of the run in garbage collection).
  */
 export class RunWriter {
-  /** The runs written, of every range. */
-  readonly runs: string[] = [];
   /** The runs by range of keys ({@link cuts}): `byRange[k]` holds rows in [cuts[k − 1], cuts[k]). */
   readonly byRange: string[][];
   private entries: RunEntry[] = [];
@@ -186,6 +184,11 @@ export class RunWriter {
     private readonly cuts: readonly string[] = [],
   ) {
     this.byRange = Array.from({ length: cuts.length + 1 }, () => []);
+  }
+
+  /** The runs written, of every range, range after range. */
+  get runs(): string[] {
+    return this.byRange.flat();
   }
 
   /** Add a row; returns true when the budget is full and {@link RunWriter.flush} should be awaited. */
@@ -214,7 +217,6 @@ export class RunWriter {
       const path = await this.files.file(this.prefix);
       // written a slice at a time: the run's text is never held whole beside its rows
       await writeRun(path, recordSlices(entries, from, end, 4096));
-      this.runs.push(path);
       this.byRange[k].push(path);
       from = end;
     }
@@ -231,7 +233,6 @@ export class RunWriter {
       const runs = await reduceRuns(this.files, this.prefix, range, fanIn);
       range.splice(0, range.length, ...runs);
     }
-    this.runs.splice(0, this.runs.length, ...this.byRange.flat());
   }
 }
 
