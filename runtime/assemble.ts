@@ -155,22 +155,77 @@ export class TempSpace implements RunFiles {
 export const SORT_BUDGET = 64 * 1024 * 1024;
 
 /** A row held by a {@link RunWriter}: its key and line, and its record in the run format. */
-interface RunEntry {
+export interface RunEntry {
   key: string;
   line: number;
   record: string;
 }
 
 /**
+ * The rows a {@link RunWriter} holds until its next run is written: each row's record
+ * (runtime/run-format.ts) in UTF-8, one after another in one buffer in the order they were added,
+ * and its key, line and where its record starts. A row is held as its record's bytes, not its
+ * cells nor a string: on a shuffled delivery of 1 M depositors, rows held as cells took a quarter
+ * of the run in garbage collection, and records held as strings a tenth in collecting them and
+ * in joining them in key order to write them (bench/results.md, "Unsorted deliveries").
+ */
+class HeldRows {
+  /** The records, from 0 to {@link used}. */
+  bytes = Buffer.allocUnsafe(1 << 16);
+  used = 0;
+  keys: string[] = [];
+  lines: number[] = [];
+  starts: number[] = [];
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  add(key: string, line: number, record: string): void {
+    // (at most 3 bytes of UTF-8 per UTF-16 code unit)
+    const most = this.used + record.length * 3;
+    if (most > this.bytes.length) {
+      const bytes = Buffer.allocUnsafe(Math.max(most, this.bytes.length * 2));
+      this.bytes.copy(bytes, 0, 0, this.used);
+      this.bytes = bytes;
+    }
+    this.keys.push(key);
+    this.lines.push(line);
+    this.starts.push(this.used);
+    this.used += this.bytes.write(record, this.used);
+  }
+
+  /** The rows' places, in key-then-line order ({@link compareKeyed}). */
+  sorted(): number[] {
+    const { keys, lines } = this;
+    const order = Array.from({ length: keys.length }, (_, i) => i);
+    return order.sort((a, b) =>
+      keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : lines[a] - lines[b],
+    );
+  }
+
+  /** Where the record of row `i` ends. */
+  end(i: number): number {
+    return i + 1 < this.starts.length ? this.starts[i + 1] : this.used;
+  }
+
+  /** Hold no rows, keeping the buffer. */
+  clear(): void {
+    this.used = 0;
+    this.keys = [];
+    this.lines = [];
+    this.starts = [];
+  }
+}
+
+/**
  * Collects rows and writes them as sorted runs (runtime/run-format.ts) whenever the budget of
- * characters held in memory is reached. A row is held as its record's text, not its cells: one
- * string instead of one per cell, so that the cells die young (on a shuffled delivery of 1 M
- * depositors, rows held as cells took a quarter of the run in garbage collection).
+ * characters held in memory is reached ({@link HeldRows}).
  */
 export class RunWriter {
   /** The runs by range of keys ({@link cuts}): `byRange[k]` holds rows in [cuts[k − 1], cuts[k]). */
   readonly byRange: string[][];
-  private entries: RunEntry[] = [];
+  private rows: HeldRows | undefined = new HeldRows();
   private held = 0;
   constructor(
     private readonly files: RunFiles,
@@ -193,33 +248,43 @@ export class RunWriter {
 
   /** Add a row; returns true when the budget is full and {@link RunWriter.flush} should be awaited. */
   add(row: KeyedRow): boolean {
-    const record = runRecord(row);
-    this.entries.push({ key: row.key, line: row.line, record });
-    this.held += record.length + 64;
+    return this.addEntry({
+      key: row.key,
+      line: row.line,
+      record: runRecord(row),
+    });
+  }
+
+  /** Add a row as its record ({@link add}'s, made by the caller). */
+  addEntry(entry: RunEntry): boolean {
+    (this.rows ??= new HeldRows()).add(entry.key, entry.line, entry.record);
+    this.held += entry.record.length + 64;
     return this.held >= this.budget;
   }
 
   async flush(): Promise<void> {
-    if (this.entries.length === 0) return;
-    const entries = this.entries;
-    this.entries = [];
+    const rows = this.rows;
+    if (rows === undefined || rows.size === 0) return;
+    // rows added while this run is written go to rows of their own
+    this.rows = undefined;
     this.held = 0;
-    entries.sort(compareKeyed);
+    const order = rows.sorted();
     let from = 0;
     for (let k = 0; k <= this.cuts.length; k++) {
-      let end = entries.length;
+      let end = order.length;
       if (k < this.cuts.length) {
         const cut = this.cuts[k];
         end = from;
-        while (end < entries.length && entries[end].key < cut) end++;
+        while (end < order.length && rows.keys[order[end]] < cut) end++;
       }
       if (end === from) continue;
       const path = await this.files.file(this.prefix);
-      // written a slice at a time: the run's text is never held whole beside its rows
-      await writeRun(path, recordSlices(entries, from, end, 4096));
+      await writeRun(path, recordPieces(rows, order, from, end));
       this.byRange[k].push(path);
       from = end;
     }
+    rows.clear();
+    this.rows ??= rows;
   }
 
   /**
@@ -229,6 +294,7 @@ export class RunWriter {
    */
   async finish(fanIn = MERGE_FAN_IN): Promise<void> {
     await this.flush();
+    this.rows = undefined;
     for (const range of this.byRange) {
       const runs = await reduceRuns(this.files, this.prefix, range, fanIn);
       range.splice(0, range.length, ...runs);
@@ -276,20 +342,34 @@ export const MERGE_FAN_IN = 64;
 /** Bytes read from a run at a time. */
 const RUN_READ_BUFFER = 1 << 16;
 
-/** The records of `entries` [from, to) joined in slices of `n` (a sorted run as a stream of texts). */
-function* recordSlices(
-  entries: RunEntry[],
+/**
+ * The records of the rows `order[from, to)` of `rows`, in that order, in pieces of about
+ * {@link RUN_WRITE_BYTES} (a sorted run as a stream of bytes).
+ */
+function* recordPieces(
+  rows: HeldRows,
+  order: readonly number[],
   from: number,
   to: number,
-  n: number,
-): Generator<string> {
-  for (let i = from; i < to; i += n) {
-    let text = "";
-    const end = Math.min(to, i + n);
-    for (let k = i; k < end; k++) text += entries[k].record;
-    yield text;
+): Generator<Buffer> {
+  let piece = Buffer.allocUnsafe(RUN_WRITE_BYTES);
+  let at = 0;
+  for (let k = from; k < to; k++) {
+    const i = order[k];
+    const start = rows.starts[i];
+    const end = rows.end(i);
+    if (at + end - start > piece.length) {
+      if (at > 0) yield piece.subarray(0, at);
+      piece = Buffer.allocUnsafe(Math.max(RUN_WRITE_BYTES, end - start));
+      at = 0;
+    }
+    at += rows.bytes.copy(piece, at, start, end);
   }
+  if (at > 0) yield piece.subarray(0, at);
 }
+
+/** Bytes of a run written at a time. */
+const RUN_WRITE_BYTES = 1 << 20;
 
 /** The records of a stream of row batches, a text per batch. */
 async function* recordsOf(
@@ -305,7 +385,7 @@ async function* recordsOf(
 /** Write a sorted run's records as one run file (runtime/run-format.ts, mode 0600). */
 async function writeRun(
   path: string,
-  records: AsyncIterable<string> | Iterable<string>,
+  records: AsyncIterable<string | Buffer> | Iterable<string | Buffer>,
 ): Promise<void> {
   const out = createWriteStream(path, { mode: 0o600 });
   const done = new Promise<void>((resolve, reject) => {
@@ -315,9 +395,9 @@ async function writeRun(
   // observed below; until then a write error must not become an unhandled rejection
   done.catch(() => undefined);
   try {
-    let text = RUN_HEADER;
+    out.write(RUN_HEADER);
     for await (const piece of records) {
-      if (!out.write(text + piece))
+      if (!out.write(piece))
         await new Promise<void>((resolve, reject) => {
           const onError = (e: Error): void => reject(e);
           out.once("drain", () => {
@@ -326,9 +406,7 @@ async function writeRun(
           });
           out.once("error", onError);
         });
-      text = "";
     }
-    if (text) out.write(text);
   } finally {
     out.end();
   }

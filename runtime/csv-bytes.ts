@@ -44,6 +44,9 @@ import { emptyObjectArray } from "./object-arrays.js";
 
 const LF = 10;
 const CR = 13;
+const COMMA_BYTE = 0x2c;
+const QUOTE_BYTE = 0x22;
+const SURROGATE = /[\ud800-\udfff]/;
 
 /**
  * Bytes of one unfinished record kept between pieces. A longer record (rescanned from its start
@@ -161,6 +164,8 @@ export class ByteCsvTokenizer {
   private keepLast = 0;
   /** {@link ByteTokenizerOptions.splitLines}, and the delimiter as text (for `split`). */
   private readonly splitLines: boolean;
+  /** A read of records ({@link CsvProjection.records}). */
+  private readonly readsRecords: boolean;
   private readonly delimiterText: string;
   /**
    * Per column, the last cell {@link splitRun} made: like {@link previous}, without positions
@@ -189,6 +194,7 @@ export class ByteCsvTokenizer {
     this.maxRecord = options.maxRecordLength ?? LIMITS.maxRecordLength;
     this.plainMax = Math.min(this.maxField, this.maxRecord, this.maxFields - 1);
     this.splitLines = options.splitLines ?? false;
+    this.readsRecords = projection?.records === true;
     this.delimiterText = options.delimiter ?? ",";
     this.header = options.columns;
     if (options.startLine !== undefined) {
@@ -379,7 +385,13 @@ export class ByteCsvTokenizer {
         this.line++; // an empty line is not a record
       else {
         // within every limit whatever its fields: its cells are made as its delimiters are found
-        const keep = this.projection?.keep;
+        let keep = this.projection?.keep;
+        // a read of records: the line's text, and with it only the cells kept
+        let text: string | undefined;
+        if (this.readsRecords) {
+          text = this.recordText(b, i, end);
+          if (text === undefined) keep = undefined;
+        }
         // in a piece that is not all ASCII: the record, or with a projection the cells it keeps
         const ascii =
           this.allAscii || (keep === undefined && isAscii(b.subarray(i, end)));
@@ -414,7 +426,9 @@ export class ByteCsvTokenizer {
           this.template = blankCells(f);
         }
         this.header ??= cells.slice();
-        this.emit({ kind: "row", cells, line: this.line++ });
+        if (text === undefined)
+          this.emit({ kind: "row", cells, line: this.line++ });
+        else this.emit({ kind: "row", cells, line: this.line++, text });
       }
       i = next;
     }
@@ -433,7 +447,7 @@ export class ByteCsvTokenizer {
     const lines = text.split("\n");
     // ASCII text: a character is a byte (else bytes are counted, for a long line only)
     const ascii = this.allAscii;
-    const keep = this.projection?.keep;
+    const keep = this.readsRecords ? undefined : this.projection?.keep;
     const lastKept = keep === undefined ? 0 : this.lastKept(keep);
     const delimiter = this.delimiterText;
     const seen = this.splitSeen;
@@ -494,6 +508,23 @@ export class ByteCsvTokenizer {
       }
       at += length + 1;
     }
+  }
+
+  /**
+   * The text of the plain line of `b` from `start` to `end`, for a read of records
+   * ({@link CsvProjection.records}): undefined when the file is not separated by `,` and quoted by
+   * `"`, or when the text holds a UTF-16 surrogate (the run format writes such a row as JSON).
+   */
+  private recordText(
+    b: Buffer,
+    start: number,
+    end: number,
+  ): string | undefined {
+    if (this.comma !== COMMA_BYTE || this.quote !== QUOTE_BYTE)
+      return undefined;
+    if (this.allAscii) return this.latin1!.slice(start, end);
+    const text = b.toString("utf8", start, end);
+    return SURROGATE.test(text) ? undefined : text;
   }
 
   /** The last column `keep` keeps (0, which is always kept, when it keeps none after it). */
@@ -699,7 +730,7 @@ export class ByteCsvTokenizer {
     // an empty line is not a record
     if (nf === 1 && this.ends[0] === this.starts[0]) return;
     const cells: string[] = new Array(nf);
-    const keep = this.projection?.keep;
+    const keep = this.readsRecords ? undefined : this.projection?.keep;
     const starts = this.starts;
     const ends = this.ends;
     const kinds = this.kinds;

@@ -25,6 +25,12 @@ import { emptyObjectArray } from "./object-arrays.js";
 export interface CsvRow {
   cells: string[];
   line: number;
+  /**
+   * The record's text, its cells joined by `,`, when the read asked for it
+   * ({@link CsvProjection.records}) and the record is a plain line (no quote, no CR); the cells
+   * the projection drops are then `""`.
+   */
+  text?: string;
 }
 
 /** Why a record could not be read. */
@@ -155,6 +161,13 @@ export const DEFAULT_TOKENIZER: "bytes" | "text" = "bytes";
  */
 export interface CsvProjection {
   keep?: Uint8Array;
+  /**
+   * Give a record's text with it where the byte tokenizer reads it as a plain line of a file
+   * separated by `,` and quoted by `"` (`CsvRow.text`; a line with a UTF-16 surrogate has none):
+   * then, and only then, `keep` applies; every other record has all its cells. The external sort
+   * writes that text as it is (runtime/run-format.ts) instead of joining the cells again.
+   */
+  records?: boolean;
 }
 
 /**
@@ -234,13 +247,15 @@ export class CsvTokenizer {
   /** The field separator and the quote character (-1: none), as character codes. */
   private readonly comma: number;
   private readonly quote: number;
+  /** Cells to materialize (none dropped in a read of records). */
+  private readonly projection: CsvProjection | undefined;
   /** The encoding the bytes were decoded from, to name it when a byte is not valid in it. */
   private readonly encoding: CsvEncoding;
 
   constructor(
     private readonly emit: (e: CsvEvent) => void,
     maxFieldLength: number = LIMITS.maxFieldLength,
-    private readonly projection?: CsvProjection,
+    projection?: CsvProjection,
     limits: {
       maxFields?: number;
       maxRecordLength?: number;
@@ -250,6 +265,8 @@ export class CsvTokenizer {
       columns?: readonly string[];
     } = {},
   ) {
+    // a read of records gives none from this tokenizer: every record has all its cells
+    this.projection = projection?.records === true ? undefined : projection;
     this.header = limits.columns;
     this.comma = (limits.delimiter ?? ",").charCodeAt(0);
     this.quote =

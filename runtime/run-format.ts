@@ -43,6 +43,18 @@ export function runRecord(row: KeyedRow): string {
   return `${csvCell(JSON.stringify([row.key, row.line, cells]))},${JSON_MARK}\n`;
 }
 
+/**
+ * {@link runRecord} of a row whose cells are a plain line's (`CsvRow.text`: no quote, CR, LF or
+ * surrogate; its cells joined by `,`): that text as it is, then the key and the line.
+ */
+export function plainRunRecord(
+  text: string,
+  key: string,
+  line: number,
+): string {
+  return `${text},${key},${line}\n`;
+}
+
 function commas(text: string): number {
   let n = 0;
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === COMMA) n++;

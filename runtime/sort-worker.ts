@@ -3,7 +3,7 @@
  * runtime/pool-worker.ts), sent by runtime/parallel-sort.ts: the good rows of one piece of an IKB
  * file that is not in IKB key order — the bytes between two of the scan's cuts — sorted
  * into runs in the run's sort folder ({@link sortWork}). The rows are those the main thread's
- * sort reads (stage-read.ts `goodRows`): the file is plain CSV, read from a record boundary. The
+ * sort reads (stage-read.ts `goodRunEntries`): the file is plain CSV, read from a record boundary. The
  * main thread sorts pieces too, with the same code.
  *
  * Messages to the main thread: `progress` (rows sorted), `done` (the runs by range of keys, in no
@@ -15,7 +15,7 @@ import type { MessagePort } from "node:worker_threads";
 import { RunFolder, RunWriter } from "./assemble.js";
 import { readCsvFileBatches } from "./csv-reader.js";
 import type { StartPoint } from "./stage-partition.js";
-import { keyedRows } from "./stage-read.js";
+import { recordsProjection, runEntries } from "./stage-read.js";
 import { loadWorkerRuleset, type WorkerRunData } from "./worker-run.js";
 
 /** The kind of a sort job on a worker of the pool. */
@@ -66,18 +66,13 @@ export async function sortWork(
     maxRecordLength: job.opts.maxRecordLength,
     start: job.start ?? undefined,
     end: job.end ?? undefined,
+    projection: recordsProjection(job),
   });
   let rows = 0;
   // from a resume point the first record is data; from the file's start it is the header
-  for await (const batch of keyedRows(
-    batches,
-    job,
-    job.start !== null,
-    null,
-    null,
-  ))
-    for (const row of batch) {
-      if (w.add(row)) await w.flush();
+  for await (const batch of runEntries(batches, job, job.start !== null))
+    for (const entry of batch) {
+      if (w.addEntry(entry)) await w.flush();
       if ((++rows & (PROGRESS_ROWS - 1)) === 0)
         port.postMessage({ type: "progress", rows } satisfies SortMessage);
     }

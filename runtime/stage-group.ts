@@ -15,7 +15,7 @@ import {
 } from "./assemble.js";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
 import { runThreads } from "./stage-partition.js";
-import { goodRows } from "./stage-read.js";
+import { goodRows, goodRunEntries } from "./stage-read.js";
 
 /** The group stage: sort each readable IKB file that is not in IKB key order. */
 export async function groupStage(
@@ -65,9 +65,9 @@ async function sortFile(
   const w = new RunWriter(temp, f.entity.name, s.opts.sortBudget);
   let n = 0;
   const total = f.report.rowsRead;
-  for await (const batch of goodRows(s, f))
-    for (const row of batch) {
-      if (w.add(row)) await w.flush();
+  for await (const batch of goodRunEntries(s, f))
+    for (const entry of batch) {
+      if (w.addEntry(entry)) await w.flush();
       if (s.opts.onProgress && (++n & 0xffff) === 0)
         s.opts.onProgress({
           phase: "sort",

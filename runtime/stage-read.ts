@@ -13,7 +13,8 @@
 import { existsSync, lstatSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { FileRule, Severity } from "../compiler/contract.js";
-import type { KeyedRow, TempSpace } from "./assemble.js";
+import type { KeyedRow, RunEntry, TempSpace } from "./assemble.js";
+import { plainRunRecord, runRecord } from "./run-format.js";
 import {
   readCsvFileBatches,
   type CsvEvent,
@@ -1052,6 +1053,78 @@ function keyedBatch(
     out[n++] = { key, line: ev.line, cells: ev.cells };
   }
   out.length = n;
+  return out;
+}
+
+/**
+ * The good rows of `f` (as {@link goodRows} gives them), each as its record of a sort run
+ * (runtime/run-format.ts), for the external sort (runtime/stage-group.ts): read as records
+ * ({@link recordsProjection}), a plain line is written as it was read, not split into cells and
+ * joined again.
+ */
+export function goodRunEntries(
+  s: DeliveryRun,
+  f: FileState,
+): AsyncGenerator<RunEntry[]> {
+  return runEntries(
+    events(s, f, undefined, false, recordsProjection(f)),
+    f,
+    f.entity.dialect?.header === false,
+  );
+}
+
+/** A read of records of `f` that makes only its IKB key's cell of a plain line. */
+export function recordsProjection(
+  f: Pick<FileState, "width" | "ikbCol">,
+): CsvProjection {
+  const keep = new Uint8Array(f.width);
+  keep[f.ikbCol] = 1;
+  return { keep, records: true };
+}
+
+/**
+ * The rows of `batches` that {@link keyedRows} gives (without `lo` and `hi`), as run entries:
+ * a row read with its text (`CsvRow.text`) is that text, another its cells joined.
+ */
+export async function* runEntries(
+  batches: AsyncIterable<CsvEvent[]>,
+  f: Pick<FileState, "width" | "ikbCol">,
+  headerSeen: boolean,
+): AsyncGenerator<RunEntry[]> {
+  const at: KeyedBatchState = { headerSeen, past: false };
+  for await (const batch of batches) {
+    const out = runEntryBatch(batch, f, at);
+    if (out.length) yield out;
+  }
+}
+
+/** The run entries of one batch of {@link runEntries}; the same rows as {@link keyedBatch}'s. */
+function runEntryBatch(
+  batch: readonly CsvEvent[],
+  f: Pick<FileState, "width" | "ikbCol">,
+  at: KeyedBatchState,
+): RunEntry[] {
+  const out: RunEntry[] = [];
+  const width = f.width;
+  const ikbCol = f.ikbCol;
+  for (let i = 0; i < batch.length; i++) {
+    const ev = batch[i];
+    if (!at.headerSeen) {
+      at.headerSeen = true;
+      continue;
+    }
+    if (ev.kind === "problem" || ev.cells.length !== width) continue;
+    const key = ev.cells[ikbCol];
+    const line = ev.line;
+    out.push({
+      key,
+      line,
+      record:
+        ev.text === undefined
+          ? runRecord({ key, line, cells: ev.cells })
+          : plainRunRecord(ev.text, key, line),
+    });
+  }
   return out;
 }
 

@@ -16,7 +16,17 @@ import {
   TempSpace,
   type KeyedRow,
 } from "../../runtime/assemble.js";
-import { RUN_HEADER, runRecord } from "../../runtime/run-format.js";
+import { readCsvBatches } from "../../runtime/csv-reader.js";
+import {
+  plainRunRecord,
+  RUN_HEADER,
+  runRecord,
+} from "../../runtime/run-format.js";
+import {
+  keyedRows,
+  recordsProjection,
+  runEntries,
+} from "../../runtime/stage-read.js";
 
 let temp: TempSpace | undefined;
 afterEach(async () => {
@@ -125,6 +135,69 @@ describe("the sort's run files", () => {
     await expect(read()).rejects.toThrow(/is empty/);
     expect(readdirSync(join(path, "..")).some((n) => n.endsWith(".csv"))).toBe(
       true,
+    );
+  });
+
+  it("property: the sort's read of records gives each good row the record runRecord makes of its cells (plain lines as read, others joined again), whatever the file holds", async () => {
+    const cell = fc.oneof(
+      {
+        weight: 8,
+        arbitrary: fc.constantFrom("C1", "C2", "b", "", "12.50", "x y"),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom("é", "Müller", "€", "😀", "\u0000", "j"),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom('"q"', '"a,b"', '"x\ny"', '"a""b"', 'a"b'),
+      },
+      { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 4 }) },
+    );
+    const line = fc.tuple(
+      fc.array(cell, { minLength: 1, maxLength: 5 }),
+      fc.constantFrom("\n", "\r\n", "\r"),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(line, { minLength: 1, maxLength: 14 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        async (lines, width, keyAt, at) => {
+          const bytes = Buffer.from(
+            lines.map(([c, eol]) => c.join(",") + eol).join(""),
+          );
+          const cuts = [...new Set(at.map((p) => p % (bytes.length + 1)))]
+            .sort((a, b) => a - b)
+            .concat(bytes.length);
+          const chunks = cuts.map((p, i) =>
+            bytes.subarray(i === 0 ? 0 : cuts[i - 1], p),
+          );
+          const f = { width, ikbCol: keyAt % width };
+          const expected: string[] = [];
+          for await (const b of keyedRows(
+            readCsvBatches(chunks),
+            f,
+            false,
+            null,
+            null,
+          ))
+            for (const r of b) expected.push(runRecord(r));
+          const got: string[] = [];
+          for await (const b of runEntries(
+            readCsvBatches(chunks, { projection: recordsProjection(f) }),
+            f,
+            false,
+          ))
+            for (const e of b) got.push(e.record);
+          expect(got).toEqual(expected);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+    expect(plainRunRecord("C1,Müller,", "C1", 12)).toBe(
+      runRecord({ key: "C1", line: 12, cells: ["C1", "Müller", ""] }),
     );
   });
 });
