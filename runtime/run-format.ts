@@ -5,8 +5,9 @@
  * its line number (`cells…,key,line`), a cell quoted only when it holds a quote, comma, CR or LF.
  *
  * A row whose text holds a UTF-16 surrogate (NDJSON can give an unpaired one, which UTF-8 could
- * not carry unchanged), or that has no cells, is written as JSON instead: one quoted cell with
- * `[key, line, cells]`, then `j` where the line number would be.
+ * not carry unchanged) or a U+FFFF (NDJSON's `\uffff`, which the reader takes for an invalid
+ * byte's mark), or that has no cells, is written as JSON instead, those characters escaped: one
+ * quoted cell with `[key, line, cells]`, then `j` where the line number would be.
  *
  * Measured on a shuffled delivery of 1 M depositors (bench/results.md, "Unsorted deliveries"):
  * runs of JSON took 18.4 s of the run to parse back (`JSON.parse`, every cell a new string); read
@@ -20,11 +21,14 @@ import type { CsvEvent } from "./csv-reader.js";
 /** The first line of every run file. */
 export const RUN_HEADER = "regel-run-1\n";
 
-/** Where a plain row's joined text would be misread: a quote, CR, LF or surrogate. */
-const NOT_PLAIN = /["\r\n\ud800-\udfff]/;
+/** Where a plain row's joined text would be misread: a quote, CR, LF, surrogate or U+FFFF. */
+const NOT_PLAIN = /["\r\n\ud800-\udfff\uffff]/;
 /** A cell that must be quoted. */
 const QUOTED = /[",\r\n]/;
-const SURROGATE = /[\ud800-\udfff]/;
+/** What UTF-8 cannot carry, or the reader reads as an invalid byte (runtime/csv-reader.ts `INVALID`). */
+const NOT_CSV = /[\ud800-\udfff\uffff]/;
+/** The same, each character of it, to escape in JSON. */
+const NOT_CSV_ALL = /[\ud800-\udfff\uffff]/g;
 const COMMA = 0x2c;
 const JSON_MARK = "j";
 
@@ -37,10 +41,15 @@ export function runRecord(row: KeyedRow): string {
       if (commas(text) === cells.length) return `${text},${row.line}\n`;
       return `${cells.map(csvCell).join(",")},${csvCell(row.key)},${row.line}\n`;
     }
-    if (!SURROGATE.test(text))
+    if (!NOT_CSV.test(text))
       return `${cells.map(csvCell).join(",")},${csvCell(row.key)},${row.line}\n`;
   }
-  return `${csvCell(JSON.stringify([row.key, row.line, cells]))},${JSON_MARK}\n`;
+  // (JSON.stringify escapes a lone surrogate, not a paired one nor U+FFFF)
+  const json = JSON.stringify([row.key, row.line, cells]).replace(
+    NOT_CSV_ALL,
+    (c) => `\\u${c.charCodeAt(0).toString(16)}`,
+  );
+  return `${csvCell(json)},${JSON_MARK}\n`;
 }
 
 /**

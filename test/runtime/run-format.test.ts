@@ -4,7 +4,15 @@
  * quotes, commas, CR, LF, NUL, a byte order mark, unpaired surrogates (NDJSON can give them), the
  * JSON marker `j`, no cells at all — in key-then-line order, from one run and from several.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -17,6 +25,8 @@ import {
   type KeyedRow,
 } from "../../runtime/assemble.js";
 import { readCsvBatches } from "../../runtime/csv-reader.js";
+import { validateDelivery } from "../../runtime/delivery.js";
+import { loadCompiled } from "../../runtime/load-compiled.js";
 import {
   plainRunRecord,
   RUN_HEADER,
@@ -52,6 +62,8 @@ const hostileText = fc.oneof(
     "\ufeffstart",
     "\ud800",
     "x\udfffy",
+    "\uffff",
+    "a\uffffb",
     "😀",
     "regel-run-1",
     " padded ",
@@ -113,6 +125,10 @@ describe("the sort's run files", () => {
     );
     expect(runRecord({ key: "K", line: 3, cells: ["\ud800"] })).toBe(
       '"[""K"",3,[""\\ud800""]]",j\n',
+    );
+    // U+FFFF, which the reader takes for an invalid byte's mark, and a surrogate pair: escaped
+    expect(runRecord({ key: "K", line: 4, cells: ["a\uffff", "😀"] })).toBe(
+      '"[""K"",4,[""a\\uffff"",""\\ud83d\\ude00""]]",j\n',
     );
   });
 
@@ -199,5 +215,82 @@ describe("the sort's run files", () => {
     expect(plainRunRecord("C1,Müller,", "C1", 12)).toBe(
       runRecord({ key: "C1", line: 12, cells: ["C1", "Müller", ""] }),
     );
+  });
+
+  it("property: a sort run's rows in key-then-line order whatever their keys: long shared prefixes, characters from 127 up, NUL, keys that are prefixes of others", async () => {
+    const key = fc
+      .tuple(
+        fc.constantFrom("", "C000000000", "C0000000001234", "NL91ABNA041716"),
+        fc.array(
+          fc.constantFrom("0", "1", "\u0000", "\u007f", "é", "😀", "~"),
+          {
+            maxLength: 8,
+          },
+        ),
+      )
+      .map(([prefix, rest]) => prefix + rest.join(""));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ key, cells: fc.array(key, { maxLength: 2 }) }), {
+          maxLength: 40,
+        }),
+        fc.constantFrom(200, 1 << 30),
+        async (rows, budget) => {
+          const input = rows.map((r, i) => ({ ...r, line: 40 - i }));
+          const { back } = await roundTrip(input, budget);
+          expect(back).toEqual([...input].sort(compareKeyed));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("an NDJSON file out of IKB key order whose value holds U+FFFF (`\\uffff`) is sorted and validated as the same file in key order (it stopped the run: a run file damaged)", async () => {
+    const glo = await loadCompiled(
+      join("rulesets", "compiled", "ikb.glo@1.3.0"),
+    );
+    const work = mkdtempSync(join(tmpdir(), "regel-test-"));
+    try {
+      const findings = async (reversed: boolean) => {
+        const dir = join(work, String(reversed));
+        cpSync(join("examples", "ikb-delivery"), dir, { recursive: true });
+        const [header, ...rows] = readFileSync(
+          join(dir, "natural_person.csv"),
+          "utf8",
+        )
+          .trim()
+          .split("\n");
+        const columns = header.split(",");
+        const objects = rows.map((row) =>
+          Object.fromEntries(row.split(",").map((c, i) => [columns[i], c])),
+        );
+        objects[5].first_names += "\uffff";
+        if (reversed) objects.reverse();
+        writeFileSync(
+          join(dir, "natural_person.ndjson"),
+          objects
+            .map((o) => JSON.stringify(o).replace("\uffff", "\\uffff"))
+            .join("\n") + "\n",
+        );
+        unlinkSync(join(dir, "natural_person.csv"));
+        const report = await validateDelivery(dir, glo, {
+          rrd: "2024-03-31",
+          threads: 1,
+          tempDir: work,
+        });
+        const np = report.files.find((f) => f.entity === "NP")!;
+        expect(np.sortedByIkbKey).toBe(!reversed);
+        return {
+          status: report.status,
+          rows: report.files.map((f) => [f.rowsRead, f.rowsValidated]),
+          findings: report.rules.map((r) => [r.code, r.count]),
+        };
+      };
+      const inOrder = await findings(false);
+      expect(await findings(true)).toEqual(inOrder);
+      expect(inOrder.findings.some(([, n]) => (n as number) > 0)).toBe(true);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });
