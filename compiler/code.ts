@@ -66,10 +66,11 @@ export function escapeNonAscii(value: string): string {
 /**
  * A string as a TypeScript string literal: JSON-quoted, with every non-ASCII character escaped
  * too (`\uXXXX`, the same value), so the literal is ASCII: U+2028, U+2029 and the bidirectional
- * control characters (see {@link escapeInvisible}) included.
+ * control characters (see {@link escapeInvisible}) included; and DEL (U+007F), which JSON leaves
+ * as it is, so that the literal is printable ASCII.
  */
 export function quote(value: string): string {
-  return escapeNonAscii(JSON.stringify(value));
+  return escapeNonAscii(JSON.stringify(value)).replaceAll("\x7f", "\\u007f");
 }
 
 /** Any value as a literal fragment. Plain data only (JSON-like plus bigint and undefined). */
