@@ -3,8 +3,8 @@
  * runtime/pool-worker.ts), sent by runtime/parallel-sort.ts: the good rows of one piece of an IKB
  * file that is not in IKB key order — the bytes between two of the scan's cuts — sorted
  * into runs in the run's sort folder ({@link sortWork}). The rows are those the main thread's
- * sort reads (stage-read.ts `goodRunEntries`): the file is plain CSV, read from a record boundary. The
- * main thread sorts pieces too, with the same code.
+ * sort reads (stage-read.ts `goodRunEntries`): the file is plain CSV, read from a record
+ * boundary. The main thread sorts pieces too, with the same code.
  *
  * Messages to the main thread: `progress` (rows sorted), `done` (the runs by range of keys, in no
  * order within a range that matters: a merge orders rows by key, then line).
