@@ -219,6 +219,43 @@ export interface CutPoint {
   lastKey: string | null;
 }
 
+/** Where the scan last marked record boundaries of a file ({@link markBoundary}). */
+export interface BoundaryMarks {
+  /** The offset of the last cut recorded (0: none). */
+  lastCut: number;
+  /** The offset of the last resume point recorded (0: none). */
+  lastResume: number;
+  /** Bytes between two cuts, and between two resume points. */
+  step: number;
+}
+
+/**
+ * At the record boundary `at` of `f`, reached by the scan: a cut ({@link FileState.cuts}) when
+ * `marks.step` bytes have passed since the last one, and while the file is in IKB key order
+ * (`sorted`) a resume point ({@link FileState.resume}) likewise. Called by the scan in this thread
+ * (stage-read.ts) and where the parallel scan's ranges are joined (parallel-scan.ts), so that
+ * both record the same points.
+ */
+export function markBoundary(
+  f: FileState,
+  marks: BoundaryMarks,
+  at: ResumeEntry,
+  sorted: boolean,
+): void {
+  if (at.offset - marks.lastCut >= marks.step) {
+    marks.lastCut = at.offset;
+    (f.cuts ??= []).push({
+      offset: at.offset,
+      line: at.line,
+      lastKey: at.lastKey,
+    });
+  }
+  if (sorted && at.offset - marks.lastResume >= marks.step) {
+    marks.lastResume = at.offset;
+    (f.resume ??= []).push(at);
+  }
+}
+
 /** A file's runs by range of IKB keys ({@link FileState.rangeRuns}). */
 export interface RangeRuns {
   /** The ranges' lower bounds but the first's, ascending; the same array for every file. */

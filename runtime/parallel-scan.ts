@@ -30,7 +30,12 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { readCsvFileBatches, type CsvEvent } from "./csv-reader.js";
 import { cellNormalizer } from "./dialect.js";
-import type { DeliveryRun, FileState } from "./delivery-state.js";
+import {
+  markBoundary,
+  type BoundaryMarks,
+  type DeliveryRun,
+  type FileState,
+} from "./delivery-state.js";
 import { FileTotals, type FileTotalsPart } from "./file-totals.js";
 import { hash53Cells, HashSet53 } from "./key-set.js";
 import {
@@ -634,8 +639,7 @@ class RangeMerge {
   /** The line the next range starts on. */
   private line: number;
   private prevKey: string | undefined;
-  private lastResume: number;
-  private lastCut: number;
+  private readonly marks: BoundaryMarks;
   /** The end of the last piece whose resume point was decided. */
   private decided: number;
   /** Whether {@link reserve} ran. */
@@ -651,8 +655,11 @@ class RangeMerge {
   ) {
     this.line = cursor.line;
     this.prevKey = cursor.prevKey;
-    this.lastResume = cursor.lastResume;
-    this.lastCut = cursor.lastCut;
+    this.marks = {
+      lastCut: cursor.lastCut,
+      lastResume: cursor.lastResume,
+      step: cursor.resumeStep,
+    };
     this.decided = cursor.pieceEnd;
     this.records = cursor.records;
   }
@@ -775,23 +782,12 @@ class RangeMerge {
   private take(p: Resolved): void {
     this.decided = pieceOf(p.end, this.f.bytes);
     if (!p.events) return;
-    if (p.offset - this.lastCut >= this.cursor.resumeStep) {
-      this.lastCut = p.offset;
-      (this.f.cuts ??= []).push({
-        offset: p.offset,
-        line: p.line,
-        lastKey: p.lastKey,
-      });
-    }
-    if (!p.sorted) return;
-    if (p.offset - this.lastResume < this.cursor.resumeStep) return;
-    this.lastResume = p.offset;
-    (this.f.resume ??= []).push({
-      offset: p.offset,
-      line: p.line,
-      lastKey: p.lastKey,
-      row: p.records,
-    });
+    markBoundary(
+      this.f,
+      this.marks,
+      { offset: p.offset, line: p.line, lastKey: p.lastKey, row: p.records },
+      p.sorted,
+    );
   }
 }
 

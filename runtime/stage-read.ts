@@ -29,6 +29,8 @@ import type { FileReport } from "./report-types.js";
 import {
   columnOf,
   delivered,
+  markBoundary,
+  type BoundaryMarks,
   type DeliveryRun,
   type FileState,
 } from "./delivery-state.js";
@@ -786,8 +788,7 @@ async function scan(
   // the threads of a file that may be split start before it is read: a file is split only over
   // threads that run (the system may refuse them: ScanWorkers.start)
   if (resumePoint !== undefined && workers?.splits(f, 0)) await workers.start();
-  let lastResume = 0;
-  let lastCut = 0;
+  const marks: BoundaryMarks = { lastCut: 0, lastResume: 0, step: resumeStep };
   /** Where the workers take over (undefined: this thread reads the file to its end). */
   let split: { offset: number; line: number } | undefined;
   // read here, not in scanBatch: the entities are objects of several shapes (scanBatch, one
@@ -890,34 +891,18 @@ async function scan(
       from = 1;
     }
     scanBatch(batch, from);
-    if (
-      resumePoint !== undefined &&
-      resumePoint.offset - lastCut >= resumeStep &&
-      f.ikbCol >= 0 &&
-      !countOnly
-    ) {
-      lastCut = resumePoint.offset;
-      (f.cuts ??= []).push({
-        offset: resumePoint.offset,
-        line: resumePoint.line,
-        lastKey: prevKey ?? null,
-      });
-    }
-    if (
-      resumePoint !== undefined &&
-      resumePoint.offset - lastResume >= resumeStep &&
-      f.ikbCol >= 0 &&
-      !countOnly &&
-      f.report.sortedByIkbKey === true
-    ) {
-      lastResume = resumePoint.offset;
-      (f.resume ??= []).push({
-        offset: resumePoint.offset,
-        line: resumePoint.line,
-        lastKey: prevKey ?? null,
-        row: records,
-      });
-    }
+    if (resumePoint !== undefined && f.ikbCol >= 0 && !countOnly)
+      markBoundary(
+        f,
+        marks,
+        {
+          offset: resumePoint.offset,
+          line: resumePoint.line,
+          lastKey: prevKey ?? null,
+          row: records,
+        },
+        f.report.sortedByIkbKey === true,
+      );
     // the rest of a large file over the worker threads, from the first record boundary after
     // the header (runtime/parallel-scan.ts)
     if (
@@ -945,8 +930,8 @@ async function scan(
         line: split.line,
         pieceEnd: done,
         prevKey,
-        lastResume,
-        lastCut,
+        lastResume: marks.lastResume,
+        lastCut: marks.lastCut,
         resumeStep,
         records,
         sets,
