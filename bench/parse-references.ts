@@ -218,6 +218,45 @@ export function referenceRows(
   });
 }
 
+/** The phases of `regel validate` in the phase table, by the field of bench/validate-end-to-end.ts. */
+const PHASES: [field: string, label: string][] = [
+  [
+    "scanMs",
+    "start-up and the scan (headers, every row read once, key sets, file totals, sha256)",
+  ],
+  ["betweenMs", "the key sets sealed and the whole-file passes"],
+  [
+    "passMs",
+    "the validate pass (the IKB files read again and merged by key; every row decoded and checked, every IKB classified)",
+  ],
+  ["reportMs", "the tallies and the report"],
+];
+
+/**
+ * Where the time of `regel validate` goes, with one thread and with {@link THREADS}: the phases
+ * of the same runs as the reference rows (their progress events, `PhaseClock` in
+ * bench/validate-end-to-end.ts), each the median of its own, so that they need not add up to the
+ * median of the whole. Shows which phase the threads speed up less than the others (target 2).
+ */
+export function phaseTable(measured: Map<string, Measurement>): string[] {
+  const one = measured.get("validate")!;
+  const many = measured.get("validate-threads")!;
+  if (one.passMs === undefined || many.passMs === undefined) return [];
+  const s = (ms: number) => (ms / 1000).toFixed(2);
+  const rate = (perS: number) =>
+    `${Math.round(perS / 1000).toLocaleString("en")} k`;
+  return [
+    `| phase of \`regel validate\` (the runs above) | one thread (s) | ${THREADS} threads (s) | one thread's time / ${THREADS} threads' |`,
+    "| --- | ---: | ---: | ---: |",
+    ...PHASES.map(
+      ([field, label]) =>
+        `| ${label} | ${s(one[field])} | ${s(many[field])} | ${(one[field] / many[field]).toFixed(2)} × |`,
+    ),
+    `| the validate pass's steady rate, rows per second between a tenth and nine tenths of its rows (no start, no end of a range) | ${rate(one.steadyRowsPerS)} | ${rate(many.steadyRowsPerS)} | ${(many.steadyRowsPerS / one.steadyRowsPerS).toFixed(2)} × |`,
+    `| the whole run (the rows above) | ${s(one.ms)} | ${s(many.ms)} | ${(one.ms / many.ms).toFixed(2)} × |`,
+  ];
+}
+
 /** The table of the reference rows, with its header. */
 export function referenceTable(rows: string[]): string[] {
   return [

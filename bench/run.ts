@@ -52,6 +52,7 @@ import {
   referenceRows,
   THREADS,
   referenceTable,
+  phaseTable,
   withReferenceSection,
 } from "./parse-references.js";
 import { shuffledCopy } from "./shuffle.js";
@@ -263,6 +264,8 @@ async function main(): Promise<void> {
     `\`npm run bench -- ${process.argv.slice(2).join(" ")}\` on ${machine}. Parse-only references and \`regel validate\` on the same files, measured interleaved (${options.repeats} rounds of one run of each, each a fresh process; medians; CPU: user + system time of the task, module imports not counted): ${started.toISOString().slice(0, 16)} UTC, commit ${gitCommit()}, ${options.depositors.toLocaleString("en")} depositors, load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after.`,
     "",
     ...referenceTable(referenceRows(references, dir, COMPILED, RRD)),
+    "",
+    ...phaseTable(references),
   ];
   if (options.referencesOnly) {
     const previous = existsSync(options.out)

@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
+  phaseTable,
   referenceRows,
   referenceTable,
   THREADS,
   withReferenceSection,
   type Measurement,
 } from "../../bench/parse-references.js";
+import { PhaseClock } from "../../bench/validate-end-to-end.js";
+import type { Progress } from "../../runtime/delivery-state.js";
 
 const measured = new Map<string, Measurement>(
   Object.entries<Measurement>({
@@ -173,5 +176,123 @@ describe("bench: parse-only references (issue 15)", () => {
     expect(second).toBe(
       "# Benchmark results\n\n| x |\n\n<!-- parse-references -->\nagain\n<!-- /parse-references -->\n\n## Notes\n\nkept\n",
     );
+  });
+});
+
+describe("bench: the phases of regel validate (issue 15)", () => {
+  const phases = (
+    m: Measurement,
+    scanMs: number,
+    betweenMs: number,
+    passMs: number,
+    reportMs: number,
+    steadyRowsPerS: number,
+  ): Measurement => ({
+    ...m,
+    scanMs,
+    betweenMs,
+    passMs,
+    reportMs,
+    steadyRowsPerS,
+  });
+
+  it("sets each phase of one thread beside the same phase with the threads, and the steady rate", () => {
+    const withPhases = new Map(measured);
+    withPhases.set(
+      "validate",
+      phases(measured.get("validate")!, 2_000, 1_000, 4_500, 500, 700_000),
+    );
+    withPhases.set(
+      "validate-threads",
+      phases(
+        measured.get("validate-threads")!,
+        1_250,
+        800,
+        2_500,
+        450,
+        1_260_000,
+      ),
+    );
+    const rows = phaseTable(withPhases);
+    expect(rows).toHaveLength(8);
+    expect(rows[0]).toContain(`| one thread (s) | ${THREADS} threads (s) |`);
+    expect(rows[2]).toMatch(
+      /^\| start-up and the scan .* \| 2\.00 \| 1\.25 \| 1\.60 × \|$/,
+    );
+    expect(rows[3]).toMatch(
+      /^\| the key sets sealed .* \| 1\.00 \| 0\.80 \| 1\.25 × \|$/,
+    );
+    expect(rows[4]).toMatch(
+      /^\| the validate pass .* \| 4\.50 \| 2\.50 \| 1\.80 × \|$/,
+    );
+    expect(rows[5]).toMatch(
+      /^\| the tallies and the report \| 0\.50 \| 0\.45 \| 1\.11 × \|$/,
+    );
+    expect(rows[6]).toMatch(/ \| 700 k \| 1,260 k \| 1\.80 × \|$/);
+    expect(rows[7]).toBe(
+      "| the whole run (the rows above) | 8.00 | 5.00 | 1.60 × |",
+    );
+  });
+
+  it("is left out when the runs gave no phases", () => {
+    expect(phaseTable(measured)).toEqual([]);
+  });
+
+  it("times the phases by the progress events, the steady rate between a tenth and nine tenths of the rows", () => {
+    let now = 100;
+    const clock = new PhaseClock(100, () => now);
+    const at = (t: number, p: Partial<Progress>) => {
+      now = 100 + t;
+      clock.onProgress({
+        file: "f",
+        done: 0,
+        total: 0,
+        rows: 0,
+        phase: "scan",
+        ...p,
+      });
+    };
+    at(10, { phase: "scan" });
+    at(400, { phase: "scan" });
+    // the validate pass: 1,000 rows; the first event before a tenth, the last at all of them
+    at(700, { phase: "validate", done: 50, total: 1_000 });
+    at(800, { phase: "validate", done: 100, total: 1_000 });
+    at(1_300, { phase: "validate", done: 500, total: 1_000 });
+    at(1_800, { phase: "validate", done: 900, total: 1_000 });
+    at(2_100, { phase: "validate", done: 1_000, total: 1_000 });
+    expect(clock.phases(2_600)).toEqual({
+      scanMs: 400,
+      sortMs: 0,
+      betweenMs: 300,
+      passMs: 1_400,
+      reportMs: 500,
+      // 800 rows in 1,000 ms
+      steadyRowsPerS: 800,
+    });
+  });
+
+  it("counts a sort after the scan apart, and gives nothing for a run without a validate pass", () => {
+    let now = 0;
+    const clock = new PhaseClock(0, () => now);
+    now = 300;
+    clock.onProgress({ phase: "scan", file: "f", done: 1, total: 1, rows: 1 });
+    expect(clock.phases(400)).toEqual({});
+    now = 1_000;
+    clock.onProgress({ phase: "sort", file: "f", done: 1, total: 1, rows: 1 });
+    now = 1_200;
+    clock.onProgress({
+      phase: "validate",
+      file: "f",
+      done: 5,
+      total: 5,
+      rows: 5,
+    });
+    expect(clock.phases(1_500)).toMatchObject({
+      scanMs: 300,
+      sortMs: 700,
+      betweenMs: 200,
+      passMs: 0,
+      reportMs: 300,
+    });
   });
 });
