@@ -157,15 +157,26 @@ export function parallelPlan(
     return "the worker entry (pool-worker.js) is not built";
   const cuts = partition?.cuts ?? cutKeys(grouped, bytes, n);
   if (cuts.length === 0) return "the IKB files are too small to split";
+  return rangesAt(grouped, cuts);
+}
+
+/**
+ * The ranges cut at `cuts`: a file in IKB key order read from its last resume point below each
+ * range, a file with runs split by range from that range's runs.
+ */
+function rangesAt(
+  files: readonly FileState[],
+  cuts: readonly string[],
+): ParallelPlan {
   const los: (string | null)[] = [null, ...cuts];
   return {
     ranges: los.map((lo, k) => ({
       lo,
       hi: los[k + 1] ?? null,
-      starts: grouped.map((f) =>
+      starts: files.map((f) =>
         f.rangeRuns === undefined ? startOf(f, lo) : null,
       ),
-      runs: grouped.map((f) => f.rangeRuns?.runs[k] ?? null),
+      runs: files.map((f) => f.rangeRuns?.runs[k] ?? null),
     })),
   };
 }
@@ -318,7 +329,8 @@ function startOf(f: FileState, lo: string | null): StartPoint {
 /**
  * The ranges for `n` workers over the IKB files `files` only (the whole-file passes,
  * runtime/stage-whole-file.ts, which read a few of the IKB files), cut as {@link parallelPlan}
- * cuts them; a text: why they are read in this thread.
+ * cuts them (where the group stage split the runs of a file it sorted over the threads, if it
+ * did); a text: why they are read in this thread.
  */
 export function rangePlan(
   s: DeliveryRun,
@@ -326,19 +338,13 @@ export function rangePlan(
   n: number,
 ): ParallelPlan | string {
   if (n < 2) return "one thread";
-  const why = notCovered(s, files);
+  const partition = files.find((f) => f.rangeRuns !== undefined)?.rangeRuns;
+  const why = notCovered(s, files, partition?.cuts);
   if (why !== undefined) return why;
   if (poolWorkerScript() === undefined)
     return "the worker entry (pool-worker.js) is not built";
   const bytes = files.reduce((k, f) => k + f.bytes, 0);
-  const cuts = cutKeys(files, bytes, n);
+  const cuts = partition?.cuts ?? cutKeys(files, bytes, n);
   if (cuts.length === 0) return "the files are too small to split";
-  const los: (string | null)[] = [null, ...cuts];
-  return {
-    ranges: los.map((lo, k) => ({
-      lo,
-      hi: los[k + 1] ?? null,
-      starts: files.map((f) => startOf(f, lo)),
-    })),
-  };
+  return rangesAt(files, cuts);
 }

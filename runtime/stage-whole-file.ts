@@ -19,14 +19,18 @@
  * worker reads its range of the check's own file alone (round 1 kept what the pairs need of the
  * joined records) and collects the candidate pairs, numbered on from the pairs of the earlier
  * ranges; the main thread adds them in range order and finishes. The findings are those of one
- * thread, exactly. Anything not covered (a dialect, a file not in key order, `--previous`) is
- * read in this thread.
+ * thread, exactly. A file the group stage sorted over the threads (its runs split by range,
+ * `FileState.rangeRuns`) is read by a joined check the same way, each range merging its own runs
+ * and cut where they were split; its own-file checks, which need its rows in file order, are
+ * read in this thread afterwards. Anything else not covered (a dialect, a file sorted in one
+ * thread, `--previous`) is read in this thread.
  *
  * @module
  */
 import type { EntityMeta, FileRule } from "../compiler/contract.js";
 import {
   Cursor,
+  mergeRuns,
   largeIkbMessage,
   LargeIkbError,
   MAX_IKB_ROWS,
@@ -515,6 +519,8 @@ export interface WholeFileWorkerFile {
   /** Where the worker starts reading, and the good rows of the file before that point. */
   start: StartPoint;
   startRow: number;
+  /** The runs of the range, for a file the group stage sorted over the threads (then read). */
+  runs: string[] | null;
 }
 
 /** A sealed own-file check a worker collects over its range (by its rule's code). */
@@ -608,21 +614,27 @@ function parallelWork(
     grouped.reduce((k, f) => k + f.bytes, 0),
   );
   if (n < 2) return undefined;
-  const covered = (f: FileState) =>
+  // in IKB key order: a range read from a resume point, its rows in file order as well
+  const inKeyOrder = (f: FileState) =>
     f.ikbCol >= 0 &&
     plain(f) &&
     f.runs === undefined &&
     f.report.sortedByIkbKey === true &&
     f.resume !== undefined;
+  // or sorted over the threads: a range merges its own runs, its rows in key order only, so a
+  // joined check reads it and its own-file checks wait for the read in file order below
+  const covered = (f: FileState) =>
+    inKeyOrder(f) || (f.ikbCol >= 0 && plain(f) && f.rangeRuns !== undefined);
   const parallelJoins = joins.filter((j) => covered(j.own) && covered(j.other));
   const taken = new Set<FileState>();
   const ownChecks = parallelJoins.map((j) => {
-    const checks = taken.has(j.own) ? undefined : pending.get(j.own);
+    const checks =
+      taken.has(j.own) || !inKeyOrder(j.own) ? undefined : pending.get(j.own);
     if (checks === undefined) return [];
     taken.add(j.own);
     return checks;
   });
-  const collects = [...pending].filter(([f]) => !taken.has(f) && covered(f));
+  const collects = [...pending].filter(([f]) => !taken.has(f) && inKeyOrder(f));
   if (parallelJoins.length === 0 && collects.length === 0) return undefined;
   const files = [
     ...new Set([
@@ -676,6 +688,7 @@ async function inWorkers(
       ...workerFile(f),
       start: range.starts[i],
       startRow: rowsBefore(f, range.starts[i]),
+      runs: range.runs?.[i] ?? null,
     })),
     lo: range.lo,
     hi: range.hi,
@@ -836,6 +849,17 @@ async function* rangeRows(
   }
 }
 
+/** The rows of a range's runs merged in key order (each holds only the range's keys). */
+async function* runRows(
+  runs: readonly string[],
+  stopped: () => boolean,
+): AsyncGenerator<KeyedRow[]> {
+  for await (const batch of mergeRuns(runs)) {
+    if (stopped()) throw new Error("stopped");
+    yield batch;
+  }
+}
+
 /**
  * The two rounds of the whole-file passes over one range of IKB keys (see the module comment):
  * in a worker (runtime/whole-file-worker.ts), or in the main thread for the first range.
@@ -864,6 +888,7 @@ export class RangeWork {
     below?: () => void,
   ): AsyncGenerator<KeyedRow[]> {
     const d = this.job.files[i];
+    if (d.runs !== null) return runRows(d.runs, () => this.stopped);
     return rangeRows(
       this.s,
       this.files[i],

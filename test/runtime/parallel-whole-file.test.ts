@@ -4,8 +4,9 @@
  * threads, on generated deliveries with golden (dup0001) and silver (dup0002, joined) duplicates
  * whose records lie far apart in the file (so in different ranges), near duplicates that must not
  * match, a ruleset with more whole-file checks (bench/rulesets/bench.wholefile: one over the
- * largest file, read by range without a joined check), and files not in IKB key order (read in
- * the main thread); a failing whole-file worker fails the run with its error.
+ * largest file, read by range without a joined check), and files not in IKB key order (sorted
+ * over the threads: a joined check reads each range's runs); a failing whole-file worker fails the
+ * run with its error.
  */
 import {
   mkdirSync,
@@ -26,6 +27,7 @@ import {
   type LoadedRuleset,
 } from "../../runtime/load-compiled.js";
 import { WholeFileCheck } from "../../runtime/whole-file.js";
+import { RangeWork } from "../../runtime/stage-whole-file.js";
 import { writtenReportFiles } from "./helpers.js";
 import { generateDelivery } from "../../runtime/synthetic/generate.js";
 import { ensureBuilt } from "../source-folders.js";
@@ -250,15 +252,24 @@ describe("the whole-file passes over worker threads", () => {
     split.mockRestore();
   }, 300_000);
 
-  it("a file not in IKB key order is read in the main thread, with the same report", async () => {
+  it("a file not in IKB key order, sorted over the threads: the joined check reads each range's runs over the threads, the own-file checks read it in file order; the same report", async () => {
+    const ranges = vi.spyOn(RangeWork.prototype, "round1");
     for (const file of ["structured_address.csv", "natural_person.csv"]) {
-      // the last row first: the file is sorted through runs
+      // the last row first: the file is sorted through runs, split by range
       const dir = edited(delivery, file, (lines) =>
         lines.splice(1, 0, lines.pop()!),
       );
-      const one = await reportFiles(dir, 1, wholeFile);
-      expect(await reportFiles(dir, 3, wholeFile), file).toEqual(one);
+      for (const l of [glo, wholeFile]) {
+        const one = await reportFiles(dir, 1, l);
+        ranges.mockClear();
+        expect(await reportFiles(dir, 3, l), file).toEqual(one);
+        // ikb.glo@1.3.0's only whole-file checks are dup0001 (over NP alone) and dup0002 (NP
+        // joined with SA): with either file out of key order, only the joined check is read by
+        // range, and only over the file's runs
+        expect(ranges, `${file}, ${l.module.metadata.id}`).toHaveBeenCalled();
+      }
     }
+    ranges.mockRestore();
   }, 300_000);
 
   it("a failing whole-file worker fails the run with its error", async () => {
