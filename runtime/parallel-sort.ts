@@ -8,7 +8,10 @@
  * thread sorted which piece. Each piece's runs are split by range of IKB keys (cut where the
  * scan's sample of the keys puts about equal bytes in each, runtime/stage-partition.ts
  * `sampledCutKeys`), one range per thread: the validate pass then validates each range on a
- * thread of its own, merging only that range's runs ({@link FileState.rangeRuns}).
+ * thread of its own, merging only that range's runs ({@link FileState.rangeRuns}). A range left
+ * with more than `MERGE_FAN_IN` runs of a file (a large file: 187 of bank_account.csv in each
+ * range at 10 M depositors) has them merged down to that before, the ranges dealt out to the
+ * threads as the pieces are.
  *
  * Covered: every file to sort a plain UTF-8 CSV file of one entity (no dialect, no cell
  * normalisation, no record types, not NDJSON), as the parallel validate pass requires
@@ -16,14 +19,18 @@
  *
  * @module
  */
-import { reduceRuns, SORT_BUDGET, type TempSpace } from "./assemble.js";
+import { MERGE_FAN_IN, SORT_BUDGET, type TempSpace } from "./assemble.js";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
 import { notPlain, runThreads, sampledCutKeys } from "./stage-partition.js";
 import { poolWorkerScript } from "./worker-start.js";
 import { workerRunData } from "./worker-run.js";
 import {
+  REDUCE_JOB_KIND,
+  reduceWork,
   SORT_JOB_KIND,
   sortWork,
+  type ReduceJob,
+  type ReduceMessage,
   type SortJob,
   type SortMessage,
 } from "./sort-worker.js";
@@ -136,41 +143,82 @@ export async function sortInParallel(
       rows: done,
     });
   };
+  await dealOut(threads, order, async (k, t) => {
+    const job =
+      t === 0
+        ? pools.localJob((port) => sortWork(port, jobs[k], true))
+        : await pool.run(SORT_JOB_KIND, jobs[k]);
+    const link = new pools.WorkerLink<SortMessage, never>(
+      job,
+      t,
+      (n) => onRows(k, n),
+      "the sort",
+    );
+    try {
+      runs[k] = (await link.next("done")).runs;
+    } finally {
+      await link.stop();
+    }
+  });
+  // each file's runs of each range; a range of more than MERGE_FAN_IN merged down to that, the
+  // ranges over the threads (a range's merges read and write only its own runs)
+  const ranges = files.flatMap((f, i) =>
+    Array.from({ length: cuts.length + 1 }, (_, r) => ({
+      prefix: `${f.entity.name}-range${r}`,
+      runs: pieces.flatMap((p, k) => (p.file === i ? runs[k][r] : [])),
+    })),
+  );
+  const many = ranges
+    .map((_, k) => k)
+    .filter((k) => ranges[k].runs.length > MERGE_FAN_IN)
+    .sort((a, b) => ranges[b].runs.length - ranges[a].runs.length || a - b);
+  await dealOut(threads, many, async (k, t) => {
+    const job: ReduceJob = { dir, ...ranges[k] };
+    const link = new pools.WorkerLink<ReduceMessage, never>(
+      t === 0
+        ? pools.localJob((port) => reduceWork(port, job))
+        : await pool.run(REDUCE_JOB_KIND, job),
+      t,
+      () => {},
+      "the sort's merges",
+    );
+    try {
+      ranges[k].runs = (await link.next("done")).runs;
+    } finally {
+      await link.stop();
+    }
+  });
+  files.forEach((f, i) => {
+    const byRange = ranges
+      .slice(i * (cuts.length + 1), (i + 1) * (cuts.length + 1))
+      .map((x) => x.runs);
+    f.runs = byRange.flat();
+    f.rangeRuns = { cuts, runs: byRange };
+  });
+  return true;
+}
+
+/**
+ * Run `work(k, t)` for every `k` of `order`, on `threads` threads (`t`: 0 is this one), each
+ * taking the next `k` as it comes free; the first failure stops the dealing and is thrown.
+ */
+async function dealOut(
+  threads: number,
+  order: readonly number[],
+  work: (k: number, t: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failed = false;
   const thread = async (t: number): Promise<void> => {
     while (!failed && next < order.length) {
       const k = order[next++];
-      const job =
-        t === 0
-          ? pools.localJob((port) => sortWork(port, jobs[k], true))
-          : await pool.run(SORT_JOB_KIND, jobs[k]);
-      const link = new pools.WorkerLink<SortMessage, never>(
-        job,
-        t,
-        (n) => onRows(k, n),
-        "the sort",
-      );
       try {
-        runs[k] = (await link.next("done")).runs;
+        await work(k, t);
       } catch (e) {
         failed = true;
         throw e;
-      } finally {
-        await link.stop();
       }
     }
   };
   await Promise.all(Array.from({ length: threads }, (_, t) => thread(t)));
-  for (let i = 0; i < files.length; i++) {
-    const f = files[i];
-    const byRange: string[][] = [];
-    for (let r = 0; r <= cuts.length; r++) {
-      const own = pieces.flatMap((p, k) => (p.file === i ? runs[k][r] : []));
-      byRange.push(await reduceRuns(temp, f.entity.name, own));
-    }
-    f.runs = byRange.flat();
-    f.rangeRuns = { cuts, runs: byRange };
-  }
-  return true;
 }

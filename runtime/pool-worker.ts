@@ -6,8 +6,8 @@
  * of its own, and says when each is done: a range of the scan
  * (runtime/scan-worker.ts), of the whole-file passes (runtime/whole-file-worker.ts) or of the
  * validate pass (runtime/validate-worker.ts), key sets to sort (runtime/seal-key-sets.ts), a
- * whole file to hash (runtime/hash-worker.ts), or a piece of a file to sort into runs
- * (runtime/sort-worker.ts). Its code stays warm from job to job. A job that
+ * whole file to hash (runtime/hash-worker.ts), a piece of a file to sort into runs or one
+ * range's runs to merge (runtime/sort-worker.ts). Its code stays warm from job to job. A job that
  * throws fails the worker: the main thread gets the error, and the run fails.
  *
  * @module
@@ -23,7 +23,12 @@ import { SCAN_JOB_KIND } from "./parallel-scan.js";
 import { JOB_KIND } from "./parallel-validate.js";
 import { scanWork } from "./scan-worker.js";
 import { SEAL_JOB_KIND, sealWork } from "./seal-key-sets.js";
-import { SORT_JOB_KIND, sortWork } from "./sort-worker.js";
+import {
+  REDUCE_JOB_KIND,
+  reduceWork,
+  SORT_JOB_KIND,
+  sortWork,
+} from "./sort-worker.js";
 import { WHOLE_FILE_JOB_KIND } from "./stage-whole-file.js";
 import { validateWork } from "./validate-worker.js";
 import { wholeFileWork } from "./whole-file-worker.js";
@@ -52,6 +57,7 @@ function poolWorker(parent: MessagePort, data: PoolWorkerData): void {
       [SEAL_JOB_KIND]: sealWork,
       [HASH_JOB_KIND]: hashWork,
       [SORT_JOB_KIND]: sortWork,
+      [REDUCE_JOB_KIND]: reduceWork,
     };
   loadWorkerRuleset(data).catch(rethrow);
   /** The jobs sent so far, one after the other. */

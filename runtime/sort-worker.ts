@@ -12,7 +12,7 @@
  * @module
  */
 import type { MessagePort } from "node:worker_threads";
-import { RunFolder, RunWriter } from "./assemble.js";
+import { reduceRuns, RunFolder, RunWriter } from "./assemble.js";
 import { readCsvFileBatches } from "./csv-reader.js";
 import type { StartPoint } from "./stage-partition.js";
 import { recordsProjection, runEntries } from "./stage-read.js";
@@ -78,4 +78,30 @@ export async function sortWork(
     }
   await w.finish();
   port.postMessage({ type: "done", runs: w.byRange } satisfies SortMessage);
+}
+
+/** The kind of a job that merges one range's runs of a file until few enough are left. */
+export const REDUCE_JOB_KIND = "regel-sort-reduce";
+
+/** The runs of one file's range to merge (`reduceRuns`), in the run's sort folder. */
+export interface ReduceJob {
+  dir: string;
+  /** The name the merged runs start with (no other writer's). */
+  prefix: string;
+  runs: string[];
+}
+
+/** A reduce job's message to the main thread: the range's runs left. */
+export type ReduceMessage = { type: "done"; runs: string[] };
+
+/**
+ * Merge the job's runs until at most `MERGE_FAN_IN` are left (runtime/assemble.ts `reduceRuns`)
+ * and send the runs left. Rows are merged by key, then line: no ruleset is needed.
+ */
+export async function reduceWork(
+  port: MessagePort,
+  job: ReduceJob,
+): Promise<void> {
+  const runs = await reduceRuns(new RunFolder(job.dir), job.prefix, job.runs);
+  port.postMessage({ type: "done", runs } satisfies ReduceMessage);
 }

@@ -105,6 +105,39 @@ describe("the sort over worker threads", () => {
   );
 });
 
+describe("the sort's merges over worker threads", () => {
+  it("gives one thread's report folder when a sort budget of a few rows leaves hundreds of runs in every range, each range merged down on a thread of its own", async () => {
+    const dir = join(work, "many-runs");
+    generateDelivery(glo.module, {
+      depositors: 1200,
+      seed: 14,
+      defectRate: 0.1,
+      markingRate: 0.05,
+      duplicateRate: 0.05,
+      rrd: "2024-03-31",
+      out: dir,
+    });
+    shuffleFiles(dir, 14);
+    // about 20 rows a run with one thread, 7 with three: every range of the larger files holds
+    // more than MERGE_FAN_IN (64) runs, so its runs are merged before the validate pass
+    const run = async (threads: number) =>
+      writtenReportFiles(
+        await validateDelivery(dir, glo, {
+          rrd: "2024-03-31",
+          threads,
+          sortPieceBytes: 1,
+          sortBudget: 3000,
+        }),
+        work,
+        "utf8",
+      );
+    const one = await run(1);
+    const many = await run(3);
+    expect([...many.keys()]).toEqual([...one.keys()]);
+    for (const [name, text] of one) expect(many.get(name), name).toBe(text);
+  }, 120_000);
+});
+
 describe("sampledCutKeys", () => {
   /** A file whose scan recorded a cut every `step` bytes after the rows of `keys`. */
   const file = (keys: (string | null)[], step: number) =>
