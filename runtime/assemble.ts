@@ -542,6 +542,20 @@ class Heap<T> {
   }
 }
 
+/**
+ * The batches of `rows` until `stopped` says otherwise (then the read throws): a range's read
+ * over threads stops between batches when another range failed.
+ */
+export async function* unlessStopped<T>(
+  rows: AsyncGenerator<T>,
+  stopped: () => boolean,
+): AsyncGenerator<T> {
+  for await (const batch of rows) {
+    if (stopped()) throw new Error("stopped");
+    yield batch;
+  }
+}
+
 /** Merge sorted run files into one sorted stream of batches. */
 export async function* mergeRuns(
   paths: readonly string[],

@@ -31,6 +31,7 @@ import type { EntityMeta, FileRule } from "../compiler/contract.js";
 import {
   Cursor,
   mergeRuns,
+  unlessStopped,
   largeIkbMessage,
   LargeIkbError,
   MAX_IKB_ROWS,
@@ -849,17 +850,6 @@ async function* rangeRows(
   }
 }
 
-/** The rows of a range's runs merged in key order (each holds only the range's keys). */
-async function* runRows(
-  runs: readonly string[],
-  stopped: () => boolean,
-): AsyncGenerator<KeyedRow[]> {
-  for await (const batch of mergeRuns(runs)) {
-    if (stopped()) throw new Error("stopped");
-    yield batch;
-  }
-}
-
 /**
  * The two rounds of the whole-file passes over one range of IKB keys (see the module comment):
  * in a worker (runtime/whole-file-worker.ts), or in the main thread for the first range.
@@ -888,7 +878,9 @@ export class RangeWork {
     below?: () => void,
   ): AsyncGenerator<KeyedRow[]> {
     const d = this.job.files[i];
-    if (d.runs !== null) return runRows(d.runs, () => this.stopped);
+    // a range's runs hold only the range's keys
+    if (d.runs !== null)
+      return unlessStopped(mergeRuns(d.runs), () => this.stopped);
     return rangeRows(
       this.s,
       this.files[i],

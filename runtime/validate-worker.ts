@@ -17,7 +17,7 @@
  */
 import type { MessagePort } from "node:worker_threads";
 import type { Severity } from "../compiler/contract.js";
-import { mergeRuns, type KeyedRow } from "./assemble.js";
+import { mergeRuns, unlessStopped, type KeyedRow } from "./assemble.js";
 import { readCsvFileBatches, type CsvProjection } from "./csv-reader.js";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
 import {
@@ -254,15 +254,4 @@ export async function validateWork(
     type: "done",
     partial: partialOf(s, files),
   } satisfies WorkerMessage);
-}
-
-/** The batches of `rows` until `stopped` says otherwise (then the read throws). */
-async function* unlessStopped<T>(
-  rows: AsyncGenerator<T>,
-  stopped: () => boolean,
-): AsyncGenerator<T> {
-  for await (const batch of rows) {
-    if (stopped()) throw new Error("stopped");
-    yield batch;
-  }
 }
