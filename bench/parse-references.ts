@@ -102,7 +102,8 @@ function tasks(dir: string, compiled: string, rrd: string): Task[] {
 /** Worker threads of the threads row: every core of the machine, at least 2, at most 16. */
 export const THREADS = Math.min(16, Math.max(2, availableParallelism()));
 
-function median(values: number[]): number {
+/** The median of `values` (the mean of the middle two when their number is even). */
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1

@@ -29,7 +29,9 @@
  * (measure only the CLI start-up and the bundled example, and replace their rows in the results
  * file), `--lsp-only 1` (measure only the language server's keystroke and replace its row),
  * `--references-only 1` (measure only the parse-only references and validate, interleaved, and
- * replace their section).
+ * replace their section), `--scaling-only 1` (measure only `regel validate` with one thread and
+ * with every core on deliveries of the sizes `--scaling` lists, default 100000,1000000,3000000,
+ * interleaved, and replace their section at the start of the notes: bench/thread-scaling.ts).
  *
  * @module
  */
@@ -61,6 +63,11 @@ import {
   measureKeystroke,
   withKeystrokeRow,
 } from "./lsp-keystroke.js";
+import {
+  measureScaling,
+  scalingTables,
+  withScalingSection,
+} from "./thread-scaling.js";
 
 /** Start-up runs are short: many of them, for a stable median. */
 const STARTUP_REPEATS = 21;
@@ -76,6 +83,9 @@ interface Options {
   startupOnly: boolean;
   lspOnly: boolean;
   referencesOnly: boolean;
+  scalingOnly: boolean;
+  /** The deliveries' sizes (depositors) of `--scaling-only`. */
+  scaling: number[];
 }
 
 const RULESET = "ikb.glo@1.3.0";
@@ -118,12 +128,24 @@ function parseOptions(argv: string[]): Options {
     startupOnly: false,
     lspOnly: false,
     referencesOnly: false,
+    scalingOnly: false,
+    scaling: [100_000, 1_000_000, 3_000_000],
   };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     const n = Number(value);
     if (flag === "--out") options.out = value;
-    else if (!Number.isFinite(n) || n <= 0)
+    else if (flag === "--scaling") {
+      options.scaling = (value ?? "").split(",").map(Number);
+      if (
+        options.scaling.length < 2 ||
+        options.scaling.some((d) => !Number.isInteger(d) || d <= 0) ||
+        new Set(options.scaling).size !== options.scaling.length
+      )
+        throw new Error(
+          "--scaling needs two or more different numbers of depositors, e.g. 100000,1000000",
+        );
+    } else if (!Number.isFinite(n) || n <= 0)
       throw new Error(`${flag} needs a positive number`);
     else if (flag === "--depositors") options.depositors = n;
     else if (flag === "--repeats") options.repeats = n;
@@ -132,6 +154,7 @@ function parseOptions(argv: string[]): Options {
     else if (flag === "--startup-only") options.startupOnly = true;
     else if (flag === "--lsp-only") options.lspOnly = true;
     else if (flag === "--references-only") options.referencesOnly = true;
+    else if (flag === "--scaling-only") options.scalingOnly = true;
     else throw new Error(`unknown option ${flag}`);
   }
   return options;
@@ -221,6 +244,35 @@ function gitCommit(): string {
 const seconds = (ms: number): string => (ms / 1000).toFixed(2);
 const ratio = (a: number, b: number): string => (a / b).toFixed(2);
 
+/** The machine, as the results name it. */
+function machine(): string {
+  return `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+/** `--scaling-only`: one thread and every core on deliveries of each size (bench/thread-scaling.ts). */
+async function scalingSection(options: Options): Promise<string[]> {
+  const dirs: string[] = [];
+  for (const depositors of options.scaling)
+    dirs.push((await delivery(depositors)).dir);
+  const started = new Date();
+  const loadBefore = loadavg()[0];
+  const points = measureScaling(
+    options.scaling,
+    dirs,
+    COMPILED,
+    RRD,
+    options.repeats,
+    measureOnce,
+  );
+  return [
+    `### Worker threads and the size of the delivery (issue 15, target 2)`,
+    "",
+    `\`npm run bench -- ${process.argv.slice(2).join(" ")}\` on ${machine()}: \`regel validate\` of deliveries from \`regel generate\` (${RULESET}, seed 1, --duplicate-rate ${DUPLICATE_RATE}, in IKB key order) with one thread and with ${THREADS} (\`--threads ${THREADS}\`), measured interleaved (${options.repeats} round${options.repeats === 1 ? "" : "s"} of one run of each, each a fresh process; medians; the phases from the same runs' progress events as in the phase table above): ${started.toISOString().slice(0, 16)} UTC, commit ${gitCommit()}, load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after. Same rows, IKBs and findings with one thread and with ${THREADS} at every size.`,
+    "",
+    ...scalingTables(points),
+  ];
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (options.startupOnly) {
@@ -246,6 +298,15 @@ async function main(): Promise<void> {
     process.stdout.write(`${row}\n`);
     return;
   }
+  if (options.scalingOnly) {
+    const section = await scalingSection(options);
+    const previous = existsSync(options.out)
+      ? readFileSync(options.out, "utf8")
+      : "";
+    writeFileSync(options.out, withScalingSection(previous, section));
+    process.stdout.write(`${section.join("\n")}\n`);
+    return;
+  }
   const started = new Date();
   const { dir, rowsPerIkb } = await delivery(options.depositors);
   const lastKey = ikbKey(Math.max(1, Math.ceil(options.records / rowsPerIkb)));
@@ -259,9 +320,8 @@ async function main(): Promise<void> {
     options.repeats,
     measureOnce,
   );
-  const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const referenceSection = [
-    `\`npm run bench -- ${process.argv.slice(2).join(" ")}\` on ${machine}. Parse-only references and \`regel validate\` on the same files, measured interleaved (${options.repeats} rounds of one run of each, each a fresh process; medians; CPU: user + system time of the task, module imports not counted): ${started.toISOString().slice(0, 16)} UTC, commit ${gitCommit()}, ${options.depositors.toLocaleString("en")} depositors, load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after.`,
+    `\`npm run bench -- ${process.argv.slice(2).join(" ")}\` on ${machine()}. Parse-only references and \`regel validate\` on the same files, measured interleaved (${options.repeats} rounds of one run of each, each a fresh process; medians; CPU: user + system time of the task, module imports not counted): ${started.toISOString().slice(0, 16)} UTC, commit ${gitCommit()}, ${options.depositors.toLocaleString("en")} depositors, load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after.`,
     "",
     ...referenceTable(referenceRows(references, dir, COMPILED, RRD)),
     "",

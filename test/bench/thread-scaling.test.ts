@@ -1,0 +1,160 @@
+import { describe, expect, it } from "vitest";
+import { THREADS, type Measurement } from "../../bench/parse-references.js";
+import {
+  fitLine,
+  measureScaling,
+  scalingTables,
+  withScalingSection,
+  type ScalingPoint,
+} from "../../bench/thread-scaling.js";
+
+describe("fitLine", () => {
+  it("finds the line through points that lie on one", () => {
+    const line = fitLine([1e5, 1e6, 3e6], [2 + 3e-6 * 1e5, 5, 11]);
+    expect(line.fixed).toBeCloseTo(2, 9);
+    expect(line.perUnit).toBeCloseTo(3e-6, 15);
+    expect(line.worstResidual).toBeCloseTo(0, 12);
+  });
+
+  it("fits least squares and reports the largest relative residual", () => {
+    // the line y = 0.75 + 0.75 x; residuals −0.25, 0.5, −0.25 (relative: 0.5, 0.25, 0.125)
+    const line = fitLine([0, 1, 2], [0.5, 2, 2]);
+    expect(line.perUnit).toBeCloseTo(0.75, 12);
+    expect(line.fixed).toBeCloseTo(0.75, 12);
+    // at x = 0: |0.5 − 0.75| / 0.5
+    expect(line.worstResidual).toBeCloseTo(0.5, 12);
+  });
+
+  it("refuses fewer than two points, or one size only", () => {
+    expect(() => fitLine([1], [1])).toThrow(/two points/);
+    expect(() => fitLine([1, 2], [1])).toThrow(/two points/);
+    expect(() => fitLine([5, 5], [1, 2])).toThrow(/two distinct sizes/);
+  });
+});
+
+/** A run of `rows` rows taking `fixed` ms plus `perRow` ms a row, its phases in that proportion. */
+function run(rows: number, fixed: number, perRow: number): Measurement {
+  const ms = fixed + perRow * rows;
+  return {
+    ms,
+    rows,
+    ikbs: rows / 6,
+    findings: 7,
+    scanMs: ms * 0.25,
+    betweenMs: ms * 0.15,
+    passMs: ms * 0.55,
+    reportMs: ms * 0.05,
+    steadyRowsPerS: 1000 / perRow,
+    peakRssMiB: 300,
+  };
+}
+
+describe("scalingTables", () => {
+  // one thread: 400 ms + 3 µs a row; the threads: 1,000 ms + 1.5 µs a row (2 × per row)
+  const points: ScalingPoint[] = [1.2e6, 6e6, 18e6].map((rows) => ({
+    depositors: rows / 6,
+    rows,
+    one: run(rows, 400, 3e-3),
+    many: run(rows, 1000, 1.5e-3),
+  }));
+  const text = scalingTables(points).join("\n");
+
+  it("gives each size's ratio and the ratios of its phases", () => {
+    // 1.2 M rows: 4,000 against 2,800 ms
+    expect(text).toContain(
+      "| 200,000 (1,200,000) | 4.00 | 2.80 | **1.43 ×** | 1.43 × | 1.43 × | 1.43 × | 2.00 × | 300 / 300 |",
+    );
+    expect(text).toContain("| 3,000,000 (18,000,000) | 54.40 | 28.00 |");
+  });
+
+  it("splits the times into the fixed parts and the time per row", () => {
+    expect(text).toContain("| one thread | 0.40 | 3.00 | 0.0 % |");
+    expect(text).toContain(`| ${THREADS} threads | 1.00 | 1.50 | 0.0 % |`);
+    expect(text).toContain(
+      `Per data row, ${THREADS} threads take **1 / 2.00** of one thread's time`,
+    );
+    expect(text).toContain("is 0.60 s more than one thread's");
+  });
+
+  it("says what the ratio would be with the threads' fixed part at one thread's", () => {
+    // 1.2 M rows: 4,000 against 400 + 1,800 ms; 18 M: 54,400 against 400 + 27,000
+    expect(text).toContain("1.82 × at 200,000 depositors");
+    expect(text).toContain("1.99 × at 3,000,000 depositors");
+  });
+
+  it("shows a dash for a phase a small run did not report", () => {
+    const small: ScalingPoint = {
+      depositors: 10,
+      rows: 60,
+      one: { ms: 200, rows: 60, peakRssMiB: 150 },
+      many: { ms: 300, rows: 60, peakRssMiB: 160 },
+    };
+    const [, , row] = scalingTables([small, points[0]]);
+    expect(row).toBe(
+      "| 10 (60) | 0.20 | 0.30 | **0.67 ×** | – | – | – | – | 150 / 160 |",
+    );
+  });
+});
+
+describe("measureScaling", () => {
+  it("runs one thread and the threads in turn, each round, and takes the medians", () => {
+    const calls: string[] = [];
+    const times = [5, 1, 9, 3, 7, 2];
+    const points = measureScaling(
+      [100],
+      ["D"],
+      "C",
+      "2024-03-31",
+      3,
+      (args) => {
+        calls.push(args.join(" "));
+        return { ms: times[calls.length - 1], rows: 600, findings: 4 };
+      },
+    );
+    expect(calls).toEqual(
+      Array.from({ length: 3 }, () => [
+        "validate-threads D C 2024-03-31 1",
+        `validate-threads D C 2024-03-31 ${THREADS}`,
+      ]).flat(),
+    );
+    // one thread 5, 9, 7; the threads 1, 3, 2
+    expect(points[0].one.ms).toBe(7);
+    expect(points[0].many.ms).toBe(2);
+    expect(points[0].rows).toBe(600);
+  });
+
+  it("fails when one thread and the threads find differently", () => {
+    let k = 0;
+    expect(() =>
+      measureScaling([100], ["D"], "C", "2024-03-31", 1, () => ({
+        ms: 1,
+        rows: 600,
+        findings: k++,
+      })),
+    ).toThrow(/differ in findings: 0 against 1/);
+  });
+});
+
+describe("withScalingSection", () => {
+  const top = "# Benchmark results\n\n| a | b |\n";
+  const notes = "\n## Notes\n\n### Earlier\n\ntext\n";
+
+  it("puts the section at the start of the notes, which a full bench keeps", () => {
+    const out = withScalingSection(top + notes, ["### Scaling", "", "x"]);
+    expect(out).toBe(
+      `${top}\n## Notes\n\n<!-- thread-scaling -->\n### Scaling\n\nx\n<!-- /thread-scaling -->\n\n### Earlier\n\ntext\n`,
+    );
+  });
+
+  it("replaces the section of an earlier run and nothing else", () => {
+    const once = withScalingSection(top + notes, ["old"]);
+    const twice = withScalingSection(once, ["new"]);
+    expect(twice).toBe(once.replace("old", "new"));
+  });
+
+  it("adds the notes to a results file without them", () => {
+    expect(withScalingSection(top, ["s"])).toBe(
+      `${top}\n## Notes\n\n<!-- thread-scaling -->\ns\n<!-- /thread-scaling -->\n`,
+    );
+  });
+});
