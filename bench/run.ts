@@ -145,6 +145,7 @@ function parseOptions(argv: string[]): Options {
         throw new Error(
           "--scaling needs two or more different numbers of depositors, e.g. 100000,1000000",
         );
+      options.scaling.sort((a, b) => a - b);
     } else if (!Number.isFinite(n) || n <= 0)
       throw new Error(`${flag} needs a positive number`);
     else if (flag === "--depositors") options.depositors = n;

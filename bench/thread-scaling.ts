@@ -1,11 +1,10 @@
 /**
  * How `regel validate` with worker threads scales with the size of the delivery (issue 15,
  * target 2): one thread and {@link THREADS} threads on deliveries of several sizes, measured
- * interleaved (`npm run bench -- --scaling-only 1 --scaling 100000,1000000,...`), and a straight
- * line fitted through each thread count's times (least squares, time against data rows). The
- * line splits a run into a part that does not grow with the delivery (start-up, the workers'
- * start and warm-up, the serial seals and merges) and a time per row; the ratio of the times per
- * row is what the threads gain on a delivery large enough that the fixed parts do not count.
+ * interleaved (`npm run bench -- --scaling-only 1 --scaling 100000,1000000,...`). Between two
+ * sizes, the line through their times splits a run into a part that does not grow with the
+ * delivery (start-up, the workers' start and warm-up, waits at the ends of passes) and a time per
+ * row; the ratio of the times per row is what the threads gain on the rows a larger delivery adds.
  *
  * @module
  */
@@ -19,37 +18,22 @@ export interface ScalingPoint {
   many: Measurement;
 }
 
-/** A straight line through points: `fixed + perUnit × x`, and its largest residual. */
+/** The straight line `fixed + perUnit × x` through two points. */
 export interface Line {
   fixed: number;
   perUnit: number;
-  /** The largest |measured − fitted| / measured over the points. */
-  worstResidual: number;
 }
 
-/** The least-squares line through (xs[i], ys[i]); at least two distinct xs. */
-export function fitLine(xs: readonly number[], ys: readonly number[]): Line {
-  const n = xs.length;
-  if (n !== ys.length || n < 2)
-    throw new Error("a line needs at least two points");
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let sxx = 0;
-  let sxy = 0;
-  for (let i = 0; i < n; i++) {
-    sxx += (xs[i] - mx) ** 2;
-    sxy += (xs[i] - mx) * (ys[i] - my);
-  }
-  if (sxx === 0) throw new Error("a line needs two distinct sizes");
-  const perUnit = sxy / sxx;
-  const fixed = my - perUnit * mx;
-  let worstResidual = 0;
-  for (let i = 0; i < n; i++)
-    worstResidual = Math.max(
-      worstResidual,
-      Math.abs(ys[i] - (fixed + perUnit * xs[i])) / ys[i],
-    );
-  return { fixed, perUnit, worstResidual };
+/** The line through (x0, y0) and (x1, y1), x0 ≠ x1. */
+export function lineThrough(
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+): Line {
+  if (x0 === x1) throw new Error("a line needs two distinct sizes");
+  const perUnit = (y1 - y0) / (x1 - x0);
+  return { fixed: y0 - perUnit * x0, perUnit };
 }
 
 /**
@@ -101,39 +85,43 @@ const times = (a: number | undefined, b: number | undefined): string =>
     : "–";
 
 /**
- * The section's tables: each delivery's times, phases and ratios; the lines fitted through the
- * times of each thread count; what they give for large deliveries and, with the threads' fixed
- * part as small as one thread's, for each size measured.
+ * The section's tables: each delivery's times, phases and ratios; between each two sizes (in the
+ * order measured) what the added rows cost and the line through the two; and from the line through
+ * the two largest, what the threads would gain at each size with their fixed part one thread's.
  */
 export function scalingTables(points: readonly ScalingPoint[]): string[] {
-  const rows = points.map((p) => p.rows);
-  const one = fitLine(
-    rows,
-    points.map((p) => p.one.ms),
-  );
-  const many = fitLine(
-    rows,
-    points.map((p) => p.many.ms),
-  );
-  const perMillion = (l: Line) => s(l.perUnit * 1e6);
-  const residual = (l: Line) => `${(l.worstResidual * 100).toFixed(1)} %`;
+  const lines = points.slice(1).map((q, i) => {
+    const p = points[i];
+    return {
+      p,
+      q,
+      one: lineThrough(p.rows, p.one.ms, q.rows, q.one.ms),
+      many: lineThrough(p.rows, p.many.ms, q.rows, q.many.ms),
+    };
+  });
+  const last = lines[lines.length - 1];
+  if (last === undefined) throw new Error("scaling needs two sizes or more");
+  const { one, many } = last;
+  const n = (x: number) => Math.round(x).toLocaleString("en");
   return [
     `| depositors (data rows) | one thread (s) | ${THREADS} threads (s) | one thread's time / ${THREADS} threads' | the scan | the key sets and whole-file passes | the validate pass | its steady rate | peak RSS, one / ${THREADS} threads (MiB) |`,
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...points.map(
       (p) =>
-        `| ${p.depositors.toLocaleString("en")} (${Math.round(p.rows).toLocaleString("en")}) | ${s(p.one.ms)} | ${s(p.many.ms)} | **${times(p.one.ms, p.many.ms)}** | ${times(p.one.scanMs, p.many.scanMs)} | ${times(p.one.betweenMs, p.many.betweenMs)} | ${times(p.one.passMs, p.many.passMs)} | ${times(p.many.steadyRowsPerS, p.one.steadyRowsPerS)} | ${Math.round(p.one.peakRssMiB)} / ${Math.round(p.many.peakRssMiB)} |`,
+        `| ${n(p.depositors)} (${n(p.rows)}) | ${s(p.one.ms)} | ${s(p.many.ms)} | **${times(p.one.ms, p.many.ms)}** | ${times(p.one.scanMs, p.many.scanMs)} | ${times(p.one.betweenMs, p.many.betweenMs)} | ${times(p.one.passMs, p.many.passMs)} | ${times(p.many.steadyRowsPerS, p.one.steadyRowsPerS)} | ${Math.round(p.one.peakRssMiB)} / ${Math.round(p.many.peakRssMiB)} |`,
     ),
     "",
-    "| a straight line through the times above (least squares) | fixed part (s) | per million data rows (s) | largest residual |",
-    "| --- | ---: | ---: | ---: |",
-    `| one thread | ${s(one.fixed)} | ${perMillion(one)} | ${residual(one)} |`,
-    `| ${THREADS} threads | ${s(many.fixed)} | ${perMillion(many)} | ${residual(many)} |`,
+    `| from one size to the next (depositors) | data rows added | their time, one thread (s) | their time, ${THREADS} threads (s) | one thread's / ${THREADS} threads' | the fixed part of the line through the two: one thread (s) | ${THREADS} threads (s) |`,
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...lines.map(
+      (l) =>
+        `| ${n(l.p.depositors)} → ${n(l.q.depositors)} | ${n(l.q.rows - l.p.rows)} | ${s(l.q.one.ms - l.p.one.ms)} | ${s(l.q.many.ms - l.p.many.ms)} | **${times(l.one.perUnit, l.many.perUnit)}** | ${s(l.one.fixed)} | ${s(l.many.fixed)} |`,
+    ),
     "",
-    `Per data row, ${THREADS} threads take **1 / ${(one.perUnit / many.perUnit).toFixed(2)}** of one thread's time: ${times(one.perUnit, many.perUnit)} one thread's throughput on a delivery large enough that the fixed parts do not count. The fixed part of ${THREADS} threads is ${s(many.fixed - one.fixed)} s more than one thread's. Were it one thread's, the lines would give ${points
+    `Through the two largest sizes, ${THREADS} threads take **1 / ${(one.perUnit / many.perUnit).toFixed(2)}** of one thread's time per data row (${s(one.perUnit * 1e6)} against ${s(many.perUnit * 1e6)} s per million), and ${s(many.fixed - one.fixed)} s more that does not grow with the delivery. Were that part of ${THREADS} threads one thread's (${s(one.fixed)} s), the line would give ${points
       .map(
         (p) =>
-          `${times(one.fixed + one.perUnit * p.rows, one.fixed + many.perUnit * p.rows)} at ${p.depositors.toLocaleString("en")} depositors`,
+          `${times(one.fixed + one.perUnit * p.rows, one.fixed + many.perUnit * p.rows)} at ${n(p.depositors)} depositors`,
       )
       .join(", ")}.`,
   ];

@@ -1,34 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { THREADS, type Measurement } from "../../bench/parse-references.js";
 import {
-  fitLine,
+  lineThrough,
   measureScaling,
   scalingTables,
   withScalingSection,
   type ScalingPoint,
 } from "../../bench/thread-scaling.js";
 
-describe("fitLine", () => {
-  it("finds the line through points that lie on one", () => {
-    const line = fitLine([1e5, 1e6, 3e6], [2 + 3e-6 * 1e5, 5, 11]);
-    expect(line.fixed).toBeCloseTo(2, 9);
-    expect(line.perUnit).toBeCloseTo(3e-6, 15);
-    expect(line.worstResidual).toBeCloseTo(0, 12);
+describe("lineThrough", () => {
+  it("gives the line through two points", () => {
+    const line = lineThrough(1e6, 5000, 3e6, 11000);
+    expect(line.perUnit).toBeCloseTo(3e-3, 15);
+    expect(line.fixed).toBeCloseTo(2000, 9);
   });
 
-  it("fits least squares and reports the largest relative residual", () => {
-    // the line y = 0.75 + 0.75 x; residuals −0.25, 0.5, −0.25 (relative: 0.5, 0.25, 0.125)
-    const line = fitLine([0, 1, 2], [0.5, 2, 2]);
-    expect(line.perUnit).toBeCloseTo(0.75, 12);
-    expect(line.fixed).toBeCloseTo(0.75, 12);
-    // at x = 0: |0.5 − 0.75| / 0.5
-    expect(line.worstResidual).toBeCloseTo(0.5, 12);
-  });
-
-  it("refuses fewer than two points, or one size only", () => {
-    expect(() => fitLine([1], [1])).toThrow(/two points/);
-    expect(() => fitLine([1, 2], [1])).toThrow(/two points/);
-    expect(() => fitLine([5, 5], [1, 2])).toThrow(/two distinct sizes/);
+  it("refuses one size twice", () => {
+    expect(() => lineThrough(5, 1, 5, 2)).toThrow(/two distinct sizes/);
   });
 });
 
@@ -67,19 +55,54 @@ describe("scalingTables", () => {
     expect(text).toContain("| 3,000,000 (18,000,000) | 54.40 | 28.00 |");
   });
 
-  it("splits the times into the fixed parts and the time per row", () => {
-    expect(text).toContain("| one thread | 0.40 | 3.00 | 0.0 % |");
-    expect(text).toContain(`| ${THREADS} threads | 1.00 | 1.50 | 0.0 % |`);
+  it("gives what the rows added from one size to the next cost, and the line through the two", () => {
     expect(text).toContain(
-      `Per data row, ${THREADS} threads take **1 / 2.00** of one thread's time`,
+      "| 200,000 → 1,000,000 | 4,800,000 | 14.40 | 7.20 | **2.00 ×** | 0.40 | 1.00 |",
     );
-    expect(text).toContain("is 0.60 s more than one thread's");
+    expect(text).toContain(
+      "| 1,000,000 → 3,000,000 | 12,000,000 | 36.00 | 18.00 | **2.00 ×** | 0.40 | 1.00 |",
+    );
+    expect(text).toContain(
+      `${THREADS} threads take **1 / 2.00** of one thread's time per data row (3.00 against 1.50 s per million), and 0.60 s more that does not grow`,
+    );
   });
 
   it("says what the ratio would be with the threads' fixed part at one thread's", () => {
     // 1.2 M rows: 4,000 against 400 + 1,800 ms; 18 M: 54,400 against 400 + 27,000
     expect(text).toContain("1.82 × at 200,000 depositors");
     expect(text).toContain("1.99 × at 3,000,000 depositors");
+  });
+
+  it("takes the line through the two largest sizes where the lines differ", () => {
+    const at = (
+      depositors: number,
+      rows: number,
+      one: number,
+      many: number,
+    ) => ({
+      depositors,
+      rows,
+      one: { ms: one, rows },
+      many: { ms: many, rows },
+    });
+    const bent = scalingTables([
+      at(100, 1e6, 5000, 4000),
+      at(200, 2e6, 8000, 5600),
+      at(400, 4e6, 14000, 8400),
+    ]).join("\n");
+    expect(bent).toContain(
+      "| 100 → 200 | 1,000,000 | 3.00 | 1.60 | **1.88 ×** | 2.00 | 2.40 |",
+    );
+    expect(bent).toContain(
+      "| 200 → 400 | 2,000,000 | 6.00 | 2.80 | **2.14 ×** | 2.00 | 2.80 |",
+    );
+    expect(bent).toContain(
+      "take **1 / 2.14** of one thread's time per data row (3.00 against 1.40 s per million), and 0.80 s more",
+    );
+    // 5,000 against 2,000 + 1,400 ms; 8,000 against 4,800; 14,000 against 7,600
+    expect(bent).toContain(
+      "one thread's (2.00 s), the line would give 1.47 × at 100 depositors, 1.67 × at 200 depositors, 1.84 × at 400 depositors.",
+    );
   });
 
   it("shows a dash for a phase a small run did not report", () => {
