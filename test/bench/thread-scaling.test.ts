@@ -1,24 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { THREADS, type Measurement } from "../../bench/parse-references.js";
 import {
-  lineThrough,
+  TARGET,
   measureScaling,
   scalingTables,
   withScalingSection,
   type ScalingPoint,
 } from "../../bench/thread-scaling.js";
-
-describe("lineThrough", () => {
-  it("gives the line through two points", () => {
-    const line = lineThrough(1e6, 5000, 3e6, 11000);
-    expect(line.perUnit).toBeCloseTo(3e-3, 15);
-    expect(line.fixed).toBeCloseTo(2000, 9);
-  });
-
-  it("refuses one size twice", () => {
-    expect(() => lineThrough(5, 1, 5, 2)).toThrow(/two distinct sizes/);
-  });
-});
 
 /** A run of `rows` rows taking `fixed` ms plus `perRow` ms a row, its phases in that proportion. */
 function run(rows: number, fixed: number, perRow: number): Measurement {
@@ -55,25 +43,27 @@ describe("scalingTables", () => {
     expect(text).toContain("| 3,000,000 (18,000,000) | 54.40 | 28.00 |");
   });
 
-  it("gives what the rows added from one size to the next cost, and the line through the two", () => {
+  it("gives what the rows added from one size to the next cost", () => {
     expect(text).toContain(
-      "| 200,000 → 1,000,000 | 4,800,000 | 14.40 | 7.20 | **2.00 ×** | 0.40 | 1.00 |",
+      "| 200,000 → 1,000,000 | 4,800,000 | 14.40 | 7.20 | **2.00 ×** |",
     );
     expect(text).toContain(
-      "| 1,000,000 → 3,000,000 | 12,000,000 | 36.00 | 18.00 | **2.00 ×** | 0.40 | 1.00 |",
-    );
-    expect(text).toContain(
-      `${THREADS} threads take **1 / 2.00** of one thread's time per data row (3.00 against 1.50 s per million), and 0.60 s more that does not grow`,
+      "| 1,000,000 → 3,000,000 | 12,000,000 | 36.00 | 18.00 | **2.00 ×** |",
     );
   });
 
-  it("says what the ratio would be with the threads' fixed part at one thread's", () => {
-    // 1.2 M rows: 4,000 against 400 + 1,800 ms; 18 M: 54,400 against 400 + 27,000
-    expect(text).toContain("1.82 × at 200,000 depositors");
-    expect(text).toContain("1.99 × at 3,000,000 depositors");
+  it("gives the threads' excess at each size, and the most the target allows", () => {
+    expect(TARGET).toBe(1.8);
+    // 1.2 M rows: 2,800 ms against 4,000 / 2; the target allows 4,000 / 1.8 − 2,000
+    expect(text).toContain("| 200,000 | 2.80 | 2.00 | **0.80** | 0.22 |");
+    expect(text).toContain("| 3,000,000 | 28.00 | 27.20 | **0.80** | 3.02 |");
+    expect(text).toContain(
+      `On the rows the largest delivery adds, ${THREADS} threads gain **2.00 ×** one thread's throughput.`,
+    );
+    expect(text).not.toContain("none:");
   });
 
-  it("takes the line through the two largest sizes where the lines differ", () => {
+  it("takes the ratio on the rows the largest delivery adds where the steps differ", () => {
     const at = (
       depositors: number,
       rows: number,
@@ -91,18 +81,26 @@ describe("scalingTables", () => {
       at(400, 4e6, 14000, 8400),
     ]).join("\n");
     expect(bent).toContain(
-      "| 100 → 200 | 1,000,000 | 3.00 | 1.60 | **1.88 ×** | 2.00 | 2.40 |",
+      "| 100 → 200 | 1,000,000 | 3.00 | 1.60 | **1.88 ×** |",
     );
     expect(bent).toContain(
-      "| 200 → 400 | 2,000,000 | 6.00 | 2.80 | **2.14 ×** | 2.00 | 2.80 |",
+      "| 200 → 400 | 2,000,000 | 6.00 | 2.80 | **2.14 ×** |",
     );
-    expect(bent).toContain(
-      "take **1 / 2.14** of one thread's time per data row (3.00 against 1.40 s per million), and 0.80 s more",
-    );
-    // 5,000 against 2,000 + 1,400 ms; 8,000 against 4,800; 14,000 against 7,600
-    expect(bent).toContain(
-      "one thread's (2.00 s), the line would give 1.47 × at 100 depositors, 1.67 × at 200 depositors, 1.84 × at 400 depositors.",
-    );
+    // 6,000 / 2,800 on rows: 5,000 / 2.142857 = 2,333 ms at 100, the excess 1,667 ms
+    expect(bent).toContain("| 100 | 4.00 | 2.33 | **1.67** | 0.44 |");
+    expect(bent).toContain("| 400 | 8.40 | 6.53 | **1.87** | 1.24 |");
+    expect(bent).toContain("gain **2.14 ×**");
+  });
+
+  it("says when the gain on rows is below the target", () => {
+    const below = scalingTables([
+      { depositors: 1, rows: 1e6, one: { ms: 3000 }, many: { ms: 2000 } },
+      { depositors: 2, rows: 2e6, one: { ms: 6000 }, many: { ms: 3800 } },
+    ]).join("\n");
+    expect(below).toContain("gain **1.67 ×**");
+    expect(below).toContain("(none: the gain on rows is below the target)");
+    // 3,000 / 1.8 − 3,000 / 1.667
+    expect(below).toContain("| 1 | 2.00 | 1.80 | **0.20** | -0.13 |");
   });
 
   it("shows a dash for a phase a small run did not report", () => {
