@@ -130,13 +130,16 @@ export function measureReferences(
       runs.get(t.key)!.push(once(t.args));
     }
   const out = new Map<string, Measurement>();
-  for (const [key, list] of runs) {
-    const m: Measurement = {};
-    for (const k of Object.keys(list[0]))
-      if (typeof list[0][k] === "number") m[k] = median(list.map((x) => x[k]));
-    out.set(key, m);
-  }
+  for (const [key, list] of runs) out.set(key, medians(list));
   return out;
+}
+
+/** The median of every number of the measurements `list` (of one task). */
+export function medians(list: readonly Measurement[]): Measurement {
+  const m: Measurement = {};
+  for (const k of Object.keys(list[0]))
+    if (typeof list[0][k] === "number") m[k] = median(list.map((x) => x[k]));
+  return m;
 }
 
 /** The rows of the results table, every ratio against csv-parse and papaparse of the same rounds. */
@@ -267,19 +270,34 @@ export function referenceTable(rows: string[]): string[] {
   ];
 }
 
-const START = "<!-- parse-references -->";
-const END = "<!-- /parse-references -->";
+/** A marked section of the results file: its lines between `<!-- name -->` and `<!-- /name -->`. */
+export function markedBlock(name: string, lines: readonly string[]): string {
+  return [`<!-- ${name} -->`, ...lines, `<!-- /${name} -->`].join("\n");
+}
+
+/** `results` with its marked section `name` replaced by `block`; undefined when it has none. */
+export function replaceMarked(
+  results: string,
+  name: string,
+  block: string,
+): string | undefined {
+  const start = `<!-- ${name} -->`;
+  const end = `<!-- /${name} -->`;
+  const from = results.indexOf(start);
+  const to = results.indexOf(end);
+  return from >= 0 && to > from
+    ? results.slice(0, from) + block + results.slice(to + end.length)
+    : undefined;
+}
 
 /** The results file with its section of reference rows replaced (or added before the notes). */
 export function withReferenceSection(
   results: string,
   section: string[],
 ): string {
-  const block = [START, ...section, END].join("\n");
-  const from = results.indexOf(START);
-  const to = results.indexOf(END);
-  if (from >= 0 && to > from)
-    return results.slice(0, from) + block + results.slice(to + END.length);
+  const block = markedBlock("parse-references", section);
+  const replaced = replaceMarked(results, "parse-references", block);
+  if (replaced !== undefined) return replaced;
   const notes = results.indexOf("\n## Notes");
   return notes >= 0
     ? `${results.slice(0, notes)}\n${block}\n${results.slice(notes)}`

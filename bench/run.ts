@@ -51,11 +51,13 @@ import {
 } from "./startup.js";
 import {
   measureReferences,
+  medians,
   referenceRows,
   THREADS,
   referenceTable,
   phaseTable,
   withReferenceSection,
+  type Measurement,
 } from "./parse-references.js";
 import { shuffledCopy } from "./shuffle.js";
 import {
@@ -192,8 +194,6 @@ async function delivery(
   return { dir, rowsPerIkb: rows / depositors };
 }
 
-type Measurement = Record<string, number>;
-
 function measureOnce(args: string[]): Measurement {
   const child = spawnSync(
     process.execPath,
@@ -213,14 +213,6 @@ function measureOnce(args: string[]): Measurement {
   return JSON.parse(line) as Measurement;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? sorted[mid]
-    : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 /** Repeat a measurement; the median of every numeric property. */
 function measure(label: string, args: string[], repeats: number): Measurement {
   const runs: Measurement[] = [];
@@ -228,12 +220,7 @@ function measure(label: string, args: string[], repeats: number): Measurement {
     process.stderr.write(`${label}: run ${r + 1}/${repeats}\n`);
     runs.push(measureOnce(args));
   }
-  const out: Measurement = {};
-  for (const key of Object.keys(runs[0])) {
-    if (typeof runs[0][key] === "number")
-      out[key] = median(runs.map((m) => m[key]));
-  }
-  return out;
+  return medians(runs);
 }
 
 function gitCommit(): string {
@@ -244,6 +231,11 @@ function gitCommit(): string {
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(2);
 const ratio = (a: number, b: number): string => (a / b).toFixed(2);
+
+/** The results file as it is (empty when there is none yet). */
+function readResults(out: string): string {
+  return existsSync(out) ? readFileSync(out, "utf8") : "";
+}
 
 /** The machine, as the results name it. */
 function machine(): string {
@@ -280,9 +272,7 @@ async function main(): Promise<void> {
     const rows = startupRows(
       measureStartup(STARTUP_REPEATS, await bundleColdFloor()),
     );
-    const previous = existsSync(options.out)
-      ? readFileSync(options.out, "utf8")
-      : "";
+    const previous = readResults(options.out);
     writeFileSync(options.out, withStartupRows(previous, rows));
     process.stdout.write(`${rows.join("\n")}\n`);
     return;
@@ -292,18 +282,14 @@ async function main(): Promise<void> {
       await measureKeystroke("rulesets", KEYSTROKES),
       process.cwd(),
     );
-    const previous = existsSync(options.out)
-      ? readFileSync(options.out, "utf8")
-      : "";
+    const previous = readResults(options.out);
     writeFileSync(options.out, withKeystrokeRow(previous, row));
     process.stdout.write(`${row}\n`);
     return;
   }
   if (options.scalingOnly) {
     const section = await scalingSection(options);
-    const previous = existsSync(options.out)
-      ? readFileSync(options.out, "utf8")
-      : "";
+    const previous = readResults(options.out);
     writeFileSync(options.out, withScalingSection(previous, section));
     process.stdout.write(`${section.join("\n")}\n`);
     return;
@@ -329,9 +315,7 @@ async function main(): Promise<void> {
     ...phaseTable(references),
   ];
   if (options.referencesOnly) {
-    const previous = existsSync(options.out)
-      ? readFileSync(options.out, "utf8")
-      : "";
+    const previous = readResults(options.out);
     writeFileSync(
       options.out,
       withReferenceSection(previous, referenceSection),
@@ -483,9 +467,7 @@ async function main(): Promise<void> {
     );
   }
   lines.push("");
-  const previous = existsSync(options.out)
-    ? readFileSync(options.out, "utf8")
-    : "";
+  const previous = readResults(options.out);
   const notes = previous.includes("\n## Notes")
     ? previous.slice(previous.indexOf("\n## Notes"))
     : "";

@@ -6,12 +6,18 @@
  * rows, whatever the fixed costs), and at each size the time the threads take beyond one thread's
  * time divided by that ratio (their **excess**: the workers' start and warm-up, waits at the ends
  * of passes, serial seals and merges), beside the most excess the target (≥ {@link TARGET} ×)
- * allows at that size. (A straight line through the times does not fit: one thread's time per row
- * grows with the delivery, and a line's fixed part came out negative.)
+ * allows at that size. (A straight line through the times did not fit: one thread's time per row
+ * differed from one size to the next by a tenth, and the lines' fixed parts came out negative.)
  *
  * @module
  */
-import { median, THREADS, type Measurement } from "./parse-references.js";
+import {
+  markedBlock,
+  medians,
+  replaceMarked,
+  THREADS,
+  type Measurement,
+} from "./parse-references.js";
 
 /** One delivery's medians with one thread and with {@link THREADS}. */
 export interface ScalingPoint {
@@ -56,13 +62,6 @@ export function measureScaling(
         );
     return { depositors: n, rows: one.rows, one, many };
   });
-}
-
-function medians(list: Measurement[]): Measurement {
-  const m: Measurement = {};
-  for (const k of Object.keys(list[0]))
-    if (typeof list[0][k] === "number") m[k] = median(list.map((x) => x[k]));
-  return m;
 }
 
 const s = (ms: number): string => (ms / 1000).toFixed(2);
@@ -114,19 +113,14 @@ export function scalingTables(points: readonly ScalingPoint[]): string[] {
   ];
 }
 
-const START = "<!-- thread-scaling -->";
-const END = "<!-- /thread-scaling -->";
-
 /**
  * The results file with its section on thread scaling replaced, or added at the start of its
  * notes (which a full `npm run bench` keeps).
  */
 export function withScalingSection(results: string, section: string[]): string {
-  const block = [START, ...section, END].join("\n");
-  const from = results.indexOf(START);
-  const to = results.indexOf(END);
-  if (from >= 0 && to > from)
-    return results.slice(0, from) + block + results.slice(to + END.length);
+  const block = markedBlock("thread-scaling", section);
+  const replaced = replaceMarked(results, "thread-scaling", block);
+  if (replaced !== undefined) return replaced;
   const notes = results.indexOf("\n## Notes\n");
   if (notes < 0) return `${results}\n## Notes\n\n${block}\n`;
   const after = notes + "\n## Notes\n".length;
