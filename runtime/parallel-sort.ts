@@ -19,6 +19,7 @@
  *
  * @module
  */
+import type { MessagePort } from "node:worker_threads";
 import { MERGE_FAN_IN, SORT_BUDGET, type TempSpace } from "./assemble.js";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
 import { notPlain, runThreads, sampledCutKeys } from "./stage-partition.js";
@@ -143,22 +144,40 @@ export async function sortInParallel(
       rows: done,
     });
   };
-  await dealOut(threads, order, async (k, t) => {
-    const job =
-      t === 0
-        ? pools.localJob((port) => sortWork(port, jobs[k], true))
-        : await pool.run(SORT_JOB_KIND, jobs[k]);
-    const link = new pools.WorkerLink<SortMessage, never>(
-      job,
+  /**
+   * A job on thread `t` to its `done` message: `here` in this thread (t = 0), else `job` of
+   * `kind` on the pool; `pass` names it in a worker's error.
+   */
+  const untilDone = async <M extends { type: string }>(
+    t: number,
+    here: (port: MessagePort) => Promise<void>,
+    kind: string,
+    job: unknown,
+    onThreadRows: (n: number) => void,
+    pass: string,
+  ): Promise<Extract<M, { type: "done" }>> => {
+    const link = new pools.WorkerLink<M, never>(
+      t === 0 ? pools.localJob(here) : await pool.run(kind, job),
       t,
-      (n) => onRows(k, n),
-      "the sort",
+      onThreadRows,
+      pass,
     );
     try {
-      runs[k] = (await link.next("done")).runs;
+      return await link.next("done");
     } finally {
       await link.stop();
     }
+  };
+  await dealOut(threads, order, async (k, t) => {
+    const done = await untilDone<SortMessage>(
+      t,
+      (port) => sortWork(port, jobs[k], true),
+      SORT_JOB_KIND,
+      jobs[k],
+      (n) => onRows(k, n),
+      "the sort",
+    );
+    runs[k] = done.runs;
   });
   // each file's runs of each range; a range of more than MERGE_FAN_IN merged down to that, the
   // ranges over the threads (a range's merges read and write only its own runs)
@@ -174,19 +193,15 @@ export async function sortInParallel(
     .sort((a, b) => ranges[b].runs.length - ranges[a].runs.length || a - b);
   await dealOut(threads, many, async (k, t) => {
     const job: ReduceJob = { dir, ...ranges[k] };
-    const link = new pools.WorkerLink<ReduceMessage, never>(
-      t === 0
-        ? pools.localJob((port) => reduceWork(port, job))
-        : await pool.run(REDUCE_JOB_KIND, job),
+    const done = await untilDone<ReduceMessage>(
       t,
+      (port) => reduceWork(port, job),
+      REDUCE_JOB_KIND,
+      job,
       () => {},
       "the sort's merges",
     );
-    try {
-      ranges[k].runs = (await link.next("done")).runs;
-    } finally {
-      await link.stop();
-    }
+    ranges[k].runs = done.runs;
   });
   files.forEach((f, i) => {
     const byRange = ranges
