@@ -339,8 +339,16 @@ export async function reduceRuns(
  */
 export const MERGE_FAN_IN = 64;
 
-/** Bytes read from a run at a time. */
-const RUN_READ_BUFFER = 1 << 16;
+/**
+ * Bytes read from a run at a time. A merge holds a batch of rows of each open run, alive through
+ * every scavenge until the merge hands them on. The shuffled 1 M delivery (23 runs of
+ * bank_account.csv with one thread; twice as many with two, each sorting in half the budget)
+ * spent 1.8 s of its 15 s validate pass in scavenges with 64 KiB (`--trace-gc`, one thread); with
+ * 8 KiB its validate pass took a median 9.2 s against 11.9 s with two threads and 14.7 s against
+ * 15.1 s with one (16 KiB between, 4 KiB no better; bench/results.md, "Unsorted deliveries:
+ * smaller run reads").
+ */
+const RUN_READ_BUFFER = 1 << 13;
 
 /**
  * The records of the rows `order[from, to)` of `rows`, in that order, in pieces of about
