@@ -341,12 +341,12 @@ export const MERGE_FAN_IN = 64;
 
 /**
  * Bytes read from a run at a time. A merge holds a batch of rows of each open run, alive through
- * every scavenge until the merge hands them on. The shuffled 1 M delivery (23 runs of
- * bank_account.csv with one thread; twice as many with two, each sorting in half the budget)
- * spent 1.8 s of its 15 s validate pass in scavenges with 64 KiB (`--trace-gc`, one thread); with
- * 8 KiB its validate pass took a median 9.2 s against 11.9 s with two threads and 14.7 s against
- * 15.1 s with one (16 KiB between, 4 KiB no better; bench/results.md, "Unsorted deliveries:
- * smaller run reads").
+ * every scavenge until the merge hands them on. The shuffled 1 M delivery (23 runs, 10 of them
+ * bank_account.csv's, with one thread; twice as many with two: each thread sorts in half the
+ * budget, and each range reads a piece of every run) spent 1.8 s of its 15 s validate pass in
+ * scavenges with 64 KiB (`--trace-gc`, one thread); with 8 KiB its validate pass took a median
+ * 9.2 s against 11.9 s with two threads and 14.7 s against 15.1 s with one (16 KiB between, 4 KiB
+ * no better; bench/results.md, "Unsorted deliveries: smaller run reads").
  */
 const RUN_READ_BUFFER = 1 << 13;
 
