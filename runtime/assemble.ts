@@ -346,7 +346,8 @@ export const MERGE_FAN_IN = 64;
  * budget, and each range reads a piece of every run) spent 1.8 s of its 15 s validate pass in
  * scavenges with 64 KiB (`--trace-gc`, one thread); with 8 KiB its validate pass took a median
  * 9.2 s against 11.9 s with two threads and 14.7 s against 15.1 s with one (16 KiB between, 4 KiB
- * no better; bench/results.md, "Unsorted deliveries: smaller run reads").
+ * no better; bench/results.md, "Unsorted deliveries: smaller run reads"). The previous delivery's
+ * runs are read 64 KiB at a time (runtime/previous-delivery.ts `PREVIOUS_RUN_READ`).
  */
 const RUN_READ_BUFFER = 1 << 13;
 
@@ -424,10 +425,13 @@ async function writeRun(
 /** No limit: a run's records are rows that passed the delivery's limits, with two cells more. */
 const UNLIMITED = Number.MAX_SAFE_INTEGER;
 
-/** Read a run file in batches (one per batch of the reader). */
-async function* readRun(path: string): AsyncGenerator<KeyedRow[]> {
+/** Read a run file in batches (one per batch of the reader), `readBytes` at a time. */
+async function* readRun(
+  path: string,
+  readBytes: number,
+): AsyncGenerator<KeyedRow[]> {
   let header = true;
-  for await (const events of readCsvBatches(fileChunks(path, RUN_READ_BUFFER), {
+  for await (const events of readCsvBatches(fileChunks(path, readBytes), {
     maxFieldLength: UNLIMITED,
     maxFields: UNLIMITED,
     maxRecordLength: UNLIMITED,
@@ -564,19 +568,23 @@ export async function* unlessStopped<T>(
   }
 }
 
-/** Merge sorted run files into one sorted stream of batches. */
+/**
+ * Merge sorted run files into one sorted stream of batches, reading each `readBytes` at a time
+ * (default {@link RUN_READ_BUFFER}).
+ */
 export async function* mergeRuns(
   paths: readonly string[],
+  readBytes = RUN_READ_BUFFER,
 ): AsyncGenerator<KeyedRow[]> {
   if (paths.length === 1) {
-    yield* readRun(paths[0]);
+    yield* readRun(paths[0], readBytes);
     return;
   }
   const heap = new Heap<{ row: KeyedRow; c: Cursor }>(
     (a, b) => compareKeyed(a.row, b.row) < 0,
   );
   for (const p of paths) {
-    const c = new Cursor(readRun(p));
+    const c = new Cursor(readRun(p, readBytes));
     await c.refill();
     const h = c.head();
     if (h) heap.push({ row: h, c });

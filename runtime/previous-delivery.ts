@@ -50,6 +50,15 @@ import type {
   PreviousFileReport,
 } from "./report-types.js";
 
+/**
+ * Bytes read from a run of T−1 at a time: 64 KiB, where the delivery's own runs take 8 KiB
+ * (runtime/assemble.ts `RUN_READ_BUFFER`). Validating the 1 M-depositor delivery of
+ * bench/previous-large.ts against its T−1 (sorted through runs) took 33.9–34.4 s with 64 KiB and
+ * 34.7–35.7 s with 8 KiB (3 interleaved rounds; bench/results.md, "Unsorted deliveries: smaller
+ * run reads").
+ */
+const PREVIOUS_RUN_READ = 1 << 16;
+
 /** One file of T−1 as read. */
 interface PreviousFile {
   entity: EntityMeta;
@@ -210,7 +219,9 @@ export class PreviousDelivery {
     }
     p.groups = groupByKey(
       p.files.map((f) =>
-        typeof f.source === "function" ? f.source() : mergeRuns(f.source),
+        typeof f.source === "function"
+          ? f.source()
+          : mergeRuns(f.source, PREVIOUS_RUN_READ),
       ),
       maxIkbRows,
     );
