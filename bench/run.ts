@@ -237,9 +237,10 @@ function readResults(out: string): string {
   return existsSync(out) ? readFileSync(out, "utf8") : "";
 }
 
-/** The machine, as the results name it. */
-function machine(): string {
-  return `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+/** The machine, as the results name it; `withOs`: its operating system too (the file's header). */
+function machine(withOs = false): string {
+  const os = withOs ? `${platform()} ${release()}, ` : "";
+  return `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${os}Node ${process.version}`;
 }
 
 /** `--scaling-only`: one thread and every core on deliveries of each size (bench/thread-scaling.ts). */
@@ -427,14 +428,13 @@ async function main(): Promise<void> {
       `ajv and the compiled field checks disagree on ${ajv.disagreements} records`,
     );
 
-  const cpu = cpus();
   const commit = gitCommit();
   const lines = [
     "# Benchmark results",
     "",
     `Command: \`npm run bench -- ${process.argv.slice(2).join(" ")}\`  `,
     `Date: ${started.toISOString().slice(0, 10)}; commit ${commit}  `,
-    `Machine: ${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${release()}, Node ${process.version}  `,
+    `Machine: ${machine(true)}  `,
     `Data: \`regel generate\` ${RULESET}, seed 1, --duplicate-rate ${DUPLICATE_RATE}, ${options.depositors.toLocaleString("en")} depositors, ${Math.round(validate.rows).toLocaleString("en")} data rows in 7 CSV files; RRD ${RRD}.  `,
     `Each figure is the median of ${options.repeats} runs, each in a fresh process; peak RSS is that process's maximum resident set size.`,
     "",
