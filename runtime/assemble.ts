@@ -17,6 +17,7 @@ import { onExit } from "signal-exit";
 import { unusableIkbKey } from "./ikb-key.js";
 import { emptyObjectArray } from "./object-arrays.js";
 import { fileChunks, readCsvBatches } from "./csv-reader.js";
+import { keyThenLineOrder } from "./key-order.js";
 import { ownerIsGone, readOwner, writeOwner } from "./owner.js";
 import { RUN_HEADER, runRecord, runRows } from "./run-format.js";
 
@@ -197,11 +198,7 @@ class HeldRows {
 
   /** The rows' places, in key-then-line order ({@link compareKeyed}). */
   sorted(): number[] {
-    const { keys, lines } = this;
-    const order = Array.from({ length: keys.length }, (_, i) => i);
-    return order.sort((a, b) =>
-      keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : lines[a] - lines[b],
-    );
+    return keyThenLineOrder(this.keys, this.lines);
   }
 
   /** Where the record of row `i` ends. */
