@@ -112,6 +112,24 @@ describe("the sort's run files", () => {
     );
   });
 
+  it("give back runs of several pieces and records larger than a piece (1 MiB) exactly", async () => {
+    // 3,000 records of about 1 KB, two of 1.5 MB and one of 3 MB among them, keys out of order
+    const input: KeyedRow[] = Array.from({ length: 3000 }, (_, i) => ({
+      key: `K${String((i * 7919) % 1000).padStart(4, "0")}`,
+      line: 2 + i,
+      cells: [String(i), `${"abcdefgh".repeat(125)}${i}`],
+    }));
+    input[10].cells[1] = "x".repeat(1_500_000);
+    input[1500].cells[1] = `"quoted, ${"y".repeat(1_500_000)}"`;
+    input[2999].cells[0] = "z".repeat(3_000_000);
+    for (const budget of [1 << 30, 4_000_000]) {
+      const { back, runs } = await roundTrip(input, budget);
+      if (budget === 1 << 30) expect(runs).toHaveLength(1);
+      else expect(runs.length).toBeGreaterThan(1);
+      expect(back).toEqual([...input].sort(compareKeyed));
+    }
+  });
+
   it("write plain rows as CSV records with the key and line last, and quote only what must be", () => {
     expect(runRecord({ key: "K1", line: 7, cells: ["K1", "a", ""] })).toBe(
       "K1,a,,K1,7\n",
