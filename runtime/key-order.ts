@@ -1,13 +1,13 @@
 /**
  * The order of a sort run's rows by key, then line, without a comparator on the common path.
  *
- * A comparator sort of row indices spent most of an unsorted delivery's sort phase calling back
- * into JavaScript: 3.8 s of the shuffled 1 M delivery's 11.2 s with one thread (bench/results.md,
- * "Unsorted deliveries: the order of a run without a comparator"). Here each row becomes one
- * 64-bit number, the first characters of its key after the prefix every key shares, in as few
- * bits as their alphabet needs, above its index; V8 sorts a `BigUint64Array` natively. Rows whose
- * numbers tie, because a key is longer than the number holds or the lines do not follow the
- * indices, are put in order by the comparator among themselves.
+ * A comparator sort of row indices calls back into JavaScript for every comparison: with it, the
+ * sort phase of the shuffled 1 M delivery took 10.8 s with one thread, and 7.5 s with this
+ * (bench/results.md, "Unsorted deliveries: the order of a run without a comparator"). Each row
+ * becomes one 64-bit number, the first characters of its key after the prefix every key shares,
+ * in as few bits as their alphabet needs, above its index; V8 sorts a `BigUint64Array` natively.
+ * Rows whose numbers tie, because a key is longer than the number holds or the lines do not
+ * follow the indices, are put in order by the comparator among themselves.
  *
  * @module
  */
