@@ -73,7 +73,7 @@ export function keyThenLineOrder(
   const lowWordKeyScale = 2 ** (32 - indexBits);
   const indexScale = 2 ** indexBits;
   const packed = new BigUint64Array(n);
-  // little-endian words of each number: [2i] low, [2i + 1] high
+  // the two 32-bit words of each number (which is the low one follows the byte order)
   const words = new Uint32Array(packed.buffer);
   const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
   const lowAt = littleEndian ? 0 : 1;
