@@ -19,6 +19,7 @@ import { emptyObjectArray } from "./object-arrays.js";
 import { fileChunks, readCsvBatches } from "./csv-reader.js";
 import { keyThenLineOrder } from "./key-order.js";
 import { ownerIsGone, readOwner, writeOwner } from "./owner.js";
+import { ownText } from "./own-text.js";
 import { RUN_HEADER, runRecord, runRows } from "./run-format.js";
 
 /** A CSV row tagged with its IKB key and line. */
@@ -190,7 +191,8 @@ class HeldRows {
       this.bytes.copy(bytes, 0, 0, this.used);
       this.bytes = bytes;
     }
-    this.keys.push(key);
+    // (a key kept as its piece's slice would keep the piece until the run is written)
+    this.keys.push(ownText(key));
     this.lines.push(line);
     this.starts.push(this.used);
     this.used += this.bytes.write(record, this.used);

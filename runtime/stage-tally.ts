@@ -12,6 +12,7 @@ import type { Finding } from "../compiler/contract.js";
 import { MASK } from "../compiler/contract.js";
 import { countReported, reportedOf } from "./unknown-values.js";
 import { maskKey, maskMessage, maskValues } from "./mask.js";
+import { ownText } from "./own-text.js";
 import type { DeliveryProblem, InputProblem } from "./report-types.js";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
 
@@ -117,15 +118,15 @@ export function tally(s: DeliveryRun, fd: Finding, newRecord: boolean): void {
     const owned: Record<string, string | null> = {};
     for (const k in values) {
       const v = values[k];
-      owned[k] = v === null ? null : own(v);
+      owned[k] = v === null ? null : ownText(v);
     }
     t.samples.push({
-      key: own(maskKey(fd.key, personal)),
+      key: ownText(maskKey(fd.key, personal)),
       entity: fd.entity,
       role: fd.role ?? null,
       attribute: fd.attribute ?? null,
       values: owned,
-      message: own(maskMessage(fd.message, fd.values, fd.key, personal)),
+      message: ownText(maskMessage(fd.message, fd.values, fd.key, personal)),
       file: fd.file ?? null,
       line: fd.line ?? null,
       ...reportedOf(fd),
@@ -133,19 +134,10 @@ export function tally(s: DeliveryRun, fd: Finding, newRecord: boolean): void {
         ? {}
         : {
             previous: {
-              ikb: own(maskIkb(s, fd.entity, fd.previous.ikb)),
+              ikb: ownText(maskIkb(s, fd.entity, fd.previous.ikb)),
               ikbDelivered: fd.previous.ikbDelivered,
             },
           }),
     });
   }
-}
-
-/**
- * A copy of `s` that shares no memory with the text it was cut from. Cells are slices of a whole
- * read chunk (1 MiB); a sample kept until the report would otherwise keep its chunk alive, and
- * thousands of samples kept most of the delivery's text in memory.
- */
-function own(s: string): string {
-  return s.length < 13 ? s : (" " + s).slice(1);
 }

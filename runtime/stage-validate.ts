@@ -26,6 +26,7 @@ import { ikbKeyDefect, unusableIkbKey } from "./ikb-key.js";
 import { HashSet53, hash53Cells } from "./key-set.js";
 import { inIkb } from "./ikb-lookup.js";
 import { emptyHoleyObjectArray } from "./object-arrays.js";
+import { ownText } from "./own-text.js";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
 import { goodRows } from "./stage-read.js";
 import { rowsByIkbKey } from "./stage-group.js";
@@ -532,7 +533,7 @@ function fileChecks(
     if (u.candidates.has(hash53Cells(row.cells, f.keyCols))) {
       const kt = keyText(s, f, row.cells);
       const first = u.seen.get(kt);
-      if (first === undefined) u.seen.set(kt, row.line);
+      if (first === undefined) u.seen.set(ownText(kt), row.line);
       else
         out.push({
           rule: u.code,

@@ -44,6 +44,7 @@ import {
 } from "../compiler/contract.js";
 import { Float64List } from "./float64-list.js";
 import { hash53, sharedCopy } from "./key-set.js";
+import { ownText } from "./own-text.js";
 
 /** Lines named in one finding's message; the rest are counted. */
 const LINES_SHOWN = 20;
@@ -1055,7 +1056,8 @@ function repeatedIn(hashes: Float64Array, order: Uint32Array): RepeatedHashes {
 /** The id of `text` in `ids` (the next id when it is new). */
 function intern(ids: Map<string, number>, text: string): number {
   let id = ids.get(text);
-  if (id === undefined) ids.set(text, (id = ids.size));
+  // (kept to the end of the run: not as a slice of the piece it was read from)
+  if (id === undefined) ids.set(ownText(text), (id = ids.size));
   return id;
 }
 

@@ -1,0 +1,19 @@
+/**
+ * Strings kept past the read of the piece they were cut from. A cell the readers make is a slice
+ * of its piece's text (runtime/csv-bytes.ts: 32 KiB of a delivery, 8 KiB of a sort run), and V8
+ * makes a slice of 13 characters or more as a view of that text: keeping the cell keeps the whole
+ * piece. IKB keys of 13 characters or more (`NL` and a bank's number) kept in a sort run, as a
+ * duplicate's first sighting or as a whole-file check's value kept every piece they came from:
+ * bench/results.md, "Cells kept past their piece".
+ *
+ * @module
+ */
+
+/** The shortest string V8 makes as a view of its source (`SlicedString::kMinLength`). */
+const SLICE_MIN = 13;
+
+/** `text` in a string that shares no memory with the text it was cut from. */
+export function ownText(text: string): string {
+  // the concatenation is flattened into a string of its own before the slice is taken of it
+  return text.length < SLICE_MIN ? text : ` ${text}`.slice(1);
+}
