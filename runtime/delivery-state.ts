@@ -21,6 +21,7 @@ import type { InputHash } from "./input-hash.js";
 import type { HashSet53 } from "./key-set.js";
 import type { WholeFileCheck } from "./whole-file.js";
 import { FileTotals } from "./file-totals.js";
+import { ownText } from "./own-text.js";
 import type { PreviousDelivery } from "./previous-delivery.js";
 import type { LoadedRuleset } from "./load-compiled.js";
 import { personalFields } from "./mask.js";
@@ -242,17 +243,15 @@ export function markBoundary(
   at: ResumeEntry,
   sorted: boolean,
 ): void {
+  // kept to the end of the run: the key as a string of its own, not a view of its piece
+  const lastKey = at.lastKey === null ? null : ownText(at.lastKey);
   if (at.offset - marks.lastCut >= marks.step) {
     marks.lastCut = at.offset;
-    (f.cuts ??= []).push({
-      offset: at.offset,
-      line: at.line,
-      lastKey: at.lastKey,
-    });
+    (f.cuts ??= []).push({ offset: at.offset, line: at.line, lastKey });
   }
   if (sorted && at.offset - marks.lastResume >= marks.step) {
     marks.lastResume = at.offset;
-    (f.resume ??= []).push(at);
+    (f.resume ??= []).push({ ...at, lastKey });
   }
 }
 

@@ -3,8 +3,9 @@
  * of its piece's text (runtime/csv-bytes.ts: 32 KiB of a delivery, 8 KiB of a sort run), and V8
  * makes a slice of 13 characters or more as a view of that text: keeping the cell keeps the whole
  * piece. IKB keys of 13 characters or more (`NL` and a bank's number) kept in a sort run, as a
- * duplicate's first sighting or as a whole-file check's value kept every piece they came from:
- * bench/results.md, "Cells kept past their piece".
+ * duplicate's first sighting, as a whole-file check's value or as the last key before a record
+ * boundary of the scan kept every piece they came from: bench/results.md, "Cells kept past their
+ * piece".
  *
  * @module
  */
