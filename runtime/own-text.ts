@@ -1,11 +1,11 @@
 /**
  * Strings kept past the read of the piece they were cut from. A cell the readers make is a slice
- * of its piece's text (runtime/csv-bytes.ts: 32 KiB of a delivery, 8 KiB of a sort run), and V8
- * makes a slice of 13 characters or more as a view of that text: keeping the cell keeps the whole
- * piece. IKB keys of 13 characters or more (`NL` and a bank's number) kept in a sort run, as a
- * duplicate's first sighting, as a whole-file check's value or as the last key before a record
- * boundary of the scan kept every piece they came from: bench/results.md, "Cells kept past their
- * piece".
+ * of its piece's text (runtime/csv-bytes.ts: 32 KiB of a delivery and of T−1's sort runs, 8 KiB
+ * of the delivery's own), and V8 makes a slice of 13 characters or more as a view of that text:
+ * keeping the cell keeps the whole piece. IKB keys of 13 characters or more (`NL` and a bank's
+ * number) kept in a sort run, as a duplicate's first sighting, as a whole-file check's value, as
+ * the last key before a record boundary of the scan or at the end of each piece of a range kept
+ * every piece they came from: bench/results.md, "Cells kept past their piece".
  *
  * @module
  */

@@ -55,6 +55,7 @@ import {
   type HashJob,
   type HashWorkerMessage,
 } from "./hash-worker.js";
+import { ownText } from "./own-text.js";
 import { problem } from "./stage-tally.js";
 import { SCAN_SPLIT_BYTES } from "./stage-partition.js";
 import { WholeFileCheck, type WholeFileScanPart } from "./whole-file.js";
@@ -232,7 +233,8 @@ export async function scanRange(
         events,
         offset: resume.offset,
         line: resume.line,
-        lastKey: prevKey,
+        // a copy: the key is a view of its piece, and the range's pieces live until it is merged
+        lastKey: prevKey === null ? null : ownText(prevKey),
         sorted: r.sorted,
         records: r.records,
       });

@@ -37,11 +37,14 @@ import { buildPackageOnce } from "./package-build.js";
  * CPU quota `threads: "auto"` reads) took the tarball from 2.092 to 2.102 MB packed (the module is
  * in dist/runtime, dist/cjs and dist/bin, each with its types or map): 9.35 MB unpacked, 700 files.
  * Raised on 2026-12-06 for the sort of unsorted files over the threads (runtime/parallel-sort.ts,
- * sort-worker.ts, run-format.ts): 2.147 MB packed, 9.52 MB unpacked, 715 files.
+ * sort-worker.ts, run-format.ts): 2.147 MB packed, 9.52 MB unpacked, 715 files. Raised on
+ * 2026-12-07, when a sort run's order without a comparator (runtime/key-order.ts) and the copies
+ * of cells kept past their piece (runtime/own-text.ts) took it to 2.174 MB packed, 9.600393 MB
+ * unpacked, 722 files.
  */
 const BUDGET = {
   packedBytes: 2_200_000,
-  unpackedBytes: 9_600_000,
+  unpackedBytes: 9_700_000,
   files: 750,
 };
 
