@@ -15,6 +15,10 @@ const SLICE_MIN = 13;
 
 /** `text` in a string that shares no memory with the text it was cut from. */
 export function ownText(text: string): string {
-  // the concatenation is flattened into a string of its own before the slice is taken of it
-  return text.length < SLICE_MIN ? text : ` ${text}`.slice(1);
+  if (text.length < SLICE_MIN) return text;
+  // joined, its halves are copied into one new flat string. (A slice of a copy would be a view
+  // again, of the copy: V8 compares views in its runtime, about 30 ns against 4 for flat strings
+  // of 17 characters in a micro-benchmark.)
+  const half = text.length >> 1;
+  return [text.slice(0, half), text.slice(half)].join("");
 }
