@@ -327,18 +327,26 @@ function inThread(
   };
 }
 
-async function readOnce(
+/** A run over `dir` whose files are scanned by range from their first record boundary. */
+function rangeRun(
   dir: string,
-  opts: Partial<DeliveryOptions>,
-  runner?: ScanRunner | ((s: DeliveryRun) => ScanRunner),
-): Promise<unknown> {
-  const s = createRun(
+  opts: Partial<DeliveryOptions> = {},
+): DeliveryRun {
+  return createRun(
     dir,
     loaded,
     { rrd: "2024-03-31", scanSplitBytes: 0, ...opts },
     undefined,
     false,
   );
+}
+
+async function readOnce(
+  dir: string,
+  opts: Partial<DeliveryOptions>,
+  runner?: ScanRunner | ((s: DeliveryRun) => ScanRunner),
+): Promise<unknown> {
+  const s = rangeRun(dir, opts);
   await readStage(
     s,
     undefined as unknown as TempSpace,
@@ -417,13 +425,7 @@ describe("a range's result", () => {
     }
     writeFileSync(join(dir, "natural_person.csv"), rows.join("\n") + "\n");
     const results: RangeResult[] = [];
-    const s = createRun(
-      dir,
-      loaded,
-      { rrd: "2024-03-31", scanSplitBytes: 0 },
-      undefined,
-      false,
-    );
+    const s = rangeRun(dir);
     await readStage(s, undefined as unknown as TempSpace, {
       size: 2,
       run: async (file, start, end) => {
@@ -599,13 +601,7 @@ describe("a range that fails", () => {
       ends: "lf",
       bom: false,
     });
-    const s = createRun(
-      dir,
-      loaded,
-      { rrd: "2024-03-31", scanSplitBytes: 0 },
-      undefined,
-      false,
-    );
+    const s = rangeRun(dir);
     let late: Promise<unknown> = Promise.resolve();
     const runner: ScanRunner = {
       size: 2,
