@@ -7,6 +7,8 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import {
   loadCompiled,
   type LoadedRuleset,
@@ -32,6 +34,12 @@ export function delivery(files: Record<string, string | Buffer>): string {
 export const NP_HEADER =
   "ikb_id,customer_id,last_name,date_of_birth,reliability_indicator_code\n";
 export const BA_HEADER = "ikb_id,account_id,holder_id,balance\n";
+
+/** V8's full collection (exposed at run time: a flag set now applies to a new context). */
+export function fullGc(): () => void {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
+}
 
 /** A small seeded generator of numbers in [0, 1) (mulberry32): the same sequence for a seed. */
 export function seededRandom(seed: number): () => number {

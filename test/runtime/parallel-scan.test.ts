@@ -11,8 +11,6 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TempSpace } from "../../runtime/assemble.js";
@@ -35,7 +33,7 @@ import {
 import { readStage } from "../../runtime/stage-read.js";
 import { compileAndImport } from "../compiler/compile-harness.js";
 import { ensureBuilt } from "../source-folders.js";
-import { seededRandom, writtenReportFiles } from "./helpers.js";
+import { fullGc, seededRandom, writtenReportFiles } from "./helpers.js";
 
 const RULESET = `ruleset t.scan@1.0.0
   valid from 2020-01-01
@@ -406,12 +404,6 @@ describe("the scan by byte range", () => {
     expect(seen.unconfirmed).toBeGreaterThan(0);
   }, 300_000);
 });
-
-/** V8's full collection (exposed at run time: a flag set now applies to a new context). */
-function fullGc(): () => void {
-  setFlagsFromString("--expose-gc");
-  return runInNewContext("gc") as () => void;
-}
 
 describe("a range's result", () => {
   it("keeps none of the file's pieces, with IKB keys of 13 characters or more", async () => {

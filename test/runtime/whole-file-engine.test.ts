@@ -4,8 +4,6 @@
  * engine keeps numbers per involved row, not texts, and gives the same findings as the engine
  * that kept every involved row's texts (an oracle written here).
  */
-import { runInNewContext } from "node:vm";
-import { setFlagsFromString } from "node:v8";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -18,6 +16,7 @@ import {
   repeatedHashes,
   WholeFileCheck,
 } from "../../runtime/whole-file.js";
+import { fullGc } from "./helpers.js";
 
 const entity: EntityMeta = {
   name: "BA",
@@ -503,8 +502,7 @@ describe("WholeFileCheck memory", () => {
   it("keeps no text of an involved row between the second read and the validate pass", () => {
     // 100,000 involved rows whose combination is 300 characters long: the engine that kept
     // every involved row's texts held about 30 MB of them on the heap; now only typed arrays
-    setFlagsFromString("--expose-gc");
-    const gc = runInNewContext("gc") as () => void;
+    const gc = fullGc();
     const long = (i: number) =>
       `${"x".repeat(290)}${String(i >> 1).padStart(10, "0")}`;
     const w = check({ fields: ["account_id"] }, { key: (c) => text(c[0]) });
