@@ -243,13 +243,16 @@ export function markBoundary(
   at: ResumeEntry,
   sorted: boolean,
 ): void {
+  const cut = at.offset - marks.lastCut >= marks.step;
+  const resume = sorted && at.offset - marks.lastResume >= marks.step;
+  if (!cut && !resume) return;
   // kept to the end of the run: the key as a string of its own, not a view of its piece
   const lastKey = at.lastKey === null ? null : ownText(at.lastKey);
-  if (at.offset - marks.lastCut >= marks.step) {
+  if (cut) {
     marks.lastCut = at.offset;
     (f.cuts ??= []).push({ offset: at.offset, line: at.line, lastKey });
   }
-  if (sorted && at.offset - marks.lastResume >= marks.step) {
+  if (resume) {
     marks.lastResume = at.offset;
     (f.resume ??= []).push({ ...at, lastKey });
   }
