@@ -136,7 +136,7 @@ export function register(program: Command): void {
     )
     .option(
       "--threads <n|auto>",
-      "threads that validate the IKBs: auto (the default: the machine's cores, or a container's CPU quota rounded up, at most 16 and one per 512 MiB of memory; one for a delivery under 256 MB of IKB files) or a number. Only a delivery whose IKB files are plain UTF-8 CSV in IKB-key order, without --previous, has its IKBs and whole-file checks split over threads; any other is validated in one thread. The scan of every plain UTF-8 CSV file of 2 MiB or more is split over the same threads by byte range. The report is the same whatever the number",
+      "threads that validate the IKBs: auto (the default: the machine's cores, or a container's CPU quota rounded up, at most 16 and one per 512 MiB of memory; one for a delivery under 256 MB of IKB files) or a number. Only a delivery whose IKB files are each a plain UTF-8 CSV file of one entity (no dialect, not NDJSON), without --previous, has its IKBs and whole-file checks split over threads (files not in IKB-key order are first sorted over the same threads); any other is validated in one thread (with --threads N above 1, a note on stderr says why). The scan of every plain UTF-8 CSV file of 2 MiB or more is split over the same threads by byte range. The report is the same whatever the number",
     )
     .option(
       "--max-field-length <chars>",
