@@ -24,10 +24,12 @@
  * - a record with a bad closing quote, or over a limit by its bytes: that one record (its bytes,
  *   decoded) is tokenized by a {@link CsvTokenizer} resumed at its line;
  * - a piece of input that is not valid UTF-8 or holds a U+FFFF (which the text path reads as an
- *   invalid byte's mark, `INVALID` in csv-reader.ts, and rejects its record), text (not bytes) as
- *   input, a record that grows past {@link MAX_PENDING} bytes, and the last record of an input
- *   without a final line end: the rest of the input goes through the text path (decoded as
- *   `readCsvBatches` decodes it).
+ *   invalid byte's mark, `INVALID` in csv-reader.ts, and rejects its record), and a record that
+ *   grows past {@link MAX_PENDING} bytes: the input goes through the text path (decoded as
+ *   `readCsvBatches` decodes it) up to the first line end of a later piece that ends a record,
+ *   and the byte path takes over again from there;
+ * - text (not bytes) as input, and the last record of an input without a final line end: the
+ *   rest of the input goes through the text path.
  *
  * @module
  */
@@ -50,8 +52,8 @@ const SURROGATE = /[\ud800-\udfff]/;
 
 /**
  * Bytes of one unfinished record kept between pieces. A longer record (rescanned from its start
- * at every piece, so it would cost time quadratic in its length) sends the rest of the input to
- * the text tokenizer, which reads past what is over a limit without keeping it.
+ * at every piece, so it would cost time quadratic in its length) goes to the text tokenizer,
+ * which reads past what is over a limit without keeping it (the byte path takes over after it).
  */
 const MAX_PENDING = 1 << 20;
 
@@ -118,8 +120,10 @@ export class ByteCsvTokenizer {
   private header: readonly string[] | undefined;
   /** Tokenizes what the byte path does not (see the module comment). */
   private readonly text: CsvTokenizer;
-  /** The rest of the input goes to {@link text}, decoded as readCsvBatches decodes. */
+  /** The input goes to {@link text}, decoded as readCsvBatches decodes (see {@link pushFallback}). */
   private fallback = false;
+  /** Text was pushed ({@link pushString}): the rest of the input goes to {@link text}. */
+  private textOnly = false;
   /** Decodes the bytes of the text path, as readCsvBatches does for the text tokenizer. */
   private readonly utf8: Utf8Feed;
   // Per record: where each field's bytes start and end, and whether it was quoted (1) with `""`
@@ -213,10 +217,10 @@ export class ByteCsvTokenizer {
 
   /** Tokenize the next bytes of the input. */
   push(chunk: Uint8Array): void {
-    if (this.fallback) return this.pushText(chunk);
     const piece = Buffer.isBuffer(chunk)
       ? chunk
       : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.fallback) return this.pushFallback(piece);
     if (this.pending !== undefined && this.started) {
       // the unfinished record nearly always ends at the piece's first line end: only the bytes up
       // to it are joined to it, the rest of the piece is tokenized where it is (not copied)
@@ -224,10 +228,32 @@ export class ByteCsvTokenizer {
       if (lf >= 0 && lf + 1 < piece.length) {
         const rest = piece.subarray(lf + 1);
         this.tokenize(piece.subarray(0, lf + 1));
-        return this.fallback ? this.pushText(rest) : this.tokenize(rest);
+        return this.fallback ? this.pushFallback(rest) : this.tokenize(rest);
       }
     }
     this.tokenize(piece);
+  }
+
+  /**
+   * Bytes while the text path reads: up to the piece's first line end to the text path; when
+   * that ended a record (no quote open, no character cut off), the byte path takes the rest of
+   * the input over again, so that one invalid byte or over-long record sends the text path a
+   * piece, not the rest of the file (and a read that resumes can again tell where it stands:
+   * {@link resumable}). Text input stays with the text path.
+   */
+  private pushFallback(piece: Buffer): void {
+    const lf = this.textOnly ? -1 : piece.indexOf(LF);
+    if (lf < 0) return this.pushText(piece);
+    this.pushText(piece.subarray(0, lf + 1));
+    const rest = piece.subarray(lf + 1);
+    if (!this.text.atRecordStart() || this.utf8.holding)
+      return this.pushText(rest);
+    this.fallback = false;
+    this.started = true;
+    this.afterCR = false;
+    this.line = this.text.nextLine;
+    this.header = this.text.knownHeader;
+    if (rest.length > 0) this.tokenize(rest);
   }
 
   /**
@@ -293,6 +319,7 @@ export class ByteCsvTokenizer {
 
   /** Text input (not bytes): read by the text tokenizer from here on. */
   pushString(text: string): void {
+    this.textOnly = true;
     if (!this.fallback) {
       this.enterFallback();
       if (this.pending !== undefined) {

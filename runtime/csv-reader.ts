@@ -414,6 +414,26 @@ export class CsvTokenizer {
     this.started = started;
   }
 
+  /**
+   * Between records: the last one ended (its CR's LF too) and no field, quote or problem of the
+   * next is open. The byte tokenizer may take the input over from here.
+   */
+  atRecordStart(): boolean {
+    return (
+      this.started &&
+      this.state === S.FieldStart &&
+      this.cells.length === 0 &&
+      this.fieldLen === 0 &&
+      !this.afterCR &&
+      !this.quotedCR
+    );
+  }
+
+  /** The line the next record starts on (at a record start: {@link atRecordStart}). */
+  get nextLine(): number {
+    return this.line;
+  }
+
   /** Forget a CR that ended the last record (the byte tokenizer skips the LF after it itself). */
   clearAfterCR(): void {
     this.afterCR = false;
@@ -681,6 +701,11 @@ export class Utf8Feed {
     const { text, rest } = decodeUtf8Marked(bytes, false);
     this.carry = rest;
     this.tok.push(text);
+  }
+
+  /** Bytes of a character cut off at the end of the last push are held for the next. */
+  get holding(): boolean {
+    return this.carry !== undefined && this.carry.length > 0;
   }
 
   /** The input ended: a sequence still cut off is invalid. (The tokenizer is not ended here.) */

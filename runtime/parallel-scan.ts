@@ -14,9 +14,10 @@
  * Range k + 1 counts only when range k so ended: then the reader of one thread is at a record
  * boundary there too, on the line the earlier ranges counted to. Otherwise the file is scanned
  * again from the start of range k, the last boundary known, to its end in one job. So is it
- * after a range whose reader handed its bytes to the text tokenizer (invalid UTF-8, U+FFFF, a
- * record longer than the byte tokenizer holds), which cannot tell where it ended: slower, the
- * same report.
+ * after a range whose reader was still in the text tokenizer at its end, which cannot tell where
+ * it stands (invalid UTF-8, U+FFFF or a record longer than the byte tokenizer holds in the
+ * range's last piece: the byte tokenizer takes over again at the first record boundary of a
+ * later piece): slower, the same report.
  *
  * What a range gives and how it merges, in range order: the rows read and rejected, the problems
  * (their lines shifted; the first `maxSamples` of the range and of each code in full, the rest

@@ -6,7 +6,10 @@ import {
   type CsvProjection,
   type CsvReaderOptions,
 } from "../../runtime/csv-reader.js";
-import { byteTokenizerFits } from "../../runtime/csv-bytes.js";
+import {
+  ByteCsvTokenizer,
+  byteTokenizerFits,
+} from "../../runtime/csv-bytes.js";
 
 const utf8 = (s: string) => Buffer.from(s, "utf8");
 
@@ -567,6 +570,30 @@ describe("byte tokenizer = text tokenizer (differential, issue 15)", () => {
       ),
       { numRuns: 1500 },
     );
+  });
+
+  it("an invalid byte sends the text path its piece, not the rest of the input: the byte path takes over at the next record's start", () => {
+    const events: CsvEvent[] = [];
+    const t = new ByteCsvTokenizer((e) => events.push(e), undefined);
+    t.push(Buffer.from("a,b\n1,Ren\xe9\n2,y\n", "latin1"));
+    // the text path reads: no place to resume a read at
+    expect(t.resumable()).toBeUndefined();
+    t.push(utf8("3,z\n4,"));
+    // the first line end of the next piece ended a record: the byte path read on ("4," pending)
+    expect(t.resumable()).toEqual({ pendingBytes: 2, line: 5 });
+    t.push(utf8("w\n"));
+    t.end();
+    expect(
+      events.map((e) =>
+        e.kind === "row" ? [e.line, ...e.cells] : [e.line, e.code],
+      ),
+    ).toEqual([
+      [1, "a", "b"],
+      [2, "invalid-utf8"],
+      [3, "2", "y"],
+      [4, "3", "z"],
+      [5, "4", "w"],
+    ]);
   });
 
   it("a record longer than the byte path keeps (1 MiB) and a field over the limit: the same problems, and the lines after them stay right", async () => {

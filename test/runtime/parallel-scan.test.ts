@@ -403,6 +403,37 @@ describe("the scan by byte range", () => {
     expect(seen.ranges).toBeGreaterThan(100);
     expect(seen.unconfirmed).toBeGreaterThan(0);
   }, 300_000);
+
+  it("keeps every range of a file with an invalid byte early on: the byte reader takes over again after it", async () => {
+    // one Latin-1 byte (a bank's export) in the 100th row: the text path reads its piece, and
+    // the ranges still end where they were cut; before, the text path read the rest of the
+    // input, which could not tell where it stood: this file was not split at all (a byte in a
+    // later range: the ranges after it were scanned again in one job)
+    const dir = mkdtempSync(join(work, "latin1-"));
+    const rows = [
+      "ikb_id,customer_id,last_name,date_of_birth,national_id,branch,amount",
+    ];
+    for (let i = 1; i <= 3000; i++)
+      rows.push(
+        `K${String(i).padStart(7, "0")},C${i},${i === 100 ? "Ren\xe9" : "Jansen"},1970-01-01,N${i},1,1.00`,
+      );
+    writeFileSync(
+      join(dir, "natural_person.csv"),
+      Buffer.from(rows.join("\n") + "\n", "latin1"),
+    );
+    const seen = { unconfirmed: 0, ranges: 0 };
+    const cuts = [0.3, 0.6].map((at) => ({ at, snap: "lf" as const }));
+    const one = await readOnce(dir, {});
+    const ranged = await readOnce(dir, {}, (s) => inThread(s, cuts, seen));
+    expect(ranged).toEqual(one);
+    expect(seen).toEqual({ unconfirmed: 0, ranges: 3 });
+    expect(
+      JSON.stringify(one, (_, v: unknown) =>
+        typeof v === "bigint" ? String(v) : v,
+      ),
+    ).toContain("invalid-utf8");
+    rmSync(dir, { recursive: true, force: true });
+  });
 });
 
 describe("a range's result", () => {
