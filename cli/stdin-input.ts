@@ -20,7 +20,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { onExit } from "signal-exit";
+import { onExitCleanup } from "../runtime/exit-cleanup.js";
 import type { EntityMeta } from "../compiler/contract.js";
 
 /** How a stream is read: `csv` or `ndjson`; `auto` looks at its first character (`{`: NDJSON). */
@@ -67,7 +67,7 @@ export async function spoolEntity(
     rmSync(folder, { recursive: true, force: true });
     stop();
   };
-  const stop = onExit(() => dispose());
+  const stop = onExitCleanup(() => dispose());
   try {
     const csvName = entity.file ?? `${entity.name}.csv`;
     const spooled = join(folder, csvName);

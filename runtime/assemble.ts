@@ -13,7 +13,7 @@ import { createWriteStream, rmSync } from "node:fs";
 import { chmod, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { onExit } from "signal-exit";
+import { onExitCleanup } from "./exit-cleanup.js";
 import { unusableIkbKey } from "./ikb-key.js";
 import { emptyObjectArray } from "./object-arrays.js";
 import { fileChunks, readCsvBatches } from "./csv-reader.js";
@@ -140,7 +140,7 @@ export class TempSpace implements RunFiles {
     const dir = await mkdtemp(join(this.base, SORT_DIR_PREFIX));
     // mkdtemp makes it 0700 on POSIX already; say so explicitly (no-op on Windows)
     await chmod(dir, 0o700);
-    this.removeExitHook = onExit(() => removeNow(dir));
+    this.removeExitHook = onExitCleanup(() => removeNow(dir));
     writeOwner(join(dir, OWNER_FILE));
     return dir;
   }
@@ -408,7 +408,11 @@ async function writeRun(
   const out = createWriteStream(path, { mode: 0o600 });
   const done = new Promise<void>((resolve, reject) => {
     out.on("finish", resolve);
-    out.on("error", reject);
+    out.on("error", (e: NodeJS.ErrnoException) => {
+      // a write's error knows only its descriptor: name the run file (a full disk: which disk)
+      if (e.syscall && e.path === undefined) e.path = path;
+      reject(e);
+    });
   });
   // observed below; until then a write error must not become an unhandled rejection
   done.catch(() => undefined);

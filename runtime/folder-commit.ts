@@ -40,7 +40,7 @@ import {
 } from "node:fs";
 import { constants } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { onExit } from "signal-exit";
+import { onExitCleanup } from "./exit-cleanup.js";
 import { makeFolderSync, nearestExisting, whyNoFolder } from "./make-folder.js";
 import { ownerIsGone, readOwner, thisOwner } from "./owner.js";
 
@@ -458,7 +458,7 @@ export async function commitFolder(
   step("lock");
   takeLock(n);
   let swapping = false;
-  const removeExitHook = onExit(() => {
+  const removeExitHook = onExitCleanup(() => {
     // an error or a signal mid-commit: finish a started swap, drop a partial set, free the lock;
     // never throw on the way out (what is left, the next run recovers)
     try {
@@ -531,10 +531,13 @@ export async function commitFolder(
       await Promise.all(batch.map((file) => file.close()));
       await unsynced.abandon();
       rmSync(n.tmp, { recursive: true, force: true });
-      // name the folder the user asked for, not the staging one
+      // name the folder the user asked for, not the staging one; and name it for an error of a
+      // write or fsync, which knows only its descriptor (a full disk: which disk)
       const err = e as NodeJS.ErrnoException;
       if (err.path?.startsWith(n.tmp))
         err.path = n.dir + err.path.slice(n.tmp.length);
+      else if (err instanceof Error && err.syscall && err.path === undefined)
+        err.path = n.dir;
       throw e;
     }
     syncDir(n.parent);

@@ -6,16 +6,20 @@
  */
 import type * as CliProgress from "cli-progress";
 import { createRequire } from "node:module";
-import { onExit } from "signal-exit";
+import { onExitCleanup } from "./exit-cleanup.js";
 import type { Progress } from "./delivery.js";
 
-/** Shows the terminal cursor again (the bar hides it while it draws). */
-const SHOW_CURSOR = "\x1b[?25h";
+/**
+ * What the bar's own stop writes back, for a way out without it: line wrapping on and the
+ * cursor shown (the bar turns both off while it draws), and a line end after the bar.
+ */
+const TERMINAL_BACK = "\x1b[?7h\x1b[?25h\n";
 
 /**
  * Returns an `onProgress` callback and a `stop` function; both do nothing when not on a TTY. The
- * bar hides the cursor; it is shown again by `stop`, and on every other way out — an error,
- * Ctrl-C, SIGTERM — by an exit hook, so the terminal is never left without a cursor.
+ * bar hides the cursor and turns line wrapping off; both come back with `stop`, and on every
+ * other way out — an error, Ctrl-C, SIGTERM — by an exit hook, so the terminal is never left
+ * without a cursor or wrapping.
  */
 export function progressBar(stream: NodeJS.WriteStream = process.stderr): {
   onProgress?: (p: Progress) => void;
@@ -46,8 +50,8 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr): {
       if (k !== key || !bar) {
         // a new phase or file: a fresh bar, so rate and time left are its own
         endBar();
-        removeExitHook ??= onExit(() => {
-          if (bar) stream.write(SHOW_CURSOR);
+        removeExitHook ??= onExitCleanup(() => {
+          if (bar) stream.write(TERMINAL_BACK);
         });
         key = k;
         t0 = performance.now();

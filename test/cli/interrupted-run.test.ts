@@ -1,7 +1,8 @@
 /**
  * A real `regel validate` interrupted mid-run. The external sort's temporary files hold unmasked
  * rows (names, IBANs): stopped by SIGINT, SIGTERM or SIGKILL, nothing may stay behind — after
- * SIGKILL the next run removes it. Ctrl-C on a terminal leaves the cursor visible.
+ * SIGKILL the next run removes it. Ctrl-C on a terminal leaves the cursor visible and line
+ * wrapping on.
  */
 import { spawn, spawnSync } from "node:child_process";
 import {
@@ -22,6 +23,8 @@ import { ensureBuilt, MAIN, runCli } from "./built-cli.js";
 let delivery: string;
 const HIDE_CURSOR = "\x1b[?25l";
 const SHOW_CURSOR = "\x1b[?25h";
+const WRAP_OFF = "\x1b[?7l";
+const WRAP_ON = "\x1b[?7h";
 
 /** Reverse the data rows of a CSV file so it is no longer in IKB-key order (forces a sort). */
 function unsort(path: string): void {
@@ -218,5 +221,7 @@ describe("the progress bar", () => {
     expect(out.lastIndexOf(SHOW_CURSOR)).toBeGreaterThan(
       out.lastIndexOf(HIDE_CURSOR),
     );
+    // line wrapping, which the bar turns off while it draws, is on again
+    expect(out.lastIndexOf(WRAP_ON)).toBeGreaterThan(out.lastIndexOf(WRAP_OFF));
   });
 });
