@@ -61,6 +61,19 @@ export function isSystemError(e: unknown): e is NodeJS.ErrnoException {
 }
 
 /**
+ * The file-system error that `e` is, or that caused it: a worker's error comes wrapped in its
+ * pass's (runtime/worker-pool.ts `failureError`), and is the same error as in one thread.
+ */
+export function systemErrorOf(e: unknown): NodeJS.ErrnoException | undefined {
+  let x: unknown = e;
+  for (let depth = 0; x instanceof Error && depth < 8; depth++) {
+    if (isSystemError(x)) return x;
+    x = x.cause;
+  }
+  return undefined;
+}
+
+/**
  * One line for a file-system error: `cannot write /x/report.json: no space left on the device (the
  * disk is full) (ENOSPC)`. `path` names the file when the error does not.
  */

@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { Command } from "commander";
 import { deliveryFiles, validateDelivery } from "../../runtime/delivery.js";
 import { LIMITS } from "../../runtime/csv-reader.js";
@@ -27,7 +28,7 @@ import { summaryText } from "../../runtime/report-text.js";
 import { checkReportFolder, writeReport } from "../../runtime/report-write.js";
 import { inForce, selectRuleset } from "../../runtime/select-version.js";
 import { StaleRulesetError } from "../../runtime/source-check.js";
-import { isSystemError, reportFailure } from "../failure.js";
+import { reportFailure, systemErrorOf } from "../failure.js";
 import { writeFileAtomic } from "../../runtime/atomic-file.js";
 import { UnknownEntityError } from "../../runtime/errors.js";
 import type { QuarterlyFigures } from "../../runtime/quarterly.js";
@@ -37,6 +38,7 @@ import { attachToValidate } from "./record.js";
 import { MAX_THREADS_OPTION, threadsOption } from "../threads-option.js";
 import { WORKERS_REFUSED } from "../../runtime/stage-partition.js";
 import { dateOptionProblem, dateTimeOptionProblem } from "../date-options.js";
+import { nearestExisting } from "../../runtime/make-folder.js";
 
 interface ValidateFlags {
   rrd?: string;
@@ -72,6 +74,20 @@ const LIMIT_FLAGS = [
   ["maxFields", "--max-fields"],
   ["maxRecordLength", "--max-record-length"],
 ] as const;
+
+/**
+ * Whether the folder `path` (which need not exist yet) is `folder` or inside it, links followed
+ * as far as they exist.
+ */
+function withinFolder(path: string, folder: string): boolean {
+  const existing = nearestExisting(resolve(path));
+  const real = resolve(
+    realpathSync(existing),
+    relative(existing, resolve(path)),
+  );
+  const rel = relative(realpathSync(folder), real);
+  return !isAbsolute(rel) && rel.split(sep)[0] !== "..";
+}
 
 function fail(message: string): void {
   printErr(`regel validate: ${message}\n`);
@@ -193,6 +209,16 @@ export function register(program: Command): void {
           `--input-format ${flags.inputFormat}: use csv or ndjson (or leave it out to tell by the first character)`,
         );
       const toStdout = flags.out === "-";
+      // the report would become part of the delivery: a folder the next run lists as not read
+      if (
+        !fromStdin &&
+        flags.out !== undefined &&
+        !toStdout &&
+        withinFolder(flags.out, folder)
+      )
+        return fail(
+          `--out ${flags.out} is in the delivery folder ${folder}: give a folder outside it (the report would become part of the delivery)`,
+        );
       const dateOptions =
         (flags.rrd === undefined
           ? undefined
@@ -365,9 +391,11 @@ export function register(program: Command): void {
         bar.stop();
         stream?.dispose();
         if (e instanceof StaleRulesetError) return fail(e.message);
-        // a temporary sort file that cannot be written (full disk) is the environment, not the input
-        if (isSystemError(e)) {
-          process.exitCode = reportFailure("validate", e);
+        // a temporary sort file that cannot be written (full disk) is the environment, not the
+        // input, also when a worker thread wrote it
+        const system = systemErrorOf(e);
+        if (system !== undefined) {
+          process.exitCode = reportFailure("validate", system);
           return;
         }
         return fail(`validation stopped: ${(e as Error).message}`);

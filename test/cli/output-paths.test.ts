@@ -5,6 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -88,6 +89,44 @@ describe("regel validate --out checked before the validation", () => {
       `${join(dir, "dangling")} is a symbolic link to /nonexistent/target that does not exist; create that folder, or give another one for the output`,
     );
     expect(readdirSync(dir)).toEqual(["dangling"]);
+  });
+
+  it("a folder in the delivery folder, directly or through a link: refused before the run (exit 2), nothing written", () => {
+    const copy = join(work, "in-delivery");
+    cpSync(DELIVERY, copy, { recursive: true });
+    symlinkSync(copy, join(work, "link-to-delivery"));
+    const before = readdirSync(copy);
+    for (const out of [
+      join(copy, "report"),
+      join(work, "link-to-delivery", "report", "deeper"),
+    ]) {
+      const r = regel([
+        "validate",
+        copy,
+        "--rrd",
+        "2024-03-31",
+        "--out",
+        out,
+        "--no-progress",
+      ]);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toBe(
+        `regel validate: --out ${out} is in the delivery folder ${copy}: give a folder outside it (the report would become part of the delivery)\n`,
+      );
+    }
+    expect(readdirSync(copy)).toEqual(before);
+    // beside the delivery is fine
+    const beside = regel([
+      "validate",
+      copy,
+      "--rrd",
+      "2024-03-31",
+      "--out",
+      `${copy}-report`,
+      "--no-progress",
+    ]);
+    expect(beside.status, beside.stderr).toBe(0);
   });
 
   it("a folder under a file: the file is named", () => {
