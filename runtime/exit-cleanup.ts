@@ -17,32 +17,50 @@ function ignore(): void {
   // a signal while the cleanups run: they finish, then the process ends by the first signal
 }
 
-let shielded = false;
-
-/** The listeners that ignore a second signal, registered before any cleanup of this module. */
-function shield(): void {
-  if (shielded) return;
-  shielded = true;
-  onExit((_code, signal) => {
+/**
+ * Register the listeners that ignore a second signal; returns the function that removes them.
+ * Registered before the cleanups, so that they run first.
+ */
+function shield(): () => void {
+  const removeFirst = onExit((_code, signal) => {
     if (signal === null || process.platform === "win32") return;
     for (const s of SIGNALS) process.on(s, ignore);
   });
   // last: signal-exit then sends the process its signal again, which must not be ignored
-  onExit(
+  const removeLast = onExit(
     () => {
       for (const s of SIGNALS) process.off(s, ignore);
     },
     { alwaysLast: true },
   );
+  return () => {
+    removeFirst();
+    removeLast();
+  };
 }
+
+/** Cleanups registered and not taken off; the shield is there while there are any. */
+let registered = 0;
+let removeShield: (() => void) | undefined;
 
 /**
  * Run `cleanup` when the process ends, however it ends (see the module comment); returns the
- * function that takes it off again. `cleanup` is synchronous and must not throw.
+ * function that takes it off again (when the last one is taken off, signal-exit lets the process
+ * go, as before any was registered). `cleanup` is synchronous and must not throw.
  */
 export function onExitCleanup(cleanup: () => void): () => void {
-  shield();
-  return onExit(() => {
+  if (registered++ === 0) removeShield = shield();
+  const remove = onExit(() => {
     cleanup();
   });
+  let removed = false;
+  return () => {
+    if (removed) return;
+    removed = true;
+    remove();
+    if (--registered === 0) {
+      removeShield?.();
+      removeShield = undefined;
+    }
+  };
 }

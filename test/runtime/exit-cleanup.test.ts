@@ -47,6 +47,32 @@ function interruptedTwice(
 beforeAll(() => ensureBuilt(), 120_000);
 
 describe.skipIf(process.platform === "win32")("exit cleanups", () => {
+  it("let the process go when the last is taken off (no signal listener left)", () => {
+    const script = `
+      import { onExitCleanup } from ${dist("exit-cleanup.js")};
+      const count = () => process.listenerCount("SIGINT");
+      const before = count();
+      const a = onExitCleanup(() => undefined);
+      const b = onExitCleanup(() => undefined);
+      const both = count();
+      a();
+      a();
+      const one = count();
+      b();
+      process.stdout.write(JSON.stringify({ before, both, one, after: count() }));
+    `;
+    const child = spawnSync(
+      process.execPath,
+      ["--input-type=module", "-e", script],
+      { cwd: ROOT, encoding: "utf8", timeout: 30_000 },
+    );
+    const counts = JSON.parse(child.stdout) as Record<string, number>;
+    expect(counts.before).toBe(0);
+    expect(counts.both).toBeGreaterThan(0);
+    expect(counts.one).toBe(counts.both);
+    expect(counts.after).toBe(0);
+  });
+
   for (const [first, second] of [
     ["SIGINT", "SIGINT"],
     ["SIGTERM", "SIGINT"],
