@@ -263,6 +263,18 @@ export function register(program: Command): void {
         !(existsSync(flags.compiled) && statSync(flags.compiled).isDirectory())
       )
         return fail(`--compiled ${flags.compiled} is not a folder`);
+      // before the run: the sort makes its folder there only when a file is not in key order
+      if (
+        flags.tempDir !== undefined &&
+        !(
+          flags.tempDir !== "" &&
+          existsSync(flags.tempDir) &&
+          statSync(flags.tempDir).isDirectory()
+        )
+      )
+        return fail(
+          `--temp-dir ${JSON.stringify(flags.tempDir)} is not a folder: give an existing folder for the sort's temporary files`,
+        );
       const ignored =
         flags.compiled === undefined ? ignoredLocalCompiledRoot() : undefined;
       if (ignored !== undefined)

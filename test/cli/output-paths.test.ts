@@ -129,6 +129,28 @@ describe("regel validate --out checked before the validation", () => {
     expect(beside.status, beside.stderr).toBe(0);
   });
 
+  it("a --temp-dir that is not a folder (absent, a file, empty): refused before the run (exit 2)", () => {
+    const file = join(work, "a-file");
+    writeFileSync(file, "x");
+    for (const temp of [join(work, "no-such-folder"), file, ""]) {
+      const r = regel([
+        "validate",
+        DELIVERY,
+        "--rrd",
+        "2024-03-31",
+        "--temp-dir",
+        temp,
+        "--no-progress",
+      ]);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toBe(
+        `regel validate: --temp-dir ${JSON.stringify(temp)} is not a folder: give an existing folder for the sort's temporary files\n`,
+      );
+    }
+    expect(existsSync(join(work, "no-such-folder"))).toBe(false);
+  });
+
   it("a folder under a file: the file is named", () => {
     const dir = join(work, "file-case");
     mkdirSync(join(dir, "out1"), { recursive: true });
