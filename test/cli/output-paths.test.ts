@@ -60,17 +60,25 @@ describe.runIf(existsSync("/proc/self"))("an --out under /proc", () => {
 });
 
 describe("regel validate --out checked before the validation", () => {
-  /** `regel validate` of the example into `out`. */
-  const validate = (out: string) =>
+  /** `regel validate` of `delivery` (the example) with `options`. */
+  const validateWith = (delivery: string, ...options: string[]) =>
     regel([
       "validate",
-      DELIVERY,
+      delivery,
       "--rrd",
       "2024-03-31",
-      "--out",
-      out,
+      ...options,
       "--no-progress",
     ]);
+  /** `regel validate` of the example into `out`. */
+  const validate = (out: string) => validateWith(DELIVERY, "--out", out);
+
+  /** Exit 2, one line on stderr, no summary on stdout: a usage error found before the run. */
+  function usageError(r: ReturnType<typeof regel>, words: string) {
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(`regel validate: ${words}\n`);
+  }
 
   /** Exit 3, one line on stderr, no summary on stdout: the validation never started. */
   function refusedBeforeTheRun(r: ReturnType<typeof regel>, words: string) {
@@ -100,32 +108,14 @@ describe("regel validate --out checked before the validation", () => {
       join(copy, "report"),
       join(work, "link-to-delivery", "report", "deeper"),
     ]) {
-      const r = regel([
-        "validate",
-        copy,
-        "--rrd",
-        "2024-03-31",
-        "--out",
-        out,
-        "--no-progress",
-      ]);
-      expect(r.status, r.stderr).toBe(2);
-      expect(r.stdout).toBe("");
-      expect(r.stderr).toBe(
-        `regel validate: --out ${out} is in the delivery folder ${copy}: give a folder outside it (the report would become part of the delivery)\n`,
+      usageError(
+        validateWith(copy, "--out", out),
+        `--out ${out} is in the delivery folder ${copy}: give a folder outside it (the report would become part of the delivery)`,
       );
     }
     expect(readdirSync(copy)).toEqual(before);
     // beside the delivery is fine
-    const beside = regel([
-      "validate",
-      copy,
-      "--rrd",
-      "2024-03-31",
-      "--out",
-      `${copy}-report`,
-      "--no-progress",
-    ]);
+    const beside = validateWith(copy, "--out", `${copy}-report`);
     expect(beside.status, beside.stderr).toBe(0);
   });
 
@@ -133,19 +123,9 @@ describe("regel validate --out checked before the validation", () => {
     const file = join(work, "a-file");
     writeFileSync(file, "x");
     for (const temp of [join(work, "no-such-folder"), file, ""]) {
-      const r = regel([
-        "validate",
-        DELIVERY,
-        "--rrd",
-        "2024-03-31",
-        "--temp-dir",
-        temp,
-        "--no-progress",
-      ]);
-      expect(r.status, r.stderr).toBe(2);
-      expect(r.stdout).toBe("");
-      expect(r.stderr).toBe(
-        `regel validate: --temp-dir ${JSON.stringify(temp)} is not a folder: give an existing folder for the sort's temporary files\n`,
+      usageError(
+        validateWith(DELIVERY, "--temp-dir", temp),
+        `--temp-dir ${JSON.stringify(temp)} is not a folder: give an existing folder for the sort's temporary files`,
       );
     }
     expect(existsSync(join(work, "no-such-folder"))).toBe(false);
