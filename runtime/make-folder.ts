@@ -65,7 +65,8 @@ export function nearestExisting(path: string): string {
   return at;
 }
 
-function isFolder(path: string): boolean {
+/** Whether `path` is a folder (a link to one included); false when it is absent or unreadable. */
+export function isFolder(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {

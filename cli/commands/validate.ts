@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { Command } from "commander";
 import { deliveryFiles, validateDelivery } from "../../runtime/delivery.js";
@@ -38,7 +38,7 @@ import { attachToValidate } from "./record.js";
 import { MAX_THREADS_OPTION, threadsOption } from "../threads-option.js";
 import { WORKERS_REFUSED } from "../../runtime/stage-partition.js";
 import { dateOptionProblem, dateTimeOptionProblem } from "../date-options.js";
-import { nearestExisting } from "../../runtime/make-folder.js";
+import { isFolder, nearestExisting } from "../../runtime/make-folder.js";
 
 interface ValidateFlags {
   rrd?: string;
@@ -175,15 +175,9 @@ export function register(program: Command): void {
       // one run, then the process exits: each compiled ruleset's trace.json is read once
       holdTraceFiles();
       const fromStdin = folder === "-";
-      if (
-        !fromStdin &&
-        (!existsSync(folder) || !statSync(folder).isDirectory())
-      )
+      if (!fromStdin && !isFolder(folder))
         return fail(`${folder} is not a folder`);
-      if (
-        flags.previous !== undefined &&
-        (!existsSync(flags.previous) || !statSync(flags.previous).isDirectory())
-      )
+      if (flags.previous !== undefined && !isFolder(flags.previous))
         return fail(`--previous ${flags.previous} is not a folder`);
       if (!fromStdin && flags.entity !== undefined)
         return fail(
@@ -258,20 +252,10 @@ export function register(program: Command): void {
         return fail(
           "give --rrd YYYY-MM-DD: the reporting reference date decides which ruleset version is in force and every date check (with --ruleset name@version too)",
         );
-      if (
-        flags.compiled !== undefined &&
-        !(existsSync(flags.compiled) && statSync(flags.compiled).isDirectory())
-      )
+      if (flags.compiled !== undefined && !isFolder(flags.compiled))
         return fail(`--compiled ${flags.compiled} is not a folder`);
       // before the run: the sort makes its folder there only when a file is not in key order
-      if (
-        flags.tempDir !== undefined &&
-        !(
-          flags.tempDir !== "" &&
-          existsSync(flags.tempDir) &&
-          statSync(flags.tempDir).isDirectory()
-        )
-      )
+      if (flags.tempDir !== undefined && !isFolder(flags.tempDir))
         return fail(
           `--temp-dir ${JSON.stringify(flags.tempDir)} is not a folder: give an existing folder for the sort's temporary files`,
         );
