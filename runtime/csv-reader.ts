@@ -143,7 +143,9 @@ export interface CsvReaderOptions {
   /**
    * Kept up to date while reading: before each batch is handed out, where a later read could
    * start ({@link CsvReaderOptions.start}) to read exactly the records after that batch;
-   * `offset` is −1 while there is no such place (byte tokenizer only).
+   * `offset` is −1 while there is no such place (byte tokenizer only). The last batch of a read
+   * to the end, when the end flushes a record (one without its line end, or whose quote is never
+   * closed), leaves it where it was: before that record.
    */
   resumePoint?: { offset: number; line: number };
 }

@@ -61,8 +61,13 @@ async function events(
     ...options,
     resumePoint,
   })) {
+    const last = points.at(-1);
     all.push(...batch);
-    if (resumePoint.offset >= 0)
+    // the batch the end flushes leaves the point where it was, before that batch's record
+    if (
+      resumePoint.offset >= 0 &&
+      (last?.offset !== resumePoint.offset || last.line !== resumePoint.line)
+    )
       points.push({ ...resumePoint, after: all.length });
   }
   return { all, points };
@@ -70,9 +75,10 @@ async function events(
 
 describe("resume points of the CSV reader", () => {
   it("property: read from a resume point, a file gives the events after its batch", async () => {
-    // Not every file has a resume point: none after invalid UTF-8 (the text tokenizer reads the
-    // rest), none where every batch ends just after a CR, no batch at all for blank lines only
-    // (`""` lines, say). Most random files have several; the property must not pass vacuously.
+    // Not every file has a resume point: none while the text tokenizer reads (from invalid UTF-8
+    // to a later record boundary), none where every batch ends just after a CR, no batch at all
+    // for blank lines only (`""` lines, say). Most random files have several; the property must
+    // not pass vacuously.
     let runsWithPoints = 0;
     await fc.assert(
       fc.asyncProperty(
@@ -117,6 +123,27 @@ describe("resume points of the CSV reader", () => {
     );
     expect(runsWithPoints).toBeGreaterThan(10);
   }, 120_000);
+
+  it("leaves the point before the record the end flushes", async () => {
+    // the last record without a line end, or with a quote never closed, is flushed by the end,
+    // in a batch of its own: the point stays where that record starts
+    for (const last of ['3,"4\n5\n', "3,4"]) {
+      const path = join(work, "end.csv");
+      writeFileSync(path, "a,b\n" + "1,2\n".repeat(50_000) + last);
+      const resumePoint = { offset: -1, line: 0 };
+      const batches: CsvEvent[][] = [];
+      for await (const batch of readCsvFileBatches(path, { resumePoint }))
+        batches.push(batch);
+      expect(resumePoint).toEqual({ offset: 4 + 4 * 50_000, line: 50_002 });
+      const rest: CsvEvent[] = [];
+      for await (const batch of readCsvFileBatches(path, {
+        start: resumePoint,
+      }))
+        rest.push(...batch);
+      expect(rest.map(comparable)).toEqual(batches.at(-1)!.map(comparable));
+      expect(rest).toHaveLength(1);
+    }
+  });
 
   it("a file of more than one batch has resume points", async () => {
     const path = join(work, "big.csv");
