@@ -48,6 +48,20 @@ export interface Progress {
   rows: number;
 }
 
+/**
+ * Tell `onProgress` that `phase` of `file` is over, with the rows it counted: the reports along
+ * the way come every so many rows or bytes, so the last of them falls short of the end.
+ */
+export function progressDone(
+  s: DeliveryRun,
+  phase: Progress["phase"],
+  file: string,
+  total: number,
+  rows: number,
+): void {
+  s.opts.onProgress?.({ phase, file, done: total, total, rows });
+}
+
 /** How a delivery is validated: the RRD, what the report shows, and the limits of the reader. */
 export interface DeliveryOptions {
   /** Reporting reference date, YYYY-MM-DD. */

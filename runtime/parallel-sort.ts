@@ -21,7 +21,11 @@
  */
 import type { MessagePort } from "node:worker_threads";
 import { MERGE_FAN_IN, SORT_BUDGET, type TempSpace } from "./assemble.js";
-import type { DeliveryRun, FileState } from "./delivery-state.js";
+import {
+  progressDone,
+  type DeliveryRun,
+  type FileState,
+} from "./delivery-state.js";
 import { notPlain, runThreads, sampledCutKeys } from "./stage-partition.js";
 import { poolWorkerScript } from "./worker-start.js";
 import { workerRunData } from "./worker-run.js";
@@ -179,6 +183,13 @@ export async function sortInParallel(
     );
     runs[k] = done.runs;
   });
+  progressDone(
+    s,
+    "sort",
+    names,
+    total,
+    files.reduce((n, f) => n + f.report.rowsRead - f.report.rowsRejected, 0),
+  );
   // each file's runs of each range; a range of more than MERGE_FAN_IN merged down to that, the
   // ranges over the threads (a range's merges read and write only its own runs)
   const ranges = files.flatMap((f, i) =>

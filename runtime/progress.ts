@@ -32,8 +32,9 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr): {
   ) as typeof CliProgress;
   let bar: CliProgress.SingleBar | undefined;
   let key = "";
-  let t0 = 0;
-  let rows0 = 0;
+  /** When the bar's phase began: the last report of the phase before it (or the bar's making). */
+  let t0 = performance.now();
+  let lastAt = t0;
   let removeExitHook: (() => void) | undefined;
   const endBar = () => {
     bar?.stop();
@@ -54,8 +55,9 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr): {
           if (bar) stream.write(TERMINAL_BACK);
         });
         key = k;
-        t0 = performance.now();
-        rows0 = p.rows;
+        // the first report of a phase comes after its first rows (every 65,536 in the sort):
+        // its rate counts them from where the phase before ended, not from this report
+        t0 = lastAt;
         bar = new cliProgress.SingleBar(
           {
             stream,
@@ -75,8 +77,9 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr): {
           rate: 0,
         });
       }
-      const secs = (performance.now() - t0) / 1000;
-      const rate = secs > 0 ? Math.round((p.rows - rows0) / secs) : 0;
+      lastAt = performance.now();
+      const secs = (lastAt - t0) / 1000;
+      const rate = secs > 0 ? Math.round(p.rows / secs) : 0;
       bar.update(Math.min(p.done, p.total), {
         phase: p.phase,
         file: p.file,

@@ -13,7 +13,11 @@ import {
   type KeyedRow,
   type TempSpace,
 } from "./assemble.js";
-import type { DeliveryRun, FileState } from "./delivery-state.js";
+import {
+  progressDone,
+  type DeliveryRun,
+  type FileState,
+} from "./delivery-state.js";
 import { runThreads } from "./stage-partition.js";
 import { goodRows, goodRunEntries } from "./stage-read.js";
 
@@ -79,4 +83,5 @@ async function sortFile(
     }
   await w.finish();
   f.runs = w.runs;
+  progressDone(s, "sort", f.file, total, n);
 }

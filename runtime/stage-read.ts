@@ -30,6 +30,7 @@ import {
   columnOf,
   delivered,
   markBoundary,
+  progressDone,
   type BoundaryMarks,
   type DeliveryRun,
   type FileState,
@@ -956,6 +957,7 @@ async function scan(
     f.report.readStatus = "stopped";
   }
   s.rowsTotal += f.report.rowsRead - f.report.rowsRejected;
+  progressDone(s, "scan", f.file, f.bytes, f.report.rowsRead);
 }
 
 /** About how many resume points the scan records per file (runtime/stage-partition.ts). */

@@ -27,7 +27,11 @@ import { HashSet53, hash53Cells } from "./key-set.js";
 import { inIkb } from "./ikb-lookup.js";
 import { emptyHoleyObjectArray } from "./object-arrays.js";
 import { ownText } from "./own-text.js";
-import type { DeliveryRun, FileState } from "./delivery-state.js";
+import {
+  progressDone,
+  type DeliveryRun,
+  type FileState,
+} from "./delivery-state.js";
 import { goodRows } from "./stage-read.js";
 import { rowsByIkbKey } from "./stage-group.js";
 import { countBlocking, problem, tally } from "./stage-tally.js";
@@ -113,6 +117,13 @@ async function validateAll(s: DeliveryRun): Promise<void> {
         grouped,
         grouped.map((f) => rowsByIkbKey(s, f)),
       );
+    progressDone(
+      s,
+      "validate",
+      grouped.map((f) => f.file).join(", "),
+      s.rowsTotal,
+      s.rowsDone,
+    );
   }
   // the IKBs of T−1 after the delivery's last one are gone too
   await s.previous?.finish();

@@ -35,6 +35,32 @@ describe("progress bar", () => {
     expect(text).toContain("\x1b[?25h");
   });
 
+  it("counts a bar's rate from where the phase before ended, not from its first report", async () => {
+    // the sort reports every 65,536 rows: a rate from its first report was 0 rows/s
+    const { stream, written } = fakeStream(true);
+    const bar = progressBar(stream);
+    bar.onProgress!({
+      phase: "scan",
+      file: "np.csv",
+      done: 10,
+      total: 10,
+      rows: 100,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    bar.onProgress!({
+      phase: "sort",
+      file: "np.csv",
+      done: 65_536,
+      total: 100_000,
+      rows: 65_536,
+    });
+    bar.stop();
+    const text = written.join("");
+    expect(text.slice(text.lastIndexOf("sort np.csv"))).toMatch(
+      /· 65536 rows · [1-9]\d* rows\/s/,
+    );
+  });
+
   it("does nothing when the stream is not a terminal", () => {
     const { stream, written } = fakeStream(false);
     const bar = progressBar(stream);
