@@ -12,7 +12,7 @@
 import { createWriteStream, rmSync } from "node:fs";
 import { chmod, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { onExitCleanup } from "./exit-cleanup.js";
 import { unusableIkbKey } from "./ikb-key.js";
 import { emptyObjectArray } from "./object-arrays.js";
@@ -56,15 +56,23 @@ export async function removeLeftoverSortDirs(base: string): Promise<string[]> {
   }
   const removed: string[] = [];
   for (const name of names) {
-    if (!name.startsWith(SORT_DIR_PREFIX)) continue;
     const dir = join(base, name);
-    const owner = readOwner(join(dir, OWNER_FILE));
-    if (owner && ownerIsGone(owner)) {
+    if (isLeftoverSortDir(dir)) {
       await rm(dir, { recursive: true, force: true });
       removed.push(dir);
     }
   }
   return removed;
+}
+
+/**
+ * Whether `dir` is a sort folder an earlier run of this host left behind, its process gone
+ * (what {@link removeLeftoverSortDirs} removes).
+ */
+export function isLeftoverSortDir(dir: string): boolean {
+  if (!basename(dir).startsWith(SORT_DIR_PREFIX)) return false;
+  const owner = readOwner(join(dir, OWNER_FILE));
+  return owner !== undefined && ownerIsGone(owner);
 }
 
 /**

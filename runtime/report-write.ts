@@ -7,6 +7,7 @@
  */
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { isLeftoverSortDir } from "./assemble.js";
 import {
   checkFolder,
   commitFolder,
@@ -22,12 +23,14 @@ import type { Report } from "./report-types.js";
 const REPORT_FILES = new Set(["report.json", "report.html"]);
 
 /**
- * True when `dir` holds nothing but a report set (`report.json`, `report.html`, `samples/*.csv`),
- * so that replacing the whole folder loses nothing of the user's.
+ * True when `dir` holds nothing but a report set (`report.json`, `report.html`, `samples/*.csv`)
+ * and sort folders of killed runs (`--temp-dir` the same folder as `--out`), so that replacing the
+ * whole folder loses nothing of the user's.
  */
 export function isReportFolder(dir: string): boolean {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     if (e.isFile() && REPORT_FILES.has(e.name)) continue;
+    if (e.isDirectory() && isLeftoverSortDir(join(dir, e.name))) continue;
     if (e.isDirectory() && e.name === "samples") {
       const samples = join(dir, "samples");
       const ok = readdirSync(samples).every(

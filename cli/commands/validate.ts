@@ -36,6 +36,7 @@ import type { StreamDelivery } from "../stdin-input.js";
 import { printErr, printOut, terminalSafe } from "../terminal-text.js";
 import { attachToValidate } from "./record.js";
 import { MAX_THREADS_OPTION, threadsOption } from "../threads-option.js";
+import { tempDirProblem } from "../temp-dir-option.js";
 import { WORKERS_REFUSED } from "../../runtime/stage-partition.js";
 import { dateOptionProblem, dateTimeOptionProblem } from "../date-options.js";
 import { isFolder, nearestExisting } from "../../runtime/make-folder.js";
@@ -254,11 +255,8 @@ export function register(program: Command): void {
         );
       if (flags.compiled !== undefined && !isFolder(flags.compiled))
         return fail(`--compiled ${flags.compiled} is not a folder`);
-      // before the run: the sort makes its folder there only when a file is not in key order
-      if (flags.tempDir !== undefined && !isFolder(flags.tempDir))
-        return fail(
-          `--temp-dir ${JSON.stringify(flags.tempDir)} is not a folder: give an existing folder for the sort's temporary files`,
-        );
+      const tempDir = tempDirProblem(flags.tempDir);
+      if (tempDir !== undefined) return fail(tempDir);
       const ignored =
         flags.compiled === undefined ? ignoredLocalCompiledRoot() : undefined;
       if (ignored !== undefined)

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { defaultCompiledRoot } from "../../runtime/load-compiled.js";
 import {
@@ -17,6 +17,8 @@ import {
   type VerifyResult,
 } from "../../audit/verify.js";
 import { EXIT } from "../exit-codes.js";
+import { tempDirProblem } from "../temp-dir-option.js";
+import { isFolder } from "../../runtime/make-folder.js";
 import { printErr, printOut } from "../terminal-text.js";
 import type { CommandOutput } from "./trace.js";
 
@@ -100,8 +102,9 @@ export async function runVerify(
     return fail(
       "give --delivery DIR: the delivery folder the report was made from",
     );
-  if (!existsSync(delivery) || !statSync(delivery).isDirectory())
-    return fail(`${delivery} is not a folder`);
+  if (!isFolder(delivery)) return fail(`${delivery} is not a folder`);
+  const tempDir = tempDirProblem(options.tempDir);
+  if (tempDir !== undefined) return fail(tempDir);
   const compiledRoot = options.compiled ?? defaultCompiledRoot();
   if (!existsSync(compiledRoot))
     return fail(`${compiledRoot} does not exist (--compiled DIR)`);

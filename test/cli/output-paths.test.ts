@@ -14,7 +14,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt, MAIN, ROOT, STACK_TRACE } from "./built-cli.js";
@@ -129,6 +129,37 @@ describe("regel validate --out checked before the validation", () => {
       );
     }
     expect(existsSync(join(work, "no-such-folder"))).toBe(false);
+  });
+
+  it("an --out that holds the sort folder of a killed run (--temp-dir the same folder): replaced, the leftover gone; one of a live run refused", () => {
+    // a sort folder as a run killed by SIGKILL leaves it: its owner marker names a process gone
+    const out = join(work, "out-and-temp");
+    const leftover = (name: string, pid: number) => {
+      mkdirSync(join(out, name), { recursive: true });
+      writeFileSync(join(out, name, "NP-00000.csv"), "unmasked rows\n");
+      writeFileSync(
+        join(out, name, "owner.json"),
+        JSON.stringify({ pid, host: hostname() }),
+      );
+    };
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid!;
+    leftover("regel-sort-AbC123", gone);
+    const r = validateWith(DELIVERY, "--out", out, "--temp-dir", out);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual([
+      "report.html",
+      "report.json",
+      "samples",
+    ]);
+    // a live run's sort folder is not regel's to remove: the folder is refused as before
+    leftover("regel-sort-Live99", process.pid);
+    refusedBeforeTheRun(
+      validate(out),
+      `${out} holds files that regel did not write; regel replaces the whole folder, so give a new or empty folder (or one with an earlier report)`,
+    );
+    expect(existsSync(join(out, "regel-sort-Live99", "NP-00000.csv"))).toBe(
+      true,
+    );
   });
 
   it("a folder under a file: the file is named", () => {

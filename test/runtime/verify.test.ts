@@ -136,6 +136,17 @@ describe("regel verify", () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("cannot read the report");
   });
+
+  it("a --temp-dir that is not a folder: exit 2 before the run, as validate's", async () => {
+    const file = join(work, "a-file");
+    writeFileSync(file, "x");
+    for (const tempDir of [join(work, "no-such-folder"), file, ""])
+      expect(await runVerify(report, { delivery, tempDir })).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: `regel verify: --temp-dir ${JSON.stringify(tempDir)} is not a folder: give an existing folder for the sort's temporary files\n`,
+      });
+  });
 });
 
 describe("regel verify after a ruleset source changed", () => {
