@@ -112,6 +112,12 @@ export interface CsvReaderOptions {
   maxRecordLength?: number;
   /** Called with the number of bytes consumed, for progress reporting. */
   onBytes?: (n: number) => void;
+  /**
+   * Called once every byte was pushed, before the end flushes the record still open (a read to
+   * the end only): the state after the last piece, which {@link CsvReaderOptions.resumePoint}
+   * no longer gives after that flush.
+   */
+  onInputEnd?: () => void;
   /** Cells to materialize; the consumer may set it once it has read the header (see {@link CsvProjection}). */
   projection?: CsvProjection;
   /** Called with every chunk of bytes as read, in order (e.g. to hash the input while reading it). */
@@ -143,9 +149,9 @@ export interface CsvReaderOptions {
   /**
    * Kept up to date while reading: before each batch is handed out, where a later read could
    * start ({@link CsvReaderOptions.start}) to read exactly the records after that batch;
-   * `offset` is −1 while there is no such place (byte tokenizer only). The last batch of a read
-   * to the end, when the end flushes a record (one without its line end, or whose quote is never
-   * closed), leaves it where it was: before that record.
+   * `offset` is −1 while there is no such place (byte tokenizer only), and after the batch the
+   * end of a read flushes (the last record without its line end, or whose quote is never closed):
+   * the read is over.
    */
   resumePoint?: { offset: number; line: number };
 }
@@ -770,6 +776,7 @@ function readerSetup(
 ): {
   onChunk: ((chunk: Uint8Array) => void) | undefined;
   onBytes: ((n: number) => void) | undefined;
+  onInputEnd: (() => void) | undefined;
   toEnd: boolean;
   bytes: ByteCsvTokenizer | undefined;
   resume: { offset: number; line: number } | undefined;
@@ -803,6 +810,7 @@ function readerSetup(
   return {
     onChunk: options.onChunk,
     onBytes: options.onBytes,
+    onInputEnd: options.onInputEnd,
     toEnd: options.end === undefined,
     bytes,
     resume: options.resumePoint,
@@ -826,10 +834,8 @@ export async function* readCsvBatches(
   const emit = (e: CsvEvent) => batch.push(e);
   // the options read in a function of their own: their objects have many shapes (one per
   // caller), which this generator, optimized once for all its calls, would meet at each start
-  const { onChunk, onBytes, toEnd, bytes, resume, start, sink } = readerSetup(
-    options,
-    emit,
-  );
+  const { onChunk, onBytes, onInputEnd, toEnd, bytes, resume, start, sink } =
+    readerSetup(options, emit);
   /** Bytes pushed to the tokenizer so far, from the start of the file. */
   let pushed = start;
   for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
@@ -872,7 +878,12 @@ export async function* readCsvBatches(
   }
   // a range of a file: the record open at its end is the next range's (or the range was cut
   // inside a record, which the resume point tells)
-  if (toEnd) sink.end();
+  if (toEnd) {
+    onInputEnd?.();
+    sink.end();
+    // the point where the last piece left the read is before the record flushed now
+    if (resume !== undefined && batch.length > 0) resume.offset = -1;
+  }
   if (batch.length) yield batch;
 }
 

@@ -269,6 +269,8 @@ export async function scanRange(
       at += n;
       onBytes?.(n);
     },
+    // the last piece's state, before the end flushes a record (the resume point is over then)
+    onInputEnd: () => pieceEnd(rows.prevKey),
   })) {
     events = true;
     rows.scan(batch);

@@ -61,13 +61,8 @@ async function events(
     ...options,
     resumePoint,
   })) {
-    const last = points.at(-1);
     all.push(...batch);
-    // the batch the end flushes leaves the point where it was, before that batch's record
-    if (
-      resumePoint.offset >= 0 &&
-      (last?.offset !== resumePoint.offset || last.line !== resumePoint.line)
-    )
+    if (resumePoint.offset >= 0)
       points.push({ ...resumePoint, after: all.length });
   }
   return { all, points };
@@ -124,21 +119,23 @@ describe("resume points of the CSV reader", () => {
     expect(runsWithPoints).toBeGreaterThan(10);
   }, 120_000);
 
-  it("leaves the point before the record the end flushes", async () => {
+  it("has no resume point after the batch the end flushes", async () => {
     // the last record without a line end, or with a quote never closed, is flushed by the end,
-    // in a batch of its own: the point stays where that record starts
+    // in a batch of its own: the read is over, and the point after the batch before gives it
     for (const last of ['3,"4\n5\n', "3,4"]) {
       const path = join(work, "end.csv");
       writeFileSync(path, "a,b\n" + "1,2\n".repeat(50_000) + last);
       const resumePoint = { offset: -1, line: 0 };
       const batches: CsvEvent[][] = [];
-      for await (const batch of readCsvFileBatches(path, { resumePoint }))
+      let before: { offset: number; line: number } | undefined;
+      for await (const batch of readCsvFileBatches(path, { resumePoint })) {
         batches.push(batch);
-      expect(resumePoint).toEqual({ offset: 4 + 4 * 50_000, line: 50_002 });
+        if (resumePoint.offset >= 0) before = { ...resumePoint };
+      }
+      expect(resumePoint.offset).toBe(-1);
+      expect(before).toEqual({ offset: 4 + 4 * 50_000, line: 50_002 });
       const rest: CsvEvent[] = [];
-      for await (const batch of readCsvFileBatches(path, {
-        start: resumePoint,
-      }))
+      for await (const batch of readCsvFileBatches(path, { start: before }))
         rest.push(...batch);
       expect(rest.map(comparable)).toEqual(batches.at(-1)!.map(comparable));
       expect(rest).toHaveLength(1);
