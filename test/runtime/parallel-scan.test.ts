@@ -261,6 +261,18 @@ function hostileDelivery(h: Hostility, quotedAt: number[] = []): string {
   return dir;
 }
 
+/** The header and `count` rows of natural_person.csv in IKB key order, row i named `lastName(i)`. */
+function personRows(count: number, lastName: (i: number) => string): string[] {
+  const rows = [
+    "ikb_id,customer_id,last_name,date_of_birth,national_id,branch,amount",
+  ];
+  for (let i = 1; i <= count; i++)
+    rows.push(
+      `K${String(i).padStart(7, "0")},C${i},${lastName(i)},1970-01-01,N${i},1,1.00`,
+    );
+  return rows;
+}
+
 /** Hashes in ascending order. */
 function sorted(hashes: Float64Array): number[] {
   return [...hashes].sort((a, b) => a - b);
@@ -416,13 +428,7 @@ describe("the scan by byte range", () => {
     // input, which could not tell where it stood: this file was not split at all (a byte in a
     // later range: the ranges after it were scanned again in one job)
     const dir = mkdtempSync(join(work, "latin1-"));
-    const rows = [
-      "ikb_id,customer_id,last_name,date_of_birth,national_id,branch,amount",
-    ];
-    for (let i = 1; i <= 3000; i++)
-      rows.push(
-        `K${String(i).padStart(7, "0")},C${i},${i === 100 ? "Ren\xe9" : "Jansen"},1970-01-01,N${i},1,1.00`,
-      );
+    const rows = personRows(3000, (i) => (i === 100 ? "Ren\xe9" : "Jansen"));
     writeFileSync(
       join(dir, "natural_person.csv"),
       Buffer.from(rows.join("\n") + "\n", "latin1"),
@@ -467,13 +473,7 @@ describe("the scan by byte range", () => {
 
   it("records the last piece's resume point, also when the end flushes a last record without its line end", async () => {
     const dir = mkdtempSync(join(work, "no-last-lf-"));
-    const rows = [
-      "ikb_id,customer_id,last_name,date_of_birth,national_id,branch,amount",
-    ];
-    for (let i = 1; i <= 4000; i++)
-      rows.push(
-        `K${String(i).padStart(7, "0")},C${i},Jansen,1970-01-01,N${i},1,1.00`,
-      );
+    const rows = personRows(4000, () => "Jansen");
     writeFileSync(join(dir, "natural_person.csv"), rows.join("\n"));
     const seen = { unconfirmed: 0, ranges: 0 };
     const cuts = [0.5].map((at) => ({ at, snap: "lf" as const }));
