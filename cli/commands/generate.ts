@@ -1,21 +1,5 @@
-import {
-  existsSync,
-  lstatSync,
-  readdirSync,
-  readlinkSync,
-  realpathSync,
-  rmSync,
-  statSync,
-} from "node:fs";
-import {
-  basename,
-  dirname,
-  isAbsolute,
-  join,
-  relative,
-  resolve,
-  sep,
-} from "node:path";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "commander";
 import { generateDelivery } from "../../runtime/synthetic/generate.js";
 import { writeQuarterlyFigures } from "../../runtime/synthetic/quarterly.js";
@@ -28,6 +12,7 @@ import { selectRuleset } from "../../runtime/select-version.js";
 import { printErr, printOut } from "../terminal-text.js";
 import { EXIT } from "../exit-codes.js";
 import { isSystemError, reportFailure } from "../failure.js";
+import { realFolder, withinFolder } from "../folder-paths.js";
 import { dateOptionProblem } from "../date-options.js";
 
 interface GenerateFlags {
@@ -88,43 +73,16 @@ function prepareOut(
 }
 
 /**
- * The absolute path of a folder with its symbolic links resolved, also those of a part that does
- * not exist yet (a link to a folder the run would create). `hops` stops a loop of links.
- */
-function realFolder(path: string, hops = 0): string {
-  const absolute = resolve(path);
-  if (existsSync(absolute)) return realpathSync(absolute);
-  if (
-    hops < 40 &&
-    lstatSync(absolute, { throwIfNoEntry: false })?.isSymbolicLink()
-  )
-    return realFolder(
-      resolve(dirname(absolute), readlinkSync(absolute)),
-      hops + 1,
-    );
-  const parent = dirname(absolute);
-  return parent === absolute
-    ? absolute
-    : join(realFolder(parent, hops), basename(absolute));
-}
-
-/**
  * Why `--previous-out` cannot go with `--out`: the same folder, or one inside the other, would
  * mix the two deliveries' files (and `--force` would remove the other's).
  */
 function overlapProblem(out: string, previousOut: string): string | undefined {
   const a = realFolder(out);
   const b = realFolder(previousOut);
-  const inside = (inner: string, outer: string) => {
-    const r = relative(outer, inner);
-    return (
-      r !== "" && r !== ".." && !r.startsWith(`..${sep}`) && !isAbsolute(r)
-    );
-  };
   const both = `--out ${out} and --previous-out ${previousOut}`;
   if (a === b)
     return `${both} are the same folder; give the previous delivery (T−1) a folder of its own`;
-  if (inside(b, a) || inside(a, b))
+  if (withinFolder(b, a) || withinFolder(a, b))
     return `${both}: one is inside the other; give the previous delivery (T−1) a folder of its own, beside --out`;
   return undefined;
 }

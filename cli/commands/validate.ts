@@ -9,8 +9,7 @@
  *
  * @module
  */
-import { readFileSync, realpathSync } from "node:fs";
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { deliveryFiles, validateDelivery } from "../../runtime/delivery.js";
 import { LIMITS } from "../../runtime/csv-reader.js";
@@ -39,7 +38,8 @@ import { MAX_THREADS_OPTION, threadsOption } from "../threads-option.js";
 import { tempDirProblem } from "../temp-dir-option.js";
 import { WORKERS_REFUSED } from "../../runtime/stage-partition.js";
 import { dateOptionProblem, dateTimeOptionProblem } from "../date-options.js";
-import { isFolder, nearestExisting } from "../../runtime/make-folder.js";
+import { isFolder } from "../../runtime/make-folder.js";
+import { realFolder, withinFolder } from "../folder-paths.js";
 
 interface ValidateFlags {
   rrd?: string;
@@ -75,20 +75,6 @@ const LIMIT_FLAGS = [
   ["maxFields", "--max-fields"],
   ["maxRecordLength", "--max-record-length"],
 ] as const;
-
-/**
- * Whether the folder `path` (which need not exist yet) is `folder` or inside it, links followed
- * as far as they exist.
- */
-function withinFolder(path: string, folder: string): boolean {
-  const existing = nearestExisting(resolve(path));
-  const real = resolve(
-    realpathSync(existing),
-    relative(existing, resolve(path)),
-  );
-  const rel = relative(realpathSync(folder), real);
-  return !isAbsolute(rel) && rel.split(sep)[0] !== "..";
-}
 
 function fail(message: string): void {
   printErr(`regel validate: ${message}\n`);
@@ -209,7 +195,7 @@ export function register(program: Command): void {
         !fromStdin &&
         flags.out !== undefined &&
         !toStdout &&
-        withinFolder(flags.out, folder)
+        withinFolder(realFolder(flags.out), realFolder(folder))
       )
         return fail(
           `--out ${flags.out} is in the delivery folder ${folder}: give a folder outside it (the report would become part of the delivery)`,
