@@ -756,8 +756,14 @@ class Grouper {
     let n = list.length;
     for (let i = 0; i < at; i++) n += rows[i].length;
     // (rows without a usable key are checked one by one, each as an IKB of its own)
-    if (n > this.maxRows && !unusableIkbKey(this.min))
-      throw new LargeIkbError(this.min, at, this.maxRows);
+    if (n > this.maxRows && !unusableIkbKey(this.min)) {
+      // the source whose rows passed the limit, wherever its batches ended (threads cut them
+      // elsewhere): the same source with any number of threads
+      let source = 0;
+      for (let sum = 0; source < at; source++)
+        if ((sum += rows[source].length) > this.maxRows) break;
+      throw new LargeIkbError(this.min, source, this.maxRows);
+    }
   }
 
   /** The groups formed so far. */
@@ -813,7 +819,11 @@ class Grouper {
           // the batch used up: the key's rows may go on in the next one
           if (h === undefined && !c.ready()) {
             if (list === undefined) continue;
-            if (this.pieces && list.length >= UNGROUPED_PIECE) {
+            if (
+              this.pieces &&
+              list.length >= UNGROUPED_PIECE &&
+              unusableIkbKey(min)
+            ) {
               // rows without a usable key are checked one by one: handed over in pieces
               for (let i = this.at + 1; i < k; i++) rows[i] = NO_ROWS;
               rows[this.at] = list;

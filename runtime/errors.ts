@@ -14,7 +14,8 @@ export type RegelErrorCode =
   | "REGEL_UNKNOWN_ENTITY"
   | "REGEL_UNKNOWN_COLUMN"
   | "REGEL_INVALID_CELL"
-  | "REGEL_INVALID_RRD";
+  | "REGEL_INVALID_RRD"
+  | "REGEL_LARGE_IKB";
 
 /** Base class of regel's input errors: `code` says which one, `message` what to do. */
 export class RegelError extends Error {
@@ -113,6 +114,28 @@ export class InvalidRrdError extends RegelError {
       `invalid RRD ${JSON.stringify(rrd)}: give the reporting reference date as YYYY-MM-DD, e.g. "2024-03-31"`,
     );
   }
+}
+
+/**
+ * An IKB of more rows than a run holds in memory at once (`maxIkbRows`): the delivery most likely
+ * wrote one IKB key for the rows of many depositors. The run stops with the same message whichever
+ * thread met the IKB.
+ */
+export class IkbTooLargeError extends RegelError {
+  constructor(message: string) {
+    super("REGEL_LARGE_IKB", message);
+  }
+}
+
+/**
+ * The input error a worker thread's `error` stands for, as the main thread would have thrown it
+ * (a worker's error comes over as a plain `Error` with its own properties, `code` among them);
+ * undefined for any other error.
+ */
+export function inputErrorOf(error: Error): RegelError | undefined {
+  return (error as { code?: unknown }).code === "REGEL_LARGE_IKB"
+    ? new IkbTooLargeError(error.message)
+    : undefined;
 }
 
 /** ` (did you mean "x"?)` when a known name is close to `name`. */

@@ -58,6 +58,7 @@ export {
   type SelectOptions,
 } from "./select-version.js";
 export {
+  IkbTooLargeError,
   InvalidCellError,
   InvalidRrdError,
   RegelError,

@@ -35,6 +35,7 @@ import {
   type KeyGroup,
   type TempSpace,
 } from "./assemble.js";
+import { IkbTooLargeError } from "./errors.js";
 import {
   readCsvFileBatches,
   type CsvEvent,
@@ -405,7 +406,7 @@ export class PreviousDelivery {
           .slice(0, e.source + 1)
           .map((f) => f.entity.file!);
         const key = this.rs.metadata.ikb!.key;
-        throw new Error(
+        throw new IkbTooLargeError(
           `the previous delivery: ${largeIkbMessage(e, files, "it is compared", key)}`,
         );
       }

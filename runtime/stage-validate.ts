@@ -20,6 +20,7 @@ import {
   type KeyGroup,
   type KeyedRow,
 } from "./assemble.js";
+import { IkbTooLargeError } from "./errors.js";
 import { INVALID } from "./csv-reader.js";
 import { showDelivered } from "./dialect.js";
 import { ikbKeyDefect, unusableIkbKey } from "./ikb-key.js";
@@ -151,7 +152,7 @@ export async function validateGrouped(
     await validateGroups(s, grouped, sources, ikbRecords);
   } catch (e) {
     if (!(e instanceof LargeIkbError)) throw e;
-    throw new Error(
+    throw new IkbTooLargeError(
       largeIkbMessage(
         e,
         grouped.slice(0, e.source + 1).map((f) => f.file),

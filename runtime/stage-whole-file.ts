@@ -37,6 +37,7 @@ import {
   MAX_IKB_ROWS,
   type KeyedRow,
 } from "./assemble.js";
+import { IkbTooLargeError } from "./errors.js";
 import { readCsvFileBatches } from "./csv-reader.js";
 import {
   joinRepeated,
@@ -277,7 +278,9 @@ function rowsByCell(
 function tooLarge(j: JoinedCheck, key: string): never {
   const e = new LargeIkbError(key, 1, j.maxRows);
   const files = [j.own.file, j.other.file];
-  throw new Error(largeIkbMessage(e, files, "they are compared", j.keyField));
+  throw new IkbTooLargeError(
+    largeIkbMessage(e, files, "they are compared", j.keyField),
+  );
 }
 
 /**

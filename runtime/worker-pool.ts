@@ -30,6 +30,7 @@ import {
 } from "./worker-start.js";
 import { workerRunData, type WorkerRunData } from "./worker-run.js";
 import { WORKERS_REFUSED } from "./stage-partition.js";
+import { inputErrorOf } from "./errors.js";
 
 /** The `kind` of a pool worker's `workerData`. */
 export const POOL_KIND = "regel-worker-pool";
@@ -271,6 +272,9 @@ export function workersStarted(s: DeliveryRun, workers: number): boolean {
 
 /** Describes a worker's failure in an error of the pass `pass` (worker `k` counted from 0). */
 export function failureError(f: WorkerFailure, k: number, pass: string): Error {
+  // the delivery's fault, not the worker's: the message one thread gives
+  const input = "error" in f ? inputErrorOf(f.error) : undefined;
+  if (input !== undefined) return input;
   return "error" in f
     ? new Error(`worker ${k + 1} of ${pass} failed: ${f.error.message}`, {
         cause: f.error,

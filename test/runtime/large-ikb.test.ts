@@ -31,6 +31,7 @@ import {
 import { generateDelivery } from "../../runtime/synthetic/generate.js";
 import { ensureBuilt } from "../source-folders.js";
 import { inIkb } from "../../runtime/ikb-lookup.js";
+import { IkbTooLargeError } from "../../runtime/errors.js";
 import { eachPair, type JoinedCheck } from "../../runtime/stage-whole-file.js";
 
 const value = fc.constantFrom("C1", "C2", "C3", "", "c1", "C1 ");
@@ -194,6 +195,14 @@ describe("an IKB too large to hold", () => {
       expect((error as LargeIkbError).key).toBe("K1");
       // at the limit: held
       expect(await groups([rows("K1", 30), rows("K1", 20)], 50, size)).toBe(1);
+      // the first file passed it alone: named, whether a batch ended within its rows or after
+      // them (then the group is checked only when formed)
+      const first = await groups(
+        [[...rows("K1", 60), ...rows("K2", 3, 62)], rows("K1", 5)],
+        50,
+        size,
+      ).catch((e: unknown) => e);
+      expect((first as LargeIkbError).source, `batches of ${size}`).toBe(0);
     }
     // rows without a usable key: each is checked on its own, however many
     expect(await groups([rows("", 80), rows(" ", 80)], 50, 7)).toBe(2);
@@ -215,6 +224,33 @@ describe("an IKB too large to hold", () => {
     expect(lines(0)).toEqual(blank[0].map((r) => r.line));
     expect(lines(1)).toEqual(blank[1].map((r) => r.line));
     expect(pieces.at(-1)![2].map((r) => r.line)).toEqual([2, 3]);
+  });
+
+  it("rows with a usable key never come in pieces: an IKB of more rows than a piece is one group, and the limit counts all of them", async () => {
+    const big = [rows("K1", 2), [...rows("K1", 70_000), ...rows("K2", 3)]];
+    const keys: string[] = [];
+    const sizes: number[] = [];
+    for await (const batch of groupByKey(
+      big.map((s) => batches(s, 4096)[Symbol.asyncIterator]()),
+      100_000,
+      true,
+    ))
+      for (const g of batch) {
+        keys.push(g.key);
+        sizes.push(g.rows[0].length + g.rows[1].length);
+      }
+    expect(keys).toEqual(["K1", "K2"]);
+    expect(sizes).toEqual([70_002, 3]);
+    const error = await (async () => {
+      for await (const batch of groupByKey(
+        big.map((s) => batches(s, 4096)[Symbol.asyncIterator]()),
+        69_999,
+        true,
+      ))
+        void batch;
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LargeIkbError);
+    expect((error as LargeIkbError).source).toBe(1);
   });
 
   const work = mkdtempSync(join(tmpdir(), "regel-large-ikb-"));
@@ -293,6 +329,49 @@ describe("an IKB too large to hold", () => {
       maxIkbRows: 1_000_000,
     });
     expect(report.ikbs?.count).toBe(1);
+  }, 120_000);
+
+  it("stops with the same typed error whichever thread meets the IKB: one in the middle of the delivery, 1 to 4 threads", async () => {
+    const { dir } = oneKey("", "delivery");
+    // the rows of the middle third of each IKB file take one key, K5000, between the keys
+    // before (K0001, ...) and after (L...): the key order holds, and with split ranges a worker
+    // (not the main thread) holds that IKB
+    for (const f of readdirSync(dir).filter((f) => f.endsWith(".csv"))) {
+      const lines = readFileSync(join(dir, f), "utf8").split("\n");
+      if (!lines[0].startsWith("ikb_id,")) continue;
+      const third = lines.length / 3;
+      for (let i = 1; i < lines.length; i++)
+        if (lines[i] !== "")
+          lines[i] =
+            (i < third
+              ? `K${String(i).padStart(4, "0")}`
+              : i < 2 * third
+                ? "K5000"
+                : `L${String(i).padStart(4, "0")}`) +
+            lines[i].slice(lines[i].indexOf(","));
+      writeFileSync(join(dir, f), lines.join("\n"));
+    }
+    for (const l of [glo, glo12]) {
+      const messages = new Set<string>();
+      for (const threads of [1, 2, 3, 4]) {
+        const error: unknown = await validateDelivery(dir, l, {
+          rrd: "2024-03-31",
+          threads,
+          scanSplitBytes: 1,
+          maxIkbRows: 100,
+        }).catch((e: unknown) => e);
+        expect(
+          error,
+          `${l.module.metadata.id}, ${threads} threads`,
+        ).toBeInstanceOf(IkbTooLargeError);
+        expect((error as IkbTooLargeError).code).toBe("REGEL_LARGE_IKB");
+        messages.add((error as Error).message);
+      }
+      expect([...messages]).toHaveLength(1);
+      expect([...messages][0]).toMatch(
+        /^the rows of IKB key "K5000" are more than 100 \(in /,
+      );
+    }
   }, 120_000);
 
   it("in T−1 too", async () => {
