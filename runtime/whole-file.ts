@@ -586,11 +586,25 @@ export class WholeFileCheck {
     if (byValue.size < 2) return undefined;
     const width = this.names.length - this.keyWidth;
     const what = this.names.slice(this.keyWidth).join(", ");
-    const parts = [...byValue.values()].map(
-      (v) =>
-        `${this.shownCells(JSON.parse(shownTexts[v.shown]) as string[], this.keyWidth, false)} (${lines(v.lines)})`,
-    );
-    return `has ${byValue.size} different ${width === 1 ? "values" : "combinations"} of ${what} in ${this.file}: ${parts.join(", ")}`;
+    const kind = width === 1 ? "values" : "combinations";
+    // every record of the group has this message: it names at most LINES_SHOWN lines in all, so
+    // that a group of n records makes a report of n messages, not of n² lines
+    const parts: string[] = [];
+    let named = 0;
+    for (const v of byValue.values()) {
+      if (named >= LINES_SHOWN) break;
+      const shown = Math.min(v.lines.length, LINES_SHOWN - named);
+      parts.push(
+        `${this.shownCells(JSON.parse(shownTexts[v.shown]) as string[], this.keyWidth, false)} (${lines(v.lines, v.lines.length, shown)})`,
+      );
+      named += shown;
+    }
+    const more = byValue.size - parts.length;
+    const rest =
+      more > 0
+        ? ` and ${more} more ${more === 1 ? kind.slice(0, -1) : kind}`
+        : "";
+    return `has ${byValue.size} different ${kind} of ${what} in ${this.file}: ${parts.join(", ")}${rest}`;
   }
 
   /**
@@ -1063,11 +1077,16 @@ function intern(ids: Map<string, number>, text: string): number {
 
 /**
  * `line 3` / `lines 3, 7 and 12` / `lines 3, 7, ... and 40 more`: `ls` are the first lines of
- * `total` (at least the first {@link LINES_SHOWN} when there are more).
+ * `total`, of which the first `shown` are named (`ls` holds at least that many when there are
+ * more).
  */
-export function lines(ls: readonly number[], total = ls.length): string {
+export function lines(
+  ls: readonly number[],
+  total = ls.length,
+  shown = LINES_SHOWN,
+): string {
   if (total === 1) return `line ${ls[0]}`;
-  if (total > LINES_SHOWN)
-    return `lines ${ls.slice(0, LINES_SHOWN).join(", ")} and ${total - LINES_SHOWN} more`;
+  if (total > shown)
+    return `lines ${ls.slice(0, shown).join(", ")} and ${total - shown} more`;
   return `lines ${ls.slice(0, -1).join(", ")} and ${ls[ls.length - 1]}`;
 }

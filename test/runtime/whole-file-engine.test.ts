@@ -181,11 +181,12 @@ function oracle(
         return named ? `${names[from + j]}=${t}` : t;
       })
       .join(named ? ";" : ", ");
-  const ls = (l: number[]) =>
+  /** The lines `l`, of which at most `most` are named. */
+  const ls = (l: number[], most = 20) =>
     l.length === 1
       ? `line ${l[0]}`
-      : l.length > 20
-        ? `lines ${l.slice(0, 20).join(", ")} and ${l.length - 20} more`
+      : l.length > most
+        ? `lines ${l.slice(0, most).join(", ")} and ${l.length - most} more`
         : `lines ${l.slice(0, -1).join(", ")} and ${l[l.length - 1]}`;
   const groups = new Map<string, { line: number; c: string[] }[]>();
   rows.forEach((c, i) => {
@@ -226,14 +227,23 @@ function oracle(
         byValue.set(v, [...(byValue.get(v) ?? []), m]);
       }
       if (byValue.size < 2) continue;
-      tail = `has ${byValue.size} different values of holders in ba.csv: ${[
-        ...byValue.values(),
-      ]
-        .map(
-          (ms) =>
-            `${show(ms[0].c, 1, 2, false)} (${ls(ms.map((m) => m.line))})`,
-        )
-        .join(", ")}`;
+      // 20 lines named in all: the values in order while lines are left to name
+      const named: string[] = [];
+      let left = 20;
+      for (const ms of byValue.values()) {
+        if (left === 0) break;
+        named.push(
+          `${show(ms[0].c, 1, 2, false)} (${ls(
+            ms.map((m) => m.line),
+            left,
+          )})`,
+        );
+        left -= Math.min(left, ms.length);
+      }
+      const more = byValue.size - named.length;
+      tail = `has ${byValue.size} different values of holders in ba.csv: ${named.join(", ")}${
+        more === 0 ? "" : ` and ${more} more value${more === 1 ? "" : "s"}`
+      }`;
     }
     for (const m of g)
       out.set(m.line, {

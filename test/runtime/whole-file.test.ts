@@ -118,6 +118,37 @@ describe("whole-file checks in a delivery", () => {
     expect(JSON.stringify(found)).not.toContain("111222333");
   });
 
+  it("one a per b: a message names at most 20 lines in all, however many values the group has", async () => {
+    // 30 customer numbers, the first on 25 records: each of the 54 findings names 20 lines
+    const rows = [
+      ...Array.from({ length: 25 }, (_, i) => [`K${i}`, "C0"]),
+      ...Array.from({ length: 29 }, (_, i) => [`L${i}`, `C${i + 1}`]),
+    ].map(([k, c]) => [k, c, "111222333", "", "", ""]);
+    const dup = (await run(rows)).filter((f) => f.rule === "dup0001");
+    expect(dup).toHaveLength(54);
+    const first = Array.from({ length: 20 }, (_, i) => i + 2).join(", ");
+    expect(new Set(dup.map((f) => f.message))).toEqual(
+      new Set([
+        `national_id=*** has 30 different values of customer_id in customer.csv: "C0" (lines ${first} and 5 more) and 29 more values`,
+      ]),
+    );
+    // the budget spans values: 19 lines of one, then one of the next
+    const split = (
+      await run(
+        [
+          ...Array.from({ length: 19 }, (_, i) => [`K${i}`, "C0"]),
+          ["L1", "C1"],
+          ["L2", "C1"],
+          ["L3", "C2"],
+        ].map(([k, c]) => [k, c, "111222333", "", "", ""]),
+      )
+    ).filter((f) => f.rule === "dup0001");
+    const lines19 = Array.from({ length: 19 }, (_, i) => i + 2);
+    expect(split[0].message).toBe(
+      `national_id=*** has 3 different values of customer_id in customer.csv: "C0" (lines ${lines19.slice(0, -1).join(", ")} and 20), "C1" (lines 21 and 1 more) and 1 more value`,
+    );
+  });
+
   it("unique a, b: values compare decoded (1.5 = 1.50), absent and invalid values take no part", async () => {
     const found = await run([
       ["K1", "C1", "N1", "1.5", "", ""],
