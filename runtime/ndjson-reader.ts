@@ -17,6 +17,21 @@ import {
 } from "./csv-reader.js";
 import { memberNumberTexts, repeatedMemberName } from "./json-number-text.js";
 
+/**
+ * Why `JSON.parse` refused a line, without the text of the line: V8 quotes a piece of it in some
+ * of its messages (`Unexpected token 'G', "{"last_name":Geh..." is not valid JSON`), and a
+ * personal value may stand there. The kind of fault and where it is, when V8 says so.
+ */
+function jsonParseReason(e: Error): string {
+  const at = / in JSON at position (\d+)/.exec(e.message);
+  if (at !== null)
+    return `${e.message.slice(0, at.index)} at character ${Number(at[1]) + 1} of the line`;
+  if (e.message.startsWith("Unexpected end of JSON input"))
+    return "the line ends inside its JSON object";
+  // (V8: `Unexpected token 'x', "..." is not valid JSON`, the quoted piece of the line left out)
+  return "an unexpected character (a text value without its quotes?)";
+}
+
 export interface NdjsonOptions {
   /** Longest accepted line, in characters (default: the CSV reader's record limit, {@link LIMITS}). */
   maxRecordLength?: number;
@@ -86,7 +101,7 @@ export async function* readNdjsonBatches(
         kind: "problem",
         code: "invalid-json",
         line,
-        message: `not valid JSON: ${(e as Error).message}`,
+        message: `not valid JSON: ${jsonParseReason(e as Error)}`,
       });
       return;
     }

@@ -62,6 +62,25 @@ describe("NDJSON reader", () => {
     ]);
   });
 
+  it("says why a line is not JSON without quoting the line (a personal value may be in it)", async () => {
+    const { out } = await events(
+      [
+        '{"a":"C1","b":Geheimnaam}\n{"a":"C2","b":"Zwartkop\n{"a":"C3","b":"Pieters" "x"}\n{"a":"C4",',
+      ],
+      1000,
+    );
+    const messages = out.flatMap((e) =>
+      e.kind === "problem" ? [e.message] : [],
+    );
+    expect(messages).toEqual([
+      "not valid JSON: an unexpected character (a text value without its quotes?)",
+      "not valid JSON: Unterminated string at character 24 of the line",
+      "not valid JSON: Expected ',' or '}' after property value at character 25 of the line",
+      "not valid JSON: Expected double-quoted property name at character 11 of the line",
+    ]);
+    expect(messages.join()).not.toMatch(/Geheim|Zwart|Pieters|C[1-4]/);
+  });
+
   it("names the key of a value over the field limit and of invalid UTF-8 (issue 16)", async () => {
     const { out } = await events(
       [
