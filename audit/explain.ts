@@ -34,6 +34,7 @@ import {
 import { attributesFor, roleOf } from "../interpreter/reference-interpreter.js";
 import { type CsvEvent, readCsvFile } from "../runtime/csv-reader.js";
 import { readNdjsonBatches } from "../runtime/ndjson-reader.js";
+import { oneLine } from "../runtime/escape.js";
 
 /** One step of an evaluation: an expression, its value, and the steps it is made of. */
 export interface Step {
@@ -120,7 +121,7 @@ function trace(
           raw !== "" &&
           scope.record.valid[field.name] === false
         ) {
-          step.note = `CSV text ${JSON.stringify(raw)} does not fit the field's type, so it counts as absent`;
+          step.note = `CSV text ${hide.has(field.name) ? "*** (personal; --show-personal-data shows it)" : JSON.stringify(raw)} does not fit the field's type, so it counts as absent`;
         }
       }
       break;
@@ -475,7 +476,7 @@ export function explanationText(x: Explanation): string {
   );
   if (x.skipped) {
     L.push(x.skipped, "");
-    return L.join("\n");
+    return L.map(oneLine).join("\n");
   }
   const step = (s: Step, depth: number) => {
     L.push(
@@ -501,7 +502,8 @@ export function explanationText(x: Explanation): string {
     L.push(`  => ${e.outcome === "finding" ? "FINDING" : e.outcome}`);
   }
   L.push("");
-  return L.join("\n");
+  // a line feed in a delivery's value starts no line that reads as the tree's own
+  return L.map(oneLine).join("\n");
 }
 
 /** A literal's step adds nothing: its text is its value. */

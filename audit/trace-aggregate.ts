@@ -15,6 +15,7 @@ import {
   versionsInOrder,
   type DeclTraceVersion,
 } from "./trace-plausibility.js";
+import { oneLine } from "../runtime/escape.js";
 
 /** An aggregate as one ruleset version has it. */
 export interface AggregateTraceVersion extends DeclTraceVersion {
@@ -86,5 +87,5 @@ export function aggregateTraceText(t: AggregateTraceResult): string {
         `  reconciled: figure ${r.figure} of ${r.reconcile}, tolerance ${r.tolerance}`,
       );
   }
-  return `${out.join("\n")}\n`;
+  return `${out.map(oneLine).join("\n")}\n`;
 }

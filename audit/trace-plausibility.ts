@@ -19,6 +19,7 @@ import { compareVersions } from "../dsl/types.js";
 import { plausibilitySettings } from "../dsl/plausibility-words.js";
 import type { ArticleTrace, SourceLocation } from "../compiler/contract.js";
 import { locationOf } from "./trace-query.js";
+import { oneLine } from "../runtime/escape.js";
 
 /** What every traced declaration (aggregate, reconciliation, plausibility check) has per version. */
 export interface DeclTraceVersion {
@@ -221,7 +222,7 @@ export function plausibilityTraceText(t: PlausibilityTraceResult): string {
       `  watches: ${v.watch.join(", ")}`,
       ...tailLines(v),
     );
-  return `${out.join("\n")}\n`;
+  return `${out.map(oneLine).join("\n")}\n`;
 }
 
 /** `regel trace NAME` for a reconciliation, as text. */
@@ -236,5 +237,5 @@ export function reconcileTraceText(t: ReconcileTraceResult): string {
       ),
       ...tailLines(v),
     );
-  return `${out.join("\n")}\n`;
+  return `${out.map(oneLine).join("\n")}\n`;
 }

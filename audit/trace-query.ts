@@ -34,6 +34,7 @@ import type {
   SourceLocation,
 } from "../compiler/contract.js";
 import { describeClass } from "../dsl/rule-class.js";
+import { oneLine } from "../runtime/escape.js";
 
 /** One category entry (Bijlage 3 table row) that a finding of the rule feeds. */
 export interface TraceCategory {
@@ -507,7 +508,7 @@ export function traceText(trace: TraceResult): string {
       lines.push(`    ${e.text}  (${e.location.file}:${e.location.line})`);
     lines.push("");
   }
-  return lines.join("\n");
+  return lines.map(oneLine).join("\n");
 }
 
 /** `domain constraint (from the prefix dmc)`, for `regel trace`. */

@@ -40,6 +40,15 @@ export function showInvisible(text: string): string {
   );
 }
 
+/**
+ * `line` as one line of a text made of lines (the terminal summary, `regel trace`): a line feed in
+ * a value (a file's name, a rule's title) written as `\u000a`, so that it cannot start a line that
+ * reads as the text's own ("status: ACCEPTED"). The terminal shows the other controls.
+ */
+export function oneLine(line: string): string {
+  return line.includes("\n") ? line.replaceAll("\n", "\\u000a") : line;
+}
+
 // The regular expressions of this module are made once: a literal in a function body makes a new
 // RegExp object at every call (56 bytes of young garbage each, thousands per report). The global
 // ones serve only `replace`, which starts at lastIndex 0 and leaves it there.

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { oneLine } from "./escape.js";
 import { plausibilityLines } from "./report-plausibility.js";
 import type { Report } from "./report-types.js";
 
@@ -88,5 +89,5 @@ export function summaryText(r: Report, maxRules = 15): string {
         `  … ${fired.length - maxRules} more rules with findings (see the report)`,
       );
   }
-  return lines.join("\n") + "\n";
+  return lines.map(oneLine).join("\n") + "\n";
 }

@@ -17,7 +17,11 @@ import { runExplain } from "../../cli/commands/explain.js";
 import { interpretRule } from "../../interpreter/reference-interpreter.js";
 import type { ResolvedRuleset } from "../../dsl/model.js";
 import { findRuleset, loadProject } from "../../dsl/project.js";
-import { explainRule, type Step } from "../../audit/explain.js";
+import {
+  explainRule,
+  explanationText,
+  type Step,
+} from "../../audit/explain.js";
 import { writeReport } from "../../runtime/report-write.js";
 import { validateFolder } from "../../runtime/validate.js";
 
@@ -312,6 +316,55 @@ describe("explainRule", () => {
     const dob = x.evaluations.find((e) => e.attribute === "date_of_birth")!;
     expect(dob.outcome).toBe("finding");
     expect(dob.require!.children[0].note).toContain('"1980-02-30"');
+    // masked, a personal field's text is not shown in the note either
+    const masked = await explainRule({
+      ruleset: glo,
+      rule: "dmc0000",
+      key: "ikb_id=IKB004;customer_id=IKB004",
+      folder: delivery,
+      rrd: "2024-03-31",
+    });
+    expect(JSON.stringify(masked)).not.toContain("1980-02-30");
+    expect(
+      masked.evaluations.find((e) => e.attribute === "date_of_birth")!.require!
+        .children[0].note,
+    ).toBe(
+      "CSV text *** (personal; --show-personal-data shows it) does not fit the field's type, so it counts as absent",
+    );
+  });
+
+  it("a line feed in a delivery's value starts no line of the text tree", () => {
+    const text = explanationText({
+      rule: "x0001",
+      title: "T",
+      ruleset: "t@1.0.0",
+      rrd: "2024-03-31",
+      entity: "BA",
+      file: "ba.csv",
+      line: 2,
+      key: "id=1",
+      role: null,
+      appliesTo: ["D", "V"],
+      skipped: null,
+      values: {},
+      evaluations: [
+        {
+          attribute: null,
+          when: undefined,
+          require: {
+            expr: "label",
+            value: '"Spaar\n  => pass"',
+            failing: true,
+            children: [],
+          },
+          outcome: "finding",
+        },
+      ],
+    } as unknown as Parameters<typeof explanationText>[0]);
+    expect(text.split("\n").filter((l) => l.startsWith("  => "))).toEqual([
+      "  => FINDING",
+    ]);
+    expect(text).toContain('"Spaar\\u000a  => pass"');
   });
 });
 

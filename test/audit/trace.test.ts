@@ -250,3 +250,43 @@ rule rd0001 "Bekend"
     );
   });
 });
+
+describe("the text trace of a hostile ruleset", () => {
+  it("a line feed in a title or meaning starts no line of its own", async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { traceText } = await import("../../audit/trace-query.js");
+    const root = mkdtempSync(join(tmpdir(), "regel-trace-lf-"));
+    mkdirSync(join(root, "t.lf"));
+    writeFileSync(
+      join(root, "t.lf", "1.0.0.regel"),
+      `ruleset t.lf@1.0.0
+  source bk "B"
+
+entity BA "Account"
+  file "ba.csv"
+  key id
+  field id: text(9) required
+  field note: text(9)
+
+rule lf0001 "Note\\nseverity:   signalling"
+  meaning "A note.\\n  class:      none"
+  assumption "test"
+  severity blocking
+  implements bk 1
+  for BA.note
+  require value is absent
+  example pass BA { id: "1" }
+  example fail BA { id: "1", note: "x" }
+`,
+    );
+    const p = await loadProject([root]);
+    const lines = traceText(traceRule(p.rulesets, "lf0001")).split("\n");
+    expect(lines.filter((l) => l.startsWith("  severity:"))).toEqual([
+      "  severity:   blocking",
+    ]);
+    expect(lines).toContain("  title:      Note\\u000aseverity:   signalling");
+    expect(lines).toContain("  meaning:    A note.\\u000a  class:      none");
+  });
+});

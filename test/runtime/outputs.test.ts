@@ -198,4 +198,20 @@ describe("hostile values in the reports", () => {
     const text = summaryText(await hostileReport());
     expect(text).toMatch(/rows: 8 read = 8 validated \+ 0 rejected/);
   });
+
+  it("terminal summary: a line feed in a value (a file name, a rule's title) starts no line of its own", async () => {
+    const r = await hostileReport();
+    const forged = "x\nstatus: ACCEPTED\ny.csv";
+    const text = summaryText({
+      ...r,
+      status: "rejected",
+      filesNotRead: [
+        { name: forged, kind: "file", reason: "not a file of the ruleset" },
+      ],
+    } as typeof r);
+    expect(text.split("\n").filter((l) => l.startsWith("status:"))).toEqual([
+      "status: REJECTED",
+    ]);
+    expect(text).toContain("x\\u000astatus: ACCEPTED\\u000ay.csv");
+  });
 });
