@@ -3,16 +3,21 @@
  * systems show: one test suite per run (the ruleset version), one test case per rule — a failure
  * when the rule has findings, with the count, the severity and the samples of the report (masked
  * as in the report) — and one test case per input problem code (`input.*`), a failure too.
- * Everything from a delivery or a ruleset enters the XML escaped, and characters XML 1.0 cannot
- * hold are replaced by U+FFFD.
+ * Everything from a delivery or a ruleset enters the XML escaped; invisible control characters
+ * are shown as `\uXXXX`, as in every other output, and what else XML 1.0 cannot hold (a lone
+ * surrogate, U+FFFE, U+FFFF) is replaced by U+FFFD.
  *
  * @module
  */
+import { showInvisible } from "./escape.js";
 import type { Report, RuleReport, Sample } from "./report-types.js";
 
-/** Text for XML content and attribute values: escaped, and only characters XML 1.0 allows. */
+/**
+ * Text for XML content and attribute values: escaped, invisible controls (a bidirectional
+ * override would reorder what a CI page shows) as `\uXXXX`, and only characters XML 1.0 allows.
+ */
 export function xmlText(value: string): string {
-  return value
+  return showInvisible(value)
     .replace(
       // control characters XML 1.0 forbids, lone surrogates, U+FFFE and U+FFFF
       /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { showInvisible } from "../../runtime/escape.js";
 import { xmlText } from "../../runtime/report-junit.js";
 import type { Report } from "../../runtime/report-types.js";
 import { ensureBuilt, ROOT, runCli } from "./built-cli.js";
@@ -171,6 +172,14 @@ describe("regel validate --junit", () => {
     );
   });
 
+  it("shows invisible controls from a delivery as \\uXXXX, as every other output does", () => {
+    expect(xmlText("R\u202eLO C\u009b31m D\u007f L\u2028 N\u0000 <b>")).toBe(
+      "R\\u202eLO C\\u009b31m D\\u007f L\\u2028 N\\u0000 &lt;b&gt;",
+    );
+    // what XML cannot hold at all, and no escape shows better: U+FFFD
+    expect(xmlText("a\ud800b\uffff")).toBe("a\ufffdb\ufffd");
+  });
+
   it("escapes everything and keeps only characters XML 1.0 allows (property)", () => {
     fc.assert(
       fc.property(fc.string({ unit: "binary" }), (s) => {
@@ -180,14 +189,19 @@ describe("regel validate --junit", () => {
         expect(x).not.toMatch(
           /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/,
         );
-        // nothing else is changed: unescaping gives the text back, with U+FFFD for what XML cannot hold
+        // invisible controls are shown, as in every other output
+        expect(x).not.toMatch(
+          /[\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/,
+        );
+        // nothing else is changed: unescaping gives the text as shown, with U+FFFD for what XML
+        // cannot hold
         const back = x
           .replace(/&lt;/g, "<")
           .replace(/&gt;/g, ">")
           .replace(/&quot;/g, '"')
           .replace(/&apos;/g, "'")
           .replace(/&amp;/g, "&");
-        expect(back.length).toBe(s.length);
+        expect(back.length).toBe(showInvisible(s).length);
       }),
     );
   });
