@@ -35,5 +35,6 @@ describe("source format", () => {
       unformatted,
       "run `npx prettier --write <file>` on these files",
     ).toEqual([]);
-  });
+    // every source file through prettier: a minute on a 2-core machine under load
+  }, 180_000);
 });
