@@ -104,8 +104,9 @@ export function cellNormalizer(
   index: readonly number[],
 ): CellNormalizer | undefined {
   const d = entity.dialect;
-  const dates: [column: number, format: string][] = [];
-  const decimals: number[] = [];
+  const dates: [column: number, format: string, unknown: readonly string[]][] =
+    [];
+  const decimals: [column: number, unknown: readonly string[]][] = [];
   const columns = new Map<string, number>();
   entity.fields.forEach((f, i) => {
     const col = index[i];
@@ -114,22 +115,25 @@ export function cellNormalizer(
       f.type === "date"
         ? (f.dateFormat ?? d?.dateFormat ?? ISO_DATE)
         : ISO_DATE;
-    if (format !== ISO_DATE) dates.push([col, format]);
+    // a field's `unknown` texts ("Unknown") are no date or amount: the decoder knows them as
+    // written, so they are left so
+    const unknown = f.unknownValues ?? [];
+    if (format !== ISO_DATE) dates.push([col, format, unknown]);
     else if (isDecimalType(f.type) && d?.decimalMark === ",")
-      decimals.push(col);
+      decimals.push([col, unknown]);
     else return;
     columns.set(f.name, col);
   });
   if (columns.size === 0) return undefined;
   const normalize = (cells: string[]) => {
-    for (const [c, format] of dates) {
+    for (const [c, format, unknown] of dates) {
       const v = cells[c];
-      if (v === undefined || v === "") continue;
+      if (v === undefined || v === "" || unknown.includes(v)) continue;
       cells[c] = dateToIso(v, format) ?? v + INVALID;
     }
-    for (const c of decimals) {
+    for (const [c, unknown] of decimals) {
       const v = cells[c];
-      if (v === undefined || v === "") continue;
+      if (v === undefined || v === "" || unknown.includes(v)) continue;
       cells[c] = commaToPoint(v) ?? v + INVALID;
     }
   };

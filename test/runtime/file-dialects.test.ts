@@ -105,6 +105,33 @@ describe("file dialects in a delivery", () => {
     ]);
   });
 
+  it("leaves a field's unknown texts as they are in a file of DDMMYYYY dates and a decimal comma: unknown, not a bad value", async () => {
+    const dir = writeFiles(
+      await compileTexts({
+        "t.regel": ruleset('delimiter ";" dates "DDMMYYYY" decimal ","')
+          .replace("field born: date", 'field born: date unknown "Unknown"')
+          .replace(
+            "field balance: money",
+            'field balance: money unknown "Unknown"',
+          ),
+      }),
+    );
+    const rs = await loadCompiled(join(dir, "out", "t.dialect@1.0.0"));
+    const r = await validateDelivery(
+      delivery({
+        "customers.txt":
+          "id;name;born;balance\n1;A;Unknown;Unknown\n2;B;31012000;12,50\n3;C;Onbekend;x\n",
+      }),
+      rs,
+      { rrd: "2024-01-01", showPersonalData: true },
+    );
+    // only row 3's texts are bad values; row 1's are the declared unknowns
+    expect(samples(r, "fmt001")).toEqual([
+      [4, "born", "Onbekend"],
+      [4, "balance", "x"],
+    ]);
+  });
+
   it("reads `;` with a quote character of its own and the header's column names", async () => {
     const rs = await load(`delimiter ";" quote "'" dates "DD-MM-YYYY"`);
     const text =
