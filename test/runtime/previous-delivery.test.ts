@@ -151,6 +151,22 @@ describe("the previous delivery", () => {
     });
   });
 
+  it("counts a T−1 record the reader refuses (a bad closing quote, a quote never closed) as skipped: rows + skipped are its records", async () => {
+    const r = await validateDelivery(current(), loaded, {
+      rrd: "2024-06-30",
+      previous: delivery({
+        "natural_person.csv":
+          NP +
+          'C2,C2,1975-05-05\nC0,"C0"x,1960-06-06\nC1,C1,1971-01-01\nC3,"C3\n',
+        "bank_account.csv": BA + "C1,A1,1500.00\nC2,A2,1500.00\n",
+      }),
+    });
+    expect(r.previousDelivery!.files[0]).toMatchObject({
+      rows: 2,
+      rowsSkipped: 2,
+    });
+  });
+
   it("gives the same findings when both deliveries are sorted in many small runs", async () => {
     expect(found(await run(true, 64))).toEqual(found(await run(true)));
   });
