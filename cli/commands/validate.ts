@@ -241,7 +241,10 @@ export function register(program: Command): void {
         );
       if (flags.compiled !== undefined && !isFolder(flags.compiled))
         return fail(`--compiled ${flags.compiled} is not a folder`);
-      const tempDir = tempDirProblem(flags.tempDir);
+      const tempDir = tempDirProblem(
+        flags.tempDir,
+        fromStdin ? undefined : folder,
+      );
       if (tempDir !== undefined) return fail(tempDir);
       const ignored =
         flags.compiled === undefined ? ignoredLocalCompiledRoot() : undefined;

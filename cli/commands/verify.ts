@@ -103,7 +103,7 @@ export async function runVerify(
       "give --delivery DIR: the delivery folder the report was made from",
     );
   if (!isFolder(delivery)) return fail(`${delivery} is not a folder`);
-  const tempDir = tempDirProblem(options.tempDir);
+  const tempDir = tempDirProblem(options.tempDir, delivery);
   if (tempDir !== undefined) return fail(tempDir);
   const compiledRoot = options.compiled ?? defaultCompiledRoot();
   if (!existsSync(compiledRoot))

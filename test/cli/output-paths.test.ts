@@ -119,6 +119,17 @@ describe("regel validate --out checked before the validation", () => {
     expect(beside.status, beside.stderr).toBe(0);
   });
 
+  it("a --temp-dir in the delivery folder, or the folder itself: refused before the run (exit 2)", () => {
+    const copy = join(work, "temp-in-delivery");
+    cpSync(DELIVERY, copy, { recursive: true });
+    mkdirSync(join(copy, "tmp"));
+    for (const temp of [copy, join(copy, "tmp")])
+      usageError(
+        validateWith(copy, "--temp-dir", temp),
+        `--temp-dir ${JSON.stringify(temp)} is in the delivery folder ${copy}: give a folder outside it (a stopped run's sort files would become part of the delivery)`,
+      );
+  });
+
   it("a --temp-dir that is not a folder (absent, a file, empty): refused before the run (exit 2)", () => {
     const file = join(work, "a-file");
     writeFileSync(file, "x");
