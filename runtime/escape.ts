@@ -41,9 +41,10 @@ export function showInvisible(text: string): string {
 }
 
 /**
- * `line` as one line of a text made of lines (the terminal summary, `regel trace`): a line feed in
- * a value (a file's name, a rule's title) written as `\u000a`, so that it cannot start a line that
- * reads as the text's own ("status: ACCEPTED"). The terminal shows the other controls.
+ * `line` as one line of a text made of lines (the terminal summary, `regel trace`, `regel
+ * explain`): a line feed in a value (a file's name, a rule's title) written as `\u000a`, so that it
+ * cannot start a line that reads as the text's own ("status: ACCEPTED"). The terminal shows the
+ * other controls.
  */
 export function oneLine(line: string): string {
   return line.includes("\n") ? line.replaceAll("\n", "\\u000a") : line;
