@@ -19,8 +19,9 @@ import type { Report, RuleReport, Sample } from "./report-types.js";
 export function xmlText(value: string): string {
   return showInvisible(value)
     .replace(
-      // control characters XML 1.0 forbids, lone surrogates, U+FFFE and U+FFFF
-      /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+      // what XML 1.0 forbids and showInvisible leaves (it shows every C0 control): lone
+      // surrogates, U+FFFE and U+FFFF
+      /[\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
       "\uFFFD",
     )
     .replace(/&/g, "&amp;")
