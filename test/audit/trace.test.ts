@@ -2,10 +2,28 @@
  * `regel trace`: the query over the shipped rulesets and the command's output and exit codes
  * (run in-process through `runTrace`).
  */
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runTrace } from "../../cli/commands/trace.js";
-import { allCodes, similarCodes, traceRule } from "../../audit/trace-query.js";
+import {
+  allCodes,
+  similarCodes,
+  traceRule,
+  traceText,
+} from "../../audit/trace-query.js";
 import { loadProject, type Project } from "../../dsl/project.js";
+
+/** A rulesets folder of its own holding the folder `name` with `files`; returns the rulesets folder. */
+function rulesetsWith(name: string, files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), "regel-trace-"));
+  mkdirSync(join(root, name));
+  for (const [file, text] of Object.entries(files))
+    writeFileSync(join(root, name, file), text);
+  return root;
+}
 
 let project: Project;
 beforeAll(async () => {
@@ -195,18 +213,10 @@ describe("regel trace (command)", () => {
 
 describe("traceRule lists the reference-data tables a rule reads", () => {
   it("an inline table and a CSV table with its sha256, in the order named", async () => {
-    const { mkdtempSync, mkdirSync, writeFileSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
-    const { join } = await import("node:path");
-    const { createHash } = await import("node:crypto");
-    const { traceText } = await import("../../audit/trace-query.js");
-    const root = mkdtempSync(join(tmpdir(), "regel-trace-tables-"));
-    mkdirSync(join(root, "t.rd"));
     const csv = "code,name\nS1,Banks\nS2,Households\n";
-    writeFileSync(join(root, "t.rd", "sectors.csv"), csv);
-    writeFileSync(
-      join(root, "t.rd", "1.0.0.regel"),
-      `ruleset t.rd@1.0.0
+    const root = rulesetsWith("t.rd", {
+      "sectors.csv": csv,
+      "1.0.0.regel": `ruleset t.rd@1.0.0
   source bk "B"
 
 table rates "Rates"
@@ -235,7 +245,7 @@ rule rd0001 "Bekend"
   example pass BA { id: "1", sector: "S1", currency: "EUR" }
   example fail BA { id: "1", sector: "S9", currency: "EUR" }
 `,
-    );
+    });
     const p = await loadProject([root]);
     const t = traceRule(p.rulesets, "rd0001");
     const sha = createHash("sha256").update(csv).digest("hex");
@@ -253,15 +263,8 @@ rule rd0001 "Bekend"
 
 describe("the text trace of a hostile ruleset", () => {
   it("a line feed in a title or meaning starts no line of its own", async () => {
-    const { mkdtempSync, mkdirSync, writeFileSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
-    const { join } = await import("node:path");
-    const { traceText } = await import("../../audit/trace-query.js");
-    const root = mkdtempSync(join(tmpdir(), "regel-trace-lf-"));
-    mkdirSync(join(root, "t.lf"));
-    writeFileSync(
-      join(root, "t.lf", "1.0.0.regel"),
-      `ruleset t.lf@1.0.0
+    const root = rulesetsWith("t.lf", {
+      "1.0.0.regel": `ruleset t.lf@1.0.0
   source bk "B"
 
 entity BA "Account"
@@ -280,7 +283,7 @@ rule lf0001 "Note\\nseverity:   signalling"
   example pass BA { id: "1" }
   example fail BA { id: "1", note: "x" }
 `,
-    );
+    });
     const p = await loadProject([root]);
     const lines = traceText(traceRule(p.rulesets, "lf0001")).split("\n");
     expect(lines.filter((l) => l.startsWith("  severity:"))).toEqual([
