@@ -148,20 +148,25 @@ export function quote(value: string): string {
 const LOCATOR_TOKEN =
   /^(?:[A-Za-z_][A-Za-z0-9_]*|\d+|\d+\.\d+|\d+\.\d+\.\d+(?:-[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)?|\d+[A-Za-z][A-Za-z0-9_]*|\d+[A-Za-z0-9]*(?:\.\d+[A-Za-z0-9]*)*\.\d+[A-Za-z][A-Za-z0-9]*)$/;
 
-/** A locator printed bare when the parser would read back the same text, quoted otherwise. */
+/**
+ * A locator printed bare when the parser would read back the same text, quoted otherwise. The
+ * parser glues `:` to its neighbours, so a space beside a colon (`"1 : 80"`) needs the quotes.
+ */
 function locator(text: string): string {
   if (text === "") return "";
-  const bare = text
-    .split(" ")
-    .every(
-      (word) =>
-        word !== "" &&
-        word
-          .split(":")
-          .every(
-            (t) => t === "" || (LOCATOR_TOKEN.test(t) && !RESERVED.has(t)),
-          ),
-    );
+  const bare =
+    !/ :|: /.test(text) &&
+    text
+      .split(" ")
+      .every(
+        (word) =>
+          word !== "" &&
+          word
+            .split(":")
+            .every(
+              (t) => t === "" || (LOCATOR_TOKEN.test(t) && !RESERVED.has(t)),
+            ),
+      );
   return bare ? text : quote(text);
 }
 

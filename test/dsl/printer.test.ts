@@ -320,6 +320,18 @@ norm groeipad
     );
   });
 
+  it("keeps the quotes of a locator with a space beside a colon, whose text bare would lose it", () => {
+    const src = `ruleset a@1.0.0\n  source bk "B"\n\npayout p 1 "P"\n  implements bk "1 : 80", bk "art 1 :80", bk "7: 17a"\n`;
+    const out = formatOk(src);
+    expect(out).toContain(
+      `implements bk "1 : 80", bk "art 1 :80", bk "7: 17a"\n`,
+    );
+    const payout = parse(out, "w.regel").file.declarations[0];
+    expect(
+      payout.kind === "Payout" && payout.implementsRefs.map((r) => r.locator),
+    ).toEqual(["1 : 80", "art 1 :80", "7: 17a"]);
+  });
+
   it("never formats a file with parse errors", () => {
     const broken = `ruleset a@1.0.0\n\nrule r "t"\n  require (a and\n  // keep me\n`;
     const r = format(broken, "broken.regel");
