@@ -242,7 +242,9 @@ export async function compileRuleset(
 /**
  * Compile every ruleset version found in `inputs` (paths of `.regel` files or folders, or a map
  * of path → text) to `<outDir>/<name>@<version>/validators.js`, `validators.d.ts` and
- * `trace.json` (with `emitTs`, `validators.ts` instead of `validators.d.ts`).
+ * `trace.json` (with `emitTs`, `validators.ts` instead of `validators.d.ts`). A version that a
+ * file `extends` or `uses` and that is not among the paths is loaded from the file's folder or
+ * the rulesets root (as by `regel check`), not compiled.
  *
  * Nothing is written to disk: the caller (e.g. `regel compile`) writes `files`. When any
  * diagnostic is an error, `files` is empty. The output does not depend on the order of the inputs.
@@ -261,10 +263,13 @@ export async function compile(
   const outDir = (options.outDir ?? DEFAULT_OUT_DIR)
     .replace(/\\/g, "/")
     .replace(/\/+$/, "");
+  // As `regel check`, a file that extends or uses a version not among the inputs loads it from
+  // its folder or the rulesets root; only the versions of the inputs are compiled.
   const loaded =
     inputs instanceof Map
       ? loadProjectFromTexts(inputs)
-      : await loadProject(inputs);
+      : await loadProject(inputs, { chain: true });
+  const fromChain = new Set((loaded.chain ?? []).map((c) => c.file));
   const diagnostics = [...loaded.diagnostics];
   if (hasErrors(diagnostics))
     return { files: [], diagnostics: sortDiagnostics(diagnostics) };
@@ -274,9 +279,9 @@ export async function compile(
     texts: loaded.texts,
     rulesets: loaded.rulesets,
   };
-  const rulesets = [...loaded.rulesets].sort((a, b) =>
-    a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
-  );
+  const rulesets = loaded.rulesets
+    .filter((r) => !fromChain.has(r.file))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const files: CompiledFile[] = [];
   const sources = new Map<string, string>();
   for (const ruleset of rulesets) {

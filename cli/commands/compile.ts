@@ -139,8 +139,11 @@ async function compiledExamples(
       .filter((f) => basename(f.path) === "validators.js")
       .map((f) => [basename(dirname(f.path)), f.contents]),
   );
-  return (await checkExamplesCompiled(await loadProject(paths), { compiled }))
-    .diagnostics;
+  return (
+    await checkExamplesCompiled(await loadProject(paths, { chain: true }), {
+      compiled,
+    })
+  ).diagnostics;
 }
 
 /** What `regel compile --json` prints. */
@@ -327,6 +330,14 @@ export function register(program: Command): void {
     .option(
       "--emit-ts",
       "write each module's TypeScript source (validators.ts) instead of its declarations (validators.d.ts)",
+    )
+    .addHelpText(
+      "after",
+      `
+A file that \`extends\` or \`uses\` a version not among the paths given is compiled
+with that version loaded from the folder the file sits in, or its parent (the
+rulesets root), as by \`regel check\`; only the versions of the paths given are
+written: \`regel compile rulesets/ikb.glo/1.3.0.regel\` writes ikb.glo@1.3.0.`,
     )
     .action(
       async (

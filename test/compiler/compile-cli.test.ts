@@ -4,7 +4,9 @@
  */
 import {
   existsSync,
+  mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -174,6 +176,36 @@ describe("regel compile", () => {
       expect(output).toContain("regel compile: 1 error(s); nothing written");
     }
     expect(existsSync(out)).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("compiles one file whose extends is not named, as check loads it: only the named version, the same module as from the folder", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "regel-cli-"));
+    const versions = join(dir, "t.cli");
+    mkdirSync(versions);
+    writeFileSync(
+      join(versions, "1.0.0.regel"),
+      RULESET.replace(
+        "ruleset t.cli@1.0.0\n",
+        "ruleset t.cli@1.0.0\n  valid from 2020-01-01 until 2024-01-01\n",
+      ),
+    );
+    writeFileSync(
+      join(versions, "1.1.0.regel"),
+      "ruleset t.cli@1.1.0\n  extends t.cli@1.0.0\n  valid from 2024-01-01\n",
+    );
+    const alone = join(dir, "alone");
+    expect(
+      await runCompile([join(versions, "1.1.0.regel")], { out: alone }),
+    ).toBe(0);
+    expect(readdirSync(alone)).toEqual(["t.cli@1.1.0"]);
+    const whole = join(dir, "whole");
+    expect(await runCompile([versions], { out: whole })).toBe(0);
+    expect(readdirSync(whole)).toEqual(["t.cli@1.0.0", "t.cli@1.1.0"]);
+    for (const file of ["validators.js", "validators.d.ts", "trace.json"])
+      expect(readFileSync(join(alone, "t.cli@1.1.0", file), "utf8")).toBe(
+        readFileSync(join(whole, "t.cli@1.1.0", file), "utf8"),
+      );
     rmSync(dir, { recursive: true, force: true });
   });
 
