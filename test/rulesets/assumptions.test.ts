@@ -135,4 +135,40 @@ describe("assumptions in the shipped rulesets", () => {
         );
     }
   });
+
+  it("cite only the articles of the Beleidsregel that the Beoordelingskader names", () => {
+    // The Beleidsregel's own text is not among the sources; the Beoordelingskader names these
+    // articles (Bijlage 4, column "Link artikel beleidsregel"; art 13 in the groeipad's text).
+    const named = new Set([
+      "2.2",
+      "2.2e",
+      "2.2f",
+      "2.3",
+      "2.4",
+      "2.5",
+      "2.6",
+      "5.1",
+      "5.2",
+      "5.3",
+      "6.1",
+      "6.2",
+      "6.3",
+      "6.4",
+      "13",
+    ]);
+    const cited = project.rulesets.flatMap((r) =>
+      [
+        ...(project.texts.get(r.file) ?? "").matchAll(
+          /\bbr art ([0-9][0-9a-z.]*)/g,
+        ),
+      ].map((m) => ({
+        at: `${r.id} ${m[1]}`,
+        article: m[1].replace(/\.$/, ""),
+      })),
+    );
+    expect(cited.length).toBeGreaterThan(30);
+    expect(cited.filter((c) => !named.has(c.article)).map((c) => c.at)).toEqual(
+      [],
+    );
+  });
 });

@@ -1350,7 +1350,7 @@ export declare function idn0001(entity: "BA", record: BA, ctx: RuleContext, out?
  * aanlevering".
  *
  * Severity: signalling. Applies to: D, V.
- * Implements: br art 2.2a, bk bijlage 4 control 3.7.
+ * Implements: br art 2.2, bk bijlage 4 control 1.1, bk bijlage 4 control 3.7.
  * - br: Beleidsregel Individueel Klantbeeld
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * Source: ikb.glo/1.2.0.regel:477 (ikb.glo@1.2.0).
@@ -1392,7 +1392,7 @@ export declare function dmc0000(entity: "NP" | "NNP" | "BA" | "UA" | "SA" | "AD"
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:516 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:517 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1409,7 +1409,7 @@ export declare function omc0001(entity: "BA", record: BA, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:527 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:528 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1426,7 +1426,7 @@ export declare function omc0002(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:538 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:539 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1443,7 +1443,7 @@ export declare function omc0008(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:550 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:551 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1460,7 +1460,7 @@ export declare function omc0014(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk par 2.2.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:562 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:563 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1478,7 +1478,7 @@ export declare function omc0015(entity: "AD", record: AD, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:574 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:575 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1496,7 +1496,7 @@ export declare function smc0001(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7, br art 2.2e, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:589 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:590 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1513,7 +1513,7 @@ export declare function smc0012(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:606 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:607 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1530,7 +1530,7 @@ export declare function smc0014(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.7.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:618 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:619 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1547,7 +1547,7 @@ export declare function dmc0003(entity: "NP", record: NP, ctx: RuleContext, out?
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, bk bijlage 4 control 3.8.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:631 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:632 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1564,7 +1564,7 @@ export declare function dmc0004(entity: "NNP" | "AD" | "SA" | "UA" | "NP" | "BA"
  * Severity: signalling. Applies to: D, V.
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:647 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:648 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1582,7 +1582,7 @@ export declare function tmc0003(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:663 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:664 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1600,7 +1600,7 @@ export declare function omc0011(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.9, br art 6.1.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:675 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:676 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1618,7 +1618,7 @@ export declare function etc0004(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:691 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:692 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1636,7 +1636,7 @@ export declare function etc0001(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:705 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:706 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1654,7 +1654,7 @@ export declare function etc0002(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:720 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:721 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1672,7 +1672,7 @@ export declare function etc0003(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:735 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:736 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1690,7 +1690,7 @@ export declare function dmc0005(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.8, br art 2.4.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:746 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:747 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1708,7 +1708,7 @@ export declare function dmc0006(entity: "BA", record: BA, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:760 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:761 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1726,7 +1726,7 @@ export declare function omc0005(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:772 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:773 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1744,7 +1744,7 @@ export declare function omc0006(entity: "RE", record: RE, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:782 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:783 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1762,7 +1762,7 @@ export declare function omc0007(entity: "RE", record: RE, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:793 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:794 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1780,7 +1780,7 @@ export declare function omc0012(entity: "NNP", record: NNP, ctx: RuleContext, ou
  * Implements: bk bijlage 3, bk bijlage 4 control 3.7, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:805 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:806 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
@@ -1798,7 +1798,7 @@ export declare function smc0011(entity: "NP", record: NP, ctx: RuleContext, out?
  * Implements: bk bijlage 3, bk bijlage 4 control 3.5, bk bijlage 4 control 3.6, bk bijlage 4 control 3.7, br art 2.2e, br art 2.2f, br art 2.3.
  * - bk: Beoordelingskader voor toezicht op naleving vereisten Beleidsregel Individueel Klantbeeld
  * - br: Beleidsregel Individueel Klantbeeld
- * Source: ikb.glo/1.2.0.regel:821 (ikb.glo@1.2.0).
+ * Source: ikb.glo/1.2.0.regel:822 (ikb.glo@1.2.0).
  *
  * @param entity - the entity of the record
  * @param record - a decoded record
