@@ -5,17 +5,24 @@
  * report keeps only masked samples of the offending values). The `.regel` sources of the ruleset's
  * chain must be the ones the report was made with (their sha256 in the report's provenance):
  * explaining other rules than the report ran could answer "pass" for a record the report lists as
- * failing. Exit codes: 0 explained, 2 unknown rule, record or ruleset, rulesets that differ from
- * the report's, or bad input.
+ * failing. So must the delivery's files (their sha256 in the report's provenance). Exit codes: 0
+ * explained, 2 unknown rule, record or ruleset, rulesets or files that differ from the report's,
+ * or bad input.
  *
  * @module
  */
 import { existsSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
 import type { Command } from "commander";
 import { moduleSources } from "../../compiler/source-files.js";
 import { findRuleset } from "../../dsl/project.js";
 import { HistoryError } from "../../audit/history.js";
-import { sourceDifferences } from "../../audit/report-diff.js";
+import {
+  inputDifferences,
+  sourceDifferences,
+} from "../../audit/report-diff.js";
+import { InputHash } from "../../runtime/input-hash.js";
+import type { InputProvenance } from "../../runtime/report-types.js";
 import { readReport } from "./record.js";
 import { type CommandOutput, loadRulesets } from "./trace.js";
 import { printErr, printOut } from "../terminal-text.js";
@@ -67,6 +74,31 @@ export function register(program: Command): void {
     });
 }
 
+/**
+ * The report's input files as they are in `folder` now (a file that is not there, or a name that
+ * is not a plain file name, is left out: {@link inputDifferences} names it as missing).
+ */
+async function hashDeliveryFiles(
+  folder: string,
+  inputs: readonly InputProvenance[],
+): Promise<InputProvenance[]> {
+  const out: InputProvenance[] = [];
+  for (const i of inputs) {
+    if (basename(i.file) !== i.file || i.file === "." || i.file === "..")
+      continue;
+    const path = join(folder, i.file);
+    if (!existsSync(path) || !statSync(path).isFile()) continue;
+    const bytes = statSync(path).size;
+    out.push({
+      file: i.file,
+      bytes,
+      sha256: await new InputHash().digest(path, bytes),
+      rows: i.rows,
+    });
+  }
+  return out;
+}
+
 /** Run `regel explain` and return what it prints. */
 export async function runExplain(
   options: Partial<Options> & Pick<Options, "report" | "rule" | "record">,
@@ -116,6 +148,21 @@ export async function runExplain(
     if (differ.length > 0)
       return fail(
         `the rulesets under ${rulesetsDir} are not the ones the report was made with:\n${differ.map((d) => `  ${d}\n`).join("")}explaining would evaluate other rules than the report ran (it could answer "pass" for a record the report lists as failing); give --rulesets DIR with the sources of ${report.ruleset.id} the report was made with (regel verify checks a whole report)`,
+      );
+  }
+  const inputs = report.provenance?.inputs;
+  if (inputs === undefined || inputs.length === 0)
+    note += `note: the report records no input hashes; cannot confirm that ${folder} is the delivery it was made from\n`;
+  else {
+    const differ = inputDifferences(
+      inputs,
+      await hashDeliveryFiles(folder, inputs),
+      "input file",
+      folder,
+    );
+    if (differ.length > 0)
+      return fail(
+        `${folder} is not the delivery the report was made from:\n${differ.map((d) => `  ${d}\n`).join("")}explaining would read other records than the report did (it could answer "pass" for a record the report lists as failing); give --delivery DIR with the folder the report was made from (regel verify checks a whole report)`,
       );
   }
   const reported = [...report.rules, ...report.secondaryRules].find(

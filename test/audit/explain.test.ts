@@ -7,7 +7,9 @@ import {
   cpSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -69,7 +71,15 @@ beforeAll(async () => {
         sourcesChecked: "current",
       },
       groeipad: null,
-      inputs: [],
+      // the delivery's files as they are: explain refuses a folder whose files differ
+      inputs: readdirSync(delivery)
+        .sort()
+        .map((file) => ({
+          file,
+          bytes: statSync(join(delivery, file)).size,
+          sha256: sha256(join(delivery, file)),
+          rows: 0,
+        })),
       rrdChosenBy: "--rrd",
       options: {
         showPersonalData: false,
@@ -536,6 +546,59 @@ describe("regel explain against other rulesets than the report's", () => {
     expect(right.stderr).toBe("");
   });
 
+  it("refuses a delivery whose files differ from the report's (it would answer pass for a failing record)", async () => {
+    const made = await validateFolder(delivery, {
+      rrd: "2024-03-31",
+      compiledRoot: join(ROOT, "rulesets", "compiled"),
+    });
+    const out = join(dir, "report-of-the-delivery");
+    await writeReport(made, out);
+    const key = "ikb_id=IKB001;customer_id=IKB001";
+    // another copy whose depositor has a valid BSN: dmc0001 passes there
+    const other = join(dir, "other-delivery");
+    cpSync(delivery, other, { recursive: true });
+    const np = join(other, "natural_person.csv");
+    const lines = readFileSync(np, "utf8").split("\n");
+    const at = lines.findIndex((l) => l.startsWith("IKB001,IKB001,"));
+    const cells = lines[at].split(",");
+    const bsn = lines[0].split(",").indexOf("identification_number");
+    cells[bsn] = "111222333";
+    lines[at] = cells.join(",");
+    writeFileSync(np, lines.join("\n"));
+    const passes = await explainRule({
+      ruleset: glo,
+      rule: "dmc0001",
+      key,
+      folder: other,
+      rrd: "2024-03-31",
+    });
+    expect(passes.evaluations[0].outcome).toBe("pass");
+
+    const refused = await runExplain({
+      report: join(out, "report.json"),
+      rule: "dmc0001",
+      record: key,
+      delivery: other,
+    });
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe("");
+    expect(refused.stderr).toContain(
+      `regel explain: ${other} is not the delivery the report was made from:`,
+    );
+    expect(refused.stderr).toMatch(
+      /input file natural_person\.csv: sha256 [0-9a-f]{12}… in the report, [0-9a-f]{12}… now/,
+    );
+    expect(refused.stderr).not.toContain("address.csv");
+    const right = await runExplain({
+      report: join(out, "report.json"),
+      rule: "dmc0001",
+      record: key,
+      delivery,
+    });
+    expect(right.code).toBe(0);
+    expect(right.stdout).toContain("=> FINDING");
+  });
+
   it("a report without source hashes (reportVersion 1.0) is explained with a note", async () => {
     const old = join(dir, "old-report.json");
     const json = JSON.parse(readFileSync(reportPath, "utf8"));
@@ -551,6 +614,9 @@ describe("regel explain against other rulesets than the report's", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(
       "the report (reportVersion 1.0.0) records no source hashes; cannot confirm",
+    );
+    expect(r.stderr).toContain(
+      `the report records no input hashes; cannot confirm that ${delivery} is the delivery it was made from`,
     );
   });
 });
