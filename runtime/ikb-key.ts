@@ -61,3 +61,12 @@ export function ikbKeyDefect(key: string): string | undefined {
 function codePoint(c: string): string {
   return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
 }
+
+/**
+ * The message of `input.repeated-header`: a row of a CSV file whose IKB key is the IKB key
+ * column's own name (`ikb_id`) is the header row again, as when two files are joined into one.
+ * Only the key is compared: the scan reads no other cell of every row.
+ */
+export function repeatedHeaderMessage(column: string): string {
+  return `the row repeats the header (its IKB key is the column name ${JSON.stringify(column)}), as when files are joined: it is read as a record of an IKB of that name`;
+}
