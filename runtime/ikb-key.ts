@@ -10,15 +10,18 @@
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
- * A character that shows nothing: white space (JavaScript's `\s`, U+FEFF among it), the
- * zero-width space, non-joiner and joiner and the word joiner.
+ * A character that shows nothing: Unicode White_Space, a Default_Ignorable_Code_Point (the
+ * zero-width characters, U+FEFF, the soft hyphen, the invisible operators U+2061–U+2064, the
+ * Mongolian vowel separator, the Hangul fillers, variation selectors, tags) and the Braille blank
+ * U+2800, which is drawn as an empty cell. A key made only of them looks empty in every viewer.
  */
-const INVISIBLE = /^[\s\u200b-\u200d\u2060\ufeff]$/;
+const INVISIBLE =
+  /^[\p{White_Space}\p{Default_Ignorable_Code_Point}\u115f\u1160\u2800\u3164\uffa0]$/u;
 
 /**
  * True when `key` names no IKB: empty, made only of invisible characters (white space,
- * zero-width ones), or holding a control character (C0, DEL, C1). Such a row is one without an
- * IKB key.
+ * default-ignorable ones, the Braille blank), or holding a control character (C0, DEL, C1). Such
+ * a row is one without an IKB key.
  */
 export function unusableIkbKey(key: string): boolean {
   // once per IKB on the validate pass: a loop over the codes, where one regular expression for
@@ -27,8 +30,14 @@ export function unusableIkbKey(key: string): boolean {
   for (let i = 0; i < key.length; i++) {
     const c = key.charCodeAt(i);
     if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return true;
-    if (!visible && ((c > 0x20 && c < 0x7f) || !INVISIBLE.test(key[i])))
-      visible = true;
+    if (visible || c === 0x20) continue;
+    if (c < 0x7f) visible = true;
+    else {
+      // a whole code point: the tags and variation selectors beyond U+FFFF are invisible too
+      const point = String.fromCodePoint(key.codePointAt(i)!);
+      if (!INVISIBLE.test(point)) visible = true;
+      i += point.length - 1;
+    }
   }
   return !visible;
 }
@@ -43,7 +52,7 @@ export function ikbKeyDefect(key: string): string | undefined {
   const control = CONTROL.exec(key);
   if (control) return `holds the control character ${codePoint(control[0])}`;
   if (key.trim() === "") return "is white space only";
-  // only invisible characters; the first that is not white space is a zero-width one
+  // only invisible characters; the first that is not white space is the one to name
   const invisible = [...key].find((c) => c.trim() !== "")!;
   return `is only invisible characters: ${codePoint(invisible)}`;
 }
@@ -51,4 +60,13 @@ export function ikbKeyDefect(key: string): string | undefined {
 /** `U+0000` for a character. */
 function codePoint(c: string): string {
   return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+/**
+ * The message of `input.repeated-header`: a row of a CSV file whose IKB key is the IKB key
+ * column's own name (`ikb_id`) is the header row again, as when two files are joined into one.
+ * Only the key is compared: the scan reads no other cell of every row.
+ */
+export function repeatedHeaderMessage(column: string): string {
+  return `the row repeats the header (its IKB key is the column name ${JSON.stringify(column)}), as when files are joined: it is read as a record of an IKB of that name`;
 }

@@ -40,6 +40,7 @@ import type { ScanPool, ScanRunner } from "./parallel-scan.js";
 import { poolWorkerScript } from "./worker-start.js";
 import { runThreads, SCAN_SPLIT_BYTES } from "./stage-partition.js";
 import { ReadReplay, REPLAY_BYTES } from "./read-replay.js";
+import { repeatedHeaderMessage } from "./ikb-key.js";
 
 /**
  * The reads of the files of small deliveries kept for the later passes of their run
@@ -744,6 +745,8 @@ async function scan(
   };
   /** The header's cells (the reader names columns by them), when it was bound. */
   let headerCells: string[] | undefined;
+  /** The IKB key column's name in a CSV file's header: a row with it as key is the header again. */
+  let headerKey: string | undefined;
   // the scan needs only the IKB key, key and referenced columns: the others are not materialized
   // `keep` present from the start (set by the header): every projection has one shape
   const projection: CsvProjection = { keep: undefined };
@@ -821,6 +824,9 @@ async function scan(
       countOnly = true;
       projection.keep = new Uint8Array(1);
     }
+    // the IKB key of a header row repeated in a CSV file (undefined: none can be told)
+    if (f.format === "csv" && headerCells !== undefined && f.ikbCol >= 0)
+      headerKey = headerCells[f.ikbCol];
   };
   /**
    * The rows of one batch, from its event `from`. A plain function called per batch, so that the
@@ -860,6 +866,14 @@ async function scan(
       }
       if (f.ikbCol >= 0) {
         const key = ev.cells[f.ikbCol];
+        if (key === headerKey)
+          problem(s, f, {
+            code: "input.repeated-header",
+            severity: "blocking",
+            file: f.file,
+            line: ev.line,
+            message: repeatedHeaderMessage(key),
+          });
         if (prevKey !== undefined && key < prevKey)
           f.report.sortedByIkbKey = false;
         prevKey = key;

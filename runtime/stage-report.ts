@@ -329,6 +329,7 @@ export const INPUT_TITLES: Readonly<Record<string, string>> = {
   "input.record-count": "Not exactly one record of a single-record entity",
   "input.unknown-column": "Column not in the data model",
   "input.column-count": "Row has a different number of columns than the header",
+  "input.repeated-header": "Header row repeated inside the file",
   "input.invalid-closing-quote":
     "Broken quoting: character after a closing quote",
   "input.unclosed-quote": "Broken quoting: quoted field never closed",

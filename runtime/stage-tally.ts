@@ -11,7 +11,7 @@
 import type { Finding } from "../compiler/contract.js";
 import { MASK } from "../compiler/contract.js";
 import { countReported, reportedOf } from "./unknown-values.js";
-import { maskKey, maskMessage, maskValues } from "./mask.js";
+import { maskBsns, maskKey, maskMessage, maskValues } from "./mask.js";
 import { ownText } from "./own-text.js";
 import type { DeliveryProblem, InputProblem } from "./report-types.js";
 import type { DeliveryRun, FileState } from "./delivery-state.js";
@@ -75,14 +75,21 @@ export function problem(s: DeliveryRun, f: FileState, p: InputProblem): void {
   }
 }
 
-/** An IKB key as a sample shows it: masked when the IKB key field of `entity` is personal. */
+/**
+ * An IKB key as a sample shows it: masked when the IKB key field of `entity` is personal, or when
+ * the key is (or holds) a BSN.
+ */
 function maskIkb(s: DeliveryRun, entity: string, key: string): string {
+  if (s.opts.showPersonalData) return key;
   const field = s.rs.metadata.ikb?.key;
-  return !s.opts.showPersonalData &&
-    field !== undefined &&
-    s.personal.get(entity)?.has(field) === true
+  return field !== undefined && s.personal.get(entity)?.has(field) === true
     ? MASK
-    : key;
+    : maskBsns(key);
+}
+
+/** A sample's text: with its BSNs masked ({@link maskBsns}) unless personal data is shown. */
+function sampleText(s: DeliveryRun, text: string): string {
+  return ownText(s.opts.showPersonalData ? text : maskBsns(text));
 }
 
 export function tally(s: DeliveryRun, fd: Finding, newRecord: boolean): void {
@@ -118,15 +125,18 @@ export function tally(s: DeliveryRun, fd: Finding, newRecord: boolean): void {
     const owned: Record<string, string | null> = {};
     for (const k in values) {
       const v = values[k];
-      owned[k] = v === null ? null : ownText(v);
+      owned[k] = v === null ? null : sampleText(s, v);
     }
     t.samples.push({
-      key: ownText(maskKey(fd.key, personal)),
+      key: sampleText(s, maskKey(fd.key, personal)),
       entity: fd.entity,
       role: fd.role ?? null,
       attribute: fd.attribute ?? null,
       values: owned,
-      message: ownText(maskMessage(fd.message, fd.values, fd.key, personal)),
+      message: sampleText(
+        s,
+        maskMessage(fd.message, fd.values, fd.key, personal),
+      ),
       file: fd.file ?? null,
       line: fd.line ?? null,
       ...reportedOf(fd),

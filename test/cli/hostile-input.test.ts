@@ -306,6 +306,65 @@ describe("hostile input, end to end", () => {
     );
   }, 600_000);
 
+  it("a BSN used as IKB key and customer number (what idn0002 flags) is in no output unless --show-personal-data", async () => {
+    // examples/ikb-delivery with depositor C0000000001's BSN as its IKB key and customer numbers
+    const bsn = "260277009";
+    const delivery = join(work, "bsn-as-key");
+    mkdirSync(delivery, { recursive: true });
+    const example = join(ROOT, "examples", "ikb-delivery");
+    for (const f of readdirSync(example).filter((f) => f.endsWith(".csv")))
+      writeFileSync(
+        join(delivery, f),
+        readFileSync(join(example, f), "utf8").replaceAll("C0000000001", bsn),
+      );
+    const validate = (out: string, ...options: string[]) =>
+      runCliAsync([
+        "validate",
+        delivery,
+        "--rrd",
+        "2024-03-31",
+        "--out",
+        out,
+        "--junit",
+        join(out, "junit.xml"),
+        "--generated-at",
+        "2024-04-01T00:00:00Z",
+        "--no-progress",
+        ...options,
+      ]);
+    const masked = join(work, "bsn-masked");
+    const r = await validate(masked);
+    expect(r.status, r.stderr).toBeLessThanOrEqual(1);
+    const texts = outputs(masked, r);
+    for (const name of [
+      "report.json",
+      "report.html",
+      "idn0002.csv",
+      "junit.xml",
+    ])
+      expect(texts.has(name), name).toBe(true);
+    for (const [name, text] of texts)
+      expect(text.includes(bsn), `BSN in ${name}`).toBe(false);
+    const report = JSON.parse(texts.get("report.json")!) as Report;
+    const idn0002 = report.secondaryRules.find((x) => x.code === "idn0002")!;
+    expect(idn0002.samples.map((x) => [x.key, x.values])).toEqual([
+      ["ikb_id=***;customer_id=***", { customer_id: "***" }],
+      ["ikb_id=***;customer_id=***-V1", { customer_id: "***-V1" }],
+    ]);
+    // the same report on a second run: masking keeps it deterministic
+    expect((await validate(join(work, "bsn-masked-again"))).stdout).toBe(
+      r.stdout,
+    );
+    expect(
+      readFileSync(join(work, "bsn-masked-again", "report.json"), "utf8"),
+    ).toBe(texts.get("report.json"));
+    // shown when asked: the BSN was in the delivery and idn0002 found it
+    const shown = join(work, "bsn-shown");
+    await validate(shown, "--show-personal-data");
+    const shownJson = readFileSync(join(shown, "report.json"), "utf8");
+    expect(shownJson).toContain(`ikb_id=${bsn};customer_id=${bsn}`);
+  }, 120_000);
+
   it("hostile rulesets: regel compile ends with no stack trace and a documented exit code", async () => {
     const damage = fc.oneof(
       // random text spliced in at a random place, or a span cut out

@@ -6,9 +6,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ikbKeyDefect, unusableIkbKey } from "../../runtime/ikb-key.js";
 
-/** docs/report.md, "Rows without an IKB key": only invisible characters, or a control character. */
+/**
+ * docs/report.md, "Rows without an IKB key": only invisible characters (White_Space,
+ * Default_Ignorable_Code_Point, the Braille blank, the Hangul fillers), or a control character.
+ */
 const DEFINITION =
-  /^[\s\u200b-\u200d\u2060\ufeff]*$|[\u0000-\u001f\u007f-\u009f]/;
+  /^[\p{White_Space}\p{Default_Ignorable_Code_Point}\u115f\u1160\u2800\u3164\uffa0]*$|[\u0000-\u001f\u007f-\u009f]/u;
 
 const CHARACTERS = [
   "C",
@@ -25,11 +28,22 @@ const CHARACTERS = [
   "\u009f",
   "\u00a0",
   "\u00a1",
+  "\u00ad",
+  "\u034f",
+  "\u115f",
+  "\u180e",
   "\u200b",
   "\u200c",
   "\u200d",
   "\u200e",
   "\u2060",
+  "\u2063",
+  "\u2800",
+  "\u2801",
+  "\u3164",
+  "\ufe0f",
+  "\uffa0",
+  "\u{e0020}",
   "\u3000",
   "\ufeff",
   "\ud800",
@@ -61,6 +75,18 @@ describe("unusableIkbKey", () => {
     expect(ikbKeyDefect(" \u200b")).toBe(
       "is only invisible characters: U+200B",
     );
+    // the characters the outside testers found taken as keys: each shows nothing
+    for (const c of [
+      "\u00ad",
+      "\u2063",
+      "\u180e",
+      "\u3164",
+      "\u2800",
+      "\u{e0020}",
+    ])
+      expect(ikbKeyDefect(c)).toBe(
+        `is only invisible characters: U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`,
+      );
     // visible with an invisible character inside: a key, as delivered
     expect(unusableIkbKey("C1\u200c")).toBe(false);
   });

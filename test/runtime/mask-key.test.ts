@@ -3,7 +3,7 @@
  * other part, separator and empty part as it was.
  */
 import { describe, expect, it } from "vitest";
-import { MASK, maskKey } from "../../runtime/mask.js";
+import { MASK, maskBsns, maskKey } from "../../runtime/mask.js";
 
 const personal = new Set(["name", "iban"]);
 
@@ -23,5 +23,26 @@ describe("maskKey", () => {
     expect(maskKey("name=Jan", undefined)).toBe("name=Jan");
     expect(maskKey("name=Jan", new Set())).toBe("name=Jan");
     expect(maskKey("id=1;nr=2", personal)).toBe("id=1;nr=2");
+  });
+});
+
+describe("maskBsns", () => {
+  it("masks every run of exactly nine digits that passes the 11-check", () => {
+    expect(maskBsns("ikb_id=260277009;customer_id=260277009-V1")).toBe(
+      `ikb_id=${MASK};customer_id=${MASK}-V1`,
+    );
+    expect(maskBsns("K260277009x111222333")).toBe(`K${MASK}x${MASK}`);
+  });
+  it("keeps runs of other lengths and nine digits failing the 11-check", () => {
+    // 2602770090 and 0260277009: ten digits; 260277008 fails the check
+    for (const text of [
+      "2602770090",
+      "0260277009",
+      "260277008",
+      "C0000000001",
+      "NL91ABNA0417164300",
+      "",
+    ])
+      expect(maskBsns(text)).toBe(text);
   });
 });

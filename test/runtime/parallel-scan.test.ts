@@ -36,6 +36,7 @@ import {
   type RangeResult,
   type ScanRunner,
 } from "../../runtime/parallel-scan.js";
+import type { InputProblem } from "../../runtime/report-types.js";
 import { readStage } from "../../runtime/stage-read.js";
 import { compileAndImport } from "../compiler/compile-harness.js";
 import { ensureBuilt } from "../source-folders.js";
@@ -421,6 +422,46 @@ describe("the scan by byte range", () => {
     expect(seen.ranges).toBeGreaterThan(100);
     expect(seen.unconfirmed).toBeGreaterThan(0);
   }, 300_000);
+
+  it("reports a header row repeated inside a file (files joined) at its line, in one thread and by range alike", async () => {
+    const dir = hostileDelivery({ ...mild, quoted: 0, broken: 0 });
+    const path = join(dir, "natural_person.csv");
+    const lines = readFileSync(path, "utf8").split("\n");
+    expect(lines.at(-1)).toBe("");
+    // the header again in the middle and as the last line, as `cat a.csv b.csv` leaves it
+    lines.splice(lines.length - 1, 0, lines[0]);
+    lines.splice(3000, 0, lines[0]);
+    writeFileSync(path, lines.join("\n"));
+    const seen = { unconfirmed: 0, ranges: 0 };
+    const one = (await readOnce(dir, {})) as {
+      files: { report: { file: string; problems: InputProblem[] } }[];
+    };
+    const ranged = await readOnce(dir, {}, (s) =>
+      inThread(
+        s,
+        [
+          { at: 0.3, snap: "lf" },
+          { at: 0.7, snap: "lf" },
+        ],
+        seen,
+      ),
+    );
+    expect(seen.ranges).toBeGreaterThan(1);
+    expect(ranged).toEqual(one);
+    const np = one.files.find((f) => f.report.file === "natural_person.csv")!;
+    expect(
+      np.report.problems
+        .filter((p) => p.code === "input.repeated-header")
+        .map((p) => [p.line, p.severity, p.message]),
+    ).toEqual(
+      [3001, lines.length - 1].map((line) => [
+        line,
+        "blocking",
+        'the row repeats the header (its IKB key is the column name "ikb_id"), as when files are joined: it is read as a record of an IKB of that name',
+      ]),
+    );
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it("keeps every range of a file with an invalid byte early on: the byte reader takes over again after it", async () => {
     // one Latin-1 byte (a bank's export) in the 100th row: the text path reads its piece, and
