@@ -2051,6 +2051,7 @@ export class RegelParser extends EmbeddedActionsParser {
     const t = this.SUBRULE2(this.text);
     this.ACTION(() => {
       node.message = t.value;
+      node.messageSpan = t.span;
     });
   }
 

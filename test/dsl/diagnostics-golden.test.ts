@@ -510,6 +510,19 @@ category c "C"
     at: [{ marker: "dmc0001", nth: 1 }],
   },
   {
+    code: "REG216",
+    title: "a key field listed twice (outside re-try)",
+    files: T(`
+entity AC "Account"
+  file "ac.csv"
+  key ikb_id, acc_no, acc_no
+  field ikb_id: text(40) required
+  field acc_no: text(40) required
+`),
+    at: [{ marker: "acc_no", nth: 1 }],
+    message: "field `acc_no` is listed twice in the key of entity `AC`",
+  },
+  {
     code: "REG217",
     title: "inherited rule redeclared without replace",
     files: {
@@ -593,7 +606,8 @@ rule dmc0100 "Test"
     files: T(
       npRule('require last_name is present\n  message "{last_nam} ontbreekt"'),
     ),
-    at: [{ marker: "dmc0100" }],
+    // at the message, not at the rule's code (outside re-try)
+    at: [{ marker: '"{last_nam}' }],
     suggestion: "last_name",
     warning: true,
   },
@@ -1964,6 +1978,22 @@ describe("golden diagnostics", () => {
     expect(brief(r.diagnostics)).toEqual(["REG209 u.regel:1:1"]);
     const p = load({ "u.regel": `codelist x "X"\n  value "A"\n` });
     expect(p.diagnostics.map((d) => d.code)).toEqual(["REG111"]);
+  });
+
+  it("REG338 in a table's own CSV file has no note about inheriting the declaration (outside re-try)", () => {
+    const files = {
+      ...T(`
+table rates "Currency rates"
+  assumption "invented rates"
+  file "rates.csv"
+  column currency: text key
+  column rate: decimal
+`),
+      "rates.csv": "currency,koers\nEUR,1.0\n",
+    };
+    const d = load(files).diagnostics.find((x) => x.code === "REG338");
+    const line = posOf(files["t.regel"], "table rates").line;
+    expect(d?.notes).toEqual([`declared at t.regel:${line}`]);
   });
 
   it("every checker code is documented in docs/diagnostics.md", () => {
