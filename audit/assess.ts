@@ -683,7 +683,7 @@ export function assess(input: {
   const banks = [...new Set(input.runs.map((r) => r.bank))].sort();
   if (!banks.includes(bank)) {
     throw new AssessError(
-      `no recorded runs of bank ${bank}; banks in the history: ${banks.join(", ") || "(none)"}`,
+      `no recorded runs of bank ${JSON.stringify(bank)}; banks in the history: ${banks.map((b) => JSON.stringify(b)).join(", ") || "(none)"}`,
     );
   }
   if (input.evidence !== undefined) {

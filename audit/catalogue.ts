@@ -290,6 +290,11 @@ const SUBJECT_NAMES: Record<PlacedAssumption["on"], string> = {
   plausibility: "plausibility check",
 };
 
+/** The plural of a subject name: "category" → "categories", "entity" → "entities", "rule" → "rules". */
+function pluralNoun(name: string): string {
+  return /[^aeiou]y$/.test(name) ? `${name.slice(0, -1)}ies` : `${name}s`;
+}
+
 /** The anchor on the ruleset page that an assumption's declaration has, if any. */
 function subjectAnchor(a: PlacedAssumption): string | undefined {
   switch (a.on) {
@@ -533,7 +538,7 @@ function assumptionsSection(ctx: Ctx, r: ResolvedRuleset): string[] {
     `Where the sources are silent, this version rests on these assumptions (declared in its own file, ` +
       `inherited through \`extends\` or brought in by \`uses\`): ` +
       [...byKind]
-        .map(([k, n]) => `${n} on ${k}${n === 1 ? "" : "s"}`)
+        .map(([k, n]) => `${n} on ${n === 1 ? k : pluralNoun(k)}`)
         .join(", ") +
       (r.rules.length === 0
         ? "."

@@ -49,7 +49,7 @@ function categoryTest(ctx: ModuleContext, category: ResolvedCategory): Code {
       entity === undefined ? undefined : links.field(m.attribute.field, entity);
     if (entity === undefined || field === undefined) {
       ctx.error(
-        "REG503",
+        "REG501",
         `category ${category.name}: unknown marking attribute ${m.attribute.entity.name}.${m.attribute.field.name}`,
         m.span,
       );

@@ -342,6 +342,8 @@ export interface RuleDecl extends DeclBase, Assumable {
   when: Expr | undefined;
   require: Expr | FileCheck | undefined;
   message: string | undefined;
+  /** Where the `message` text is written (its opening quote), for diagnostics about it. */
+  messageSpan?: Span;
   examples: Example[];
 }
 

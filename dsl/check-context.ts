@@ -21,6 +21,11 @@ export class Reporter {
   private readonly seen = new Set<string>();
   /** The ruleset being checked, so that problems found in inherited text can say so. */
   context: { id: string; file: string } | undefined;
+  /**
+   * The ruleset files being checked: only a problem in another of these is in inherited text. A
+   * problem in a table's CSV file is not (the file belongs to the table that names it).
+   */
+  rulesetFiles: ReadonlySet<string> | undefined;
 
   report(
     code: string,
@@ -32,7 +37,11 @@ export class Reporter {
     if (this.seen.has(key)) return;
     this.seen.add(key);
     const notes = [...(extra.notes ?? [])];
-    if (this.context !== undefined && span.file !== this.context.file) {
+    if (
+      this.context !== undefined &&
+      span.file !== this.context.file &&
+      (this.rulesetFiles === undefined || this.rulesetFiles.has(span.file))
+    ) {
       notes.push(
         `found while checking ${this.context.id} (${this.context.file}), which inherits this declaration`,
       );

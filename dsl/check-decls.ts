@@ -20,6 +20,7 @@ import {
   Reporter,
   type RulesetIndex,
   suggest,
+  where,
 } from "./check-context.js";
 import {
   annotateLiteral,
@@ -160,8 +161,19 @@ export function checkEntities(index: RulesetIndex, reporter: Reporter): void {
         p.span,
         p.names === undefined ? {} : suggest(p.name, p.names),
       );
+    const keyed = new Map<string, Ident>();
     for (const k of decl.key ?? []) {
-      if (!missing(k) && linkField(index, entity, k) === undefined)
+      if (missing(k)) continue;
+      const first = keyed.get(k.name);
+      if (first !== undefined)
+        reporter.report(
+          CODES.duplicateName,
+          `field \`${k.name}\` is listed twice in the key of entity \`${entity.name}\``,
+          k.span,
+          { notes: [`first listed at ${where(first.span)}`] },
+        );
+      else keyed.set(k.name, k);
+      if (linkField(index, entity, k) === undefined)
         unknownField(index, reporter, entity, k, " (in `key`)");
     }
     if (

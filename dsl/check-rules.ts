@@ -775,7 +775,7 @@ function checkPlaceholders(
       reporter.report(
         CODES.unknownPlaceholder,
         `\`{${name}}\` in the message of rule \`${rule.code.name}\` is only filled in for attribute rules (\`for E.f, ...\`); here it prints nothing`,
-        rule.code.span,
+        rule.messageSpan ?? rule.code.span,
         { warning: true },
       );
       continue;
@@ -785,7 +785,7 @@ function checkPlaceholders(
     reporter.report(
       CODES.unknownPlaceholder,
       `the message of rule \`${rule.code.name}\` has a placeholder \`{${name}}\` that is neither \`{attribute}\`, \`{value}\` nor a field of the rule's entity; it is printed as written`,
-      rule.code.span,
+      rule.messageSpan ?? rule.code.span,
       {
         warning: true,
         ...suggest(name, [

@@ -62,6 +62,7 @@ export function check(
   readData: DataReader = () => undefined,
 ): CheckResult {
   const reporter = new Reporter();
+  reporter.rulesetFiles = new Set(files.map((f) => f.path));
   const entries = indexFiles(files, reporter);
   const inCycle = findExtendsCycles(entries, reporter);
 

@@ -707,7 +707,7 @@ export class RegelParser extends EmbeddedActionsParser {
       this.tooDeepReported = true;
       this.report(
         "REG126",
-        `this condition is nested more than ${MAX_EXPR_DEPTH} operators deep; split it up`,
+        `this condition has more than ${MAX_EXPR_DEPTH} operators chained or nested in one another; split it up`,
         e.span,
       );
     }
@@ -2051,6 +2051,7 @@ export class RegelParser extends EmbeddedActionsParser {
     const t = this.SUBRULE2(this.text);
     this.ACTION(() => {
       node.message = t.value;
+      node.messageSpan = t.span;
     });
   }
 

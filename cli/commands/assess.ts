@@ -54,6 +54,10 @@ export function register(program: Command): void {
       "--rulesets <dir>",
       `${RULESETS_OPTION_HELP}: ikb.groeipad, ikb.handhaving, nl.werkdagen`,
     )
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 assessed, whatever the verdict (NOT MET is an assessment, not a failure), 2 unknown bank or year, a history or ruleset problem, or a recorded run whose dates are not real, 3 the --html page cannot be written or a bug.",
+    )
     .action(async (options: Options) => {
       const out = await runAssess(options);
       printOut(out.stdout);

@@ -191,7 +191,9 @@ export async function runTrace(
     const hint =
       close.length > 0
         ? `did you mean ${close.map((c) => `\`${c}\``).join(", ")}?`
-        : `known codes: ${codes.join(", ")}`;
+        : codes.length === 0
+          ? "these rulesets declare no rules; `regel trace` takes the validation code of a rule, or the name of an aggregate, reconciliation or plausibility check"
+          : `known codes: ${codes.join(", ")}`;
     return {
       code: 2,
       stdout: "",
@@ -203,10 +205,22 @@ export async function runTrace(
     readText: (f) => loaded.project.texts.get(f),
   });
   if (trace.versions.length === 0) {
+    const declaring = versionsOf(rulesets, code);
+    const names = [
+      ...new Set(
+        rulesets.filter((r) => declaring.includes(r.id)).map((r) => r.name),
+      ),
+    ];
+    const v = options.version;
+    const versionExists = rulesets.some(
+      (r) => names.includes(r.name) && (r.version === v || r.id === v),
+    );
     return {
       code: 2,
       stdout: "",
-      stderr: `${stderr}regel trace: \`${code}\` is not in version ${options.version}; it is in ${versionsOf(rulesets, code).join(", ")}\n`,
+      stderr: versionExists
+        ? `${stderr}regel trace: \`${code}\` is not in version ${v}; it is in ${declaring.join(", ")}\n`
+        : `${stderr}regel trace: there is no version ${v} of ${names.join(" or ")}; \`${code}\` is in ${declaring.join(", ")}\n`,
     };
   }
   const stdout =

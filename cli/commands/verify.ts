@@ -146,7 +146,7 @@ export function register(program: Command): void {
     .option("--delivery <dir>", "the delivery folder the report was made from")
     .option(
       "--compiled <dir>",
-      "folder with compiled rulesets (default: rulesets/compiled)",
+      "folder with compiled rulesets (default: the ones shipped with regel, as for validate; a rulesets/compiled folder under the working directory is used only when named here)",
     )
     .option("--temp-dir <dir>", "folder for temporary sort files")
     .option(

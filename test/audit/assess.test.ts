@@ -3,7 +3,9 @@
  * / nl.werkdagen rulesets: verdicts and evidence, working days with a holiday and a time zone, error
  * reduction at the 20 % boundary, unknown bank or year, and the HTML page's escaping and chart.
  */
+import { Command } from "commander";
 import { beforeAll, describe, expect, it } from "vitest";
+import { register as registerAssess } from "../../cli/commands/assess.js";
 import type { ResolvedRuleset } from "../../dsl/model.js";
 import { findRuleset, loadProject } from "../../dsl/project.js";
 import {
@@ -341,6 +343,31 @@ describe("assess", () => {
     ]);
   });
 
+  it('bank names in the message are quoted, so that " A" and "A" differ (outside re-try)', () => {
+    const runs = [
+      ...history().map((r) => ({ ...r, bank: " A" })),
+      ...history().map((r) => ({ ...r, bank: "A" })),
+    ];
+    expect(() =>
+      assess({ bank: "Nope", year: 2022, runs, groeipad, handhaving }),
+    ).toThrow(
+      new AssessError(
+        'no recorded runs of bank "Nope"; banks in the history: " A", "A"',
+      ),
+    );
+  });
+
+  it("assess --help says what it exits with: 0 whatever the verdict (outside re-try)", () => {
+    const program = new Command();
+    let out = "";
+    program.configureOutput({ writeOut: (s) => (out += s) });
+    registerAssess(program);
+    program.commands.find((c) => c.name() === "assess")!.outputHelp();
+    expect(out.replace(/\s+/g, " ")).toContain(
+      "Exit codes: 0 assessed, whatever the verdict (NOT MET is an assessment, not a failure), 2 unknown bank or year",
+    );
+  });
+
   it("an unknown bank lists the banks; a year without norms or deliveries lists what exists", () => {
     expect(() =>
       assess({
@@ -352,7 +379,7 @@ describe("assess", () => {
       }),
     ).toThrow(
       new AssessError(
-        "no recorded runs of bank NOPE; banks in the history: BANK1, OTHER",
+        'no recorded runs of bank "NOPE"; banks in the history: "BANK1", "OTHER"',
       ),
     );
     expect(() =>

@@ -321,7 +321,7 @@ describe("regel record / regel history", () => {
   it("regel assess: unknown bank or year lists what exists; a bad year is refused", async () => {
     expect(
       (await runAssess({ bank: "NOPE", year: "2023", history })).stderr,
-    ).toContain("banks in the history: BANK1, OTHER");
+    ).toContain('banks in the history: "BANK1", "OTHER"');
     expect(
       (await runAssess({ bank: "BANK1", year: "2020", history })).stderr,
     ).toContain("years with deliveries: 2022, 2023");

@@ -204,6 +204,26 @@ describe("regel trace (command)", () => {
     expect(r.stderr).toContain("it is in ikb.glo@1.3.0");
   });
 
+  it("a version that does not exist says so, not that the code is missing from it (outside re-try)", async () => {
+    const r = await runTrace("dmc0001", { version: "9.9.9" });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "regel trace: there is no version 9.9.9 of ikb.glo; `dmc0001` is in ikb.glo@",
+    );
+  });
+
+  it("an unknown name in rulesets without rules says what trace takes, not an empty list of codes (outside re-try)", async () => {
+    const root = rulesetsWith("t.cl", {
+      "1.0.0.regel": `ruleset t.cl@1.0.0\n  valid from 2024-01-01\n  source br "B"\n\ncodelist cl "C"\n  assumption "a"\n  value "A"\n`,
+    });
+    const r = await runTrace("cl", { rulesets: root });
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain("known codes:");
+    expect(r.stderr).toContain(
+      "unknown validation code `cl`; these rulesets declare no rules; `regel trace` takes the validation code of a rule",
+    );
+  });
+
   it("a missing ruleset folder exits 2", async () => {
     const r = await runTrace("dmc0000", { rulesets: "no/such/folder" });
     expect(r.code).toBe(2);

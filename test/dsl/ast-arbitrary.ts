@@ -1559,7 +1559,7 @@ export const regelFile: fc.Arbitrary<RegelFile> = fc
   }));
 
 /**
- * A copy of an AST without what the round trip does not keep: spans, comments, the path, and
+ * A copy of an AST without what the round trip does not keep: spans (also a rule's `messageSpan`), comments, the path, and
  * properties whose value is `undefined`.
  */
 export function stripAst(node: unknown): unknown {
@@ -1567,7 +1567,8 @@ export function stripAst(node: unknown): unknown {
   if (node === null || typeof node !== "object") return node;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) {
-    if (k === "span" || k === "comments" || k === "path") continue;
+    if (k === "span" || k === "messageSpan" || k === "comments" || k === "path")
+      continue;
     if (v === undefined) continue;
     out[k] = stripAst(v);
   }

@@ -2,10 +2,11 @@
  * One golden case per checker diagnostic code (REG2xx, REG3xx, REG4xx): a small text, and exactly
  * the expected diagnostics (code, file:line:column, suggestion) — no more, no fewer.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkExamplesCompiled } from "../../cli/example-check.js";
+import { compileRuleset } from "../../compiler/compile.js";
 import { CODE_SUMMARIES } from "../../dsl/check-codes.js";
 import { sortDiagnostics } from "../../dsl/diagnostics.js";
 import { check } from "../../dsl/checker.js";
@@ -509,6 +510,19 @@ category c "C"
     at: [{ marker: "dmc0001", nth: 1 }],
   },
   {
+    code: "REG216",
+    title: "a key field listed twice (outside re-try)",
+    files: T(`
+entity AC "Account"
+  file "ac.csv"
+  key ikb_id, acc_no, acc_no
+  field ikb_id: text(40) required
+  field acc_no: text(40) required
+`),
+    at: [{ marker: "acc_no", nth: 1 }],
+    message: "field `acc_no` is listed twice in the key of entity `AC`",
+  },
+  {
     code: "REG217",
     title: "inherited rule redeclared without replace",
     files: {
@@ -592,7 +606,8 @@ rule dmc0100 "Test"
     files: T(
       npRule('require last_name is present\n  message "{last_nam} ontbreekt"'),
     ),
-    at: [{ marker: "dmc0100" }],
+    // at the message, not at the rule's code (outside re-try)
+    at: [{ marker: '"{last_nam}' }],
     suggestion: "last_name",
     warning: true,
   },
@@ -1965,6 +1980,22 @@ describe("golden diagnostics", () => {
     expect(p.diagnostics.map((d) => d.code)).toEqual(["REG111"]);
   });
 
+  it("REG338 in a table's own CSV file has no note about inheriting the declaration (outside re-try)", () => {
+    const files = {
+      ...T(`
+table rates "Currency rates"
+  assumption "invented rates"
+  file "rates.csv"
+  column currency: text key
+  column rate: decimal
+`),
+      "rates.csv": "currency,koers\nEUR,1.0\n",
+    };
+    const d = load(files).diagnostics.find((x) => x.code === "REG338");
+    const line = posOf(files["t.regel"], "table rates").line;
+    expect(d?.notes).toEqual([`declared at t.regel:${line}`]);
+  });
+
   it("every checker code is documented in docs/diagnostics.md", () => {
     const doc = readFileSync(
       join(import.meta.dirname, "..", "..", "docs", "diagnostics.md"),
@@ -2012,4 +2043,73 @@ describe("golden diagnostics", () => {
         expect(diagnostics[0].message).toContain(c.message);
     });
   }
+});
+
+describe("docs/diagnostics.md against the tool", () => {
+  const root = join(import.meta.dirname, "..", "..");
+  const doc = readFileSync(join(root, "docs", "diagnostics.md"), "utf8");
+  const headings = new Set(
+    [...doc.matchAll(/^###? .*$/gm)].flatMap(
+      (m) => m[0].match(/REG\d{3}/g) ?? [],
+    ),
+  );
+
+  it("has a section for every code the source can report (parser, checker, compiler) (outside re-try)", () => {
+    const emitted = new Set<string>();
+    for (const dir of ["dsl", "compiler", "cli", "lsp", "audit"])
+      for (const f of readdirSync(join(root, dir), { recursive: true }))
+        if (String(f).endsWith(".ts"))
+          for (const m of readFileSync(
+            join(root, dir, String(f)),
+            "utf8",
+          ).matchAll(/"(REG\d{3})"/g))
+            emitted.add(m[1]);
+    expect(emitted.size).toBeGreaterThan(150);
+    expect([...emitted].filter((c) => !headings.has(c)).sort()).toEqual([]);
+  });
+
+  /** Every `HEADER ...` example of a section with its `> \`line:column: message\`` line. */
+  const examples = doc.split(/\n(?=### )/).flatMap((section) => {
+    const code = /^### (REG\d{3})/.exec(section)?.[1];
+    if (code === undefined) return [];
+    return [
+      ...section.matchAll(
+        /```text\n(HEADER\n.*?)```\s*\n+> `+ ?(\d+):(\d+): (.*)$/gms,
+      ),
+    ].map((m) => ({
+      code,
+      text: m[1].replace("HEADER", 'ruleset a@1.0.0\n  source br "B"'),
+      line: Number(m[2]),
+      column: Number(m[3]),
+      docLine: m[4],
+    }));
+  });
+
+  it("has the examples (outside re-try)", () => {
+    expect(examples.length).toBeGreaterThanOrEqual(25);
+    expect(examples.map((e) => e.code)).toEqual(
+      expect.arrayContaining([
+        "REG101",
+        "REG127",
+        "REG128",
+        "REG143",
+        "REG148",
+        "REG503",
+      ]),
+    );
+  });
+
+  for (const [i, e] of examples.entries())
+    it(`${e.code} example ${i}: the code at the documented line:column, with the documented message (outside re-try)`, async () => {
+      const p = load({ "a.regel": e.text });
+      const diagnostics = e.code.startsWith("REG5")
+        ? (await compileRuleset(p.rulesets[0])).diagnostics
+        : p.diagnostics;
+      const d = diagnostics.find((x) => x.code === e.code);
+      expect(
+        d && [d.span.start.line, d.span.start.column],
+        `${e.code} is not reported; got ${diagnostics.map((x) => x.code).join(", ")}`,
+      ).toEqual([e.line, e.column]);
+      expect(e.docLine.startsWith(`${d!.message}\``)).toBe(true);
+    });
 });

@@ -254,8 +254,21 @@ describe("one golden case per code", () => {
     expect(diagnostics.map((d) => [d.code, d.span.start.line])).toEqual([
       ["REG126", 4],
     ]);
-    expect(diagnostics[0].message).toContain("more than 256 operators deep");
+    expect(diagnostics[0].message).toContain(
+      "more than 256 operators chained or nested",
+    );
     expect(file.declarations.map((d) => d.kind)).toEqual(["Rule", "Rule"]);
+  });
+
+  it("REG126 on a flat chain of `and`s does not call it nested only (outside re-try)", () => {
+    const { diagnostics } = parse(
+      `${HEADER}rule r "t"\n  require ${Array.from({ length: 3000 }, (_, i) => `x${i} is present`).join(" and ")}\n`,
+      "d.regel",
+    );
+    expect(diagnostics.map((d) => d.code)).toEqual(["REG126"]);
+    expect(diagnostics[0].message).toBe(
+      "this condition has more than 256 operators chained or nested in one another; split it up",
+    );
   });
 
   it("REG199: an internal failure becomes a diagnostic, not an exception", () => {

@@ -136,6 +136,19 @@ describe("assumptions in the shipped rulesets", () => {
     }
   });
 
+  it("are counted per kind in plurals spelt right: categories, not categorys (outside re-try)", () => {
+    const summaries = renderCatalogue(project.rulesets)
+      .map((f) => f.content.split("\n"))
+      .flatMap((lines) =>
+        lines.filter((l) => l.startsWith("Where the sources are silent")),
+      );
+    expect(summaries.length).toBeGreaterThan(0);
+    expect(
+      summaries.filter((l) => /\d+ on [^,.]*[^aeiou]ys\b/.test(l)),
+    ).toEqual([]);
+    expect(summaries.some((l) => /\d+ on categories/.test(l))).toBe(true);
+  });
+
   it("cite only the articles of the Beleidsregel that the Beoordelingskader names", () => {
     // The Beleidsregel's own text is not among the sources; the Beoordelingskader names these
     // articles (Bijlage 4, column "Link artikel beleidsregel"; art 13 in the groeipad's text).

@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { LIMITS } from "../../runtime/csv-reader.js";
 import { validateDelivery } from "../../runtime/delivery.js";
 import type { Report } from "../../runtime/report-types.js";
 import { BA_HEADER, delivery, fake, NP_HEADER } from "./helpers.js";
@@ -325,6 +327,17 @@ describe("hostile input within the limits of a record (issue 16)", () => {
     ]);
     expect(JSON.stringify(r)).not.toContain("x".repeat(100));
     accounted(r);
+  });
+
+  it("docs/report.md gives the one field limit there is, in both places (outside re-try)", () => {
+    const doc = readFileSync(
+      new URL("../../docs/report.md", import.meta.url),
+      "utf8",
+    ).replace(/\s+/g, " ");
+    const limit = `${LIMITS.maxFieldLength.toLocaleString("en")} characters`;
+    expect(doc).toContain(`field longer than the field limit (${limit})`);
+    expect(doc).toContain(`A CSV field longer than ${limit} is rejected`);
+    expect(doc).not.toMatch(/field longer than 1 MiB/);
   });
 
   it("a record with too many fields, or too much text, is rejected with its line; the options set the limits", async () => {

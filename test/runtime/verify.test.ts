@@ -8,7 +8,11 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runVerify } from "../../cli/commands/verify.js";
+import { Command } from "commander";
+import {
+  register as registerVerify,
+  runVerify,
+} from "../../cli/commands/verify.js";
 import { validateFolder } from "../../runtime/validate.js";
 import { reportToJson } from "../../runtime/report-json.js";
 import { writeReport } from "../../runtime/report-write.js";
@@ -200,6 +204,21 @@ describe("regel verify after a ruleset source changed", () => {
     expect(recompiled.stdout).not.toContain("t.prov/1.1.0.regel");
     expect(recompiled.stdout).toContain(
       'secondaryRules[dmc0001].title: "Naam ontbreekt" → "Naam leeg"',
+    );
+  });
+});
+
+describe("regel verify --help", () => {
+  it("says which compiled rulesets verify uses by default: regel's own, not ./rulesets/compiled (outside re-try)", () => {
+    const program = new Command();
+    registerVerify(program);
+    const help = program.commands
+      .find((c) => c.name() === "verify")!
+      .helpInformation()
+      .replace(/\s+/g, " ");
+    expect(help).not.toContain("(default: rulesets/compiled)");
+    expect(help).toContain(
+      "(default: the ones shipped with regel, as for validate; a rulesets/compiled folder under the working directory is used only when named here)",
     );
   });
 });
