@@ -112,7 +112,10 @@ export function startServer(
     if (!event.document.uri.startsWith("file:")) return;
     const path = uriToPath(event.document.uri);
     await workspace.close(path);
-    connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+    // Opened again while the disk was read: its fresh diagnostics stay.
+    if (!workspace.isOpen(path)) {
+      connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+    }
     validate(path);
   });
   connection.onDidChangeWatchedFiles(async (params) => {
