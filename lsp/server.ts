@@ -48,11 +48,26 @@ export function startServer(
       }
     };
 
-  /** Send the diagnostics of every open file whose chain includes `changed`. */
+  /** The files each open file's diagnostics were last read from: its chain and duplicates. */
+  const readFrom = new Map<string, Set<string>>();
+  /**
+   * Send the diagnostics of every open file whose chain or duplicates include `changed`, now or
+   * when they were last sent (a deleted parent, a header that changed its version).
+   */
   const validate = guard(undefined, (changed: string | undefined): void => {
     for (const path of workspace.openFiles()) {
-      if (changed !== undefined && !workspace.chain(path).includes(changed))
+      const sources = new Set([
+        ...workspace.chain(path),
+        ...workspace.duplicatesOf(path),
+      ]);
+      const before = readFrom.get(path);
+      if (
+        changed !== undefined &&
+        !sources.has(changed) &&
+        !(before?.has(changed) ?? false)
+      )
         continue;
+      readFrom.set(path, sources);
       connection.sendDiagnostics({
         uri: pathToUri(path),
         diagnostics: diagnosticsFor(workspace, path),
@@ -114,6 +129,7 @@ export function startServer(
     await workspace.close(path);
     // Opened again while the disk was read: its fresh diagnostics stay.
     if (!workspace.isOpen(path)) {
+      readFrom.delete(path);
       connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
     }
     validate(path);
@@ -154,7 +170,7 @@ export function startServer(
       if (here === undefined) return [];
       return referencesAt(
         workspace.analyseFile(here.path),
-        workspace.analyseAll(),
+        workspace.analyseAllFor(here.path),
         here.path,
         here.offset,
         p.context.includeDeclaration,
@@ -203,7 +219,7 @@ export function startServer(
       if (here === undefined) return null;
       return renameAt(
         workspace.analyseFile(here.path),
-        workspace.analyseAll(),
+        workspace.analyseAllFor(here.path),
         here.path,
         here.offset,
         p.newName,

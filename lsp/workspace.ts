@@ -184,6 +184,20 @@ export class Workspace {
     return [...out].sort();
   }
 
+  /** The other known files that declare the same `name@version` as `path` (REG210). */
+  duplicatesOf(path: string): string[] {
+    const id = this.rulesetIdOf(path);
+    if (id === undefined) return [];
+    return this.paths().filter((p) => p !== path && this.rulesetIdOf(p) === id);
+  }
+
+  private rulesetIdOf(path: string): string | undefined {
+    const ref = this.parse(path)?.file.header?.ref;
+    return ref === undefined || !ref.name || !ref.version
+      ? undefined
+      : `${ref.name}@${ref.version}`;
+  }
+
   /** Check `paths` together (kept until one of their texts changes). */
   analyse(paths: readonly string[]): Analysis {
     const known = paths.filter((p) => this.files.has(p));
@@ -218,6 +232,18 @@ export class Workspace {
   /** Every known file checked together. */
   analyseAll(): Analysis {
     return this.analyse(this.paths());
+  }
+
+  /**
+   * Every known file checked together, but of the files declaring the same version as `path`
+   * only `path` itself: the checker keeps the first of two files that declare one version
+   * (REG210), and references and rename from `path` must read `path`'s own text.
+   */
+  analyseAllFor(path: string): Analysis {
+    const duplicates = new Set(this.duplicatesOf(path));
+    return duplicates.size === 0
+      ? this.analyseAll()
+      : this.analyse(this.paths().filter((p) => !duplicates.has(p)));
   }
 }
 

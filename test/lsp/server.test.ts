@@ -12,7 +12,9 @@ import {
   CompletionRequest,
   DefinitionRequest,
   DocumentFormattingRequest,
+  DidChangeWatchedFilesNotification,
   DocumentSymbolRequest,
+  FileChangeType,
   HoverRequest,
   PrepareRenameRequest,
   ReferencesRequest,
@@ -466,5 +468,56 @@ describe("regel lsp: the open text against the files on disk", () => {
     });
     // Not line 17: in the open text that is `"ab" = nme`.
     expect(lines(path, refs)).toEqual(["8", "19"]);
+  });
+
+  it("an open unsaved file that declares the version a file on disk declares: REG210 as `regel check` gives it, and references and rename read the open text", async () => {
+    const path = join(folder, "b.regel");
+    const diagnostics = await ws.open(path, SMALL);
+    expect(
+      diagnostics.map((d) => [d.code, String(d.message).split("\n")[0]]),
+    ).toEqual([
+      [
+        "REG210",
+        "ruleset t.x@1.0.0 is declared in two files; give this version a new number",
+      ],
+    ]);
+    const name = {
+      textDocument: { uri: uri(path) },
+      position: positionOf(SMALL, "field name", 6),
+    };
+    const refs = await ws.connection.sendRequest(ReferencesRequest.type, {
+      ...name,
+      context: { includeDeclaration: true },
+    });
+    expect(lines(path, refs)).toEqual(["8", "17", "19"]);
+    const edit = await ws.connection.sendRequest(RenameRequest.type, {
+      ...name,
+      newName: "naam",
+    });
+    expect(Object.keys(edit!.changes!)).toEqual([uri(path)]);
+    expect(
+      edit!
+        .changes![uri(path)].map((e) => e.range.start.line + 1)
+        .sort((a, b) => a - b),
+    ).toEqual([8, 17, 19]);
+  });
+
+  it("the file an open file extends is deleted: the open file is checked again (REG211)", async () => {
+    const parent = join(folder, "parent.regel");
+    const child = join(folder, "child.regel");
+    writeFileSync(parent, SMALL.replace("t.x@", "t.p@"));
+    writeFileSync(child, 'ruleset t.c@1.0.0 "C"\n  extends t.p@1.0.0\n');
+    const changed = (path: string, type: FileChangeType) =>
+      ws.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+        changes: [{ uri: uri(path), type }],
+      });
+    await changed(parent, FileChangeType.Created);
+    await changed(child, FileChangeType.Created);
+    await settle();
+    expect(await ws.open(child)).toEqual([]);
+    rmSync(parent);
+    await changed(parent, FileChangeType.Deleted);
+    await settle();
+    expect(ws.latest(child)!.map((d) => d.code)).toEqual(["REG211"]);
   });
 });
