@@ -180,6 +180,21 @@ export const DURATION_UNITS: readonly DurationUnit[] = [
 ];
 /** Deepest expression tree the parser builds (REG126 beyond). */
 export const MAX_EXPR_DEPTH = 256;
+/**
+ * Deepest nesting of `if` in a condition or a `then` branch the parser reads: each level is a
+ * recursion through every precedence level of the grammar (an `else if` chain is a loop).
+ */
+export const MAX_IF_NESTING = 64;
+
+/**
+ * Thrown out of the grammar when `if`s are nested more than {@link MAX_IF_NESTING} deep; the
+ * driver reports REG126 at {@link token} and skips the declaration, as for too many parentheses.
+ */
+export class IfNestedTooDeep extends Error {
+  constructor(readonly token: IToken) {
+    super(`\`if\` nested more than ${MAX_IF_NESTING} deep`);
+  }
+}
 /** Field types. */
 export const TYPE_NAMES: readonly TypeName[] = [
   "text",
@@ -689,6 +704,8 @@ export class RegelParser extends EmbeddedActionsParser {
   private depths = new WeakMap<object, number>();
   /** Set once REG126 has been reported for the current declaration. */
   tooDeepReported = false;
+  /** `if`s open around the one being read, an `else if` chain counting once. */
+  ifNesting = 0;
 
   private depth(e: Expr | undefined): number {
     return e === undefined ? 1 : (this.depths.get(e) ?? 1);
@@ -709,6 +726,11 @@ export class RegelParser extends EmbeddedActionsParser {
         "REG126",
         `this condition has more than ${MAX_EXPR_DEPTH} operators chained or nested in one another; split it up`,
         e.span,
+        e.kind === "If"
+          ? {
+              notes: ["each `if` of an `else if` chain counts as one level"],
+            }
+          : {},
       );
     }
     return {
@@ -4271,26 +4293,71 @@ export class RegelParser extends EmbeddedActionsParser {
     this.recovers(() => this.errorExpr()),
   );
 
-  /** `if c then a else b`; the `else` branch reaches as far as an expression does. */
+  /**
+   * `if c then a else b`; the `else` branch reaches as far as an expression does. An `else if`
+   * chain is read in a loop, not by recursion, so a long chain (a mapping table) cannot overflow
+   * the stack; it still builds nested `If` nodes, so its length counts towards
+   * {@link MAX_EXPR_DEPTH}. An `if` in a condition or a `then` branch recurses: at most
+   * {@link MAX_IF_NESTING} deep ({@link IfNestedTooDeep} beyond).
+   */
   private ifExpr = this.RULE("ifExpr", (): Expr => {
-    const start = this.LA(1);
-    this.CONSUME(KW.if);
-    const condition = this.SUBRULE(this.expr);
-    this.CONSUME(KW.then);
-    const then = this.SUBRULE2(this.expr);
-    this.CONSUME(KW.else);
-    const otherwise = this.SUBRULE3(this.expr);
-    return this.ACTION(() =>
-      this.limit(
-        { kind: "If", condition, then, otherwise, span: this.sp(start) },
-        1 +
-          Math.max(
-            this.depth(condition),
-            this.depth(then),
-            this.depth(otherwise),
-          ),
-      ),
-    )!;
+    const arms: { start: IToken; condition: Expr; then: Expr }[] = [];
+    const start = this.CONSUME(KW.if);
+    this.ACTION(() => {
+      if (++this.ifNesting > MAX_IF_NESTING) throw new IfNestedTooDeep(start);
+    });
+    try {
+      const condition = this.SUBRULE(this.expr);
+      this.CONSUME(KW.then);
+      const then = this.SUBRULE2(this.expr);
+      this.CONSUME(KW.else);
+      arms.push({ start, condition, then });
+      this.MANY(() => {
+        const armStart = this.CONSUME2(KW.if);
+        const armCondition = this.SUBRULE4(this.expr);
+        this.CONSUME2(KW.then);
+        const armThen = this.SUBRULE5(this.expr);
+        this.CONSUME2(KW.else);
+        arms.push({
+          start: armStart,
+          condition: armCondition,
+          then: armThen,
+        });
+      });
+      const last = this.SUBRULE3(this.expr);
+      return this.ACTION(() => {
+        // Innermost first: each arm's `If` ends where the whole chain ends.
+        const end = this.endOfLast();
+        let otherwise = last;
+        for (let i = arms.length - 1; i >= 0; i--) {
+          const { condition, then } = arms[i];
+          otherwise = this.limit(
+            {
+              kind: "If",
+              condition,
+              then,
+              otherwise,
+              span: {
+                file: this.file,
+                start: this.startOf(arms[i].start),
+                end,
+              },
+            },
+            1 +
+              Math.max(
+                this.depth(condition),
+                this.depth(then),
+                this.depth(otherwise),
+              ),
+          );
+        }
+        return otherwise;
+      })!;
+    } finally {
+      this.ACTION(() => {
+        this.ifNesting--;
+      });
+    }
   });
 
   private call = this.RULE("call", (): Expr => {

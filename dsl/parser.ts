@@ -37,7 +37,13 @@ import {
   tokenSpan,
 } from "./lexer.js";
 import { readHabits } from "./habits.js";
-import { CLAUSE_TABLES, clauseStarts, RegelParser } from "./parser-grammar.js";
+import {
+  CLAUSE_TABLES,
+  clauseStarts,
+  IfNestedTooDeep,
+  MAX_IF_NESTING,
+  RegelParser,
+} from "./parser-grammar.js";
 import {
   messageContext,
   notPartOfTokens,
@@ -563,9 +569,17 @@ function parseChunk(
   parser.extra = [];
   parser.partial = undefined;
   parser.tooDeepReported = false;
+  parser.ifNesting = 0;
   parser.fallback = tokenStart(first);
   parser.input = chunk;
-  const node = isHeader ? parser.header() : parser.declaration();
+  let node: Declaration | RulesetHeader | undefined;
+  try {
+    node = isHeader ? parser.header() : parser.declaration();
+  } catch (e) {
+    if (!(e instanceof IfNestedTooDeep)) throw e;
+    reportIfTooDeep(file, e, diagnostics);
+    return;
+  }
   const result =
     (node as Declaration | RulesetHeader | undefined) ??
     parser.partial ??
@@ -613,7 +627,14 @@ function parseChunk(
     at = j;
     parser.input = chunk;
     parser.seek(j);
-    parser.continueClauses(result);
+    parser.ifNesting = 0;
+    try {
+      parser.continueClauses(result);
+    } catch (e) {
+      if (!(e instanceof IfNestedTooDeep)) throw e;
+      reportIfTooDeep(file, e, diagnostics);
+      return;
+    }
     const lastRead = parser.lastConsumed();
     if (
       lastRead !== undefined &&
@@ -902,6 +923,26 @@ function looksLikeMissingComma(
     );
   }
   return false;
+}
+
+/** REG126 for `if`s nested too deeply; like too many parentheses, the declaration is skipped. */
+function reportIfTooDeep(
+  file: string,
+  e: IfNestedTooDeep,
+  diagnostics: Diagnostic[],
+): void {
+  diagnostics.push(
+    error(
+      "REG126",
+      `\`if\` is nested more than ${MAX_IF_NESTING} deep here; split the condition up`,
+      tokenSpan(file, e.token),
+      {
+        notes: [
+          "an `else if` chain does not count; an `if` anywhere else inside an `if` does",
+        ],
+      },
+    ),
+  );
 }
 
 /** The first `(` that goes deeper than {@link MAX_NESTING}, if any. */

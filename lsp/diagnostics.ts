@@ -9,7 +9,7 @@ import {
   DiagnosticSeverity,
   type Diagnostic as LspDiagnostic,
 } from "vscode-languageserver";
-import type { Diagnostic } from "../dsl/index.js";
+import { CODES, type Diagnostic } from "../dsl/index.js";
 import { toRange } from "./positions.js";
 import type { Workspace } from "./workspace.js";
 
@@ -38,13 +38,25 @@ export function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
   };
 }
 
-/** The diagnostics of `path`, checked with its chain. */
+/**
+ * The diagnostics of `path`, checked with its chain; and REG210 when another file declares the
+ * same version and comes first in path order, as `regel check` over the workspace reports it.
+ */
 export function diagnosticsFor(
   workspace: Workspace,
   path: string,
 ): LspDiagnostic[] {
-  const analysis = workspace.analyseFile(path);
-  return analysis.diagnostics
-    .filter((d) => d.span.file === path)
-    .map(toLspDiagnostic);
+  const own = workspace
+    .analyseFile(path)
+    .diagnostics.filter((d) => d.span.file === path);
+  const duplicates = workspace.duplicatesOf(path);
+  const declaredTwice =
+    duplicates.length === 0
+      ? []
+      : workspace
+          .analyse([path, ...duplicates])
+          .diagnostics.filter(
+            (d) => d.span.file === path && d.code === CODES.duplicateRuleset,
+          );
+  return [...declaredTwice, ...own].map(toLspDiagnostic);
 }

@@ -48,11 +48,26 @@ export function startServer(
       }
     };
 
-  /** Send the diagnostics of every open file whose chain includes `changed`. */
+  /** The files each open file's diagnostics were last read from: its chain and duplicates. */
+  const readFrom = new Map<string, Set<string>>();
+  /**
+   * Send the diagnostics of every open file whose chain or duplicates include `changed`, now or
+   * when they were last sent (a deleted parent, a header that changed its version).
+   */
   const validate = guard(undefined, (changed: string | undefined): void => {
     for (const path of workspace.openFiles()) {
-      if (changed !== undefined && !workspace.chain(path).includes(changed))
+      const sources = new Set([
+        ...workspace.chain(path),
+        ...workspace.duplicatesOf(path),
+      ]);
+      const before = readFrom.get(path);
+      if (
+        changed !== undefined &&
+        !sources.has(changed) &&
+        !(before?.has(changed) ?? false)
+      )
         continue;
+      readFrom.set(path, sources);
       connection.sendDiagnostics({
         uri: pathToUri(path),
         diagnostics: diagnosticsFor(workspace, path),
@@ -112,7 +127,11 @@ export function startServer(
     if (!event.document.uri.startsWith("file:")) return;
     const path = uriToPath(event.document.uri);
     await workspace.close(path);
-    connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+    // Opened again while the disk was read: its fresh diagnostics stay.
+    if (!workspace.isOpen(path)) {
+      readFrom.delete(path);
+      connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+    }
     validate(path);
   });
   connection.onDidChangeWatchedFiles(async (params) => {
@@ -151,7 +170,7 @@ export function startServer(
       if (here === undefined) return [];
       return referencesAt(
         workspace.analyseFile(here.path),
-        workspace.analyseAll(),
+        workspace.analyseAllFor(here.path),
         here.path,
         here.offset,
         p.context.includeDeclaration,
@@ -200,7 +219,7 @@ export function startServer(
       if (here === undefined) return null;
       return renameAt(
         workspace.analyseFile(here.path),
-        workspace.analyseAll(),
+        workspace.analyseAllFor(here.path),
         here.path,
         here.offset,
         p.newName,

@@ -44,6 +44,11 @@ export class Workspace {
   private readonly openPaths = new Set<string>();
   private readonly checked = new Map<string, Analysis>();
   private clock = 0;
+  /**
+   * Counts the editor's opens and closes of each path and the disk reads started for it: a read
+   * that finishes after a newer one started, or after the editor opened the path, is dropped.
+   */
+  private readonly generations = new Map<string, number>();
 
   /** Read every `.regel` file under `folders` (files already open keep their editor text). */
   async scan(folders: readonly string[]): Promise<void> {
@@ -51,11 +56,8 @@ export class Workspace {
       folders.length === 0 ? [] : await findRegelFiles([...folders]);
     for (const path of paths) {
       if (this.openPaths.has(path)) continue;
-      try {
-        this.put(path, await readFile(path, "utf8"));
-      } catch {
-        // A file that vanished between listing and reading is simply not there.
-      }
+      // A file that vanished between listing and reading is simply not there.
+      await this.readDisk(path, false);
     }
   }
 
@@ -76,18 +78,43 @@ export class Workspace {
 
   /** The editor opened (or changed) `path`. */
   open(path: string, text: string): void {
+    this.bump(path);
     this.openPaths.add(path);
     this.put(path, text);
   }
 
-  /** The editor closed `path`: from now on its text is the one on disk. */
+  /**
+   * The editor closed `path`: from now on its text is the one on disk. The read is asynchronous:
+   * if the editor opens `path` again before it finishes (a revert, a reopen), the editor's text
+   * stays, and the disk text read for the close is dropped.
+   */
   async close(path: string): Promise<void> {
     this.openPaths.delete(path);
+    await this.readDisk(path, true);
+  }
+
+  /**
+   * Put the disk text of `path`, unless the editor has it open or a newer open, close or read of
+   * it started meanwhile. A file that cannot be read is forgotten when `forgetMissing`.
+   */
+  private async readDisk(path: string, forgetMissing: boolean): Promise<void> {
+    const generation = this.bump(path);
+    let text: string | undefined;
     try {
-      this.put(path, await readFile(path, "utf8"));
+      text = await readFile(path, "utf8");
     } catch {
-      this.files.delete(path);
+      text = undefined;
     }
+    if (this.generations.get(path) !== generation || this.openPaths.has(path))
+      return;
+    if (text !== undefined) this.put(path, text);
+    else if (forgetMissing) this.files.delete(path);
+  }
+
+  private bump(path: string): number {
+    const generation = (this.generations.get(path) ?? 0) + 1;
+    this.generations.set(path, generation);
+    return generation;
   }
 
   /** Whether `path` is open in the editor. */
@@ -157,6 +184,20 @@ export class Workspace {
     return [...out].sort();
   }
 
+  /** The other known files that declare the same `name@version` as `path` (REG210). */
+  duplicatesOf(path: string): string[] {
+    const id = this.rulesetIdOf(path);
+    if (id === undefined) return [];
+    return this.paths().filter((p) => p !== path && this.rulesetIdOf(p) === id);
+  }
+
+  private rulesetIdOf(path: string): string | undefined {
+    const ref = this.parse(path)?.file.header?.ref;
+    return ref === undefined || !ref.name || !ref.version
+      ? undefined
+      : `${ref.name}@${ref.version}`;
+  }
+
   /** Check `paths` together (kept until one of their texts changes). */
   analyse(paths: readonly string[]): Analysis {
     const known = paths.filter((p) => this.files.has(p));
@@ -191,6 +232,18 @@ export class Workspace {
   /** Every known file checked together. */
   analyseAll(): Analysis {
     return this.analyse(this.paths());
+  }
+
+  /**
+   * Every known file checked together, but of the files declaring the same version as `path`
+   * only `path` itself: the checker keeps the first of two files that declare one version
+   * (REG210), and references and rename from `path` must read `path`'s own text.
+   */
+  analyseAllFor(path: string): Analysis {
+    const duplicates = new Set(this.duplicatesOf(path));
+    return duplicates.size === 0
+      ? this.analyseAll()
+      : this.analyse(this.paths().filter((p) => !duplicates.has(p)));
   }
 }
 

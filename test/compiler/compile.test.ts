@@ -6,6 +6,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Finding } from "../../compiler/contract.js";
+import { MAX_EXPR_DEPTH, MAX_IF_NESTING } from "../../dsl/parser-grammar.js";
+import { format } from "../../dsl/printer.js";
 import {
   compileAndImport,
   context,
@@ -192,9 +194,10 @@ const rrd = context("2024-06-30");
 const codes = (findings: Finding[]): string[] =>
   findings.map((f) => f.rule).sort();
 
+// The first compile loads ts-morph and prettier: about 10 s on a busy machine.
 beforeAll(async () => {
   ({ module: m } = await compileAndImport(RULESET, "rulesets/t.regel"));
-});
+}, 60_000);
 
 describe("decoders", () => {
   it("decodes exact decimals as unscaled bigints, never floats", () => {
@@ -592,4 +595,47 @@ describe("classification and exported data", () => {
     ]);
     expect(m.fileRules).toEqual([]);
   });
+});
+
+describe("deep conditions", () => {
+  it("an `else if` chain inside `if`s nested to their limit, as deep as the parser builds a tree, compiles, runs and formats", async () => {
+    const arms = MAX_EXPR_DEPTH - MAX_IF_NESTING - 3; // one level for `<`, one for a condition
+    const chain = Array.from(
+      { length: arms },
+      (_, i) => `if amount = ${i} then ${i + 1}`,
+    ).join(" else ");
+    const text = `ruleset t.deep@1.0.0 "Deep"
+  valid from 2024-01-01
+  source br "Beleidsregel"
+
+entity CU "Customer"
+  file "cu.csv"
+  key customer_id
+  field customer_id: text(20) required
+  field amount: integer
+
+rule deep1 "Mapping"
+  assumption "a mapping written as an else-if chain"
+  severity blocking
+  implements br art 1
+  for CU
+  when amount is present
+  require amount < (${"if true then ".repeat(MAX_IF_NESTING - 1)}(${chain} else 0)${" else 0".repeat(MAX_IF_NESTING - 1)})
+  example pass CU { customer_id: "C1", amount: 5 }
+  example fail CU { customer_id: "C1", amount: ${arms} }
+`;
+    const { module } = await compileAndImport(text, "deep.regel");
+    const failing = (amount: number) =>
+      run(
+        module,
+        "CU",
+        { customer_id: "C1", amount: String(amount) },
+        context("2024-06-30"),
+      ).findings.map((f) => f.rule);
+    expect(failing(arms - 1)).toEqual([]);
+    expect(failing(arms)).toEqual(["deep1"]);
+    const formatted = format(text, "deep.regel");
+    expect(formatted.diagnostics).toEqual([]);
+    expect(format(formatted.text, "deep.regel").text).toBe(formatted.text);
+  }, 60_000);
 });

@@ -290,6 +290,18 @@ describe("the parser never throws and always terminates", () => {
     parsesSafely(
       `ruleset a@1.0.0\nrule r "t"\n  require x${" + x".repeat(20_000)} > 1\n`,
     );
+    parsesSafely(
+      `ruleset a@1.0.0\nrule r "t"\n  require y = ${"if x = 1 then 1 else ".repeat(5000)}0\n`,
+    );
+    for (const [open, close] of [
+      ["if true then ", " else 1"],
+      ["if ", " then true else false"],
+      ["if true then 1 else - ", ""],
+      ["if true then 1 else (", ")"],
+    ])
+      parsesSafely(
+        `ruleset a@1.0.0\nrule r "t"\n  require ${open.repeat(5000)}x${close.repeat(5000)}\n`,
+      );
     parsesSafely(`ruleset a@1.0.0\n${"{".repeat(10_000)}`);
     parsesSafely(
       `ruleset a@1.0.0\nrule r "t"\n  for ${"NP.x, ".repeat(10_000)}NP.y\n`,

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import type { RuleDecl } from "../../dsl/ast.js";
 import { formatDiagnostic } from "../../dsl/diagnostics.js";
 import { parse } from "../../dsl/parser.js";
+import { MAX_EXPR_DEPTH, MAX_IF_NESTING } from "../../dsl/parser-grammar.js";
 
 const HEADER = 'ruleset a@1.0.0\n  source br "B"\n';
 
@@ -269,6 +270,80 @@ describe("one golden case per code", () => {
     expect(diagnostics[0].message).toBe(
       "this condition has more than 256 operators chained or nested in one another; split it up",
     );
+  });
+
+  it("REG126, not REG199, for a too long `else if` chain and for `if`s nested too deeply; an `else if` chain is read in a loop", () => {
+    const arm = (i: number) => `if x = ${100 + i} then ${i}`;
+    const chain = (n: number) =>
+      `${Array.from({ length: n }, (_, i) => arm(i)).join(" else ")} else 0`;
+    const rule = (expr: string) =>
+      `${HEADER}rule r "t"\n  require y < (${expr})\nrule s "u"\n`;
+    const at = (text: string, needle: string) => {
+      const offset = text.indexOf(needle);
+      const before = text.slice(0, offset);
+      return [
+        before.split("\n").length,
+        offset - before.lastIndexOf("\n"),
+      ] as const;
+    };
+
+    // A mapping written as 300 `else if`s: the tree limit at the arm where it is exceeded.
+    const long = rule(chain(300));
+    const tooLong = parse(long, "c.regel");
+    expect(
+      tooLong.diagnostics.map((d) => [
+        d.code,
+        d.span.start.line,
+        d.span.start.column,
+      ]),
+    ).toEqual([["REG126", ...at(long, `${arm(45)} else`)]]); // arm i is 302 - i deep
+    expect(tooLong.diagnostics[0].message).toContain(
+      `more than ${MAX_EXPR_DEPTH} operators chained or nested`,
+    );
+    expect(tooLong.file.declarations.map((d) => d.kind)).toEqual([
+      "Rule",
+      "Rule",
+    ]);
+
+    // One arm fewer than the limit is read whole: the innermost `if` is the last arm.
+    const fits = parse(rule(chain(MAX_EXPR_DEPTH - 3)), "f.regel");
+    expect(fits.diagnostics).toEqual([]);
+    let e = (fits.file.declarations[0] as RuleDecl).require!;
+    if (e.kind === "Binary") e = e.right;
+    let arms = 0;
+    while (e.kind === "If") {
+      arms++;
+      e = e.otherwise;
+    }
+    expect(arms).toBe(MAX_EXPR_DEPTH - 3);
+
+    // `if` in a `then` branch, in a condition, after `else -`: each is a recursion, at most 64.
+    for (const [open, close] of [
+      ["if true then ", " else 1"],
+      ["if ", " then true else false"],
+      ["if true then 1 else - ", ""],
+    ]) {
+      const deep = rule(`${open.repeat(200)}1${close.repeat(200)}`);
+      const { file, diagnostics } = parse(deep, "n.regel");
+      let nth65 = -1;
+      for (let i = 0; i <= MAX_IF_NESTING; i++)
+        nth65 = deep.indexOf("if ", nth65 + 1);
+      expect(
+        diagnostics.map((d) => [d.code, d.span.start.offset, d.message]),
+      ).toEqual([
+        [
+          "REG126",
+          nth65,
+          `\`if\` is nested more than ${MAX_IF_NESTING} deep here; split the condition up`,
+        ],
+      ]);
+      // The declaration is skipped, as for too many parentheses; the next one is read.
+      expect(file.declarations.map((d) => d.kind)).toEqual(["Rule"]);
+    }
+    const nested = rule(
+      `${"if true then ".repeat(MAX_IF_NESTING)}1${" else 1".repeat(MAX_IF_NESTING)}`,
+    );
+    expect(parse(nested, "m.regel").diagnostics).toEqual([]);
   });
 
   it("REG199: an internal failure becomes a diagnostic, not an exception", () => {

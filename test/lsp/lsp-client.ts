@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url";
 import {
   createProtocolConnection,
   DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   ExitNotification,
   InitializedNotification,
@@ -31,6 +32,10 @@ export interface LspSession {
   open(path: string, text?: string): Promise<Diagnostic[]>;
   /** Replace the whole text of an open document; resolves with the diagnostics that follow. */
   change(path: string, text: string): Promise<Diagnostic[]>;
+  /** Close a document (the notification is sent; nothing is waited for). */
+  closeDocument(path: string): Promise<void>;
+  /** The diagnostics last published for `path`, if any. */
+  latest(path: string): Diagnostic[] | undefined;
   /** Shut the server down and wait for it to exit; resolves with its exit code. */
   close(): Promise<number | null>;
 }
@@ -67,7 +72,9 @@ export async function startLsp(folder: string): Promise<LspSession> {
     new StreamMessageWriter(child.stdin!),
   );
   const waiting = new Map<string, ((d: Diagnostic[]) => void)[]>();
+  const published = new Map<string, Diagnostic[]>();
   connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    published.set(p.uri, p.diagnostics);
     const list = waiting.get(p.uri);
     const next = list?.shift();
     if (next !== undefined) next(p.diagnostics);
@@ -122,6 +129,14 @@ export async function startLsp(folder: string): Promise<LspSession> {
         },
       );
       return got;
+    },
+    async closeDocument(path) {
+      await connection.sendNotification(DidCloseTextDocumentNotification.type, {
+        textDocument: { uri: uri(path) },
+      });
+    },
+    latest(path) {
+      return published.get(uri(path));
     },
     async close() {
       await connection.sendRequest(ShutdownRequest.type);

@@ -3,7 +3,8 @@
  * protocol client speaks LSP to it over its standard streams, as an editor does, on the shipped
  * rulesets (ikb.glo 1.3.0 extends 1.2.0, so names cross files).
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -11,7 +12,9 @@ import {
   CompletionRequest,
   DefinitionRequest,
   DocumentFormattingRequest,
+  DidChangeWatchedFilesNotification,
   DocumentSymbolRequest,
+  FileChangeType,
   HoverRequest,
   PrepareRenameRequest,
   ReferencesRequest,
@@ -397,5 +400,124 @@ describe("regel lsp", () => {
         newName: "dmc0099",
       }),
     ).rejects.toThrow(/rule `dmc0000` is replaced in ikb\.glo@1\.3\.0/);
+  });
+});
+
+/** A ruleset with a field `name` named in the condition and in an example. */
+const SMALL = `ruleset t.x@1.0.0 "T"
+  source s "S"
+
+entity P "Person"
+  file "p.csv"
+  key id
+  field id: text(10) required "Id"
+  field name: text(20) "Name"
+
+rule abc0001 "Naam ontbreekt"
+  meaning "name missing"
+  assumption "a person has a name"
+  severity blocking
+  class own
+  implements s art 1
+  for P
+  require name is present
+  example fail P { id: "1" }
+  example pass P { id: "1", name: "x" }
+`;
+
+describe("regel lsp: the open text against the files on disk", () => {
+  let folder: string;
+  let ws: LspSession;
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 1_000));
+  const lines = (path: string, locations: Location[] | null) =>
+    (locations ?? []).map(
+      (l) => `${l.uri === uri(path) ? "" : l.uri}${l.range.start.line + 1}`,
+    );
+
+  beforeAll(async () => {
+    ensureBuilt();
+    folder = mkdtempSync(join(tmpdir(), "regel-lsp-disk-"));
+    writeFileSync(join(folder, "a.regel"), SMALL);
+    writeFileSync(join(folder, "t.regel"), SMALL.replace("t.x@", "t.y@"));
+    ws = await startLsp(folder);
+  }, 240_000);
+
+  afterAll(async () => {
+    expect(await ws?.close()).toBe(0);
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it("close and reopen without a pause: the reopened text wins over the disk text the close reads", async () => {
+    const path = join(folder, "t.regel");
+    const disk = readFileSync(path, "utf8");
+    expect(await ws.open(path)).toEqual([]);
+    const edited = disk.replace(
+      "require name is present",
+      'require "ab" = nme',
+    );
+    const reopened = ws.closeDocument(path).then(() => ws.open(path, edited));
+    await reopened;
+    await settle();
+    expect(
+      ws.latest(path)!.map((d) => String(d.message).split("\n")[0]),
+    ).toContain("unknown field `nme` on entity `P`");
+    const refs = await ws.connection.sendRequest(ReferencesRequest.type, {
+      textDocument: { uri: uri(path) },
+      position: positionOf(edited, "field name", 6),
+      context: { includeDeclaration: true },
+    });
+    // Not line 17: in the open text that is `"ab" = nme`.
+    expect(lines(path, refs)).toEqual(["8", "19"]);
+  });
+
+  it("an open unsaved file that declares the version a file on disk declares: REG210 as `regel check` gives it, and references and rename read the open text", async () => {
+    const path = join(folder, "b.regel");
+    const diagnostics = await ws.open(path, SMALL);
+    expect(
+      diagnostics.map((d) => [d.code, String(d.message).split("\n")[0]]),
+    ).toEqual([
+      [
+        "REG210",
+        "ruleset t.x@1.0.0 is declared in two files; give this version a new number",
+      ],
+    ]);
+    const name = {
+      textDocument: { uri: uri(path) },
+      position: positionOf(SMALL, "field name", 6),
+    };
+    const refs = await ws.connection.sendRequest(ReferencesRequest.type, {
+      ...name,
+      context: { includeDeclaration: true },
+    });
+    expect(lines(path, refs)).toEqual(["8", "17", "19"]);
+    const edit = await ws.connection.sendRequest(RenameRequest.type, {
+      ...name,
+      newName: "naam",
+    });
+    expect(Object.keys(edit!.changes!)).toEqual([uri(path)]);
+    expect(
+      edit!
+        .changes![uri(path)].map((e) => e.range.start.line + 1)
+        .sort((a, b) => a - b),
+    ).toEqual([8, 17, 19]);
+  });
+
+  it("the file an open file extends is deleted: the open file is checked again (REG211)", async () => {
+    const parent = join(folder, "parent.regel");
+    const child = join(folder, "child.regel");
+    writeFileSync(parent, SMALL.replace("t.x@", "t.p@"));
+    writeFileSync(child, 'ruleset t.c@1.0.0 "C"\n  extends t.p@1.0.0\n');
+    const changed = (path: string, type: FileChangeType) =>
+      ws.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+        changes: [{ uri: uri(path), type }],
+      });
+    await changed(parent, FileChangeType.Created);
+    await changed(child, FileChangeType.Created);
+    await settle();
+    expect(await ws.open(child)).toEqual([]);
+    rmSync(parent);
+    await changed(parent, FileChangeType.Deleted);
+    await settle();
+    expect(ws.latest(child)!.map((d) => d.code)).toEqual(["REG211"]);
   });
 });
