@@ -172,6 +172,44 @@ describe("regel validate --junit", () => {
     );
   });
 
+  it("reports a rule that was not evaluated (no previous delivery) as skipped, not passed", () => {
+    const dir = mkdtempSync(join(tmpdir(), "regel-junit-"));
+    const file = join(dir, "junit.xml");
+    const run = runCli([
+      "validate",
+      DELIVERY,
+      "--rrd",
+      "2024-03-31",
+      "--no-progress",
+      "--json",
+      "--junit",
+      file,
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as Report;
+    const notEvaluated = [...report.rules, ...report.secondaryRules].filter(
+      (r) => r.notEvaluated !== undefined,
+    );
+    expect(notEvaluated.length).toBeGreaterThan(0);
+    const xml = readFileSync(file, "utf8");
+    const skippedCases = [
+      ...xml.matchAll(
+        /<testcase classname="[^"]*" name="(\S+) [^"]*">\n\s*<skipped message="([^"]*)"\/>/g,
+      ),
+    ].map((m) => [m[1], m[2]]);
+    expect(skippedCases).toEqual(
+      notEvaluated.map((r) => [
+        r.code,
+        `not evaluated: ${r.notEvaluated?.reason}`,
+      ]),
+    );
+    expect(xml).toMatch(
+      new RegExp(
+        `<testsuite name="[^"]*" tests="\\d+" failures="\\d+" errors="0" skipped="${notEvaluated.length}"`,
+      ),
+    );
+  });
+
   it("shows invisible controls from a delivery as \\uXXXX, as every other output does", () => {
     expect(xmlText("R\u202eLO C\u009b31m D\u007f L\u2028 N\u0000 <b>")).toBe(
       "R\\u202eLO C\\u009b31m D\\u007f L\\u2028 N\\u0000 &lt;b&gt;",
