@@ -390,6 +390,12 @@ function measure(
         };
       const day = amsterdamDate(a.deliveredAt);
       const n = workdaysBetween(calendar, round.rrd, day);
+      // record refuses it; a history written otherwise must not turn it into a delay that is met
+      if (day < round.rrd)
+        return {
+          value: undefined,
+          evidence: `accepted delivery ${a.deliveryId} is recorded as delivered on ${day} (${a.deliveredAt}), before its RRD ${round.rrd}: no delay can be counted; record it again with its real --delivered-at`,
+        };
       return {
         value: n,
         text: `${n} workdays`,

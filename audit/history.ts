@@ -495,7 +495,9 @@ export function dateTimeOptionProblem(
 }
 
 /**
- * The run to record for a validation report: its counts, and the findings per rule. `errors` (shown
+ * The run to record for a validation report: its counts, and the findings per rule. Throws
+ * {@link HistoryError} for an empty bank or delivery id, a delivered-at that is no ISO date-time
+ * with offset or is a day before the report's RRD. `errors` (shown
  * by `regel history`) is all findings of all rules plus all input problems; the groeipad's error
  * reduction does not use it, but the findings per rule of an accepted delivery (its signalling
  * validation errors: see audit/assess.ts and the `error_reduction` metric of ikb.groeipad).
@@ -510,6 +512,12 @@ export function runFromReport(
     throw new HistoryError("--delivery-id must not be empty");
   const deliveredAt = dateTimeOptionProblem("--delivered-at", meta.deliveredAt);
   if (deliveredAt !== undefined) throw new HistoryError(deliveredAt);
+  // The day as written (the bank's offset): a delivery about a reference date cannot precede it,
+  // and assess would count the delay as negative working days.
+  if (meta.deliveredAt.slice(0, 10) < report.rrd)
+    throw new HistoryError(
+      `--delivered-at ${meta.deliveredAt} is before the report's RRD ${report.rrd}: a delivery cannot be made before the reference date it reports on`,
+    );
   // A Map: rule codes are names from a ruleset, and `constructor` or `__proto__` is one too.
   const counts = new Map<string, number>();
   for (const r of [...report.rules, ...report.secondaryRules])

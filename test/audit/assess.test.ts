@@ -158,6 +158,22 @@ describe("assess", () => {
     ).toBe("not met");
   });
 
+  it("an accepted delivery recorded before its RRD gives no evidence, never a negative delay that is met", () => {
+    const a = assess({
+      bank: "BANK1",
+      year: 2022,
+      runs: history({
+        accepted2022: { deliveredAt: "2020-01-01T10:00:00+02:00" },
+      }),
+      groeipad,
+      handhaving,
+    });
+    const within = requirement(a, "accepted_within");
+    expect(within.verdict).toBe("no evidence");
+    expect(within.measured).toBeNull();
+    expect(within.evidence).toContain("before its RRD 2022-04-22");
+  });
+
   it("orders deliveries by instant, not by the text of their offsets", () => {
     // 23:30 at UTC-5 on the 27th is 04:30 UTC on the 28th: after the 03:00+02:00 delivery (01:00 UTC).
     const runs = [

@@ -150,6 +150,37 @@ describe("runFromReport", () => {
   });
 });
 
+describe("runFromReport: delivered-at against the RRD", () => {
+  it("refuses a delivered-at on a day before the report's RRD; the RRD itself and later are taken", () => {
+    const r = report({
+      rrd: "2024-03-31",
+      status: "accepted",
+      meeting: 1,
+      count: 1,
+      findings: {},
+    });
+    const meta = (deliveredAt: string) => ({
+      bank: "B",
+      deliveryId: "1",
+      deliveredAt,
+    });
+    expect(() => runFromReport(r, meta("2020-01-01T10:00:00+02:00"))).toThrow(
+      new HistoryError(
+        "--delivered-at 2020-01-01T10:00:00+02:00 is before the report's RRD 2024-03-31: a delivery cannot be made before the reference date it reports on",
+      ),
+    );
+    expect(() => runFromReport(r, meta("2024-03-30T23:59:00Z"))).toThrow(
+      HistoryError,
+    );
+    expect(runFromReport(r, meta("2024-03-31T18:00:00+02:00")).rrd).toBe(
+      "2024-03-31",
+    );
+    expect(runFromReport(r, meta("2024-04-02T10:00:00+02:00")).rrd).toBe(
+      "2024-03-31",
+    );
+  });
+});
+
 describe("regel record / regel history", () => {
   const history = join(dir, "h.sqlite");
   const base = { bank: "BANK1", history };
