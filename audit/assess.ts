@@ -723,6 +723,17 @@ export function assess(input: {
           `${input.evidence.source}: ${name} = ${JSON.stringify(value)}: ${problem}`,
         );
     }
+    // Audit reports on a year cannot be delivered before it ends: a negative delay would be met.
+    const { audit_year_end: end, audit_reports_delivered_on: delivered } =
+      input.evidence.values;
+    if (
+      typeof end === "string" &&
+      typeof delivered === "string" &&
+      delivered < end
+    )
+      throw new AssessError(
+        `${input.evidence.source}: audit_reports_delivered_on = ${JSON.stringify(delivered)} is before audit_year_end = ${JSON.stringify(end)}: audit reports on a year cannot be delivered before it ends`,
+      );
   }
   const runs = input.runs.filter((r) => r.bank === bank);
   for (const r of runs) assertRealDates(r);

@@ -575,6 +575,29 @@ describe("assess with evidence from the supervisor's file", () => {
       );
   });
 
+  it("refuses audit reports delivered before the end of the audit year they cover", () => {
+    expect(() =>
+      assess({
+        bank: "BANK1",
+        year: 2023,
+        runs: runs2023(),
+        groeipad,
+        handhaving,
+        evidence: {
+          values: {
+            audit_year_end: "2024-03-31",
+            audit_reports_delivered_on: "2023-01-01",
+          },
+          source: "e.json",
+        },
+      }),
+    ).toThrow(
+      new AssessError(
+        'e.json: audit_reports_delivered_on = "2023-01-01" is before audit_year_end = "2024-03-31": audit reports on a year cannot be delivered before it ends',
+      ),
+    );
+  });
+
   it("from 2024 the five-month deadline is derived from the two audit dates", () => {
     const runs = [
       ...runs2023(),
