@@ -174,6 +174,44 @@ describe("assess", () => {
     expect(within.evidence).toContain("before its RRD 2022-04-22");
   });
 
+  it("counts only IKB-bestand runs: an accepted verwijzingsportaal run (no IKBs) is no delivery evidence", () => {
+    const vp = (p: Partial<RunRecord>) =>
+      run({
+        deliveryId: "vp-1",
+        rrd: "2022-04-22",
+        deliveredAt: "2022-04-25T10:00:00+02:00",
+        accepted: true,
+        ruleset: "vp.bankgegevens@1.0.0",
+        ikbs: null,
+        ikbsMeetingControls: null,
+        percentage: null,
+        ...p,
+      });
+    const a = assess({
+      bank: "BANK1",
+      year: 2022,
+      runs: [...history().filter((r) => r.deliveryId !== "2022-b"), vp({})],
+      groeipad,
+      handhaving,
+    });
+    expect(a.deliveries.map((d) => d.deliveryId)).toEqual(["2022-a"]);
+    expect(requirement(a, "delivery_accepted").verdict).toBe("not met");
+    expect(requirement(a, "accepted_within").verdict).toBe("no evidence");
+    expect(() =>
+      assess({
+        bank: "BANK1",
+        year: 2022,
+        runs: [vp({})],
+        groeipad,
+        handhaving,
+      }),
+    ).toThrow(
+      new AssessError(
+        "bank BANK1 has no recorded deliveries of an IKB-bestand with an RRD in 2022; years with deliveries: (none); runs of rulesets without IKBs (vp.bankgegevens@1.0.0) are no groeipad evidence",
+      ),
+    );
+  });
+
   it("orders deliveries by instant, not by the text of their offsets", () => {
     // 23:30 at UTC-5 on the 27th is 04:30 UTC on the 28th: after the 03:00+02:00 delivery (01:00 UTC).
     const runs = [
@@ -389,7 +427,7 @@ describe("assess", () => {
         handhaving,
       }),
     ).toThrow(
-      /BANK1 has no recorded deliveries with an RRD in 2023; years with deliveries: 2021, 2022/,
+      /BANK1 has no recorded deliveries of an IKB-bestand with an RRD in 2023; years with deliveries: 2021, 2022/,
     );
   });
 });
