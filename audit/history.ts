@@ -497,7 +497,7 @@ export function dateTimeOptionProblem(
 /**
  * The run to record for a validation report: its counts, and the findings per rule. Throws
  * {@link HistoryError} for an empty bank or delivery id, a delivered-at that is no ISO date-time
- * with offset or is a day before the report's RRD. `errors` (shown
+ * with offset or is a day before the report's RRD, and a report of a partial delivery. `errors` (shown
  * by `regel history`) is all findings of all rules plus all input problems; the groeipad's error
  * reduction does not use it, but the findings per rule of an accepted delivery (its signalling
  * validation errors: see audit/assess.ts and the `error_reduction` metric of ikb.groeipad).
@@ -512,6 +512,11 @@ export function runFromReport(
     throw new HistoryError("--delivery-id must not be empty");
   const deliveredAt = dateTimeOptionProblem("--delivered-at", meta.deliveredAt);
   if (deliveredAt !== undefined) throw new HistoryError(deliveredAt);
+  // One entity from a stream is no delivery of the bank: its other files were not even expected.
+  if (report.partialDelivery !== undefined)
+    throw new HistoryError(
+      `the report is of the ${report.partialDelivery.entities.join(", ")} records only (regel validate -), not of a whole delivery folder: it is no delivery of the bank and is not recorded; validate the delivery folder and record that report`,
+    );
   // The day as written (the bank's offset): a delivery about a reference date cannot precede it,
   // and assess would count the delay as negative working days.
   if (meta.deliveredAt.slice(0, 10) < report.rrd)

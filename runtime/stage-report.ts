@@ -199,6 +199,9 @@ export async function buildReport(s: DeliveryRun): Promise<Report> {
     rows,
     files: s.files.map((f) => f.report),
     filesNotRead: filesNotRead(s),
+    ...(s.opts.entities === undefined
+      ? {}
+      : { partialDelivery: { entities: [...s.opts.entities] } }),
     deliveryProblems: s.deliveryProblems,
     ikbs: hasIkb
       ? {
