@@ -496,9 +496,9 @@ export function dateTimeOptionProblem(
 
 /**
  * The run to record for a validation report: its counts, and the findings per rule. Throws
- * {@link HistoryError} for an empty bank or delivery id, a delivered-at that is no ISO date-time
- * with offset or is a day before the report's RRD, and a report of a partial delivery. `errors` (shown
- * by `regel history`) is all findings of all rules plus all input problems; the groeipad's error
+ * {@link HistoryError} for an empty bank or delivery id or a delivered-at that is no ISO date-time
+ * with offset; whether the report may be recorded at all is {@link assertRecordable}'s. `errors`
+ * (shown by `regel history`) is all findings of all rules plus all input problems; the groeipad's error
  * reduction does not use it, but the findings per rule of an accepted delivery (its signalling
  * validation errors: see audit/assess.ts and the `error_reduction` metric of ikb.groeipad).
  */
@@ -512,17 +512,6 @@ export function runFromReport(
     throw new HistoryError("--delivery-id must not be empty");
   const deliveredAt = dateTimeOptionProblem("--delivered-at", meta.deliveredAt);
   if (deliveredAt !== undefined) throw new HistoryError(deliveredAt);
-  // One entity from a stream is no delivery of the bank: its other files were not even expected.
-  if (report.partialDelivery !== undefined)
-    throw new HistoryError(
-      `the report is of the ${report.partialDelivery.entities.join(", ")} records only (regel validate -), not of a whole delivery folder: it is no delivery of the bank and is not recorded; validate the delivery folder and record that report`,
-    );
-  // The day as written (the bank's offset): a delivery about a reference date cannot precede it,
-  // and assess would count the delay as negative working days.
-  if (meta.deliveredAt.slice(0, 10) < report.rrd)
-    throw new HistoryError(
-      `--delivered-at ${meta.deliveredAt} is before the report's RRD ${report.rrd}: a delivery cannot be made before the reference date it reports on`,
-    );
   // A Map: rule codes are names from a ruleset, and `constructor` or `__proto__` is one too.
   const counts = new Map<string, number>();
   for (const r of [...report.rules, ...report.secondaryRules])
@@ -554,6 +543,26 @@ export function runFromReport(
   };
   assertCountable(run);
   return run;
+}
+
+/**
+ * Refuses (with a {@link HistoryError}) a report that is no evidence of a bank's delivery, before
+ * `regel record` writes it: a report of a partial delivery (`regel validate -`) or a delivered-at
+ * on a day before the RRD. Not part of {@link runFromReport}, which the outliers of
+ * `regel validate --bank` use on any report.
+ */
+export function assertRecordable(report: Report, deliveredAt: string): void {
+  // One entity from a stream is no delivery of the bank: its other files were not even expected.
+  if (report.partialDelivery !== undefined)
+    throw new HistoryError(
+      `the report is of the ${report.partialDelivery.entities.join(", ")} records only (regel validate -), not of a whole delivery folder: it is no delivery of the bank and is not recorded; validate the delivery folder and record that report`,
+    );
+  // The day as written (the bank's offset): a delivery about a reference date cannot precede it,
+  // and assess would count the delay as negative working days.
+  if (deliveredAt.slice(0, 10) < report.rrd)
+    throw new HistoryError(
+      `--delivered-at ${deliveredAt} is before the report's RRD ${report.rrd}: a delivery cannot be made before the reference date it reports on`,
+    );
 }
 
 /**

@@ -15,7 +15,12 @@ import { runAssess } from "../../cli/commands/assess.js";
 import { runHistory } from "../../cli/commands/history.js";
 import { attachToValidate, runRecord } from "../../cli/commands/record.js";
 import { Command } from "commander";
-import { History, HistoryError, runFromReport } from "../../audit/history.js";
+import {
+  assertRecordable,
+  History,
+  HistoryError,
+  runFromReport,
+} from "../../audit/history.js";
 import type { Report } from "../../runtime/report-types.js";
 import { ensureBuilt } from "../source-folders.js";
 
@@ -56,7 +61,7 @@ function report(p: {
       name: "ikb.glo",
       version: "1.3.0",
       title: null,
-      validFrom: "2023-07-01",
+      validFrom: "2020-01-01",
       validUntil: null,
       sources: [],
     },
@@ -150,7 +155,7 @@ describe("runFromReport", () => {
   });
 });
 
-describe("runFromReport: delivered-at against the RRD", () => {
+describe("assertRecordable: delivered-at against the RRD", () => {
   it("refuses a delivered-at on a day before the report's RRD; the RRD itself and later are taken", () => {
     const r = report({
       rrd: "2024-03-31",
@@ -159,25 +164,16 @@ describe("runFromReport: delivered-at against the RRD", () => {
       count: 1,
       findings: {},
     });
-    const meta = (deliveredAt: string) => ({
-      bank: "B",
-      deliveryId: "1",
-      deliveredAt,
-    });
-    expect(() => runFromReport(r, meta("2020-01-01T10:00:00+02:00"))).toThrow(
+    expect(() => assertRecordable(r, "2020-01-01T10:00:00+02:00")).toThrow(
       new HistoryError(
         "--delivered-at 2020-01-01T10:00:00+02:00 is before the report's RRD 2024-03-31: a delivery cannot be made before the reference date it reports on",
       ),
     );
-    expect(() => runFromReport(r, meta("2024-03-30T23:59:00Z"))).toThrow(
+    expect(() => assertRecordable(r, "2024-03-30T23:59:00Z")).toThrow(
       HistoryError,
     );
-    expect(runFromReport(r, meta("2024-03-31T18:00:00+02:00")).rrd).toBe(
-      "2024-03-31",
-    );
-    expect(runFromReport(r, meta("2024-04-02T10:00:00+02:00")).rrd).toBe(
-      "2024-03-31",
-    );
+    expect(assertRecordable(r, "2024-03-31T18:00:00+02:00")).toBeUndefined();
+    expect(assertRecordable(r, "2024-04-02T10:00:00+02:00")).toBeUndefined();
   });
 });
 
