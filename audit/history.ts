@@ -18,6 +18,7 @@
  */
 import { createRequire } from "node:module";
 import type { Report } from "../runtime/report-types.js";
+import { inForce } from "../runtime/select-version.js";
 import { HistoryLockError, withLock } from "./history-lock.js";
 
 /** What `regel history` and `regel assess` need of one recorded run. */
@@ -547,8 +548,9 @@ export function runFromReport(
 
 /**
  * Refuses (with a {@link HistoryError}) a report that is no evidence of a bank's delivery, before
- * `regel record` writes it: a report of a partial delivery (`regel validate -`) or a delivered-at
- * on a day before the RRD. Not part of {@link runFromReport}, which the outliers of
+ * `regel record` writes it: a report of a partial delivery (`regel validate -`), one whose ruleset
+ * was not in force on its RRD (checked from its validity, so also in reports without
+ * `rulesetInForce`) or a delivered-at on a day before the RRD. Not part of {@link runFromReport}, which the outliers of
  * `regel validate --bank` use on any report.
  */
 export function assertRecordable(report: Report, deliveredAt: string): void {
@@ -556,6 +558,17 @@ export function assertRecordable(report: Report, deliveredAt: string): void {
   if (report.partialDelivery !== undefined)
     throw new HistoryError(
       `the report is of the ${report.partialDelivery.entities.join(", ")} records only (regel validate -), not of a whole delivery folder: it is no delivery of the bank and is not recorded; validate the delivery folder and record that report`,
+    );
+  // A ruleset that did not apply on the RRD gives no verdict on the delivery: not evidence.
+  if (
+    !inForce(
+      report.rrd,
+      report.ruleset.validFrom ?? undefined,
+      report.ruleset.validUntil ?? undefined,
+    )
+  )
+    throw new HistoryError(
+      `the report's ruleset ${report.ruleset.id} was not in force on its RRD ${report.rrd} (valid ${report.ruleset.validFrom ?? "…"} – ${report.ruleset.validUntil ?? "…"}): its status is no verdict on the delivery and is not recorded; validate with the version in force (leave out --ruleset or pin that version)`,
     );
   // The day as written (the bank's offset): a delivery about a reference date cannot precede it,
   // and assess would count the delay as negative working days.

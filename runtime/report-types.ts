@@ -300,6 +300,12 @@ export interface Report {
   };
   /** Reporting reference date, YYYY-MM-DD. */
   rrd: string;
+  /**
+   * `false` when the ruleset version was not in force on the RRD (pinned with `--ruleset`): its
+   * status is that of a ruleset that does not apply, and `regel record` refuses the report.
+   * Absent when it was in force. Since 1.4.0.
+   */
+  rulesetInForce?: false;
   personalDataShown: boolean;
   status: "accepted" | "rejected";
   blockingErrors: BlockingError[];
