@@ -546,14 +546,53 @@ export function runFromReport(
   return run;
 }
 
+/** pct of runtime/stage-report.ts: a share in percent with 2 decimals, 0 of nothing. */
+function percentOf(part: number, whole: number): number {
+  return whole === 0 ? 0 : Math.round((part * 10000) / whole) / 100;
+}
+
+/**
+ * What in a report contradicts the rest of it, as regel computes it (cheap and certain checks): the
+ * status against the blocking errors, and the IKB figures against each other and the categories
+ * (an IKB in a category does not meet the automated controls). Undefined when nothing does.
+ */
+function contradiction(report: Report): string | undefined {
+  const blocking = report.blockingErrors.length;
+  if (report.status === "accepted" && blocking > 0)
+    return `status accepted with ${blocking} blocking error code${blocking === 1 ? "" : "s"} (${report.blockingErrors.map((b) => b.code).join(", ")})`;
+  if (report.status === "rejected" && blocking === 0)
+    return "status rejected without a blocking error";
+  const ikbs = report.ikbs;
+  if (ikbs === null) return undefined;
+  if (ikbs.meetingAutomatedControls > ikbs.count)
+    return `ikbs.meetingAutomatedControls ${ikbs.meetingAutomatedControls} is more than ikbs.count ${ikbs.count}`;
+  const expected = percentOf(ikbs.meetingAutomatedControls, ikbs.count);
+  if (ikbs.percentage !== expected)
+    return `ikbs.percentage ${ikbs.percentage} is not ${ikbs.meetingAutomatedControls} of ${ikbs.count} (${expected})`;
+  const notMeeting = ikbs.count - ikbs.meetingAutomatedControls;
+  const widest = report.categories.reduce(
+    (a, c) => (c.count > a.count ? c : a),
+    { name: "", count: 0 },
+  );
+  if (widest.count > notMeeting)
+    return `category ${widest.name} holds ${widest.count} IKBs, but only ${notMeeting} do not meet the automated controls`;
+  return undefined;
+}
+
 /**
  * Refuses (with a {@link HistoryError}) a report that is no evidence of a bank's delivery, before
- * `regel record` writes it: a report of a partial delivery (`regel validate -`), one whose ruleset
+ * `regel record` writes it: a report that contradicts itself (damaged or edited: its status
+ * against its blocking errors, its IKB figures), a report of a partial delivery (`regel validate -`), one whose ruleset
  * was not in force on its RRD (checked from its validity, so also in reports without
  * `rulesetInForce`) or a delivered-at on a day before the RRD. Not part of {@link runFromReport}, which the outliers of
  * `regel validate --bank` use on any report.
  */
 export function assertRecordable(report: Report, deliveredAt: string): void {
+  const edited = contradiction(report);
+  if (edited !== undefined)
+    throw new HistoryError(
+      `the report contradicts itself: ${edited}; regel never writes such a report: it was damaged or edited, and is not recorded (regel verify reproduces a report from its delivery)`,
+    );
   // One entity from a stream is no delivery of the bank: its other files were not even expected.
   if (report.partialDelivery !== undefined)
     throw new HistoryError(
