@@ -390,6 +390,12 @@ function measure(
         };
       const day = amsterdamDate(a.deliveredAt);
       const n = workdaysBetween(calendar, round.rrd, day);
+      // record refuses it; a history written otherwise must not turn it into a delay that is met
+      if (day < round.rrd)
+        return {
+          value: undefined,
+          evidence: `accepted delivery ${a.deliveryId} is recorded as delivered on ${day} (${a.deliveredAt}), before its RRD ${round.rrd}: no delay can be counted; record it again with its real --delivered-at`,
+        };
       return {
         value: n,
         text: `${n} workdays`,
@@ -645,6 +651,14 @@ function passNorm(norms: NormDecl[], year: number, aim = false): number | null {
 }
 
 /**
+ * Whether a run is of an IKB-bestand: its ruleset groups IKBs (the report had IKB counts). Only
+ * such runs are evidence for the groeipad norms.
+ */
+function isIkbRun(r: RunRecord): boolean {
+  return r.ikbs !== null;
+}
+
+/**
  * Refuses a recorded run whose RRD or delivered-at is no real date (a history written by hand or
  * by a regel before `regel record` checked them): the working days are counted from them.
  */
@@ -666,7 +680,8 @@ function assertRealDates(r: RunRecord): void {
 /**
  * Assess `bank` for `year`. `runs` are all recorded runs (of any bank); throws
  * {@link AssessError} for an unknown bank, a year without norms or without deliveries, or a run of
- * the bank whose RRD or delivered-at is no real date.
+ * the bank whose RRD or delivered-at is no real date. Only runs of an IKB-bestand (a ruleset that
+ * groups IKBs) count as deliveries.
  */
 export function assess(input: {
   bank: string;
@@ -717,9 +732,26 @@ export function assess(input: {
           `${input.evidence.source}: ${name} = ${JSON.stringify(value)}: ${problem}`,
         );
     }
+    // Audit reports on a year cannot be delivered before it ends: a negative delay would be met.
+    const { audit_year_end: end, audit_reports_delivered_on: delivered } =
+      input.evidence.values;
+    if (
+      typeof end === "string" &&
+      typeof delivered === "string" &&
+      delivered < end
+    )
+      throw new AssessError(
+        `${input.evidence.source}: audit_reports_delivered_on = ${JSON.stringify(delivered)} is before audit_year_end = ${JSON.stringify(end)}: audit reports on a year cannot be delivered before it ends`,
+      );
   }
-  const runs = input.runs.filter((r) => r.bank === bank);
-  for (const r of runs) assertRealDates(r);
+  const runsOfBank = input.runs.filter((r) => r.bank === bank);
+  for (const r of runsOfBank) assertRealDates(r);
+  // The groeipad norms are about the IKB-bestand: a run of a ruleset that groups no IKBs (the
+  // verwijzingsportaal's vp.bankgegevens) stays in the history but is no evidence of a delivery.
+  const runs = runsOfBank.filter(isIkbRun);
+  const notIkb = [
+    ...new Set(runsOfBank.filter((r) => !isIkbRun(r)).map((r) => r.ruleset)),
+  ].sort();
   const normsOfYear = groeipad.norms
     .map((n) => ({
       n,
@@ -737,7 +769,7 @@ export function assess(input: {
   const rrd = latestRrd(runs, year);
   if (rrd === undefined) {
     throw new AssessError(
-      `bank ${bank} has no recorded deliveries with an RRD in ${year}; years with deliveries: ${runYears.join(", ")}`,
+      `bank ${bank} has no recorded deliveries of an IKB-bestand with an RRD in ${year}; years with deliveries: ${runYears.join(", ") || "(none)"}${notIkb.length > 0 ? `; runs of rulesets without IKBs (${notIkb.join(", ")}) are no groeipad evidence` : ""}`,
     );
   }
   const round = roundOf(runs, rrd);
@@ -886,7 +918,7 @@ export function assess(input: {
     outliers: outliersOf(
       groeipad,
       round.measuredRun,
-      input.runs,
+      input.runs.filter(isIkbRun),
       input.aggregates,
     ),
     maatwerk: MAATWERK,

@@ -18,6 +18,7 @@
  */
 import { createRequire } from "node:module";
 import type { Report } from "../runtime/report-types.js";
+import { inForce } from "../runtime/select-version.js";
 import { HistoryLockError, withLock } from "./history-lock.js";
 
 /** What `regel history` and `regel assess` need of one recorded run. */
@@ -495,8 +496,10 @@ export function dateTimeOptionProblem(
 }
 
 /**
- * The run to record for a validation report: its counts, and the findings per rule. `errors` (shown
- * by `regel history`) is all findings of all rules plus all input problems; the groeipad's error
+ * The run to record for a validation report: its counts, and the findings per rule. Throws
+ * {@link HistoryError} for an empty bank or delivery id or a delivered-at that is no ISO date-time
+ * with offset; whether the report may be recorded at all is {@link assertRecordable}'s. `errors`
+ * (shown by `regel history`) is all findings of all rules plus all input problems; the groeipad's error
  * reduction does not use it, but the findings per rule of an accepted delivery (its signalling
  * validation errors: see audit/assess.ts and the `error_reduction` metric of ikb.groeipad).
  */
@@ -541,6 +544,77 @@ export function runFromReport(
   };
   assertCountable(run);
   return run;
+}
+
+/** pct of runtime/stage-report.ts: a share in percent with 2 decimals, 0 of nothing. */
+function percentOf(part: number, whole: number): number {
+  return whole === 0 ? 0 : Math.round((part * 10000) / whole) / 100;
+}
+
+/**
+ * What in a report contradicts the rest of it, as regel computes it (cheap and certain checks): the
+ * status against the blocking errors, and the IKB figures against each other and the categories
+ * (an IKB in a category does not meet the automated controls). Undefined when nothing does.
+ */
+function contradiction(report: Report): string | undefined {
+  const blocking = report.blockingErrors.length;
+  if (report.status === "accepted" && blocking > 0)
+    return `status accepted with ${blocking} blocking error code${blocking === 1 ? "" : "s"} (${report.blockingErrors.map((b) => b.code).join(", ")})`;
+  if (report.status === "rejected" && blocking === 0)
+    return "status rejected without a blocking error";
+  const ikbs = report.ikbs;
+  if (ikbs === null) return undefined;
+  if (ikbs.meetingAutomatedControls > ikbs.count)
+    return `ikbs.meetingAutomatedControls ${ikbs.meetingAutomatedControls} is more than ikbs.count ${ikbs.count}`;
+  const expected = percentOf(ikbs.meetingAutomatedControls, ikbs.count);
+  if (ikbs.percentage !== expected)
+    return `ikbs.percentage ${ikbs.percentage} is not ${ikbs.meetingAutomatedControls} of ${ikbs.count} (${expected})`;
+  const notMeeting = ikbs.count - ikbs.meetingAutomatedControls;
+  const widest = report.categories.reduce(
+    (a, c) => (c.count > a.count ? c : a),
+    { name: "", count: 0 },
+  );
+  if (widest.count > notMeeting)
+    return `category ${widest.name} holds ${widest.count} IKBs, but only ${notMeeting} do not meet the automated controls`;
+  return undefined;
+}
+
+/**
+ * Refuses (with a {@link HistoryError}) a report that is no evidence of a bank's delivery, before
+ * `regel record` writes it: a report that contradicts itself (damaged or edited: its status
+ * against its blocking errors, its IKB figures), a report of a partial delivery (`regel validate -`), one whose ruleset
+ * was not in force on its RRD (checked from its validity, so also in reports without
+ * `rulesetInForce`) or a delivered-at on a day before the RRD. Not part of {@link runFromReport}, which the outliers of
+ * `regel validate --bank` use on any report.
+ */
+export function assertRecordable(report: Report, deliveredAt: string): void {
+  const edited = contradiction(report);
+  if (edited !== undefined)
+    throw new HistoryError(
+      `the report contradicts itself: ${edited}; regel never writes such a report: it was damaged or edited, and is not recorded (regel verify reproduces a report from its delivery)`,
+    );
+  // One entity from a stream is no delivery of the bank: its other files were not even expected.
+  if (report.partialDelivery !== undefined)
+    throw new HistoryError(
+      `the report is of the ${report.partialDelivery.entities.join(", ")} records only (regel validate -), not of a whole delivery folder: it is no delivery of the bank and is not recorded; validate the delivery folder and record that report`,
+    );
+  // A ruleset that did not apply on the RRD gives no verdict on the delivery: not evidence.
+  if (
+    !inForce(
+      report.rrd,
+      report.ruleset.validFrom ?? undefined,
+      report.ruleset.validUntil ?? undefined,
+    )
+  )
+    throw new HistoryError(
+      `the report's ruleset ${report.ruleset.id} was not in force on its RRD ${report.rrd} (valid ${report.ruleset.validFrom ?? "…"} – ${report.ruleset.validUntil ?? "…"}): its status is no verdict on the delivery and is not recorded; validate with the version in force (leave out --ruleset or pin that version)`,
+    );
+  // The day as written (the bank's offset): a delivery about a reference date cannot precede it,
+  // and assess would count the delay as negative working days.
+  if (deliveredAt.slice(0, 10) < report.rrd)
+    throw new HistoryError(
+      `--delivered-at ${deliveredAt} is before the report's RRD ${report.rrd}: a delivery cannot be made before the reference date it reports on`,
+    );
 }
 
 /**

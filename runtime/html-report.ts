@@ -34,6 +34,7 @@ import { provenanceHtml } from "./html-provenance.js";
 import { REPORT_SCRIPT } from "./html-report-script.js";
 import { sampleFileName } from "./report-csv.js";
 import { sortNames } from "./report-json.js";
+import { notInForceText } from "./report-text.js";
 import type {
   CategoryReport,
   GroeipadVerdict,
@@ -453,6 +454,7 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
   } · report version ${r.reportVersion} · personal data ${r.personalDataShown ? "shown" : "masked"}${
     r.generatedAt ? ` · generated ${r.generatedAt}` : null
   }</p>
+${r.rulesetInForce === false ? html`<p class="blocking">${notInForceText(r)}</p>` : null}
 ${provenanceHtml(r)}
 ${summarySection(r)}
 ${blockingSection(r)}

@@ -2,7 +2,8 @@
  * A validation report as JUnit XML (`regel validate --junit FILE`), the test-report format CI
  * systems show: one test suite per run (the ruleset version), one test case per rule — a failure
  * when the rule has findings, with the count, the severity and the samples of the report (masked
- * as in the report) — and one test case per input problem code (`input.*`), a failure too.
+ * as in the report), skipped when the rule was not evaluated (`notEvaluated`: it did not pass
+ * either) — and one test case per input problem code (`input.*`), a failure too.
  * Everything from a delivery or a ruleset enters the XML escaped; invisible control characters
  * are shown as `\uXXXX`, as in every other output, and what else XML 1.0 cannot hold (a lone
  * surrogate, U+FFFE, U+FFFF) is replaced by U+FFFD.
@@ -47,6 +48,13 @@ function sampleLine(s: Sample): string {
 function ruleCase(suite: string, r: RuleReport): string {
   const name = `${r.code} ${r.title}`;
   const classname = `${suite}.${r.entities.join(",") || "delivery"}`;
+  if (r.notEvaluated !== undefined)
+    // not a pass: CI must show it as skipped, as the summary shows NOT EVALUATED
+    return [
+      `    <testcase${attrs({ classname, name })}>`,
+      `      <skipped${attrs({ message: `not evaluated: ${r.notEvaluated.reason}` })}/>`,
+      "    </testcase>",
+    ].join("\n");
   if (r.count === 0) return `    <testcase${attrs({ classname, name })}/>`;
   const body = [
     `${r.count} finding${r.count === 1 ? "" : "s"} in ${r.records} record${r.records === 1 ? "" : "s"} (${r.percentage} %), severity ${r.severity}`,
@@ -88,8 +96,10 @@ export function reportToJunit(report: Report): string {
     );
   }
   const failures =
-    rules.filter((r) => r.count > 0).length + report.inputProblems.length;
-  const counts = { tests: cases.length, failures, errors: 0, skipped: 0 };
+    rules.filter((r) => r.notEvaluated === undefined && r.count > 0).length +
+    report.inputProblems.length;
+  const skipped = rules.filter((r) => r.notEvaluated !== undefined).length;
+  const counts = { tests: cases.length, failures, errors: 0, skipped };
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites${attrs({ name: "regel validate", ...counts })}>`,

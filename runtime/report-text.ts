@@ -7,11 +7,20 @@ import { oneLine } from "./escape.js";
 import { plausibilityLines } from "./report-plausibility.js";
 import type { Report } from "./report-types.js";
 
+/**
+ * The warning that the report's ruleset was not in force on its RRD (`rulesetInForce: false`): the
+ * status is then that of a ruleset that does not apply to the delivery.
+ */
+export function notInForceText(r: Report): string {
+  return `warning: ${r.ruleset.id} is not in force on the RRD ${r.rrd} (valid ${r.ruleset.validFrom ?? "…"} – ${r.ruleset.validUntil ?? "…"}): the status is that of a ruleset that does not apply, and regel record refuses this report`;
+}
+
 /** A short plain-text summary (a few dozen lines at most). */
 export function summaryText(r: Report, maxRules = 15): string {
   const lines: string[] = [];
   lines.push(`regel validate — ${r.ruleset.id} — RRD ${r.rrd}`);
   lines.push(`status: ${r.status.toUpperCase()}`);
+  if (r.rulesetInForce === false) lines.push(notInForceText(r));
   lines.push(
     `rows: ${r.rows.read} read = ${r.rows.validated} validated + ${r.rows.rejected} rejected`,
   );

@@ -300,6 +300,12 @@ export interface Report {
   };
   /** Reporting reference date, YYYY-MM-DD. */
   rrd: string;
+  /**
+   * `false` when the ruleset version was not in force on the RRD (pinned with `--ruleset`): its
+   * status is that of a ruleset that does not apply, and `regel record` refuses the report.
+   * Absent when it was in force. Since 1.4.0.
+   */
+  rulesetInForce?: false;
   personalDataShown: boolean;
   status: "accepted" | "rejected";
   blockingErrors: BlockingError[];
@@ -307,6 +313,12 @@ export interface Report {
   files: FileReport[];
   /** Every entry of the delivery folder that the ruleset does not read (since 1.1.0). */
   filesNotRead?: FileNotRead[];
+  /**
+   * Present when only the files of these entities were validated (`regel validate -`, the API's
+   * `entities` option): the report is not of a whole delivery, and `regel record` refuses it.
+   * Since 1.4.0.
+   */
+  partialDelivery?: { entities: string[] };
   /** Problems of the delivery as a whole (since 1.1.0). */
   deliveryProblems?: DeliveryProblem[];
   ikbs: {

@@ -11,6 +11,7 @@
 import { join } from "node:path";
 import { NOT_EVALUATED_REASON, previousRules } from "./previous-rules.js";
 import { reportProvenance } from "./provenance.js";
+import { inForce } from "./select-version.js";
 import { toolVersion } from "./tool-version.js";
 import {
   REPORT_VERSION,
@@ -193,12 +194,18 @@ export async function buildReport(s: DeliveryRun): Promise<Report> {
       })),
     },
     rrd: s.opts.rrd,
+    ...(inForce(s.opts.rrd, m.validFrom, m.validUntil)
+      ? {}
+      : { rulesetInForce: false as const }),
     personalDataShown: !!s.opts.showPersonalData,
     status: blockingErrors.length > 0 ? "rejected" : "accepted",
     blockingErrors,
     rows,
     files: s.files.map((f) => f.report),
     filesNotRead: filesNotRead(s),
+    ...(s.opts.entities === undefined
+      ? {}
+      : { partialDelivery: { entities: [...s.opts.entities] } }),
     deliveryProblems: s.deliveryProblems,
     ikbs: hasIkb
       ? {

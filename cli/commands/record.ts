@@ -16,6 +16,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import {
+  assertRecordable,
   DEFAULT_HISTORY,
   History,
   HistoryError,
@@ -99,7 +100,9 @@ export function readReport(path: string): Report {
 export function runRecord(reportPath: string, options: Options): CommandOutput {
   let history: History | undefined;
   try {
-    const run = runFromReport(readReport(reportPath), options);
+    const report = readReport(reportPath);
+    const run = runFromReport(report, options);
+    assertRecordable(report, options.deliveredAt);
     history = History.open(options.history, { create: true });
     const id = history.record(run);
     if (options.json === true)

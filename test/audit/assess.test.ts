@@ -160,6 +160,60 @@ describe("assess", () => {
     ).toBe("not met");
   });
 
+  it("an accepted delivery recorded before its RRD gives no evidence, never a negative delay that is met", () => {
+    const a = assess({
+      bank: "BANK1",
+      year: 2022,
+      runs: history({
+        accepted2022: { deliveredAt: "2020-01-01T10:00:00+02:00" },
+      }),
+      groeipad,
+      handhaving,
+    });
+    const within = requirement(a, "accepted_within");
+    expect(within.verdict).toBe("no evidence");
+    expect(within.measured).toBeNull();
+    expect(within.evidence).toContain("before its RRD 2022-04-22");
+  });
+
+  it("counts only IKB-bestand runs: an accepted verwijzingsportaal run (no IKBs) is no delivery evidence", () => {
+    const vp = (p: Partial<RunRecord>) =>
+      run({
+        deliveryId: "vp-1",
+        rrd: "2022-04-22",
+        deliveredAt: "2022-04-25T10:00:00+02:00",
+        accepted: true,
+        ruleset: "vp.bankgegevens@1.0.0",
+        ikbs: null,
+        ikbsMeetingControls: null,
+        percentage: null,
+        ...p,
+      });
+    const a = assess({
+      bank: "BANK1",
+      year: 2022,
+      runs: [...history().filter((r) => r.deliveryId !== "2022-b"), vp({})],
+      groeipad,
+      handhaving,
+    });
+    expect(a.deliveries.map((d) => d.deliveryId)).toEqual(["2022-a"]);
+    expect(requirement(a, "delivery_accepted").verdict).toBe("not met");
+    expect(requirement(a, "accepted_within").verdict).toBe("no evidence");
+    expect(() =>
+      assess({
+        bank: "BANK1",
+        year: 2022,
+        runs: [vp({})],
+        groeipad,
+        handhaving,
+      }),
+    ).toThrow(
+      new AssessError(
+        "bank BANK1 has no recorded deliveries of an IKB-bestand with an RRD in 2022; years with deliveries: (none); runs of rulesets without IKBs (vp.bankgegevens@1.0.0) are no groeipad evidence",
+      ),
+    );
+  });
+
   it("orders deliveries by instant, not by the text of their offsets", () => {
     // 23:30 at UTC-5 on the 27th is 04:30 UTC on the 28th: after the 03:00+02:00 delivery (01:00 UTC).
     const runs = [
@@ -400,7 +454,7 @@ describe("assess", () => {
         handhaving,
       }),
     ).toThrow(
-      /BANK1 has no recorded deliveries with an RRD in 2023; years with deliveries: 2021, 2022/,
+      /BANK1 has no recorded deliveries of an IKB-bestand with an RRD in 2023; years with deliveries: 2021, 2022/,
     );
   });
 });
@@ -584,6 +638,29 @@ describe("assess with evidence from the supervisor's file", () => {
           `e.json: audit_reports_delivered_on = ${JSON.stringify(value)}: ${problem}`,
         ),
       );
+  });
+
+  it("refuses audit reports delivered before the end of the audit year they cover", () => {
+    expect(() =>
+      assess({
+        bank: "BANK1",
+        year: 2023,
+        runs: runs2023(),
+        groeipad,
+        handhaving,
+        evidence: {
+          values: {
+            audit_year_end: "2024-03-31",
+            audit_reports_delivered_on: "2023-01-01",
+          },
+          source: "e.json",
+        },
+      }),
+    ).toThrow(
+      new AssessError(
+        'e.json: audit_reports_delivered_on = "2023-01-01" is before audit_year_end = "2024-03-31": audit reports on a year cannot be delivered before it ends',
+      ),
+    );
   });
 
   it("from 2024 the five-month deadline is derived from the two audit dates", () => {

@@ -15,7 +15,12 @@ import { runAssess } from "../../cli/commands/assess.js";
 import { runHistory } from "../../cli/commands/history.js";
 import { attachToValidate, runRecord } from "../../cli/commands/record.js";
 import { Command } from "commander";
-import { History, HistoryError, runFromReport } from "../../audit/history.js";
+import {
+  assertRecordable,
+  History,
+  HistoryError,
+  runFromReport,
+} from "../../audit/history.js";
 import type { Report } from "../../runtime/report-types.js";
 import { ensureBuilt } from "../source-folders.js";
 
@@ -56,7 +61,7 @@ function report(p: {
       name: "ikb.glo",
       version: "1.3.0",
       title: null,
-      validFrom: "2023-07-01",
+      validFrom: "2020-01-01",
       validUntil: null,
       sources: [],
     },
@@ -147,6 +152,95 @@ describe("runFromReport", () => {
         bad,
       ).toThrow(HistoryError);
     }
+  });
+});
+
+describe("assertRecordable: delivered-at against the RRD", () => {
+  it("refuses a delivered-at on a day before the report's RRD; the RRD itself and later are taken", () => {
+    const r = report({
+      rrd: "2024-03-31",
+      status: "accepted",
+      meeting: 1,
+      count: 1,
+      findings: {},
+    });
+    expect(() => assertRecordable(r, "2020-01-01T10:00:00+02:00")).toThrow(
+      new HistoryError(
+        "--delivered-at 2020-01-01T10:00:00+02:00 is before the report's RRD 2024-03-31: a delivery cannot be made before the reference date it reports on",
+      ),
+    );
+    expect(() => assertRecordable(r, "2024-03-30T23:59:00Z")).toThrow(
+      HistoryError,
+    );
+    expect(assertRecordable(r, "2024-03-31T18:00:00+02:00")).toBeUndefined();
+    expect(assertRecordable(r, "2024-04-02T10:00:00+02:00")).toBeUndefined();
+  });
+});
+
+describe("regel record refuses a report that contradicts itself (damaged or edited)", () => {
+  const record = (name: string, r: Report) =>
+    runRecord(writeReport(name, r), {
+      bank: "E",
+      deliveryId: "1",
+      deliveredAt: "2023-04-24T10:00:00+02:00",
+      history: join(dir, "edited.sqlite"),
+    });
+  const rejected = () =>
+    report({
+      rrd: "2023-04-21",
+      status: "rejected",
+      meeting: 90,
+      count: 100,
+      findings: {},
+    });
+
+  it("status accepted with a blocking error, or rejected without one", () => {
+    const out = record("edited-status.json", {
+      ...rejected(),
+      status: "accepted",
+    });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe(
+      "regel record: the report contradicts itself: status accepted with 1 blocking error code (fil0001); regel never writes such a report: it was damaged or edited, and is not recorded (regel verify reproduces a report from its delivery)\n",
+    );
+    expect(
+      record("edited-rejected.json", {
+        ...rejected(),
+        blockingErrors: [],
+      }).stderr,
+    ).toMatch(/status rejected without a blocking error/);
+    expect(existsSync(join(dir, "edited.sqlite"))).toBe(false);
+  });
+
+  it("IKB figures that do not add up: the percentage, more meeting than counted, a category wider than the IKBs failing", () => {
+    const r = rejected();
+    const ikbs = r.ikbs!;
+    expect(
+      record("edited-pct.json", { ...r, ikbs: { ...ikbs, percentage: 100 } })
+        .stderr,
+    ).toMatch(/ikbs\.percentage 100 is not 90 of 100 \(90\)/);
+    expect(
+      record("edited-meeting.json", {
+        ...r,
+        ikbs: { ...ikbs, meetingAutomatedControls: 101, percentage: 100 },
+      }).stderr,
+    ).toMatch(/meetingAutomatedControls 101 is more than ikbs\.count 100/);
+    const category: Report["categories"][number] = {
+      name: "a",
+      title: "A",
+      payout: null,
+      articles: [],
+      location: { file: "rulesets/ikb.glo/1.3.0.regel", line: 1, column: 1 },
+      results: [],
+      markings: [],
+      count: 11,
+      percentage: 11,
+    };
+    expect(
+      record("edited-category.json", { ...r, categories: [category] }).stderr,
+    ).toMatch(
+      /category a holds 11 IKBs, but only 10 do not meet the automated controls/,
+    );
   });
 });
 

@@ -62,6 +62,38 @@ describe("regel validate - (one entity from standard input)", () => {
     expect(run.stderr).toMatch(/see only the NP records of the stream/);
   });
 
+  it("says its report is of that entity only (partialDelivery), which regel record refuses (exit 2)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "regel-stdin-record-"));
+    const out = join(dir, "r");
+    const run = runCli(
+      ["validate", "-", "--entity", "NP", ...BASE, "--out", out],
+      { input: NP_CSV },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const report = JSON.parse(
+      readFileSync(join(out, "report.json"), "utf8"),
+    ) as Report;
+    expect(report.partialDelivery).toEqual({ entities: ["NP"] });
+    const history = join(dir, "h.sqlite");
+    const record = runCli([
+      "record",
+      join(out, "report.json"),
+      "--bank",
+      "S",
+      "--delivery-id",
+      "1",
+      "--delivered-at",
+      "2024-04-02T10:00:00+02:00",
+      "--history",
+      history,
+    ]);
+    expect(record.status).toBe(2);
+    expect(record.stderr).toMatch(
+      /regel record: the report is of the NP records only \(regel validate -\), not of a whole delivery folder/,
+    );
+    expect(readdirSync(dir)).not.toContain("h.sqlite");
+  });
+
   it("reads NDJSON too, told by the first character or by --input-format, with the same findings", () => {
     const csv = runCli(["validate", "-", "--entity", "NP", ...BASE, "--json"], {
       input: NP_CSV,
@@ -168,6 +200,44 @@ describe("regel validate --junit", () => {
     expect(xml).toMatch(
       new RegExp(
         `<testsuite name="ikb.glo@1.3.0" tests="${cases.length}" failures="${failed.length + report.inputProblems.length}"`,
+      ),
+    );
+  });
+
+  it("reports a rule that was not evaluated (no previous delivery) as skipped, not passed", () => {
+    const dir = mkdtempSync(join(tmpdir(), "regel-junit-"));
+    const file = join(dir, "junit.xml");
+    const run = runCli([
+      "validate",
+      DELIVERY,
+      "--rrd",
+      "2024-03-31",
+      "--no-progress",
+      "--json",
+      "--junit",
+      file,
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as Report;
+    const notEvaluated = [...report.rules, ...report.secondaryRules].filter(
+      (r) => r.notEvaluated !== undefined,
+    );
+    expect(notEvaluated.length).toBeGreaterThan(0);
+    const xml = readFileSync(file, "utf8");
+    const skippedCases = [
+      ...xml.matchAll(
+        /<testcase classname="[^"]*" name="(\S+) [^"]*">\n\s*<skipped message="([^"]*)"\/>/g,
+      ),
+    ].map((m) => [m[1], m[2]]);
+    expect(skippedCases).toEqual(
+      notEvaluated.map((r) => [
+        r.code,
+        `not evaluated: ${r.notEvaluated?.reason}`,
+      ]),
+    );
+    expect(xml).toMatch(
+      new RegExp(
+        `<testsuite name="[^"]*" tests="\\d+" failures="\\d+" errors="0" skipped="${notEvaluated.length}"`,
       ),
     );
   });

@@ -597,4 +597,74 @@ describe("the RRD is never guessed", () => {
       "warning: fake.ikb@1.0.0 is not in force on 2024-01-31 (valid 2020-01-01 – 2023-07-01)",
     );
   });
+
+  it("the report of a pinned version not in force says so (report.json, summary, report.html), and regel record refuses it", () => {
+    const out = join(work, "not-in-force");
+    const run = spawnSync(
+      process.execPath,
+      [
+        MAIN,
+        "validate",
+        join(import.meta.dirname, "fixtures", "delivery-ok"),
+        "--rrd",
+        "2024-01-31",
+        "--ruleset",
+        "fake.ikb@1.0.0",
+        "--compiled",
+        COMPILED,
+        "--no-progress",
+        "--out",
+        out,
+      ],
+      { encoding: "utf8" },
+    );
+    const warning =
+      "warning: fake.ikb@1.0.0 is not in force on the RRD 2024-01-31 (valid 2020-01-01 – 2023-07-01)";
+    expect(run.stdout).toContain(warning);
+    const report = JSON.parse(
+      readFileSync(join(out, "report.json"), "utf8"),
+    ) as Report;
+    expect(report.rulesetInForce).toBe(false);
+    expect(readFileSync(join(out, "report.html"), "utf8")).toContain(warning);
+    const record = spawnSync(
+      process.execPath,
+      [
+        MAIN,
+        "record",
+        join(out, "report.json"),
+        "--bank",
+        "P",
+        "--delivery-id",
+        "1",
+        "--delivered-at",
+        "2024-02-02T10:00:00+01:00",
+        "--history",
+        join(work, "not-in-force.sqlite"),
+      ],
+      { encoding: "utf8" },
+    );
+    expect(record.status).toBe(2);
+    expect(record.stderr).toContain(
+      "regel record: the report's ruleset fake.ikb@1.0.0 was not in force on its RRD 2024-01-31",
+    );
+    // a version in force on its RRD: no such property, as before
+    const inForce = spawnSync(
+      process.execPath,
+      [
+        MAIN,
+        "validate",
+        join(import.meta.dirname, "fixtures", "delivery-ok"),
+        "--rrd",
+        "2022-01-31",
+        "--ruleset",
+        "fake.ikb@1.0.0",
+        "--compiled",
+        COMPILED,
+        "--no-progress",
+        "--json",
+      ],
+      { encoding: "utf8" },
+    );
+    expect(JSON.parse(inForce.stdout)).not.toHaveProperty("rulesetInForce");
+  });
 });
