@@ -76,6 +76,8 @@ export interface NormVerdict {
   requirements: RequirementVerdict[];
   /** The aims of the period (`aim metric op value`): reported, never part of the verdict. */
   aims: AimResult[];
+  /** The assumptions stated on the norm (for all its periods), where the sources do not give it. */
+  assumptions: string[];
 }
 
 /** An aim of a norm period and whether it is reached. */
@@ -829,6 +831,7 @@ export function assess(input: {
         verdict,
         requirements,
         aims,
+        assumptions: n.assumptions.map((x) => x.text),
       };
     }),
   );

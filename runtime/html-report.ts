@@ -284,7 +284,12 @@ ${passRateChart(r.ikbs.percentage, groeipadMarks(g), g === null ? null : g.meets
 ${
   g === null
     ? html`<p class="muted">No groeipad norm is in force for RRD ${r.rrd}.</p>`
-    : html`<p>${g.percentage} % of the IKBs meet the automated controls; the norm for ${g.year} is ${g.norm} % (${g.source}): <b>${g.meetsNorm ? "met" : "not met"}</b>.</p>`
+    : html`<p>${g.percentage} % of the IKBs meet the automated controls; the norm for ${g.year} is ${g.norm} %${g.assumptions === undefined ? null : html` <span class="assumed" title="the ruleset states an assumption on this norm, where the sources are silent">assumed</span>`} (${g.source}): <b>${g.meetsNorm ? "met" : "not met"}</b>.</p>${(
+        g.assumptions ?? []
+      ).map(
+        (a) =>
+          html`<div class="assumption"><b>Assumption of the norm:</b> ${a}</div>`,
+      )}`
 }${
     g?.aim === undefined
       ? null

@@ -218,6 +218,9 @@ export async function buildReport(s: DeliveryRun): Promise<Report> {
             percentage,
             meetsNorm: shareReaches(s.ikbMeeting, ikbTotal, norm.norm),
             source: norm.source,
+            ...(norm.assumptions.length === 0
+              ? {}
+              : { assumptions: norm.assumptions }),
             ...(norm.aim === undefined
               ? {}
               : {

@@ -432,9 +432,22 @@ describe("aims and averages", () => {
       "aim, not a norm [NOT REACHED] automated_controls_pass >= 100 %: 97.50 %",
     );
     expect(text).toContain("MET  groeipad_ikb_bestand");
+    // no source states the norms from 2024: each norm says it rests on the ruleset's assumption
+    expect(n.assumptions).toEqual([
+      expect.stringMatching(/^After 2023 the source states no norm/),
+    ]);
+    expect(text).toMatch(
+      /MET {2}groeipad_ikb_bestand .*\(from 2024-01-01; [^\n]*\) \(assumed\)\n {2}assumption of the norm: After 2023 the source states no norm/,
+    );
+    expect(
+      a.norms.find((x) => x.norm === "groeipad_audits")?.assumptions,
+    ).toHaveLength(1);
     const html = assessmentHtml(a);
     expect(html).toContain(
       "aim, not a norm: <code>automated_controls_pass &gt;= 100 %</code>",
+    );
+    expect(html).toContain(
+      '<p class="assumption"><strong>Assumption of the norm:</strong> After 2023 the source states no norm',
     );
     const full = assess({
       bank: "BANK1",

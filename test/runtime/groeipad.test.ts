@@ -125,12 +125,25 @@ describe("the example delivery's report (GLO 1.3.0, RRD 2024-03-31)", () => {
     expect(g.aim!.source).toMatch(
       /^ikb\.groeipad@1\.0\.0 norm groeipad_ikb_bestand/,
     );
+    // the sources state no norm after 2023: the 95 % is the ruleset's assumption and says so
+    expect(g.assumptions).toEqual([
+      expect.stringMatching(/^After 2023 the source states no norm/),
+    ]);
     const text = summaryText(report);
-    expect(text).toContain("groeipad 2024: norm 95 %");
+    expect(text).toContain("groeipad 2024: norm 95 % (assumed) — ");
+    expect(text).toContain(
+      "  assumption of the norm: After 2023 the source states no norm",
+    );
     expect(text).toContain("aim 100 % (an aim, not a norm)");
     expect(text).not.toContain("norm 100 %");
     const html = renderHtml(report);
     expect(html).toContain("Aim (not a norm): 100 %");
+    expect(html).toMatch(
+      /the norm for 2024 is 95 % <span class="assumed"[^>]*>assumed<\/span>/,
+    );
+    expect(html).toContain(
+      "<b>Assumption of the norm:</b> After 2023 the source states no norm",
+    );
     expect(html).not.toContain("norm for 2024 is 100");
   });
 
@@ -196,7 +209,7 @@ describe("the verdict on the exact share, never on the rounded percentage", () =
       meetsNorm: false,
     });
     expect(summaryText(below)).toContain("18999 (94.99 %)");
-    expect(summaryText(below)).toContain("norm 95 % — NOT met");
+    expect(summaryText(below)).toContain("norm 95 % (assumed) — NOT met");
 
     const one = await validateDelivery(blanked(1), loaded, {
       rrd: "2024-03-31",
