@@ -61,8 +61,10 @@ export function assessmentText(a: Assessment): string {
   for (const n of a.norms) {
     L.push(
       "",
-      `${MARK[n.verdict]}  ${n.norm}${n.title ? ` "${n.title}"` : ""} (${n.period}; ${n.articles.join(", ")})`,
+      `${MARK[n.verdict]}  ${n.norm}${n.title ? ` "${n.title}"` : ""} (${n.period}; ${n.articles.join(", ")})${n.assumptions.length > 0 ? " (assumed)" : ""}`,
     );
+    // a norm the sources do not state must not read as cited from them
+    for (const x of n.assumptions) L.push(`  assumption of the norm: ${x}`);
     for (const r of n.requirements) {
       L.push(`  [${MARK[r.verdict]}] ${r.requirement}: ${r.measured ?? "-"}`);
       L.push(`      ${r.evidence}`);
@@ -184,7 +186,7 @@ ${columns}
 <text class="legend" x="${PAD.left}" y="${height - 6}" font-size="${fit(legend, W - PAD.left - 4, 11)}">${legend}</text></svg>`;
 }
 
-const CSS = css`body{font-family:system-ui,sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}.met{color:#2e7d32}.not-met{color:#c62828}.no-evidence,.incomplete{color:#8d6e00}svg.chart{display:block;max-width:100%;height:auto}`;
+const CSS = css`body{font-family:system-ui,sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}.met{color:#2e7d32}.not-met{color:#c62828}.no-evidence,.incomplete{color:#8d6e00}.assumption{padding:.15em .45em;border-left:3px solid #e0a800;background:#fff8e1}svg.chart{display:block;max-width:100%;height:auto}`;
 
 /** The assessment as a self-contained HTML page (its Content-Security-Policy allows only its own style sheet). */
 export function assessmentHtml(a: Assessment): string {
@@ -209,7 +211,10 @@ ${a.norms.map(
   (
     n,
   ) => html`<h3 class="${n.verdict.replace(" ", "-")}">${MARK[n.verdict]}: ${n.title ?? n.norm} (${n.period})</h3>
-<p>Implements ${n.articles.join(", ")}</p>
+<p>Implements ${n.articles.join(", ")}</p>${n.assumptions.map(
+    (x) =>
+      html`<p class="assumption"><strong>Assumption of the norm:</strong> ${x}</p>`,
+  )}
 <table><tr><th>requirement</th><th>measured</th><th>verdict</th><th>evidence</th></tr>
 ${n.requirements.map(
   (r) =>

@@ -43,6 +43,7 @@ import {
 } from "../interpreter/interpret-values.js";
 import { plausibilitySettings } from "../dsl/plausibility-words.js";
 import { dateProblem } from "../runtime/calendar-date.js";
+import { pctDown } from "../runtime/stage-report.js";
 import { isIsoDateTime, type RunRecord } from "./history.js";
 import { evaluateOutliers, toExplain, type OutlierCheck } from "./outliers.js";
 
@@ -75,6 +76,8 @@ export interface NormVerdict {
   requirements: RequirementVerdict[];
   /** The aims of the period (`aim metric op value`): reported, never part of the verdict. */
   aims: AimResult[];
+  /** The assumptions stated on the norm (for all its periods), where the sources do not give it. */
+  assumptions: string[];
 }
 
 /** An aim of a norm period and whether it is reached. */
@@ -409,9 +412,17 @@ function measure(
           value: undefined,
           evidence: `delivery ${r.deliveryId} has no IKB counts (the data model groups no IKBs)`,
         };
+      // judged on the exact share, shown rounded down: the recorded percentage is rounded
+      const exact =
+        r.ikbs && r.ikbsMeetingControls !== null
+          ? {
+              value: (r.ikbsMeetingControls * 100) / r.ikbs,
+              shown: pctDown(r.ikbsMeetingControls, r.ikbs),
+            }
+          : { value: r.percentage, shown: r.percentage };
       return {
-        value: r.percentage,
-        text: pct(r.percentage),
+        value: exact.value,
+        text: pct(exact.shown),
         evidence: `${r.ikbsMeetingControls} of ${r.ikbs} IKBs in ${a ? "accepted" : "the last (not accepted)"} delivery ${r.deliveryId} are in no Bijlage 3 category`,
       };
     }
@@ -852,6 +863,7 @@ export function assess(input: {
         verdict,
         requirements,
         aims,
+        assumptions: n.assumptions.map((x) => x.text),
       };
     }),
   );

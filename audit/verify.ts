@@ -172,6 +172,8 @@ export async function verifyReport(input: VerifyInput): Promise<VerifyResult> {
       previous,
     });
   } catch (e) {
+    // a damaged compiled ruleset read during the run (the groeipad's trace.json): exit 2
+    if (e instanceof RulesetLoadError) throw new VerifyError(e.message);
     if (!(e instanceof StaleRulesetError)) throw e;
     notRun = e.message;
   }

@@ -42,6 +42,11 @@ export interface GroeipadNorm {
   aim: GroeipadAim | undefined;
   /** Where the norm comes from: ruleset, norm, source location and articles. */
   source: string;
+  /**
+   * The assumptions stated on the norm (`assumption "..."` on its declaration, for all its
+   * periods): a norm the sources do not give, such as the groeipad's 95 % from 2024, says so.
+   */
+  assumptions: string[];
   /** `name@version` of the compiled ruleset that states the norm. */
   ruleset: string;
   /** Its folder, and the sha256 of the `trace.json` the norm was read from. */
@@ -113,8 +118,9 @@ export function loadGroeipadNorm(
     const data = parsed as {
       metadata?: { sourceFiles?: SourceFileHash[] };
       norms?: NormTrace[];
+      assumptions?: { on: string; name: string; text: string }[];
     };
-    let norm: { value: number; source: string } | undefined;
+    let norm: { value: number; source: string; name: string } | undefined;
     let aim: GroeipadAim | undefined;
     for (const n of data.norms ?? []) {
       const articles = n.articles
@@ -131,7 +137,7 @@ export function loadGroeipadNorm(
             if (aim === undefined && (q.op === ">=" || q.op === "="))
               aim = { target: value, source };
           } else if (norm === undefined && q.op === ">=")
-            norm = { value, source };
+            norm = { value, source, name: n.name };
         }
       }
     }
@@ -141,6 +147,9 @@ export function loadGroeipadNorm(
       norm: norm.value,
       aim,
       source: norm.source,
+      assumptions: (data.assumptions ?? [])
+        .filter((a) => a.on === "norm" && a.name === norm.name)
+        .map((a) => a.text),
       ruleset: dir,
       dir: join(compiledRoot, dir),
       traceSha256: sha256Hex(text),

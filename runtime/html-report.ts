@@ -54,6 +54,7 @@ th{background:#f4f4f6}td.n{text-align:right;font-variant-numeric:tabular-nums;wh
 .accepted{background:#1a7f37}.rejected{background:#c62828}.blocking{color:#c62828;font-weight:600}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.92em}
 details{margin:.3rem 0}summary{cursor:pointer}.muted{color:#666}
+table.samples th,table.samples td{overflow-wrap:anywhere}
 .assumed{display:inline-block;margin-left:.3rem;padding:0 .35rem;border-radius:.3rem;background:#fff3cd;color:#7a4d00;font-weight:600;font-size:.8em}
 .assumption{margin:.3rem 0;padding:.15rem .45rem;border-left:3px solid #e0a800;background:#fff8e1}
 .art{margin-bottom:.25rem}.art cite{display:block;font-style:normal;color:#555;font-size:.85em}
@@ -285,7 +286,12 @@ ${passRateChart(r.ikbs.percentage, groeipadMarks(g), g === null ? null : g.meets
 ${
   g === null
     ? html`<p class="muted">No groeipad norm is in force for RRD ${r.rrd}.</p>`
-    : html`<p>${g.percentage} % of the IKBs meet the automated controls; the norm for ${g.year} is ${g.norm} % (${g.source}): <b>${g.meetsNorm ? "met" : "not met"}</b>.</p>`
+    : html`<p>${g.percentage} % of the IKBs meet the automated controls; the norm for ${g.year} is ${g.norm} %${g.assumptions === undefined ? null : html` <span class="assumed" title="the ruleset states an assumption on this norm, where the sources are silent">assumed</span>`} (${g.source}): <b>${g.meetsNorm ? "met" : "not met"}</b>.</p>${(
+        g.assumptions ?? []
+      ).map(
+        (a) =>
+          html`<div class="assumption"><b>Assumption of the norm:</b> ${a}</div>`,
+      )}`
 }${
     g?.aim === undefined
       ? null

@@ -112,7 +112,7 @@ export function holdTraceFiles(): void {
  * but parsed again only when its text changed. The value is shared between readers: read it,
  * never change it.
  *
- * @throws the file system's error, or a SyntaxError when the file is not JSON
+ * @throws the file system's error, or {@link RulesetLoadError} naming the file when it is not JSON
  */
 export function readTraceJson(file: string): { text: string; data: unknown } {
   const path = resolve(file);
@@ -123,7 +123,16 @@ export function readTraceJson(file: string): { text: string; data: unknown } {
   const text = readFileSync(path, "utf8");
   const hit = traceCache.get(path);
   if (hit !== undefined && hit.text === text) return hit;
-  const entry = { text, data: JSON.parse(text) as unknown };
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    // any compiled ruleset's trace.json (the groeipad's, read for its norm, too): name the file
+    throw new RulesetLoadError(
+      `${file} is not valid JSON (${(e as Error).message}); run \`regel compile\` again`,
+    );
+  }
+  const entry = { text, data };
   traceCache.set(path, entry);
   return entry;
 }
@@ -386,14 +395,7 @@ export function readCompiledMeta(dir: string): CompiledMeta | undefined {
   if (!existsSync(file)) return undefined;
   const fromHeader = compiledHeader(dir);
   if (fromHeader !== undefined) return fromHeader;
-  let data: unknown;
-  try {
-    data = readTraceJson(file).data;
-  } catch (e) {
-    throw new RulesetLoadError(
-      `${file} is not valid JSON (${(e as Error).message}); run \`regel compile\` again`,
-    );
-  }
+  const data = readTraceJson(file).data;
   const d = data as {
     metadata?: Partial<Record<string, unknown>>;
     entities?: { file?: unknown }[];

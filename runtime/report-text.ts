@@ -58,8 +58,11 @@ export function summaryText(r: Report, maxRules = 15): string {
       );
     if (r.groeipad) {
       lines.push(
-        `groeipad ${r.groeipad.year}: norm ${r.groeipad.norm} % — ${r.groeipad.meetsNorm ? "met" : "NOT met"}`,
+        `groeipad ${r.groeipad.year}: norm ${r.groeipad.norm} %${r.groeipad.assumptions ? " (assumed)" : ""} — ${r.groeipad.meetsNorm ? "met" : "NOT met"}`,
       );
+      // a norm the sources do not state must not read as cited from them
+      for (const a of r.groeipad.assumptions ?? [])
+        lines.push(`  assumption of the norm: ${a}`);
       if (r.groeipad.aim)
         lines.push(
           `  aim ${r.groeipad.aim.target} % (an aim, not a norm) — ${r.groeipad.aim.reached ? "reached" : "not reached"}`,

@@ -195,6 +195,11 @@ export interface GroeipadVerdict {
    * for ("streven"), not a norm. Whether it is reached never changes `meetsNorm`. Since 1.2.0.
    */
   aim?: { target: number; reached: boolean; source: string };
+  /**
+   * The assumptions stated on the norm's declaration (for all its periods), where the sources do
+   * not give the norm; absent when it states none. Since 1.4.0.
+   */
+  assumptions?: string[];
 }
 
 /** A `.regel` file a compiled ruleset was compiled from. */

@@ -167,7 +167,8 @@ export async function buildReport(s: DeliveryRun): Promise<Report> {
   const hasIkb = m.ikb !== undefined;
   // every row without an IKB key counts as an IKB that does not meet the automated controls
   const ikbTotal = s.ikbCount + s.ungroupedRows;
-  const percentage = pct(s.ikbMeeting, ikbTotal);
+  // rounded down: a displayed 95 % or 100 % never overstates the exact share the norm is judged on
+  const percentage = pctDown(s.ikbMeeting, ikbTotal);
   const norm = s.groeipad;
   const aggregates = s.aggregates.any
     ? s.aggregates.report((code) => s.tallies.get(code)?.count ?? 0)
@@ -222,14 +223,21 @@ export async function buildReport(s: DeliveryRun): Promise<Report> {
             year: norm.year,
             norm: norm.norm,
             percentage,
-            meetsNorm: percentage >= norm.norm,
+            meetsNorm: shareReaches(s.ikbMeeting, ikbTotal, norm.norm),
             source: norm.source,
+            ...(norm.assumptions.length === 0
+              ? {}
+              : { assumptions: norm.assumptions }),
             ...(norm.aim === undefined
               ? {}
               : {
                   aim: {
                     target: norm.aim.target,
-                    reached: percentage >= norm.aim.target,
+                    reached: shareReaches(
+                      s.ikbMeeting,
+                      ikbTotal,
+                      norm.aim.target,
+                    ),
                     source: norm.aim.source,
                   },
                 }),
@@ -357,4 +365,25 @@ export const INPUT_TITLES: Readonly<Record<string, string>> = {
 /** A percentage with two decimals; 0 when the base is 0. */
 export function pct(part: number, whole: number): number {
   return whole === 0 ? 0 : Math.round((part * 10000) / whole) / 100;
+}
+
+/**
+ * A percentage rounded down to two decimals; 0 when the base is 0. For a pass rate: rounded half
+ * up, 18,999 of 20,000 (94.995 %) would show as 95 % beside "norm 95 % — not met".
+ */
+export function pctDown(part: number, whole: number): number {
+  return whole === 0 ? 0 : Math.floor((part * 10000) / whole) / 100;
+}
+
+/**
+ * Whether `part` of `whole` is at least `percent` %, on the exact share (never a rounded one);
+ * false when the base is 0 (unless `percent` is 0).
+ */
+export function shareReaches(
+  part: number,
+  whole: number,
+  percent: number,
+): boolean {
+  // counts are integers: part * 100 / whole is correctly rounded and far from a percent it misses
+  return whole === 0 ? percent <= 0 : (part * 100) / whole >= percent;
 }

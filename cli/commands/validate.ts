@@ -373,7 +373,9 @@ export function register(program: Command): void {
       } catch (e) {
         bar.stop();
         stream?.dispose();
-        if (e instanceof StaleRulesetError) return fail(e.message);
+        // a damaged compiled ruleset read during the run (the groeipad's trace.json) names its file
+        if (e instanceof StaleRulesetError || e instanceof RulesetLoadError)
+          return fail(e.message);
         // a temporary sort file that cannot be written (full disk) is the environment, not the
         // input, also when a worker thread wrote it
         const system = systemErrorOf(e);

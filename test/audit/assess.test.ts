@@ -243,7 +243,8 @@ describe("assess", () => {
         accepted2022: {
           ikbs: 1000,
           findings: { dmc0000: 81 },
-          percentage: 89.99,
+          ikbsMeetingControls: 899,
+          percentage: 89.9,
         },
       }),
       groeipad,
@@ -254,7 +255,7 @@ describe("assess", () => {
       verdict: "not met",
     });
     expect(requirement(a, "automated_controls_pass")).toMatchObject({
-      measured: "89.99 %",
+      measured: "89.90 %",
       verdict: "not met",
     });
   });
@@ -476,6 +477,7 @@ describe("aims and averages", () => {
       deliveredAt: "2024-04-22T10:00:00+02:00",
       accepted: true,
       findings: { dmc0000: 50 },
+      ikbsMeetingControls: Math.round(percentage * 10),
       percentage,
     }),
   ];
@@ -511,9 +513,22 @@ describe("aims and averages", () => {
       "aim, not a norm [NOT REACHED] automated_controls_pass >= 100 %: 97.50 %",
     );
     expect(text).toContain("MET  groeipad_ikb_bestand");
+    // no source states the norms from 2024: each norm says it rests on the ruleset's assumption
+    expect(n.assumptions).toEqual([
+      expect.stringMatching(/^After 2023 the source states no norm/),
+    ]);
+    expect(text).toMatch(
+      /MET {2}groeipad_ikb_bestand .*\(from 2024-01-01; [^\n]*\) \(assumed\)\n {2}assumption of the norm: After 2023 the source states no norm/,
+    );
+    expect(
+      a.norms.find((x) => x.norm === "groeipad_audits")?.assumptions,
+    ).toHaveLength(1);
     const html = assessmentHtml(a);
     expect(html).toContain(
       "aim, not a norm: <code>automated_controls_pass &gt;= 100 %</code>",
+    );
+    expect(html).toContain(
+      '<p class="assumption"><strong>Assumption of the norm:</strong> After 2023 the source states no norm',
     );
     const full = assess({
       bank: "BANK1",
@@ -527,6 +542,36 @@ describe("aims and averages", () => {
       full.norms.find((x) => x.norm === "groeipad_ikb_bestand")!.aims[0]
         .verdict,
     ).toBe("reached");
+  });
+
+  it("judges the exact share, not the recorded rounded percentage: 18,999 of 20,000 misses 95 %, 19,999 misses the 100 % aim", () => {
+    // an older regel recorded these shares rounded half up: 94.995 % as 95, 99.995 % as 100
+    const judged = (meeting: number, percentage: number) => {
+      const runs = runs2024(percentage);
+      Object.assign(runs[runs.length - 1], {
+        ikbs: 20000,
+        ikbsMeetingControls: meeting,
+      });
+      return assess({
+        bank: "BANK1",
+        year: 2024,
+        runs,
+        groeipad,
+        handhaving,
+        evidence,
+      }).norms.find((x) => x.norm === "groeipad_ikb_bestand")!;
+    };
+    const below = judged(18999, 95);
+    expect(
+      below.requirements.find((r) => r.metric === "automated_controls_pass"),
+    ).toMatchObject({ measured: "94.99 %", verdict: "not met" });
+    expect(below.verdict).toBe("not met");
+    const one = judged(19999, 100);
+    expect(one.verdict).toBe("met");
+    expect(one.aims[0]).toMatchObject({
+      measured: "99.99 %",
+      verdict: "not reached",
+    });
   });
 
   it("averages the deliveries until acceptance over the RRDs of the year (L41-42)", () => {

@@ -14,6 +14,7 @@
 /// <reference lib="dom" />
 import { execFile } from "node:child_process";
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -468,6 +469,47 @@ describe("report.html in a browser", () => {
     expect(landed.hash).toBe(`#rule-${target.code}`);
     expect(landed.severity).toBe("");
     expect(await count()).toBe(`${all.length} of ${all.length} rules shown`);
+    expectQuiet(opened);
+  });
+
+  it("a 9,004-character value in a sample wraps: the page stays within the viewport with every sample fold open", async () => {
+    const delivery = join(work, "wide-delivery");
+    cpSync(join(ROOT, "examples", "ikb-delivery"), delivery, {
+      recursive: true,
+    });
+    const file = join(delivery, "bank_account.csv");
+    const lines = readFileSync(file, "utf8").split("\n");
+    const column = lines[0].split(",").indexOf("product_label");
+    const cells = lines[4].split(",");
+    cells[column] = "Wide" + "W".repeat(9000);
+    lines[4] = cells.join(",");
+    writeFileSync(file, lines.join("\n"));
+    const out = join(work, "wide");
+    await regel(
+      "validate",
+      delivery,
+      "--rrd",
+      "2024-03-31",
+      "--out",
+      out,
+      "--no-progress",
+    );
+    expect(readFileSync(join(out, "report.html"), "utf8")).toContain(
+      "W".repeat(9000),
+    );
+    const opened = await open({ file: join(out, "report.html") });
+    const { page } = opened;
+    await page.$$eval("details", (ds) =>
+      ds.forEach((d) => {
+        if (d.querySelector("table.samples") !== null)
+          (d as HTMLDetailsElement).open = true;
+      }),
+    );
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      viewport: window.innerWidth,
+    }));
+    expect(widths.page).toBeLessThanOrEqual(widths.viewport);
     expectQuiet(opened);
   });
 

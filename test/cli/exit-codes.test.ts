@@ -6,6 +6,8 @@
  */
 import { spawnSync } from "node:child_process";
 import {
+  appendFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -125,6 +127,46 @@ describe("usage errors and the end of output", () => {
     expect(r.status).toBe(3);
     clearFailure(r, "validate", /internal error: injected fault .*report it/);
   });
+});
+
+describe("a damaged compiled ruleset: exit 2, naming the file", () => {
+  it("the groeipad's trace.json (read for its norm, not the chosen ruleset's): validate and verify", () => {
+    const example = join(ROOT, "examples", "ikb-delivery");
+    const args = (compiled: string, out: string) => [
+      "validate",
+      example,
+      "--rrd",
+      "2024-03-31",
+      "--compiled",
+      compiled,
+      "--out",
+      out,
+      "--no-progress",
+    ];
+    const good = join(ROOT, "rulesets", "compiled");
+    const first = runCli(args(good, join(work, "groeipad-ok")));
+    expect(first.status, first.stderr).toBe(0);
+    const damaged = join(work, "damaged-compiled");
+    cpSync(good, damaged, { recursive: true });
+    const trace = join(damaged, "ikb.groeipad@1.0.0", "trace.json");
+    appendFileSync(trace, "x\n");
+    const words = new RegExp(
+      `${trace.replaceAll(/[.*+?^${}()|[\]\\]/g, "\\$&")} is not valid JSON \\(.*\\); run \`regel compile\` again`,
+    );
+    const v = runCli(args(damaged, join(work, "groeipad-damaged")));
+    expect(v.status).toBe(2);
+    clearFailure(v, "validate", words);
+    const verify = runCli([
+      "verify",
+      join(work, "groeipad-ok", "report.json"),
+      "--delivery",
+      example,
+      "--compiled",
+      damaged,
+    ]);
+    expect(verify.status).toBe(2);
+    clearFailure(verify, "verify", words);
+  }, 120_000);
 });
 
 describe("output places regel cannot use: exit 3, a clear message", () => {

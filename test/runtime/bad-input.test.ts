@@ -329,17 +329,6 @@ describe("hostile input within the limits of a record (issue 16)", () => {
     accounted(r);
   });
 
-  it("docs/report.md gives the one field limit there is, in both places (outside re-try)", () => {
-    const doc = readFileSync(
-      new URL("../../docs/report.md", import.meta.url),
-      "utf8",
-    ).replace(/\s+/g, " ");
-    const limit = `${LIMITS.maxFieldLength.toLocaleString("en")} characters`;
-    expect(doc).toContain(`field longer than the field limit (${limit})`);
-    expect(doc).toContain(`A CSV field longer than ${limit} is rejected`);
-    expect(doc).not.toMatch(/field longer than 1 MiB/);
-  });
-
   it("a record with too many fields, or too much text, is rejected with its line; the options set the limits", async () => {
     const r = await validateDelivery(
       delivery({

@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import fc from "fast-check";
 import {
   fileChunks,
+  LIMITS,
   parseCsvText,
   readCsv,
   readCsvFile,
@@ -723,5 +724,23 @@ describe("csv reader: file chunks", () => {
   it("a missing file fails at the first read, as a stream does", async () => {
     const it = readCsvFile(join(dir, "absent.csv"));
     await expect(it.next()).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe("the limits as docs/report.md states them", () => {
+  it("every sentence on the field limit gives the default of LIMITS, never another size", () => {
+    const doc = readFileSync(
+      join(import.meta.dirname, "..", "..", "docs", "report.md"),
+      "utf8",
+    ).replaceAll("\n", " ");
+    const shown = LIMITS.maxFieldLength.toLocaleString("en-US");
+    expect(doc).toContain(
+      `| characters in one field (NDJSON: one value) | ${shown} | \`--max-field-length N\` |`,
+    );
+    // each sentence that says which fields are rejected names the limit in force
+    const sentences = doc.match(/[^.|]*field longer than[^.|]*/g) ?? [];
+    expect(sentences.length).toBeGreaterThan(0);
+    for (const s of sentences) expect(s).toContain(`${shown} characters`);
+    expect(doc).not.toMatch(/field longer than \d+ [KMG]i?B/);
   });
 });
