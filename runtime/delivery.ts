@@ -30,7 +30,11 @@ import type { LoadedRuleset } from "./load-compiled.js";
 import { previousProvenance } from "./provenance.js";
 import { assertSourcesCurrent } from "./source-check.js";
 import type { Report } from "./report-types.js";
-import { createRun, type DeliveryOptions } from "./delivery-state.js";
+import {
+  createRun,
+  throwCallerFailure,
+  type DeliveryOptions,
+} from "./delivery-state.js";
 import { checkUnchanged, readStage } from "./stage-read.js";
 import { groupStage } from "./stage-group.js";
 import { validateStage } from "./stage-validate.js";
@@ -80,8 +84,11 @@ export async function validateDelivery(
   const temp = new TempSpace(opts.tempDir);
   try {
     await readStage(s, temp);
+    throwCallerFailure(s);
     await groupStage(s, temp);
+    throwCallerFailure(s);
     await validateStage(s);
+    throwCallerFailure(s);
     // a file written or replaced while it was read: no report that mixes two versions
     checkUnchanged(s);
     const previous = s.previous;
@@ -89,6 +96,10 @@ export async function validateDelivery(
       s.previousInputs = await previousProvenance(previous.report, (file) =>
         previous.sha256(file),
       );
+  } catch (e) {
+    // the caller's onProgress threw (a stage may have met it as another error): the run fails with it
+    throwCallerFailure(s);
+    throw e;
   } finally {
     // the worker threads of the parallel passes, if any started (runtime/worker-pool.ts)
     await closeRunPool(s);

@@ -31,6 +31,7 @@ import {
   delivered,
   markBoundary,
   progressDone,
+  throwCallerFailure,
   type BoundaryMarks,
   type DeliveryRun,
   type FileState,
@@ -144,6 +145,8 @@ async function scanFile(
   try {
     await scan(s, f, workers);
   } catch (e) {
+    // the caller's onProgress threw: the caller's error, not the file's
+    throwCallerFailure(s);
     if (workers.failed(e)) throw e;
     // an unreadable file (permissions, I/O error) stops that file, not the run
     f.report.readStatus = "stopped";
