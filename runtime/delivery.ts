@@ -46,7 +46,7 @@ export {
   type DeliveryOptions,
   type Progress,
 } from "./delivery-state.js";
-export { deliveryFiles, shownColumn } from "./stage-read.js";
+export { deliveryFiles, duplicateColumns, shownColumn } from "./stage-read.js";
 export { INPUT_TITLES, pct } from "./stage-report.js";
 
 /**

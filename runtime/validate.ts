@@ -32,6 +32,7 @@ import type {
 import {
   dateToDays,
   deliveryFiles,
+  duplicateColumns,
   validateDelivery,
   type DeliveryOptions,
 } from "./delivery.js";
@@ -260,7 +261,9 @@ export type CsvRowResult<R = unknown> =
  * Validate a CSV byte or text stream of one entity (header first, columns by name), e.g. a Node
  * `Readable` or a web `ReadableStream` body. Rows the reader cannot read, or whose column count
  * differs from the header, come back as `rejected` with their line; so does each header column
- * that is not a column of the entity (`input.unknown-column`, line 1: its cells are not read).
+ * that is not a column of the entity (`input.unknown-column`, line 1: its cells are not read). A
+ * header that names a column more than once is rejected (`input.duplicate-column`, line 1), and
+ * so is every row after it, as `regel validate` rejects that file.
  *
  * @throws UnknownEntityError when the ruleset has no such entity
  * @throws InvalidRrdError when `opts.rrd` is not a YYYY-MM-DD date
@@ -285,6 +288,8 @@ export async function* validateCsv<
   const columns = meta.fields.map((f) => f.column);
   let index: number[] | undefined;
   let width = 0;
+  /** The header names a column twice: no row is read. */
+  let headerRejected = false;
   for await (const batch of readCsvBatches(source)) {
     for (const ev of batch) {
       if (ev.kind === "problem") {
@@ -296,7 +301,30 @@ export async function* validateCsv<
         };
         continue;
       }
+      if (headerRejected) {
+        // as `regel validate`: every row of a file whose header is rejected is rejected
+        yield {
+          kind: "rejected",
+          line: ev.line,
+          code: "input.duplicate-column",
+          message:
+            "the row is not read: the header names a column more than once",
+        };
+        continue;
+      }
       if (!index) {
+        const duplicates = duplicateColumns(ev.cells);
+        if (duplicates !== undefined) {
+          // either cell could be the column's: the file is not read (as `regel validate`)
+          headerRejected = true;
+          yield {
+            kind: "rejected",
+            line: ev.line,
+            code: "input.duplicate-column",
+            message: duplicates,
+          };
+          continue;
+        }
         index = meta.fields.map((f) => ev.cells.indexOf(f.column));
         width = ev.cells.length;
         for (const c of ev.cells)

@@ -112,6 +112,37 @@ describe("typed errors of the embedding API", () => {
     expect(out[1]).toMatchObject({ kind: "record", line: 2 });
   });
 
+  it("a CSV header that names a column twice is rejected with its rows, as regel validate rejects the file", async () => {
+    // validateCsv took the first last_name and returned the row as a record
+    const rs = await fake();
+    const out = await drain(
+      validateCsv(
+        rs,
+        "NP",
+        [
+          "ikb_id,customer_id,last_name,last_name\n",
+          "I1,C1,Jansen,Bakker\nI2,C2,de Vries,Smit\n",
+        ],
+        RRD,
+      ),
+    );
+    expect(out).toEqual([
+      {
+        kind: "rejected",
+        line: 1,
+        code: "input.duplicate-column",
+        message: 'column "last_name" appears more than once in the header',
+      },
+      ...[2, 3].map((line) => ({
+        kind: "rejected",
+        line,
+        code: "input.duplicate-column",
+        message:
+          "the row is not read: the header names a column more than once",
+      })),
+    ]);
+  });
+
   it('any cell that is not text is an InvalidCellError; empty may be "", null, undefined or left out', async () => {
     const rs = await fake();
     await fc.assert(
