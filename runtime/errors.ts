@@ -14,6 +14,7 @@ export type RegelErrorCode =
   | "REGEL_UNKNOWN_ENTITY"
   | "REGEL_UNKNOWN_COLUMN"
   | "REGEL_INVALID_CELL"
+  | "REGEL_INVALID_CHUNK"
   | "REGEL_INVALID_RRD"
   | "REGEL_LARGE_IKB";
 
@@ -106,6 +107,24 @@ export class InvalidCellError extends RegelError {
   }
 }
 
+/**
+ * A chunk of a CSV source (validateCsv) that is neither text nor bytes: e.g. a row object from a
+ * stream in object mode, whose chunks would otherwise be skipped and nothing validated.
+ */
+export class InvalidChunkError extends RegelError {
+  readonly entity: string;
+  /** 1-based position of the chunk in the source. */
+  readonly chunk: number;
+  constructor(entity: string, chunk: number, value: unknown) {
+    super(
+      "REGEL_INVALID_CHUNK",
+      `chunk ${chunk} of the ${entity} CSV source is ${describe(value)}, not text or bytes: give the CSV as string or Uint8Array chunks (a file stream not in object mode, a fetch body); validate rows already parsed with validateRecords`,
+    );
+    this.entity = entity;
+    this.chunk = chunk;
+  }
+}
+
 /** A reporting reference date that is not a real YYYY-MM-DD date. */
 export class InvalidRrdError extends RegelError {
   constructor(rrd: unknown) {
@@ -154,5 +173,7 @@ function describe(value: unknown): string {
   if (typeof value === "boolean") return `the boolean ${String(value)}`;
   if (value instanceof Date) return "a Date";
   if (Array.isArray(value)) return "an array";
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
   return `a value of type ${typeof value}`;
 }

@@ -60,6 +60,7 @@ export {
 export {
   IkbTooLargeError,
   InvalidCellError,
+  InvalidChunkError,
   InvalidRrdError,
   RegelError,
   RulesetLoadError,

@@ -36,8 +36,10 @@ import {
   validateDelivery,
   type DeliveryOptions,
 } from "./delivery.js";
+import { types } from "node:util";
 import {
   InvalidCellError,
+  InvalidChunkError,
   InvalidRrdError,
   UnknownColumnError,
   UnknownEntityError,
@@ -267,6 +269,8 @@ export type CsvRowResult<R = unknown> =
  *
  * @throws UnknownEntityError when the ruleset has no such entity
  * @throws InvalidRrdError when `opts.rrd` is not a YYYY-MM-DD date
+ * @throws InvalidChunkError when a chunk of `source` is neither a string nor a Uint8Array (e.g. a
+ *   stream in object mode)
  */
 export async function* validateCsv<
   M extends CompiledRuleset,
@@ -290,7 +294,7 @@ export async function* validateCsv<
   let width = 0;
   /** The header names a column twice: no row is read. */
   let headerRejected = false;
-  for await (const batch of readCsvBatches(source)) {
+  for await (const batch of readCsvBatches(textChunks(source, entity))) {
     for (const ev of batch) {
       if (ev.kind === "problem") {
         yield {
@@ -361,6 +365,23 @@ export async function* validateCsv<
         passed: findings.length === 0,
       };
     }
+  }
+}
+
+/**
+ * The chunks of a CSV source, each checked to be text or bytes: the reader skips anything else,
+ * so an object-mode stream (rows already parsed) validated nothing, silently.
+ */
+async function* textChunks(
+  source: AnyIterable<unknown>,
+  entity: string,
+): AsyncGenerator<Uint8Array | string> {
+  let n = 0;
+  for await (const chunk of source as AsyncIterable<unknown>) {
+    n++;
+    if (typeof chunk !== "string" && !types.isUint8Array(chunk))
+      throw new InvalidChunkError(entity, n, chunk);
+    yield chunk;
   }
 }
 

@@ -10,6 +10,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   InvalidCellError,
+  InvalidChunkError,
   InvalidRrdError,
   loadRuleset,
   RegelError,
@@ -140,6 +141,48 @@ describe("typed errors of the embedding API", () => {
         message:
           "the row is not read: the header names a column more than once",
       })),
+    ]);
+  });
+
+  it("a CSV chunk that is neither text nor bytes (an object-mode stream, a number, null) is an InvalidChunkError", async () => {
+    // such chunks were skipped: an object-mode stream of rows gave no result and no error
+    const rs = await fake();
+    const row = { ikb_id: "I1", customer_id: "C1" };
+    for (const [source, chunk, shown] of [
+      [Readable.from([row, row]), 1, "a value of type object"],
+      [["ikb_id,customer_id\nI1,C1\n", 42, "I2,C2\n"], 2, "the number 42"],
+      [["ikb_id,customer_id\n", null], 2, "null"],
+    ] as const) {
+      const e = await drain(
+        validateCsv(rs, "NP", source as Iterable<string>, RRD),
+      ).catch((x) => x);
+      expect(e).toBeInstanceOf(InvalidChunkError);
+      expect(e).toBeInstanceOf(RegelError);
+      expect(e).toMatchObject({
+        code: "REGEL_INVALID_CHUNK",
+        entity: "NP",
+        chunk,
+      });
+      expect(e.message).toBe(
+        `chunk ${chunk} of the NP CSV source is ${shown}, not text or bytes: give the CSV as string or Uint8Array chunks (a file stream not in object mode, a fetch body); validate rows already parsed with validateRecords`,
+      );
+    }
+    // text and bytes (a Buffer, a plain Uint8Array) are read as before
+    const ok = await drain(
+      validateCsv(
+        rs,
+        "NP",
+        [
+          "ikb_id,customer_id\n",
+          Buffer.from("I1,C1\n"),
+          new TextEncoder().encode("I2,C2\n"),
+        ],
+        RRD,
+      ),
+    );
+    expect(ok.map((r) => (r as { kind: string }).kind)).toEqual([
+      "record",
+      "record",
     ]);
   });
 
