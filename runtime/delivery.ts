@@ -40,6 +40,7 @@ import { groupStage } from "./stage-group.js";
 import { validateStage } from "./stage-validate.js";
 import { buildReport } from "./stage-report.js";
 import { closeRunPool } from "./worker-start.js";
+import { checkDeliveryFolder } from "./folder-arguments.js";
 
 export {
   dateToDays,
@@ -52,6 +53,7 @@ export { INPUT_TITLES, pct } from "./stage-report.js";
 /**
  * Validate the delivery in `folder` against `loaded`.
  *
+ * @throws InvalidArgumentError when `folder` is not a folder
  * @throws StaleRulesetError (runtime/source-check.ts) when the compiled ruleset, or the one the
  *   groeipad norm comes from, is older than the `.regel` sources beside its compiled root
  * @throws Error when a delivered file, or one of T−1, changed during the run (its size or
@@ -63,6 +65,7 @@ export async function validateDelivery(
   loaded: LoadedRuleset,
   opts: DeliveryOptions,
 ): Promise<Report> {
+  checkDeliveryFolder(folder);
   // the groeipad is a norm on IKBs: a ruleset that names its own unit is not held against it
   const ikb = loaded.module.metadata.ikb;
   const heldToGroeipad =

@@ -16,6 +16,7 @@ export type RegelErrorCode =
   | "REGEL_INVALID_CELL"
   | "REGEL_INVALID_CHUNK"
   | "REGEL_INVALID_RRD"
+  | "REGEL_INVALID_ARGUMENT"
   | "REGEL_LARGE_IKB";
 
 /** Base class of regel's input errors: `code` says which one, `message` what to do. */
@@ -136,6 +137,19 @@ export class InvalidRrdError extends RegelError {
 }
 
 /**
+ * A value `validateFolder` / `validateDelivery` cannot run with, as `regel validate` refuses the
+ * same value of its flag (exit 2): a delivery folder that is not a folder, an option out of range.
+ */
+export class InvalidArgumentError extends RegelError {
+  /** `folder`, or the option's name (`threads`, `maxSamples`, …). */
+  readonly argument: string;
+  constructor(argument: string, value: unknown, problem: string) {
+    super("REGEL_INVALID_ARGUMENT", `${argument} ${shown(value)}: ${problem}`);
+    this.argument = argument;
+  }
+}
+
+/**
  * An IKB of more rows than a run holds in memory at once (`maxIkbRows`): the delivery most likely
  * wrote one IKB key for the rows of many depositors. The run stops with the same message whichever
  * thread met the IKB.
@@ -165,6 +179,14 @@ function hint(name: string, known: readonly string[]): string {
     Math.max(1, Math.floor(name.length / 3))
     ? ` (did you mean ${JSON.stringify(best)}?)`
     : "";
+}
+
+/** A value as the caller wrote it: JSON for text and numbers, else its kind. */
+function shown(value: unknown): string {
+  return typeof value === "string" ||
+    (typeof value === "number" && Number.isFinite(value))
+    ? JSON.stringify(value)
+    : describe(value);
 }
 
 function describe(value: unknown): string {

@@ -59,6 +59,7 @@ export {
 } from "./select-version.js";
 export {
   IkbTooLargeError,
+  InvalidArgumentError,
   InvalidCellError,
   InvalidChunkError,
   InvalidRrdError,

@@ -48,6 +48,7 @@ import { defaultCompiledRoot, type LoadedRuleset } from "./load-compiled.js";
 import type { Report } from "./report-types.js";
 import { selectRuleset } from "./select-version.js";
 import { readCsvBatches } from "./csv-reader.js";
+import { checkDeliveryFolder } from "./folder-arguments.js";
 
 /** Any sync or async iterable: an array, a generator, a Node stream, a queue consumer. */
 export type AnyIterable<T> = AsyncIterable<T> | Iterable<T>;
@@ -468,6 +469,7 @@ export interface FolderOptions extends DeliveryOptions {
  * (runtime/csv-reader.ts), and the key sets are sealed and the report built without a turn: call
  * it in a worker thread where the caller's event loop must keep answering.
  *
+ * @throws InvalidArgumentError when `folder` is not a folder
  * @throws UnknownRulesetError when `opts.ruleset` names no compiled ruleset
  * @throws RulesetLoadError when no ruleset fits, or the compiled module cannot be loaded
  * @throws StaleRulesetError when the compiled ruleset is older than its `.regel` sources
@@ -476,6 +478,7 @@ export async function validateFolder(
   folder: string,
   opts: FolderOptions,
 ): Promise<Report> {
+  checkDeliveryFolder(folder);
   const loaded = await selectRuleset({
     root: opts.compiledRoot ?? defaultCompiledRoot(),
     ruleset: opts.ruleset,

@@ -9,6 +9,7 @@ import { Readable } from "node:stream";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  InvalidArgumentError,
   InvalidCellError,
   InvalidChunkError,
   InvalidRrdError,
@@ -284,5 +285,31 @@ describe("typed errors of the embedding API", () => {
     ).rejects.toThrow(
       /give the version \(e\.g\. fake\.ikb@1\.0\.0\), or an rrd/,
     );
+  });
+
+  it("a delivery folder that is not a folder: InvalidArgumentError, as regel validate's exit 2", async () => {
+    // the run resolved with a rejected delivery, every file reported missing
+    for (const folder of [
+      "/no/such/folder",
+      "package.json",
+      undefined as unknown as string,
+    ]) {
+      for (const ruleset of ["fake.ikb@1.0.0", undefined]) {
+        const e = await validateFolder(folder, {
+          rrd: "2023-01-01",
+          compiledRoot: COMPILED,
+          ...(ruleset === undefined ? {} : { ruleset }),
+        }).catch((x) => x);
+        expect(e).toBeInstanceOf(InvalidArgumentError);
+        expect(e).toBeInstanceOf(RegelError);
+        expect(e).toMatchObject({
+          code: "REGEL_INVALID_ARGUMENT",
+          argument: "folder",
+        });
+        expect(e.message).toBe(
+          `folder ${JSON.stringify(folder)}: not a folder; give the path of the delivery folder`,
+        );
+      }
+    }
   });
 });
