@@ -26,7 +26,8 @@ import type { PreviousDelivery } from "./previous-delivery.js";
 import type { LoadedRuleset } from "./load-compiled.js";
 import { personalFields } from "./mask.js";
 import { Aggregates } from "./aggregates.js";
-import { dateProblem, dateToDays } from "./calendar-date.js";
+import { dateToDays } from "./calendar-date.js";
+import { InvalidRrdError } from "./errors.js";
 import type { QuarterlyFigures } from "./quarterly.js";
 import type { ReportedCounts } from "./unknown-values.js";
 import type {
@@ -436,7 +437,7 @@ export function throwCallerFailure(s: DeliveryRun): void {
   if ("error" in s.callerFailure) throw s.callerFailure.error;
 }
 
-/** A new run, before any stage. @throws Error on an RRD that is not YYYY-MM-DD. */
+/** A new run, before any stage. @throws InvalidRrdError on an RRD that is not YYYY-MM-DD. */
 export function createRun(
   folder: string,
   loaded: LoadedRuleset,
@@ -451,10 +452,7 @@ export function createRun(
   const personal = personalFields(rs.entities);
   const rrdDays = dateToDays(opts.rrd);
   totals.rrd = rrdDays;
-  if (Number.isNaN(rrdDays))
-    throw new Error(
-      `invalid RRD ${JSON.stringify(opts.rrd)}: ${dateProblem(opts.rrd)}`,
-    );
+  if (Number.isNaN(rrdDays)) throw new InvalidRrdError(opts.rrd);
   const callerFailure: { error?: unknown } = {};
   return {
     folder,

@@ -6,6 +6,7 @@
  * @module
  */
 import { closest, distance } from "fastest-levenshtein";
+import { dateProblem } from "./calendar-date.js";
 
 /** The stable codes of {@link RegelError}s. */
 export type RegelErrorCode =
@@ -126,12 +127,14 @@ export class InvalidChunkError extends RegelError {
   }
 }
 
-/** A reporting reference date that is not a real YYYY-MM-DD date. */
+/** A reporting reference date that is not a real YYYY-MM-DD date (or none). */
 export class InvalidRrdError extends RegelError {
   constructor(rrd: unknown) {
+    const problem =
+      typeof rrd === "string" ? `${dateProblem(rrd) ?? "not a date"}; ` : "";
     super(
       "REGEL_INVALID_RRD",
-      `invalid RRD ${JSON.stringify(rrd)}: give the reporting reference date as YYYY-MM-DD, e.g. "2024-03-31"`,
+      `invalid RRD ${JSON.stringify(rrd)}: ${problem}give the reporting reference date as YYYY-MM-DD, e.g. "2024-03-31"`,
     );
   }
 }

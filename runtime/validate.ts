@@ -470,6 +470,7 @@ export interface FolderOptions extends DeliveryOptions {
  * it in a worker thread where the caller's event loop must keep answering.
  *
  * @throws InvalidArgumentError when `folder` is not a folder
+ * @throws InvalidRrdError when `opts.rrd` is missing or not a YYYY-MM-DD date
  * @throws UnknownRulesetError when `opts.ruleset` names no compiled ruleset
  * @throws RulesetLoadError when no ruleset fits, or the compiled module cannot be loaded
  * @throws StaleRulesetError when the compiled ruleset is older than its `.regel` sources
@@ -479,6 +480,8 @@ export async function validateFolder(
   opts: FolderOptions,
 ): Promise<Report> {
   checkDeliveryFolder(folder);
+  // required, as `regel validate --rrd`: it decides the version in force and every date rule
+  rrdDays(opts?.rrd);
   const loaded = await selectRuleset({
     root: opts.compiledRoot ?? defaultCompiledRoot(),
     ruleset: opts.ruleset,

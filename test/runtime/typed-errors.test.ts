@@ -250,6 +250,36 @@ describe("typed errors of the embedding API", () => {
     }
   });
 
+  it("an RRD that is not a date, or none, is an InvalidRrdError from validateFolder and loadRuleset too", async () => {
+    // validateFolder threw a plain Error (a CLI-worded RulesetLoadError without an RRD), and
+    // loadRuleset chose a version by comparing any text with the validity dates
+    for (const rrd of ["2023-02-30", "garbage", "2023-1-5", undefined]) {
+      const folder = await validateFolder(".", {
+        rrd: rrd as string,
+        compiledRoot: COMPILED,
+      }).catch((x) => x);
+      expect(folder).toBeInstanceOf(InvalidRrdError);
+      expect(folder.code).toBe("REGEL_INVALID_RRD");
+      if (rrd === undefined) continue;
+      for (const ruleset of ["fake.ikb", "fake.ikb@1.0.0"]) {
+        const loaded = await loadRuleset(ruleset, {
+          compiledRoot: COMPILED,
+          rrd,
+        }).catch((x) => x);
+        expect(loaded).toBeInstanceOf(InvalidRrdError);
+      }
+    }
+    const e = await validateFolder(".", {
+      rrd: "2023-02-30",
+      ruleset: "fake.ikb@1.0.0",
+      compiledRoot: COMPILED,
+    }).catch((x) => x);
+    expect(e).toBeInstanceOf(InvalidRrdError);
+    expect(e.message).toBe(
+      'invalid RRD "2023-02-30": not a calendar day (2023-02 has no day 30); give the reporting reference date as YYYY-MM-DD, e.g. "2024-03-31"',
+    );
+  });
+
   it("a ruleset that is not compiled: UnknownRulesetError listing what is, with a suggestion", async () => {
     const e = await loadRuleset("fake.ikb@1.9.0", {
       compiledRoot: COMPILED,
