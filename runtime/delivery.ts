@@ -40,7 +40,10 @@ import { groupStage } from "./stage-group.js";
 import { validateStage } from "./stage-validate.js";
 import { buildReport } from "./stage-report.js";
 import { closeRunPool } from "./worker-start.js";
-import { checkDeliveryFolder } from "./folder-arguments.js";
+import {
+  checkDeliveryFolder,
+  checkDeliveryOptions,
+} from "./folder-arguments.js";
 
 export {
   dateToDays,
@@ -53,7 +56,8 @@ export { INPUT_TITLES, pct } from "./stage-report.js";
 /**
  * Validate the delivery in `folder` against `loaded`.
  *
- * @throws InvalidArgumentError when `folder` is not a folder
+ * @throws InvalidArgumentError when `folder` is not a folder, or an option has a value
+ *   `regel validate` refuses for its flag (runtime/folder-arguments.ts)
  * @throws StaleRulesetError (runtime/source-check.ts) when the compiled ruleset, or the one the
  *   groeipad norm comes from, is older than the `.regel` sources beside its compiled root
  * @throws Error when a delivered file, or one of T−1, changed during the run (its size or
@@ -66,6 +70,7 @@ export async function validateDelivery(
   opts: DeliveryOptions,
 ): Promise<Report> {
   checkDeliveryFolder(folder);
+  checkDeliveryOptions(opts);
   // the groeipad is a norm on IKBs: a ruleset that names its own unit is not held against it
   const ikb = loaded.module.metadata.ikb;
   const heldToGroeipad =

@@ -48,7 +48,10 @@ import { defaultCompiledRoot, type LoadedRuleset } from "./load-compiled.js";
 import type { Report } from "./report-types.js";
 import { selectRuleset } from "./select-version.js";
 import { readCsvBatches } from "./csv-reader.js";
-import { checkDeliveryFolder } from "./folder-arguments.js";
+import {
+  checkDeliveryFolder,
+  checkDeliveryOptions,
+} from "./folder-arguments.js";
 
 /** Any sync or async iterable: an array, a generator, a Node stream, a queue consumer. */
 export type AnyIterable<T> = AsyncIterable<T> | Iterable<T>;
@@ -471,6 +474,8 @@ export interface FolderOptions extends DeliveryOptions {
  *
  * @throws InvalidArgumentError when `folder` is not a folder
  * @throws InvalidRrdError when `opts.rrd` is missing or not a YYYY-MM-DD date
+ * @throws InvalidArgumentError when an option has a value `regel validate` refuses for its flag
+ *   (`threads` 0, `sortBudget` 0, `maxSamples` -1, `generatedAt` not a date-time, …)
  * @throws UnknownRulesetError when `opts.ruleset` names no compiled ruleset
  * @throws RulesetLoadError when no ruleset fits, or the compiled module cannot be loaded
  * @throws StaleRulesetError when the compiled ruleset is older than its `.regel` sources
@@ -482,6 +487,7 @@ export async function validateFolder(
   checkDeliveryFolder(folder);
   // required, as `regel validate --rrd`: it decides the version in force and every date rule
   rrdDays(opts?.rrd);
+  checkDeliveryOptions(opts);
   const loaded = await selectRuleset({
     root: opts.compiledRoot ?? defaultCompiledRoot(),
     ruleset: opts.ruleset,

@@ -342,4 +342,42 @@ describe("typed errors of the embedding API", () => {
       }
     }
   });
+
+  it("an option regel validate refuses for its flag is an InvalidArgumentError, before any file is read", async () => {
+    // each was taken: threads "x" ran one thread, maxSamples 1.5 gave two samples a rule, and
+    // writeReport wrote a report.json its own schema refuses (maxSamples -1, maxFieldLength 0)
+    const cases: [string, unknown, string][] = [
+      ["threads", 0, 'expected "auto" or a whole number from 1 to 256'],
+      ["threads", "x", 'expected "auto" or a whole number from 1 to 256'],
+      ["threads", 257, 'expected "auto" or a whole number from 1 to 256'],
+      ["sortBudget", 0, "expected a whole number, 1 or more"],
+      ["maxFieldLength", 0, "expected a whole number, 1 or more"],
+      ["maxRecordLength", "100", "expected a whole number, 1 or more"],
+      ["maxIkbRows", 2.5, "expected a whole number, 1 or more"],
+      ["maxSamples", -1, "expected a whole number, 0 or more"],
+      ["maxSamples", 1.5, "expected a whole number, 0 or more"],
+      [
+        "generatedAt",
+        "yesterday",
+        "expected an ISO date-time with offset, e.g. 2024-04-03T14:05:00+02:00",
+      ],
+      ["tempDir", "/no/such/folder", "not a folder; give an existing folder"],
+      ["previous", "/no/such/folder", "not a folder; give an existing folder"],
+      ["onProgress", "yes", "expected a function"],
+    ];
+    for (const [option, value, problem] of cases) {
+      const e = await validateFolder(".", {
+        rrd: "2023-01-01",
+        ruleset: "fake.ikb@1.0.0",
+        compiledRoot: COMPILED,
+        [option]: value,
+      }).catch((x) => x);
+      expect(e, option).toBeInstanceOf(InvalidArgumentError);
+      expect(e).toMatchObject({
+        code: "REGEL_INVALID_ARGUMENT",
+        argument: option,
+      });
+      expect(e.message).toBe(`${option} ${JSON.stringify(value)}: ${problem}`);
+    }
+  });
 });
