@@ -5,8 +5,10 @@
  * @module
  */
 
-/** The most threads `--threads` takes. */
-export const MAX_THREADS_OPTION = 256;
+import { MAX_THREADS } from "../runtime/folder-arguments.js";
+
+/** The most threads `--threads` takes (as validateFolder's `threads`). */
+export const MAX_THREADS_OPTION = MAX_THREADS;
 
 /**
  * `--threads` as given (default `"auto"`: runtime/stage-partition.ts `autoThreads`): `"auto"`,

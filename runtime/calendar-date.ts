@@ -42,3 +42,20 @@ export function dateToDays(iso: string): number {
   d.setUTCFullYear(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10));
   return d.getTime() / 86400000;
 }
+
+/** ISO 8601 date-time with an offset or Z (`--generated-at`, `--delivered-at`), e.g. `2024-04-03T14:05:00+02:00`. */
+const ISO_DATETIME =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Whether `text` is an ISO 8601 date-time with an offset that denotes a real instant. */
+export function isIsoDateTime(text: string): boolean {
+  if (!ISO_DATETIME.test(text) || Number.isNaN(Date.parse(text))) return false;
+  // Date.parse rolls 30 February over to 2 March: check the calendar day itself.
+  const [y, m, d] = text.slice(0, 10).split("-").map(Number);
+  const day = new Date(Date.UTC(y, m - 1, d));
+  return (
+    day.getUTCMonth() === m - 1 &&
+    day.getUTCDate() === d &&
+    Number(text.slice(11, 13)) < 24
+  );
+}

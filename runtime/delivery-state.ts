@@ -26,7 +26,8 @@ import type { PreviousDelivery } from "./previous-delivery.js";
 import type { LoadedRuleset } from "./load-compiled.js";
 import { personalFields } from "./mask.js";
 import { Aggregates } from "./aggregates.js";
-import { dateProblem, dateToDays } from "./calendar-date.js";
+import { dateToDays } from "./calendar-date.js";
+import { InvalidRrdError } from "./errors.js";
 import type { QuarterlyFigures } from "./quarterly.js";
 import type { ReportedCounts } from "./unknown-values.js";
 import type {
@@ -82,7 +83,10 @@ export interface DeliveryOptions {
   maxFields?: number;
   /** Most characters of field text in a record, or of an NDJSON line (default 1,000,000). */
   maxRecordLength?: number;
-  /** Called as the run goes on (bytes scanned and sorted, rows validated), e.g. for a progress bar. */
+  /**
+   * Called as the run goes on (bytes scanned and sorted, rows validated), e.g. for a progress bar.
+   * An exception it throws fails the run with that error (it is not called again).
+   */
   onProgress?: (p: Progress) => void;
   generatorVersion?: string;
   /** How the RRD was given, for the report's provenance (default `option`: this option). */
@@ -328,7 +332,13 @@ export interface DeliveryRun {
   /** The delivery folder. */
   readonly folder: string;
   readonly loaded: LoadedRuleset;
+  /** The caller's options, with `onProgress` guarded ({@link guardProgress}). */
   readonly opts: DeliveryOptions;
+  /**
+   * The first exception of the caller's `onProgress`: the run fails with it (runtime/delivery.ts
+   * throws it after each stage), whatever a stage made of it on the way.
+   */
+  readonly callerFailure: { error?: unknown };
   /** The groeipad norm in force on the RRD, from the compiled groeipad ruleset. */
   readonly groeipad: GroeipadNorm | undefined;
   /** Whether a compiled ruleset beside this one declares a groeipad norm (any period). */
@@ -400,7 +410,34 @@ export interface DeliveryRun {
   previousInputs: PreviousProvenance | undefined;
 }
 
-/** A new run, before any stage. @throws Error on an RRD that is not YYYY-MM-DD. */
+/**
+ * The caller's `onProgress`, guarded: its first exception is kept in `failure` and thrown on, and
+ * the callback is not called again. A stage that reports a read error as the file's rethrows it
+ * (runtime/stage-read.ts), and the run fails with it: a bug in a progress bar is the caller's,
+ * never a problem of the delivery, and never changes the verdict.
+ */
+function guardProgress(
+  onProgress: DeliveryOptions["onProgress"],
+  failure: { error?: unknown },
+): DeliveryOptions["onProgress"] {
+  if (onProgress === undefined) return undefined;
+  return (p) => {
+    if ("error" in failure) throw failure.error;
+    try {
+      onProgress(p);
+    } catch (e) {
+      failure.error = e;
+      throw e;
+    }
+  };
+}
+
+/** The caller's `onProgress` failed: throw its error (the run stops with it). */
+export function throwCallerFailure(s: DeliveryRun): void {
+  if ("error" in s.callerFailure) throw s.callerFailure.error;
+}
+
+/** A new run, before any stage. @throws InvalidRrdError on an RRD that is not YYYY-MM-DD. */
 export function createRun(
   folder: string,
   loaded: LoadedRuleset,
@@ -415,14 +452,16 @@ export function createRun(
   const personal = personalFields(rs.entities);
   const rrdDays = dateToDays(opts.rrd);
   totals.rrd = rrdDays;
-  if (Number.isNaN(rrdDays))
-    throw new Error(
-      `invalid RRD ${JSON.stringify(opts.rrd)}: ${dateProblem(opts.rrd)}`,
-    );
+  if (Number.isNaN(rrdDays)) throw new InvalidRrdError(opts.rrd);
+  const callerFailure: { error?: unknown } = {};
   return {
     folder,
     loaded,
-    opts,
+    opts: {
+      ...opts,
+      onProgress: guardProgress(opts.onProgress, callerFailure),
+    },
+    callerFailure,
     groeipad,
     groeipadDeclared,
     rs,

@@ -30,24 +30,34 @@ import type { LoadedRuleset } from "./load-compiled.js";
 import { previousProvenance } from "./provenance.js";
 import { assertSourcesCurrent } from "./source-check.js";
 import type { Report } from "./report-types.js";
-import { createRun, type DeliveryOptions } from "./delivery-state.js";
+import {
+  createRun,
+  throwCallerFailure,
+  type DeliveryOptions,
+} from "./delivery-state.js";
 import { checkUnchanged, readStage } from "./stage-read.js";
 import { groupStage } from "./stage-group.js";
 import { validateStage } from "./stage-validate.js";
 import { buildReport } from "./stage-report.js";
 import { closeRunPool } from "./worker-start.js";
+import {
+  checkDeliveryFolder,
+  checkDeliveryOptions,
+} from "./folder-arguments.js";
 
 export {
   dateToDays,
   type DeliveryOptions,
   type Progress,
 } from "./delivery-state.js";
-export { deliveryFiles, shownColumn } from "./stage-read.js";
+export { deliveryFiles, duplicateColumns, shownColumn } from "./stage-read.js";
 export { INPUT_TITLES, pct } from "./stage-report.js";
 
 /**
  * Validate the delivery in `folder` against `loaded`.
  *
+ * @throws InvalidArgumentError when `folder` is not a folder, or an option has a value
+ *   `regel validate` refuses for its flag (runtime/folder-arguments.ts)
  * @throws StaleRulesetError (runtime/source-check.ts) when the compiled ruleset, or the one the
  *   groeipad norm comes from, is older than the `.regel` sources beside its compiled root
  * @throws Error when a delivered file, or one of T−1, changed during the run (its size or
@@ -59,6 +69,8 @@ export async function validateDelivery(
   loaded: LoadedRuleset,
   opts: DeliveryOptions,
 ): Promise<Report> {
+  checkDeliveryFolder(folder);
+  checkDeliveryOptions(opts);
   // the groeipad is a norm on IKBs: a ruleset that names its own unit is not held against it
   const ikb = loaded.module.metadata.ikb;
   const heldToGroeipad =
@@ -80,8 +92,11 @@ export async function validateDelivery(
   const temp = new TempSpace(opts.tempDir);
   try {
     await readStage(s, temp);
+    throwCallerFailure(s);
     await groupStage(s, temp);
+    throwCallerFailure(s);
     await validateStage(s);
+    throwCallerFailure(s);
     // a file written or replaced while it was read: no report that mixes two versions
     checkUnchanged(s);
     const previous = s.previous;
@@ -89,6 +104,10 @@ export async function validateDelivery(
       s.previousInputs = await previousProvenance(previous.report, (file) =>
         previous.sha256(file),
       );
+  } catch (e) {
+    // the caller's onProgress threw (a stage may have met it as another error): the run fails with it
+    throwCallerFailure(s);
+    throw e;
   } finally {
     // the worker threads of the parallel passes, if any started (runtime/worker-pool.ts)
     await closeRunPool(s);

@@ -6,6 +6,7 @@
  * @module
  */
 import { closest, distance } from "fastest-levenshtein";
+import { dateProblem } from "./calendar-date.js";
 
 /** The stable codes of {@link RegelError}s. */
 export type RegelErrorCode =
@@ -14,7 +15,9 @@ export type RegelErrorCode =
   | "REGEL_UNKNOWN_ENTITY"
   | "REGEL_UNKNOWN_COLUMN"
   | "REGEL_INVALID_CELL"
+  | "REGEL_INVALID_CHUNK"
   | "REGEL_INVALID_RRD"
+  | "REGEL_INVALID_ARGUMENT"
   | "REGEL_LARGE_IKB";
 
 /** Base class of regel's input errors: `code` says which one, `message` what to do. */
@@ -106,13 +109,46 @@ export class InvalidCellError extends RegelError {
   }
 }
 
-/** A reporting reference date that is not a real YYYY-MM-DD date. */
+/**
+ * A chunk of a CSV source (validateCsv) that is neither text nor bytes: e.g. a row object from a
+ * stream in object mode, whose chunks would otherwise be skipped and nothing validated.
+ */
+export class InvalidChunkError extends RegelError {
+  readonly entity: string;
+  /** 1-based position of the chunk in the source. */
+  readonly chunk: number;
+  constructor(entity: string, chunk: number, value: unknown) {
+    super(
+      "REGEL_INVALID_CHUNK",
+      `chunk ${chunk} of the ${entity} CSV source is ${describe(value)}, not text or bytes: give the CSV as string or Uint8Array chunks (a file stream not in object mode, a fetch body); validate rows already parsed with validateRecords`,
+    );
+    this.entity = entity;
+    this.chunk = chunk;
+  }
+}
+
+/** A reporting reference date that is not a real YYYY-MM-DD date (or none). */
 export class InvalidRrdError extends RegelError {
   constructor(rrd: unknown) {
+    const problem =
+      typeof rrd === "string" ? `${dateProblem(rrd) ?? "not a date"}; ` : "";
     super(
       "REGEL_INVALID_RRD",
-      `invalid RRD ${JSON.stringify(rrd)}: give the reporting reference date as YYYY-MM-DD, e.g. "2024-03-31"`,
+      `invalid RRD ${JSON.stringify(rrd)}: ${problem}give the reporting reference date as YYYY-MM-DD, e.g. "2024-03-31"`,
     );
+  }
+}
+
+/**
+ * A value `validateFolder` / `validateDelivery` cannot run with, as `regel validate` refuses the
+ * same value of its flag (exit 2): a delivery folder that is not a folder, an option out of range.
+ */
+export class InvalidArgumentError extends RegelError {
+  /** `folder`, or the option's name (`threads`, `maxSamples`, …). */
+  readonly argument: string;
+  constructor(argument: string, value: unknown, problem: string) {
+    super("REGEL_INVALID_ARGUMENT", `${argument} ${shown(value)}: ${problem}`);
+    this.argument = argument;
   }
 }
 
@@ -148,11 +184,21 @@ function hint(name: string, known: readonly string[]): string {
     : "";
 }
 
+/** A value as the caller wrote it: JSON for text and numbers, else its kind. */
+function shown(value: unknown): string {
+  return typeof value === "string" ||
+    (typeof value === "number" && Number.isFinite(value))
+    ? JSON.stringify(value)
+    : describe(value);
+}
+
 function describe(value: unknown): string {
   if (typeof value === "number" || typeof value === "bigint")
     return `the ${typeof value} ${String(value)}`;
   if (typeof value === "boolean") return `the boolean ${String(value)}`;
   if (value instanceof Date) return "a Date";
   if (Array.isArray(value)) return "an array";
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
   return `a value of type ${typeof value}`;
 }

@@ -59,7 +59,9 @@ export {
 } from "./select-version.js";
 export {
   IkbTooLargeError,
+  InvalidArgumentError,
   InvalidCellError,
+  InvalidChunkError,
   InvalidRrdError,
   RegelError,
   RulesetLoadError,

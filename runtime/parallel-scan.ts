@@ -872,8 +872,15 @@ export class ScanPool implements ScanRunner {
       SCAN_JOB_KIND,
       { ...this.data, file, start, end } satisfies ScanJob,
       (m, resolve) => {
-        if (m.type === "progress") onBytes?.(m.bytes);
-        else resolve(m.result);
+        if (m.type === "progress") {
+          // a throwing onProgress is not thrown here, out of an event: the run keeps the error
+          // and fails with it (runtime/delivery-state.ts guardProgress)
+          try {
+            onBytes?.(m.bytes);
+          } catch {
+            // kept by the run
+          }
+        } else resolve(m.result);
       },
       queued,
     );

@@ -14,7 +14,8 @@ import {
   type CompiledMeta,
   type LoadedRuleset,
 } from "./load-compiled.js";
-import { UnknownRulesetError } from "./errors.js";
+import { InvalidRrdError, UnknownRulesetError } from "./errors.js";
+import { dateProblem } from "./calendar-date.js";
 
 /** Compare two semantic versions (pre-release tags sort before the release). */
 export function compareVersions(a: string, b: string): number {
@@ -88,10 +89,14 @@ export function filesRead(
  * candidates and asks for the ruleset. Choosing reads the header line of each candidate's
  * `validators.js` (its `trace.json` for a module compiled without one; see
  * `readCompiledMeta` in runtime/load-compiled.ts); only the chosen module is imported.
+ *
+ * @throws InvalidRrdError when `opts.rrd` is given and is not a YYYY-MM-DD date
  */
 export async function selectRuleset(
   opts: SelectOptions,
 ): Promise<LoadedRuleset> {
+  // versions are chosen by comparing the RRD with their dates as text: only a calendar day compares right
+  if (opts.rrd !== undefined) checkRrd(opts.rrd);
   const compiled = listCompiled(opts.root);
   if (opts.ruleset?.includes("@")) {
     if (!PINNED.test(opts.ruleset) || !compiled.includes(opts.ruleset))
@@ -166,11 +171,13 @@ export async function selectRuleset(
  *
  * @throws UnknownRulesetError when no such ruleset is compiled there (the message lists those that are)
  * @throws RulesetLoadError when the compiled module cannot be loaded, or (by name) none is in force on `rrd`
+ * @throws InvalidRrdError when `rrd` is given and is not a YYYY-MM-DD date
  */
 export async function loadRuleset<M extends CompiledRuleset = CompiledRuleset>(
   ruleset: string,
   opts: { compiledRoot?: string; rrd?: string } = {},
 ): Promise<LoadedRuleset<M>> {
+  if (opts.rrd !== undefined) checkRrd(opts.rrd);
   if (typeof ruleset !== "string" || ruleset === "")
     throw new UnknownRulesetError(
       String(ruleset),
@@ -186,6 +193,12 @@ export async function loadRuleset<M extends CompiledRuleset = CompiledRuleset>(
     ruleset,
     rrd: opts.rrd,
   })) as LoadedRuleset<M>;
+}
+
+/** @throws InvalidRrdError when `rrd` is not a YYYY-MM-DD calendar day */
+function checkRrd(rrd: unknown): void {
+  if (typeof rrd !== "string" || dateProblem(rrd) !== undefined)
+    throw new InvalidRrdError(rrd);
 }
 
 /** Load `root/id` and check that the module is the ruleset its folder and trace.json name. */

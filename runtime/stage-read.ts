@@ -31,6 +31,7 @@ import {
   delivered,
   markBoundary,
   progressDone,
+  throwCallerFailure,
   type BoundaryMarks,
   type DeliveryRun,
   type FileState,
@@ -145,6 +146,8 @@ async function scanFile(
   try {
     await scan(s, f, workers);
   } catch (e) {
+    // the caller's onProgress threw: the caller's error, not the file's
+    throwCallerFailure(s);
     if (workers.failed(e)) throw e;
     // an unreadable file (permissions, I/O error) stops that file, not the run
     f.report.readStatus = "stopped";
@@ -459,19 +462,19 @@ function header(s: DeliveryRun, f: FileState, cells: string[]): boolean {
     unrecognisedHeader(s, f, cells, columns);
     return false;
   }
-  const pos = new Map<string, number>();
-  const dups: number[] = [];
-  cells.forEach((c, i) => (pos.has(c) ? dups.push(i) : pos.set(c, i)));
-  if (dups.length) {
+  const duplicates = duplicateColumns(cells);
+  if (duplicates !== undefined) {
     problem(s, f, {
       code: "input.duplicate-column",
       severity: "blocking",
       file: f.file,
       line: 1,
-      message: `${dups.map((i) => shownColumn(cells[i], i)).join(", ")} appear${dups.length === 1 ? "s" : ""} more than once in the header`,
+      message: duplicates,
     });
     return false;
   }
+  const pos = new Map<string, number>();
+  cells.forEach((c, i) => pos.has(c) || pos.set(c, i));
   f.index = e.fields.map((fd) => pos.get(fd.column) ?? -1);
   cells.forEach((c, i) => {
     if (known.has(c)) return;
@@ -1160,6 +1163,19 @@ function unquote(cell: string): string {
  * `.`, `-`, single spaces; no run of three digits, which a BSN, date or IBAN would have), else
  * only its position and length, so that a data row taken for a header never shows its values.
  */
+/**
+ * The message of `input.duplicate-column` for a header that names a column more than once (its
+ * cells could be either's: the file is not read), or undefined. Also validateCsv's (runtime/validate.ts).
+ */
+export function duplicateColumns(cells: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  const dups: number[] = [];
+  cells.forEach((c, i) => (seen.has(c) ? dups.push(i) : seen.add(c)));
+  return dups.length === 0
+    ? undefined
+    : `${dups.map((i) => shownColumn(cells[i], i)).join(", ")} appear${dups.length === 1 ? "s" : ""} more than once in the header`;
+}
+
 export function shownColumn(cell: string, index: number): string {
   return /^[A-Za-z_](?:[A-Za-z0-9_.-]| (?! ))*$/.test(cell) &&
     cell.length <= 64 &&

@@ -32,11 +32,14 @@ import type {
 import {
   dateToDays,
   deliveryFiles,
+  duplicateColumns,
   validateDelivery,
   type DeliveryOptions,
 } from "./delivery.js";
+import { types } from "node:util";
 import {
   InvalidCellError,
+  InvalidChunkError,
   InvalidRrdError,
   UnknownColumnError,
   UnknownEntityError,
@@ -45,6 +48,10 @@ import { defaultCompiledRoot, type LoadedRuleset } from "./load-compiled.js";
 import type { Report } from "./report-types.js";
 import { selectRuleset } from "./select-version.js";
 import { readCsvBatches } from "./csv-reader.js";
+import {
+  checkDeliveryFolder,
+  checkDeliveryOptions,
+} from "./folder-arguments.js";
 
 /** Any sync or async iterable: an array, a generator, a Node stream, a queue consumer. */
 export type AnyIterable<T> = AsyncIterable<T> | Iterable<T>;
@@ -260,10 +267,14 @@ export type CsvRowResult<R = unknown> =
  * Validate a CSV byte or text stream of one entity (header first, columns by name), e.g. a Node
  * `Readable` or a web `ReadableStream` body. Rows the reader cannot read, or whose column count
  * differs from the header, come back as `rejected` with their line; so does each header column
- * that is not a column of the entity (`input.unknown-column`, line 1: its cells are not read).
+ * that is not a column of the entity (`input.unknown-column`, line 1: its cells are not read). A
+ * header that names a column more than once is rejected (`input.duplicate-column`, line 1), and
+ * so is every row after it, as `regel validate` rejects that file.
  *
  * @throws UnknownEntityError when the ruleset has no such entity
  * @throws InvalidRrdError when `opts.rrd` is not a YYYY-MM-DD date
+ * @throws InvalidChunkError when a chunk of `source` is neither a string nor a Uint8Array (e.g. a
+ *   stream in object mode)
  */
 export async function* validateCsv<
   M extends CompiledRuleset,
@@ -285,7 +296,9 @@ export async function* validateCsv<
   const columns = meta.fields.map((f) => f.column);
   let index: number[] | undefined;
   let width = 0;
-  for await (const batch of readCsvBatches(source)) {
+  /** The header names a column twice: no row is read. */
+  let headerRejected = false;
+  for await (const batch of readCsvBatches(textChunks(source, entity))) {
     for (const ev of batch) {
       if (ev.kind === "problem") {
         yield {
@@ -296,7 +309,30 @@ export async function* validateCsv<
         };
         continue;
       }
+      if (headerRejected) {
+        // as `regel validate`: every row of a file whose header is rejected is rejected
+        yield {
+          kind: "rejected",
+          line: ev.line,
+          code: "input.duplicate-column",
+          message:
+            "the row is not read: the header names a column more than once",
+        };
+        continue;
+      }
       if (!index) {
+        const duplicates = duplicateColumns(ev.cells);
+        if (duplicates !== undefined) {
+          // either cell could be the column's: the file is not read (as `regel validate`)
+          headerRejected = true;
+          yield {
+            kind: "rejected",
+            line: ev.line,
+            code: "input.duplicate-column",
+            message: duplicates,
+          };
+          continue;
+        }
         index = meta.fields.map((f) => ev.cells.indexOf(f.column));
         width = ev.cells.length;
         for (const c of ev.cells)
@@ -333,6 +369,23 @@ export async function* validateCsv<
         passed: findings.length === 0,
       };
     }
+  }
+}
+
+/**
+ * The chunks of a CSV source, each checked to be text or bytes: the reader skips anything else,
+ * so an object-mode stream (rows already parsed) validated nothing, silently.
+ */
+async function* textChunks(
+  source: AnyIterable<unknown>,
+  entity: string,
+): AsyncGenerator<Uint8Array | string> {
+  let n = 0;
+  for await (const chunk of source as AsyncIterable<unknown>) {
+    n++;
+    if (typeof chunk !== "string" && !types.isUint8Array(chunk))
+      throw new InvalidChunkError(entity, n, chunk);
+    yield chunk;
   }
 }
 
@@ -419,6 +472,10 @@ export interface FolderOptions extends DeliveryOptions {
  * (runtime/csv-reader.ts), and the key sets are sealed and the report built without a turn: call
  * it in a worker thread where the caller's event loop must keep answering.
  *
+ * @throws InvalidArgumentError when `folder` is not a folder
+ * @throws InvalidRrdError when `opts.rrd` is missing or not a YYYY-MM-DD date
+ * @throws InvalidArgumentError when an option has a value `regel validate` refuses for its flag
+ *   (`threads` 0, `sortBudget` 0, `maxSamples` -1, `generatedAt` not a date-time, …)
  * @throws UnknownRulesetError when `opts.ruleset` names no compiled ruleset
  * @throws RulesetLoadError when no ruleset fits, or the compiled module cannot be loaded
  * @throws StaleRulesetError when the compiled ruleset is older than its `.regel` sources
@@ -427,6 +484,10 @@ export async function validateFolder(
   folder: string,
   opts: FolderOptions,
 ): Promise<Report> {
+  checkDeliveryFolder(folder);
+  // required, as `regel validate --rrd`: it decides the version in force and every date rule
+  rrdDays(opts?.rrd);
+  checkDeliveryOptions(opts);
   const loaded = await selectRuleset({
     root: opts.compiledRoot ?? defaultCompiledRoot(),
     ruleset: opts.ruleset,

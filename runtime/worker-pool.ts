@@ -329,8 +329,15 @@ export class WorkerLink<M extends { type: string }, S> {
     private readonly pass: string,
   ) {
     job.port.on("message", (m: M | { type: "progress"; rows: number }) => {
-      if (m.type === "progress") onRows((m as { rows: number }).rows);
-      else this.deliver(m as M);
+      if (m.type === "progress") {
+        // a throwing onProgress is not thrown here, out of an event: the run keeps the error and
+        // fails with it (runtime/delivery-state.ts guardProgress)
+        try {
+          onRows((m as { rows: number }).rows);
+        } catch {
+          // kept by the run
+        }
+      } else this.deliver(m as M);
     });
     job.onFailure((f) => this.fail(failureError(f, k, pass)));
   }

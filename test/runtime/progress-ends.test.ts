@@ -79,4 +79,36 @@ describe("the progress of a run", () => {
     },
     120_000,
   );
+
+  // a throwing callback was caught as a read error: the file reported `input.unreadable`, the
+  // delivery rejected (a bug in the caller's progress bar blamed on the bank's data)
+  it.each([
+    [1, "scan"],
+    [1, "sort"],
+    [1, "validate"],
+    [2, "scan"],
+    [2, "sort"],
+    [2, "validate"],
+  ] as const)(
+    "a throwing onProgress fails the run with its error (%i threads, in the %s phase)",
+    async (threads, phase) => {
+      const bug = new Error(`bug in the progress bar (${phase})`);
+      let calls = 0;
+      const run = validateDelivery(shuffled, glo, {
+        rrd: "2024-03-31",
+        threads,
+        scanSplitBytes: 1,
+        sortPieceBytes: 1,
+        onProgress: (p) => {
+          if (p.phase !== phase) return;
+          calls++;
+          throw bug;
+        },
+      });
+      await expect(run).rejects.toBe(bug);
+      // called no more once it threw
+      expect(calls).toBe(1);
+    },
+    120_000,
+  );
 });

@@ -9,7 +9,9 @@ import { Readable } from "node:stream";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  InvalidArgumentError,
   InvalidCellError,
+  InvalidChunkError,
   InvalidRrdError,
   loadRuleset,
   RegelError,
@@ -112,6 +114,79 @@ describe("typed errors of the embedding API", () => {
     expect(out[1]).toMatchObject({ kind: "record", line: 2 });
   });
 
+  it("a CSV header that names a column twice is rejected with its rows, as regel validate rejects the file", async () => {
+    // validateCsv took the first last_name and returned the row as a record
+    const rs = await fake();
+    const out = await drain(
+      validateCsv(
+        rs,
+        "NP",
+        [
+          "ikb_id,customer_id,last_name,last_name\n",
+          "I1,C1,Jansen,Bakker\nI2,C2,de Vries,Smit\n",
+        ],
+        RRD,
+      ),
+    );
+    expect(out).toEqual([
+      {
+        kind: "rejected",
+        line: 1,
+        code: "input.duplicate-column",
+        message: 'column "last_name" appears more than once in the header',
+      },
+      ...[2, 3].map((line) => ({
+        kind: "rejected",
+        line,
+        code: "input.duplicate-column",
+        message:
+          "the row is not read: the header names a column more than once",
+      })),
+    ]);
+  });
+
+  it("a CSV chunk that is neither text nor bytes (an object-mode stream, a number, null) is an InvalidChunkError", async () => {
+    // such chunks were skipped: an object-mode stream of rows gave no result and no error
+    const rs = await fake();
+    const row = { ikb_id: "I1", customer_id: "C1" };
+    for (const [source, chunk, shown] of [
+      [Readable.from([row, row]), 1, "a value of type object"],
+      [["ikb_id,customer_id\nI1,C1\n", 42, "I2,C2\n"], 2, "the number 42"],
+      [["ikb_id,customer_id\n", null], 2, "null"],
+    ] as const) {
+      const e = await drain(
+        validateCsv(rs, "NP", source as Iterable<string>, RRD),
+      ).catch((x) => x);
+      expect(e).toBeInstanceOf(InvalidChunkError);
+      expect(e).toBeInstanceOf(RegelError);
+      expect(e).toMatchObject({
+        code: "REGEL_INVALID_CHUNK",
+        entity: "NP",
+        chunk,
+      });
+      expect(e.message).toBe(
+        `chunk ${chunk} of the NP CSV source is ${shown}, not text or bytes: give the CSV as string or Uint8Array chunks (a file stream not in object mode, a fetch body); validate rows already parsed with validateRecords`,
+      );
+    }
+    // text and bytes (a Buffer, a plain Uint8Array) are read as before
+    const ok = await drain(
+      validateCsv(
+        rs,
+        "NP",
+        [
+          "ikb_id,customer_id\n",
+          Buffer.from("I1,C1\n"),
+          new TextEncoder().encode("I2,C2\n"),
+        ],
+        RRD,
+      ),
+    );
+    expect(ok.map((r) => (r as { kind: string }).kind)).toEqual([
+      "record",
+      "record",
+    ]);
+  });
+
   it('any cell that is not text is an InvalidCellError; empty may be "", null, undefined or left out', async () => {
     const rs = await fake();
     await fc.assert(
@@ -175,6 +250,36 @@ describe("typed errors of the embedding API", () => {
     }
   });
 
+  it("an RRD that is not a date, or none, is an InvalidRrdError from validateFolder and loadRuleset too", async () => {
+    // validateFolder threw a plain Error (a CLI-worded RulesetLoadError without an RRD), and
+    // loadRuleset chose a version by comparing any text with the validity dates
+    for (const rrd of ["2023-02-30", "garbage", "2023-1-5", undefined]) {
+      const folder = await validateFolder(".", {
+        rrd: rrd as string,
+        compiledRoot: COMPILED,
+      }).catch((x) => x);
+      expect(folder).toBeInstanceOf(InvalidRrdError);
+      expect(folder.code).toBe("REGEL_INVALID_RRD");
+      if (rrd === undefined) continue;
+      for (const ruleset of ["fake.ikb", "fake.ikb@1.0.0"]) {
+        const loaded = await loadRuleset(ruleset, {
+          compiledRoot: COMPILED,
+          rrd,
+        }).catch((x) => x);
+        expect(loaded).toBeInstanceOf(InvalidRrdError);
+      }
+    }
+    const e = await validateFolder(".", {
+      rrd: "2023-02-30",
+      ruleset: "fake.ikb@1.0.0",
+      compiledRoot: COMPILED,
+    }).catch((x) => x);
+    expect(e).toBeInstanceOf(InvalidRrdError);
+    expect(e.message).toBe(
+      'invalid RRD "2023-02-30": not a calendar day (2023-02 has no day 30); give the reporting reference date as YYYY-MM-DD, e.g. "2024-03-31"',
+    );
+  });
+
   it("a ruleset that is not compiled: UnknownRulesetError listing what is, with a suggestion", async () => {
     const e = await loadRuleset("fake.ikb@1.9.0", {
       compiledRoot: COMPILED,
@@ -210,5 +315,69 @@ describe("typed errors of the embedding API", () => {
     ).rejects.toThrow(
       /give the version \(e\.g\. fake\.ikb@1\.0\.0\), or an rrd/,
     );
+  });
+
+  it("a delivery folder that is not a folder: InvalidArgumentError, as regel validate's exit 2", async () => {
+    // the run resolved with a rejected delivery, every file reported missing
+    for (const folder of [
+      "/no/such/folder",
+      "package.json",
+      undefined as unknown as string,
+    ]) {
+      for (const ruleset of ["fake.ikb@1.0.0", undefined]) {
+        const e = await validateFolder(folder, {
+          rrd: "2023-01-01",
+          compiledRoot: COMPILED,
+          ...(ruleset === undefined ? {} : { ruleset }),
+        }).catch((x) => x);
+        expect(e).toBeInstanceOf(InvalidArgumentError);
+        expect(e).toBeInstanceOf(RegelError);
+        expect(e).toMatchObject({
+          code: "REGEL_INVALID_ARGUMENT",
+          argument: "folder",
+        });
+        expect(e.message).toBe(
+          `folder ${JSON.stringify(folder)}: not a folder; give the path of the delivery folder`,
+        );
+      }
+    }
+  });
+
+  it("an option regel validate refuses for its flag is an InvalidArgumentError, before any file is read", async () => {
+    // each was taken: threads "x" ran one thread, maxSamples 1.5 gave two samples a rule, and
+    // writeReport wrote a report.json its own schema refuses (maxSamples -1, maxFieldLength 0)
+    const cases: [string, unknown, string][] = [
+      ["threads", 0, 'expected "auto" or a whole number from 1 to 256'],
+      ["threads", "x", 'expected "auto" or a whole number from 1 to 256'],
+      ["threads", 257, 'expected "auto" or a whole number from 1 to 256'],
+      ["sortBudget", 0, "expected a whole number, 1 or more"],
+      ["maxFieldLength", 0, "expected a whole number, 1 or more"],
+      ["maxRecordLength", "100", "expected a whole number, 1 or more"],
+      ["maxIkbRows", 2.5, "expected a whole number, 1 or more"],
+      ["maxSamples", -1, "expected a whole number, 0 or more"],
+      ["maxSamples", 1.5, "expected a whole number, 0 or more"],
+      [
+        "generatedAt",
+        "yesterday",
+        "expected an ISO date-time with offset, e.g. 2024-04-03T14:05:00+02:00",
+      ],
+      ["tempDir", "/no/such/folder", "not a folder; give an existing folder"],
+      ["previous", "/no/such/folder", "not a folder; give an existing folder"],
+      ["onProgress", "yes", "expected a function"],
+    ];
+    for (const [option, value, problem] of cases) {
+      const e = await validateFolder(".", {
+        rrd: "2023-01-01",
+        ruleset: "fake.ikb@1.0.0",
+        compiledRoot: COMPILED,
+        [option]: value,
+      }).catch((x) => x);
+      expect(e, option).toBeInstanceOf(InvalidArgumentError);
+      expect(e).toMatchObject({
+        code: "REGEL_INVALID_ARGUMENT",
+        argument: option,
+      });
+      expect(e.message).toBe(`${option} ${JSON.stringify(value)}: ${problem}`);
+    }
   });
 });
