@@ -34,6 +34,7 @@ import {
   ruleSeverity,
 } from "./emit-finding.js";
 import { entityHelper, recordType } from "./emit-types.js";
+import type { CompiledRuleset } from "./contract.js";
 
 /** One rule applied to one entity (an attribute rule over several entities has one per entity). */
 export interface RuleInstance {
@@ -65,34 +66,75 @@ export interface CompiledInstance extends RuleInstance {
   impl: Code;
 }
 
-/** Names the module exports besides rule functions; a rule code equal to one gets a `rule_` prefix. */
-const MODULE_NAMES = new Set([
-  "metadata",
-  "entities",
-  "trace",
-  "categories",
-  "payouts",
-  "norms",
-  "fileRules",
-  "assumptions",
-  "laws",
-  "decoders",
-  "checks",
-  "needsIkb",
-  "classify",
-  "gone",
-]);
+/** The names the module exports besides the rule functions: every member of the contract. */
+const MODULE_EXPORTS: Readonly<Record<keyof CompiledRuleset, true>> = {
+  metadata: true,
+  entities: true,
+  trace: true,
+  categories: true,
+  payouts: true,
+  norms: true,
+  aggregates: true,
+  reconciliations: true,
+  laws: true,
+  assumptions: true,
+  fileRules: true,
+  wholeFile: true,
+  fileTotals: true,
+  decoders: true,
+  checks: true,
+  gone: true,
+  needsIkb: true,
+  classify: true,
+};
 
-/** The exported function name of a rule: its code, or `rule_<code>` when the code is not usable as is. */
-export function ruleFunctionName(rule: ResolvedRule): Code {
+/**
+ * The globals of ECMAScript and of its hosts: a module-level function of one of these names would
+ * shadow the global that the module's own code (prelude, helpers) reads, such as `Object.freeze`.
+ */
+const GLOBAL_NAMES = new Set(
+  (
+    "globalThis Infinity NaN undefined eval isFinite isNaN parseFloat parseInt decodeURI " +
+    "decodeURIComponent encodeURI encodeURIComponent escape unescape AggregateError Array " +
+    "ArrayBuffer Atomics BigInt BigInt64Array BigUint64Array Boolean DataView Date Error " +
+    "EvalError FinalizationRegistry Float16Array Float32Array Float64Array Function Int8Array " +
+    "Int16Array Int32Array Intl Iterator JSON Map Math Number Object Promise Proxy RangeError " +
+    "ReferenceError Reflect RegExp Set SharedArrayBuffer String Symbol SyntaxError TypeError " +
+    "Uint8Array Uint8ClampedArray Uint16Array Uint32Array URIError WeakMap WeakRef WeakSet " +
+    "AbortController AbortSignal Blob Buffer TextDecoder TextEncoder URL URLSearchParams " +
+    "WebAssembly atob btoa clearImmediate clearInterval clearTimeout console crypto fetch " +
+    "global performance process queueMicrotask require setImmediate setInterval setTimeout " +
+    "structuredClone"
+  ).split(" "),
+);
+
+/** The prefix of a rule function whose code is not usable as is; no code used as is starts with it. */
+const RENAMED_PREFIX = "rule_";
+
+/**
+ * The exported function name of a rule: its code, or `rule_<code>` when the code is not usable as
+ * is (reserved, a module export, a global, or itself starting with `rule_`). The mapping is
+ * one-to-one: a name used as is never starts with `rule_`, every renamed one does.
+ */
+export function ruleFunctionName(rule: Pick<ResolvedRule, "code">): Code {
   const code = rule.code;
   if (
     isSafeIdentifier(code) &&
-    !MODULE_NAMES.has(code) &&
+    !Object.hasOwn(MODULE_EXPORTS, code) &&
+    !GLOBAL_NAMES.has(code) &&
+    !code.startsWith(RENAMED_PREFIX) &&
     !code.startsWith("$")
   )
     return id(code);
-  return id(`rule_${code}`);
+  return id(`${RENAMED_PREFIX}${code}`);
+}
+
+/** `name`, or `name_2`, `name_3`, ... when taken; the name returned is then taken. */
+function uniqueName(name: string, taken: Set<string>): string {
+  let unique = name;
+  for (let n = 2; taken.has(unique); n++) unique = `${name}_${n}`;
+  taken.add(unique);
+  return unique;
 }
 
 /** Expand a rule's target to its instances, entities in first-mention order. */
@@ -213,10 +255,14 @@ function compileGone(
 /** Compile every record / attribute rule; rules that fail to compile become diagnostics. */
 export function compileRules(ctx: ModuleContext): CompiledInstance[] {
   const out: CompiledInstance[] = [];
+  // `$rule_<code>_<entity>` alone is ambiguous (rule a_b of entity c, rule a of entity b_c)
+  const implNames = new Set<string>();
   for (const rule of ctx.ruleset.rules) {
     for (const instance of ruleInstances(ctx, rule)) {
       const usage = { ikb: false };
-      const impl = internal(`rule_${rule.code}_${instance.entity.name}`);
+      const impl = internal(
+        uniqueName(`rule_${rule.code}_${instance.entity.name}`, implNames),
+      );
       if (isDecodeRule(rule)) {
         out.push({
           ...instance,

@@ -6,7 +6,13 @@
  *
  * @module
  */
-import type { DurationUnit, Literal, ParameterDecl, ValueType } from "./ast.js";
+import type {
+  DurationUnit,
+  Literal,
+  ParameterDecl,
+  Span,
+  ValueType,
+} from "./ast.js";
 import { annotateLiteral } from "./check-expr.js";
 import { CODES } from "./check-codes.js";
 import type { Reporter, RulesetIndex } from "./check-context.js";
@@ -75,14 +81,24 @@ const bounds = (v: ParameterDecl["values"][number]): [string, string] => [
   v.until?.text ?? "~",
 ];
 
-/** Check the parameters declared in this version's own file (inherited ones were checked in theirs). */
+/**
+ * Check the parameters declared in this version's own file. Inherited ones were checked in
+ * theirs, but for their cover of this version's validity, which may be longer: a gap there is
+ * reported at `inheritedAt` (the `extends` of this version).
+ */
 export function checkParameters(
   index: RulesetIndex,
   reporter: Reporter,
   own: (p: ParameterDecl) => boolean,
+  inheritedAt?: Span,
 ): void {
   for (const p of index.rs.parameters) {
-    if (!own(p)) continue;
+    if (!own(p)) {
+      const values = (p.values ?? []).filter((v) => v !== undefined);
+      if (inheritedAt !== undefined && values.length > 0)
+        checkPeriods(p, values, index, reporter, inheritedAt);
+      continue;
+    }
     const values = (p.values ?? []).filter((v) => v !== undefined);
     if (values.length === 0) {
       reporter.report(
@@ -155,6 +171,7 @@ function checkPeriods(
   values: ParameterDecl["values"],
   index: RulesetIndex,
   reporter: Reporter,
+  inheritedAt?: Span,
 ): void {
   const sorted = [...values].sort((a, b) =>
     bounds(a)[0] < bounds(b)[0] ? -1 : bounds(a)[0] > bounds(b)[0] ? 1 : 0,
@@ -163,6 +180,7 @@ function checkPeriods(
     const [, prevUntil] = bounds(sorted[i - 1]);
     const [from] = bounds(sorted[i]);
     if (from < prevUntil) {
+      if (inheritedAt !== undefined) return; // reported in the parameter's own file
       const other = sorted[i - 1].span;
       reporter.report(
         CODES.overlappingParameterPeriods,
@@ -193,10 +211,15 @@ function checkPeriods(
   const gapEnd = next === undefined ? end : bounds(next)[0];
   reporter.report(
     CODES.parameterNotCovering,
-    `parameter \`${p.name.name}\` has no value for RRDs from ${covered}${gapEnd === "~" ? " on" : ` until ${gapEnd}`}, while ruleset \`${index.rs.id}\` is in force then`,
-    p.name.span,
+    `${inheritedAt === undefined ? "parameter" : "inherited parameter"} \`${p.name.name}\` has no value for RRDs from ${covered}${gapEnd === "~" ? " on" : ` until ${gapEnd}`}, while ruleset \`${index.rs.id}\` is in force then`,
+    inheritedAt ?? p.name.span,
     {
       notes: [
+        ...(inheritedAt === undefined
+          ? []
+          : [
+              `the parameter is declared at ${p.name.span.file}:${p.name.span.start.line}:${p.name.span.start.column}; give this version its periods with \`replace parameter\`, or extend them there`,
+            ]),
         `the ruleset is in force ${index.rs.validFrom === undefined ? "from its first parameter value" : `from ${index.rs.validFrom}`}${index.rs.validUntil === undefined ? " with no end" : ` until ${index.rs.validUntil}`}; add a \`from ... value\` line for the gap`,
       ],
     },

@@ -379,7 +379,12 @@ function validate(
   checkCategories(index, reporter);
   checkNorms(index, reporter, (n) => n.span.file === ruleset.file);
   checkMeasures(index);
-  checkParameters(index, reporter, (p) => p.span.file === ruleset.file);
+  checkParameters(
+    index,
+    reporter,
+    (p) => p.span.file === ruleset.file,
+    ruleset.header.extends?.span,
+  );
   checkAggregates(index, reporter, (d) => d.span.file === ruleset.file);
   checkPlausibilities(
     ruleset.plausibilities.filter((p) => p.span.file === ruleset.file),

@@ -137,7 +137,11 @@ export async function runCheck(
       printErr(`regel check: ${e.message}\n`);
       return EXIT.usage;
     }
-    printErr(`regel check: internal error: ${(e as Error).message}\n`);
+    const message = `internal error: ${(e as Error).message}`;
+    printErr(`regel check: ${message}\n`);
+    // standard output stays one JSON document; `errors` is absent, so no gate reads it as 0
+    if (format === "json")
+      printOut(`${JSON.stringify({ error: message }, null, 2)}\n`);
     return EXIT.environment;
   }
   const { output, exitCode } = renderCheck(project, format as CheckFormat, {

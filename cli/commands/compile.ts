@@ -206,7 +206,10 @@ export async function runCompile(
         ? e.message
         : `internal error: ${(e as Error).message}`;
     printErr(`regel compile: ${message}\n`);
-    return e instanceof ProjectError ? EXIT.usage : EXIT.environment;
+    if (e instanceof ProjectError) return EXIT.usage;
+    // standard output stays one JSON document, as for check
+    if (json) printOut(`${JSON.stringify({ error: message }, null, 2)}\n`);
+    return EXIT.environment;
   }
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   const diagnostics = result.diagnostics.map(toJson);

@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { Command } from "commander";
 import { COMMANDS } from "../../cli/command-table.js";
 import { ensureBuilt, ROOT, runCli } from "./built-cli.js";
@@ -142,5 +142,37 @@ describe("--json", () => {
     expect(
       JSON.parse(readFileSync(join(report, "report.json"), "utf8")).rrd,
     ).toBe("2024-03-31");
+  });
+});
+
+describe("--json on an internal error", () => {
+  afterEach(() => {
+    vi.doUnmock("../../dsl/project.js");
+    vi.resetModules();
+    vi.restoreAllMocks();
+  });
+
+  it("check and compile still print one JSON document, with the error and no `errors` count", async () => {
+    // a bug anywhere under the command: loading the rulesets throws a plain Error
+    vi.resetModules();
+    vi.doMock("../../dsl/project.js", async (original) => ({
+      ...(await original<typeof import("../../dsl/project.js")>()),
+      loadProject: async () => {
+        throw new Error("a bug");
+      },
+    }));
+    let stdout = "";
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      stdout += String(chunk);
+      return true;
+    });
+    vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    const { runCheck } = await import("../../cli/commands/check.js");
+    const { runCompile } = await import("../../cli/commands/compile.js");
+    expect(await runCheck([work], { json: true })).toBe(3);
+    expect(JSON.parse(stdout)).toEqual({ error: "internal error: a bug" });
+    stdout = "";
+    expect(await runCompile([work], { json: true, check: true })).toBe(3);
+    expect(JSON.parse(stdout)).toEqual({ error: "internal error: a bug" });
   });
 });

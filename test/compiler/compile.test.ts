@@ -4,8 +4,13 @@
  * arithmetic with half-even division, month-end clamping, working days, built-in functions,
  * aggregates), the shape of findings, the fused checks, classification and the exported data.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ts as typescript } from "ts-morph";
 import { beforeAll, describe, expect, it } from "vitest";
+import { text as codeText } from "../../compiler/code.js";
 import type { Finding } from "../../compiler/contract.js";
+import { ruleFunctionName } from "../../compiler/emit-rules.js";
 import { MAX_EXPR_DEPTH, MAX_IF_NESTING } from "../../dsl/parser-grammar.js";
 import { format } from "../../dsl/printer.js";
 import {
@@ -638,4 +643,107 @@ rule deep1 "Mapping"
     expect(formatted.diagnostics).toEqual([]);
     expect(format(formatted.text, "deep.regel").text).toBe(formatted.text);
   }, 60_000);
+});
+
+describe("rule function names", () => {
+  /** A rule `code` over `entity` that fails when `n` is 10 or more. */
+  const rule = (code: string, entity: string) => `
+rule ${code} "t"
+  assumption "a"
+  severity blocking
+  implements spec 1
+  for ${entity}
+  require n < 10
+  example fail ${entity} { id: "X", n: 50 }
+  example pass ${entity} { id: "X", n: 5 }
+`;
+  const entity = (name: string) => `
+entity ${name} "E"
+  file "${name}.csv"
+  key id
+  field id: text(20) required
+  field n: integer
+`;
+  // codes that are module exports, globals the module's code reads, the renamed form of another
+  // code, and two rule/entity pairs whose `$rule_<code>_<entity>` is the same
+  const codes = [
+    "checks",
+    "rule_checks",
+    "Object",
+    "JSON",
+    "Number",
+    "aggregates",
+  ];
+  const text = `ruleset t.names@1.0.0
+  valid from 2024-01-01
+  source spec "Spec"
+${entity("c")}${entity("b_c")}${codes.map((c) => rule(c, "c")).join("")}${rule("a_b", "c")}${rule("a", "b_c")}`;
+
+  it("compiles any valid code without a clash: module exports, globals and rule_ codes are renamed one-to-one", async () => {
+    const { module: m } = await compileAndImport(text);
+    expect(typeof m.checks.c).toBe("function");
+    for (const name of [
+      "rule_checks",
+      "rule_rule_checks",
+      "rule_Object",
+      "rule_JSON",
+      "rule_Number",
+      "rule_aggregates",
+      "a_b",
+      "a",
+    ])
+      expect(typeof m[name], name).toBe("function");
+    const ctx = context("2024-06-01");
+    const big = run(m, "c", { id: "C1", n: "50" }, ctx);
+    expect(big.passed).toBe(false);
+    expect(big.findings.map((f) => f.law.code).sort()).toEqual(
+      [...codes, "a_b"].sort(),
+    );
+    expect(run(m, "c", { id: "C1", n: "5" }, ctx).passed).toBe(true);
+    const other = run(m, "b_c", { id: "B1", n: "50" }, ctx);
+    expect(other.findings.map((f) => f.law.code)).toEqual(["a"]);
+  });
+
+  it("renames a code equal to any global the shipped modules read", () => {
+    const compiled = join(
+      import.meta.dirname,
+      "..",
+      "..",
+      "rulesets",
+      "compiled",
+    );
+    const globals = new Set<string>();
+    for (const version of readdirSync(compiled)) {
+      const file = join(compiled, version, "validators.js");
+      const source = typescript.createSourceFile(
+        file,
+        readFileSync(file, "utf8"),
+        typescript.ScriptTarget.Latest,
+        true,
+      );
+      const declared = new Set<string>();
+      const read = new Set<string>();
+      const visit = (node: typescript.Node): void => {
+        if (typescript.isIdentifier(node)) {
+          const parent = node.parent as typescript.Node & { name?: unknown };
+          // a property name is no variable; a declaration's name is not read
+          const property =
+            (typescript.isPropertyAccessExpression(parent) ||
+              typescript.isPropertyAssignment(parent) ||
+              typescript.isMethodDeclaration(parent)) &&
+            parent.name === node;
+          if (!property) {
+            if (parent.name === node) declared.add(node.text);
+            else read.add(node.text);
+          }
+        }
+        typescript.forEachChild(node, visit);
+      };
+      visit(source);
+      for (const name of read) if (!declared.has(name)) globals.add(name);
+    }
+    expect([...globals]).toEqual(expect.arrayContaining(["Object", "JSON"]));
+    for (const name of globals)
+      expect(codeText(ruleFunctionName({ code: name })), name).not.toBe(name);
+  });
 });

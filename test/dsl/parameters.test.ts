@@ -146,3 +146,62 @@ describe("the shipped groeipad", () => {
     ]);
   });
 });
+
+describe("an inherited parameter", () => {
+  const V10 = `ruleset t.p@1.0.0
+  valid from 2020-01-01 until 2024-01-01
+  source dgs "DGS"
+
+parameter coverage_limit: money "Coverage"
+  implements dgs art 6
+  from 2020-01-01 until 2024-01-01 value 100000.00
+
+entity BA "Bank account"
+  file "bank_account.csv"
+  key account_id
+  field account_id: text(40) required
+  field covered: money
+
+rule cov0002 "Gedekt bedrag boven de limiet"
+  meaning "m" from dgs art 6
+  severity signalling
+  implements dgs art 6
+  for BA
+  when covered is present
+  require covered <= coverage_limit
+  example fail rrd 2022-01-01 BA { account_id: "A1", covered: 100000.01 }
+  example pass rrd 2022-01-01 BA { account_id: "A1", covered: 1.00 }
+`;
+  const V11 = `ruleset t.p@1.1.0
+  extends t.p@1.0.0
+  valid from 2024-01-01
+  source dgs "DGS"
+`;
+
+  it("must cover the inheriting version's validity too: REG244 at its `extends`", () => {
+    const diagnostics = load({
+      "t.p/1.0.0.regel": V10,
+      "t.p/1.1.0.regel": V11,
+    }).diagnostics.filter((d) => d.code === "REG244");
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({
+      severity: "error",
+      span: { file: "t.p/1.1.0.regel", start: { line: 2 } },
+    });
+    expect(diagnostics[0].message).toContain(
+      "inherited parameter `coverage_limit` has no value for RRDs from 2024-01-01 on, while ruleset `t.p@1.1.0` is in force then",
+    );
+    // a version that gives the parameter its own periods has no gap
+    const replaced = `${V11}
+replace parameter coverage_limit: money "Coverage"
+  implements dgs art 6
+  from 2024-01-01 value 100000.00
+`;
+    expect(
+      load({
+        "t.p/1.0.0.regel": V10,
+        "t.p/1.1.0.regel": replaced,
+      }).diagnostics.filter((d) => d.severity === "error"),
+    ).toEqual([]);
+  });
+});
