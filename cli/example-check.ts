@@ -60,6 +60,7 @@ import { entityNamed, ruleCoded } from "../dsl/named.js";
 import type { Project } from "../dsl/project.js";
 import { dateToDays, validateDelivery } from "../runtime/delivery.js";
 import { makeFolderSync } from "../runtime/make-folder.js";
+import { deliveryFilePath } from "../runtime/delivery-file.js";
 import { loadCompiled, type LoadedRuleset } from "../runtime/load-compiled.js";
 import type { Report } from "../runtime/report-types.js";
 import { csvCell } from "../runtime/synthetic/generate.js";
@@ -188,7 +189,7 @@ export async function writeExampleDelivery(
       (e) => e.file === entity.file,
     );
     if (sharing.some((e) => !(e.name in d.files))) continue;
-    const path = join(dir, entity.file);
+    const path = deliveryFilePath(dir, entity.file);
     const text = texts.get(path) ?? { lines: [], latin1: false };
     texts.set(path, text);
     // a date field's own `format` writes the file in a dialect even where the entity has none

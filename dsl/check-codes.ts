@@ -34,6 +34,7 @@ export const CODES = {
   recordTypeWithHeader: "REG142",
   formatNotOnDate: "REG134",
   badFieldDateFormat: "REG149",
+  deliveryFileName: "REG151",
   // ---- REG2xx: names and versions
   unknownField: "REG201",
   unknownEntity: "REG202",
@@ -205,6 +206,8 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
     "A field `format` on a field that is not a `date` (only dates have a format of their own).",
   REG149:
     "A field `format` that is not a date format (`DD`, `MM`, `YYYY` once each, one separator or none).",
+  REG151:
+    "A `file` name that is not a plain file name (a folder, `..`, `/`, `\\`, `:` or a control character): a delivery file lies in the delivery folder.",
   REG142:
     "`record` on a file with a header row: a file of record types has no header (`header none`).",
   REG200: "Internal error of the checker (a bug in regel, not in the ruleset).",

@@ -298,6 +298,18 @@ entity SC "Single customer view"
     message: '"D-M-YYYY" is not a date format',
   },
   {
+    code: "REG151",
+    title: "a file that is not a plain file name",
+    files: T(`
+entity SC "Single customer view"
+  file "../../home/user/.bashrc"
+  field ikb_id: text(40)
+`),
+    at: [{ marker: '"../../home/user/.bashrc"' }],
+    message:
+      '"../../home/user/.bashrc" is not the name of a file in a delivery folder: it holds a `/` or `\\`',
+  },
+  {
     code: "REG140",
     title: "an entity of a shared file without a record type",
     files: T(`
