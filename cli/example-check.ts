@@ -17,8 +17,9 @@
  *
  * The module to run comes from `regel compile` (the JavaScript it is about to write) or is
  * compiled here in memory. `regel check` keeps what it compiled in a cache folder keyed by the
- * sha256 of the ruleset's sources (its `extends` / `uses` chain) and of the compiler's own code, so
- * that an unchanged ruleset is not compiled again: `$REGEL_CACHE_DIR`, else
+ * sha256 of the ruleset's sources (its `extends` / `uses` chain), of the CSV files of its tables
+ * and of the compiler's own code, so that an unchanged ruleset is not compiled again:
+ * `$REGEL_CACHE_DIR`, else
  * `$XDG_CACHE_HOME/regel`, else `~/.cache/regel`; `REGEL_CACHE_DIR=off` turns the cache off. The
  * cache keeps the 32 most recently used modules.
  *
@@ -468,20 +469,20 @@ function fingerprint(): string | undefined {
   return compilerFingerprint === "" ? undefined : compilerFingerprint;
 }
 
-/** The source files a ruleset version is built from: its own and those of its `extends` / `uses` chain. */
-export function chainFiles(
+/** A ruleset version and the versions of its `extends` / `uses` chain. */
+function chainRulesets(
   project: Pick<Project, "rulesets">,
   ruleset: ResolvedRuleset,
-): string[] {
+): ResolvedRuleset[] {
   const byId = new Map(project.rulesets.map((r) => [r.id, r]));
-  const files = new Set<string>();
+  const chain: ResolvedRuleset[] = [];
   const todo = [ruleset];
   const seen = new Set<string>();
   while (todo.length > 0) {
     const r = todo.pop()!;
     if (seen.has(r.id)) continue;
     seen.add(r.id);
-    files.add(r.file);
+    chain.push(r);
     for (const id of [
       ...(r.extends === undefined ? [] : [r.extends]),
       ...r.uses,
@@ -490,10 +491,36 @@ export function chainFiles(
       if (next !== undefined) todo.push(next);
     }
   }
+  return chain;
+}
+
+/** The source files a ruleset version is built from: its own and those of its `extends` / `uses` chain. */
+export function chainFiles(
+  project: Pick<Project, "rulesets">,
+  ruleset: ResolvedRuleset,
+): string[] {
+  return [
+    ...new Set(chainRulesets(project, ruleset).map((r) => r.file)),
+  ].sort();
+}
+
+/**
+ * The reference-data files (`table ... file "rates.csv"`) the compile of a ruleset version reads,
+ * over its chain: each one's path and the sha256 of its bytes as the checker read them.
+ */
+function chainTableFiles(
+  project: Pick<Project, "rulesets">,
+  ruleset: ResolvedRuleset,
+): string[] {
+  const files = new Set<string>();
+  for (const r of chainRulesets(project, ruleset))
+    for (const t of r.tables)
+      if (t.file !== undefined)
+        files.add(`${t.path ?? t.file.value}\0${t.sha256 ?? "unread"}`);
   return [...files].sort();
 }
 
-/** The cache key of a ruleset version: its id, its chain's paths and texts, and the compiler; undefined when the compiler cannot be fingerprinted. */
+/** The cache key of a ruleset version: its id, its chain's paths and texts, the paths and sha256 of its tables' CSV files, and the compiler; undefined when the compiler cannot be fingerprinted. */
 function cacheKey(
   project: Project,
   ruleset: ResolvedRuleset,
@@ -503,6 +530,9 @@ function cacheKey(
   const h = createHash("sha256").update(compiler).update(`\0${ruleset.id}`);
   for (const file of chainFiles(project, ruleset))
     h.update(`\0${file}\0`).update(project.texts.get(file) ?? "");
+  // a table's rows are compiled into the module: a changed CSV is another module
+  for (const table of chainTableFiles(project, ruleset))
+    h.update(`\0table\0${table}`);
   return h.digest("hex");
 }
 

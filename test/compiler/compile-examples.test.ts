@@ -159,6 +159,56 @@ describe("regel check's compiled modules", () => {
     expect(entries()).toHaveLength(2);
   });
 
+  it("are compiled again when a table's CSV file changes, though the .regel text does not", async () => {
+    const cache = mkdtempSync(join(tmpdir(), "regel-cache-"));
+    const text = `ruleset t.rates@1.0.0
+  source bk "Bk"
+
+table eur_rates "Rates"
+  file "rates.csv"
+  column currency: text key
+  column rate: decimal
+
+entity BA "Bank account"
+  file "bank_account.csv"
+  key account_id
+  field account_id: text(40) required
+  field currency: text(3)
+
+rule cur0001 "Onbekende valuta"
+  assumption "a"
+  severity signalling
+  implements bk hoofdstuk 3
+  for BA
+  when currency is present
+  require currency in eur_rates
+  example pass BA { account_id: "A1", currency: "USD" }
+  example fail BA { account_id: "A1", currency: "XYZ" }
+`;
+    const project = (rates: string) =>
+      loadProjectFromTexts(
+        new Map([["t.regel", text]]),
+        undefined,
+        new Map([["rates.csv", rates]]),
+      );
+    const before = project("currency,rate\nEUR,1.0\nUSD,0.9\n");
+    expect(before.diagnostics).toEqual([]);
+    expect(await checkExamplesCompiled(before, { cacheDir: cache })).toEqual({
+      diagnostics: [],
+      examples: 2,
+    });
+    // USD removed, XYZ added: both examples are now wrong
+    const after = project("currency,rate\nEUR,1.0\nXYZ,0.9\n");
+    const { diagnostics } = await checkExamplesCompiled(after, {
+      cacheDir: cache,
+    });
+    expect(diagnostics.map((d) => `${d.code} ${d.span.start.line}`)).toEqual([
+      "REG408 22",
+      "REG408 23",
+    ]);
+    expect(readdirSync(join(cache, "examples"))).toHaveLength(2);
+  });
+
   it("are not built for a ruleset with an error in its chain", async () => {
     const cache = mkdtempSync(join(tmpdir(), "regel-cache-"));
     const broken = `${RULESET}  example pass NP { customer_id: "C", last_nam: "X" }\n`;
