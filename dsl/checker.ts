@@ -379,7 +379,7 @@ function validate(
   checkNorms(index, reporter, (n) => n.span.file === ruleset.file);
   checkMeasures(index);
   checkParameters(index, reporter, (p) => p.span.file === ruleset.file);
-  checkAggregates(index, reporter, (d) => d.span.file === ruleset.file);
+  checkAggregates(index, reporter);
   checkPlausibilities(
     ruleset.plausibilities.filter((p) => p.span.file === ruleset.file),
     reporter,
