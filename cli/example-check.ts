@@ -66,7 +66,7 @@ import { loadCompiled, type LoadedRuleset } from "../runtime/load-compiled.js";
 import type { Report } from "../runtime/report-types.js";
 import { csvCell } from "../runtime/synthetic/generate.js";
 import { cellInDialect, lineInDialect } from "../runtime/dialect.js";
-import { DEFAULT_DIALECT } from "../dsl/file-dialect.js";
+import { DEFAULT_DIALECT, type FileDialect } from "../dsl/file-dialect.js";
 
 /** What {@link checkExamplesCompiled} found. */
 export interface ExampleCheck {
@@ -170,6 +170,33 @@ export function recordExampleFindings(
   return out.filter((f) => f.rule === d.rule);
 }
 
+/** An example that no delivery file can hold: a value its file's encoding cannot write. */
+export class UnrepresentableExampleError extends Error {}
+
+/**
+ * `text` in a single-byte encoding with the codec the runtime decodes it with (iconv-lite, see
+ * runtime/csv-reader.ts decodeSingleByte), so that the bytes read back are the text.
+ *
+ * @throws UnrepresentableExampleError for a character the encoding has no byte for
+ */
+async function encodeSingleByte(
+  text: string,
+  encoding: "iso-8859-1" | "windows-1252",
+  file: string,
+): Promise<Buffer> {
+  const iconv = (await import("iconv-lite")).default;
+  const bytes = iconv.encode(text, encoding);
+  if (iconv.decode(bytes, encoding) === text) return bytes;
+  for (const c of text)
+    if (iconv.decode(iconv.encode(c, encoding), encoding) !== c)
+      throw new UnrepresentableExampleError(
+        `${JSON.stringify(c)} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}) cannot be written in ${encoding}, the encoding of ${file}: no delivery file holds this value`,
+      );
+  throw new UnrepresentableExampleError(
+    `the example's values cannot be written in ${encoding}, the encoding of ${file}`,
+  );
+}
+
 /**
  * Write an example's delivery as CSV files into `dir` (which must exist): per entity with a
  * `file`, its header and rows. Returns the paths written.
@@ -181,7 +208,10 @@ export async function writeExampleDelivery(
 ): Promise<string[]> {
   const written: string[] = [];
   // the lines of each file: several entities may share one file (record types)
-  const texts = new Map<string, { lines: string[]; latin1: boolean }>();
+  const texts = new Map<
+    string,
+    { lines: string[]; encoding: FileDialect["encoding"]; file: string }
+  >();
   for (const [name, file] of Object.entries(d.files)) {
     const entity = entityNamed(ruleset, name);
     if (entity?.file === undefined) continue;
@@ -191,7 +221,11 @@ export async function writeExampleDelivery(
     );
     if (sharing.some((e) => !(e.name in d.files))) continue;
     const path = deliveryFilePath(dir, entity.file);
-    const text = texts.get(path) ?? { lines: [], latin1: false };
+    const text = texts.get(path) ?? {
+      lines: [],
+      encoding: "utf-8",
+      file: entity.file,
+    };
     texts.set(path, text);
     // a date field's own `format` writes the file in a dialect even where the entity has none
     const formats = new Map(
@@ -216,7 +250,7 @@ export async function writeExampleDelivery(
     const types = new Map(
       entity.fields.map((f) => [f.column, f.decl.type?.name ?? "text"]),
     );
-    text.latin1 = dialect.encoding !== "utf-8";
+    text.encoding = dialect.encoding;
     text.lines.push(
       ...(dialect.header ? [lineInDialect(file.header, dialect)] : []),
       ...file.rows.map((row) =>
@@ -239,7 +273,12 @@ export async function writeExampleDelivery(
   }
   for (const [path, text] of texts) {
     const body = `${text.lines.join("\n")}\n`;
-    await writeFile(path, text.latin1 ? Buffer.from(body, "latin1") : body);
+    await writeFile(
+      path,
+      text.encoding === "utf-8"
+        ? body
+        : await encodeSingleByte(body, text.encoding, text.file),
+    );
     written.push(path);
   }
   return written;
@@ -345,6 +384,9 @@ export async function runCompiledExamples(
         ...verdict(d, []),
         actual: "error",
         error: e instanceof Error ? e.message : String(e),
+        ...(e instanceof UnrepresentableExampleError
+          ? { unrepresentable: true }
+          : {}),
       };
     }
   };
@@ -411,6 +453,17 @@ export function exampleDiagnostic(
     notes.push(
       `found while checking ${ruleset.id} (${ruleset.file}), which inherits this rule`,
     );
+  if (result.actual === "error" && "unrepresentable" in result)
+    return {
+      code: CODES.exampleUnrepresentable,
+      severity: "error",
+      message: `example ${result.example} of \`${result.rule}\` cannot be written as a delivery file: ${result.error}`,
+      span: result.span,
+      notes: [
+        ...notes,
+        "an example stands for a delivery; write values its file can hold",
+      ],
+    };
   if (result.actual === "error")
     return {
       code: CODES.internalError,

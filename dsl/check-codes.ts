@@ -166,6 +166,7 @@ export const CODES = {
   exampleDuplicateField: "REG407",
   exampleVerdictDiffers: "REG408",
   exampleRecordNotInIkb: "REG409",
+  exampleUnrepresentable: "REG410",
 } as const;
 
 /** A diagnostic code of the checker. */
@@ -398,4 +399,6 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
     "An example whose verdict differs when the compiled validators run it as a delivery (run by `regel check` and `regel compile`).",
   REG409:
     "A `with` record of a record example that is not in the subject's IKB, so no rule could ever see it on a delivery.",
+  REG410:
+    "An example no delivery file can hold: a value with a character its file's encoding cannot write.",
 };

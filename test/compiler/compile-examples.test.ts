@@ -209,6 +209,33 @@ rule cur0001 "Onbekende valuta"
     expect(readdirSync(join(cache, "examples"))).toHaveLength(2);
   });
 
+  it("write a windows-1252 file example in windows-1252: € and ¬ stay two names", async () => {
+    const text = `ruleset t.cp@1.0.0
+  source spec "Spec"
+
+entity CU "Customer"
+  file "customers.txt" delimiter ";" encoding "windows-1252"
+  key customer_id
+  field customer_id: text(20) required
+  field name: text(100)
+
+rule dup002 "Same name"
+  assumption "a"
+  severity blocking
+  implements spec 1
+  for file CU
+  require unique name
+  example fail file CU rows { customer_id: "C1", name: "€" }, { customer_id: "C2", name: "¬" }
+  example pass file CU rows { customer_id: "C1", name: "Œ" }, { customer_id: "C2", name: "Š" }
+`;
+    const p = loadProjectFromTexts(new Map([["t.regel", text]]));
+    expect(p.diagnostics).toEqual([]);
+    const { diagnostics } = await checkExamplesCompiled(p, { cacheDir: null });
+    expect(diagnostics.map((d) => `${d.code} ${d.span.start.line}`)).toEqual([
+      "REG408 16",
+    ]);
+  });
+
   it("are not built for a ruleset with an error in its chain", async () => {
     const cache = mkdtempSync(join(tmpdir(), "regel-cache-"));
     const broken = `${RULESET}  example pass NP { customer_id: "C", last_nam: "X" }\n`;
