@@ -198,6 +198,27 @@ async function encodeSingleByte(
 }
 
 /**
+ * An example's values must fit in a file of `quote none`: a cell there cannot hold the delimiter
+ * or a line break, whichever path (record or file) runs the example.
+ *
+ * @throws UnrepresentableExampleError naming the first value that does not fit
+ */
+function unquotableValue(ruleset: ResolvedRuleset, d: ExampleDelivery): void {
+  for (const [name, file] of Object.entries(d.files)) {
+    const entity = entityNamed(ruleset, name);
+    const dialect = entity?.dialect;
+    if (entity?.file === undefined || dialect === undefined) continue;
+    if (dialect.quote !== null) continue;
+    for (const row of file.rows)
+      for (const [column, value] of Object.entries(row))
+        if (value.includes(dialect.delimiter) || /[\r\n]/.test(value))
+          throw new UnrepresentableExampleError(
+            `${column} ${JSON.stringify(value)} holds ${value.includes(dialect.delimiter) ? `the delimiter ${JSON.stringify(dialect.delimiter)}` : "a line break"} of ${entity.file}, which is written \`quote none\`: no delivery file holds this value`,
+          );
+  }
+}
+
+/**
  * Write an example's delivery as CSV files into `dir` (which must exist): per entity with a
  * `file`, its header and rows. Returns the paths written.
  */
@@ -374,6 +395,7 @@ export async function runCompiledExamples(
 ): Promise<ExampleResult[]> {
   const run = async (d: ExampleDelivery): Promise<ExampleResult> => {
     try {
+      unquotableValue(ruleset, d);
       const findings =
         d.subject !== undefined
           ? recordExampleFindings(ruleset, loaded.module, d)

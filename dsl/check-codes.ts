@@ -400,5 +400,5 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
   REG409:
     "A `with` record of a record example that is not in the subject's IKB, so no rule could ever see it on a delivery.",
   REG410:
-    "An example no delivery file can hold: a value with a character its file's encoding cannot write.",
+    "An example no delivery file can hold: a value with a character its file's encoding cannot write, or with the delimiter or a line break of a `quote none` file.",
 };

@@ -236,6 +236,45 @@ rule dup002 "Same name"
     ]);
   });
 
+  it("refuse an example value with the delimiter of a `quote none` file (REG410), on the record and the file path", async () => {
+    const text = `ruleset t.qn@1.0.0
+  source spec "Spec"
+
+entity CU "Customer"
+  file "customers.txt" delimiter "|" quote none
+  key customer_id
+  field customer_id: text(20) required
+  field name: text(100)
+
+rule dup002 "Same name"
+  assumption "a"
+  severity blocking
+  implements spec 1
+  for file CU
+  require unique name
+  example fail file CU rows { customer_id: "C1", name: "A|B" }, { customer_id: "C2", name: "A|B" }
+  example pass file CU rows { customer_id: "C1", name: "A" }, { customer_id: "C2", name: "B" }
+
+rule nm001 "Name"
+  assumption "a"
+  severity blocking
+  implements spec 1
+  for CU
+  require name != "A|B"
+  example fail CU { customer_id: "C1", name: "A|B" }
+  example pass CU { customer_id: "C1", name: "A" }
+`;
+    const p = loadProjectFromTexts(new Map([["t.regel", text]]));
+    expect(p.diagnostics).toEqual([]);
+    const { diagnostics } = await checkExamplesCompiled(p, { cacheDir: null });
+    expect(
+      diagnostics.map((d) => `${d.code} ${d.span.start.line}`).sort(),
+    ).toEqual(["REG410 16", "REG410 25"]);
+    expect(diagnostics[0].message).toContain(
+      'name "A|B" holds the delimiter "|" of customers.txt, which is written `quote none`',
+    );
+  });
+
   it("are not built for a ruleset with an error in its chain", async () => {
     const cache = mkdtempSync(join(tmpdir(), "regel-cache-"));
     const broken = `${RULESET}  example pass NP { customer_id: "C", last_nam: "X" }\n`;
