@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { dateProblem } from "../runtime/calendar-date.js";
 import { validateDelivery } from "../runtime/delivery.js";
 import { InputHash } from "../runtime/input-hash.js";
+import { deliveryFilePath } from "../runtime/delivery-file.js";
 import { loadCompiled, RulesetLoadError } from "../runtime/load-compiled.js";
 import { rulesetProvenance } from "../runtime/provenance.js";
 import {
@@ -83,7 +84,7 @@ async function hashInputs(
 ): Promise<InputProvenance[]> {
   const out: InputProvenance[] = [];
   for (const i of inputs) {
-    const path = join(folder, i.file);
+    const path = deliveryFilePath(folder, i.file);
     if (!existsSync(path)) continue;
     const bytes = statSync(path).size;
     const sha256 = await new InputHash().digest(path, bytes);

@@ -17,8 +17,9 @@
  *
  * The module to run comes from `regel compile` (the JavaScript it is about to write) or is
  * compiled here in memory. `regel check` keeps what it compiled in a cache folder keyed by the
- * sha256 of the ruleset's sources (its `extends` / `uses` chain) and of the compiler's own code, so
- * that an unchanged ruleset is not compiled again: `$REGEL_CACHE_DIR`, else
+ * sha256 of the ruleset's sources (its `extends` / `uses` chain), of the CSV files of its tables
+ * and of the compiler's own code, so that an unchanged ruleset is not compiled again:
+ * `$REGEL_CACHE_DIR`, else
  * `$XDG_CACHE_HOME/regel`, else `~/.cache/regel`; `REGEL_CACHE_DIR=off` turns the cache off. The
  * cache keeps the 32 most recently used modules.
  *
@@ -60,11 +61,12 @@ import { entityNamed, ruleCoded } from "../dsl/named.js";
 import type { Project } from "../dsl/project.js";
 import { dateToDays, validateDelivery } from "../runtime/delivery.js";
 import { makeFolderSync } from "../runtime/make-folder.js";
+import { deliveryFilePath } from "../runtime/delivery-file.js";
 import { loadCompiled, type LoadedRuleset } from "../runtime/load-compiled.js";
 import type { Report } from "../runtime/report-types.js";
 import { csvCell } from "../runtime/synthetic/generate.js";
 import { cellInDialect, lineInDialect } from "../runtime/dialect.js";
-import { DEFAULT_DIALECT } from "../dsl/file-dialect.js";
+import { DEFAULT_DIALECT, type FileDialect } from "../dsl/file-dialect.js";
 
 /** What {@link checkExamplesCompiled} found. */
 export interface ExampleCheck {
@@ -168,6 +170,54 @@ export function recordExampleFindings(
   return out.filter((f) => f.rule === d.rule);
 }
 
+/** An example that no delivery file can hold: a value its file's encoding cannot write. */
+export class UnrepresentableExampleError extends Error {}
+
+/**
+ * `text` in a single-byte encoding with the codec the runtime decodes it with (iconv-lite, see
+ * runtime/csv-reader.ts decodeSingleByte), so that the bytes read back are the text.
+ *
+ * @throws UnrepresentableExampleError for a character the encoding has no byte for
+ */
+async function encodeSingleByte(
+  text: string,
+  encoding: "iso-8859-1" | "windows-1252",
+  file: string,
+): Promise<Buffer> {
+  const iconv = (await import("iconv-lite")).default;
+  const bytes = iconv.encode(text, encoding);
+  if (iconv.decode(bytes, encoding) === text) return bytes;
+  for (const c of text)
+    if (iconv.decode(iconv.encode(c, encoding), encoding) !== c)
+      throw new UnrepresentableExampleError(
+        `${JSON.stringify(c)} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}) cannot be written in ${encoding}, the encoding of ${file}: no delivery file holds this value`,
+      );
+  throw new UnrepresentableExampleError(
+    `the example's values cannot be written in ${encoding}, the encoding of ${file}`,
+  );
+}
+
+/**
+ * An example's values must fit in a file of `quote none`: a cell there cannot hold the delimiter
+ * or a line break, whichever path (record or file) runs the example.
+ *
+ * @throws UnrepresentableExampleError naming the first value that does not fit
+ */
+function unquotableValue(ruleset: ResolvedRuleset, d: ExampleDelivery): void {
+  for (const [name, file] of Object.entries(d.files)) {
+    const entity = entityNamed(ruleset, name);
+    const dialect = entity?.dialect;
+    if (entity?.file === undefined || dialect === undefined) continue;
+    if (dialect.quote !== null) continue;
+    for (const row of file.rows)
+      for (const [column, value] of Object.entries(row))
+        if (value.includes(dialect.delimiter) || /[\r\n]/.test(value))
+          throw new UnrepresentableExampleError(
+            `${column} ${JSON.stringify(value)} holds ${value.includes(dialect.delimiter) ? `the delimiter ${JSON.stringify(dialect.delimiter)}` : "a line break"} of ${entity.file}, which is written \`quote none\`: no delivery file holds this value`,
+          );
+  }
+}
+
 /**
  * Write an example's delivery as CSV files into `dir` (which must exist): per entity with a
  * `file`, its header and rows. Returns the paths written.
@@ -179,7 +229,10 @@ export async function writeExampleDelivery(
 ): Promise<string[]> {
   const written: string[] = [];
   // the lines of each file: several entities may share one file (record types)
-  const texts = new Map<string, { lines: string[]; latin1: boolean }>();
+  const texts = new Map<
+    string,
+    { lines: string[]; encoding: FileDialect["encoding"]; file: string }
+  >();
   for (const [name, file] of Object.entries(d.files)) {
     const entity = entityNamed(ruleset, name);
     if (entity?.file === undefined) continue;
@@ -188,8 +241,12 @@ export async function writeExampleDelivery(
       (e) => e.file === entity.file,
     );
     if (sharing.some((e) => !(e.name in d.files))) continue;
-    const path = join(dir, entity.file);
-    const text = texts.get(path) ?? { lines: [], latin1: false };
+    const path = deliveryFilePath(dir, entity.file);
+    const text = texts.get(path) ?? {
+      lines: [],
+      encoding: "utf-8",
+      file: entity.file,
+    };
     texts.set(path, text);
     // a date field's own `format` writes the file in a dialect even where the entity has none
     const formats = new Map(
@@ -214,7 +271,7 @@ export async function writeExampleDelivery(
     const types = new Map(
       entity.fields.map((f) => [f.column, f.decl.type?.name ?? "text"]),
     );
-    text.latin1 = dialect.encoding !== "utf-8";
+    text.encoding = dialect.encoding;
     text.lines.push(
       ...(dialect.header ? [lineInDialect(file.header, dialect)] : []),
       ...file.rows.map((row) =>
@@ -237,7 +294,12 @@ export async function writeExampleDelivery(
   }
   for (const [path, text] of texts) {
     const body = `${text.lines.join("\n")}\n`;
-    await writeFile(path, text.latin1 ? Buffer.from(body, "latin1") : body);
+    await writeFile(
+      path,
+      text.encoding === "utf-8"
+        ? body
+        : await encodeSingleByte(body, text.encoding, text.file),
+    );
     written.push(path);
   }
   return written;
@@ -333,6 +395,7 @@ export async function runCompiledExamples(
 ): Promise<ExampleResult[]> {
   const run = async (d: ExampleDelivery): Promise<ExampleResult> => {
     try {
+      unquotableValue(ruleset, d);
       const findings =
         d.subject !== undefined
           ? recordExampleFindings(ruleset, loaded.module, d)
@@ -343,6 +406,9 @@ export async function runCompiledExamples(
         ...verdict(d, []),
         actual: "error",
         error: e instanceof Error ? e.message : String(e),
+        ...(e instanceof UnrepresentableExampleError
+          ? { unrepresentable: true }
+          : {}),
       };
     }
   };
@@ -409,6 +475,17 @@ export function exampleDiagnostic(
     notes.push(
       `found while checking ${ruleset.id} (${ruleset.file}), which inherits this rule`,
     );
+  if (result.actual === "error" && "unrepresentable" in result)
+    return {
+      code: CODES.exampleUnrepresentable,
+      severity: "error",
+      message: `example ${result.example} of \`${result.rule}\` cannot be written as a delivery file: ${result.error}`,
+      span: result.span,
+      notes: [
+        ...notes,
+        "an example stands for a delivery; write values its file can hold",
+      ],
+    };
   if (result.actual === "error")
     return {
       code: CODES.internalError,
@@ -467,20 +544,20 @@ function fingerprint(): string | undefined {
   return compilerFingerprint === "" ? undefined : compilerFingerprint;
 }
 
-/** The source files a ruleset version is built from: its own and those of its `extends` / `uses` chain. */
-export function chainFiles(
+/** A ruleset version and the versions of its `extends` / `uses` chain. */
+function chainRulesets(
   project: Pick<Project, "rulesets">,
   ruleset: ResolvedRuleset,
-): string[] {
+): ResolvedRuleset[] {
   const byId = new Map(project.rulesets.map((r) => [r.id, r]));
-  const files = new Set<string>();
+  const chain: ResolvedRuleset[] = [];
   const todo = [ruleset];
   const seen = new Set<string>();
   while (todo.length > 0) {
     const r = todo.pop()!;
     if (seen.has(r.id)) continue;
     seen.add(r.id);
-    files.add(r.file);
+    chain.push(r);
     for (const id of [
       ...(r.extends === undefined ? [] : [r.extends]),
       ...r.uses,
@@ -489,10 +566,36 @@ export function chainFiles(
       if (next !== undefined) todo.push(next);
     }
   }
+  return chain;
+}
+
+/** The source files a ruleset version is built from: its own and those of its `extends` / `uses` chain. */
+export function chainFiles(
+  project: Pick<Project, "rulesets">,
+  ruleset: ResolvedRuleset,
+): string[] {
+  return [
+    ...new Set(chainRulesets(project, ruleset).map((r) => r.file)),
+  ].sort();
+}
+
+/**
+ * The reference-data files (`table ... file "rates.csv"`) the compile of a ruleset version reads,
+ * over its chain: each one's path and the sha256 of its bytes as the checker read them.
+ */
+function chainTableFiles(
+  project: Pick<Project, "rulesets">,
+  ruleset: ResolvedRuleset,
+): string[] {
+  const files = new Set<string>();
+  for (const r of chainRulesets(project, ruleset))
+    for (const t of r.tables)
+      if (t.file !== undefined)
+        files.add(`${t.path ?? t.file.value}\0${t.sha256 ?? "unread"}`);
   return [...files].sort();
 }
 
-/** The cache key of a ruleset version: its id, its chain's paths and texts, and the compiler; undefined when the compiler cannot be fingerprinted. */
+/** The cache key of a ruleset version: its id, its chain's paths and texts, the paths and sha256 of its tables' CSV files, and the compiler; undefined when the compiler cannot be fingerprinted. */
 function cacheKey(
   project: Project,
   ruleset: ResolvedRuleset,
@@ -502,6 +605,9 @@ function cacheKey(
   const h = createHash("sha256").update(compiler).update(`\0${ruleset.id}`);
   for (const file of chainFiles(project, ruleset))
     h.update(`\0${file}\0`).update(project.texts.get(file) ?? "");
+  // a table's rows are compiled into the module: a changed CSV is another module
+  for (const table of chainTableFiles(project, ruleset))
+    h.update(`\0table\0${table}`);
   return h.digest("hex");
 }
 

@@ -408,6 +408,23 @@ export function sha256Hex(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
+/**
+ * Why `name` cannot be the file of an entity in a delivery folder (a folder, a path, a drive or a
+ * control character), or undefined when it can. The checker refuses such a `file` (REG151, with
+ * dsl/file-dialect.ts's twin of this function); the runtime refuses it too, since a module can be
+ * made by hand: reading a delivery must never leave its folder.
+ */
+export function deliveryFileNameProblem(name: string): string | undefined {
+  if (name === "") return "it is empty";
+  if (name === "." || name === "..") return `\`${name}\` is a folder`;
+  if (/[/\\]/.test(name))
+    return "it holds a `/` or `\\`: a delivery file is named without a folder";
+  if (name.includes(":"))
+    return "it holds a `:` (a drive or stream name on Windows)";
+  if (/[\u0000-\u001f\u007f]/.test(name)) return "it holds a control character";
+  return undefined;
+}
+
 /** The delivery-level checks the runtime performs, each under the code of the rule that declares it. */
 export interface FileRule {
   code: string;

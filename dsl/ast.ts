@@ -153,6 +153,8 @@ export interface EntityDecl extends DeclBase, Assumable {
   name: Ident;
   title: string | undefined;
   file: string | undefined;
+  /** Where the file name of `file "name"` is written. */
+  fileSpan?: Span;
   /** The options after `file "name"`: `delimiter "|"`, `header none`, `optional`, ... (checked by the checker). */
   fileOptions?: FileOption[];
   key: Ident[];

@@ -25,22 +25,21 @@ import {
 import type { ResolvedEntity } from "./model.js";
 import { typeName } from "./types.js";
 
-/** Check the aggregates and reconciliations `mine` selects (those written in the version's own file). */
-export function checkAggregates(
-  index: RulesetIndex,
-  reporter: Reporter,
-  mine: (d: AggregateDecl | ReconcileDecl) => boolean,
-): void {
+/**
+ * Check the aggregates and reconciliations of a version, inherited ones too: what they name (a
+ * rule, a category, a field and its type) is the version's own, which may have removed or
+ * replaced it (the reporter keeps a problem found again in every version once).
+ */
+export function checkAggregates(index: RulesetIndex, reporter: Reporter): void {
   for (const a of index.rs.aggregates ?? [])
-    if (a !== undefined && mine(a)) checkAggregate(index, reporter, a);
+    if (a !== undefined) checkAggregate(index, reporter, a);
   const aggregates = new Map(
     (index.rs.aggregates ?? [])
       .filter((a) => a !== undefined && !missing(a.name))
       .map((a) => [a.name.name, a]),
   );
   for (const r of index.rs.reconciliations ?? [])
-    if (r !== undefined && mine(r))
-      checkReconcile(index, reporter, r, aggregates);
+    if (r !== undefined) checkReconcile(index, reporter, r, aggregates);
 }
 
 function checkAggregate(

@@ -34,6 +34,7 @@ export const CODES = {
   recordTypeWithHeader: "REG142",
   formatNotOnDate: "REG134",
   badFieldDateFormat: "REG149",
+  deliveryFileName: "REG151",
   // ---- REG2xx: names and versions
   unknownField: "REG201",
   unknownEntity: "REG202",
@@ -165,6 +166,7 @@ export const CODES = {
   exampleDuplicateField: "REG407",
   exampleVerdictDiffers: "REG408",
   exampleRecordNotInIkb: "REG409",
+  exampleUnrepresentable: "REG410",
 } as const;
 
 /** A diagnostic code of the checker. */
@@ -205,6 +207,8 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
     "A field `format` on a field that is not a `date` (only dates have a format of their own).",
   REG149:
     "A field `format` that is not a date format (`DD`, `MM`, `YYYY` once each, one separator or none).",
+  REG151:
+    "A `file` name that is not a plain file name (a folder, `..`, `/`, `\\`, `:` or a control character): a delivery file lies in the delivery folder.",
   REG142:
     "`record` on a file with a header row: a file of record types has no header (`header none`).",
   REG200: "Internal error of the checker (a bug in regel, not in the ruleset).",
@@ -395,4 +399,6 @@ export const CODE_SUMMARIES: Record<CheckCode, string> = {
     "An example whose verdict differs when the compiled validators run it as a delivery (run by `regel check` and `regel compile`).",
   REG409:
     "A `with` record of a record example that is not in the subject's IKB, so no rule could ever see it on a delivery.",
+  REG410:
+    "An example no delivery file can hold: a value with a character its file's encoding cannot write, or with the delimiter or a line break of a `quote none` file.",
 };

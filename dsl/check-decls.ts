@@ -29,7 +29,11 @@ import {
   valuesNote,
 } from "./check-expr.js";
 import type { ResolvedEntity, ResolvedField } from "./model.js";
-import { isDateFormat, readFileOptions } from "./file-dialect.js";
+import {
+  deliveryFileNameProblem,
+  isDateFormat,
+  readFileOptions,
+} from "./file-dialect.js";
 import { isRealDate, typeName } from "./types.js";
 import { checkUnknownTexts } from "./check-unknown.js";
 
@@ -150,10 +154,27 @@ const FILE_OPTION_CODES = {
   conflict: CODES.conflictingFileOptions,
 } as const;
 
+/** The plain file name a `file` path was meant to be, for REG151's suggestion: its last part. */
+function exampleFileName(path: string): string {
+  const last = path
+    .split(/[/\\:]/)
+    .pop()!
+    .replace(/[\u0000-\u001f\u007f]/g, "");
+  return last === "" || last === "." || last === ".." ? "entity.csv" : last;
+}
+
 export function checkEntities(index: RulesetIndex, reporter: Reporter): void {
   for (const entity of index.rs.entities.values()) {
     // Key and role fields are identifiers in the declaration: their spans are there.
     const decl = entity.decl;
+    const fileNameProblem =
+      decl.file === undefined ? undefined : deliveryFileNameProblem(decl.file);
+    if (fileNameProblem !== undefined)
+      reporter.report(
+        CODES.deliveryFileName,
+        `${JSON.stringify(decl.file)} is not the name of a file in a delivery folder: ${fileNameProblem}; name the file alone, e.g. \`file "${exampleFileName(decl.file!)}"\``,
+        decl.fileSpan ?? decl.name?.span ?? entity.span,
+      );
     for (const p of readFileOptions(decl.fileOptions).problems)
       reporter.report(
         FILE_OPTION_CODES[p.code],

@@ -385,7 +385,7 @@ function validate(
     (p) => p.span.file === ruleset.file,
     ruleset.header.extends?.span,
   );
-  checkAggregates(index, reporter, (d) => d.span.file === ruleset.file);
+  checkAggregates(index, reporter);
   checkPlausibilities(
     ruleset.plausibilities.filter((p) => p.span.file === ruleset.file),
     reporter,

@@ -31,6 +31,23 @@ export const DEFAULT_DIALECT: Readonly<FileDialect> = Object.freeze({
 /** The encodings a file may declare: decoded exactly as named, never guessed. */
 export const ENCODINGS = ["utf-8", "iso-8859-1", "windows-1252"] as const;
 
+/**
+ * Why `name` cannot be the file of an entity in a delivery folder, or undefined when it can: a
+ * delivery file is named by a plain file name, never a path, so that reading a delivery (and
+ * writing an example's) stays inside its folder. The runtime refuses the same names
+ * (`deliveryFileNameProblem` of compiler/contract.ts; test/runtime/file-dialects.test.ts keeps the two in step).
+ */
+export function deliveryFileNameProblem(name: string): string | undefined {
+  if (name === "") return "it is empty";
+  if (name === "." || name === "..") return `\`${name}\` is a folder`;
+  if (/[/\\]/.test(name))
+    return "it holds a `/` or `\\`: a delivery file is named without a folder";
+  if (name.includes(":"))
+    return "it holds a `:` (a drive or stream name on Windows)";
+  if (/[\u0000-\u001f\u007f]/.test(name)) return "it holds a control character";
+  return undefined;
+}
+
 /** The option names of a `file` clause, and what follows each. */
 export const FILE_OPTIONS = {
   delimiter: 'one character, e.g. `delimiter "|"` (`"\\t"` for tab)',

@@ -1374,6 +1374,7 @@ export class RegelParser extends EmbeddedActionsParser {
     const f = this.SUBRULE2(this.text);
     this.ACTION(() => {
       node.file = f.value;
+      node.fileSpan = f.span;
     });
     this.MANY5(() => {
       const name = this.SUBRULE3(this.ident);

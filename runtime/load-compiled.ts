@@ -22,6 +22,7 @@ import {
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
+  deliveryFileNameProblem,
   sha256Hex,
   type CompiledRuleset,
   type NormTrace,
@@ -319,6 +320,15 @@ export async function loadCompiled<M extends CompiledRuleset = CompiledRuleset>(
     aggregates: mod.aggregates as CompiledRuleset["aggregates"],
     reconciliations: mod.reconciliations as CompiledRuleset["reconciliations"],
   };
+  for (const e of module.entities) {
+    // the read stage refuses such a file too; refused here, a run fails before it starts
+    const problem =
+      e.file === undefined ? undefined : deliveryFileNameProblem(e.file);
+    if (problem !== undefined)
+      throw new RulesetLoadError(
+        `${file}: the file ${JSON.stringify(e.file)} of entity ${e.name} is not the name of a file in a delivery folder (${problem}); fix its \`file\` clause and run \`regel compile\` again`,
+      );
+  }
   if (header !== undefined) {
     const disagreement = headerDisagreement(header, module);
     if (disagreement !== undefined)

@@ -18,7 +18,6 @@
  * @module
  */
 import { existsSync, statSync } from "node:fs";
-import { join } from "node:path";
 import type {
   CompiledRuleset,
   EntityMeta,
@@ -36,6 +35,7 @@ import {
   type TempSpace,
 } from "./assemble.js";
 import { IkbTooLargeError } from "./errors.js";
+import { deliveryFilePath } from "./delivery-file.js";
 import {
   readCsvFileBatches,
   type CsvEvent,
@@ -235,7 +235,7 @@ export class PreviousDelivery {
     sortBudget?: number,
   ): Promise<void> {
     const file = entity.file!;
-    const path = join(this.folder, file);
+    const path = deliveryFilePath(this.folder, file);
     const row: Omit<PreviousFileReport, "status"> = {
       entity: entity.name,
       file,

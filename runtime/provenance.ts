@@ -6,8 +6,9 @@
  * @module
  */
 import { existsSync, statSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import { LIMITS } from "./csv-reader.js";
+import { deliveryFilePath } from "./delivery-file.js";
 import type { SourceFileHash } from "../compiler/contract.js";
 import type { GroeipadNorm } from "./groeipad.js";
 import type { LoadedRuleset } from "./load-compiled.js";
@@ -106,7 +107,7 @@ export async function previousProvenance(
   for (const f of report.files) {
     if (f.status === "missing" || files.some((x) => x.file === f.file))
       continue;
-    const path = join(report.folder, f.file);
+    const path = deliveryFilePath(report.folder, f.file);
     const bytes = existsSync(path) ? statSync(path).size : 0;
     const rows = report.files
       .filter((g) => g.file === f.file)

@@ -41,6 +41,7 @@ import type { ScanPool, ScanRunner } from "./parallel-scan.js";
 import { poolWorkerScript } from "./worker-start.js";
 import { runThreads, SCAN_SPLIT_BYTES } from "./stage-partition.js";
 import { ReadReplay, REPLAY_BYTES } from "./read-replay.js";
+import { deliveryFilePath } from "./delivery-file.js";
 import { repeatedHeaderMessage } from "./ikb-key.js";
 
 /**
@@ -343,7 +344,7 @@ function prepareFiles(s: DeliveryRun): void {
   for (const entity of s.rs.entities) {
     if (!entity.file) continue;
     if (s.opts.entities && !s.opts.entities.includes(entity.name)) continue;
-    const path = join(s.folder, entity.file);
+    const path = deliveryFilePath(s.folder, entity.file);
     const report: FileReport = {
       entity: entity.name,
       file: entity.file,

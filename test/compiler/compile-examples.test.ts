@@ -159,6 +159,122 @@ describe("regel check's compiled modules", () => {
     expect(entries()).toHaveLength(2);
   });
 
+  it("are compiled again when a table's CSV file changes, though the .regel text does not", async () => {
+    const cache = mkdtempSync(join(tmpdir(), "regel-cache-"));
+    const text = `ruleset t.rates@1.0.0
+  source bk "Bk"
+
+table eur_rates "Rates"
+  file "rates.csv"
+  column currency: text key
+  column rate: decimal
+
+entity BA "Bank account"
+  file "bank_account.csv"
+  key account_id
+  field account_id: text(40) required
+  field currency: text(3)
+
+rule cur0001 "Onbekende valuta"
+  assumption "a"
+  severity signalling
+  implements bk hoofdstuk 3
+  for BA
+  when currency is present
+  require currency in eur_rates
+  example pass BA { account_id: "A1", currency: "USD" }
+  example fail BA { account_id: "A1", currency: "XYZ" }
+`;
+    const project = (rates: string) =>
+      loadProjectFromTexts(
+        new Map([["t.regel", text]]),
+        undefined,
+        new Map([["rates.csv", rates]]),
+      );
+    const before = project("currency,rate\nEUR,1.0\nUSD,0.9\n");
+    expect(before.diagnostics).toEqual([]);
+    expect(await checkExamplesCompiled(before, { cacheDir: cache })).toEqual({
+      diagnostics: [],
+      examples: 2,
+    });
+    // USD removed, XYZ added: both examples are now wrong
+    const after = project("currency,rate\nEUR,1.0\nXYZ,0.9\n");
+    const { diagnostics } = await checkExamplesCompiled(after, {
+      cacheDir: cache,
+    });
+    expect(diagnostics.map((d) => `${d.code} ${d.span.start.line}`)).toEqual([
+      "REG408 22",
+      "REG408 23",
+    ]);
+    expect(readdirSync(join(cache, "examples"))).toHaveLength(2);
+  });
+
+  it("write a windows-1252 file example in windows-1252: € and ¬ stay two names", async () => {
+    const text = `ruleset t.cp@1.0.0
+  source spec "Spec"
+
+entity CU "Customer"
+  file "customers.txt" delimiter ";" encoding "windows-1252"
+  key customer_id
+  field customer_id: text(20) required
+  field name: text(100)
+
+rule dup002 "Same name"
+  assumption "a"
+  severity blocking
+  implements spec 1
+  for file CU
+  require unique name
+  example fail file CU rows { customer_id: "C1", name: "€" }, { customer_id: "C2", name: "¬" }
+  example pass file CU rows { customer_id: "C1", name: "Œ" }, { customer_id: "C2", name: "Š" }
+`;
+    const p = loadProjectFromTexts(new Map([["t.regel", text]]));
+    expect(p.diagnostics).toEqual([]);
+    const { diagnostics } = await checkExamplesCompiled(p, { cacheDir: null });
+    expect(diagnostics.map((d) => `${d.code} ${d.span.start.line}`)).toEqual([
+      "REG408 16",
+    ]);
+  });
+
+  it("refuse an example value with the delimiter of a `quote none` file (REG410), on the record and the file path", async () => {
+    const text = `ruleset t.qn@1.0.0
+  source spec "Spec"
+
+entity CU "Customer"
+  file "customers.txt" delimiter "|" quote none
+  key customer_id
+  field customer_id: text(20) required
+  field name: text(100)
+
+rule dup002 "Same name"
+  assumption "a"
+  severity blocking
+  implements spec 1
+  for file CU
+  require unique name
+  example fail file CU rows { customer_id: "C1", name: "A|B" }, { customer_id: "C2", name: "A|B" }
+  example pass file CU rows { customer_id: "C1", name: "A" }, { customer_id: "C2", name: "B" }
+
+rule nm001 "Name"
+  assumption "a"
+  severity blocking
+  implements spec 1
+  for CU
+  require name != "A|B"
+  example fail CU { customer_id: "C1", name: "A|B" }
+  example pass CU { customer_id: "C1", name: "A" }
+`;
+    const p = loadProjectFromTexts(new Map([["t.regel", text]]));
+    expect(p.diagnostics).toEqual([]);
+    const { diagnostics } = await checkExamplesCompiled(p, { cacheDir: null });
+    expect(
+      diagnostics.map((d) => `${d.code} ${d.span.start.line}`).sort(),
+    ).toEqual(["REG410 16", "REG410 25"]);
+    expect(diagnostics[0].message).toContain(
+      'name "A|B" holds the delimiter "|" of customers.txt, which is written `quote none`',
+    );
+  });
+
   it("are not built for a ruleset with an error in its chain", async () => {
     const cache = mkdtempSync(join(tmpdir(), "regel-cache-"));
     const broken = `${RULESET}  example pass NP { customer_id: "C", last_nam: "X" }\n`;

@@ -1567,7 +1567,13 @@ export function stripAst(node: unknown): unknown {
   if (node === null || typeof node !== "object") return node;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) {
-    if (k === "span" || k === "messageSpan" || k === "comments" || k === "path")
+    if (
+      k === "span" ||
+      k === "messageSpan" ||
+      k === "fileSpan" ||
+      k === "comments" ||
+      k === "path"
+    )
       continue;
     if (v === undefined) continue;
     out[k] = stripAst(v);

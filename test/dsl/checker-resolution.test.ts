@@ -122,6 +122,44 @@ describe("extends", () => {
     expect(p2.diagnostics[0].notes?.join(" ")).toContain("t.base@1.1.0");
   });
 
+  it("re-checks inherited aggregates: a removed rule, a removed category, a field no longer a number", () => {
+    const parent =
+      BASE_2023 +
+      `
+category cat1 "C"
+  implements br art 2
+  result dmc0002
+
+aggregate findings_x "F"
+  implements br art 2
+  count result dmc0002
+
+aggregate share_c "S"
+  implements br art 2
+  proportion ikb in category cat1
+
+aggregate total "T"
+  implements br art 2
+  sum BA.balance
+`;
+    const child = `ruleset t.base@1.1.0\n  extends t.base@1.0.0\n  valid from 2024-01-01\n\nremove category cat1\n\nremove rule dmc0002\n\nextend entity BA\n  replace field balance: text(10)\n`;
+    expect(load({ "a.regel": parent }).diagnostics).toEqual([]);
+    const p2 = load({ "a.regel": parent, "b.regel": child });
+    const at = (marker: string) => {
+      const pos = posOf(parent, marker);
+      return `a.regel:${pos.line}:${pos.column}`;
+    };
+    expect(brief(p2.diagnostics).sort()).toEqual(
+      [
+        `REG207 ${at("dmc0002\n\naggregate share_c")}`,
+        `REG284 ${at("cat1\n\naggregate total")}`,
+        `REG281 ${at("BA.balance\n")}`,
+      ].sort(),
+    );
+    for (const d of p2.diagnostics)
+      expect(d.notes?.join(" ")).toContain("t.base@1.1.0");
+  });
+
   it("reports removing or extending what is not inherited", () => {
     const text = `ruleset t.base@1.1.0\n  extends t.base@1.0.0\n  valid from 2024-01-01\n\nremove rule dmc0005\n\nextend entity XX\n  field y: text\n\nextend entity BA\n  remove field ibam\n`;
     const p2 = load({ "a.regel": BASE_2023, "b.regel": text });

@@ -299,6 +299,18 @@ entity SC "Single customer view"
     message: '"D-M-YYYY" is not a date format',
   },
   {
+    code: "REG151",
+    title: "a file that is not a plain file name",
+    files: T(`
+entity SC "Single customer view"
+  file "../../home/user/.bashrc"
+  field ikb_id: text(40)
+`),
+    at: [{ marker: '"../../home/user/.bashrc"' }],
+    message:
+      '"../../home/user/.bashrc" is not the name of a file in a delivery folder: it holds a `/` or `\\`',
+  },
+  {
     code: "REG140",
     title: "an entity of a shared file without a record type",
     files: T(`
@@ -1828,6 +1840,34 @@ ${npRule("require count(XX) = 0")}`),
     at: [{ marker: 'example pass NP { customer_id: "2" }' }],
     message:
       "example pass#1 of `dmc0100` does not hold: it expects no finding, but the compiled validators of t.base@1.0.0 report the `NP` record",
+  },
+  {
+    code: "REG410",
+    title: "a file example with a character its file's encoding cannot write",
+    files: {
+      "t.regel": `ruleset t.enc@1.0.0
+  source spec "Spec"
+
+entity CU "Customer"
+  file "customers.txt" delimiter ";" encoding "iso-8859-1"
+  key customer_id
+  field customer_id: text(20) required
+  field name: text(100)
+
+rule dup002 "Same name"
+  assumption "a"
+  severity blocking
+  implements spec 1
+  for file CU
+  require unique name
+  example fail file CU rows { customer_id: "C1", name: "€" }, { customer_id: "C2", name: "€" }
+  example pass file CU rows { customer_id: "C1", name: "A" }, { customer_id: "C2", name: "B" }
+`,
+    },
+    compiled: true,
+    at: [{ marker: "example fail" }],
+    message:
+      'example fail#1 of `dup002` cannot be written as a delivery file: "€" (U+20AC) cannot be written in iso-8859-1, the encoding of customers.txt',
   },
   {
     code: "REG409",

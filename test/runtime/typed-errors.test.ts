@@ -5,6 +5,9 @@
  * that says what to do — from every entry (validateRecords, validateIkbs, validateCsv,
  * loadRuleset, validateFolder). A column is never silently ignored.
  */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -25,7 +28,11 @@ import {
   validateRecords,
   type RowInput,
 } from "../../runtime/index.js";
-import { COMPILED, fake } from "./helpers.js";
+import { validateDelivery } from "../../runtime/delivery.js";
+import { loadCompiled } from "../../runtime/load-compiled.js";
+import { deliveryFileNameProblem as runtimeFileNameProblem } from "../../compiler/contract.js";
+import { deliveryFileNameProblem as checkerFileNameProblem } from "../../dsl/file-dialect.js";
+import { BA_HEADER, COMPILED, delivery, fake, NP_HEADER } from "./helpers.js";
 
 async function drain(it: AsyncIterable<unknown>): Promise<unknown[]> {
   const out: unknown[] = [];
@@ -379,5 +386,73 @@ describe("typed errors of the embedding API", () => {
       });
       expect(e.message).toBe(`${option} ${JSON.stringify(value)}: ${problem}`);
     }
+  });
+
+  it("a module whose entity's file is not a plain file name: RulesetLoadError, and nothing outside the folder is read", async () => {
+    const rs = await fake();
+    const dir = delivery({ "bank_account.csv": BA_HEADER });
+    // the file a hand-made module points at, beside the delivery folder: a valid one
+    writeFileSync(
+      join(dirname(dir), "np-outside.csv"),
+      `${NP_HEADER}I1,C1,Jansen,1980-01-01,1\n`,
+    );
+    const hostile = {
+      ...rs,
+      module: {
+        ...rs.module,
+        entities: rs.module.entities.map((e) =>
+          e.name === "NP" ? { ...e, file: "../np-outside.csv" } : e,
+        ),
+      },
+    };
+    const e = await validateDelivery(dir, hostile, RRD).catch((x) => x);
+    expect(e).toBeInstanceOf(RulesetLoadError);
+    expect(e.code).toBe("REGEL_RULESET_LOAD");
+    expect(e.message).toMatch(
+      /"\.\.\/np-outside\.csv" is not the name of a file in a delivery folder/,
+    );
+  });
+
+  it("loading a module whose entity's file is a path: RulesetLoadError before any run", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "regel-hostile-module-"));
+    const from = join(COMPILED, "fake.ikb@1.0.0");
+    for (const name of readdirSync(from))
+      writeFileSync(
+        join(dir, name),
+        readFileSync(join(from, name), "utf8").replaceAll(
+          '"natural_person.csv"',
+          '"../../np.csv"',
+        ),
+      );
+    const e = await loadCompiled(dir).catch((x) => x);
+    expect(e).toBeInstanceOf(RulesetLoadError);
+    expect(e.message).toMatch(
+      /the file "\.\.\/\.\.\/np\.csv" of entity NP is not the name of a file in a delivery folder/,
+    );
+  });
+
+  it("the runtime refuses exactly the file names the checker refuses (REG151)", () => {
+    const names = [
+      "natural_person.csv",
+      "a..b.csv",
+      "",
+      ".",
+      "..",
+      "../x.csv",
+      "/etc/passwd",
+      "sub/x.csv",
+      "..\\x.csv",
+      "C:x.csv",
+      "x\u0000.csv",
+      "x\n.csv",
+    ];
+    for (const name of names)
+      expect([name, runtimeFileNameProblem(name)]).toEqual([
+        name,
+        checkerFileNameProblem(name),
+      ]);
+    expect(runtimeFileNameProblem("natural_person.csv")).toBeUndefined();
+    expect(runtimeFileNameProblem("a..b.csv")).toBeUndefined();
+    expect(runtimeFileNameProblem("../x.csv")).toBeDefined();
   });
 });
