@@ -5,7 +5,6 @@
  * @module
  */
 import { MASK, type EntityMeta } from "../compiler/contract.js";
-import { $validBsn } from "../compiler/helpers/bsn.js";
 
 /** What a masked value is shown as (no length or character hint). */
 export { MASK };
@@ -111,13 +110,26 @@ export function maskBsns(text: string): string {
     }
     let end = i + 1;
     while (end < text.length && isDigit(text.charCodeAt(end))) end++;
-    if (end - i === 9 && $validBsn(text.slice(i, end))) {
+    if (end - i === 9 && passesElevenCheck(text, i)) {
       out = (out ?? "") + text.slice(copied, i) + MASK;
       copied = end;
     }
     i = end;
   }
   return out === undefined ? text : out + text.slice(copied);
+}
+
+/**
+ * Whether the nine digits of `text` from `at` pass the 11-check, as the rulesets' `valid_bsn`
+ * (compiler/helpers/bsn.ts; written again here, since runtime/ imports only the contract).
+ */
+export function passesElevenCheck(text: string, at: number): boolean {
+  let sum = 0;
+  for (let i = 0; i < 9; i++) {
+    const c = text.charCodeAt(at + i) - 48;
+    sum += i === 8 ? -c : (9 - i) * c;
+  }
+  return sum % 11 === 0;
 }
 
 /** An ASCII digit's code. */

@@ -3,7 +3,14 @@
  * other part, separator and empty part as it was.
  */
 import { describe, expect, it } from "vitest";
-import { MASK, maskBsns, maskKey } from "../../runtime/mask.js";
+import fc from "fast-check";
+import { $validBsn } from "../../compiler/helpers/bsn.js";
+import {
+  MASK,
+  maskBsns,
+  maskKey,
+  passesElevenCheck,
+} from "../../runtime/mask.js";
 
 const personal = new Set(["name", "iban"]);
 
@@ -44,5 +51,14 @@ describe("maskBsns", () => {
       "",
     ])
       expect(maskBsns(text)).toBe(text);
+  });
+  it("takes for a BSN exactly what the rulesets' valid_bsn takes (the check is written twice)", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9]{9}$/), (digits) => {
+        expect(passesElevenCheck(`x${digits}`, 1)).toBe($validBsn(digits));
+        expect(maskBsns(digits) === MASK).toBe($validBsn(digits));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
