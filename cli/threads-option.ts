@@ -5,7 +5,7 @@
  * @module
  */
 
-import { MAX_THREADS } from "../runtime/folder-arguments.js";
+import { MAX_THREADS } from "../runtime/thread-limit.js";
 
 /** The most threads `--threads` takes (as validateFolder's `threads`). */
 export const MAX_THREADS_OPTION = MAX_THREADS;

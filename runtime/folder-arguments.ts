@@ -10,9 +10,7 @@ import { isIsoDateTime } from "./calendar-date.js";
 import type { DeliveryOptions } from "./delivery-state.js";
 import { InvalidArgumentError } from "./errors.js";
 import { isFolder } from "./make-folder.js";
-
-/** The most threads a run takes (`threads`, `regel validate --threads`). */
-export const MAX_THREADS = 256;
+import { MAX_THREADS } from "./thread-limit.js";
 
 /** The options that are counts of one or more (characters, fields, rows, bytes, hashes). */
 const POSITIVE = [

@@ -40,11 +40,14 @@ import { buildPackageOnce } from "./package-build.js";
  * sort-worker.ts, run-format.ts): 2.147 MB packed, 9.52 MB unpacked, 715 files. Raised on
  * 2026-12-07, when a sort run's order without a comparator (runtime/key-order.ts) and the copies
  * of cells kept past their piece (runtime/own-text.ts) took it to 2.174 MB packed, 9.600393 MB
- * unpacked, 722 files.
+ * unpacked, 722 files. Raised on 2026-12-07 for the fixes of outside re-tries (the API's checked
+ * arguments, runtime/folder-arguments.ts and thread-limit.ts; delivery file names never outside
+ * the folder, runtime/delivery-file.ts; BSNs masked in every sample; a report's partial delivery
+ * and ruleset not in force; new typed errors): 2.226 MB packed, 9.78 MB unpacked, 734 files.
  */
 const BUDGET = {
-  packedBytes: 2_200_000,
-  unpackedBytes: 9_700_000,
+  packedBytes: 2_260_000,
+  unpackedBytes: 9_900_000,
   files: 750,
 };
 
