@@ -12,6 +12,7 @@ import {
   readCompiledMeta,
   readTraceJson,
 } from "../../runtime/load-compiled.js";
+import { RulesetLoadError } from "../../runtime/errors.js";
 
 describe("holdTraceFiles", () => {
   const dir = mkdtempSync(join(tmpdir(), "regel-trace-hold-"));
@@ -45,7 +46,9 @@ describe("holdTraceFiles", () => {
   it("a file that is not JSON is still refused every time: only a parsed file is held", () => {
     const bad = join(dir, "bad.json");
     writeFileSync(bad, "{ not json");
-    expect(() => readTraceJson(bad)).toThrow(SyntaxError);
+    // named, as every damaged trace.json is: "… is not valid JSON; run `regel compile` again"
+    expect(() => readTraceJson(bad)).toThrow(RulesetLoadError);
+    expect(() => readTraceJson(bad)).toThrow(`${bad} is not valid JSON`);
     writeFileSync(bad, meta("3.0.0"));
     expect(readTraceJson(bad).text).toBe(meta("3.0.0"));
   });
