@@ -1160,11 +1160,6 @@ function unquote(cell: string): string {
 }
 
 /**
- * A header cell for a message: quoted when it looks like a column name (letters, digits, `_`,
- * `.`, `-`, single spaces; no run of three digits, which a BSN, date or IBAN would have), else
- * only its position and length, so that a data row taken for a header never shows its values.
- */
-/**
  * The message of `input.duplicate-column` for a header that names a column more than once (its
  * cells could be either's: the file is not read), or undefined. Also validateCsv's (runtime/validate.ts).
  */
@@ -1177,6 +1172,11 @@ export function duplicateColumns(cells: readonly string[]): string | undefined {
     : `${dups.map((i) => shownColumn(cells[i], i)).join(", ")} appear${dups.length === 1 ? "s" : ""} more than once in the header`;
 }
 
+/**
+ * A header cell for a message: quoted when it looks like a column name (letters, digits, `_`,
+ * `.`, `-`, single spaces; no run of three digits, which a BSN, date or IBAN would have), else
+ * only its position and length, so that a data row taken for a header never shows its values.
+ */
 export function shownColumn(cell: string, index: number): string {
   return /^[A-Za-z_](?:[A-Za-z0-9_.-]| (?! ))*$/.test(cell) &&
     cell.length <= 64 &&
