@@ -54,6 +54,7 @@ th{background:#f4f4f6}td.n{text-align:right;font-variant-numeric:tabular-nums;wh
 .accepted{background:#1a7f37}.rejected{background:#c62828}.blocking{color:#c62828;font-weight:600}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.92em}
 details{margin:.3rem 0}summary{cursor:pointer}.muted{color:#666}
+details pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:.3rem 0}
 table.samples th,table.samples td{overflow-wrap:anywhere}
 .assumed{display:inline-block;margin-left:.3rem;padding:0 .35rem;border-radius:.3rem;background:#fff3cd;color:#7a4d00;font-weight:600;font-size:.8em}
 .assumption{margin:.3rem 0;padding:.15rem .45rem;border-left:3px solid #e0a800;background:#fff8e1}

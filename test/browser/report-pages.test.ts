@@ -518,6 +518,31 @@ describe("report.html in a browser", () => {
     expectQuiet(opened);
   });
 
+  it("a rule text with a 9,000-character line wraps: the page stays within the viewport with every rule-text fold open", async () => {
+    const report = readReport(dirs.example);
+    const rule = report.rules.find((r) => r.source)!;
+    rule.source = `${rule.source}\n  // ${"Long".repeat(2250)}`;
+    const file = join(work, "wide-rule-text.html");
+    writeFileSync(file, renderHtml(report, { samplesDir: "samples" }));
+    const opened = await open({ file });
+    const { page } = opened;
+    const shown = await page.$$eval("details", (ds) =>
+      ds.flatMap((d) => {
+        const pre = d.querySelector("pre");
+        if (pre === null) return [];
+        (d as HTMLDetailsElement).open = true;
+        return [pre.textContent ?? ""];
+      }),
+    );
+    expect(shown.some((t) => t.includes("Long".repeat(2250)))).toBe(true);
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      viewport: window.innerWidth,
+    }));
+    expect(widths.page).toBeLessThanOrEqual(widths.viewport);
+    expectQuiet(opened);
+  });
+
   it("without script: every rule in report order, no controls that do nothing", async () => {
     const report = readReport(dirs.example);
     const opened = await open(
