@@ -454,6 +454,12 @@ export interface FileExample extends NodeBase {
   /** `missing`: the file is absent; `columns`: a header only; `rows`: records. */
   form: "missing" | "columns" | "rows";
   columns: string[];
+  /**
+   * Where each of `columns` is written (its string literal, quotes included), in the same order:
+   * a column named after a field is renamed with it (`lsp/example-columns.ts`). Absent in ASTs not
+   * made by the parser.
+   */
+  columnSpans?: Span[];
   rows: RecordLiteral[];
   context: RecordLiteral[];
 }

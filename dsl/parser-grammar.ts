@@ -2440,6 +2440,9 @@ export class RegelParser extends EmbeddedActionsParser {
             entity,
             form,
             columns: columns.filter((c) => !this.isLost(c)).map((c) => c.value),
+            columnSpans: columns
+              .filter((c) => !this.isLost(c))
+              .map((c) => c.span),
             rows: rows.map((r) => ({
               kind: "RecordLiteral" as const,
               entity: { ...entity },

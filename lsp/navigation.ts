@@ -12,6 +12,7 @@ import {
   type Reference,
   type Target,
 } from "../dsl/index.js";
+import { exampleColumnsOf, fieldDeclsOf } from "./example-columns.js";
 import { nameAt, nameOf } from "./names.js";
 import { pathToUri, toRange } from "./positions.js";
 import type { Analysis } from "./workspace.js";
@@ -32,7 +33,8 @@ export function definitionAt(
 /**
  * Every name referring to the declarations named at `offset` in `path`, over every version of
  * `all` (the whole workspace checked). `file` analysis gives the targets; the whole-workspace
- * one is searched for references.
+ * one is searched for references. A field's column names in file examples
+ * (`lsp/example-columns.ts`) follow its references.
  */
 export function referencesAt(
   file: Analysis,
@@ -41,9 +43,16 @@ export function referencesAt(
   offset: number,
   includeDeclaration: boolean,
 ): Location[] {
-  return referenceNodes(file, all, path, offset, includeDeclaration).map(
-    locationOf,
-  );
+  const columns = exampleColumnsOf(
+    all,
+    fieldDeclsOf(nameAt(file, path, offset)?.targets ?? []),
+  ).map((c) => ({ uri: pathToUri(c.file), range: c.range }));
+  return [
+    ...referenceNodes(file, all, path, offset, includeDeclaration).map(
+      locationOf,
+    ),
+    ...columns,
+  ];
 }
 
 /** A name's place: the same name node may be a different object in another checked project. */

@@ -5,7 +5,9 @@
  * the whole story.
  *
  * A field without a `column` clause is read from the column of its name: renaming it changes
- * the column read too (docs/guides/analyst.md says so).
+ * the column read too (docs/guides/analyst.md says so), so the column names of file examples
+ * (`example ... file E columns "a", "b"`) that are the field's are renamed with it
+ * (`lsp/example-columns.ts`); a field with a `column` clause keeps its column, and its examples.
  *
  * A new name already declared in the same scope is refused: another field of the entity, or
  * another rule of the version, in any version the rename reaches (one that inherits the field or
@@ -23,6 +25,7 @@ import {
 } from "vscode-languageserver";
 import { KEYWORDS } from "../dsl/lexer.js";
 import { entityNamed, fieldNamed, ruleCoded } from "../dsl/named.js";
+import { exampleColumnsOf, fieldDeclsOf } from "./example-columns.js";
 import { nameAt } from "./names.js";
 import type { Reference, ResolvedRuleset } from "../dsl/index.js";
 import { referenceNodes, spanKey } from "./navigation.js";
@@ -77,6 +80,14 @@ export function renameAt(
     if (node.kind !== "Ident") continue;
     const uri = pathToUri(node.span.file);
     (changes[uri] ??= []).push({ range: toRange(node.span), newText: newName });
+  }
+  const fields = fieldDeclsOf(nameAt(file, path, offset)?.targets ?? []);
+  for (const column of exampleColumnsOf(all, fields)) {
+    if (!column.followsRename) continue;
+    (changes[pathToUri(column.file)] ??= []).push({
+      range: column.range,
+      newText: column.quoted ? `"${newName}"` : newName,
+    });
   }
   return { changes };
 }

@@ -1571,6 +1571,7 @@ export function stripAst(node: unknown): unknown {
       k === "span" ||
       k === "messageSpan" ||
       k === "fileSpan" ||
+      k === "columnSpans" ||
       k === "comments" ||
       k === "path"
     )

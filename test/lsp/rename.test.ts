@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { ResponseError, type WorkspaceEdit } from "vscode-languageserver";
+import { referencesAt } from "../../lsp/navigation.js";
 import { uriToPath } from "../../lsp/positions.js";
 import { renameAt } from "../../lsp/rename.js";
 import { Workspace } from "../../lsp/workspace.js";
@@ -66,8 +67,8 @@ function rename(
 }
 
 /** The workspace after `edit`: every file's text with its edits applied. */
-function applied(edit: WorkspaceEdit): Workspace {
-  const ws = workspace();
+function applied(edit: WorkspaceEdit, child = CHILD): Workspace {
+  const ws = workspace(child);
   for (const [uri, edits] of Object.entries(edit.changes ?? {})) {
     const path = uriToPath(uri);
     const document = ws.document(path)!;
@@ -188,5 +189,93 @@ describe("rename refuses to part a declaration from the `replace` of it in anoth
       REPLACING,
     );
     expect(field).not.toBeInstanceOf(ResponseError);
+  });
+});
+
+/**
+ * Extends BASE: a field with a `column` clause, and a `for file` rule whose examples list CSV
+ * column names in strings: a column with a character of two UTF-16 units before it, and one
+ * that starts with the name of a field.
+ */
+const COLUMNS = `ruleset t.base@1.1.0 "Base, 2024"
+  extends t.base@1.0.0
+  valid from 2024-01-01
+  source br "Beleidsregel"
+
+extend entity NP
+  field nickname: text(20) column "alias"
+
+rule dmc0009 "Kolommen ontbreken"
+  assumption "A test rule: its meaning is our own."
+  severity blocking
+  implements br art 2
+  for file NP
+  require header
+  example fail file NP columns "😀", "last_name_prefix", "customer_id"
+  example pass file NP columns "ikb_id", "customer_id", "last_name", "date_of_birth", "deceased", "opened_at", "alias"
+`;
+
+describe("rename and find references reach the column names of file examples", () => {
+  it("the workspace is clean before any rename", () => {
+    expect(workspace(COLUMNS).analyseAll().diagnostics).toEqual([]);
+  });
+
+  it("renaming a field renames the whole column name in the examples of another version, not a longer name", () => {
+    const edit = rename(BASE_PATH, "field last_name", 6, "surname", COLUMNS);
+    expect(edit).not.toBeInstanceOf(ResponseError);
+    const after = applied(edit as WorkspaceEdit, COLUMNS);
+    const text = after.text(CHILD_PATH)!;
+    expect(text).toContain(
+      'columns "ikb_id", "customer_id", "surname", "date_of_birth", "deceased", "opened_at", "alias"',
+    );
+    expect(text).toContain('columns "😀", "last_name_prefix", "customer_id"');
+    expect(after.analyseAll().diagnostics).toEqual([]);
+  });
+
+  it("the edit of a column name after a character of two UTF-16 units is where the name is", () => {
+    const edit = rename(
+      BASE_PATH,
+      "field customer_id",
+      6,
+      "client_id",
+      COLUMNS,
+    );
+    expect(edit).not.toBeInstanceOf(ResponseError);
+    const text = applied(edit as WorkspaceEdit, COLUMNS).text(CHILD_PATH)!;
+    expect(text).toContain('columns "😀", "last_name_prefix", "client_id"');
+    expect(text).toContain('columns "ikb_id", "client_id", "last_name"');
+  });
+
+  it("a field with a `column` clause keeps its column: the examples are not renamed", () => {
+    const edit = rename(CHILD_PATH, "field nickname", 6, "nick", COLUMNS);
+    expect(edit).not.toBeInstanceOf(ResponseError);
+    const text = applied(edit as WorkspaceEdit, COLUMNS).text(CHILD_PATH)!;
+    expect(text).toContain("field nick: text(20)");
+    expect(text).toContain('"opened_at", "alias"');
+  });
+
+  it("find references lists the column names of a field, with their UTF-16 ranges", () => {
+    const ws = workspace(COLUMNS);
+    const base = ws.text(BASE_PATH)!;
+    const child = ws.text(CHILD_PATH)!;
+    const referencesOf = (path: string, offset: number) =>
+      referencesAt(ws.analyseFile(path), ws.analyseAll(), path, offset, false)
+        .filter((l) => uriToPath(l.uri) === CHILD_PATH)
+        .map((l) => {
+          const document = ws.document(CHILD_PATH)!;
+          return child.slice(
+            document.offsetAt(l.range.start),
+            document.offsetAt(l.range.end),
+          );
+        });
+    const customer = referencesOf(
+      BASE_PATH,
+      base.indexOf("field customer_id") + 6,
+    );
+    expect(customer.filter((t) => t === "customer_id")).toHaveLength(2);
+    expect(customer.every((t) => t === "customer_id")).toBe(true);
+    expect(
+      referencesOf(CHILD_PATH, child.indexOf("field nickname") + 6),
+    ).toEqual(["alias"]);
   });
 });
