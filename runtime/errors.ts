@@ -18,7 +18,8 @@ export type RegelErrorCode =
   | "REGEL_INVALID_CHUNK"
   | "REGEL_INVALID_RRD"
   | "REGEL_INVALID_ARGUMENT"
-  | "REGEL_LARGE_IKB";
+  | "REGEL_LARGE_IKB"
+  | "REGEL_RULESETS_NOT_FOUND";
 
 /** Base class of regel's input errors: `code` says which one, `message` what to do. */
 export class RegelError extends Error {
@@ -55,6 +56,33 @@ export class UnknownRulesetError extends RulesetLoadError {
     this.available = available;
   }
 }
+
+/**
+ * The rulesets shipped with regel are not where regel looks for them: beside its own module
+ * (`<package>/rulesets/compiled`), which an app bundled with regel inside (esbuild, rollup,
+ * webpack) no longer is, or in the folder {@link RULESETS_ENV} names. The message says what to
+ * pass instead.
+ */
+export class RulesetsNotFoundError extends RulesetLoadError {
+  /** The folders looked in, in order. */
+  readonly searched: readonly string[];
+  constructor(why: string, searched: readonly string[]) {
+    super(
+      `${why}; regel finds its compiled rulesets beside its own module, which a bundled app (esbuild, rollup, webpack) moves: ` +
+        `copy node_modules/regel/rulesets next to the app and name that folder, either with the option \`compiledRoot: "<folder>/compiled"\` ` +
+        `(loadRuleset, validateFolder) or with the environment variable ${RULESETS_ENV}=<folder>`,
+      "REGEL_RULESETS_NOT_FOUND",
+    );
+    this.searched = searched;
+  }
+}
+
+/**
+ * The environment variable naming the folder of the rulesets shipped with regel (a copy of
+ * `node_modules/regel/rulesets`, holding `compiled/`), for an app in which regel cannot find
+ * them beside its own module (a bundle).
+ */
+export const RULESETS_ENV = "REGEL_RULESETS";
 
 /** An entity name that the ruleset's data model does not have. */
 export class UnknownEntityError extends RegelError {

@@ -65,6 +65,8 @@ export {
   InvalidRrdError,
   RegelError,
   RulesetLoadError,
+  RulesetsNotFoundError,
+  RULESETS_ENV,
   UnknownColumnError,
   UnknownEntityError,
   UnknownRulesetError,

@@ -29,7 +29,11 @@ import {
   type RuleLaw,
   type RuleTrace,
 } from "../compiler/contract.js";
-import { RulesetLoadError } from "./errors.js";
+import {
+  RULESETS_ENV,
+  RulesetLoadError,
+  RulesetsNotFoundError,
+} from "./errors.js";
 import {
   checkSources,
   rulesetsRootOf,
@@ -467,18 +471,44 @@ export function compiledHeader(dir: string): CompiledMeta | undefined {
   };
 }
 
-/** The regel package's own rulesets folder (`<package>/rulesets`: sources and compiled), if it has one. */
+/** The folder {@link RULESETS_ENV} names, resolved; undefined when it is not set. */
+function namedRulesetsRoot(): string | undefined {
+  const named = process.env[RULESETS_ENV];
+  return named === undefined || named === "" ? undefined : resolve(named);
+}
+
+/**
+ * The regel package's own rulesets folder (`<package>/rulesets`: sources and compiled), if it has
+ * one: the folder {@link RULESETS_ENV} names, else the one beside this module. In an app bundled
+ * with regel inside, this module is the app's bundle: the first `package.json` above it is then
+ * the app's, not regel's, and its `rulesets` folder is not taken for regel's.
+ */
 export function packageRulesetsRoot(): string | undefined {
+  const named = namedRulesetsRoot();
+  if (named !== undefined) return existsSync(named) ? named : undefined;
   // dist/runtime/load-compiled.js or runtime/load-compiled.ts -> package root
   let here = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 4; i++) {
-    if (existsSync(join(here, "package.json"))) {
+    const manifest = join(here, "package.json");
+    if (existsSync(manifest)) {
+      if (!isRegelManifest(manifest)) return undefined;
       const candidate = join(here, "rulesets");
       return existsSync(candidate) ? candidate : undefined;
     }
     here = dirname(here);
   }
   return undefined;
+}
+
+function isRegelManifest(file: string): boolean {
+  try {
+    return (
+      (JSON.parse(readFileSync(file, "utf8")) as { name?: unknown }).name ===
+      "regel"
+    );
+  } catch {
+    return false;
+  }
 }
 
 /** The regel package's own compiled rulesets (`<package>/rulesets/compiled`), if it has them. */
@@ -491,13 +521,36 @@ export function packageCompiledRoot(): string | undefined {
 }
 
 /**
- * Where compiled rulesets are taken from when no folder is named (`--compiled`): the regel
- * package's own `rulesets/compiled`. A `rulesets/compiled` folder under the working directory is
- * not used by default: a delivery folder (or any folder one happens to run in) could carry one,
- * and importing it would run its code. Name it with `--compiled` to use it.
+ * Where compiled rulesets are taken from when no folder is named (`--compiled`, `compiledRoot`):
+ * the regel package's own `rulesets/compiled`, or `compiled` in the folder {@link RULESETS_ENV}
+ * names. A `rulesets/compiled` folder under the working directory is not used by default: a
+ * delivery folder (or any folder one happens to run in) could carry one, and importing it would
+ * run its code. Name it with `--compiled` to use it. (A regel without rulesets of its own, e.g.
+ * a checkout before `regel compile`, still falls back to it when it exists.)
+ *
+ * @throws RulesetsNotFoundError when {@link RULESETS_ENV} names a folder without `compiled/`, or
+ * neither regel's own folder nor that fallback exists (an app bundled with regel inside): the
+ * message says which option or variable to set
  */
 export function defaultCompiledRoot(): string {
-  return packageCompiledRoot() ?? resolve("rulesets", "compiled");
+  const named = namedRulesetsRoot();
+  if (named !== undefined) {
+    const compiled = join(named, "compiled");
+    if (existsSync(compiled)) return compiled;
+    throw new RulesetsNotFoundError(
+      `${RULESETS_ENV} is ${named}, which holds no compiled/ folder of rulesets`,
+      [compiled],
+    );
+  }
+  const own = packageCompiledRoot();
+  if (own !== undefined) return own;
+  const local = resolve("rulesets", "compiled");
+  if (existsSync(local)) return local;
+  const here = dirname(fileURLToPath(import.meta.url));
+  throw new RulesetsNotFoundError(
+    `the rulesets shipped with regel are not found: no regel package with rulesets/compiled above ${here} (where regel's code runs from), and no ${local}`,
+    [here, local],
+  );
 }
 
 /**

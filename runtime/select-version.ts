@@ -170,6 +170,8 @@ export async function selectRuleset(
  * ruleset: `loadRuleset<typeof import("regel/rulesets/ikb.glo@1.3.0")>("ikb.glo@1.3.0")`.
  *
  * @throws UnknownRulesetError when no such ruleset is compiled there (the message lists those that are)
+ * @throws RulesetsNotFoundError when no `compiledRoot` is given and regel's own compiled rulesets
+ *   are not found (an app bundled with regel inside): the message says what to set
  * @throws RulesetLoadError when the compiled module cannot be loaded, or (by name) none is in force on `rrd`
  * @throws InvalidRrdError when `rrd` is given and is not a YYYY-MM-DD date
  */
