@@ -432,6 +432,22 @@ function guardProgress(
   };
 }
 
+/**
+ * Report progress from an event handler (a worker's message): a throwing `onProgress` is not thrown
+ * out of the event, where nothing would catch it; {@link guardProgress} has kept its error and the
+ * run fails with it ({@link throwCallerFailure}).
+ */
+export function reportFromEvent<T>(
+  report: ((value: T) => void) | undefined,
+  value: T,
+): void {
+  try {
+    report?.(value);
+  } catch {
+    // kept by the run
+  }
+}
+
 /** The caller's `onProgress` failed: throw its error (the run stops with it). */
 export function throwCallerFailure(s: DeliveryRun): void {
   if ("error" in s.callerFailure) throw s.callerFailure.error;

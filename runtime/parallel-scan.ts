@@ -36,6 +36,7 @@ import { readCsvFileBatches, type CsvEvent } from "./csv-reader.js";
 import { cellNormalizer } from "./dialect.js";
 import {
   markBoundary,
+  reportFromEvent,
   type BoundaryMarks,
   type DeliveryRun,
   type FileState,
@@ -872,15 +873,8 @@ export class ScanPool implements ScanRunner {
       SCAN_JOB_KIND,
       { ...this.data, file, start, end } satisfies ScanJob,
       (m, resolve) => {
-        if (m.type === "progress") {
-          // a throwing onProgress is not thrown here, out of an event: the run keeps the error
-          // and fails with it (runtime/delivery-state.ts guardProgress)
-          try {
-            onBytes?.(m.bytes);
-          } catch {
-            // kept by the run
-          }
-        } else resolve(m.result);
+        if (m.type === "progress") reportFromEvent(onBytes, m.bytes);
+        else resolve(m.result);
       },
       queued,
     );

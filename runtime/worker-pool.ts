@@ -21,7 +21,7 @@
  * @module
  */
 import type { MessagePort, Transferable, Worker } from "node:worker_threads";
-import type { DeliveryRun } from "./delivery-state.js";
+import { reportFromEvent, type DeliveryRun } from "./delivery-state.js";
 import {
   poolWorkerScript,
   runPools,
@@ -329,15 +329,9 @@ export class WorkerLink<M extends { type: string }, S> {
     private readonly pass: string,
   ) {
     job.port.on("message", (m: M | { type: "progress"; rows: number }) => {
-      if (m.type === "progress") {
-        // a throwing onProgress is not thrown here, out of an event: the run keeps the error and
-        // fails with it (runtime/delivery-state.ts guardProgress)
-        try {
-          onRows((m as { rows: number }).rows);
-        } catch {
-          // kept by the run
-        }
-      } else this.deliver(m as M);
+      if (m.type === "progress")
+        reportFromEvent(onRows, (m as { rows: number }).rows);
+      else this.deliver(m as M);
     });
     job.onFailure((f) => this.fail(failureError(f, k, pass)));
   }
