@@ -6,7 +6,7 @@
  * @module
  */
 import { closest, distance } from "fastest-levenshtein";
-import { dateProblem } from "./calendar-date.js";
+import { dateProblem, dateToDays } from "./calendar-date.js";
 
 /** The stable codes of {@link RegelError}s. */
 export type RegelErrorCode =
@@ -18,7 +18,8 @@ export type RegelErrorCode =
   | "REGEL_INVALID_CHUNK"
   | "REGEL_INVALID_RRD"
   | "REGEL_INVALID_ARGUMENT"
-  | "REGEL_LARGE_IKB";
+  | "REGEL_LARGE_IKB"
+  | "REGEL_STALE_RULESET";
 
 /** Base class of regel's input errors: `code` says which one, `message` what to do. */
 export class RegelError extends Error {
@@ -137,6 +138,18 @@ export class InvalidRrdError extends RegelError {
       `invalid RRD ${JSON.stringify(rrd)}: ${problem}give the reporting reference date as YYYY-MM-DD, e.g. "2024-03-31"`,
     );
   }
+}
+
+/**
+ * The reporting reference date as days since 1970-01-01: the one check of an RRD given to the
+ * API (validateRecords & co., validateFolder, validateDelivery, loadRuleset / selectRuleset).
+ *
+ * @throws InvalidRrdError when `rrd` is not a `YYYY-MM-DD` calendar day (or not text at all)
+ */
+export function rrdToDays(rrd: unknown): number {
+  const days = typeof rrd === "string" ? dateToDays(rrd) : NaN;
+  if (Number.isNaN(days)) throw new InvalidRrdError(rrd);
+  return days;
 }
 
 /**

@@ -30,7 +30,6 @@ import type {
   RuleContext,
 } from "../compiler/contract.js";
 import {
-  dateToDays,
   deliveryFiles,
   duplicateColumns,
   validateDelivery,
@@ -40,10 +39,11 @@ import { types } from "node:util";
 import {
   InvalidCellError,
   InvalidChunkError,
-  InvalidRrdError,
+  rrdToDays,
   UnknownColumnError,
   UnknownEntityError,
 } from "./errors.js";
+import { assertRulesetCurrent } from "./source-check.js";
 import { defaultCompiledRoot, type LoadedRuleset } from "./load-compiled.js";
 import type { Report } from "./report-types.js";
 import { selectRuleset } from "./select-version.js";
@@ -113,10 +113,16 @@ export interface RecordOptions {
 export type RulesetInput<M extends CompiledRuleset = CompiledRuleset> =
   M | LoadedRuleset<M>;
 
+/**
+ * The module of a ruleset input. A loaded ruleset whose compiled output is older than its `.regel`
+ * sources is refused with a `StaleRulesetError`, as `validateFolder` refuses it; a module
+ * imported directly has no folder to compare with and is taken as it is.
+ */
 function moduleOf<M extends CompiledRuleset>(rs: RulesetInput<M>): M {
-  return "module" in rs && rs.module !== undefined
-    ? (rs as LoadedRuleset<M>).module
-    : (rs as M);
+  if (!("module" in rs) || rs.module === undefined) return rs as M;
+  const loaded = rs as LoadedRuleset<M>;
+  assertRulesetCurrent(loaded);
+  return loaded.module;
 }
 
 /**
@@ -126,12 +132,6 @@ function moduleOf<M extends CompiledRuleset>(rs: RulesetInput<M>): M {
 function withLaws(m: CompiledRuleset, findings: Finding[]): Finding[] {
   for (const f of findings) if (f.law === undefined) f.law = m.laws[f.rule];
   return findings;
-}
-
-function rrdDays(rrd: unknown): number {
-  const d = typeof rrd === "string" ? dateToDays(rrd) : NaN;
-  if (Number.isNaN(d)) throw new InvalidRrdError(rrd);
-  return d;
 }
 
 /** A cell of a row given as an object: only its own properties (a column may be called `constructor`). */
@@ -229,6 +229,8 @@ function rowDecoder(m: CompiledRuleset, entity: string) {
  * @throws UnknownEntityError when the ruleset has no such entity (before the first row is read)
  * @throws UnknownColumnError when a row names a column the entity does not have
  * @throws InvalidCellError when a cell is not text
+ * @throws StaleRulesetError when `ruleset` is a loaded ruleset whose compiled output is older than
+ *   its `.regel` sources (as `validateFolder` refuses it)
  * @throws InvalidRrdError when `opts.rrd` is not a YYYY-MM-DD date
  */
 export async function* validateRecords<
@@ -244,7 +246,7 @@ export async function* validateRecords<
   const decode = rowDecoder(m, entity);
   const check = Object.hasOwn(m.checks, entity) ? m.checks[entity] : undefined;
   const ctx: RuleContext = {
-    rrd: rrdDays(opts.rrd),
+    rrd: rrdToDays(opts.rrd),
     ikb: Object.create(null),
     ikbKey: undefined,
   };
@@ -272,6 +274,8 @@ export type CsvRowResult<R = unknown> =
  * so is every row after it, as `regel validate` rejects that file.
  *
  * @throws UnknownEntityError when the ruleset has no such entity
+ * @throws StaleRulesetError when `ruleset` is a loaded ruleset whose compiled output is older than
+ *   its `.regel` sources (as `validateFolder` refuses it)
  * @throws InvalidRrdError when `opts.rrd` is not a YYYY-MM-DD date
  * @throws InvalidChunkError when a chunk of `source` is neither a string nor a Uint8Array (e.g. a
  *   stream in object mode)
@@ -289,7 +293,7 @@ export async function* validateCsv<
   const { meta, decode } = entityOf(m, entity);
   const check = Object.hasOwn(m.checks, entity) ? m.checks[entity] : undefined;
   const ctx: RuleContext = {
-    rrd: rrdDays(opts.rrd),
+    rrd: rrdToDays(opts.rrd),
     ikb: Object.create(null),
     ikbKey: undefined,
   };
@@ -410,6 +414,8 @@ export interface IkbResult<M extends CompiledRuleset = CompiledRuleset> {
  * @throws UnknownEntityError when an IKB has rows of an entity the ruleset does not have
  * @throws UnknownColumnError when a row names a column the entity does not have
  * @throws InvalidCellError when a cell is not text
+ * @throws StaleRulesetError when `ruleset` is a loaded ruleset whose compiled output is older than
+ *   its `.regel` sources (as `validateFolder` refuses it)
  * @throws InvalidRrdError when `opts.rrd` is not a YYYY-MM-DD date
  */
 export async function* validateIkbs<M extends CompiledRuleset>(
@@ -418,7 +424,7 @@ export async function* validateIkbs<M extends CompiledRuleset>(
   opts: RecordOptions,
 ): AsyncGenerator<IkbResult<M>, void, undefined> {
   const m = moduleOf(ruleset);
-  const days = rrdDays(opts.rrd);
+  const days = rrdToDays(opts.rrd);
   const decoders = new Map(
     m.entities
       .filter((e) => Object.hasOwn(m.decoders, e.name))
@@ -486,7 +492,7 @@ export async function validateFolder(
 ): Promise<Report> {
   checkDeliveryFolder(folder);
   // required, as `regel validate --rrd`: it decides the version in force and every date rule
-  rrdDays(opts?.rrd);
+  rrdToDays(opts?.rrd);
   checkDeliveryOptions(opts);
   const loaded = await selectRuleset({
     root: opts.compiledRoot ?? defaultCompiledRoot(),

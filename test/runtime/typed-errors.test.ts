@@ -287,6 +287,43 @@ describe("typed errors of the embedding API", () => {
     );
   });
 
+  it("every entry checks an RRD with the one check: the same InvalidRrdError for the same value", async () => {
+    // three checks of their own (select-version, validate, delivery-state): validateDelivery read
+    // a one-element array as its text and ran
+    const rs = await fake();
+    const folder = delivery({ "natural_person.csv": NP_HEADER });
+    for (const rrd of [
+      "2023-02-30",
+      "2023-13-01",
+      "31-12-2022",
+      "",
+      20221231,
+      ["2022-12-31"],
+      null,
+    ]) {
+      const opts = { rrd: rrd as string };
+      const errors = [
+        await drain(validateRecords(rs, "NP", [], opts)).catch((x) => x),
+        await drain(validateIkbs(rs, [], opts)).catch((x) => x),
+        await drain(validateCsv(rs, "NP", [], opts)).catch((x) => x),
+        await validateFolder(folder, { ...opts, compiledRoot: COMPILED }).catch(
+          (x) => x,
+        ),
+        await validateDelivery(folder, rs, opts).catch((x) => x),
+        await loadRuleset("fake.ikb", {
+          ...opts,
+          compiledRoot: COMPILED,
+        }).catch((x) => x),
+      ];
+      for (const e of errors) {
+        expect(e, `${String(rrd)} #${errors.indexOf(e)}`).toBeInstanceOf(
+          InvalidRrdError,
+        );
+        expect(e.message).toBe(new InvalidRrdError(rrd).message);
+      }
+    }
+  });
+
   it("a ruleset that is not compiled: UnknownRulesetError listing what is, with a suggestion", async () => {
     const e = await loadRuleset("fake.ikb@1.9.0", {
       compiledRoot: COMPILED,
