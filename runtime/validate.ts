@@ -17,7 +17,8 @@
  * ```
  *
  * Input the caller must fix is thrown as a typed error (runtime/errors.ts): an unknown entity, a
- * column the entity does not have, a cell that is not text, an RRD that is not a date.
+ * column the entity does not have, a row that is not a row of cells, a field given twice, a cell
+ * that is not text, an RRD that is not a date, a loaded ruleset older than its sources.
  *
  * @module
  */
@@ -37,7 +38,10 @@ import {
 } from "./delivery.js";
 import { types } from "node:util";
 import {
+  AmbiguousFieldError,
+  describeValue,
   InvalidCellError,
+  InvalidRowError,
   InvalidChunkError,
   rrdToDays,
   UnknownColumnError,
@@ -74,7 +78,7 @@ export type RecordOf<M extends CompiledRuleset, E extends EntityName<M>> =
  * A row of entity `E` as CSV text: by field name (`{ last_name: "Jansen" }`; the CSV column name
  * is accepted too where it differs), or as cells in the entity's field order. An empty cell is
  * `""`, `undefined`, `null` or left out. For an untyped ruleset, any column names (checked at
- * run time).
+ * run time). Which objects are rows: see {@link RowInput}.
  */
 export type RowOf<M extends CompiledRuleset, E extends EntityName<M>> =
   unknown extends RecordOf<M, E>
@@ -89,7 +93,15 @@ export type RowOf<M extends CompiledRuleset, E extends EntityName<M>> =
         }
       | readonly string[];
 
-/** A row as CSV text: by column (or field) name, or as cells in the entity's field order. */
+/**
+ * A row as CSV text: by column (or field) name, or as cells in the entity's field order. A row
+ * object's cells are its own enumerable properties: a plain object (parsed JSON, an object
+ * literal, `Object.fromEntries(map)`), or an object of a class whose cells are its own properties.
+ * A `Map`, an object that inherits a cell (a class's getter, `Object.create(proto)`) or has no
+ * property of its own, and a row that is not an object or array are an `InvalidRowError`. A field
+ * given under both its field name and its column name must carry the same cell (else
+ * `AmbiguousFieldError`); `undefined` counts as left out.
+ */
 export type RowInput =
   Readonly<Record<string, string | null | undefined>> | readonly string[];
 
@@ -177,6 +189,72 @@ function cellText(
 }
 
 /**
+ * A row object's cell of field `f`: under its column name or its field name. Given under both
+ * (neither `undefined`) with different cells it is an {@link AmbiguousFieldError}; the same cell
+ * under both (`""`, `null` and `undefined` being the same empty cell) is that cell.
+ */
+function objectCell(
+  row: object,
+  f: EntityMeta["fields"][number],
+  entity: string,
+  n: number,
+): string {
+  const byColumn = ownText(row, f.column);
+  if (f.column === f.name) return cellText(byColumn, entity, f.column, n);
+  const byName = ownText(row, f.name);
+  if (byColumn === undefined) return cellText(byName, entity, f.name, n);
+  const cell = cellText(byColumn, entity, f.column, n);
+  if (byName !== undefined && cellText(byName, entity, f.name, n) !== cell)
+    throw new AmbiguousFieldError(entity, f.name, f.column, n);
+  return cell;
+}
+
+/**
+ * Refuse a row object that is not a plain object (its prototype is not `Object.prototype` nor
+ * null) when its cells would not be read: a row's cells are its own properties, so a `Map`, an
+ * object without a property of its own, or one that inherits a cell (a class's getter, a field
+ * of `Object.create(proto)`'s prototype) would pass as a row of empty cells. An object of a class
+ * whose cells are its own properties (a database driver's row) is read as it is.
+ */
+function checkRowObject(
+  row: object,
+  entity: string,
+  n: number,
+  cellNames: readonly string[],
+): void {
+  if (types.isMap(row))
+    throw new InvalidRowError(
+      entity,
+      n,
+      "the row is a Map, whose entries are not read as cells",
+    );
+  for (const k of cellNames)
+    if (k in row && !Object.hasOwn(row, k))
+      throw new InvalidRowError(
+        entity,
+        n,
+        `${JSON.stringify(k)} is not a property of the row's own but of its prototype (${className(row)}), and only its own properties are read as cells`,
+      );
+  // (an empty object of another realm, whose Object.prototype is not this one's, is an empty row)
+  const proto: unknown = Object.getPrototypeOf(row);
+  if (Object.keys(row).length === 0 && Object.getPrototypeOf(proto) !== null)
+    throw new InvalidRowError(
+      entity,
+      n,
+      `the row (${className(row)}) has no property of its own, and only its own properties are read as cells`,
+    );
+}
+
+/** The name of an object's class, for a message (`a MyRow`, `an object made by Object.create`). */
+function className(value: object): string {
+  const name = (value as { constructor?: { name?: unknown } }).constructor
+    ?.name;
+  return typeof name === "string" && name !== "" && name !== "Object"
+    ? `an object of class ${name}`
+    : "an object made by Object.create";
+}
+
+/**
  * Build a decoder for rows of one entity: cells in field order plus the identity index. A row
  * given by name must name only columns (or fields) of the entity, and every cell must be text.
  */
@@ -185,6 +263,9 @@ function rowDecoder(m: CompiledRuleset, entity: string) {
   const index = meta.fields.map((_, i) => i);
   const known = new Set(meta.fields.flatMap((f) => [f.column, f.name]));
   const columns = meta.fields.map((f) => f.column);
+  // every object inherits `constructor`, `toString`, …: a cell of such a name is looked for as
+  // an own property only
+  const inheritable = [...known].filter((k) => !(k in Object.prototype));
   return (row: unknown, n: number, out: Finding[]): unknown => {
     let cells: string[];
     if (Array.isArray(row)) {
@@ -199,19 +280,19 @@ function rowDecoder(m: CompiledRuleset, entity: string) {
         cellText((row as unknown[])[i], entity, f.column, n),
       );
     } else if (typeof row === "object" && row !== null) {
+      // one prototype test per row: a plain object (the usual row) is read without more
+      const proto: unknown = Object.getPrototypeOf(row);
+      if (proto !== Object.prototype && proto !== null)
+        checkRowObject(row, entity, n, inheritable);
       for (const k of Object.keys(row))
         if (!known.has(k)) throw new UnknownColumnError(entity, k, n, columns);
-      cells = meta.fields.map((f) => {
-        const byColumn = ownText(row, f.column);
-        return cellText(
-          byColumn ?? ownText(row, f.name),
-          entity,
-          byColumn === undefined ? f.name : f.column,
-          n,
-        );
-      });
+      cells = meta.fields.map((f) => objectCell(row, f, entity, n));
     } else {
-      throw new InvalidCellError(entity, "(the whole row)", n, row);
+      throw new InvalidRowError(
+        entity,
+        n,
+        `${describeValue(row)} is not a row`,
+      );
     }
     return decode(cells, index, out);
   };
@@ -229,6 +310,10 @@ function rowDecoder(m: CompiledRuleset, entity: string) {
  * @throws UnknownEntityError when the ruleset has no such entity (before the first row is read)
  * @throws UnknownColumnError when a row names a column the entity does not have
  * @throws InvalidCellError when a cell is not text
+ * @throws InvalidRowError when a row is not a plain object of its cells nor an array (see
+ *   {@link RowInput}): a `Map`, a class whose cells are getters, a string
+ * @throws AmbiguousFieldError when a row gives a field under its field name and its column name
+ *   with different cells
  * @throws StaleRulesetError when `ruleset` is a loaded ruleset whose compiled output is older than
  *   its `.regel` sources (as `validateFolder` refuses it)
  * @throws InvalidRrdError when `opts.rrd` is not a YYYY-MM-DD date
@@ -414,6 +499,10 @@ export interface IkbResult<M extends CompiledRuleset = CompiledRuleset> {
  * @throws UnknownEntityError when an IKB has rows of an entity the ruleset does not have
  * @throws UnknownColumnError when a row names a column the entity does not have
  * @throws InvalidCellError when a cell is not text
+ * @throws InvalidRowError when a row is not a plain object of its cells nor an array (see
+ *   {@link RowInput}): a `Map`, a class whose cells are getters, a string
+ * @throws AmbiguousFieldError when a row gives a field under its field name and its column name
+ *   with different cells
  * @throws StaleRulesetError when `ruleset` is a loaded ruleset whose compiled output is older than
  *   its `.regel` sources (as `validateFolder` refuses it)
  * @throws InvalidRrdError when `opts.rrd` is not a YYYY-MM-DD date
