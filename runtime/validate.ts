@@ -51,7 +51,12 @@ import { assertRulesetCurrent } from "./source-check.js";
 import { defaultCompiledRoot, type LoadedRuleset } from "./load-compiled.js";
 import type { Report } from "./report-types.js";
 import { selectRuleset } from "./select-version.js";
-import { readCsvBatches } from "./csv-reader.js";
+import { INVALID, readCsvBatches } from "./csv-reader.js";
+import {
+  cellNormalizer,
+  dialectReaderOptions,
+  showDelivered,
+} from "./dialect.js";
 import {
   checkDeliveryFolder,
   checkDeliveryOptions,
@@ -358,6 +363,12 @@ export type CsvRowResult<R = unknown> =
  * header that names a column more than once is rejected (`input.duplicate-column`, line 1), and
  * so is every row after it, as `regel validate` rejects that file.
  *
+ * The source is read as `regel validate` reads the entity's file: in the dialect its `file`
+ * clause declares (separator, quote, encoding of byte chunks, no header row, dates and decimal
+ * comma; docs/language.md, "File dialects"), and for a file of several record types only the rows
+ * of the entity's type (a row of no declared type is rejected, `input.unknown-record-type`).
+ * Findings show values as the source holds them. Text chunks are taken as already decoded.
+ *
  * @throws UnknownEntityError when the ruleset has no such entity
  * @throws StaleRulesetError when `ruleset` is a loaded ruleset whose compiled output is older than
  *   its `.regel` sources (as `validateFolder` refuses it)
@@ -383,12 +394,41 @@ export async function* validateCsv<
     ikbKey: undefined,
   };
   const columns = meta.fields.map((f) => f.column);
-  let index: number[] | undefined;
-  let width = 0;
+  // read as the folder's read stage reads the entity's file: its declared dialect
+  // (runtime/dialect.ts); a file without a header row has the fields in declared order
+  const headerless = meta.dialect?.header === false;
+  let index: number[] | undefined = headerless
+    ? meta.fields.map((_, i) => i)
+    : undefined;
+  let width = headerless ? meta.fields.length : 0;
+  /** Rewrites the declared dates and decimal comma to the text the decoder reads. */
+  let normalizer = index && cellNormalizer(meta, index);
+  const recordTypes = recordTypesOf(m, meta);
   /** The header names a column twice: no row is read. */
   let headerRejected = false;
-  for await (const batch of readCsvBatches(textChunks(source, entity))) {
+  for await (const batch of readCsvBatches(
+    textChunks(source, entity),
+    dialectReaderOptions(meta),
+  )) {
     for (const ev of batch) {
+      if (recordTypes !== undefined && ev.kind === "row") {
+        // a file of record types: this entity's rows are those of its type (the first field)
+        const type = ev.cells[0];
+        if (type !== meta.record) {
+          if (!recordTypes.has(type))
+            yield {
+              kind: "rejected",
+              line: ev.line,
+              code: "input.unknown-record-type",
+              message: `the record's type (its first field) is none of ${[
+                ...recordTypes,
+              ]
+                .map((c) => JSON.stringify(c))
+                .join(", ")}, the record types of ${meta.file}`,
+            };
+          continue;
+        }
+      }
       if (ev.kind === "problem") {
         yield {
           kind: "rejected",
@@ -424,6 +464,7 @@ export async function* validateCsv<
         }
         index = meta.fields.map((f) => ev.cells.indexOf(f.column));
         width = ev.cells.length;
+        normalizer = cellNormalizer(meta, index);
         for (const c of ev.cells)
           if (!columns.includes(c))
             yield {
@@ -446,9 +487,21 @@ export async function* validateCsv<
         continue;
       }
       const findings: Finding[] = [];
-      const record = decode(ev.cells, index, findings) as RecordOf<M, E>;
+      let cells = ev.cells;
+      if (normalizer) {
+        cells = cells.slice();
+        normalizer.normalize(cells);
+      }
+      const record = decode(cells, index, findings) as RecordOf<M, E>;
       if (check) check(record, ctx, findings);
-      for (const f of findings) f.line = ev.line;
+      for (const f of findings) {
+        f.line = ev.line;
+        if (normalizer) {
+          // values as the file holds them, as in a report of regel validate
+          showDelivered(f.values, normalizer, cells, ev.cells);
+          f.message = f.message.split(INVALID).join("");
+        }
+      }
       if (findings.length > 0) withLaws(m, findings);
       yield {
         kind: "record",
@@ -459,6 +512,19 @@ export async function* validateCsv<
       };
     }
   }
+}
+
+/** The record types of the entity's file, when it holds several (`record "C"`). */
+function recordTypesOf(
+  m: CompiledRuleset,
+  meta: EntityMeta,
+): ReadonlySet<string> | undefined {
+  if (meta.record === undefined) return undefined;
+  return new Set(
+    m.entities
+      .filter((e) => e.file === meta.file && e.record !== undefined)
+      .map((e) => e.record!),
+  );
 }
 
 /**
